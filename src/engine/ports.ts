@@ -78,6 +78,8 @@ export interface ReleaseSpec {
   cwd: string;
   components: ComponentSpec[];
   onFailure: OnFailure;
+  /** `rollback` when this run puts an earlier version back (`tranche rollback`); default `deploy`. */
+  action?: 'deploy' | 'rollback' | undefined;
 }
 
 /** The values a command sees, as TRANCHE_* environment variables. */

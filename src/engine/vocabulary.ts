@@ -24,8 +24,7 @@ export const REASON_CODES = [
   'check_errored',
   'check_no_data',
   'cancelled',
-  'no_targets',
-  'rollback_requested',
+  'internal_error',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

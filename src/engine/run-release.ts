@@ -1,0 +1,406 @@
+import { commandEnv } from './command-env.ts';
+import { checkFailure, decideStep, deployFailure, type StepFailure } from './decide.ts';
+import { EventSink } from './events.ts';
+import { planBatches } from './plan.ts';
+import { forEachLimit } from './pool.ts';
+import type {
+  CheckResult,
+  CheckSpec,
+  CommandContext,
+  ComponentSpec,
+  EnginePorts,
+  ReleaseSpec,
+  TargetSpec,
+} from './ports.ts';
+import { type DeployResult, RESULT_SCHEMA_VERSION, type RollbackResult } from './result.ts';
+import { rollBack, type Touched } from './rollback.ts';
+import { RunState } from './run-state.ts';
+import { SeriesRecorder } from './series.ts';
+import type { RunDecision } from './vocabulary.ts';
+
+/** A check that takes longer than this is reported as slow: SLA checks must stay fast. */
+export const SLOW_CHECK_MS = 5_000;
+
+export interface RunOptions {
+  /** The environment's live version before this run, for the result and reports. */
+  previousVersion: string | null;
+  /** Aborting it cancels the run: no new work starts, touched targets are rolled back per onFailure. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Rolls a release out component by component ("change one, test one"), and inside a component
+ * batch by batch, checking after every batch and during its bake; on failure or cancellation it
+ * rolls touched targets back per onFailure. Always ends with a run_finished event, also when a
+ * port throws.
+ */
+export async function runRelease(spec: ReleaseSpec, ports: EnginePorts, options: RunOptions): Promise<DeployResult> {
+  return new Rollout(spec, ports, options).run();
+}
+
+interface Failure extends StepFailure {
+  component: string;
+}
+
+const CANCELLED: StepFailure = { reasonCode: 'cancelled', message: 'the run was cancelled' };
+
+class Rollout {
+  private readonly spec: ReleaseSpec;
+  private readonly ports: EnginePorts;
+  private readonly options: RunOptions;
+  private readonly sink: EventSink;
+  private readonly state: RunState;
+  private readonly series = new SeriesRecorder();
+  private readonly touched: Touched[] = [];
+  private goodVersions = new Map<string, string | null>();
+  private readonly startedAt: number;
+
+  constructor(spec: ReleaseSpec, ports: EnginePorts, options: RunOptions) {
+    this.spec = spec;
+    this.ports = ports;
+    this.options = options;
+    const { runId, service, environment, version } = spec;
+    this.sink = new EventSink({ runId, service, environment, version }, ports);
+    this.state = new RunState(
+      spec.components.map((c) => ({ name: c.name, batches: planBatches(c.targets, c.rollout) })),
+    );
+    this.startedAt = ports.clock.now();
+  }
+
+  /** The cancellation as a step failure, once the signal has aborted. */
+  private cancellation(): StepFailure | undefined {
+    return this.options.signal?.aborted ? CANCELLED : undefined;
+  }
+
+  async run(): Promise<DeployResult> {
+    let failure: Failure | undefined;
+    try {
+      await this.start();
+      failure = await this.deployComponents();
+    } catch (error) {
+      failure = {
+        reasonCode: 'internal_error',
+        message: `the run stopped on an error: ${error instanceof Error ? error.message : String(error)}`,
+        component: this.state.lastStartedComponent() ?? '',
+      };
+    }
+    const rolledBack = failure ? await this.recover(failure) : [];
+    if (!failure) await this.markGood();
+    return this.finish(failure, rolledBack);
+  }
+
+  private async start(): Promise<void> {
+    await this.sink.emit({
+      kind: 'run_started',
+      status: 'started',
+      data: {
+        previousVersion: this.options.previousVersion,
+        commit: this.spec.commit,
+        action: this.spec.action ?? 'deploy',
+        components: this.spec.components.map((c) => c.name),
+      },
+    });
+    const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
+    this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
+  }
+
+  private async deployComponents(): Promise<Failure | undefined> {
+    for (const [index, component] of this.spec.components.entries()) {
+      const cancelled = this.cancellation();
+      if (cancelled) return { ...cancelled, component: this.state.lastStartedComponent() ?? component.name };
+      this.state.startComponent(index);
+      await this.sink.emit({ kind: 'component_started', status: 'started', component: component.name });
+      const failure = await this.deployComponent(index, component);
+      await this.sink.emit({
+        kind: 'component_finished',
+        status: failure ? 'failed' : 'ok',
+        component: component.name,
+        reasonCode: failure?.reasonCode,
+      });
+      if (failure) return { ...failure, component: component.name };
+    }
+    return undefined;
+  }
+
+  private async deployComponent(index: number, component: ComponentSpec): Promise<StepFailure | undefined> {
+    const batches = this.state.batchesOf(index);
+    const deployed: TargetSpec[] = [];
+    for (const [b, batch] of batches.entries()) {
+      const cancelled = this.cancellation();
+      if (cancelled) return cancelled;
+      const number = b + 1;
+      const started = this.ports.clock.now();
+      this.state.startBatch(index, b);
+      await this.sink.emit({
+        kind: 'batch_started',
+        status: 'started',
+        component: component.name,
+        batch: number,
+        data: { targets: batch.map((t) => t.name), of: batches.length, bakeMs: component.rollout.bakeMs },
+      });
+      const failure = await this.runBatch(component, batch, number, deployed);
+      const verdict = decideStep(failure, this.spec.onFailure);
+      const durationMs = this.ports.clock.now() - started;
+      this.state.finishBatch(index, b, failure?.reasonCode, durationMs);
+      await this.sink.emit({
+        kind: 'batch_finished',
+        status: failure ? 'failed' : 'ok',
+        component: component.name,
+        batch: number,
+        durationMs,
+        reasonCode: failure?.reasonCode,
+        message: failure?.message,
+        data: { decision: verdict.decision },
+      });
+      if (failure) return failure;
+    }
+    return undefined;
+  }
+
+  /** Deploy the batch, check the targets just deployed, then bake with checks repeated. */
+  private async runBatch(
+    component: ComponentSpec,
+    batch: TargetSpec[],
+    number: number,
+    deployed: TargetSpec[],
+  ): Promise<StepFailure | undefined> {
+    const deployFail = await this.deployBatch(component, batch, number);
+    if (deployFail) return deployFail;
+    deployed.push(...batch);
+    return (await this.checkTargets(component, batch, number)) ?? (await this.bake(component, deployed, number));
+  }
+
+  /** Deploy with bounded parallelism; after the first failure no further target starts. */
+  private async deployBatch(
+    component: ComponentSpec,
+    batch: TargetSpec[],
+    number: number,
+  ): Promise<StepFailure | undefined> {
+    let failure: StepFailure | undefined;
+    await forEachLimit(
+      batch,
+      component.rollout.parallel ?? batch.length,
+      async (target) => {
+        failure ??= await this.deployTarget(component, target, number);
+      },
+      () => failure === undefined && !this.cancellation(),
+    );
+    return failure ?? this.cancellation();
+  }
+
+  private async deployTarget(
+    component: ComponentSpec,
+    target: TargetSpec,
+    number: number,
+  ): Promise<StepFailure | undefined> {
+    const context = this.context(component, target, number, this.spec.action ?? 'deploy');
+    // Recorded before the command starts: from here on the target may be half-deployed.
+    this.touched.push({ component, target, batch: number, to: context.previousVersion });
+    await this.ports.ledger.updateTargets(this.spec.service, this.spec.environment, this.spec.runId, [
+      { component: component.name, target: target.name, version: this.spec.version, good: false },
+    ]);
+    const where = { component: component.name, target: target.name, batch: number };
+    await this.sink.emit({ kind: 'target_deploy', status: 'started', ...where });
+    const result = await this.ports.executor.run(
+      { command: this.commandFor(component), cwd: this.spec.cwd, env: commandEnv(context), timeoutMs: component.timeoutMs },
+      this.options.signal,
+    );
+    const failure = deployFailure(target.name, result, component.timeoutMs);
+    await this.sink.emit({
+      kind: 'target_deploy',
+      status: failure ? 'failed' : 'ok',
+      ...where,
+      durationMs: result.durationMs,
+      reasonCode: failure?.reasonCode,
+      message: failure?.message,
+      data: { exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled },
+    });
+    return failure;
+  }
+
+  /** Run every check of the component on each target; after the first failure no new check starts. */
+  private async checkTargets(
+    component: ComponentSpec,
+    targets: TargetSpec[],
+    number: number,
+  ): Promise<StepFailure | undefined> {
+    let failure: StepFailure | undefined;
+    const stopped = () => failure !== undefined || this.cancellation() !== undefined;
+    await forEachLimit(
+      component.checks.length === 0 ? [] : targets,
+      component.rollout.parallel ?? targets.length,
+      async (target) => {
+        for (const check of component.checks) {
+          if (stopped()) return;
+          failure ??= await this.runCheck(component, check, target, number);
+        }
+      },
+      () => !stopped(),
+    );
+    return failure ?? this.cancellation();
+  }
+
+  private async runCheck(
+    component: ComponentSpec,
+    check: CheckSpec,
+    target: TargetSpec,
+    number: number,
+  ): Promise<StepFailure | undefined> {
+    const context = this.context(component, target, number, 'check');
+    const result = await this.ports.checker.run(check, context, this.spec.cwd, this.options.signal);
+    // A check cut short by cancellation says nothing about the version.
+    const cancelled = this.cancellation();
+    if (cancelled) return cancelled;
+    this.series.observe(result, target.name, this.ports.clock.now());
+    const failure = checkFailure(target.name, result);
+    const slow = result.durationMs > SLOW_CHECK_MS;
+    await this.sink.emit({
+      kind: 'check',
+      status: failure ? 'failed' : 'ok',
+      component: component.name,
+      target: target.name,
+      batch: number,
+      durationMs: result.durationMs,
+      reasonCode: failure?.reasonCode,
+      message: slow ? `${result.message} (slow: ${(result.durationMs / 1000).toFixed(2)} s)` : result.message,
+      data: checkData(result, slow),
+    });
+    return failure;
+  }
+
+  /** Burn-in: wait, then re-check every target deployed so far, until the bake time is over. */
+  private async bake(
+    component: ComponentSpec,
+    deployed: TargetSpec[],
+    number: number,
+  ): Promise<StepFailure | undefined> {
+    const { bakeMs, checkIntervalMs } = component.rollout;
+    if (bakeMs <= 0) return undefined;
+    const clock = this.ports.clock;
+    const start = clock.now();
+    const where = { component: component.name, batch: number };
+    await this.sink.emit({ kind: 'bake_started', status: 'started', ...where, data: { bakeMs } });
+    let failure: StepFailure | undefined;
+    for (let left = bakeMs; !failure && left > 0; left = bakeMs - (clock.now() - start)) {
+      await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
+      failure = this.cancellation() ?? (await this.checkTargets(component, deployed, number));
+    }
+    await this.sink.emit({
+      kind: 'bake_finished',
+      status: failure ? 'failed' : 'ok',
+      ...where,
+      durationMs: clock.now() - start,
+      reasonCode: failure?.reasonCode,
+    });
+    return failure;
+  }
+
+  private commandFor(component: ComponentSpec): string {
+    return this.spec.action === 'rollback' ? (component.rollback ?? component.deploy) : component.deploy;
+  }
+
+  private context(
+    component: ComponentSpec,
+    target: TargetSpec,
+    batch: number,
+    action: CommandContext['action'],
+  ): CommandContext {
+    return {
+      service: this.spec.service,
+      environment: this.spec.environment,
+      component: component.name,
+      target,
+      version: this.spec.version,
+      previousVersion: this.goodVersions.get(key(component.name, target.name)) ?? null,
+      batch,
+      action,
+      commit: this.spec.commit,
+    };
+  }
+
+  /** Put touched targets back per onFailure; halting leaves them where they are. */
+  private async recover(failure: Failure): Promise<RollbackResult[]> {
+    if (this.spec.onFailure === 'halt') {
+      this.state.halt();
+      return [];
+    }
+    const scope =
+      this.spec.onFailure === 'rollback-component'
+        ? this.touched.filter((t) => t.component.name === failure.component)
+        : this.touched;
+    const results = await rollBack(scope, this.spec, this.ports, this.sink);
+    this.state.rolledBack(new Set(scope.map((t) => t.component.name)));
+    return results;
+  }
+
+  private async markGood(): Promise<void> {
+    await this.ports.ledger.updateTargets(
+      this.spec.service,
+      this.spec.environment,
+      this.spec.runId,
+      this.touched.map((t) => ({
+        component: t.component.name,
+        target: t.target.name,
+        version: this.spec.version,
+        good: true,
+      })),
+    );
+  }
+
+  private async finish(failure: Failure | undefined, rolledBack: RollbackResult[]): Promise<DeployResult> {
+    const decision = runDecision(failure, this.spec.onFailure);
+    const stuck = rolledBack.filter((r) => r.status !== 'rolled_back').length;
+    const message =
+      (failure?.message ?? `${this.spec.version} is live on every target`) +
+      (stuck > 0 ? `; ${stuck} target(s) could not be rolled back` : '');
+    const durationMs = this.ports.clock.now() - this.startedAt;
+    const reasonCode = failure?.reasonCode ?? 'all_batches_healthy';
+    await this.sink.emit({
+      kind: 'run_finished',
+      status: decision === 'succeeded' ? 'ok' : 'failed',
+      durationMs,
+      reasonCode,
+      message,
+      data: { decision },
+    });
+    return {
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      runId: this.spec.runId,
+      service: this.spec.service,
+      environment: this.spec.environment,
+      version: this.spec.version,
+      previousVersion: this.options.previousVersion,
+      commit: this.spec.commit,
+      decision,
+      reasonCode,
+      message,
+      components: this.state.results(),
+      rolledBack,
+      checks: this.series.all(),
+      startedAt: this.startedAt,
+      durationMs,
+    };
+  }
+}
+
+function key(component: string, target: string): string {
+  return `${component}\u0000${target}`;
+}
+
+function checkData(result: CheckResult, slow: boolean): Record<string, unknown> {
+  return {
+    check: result.check,
+    status: result.status,
+    value: result.value,
+    unit: result.unit,
+    max: result.threshold?.max,
+    min: result.threshold?.min,
+    slow,
+  };
+}
+
+function runDecision(failure: Failure | undefined, onFailure: ReleaseSpec['onFailure']): RunDecision {
+  if (!failure) return 'succeeded';
+  if (failure.reasonCode === 'cancelled') return 'cancelled';
+  return onFailure === 'halt' ? 'halted' : 'rolled_back';
+}

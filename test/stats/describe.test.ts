@@ -1,0 +1,24 @@
+import { describe as suite, expect, it } from 'vitest';
+import { describe, quantileSorted } from '../../src/stats/describe.ts';
+
+suite('describe', () => {
+  it('gives count, min, max, nearest-rank median and p95', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect(describe(values)).toEqual({ count: 20, min: 1, max: 20, median: 10, p95: 19 });
+  });
+
+  it('describes a single value as itself', () => {
+    expect(describe([42])).toEqual({ count: 1, min: 42, max: 42, median: 42, p95: 42 });
+  });
+
+  it('has nothing to say about an empty sample', () => {
+    expect(describe([])).toBeUndefined();
+  });
+});
+
+suite('quantileSorted', () => {
+  it('takes the smallest value with at least q of the sample at or below it', () => {
+    expect(quantileSorted([10, 20, 30, 40], 0.75)).toBe(30);
+    expect(quantileSorted([10, 20, 30, 40], 0.76)).toBe(40);
+  });
+});

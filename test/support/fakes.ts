@@ -1,0 +1,158 @@
+import type {
+  CheckResult,
+  CheckSpec,
+  Checker,
+  CommandContext,
+  CommandRequest,
+  CommandResult,
+  ComponentSpec,
+  Executor,
+  ReleaseSpec,
+  Reporter,
+  DeployEvent,
+  RolloutSpec,
+} from '../../src/engine/ports.ts';
+import type { FakeClock } from './fake-clock.ts';
+
+export interface Behaviour {
+  exitCode?: number;
+  durationMs?: number;
+  /** Never finishes until the run is cancelled. */
+  hang?: boolean;
+  timedOut?: boolean;
+}
+
+export interface ExecutorCall {
+  action: string;
+  component: string;
+  target: string;
+  version: string;
+  previousVersion: string;
+  batch: number;
+  env: Record<string, string>;
+}
+
+/** An executor whose commands do what the script says, recording every call. */
+export class ScriptedExecutor implements Executor {
+  readonly calls: ExecutorCall[] = [];
+  private readonly clock: FakeClock;
+  private readonly script: (call: ExecutorCall) => Behaviour;
+
+  constructor(clock: FakeClock, script: (call: ExecutorCall) => Behaviour = () => ({})) {
+    this.clock = clock;
+    this.script = script;
+  }
+
+  async run(request: CommandRequest, signal?: AbortSignal): Promise<CommandResult> {
+    const env = request.env;
+    const call: ExecutorCall = {
+      action: env.TRANCHE_ACTION ?? '',
+      component: env.TRANCHE_COMPONENT ?? '',
+      target: env.TRANCHE_TARGET ?? '',
+      version: env.TRANCHE_VERSION ?? '',
+      previousVersion: env.TRANCHE_PREVIOUS_VERSION ?? '',
+      batch: Number(env.TRANCHE_BATCH),
+      env,
+    };
+    this.calls.push(call);
+    const behaviour = this.script(call);
+    const result = { signal: null, timedOut: false, cancelled: false, stdout: '', stderr: '' };
+    if (behaviour.hang) {
+      await new Promise<void>((resolve) => {
+        if (signal?.aborted) resolve();
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      return { ...result, exitCode: null, signal: 'SIGTERM', cancelled: true, durationMs: 0 };
+    }
+    const durationMs = behaviour.durationMs ?? 10;
+    this.clock.tick(durationMs);
+    if (behaviour.timedOut) return { ...result, exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs };
+    return { ...result, exitCode: behaviour.exitCode ?? 0, durationMs };
+  }
+
+  deploys(): ExecutorCall[] {
+    return this.calls.filter((c) => c.action === 'deploy');
+  }
+
+  rollbacks(): ExecutorCall[] {
+    return this.calls.filter((c) => c.action === 'rollback');
+  }
+}
+
+/** A checker answering from a script; passes unless told otherwise. */
+export class ScriptedChecker implements Checker {
+  readonly calls: { check: string; target: string; batch: number; at: number }[] = [];
+  private readonly clock: FakeClock;
+  private readonly script: (spec: CheckSpec, context: CommandContext) => Partial<CheckResult>;
+
+  constructor(
+    clock: FakeClock,
+    script: (spec: CheckSpec, context: CommandContext) => Partial<CheckResult> = () => ({}),
+  ) {
+    this.clock = clock;
+    this.script = script;
+  }
+
+  async run(spec: CheckSpec, context: CommandContext): Promise<CheckResult> {
+    this.calls.push({ check: spec.name, target: context.target.name, batch: context.batch, at: this.clock.now() });
+    return { check: spec.name, status: 'pass', message: 'ok', durationMs: 5, ...this.script(spec, context) };
+  }
+}
+
+export class RecordingReporter implements Reporter {
+  readonly events: DeployEvent[] = [];
+  private readonly listeners: ((event: DeployEvent) => void)[] = [];
+
+  event(event: DeployEvent): void {
+    this.events.push(event);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Resolves at the first event that matches. */
+  waitFor(match: (event: DeployEvent) => boolean): Promise<DeployEvent> {
+    const seen = this.events.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.listeners.push((e) => match(e) && resolve(e)));
+  }
+
+  kinds(): string[] {
+    return this.events.map((e) => `${e.kind}:${e.status}`);
+  }
+}
+
+export function rollout(options: Partial<RolloutSpec> = {}): RolloutSpec {
+  return { first: 1, growth: 2, bakeMs: 0, checkIntervalMs: 10_000, rollbackParallel: 16, ...options };
+}
+
+export function targetsNamed(prefix: string, count: number): { name: string; labels: Record<string, string> }[] {
+  return Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, labels: {} }));
+}
+
+export function component(
+  options: { name: string; targets?: number; rollout?: Partial<RolloutSpec>; checks?: string[] } & Partial<
+    Omit<ComponentSpec, 'rollout' | 'checks' | 'targets'>
+  >,
+): ComponentSpec {
+  const { targets = 4, rollout: rolloutOptions, checks = [], ...rest } = options;
+  return {
+    targets: targetsNamed(options.name, targets),
+    deploy: './deploy.sh',
+    timeoutMs: 60_000,
+    rollout: rollout(rolloutOptions),
+    checks: checks.map((name) => ({ kind: 'command', name, command: `./checks/${name}.sh`, timeoutMs: 10_000 })),
+    ...rest,
+  };
+}
+
+export function release(options: Partial<ReleaseSpec> & { components: ComponentSpec[] }): ReleaseSpec {
+  return {
+    runId: 'run-1',
+    service: 'metrics-store',
+    environment: 'production',
+    version: '2.14.7',
+    commit: 'abc123',
+    cwd: '/srv',
+    onFailure: 'rollback-release',
+    ...options,
+  };
+}
