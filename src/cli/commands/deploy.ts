@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { resolveEnvironment } from '../../config/resolve.ts';
+import { createChecker } from '../../checks/checker.ts';
+import { systemClock } from '../../engine/clock.ts';
+import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
+import type { DeployResult } from '../../engine/result.ts';
+import { runRelease } from '../../engine/run-release.ts';
+import { ShellExecutor } from '../../exec/shell-executor.ts';
+import type { Ledger } from '../../ledger/types.ts';
+import { createReporter } from '../../render/progress.ts';
+import { renderSummary } from '../../render/summary.ts';
+import { inspectWorkTree } from '../git.ts';
+import { type CommonOptions, chooseEnvironment, liveVersion, loadProject, withLedger } from '../project.ts';
+import { type Runtime, UsageError } from '../runtime.ts';
+
+export interface DeployOptions extends CommonOptions {
+  version?: string | undefined;
+  commit?: string | undefined;
+  allowDirty?: boolean | undefined;
+}
+
+/** Exit codes: 0 live everywhere, 1 failed (rolled back, halted or cancelled), 2 bad config or usage. */
+export async function deployCommand(options: DeployOptions, runtime: Runtime): Promise<number> {
+  const project = await loadProject(options, runtime);
+  const environment = chooseEnvironment(project, options);
+  const resolved = resolveEnvironment(project.loaded.config, environment);
+  const commit = await traceableCommit(options, project.dir);
+  return withLedger(options, runtime, project.dir, async (ledger) => {
+    const version =
+      options.version ??
+      (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version;
+    const spec: ReleaseSpec = {
+      runId: randomUUID(),
+      service: resolved.service,
+      environment,
+      version,
+      commit,
+      cwd: project.dir,
+      components: resolved.components,
+      onFailure: resolved.onFailure,
+    };
+    const result = await execute(spec, ledger, options, runtime);
+    report(result, options, runtime);
+    return result.decision === 'succeeded' ? 0 : 1;
+  });
+}
+
+/** Every deploy is traceable to a commit: refuse uncommitted changes unless --allow-dirty. */
+async function traceableCommit(options: DeployOptions, dir: string): Promise<string | null> {
+  const tree = await inspectWorkTree(dir);
+  if (tree && tree.dirty.length > 0 && !options.allowDirty) {
+    throw new UsageError(
+      `uncommitted changes in ${dir} (${tree.dirty.length} file(s), e.g. ${tree.dirty[0]?.trim()}): ` +
+        'commit them so the deploy is traceable, or pass --allow-dirty',
+    );
+  }
+  return options.commit ?? tree?.commit ?? null;
+}
+
+/** Run the release, cancelling it (with rollback per onFailure) on SIGINT or SIGTERM. */
+export async function execute(
+  spec: ReleaseSpec,
+  ledger: Ledger,
+  options: CommonOptions,
+  runtime: Runtime,
+): Promise<DeployResult> {
+  const controller = new AbortController();
+  const progress = options.json ? runtime.stderr : runtime.stdout;
+  const reporter: Reporter & { finish?: () => void } = createReporter(progress, { ci: Boolean(runtime.env.CI) });
+  const unsubscribe = runtime.onSignal((signal) => {
+    if (controller.signal.aborted) return;
+    progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure\n`);
+    controller.abort();
+  });
+  try {
+    const previousVersion = await liveVersion(ledger, spec.service, spec.environment);
+    const executor = new ShellExecutor({ baseEnv: runtime.env });
+    const ports = { executor, checker: createChecker({ executor }), ledger, reporter, clock: systemClock };
+    return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
+  } finally {
+    unsubscribe();
+    reporter.finish?.();
+  }
+}
+
+export function report(result: DeployResult, options: CommonOptions, runtime: Runtime): void {
+  if (options.json) runtime.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else runtime.stdout.write(`${renderSummary(result)}\n`);
+}

@@ -1,0 +1,52 @@
+import { type CommonOptions, loadProject, withLedger } from '../project.ts';
+import { type Runtime, UsageError } from '../runtime.ts';
+import { isoTime, seconds, table } from '../table.ts';
+
+export interface HistoryOptions extends CommonOptions {
+  limit?: string | undefined;
+  version?: string | undefined;
+  since?: string | undefined;
+}
+
+/** Runs, newest first, from the ledger. */
+export async function historyCommand(options: HistoryOptions, runtime: Runtime): Promise<number> {
+  const project = await loadProject(options, runtime);
+  const limit = positiveInt(options.limit ?? '20', '--limit');
+  const since = options.since === undefined ? undefined : instant(options.since);
+  const runs = await withLedger(options, runtime, project.dir, (ledger) =>
+    ledger.runs({
+      service: project.loaded.config.service,
+      environment: options.environment,
+      version: options.version,
+      since,
+      limit,
+    }),
+  );
+  if (options.json) {
+    runtime.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return 0;
+  }
+  const rows = runs.map((r) => [
+    isoTime(r.startedAt),
+    r.environment,
+    r.version,
+    r.decision ?? 'unfinished',
+    r.reasonCode ?? '-',
+    seconds(r.durationMs),
+    (r.commit ?? '-').slice(0, 12),
+  ]);
+  runtime.stdout.write(`${table(['started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit'], rows)}\n`);
+  return 0;
+}
+
+function positiveInt(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${option}: expected a whole number ≥ 1, got '${text}'`);
+  return n;
+}
+
+function instant(text: string): number {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new UsageError(`--since: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, got '${text}'`);
+  return ms;
+}

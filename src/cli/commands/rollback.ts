@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { resolveEnvironment } from '../../config/resolve.ts';
+import type { ComponentSpec, ReleaseSpec } from '../../engine/ports.ts';
+import type { Ledger } from '../../ledger/types.ts';
+import { type CommonOptions, chooseEnvironment, liveVersion, loadProject, withLedger } from '../project.ts';
+import { type Runtime, UsageError } from '../runtime.ts';
+import { execute, report } from './deploy.ts';
+
+export interface RollbackOptions extends CommonOptions {
+  to?: string | undefined;
+}
+
+/**
+ * Put the environment back on an earlier version (by default the one live before the current
+ * one): every target at once, with the rollback command and bounded parallelism, then checked.
+ */
+export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
+  const project = await loadProject(options, runtime);
+  const environment = chooseEnvironment(project, options);
+  const resolved = resolveEnvironment(project.loaded.config, environment);
+  return withLedger(options, runtime, project.dir, async (ledger) => {
+    const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
+    const known = await ledger.versions(resolved.service);
+    const record = known.find((v) => v.version === to);
+    if (!record) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
+    const spec: ReleaseSpec = {
+      runId: randomUUID(),
+      service: resolved.service,
+      environment,
+      version: to,
+      commit: record.commit,
+      cwd: project.dir,
+      components: resolved.components.map(allAtOnce),
+      onFailure: 'halt',
+      action: 'rollback',
+    };
+    const result = await execute(spec, ledger, options, runtime);
+    report(result, options, runtime);
+    return result.decision === 'succeeded' ? 0 : 1;
+  });
+}
+
+async function versionBeforeLive(ledger: Ledger, service: string, environment: string): Promise<string> {
+  const live = await liveVersion(ledger, service, environment);
+  const runs = await ledger.runs({ service, environment });
+  const earlier = runs.find((run) => run.decision === 'succeeded' && run.version !== live);
+  if (!earlier) {
+    throw new UsageError(`${environment} has no earlier successful version to roll back to; name one with --to`);
+  }
+  return earlier.version;
+}
+
+/** A rollback is instant: one batch of every target, no bake, rollbackParallel at once. */
+function allAtOnce(component: ComponentSpec): ComponentSpec {
+  const { rollout } = component;
+  return {
+    ...component,
+    rollout: {
+      ...rollout,
+      first: Math.max(1, component.targets.length),
+      growth: 1,
+      parallel: rollout.rollbackParallel,
+      bakeMs: 0,
+    },
+  };
+}

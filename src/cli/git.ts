@@ -1,0 +1,22 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface WorkTree {
+  commit: string;
+  dirty: string[];
+}
+
+/** The commit checked out in dir and its uncommitted changes; undefined outside a git work tree. */
+export async function inspectWorkTree(dir: string): Promise<WorkTree | undefined> {
+  try {
+    const { stdout: inside } = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir });
+    if (inside.trim() !== 'true') return undefined;
+    const { stdout: head } = await run('git', ['rev-parse', 'HEAD'], { cwd: dir });
+    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: dir });
+    return { commit: head.trim(), dirty: status.split('\n').filter((line) => line.trim() !== '') };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../config/errors.ts';
+import { UnknownEnvironmentError } from '../config/resolve.ts';
+import { deployCommand } from './commands/deploy.ts';
+import { historyCommand } from './commands/history.ts';
+import { planCommand } from './commands/plan.ts';
+import { rollbackCommand } from './commands/rollback.ts';
+import { statsCommand } from './commands/stats.ts';
+import { statusCommand } from './commands/status.ts';
+import { versionNextCommand } from './commands/version.ts';
+import { type Runtime, UsageError } from './runtime.ts';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+type Handler = (options: never, runtime: Runtime) => Promise<number>;
+
+/** Run the CLI with argv (without node and script); resolves to the exit code. */
+export async function main(argv: string[], runtime: Runtime): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(runtime, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, runtime);
+  }
+}
+
+function buildProgram(runtime: Runtime, setExit: (code: number) => void): Command {
+  const program = new Command('tranche')
+    .description('Deploy a service to a fleet in small, verified steps; roll back on its own.')
+    .exitOverride()
+    .showHelpAfterError('(run tranche --help for usage)')
+    .configureOutput({
+      writeOut: (text) => runtime.stdout.write(text),
+      writeErr: (text) => runtime.stderr.write(text),
+    });
+  const command = (name: string, description: string, handler: Handler): Command => {
+    const sub = program.command(name).description(description);
+    common(sub);
+    sub.action(async (options: never) => setExit(await handler(options, runtime)));
+    return sub;
+  };
+
+  command('plan', 'print the batches a deploy would run, and run nothing', planCommand as Handler);
+  command('deploy', 'allocate a version and roll it out, batch by batch, with checks', deployCommand as Handler)
+    .option('--version <version>', 'deploy this existing version instead of allocating the next one')
+    .option('--commit <sha>', 'the commit the version is built from (default: HEAD of the config’s work tree)')
+    .option('--allow-dirty', 'deploy even though the work tree has uncommitted changes');
+  command('rollback', 'put an earlier version back on every target at once', rollbackCommand as Handler).option(
+    '--to <version>',
+    'the version to return to (default: the one live before the current one)',
+  );
+  command('status', 'the live version and every target’s state, per environment', statusCommand as Handler);
+  command('history', 'runs, newest first', historyCommand as Handler)
+    .option('--limit <n>', 'at most this many runs', '20')
+    .option('--version <version>', 'only runs of this version')
+    .option('--since <date>', 'only runs started at or after this date (ISO 8601)');
+  command('stats', 'stage timing: count, min, median, p95 and max per stage', statsCommand as Handler);
+  const version = program.command('version').description('versions from the ledger');
+  const next = version.command('next').description('allocate the service’s next version atomically');
+  common(next).option('--commit <sha>', 'the commit the version is built from (default: HEAD)');
+  next.action(async (options: never) => setExit(await versionNextCommand(options, runtime)));
+  return program;
+}
+
+function common(command: Command): Command {
+  return command
+    .exitOverride()
+    .addOption(new Option('-c, --config <file>', 'the config file').default('tranche.yml'))
+    .option('-e, --environment <name>', 'the environment (default: the only one defined)')
+    .option('--ledger <path>', 'the ledger: a SQLite file (default .tranche/ledger.db beside the config; env TRANCHE_LEDGER)')
+    .option('--json', 'print one JSON object instead of text');
+}
+
+function reportError(error: unknown, runtime: Runtime): number {
+  if (error instanceof CommanderError) {
+    // Help and version output exit 0; commander has already printed usage errors.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof ConfigError || error instanceof UnknownEnvironmentError || error instanceof UsageError) {
+    runtime.stderr.write(`tranche: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  runtime.stderr.write(`tranche: ${message}\n`);
+  return EXIT.failed;
+}

@@ -1,0 +1,58 @@
+import { dirname, resolve } from 'node:path';
+import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import { openLedger } from '../ledger/open.ts';
+import type { Ledger } from '../ledger/types.ts';
+import { type Runtime, UsageError } from './runtime.ts';
+
+/** The options every command takes. */
+export interface CommonOptions {
+  config: string;
+  environment?: string | undefined;
+  ledger?: string | undefined;
+  json?: boolean | undefined;
+}
+
+export interface Project {
+  loaded: LoadedConfig;
+  /** The config file's directory: commands run there, and the default ledger lives there. */
+  dir: string;
+}
+
+export async function loadProject(options: CommonOptions, runtime: Runtime): Promise<Project> {
+  const path = resolve(runtime.cwd, options.config);
+  const loaded = await loadConfig(path);
+  return { loaded: { ...loaded, file: options.config }, dir: dirname(path) };
+}
+
+/** The environment named by --environment, or the only one the config has. */
+export function chooseEnvironment(project: Project, options: CommonOptions): string {
+  const names = Object.keys(project.loaded.config.environments);
+  if (options.environment) return options.environment;
+  if (names.length === 1) return names[0] as string;
+  throw new UsageError(`--environment is required: ${options.config} defines ${names.join(', ')}`);
+}
+
+/** --ledger, else TRANCHE_LEDGER, else .tranche/ledger.db beside the config. */
+export async function openProjectLedger(options: CommonOptions, runtime: Runtime, dir: string): Promise<Ledger> {
+  return openLedger(options.ledger ?? runtime.env.TRANCHE_LEDGER, dir);
+}
+
+export async function withLedger<T>(
+  options: CommonOptions,
+  runtime: Runtime,
+  dir: string,
+  use: (ledger: Ledger) => Promise<T>,
+): Promise<T> {
+  const ledger = await openProjectLedger(options, runtime, dir);
+  try {
+    return await use(ledger);
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** The environment's live version: the version of its latest successful run. */
+export async function liveVersion(ledger: Ledger, service: string, environment: string): Promise<string | null> {
+  const runs = await ledger.runs({ service, environment });
+  return runs.find((run) => run.decision === 'succeeded')?.version ?? null;
+}
