@@ -1,0 +1,70 @@
+/**
+ * Durations as people write them in tranche.yml: `300ms`, `30s`, `2m`, `1h`, `1m30s`, or a bare
+ * number of seconds. Units go from largest to smallest, each at most once.
+ */
+
+export const DURATION_HINT = 'expected a duration like 30s, 2m or 300ms';
+
+const NUMBER = String.raw`\d+(?:\.\d+)?`;
+const WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
+
+/** Matches every string parseDuration accepts; also published in the JSON Schema. */
+export const DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
+
+const SECONDS = new RegExp(`^${NUMBER}$`);
+const UNITS = new RegExp(`^${WITH_UNITS}$`);
+const UNIT_MS = [3_600_000, 60_000, 1000, 1] as const;
+
+/** Milliseconds in a duration; a number (or a string of digits) counts seconds. Throws a RangeError when invalid. */
+export function parseDuration(value: string | number): number {
+  const ms = typeof value === 'number' ? secondsToMs(value) : parseText(value);
+  if (ms === undefined) {
+    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
+  }
+  return ms;
+}
+
+/** Like parseDuration, but undefined instead of an exception. */
+export function tryParseDuration(value: unknown): number | undefined {
+  if (typeof value === 'number') return secondsToMs(value);
+  if (typeof value === 'string') return parseText(value);
+  return undefined;
+}
+
+function secondsToMs(seconds: number): number | undefined {
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+}
+
+function parseText(text: string): number | undefined {
+  if (SECONDS.test(text)) return secondsToMs(Number(text));
+  const match = UNITS.exec(text);
+  if (!match) return undefined;
+  let ms = 0;
+  UNIT_MS.forEach((unit, i) => {
+    const amount = match[i + 1];
+    if (amount !== undefined) ms += Number(amount) * unit;
+  });
+  return Math.round(ms);
+}
+
+const PARTS = [
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1],
+] as const;
+
+/** The shortest canonical spelling of a number of milliseconds: `0s`, `300ms`, `1m30s`, `2h`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(`cannot format ${ms} as a duration`);
+  }
+  let rest = Math.round(ms);
+  let text = '';
+  for (const [unit, size] of PARTS) {
+    const amount = Math.floor(rest / size);
+    rest -= amount * size;
+    if (amount > 0) text += `${amount}${unit}`;
+  }
+  return text === '' ? '0s' : text;
+}

@@ -1,0 +1,58 @@
+/** What goes wrong reading tranche.yml, in a form people and annotations can point at. */
+
+export type ConfigPath = (string | number)[];
+
+export interface ConfigIssue {
+  /** The file as it was given. */
+  file: string;
+  /** 1-based; absent when the problem is the file itself (missing, unreadable). */
+  line?: number | undefined;
+  column?: number | undefined;
+  /** Where in the document, e.g. ['environments', 'production', 'components', 0, 'deploy']. */
+  path: ConfigPath;
+  message: string;
+}
+
+/** Invalid or unreadable configuration; the message lists every issue, one per line. */
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+
+  constructor(issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** An environment the configuration does not define. */
+export class UnknownEnvironmentError extends Error {
+  readonly environment: string;
+  readonly known: string[];
+
+  constructor(environment: string, known: string[]) {
+    super(`environment '${environment}' is not defined; known environments: ${known.join(', ') || '(none)'}`);
+    this.name = 'UnknownEnvironmentError';
+    this.environment = environment;
+    this.known = known;
+  }
+}
+
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** `environments.production.components[0].rollout.growth`; keys with other characters are quoted. */
+export function formatPath(path: ConfigPath): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) text += text === '' ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text;
+}
+
+/** `tranche.yml:14:9 environments.production.components[0].rollout.growth: expected a number ≥ 1` */
+export function formatIssue(issue: ConfigIssue): string {
+  const position = issue.line === undefined ? '' : `:${issue.line}:${issue.column ?? 1}`;
+  const path = formatPath(issue.path);
+  return `${issue.file}${position}${path === '' ? '' : ` ${path}`}: ${issue.message}`;
+}

@@ -1,0 +1,251 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrations, SQLITE_DIALECT } from '../../src/ledger/sql.ts';
+import { SCHEMA_VERSION, SqliteLedger } from '../../src/ledger/sqlite.ts';
+import type { VersionRecord } from '../../src/ledger/types.ts';
+import { describeLedgerContract } from './contract.ts';
+
+const ALLOCATE = fileURLToPath(new URL('./fixtures/allocate.ts', import.meta.url));
+const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+
+const contractDirs: string[] = [];
+afterAll(() => {
+  for (const dir of contractDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describeLedgerContract('SQLite in memory', async () => SqliteLedger.open(':memory:'));
+
+describeLedgerContract('SQLite file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tranche-ledger-'));
+  contractDirs.push(dir);
+  return SqliteLedger.open(join(dir, 'ledger.db'));
+});
+
+/** Reads the file directly, bypassing the ledger. */
+function inspect<T>(path: string, read: (db: DatabaseSync) => T): T {
+  const db = new DatabaseSync(path, { timeout: 10_000 });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+interface Allocation {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts `count` allocate.ts processes against one file and, once every one of them has loaded,
+ * lets them all go at once.
+ */
+async function allocateInProcesses(path: string, count: number, commitOf: (i: number) => string) {
+  const children: ChildProcess[] = [];
+  const outcomes: Promise<Allocation>[] = [];
+  const readies: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const child = spawn(process.execPath, [ALLOCATE, path, 'api', commitOf(i), '3.1.{n}'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    readies.push(
+      new Promise((resolve, reject) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.startsWith('ready\n')) resolve();
+        });
+        child.once('exit', () => reject(new Error(`allocator ${i} exited before it was ready: ${stderr}`)));
+      }),
+    );
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    outcomes.push(
+      new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (code) => resolve({ code, stdout, stderr }));
+      }),
+    );
+  }
+  try {
+    await Promise.all(readies);
+  } catch (error) {
+    for (const child of children) child.kill();
+    throw error;
+  }
+  for (const child of children) child.stdin?.end('go\n');
+  const results = await Promise.all(outcomes);
+  return results.map((result, i) => {
+    if (result.code !== 0) throw new Error(`allocator ${i} exited with ${result.code}: ${result.stderr}`);
+    const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
+    if (!line) throw new Error(`allocator ${i} printed no version: ${result.stdout}`);
+    return JSON.parse(line) as VersionRecord;
+  });
+}
+
+describe('SqliteLedger', () => {
+  let dir: string;
+  let path: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tranche-ledger-'));
+    path = join(dir, 'ledger.db');
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('open', () => {
+    it('creates missing parent directories', async () => {
+      const nested = join(dir, 'a', 'b', 'ledger.db');
+      const ledger = SqliteLedger.open(nested);
+      await ledger.close();
+      expect(existsSync(nested)).toBe(true);
+    });
+
+    it('puts the file in WAL mode', async () => {
+      await SqliteLedger.open(path).close();
+      expect(inspect(path, (db) => db.prepare('PRAGMA journal_mode').get()?.journal_mode)).toBe('wal');
+    });
+
+    it('closes twice without complaint', async () => {
+      const ledger = SqliteLedger.open(path);
+      await ledger.close();
+      await expect(ledger.close()).resolves.toBeUndefined();
+    });
+  });
+
+  describe('persistence', () => {
+    it('finds versions, runs, events and target states again after reopening the file', async () => {
+      const first = SqliteLedger.open(path);
+      await first.nextVersion('api', 'abc', '1.{n}', T0);
+      await first.record({
+        runId: 'r1',
+        seq: 1,
+        at: T0,
+        kind: 'run_started',
+        status: 'started',
+        service: 'api',
+        environment: 'prod',
+        version: '1.1',
+        data: { commit: 'abc' },
+      });
+      await first.updateTargets('api', 'prod', 'r1', [
+        { component: 'web', target: 'w1', version: '1.1', good: true },
+      ]);
+      await first.close();
+
+      const second = SqliteLedger.open(path);
+      try {
+        expect((await second.versions('api')).map((v) => v.version)).toEqual(['1.1']);
+        expect((await second.runs({})).map((r) => [r.runId, r.commit])).toEqual([['r1', 'abc']]);
+        expect(await second.events({ runId: 'r1' })).toHaveLength(1);
+        expect(await second.targetStates('api', 'prod')).toEqual([
+          { component: 'web', target: 'w1', version: '1.1', goodVersion: '1.1' },
+        ]);
+        expect((await second.nextVersion('api', null, '1.{n}', T0)).version).toBe('1.2');
+      } finally {
+        await second.close();
+      }
+    });
+  });
+
+  describe('migrations', () => {
+    const versions = (): number[] =>
+      inspect(path, (db) =>
+        db
+          .prepare('SELECT version FROM schema_migrations ORDER BY version')
+          .all()
+          .map((row) => Number(row.version)),
+      );
+    const every = migrations(SQLITE_DIALECT).map((m) => m.version);
+
+    it('records each migration once on a new file', async () => {
+      await SqliteLedger.open(path).close();
+      expect(versions()).toEqual(every);
+      expect(every.at(-1)).toBe(SCHEMA_VERSION);
+    });
+
+    it('applies nothing again when the file is reopened', async () => {
+      await SqliteLedger.open(path).close();
+      await SqliteLedger.open(path).close();
+      expect(versions()).toEqual(every);
+    });
+
+    it('migrates a new file opened by two processes at once exactly once', async () => {
+      const records = await allocateInProcesses(path, 2, (i) => `commit-${i}`);
+      expect(records.map((r) => r.n).sort()).toEqual([1, 2]);
+      expect(versions()).toEqual(every);
+    });
+
+    it('refuses a file whose schema is newer than this code knows', async () => {
+      await SqliteLedger.open(path).close();
+      inspect(path, (db) =>
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(SCHEMA_VERSION + 1, T0),
+      );
+      expect(() => SqliteLedger.open(path)).toThrow(/newer than this Tranche knows/);
+    });
+  });
+
+  describe('concurrency between processes', () => {
+    it("waits for another process's write lock instead of failing", async () => {
+      const ledger = SqliteLedger.open(path);
+      const holder = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { DatabaseSync } from 'node:sqlite';
+           const db = new DatabaseSync(process.argv[1]);
+           db.exec('BEGIN IMMEDIATE');
+           process.stdout.write('locked\\n');
+           setTimeout(() => { db.exec('COMMIT'); db.close(); }, 500);`,
+          path,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
+      await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+      try {
+        const started = Date.now();
+        const record = await ledger.nextVersion('api', null, '{n}', T0);
+        expect(record.n).toBe(1);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+      } finally {
+        await ledger.close();
+        await exited;
+      }
+    });
+
+    it('gives 50 processes allocating at once 50 distinct, consecutive versions', async () => {
+      const count = 50;
+      const records = await allocateInProcesses(path, count, (i) => `commit-${i}`);
+
+      const counters = records.map((r) => r.n).sort((a, b) => a - b);
+      expect(counters).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      for (const [i, record] of records.entries()) {
+        expect(record).toMatchObject({ service: 'api', commit: `commit-${i}`, version: `3.1.${record.n}` });
+      }
+
+      const ledger = SqliteLedger.open(path);
+      try {
+        const stored = await ledger.versions('api');
+        expect(stored.map((v) => [v.n, v.commit])).toEqual(
+          [...records].sort((a, b) => a.n - b.n).map((r) => [r.n, r.commit]),
+        );
+      } finally {
+        await ledger.close();
+      }
+    });
+  });
+});
