@@ -38,6 +38,12 @@ describe('configuration errors', () => {
       ]);
     });
 
+    it('refuses a component with no targets, at the empty list', () => {
+      expect(errorLines(...HEAD.slice(0, 5), '        targets: []', '        deploy: ./deploy.sh')).toEqual([
+        `tranche.yml:6:18 ${COMPONENT}.targets: expected at least one target`,
+      ]);
+    });
+
     it('asks for an integer where a fraction is given', () => {
       expect(errorLines(...HEAD, '        rollout: { first: 1.5 }')).toEqual([
         `tranche.yml:8:27 ${COMPONENT}.rollout.first: expected an integer ≥ 1`,
