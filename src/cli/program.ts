@@ -7,12 +7,13 @@ import { planCommand } from './commands/plan.ts';
 import { rollbackCommand } from './commands/rollback.ts';
 import { statsCommand } from './commands/stats.ts';
 import { statusCommand } from './commands/status.ts';
-import { versionNextCommand } from './commands/version.ts';
+import { type VersionNextOptions, versionNextCommand } from './commands/version.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-type Handler = (options: never, runtime: Runtime) => Promise<number>;
+// biome-ignore lint/suspicious/noExplicitAny: commander hands each command its own parsed options.
+type Handler = (options: any, runtime: Runtime) => Promise<number>;
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
 export async function main(argv: string[], runtime: Runtime): Promise<number> {
@@ -40,29 +41,29 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
   const command = (name: string, description: string, handler: Handler): Command => {
     const sub = program.command(name).description(description);
     common(sub);
-    sub.action(async (options: never) => setExit(await handler(options, runtime)));
+    sub.action(async (options: unknown) => setExit(await handler(options, runtime)));
     return sub;
   };
 
-  command('plan', 'print the batches a deploy would run, and run nothing', planCommand as Handler);
-  command('deploy', 'allocate a version and roll it out, batch by batch, with checks', deployCommand as Handler)
+  command('plan', 'print the batches a deploy would run, and run nothing', planCommand);
+  command('deploy', 'allocate a version and roll it out, batch by batch, with checks', deployCommand)
     .option('--version <version>', 'deploy this existing version instead of allocating the next one')
     .option('--commit <sha>', 'the commit the version is built from (default: HEAD of the config’s work tree)')
     .option('--allow-dirty', 'deploy even though the work tree has uncommitted changes');
-  command('rollback', 'put an earlier version back on every target at once', rollbackCommand as Handler).option(
+  command('rollback', 'put an earlier version back on every target at once', rollbackCommand).option(
     '--to <version>',
     'the version to return to (default: the one live before the current one)',
   );
-  command('status', 'the live version and every target’s state, per environment', statusCommand as Handler);
-  command('history', 'runs, newest first', historyCommand as Handler)
+  command('status', 'the live version and every target’s state, per environment', statusCommand);
+  command('history', 'runs, newest first', historyCommand)
     .option('--limit <n>', 'at most this many runs', '20')
     .option('--version <version>', 'only runs of this version')
     .option('--since <date>', 'only runs started at or after this date (ISO 8601)');
-  command('stats', 'stage timing: count, min, median, p95 and max per stage', statsCommand as Handler);
+  command('stats', 'stage timing: count, min, median, p95 and max per stage', statsCommand);
   const version = program.command('version').description('versions from the ledger');
   const next = version.command('next').description('allocate the service’s next version atomically');
   common(next).option('--commit <sha>', 'the commit the version is built from (default: HEAD)');
-  next.action(async (options: never) => setExit(await versionNextCommand(options, runtime)));
+  next.action(async (options: VersionNextOptions) => setExit(await versionNextCommand(options, runtime)));
   return program;
 }
 

@@ -124,6 +124,8 @@ export interface CheckResult {
   status: CheckStatus;
   /** A number to record and plot (p95 latency, the command's {"value": n}). */
   value?: number | undefined;
+  /** What the value measures, e.g. `p95`; reports print it beside the value. */
+  metric?: string | undefined;
   unit?: string | undefined;
   threshold?: { max?: number | undefined; min?: number | undefined } | undefined;
   /** One line: why it passed or failed. */

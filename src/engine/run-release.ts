@@ -392,6 +392,7 @@ function checkData(result: CheckResult, slow: boolean): Record<string, unknown> 
     check: result.check,
     status: result.status,
     value: result.value,
+    metric: result.metric,
     unit: result.unit,
     max: result.threshold?.max,
     min: result.threshold?.min,

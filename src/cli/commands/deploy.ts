@@ -7,7 +7,7 @@ import type { DeployResult } from '../../engine/result.ts';
 import { runRelease } from '../../engine/run-release.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import type { Ledger } from '../../ledger/types.ts';
-import { createReporter } from '../../render/progress.ts';
+import { createReporter, isCi } from '../../render/progress.ts';
 import { renderSummary } from '../../render/summary.ts';
 import { inspectWorkTree } from '../git.ts';
 import { type CommonOptions, chooseEnvironment, liveVersion, loadProject, withLedger } from '../project.ts';
@@ -66,7 +66,7 @@ export async function execute(
 ): Promise<DeployResult> {
   const controller = new AbortController();
   const progress = options.json ? runtime.stderr : runtime.stdout;
-  const reporter: Reporter & { finish?: () => void } = createReporter(progress, { ci: Boolean(runtime.env.CI) });
+  const reporter: Reporter & { finish?: () => void } = createReporter(progress, { ci: isCi(runtime.env.CI) });
   const unsubscribe = runtime.onSignal((signal) => {
     if (controller.signal.aborted) return;
     progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure\n`);
