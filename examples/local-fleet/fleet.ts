@@ -53,7 +53,7 @@ function listen(target: { name: string; port: number; cloud: string }, dir: stri
     if (request.url === '/healthz') return reply(200, { target: target.name, version });
     if (request.url === '/version') return reply(200, { version });
     if (request.url === '/query') {
-      const base = slow ? 180 : 8;
+      const base = slow ? 300 : 8;
       setTimeout(() => reply(200, { rows: 42 }), base + Math.random() * base * 0.2);
       return;
     }

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
+
+const CONFIG = `service: shop
+version: "3.{n}"
+environments:
+  prod:
+    components:
+      - name: app
+        targets: [a, b, c, d, e]
+        deploy: ./deploy.sh
+        rollout: { first: 1, growth: 2, bake: 5s }
+      - name: db
+        targets: [db-1]
+        deploy: ./deploy.sh
+  staging:
+    components:
+      - name: app
+        targets: [s-1]
+        deploy: ./deploy.sh
+`;
+
+let disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of disposers) dispose();
+  disposers = [];
+});
+
+function fixture(files: Record<string, string> = {}) {
+  const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY, ...files });
+  disposers.push(p.dispose);
+  const cli = (...args: string[]) => runCli(args, { cwd: p.dir });
+  return { ...p, cli };
+}
+
+describe('tranche plan', () => {
+  it('prints the batches as JSON and runs nothing', async () => {
+    const f = fixture();
+    const { code, stdout } = await f.cli('plan', '-e', 'prod', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      service: 'shop',
+      environment: 'prod',
+      components: [
+        {
+          name: 'app',
+          batches: [
+            { targets: ['a'], bakeSeconds: 5 },
+            { targets: ['b', 'c'], bakeSeconds: 5 },
+            { targets: ['d', 'e'], bakeSeconds: 5 },
+          ],
+        },
+        { name: 'db', batches: [{ targets: ['db-1'], bakeSeconds: 0 }] },
+      ],
+    });
+    expect(() => readFileSync(f.path('state/log'))).toThrow(/ENOENT/);
+  });
+
+  it('asks for --environment when the config defines several (exit 2)', async () => {
+    const { code, stderr } = await fixture().cli('plan');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--environment is required: tranche.yml defines prod, staging');
+  });
+
+  it('names the known environments for an unknown one (exit 2)', async () => {
+    const { code, stderr } = await fixture().cli('plan', '-e', 'prdo');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/prdo.*prod.*staging/s);
+  });
+});
+
+describe('bad config', () => {
+  it('exits 2 and names file, line and column of the offending value', async () => {
+    const f = fixture({ 'tranche.yml': CONFIG.replace('growth: 2', 'growth: 0') });
+    const { code, stderr } = await f.cli('deploy', '-e', 'prod');
+    expect(code).toBe(2);
+    expect(stderr).toContain('tranche.yml:9:38 environments.prod.components[0].rollout.growth:');
+    expect(() => readFileSync(f.path('state/log'))).toThrow(/ENOENT/);
+  });
+
+  it('exits 2 for a config file that does not exist', async () => {
+    const { code, stderr } = await fixture().cli('plan', '-c', 'nope.yml');
+    expect(code).toBe(2);
+    expect(stderr).toContain('nope.yml');
+  });
+
+  it('exits 2 and names the option for an unknown option', async () => {
+    const { code, stderr } = await fixture().cli('deploy', '--bogus');
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown option '--bogus'");
+  });
+});
+
+describe('tranche version next', () => {
+  it('gives 50 concurrent processes 50 distinct, consecutive versions', async () => {
+    const f = fixture();
+    const runs = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => f.cli('version', 'next', '--commit', `sha-${i}`, '--json')),
+    );
+    expect(runs.map((r) => r.code)).toEqual(Array(50).fill(0));
+    const records = runs.map((r) => JSON.parse(r.stdout) as { n: number; version: string; commit: string });
+    expect(records.map((r) => r.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(new Set(records.map((r) => r.version)).size).toBe(50);
+    for (const r of records) expect(r.version).toBe(`3.${r.n}`);
+    expect(new Set(records.map((r) => r.commit)).size).toBe(50);
+  }, 120_000);
+});
+
+describe('after deploys', () => {
+  async function deployedTwice() {
+    const f = fixture();
+    for (let i = 0; i < 2; i++) {
+      const run = await f.cli('deploy', '-e', 'staging', '--json');
+      expect(run.code).toBe(0);
+    }
+    return f;
+  }
+
+  it('rollback returns every target to the version live before the current one', async () => {
+    const f = await deployedTwice();
+    const { code, stdout } = await f.cli('rollback', '-e', 'staging', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ version: '3.1', previousVersion: '3.2', decision: 'succeeded' });
+    expect(readFileSync(f.path('state/s-1'), 'utf8').trim()).toBe('3.1');
+    expect(readFileSync(f.path('state/log'), 'utf8').trim().split('\n').at(-1)).toBe('rollback s-1 3.1');
+  });
+
+  it('rollback refuses a version the ledger does not know (exit 2)', async () => {
+    const f = await deployedTwice();
+    const { code, stderr } = await f.cli('rollback', '-e', 'staging', '--to', '9.9');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--to 9.9');
+  });
+
+  it('status shows the live version and each target', async () => {
+    const f = await deployedTwice();
+    const { stdout } = await f.cli('status', '-e', 'staging', '--json');
+    expect(JSON.parse(stdout).environments[0]).toMatchObject({
+      environment: 'staging',
+      liveVersion: '3.2',
+      targets: [{ component: 'app', target: 's-1', version: '3.2', goodVersion: '3.2', halfDeployed: false }],
+    });
+  });
+
+  it('history lists runs newest first, filtered by version', async () => {
+    const f = await deployedTwice();
+    const all = JSON.parse((await f.cli('history', '--json')).stdout);
+    expect(all.map((r: { version: string }) => r.version)).toEqual(['3.2', '3.1']);
+    const one = JSON.parse((await f.cli('history', '--json', '--version', '3.1')).stdout);
+    expect(one).toHaveLength(1);
+  });
+
+  it('stats gives count, min, max, median and p95 per stage', async () => {
+    const f = await deployedTwice();
+    const { stages } = JSON.parse((await f.cli('stats', '--json')).stdout);
+    const deploy = stages.find((s: { stage: string }) => s.stage === 'deploy');
+    expect(deploy.count).toBe(2);
+    expect(deploy.min).toBeLessThanOrEqual(deploy.median);
+    expect(deploy.median).toBeLessThanOrEqual(deploy.p95);
+    expect(deploy.p95).toBeLessThanOrEqual(deploy.max);
+    expect(stages.map((s: { stage: string }) => s.stage)).toEqual(expect.arrayContaining(['run', 'batch', 'deploy']));
+  });
+});

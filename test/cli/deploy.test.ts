@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeployResult } from '../../src/engine/result.ts';
+import { collect, project, RECORDING_CHECK, RECORDING_DEPLOY, runCli, startCli } from '../support/cli.ts';
+
+function config(options: { targets?: number; bake?: string; timeout?: string; components?: string } = {}): string {
+  const targets = Array.from({ length: options.targets ?? 6 }, (_, i) => `t-${i + 1}`).join(', ');
+  return `service: shop
+version: "1.{n}"
+environments:
+  prod:
+    components:
+      - name: app
+        targets: [${targets}]
+        deploy: ./deploy.sh
+        timeout: ${options.timeout ?? '20s'}
+        rollout: { first: 1, growth: 2, bake: ${options.bake ?? '0s'}, checkEvery: 1s }
+        checks: [latency]
+${options.components ?? ''}checks:
+  latency:
+    command: ./check.sh
+    max: 300
+`;
+}
+
+let disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of disposers) dispose();
+  disposers = [];
+});
+
+function fleet(files: Record<string, string> = {}) {
+  const p = project({ 'tranche.yml': config(), 'deploy.sh': RECORDING_DEPLOY, 'check.sh': RECORDING_CHECK, ...files });
+  disposers.push(p.dispose);
+  const versionOf = (target: string) => readFileSync(p.path(`state/${target}`), 'utf8').trim();
+  const deploy = async (...args: string[]) => {
+    const run = await runCli(['deploy', '--json', ...args], { cwd: p.dir });
+    return { ...run, result: (run.stdout ? JSON.parse(run.stdout) : undefined) as DeployResult };
+  };
+  return { ...p, versionOf, deploy };
+}
+
+describe('tranche deploy', () => {
+  describe('when every batch is healthy', () => {
+    it('exits 0 with a succeeded result and the version on every target', async () => {
+      const f = fleet();
+      const { code, result } = await f.deploy();
+      expect(code).toBe(0);
+      expect(result).toMatchObject({ schemaVersion: 1, service: 'shop', environment: 'prod', version: '1.1' });
+      expect(result.decision).toBe('succeeded');
+      expect(result.previousVersion).toBeNull();
+      expect(result.components[0]?.batches.map((b) => b.targets)).toEqual([
+        ['t-1'],
+        ['t-2', 't-3'],
+        ['t-4', 't-5', 't-6'],
+      ]);
+      for (let i = 1; i <= 6; i++) expect(f.versionOf(`t-${i}`)).toBe('1.1');
+    });
+
+    it('allocates the next version on each deploy and reports the one it replaced', async () => {
+      const f = fleet();
+      await f.deploy();
+      const { result } = await f.deploy();
+      expect([result.version, result.previousVersion]).toEqual(['1.2', '1.1']);
+    });
+  });
+
+  describe('when batch 2 fails its checks', () => {
+    it('exits 1 and puts every touched target back on its last good version', async () => {
+      const f = fleet();
+      await f.deploy();
+      writeFileSync(f.path('bad-targets'), 't-3\n');
+      const { code, result, stderr } = await f.deploy();
+      expect(code).toBe(1);
+      expect(result.decision).toBe('rolled_back');
+      expect(result.reasonCode).toBe('check_failed');
+      expect(result.rolledBack.map((r) => [r.target, r.from, r.to, r.status]).sort()).toEqual([
+        ['t-1', '1.2', '1.1', 'rolled_back'],
+        ['t-2', '1.2', '1.1', 'rolled_back'],
+        ['t-3', '1.2', '1.1', 'rolled_back'],
+      ]);
+      expect(['t-1', 't-2', 't-3', 't-4', 't-5', 't-6'].map(f.versionOf)).toEqual(Array(6).fill('1.1'));
+      // t-4..t-6 were never touched: the log shows no deploy of 1.2 to them.
+      expect(readFileSync(f.path('state/log'), 'utf8')).not.toMatch(/deploy t-[456] 1\.2/);
+      expect(stderr).toContain('latency');
+    });
+  });
+
+  describe('when a deploy command hangs', () => {
+    it('kills it and its children at the timeout and rolls back', async () => {
+      const hang = `#!/bin/sh
+if [ "$TRANCHE_ACTION" = deploy ] && [ "$TRANCHE_TARGET" = t-2 ]; then
+  sleep 300 & echo $! > grandchild.pid
+  wait
+fi
+exec ./record.sh`;
+      const f = fleet({ 'deploy.sh': hang, 'record.sh': RECORDING_DEPLOY, 'tranche.yml': config({ timeout: '1s' }) });
+      const { code, result } = await f.deploy();
+      expect(code).toBe(1);
+      expect(result.reasonCode).toBe('deploy_timed_out');
+      const pid = Number(readFileSync(f.path('grandchild.pid'), 'utf8'));
+      expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+      // t-3 shares batch 2 with t-2 and deployed beside it: touched, so rolled back too.
+      expect(result.rolledBack.map((r) => r.target).sort()).toEqual(['t-1', 't-2', 't-3']);
+    });
+  });
+
+  describe('on SIGTERM mid-bake', () => {
+    it('stops, rolls back the touched targets and leaves a terminal record', async () => {
+      const f = fleet();
+      await f.deploy();
+      writeFileSync(f.path('tranche.yml'), config({ bake: '60s' }));
+      const child = startCli(['deploy', '--json'], { cwd: f.dir });
+      const done = collect(child);
+      await new Promise<void>((resolve) => {
+        child.stderr?.on('data', (chunk: Buffer) => {
+          if (/bake/i.test(chunk.toString())) resolve();
+        });
+      });
+      child.kill('SIGTERM');
+      const { code, stdout } = await done;
+      const result = JSON.parse(stdout) as DeployResult;
+      expect(code).toBe(1);
+      expect(result.decision).toBe('cancelled');
+      expect(result.rolledBack).toEqual([
+        { component: 'app', target: 't-1', from: '1.2', to: '1.1', status: 'rolled_back' },
+      ]);
+      expect(f.versionOf('t-1')).toBe('1.1');
+      const history = await runCli(['history', '--json'], { cwd: f.dir });
+      expect(JSON.parse(history.stdout)[0]).toMatchObject({ decision: 'cancelled', reasonCode: 'cancelled' });
+    });
+  });
+
+  describe('in a git work tree', () => {
+    const git = (dir: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir });
+
+    it('refuses uncommitted changes with exit 2, and records the commit once they are committed', async () => {
+      const f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
+      git(f.dir, 'init', '-q');
+      git(f.dir, 'add', '-A');
+      git(f.dir, 'commit', '-qm', 'init');
+      writeFileSync(f.path('deploy.sh'), `${RECORDING_DEPLOY}\n# edited\n`);
+      const refused = await f.deploy();
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/uncommitted changes.*--allow-dirty/);
+      git(f.dir, 'commit', '-qam', 'edit');
+      const head = git(f.dir, 'rev-parse', 'HEAD').toString().trim();
+      const { code, result } = await f.deploy();
+      expect(code).toBe(0);
+      expect(result.commit).toBe(head);
+    });
+  });
+});
