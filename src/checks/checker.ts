@@ -1,0 +1,68 @@
+/**
+ * The checker the engine talks to: runs a check by its kind and guarantees a verdict. Whatever goes
+ * wrong inside a check (a thrown exception, a rejected promise) is an `error`, never a pass.
+ */
+import type { Checker, CheckResult, CheckSpec, CommandContext, Executor } from '../engine/ports.ts';
+import { CHECK_STATUSES } from '../engine/vocabulary.ts';
+import { runCommandCheck } from './command.ts';
+import { type FetchLike, runHttpCheck } from './http.ts';
+import { type CheckOutcome, errorText } from './outcome.ts';
+
+export interface CheckerOptions {
+  /** Runs command checks. */
+  executor: Executor;
+  /** Default: the global fetch. */
+  fetchImpl?: FetchLike | undefined;
+  /** Milliseconds, for latencies and durations; default performance.now. */
+  now?: (() => number) | undefined;
+}
+
+export type { CheckOutcome } from './outcome.ts';
+export { percentile } from './percentile.ts';
+
+export function createChecker(options: CheckerOptions): Checker {
+  const now = options.now ?? (() => performance.now());
+  const run = (
+    spec: CheckSpec,
+    context: CommandContext,
+    cwd: string,
+    signal?: AbortSignal,
+  ): Promise<CheckOutcome> => {
+    switch (spec.kind) {
+      case 'command':
+        return runCommandCheck(spec, context, cwd, options.executor, signal).then((outcome) => ({
+          ...outcome,
+          unit: spec.unit,
+        }));
+      case 'http':
+        return runHttpCheck(spec, context, signal, { fetchImpl: options.fetchImpl, now });
+      default:
+        throw new Error(`unknown check kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
+    }
+  };
+  return {
+    async run(spec, context, cwd, signal): Promise<CheckResult> {
+      const start = now();
+      let outcome: CheckOutcome;
+      try {
+        outcome = sane(await run(spec, context, cwd, signal));
+      } catch (error) {
+        outcome = { status: 'error', message: `check raised an error: ${errorText(error)}` };
+      }
+      const durationMs = Math.max(0, now() - start);
+      return { ...outcome, check: checkName(spec), durationMs: Number.isFinite(durationMs) ? durationMs : 0 };
+    },
+  };
+}
+
+/** An outcome with a status outside the vocabulary is an error, not whatever it claims. */
+function sane(outcome: CheckOutcome): CheckOutcome {
+  if (!(CHECK_STATUSES as readonly string[]).includes(outcome.status)) {
+    return { status: 'error', message: `check returned an unknown status ${JSON.stringify(outcome.status)}` };
+  }
+  return outcome;
+}
+
+function checkName(spec: CheckSpec): string {
+  return typeof spec.name === 'string' ? spec.name : 'check';
+}

@@ -1,0 +1,23 @@
+import type { CommandCheckSpec, CommandContext, HttpCheckSpec, TargetSpec } from '../../src/engine/ports.ts';
+
+export function context(target: Partial<TargetSpec> = {}): CommandContext {
+  return {
+    service: 'metrics-store',
+    environment: 'production',
+    component: 'app',
+    target: { name: 'web-1', labels: {}, ...target },
+    version: '2.15.0',
+    previousVersion: '2.14.6',
+    batch: 2,
+    action: 'deploy',
+    commit: null,
+  };
+}
+
+export function commandCheck(command: string, options: Partial<CommandCheckSpec> = {}): CommandCheckSpec {
+  return { kind: 'command', name: 'query', command, timeoutMs: 10_000, ...options };
+}
+
+export function httpCheck(url: string, options: Partial<HttpCheckSpec> = {}): HttpCheckSpec {
+  return { kind: 'http', name: 'health', url, status: 200, samples: 5, timeoutMs: 2_000, ...options };
+}
