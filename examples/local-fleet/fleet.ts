@@ -44,7 +44,9 @@ export async function startFleet(configPath: string, stateDir: string): Promise<
 function listen(target: { name: string; port: number; cloud: string }, dir: string): Promise<Server> {
   const server = createServer(async (request, response) => {
     const version = (await readFile(join(dir, 'version'), 'utf8').catch(() => 'none\n')).trim();
-    const release = JSON.parse(await readFile(join(dir, 'release.json'), 'utf8').catch(() => '{}')) as Release;
+    const release = JSON.parse(
+      await readFile(join(dir, 'release.json'), 'utf8').catch(() => '{}'),
+    ) as Release;
     const slow = release.slowOn?.includes(target.cloud) ?? false;
     const reply = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
@@ -63,7 +65,9 @@ function listen(target: { name: string; port: number; cloud: string }, dir: stri
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`port ${target.port} (${target.name}) is in use: stop whatever listens there and try again`)
+          ? new Error(
+              `port ${target.port} (${target.name}) is in use: stop whatever listens there and try again`,
+            )
           : error,
       ),
     );
@@ -82,7 +86,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const state = process.env.DEMO_STATE ?? join(here, '.fleet');
   const fleet = await startFleet(join(here, 'tranche.yml'), state);
-  console.log(`fleet up: ${fleet.targets.map((t) => `${t.name}@${t.port}`).join(' ')} (state in ${state}); Ctrl-C stops it`);
+  console.log(
+    `fleet up: ${fleet.targets.map((t) => `${t.name}@${t.port}`).join(' ')} (state in ${state}); Ctrl-C stops it`,
+  );
   const stop = () => void fleet.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -14,7 +14,9 @@ export async function inspectWorkTree(dir: string): Promise<WorkTree | undefined
     const { stdout: inside } = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir });
     if (inside.trim() !== 'true') return undefined;
     const { stdout: head } = await run('git', ['rev-parse', 'HEAD'], { cwd: dir });
-    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: dir });
+    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: dir,
+    });
     return { commit: head.trim(), dirty: status.split('\n').filter((line) => line.trim() !== '') };
   } catch {
     return undefined;

@@ -48,7 +48,10 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
   command('plan', 'print the batches a deploy would run, and run nothing', planCommand);
   command('deploy', 'allocate a version and roll it out, batch by batch, with checks', deployCommand)
     .option('--version <version>', 'deploy this existing version instead of allocating the next one')
-    .option('--commit <sha>', 'the commit the version is built from (default: HEAD of the config’s work tree)')
+    .option(
+      '--commit <sha>',
+      'the commit the version is built from (default: HEAD of the config’s work tree)',
+    )
     .option('--allow-dirty', 'deploy even though the work tree has uncommitted changes');
   command('rollback', 'put an earlier version back on every target at once', rollbackCommand).option(
     '--to <version>',
@@ -72,7 +75,10 @@ function common(command: Command): Command {
     .exitOverride()
     .addOption(new Option('-c, --config <file>', 'the config file').default('tranche.yml'))
     .option('-e, --environment <name>', 'the environment (default: the only one defined)')
-    .option('--ledger <path>', 'the ledger: a SQLite file (default .tranche/ledger.db beside the config; env TRANCHE_LEDGER)')
+    .option(
+      '--ledger <path>',
+      'the ledger: a SQLite file (default .tranche/ledger.db beside the config; env TRANCHE_LEDGER)',
+    )
     .option('--json', 'print one JSON object instead of text');
 }
 
@@ -81,7 +87,11 @@ function reportError(error: unknown, runtime: Runtime): number {
     // Help and version output exit 0; commander has already printed usage errors.
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (error instanceof ConfigError || error instanceof UnknownEnvironmentError || error instanceof UsageError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof UnknownEnvironmentError ||
+    error instanceof UsageError
+  ) {
     runtime.stderr.write(`tranche: ${error.message}\n`);
     return EXIT.usage;
   }

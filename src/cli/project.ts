@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 import { type Runtime, UsageError } from './runtime.ts';
@@ -33,7 +33,11 @@ export function chooseEnvironment(project: Project, options: CommonOptions): str
 }
 
 /** --ledger, else TRANCHE_LEDGER, else .tranche/ledger.db beside the config. */
-export async function openProjectLedger(options: CommonOptions, runtime: Runtime, dir: string): Promise<Ledger> {
+export async function openProjectLedger(
+  options: CommonOptions,
+  runtime: Runtime,
+  dir: string,
+): Promise<Ledger> {
   return openLedger(options.ledger ?? runtime.env.TRANCHE_LEDGER, dir);
 }
 
@@ -52,7 +56,11 @@ export async function withLedger<T>(
 }
 
 /** The environment's live version: the version of its latest successful run. */
-export async function liveVersion(ledger: Ledger, service: string, environment: string): Promise<string | null> {
+export async function liveVersion(
+  ledger: Ledger,
+  service: string,
+  environment: string,
+): Promise<string | null> {
   const runs = await ledger.runs({ service, environment });
   return runs.find((run) => run.decision === 'succeeded')?.version ?? null;
 }

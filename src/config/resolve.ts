@@ -58,8 +58,8 @@ function resolveCheck(name: string, checks: Record<string, CheckConfig>): CheckS
     const { url, status, samples, p95, timeout } = check.http;
     return { kind: 'http', name, url, status, samples, p95Ms: p95, timeoutMs: timeout };
   }
-  const { command, max, min, timeout } = check;
-  return { kind: 'command', name, command, max, min, timeoutMs: timeout };
+  const { command, max, min, unit, timeout } = check;
+  return { kind: 'command', name, command, max, min, unit, timeoutMs: timeout };
 }
 
 /** The version string of release number n: `renderVersion('2.14.{n}', 7)` is `2.14.7`. */

@@ -83,6 +83,7 @@ export const componentSchema = z
     name: nonEmptyString().describe('Component name, unique within the environment.'),
     targets: z
       .array(targetSchema)
+      .min(1, 'expected at least one target')
       .superRefine(duplicateNameIssues('target'), ALWAYS)
       .describe('Where the component runs; names are unique within the component.'),
     deploy: nonEmptyString().describe(
@@ -148,6 +149,7 @@ export const commandCheckSchema = z
     ),
     max: z.number().optional().describe('Largest value the command may report.'),
     min: z.number().optional().describe('Smallest value the command may report.'),
+    unit: nonEmptyString().optional().describe('Unit of the reported value, for reports and plots, e.g. ms.'),
     timeout: durationSchema.prefault('10s').describe('Time limit of the command.'),
   })
   .refine((check) => check.min === undefined || check.max === undefined || check.min <= check.max, {

@@ -20,7 +20,11 @@ export function decideStep(failure: StepFailure | undefined, onFailure: OnFailur
 }
 
 /** Why a deploy command failed, or undefined when it succeeded. */
-export function deployFailure(target: string, result: CommandResult, timeoutMs: number): StepFailure | undefined {
+export function deployFailure(
+  target: string,
+  result: CommandResult,
+  timeoutMs: number,
+): StepFailure | undefined {
   if (result.timedOut) {
     return {
       reasonCode: 'deploy_timed_out',
@@ -29,7 +33,8 @@ export function deployFailure(target: string, result: CommandResult, timeoutMs: 
   }
   if (result.cancelled) return { reasonCode: 'cancelled', message: `deploy of ${target} was cancelled` };
   if (result.exitCode === 0) return undefined;
-  const how = result.exitCode === null ? `signal ${result.signal ?? 'unknown'}` : `exit code ${result.exitCode}`;
+  const how =
+    result.exitCode === null ? `signal ${result.signal ?? 'unknown'}` : `exit code ${result.exitCode}`;
   const last = lastLine(result.stderr) || lastLine(result.stdout);
   return {
     reasonCode: 'deploy_command_failed',

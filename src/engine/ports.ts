@@ -51,6 +51,8 @@ export interface CommandCheckSpec extends CheckSpecBase {
   /** Bounds on the `{"value": n}` the command may print as its last line of output. */
   max?: number | undefined;
   min?: number | undefined;
+  /** Unit of the value, for reports and plots. */
+  unit?: string | undefined;
 }
 
 export type CheckSpec = HttpCheckSpec | CommandCheckSpec;

@@ -98,7 +98,9 @@ async function rollBackTarget(
     status: ok ? 'ok' : 'failed',
     ...where,
     durationMs: result.durationMs,
-    message: ok ? undefined : `rollback of ${target.name} to ${to} failed (exit ${result.exitCode ?? result.signal})`,
+    message: ok
+      ? undefined
+      : `rollback of ${target.name} to ${to} failed (exit ${result.exitCode ?? result.signal})`,
     data: { from: spec.version, to, exitCode: result.exitCode, timedOut: result.timedOut },
   });
   return { ...base, status: ok ? 'rolled_back' : 'failed' };

@@ -34,7 +34,11 @@ export interface RunOptions {
  * rolls touched targets back per onFailure. Always ends with a run_finished event, also when a
  * port throws.
  */
-export async function runRelease(spec: ReleaseSpec, ports: EnginePorts, options: RunOptions): Promise<DeployResult> {
+export async function runRelease(
+  spec: ReleaseSpec,
+  ports: EnginePorts,
+  options: RunOptions,
+): Promise<DeployResult> {
   return new Rollout(spec, ports, options).run();
 }
 
@@ -167,7 +171,9 @@ class Rollout {
     const deployFail = await this.deployBatch(component, batch, number);
     if (deployFail) return deployFail;
     deployed.push(...batch);
-    return (await this.checkTargets(component, batch, number)) ?? (await this.bake(component, deployed, number));
+    return (
+      (await this.checkTargets(component, batch, number)) ?? (await this.bake(component, deployed, number))
+    );
   }
 
   /** Deploy with bounded parallelism; after the first failure no further target starts. */
@@ -202,7 +208,12 @@ class Rollout {
     const where = { component: component.name, target: target.name, batch: number };
     await this.sink.emit({ kind: 'target_deploy', status: 'started', ...where });
     const result = await this.ports.executor.run(
-      { command: this.commandFor(component), cwd: this.spec.cwd, env: commandEnv(context), timeoutMs: component.timeoutMs },
+      {
+        command: this.commandFor(component),
+        cwd: this.spec.cwd,
+        env: commandEnv(context),
+        timeoutMs: component.timeoutMs,
+      },
       this.options.signal,
     );
     const failure = deployFailure(target.name, result, component.timeoutMs);

@@ -100,7 +100,9 @@ describe('tranche version next', () => {
     );
     expect(runs.map((r) => r.code)).toEqual(Array(50).fill(0));
     const records = runs.map((r) => JSON.parse(r.stdout) as { n: number; version: string; commit: string });
-    expect(records.map((r) => r.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(records.map((r) => r.n).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
     expect(new Set(records.map((r) => r.version)).size).toBe(50);
     for (const r of records) expect(r.version).toBe(`3.${r.n}`);
     expect(new Set(records.map((r) => r.commit)).size).toBe(50);
@@ -121,7 +123,11 @@ describe('after deploys', () => {
     const f = await deployedTwice();
     const { code, stdout } = await f.cli('rollback', '-e', 'staging', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ version: '3.1', previousVersion: '3.2', decision: 'succeeded' });
+    expect(JSON.parse(stdout)).toMatchObject({
+      version: '3.1',
+      previousVersion: '3.2',
+      decision: 'succeeded',
+    });
     expect(readFileSync(f.path('state/s-1'), 'utf8').trim()).toBe('3.1');
     expect(readFileSync(f.path('state/log'), 'utf8').trim().split('\n').at(-1)).toBe('rollback s-1 3.1');
   });
@@ -159,6 +165,8 @@ describe('after deploys', () => {
     expect(deploy.min).toBeLessThanOrEqual(deploy.median);
     expect(deploy.median).toBeLessThanOrEqual(deploy.p95);
     expect(deploy.p95).toBeLessThanOrEqual(deploy.max);
-    expect(stages.map((s: { stage: string }) => s.stage)).toEqual(expect.arrayContaining(['run', 'batch', 'deploy']));
+    expect(stages.map((s: { stage: string }) => s.stage)).toEqual(
+      expect.arrayContaining(['run', 'batch', 'deploy']),
+    );
   });
 });

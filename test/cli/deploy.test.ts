@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployResult } from '../../src/engine/result.ts';
 import { collect, project, RECORDING_CHECK, RECORDING_DEPLOY, runCli, startCli } from '../support/cli.ts';
 
-function config(options: { targets?: number; bake?: string; timeout?: string; components?: string } = {}): string {
+function config(
+  options: { targets?: number; bake?: string; timeout?: string; components?: string } = {},
+): string {
   const targets = Array.from({ length: options.targets ?? 6 }, (_, i) => `t-${i + 1}`).join(', ');
   return `service: shop
 version: "1.{n}"
@@ -31,7 +33,12 @@ afterEach(() => {
 });
 
 function fleet(files: Record<string, string> = {}) {
-  const p = project({ 'tranche.yml': config(), 'deploy.sh': RECORDING_DEPLOY, 'check.sh': RECORDING_CHECK, ...files });
+  const p = project({
+    'tranche.yml': config(),
+    'deploy.sh': RECORDING_DEPLOY,
+    'check.sh': RECORDING_CHECK,
+    ...files,
+  });
   disposers.push(p.dispose);
   const versionOf = (target: string) => readFileSync(p.path(`state/${target}`), 'utf8').trim();
   const deploy = async (...args: string[]) => {
@@ -47,7 +54,12 @@ describe('tranche deploy', () => {
       const f = fleet();
       const { code, result } = await f.deploy();
       expect(code).toBe(0);
-      expect(result).toMatchObject({ schemaVersion: 1, service: 'shop', environment: 'prod', version: '1.1' });
+      expect(result).toMatchObject({
+        schemaVersion: 1,
+        service: 'shop',
+        environment: 'prod',
+        version: '1.1',
+      });
       expect(result.decision).toBe('succeeded');
       expect(result.previousVersion).toBeNull();
       expect(result.components[0]?.batches.map((b) => b.targets)).toEqual([
@@ -95,7 +107,11 @@ if [ "$TRANCHE_ACTION" = deploy ] && [ "$TRANCHE_TARGET" = t-2 ]; then
   wait
 fi
 exec ./record.sh`;
-      const f = fleet({ 'deploy.sh': hang, 'record.sh': RECORDING_DEPLOY, 'tranche.yml': config({ timeout: '1s' }) });
+      const f = fleet({
+        'deploy.sh': hang,
+        'record.sh': RECORDING_DEPLOY,
+        'tranche.yml': config({ timeout: '1s' }),
+      });
       const { code, result } = await f.deploy();
       expect(code).toBe(1);
       expect(result.reasonCode).toBe('deploy_timed_out');

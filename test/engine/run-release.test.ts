@@ -23,7 +23,12 @@ afterEach(async () => {
 function harness(
   options: {
     clock?: FakeClock;
-    deploy?: (call: ExecutorCall) => { exitCode?: number; hang?: boolean; timedOut?: boolean; durationMs?: number };
+    deploy?: (call: ExecutorCall) => {
+      exitCode?: number;
+      hang?: boolean;
+      timedOut?: boolean;
+      durationMs?: number;
+    };
     check?: ConstructorParameters<typeof ScriptedChecker>[1];
     ledger?: EngineLedger;
   } = {},
@@ -52,10 +57,14 @@ describe('runRelease', () => {
   describe('when every batch is healthy', () => {
     it('deploys every target once, in batch order, and succeeds', async () => {
       const h = harness();
-      const result = await h.run(release({ components: [component({ name: 'app', targets: 10, checks: ['query'] })] }));
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 10, checks: ['query'] })] }),
+      );
       expect(result.decision).toBe('succeeded');
       expect(result.reasonCode).toBe('all_batches_healthy');
-      expect(h.executor.deploys().map((c) => c.target)).toEqual(Array.from({ length: 10 }, (_, i) => `app-${i + 1}`));
+      expect(h.executor.deploys().map((c) => c.target)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `app-${i + 1}`),
+      );
       expect(h.executor.deploys().map((c) => c.batch)).toEqual([1, 2, 2, 3, 3, 3, 3, 4, 4, 4]);
       expect(result.components[0]?.batches.map((b) => [b.targets.length, b.status])).toEqual([
         [1, 'succeeded'],
@@ -117,13 +126,21 @@ describe('runRelease', () => {
       await h.run(release({ components: [component({ name: 'app', targets: 2 })] }));
       const events = await ledger.events({ runId: 'run-1' });
       expect(events.filter((e) => e.kind === 'run_finished')).toHaveLength(1);
-      expect(events.at(-1)).toMatchObject({ kind: 'run_finished', status: 'ok', data: { decision: 'succeeded' } });
+      expect(events.at(-1)).toMatchObject({
+        kind: 'run_finished',
+        status: 'ok',
+        data: { decision: 'succeeded' },
+      });
     });
 
     it('drives a 1,000-target rollout to the end with a fake clock', async () => {
       const h = harness();
       const result = await h.run(
-        release({ components: [component({ name: 'app', targets: 1000, checks: ['query'], rollout: { bakeMs: 60_000 } })] }),
+        release({
+          components: [
+            component({ name: 'app', targets: 1000, checks: ['query'], rollout: { bakeMs: 60_000 } }),
+          ],
+        }),
       );
       expect(result.decision).toBe('succeeded');
       expect(result.components[0]?.batches.map((b) => b.targets.length)).toEqual([
@@ -135,10 +152,15 @@ describe('runRelease', () => {
 
   describe('change one, test one', () => {
     it('never starts component 2 when component 1 fails', async () => {
-      const h = harness({ check: (_spec, ctx) => (ctx.batch === 2 ? { status: 'fail', message: 'p95 too high' } : {}) });
+      const h = harness({
+        check: (_spec, ctx) => (ctx.batch === 2 ? { status: 'fail', message: 'p95 too high' } : {}),
+      });
       const result = await h.run(
         release({
-          components: [component({ name: 'app', targets: 4, checks: ['query'] }), component({ name: 'db', targets: 2 })],
+          components: [
+            component({ name: 'app', targets: 4, checks: ['query'] }),
+            component({ name: 'db', targets: 2 }),
+          ],
         }),
       );
       expect(result.decision).toBe('rolled_back');
@@ -154,7 +176,10 @@ describe('runRelease', () => {
       const h = harness();
       await h.run(
         release({
-          components: [component({ name: 'app', targets: 2, checks: ['query'] }), component({ name: 'db', targets: 1 })],
+          components: [
+            component({ name: 'app', targets: 2, checks: ['query'] }),
+            component({ name: 'db', targets: 1 }),
+          ],
         }),
       );
       const kinds = h.reporter.events.map((e) => `${e.kind}:${e.component ?? ''}`);
@@ -169,10 +194,17 @@ describe('runRelease', () => {
       const h = harness({
         check: (_spec, ctx) => (ctx.target.name === 'app-3' ? { status: 'fail', message: 'bad' } : {}),
       });
-      const result = await h.run(release({ components: [component({ name: 'app', targets: 8, checks: ['query'] })] }));
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 8, checks: ['query'] })] }),
+      );
       expect(result.decision).toBe('rolled_back');
       expect(result.reasonCode).toBe('check_failed');
-      expect(h.executor.rollbacks().map((c) => [c.target, c.version, c.previousVersion]).sort()).toEqual([
+      expect(
+        h.executor
+          .rollbacks()
+          .map((c) => [c.target, c.version, c.previousVersion])
+          .sort(),
+      ).toEqual([
         ['app-1', '2.14.4', '2.14.7'],
         ['app-2', '2.14.5', '2.14.7'],
         ['app-3', '2.14.6', '2.14.7'],
@@ -188,7 +220,9 @@ describe('runRelease', () => {
 
     it('reports a touched target with no previous version instead of guessing one', async () => {
       const h = harness({ check: () => ({ status: 'fail', message: 'bad' }) });
-      const result = await h.run(release({ components: [component({ name: 'app', targets: 4, checks: ['query'] })] }));
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 4, checks: ['query'] })] }),
+      );
       expect(result.rolledBack).toEqual([
         { component: 'app', target: 'app-1', from: '2.14.7', to: null, status: 'no_previous_version' },
       ]);
@@ -199,7 +233,8 @@ describe('runRelease', () => {
       await seedGood('app', { 'app-1': '1', 'app-2': '1', 'app-3': '1' });
       await seedGood('db', { 'db-1': '1', 'db-2': '1', 'db-3': '1' });
       const h = harness({
-        check: (_spec, ctx) => (ctx.component === 'db' && ctx.batch === 2 ? { status: 'fail', message: 'bad' } : {}),
+        check: (_spec, ctx) =>
+          ctx.component === 'db' && ctx.batch === 2 ? { status: 'fail', message: 'bad' } : {},
       });
       await h.run(
         release({
@@ -209,12 +244,23 @@ describe('runRelease', () => {
           ],
         }),
       );
-      expect(h.executor.rollbacks().map((c) => c.target)).toEqual(['db-2', 'db-3', 'db-1', 'app-2', 'app-3', 'app-1']);
+      expect(h.executor.rollbacks().map((c) => c.target)).toEqual([
+        'db-2',
+        'db-3',
+        'db-1',
+        'app-2',
+        'app-3',
+        'app-1',
+      ]);
     });
 
     it('marks the failing batch failed, earlier ones rolled back and later ones not started', async () => {
-      const h = harness({ check: (_spec, ctx) => (ctx.batch === 2 ? { status: 'fail', message: 'bad' } : {}) });
-      const result = await h.run(release({ components: [component({ name: 'app', targets: 10, checks: ['query'] })] }));
+      const h = harness({
+        check: (_spec, ctx) => (ctx.batch === 2 ? { status: 'fail', message: 'bad' } : {}),
+      });
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 10, checks: ['query'] })] }),
+      );
       expect(result.components[0]?.batches.map((b) => b.status)).toEqual([
         'rolled_back',
         'failed',
@@ -237,7 +283,9 @@ describe('runRelease', () => {
       ['no_data', 'check_no_data'],
     ] as const)('counts a check with status %s as a failure (%s)', async (status, reasonCode) => {
       const h = harness({ check: () => ({ status, message: 'connection refused' }) });
-      const result = await h.run(release({ components: [component({ name: 'app', targets: 2, checks: ['query'] })] }));
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 2, checks: ['query'] })] }),
+      );
       expect(result.decision).toBe('rolled_back');
       expect(result.reasonCode).toBe(reasonCode);
     });
@@ -254,14 +302,21 @@ describe('runRelease', () => {
   describe('when a deploy command fails', () => {
     it('stops the batch and rolls back with deploy_command_failed', async () => {
       await seedGood('app', { 'app-1': '2.14.6', 'app-2': '2.14.6', 'app-3': '2.14.6' });
-      const h = harness({ deploy: (c) => (c.target === 'app-2' && c.action === 'deploy' ? { exitCode: 3 } : {}) });
+      const h = harness({
+        deploy: (c) => (c.target === 'app-2' && c.action === 'deploy' ? { exitCode: 3 } : {}),
+      });
       const result = await h.run(
         release({ components: [component({ name: 'app', targets: 4, rollout: { parallel: 1 } })] }),
       );
       expect(result.reasonCode).toBe('deploy_command_failed');
       expect(result.message).toContain('exit code 3');
       expect(h.executor.deploys().map((c) => c.target)).toEqual(['app-1', 'app-2']);
-      expect(h.executor.rollbacks().map((c) => c.target).sort()).toEqual(['app-1', 'app-2']);
+      expect(
+        h.executor
+          .rollbacks()
+          .map((c) => c.target)
+          .sort(),
+      ).toEqual(['app-1', 'app-2']);
     });
 
     it('reports a timed-out deploy as deploy_timed_out', async () => {
@@ -282,7 +337,10 @@ describe('runRelease', () => {
       const result = await h.run(
         release({
           onFailure: 'rollback-component',
-          components: [component({ name: 'app', targets: 2 }), component({ name: 'db', targets: 2, checks: ['q'] })],
+          components: [
+            component({ name: 'app', targets: 2 }),
+            component({ name: 'db', targets: 2, checks: ['q'] }),
+          ],
         }),
       );
       expect(result.decision).toBe('rolled_back');
@@ -295,7 +353,10 @@ describe('runRelease', () => {
       const result = await h.run(
         release({
           onFailure: 'halt',
-          components: [component({ name: 'app', targets: 2 }), component({ name: 'db', targets: 2, checks: ['q'] })],
+          components: [
+            component({ name: 'app', targets: 2 }),
+            component({ name: 'db', targets: 2, checks: ['q'] }),
+          ],
         }),
       );
       expect(result.decision).toBe('halted');
@@ -326,11 +387,18 @@ describe('runRelease', () => {
 
     it('rolls back when a check fails during the bake', async () => {
       let calls = 0;
-      const h = harness({ check: () => (++calls === 3 ? { status: 'fail', message: 'error rate rising' } : {}) });
+      const h = harness({
+        check: () => (++calls === 3 ? { status: 'fail', message: 'error rate rising' } : {}),
+      });
       const result = await h.run(
         release({
           components: [
-            component({ name: 'app', targets: 4, checks: ['query'], rollout: { bakeMs: 30_000, checkIntervalMs: 10_000 } }),
+            component({
+              name: 'app',
+              targets: 4,
+              checks: ['query'],
+              rollout: { bakeMs: 30_000, checkIntervalMs: 10_000 },
+            }),
           ],
         }),
       );
@@ -349,7 +417,12 @@ describe('runRelease', () => {
       const running = h.run(
         release({
           components: [
-            component({ name: 'app', targets: 3, checks: ['query'], rollout: { bakeMs: 60_000, checkIntervalMs: 10_000 } }),
+            component({
+              name: 'app',
+              targets: 3,
+              checks: ['query'],
+              rollout: { bakeMs: 60_000, checkIntervalMs: 10_000 },
+            }),
           ],
         }),
         controller.signal,
@@ -363,7 +436,12 @@ describe('runRelease', () => {
       const result = await running;
       expect(result.decision).toBe('cancelled');
       expect(result.reasonCode).toBe('cancelled');
-      expect(h.executor.rollbacks().map((c) => c.target).sort()).toEqual(['app-1', 'app-2', 'app-3']);
+      expect(
+        h.executor
+          .rollbacks()
+          .map((c) => c.target)
+          .sort(),
+      ).toEqual(['app-1', 'app-2', 'app-3']);
       const [run] = await ledger.runs({});
       expect(run).toMatchObject({ decision: 'cancelled', reasonCode: 'cancelled' });
       expect(run?.finishedAt).not.toBeNull();
@@ -372,13 +450,23 @@ describe('runRelease', () => {
     it('rolls back a target whose deploy was in flight when the run was cancelled', async () => {
       await seedGood('app', { 'app-1': '2.14.6', 'app-2': '2.14.6' });
       const controller = new AbortController();
-      const h = harness({ deploy: (c) => (c.target === 'app-2' && c.action === 'deploy' ? { hang: true } : {}) });
-      const running = h.run(release({ components: [component({ name: 'app', targets: 2 })] }), controller.signal);
+      const h = harness({
+        deploy: (c) => (c.target === 'app-2' && c.action === 'deploy' ? { hang: true } : {}),
+      });
+      const running = h.run(
+        release({ components: [component({ name: 'app', targets: 2 })] }),
+        controller.signal,
+      );
       await h.reporter.waitFor((e) => e.kind === 'target_deploy' && e.target === 'app-2');
       controller.abort();
       const result = await running;
       expect(result.decision).toBe('cancelled');
-      expect(h.executor.rollbacks().map((c) => c.target).sort()).toEqual(['app-1', 'app-2']);
+      expect(
+        h.executor
+          .rollbacks()
+          .map((c) => c.target)
+          .sort(),
+      ).toEqual(['app-1', 'app-2']);
     });
   });
 
@@ -391,11 +479,18 @@ describe('runRelease', () => {
           return {};
         },
       });
-      const result = await h.run(release({ components: [component({ name: 'app', targets: 2, checks: ['query'] })] }));
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 2, checks: ['query'] })] }),
+      );
       expect(result.decision).toBe('rolled_back');
       expect(result.reasonCode).toBe('internal_error');
       expect(result.message).toContain('checker exploded');
-      expect(h.executor.rollbacks().map((c) => c.target).sort()).toEqual(['app-1', 'app-2']);
+      expect(
+        h.executor
+          .rollbacks()
+          .map((c) => c.target)
+          .sort(),
+      ).toEqual(['app-1', 'app-2']);
       const [run] = await ledger.runs({});
       expect(run?.decision).toBe('rolled_back');
     });

@@ -6,7 +6,10 @@ const DEMO = fileURLToPath(new URL('../../examples/local-fleet/demo.ts', import.
 
 function runDemo(): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DEMO], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [DEMO], {
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -25,7 +28,9 @@ describe('the README demo (examples/local-fleet)', () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/demo-shop 1\.0\.1 → demo: succeeded/);
     expect(output).toMatch(/demo-shop 1\.0\.2 → demo: rolled back \(check_failed\)/);
-    expect(output).toMatch(/CRITICAL: latency on app-2 \(\d+\.\d\d ms\) is greater than maximum allowed \(150\.00 ms\)/);
+    expect(output).toMatch(
+      /CRITICAL: latency on app-2 \(\d+\.\d\d ms\) is greater than maximum allowed \(150\.00 ms\)/,
+    );
     expect(output).toContain('Demo done');
   }, 120_000);
 });

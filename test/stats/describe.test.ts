@@ -1,4 +1,4 @@
-import { describe as suite, expect, it } from 'vitest';
+import { expect, it, describe as suite } from 'vitest';
 import { describe, quantileSorted } from '../../src/stats/describe.ts';
 
 suite('describe', () => {

@@ -1,15 +1,15 @@
 import type {
+  Checker,
   CheckResult,
   CheckSpec,
-  Checker,
   CommandContext,
   CommandRequest,
   CommandResult,
   ComponentSpec,
+  DeployEvent,
   Executor,
   ReleaseSpec,
   Reporter,
-  DeployEvent,
   RolloutSpec,
 } from '../../src/engine/ports.ts';
 import type { FakeClock } from './fake-clock.ts';
@@ -66,7 +66,8 @@ export class ScriptedExecutor implements Executor {
     }
     const durationMs = behaviour.durationMs ?? 10;
     this.clock.tick(durationMs);
-    if (behaviour.timedOut) return { ...result, exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs };
+    if (behaviour.timedOut)
+      return { ...result, exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs };
     return { ...result, exitCode: behaviour.exitCode ?? 0, durationMs };
   }
 
@@ -94,7 +95,12 @@ export class ScriptedChecker implements Checker {
   }
 
   async run(spec: CheckSpec, context: CommandContext): Promise<CheckResult> {
-    this.calls.push({ check: spec.name, target: context.target.name, batch: context.batch, at: this.clock.now() });
+    this.calls.push({
+      check: spec.name,
+      target: context.target.name,
+      batch: context.batch,
+      at: this.clock.now(),
+    });
     return { check: spec.name, status: 'pass', message: 'ok', durationMs: 5, ...this.script(spec, context) };
   }
 }
@@ -124,7 +130,10 @@ export function rollout(options: Partial<RolloutSpec> = {}): RolloutSpec {
   return { first: 1, growth: 2, bakeMs: 0, checkIntervalMs: 10_000, rollbackParallel: 16, ...options };
 }
 
-export function targetsNamed(prefix: string, count: number): { name: string; labels: Record<string, string> }[] {
+export function targetsNamed(
+  prefix: string,
+  count: number,
+): { name: string; labels: Record<string, string> }[] {
   return Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, labels: {} }));
 }
 
@@ -139,7 +148,12 @@ export function component(
     deploy: './deploy.sh',
     timeoutMs: 60_000,
     rollout: rollout(rolloutOptions),
-    checks: checks.map((name) => ({ kind: 'command', name, command: `./checks/${name}.sh`, timeoutMs: 10_000 })),
+    checks: checks.map((name) => ({
+      kind: 'command',
+      name,
+      command: `./checks/${name}.sh`,
+      timeoutMs: 10_000,
+    })),
     ...rest,
   };
 }

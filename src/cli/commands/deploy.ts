@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { resolveEnvironment } from '../../config/resolve.ts';
 import { createChecker } from '../../checks/checker.ts';
+import { resolveEnvironment } from '../../config/resolve.ts';
 import { systemClock } from '../../engine/clock.ts';
 import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
 import type { DeployResult } from '../../engine/result.ts';

@@ -35,18 +35,24 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
     seconds(r.durationMs),
     (r.commit ?? '-').slice(0, 12),
   ]);
-  runtime.stdout.write(`${table(['started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit'], rows)}\n`);
+  runtime.stdout.write(
+    `${table(['started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit'], rows)}\n`,
+  );
   return 0;
 }
 
 function positiveInt(text: string, option: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${option}: expected a whole number ≥ 1, got '${text}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${option}: expected a whole number ≥ 1, got '${text}'`);
   return n;
 }
 
 function instant(text: string): number {
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new UsageError(`--since: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, got '${text}'`);
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `--since: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, got '${text}'`,
+    );
   return ms;
 }

@@ -45,7 +45,9 @@ async function versionBeforeLive(ledger: Ledger, service: string, environment: s
   const runs = await ledger.runs({ service, environment });
   const earlier = runs.find((run) => run.decision === 'succeeded' && run.version !== live);
   if (!earlier) {
-    throw new UsageError(`${environment} has no earlier successful version to roll back to; name one with --to`);
+    throw new UsageError(
+      `${environment} has no earlier successful version to roll back to; name one with --to`,
+    );
   }
   return earlier.version;
 }

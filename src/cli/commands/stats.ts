@@ -7,7 +7,11 @@ import { seconds, table } from '../table.ts';
 export async function statsCommand(options: CommonOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const events = await withLedger(options, runtime, project.dir, (ledger) =>
-    ledger.events({ service: project.loaded.config.service, environment: options.environment, withDuration: true }),
+    ledger.events({
+      service: project.loaded.config.service,
+      environment: options.environment,
+      withDuration: true,
+    }),
   );
   const stages = stageTimings(events);
   if (options.json) {
