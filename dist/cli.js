@@ -11182,7 +11182,7 @@ var EventSink = class {
     this.seq += 1;
     const event = { ...this.base, seq: this.seq, at: this.clock.now(), ...input2 };
     await this.ledger.record(event);
-    this.reporter.event(event);
+    await this.reporter.event(event);
     return event;
   }
 };

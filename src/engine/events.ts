@@ -24,7 +24,7 @@ export class EventSink {
     this.seq += 1;
     const event: DeployEvent = { ...this.base, seq: this.seq, at: this.clock.now(), ...input };
     await this.ledger.record(event);
-    this.reporter.event(event);
+    await this.reporter.event(event);
     return event;
   }
 }

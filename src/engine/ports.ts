@@ -191,8 +191,14 @@ export interface EngineLedger {
   updateTargets(service: string, environment: string, runId: string, updates: TargetUpdate[]): Promise<void>;
 }
 
+/**
+ * Hears every event right after the ledger recorded it. The engine awaits it, so a reporter that
+ * talks to a remote API (a GitHub check run) sees events in order and may apply backpressure; a
+ * reporter must not throw for a failure of its own (a report that could not be sent is not a
+ * reason to roll a release back).
+ */
 export interface Reporter {
-  event(event: DeployEvent): void;
+  event(event: DeployEvent): void | Promise<void>;
 }
 
 export interface EnginePorts {
