@@ -11536,7 +11536,8 @@ var Rollout = class {
       batch,
       component.rollout.parallel ?? batch.length,
       async (target) => {
-        failure2 ??= await this.deployTarget(component, target, number4);
+        const outcome = await this.deployTarget(component, target, number4);
+        failure2 ??= outcome;
       },
       () => failure2 === void 0 && !this.cancellation()
     );
@@ -11581,7 +11582,8 @@ var Rollout = class {
       async (target) => {
         for (const check2 of component.checks) {
           if (stopped()) return;
-          failure2 ??= await this.runCheck(component, check2, target, number4);
+          const outcome = await this.runCheck(component, check2, target, number4);
+          failure2 ??= outcome;
         }
       },
       () => !stopped()

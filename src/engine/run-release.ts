@@ -187,7 +187,10 @@ class Rollout {
       batch,
       component.rollout.parallel ?? batch.length,
       async (target) => {
-        failure ??= await this.deployTarget(component, target, number);
+        // Await first, then keep the first failure: a target finishing after a failed one must
+        // not overwrite it (`failure ??= await …` would read failure before the await).
+        const outcome = await this.deployTarget(component, target, number);
+        failure ??= outcome;
       },
       () => failure === undefined && !this.cancellation(),
     );
@@ -243,7 +246,8 @@ class Rollout {
       async (target) => {
         for (const check of component.checks) {
           if (stopped()) return;
-          failure ??= await this.runCheck(component, check, target, number);
+          const outcome = await this.runCheck(component, check, target, number);
+          failure ??= outcome;
         }
       },
       () => !stopped(),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineLedger, ReleaseSpec } from '../../src/engine/ports.ts';
+import type { DeployEvent, EngineLedger, ReleaseSpec } from '../../src/engine/ports.ts';
 import { runRelease } from '../../src/engine/run-release.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -290,6 +290,23 @@ describe('runRelease', () => {
       expect(result.reasonCode).toBe(reasonCode);
     });
 
+    it('still fails the batch when a parallel target’s check passes after the failing one', async () => {
+      const h = harness({
+        check: (_spec, ctx) => {
+          if (ctx.batch !== 2) return {};
+          if (ctx.target.name === 'app-2') return { status: 'fail', message: 'too slow' };
+          // app-3's check is still running when app-2's failure has been reported.
+          return { after: h.reporter.waitFor((e) => e.kind === 'check' && e.status === 'failed') };
+        },
+      });
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 3, checks: ['latency'] })] }),
+      );
+      expect(result.decision).toBe('rolled_back');
+      expect(result.reasonCode).toBe('check_failed');
+      expect(result.message).toContain('check latency on app-2: too slow');
+    });
+
     it('flags a check slower than 5 s as slow', async () => {
       const h = harness({ check: () => ({ durationMs: 7_500 }) });
       await h.run(release({ components: [component({ name: 'app', targets: 1, checks: ['query'] })] }));
@@ -317,6 +334,23 @@ describe('runRelease', () => {
           .map((c) => c.target)
           .sort(),
       ).toEqual(['app-1', 'app-2']);
+    });
+
+    it('still fails the batch when a parallel target finishes after the failing one', async () => {
+      const h = harness({
+        deploy: (c) => {
+          if (c.action !== 'deploy') return {};
+          if (c.target === 'app-2') return { exitCode: 4 };
+          // app-3 is still deploying when app-2's failure has been reported.
+          const app2Failed = (e: DeployEvent) =>
+            e.kind === 'target_deploy' && e.target === 'app-2' && e.status === 'failed';
+          return c.target === 'app-3' ? { after: h.reporter.waitFor(app2Failed) } : {};
+        },
+      });
+      const result = await h.run(release({ components: [component({ name: 'app', targets: 3 })] }));
+      expect(result.decision).toBe('rolled_back');
+      expect(result.reasonCode).toBe('deploy_command_failed');
+      expect(result.message).toContain('deploy of app-2 failed with exit code 4');
     });
 
     it('reports a timed-out deploy as deploy_timed_out', async () => {

@@ -20,6 +20,8 @@ export interface Behaviour {
   /** Never finishes until the run is cancelled. */
   hang?: boolean;
   timedOut?: boolean;
+  /** Finishes only once this settles: lets a test order parallel commands. */
+  after?: Promise<unknown>;
 }
 
 export interface ExecutorCall {
@@ -64,6 +66,7 @@ export class ScriptedExecutor implements Executor {
       });
       return { ...result, exitCode: null, signal: 'SIGTERM', cancelled: true, durationMs: 0 };
     }
+    await behaviour.after;
     const durationMs = behaviour.durationMs ?? 10;
     this.clock.tick(durationMs);
     if (behaviour.timedOut)
@@ -80,15 +83,18 @@ export class ScriptedExecutor implements Executor {
   }
 }
 
+/** What a scripted check answers; `after` holds the answer back until it settles. */
+export type ScriptedCheck = Partial<CheckResult> & { after?: Promise<unknown> };
+
 /** A checker answering from a script; passes unless told otherwise. */
 export class ScriptedChecker implements Checker {
   readonly calls: { check: string; target: string; batch: number; at: number }[] = [];
   private readonly clock: FakeClock;
-  private readonly script: (spec: CheckSpec, context: CommandContext) => Partial<CheckResult>;
+  private readonly script: (spec: CheckSpec, context: CommandContext) => ScriptedCheck;
 
   constructor(
     clock: FakeClock,
-    script: (spec: CheckSpec, context: CommandContext) => Partial<CheckResult> = () => ({}),
+    script: (spec: CheckSpec, context: CommandContext) => ScriptedCheck = () => ({}),
   ) {
     this.clock = clock;
     this.script = script;
@@ -101,7 +107,9 @@ export class ScriptedChecker implements Checker {
       batch: context.batch,
       at: this.clock.now(),
     });
-    return { check: spec.name, status: 'pass', message: 'ok', durationMs: 5, ...this.script(spec, context) };
+    const { after, ...scripted } = this.script(spec, context);
+    await after;
+    return { check: spec.name, status: 'pass', message: 'ok', durationMs: 5, ...scripted };
   }
 }
 
