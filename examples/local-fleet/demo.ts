@@ -61,7 +61,9 @@ try {
   await tranche(['history', ...common]);
   console.log('');
   await tranche(['stats', ...common]);
-  console.log('\nDemo done: the good version is live everywhere again; the slow one was caught and rolled back.');
+  console.log(
+    '\nDemo done: the good version is live everywhere again; the slow one was caught and rolled back.',
+  );
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
