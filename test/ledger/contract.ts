@@ -8,10 +8,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../src/engine/ports.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
+import { describeExchange, describePrune } from './contract-exchange.ts';
+import { describeLocks } from './contract-locks.ts';
 
-const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
-function event(overrides: Partial<DeployEvent> & Pick<DeployEvent, 'runId' | 'seq' | 'kind'>): DeployEvent {
+export function event(
+  overrides: Partial<DeployEvent> & Pick<DeployEvent, 'runId' | 'seq' | 'kind'>,
+): DeployEvent {
   return {
     at: T0,
     status: 'ok',
@@ -22,7 +26,7 @@ function event(overrides: Partial<DeployEvent> & Pick<DeployEvent, 'runId' | 'se
   };
 }
 
-function runStarted(runId: string, at: number, overrides: Partial<DeployEvent> = {}): DeployEvent {
+export function runStarted(runId: string, at: number, overrides: Partial<DeployEvent> = {}): DeployEvent {
   return event({
     runId,
     seq: 1,
@@ -34,7 +38,7 @@ function runStarted(runId: string, at: number, overrides: Partial<DeployEvent> =
   });
 }
 
-function runFinished(runId: string, at: number, overrides: Partial<DeployEvent> = {}): DeployEvent {
+export function runFinished(runId: string, at: number, overrides: Partial<DeployEvent> = {}): DeployEvent {
   return event({
     runId,
     seq: 2,
@@ -201,6 +205,14 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         await expect(ledger.record(event({ runId: 'r1', seq: 1, kind: 'check' }))).rejects.toThrow();
         expect(await ledger.events({ runId: 'r1' })).toHaveLength(1);
       });
+
+      it("lists only a run's events after a seq, at most limit of them, for following it", async () => {
+        for (let seq = 1; seq <= 5; seq++) await ledger.record(event({ runId: 'r1', seq, kind: 'check' }));
+        await ledger.record(event({ runId: 'r2', seq: 4, kind: 'check' }));
+        const page = await ledger.events({ runId: 'r1', afterSeq: 2, limit: 2 });
+        expect(page.map((e) => `${e.runId}#${e.seq}`)).toEqual(['r1#3', 'r1#4']);
+        expect(await ledger.events({ runId: 'r1', afterSeq: 5 })).toEqual([]);
+      });
     });
 
     describe('runs', () => {
@@ -318,6 +330,19 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
           ]);
         });
 
+        it('keeps only the unfinished runs, or only the finished ones', async () => {
+          await ledger.record(runFinished('api-prod-1', T0 + 10));
+          await ledger.record(runFinished('web-prod-1', T0 + 10));
+          expect((await ledger.runs({ finished: false })).map((r) => r.runId)).toEqual([
+            'api-prod-2',
+            'api-stage-2',
+          ]);
+          expect((await ledger.runs({ finished: true })).map((r) => r.runId)).toEqual([
+            'web-prod-1',
+            'api-prod-1',
+          ]);
+        });
+
         it('returns at most limit runs, the newest', async () => {
           expect((await ledger.runs({ limit: 2 })).map((r) => r.runId)).toEqual(['api-prod-2', 'web-prod-1']);
         });
@@ -430,5 +455,9 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         expect(await ledger.targetStates('api', 'prod')).toEqual([]);
       });
     });
+
+    describeLocks(() => ledger);
+    describeExchange(() => ledger, makeLedger);
+    describePrune(() => ledger);
   });
 }
