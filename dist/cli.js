@@ -400,7 +400,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -416,9 +416,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -1879,22 +1879,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -1903,15 +1903,15 @@ var require_stringifyCollection = __commonJS({
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines2.push(blockItemPrefix + str2);
       }
       let str;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str += line ? `
 ${indent}${line}` : "\n";
         }
@@ -1934,22 +1934,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -1966,12 +1966,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -1979,35 +1979,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
-        linesAtValue = lines.length;
+        lines2.push(str);
+        linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines)
+          for (const line of lines2)
             str += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     exports.stringifyCollection = stringifyCollection;
@@ -2645,11 +2645,11 @@ var require_binary = __commonJS({
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines2[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines2.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -3329,35 +3329,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
+        lines2.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -3366,36 +3366,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs}`);
+            lines2.push(`... ${cs}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     exports.stringifyDocument = stringifyDocument;
   }
@@ -4457,17 +4457,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -4477,7 +4477,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -4497,17 +4497,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -4544,8 +4544,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines2.length; ++i)
+            value += "\n" + lines2[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -4620,10 +4620,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
-      return lines;
+        lines2.push([split[i], split[i + 1]]);
+      return lines2;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
   }
@@ -10429,7 +10429,7 @@ var require_dist2 = __commonJS({
     function parse3(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve3) => stream.on("end", () => resolve3()));
+      return new Promise((resolve5) => stream.on("end", () => resolve5()));
     }
   }
 });
@@ -11198,12 +11198,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve3, reject) => {
+        return new this._Promise((resolve5, reject) => {
           this._connect((error62) => {
             if (error62) {
               reject(error62);
             } else {
-              resolve3(this);
+              resolve5(this);
             }
           });
         });
@@ -11585,8 +11585,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config2, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve3, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve3(res);
+            result = new this._Promise((resolve5, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve5(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -11686,8 +11686,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve3) => {
-            this.connection.once("end", resolve3);
+          return new this._Promise((resolve5) => {
+            this.connection.once("end", resolve5);
           });
         }
       }
@@ -11736,8 +11736,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve3, reject) {
-        res = resolve3;
+      const result = new Promise2(function(resolve5, reject) {
+        res = resolve5;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -11798,7 +11798,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve3) => resolve3(f()));
+        return new Promise2((resolve5) => resolve5(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -12193,8 +12193,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve3, reject) {
-          this._once("end", resolve3);
+        function(resolve5, reject) {
+          this._once("end", resolve5);
           this._once("error", reject);
         }.bind(this)
       );
@@ -12373,12 +12373,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve3, reject) => {
+      return new this._Promise((resolve5, reject) => {
         this._connect((error62) => {
           if (error62) {
             reject(error62);
           } else {
-            resolve3(this);
+            resolve5(this);
           }
         });
       });
@@ -12402,8 +12402,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config2, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve3, reject) => {
-            resolveOut = resolve3;
+          result = new this._Promise((resolve5, reject) => {
+            resolveOut = resolve5;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -12466,8 +12466,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve3, reject) {
-          cb = (err) => err ? reject(err) : resolve3();
+        result = new this._Promise(function(resolve5, reject) {
+          cb = (err) => err ? reject(err) : resolve5();
         });
       }
       const doEnd = function() {
@@ -16162,9 +16162,9 @@ function seconds(ms2) {
   return `${(ms2 / 1e3).toFixed(2)} s`;
 }
 function lastLine(text, max = 200) {
-  const lines = text.split(/\r?\n/);
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]?.trim();
+  const lines2 = text.split(/\r?\n/);
+  for (let i = lines2.length - 1; i >= 0; i--) {
+    const line = lines2[i]?.trim();
     if (line) return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
   }
   return "";
@@ -16422,15 +16422,15 @@ function checkName(spec) {
 // src/engine/clock.ts
 var systemClock = {
   now: () => Date.now(),
-  sleep: (ms2, signal) => new Promise((resolve3) => {
+  sleep: (ms2, signal) => new Promise((resolve5) => {
     if (signal?.aborted || ms2 <= 0) {
-      resolve3();
+      resolve5();
       return;
     }
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve3();
+      resolve5();
     };
     const timer = setTimeout(done, ms2);
     signal?.addEventListener("abort", done, { once: true });
@@ -16472,8 +16472,8 @@ function checkFailure(target, result) {
   };
 }
 function lastLine2(text) {
-  const lines = text.trimEnd().split("\n");
-  return (lines[lines.length - 1] ?? "").trim().slice(0, 200);
+  const lines2 = text.trimEnd().split("\n");
+  return (lines2[lines2.length - 1] ?? "").trim().slice(0, 200);
 }
 
 // src/engine/events.ts
@@ -17147,7 +17147,7 @@ var ShellExecutor = class {
     } catch (error62) {
       return Promise.resolve(result({ stderr: startFailure(error62, this.#shell, request.cwd) }));
     }
-    return new Promise((resolve3) => {
+    return new Promise((resolve5) => {
       let done = false;
       let reason;
       let exit;
@@ -17168,7 +17168,7 @@ var ShellExecutor = class {
         signal?.removeEventListener("abort", onAbort);
         child.stdout?.destroy();
         child.stderr?.destroy();
-        resolve3(
+        resolve5(
           result({
             exitCode: exit?.code ?? null,
             signal: exit?.signal ?? null,
@@ -17552,20 +17552,20 @@ function plotAscii(series, options = {}) {
   for (const [i, s] of series.entries()) {
     drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
   }
-  const lines = [];
+  const lines2 = [];
   if (headerRows) {
     const unit = (options.yUnit ?? "").padStart(labelWidth);
     const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
-    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
+    lines2.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
   }
   const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
   for (const [r, line] of grid.entries()) {
     const label = (labelAt.get(r) ?? "").padStart(labelWidth);
     const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
-    lines.push(`${label} ${line.join("")}${mark}`);
+    lines2.push(`${label} ${line.join("")}${mark}`);
   }
-  lines.push(xLabelLine(xTicks, colOf, left, width));
-  return lines.map((l) => l.trimEnd()).join("\n");
+  lines2.push(xLabelLine(xTicks, colOf, left, width));
+  return lines2.map((l) => l.trimEnd()).join("\n");
 }
 function glyph(index) {
   return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
@@ -17864,14 +17864,14 @@ var LiveReporter = class {
   }
   draw(at) {
     const width = Math.max(20, (this.stream.columns ?? 80) - 1);
-    const lines = renderFrame(this.current).map((line) => clip(line, width));
+    const lines2 = renderFrame(this.current).map((line) => clip(line, width));
     let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
-    for (const line of lines) out += `${CLEAR_LINE}${line}
+    for (const line of lines2) out += `${CLEAR_LINE}${line}
 `;
-    for (let i = lines.length; i < this.drawnLines; i++) out += `${CLEAR_LINE}
+    for (let i = lines2.length; i < this.drawnLines; i++) out += `${CLEAR_LINE}
 `;
     this.stream.write(out);
-    this.drawnLines = Math.max(this.drawnLines, lines.length);
+    this.drawnLines = Math.max(this.drawnLines, lines2.length);
     this.lastDrawAt = at;
     this.dirty = false;
     this.frames += 1;
@@ -17880,36 +17880,36 @@ var LiveReporter = class {
 function renderFrame(state) {
   const elapsed = state.startedAt === void 0 ? "" : `  ${formatDuration(state.now - state.startedAt)}`;
   const from = state.previousVersion ? ` (from ${state.previousVersion})` : "";
-  const lines = [`${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
+  const lines2 = [`${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
   if (state.component !== void 0 && !state.rollback) {
     const n = state.components.length;
     const position = n > 1 ? ` (${Math.min(state.componentsDone + 1, n)}/${n})` : "";
     const batch = state.batch ? `  batch ${state.batch.number}${state.batch.of ? `/${state.batch.of}` : ""}` : "";
     const left = bakeRemainingMs(state);
     const doing = left !== void 0 ? `baking, ${Math.ceil(left / 1e3)} s left` : state.batch ? batchDoing(state) : "starting";
-    lines.push(`${state.component}${position}${batch}  ${doing}`);
-    if (state.targets.length > 0) lines.push(`  ${glyphs(state.targets)}`);
+    lines2.push(`${state.component}${position}${batch}  ${doing}`);
+    if (state.targets.length > 0) lines2.push(`  ${glyphs(state.targets)}`);
     for (const c of state.checks) {
       const value = c.value === void 0 ? "" : ` ${c.metric}=${formatValue(c.value, c.unit)}`;
       const limit = c.max !== void 0 ? ` (max ${formatValue(c.max, c.unit)})` : c.min !== void 0 ? ` (min ${formatValue(c.min, c.unit)})` : "";
-      lines.push(`  check ${c.check} ${c.target} ${c.status}${value}${limit}`);
+      lines2.push(`  check ${c.check} ${c.target} ${c.status}${value}${limit}`);
     }
   }
   if (state.rollback) {
     const r = state.rollback;
     const notes = [r.failed > 0 ? `${r.failed} failed` : "", r.skipped > 0 ? `${r.skipped} skipped` : ""].filter((s) => s !== "").join(", ");
-    lines.push(`ROLLBACK ${r.done}/${r.total}${r.finished ? " done" : ""}${notes ? ` (${notes})` : ""}`);
-    if (r.targets.length > 0) lines.push(`  ${glyphs(r.targets)}`);
+    lines2.push(`ROLLBACK ${r.done}/${r.total}${r.finished ? " done" : ""}${notes ? ` (${notes})` : ""}`);
+    if (r.targets.length > 0) lines2.push(`  ${glyphs(r.targets)}`);
   }
-  if (state.lastFailure && !state.finished) lines.push(`! ${state.lastFailure}`);
+  if (state.lastFailure && !state.finished) lines2.push(`! ${state.lastFailure}`);
   if (state.finished) {
     const f = state.finished;
     const outcome = f.decision ? decisionText(f.decision) : f.ok ? "succeeded" : "failed";
     const reason = f.reasonCode ? ` (${f.reasonCode})` : "";
     const took = f.durationMs === void 0 ? "" : ` after ${formatDuration(f.durationMs)}`;
-    lines.push(`${outcome}${reason}${took}${f.message ? `: ${f.message}` : ""}`);
+    lines2.push(`${outcome}${reason}${took}${f.message ? `: ${f.message}` : ""}`);
   }
-  return lines;
+  return lines2;
 }
 function batchDoing(state) {
   if (state.batch?.status === "ok") return "done";
@@ -17934,7 +17934,7 @@ function renderSummary(result, options = {}) {
   const checks = checkSections(result, options);
   if (checks.length > 0) sections.push(...checks);
   sections.push(closing(result));
-  return sections.map((lines) => lines.join("\n")).join("\n\n");
+  return sections.map((lines2) => lines2.join("\n")).join("\n\n");
 }
 function details(result) {
   const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
@@ -19919,14 +19919,14 @@ function toDotPath(_path) {
   return segs.join("");
 }
 function prettifyError(error62) {
-  const lines = [];
+  const lines2 = [];
   const issues = [...error62.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
   for (const issue2 of issues) {
-    lines.push(`\u2716 ${issue2.message}`);
+    lines2.push(`\u2716 ${issue2.message}`);
     if (issue2.path?.length)
-      lines.push(`  \u2192 at ${toDotPath(issue2.path)}`);
+      lines2.push(`  \u2192 at ${toDotPath(issue2.path)}`);
   }
-  return lines.join("\n");
+  return lines2.join("\n");
 }
 
 // node_modules/zod/v4/core/parse.js
@@ -20761,9 +20761,9 @@ var Doc = class {
       return;
     }
     const content = arg;
-    const lines = content.split("\n").filter((x) => x);
-    const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
-    const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
+    const lines2 = content.split("\n").filter((x) => x);
+    const minIndent = Math.min(...lines2.map((x) => x.length - x.trimStart().length));
+    const dedented = lines2.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
     for (const line of dedented) {
       this.content.push(line);
     }
@@ -23246,7 +23246,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -23256,7 +23256,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result)
         result = answer;
     }
@@ -23267,7 +23267,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key2);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -23331,7 +23331,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -37961,6 +37961,11 @@ function parseDuration(value) {
   }
   return ms2;
 }
+function tryParseDuration(value) {
+  if (typeof value === "number") return secondsToMs(value);
+  if (typeof value === "string") return parseText(value);
+  return void 0;
+}
 function secondsToMs(seconds3) {
   return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
 }
@@ -38358,6 +38363,10 @@ var PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS
 function selectRuns(filter) {
   const where = [];
   const params = [];
+  if (filter.runId !== void 0) {
+    where.push("run_id = ?");
+    params.push(filter.runId);
+  }
   if (filter.service !== void 0) {
     where.push("service = ?");
     params.push(filter.service);
@@ -38558,7 +38567,7 @@ var SqlLedger = class {
         await session.query(INSERT_EVENT, eventParams(event));
         await session.query(FINISH_RUN, [
           event.at,
-          event.durationMs ?? null,
+          wholeMs(event.durationMs),
           runDecision2(event.data?.decision),
           event.reasonCode ?? null,
           event.runId
@@ -38706,13 +38715,13 @@ async function importRecord(session, record2) {
         r.finishedAt,
         r.decision,
         r.reasonCode,
-        r.durationMs
+        wholeMs(r.durationMs)
       ]);
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
       const finished = await session.query(IMPORT_RUN_FINISH, [
         r.finishedAt,
-        r.durationMs,
+        wholeMs(r.durationMs),
         r.decision,
         r.reasonCode,
         r.runId
@@ -38750,11 +38759,14 @@ function eventParams(event) {
     event.component ?? null,
     event.target ?? null,
     event.batch ?? null,
-    event.durationMs ?? null,
+    wholeMs(event.durationMs),
     event.reasonCode ?? null,
     event.message ?? null,
     event.data === void 0 ? null : JSON.stringify(event.data)
   ];
+}
+function wholeMs(ms2) {
+  return ms2 === null || ms2 === void 0 ? null : Math.round(ms2);
 }
 function leaseMs(ttlMs) {
   if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
@@ -39015,6 +39027,12 @@ function backoffMs(attempt) {
 
 // src/ledger/open.ts
 var DEFAULT_LEDGER_PATH = ".tranche/ledger.db";
+function ledgerLocation(flag, env) {
+  if (flag !== void 0) return flag;
+  if (env.TRANCHE_LEDGER !== void 0 && env.TRANCHE_LEDGER !== "") return env.TRANCHE_LEDGER;
+  const url2 = env.DATABASE_URL;
+  return url2 !== void 0 && isPostgresUrl(url2) ? url2 : void 0;
+}
 async function openLedger(location, cwd) {
   if (location === void 0) return SqliteLedger.open(resolve(cwd, DEFAULT_LEDGER_PATH));
   if (location.trim() === "") {
@@ -39060,7 +39078,10 @@ function chooseEnvironment(project, options) {
   throw new UsageError(`--environment is required: ${options.config} defines ${names2.join(", ")}`);
 }
 async function openProjectLedger(options, runtime, dir) {
-  return openLedger(options.ledger ?? runtime.env.TRANCHE_LEDGER, dir);
+  return openLedger(ledgerLocation(options.ledger, runtime.env), dir);
+}
+function configDir(options, runtime) {
+  return dirname2(resolve2(runtime.cwd, options.config));
 }
 async function withLedger(options, runtime, dir, use) {
   const ledger = await openProjectLedger(options, runtime, dir);
@@ -39147,17 +39168,39 @@ function seconds2(ms2) {
   return ms2 === null ? "-" : `${(ms2 / 1e3).toFixed(2)} s`;
 }
 
+// src/cli/when.ts
+var DAYS = /^(\d+(?:\.\d+)?)(d|w)$/;
+var BARE_NUMBER = /^\d+(?:\.\d+)?$/;
+function parseAge(text, option) {
+  const days = DAYS.exec(text);
+  if (days) return Math.round(Number(days[1]) * (days[2] === "w" ? 7 : 1) * 864e5);
+  const ms2 = BARE_NUMBER.test(text) ? void 0 : tryParseDuration(text);
+  if (ms2 === void 0)
+    throw new UsageError(`${option}: expected an age such as 90d, 2w or 12h, got '${text}'`);
+  return ms2;
+}
+function parseSince(text, option, now) {
+  if (/^\d+(?:\.\d+)?[a-z]+/i.test(text) && !/^\d{4}-/.test(text)) return now - parseAge(text, option);
+  const ms2 = Date.parse(text);
+  if (Number.isNaN(ms2)) {
+    throw new UsageError(
+      `${option}: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, or an age such as 7d, got '${text}'`
+    );
+  }
+  return ms2;
+}
+
 // src/cli/commands/history.ts
 async function historyCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const limit = positiveInt(options.limit ?? "20", "--limit");
-  const since = options.since === void 0 ? void 0 : instant(options.since);
+  const since = options.since === void 0 ? void 0 : parseSince(options.since, "--since", Date.now());
   const runs = await withLedger(
     options,
     runtime,
     project.dir,
     (ledger) => ledger.runs({
-      service: project.loaded.config.service,
+      service: options.service ?? project.loaded.config.service,
       environment: options.environment,
       version: options.version,
       since,
@@ -39190,13 +39233,326 @@ function positiveInt(text, option) {
     throw new UsageError(`${option}: expected a whole number \u2265 1, got '${text}'`);
   return n;
 }
-function instant(text) {
-  const ms2 = Date.parse(text);
-  if (Number.isNaN(ms2))
-    throw new UsageError(
-      `--since: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, got '${text}'`
+
+// src/cli/commands/ledger-export.ts
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { resolve as resolve3 } from "node:path";
+
+// src/ledger/bundle.ts
+import { createHmac, timingSafeEqual } from "node:crypto";
+var BUNDLE_FORMAT = 1;
+var MAGIC = "ledger-bundle";
+var BundleError = class extends Error {
+  name = "BundleError";
+};
+var Signer = class {
+  key;
+  previous = "";
+  constructor(key2) {
+    this.key = key2;
+  }
+  mac(payload) {
+    const mac3 = createHmac("sha256", this.key).update(`${this.previous}
+${payload}`).digest("hex");
+    this.previous = mac3;
+    return mac3;
+  }
+};
+async function* writeBundle(records, key2, meta3) {
+  const signer = new Signer(key2);
+  const line = (payload) => {
+    const mac3 = signer.mac(JSON.stringify(payload));
+    return `${JSON.stringify({ ...payload, mac: mac3 })}
+`;
+  };
+  const header = { tranche: MAGIC, format: BUNDLE_FORMAT, ...meta3 };
+  yield line(header);
+  let count = 0;
+  for await (const record2 of records) {
+    count += 1;
+    yield line(record2);
+  }
+  yield line({ type: "end", records: count });
+}
+async function* readBundle(lines2, key2, name) {
+  const signer = new Signer(key2);
+  let header;
+  let records = 0;
+  let ended = false;
+  let n = 0;
+  for await (const text of lines2) {
+    n += 1;
+    const fail = (problem) => new BundleError(`${name}:${n}: ${problem}`);
+    if (ended) throw fail("a line after the end line: the bundle was changed");
+    const payload = verifiedPayload(text, signer, n, fail);
+    if (header === void 0) {
+      header = parseHeader(payload, fail);
+    } else if (payload.type === "end") {
+      if (payload.records !== records) {
+        throw fail(`the end line counts ${String(payload.records)} records, the bundle holds ${records}`);
+      }
+      ended = true;
+    } else {
+      const parsed = RECORD.safeParse(payload);
+      if (!parsed.success)
+        throw fail(`not a ledger record: ${external_exports.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+      records += 1;
+      yield { line: n, record: parsed.data };
+    }
+  }
+  if (header === void 0) throw new BundleError(`${name}: empty: not a ledger bundle`);
+  if (!ended) {
+    throw new BundleError(`${name}: ends after line ${n} without its end line: the bundle is truncated`);
+  }
+  return header;
+}
+function verifiedPayload(text, signer, n, fail) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw fail("not a line of JSON: the bundle is cut short or was changed");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw fail("not a JSON object: not a ledger bundle line");
+  }
+  const { mac: mac3, ...payload } = parsed;
+  if (typeof mac3 !== "string") throw fail("no signature (mac): not a ledger bundle line");
+  const expected = Buffer.from(signer.mac(JSON.stringify(payload)), "hex");
+  const given = Buffer.from(mac3, "hex");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw fail(
+      n === 1 ? "the signature does not match: the key differs from the one the bundle was exported with, or the header was changed" : "the signature does not match: this line was changed, or lines before it were removed, added or reordered"
     );
-  return ms2;
+  }
+  return payload;
+}
+function parseHeader(payload, fail) {
+  if (payload.tranche !== MAGIC) throw fail("not a Tranche ledger bundle header");
+  const header = HEADER.safeParse(payload);
+  if (!header.success) throw fail(`a bundle header without ${header.error.issues[0]?.path.join(".")}`);
+  if (header.data.format !== BUNDLE_FORMAT) {
+    throw fail(`bundle format ${header.data.format}, and this Tranche reads format ${BUNDLE_FORMAT}`);
+  }
+  return header.data;
+}
+var epochMs = external_exports.number().int();
+var HEADER = external_exports.object({
+  tranche: external_exports.literal(MAGIC),
+  format: external_exports.number().int(),
+  exportedAt: epochMs,
+  since: epochMs
+});
+var RECORD = external_exports.discriminatedUnion("type", [
+  external_exports.object({
+    type: external_exports.literal("version"),
+    version: external_exports.object({
+      service: external_exports.string(),
+      n: external_exports.number().int().positive(),
+      version: external_exports.string(),
+      commit: external_exports.string().nullable(),
+      createdAt: epochMs
+    })
+  }),
+  external_exports.object({
+    type: external_exports.literal("run"),
+    run: external_exports.object({
+      runId: external_exports.string(),
+      service: external_exports.string(),
+      environment: external_exports.string(),
+      version: external_exports.string(),
+      commit: external_exports.string().nullable(),
+      startedAt: epochMs,
+      finishedAt: epochMs.nullable(),
+      decision: external_exports.string().nullable(),
+      reasonCode: external_exports.string().nullable(),
+      durationMs: external_exports.number().nullable()
+    })
+  }),
+  external_exports.object({
+    type: external_exports.literal("event"),
+    event: external_exports.object({
+      runId: external_exports.string(),
+      seq: external_exports.number().int(),
+      at: epochMs,
+      kind: external_exports.string(),
+      status: external_exports.string(),
+      service: external_exports.string(),
+      environment: external_exports.string(),
+      version: external_exports.string(),
+      component: external_exports.string().optional(),
+      target: external_exports.string().optional(),
+      batch: external_exports.number().int().optional(),
+      durationMs: external_exports.number().optional(),
+      reasonCode: external_exports.string().optional(),
+      message: external_exports.string().optional(),
+      data: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
+    })
+  }),
+  external_exports.object({
+    type: external_exports.literal("target"),
+    target: external_exports.object({
+      service: external_exports.string(),
+      environment: external_exports.string(),
+      component: external_exports.string(),
+      target: external_exports.string(),
+      version: external_exports.string().nullable(),
+      goodVersion: external_exports.string().nullable(),
+      runId: external_exports.string().nullable(),
+      updatedAt: epochMs
+    })
+  })
+]);
+
+// src/cli/bundle-key.ts
+var BUNDLE_KEY_ENV = "TRANCHE_BUNDLE_KEY";
+var MIN_KEY_LENGTH = 32;
+function bundleKey(runtime) {
+  const key2 = runtime.env[BUNDLE_KEY_ENV];
+  if (key2 === void 0 || key2 === "") {
+    throw new UsageError(
+      `${BUNDLE_KEY_ENV} is not set: ledger bundles are signed and verified with it (HMAC-SHA256); set the same secret of at least ${MIN_KEY_LENGTH} characters where you export and where you import`
+    );
+  }
+  if (key2.length < MIN_KEY_LENGTH) {
+    throw new UsageError(
+      `${BUNDLE_KEY_ENV} is too short to sign bundles: use at least ${MIN_KEY_LENGTH} characters`
+    );
+  }
+  return Buffer.from(key2, "utf8");
+}
+
+// src/cli/commands/ledger-export.ts
+async function ledgerExportCommand(options, runtime) {
+  const key2 = bundleKey(runtime);
+  const now = Date.now();
+  const since = options.since === void 0 ? 0 : parseSince(options.since, "--since", now);
+  const counts = { version: 0, run: 0, event: 0, target: 0 };
+  await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
+    async function* counted() {
+      for await (const record2 of ledger.exportRecords(since)) {
+        counts[record2.type] += 1;
+        yield record2;
+      }
+    }
+    const lines2 = writeBundle(counted(), key2, { exportedAt: now, since });
+    if (options.output === void 0) await writeLines(lines2, runtime.stdout);
+    else await writeFile(lines2, options.output, runtime.cwd);
+  });
+  const summary = { file: options.output ?? null, since, records: counts };
+  const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;
+  report2.write(
+    options.json ? `${JSON.stringify(summary)}
+` : `exported ${counts.version} versions, ${counts.run} runs, ${counts.event} events and ${counts.target} target states recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
+`
+  );
+  return 0;
+}
+async function writeLines(lines2, out) {
+  for await (const line of lines2) out.write(line);
+}
+async function writeFile(lines2, path2, cwd) {
+  const file2 = createWriteStream(resolve3(cwd, path2));
+  const failed = once(file2, "error").then(([error62]) => Promise.reject(error62));
+  failed.catch(() => void 0);
+  for await (const line of lines2) {
+    if (!file2.write(line)) await Promise.race([once(file2, "drain"), failed]);
+  }
+  file2.end();
+  await Promise.race([once(file2, "close"), failed]);
+}
+
+// src/cli/commands/ledger-import.ts
+import { createReadStream } from "node:fs";
+import { resolve as resolve4 } from "node:path";
+import { createInterface } from "node:readline";
+var NOUNS = {
+  version: "versions",
+  run: "runs",
+  event: "events",
+  target: "target states"
+};
+async function ledgerImportCommand(file2, options, runtime) {
+  const key2 = bundleKey(runtime);
+  const path2 = resolve4(runtime.cwd, file2);
+  const header = await verify(path2, key2, file2).catch(asUsageError(file2));
+  const counts = await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
+    let line = 0;
+    async function* records() {
+      for await (const entry of readBundle(lines(path2), key2, file2)) {
+        line = entry.line;
+        yield entry.record;
+      }
+    }
+    try {
+      return await ledger.importRecords(records);
+    } catch (error62) {
+      if (error62 instanceof BundleError) throw new UsageError(`${error62.message}; nothing was imported`);
+      if (error62 instanceof VersionClashError) {
+        throw new VersionClashError(`${file2}:${line}: ${error62.message}; nothing was imported`, {
+          cause: error62
+        });
+      }
+      throw error62;
+    }
+  });
+  if (options.json) {
+    runtime.stdout.write(
+      `${JSON.stringify({ file: file2, exportedAt: header.exportedAt, since: header.since, counts })}
+`
+    );
+    return 0;
+  }
+  const parts = Object.keys(NOUNS).map(
+    (type) => `${NOUNS[type]} ${counts[type].written} new, ${counts[type].present} already here`
+  );
+  runtime.stdout.write(
+    `imported ${file2} (exported ${isoTime(header.exportedAt)}, records since ${isoTime(header.since)}): ${parts.join("; ")}
+`
+  );
+  return 0;
+}
+async function verify(path2, key2, name) {
+  const reader = readBundle(lines(path2), key2, name);
+  for (; ; ) {
+    const next = await reader.next();
+    if (next.done) return next.value;
+  }
+}
+function asUsageError(file2) {
+  return (error62) => {
+    if (error62 instanceof BundleError) throw new UsageError(`${error62.message}; nothing was imported`);
+    if (error62.code === "ENOENT") throw new UsageError(`${file2}: no such file`);
+    throw error62;
+  };
+}
+function lines(path2) {
+  return createInterface({ input: createReadStream(path2), crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+// src/cli/commands/ledger-prune.ts
+async function ledgerPruneCommand(options, runtime) {
+  if (options.keep === void 0) throw new UsageError("--keep is required, e.g. --keep 90d");
+  const before = Date.now() - parseAge(options.keep, "--keep");
+  const result = await withLedger(
+    options,
+    runtime,
+    configDir(options, runtime),
+    (ledger) => ledger.prune(before, { dryRun: options.dryRun })
+  );
+  if (options.json) {
+    runtime.stdout.write(`${JSON.stringify({ ...result, dryRun: options.dryRun === true })}
+`);
+    return 0;
+  }
+  const kinds = Object.entries(result.removed).map(([kind, n]) => `${kind} ${n}`);
+  const verb = options.dryRun ? "would remove" : "removed";
+  runtime.stdout.write(
+    `${verb} ${result.events} events recorded before ${isoTime(before)}${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""}; kept every version, run, target state and each run's run_started and run_finished
+`
+  );
+  return 0;
 }
 
 // src/cli/commands/plan.ts
@@ -39210,15 +39566,15 @@ async function planCommand(options, runtime) {
 `);
     return 0;
   }
-  const lines = [`${plan.service} \u2192 ${plan.environment} (onFailure: ${resolved.onFailure})`];
+  const lines2 = [`${plan.service} \u2192 ${plan.environment} (onFailure: ${resolved.onFailure})`];
   for (const component of plan.components) {
-    lines.push(`  ${component.name}`);
+    lines2.push(`  ${component.name}`);
     for (const [i, batch] of component.batches.entries()) {
       const bake = batch.bakeSeconds > 0 ? `, bake ${batch.bakeSeconds} s` : "";
-      lines.push(`    batch ${i + 1}: ${batch.targets.length} target(s)${bake}: ${batch.targets.join(", ")}`);
+      lines2.push(`    batch ${i + 1}: ${batch.targets.length} target(s)${bake}: ${batch.targets.join(", ")}`);
     }
   }
-  runtime.stdout.write(`${lines.join("\n")}
+  runtime.stdout.write(`${lines2.join("\n")}
 `);
   return 0;
 }
@@ -39406,6 +39762,108 @@ function renderStatus(service, status) {
   ].filter(Boolean).join("\n");
 }
 
+// src/cli/follow.ts
+var GAP_WAIT_MS = 5e3;
+var PAGE = 500;
+var SeqCursor = class {
+  /** The seq shown last; 0 before the first. */
+  last = 0;
+  gapSince = null;
+  /** Takes a page of events after `last`, in seq order; returns those to show now. */
+  take(page, now) {
+    const ready = [];
+    const finished = page.some((e) => e.kind === "run_finished");
+    for (const event of page) {
+      if (event.seq <= this.last) continue;
+      if (event.seq > this.last + 1 && !finished) {
+        this.gapSince ??= now;
+        if (now - this.gapSince < GAP_WAIT_MS) break;
+      }
+      ready.push(event);
+      this.last = event.seq;
+      this.gapSince = null;
+    }
+    return ready;
+  }
+};
+async function followRun(ledger, runId, reporter, options) {
+  const cursor = new SeqCursor();
+  while (!options.signal?.aborted) {
+    const page = await ledger.events({ runId, afterSeq: cursor.last, limit: PAGE });
+    const ready = cursor.take(page, options.clock.now());
+    for (const event of ready) {
+      await reporter.event(event);
+      if (event.kind === "run_finished") {
+        const decision = RUN_DECISIONS.find((d) => d === event.data?.decision) ?? null;
+        return { decision, finished: true };
+      }
+    }
+    if (page.length < PAGE || ready.length < page.length)
+      await options.clock.sleep(options.pollMs, options.signal);
+  }
+  return { decision: null, finished: false };
+}
+
+// src/cli/commands/tail.ts
+async function tailCommand(options, runtime) {
+  const pollMs = parseAge(options.poll ?? "1s", "--poll");
+  const where = options.run === void 0 ? await newestUnfinished(options, runtime) : void 0;
+  const dir = where?.dir ?? configDir(options, runtime);
+  return withLedger(options, runtime, dir, async (ledger) => {
+    const run2 = await chooseRun(ledger, options, where);
+    const progress = options.json ? runtime.stderr : runtime.stdout;
+    progress.write(
+      `following run ${run2.runId}: ${run2.service} ${run2.version} \u2192 ${run2.environment}, started ${isoTime(run2.startedAt)} (Ctrl-C stops following, not the run)
+`
+    );
+    const reporter = options.json ? { event: (event) => void runtime.stdout.write(`${JSON.stringify(event)}
+`) } : createReporter(runtime.stdout, { ci: isCi(runtime.env.CI) });
+    const controller = new AbortController();
+    const unsubscribe = runtime.onSignal(() => controller.abort());
+    try {
+      const outcome = await followRun(ledger, run2.runId, reporter, {
+        clock: systemClock,
+        pollMs,
+        signal: controller.signal
+      });
+      if (!outcome.finished) progress.write(`stopped following run ${run2.runId}; it goes on
+`);
+      return outcome.decision === "succeeded" ? 0 : 1;
+    } finally {
+      unsubscribe();
+      reporter.finish?.();
+    }
+  });
+}
+async function newestUnfinished(options, runtime) {
+  const project = await loadProject(options, runtime);
+  return {
+    dir: project.dir,
+    service: project.loaded.config.service,
+    environment: chooseEnvironment(project, options)
+  };
+}
+async function chooseRun(ledger, options, where) {
+  if (where === void 0) {
+    const runId = options.run;
+    const [run3] = await ledger.runs({ runId });
+    if (!run3) throw new UsageError(`--run ${runId}: no such run in the ledger (tranche history lists runs)`);
+    return run3;
+  }
+  const [run2] = await ledger.runs({
+    service: where.service,
+    environment: where.environment,
+    finished: false,
+    limit: 1
+  });
+  if (!run2) {
+    throw new UsageError(
+      `no unfinished run of ${where.service} in ${where.environment} to follow; give --run ID to replay a finished one (tranche history lists runs)`
+    );
+  }
+  return run2;
+}
+
 // src/cli/commands/version.ts
 async function versionNextCommand(options, runtime) {
   const project = await loadProject(options, runtime);
@@ -39458,8 +39916,14 @@ function buildProgram(runtime, setExit) {
     "the version to return to (default: the one live before the current one)"
   );
   command("status", "the live version and every target\u2019s state, per environment", statusCommand);
-  command("history", "runs, newest first", historyCommand).option("--limit <n>", "at most this many runs", "20").option("--version <version>", "only runs of this version").option("--since <date>", "only runs started at or after this date (ISO 8601)");
+  command("history", "runs, newest first", historyCommand).option("--limit <n>", "at most this many runs", "20").option("--service <name>", "runs of this service (default: the config\u2019s)").option("--version <version>", "only runs of this version").option("--since <date|age>", "only runs started at or after this date (ISO 8601) or this long ago (7d)");
   command("stats", "stage timing: count, min, median, p95 and max per stage", statsCommand);
+  command("tail", "follow a run\u2019s events live from the ledger until it finishes", tailCommand).option("--run <id>", "the run to follow (default: the environment\u2019s newest unfinished run)").option("--poll <duration>", "how often to look for new events", "1s");
+  const ledger = program2.command("ledger").description("move records between ledgers, and trim old ones");
+  const ledgerCommand = (name, description) => common(ledger.command(name).description(description));
+  ledgerCommand("export", "write a signed bundle of the ledger\u2019s records (key: TRANCHE_BUNDLE_KEY)").option("--since <date|age>", "only records from this date (ISO 8601) or this long ago (30d) on").option("-o, --output <file>", "write the bundle here instead of stdout").action(async (options) => setExit(await ledgerExportCommand(options, runtime)));
+  ledgerCommand("import", "verify a bundle from `ledger export`, then merge it into this ledger").argument("<file>", "the bundle").action(async (file2, options) => setExit(await ledgerImportCommand(file2, options, runtime)));
+  ledgerCommand("prune", "drop fine-grained events older than --keep; every run\u2019s outcome stays").option("--keep <age>", "keep this much history in full, e.g. 90d").option("--dry-run", "only say what would be removed").action(async (options) => setExit(await ledgerPruneCommand(options, runtime)));
   const version2 = program2.command("version").description("versions from the ledger");
   const next = version2.command("next").description("allocate the service\u2019s next version atomically");
   common(next).option("--commit <sha>", "the commit the version is built from (default: HEAD)");
@@ -39468,8 +39932,8 @@ function buildProgram(runtime, setExit) {
 }
 function common(command) {
   return command.exitOverride().addOption(new Option("-c, --config <file>", "the config file").default("tranche.yml")).option("-e, --environment <name>", "the environment (default: the only one defined)").option(
-    "--ledger <path>",
-    "the ledger: a SQLite file (default .tranche/ledger.db beside the config; env TRANCHE_LEDGER)"
+    "--ledger <path|url>",
+    "the ledger: a SQLite file (default .tranche/ledger.db beside the config) or a postgres:// URL; env TRANCHE_LEDGER, DATABASE_URL"
   ).option("--json", "print one JSON object instead of text");
 }
 function reportError(error62, runtime) {

@@ -130,7 +130,7 @@ export class SqlLedger implements Ledger {
         await session.query(INSERT_EVENT, eventParams(event));
         await session.query(FINISH_RUN, [
           event.at,
-          event.durationMs ?? null,
+          wholeMs(event.durationMs),
           runDecision(event.data?.decision),
           event.reasonCode ?? null,
           event.runId,
@@ -302,13 +302,13 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
         r.finishedAt,
         r.decision,
         r.reasonCode,
-        r.durationMs,
+        wholeMs(r.durationMs),
       ]);
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
       const finished = await session.query(IMPORT_RUN_FINISH, [
         r.finishedAt,
-        r.durationMs,
+        wholeMs(r.durationMs),
         r.decision,
         r.reasonCode,
         r.runId,
@@ -347,11 +347,16 @@ function eventParams(event: DeployEvent): SqlParam[] {
     event.component ?? null,
     event.target ?? null,
     event.batch ?? null,
-    event.durationMs ?? null,
+    wholeMs(event.durationMs),
     event.reasonCode ?? null,
     event.message ?? null,
     event.data === undefined ? null : JSON.stringify(event.data),
   ];
+}
+
+/** Durations are kept in whole milliseconds (timers measure fractions; BIGINT holds none). */
+function wholeMs(ms: number | null | undefined): number | null {
+  return ms === null || ms === undefined ? null : Math.round(ms);
 }
 
 function leaseMs(ttlMs: number): number {

@@ -339,6 +339,10 @@ export interface SqlQuery {
 export function selectRuns(filter: HistoryFilter): SqlQuery {
   const where: string[] = [];
   const params: SqlParam[] = [];
+  if (filter.runId !== undefined) {
+    where.push('run_id = ?');
+    params.push(filter.runId);
+  }
   if (filter.service !== undefined) {
     where.push('service = ?');
     params.push(filter.service);

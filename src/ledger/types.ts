@@ -30,6 +30,7 @@ export interface RunRecord {
 }
 
 export interface HistoryFilter {
+  runId?: string | undefined;
   service?: string | undefined;
   environment?: string | undefined;
   version?: string | undefined;

@@ -146,6 +146,16 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         expect(await ledger.events({ runId: 'r1' })).toStrictEqual([full]);
       });
 
+      it('keeps durations in whole milliseconds, on events and on the run', async () => {
+        await ledger.record(runStarted('r1', T0));
+        await ledger.record(event({ runId: 'r1', seq: 2, kind: 'target_deploy', durationMs: 7.781 }));
+        await ledger.record(runFinished('r1', T0 + 9, { seq: 3, durationMs: 8.5 }));
+        expect((await ledger.events({ runId: 'r1', withDuration: true })).map((e) => e.durationMs)).toEqual([
+          8, 9,
+        ]);
+        expect((await ledger.runs({}))[0]?.durationMs).toBe(9);
+      });
+
       it('leaves out the optional fields an event did not carry', async () => {
         const bare = event({ runId: 'r1', seq: 1, kind: 'component_started', status: 'started' });
         await ledger.record(bare);
@@ -299,6 +309,10 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
           await ledger.record(
             runStarted('api-prod-2', T0 + 3, { service: 'api', environment: 'prod', version: '2' }),
           );
+        });
+
+        it('finds one run by its id', async () => {
+          expect((await ledger.runs({ runId: 'web-prod-1' })).map((r) => r.runId)).toEqual(['web-prod-1']);
         });
 
         it('keeps only the runs of a service', async () => {

@@ -17,8 +17,11 @@ declare module 'vitest' {
 
 const provided = inject('postgres');
 
+/** False outside CI when PostgreSQL could not be started (the global setup said why). */
+export const postgresAvailable = provided.url !== null;
+
 /** A describe that is skipped (with the global setup's message) when there is no PostgreSQL. */
-export const describePostgres = describe.skipIf(provided.url === null);
+export const describePostgres = describe.skipIf(!postgresAvailable);
 
 function clusterUrl(): string {
   if (provided.url === null) throw new Error(`no PostgreSQL for this test: ${provided.reason}`);
