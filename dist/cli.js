@@ -38837,7 +38837,7 @@ function poolConfig(location, description) {
     );
   }
   url2.searchParams.delete("schema");
-  const options = [url2.searchParams.get("options"), `-c search_path=${schema}`].filter(Boolean).join(" ");
+  const options = [url2.searchParams.get("options"), `-c search_path=${schema}`, "-c synchronous_commit=off"].filter(Boolean).join(" ");
   url2.searchParams.delete("options");
   const secrets = [url2.password, decodeURIComponent(url2.password)].filter((s) => s.length > 0);
   return {

@@ -6,6 +6,12 @@
  * Writers wait for each other on row locks (the version counter's, a lock's) inside plain
  * READ COMMITTED transactions; migrations take a transaction-scoped advisory lock first, so
  * processes that start together on an empty database apply each step exactly once.
+ *
+ * Durability matches the SQLite ledger's: events and target states commit without waiting for
+ * the WAL flush (`synchronous_commit = off`: a crash of Tranche loses nothing, a crash of the
+ * server may lose the last few hundred milliseconds, and never corrupts anything), while a
+ * version allocation waits for it (`SET LOCAL synchronous_commit = on`): a version handed out
+ * must not be handed out again after a power cut.
  */
 import pg from 'pg';
 import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
@@ -84,8 +90,10 @@ function poolConfig(
     );
   }
   url.searchParams.delete('schema');
-  // The URL's own startup options come first, then the schema the ledger's tables live in.
-  const options = [url.searchParams.get('options'), `-c search_path=${schema}`].filter(Boolean).join(' ');
+  // The URL's own startup options come first, then the ledger's: its schema, its durability.
+  const options = [url.searchParams.get('options'), `-c search_path=${schema}`, '-c synchronous_commit=off']
+    .filter(Boolean)
+    .join(' ');
   url.searchParams.delete('options');
   const secrets = [url.password, decodeURIComponent(url.password)].filter((s) => s.length > 0);
   return {
@@ -133,7 +141,7 @@ class PostgresConnection implements SqlConnection {
       let broken = false;
       try {
         await client.query(POSTGRES_DIALECT.beginWrite);
-        // The server may relax commits (synchronous_commit = off); a durable one waits for its WAL flush.
+        // Everyday commits do not wait for the WAL flush (see the top of this module); this one does.
         if (options.durable) await client.query('SET LOCAL synchronous_commit = on');
         const result = await work({
           query: async (sql, params = []) => (await client.query(statement(sql, params))).rows,
