@@ -96,7 +96,7 @@ export async function engineBench(): Promise<Table[]> {
   row(
     'engine overhead per target, 1,000 targets, SQLite ledger file',
     await sample(10, async () => {
-      const ledger = SqliteLedger.open(join(dir, `ledger-${n++}.db`));
+      const ledger = await SqliteLedger.open(join(dir, `ledger-${n++}.db`));
       try {
         return await timed(() => runRelease(release(perTarget), ports(ledger), { previousVersion: null }));
       } finally {
@@ -121,7 +121,7 @@ export async function engineBench(): Promise<Table[]> {
   row(
     'rollback wall time, 10 targets, 100 ms command',
     await sample(10, async () => {
-      const ledger = SqliteLedger.open(':memory:');
+      const ledger = await SqliteLedger.open(':memory:');
       const executor = new ShellExecutor({ baseEnv: process.env });
       // Every target deploys, the batch's check fails, all ten are rolled back to version 1.
       await ledger.updateTargets(

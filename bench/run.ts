@@ -4,9 +4,11 @@
  */
 import { engineBench } from './engine.ts';
 import { machine, markdown, type Table } from './harness.ts';
+import { ledgerBench } from './ledger.ts';
 
 const suites: Record<string, () => Promise<Table[]>> = {
   engine: engineBench,
+  ledger: ledgerBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -3,10 +3,14 @@ import { ConfigError } from '../config/errors.ts';
 import { UnknownEnvironmentError } from '../config/resolve.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { historyCommand } from './commands/history.ts';
+import { ledgerExportCommand } from './commands/ledger-export.ts';
+import { ledgerImportCommand } from './commands/ledger-import.ts';
+import { ledgerPruneCommand } from './commands/ledger-prune.ts';
 import { planCommand } from './commands/plan.ts';
 import { rollbackCommand } from './commands/rollback.ts';
 import { statsCommand } from './commands/stats.ts';
 import { statusCommand } from './commands/status.ts';
+import { tailCommand } from './commands/tail.ts';
 import { type VersionNextOptions, versionNextCommand } from './commands/version.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
@@ -60,9 +64,27 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
   command('status', 'the live version and every target’s state, per environment', statusCommand);
   command('history', 'runs, newest first', historyCommand)
     .option('--limit <n>', 'at most this many runs', '20')
+    .option('--service <name>', 'runs of this service (default: the config’s)')
     .option('--version <version>', 'only runs of this version')
-    .option('--since <date>', 'only runs started at or after this date (ISO 8601)');
+    .option('--since <date|age>', 'only runs started at or after this date (ISO 8601) or this long ago (7d)');
   command('stats', 'stage timing: count, min, median, p95 and max per stage', statsCommand);
+  command('tail', 'follow a run’s events live from the ledger until it finishes', tailCommand)
+    .option('--run <id>', 'the run to follow (default: the environment’s newest unfinished run)')
+    .option('--poll <duration>', 'how often to look for new events', '1s');
+  const ledger = program.command('ledger').description('move records between ledgers, and trim old ones');
+  const ledgerCommand = (name: string, description: string) =>
+    common(ledger.command(name).description(description));
+  ledgerCommand('export', 'write a signed bundle of the ledger’s records (key: TRANCHE_BUNDLE_KEY)')
+    .option('--since <date|age>', 'only records from this date (ISO 8601) or this long ago (30d) on')
+    .option('-o, --output <file>', 'write the bundle here instead of stdout')
+    .action(async (options) => setExit(await ledgerExportCommand(options, runtime)));
+  ledgerCommand('import', 'verify a bundle from `ledger export`, then merge it into this ledger')
+    .argument('<file>', 'the bundle')
+    .action(async (file: string, options) => setExit(await ledgerImportCommand(file, options, runtime)));
+  ledgerCommand('prune', 'drop fine-grained events older than --keep; every run’s outcome stays')
+    .option('--keep <age>', 'keep this much history in full, e.g. 90d')
+    .option('--dry-run', 'only say what would be removed')
+    .action(async (options) => setExit(await ledgerPruneCommand(options, runtime)));
   const version = program.command('version').description('versions from the ledger');
   const next = version.command('next').description('allocate the service’s next version atomically');
   common(next).option('--commit <sha>', 'the commit the version is built from (default: HEAD)');
@@ -76,8 +98,8 @@ function common(command: Command): Command {
     .addOption(new Option('-c, --config <file>', 'the config file').default('tranche.yml'))
     .option('-e, --environment <name>', 'the environment (default: the only one defined)')
     .option(
-      '--ledger <path>',
-      'the ledger: a SQLite file (default .tranche/ledger.db beside the config; env TRANCHE_LEDGER)',
+      '--ledger <path|url>',
+      'the ledger: a SQLite file (default .tranche/ledger.db beside the config) or a postgres:// URL; env TRANCHE_LEDGER, DATABASE_URL',
     )
     .option('--json', 'print one JSON object instead of text');
 }

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
-import { openLedger } from '../ledger/open.ts';
+import { ledgerLocation, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
@@ -32,13 +32,18 @@ export function chooseEnvironment(project: Project, options: CommonOptions): str
   throw new UsageError(`--environment is required: ${options.config} defines ${names.join(', ')}`);
 }
 
-/** --ledger, else TRANCHE_LEDGER, else .tranche/ledger.db beside the config. */
+/** --ledger, else TRANCHE_LEDGER, else a postgres:// DATABASE_URL, else .tranche/ledger.db beside the config. */
 export async function openProjectLedger(
   options: CommonOptions,
   runtime: Runtime,
   dir: string,
 ): Promise<Ledger> {
-  return openLedger(options.ledger ?? runtime.env.TRANCHE_LEDGER, dir);
+  return openLedger(ledgerLocation(options.ledger, runtime.env), dir);
+}
+
+/** The config file's directory, where the default ledger lives, without reading the config. */
+export function configDir(options: CommonOptions, runtime: Runtime): string {
+  return dirname(resolve(runtime.cwd, options.config));
 }
 
 export async function withLedger<T>(

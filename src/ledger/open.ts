@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isPostgresUrl, PostgresLedger } from './postgres.ts';
 import { SqliteLedger } from './sqlite.ts';
 import type { Ledger } from './types.ts';
 
@@ -6,23 +7,33 @@ import type { Ledger } from './types.ts';
 export const DEFAULT_LEDGER_PATH = '.tranche/ledger.db';
 
 /**
- * Opens the ledger at `location`: a SQLite file path (relative paths resolve against `cwd`),
- * `':memory:'` for a throwaway one, or undefined for `<cwd>/.tranche/ledger.db`.
+ * The ledger location a command uses: the --ledger flag, else TRANCHE_LEDGER, else DATABASE_URL
+ * when it is a PostgreSQL URL (DATABASE_URL often names some other database: a mysql:// one is
+ * not ours to open), else undefined for the default file.
+ */
+export function ledgerLocation(
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (flag !== undefined) return flag;
+  if (env.TRANCHE_LEDGER !== undefined && env.TRANCHE_LEDGER !== '') return env.TRANCHE_LEDGER;
+  const url = env.DATABASE_URL;
+  return url !== undefined && isPostgresUrl(url) ? url : undefined;
+}
+
+/**
+ * Opens the ledger at `location`: a postgres:// (or postgresql://) URL, a SQLite file path
+ * (relative paths resolve against `cwd`), `':memory:'` for a throwaway one, or undefined for
+ * `<cwd>/.tranche/ledger.db`.
  */
 export async function openLedger(location: string | undefined, cwd: string): Promise<Ledger> {
   if (location === undefined) return SqliteLedger.open(resolve(cwd, DEFAULT_LEDGER_PATH));
   if (location.trim() === '') {
     throw new Error(
-      `the ledger location is empty; give a file path or leave it out for ${DEFAULT_LEDGER_PATH}`,
+      `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`,
     );
   }
-  if (/^postgres(?:ql)?:\/\//i.test(location)) {
-    // The URL may carry a password: keep it out of the message.
-    throw new Error(
-      'the PostgreSQL ledger backend is not available yet; use a SQLite file path for the ledger ' +
-        `(the default is ${DEFAULT_LEDGER_PATH})`,
-    );
-  }
+  if (isPostgresUrl(location)) return PostgresLedger.open(location);
   if (location === ':memory:') return SqliteLedger.open(location);
   return SqliteLedger.open(resolve(cwd, location));
 }

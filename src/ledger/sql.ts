@@ -1,18 +1,28 @@
 /**
- * Every piece of SQL the ledger runs, in one place, so the PostgreSQL backend can share it.
+ * Every piece of SQL the ledger runs, in one place, shared by the SQLite and PostgreSQL backends.
  *
  * The statements keep to forms SQLite (3.35+) and PostgreSQL both accept: `INSERT ... ON CONFLICT
- * ... DO UPDATE/NOTHING`, `RETURNING`, `excluded.column`, `BIGINT` for epoch milliseconds, `TEXT` for
- * JSON. Only these spots differ, and each is a field of {@link SqlDialect}:
+ * ... DO UPDATE/NOTHING` (with a `WHERE` on the update), `RETURNING`, `excluded.column`, `CASE`
+ * rather than `max()`/`GREATEST()`, `BIGINT` for epoch milliseconds, `TEXT` for JSON. Only these
+ * spots differ, and each is a field of {@link SqlDialect}:
  *
  * 1. The auto-incrementing event id: SQLite `INTEGER PRIMARY KEY AUTOINCREMENT`, PostgreSQL
  *    `BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY` (the standard form, which SQLite lacks).
  * 2. The write transaction: SQLite takes the database write lock up front with `BEGIN IMMEDIATE`;
- *    PostgreSQL uses a plain `BEGIN` (the counter upsert's row lock serialises allocations) and must
- *    add a lock of its own around migrations (e.g. `pg_advisory_xact_lock`).
+ *    PostgreSQL uses a plain `BEGIN` (row locks serialise writers: the counter upsert's, the lock
+ *    upsert's) and takes `pg_advisory_xact_lock` around migrations, see postgres.ts.
  *
  * Parameters are written as `?`, the SQL standard's dynamic parameter marker, which SQLite binds
  * positionally; PostgreSQL wants `$1, $2, ...`, see {@link toNumberedPlaceholders}.
+ *
+ * ## Adding a migration (a table, a column, an index)
+ * Append a step to {@link migrations} with the next version number; never edit or renumber one
+ * that has shipped. Write its statements once in the shared forms above; where the backends must
+ * differ, add a field to SqlDialect (as `identityPrimaryKey`) or branch on `dialect.name` inside
+ * the step, so the two lists stay side by side. Both backends apply missing steps on open, each
+ * in one transaction under its backend's migration lock, and refuse a ledger whose schema is newer
+ * than the code. Then put the step's queries here, use them from sql-ledger.ts, and cover them in
+ * test/ledger/contract.ts, which runs against both backends.
  */
 import type { EventFilter, HistoryFilter } from './types.ts';
 
@@ -120,8 +130,51 @@ export function migrations(dialect: SqlDialect): Migration[] {
 )`,
       ],
     },
+    {
+      version: 2,
+      description: 'locks with leases; events by time, for export and prune',
+      statements: [
+        `CREATE TABLE locks (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  acquired_at BIGINT NOT NULL,
+  renewed_at BIGINT NOT NULL,
+  expires_at BIGINT,
+  reason TEXT,
+  data TEXT
+)`,
+        'CREATE INDEX events_at ON events (at)',
+      ],
+    },
   ];
 }
+
+/** The schema version a list of migrations leads to: its highest. */
+export function schemaVersion(steps: Migration[]): number {
+  return steps.reduce((max, m) => Math.max(max, m.version), 0);
+}
+
+/**
+ * The steps a ledger at `applied` still needs, in order. Refuses a ledger whose schema is newer
+ * than `steps` know: this code would misread it.
+ */
+export function pendingMigrations(steps: Migration[], applied: Iterable<number>, where: string): Migration[] {
+  const done = new Set(applied);
+  const newest = Math.max(0, ...done);
+  const known = schemaVersion(steps);
+  if (newest > known) {
+    throw new Error(
+      `the ledger ${where} has schema version ${newest}, newer than this Tranche knows (${known}); upgrade Tranche`,
+    );
+  }
+  return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
+}
+
+const RUN_COLUMNS =
+  'run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms';
+
+const EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
+  duration_ms, reason_code, message, data`;
 
 /** Params: service. Returns the service's new counter. */
 export const BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, 1)
@@ -168,6 +221,113 @@ export const SELECT_TARGET_STATES = `SELECT component, target, version, good_ver
 FROM target_states WHERE service = ? AND environment = ?
 ORDER BY component, target`;
 
+// ---------------------------------------------------------------------------------------------
+// Locks with leases
+
+const LOCK_COLUMNS = 'name, holder, acquired_at, renewed_at, expires_at, reason, data';
+
+/**
+ * Params: name, holder, acquired_at, renewed_at, expires_at, reason, data, now. Takes a free
+ * lock, an expired lease, or one the same holder already has (keeping its acquired_at); returns
+ * no row when someone else holds it. The conflicting row stays locked for the rest of the
+ * transaction, so the holder read right after is the one that won.
+ */
+export const ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET
+  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
+  holder = excluded.holder,
+  renewed_at = excluded.renewed_at,
+  expires_at = excluded.expires_at,
+  reason = excluded.reason,
+  data = excluded.data
+WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= ?)
+RETURNING ${LOCK_COLUMNS}`;
+
+/** Params: name. */
+export const SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = ?`;
+
+/** Params: renewed_at, expires_at, name, holder, now. Only a lease its holder still has. */
+export const RENEW_LOCK = `UPDATE locks SET renewed_at = ?, expires_at = ?
+WHERE name = ? AND holder = ? AND expires_at IS NOT NULL AND expires_at > ?
+RETURNING ${LOCK_COLUMNS}`;
+
+/** Params: name, holder. */
+export const RELEASE_LOCK = `DELETE FROM locks WHERE name = ? AND holder = ? RETURNING ${LOCK_COLUMNS}`;
+
+/** Params: name. Whoever holds it. */
+export const FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${LOCK_COLUMNS}`;
+
+/** Params: now. Locks held at `now`: expired leases are left out. */
+export const SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
+WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
+
+// ---------------------------------------------------------------------------------------------
+// Export, import and retention
+
+/** The two events that carry a run's final state through a prune. */
+const KEPT_KINDS = "('run_started', 'run_finished')";
+
+/** Params: since. */
+export const EXPORT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
+FROM versions WHERE created_at >= ? ORDER BY service, n`;
+
+/** Params: since, since. Runs that started or finished since. */
+export const EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
+FROM runs WHERE started_at >= ? OR finished_at >= ? ORDER BY started_at, run_id`;
+
+/** Params: since, after id, limit. One page of events, by id. */
+export const EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
+FROM events WHERE at >= ? AND id > ? ORDER BY id LIMIT ?`;
+
+/** Params: since. */
+export const EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
+  updated_at
+FROM target_states WHERE updated_at >= ? ORDER BY service, environment, component, target`;
+
+/** Params: service, n. */
+export const SELECT_VERSION = 'SELECT version, commit_sha FROM versions WHERE service = ? AND n = ?';
+
+/** Params: service, n. Raises the counter to n at least, so the next allocation does not reuse n. */
+export const RAISE_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, ?)
+ON CONFLICT (service) DO UPDATE SET
+  n = CASE WHEN excluded.n > version_counters.n THEN excluded.n ELSE version_counters.n END`;
+
+/** Params: every runs column in order. Returns the run id only when it was new. */
+export const IMPORT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at,
+  finished_at, decision, reason_code, duration_ms)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (run_id) DO NOTHING
+RETURNING run_id`;
+
+/** Params: finished_at, duration_ms, decision, reason_code, run_id. Finishes a run only once. */
+export const IMPORT_RUN_FINISH = `UPDATE runs SET finished_at = ?, duration_ms = ?, decision = ?, reason_code = ?
+WHERE run_id = ? AND finished_at IS NULL
+RETURNING run_id`;
+
+/** Params: as INSERT_EVENT. Returns the new id only when the run had no event with this seq. */
+export const IMPORT_EVENT = `${INSERT_EVENT}
+ON CONFLICT (run_id, seq) DO NOTHING
+RETURNING id`;
+
+/** Params: as UPSERT_TARGET_STATE's columns. The newer state wins; returns a row only on a change. */
+export const IMPORT_TARGET_STATE = `INSERT INTO target_states
+  (service, environment, component, target, version, good_version, run_id, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (service, environment, component, target) DO UPDATE SET
+  version = excluded.version,
+  good_version = excluded.good_version,
+  run_id = excluded.run_id,
+  updated_at = excluded.updated_at
+WHERE excluded.updated_at > target_states.updated_at
+RETURNING service`;
+
+/** Params: before. What a prune removes, per kind. */
+export const COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
+WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
+
+/** Params: before. */
+export const PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
+
 export type SqlParam = string | number | null;
 
 export interface SqlQuery {
@@ -175,16 +335,14 @@ export interface SqlQuery {
   params: SqlParam[];
 }
 
-const RUN_COLUMNS =
-  'run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms';
-
-const EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
-  duration_ms, reason_code, message, data`;
-
 /** Runs matching the filter, newest first. */
 export function selectRuns(filter: HistoryFilter): SqlQuery {
   const where: string[] = [];
   const params: SqlParam[] = [];
+  if (filter.runId !== undefined) {
+    where.push('run_id = ?');
+    params.push(filter.runId);
+  }
   if (filter.service !== undefined) {
     where.push('service = ?');
     params.push(filter.service);
@@ -201,14 +359,9 @@ export function selectRuns(filter: HistoryFilter): SqlQuery {
     where.push('started_at >= ?');
     params.push(filter.since);
   }
+  if (filter.finished !== undefined) where.push(`finished_at IS ${filter.finished ? 'NOT ' : ''}NULL`);
   let sql = `SELECT ${RUN_COLUMNS} FROM runs${whereClause(where)} ORDER BY started_at DESC, run_id DESC`;
-  if (filter.limit !== undefined) {
-    if (!Number.isSafeInteger(filter.limit) || filter.limit < 0) {
-      throw new RangeError(`runs limit must be a whole number of 0 or more, got ${filter.limit}`);
-    }
-    sql += ' LIMIT ?';
-    params.push(filter.limit);
-  }
+  sql += limitClause(filter.limit, 'runs', params);
   return { sql, params };
 }
 
@@ -229,8 +382,22 @@ export function selectEvents(filter: EventFilter): SqlQuery {
     params.push(filter.environment);
   }
   if (filter.withDuration) where.push('duration_ms IS NOT NULL');
+  if (filter.afterSeq !== undefined) {
+    where.push('seq > ?');
+    params.push(filter.afterSeq);
+  }
   const order = filter.runId !== undefined ? 'seq, id' : 'id';
-  return { sql: `SELECT ${EVENT_COLUMNS} FROM events${whereClause(where)} ORDER BY ${order}`, params };
+  const sql = `SELECT ${EVENT_COLUMNS} FROM events${whereClause(where)} ORDER BY ${order}`;
+  return { sql: sql + limitClause(filter.limit, 'events', params), params };
+}
+
+function limitClause(limit: number | undefined, what: string, params: SqlParam[]): string {
+  if (limit === undefined) return '';
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+  }
+  params.push(limit);
+  return ' LIMIT ?';
 }
 
 function whereClause(conditions: string[]): string {

@@ -13,8 +13,8 @@ import {
 } from '../support/fakes.ts';
 
 let ledger: SqliteLedger;
-beforeEach(() => {
-  ledger = SqliteLedger.open(':memory:');
+beforeEach(async () => {
+  ledger = await SqliteLedger.open(':memory:');
 });
 afterEach(async () => {
   await ledger.close();

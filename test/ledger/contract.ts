@@ -8,10 +8,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../src/engine/ports.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
+import { describeExchange, describePrune } from './contract-exchange.ts';
+import { describeLocks } from './contract-locks.ts';
 
-const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
-function event(overrides: Partial<DeployEvent> & Pick<DeployEvent, 'runId' | 'seq' | 'kind'>): DeployEvent {
+export function event(
+  overrides: Partial<DeployEvent> & Pick<DeployEvent, 'runId' | 'seq' | 'kind'>,
+): DeployEvent {
   return {
     at: T0,
     status: 'ok',
@@ -22,7 +26,7 @@ function event(overrides: Partial<DeployEvent> & Pick<DeployEvent, 'runId' | 'se
   };
 }
 
-function runStarted(runId: string, at: number, overrides: Partial<DeployEvent> = {}): DeployEvent {
+export function runStarted(runId: string, at: number, overrides: Partial<DeployEvent> = {}): DeployEvent {
   return event({
     runId,
     seq: 1,
@@ -34,7 +38,7 @@ function runStarted(runId: string, at: number, overrides: Partial<DeployEvent> =
   });
 }
 
-function runFinished(runId: string, at: number, overrides: Partial<DeployEvent> = {}): DeployEvent {
+export function runFinished(runId: string, at: number, overrides: Partial<DeployEvent> = {}): DeployEvent {
   return event({
     runId,
     seq: 2,
@@ -142,6 +146,16 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         expect(await ledger.events({ runId: 'r1' })).toStrictEqual([full]);
       });
 
+      it('keeps durations in whole milliseconds, on events and on the run', async () => {
+        await ledger.record(runStarted('r1', T0));
+        await ledger.record(event({ runId: 'r1', seq: 2, kind: 'target_deploy', durationMs: 7.781 }));
+        await ledger.record(runFinished('r1', T0 + 9, { seq: 3, durationMs: 8.5 }));
+        expect((await ledger.events({ runId: 'r1', withDuration: true })).map((e) => e.durationMs)).toEqual([
+          8, 9,
+        ]);
+        expect((await ledger.runs({}))[0]?.durationMs).toBe(9);
+      });
+
       it('leaves out the optional fields an event did not carry', async () => {
         const bare = event({ runId: 'r1', seq: 1, kind: 'component_started', status: 'started' });
         await ledger.record(bare);
@@ -200,6 +214,14 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         await ledger.record(event({ runId: 'r1', seq: 1, kind: 'check' }));
         await expect(ledger.record(event({ runId: 'r1', seq: 1, kind: 'check' }))).rejects.toThrow();
         expect(await ledger.events({ runId: 'r1' })).toHaveLength(1);
+      });
+
+      it("lists only a run's events after a seq, at most limit of them, for following it", async () => {
+        for (let seq = 1; seq <= 5; seq++) await ledger.record(event({ runId: 'r1', seq, kind: 'check' }));
+        await ledger.record(event({ runId: 'r2', seq: 4, kind: 'check' }));
+        const page = await ledger.events({ runId: 'r1', afterSeq: 2, limit: 2 });
+        expect(page.map((e) => `${e.runId}#${e.seq}`)).toEqual(['r1#3', 'r1#4']);
+        expect(await ledger.events({ runId: 'r1', afterSeq: 5 })).toEqual([]);
       });
     });
 
@@ -289,6 +311,10 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
           );
         });
 
+        it('finds one run by its id', async () => {
+          expect((await ledger.runs({ runId: 'web-prod-1' })).map((r) => r.runId)).toEqual(['web-prod-1']);
+        });
+
         it('keeps only the runs of a service', async () => {
           expect((await ledger.runs({ service: 'api' })).map((r) => r.runId)).toEqual([
             'api-prod-2',
@@ -315,6 +341,19 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
           expect((await ledger.runs({ since: T0 + 2 })).map((r) => r.runId)).toEqual([
             'api-prod-2',
             'web-prod-1',
+          ]);
+        });
+
+        it('keeps only the unfinished runs, or only the finished ones', async () => {
+          await ledger.record(runFinished('api-prod-1', T0 + 10));
+          await ledger.record(runFinished('web-prod-1', T0 + 10));
+          expect((await ledger.runs({ finished: false })).map((r) => r.runId)).toEqual([
+            'api-prod-2',
+            'api-stage-2',
+          ]);
+          expect((await ledger.runs({ finished: true })).map((r) => r.runId)).toEqual([
+            'web-prod-1',
+            'api-prod-1',
           ]);
         });
 
@@ -430,5 +469,9 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         expect(await ledger.targetStates('api', 'prod')).toEqual([]);
       });
     });
+
+    describeLocks(() => ledger);
+    describeExchange(() => ledger, makeLedger);
+    describePrune(() => ledger);
   });
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LEDGER_PATH, openLedger } from '../../src/ledger/open.ts';
+import { DEFAULT_LEDGER_PATH, ledgerLocation, openLedger } from '../../src/ledger/open.ts';
 
 describe('openLedger', () => {
   let cwd: string;
@@ -43,16 +43,56 @@ describe('openLedger', () => {
   });
 
   describe('PostgreSQL URLs', () => {
-    for (const url of ['postgres://deploy:s3cret@db/tranche', 'postgresql://db/tranche', 'POSTGRES://db/x']) {
-      it(`refuses ${url.split('://')[0]}:// as not available yet, without echoing the URL`, async () => {
-        const opening = openLedger(url, cwd);
-        await expect(opening).rejects.toThrow(/PostgreSQL ledger backend is not available yet/);
-        await expect(opening).rejects.not.toThrow(/s3cret|db\//);
-      });
-    }
+    it('names the server it could not reach, with the password masked', async () => {
+      const opening = openLedger('postgres://deploy:s3cret@127.0.0.1:1/tranche', cwd);
+      await expect(opening).rejects.toThrow(
+        /could not open the ledger postgres:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/tranche: .*ECONNREFUSED/,
+      );
+      await expect(opening).rejects.not.toThrow(/s3cret/);
+    });
+
+    it('masks a password given as a URL parameter', async () => {
+      const opening = openLedger('postgresql://deploy@127.0.0.1:1/tranche?password=s3cret', cwd);
+      await expect(opening).rejects.toThrow(/password=\*\*\*/);
+      await expect(opening).rejects.not.toThrow(/s3cret/);
+    });
+
+    it('refuses a schema name that is not a plain identifier, before connecting', async () => {
+      const opening = openLedger('POSTGRES://u:s3cret@127.0.0.1:1/db?schema=a;drop', cwd);
+      await expect(opening).rejects.toThrow(/names schema "a;drop": use lower-case letters/);
+      await expect(opening).rejects.not.toThrow(/s3cret/);
+    });
+
+    it('refuses a URL it cannot parse without echoing it', async () => {
+      const opening = openLedger('postgres://u:s3cret@[bad/db', cwd);
+      await expect(opening).rejects.toThrow(/is not a valid URL/);
+      await expect(opening).rejects.not.toThrow(/s3cret/);
+    });
   });
 
   it('refuses an empty location', async () => {
     await expect(openLedger('  ', cwd)).rejects.toThrow(/empty/);
+  });
+});
+
+describe('ledgerLocation', () => {
+  const url = 'postgres://ci@db/tranche';
+
+  it('takes the --ledger flag over the environment', () => {
+    expect(ledgerLocation('flag.db', { TRANCHE_LEDGER: 'env.db', DATABASE_URL: url })).toBe('flag.db');
+  });
+
+  it('takes TRANCHE_LEDGER over DATABASE_URL', () => {
+    expect(ledgerLocation(undefined, { TRANCHE_LEDGER: 'env.db', DATABASE_URL: url })).toBe('env.db');
+  });
+
+  it('takes DATABASE_URL when it is a PostgreSQL URL', () => {
+    expect(ledgerLocation(undefined, { DATABASE_URL: url })).toBe(url);
+    expect(ledgerLocation(undefined, { TRANCHE_LEDGER: '', DATABASE_URL: url })).toBe(url);
+  });
+
+  it('leaves a DATABASE_URL of another database alone, for the default file', () => {
+    expect(ledgerLocation(undefined, { DATABASE_URL: 'mysql://app@db/app' })).toBeUndefined();
+    expect(ledgerLocation(undefined, {})).toBeUndefined();
   });
 });

@@ -1,16 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrations, SQLITE_DIALECT } from '../../src/ledger/sql.ts';
-import { SCHEMA_VERSION, SqliteLedger } from '../../src/ledger/sqlite.ts';
+import { migrations, SQLITE_DIALECT, schemaVersion } from '../../src/ledger/sql.ts';
+import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import type { VersionRecord } from '../../src/ledger/types.ts';
 import { describeLedgerContract } from './contract.ts';
+import { describeLockProcesses } from './lock-processes.ts';
+import { FIXTURES, runTogether } from './processes.ts';
 
-const ALLOCATE = fileURLToPath(new URL('./fixtures/allocate.ts', import.meta.url));
+const SCHEMA_VERSION = schemaVersion(migrations(SQLITE_DIALECT));
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
 const contractDirs: string[] = [];
@@ -18,7 +19,7 @@ afterAll(() => {
   for (const dir of contractDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describeLedgerContract('SQLite in memory', async () => SqliteLedger.open(':memory:'));
+describeLedgerContract('SQLite in memory', () => SqliteLedger.open(':memory:'));
 
 describeLedgerContract('SQLite file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tranche-ledger-'));
@@ -36,60 +37,13 @@ function inspect<T>(path: string, read: (db: DatabaseSync) => T): T {
   }
 }
 
-interface Allocation {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Starts `count` allocate.ts processes against one file and, once every one of them has loaded,
- * lets them all go at once.
- */
+/** Starts `count` allocate.ts processes against one file and lets them all go at once. */
 async function allocateInProcesses(path: string, count: number, commitOf: (i: number) => string) {
-  const children: ChildProcess[] = [];
-  const outcomes: Promise<Allocation>[] = [];
-  const readies: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const child = spawn(process.execPath, [ALLOCATE, path, 'api', commitOf(i), '3.1.{n}'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    readies.push(
-      new Promise((resolve, reject) => {
-        child.stdout?.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (stdout.startsWith('ready\n')) resolve();
-        });
-        child.once('exit', () => reject(new Error(`allocator ${i} exited before it was ready: ${stderr}`)));
-      }),
-    );
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    outcomes.push(
-      new Promise((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', (code) => resolve({ code, stdout, stderr }));
-      }),
-    );
-  }
-  try {
-    await Promise.all(readies);
-  } catch (error) {
-    for (const child of children) child.kill();
-    throw error;
-  }
-  for (const child of children) child.stdin?.end('go\n');
-  const results = await Promise.all(outcomes);
-  return results.map((result, i) => {
-    if (result.code !== 0) throw new Error(`allocator ${i} exited with ${result.code}: ${result.stderr}`);
-    const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
-    if (!line) throw new Error(`allocator ${i} printed no version: ${result.stdout}`);
-    return JSON.parse(line) as VersionRecord;
-  });
+  const outputs = await runTogether(
+    FIXTURES.allocate,
+    Array.from({ length: count }, (_, i) => [path, 'api', commitOf(i), '3.1.{n}']),
+  );
+  return outputs.map((lines) => lines[0] as VersionRecord);
 }
 
 describe('SqliteLedger', () => {
@@ -108,18 +62,18 @@ describe('SqliteLedger', () => {
   describe('open', () => {
     it('creates missing parent directories', async () => {
       const nested = join(dir, 'a', 'b', 'ledger.db');
-      const ledger = SqliteLedger.open(nested);
+      const ledger = await SqliteLedger.open(nested);
       await ledger.close();
       expect(existsSync(nested)).toBe(true);
     });
 
     it('puts the file in WAL mode', async () => {
-      await SqliteLedger.open(path).close();
+      await (await SqliteLedger.open(path)).close();
       expect(inspect(path, (db) => db.prepare('PRAGMA journal_mode').get()?.journal_mode)).toBe('wal');
     });
 
     it('closes twice without complaint', async () => {
-      const ledger = SqliteLedger.open(path);
+      const ledger = await SqliteLedger.open(path);
       await ledger.close();
       await expect(ledger.close()).resolves.toBeUndefined();
     });
@@ -127,7 +81,7 @@ describe('SqliteLedger', () => {
 
   describe('persistence', () => {
     it('finds versions, runs, events and target states again after reopening the file', async () => {
-      const first = SqliteLedger.open(path);
+      const first = await SqliteLedger.open(path);
       await first.nextVersion('api', 'abc', '1.{n}', T0);
       await first.record({
         runId: 'r1',
@@ -145,7 +99,7 @@ describe('SqliteLedger', () => {
       ]);
       await first.close();
 
-      const second = SqliteLedger.open(path);
+      const second = await SqliteLedger.open(path);
       try {
         expect((await second.versions('api')).map((v) => v.version)).toEqual(['1.1']);
         expect((await second.runs({})).map((r) => [r.runId, r.commit])).toEqual([['r1', 'abc']]);
@@ -171,14 +125,14 @@ describe('SqliteLedger', () => {
     const every = migrations(SQLITE_DIALECT).map((m) => m.version);
 
     it('records each migration once on a new file', async () => {
-      await SqliteLedger.open(path).close();
+      await (await SqliteLedger.open(path)).close();
       expect(versions()).toEqual(every);
       expect(every.at(-1)).toBe(SCHEMA_VERSION);
     });
 
     it('applies nothing again when the file is reopened', async () => {
-      await SqliteLedger.open(path).close();
-      await SqliteLedger.open(path).close();
+      await (await SqliteLedger.open(path)).close();
+      await (await SqliteLedger.open(path)).close();
       expect(versions()).toEqual(every);
     });
 
@@ -189,17 +143,17 @@ describe('SqliteLedger', () => {
     });
 
     it('refuses a file whose schema is newer than this code knows', async () => {
-      await SqliteLedger.open(path).close();
+      await (await SqliteLedger.open(path)).close();
       inspect(path, (db) =>
         db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(SCHEMA_VERSION + 1, T0),
       );
-      expect(() => SqliteLedger.open(path)).toThrow(/newer than this Tranche knows/);
+      await expect(SqliteLedger.open(path)).rejects.toThrow(/newer than this Tranche knows/);
     });
   });
 
   describe('concurrency between processes', () => {
     it("waits for another process's write lock instead of failing", async () => {
-      const ledger = SqliteLedger.open(path);
+      const ledger = await SqliteLedger.open(path);
       const holder = spawn(
         process.execPath,
         [
@@ -237,7 +191,7 @@ describe('SqliteLedger', () => {
         expect(record).toMatchObject({ service: 'api', commit: `commit-${i}`, version: `3.1.${record.n}` });
       }
 
-      const ledger = SqliteLedger.open(path);
+      const ledger = await SqliteLedger.open(path);
       try {
         const stored = await ledger.versions('api');
         expect(stored.map((v) => [v.n, v.commit])).toEqual(
@@ -247,5 +201,7 @@ describe('SqliteLedger', () => {
         await ledger.close();
       }
     });
+
+    describeLockProcesses(() => path);
   });
 });

@@ -1,8 +1,10 @@
 import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, seconds, table } from '../table.ts';
+import { parseSince } from '../when.ts';
 
 export interface HistoryOptions extends CommonOptions {
+  service?: string | undefined;
   limit?: string | undefined;
   version?: string | undefined;
   since?: string | undefined;
@@ -12,10 +14,10 @@ export interface HistoryOptions extends CommonOptions {
 export async function historyCommand(options: HistoryOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const limit = positiveInt(options.limit ?? '20', '--limit');
-  const since = options.since === undefined ? undefined : instant(options.since);
+  const since = options.since === undefined ? undefined : parseSince(options.since, '--since', Date.now());
   const runs = await withLedger(options, runtime, project.dir, (ledger) =>
     ledger.runs({
-      service: project.loaded.config.service,
+      service: options.service ?? project.loaded.config.service,
       environment: options.environment,
       version: options.version,
       since,
@@ -46,13 +48,4 @@ function positiveInt(text: string, option: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`${option}: expected a whole number ≥ 1, got '${text}'`);
   return n;
-}
-
-function instant(text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms))
-    throw new UsageError(
-      `--since: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, got '${text}'`,
-    );
-  return ms;
 }

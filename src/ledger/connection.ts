@@ -1,0 +1,38 @@
+/**
+ * What the shared ledger (sql-ledger.ts) needs from a database: run one statement, or run several
+ * in one write transaction. sqlite.ts and postgres.ts each adapt their driver to it, keeping their
+ * own ways of waiting for each other (SQLite's busy retries, PostgreSQL's row locks).
+ */
+import type { SqlDialect, SqlParam } from './sql.ts';
+
+/** A result row by column name. Numbers may arrive as strings (PostgreSQL's BIGINT): read them with Number(). */
+export type Row = Record<string, unknown>;
+
+export interface SqlSession {
+  /** Runs one statement with `?` parameters; resolves to the rows it returns (none for most writes). */
+  query(sql: string, params?: SqlParam[]): Promise<Row[]>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The commit must survive a power cut before it resolves, whatever the connection's everyday
+   * durability: a version handed out twice is worse than a slower allocation.
+   */
+  durable?: boolean | undefined;
+}
+
+export interface SqlConnection extends SqlSession {
+  readonly dialect: SqlDialect;
+  /** Where the ledger lives, fit for messages: a file path, or a URL without its password. */
+  readonly description: string;
+  /** Statements that open every migration transaction: the backend's lock against concurrent migrations. */
+  readonly migrationPreamble: string[];
+  /**
+   * Runs `work` in a write transaction and commits it, or rolls it back if `work` throws. On a
+   * conflict the database resolves by aborting one side (busy, serialisation failure, deadlock)
+   * the whole of `work` runs again: it must query only through the session and read its inputs
+   * afresh each time.
+   */
+  transaction<T>(work: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}

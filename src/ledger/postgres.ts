@@ -1,0 +1,187 @@
+/**
+ * The shared ledger: a PostgreSQL database that many CI runners, bot replicas and controllers use
+ * at once. The tables live in their own schema (`tranche`, or `?schema=` in the URL), so the
+ * ledger can share a database with an application without touching its tables.
+ *
+ * Writers wait for each other on row locks (the version counter's, a lock's) inside plain
+ * READ COMMITTED transactions; migrations take a transaction-scoped advisory lock first, so
+ * processes that start together on an empty database apply each step exactly once.
+ *
+ * Durability matches the SQLite ledger's: events and target states commit without waiting for
+ * the WAL flush (`synchronous_commit = off`: a crash of Tranche loses nothing, a crash of the
+ * server may lose the last few hundred milliseconds, and never corrupts anything), while a
+ * version allocation waits for it (`SET LOCAL synchronous_commit = on`): a version handed out
+ * must not be handed out again after a power cut.
+ */
+import pg from 'pg';
+import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
+import { COMMIT, POSTGRES_DIALECT, ROLLBACK, type SqlParam, toNumberedPlaceholders } from './sql.ts';
+import { migrate, SqlLedger } from './sql-ledger.ts';
+
+export const DEFAULT_SCHEMA = 'tranche';
+/** The advisory lock migrations hold: an arbitrary constant, "tran" in ASCII. */
+const MIGRATION_LOCK_KEY = 0x7472616e;
+/** How long opening waits for the server before giving up. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** serialization_failure, deadlock_detected: the server aborted one side of a conflict; run it again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(location);
+}
+
+/** A ledger URL as it may be shown: any password replaced by `***`. */
+export function redactUrl(location: string): string {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+  if (url.password !== '') url.password = '***';
+  for (const key of [...url.searchParams.keys()]) {
+    if (/pass/i.test(key)) url.searchParams.set(key, '***');
+  }
+  return url.toString();
+}
+
+export class PostgresLedger extends SqlLedger {
+  /** Connects to the database at `location` (a postgres:// URL) and brings the schema up to date. */
+  static async open(location: string): Promise<PostgresLedger> {
+    const description = redactUrl(location);
+    const { config, schema, secrets } = poolConfig(location, description);
+    const pool = new pg.Pool(config);
+    // An idle client that loses its server is dropped from the pool, and the next query opens a
+    // new one (or fails and says why); without a listener the error would end the process.
+    pool.on('error', () => undefined);
+    const connection = new PostgresConnection(pool, description, schema);
+    try {
+      await migrate(connection);
+      return new PostgresLedger(connection);
+    } catch (error) {
+      await pool.end();
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`could not open the ledger ${description}: ${scrub(message, secrets)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function poolConfig(
+  location: string,
+  description: string,
+): { config: pg.PoolConfig; schema: string; secrets: string[] } {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    // Not even the message of URL's error: it would carry the whole location.
+    throw new Error(
+      `the ledger URL ${description} is not a valid URL (postgres://user:password@host:port/database)`,
+    );
+  }
+  const schema = url.searchParams.get('schema') ?? DEFAULT_SCHEMA;
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(
+      `the ledger URL ${description} names schema "${schema}": use lower-case letters, digits and _ (the default is ${DEFAULT_SCHEMA})`,
+    );
+  }
+  url.searchParams.delete('schema');
+  // The URL's own startup options come first, then the ledger's: its schema, its durability.
+  const options = [url.searchParams.get('options'), `-c search_path=${schema}`, '-c synchronous_commit=off']
+    .filter(Boolean)
+    .join(' ');
+  url.searchParams.delete('options');
+  const secrets = [url.password, decodeURIComponent(url.password)].filter((s) => s.length > 0);
+  return {
+    config: {
+      connectionString: url.toString(),
+      options,
+      application_name: 'tranche',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    },
+    schema,
+    secrets,
+  };
+}
+
+/** The message with every occurrence of a secret replaced. */
+function scrub(message: string, secrets: string[]): string {
+  return secrets.reduce((text, secret) => text.replaceAll(secret, '***'), message);
+}
+
+class PostgresConnection implements SqlConnection {
+  readonly dialect = POSTGRES_DIALECT;
+  readonly description: string;
+  readonly migrationPreamble: string[];
+  private readonly pool: pg.Pool;
+
+  constructor(pool: pg.Pool, description: string, schema: string) {
+    this.pool = pool;
+    this.description = description;
+    this.migrationPreamble = [
+      `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`,
+      `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    ];
+  }
+
+  async query(sql: string, params: SqlParam[] = []): Promise<Row[]> {
+    return (await this.pool.query(statement(sql, params))).rows;
+  }
+
+  async transaction<T>(
+    work: (session: SqlSession) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query(POSTGRES_DIALECT.beginWrite);
+        // Everyday commits do not wait for the WAL flush (see the top of this module); this one does.
+        if (options.durable) await client.query('SET LOCAL synchronous_commit = on');
+        const result = await work({
+          query: async (sql, params = []) => (await client.query(statement(sql, params))).rows,
+        });
+        await client.query(COMMIT);
+        return result;
+      } catch (error) {
+        try {
+          await client.query(ROLLBACK);
+        } catch {
+          broken = true;
+        }
+        if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+        throw error;
+      } finally {
+        // A client whose rollback failed is in an unknown state: the pool closes it.
+        client.release(broken);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+const names = new Map<string, string>();
+
+/** A query for pg: `$n` markers; named (so prepared once per connection) when it has parameters. */
+function statement(sql: string, params: SqlParam[]): pg.QueryConfig {
+  const text = toNumberedPlaceholders(sql);
+  if (params.length === 0) return { text };
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `tranche_${names.size + 1}`;
+    names.set(text, name);
+  }
+  return { name, text, values: params };
+}
+
+function isRetryable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && RETRYABLE.has(String(error.code));
+}

@@ -1,0 +1,372 @@
+/**
+ * The Ledger, written once over a SqlConnection: SqliteLedger and PostgresLedger are this class
+ * with their own way of opening a connection. Every statement comes from sql.ts.
+ */
+import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
+import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
+import type { SqlConnection, SqlSession } from './connection.ts';
+import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
+import {
+  ACQUIRE_LOCK,
+  BUMP_VERSION_COUNTER,
+  COUNT_PRUNABLE_EVENTS,
+  CREATE_SCHEMA_MIGRATIONS,
+  EXPORT_EVENTS,
+  EXPORT_RUNS,
+  EXPORT_TARGET_STATES,
+  EXPORT_VERSIONS,
+  FINISH_RUN,
+  FORCE_RELEASE_LOCK,
+  IMPORT_EVENT,
+  IMPORT_RUN,
+  IMPORT_RUN_FINISH,
+  IMPORT_TARGET_STATE,
+  INSERT_EVENT,
+  INSERT_RUN,
+  INSERT_SCHEMA_MIGRATION,
+  INSERT_VERSION,
+  migrations,
+  PRUNE_EVENTS,
+  pendingMigrations,
+  RAISE_VERSION_COUNTER,
+  RELEASE_LOCK,
+  RENEW_LOCK,
+  SELECT_LOCK,
+  SELECT_LOCKS,
+  SELECT_SCHEMA_MIGRATIONS,
+  SELECT_TARGET_STATES,
+  SELECT_VERSION,
+  SELECT_VERSIONS,
+  type SqlParam,
+  selectEvents,
+  selectRuns,
+  UPSERT_TARGET_STATE,
+} from './sql.ts';
+import {
+  type EventFilter,
+  type HistoryFilter,
+  type ImportCounts,
+  type Ledger,
+  type LedgerRecord,
+  type LockOutcome,
+  type LockRecord,
+  type LockRequest,
+  type PruneResult,
+  type RunRecord,
+  VersionClashError,
+  type VersionRecord,
+} from './types.ts';
+
+/** Events per query when exporting. */
+const EXPORT_PAGE = 1000;
+
+/**
+ * Brings the schema up to date in one transaction, behind the backend's migration lock, so that
+ * any number of processes opening a new ledger at once apply each step exactly once.
+ */
+export async function migrate(connection: SqlConnection): Promise<void> {
+  const steps = migrations(connection.dialect);
+  await connection.transaction(async (session) => {
+    for (const statement of connection.migrationPreamble) await session.query(statement);
+    await session.query(CREATE_SCHEMA_MIGRATIONS);
+    const applied = (await session.query(SELECT_SCHEMA_MIGRATIONS)).map((row) => Number(row.version));
+    for (const step of pendingMigrations(steps, applied, connection.description)) {
+      for (const statement of step.statements) await session.query(statement);
+      await session.query(INSERT_SCHEMA_MIGRATION, [step.version, Date.now()]);
+    }
+  });
+}
+
+export class SqlLedger implements Ledger {
+  protected readonly connection: SqlConnection;
+
+  /** `connection` must already be migrated (see migrate). */
+  constructor(connection: SqlConnection) {
+    this.connection = connection;
+  }
+
+  async nextVersion(
+    service: string,
+    commit: string | null,
+    template: string,
+    now: number,
+  ): Promise<VersionRecord> {
+    if (!template.includes('{n}')) {
+      throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
+    }
+    // Durable: a version handed out must survive a power cut, or it could be handed out twice.
+    return this.connection.transaction(
+      async (session) => {
+        const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+        const n = Number(row?.n);
+        const version = template.replaceAll('{n}', String(n));
+        await session.query(INSERT_VERSION, [service, n, version, commit, now]);
+        return { service, n, version, commit, createdAt: now };
+      },
+      { durable: true },
+    );
+  }
+
+  async versions(service: string): Promise<VersionRecord[]> {
+    return (await this.connection.query(SELECT_VERSIONS, [service])).map(toVersion);
+  }
+
+  async record(event: DeployEvent): Promise<void> {
+    if (event.kind === 'run_started') {
+      const commit = event.data?.commit;
+      await this.connection.transaction(async (session) => {
+        await session.query(INSERT_EVENT, eventParams(event));
+        await session.query(INSERT_RUN, [
+          event.runId,
+          event.service,
+          event.environment,
+          event.version,
+          typeof commit === 'string' ? commit : null,
+          event.at,
+        ]);
+      });
+    } else if (event.kind === 'run_finished') {
+      await this.connection.transaction(async (session) => {
+        await session.query(INSERT_EVENT, eventParams(event));
+        await session.query(FINISH_RUN, [
+          event.at,
+          wholeMs(event.durationMs),
+          runDecision(event.data?.decision),
+          event.reasonCode ?? null,
+          event.runId,
+        ]);
+      });
+    } else {
+      // A single statement is its own transaction.
+      await this.connection.query(INSERT_EVENT, eventParams(event));
+    }
+  }
+
+  async updateTargets(
+    service: string,
+    environment: string,
+    runId: string,
+    updates: TargetUpdate[],
+  ): Promise<void> {
+    if (updates.length === 0) return;
+    const now = Date.now();
+    await this.connection.transaction(async (session) => {
+      for (const update of updates) {
+        await session.query(UPSERT_TARGET_STATE, [
+          service,
+          environment,
+          update.component,
+          update.target,
+          update.version,
+          update.good ? update.version : null,
+          runId,
+          now,
+        ]);
+      }
+    });
+  }
+
+  async targetStates(service: string, environment: string): Promise<TargetState[]> {
+    return (await this.connection.query(SELECT_TARGET_STATES, [service, environment])).map((row) => ({
+      component: String(row.component),
+      target: String(row.target),
+      version: nullableString(row.version),
+      goodVersion: nullableString(row.good_version),
+    }));
+  }
+
+  /** Decisions and reason codes are read back as stored: history keeps codes a later vocabulary dropped. */
+  async runs(filter: HistoryFilter): Promise<RunRecord[]> {
+    const { sql, params } = selectRuns(filter);
+    return (await this.connection.query(sql, params)).map(toRun);
+  }
+
+  async events(filter: EventFilter): Promise<DeployEvent[]> {
+    const { sql, params } = selectEvents(filter);
+    return (await this.connection.query(sql, params)).map(toEvent);
+  }
+
+  async acquireLock(name: string, holder: string, request: LockRequest, now: number): Promise<LockOutcome> {
+    const expiresAt = request.ttlMs === undefined ? null : now + leaseMs(request.ttlMs);
+    const data = request.data === undefined ? null : JSON.stringify(request.data);
+    const params = [name, holder, now, now, expiresAt, request.reason ?? null, data, now];
+    return this.connection.transaction(async (session) => {
+      const [taken] = await session.query(ACQUIRE_LOCK, params);
+      if (taken) return { acquired: true, lock: toLock(taken) };
+      const [current] = await session.query(SELECT_LOCK, [name]);
+      // The upsert found the row and left it locked, so it is still there.
+      if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
+      return { acquired: false, heldBy: toLock(current) };
+    });
+  }
+
+  async renewLock(name: string, holder: string, ttlMs: number, now: number): Promise<LockRecord | null> {
+    const rows = await this.connection.query(RENEW_LOCK, [now, now + leaseMs(ttlMs), name, holder, now]);
+    return rows[0] ? toLock(rows[0]) : null;
+  }
+
+  async releaseLock(name: string, holder: string): Promise<LockRecord | null> {
+    const rows = await this.connection.query(RELEASE_LOCK, [name, holder]);
+    return rows[0] ? toLock(rows[0]) : null;
+  }
+
+  async forceReleaseLock(name: string): Promise<LockRecord | null> {
+    const rows = await this.connection.query(FORCE_RELEASE_LOCK, [name]);
+    return rows[0] ? toLock(rows[0]) : null;
+  }
+
+  async locks(now: number): Promise<LockRecord[]> {
+    return (await this.connection.query(SELECT_LOCKS, [now])).map(toLock);
+  }
+
+  async *exportRecords(since: number): AsyncIterable<LedgerRecord> {
+    for (const row of await this.connection.query(EXPORT_VERSIONS, [since])) {
+      yield { type: 'version', version: toVersion(row) };
+    }
+    for (const row of await this.connection.query(EXPORT_RUNS, [since, since])) {
+      yield { type: 'run', run: toRun(row) };
+    }
+    for (let after = 0; ; ) {
+      const page = await this.connection.query(EXPORT_EVENTS, [since, after, EXPORT_PAGE]);
+      for (const row of page) yield { type: 'event', event: toEvent(row) };
+      if (page.length < EXPORT_PAGE) break;
+      after = Number(page.at(-1)?.id);
+    }
+    for (const row of await this.connection.query(EXPORT_TARGET_STATES, [since])) {
+      yield { type: 'target', target: toTarget(row) };
+    }
+  }
+
+  async importRecords(read: () => AsyncIterable<LedgerRecord>): Promise<ImportCounts> {
+    return this.connection.transaction(async (session) => {
+      const counts: ImportCounts = {
+        version: { written: 0, present: 0 },
+        run: { written: 0, present: 0 },
+        event: { written: 0, present: 0 },
+        target: { written: 0, present: 0 },
+      };
+      for await (const record of read()) {
+        const written = await importRecord(session, record);
+        counts[record.type][written ? 'written' : 'present'] += 1;
+      }
+      return counts;
+    });
+  }
+
+  async prune(before: number, options: { dryRun?: boolean } = {}): Promise<PruneResult> {
+    return this.connection.transaction(async (session) => {
+      const removed: Record<string, number> = {};
+      let events = 0;
+      for (const row of await session.query(COUNT_PRUNABLE_EVENTS, [before])) {
+        removed[String(row.kind)] = Number(row.n);
+        events += Number(row.n);
+      }
+      if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, [before]);
+      return { before, removed, events };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+/** Writes one imported record unless the ledger has it already; true when something changed. */
+async function importRecord(session: SqlSession, record: LedgerRecord): Promise<boolean> {
+  switch (record.type) {
+    case 'version': {
+      const v = record.version;
+      const [local] = await session.query(SELECT_VERSION, [v.service, v.n]);
+      if (local) {
+        const localCommit = nullableString(local.commit_sha);
+        if (String(local.version) === v.version && localCommit === v.commit) return false;
+        throw new VersionClashError(
+          `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? 'none'}) clashes with ` +
+            `${String(local.version)} (commit ${localCommit ?? 'none'}) here: both ledgers gave ${v.service} ` +
+            `counter ${v.n} to different versions; a service must take its versions from one ledger`,
+        );
+      }
+      await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);
+      await session.query(RAISE_VERSION_COUNTER, [v.service, v.n]);
+      return true;
+    }
+    case 'run': {
+      const r = record.run;
+      const inserted = await session.query(IMPORT_RUN, [
+        r.runId,
+        r.service,
+        r.environment,
+        r.version,
+        r.commit,
+        r.startedAt,
+        r.finishedAt,
+        r.decision,
+        r.reasonCode,
+        wholeMs(r.durationMs),
+      ]);
+      if (inserted.length > 0) return true;
+      if (r.finishedAt === null) return false;
+      const finished = await session.query(IMPORT_RUN_FINISH, [
+        r.finishedAt,
+        wholeMs(r.durationMs),
+        r.decision,
+        r.reasonCode,
+        r.runId,
+      ]);
+      return finished.length > 0;
+    }
+    case 'event':
+      return (await session.query(IMPORT_EVENT, eventParams(record.event))).length > 0;
+    case 'target': {
+      const t = record.target;
+      const changed = await session.query(IMPORT_TARGET_STATE, [
+        t.service,
+        t.environment,
+        t.component,
+        t.target,
+        t.version,
+        t.goodVersion,
+        t.runId,
+        t.updatedAt,
+      ]);
+      return changed.length > 0;
+    }
+  }
+}
+
+function eventParams(event: DeployEvent): SqlParam[] {
+  return [
+    event.runId,
+    event.seq,
+    event.at,
+    event.kind,
+    event.status,
+    event.service,
+    event.environment,
+    event.version,
+    event.component ?? null,
+    event.target ?? null,
+    event.batch ?? null,
+    wholeMs(event.durationMs),
+    event.reasonCode ?? null,
+    event.message ?? null,
+    event.data === undefined ? null : JSON.stringify(event.data),
+  ];
+}
+
+/** Durations are kept in whole milliseconds (timers measure fractions; BIGINT holds none). */
+function wholeMs(ms: number | null | undefined): number | null {
+  return ms === null || ms === undefined ? null : Math.round(ms);
+}
+
+function leaseMs(ttlMs: number): number {
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`a lease must last a whole number of milliseconds above 0, got ${ttlMs}`);
+  }
+  return ttlMs;
+}
+
+/** The run's decision from a run_finished event's data; anything outside the vocabulary is dropped. */
+function runDecision(value: unknown): RunDecision | null {
+  return (RUN_DECISIONS as readonly unknown[]).includes(value) ? (value as RunDecision) : null;
+}

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openLedger } from '../../src/ledger/open.ts';
+import { project, runCli } from '../support/cli.ts';
+
+const CONFIG = `service: shop
+environments:
+  prod:
+    components:
+      - name: app
+        targets: [a]
+        deploy: "true"
+`;
+const DAY = 86_400_000;
+
+let dispose: () => void = () => undefined;
+afterEach(() => dispose());
+
+/** A ledger with runs of two services, one of them ten days old. */
+async function fixture() {
+  const p = project({ 'tranche.yml': CONFIG });
+  dispose = p.dispose;
+  const ledger = await openLedger('ledger.db', p.dir);
+  const start = (runId: string, service: string, at: number) =>
+    ledger.record({
+      runId,
+      seq: 1,
+      at,
+      kind: 'run_started',
+      status: 'started',
+      service,
+      environment: 'prod',
+      version: '1',
+    });
+  await start('shop-old', 'shop', Date.now() - 10 * DAY);
+  await start('shop-new', 'shop', Date.now() - 1000);
+  await start('cart-new', 'cart', Date.now() - 500);
+  await ledger.close();
+  return async (...args: string[]) => {
+    const { code, stdout, stderr } = await runCli(['history', '--json', '--ledger', 'ledger.db', ...args], {
+      cwd: p.dir,
+    });
+    expect(code, stderr).toBe(0);
+    return (JSON.parse(stdout) as { runId: string }[]).map((r) => r.runId);
+  };
+}
+
+describe('tranche history', () => {
+  it("lists the config's service by default", async () => {
+    expect(await (await fixture())()).toEqual(['shop-new', 'shop-old']);
+  });
+
+  it('lists another service of a shared ledger with --service', async () => {
+    expect(await (await fixture())('--service', 'cart')).toEqual(['cart-new']);
+  });
+
+  it('takes --since as an age', async () => {
+    expect(await (await fixture())('--since', '7d')).toEqual(['shop-new']);
+  });
+});

@@ -1,0 +1,143 @@
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PlainReporter } from '../../src/render/progress.ts';
+import { collect, project, runCli, startCli } from '../support/cli.ts';
+import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
+
+const CONFIG = `service: shop
+version: "3.{n}"
+environments:
+  staging:
+    components:
+      - name: app
+        targets: [s-1, s-2, s-3]
+        deploy: ./deploy.sh
+        rollout: { first: 1, growth: 2 }
+`;
+
+/** Deploys only once the file `go` exists, so the run is still going while tail starts. */
+const GATED_DEPLOY = `#!/bin/sh
+set -eu
+while [ ! -f go ]; do sleep 0.05; done
+if [ -f "fail-on-$TRANCHE_TARGET" ] && [ "$TRANCHE_ACTION" = deploy ]; then exit 4; fi
+echo "$TRANCHE_ACTION $TRANCHE_TARGET $TRANCHE_VERSION"
+`;
+
+let disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of disposers) dispose();
+  disposers = [];
+});
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** The lines the CI reporter prints for a run's events, as the deploy itself would. */
+function plainLines(events: Parameters<PlainReporter['event']>[0][]): string[] {
+  let text = '';
+  const reporter = new PlainReporter({ write: (s: string) => (text += s) });
+  for (const event of events) reporter.event(event);
+  return text.trimEnd().split('\n');
+}
+
+for (const backend of LEDGER_BACKENDS) {
+  describe.skipIf(backend.skip)(`tranche tail on ${backend.name}`, () => {
+    async function fixture(files: Record<string, string> = {}) {
+      const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': GATED_DEPLOY, ...files });
+      disposers.push(p.dispose);
+      const ledger = await backend.location(p.dir);
+      const cli = (...args: string[]) => runCli([...args, '--ledger', ledger], { cwd: p.dir });
+      const start = (...args: string[]) => startCli([...args, '--ledger', ledger], { cwd: p.dir });
+      return { ...p, ledger, cli, start };
+    }
+
+    /** Starts a deploy held at its first target, and tail once the run is in the ledger. */
+    async function deployAndTail(f: Awaited<ReturnType<typeof fixture>>) {
+      const deploy = collect(f.start('deploy'));
+      const runId = await eventually(
+        () => withLedgerAt(f.ledger, async (l) => (await l.runs({ finished: false }))[0]?.runId),
+        'the deploy to start its run',
+      );
+      const tailProcess = f.start('tail', '--poll', '50ms');
+      let seen = '';
+      tailProcess.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+      });
+      const tail = collect(tailProcess);
+      await eventually(
+        async () => (/: started \(/.test(seen) ? true : undefined),
+        'tail to show run_started',
+      );
+      // Only now does the deploy get past its first target: what follows, tail sees as it is written.
+      const seenBeforeGo = seen;
+      writeFileSync(f.path('go'), '');
+      return { runId, deploy: await deploy, tail: await tail, seenBeforeGo };
+    }
+
+    it("shows a deploy's events as another process writes them, and exits 0 when it succeeds", async () => {
+      const f = await fixture();
+      const { runId, deploy, tail, seenBeforeGo } = await deployAndTail(f);
+      expect(deploy, deploy.stderr).toMatchObject({ code: 0 });
+      expect(tail, tail.stderr).toMatchObject({ code: 0 });
+      expect(seenBeforeGo).not.toContain('deployed 3.1');
+      const [header, ...lines] = tail.stdout.trimEnd().split('\n');
+      expect(header).toMatch(new RegExp(`^following run ${runId}: shop 3\\.1 → staging, started `));
+      const events = await withLedgerAt(f.ledger, (l) => l.events({ runId }));
+      expect(lines).toEqual(plainLines(events));
+      expect(lines.at(-1)).toMatch(/shop 3\.1 → staging: succeeded \(all_batches_healthy\)/);
+    }, 60_000);
+
+    it('exits 1 when the run it follows is rolled back', async () => {
+      const f = await fixture({ 'fail-on-s-1': '' });
+      const { deploy, tail } = await deployAndTail(f);
+      expect(deploy, deploy.stderr).toMatchObject({ code: 1 });
+      expect(tail.code).toBe(1);
+      expect(tail.stdout).toMatch(/s-1 FAILED to deploy 3\.1/);
+      expect(tail.stdout).toMatch(/ROLLBACK s-1 skipped/);
+      expect(tail.stdout.trimEnd().split('\n').at(-1)).toMatch(/rolled back \(deploy_command_failed\)/);
+    }, 60_000);
+
+    it('replays a finished run given by --run, as JSON lines, without a config', async () => {
+      const f = await fixture();
+      writeFileSync(f.path('go'), '');
+      expect((await f.cli('deploy')).code).toBe(0);
+      const runId = await withLedgerAt(f.ledger, async (l) => (await l.runs({}))[0]?.runId ?? '');
+      const { code, stdout, stderr } = await f.cli(
+        'tail',
+        '--run',
+        runId,
+        '--json',
+        '-c',
+        'elsewhere/none.yml',
+      );
+      expect(code).toBe(0);
+      expect(stderr).toContain(`following run ${runId}`);
+      const kinds = stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).kind);
+      expect(kinds[0]).toBe('run_started');
+      expect(kinds.at(-1)).toBe('run_finished');
+    }, 60_000);
+
+    it('says there is nothing to follow when the environment has no unfinished run (exit 2)', async () => {
+      const { code, stderr } = await (await fixture()).cli('tail');
+      expect(code).toBe(2);
+      expect(stderr).toContain('no unfinished run of shop in staging to follow; give --run ID');
+    });
+
+    it('names --run when the ledger has no such run (exit 2)', async () => {
+      const { code, stderr } = await (await fixture()).cli('tail', '--run', 'nope');
+      expect(code).toBe(2);
+      expect(stderr).toContain('--run nope: no such run in the ledger');
+    });
+  });
+}

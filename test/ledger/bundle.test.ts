@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { BUNDLE_FORMAT, readBundle, writeBundle } from '../../src/ledger/bundle.ts';
+import type { LedgerRecord } from '../../src/ledger/types.ts';
+
+const KEY = Buffer.from('a-shared-secret-of-at-least-32-characters');
+const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+
+const RECORDS: LedgerRecord[] = [
+  { type: 'version', version: { service: 'api', n: 1, version: '1.1', commit: 'aaa', createdAt: T0 } },
+  {
+    type: 'run',
+    run: {
+      runId: 'r1',
+      service: 'api',
+      environment: 'prod',
+      version: '1.1',
+      commit: 'aaa',
+      startedAt: T0,
+      finishedAt: T0 + 5,
+      decision: 'succeeded',
+      reasonCode: 'all_batches_healthy',
+      durationMs: 5,
+    },
+  },
+  {
+    type: 'event',
+    event: {
+      runId: 'r1',
+      seq: 1,
+      at: T0,
+      kind: 'check',
+      status: 'ok',
+      service: 'api',
+      environment: 'prod',
+      version: '1.1',
+      target: 'w1',
+      data: { value: 42, nested: { b: 1, 2: 'x' } },
+    },
+  },
+  {
+    type: 'target',
+    target: {
+      service: 'api',
+      environment: 'prod',
+      component: 'web',
+      target: 'w1',
+      version: '1.1',
+      goodVersion: '1.1',
+      runId: 'r1',
+      updatedAt: T0 + 5,
+    },
+  },
+];
+
+async function* yieldAll<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
+}
+
+/** The bundle's lines, without newlines. */
+async function bundle(records = RECORDS, key = KEY): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of writeBundle(yieldAll(records), key, { exportedAt: T0 + 10, since: 0 })) {
+    lines.push(line.replace(/\n$/, ''));
+  }
+  return lines;
+}
+
+async function read(lines: string[], key = KEY) {
+  const records: LedgerRecord[] = [];
+  const reader = readBundle(yieldAll(lines), key, 'b.ndjson');
+  for (;;) {
+    const next = await reader.next();
+    if (next.done) return { header: next.value, records };
+    records.push(next.value.record);
+  }
+}
+
+describe('ledger bundles', () => {
+  describe('a bundle as written', () => {
+    it('is a header, one line per record and an end line, each a JSON object with a mac', async () => {
+      const lines = await bundle();
+      expect(lines).toHaveLength(RECORDS.length + 2);
+      const parsed = lines.map((l) => JSON.parse(l));
+      expect(parsed[0]).toMatchObject({
+        tranche: 'ledger-bundle',
+        format: BUNDLE_FORMAT,
+        exportedAt: T0 + 10,
+      });
+      expect(parsed.slice(1, -1).map((p) => p.type)).toEqual(['version', 'run', 'event', 'target']);
+      expect(parsed.at(-1)).toMatchObject({ type: 'end', records: 4 });
+      for (const p of parsed) expect(p.mac).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('reads back to the same records and header', async () => {
+      const { header, records } = await read(await bundle());
+      expect(records).toStrictEqual(RECORDS);
+      expect(header).toEqual({
+        tranche: 'ledger-bundle',
+        format: BUNDLE_FORMAT,
+        exportedAt: T0 + 10,
+        since: 0,
+      });
+    });
+
+    it('reads back an empty export', async () => {
+      expect((await read(await bundle([]))).records).toEqual([]);
+    });
+  });
+
+  describe('refuses', () => {
+    it('a changed value, naming its line', async () => {
+      const lines = await bundle();
+      lines[3] = (lines[3] as string).replace('"value":42', '"value":41');
+      await expect(read(lines)).rejects.toThrow(
+        /^b\.ndjson:4: the signature does not match: this line was changed/,
+      );
+    });
+
+    it('a removed line, naming the line after the gap', async () => {
+      const lines = await bundle();
+      lines.splice(2, 1);
+      await expect(read(lines)).rejects.toThrow(/^b\.ndjson:3: the signature does not match/);
+    });
+
+    it('two lines swapped', async () => {
+      const lines = await bundle();
+      [lines[1], lines[2]] = [lines[2] as string, lines[1] as string];
+      await expect(read(lines)).rejects.toThrow(/^b\.ndjson:2: the signature does not match/);
+    });
+
+    it('a bundle without its end line as truncated', async () => {
+      const lines = await bundle();
+      await expect(read(lines.slice(0, -1))).rejects.toThrow(
+        'b.ndjson: ends after line 5 without its end line: the bundle is truncated',
+      );
+    });
+
+    it('a bundle cut inside a line, naming that line', async () => {
+      const lines = await bundle();
+      const cut = [...lines.slice(0, 3), (lines[3] as string).slice(0, 40)];
+      await expect(read(cut)).rejects.toThrow(/^b\.ndjson:4: not a line of JSON: the bundle is cut short/);
+    });
+
+    it('a line added after the end line', async () => {
+      const lines = await bundle();
+      await expect(read([...lines, lines[1] as string])).rejects.toThrow(
+        /^b\.ndjson:7: a line after the end line/,
+      );
+    });
+
+    it('a bundle signed with another key, at its first line', async () => {
+      const lines = await bundle(RECORDS, Buffer.from('another-secret-of-at-least-32-characters!'));
+      await expect(read(lines)).rejects.toThrow(
+        /^b\.ndjson:1: the signature does not match: the key differs/,
+      );
+    });
+
+    it('a line without a mac', async () => {
+      const lines = await bundle();
+      const { mac: _mac, ...rest } = JSON.parse(lines[1] as string);
+      lines[1] = JSON.stringify(rest);
+      await expect(read(lines)).rejects.toThrow(/^b\.ndjson:2: no signature/);
+    });
+
+    it('an empty file', async () => {
+      await expect(read([])).rejects.toThrow('b.ndjson: empty: not a ledger bundle');
+    });
+
+    it('yields nothing from a bundle whose first line fails', async () => {
+      const lines = await bundle();
+      lines[0] = (lines[0] as string).replace('"since":0', '"since":1');
+      const seen: unknown[] = [];
+      await expect(
+        (async () => {
+          for await (const entry of readBundle(yieldAll(lines), KEY, 'b.ndjson')) seen.push(entry);
+        })(),
+      ).rejects.toThrow(/:1:/);
+      expect(seen).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * The ledger contract for moving records between ledgers (export, import) and for retention
+ * (prune); part of describeLedgerContract (contract.ts).
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Ledger, LedgerRecord } from '../../src/ledger/types.ts';
+import { event, runFinished, runStarted, T0 } from './contract.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+async function collect(records: AsyncIterable<LedgerRecord>): Promise<LedgerRecord[]> {
+  const all: LedgerRecord[] = [];
+  for await (const record of records) all.push(record);
+  return all;
+}
+
+async function* yieldAll(records: LedgerRecord[]): AsyncIterable<LedgerRecord> {
+  yield* records;
+}
+
+/** A ledger with two versions, a finished run and an unfinished one, their events and a target. */
+async function populate(ledger: Ledger): Promise<void> {
+  await ledger.nextVersion('api', 'aaa', '1.{n}', T0);
+  await ledger.nextVersion('api', 'bbb', '1.{n}', T0 + 1);
+  await ledger.record(runStarted('r1', T0 + 10, { version: '1.1' }));
+  await ledger.record(event({ runId: 'r1', seq: 2, kind: 'check', at: T0 + 11, data: { value: 3 } }));
+  await ledger.record(runFinished('r1', T0 + 12, { seq: 3, version: '1.1' }));
+  await ledger.record(runStarted('r2', T0 + 20, { version: '1.2' }));
+  await ledger.updateTargets('api', 'prod', 'r1', [
+    { component: 'web', target: 'w1', version: '1.1', good: true },
+  ]);
+}
+
+/** Everything a ledger holds, in a comparable form. */
+async function contents(ledger: Ledger) {
+  return {
+    versions: await ledger.versions('api'),
+    runs: await ledger.runs({}),
+    events: await ledger.events({}),
+    targets: await ledger.targetStates('api', 'prod'),
+  };
+}
+
+export function describeExchange(current: () => Ledger, makeLedger: () => Promise<Ledger>): void {
+  describe('export and import', () => {
+    let source: Ledger;
+    let target: Ledger;
+
+    beforeEach(async () => {
+      source = current();
+      target = await makeLedger();
+      return () => target.close();
+    });
+
+    it('exports versions, runs, events and target states, in that order', async () => {
+      await populate(source);
+      const types = (await collect(source.exportRecords(0))).map((r) => r.type);
+      expect(types).toEqual([
+        'version',
+        'version',
+        'run',
+        'run',
+        'event',
+        'event',
+        'event',
+        'event',
+        'target',
+      ]);
+    });
+
+    it('exports only what was recorded since, with the runs that finished since', async () => {
+      await populate(source);
+      const records = await collect(source.exportRecords(T0 + 12));
+      expect(records.map((r) => (r.type === 'run' ? r.run.runId : r.type))).toEqual([
+        'r1',
+        'r2',
+        'event',
+        'event',
+        'target',
+      ]);
+    });
+
+    it('recreates every record of one ledger in another', async () => {
+      await populate(source);
+      await target.importRecords(() => source.exportRecords(0));
+      const [from, to] = [await contents(source), await contents(target)];
+      expect(to).toEqual(from);
+      expect(to.runs).toHaveLength(2);
+    });
+
+    it('counts what it wrote, and changes nothing when the same records come again', async () => {
+      await populate(source);
+      const first = await target.importRecords(() => source.exportRecords(0));
+      expect(first).toEqual({
+        version: { written: 2, present: 0 },
+        run: { written: 2, present: 0 },
+        event: { written: 4, present: 0 },
+        target: { written: 1, present: 0 },
+      });
+      const before = await contents(target);
+      const second = await target.importRecords(() => source.exportRecords(0));
+      expect(second).toEqual({
+        version: { written: 0, present: 2 },
+        run: { written: 0, present: 2 },
+        event: { written: 0, present: 4 },
+        target: { written: 0, present: 1 },
+      });
+      expect(await contents(target)).toEqual(before);
+    });
+
+    it('continues the imported counter on the next allocation', async () => {
+      await populate(source);
+      await target.importRecords(() => source.exportRecords(0));
+      expect((await target.nextVersion('api', null, '1.{n}', T0 + 100)).version).toBe('1.3');
+    });
+
+    it('finishes a run the ledger knew only as started', async () => {
+      await source.record(runStarted('r1', T0));
+      await target.importRecords(() => source.exportRecords(0));
+      await source.record(runFinished('r1', T0 + 5));
+      const counts = await target.importRecords(() => source.exportRecords(0));
+      expect(counts.run).toEqual({ written: 1, present: 0 });
+      expect((await target.runs({}))[0]).toMatchObject({ finishedAt: T0 + 5, decision: 'succeeded' });
+    });
+
+    it('replaces a target state only with a newer one', async () => {
+      const state = (version: string, updatedAt: number): LedgerRecord => ({
+        type: 'target',
+        target: {
+          service: 'api',
+          environment: 'prod',
+          component: 'web',
+          target: 'w1',
+          version,
+          goodVersion: version,
+          runId: 'r',
+          updatedAt,
+        },
+      });
+      await target.importRecords(() => yieldAll([state('2', T0 + 10)]));
+      await target.importRecords(() => yieldAll([state('1', T0)]));
+      expect((await target.targetStates('api', 'prod'))[0]?.version).toBe('2');
+      await target.importRecords(() => yieldAll([state('3', T0 + 20)]));
+      expect((await target.targetStates('api', 'prod'))[0]?.version).toBe('3');
+    });
+
+    it('refuses a version whose counter is another version here, and writes nothing', async () => {
+      await target.nextVersion('api', 'local', '1.{n}', T0);
+      await populate(source);
+      await expect(target.importRecords(() => source.exportRecords(0))).rejects.toThrow(
+        /version 1\.1 \(api #1, commit aaa\) clashes with 1\.1 \(commit local\)/,
+      );
+      expect(await target.runs({})).toEqual([]);
+      expect(await target.events({})).toEqual([]);
+      expect((await target.versions('api')).map((v) => v.commit)).toEqual(['local']);
+    });
+  });
+}
+
+export function describePrune(current: () => Ledger): void {
+  describe('prune', () => {
+    let ledger: Ledger;
+    const old = T0 - 100 * DAY;
+
+    beforeEach(async () => {
+      ledger = current();
+      await ledger.nextVersion('api', 'aaa', '{n}', old);
+      await ledger.record(runStarted('old', old));
+      await ledger.record(event({ runId: 'old', seq: 2, kind: 'check', at: old + 1 }));
+      await ledger.record(event({ runId: 'old', seq: 3, kind: 'target_deploy', at: old + 2 }));
+      await ledger.record(event({ runId: 'old', seq: 4, kind: 'check', at: old + 3 }));
+      await ledger.record(runFinished('old', old + 4, { seq: 5 }));
+      await ledger.updateTargets('api', 'prod', 'old', [
+        { component: 'web', target: 'w1', version: '1', good: true },
+      ]);
+      await ledger.record(runStarted('new', T0));
+      await ledger.record(event({ runId: 'new', seq: 2, kind: 'check', at: T0 + 1 }));
+    });
+
+    it('removes older fine-grained events and says how many of each kind', async () => {
+      const result = await ledger.prune(T0 - 90 * DAY);
+      expect(result).toEqual({ before: T0 - 90 * DAY, removed: { check: 2, target_deploy: 1 }, events: 3 });
+      expect((await ledger.events({ runId: 'old' })).map((e) => e.kind)).toEqual([
+        'run_started',
+        'run_finished',
+      ]);
+    });
+
+    it("keeps every version, run with its decision, target state and each run's start and finish", async () => {
+      await ledger.prune(T0);
+      expect(await ledger.versions('api')).toHaveLength(1);
+      expect((await ledger.runs({})).map((r) => [r.runId, r.decision])).toEqual([
+        ['new', null],
+        ['old', 'succeeded'],
+      ]);
+      expect(await ledger.targetStates('api', 'prod')).toHaveLength(1);
+      expect((await ledger.events({ runId: 'new' })).map((e) => e.kind)).toEqual(['run_started', 'check']);
+    });
+
+    it('only counts on a dry run', async () => {
+      const result = await ledger.prune(T0 - 90 * DAY, { dryRun: true });
+      expect(result.events).toBe(3);
+      expect(await ledger.events({ runId: 'old' })).toHaveLength(5);
+    });
+  });
+}
