@@ -33490,6 +33490,23 @@ async function planCommand(options, runtime) {
 
 // src/cli/commands/rollback.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/config/instant-rollback.ts
+function allAtOnce(component) {
+  const { rollout } = component;
+  return {
+    ...component,
+    rollout: {
+      ...rollout,
+      first: Math.max(1, component.targets.length),
+      growth: 1,
+      parallel: rollout.rollbackParallel,
+      bakeMs: 0
+    }
+  };
+}
+
+// src/cli/commands/rollback.ts
 async function rollbackCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
@@ -33525,19 +33542,6 @@ async function versionBeforeLive(ledger, service, environment) {
     );
   }
   return earlier.version;
-}
-function allAtOnce(component) {
-  const { rollout } = component;
-  return {
-    ...component,
-    rollout: {
-      ...rollout,
-      first: Math.max(1, component.targets.length),
-      growth: 1,
-      parallel: rollout.rollbackParallel,
-      bakeMs: 0
-    }
-  };
 }
 
 // src/stats/describe.ts
