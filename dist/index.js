@@ -48773,42 +48773,6 @@ function redactedMessage(error63) {
 }
 var NO_RETRY = { request: { retries: 0 } };
 
-// src/github/deployment-payload.ts
-var DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
-var trancheDeploymentSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
-  version: external_exports.string().min(1).optional().describe("The version to deploy; absent: allocate the next one."),
-  rollback: external_exports.boolean().default(false).describe("Deploy the given version as a rollback: every target at once, no bake."),
-  targets: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("Deploy only these targets (names from tranche.yml); absent: every target."),
-  track: external_exports.string().min(1).optional().describe("The release track this deployment belongs to."),
-  requestedBy: external_exports.string().min(1).optional().describe("Who asked for the deployment (a GitHub login)."),
-  runId: external_exports.string().min(1).optional().describe("Set by the Action on deployments it creates: the run that created it.")
-}).refine((p) => !p.rollback || p.version !== void 0, {
-  message: "a rollback names the version to return to",
-  path: ["version"]
-});
-var DeploymentPayloadError = class extends Error {
-  name = "DeploymentPayloadError";
-};
-function parseDeploymentPayload(payload) {
-  const object2 = typeof payload === "string" ? parseJson(payload) : payload;
-  const tranche = object2 !== null && typeof object2 === "object" && "tranche" in object2 ? object2.tranche : { schemaVersion: DEPLOYMENT_PAYLOAD_SCHEMA_VERSION };
-  const parsed = trancheDeploymentSchema.safeParse(tranche);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (issue3) => `payload.tranche${issue3.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")}: ${issue3.message}`
-  );
-  throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
-}
-function parseJson(text) {
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch (error63) {
-    throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error63.message}`);
-  }
-}
-
 // src/github/github-deploy.ts
 import { randomUUID } from "node:crypto";
 
@@ -50771,6 +50735,42 @@ function teeReporter(...reporters) {
   };
 }
 
+// src/github/deployment-payload.ts
+var DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
+var trancheDeploymentSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
+  version: external_exports.string().min(1).optional().describe("The version to deploy; absent: allocate the next one."),
+  rollback: external_exports.boolean().default(false).describe("Deploy the given version as a rollback: every target at once, no bake."),
+  targets: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("Deploy only these targets (names from tranche.yml); absent: every target."),
+  track: external_exports.string().min(1).optional().describe("The release track this deployment belongs to."),
+  requestedBy: external_exports.string().min(1).optional().describe("Who asked for the deployment (a GitHub login)."),
+  runId: external_exports.string().min(1).optional().describe("Set by the Action on deployments it creates: the run that created it.")
+}).refine((p) => !p.rollback || p.version !== void 0, {
+  message: "a rollback names the version to return to",
+  path: ["version"]
+});
+var DeploymentPayloadError = class extends Error {
+  name = "DeploymentPayloadError";
+};
+function parseDeploymentPayload(payload) {
+  const object2 = typeof payload === "string" ? parseJson(payload) : payload;
+  const tranche = object2 !== null && typeof object2 === "object" && "tranche" in object2 ? object2.tranche : { schemaVersion: DEPLOYMENT_PAYLOAD_SCHEMA_VERSION };
+  const parsed = trancheDeploymentSchema.safeParse(tranche);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue3) => `payload.tranche${issue3.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")}: ${issue3.message}`
+  );
+  throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
+}
+function parseJson(text) {
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (error63) {
+    throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error63.message}`);
+  }
+}
+
 // src/github/deployments.ts
 var LIVE_SCAN_LIMIT = 10;
 var CREATE_ATTEMPTS = 3;
@@ -51039,15 +51039,14 @@ var DeploySetupError = class extends Error {
   }
 };
 async function deployToGitHub(request2) {
-  const resolved = resolveEnvironment(request2.loaded.config, request2.environment);
-  const components = selectTargets(resolved.components, request2.deployment?.payload.targets);
+  const { resolved, components, payload } = await understand(request2);
   if (request2.dryRun) return dryRun(request2, resolved, components);
   const runId = randomUUID();
   const checkRun = await openCheckRun(request2, runId, resolved);
   let deploymentId = request2.deployment?.id ?? null;
   let prepared;
   try {
-    prepared = await prepare(request2, resolved, components, runId);
+    prepared = await prepare(request2, resolved, components, runId, payload);
     deploymentId ??= await createDeployment(
       request2.client,
       request2.repo,
@@ -51100,7 +51099,19 @@ async function deployToGitHub(request2) {
     markdown
   };
 }
-async function prepare(request2, resolved, components, runId) {
+async function understand(request2) {
+  try {
+    const payload = request2.deployment ? parseDeploymentPayload(request2.deployment.payload) : void 0;
+    const resolved = resolveEnvironment(request2.loaded.config, request2.environment);
+    return { resolved, components: selectTargets(resolved.components, payload?.targets), payload };
+  } catch (error63) {
+    if (request2.deployment) {
+      await safeStatus(request2, request2.deployment.id, { state: "error", description: redactedMessage(error63) });
+    }
+    throw error63;
+  }
+}
+async function prepare(request2, resolved, components, runId, payload) {
   const { client, repo, sha } = request2;
   const live = await findLiveDeployment(client, repo, request2.environment);
   const ledger = request2.ledger === "github" ? new GitHubLedger({
@@ -51113,7 +51124,6 @@ async function prepare(request2, resolved, components, runId) {
     template: resolved.versionTemplate
   }) : request2.ledger;
   const previousVersion = request2.ledger === "github" ? live?.version ?? null : await ledgerLiveVersion(ledger, resolved.service, request2.environment);
-  const payload = request2.deployment?.payload;
   const rollback = payload?.rollback ?? false;
   const version2 = payload?.version ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
   const commit = rollback ? await versionCommit(request2, ledger, resolved.service, version2) : sha;
@@ -57295,10 +57305,7 @@ async function run() {
       cwd: context3.workspace,
       environment,
       ledger: ledger ?? "github",
-      deployment: context3.deployment && {
-        id: context3.deployment.id,
-        payload: parseDeploymentPayload(context3.deployment.payload)
-      },
+      deployment: context3.deployment,
       dryRun: inputs["dry-run"],
       logUrl: context3.runUrl,
       productionEnvironment: inputs["production-environment"],

@@ -7,7 +7,6 @@ import { relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { redactedMessage } from '../github/client.ts';
-import { parseDeploymentPayload } from '../github/deployment-payload.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
 import { openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
@@ -56,10 +55,7 @@ export async function run(): Promise<void> {
       cwd: context.workspace,
       environment,
       ledger: ledger ?? 'github',
-      deployment: context.deployment && {
-        id: context.deployment.id,
-        payload: parseDeploymentPayload(context.deployment.payload),
-      },
+      deployment: context.deployment,
       dryRun: inputs['dry-run'],
       logUrl: context.runUrl,
       productionEnvironment: inputs['production-environment'],

@@ -22,7 +22,7 @@ import { headline } from '../render/summary.ts';
 import { failureAnnotations } from './annotations.ts';
 import { type CheckConclusion, CheckRun, CheckRunReporter, teeReporter } from './check-run.ts';
 import { type GitHubClient, type RepoRef, redactedMessage } from './client.ts';
-import type { TrancheDeployment } from './deployment-payload.ts';
+import { parseDeploymentPayload, type TrancheDeployment } from './deployment-payload.ts';
 import {
   createDeployment,
   findLiveDeployment,
@@ -47,8 +47,11 @@ export interface GitHubDeployRequest {
   environment: string;
   /** `github` (tags and deployments), or an opened SQLite / PostgreSQL ledger. */
   ledger: 'github' | Ledger;
-  /** The deployment to execute, when a `deployment` event started the run; else one is created. */
-  deployment?: { id: number; payload: TrancheDeployment } | undefined;
+  /**
+   * The deployment to execute, when a `deployment` event started the run (its payload is parsed
+   * here, see deployment-payload.ts); else one is created.
+   */
+  deployment?: { id: number; payload: unknown } | undefined;
   dryRun: boolean;
   logUrl?: string | undefined;
   transientEnvironment?: boolean | undefined;
@@ -94,15 +97,14 @@ export class DeploySetupError extends Error {
 }
 
 export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitHubDeployOutcome> {
-  const resolved = resolveEnvironment(request.loaded.config, request.environment);
-  const components = selectTargets(resolved.components, request.deployment?.payload.targets);
+  const { resolved, components, payload } = await understand(request);
   if (request.dryRun) return dryRun(request, resolved, components);
   const runId = randomUUID();
   const checkRun = await openCheckRun(request, runId, resolved);
   let deploymentId: number | null = request.deployment?.id ?? null;
   let prepared: Prepared;
   try {
-    prepared = await prepare(request, resolved, components, runId);
+    prepared = await prepare(request, resolved, components, runId, payload);
     deploymentId ??= await createDeployment(
       request.client,
       request.repo,
@@ -156,6 +158,27 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
   };
 }
 
+/**
+ * The environment, the targets and the deployment's payload. A deployment that asks for something
+ * impossible (a bad payload, an unknown environment or target) is told so with an `error` status.
+ */
+async function understand(request: GitHubDeployRequest): Promise<{
+  resolved: ResolvedEnvironment;
+  components: ComponentSpec[];
+  payload: TrancheDeployment | undefined;
+}> {
+  try {
+    const payload = request.deployment ? parseDeploymentPayload(request.deployment.payload) : undefined;
+    const resolved = resolveEnvironment(request.loaded.config, request.environment);
+    return { resolved, components: selectTargets(resolved.components, payload?.targets), payload };
+  } catch (error) {
+    if (request.deployment) {
+      await safeStatus(request, request.deployment.id, { state: 'error', description: redactedMessage(error) });
+    }
+    throw error;
+  }
+}
+
 interface Prepared {
   spec: ReleaseSpec;
   ledger: Ledger;
@@ -170,6 +193,7 @@ async function prepare(
   resolved: ResolvedEnvironment,
   components: ComponentSpec[],
   runId: string,
+  payload: TrancheDeployment | undefined,
 ): Promise<Prepared> {
   const { client, repo, sha } = request;
   const live = await findLiveDeployment(client, repo, request.environment);
@@ -189,7 +213,6 @@ async function prepare(
     request.ledger === 'github'
       ? (live?.version ?? null)
       : await ledgerLiveVersion(ledger, resolved.service, request.environment);
-  const payload = request.deployment?.payload;
   const rollback = payload?.rollback ?? false;
   const version =
     payload?.version ??
