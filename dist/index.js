@@ -28576,7 +28576,7 @@ var require_light = __commonJS({
 });
 
 // src/action/main.ts
-import { relative, resolve as resolve2 } from "node:path";
+import { dirname as dirname2, relative, resolve as resolve2 } from "node:path";
 
 // src/config/errors.ts
 var ConfigError = class extends Error {
@@ -51106,7 +51106,10 @@ async function understand(request2) {
     return { resolved, components: selectTargets(resolved.components, payload?.targets), payload };
   } catch (error63) {
     if (request2.deployment) {
-      await safeStatus(request2, request2.deployment.id, { state: "error", description: redactedMessage(error63) });
+      await safeStatus(request2, request2.deployment.id, {
+        state: "error",
+        description: redactedMessage(error63)
+      });
     }
     throw error63;
   }
@@ -51125,7 +51128,7 @@ async function prepare(request2, resolved, components, runId, payload) {
   }) : request2.ledger;
   const previousVersion = request2.ledger === "github" ? live?.version ?? null : await ledgerLiveVersion(ledger, resolved.service, request2.environment);
   const rollback = payload?.rollback ?? false;
-  const version2 = payload?.version ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
+  const version2 = payload?.version ?? request2.version ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
   const commit = rollback ? await versionCommit(request2, ledger, resolved.service, version2) : sha;
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
@@ -51155,13 +51158,13 @@ async function ledgerLiveVersion(ledger, service, environment) {
   return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
 }
 async function rollOut(request2, prepared, reporter) {
-  const executor = new ShellExecutor({ baseEnv: request2.baseEnv });
+  const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
-    checker: createChecker({ executor }),
+    checker: request2.ports?.checker ?? createChecker({ executor }),
     ledger: prepared.ledger,
     reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
-    clock: systemClock
+    clock: request2.ports?.clock ?? systemClock
   };
   return runRelease(prepared.spec, ports, {
     previousVersion: prepared.previousVersion,
@@ -57302,7 +57305,7 @@ async function run() {
       sha: context3.sha,
       loaded,
       configPath: relative(context3.workspace, configFile),
-      cwd: context3.workspace,
+      cwd: dirname2(configFile),
       environment,
       ledger: ledger ?? "github",
       deployment: context3.deployment,

@@ -7,5 +7,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // GitHub's workflow parser imports its JSON schemas without import attributes: let Vite load it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

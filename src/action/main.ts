@@ -3,7 +3,7 @@
  * SIGINT and SIGTERM (the runner cancelling the job) abort the run: the engine stops, rolls back
  * per onFailure, and the check run and deployment are closed as cancelled.
  */
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { redactedMessage } from '../github/client.ts';
@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
       sha: context.sha,
       loaded,
       configPath: relative(context.workspace, configFile),
-      cwd: context.workspace,
+      cwd: dirname(configFile),
       environment,
       ledger: ledger ?? 'github',
       deployment: context.deployment,

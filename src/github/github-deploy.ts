@@ -11,7 +11,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import { type ResolvedEnvironment, resolveEnvironment } from '../config/resolve.ts';
 import { systemClock } from '../engine/clock.ts';
 import { planRelease, type ReleasePlan } from '../engine/plan.ts';
-import type { ComponentSpec, ReleaseSpec, Reporter } from '../engine/ports.ts';
+import type { ComponentSpec, EnginePorts, ReleaseSpec, Reporter } from '../engine/ports.ts';
 import type { DeployResult } from '../engine/result.ts';
 import { runRelease } from '../engine/run-release.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
@@ -42,7 +42,7 @@ export interface GitHubDeployRequest {
   loaded: LoadedConfig;
   /** The config's path from the repository root, for annotations. */
   configPath: string;
-  /** Where commands run. */
+  /** Where commands run: the config's directory, as for the CLI. */
   cwd: string;
   environment: string;
   /** `github` (tags and deployments), or an opened SQLite / PostgreSQL ledger. */
@@ -52,6 +52,8 @@ export interface GitHubDeployRequest {
    * here, see deployment-payload.ts); else one is created.
    */
   deployment?: { id: number; payload: unknown } | undefined;
+  /** Deploy this existing version instead of allocating one (when no deployment payload names one). */
+  version?: string | undefined;
   dryRun: boolean;
   logUrl?: string | undefined;
   transientEnvironment?: boolean | undefined;
@@ -63,6 +65,8 @@ export interface GitHubDeployRequest {
   /** The environment deploy and check commands start from. */
   baseEnv: Record<string, string | undefined>;
   log: Logger;
+  /** Engine ports other than the ledger and reporter; default: shell commands, real checks, wall clock. */
+  ports?: Partial<Pick<EnginePorts, 'executor' | 'checker' | 'clock'>> | undefined;
 }
 
 export type OutcomeDecision = RunDecision | 'planned';
@@ -173,7 +177,10 @@ async function understand(request: GitHubDeployRequest): Promise<{
     return { resolved, components: selectTargets(resolved.components, payload?.targets), payload };
   } catch (error) {
     if (request.deployment) {
-      await safeStatus(request, request.deployment.id, { state: 'error', description: redactedMessage(error) });
+      await safeStatus(request, request.deployment.id, {
+        state: 'error',
+        description: redactedMessage(error),
+      });
     }
     throw error;
   }
@@ -216,6 +223,7 @@ async function prepare(
   const rollback = payload?.rollback ?? false;
   const version =
     payload?.version ??
+    request.version ??
     (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
   const commit = rollback ? await versionCommit(request, ledger, resolved.service, version) : sha;
   request.log.info(
@@ -266,13 +274,13 @@ async function rollOut(
   prepared: Prepared,
   reporter: CheckRunReporter | undefined,
 ): Promise<DeployResult> {
-  const executor = new ShellExecutor({ baseEnv: request.baseEnv });
-  const ports = {
+  const executor = request.ports?.executor ?? new ShellExecutor({ baseEnv: request.baseEnv });
+  const ports: EnginePorts = {
     executor,
-    checker: createChecker({ executor }),
+    checker: request.ports?.checker ?? createChecker({ executor }),
     ledger: prepared.ledger,
     reporter: reporter ? teeReporter(request.progress, reporter) : request.progress,
-    clock: systemClock,
+    clock: request.ports?.clock ?? systemClock,
   };
   return runRelease(prepared.spec, ports, {
     previousVersion: prepared.previousVersion,
