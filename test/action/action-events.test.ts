@@ -1,21 +1,11 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleet } from './fleet.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence, titleOf } from './harness/expect.ts';
 import { type ActionRun, runAction } from './harness/runner.ts';
-import { gh, SHA } from './harness/scenario.ts';
+import { gh, reports, SHA } from './harness/scenario.ts';
 
-let disposers: (() => void)[] = [];
-afterAll(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
-
-function workspace(files: Record<string, string> = {}) {
-  const f = fleet(files);
-  disposers.push(f.dispose);
-  return f;
-}
+const workspace = useWorkspaces();
 
 const R = '/repos/acme/shop';
 const OLD_SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -49,11 +39,7 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
           ]),
           gh.listStatuses(77, undefined),
           gh.listStatuses(5, 'success'),
-          gh.createStatus(77),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.createStatus(77),
+          ...reports({ checkRun: 7, deployment: 77, batches: 2 }),
         ],
       });
     });
@@ -92,10 +78,7 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
           gh.listStatuses(78, undefined),
           gh.listStatuses(6, 'success'),
           gh.getTag('shop', '1.2', OLD_SHA),
-          gh.createStatus(78),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.createStatus(78),
+          ...reports({ checkRun: 7, deployment: 78, batches: 1 }),
         ],
       });
     });

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleet } from './fleet.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence } from './harness/expect.ts';
 import { type ActionRun, runAction } from './harness/runner.ts';
-import { gh, SHA } from './harness/scenario.ts';
+import { gh, reports, SHA } from './harness/scenario.ts';
 
-let disposers: (() => void)[] = [];
-afterAll(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
-
-function workspace() {
-  const f = fleet();
-  disposers.push(f.dispose);
-  return f;
-}
+const workspace = useWorkspaces();
 
 const R = '/repos/acme/shop';
 
@@ -31,11 +21,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
           gh.createTag(422),
           gh.createTag(),
           gh.createDeployment(9),
-          gh.createStatus(9),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.createStatus(9),
+          ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
         ],
       });
     });
@@ -68,11 +54,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
           gh.createTag(),
           gh.createDeployment(9, 502),
           gh.findDeployment(9),
-          gh.createStatus(9),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.createStatus(9),
+          ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
         ],
       });
     });
@@ -106,11 +88,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
           gh.createDeployment(9, 502),
           gh.findDeployment(undefined),
           gh.createDeployment(9),
-          gh.createStatus(9),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.createStatus(9),
+          ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
         ],
       });
     });
@@ -142,11 +120,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
           gh.createDeployment(9, 403, { 'retry-after': '1' }),
           gh.createDeployment(9),
           gh.createStatus(9, 429, { 'retry-after': '1' }),
-          gh.createStatus(9),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.updateCheckRun(7),
-          gh.createStatus(9),
+          ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
         ],
       });
     });

@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult } from '../../src/engine/result.ts';
-import { fleet } from './fleet.ts';
+import { useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence, summaryOf, titleOf } from './harness/expect.ts';
 import { type ActionRun, runAction, TEST_TOKEN } from './harness/runner.ts';
-import { gh, SHA } from './harness/scenario.ts';
+import { gh, reports, SHA } from './harness/scenario.ts';
 
-let disposers: (() => void)[] = [];
-afterAll(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
-
-function workspace(files: Record<string, string> = {}) {
-  const f = fleet(files);
-  disposers.push(f.dispose);
-  return f;
-}
+const workspace = useWorkspaces();
 
 const R = '/repos/acme/shop';
 const RUN_URL = 'https://github.com/acme/shop/actions/runs/4242';
@@ -38,11 +28,7 @@ describe('the bundled Action, run as a runner runs it', () => {
       gh.matchingTags('shop', ['1.1', '1.2']),
       gh.createTag(),
       gh.createDeployment(9),
-      gh.createStatus(9),
-      gh.updateCheckRun(7),
-      gh.updateCheckRun(7),
-      gh.updateCheckRun(7),
-      gh.createStatus(9),
+      ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
     ];
 
     it('sends exactly this sequence of GitHub requests: one check-run update per batch, not per target', async () => {
@@ -139,11 +125,7 @@ describe('the bundled Action, run as a runner runs it', () => {
       gh.matchingTags('shop', ['1.1', '1.2']),
       gh.createTag(),
       gh.createDeployment(9),
-      gh.createStatus(9),
-      gh.updateCheckRun(7),
-      gh.updateCheckRun(7),
-      gh.updateCheckRun(7),
-      gh.createStatus(9),
+      ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
       gh.createStatus(5),
     ];
 

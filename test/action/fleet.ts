@@ -1,5 +1,6 @@
 /** A throwaway checked-out repository with tranche.yml and real shell deploy and check scripts. */
 import { readFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { project, RECORDING_CHECK, RECORDING_DEPLOY } from '../support/cli.ts';
 
 export function fleetConfig(options: { targets?: number; bake?: string; checkEvery?: string } = {}): string {
@@ -33,4 +34,17 @@ export function fleet(files: Record<string, string> = {}) {
   const versionOf = (target: string) => readFileSync(p.path(`state/${target}`), 'utf8').trim();
   const log = () => readFileSync(p.path('state/log'), 'utf8');
   return { ...p, versionOf, log };
+}
+
+/** fleet(), each removed after the test file's last test. */
+export function useWorkspaces(): (files?: Record<string, string>) => ReturnType<typeof fleet> {
+  const made: ReturnType<typeof fleet>[] = [];
+  afterAll(() => {
+    for (const f of made.splice(0)) f.dispose();
+  });
+  return (files = {}) => {
+    const f = fleet(files);
+    made.push(f);
+    return f;
+  };
 }

@@ -8,6 +8,7 @@ import { Octokit } from 'octokit';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Checker, CheckResult, Executor } from '../../src/engine/ports.ts';
 import { deployToGitHub, type GitHubDeployOutcome } from '../../src/github/github-deploy.ts';
+import { fleetConfig } from '../action/fleet.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
 const API = 'https://api.github.com';
@@ -26,25 +27,6 @@ export interface CountOptions {
   live?: boolean | undefined;
   /** Every check on a target at or past this index fails. */
   failFromTarget?: number | undefined;
-}
-
-function config(targets: number): string {
-  const names = Array.from({ length: targets }, (_, i) => `t-${i + 1}`).join(', ');
-  return `service: shop
-version: "1.{n}"
-environments:
-  prod:
-    components:
-      - name: app
-        targets: [${names}]
-        deploy: ./deploy.sh
-        rollout: { first: 1, growth: 2 }
-        checks: [latency]
-checks:
-  latency:
-    command: ./check.sh
-    max: 300
-`;
 }
 
 const instantExecutor: Executor = {
@@ -107,7 +89,7 @@ export async function countApiCalls(options: CountOptions): Promise<ApiCallCount
     return scope;
   });
   try {
-    const loaded = parseConfig(config(options.targets), 'tranche.yml');
+    const loaded = parseConfig(fleetConfig({ targets: options.targets }), 'tranche.yml');
     const outcome = await deployToGitHub({
       client: new Octokit({ auth: 'test', throttle: { enabled: false }, retry: { enabled: false } }),
       repo: { owner: 'acme', repo: 'shop' },

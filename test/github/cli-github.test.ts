@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleet } from '../action/fleet.ts';
 import type { Interaction, Recording } from '../action/harness/scenario.ts';
-import { gh, SHA } from '../action/harness/scenario.ts';
+import { gh, reports, SHA } from '../action/harness/scenario.ts';
 import { type CliRun, runCli } from '../support/cli.ts';
 
 const PRELOAD = fileURLToPath(new URL('../action/harness/preload.ts', import.meta.url));
@@ -47,11 +47,7 @@ describe('tranche deploy --github owner/repo', () => {
         gh.createCheckRun(7),
         gh.listDeployments('prod', []),
         gh.createDeployment(9),
-        gh.createStatus(9),
-        gh.updateCheckRun(7),
-        gh.updateCheckRun(7),
-        gh.updateCheckRun(7),
-        gh.createStatus(9),
+        ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
       ],
     );
   });

@@ -120,3 +120,15 @@ export const gh = {
     ...(headers ? { headers } : {}),
   }),
 };
+
+/**
+ * What every rollout reports once its deployment exists: `in_progress`, one check-run update per
+ * batch, the completed check run, the final status (and more for the caller to add).
+ */
+export function reports(options: { checkRun: number; deployment: number; batches: number }): Interaction[] {
+  return [
+    gh.createStatus(options.deployment),
+    ...Array.from({ length: options.batches + 1 }, () => gh.updateCheckRun(options.checkRun)),
+    gh.createStatus(options.deployment),
+  ];
+}
