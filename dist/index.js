@@ -50739,7 +50739,10 @@ function teeReporter(...reporters) {
 var DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
 var trancheDeploymentSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
-  version: external_exports.string().min(1).optional().describe("The version to deploy; absent: allocate the next one."),
+  version: external_exports.string().regex(
+    /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
+    "a version is letters, digits and . _ + - (it becomes part of a tag name)"
+  ).optional().describe("The version to deploy; absent: allocate the next one."),
   rollback: external_exports.boolean().default(false).describe("Deploy the given version as a rollback: every target at once, no bake."),
   targets: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("Deploy only these targets (names from tranche.yml); absent: every target."),
   track: external_exports.string().min(1).optional().describe("The release track this deployment belongs to."),

@@ -10,7 +10,14 @@ export const DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
 export const trancheDeploymentSchema = z
   .strictObject({
     schemaVersion: z.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
-    version: z.string().min(1).optional().describe('The version to deploy; absent: allocate the next one.'),
+    version: z
+      .string()
+      .regex(
+        /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
+        'a version is letters, digits and . _ + - (it becomes part of a tag name)',
+      )
+      .optional()
+      .describe('The version to deploy; absent: allocate the next one.'),
     rollback: z
       .boolean()
       .default(false)

@@ -169,3 +169,31 @@ describe('the bundled Action with an invalid tranche.yml', () => {
     expectAllScopesDone(run);
   });
 });
+
+describe('the bundled Action with a SQLite ledger', () => {
+  let run: ActionRun;
+  beforeAll(async () => {
+    run = await runAction({
+      workspace: workspace().dir,
+      inputs: { ledger: '.tranche/ledger.db', 'production-environment': 'true' },
+      interactions: [
+        gh.createCheckRun(7),
+        gh.listDeployments('prod', []),
+        gh.createDeployment(9),
+        ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
+      ],
+    });
+  });
+
+  it('takes the version from the ledger and creates no tag', () => {
+    expect(run.code).toBe(0);
+    expect(run.outputs.version).toBe('1.1');
+    expect(sequence(run)).not.toContain(`POST ${R}/git/refs`);
+    expectAllScopesDone(run);
+  });
+
+  it('marks the deployment as production when the input says so', () => {
+    expect(bodies(run, 'POST', '/deployments')).toMatchObject([{ production_environment: true }]);
+    expect(bodies(run, 'POST', '/deployments')[0]).not.toHaveProperty('transient_environment');
+  });
+});

@@ -150,4 +150,34 @@ describe('the bundled Action against a misbehaving GitHub', () => {
       expect(run.outputs).toMatchObject({ decision: 'succeeded', 'deployment-id': '9' });
     });
   });
+
+  describe('when GitHub refuses a check-run update', () => {
+    let run: ActionRun;
+    let f: ReturnType<typeof workspace>;
+    beforeAll(async () => {
+      f = workspace();
+      run = await runAction({
+        workspace: f.dir,
+        interactions: [
+          gh.createCheckRun(7),
+          gh.listDeployments('prod', []),
+          gh.matchingTags('shop', []),
+          gh.createTag(),
+          gh.createDeployment(9),
+          gh.createStatus(9),
+          { ...gh.updateCheckRun(7), status: 422, body: { message: 'Invalid request' } },
+          gh.updateCheckRun(7),
+          gh.updateCheckRun(7),
+          gh.createStatus(9),
+        ],
+      });
+    });
+
+    it('warns and deploys on: a report that could not be sent is no reason to roll back', () => {
+      expect(run.stdout).toContain('::warning::could not update the check run: Invalid request');
+      expect(run.code).toBe(0);
+      expect(['t-1', 't-2', 't-3'].map(f.versionOf)).toEqual(['1.1', '1.1', '1.1']);
+      expectAllScopesDone(run);
+    });
+  });
 });

@@ -39,6 +39,12 @@ describe('the deployment payload contract (payload.tranche)', () => {
     );
   });
 
+  it('refuses a version that could not be part of a tag name', () => {
+    expect(() => parseDeploymentPayload({ tranche: { schemaVersion: 1, version: '1.4; rm -rf /' } })).toThrow(
+      'payload.tranche.version: a version is letters, digits and . _ + -',
+    );
+  });
+
   it('refuses a payload that is not JSON', () => {
     expect(() => parseDeploymentPayload('{nope')).toThrow("the deployment's payload is not JSON");
   });
