@@ -149,11 +149,20 @@ export function annotateError(message: string, file: string, line?: number, colu
   });
 }
 
-export const actionLog: Logger & { group<T>(name: string, work: () => Promise<T>): Promise<T> } = {
+export const actionLog: Logger = {
   info: (message) => core.info(message),
   warning: (message) => core.warning(message),
-  group: (name, work) => core.group(name, work),
 };
+
+/**
+ * The environment deploy and check commands start from: the step's own, less the INPUT_*
+ * variables the runner sets for the Action (they hold its token).
+ */
+export function commandEnv(
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_')));
+}
 
 /** What the runner tells every step through its environment. */
 const runContextSchema = z.object({

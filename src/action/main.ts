@@ -15,6 +15,7 @@ import { headline } from '../render/summary.ts';
 import {
   actionLog,
   annotateError,
+  commandEnv,
   fail,
   InputError,
   type Inputs,
@@ -62,7 +63,7 @@ export async function run(): Promise<void> {
       transientEnvironment: inputs['transient-environment'],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
-      baseEnv: process.env,
+      baseEnv: commandEnv(),
       log: actionLog,
     });
     report(outcome);

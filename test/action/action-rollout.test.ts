@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult } from '../../src/engine/result.ts';
+import { RECORDING_DEPLOY } from '../support/cli.ts';
 import { useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence, summaryOf, titleOf } from './harness/expect.ts';
 import { type ActionRun, runAction, TEST_TOKEN } from './harness/runner.ts';
@@ -19,7 +21,7 @@ describe('the bundled Action, run as a runner runs it', () => {
     let f: ReturnType<typeof workspace>;
     let run: ActionRun;
     beforeAll(async () => {
-      f = workspace();
+      f = workspace({ 'deploy.sh': `${RECORDING_DEPLOY}env > "state/env-$TRANCHE_TARGET"\n` });
       run = await runAction({ workspace: f.dir, interactions: interactions() });
     });
     const interactions = () => [
@@ -108,6 +110,13 @@ describe('the bundled Action, run as a runner runs it', () => {
       expect(run.summary.trim()).toBe(summaryOf(completed).trim());
       expect(run.summary).toContain('OK: latency on t-1 (120.00 ms) is within limits (max 300.00 ms)');
       expectAllScopesDone(run);
+    });
+
+    it('keeps the token out of the deploy commands’ environment', () => {
+      const env = readFileSync(f.path('state/env-t-1'), 'utf8');
+      expect(env).toContain('TRANCHE_VERSION=1.3');
+      expect(env).not.toContain(TEST_TOKEN);
+      expect(env).not.toMatch(/^INPUT_/m);
     });
 
     it('never prints the token', async () => {
