@@ -9,6 +9,15 @@ import { gh, reports, SHA } from './harness/scenario.ts';
 
 const workspace = useWorkspaces();
 
+/** A latency check that reads 480 ms on t-3 and 120 ms elsewhere, noting each reading in state/checks. */
+const LATENCY_HIGH_ON_T3 = `#!/bin/sh
+value=120
+if [ "$TRANCHE_TARGET" = t-3 ]; then value=480; fi
+mkdir -p state
+echo "$TRANCHE_TARGET $value" >> state/checks
+echo "{\\"value\\": $value}"
+`;
+
 const R = '/repos/acme/shop';
 const RUN_URL = 'https://github.com/acme/shop/actions/runs/4242';
 
@@ -141,7 +150,7 @@ describe('the bundled Action, run as a runner runs it', () => {
     let f: ReturnType<typeof workspace>;
     let run: ActionRun;
     beforeAll(async () => {
-      f = workspace({ 'bad-targets': 't-3\n' });
+      f = workspace({ 'check.sh': LATENCY_HIGH_ON_T3 });
       run = await runAction({ workspace: f.dir, interactions: interactions() });
     });
 

@@ -33,7 +33,8 @@ export function fleet(files: Record<string, string> = {}) {
   });
   const versionOf = (target: string) => readFileSync(p.path(`state/${target}`), 'utf8').trim();
   const log = () => readFileSync(p.path('state/log'), 'utf8');
-  return { ...p, versionOf, log };
+  const read = (name: string) => readFileSync(p.path(name), 'utf8');
+  return { ...p, versionOf, log, read };
 }
 
 /** fleet(), each removed after the test file's last test. */
