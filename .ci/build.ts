@@ -1,11 +1,14 @@
 /**
- * Bundles the CLI into dist/cli.js (one file, Node 24, no node_modules needed at run time).
+ * Bundles the CLI into dist/cli.js and the Action into dist/index.js (one file each, Node 24, no node_modules needed at run time).
  * `--check` rebuilds in memory and fails when the committed bundle differs: dist/ must match src/.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const entries = [{ in: 'src/cli/main.ts', out: 'dist/cli.js' }];
+const entries = [
+  { in: 'src/cli/main.ts', out: 'dist/cli.js' },
+  { in: 'src/action/index.ts', out: 'dist/index.js' },
+];
 const check = process.argv.includes('--check');
 let stale = 0;
 for (const entry of entries) {

@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark suite, printed as Markdown. BENCHMARKS.md holds the latest
  * results and the machine they came from. `npm run bench -- engine` runs the named suites only.
  */
+import { actionBench } from './action.ts';
 import { engineBench } from './engine.ts';
 import { machine, markdown, type Table } from './harness.ts';
 import { ledgerBench } from './ledger.ts';
@@ -9,6 +10,7 @@ import { ledgerBench } from './ledger.ts';
 const suites: Record<string, () => Promise<Table[]>> = {
   engine: engineBench,
   ledger: ledgerBench,
+  action: actionBench,
 };
 
 const wanted = process.argv.slice(2);

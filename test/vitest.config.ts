@@ -8,5 +8,7 @@ export default defineConfig({
     globalSetup: ['test/support/postgres-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // GitHub's workflow parser imports its JSON schemas without import attributes: let Vite load it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

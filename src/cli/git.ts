@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { dirname, relative } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -18,6 +19,16 @@ export async function inspectWorkTree(dir: string): Promise<WorkTree | undefined
       cwd: dir,
     });
     return { commit: head.trim(), dirty: status.split('\n').filter((line) => line.trim() !== '') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file's path from the root of the git work tree holding it (as GitHub names files); undefined outside one. */
+export async function repoRelativePath(file: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', ['rev-parse', '--show-toplevel'], { cwd: dirname(file) });
+    return relative(stdout.trim(), file);
   } catch {
     return undefined;
   }

@@ -56,7 +56,11 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
       '--commit <sha>',
       'the commit the version is built from (default: HEAD of the config’s work tree)',
     )
-    .option('--allow-dirty', 'deploy even though the work tree has uncommitted changes');
+    .option('--allow-dirty', 'deploy even though the work tree has uncommitted changes')
+    .option(
+      '--github <owner/repo>',
+      'report to GitHub as the Action does (check run, deployment statuses), with the token in GITHUB_TOKEN',
+    );
   command('rollback', 'put an earlier version back on every target at once', rollbackCommand).option(
     '--to <version>',
     'the version to return to (default: the one live before the current one)',

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { ledgerLocation, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
+
 import { type Runtime, UsageError } from './runtime.ts';
 
 /** The options every command takes. */
@@ -58,14 +59,4 @@ export async function withLedger<T>(
   } finally {
     await ledger.close();
   }
-}
-
-/** The environment's live version: the version of its latest successful run. */
-export async function liveVersion(
-  ledger: Ledger,
-  service: string,
-  environment: string,
-): Promise<string | null> {
-  const runs = await ledger.runs({ service, environment });
-  return runs.find((run) => run.decision === 'succeeded')?.version ?? null;
 }

@@ -109,7 +109,11 @@ export class VersionClashError extends Error {
   override name = 'VersionClashError';
 }
 
-export interface Ledger extends EngineLedger {
+/**
+ * What a deploy needs of a ledger: versions, history and target states. The GitHub ledger of a
+ * bare Action (tags and deployments, no database) is one of these and nothing more.
+ */
+export interface DeployLedger extends EngineLedger {
   /**
    * Allocate the service's next version atomically: concurrent callers, in one process or many,
    * get distinct, consecutive counters. `template` holds `{n}`.
@@ -118,7 +122,11 @@ export interface Ledger extends EngineLedger {
   versions(service: string): Promise<VersionRecord[]>;
   runs(filter: HistoryFilter): Promise<RunRecord[]>;
   events(filter: EventFilter): Promise<DeployEvent[]>;
+  close(): Promise<void>;
+}
 
+/** The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and retention. */
+export interface Ledger extends DeployLedger {
   /**
    * Takes the lock `name` for `holder` at `now`: free, an expired lease, or already this holder's
    * (which refreshes it). Otherwise reports who holds it. Two contenders never both hold it.
@@ -148,6 +156,4 @@ export interface Ledger extends EngineLedger {
    * runs and target states stay. With `dryRun`, only counts.
    */
   prune(before: number, options?: { dryRun?: boolean }): Promise<PruneResult>;
-
-  close(): Promise<void>;
 }

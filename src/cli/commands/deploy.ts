@@ -6,17 +6,21 @@ import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
 import type { DeployResult } from '../../engine/result.ts';
 import { runRelease } from '../../engine/run-release.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
+import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { renderSummary } from '../../render/summary.ts';
 import { inspectWorkTree } from '../git.ts';
-import { type CommonOptions, chooseEnvironment, liveVersion, loadProject, withLedger } from '../project.ts';
+import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
+import { deployWithGitHub } from './deploy-github.ts';
 
 export interface DeployOptions extends CommonOptions {
   version?: string | undefined;
   commit?: string | undefined;
   allowDirty?: boolean | undefined;
+  /** owner/repo: report to GitHub (check run, deployment statuses) with GITHUB_TOKEN. */
+  github?: string | undefined;
 }
 
 /** Exit codes: 0 live everywhere, 1 failed (rolled back, halted or cancelled), 2 bad config or usage. */
@@ -25,6 +29,8 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const commit = await traceableCommit(options, project.dir);
+  if (options.github !== undefined)
+    return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
   return withLedger(options, runtime, project.dir, async (ledger) => {
     const version =
       options.version ??

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { allAtOnce } from '../../config/instant-rollback.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
-import type { ComponentSpec, ReleaseSpec } from '../../engine/ports.ts';
+import type { ReleaseSpec } from '../../engine/ports.ts';
+import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
-import { type CommonOptions, chooseEnvironment, liveVersion, loadProject, withLedger } from '../project.ts';
+import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { execute, report } from './deploy.ts';
 
@@ -50,19 +52,4 @@ async function versionBeforeLive(ledger: Ledger, service: string, environment: s
     );
   }
   return earlier.version;
-}
-
-/** A rollback is instant: one batch of every target, no bake, rollbackParallel at once. */
-function allAtOnce(component: ComponentSpec): ComponentSpec {
-  const { rollout } = component;
-  return {
-    ...component,
-    rollout: {
-      ...rollout,
-      first: Math.max(1, component.targets.length),
-      growth: 1,
-      parallel: rollout.rollbackParallel,
-      bakeMs: 0,
-    },
-  };
 }

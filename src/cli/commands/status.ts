@@ -1,6 +1,7 @@
 import type { TargetState } from '../../engine/ports.ts';
+import { liveVersion } from '../../ledger/live-version.ts';
 import type { RunRecord } from '../../ledger/types.ts';
-import { type CommonOptions, liveVersion, loadProject, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
 

@@ -1,0 +1,132 @@
+/**
+ * The Action: inputs → deploy reported to GitHub → outputs and job summary, inside one try/catch.
+ * SIGINT and SIGTERM (the runner cancelling the job) abort the run: the engine stops, rolls back
+ * per onFailure, and the check run and deployment are closed as cancelled.
+ */
+import { dirname, relative, resolve } from 'node:path';
+import { ConfigError } from '../config/errors.ts';
+import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { redactedMessage } from '../github/client.ts';
+import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
+import { openLedger } from '../ledger/open.ts';
+import type { Ledger } from '../ledger/types.ts';
+import { createReporter } from '../render/progress.ts';
+import { headline } from '../render/summary.ts';
+import {
+  actionLog,
+  annotateError,
+  commandEnv,
+  fail,
+  InputError,
+  type Inputs,
+  type RunContext,
+  readInputs,
+  readRunContext,
+  writeJobSummary,
+  writeOutputs,
+} from './io.ts';
+import { createActionClient } from './octokit.ts';
+
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  const stop = (signal: string): void => {
+    if (controller.signal.aborted) return;
+    actionLog.info(`received ${signal}: stopping, then rolling back touched targets per onFailure`);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  let ledger: Ledger | undefined;
+  try {
+    const inputs = readInputs();
+    const context = readRunContext();
+    actionLog.info(
+      `tranche: ${context.eventName} on ${context.owner}/${context.repo}@${context.sha.slice(0, 7)}, config ${inputs.config}`,
+    );
+    const configFile = resolve(context.workspace, inputs.config);
+    const loaded = await loadRelative(configFile, context.workspace);
+    const environment = chooseEnvironment(inputs, context, loaded);
+    ledger = inputs.ledger === 'github' ? undefined : await openLedger(inputs.ledger, context.workspace);
+    const outcome = await deployToGitHub({
+      client: createActionClient(inputs['github-token'], actionLog),
+      repo: { owner: context.owner, repo: context.repo },
+      sha: context.sha,
+      loaded,
+      configPath: relative(context.workspace, configFile),
+      cwd: dirname(configFile),
+      environment,
+      ledger: ledger ?? 'github',
+      deployment: context.deployment,
+      dryRun: inputs['dry-run'],
+      logUrl: context.runUrl,
+      productionEnvironment: inputs['production-environment'],
+      transientEnvironment: inputs['transient-environment'],
+      signal: controller.signal,
+      progress: createReporter(process.stdout, { ci: true }),
+      baseEnv: commandEnv(),
+      log: actionLog,
+    });
+    report(outcome);
+    await writeJobSummary(outcome.markdown);
+    if (outcome.result && outcome.decision !== 'succeeded') fail(headline(outcome.result));
+  } catch (error) {
+    failed(error);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await ledger?.close();
+  }
+}
+
+/** The config, with problems named by their path from the repository root (for annotations). */
+async function loadRelative(file: string, workspace: string): Promise<LoadedConfig> {
+  try {
+    return { ...(await loadConfig(file)), file: relative(workspace, file) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(error.issues.map((issue) => ({ ...issue, file: relative(workspace, issue.file) })));
+  }
+}
+
+/** The input, else the deployment event's environment, else the only one the config defines. */
+function chooseEnvironment(inputs: Inputs, context: RunContext, loaded: LoadedConfig): string {
+  const fromEvent = context.deployment?.environment;
+  if (inputs.environment && fromEvent && inputs.environment !== fromEvent) {
+    throw new InputError(
+      `input environment is ${inputs.environment} but the deployment is for ${fromEvent}; leave the input out for deployment events`,
+    );
+  }
+  const chosen = inputs.environment ?? fromEvent;
+  if (chosen) return chosen;
+  const names = Object.keys(loaded.config.environments);
+  if (names.length === 1) return names[0] as string;
+  throw new InputError(`input environment is required: ${loaded.file} defines ${names.join(', ')}`);
+}
+
+function report(outcome: GitHubDeployOutcome): void {
+  writeOutputs({
+    version: outcome.version ?? '',
+    decision: outcome.decision,
+    'reason-code': outcome.reasonCode,
+    'deployment-id': outcome.deploymentId === null ? '' : String(outcome.deploymentId),
+    'check-run-id': outcome.checkRunId === null ? '' : String(outcome.checkRunId),
+    result: JSON.stringify(outcome.result ?? outcome.plan),
+  });
+}
+
+function failed(error: unknown): void {
+  if (error instanceof ConfigError) {
+    for (const issue of error.issues) annotateError(issue.message, issue.file, issue.line, issue.column);
+  }
+  if (error instanceof DeploySetupError) {
+    writeOutputs({
+      version: '',
+      decision: '',
+      'reason-code': '',
+      'deployment-id': error.deploymentId === null ? '' : String(error.deploymentId),
+      'check-run-id': error.checkRunId === null ? '' : String(error.checkRunId),
+      result: '',
+    });
+  }
+  fail(redactedMessage(error));
+}

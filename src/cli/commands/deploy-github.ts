@@ -1,0 +1,71 @@
+/**
+ * `tranche deploy --github owner/repo`: the same deploy, reported to GitHub as the Action reports
+ * it (check run, deployment and statuses), from any CI or a laptop. The token comes from
+ * GITHUB_TOKEN and is never printed; `--ledger github` keeps versions as tags there too.
+ */
+import { basename, resolve } from 'node:path';
+import { parseRepo } from '../../github/client.ts';
+import { deployToGitHub } from '../../github/github-deploy.ts';
+import { createOctokitClient } from '../../github/octokit.ts';
+import { createReporter, isCi } from '../../render/progress.ts';
+import { repoRelativePath } from '../git.ts';
+import { chooseEnvironment, type Project, withLedger } from '../project.ts';
+import { type Runtime, UsageError } from '../runtime.ts';
+import { type DeployOptions, report } from './deploy.ts';
+
+export async function deployWithGitHub(
+  options: DeployOptions & { github: string },
+  runtime: Runtime,
+  project: Project,
+  commit: string | null,
+): Promise<number> {
+  const repo = parseRepo(options.github);
+  if (!repo) throw new UsageError(`--github ${options.github}: expected owner/repo`);
+  const token = runtime.env.GITHUB_TOKEN;
+  if (!token)
+    throw new UsageError('--github reports to GitHub with the token in GITHUB_TOKEN, which is not set');
+  if (!commit)
+    throw new UsageError('--github needs the deployed commit: run in a git work tree or pass --commit');
+  const environment = chooseEnvironment(project, options);
+  const progress = options.json ? runtime.stderr : runtime.stdout;
+  const log = {
+    info: (message: string) => progress.write(`${message}\n`),
+    warning: (message: string) => runtime.stderr.write(`tranche: warning: ${message}\n`),
+  };
+  const configFile = resolve(runtime.cwd, options.config);
+  const run = async (ledger: Parameters<typeof deployToGitHub>[0]['ledger']) => {
+    const controller = new AbortController();
+    const unsubscribe = runtime.onSignal((signal) => {
+      if (controller.signal.aborted) return;
+      progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure\n`);
+      controller.abort();
+    });
+    const reporter = createReporter(progress, { ci: isCi(runtime.env.CI) });
+    try {
+      return await deployToGitHub({
+        client: createOctokitClient(token, { baseUrl: runtime.env.GITHUB_API_URL, log }),
+        repo,
+        sha: commit,
+        loaded: project.loaded,
+        configPath: (await repoRelativePath(configFile)) ?? basename(configFile),
+        cwd: project.dir,
+        environment,
+        ledger,
+        version: options.version,
+        dryRun: false,
+        logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
+        signal: controller.signal,
+        progress: reporter,
+        baseEnv: runtime.env,
+        log,
+      });
+    } finally {
+      unsubscribe();
+      reporter.finish();
+    }
+  };
+  const outcome =
+    options.ledger === 'github' ? await run('github') : await withLedger(options, runtime, project.dir, run);
+  if (outcome.result) report(outcome.result, options, runtime);
+  return outcome.decision === 'succeeded' ? 0 : 1;
+}

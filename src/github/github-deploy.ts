@@ -1,0 +1,396 @@
+/**
+ * One deploy reported to GitHub, shared by the Action and `tranche deploy --github`: a check run on
+ * the commit, a deployment with its statuses, the version from the ledger (tags for `ledger:
+ * github`), the engine's rollout, and the Markdown report. Observe → decide → act → report once:
+ * whatever happens after the check run exists, it ends completed.
+ */
+import { randomUUID } from 'node:crypto';
+import { createChecker } from '../checks/checker.ts';
+import { allAtOnce } from '../config/instant-rollback.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import { type ResolvedEnvironment, resolveEnvironment } from '../config/resolve.ts';
+import { systemClock } from '../engine/clock.ts';
+import { planRelease, type ReleasePlan } from '../engine/plan.ts';
+import type { ComponentSpec, EnginePorts, ReleaseSpec, Reporter } from '../engine/ports.ts';
+import type { DeployResult } from '../engine/result.ts';
+import { runRelease } from '../engine/run-release.ts';
+import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
+import { ShellExecutor } from '../exec/shell-executor.ts';
+import { liveVersion } from '../ledger/live-version.ts';
+import type { DeployLedger } from '../ledger/types.ts';
+import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
+import { headline } from '../render/summary.ts';
+import { failureAnnotations } from './annotations.ts';
+import { type CheckConclusion, CheckRun, CheckRunReporter, teeReporter } from './check-run.ts';
+import { type GitHubClient, type RepoRef, redactedMessage } from './client.ts';
+import { parseDeploymentPayload, type TrancheDeployment } from './deployment-payload.ts';
+import {
+  createDeployment,
+  findLiveDeployment,
+  type LiveDeployment,
+  type Logger,
+  postDeploymentStatus,
+} from './deployments.ts';
+import { GitHubLedger } from './github-ledger.ts';
+import { taggedCommit } from './tag-versions.ts';
+import { selectTargets } from './target-subset.ts';
+
+export interface GitHubDeployRequest {
+  client: GitHubClient;
+  repo: RepoRef;
+  /** The commit deployed: the check run's head_sha, the deployment's ref, the tag's target. */
+  sha: string;
+  loaded: LoadedConfig;
+  /** The config's path from the repository root, for annotations. */
+  configPath: string;
+  /** Where commands run: the config's directory, as for the CLI. */
+  cwd: string;
+  environment: string;
+  /** `github` (tags and deployments), or an opened SQLite / PostgreSQL ledger. */
+  ledger: 'github' | DeployLedger;
+  /**
+   * The deployment to execute, when a `deployment` event started the run (its payload is parsed
+   * here, see deployment-payload.ts); else one is created.
+   */
+  deployment?: { id: number; payload: unknown } | undefined;
+  /** Deploy this existing version instead of allocating one (when no deployment payload names one). */
+  version?: string | undefined;
+  dryRun: boolean;
+  logUrl?: string | undefined;
+  transientEnvironment?: boolean | undefined;
+  productionEnvironment?: boolean | undefined;
+  /** Aborting it cancels the run: the engine rolls back per onFailure. */
+  signal: AbortSignal;
+  /** The adapter's own progress output. */
+  progress: Reporter;
+  /** The environment deploy and check commands start from. */
+  baseEnv: Record<string, string | undefined>;
+  log: Logger;
+  /** Engine ports other than the ledger and reporter; default: shell commands, real checks, wall clock. */
+  ports?: Partial<Pick<EnginePorts, 'executor' | 'checker' | 'clock'>> | undefined;
+}
+
+export type OutcomeDecision = RunDecision | 'planned';
+
+export interface GitHubDeployOutcome {
+  decision: OutcomeDecision;
+  reasonCode: ReasonCode | 'dry_run';
+  version: string | null;
+  deploymentId: number | null;
+  checkRunId: number | null;
+  result: DeployResult | null;
+  plan: ReleasePlan | null;
+  /** The report, as written to the check run and the job summary. */
+  markdown: string;
+}
+
+/** Thrown after the check run and deployment were closed, for a failure before the rollout began. */
+export class DeploySetupError extends Error {
+  override name = 'DeploySetupError';
+  readonly checkRunId: number | null;
+  readonly deploymentId: number | null;
+
+  constructor(
+    message: string,
+    ids: { checkRunId: number | null; deploymentId: number | null },
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.checkRunId = ids.checkRunId;
+    this.deploymentId = ids.deploymentId;
+  }
+}
+
+export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitHubDeployOutcome> {
+  const { resolved, components, payload } = await understand(request);
+  if (request.dryRun) return dryRun(request, resolved, components);
+  const runId = randomUUID();
+  const checkRun = await openCheckRun(request, runId, resolved);
+  let deploymentId: number | null = request.deployment?.id ?? null;
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(request, resolved, components, runId, payload);
+    deploymentId ??= await createDeployment(
+      request.client,
+      request.repo,
+      {
+        sha: request.sha,
+        environment: request.environment,
+        payload: {
+          tranche: { schemaVersion: 1, version: prepared.spec.version, rollback: prepared.rollback, runId },
+        },
+        description: `${resolved.service} ${prepared.spec.version} by tranche`,
+        transientEnvironment: request.transientEnvironment,
+        productionEnvironment: request.productionEnvironment,
+      },
+      request.log,
+    );
+    await postDeploymentStatus(request.client, request.repo, deploymentId, {
+      state: 'in_progress',
+      description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ''}`,
+      logUrl: request.logUrl,
+    });
+  } catch (error) {
+    const message = `the deploy did not start: ${redactedMessage(error)}`;
+    await checkRun?.complete('failure', { title: 'did not start', summary: `### ❌ ${message}` }, []);
+    if (deploymentId !== null)
+      await safeStatus(request, deploymentId, { state: 'error', description: message });
+    throw new DeploySetupError(message, { checkRunId: checkRun?.id ?? null, deploymentId }, error);
+  }
+  const reporter = checkRun ? new CheckRunReporter(checkRun, request.logUrl) : undefined;
+  const result = await rollOut(request, prepared, reporter);
+  const events = reporter?.heard() ?? [];
+  const markdown = renderMarkdownSummary(result, events, { logUrl: request.logUrl });
+  await checkRun?.complete(
+    conclusionOf(result.decision),
+    { title: headline(result), summary: markdown },
+    failureAnnotations(events, {
+      loaded: request.loaded,
+      path: request.configPath,
+      environment: request.environment,
+    }),
+  );
+  await reportDeployment(request, deploymentId, prepared, result);
+  return {
+    decision: result.decision,
+    reasonCode: result.reasonCode,
+    version: result.version,
+    deploymentId,
+    checkRunId: checkRun?.id ?? null,
+    result,
+    plan: null,
+    markdown,
+  };
+}
+
+/**
+ * The environment, the targets and the deployment's payload. A deployment that asks for something
+ * impossible (a bad payload, an unknown environment or target) is told so with an `error` status.
+ */
+async function understand(request: GitHubDeployRequest): Promise<{
+  resolved: ResolvedEnvironment;
+  components: ComponentSpec[];
+  payload: TrancheDeployment | undefined;
+}> {
+  try {
+    const payload = request.deployment ? parseDeploymentPayload(request.deployment.payload) : undefined;
+    const resolved = resolveEnvironment(request.loaded.config, request.environment);
+    return { resolved, components: selectTargets(resolved.components, payload?.targets), payload };
+  } catch (error) {
+    if (request.deployment) {
+      await safeStatus(request, request.deployment.id, {
+        state: 'error',
+        description: redactedMessage(error),
+      });
+    }
+    throw error;
+  }
+}
+
+interface Prepared {
+  spec: ReleaseSpec;
+  ledger: DeployLedger;
+  live: LiveDeployment | null;
+  previousVersion: string | null;
+  rollback: boolean;
+}
+
+/** Find what is live, settle the version (allocate, or the one the deployment names), build the spec. */
+async function prepare(
+  request: GitHubDeployRequest,
+  resolved: ResolvedEnvironment,
+  components: ComponentSpec[],
+  runId: string,
+  payload: TrancheDeployment | undefined,
+): Promise<Prepared> {
+  const { client, repo, sha } = request;
+  const live = await findLiveDeployment(client, repo, request.environment);
+  const ledger =
+    request.ledger === 'github'
+      ? new GitHubLedger({
+          client,
+          repo,
+          liveVersion: live?.version ?? null,
+          targets: resolved.components.flatMap((c) =>
+            c.targets.map((t) => ({ component: c.name, target: t.name })),
+          ),
+          template: resolved.versionTemplate,
+        })
+      : request.ledger;
+  const previousVersion =
+    request.ledger === 'github'
+      ? (live?.version ?? null)
+      : await liveVersion(ledger, resolved.service, request.environment);
+  const rollback = payload?.rollback ?? false;
+  const version =
+    payload?.version ??
+    request.version ??
+    (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
+  const commit = rollback ? await versionCommit(request, ledger, resolved.service, version) : sha;
+  request.log.info(
+    `${rollback ? 'rolling back to' : 'deploying'} ${resolved.service} ${version} (commit ${commit}) → ${request.environment}`,
+  );
+  const spec: ReleaseSpec = {
+    runId,
+    service: resolved.service,
+    environment: request.environment,
+    version,
+    commit,
+    cwd: request.cwd,
+    components: rollback ? components.map(allAtOnce) : components,
+    onFailure: rollback ? 'halt' : resolved.onFailure,
+    action: rollback ? 'rollback' : 'deploy',
+  };
+  return { spec, ledger, live, previousVersion, rollback };
+}
+
+/** The commit a version was built from; an unknown version is an error, never a guess. */
+async function versionCommit(
+  request: GitHubDeployRequest,
+  ledger: DeployLedger,
+  service: string,
+  version: string,
+): Promise<string> {
+  const commit =
+    request.ledger === 'github'
+      ? await taggedCommit(request.client, request.repo, service, version)
+      : (await ledger.versions(service)).find((v) => v.version === version)?.commit;
+  if (commit === undefined || commit === null) {
+    throw new Error(`cannot roll back to ${service} ${version}: the ledger has no such version`);
+  }
+  return commit;
+}
+
+async function rollOut(
+  request: GitHubDeployRequest,
+  prepared: Prepared,
+  reporter: CheckRunReporter | undefined,
+): Promise<DeployResult> {
+  const executor = request.ports?.executor ?? new ShellExecutor({ baseEnv: request.baseEnv });
+  const ports: EnginePorts = {
+    executor,
+    checker: request.ports?.checker ?? createChecker({ executor }),
+    ledger: prepared.ledger,
+    reporter: reporter ? teeReporter(request.progress, reporter) : request.progress,
+    clock: request.ports?.clock ?? systemClock,
+  };
+  return runRelease(prepared.spec, ports, {
+    previousVersion: prepared.previousVersion,
+    signal: request.signal,
+  });
+}
+
+/**
+ * The final deployment status. After a complete rollback of the release, the deployment that was
+ * live before gets a new `success` status: GitHub shows the newest successful deployment of an
+ * environment as its active one, so this makes the version the targets run again the active one.
+ */
+async function reportDeployment(
+  request: GitHubDeployRequest,
+  deploymentId: number,
+  prepared: Prepared,
+  result: DeployResult,
+): Promise<void> {
+  const { live } = prepared;
+  const restored =
+    result.decision !== 'succeeded' &&
+    live !== null &&
+    live.id !== deploymentId &&
+    prepared.spec.onFailure === 'rollback-release' &&
+    result.rolledBack.length > 0 &&
+    result.rolledBack.every((r) => r.status === 'rolled_back' && r.to === live.version);
+  const state =
+    result.decision === 'succeeded' ? 'success' : result.decision === 'cancelled' ? 'error' : 'failure';
+  const prefix = result.decision === 'succeeded' ? '' : `${result.decision.replace('_', ' ')}: `;
+  const suffix = restored ? `; ${live.version} is active again` : '';
+  await safeStatus(request, deploymentId, {
+    state,
+    description: `${prefix}${result.message}${suffix}`,
+    logUrl: request.logUrl,
+  });
+  if (restored) {
+    await safeStatus(request, live.id, {
+      state: 'success',
+      description: `active again: ${result.version} was rolled back to ${live.version}`,
+      logUrl: request.logUrl,
+    });
+  }
+}
+
+/** A status that is a report, not a step: a failure is logged, never thrown. */
+async function safeStatus(
+  request: GitHubDeployRequest,
+  deploymentId: number,
+  update: Parameters<typeof postDeploymentStatus>[3],
+): Promise<void> {
+  try {
+    await postDeploymentStatus(request.client, request.repo, deploymentId, update);
+  } catch (error) {
+    request.log.warning(`could not post the deployment status ${update.state}: ${redactedMessage(error)}`);
+  }
+}
+
+/** A check run is a report: one that cannot be created is a warning, and the deploy goes on. */
+async function openCheckRun(
+  request: GitHubDeployRequest,
+  runId: string,
+  resolved: ResolvedEnvironment,
+): Promise<CheckRun | undefined> {
+  try {
+    return await CheckRun.create(
+      request.client,
+      request.repo,
+      {
+        environment: request.environment,
+        sha: request.sha,
+        runId,
+        detailsUrl: request.logUrl,
+        output: {
+          title: `deploying ${resolved.service}`,
+          summary: `### 🚧 ${resolved.service} → ${request.environment}: starting`,
+        },
+      },
+      request.log,
+    );
+  } catch (error) {
+    request.log.warning(
+      `could not create the check run (does the token have checks: write?): ${redactedMessage(error)}`,
+    );
+    return undefined;
+  }
+}
+
+async function dryRun(
+  request: GitHubDeployRequest,
+  resolved: ResolvedEnvironment,
+  components: ComponentSpec[],
+): Promise<GitHubDeployOutcome> {
+  const plan = planRelease(resolved.service, request.environment, components);
+  const markdown = renderPlanMarkdown(plan, resolved.onFailure, { logUrl: request.logUrl });
+  for (const component of plan.components) {
+    request.log.info(
+      `would deploy ${component.name} in ${component.batches.length} batch(es): ${component.batches.map((b) => b.targets.length).join(', ')} target(s)`,
+    );
+  }
+  const checkRun = await openCheckRun(request, randomUUID(), resolved);
+  await checkRun?.complete(
+    'neutral',
+    { title: `dry run: ${resolved.service} → ${request.environment}`, summary: markdown },
+    [],
+  );
+  return {
+    decision: 'planned',
+    reasonCode: 'dry_run',
+    version: null,
+    deploymentId: null,
+    checkRunId: checkRun?.id ?? null,
+    result: null,
+    plan,
+    markdown,
+  };
+}
+
+export function conclusionOf(decision: RunDecision): CheckConclusion {
+  if (decision === 'succeeded') return 'success';
+  return decision === 'cancelled' ? 'cancelled' : 'failure';
+}

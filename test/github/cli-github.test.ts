@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleet } from '../action/fleet.ts';
+import type { Interaction, Recording } from '../action/harness/scenario.ts';
+import { gh, reports, SHA } from '../action/harness/scenario.ts';
+import { type CliRun, runCli } from '../support/cli.ts';
+
+const PRELOAD = fileURLToPath(new URL('../action/harness/preload.ts', import.meta.url));
+const TOKEN = 'ghp_clitoken0123456789abcdefABCDEF';
+const R = '/repos/acme/shop';
+
+/** The real CLI as its own process, GitHub's API played by nock inside it. */
+async function cliAgainstGitHub(cwd: string, args: string[], interactions: Interaction[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'tranche-cli-github-'));
+  try {
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify(interactions));
+    const run: CliRun = await runCli(args, {
+      cwd,
+      env: {
+        NODE_OPTIONS: `--import=${PRELOAD}`,
+        GITHUB_TOKEN: TOKEN,
+        GITHUB_API_URL: 'https://api.github.com',
+        CI_JOB_URL: 'https://ci.example.test/jobs/17',
+        TRANCHE_TEST_SCENARIO: join(dir, 'scenario.json'),
+        TRANCHE_TEST_RECORD: join(dir, 'record.json'),
+      },
+    });
+    const recording = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as Recording;
+    return { ...run, recording };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('tranche deploy --github owner/repo', () => {
+  let f: ReturnType<typeof fleet>;
+  let run: Awaited<ReturnType<typeof cliAgainstGitHub>>;
+  beforeAll(async () => {
+    f = fleet();
+    run = await cliAgainstGitHub(
+      f.dir,
+      ['deploy', '--github', 'acme/shop', '--commit', SHA, '--json'],
+      [
+        gh.createCheckRun(7),
+        gh.listDeployments('prod', []),
+        gh.createDeployment(9),
+        ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
+      ],
+    );
+  });
+  afterAll(() => f.dispose());
+
+  it('deploys with the version from its own ledger and reports the same check run and deployment statuses', () => {
+    expect(run.code).toBe(0);
+    expect(run.recording.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST ${R}/check-runs`,
+      `GET ${R}/deployments?environment=prod&per_page=10`,
+      `POST ${R}/deployments`,
+      `POST ${R}/deployments/9/statuses`,
+      `PATCH ${R}/check-runs/7`,
+      `PATCH ${R}/check-runs/7`,
+      `PATCH ${R}/check-runs/7`,
+      `POST ${R}/deployments/9/statuses`,
+    ]);
+    expect(JSON.parse(run.stdout)).toMatchObject({ version: '1.1', decision: 'succeeded' });
+    expect(run.recording.unmatched).toEqual([]);
+    expect(run.recording.pending).toEqual([]);
+  });
+
+  it('links the statuses to the CI job’s log', () => {
+    const statuses = run.recording.requests.filter((r) => r.path.endsWith('/statuses')).map((r) => r.body);
+    expect(statuses).toMatchObject([
+      { state: 'in_progress', log_url: 'https://ci.example.test/jobs/17' },
+      { state: 'success', log_url: 'https://ci.example.test/jobs/17' },
+    ]);
+  });
+
+  it('never prints the token', () => {
+    expect(`${run.stdout}${run.stderr}`).not.toContain(TOKEN);
+  });
+});
+
+describe('tranche deploy --github, used wrongly', () => {
+  let f: ReturnType<typeof fleet>;
+  beforeAll(() => {
+    f = fleet();
+  });
+  afterAll(() => f.dispose());
+
+  it('names the argument when it is not owner/repo, and calls nothing', async () => {
+    const run = await cliAgainstGitHub(f.dir, ['deploy', '--github', 'acme', '--commit', SHA], []);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--github acme: expected owner/repo');
+    expect(run.recording.requests).toEqual([]);
+  });
+
+  it('asks for GITHUB_TOKEN when it is missing', async () => {
+    const run = await runCli(['deploy', '--github', 'acme/shop', '--commit', SHA], {
+      cwd: f.dir,
+      env: { GITHUB_TOKEN: '' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('GITHUB_TOKEN');
+  });
+});
