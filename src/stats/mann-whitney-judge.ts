@@ -46,6 +46,8 @@ export interface JudgeResult {
    * above `tolerance` means significant; undefined when no test ran.
    */
   score?: number | undefined;
+  /** Significant, but passed because the effect size did not reach allowedIncrease/allowedDecrease. */
+  gated: boolean;
   test?: MannWhitneyResult | undefined;
 }
 
@@ -58,7 +60,7 @@ export function judge(
   const y = baseline.filter((v) => Number.isFinite(v));
   if (x.length === 0 || y.length === 0) {
     const which = x.length === 0 ? 'canary' : 'baseline';
-    return { classification: 'nodata', reason: `no ${which} values`, effectSize: 1, bound: 0 };
+    return { classification: 'nodata', reason: `no ${which} values`, effectSize: 1, bound: 0, gated: false };
   }
   const effectSize = meanRatio(x, y);
   if (sameValues(x, y) || new Set([...x, ...y]).size === 1) {
@@ -66,6 +68,7 @@ export function judge(
       classification: 'pass',
       reason: 'canary and baseline values are identical',
       effectSize,
+      gated: false,
       bound: 0,
     };
   }
@@ -76,7 +79,7 @@ export function judge(
   const down = options.direction !== 'increase';
   const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
   const score = scale > 0 ? Math.max(...scores) / scale : undefined;
-  const base = { effectSize, bound, score, test };
+  const base = { effectSize, bound, score, test, gated: false };
   const interval = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
   if (up && test.lower > bound) {
     if (effectSize >= options.allowedIncrease) {
@@ -84,6 +87,7 @@ export function judge(
     }
     return {
       ...base,
+      gated: true,
       classification: 'pass',
       reason: `${interval} lies above +${fmt(bound)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`,
     };
@@ -94,6 +98,7 @@ export function judge(
     }
     return {
       ...base,
+      gated: true,
       classification: 'pass',
       reason: `${interval} lies below −${fmt(bound)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`,
     };
