@@ -208,7 +208,9 @@ describe('configuration errors', () => {
     it('refuses a check with both http and command', () => {
       expect(
         errorLines(...HEAD, 'checks:', '  both:', '    http: { url: "http://x/" }', '    command: ./x.sh'),
-      ).toEqual(["tranche.yml:9:3 checks.both: a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'"]);
+      ).toEqual([
+        "tranche.yml:9:3 checks.both: a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'",
+      ]);
     });
 
     it('refuses a check with neither', () => {
