@@ -219,11 +219,12 @@ export function kthDifference(x: readonly number[], y: readonly number[], k: num
 
 /** How many differences x_i − y_j are ≤ d. */
 function countAtMost(x: readonly number[], y: readonly number[], d: number): number {
-  // For ascending x_i the first y_j ≥ x_i − d only moves right.
+  // For ascending x_i the first y_j with x_i − y_j ≤ d only moves right. Comparing the
+  // differences themselves (not y_j with x_i − d) keeps the count consistent with their values.
   let count = 0;
   let j = 0;
   for (const xi of x) {
-    while (j < y.length && (y[j] as number) < xi - d) j++;
+    while (j < y.length && xi - (y[j] as number) > d) j++;
     count += y.length - j;
   }
   return count;
@@ -234,7 +235,7 @@ function largestAtMost(x: readonly number[], y: readonly number[], d: number): n
   let best = Number.NEGATIVE_INFINITY;
   let j = 0;
   for (const xi of x) {
-    while (j < y.length && (y[j] as number) < xi - d) j++;
+    while (j < y.length && xi - (y[j] as number) > d) j++;
     if (j < y.length) best = Math.max(best, xi - (y[j] as number));
   }
   return best;
