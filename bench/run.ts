@@ -2,11 +2,13 @@
  * `npm run bench`: every benchmark suite, printed as Markdown. BENCHMARKS.md holds the latest
  * results and the machine they came from. `npm run bench -- engine` runs the named suites only.
  */
+import { analysisBench } from './analysis.ts';
 import { engineBench } from './engine.ts';
 import { machine, markdown, type Table } from './harness.ts';
 
 const suites: Record<string, () => Promise<Table[]>> = {
   engine: engineBench,
+  analysis: analysisBench,
 };
 
 const wanted = process.argv.slice(2);

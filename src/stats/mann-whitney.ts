@@ -205,6 +205,9 @@ function shiftInterval(
  * forming all of them: bisect on the value, counting differences ≤ d with two pointers.
  */
 export function kthDifference(x: readonly number[], y: readonly number[], k: number): number {
+  const tx = tally(x);
+  const ty = tally(y);
+  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
   let lo = (x[0] as number) - (y[y.length - 1] as number);
   let hi = (x[x.length - 1] as number) - (y[0] as number);
   if (countAtMost(x, y, lo) >= k) return lo;
@@ -239,4 +242,28 @@ function largestAtMost(x: readonly number[], y: readonly number[], d: number): n
     if (j < y.length) best = Math.max(best, xi - (y[j] as number));
   }
   return best;
+}
+
+/** Distinct values of an ascending sample with their counts. */
+function tally(sorted: readonly number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0] === v) last[1]++;
+    else out.push([v, 1]);
+  }
+  return out;
+}
+
+/** Few distinct values (error rates, rounded latencies): enumerate the distinct differences. */
+function kthOfTallies(x: [number, number][], y: [number, number][], k: number): number {
+  const pairs: [number, number][] = [];
+  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let seen = 0;
+  for (const [difference, count] of pairs) {
+    seen += count;
+    if (seen >= k) return difference;
+  }
+  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
 }

@@ -77,17 +77,9 @@ export function rateRatioTest(
     return { ...base, decision: 'inconclusive', eValue: 1, upper: Number.POSITIVE_INFINITY, canaryShare: 0 };
   }
   const w = canary.total / (canary.total + baseline.total);
-  const toTheta = (rho: number) => (rho * w) / (rho * w + 1 - w);
   const toRho = (theta: number) =>
     theta >= 1 ? Number.POSITIVE_INFINITY : (theta * (1 - w)) / (w * (1 - theta));
-
-  const logE = logMixtureE(
-    canary.failures,
-    failures,
-    w,
-    betaPrior(toTheta(options.minEffect), PRIOR_CONCENTRATION),
-    'above',
-  );
+  const logE = rateRatioLogE(canary, baseline, options.minEffect);
   const thetaUpper = upperConfidenceBound(canary.failures, failures, options.alpha, () =>
     betaPrior(w, PRIOR_CONCENTRATION),
   );
@@ -95,6 +87,18 @@ export function rateRatioTest(
   const decision: AnalysisDecision =
     logE >= Math.log(threshold) ? 'fail' : upper < options.minEffect ? 'pass' : 'inconclusive';
   return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
+}
+
+/**
+ * ln of the e-value alone, against "the canary fails no more often than the baseline" (0 while an
+ * arm has no requests): what `fail` is decided on, for callers that need nothing else.
+ */
+export function rateRatioLogE(canary: ArmCounts, baseline: ArmCounts, minEffect: number): number {
+  if (canary.total <= 0 || baseline.total <= 0) return 0;
+  const w = canary.total / (canary.total + baseline.total);
+  const theta = (minEffect * w) / (minEffect * w + 1 - w);
+  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, 'above');
 }
 
 function validate(arm: ArmCounts, name: string): void {

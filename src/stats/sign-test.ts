@@ -102,9 +102,14 @@ function oneSided(
     }
     if (bad > 0 && good > 0) ratios.push(bad / good);
   }
-  const logE = logMixtureE(worse, pairs, 0.5, UNIFORM, 'above');
+  const logE = signLogE(worse, pairs);
   ratios.sort((x, y) => x - y);
   return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
+}
+
+/** ln of the one-sided sign test's e-value after `worse` of `pairs` untied pairs went the canary's bad way. */
+export function signLogE(worse: number, pairs: number): number {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, 'above');
 }
 
 /**

@@ -67,7 +67,15 @@ describe('mannWhitney', () => {
 });
 
 describe('kthDifference', () => {
-  it('agrees with sorting all differences', () => {
+  it('agrees with sorting all differences of many distinct values (bisection on the value)', () => {
+    const random = seededRandom(12);
+    const x = Array.from({ length: 90 }, () => random.normal()).sort((a, b) => a - b);
+    const y = Array.from({ length: 70 }, () => random.normal()).sort((a, b) => a - b);
+    const all = x.flatMap((xi) => y.map((yj) => xi - yj)).sort((a, b) => a - b);
+    for (const k of [1, 7, 3150, 3151, 6299, 6300]) expect(kthDifference(x, y, k)).toBe(all[k - 1]);
+  });
+
+  it('agrees with sorting all differences of few distinct values (enumerating them)', () => {
     const random = seededRandom(11);
     const x = Array.from({ length: 23 }, () => Math.round(random.normal() * 50) / 10).sort((a, b) => a - b);
     const y = Array.from({ length: 17 }, () => Math.round(random.normal() * 50) / 10).sort((a, b) => a - b);
