@@ -20,12 +20,12 @@ import type {
 } from '../engine/ports.ts';
 import type { AnalysisDecision } from '../stats/decision.ts';
 import { judge } from '../stats/mann-whitney-judge.ts';
-import { rateRatioTest } from '../stats/rate-ratio.ts';
+import { type ArmCounts, rateRatioTest } from '../stats/rate-ratio.ts';
 import { signTest } from '../stats/sign-test.ts';
 import type { FetchLike } from './http.ts';
 import type { CheckOutcome } from './outcome.ts';
 import { promDuration } from './prometheus.ts';
-import { instantQuery, labelsText, rangeQuery, type Series } from './prometheus-client.ts';
+import { type Answer, instantQuery, labelsText, rangeQuery, type Series } from './prometheus-client.ts';
 import { fillQuery } from './promql-template.ts';
 
 export interface AnalysisCheckOptions {
@@ -74,21 +74,23 @@ async function countsFinding(
   const tokens = { window: promDuration(windowMs) };
   const read = async (template: string, arm: TargetSpec[], what: string) =>
     instantValue(spec, context, template, arm, tokens, time, query, what);
-  const [cf, ct, bf, bt] = await Promise.all([
-    read(metric.failures, context.canaries, 'canary failures'),
-    read(metric.total, context.canaries, 'canary requests'),
-    read(metric.failures, context.baselines, 'baseline failures'),
-    read(metric.total, context.baselines, 'baseline requests'),
-  ]);
-  for (const step of [cf, ct, bf, bt]) if (!step.ok) return step;
-  const counts = {
-    canary: arm((cf as Ok).value, (ct as Ok).value, 'canary'),
-    baseline: arm((bf as Ok).value, (bt as Ok).value, 'baseline'),
+  const readArm = async (targets: TargetSpec[], name: 'canary' | 'baseline'): Promise<Step<ArmCounts>> => {
+    const [failures, total] = await Promise.all([
+      read(metric.failures, targets, `${name} failures`),
+      read(metric.total, targets, `${name} requests`),
+    ]);
+    if (!failures.ok) return failures;
+    if (!total.ok) return total;
+    return arm(failures.value, total.value, name);
   };
-  for (const side of [counts.canary, counts.baseline])
-    if (!side.ok) return { ok: false, outcome: errorOutcome(side.message) };
-  const canary = counts.canary as { ok: true; failures: number; total: number };
-  const baseline = counts.baseline as { ok: true; failures: number; total: number };
+  const [c, b] = await Promise.all([
+    readArm(context.canaries, 'canary'),
+    readArm(context.baselines, 'baseline'),
+  ]);
+  if (!c.ok) return c;
+  if (!b.ok) return b;
+  const canary = c.value;
+  const baseline = b.value;
   if (canary.total === 0 || baseline.total === 0) {
     const empty = canary.total === 0 ? 'canary' : 'baseline';
     return { ok: false, outcome: waiting(context, `no ${empty} requests in the window`) };
@@ -273,7 +275,6 @@ function errorOutcome(message: string): CheckOutcome {
 }
 
 type QueryArgs = { fetchImpl: FetchLike; timeoutMs: number; signal?: AbortSignal | undefined };
-type Ok = { ok: true; value: number | undefined };
 
 /** The one value an arm's instant query returns; undefined when it returns no series. */
 async function instantValue(
@@ -286,26 +287,11 @@ async function instantValue(
   query: QueryArgs,
   what: string,
 ): Promise<Step<number | undefined>> {
-  const filled = fillQuery(template, {
-    strings: contextStrings(context),
-    lists: { targets: arm.map((t) => t.name) },
-    tokens,
-  });
-  if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await instantQuery(spec.server, filled.query, time, query);
-  if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
-  if (answer.data.length > 1) {
-    return {
-      ok: false,
-      outcome: errorOutcome(
-        `${what}: the query returned ${answer.data.length} series (${answer.data
-          .slice(0, 2)
-          .map((s) => labelsText(s.metric))
-          .join(', ')}…); aggregate the arm with sum()`,
-      ),
-    };
-  }
-  const value = answer.data[0]?.value;
+  const asked = await askArm(context, template, arm, tokens, what, (q) =>
+    instantQuery(spec.server, q, time, query),
+  );
+  if (!asked.ok) return asked;
+  const value = asked.value?.value;
   if (value !== undefined && !Number.isFinite(value)) {
     return { ok: false, outcome: errorOutcome(`${what}: the query returned ${value}`) };
   }
@@ -322,25 +308,42 @@ async function armSeries(
   query: QueryArgs,
   what: string,
 ): Promise<Step<Series['values']>> {
-  const filled = fillQuery(template, {
-    strings: contextStrings(context),
-    lists: { targets: arm.map((t) => t.name) },
-    tokens,
-  });
+  const asked = await askArm(context, template, arm, tokens, what, (q) =>
+    rangeQuery(spec.server, q, range, query),
+  );
+  if (!asked.ok) return asked;
+  const values = asked.value?.values ?? [];
+  if (values.length === 0) return { ok: false, outcome: waiting(context, `no ${what} series yet`) };
+  return { ok: true, value: values };
+}
+
+/** An arm's query with its targets filled in, asked with `ask`: its one series, undefined for none. */
+async function askArm<T extends { metric: Record<string, string> }>(
+  context: BatchCheckContext,
+  template: string,
+  arm: TargetSpec[],
+  tokens: Record<string, string>,
+  what: string,
+  ask: (query: string) => Promise<Answer<T[]>>,
+): Promise<Step<T | undefined>> {
+  const values = { strings: contextStrings(context), lists: { targets: arm.map((t) => t.name) }, tokens };
+  const filled = fillQuery(template, values);
   if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await rangeQuery(spec.server, filled.query, range, query);
+  const answer = await ask(filled.query);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
   if (answer.data.length > 1) {
+    const shown = answer.data
+      .slice(0, 2)
+      .map((s) => labelsText(s.metric))
+      .join(', ');
     return {
       ok: false,
       outcome: errorOutcome(
-        `${what}: the query returned ${answer.data.length} series; aggregate the arm to one`,
+        `${what}: the query returned ${answer.data.length} series (${shown}…); aggregate the arm with sum()`,
       ),
     };
   }
-  const values = answer.data[0]?.values ?? [];
-  if (values.length === 0) return { ok: false, outcome: waiting(context, `no ${what} series yet`) };
-  return { ok: true, value: values };
+  return { ok: true, value: answer.data[0] };
 }
 
 /**
@@ -348,21 +351,22 @@ async function armSeries(
  * only after their first increment); no requests series counts as no requests. increase()
  * extrapolates, so failures may overshoot requests a little; by more than 5 % is an error.
  */
-function arm(
-  failures: number | undefined,
-  total: number | undefined,
-  name: string,
-): { ok: true; failures: number; total: number } | { ok: false; message: string } {
+function arm(failures: number | undefined, total: number | undefined, name: string): Step<ArmCounts> {
   const t = total ?? 0;
   const f = failures ?? 0;
-  if (t < 0 || f < 0)
-    return { ok: false, message: `${name}: negative counts (${f} of ${t}); use increase() on counters` };
-  if (f > t * 1.05 + 1)
+  if (t < 0 || f < 0) {
     return {
       ok: false,
-      message: `${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`,
+      outcome: errorOutcome(`${name}: negative counts (${f} of ${t}); use increase() on counters`),
     };
-  return { ok: true, failures: Math.min(f, t), total: t };
+  }
+  if (f > t * 1.05 + 1) {
+    return {
+      ok: false,
+      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`),
+    };
+  }
+  return { ok: true, value: { failures: Math.min(f, t), total: t } };
 }
 
 function contextStrings(context: BatchCheckContext): Record<string, string> {
