@@ -19933,6 +19933,9 @@ function shiftInterval(x, y, alpha, exact) {
   return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
 }
 function kthDifference(x, y, k) {
+  const tx = tally(x);
+  const ty = tally(y);
+  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
   let lo = x[0] - y[y.length - 1];
   let hi = x[x.length - 1] - y[0];
   if (countAtMost(x, y, lo) >= k) return lo;
@@ -19948,7 +19951,7 @@ function countAtMost(x, y, d) {
   let count2 = 0;
   let j = 0;
   for (const xi of x) {
-    while (j < y.length && y[j] < xi - d) j++;
+    while (j < y.length && xi - y[j] > d) j++;
     count2 += y.length - j;
   }
   return count2;
@@ -19957,10 +19960,30 @@ function largestAtMost(x, y, d) {
   let best = Number.NEGATIVE_INFINITY;
   let j = 0;
   for (const xi of x) {
-    while (j < y.length && y[j] < xi - d) j++;
+    while (j < y.length && xi - y[j] > d) j++;
     if (j < y.length) best = Math.max(best, xi - y[j]);
   }
   return best;
+}
+function tally(sorted) {
+  const out = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0] === v) last[1]++;
+    else out.push([v, 1]);
+  }
+  return out;
+}
+function kthOfTallies(x, y, k) {
+  const pairs = [];
+  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let seen = 0;
+  for (const [difference, count2] of pairs) {
+    seen += count2;
+    if (seen >= k) return difference;
+  }
+  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
 }
 
 // src/stats/mann-whitney-judge.ts
@@ -20087,15 +20110,8 @@ function rateRatioTest(canary, baseline, options) {
     return { ...base, decision: "inconclusive", eValue: 1, upper: Number.POSITIVE_INFINITY, canaryShare: 0 };
   }
   const w = canary.total / (canary.total + baseline.total);
-  const toTheta = (rho) => rho * w / (rho * w + 1 - w);
   const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
-  const logE = logMixtureE(
-    canary.failures,
-    failures,
-    w,
-    betaPrior(toTheta(options.minEffect), PRIOR_CONCENTRATION),
-    "above"
-  );
+  const logE = rateRatioLogE(canary, baseline, options.minEffect);
   const thetaUpper = upperConfidenceBound(
     canary.failures,
     failures,
@@ -20105,6 +20121,13 @@ function rateRatioTest(canary, baseline, options) {
   const upper = failures > 0 ? toRho(thetaUpper) : Number.POSITIVE_INFINITY;
   const decision = logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
   return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
+}
+function rateRatioLogE(canary, baseline, minEffect) {
+  if (canary.total <= 0 || baseline.total <= 0) return 0;
+  const w = canary.total / (canary.total + baseline.total);
+  const theta = minEffect * w / (minEffect * w + 1 - w);
+  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, "above");
 }
 function validate(arm2, name) {
   const { failures, total } = arm2;
@@ -20153,9 +20176,12 @@ function oneSided(canary, baseline, side, alpha) {
     }
     if (bad > 0 && good > 0) ratios.push(bad / good);
   }
-  const logE = logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+  const logE = signLogE(worse, pairs);
   ratios.sort((x, y) => x - y);
   return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
+}
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
 }
 function ratioBound(sorted, alpha) {
   const n = sorted.length;
@@ -40510,21 +40536,23 @@ async function countsFinding(spec, metric, context, windowMs, query) {
   const time3 = context.now / 1e3;
   const tokens = { window: promDuration(windowMs) };
   const read = async (template, arm2, what) => instantValue(spec, context, template, arm2, tokens, time3, query, what);
-  const [cf, ct, bf, bt] = await Promise.all([
-    read(metric.failures, context.canaries, "canary failures"),
-    read(metric.total, context.canaries, "canary requests"),
-    read(metric.failures, context.baselines, "baseline failures"),
-    read(metric.total, context.baselines, "baseline requests")
-  ]);
-  for (const step2 of [cf, ct, bf, bt]) if (!step2.ok) return step2;
-  const counts = {
-    canary: arm(cf.value, ct.value, "canary"),
-    baseline: arm(bf.value, bt.value, "baseline")
+  const readArm = async (targets, name) => {
+    const [failures, total] = await Promise.all([
+      read(metric.failures, targets, `${name} failures`),
+      read(metric.total, targets, `${name} requests`)
+    ]);
+    if (!failures.ok) return failures;
+    if (!total.ok) return total;
+    return arm(failures.value, total.value, name);
   };
-  for (const side of [counts.canary, counts.baseline])
-    if (!side.ok) return { ok: false, outcome: errorOutcome(side.message) };
-  const canary = counts.canary;
-  const baseline = counts.baseline;
+  const [c, b] = await Promise.all([
+    readArm(context.canaries, "canary"),
+    readArm(context.baselines, "baseline")
+  ]);
+  if (!c.ok) return c;
+  if (!b.ok) return b;
+  const canary = c.value;
+  const baseline = b.value;
   if (canary.total === 0 || baseline.total === 0) {
     const empty = canary.total === 0 ? "canary" : "baseline";
     return { ok: false, outcome: waiting(context, `no ${empty} requests in the window`) };
@@ -40680,60 +40708,68 @@ function errorOutcome(message) {
   return { status: "error", message };
 }
 async function instantValue(spec, context, template, arm2, tokens, time3, query, what) {
-  const filled = fillQuery(template, {
-    strings: contextStrings(context),
-    lists: { targets: arm2.map((t) => t.name) },
-    tokens
-  });
-  if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await instantQuery(spec.server, filled.query, time3, query);
-  if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
-  if (answer.data.length > 1) {
-    return {
-      ok: false,
-      outcome: errorOutcome(
-        `${what}: the query returned ${answer.data.length} series (${answer.data.slice(0, 2).map((s) => labelsText(s.metric)).join(", ")}\u2026); aggregate the arm with sum()`
-      )
-    };
-  }
-  const value = answer.data[0]?.value;
+  const asked = await askArm(
+    context,
+    template,
+    arm2,
+    tokens,
+    what,
+    (q) => instantQuery(spec.server, q, time3, query)
+  );
+  if (!asked.ok) return asked;
+  const value = asked.value?.value;
   if (value !== void 0 && !Number.isFinite(value)) {
     return { ok: false, outcome: errorOutcome(`${what}: the query returned ${value}`) };
   }
   return { ok: true, value };
 }
 async function armSeries(spec, context, template, arm2, tokens, range, query, what) {
-  const filled = fillQuery(template, {
-    strings: contextStrings(context),
-    lists: { targets: arm2.map((t) => t.name) },
-    tokens
-  });
+  const asked = await askArm(
+    context,
+    template,
+    arm2,
+    tokens,
+    what,
+    (q) => rangeQuery(spec.server, q, range, query)
+  );
+  if (!asked.ok) return asked;
+  const values = asked.value?.values ?? [];
+  if (values.length === 0) return { ok: false, outcome: waiting(context, `no ${what} series yet`) };
+  return { ok: true, value: values };
+}
+async function askArm(context, template, arm2, tokens, what, ask) {
+  const values = { strings: contextStrings(context), lists: { targets: arm2.map((t) => t.name) }, tokens };
+  const filled = fillQuery(template, values);
   if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await rangeQuery(spec.server, filled.query, range, query);
+  const answer = await ask(filled.query);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
   if (answer.data.length > 1) {
+    const shown = answer.data.slice(0, 2).map((s) => labelsText(s.metric)).join(", ");
     return {
       ok: false,
       outcome: errorOutcome(
-        `${what}: the query returned ${answer.data.length} series; aggregate the arm to one`
+        `${what}: the query returned ${answer.data.length} series (${shown}\u2026); aggregate the arm with sum()`
       )
     };
   }
-  const values = answer.data[0]?.values ?? [];
-  if (values.length === 0) return { ok: false, outcome: waiting(context, `no ${what} series yet`) };
-  return { ok: true, value: values };
+  return { ok: true, value: answer.data[0] };
 }
 function arm(failures, total, name) {
   const t = total ?? 0;
   const f = failures ?? 0;
-  if (t < 0 || f < 0)
-    return { ok: false, message: `${name}: negative counts (${f} of ${t}); use increase() on counters` };
-  if (f > t * 1.05 + 1)
+  if (t < 0 || f < 0) {
     return {
       ok: false,
-      message: `${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`
+      outcome: errorOutcome(`${name}: negative counts (${f} of ${t}); use increase() on counters`)
     };
-  return { ok: true, failures: Math.min(f, t), total: t };
+  }
+  if (f > t * 1.05 + 1) {
+    return {
+      ok: false,
+      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`)
+    };
+  }
+  return { ok: true, value: { failures: Math.min(f, t), total: t } };
 }
 function contextStrings(context) {
   return {
@@ -41342,6 +41378,9 @@ var SeriesRecorder = class {
       };
       this.byCheck.set(result.check, series);
     }
+    series.unit ??= result.unit;
+    series.max ??= result.threshold?.max;
+    series.min ??= result.threshold?.min;
     if (result.value !== void 0 && Number.isFinite(result.value)) {
       series.points.push({ at, target, value: result.value, status: result.status });
     }
