@@ -19799,7 +19799,6 @@ function resolveSeries(c) {
     query: c.query,
     stepMs: c.step,
     direction: c.direction,
-    unit: c.unit,
     test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
       kind: "mann-whitney",
       confidence: c.confidence,
@@ -40368,6 +40367,7 @@ function fillCode(whole, name, values, problems) {
   return whole;
 }
 function unknown2(whole, values) {
+  if (whole.startsWith("{labels.")) return `the target has no label "${whole.slice(8, -1)}" for ${whole}`;
   const known = [
     ...Object.keys(values.strings ?? {}),
     ...Object.keys(values.lists ?? {}),
@@ -42969,8 +42969,7 @@ var seriesSchema = external_exports.strictObject({
   allowedIncrease: numberAtLeast(0).default(1).describe(
     "mann-whitney: an increase fails only if canary mean \xF7 baseline mean is at least this (effect size)."
   ),
-  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this."),
-  unit: nonEmptyString().optional().describe("Unit of the values, for reports.")
+  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this.")
 }).describe("A per-step series per arm (latency, CPU), compared step by step.");
 var analysisCheckSchema = external_exports.strictObject({
   analysis: external_exports.strictObject({

@@ -99,6 +99,7 @@ function fillCode(whole: string, name: string, values: TemplateValues, problems:
 }
 
 function unknown(whole: string, values: TemplateValues): string {
+  if (whole.startsWith('{labels.')) return `the target has no label "${whole.slice(8, -1)}" for ${whole}`;
   const known = [
     ...Object.keys(values.strings ?? {}),
     ...Object.keys(values.lists ?? {}),

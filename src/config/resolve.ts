@@ -110,7 +110,6 @@ function resolveSeries(c: NonNullable<AnalysisConfig['series']>): SeriesMetricSp
     query: c.query,
     stepMs: c.step,
     direction: c.direction,
-    unit: c.unit,
     test:
       c.test === 'sequential'
         ? { kind: 'sequential', minEffect: c.minEffect }

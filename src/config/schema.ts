@@ -300,7 +300,6 @@ const seriesSchema = z
     allowedDecrease: numberAtLeast(0)
       .default(1)
       .describe('mann-whitney: a decrease fails only if canary mean ÷ baseline mean is at most this.'),
-    unit: nonEmptyString().optional().describe('Unit of the values, for reports.'),
   })
   .describe('A per-step series per arm (latency, CPU), compared step by step.');
 

@@ -124,7 +124,6 @@ export interface SeriesMetricSpec {
   stepMs: number;
   direction: 'increase' | 'decrease' | 'either';
   test: SequentialSeriesTest | MannWhitneyTest;
-  unit?: string | undefined;
 }
 
 export interface SequentialSeriesTest {

@@ -80,6 +80,13 @@ describe('fillQuery', () => {
     });
   });
 
+  it('names a label the target does not have', () => {
+    expect(fillQuery('x{zone="{labels.region}"}', values)).toEqual({
+      ok: false,
+      message: 'query x{zone="{labels.region}"}: the target has no label "region" for {labels.region}',
+    });
+  });
+
   it('leaves label matchers, regex quantifiers and escaped quotes alone', () => {
     expect(filled('x{job="a\\"b", n=~"[0-9]{2}", m=~\'{target}\'}')).toBe(
       'x{job="a\\"b", n=~"[0-9]{2}", m=~\'web-1\'}',
