@@ -3,10 +3,10 @@
  * per-target checks, and a real deploy through the CLI whose analysis check lets a healthy
  * version through and rolls a regression back.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChecker } from '../../src/checks/checker.ts';
-import type { Executor, PrometheusCheckSpec } from '../../src/engine/ports.ts';
+import type { AnalysisCheckSpec, Executor, PrometheusCheckSpec } from '../../src/engine/ports.ts';
 import type { DeployResult } from '../../src/engine/result.ts';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { type FakeMetrics, startFakeMetrics } from '../support/fake-metrics.ts';
@@ -22,8 +22,11 @@ describe.skipIf(unavailable !== undefined)('with a real Prometheus', () => {
   const fleet = project({ 'deploy.sh': RECORDING_DEPLOY });
 
   beforeAll(async () => {
+    // slow-1 runs the regression from the start: the analysis of latency compares it with web-2 and web-3.
+    mkdirSync(fleet.path('state'), { recursive: true });
+    writeFileSync(fleet.path('state/slow-1'), '2\n');
     fake = await startFakeMetrics({
-      targets: TARGETS,
+      targets: [...TARGETS, 'slow-1'],
       stateDir: fleet.path('state'),
       requestsPerSecond: 200,
       // Version 2 is the regression: 30 % errors and twice the latency.
@@ -163,6 +166,58 @@ describe.skipIf(unavailable !== undefined)('with a real Prometheus', () => {
       expect(series?.max).toBe(100);
       expect(series?.points.at(-1)?.value).toBeGreaterThanOrEqual(100);
     }, 60_000);
+  });
+
+  describe('an analysis of p95 latency, canary against baseline', () => {
+    it('finds the slower canary with the sequential sign test over the steps so far', async () => {
+      // Ten 2-s steps of history, so the e-value can reach 1/alpha (it needs seven worse steps at
+      // 0.05); by now the deploy above has usually let them accumulate.
+      await prometheus.waitForSeries(
+        'count_over_time(fake_requests_total{target="slow-1",code="200"}[20s]) >= 18',
+        1,
+      );
+      const spec: AnalysisCheckSpec = {
+        kind: 'analysis',
+        name: 'p95',
+        server: prometheus.url,
+        metric: {
+          type: 'series',
+          query:
+            'histogram_quantile(0.95, sum by (le) (rate(fake_request_duration_seconds_bucket{target=~"{targets}"}[{step}])))',
+          stepMs: 2_000,
+          direction: 'increase',
+          test: { kind: 'sequential', minEffect: 0.1 },
+        },
+        alpha: 0.05,
+        onInconclusive: 'pass',
+        timeoutMs: 5_000,
+      };
+      const now = Date.now();
+      const executor: Executor = { run: () => Promise.reject(new Error('no commands here')) };
+      const result = await createChecker({ executor }).runBatch?.(spec, {
+        service: 'shop',
+        environment: 'prod',
+        component: 'app',
+        version: '2',
+        batch: 1,
+        commit: null,
+        canaries: [{ name: 'slow-1', labels: {} }],
+        baselines: [
+          { name: 'web-2', labels: {} },
+          { name: 'web-3', labels: {} },
+        ],
+        windowStart: now - 20_000,
+        now,
+        final: false,
+      });
+      expect(result).toMatchObject({
+        check: 'p95',
+        status: 'fail',
+        metric: 'e-value',
+        evidence: { test: 'sign', decision: 'fail' },
+      });
+      expect(result?.message).toMatch(/^canary worse in (\d+) of \1 steps, by \d+\.\d% \(median\)/);
+    });
   });
 });
 
