@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAnalysisCheck } from '../../src/checks/analysis.ts';
-import type { AnalysisCheckSpec, BatchCheckContext, SeriesMetricSpec } from '../../src/engine/ports.ts';
+import type { AnalysisCheckSpec, SeriesMetricSpec } from '../../src/engine/ports.ts';
 import {
   type CannedPrometheus,
   cannedPrometheus,
@@ -8,6 +8,7 @@ import {
   type Reply,
   vector,
 } from '../support/canned-prometheus.ts';
+import { batchContext } from './context.ts';
 
 const START = 1_700_000_000_000;
 let server: CannedPrometheus | undefined;
@@ -19,25 +20,7 @@ afterEach(async () => {
 const FAILURES = 'sum(increase(req{t=~"{targets}",code="500"}[{window}]))';
 const TOTAL = 'sum(increase(req{t=~"{targets}"}[{window}]))';
 
-function batch(options: Partial<BatchCheckContext> = {}): BatchCheckContext {
-  return {
-    service: 'shop',
-    environment: 'prod',
-    component: 'app',
-    version: '2',
-    batch: 1,
-    commit: null,
-    canaries: [{ name: 'web.1', labels: {} }],
-    baselines: [
-      { name: 'web-2', labels: {} },
-      { name: 'web-3', labels: {} },
-    ],
-    windowStart: START,
-    now: START + 60_000,
-    final: false,
-    ...options,
-  };
-}
+const batch = batchContext;
 
 /** Answers failures and totals per arm, told apart by the canary's name in the query. */
 function counts(arms: { canary: [number, number] | 'none'; baseline: [number, number] | 'none' }) {

@@ -11,7 +11,7 @@ import type { DeployResult } from '../../src/engine/result.ts';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { type FakeMetrics, startFakeMetrics } from '../support/fake-metrics.ts';
 import { type PrometheusServer, prometheusUnavailable, startPrometheus } from '../support/prometheus.ts';
-import { context } from './context.ts';
+import { batchContext, context } from './context.ts';
 
 const TARGETS = ['web-1', 'web-2', 'web-3'];
 const unavailable = prometheusUnavailable();
@@ -194,22 +194,10 @@ describe.skipIf(unavailable !== undefined)('with a real Prometheus', () => {
       };
       const now = Date.now();
       const executor: Executor = { run: () => Promise.reject(new Error('no commands here')) };
-      const result = await createChecker({ executor }).runBatch?.(spec, {
-        service: 'shop',
-        environment: 'prod',
-        component: 'app',
-        version: '2',
-        batch: 1,
-        commit: null,
-        canaries: [{ name: 'slow-1', labels: {} }],
-        baselines: [
-          { name: 'web-2', labels: {} },
-          { name: 'web-3', labels: {} },
-        ],
-        windowStart: now - 20_000,
-        now,
-        final: false,
-      });
+      const result = await createChecker({ executor }).runBatch?.(
+        spec,
+        batchContext({ canaries: [{ name: 'slow-1', labels: {} }], windowStart: now - 20_000, now }),
+      );
       expect(result).toMatchObject({
         check: 'p95',
         status: 'fail',
