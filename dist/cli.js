@@ -41,6 +41,8950 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// node_modules/@stdlib/utils-define-property/lib/define_property.js
+var require_define_property = __commonJS({
+  "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports, module) {
+    "use strict";
+    var main2 = typeof Object.defineProperty === "function" ? Object.defineProperty : null;
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js
+var require_has_define_property_support = __commonJS({
+  "node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports, module) {
+    "use strict";
+    var defineProperty = require_define_property();
+    function hasDefinePropertySupport() {
+      try {
+        defineProperty({}, "x", {});
+        return true;
+      } catch (err) {
+        return false;
+      }
+    }
+    module.exports = hasDefinePropertySupport;
+  }
+});
+
+// node_modules/@stdlib/utils-define-property/lib/builtin.js
+var require_builtin = __commonJS({
+  "node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports, module) {
+    "use strict";
+    var defineProperty = Object.defineProperty;
+    module.exports = defineProperty;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js
+var require_is_number = __commonJS({
+  "node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports, module) {
+    "use strict";
+    function isNumber(value) {
+      return typeof value === "number";
+    }
+    module.exports = isNumber;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js
+var require_zero_pad = __commonJS({
+  "node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports, module) {
+    "use strict";
+    function startsWithMinus(str) {
+      return str[0] === "-";
+    }
+    function zeros(n) {
+      var out = "";
+      var i;
+      for (i = 0; i < n; i++) {
+        out += "0";
+      }
+      return out;
+    }
+    function zeroPad(str, width, right) {
+      var negative = false;
+      var pad = width - str.length;
+      if (pad < 0) {
+        return str;
+      }
+      if (startsWithMinus(str)) {
+        negative = true;
+        str = str.substr(1);
+      }
+      str = right ? str + zeros(pad) : zeros(pad) + str;
+      if (negative) {
+        str = "-" + str;
+      }
+      return str;
+    }
+    module.exports = zeroPad;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js
+var require_format_integer = __commonJS({
+  "node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports, module) {
+    "use strict";
+    var isNumber = require_is_number();
+    var zeroPad = require_zero_pad();
+    var lowercase2 = String.prototype.toLowerCase;
+    var uppercase2 = String.prototype.toUpperCase;
+    function formatInteger(token) {
+      var base;
+      var out;
+      var i;
+      switch (token.specifier) {
+        case "b":
+          base = 2;
+          break;
+        case "o":
+          base = 8;
+          break;
+        case "x":
+        case "X":
+          base = 16;
+          break;
+        case "d":
+        case "i":
+        case "u":
+        default:
+          base = 10;
+          break;
+      }
+      out = token.arg;
+      i = parseInt(out, 10);
+      if (!isFinite(i)) {
+        if (!isNumber(out)) {
+          throw new Error("invalid integer. Value: " + out);
+        }
+        i = 0;
+      }
+      if (i < 0 && (token.specifier === "u" || base !== 10)) {
+        i = 4294967295 + i + 1;
+      }
+      if (i < 0) {
+        out = (-i).toString(base);
+        if (token.precision) {
+          out = zeroPad(out, token.precision, token.padRight);
+        }
+        out = "-" + out;
+      } else {
+        out = i.toString(base);
+        if (!i && !token.precision) {
+          out = "";
+        } else if (token.precision) {
+          out = zeroPad(out, token.precision, token.padRight);
+        }
+        if (token.sign) {
+          out = token.sign + out;
+        }
+      }
+      if (base === 16) {
+        if (token.alternate) {
+          out = "0x" + out;
+        }
+        out = token.specifier === uppercase2.call(token.specifier) ? uppercase2.call(out) : lowercase2.call(out);
+      }
+      if (base === 8) {
+        if (token.alternate && out.charAt(0) !== "0") {
+          out = "0" + out;
+        }
+      }
+      return out;
+    }
+    module.exports = formatInteger;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js
+var require_is_string = __commonJS({
+  "node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports, module) {
+    "use strict";
+    function isString(value) {
+      return typeof value === "string";
+    }
+    module.exports = isString;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js
+var require_format_double = __commonJS({
+  "node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports, module) {
+    "use strict";
+    var abs = Math.abs;
+    var lowercase2 = String.prototype.toLowerCase;
+    var uppercase2 = String.prototype.toUpperCase;
+    var replace = String.prototype.replace;
+    var RE_EXP_POS_DIGITS = /e\+(\d)$/;
+    var RE_EXP_NEG_DIGITS = /e-(\d)$/;
+    var RE_ONLY_DIGITS = /^(\d+)$/;
+    var RE_DIGITS_BEFORE_EXP = /^(\d+)e/;
+    var RE_TRAILING_PERIOD_ZERO = /\.0$/;
+    var RE_PERIOD_ZERO_EXP = /\.0*e/;
+    var RE_ZERO_BEFORE_EXP = /(\..*[^0])0*e/;
+    function formatDouble(f, token) {
+      var digits;
+      var out;
+      switch (token.specifier) {
+        case "e":
+        case "E":
+          out = f.toExponential(token.precision);
+          break;
+        case "f":
+        case "F":
+          out = f.toFixed(token.precision);
+          break;
+        case "g":
+        case "G":
+          if (abs(f) < 1e-4) {
+            digits = token.precision;
+            if (digits > 0) {
+              digits -= 1;
+            }
+            out = f.toExponential(digits);
+          } else {
+            out = f.toPrecision(token.precision);
+          }
+          if (!token.alternate) {
+            out = replace.call(out, RE_ZERO_BEFORE_EXP, "$1e");
+            out = replace.call(out, RE_PERIOD_ZERO_EXP, "e");
+            out = replace.call(out, RE_TRAILING_PERIOD_ZERO, "");
+          }
+          break;
+        default:
+          throw new Error("invalid double notation. Value: " + token.specifier);
+      }
+      out = replace.call(out, RE_EXP_POS_DIGITS, "e+0$1");
+      out = replace.call(out, RE_EXP_NEG_DIGITS, "e-0$1");
+      if (token.alternate) {
+        out = replace.call(out, RE_ONLY_DIGITS, "$1.");
+        out = replace.call(out, RE_DIGITS_BEFORE_EXP, "$1.e");
+      }
+      if (f >= 0 && token.sign) {
+        out = token.sign + out;
+      }
+      out = token.specifier === uppercase2.call(token.specifier) ? uppercase2.call(out) : lowercase2.call(out);
+      return out;
+    }
+    module.exports = formatDouble;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js
+var require_space_pad = __commonJS({
+  "node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports, module) {
+    "use strict";
+    function spaces(n) {
+      var out = "";
+      var i;
+      for (i = 0; i < n; i++) {
+        out += " ";
+      }
+      return out;
+    }
+    function spacePad(str, width, right) {
+      var pad = width - str.length;
+      if (pad < 0) {
+        return str;
+      }
+      str = right ? str + spaces(pad) : spaces(pad) + str;
+      return str;
+    }
+    module.exports = spacePad;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-interpolate/lib/main.js
+var require_main = __commonJS({
+  "node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports, module) {
+    "use strict";
+    var formatInteger = require_format_integer();
+    var isString = require_is_string();
+    var isNumber = require_is_number();
+    var formatDouble = require_format_double();
+    var spacePad = require_space_pad();
+    var zeroPad = require_zero_pad();
+    var fromCharCode = String.fromCharCode;
+    var isArray = Array.isArray;
+    function isnan(value) {
+      return value !== value;
+    }
+    function initialize(token) {
+      var out = {};
+      out.specifier = token.specifier;
+      out.precision = token.precision === void 0 ? 1 : token.precision;
+      out.width = token.width;
+      out.flags = token.flags || "";
+      out.mapping = token.mapping;
+      return out;
+    }
+    function formatInterpolate(tokens) {
+      var hasPeriod;
+      var flags;
+      var token;
+      var flag;
+      var num2;
+      var out;
+      var pos;
+      var f;
+      var i;
+      var j;
+      if (!isArray(tokens)) {
+        throw new TypeError("invalid argument. First argument must be an array. Value: `" + tokens + "`.");
+      }
+      out = "";
+      pos = 1;
+      for (i = 0; i < tokens.length; i++) {
+        token = tokens[i];
+        if (isString(token)) {
+          out += token;
+        } else {
+          hasPeriod = token.precision !== void 0;
+          token = initialize(token);
+          if (!token.specifier) {
+            throw new TypeError("invalid argument. Token is missing `specifier` property. Index: `" + i + "`. Value: `" + token + "`.");
+          }
+          if (token.mapping) {
+            pos = token.mapping;
+          }
+          flags = token.flags;
+          for (j = 0; j < flags.length; j++) {
+            flag = flags.charAt(j);
+            switch (flag) {
+              case " ":
+                token.sign = " ";
+                break;
+              case "+":
+                token.sign = "+";
+                break;
+              case "-":
+                token.padRight = true;
+                token.padZeros = false;
+                break;
+              case "0":
+                token.padZeros = flags.indexOf("-") < 0;
+                break;
+              case "#":
+                token.alternate = true;
+                break;
+              default:
+                throw new Error("invalid flag: " + flag);
+            }
+          }
+          if (token.width === "*") {
+            token.width = parseInt(arguments[pos], 10);
+            pos += 1;
+            if (isnan(token.width)) {
+              throw new TypeError("the argument for * width at position " + pos + " is not a number. Value: `" + token.width + "`.");
+            }
+            if (token.width < 0) {
+              token.padRight = true;
+              token.width = -token.width;
+            }
+          }
+          if (hasPeriod) {
+            if (token.precision === "*") {
+              token.precision = parseInt(arguments[pos], 10);
+              pos += 1;
+              if (isnan(token.precision)) {
+                throw new TypeError("the argument for * precision at position " + pos + " is not a number. Value: `" + token.precision + "`.");
+              }
+              if (token.precision < 0) {
+                token.precision = 1;
+                hasPeriod = false;
+              }
+            }
+          }
+          token.arg = arguments[pos];
+          switch (token.specifier) {
+            case "b":
+            case "o":
+            case "x":
+            case "X":
+            case "d":
+            case "i":
+            case "u":
+              if (hasPeriod) {
+                token.padZeros = false;
+              }
+              token.arg = formatInteger(token);
+              break;
+            case "s":
+              token.maxWidth = hasPeriod ? token.precision : -1;
+              token.arg = String(token.arg);
+              break;
+            case "c":
+              if (!isnan(token.arg)) {
+                num2 = parseInt(token.arg, 10);
+                if (num2 < 0 || num2 > 127) {
+                  throw new Error("invalid character code. Value: " + token.arg);
+                }
+                token.arg = isnan(num2) ? String(token.arg) : fromCharCode(num2);
+              }
+              break;
+            case "e":
+            case "E":
+            case "f":
+            case "F":
+            case "g":
+            case "G":
+              if (!hasPeriod) {
+                token.precision = 6;
+              }
+              f = parseFloat(token.arg);
+              if (!isFinite(f)) {
+                if (!isNumber(token.arg)) {
+                  throw new Error("invalid floating-point number. Value: " + out);
+                }
+                f = token.arg;
+                token.padZeros = false;
+              }
+              token.arg = formatDouble(f, token);
+              break;
+            default:
+              throw new Error("invalid specifier: " + token.specifier);
+          }
+          if (token.maxWidth >= 0 && token.arg.length > token.maxWidth) {
+            token.arg = token.arg.substring(0, token.maxWidth);
+          }
+          if (token.padZeros) {
+            token.arg = zeroPad(token.arg, token.width || token.precision, token.padRight);
+          } else if (token.width) {
+            token.arg = spacePad(token.arg, token.width, token.padRight);
+          }
+          out += token.arg || "";
+          pos += 1;
+        }
+      }
+      return out;
+    }
+    module.exports = formatInterpolate;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-interpolate/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-tokenize/lib/main.js
+var require_main2 = __commonJS({
+  "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports, module) {
+    "use strict";
+    var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
+    function parse5(match) {
+      var token = {
+        "mapping": match[1] ? parseInt(match[1], 10) : void 0,
+        "flags": match[2],
+        "width": match[3],
+        "precision": match[5],
+        "specifier": match[6]
+      };
+      if (match[4] === "." && match[5] === void 0) {
+        token.precision = "1";
+      }
+      return token;
+    }
+    function formatTokenize(str) {
+      var content;
+      var tokens;
+      var match;
+      var prev;
+      tokens = [];
+      prev = 0;
+      match = RE.exec(str);
+      while (match) {
+        content = str.slice(prev, RE.lastIndex - match[0].length);
+        if (content.length) {
+          tokens.push(content);
+        }
+        if (match[6] === "%") {
+          tokens.push("%");
+        } else {
+          tokens.push(parse5(match));
+        }
+        prev = RE.lastIndex;
+        match = RE.exec(str);
+      }
+      content = str.slice(prev);
+      if (content.length) {
+        tokens.push(content);
+      }
+      return tokens;
+    }
+    module.exports = formatTokenize;
+  }
+});
+
+// node_modules/@stdlib/string-base-format-tokenize/lib/index.js
+var require_lib2 = __commonJS({
+  "node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main2();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/string-format/lib/is_string.js
+var require_is_string2 = __commonJS({
+  "node_modules/@stdlib/string-format/lib/is_string.js"(exports, module) {
+    "use strict";
+    function isString(value) {
+      return typeof value === "string";
+    }
+    module.exports = isString;
+  }
+});
+
+// node_modules/@stdlib/string-format/lib/main.js
+var require_main3 = __commonJS({
+  "node_modules/@stdlib/string-format/lib/main.js"(exports, module) {
+    "use strict";
+    var interpolate = require_lib();
+    var tokenize = require_lib2();
+    var isString = require_is_string2();
+    function format(str) {
+      var args;
+      var i;
+      if (!isString(str)) {
+        throw new TypeError(format("invalid argument. First argument must be a string. Value: `%s`.", str));
+      }
+      args = [tokenize(str)];
+      for (i = 1; i < arguments.length; i++) {
+        args.push(arguments[i]);
+      }
+      return interpolate.apply(null, args);
+    }
+    module.exports = format;
+  }
+});
+
+// node_modules/@stdlib/string-format/lib/index.js
+var require_lib3 = __commonJS({
+  "node_modules/@stdlib/string-format/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main3();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/utils-define-property/lib/polyfill.js
+var require_polyfill = __commonJS({
+  "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports, module) {
+    "use strict";
+    var format = require_lib3();
+    var objectProtoype = Object.prototype;
+    var toStr = objectProtoype.toString;
+    var defineGetter = objectProtoype.__defineGetter__;
+    var defineSetter = objectProtoype.__defineSetter__;
+    var lookupGetter = objectProtoype.__lookupGetter__;
+    var lookupSetter = objectProtoype.__lookupSetter__;
+    function defineProperty(obj, prop, descriptor) {
+      var prototype;
+      var hasValue;
+      var hasGet;
+      var hasSet;
+      if (typeof obj !== "object" || obj === null || toStr.call(obj) === "[object Array]") {
+        throw new TypeError(format("invalid argument. First argument must be an object. Value: `%s`.", obj));
+      }
+      if (typeof descriptor !== "object" || descriptor === null || toStr.call(descriptor) === "[object Array]") {
+        throw new TypeError(format("invalid argument. Property descriptor must be an object. Value: `%s`.", descriptor));
+      }
+      hasValue = "value" in descriptor;
+      if (hasValue) {
+        if (lookupGetter.call(obj, prop) || lookupSetter.call(obj, prop)) {
+          prototype = obj.__proto__;
+          obj.__proto__ = objectProtoype;
+          delete obj[prop];
+          obj[prop] = descriptor.value;
+          obj.__proto__ = prototype;
+        } else {
+          obj[prop] = descriptor.value;
+        }
+      }
+      hasGet = "get" in descriptor;
+      hasSet = "set" in descriptor;
+      if (hasValue && (hasGet || hasSet)) {
+        throw new Error("invalid argument. Cannot specify one or more accessors and a value or writable attribute in the property descriptor.");
+      }
+      if (hasGet && defineGetter) {
+        defineGetter.call(obj, prop, descriptor.get);
+      }
+      if (hasSet && defineSetter) {
+        defineSetter.call(obj, prop, descriptor.set);
+      }
+      return obj;
+    }
+    module.exports = defineProperty;
+  }
+});
+
+// node_modules/@stdlib/utils-define-property/lib/index.js
+var require_lib4 = __commonJS({
+  "node_modules/@stdlib/utils-define-property/lib/index.js"(exports, module) {
+    "use strict";
+    var hasDefinePropertySupport = require_has_define_property_support();
+    var builtin = require_builtin();
+    var polyfill = require_polyfill();
+    var defineProperty;
+    if (hasDefinePropertySupport()) {
+      defineProperty = builtin;
+    } else {
+      defineProperty = polyfill;
+    }
+    module.exports = defineProperty;
+  }
+});
+
+// node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js
+var require_main4 = __commonJS({
+  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports, module) {
+    "use strict";
+    var defineProperty = require_lib4();
+    function setNonEnumerableReadOnly(obj, prop, value) {
+      defineProperty(obj, prop, {
+        "configurable": false,
+        "enumerable": false,
+        "writable": false,
+        "value": value
+      });
+    }
+    module.exports = setNonEnumerableReadOnly;
+  }
+});
+
+// node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js
+var require_lib5 = __commonJS({
+  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main4();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
+var require_main5 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports, module) {
+    "use strict";
+    function isnan(x) {
+      return x !== x;
+    }
+    module.exports = isnan;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
+var require_lib6 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main5();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-floor/lib/main.js
+var require_main6 = __commonJS({
+  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports, module) {
+    "use strict";
+    var floor = Math.floor;
+    module.exports = floor;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-floor/lib/index.js
+var require_lib7 = __commonJS({
+  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main6();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ceil/lib/main.js
+var require_main7 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports, module) {
+    "use strict";
+    var ceil = Math.ceil;
+    module.exports = ceil;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ceil/lib/index.js
+var require_lib8 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main7();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-trunc/lib/main.js
+var require_main8 = __commonJS({
+  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports, module) {
+    "use strict";
+    var floor = require_lib7();
+    var ceil = require_lib8();
+    function trunc(x) {
+      if (x < 0) {
+        return ceil(x);
+      }
+      return floor(x);
+    }
+    module.exports = trunc;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-trunc/lib/index.js
+var require_lib9 = __commonJS({
+  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main8();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-ctor/lib/main.js
+var require_main9 = __commonJS({
+  "node_modules/@stdlib/number-ctor/lib/main.js"(exports, module) {
+    "use strict";
+    module.exports = Number;
+  }
+});
+
+// node_modules/@stdlib/number-ctor/lib/index.js
+var require_lib10 = __commonJS({
+  "node_modules/@stdlib/number-ctor/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main9();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-ninf/lib/index.js
+var require_lib11 = __commonJS({
+  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports, module) {
+    "use strict";
+    var Number2 = require_lib10();
+    var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
+    module.exports = FLOAT64_NINF;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-pinf/lib/index.js
+var require_lib12 = __commonJS({
+  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_PINF = Number.POSITIVE_INFINITY;
+    module.exports = FLOAT64_PINF;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
+var require_lib13 = __commonJS({
+  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_EXPONENT_BIAS = 1023 | 0;
+    module.exports = FLOAT64_EXPONENT_BIAS;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
+var require_lib14 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
+    module.exports = FLOAT64_MAX_BASE2_EXPONENT;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
+var require_lib15 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
+    module.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
+var require_lib16 = __commonJS({
+  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
+    module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
+var require_main10 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports, module) {
+    "use strict";
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    function isInfinite(x) {
+      return x === PINF || x === NINF;
+    }
+    module.exports = isInfinite;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
+var require_lib17 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main10();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
+var require_lib18 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
+    module.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
+var require_lib19 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
+    module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
+  }
+});
+
+// node_modules/@stdlib/assert-has-symbol-support/lib/main.js
+var require_main11 = __commonJS({
+  "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports, module) {
+    "use strict";
+    function hasSymbolSupport() {
+      return typeof Symbol === "function" && typeof /* @__PURE__ */ Symbol("foo") === "symbol";
+    }
+    module.exports = hasSymbolSupport;
+  }
+});
+
+// node_modules/@stdlib/assert-has-symbol-support/lib/index.js
+var require_lib20 = __commonJS({
+  "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main11();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
+var require_main12 = __commonJS({
+  "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports, module) {
+    "use strict";
+    var hasSymbols = require_lib20();
+    var FLG = hasSymbols();
+    function hasToStringTagSupport() {
+      return FLG && typeof Symbol.toStringTag === "symbol";
+    }
+    module.exports = hasToStringTagSupport;
+  }
+});
+
+// node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
+var require_lib21 = __commonJS({
+  "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main12();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/utils-native-class/lib/tostring.js
+var require_tostring = __commonJS({
+  "node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports, module) {
+    "use strict";
+    var toStr = Object.prototype.toString;
+    module.exports = toStr;
+  }
+});
+
+// node_modules/@stdlib/utils-native-class/lib/main.js
+var require_main13 = __commonJS({
+  "node_modules/@stdlib/utils-native-class/lib/main.js"(exports, module) {
+    "use strict";
+    var toStr = require_tostring();
+    function nativeClass(v) {
+      return toStr.call(v);
+    }
+    module.exports = nativeClass;
+  }
+});
+
+// node_modules/@stdlib/assert-has-own-property/lib/main.js
+var require_main14 = __commonJS({
+  "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports, module) {
+    "use strict";
+    var has = Object.prototype.hasOwnProperty;
+    function hasOwnProp(value, property) {
+      if (value === void 0 || value === null) {
+        return false;
+      }
+      return has.call(value, property);
+    }
+    module.exports = hasOwnProp;
+  }
+});
+
+// node_modules/@stdlib/assert-has-own-property/lib/index.js
+var require_lib22 = __commonJS({
+  "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main14();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/symbol-ctor/lib/main.js
+var require_main15 = __commonJS({
+  "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports, module) {
+    "use strict";
+    var Sym = typeof Symbol === "function" ? Symbol : void 0;
+    module.exports = Sym;
+  }
+});
+
+// node_modules/@stdlib/symbol-ctor/lib/index.js
+var require_lib23 = __commonJS({
+  "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main15();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/utils-native-class/lib/tostringtag.js
+var require_tostringtag = __commonJS({
+  "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports, module) {
+    "use strict";
+    var Symbol2 = require_lib23();
+    var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
+    module.exports = toStrTag;
+  }
+});
+
+// node_modules/@stdlib/utils-native-class/lib/polyfill.js
+var require_polyfill2 = __commonJS({
+  "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports, module) {
+    "use strict";
+    var hasOwnProp = require_lib22();
+    var toStringTag = require_tostringtag();
+    var toStr = require_tostring();
+    function nativeClass(v) {
+      var isOwn;
+      var tag;
+      var out;
+      if (v === null || v === void 0) {
+        return toStr.call(v);
+      }
+      tag = v[toStringTag];
+      isOwn = hasOwnProp(v, toStringTag);
+      try {
+        v[toStringTag] = void 0;
+      } catch (err) {
+        return toStr.call(v);
+      }
+      out = toStr.call(v);
+      if (isOwn) {
+        v[toStringTag] = tag;
+      } else {
+        delete v[toStringTag];
+      }
+      return out;
+    }
+    module.exports = nativeClass;
+  }
+});
+
+// node_modules/@stdlib/utils-native-class/lib/index.js
+var require_lib24 = __commonJS({
+  "node_modules/@stdlib/utils-native-class/lib/index.js"(exports, module) {
+    "use strict";
+    var hasToStringTag = require_lib21();
+    var builtin = require_main13();
+    var polyfill = require_polyfill2();
+    var main2;
+    if (hasToStringTag()) {
+      main2 = polyfill;
+    } else {
+      main2 = builtin;
+    }
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/assert-is-uint32array/lib/main.js
+var require_main16 = __commonJS({
+  "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports, module) {
+    "use strict";
+    var nativeClass = require_lib24();
+    var hasUint32Array = typeof Uint32Array === "function";
+    function isUint32Array(value) {
+      return hasUint32Array && value instanceof Uint32Array || // eslint-disable-line stdlib/require-globals
+      nativeClass(value) === "[object Uint32Array]";
+    }
+    module.exports = isUint32Array;
+  }
+});
+
+// node_modules/@stdlib/assert-is-uint32array/lib/index.js
+var require_lib25 = __commonJS({
+  "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports, module) {
+    "use strict";
+    var isUint32Array = require_main16();
+    module.exports = isUint32Array;
+  }
+});
+
+// node_modules/@stdlib/constants-uint32-max/lib/index.js
+var require_lib26 = __commonJS({
+  "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports, module) {
+    "use strict";
+    var UINT32_MAX = 4294967295;
+    module.exports = UINT32_MAX;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js
+var require_uint32array = __commonJS({
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports, module) {
+    "use strict";
+    var main2 = typeof Uint32Array === "function" ? Uint32Array : null;
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
+var require_main17 = __commonJS({
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports, module) {
+    "use strict";
+    var isUint32Array = require_lib25();
+    var UINT32_MAX = require_lib26();
+    var GlobalUint32Array = require_uint32array();
+    function hasUint32ArraySupport() {
+      var bool;
+      var arr;
+      if (typeof GlobalUint32Array !== "function") {
+        return false;
+      }
+      try {
+        arr = [1, 3.14, -3.14, UINT32_MAX + 1, UINT32_MAX + 2];
+        arr = new GlobalUint32Array(arr);
+        bool = isUint32Array(arr) && arr[0] === 1 && arr[1] === 3 && // truncation
+        arr[2] === UINT32_MAX - 2 && // truncation and wrap around
+        arr[3] === 0 && // wrap around
+        arr[4] === 1;
+      } catch (err) {
+        bool = false;
+      }
+      return bool;
+    }
+    module.exports = hasUint32ArraySupport;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
+var require_lib27 = __commonJS({
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports, module) {
+    "use strict";
+    var hasUint32ArraySupport = require_main17();
+    module.exports = hasUint32ArraySupport;
+  }
+});
+
+// node_modules/@stdlib/array-uint32/lib/main.js
+var require_main18 = __commonJS({
+  "node_modules/@stdlib/array-uint32/lib/main.js"(exports, module) {
+    "use strict";
+    var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
+    module.exports = ctor;
+  }
+});
+
+// node_modules/@stdlib/array-uint32/lib/polyfill.js
+var require_polyfill3 = __commonJS({
+  "node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports, module) {
+    "use strict";
+    function polyfill() {
+      throw new Error("not implemented");
+    }
+    module.exports = polyfill;
+  }
+});
+
+// node_modules/@stdlib/array-uint32/lib/index.js
+var require_lib28 = __commonJS({
+  "node_modules/@stdlib/array-uint32/lib/index.js"(exports, module) {
+    "use strict";
+    var hasUint32ArraySupport = require_lib27();
+    var builtin = require_main18();
+    var polyfill = require_polyfill3();
+    var ctor;
+    if (hasUint32ArraySupport()) {
+      ctor = builtin;
+    } else {
+      ctor = polyfill;
+    }
+    module.exports = ctor;
+  }
+});
+
+// node_modules/@stdlib/assert-is-float64array/lib/main.js
+var require_main19 = __commonJS({
+  "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports, module) {
+    "use strict";
+    var nativeClass = require_lib24();
+    var hasFloat64Array = typeof Float64Array === "function";
+    function isFloat64Array(value) {
+      return hasFloat64Array && value instanceof Float64Array || // eslint-disable-line stdlib/require-globals
+      nativeClass(value) === "[object Float64Array]";
+    }
+    module.exports = isFloat64Array;
+  }
+});
+
+// node_modules/@stdlib/assert-is-float64array/lib/index.js
+var require_lib29 = __commonJS({
+  "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports, module) {
+    "use strict";
+    var isFloat64Array = require_main19();
+    module.exports = isFloat64Array;
+  }
+});
+
+// node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js
+var require_float64array = __commonJS({
+  "node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports, module) {
+    "use strict";
+    var main2 = typeof Float64Array === "function" ? Float64Array : null;
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/assert-has-float64array-support/lib/main.js
+var require_main20 = __commonJS({
+  "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports, module) {
+    "use strict";
+    var isFloat64Array = require_lib29();
+    var GlobalFloat64Array = require_float64array();
+    function hasFloat64ArraySupport() {
+      var bool;
+      var arr;
+      if (typeof GlobalFloat64Array !== "function") {
+        return false;
+      }
+      try {
+        arr = new GlobalFloat64Array([1, 3.14, -3.14, NaN]);
+        bool = isFloat64Array(arr) && arr[0] === 1 && arr[1] === 3.14 && arr[2] === -3.14 && arr[3] !== arr[3];
+      } catch (err) {
+        bool = false;
+      }
+      return bool;
+    }
+    module.exports = hasFloat64ArraySupport;
+  }
+});
+
+// node_modules/@stdlib/assert-has-float64array-support/lib/index.js
+var require_lib30 = __commonJS({
+  "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports, module) {
+    "use strict";
+    var hasFloat64ArraySupport = require_main20();
+    module.exports = hasFloat64ArraySupport;
+  }
+});
+
+// node_modules/@stdlib/array-float64/lib/main.js
+var require_main21 = __commonJS({
+  "node_modules/@stdlib/array-float64/lib/main.js"(exports, module) {
+    "use strict";
+    var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
+    module.exports = ctor;
+  }
+});
+
+// node_modules/@stdlib/array-float64/lib/polyfill.js
+var require_polyfill4 = __commonJS({
+  "node_modules/@stdlib/array-float64/lib/polyfill.js"(exports, module) {
+    "use strict";
+    function polyfill() {
+      throw new Error("not implemented");
+    }
+    module.exports = polyfill;
+  }
+});
+
+// node_modules/@stdlib/array-float64/lib/index.js
+var require_lib31 = __commonJS({
+  "node_modules/@stdlib/array-float64/lib/index.js"(exports, module) {
+    "use strict";
+    var hasFloat64ArraySupport = require_lib30();
+    var builtin = require_main21();
+    var polyfill = require_polyfill4();
+    var ctor;
+    if (hasFloat64ArraySupport()) {
+      ctor = builtin;
+    } else {
+      ctor = polyfill;
+    }
+    module.exports = ctor;
+  }
+});
+
+// node_modules/@stdlib/assert-is-uint8array/lib/main.js
+var require_main22 = __commonJS({
+  "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports, module) {
+    "use strict";
+    var nativeClass = require_lib24();
+    var hasUint8Array = typeof Uint8Array === "function";
+    function isUint8Array(value) {
+      return hasUint8Array && value instanceof Uint8Array || // eslint-disable-line stdlib/require-globals
+      nativeClass(value) === "[object Uint8Array]";
+    }
+    module.exports = isUint8Array;
+  }
+});
+
+// node_modules/@stdlib/assert-is-uint8array/lib/index.js
+var require_lib32 = __commonJS({
+  "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports, module) {
+    "use strict";
+    var isUint8Array = require_main22();
+    module.exports = isUint8Array;
+  }
+});
+
+// node_modules/@stdlib/constants-uint8-max/lib/index.js
+var require_lib33 = __commonJS({
+  "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports, module) {
+    "use strict";
+    var UINT8_MAX = 255 | 0;
+    module.exports = UINT8_MAX;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js
+var require_uint8array = __commonJS({
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports, module) {
+    "use strict";
+    var main2 = typeof Uint8Array === "function" ? Uint8Array : null;
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
+var require_main23 = __commonJS({
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports, module) {
+    "use strict";
+    var isUint8Array = require_lib32();
+    var UINT8_MAX = require_lib33();
+    var GlobalUint8Array = require_uint8array();
+    function hasUint8ArraySupport() {
+      var bool;
+      var arr;
+      if (typeof GlobalUint8Array !== "function") {
+        return false;
+      }
+      try {
+        arr = [1, 3.14, -3.14, UINT8_MAX + 1, UINT8_MAX + 2];
+        arr = new GlobalUint8Array(arr);
+        bool = isUint8Array(arr) && arr[0] === 1 && arr[1] === 3 && // truncation
+        arr[2] === UINT8_MAX - 2 && // truncation and wrap around
+        arr[3] === 0 && // wrap around
+        arr[4] === 1;
+      } catch (err) {
+        bool = false;
+      }
+      return bool;
+    }
+    module.exports = hasUint8ArraySupport;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
+var require_lib34 = __commonJS({
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports, module) {
+    "use strict";
+    var hasUint8ArraySupport = require_main23();
+    module.exports = hasUint8ArraySupport;
+  }
+});
+
+// node_modules/@stdlib/array-uint8/lib/main.js
+var require_main24 = __commonJS({
+  "node_modules/@stdlib/array-uint8/lib/main.js"(exports, module) {
+    "use strict";
+    var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
+    module.exports = ctor;
+  }
+});
+
+// node_modules/@stdlib/array-uint8/lib/polyfill.js
+var require_polyfill5 = __commonJS({
+  "node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports, module) {
+    "use strict";
+    function polyfill() {
+      throw new Error("not implemented");
+    }
+    module.exports = polyfill;
+  }
+});
+
+// node_modules/@stdlib/array-uint8/lib/index.js
+var require_lib35 = __commonJS({
+  "node_modules/@stdlib/array-uint8/lib/index.js"(exports, module) {
+    "use strict";
+    var hasUint8ArraySupport = require_lib34();
+    var builtin = require_main24();
+    var polyfill = require_polyfill5();
+    var ctor;
+    if (hasUint8ArraySupport()) {
+      ctor = builtin;
+    } else {
+      ctor = polyfill;
+    }
+    module.exports = ctor;
+  }
+});
+
+// node_modules/@stdlib/assert-is-uint16array/lib/main.js
+var require_main25 = __commonJS({
+  "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports, module) {
+    "use strict";
+    var nativeClass = require_lib24();
+    var hasUint16Array = typeof Uint16Array === "function";
+    function isUint16Array(value) {
+      return hasUint16Array && value instanceof Uint16Array || // eslint-disable-line stdlib/require-globals
+      nativeClass(value) === "[object Uint16Array]";
+    }
+    module.exports = isUint16Array;
+  }
+});
+
+// node_modules/@stdlib/assert-is-uint16array/lib/index.js
+var require_lib36 = __commonJS({
+  "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports, module) {
+    "use strict";
+    var isUint16Array = require_main25();
+    module.exports = isUint16Array;
+  }
+});
+
+// node_modules/@stdlib/constants-uint16-max/lib/index.js
+var require_lib37 = __commonJS({
+  "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports, module) {
+    "use strict";
+    var UINT16_MAX = 65535 | 0;
+    module.exports = UINT16_MAX;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js
+var require_uint16array = __commonJS({
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports, module) {
+    "use strict";
+    var main2 = typeof Uint16Array === "function" ? Uint16Array : null;
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
+var require_main26 = __commonJS({
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports, module) {
+    "use strict";
+    var isUint16Array = require_lib36();
+    var UINT16_MAX = require_lib37();
+    var GlobalUint16Array = require_uint16array();
+    function hasUint16ArraySupport() {
+      var bool;
+      var arr;
+      if (typeof GlobalUint16Array !== "function") {
+        return false;
+      }
+      try {
+        arr = [1, 3.14, -3.14, UINT16_MAX + 1, UINT16_MAX + 2];
+        arr = new GlobalUint16Array(arr);
+        bool = isUint16Array(arr) && arr[0] === 1 && arr[1] === 3 && // truncation
+        arr[2] === UINT16_MAX - 2 && // truncation and wrap around
+        arr[3] === 0 && // wrap around
+        arr[4] === 1;
+      } catch (err) {
+        bool = false;
+      }
+      return bool;
+    }
+    module.exports = hasUint16ArraySupport;
+  }
+});
+
+// node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
+var require_lib38 = __commonJS({
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports, module) {
+    "use strict";
+    var hasUint16ArraySupport = require_main26();
+    module.exports = hasUint16ArraySupport;
+  }
+});
+
+// node_modules/@stdlib/array-uint16/lib/main.js
+var require_main27 = __commonJS({
+  "node_modules/@stdlib/array-uint16/lib/main.js"(exports, module) {
+    "use strict";
+    var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
+    module.exports = ctor;
+  }
+});
+
+// node_modules/@stdlib/array-uint16/lib/polyfill.js
+var require_polyfill6 = __commonJS({
+  "node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports, module) {
+    "use strict";
+    function polyfill() {
+      throw new Error("not implemented");
+    }
+    module.exports = polyfill;
+  }
+});
+
+// node_modules/@stdlib/array-uint16/lib/index.js
+var require_lib39 = __commonJS({
+  "node_modules/@stdlib/array-uint16/lib/index.js"(exports, module) {
+    "use strict";
+    var hasUint16ArraySupport = require_lib38();
+    var builtin = require_main27();
+    var polyfill = require_polyfill6();
+    var ctor;
+    if (hasUint16ArraySupport()) {
+      ctor = builtin;
+    } else {
+      ctor = polyfill;
+    }
+    module.exports = ctor;
+  }
+});
+
+// node_modules/@stdlib/assert-is-little-endian/lib/ctors.js
+var require_ctors = __commonJS({
+  "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports, module) {
+    "use strict";
+    var Uint8Array2 = require_lib35();
+    var Uint16Array2 = require_lib39();
+    var ctors = {
+      "uint16": Uint16Array2,
+      "uint8": Uint8Array2
+    };
+    module.exports = ctors;
+  }
+});
+
+// node_modules/@stdlib/assert-is-little-endian/lib/main.js
+var require_main28 = __commonJS({
+  "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports, module) {
+    "use strict";
+    var ctors = require_ctors();
+    var bool;
+    function isLittleEndian() {
+      var uint16view;
+      var uint8view;
+      uint16view = new ctors["uint16"](1);
+      uint16view[0] = 4660;
+      uint8view = new ctors["uint8"](uint16view.buffer);
+      return uint8view[0] === 52;
+    }
+    bool = isLittleEndian();
+    module.exports = bool;
+  }
+});
+
+// node_modules/@stdlib/assert-is-little-endian/lib/index.js
+var require_lib40 = __commonJS({
+  "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports, module) {
+    "use strict";
+    var IS_LITTLE_ENDIAN = require_main28();
+    module.exports = IS_LITTLE_ENDIAN;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
+var require_indices = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var indices;
+    var HIGH;
+    var LOW;
+    if (isLittleEndian === true) {
+      HIGH = 1;
+      LOW = 0;
+    } else {
+      HIGH = 0;
+      LOW = 1;
+    }
+    indices = {
+      "HIGH": HIGH,
+      "LOW": LOW
+    };
+    module.exports = indices;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
+var require_assign = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var indices = require_indices();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    var HIGH = indices.HIGH;
+    var LOW = indices.LOW;
+    function toWords(x, out, stride, offset) {
+      FLOAT64_VIEW[0] = x;
+      out[offset] = UINT32_VIEW[HIGH];
+      out[offset + stride] = UINT32_VIEW[LOW];
+      return out;
+    }
+    module.exports = toWords;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/main.js
+var require_main29 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports, module) {
+    "use strict";
+    var fcn = require_assign();
+    function toWords(x) {
+      return fcn(x, [0 >>> 0, 0 >>> 0], 1, 0);
+    }
+    module.exports = toWords;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/index.js
+var require_lib41 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main29();
+    var assign = require_assign();
+    setReadOnly(main2, "assign", assign);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js
+var require_high = __commonJS({
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var HIGH;
+    if (isLittleEndian === true) {
+      HIGH = 1;
+    } else {
+      HIGH = 0;
+    }
+    module.exports = HIGH;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
+var require_main30 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var HIGH = require_high();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    function getHighWord(x) {
+      FLOAT64_VIEW[0] = x;
+      return UINT32_VIEW[HIGH];
+    }
+    module.exports = getHighWord;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
+var require_lib42 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main30();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
+var require_indices2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var indices;
+    var HIGH;
+    var LOW;
+    if (isLittleEndian === true) {
+      HIGH = 1;
+      LOW = 0;
+    } else {
+      HIGH = 0;
+      LOW = 1;
+    }
+    indices = {
+      "HIGH": HIGH,
+      "LOW": LOW
+    };
+    module.exports = indices;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-from-words/lib/main.js
+var require_main31 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var indices = require_indices2();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    var HIGH = indices.HIGH;
+    var LOW = indices.LOW;
+    function fromWords(high, low) {
+      UINT32_VIEW[HIGH] = high;
+      UINT32_VIEW[LOW] = low;
+      return FLOAT64_VIEW[0];
+    }
+    module.exports = fromWords;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-from-words/lib/index.js
+var require_lib43 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main31();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-copysign/lib/main.js
+var require_main32 = __commonJS({
+  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports, module) {
+    "use strict";
+    var SIGN_MASK = require_lib18();
+    var ABS_MASK = require_lib19();
+    var toWords = require_lib41();
+    var getHighWord = require_lib42();
+    var fromWords = require_lib43();
+    var WORDS = [0, 0];
+    function copysign(x, y) {
+      var hx;
+      var hy;
+      toWords.assign(x, WORDS, 1, 0);
+      hx = WORDS[0];
+      hx &= ABS_MASK;
+      hy = getHighWord(y);
+      hy &= SIGN_MASK;
+      hx |= hy;
+      return fromWords(hx, WORDS[1]);
+    }
+    module.exports = copysign;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-copysign/lib/index.js
+var require_lib44 = __commonJS({
+  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main32();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
+var require_lib45 = __commonJS({
+  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
+    module.exports = FLOAT64_SMALLEST_NORMAL;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-abs/lib/main.js
+var require_main33 = __commonJS({
+  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports, module) {
+    "use strict";
+    function abs(x) {
+      return Math.abs(x);
+    }
+    module.exports = abs;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-abs/lib/index.js
+var require_lib46 = __commonJS({
+  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main33();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
+var require_assign2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports, module) {
+    "use strict";
+    var FLOAT64_SMALLEST_NORMAL = require_lib45();
+    var isInfinite = require_lib17();
+    var isnan = require_lib6();
+    var abs = require_lib46();
+    var SCALAR = 4503599627370496;
+    function normalize(x, out, stride, offset) {
+      if (isnan(x) || isInfinite(x)) {
+        out[offset] = x;
+        out[offset + stride] = 0;
+        return out;
+      }
+      if (x !== 0 && abs(x) < FLOAT64_SMALLEST_NORMAL) {
+        out[offset] = x * SCALAR;
+        out[offset + stride] = -52;
+        return out;
+      }
+      out[offset] = x;
+      out[offset + stride] = 0;
+      return out;
+    }
+    module.exports = normalize;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/main.js
+var require_main34 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports, module) {
+    "use strict";
+    var fcn = require_assign2();
+    function normalize(x) {
+      return fcn(x, [0, 0], 1, 0);
+    }
+    module.exports = normalize;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/index.js
+var require_lib47 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main34();
+    var assign = require_assign2();
+    setReadOnly(main2, "assign", assign);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
+var require_lib48 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
+    module.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-exponent/lib/main.js
+var require_main35 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib42();
+    var EXP_MASK = require_lib48();
+    var BIAS = require_lib13();
+    function exponent(x) {
+      var high = getHighWord(x);
+      high = (high & EXP_MASK) >>> 20;
+      return high - BIAS | 0;
+    }
+    module.exports = exponent;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-exponent/lib/index.js
+var require_lib49 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main35();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ldexp/lib/main.js
+var require_main36 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports, module) {
+    "use strict";
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var BIAS = require_lib13();
+    var MAX_EXPONENT = require_lib14();
+    var MAX_SUBNORMAL_EXPONENT = require_lib15();
+    var MIN_SUBNORMAL_EXPONENT = require_lib16();
+    var isnan = require_lib6();
+    var isInfinite = require_lib17();
+    var copysign = require_lib44();
+    var normalize = require_lib47().assign;
+    var floatExp = require_lib49();
+    var toWords = require_lib41();
+    var fromWords = require_lib43();
+    var TWO52_INV = 2220446049250313e-31;
+    var CLEAR_EXP_MASK = 2148532223 >>> 0;
+    var FRAC = [0, 0];
+    var WORDS = [0, 0];
+    function ldexp(frac, exp) {
+      var high;
+      var m;
+      if (exp === 0 || frac === 0 || // handles +-0
+      isnan(frac) || isInfinite(frac)) {
+        return frac;
+      }
+      normalize(frac, FRAC, 1, 0);
+      frac = FRAC[0];
+      exp += FRAC[1];
+      exp += floatExp(frac);
+      if (exp < MIN_SUBNORMAL_EXPONENT) {
+        return copysign(0, frac);
+      }
+      if (exp > MAX_EXPONENT) {
+        if (frac < 0) {
+          return NINF;
+        }
+        return PINF;
+      }
+      if (exp <= MAX_SUBNORMAL_EXPONENT) {
+        exp += 52;
+        m = TWO52_INV;
+      } else {
+        m = 1;
+      }
+      toWords.assign(frac, WORDS, 1, 0);
+      high = WORDS[0];
+      high &= CLEAR_EXP_MASK;
+      high |= exp + BIAS << 20;
+      return m * fromWords(high, WORDS[1]);
+    }
+    module.exports = ldexp;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ldexp/lib/index.js
+var require_lib50 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main36();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
+var require_polyval_p = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.16666666666666602;
+      }
+      return 0.16666666666666602 + x * (-0.0027777777777015593 + x * (6613756321437934e-20 + x * (-16533902205465252e-22 + x * 41381367970572385e-24)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
+var require_expmulti = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports, module) {
+    "use strict";
+    var ldexp = require_lib50();
+    var polyvalP = require_polyval_p();
+    function expmulti(hi, lo, k) {
+      var r;
+      var t;
+      var c;
+      var y;
+      r = hi - lo;
+      t = r * r;
+      c = r - t * polyvalP(t);
+      y = 1 - (lo - r * c / (2 - c) - hi);
+      return ldexp(y, k);
+    }
+    module.exports = expmulti;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/main.js
+var require_main37 = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var trunc = require_lib9();
+    var NINF = require_lib11();
+    var PINF = require_lib12();
+    var expmulti = require_expmulti();
+    var LN2_HI = 0.6931471803691238;
+    var LN2_LO = 19082149292705877e-26;
+    var LOG2_E = 1.4426950408889634;
+    var OVERFLOW = 709.782712893384;
+    var UNDERFLOW = -745.1332191019411;
+    var NEARZERO = 1 / (1 << 28);
+    var NEG_NEARZERO = -NEARZERO;
+    function exp(x) {
+      var hi;
+      var lo;
+      var k;
+      if (isnan(x) || x === PINF) {
+        return x;
+      }
+      if (x === NINF) {
+        return 0;
+      }
+      if (x > OVERFLOW) {
+        return PINF;
+      }
+      if (x < UNDERFLOW) {
+        return 0;
+      }
+      if (x > NEG_NEARZERO && x < NEARZERO) {
+        return 1 + x;
+      }
+      if (x < 0) {
+        k = trunc(LOG2_E * x - 0.5);
+      } else {
+        k = trunc(LOG2_E * x + 0.5);
+      }
+      hi = x - k * LN2_HI;
+      lo = k * LN2_LO;
+      return expmulti(hi, lo, k);
+    }
+    module.exports = exp;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/index.js
+var require_lib51 = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main37();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
+var require_low = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var LOW;
+    if (isLittleEndian === true) {
+      LOW = 0;
+    } else {
+      LOW = 1;
+    }
+    module.exports = LOW;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
+var require_main38 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var LOW = require_low();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    function setLowWord(x, low) {
+      FLOAT64_VIEW[0] = x;
+      UINT32_VIEW[LOW] = low >>> 0;
+      return FLOAT64_VIEW[0];
+    }
+    module.exports = setLowWord;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
+var require_lib52 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main38();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
+var require_polyval_pp = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.3250421072470015;
+      }
+      return -0.3250421072470015 + x * (-0.02848174957559851 + x * (-0.005770270296489442 + x * -23763016656650163e-21));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
+var require_polyval_qq = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.39791722395915535;
+      }
+      return 0.39791722395915535 + x * (0.0650222499887673 + x * (0.005081306281875766 + x * (13249473800432164e-20 + x * -3960228278775368e-21)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
+var require_polyval_pa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.41485611868374833;
+      }
+      return 0.41485611868374833 + x * (-0.3722078760357013 + x * (0.31834661990116175 + x * (-0.11089469428239668 + x * (0.035478304325618236 + x * -0.002166375594868791))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
+var require_polyval_qa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.10642088040084423;
+      }
+      return 0.10642088040084423 + x * (0.540397917702171 + x * (0.07182865441419627 + x * (0.12617121980876164 + x * (0.01363708391202905 + x * 0.011984499846799107))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
+var require_polyval_ra = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.6938585727071818;
+      }
+      return -0.6938585727071818 + x * (-10.558626225323291 + x * (-62.375332450326006 + x * (-162.39666946257347 + x * (-184.60509290671104 + x * (-81.2874355063066 + x * -9.814329344169145)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
+var require_polyval_sa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 19.651271667439257;
+      }
+      return 19.651271667439257 + x * (137.65775414351904 + x * (434.56587747522923 + x * (645.3872717332679 + x * (429.00814002756783 + x * (108.63500554177944 + x * (6.570249770319282 + x * -0.0604244152148581))))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
+var require_polyval_rb = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.799283237680523;
+      }
+      return -0.799283237680523 + x * (-17.757954917754752 + x * (-160.63638485582192 + x * (-637.5664433683896 + x * (-1025.0951316110772 + x * -483.5191916086514))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
+var require_polyval_sb = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 30.33806074348246;
+      }
+      return 30.33806074348246 + x * (325.7925129965739 + x * (1536.729586084437 + x * (3199.8582195085955 + x * (2553.0504064331644 + x * (474.52854120695537 + x * -22.44095244658582)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/main.js
+var require_main39 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var exp = require_lib51();
+    var setLowWord = require_lib52();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var polyvalPP = require_polyval_pp();
+    var polyvalQQ = require_polyval_qq();
+    var polyvalPA = require_polyval_pa();
+    var polyvalQA = require_polyval_qa();
+    var polyvalRA = require_polyval_ra();
+    var polyvalSA = require_polyval_sa();
+    var polyvalRB = require_polyval_rb();
+    var polyvalSB = require_polyval_sb();
+    var TINY = 1e-300;
+    var SMALL = 13877787807814457e-33;
+    var ERX = 0.8450629115104675;
+    var PPC = 0.12837916709551256;
+    var QQC = 1;
+    var PAC = -0.0023621185607526594;
+    var QAC = 1;
+    var RAC = -0.009864944034847148;
+    var SAC = 1;
+    var RBC = -0.0098649429247001;
+    var SBC = 1;
+    function erfc(x) {
+      var sign2;
+      var ax;
+      var z2;
+      var r;
+      var s;
+      var y;
+      var p;
+      var q;
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (x === PINF) {
+        return 0;
+      }
+      if (x === NINF) {
+        return 2;
+      }
+      if (x === 0) {
+        return 1;
+      }
+      if (x < 0) {
+        sign2 = true;
+        ax = -x;
+      } else {
+        sign2 = false;
+        ax = x;
+      }
+      if (ax < 0.84375) {
+        if (ax < SMALL) {
+          return 1 - x;
+        }
+        z2 = x * x;
+        r = PPC + z2 * polyvalPP(z2);
+        s = QQC + z2 * polyvalQQ(z2);
+        y = r / s;
+        if (x < 0.25) {
+          return 1 - (x + x * y);
+        }
+        r = x * y;
+        r += x - 0.5;
+        return 0.5 - r;
+      }
+      if (ax < 1.25) {
+        s = ax - 1;
+        p = PAC + s * polyvalPA(s);
+        q = QAC + s * polyvalQA(s);
+        if (sign2) {
+          return 1 + ERX + p / q;
+        }
+        return 1 - ERX - p / q;
+      }
+      if (ax < 28) {
+        s = 1 / (ax * ax);
+        if (ax < 2.857142857142857) {
+          r = RAC + s * polyvalRA(s);
+          s = SAC + s * polyvalSA(s);
+        } else {
+          if (x < -6) {
+            return 2 - TINY;
+          }
+          r = RBC + s * polyvalRB(s);
+          s = SBC + s * polyvalSB(s);
+        }
+        z2 = setLowWord(ax, 0);
+        r = exp(-(z2 * z2) - 0.5625) * exp((z2 - ax) * (z2 + ax) + r / s);
+        if (sign2) {
+          return 2 - r / ax;
+        }
+        return r / ax;
+      }
+      if (sign2) {
+        return 2 - TINY;
+      }
+      return TINY * TINY;
+    }
+    module.exports = erfc;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/index.js
+var require_lib53 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main39();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sqrt/lib/main.js
+var require_main40 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports, module) {
+    "use strict";
+    var sqrt = Math.sqrt;
+    module.exports = sqrt;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sqrt/lib/index.js
+var require_lib54 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main40();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
+var require_main41 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
+    "use strict";
+    var erfc = require_lib53();
+    var sqrt = require_lib54();
+    var isnan = require_lib6();
+    function cdf(x, mu, sigma) {
+      var denom;
+      var xc;
+      if (isnan(x) || isnan(mu) || isnan(sigma) || sigma < 0) {
+        return NaN;
+      }
+      if (sigma === 0) {
+        return x < mu ? 0 : 1;
+      }
+      denom = sigma * sqrt(2);
+      xc = x - mu;
+      return 0.5 * erfc(-xc / denom);
+    }
+    module.exports = cdf;
+  }
+});
+
+// node_modules/@stdlib/utils-constant-function/lib/main.js
+var require_main42 = __commonJS({
+  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
+    "use strict";
+    function wrap(value) {
+      return constantFunction;
+      function constantFunction() {
+        return value;
+      }
+    }
+    module.exports = wrap;
+  }
+});
+
+// node_modules/@stdlib/utils-constant-function/lib/index.js
+var require_lib55 = __commonJS({
+  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main42();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js
+var require_main43 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    function cdf(x, mu) {
+      if (isnan(x) || isnan(mu)) {
+        return NaN;
+      }
+      return x < mu ? 0 : 1;
+    }
+    module.exports = cdf;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js
+var require_factory = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib55();
+    var isnan = require_lib6();
+    function factory(mu) {
+      if (isnan(mu)) {
+        return constantFunction(NaN);
+      }
+      return cdf;
+      function cdf(x) {
+        if (isnan(x)) {
+          return NaN;
+        }
+        return x < mu ? 0 : 1;
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js
+var require_lib56 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main43();
+    var factory = require_factory();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js
+var require_factory2 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib55();
+    var degenerate = require_lib56().factory;
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    var erfc = require_lib53();
+    function factory(mu, sigma) {
+      var denom;
+      if (isnan(mu) || isnan(sigma) || sigma < 0) {
+        return constantFunction(NaN);
+      }
+      if (sigma === 0) {
+        return degenerate(mu);
+      }
+      denom = sigma * sqrt(2);
+      return cdf;
+      function cdf(x) {
+        var xc;
+        if (isnan(x)) {
+          return NaN;
+        }
+        xc = x - mu;
+        return 0.5 * erfc(-xc / denom);
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
+var require_lib57 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main41();
+    var factory = require_factory2();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
+var require_high2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var HIGH;
+    if (isLittleEndian === true) {
+      HIGH = 1;
+    } else {
+      HIGH = 0;
+    }
+    module.exports = HIGH;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
+var require_main44 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var HIGH = require_high2();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    function setHighWord(x, high) {
+      FLOAT64_VIEW[0] = x;
+      UINT32_VIEW[HIGH] = high >>> 0;
+      return FLOAT64_VIEW[0];
+    }
+    module.exports = setHighWord;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
+var require_lib58 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main44();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
+var require_polyval_p2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.3999999999940942;
+      }
+      return 0.3999999999940942 + x * (0.22222198432149784 + x * 0.15313837699209373);
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
+var require_polyval_q = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.6666666666666735;
+      }
+      return 0.6666666666666735 + x * (0.2857142874366239 + x * (0.1818357216161805 + x * 0.14798198605116586));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/main.js
+var require_main45 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib42();
+    var setHighWord = require_lib58();
+    var isnan = require_lib6();
+    var BIAS = require_lib13();
+    var NINF = require_lib11();
+    var polyvalP = require_polyval_p2();
+    var polyvalQ = require_polyval_q();
+    var LN2_HI = 0.6931471803691238;
+    var LN2_LO = 19082149292705877e-26;
+    var TWO54 = 18014398509481984;
+    var ONE_THIRD = 0.3333333333333333;
+    var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
+    var HIGH_MAX_NORMAL_EXP = 2146435072 | 0;
+    var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
+    var HIGH_BIASED_EXP_0 = 1072693248 | 0;
+    function ln(x) {
+      var hfsq;
+      var hx;
+      var t2;
+      var t1;
+      var k;
+      var R;
+      var f;
+      var i;
+      var j;
+      var s;
+      var w;
+      var z2;
+      if (x === 0) {
+        return NINF;
+      }
+      if (isnan(x) || x < 0) {
+        return NaN;
+      }
+      hx = getHighWord(x);
+      k = 0 | 0;
+      if (hx < HIGH_MIN_NORMAL_EXP) {
+        k -= 54 | 0;
+        x *= TWO54;
+        hx = getHighWord(x);
+      }
+      if (hx >= HIGH_MAX_NORMAL_EXP) {
+        return x + x;
+      }
+      k += (hx >> 20) - BIAS | 0;
+      hx &= HIGH_SIGNIFICAND_MASK;
+      i = hx + 614244 & 1048576 | 0;
+      x = setHighWord(x, hx | i ^ HIGH_BIASED_EXP_0);
+      k += i >> 20 | 0;
+      f = x - 1;
+      if ((HIGH_SIGNIFICAND_MASK & 2 + hx) < 3) {
+        if (f === 0) {
+          if (k === 0) {
+            return 0;
+          }
+          return k * LN2_HI + k * LN2_LO;
+        }
+        R = f * f * (0.5 - ONE_THIRD * f);
+        if (k === 0) {
+          return f - R;
+        }
+        return k * LN2_HI - (R - k * LN2_LO - f);
+      }
+      s = f / (2 + f);
+      z2 = s * s;
+      i = hx - 398458 | 0;
+      w = z2 * z2;
+      j = 440401 - hx | 0;
+      t1 = w * polyvalP(w);
+      t2 = z2 * polyvalQ(w);
+      i |= j;
+      R = t2 + t1;
+      if (i > 0) {
+        hfsq = 0.5 * f * f;
+        if (k === 0) {
+          return f - (hfsq - s * (hfsq + R));
+        }
+        return k * LN2_HI - (hfsq - (s * (hfsq + R) + k * LN2_LO) - f);
+      }
+      if (k === 0) {
+        return f - s * (f - R);
+      }
+      return k * LN2_HI - (s * (f - R) - k * LN2_LO - f);
+    }
+    module.exports = ln;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/index.js
+var require_lib59 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main45();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js
+var require_rational_p1q1 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -5087819496582806e-19;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -5087819496582806e-19 + x * (-0.008368748197417368 + x * (0.03348066254097446 + x * (-0.012692614766297404 + x * (-0.03656379714117627 + x * (0.02198786811111689 + x * (0.008226878746769157 + x * (-0.005387729650712429 + x * (0 + x * 0))))))));
+        s2 = 1 + x * (-0.9700050433032906 + x * (-1.5657455823417585 + x * (1.5622155839842302 + x * (0.662328840472003 + x * (-0.7122890234154284 + x * (-0.05273963823400997 + x * (0.07952836873415717 + x * (-0.0023339375937419 + x * 8862163904564247e-19))))))));
+      } else {
+        x = 1 / x;
+        s1 = 0 + x * (0 + x * (-0.005387729650712429 + x * (0.008226878746769157 + x * (0.02198786811111689 + x * (-0.03656379714117627 + x * (-0.012692614766297404 + x * (0.03348066254097446 + x * (-0.008368748197417368 + x * -5087819496582806e-19))))))));
+        s2 = 8862163904564247e-19 + x * (-0.0023339375937419 + x * (0.07952836873415717 + x * (-0.05273963823400997 + x * (-0.7122890234154284 + x * (0.662328840472003 + x * (1.5622155839842302 + x * (-1.5657455823417585 + x * (-0.9700050433032906 + x * 1))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js
+var require_rational_p2q2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.20243350835593876;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.20243350835593876 + x * (0.10526468069939171 + x * (8.3705032834312 + x * (17.644729840837403 + x * (-18.851064805871424 + x * (-44.6382324441787 + x * (17.445385985570866 + x * (21.12946554483405 + x * -3.6719225470772936)))))));
+        s2 = 1 + x * (6.242641248542475 + x * (3.971343795334387 + x * (-28.66081804998 + x * (-20.14326346804852 + x * (48.560921310873994 + x * (10.826866735546016 + x * (-22.643693341313973 + x * 1.7211476576120028)))))));
+      } else {
+        x = 1 / x;
+        s1 = -3.6719225470772936 + x * (21.12946554483405 + x * (17.445385985570866 + x * (-44.6382324441787 + x * (-18.851064805871424 + x * (17.644729840837403 + x * (8.3705032834312 + x * (0.10526468069939171 + x * -0.20243350835593876)))))));
+        s2 = 1.7211476576120028 + x * (-22.643693341313973 + x * (10.826866735546016 + x * (48.560921310873994 + x * (-20.14326346804852 + x * (-28.66081804998 + x * (3.971343795334387 + x * (6.242641248542475 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js
+var require_rational_p3q3 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.1311027816799519;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.1311027816799519 + x * (-0.16379404719331705 + x * (0.11703015634199525 + x * (0.38707973897260434 + x * (0.3377855389120359 + x * (0.14286953440815717 + x * (0.029015791000532906 + x * (0.0021455899538880526 + x * (-6794655751811263e-22 + x * (28522533178221704e-24 + x * -681149956853777e-24)))))))));
+        s2 = 1 + x * (3.4662540724256723 + x * (5.381683457070069 + x * (4.778465929458438 + x * (2.5930192162362027 + x * (0.848854343457902 + x * (0.15226433829533179 + x * (0.011059242293464892 + x * (0 + x * (0 + x * 0)))))))));
+      } else {
+        x = 1 / x;
+        s1 = -681149956853777e-24 + x * (28522533178221704e-24 + x * (-6794655751811263e-22 + x * (0.0021455899538880526 + x * (0.029015791000532906 + x * (0.14286953440815717 + x * (0.3377855389120359 + x * (0.38707973897260434 + x * (0.11703015634199525 + x * (-0.16379404719331705 + x * -0.1311027816799519)))))))));
+        s2 = 0 + x * (0 + x * (0 + x * (0.011059242293464892 + x * (0.15226433829533179 + x * (0.848854343457902 + x * (2.5930192162362027 + x * (4.778465929458438 + x * (5.381683457070069 + x * (3.4662540724256723 + x * 1)))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js
+var require_rational_p4q4 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.0350353787183178;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.0350353787183178 + x * (-0.0022242652921344794 + x * (0.018557330651423107 + x * (0.009508047013259196 + x * (0.0018712349281955923 + x * (15754461742496055e-20 + x * (460469890584318e-20 + x * (-2304047769118826e-25 + x * 26633922742578204e-28)))))));
+        s2 = 1 + x * (1.3653349817554064 + x * (0.7620591645536234 + x * (0.22009110576413124 + x * (0.03415891436709477 + x * (0.00263861676657016 + x * (7646752923027944e-20 + x * (0 + x * 0)))))));
+      } else {
+        x = 1 / x;
+        s1 = 26633922742578204e-28 + x * (-2304047769118826e-25 + x * (460469890584318e-20 + x * (15754461742496055e-20 + x * (0.0018712349281955923 + x * (0.009508047013259196 + x * (0.018557330651423107 + x * (-0.0022242652921344794 + x * -0.0350353787183178)))))));
+        s2 = 0 + x * (0 + x * (7646752923027944e-20 + x * (0.00263861676657016 + x * (0.03415891436709477 + x * (0.22009110576413124 + x * (0.7620591645536234 + x * (1.3653349817554064 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js
+var require_rational_p5q5 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.016743100507663373;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.016743100507663373 + x * (-0.0011295143874558028 + x * (0.001056288621524929 + x * (20938631748758808e-20 + x * (14962478375834237e-21 + x * (44969678992770644e-23 + x * (4625961635228786e-24 + x * (-2811287356288318e-29 + x * 9905570997331033e-32)))))));
+        s2 = 1 + x * (0.5914293448864175 + x * (0.1381518657490833 + x * (0.016074608709367652 + x * (9640118070051656e-19 + x * (27533547476472603e-21 + x * (282243172016108e-21 + x * (0 + x * 0)))))));
+      } else {
+        x = 1 / x;
+        s1 = 9905570997331033e-32 + x * (-2811287356288318e-29 + x * (4625961635228786e-24 + x * (44969678992770644e-23 + x * (14962478375834237e-21 + x * (20938631748758808e-20 + x * (0.001056288621524929 + x * (-0.0011295143874558028 + x * -0.016743100507663373)))))));
+        s2 = 0 + x * (0 + x * (282243172016108e-21 + x * (27533547476472603e-21 + x * (9640118070051656e-19 + x * (0.016074608709367652 + x * (0.1381518657490833 + x * (0.5914293448864175 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/main.js
+var require_main46 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    var ln = require_lib59();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var rationalFcnR1 = require_rational_p1q1();
+    var rationalFcnR2 = require_rational_p2q2();
+    var rationalFcnR3 = require_rational_p3q3();
+    var rationalFcnR4 = require_rational_p4q4();
+    var rationalFcnR5 = require_rational_p5q5();
+    var Y1 = 0.08913147449493408;
+    var Y2 = 2.249481201171875;
+    var Y3 = 0.807220458984375;
+    var Y4 = 0.9399557113647461;
+    var Y5 = 0.9836282730102539;
+    function erfinv(x) {
+      var sign2;
+      var ax;
+      var qs;
+      var q;
+      var g;
+      var r;
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (x === 1) {
+        return PINF;
+      }
+      if (x === -1) {
+        return NINF;
+      }
+      if (x === 0) {
+        return x;
+      }
+      if (x > 1 || x < -1) {
+        return NaN;
+      }
+      if (x < 0) {
+        sign2 = -1;
+        ax = -x;
+      } else {
+        sign2 = 1;
+        ax = x;
+      }
+      q = 1 - ax;
+      if (ax <= 0.5) {
+        g = ax * (ax + 10);
+        r = rationalFcnR1(ax);
+        return sign2 * (g * Y1 + g * r);
+      }
+      if (q >= 0.25) {
+        g = sqrt(-2 * ln(q));
+        q -= 0.25;
+        r = rationalFcnR2(q);
+        return sign2 * (g / (Y2 + r));
+      }
+      q = sqrt(-ln(q));
+      if (q < 3) {
+        qs = q - 1.125;
+        r = rationalFcnR3(qs);
+        return sign2 * (Y3 * q + r * q);
+      }
+      if (q < 6) {
+        qs = q - 3;
+        r = rationalFcnR4(qs);
+        return sign2 * (Y4 * q + r * q);
+      }
+      qs = q - 6;
+      r = rationalFcnR5(qs);
+      return sign2 * (Y5 * q + r * q);
+    }
+    module.exports = erfinv;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/index.js
+var require_lib60 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main46();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js
+var require_main47 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports, module) {
+    "use strict";
+    var erfinv = require_lib60();
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    function quantile(p, mu, sigma) {
+      var A;
+      var B;
+      if (isnan(mu) || isnan(sigma) || isnan(p) || sigma < 0 || p < 0 || p > 1) {
+        return NaN;
+      }
+      if (sigma === 0) {
+        return mu;
+      }
+      A = mu;
+      B = sigma * sqrt(2);
+      return A + B * erfinv(2 * p - 1);
+    }
+    module.exports = quantile;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js
+var require_main48 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    function quantile(p, mu) {
+      if (isnan(p) || p < 0 || p > 1) {
+        return NaN;
+      }
+      return mu;
+    }
+    module.exports = quantile;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js
+var require_factory3 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib55();
+    var isnan = require_lib6();
+    function factory(mu) {
+      if (isnan(mu)) {
+        return constantFunction(NaN);
+      }
+      return quantile;
+      function quantile(p) {
+        if (isnan(p) || p < 0 || p > 1) {
+          return NaN;
+        }
+        return mu;
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js
+var require_lib61 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main48();
+    var factory = require_factory3();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js
+var require_factory4 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib55();
+    var degenerate = require_lib61().factory;
+    var erfinv = require_lib60();
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    function factory(mu, sigma) {
+      var A;
+      var B;
+      if (isnan(mu) || isnan(sigma) || sigma < 0) {
+        return constantFunction(NaN);
+      }
+      if (sigma === 0) {
+        degenerate(mu);
+      }
+      A = mu;
+      B = sigma * sqrt(2);
+      return quantile;
+      function quantile(p) {
+        if (isnan(p) || p < 0 || p > 1) {
+          return NaN;
+        }
+        return A + B * erfinv(2 * p - 1);
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
+var require_lib62 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main47();
+    var factory = require_factory4();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
+var require_lib63 = __commonJS({
+  "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports, module) {
+    "use strict";
+    var HALF_LN2 = 0.34657359027997264;
+    module.exports = HALF_LN2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
+var require_polyval_q2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.03333333333333313;
+      }
+      return -0.03333333333333313 + x * (0.0015873015872548146 + x * (-793650757867488e-19 + x * (4008217827329362e-21 + x * -20109921818362437e-23)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-expm1/lib/main.js
+var require_main49 = __commonJS({
+  "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var getHighWord = require_lib42();
+    var setHighWord = require_lib58();
+    var fromWords = require_lib43();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var FLOAT64_EXPONENT_BIAS = require_lib13();
+    var HALF_LN2 = require_lib63();
+    var polyval = require_polyval_q2();
+    var OVERFLOW_THRESHOLD = 709.782712893384;
+    var LN2_HI = 0.6931471803691238;
+    var LN2_LO = 19082149292705877e-26;
+    var LN2_INV = 1.4426950408889634;
+    var LN2x56 = 38.816242111356935;
+    var LN2_HALFX3 = 1.0397207708399179;
+    function expm1(x) {
+      var halfX;
+      var twopk;
+      var sign2;
+      var hi;
+      var lo;
+      var hx;
+      var r1;
+      var y;
+      var z2;
+      var c;
+      var t;
+      var e;
+      var k;
+      if (x === PINF || isnan(x)) {
+        return x;
+      }
+      if (x === NINF) {
+        return -1;
+      }
+      if (x === 0) {
+        return x;
+      }
+      if (x < 0) {
+        sign2 = true;
+        y = -x;
+      } else {
+        sign2 = false;
+        y = x;
+      }
+      if (y >= LN2x56) {
+        if (sign2) {
+          return -1;
+        }
+        if (y >= OVERFLOW_THRESHOLD) {
+          return PINF;
+        }
+      }
+      hx = getHighWord(y) | 0;
+      if (y > HALF_LN2) {
+        if (y < LN2_HALFX3) {
+          if (sign2) {
+            hi = x + LN2_HI;
+            lo = -LN2_LO;
+            k = -1;
+          } else {
+            hi = x - LN2_HI;
+            lo = LN2_LO;
+            k = 1;
+          }
+        } else {
+          if (sign2) {
+            k = LN2_INV * x - 0.5;
+          } else {
+            k = LN2_INV * x + 0.5;
+          }
+          k |= 0;
+          t = k;
+          hi = x - t * LN2_HI;
+          lo = t * LN2_LO;
+        }
+        x = hi - lo;
+        c = hi - x - lo;
+      } else if (hx < 1016070144) {
+        return x;
+      } else {
+        k = 0;
+      }
+      halfX = 0.5 * x;
+      z2 = x * halfX;
+      r1 = 1 + z2 * polyval(z2);
+      t = 3 - r1 * halfX;
+      e = z2 * ((r1 - t) / (6 - x * t));
+      if (k === 0) {
+        return x - (x * e - z2);
+      }
+      twopk = fromWords(FLOAT64_EXPONENT_BIAS + k << 20, 0);
+      e = x * (e - c) - c;
+      e -= z2;
+      if (k === -1) {
+        return 0.5 * (x - e) - 0.5;
+      }
+      if (k === 1) {
+        if (x < -0.25) {
+          return -2 * (e - (x + 0.5));
+        }
+        return 1 + 2 * (x - e);
+      }
+      if (k <= -2 || k > 56) {
+        y = 1 - (e - x);
+        if (k === 1024) {
+          hi = getHighWord(y) + (k << 20) | 0;
+          y = setHighWord(y, hi);
+        } else {
+          y *= twopk;
+        }
+        return y - 1;
+      }
+      t = 1;
+      if (k < 20) {
+        hi = 1072693248 - (2097152 >> k) | 0;
+        t = setHighWord(t, hi);
+        y = t - (e - x);
+      } else {
+        hi = FLOAT64_EXPONENT_BIAS - k << 20 | 0;
+        t = setHighWord(t, hi);
+        y = x - (e + t);
+        y += 1;
+      }
+      y *= twopk;
+      return y;
+    }
+    module.exports = expm1;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-expm1/lib/index.js
+var require_lib64 = __commonJS({
+  "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports, module) {
+    "use strict";
+    var expm1 = require_main49();
+    module.exports = expm1;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js
+var require_polyval_lp = __commonJS({
+  "node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.6666666666666735;
+      }
+      return 0.6666666666666735 + x * (0.3999999999940942 + x * (0.2857142874366239 + x * (0.22222198432149784 + x * (0.1818357216161805 + x * (0.15313837699209373 + x * 0.14798198605116586)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-log1p/lib/main.js
+var require_main50 = __commonJS({
+  "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var getHighWord = require_lib42();
+    var setHighWord = require_lib58();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var FLOAT64_EXPONENT_BIAS = require_lib13();
+    var polyval = require_polyval_lp();
+    var LN2_HI = 0.6931471803691238;
+    var LN2_LO = 19082149292705877e-26;
+    var SQRT2M1 = 0.41421356237309503;
+    var SQRT2HALFM1 = -0.2928932188134525;
+    var SMALL = 1862645149230957e-24;
+    var TINY = 5551115123125783e-32;
+    var TWO53 = 9007199254740992;
+    var TWO_THIRDS = 0.6666666666666666;
+    function log1p(x) {
+      var hfsq;
+      var hu;
+      var y;
+      var f;
+      var c;
+      var s;
+      var z2;
+      var R;
+      var u;
+      var k;
+      if (x < -1 || isnan(x)) {
+        return NaN;
+      }
+      if (x === -1) {
+        return NINF;
+      }
+      if (x === PINF) {
+        return x;
+      }
+      if (x === 0) {
+        return x;
+      }
+      if (x < 0) {
+        y = -x;
+      } else {
+        y = x;
+      }
+      k = 1;
+      if (y < SQRT2M1) {
+        if (y < SMALL) {
+          if (y < TINY) {
+            return x;
+          }
+          return x - x * x * 0.5;
+        }
+        if (x > SQRT2HALFM1) {
+          k = 0;
+          f = x;
+          hu = 1;
+        }
+      }
+      if (k !== 0) {
+        if (y < TWO53) {
+          u = 1 + x;
+          hu = getHighWord(u);
+          k = (hu >> 20) - FLOAT64_EXPONENT_BIAS;
+          if (k > 0) {
+            c = 1 - (u - x);
+          } else {
+            c = x - (u - 1);
+          }
+          c /= u;
+        } else {
+          u = x;
+          hu = getHighWord(u);
+          k = (hu >> 20) - FLOAT64_EXPONENT_BIAS;
+          c = 0;
+        }
+        hu &= 1048575;
+        if (hu < 434334) {
+          u = setHighWord(u, hu | 1072693248);
+        } else {
+          k += 1;
+          u = setHighWord(u, hu | 1071644672);
+          hu = 1048576 - hu >> 2;
+        }
+        f = u - 1;
+      }
+      hfsq = 0.5 * f * f;
+      if (hu === 0) {
+        if (f === 0) {
+          c += k * LN2_LO;
+          return k * LN2_HI + c;
+        }
+        R = hfsq * (1 - TWO_THIRDS * f);
+        return k * LN2_HI - (R - (k * LN2_LO + c) - f);
+      }
+      s = f / (2 + f);
+      z2 = s * s;
+      R = z2 * polyval(z2);
+      if (k === 0) {
+        return f - (hfsq - s * (hfsq + R));
+      }
+      return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c)) - f);
+    }
+    module.exports = log1p;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-log1p/lib/index.js
+var require_lib65 = __commonJS({
+  "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports, module) {
+    "use strict";
+    var log1p = require_main50();
+    module.exports = log1p;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
+var require_lib66 = __commonJS({
+  "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports, module) {
+    "use strict";
+    var FOURTH_PI = 0.7853981633974483;
+    module.exports = FOURTH_PI;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js
+var require_rational_pq = __commonJS({
+  "node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return 0.16666666666666713;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -8.198089802484825 + x * (19.562619833175948 + x * (-16.262479672107002 + x * (5.444622390564711 + x * (-0.6019598008014124 + x * 0.004253011369004428))));
+        s2 = -49.18853881490881 + x * (139.51056146574857 + x * (-147.1791292232726 + x * (70.49610280856842 + x * (-14.740913729888538 + x * 1))));
+      } else {
+        x = 1 / x;
+        s1 = 0.004253011369004428 + x * (-0.6019598008014124 + x * (5.444622390564711 + x * (-16.262479672107002 + x * (19.562619833175948 + x * -8.198089802484825))));
+        s2 = 1 + x * (-14.740913729888538 + x * (70.49610280856842 + x * (-147.1791292232726 + x * (139.51056146574857 + x * -49.18853881490881))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js
+var require_rational_rs = __commonJS({
+  "node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return 0.08333333333333809;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = 28.536655482610616 + x * (-25.56901049652825 + x * (6.968710824104713 + x * (-0.5634242780008963 + x * 0.002967721961301243)));
+        s2 = 342.43986579130785 + x * (-383.8770957603691 + x * (147.0656354026815 + x * (-21.947795316429207 + x * 1)));
+      } else {
+        x = 1 / x;
+        s1 = 0.002967721961301243 + x * (-0.5634242780008963 + x * (6.968710824104713 + x * (-25.56901049652825 + x * 28.536655482610616)));
+        s2 = 1 + x * (-21.947795316429207 + x * (147.0656354026815 + x * (-383.8770957603691 + x * 342.43986579130785)));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-asin/lib/main.js
+var require_main51 = __commonJS({
+  "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    var PIO4 = require_lib66();
+    var ratevalPQ = require_rational_pq();
+    var ratevalRS = require_rational_rs();
+    var MOREBITS = 6123233995736766e-32;
+    function asin(x) {
+      var sgn;
+      var zz;
+      var a;
+      var p;
+      var z2;
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (x > 0) {
+        a = x;
+      } else {
+        sgn = true;
+        a = -x;
+      }
+      if (a > 1) {
+        return NaN;
+      }
+      if (a > 0.625) {
+        zz = 1 - a;
+        p = zz * ratevalRS(zz);
+        zz = sqrt(zz + zz);
+        z2 = PIO4 - zz;
+        zz = zz * p - MOREBITS;
+        z2 -= zz;
+        z2 += PIO4;
+      } else {
+        if (a < 1e-8) {
+          return x;
+        }
+        zz = a * a;
+        z2 = zz * ratevalPQ(zz);
+        z2 = a * z2 + a;
+      }
+      return sgn ? -z2 : z2;
+    }
+    module.exports = asin;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-asin/lib/index.js
+var require_lib67 = __commonJS({
+  "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main51();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
+var require_main52 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports, module) {
+    "use strict";
+    var floor = require_lib7();
+    function isInteger(x) {
+      return floor(x) === x;
+    }
+    module.exports = isInteger;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
+var require_lib68 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main52();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-even/lib/main.js
+var require_main53 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports, module) {
+    "use strict";
+    var isInteger = require_lib68();
+    function isEven(x) {
+      return isInteger(x / 2);
+    }
+    module.exports = isEven;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-even/lib/index.js
+var require_lib69 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main53();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
+var require_main54 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports, module) {
+    "use strict";
+    var isEven = require_lib69();
+    function isOdd(x) {
+      if (x > 0) {
+        return isEven(x - 1);
+      }
+      return isEven(x + 1);
+    }
+    module.exports = isOdd;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
+var require_lib70 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main54();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
+var require_main55 = __commonJS({
+  "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports, module) {
+    "use strict";
+    function uint32ToInt32(x) {
+      return x | 0;
+    }
+    module.exports = uint32ToInt32;
+  }
+});
+
+// node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
+var require_lib71 = __commonJS({
+  "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports, module) {
+    "use strict";
+    var uint32ToInt32 = require_main55();
+    module.exports = uint32ToInt32;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js
+var require_x_is_zero = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports, module) {
+    "use strict";
+    var isOdd = require_lib70();
+    var copysign = require_lib44();
+    var NINF = require_lib11();
+    var PINF = require_lib12();
+    function pow(x, y) {
+      if (y === NINF) {
+        return PINF;
+      }
+      if (y === PINF) {
+        return 0;
+      }
+      if (y > 0) {
+        if (isOdd(y)) {
+          return x;
+        }
+        return 0;
+      }
+      if (isOdd(y)) {
+        return copysign(PINF, x);
+      }
+      return PINF;
+    }
+    module.exports = pow;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js
+var require_y_is_huge = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports, module) {
+    "use strict";
+    var ABS_MASK = require_lib19();
+    var getHighWord = require_lib42();
+    var HIGH_MAX_NEAR_UNITY = 1072693247 | 0;
+    var HUGE = 1e300;
+    var TINY = 1e-300;
+    function pow(x, y) {
+      var ahx;
+      var hx;
+      hx = getHighWord(x);
+      ahx = hx & ABS_MASK;
+      if (ahx <= HIGH_MAX_NEAR_UNITY) {
+        if (y < 0) {
+          return HUGE * HUGE;
+        }
+        return TINY * TINY;
+      }
+      if (y > 0) {
+        return HUGE * HUGE;
+      }
+      return TINY * TINY;
+    }
+    module.exports = pow;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js
+var require_y_is_infinite = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var PINF = require_lib12();
+    function pow(x, y) {
+      if (x === -1) {
+        return (x - x) / (x - x);
+      }
+      if (x === 1) {
+        return 1;
+      }
+      if (abs(x) < 1 === (y === PINF)) {
+        return 0;
+      }
+      return PINF;
+    }
+    module.exports = pow;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
+var require_lib72 = __commonJS({
+  "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
+    module.exports = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js
+var require_polyval_l = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.5999999999999946;
+      }
+      return 0.5999999999999946 + x * (0.4285714285785502 + x * (0.33333332981837743 + x * (0.272728123808534 + x * (0.23066074577556175 + x * 0.20697501780033842))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/log2ax.js
+var require_log2ax = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib42();
+    var setLowWord = require_lib52();
+    var setHighWord = require_lib58();
+    var BIAS = require_lib13();
+    var HIGH_NUM_SIGNIFICAND_BITS = require_lib72();
+    var polyvalL = require_polyval_l();
+    var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
+    var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
+    var HIGH_BIASED_EXP_0 = 1072693248 | 0;
+    var HIGH_BIASED_EXP_NEG_512 = 536870912 | 0;
+    var HIGH_SIGNIFICAND_HALF = 524288 | 0;
+    var TWO53 = 9007199254740992;
+    var CP = 0.9617966939259756;
+    var CP_HI = 0.9617967009544373;
+    var CP_LO = -7028461650952758e-24;
+    var BP = [
+      1,
+      1.5
+    ];
+    var DP_HI = [
+      0,
+      0.5849624872207642
+      // 0x3FE2B803, 0x40000000
+    ];
+    var DP_LO = [
+      0,
+      1350039202129749e-23
+      // 0x3E4CFDEB, 0x43CFD006
+    ];
+    function log2ax(out, ax, ahx) {
+      var tmp;
+      var ss;
+      var s2;
+      var hs;
+      var ls;
+      var ht;
+      var lt;
+      var bp;
+      var dp;
+      var hp;
+      var lp;
+      var hz;
+      var lz;
+      var t1;
+      var t2;
+      var t;
+      var r;
+      var u;
+      var v;
+      var n;
+      var j;
+      var k;
+      n = 0 | 0;
+      if (ahx < HIGH_MIN_NORMAL_EXP) {
+        ax *= TWO53;
+        n -= 53 | 0;
+        ahx = getHighWord(ax);
+      }
+      n += (ahx >> HIGH_NUM_SIGNIFICAND_BITS) - BIAS | 0;
+      j = ahx & HIGH_SIGNIFICAND_MASK | 0;
+      ahx = j | HIGH_BIASED_EXP_0 | 0;
+      if (j <= 235662) {
+        k = 0;
+      } else if (j < 767610) {
+        k = 1;
+      } else {
+        k = 0;
+        n += 1 | 0;
+        ahx -= HIGH_MIN_NORMAL_EXP;
+      }
+      ax = setHighWord(ax, ahx);
+      bp = BP[k];
+      u = ax - bp;
+      v = 1 / (ax + bp);
+      ss = u * v;
+      hs = setLowWord(ss, 0);
+      tmp = (ahx >> 1 | HIGH_BIASED_EXP_NEG_512) + HIGH_SIGNIFICAND_HALF;
+      tmp += k << 18;
+      ht = setHighWord(0, tmp);
+      lt = ax - (ht - bp);
+      ls = v * (u - hs * ht - hs * lt);
+      s2 = ss * ss;
+      r = s2 * s2 * polyvalL(s2);
+      r += ls * (hs + ss);
+      s2 = hs * hs;
+      ht = 3 + s2 + r;
+      ht = setLowWord(ht, 0);
+      lt = r - (ht - 3 - s2);
+      u = hs * ht;
+      v = ls * ht + lt * ss;
+      hp = u + v;
+      hp = setLowWord(hp, 0);
+      lp = v - (hp - u);
+      hz = CP_HI * hp;
+      lz = CP_LO * hp + lp * CP + DP_LO[k];
+      dp = DP_HI[k];
+      t = n;
+      t1 = hz + lz + dp + t;
+      t1 = setLowWord(t1, 0);
+      t2 = lz - (t1 - t - dp - hz);
+      out[0] = t1;
+      out[1] = t2;
+      return out;
+    }
+    module.exports = log2ax;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js
+var require_polyval_w = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.5;
+      }
+      return 0.5 + x * (-0.3333333333333333 + x * 0.25);
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/logx.js
+var require_logx = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports, module) {
+    "use strict";
+    var setLowWord = require_lib52();
+    var polyvalW = require_polyval_w();
+    var INV_LN2 = 1.4426950408889634;
+    var INV_LN2_HI = 1.4426950216293335;
+    var INV_LN2_LO = 19259629911266175e-24;
+    function logx(out, ax) {
+      var t2;
+      var t1;
+      var t;
+      var w;
+      var u;
+      var v;
+      t = ax - 1;
+      w = t * t * polyvalW(t);
+      u = INV_LN2_HI * t;
+      v = t * INV_LN2_LO - w * INV_LN2;
+      t1 = u + v;
+      t1 = setLowWord(t1, 0);
+      t2 = v - (t1 - u);
+      out[0] = t1;
+      out[1] = t2;
+      return out;
+    }
+    module.exports = logx;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-ln-two/lib/index.js
+var require_lib73 = __commonJS({
+  "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports, module) {
+    "use strict";
+    var LN2 = 0.6931471805599453;
+    module.exports = LN2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
+var require_lib74 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
+    module.exports = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
+var require_polyval_p3 = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.16666666666666602;
+      }
+      return 0.16666666666666602 + x * (-0.0027777777777015593 + x * (6613756321437934e-20 + x * (-16533902205465252e-22 + x * 41381367970572385e-24)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/pow2.js
+var require_pow2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib42();
+    var setHighWord = require_lib58();
+    var setLowWord = require_lib52();
+    var uint32ToInt32 = require_lib71();
+    var ldexp = require_lib50();
+    var LN2 = require_lib73();
+    var BIAS = require_lib13();
+    var ABS_MASK = require_lib19();
+    var HIGH_SIGNIFICAND_MASK = require_lib74();
+    var HIGH_NUM_SIGNIFICAND_BITS = require_lib72();
+    var polyvalP = require_polyval_p3();
+    var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
+    var HIGH_BIASED_EXP_NEG_1 = 1071644672 | 0;
+    var LN2_HI = 0.6931471824645996;
+    var LN2_LO = -1904654299957768e-24;
+    function pow2(j, hp, lp) {
+      var tmp;
+      var t1;
+      var t;
+      var r;
+      var u;
+      var v;
+      var w;
+      var z2;
+      var n;
+      var i;
+      var k;
+      i = j & ABS_MASK | 0;
+      k = (i >> HIGH_NUM_SIGNIFICAND_BITS) - BIAS | 0;
+      n = 0;
+      if (i > HIGH_BIASED_EXP_NEG_1) {
+        n = j + (HIGH_MIN_NORMAL_EXP >> k + 1) >>> 0;
+        k = ((n & ABS_MASK) >> HIGH_NUM_SIGNIFICAND_BITS) - BIAS | 0;
+        tmp = (n & ~(HIGH_SIGNIFICAND_MASK >> k)) >>> 0;
+        t = setHighWord(0, tmp);
+        n = (n & HIGH_SIGNIFICAND_MASK | HIGH_MIN_NORMAL_EXP) >> HIGH_NUM_SIGNIFICAND_BITS - k >>> 0;
+        if (j < 0) {
+          n = -n;
+        }
+        hp -= t;
+      }
+      t = lp + hp;
+      t = setLowWord(t, 0);
+      u = t * LN2_HI;
+      v = (lp - (t - hp)) * LN2 + t * LN2_LO;
+      z2 = u + v;
+      w = v - (z2 - u);
+      t = z2 * z2;
+      t1 = z2 - t * polyvalP(t);
+      r = z2 * t1 / (t1 - 2) - (w + z2 * w);
+      z2 = 1 - (r - z2);
+      j = getHighWord(z2);
+      j = uint32ToInt32(j);
+      j += n << HIGH_NUM_SIGNIFICAND_BITS >>> 0;
+      if (j >> HIGH_NUM_SIGNIFICAND_BITS <= 0) {
+        z2 = ldexp(z2, n);
+      } else {
+        z2 = setHighWord(z2, j);
+      }
+      return z2;
+    }
+    module.exports = pow2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/main.js
+var require_main56 = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var isOdd = require_lib70();
+    var isInfinite = require_lib17();
+    var isInteger = require_lib68();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var toWords = require_lib41();
+    var setLowWord = require_lib52();
+    var uint32ToInt32 = require_lib71();
+    var NINF = require_lib11();
+    var PINF = require_lib12();
+    var ABS_MASK = require_lib19();
+    var xIsZero = require_x_is_zero();
+    var yIsHuge = require_y_is_huge();
+    var yIsInfinite = require_y_is_infinite();
+    var log2ax = require_log2ax();
+    var logx = require_logx();
+    var pow2 = require_pow2();
+    var HIGH_MAX_NEAR_UNITY = 1072693247 | 0;
+    var HIGH_BIASED_EXP_31 = 1105199104 | 0;
+    var HIGH_BIASED_EXP_64 = 1139802112 | 0;
+    var HIGH_BIASED_EXP_10 = 1083179008 | 0;
+    var HIGH_BIASED_EXP_0 = 1072693248 | 0;
+    var HIGH_1075 = 1083231232 | 0;
+    var HIGH_NEG_1075 = 3230714880 >>> 0;
+    var HIGH_NUM_NONSIGN_BITS = 31 | 0;
+    var HUGE = 1e300;
+    var TINY = 1e-300;
+    var OVT = 8008566259537294e-32;
+    var WORDS = [0 | 0, 0 | 0];
+    var LOG_WORKSPACE = [0, 0];
+    function pow(x, y) {
+      var ahx;
+      var ahy;
+      var ax;
+      var hx;
+      var lx;
+      var hy;
+      var ly;
+      var sx;
+      var sy;
+      var y1;
+      var hp;
+      var lp;
+      var t;
+      var z2;
+      var j;
+      var i;
+      if (isnan(x) || isnan(y)) {
+        return NaN;
+      }
+      toWords.assign(y, WORDS, 1, 0);
+      hy = WORDS[0];
+      ly = WORDS[1];
+      if (ly === 0) {
+        if (y === 0) {
+          return 1;
+        }
+        if (y === 1) {
+          return x;
+        }
+        if (y === -1) {
+          return 1 / x;
+        }
+        if (y === 0.5) {
+          return sqrt(x);
+        }
+        if (y === -0.5) {
+          return 1 / sqrt(x);
+        }
+        if (y === 2) {
+          return x * x;
+        }
+        if (y === 3) {
+          return x * x * x;
+        }
+        if (y === 4) {
+          x *= x;
+          return x * x;
+        }
+        if (isInfinite(y)) {
+          return yIsInfinite(x, y);
+        }
+      }
+      toWords.assign(x, WORDS, 1, 0);
+      hx = WORDS[0];
+      lx = WORDS[1];
+      if (lx === 0) {
+        if (hx === 0) {
+          return xIsZero(x, y);
+        }
+        if (x === 1) {
+          return 1;
+        }
+        if (x === -1 && isOdd(y)) {
+          return -1;
+        }
+        if (isInfinite(x)) {
+          if (x === NINF) {
+            return pow(-0, -y);
+          }
+          if (y < 0) {
+            return 0;
+          }
+          return PINF;
+        }
+      }
+      if (x < 0 && isInteger(y) === false) {
+        return (x - x) / (x - x);
+      }
+      ax = abs(x);
+      ahx = hx & ABS_MASK | 0;
+      ahy = hy & ABS_MASK | 0;
+      sx = hx >>> HIGH_NUM_NONSIGN_BITS | 0;
+      sy = hy >>> HIGH_NUM_NONSIGN_BITS | 0;
+      if (sx && isOdd(y)) {
+        sx = -1;
+      } else {
+        sx = 1;
+      }
+      if (ahy > HIGH_BIASED_EXP_31) {
+        if (ahy > HIGH_BIASED_EXP_64) {
+          return yIsHuge(x, y);
+        }
+        if (ahx < HIGH_MAX_NEAR_UNITY) {
+          if (sy === 1) {
+            return sx * HUGE * HUGE;
+          }
+          return sx * TINY * TINY;
+        }
+        if (ahx > HIGH_BIASED_EXP_0) {
+          if (sy === 0) {
+            return sx * HUGE * HUGE;
+          }
+          return sx * TINY * TINY;
+        }
+        t = logx(LOG_WORKSPACE, ax);
+      } else {
+        t = log2ax(LOG_WORKSPACE, ax, ahx);
+      }
+      y1 = setLowWord(y, 0);
+      lp = (y - y1) * t[0] + y * t[1];
+      hp = y1 * t[0];
+      z2 = lp + hp;
+      toWords.assign(z2, WORDS, 1, 0);
+      j = uint32ToInt32(WORDS[0]);
+      i = uint32ToInt32(WORDS[1]);
+      if (j >= HIGH_BIASED_EXP_10) {
+        if ((j - HIGH_BIASED_EXP_10 | i) !== 0) {
+          return sx * HUGE * HUGE;
+        }
+        if (lp + OVT > z2 - hp) {
+          return sx * HUGE * HUGE;
+        }
+      } else if ((j & ABS_MASK) >= HIGH_1075) {
+        if ((j - HIGH_NEG_1075 | i) !== 0) {
+          return sx * TINY * TINY;
+        }
+        if (lp <= z2 - hp) {
+          return sx * TINY * TINY;
+        }
+      }
+      z2 = pow2(j, hp, lp);
+      return sx * z2;
+    }
+    module.exports = pow;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-pow/lib/index.js
+var require_lib75 = __commonJS({
+  "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main56();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-e/lib/index.js
+var require_lib76 = __commonJS({
+  "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports, module) {
+    "use strict";
+    var E = 2.718281828459045;
+    module.exports = E;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-eps/lib/index.js
+var require_lib77 = __commonJS({
+  "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_EPSILON = 2220446049250313e-31;
+    module.exports = FLOAT64_EPSILON;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js
+var require_lanczos_sum_expg_scaled = __commonJS({
+  "node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return Infinity;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = 709811.662581658 + x * (679979.8474157227 + x * (293136.7857211597 + x * (74887.54032914672 + x * (12555.290582413863 + x * (1443.4299244417066 + x * (115.24194596137347 + x * (6.309239205732627 + x * (0.22668404630224365 + x * (0.004826466289237662 + x * 4624429436045379e-20)))))))));
+        s2 = 0 + x * (362880 + x * (1026576 + x * (1172700 + x * (723680 + x * (269325 + x * (63273 + x * (9450 + x * (870 + x * (45 + x * 1)))))))));
+      } else {
+        x = 1 / x;
+        s1 = 4624429436045379e-20 + x * (0.004826466289237662 + x * (0.22668404630224365 + x * (6.309239205732627 + x * (115.24194596137347 + x * (1443.4299244417066 + x * (12555.290582413863 + x * (74887.54032914672 + x * (293136.7857211597 + x * (679979.8474157227 + x * 709811.662581658)))))))));
+        s2 = 1 + x * (45 + x * (870 + x * (9450 + x * (63273 + x * (269325 + x * (723680 + x * (1172700 + x * (1026576 + x * (362880 + x * 0)))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-beta/lib/main.js
+var require_main57 = __commonJS({
+  "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var log1p = require_lib65();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var E = require_lib76();
+    var EPSILON = require_lib77();
+    var lanczosSumExpGScaled = require_lanczos_sum_expg_scaled();
+    var G = 10.900511;
+    function beta(a, b) {
+      var ambh;
+      var agh;
+      var bgh;
+      var cgh;
+      var res;
+      var tmp;
+      var c;
+      if (isnan(a) || isnan(b)) {
+        return NaN;
+      }
+      if (a < 0 || b < 0) {
+        return NaN;
+      }
+      if (b === 1) {
+        return 1 / a;
+      }
+      if (a === 1) {
+        return 1 / b;
+      }
+      c = a + b;
+      if (c < EPSILON) {
+        res = c / a;
+        res /= b;
+        return res;
+      }
+      if (c === a && b < EPSILON) {
+        return 1 / b;
+      }
+      if (c === b && a < EPSILON) {
+        return 1 / a;
+      }
+      if (a < b) {
+        tmp = b;
+        b = a;
+        a = tmp;
+      }
+      agh = a + G - 0.5;
+      bgh = b + G - 0.5;
+      cgh = c + G - 0.5;
+      res = lanczosSumExpGScaled(a) * (lanczosSumExpGScaled(b) / lanczosSumExpGScaled(c));
+      ambh = a - 0.5 - b;
+      if (abs(b * ambh) < cgh * 100 && a > 100) {
+        res *= exp(ambh * log1p(-b / cgh));
+      } else {
+        res *= pow(agh / cgh, ambh);
+      }
+      if (cgh > 1e10) {
+        res *= pow(agh / cgh * (bgh / cgh), b);
+      } else {
+        res *= pow(agh * bgh / (cgh * cgh), b);
+      }
+      res *= sqrt(E / bgh);
+      return res;
+    }
+    module.exports = beta;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-beta/lib/index.js
+var require_lib78 = __commonJS({
+  "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main57();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
+var require_main58 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports, module) {
+    "use strict";
+    var PINF = require_lib12();
+    function isPositiveZero(x) {
+      return x === 0 && 1 / x === PINF;
+    }
+    module.exports = isPositiveZero;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
+var require_lib79 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main58();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-max/lib/main.js
+var require_main59 = __commonJS({
+  "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports, module) {
+    "use strict";
+    var isPositiveZero = require_lib79();
+    var isnan = require_lib6();
+    var PINF = require_lib12();
+    function max(x, y) {
+      if (isnan(x) || isnan(y)) {
+        return NaN;
+      }
+      if (x === PINF || y === PINF) {
+        return PINF;
+      }
+      if (x === y && x === 0) {
+        if (isPositiveZero(x)) {
+          return x;
+        }
+        return y;
+      }
+      if (x > y) {
+        return x;
+      }
+      return y;
+    }
+    module.exports = max;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-max/lib/index.js
+var require_lib80 = __commonJS({
+  "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports, module) {
+    "use strict";
+    var max = require_main59();
+    module.exports = max;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
+var require_main60 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports, module) {
+    "use strict";
+    var NINF = require_lib11();
+    function isNegativeZero(x) {
+      return x === 0 && 1 / x === NINF;
+    }
+    module.exports = isNegativeZero;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
+var require_lib81 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main60();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-min/lib/main.js
+var require_main61 = __commonJS({
+  "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports, module) {
+    "use strict";
+    var isNegativeZero = require_lib81();
+    var isnan = require_lib6();
+    var NINF = require_lib11();
+    function min(x, y) {
+      if (isnan(x) || isnan(y)) {
+        return NaN;
+      }
+      if (x === NINF || y === NINF) {
+        return NINF;
+      }
+      if (x === y && x === 0) {
+        if (isNegativeZero(x)) {
+          return x;
+        }
+        return y;
+      }
+      if (x < y) {
+        return x;
+      }
+      return y;
+    }
+    module.exports = min;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-min/lib/index.js
+var require_lib82 = __commonJS({
+  "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports, module) {
+    "use strict";
+    var min = require_main61();
+    module.exports = min;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max/lib/index.js
+var require_lib83 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX = 17976931348623157e292;
+    module.exports = FLOAT64_MAX;
+  }
+});
+
+// node_modules/@stdlib/constants-int32-max/lib/index.js
+var require_lib84 = __commonJS({
+  "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports, module) {
+    "use strict";
+    var INT32_MAX = 2147483647 | 0;
+    module.exports = INT32_MAX;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-half-pi/lib/index.js
+var require_lib85 = __commonJS({
+  "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports, module) {
+    "use strict";
+    var HALF_PI = 1.5707963267948966;
+    module.exports = HALF_PI;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-pi/lib/index.js
+var require_lib86 = __commonJS({
+  "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports, module) {
+    "use strict";
+    var PI = 3.141592653589793;
+    module.exports = PI;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js
+var require_polyval_c13 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.0416666666666666;
+      }
+      return 0.0416666666666666 + x * (-0.001388888888887411 + x * 2480158728947673e-20);
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js
+var require_polyval_c46 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -27557314351390663e-23;
+      }
+      return -27557314351390663e-23 + x * (2087572321298175e-24 + x * -11359647557788195e-27);
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
+var require_main62 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports, module) {
+    "use strict";
+    var polyval13 = require_polyval_c13();
+    var polyval46 = require_polyval_c46();
+    function kernelCos(x, y) {
+      var hz;
+      var r;
+      var w;
+      var z2;
+      z2 = x * x;
+      w = z2 * z2;
+      r = z2 * polyval13(z2);
+      r += w * w * polyval46(z2);
+      hz = 0.5 * z2;
+      w = 1 - hz;
+      return w + (1 - w - hz + (z2 * r - x * y));
+    }
+    module.exports = kernelCos;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
+var require_lib87 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main62();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
+var require_main63 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports, module) {
+    "use strict";
+    var S1 = -0.16666666666666632;
+    var S2 = 0.00833333333332249;
+    var S3 = -1984126982985795e-19;
+    var S4 = 27557313707070068e-22;
+    var S5 = -25050760253406863e-24;
+    var S6 = 158969099521155e-24;
+    function kernelSin(x, y) {
+      var r;
+      var v;
+      var w;
+      var z2;
+      z2 = x * x;
+      w = z2 * z2;
+      r = S2 + z2 * (S3 + z2 * S4) + z2 * w * (S5 + z2 * S6);
+      v = z2 * x;
+      if (y === 0) {
+        return x + v * (S1 + z2 * r);
+      }
+      return x - (z2 * (0.5 * y - v * r) - y - v * S1);
+    }
+    module.exports = kernelSin;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
+var require_lib88 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main63();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js
+var require_low2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var LOW;
+    if (isLittleEndian === true) {
+      LOW = 0;
+    } else {
+      LOW = 1;
+    }
+    module.exports = LOW;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
+var require_main64 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var LOW = require_low2();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    function getLowWord(x) {
+      FLOAT64_VIEW[0] = x;
+      return UINT32_VIEW[LOW];
+    }
+    module.exports = getLowWord;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
+var require_lib89 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main64();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/array-base-filled/lib/main.js
+var require_main65 = __commonJS({
+  "node_modules/@stdlib/array-base-filled/lib/main.js"(exports, module) {
+    "use strict";
+    function filled(value, len) {
+      var arr;
+      var i;
+      arr = [];
+      for (i = 0; i < len; i++) {
+        arr.push(value);
+      }
+      return arr;
+    }
+    module.exports = filled;
+  }
+});
+
+// node_modules/@stdlib/array-base-filled/lib/index.js
+var require_lib90 = __commonJS({
+  "node_modules/@stdlib/array-base-filled/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main65();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/array-base-zeros/lib/main.js
+var require_main66 = __commonJS({
+  "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports, module) {
+    "use strict";
+    var filled = require_lib90();
+    function zeros(len) {
+      return filled(0, len);
+    }
+    module.exports = zeros;
+  }
+});
+
+// node_modules/@stdlib/array-base-zeros/lib/index.js
+var require_lib91 = __commonJS({
+  "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main66();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js
+var require_kernel_rempio2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports, module) {
+    "use strict";
+    var floor = require_lib7();
+    var ldexp = require_lib50();
+    var zeros = require_lib91();
+    var IPIO2 = [
+      10680707,
+      7228996,
+      1387004,
+      2578385,
+      16069853,
+      12639074,
+      9804092,
+      4427841,
+      16666979,
+      11263675,
+      12935607,
+      2387514,
+      4345298,
+      14681673,
+      3074569,
+      13734428,
+      16653803,
+      1880361,
+      10960616,
+      8533493,
+      3062596,
+      8710556,
+      7349940,
+      6258241,
+      3772886,
+      3769171,
+      3798172,
+      8675211,
+      12450088,
+      3874808,
+      9961438,
+      366607,
+      15675153,
+      9132554,
+      7151469,
+      3571407,
+      2607881,
+      12013382,
+      4155038,
+      6285869,
+      7677882,
+      13102053,
+      15825725,
+      473591,
+      9065106,
+      15363067,
+      6271263,
+      9264392,
+      5636912,
+      4652155,
+      7056368,
+      13614112,
+      10155062,
+      1944035,
+      9527646,
+      15080200,
+      6658437,
+      6231200,
+      6832269,
+      16767104,
+      5075751,
+      3212806,
+      1398474,
+      7579849,
+      6349435,
+      12618859
+    ];
+    var PIO2 = [
+      1.570796251296997,
+      // 0x3FF921FB, 0x40000000
+      7549789415861596e-23,
+      // 0x3E74442D, 0x00000000
+      5390302529957765e-30,
+      // 0x3CF84698, 0x80000000
+      3282003415807913e-37,
+      // 0x3B78CC51, 0x60000000
+      1270655753080676e-44,
+      // 0x39F01B83, 0x80000000
+      12293330898111133e-52,
+      // 0x387A2520, 0x40000000
+      27337005381646456e-60,
+      // 0x36E38222, 0x80000000
+      21674168387780482e-67
+      // 0x3569F31D, 0x00000000
+    ];
+    var TWO24 = 16777216;
+    var TWON24 = 5960464477539063e-23;
+    var F = zeros(20);
+    var Q = zeros(20);
+    var FQ = zeros(20);
+    var IQ = zeros(20);
+    function compute(x, y, jz, q, q0, jk, jv, jx, f) {
+      var carry;
+      var fw;
+      var ih;
+      var jp;
+      var i;
+      var k;
+      var n;
+      var j;
+      var z2;
+      jp = jk;
+      z2 = q[jz];
+      j = jz;
+      for (i = 0; j > 0; i++) {
+        fw = TWON24 * z2 | 0;
+        IQ[i] = z2 - TWO24 * fw | 0;
+        z2 = q[j - 1] + fw;
+        j -= 1;
+      }
+      z2 = ldexp(z2, q0);
+      z2 -= 8 * floor(z2 * 0.125);
+      n = z2 | 0;
+      z2 -= n;
+      ih = 0;
+      if (q0 > 0) {
+        i = IQ[jz - 1] >> 24 - q0;
+        n += i;
+        IQ[jz - 1] -= i << 24 - q0;
+        ih = IQ[jz - 1] >> 23 - q0;
+      } else if (q0 === 0) {
+        ih = IQ[jz - 1] >> 23;
+      } else if (z2 >= 0.5) {
+        ih = 2;
+      }
+      if (ih > 0) {
+        n += 1;
+        carry = 0;
+        for (i = 0; i < jz; i++) {
+          j = IQ[i];
+          if (carry === 0) {
+            if (j !== 0) {
+              carry = 1;
+              IQ[i] = 16777216 - j;
+            }
+          } else {
+            IQ[i] = 16777215 - j;
+          }
+        }
+        if (q0 > 0) {
+          switch (q0) {
+            // eslint-disable-line default-case
+            case 1:
+              IQ[jz - 1] &= 8388607;
+              break;
+            case 2:
+              IQ[jz - 1] &= 4194303;
+              break;
+          }
+        }
+        if (ih === 2) {
+          z2 = 1 - z2;
+          if (carry !== 0) {
+            z2 -= ldexp(1, q0);
+          }
+        }
+      }
+      if (z2 === 0) {
+        j = 0;
+        for (i = jz - 1; i >= jk; i--) {
+          j |= IQ[i];
+        }
+        if (j === 0) {
+          for (k = 1; IQ[jk - k] === 0; k++) {
+          }
+          for (i = jz + 1; i <= jz + k; i++) {
+            f[jx + i] = IPIO2[jv + i];
+            fw = 0;
+            for (j = 0; j <= jx; j++) {
+              fw += x[j] * f[jx + (i - j)];
+            }
+            q[i] = fw;
+          }
+          jz += k;
+          return compute(x, y, jz, q, q0, jk, jv, jx, f);
+        }
+        jz -= 1;
+        q0 -= 24;
+        while (IQ[jz] === 0) {
+          jz -= 1;
+          q0 -= 24;
+        }
+      } else {
+        z2 = ldexp(z2, -q0);
+        if (z2 >= TWO24) {
+          fw = TWON24 * z2 | 0;
+          IQ[jz] = z2 - TWO24 * fw | 0;
+          jz += 1;
+          q0 += 24;
+          IQ[jz] = fw;
+        } else {
+          IQ[jz] = z2 | 0;
+        }
+      }
+      fw = ldexp(1, q0);
+      for (i = jz; i >= 0; i--) {
+        q[i] = fw * IQ[i];
+        fw *= TWON24;
+      }
+      for (i = jz; i >= 0; i--) {
+        fw = 0;
+        for (k = 0; k <= jp && k <= jz - i; k++) {
+          fw += PIO2[k] * q[i + k];
+        }
+        FQ[jz - i] = fw;
+      }
+      fw = 0;
+      for (i = jz; i >= 0; i--) {
+        fw += FQ[i];
+      }
+      if (ih === 0) {
+        y[0] = fw;
+      } else {
+        y[0] = -fw;
+      }
+      fw = FQ[0] - fw;
+      for (i = 1; i <= jz; i++) {
+        fw += FQ[i];
+      }
+      if (ih === 0) {
+        y[1] = fw;
+      } else {
+        y[1] = -fw;
+      }
+      return n & 7;
+    }
+    function kernelRempio2(x, y, e0, nx) {
+      var fw;
+      var jk;
+      var jv;
+      var jx;
+      var jz;
+      var q0;
+      var i;
+      var j;
+      var m;
+      jk = 4;
+      jx = nx - 1;
+      jv = (e0 - 3) / 24 | 0;
+      if (jv < 0) {
+        jv = 0;
+      }
+      q0 = e0 - 24 * (jv + 1);
+      j = jv - jx;
+      m = jx + jk;
+      for (i = 0; i <= m; i++) {
+        if (j < 0) {
+          F[i] = 0;
+        } else {
+          F[i] = IPIO2[j];
+        }
+        j += 1;
+      }
+      for (i = 0; i <= jk; i++) {
+        fw = 0;
+        for (j = 0; j <= jx; j++) {
+          fw += x[j] * F[jx + (i - j)];
+        }
+        Q[i] = fw;
+      }
+      jz = jk;
+      return compute(x, y, jz, Q, q0, jk, jv, jx, F);
+    }
+    module.exports = kernelRempio2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-round/lib/main.js
+var require_main67 = __commonJS({
+  "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports, module) {
+    "use strict";
+    var round = Math.round;
+    module.exports = round;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-round/lib/index.js
+var require_lib92 = __commonJS({
+  "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main67();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js
+var require_rempio2_medium = __commonJS({
+  "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports, module) {
+    "use strict";
+    var round = require_lib92();
+    var getHighWord = require_lib42();
+    var INVPIO2 = 0.6366197723675814;
+    var PIO2_1 = 1.5707963267341256;
+    var PIO2_1T = 6077100506506192e-26;
+    var PIO2_2 = 6077100506303966e-26;
+    var PIO2_2T = 20222662487959506e-37;
+    var PIO2_3 = 20222662487111665e-37;
+    var PIO2_3T = 84784276603689e-45;
+    var EXPONENT_MASK = 2047 | 0;
+    function rempio2Medium(x, ix, y) {
+      var high;
+      var n;
+      var t;
+      var r;
+      var w;
+      var i;
+      var j;
+      n = round(x * INVPIO2);
+      r = x - n * PIO2_1;
+      w = n * PIO2_1T;
+      j = ix >> 20 | 0;
+      y[0] = r - w;
+      high = getHighWord(y[0]);
+      i = j - (high >> 20 & EXPONENT_MASK);
+      if (i > 16) {
+        t = r;
+        w = n * PIO2_2;
+        r = t - w;
+        w = n * PIO2_2T - (t - r - w);
+        y[0] = r - w;
+        high = getHighWord(y[0]);
+        i = j - (high >> 20 & EXPONENT_MASK);
+        if (i > 49) {
+          t = r;
+          w = n * PIO2_3;
+          r = t - w;
+          w = n * PIO2_3T - (t - r - w);
+          y[0] = r - w;
+        }
+      }
+      y[1] = r - y[0] - w;
+      return n;
+    }
+    module.exports = rempio2Medium;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-rempio2/lib/main.js
+var require_main68 = __commonJS({
+  "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports, module) {
+    "use strict";
+    var ABS_MASK = require_lib19();
+    var EXPONENT_MASK = require_lib48();
+    var SIGNIFICAND_MASK = require_lib74();
+    var getHighWord = require_lib42();
+    var getLowWord = require_lib89();
+    var fromWords = require_lib43();
+    var rempio2Kernel = require_kernel_rempio2();
+    var rempio2Medium = require_rempio2_medium();
+    var ZERO = 0;
+    var TWO24 = 16777216;
+    var PIO2_1 = 1.5707963267341256;
+    var PIO2_1T = 6077100506506192e-26;
+    var TWO_PIO2_1T = 2 * PIO2_1T;
+    var THREE_PIO2_1T = 3 * PIO2_1T;
+    var FOUR_PIO2_1T = 4 * PIO2_1T;
+    var PI_HIGH_WORD_SIGNIFICAND = 598523 | 0;
+    var PIO4_HIGH_WORD = 1072243195 | 0;
+    var THREE_PIO4_HIGH_WORD = 1073928572 | 0;
+    var FIVE_PIO4_HIGH_WORD = 1074752122 | 0;
+    var THREE_PIO2_HIGH_WORD = 1074977148 | 0;
+    var SEVEN_PIO4_HIGH_WORD = 1075183036 | 0;
+    var TWO_PI_HIGH_WORD = 1075388923 | 0;
+    var NINE_PIO4_HIGH_WORD = 1075594811 | 0;
+    var MEDIUM = 1094263291 | 0;
+    var TX = [0, 0, 0];
+    var TY = [0, 0];
+    function rempio2(x, y) {
+      var low;
+      var e0;
+      var hx;
+      var ix;
+      var nx;
+      var i;
+      var n;
+      var z2;
+      hx = getHighWord(x) | 0;
+      ix = hx & ABS_MASK | 0;
+      if (ix <= PIO4_HIGH_WORD) {
+        y[0] = x;
+        y[1] = 0;
+        return 0;
+      }
+      if (ix <= FIVE_PIO4_HIGH_WORD) {
+        if ((ix & SIGNIFICAND_MASK) === PI_HIGH_WORD_SIGNIFICAND) {
+          return rempio2Medium(x, ix, y);
+        }
+        if (ix <= THREE_PIO4_HIGH_WORD) {
+          if (hx > 0) {
+            z2 = x - PIO2_1;
+            y[0] = z2 - PIO2_1T;
+            y[1] = z2 - y[0] - PIO2_1T;
+            return 1;
+          }
+          z2 = x + PIO2_1;
+          y[0] = z2 + PIO2_1T;
+          y[1] = z2 - y[0] + PIO2_1T;
+          return -1;
+        }
+        if (hx > 0) {
+          z2 = x - 2 * PIO2_1;
+          y[0] = z2 - TWO_PIO2_1T;
+          y[1] = z2 - y[0] - TWO_PIO2_1T;
+          return 2;
+        }
+        z2 = x + 2 * PIO2_1;
+        y[0] = z2 + TWO_PIO2_1T;
+        y[1] = z2 - y[0] + TWO_PIO2_1T;
+        return -2;
+      }
+      if (ix <= NINE_PIO4_HIGH_WORD) {
+        if (ix <= SEVEN_PIO4_HIGH_WORD) {
+          if (ix === THREE_PIO2_HIGH_WORD) {
+            return rempio2Medium(x, ix, y);
+          }
+          if (hx > 0) {
+            z2 = x - 3 * PIO2_1;
+            y[0] = z2 - THREE_PIO2_1T;
+            y[1] = z2 - y[0] - THREE_PIO2_1T;
+            return 3;
+          }
+          z2 = x + 3 * PIO2_1;
+          y[0] = z2 + THREE_PIO2_1T;
+          y[1] = z2 - y[0] + THREE_PIO2_1T;
+          return -3;
+        }
+        if (ix === TWO_PI_HIGH_WORD) {
+          return rempio2Medium(x, ix, y);
+        }
+        if (hx > 0) {
+          z2 = x - 4 * PIO2_1;
+          y[0] = z2 - FOUR_PIO2_1T;
+          y[1] = z2 - y[0] - FOUR_PIO2_1T;
+          return 4;
+        }
+        z2 = x + 4 * PIO2_1;
+        y[0] = z2 + FOUR_PIO2_1T;
+        y[1] = z2 - y[0] + FOUR_PIO2_1T;
+        return -4;
+      }
+      if (ix < MEDIUM) {
+        return rempio2Medium(x, ix, y);
+      }
+      if (ix >= EXPONENT_MASK) {
+        y[0] = NaN;
+        y[1] = NaN;
+        return 0;
+      }
+      low = getLowWord(x);
+      e0 = (ix >> 20) - 1046;
+      z2 = fromWords(ix - (e0 << 20 | 0), low);
+      for (i = 0; i < 2; i++) {
+        TX[i] = z2 | 0;
+        z2 = (z2 - TX[i]) * TWO24;
+      }
+      TX[2] = z2;
+      nx = 3;
+      while (TX[nx - 1] === ZERO) {
+        nx -= 1;
+      }
+      n = rempio2Kernel(TX, TY, e0, nx, 1);
+      if (hx < 0) {
+        y[0] = -TY[0];
+        y[1] = -TY[1];
+        return -n;
+      }
+      y[0] = TY[0];
+      y[1] = TY[1];
+      return n;
+    }
+    module.exports = rempio2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-rempio2/lib/index.js
+var require_lib93 = __commonJS({
+  "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports, module) {
+    "use strict";
+    var rempio2 = require_main68();
+    module.exports = rempio2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sin/lib/main.js
+var require_main69 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports, module) {
+    "use strict";
+    var HIGH_WORD_ABS_MASK = require_lib19();
+    var HIGH_WORD_EXPONENT_MASK = require_lib48();
+    var getHighWord = require_lib42();
+    var kernelCos = require_lib87();
+    var kernelSin = require_lib88();
+    var rempio2 = require_lib93();
+    var PIO4_HIGH_WORD = 1072243195 | 0;
+    var SMALL_HIGH_WORD = 1045430272 | 0;
+    var Y = [0, 0];
+    function sin(x) {
+      var ix;
+      var n;
+      ix = getHighWord(x);
+      ix &= HIGH_WORD_ABS_MASK;
+      if (ix <= PIO4_HIGH_WORD) {
+        if (ix < SMALL_HIGH_WORD) {
+          return x;
+        }
+        return kernelSin(x, 0);
+      }
+      if (ix >= HIGH_WORD_EXPONENT_MASK) {
+        return NaN;
+      }
+      n = rempio2(x, Y);
+      switch (n & 3) {
+        case 0:
+          return kernelSin(Y[0], Y[1]);
+        case 1:
+          return kernelCos(Y[0], Y[1]);
+        case 2:
+          return -kernelSin(Y[0], Y[1]);
+        default:
+          return -kernelCos(Y[0], Y[1]);
+      }
+    }
+    module.exports = sin;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sin/lib/index.js
+var require_lib94 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main69();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
+var require_lib95 = __commonJS({
+  "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports, module) {
+    "use strict";
+    var SQRT_TWO_PI = 2.5066282746310007;
+    module.exports = SQRT_TWO_PI;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js
+var require_polyval_s = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.08333333333334822;
+      }
+      return 0.08333333333334822 + x * (0.0034722222160545866 + x * (-0.0026813261780578124 + x * (-22954996161337813e-20 + x * 7873113957930937e-19)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js
+var require_stirling_approximation = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports, module) {
+    "use strict";
+    var SQRT_TWO_PI = require_lib95();
+    var pow = require_lib75();
+    var exp = require_lib51();
+    var polyval = require_polyval_s();
+    var MAX_STIRLING = 143.01608;
+    function gamma(x) {
+      var w;
+      var y;
+      var v;
+      w = 1 / x;
+      w = 1 + w * polyval(w);
+      y = exp(x);
+      if (x > MAX_STIRLING) {
+        v = pow(x, 0.5 * x - 0.25);
+        y = v * (v / y);
+      } else {
+        y = pow(x, x - 0.5) / y;
+      }
+      return SQRT_TWO_PI * y * w;
+    }
+    module.exports = gamma;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
+var require_lib96 = __commonJS({
+  "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports, module) {
+    "use strict";
+    var EULERGAMMA = 0.5772156649015329;
+    module.exports = EULERGAMMA;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js
+var require_small_approximation = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports, module) {
+    "use strict";
+    var EULER = require_lib96();
+    function gamma(x, z2) {
+      return z2 / ((1 + EULER * x) * x);
+    }
+    module.exports = gamma;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js
+var require_rational_pq2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return 1;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = 1 + x * (0.4942148268014971 + x * (0.20744822764843598 + x * (0.04763678004571372 + x * (0.010421379756176158 + x * (0.0011913514700658638 + x * (16011952247675185e-20 + x * 0))))));
+        s2 = 1 + x * (0.0714304917030273 + x * (-0.23459179571824335 + x * (0.035823639860549865 + x * (0.011813978522206043 + x * (-0.004456419138517973 + x * (5396055804933034e-19 + x * -23158187332412014e-21))))));
+      } else {
+        x = 1 / x;
+        s1 = 0 + x * (16011952247675185e-20 + x * (0.0011913514700658638 + x * (0.010421379756176158 + x * (0.04763678004571372 + x * (0.20744822764843598 + x * (0.4942148268014971 + x * 1))))));
+        s2 = -23158187332412014e-21 + x * (5396055804933034e-19 + x * (-0.004456419138517973 + x * (0.011813978522206043 + x * (0.035823639860549865 + x * (-0.23459179571824335 + x * (0.0714304917030273 + x * 1))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma/lib/main.js
+var require_main70 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var isInteger = require_lib68();
+    var isNegativeZero = require_lib81();
+    var abs = require_lib46();
+    var floor = require_lib7();
+    var sin = require_lib94();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var PI = require_lib86();
+    var stirlingApprox = require_stirling_approximation();
+    var smallApprox = require_small_approximation();
+    var rateval = require_rational_pq2();
+    function gamma(x) {
+      var sign2;
+      var q;
+      var p;
+      var z2;
+      if (isInteger(x) && x < 0 || x === NINF || isnan(x)) {
+        return NaN;
+      }
+      if (x === 0) {
+        if (isNegativeZero(x)) {
+          return NINF;
+        }
+        return PINF;
+      }
+      if (x > 171.61447887182297) {
+        return PINF;
+      }
+      if (x < -170.5674972726612) {
+        return 0;
+      }
+      q = abs(x);
+      if (q > 33) {
+        if (x >= 0) {
+          return stirlingApprox(x);
+        }
+        p = floor(q);
+        if ((p & 1) === 0) {
+          sign2 = -1;
+        } else {
+          sign2 = 1;
+        }
+        z2 = q - p;
+        if (z2 > 0.5) {
+          p += 1;
+          z2 = q - p;
+        }
+        z2 = q * sin(PI * z2);
+        return sign2 * PI / (abs(z2) * stirlingApprox(q));
+      }
+      z2 = 1;
+      while (x >= 3) {
+        x -= 1;
+        z2 *= x;
+      }
+      while (x < 0) {
+        if (x > -1e-9) {
+          return smallApprox(x, z2);
+        }
+        z2 /= x;
+        x += 1;
+      }
+      while (x < 2) {
+        if (x < 1e-9) {
+          return smallApprox(x, z2);
+        }
+        z2 /= x;
+        x += 1;
+      }
+      if (x === 2) {
+        return z2;
+      }
+      x -= 2;
+      return z2 * rateval(x);
+    }
+    module.exports = gamma;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma/lib/index.js
+var require_lib97 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main70();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
+var require_lib98 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
+    module.exports = FLOAT64_MAX_NTH_FACTORIAL;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-factorial/lib/factorials.json
+var require_factorials = __commonJS({
+  "node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports, module) {
+    module.exports = [
+      1,
+      1,
+      2,
+      6,
+      24,
+      120,
+      720,
+      5040,
+      40320,
+      362880,
+      3628800,
+      39916800,
+      479001600,
+      6227020800,
+      87178291200,
+      1307674368e3,
+      20922789888e3,
+      355687428096e3,
+      6402373705728e3,
+      121645100408832e3,
+      243290200817664e4,
+      5109094217170944e4,
+      11240007277776077e5,
+      2585201673888498e7,
+      6204484017332394e8,
+      15511210043330986e9,
+      40329146112660565e10,
+      10888869450418352e12,
+      30488834461171387e13,
+      8841761993739702e15,
+      26525285981219107e16,
+      8222838654177922e18,
+      2631308369336935e20,
+      8683317618811886e21,
+      29523279903960416e22,
+      10333147966386145e24,
+      37199332678990125e25,
+      13763753091226346e27,
+      5230226174666011e29,
+      20397882081197444e30,
+      8159152832478977e32,
+      3345252661316381e34,
+      140500611775288e37,
+      6041526306337383e37,
+      2658271574788449e39,
+      11962222086548019e40,
+      5502622159812089e42,
+      25862324151116818e43,
+      12413915592536073e45,
+      6082818640342675e47,
+      30414093201713376e48,
+      15511187532873822e50,
+      8065817517094388e52,
+      42748832840600255e53,
+      2308436973392414e56,
+      12696403353658276e57,
+      7109985878048635e59,
+      40526919504877214e60,
+      23505613312828785e62,
+      13868311854568984e64,
+      832098711274139e67,
+      5075802138772248e68,
+      3146997326038794e70,
+      198260831540444e73,
+      12688693218588417e73,
+      8247650592082472e75,
+      5443449390774431e77,
+      3647111091818868e79,
+      24800355424368305e80,
+      1711224524281413e83,
+      11978571669969892e84,
+      8504785885678623e86,
+      61234458376886085e87,
+      44701154615126844e89,
+      3307885441519386e92,
+      248091408113954e95,
+      18854947016660504e95,
+      14518309202828587e97,
+      11324281178206297e99,
+      8946182130782976e101,
+      7156945704626381e103,
+      5797126020747368e105,
+      4753643337012842e107,
+      3945523969720659e109,
+      3314240134565353e111,
+      281710411438055e114,
+      24227095383672734e114,
+      2107757298379528e117,
+      18548264225739844e118,
+      1650795516090846e121,
+      14857159644817615e122,
+      1352001527678403e125,
+      12438414054641308e126,
+      11567725070816416e128,
+      1087366156656743e131,
+      1032997848823906e133,
+      9916779348709496e134,
+      9619275968248212e136,
+      9426890448883248e138,
+      9332621544394415e140,
+      9332621544394415e142,
+      942594775983836e145,
+      9614466715035127e146,
+      990290071648618e149,
+      10299016745145628e150,
+      1081396758240291e153,
+      11462805637347084e154,
+      1226520203196138e157,
+      1324641819451829e159,
+      14438595832024937e160,
+      1588245541522743e163,
+      17629525510902446e164,
+      1974506857221074e167,
+      22311927486598138e168,
+      25435597334721877e170,
+      2925093693493016e173,
+      3393108684451898e175,
+      3969937160808721e177,
+      4684525849754291e179,
+      5574585761207606e181,
+      6689502913449127e183,
+      8094298525273444e185,
+      9875044200833601e187,
+      1214630436702533e190,
+      1506141741511141e192,
+      1882677176888926e194,
+      2372173242880047e196,
+      30126600184576594e197,
+      3856204823625804e200,
+      4974504222477287e202,
+      6466855489220474e204,
+      847158069087882e207,
+      11182486511960043e208,
+      14872707060906857e210,
+      19929427461615188e212,
+      26904727073180504e214,
+      3659042881952549e217,
+      5012888748274992e219,
+      6917786472619489e221,
+      9615723196941089e223,
+      13462012475717526e225,
+      1898143759076171e228,
+      2695364137888163e230,
+      3854370717180073e232,
+      55502938327393044e233,
+      8047926057471992e236,
+      11749972043909107e238,
+      1727245890454639e241,
+      25563239178728654e242,
+      380892263763057e246,
+      5713383956445855e247,
+      862720977423324e250,
+      13113358856834524e251,
+      20063439050956823e253,
+      30897696138473508e255,
+      4789142901463394e258,
+      7471062926282894e260,
+      11729568794264145e262,
+      1853271869493735e265,
+      29467022724950384e266,
+      47147236359920616e268,
+      7590705053947219e271,
+      12296942187394494e273,
+      20044015765453026e275,
+      3287218585534296e278,
+      5423910666131589e280,
+      9003691705778438e282,
+      1503616514864999e285,
+      25260757449731984e286,
+      4269068009004705e289,
+      7257415615307999e291
+    ];
+  }
+});
+
+// node_modules/@stdlib/math-base-special-factorial/lib/main.js
+var require_main71 = __commonJS({
+  "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var isInteger = require_lib68();
+    var gamma = require_lib97();
+    var PINF = require_lib12();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
+    var FACTORIALS = require_factorials();
+    function factorial(x) {
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (isInteger(x)) {
+        if (x < 0) {
+          return NaN;
+        }
+        if (x <= FLOAT64_MAX_NTH_FACTORIAL) {
+          return FACTORIALS[x];
+        }
+        return PINF;
+      }
+      return gamma(x + 1);
+    }
+    module.exports = factorial;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-factorial/lib/index.js
+var require_lib99 = __commonJS({
+  "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main71();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js
+var require_rational_pq3 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return Infinity;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = 3847467039331777e-5 + x * (3685766504351951e-5 + x * (1588920245372942e-5 + x * (4059208354298835e-6 + x * (6805476611834733e-7 + x * (7823975500312005e-8 + x * (6246580776401795e-9 + x * (341986.3488721347 + x * (12287.194511824551 + x * (261.61404416416684 + x * 2.5066282746310007)))))))));
+        s2 = 0 + x * (362880 + x * (1026576 + x * (1172700 + x * (723680 + x * (269325 + x * (63273 + x * (9450 + x * (870 + x * (45 + x * 1)))))))));
+      } else {
+        x = 1 / x;
+        s1 = 2.5066282746310007 + x * (261.61404416416684 + x * (12287.194511824551 + x * (341986.3488721347 + x * (6246580776401795e-9 + x * (7823975500312005e-8 + x * (6805476611834733e-7 + x * (4059208354298835e-6 + x * (1588920245372942e-5 + x * (3685766504351951e-5 + x * 3847467039331777e-5)))))))));
+        s2 = 1 + x * (45 + x * (870 + x * (9450 + x * (63273 + x * (269325 + x * (723680 + x * (1172700 + x * (1026576 + x * (362880 + x * 0)))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
+var require_main72 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports, module) {
+    "use strict";
+    var gammaLanczosSum = require_rational_pq3();
+    module.exports = gammaLanczosSum;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
+var require_lib100 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main72();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
+var require_lib101 = __commonJS({
+  "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
+    module.exports = FLOAT64_GAMMA_LANCZOS_G;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js
+var require_gamma_delta_ratio_lanczos = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports, module) {
+    "use strict";
+    var lanczosSum = require_lib100();
+    var gamma = require_lib97();
+    var log1p = require_lib65();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var EPSILON = require_lib77();
+    var E = require_lib76();
+    var G = require_lib101();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
+    var FACTORIAL_169 = 4269068009004705e289;
+    function gammaDeltaRatioLanczos(z2, delta) {
+      var result;
+      var ratio;
+      var zgh;
+      if (z2 < EPSILON) {
+        if (delta >= FLOAT64_MAX_NTH_FACTORIAL) {
+          ratio = gammaDeltaRatioLanczos(delta, FLOAT64_MAX_NTH_FACTORIAL - delta);
+          ratio *= z2;
+          ratio *= FACTORIAL_169;
+          return 1 / ratio;
+        }
+        return 1 / (z2 * gamma(z2 + delta));
+      }
+      zgh = z2 + G - 0.5;
+      if (z2 + delta === z2) {
+        if (abs(delta / zgh) < EPSILON) {
+          result = exp(-delta);
+        } else {
+          result = 1;
+        }
+      } else {
+        if (abs(delta) < 10) {
+          result = exp((0.5 - z2) * log1p(delta / zgh));
+        } else {
+          result = pow(zgh / (zgh + delta), z2 - 0.5);
+        }
+        result *= lanczosSum(z2) / lanczosSum(z2 + delta);
+      }
+      result *= pow(E / (zgh + delta), delta);
+      return result;
+    }
+    module.exports = gammaDeltaRatioLanczos;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
+var require_main73 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var floor = require_lib7();
+    var gamma = require_lib97();
+    var factorial = require_lib99();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
+    var gammaDeltaRatioLanczos = require_gamma_delta_ratio_lanczos();
+    function gammaDeltaRatio(z2, delta) {
+      var result;
+      var idelta;
+      var iz;
+      if (z2 <= 0 || z2 + delta <= 0) {
+        return gamma(z2) / gamma(z2 + delta);
+      }
+      idelta = floor(delta);
+      if (idelta === delta) {
+        iz = floor(z2);
+        if (iz === z2) {
+          if (z2 <= FLOAT64_MAX_NTH_FACTORIAL && z2 + delta <= FLOAT64_MAX_NTH_FACTORIAL) {
+            return factorial(iz - 1) / factorial(idelta + iz - 1);
+          }
+        }
+        if (abs(delta) < 20) {
+          if (delta === 0) {
+            return 1;
+          }
+          if (delta < 0) {
+            z2 -= 1;
+            result = z2;
+            delta += 1;
+            while (delta !== 0) {
+              z2 -= 1;
+              result *= z2;
+              delta += 1;
+            }
+            return result;
+          }
+          result = 1 / z2;
+          delta -= 1;
+          while (delta !== 0) {
+            z2 += 1;
+            result /= z2;
+            delta -= 1;
+          }
+          return result;
+        }
+      }
+      return gammaDeltaRatioLanczos(z2, delta);
+    }
+    module.exports = gammaDeltaRatio;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
+var require_lib102 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main73();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-cos/lib/main.js
+var require_main74 = __commonJS({
+  "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib42();
+    var kernelCos = require_lib87();
+    var kernelSin = require_lib88();
+    var rempio2 = require_lib93();
+    var ABS_MASK = require_lib19();
+    var EXPONENT_MASK = require_lib48();
+    var buffer = [0, 0];
+    var HIGH_WORD_PIO4 = 1072243195 | 0;
+    var HIGH_WORD_TWO_NEG_27 = 1044381696 | 0;
+    function cos(x) {
+      var ix;
+      var n;
+      ix = getHighWord(x);
+      ix &= ABS_MASK;
+      if (ix <= HIGH_WORD_PIO4) {
+        if (ix < HIGH_WORD_TWO_NEG_27) {
+          return 1;
+        }
+        return kernelCos(x, 0);
+      }
+      if (ix >= EXPONENT_MASK) {
+        return NaN;
+      }
+      n = rempio2(x, buffer);
+      switch (n & 3) {
+        case 0:
+          return kernelCos(buffer[0], buffer[1]);
+        case 1:
+          return -kernelSin(buffer[0], buffer[1]);
+        case 2:
+          return -kernelCos(buffer[0], buffer[1]);
+        default:
+          return kernelSin(buffer[0], buffer[1]);
+      }
+    }
+    module.exports = cos;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-cos/lib/index.js
+var require_lib103 = __commonJS({
+  "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main74();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sinpi/lib/main.js
+var require_main75 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var isInfinite = require_lib17();
+    var cos = require_lib103();
+    var sin = require_lib94();
+    var abs = require_lib46();
+    var copysign = require_lib44();
+    var PI = require_lib86();
+    function sinpi(x) {
+      var ar;
+      var r;
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (isInfinite(x)) {
+        return NaN;
+      }
+      r = x % 2;
+      ar = abs(r);
+      if (ar === 0 || ar === 1) {
+        return copysign(0, r);
+      }
+      if (ar < 0.25) {
+        return sin(PI * r);
+      }
+      if (ar < 0.75) {
+        ar = 0.5 - ar;
+        return copysign(cos(PI * ar), r);
+      }
+      if (ar < 1.25) {
+        r = copysign(1, r) - r;
+        return sin(PI * r);
+      }
+      if (ar < 1.75) {
+        ar -= 1.5;
+        return -copysign(cos(PI * ar), r);
+      }
+      r -= copysign(2, r);
+      return sin(PI * r);
+    }
+    module.exports = sinpi;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sinpi/lib/index.js
+var require_lib104 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main75();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js
+var require_polyval_a1 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.06735230105312927;
+      }
+      return 0.06735230105312927 + x * (0.007385550860814029 + x * (0.0011927076318336207 + x * (22086279071390839e-20 + x * 25214456545125733e-21)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js
+var require_polyval_a2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.020580808432516733;
+      }
+      return 0.020580808432516733 + x * (0.0028905138367341563 + x * (5100697921535113e-19 + x * (10801156724758394e-20 + x * 44864094961891516e-21)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js
+var require_polyval_r = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 1.3920053346762105;
+      }
+      return 1.3920053346762105 + x * (0.7219355475671381 + x * (0.17193386563280308 + x * (0.01864591917156529 + x * (7779424963818936e-19 + x * 7326684307446256e-21))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js
+var require_polyval_s2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.21498241596060885;
+      }
+      return 0.21498241596060885 + x * (0.325778796408931 + x * (0.14635047265246445 + x * (0.02664227030336386 + x * (0.0018402845140733772 + x * 3194753265841009e-20))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js
+var require_polyval_t1 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.032788541075985965;
+      }
+      return -0.032788541075985965 + x * (0.006100538702462913 + x * (-0.0014034646998923284 + x * 31563207090362595e-20));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js
+var require_polyval_t2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.01797067508118204;
+      }
+      return 0.01797067508118204 + x * (-0.0036845201678113826 + x * (881081882437654e-18 + x * -31275416837512086e-20));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js
+var require_polyval_t3 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.010314224129834144;
+      }
+      return -0.010314224129834144 + x * (0.0022596478090061247 + x * (-5385953053567405e-19 + x * 3355291926355191e-19));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js
+var require_polyval_u = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.6328270640250934;
+      }
+      return 0.6328270640250934 + x * (1.4549225013723477 + x * (0.9777175279633727 + x * (0.22896372806469245 + x * 0.013381091853678766)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js
+var require_polyval_v = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 2.4559779371304113;
+      }
+      return 2.4559779371304113 + x * (2.128489763798934 + x * (0.7692851504566728 + x * (0.10422264559336913 + x * 0.003217092422824239)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js
+var require_polyval_w2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.08333333333333297;
+      }
+      return 0.08333333333333297 + x * (-0.0027777777772877554 + x * (7936505586430196e-19 + x * (-59518755745034e-17 + x * (8363399189962821e-19 + x * -0.0016309293409657527))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/main.js
+var require_main76 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var isInfinite = require_lib17();
+    var abs = require_lib46();
+    var ln = require_lib59();
+    var trunc = require_lib9();
+    var sinpi = require_lib104();
+    var PI = require_lib86();
+    var PINF = require_lib12();
+    var polyvalA1 = require_polyval_a1();
+    var polyvalA2 = require_polyval_a2();
+    var polyvalR = require_polyval_r();
+    var polyvalS = require_polyval_s2();
+    var polyvalT1 = require_polyval_t1();
+    var polyvalT2 = require_polyval_t2();
+    var polyvalT3 = require_polyval_t3();
+    var polyvalU = require_polyval_u();
+    var polyvalV = require_polyval_v();
+    var polyvalW = require_polyval_w2();
+    var A1C = 0.07721566490153287;
+    var A2C = 0.3224670334241136;
+    var RC = 1;
+    var SC = -0.07721566490153287;
+    var T1C = 0.48383612272381005;
+    var T2C = -0.1475877229945939;
+    var T3C = 0.06462494023913339;
+    var UC = -0.07721566490153287;
+    var VC = 1;
+    var WC = 0.4189385332046727;
+    var YMIN = 1.4616321449683622;
+    var TWO52 = 4503599627370496;
+    var TWO56 = 72057594037927940;
+    var TINY = 13877787807814457e-33;
+    var TC = 1.4616321449683622;
+    var TF = -0.12148629053584961;
+    var TT = -3638676997039505e-33;
+    function gammaln(x) {
+      var isNegative;
+      var nadj;
+      var flg;
+      var p3;
+      var p2;
+      var p1;
+      var p;
+      var q;
+      var t;
+      var w;
+      var y;
+      var z2;
+      var r;
+      if (isnan(x) || isInfinite(x)) {
+        return x;
+      }
+      if (x === 0) {
+        return PINF;
+      }
+      if (x < 0) {
+        isNegative = true;
+        x = -x;
+      } else {
+        isNegative = false;
+      }
+      if (x < TINY) {
+        return -ln(x);
+      }
+      if (isNegative) {
+        if (x >= TWO52) {
+          return PINF;
+        }
+        t = sinpi(x);
+        if (t === 0) {
+          return PINF;
+        }
+        nadj = ln(PI / abs(t * x));
+      }
+      if (x === 1 || x === 2) {
+        return 0;
+      }
+      if (x < 2) {
+        if (x <= 0.9) {
+          r = -ln(x);
+          if (x >= YMIN - 1 + 0.27) {
+            y = 1 - x;
+            flg = 0;
+          } else if (x >= YMIN - 1 - 0.27) {
+            y = x - (TC - 1);
+            flg = 1;
+          } else {
+            y = x;
+            flg = 2;
+          }
+        } else {
+          r = 0;
+          if (x >= YMIN + 0.27) {
+            y = 2 - x;
+            flg = 0;
+          } else if (x >= YMIN - 0.27) {
+            y = x - TC;
+            flg = 1;
+          } else {
+            y = x - 1;
+            flg = 2;
+          }
+        }
+        switch (flg) {
+          // eslint-disable-line default-case
+          case 0:
+            z2 = y * y;
+            p1 = A1C + z2 * polyvalA1(z2);
+            p2 = z2 * (A2C + z2 * polyvalA2(z2));
+            p = y * p1 + p2;
+            r += p - 0.5 * y;
+            break;
+          case 1:
+            z2 = y * y;
+            w = z2 * y;
+            p1 = T1C + w * polyvalT1(w);
+            p2 = T2C + w * polyvalT2(w);
+            p3 = T3C + w * polyvalT3(w);
+            p = z2 * p1 - (TT - w * (p2 + y * p3));
+            r += TF + p;
+            break;
+          case 2:
+            p1 = y * (UC + y * polyvalU(y));
+            p2 = VC + y * polyvalV(y);
+            r += -0.5 * y + p1 / p2;
+            break;
+        }
+      } else if (x < 8) {
+        flg = trunc(x);
+        y = x - flg;
+        p = y * (SC + y * polyvalS(y));
+        q = RC + y * polyvalR(y);
+        r = 0.5 * y + p / q;
+        z2 = 1;
+        switch (flg) {
+          // eslint-disable-line default-case
+          case 7:
+            z2 *= y + 6;
+          /* Falls through */
+          case 6:
+            z2 *= y + 5;
+          /* Falls through */
+          case 5:
+            z2 *= y + 4;
+          /* Falls through */
+          case 4:
+            z2 *= y + 3;
+          /* Falls through */
+          case 3:
+            z2 *= y + 2;
+            r += ln(z2);
+        }
+      } else if (x < TWO56) {
+        t = ln(x);
+        z2 = 1 / x;
+        y = z2 * z2;
+        w = WC + z2 * polyvalW(y);
+        r = (x - 0.5) * (t - 1) + w;
+      } else {
+        r = x * (ln(x) - 1);
+      }
+      if (isNegative) {
+        r = nadj - r;
+      }
+      return r;
+    }
+    module.exports = gammaln;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammaln/lib/index.js
+var require_lib105 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main76();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-ln/lib/index.js
+var require_lib106 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_LN = 709.782712893384;
+    module.exports = FLOAT64_MAX_LN;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
+var require_lib107 = __commonJS({
+  "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
+    module.exports = FLOAT64_SQRT_EPSILON;
+  }
+});
+
+// node_modules/@stdlib/utils-eval/lib/index.js
+var require_lib108 = __commonJS({
+  "node_modules/@stdlib/utils-eval/lib/index.js"(exports, module) {
+    "use strict";
+    var evil = eval;
+    module.exports = evil;
+  }
+});
+
+// node_modules/@stdlib/assert-has-generator-support/lib/main.js
+var require_main77 = __commonJS({
+  "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports, module) {
+    "use strict";
+    var evil = require_lib108();
+    function hasGeneratorSupport() {
+      var bool;
+      try {
+        evil('"use strict"; (function* () {})');
+        bool = true;
+      } catch (err) {
+        bool = false;
+      }
+      return bool;
+    }
+    module.exports = hasGeneratorSupport;
+  }
+});
+
+// node_modules/@stdlib/assert-has-generator-support/lib/index.js
+var require_lib109 = __commonJS({
+  "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main77();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js
+var require_generators = __commonJS({
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var EPS = require_lib77();
+    var MAX_TERMS = 1e6;
+    function sumSeries(generator, options) {
+      var isgenerator;
+      var tolerance;
+      var nextTerm;
+      var counter;
+      var result;
+      var opts;
+      opts = {};
+      if (arguments.length > 1) {
+        opts = options;
+      }
+      tolerance = opts.tolerance || EPS;
+      counter = opts.maxTerms || MAX_TERMS;
+      result = opts.initialValue || 0;
+      isgenerator = typeof generator.next === "function";
+      if (isgenerator === true) {
+        for (nextTerm of generator) {
+          result += nextTerm;
+          if (abs(tolerance * result) >= abs(nextTerm) || --counter === 0) {
+            break;
+          }
+        }
+      } else {
+        do {
+          nextTerm = generator();
+          result += nextTerm;
+        } while (abs(tolerance * result) < abs(nextTerm) && --counter);
+      }
+      return result;
+    }
+    module.exports = sumSeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js
+var require_basic = __commonJS({
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var EPS = require_lib77();
+    var MAX_TERMS = 1e6;
+    function sumSeries(generator, options) {
+      var tolerance;
+      var nextTerm;
+      var counter;
+      var result;
+      var opts;
+      opts = {};
+      if (arguments.length > 1) {
+        opts = options;
+      }
+      tolerance = opts.tolerance || EPS;
+      counter = opts.maxTerms || MAX_TERMS;
+      result = opts.initialValue || 0;
+      do {
+        nextTerm = generator();
+        result += nextTerm;
+      } while (abs(tolerance * result) < abs(nextTerm) && --counter);
+      return result;
+    }
+    module.exports = sumSeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
+var require_lib110 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports, module) {
+    "use strict";
+    var hasGeneratorSupport = require_lib109();
+    var generator = require_generators();
+    var basic = require_basic();
+    var sumSeries;
+    if (hasGeneratorSupport()) {
+      sumSeries = generator;
+    } else {
+      sumSeries = basic;
+    }
+    module.exports = sumSeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js
+var require_tgamma_i_large_x_series = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports, module) {
+    "use strict";
+    function tgammaILargeXSeries(a1, x1) {
+      var result = 1;
+      var a = a1;
+      var x = x1;
+      return next;
+      function next() {
+        var r = result;
+        result *= a / x;
+        a -= 1;
+        return r;
+      }
+    }
+    module.exports = tgammaILargeXSeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js
+var require_tgamma_i_large_x = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports, module) {
+    "use strict";
+    var sumSeries = require_lib110();
+    var tgammaILargeXSeries = require_tgamma_i_large_x_series();
+    function tgammaILargeX(a, x) {
+      var result;
+      var s;
+      s = tgammaILargeXSeries(a, x);
+      result = sumSeries(s);
+      return result;
+    }
+    module.exports = tgammaILargeX;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js
+var require_finite_gamma_q = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports, module) {
+    "use strict";
+    var exp = require_lib51();
+    function finiteGammaQ(a, x) {
+      var term;
+      var sum;
+      var e;
+      var n;
+      e = exp(-x);
+      sum = e;
+      if (sum !== 0) {
+        term = sum;
+        for (n = 1; n < a; ++n) {
+          term /= n;
+          term *= x;
+          sum += term;
+        }
+      }
+      return sum;
+    }
+    module.exports = finiteGammaQ;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
+var require_finite_half_gamma_q = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports, module) {
+    "use strict";
+    var erfc = require_lib53();
+    var sqrt = require_lib54();
+    var exp = require_lib51();
+    var PI = require_lib86();
+    function finiteHalfGammaQ(a, x) {
+      var half;
+      var term;
+      var sum;
+      var e;
+      var n;
+      e = erfc(sqrt(x));
+      if (e !== 0 && a > 1) {
+        term = exp(-x) / sqrt(PI * x);
+        term *= x;
+        half = 0.5;
+        term /= half;
+        sum = term;
+        for (n = 2; n < a; ++n) {
+          term /= n - half;
+          term *= x;
+          sum += term;
+        }
+        e += sum;
+      }
+      return e;
+    }
+    module.exports = finiteHalfGammaQ;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-min-ln/lib/index.js
+var require_lib111 = __commonJS({
+  "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MIN_LN = -708.3964185322641;
+    module.exports = FLOAT64_MIN_LN;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js
+var require_full_igamma_prefix = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports, module) {
+    "use strict";
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    function fullIGammaPrefix(a, z2) {
+      var prefix;
+      var alz;
+      alz = a * ln(z2);
+      if (z2 >= 1) {
+        if (alz < MAX_LN && -z2 > MIN_LN) {
+          prefix = pow(z2, a) * exp(-z2);
+        } else if (a >= 1) {
+          prefix = pow(z2 / exp(z2 / a), a);
+        } else {
+          prefix = exp(alz - z2);
+        }
+      } else {
+        if (alz > MIN_LN) {
+          prefix = pow(z2, a) * exp(-z2);
+        } else if (z2 / a < MAX_LN) {
+          prefix = pow(z2 / exp(z2 / a), a);
+        } else {
+          prefix = exp(alz - z2);
+        }
+      }
+      return prefix;
+    }
+    module.exports = fullIGammaPrefix;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
+var require_main78 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports, module) {
+    "use strict";
+    function evalpoly(c, x) {
+      var p;
+      var i;
+      i = c.length;
+      if (i < 2 || x === 0) {
+        if (i === 0) {
+          return 0;
+        }
+        return c[0];
+      }
+      i -= 1;
+      p = c[i] * x + c[i - 1];
+      i -= 2;
+      while (i >= 0) {
+        p = p * x + c[i];
+        i -= 1;
+      }
+      return p;
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/function-ctor/lib/main.js
+var require_main79 = __commonJS({
+  "node_modules/@stdlib/function-ctor/lib/main.js"(exports, module) {
+    "use strict";
+    var Fcn = Function;
+    module.exports = Fcn;
+  }
+});
+
+// node_modules/@stdlib/function-ctor/lib/index.js
+var require_lib112 = __commonJS({
+  "node_modules/@stdlib/function-ctor/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main79();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
+var require_factory5 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports, module) {
+    "use strict";
+    var Fcn = require_lib112();
+    var evalpoly = require_main78();
+    function factory(c) {
+      var f;
+      var n;
+      var m;
+      var i;
+      if (c.length > 500) {
+        return polyval;
+      }
+      f = "return function evalpoly(x){";
+      n = c.length;
+      if (n === 0) {
+        f += "return 0.0;";
+      } else if (n === 1) {
+        f += "return " + c[0] + ";";
+      } else {
+        f += "if(x===0.0){return " + c[0] + ";}";
+        f += "return " + c[0];
+        m = n - 1;
+        for (i = 1; i < n; i++) {
+          f += "+x*";
+          if (i < m) {
+            f += "(";
+          }
+          f += c[i];
+        }
+        for (i = 0; i < m - 1; i++) {
+          f += ")";
+        }
+        f += ";";
+      }
+      f += "}";
+      f += "//# sourceURL=evalpoly.factory.js";
+      return new Fcn(f)();
+      function polyval(x) {
+        return evalpoly(c, x);
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
+var require_lib113 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main78();
+    var factory = require_factory5();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
+var require_log1p_series = __commonJS({
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports, module) {
+    "use strict";
+    function log1pSeries(x) {
+      var mMult = -x;
+      var mProd = -1;
+      var k = 0;
+      return next;
+      function next() {
+        mProd *= mMult;
+        k += 1;
+        return mProd / k;
+      }
+    }
+    module.exports = log1pSeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
+var require_main80 = __commonJS({
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var ln = require_lib59();
+    var FLOAT_EPS = require_lib77();
+    var sumSeries = require_lib110();
+    var log1pSeries = require_log1p_series();
+    function log1pmx(x) {
+      var opts;
+      var ax;
+      if (x <= -1) {
+        return NaN;
+      }
+      ax = abs(x);
+      if (ax > 0.95) {
+        return ln(1 + x) - x;
+      }
+      if (ax < FLOAT_EPS) {
+        return -x * x / 2;
+      }
+      opts = {
+        "initialValue": -x
+      };
+      return sumSeries(log1pSeries(x), opts);
+    }
+    module.exports = log1pmx;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
+var require_lib114 = __commonJS({
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports, module) {
+    "use strict";
+    var log1pmx = require_main80();
+    module.exports = log1pmx;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-two-pi/lib/index.js
+var require_lib115 = __commonJS({
+  "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports, module) {
+    "use strict";
+    var TWO_PI = 6.283185307179586;
+    module.exports = TWO_PI;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js
+var require_polyval_c0 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.3333333333333333;
+      }
+      return -0.3333333333333333 + x * (0.08333333333333333 + x * (-0.014814814814814815 + x * (0.0011574074074074073 + x * (3527336860670194e-19 + x * (-1787551440329218e-19 + x * (3919263178522438e-20 + x * (-21854485106799924e-22 + x * (-185406221071516e-20 + x * (8296711340953087e-22 + x * (-17665952736826078e-23 + x * (6707853543401498e-24 + x * (10261809784240309e-24 + x * (-4382036018453353e-24 + x * 914769958223679e-24)))))))))))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js
+var require_polyval_c1 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.001851851851851852;
+      }
+      return -0.001851851851851852 + x * (-0.003472222222222222 + x * (0.0026455026455026454 + x * (-9902263374485596e-19 + x * (20576131687242798e-20 + x * (-4018775720164609e-22 + x * (-18098550334489977e-21 + x * (764916091608111e-20 + x * (-16120900894563446e-22 + x * (4647127802807434e-24 + x * (1378633446915721e-22 + x * (-5752545603517705e-23 + x * 11951628599778148e-24)))))))))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js
+var require_polyval_c2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.004133597883597883;
+      }
+      return 0.004133597883597883 + x * (-0.0026813271604938273 + x * (7716049382716049e-19 + x * (20093878600823047e-22 + x * (-10736653226365161e-20 + x * (52923448829120125e-21 + x * (-12760635188618728e-21 + x * (3423578734096138e-23 + x * (13721957309062932e-22 + x * (-6298992138380055e-22 + x * 14280614206064242e-23)))))))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js
+var require_polyval_c3 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 6494341563786008e-19;
+      }
+      return 6494341563786008e-19 + x * (22947209362139917e-20 + x * (-4691894943952557e-19 + x * (26772063206283885e-20 + x * (-7561801671883977e-20 + x * (-2396505113867297e-22 + x * (11082654115347302e-21 + x * (-56749528269915965e-22 + x * 14230900732435883e-22)))))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js
+var require_polyval_c4 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -8618882909167117e-19;
+      }
+      return -8618882909167117e-19 + x * (7840392217200666e-19 + x * (-2990724803031902e-19 + x * (-14638452578843418e-22 + x * (6641498215465122e-20 + x * (-3968365047179435e-20 + x * 11375726970678419e-21)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js
+var require_polyval_c5 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -33679855336635813e-20;
+      }
+      return -33679855336635813e-20 + x * (-6972813758365858e-20 + x * (2772753244959392e-19 + x * (-19932570516188847e-20 + x * (6797780477937208e-20 + x * (1419062920643967e-22 + x * (-13594048189768693e-21 + x * (8018470256334202e-21 + x * -2291481176508095e-21)))))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js
+var require_polyval_c6 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 5313079364639922e-19;
+      }
+      return 5313079364639922e-19 + x * (-5921664373536939e-19 + x * (2708782096718045e-19 + x * (7902353232660328e-22 + x * (-8153969367561969e-20 + x * (561168275310625e-19 + x * -18329116582843375e-21)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js
+var require_polyval_c7 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 34436760689237765e-20;
+      }
+      return 34436760689237765e-20 + x * (5171790908260592e-20 + x * (-33493161081142234e-20 + x * (2812695154763237e-19 + x * -10976582244684731e-20)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js
+var require_polyval_c8 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -6526239185953094e-19;
+      }
+      return -6526239185953094e-19 + x * (8394987206720873e-19 + x * -438297098541721e-18);
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js
+var require_igamma_temme_large = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports, module) {
+    "use strict";
+    var evalpoly = require_lib113();
+    var log1pmx = require_lib114();
+    var erfc = require_lib53();
+    var sqrt = require_lib54();
+    var exp = require_lib51();
+    var TWO_PI = require_lib115();
+    var polyvalC0 = require_polyval_c0();
+    var polyvalC1 = require_polyval_c1();
+    var polyvalC2 = require_polyval_c2();
+    var polyvalC3 = require_polyval_c3();
+    var polyvalC4 = require_polyval_c4();
+    var polyvalC5 = require_polyval_c5();
+    var polyvalC6 = require_polyval_c6();
+    var polyvalC7 = require_polyval_c7();
+    var polyvalC8 = require_polyval_c8();
+    var workspace = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    function igammaTemmeLarge(a, x) {
+      var result;
+      var sigma;
+      var phi;
+      var y;
+      var z2;
+      sigma = (x - a) / a;
+      phi = -log1pmx(sigma);
+      y = a * phi;
+      z2 = sqrt(2 * phi);
+      if (x < a) {
+        z2 = -z2;
+      }
+      workspace[0] = polyvalC0(z2);
+      workspace[1] = polyvalC1(z2);
+      workspace[2] = polyvalC2(z2);
+      workspace[3] = polyvalC3(z2);
+      workspace[4] = polyvalC4(z2);
+      workspace[5] = polyvalC5(z2);
+      workspace[6] = polyvalC6(z2);
+      workspace[7] = polyvalC7(z2);
+      workspace[8] = polyvalC8(z2);
+      workspace[9] = -5967612901927463e-19;
+      result = evalpoly(workspace, 1 / a);
+      result *= exp(-y) / sqrt(TWO_PI * a);
+      if (x < a) {
+        result = -result;
+      }
+      result += erfc(sqrt(y)) / 2;
+      return result;
+    }
+    module.exports = igammaTemmeLarge;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js
+var require_lower_incomplete_gamma_series = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports, module) {
+    "use strict";
+    function lowerIncompleteGammaSeries(a1, z1) {
+      var result = 1;
+      var a = a1;
+      var z2 = z1;
+      return next;
+      function next() {
+        var r = result;
+        a += 1;
+        result *= z2 / a;
+        return r;
+      }
+    }
+    module.exports = lowerIncompleteGammaSeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js
+var require_lower_gamma_series = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports, module) {
+    "use strict";
+    var sumSeries = require_lib110();
+    var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
+    function lowerGammaSeries(a, z2, initialValue) {
+      var result;
+      var s;
+      initialValue = initialValue || 0;
+      s = lowerIncompleteGammaSeries(a, z2);
+      result = sumSeries(s, {
+        "initialValue": initialValue
+      });
+      return result;
+    }
+    module.exports = lowerGammaSeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js
+var require_rational_pq4 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return Infinity;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = 709811.662581658 + x * (679979.8474157227 + x * (293136.7857211597 + x * (74887.54032914672 + x * (12555.290582413863 + x * (1443.4299244417066 + x * (115.24194596137347 + x * (6.309239205732627 + x * (0.22668404630224365 + x * (0.004826466289237662 + x * 4624429436045379e-20)))))))));
+        s2 = 0 + x * (362880 + x * (1026576 + x * (1172700 + x * (723680 + x * (269325 + x * (63273 + x * (9450 + x * (870 + x * (45 + x * 1)))))))));
+      } else {
+        x = 1 / x;
+        s1 = 4624429436045379e-20 + x * (0.004826466289237662 + x * (0.22668404630224365 + x * (6.309239205732627 + x * (115.24194596137347 + x * (1443.4299244417066 + x * (12555.290582413863 + x * (74887.54032914672 + x * (293136.7857211597 + x * (679979.8474157227 + x * 709811.662581658)))))))));
+        s2 = 1 + x * (45 + x * (870 + x * (9450 + x * (63273 + x * (269325 + x * (723680 + x * (1172700 + x * (1026576 + x * (362880 + x * 0)))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
+var require_main81 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports, module) {
+    "use strict";
+    var gammaLanczosSumExpGScaled = require_rational_pq4();
+    module.exports = gammaLanczosSumExpGScaled;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
+var require_lib116 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main81();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js
+var require_regularised_gamma_prefix = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports, module) {
+    "use strict";
+    var lanczosSumExpGScaled = require_lib116();
+    var gammaln = require_lib105();
+    var gamma = require_lib97();
+    var log1pmx = require_lib114();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var max = require_lib80();
+    var min = require_lib82();
+    var ln = require_lib59();
+    var FLOAT64_MAX = require_lib83();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    var G = require_lib101();
+    var E = require_lib76();
+    function regularisedGammaPrefix(a, z2) {
+      var prefix;
+      var amza;
+      var agh;
+      var alz;
+      var amz;
+      var sq;
+      var d;
+      agh = a + G - 0.5;
+      d = (z2 - a - G + 0.5) / agh;
+      if (a < 1) {
+        if (z2 <= MIN_LN || a < 1 / FLOAT64_MAX) {
+          return exp(a * ln(z2) - z2 - gammaln(a));
+        }
+        return pow(z2, a) * exp(-z2) / gamma(a);
+      }
+      if (abs(d * d * a) <= 100 && a > 150) {
+        prefix = a * log1pmx(d) + z2 * (0.5 - G) / agh;
+        prefix = exp(prefix);
+      } else {
+        alz = a * ln(z2 / agh);
+        amz = a - z2;
+        if (min(alz, amz) <= MIN_LN || max(alz, amz) >= MAX_LN) {
+          amza = amz / a;
+          if (min(alz, amz) / 2 > MIN_LN && max(alz, amz) / 2 < MAX_LN) {
+            sq = pow(z2 / agh, a / 2) * exp(amz / 2);
+            prefix = sq * sq;
+          } else if (min(alz, amz) / 4 > MIN_LN && max(alz, amz) / 4 < MAX_LN && z2 > a) {
+            sq = pow(z2 / agh, a / 4) * exp(amz / 4);
+            prefix = sq * sq;
+            prefix *= prefix;
+          } else if (amza > MIN_LN && amza < MAX_LN) {
+            prefix = pow(z2 * exp(amza) / agh, a);
+          } else {
+            prefix = exp(alz + amz);
+          }
+        } else {
+          prefix = pow(z2 / agh, a) * exp(amz);
+        }
+      }
+      prefix *= sqrt(agh / E) / lanczosSumExpGScaled(a);
+      return prefix;
+    }
+    module.exports = regularisedGammaPrefix;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-powm1/lib/main.js
+var require_main82 = __commonJS({
+  "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var isinfinite = require_lib17();
+    var abs = require_lib46();
+    var expm1 = require_lib64();
+    var ln = require_lib59();
+    var pow = require_lib75();
+    var trunc = require_lib9();
+    function powm1(b, x) {
+      var result;
+      var y;
+      if (isnan(b) || isnan(x)) {
+        return NaN;
+      }
+      if (x === 0) {
+        return 0;
+      }
+      if (b === 0) {
+        return -1;
+      }
+      if (b < 0 && x % 2 === 0) {
+        b = -b;
+      }
+      if (b > 0) {
+        if (abs(x * (b - 1)) < 0.5 || abs(x) < 0.2) {
+          y = ln(b) * x;
+          if (y < 0.5) {
+            return expm1(y);
+          }
+        }
+      } else if (trunc(x) !== x) {
+        return NaN;
+      }
+      result = pow(b, x) - 1;
+      if (isinfinite(result) || isnan(result)) {
+        return NaN;
+      }
+      return result;
+    }
+    module.exports = powm1;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-powm1/lib/index.js
+var require_lib117 = __commonJS({
+  "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports, module) {
+    "use strict";
+    var powm1 = require_main82();
+    module.exports = powm1;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
+var require_rational_p1q12 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.01803556856784494;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.01803556856784494 + x * (0.02512664961998968 + x * (0.049410315156753225 + x * (0.0172491608709614 + x * (-2594535632054381e-19 + x * (-5410098692152044e-19 + x * (-3245886498259485e-20 + x * 0))))));
+        s2 = 1 + x * (1.962029871977952 + x * (1.4801966942423133 + x * (0.5413914320717209 + x * (0.09885042511280101 + x * (0.008213096746488934 + x * (22493629192211576e-20 + x * -22335276320861708e-23))))));
+      } else {
+        x = 1 / x;
+        s1 = 0 + x * (-3245886498259485e-20 + x * (-5410098692152044e-19 + x * (-2594535632054381e-19 + x * (0.0172491608709614 + x * (0.049410315156753225 + x * (0.02512664961998968 + x * -0.01803556856784494))))));
+        s2 = -22335276320861708e-23 + x * (22493629192211576e-20 + x * (0.008213096746488934 + x * (0.09885042511280101 + x * (0.5413914320717209 + x * (1.4801966942423133 + x * (1.962029871977952 + x * 1))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
+var require_rational_p2q22 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return 0.04906224540690395;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = 0.04906224540690395 + x * (-0.09691175301595212 + x * (-0.4149833583594954 + x * (-0.4065671242119384 + x * (-0.1584135863906922 + x * (-0.024014982064857155 + x * -0.0010034668769627955)))));
+        s2 = 1 + x * (3.0234982984646304 + x * (3.4873958536072385 + x * (1.9141558827442668 + x * (0.5071377386143635 + x * (0.05770397226904519 + x * 0.001957681026011072)))));
+      } else {
+        x = 1 / x;
+        s1 = -0.0010034668769627955 + x * (-0.024014982064857155 + x * (-0.1584135863906922 + x * (-0.4065671242119384 + x * (-0.4149833583594954 + x * (-0.09691175301595212 + x * 0.04906224540690395)))));
+        s2 = 0.001957681026011072 + x * (0.05770397226904519 + x * (0.5071377386143635 + x * (1.9141558827442668 + x * (3.4873958536072385 + x * (3.0234982984646304 + x * 1)))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
+var require_rational_p3q32 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.029232972183027003;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.029232972183027003 + x * (0.14421626775719232 + x * (-0.14244039073863127 + x * (0.05428096940550536 + x * (-0.008505359768683364 + x * (4311713426792973e-19 + x * 0)))));
+        s2 = 1 + x * (-1.5016935605448505 + x * (0.846973248876495 + x * (-0.22009515181499575 + x * (0.02558279715597587 + x * (-0.0010066679553914337 + x * -8271935218912905e-22)))));
+      } else {
+        x = 1 / x;
+        s1 = 0 + x * (4311713426792973e-19 + x * (-0.008505359768683364 + x * (0.05428096940550536 + x * (-0.14244039073863127 + x * (0.14421626775719232 + x * -0.029232972183027003)))));
+        s2 = -8271935218912905e-22 + x * (-0.0010066679553914337 + x * (0.02558279715597587 + x * (-0.22009515181499575 + x * (0.846973248876495 + x * (-1.5016935605448505 + x * 1)))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js
+var require_lgamma_small_imp = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports, module) {
+    "use strict";
+    var ln = require_lib59();
+    var EPS = require_lib77();
+    var rateval1 = require_rational_p1q12();
+    var rateval2 = require_rational_p2q22();
+    var rateval3 = require_rational_p3q32();
+    var Y1 = 0.15896368026733398;
+    var Y2 = 0.5281534194946289;
+    var Y3 = 0.45201730728149414;
+    function lgammaSmallImp(z2, zm1, zm2) {
+      var prefix;
+      var result;
+      var r;
+      var R;
+      if (z2 < EPS) {
+        return -ln(z2);
+      }
+      if (zm1 === 0 || zm2 === 0) {
+        return 0;
+      }
+      result = 0;
+      if (z2 > 2) {
+        if (z2 >= 3) {
+          do {
+            z2 -= 1;
+            zm2 -= 1;
+            result += ln(z2);
+          } while (z2 >= 3);
+          zm2 = z2 - 2;
+        }
+        r = zm2 * (z2 + 1);
+        R = rateval1(zm2);
+        result += r * Y1 + r * R;
+        return result;
+      }
+      if (z2 < 1) {
+        result += -ln(z2);
+        zm2 = zm1;
+        zm1 = z2;
+        z2 += 1;
+      }
+      if (z2 <= 1.5) {
+        r = rateval2(zm1);
+        prefix = zm1 * zm2;
+        result += prefix * Y2 + prefix * r;
+        return result;
+      }
+      r = zm2 * zm1;
+      R = rateval3(-zm2);
+      result += r * Y3 + r * R;
+      return result;
+    }
+    module.exports = lgammaSmallImp;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
+var require_main83 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports, module) {
+    "use strict";
+    var gamma = require_lib97();
+    var expm1 = require_lib64();
+    var log1p = require_lib65();
+    var isnan = require_lib6();
+    var lgammaSmallImp = require_lgamma_small_imp();
+    function gamma1pm1(x) {
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (x < 0) {
+        if (x < -0.5) {
+          return gamma(1 + x) - 1;
+        }
+        return expm1(-log1p(x) + lgammaSmallImp(x + 2, x + 1, x));
+      }
+      if (x < 2) {
+        return expm1(lgammaSmallImp(x + 1, x, x - 1));
+      }
+      return gamma(1 + x) - 1;
+    }
+    module.exports = gamma1pm1;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
+var require_lib118 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports, module) {
+    "use strict";
+    var gamma1pm1 = require_main83();
+    module.exports = gamma1pm1;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js
+var require_small_gamma2_series = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports, module) {
+    "use strict";
+    function smallGamma2Series(a, x) {
+      var result;
+      var apn;
+      var n;
+      var r;
+      result = -x;
+      x = -x;
+      apn = a + 1;
+      n = 1;
+      return next;
+      function next() {
+        r = result / apn;
+        result *= x;
+        n += 1;
+        result /= n;
+        apn += 1;
+        return r;
+      }
+    }
+    module.exports = smallGamma2Series;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js
+var require_tgamma_small_upper_part = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports, module) {
+    "use strict";
+    var powm1 = require_lib117();
+    var sumSeries = require_lib110();
+    var gamma1pm1 = require_lib118();
+    var smallGamma2Series = require_small_gamma2_series();
+    function tgammaSmallUpperPart(a, x, invert) {
+      var initialValue;
+      var result;
+      var pgam;
+      var p;
+      var s;
+      result = gamma1pm1(a);
+      pgam = (result + 1) / a;
+      p = powm1(x, a);
+      result -= p;
+      result /= a;
+      s = smallGamma2Series(a, x);
+      p += 1;
+      initialValue = invert ? pgam : 0;
+      result = -p * sumSeries(s, {
+        "initialValue": (initialValue - result) / p
+      });
+      if (invert) {
+        result = -result;
+      }
+      return [result, pgam];
+    }
+    module.exports = tgammaSmallUpperPart;
+  }
+});
+
+// node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
+var require_lib119 = __commonJS({
+  "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
+    module.exports = FLOAT32_SMALLEST_NORMAL;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js
+var require_generators2 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var FLOAT32_SMALLEST_NORMAL = require_lib119();
+    var EPS = require_lib77();
+    var MAX_ITER = 1e6;
+    function continuedFractionA(gen, factor, maxIter) {
+      var isgenerator;
+      var delta;
+      var a0;
+      var f;
+      var C;
+      var D;
+      var v;
+      isgenerator = typeof gen.next === "function";
+      v = isgenerator ? gen.next().value : gen();
+      f = v[1];
+      a0 = v[0];
+      if (f === 0) {
+        f = FLOAT32_SMALLEST_NORMAL;
+      }
+      C = f;
+      D = 0;
+      if (isgenerator === true) {
+        do {
+          v = gen.next().value;
+          if (v) {
+            D = v[1] + v[0] * D;
+            if (D === 0) {
+              D = FLOAT32_SMALLEST_NORMAL;
+            }
+            C = v[1] + v[0] / C;
+            if (C === 0) {
+              C = FLOAT32_SMALLEST_NORMAL;
+            }
+            D = 1 / D;
+            delta = C * D;
+            f *= delta;
+          }
+        } while (abs(delta - 1) > factor && --maxIter);
+      } else {
+        do {
+          v = gen();
+          if (v) {
+            D = v[1] + v[0] * D;
+            if (D === 0) {
+              D = FLOAT32_SMALLEST_NORMAL;
+            }
+            C = v[1] + v[0] / C;
+            if (C === 0) {
+              C = FLOAT32_SMALLEST_NORMAL;
+            }
+            D = 1 / D;
+            delta = C * D;
+            f *= delta;
+          }
+        } while (v && abs(delta - 1) > factor && --maxIter);
+      }
+      return a0 / f;
+    }
+    function continuedFractionB(gen, factor, maxIter) {
+      var isgenerator;
+      var delta;
+      var f;
+      var C;
+      var D;
+      var v;
+      isgenerator = typeof gen.next === "function";
+      v = isgenerator ? gen.next().value : gen();
+      f = v[1];
+      if (f === 0) {
+        f = FLOAT32_SMALLEST_NORMAL;
+      }
+      C = f;
+      D = 0;
+      if (isgenerator === true) {
+        do {
+          v = gen.next().value;
+          if (v) {
+            D = v[1] + v[0] * D;
+            if (D === 0) {
+              D = FLOAT32_SMALLEST_NORMAL;
+            }
+            C = v[1] + v[0] / C;
+            if (C === 0) {
+              C = FLOAT32_SMALLEST_NORMAL;
+            }
+            D = 1 / D;
+            delta = C * D;
+            f *= delta;
+          }
+        } while (v && abs(delta - 1) > factor && --maxIter);
+      } else {
+        do {
+          v = gen();
+          if (v) {
+            D = v[1] + v[0] * D;
+            if (D === 0) {
+              D = FLOAT32_SMALLEST_NORMAL;
+            }
+            C = v[1] + v[0] / C;
+            if (C === 0) {
+              C = FLOAT32_SMALLEST_NORMAL;
+            }
+            D = 1 / D;
+            delta = C * D;
+            f *= delta;
+          }
+        } while (v && abs(delta - 1) > factor && --maxIter);
+      }
+      return f;
+    }
+    function continuedFraction(generator, options) {
+      var maxIter;
+      var opts;
+      var eps;
+      opts = {};
+      if (arguments.length > 1) {
+        opts = options;
+      }
+      maxIter = opts.maxIter || MAX_ITER;
+      eps = opts.tolerance || EPS;
+      if (opts.keep) {
+        return continuedFractionB(generator, eps, maxIter);
+      }
+      return continuedFractionA(generator, eps, maxIter);
+    }
+    module.exports = continuedFraction;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js
+var require_basic2 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var EPS = require_lib77();
+    var FLOAT32_SMALLEST_NORMAL = require_lib119();
+    var MAX_ITER = 1e6;
+    function continuedFractionA(gen, factor, maxIter) {
+      var delta;
+      var a0;
+      var C;
+      var D;
+      var f;
+      var v;
+      v = gen();
+      f = v[1];
+      a0 = v[0];
+      if (f === 0) {
+        f = FLOAT32_SMALLEST_NORMAL;
+      }
+      C = f;
+      D = 0;
+      do {
+        v = gen();
+        if (v) {
+          D = v[1] + v[0] * D;
+          if (D === 0) {
+            D = FLOAT32_SMALLEST_NORMAL;
+          }
+          C = v[1] + v[0] / C;
+          if (C === 0) {
+            C = FLOAT32_SMALLEST_NORMAL;
+          }
+          D = 1 / D;
+          delta = C * D;
+          f *= delta;
+        }
+      } while (v && abs(delta - 1) > factor && --maxIter);
+      return a0 / f;
+    }
+    function continuedFractionB(gen, factor, maxIter) {
+      var delta;
+      var C;
+      var D;
+      var f;
+      var v;
+      v = gen();
+      f = v[1];
+      if (f === 0) {
+        f = FLOAT32_SMALLEST_NORMAL;
+      }
+      C = f;
+      D = 0;
+      do {
+        v = gen();
+        if (v) {
+          D = v[1] + v[0] * D;
+          if (D === 0) {
+            D = FLOAT32_SMALLEST_NORMAL;
+          }
+          C = v[1] + v[0] / C;
+          if (C === 0) {
+            C = FLOAT32_SMALLEST_NORMAL;
+          }
+          D = 1 / D;
+          delta = C * D;
+          f *= delta;
+        }
+      } while (v && abs(delta - 1) > factor && --maxIter);
+      return f;
+    }
+    function continuedFraction(generator, options) {
+      var maxIter;
+      var opts;
+      var eps;
+      opts = {};
+      if (arguments.length > 1) {
+        opts = options;
+      }
+      eps = opts.tolerance || EPS;
+      maxIter = opts.maxIter || MAX_ITER;
+      if (opts.keep) {
+        return continuedFractionB(generator, eps, maxIter);
+      }
+      return continuedFractionA(generator, eps, maxIter);
+    }
+    module.exports = continuedFraction;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
+var require_lib120 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports, module) {
+    "use strict";
+    var hasGeneratorSupport = require_lib109();
+    var generator = require_generators2();
+    var basic = require_basic2();
+    var continuedFraction;
+    if (hasGeneratorSupport()) {
+      continuedFraction = generator;
+    } else {
+      continuedFraction = basic;
+    }
+    module.exports = continuedFraction;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js
+var require_upper_incomplete_gamma_fract = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports, module) {
+    "use strict";
+    function upperIncompleteGammaFract(a1, z1) {
+      var z2 = z1 - a1 + 1;
+      var a = a1;
+      var k = 0;
+      return next;
+      function next() {
+        k += 1;
+        z2 += 2;
+        return [
+          k * (a - k),
+          z2
+        ];
+      }
+    }
+    module.exports = upperIncompleteGammaFract;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js
+var require_upper_gamma_fraction = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports, module) {
+    "use strict";
+    var continuedFraction = require_lib120();
+    var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
+    function upperGammaFraction(a, z2) {
+      var f = upperIncompleteGammaFract(a, z2);
+      return 1 / (z2 - a + 1 + continuedFraction(f));
+    }
+    module.exports = upperGammaFraction;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js
+var require_igamma_final = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports, module) {
+    "use strict";
+    var floor = require_lib7();
+    var gamma = require_lib97();
+    var abs = require_lib46();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var SQRT_EPSILON = require_lib107();
+    var FLOAT64_MAX = require_lib83();
+    var MAX_LN = require_lib106();
+    var tgammaILargeX = require_tgamma_i_large_x();
+    var finiteGammaQ = require_finite_gamma_q();
+    var finiteHalfGammaQ = require_finite_half_gamma_q();
+    var fullIGammaPrefix = require_full_igamma_prefix();
+    var igammaTemmeLarge = require_igamma_temme_large();
+    var lowerGammaSeries = require_lower_gamma_series();
+    var regularisedGammaPrefix = require_regularised_gamma_prefix();
+    var tgammaSmallUpperPart = require_tgamma_small_upper_part();
+    var upperGammaFraction = require_upper_gamma_fraction();
+    function igammaFinal(x, a, regularized, upper) {
+      var optimisedInvert;
+      var evalMethod;
+      var isHalfInt;
+      var initValue;
+      var useTemme;
+      var isSmallA;
+      var result;
+      var invert;
+      var isInt;
+      var sigma;
+      var res;
+      var gam;
+      var fa;
+      var g;
+      result = 0;
+      invert = upper;
+      isSmallA = a < 30 && a <= x + 1 && x < MAX_LN;
+      if (isSmallA) {
+        fa = floor(a);
+        isInt = fa === a;
+        isHalfInt = isInt ? false : abs(fa - a) === 0.5;
+      } else {
+        isInt = false;
+        isHalfInt = false;
+      }
+      if (isInt && x > 0.6) {
+        invert = !invert;
+        evalMethod = 0;
+      } else if (isHalfInt && x > 0.2) {
+        invert = !invert;
+        evalMethod = 1;
+      } else if (x < SQRT_EPSILON && a > 1) {
+        evalMethod = 6;
+      } else if (x > 1e3 && (a < x || abs(a - 50) / x < 1)) {
+        invert = !invert;
+        evalMethod = 7;
+      } else if (x < 0.5) {
+        if (-0.4 / ln(x) < a) {
+          evalMethod = 2;
+        } else {
+          evalMethod = 3;
+        }
+      } else if (x < 1.1) {
+        if (x * 0.75 < a) {
+          evalMethod = 2;
+        } else {
+          evalMethod = 3;
+        }
+      } else {
+        useTemme = false;
+        if (regularized && a > 20) {
+          sigma = abs((x - a) / a);
+          if (a > 200) {
+            if (20 / a > sigma * sigma) {
+              useTemme = true;
+            }
+          } else if (sigma < 0.4) {
+            useTemme = true;
+          }
+        }
+        if (useTemme) {
+          evalMethod = 5;
+        } else if (x - 1 / (3 * x) < a) {
+          evalMethod = 2;
+        } else {
+          evalMethod = 4;
+          invert = !invert;
+        }
+      }
+      switch (evalMethod) {
+        case 0:
+          result = finiteGammaQ(a, x);
+          if (regularized === false) {
+            result *= gamma(a);
+          }
+          break;
+        case 1:
+          result = finiteHalfGammaQ(a, x);
+          if (regularized === false) {
+            result *= gamma(a);
+          }
+          break;
+        case 2:
+          result = regularized ? regularisedGammaPrefix(a, x) : fullIGammaPrefix(a, x);
+          if (result !== 0) {
+            initValue = 0;
+            optimisedInvert = false;
+            if (invert) {
+              initValue = regularized ? 1 : gamma(a);
+              if (regularized || result >= 1 || FLOAT64_MAX * result > initValue) {
+                initValue /= result;
+                if (regularized || a < 1 || FLOAT64_MAX / a > initValue) {
+                  initValue *= -a;
+                  optimisedInvert = true;
+                } else {
+                  initValue = 0;
+                }
+              } else {
+                initValue = 0;
+              }
+            }
+            result *= lowerGammaSeries(a, x, initValue) / a;
+            if (optimisedInvert) {
+              invert = false;
+              result = -result;
+            }
+          }
+          break;
+        case 3:
+          invert = !invert;
+          res = tgammaSmallUpperPart(a, x, invert);
+          result = res[0];
+          g = res[1];
+          invert = false;
+          if (regularized) {
+            result /= g;
+          }
+          break;
+        case 4:
+          result = regularized ? regularisedGammaPrefix(a, x) : fullIGammaPrefix(a, x);
+          if (result !== 0) {
+            result *= upperGammaFraction(a, x);
+          }
+          break;
+        case 5:
+          result = igammaTemmeLarge(a, x);
+          if (x >= a) {
+            invert = !invert;
+          }
+          break;
+        case 6:
+          result = regularized ? pow(x, a) / gamma(a + 1) : pow(x, a) / a;
+          result *= 1 - a * x / (a + 1);
+          break;
+        case 7:
+          result = regularized ? regularisedGammaPrefix(a, x) : fullIGammaPrefix(a, x);
+          result /= x;
+          if (result !== 0) {
+            result *= tgammaILargeX(a, x);
+          }
+          break;
+      }
+      if (regularized && result > 1) {
+        result = 1;
+      }
+      if (invert) {
+        gam = regularized ? 1 : gamma(a);
+        result = gam - result;
+      }
+      return result;
+    }
+    module.exports = igammaFinal;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/main.js
+var require_main84 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports, module) {
+    "use strict";
+    var gammaln = require_lib105();
+    var exp = require_lib51();
+    var ln = require_lib59();
+    var SQRT_TWO_PI = require_lib95();
+    var MAX_LN = require_lib106();
+    var PINF = require_lib12();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
+    var igammaFinal = require_igamma_final();
+    var lowerGammaSeries = require_lower_gamma_series();
+    var upperGammaFraction = require_upper_gamma_fraction();
+    function gammainc(x, a, regularized, upper) {
+      var normalized;
+      var initValue;
+      var invert;
+      var result;
+      if (x < 0 || a <= 0) {
+        return NaN;
+      }
+      normalized = regularized === void 0 ? true : regularized;
+      invert = upper;
+      if (a >= FLOAT64_MAX_NTH_FACTORIAL && !normalized) {
+        if (invert && a * 4 < x) {
+          result = a * ln(x) - x;
+          result += ln(upperGammaFraction(a, x));
+        } else if (!invert && a > 4 * x) {
+          result = a * ln(x) - x;
+          initValue = 0;
+          result += ln(lowerGammaSeries(a, x, initValue) / a);
+        } else {
+          result = igammaFinal(x, a, true, invert);
+          if (result === 0) {
+            if (invert) {
+              result = 1 + 1 / (12 * a) + 1 / (288 * a * a);
+              result = ln(result) - a + (a - 0.5) * ln(a);
+              result += ln(SQRT_TWO_PI);
+            } else {
+              result = a * ln(x) - x;
+              initValue = 0;
+              result += ln(lowerGammaSeries(a, x, initValue) / a);
+            }
+          } else {
+            result = ln(result) + gammaln(a);
+          }
+        }
+        if (result > MAX_LN) {
+          return PINF;
+        }
+        return exp(result);
+      }
+      return igammaFinal(x, a, normalized, invert);
+    }
+    module.exports = gammainc;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gammainc/lib/index.js
+var require_lib121 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main84();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js
+var require_full_igamma_prefix2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports, module) {
+    "use strict";
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    function fullIGammaPrefix(a, z2) {
+      var prefix;
+      var alz;
+      alz = a * ln(z2);
+      if (z2 >= 1) {
+        if (alz < MAX_LN && -z2 > MIN_LN) {
+          prefix = pow(z2, a) * exp(-z2);
+        } else if (a >= 1) {
+          prefix = pow(z2 / exp(z2 / a), a);
+        } else {
+          prefix = exp(alz - z2);
+        }
+      } else if (alz > MIN_LN) {
+        prefix = pow(z2, a) * exp(-z2);
+      } else if (z2 / a < MAX_LN) {
+        prefix = pow(z2 / exp(z2 / a), a);
+      } else {
+        prefix = exp(alz - z2);
+      }
+      return prefix;
+    }
+    module.exports = fullIGammaPrefix;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js
+var require_regularized_gamma_prefix = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports, module) {
+    "use strict";
+    var lanczosSumExpGScaled = require_lib116();
+    var gammaln = require_lib105();
+    var gamma = require_lib97();
+    var log1p = require_lib65();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var max = require_lib80();
+    var min = require_lib82();
+    var ln = require_lib59();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    var G = require_lib101();
+    var E = require_lib76();
+    function regularizedGammaPrefix(a, z2) {
+      var prefix;
+      var amza;
+      var agh;
+      var alz;
+      var amz;
+      var sq;
+      var d;
+      agh = a + G - 0.5;
+      d = (z2 - a - G + 0.5) / agh;
+      if (a < 1) {
+        if (z2 <= MIN_LN) {
+          return exp(a * ln(z2) - z2 - gammaln(a));
+        }
+        return pow(z2, a) * exp(-z2) / gamma(a);
+      }
+      if (abs(d * d * a) <= 100 && a > 150) {
+        prefix = a * (log1p(d) - d) + z2 * (0.5 - G) / agh;
+        prefix = exp(prefix);
+      } else {
+        alz = a * ln(z2 / agh);
+        amz = a - z2;
+        if (min(alz, amz) <= MIN_LN || max(alz, amz) >= MAX_LN) {
+          amza = amz / a;
+          if (min(alz, amz) / 2 > MIN_LN && max(alz, amz) / 2 < MAX_LN) {
+            sq = pow(z2 / agh, a / 2) * exp(amz / 2);
+            prefix = sq * sq;
+          } else if (min(alz, amz) / 4 > MIN_LN && max(alz, amz) / 4 < MAX_LN && z2 > a) {
+            sq = pow(z2 / agh, a / 4) * exp(amz / 4);
+            prefix = sq * sq;
+            prefix *= prefix;
+          } else if (amza > MIN_LN && amza < MAX_LN) {
+            prefix = pow(z2 * exp(amza) / agh, a);
+          } else {
+            prefix = exp(alz + amz);
+          }
+        } else {
+          prefix = pow(z2 / agh, a) * exp(amz);
+        }
+      }
+      prefix *= sqrt(agh / E) / lanczosSumExpGScaled(a);
+      return prefix;
+    }
+    module.exports = regularizedGammaPrefix;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js
+var require_beta_small_b_large_a_series = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports, module) {
+    "use strict";
+    var gammaDeltaRatio = require_lib102();
+    var factorial = require_lib99();
+    var gammainc = require_lib121();
+    var log1p = require_lib65();
+    var abs = require_lib46();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var MIN_VALUE = require_lib45();
+    var EPSILON = require_lib77();
+    var fullIGammaPrefix = require_full_igamma_prefix2();
+    var regularizedGammaPrefix = require_regularized_gamma_prefix();
+    var p = new Array(30);
+    function betaSmallBLargeASeries(a, b, x, y, s0, mult, normalized) {
+      var prefix;
+      var tmp1;
+      var tnp1;
+      var sum;
+      var b2n;
+      var bm1;
+      var lx2;
+      var lxp;
+      var mbn;
+      var lx;
+      var t4;
+      var h;
+      var j;
+      var m;
+      var n;
+      var r;
+      var t;
+      var u;
+      bm1 = b - 1;
+      t = a + bm1 / 2;
+      if (y < 0.35) {
+        lx = log1p(-y);
+      } else {
+        lx = ln(x);
+      }
+      u = -t * lx;
+      h = regularizedGammaPrefix(b, u);
+      if (h <= MIN_VALUE) {
+        return s0;
+      }
+      if (normalized) {
+        prefix = h / gammaDeltaRatio(a, b);
+        prefix /= pow(t, b);
+      } else {
+        prefix = fullIGammaPrefix(b, u) / pow(t, b);
+      }
+      prefix *= mult;
+      p[0] = 1;
+      j = gammainc(u, b, true, true);
+      j /= h;
+      sum = s0 + prefix * j;
+      tnp1 = 1;
+      lx2 = lx / 2;
+      lx2 *= lx2;
+      lxp = 1;
+      t4 = 4 * t * t;
+      b2n = b;
+      for (n = 1; n < p.length; ++n) {
+        tnp1 += 2;
+        p[n] = 0;
+        mbn = b - n;
+        tmp1 = 3;
+        for (m = 1; m < n; ++m) {
+          mbn = m * b - n;
+          p[n] += mbn * p[n - m] / factorial(tmp1);
+          tmp1 += 2;
+        }
+        p[n] /= n;
+        p[n] += bm1 / factorial(tnp1);
+        j = (b2n * (b2n + 1) * j + (u + b2n + 1) * lxp) / t4;
+        lxp *= lx2;
+        b2n += 2;
+        r = prefix * p[n] * j;
+        sum += r;
+        if (r > 1) {
+          if (abs(r) < abs(EPSILON * sum)) {
+            break;
+          }
+        } else if (abs(r / EPSILON) < abs(sum)) {
+          break;
+        }
+      }
+      return sum;
+    }
+    module.exports = betaSmallBLargeASeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js
+var require_rising_factorial_ratio = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports, module) {
+    "use strict";
+    function risingFactorialRatio(a, b, k) {
+      var result;
+      var i;
+      if (k === 0) {
+        return 1;
+      }
+      result = 1;
+      for (i = 0; i < k; i++) {
+        result *= (a + i) / (b + i);
+      }
+      return result;
+    }
+    module.exports = risingFactorialRatio;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-maxabs/lib/main.js
+var require_main85 = __commonJS({
+  "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var max = require_lib80();
+    function maxabs(x, y) {
+      return max(abs(x), abs(y));
+    }
+    module.exports = maxabs;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-maxabs/lib/index.js
+var require_lib122 = __commonJS({
+  "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports, module) {
+    "use strict";
+    var maxabs = require_main85();
+    module.exports = maxabs;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-minabs/lib/main.js
+var require_main86 = __commonJS({
+  "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports, module) {
+    "use strict";
+    var abs = require_lib46();
+    var min = require_lib82();
+    function minabs(x, y) {
+      return min(abs(x), abs(y));
+    }
+    module.exports = minabs;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-minabs/lib/index.js
+var require_lib123 = __commonJS({
+  "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports, module) {
+    "use strict";
+    var minabs = require_main86();
+    module.exports = minabs;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js
+var require_ibeta_power_terms = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports, module) {
+    "use strict";
+    var lanczosSumExpGScaled = require_lib116();
+    var maxabs = require_lib122();
+    var minabs = require_lib123();
+    var expm1 = require_lib64();
+    var log1p = require_lib65();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var min = require_lib82();
+    var ln = require_lib59();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    var G = require_lib101();
+    var E = require_lib76();
+    function ibetaPowerTerms(a, b, x, y, normalized) {
+      var result;
+      var smallA;
+      var ratio;
+      var agh;
+      var bgh;
+      var cgh;
+      var l1;
+      var l2;
+      var l3;
+      var p1;
+      var b1;
+      var b2;
+      var c;
+      var l;
+      if (!normalized) {
+        return pow(x, a) * pow(y, b);
+      }
+      c = a + b;
+      agh = a + G - 0.5;
+      bgh = b + G - 0.5;
+      cgh = c + G - 0.5;
+      result = lanczosSumExpGScaled(c);
+      result /= lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b);
+      result *= sqrt(bgh / E);
+      result *= sqrt(agh / cgh);
+      l1 = (x * b - y * agh) / agh;
+      l2 = (y * a - x * bgh) / bgh;
+      if (minabs(l1, l2) < 0.2) {
+        if (l1 * l2 > 0 || min(a, b) < 1) {
+          if (abs(l1) < 0.1) {
+            result *= exp(a * log1p(l1));
+          } else {
+            result *= pow(x * cgh / agh, a);
+          }
+          if (abs(l2) < 0.1) {
+            result *= exp(b * log1p(l2));
+          } else {
+            result *= pow(y * cgh / bgh, b);
+          }
+        } else if (maxabs(l1, l2) < 0.5) {
+          smallA = a < b;
+          ratio = b / a;
+          if (smallA && ratio * l2 < 0.1 || !smallA && l1 / ratio > 0.1) {
+            l3 = expm1(ratio * log1p(l2));
+            l3 = l1 + l3 + l3 * l1;
+            l3 = a * log1p(l3);
+            result *= exp(l3);
+          } else {
+            l3 = expm1(log1p(l1) / ratio);
+            l3 = l2 + l3 + l3 * l2;
+            l3 = b * log1p(l3);
+            result *= exp(l3);
+          }
+        } else if (abs(l1) < abs(l2)) {
+          l = a * log1p(l1) + b * ln(y * cgh / bgh);
+          if (l <= MIN_LN || l >= MAX_LN) {
+            l += ln(result);
+            if (l >= MAX_LN) {
+              return NaN;
+            }
+            result = exp(l);
+          } else {
+            result *= exp(l);
+          }
+        } else {
+          l = b * log1p(l2) + a * ln(x * cgh / agh);
+          if (l <= MIN_LN || l >= MAX_LN) {
+            l += ln(result);
+            if (l >= MAX_LN) {
+              return NaN;
+            }
+            result = exp(l);
+          } else {
+            result *= exp(l);
+          }
+        }
+      } else {
+        b1 = x * cgh / agh;
+        b2 = y * cgh / bgh;
+        l1 = a * ln(b1);
+        l2 = b * ln(b2);
+        if (l1 >= MAX_LN || l1 <= MIN_LN || l2 >= MAX_LN || l2 <= MIN_LN) {
+          if (a < b) {
+            p1 = pow(b2, b / a);
+            l3 = a * (ln(b1) + ln(p1));
+            if (l3 < MAX_LN && l3 > MIN_LN) {
+              result *= pow(p1 * b1, a);
+            } else {
+              l2 += l1 + ln(result);
+              if (l2 >= MAX_LN) {
+                return NaN;
+              }
+              result = exp(l2);
+            }
+          } else {
+            p1 = pow(b1, a / b);
+            l3 = (ln(p1) + ln(b2)) * b;
+            if (l3 < MAX_LN && l3 > MIN_LN) {
+              result *= pow(p1 * b2, b);
+            } else {
+              l2 += l1 + ln(result);
+              if (l2 >= MAX_LN) {
+                return NaN;
+              }
+              result = exp(l2);
+            }
+          }
+        } else {
+          result *= pow(b1, a) * pow(b2, b);
+        }
+      }
+      return result;
+    }
+    module.exports = ibetaPowerTerms;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js
+var require_ibeta_fraction2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports, module) {
+    "use strict";
+    var continuedFraction = require_lib120();
+    var ibetaPowerTerms = require_ibeta_power_terms();
+    var OPTS = {
+      "keep": true,
+      "maxIter": 1e3
+    };
+    function ibetaFraction2t(a, b, x, y) {
+      var m = 0;
+      return next;
+      function next() {
+        var denom;
+        var aN;
+        var bN;
+        aN = (a + m - 1) * (a + b + m - 1) * m * (b - m) * x * x;
+        denom = a + 2 * m - 1;
+        aN /= denom * denom;
+        bN = m;
+        bN += m * (b - m) * x / (a + 2 * m - 1);
+        bN += (a + m) * (a * y - b * x + 1 + m * (2 - x)) / (a + 2 * m + 1);
+        m += 1;
+        return [aN, bN];
+      }
+    }
+    function ibetaFraction2(a, b, x, y, normalized, out) {
+      var result;
+      var fract;
+      var f;
+      result = ibetaPowerTerms(a, b, x, y, normalized);
+      if (out) {
+        out[1] = result;
+      }
+      if (result === 0) {
+        return result;
+      }
+      f = ibetaFraction2t(a, b, x, y);
+      fract = continuedFraction(f, OPTS);
+      return result / fract;
+    }
+    module.exports = ibetaFraction2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
+var require_lib124 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
+    module.exports = FLOAT64_MAX_SAFE_INTEGER;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js
+var require_bitwise_binary_gcd = __commonJS({
+  "node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports, module) {
+    "use strict";
+    function gcd(a, b) {
+      var k = 0;
+      var t;
+      if (a === 0) {
+        return b;
+      }
+      if (b === 0) {
+        return a;
+      }
+      while ((a & 1) === 0 && (b & 1) === 0) {
+        a >>>= 1;
+        b >>>= 1;
+        k += 1;
+      }
+      while ((a & 1) === 0) {
+        a >>>= 1;
+      }
+      while (b) {
+        while ((b & 1) === 0) {
+          b >>>= 1;
+        }
+        if (a > b) {
+          t = b;
+          b = a;
+          a = t;
+        }
+        b -= a;
+      }
+      return a << k;
+    }
+    module.exports = gcd;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js
+var require_binary_gcd = __commonJS({
+  "node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports, module) {
+    "use strict";
+    function gcd(a, b) {
+      var k = 1;
+      var t;
+      if (a === 0) {
+        return b;
+      }
+      if (b === 0) {
+        return a;
+      }
+      while (a % 2 === 0 && b % 2 === 0) {
+        a /= 2;
+        b /= 2;
+        k *= 2;
+      }
+      while (a % 2 === 0) {
+        a /= 2;
+      }
+      while (b) {
+        while (b % 2 === 0) {
+          b /= 2;
+        }
+        if (a > b) {
+          t = b;
+          b = a;
+          a = t;
+        }
+        b -= a;
+      }
+      return k * a;
+    }
+    module.exports = gcd;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gcd/lib/main.js
+var require_main87 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var isInteger = require_lib68();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var INT32_MAX = require_lib84();
+    var bitwise = require_bitwise_binary_gcd();
+    var largeIntegers = require_binary_gcd();
+    function gcd(a, b) {
+      if (isnan(a) || isnan(b)) {
+        return NaN;
+      }
+      if (a === PINF || b === PINF || a === NINF || b === NINF) {
+        return NaN;
+      }
+      if (!(isInteger(a) && isInteger(b))) {
+        return NaN;
+      }
+      if (a < 0) {
+        a = -a;
+      }
+      if (b < 0) {
+        b = -b;
+      }
+      if (a <= INT32_MAX && b <= INT32_MAX) {
+        return bitwise(a, b);
+      }
+      return largeIntegers(a, b);
+    }
+    module.exports = gcd;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-gcd/lib/index.js
+var require_lib125 = __commonJS({
+  "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main87();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
+var require_main88 = __commonJS({
+  "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports, module) {
+    "use strict";
+    var MAX_SAFE_INTEGER = require_lib124();
+    var PINF = require_lib12();
+    var isInteger = require_lib68();
+    var isnan = require_lib6();
+    var isOdd = require_lib70();
+    var floor = require_lib7();
+    var gcd = require_lib125();
+    function binomcoef(n, k) {
+      var res;
+      var sgn;
+      var b;
+      var c;
+      var d;
+      var g;
+      var s;
+      if (isnan(n) || isnan(k)) {
+        return NaN;
+      }
+      if (!isInteger(n) || !isInteger(k)) {
+        return NaN;
+      }
+      if (k < 0) {
+        return 0;
+      }
+      sgn = 1;
+      if (n < 0) {
+        n = -n + k - 1;
+        if (isOdd(k)) {
+          sgn *= -1;
+        }
+      }
+      if (k > n) {
+        return 0;
+      }
+      if (k === 0 || k === n) {
+        return sgn;
+      }
+      if (k === 1 || k === n - 1) {
+        return sgn * n;
+      }
+      if (n - k < k) {
+        k = n - k;
+      }
+      s = floor(MAX_SAFE_INTEGER / n);
+      res = 1;
+      for (d = 1; d <= k; d++) {
+        if (res > s) {
+          break;
+        }
+        res *= n;
+        res /= d;
+        n -= 1;
+      }
+      if (d > k) {
+        return sgn * res;
+      }
+      b = binomcoef(n, k - d + 1);
+      if (b === PINF) {
+        return sgn * b;
+      }
+      c = binomcoef(k, k - d + 1);
+      g = gcd(b, c);
+      b /= g;
+      c /= g;
+      res /= c;
+      return sgn * res * b;
+    }
+    module.exports = binomcoef;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
+var require_lib126 = __commonJS({
+  "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main88();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js
+var require_binomial_ccdf = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports, module) {
+    "use strict";
+    var binomcoef = require_lib126();
+    var floor = require_lib7();
+    var pow = require_lib75();
+    var MIN_VALUE = require_lib45();
+    function binomialCCDF(n, k, x, y) {
+      var startTerm;
+      var result;
+      var start;
+      var term;
+      var i;
+      result = pow(x, n);
+      if (result > MIN_VALUE) {
+        term = result;
+        for (i = floor(n - 1); i > k; i--) {
+          term *= (i + 1) * y / ((n - i) * x);
+          result += term;
+        }
+      } else {
+        start = floor(n * x);
+        if (start <= k + 1) {
+          start = floor(k + 2);
+        }
+        result = pow(x, start) * pow(y, n - start);
+        result *= binomcoef(floor(n), floor(start));
+        if (result === 0) {
+          for (i = start - 1; i > k; i--) {
+            result += pow(x, i) * pow(y, n - i);
+            result *= binomcoef(floor(n), floor(i));
+          }
+        } else {
+          term = result;
+          startTerm = result;
+          for (i = start - 1; i > k; i--) {
+            term *= (i + 1) * y / ((n - i) * x);
+            result += term;
+          }
+          term = startTerm;
+          for (i = start + 1; i <= n; i++) {
+            term *= (n - i + 1) * x / (i * y);
+            result += term;
+          }
+        }
+      }
+      return result;
+    }
+    module.exports = binomialCCDF;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js
+var require_ibeta_a_step = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports, module) {
+    "use strict";
+    var ibetaPowerTerms = require_ibeta_power_terms();
+    function ibetaAStep(a, b, x, y, k, normalized, out) {
+      var prefix;
+      var term;
+      var sum;
+      var i;
+      prefix = ibetaPowerTerms(a, b, x, y, normalized);
+      if (out) {
+        out[1] = prefix;
+      }
+      prefix /= a;
+      if (prefix === 0) {
+        return prefix;
+      }
+      sum = 1;
+      term = 1;
+      for (i = 0; i < k - 1; ++i) {
+        term *= (a + b + i) * x / (a + i + 1);
+        sum += term;
+      }
+      prefix *= sum;
+      return prefix;
+    }
+    module.exports = ibetaAStep;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js
+var require_ibeta_series = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports, module) {
+    "use strict";
+    var lanczosSumExpGScaled = require_lib116();
+    var sumSeries = require_lib110();
+    var log1p = require_lib65();
+    var sqrt = require_lib54();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var MIN_VALUE = require_lib45();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    var G = require_lib101();
+    var E = require_lib76();
+    var opts = {
+      "maxTerms": 100
+    };
+    function ibetaSeriesT(a, b, x, result) {
+      var poch = 1 - b;
+      var n = 1;
+      return next;
+      function next() {
+        var r = result / a;
+        a += 1;
+        result *= poch * x / n;
+        n += 1;
+        poch += 1;
+        return r;
+      }
+    }
+    function ibetaSeries(a, b, x, s0, normalized, out, y) {
+      var result;
+      var agh;
+      var bgh;
+      var cgh;
+      var l1;
+      var l2;
+      var c;
+      var s;
+      if (normalized) {
+        c = a + b;
+        agh = a + G - 0.5;
+        bgh = b + G - 0.5;
+        cgh = c + G - 0.5;
+        result = lanczosSumExpGScaled(c) / (lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b));
+        l1 = ln(cgh / bgh) * (b - 0.5);
+        l2 = ln(x * cgh / agh) * a;
+        if (l1 > MIN_LN && l1 < MAX_LN && l2 > MIN_LN && l2 < MAX_LN) {
+          if (a * b < bgh * 10) {
+            result *= exp((b - 0.5) * log1p(a / bgh));
+          } else {
+            result *= pow(cgh / bgh, b - 0.5);
+          }
+          result *= pow(x * cgh / agh, a);
+          result *= sqrt(agh / E);
+          if (out) {
+            out[1] = result * pow(y, b);
+          }
+        } else {
+          result = ln(result) + l1 + l2 + (ln(agh) - 1) / 2;
+          if (out) {
+            out[1] = exp(result + b * ln(y));
+          }
+          result = exp(result);
+        }
+      } else {
+        result = pow(x, a);
+      }
+      if (result < MIN_VALUE) {
+        return s0;
+      }
+      s = ibetaSeriesT(a, b, x, result);
+      opts.initialValue = s0;
+      return sumSeries(s, opts);
+    }
+    module.exports = ibetaSeries;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js
+var require_assign3 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var expm1 = require_lib64();
+    var floor = require_lib7();
+    var log1p = require_lib65();
+    var asin = require_lib67();
+    var beta = require_lib78();
+    var sqrt = require_lib54();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var max = require_lib80();
+    var min = require_lib82();
+    var MAX_FLOAT64 = require_lib83();
+    var MIN_FLOAT64 = require_lib45();
+    var MAX_INT32 = require_lib84();
+    var HALF_PI = require_lib85();
+    var PI = require_lib86();
+    var betaSmallBLargeASeries = require_beta_small_b_large_a_series();
+    var risingFactorialRatio = require_rising_factorial_ratio();
+    var ibetaPowerTerms = require_ibeta_power_terms();
+    var ibetaFraction2 = require_ibeta_fraction2();
+    var binomialCCDF = require_binomial_ccdf();
+    var ibetaAStep = require_ibeta_a_step();
+    var ibetaSeries = require_ibeta_series();
+    var ONE_OVER_PI = 1 / PI;
+    function ibetaImp(x, a, b, regularized, upper, out, stride, offset) {
+      var lambda;
+      var prefix;
+      var fract;
+      var bbar;
+      var div;
+      var tmp;
+      var i0;
+      var i1;
+      var k;
+      var n;
+      var p;
+      var y;
+      y = 1 - x;
+      i0 = offset;
+      i1 = offset + stride;
+      out[i1] = -1;
+      if (isnan(x) || x < 0 || x > 1) {
+        out[i0] = NaN;
+        out[i1] = NaN;
+        return out;
+      }
+      if (regularized) {
+        if (a < 0 || b < 0) {
+          out[i0] = NaN;
+          out[i1] = NaN;
+          return out;
+        }
+        if (a === 0) {
+          if (b === 0) {
+            out[i0] = NaN;
+            out[i1] = NaN;
+            return out;
+          }
+          if (b > 0) {
+            out[i0] = upper ? 0 : 1;
+            return out;
+          }
+        } else if (b === 0) {
+          if (a > 0) {
+            out[i0] = upper ? 1 : 0;
+            return out;
+          }
+        }
+      } else if (a <= 0 || b <= 0) {
+        out[i0] = NaN;
+        out[i1] = NaN;
+        return out;
+      }
+      if (x === 0) {
+        if (a === 1) {
+          out[i1] = 1;
+        } else {
+          out[i1] = a < 1 ? MAX_FLOAT64 / 2 : MIN_FLOAT64 * 2;
+        }
+        if (upper) {
+          out[i0] = regularized ? 1 : beta(a, b);
+          return out;
+        }
+        out[i0] = 0;
+        return out;
+      }
+      if (x === 1) {
+        if (b === 1) {
+          out[i1] = 1;
+        } else {
+          out[i1] = b < 1 ? MAX_FLOAT64 / 2 : MIN_FLOAT64 * 2;
+        }
+        if (upper) {
+          out[i0] = 0;
+        } else {
+          out[i0] = regularized ? 1 : beta(a, b);
+        }
+        return out;
+      }
+      if (a === 0.5 && b === 0.5) {
+        out[i1] = ONE_OVER_PI * sqrt(y * x);
+        p = upper ? asin(sqrt(y)) : asin(sqrt(x));
+        p /= HALF_PI;
+        if (!regularized) {
+          p *= PI;
+        }
+        out[i0] = p;
+        return out;
+      }
+      if (a === 1) {
+        tmp = b;
+        b = a;
+        a = tmp;
+        tmp = y;
+        y = x;
+        x = tmp;
+        upper = !upper;
+      }
+      if (b === 1) {
+        if (a === 1) {
+          out[i0] = upper ? y : x;
+          out[i1] = 1;
+          return out;
+        }
+        out[i1] = a * pow(x, a - 1);
+        if (y < 0.5) {
+          p = upper ? -expm1(a * log1p(-y)) : exp(a * log1p(-y));
+        } else {
+          p = upper ? -(pow(x, a) - 1) : pow(x, a);
+        }
+        if (!regularized) {
+          p /= a;
+        }
+        out[i0] = p;
+        return out;
+      }
+      if (min(a, b) <= 1) {
+        if (x > 0.5) {
+          tmp = b;
+          b = a;
+          a = tmp;
+          tmp = y;
+          y = x;
+          x = tmp;
+          upper = !upper;
+        }
+        if (max(a, b) <= 1) {
+          if (a >= min(0.2, b) || pow(x, a) <= 0.9) {
+            if (upper) {
+              fract = -(regularized ? 1 : beta(a, b));
+              upper = false;
+              fract = -ibetaSeries(a, b, x, fract, regularized, out, y);
+            } else {
+              fract = ibetaSeries(a, b, x, 0, regularized, out, y);
+            }
+          } else {
+            tmp = b;
+            b = a;
+            a = tmp;
+            tmp = y;
+            y = x;
+            x = tmp;
+            upper = !upper;
+            if (y >= 0.3) {
+              if (upper) {
+                fract = -(regularized ? 1 : beta(a, b));
+                upper = false;
+                fract = -ibetaSeries(a, b, x, fract, regularized, out, y);
+              } else {
+                fract = ibetaSeries(a, b, x, 0, regularized, out, y);
+              }
+            } else {
+              if (regularized) {
+                prefix = 1;
+              } else {
+                prefix = risingFactorialRatio(a + b, a, 20);
+              }
+              fract = ibetaAStep(a, b, x, y, 20, regularized, out);
+              if (upper) {
+                fract -= regularized ? 1 : beta(a, b);
+                upper = false;
+                fract = -betaSmallBLargeASeries(a + 20, b, x, y, fract, prefix, regularized);
+              } else {
+                fract = betaSmallBLargeASeries(a + 20, b, x, y, fract, prefix, regularized);
+              }
+            }
+          }
+        } else if (b <= 1 || x < 0.1 && pow(b * x, a) <= 0.7) {
+          if (upper) {
+            fract = -(regularized ? 1 : beta(a, b));
+            upper = false;
+            fract = -ibetaSeries(a, b, x, fract, regularized, out, y);
+          } else {
+            fract = ibetaSeries(a, b, x, 0, regularized, out, y);
+          }
+        } else {
+          tmp = b;
+          b = a;
+          a = tmp;
+          tmp = y;
+          y = x;
+          x = tmp;
+          upper = !upper;
+          if (y >= 0.3) {
+            if (upper) {
+              fract = -(regularized ? 1 : beta(a, b));
+              upper = false;
+              fract = -ibetaSeries(a, b, x, fract, regularized, out, y);
+            } else {
+              fract = ibetaSeries(a, b, x, 0, regularized, out, y);
+            }
+          } else if (a >= 15) {
+            if (upper) {
+              fract = -(regularized ? 1 : beta(a, b));
+              upper = false;
+              fract = -betaSmallBLargeASeries(a, b, x, y, fract, 1, regularized);
+            } else {
+              fract = betaSmallBLargeASeries(a, b, x, y, 0, 1, regularized);
+            }
+          } else {
+            if (regularized) {
+              prefix = 1;
+            } else {
+              prefix = risingFactorialRatio(a + b, a, 20);
+            }
+            fract = ibetaAStep(a, b, x, y, 20, regularized, out);
+            if (upper) {
+              fract -= regularized ? 1 : beta(a, b);
+              upper = false;
+              fract = -betaSmallBLargeASeries(a + 20, b, x, y, fract, prefix, regularized);
+            } else {
+              fract = betaSmallBLargeASeries(a + 20, b, x, y, fract, prefix, regularized);
+            }
+          }
+        }
+      } else {
+        if (a < b) {
+          lambda = a - (a + b) * x;
+        } else {
+          lambda = (a + b) * y - b;
+        }
+        if (lambda < 0) {
+          tmp = b;
+          b = a;
+          a = tmp;
+          tmp = y;
+          y = x;
+          x = tmp;
+          upper = !upper;
+        }
+        if (b < 40) {
+          if (floor(a) === a && floor(b) === b && a < MAX_INT32 - 100) {
+            k = a - 1;
+            n = b + k;
+            fract = binomialCCDF(n, k, x, y);
+            if (!regularized) {
+              fract *= beta(a, b);
+            }
+          } else if (b * x <= 0.7) {
+            if (upper) {
+              fract = -(regularized ? 1 : beta(a, b));
+              upper = false;
+              fract = -ibetaSeries(a, b, x, fract, regularized, out, y);
+            } else {
+              fract = ibetaSeries(a, b, x, 0, regularized, out, y);
+            }
+          } else if (a > 15) {
+            n = floor(b);
+            if (n === b) {
+              n -= 1;
+            }
+            bbar = b - n;
+            if (regularized) {
+              prefix = 1;
+            } else {
+              prefix = risingFactorialRatio(a + bbar, bbar, n);
+            }
+            fract = ibetaAStep(bbar, a, y, x, n, regularized);
+            fract = betaSmallBLargeASeries(a, bbar, x, y, fract, 1, regularized);
+            fract /= prefix;
+          } else if (regularized) {
+            n = floor(b);
+            bbar = b - n;
+            if (bbar <= 0) {
+              n -= 1;
+              bbar += 1;
+            }
+            fract = ibetaAStep(bbar, a, y, x, n, regularized);
+            fract += ibetaAStep(a, bbar, x, y, 20, regularized);
+            if (upper) {
+              fract -= 1;
+            }
+            fract = betaSmallBLargeASeries(a + 20, bbar, x, y, fract, 1, regularized);
+            if (upper) {
+              fract = -fract;
+              upper = false;
+            }
+          } else {
+            fract = ibetaFraction2(a, b, x, y, regularized, out);
+          }
+        } else {
+          fract = ibetaFraction2(a, b, x, y, regularized, out);
+        }
+      }
+      if (out[i1] < 0) {
+        out[i1] = ibetaPowerTerms(a, b, x, y, true);
+      }
+      div = y * x;
+      if (out[i1] !== 0) {
+        if (MAX_FLOAT64 * div < out[i1]) {
+          out[i1] = MAX_FLOAT64 / 2;
+        } else {
+          out[i1] /= div;
+        }
+      }
+      out[i0] = upper ? (regularized ? 1 : beta(a, b)) - fract : fract;
+      return out;
+    }
+    module.exports = ibetaImp;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
+var require_main89 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports, module) {
+    "use strict";
+    var compute = require_assign3();
+    function kernelBetainc(x, a, b, regularized, upper) {
+      return compute(x, a, b, regularized, upper, [0, 0], 1, 0);
+    }
+    module.exports = kernelBetainc;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
+var require_lib127 = __commonJS({
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main89();
+    var assign = require_assign3();
+    setReadOnly(main2, "assign", assign);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-betainc/lib/main.js
+var require_main90 = __commonJS({
+  "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports, module) {
+    "use strict";
+    var kernelBetainc = require_lib127().assign;
+    function betainc2(x, a, b, regularized, upper) {
+      var out = [0, 0];
+      regularized = regularized === false ? false : true;
+      upper = upper === true ? true : false;
+      kernelBetainc(x, a, b, regularized, upper, out, 1, 0);
+      return out[0];
+    }
+    module.exports = betainc2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-betainc/lib/index.js
+var require_lib128 = __commonJS({
+  "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main90();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
+var require_lib129 = __commonJS({
+  "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports, module) {
+    "use strict";
+    var LN_SQRT_TWO_PI = 0.9189385332046728;
+    module.exports = LN_SQRT_TWO_PI;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-betaln/lib/dceval.js
+var require_dceval = __commonJS({
+  "node_modules/@stdlib/math-base-special-betaln/lib/dceval.js"(exports, module) {
+    "use strict";
+    var ALGMCS = [
+      1276642195630063e-46,
+      -3401102254316749e-45,
+      1025680058010471e-43,
+      -35475981581010704e-43,
+      14292273559424982e-41,
+      -6831888753985767e-39,
+      39628370610464347e-38,
+      -2868042435334643e-35,
+      2683181998482699e-33,
+      -3399615005417722e-31,
+      6221098041892606e-29,
+      -1809129475572494e-26,
+      981082564692473e-23,
+      -1384948176067564e-20,
+      0.16663894804518634
+    ];
+    var LEN = ALGMCS.length;
+    function dcseval(x) {
+      var twox;
+      var b2;
+      var b1;
+      var b0;
+      var i;
+      if (x < -1.1 || x > 1.1) {
+        return NaN;
+      }
+      b1 = 0;
+      b0 = 0;
+      twox = 2 * x;
+      for (i = 0; i < LEN; i++) {
+        b2 = b1;
+        b1 = b0;
+        b0 = twox * b1 - b2 + ALGMCS[i];
+      }
+      return (b0 - b2) * 0.5;
+    }
+    module.exports = dcseval;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js
+var require_gamma_correction = __commonJS({
+  "node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports, module) {
+    "use strict";
+    var pow = require_lib75();
+    var dceval = require_dceval();
+    var XBIG = 9490626562425156e-8;
+    var XMAX = 3745194030963158e291;
+    function gammaCorrection(x) {
+      if (x < 10) {
+        return NaN;
+      }
+      if (x >= XMAX) {
+        return 0;
+      }
+      if (x < XBIG) {
+        return dceval(2 * pow(10 / x, 2) - 1) / x;
+      }
+      return 1 / (x * 12);
+    }
+    module.exports = gammaCorrection;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-betaln/lib/main.js
+var require_main91 = __commonJS({
+  "node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports, module) {
+    "use strict";
+    var gammaln = require_lib105();
+    var log1p = require_lib65();
+    var gamma = require_lib97();
+    var max = require_lib80();
+    var min = require_lib82();
+    var ln = require_lib59();
+    var LN_SQRT_TWO_PI = require_lib129();
+    var NINF = require_lib11();
+    var PINF = require_lib12();
+    var correction = require_gamma_correction();
+    function betaln2(a, b) {
+      var corr;
+      var p;
+      var q;
+      p = min(a, b);
+      q = max(a, b);
+      if (p < 0) {
+        return NaN;
+      }
+      if (p === 0) {
+        return PINF;
+      }
+      if (q === PINF) {
+        return NINF;
+      }
+      if (p >= 10) {
+        corr = correction(p) + correction(q) - correction(p + q);
+        return -0.5 * ln(q) + LN_SQRT_TWO_PI + corr + (p - 0.5) * ln(p / (p + q)) + q * log1p(-p / (p + q));
+      }
+      if (q >= 10) {
+        corr = correction(q) - correction(p + q);
+        return gammaln(p) + corr + p - p * ln(p + q) + (q - 0.5) * log1p(-p / (p + q));
+      }
+      return ln(gamma(p) * (gamma(q) / gamma(p + q)));
+    }
+    module.exports = betaln2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-betaln/lib/index.js
+var require_lib130 = __commonJS({
+  "node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main91();
+    module.exports = main2;
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -609,8 +9553,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -718,13 +9662,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -2386,9 +11330,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num))
-        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      const num2 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num2))
+        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -2428,8 +11372,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -2868,8 +11812,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str.replace(/_/g, "")),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -3071,23 +12015,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str, asBigInt) {
       const sign2 = str[0];
       const parts = sign2 === "-" || sign2 === "+" ? str.substring(1) : str;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign2 === "-" ? num(-1) * res : res;
+      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      return sign2 === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num = (n) => n;
+      let num2 = (n) => n;
       if (typeof value === "bigint")
-        num = (n) => BigInt(n);
+        num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign2 = "";
       if (value < 0) {
         sign2 = "-";
-        value *= num(-1);
+        value *= num2(-1);
       }
-      const _60 = num(60);
+      const _60 = num2(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -3677,8 +12621,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3755,12 +12699,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -7562,8 +16506,8 @@ var require_postgres_date = __commonJS({
     function bcYearToNegativeYear(year) {
       return -(year - 1);
     }
-    function is0To99(num) {
-      return num >= 0 && num < 100;
+    function is0To99(num2) {
+      return num2 >= 0 && num2 < 100;
     }
   }
 });
@@ -7654,8 +16598,8 @@ var require_postgres_interval = __commonJS({
       milliseconds: 12
     };
     var negatives = ["hours", "minutes", "seconds", "milliseconds"];
-    function parseMilliseconds(fraction) {
-      var microseconds = fraction + "000000".slice(fraction.length);
+    function parseMilliseconds(fraction2) {
+      var microseconds = fraction2 + "000000".slice(fraction2.length);
       return parseInt(microseconds, 10) / 1e3;
     }
     function parse5(interval) {
@@ -8149,11 +17093,11 @@ var require_binaryParsers = __commonJS({
         var array2 = [];
         var i2;
         if (dimension.length > 1) {
-          var count = dimension.shift();
-          for (i2 = 0; i2 < count; i2++) {
+          var count2 = dimension.shift();
+          for (i2 = 0; i2 < count2; i2++) {
             array2[i2] = parse5(dimension, elementType2);
           }
-          dimension.unshift(count);
+          dimension.unshift(count2);
         } else {
           for (i2 = 0; i2 < dimension[0]; i2++) {
             array2[i2] = parseElement(elementType2);
@@ -9739,18 +18683,18 @@ var require_buffer_writer = __commonJS({
           oldBuffer.copy(this.buffer, 0, 0, this.offset);
         }
       }
-      addInt32(num) {
+      addInt32(num2) {
         this.ensure(4);
-        this.buffer[this.offset++] = num >>> 24 & 255;
-        this.buffer[this.offset++] = num >>> 16 & 255;
-        this.buffer[this.offset++] = num >>> 8 & 255;
-        this.buffer[this.offset++] = num >>> 0 & 255;
+        this.buffer[this.offset++] = num2 >>> 24 & 255;
+        this.buffer[this.offset++] = num2 >>> 16 & 255;
+        this.buffer[this.offset++] = num2 >>> 8 & 255;
+        this.buffer[this.offset++] = num2 >>> 0 & 255;
         return this;
       }
-      addInt16(num) {
+      addInt16(num2) {
         this.ensure(2);
-        this.buffer[this.offset++] = num >>> 8 & 255;
-        this.buffer[this.offset++] = num >>> 0 & 255;
+        this.buffer[this.offset++] = num2 >>> 8 & 255;
+        this.buffer[this.offset++] = num2 >>> 0 & 255;
         return this;
       }
       addCString(string4) {
@@ -10984,7 +19928,7 @@ var require_helper = __commonJS({
 });
 
 // node_modules/pgpass/lib/index.js
-var require_lib = __commonJS({
+var require_lib131 = __commonJS({
   "node_modules/pgpass/lib/index.js"(exports, module) {
     "use strict";
     var path2 = __require("path");
@@ -11250,7 +20194,7 @@ var require_client = __commonJS({
           cb();
         } else {
           try {
-            const pgPass = require_lib();
+            const pgPass = require_lib131();
             pgPass(this.connectionParameters, (pass) => {
               if (void 0 !== pass) {
                 pgPassDeprecationNotice();
@@ -11780,7 +20724,7 @@ var require_pg_pool = __commonJS({
         this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0;
         this.log = this.options.log || function() {
         };
-        this.Client = this.options.Client || Client2 || require_lib2().Client;
+        this.Client = this.options.Client || Client2 || require_lib132().Client;
         this.Promise = this.options.Promise || global.Promise;
         if (typeof this.options.idleTimeoutMillis === "undefined") {
           this.options.idleTimeoutMillis = 1e4;
@@ -12617,7 +21561,7 @@ var require_native = __commonJS({
 });
 
 // node_modules/pg/lib/index.js
-var require_lib2 = __commonJS({
+var require_lib132 = __commonJS({
   "node_modules/pg/lib/index.js"(exports, module) {
     "use strict";
     var Client2 = require_client();
@@ -16253,7 +25197,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
   /**
    * @private
    */
-  _dispatchSubcommand(commandName, operands, unknown2) {
+  _dispatchSubcommand(commandName, operands, unknown3) {
     const subCommand = this._findCommand(commandName);
     if (!subCommand) this.help({ error: true });
     subCommand._prepareForParse();
@@ -16265,9 +25209,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
     );
     promiseChain = this._chainOrCall(promiseChain, () => {
       if (subCommand._executableHandler) {
-        this._executeSubCommand(subCommand, operands.concat(unknown2));
+        this._executeSubCommand(subCommand, operands.concat(unknown3));
       } else {
-        return subCommand._parseCommand(operands, unknown2);
+        return subCommand._parseCommand(operands, unknown3);
       }
     });
     return promiseChain;
@@ -16418,25 +25362,25 @@ Expecting one of '${allowedValues.join("', '")}'`);
    *
    * @private
    */
-  _parseCommand(operands, unknown2) {
-    const parsed = this.parseOptions(unknown2);
+  _parseCommand(operands, unknown3) {
+    const parsed = this.parseOptions(unknown3);
     this._parseOptionsEnv();
     this._parseOptionsImplied();
     operands = operands.concat(parsed.operands);
-    unknown2 = parsed.unknown;
-    this.args = operands.concat(unknown2);
+    unknown3 = parsed.unknown;
+    this.args = operands.concat(unknown3);
     if (operands && this._findCommand(operands[0])) {
-      return this._dispatchSubcommand(operands[0], operands.slice(1), unknown2);
+      return this._dispatchSubcommand(operands[0], operands.slice(1), unknown3);
     }
     if (this._getHelpCommand() && operands[0] === this._getHelpCommand().name()) {
       return this._dispatchHelpCommand(operands[1]);
     }
     if (this._defaultCommandName) {
-      this._outputHelpIfRequested(unknown2);
+      this._outputHelpIfRequested(unknown3);
       return this._dispatchSubcommand(
         this._defaultCommandName,
         operands,
-        unknown2
+        unknown3
       );
     }
     if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
@@ -16462,7 +25406,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
       );
       if (this.parent) {
         promiseChain = this._chainOrCall(promiseChain, () => {
-          this.parent.emit(commandEvent, operands, unknown2);
+          this.parent.emit(commandEvent, operands, unknown3);
         });
       }
       promiseChain = this._chainOrCallHooks(promiseChain, "postAction");
@@ -16471,13 +25415,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
     if (this.parent?.listenerCount(commandEvent)) {
       checkForUnknownOptions();
       this._processArguments();
-      this.parent.emit(commandEvent, operands, unknown2);
+      this.parent.emit(commandEvent, operands, unknown3);
     } else if (operands.length) {
       if (this._findCommand("*")) {
-        return this._dispatchSubcommand("*", operands, unknown2);
+        return this._dispatchSubcommand("*", operands, unknown3);
       }
       if (this.listenerCount("command:*")) {
-        this.emit("command:*", operands, unknown2);
+        this.emit("command:*", operands, unknown3);
       } else if (this.commands.length) {
         this.unknownCommand();
       } else {
@@ -16584,7 +25528,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
    */
   parseOptions(args) {
     const operands = [];
-    const unknown2 = [];
+    const unknown3 = [];
     let dest = operands;
     function maybeOption(arg) {
       return arg.length > 1 && arg[0] === "-";
@@ -16602,7 +25546,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
       const arg = activeGroup ?? args[i++];
       activeGroup = null;
       if (arg === "--") {
-        if (dest === unknown2) dest.push(arg);
+        if (dest === unknown3) dest.push(arg);
         dest.push(...args.slice(i));
         break;
       }
@@ -16652,18 +25596,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
       }
       if (dest === operands && maybeOption(arg) && !(this.commands.length === 0 && negativeNumberArg(arg))) {
-        dest = unknown2;
+        dest = unknown3;
       }
-      if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown2.length === 0) {
+      if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown3.length === 0) {
         if (this._findCommand(arg)) {
           operands.push(arg);
-          unknown2.push(...args.slice(i));
+          unknown3.push(...args.slice(i));
           break;
         } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
           operands.push(arg, ...args.slice(i));
           break;
         } else if (this._defaultCommandName) {
-          unknown2.push(arg, ...args.slice(i));
+          unknown3.push(arg, ...args.slice(i));
           break;
         }
       }
@@ -16673,7 +25617,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
       }
       dest.push(arg);
     }
-    return { operands, unknown: unknown2 };
+    return { operands, unknown: unknown3 };
   }
   /**
    * Return an object containing local option values as key-value pairs.
@@ -17448,8 +26392,51 @@ function resolveCheck(name, checks) {
     const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
     return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2 };
   }
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
   const { command, max, min, unit, timeout } = check2;
   return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+}
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.server,
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
+}
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    name,
+    server: c.server,
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
 }
 
 // src/cli/commands/deploy.ts
@@ -17468,1355 +26455,391 @@ var REASON_CODES = [
   "cancelled",
   "internal_error"
 ];
-var CHECK_STATUSES = ["pass", "fail", "error", "no_data"];
+var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
 
-// src/engine/command-env.ts
-function commandEnv(context) {
-  return {
-    TRANCHE_SERVICE: context.service,
-    TRANCHE_ENVIRONMENT: context.environment,
-    TRANCHE_COMPONENT: context.component,
-    TRANCHE_TARGET: context.target.name,
-    TRANCHE_TARGET_LABELS: JSON.stringify(context.target.labels),
-    TRANCHE_VERSION: context.version,
-    TRANCHE_PREVIOUS_VERSION: context.previousVersion ?? "",
-    TRANCHE_BATCH: String(context.batch),
-    TRANCHE_ACTION: context.action,
-    TRANCHE_COMMIT: context.commit ?? ""
-  };
+// src/stats/mann-whitney.ts
+var import_stats_base_dists_normal_cdf = __toESM(require_lib57(), 1);
+var import_stats_base_dists_normal_quantile = __toESM(require_lib62(), 1);
+var EXACT_LIMIT = 50;
+function mannWhitney(canary, baseline, options) {
+  const x = finiteSorted(canary);
+  const y = finiteSorted(baseline);
+  const n = x.length;
+  const m = y.length;
+  if (n === 0 || m === 0) throw new RangeError("Mann-Whitney needs at least one value in each sample");
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError("confidence must be in (0, 1)");
+  const { u, ties } = uStatistic(x, y);
+  const exact = ties.length === 0 && n < EXACT_LIMIT && m < EXACT_LIMIT;
+  const tested = exact ? exactP(u, n, m, options.alternative) : normalP(u, n, m, ties, options.alternative);
+  const estimate = medianDifference(x, y);
+  const [lower, upper] = shiftInterval(x, y, 1 - confidence, exact);
+  return { u, n, m, ...tested, method: exact ? "exact" : "normal", estimate, lower, upper };
 }
-
-// src/checks/outcome.ts
-function seconds(ms2) {
-  return `${(ms2 / 1e3).toFixed(2)} s`;
+function exactCdf(u, n, m) {
+  const pmf = nullDistribution(n, m);
+  let total = 0;
+  for (let k = 0; k <= Math.min(Math.floor(u + 1e-9), n * m); k++) total += pmf[k] ?? 0;
+  return Math.min(1, total);
 }
-function lastLine(text, max = 200) {
-  const lines2 = text.split(/\r?\n/);
-  for (let i = lines2.length - 1; i >= 0; i--) {
-    const line = lines2[i]?.trim();
-    if (line) return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
+function exactQuantile(p, n, m) {
+  const pmf = nullDistribution(n, m);
+  let total = 0;
+  for (let k = 0; k <= n * m; k++) {
+    total += pmf[k] ?? 0;
+    if (total >= p * (1 - 64 * Number.EPSILON)) return k;
   }
-  return "";
+  return n * m;
 }
-function errorText(error62) {
-  const parts = [];
-  let current = error62;
-  for (let depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
-    const text = current instanceof Error ? current.message : String(current);
-    if (text && !parts.includes(text)) parts.push(text);
-    current = current instanceof Error ? current.cause : void 0;
-  }
-  return parts.join(": ") || "unknown error";
+function finiteSorted(values) {
+  return values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
 }
-
-// src/checks/command.ts
-async function runCommandCheck(spec, context, cwd, executor, signal) {
-  const result = await executor.run(
-    {
-      command: spec.command,
-      cwd,
-      env: commandEnv({ ...context, action: "check" }),
-      timeoutMs: spec.timeoutMs
-    },
-    signal
+function uStatistic(x, y) {
+  const all = [...x.map((v) => ({ v, canary: true })), ...y.map((v) => ({ v, canary: false }))].sort(
+    (a, b) => a.v - b.v
   );
-  const bounded = spec.max !== void 0 || spec.min !== void 0;
-  const threshold = bounded ? { max: spec.max, min: spec.min } : void 0;
-  if (result.timedOut)
-    return { status: "error", threshold, message: `timed out after ${seconds(spec.timeoutMs)}` };
-  if (result.cancelled) return { status: "error", threshold, message: "cancelled" };
-  const parsed = parseValue(result.stdout);
-  const value = parsed.kind === "value" ? parsed.value : void 0;
-  const output2 = lastLine(result.stderr) || lastLine(result.stdout);
-  const detail = output2 ? `: ${output2}` : "";
-  if (result.exitCode === null) {
-    const how = result.signal ? `was killed by ${result.signal}` : "could not run";
-    return { status: "error", value, threshold, message: `command ${how}${detail}` };
+  let rankSum = 0;
+  const ties = [];
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]?.v === all[i]?.v) j++;
+    const midRank = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) if (all[k]?.canary) rankSum += midRank;
+    if (j > i) ties.push(j - i + 1);
+    i = j + 1;
   }
-  if (result.exitCode !== 0) {
-    return {
-      status: "fail",
-      value,
-      threshold,
-      message: `command exited with code ${result.exitCode}${detail}`
-    };
-  }
-  if (!bounded) {
-    return { status: "pass", value, message: value === void 0 ? "exited 0" : `exited 0, value ${value}` };
-  }
-  if (parsed.kind !== "value") {
-    return { status: "no_data", threshold, message: `${parsed.why}; expected one for ${limits(spec)}` };
-  }
-  if (spec.max !== void 0 && parsed.value > spec.max) {
-    return { status: "fail", value, threshold, message: `value ${value} is greater than max ${spec.max}` };
-  }
-  if (spec.min !== void 0 && parsed.value < spec.min) {
-    return { status: "fail", value, threshold, message: `value ${value} is less than min ${spec.min}` };
-  }
-  return { status: "pass", value, threshold, message: `value ${value} is within limits (${limits(spec)})` };
+  return { u: rankSum - x.length * (x.length + 1) / 2, ties };
 }
-function parseValue(stdout) {
-  const line = lastLine(stdout, Number.POSITIVE_INFINITY);
-  if (!line) return { kind: "none", why: 'printed no output, so no {"value": n}' };
-  let json2;
-  try {
-    json2 = JSON.parse(line);
-  } catch {
-    return { kind: "none", why: 'last line of output is not {"value": n}' };
-  }
-  if (typeof json2 !== "object" || json2 === null || Array.isArray(json2) || !Object.hasOwn(json2, "value")) {
-    return { kind: "none", why: 'last line of output is not {"value": n}' };
-  }
-  const value = json2.value;
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    return {
-      kind: "none",
-      why: `"value" on the last line of output is not a finite number: ${JSON.stringify(value)}`
-    };
-  }
-  return { kind: "value", value };
+function exactP(u, n, m, alternative) {
+  const below = exactCdf(u, n, m);
+  const above = 1 - exactCdf(u - 1, n, m);
+  const pValue = alternative === "greater" ? above : alternative === "less" ? below : Math.min(1, 2 * Math.min(below, above));
+  return { pValue, z: Number.NaN };
 }
-function limits(spec) {
-  const parts = [];
-  if (spec.min !== void 0) parts.push(`min ${spec.min}`);
-  if (spec.max !== void 0) parts.push(`max ${spec.max}`);
-  return parts.join(", ");
+function normalP(u, n, m, ties, alternative) {
+  const total = n + m;
+  const tieTerm = ties.reduce((sum, t) => sum + (t * t * t - t), 0) / (total * (total - 1));
+  const sigma = Math.sqrt(n * m / 12 * (total + 1 - tieTerm));
+  if (!(sigma > 0)) return { pValue: 1, z: 0 };
+  const delta = u - n * m / 2;
+  const correction = alternative === "greater" ? 0.5 : alternative === "less" ? -0.5 : Math.sign(delta) * 0.5;
+  const z2 = (delta - correction) / sigma;
+  const pValue = alternative === "greater" ? 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : alternative === "less" ? (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : Math.min(1, 2 * Math.min((0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1), 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1)));
+  return { pValue, z: z2 };
 }
-
-// src/checks/percentile.ts
-function percentile(values, p) {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const clamped = Math.min(100, Math.max(0, p));
-  const rank = Math.max(1, Math.ceil(clamped * sorted.length / 100));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
-// src/checks/http.ts
-async function runHttpCheck(spec, context, signal, options = {}) {
-  const fetchImpl = options.fetchImpl ?? globalThis.fetch;
-  const now = options.now ?? (() => performance.now());
-  const threshold = spec.p95Ms === void 0 ? void 0 : { max: spec.p95Ms };
-  const base = { metric: "p95", unit: "ms", threshold };
-  const filled = fillUrl(spec.url, context.target);
-  if (!filled.ok) return { ...base, status: "error", message: filled.message };
-  const url2 = filled.url;
-  const samples = Math.max(1, Math.floor(spec.samples));
-  const latencies = [];
-  const statuses = [];
-  for (let i = 1; i <= samples; i++) {
-    if (signal?.aborted) return { ...base, status: "error", message: "cancelled" };
-    const sample = await takeSample(url2, spec.timeoutMs, fetchImpl, now, signal);
-    if (!sample.ok) {
-      const which = samples === 1 ? "the sample" : `sample ${i} of ${samples}`;
-      if (sample.why === "cancelled") return { ...base, status: "error", message: "cancelled" };
-      const message = sample.why === "timeout" ? `GET ${url2}: ${which} timed out after ${seconds(spec.timeoutMs)}` : `GET ${url2}: ${which} failed: ${sample.message}`;
-      return { ...base, status: "error", message };
+var distributions = /* @__PURE__ */ new Map();
+function nullDistribution(n, m) {
+  const key3 = `${n},${m}`;
+  const known = distributions.get(key3);
+  if (known) return known;
+  let rows = Array.from({ length: m + 1 }, () => Float64Array.of(1));
+  for (let i = 1; i <= n; i++) {
+    const next = [Float64Array.of(1)];
+    for (let j = 1; j <= m; j++) {
+      const p = new Float64Array(i * j + 1);
+      const withX = rows[j];
+      const withY = next[j - 1];
+      const a = i / (i + j);
+      const b = j / (i + j);
+      for (let k = 0; k < withX.length; k++) p[k + j] = (p[k + j] ?? 0) + a * (withX[k] ?? 0);
+      for (let k = 0; k < withY.length; k++) p[k] = (p[k] ?? 0) + b * (withY[k] ?? 0);
+      next.push(p);
     }
-    latencies.push(sample.latencyMs);
-    statuses.push(sample.status);
+    rows = next;
   }
-  const value = round2(percentile(latencies, 95));
-  if (!Number.isFinite(value) || value < 0) {
-    return { ...base, status: "error", message: `could not measure latency (got ${value} ms)` };
+  const result = rows[m];
+  distributions.set(key3, result);
+  return result;
+}
+function medianDifference(x, y) {
+  const count2 = x.length * y.length;
+  const half = Math.floor((count2 + 1) / 2);
+  const low = kthDifference(x, y, half);
+  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
+}
+function shiftInterval(x, y, alpha, exact) {
+  const n = x.length;
+  const m = y.length;
+  const count2 = n * m;
+  let index;
+  if (exact) {
+    index = Math.max(1, exactQuantile(alpha / 2, n, m));
+  } else {
+    const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
+    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
   }
-  const wrong = statuses.filter((s) => s !== spec.status);
-  if (wrong.length > 0) {
+  index = Math.min(index, count2);
+  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
+}
+function kthDifference(x, y, k) {
+  const tx = tally(x);
+  const ty = tally(y);
+  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
+  let lo = x[0] - y[y.length - 1];
+  let hi = x[x.length - 1] - y[0];
+  if (countAtMost(x, y, lo) >= k) return lo;
+  for (let i = 0; i < 200 && hi - lo > 0; i++) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    if (countAtMost(x, y, mid) >= k) hi = mid;
+    else lo = mid;
+  }
+  return largestAtMost(x, y, hi);
+}
+function countAtMost(x, y, d) {
+  let count2 = 0;
+  let j = 0;
+  for (const xi of x) {
+    while (j < y.length && xi - y[j] > d) j++;
+    count2 += y.length - j;
+  }
+  return count2;
+}
+function largestAtMost(x, y, d) {
+  let best = Number.NEGATIVE_INFINITY;
+  let j = 0;
+  for (const xi of x) {
+    while (j < y.length && xi - y[j] > d) j++;
+    if (j < y.length) best = Math.max(best, xi - y[j]);
+  }
+  return best;
+}
+function tally(sorted) {
+  const out = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0] === v) last[1]++;
+    else out.push([v, 1]);
+  }
+  return out;
+}
+function kthOfTallies(x, y, k) {
+  const pairs = [];
+  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let seen = 0;
+  for (const [difference, count2] of pairs) {
+    seen += count2;
+    if (seen >= k) return difference;
+  }
+  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
+}
+
+// src/stats/mann-whitney-judge.ts
+function judge(canary, baseline, options) {
+  const x = canary.filter((v) => Number.isFinite(v));
+  const y = baseline.filter((v) => Number.isFinite(v));
+  if (x.length === 0 || y.length === 0) {
+    const which = x.length === 0 ? "canary" : "baseline";
+    return { classification: "nodata", reason: `no ${which} values`, effectSize: 1, bound: 0, gated: false };
+  }
+  const effectSize = meanRatio(x, y);
+  if (sameValues(x, y) || (/* @__PURE__ */ new Set([...x, ...y])).size === 1) {
+    return {
+      classification: "pass",
+      reason: "canary and baseline values are identical",
+      effectSize,
+      gated: false,
+      bound: 0
+    };
+  }
+  const test = mannWhitney(x, y, { alternative: "two-sided", confidence: options.confidence });
+  const scale = Math.abs(test.estimate);
+  const bound2 = options.tolerance * scale;
+  const up = options.direction !== "decrease";
+  const down = options.direction !== "increase";
+  const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
+  const score = scale > 0 ? Math.max(...scores) / scale : void 0;
+  const base = { effectSize, bound: bound2, score, test, gated: false };
+  const interval = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
+  if (up && test.lower > bound2) {
+    if (effectSize >= options.allowedIncrease) {
+      return { ...base, classification: "high", reason: `${interval} lies above +${fmt(bound2)}` };
+    }
     return {
       ...base,
-      status: "fail",
-      value,
-      message: `${statusSummary(wrong, samples)}, expected ${spec.status}`
+      gated: true,
+      classification: "pass",
+      reason: `${interval} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
     };
   }
-  const latency = `p95 latency ${ms(value)} over ${samples} sample${samples === 1 ? "" : "s"}`;
-  if (spec.p95Ms === void 0) return { ...base, status: "pass", value, message: latency };
-  if (value > spec.p95Ms) {
-    return { ...base, status: "fail", value, message: `${latency} is greater than max ${ms(spec.p95Ms)}` };
+  if (down && test.upper < -bound2) {
+    if (effectSize <= options.allowedDecrease) {
+      return { ...base, classification: "low", reason: `${interval} lies below \u2212${fmt(bound2)}` };
+    }
+    return {
+      ...base,
+      gated: true,
+      classification: "pass",
+      reason: `${interval} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
+    };
   }
-  return { ...base, status: "pass", value, message: `${latency} is within max ${ms(spec.p95Ms)}` };
+  return { ...base, classification: "pass", reason: `${interval} is within \xB1${fmt(bound2)}` };
 }
-async function takeSample(url2, timeoutMs, fetchImpl, now, signal) {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")),
-    timeoutMs
+function meanRatio(x, y) {
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const control = mean(y);
+  return control === 0 ? 1 : mean(x) / control;
+}
+function sameValues(x, y) {
+  if (x.length !== y.length) return false;
+  const a = [...x].sort((p, q) => p - q);
+  const b = [...y].sort((p, q) => p - q);
+  return a.every((v, i) => v === b[i]);
+}
+function fmt(value) {
+  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+}
+
+// src/stats/beta-mixture.ts
+var import_math_base_special_betainc = __toESM(require_lib128(), 1);
+var import_math_base_special_betaln = __toESM(require_lib130(), 1);
+function logMixtureE(k, n, p0, prior, side) {
+  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
+  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
+  if (n === 0) return 0;
+  const upper = side === "above";
+  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
+  const mass = logTail(p0, prior.a, prior.b, upper);
+  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
+}
+function betaPrior(mean, concentration) {
+  return { a: concentration * mean, b: concentration * (1 - mean) };
+}
+function upperConfidenceBound(k, n, alpha, priorFor) {
+  if (n <= 0) return 1;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
+  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
+  let hi = 1 - 1e-12;
+  if (!rejects(hi)) return 1;
+  if (rejects(lo)) return lo;
+  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
+    const mid = (lo + hi) / 2;
+    if (rejects(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+function logTail(x, a, b, upper) {
+  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
+  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
+}
+
+// src/stats/decision.ts
+var MAX_REPORTED_LOG_E = 700;
+function reportedE(logE) {
+  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
+}
+
+// src/stats/rate-ratio.ts
+var PRIOR_CONCENTRATION = 20;
+function rateRatioTest(canary, baseline, options) {
+  validate(canary, "canary");
+  validate(baseline, "baseline");
+  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
+  if (!(options.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
+  const threshold = 1 / options.alpha;
+  const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
+  const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
+  const ratio = canaryRate / baselineRate;
+  const failures = canary.failures + baseline.failures;
+  const base = { threshold, ratio, canaryRate, baselineRate, failures };
+  if (canary.total <= 0 || baseline.total <= 0) {
+    return { ...base, decision: "inconclusive", eValue: 1, upper: Number.POSITIVE_INFINITY, canaryShare: 0 };
+  }
+  const w = canary.total / (canary.total + baseline.total);
+  const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
+  const logE = rateRatioLogE(canary, baseline, options.minEffect);
+  const thetaUpper = upperConfidenceBound(
+    canary.failures,
+    failures,
+    options.alpha,
+    () => betaPrior(w, PRIOR_CONCENTRATION)
   );
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const start = now();
-  try {
-    const response = await fetchImpl(url2, {
-      method: "GET",
-      signal: controller.signal,
-      redirect: "manual",
-      // No keep-alive: each sample is a fresh connection, and none is left open after the check.
-      headers: { connection: "close" }
-    });
-    const reader = response.body?.getReader();
-    if (reader) {
-      let chunk = await reader.read();
-      while (!chunk.done) chunk = await reader.read();
-    }
-    return { ok: true, status: response.status, latencyMs: now() - start };
-  } catch (error62) {
-    if (signal?.aborted) return { ok: false, why: "cancelled", message: "cancelled" };
-    if (controller.signal.aborted) return { ok: false, why: "timeout", message: "timed out" };
-    return { ok: false, why: "failed", message: errorText(error62) };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
+  const upper = failures > 0 ? toRho(thetaUpper) : Number.POSITIVE_INFINITY;
+  const decision = logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
+  return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
+}
+function rateRatioLogE(canary, baseline, minEffect) {
+  if (canary.total <= 0 || baseline.total <= 0) return 0;
+  const w = canary.total / (canary.total + baseline.total);
+  const theta = minEffect * w / (minEffect * w + 1 - w);
+  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, "above");
+}
+function validate(arm2, name) {
+  const { failures, total } = arm2;
+  if (!Number.isFinite(failures) || !Number.isFinite(total) || failures < 0 || total < 0) {
+    throw new RangeError(`${name}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
   }
-}
-function fillUrl(template, target) {
-  const problems = [];
-  const url2 = template.replace(/\{([^{}]*)\}/g, (whole, name) => {
-    if (name === "target") return encodeURIComponent(target.name);
-    if (name.startsWith("labels.")) {
-      const key3 = name.slice("labels.".length);
-      if (Object.hasOwn(target.labels, key3)) return encodeURIComponent(target.labels[key3] ?? "");
-      problems.push(`target ${target.name} has no label "${key3}" for placeholder ${whole}`);
-      return whole;
-    }
-    problems.push(`unknown placeholder ${whole}; use {target} or {labels.KEY}`);
-    return whole;
-  });
-  if (problems.length > 0) return { ok: false, message: `url ${template}: ${problems.join("; ")}` };
-  let parsed;
-  try {
-    parsed = new URL(url2);
-  } catch {
-    return { ok: false, message: `url ${url2} is not a valid URL` };
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    return { ok: false, message: `url ${url2} is not http or https` };
-  }
-  return { ok: true, url: url2 };
-}
-function statusSummary(wrong, samples) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const status of wrong) counts.set(status, (counts.get(status) ?? 0) + 1);
-  const parts = [...counts].map(
-    ([status, count], i) => i === 0 ? `${count} of ${samples} samples returned ${status}` : `${count} returned ${status}`
-  );
-  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] ?? "";
-}
-function round2(n) {
-  return Math.round(n * 100) / 100;
-}
-function ms(n) {
-  return `${n.toFixed(2)} ms`;
+  if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
 }
 
-// src/checks/checker.ts
-function createChecker(options) {
-  const now = options.now ?? (() => performance.now());
-  const run2 = (spec, context, cwd, signal) => {
-    switch (spec.kind) {
-      case "command":
-        return runCommandCheck(spec, context, cwd, options.executor, signal).then((outcome) => ({
-          ...outcome,
-          unit: spec.unit
-        }));
-      case "http":
-        return runHttpCheck(spec, context, signal, { fetchImpl: options.fetchImpl, now });
-      default:
-        throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
-    }
-  };
+// src/stats/sign-test.ts
+var UNIFORM = { a: 1, b: 1 };
+function signTest(canary, baseline, options) {
+  if (canary.length !== baseline.length) {
+    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
+  }
+  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
+  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
+  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
+  const alpha = options.alpha / sides.length;
+  const results = sides.map((side) => oneSided(canary, baseline, side, alpha));
+  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
+  const upper = Math.max(...results.map((r) => r.upper));
+  const threshold = 1 / alpha;
+  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
   return {
-    async run(spec, context, cwd, signal) {
-      const start = now();
-      let outcome;
-      try {
-        outcome = sane(await run2(spec, context, cwd, signal));
-      } catch (error62) {
-        outcome = { status: "error", message: `check raised an error: ${errorText(error62)}` };
-      }
-      const durationMs = Math.max(0, now() - start);
-      return { ...outcome, check: checkName(spec), durationMs: Number.isFinite(durationMs) ? durationMs : 0 };
-    }
+    decision,
+    eValue: reportedE(worst.logE),
+    threshold,
+    pairs: worst.pairs,
+    worse: worst.worse,
+    estimate: worst.estimate,
+    upper
   };
 }
-function sane(outcome) {
-  if (!CHECK_STATUSES.includes(outcome.status)) {
-    return { status: "error", message: `check returned an unknown status ${JSON.stringify(outcome.status)}` };
-  }
-  return outcome;
-}
-function checkName(spec) {
-  return typeof spec.name === "string" ? spec.name : "check";
-}
-
-// src/engine/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms2, signal) => new Promise((resolve6) => {
-    if (signal?.aborted || ms2 <= 0) {
-      resolve6();
-      return;
+function oneSided(canary, baseline, side, alpha) {
+  let pairs = 0;
+  let worse = 0;
+  const ratios = [];
+  for (const [i, c] of canary.entries()) {
+    const b = baseline[i];
+    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
+    const [bad, good] = side === "increase" ? [c, b] : [b, c];
+    if (bad !== good) {
+      pairs++;
+      if (bad > good) worse++;
     }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve6();
-    };
-    const timer = setTimeout(done, ms2);
-    signal?.addEventListener("abort", done, { once: true });
-  })
-};
-
-// src/engine/decide.ts
-function decideStep(failure2, onFailure) {
-  if (!failure2) return { decision: "continue", reasonCode: "all_batches_healthy", message: "healthy" };
-  const decision = onFailure === "halt" ? "halt" : "rollback";
-  return { decision, ...failure2 };
+    if (bad > 0 && good > 0) ratios.push(bad / good);
+  }
+  const logE = signLogE(worse, pairs);
+  ratios.sort((x, y) => x - y);
+  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
 }
-function deployFailure(target, result, timeoutMs) {
-  if (result.timedOut) {
-    return {
-      reasonCode: "deploy_timed_out",
-      message: `deploy of ${target} timed out after ${(timeoutMs / 1e3).toFixed(2)} s`
-    };
-  }
-  if (result.cancelled) return { reasonCode: "cancelled", message: `deploy of ${target} was cancelled` };
-  if (result.exitCode === 0) return void 0;
-  const how = result.exitCode === null ? `signal ${result.signal ?? "unknown"}` : `exit code ${result.exitCode}`;
-  const last = lastLine2(result.stderr) || lastLine2(result.stdout);
-  return {
-    reasonCode: "deploy_command_failed",
-    message: `deploy of ${target} failed with ${how}${last ? `: ${last}` : ""}`
-  };
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
 }
-var CHECK_REASONS = {
-  fail: "check_failed",
-  error: "check_errored",
-  no_data: "check_no_data"
-};
-function checkFailure(target, result) {
-  if (result.status === "pass") return void 0;
-  return {
-    reasonCode: CHECK_REASONS[result.status],
-    message: `check ${result.check} on ${target}: ${result.message}`
-  };
+function ratioBound(sorted, alpha) {
+  const n = sorted.length;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
+  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = n;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (rejects(mid)) lo = mid;
+    else hi = mid;
+  }
+  return sorted[n - lo - 1];
 }
-function lastLine2(text) {
-  const lines2 = text.trimEnd().split("\n");
-  return (lines2[lines2.length - 1] ?? "").trim().slice(0, 200);
-}
-
-// src/engine/events.ts
-var EventSink = class {
-  seq = 0;
-  ledger;
-  reporter;
-  clock;
-  base;
-  constructor(base, ports) {
-    this.base = base;
-    this.ledger = ports.ledger;
-    this.reporter = ports.reporter;
-    this.clock = ports.clock;
-  }
-  async emit(input2) {
-    this.seq += 1;
-    const event = { ...this.base, seq: this.seq, at: this.clock.now(), ...input2 };
-    await this.ledger.record(event);
-    await this.reporter.event(event);
-    return event;
-  }
-};
-
-// src/engine/plan.ts
-function batchSizes(n, rollout) {
-  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
-  const sizes = [];
-  let size = Math.max(1, Math.min(rollout.first, cap));
-  for (let left = n; left > 0; ) {
-    const take = Math.min(size, left);
-    sizes.push(take);
-    left -= take;
-    size = Math.min(cap, Math.ceil(size * rollout.growth));
-  }
-  return sizes;
-}
-function planBatches(targets, rollout) {
-  const batches2 = [];
-  let offset = 0;
-  for (const size of batchSizes(targets.length, rollout)) {
-    batches2.push(targets.slice(offset, offset + size));
-    offset += size;
-  }
-  return batches2;
-}
-function planRelease(service, environment, components) {
-  return {
-    service,
-    environment,
-    components: components.map((component) => ({
-      name: component.name,
-      batches: planBatches(component.targets, component.rollout).map((batch) => ({
-        targets: batch.map((target) => target.name),
-        bakeSeconds: component.rollout.bakeMs / 1e3
-      }))
-    }))
-  };
-}
-
-// src/engine/pool.ts
-async function forEachLimit(items, limit, fn, shouldStart = () => true) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && shouldStart()) {
-      const index = next++;
-      await fn(items[index], index);
-    }
-  };
-  const workers = Math.max(1, Math.min(limit, items.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-}
-
-// src/engine/result.ts
-var RESULT_SCHEMA_VERSION = 1;
-
-// src/engine/rollback.ts
-async function rollBack(touched, spec, ports, sink) {
-  const results = [];
-  await sink.emit({ kind: "rollback_started", status: "started", data: { targets: touched.length } });
-  const started = ports.clock.now();
-  for (const group of groupByComponentReversed(touched)) {
-    const component = group[0]?.component;
-    if (!component) continue;
-    await forEachLimit(group, component.rollout.rollbackParallel, async (t) => {
-      results.push(await rollBackTarget(t, spec, ports, sink));
-    });
-  }
-  const failed = results.filter((r) => r.status !== "rolled_back").length;
-  await sink.emit({
-    kind: "rollback_finished",
-    status: failed === 0 ? "ok" : "failed",
-    durationMs: ports.clock.now() - started,
-    data: { targets: results.length, failed }
-  });
-  return results;
-}
-function groupByComponentReversed(touched) {
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const t of touched) {
-    const group = groups2.get(t.component.name) ?? [];
-    group.push(t);
-    groups2.set(t.component.name, group);
-  }
-  return [...groups2.values()].reverse().map((group) => [...group].sort((a, b) => b.batch - a.batch));
-}
-async function rollBackTarget(touched, spec, ports, sink) {
-  const { component, target, batch, to } = touched;
-  const where = { component: component.name, target: target.name, batch };
-  const base = { component: component.name, target: target.name, from: spec.version, to };
-  if (to === null) {
-    await sink.emit({
-      kind: "target_rollback",
-      status: "skipped",
-      ...where,
-      message: `${target.name} has no previous good version to return to`,
-      data: { from: spec.version, to }
-    });
-    return { ...base, status: "no_previous_version" };
-  }
-  await sink.emit({ kind: "target_rollback", status: "started", ...where, data: { from: spec.version, to } });
-  const env = commandEnv({
-    service: spec.service,
-    environment: spec.environment,
-    component: component.name,
-    target,
-    version: to,
-    previousVersion: spec.version,
-    batch,
-    action: "rollback",
-    commit: spec.commit
-  });
-  const command = component.rollback ?? component.deploy;
-  const result = await ports.executor.run({ command, cwd: spec.cwd, env, timeoutMs: component.timeoutMs });
-  const ok = result.exitCode === 0 && !result.timedOut;
-  if (ok) {
-    await ports.ledger.updateTargets(spec.service, spec.environment, spec.runId, [
-      { component: component.name, target: target.name, version: to, good: true }
-    ]);
-  }
-  await sink.emit({
-    kind: "target_rollback",
-    status: ok ? "ok" : "failed",
-    ...where,
-    durationMs: result.durationMs,
-    message: ok ? void 0 : `rollback of ${target.name} to ${to} failed (exit ${result.exitCode ?? result.signal})`,
-    data: { from: spec.version, to, exitCode: result.exitCode, timedOut: result.timedOut }
-  });
-  return { ...base, status: ok ? "rolled_back" : "failed" };
-}
-
-// src/engine/run-state.ts
-var RunState = class {
-  components;
-  constructor(components) {
-    this.components = components.map((c) => ({
-      name: c.name,
-      started: false,
-      batches: c.batches.map((targets) => ({ targets, status: "not_started", durationMs: 0 }))
-    }));
-  }
-  batchesOf(component) {
-    return this.component(component).batches.map((b) => b.targets);
-  }
-  startComponent(component) {
-    this.component(component).started = true;
-  }
-  startBatch(component, batch) {
-    this.batch(component, batch).status = "cancelled";
-  }
-  finishBatch(component, batch, failure2, durationMs) {
-    const state = this.batch(component, batch);
-    state.durationMs = durationMs;
-    state.status = failure2 === void 0 ? "succeeded" : failure2 === "cancelled" ? "cancelled" : "failed";
-  }
-  lastStartedComponent() {
-    return this.components.filter((c) => c.started).at(-1)?.name;
-  }
-  /** onFailure: halt — what was deployed stays, and says so. */
-  halt() {
-    for (const batch of this.components.flatMap((c) => c.batches)) {
-      if (batch.status === "succeeded") batch.status = "halted";
-    }
-  }
-  /** The named components' deployed batches were rolled back. */
-  rolledBack(components) {
-    for (const component of this.components.filter((c) => components.has(c.name))) {
-      for (const batch of component.batches) {
-        if (batch.status === "succeeded") batch.status = "rolled_back";
-      }
-    }
-  }
-  results() {
-    return this.components.map((c, index) => ({
-      name: c.name,
-      status: this.componentStatus(index),
-      batches: c.batches.map((b, i) => ({
-        number: i + 1,
-        targets: b.targets.map((t) => t.name),
-        status: b.status,
-        durationMs: b.durationMs
-      }))
-    }));
-  }
-  componentStatus(index) {
-    const statuses = this.component(index).batches.map((b) => b.status);
-    for (const status of ["failed", "cancelled", "rolled_back", "halted"]) {
-      if (statuses.includes(status)) return status;
-    }
-    return statuses.every((s) => s === "succeeded") ? "succeeded" : "not_started";
-  }
-  component(index) {
-    const state = this.components[index];
-    if (!state) throw new RangeError(`no component ${index}`);
-    return state;
-  }
-  batch(component, batch) {
-    const state = this.component(component).batches[batch];
-    if (!state) throw new RangeError(`no batch ${batch} in component ${component}`);
-    return state;
-  }
-};
-
-// src/engine/series.ts
-var SeriesRecorder = class {
-  byCheck = /* @__PURE__ */ new Map();
-  observe(result, target, at) {
-    let series = this.byCheck.get(result.check);
-    if (!series) {
-      series = {
-        check: result.check,
-        unit: result.unit,
-        max: result.threshold?.max,
-        min: result.threshold?.min,
-        points: []
-      };
-      this.byCheck.set(result.check, series);
-    }
-    if (result.value !== void 0 && Number.isFinite(result.value)) {
-      series.points.push({ at, target, value: result.value, status: result.status });
-    }
-  }
-  all() {
-    return [...this.byCheck.values()];
-  }
-};
-
-// src/engine/run-release.ts
-var SLOW_CHECK_MS = 5e3;
-async function runRelease(spec, ports, options) {
-  return new Rollout(spec, ports, options).run();
-}
-var CANCELLED = { reasonCode: "cancelled", message: "the run was cancelled" };
-var Rollout = class {
-  spec;
-  ports;
-  options;
-  sink;
-  state;
-  series = new SeriesRecorder();
-  touched = [];
-  goodVersions = /* @__PURE__ */ new Map();
-  startedAt;
-  constructor(spec, ports, options) {
-    this.spec = spec;
-    this.ports = ports;
-    this.options = options;
-    const { runId, service, environment, version: version2 } = spec;
-    this.sink = new EventSink({ runId, service, environment, version: version2 }, ports);
-    this.state = new RunState(
-      spec.components.map((c) => ({ name: c.name, batches: planBatches(c.targets, c.rollout) }))
-    );
-    this.startedAt = ports.clock.now();
-  }
-  /** The cancellation as a step failure, once the signal has aborted. */
-  cancellation() {
-    return this.options.signal?.aborted ? CANCELLED : void 0;
-  }
-  async run() {
-    let failure2;
-    try {
-      await this.start();
-      failure2 = await this.deployComponents();
-    } catch (error62) {
-      failure2 = {
-        reasonCode: "internal_error",
-        message: `the run stopped on an error: ${error62 instanceof Error ? error62.message : String(error62)}`,
-        component: this.state.lastStartedComponent() ?? ""
-      };
-    }
-    const rolledBack = failure2 ? await this.recover(failure2) : [];
-    if (!failure2) await this.markGood();
-    return this.finish(failure2, rolledBack);
-  }
-  async start() {
-    await this.sink.emit({
-      kind: "run_started",
-      status: "started",
-      data: {
-        previousVersion: this.options.previousVersion,
-        commit: this.spec.commit,
-        action: this.spec.action ?? "deploy",
-        components: this.spec.components.map((c) => c.name)
-      }
-    });
-    const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
-    this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
-  }
-  async deployComponents() {
-    for (const [index, component] of this.spec.components.entries()) {
-      const cancelled = this.cancellation();
-      if (cancelled) return { ...cancelled, component: this.state.lastStartedComponent() ?? component.name };
-      this.state.startComponent(index);
-      await this.sink.emit({ kind: "component_started", status: "started", component: component.name });
-      const failure2 = await this.deployComponent(index, component);
-      await this.sink.emit({
-        kind: "component_finished",
-        status: failure2 ? "failed" : "ok",
-        component: component.name,
-        reasonCode: failure2?.reasonCode
-      });
-      if (failure2) return { ...failure2, component: component.name };
-    }
-    return void 0;
-  }
-  async deployComponent(index, component) {
-    const batches2 = this.state.batchesOf(index);
-    const deployed = [];
-    for (const [b, batch] of batches2.entries()) {
-      const cancelled = this.cancellation();
-      if (cancelled) return cancelled;
-      const number5 = b + 1;
-      const started = this.ports.clock.now();
-      this.state.startBatch(index, b);
-      await this.sink.emit({
-        kind: "batch_started",
-        status: "started",
-        component: component.name,
-        batch: number5,
-        data: { targets: batch.map((t) => t.name), of: batches2.length, bakeMs: component.rollout.bakeMs }
-      });
-      const failure2 = await this.runBatch(component, batch, number5, deployed);
-      const verdict = decideStep(failure2, this.spec.onFailure);
-      const durationMs = this.ports.clock.now() - started;
-      this.state.finishBatch(index, b, failure2?.reasonCode, durationMs);
-      await this.sink.emit({
-        kind: "batch_finished",
-        status: failure2 ? "failed" : "ok",
-        component: component.name,
-        batch: number5,
-        durationMs,
-        reasonCode: failure2?.reasonCode,
-        message: failure2?.message,
-        data: { decision: verdict.decision }
-      });
-      if (failure2) return failure2;
-    }
-    return void 0;
-  }
-  /** Deploy the batch, check the targets just deployed, then bake with checks repeated. */
-  async runBatch(component, batch, number5, deployed) {
-    const deployFail = await this.deployBatch(component, batch, number5);
-    if (deployFail) return deployFail;
-    deployed.push(...batch);
-    return await this.checkTargets(component, batch, number5) ?? await this.bake(component, deployed, number5);
-  }
-  /** Deploy with bounded parallelism; after the first failure no further target starts. */
-  async deployBatch(component, batch, number5) {
-    let failure2;
-    await forEachLimit(
-      batch,
-      component.rollout.parallel ?? batch.length,
-      async (target) => {
-        const outcome = await this.deployTarget(component, target, number5);
-        failure2 ??= outcome;
-      },
-      () => failure2 === void 0 && !this.cancellation()
-    );
-    return failure2 ?? this.cancellation();
-  }
-  async deployTarget(component, target, number5) {
-    const context = this.context(component, target, number5, this.spec.action ?? "deploy");
-    this.touched.push({ component, target, batch: number5, to: context.previousVersion });
-    await this.ports.ledger.updateTargets(this.spec.service, this.spec.environment, this.spec.runId, [
-      { component: component.name, target: target.name, version: this.spec.version, good: false }
-    ]);
-    const where = { component: component.name, target: target.name, batch: number5 };
-    await this.sink.emit({ kind: "target_deploy", status: "started", ...where });
-    const result = await this.ports.executor.run(
-      {
-        command: this.commandFor(component),
-        cwd: this.spec.cwd,
-        env: commandEnv(context),
-        timeoutMs: component.timeoutMs
-      },
-      this.options.signal
-    );
-    const failure2 = deployFailure(target.name, result, component.timeoutMs);
-    await this.sink.emit({
-      kind: "target_deploy",
-      status: failure2 ? "failed" : "ok",
-      ...where,
-      durationMs: result.durationMs,
-      reasonCode: failure2?.reasonCode,
-      message: failure2?.message,
-      data: { exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled }
-    });
-    return failure2;
-  }
-  /** Run every check of the component on each target; after the first failure no new check starts. */
-  async checkTargets(component, targets, number5) {
-    let failure2;
-    const stopped = () => failure2 !== void 0 || this.cancellation() !== void 0;
-    await forEachLimit(
-      component.checks.length === 0 ? [] : targets,
-      component.rollout.parallel ?? targets.length,
-      async (target) => {
-        for (const check2 of component.checks) {
-          if (stopped()) return;
-          const outcome = await this.runCheck(component, check2, target, number5);
-          failure2 ??= outcome;
-        }
-      },
-      () => !stopped()
-    );
-    return failure2 ?? this.cancellation();
-  }
-  async runCheck(component, check2, target, number5) {
-    const context = this.context(component, target, number5, "check");
-    const result = await this.ports.checker.run(check2, context, this.spec.cwd, this.options.signal);
-    const cancelled = this.cancellation();
-    if (cancelled) return cancelled;
-    this.series.observe(result, target.name, this.ports.clock.now());
-    const failure2 = checkFailure(target.name, result);
-    const slow = result.durationMs > SLOW_CHECK_MS;
-    await this.sink.emit({
-      kind: "check",
-      status: failure2 ? "failed" : "ok",
-      component: component.name,
-      target: target.name,
-      batch: number5,
-      durationMs: result.durationMs,
-      reasonCode: failure2?.reasonCode,
-      message: slow ? `${result.message} (slow: ${(result.durationMs / 1e3).toFixed(2)} s)` : result.message,
-      data: checkData(result, slow)
-    });
-    return failure2;
-  }
-  /** Burn-in: wait, then re-check every target deployed so far, until the bake time is over. */
-  async bake(component, deployed, number5) {
-    const { bakeMs, checkIntervalMs } = component.rollout;
-    if (bakeMs <= 0) return void 0;
-    const clock = this.ports.clock;
-    const start = clock.now();
-    const where = { component: component.name, batch: number5 };
-    await this.sink.emit({ kind: "bake_started", status: "started", ...where, data: { bakeMs } });
-    let failure2;
-    for (let left = bakeMs; !failure2 && left > 0; left = bakeMs - (clock.now() - start)) {
-      await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
-      failure2 = this.cancellation() ?? await this.checkTargets(component, deployed, number5);
-    }
-    await this.sink.emit({
-      kind: "bake_finished",
-      status: failure2 ? "failed" : "ok",
-      ...where,
-      durationMs: clock.now() - start,
-      reasonCode: failure2?.reasonCode
-    });
-    return failure2;
-  }
-  commandFor(component) {
-    return this.spec.action === "rollback" ? component.rollback ?? component.deploy : component.deploy;
-  }
-  context(component, target, batch, action) {
-    return {
-      service: this.spec.service,
-      environment: this.spec.environment,
-      component: component.name,
-      target,
-      version: this.spec.version,
-      previousVersion: this.goodVersions.get(key(component.name, target.name)) ?? null,
-      batch,
-      action,
-      commit: this.spec.commit
-    };
-  }
-  /** Put touched targets back per onFailure; halting leaves them where they are. */
-  async recover(failure2) {
-    if (this.spec.onFailure === "halt") {
-      this.state.halt();
-      return [];
-    }
-    const scope = this.spec.onFailure === "rollback-component" ? this.touched.filter((t) => t.component.name === failure2.component) : this.touched;
-    const results = await rollBack(scope, this.spec, this.ports, this.sink);
-    this.state.rolledBack(new Set(scope.map((t) => t.component.name)));
-    return results;
-  }
-  async markGood() {
-    await this.ports.ledger.updateTargets(
-      this.spec.service,
-      this.spec.environment,
-      this.spec.runId,
-      this.touched.map((t) => ({
-        component: t.component.name,
-        target: t.target.name,
-        version: this.spec.version,
-        good: true
-      }))
-    );
-  }
-  async finish(failure2, rolledBack) {
-    const decision = runDecision(failure2, this.spec.onFailure);
-    const stuck = rolledBack.filter((r) => r.status !== "rolled_back").length;
-    const message = (failure2?.message ?? `${this.spec.version} is live on every target`) + (stuck > 0 ? `; ${stuck} target(s) could not be rolled back` : "");
-    const durationMs = this.ports.clock.now() - this.startedAt;
-    const reasonCode = failure2?.reasonCode ?? "all_batches_healthy";
-    await this.sink.emit({
-      kind: "run_finished",
-      status: decision === "succeeded" ? "ok" : "failed",
-      durationMs,
-      reasonCode,
-      message,
-      data: { decision }
-    });
-    return {
-      schemaVersion: RESULT_SCHEMA_VERSION,
-      runId: this.spec.runId,
-      service: this.spec.service,
-      environment: this.spec.environment,
-      version: this.spec.version,
-      previousVersion: this.options.previousVersion,
-      commit: this.spec.commit,
-      decision,
-      reasonCode,
-      message,
-      components: this.state.results(),
-      rolledBack,
-      checks: this.series.all(),
-      startedAt: this.startedAt,
-      durationMs
-    };
-  }
-};
-function key(component, target) {
-  return `${component}\0${target}`;
-}
-function checkData(result, slow) {
-  return {
-    check: result.check,
-    status: result.status,
-    value: result.value,
-    metric: result.metric,
-    unit: result.unit,
-    max: result.threshold?.max,
-    min: result.threshold?.min,
-    slow
-  };
-}
-function runDecision(failure2, onFailure) {
-  if (!failure2) return "succeeded";
-  if (failure2.reasonCode === "cancelled") return "cancelled";
-  return onFailure === "halt" ? "halted" : "rolled_back";
-}
-
-// src/exec/shell-executor.ts
-import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
-
-// src/exec/output-tail.ts
-var OutputTail = class {
-  #limit;
-  #chunks = [];
-  /** Bytes held in #chunks; may exceed the limit by less than one chunk. */
-  #held = 0;
-  #total = 0;
-  constructor(limit) {
-    this.#limit = Math.max(0, Math.floor(limit));
-  }
-  /** Bytes written in all, including those no longer held. */
-  get totalBytes() {
-    return this.#total;
-  }
-  push(chunk) {
-    this.#total += chunk.length;
-    if (this.#limit === 0 || chunk.length === 0) return;
-    if (chunk.length >= this.#limit) {
-      this.#chunks = [Buffer.from(chunk.subarray(chunk.length - this.#limit))];
-      this.#held = this.#limit;
-      return;
-    }
-    this.#chunks.push(chunk);
-    this.#held += chunk.length;
-    while (this.#chunks.length > 1) {
-      const first = this.#chunks[0];
-      if (first === void 0 || this.#held - first.length < this.#limit) break;
-      this.#chunks.shift();
-      this.#held -= first.length;
-    }
-  }
-  /** The tail as UTF-8, without a character cut in half at its start. */
-  toString() {
-    let bytes = Buffer.concat(this.#chunks, this.#held);
-    if (bytes.length > this.#limit) bytes = bytes.subarray(bytes.length - this.#limit);
-    if (this.#total > bytes.length) {
-      let start = 0;
-      while (start < 3 && start < bytes.length && ((bytes[start] ?? 0) & 192) === 128) start++;
-      bytes = bytes.subarray(start);
-    }
-    return bytes.toString("utf8");
-  }
-};
-
-// src/exec/process-group.ts
-function signalGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-  }
-}
-function groupExists(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error62) {
-    return error62.code === "EPERM";
-  }
-}
-
-// src/exec/shell-executor.ts
-var DEFAULT_OUTPUT_TAIL_BYTES = 16 * 1024;
-var DEFAULT_KILL_GRACE_MS = 2e3;
-var DEFAULT_DRAIN_MS = 500;
-var REAP_MS = 3e3;
-var POLL_MS = 25;
-var MAX_TIMER_MS = 2147483647;
-var ShellExecutor = class {
-  #baseEnv;
-  #shell;
-  #tailBytes;
-  #graceMs;
-  #drainMs;
-  constructor(options) {
-    this.#baseEnv = options.baseEnv;
-    this.#shell = options.shell ?? "/bin/sh";
-    this.#tailBytes = options.outputTailBytes ?? DEFAULT_OUTPUT_TAIL_BYTES;
-    this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
-  }
-  run(request2, signal) {
-    const started = performance.now();
-    const stdout = new OutputTail(this.#tailBytes);
-    const stderr = new OutputTail(this.#tailBytes);
-    const result = (fields) => ({
-      exitCode: null,
-      signal: null,
-      timedOut: false,
-      cancelled: false,
-      durationMs: performance.now() - started,
-      stdout: stdout.toString(),
-      stderr: stderr.toString(),
-      ...fields
-    });
-    if (signal?.aborted) return Promise.resolve(result({ cancelled: true }));
-    let child;
-    try {
-      child = spawn(this.#shell, ["-c", request2.command], {
-        cwd: request2.cwd,
-        env: mergeEnv(this.#baseEnv, request2.env),
-        // Own session and process group: the whole tree can be signalled as -pid.
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"]
-      });
-    } catch (error62) {
-      return Promise.resolve(result({ stderr: startFailure(error62, this.#shell, request2.cwd) }));
-    }
-    return new Promise((resolve6) => {
-      let done = false;
-      let reason;
-      let exit;
-      let closed = false;
-      let timeoutTimer;
-      let drainTimer;
-      let graceTimer;
-      let deadlineTimer;
-      let pollTimer;
-      const finish = (fields = {}) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timeoutTimer);
-        clearTimeout(drainTimer);
-        clearTimeout(graceTimer);
-        clearTimeout(deadlineTimer);
-        clearInterval(pollTimer);
-        signal?.removeEventListener("abort", onAbort);
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        resolve6(
-          result({
-            exitCode: exit?.code ?? null,
-            signal: exit?.signal ?? null,
-            timedOut: reason === "timeout",
-            cancelled: reason === "cancel",
-            ...fields
-          })
-        );
-      };
-      const pid = child.pid;
-      const signalAll = (name) => {
-        if (pid !== void 0) signalGroup(pid, name);
-      };
-      const alive = () => pid !== void 0 && groupExists(pid);
-      const settle2 = () => {
-        if (!closed || done) return;
-        if (reason !== void 0 && alive()) return;
-        finish();
-      };
-      const kill = (why) => {
-        if (done || reason !== void 0 || exit !== void 0) return;
-        reason = why;
-        clearTimeout(timeoutTimer);
-        signalAll("SIGTERM");
-        graceTimer = setTimeout(() => {
-          if (alive()) signalAll("SIGKILL");
-        }, this.#graceMs);
-        pollTimer = setInterval(settle2, POLL_MS);
-        deadlineTimer = setTimeout(() => finish(), this.#graceMs + REAP_MS);
-      };
-      const onAbort = () => kill("cancel");
-      child.stdout?.on("data", (chunk) => stdout.push(chunk));
-      child.stderr?.on("data", (chunk) => stderr.push(chunk));
-      child.on("error", (error62) => {
-        if (child.pid === void 0) finish({ stderr: startFailure(error62, this.#shell, request2.cwd) });
-      });
-      child.on("exit", (code, exitSignal) => {
-        exit = { code, signal: exitSignal };
-        clearTimeout(timeoutTimer);
-        if (reason === void 0) drainTimer = setTimeout(() => finish(), this.#drainMs);
-        settle2();
-      });
-      child.on("close", (code, closeSignal) => {
-        exit ??= { code, signal: closeSignal };
-        closed = true;
-        settle2();
-      });
-      const timeoutMs = request2.timeoutMs;
-      if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
-        timeoutTimer = setTimeout(() => kill("timeout"), Math.min(timeoutMs, MAX_TIMER_MS));
-      }
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-};
-function mergeEnv(base, overrides) {
-  const env = {};
-  for (const [key3, value] of Object.entries(base)) if (value !== void 0) env[key3] = value;
-  for (const [key3, value] of Object.entries(overrides)) env[key3] = value;
-  return env;
-}
-function startFailure(error62, shell, cwd) {
-  const text = error62 instanceof Error ? error62.message : String(error62);
-  let dir;
-  try {
-    dir = statSync(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
-  } catch {
-    dir = `working directory ${cwd} does not exist`;
-  }
-  return `could not start ${shell}: ${dir ? `${dir} (${text})` : text}`;
-}
-
-// src/ledger/live-version.ts
-async function liveVersion(ledger, service, environment) {
-  const runs = await ledger.runs({ service, environment });
-  return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
-}
-
-// src/render/event-data.ts
-function dataString(event, key3) {
-  const value = event.data?.[key3];
-  return typeof value === "string" ? value : void 0;
-}
-function dataNumber(event, key3) {
-  const value = event.data?.[key3];
-  return typeof value === "number" && Number.isFinite(value) ? value : void 0;
-}
-function dataBoolean(event, key3) {
-  const value = event.data?.[key3];
-  return typeof value === "boolean" ? value : void 0;
-}
-function dataStrings(event, key3) {
-  const value = event.data?.[key3];
-  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : void 0;
-}
-function dataVersion(event, key3) {
-  const value = event.data?.[key3];
-  return typeof value === "string" || value === null ? value : void 0;
-}
-function checkData2(event) {
-  return {
-    check: dataString(event, "check") ?? "check",
-    status: dataString(event, "status") ?? (event.status === "ok" ? "pass" : "fail"),
-    value: dataNumber(event, "value"),
-    unit: dataString(event, "unit"),
-    max: dataNumber(event, "max"),
-    min: dataNumber(event, "min"),
-    slow: dataBoolean(event, "slow") ?? false,
-    metric: dataString(event, "metric") ?? "value"
-  };
-}
-
-// src/render/format.ts
-function formatDuration(ms2) {
-  if (!Number.isFinite(ms2) || ms2 < 0) return "-";
-  if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
-  if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
-  const seconds3 = Math.round(ms2 / 1e3);
-  if (seconds3 < 3600) return `${Math.floor(seconds3 / 60)}m ${String(seconds3 % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds3 / 60);
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
-}
-function clockTime(at) {
-  return Number.isFinite(at) ? new Date(at).toISOString().slice(11, 19) : "--:--:--";
-}
-var DECISIONS = {
-  succeeded: "succeeded",
-  rolled_back: "rolled back",
-  halted: "halted",
-  cancelled: "cancelled"
-};
-function decisionText(decision) {
-  return DECISIONS[decision] ?? String(decision);
-}
-var STEPS = {
-  succeeded: "ok",
-  failed: "FAILED",
-  rolled_back: "rolled back",
-  halted: "halted",
-  cancelled: "cancelled",
-  not_started: "not started"
-};
-function stepStatusText(status) {
-  return STEPS[status] ?? String(status);
-}
-var ROLLBACKS = {
-  rolled_back: "rolled back",
-  failed: "FAILED",
-  no_previous_version: "skipped: no previous version"
-};
-function rollbackStatusText(status) {
-  return ROLLBACKS[status] ?? String(status);
-}
-function table(rows, indent = "") {
-  const widths = [];
-  for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
-}
-function clip(line, width) {
-  if (line.length <= width) return line;
-  return width <= 1 ? line.slice(0, Math.max(0, width)) : `${line.slice(0, width - 1)}\u2026`;
-}
-
-// src/render/progress-state.ts
-function initialProgress() {
-  return {
-    service: "",
-    environment: "",
-    version: "",
-    previousVersion: void 0,
-    startedAt: void 0,
-    now: 0,
-    components: [],
-    component: void 0,
-    componentsDone: 0,
-    batch: void 0,
-    targets: [],
-    checks: [],
-    bake: void 0,
-    rollback: void 0,
-    lastFailure: void 0,
-    finished: void 0
-  };
-}
-function reduce(state, event) {
-  const base = {
-    ...state,
-    service: event.service,
-    environment: event.environment,
-    version: event.version,
-    startedAt: state.startedAt ?? event.at,
-    now: Math.max(state.now, event.at),
-    lastFailure: event.status === "failed" && event.message ? event.message : state.lastFailure
-  };
-  switch (event.kind) {
-    case "run_started":
-      return {
-        ...base,
-        startedAt: event.at,
-        previousVersion: dataVersion(event, "previousVersion"),
-        components: dataStrings(event, "components") ?? []
-      };
-    case "component_started":
-      return {
-        ...base,
-        component: event.component,
-        batch: void 0,
-        targets: [],
-        checks: [],
-        bake: void 0
-      };
-    case "component_finished":
-      return { ...base, componentsDone: state.componentsDone + 1, bake: void 0 };
-    case "batch_started":
-      return {
-        ...base,
-        batch: {
-          number: event.batch ?? (state.batch?.number ?? 0) + 1,
-          of: dataNumber(event, "of"),
-          status: "running"
-        },
-        targets: (dataStrings(event, "targets") ?? []).map((name) => ({ name, phase: "waiting" })),
-        bake: void 0
-      };
-    case "batch_finished":
-      return state.batch ? {
-        ...base,
-        batch: { ...state.batch, status: event.status === "ok" ? "ok" : "failed" },
-        bake: void 0
-      } : base;
-    case "target_deploy": {
-      const phase = event.status === "started" ? "deploying" : event.status === "ok" ? "deployed" : "failed";
-      return { ...base, targets: setPhase(state.targets, event.target, phase, true) };
-    }
-    case "check": {
-      const check2 = { ...checkData2(event), target: event.target ?? "" };
-      const phase = event.status === "ok" ? "healthy" : "unhealthy";
-      return {
-        ...base,
-        checks: upsert(state.checks, check2, (c) => c.check === check2.check),
-        targets: setPhase(state.targets, event.target, phase, false)
-      };
-    }
-    case "bake_started":
-      return { ...base, bake: { startedAt: event.at, bakeMs: dataNumber(event, "bakeMs") ?? 0 } };
-    case "bake_finished":
-      return { ...base, bake: void 0 };
-    case "rollback_started":
-      return {
-        ...base,
-        bake: void 0,
-        rollback: {
-          total: dataNumber(event, "targets") ?? 0,
-          done: 0,
-          failed: 0,
-          skipped: 0,
-          targets: [],
-          finished: false
-        }
-      };
-    case "target_rollback":
-      return { ...base, rollback: rollbackStep(state.rollback, event) };
-    case "rollback_finished":
-      return state.rollback ? { ...base, rollback: { ...state.rollback, finished: true } } : base;
-    case "run_finished":
-      return {
-        ...base,
-        bake: void 0,
-        finished: {
-          ok: event.status === "ok",
-          decision: decisionOf(dataString(event, "decision")),
-          reasonCode: event.reasonCode,
-          message: event.message,
-          durationMs: event.durationMs
-        }
-      };
-    default:
-      return base;
-  }
-}
-function bakeRemainingMs(state) {
-  if (!state.bake) return void 0;
-  return Math.max(0, state.bake.startedAt + state.bake.bakeMs - state.now);
-}
-function setPhase(targets, name, phase, add) {
-  if (name === void 0) return targets;
-  if (!targets.some((t) => t.name === name)) return add ? [...targets, { name, phase }] : targets;
-  return targets.map((t) => t.name === name ? { name, phase } : t);
-}
-function upsert(items, item, same) {
-  return items.some(same) ? items.map((existing) => same(existing) ? item : existing) : [...items, item];
-}
-function rollbackStep(rollback, event) {
-  const current = rollback ?? { total: 0, done: 0, failed: 0, skipped: 0, targets: [], finished: false };
-  const name = event.target ?? "";
-  const phase = event.status === "started" ? "rolling_back" : event.status === "ok" ? "rolled_back" : event.status === "skipped" ? "rollback_skipped" : "rollback_failed";
-  const view = {
-    name,
-    phase,
-    component: event.component,
-    from: dataString(event, "from"),
-    to: dataVersion(event, "to")
-  };
-  const targets = upsert(current.targets, view, (t) => t.name === name && t.component === event.component);
-  return {
-    ...current,
-    total: Math.max(current.total, targets.length),
-    done: current.done + (event.status === "started" ? 0 : 1),
-    failed: current.failed + (event.status === "failed" ? 1 : 0),
-    skipped: current.skipped + (event.status === "skipped" ? 1 : 0),
-    targets
-  };
-}
-function decisionOf(value) {
-  return RUN_DECISIONS.find((d) => d === value);
+function median(sorted) {
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 // src/render/ascii-plot.ts
@@ -18873,9 +26896,9 @@ function plotAscii(series, options = {}) {
   const right = threshold ? threshold.label.length + 1 : 0;
   const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
   const columns = width - left - right;
-  const count = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count <= 1 ? xStart - 1 : xStart;
-  const xHi = count <= 1 ? xStart + 1 : xStart + count - 1;
+  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count2 <= 1 ? xStart - 1 : xStart;
+  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
   const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
   const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
   const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows - 1));
@@ -19040,489 +27063,22 @@ function checkReport(series, options = {}) {
 ${verdict}` : plot;
 }
 
-// src/render/progress.ts
-function createReporter(stream, options = {}) {
-  const ci = options.ci ?? isCi(process.env.CI);
-  return stream.isTTY === true && !ci ? new LiveReporter(stream) : new PlainReporter(stream);
-}
-function isCi(value) {
-  return value !== void 0 && value !== "" && value !== "0" && value.toLowerCase() !== "false";
-}
-var PlainReporter = class {
-  stream;
-  batchCounts = /* @__PURE__ */ new Map();
-  constructor(stream) {
-    this.stream = stream;
+// src/stats/deviation.ts
+function deviation(series, baseline, offsetSeconds = 0) {
+  const byTime = /* @__PURE__ */ new Map();
+  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
+  let total = 0;
+  let points = 0;
+  for (const point of series) {
+    const other = byTime.get(millis(point.at));
+    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
+    total += Math.abs(point.value - other);
+    points++;
   }
-  event(event) {
-    if (event.kind === "batch_started" && event.component !== void 0) {
-      const of = dataNumber(event, "of");
-      if (of !== void 0) this.batchCounts.set(event.component, of);
-    }
-    const line = plainLine(
-      event,
-      event.component === void 0 ? void 0 : this.batchCounts.get(event.component)
-    );
-    if (line !== void 0) this.stream.write(`${line}
-`);
-  }
-  finish() {
-  }
-};
-function plainLine(event, batches2) {
-  const at = `[${clockTime(event.at)}]`;
-  const where = `${at} ${stepName(event, batches2)}`;
-  const failed = event.status === "failed";
-  const why = event.message ? `: ${event.message}` : "";
-  const reason = event.reasonCode ? ` (${event.reasonCode})` : "";
-  switch (event.kind) {
-    case "run_started": {
-      const previous = dataVersion(event, "previousVersion");
-      const components = dataStrings(event, "components") ?? [];
-      const from = previous ? `previous ${previous}` : "first deploy";
-      const parts = components.length > 0 ? `${from}; components ${components.join(", ")}` : from;
-      return `${at} ${runName(event)}: started (${parts})`;
-    }
-    case "component_started":
-      return `${where} started`;
-    case "component_finished":
-      return failed ? `${where} FAILED${reason}` : `${where} done`;
-    case "batch_started": {
-      const targets = dataStrings(event, "targets") ?? [];
-      return `${where} started: ${listOf(targets, 8)}`;
-    }
-    case "batch_finished": {
-      const took = event.durationMs === void 0 ? "" : ` after ${formatDuration(event.durationMs)}`;
-      return failed ? `${where} FAILED${reason}${took}${why}` : `${where} ok${took}`;
-    }
-    case "target_deploy": {
-      if (event.status === "started") return void 0;
-      const took = event.durationMs === void 0 ? "" : ` (${formatDuration(event.durationMs)})`;
-      return failed ? `${where} ${event.target} FAILED to deploy ${event.version}${took}${why}` : `${where} ${event.target} deployed ${event.version}${took}`;
-    }
-    case "check": {
-      const c = checkData2(event);
-      const value = c.value === void 0 ? "" : ` ${c.metric}=${formatValue(c.value, c.unit)}`;
-      const slow = c.slow && event.durationMs !== void 0 ? ` (slow: ${formatDuration(event.durationMs)})` : "";
-      if (!failed) return `${where} check ${c.check} ${event.target} ${c.status}${value}${slow}`;
-      const limits2 = [
-        c.min === void 0 ? void 0 : `min ${formatValue(c.min, c.unit)}`,
-        c.max === void 0 ? void 0 : `max ${formatValue(c.max, c.unit)}`
-      ].filter((l) => l !== void 0);
-      const limit = c.value !== void 0 && limits2.length > 0 ? ` (${limits2.join(", ")})` : "";
-      return `${where} check ${c.check} ${event.target} ${c.status.toUpperCase()}${value}${limit}${why}`;
-    }
-    case "bake_started":
-      return `${where} bake ${bakeLength(dataNumber(event, "bakeMs") ?? 0)} started`;
-    case "bake_finished": {
-      const took = event.durationMs === void 0 ? "" : ` (${formatDuration(event.durationMs)})`;
-      return failed ? `${where} bake stopped${reason}${took}` : `${where} bake done${took}`;
-    }
-    case "rollback_started": {
-      const n = dataNumber(event, "targets") ?? 0;
-      return `${at} ROLLBACK started: ${n} target${n === 1 ? "" : "s"}`;
-    }
-    case "target_rollback": {
-      if (event.status === "started") return void 0;
-      if (event.status === "skipped") return `${at} ROLLBACK ${event.target} skipped${why}`;
-      const to = dataVersion(event, "to");
-      const versions = `${dataString(event, "from") ?? event.version} \u2192 ${to ?? "(none)"}`;
-      return `${at} ROLLBACK ${event.target} ${versions} ${failed ? `FAILED${why}` : "ok"}`;
-    }
-    case "rollback_finished": {
-      const n = dataNumber(event, "targets") ?? 0;
-      const bad = dataNumber(event, "failed") ?? 0;
-      return `${at} ROLLBACK finished: ${n} target${n === 1 ? "" : "s"}, ${bad} not rolled back`;
-    }
-    case "run_finished": {
-      const decision = RUN_DECISIONS.find((d) => d === dataString(event, "decision"));
-      const outcome = decision ? decisionText(decision) : event.status === "ok" ? "succeeded" : "failed";
-      const took = event.durationMs === void 0 ? "" : ` after ${formatDuration(event.durationMs)}`;
-      return `${at} ${runName(event)}: ${outcome}${reason}${took}${why}`;
-    }
-    default:
-      return void 0;
-  }
+  return { value: points > 0 ? total / points : Number.NaN, points };
 }
-function runName(event) {
-  return `${event.service} ${event.version} \u2192 ${event.environment}`;
-}
-function stepName(event, batches2) {
-  if (event.component === void 0) return runName(event);
-  if (event.batch === void 0) return event.component;
-  return `${event.component} batch ${event.batch}${batches2 === void 0 ? "" : `/${batches2}`}`;
-}
-function bakeLength(ms2) {
-  return ms2 < 6e4 && ms2 % 1e3 === 0 ? `${ms2 / 1e3} s` : formatDuration(ms2);
-}
-function listOf(items, max) {
-  if (items.length <= max) return items.join(", ");
-  return `${items.slice(0, max).join(", ")}, \u2026 (+${items.length - max} more)`;
-}
-var TARGET_GLYPHS = {
-  waiting: "\xB7",
-  deploying: ">",
-  deployed: "+",
-  healthy: "\u2713",
-  unhealthy: "\u2717",
-  failed: "\u2717",
-  rolling_back: "<",
-  rolled_back: "\u21BA",
-  rollback_failed: "!",
-  rollback_skipped: "-"
-};
-var REDRAW_INTERVAL_MS = 100;
-var cursorUp = (n) => `\x1B[${n}A`;
-var CLEAR_LINE = "\r\x1B[2K";
-var LiveReporter = class {
-  stream;
-  intervalMs;
-  current = initialProgress();
-  drawnLines = 0;
-  lastDrawAt;
-  dirty = false;
-  /** Frames written so far. */
-  frames = 0;
-  constructor(stream, options = {}) {
-    this.stream = stream;
-    this.intervalMs = options.intervalMs ?? REDRAW_INTERVAL_MS;
-  }
-  get state() {
-    return this.current;
-  }
-  event(event) {
-    this.current = reduce(this.current, event);
-    this.dirty = true;
-    const due = this.lastDrawAt === void 0 || event.at - this.lastDrawAt >= this.intervalMs;
-    if (due || event.kind === "run_finished") this.draw(event.at);
-  }
-  finish() {
-    if (this.dirty) this.draw(this.current.now);
-  }
-  draw(at) {
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
-    const lines2 = renderFrame(this.current).map((line) => clip(line, width));
-    let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
-    for (const line of lines2) out += `${CLEAR_LINE}${line}
-`;
-    for (let i = lines2.length; i < this.drawnLines; i++) out += `${CLEAR_LINE}
-`;
-    this.stream.write(out);
-    this.drawnLines = Math.max(this.drawnLines, lines2.length);
-    this.lastDrawAt = at;
-    this.dirty = false;
-    this.frames += 1;
-  }
-};
-function renderFrame(state) {
-  const elapsed = state.startedAt === void 0 ? "" : `  ${formatDuration(state.now - state.startedAt)}`;
-  const from = state.previousVersion ? ` (from ${state.previousVersion})` : "";
-  const lines2 = [`${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
-  if (state.component !== void 0 && !state.rollback) {
-    const n = state.components.length;
-    const position = n > 1 ? ` (${Math.min(state.componentsDone + 1, n)}/${n})` : "";
-    const batch = state.batch ? `  batch ${state.batch.number}${state.batch.of ? `/${state.batch.of}` : ""}` : "";
-    const left = bakeRemainingMs(state);
-    const doing = left !== void 0 ? `baking, ${Math.ceil(left / 1e3)} s left` : state.batch ? batchDoing(state) : "starting";
-    lines2.push(`${state.component}${position}${batch}  ${doing}`);
-    if (state.targets.length > 0) lines2.push(`  ${glyphs(state.targets)}`);
-    for (const c of state.checks) {
-      const value = c.value === void 0 ? "" : ` ${c.metric}=${formatValue(c.value, c.unit)}`;
-      const limit = c.max !== void 0 ? ` (max ${formatValue(c.max, c.unit)})` : c.min !== void 0 ? ` (min ${formatValue(c.min, c.unit)})` : "";
-      lines2.push(`  check ${c.check} ${c.target} ${c.status}${value}${limit}`);
-    }
-  }
-  if (state.rollback) {
-    const r = state.rollback;
-    const notes = [r.failed > 0 ? `${r.failed} failed` : "", r.skipped > 0 ? `${r.skipped} skipped` : ""].filter((s) => s !== "").join(", ");
-    lines2.push(`ROLLBACK ${r.done}/${r.total}${r.finished ? " done" : ""}${notes ? ` (${notes})` : ""}`);
-    if (r.targets.length > 0) lines2.push(`  ${glyphs(r.targets)}`);
-  }
-  if (state.lastFailure && !state.finished) lines2.push(`! ${state.lastFailure}`);
-  if (state.finished) {
-    const f = state.finished;
-    const outcome = f.decision ? decisionText(f.decision) : f.ok ? "succeeded" : "failed";
-    const reason = f.reasonCode ? ` (${f.reasonCode})` : "";
-    const took = f.durationMs === void 0 ? "" : ` after ${formatDuration(f.durationMs)}`;
-    lines2.push(`${outcome}${reason}${took}${f.message ? `: ${f.message}` : ""}`);
-  }
-  return lines2;
-}
-function batchDoing(state) {
-  if (state.batch?.status === "ok") return "done";
-  if (state.batch?.status === "failed") return "FAILED";
-  return state.targets.some((t) => t.phase === "deploying" || t.phase === "waiting") ? "deploying" : "checking";
-}
-function glyphs(targets) {
-  return targets.map((t) => `${TARGET_GLYPHS[t.phase]} ${t.name}`).join("  ");
-}
-
-// src/render/summary.ts
-function headline(result) {
-  return `${result.service} ${result.version} \u2192 ${result.environment}: ${decisionText(result.decision)} (${result.reasonCode})`;
-}
-function renderSummary(result, options = {}) {
-  const sections = [
-    [headline(result), `  ${details(result).join(" \xB7 ")}`, `  ${result.message}`],
-    batches(result)
-  ];
-  const rollback = rollbacks(result);
-  if (rollback.length > 0) sections.push(rollback);
-  const checks = checkSections(result, options);
-  if (checks.length > 0) sections.push(...checks);
-  sections.push(closing(result));
-  return sections.map((lines2) => lines2.join("\n")).join("\n\n");
-}
-function details(result) {
-  const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
-  return [
-    result.previousVersion ? `previous ${result.previousVersion}` : "first deploy",
-    ...commit ? [`commit ${commit}`] : [],
-    `run ${result.runId}`,
-    `started ${clockTime(result.startedAt)} UTC`,
-    `took ${formatDuration(result.durationMs)}`
-  ];
-}
-function batches(result) {
-  const rows = [["component", "batch", "targets", "status", "duration"]];
-  for (const component of result.components) {
-    for (const batch of component.batches) {
-      rows.push([
-        component.name,
-        `${batch.number}/${component.batches.length}`,
-        String(batch.targets.length),
-        stepStatusText(batch.status),
-        batch.status === "not_started" ? "-" : formatDuration(batch.durationMs)
-      ]);
-    }
-    if (component.batches.length === 0)
-      rows.push([component.name, "-", "0", stepStatusText(component.status), "-"]);
-  }
-  return ["Batches", ...table(rows, "  ")];
-}
-function rollbacks(result) {
-  if (result.rolledBack.length === 0) {
-    return result.decision === "halted" ? ["Rolled back", "  nothing: onFailure is halt, deployed targets stay"] : [];
-  }
-  const rows = [["component", "target", "version", "status"]];
-  for (const r of result.rolledBack) {
-    rows.push([r.component, r.target, `${r.from} \u2192 ${r.to ?? "(none)"}`, rollbackStatusText(r.status)]);
-  }
-  return ["Rolled back", ...table(rows, "  ")];
-}
-function checkSections(result, options) {
-  return result.checks.map(
-    (series) => series.points.length > 0 ? [`Check ${series.check}`, checkReport(series, options)] : [`Check ${series.check}`, "  no numeric observations"]
-  );
-}
-function closing(result) {
-  const verdicts = result.checks.map(checkVerdict).filter((v) => v !== void 0);
-  return ["Verdict", ...verdicts, `${decisionText(result.decision).toUpperCase()}: ${result.message}`];
-}
-
-// src/cli/git.ts
-import { execFile } from "node:child_process";
-import { dirname, relative } from "node:path";
-import { promisify } from "node:util";
-var run = promisify(execFile);
-async function inspectWorkTree(dir) {
-  try {
-    const { stdout: inside } = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: dir });
-    if (inside.trim() !== "true") return void 0;
-    const { stdout: head } = await run("git", ["rev-parse", "HEAD"], { cwd: dir });
-    const { stdout: status } = await run("git", ["status", "--porcelain", "--untracked-files=no"], {
-      cwd: dir
-    });
-    return { commit: head.trim(), dirty: status.split("\n").filter((line) => line.trim() !== "") };
-  } catch {
-    return void 0;
-  }
-}
-async function repoRelativePath(file2) {
-  try {
-    const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dirname(file2) });
-    return relative(stdout.trim(), file2);
-  } catch {
-    return void 0;
-  }
-}
-
-// src/cli/project.ts
-import { dirname as dirname3, resolve as resolve2 } from "node:path";
-
-// src/config/load.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
-
-// src/config/issues.ts
-function findingsOf(issues, base = []) {
-  return issues.flatMap((issue2) => findingsOfIssue(issue2, [...base, ...toConfigPath(issue2.path)]));
-}
-function findingsOfIssue(issue2, path2) {
-  switch (issue2.code) {
-    case "unrecognized_keys": {
-      const messages = issue2.message.split("\n");
-      return issue2.keys.map((key3, i) => ({
-        path: [...path2, key3],
-        message: messages[i] ?? messages[0] ?? "",
-        at: "key"
-      }));
-    }
-    case "invalid_union": {
-      const branch = intendedBranch(issue2.errors);
-      return branch ? findingsOf(branch, path2) : [{ path: path2, message: issue2.message, at: "value" }];
-    }
-    default:
-      return [{ path: path2, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
-  }
-}
-function toConfigPath(path2) {
-  return path2.map((segment) => typeof segment === "number" ? segment : String(segment));
-}
-function isMissing(issue2) {
-  return issue2.code === "invalid_type" && issue2.input === void 0 && issue2.path.length > 0;
-}
-function intendedBranch(branches) {
-  const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
-  scored.sort((a, b) => a.score - b.score);
-  const [best, runnerUp] = scored;
-  return best && (!runnerUp || best.score < runnerUp.score) ? best.issues : void 0;
-}
-function shallowProblems(issues) {
-  let score = 0;
-  for (const issue2 of issues) {
-    if (issue2.path.length === 0 && issue2.code === "invalid_type") score += 100;
-    else if (issue2.path.length === 0 && issue2.code === "unrecognized_keys") score += issue2.keys.length;
-    else if (issue2.path.length === 1 && isMissing(issue2)) score += 1;
-  }
-  return score;
-}
-
-// src/config/locate.ts
-var import_yaml = __toESM(require_dist(), 1);
-function createLocator(doc, lineCounter) {
-  const positionOf = (node2) => {
-    const range = node2?.range;
-    if (!range) return void 0;
-    const { line, col } = lineCounter.linePos(range[0]);
-    return { line: Math.max(line, 1), column: col };
-  };
-  const find = (path2) => {
-    let located = { node: doc.contents };
-    for (const segment of path2) {
-      located = located && step(doc, located.node, segment);
-      if (!located) return void 0;
-    }
-    return located;
-  };
-  const value = (path2) => {
-    const located = find(path2);
-    if (!located) return void 0;
-    const { node: node2, key: key3 } = located;
-    const pointAtKey = key3 !== void 0 && (isEmpty(node2) || (0, import_yaml.isCollection)(node2) && !node2.flow);
-    return positionOf(pointAtKey ? key3 : node2) ?? positionOf(key3);
-  };
-  const nearest = (path2) => {
-    for (let length = path2.length; length >= 0; length--) {
-      const position = value(path2.slice(0, length));
-      if (position) return position;
-    }
-    return { line: 1, column: 1 };
-  };
-  return { value, key: (path2) => positionOf(find(path2)?.key), nearest };
-}
-function step(doc, node2, segment) {
-  const target = (0, import_yaml.isAlias)(node2) ? node2.resolve(doc) : node2;
-  if ((0, import_yaml.isMap)(target)) {
-    const pair = target.items.find(
-      (item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
-    );
-    return pair ? { node: pair.value, key: pair.key } : void 0;
-  }
-  if ((0, import_yaml.isSeq)(target) && typeof segment === "number") {
-    return segment < target.items.length ? { node: target.items[segment] } : void 0;
-  }
-  return void 0;
-}
-function isEmpty(node2) {
-  if (node2 === null || node2 === void 0) return true;
-  const range = node2.range;
-  return (0, import_yaml.isScalar)(node2) && node2.value === null && range !== void 0 && range[0] === range[1];
-}
-
-// src/config/messages.ts
-var TYPE_NAMES = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  boolean: "true or false",
-  object: "a mapping",
-  record: "a mapping",
-  array: "a list"
-};
-function humanMessage(issue2) {
-  switch (issue2.code) {
-    case "invalid_type":
-      return invalidType(issue2.expected, issue2.input);
-    case "too_small":
-      return bound("at least", "\u2265", issue2.origin, issue2.minimum, issue2.inclusive);
-    case "too_big":
-      return bound("at most", "\u2264", issue2.origin, issue2.maximum, issue2.inclusive);
-    case "invalid_value":
-      return `expected one of ${issue2.values.map((value) => JSON.stringify(value)).join(", ")}`;
-    case "unrecognized_keys":
-      return issue2.keys.map((key3) => unknownKey(key3, knownKeys(issue2.inst))).join("\n");
-    case "invalid_key":
-      return "invalid name";
-    case "invalid_union":
-      return "does not match any of the allowed forms";
-    default:
-      return void 0;
-  }
-}
-function invalidType(expected, input2) {
-  if (input2 === void 0) return "required";
-  return `expected ${TYPE_NAMES[expected] ?? expected}, got ${describeValue(input2)}`;
-}
-function describeValue(value) {
-  if (value === null) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  return String(value);
-}
-function bound(words, symbol2, origin, limit, inclusive) {
-  const value = Number(limit);
-  if (origin === "array" || origin === "set")
-    return `expected ${words} ${value} item${value === 1 ? "" : "s"}`;
-  if (origin === "string")
-    return value === 1 && words === "at least" ? "must not be empty" : `expected ${words} ${value} characters`;
-  const strict = inclusive === false ? symbol2.replace("\u2265", ">").replace("\u2264", "<") : symbol2;
-  return `expected a number ${strict} ${value}`;
-}
-function knownKeys(inst) {
-  const shape = inst?._zod?.def?.shape;
-  return shape ? Object.keys(shape) : [];
-}
-function unknownKey(key3, known) {
-  const suggestion = known.find((candidate) => isNear(key3, candidate));
-  return suggestion === void 0 ? `unknown key '${key3}'` : `unknown key '${key3}' (did you mean '${suggestion}'?)`;
-}
-function isNear(typed, known) {
-  if (typed.toLowerCase() === known.toLowerCase()) return true;
-  return editDistance2(typed, known) <= Math.max(1, Math.floor(known.length / 3));
-}
-function editDistance2(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+function millis(seconds3) {
+  return Math.round(seconds3 * 1e3);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -19780,7 +27336,7 @@ __export(external_exports, {
   uuidv4: () => uuidv4,
   uuidv6: () => uuidv6,
   uuidv7: () => uuidv7,
-  validate: () => validate,
+  validate: () => validate2,
   validateAsync: () => validateAsync,
   void: () => _void2,
   withParser: () => withParser,
@@ -20098,7 +27654,7 @@ __export(core_exports2, {
   urlHostnameOk: () => urlHostnameOk,
   urlProtocolOk: () => urlProtocolOk,
   util: () => util_exports,
-  validate: () => validate,
+  validate: () => validate2,
   validateAsync: () => validateAsync,
   validateURL: () => validateURL,
   version: () => version,
@@ -20752,14 +28308,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -21350,7 +28906,7 @@ var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
 var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 var COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-var validate = ((schema, value, _ctx) => {
+var validate2 = ((schema, value, _ctx) => {
   const validator = schema._zod.bag.validator;
   if (validator !== void 0) {
     if (validator(value) !== COMPILE_INVALID)
@@ -25142,8 +32698,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -27790,8 +35346,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -30529,8 +38085,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -32929,45 +40485,45 @@ var PATTERN_IS_COMPLETE = /* @__PURE__ */ new Set([
   "xid"
 ]);
 function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
-  const fmt = def.format;
-  if (fmt === "base64") {
+  const fmt2 = def.format;
+  if (fmt2 === "base64") {
     const validator = addConstant(ctx, isValidBase64);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "base64url") {
+  if (fmt2 === "base64url") {
     const validator = addConstant(ctx, isValidBase64URL);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "jwt") {
+  if (fmt2 === "jwt") {
     const validator = addConstant(ctx, isValidJWT);
     const alg = addConstant(ctx, def.alg ?? null);
     doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "ipv6") {
+  if (fmt2 === "ipv6") {
     const validator = addConstant(ctx, isValidIPv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "cidrv6") {
+  if (fmt2 === "cidrv6") {
     const validator = addConstant(ctx, isValidCIDRv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "credit_card") {
+  if (fmt2 === "credit_card") {
     const validator = addConstant(ctx, isValidCreditCard);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "iban") {
+  if (fmt2 === "iban") {
     const validator = addConstant(ctx, isValidIBAN);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
   const formatDef = def;
-  if (fmt === "url" || fmt === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+  if (fmt2 === "url" || fmt2 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
     const parseConst = addConstant(ctx, validateURL);
     const defConst = addConstant(ctx, def);
     const trimVar = newVar(ctx);
@@ -32993,12 +40549,12 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
   const customFn = def.fn;
   if (customFn) {
     if (isAsyncFunction(customFn))
-      throw new ZodCompileUnsupportedError(`async string format ${fmt}`);
+      throw new ZodCompileUnsupportedError(`async string format ${fmt2}`);
     const fnConst = addConstant(ctx, customFn);
     doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (PATTERN_IS_COMPLETE.has(fmt) && def.pattern) {
+  if (PATTERN_IS_COMPLETE.has(fmt2) && def.pattern) {
     const patternConst = addConstant(ctx, def.pattern);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
@@ -36914,7 +44470,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     util_exports.own(this, "spa", value);
   },
   validate(data, params) {
-    return validate(this, data, params);
+    return validate2(this, data, params);
   },
   validateAsync(data, params) {
     return validateAsync(this, data, params);
@@ -39242,6 +46798,2595 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/checks/outcome.ts
+function seconds(ms2) {
+  return `${(ms2 / 1e3).toFixed(2)} s`;
+}
+function lastLine(text, max = 200) {
+  const lines2 = text.split(/\r?\n/);
+  for (let i = lines2.length - 1; i >= 0; i--) {
+    const line = lines2[i]?.trim();
+    if (line) return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
+  }
+  return "";
+}
+function errorText(error62) {
+  const parts = [];
+  let current = error62;
+  for (let depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
+    const text = current instanceof Error ? current.message : String(current);
+    if (text && !parts.includes(text)) parts.push(text);
+    current = current instanceof Error ? current.cause : void 0;
+  }
+  return parts.join(": ") || "unknown error";
+}
+
+// src/checks/prometheus-client.ts
+var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
+var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
+var dataSchema = external_exports.discriminatedUnion("resultType", [
+  external_exports.object({
+    resultType: external_exports.literal("vector"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
+  }),
+  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
+  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
+  external_exports.object({
+    resultType: external_exports.literal("matrix"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
+  })
+]);
+var bodySchema = external_exports.object({
+  status: external_exports.enum(["success", "error"]),
+  data: external_exports.unknown().optional(),
+  errorType: external_exports.string().optional(),
+  error: external_exports.string().optional(),
+  warnings: external_exports.array(external_exports.string()).optional()
+});
+async function instantQuery(server, query, time3, options) {
+  const answer = await call(server, "/api/v1/query", { query, time: String(time3) }, options);
+  if (!answer.ok) return answer;
+  const data = answer.data;
+  if (data.resultType === "vector") {
+    return { ok: true, data: data.result.map((s) => ({ metric: s.metric, value: parseValue(s.value[1]) })) };
+  }
+  if (data.resultType === "scalar")
+    return { ok: true, data: [{ metric: {}, value: parseValue(data.result[1]) }] };
+  return {
+    ok: false,
+    message: `expected a vector or scalar from an instant query, got a ${data.resultType}`
+  };
+}
+async function rangeQuery(server, query, range, options) {
+  const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
+  const answer = await call(server, "/api/v1/query_range", params, options);
+  if (!answer.ok) return answer;
+  const data = answer.data;
+  if (data.resultType !== "matrix")
+    return { ok: false, message: `expected a matrix from a range query, got a ${data.resultType}` };
+  return {
+    ok: true,
+    data: data.result.map((s) => ({
+      metric: s.metric,
+      values: s.values.map(([at, value]) => ({ at, value: parseValue(value) }))
+    }))
+  };
+}
+function parseValue(text) {
+  if (text === "+Inf" || text === "Inf") return Number.POSITIVE_INFINITY;
+  if (text === "-Inf") return Number.NEGATIVE_INFINITY;
+  if (text === "NaN") return Number.NaN;
+  const value = Number(text);
+  return text.trim() === "" ? Number.NaN : value;
+}
+function labelsText(metric) {
+  const pairs = Object.entries(metric).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `{${pairs.join(", ")}}`;
+}
+async function call(server, path2, params, options) {
+  const url2 = `${server.replace(/\/+$/, "")}${path2}`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const response = await options.fetchImpl(url2, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams(params).toString(),
+      signal: controller.signal,
+      redirect: "manual"
+    });
+    const text = await response.text();
+    return interpret(url2, response.status, text);
+  } catch (error62) {
+    if (options.signal?.aborted) return { ok: false, message: "cancelled" };
+    if (controller.signal.aborted)
+      return { ok: false, message: `POST ${url2} timed out after ${seconds(options.timeoutMs)}` };
+    return { ok: false, message: `POST ${url2} failed: ${errorText(error62)}` };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+function interpret(url2, status, text) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch {
+    const snippet = text.trim().slice(0, 120);
+    return {
+      ok: false,
+      message: `POST ${url2} answered ${status} with a body that is not JSON${snippet ? `: ${snippet}` : ""}`
+    };
+  }
+  const body = bodySchema.safeParse(json2);
+  if (!body.success)
+    return {
+      ok: false,
+      message: `POST ${url2} answered ${status} with JSON that is not a Prometheus API response`
+    };
+  const { status: outcome, error: error62, errorType, warnings } = body.data;
+  if (outcome === "error" || status < 200 || status >= 300) {
+    const why = error62 ? `${errorType ? `${errorType}: ` : ""}${error62}` : `HTTP ${status}`;
+    return { ok: false, message: `Prometheus answered ${status}: ${why}` };
+  }
+  if (warnings && warnings.length > 0) {
+    return { ok: false, message: `Prometheus warned that the result may be partial: ${warnings.join("; ")}` };
+  }
+  const data = dataSchema.safeParse(body.data.data);
+  if (!data.success)
+    return { ok: false, message: `POST ${url2} answered with data that is not a Prometheus result` };
+  return { ok: true, data: data.data };
+}
+
+// src/checks/promql-template.ts
+var PLACEHOLDER = /^\{([A-Za-z][\w.-]*)\}/;
+function fillQuery(template, values) {
+  const problems = [];
+  let out = "";
+  let i = 0;
+  while (i < template.length) {
+    const ch = template[i];
+    if (ch === '"' || ch === "'" || ch === "`") {
+      const end = closingQuote(template, i);
+      if (end < 0)
+        return { ok: false, message: `query ${template}: unterminated string starting at ${i + 1}` };
+      const regex2 = /[=!]~\s*$/.test(template.slice(0, i));
+      out += ch + fillString(template.slice(i + 1, end), ch, regex2, values, problems) + ch;
+      i = end + 1;
+      continue;
+    }
+    const match = PLACEHOLDER.exec(template.slice(i));
+    if (match) {
+      out += fillCode(match[0], match[1], values, problems);
+      i += match[0].length;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return problems.length > 0 ? { ok: false, message: `query ${template}: ${problems.join("; ")}` } : { ok: true, query: out };
+}
+function closingQuote(text, start) {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (quote !== "`" && text[i] === "\\") i++;
+    else if (text[i] === quote) return i;
+  }
+  return -1;
+}
+function fillString(body, quote, regex2, values, problems) {
+  return body.replace(/\{([A-Za-z][\w.-]*)\}/g, (whole, name) => {
+    const single2 = values.strings?.[name];
+    const list = values.lists?.[name];
+    if (single2 !== void 0) return escapeFor(regex2 ? quoteMeta(single2) : single2, quote, name, problems);
+    if (list !== void 0) {
+      if (!regex2) {
+        problems.push(`${whole} holds several values: use it in a regex matcher, e.g. instance=~"${whole}"`);
+        return whole;
+      }
+      return escapeFor(`(?:${list.map(quoteMeta).join("|")})`, quote, name, problems);
+    }
+    if (values.tokens?.[name] !== void 0) {
+      problems.push(`${whole} is a duration: put it outside quotes, e.g. [${whole}]`);
+      return whole;
+    }
+    problems.push(unknown2(whole, values));
+    return whole;
+  });
+}
+function fillCode(whole, name, values, problems) {
+  const token = values.tokens?.[name];
+  if (token !== void 0) return token;
+  if (values.strings?.[name] !== void 0 || values.lists?.[name] !== void 0) {
+    problems.push(`${whole} must stand inside a quoted label value, e.g. instance="${whole}"`);
+  } else {
+    problems.push(unknown2(whole, values));
+  }
+  return whole;
+}
+function unknown2(whole, values) {
+  if (whole.startsWith("{labels.")) return `the target has no label "${whole.slice(8, -1)}" for ${whole}`;
+  const known = [
+    ...Object.keys(values.strings ?? {}),
+    ...Object.keys(values.lists ?? {}),
+    ...Object.keys(values.tokens ?? {})
+  ].filter((name) => !name.startsWith("labels."));
+  return `unknown placeholder ${whole}; known: ${known.map((n) => `{${n}}`).join(", ")}, {labels.KEY}`;
+}
+function quoteMeta(value) {
+  return value.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+}
+function escapeFor(value, quote, name, problems) {
+  if (quote === "`") {
+    if (value.includes("`")) problems.push(`{${name}} contains a backtick, which a raw string cannot hold`);
+    return value;
+  }
+  let out = "";
+  for (const ch of value) {
+    const code = ch.codePointAt(0);
+    if (ch === "\\" || ch === quote) out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "	") out += "\\t";
+    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return out;
+}
+
+// src/checks/prometheus.ts
+async function runPrometheusCheck(spec, context, options, signal) {
+  const threshold = spec.max !== void 0 || spec.min !== void 0 ? { max: spec.max, min: spec.min } : void 0;
+  const base = {
+    unit: spec.unit,
+    threshold,
+    metric: spec.deviation ? "deviation" : spec.range?.reduce ?? "value"
+  };
+  const values = targetValues(spec, context);
+  const filled = fillQuery(spec.query, values);
+  if (!filled.ok) return { ...base, status: "error", message: filled.message };
+  const query = { fetchImpl: options.fetchImpl, timeoutMs: spec.timeoutMs, signal };
+  const time3 = options.now() / 1e3;
+  if (!spec.range) {
+    const answer = await instantQuery(spec.server, filled.query, time3, query);
+    const one = single(answer, context.target.name);
+    if (!one.ok) return { ...base, status: one.status, message: one.message };
+    return judge2(spec, one.value, base);
+  }
+  const { rangeMs, stepMs, reduce: reduce2 } = spec.range;
+  const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
+  const series = singleSeries(
+    await rangeQuery(spec.server, filled.query, window2, query),
+    context.target.name
+  );
+  if (!series.ok) return { ...base, status: series.status, message: series.message };
+  if (!spec.deviation) {
+    const reduced = reduceSeries(
+      series.values.map((p) => p.value),
+      reduce2
+    );
+    if (!reduced.ok)
+      return { ...base, status: reduced.status, message: `${reduce2} of the series: ${reduced.message}` };
+    return judge2(spec, reduced.value, base);
+  }
+  const historyMs = spec.deviation.historyMs ?? 0;
+  const baselineTemplate = spec.deviation.baseline ?? spec.query;
+  const baselineQuery = fillQuery(baselineTemplate, values);
+  if (!baselineQuery.ok) return { ...base, status: "error", message: `baseline ${baselineQuery.message}` };
+  const shift = historyMs / 1e3;
+  const baselineWindow = { start: window2.start - shift, end: window2.end - shift, step: window2.step };
+  const baseline = singleSeries(
+    await rangeQuery(spec.server, baselineQuery.query, baselineWindow, query),
+    `the baseline of ${context.target.name}`
+  );
+  if (!baseline.ok) return { ...base, status: baseline.status, message: `baseline: ${baseline.message}` };
+  const result = deviation(series.values, baseline.values, shift);
+  if (result.points === 0) {
+    return {
+      ...base,
+      status: "no_data",
+      message: "the series and its baseline share no time with values on both sides"
+    };
+  }
+  return judge2(spec, result.value, base, "Deviation");
+}
+function targetValues(spec, context) {
+  const strings = {
+    target: context.target.name,
+    service: context.service,
+    environment: context.environment,
+    component: context.component,
+    version: context.version
+  };
+  for (const [key3, value] of Object.entries(context.target.labels)) strings[`labels.${key3}`] = value;
+  const tokens = spec.range ? { range: promDuration(spec.range.rangeMs) } : {};
+  return { strings, tokens };
+}
+function single(answer, target) {
+  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
+  if (answer.data.length === 0)
+    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
+  if (answer.data.length > 1)
+    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
+  return finite(answer.data[0].value);
+}
+function singleSeries(answer, target) {
+  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
+  const [first] = answer.data;
+  if (!first || first.values.length === 0)
+    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
+  if (answer.data.length > 1)
+    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
+  return { ok: true, values: first.values };
+}
+function tooMany(metrics) {
+  const shown = metrics.slice(0, 3).map(labelsText).join(", ");
+  return `the query returned ${metrics.length} series (${shown}${metrics.length > 3 ? ", \u2026" : ""}); a check needs one: aggregate with sum(), max() or avg()`;
+}
+function finite(value) {
+  if (Number.isNaN(value))
+    return {
+      ok: false,
+      status: "no_data",
+      message: "the query returned NaN (0/0: no requests in the window?)"
+    };
+  if (!Number.isFinite(value))
+    return {
+      ok: false,
+      status: "error",
+      message: `the query returned ${value > 0 ? "+Inf" : "-Inf"} (a division by zero?)`
+    };
+  return { ok: true, value };
+}
+function reduceSeries(values, reduce2) {
+  const bad = values.find((v) => !Number.isFinite(v));
+  if (bad !== void 0) return finite(bad);
+  switch (reduce2) {
+    case "last":
+      return { ok: true, value: values.at(-1) };
+    case "max":
+      return { ok: true, value: Math.max(...values) };
+    case "min":
+      return { ok: true, value: Math.min(...values) };
+    case "mean":
+      return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
+  }
+}
+function judge2(spec, value, base, name = spec.name) {
+  const line = verdictLine({ name, value, max: spec.max, min: spec.min, unit: spec.unit });
+  const broken = spec.max !== void 0 && value > spec.max || spec.min !== void 0 && value < spec.min;
+  return { ...base, status: broken ? "fail" : "pass", value, message: line };
+}
+function promDuration(ms2) {
+  return ms2 >= 1e3 ? `${Math.round(ms2 / 1e3)}s` : `${Math.max(1, Math.round(ms2))}ms`;
+}
+
+// src/checks/analysis.ts
+async function runAnalysisCheck(spec, context, options, signal) {
+  const windowMs = context.now - context.windowStart;
+  if (windowMs < 1e3) return waiting(context, `the window is only ${(windowMs / 1e3).toFixed(2)} s long`);
+  const query = { fetchImpl: options.fetchImpl, timeoutMs: spec.timeoutMs, signal };
+  const found = spec.metric.type === "counts" ? await countsFinding(spec, spec.metric, context, windowMs, query) : await seriesFinding(spec, spec.metric, context, query);
+  if (!found.ok) return found.outcome;
+  return settle2(spec, context, found.value);
+}
+async function countsFinding(spec, metric, context, windowMs, query) {
+  const time3 = context.now / 1e3;
+  const tokens = { window: promDuration(windowMs) };
+  const read = async (template, arm2, what) => instantValue(spec, context, template, arm2, tokens, time3, query, what);
+  const readArm = async (targets, name) => {
+    const [failures, total] = await Promise.all([
+      read(metric.failures, targets, `${name} failures`),
+      read(metric.total, targets, `${name} requests`)
+    ]);
+    if (!failures.ok) return failures;
+    if (!total.ok) return total;
+    return arm(failures.value, total.value, name);
+  };
+  const [c, b] = await Promise.all([
+    readArm(context.canaries, "canary"),
+    readArm(context.baselines, "baseline")
+  ]);
+  if (!c.ok) return c;
+  if (!b.ok) return b;
+  const canary = c.value;
+  const baseline = b.value;
+  if (canary.total === 0 || baseline.total === 0) {
+    const empty = canary.total === 0 ? "canary" : "baseline";
+    return { ok: false, outcome: waiting(context, `no ${empty} requests in the window`) };
+  }
+  const result = rateRatioTest(canary, baseline, { alpha: spec.alpha, minEffect: metric.minEffect });
+  const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
+  const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
+  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
+  return {
+    ok: true,
+    value: {
+      decision: result.decision,
+      message: `${rates}: ${bound2}; ${verdict}`,
+      value: result.eValue,
+      metric: "e-value",
+      max: result.threshold,
+      evidence: {
+        test: "rate-ratio",
+        eValue: result.eValue,
+        threshold: result.threshold,
+        ratio: finiteOrNull(result.ratio),
+        upper: finiteOrNull(result.upper),
+        minEffect: metric.minEffect,
+        canaryFailures: canary.failures,
+        canaryRequests: canary.total,
+        baselineFailures: baseline.failures,
+        baselineRequests: baseline.total,
+        windowSeconds: Math.round(windowMs / 1e3)
+      }
+    }
+  };
+}
+async function seriesFinding(spec, metric, context, query) {
+  const step2 = metric.stepMs / 1e3;
+  const start = Math.ceil(context.windowStart / 1e3 / step2) * step2 + step2;
+  const end = context.now / 1e3;
+  if (end < start)
+    return {
+      ok: false,
+      outcome: waiting(context, `no complete ${promDuration(metric.stepMs)} step since the deploy yet`)
+    };
+  const tokens = { step: promDuration(metric.stepMs) };
+  const read = (arm2, what) => armSeries(spec, context, metric.query, arm2, tokens, { start, end, step: step2 }, query, what);
+  const [c, b] = await Promise.all([read(context.canaries, "canary"), read(context.baselines, "baseline")]);
+  if (!c.ok) return c;
+  if (!b.ok) return b;
+  const byTime = new Map(b.value.map((p) => [Math.round(p.at * 1e3), p.value]));
+  const canary = [];
+  const baseline = [];
+  for (const point of c.value) {
+    const other = byTime.get(Math.round(point.at * 1e3));
+    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
+    canary.push(point.value);
+    baseline.push(other);
+  }
+  if (canary.length === 0)
+    return { ok: false, outcome: waiting(context, "no step has values in both arms yet") };
+  const evidenceBase = { steps: canary.length, stepSeconds: step2, direction: metric.direction };
+  if (metric.test.kind === "sequential") {
+    const result = signTest(canary, baseline, {
+      alpha: spec.alpha,
+      minEffect: metric.test.minEffect,
+      direction: metric.direction
+    });
+    const bound2 = Number.isFinite(result.upper) ? `, at most ${pct(result.upper)}` : ", not yet bounded";
+    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
+    return {
+      ok: true,
+      value: {
+        decision: result.decision,
+        message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
+        value: result.eValue,
+        metric: "e-value",
+        max: result.threshold,
+        evidence: {
+          test: "sign",
+          ...evidenceBase,
+          eValue: result.eValue,
+          threshold: result.threshold,
+          pairs: result.pairs,
+          worse: result.worse,
+          estimate: finiteOrNull(result.estimate),
+          upper: finiteOrNull(result.upper),
+          minEffect: metric.test.minEffect
+        }
+      }
+    };
+  }
+  const test = metric.test;
+  if (!context.final) {
+    return {
+      ok: true,
+      value: {
+        decision: "inconclusive",
+        message: `Mann-Whitney is a fixed-horizon test: it judges ${canary.length} steps so far at the end of the bake`,
+        evidence: { test: "mann-whitney", ...evidenceBase }
+      }
+    };
+  }
+  const verdict = judge(canary, baseline, { direction: metric.direction, ...test });
+  const decision = verdict.classification === "high" || verdict.classification === "low" ? "fail" : "pass";
+  return {
+    ok: true,
+    value: {
+      decision,
+      message: `Mann-Whitney over ${canary.length} steps: ${verdict.classification}: ${verdict.reason}`,
+      value: verdict.gated ? void 0 : verdict.score,
+      metric: "shift/|estimate|",
+      max: test.tolerance,
+      evidence: {
+        test: "mann-whitney",
+        ...evidenceBase,
+        classification: verdict.classification,
+        estimate: finiteOrNull(verdict.test?.estimate ?? Number.NaN),
+        lower: finiteOrNull(verdict.test?.lower ?? Number.NaN),
+        upper: finiteOrNull(verdict.test?.upper ?? Number.NaN),
+        pValue: finiteOrNull(verdict.test?.pValue ?? Number.NaN),
+        effectSize: finiteOrNull(verdict.effectSize),
+        tolerance: test.tolerance,
+        confidence: test.confidence
+      }
+    }
+  };
+}
+function settle2(spec, context, found) {
+  const evidence = { ...found.evidence, decision: found.decision, final: context.final };
+  const base = {
+    value: found.value,
+    metric: found.metric,
+    threshold: found.max === void 0 ? void 0 : { max: found.max },
+    evidence
+  };
+  if (found.decision !== "inconclusive") return { ...base, status: found.decision, message: found.message };
+  if (!context.final)
+    return { ...base, status: "inconclusive", message: `inconclusive so far: ${found.message}` };
+  return spec.onInconclusive === "fail" ? {
+    ...base,
+    status: "fail",
+    message: `inconclusive at the end of the bake (onInconclusive: fail): ${found.message}`
+  } : {
+    ...base,
+    status: "inconclusive",
+    message: `inconclusive at the end of the bake; onInconclusive: pass lets the rollout go on: ${found.message}`
+  };
+}
+function waiting(context, why) {
+  const evidence = { decision: "inconclusive", final: context.final };
+  if (context.final)
+    return { status: "no_data", message: `no data to compare at the end of the bake: ${why}`, evidence };
+  return { status: "inconclusive", message: `waiting for data: ${why}`, evidence };
+}
+function errorOutcome(message) {
+  return { status: "error", message };
+}
+async function instantValue(spec, context, template, arm2, tokens, time3, query, what) {
+  const asked = await askArm(
+    context,
+    template,
+    arm2,
+    tokens,
+    what,
+    (q) => instantQuery(spec.server, q, time3, query)
+  );
+  if (!asked.ok) return asked;
+  const value = asked.value?.value;
+  if (value !== void 0 && !Number.isFinite(value)) {
+    return { ok: false, outcome: errorOutcome(`${what}: the query returned ${value}`) };
+  }
+  return { ok: true, value };
+}
+async function armSeries(spec, context, template, arm2, tokens, range, query, what) {
+  const asked = await askArm(
+    context,
+    template,
+    arm2,
+    tokens,
+    what,
+    (q) => rangeQuery(spec.server, q, range, query)
+  );
+  if (!asked.ok) return asked;
+  const values = asked.value?.values ?? [];
+  if (values.length === 0) return { ok: false, outcome: waiting(context, `no ${what} series yet`) };
+  return { ok: true, value: values };
+}
+async function askArm(context, template, arm2, tokens, what, ask) {
+  const values = { strings: contextStrings(context), lists: { targets: arm2.map((t) => t.name) }, tokens };
+  const filled = fillQuery(template, values);
+  if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
+  const answer = await ask(filled.query);
+  if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
+  if (answer.data.length > 1) {
+    const shown = answer.data.slice(0, 2).map((s) => labelsText(s.metric)).join(", ");
+    return {
+      ok: false,
+      outcome: errorOutcome(
+        `${what}: the query returned ${answer.data.length} series (${shown}\u2026); aggregate the arm with sum()`
+      )
+    };
+  }
+  return { ok: true, value: answer.data[0] };
+}
+function arm(failures, total, name) {
+  const t = total ?? 0;
+  const f = failures ?? 0;
+  if (t < 0 || f < 0) {
+    return {
+      ok: false,
+      outcome: errorOutcome(`${name}: negative counts (${f} of ${t}); use increase() on counters`)
+    };
+  }
+  if (f > t * 1.05 + 1) {
+    return {
+      ok: false,
+      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`)
+    };
+  }
+  return { ok: true, value: { failures: Math.min(f, t), total: t } };
+}
+function contextStrings(context) {
+  return {
+    service: context.service,
+    environment: context.environment,
+    component: context.component,
+    version: context.version
+  };
+}
+function finiteOrNull(value) {
+  return Number.isFinite(value) ? value : null;
+}
+function num(value) {
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 1e6 ? value.toExponential(2) : value.toFixed(2);
+}
+function count(value) {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+function percent(rate) {
+  return Number.isFinite(rate) ? `${(rate * 100).toFixed(2)}%` : "n/a";
+}
+function pct(fraction2) {
+  return Number.isFinite(fraction2) ? `${(fraction2 * 100).toFixed(1)}%` : String(fraction2);
+}
+
+// src/engine/command-env.ts
+function commandEnv(context) {
+  return {
+    TRANCHE_SERVICE: context.service,
+    TRANCHE_ENVIRONMENT: context.environment,
+    TRANCHE_COMPONENT: context.component,
+    TRANCHE_TARGET: context.target.name,
+    TRANCHE_TARGET_LABELS: JSON.stringify(context.target.labels),
+    TRANCHE_VERSION: context.version,
+    TRANCHE_PREVIOUS_VERSION: context.previousVersion ?? "",
+    TRANCHE_BATCH: String(context.batch),
+    TRANCHE_ACTION: context.action,
+    TRANCHE_COMMIT: context.commit ?? ""
+  };
+}
+
+// src/checks/command.ts
+async function runCommandCheck(spec, context, cwd, executor, signal) {
+  const result = await executor.run(
+    {
+      command: spec.command,
+      cwd,
+      env: commandEnv({ ...context, action: "check" }),
+      timeoutMs: spec.timeoutMs
+    },
+    signal
+  );
+  const bounded = spec.max !== void 0 || spec.min !== void 0;
+  const threshold = bounded ? { max: spec.max, min: spec.min } : void 0;
+  if (result.timedOut)
+    return { status: "error", threshold, message: `timed out after ${seconds(spec.timeoutMs)}` };
+  if (result.cancelled) return { status: "error", threshold, message: "cancelled" };
+  const parsed = parseValue2(result.stdout);
+  const value = parsed.kind === "value" ? parsed.value : void 0;
+  const output2 = lastLine(result.stderr) || lastLine(result.stdout);
+  const detail = output2 ? `: ${output2}` : "";
+  if (result.exitCode === null) {
+    const how = result.signal ? `was killed by ${result.signal}` : "could not run";
+    return { status: "error", value, threshold, message: `command ${how}${detail}` };
+  }
+  if (result.exitCode !== 0) {
+    return {
+      status: "fail",
+      value,
+      threshold,
+      message: `command exited with code ${result.exitCode}${detail}`
+    };
+  }
+  if (!bounded) {
+    return { status: "pass", value, message: value === void 0 ? "exited 0" : `exited 0, value ${value}` };
+  }
+  if (parsed.kind !== "value") {
+    return { status: "no_data", threshold, message: `${parsed.why}; expected one for ${limits(spec)}` };
+  }
+  if (spec.max !== void 0 && parsed.value > spec.max) {
+    return { status: "fail", value, threshold, message: `value ${value} is greater than max ${spec.max}` };
+  }
+  if (spec.min !== void 0 && parsed.value < spec.min) {
+    return { status: "fail", value, threshold, message: `value ${value} is less than min ${spec.min}` };
+  }
+  return { status: "pass", value, threshold, message: `value ${value} is within limits (${limits(spec)})` };
+}
+function parseValue2(stdout) {
+  const line = lastLine(stdout, Number.POSITIVE_INFINITY);
+  if (!line) return { kind: "none", why: 'printed no output, so no {"value": n}' };
+  let json2;
+  try {
+    json2 = JSON.parse(line);
+  } catch {
+    return { kind: "none", why: 'last line of output is not {"value": n}' };
+  }
+  if (typeof json2 !== "object" || json2 === null || Array.isArray(json2) || !Object.hasOwn(json2, "value")) {
+    return { kind: "none", why: 'last line of output is not {"value": n}' };
+  }
+  const value = json2.value;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    return {
+      kind: "none",
+      why: `"value" on the last line of output is not a finite number: ${JSON.stringify(value)}`
+    };
+  }
+  return { kind: "value", value };
+}
+function limits(spec) {
+  const parts = [];
+  if (spec.min !== void 0) parts.push(`min ${spec.min}`);
+  if (spec.max !== void 0) parts.push(`max ${spec.max}`);
+  return parts.join(", ");
+}
+
+// src/checks/percentile.ts
+function percentile(values, p) {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const clamped = Math.min(100, Math.max(0, p));
+  const rank = Math.max(1, Math.ceil(clamped * sorted.length / 100));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+// src/checks/http.ts
+async function runHttpCheck(spec, context, signal, options = {}) {
+  const fetchImpl = options.fetchImpl ?? globalThis.fetch;
+  const now = options.now ?? (() => performance.now());
+  const threshold = spec.p95Ms === void 0 ? void 0 : { max: spec.p95Ms };
+  const base = { metric: "p95", unit: "ms", threshold };
+  const filled = fillUrl(spec.url, context.target);
+  if (!filled.ok) return { ...base, status: "error", message: filled.message };
+  const url2 = filled.url;
+  const samples = Math.max(1, Math.floor(spec.samples));
+  const latencies = [];
+  const statuses = [];
+  for (let i = 1; i <= samples; i++) {
+    if (signal?.aborted) return { ...base, status: "error", message: "cancelled" };
+    const sample = await takeSample(url2, spec.timeoutMs, fetchImpl, now, signal);
+    if (!sample.ok) {
+      const which = samples === 1 ? "the sample" : `sample ${i} of ${samples}`;
+      if (sample.why === "cancelled") return { ...base, status: "error", message: "cancelled" };
+      const message = sample.why === "timeout" ? `GET ${url2}: ${which} timed out after ${seconds(spec.timeoutMs)}` : `GET ${url2}: ${which} failed: ${sample.message}`;
+      return { ...base, status: "error", message };
+    }
+    latencies.push(sample.latencyMs);
+    statuses.push(sample.status);
+  }
+  const value = round2(percentile(latencies, 95));
+  if (!Number.isFinite(value) || value < 0) {
+    return { ...base, status: "error", message: `could not measure latency (got ${value} ms)` };
+  }
+  const wrong = statuses.filter((s) => s !== spec.status);
+  if (wrong.length > 0) {
+    return {
+      ...base,
+      status: "fail",
+      value,
+      message: `${statusSummary(wrong, samples)}, expected ${spec.status}`
+    };
+  }
+  const latency = `p95 latency ${ms(value)} over ${samples} sample${samples === 1 ? "" : "s"}`;
+  if (spec.p95Ms === void 0) return { ...base, status: "pass", value, message: latency };
+  if (value > spec.p95Ms) {
+    return { ...base, status: "fail", value, message: `${latency} is greater than max ${ms(spec.p95Ms)}` };
+  }
+  return { ...base, status: "pass", value, message: `${latency} is within max ${ms(spec.p95Ms)}` };
+}
+async function takeSample(url2, timeoutMs, fetchImpl, now, signal) {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")),
+    timeoutMs
+  );
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const start = now();
+  try {
+    const response = await fetchImpl(url2, {
+      method: "GET",
+      signal: controller.signal,
+      redirect: "manual",
+      // No keep-alive: each sample is a fresh connection, and none is left open after the check.
+      headers: { connection: "close" }
+    });
+    const reader = response.body?.getReader();
+    if (reader) {
+      let chunk = await reader.read();
+      while (!chunk.done) chunk = await reader.read();
+    }
+    return { ok: true, status: response.status, latencyMs: now() - start };
+  } catch (error62) {
+    if (signal?.aborted) return { ok: false, why: "cancelled", message: "cancelled" };
+    if (controller.signal.aborted) return { ok: false, why: "timeout", message: "timed out" };
+    return { ok: false, why: "failed", message: errorText(error62) };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+function fillUrl(template, target) {
+  const problems = [];
+  const url2 = template.replace(/\{([^{}]*)\}/g, (whole, name) => {
+    if (name === "target") return encodeURIComponent(target.name);
+    if (name.startsWith("labels.")) {
+      const key3 = name.slice("labels.".length);
+      if (Object.hasOwn(target.labels, key3)) return encodeURIComponent(target.labels[key3] ?? "");
+      problems.push(`target ${target.name} has no label "${key3}" for placeholder ${whole}`);
+      return whole;
+    }
+    problems.push(`unknown placeholder ${whole}; use {target} or {labels.KEY}`);
+    return whole;
+  });
+  if (problems.length > 0) return { ok: false, message: `url ${template}: ${problems.join("; ")}` };
+  let parsed;
+  try {
+    parsed = new URL(url2);
+  } catch {
+    return { ok: false, message: `url ${url2} is not a valid URL` };
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    return { ok: false, message: `url ${url2} is not http or https` };
+  }
+  return { ok: true, url: url2 };
+}
+function statusSummary(wrong, samples) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const status of wrong) counts.set(status, (counts.get(status) ?? 0) + 1);
+  const parts = [...counts].map(
+    ([status, count2], i) => i === 0 ? `${count2} of ${samples} samples returned ${status}` : `${count2} returned ${status}`
+  );
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] ?? "";
+}
+function round2(n) {
+  return Math.round(n * 100) / 100;
+}
+function ms(n) {
+  return `${n.toFixed(2)} ms`;
+}
+
+// src/checks/checker.ts
+function createChecker(options) {
+  const now = options.now ?? (() => performance.now());
+  const fetchImpl = options.fetchImpl ?? ((input2, init) => globalThis.fetch(input2, init));
+  const wallClock = options.wallClock ?? (() => Date.now());
+  const run2 = (spec, context, cwd, signal) => {
+    switch (spec.kind) {
+      case "command":
+        return runCommandCheck(spec, context, cwd, options.executor, signal).then((outcome) => ({
+          ...outcome,
+          unit: spec.unit
+        }));
+      case "http":
+        return runHttpCheck(spec, context, signal, { fetchImpl: options.fetchImpl, now });
+      case "prometheus":
+        return runPrometheusCheck(spec, context, { fetchImpl, now: wallClock }, signal);
+      default:
+        throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
+    }
+  };
+  const runBatch = (spec, context, signal) => {
+    if (spec.kind !== "analysis") {
+      throw new Error(`unknown batch check kind ${JSON.stringify(spec.kind)}`);
+    }
+    return runAnalysisCheck(spec, context, { fetchImpl }, signal);
+  };
+  const guarded = async (spec, work) => {
+    const start = now();
+    let outcome;
+    try {
+      outcome = sane(await work());
+    } catch (error62) {
+      outcome = { status: "error", message: `check raised an error: ${errorText(error62)}` };
+    }
+    const durationMs = Math.max(0, now() - start);
+    return { ...outcome, check: checkName(spec), durationMs: Number.isFinite(durationMs) ? durationMs : 0 };
+  };
+  return {
+    run: (spec, context, cwd, signal) => guarded(spec, () => run2(spec, context, cwd, signal)),
+    runBatch: (spec, context, signal) => guarded(spec, () => runBatch(spec, context, signal))
+  };
+}
+function sane(outcome) {
+  if (!CHECK_STATUSES.includes(outcome.status)) {
+    return { status: "error", message: `check returned an unknown status ${JSON.stringify(outcome.status)}` };
+  }
+  return outcome;
+}
+function checkName(spec) {
+  return typeof spec.name === "string" ? spec.name : "check";
+}
+
+// src/engine/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms2, signal) => new Promise((resolve6) => {
+    if (signal?.aborted || ms2 <= 0) {
+      resolve6();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve6();
+    };
+    const timer = setTimeout(done, ms2);
+    signal?.addEventListener("abort", done, { once: true });
+  })
+};
+
+// src/engine/arms.ts
+function analysisArms(component, deployed, baseline) {
+  const done = new Set(deployed.map((t) => t.name));
+  const known = new Map(component.targets.map((t) => [t.name, t]));
+  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
+  const labels = Object.entries(baseline?.labels ?? {});
+  const baselines = candidates.filter(
+    (t) => !done.has(t.name) && labels.every(([key3, value]) => t.labels[key3] === value)
+  );
+  return { canaries: [...deployed], baselines };
+}
+function armsLabel(arms) {
+  const c = arms.canaries.length;
+  const b = arms.baselines.length;
+  return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
+}
+
+// src/engine/decide.ts
+function decideStep(failure2, onFailure) {
+  if (!failure2) return { decision: "continue", reasonCode: "all_batches_healthy", message: "healthy" };
+  const decision = onFailure === "halt" ? "halt" : "rollback";
+  return { decision, ...failure2 };
+}
+function deployFailure(target, result, timeoutMs) {
+  if (result.timedOut) {
+    return {
+      reasonCode: "deploy_timed_out",
+      message: `deploy of ${target} timed out after ${(timeoutMs / 1e3).toFixed(2)} s`
+    };
+  }
+  if (result.cancelled) return { reasonCode: "cancelled", message: `deploy of ${target} was cancelled` };
+  if (result.exitCode === 0) return void 0;
+  const how = result.exitCode === null ? `signal ${result.signal ?? "unknown"}` : `exit code ${result.exitCode}`;
+  const last = lastLine2(result.stderr) || lastLine2(result.stdout);
+  return {
+    reasonCode: "deploy_command_failed",
+    message: `deploy of ${target} failed with ${how}${last ? `: ${last}` : ""}`
+  };
+}
+var CHECK_REASONS = {
+  fail: "check_failed",
+  error: "check_errored",
+  no_data: "check_no_data"
+};
+function checkFailure(target, result) {
+  if (result.status === "pass" || result.status === "inconclusive") return void 0;
+  return {
+    reasonCode: CHECK_REASONS[result.status],
+    message: `check ${result.check} on ${target}: ${result.message}`
+  };
+}
+function lastLine2(text) {
+  const lines2 = text.trimEnd().split("\n");
+  return (lines2[lines2.length - 1] ?? "").trim().slice(0, 200);
+}
+
+// src/engine/events.ts
+var EventSink = class {
+  seq = 0;
+  ledger;
+  reporter;
+  clock;
+  base;
+  constructor(base, ports) {
+    this.base = base;
+    this.ledger = ports.ledger;
+    this.reporter = ports.reporter;
+    this.clock = ports.clock;
+  }
+  async emit(input2) {
+    this.seq += 1;
+    const event = { ...this.base, seq: this.seq, at: this.clock.now(), ...input2 };
+    await this.ledger.record(event);
+    await this.reporter.event(event);
+    return event;
+  }
+};
+
+// src/engine/plan.ts
+function batchSizes(n, rollout) {
+  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
+  const sizes = [];
+  let size = Math.max(1, Math.min(rollout.first, cap));
+  for (let left = n; left > 0; ) {
+    const take = Math.min(size, left);
+    sizes.push(take);
+    left -= take;
+    size = Math.min(cap, Math.ceil(size * rollout.growth));
+  }
+  return sizes;
+}
+function planBatches(targets, rollout) {
+  const batches2 = [];
+  let offset = 0;
+  for (const size of batchSizes(targets.length, rollout)) {
+    batches2.push(targets.slice(offset, offset + size));
+    offset += size;
+  }
+  return batches2;
+}
+function planRelease(service, environment, components) {
+  return {
+    service,
+    environment,
+    components: components.map((component) => ({
+      name: component.name,
+      batches: planBatches(component.targets, component.rollout).map((batch) => ({
+        targets: batch.map((target) => target.name),
+        bakeSeconds: component.rollout.bakeMs / 1e3
+      }))
+    }))
+  };
+}
+
+// src/engine/pool.ts
+async function forEachLimit(items, limit, fn, shouldStart = () => true) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && shouldStart()) {
+      const index = next++;
+      await fn(items[index], index);
+    }
+  };
+  const workers = Math.max(1, Math.min(limit, items.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+}
+
+// src/engine/ports.ts
+function isBatchCheck(spec) {
+  return spec.kind === "analysis";
+}
+
+// src/engine/result.ts
+var RESULT_SCHEMA_VERSION = 1;
+
+// src/engine/rollback.ts
+async function rollBack(touched, spec, ports, sink) {
+  const results = [];
+  await sink.emit({ kind: "rollback_started", status: "started", data: { targets: touched.length } });
+  const started = ports.clock.now();
+  for (const group of groupByComponentReversed(touched)) {
+    const component = group[0]?.component;
+    if (!component) continue;
+    await forEachLimit(group, component.rollout.rollbackParallel, async (t) => {
+      results.push(await rollBackTarget(t, spec, ports, sink));
+    });
+  }
+  const failed = results.filter((r) => r.status !== "rolled_back").length;
+  await sink.emit({
+    kind: "rollback_finished",
+    status: failed === 0 ? "ok" : "failed",
+    durationMs: ports.clock.now() - started,
+    data: { targets: results.length, failed }
+  });
+  return results;
+}
+function groupByComponentReversed(touched) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const t of touched) {
+    const group = groups2.get(t.component.name) ?? [];
+    group.push(t);
+    groups2.set(t.component.name, group);
+  }
+  return [...groups2.values()].reverse().map((group) => [...group].sort((a, b) => b.batch - a.batch));
+}
+async function rollBackTarget(touched, spec, ports, sink) {
+  const { component, target, batch, to } = touched;
+  const where = { component: component.name, target: target.name, batch };
+  const base = { component: component.name, target: target.name, from: spec.version, to };
+  if (to === null) {
+    await sink.emit({
+      kind: "target_rollback",
+      status: "skipped",
+      ...where,
+      message: `${target.name} has no previous good version to return to`,
+      data: { from: spec.version, to }
+    });
+    return { ...base, status: "no_previous_version" };
+  }
+  await sink.emit({ kind: "target_rollback", status: "started", ...where, data: { from: spec.version, to } });
+  const env = commandEnv({
+    service: spec.service,
+    environment: spec.environment,
+    component: component.name,
+    target,
+    version: to,
+    previousVersion: spec.version,
+    batch,
+    action: "rollback",
+    commit: spec.commit
+  });
+  const command = component.rollback ?? component.deploy;
+  const result = await ports.executor.run({ command, cwd: spec.cwd, env, timeoutMs: component.timeoutMs });
+  const ok = result.exitCode === 0 && !result.timedOut;
+  if (ok) {
+    await ports.ledger.updateTargets(spec.service, spec.environment, spec.runId, [
+      { component: component.name, target: target.name, version: to, good: true }
+    ]);
+  }
+  await sink.emit({
+    kind: "target_rollback",
+    status: ok ? "ok" : "failed",
+    ...where,
+    durationMs: result.durationMs,
+    message: ok ? void 0 : `rollback of ${target.name} to ${to} failed (exit ${result.exitCode ?? result.signal})`,
+    data: { from: spec.version, to, exitCode: result.exitCode, timedOut: result.timedOut }
+  });
+  return { ...base, status: ok ? "rolled_back" : "failed" };
+}
+
+// src/engine/run-state.ts
+var RunState = class {
+  components;
+  constructor(components) {
+    this.components = components.map((c) => ({
+      name: c.name,
+      started: false,
+      batches: c.batches.map((targets) => ({ targets, status: "not_started", durationMs: 0 }))
+    }));
+  }
+  batchesOf(component) {
+    return this.component(component).batches.map((b) => b.targets);
+  }
+  startComponent(component) {
+    this.component(component).started = true;
+  }
+  startBatch(component, batch) {
+    this.batch(component, batch).status = "cancelled";
+  }
+  finishBatch(component, batch, failure2, durationMs) {
+    const state = this.batch(component, batch);
+    state.durationMs = durationMs;
+    state.status = failure2 === void 0 ? "succeeded" : failure2 === "cancelled" ? "cancelled" : "failed";
+  }
+  lastStartedComponent() {
+    return this.components.filter((c) => c.started).at(-1)?.name;
+  }
+  /** onFailure: halt — what was deployed stays, and says so. */
+  halt() {
+    for (const batch of this.components.flatMap((c) => c.batches)) {
+      if (batch.status === "succeeded") batch.status = "halted";
+    }
+  }
+  /** The named components' deployed batches were rolled back. */
+  rolledBack(components) {
+    for (const component of this.components.filter((c) => components.has(c.name))) {
+      for (const batch of component.batches) {
+        if (batch.status === "succeeded") batch.status = "rolled_back";
+      }
+    }
+  }
+  results() {
+    return this.components.map((c, index) => ({
+      name: c.name,
+      status: this.componentStatus(index),
+      batches: c.batches.map((b, i) => ({
+        number: i + 1,
+        targets: b.targets.map((t) => t.name),
+        status: b.status,
+        durationMs: b.durationMs
+      }))
+    }));
+  }
+  componentStatus(index) {
+    const statuses = this.component(index).batches.map((b) => b.status);
+    for (const status of ["failed", "cancelled", "rolled_back", "halted"]) {
+      if (statuses.includes(status)) return status;
+    }
+    return statuses.every((s) => s === "succeeded") ? "succeeded" : "not_started";
+  }
+  component(index) {
+    const state = this.components[index];
+    if (!state) throw new RangeError(`no component ${index}`);
+    return state;
+  }
+  batch(component, batch) {
+    const state = this.component(component).batches[batch];
+    if (!state) throw new RangeError(`no batch ${batch} in component ${component}`);
+    return state;
+  }
+};
+
+// src/engine/series.ts
+var SeriesRecorder = class {
+  byCheck = /* @__PURE__ */ new Map();
+  observe(result, target, at) {
+    let series = this.byCheck.get(result.check);
+    if (!series) {
+      series = {
+        check: result.check,
+        unit: result.unit,
+        max: result.threshold?.max,
+        min: result.threshold?.min,
+        points: []
+      };
+      this.byCheck.set(result.check, series);
+    }
+    series.unit ??= result.unit;
+    series.max ??= result.threshold?.max;
+    series.min ??= result.threshold?.min;
+    if (result.value !== void 0 && Number.isFinite(result.value)) {
+      series.points.push({ at, target, value: result.value, status: result.status });
+    }
+  }
+  all() {
+    return [...this.byCheck.values()];
+  }
+};
+
+// src/engine/run-release.ts
+var SLOW_CHECK_MS = 5e3;
+async function runRelease(spec, ports, options) {
+  return new Rollout(spec, ports, options).run();
+}
+var CANCELLED = { reasonCode: "cancelled", message: "the run was cancelled" };
+var Rollout = class {
+  spec;
+  ports;
+  options;
+  sink;
+  state;
+  series = new SeriesRecorder();
+  touched = [];
+  goodVersions = /* @__PURE__ */ new Map();
+  startedAt;
+  constructor(spec, ports, options) {
+    this.spec = spec;
+    this.ports = ports;
+    this.options = options;
+    const { runId, service, environment, version: version2 } = spec;
+    this.sink = new EventSink({ runId, service, environment, version: version2 }, ports);
+    this.state = new RunState(
+      spec.components.map((c) => ({ name: c.name, batches: planBatches(c.targets, c.rollout) }))
+    );
+    this.startedAt = ports.clock.now();
+  }
+  /** The cancellation as a step failure, once the signal has aborted. */
+  cancellation() {
+    return this.options.signal?.aborted ? CANCELLED : void 0;
+  }
+  async run() {
+    let failure2;
+    try {
+      await this.start();
+      failure2 = await this.deployComponents();
+    } catch (error62) {
+      failure2 = {
+        reasonCode: "internal_error",
+        message: `the run stopped on an error: ${error62 instanceof Error ? error62.message : String(error62)}`,
+        component: this.state.lastStartedComponent() ?? ""
+      };
+    }
+    const rolledBack = failure2 ? await this.recover(failure2) : [];
+    if (!failure2) await this.markGood();
+    return this.finish(failure2, rolledBack);
+  }
+  async start() {
+    await this.sink.emit({
+      kind: "run_started",
+      status: "started",
+      data: {
+        previousVersion: this.options.previousVersion,
+        commit: this.spec.commit,
+        action: this.spec.action ?? "deploy",
+        components: this.spec.components.map((c) => c.name)
+      }
+    });
+    const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
+    this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
+  }
+  async deployComponents() {
+    for (const [index, component] of this.spec.components.entries()) {
+      const cancelled = this.cancellation();
+      if (cancelled) return { ...cancelled, component: this.state.lastStartedComponent() ?? component.name };
+      this.state.startComponent(index);
+      await this.sink.emit({ kind: "component_started", status: "started", component: component.name });
+      const failure2 = await this.deployComponent(index, component);
+      await this.sink.emit({
+        kind: "component_finished",
+        status: failure2 ? "failed" : "ok",
+        component: component.name,
+        reasonCode: failure2?.reasonCode
+      });
+      if (failure2) return { ...failure2, component: component.name };
+    }
+    return void 0;
+  }
+  async deployComponent(index, component) {
+    const batches2 = this.state.batchesOf(index);
+    const deployed = [];
+    for (const [b, batch] of batches2.entries()) {
+      const cancelled = this.cancellation();
+      if (cancelled) return cancelled;
+      const number5 = b + 1;
+      const started = this.ports.clock.now();
+      this.state.startBatch(index, b);
+      await this.sink.emit({
+        kind: "batch_started",
+        status: "started",
+        component: component.name,
+        batch: number5,
+        data: { targets: batch.map((t) => t.name), of: batches2.length, bakeMs: component.rollout.bakeMs }
+      });
+      const failure2 = await this.runBatch(component, batch, number5, deployed);
+      const verdict = decideStep(failure2, this.spec.onFailure);
+      const durationMs = this.ports.clock.now() - started;
+      this.state.finishBatch(index, b, failure2?.reasonCode, durationMs);
+      await this.sink.emit({
+        kind: "batch_finished",
+        status: failure2 ? "failed" : "ok",
+        component: component.name,
+        batch: number5,
+        durationMs,
+        reasonCode: failure2?.reasonCode,
+        message: failure2?.message,
+        data: { decision: verdict.decision }
+      });
+      if (failure2) return failure2;
+    }
+    return void 0;
+  }
+  /**
+   * Deploy the batch, check the targets just deployed, then bake with checks repeated. Batch
+   * checks (canaries against baselines) compare the window from the end of this batch's deploy,
+   * so they run in the bake rounds, or once after the batch when there is no bake.
+   */
+  async runBatch(component, batch, number5, deployed) {
+    const deployFail = await this.deployBatch(component, batch, number5);
+    if (deployFail) return deployFail;
+    deployed.push(...batch);
+    const windowStart = this.ports.clock.now();
+    return await this.checkTargets(component, batch, number5) ?? await this.bake(component, deployed, number5, windowStart);
+  }
+  /** Deploy with bounded parallelism; after the first failure no further target starts. */
+  async deployBatch(component, batch, number5) {
+    let failure2;
+    await forEachLimit(
+      batch,
+      component.rollout.parallel ?? batch.length,
+      async (target) => {
+        const outcome = await this.deployTarget(component, target, number5);
+        failure2 ??= outcome;
+      },
+      () => failure2 === void 0 && !this.cancellation()
+    );
+    return failure2 ?? this.cancellation();
+  }
+  async deployTarget(component, target, number5) {
+    const context = this.context(component, target, number5, this.spec.action ?? "deploy");
+    this.touched.push({ component, target, batch: number5, to: context.previousVersion });
+    await this.ports.ledger.updateTargets(this.spec.service, this.spec.environment, this.spec.runId, [
+      { component: component.name, target: target.name, version: this.spec.version, good: false }
+    ]);
+    const where = { component: component.name, target: target.name, batch: number5 };
+    await this.sink.emit({ kind: "target_deploy", status: "started", ...where });
+    const result = await this.ports.executor.run(
+      {
+        command: this.commandFor(component),
+        cwd: this.spec.cwd,
+        env: commandEnv(context),
+        timeoutMs: component.timeoutMs
+      },
+      this.options.signal
+    );
+    const failure2 = deployFailure(target.name, result, component.timeoutMs);
+    await this.sink.emit({
+      kind: "target_deploy",
+      status: failure2 ? "failed" : "ok",
+      ...where,
+      durationMs: result.durationMs,
+      reasonCode: failure2?.reasonCode,
+      message: failure2?.message,
+      data: { exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled }
+    });
+    return failure2;
+  }
+  /** Run every per-target check of the component on each target; after the first failure no new check starts. */
+  async checkTargets(component, targets, number5) {
+    let failure2;
+    const stopped = () => failure2 !== void 0 || this.cancellation() !== void 0;
+    const checks = component.checks.filter((c) => !isBatchCheck(c));
+    await forEachLimit(
+      checks.length === 0 ? [] : targets,
+      component.rollout.parallel ?? targets.length,
+      async (target) => {
+        for (const check2 of checks) {
+          if (stopped()) return;
+          const outcome = await this.runCheck(component, check2, target, number5);
+          failure2 ??= outcome;
+        }
+      },
+      () => !stopped()
+    );
+    return failure2 ?? this.cancellation();
+  }
+  async runCheck(component, check2, target, number5) {
+    const context = this.context(component, target, number5, "check");
+    const result = await this.ports.checker.run(check2, context, this.spec.cwd, this.options.signal);
+    return this.recordCheck(component, number5, target.name, result, {});
+  }
+  /** Run the component's batch checks, canaries against baselines; after the first failure none starts. */
+  async checkBatch(component, deployed, number5, windowStart, final) {
+    for (const check2 of component.checks) {
+      if (!isBatchCheck(check2)) continue;
+      const failure2 = this.cancellation() ?? await this.runBatchCheck(component, check2, deployed, number5, windowStart, final);
+      if (failure2) return failure2;
+    }
+    return void 0;
+  }
+  async runBatchCheck(component, check2, deployed, number5, windowStart, final) {
+    const arms = analysisArms(component, deployed, check2.baseline);
+    const label = armsLabel(arms);
+    const scope = { scope: "batch", canaries: arms.canaries.length, baselines: arms.baselines.length };
+    if (arms.baselines.length === 0) {
+      await this.sink.emit({
+        kind: "check",
+        status: "skipped",
+        component: component.name,
+        target: label,
+        batch: number5,
+        message: "no baseline targets left: every target it could compare with runs the new version",
+        data: { check: check2.name, status: "skipped", ...scope }
+      });
+      return void 0;
+    }
+    const context = {
+      service: this.spec.service,
+      environment: this.spec.environment,
+      component: component.name,
+      version: this.spec.version,
+      batch: number5,
+      commit: this.spec.commit,
+      canaries: arms.canaries,
+      baselines: arms.baselines,
+      windowStart,
+      now: this.ports.clock.now(),
+      final
+    };
+    const checker = this.ports.checker;
+    const result = checker.runBatch ? await checker.runBatch(check2, context, this.options.signal) : {
+      check: check2.name,
+      status: "error",
+      message: "this checker cannot run batch checks",
+      durationMs: 0
+    };
+    return this.recordCheck(component, number5, label, result, scope);
+  }
+  /** Record one observation: series, ledger event, and whether it failed the step. */
+  async recordCheck(component, number5, target, result, extra) {
+    const cancelled = this.cancellation();
+    if (cancelled) return cancelled;
+    this.series.observe(result, target, this.ports.clock.now());
+    const failure2 = checkFailure(target, result);
+    const slow = result.durationMs > SLOW_CHECK_MS;
+    await this.sink.emit({
+      kind: "check",
+      status: failure2 ? "failed" : "ok",
+      component: component.name,
+      target,
+      batch: number5,
+      durationMs: result.durationMs,
+      reasonCode: failure2?.reasonCode,
+      message: slow ? `${result.message} (slow: ${(result.durationMs / 1e3).toFixed(2)} s)` : result.message,
+      data: { ...checkData(result, slow), ...extra }
+    });
+    return failure2;
+  }
+  /**
+   * Burn-in: wait, then re-check every target deployed so far and run the batch checks, until the
+   * bake time is over. The batch checks' last round is marked final (also when a slow round ran
+   * past the end), so an inconclusive analysis is settled; without a bake it is their only round.
+   */
+  async bake(component, deployed, number5, windowStart) {
+    const { bakeMs, checkIntervalMs } = component.rollout;
+    if (bakeMs <= 0) return this.checkBatch(component, deployed, number5, windowStart, true);
+    const clock = this.ports.clock;
+    const start = clock.now();
+    const where = { component: component.name, batch: number5 };
+    await this.sink.emit({ kind: "bake_started", status: "started", ...where, data: { bakeMs } });
+    let failure2;
+    let settled = false;
+    for (let left = bakeMs; !failure2 && left > 0; left = bakeMs - (clock.now() - start)) {
+      await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
+      failure2 = this.cancellation() ?? await this.checkTargets(component, deployed, number5);
+      settled = !failure2 && clock.now() - start >= bakeMs;
+      failure2 ??= await this.checkBatch(component, deployed, number5, windowStart, settled);
+    }
+    if (!failure2 && !settled && component.checks.some(isBatchCheck)) {
+      failure2 = this.cancellation() ?? await this.checkBatch(component, deployed, number5, windowStart, true);
+    }
+    await this.sink.emit({
+      kind: "bake_finished",
+      status: failure2 ? "failed" : "ok",
+      ...where,
+      durationMs: clock.now() - start,
+      reasonCode: failure2?.reasonCode
+    });
+    return failure2;
+  }
+  commandFor(component) {
+    return this.spec.action === "rollback" ? component.rollback ?? component.deploy : component.deploy;
+  }
+  context(component, target, batch, action) {
+    return {
+      service: this.spec.service,
+      environment: this.spec.environment,
+      component: component.name,
+      target,
+      version: this.spec.version,
+      previousVersion: this.goodVersions.get(key(component.name, target.name)) ?? null,
+      batch,
+      action,
+      commit: this.spec.commit
+    };
+  }
+  /** Put touched targets back per onFailure; halting leaves them where they are. */
+  async recover(failure2) {
+    if (this.spec.onFailure === "halt") {
+      this.state.halt();
+      return [];
+    }
+    const scope = this.spec.onFailure === "rollback-component" ? this.touched.filter((t) => t.component.name === failure2.component) : this.touched;
+    const results = await rollBack(scope, this.spec, this.ports, this.sink);
+    this.state.rolledBack(new Set(scope.map((t) => t.component.name)));
+    return results;
+  }
+  async markGood() {
+    await this.ports.ledger.updateTargets(
+      this.spec.service,
+      this.spec.environment,
+      this.spec.runId,
+      this.touched.map((t) => ({
+        component: t.component.name,
+        target: t.target.name,
+        version: this.spec.version,
+        good: true
+      }))
+    );
+  }
+  async finish(failure2, rolledBack) {
+    const decision = runDecision(failure2, this.spec.onFailure);
+    const stuck = rolledBack.filter((r) => r.status !== "rolled_back").length;
+    const message = (failure2?.message ?? `${this.spec.version} is live on every target`) + (stuck > 0 ? `; ${stuck} target(s) could not be rolled back` : "");
+    const durationMs = this.ports.clock.now() - this.startedAt;
+    const reasonCode = failure2?.reasonCode ?? "all_batches_healthy";
+    await this.sink.emit({
+      kind: "run_finished",
+      status: decision === "succeeded" ? "ok" : "failed",
+      durationMs,
+      reasonCode,
+      message,
+      data: { decision }
+    });
+    return {
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      runId: this.spec.runId,
+      service: this.spec.service,
+      environment: this.spec.environment,
+      version: this.spec.version,
+      previousVersion: this.options.previousVersion,
+      commit: this.spec.commit,
+      decision,
+      reasonCode,
+      message,
+      components: this.state.results(),
+      rolledBack,
+      checks: this.series.all(),
+      startedAt: this.startedAt,
+      durationMs
+    };
+  }
+};
+function key(component, target) {
+  return `${component}\0${target}`;
+}
+function checkData(result, slow) {
+  return {
+    check: result.check,
+    status: result.status,
+    value: result.value,
+    metric: result.metric,
+    unit: result.unit,
+    max: result.threshold?.max,
+    min: result.threshold?.min,
+    slow,
+    ...result.evidence ? { evidence: result.evidence } : {}
+  };
+}
+function runDecision(failure2, onFailure) {
+  if (!failure2) return "succeeded";
+  if (failure2.reasonCode === "cancelled") return "cancelled";
+  return onFailure === "halt" ? "halted" : "rolled_back";
+}
+
+// src/exec/shell-executor.ts
+import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
+
+// src/exec/output-tail.ts
+var OutputTail = class {
+  #limit;
+  #chunks = [];
+  /** Bytes held in #chunks; may exceed the limit by less than one chunk. */
+  #held = 0;
+  #total = 0;
+  constructor(limit) {
+    this.#limit = Math.max(0, Math.floor(limit));
+  }
+  /** Bytes written in all, including those no longer held. */
+  get totalBytes() {
+    return this.#total;
+  }
+  push(chunk) {
+    this.#total += chunk.length;
+    if (this.#limit === 0 || chunk.length === 0) return;
+    if (chunk.length >= this.#limit) {
+      this.#chunks = [Buffer.from(chunk.subarray(chunk.length - this.#limit))];
+      this.#held = this.#limit;
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#held += chunk.length;
+    while (this.#chunks.length > 1) {
+      const first = this.#chunks[0];
+      if (first === void 0 || this.#held - first.length < this.#limit) break;
+      this.#chunks.shift();
+      this.#held -= first.length;
+    }
+  }
+  /** The tail as UTF-8, without a character cut in half at its start. */
+  toString() {
+    let bytes = Buffer.concat(this.#chunks, this.#held);
+    if (bytes.length > this.#limit) bytes = bytes.subarray(bytes.length - this.#limit);
+    if (this.#total > bytes.length) {
+      let start = 0;
+      while (start < 3 && start < bytes.length && ((bytes[start] ?? 0) & 192) === 128) start++;
+      bytes = bytes.subarray(start);
+    }
+    return bytes.toString("utf8");
+  }
+};
+
+// src/exec/process-group.ts
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+  }
+}
+function groupExists(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error62) {
+    return error62.code === "EPERM";
+  }
+}
+
+// src/exec/shell-executor.ts
+var DEFAULT_OUTPUT_TAIL_BYTES = 16 * 1024;
+var DEFAULT_KILL_GRACE_MS = 2e3;
+var DEFAULT_DRAIN_MS = 500;
+var REAP_MS = 3e3;
+var POLL_MS = 25;
+var MAX_TIMER_MS = 2147483647;
+var ShellExecutor = class {
+  #baseEnv;
+  #shell;
+  #tailBytes;
+  #graceMs;
+  #drainMs;
+  constructor(options) {
+    this.#baseEnv = options.baseEnv;
+    this.#shell = options.shell ?? "/bin/sh";
+    this.#tailBytes = options.outputTailBytes ?? DEFAULT_OUTPUT_TAIL_BYTES;
+    this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+  }
+  run(request2, signal) {
+    const started = performance.now();
+    const stdout = new OutputTail(this.#tailBytes);
+    const stderr = new OutputTail(this.#tailBytes);
+    const result = (fields) => ({
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      cancelled: false,
+      durationMs: performance.now() - started,
+      stdout: stdout.toString(),
+      stderr: stderr.toString(),
+      ...fields
+    });
+    if (signal?.aborted) return Promise.resolve(result({ cancelled: true }));
+    let child;
+    try {
+      child = spawn(this.#shell, ["-c", request2.command], {
+        cwd: request2.cwd,
+        env: mergeEnv(this.#baseEnv, request2.env),
+        // Own session and process group: the whole tree can be signalled as -pid.
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"]
+      });
+    } catch (error62) {
+      return Promise.resolve(result({ stderr: startFailure(error62, this.#shell, request2.cwd) }));
+    }
+    return new Promise((resolve6) => {
+      let done = false;
+      let reason;
+      let exit;
+      let closed = false;
+      let timeoutTimer;
+      let drainTimer;
+      let graceTimer;
+      let deadlineTimer;
+      let pollTimer;
+      const finish = (fields = {}) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timeoutTimer);
+        clearTimeout(drainTimer);
+        clearTimeout(graceTimer);
+        clearTimeout(deadlineTimer);
+        clearInterval(pollTimer);
+        signal?.removeEventListener("abort", onAbort);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        resolve6(
+          result({
+            exitCode: exit?.code ?? null,
+            signal: exit?.signal ?? null,
+            timedOut: reason === "timeout",
+            cancelled: reason === "cancel",
+            ...fields
+          })
+        );
+      };
+      const pid = child.pid;
+      const signalAll = (name) => {
+        if (pid !== void 0) signalGroup(pid, name);
+      };
+      const alive = () => pid !== void 0 && groupExists(pid);
+      const settle3 = () => {
+        if (!closed || done) return;
+        if (reason !== void 0 && alive()) return;
+        finish();
+      };
+      const kill = (why) => {
+        if (done || reason !== void 0 || exit !== void 0) return;
+        reason = why;
+        clearTimeout(timeoutTimer);
+        signalAll("SIGTERM");
+        graceTimer = setTimeout(() => {
+          if (alive()) signalAll("SIGKILL");
+        }, this.#graceMs);
+        pollTimer = setInterval(settle3, POLL_MS);
+        deadlineTimer = setTimeout(() => finish(), this.#graceMs + REAP_MS);
+      };
+      const onAbort = () => kill("cancel");
+      child.stdout?.on("data", (chunk) => stdout.push(chunk));
+      child.stderr?.on("data", (chunk) => stderr.push(chunk));
+      child.on("error", (error62) => {
+        if (child.pid === void 0) finish({ stderr: startFailure(error62, this.#shell, request2.cwd) });
+      });
+      child.on("exit", (code, exitSignal) => {
+        exit = { code, signal: exitSignal };
+        clearTimeout(timeoutTimer);
+        if (reason === void 0) drainTimer = setTimeout(() => finish(), this.#drainMs);
+        settle3();
+      });
+      child.on("close", (code, closeSignal) => {
+        exit ??= { code, signal: closeSignal };
+        closed = true;
+        settle3();
+      });
+      const timeoutMs = request2.timeoutMs;
+      if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
+        timeoutTimer = setTimeout(() => kill("timeout"), Math.min(timeoutMs, MAX_TIMER_MS));
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+};
+function mergeEnv(base, overrides) {
+  const env = {};
+  for (const [key3, value] of Object.entries(base)) if (value !== void 0) env[key3] = value;
+  for (const [key3, value] of Object.entries(overrides)) env[key3] = value;
+  return env;
+}
+function startFailure(error62, shell, cwd) {
+  const text = error62 instanceof Error ? error62.message : String(error62);
+  let dir;
+  try {
+    dir = statSync(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
+  } catch {
+    dir = `working directory ${cwd} does not exist`;
+  }
+  return `could not start ${shell}: ${dir ? `${dir} (${text})` : text}`;
+}
+
+// src/ledger/live-version.ts
+async function liveVersion(ledger, service, environment) {
+  const runs = await ledger.runs({ service, environment });
+  return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
+}
+
+// src/render/event-data.ts
+function dataString(event, key3) {
+  const value = event.data?.[key3];
+  return typeof value === "string" ? value : void 0;
+}
+function dataNumber(event, key3) {
+  const value = event.data?.[key3];
+  return typeof value === "number" && Number.isFinite(value) ? value : void 0;
+}
+function dataBoolean(event, key3) {
+  const value = event.data?.[key3];
+  return typeof value === "boolean" ? value : void 0;
+}
+function dataStrings(event, key3) {
+  const value = event.data?.[key3];
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : void 0;
+}
+function dataVersion(event, key3) {
+  const value = event.data?.[key3];
+  return typeof value === "string" || value === null ? value : void 0;
+}
+function checkData2(event) {
+  return {
+    check: dataString(event, "check") ?? "check",
+    status: dataString(event, "status") ?? (event.status === "ok" ? "pass" : "fail"),
+    value: dataNumber(event, "value"),
+    unit: dataString(event, "unit"),
+    max: dataNumber(event, "max"),
+    min: dataNumber(event, "min"),
+    slow: dataBoolean(event, "slow") ?? false,
+    metric: dataString(event, "metric") ?? "value"
+  };
+}
+
+// src/render/format.ts
+function formatDuration(ms2) {
+  if (!Number.isFinite(ms2) || ms2 < 0) return "-";
+  if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
+  if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
+  const seconds3 = Math.round(ms2 / 1e3);
+  if (seconds3 < 3600) return `${Math.floor(seconds3 / 60)}m ${String(seconds3 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds3 / 60);
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+function clockTime(at) {
+  return Number.isFinite(at) ? new Date(at).toISOString().slice(11, 19) : "--:--:--";
+}
+var DECISIONS = {
+  succeeded: "succeeded",
+  rolled_back: "rolled back",
+  halted: "halted",
+  cancelled: "cancelled"
+};
+function decisionText(decision) {
+  return DECISIONS[decision] ?? String(decision);
+}
+var STEPS = {
+  succeeded: "ok",
+  failed: "FAILED",
+  rolled_back: "rolled back",
+  halted: "halted",
+  cancelled: "cancelled",
+  not_started: "not started"
+};
+function stepStatusText(status) {
+  return STEPS[status] ?? String(status);
+}
+var ROLLBACKS = {
+  rolled_back: "rolled back",
+  failed: "FAILED",
+  no_previous_version: "skipped: no previous version"
+};
+function rollbackStatusText(status) {
+  return ROLLBACKS[status] ?? String(status);
+}
+function table(rows, indent = "") {
+  const widths = [];
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
+  return rows.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
+}
+function clip(line, width) {
+  if (line.length <= width) return line;
+  return width <= 1 ? line.slice(0, Math.max(0, width)) : `${line.slice(0, width - 1)}\u2026`;
+}
+
+// src/render/progress-state.ts
+function initialProgress() {
+  return {
+    service: "",
+    environment: "",
+    version: "",
+    previousVersion: void 0,
+    startedAt: void 0,
+    now: 0,
+    components: [],
+    component: void 0,
+    componentsDone: 0,
+    batch: void 0,
+    targets: [],
+    checks: [],
+    bake: void 0,
+    rollback: void 0,
+    lastFailure: void 0,
+    finished: void 0
+  };
+}
+function reduce(state, event) {
+  const base = {
+    ...state,
+    service: event.service,
+    environment: event.environment,
+    version: event.version,
+    startedAt: state.startedAt ?? event.at,
+    now: Math.max(state.now, event.at),
+    lastFailure: event.status === "failed" && event.message ? event.message : state.lastFailure
+  };
+  switch (event.kind) {
+    case "run_started":
+      return {
+        ...base,
+        startedAt: event.at,
+        previousVersion: dataVersion(event, "previousVersion"),
+        components: dataStrings(event, "components") ?? []
+      };
+    case "component_started":
+      return {
+        ...base,
+        component: event.component,
+        batch: void 0,
+        targets: [],
+        checks: [],
+        bake: void 0
+      };
+    case "component_finished":
+      return { ...base, componentsDone: state.componentsDone + 1, bake: void 0 };
+    case "batch_started":
+      return {
+        ...base,
+        batch: {
+          number: event.batch ?? (state.batch?.number ?? 0) + 1,
+          of: dataNumber(event, "of"),
+          status: "running"
+        },
+        targets: (dataStrings(event, "targets") ?? []).map((name) => ({ name, phase: "waiting" })),
+        bake: void 0
+      };
+    case "batch_finished":
+      return state.batch ? {
+        ...base,
+        batch: { ...state.batch, status: event.status === "ok" ? "ok" : "failed" },
+        bake: void 0
+      } : base;
+    case "target_deploy": {
+      const phase = event.status === "started" ? "deploying" : event.status === "ok" ? "deployed" : "failed";
+      return { ...base, targets: setPhase(state.targets, event.target, phase, true) };
+    }
+    case "check": {
+      const check2 = { ...checkData2(event), target: event.target ?? "" };
+      const phase = event.status === "ok" ? "healthy" : "unhealthy";
+      return {
+        ...base,
+        checks: upsert(state.checks, check2, (c) => c.check === check2.check),
+        targets: setPhase(state.targets, event.target, phase, false)
+      };
+    }
+    case "bake_started":
+      return { ...base, bake: { startedAt: event.at, bakeMs: dataNumber(event, "bakeMs") ?? 0 } };
+    case "bake_finished":
+      return { ...base, bake: void 0 };
+    case "rollback_started":
+      return {
+        ...base,
+        bake: void 0,
+        rollback: {
+          total: dataNumber(event, "targets") ?? 0,
+          done: 0,
+          failed: 0,
+          skipped: 0,
+          targets: [],
+          finished: false
+        }
+      };
+    case "target_rollback":
+      return { ...base, rollback: rollbackStep(state.rollback, event) };
+    case "rollback_finished":
+      return state.rollback ? { ...base, rollback: { ...state.rollback, finished: true } } : base;
+    case "run_finished":
+      return {
+        ...base,
+        bake: void 0,
+        finished: {
+          ok: event.status === "ok",
+          decision: decisionOf(dataString(event, "decision")),
+          reasonCode: event.reasonCode,
+          message: event.message,
+          durationMs: event.durationMs
+        }
+      };
+    default:
+      return base;
+  }
+}
+function bakeRemainingMs(state) {
+  if (!state.bake) return void 0;
+  return Math.max(0, state.bake.startedAt + state.bake.bakeMs - state.now);
+}
+function setPhase(targets, name, phase, add) {
+  if (name === void 0) return targets;
+  if (!targets.some((t) => t.name === name)) return add ? [...targets, { name, phase }] : targets;
+  return targets.map((t) => t.name === name ? { name, phase } : t);
+}
+function upsert(items, item, same) {
+  return items.some(same) ? items.map((existing) => same(existing) ? item : existing) : [...items, item];
+}
+function rollbackStep(rollback, event) {
+  const current = rollback ?? { total: 0, done: 0, failed: 0, skipped: 0, targets: [], finished: false };
+  const name = event.target ?? "";
+  const phase = event.status === "started" ? "rolling_back" : event.status === "ok" ? "rolled_back" : event.status === "skipped" ? "rollback_skipped" : "rollback_failed";
+  const view = {
+    name,
+    phase,
+    component: event.component,
+    from: dataString(event, "from"),
+    to: dataVersion(event, "to")
+  };
+  const targets = upsert(current.targets, view, (t) => t.name === name && t.component === event.component);
+  return {
+    ...current,
+    total: Math.max(current.total, targets.length),
+    done: current.done + (event.status === "started" ? 0 : 1),
+    failed: current.failed + (event.status === "failed" ? 1 : 0),
+    skipped: current.skipped + (event.status === "skipped" ? 1 : 0),
+    targets
+  };
+}
+function decisionOf(value) {
+  return RUN_DECISIONS.find((d) => d === value);
+}
+
+// src/render/progress.ts
+function createReporter(stream, options = {}) {
+  const ci = options.ci ?? isCi(process.env.CI);
+  return stream.isTTY === true && !ci ? new LiveReporter(stream) : new PlainReporter(stream);
+}
+function isCi(value) {
+  return value !== void 0 && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}
+var PlainReporter = class {
+  stream;
+  batchCounts = /* @__PURE__ */ new Map();
+  constructor(stream) {
+    this.stream = stream;
+  }
+  event(event) {
+    if (event.kind === "batch_started" && event.component !== void 0) {
+      const of = dataNumber(event, "of");
+      if (of !== void 0) this.batchCounts.set(event.component, of);
+    }
+    const line = plainLine(
+      event,
+      event.component === void 0 ? void 0 : this.batchCounts.get(event.component)
+    );
+    if (line !== void 0) this.stream.write(`${line}
+`);
+  }
+  finish() {
+  }
+};
+function plainLine(event, batches2) {
+  const at = `[${clockTime(event.at)}]`;
+  const where = `${at} ${stepName(event, batches2)}`;
+  const failed = event.status === "failed";
+  const why = event.message ? `: ${event.message}` : "";
+  const reason = event.reasonCode ? ` (${event.reasonCode})` : "";
+  switch (event.kind) {
+    case "run_started": {
+      const previous = dataVersion(event, "previousVersion");
+      const components = dataStrings(event, "components") ?? [];
+      const from = previous ? `previous ${previous}` : "first deploy";
+      const parts = components.length > 0 ? `${from}; components ${components.join(", ")}` : from;
+      return `${at} ${runName(event)}: started (${parts})`;
+    }
+    case "component_started":
+      return `${where} started`;
+    case "component_finished":
+      return failed ? `${where} FAILED${reason}` : `${where} done`;
+    case "batch_started": {
+      const targets = dataStrings(event, "targets") ?? [];
+      return `${where} started: ${listOf(targets, 8)}`;
+    }
+    case "batch_finished": {
+      const took = event.durationMs === void 0 ? "" : ` after ${formatDuration(event.durationMs)}`;
+      return failed ? `${where} FAILED${reason}${took}${why}` : `${where} ok${took}`;
+    }
+    case "target_deploy": {
+      if (event.status === "started") return void 0;
+      const took = event.durationMs === void 0 ? "" : ` (${formatDuration(event.durationMs)})`;
+      return failed ? `${where} ${event.target} FAILED to deploy ${event.version}${took}${why}` : `${where} ${event.target} deployed ${event.version}${took}`;
+    }
+    case "check": {
+      const c = checkData2(event);
+      const value = c.value === void 0 ? "" : ` ${c.metric}=${formatValue(c.value, c.unit)}`;
+      const slow = c.slow && event.durationMs !== void 0 ? ` (slow: ${formatDuration(event.durationMs)})` : "";
+      if (!failed) return `${where} check ${c.check} ${event.target} ${c.status}${value}${slow}`;
+      const limits2 = [
+        c.min === void 0 ? void 0 : `min ${formatValue(c.min, c.unit)}`,
+        c.max === void 0 ? void 0 : `max ${formatValue(c.max, c.unit)}`
+      ].filter((l) => l !== void 0);
+      const limit = c.value !== void 0 && limits2.length > 0 ? ` (${limits2.join(", ")})` : "";
+      return `${where} check ${c.check} ${event.target} ${c.status.toUpperCase()}${value}${limit}${why}`;
+    }
+    case "bake_started":
+      return `${where} bake ${bakeLength(dataNumber(event, "bakeMs") ?? 0)} started`;
+    case "bake_finished": {
+      const took = event.durationMs === void 0 ? "" : ` (${formatDuration(event.durationMs)})`;
+      return failed ? `${where} bake stopped${reason}${took}` : `${where} bake done${took}`;
+    }
+    case "rollback_started": {
+      const n = dataNumber(event, "targets") ?? 0;
+      return `${at} ROLLBACK started: ${n} target${n === 1 ? "" : "s"}`;
+    }
+    case "target_rollback": {
+      if (event.status === "started") return void 0;
+      if (event.status === "skipped") return `${at} ROLLBACK ${event.target} skipped${why}`;
+      const to = dataVersion(event, "to");
+      const versions = `${dataString(event, "from") ?? event.version} \u2192 ${to ?? "(none)"}`;
+      return `${at} ROLLBACK ${event.target} ${versions} ${failed ? `FAILED${why}` : "ok"}`;
+    }
+    case "rollback_finished": {
+      const n = dataNumber(event, "targets") ?? 0;
+      const bad = dataNumber(event, "failed") ?? 0;
+      return `${at} ROLLBACK finished: ${n} target${n === 1 ? "" : "s"}, ${bad} not rolled back`;
+    }
+    case "run_finished": {
+      const decision = RUN_DECISIONS.find((d) => d === dataString(event, "decision"));
+      const outcome = decision ? decisionText(decision) : event.status === "ok" ? "succeeded" : "failed";
+      const took = event.durationMs === void 0 ? "" : ` after ${formatDuration(event.durationMs)}`;
+      return `${at} ${runName(event)}: ${outcome}${reason}${took}${why}`;
+    }
+    default:
+      return void 0;
+  }
+}
+function runName(event) {
+  return `${event.service} ${event.version} \u2192 ${event.environment}`;
+}
+function stepName(event, batches2) {
+  if (event.component === void 0) return runName(event);
+  if (event.batch === void 0) return event.component;
+  return `${event.component} batch ${event.batch}${batches2 === void 0 ? "" : `/${batches2}`}`;
+}
+function bakeLength(ms2) {
+  return ms2 < 6e4 && ms2 % 1e3 === 0 ? `${ms2 / 1e3} s` : formatDuration(ms2);
+}
+function listOf(items, max) {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")}, \u2026 (+${items.length - max} more)`;
+}
+var TARGET_GLYPHS = {
+  waiting: "\xB7",
+  deploying: ">",
+  deployed: "+",
+  healthy: "\u2713",
+  unhealthy: "\u2717",
+  failed: "\u2717",
+  rolling_back: "<",
+  rolled_back: "\u21BA",
+  rollback_failed: "!",
+  rollback_skipped: "-"
+};
+var REDRAW_INTERVAL_MS = 100;
+var cursorUp = (n) => `\x1B[${n}A`;
+var CLEAR_LINE = "\r\x1B[2K";
+var LiveReporter = class {
+  stream;
+  intervalMs;
+  current = initialProgress();
+  drawnLines = 0;
+  lastDrawAt;
+  dirty = false;
+  /** Frames written so far. */
+  frames = 0;
+  constructor(stream, options = {}) {
+    this.stream = stream;
+    this.intervalMs = options.intervalMs ?? REDRAW_INTERVAL_MS;
+  }
+  get state() {
+    return this.current;
+  }
+  event(event) {
+    this.current = reduce(this.current, event);
+    this.dirty = true;
+    const due = this.lastDrawAt === void 0 || event.at - this.lastDrawAt >= this.intervalMs;
+    if (due || event.kind === "run_finished") this.draw(event.at);
+  }
+  finish() {
+    if (this.dirty) this.draw(this.current.now);
+  }
+  draw(at) {
+    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const lines2 = renderFrame(this.current).map((line) => clip(line, width));
+    let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
+    for (const line of lines2) out += `${CLEAR_LINE}${line}
+`;
+    for (let i = lines2.length; i < this.drawnLines; i++) out += `${CLEAR_LINE}
+`;
+    this.stream.write(out);
+    this.drawnLines = Math.max(this.drawnLines, lines2.length);
+    this.lastDrawAt = at;
+    this.dirty = false;
+    this.frames += 1;
+  }
+};
+function renderFrame(state) {
+  const elapsed = state.startedAt === void 0 ? "" : `  ${formatDuration(state.now - state.startedAt)}`;
+  const from = state.previousVersion ? ` (from ${state.previousVersion})` : "";
+  const lines2 = [`${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
+  if (state.component !== void 0 && !state.rollback) {
+    const n = state.components.length;
+    const position = n > 1 ? ` (${Math.min(state.componentsDone + 1, n)}/${n})` : "";
+    const batch = state.batch ? `  batch ${state.batch.number}${state.batch.of ? `/${state.batch.of}` : ""}` : "";
+    const left = bakeRemainingMs(state);
+    const doing = left !== void 0 ? `baking, ${Math.ceil(left / 1e3)} s left` : state.batch ? batchDoing(state) : "starting";
+    lines2.push(`${state.component}${position}${batch}  ${doing}`);
+    if (state.targets.length > 0) lines2.push(`  ${glyphs(state.targets)}`);
+    for (const c of state.checks) {
+      const value = c.value === void 0 ? "" : ` ${c.metric}=${formatValue(c.value, c.unit)}`;
+      const limit = c.max !== void 0 ? ` (max ${formatValue(c.max, c.unit)})` : c.min !== void 0 ? ` (min ${formatValue(c.min, c.unit)})` : "";
+      lines2.push(`  check ${c.check} ${c.target} ${c.status}${value}${limit}`);
+    }
+  }
+  if (state.rollback) {
+    const r = state.rollback;
+    const notes = [r.failed > 0 ? `${r.failed} failed` : "", r.skipped > 0 ? `${r.skipped} skipped` : ""].filter((s) => s !== "").join(", ");
+    lines2.push(`ROLLBACK ${r.done}/${r.total}${r.finished ? " done" : ""}${notes ? ` (${notes})` : ""}`);
+    if (r.targets.length > 0) lines2.push(`  ${glyphs(r.targets)}`);
+  }
+  if (state.lastFailure && !state.finished) lines2.push(`! ${state.lastFailure}`);
+  if (state.finished) {
+    const f = state.finished;
+    const outcome = f.decision ? decisionText(f.decision) : f.ok ? "succeeded" : "failed";
+    const reason = f.reasonCode ? ` (${f.reasonCode})` : "";
+    const took = f.durationMs === void 0 ? "" : ` after ${formatDuration(f.durationMs)}`;
+    lines2.push(`${outcome}${reason}${took}${f.message ? `: ${f.message}` : ""}`);
+  }
+  return lines2;
+}
+function batchDoing(state) {
+  if (state.batch?.status === "ok") return "done";
+  if (state.batch?.status === "failed") return "FAILED";
+  return state.targets.some((t) => t.phase === "deploying" || t.phase === "waiting") ? "deploying" : "checking";
+}
+function glyphs(targets) {
+  return targets.map((t) => `${TARGET_GLYPHS[t.phase]} ${t.name}`).join("  ");
+}
+
+// src/render/summary.ts
+function headline(result) {
+  return `${result.service} ${result.version} \u2192 ${result.environment}: ${decisionText(result.decision)} (${result.reasonCode})`;
+}
+function renderSummary(result, options = {}) {
+  const sections = [
+    [headline(result), `  ${details(result).join(" \xB7 ")}`, `  ${result.message}`],
+    batches(result)
+  ];
+  const rollback = rollbacks(result);
+  if (rollback.length > 0) sections.push(rollback);
+  const checks = checkSections(result, options);
+  if (checks.length > 0) sections.push(...checks);
+  sections.push(closing(result));
+  return sections.map((lines2) => lines2.join("\n")).join("\n\n");
+}
+function details(result) {
+  const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
+  return [
+    result.previousVersion ? `previous ${result.previousVersion}` : "first deploy",
+    ...commit ? [`commit ${commit}`] : [],
+    `run ${result.runId}`,
+    `started ${clockTime(result.startedAt)} UTC`,
+    `took ${formatDuration(result.durationMs)}`
+  ];
+}
+function batches(result) {
+  const rows = [["component", "batch", "targets", "status", "duration"]];
+  for (const component of result.components) {
+    for (const batch of component.batches) {
+      rows.push([
+        component.name,
+        `${batch.number}/${component.batches.length}`,
+        String(batch.targets.length),
+        stepStatusText(batch.status),
+        batch.status === "not_started" ? "-" : formatDuration(batch.durationMs)
+      ]);
+    }
+    if (component.batches.length === 0)
+      rows.push([component.name, "-", "0", stepStatusText(component.status), "-"]);
+  }
+  return ["Batches", ...table(rows, "  ")];
+}
+function rollbacks(result) {
+  if (result.rolledBack.length === 0) {
+    return result.decision === "halted" ? ["Rolled back", "  nothing: onFailure is halt, deployed targets stay"] : [];
+  }
+  const rows = [["component", "target", "version", "status"]];
+  for (const r of result.rolledBack) {
+    rows.push([r.component, r.target, `${r.from} \u2192 ${r.to ?? "(none)"}`, rollbackStatusText(r.status)]);
+  }
+  return ["Rolled back", ...table(rows, "  ")];
+}
+function checkSections(result, options) {
+  return result.checks.map(
+    (series) => series.points.length > 0 ? [`Check ${series.check}`, checkReport(series, options)] : [`Check ${series.check}`, "  no numeric observations"]
+  );
+}
+function closing(result) {
+  const verdicts = result.checks.map(checkVerdict).filter((v) => v !== void 0);
+  return ["Verdict", ...verdicts, `${decisionText(result.decision).toUpperCase()}: ${result.message}`];
+}
+
+// src/cli/git.ts
+import { execFile } from "node:child_process";
+import { dirname, relative } from "node:path";
+import { promisify } from "node:util";
+var run = promisify(execFile);
+async function inspectWorkTree(dir) {
+  try {
+    const { stdout: inside } = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: dir });
+    if (inside.trim() !== "true") return void 0;
+    const { stdout: head } = await run("git", ["rev-parse", "HEAD"], { cwd: dir });
+    const { stdout: status } = await run("git", ["status", "--porcelain", "--untracked-files=no"], {
+      cwd: dir
+    });
+    return { commit: head.trim(), dirty: status.split("\n").filter((line) => line.trim() !== "") };
+  } catch {
+    return void 0;
+  }
+}
+async function repoRelativePath(file2) {
+  try {
+    const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dirname(file2) });
+    return relative(stdout.trim(), file2);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/cli/project.ts
+import { dirname as dirname3, resolve as resolve2 } from "node:path";
+
+// src/config/load.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { readFile } from "node:fs/promises";
+
+// src/config/issues.ts
+function findingsOf(issues, base = []) {
+  return issues.flatMap((issue2) => findingsOfIssue(issue2, [...base, ...toConfigPath(issue2.path)]));
+}
+function findingsOfIssue(issue2, path2) {
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const messages = issue2.message.split("\n");
+      return issue2.keys.map((key3, i) => ({
+        path: [...path2, key3],
+        message: messages[i] ?? messages[0] ?? "",
+        at: "key"
+      }));
+    }
+    case "invalid_union": {
+      const branch = intendedBranch(issue2.errors);
+      return branch ? findingsOf(branch, path2) : [{ path: path2, message: issue2.message, at: "value" }];
+    }
+    default:
+      return [{ path: path2, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
+  }
+}
+function toConfigPath(path2) {
+  return path2.map((segment) => typeof segment === "number" ? segment : String(segment));
+}
+function isMissing(issue2) {
+  return issue2.code === "invalid_type" && issue2.input === void 0 && issue2.path.length > 0;
+}
+function intendedBranch(branches) {
+  const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
+  scored.sort((a, b) => a.score - b.score);
+  const [best, runnerUp] = scored;
+  return best && (!runnerUp || best.score < runnerUp.score) ? best.issues : void 0;
+}
+function shallowProblems(issues) {
+  let score = 0;
+  for (const issue2 of issues) {
+    if (issue2.path.length === 0 && issue2.code === "invalid_type") score += 100;
+    else if (issue2.path.length === 0 && issue2.code === "unrecognized_keys") score += issue2.keys.length;
+    else if (issue2.path.length === 1 && isMissing(issue2)) score += 1;
+  }
+  return score;
+}
+
+// src/config/locate.ts
+var import_yaml = __toESM(require_dist(), 1);
+function createLocator(doc, lineCounter) {
+  const positionOf = (node2) => {
+    const range = node2?.range;
+    if (!range) return void 0;
+    const { line, col } = lineCounter.linePos(range[0]);
+    return { line: Math.max(line, 1), column: col };
+  };
+  const find = (path2) => {
+    let located = { node: doc.contents };
+    for (const segment of path2) {
+      located = located && step(doc, located.node, segment);
+      if (!located) return void 0;
+    }
+    return located;
+  };
+  const value = (path2) => {
+    const located = find(path2);
+    if (!located) return void 0;
+    const { node: node2, key: key3 } = located;
+    const pointAtKey = key3 !== void 0 && (isEmpty(node2) || (0, import_yaml.isCollection)(node2) && !node2.flow);
+    return positionOf(pointAtKey ? key3 : node2) ?? positionOf(key3);
+  };
+  const nearest = (path2) => {
+    for (let length = path2.length; length >= 0; length--) {
+      const position = value(path2.slice(0, length));
+      if (position) return position;
+    }
+    return { line: 1, column: 1 };
+  };
+  return { value, key: (path2) => positionOf(find(path2)?.key), nearest };
+}
+function step(doc, node2, segment) {
+  const target = (0, import_yaml.isAlias)(node2) ? node2.resolve(doc) : node2;
+  if ((0, import_yaml.isMap)(target)) {
+    const pair = target.items.find(
+      (item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
+    );
+    return pair ? { node: pair.value, key: pair.key } : void 0;
+  }
+  if ((0, import_yaml.isSeq)(target) && typeof segment === "number") {
+    return segment < target.items.length ? { node: target.items[segment] } : void 0;
+  }
+  return void 0;
+}
+function isEmpty(node2) {
+  if (node2 === null || node2 === void 0) return true;
+  const range = node2.range;
+  return (0, import_yaml.isScalar)(node2) && node2.value === null && range !== void 0 && range[0] === range[1];
+}
+
+// src/config/messages.ts
+var TYPE_NAMES = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  object: "a mapping",
+  record: "a mapping",
+  array: "a list"
+};
+function humanMessage(issue2) {
+  switch (issue2.code) {
+    case "invalid_type":
+      return invalidType(issue2.expected, issue2.input);
+    case "too_small":
+      return bound("at least", "\u2265", issue2.origin, issue2.minimum, issue2.inclusive);
+    case "too_big":
+      return bound("at most", "\u2264", issue2.origin, issue2.maximum, issue2.inclusive);
+    case "invalid_value":
+      return `expected one of ${issue2.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    case "unrecognized_keys":
+      return issue2.keys.map((key3) => unknownKey(key3, knownKeys(issue2.inst))).join("\n");
+    case "invalid_key":
+      return "invalid name";
+    case "invalid_union":
+      return "does not match any of the allowed forms";
+    default:
+      return void 0;
+  }
+}
+function invalidType(expected, input2) {
+  if (input2 === void 0) return "required";
+  return `expected ${TYPE_NAMES[expected] ?? expected}, got ${describeValue(input2)}`;
+}
+function describeValue(value) {
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return String(value);
+}
+function bound(words, symbol2, origin, limit, inclusive) {
+  const value = Number(limit);
+  if (origin === "array" || origin === "set")
+    return `expected ${words} ${value} item${value === 1 ? "" : "s"}`;
+  if (origin === "string")
+    return value === 1 && words === "at least" ? "must not be empty" : `expected ${words} ${value} characters`;
+  const strict = inclusive === false ? symbol2.replace("\u2265", ">").replace("\u2264", "<") : symbol2;
+  return `expected a number ${strict} ${value}`;
+}
+function knownKeys(inst) {
+  const shape = inst?._zod?.def?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+function unknownKey(key3, known) {
+  const suggestion = known.find((candidate) => isNear(key3, candidate));
+  return suggestion === void 0 ? `unknown key '${key3}'` : `unknown key '${key3}' (did you mean '${suggestion}'?)`;
+}
+function isNear(typed, known) {
+  if (typed.toLowerCase() === known.toLowerCase()) return true;
+  return editDistance2(typed, known) <= Math.max(1, Math.floor(known.length / 3));
+}
+function editDistance2(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+// src/config/duration.ts
+var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
+var NUMBER = String.raw`\d+(?:\.\d+)?`;
+var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
+var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
+var SECONDS = new RegExp(`^${NUMBER}$`);
+var UNITS = new RegExp(`^${WITH_UNITS}$`);
+var UNIT_MS = [36e5, 6e4, 1e3, 1];
+function parseDuration(value) {
+  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
+  if (ms2 === void 0) {
+    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
+  }
+  return ms2;
+}
+function tryParseDuration(value) {
+  if (typeof value === "number") return secondsToMs(value);
+  if (typeof value === "string") return parseText(value);
+  return void 0;
+}
+function secondsToMs(seconds3) {
+  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
+}
+function parseText(text) {
+  if (SECONDS.test(text)) return secondsToMs(Number(text));
+  const match = UNITS.exec(text);
+  if (!match) return void 0;
+  let ms2 = 0;
+  UNIT_MS.forEach((unit, i) => {
+    const amount = match[i + 1];
+    if (amount !== void 0) ms2 += Number(amount) * unit;
+  });
+  return Math.round(ms2);
+}
+
 // src/config/cross-checks.ts
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -39291,40 +49436,27 @@ function reportUndefinedChecks(references, defined, path2, ctx) {
     });
   });
 }
-
-// src/config/duration.ts
-var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
-var NUMBER = String.raw`\d+(?:\.\d+)?`;
-var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
-var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
-var SECONDS = new RegExp(`^${NUMBER}$`);
-var UNITS = new RegExp(`^${WITH_UNITS}$`);
-var UNIT_MS = [36e5, 6e4, 1e3, 1];
-function parseDuration(value) {
-  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
-  if (ms2 === void 0) {
-    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
+function analysisBakeIssues(config2, ctx) {
+  if (!isRecord(config2) || !isRecord(config2.environments) || !isRecord(config2.checks)) return;
+  const checks = config2.checks;
+  for (const [environment, settings] of Object.entries(config2.environments)) {
+    const components = isRecord(settings) ? settings.components : void 0;
+    if (!Array.isArray(components)) continue;
+    components.forEach((component, index) => {
+      if (!isRecord(component) || !Array.isArray(component.checks)) return;
+      const rollout = isRecord(component.rollout) ? component.rollout : {};
+      if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
+      component.checks.forEach((reference, at) => {
+        const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
+        if (!isRecord(check2) || !("analysis" in check2)) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", environment, "components", index, "checks", at],
+          message: `check '${reference}' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake`
+        });
+      });
+    });
   }
-  return ms2;
-}
-function tryParseDuration(value) {
-  if (typeof value === "number") return secondsToMs(value);
-  if (typeof value === "string") return parseText(value);
-  return void 0;
-}
-function secondsToMs(seconds3) {
-  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
-}
-function parseText(text) {
-  if (SECONDS.test(text)) return secondsToMs(Number(text));
-  const match = UNITS.exec(text);
-  if (!match) return void 0;
-  let ms2 = 0;
-  UNIT_MS.forEach((unit, i) => {
-    const amount = match[i + 1];
-    if (amount !== void 0) ms2 += Number(amount) * unit;
-  });
-  return Math.round(ms2);
 }
 
 // src/config/schema.ts
@@ -39413,12 +49545,123 @@ var commandCheckSchema = external_exports.strictObject({
   error: "min must not be greater than max",
   path: ["min"]
 }).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema], {
-  error: "a check needs exactly one of 'http' or 'command'"
+var serverSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+function fraction(what) {
+  const error62 = `expected ${what} between 0 and 1 (exclusive)`;
+  return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
+}
+function numberAbove(min) {
+  const error62 = `expected a number > ${min}`;
+  return external_exports.number({ error: error62 }).gt(min, { error: error62 });
+}
+var alphaSchema = fraction("a probability").default(0.01).describe(
+  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats."
+);
+var prometheusCheckSchema = external_exports.strictObject({
+  prometheus: external_exports.strictObject({
+    server: serverSchema,
+    query: nonEmptyString().describe(
+      "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
+    ),
+    range: durationSchema.optional().describe("Make it a range query over this last stretch of time. Default: an instant query."),
+    step: durationSchema.prefault("15s").describe("Resolution of a range query."),
+    reduce: external_exports.enum(["last", "max", "min", "mean"], { error: "expected one of last, max, min, mean" }).default("max").describe("How a range query's series becomes the checked value."),
+    max: external_exports.number().optional().describe("Largest allowed value (with deviation: the largest allowed deviation)."),
+    min: external_exports.number().optional().describe("Smallest allowed value."),
+    unit: nonEmptyString().optional().describe("Unit of the value, for reports and plots, e.g. ms."),
+    deviation: external_exports.strictObject({
+      baseline: nonEmptyString().optional().describe(
+        "PromQL of the baseline series, templated like query. Default: query itself, history earlier."
+      ),
+      history: durationSchema.optional().describe(
+        "Compare with the series this long ago (its own recent history); with baseline, shifts it too."
+      )
+    }).refine((d) => d.baseline !== void 0 || d.history !== void 0, {
+      error: "a deviation needs a baseline query, a history, or both"
+    }).optional().describe(
+      "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range."
+    ),
+    timeout: durationSchema.prefault("10s").describe("Time limit of each query.")
+  }).refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, {
+    error: "min must not be greater than max",
+    path: ["min"]
+  }).refine((c) => c.deviation === void 0 || c.range !== void 0, {
+    error: "a deviation compares series: set range too",
+    path: ["deviation"]
+  }).describe("Queries Prometheus for each target and holds the value against max/min.")
+}).meta({
+  id: "PrometheusCheck",
+  title: "Prometheus check",
+  description: "A check that queries Prometheus per target."
+});
+var countsSchema = external_exports.strictObject({
+  failures: nonEmptyString().describe(
+    `PromQL of one arm's failures in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}",code=~"5.."}[{window}])). {targets} (a regex matcher value) matches the arm's targets; {window} is the window's length. No series counts as 0 failures.`
+  ),
+  total: nonEmptyString().describe(
+    `PromQL of one arm's requests in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}"}[{window}])). No series counts as no requests.`
+  ),
+  minEffect: numberAbove(1).default(1.5).describe(
+    "Smallest ratio of canary to baseline failure rate worth catching: the test puts its power there, and passes once the data rule it out."
+  )
+}).describe(
+  "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
+);
+var seriesSchema = external_exports.strictObject({
+  query: nonEmptyString().describe(
+    'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
+  ),
+  step: durationSchema.prefault("10s").describe("Resolution of the range queries; steps are compared pairwise."),
+  direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
+  test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
+    "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
+  ),
+  minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
+    "sequential: relative change worth catching (0.1 = 10 %); the check passes once the data rule it out."
+  ),
+  confidence: fraction("a confidence level").default(0.98).describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
+  tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
+    "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
+  ),
+  allowedIncrease: numberAtLeast(0).default(1).describe(
+    "mann-whitney: an increase fails only if canary mean \xF7 baseline mean is at least this (effect size)."
+  ),
+  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this.")
+}).describe("A per-step series per arm (latency, CPU), compared step by step.");
+var analysisCheckSchema = external_exports.strictObject({
+  analysis: external_exports.strictObject({
+    server: serverSchema,
+    counts: countsSchema.optional(),
+    series: seriesSchema.optional(),
+    alpha: alphaSchema,
+    onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
+      "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
+    ),
+    baseline: external_exports.strictObject({
+      targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
+        "Baseline targets by name (of the component, or elsewhere, e.g. a dedicated baseline)."
+      ),
+      labels: external_exports.record(external_exports.string(), labelValueSchema).optional().describe("Only baseline targets carrying all these labels.")
+    }).optional().describe(
+      "Which targets are the baseline. Default: the component's targets this run has not deployed yet."
+    ),
+    timeout: durationSchema.prefault("10s").describe("Time limit of each query.")
+  }).refine((a) => a.counts === void 0 !== (a.series === void 0), {
+    error: "an analysis needs exactly one of counts or series"
+  }).describe(
+    "Compares the canary targets (deployed so far in the component) with the baseline targets over the same window, from the end of the batch's deploy; runs every bake round."
+  )
+}).meta({
+  id: "AnalysisCheck",
+  title: "analysis check",
+  description: "A check that compares canary and baseline targets statistically."
+});
+var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, prometheusCheckSchema, analysisCheckSchema], {
+  error: "a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'"
 }).meta({
   id: "Check",
   title: "check",
-  description: "A check: a mapping with exactly one of http or command."
+  description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
 });
 var trancheConfigSchema = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
@@ -39429,7 +49672,7 @@ var trancheConfigSchema = external_exports.strictObject({
     error: "expected at least one environment"
   }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
   checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name.")
-}).superRefine(checkReferenceIssues, ALWAYS).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
 async function loadConfig(path2) {
@@ -39489,7 +49732,7 @@ function sortByPosition(issues) {
 import { resolve } from "node:path";
 
 // node_modules/pg/esm/index.mjs
-var import_lib = __toESM(require_lib2(), 1);
+var import_lib = __toESM(require_lib132(), 1);
 var Client = import_lib.default.Client;
 var Pool = import_lib.default.Pool;
 var Connection = import_lib.default.Connection;
@@ -41257,10 +51500,10 @@ var UnknownTargetError = class extends Error {
 function selectTargets(components, names2) {
   if (names2 === void 0) return components;
   const known = new Set(components.flatMap((c) => c.targets.map((t) => t.name)));
-  const unknown2 = names2.filter((name) => !known.has(name));
-  if (unknown2.length > 0) {
+  const unknown3 = names2.filter((name) => !known.has(name));
+  if (unknown3.length > 0) {
     throw new UnknownTargetError(
-      `payload.tranche.targets: ${unknown2.join(", ")} ${unknown2.length === 1 ? "is" : "are"} not a target of this environment (targets: ${[...known].join(", ")})`
+      `payload.tranche.targets: ${unknown3.join(", ")} ${unknown3.length === 1 ? "is" : "are"} not a target of this environment (targets: ${[...known].join(", ")})`
     );
   }
   const wanted = new Set(names2);
@@ -49118,12 +59361,12 @@ async function* writeBundle(records, key3, meta3) {
   };
   const header = { tranche: MAGIC, format: BUNDLE_FORMAT, ...meta3 };
   yield line(header);
-  let count = 0;
+  let count2 = 0;
   for await (const record2 of records) {
-    count += 1;
+    count2 += 1;
     yield line(record2);
   }
-  yield line({ type: "end", records: count });
+  yield line({ type: "end", records: count2 });
 }
 async function* readBundle(lines2, key3, name) {
   const signer = new Signer(key3);

@@ -2,11 +2,22 @@
  * The checker the engine talks to: runs a check by its kind and guarantees a verdict. Whatever goes
  * wrong inside a check (a thrown exception, a rejected promise) is an `error`, never a pass.
  */
-import type { Checker, CheckResult, CheckSpec, CommandContext, Executor } from '../engine/ports.ts';
+import type {
+  BatchCheckContext,
+  BatchCheckSpec,
+  Checker,
+  CheckResult,
+  CheckSpec,
+  CommandContext,
+  Executor,
+  TargetCheckSpec,
+} from '../engine/ports.ts';
 import { CHECK_STATUSES } from '../engine/vocabulary.ts';
+import { runAnalysisCheck } from './analysis.ts';
 import { runCommandCheck } from './command.ts';
 import { type FetchLike, runHttpCheck } from './http.ts';
 import { type CheckOutcome, errorText } from './outcome.ts';
+import { runPrometheusCheck } from './prometheus.ts';
 
 export interface CheckerOptions {
   /** Runs command checks. */
@@ -15,6 +26,8 @@ export interface CheckerOptions {
   fetchImpl?: FetchLike | undefined;
   /** Milliseconds, for latencies and durations; default performance.now. */
   now?: (() => number) | undefined;
+  /** Epoch milliseconds a per-target Prometheus query is evaluated at; default Date.now. */
+  wallClock?: (() => number) | undefined;
 }
 
 export type { CheckOutcome } from './outcome.ts';
@@ -22,8 +35,10 @@ export { percentile } from './percentile.ts';
 
 export function createChecker(options: CheckerOptions): Checker {
   const now = options.now ?? (() => performance.now());
+  const fetchImpl = options.fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+  const wallClock = options.wallClock ?? (() => Date.now());
   const run = (
-    spec: CheckSpec,
+    spec: TargetCheckSpec,
     context: CommandContext,
     cwd: string,
     signal?: AbortSignal,
@@ -36,22 +51,33 @@ export function createChecker(options: CheckerOptions): Checker {
         }));
       case 'http':
         return runHttpCheck(spec, context, signal, { fetchImpl: options.fetchImpl, now });
+      case 'prometheus':
+        return runPrometheusCheck(spec, context, { fetchImpl, now: wallClock }, signal);
       default:
         throw new Error(`unknown check kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
     }
   };
+  const runBatch = (spec: BatchCheckSpec, context: BatchCheckContext, signal?: AbortSignal) => {
+    if (spec.kind !== 'analysis') {
+      throw new Error(`unknown batch check kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
+    }
+    return runAnalysisCheck(spec, context, { fetchImpl }, signal);
+  };
+  /** Times the check and turns whatever goes wrong into an error outcome. */
+  const guarded = async (spec: CheckSpec, work: () => Promise<CheckOutcome>): Promise<CheckResult> => {
+    const start = now();
+    let outcome: CheckOutcome;
+    try {
+      outcome = sane(await work());
+    } catch (error) {
+      outcome = { status: 'error', message: `check raised an error: ${errorText(error)}` };
+    }
+    const durationMs = Math.max(0, now() - start);
+    return { ...outcome, check: checkName(spec), durationMs: Number.isFinite(durationMs) ? durationMs : 0 };
+  };
   return {
-    async run(spec, context, cwd, signal): Promise<CheckResult> {
-      const start = now();
-      let outcome: CheckOutcome;
-      try {
-        outcome = sane(await run(spec, context, cwd, signal));
-      } catch (error) {
-        outcome = { status: 'error', message: `check raised an error: ${errorText(error)}` };
-      }
-      const durationMs = Math.max(0, now() - start);
-      return { ...outcome, check: checkName(spec), durationMs: Number.isFinite(durationMs) ? durationMs : 0 };
-    },
+    run: (spec, context, cwd, signal) => guarded(spec, () => run(spec, context, cwd, signal)),
+    runBatch: (spec, context, signal) => guarded(spec, () => runBatch(spec, context, signal)),
   };
 }
 

@@ -4,6 +4,7 @@
  * input defensively.
  */
 import type { z } from 'zod';
+import { tryParseDuration } from './duration.ts';
 
 type Ctx = z.RefinementCtx;
 
@@ -65,4 +66,29 @@ function reportUndefinedChecks(
       message: `check '${reference}' is not defined under checks`,
     });
   });
+}
+
+/** Reports every component that runs an analysis check without a bake: the analysis would have no window. */
+export function analysisBakeIssues(config: unknown, ctx: Ctx): void {
+  if (!isRecord(config) || !isRecord(config.environments) || !isRecord(config.checks)) return;
+  const checks = config.checks;
+  for (const [environment, settings] of Object.entries(config.environments)) {
+    const components = isRecord(settings) ? settings.components : undefined;
+    if (!Array.isArray(components)) continue;
+    components.forEach((component, index) => {
+      if (!isRecord(component) || !Array.isArray(component.checks)) return;
+      const rollout = isRecord(component.rollout) ? component.rollout : {};
+      if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
+      component.checks.forEach((reference, at) => {
+        const check =
+          typeof reference === 'string' && Object.hasOwn(checks, reference) ? checks[reference] : undefined;
+        if (!isRecord(check) || !('analysis' in check)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', environment, 'components', index, 'checks', at],
+          message: `check '${reference}' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake`,
+        });
+      });
+    });
+  }
 }

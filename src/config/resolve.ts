@@ -1,5 +1,12 @@
 /** From a validated configuration to what the engine rolls out in one environment. */
-import type { CheckSpec, ComponentSpec, RolloutSpec } from '../engine/ports.ts';
+import type {
+  AnalysisCheckSpec,
+  CheckSpec,
+  ComponentSpec,
+  PrometheusCheckSpec,
+  RolloutSpec,
+  SeriesMetricSpec,
+} from '../engine/ports.ts';
 import type { OnFailure } from '../engine/vocabulary.ts';
 import { UnknownEnvironmentError } from './errors.ts';
 import type { CheckConfig, ComponentConfig, TrancheConfig } from './schema.ts';
@@ -58,8 +65,62 @@ function resolveCheck(name: string, checks: Record<string, CheckConfig>): CheckS
     const { url, status, samples, p95, timeout } = check.http;
     return { kind: 'http', name, url, status, samples, p95Ms: p95, timeoutMs: timeout };
   }
+  if ('prometheus' in check) return resolvePrometheus(name, check.prometheus);
+  if ('analysis' in check) return resolveAnalysis(name, check.analysis);
   const { command, max, min, unit, timeout } = check;
   return { kind: 'command', name, command, max, min, unit, timeoutMs: timeout };
+}
+
+type PrometheusConfig = Extract<CheckConfig, { prometheus: unknown }>['prometheus'];
+type AnalysisConfig = Extract<CheckConfig, { analysis: unknown }>['analysis'];
+
+function resolvePrometheus(name: string, c: PrometheusConfig): PrometheusCheckSpec {
+  return {
+    kind: 'prometheus',
+    name,
+    server: c.server,
+    query: c.query,
+    range: c.range === undefined ? undefined : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout,
+  };
+}
+
+function resolveAnalysis(name: string, c: AnalysisConfig): AnalysisCheckSpec {
+  return {
+    kind: 'analysis',
+    name,
+    server: c.server,
+    metric: c.counts
+      ? { type: 'counts', ...c.counts }
+      : resolveSeries(c.series as NonNullable<AnalysisConfig['series']>),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout,
+  };
+}
+
+function resolveSeries(c: NonNullable<AnalysisConfig['series']>): SeriesMetricSpec {
+  return {
+    type: 'series',
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test:
+      c.test === 'sequential'
+        ? { kind: 'sequential', minEffect: c.minEffect }
+        : {
+            kind: 'mann-whitney',
+            confidence: c.confidence,
+            tolerance: c.tolerance,
+            allowedIncrease: c.allowedIncrease,
+            allowedDecrease: c.allowedDecrease,
+          },
+  };
 }
 
 /** The version string of release number n: `renderVersion('2.14.{n}', 7)` is `2.14.7`. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ON_FAILURE } from '../engine/vocabulary.ts';
-import { checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
+import { analysisBakeIssues, checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.ts';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -158,14 +158,206 @@ export const commandCheckSchema = z
   })
   .meta({ id: 'CommandCheck', title: 'command check', description: 'A check that runs a shell command.' });
 
+const serverSchema = z
+  .string()
+  .regex(/^https?:\/\/[^\s]+$/, { error: 'expected an http:// or https:// URL of a Prometheus server' })
+  .describe('Base URL of the Prometheus server, e.g. http://prometheus:9090.');
+
+function fraction(what: string) {
+  const error = `expected ${what} between 0 and 1 (exclusive)`;
+  return z.number({ error }).gt(0, { error }).lt(1, { error });
+}
+
+function numberAbove(min: number) {
+  const error = `expected a number > ${min}`;
+  return z.number({ error }).gt(min, { error });
+}
+
+const alphaSchema = fraction('a probability')
+  .default(0.01)
+  .describe(
+    'False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats.',
+  );
+
+export const prometheusCheckSchema = z
+  .strictObject({
+    prometheus: z
+      .strictObject({
+        server: serverSchema,
+        query: nonEmptyString().describe(
+          'PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg().',
+        ),
+        range: durationSchema
+          .optional()
+          .describe('Make it a range query over this last stretch of time. Default: an instant query.'),
+        step: durationSchema.prefault('15s').describe('Resolution of a range query.'),
+        reduce: z
+          .enum(['last', 'max', 'min', 'mean'], { error: 'expected one of last, max, min, mean' })
+          .default('max')
+          .describe("How a range query's series becomes the checked value."),
+        max: z
+          .number()
+          .optional()
+          .describe('Largest allowed value (with deviation: the largest allowed deviation).'),
+        min: z.number().optional().describe('Smallest allowed value.'),
+        unit: nonEmptyString().optional().describe('Unit of the value, for reports and plots, e.g. ms.'),
+        deviation: z
+          .strictObject({
+            baseline: nonEmptyString()
+              .optional()
+              .describe(
+                'PromQL of the baseline series, templated like query. Default: query itself, history earlier.',
+              ),
+            history: durationSchema
+              .optional()
+              .describe(
+                'Compare with the series this long ago (its own recent history); with baseline, shifts it too.',
+              ),
+          })
+          .refine((d) => d.baseline !== undefined || d.history !== undefined, {
+            error: 'a deviation needs a baseline query, a history, or both',
+          })
+          .optional()
+          .describe(
+            "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range.",
+          ),
+        timeout: durationSchema.prefault('10s').describe('Time limit of each query.'),
+      })
+      .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, {
+        error: 'min must not be greater than max',
+        path: ['min'],
+      })
+      .refine((c) => c.deviation === undefined || c.range !== undefined, {
+        error: 'a deviation compares series: set range too',
+        path: ['deviation'],
+      })
+      .describe('Queries Prometheus for each target and holds the value against max/min.'),
+  })
+  .meta({
+    id: 'PrometheusCheck',
+    title: 'Prometheus check',
+    description: 'A check that queries Prometheus per target.',
+  });
+
+const countsSchema = z
+  .strictObject({
+    failures: nonEmptyString().describe(
+      'PromQL of one arm\'s failures in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}",code=~"5.."}[{window}])). {targets} (a regex matcher value) matches the arm\'s targets; {window} is the window\'s length. No series counts as 0 failures.',
+    ),
+    total: nonEmptyString().describe(
+      'PromQL of one arm\'s requests in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}"}[{window}])). No series counts as no requests.',
+    ),
+    minEffect: numberAbove(1)
+      .default(1.5)
+      .describe(
+        'Smallest ratio of canary to baseline failure rate worth catching: the test puts its power there, and passes once the data rule it out.',
+      ),
+  })
+  .describe(
+    'Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha.',
+  );
+
+const seriesSchema = z
+  .strictObject({
+    query: nonEmptyString().describe(
+      'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.',
+    ),
+    step: durationSchema
+      .prefault('10s')
+      .describe('Resolution of the range queries; steps are compared pairwise.'),
+    direction: z
+      .enum(['increase', 'decrease', 'either'], { error: 'expected one of increase, decrease, either' })
+      .default('increase')
+      .describe('Which change is a regression: increase (latency, errors), decrease (throughput) or either.'),
+    test: z
+      .enum(['sequential', 'mann-whitney'], { error: 'expected sequential or mann-whitney' })
+      .default('sequential')
+      .describe(
+        "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake.",
+      ),
+    minEffect: z
+      .number()
+      .gt(0, { error: 'expected a number > 0' })
+      .default(0.1)
+      .describe(
+        'sequential: relative change worth catching (0.1 = 10 %); the check passes once the data rule it out.',
+      ),
+    confidence: fraction('a confidence level')
+      .default(0.98)
+      .describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
+    tolerance: z
+      .number()
+      .min(0, { error: 'expected a number ≥ 0' })
+      .default(0.25)
+      .describe(
+        "mann-whitney: the interval must clear tolerance × |estimated shift| (Kayenta's default 0.25).",
+      ),
+    allowedIncrease: numberAtLeast(0)
+      .default(1)
+      .describe(
+        'mann-whitney: an increase fails only if canary mean ÷ baseline mean is at least this (effect size).',
+      ),
+    allowedDecrease: numberAtLeast(0)
+      .default(1)
+      .describe('mann-whitney: a decrease fails only if canary mean ÷ baseline mean is at most this.'),
+  })
+  .describe('A per-step series per arm (latency, CPU), compared step by step.');
+
+export const analysisCheckSchema = z
+  .strictObject({
+    analysis: z
+      .strictObject({
+        server: serverSchema,
+        counts: countsSchema.optional(),
+        series: seriesSchema.optional(),
+        alpha: alphaSchema,
+        onInconclusive: z
+          .enum(['pass', 'fail'], { error: 'expected pass or fail' })
+          .default('pass')
+          .describe(
+            'What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step.',
+          ),
+        baseline: z
+          .strictObject({
+            targets: z
+              .array(nonEmptyString())
+              .min(1, { error: 'expected at least one target' })
+              .optional()
+              .describe(
+                'Baseline targets by name (of the component, or elsewhere, e.g. a dedicated baseline).',
+              ),
+            labels: z
+              .record(z.string(), labelValueSchema)
+              .optional()
+              .describe('Only baseline targets carrying all these labels.'),
+          })
+          .optional()
+          .describe(
+            "Which targets are the baseline. Default: the component's targets this run has not deployed yet.",
+          ),
+        timeout: durationSchema.prefault('10s').describe('Time limit of each query.'),
+      })
+      .refine((a) => (a.counts === undefined) !== (a.series === undefined), {
+        error: 'an analysis needs exactly one of counts or series',
+      })
+      .describe(
+        "Compares the canary targets (deployed so far in the component) with the baseline targets over the same window, from the end of the batch's deploy; runs every bake round.",
+      ),
+  })
+  .meta({
+    id: 'AnalysisCheck',
+    title: 'analysis check',
+    description: 'A check that compares canary and baseline targets statistically.',
+  });
+
 export const checkSchema = z
-  .union([httpCheckSchema, commandCheckSchema], {
-    error: "a check needs exactly one of 'http' or 'command'",
+  .union([httpCheckSchema, commandCheckSchema, prometheusCheckSchema, analysisCheckSchema], {
+    error: "a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'",
   })
   .meta({
     id: 'Check',
     title: 'check',
-    description: 'A check: a mapping with exactly one of http or command.',
+    description: 'A check: a mapping with exactly one of http, command, prometheus or analysis.',
   });
 
 export const trancheConfigSchema = z
@@ -191,6 +383,7 @@ export const trancheConfigSchema = z
     checks: z.record(nonEmptyString(), checkSchema).prefault({}).describe('Checks by name.'),
   })
   .superRefine(checkReferenceIssues, ALWAYS)
+  .superRefine(analysisBakeIssues, ALWAYS)
   .meta({ title: 'tranche.yml', description: 'Configuration of a Tranche service.' });
 
 export type TrancheConfig = z.output<typeof trancheConfigSchema>;

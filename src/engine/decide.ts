@@ -42,15 +42,18 @@ export function deployFailure(
   };
 }
 
-const CHECK_REASONS: Record<Exclude<CheckStatus, 'pass'>, ReasonCode> = {
+const CHECK_REASONS: Record<Exclude<CheckStatus, 'pass' | 'inconclusive'>, ReasonCode> = {
   fail: 'check_failed',
   error: 'check_errored',
   no_data: 'check_no_data',
 };
 
-/** Why a check observation failed; errors and missing data are failures, never passes. */
+/**
+ * Why a check observation failed; errors and missing data are failures, never passes. An
+ * inconclusive analysis fails nothing: its check settles it at the end of the bake.
+ */
 export function checkFailure(target: string, result: CheckResult): StepFailure | undefined {
-  if (result.status === 'pass') return undefined;
+  if (result.status === 'pass' || result.status === 'inconclusive') return undefined;
   return {
     reasonCode: CHECK_REASONS[result.status],
     message: `check ${result.check} on ${target}: ${result.message}`,

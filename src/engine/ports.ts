@@ -55,7 +55,100 @@ export interface CommandCheckSpec extends CheckSpecBase {
   unit?: string | undefined;
 }
 
-export type CheckSpec = HttpCheckSpec | CommandCheckSpec;
+export interface PrometheusCheckSpec extends CheckSpecBase {
+  kind: 'prometheus';
+  /** Base URL of the Prometheus server, e.g. `http://prometheus:9090`. */
+  server: string;
+  /**
+   * PromQL. May hold `{target}`, `{labels.KEY}`, `{service}`, `{environment}`, `{component}` and
+   * `{version}` inside string literals (escaped for them) and `{range}` outside them.
+   */
+  query: string;
+  /** A range query over the last rangeMs at stepMs, reduced to one value; undefined for an instant query. */
+  range?: PrometheusRange | undefined;
+  /** Bounds on the value (or on the deviation, when `deviation` is set). */
+  max?: number | undefined;
+  min?: number | undefined;
+  unit?: string | undefined;
+  /** Compare the range query's series with a baseline series; needs `range`. */
+  deviation?: DeviationSpec | undefined;
+}
+
+export interface PrometheusRange {
+  rangeMs: number;
+  stepMs: number;
+  /** How the series becomes the checked value. */
+  reduce: 'last' | 'max' | 'min' | 'mean';
+}
+
+export interface DeviationSpec {
+  /** A query for the baseline series, templated like `query`; or, without it, the query itself… */
+  baseline?: string | undefined;
+  /** … historyMs earlier (the series' own recent history). */
+  historyMs?: number | undefined;
+}
+
+/** A per-batch statistical comparison of the canary targets against the baseline targets. */
+export interface AnalysisCheckSpec extends CheckSpecBase {
+  kind: 'analysis';
+  server: string;
+  metric: CountsMetricSpec | SeriesMetricSpec;
+  /** Largest acceptable probability of failing a canary that is no worse than its baseline. */
+  alpha: number;
+  /** What an inconclusive result at the end of the bake does: let the rollout go on, or fail. */
+  onInconclusive: 'pass' | 'fail';
+  /** Which targets form the baseline; default: the component's targets this run has not deployed yet. */
+  baseline?: BaselineSpec | undefined;
+}
+
+export interface BaselineSpec {
+  /** These targets (of the component or elsewhere), instead of the undeployed ones. */
+  targets?: string[] | undefined;
+  /** Only baseline targets carrying all these labels. */
+  labels?: Record<string, string> | undefined;
+}
+
+/** Failures out of requests per arm, from two queries templated with `{targets}` and `{window}`. */
+export interface CountsMetricSpec {
+  type: 'counts';
+  failures: string;
+  total: string;
+  /** Smallest ratio of canary to baseline failure rate that counts as a regression. */
+  minEffect: number;
+}
+
+/** A per-step series per arm (a range query templated with `{targets}` and `{step}`). */
+export interface SeriesMetricSpec {
+  type: 'series';
+  query: string;
+  stepMs: number;
+  direction: 'increase' | 'decrease' | 'either';
+  test: SequentialSeriesTest | MannWhitneyTest;
+}
+
+export interface SequentialSeriesTest {
+  kind: 'sequential';
+  /** Relative effect that counts as a regression: 0.1 = the canary 10 % worse. */
+  minEffect: number;
+}
+
+export interface MannWhitneyTest {
+  kind: 'mann-whitney';
+  confidence: number;
+  tolerance: number;
+  allowedIncrease: number;
+  allowedDecrease: number;
+}
+
+/** Checks observed on one target at a time. */
+export type TargetCheckSpec = HttpCheckSpec | CommandCheckSpec | PrometheusCheckSpec;
+/** Checks observed on a batch as a whole: canary targets against baseline targets. */
+export type BatchCheckSpec = AnalysisCheckSpec;
+export type CheckSpec = TargetCheckSpec | BatchCheckSpec;
+
+export function isBatchCheck(spec: CheckSpec): spec is BatchCheckSpec {
+  return spec.kind === 'analysis';
+}
 
 export interface ComponentSpec {
   name: string;
@@ -97,6 +190,26 @@ export interface CommandContext {
   commit: string | null;
 }
 
+/** What a per-batch check sees: the two arms and the time window they are compared over. */
+export interface BatchCheckContext {
+  service: string;
+  environment: string;
+  component: string;
+  version: string;
+  batch: number;
+  commit: string | null;
+  /** The component's targets this run has deployed so far: they run the new version. */
+  canaries: TargetSpec[];
+  /** Targets still on the previous version (or the ones the check names). */
+  baselines: TargetSpec[];
+  /** Epoch ms when this batch's deploy finished: the comparison window starts there. */
+  windowStart: number;
+  /** Epoch ms of this observation, by the engine's clock. */
+  now: number;
+  /** The batch's last observation (the end of its bake): an inconclusive result must be settled. */
+  final: boolean;
+}
+
 export interface CommandRequest {
   command: string;
   cwd: string;
@@ -133,10 +246,19 @@ export interface CheckResult {
   /** One line: why it passed or failed. */
   message: string;
   durationMs: number;
+  /** A statistical decision's evidence (estimates, bounds, samples used, e-value), recorded with the event. */
+  evidence?: Record<string, number | string | boolean | null> | undefined;
 }
 
 export interface Checker {
-  run(spec: CheckSpec, context: CommandContext, cwd: string, signal?: AbortSignal): Promise<CheckResult>;
+  run(
+    spec: TargetCheckSpec,
+    context: CommandContext,
+    cwd: string,
+    signal?: AbortSignal,
+  ): Promise<CheckResult>;
+  /** Runs a per-batch check; the engine reports a batch check as an error when the checker has none. */
+  runBatch?(spec: BatchCheckSpec, context: BatchCheckContext, signal?: AbortSignal): Promise<CheckResult>;
 }
 
 export interface Clock {

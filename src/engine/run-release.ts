@@ -1,16 +1,20 @@
+import { analysisArms, armsLabel } from './arms.ts';
 import { commandEnv } from './command-env.ts';
 import { checkFailure, decideStep, deployFailure, type StepFailure } from './decide.ts';
 import { EventSink } from './events.ts';
 import { planBatches } from './plan.ts';
 import { forEachLimit } from './pool.ts';
-import type {
-  CheckResult,
-  CheckSpec,
-  CommandContext,
-  ComponentSpec,
-  EnginePorts,
-  ReleaseSpec,
-  TargetSpec,
+import {
+  type BatchCheckContext,
+  type BatchCheckSpec,
+  type CheckResult,
+  type CommandContext,
+  type ComponentSpec,
+  type EnginePorts,
+  isBatchCheck,
+  type ReleaseSpec,
+  type TargetCheckSpec,
+  type TargetSpec,
 } from './ports.ts';
 import { type DeployResult, RESULT_SCHEMA_VERSION, type RollbackResult } from './result.ts';
 import { rollBack, type Touched } from './rollback.ts';
@@ -161,7 +165,11 @@ class Rollout {
     return undefined;
   }
 
-  /** Deploy the batch, check the targets just deployed, then bake with checks repeated. */
+  /**
+   * Deploy the batch, check the targets just deployed, then bake with checks repeated. Batch
+   * checks (canaries against baselines) compare the window from the end of this batch's deploy,
+   * so they run in the bake rounds, or once after the batch when there is no bake.
+   */
   private async runBatch(
     component: ComponentSpec,
     batch: TargetSpec[],
@@ -171,8 +179,10 @@ class Rollout {
     const deployFail = await this.deployBatch(component, batch, number);
     if (deployFail) return deployFail;
     deployed.push(...batch);
+    const windowStart = this.ports.clock.now();
     return (
-      (await this.checkTargets(component, batch, number)) ?? (await this.bake(component, deployed, number))
+      (await this.checkTargets(component, batch, number)) ??
+      (await this.bake(component, deployed, number, windowStart))
     );
   }
 
@@ -232,7 +242,7 @@ class Rollout {
     return failure;
   }
 
-  /** Run every check of the component on each target; after the first failure no new check starts. */
+  /** Run every per-target check of the component on each target; after the first failure no new check starts. */
   private async checkTargets(
     component: ComponentSpec,
     targets: TargetSpec[],
@@ -240,11 +250,12 @@ class Rollout {
   ): Promise<StepFailure | undefined> {
     let failure: StepFailure | undefined;
     const stopped = () => failure !== undefined || this.cancellation() !== undefined;
+    const checks = component.checks.filter((c): c is TargetCheckSpec => !isBatchCheck(c));
     await forEachLimit(
-      component.checks.length === 0 ? [] : targets,
+      checks.length === 0 ? [] : targets,
       component.rollout.parallel ?? targets.length,
       async (target) => {
-        for (const check of component.checks) {
+        for (const check of checks) {
           if (stopped()) return;
           const outcome = await this.runCheck(component, check, target, number);
           failure ??= outcome;
@@ -257,48 +268,138 @@ class Rollout {
 
   private async runCheck(
     component: ComponentSpec,
-    check: CheckSpec,
+    check: TargetCheckSpec,
     target: TargetSpec,
     number: number,
   ): Promise<StepFailure | undefined> {
     const context = this.context(component, target, number, 'check');
     const result = await this.ports.checker.run(check, context, this.spec.cwd, this.options.signal);
+    return this.recordCheck(component, number, target.name, result, {});
+  }
+
+  /** Run the component's batch checks, canaries against baselines; after the first failure none starts. */
+  private async checkBatch(
+    component: ComponentSpec,
+    deployed: TargetSpec[],
+    number: number,
+    windowStart: number,
+    final: boolean,
+  ): Promise<StepFailure | undefined> {
+    for (const check of component.checks) {
+      if (!isBatchCheck(check)) continue;
+      const failure =
+        this.cancellation() ??
+        (await this.runBatchCheck(component, check, deployed, number, windowStart, final));
+      if (failure) return failure;
+    }
+    return undefined;
+  }
+
+  private async runBatchCheck(
+    component: ComponentSpec,
+    check: BatchCheckSpec,
+    deployed: TargetSpec[],
+    number: number,
+    windowStart: number,
+    final: boolean,
+  ): Promise<StepFailure | undefined> {
+    const arms = analysisArms(component, deployed, check.baseline);
+    const label = armsLabel(arms);
+    const scope = { scope: 'batch', canaries: arms.canaries.length, baselines: arms.baselines.length };
+    if (arms.baselines.length === 0) {
+      // Nothing left on the previous version to compare with: say so rather than pass.
+      await this.sink.emit({
+        kind: 'check',
+        status: 'skipped',
+        component: component.name,
+        target: label,
+        batch: number,
+        message: 'no baseline targets left: every target it could compare with runs the new version',
+        data: { check: check.name, status: 'skipped', ...scope },
+      });
+      return undefined;
+    }
+    const context: BatchCheckContext = {
+      service: this.spec.service,
+      environment: this.spec.environment,
+      component: component.name,
+      version: this.spec.version,
+      batch: number,
+      commit: this.spec.commit,
+      canaries: arms.canaries,
+      baselines: arms.baselines,
+      windowStart,
+      now: this.ports.clock.now(),
+      final,
+    };
+    const checker = this.ports.checker;
+    const result: CheckResult = checker.runBatch
+      ? await checker.runBatch(check, context, this.options.signal)
+      : {
+          check: check.name,
+          status: 'error',
+          message: 'this checker cannot run batch checks',
+          durationMs: 0,
+        };
+    return this.recordCheck(component, number, label, result, scope);
+  }
+
+  /** Record one observation: series, ledger event, and whether it failed the step. */
+  private async recordCheck(
+    component: ComponentSpec,
+    number: number,
+    target: string,
+    result: CheckResult,
+    extra: Record<string, unknown>,
+  ): Promise<StepFailure | undefined> {
     // A check cut short by cancellation says nothing about the version.
     const cancelled = this.cancellation();
     if (cancelled) return cancelled;
-    this.series.observe(result, target.name, this.ports.clock.now());
-    const failure = checkFailure(target.name, result);
+    this.series.observe(result, target, this.ports.clock.now());
+    const failure = checkFailure(target, result);
     const slow = result.durationMs > SLOW_CHECK_MS;
     await this.sink.emit({
       kind: 'check',
       status: failure ? 'failed' : 'ok',
       component: component.name,
-      target: target.name,
+      target,
       batch: number,
       durationMs: result.durationMs,
       reasonCode: failure?.reasonCode,
       message: slow ? `${result.message} (slow: ${(result.durationMs / 1000).toFixed(2)} s)` : result.message,
-      data: checkData(result, slow),
+      data: { ...checkData(result, slow), ...extra },
     });
     return failure;
   }
 
-  /** Burn-in: wait, then re-check every target deployed so far, until the bake time is over. */
+  /**
+   * Burn-in: wait, then re-check every target deployed so far and run the batch checks, until the
+   * bake time is over. The batch checks' last round is marked final (also when a slow round ran
+   * past the end), so an inconclusive analysis is settled; without a bake it is their only round.
+   */
   private async bake(
     component: ComponentSpec,
     deployed: TargetSpec[],
     number: number,
+    windowStart: number,
   ): Promise<StepFailure | undefined> {
     const { bakeMs, checkIntervalMs } = component.rollout;
-    if (bakeMs <= 0) return undefined;
+    if (bakeMs <= 0) return this.checkBatch(component, deployed, number, windowStart, true);
     const clock = this.ports.clock;
     const start = clock.now();
     const where = { component: component.name, batch: number };
     await this.sink.emit({ kind: 'bake_started', status: 'started', ...where, data: { bakeMs } });
     let failure: StepFailure | undefined;
+    let settled = false;
     for (let left = bakeMs; !failure && left > 0; left = bakeMs - (clock.now() - start)) {
       await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
       failure = this.cancellation() ?? (await this.checkTargets(component, deployed, number));
+      settled = !failure && clock.now() - start >= bakeMs;
+      failure ??= await this.checkBatch(component, deployed, number, windowStart, settled);
+    }
+    if (!failure && !settled && component.checks.some(isBatchCheck)) {
+      failure =
+        this.cancellation() ?? (await this.checkBatch(component, deployed, number, windowStart, true));
     }
     await this.sink.emit({
       kind: 'bake_finished',
@@ -412,6 +513,7 @@ function checkData(result: CheckResult, slow: boolean): Record<string, unknown> 
     max: result.threshold?.max,
     min: result.threshold?.min,
     slow,
+    ...(result.evidence ? { evidence: result.evidence } : {}),
   };
 }
 

@@ -17,6 +17,10 @@ export class SeriesRecorder {
       };
       this.byCheck.set(result.check, series);
     }
+    // A first observation without limits (an analysis still waiting for data) leaves them to later ones.
+    series.unit ??= result.unit;
+    series.max ??= result.threshold?.max;
+    series.min ??= result.threshold?.min;
     if (result.value !== undefined && Number.isFinite(result.value)) {
       series.points.push({ at, target, value: result.value, status: result.status });
     }

@@ -54,8 +54,12 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 export const EVENT_STATUSES = ['started', 'ok', 'failed', 'skipped'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
-/** A check's verdict on one observation. `error` and `no_data` count as failures, never as passes. */
-export const CHECK_STATUSES = ['pass', 'fail', 'error', 'no_data'] as const;
+/**
+ * A check's verdict on one observation. `error` and `no_data` count as failures, never as passes;
+ * `inconclusive` (a statistical analysis that can neither show a regression nor rule one out yet)
+ * fails nothing by itself, and the analysis settles it at the end of the bake per onInconclusive.
+ */
+export const CHECK_STATUSES = ['pass', 'fail', 'error', 'no_data', 'inconclusive'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 /** Batch and component states in the result object. */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChecker } from '../../src/checks/checker.ts';
-import type { CheckSpec, Executor } from '../../src/engine/ports.ts';
+import type { Executor, TargetCheckSpec } from '../../src/engine/ports.ts';
 import { ShellExecutor } from '../../src/exec/shell-executor.ts';
 import { commandCheck, context, httpCheck } from './context.ts';
 
@@ -108,7 +108,7 @@ describe('createChecker', () => {
     });
 
     it('turns an unknown kind of check into an error', async () => {
-      const spec = { kind: 'smoke', name: 'odd', timeoutMs: 1_000 } as unknown as CheckSpec;
+      const spec = { kind: 'smoke', name: 'odd', timeoutMs: 1_000 } as unknown as TargetCheckSpec;
       const result = await createChecker({ executor }).run(spec, context(), cwd);
       expect(result).toMatchObject({ check: 'odd', status: 'error' });
       expect(result.message).toContain('unknown check kind "smoke"');

@@ -1,4 +1,10 @@
-import type { CommandCheckSpec, CommandContext, HttpCheckSpec, TargetSpec } from '../../src/engine/ports.ts';
+import type {
+  BatchCheckContext,
+  CommandCheckSpec,
+  CommandContext,
+  HttpCheckSpec,
+  TargetSpec,
+} from '../../src/engine/ports.ts';
 
 export function context(target: Partial<TargetSpec> = {}): CommandContext {
   return {
@@ -20,4 +26,26 @@ export function commandCheck(command: string, options: Partial<CommandCheckSpec>
 
 export function httpCheck(url: string, options: Partial<HttpCheckSpec> = {}): HttpCheckSpec {
   return { kind: 'http', name: 'health', url, status: 200, samples: 5, timeoutMs: 2_000, ...options };
+}
+
+/** A batch of one canary (web.1) against two baselines, a minute after the batch's deploy. */
+export function batchContext(options: Partial<BatchCheckContext> = {}): BatchCheckContext {
+  const windowStart = 1_700_000_000_000;
+  return {
+    service: 'shop',
+    environment: 'prod',
+    component: 'app',
+    version: '2',
+    batch: 1,
+    commit: null,
+    canaries: [{ name: 'web.1', labels: {} }],
+    baselines: [
+      { name: 'web-2', labels: {} },
+      { name: 'web-3', labels: {} },
+    ],
+    windowStart,
+    now: windowStart + 60_000,
+    final: false,
+    ...options,
+  };
 }

@@ -208,12 +208,14 @@ describe('configuration errors', () => {
     it('refuses a check with both http and command', () => {
       expect(
         errorLines(...HEAD, 'checks:', '  both:', '    http: { url: "http://x/" }', '    command: ./x.sh'),
-      ).toEqual(["tranche.yml:9:3 checks.both: a check needs exactly one of 'http' or 'command'"]);
+      ).toEqual([
+        "tranche.yml:9:3 checks.both: a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'",
+      ]);
     });
 
     it('refuses a check with neither', () => {
       expect(errorLines(...HEAD, 'checks:', '  none: {}')).toEqual([
-        "tranche.yml:9:9 checks.none: a check needs exactly one of 'http' or 'command'",
+        "tranche.yml:9:9 checks.none: a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'",
       ]);
     });
 

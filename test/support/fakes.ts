@@ -1,4 +1,7 @@
 import type {
+  AnalysisCheckSpec,
+  BatchCheckContext,
+  BatchCheckSpec,
   Checker,
   CheckResult,
   CheckSpec,
@@ -175,6 +178,60 @@ export function release(options: Partial<ReleaseSpec> & { components: ComponentS
     commit: 'abc123',
     cwd: '/srv',
     onFailure: 'rollback-release',
+    ...options,
+  };
+}
+
+export interface BatchCall {
+  check: string;
+  batch: number;
+  canaries: string[];
+  baselines: string[];
+  windowStart: number;
+  now: number;
+  final: boolean;
+}
+
+/** A ScriptedChecker that also runs batch checks from a script, recording every call. */
+export class ScriptedBatchChecker extends ScriptedChecker {
+  readonly batchCalls: BatchCall[] = [];
+  private readonly batchScript: (call: BatchCall) => Partial<CheckResult>;
+
+  constructor(clock: FakeClock, batchScript: (call: BatchCall) => Partial<CheckResult> = () => ({})) {
+    super(clock);
+    this.batchScript = batchScript;
+  }
+
+  async runBatch(spec: BatchCheckSpec, context: BatchCheckContext): Promise<CheckResult> {
+    const call: BatchCall = {
+      check: spec.name,
+      batch: context.batch,
+      canaries: context.canaries.map((t) => t.name),
+      baselines: context.baselines.map((t) => t.name),
+      windowStart: context.windowStart,
+      now: context.now,
+      final: context.final,
+    };
+    this.batchCalls.push(call);
+    return {
+      check: spec.name,
+      status: 'inconclusive',
+      message: 'not sure yet',
+      durationMs: 5,
+      ...this.batchScript(call),
+    };
+  }
+}
+
+export function analysisCheck(name: string, options: Partial<AnalysisCheckSpec> = {}): AnalysisCheckSpec {
+  return {
+    kind: 'analysis',
+    name,
+    server: 'http://prometheus:9090',
+    metric: { type: 'counts', failures: 'f', total: 't', minEffect: 1.5 },
+    alpha: 0.01,
+    onInconclusive: 'pass',
+    timeoutMs: 10_000,
     ...options,
   };
 }
