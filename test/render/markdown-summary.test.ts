@@ -6,15 +6,20 @@ import {
   renderMarkdownSummary,
   renderPlanMarkdown,
 } from '../../src/render/markdown-summary.ts';
+import { rolledBackRun } from './engine-report.ts';
 import { rolledBackResult, shortRun } from './fixtures.ts';
 
 describe('renderMarkdownSummary', () => {
-  describe('for a rolled-back deploy', () => {
-    const markdown = renderMarkdownSummary(rolledBackResult(), shortRun());
-
+  describe('for a rollout the engine rolled back', () => {
     it('matches the committed snapshot (read it: it is what a check run shows)', async () => {
+      const { result, events } = await rolledBackRun();
+      const markdown = renderMarkdownSummary(result, events);
       await expect(`${markdown}\n`).toMatchFileSnapshot('__snapshots__/rolled-back-check-run.md');
     });
+  });
+
+  describe('for a rolled-back deploy', () => {
+    const markdown = renderMarkdownSummary(rolledBackResult(), shortRun());
 
     it('opens with the headline, then the verdict lines in a fenced block', () => {
       const lines = markdown.split('\n');
