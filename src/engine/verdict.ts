@@ -20,7 +20,7 @@
  */
 
 import { reportedE } from '../stats/decision.ts';
-import type { ArmCounts } from '../stats/rate-ratio.ts';
+import { type ArmCounts, rateRatioLogE } from '../stats/rate-ratio.ts';
 import { type StratumResult, stratifiedLogE, stratifiedRateRatio } from '../stats/stratified-rate-ratio.ts';
 
 export const VERDICTS = ['bad', 'good', 'pending'] as const;
@@ -292,9 +292,11 @@ export interface RollbackChoice {
 
 /**
  * Which environments running a bad version to roll back, per policy. `failing` leaves those
- * where the version kept succeeding: no failure there, or a failure rate no higher than the
- * baseline's there (or, where the baseline never ran, than its overall rate). An environment
- * without outcomes of the version is rolled back: nothing shows it kept succeeding.
+ * where the version kept succeeding: no failure there, or outcomes there that favour "no worse
+ * than the baseline" over a regression (that environment's own e-value below 1, the likelihood
+ * ratio of the test leaning towards no regression). Rolled back: an environment whose outcomes
+ * lean towards the regression, one with failures but no baseline outcomes to compare with, and
+ * one without outcomes of the version (nothing shows it kept succeeding).
  */
 export function rollbackChoices(
   policy: RollbackPolicy,
@@ -313,20 +315,22 @@ export function rollbackChoices(
       };
     }
     const { version, baseline } = counts;
-    const rate = version.failures / version.total;
-    const against = baseline.total > 0 ? baseline.failures / baseline.total : evidence.baselineRate;
-    const where = baseline.total > 0 ? 'there' : 'overall';
-    if (version.failures === 0 || rate <= against) {
+    const failed = `${version.failures} of ${version.total} failed (${percent(version.failures / version.total)}`;
+    const base = evidence.baseline ?? 'the baseline';
+    if (version.failures === 0) {
+      return { environment, rollBack: false, reason: `it kept succeeding there: ${failed})` };
+    }
+    if (baseline.total === 0) {
       return {
         environment,
-        rollBack: false,
-        reason: `it kept succeeding there: ${version.failures} of ${version.total} failed (${percent(rate)}, ${evidence.baseline ?? 'the baseline'} ${percent(against)} ${where})`,
+        rollBack: true,
+        reason: `${failed}) and ${base} never ran there to compare with`,
       };
     }
-    return {
-      environment,
-      rollBack: true,
-      reason: `${version.failures} of ${version.total} failed there (${percent(rate)}, ${evidence.baseline ?? 'the baseline'} ${percent(against)} ${where})`,
-    };
+    const e = reportedE(rateRatioLogE(version, baseline, evidence.minEffect));
+    const against = `${base} ${percent(baseline.failures / baseline.total)} there; e-value there ${eText(e)}`;
+    return e < 1
+      ? { environment, rollBack: false, reason: `it kept succeeding there: ${failed}, ${against})` }
+      : { environment, rollBack: true, reason: `${failed}, ${against})` };
   });
 }
