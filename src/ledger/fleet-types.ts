@@ -34,6 +34,8 @@ export interface OutcomeCount {
   environment: string;
   failures: number;
   total: number;
+  /** When the first of them happened. */
+  firstAt: number;
 }
 
 export const VERDICT_KINDS = ['computed', 'override'] as const;

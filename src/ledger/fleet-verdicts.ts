@@ -9,7 +9,7 @@ import {
   effectiveVerdict,
   type VerdictSettings,
 } from '../engine/verdict.ts';
-import type { VerdictRecord } from './fleet-types.ts';
+import type { OutcomeCount, VerdictRecord } from './fleet-types.ts';
 import type { Ledger } from './types.ts';
 
 export type VerdictLedger = Pick<
@@ -39,7 +39,7 @@ export async function baselineOf(
 ): Promise<string | null> {
   const counts = await ledger.outcomeCounts(service);
   const withOutcomes = new Set(counts.map((c) => c.version));
-  const earlier = await earlierVersions(ledger, service, version, withOutcomes);
+  const earlier = await earlierVersions(ledger, service, version, counts);
   const verdicts = await ledger.verdicts(service);
   const standing = (v: string) => effectiveVerdict(verdicts.filter((r) => r.version === v))?.verdict;
   const candidates = earlier.filter((v) => withOutcomes.has(v) && standing(v) !== 'bad');
@@ -51,15 +51,14 @@ async function earlierVersions(
   ledger: VerdictLedger,
   service: string,
   version: string,
-  withOutcomes: Set<string>,
+  counts: OutcomeCount[],
 ): Promise<string[]> {
   const known = (await ledger.versions(service)).map((v) => v.version);
   const at = known.indexOf(version);
   if (at >= 0) return known.slice(0, at);
   const firstOutcome = new Map<string, number>();
-  for (const o of await ledger.outcomes({ service, versions: [...withOutcomes] })) {
-    if (!firstOutcome.has(o.version)) firstOutcome.set(o.version, o.at);
-  }
+  for (const c of counts)
+    firstOutcome.set(c.version, Math.min(c.firstAt, firstOutcome.get(c.version) ?? c.firstAt));
   const mine = firstOutcome.get(version) ?? Number.POSITIVE_INFINITY;
   return [...firstOutcome.entries()]
     .filter(([v, first]) => v !== version && first < mine)

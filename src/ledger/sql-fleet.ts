@@ -26,6 +26,8 @@ import {
   FINISH_PROMOTION,
   INSERT_OUTCOME,
   INSERT_VERDICT,
+  insertOutcomes as insertOutcomesSql,
+  OUTCOMES_PER_INSERT,
   SCHEDULE_PROMOTION,
   SELECT_PROMOTION,
   SELECT_SERVICE_VERDICTS,
@@ -45,11 +47,27 @@ export async function insertOutcome(session: SqlSession, outcome: OutcomeInput):
   return (await session.query(INSERT_OUTCOME, outcomeParams(outcome))).length > 0;
 }
 
+/**
+ * Many outcomes in one transaction, OUTCOMES_PER_INSERT to a statement. An outcome listed twice
+ * in one statement would make PostgreSQL refuse it ("cannot affect row a second time"), so
+ * repeats within the call are dropped first.
+ */
 export async function insertOutcomes(connection: SqlConnection, outcomes: OutcomeInput[]): Promise<number> {
-  if (outcomes.length === 0) return 0;
+  const seen = new Set<string>();
+  const unique = outcomes.filter((o) => {
+    const key = JSON.stringify([o.service, o.source, o.sourceId]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.length === 0) return 0;
   return connection.transaction(async (session) => {
     let added = 0;
-    for (const outcome of outcomes) if (await insertOutcome(session, outcome)) added += 1;
+    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
+      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
+      const rows = await session.query(insertOutcomesSql(chunk.length), chunk.flatMap(outcomeParams));
+      added += rows.length;
+    }
     return added;
   });
 }
@@ -76,6 +94,7 @@ export async function countOutcomes(connection: SqlConnection, service: string):
     environment: String(row.environment),
     failures: Number(row.failures),
     total: Number(row.total),
+    firstAt: Number(row.first_at),
   }));
 }
 

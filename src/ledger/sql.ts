@@ -382,13 +382,22 @@ export const PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${K
 const OUTCOME_COLUMNS = 'service, version, environment, outcome, source, source_id, at';
 
 /** Params: every outcome column in order. Returns the id only when the outcome was new. */
-export const INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+export const INSERT_OUTCOME = insertOutcomes(1);
+
+/** Outcomes per multi-row insert when recording many: 700 parameters, far below both backends' limits. */
+export const OUTCOMES_PER_INSERT = 100;
+
+/** Params: every outcome column of each of `rows` outcomes. Returns one id per new outcome. */
+export function insertOutcomes(rows: number): string {
+  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+  return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
 ON CONFLICT (service, source, source_id) DO NOTHING
 RETURNING id`;
+}
 
 /** Params: service. */
 export const COUNT_OUTCOMES = `SELECT version, environment,
-  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total
+  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
 FROM outcomes WHERE service = ? GROUP BY version, environment ORDER BY version, environment`;
 
 const VERDICT_COLUMNS = 'service, version, verdict, reason_code, kind, actor, reason, message, evidence, at';

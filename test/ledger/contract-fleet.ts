@@ -88,6 +88,15 @@ export function describeFleet(current: () => Ledger): void {
       expect(await ledger.outcomes({ service: 'spark' })).toHaveLength(3);
     });
 
+    it('records a batch larger than one statement takes, in order', async () => {
+      const many = Array.from({ length: 250 }, (_, i) => outcome({ sourceId: `m${i}`, at: T0 + i }));
+      expect(await ledger.recordOutcomes(many)).toBe(250);
+      expect(await ledger.recordOutcomes(many)).toBe(0);
+      expect((await ledger.outcomes({ service: 'spark' })).map((o) => o.sourceId)).toEqual(
+        many.map((o) => o.sourceId),
+      );
+    });
+
     it('counts failures and totals per version and environment', async () => {
       const results = ['failure', 'success', 'success', 'failure'] as const;
       for (const [i, result] of results.entries()) {
@@ -96,8 +105,8 @@ export function describeFleet(current: () => Ledger): void {
         );
       }
       expect(await ledger.outcomeCounts('spark')).toEqual([
-        { version: '3.1', environment: 'prod', failures: 1, total: 3 },
-        { version: '3.1', environment: 'qa', failures: 1, total: 1 },
+        { version: '3.1', environment: 'prod', failures: 1, total: 3, firstAt: T0 },
+        { version: '3.1', environment: 'qa', failures: 1, total: 1, firstAt: T0 },
       ]);
     });
 
