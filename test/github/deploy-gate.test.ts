@@ -73,6 +73,33 @@ function deploy(config: string, executor: Executor, deployment?: { id: number; p
   });
 }
 
+/**
+ * What a refused deploy sends: the check run opened, the live deployment looked up, (on a push)
+ * the deployment created for 1.1, then the check run completed as failed and one status posted.
+ */
+function refusal(options: { createsDeployment: boolean }) {
+  const statuses: { state: string; description: string }[] = [];
+  let scope = nock(API)
+    .post(`${R}/check-runs`)
+    .reply(201, { id: 7 })
+    .get(`${R}/deployments?environment=prod&per_page=10`)
+    .reply(200, []);
+  if (options.createsDeployment) {
+    scope = scope
+      .post(`${R}/deployments`, (body) => body.payload.tranche.version === '1.1')
+      .reply(201, { id: 9 });
+  }
+  scope = scope
+    .patch(`${R}/check-runs/7`, (body) => body.conclusion === 'failure')
+    .reply(200, { id: 7 })
+    .post(`${R}/deployments/9/statuses`, (body) => {
+      statuses.push(body);
+      return true;
+    })
+    .reply(201, { id: 1 });
+  return { statuses, scope };
+}
+
 describe('the Action refusing a deploy', () => {
   describe('of a version with a bad verdict, asked for by a deployment event (the bot’s)', () => {
     it('posts the deployment’s error status naming the verdict, fails the check run, and runs nothing', async () => {
@@ -85,19 +112,7 @@ describe('the Action refusing a deploy', () => {
         reason: 'jobs fail on the new spark',
         now: Date.UTC(2026, 11, 1),
       });
-      const statuses: { state: string; description: string }[] = [];
-      const scope = nock(API)
-        .post(`${R}/check-runs`)
-        .reply(201, { id: 7 })
-        .get(`${R}/deployments?environment=prod&per_page=10`)
-        .reply(200, [])
-        .patch(`${R}/check-runs/7`, (body) => body.conclusion === 'failure')
-        .reply(200, { id: 7 })
-        .post(`${R}/deployments/9/statuses`, (body) => {
-          statuses.push(body);
-          return true;
-        })
-        .reply(201, { id: 1 });
+      const { statuses, scope } = refusal({ createsDeployment: false });
       const executor = new RecordingExecutor();
       const payload = { tranche: { schemaVersion: 1, version: '1.1' } };
       const error = await deploy(fleetConfig(), executor, { id: 9, payload }).catch((e: unknown) => e);
@@ -139,21 +154,7 @@ describe('the Action refusing a deploy', () => {
         version: '2.13.9',
         data: { decision: 'succeeded' },
       });
-      const statuses: { state: string; description: string }[] = [];
-      const scope = nock(API)
-        .post(`${R}/check-runs`)
-        .reply(201, { id: 7 })
-        .get(`${R}/deployments?environment=prod&per_page=10`)
-        .reply(200, [])
-        .post(`${R}/deployments`, (body) => body.payload.tranche.version === '1.1')
-        .reply(201, { id: 9 })
-        .patch(`${R}/check-runs/7`, (body) => body.conclusion === 'failure')
-        .reply(200, { id: 7 })
-        .post(`${R}/deployments/9/statuses`, (body) => {
-          statuses.push(body);
-          return true;
-        })
-        .reply(201, { id: 1 });
+      const { statuses, scope } = refusal({ createsDeployment: true });
       const executor = new RecordingExecutor();
       const config = `${fleetConfig()}requires:\n  storage: ">=2.14.0"\n`;
       await expect(deploy(config, executor)).rejects.toThrow(
