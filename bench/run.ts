@@ -5,6 +5,7 @@
 import { actionBench } from './action.ts';
 import { analysisBench } from './analysis.ts';
 import { engineBench } from './engine.ts';
+import { fleetBench } from './fleet.ts';
 import { machine, markdown, type Table } from './harness.ts';
 import { ledgerBench } from './ledger.ts';
 
@@ -13,6 +14,7 @@ const suites: Record<string, () => Promise<Table[]>> = {
   ledger: ledgerBench,
   action: actionBench,
   analysis: analysisBench,
+  fleet: fleetBench,
 };
 
 const wanted = process.argv.slice(2);

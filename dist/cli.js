@@ -41,6 +41,2219 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// node_modules/semver/internal/constants.js
+var require_constants = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants();
+    var debug = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version2, options) {
+        options = parseOptions(options);
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
+          } else {
+            version2 = version2.version;
+          }
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        }
+        if (version2.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug("SemVer", version2, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version2}`);
+        }
+        this.raw = version2;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num2 = +id;
+              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
+                return num2;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse5 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      try {
+        return new SemVer(version2, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse5;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var valid = (version2, options) => {
+      const v = parse5(version2, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var clean2 = (version2, options) => {
+      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module.exports = clean2;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version2, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version2 instanceof SemVer ? version2.version : version2,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var diff = (version1, version2) => {
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var prerelease = (version2, options) => {
+      const parsed = parse5(version2, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    module.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse5 = require_parse();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      if (typeof version2 === "number") {
+        version2 = String(version2);
+      }
+      if (typeof version2 !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var constants = require_constants();
+    var SemVer = require_semver();
+    var truncate = (version2, truncation, options) => {
+      if (!constants.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version2, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse5(versionStringToParse, options);
+    };
+    var doTruncation = (version2, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version2.version;
+      }
+      version2.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version2.minor = 0;
+          version2.patch = 0;
+          break;
+        case "minor":
+          version2.patch = 0;
+          break;
+      }
+      return version2.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key3) {
+        const value = this.map.get(key3);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key3);
+          this.map.set(key3, value);
+          return value;
+        }
+      }
+      delete(key3) {
+        return this.map.delete(key3);
+      }
+      set(key3, value) {
+        const deleted = this.delete(key3);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key3, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached2 = cache.get(memoKey);
+        if (cached2) {
+          return cached2;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version2) {
+        if (!version2) {
+          return false;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version2, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range;
+    var LRU = require_lrucache();
+    var cache = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set4, version2, options) => {
+      for (let i = 0; i < set4.length; i++) {
+        if (!set4[i].test(version2)) {
+          return false;
+        }
+      }
+      if (version2.prerelease.length && !options.includePrerelease) {
+        for (let i = 0; i < set4.length; i++) {
+          debug(set4[i].semver);
+          if (set4[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set4[i].semver.prerelease.length > 0) {
+            const allowed = set4[i].semver;
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version2) {
+        debug("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
+          return true;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version2, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version2, range, options) => {
+      try {
+        range = new Range(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version2);
+    };
+    module.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
+      range = new Range(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version2, range, options)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range(r1, options);
+      r2 = new Range(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions, range, options) => {
+      const set4 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options));
+      for (const version2 of v) {
+        const included = satisfies(version2, range, options);
+        if (included) {
+          prev = version2;
+          if (!first) {
+            first = version2;
+          }
+        } else {
+          if (prev) {
+            set4.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set4.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set4) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants = require_constants();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse5 = require_parse();
+    var valid = require_valid();
+    var clean2 = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse: parse5,
+      valid,
+      clean: clean2,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
+  }
+});
+
 // node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports, module) {
@@ -687,181 +2900,8 @@ var require_lib6 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-floor/lib/main.js
-var require_main6 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports, module) {
-    "use strict";
-    var floor = Math.floor;
-    module.exports = floor;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-floor/lib/index.js
-var require_lib7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main6();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ceil/lib/main.js
-var require_main7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports, module) {
-    "use strict";
-    var ceil = Math.ceil;
-    module.exports = ceil;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ceil/lib/index.js
-var require_lib8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main7();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-trunc/lib/main.js
-var require_main8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports, module) {
-    "use strict";
-    var floor = require_lib7();
-    var ceil = require_lib8();
-    function trunc(x) {
-      if (x < 0) {
-        return ceil(x);
-      }
-      return floor(x);
-    }
-    module.exports = trunc;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-trunc/lib/index.js
-var require_lib9 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main8();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/number-ctor/lib/main.js
-var require_main9 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/main.js"(exports, module) {
-    "use strict";
-    module.exports = Number;
-  }
-});
-
-// node_modules/@stdlib/number-ctor/lib/index.js
-var require_lib10 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main9();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-ninf/lib/index.js
-var require_lib11 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports, module) {
-    "use strict";
-    var Number2 = require_lib10();
-    var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
-    module.exports = FLOAT64_NINF;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-pinf/lib/index.js
-var require_lib12 = __commonJS({
-  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_PINF = Number.POSITIVE_INFINITY;
-    module.exports = FLOAT64_PINF;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
-var require_lib13 = __commonJS({
-  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_EXPONENT_BIAS = 1023 | 0;
-    module.exports = FLOAT64_EXPONENT_BIAS;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
-var require_lib14 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
-    module.exports = FLOAT64_MAX_BASE2_EXPONENT;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
-var require_lib15 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
-    module.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
-var require_lib16 = __commonJS({
-  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
-    module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
-  }
-});
-
-// node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
-var require_main10 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports, module) {
-    "use strict";
-    var PINF = require_lib12();
-    var NINF = require_lib11();
-    function isInfinite(x) {
-      return x === PINF || x === NINF;
-    }
-    module.exports = isInfinite;
-  }
-});
-
-// node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
-var require_lib17 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main10();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
-var require_lib18 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
-    module.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
-var require_lib19 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
-    module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
-  }
-});
-
 // node_modules/@stdlib/assert-has-symbol-support/lib/main.js
-var require_main11 = __commonJS({
+var require_main6 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports, module) {
     "use strict";
     function hasSymbolSupport() {
@@ -872,19 +2912,19 @@ var require_main11 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-symbol-support/lib/index.js
-var require_lib20 = __commonJS({
+var require_lib7 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main11();
+    var main2 = require_main6();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
-var require_main12 = __commonJS({
+var require_main7 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports, module) {
     "use strict";
-    var hasSymbols = require_lib20();
+    var hasSymbols = require_lib7();
     var FLG = hasSymbols();
     function hasToStringTagSupport() {
       return FLG && typeof Symbol.toStringTag === "symbol";
@@ -894,10 +2934,10 @@ var require_main12 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
-var require_lib21 = __commonJS({
+var require_lib8 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main12();
+    var main2 = require_main7();
     module.exports = main2;
   }
 });
@@ -912,7 +2952,7 @@ var require_tostring = __commonJS({
 });
 
 // node_modules/@stdlib/utils-native-class/lib/main.js
-var require_main13 = __commonJS({
+var require_main8 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/main.js"(exports, module) {
     "use strict";
     var toStr = require_tostring();
@@ -924,7 +2964,7 @@ var require_main13 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-own-property/lib/main.js
-var require_main14 = __commonJS({
+var require_main9 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports, module) {
     "use strict";
     var has = Object.prototype.hasOwnProperty;
@@ -939,16 +2979,16 @@ var require_main14 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-own-property/lib/index.js
-var require_lib22 = __commonJS({
+var require_lib9 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main14();
+    var main2 = require_main9();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/symbol-ctor/lib/main.js
-var require_main15 = __commonJS({
+var require_main10 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports, module) {
     "use strict";
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
@@ -957,10 +2997,10 @@ var require_main15 = __commonJS({
 });
 
 // node_modules/@stdlib/symbol-ctor/lib/index.js
-var require_lib23 = __commonJS({
+var require_lib10 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main15();
+    var main2 = require_main10();
     module.exports = main2;
   }
 });
@@ -969,7 +3009,7 @@ var require_lib23 = __commonJS({
 var require_tostringtag = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports, module) {
     "use strict";
-    var Symbol2 = require_lib23();
+    var Symbol2 = require_lib10();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
     module.exports = toStrTag;
   }
@@ -979,7 +3019,7 @@ var require_tostringtag = __commonJS({
 var require_polyfill2 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports, module) {
     "use strict";
-    var hasOwnProp = require_lib22();
+    var hasOwnProp = require_lib9();
     var toStringTag = require_tostringtag();
     var toStr = require_tostring();
     function nativeClass(v) {
@@ -1009,11 +3049,11 @@ var require_polyfill2 = __commonJS({
 });
 
 // node_modules/@stdlib/utils-native-class/lib/index.js
-var require_lib24 = __commonJS({
+var require_lib11 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/index.js"(exports, module) {
     "use strict";
-    var hasToStringTag = require_lib21();
-    var builtin = require_main13();
+    var hasToStringTag = require_lib8();
+    var builtin = require_main8();
     var polyfill = require_polyfill2();
     var main2;
     if (hasToStringTag()) {
@@ -1026,10 +3066,10 @@ var require_lib24 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint32array/lib/main.js
-var require_main16 = __commonJS({
+var require_main11 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports, module) {
     "use strict";
-    var nativeClass = require_lib24();
+    var nativeClass = require_lib11();
     var hasUint32Array = typeof Uint32Array === "function";
     function isUint32Array(value) {
       return hasUint32Array && value instanceof Uint32Array || // eslint-disable-line stdlib/require-globals
@@ -1040,16 +3080,16 @@ var require_main16 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint32array/lib/index.js
-var require_lib25 = __commonJS({
+var require_lib12 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports, module) {
     "use strict";
-    var isUint32Array = require_main16();
+    var isUint32Array = require_main11();
     module.exports = isUint32Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint32-max/lib/index.js
-var require_lib26 = __commonJS({
+var require_lib13 = __commonJS({
   "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT32_MAX = 4294967295;
@@ -1067,11 +3107,11 @@ var require_uint32array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
-var require_main17 = __commonJS({
+var require_main12 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports, module) {
     "use strict";
-    var isUint32Array = require_lib25();
-    var UINT32_MAX = require_lib26();
+    var isUint32Array = require_lib12();
+    var UINT32_MAX = require_lib13();
     var GlobalUint32Array = require_uint32array();
     function hasUint32ArraySupport() {
       var bool;
@@ -1096,16 +3136,16 @@ var require_main17 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
-var require_lib27 = __commonJS({
+var require_lib14 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint32ArraySupport = require_main17();
+    var hasUint32ArraySupport = require_main12();
     module.exports = hasUint32ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint32/lib/main.js
-var require_main18 = __commonJS({
+var require_main13 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
@@ -1125,11 +3165,11 @@ var require_polyfill3 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint32/lib/index.js
-var require_lib28 = __commonJS({
+var require_lib15 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint32ArraySupport = require_lib27();
-    var builtin = require_main18();
+    var hasUint32ArraySupport = require_lib14();
+    var builtin = require_main13();
     var polyfill = require_polyfill3();
     var ctor;
     if (hasUint32ArraySupport()) {
@@ -1142,10 +3182,10 @@ var require_lib28 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-float64array/lib/main.js
-var require_main19 = __commonJS({
+var require_main14 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports, module) {
     "use strict";
-    var nativeClass = require_lib24();
+    var nativeClass = require_lib11();
     var hasFloat64Array = typeof Float64Array === "function";
     function isFloat64Array(value) {
       return hasFloat64Array && value instanceof Float64Array || // eslint-disable-line stdlib/require-globals
@@ -1156,10 +3196,10 @@ var require_main19 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-float64array/lib/index.js
-var require_lib29 = __commonJS({
+var require_lib16 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports, module) {
     "use strict";
-    var isFloat64Array = require_main19();
+    var isFloat64Array = require_main14();
     module.exports = isFloat64Array;
   }
 });
@@ -1174,10 +3214,10 @@ var require_float64array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/main.js
-var require_main20 = __commonJS({
+var require_main15 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports, module) {
     "use strict";
-    var isFloat64Array = require_lib29();
+    var isFloat64Array = require_lib16();
     var GlobalFloat64Array = require_float64array();
     function hasFloat64ArraySupport() {
       var bool;
@@ -1198,16 +3238,16 @@ var require_main20 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/index.js
-var require_lib30 = __commonJS({
+var require_lib17 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports, module) {
     "use strict";
-    var hasFloat64ArraySupport = require_main20();
+    var hasFloat64ArraySupport = require_main15();
     module.exports = hasFloat64ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-float64/lib/main.js
-var require_main21 = __commonJS({
+var require_main16 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
@@ -1227,11 +3267,11 @@ var require_polyfill4 = __commonJS({
 });
 
 // node_modules/@stdlib/array-float64/lib/index.js
-var require_lib31 = __commonJS({
+var require_lib18 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/index.js"(exports, module) {
     "use strict";
-    var hasFloat64ArraySupport = require_lib30();
-    var builtin = require_main21();
+    var hasFloat64ArraySupport = require_lib17();
+    var builtin = require_main16();
     var polyfill = require_polyfill4();
     var ctor;
     if (hasFloat64ArraySupport()) {
@@ -1244,10 +3284,10 @@ var require_lib31 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint8array/lib/main.js
-var require_main22 = __commonJS({
+var require_main17 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports, module) {
     "use strict";
-    var nativeClass = require_lib24();
+    var nativeClass = require_lib11();
     var hasUint8Array = typeof Uint8Array === "function";
     function isUint8Array(value) {
       return hasUint8Array && value instanceof Uint8Array || // eslint-disable-line stdlib/require-globals
@@ -1258,16 +3298,16 @@ var require_main22 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint8array/lib/index.js
-var require_lib32 = __commonJS({
+var require_lib19 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports, module) {
     "use strict";
-    var isUint8Array = require_main22();
+    var isUint8Array = require_main17();
     module.exports = isUint8Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint8-max/lib/index.js
-var require_lib33 = __commonJS({
+var require_lib20 = __commonJS({
   "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT8_MAX = 255 | 0;
@@ -1285,11 +3325,11 @@ var require_uint8array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
-var require_main23 = __commonJS({
+var require_main18 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports, module) {
     "use strict";
-    var isUint8Array = require_lib32();
-    var UINT8_MAX = require_lib33();
+    var isUint8Array = require_lib19();
+    var UINT8_MAX = require_lib20();
     var GlobalUint8Array = require_uint8array();
     function hasUint8ArraySupport() {
       var bool;
@@ -1314,16 +3354,16 @@ var require_main23 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
-var require_lib34 = __commonJS({
+var require_lib21 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint8ArraySupport = require_main23();
+    var hasUint8ArraySupport = require_main18();
     module.exports = hasUint8ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint8/lib/main.js
-var require_main24 = __commonJS({
+var require_main19 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
@@ -1343,11 +3383,11 @@ var require_polyfill5 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint8/lib/index.js
-var require_lib35 = __commonJS({
+var require_lib22 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint8ArraySupport = require_lib34();
-    var builtin = require_main24();
+    var hasUint8ArraySupport = require_lib21();
+    var builtin = require_main19();
     var polyfill = require_polyfill5();
     var ctor;
     if (hasUint8ArraySupport()) {
@@ -1360,10 +3400,10 @@ var require_lib35 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint16array/lib/main.js
-var require_main25 = __commonJS({
+var require_main20 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports, module) {
     "use strict";
-    var nativeClass = require_lib24();
+    var nativeClass = require_lib11();
     var hasUint16Array = typeof Uint16Array === "function";
     function isUint16Array(value) {
       return hasUint16Array && value instanceof Uint16Array || // eslint-disable-line stdlib/require-globals
@@ -1374,16 +3414,16 @@ var require_main25 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint16array/lib/index.js
-var require_lib36 = __commonJS({
+var require_lib23 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports, module) {
     "use strict";
-    var isUint16Array = require_main25();
+    var isUint16Array = require_main20();
     module.exports = isUint16Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint16-max/lib/index.js
-var require_lib37 = __commonJS({
+var require_lib24 = __commonJS({
   "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT16_MAX = 65535 | 0;
@@ -1401,11 +3441,11 @@ var require_uint16array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
-var require_main26 = __commonJS({
+var require_main21 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports, module) {
     "use strict";
-    var isUint16Array = require_lib36();
-    var UINT16_MAX = require_lib37();
+    var isUint16Array = require_lib23();
+    var UINT16_MAX = require_lib24();
     var GlobalUint16Array = require_uint16array();
     function hasUint16ArraySupport() {
       var bool;
@@ -1430,16 +3470,16 @@ var require_main26 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
-var require_lib38 = __commonJS({
+var require_lib25 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint16ArraySupport = require_main26();
+    var hasUint16ArraySupport = require_main21();
     module.exports = hasUint16ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint16/lib/main.js
-var require_main27 = __commonJS({
+var require_main22 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
@@ -1459,11 +3499,11 @@ var require_polyfill6 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint16/lib/index.js
-var require_lib39 = __commonJS({
+var require_lib26 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint16ArraySupport = require_lib38();
-    var builtin = require_main27();
+    var hasUint16ArraySupport = require_lib25();
+    var builtin = require_main22();
     var polyfill = require_polyfill6();
     var ctor;
     if (hasUint16ArraySupport()) {
@@ -1479,8 +3519,8 @@ var require_lib39 = __commonJS({
 var require_ctors = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports, module) {
     "use strict";
-    var Uint8Array2 = require_lib35();
-    var Uint16Array2 = require_lib39();
+    var Uint8Array2 = require_lib22();
+    var Uint16Array2 = require_lib26();
     var ctors = {
       "uint16": Uint16Array2,
       "uint8": Uint8Array2
@@ -1490,7 +3530,7 @@ var require_ctors = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-little-endian/lib/main.js
-var require_main28 = __commonJS({
+var require_main23 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports, module) {
     "use strict";
     var ctors = require_ctors();
@@ -1509,79 +3549,11 @@ var require_main28 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-little-endian/lib/index.js
-var require_lib40 = __commonJS({
+var require_lib27 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports, module) {
     "use strict";
-    var IS_LITTLE_ENDIAN = require_main28();
+    var IS_LITTLE_ENDIAN = require_main23();
     module.exports = IS_LITTLE_ENDIAN;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
-var require_indices = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports, module) {
-    "use strict";
-    var isLittleEndian = require_lib40();
-    var indices;
-    var HIGH;
-    var LOW;
-    if (isLittleEndian === true) {
-      HIGH = 1;
-      LOW = 0;
-    } else {
-      HIGH = 0;
-      LOW = 1;
-    }
-    indices = {
-      "HIGH": HIGH,
-      "LOW": LOW
-    };
-    module.exports = indices;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
-var require_assign = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports, module) {
-    "use strict";
-    var Uint32Array2 = require_lib28();
-    var Float64Array2 = require_lib31();
-    var indices = require_indices();
-    var FLOAT64_VIEW = new Float64Array2(1);
-    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
-    var HIGH = indices.HIGH;
-    var LOW = indices.LOW;
-    function toWords(x, out, stride, offset) {
-      FLOAT64_VIEW[0] = x;
-      out[offset] = UINT32_VIEW[HIGH];
-      out[offset + stride] = UINT32_VIEW[LOW];
-      return out;
-    }
-    module.exports = toWords;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-to-words/lib/main.js
-var require_main29 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports, module) {
-    "use strict";
-    var fcn = require_assign();
-    function toWords(x) {
-      return fcn(x, [0 >>> 0, 0 >>> 0], 1, 0);
-    }
-    module.exports = toWords;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-to-words/lib/index.js
-var require_lib41 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main29();
-    var assign = require_assign();
-    setReadOnly(main2, "assign", assign);
-    module.exports = main2;
   }
 });
 
@@ -1589,7 +3561,7 @@ var require_lib41 = __commonJS({
 var require_high = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports, module) {
     "use strict";
-    var isLittleEndian = require_lib40();
+    var isLittleEndian = require_lib27();
     var HIGH;
     if (isLittleEndian === true) {
       HIGH = 1;
@@ -1601,11 +3573,11 @@ var require_high = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
-var require_main30 = __commonJS({
+var require_main24 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports, module) {
     "use strict";
-    var Uint32Array2 = require_lib28();
-    var Float64Array2 = require_lib31();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
     var HIGH = require_high();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -1618,19 +3590,61 @@ var require_main30 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
-var require_lib42 = __commonJS({
+var require_lib28 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main30();
+    var main2 = require_main24();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
+var require_high2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib27();
+    var HIGH;
+    if (isLittleEndian === true) {
+      HIGH = 1;
+    } else {
+      HIGH = 0;
+    }
+    module.exports = HIGH;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
+var require_main25 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
+    var HIGH = require_high2();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    function setHighWord(x, high) {
+      FLOAT64_VIEW[0] = x;
+      UINT32_VIEW[HIGH] = high >>> 0;
+      return FLOAT64_VIEW[0];
+    }
+    module.exports = setHighWord;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
+var require_lib29 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main25();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
-var require_indices2 = __commonJS({
+var require_indices = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports, module) {
     "use strict";
-    var isLittleEndian = require_lib40();
+    var isLittleEndian = require_lib27();
     var indices;
     var HIGH;
     var LOW;
@@ -1650,12 +3664,12 @@ var require_indices2 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/main.js
-var require_main31 = __commonJS({
+var require_main26 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports, module) {
     "use strict";
-    var Uint32Array2 = require_lib28();
-    var Float64Array2 = require_lib31();
-    var indices = require_indices2();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
+    var indices = require_indices();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
     var HIGH = indices.HIGH;
@@ -1670,1278 +3684,61 @@ var require_main31 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/index.js
-var require_lib43 = __commonJS({
+var require_lib30 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main31();
+    var main2 = require_main26();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-copysign/lib/main.js
-var require_main32 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports, module) {
+// node_modules/@stdlib/constants-float64-pinf/lib/index.js
+var require_lib31 = __commonJS({
+  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports, module) {
     "use strict";
-    var SIGN_MASK = require_lib18();
-    var ABS_MASK = require_lib19();
-    var toWords = require_lib41();
-    var getHighWord = require_lib42();
-    var fromWords = require_lib43();
-    var WORDS = [0, 0];
-    function copysign(x, y) {
-      var hx;
-      var hy;
-      toWords.assign(x, WORDS, 1, 0);
-      hx = WORDS[0];
-      hx &= ABS_MASK;
-      hy = getHighWord(y);
-      hy &= SIGN_MASK;
-      hx |= hy;
-      return fromWords(hx, WORDS[1]);
-    }
-    module.exports = copysign;
+    var FLOAT64_PINF = Number.POSITIVE_INFINITY;
+    module.exports = FLOAT64_PINF;
   }
 });
 
-// node_modules/@stdlib/math-base-special-copysign/lib/index.js
-var require_lib44 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports, module) {
+// node_modules/@stdlib/number-ctor/lib/main.js
+var require_main27 = __commonJS({
+  "node_modules/@stdlib/number-ctor/lib/main.js"(exports, module) {
     "use strict";
-    var main2 = require_main32();
+    module.exports = Number;
+  }
+});
+
+// node_modules/@stdlib/number-ctor/lib/index.js
+var require_lib32 = __commonJS({
+  "node_modules/@stdlib/number-ctor/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main27();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
-var require_lib45 = __commonJS({
-  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports, module) {
+// node_modules/@stdlib/constants-float64-ninf/lib/index.js
+var require_lib33 = __commonJS({
+  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports, module) {
     "use strict";
-    var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
-    module.exports = FLOAT64_SMALLEST_NORMAL;
+    var Number2 = require_lib32();
+    var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
+    module.exports = FLOAT64_NINF;
   }
 });
 
-// node_modules/@stdlib/math-base-special-abs/lib/main.js
-var require_main33 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports, module) {
+// node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
+var require_lib34 = __commonJS({
+  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports, module) {
     "use strict";
-    function abs(x) {
-      return Math.abs(x);
-    }
-    module.exports = abs;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-abs/lib/index.js
-var require_lib46 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main33();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
-var require_assign2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports, module) {
-    "use strict";
-    var FLOAT64_SMALLEST_NORMAL = require_lib45();
-    var isInfinite = require_lib17();
-    var isnan = require_lib6();
-    var abs = require_lib46();
-    var SCALAR = 4503599627370496;
-    function normalize(x, out, stride, offset) {
-      if (isnan(x) || isInfinite(x)) {
-        out[offset] = x;
-        out[offset + stride] = 0;
-        return out;
-      }
-      if (x !== 0 && abs(x) < FLOAT64_SMALLEST_NORMAL) {
-        out[offset] = x * SCALAR;
-        out[offset + stride] = -52;
-        return out;
-      }
-      out[offset] = x;
-      out[offset + stride] = 0;
-      return out;
-    }
-    module.exports = normalize;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-normalize/lib/main.js
-var require_main34 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports, module) {
-    "use strict";
-    var fcn = require_assign2();
-    function normalize(x) {
-      return fcn(x, [0, 0], 1, 0);
-    }
-    module.exports = normalize;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-normalize/lib/index.js
-var require_lib47 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main34();
-    var assign = require_assign2();
-    setReadOnly(main2, "assign", assign);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
-var require_lib48 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
-    module.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-exponent/lib/main.js
-var require_main35 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports, module) {
-    "use strict";
-    var getHighWord = require_lib42();
-    var EXP_MASK = require_lib48();
-    var BIAS = require_lib13();
-    function exponent(x) {
-      var high = getHighWord(x);
-      high = (high & EXP_MASK) >>> 20;
-      return high - BIAS | 0;
-    }
-    module.exports = exponent;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-exponent/lib/index.js
-var require_lib49 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main35();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ldexp/lib/main.js
-var require_main36 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports, module) {
-    "use strict";
-    var PINF = require_lib12();
-    var NINF = require_lib11();
-    var BIAS = require_lib13();
-    var MAX_EXPONENT = require_lib14();
-    var MAX_SUBNORMAL_EXPONENT = require_lib15();
-    var MIN_SUBNORMAL_EXPONENT = require_lib16();
-    var isnan = require_lib6();
-    var isInfinite = require_lib17();
-    var copysign = require_lib44();
-    var normalize = require_lib47().assign;
-    var floatExp = require_lib49();
-    var toWords = require_lib41();
-    var fromWords = require_lib43();
-    var TWO52_INV = 2220446049250313e-31;
-    var CLEAR_EXP_MASK = 2148532223 >>> 0;
-    var FRAC = [0, 0];
-    var WORDS = [0, 0];
-    function ldexp(frac, exp) {
-      var high;
-      var m;
-      if (exp === 0 || frac === 0 || // handles +-0
-      isnan(frac) || isInfinite(frac)) {
-        return frac;
-      }
-      normalize(frac, FRAC, 1, 0);
-      frac = FRAC[0];
-      exp += FRAC[1];
-      exp += floatExp(frac);
-      if (exp < MIN_SUBNORMAL_EXPONENT) {
-        return copysign(0, frac);
-      }
-      if (exp > MAX_EXPONENT) {
-        if (frac < 0) {
-          return NINF;
-        }
-        return PINF;
-      }
-      if (exp <= MAX_SUBNORMAL_EXPONENT) {
-        exp += 52;
-        m = TWO52_INV;
-      } else {
-        m = 1;
-      }
-      toWords.assign(frac, WORDS, 1, 0);
-      high = WORDS[0];
-      high &= CLEAR_EXP_MASK;
-      high |= exp + BIAS << 20;
-      return m * fromWords(high, WORDS[1]);
-    }
-    module.exports = ldexp;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ldexp/lib/index.js
-var require_lib50 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main36();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
-var require_polyval_p = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.16666666666666602;
-      }
-      return 0.16666666666666602 + x * (-0.0027777777777015593 + x * (6613756321437934e-20 + x * (-16533902205465252e-22 + x * 41381367970572385e-24)));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
-var require_expmulti = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports, module) {
-    "use strict";
-    var ldexp = require_lib50();
-    var polyvalP = require_polyval_p();
-    function expmulti(hi, lo, k) {
-      var r;
-      var t;
-      var c;
-      var y;
-      r = hi - lo;
-      t = r * r;
-      c = r - t * polyvalP(t);
-      y = 1 - (lo - r * c / (2 - c) - hi);
-      return ldexp(y, k);
-    }
-    module.exports = expmulti;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-exp/lib/main.js
-var require_main37 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    var trunc = require_lib9();
-    var NINF = require_lib11();
-    var PINF = require_lib12();
-    var expmulti = require_expmulti();
-    var LN2_HI = 0.6931471803691238;
-    var LN2_LO = 19082149292705877e-26;
-    var LOG2_E = 1.4426950408889634;
-    var OVERFLOW = 709.782712893384;
-    var UNDERFLOW = -745.1332191019411;
-    var NEARZERO = 1 / (1 << 28);
-    var NEG_NEARZERO = -NEARZERO;
-    function exp(x) {
-      var hi;
-      var lo;
-      var k;
-      if (isnan(x) || x === PINF) {
-        return x;
-      }
-      if (x === NINF) {
-        return 0;
-      }
-      if (x > OVERFLOW) {
-        return PINF;
-      }
-      if (x < UNDERFLOW) {
-        return 0;
-      }
-      if (x > NEG_NEARZERO && x < NEARZERO) {
-        return 1 + x;
-      }
-      if (x < 0) {
-        k = trunc(LOG2_E * x - 0.5);
-      } else {
-        k = trunc(LOG2_E * x + 0.5);
-      }
-      hi = x - k * LN2_HI;
-      lo = k * LN2_LO;
-      return expmulti(hi, lo, k);
-    }
-    module.exports = exp;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-exp/lib/index.js
-var require_lib51 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main37();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
-var require_low = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
-    "use strict";
-    var isLittleEndian = require_lib40();
-    var LOW;
-    if (isLittleEndian === true) {
-      LOW = 0;
-    } else {
-      LOW = 1;
-    }
-    module.exports = LOW;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
-var require_main38 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports, module) {
-    "use strict";
-    var Uint32Array2 = require_lib28();
-    var Float64Array2 = require_lib31();
-    var LOW = require_low();
-    var FLOAT64_VIEW = new Float64Array2(1);
-    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
-    function setLowWord(x, low) {
-      FLOAT64_VIEW[0] = x;
-      UINT32_VIEW[LOW] = low >>> 0;
-      return FLOAT64_VIEW[0];
-    }
-    module.exports = setLowWord;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
-var require_lib52 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main38();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
-var require_polyval_pp = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return -0.3250421072470015;
-      }
-      return -0.3250421072470015 + x * (-0.02848174957559851 + x * (-0.005770270296489442 + x * -23763016656650163e-21));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
-var require_polyval_qq = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.39791722395915535;
-      }
-      return 0.39791722395915535 + x * (0.0650222499887673 + x * (0.005081306281875766 + x * (13249473800432164e-20 + x * -3960228278775368e-21)));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
-var require_polyval_pa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.41485611868374833;
-      }
-      return 0.41485611868374833 + x * (-0.3722078760357013 + x * (0.31834661990116175 + x * (-0.11089469428239668 + x * (0.035478304325618236 + x * -0.002166375594868791))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
-var require_polyval_qa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.10642088040084423;
-      }
-      return 0.10642088040084423 + x * (0.540397917702171 + x * (0.07182865441419627 + x * (0.12617121980876164 + x * (0.01363708391202905 + x * 0.011984499846799107))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
-var require_polyval_ra = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return -0.6938585727071818;
-      }
-      return -0.6938585727071818 + x * (-10.558626225323291 + x * (-62.375332450326006 + x * (-162.39666946257347 + x * (-184.60509290671104 + x * (-81.2874355063066 + x * -9.814329344169145)))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
-var require_polyval_sa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 19.651271667439257;
-      }
-      return 19.651271667439257 + x * (137.65775414351904 + x * (434.56587747522923 + x * (645.3872717332679 + x * (429.00814002756783 + x * (108.63500554177944 + x * (6.570249770319282 + x * -0.0604244152148581))))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
-var require_polyval_rb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return -0.799283237680523;
-      }
-      return -0.799283237680523 + x * (-17.757954917754752 + x * (-160.63638485582192 + x * (-637.5664433683896 + x * (-1025.0951316110772 + x * -483.5191916086514))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
-var require_polyval_sb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 30.33806074348246;
-      }
-      return 30.33806074348246 + x * (325.7925129965739 + x * (1536.729586084437 + x * (3199.8582195085955 + x * (2553.0504064331644 + x * (474.52854120695537 + x * -22.44095244658582)))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/main.js
-var require_main39 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    var exp = require_lib51();
-    var setLowWord = require_lib52();
-    var PINF = require_lib12();
-    var NINF = require_lib11();
-    var polyvalPP = require_polyval_pp();
-    var polyvalQQ = require_polyval_qq();
-    var polyvalPA = require_polyval_pa();
-    var polyvalQA = require_polyval_qa();
-    var polyvalRA = require_polyval_ra();
-    var polyvalSA = require_polyval_sa();
-    var polyvalRB = require_polyval_rb();
-    var polyvalSB = require_polyval_sb();
-    var TINY = 1e-300;
-    var SMALL = 13877787807814457e-33;
-    var ERX = 0.8450629115104675;
-    var PPC = 0.12837916709551256;
-    var QQC = 1;
-    var PAC = -0.0023621185607526594;
-    var QAC = 1;
-    var RAC = -0.009864944034847148;
-    var SAC = 1;
-    var RBC = -0.0098649429247001;
-    var SBC = 1;
-    function erfc(x) {
-      var sign2;
-      var ax;
-      var z2;
-      var r;
-      var s;
-      var y;
-      var p;
-      var q;
-      if (isnan(x)) {
-        return NaN;
-      }
-      if (x === PINF) {
-        return 0;
-      }
-      if (x === NINF) {
-        return 2;
-      }
-      if (x === 0) {
-        return 1;
-      }
-      if (x < 0) {
-        sign2 = true;
-        ax = -x;
-      } else {
-        sign2 = false;
-        ax = x;
-      }
-      if (ax < 0.84375) {
-        if (ax < SMALL) {
-          return 1 - x;
-        }
-        z2 = x * x;
-        r = PPC + z2 * polyvalPP(z2);
-        s = QQC + z2 * polyvalQQ(z2);
-        y = r / s;
-        if (x < 0.25) {
-          return 1 - (x + x * y);
-        }
-        r = x * y;
-        r += x - 0.5;
-        return 0.5 - r;
-      }
-      if (ax < 1.25) {
-        s = ax - 1;
-        p = PAC + s * polyvalPA(s);
-        q = QAC + s * polyvalQA(s);
-        if (sign2) {
-          return 1 + ERX + p / q;
-        }
-        return 1 - ERX - p / q;
-      }
-      if (ax < 28) {
-        s = 1 / (ax * ax);
-        if (ax < 2.857142857142857) {
-          r = RAC + s * polyvalRA(s);
-          s = SAC + s * polyvalSA(s);
-        } else {
-          if (x < -6) {
-            return 2 - TINY;
-          }
-          r = RBC + s * polyvalRB(s);
-          s = SBC + s * polyvalSB(s);
-        }
-        z2 = setLowWord(ax, 0);
-        r = exp(-(z2 * z2) - 0.5625) * exp((z2 - ax) * (z2 + ax) + r / s);
-        if (sign2) {
-          return 2 - r / ax;
-        }
-        return r / ax;
-      }
-      if (sign2) {
-        return 2 - TINY;
-      }
-      return TINY * TINY;
-    }
-    module.exports = erfc;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/index.js
-var require_lib53 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main39();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-sqrt/lib/main.js
-var require_main40 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports, module) {
-    "use strict";
-    var sqrt = Math.sqrt;
-    module.exports = sqrt;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-sqrt/lib/index.js
-var require_lib54 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main40();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
-var require_main41 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
-    "use strict";
-    var erfc = require_lib53();
-    var sqrt = require_lib54();
-    var isnan = require_lib6();
-    function cdf(x, mu, sigma) {
-      var denom;
-      var xc;
-      if (isnan(x) || isnan(mu) || isnan(sigma) || sigma < 0) {
-        return NaN;
-      }
-      if (sigma === 0) {
-        return x < mu ? 0 : 1;
-      }
-      denom = sigma * sqrt(2);
-      xc = x - mu;
-      return 0.5 * erfc(-xc / denom);
-    }
-    module.exports = cdf;
-  }
-});
-
-// node_modules/@stdlib/utils-constant-function/lib/main.js
-var require_main42 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
-    "use strict";
-    function wrap(value) {
-      return constantFunction;
-      function constantFunction() {
-        return value;
-      }
-    }
-    module.exports = wrap;
-  }
-});
-
-// node_modules/@stdlib/utils-constant-function/lib/index.js
-var require_lib55 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main42();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js
-var require_main43 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    function cdf(x, mu) {
-      if (isnan(x) || isnan(mu)) {
-        return NaN;
-      }
-      return x < mu ? 0 : 1;
-    }
-    module.exports = cdf;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js
-var require_factory = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports, module) {
-    "use strict";
-    var constantFunction = require_lib55();
-    var isnan = require_lib6();
-    function factory(mu) {
-      if (isnan(mu)) {
-        return constantFunction(NaN);
-      }
-      return cdf;
-      function cdf(x) {
-        if (isnan(x)) {
-          return NaN;
-        }
-        return x < mu ? 0 : 1;
-      }
-    }
-    module.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js
-var require_lib56 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main43();
-    var factory = require_factory();
-    setReadOnly(main2, "factory", factory);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js
-var require_factory2 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports, module) {
-    "use strict";
-    var constantFunction = require_lib55();
-    var degenerate = require_lib56().factory;
-    var isnan = require_lib6();
-    var sqrt = require_lib54();
-    var erfc = require_lib53();
-    function factory(mu, sigma) {
-      var denom;
-      if (isnan(mu) || isnan(sigma) || sigma < 0) {
-        return constantFunction(NaN);
-      }
-      if (sigma === 0) {
-        return degenerate(mu);
-      }
-      denom = sigma * sqrt(2);
-      return cdf;
-      function cdf(x) {
-        var xc;
-        if (isnan(x)) {
-          return NaN;
-        }
-        xc = x - mu;
-        return 0.5 * erfc(-xc / denom);
-      }
-    }
-    module.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
-var require_lib57 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main41();
-    var factory = require_factory2();
-    setReadOnly(main2, "factory", factory);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
-var require_high2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports, module) {
-    "use strict";
-    var isLittleEndian = require_lib40();
-    var HIGH;
-    if (isLittleEndian === true) {
-      HIGH = 1;
-    } else {
-      HIGH = 0;
-    }
-    module.exports = HIGH;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
-var require_main44 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports, module) {
-    "use strict";
-    var Uint32Array2 = require_lib28();
-    var Float64Array2 = require_lib31();
-    var HIGH = require_high2();
-    var FLOAT64_VIEW = new Float64Array2(1);
-    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
-    function setHighWord(x, high) {
-      FLOAT64_VIEW[0] = x;
-      UINT32_VIEW[HIGH] = high >>> 0;
-      return FLOAT64_VIEW[0];
-    }
-    module.exports = setHighWord;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
-var require_lib58 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main44();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
-var require_polyval_p2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.3999999999940942;
-      }
-      return 0.3999999999940942 + x * (0.22222198432149784 + x * 0.15313837699209373);
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
-var require_polyval_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.6666666666666735;
-      }
-      return 0.6666666666666735 + x * (0.2857142874366239 + x * (0.1818357216161805 + x * 0.14798198605116586));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ln/lib/main.js
-var require_main45 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports, module) {
-    "use strict";
-    var getHighWord = require_lib42();
-    var setHighWord = require_lib58();
-    var isnan = require_lib6();
-    var BIAS = require_lib13();
-    var NINF = require_lib11();
-    var polyvalP = require_polyval_p2();
-    var polyvalQ = require_polyval_q();
-    var LN2_HI = 0.6931471803691238;
-    var LN2_LO = 19082149292705877e-26;
-    var TWO54 = 18014398509481984;
-    var ONE_THIRD = 0.3333333333333333;
-    var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
-    var HIGH_MAX_NORMAL_EXP = 2146435072 | 0;
-    var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
-    var HIGH_BIASED_EXP_0 = 1072693248 | 0;
-    function ln(x) {
-      var hfsq;
-      var hx;
-      var t2;
-      var t1;
-      var k;
-      var R;
-      var f;
-      var i;
-      var j;
-      var s;
-      var w;
-      var z2;
-      if (x === 0) {
-        return NINF;
-      }
-      if (isnan(x) || x < 0) {
-        return NaN;
-      }
-      hx = getHighWord(x);
-      k = 0 | 0;
-      if (hx < HIGH_MIN_NORMAL_EXP) {
-        k -= 54 | 0;
-        x *= TWO54;
-        hx = getHighWord(x);
-      }
-      if (hx >= HIGH_MAX_NORMAL_EXP) {
-        return x + x;
-      }
-      k += (hx >> 20) - BIAS | 0;
-      hx &= HIGH_SIGNIFICAND_MASK;
-      i = hx + 614244 & 1048576 | 0;
-      x = setHighWord(x, hx | i ^ HIGH_BIASED_EXP_0);
-      k += i >> 20 | 0;
-      f = x - 1;
-      if ((HIGH_SIGNIFICAND_MASK & 2 + hx) < 3) {
-        if (f === 0) {
-          if (k === 0) {
-            return 0;
-          }
-          return k * LN2_HI + k * LN2_LO;
-        }
-        R = f * f * (0.5 - ONE_THIRD * f);
-        if (k === 0) {
-          return f - R;
-        }
-        return k * LN2_HI - (R - k * LN2_LO - f);
-      }
-      s = f / (2 + f);
-      z2 = s * s;
-      i = hx - 398458 | 0;
-      w = z2 * z2;
-      j = 440401 - hx | 0;
-      t1 = w * polyvalP(w);
-      t2 = z2 * polyvalQ(w);
-      i |= j;
-      R = t2 + t1;
-      if (i > 0) {
-        hfsq = 0.5 * f * f;
-        if (k === 0) {
-          return f - (hfsq - s * (hfsq + R));
-        }
-        return k * LN2_HI - (hfsq - (s * (hfsq + R) + k * LN2_LO) - f);
-      }
-      if (k === 0) {
-        return f - s * (f - R);
-      }
-      return k * LN2_HI - (s * (f - R) - k * LN2_LO - f);
-    }
-    module.exports = ln;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ln/lib/index.js
-var require_lib59 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main45();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js
-var require_rational_p1q1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -5087819496582806e-19;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -5087819496582806e-19 + x * (-0.008368748197417368 + x * (0.03348066254097446 + x * (-0.012692614766297404 + x * (-0.03656379714117627 + x * (0.02198786811111689 + x * (0.008226878746769157 + x * (-0.005387729650712429 + x * (0 + x * 0))))))));
-        s2 = 1 + x * (-0.9700050433032906 + x * (-1.5657455823417585 + x * (1.5622155839842302 + x * (0.662328840472003 + x * (-0.7122890234154284 + x * (-0.05273963823400997 + x * (0.07952836873415717 + x * (-0.0023339375937419 + x * 8862163904564247e-19))))))));
-      } else {
-        x = 1 / x;
-        s1 = 0 + x * (0 + x * (-0.005387729650712429 + x * (0.008226878746769157 + x * (0.02198786811111689 + x * (-0.03656379714117627 + x * (-0.012692614766297404 + x * (0.03348066254097446 + x * (-0.008368748197417368 + x * -5087819496582806e-19))))))));
-        s2 = 8862163904564247e-19 + x * (-0.0023339375937419 + x * (0.07952836873415717 + x * (-0.05273963823400997 + x * (-0.7122890234154284 + x * (0.662328840472003 + x * (1.5622155839842302 + x * (-1.5657455823417585 + x * (-0.9700050433032906 + x * 1))))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js
-var require_rational_p2q2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -0.20243350835593876;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -0.20243350835593876 + x * (0.10526468069939171 + x * (8.3705032834312 + x * (17.644729840837403 + x * (-18.851064805871424 + x * (-44.6382324441787 + x * (17.445385985570866 + x * (21.12946554483405 + x * -3.6719225470772936)))))));
-        s2 = 1 + x * (6.242641248542475 + x * (3.971343795334387 + x * (-28.66081804998 + x * (-20.14326346804852 + x * (48.560921310873994 + x * (10.826866735546016 + x * (-22.643693341313973 + x * 1.7211476576120028)))))));
-      } else {
-        x = 1 / x;
-        s1 = -3.6719225470772936 + x * (21.12946554483405 + x * (17.445385985570866 + x * (-44.6382324441787 + x * (-18.851064805871424 + x * (17.644729840837403 + x * (8.3705032834312 + x * (0.10526468069939171 + x * -0.20243350835593876)))))));
-        s2 = 1.7211476576120028 + x * (-22.643693341313973 + x * (10.826866735546016 + x * (48.560921310873994 + x * (-20.14326346804852 + x * (-28.66081804998 + x * (3.971343795334387 + x * (6.242641248542475 + x * 1)))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js
-var require_rational_p3q3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -0.1311027816799519;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -0.1311027816799519 + x * (-0.16379404719331705 + x * (0.11703015634199525 + x * (0.38707973897260434 + x * (0.3377855389120359 + x * (0.14286953440815717 + x * (0.029015791000532906 + x * (0.0021455899538880526 + x * (-6794655751811263e-22 + x * (28522533178221704e-24 + x * -681149956853777e-24)))))))));
-        s2 = 1 + x * (3.4662540724256723 + x * (5.381683457070069 + x * (4.778465929458438 + x * (2.5930192162362027 + x * (0.848854343457902 + x * (0.15226433829533179 + x * (0.011059242293464892 + x * (0 + x * (0 + x * 0)))))))));
-      } else {
-        x = 1 / x;
-        s1 = -681149956853777e-24 + x * (28522533178221704e-24 + x * (-6794655751811263e-22 + x * (0.0021455899538880526 + x * (0.029015791000532906 + x * (0.14286953440815717 + x * (0.3377855389120359 + x * (0.38707973897260434 + x * (0.11703015634199525 + x * (-0.16379404719331705 + x * -0.1311027816799519)))))))));
-        s2 = 0 + x * (0 + x * (0 + x * (0.011059242293464892 + x * (0.15226433829533179 + x * (0.848854343457902 + x * (2.5930192162362027 + x * (4.778465929458438 + x * (5.381683457070069 + x * (3.4662540724256723 + x * 1)))))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js
-var require_rational_p4q4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -0.0350353787183178;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -0.0350353787183178 + x * (-0.0022242652921344794 + x * (0.018557330651423107 + x * (0.009508047013259196 + x * (0.0018712349281955923 + x * (15754461742496055e-20 + x * (460469890584318e-20 + x * (-2304047769118826e-25 + x * 26633922742578204e-28)))))));
-        s2 = 1 + x * (1.3653349817554064 + x * (0.7620591645536234 + x * (0.22009110576413124 + x * (0.03415891436709477 + x * (0.00263861676657016 + x * (7646752923027944e-20 + x * (0 + x * 0)))))));
-      } else {
-        x = 1 / x;
-        s1 = 26633922742578204e-28 + x * (-2304047769118826e-25 + x * (460469890584318e-20 + x * (15754461742496055e-20 + x * (0.0018712349281955923 + x * (0.009508047013259196 + x * (0.018557330651423107 + x * (-0.0022242652921344794 + x * -0.0350353787183178)))))));
-        s2 = 0 + x * (0 + x * (7646752923027944e-20 + x * (0.00263861676657016 + x * (0.03415891436709477 + x * (0.22009110576413124 + x * (0.7620591645536234 + x * (1.3653349817554064 + x * 1)))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js
-var require_rational_p5q5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -0.016743100507663373;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -0.016743100507663373 + x * (-0.0011295143874558028 + x * (0.001056288621524929 + x * (20938631748758808e-20 + x * (14962478375834237e-21 + x * (44969678992770644e-23 + x * (4625961635228786e-24 + x * (-2811287356288318e-29 + x * 9905570997331033e-32)))))));
-        s2 = 1 + x * (0.5914293448864175 + x * (0.1381518657490833 + x * (0.016074608709367652 + x * (9640118070051656e-19 + x * (27533547476472603e-21 + x * (282243172016108e-21 + x * (0 + x * 0)))))));
-      } else {
-        x = 1 / x;
-        s1 = 9905570997331033e-32 + x * (-2811287356288318e-29 + x * (4625961635228786e-24 + x * (44969678992770644e-23 + x * (14962478375834237e-21 + x * (20938631748758808e-20 + x * (0.001056288621524929 + x * (-0.0011295143874558028 + x * -0.016743100507663373)))))));
-        s2 = 0 + x * (0 + x * (282243172016108e-21 + x * (27533547476472603e-21 + x * (9640118070051656e-19 + x * (0.016074608709367652 + x * (0.1381518657490833 + x * (0.5914293448864175 + x * 1)))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/main.js
-var require_main46 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    var sqrt = require_lib54();
-    var ln = require_lib59();
-    var PINF = require_lib12();
-    var NINF = require_lib11();
-    var rationalFcnR1 = require_rational_p1q1();
-    var rationalFcnR2 = require_rational_p2q2();
-    var rationalFcnR3 = require_rational_p3q3();
-    var rationalFcnR4 = require_rational_p4q4();
-    var rationalFcnR5 = require_rational_p5q5();
-    var Y1 = 0.08913147449493408;
-    var Y2 = 2.249481201171875;
-    var Y3 = 0.807220458984375;
-    var Y4 = 0.9399557113647461;
-    var Y5 = 0.9836282730102539;
-    function erfinv(x) {
-      var sign2;
-      var ax;
-      var qs;
-      var q;
-      var g;
-      var r;
-      if (isnan(x)) {
-        return NaN;
-      }
-      if (x === 1) {
-        return PINF;
-      }
-      if (x === -1) {
-        return NINF;
-      }
-      if (x === 0) {
-        return x;
-      }
-      if (x > 1 || x < -1) {
-        return NaN;
-      }
-      if (x < 0) {
-        sign2 = -1;
-        ax = -x;
-      } else {
-        sign2 = 1;
-        ax = x;
-      }
-      q = 1 - ax;
-      if (ax <= 0.5) {
-        g = ax * (ax + 10);
-        r = rationalFcnR1(ax);
-        return sign2 * (g * Y1 + g * r);
-      }
-      if (q >= 0.25) {
-        g = sqrt(-2 * ln(q));
-        q -= 0.25;
-        r = rationalFcnR2(q);
-        return sign2 * (g / (Y2 + r));
-      }
-      q = sqrt(-ln(q));
-      if (q < 3) {
-        qs = q - 1.125;
-        r = rationalFcnR3(qs);
-        return sign2 * (Y3 * q + r * q);
-      }
-      if (q < 6) {
-        qs = q - 3;
-        r = rationalFcnR4(qs);
-        return sign2 * (Y4 * q + r * q);
-      }
-      qs = q - 6;
-      r = rationalFcnR5(qs);
-      return sign2 * (Y5 * q + r * q);
-    }
-    module.exports = erfinv;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/index.js
-var require_lib60 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main46();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js
-var require_main47 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports, module) {
-    "use strict";
-    var erfinv = require_lib60();
-    var isnan = require_lib6();
-    var sqrt = require_lib54();
-    function quantile(p, mu, sigma) {
-      var A;
-      var B;
-      if (isnan(mu) || isnan(sigma) || isnan(p) || sigma < 0 || p < 0 || p > 1) {
-        return NaN;
-      }
-      if (sigma === 0) {
-        return mu;
-      }
-      A = mu;
-      B = sigma * sqrt(2);
-      return A + B * erfinv(2 * p - 1);
-    }
-    module.exports = quantile;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js
-var require_main48 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    function quantile(p, mu) {
-      if (isnan(p) || p < 0 || p > 1) {
-        return NaN;
-      }
-      return mu;
-    }
-    module.exports = quantile;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js
-var require_factory3 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports, module) {
-    "use strict";
-    var constantFunction = require_lib55();
-    var isnan = require_lib6();
-    function factory(mu) {
-      if (isnan(mu)) {
-        return constantFunction(NaN);
-      }
-      return quantile;
-      function quantile(p) {
-        if (isnan(p) || p < 0 || p > 1) {
-          return NaN;
-        }
-        return mu;
-      }
-    }
-    module.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js
-var require_lib61 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main48();
-    var factory = require_factory3();
-    setReadOnly(main2, "factory", factory);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js
-var require_factory4 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports, module) {
-    "use strict";
-    var constantFunction = require_lib55();
-    var degenerate = require_lib61().factory;
-    var erfinv = require_lib60();
-    var isnan = require_lib6();
-    var sqrt = require_lib54();
-    function factory(mu, sigma) {
-      var A;
-      var B;
-      if (isnan(mu) || isnan(sigma) || sigma < 0) {
-        return constantFunction(NaN);
-      }
-      if (sigma === 0) {
-        degenerate(mu);
-      }
-      A = mu;
-      B = sigma * sqrt(2);
-      return quantile;
-      function quantile(p) {
-        if (isnan(p) || p < 0 || p > 1) {
-          return NaN;
-        }
-        return A + B * erfinv(2 * p - 1);
-      }
-    }
-    module.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
-var require_lib62 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main47();
-    var factory = require_factory4();
-    setReadOnly(main2, "factory", factory);
-    module.exports = main2;
+    var FLOAT64_EXPONENT_BIAS = 1023 | 0;
+    module.exports = FLOAT64_EXPONENT_BIAS;
   }
 });
 
 // node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
-var require_lib63 = __commonJS({
+var require_lib35 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports, module) {
     "use strict";
     var HALF_LN2 = 0.34657359027997264;
@@ -2950,7 +3747,7 @@ var require_lib63 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
-var require_polyval_q2 = __commonJS({
+var require_polyval_q = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
@@ -2964,18 +3761,18 @@ var require_polyval_q2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-expm1/lib/main.js
-var require_main49 = __commonJS({
+var require_main28 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var getHighWord = require_lib42();
-    var setHighWord = require_lib58();
-    var fromWords = require_lib43();
-    var PINF = require_lib12();
-    var NINF = require_lib11();
-    var FLOAT64_EXPONENT_BIAS = require_lib13();
-    var HALF_LN2 = require_lib63();
-    var polyval = require_polyval_q2();
+    var getHighWord = require_lib28();
+    var setHighWord = require_lib29();
+    var fromWords = require_lib30();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var FLOAT64_EXPONENT_BIAS = require_lib34();
+    var HALF_LN2 = require_lib35();
+    var polyval = require_polyval_q();
     var OVERFLOW_THRESHOLD = 709.782712893384;
     var LN2_HI = 0.6931471803691238;
     var LN2_LO = 19082149292705877e-26;
@@ -3099,11 +3896,29 @@ var require_main49 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-expm1/lib/index.js
-var require_lib64 = __commonJS({
+var require_lib36 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports, module) {
     "use strict";
-    var expm1 = require_main49();
+    var expm1 = require_main28();
     module.exports = expm1;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-floor/lib/main.js
+var require_main29 = __commonJS({
+  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports, module) {
+    "use strict";
+    var floor = Math.floor;
+    module.exports = floor;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-floor/lib/index.js
+var require_lib37 = __commonJS({
+  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main29();
+    module.exports = main2;
   }
 });
 
@@ -3122,15 +3937,15 @@ var require_polyval_lp = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1p/lib/main.js
-var require_main50 = __commonJS({
+var require_main30 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var getHighWord = require_lib42();
-    var setHighWord = require_lib58();
-    var PINF = require_lib12();
-    var NINF = require_lib11();
-    var FLOAT64_EXPONENT_BIAS = require_lib13();
+    var getHighWord = require_lib28();
+    var setHighWord = require_lib29();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var FLOAT64_EXPONENT_BIAS = require_lib34();
     var polyval = require_polyval_lp();
     var LN2_HI = 0.6931471803691238;
     var LN2_LO = 19082149292705877e-26;
@@ -3231,16 +4046,34 @@ var require_main50 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1p/lib/index.js
-var require_lib65 = __commonJS({
+var require_lib38 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports, module) {
     "use strict";
-    var log1p = require_main50();
+    var log1p = require_main30();
     module.exports = log1p;
   }
 });
 
+// node_modules/@stdlib/math-base-special-sqrt/lib/main.js
+var require_main31 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports, module) {
+    "use strict";
+    var sqrt = Math.sqrt;
+    module.exports = sqrt;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sqrt/lib/index.js
+var require_lib39 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main31();
+    module.exports = main2;
+  }
+});
+
 // node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
-var require_lib66 = __commonJS({
+var require_lib40 = __commonJS({
   "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports, module) {
     "use strict";
     var FOURTH_PI = 0.7853981633974483;
@@ -3309,12 +4142,12 @@ var require_rational_rs = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-asin/lib/main.js
-var require_main51 = __commonJS({
+var require_main32 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var sqrt = require_lib54();
-    var PIO4 = require_lib66();
+    var sqrt = require_lib39();
+    var PIO4 = require_lib40();
     var ratevalPQ = require_rational_pq();
     var ratevalRS = require_rational_rs();
     var MOREBITS = 6123233995736766e-32;
@@ -3359,19 +4192,504 @@ var require_main51 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-asin/lib/index.js
-var require_lib67 = __commonJS({
+var require_lib41 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main51();
+    var main2 = require_main32();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-abs/lib/main.js
+var require_main33 = __commonJS({
+  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports, module) {
+    "use strict";
+    function abs(x) {
+      return Math.abs(x);
+    }
+    module.exports = abs;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-abs/lib/index.js
+var require_lib42 = __commonJS({
+  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main33();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ceil/lib/main.js
+var require_main34 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports, module) {
+    "use strict";
+    var ceil = Math.ceil;
+    module.exports = ceil;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ceil/lib/index.js
+var require_lib43 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main34();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-trunc/lib/main.js
+var require_main35 = __commonJS({
+  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports, module) {
+    "use strict";
+    var floor = require_lib37();
+    var ceil = require_lib43();
+    function trunc(x) {
+      if (x < 0) {
+        return ceil(x);
+      }
+      return floor(x);
+    }
+    module.exports = trunc;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-trunc/lib/index.js
+var require_lib44 = __commonJS({
+  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main35();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
+var require_lib45 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
+    module.exports = FLOAT64_MAX_BASE2_EXPONENT;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
+var require_lib46 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
+    module.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
+var require_lib47 = __commonJS({
+  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
+    module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
+var require_main36 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports, module) {
+    "use strict";
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    function isInfinite(x) {
+      return x === PINF || x === NINF;
+    }
+    module.exports = isInfinite;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
+var require_lib48 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main36();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
+var require_lib49 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
+    module.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
+var require_lib50 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
+    module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
+var require_indices2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib27();
+    var indices;
+    var HIGH;
+    var LOW;
+    if (isLittleEndian === true) {
+      HIGH = 1;
+      LOW = 0;
+    } else {
+      HIGH = 0;
+      LOW = 1;
+    }
+    indices = {
+      "HIGH": HIGH,
+      "LOW": LOW
+    };
+    module.exports = indices;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
+var require_assign = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
+    var indices = require_indices2();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    var HIGH = indices.HIGH;
+    var LOW = indices.LOW;
+    function toWords(x, out, stride, offset) {
+      FLOAT64_VIEW[0] = x;
+      out[offset] = UINT32_VIEW[HIGH];
+      out[offset + stride] = UINT32_VIEW[LOW];
+      return out;
+    }
+    module.exports = toWords;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/main.js
+var require_main37 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports, module) {
+    "use strict";
+    var fcn = require_assign();
+    function toWords(x) {
+      return fcn(x, [0 >>> 0, 0 >>> 0], 1, 0);
+    }
+    module.exports = toWords;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/index.js
+var require_lib51 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main37();
+    var assign = require_assign();
+    setReadOnly(main2, "assign", assign);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-copysign/lib/main.js
+var require_main38 = __commonJS({
+  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports, module) {
+    "use strict";
+    var SIGN_MASK = require_lib49();
+    var ABS_MASK = require_lib50();
+    var toWords = require_lib51();
+    var getHighWord = require_lib28();
+    var fromWords = require_lib30();
+    var WORDS = [0, 0];
+    function copysign(x, y) {
+      var hx;
+      var hy;
+      toWords.assign(x, WORDS, 1, 0);
+      hx = WORDS[0];
+      hx &= ABS_MASK;
+      hy = getHighWord(y);
+      hy &= SIGN_MASK;
+      hx |= hy;
+      return fromWords(hx, WORDS[1]);
+    }
+    module.exports = copysign;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-copysign/lib/index.js
+var require_lib52 = __commonJS({
+  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main38();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
+var require_lib53 = __commonJS({
+  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
+    module.exports = FLOAT64_SMALLEST_NORMAL;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
+var require_assign2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports, module) {
+    "use strict";
+    var FLOAT64_SMALLEST_NORMAL = require_lib53();
+    var isInfinite = require_lib48();
+    var isnan = require_lib6();
+    var abs = require_lib42();
+    var SCALAR = 4503599627370496;
+    function normalize(x, out, stride, offset) {
+      if (isnan(x) || isInfinite(x)) {
+        out[offset] = x;
+        out[offset + stride] = 0;
+        return out;
+      }
+      if (x !== 0 && abs(x) < FLOAT64_SMALLEST_NORMAL) {
+        out[offset] = x * SCALAR;
+        out[offset + stride] = -52;
+        return out;
+      }
+      out[offset] = x;
+      out[offset + stride] = 0;
+      return out;
+    }
+    module.exports = normalize;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/main.js
+var require_main39 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports, module) {
+    "use strict";
+    var fcn = require_assign2();
+    function normalize(x) {
+      return fcn(x, [0, 0], 1, 0);
+    }
+    module.exports = normalize;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/index.js
+var require_lib54 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main39();
+    var assign = require_assign2();
+    setReadOnly(main2, "assign", assign);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
+var require_lib55 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
+    module.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-exponent/lib/main.js
+var require_main40 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib28();
+    var EXP_MASK = require_lib55();
+    var BIAS = require_lib34();
+    function exponent(x) {
+      var high = getHighWord(x);
+      high = (high & EXP_MASK) >>> 20;
+      return high - BIAS | 0;
+    }
+    module.exports = exponent;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-exponent/lib/index.js
+var require_lib56 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main40();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ldexp/lib/main.js
+var require_main41 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports, module) {
+    "use strict";
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var BIAS = require_lib34();
+    var MAX_EXPONENT = require_lib45();
+    var MAX_SUBNORMAL_EXPONENT = require_lib46();
+    var MIN_SUBNORMAL_EXPONENT = require_lib47();
+    var isnan = require_lib6();
+    var isInfinite = require_lib48();
+    var copysign = require_lib52();
+    var normalize = require_lib54().assign;
+    var floatExp = require_lib56();
+    var toWords = require_lib51();
+    var fromWords = require_lib30();
+    var TWO52_INV = 2220446049250313e-31;
+    var CLEAR_EXP_MASK = 2148532223 >>> 0;
+    var FRAC = [0, 0];
+    var WORDS = [0, 0];
+    function ldexp(frac, exp) {
+      var high;
+      var m;
+      if (exp === 0 || frac === 0 || // handles +-0
+      isnan(frac) || isInfinite(frac)) {
+        return frac;
+      }
+      normalize(frac, FRAC, 1, 0);
+      frac = FRAC[0];
+      exp += FRAC[1];
+      exp += floatExp(frac);
+      if (exp < MIN_SUBNORMAL_EXPONENT) {
+        return copysign(0, frac);
+      }
+      if (exp > MAX_EXPONENT) {
+        if (frac < 0) {
+          return NINF;
+        }
+        return PINF;
+      }
+      if (exp <= MAX_SUBNORMAL_EXPONENT) {
+        exp += 52;
+        m = TWO52_INV;
+      } else {
+        m = 1;
+      }
+      toWords.assign(frac, WORDS, 1, 0);
+      high = WORDS[0];
+      high &= CLEAR_EXP_MASK;
+      high |= exp + BIAS << 20;
+      return m * fromWords(high, WORDS[1]);
+    }
+    module.exports = ldexp;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ldexp/lib/index.js
+var require_lib57 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main41();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
+var require_polyval_p = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.16666666666666602;
+      }
+      return 0.16666666666666602 + x * (-0.0027777777777015593 + x * (6613756321437934e-20 + x * (-16533902205465252e-22 + x * 41381367970572385e-24)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
+var require_expmulti = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports, module) {
+    "use strict";
+    var ldexp = require_lib57();
+    var polyvalP = require_polyval_p();
+    function expmulti(hi, lo, k) {
+      var r;
+      var t;
+      var c;
+      var y;
+      r = hi - lo;
+      t = r * r;
+      c = r - t * polyvalP(t);
+      y = 1 - (lo - r * c / (2 - c) - hi);
+      return ldexp(y, k);
+    }
+    module.exports = expmulti;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/main.js
+var require_main42 = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var trunc = require_lib44();
+    var NINF = require_lib33();
+    var PINF = require_lib31();
+    var expmulti = require_expmulti();
+    var LN2_HI = 0.6931471803691238;
+    var LN2_LO = 19082149292705877e-26;
+    var LOG2_E = 1.4426950408889634;
+    var OVERFLOW = 709.782712893384;
+    var UNDERFLOW = -745.1332191019411;
+    var NEARZERO = 1 / (1 << 28);
+    var NEG_NEARZERO = -NEARZERO;
+    function exp(x) {
+      var hi;
+      var lo;
+      var k;
+      if (isnan(x) || x === PINF) {
+        return x;
+      }
+      if (x === NINF) {
+        return 0;
+      }
+      if (x > OVERFLOW) {
+        return PINF;
+      }
+      if (x < UNDERFLOW) {
+        return 0;
+      }
+      if (x > NEG_NEARZERO && x < NEARZERO) {
+        return 1 + x;
+      }
+      if (x < 0) {
+        k = trunc(LOG2_E * x - 0.5);
+      } else {
+        k = trunc(LOG2_E * x + 0.5);
+      }
+      hi = x - k * LN2_HI;
+      lo = k * LN2_LO;
+      return expmulti(hi, lo, k);
+    }
+    module.exports = exp;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/index.js
+var require_lib58 = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main42();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
-var require_main52 = __commonJS({
+var require_main43 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports, module) {
     "use strict";
-    var floor = require_lib7();
+    var floor = require_lib37();
     function isInteger(x) {
       return floor(x) === x;
     }
@@ -3380,19 +4698,19 @@ var require_main52 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
-var require_lib68 = __commonJS({
+var require_lib59 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main52();
+    var main2 = require_main43();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-even/lib/main.js
-var require_main53 = __commonJS({
+var require_main44 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports, module) {
     "use strict";
-    var isInteger = require_lib68();
+    var isInteger = require_lib59();
     function isEven(x) {
       return isInteger(x / 2);
     }
@@ -3401,19 +4719,19 @@ var require_main53 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-even/lib/index.js
-var require_lib69 = __commonJS({
+var require_lib60 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main53();
+    var main2 = require_main44();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
-var require_main54 = __commonJS({
+var require_main45 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports, module) {
     "use strict";
-    var isEven = require_lib69();
+    var isEven = require_lib60();
     function isOdd(x) {
       if (x > 0) {
         return isEven(x - 1);
@@ -3425,16 +4743,58 @@ var require_main54 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
-var require_lib70 = __commonJS({
+var require_lib61 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main54();
+    var main2 = require_main45();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
+var require_low = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib27();
+    var LOW;
+    if (isLittleEndian === true) {
+      LOW = 0;
+    } else {
+      LOW = 1;
+    }
+    module.exports = LOW;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
+var require_main46 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
+    var LOW = require_low();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    function setLowWord(x, low) {
+      FLOAT64_VIEW[0] = x;
+      UINT32_VIEW[LOW] = low >>> 0;
+      return FLOAT64_VIEW[0];
+    }
+    module.exports = setLowWord;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
+var require_lib62 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main46();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
-var require_main55 = __commonJS({
+var require_main47 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports, module) {
     "use strict";
     function uint32ToInt32(x) {
@@ -3445,10 +4805,10 @@ var require_main55 = __commonJS({
 });
 
 // node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
-var require_lib71 = __commonJS({
+var require_lib63 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports, module) {
     "use strict";
-    var uint32ToInt32 = require_main55();
+    var uint32ToInt32 = require_main47();
     module.exports = uint32ToInt32;
   }
 });
@@ -3457,10 +4817,10 @@ var require_lib71 = __commonJS({
 var require_x_is_zero = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports, module) {
     "use strict";
-    var isOdd = require_lib70();
-    var copysign = require_lib44();
-    var NINF = require_lib11();
-    var PINF = require_lib12();
+    var isOdd = require_lib61();
+    var copysign = require_lib52();
+    var NINF = require_lib33();
+    var PINF = require_lib31();
     function pow(x, y) {
       if (y === NINF) {
         return PINF;
@@ -3487,8 +4847,8 @@ var require_x_is_zero = __commonJS({
 var require_y_is_huge = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports, module) {
     "use strict";
-    var ABS_MASK = require_lib19();
-    var getHighWord = require_lib42();
+    var ABS_MASK = require_lib50();
+    var getHighWord = require_lib28();
     var HIGH_MAX_NEAR_UNITY = 1072693247 | 0;
     var HUGE = 1e300;
     var TINY = 1e-300;
@@ -3516,8 +4876,8 @@ var require_y_is_huge = __commonJS({
 var require_y_is_infinite = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var PINF = require_lib12();
+    var abs = require_lib42();
+    var PINF = require_lib31();
     function pow(x, y) {
       if (x === -1) {
         return (x - x) / (x - x);
@@ -3535,7 +4895,7 @@ var require_y_is_infinite = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
-var require_lib72 = __commonJS({
+var require_lib64 = __commonJS({
   "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
@@ -3561,11 +4921,11 @@ var require_polyval_l = __commonJS({
 var require_log2ax = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports, module) {
     "use strict";
-    var getHighWord = require_lib42();
-    var setLowWord = require_lib52();
-    var setHighWord = require_lib58();
-    var BIAS = require_lib13();
-    var HIGH_NUM_SIGNIFICAND_BITS = require_lib72();
+    var getHighWord = require_lib28();
+    var setLowWord = require_lib62();
+    var setHighWord = require_lib29();
+    var BIAS = require_lib34();
+    var HIGH_NUM_SIGNIFICAND_BITS = require_lib64();
     var polyvalL = require_polyval_l();
     var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
     var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
@@ -3687,7 +5047,7 @@ var require_polyval_w = __commonJS({
 var require_logx = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports, module) {
     "use strict";
-    var setLowWord = require_lib52();
+    var setLowWord = require_lib62();
     var polyvalW = require_polyval_w();
     var INV_LN2 = 1.4426950408889634;
     var INV_LN2_HI = 1.4426950216293335;
@@ -3715,7 +5075,7 @@ var require_logx = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-ln-two/lib/index.js
-var require_lib73 = __commonJS({
+var require_lib65 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports, module) {
     "use strict";
     var LN2 = 0.6931471805599453;
@@ -3724,7 +5084,7 @@ var require_lib73 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
-var require_lib74 = __commonJS({
+var require_lib66 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
@@ -3733,7 +5093,7 @@ var require_lib74 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
-var require_polyval_p3 = __commonJS({
+var require_polyval_p2 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
@@ -3750,17 +5110,17 @@ var require_polyval_p3 = __commonJS({
 var require_pow2 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports, module) {
     "use strict";
-    var getHighWord = require_lib42();
-    var setHighWord = require_lib58();
-    var setLowWord = require_lib52();
-    var uint32ToInt32 = require_lib71();
-    var ldexp = require_lib50();
-    var LN2 = require_lib73();
-    var BIAS = require_lib13();
-    var ABS_MASK = require_lib19();
-    var HIGH_SIGNIFICAND_MASK = require_lib74();
-    var HIGH_NUM_SIGNIFICAND_BITS = require_lib72();
-    var polyvalP = require_polyval_p3();
+    var getHighWord = require_lib28();
+    var setHighWord = require_lib29();
+    var setLowWord = require_lib62();
+    var uint32ToInt32 = require_lib63();
+    var ldexp = require_lib57();
+    var LN2 = require_lib65();
+    var BIAS = require_lib34();
+    var ABS_MASK = require_lib50();
+    var HIGH_SIGNIFICAND_MASK = require_lib66();
+    var HIGH_NUM_SIGNIFICAND_BITS = require_lib64();
+    var polyvalP = require_polyval_p2();
     var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
     var HIGH_BIASED_EXP_NEG_1 = 1071644672 | 0;
     var LN2_HI = 0.6931471824645996;
@@ -3816,21 +5176,21 @@ var require_pow2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-pow/lib/main.js
-var require_main56 = __commonJS({
+var require_main48 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isOdd = require_lib70();
-    var isInfinite = require_lib17();
-    var isInteger = require_lib68();
-    var sqrt = require_lib54();
-    var abs = require_lib46();
-    var toWords = require_lib41();
-    var setLowWord = require_lib52();
-    var uint32ToInt32 = require_lib71();
-    var NINF = require_lib11();
-    var PINF = require_lib12();
-    var ABS_MASK = require_lib19();
+    var isOdd = require_lib61();
+    var isInfinite = require_lib48();
+    var isInteger = require_lib59();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var toWords = require_lib51();
+    var setLowWord = require_lib62();
+    var uint32ToInt32 = require_lib63();
+    var NINF = require_lib33();
+    var PINF = require_lib31();
+    var ABS_MASK = require_lib50();
     var xIsZero = require_x_is_zero();
     var yIsHuge = require_y_is_huge();
     var yIsInfinite = require_y_is_infinite();
@@ -3989,16 +5349,16 @@ var require_main56 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-pow/lib/index.js
-var require_lib75 = __commonJS({
+var require_lib67 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main56();
+    var main2 = require_main48();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-e/lib/index.js
-var require_lib76 = __commonJS({
+var require_lib68 = __commonJS({
   "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports, module) {
     "use strict";
     var E = 2.718281828459045;
@@ -4007,7 +5367,7 @@ var require_lib76 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-eps/lib/index.js
-var require_lib77 = __commonJS({
+var require_lib69 = __commonJS({
   "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_EPSILON = 2220446049250313e-31;
@@ -4046,17 +5406,17 @@ var require_lanczos_sum_expg_scaled = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-beta/lib/main.js
-var require_main57 = __commonJS({
+var require_main49 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var log1p = require_lib65();
-    var sqrt = require_lib54();
-    var abs = require_lib46();
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var E = require_lib76();
-    var EPSILON = require_lib77();
+    var log1p = require_lib38();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var E = require_lib68();
+    var EPSILON = require_lib69();
     var lanczosSumExpGScaled = require_lanczos_sum_expg_scaled();
     var G = 10.900511;
     function beta(a, b) {
@@ -4119,19 +5479,19 @@ var require_main57 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-beta/lib/index.js
-var require_lib78 = __commonJS({
+var require_lib70 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main57();
+    var main2 = require_main49();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
-var require_main58 = __commonJS({
+var require_main50 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports, module) {
     "use strict";
-    var PINF = require_lib12();
+    var PINF = require_lib31();
     function isPositiveZero(x) {
       return x === 0 && 1 / x === PINF;
     }
@@ -4140,21 +5500,21 @@ var require_main58 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
-var require_lib79 = __commonJS({
+var require_lib71 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main58();
+    var main2 = require_main50();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-max/lib/main.js
-var require_main59 = __commonJS({
+var require_main51 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports, module) {
     "use strict";
-    var isPositiveZero = require_lib79();
+    var isPositiveZero = require_lib71();
     var isnan = require_lib6();
-    var PINF = require_lib12();
+    var PINF = require_lib31();
     function max(x, y) {
       if (isnan(x) || isnan(y)) {
         return NaN;
@@ -4178,19 +5538,19 @@ var require_main59 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-max/lib/index.js
-var require_lib80 = __commonJS({
+var require_lib72 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports, module) {
     "use strict";
-    var max = require_main59();
+    var max = require_main51();
     module.exports = max;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
-var require_main60 = __commonJS({
+var require_main52 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports, module) {
     "use strict";
-    var NINF = require_lib11();
+    var NINF = require_lib33();
     function isNegativeZero(x) {
       return x === 0 && 1 / x === NINF;
     }
@@ -4199,21 +5559,21 @@ var require_main60 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
-var require_lib81 = __commonJS({
+var require_lib73 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main60();
+    var main2 = require_main52();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-min/lib/main.js
-var require_main61 = __commonJS({
+var require_main53 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports, module) {
     "use strict";
-    var isNegativeZero = require_lib81();
+    var isNegativeZero = require_lib73();
     var isnan = require_lib6();
-    var NINF = require_lib11();
+    var NINF = require_lib33();
     function min(x, y) {
       if (isnan(x) || isnan(y)) {
         return NaN;
@@ -4237,16 +5597,16 @@ var require_main61 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-min/lib/index.js
-var require_lib82 = __commonJS({
+var require_lib74 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports, module) {
     "use strict";
-    var min = require_main61();
+    var min = require_main53();
     module.exports = min;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max/lib/index.js
-var require_lib83 = __commonJS({
+var require_lib75 = __commonJS({
   "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX = 17976931348623157e292;
@@ -4255,7 +5615,7 @@ var require_lib83 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-int32-max/lib/index.js
-var require_lib84 = __commonJS({
+var require_lib76 = __commonJS({
   "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports, module) {
     "use strict";
     var INT32_MAX = 2147483647 | 0;
@@ -4264,7 +5624,7 @@ var require_lib84 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-half-pi/lib/index.js
-var require_lib85 = __commonJS({
+var require_lib77 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports, module) {
     "use strict";
     var HALF_PI = 1.5707963267948966;
@@ -4273,7 +5633,7 @@ var require_lib85 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-pi/lib/index.js
-var require_lib86 = __commonJS({
+var require_lib78 = __commonJS({
   "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports, module) {
     "use strict";
     var PI = 3.141592653589793;
@@ -4310,7 +5670,7 @@ var require_polyval_c46 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
-var require_main62 = __commonJS({
+var require_main54 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports, module) {
     "use strict";
     var polyval13 = require_polyval_c13();
@@ -4333,16 +5693,16 @@ var require_main62 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
-var require_lib87 = __commonJS({
+var require_lib79 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main62();
+    var main2 = require_main54();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
-var require_main63 = __commonJS({
+var require_main55 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports, module) {
     "use strict";
     var S1 = -0.16666666666666632;
@@ -4370,10 +5730,10 @@ var require_main63 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
-var require_lib88 = __commonJS({
+var require_lib80 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main63();
+    var main2 = require_main55();
     module.exports = main2;
   }
 });
@@ -4382,7 +5742,7 @@ var require_lib88 = __commonJS({
 var require_low2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports, module) {
     "use strict";
-    var isLittleEndian = require_lib40();
+    var isLittleEndian = require_lib27();
     var LOW;
     if (isLittleEndian === true) {
       LOW = 0;
@@ -4394,11 +5754,11 @@ var require_low2 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
-var require_main64 = __commonJS({
+var require_main56 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports, module) {
     "use strict";
-    var Uint32Array2 = require_lib28();
-    var Float64Array2 = require_lib31();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
     var LOW = require_low2();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -4411,16 +5771,16 @@ var require_main64 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
-var require_lib89 = __commonJS({
+var require_lib81 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main64();
+    var main2 = require_main56();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/array-base-filled/lib/main.js
-var require_main65 = __commonJS({
+var require_main57 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/main.js"(exports, module) {
     "use strict";
     function filled(value, len) {
@@ -4437,19 +5797,19 @@ var require_main65 = __commonJS({
 });
 
 // node_modules/@stdlib/array-base-filled/lib/index.js
-var require_lib90 = __commonJS({
+var require_lib82 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main65();
+    var main2 = require_main57();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/array-base-zeros/lib/main.js
-var require_main66 = __commonJS({
+var require_main58 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports, module) {
     "use strict";
-    var filled = require_lib90();
+    var filled = require_lib82();
     function zeros(len) {
       return filled(0, len);
     }
@@ -4458,10 +5818,10 @@ var require_main66 = __commonJS({
 });
 
 // node_modules/@stdlib/array-base-zeros/lib/index.js
-var require_lib91 = __commonJS({
+var require_lib83 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main66();
+    var main2 = require_main58();
     module.exports = main2;
   }
 });
@@ -4470,9 +5830,9 @@ var require_lib91 = __commonJS({
 var require_kernel_rempio2 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports, module) {
     "use strict";
-    var floor = require_lib7();
-    var ldexp = require_lib50();
-    var zeros = require_lib91();
+    var floor = require_lib37();
+    var ldexp = require_lib57();
+    var zeros = require_lib83();
     var IPIO2 = [
       10680707,
       7228996,
@@ -4742,7 +6102,7 @@ var require_kernel_rempio2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-round/lib/main.js
-var require_main67 = __commonJS({
+var require_main59 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports, module) {
     "use strict";
     var round = Math.round;
@@ -4751,10 +6111,10 @@ var require_main67 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-round/lib/index.js
-var require_lib92 = __commonJS({
+var require_lib84 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main67();
+    var main2 = require_main59();
     module.exports = main2;
   }
 });
@@ -4763,8 +6123,8 @@ var require_lib92 = __commonJS({
 var require_rempio2_medium = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports, module) {
     "use strict";
-    var round = require_lib92();
-    var getHighWord = require_lib42();
+    var round = require_lib84();
+    var getHighWord = require_lib28();
     var INVPIO2 = 0.6366197723675814;
     var PIO2_1 = 1.5707963267341256;
     var PIO2_1T = 6077100506506192e-26;
@@ -4812,15 +6172,15 @@ var require_rempio2_medium = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/main.js
-var require_main68 = __commonJS({
+var require_main60 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports, module) {
     "use strict";
-    var ABS_MASK = require_lib19();
-    var EXPONENT_MASK = require_lib48();
-    var SIGNIFICAND_MASK = require_lib74();
-    var getHighWord = require_lib42();
-    var getLowWord = require_lib89();
-    var fromWords = require_lib43();
+    var ABS_MASK = require_lib50();
+    var EXPONENT_MASK = require_lib55();
+    var SIGNIFICAND_MASK = require_lib66();
+    var getHighWord = require_lib28();
+    var getLowWord = require_lib81();
+    var fromWords = require_lib30();
     var rempio2Kernel = require_kernel_rempio2();
     var rempio2Medium = require_rempio2_medium();
     var ZERO = 0;
@@ -4949,24 +6309,24 @@ var require_main68 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/index.js
-var require_lib93 = __commonJS({
+var require_lib85 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports, module) {
     "use strict";
-    var rempio2 = require_main68();
+    var rempio2 = require_main60();
     module.exports = rempio2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-sin/lib/main.js
-var require_main69 = __commonJS({
+var require_main61 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports, module) {
     "use strict";
-    var HIGH_WORD_ABS_MASK = require_lib19();
-    var HIGH_WORD_EXPONENT_MASK = require_lib48();
-    var getHighWord = require_lib42();
-    var kernelCos = require_lib87();
-    var kernelSin = require_lib88();
-    var rempio2 = require_lib93();
+    var HIGH_WORD_ABS_MASK = require_lib50();
+    var HIGH_WORD_EXPONENT_MASK = require_lib55();
+    var getHighWord = require_lib28();
+    var kernelCos = require_lib79();
+    var kernelSin = require_lib80();
+    var rempio2 = require_lib85();
     var PIO4_HIGH_WORD = 1072243195 | 0;
     var SMALL_HIGH_WORD = 1045430272 | 0;
     var Y = [0, 0];
@@ -5001,16 +6361,16 @@ var require_main69 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-sin/lib/index.js
-var require_lib94 = __commonJS({
+var require_lib86 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main69();
+    var main2 = require_main61();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
-var require_lib95 = __commonJS({
+var require_lib87 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var SQRT_TWO_PI = 2.5066282746310007;
@@ -5036,9 +6396,9 @@ var require_polyval_s = __commonJS({
 var require_stirling_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports, module) {
     "use strict";
-    var SQRT_TWO_PI = require_lib95();
-    var pow = require_lib75();
-    var exp = require_lib51();
+    var SQRT_TWO_PI = require_lib87();
+    var pow = require_lib67();
+    var exp = require_lib58();
     var polyval = require_polyval_s();
     var MAX_STIRLING = 143.01608;
     function gamma(x) {
@@ -5061,7 +6421,7 @@ var require_stirling_approximation = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
-var require_lib96 = __commonJS({
+var require_lib88 = __commonJS({
   "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports, module) {
     "use strict";
     var EULERGAMMA = 0.5772156649015329;
@@ -5073,7 +6433,7 @@ var require_lib96 = __commonJS({
 var require_small_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports, module) {
     "use strict";
-    var EULER = require_lib96();
+    var EULER = require_lib88();
     function gamma(x, z2) {
       return z2 / ((1 + EULER * x) * x);
     }
@@ -5112,18 +6472,18 @@ var require_rational_pq2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma/lib/main.js
-var require_main70 = __commonJS({
+var require_main62 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInteger = require_lib68();
-    var isNegativeZero = require_lib81();
-    var abs = require_lib46();
-    var floor = require_lib7();
-    var sin = require_lib94();
-    var PINF = require_lib12();
-    var NINF = require_lib11();
-    var PI = require_lib86();
+    var isInteger = require_lib59();
+    var isNegativeZero = require_lib73();
+    var abs = require_lib42();
+    var floor = require_lib37();
+    var sin = require_lib86();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var PI = require_lib78();
     var stirlingApprox = require_stirling_approximation();
     var smallApprox = require_small_approximation();
     var rateval = require_rational_pq2();
@@ -5196,16 +6556,16 @@ var require_main70 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma/lib/index.js
-var require_lib97 = __commonJS({
+var require_lib89 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main70();
+    var main2 = require_main62();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
-var require_lib98 = __commonJS({
+var require_lib90 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
@@ -5393,14 +6753,14 @@ var require_factorials = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-factorial/lib/main.js
-var require_main71 = __commonJS({
+var require_main63 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInteger = require_lib68();
-    var gamma = require_lib97();
-    var PINF = require_lib12();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
+    var isInteger = require_lib59();
+    var gamma = require_lib89();
+    var PINF = require_lib31();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
     var FACTORIALS = require_factorials();
     function factorial(x) {
       if (isnan(x)) {
@@ -5422,10 +6782,10 @@ var require_main71 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-factorial/lib/index.js
-var require_lib99 = __commonJS({
+var require_lib91 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main71();
+    var main2 = require_main63();
     module.exports = main2;
   }
 });
@@ -5461,7 +6821,7 @@ var require_rational_pq3 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
-var require_main72 = __commonJS({
+var require_main64 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports, module) {
     "use strict";
     var gammaLanczosSum = require_rational_pq3();
@@ -5470,16 +6830,16 @@ var require_main72 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
-var require_lib100 = __commonJS({
+var require_lib92 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main72();
+    var main2 = require_main64();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
-var require_lib101 = __commonJS({
+var require_lib93 = __commonJS({
   "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
@@ -5491,16 +6851,16 @@ var require_lib101 = __commonJS({
 var require_gamma_delta_ratio_lanczos = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports, module) {
     "use strict";
-    var lanczosSum = require_lib100();
-    var gamma = require_lib97();
-    var log1p = require_lib65();
-    var abs = require_lib46();
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var EPSILON = require_lib77();
-    var E = require_lib76();
-    var G = require_lib101();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
+    var lanczosSum = require_lib92();
+    var gamma = require_lib89();
+    var log1p = require_lib38();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var EPSILON = require_lib69();
+    var E = require_lib68();
+    var G = require_lib93();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
     var FACTORIAL_169 = 4269068009004705e289;
     function gammaDeltaRatioLanczos(z2, delta) {
       var result;
@@ -5538,14 +6898,14 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
-var require_main73 = __commonJS({
+var require_main65 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var floor = require_lib7();
-    var gamma = require_lib97();
-    var factorial = require_lib99();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
+    var abs = require_lib42();
+    var floor = require_lib37();
+    var gamma = require_lib89();
+    var factorial = require_lib91();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
     var gammaDeltaRatioLanczos = require_gamma_delta_ratio_lanczos();
     function gammaDeltaRatio(z2, delta) {
       var result;
@@ -5594,24 +6954,153 @@ var require_main73 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
-var require_lib102 = __commonJS({
+var require_lib94 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main73();
+    var main2 = require_main65();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
+var require_polyval_p3 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.3999999999940942;
+      }
+      return 0.3999999999940942 + x * (0.22222198432149784 + x * 0.15313837699209373);
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
+var require_polyval_q2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.6666666666666735;
+      }
+      return 0.6666666666666735 + x * (0.2857142874366239 + x * (0.1818357216161805 + x * 0.14798198605116586));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/main.js
+var require_main66 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib28();
+    var setHighWord = require_lib29();
+    var isnan = require_lib6();
+    var BIAS = require_lib34();
+    var NINF = require_lib33();
+    var polyvalP = require_polyval_p3();
+    var polyvalQ = require_polyval_q2();
+    var LN2_HI = 0.6931471803691238;
+    var LN2_LO = 19082149292705877e-26;
+    var TWO54 = 18014398509481984;
+    var ONE_THIRD = 0.3333333333333333;
+    var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
+    var HIGH_MAX_NORMAL_EXP = 2146435072 | 0;
+    var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
+    var HIGH_BIASED_EXP_0 = 1072693248 | 0;
+    function ln(x) {
+      var hfsq;
+      var hx;
+      var t2;
+      var t1;
+      var k;
+      var R;
+      var f;
+      var i;
+      var j;
+      var s;
+      var w;
+      var z2;
+      if (x === 0) {
+        return NINF;
+      }
+      if (isnan(x) || x < 0) {
+        return NaN;
+      }
+      hx = getHighWord(x);
+      k = 0 | 0;
+      if (hx < HIGH_MIN_NORMAL_EXP) {
+        k -= 54 | 0;
+        x *= TWO54;
+        hx = getHighWord(x);
+      }
+      if (hx >= HIGH_MAX_NORMAL_EXP) {
+        return x + x;
+      }
+      k += (hx >> 20) - BIAS | 0;
+      hx &= HIGH_SIGNIFICAND_MASK;
+      i = hx + 614244 & 1048576 | 0;
+      x = setHighWord(x, hx | i ^ HIGH_BIASED_EXP_0);
+      k += i >> 20 | 0;
+      f = x - 1;
+      if ((HIGH_SIGNIFICAND_MASK & 2 + hx) < 3) {
+        if (f === 0) {
+          if (k === 0) {
+            return 0;
+          }
+          return k * LN2_HI + k * LN2_LO;
+        }
+        R = f * f * (0.5 - ONE_THIRD * f);
+        if (k === 0) {
+          return f - R;
+        }
+        return k * LN2_HI - (R - k * LN2_LO - f);
+      }
+      s = f / (2 + f);
+      z2 = s * s;
+      i = hx - 398458 | 0;
+      w = z2 * z2;
+      j = 440401 - hx | 0;
+      t1 = w * polyvalP(w);
+      t2 = z2 * polyvalQ(w);
+      i |= j;
+      R = t2 + t1;
+      if (i > 0) {
+        hfsq = 0.5 * f * f;
+        if (k === 0) {
+          return f - (hfsq - s * (hfsq + R));
+        }
+        return k * LN2_HI - (hfsq - (s * (hfsq + R) + k * LN2_LO) - f);
+      }
+      if (k === 0) {
+        return f - s * (f - R);
+      }
+      return k * LN2_HI - (s * (f - R) - k * LN2_LO - f);
+    }
+    module.exports = ln;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/index.js
+var require_lib95 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main66();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-cos/lib/main.js
-var require_main74 = __commonJS({
+var require_main67 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports, module) {
     "use strict";
-    var getHighWord = require_lib42();
-    var kernelCos = require_lib87();
-    var kernelSin = require_lib88();
-    var rempio2 = require_lib93();
-    var ABS_MASK = require_lib19();
-    var EXPONENT_MASK = require_lib48();
+    var getHighWord = require_lib28();
+    var kernelCos = require_lib79();
+    var kernelSin = require_lib80();
+    var rempio2 = require_lib85();
+    var ABS_MASK = require_lib50();
+    var EXPONENT_MASK = require_lib55();
     var buffer = [0, 0];
     var HIGH_WORD_PIO4 = 1072243195 | 0;
     var HIGH_WORD_TWO_NEG_27 = 1044381696 | 0;
@@ -5646,25 +7135,25 @@ var require_main74 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-cos/lib/index.js
-var require_lib103 = __commonJS({
+var require_lib96 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main74();
+    var main2 = require_main67();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-sinpi/lib/main.js
-var require_main75 = __commonJS({
+var require_main68 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInfinite = require_lib17();
-    var cos = require_lib103();
-    var sin = require_lib94();
-    var abs = require_lib46();
-    var copysign = require_lib44();
-    var PI = require_lib86();
+    var isInfinite = require_lib48();
+    var cos = require_lib96();
+    var sin = require_lib86();
+    var abs = require_lib42();
+    var copysign = require_lib52();
+    var PI = require_lib78();
     function sinpi(x) {
       var ar;
       var r;
@@ -5702,10 +7191,10 @@ var require_main75 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-sinpi/lib/index.js
-var require_lib104 = __commonJS({
+var require_lib97 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main75();
+    var main2 = require_main68();
     module.exports = main2;
   }
 });
@@ -5851,17 +7340,17 @@ var require_polyval_w2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/main.js
-var require_main76 = __commonJS({
+var require_main69 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInfinite = require_lib17();
-    var abs = require_lib46();
-    var ln = require_lib59();
-    var trunc = require_lib9();
-    var sinpi = require_lib104();
-    var PI = require_lib86();
-    var PINF = require_lib12();
+    var isInfinite = require_lib48();
+    var abs = require_lib42();
+    var ln = require_lib95();
+    var trunc = require_lib44();
+    var sinpi = require_lib97();
+    var PI = require_lib78();
+    var PINF = require_lib31();
     var polyvalA1 = require_polyval_a1();
     var polyvalA2 = require_polyval_a2();
     var polyvalR = require_polyval_r();
@@ -6025,16 +7514,16 @@ var require_main76 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/index.js
-var require_lib105 = __commonJS({
+var require_lib98 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main76();
+    var main2 = require_main69();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max-ln/lib/index.js
-var require_lib106 = __commonJS({
+var require_lib99 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_LN = 709.782712893384;
@@ -6043,7 +7532,7 @@ var require_lib106 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
-var require_lib107 = __commonJS({
+var require_lib100 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
@@ -6052,7 +7541,7 @@ var require_lib107 = __commonJS({
 });
 
 // node_modules/@stdlib/utils-eval/lib/index.js
-var require_lib108 = __commonJS({
+var require_lib101 = __commonJS({
   "node_modules/@stdlib/utils-eval/lib/index.js"(exports, module) {
     "use strict";
     var evil = eval;
@@ -6061,10 +7550,10 @@ var require_lib108 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-generator-support/lib/main.js
-var require_main77 = __commonJS({
+var require_main70 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports, module) {
     "use strict";
-    var evil = require_lib108();
+    var evil = require_lib101();
     function hasGeneratorSupport() {
       var bool;
       try {
@@ -6080,10 +7569,10 @@ var require_main77 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-generator-support/lib/index.js
-var require_lib109 = __commonJS({
+var require_lib102 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main77();
+    var main2 = require_main70();
     module.exports = main2;
   }
 });
@@ -6092,8 +7581,8 @@ var require_lib109 = __commonJS({
 var require_generators = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var EPS = require_lib77();
+    var abs = require_lib42();
+    var EPS = require_lib69();
     var MAX_TERMS = 1e6;
     function sumSeries(generator, options) {
       var isgenerator;
@@ -6133,8 +7622,8 @@ var require_generators = __commonJS({
 var require_basic = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var EPS = require_lib77();
+    var abs = require_lib42();
+    var EPS = require_lib69();
     var MAX_TERMS = 1e6;
     function sumSeries(generator, options) {
       var tolerance;
@@ -6160,10 +7649,10 @@ var require_basic = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
-var require_lib110 = __commonJS({
+var require_lib103 = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports, module) {
     "use strict";
-    var hasGeneratorSupport = require_lib109();
+    var hasGeneratorSupport = require_lib102();
     var generator = require_generators();
     var basic = require_basic();
     var sumSeries;
@@ -6200,7 +7689,7 @@ var require_tgamma_i_large_x_series = __commonJS({
 var require_tgamma_i_large_x = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports, module) {
     "use strict";
-    var sumSeries = require_lib110();
+    var sumSeries = require_lib103();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
     function tgammaILargeX(a, x) {
       var result;
@@ -6217,20 +7706,20 @@ var require_tgamma_i_large_x = __commonJS({
 var require_finite_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports, module) {
     "use strict";
-    var exp = require_lib51();
+    var exp = require_lib58();
     function finiteGammaQ(a, x) {
-      var term;
+      var term2;
       var sum;
       var e;
       var n;
       e = exp(-x);
       sum = e;
       if (sum !== 0) {
-        term = sum;
+        term2 = sum;
         for (n = 1; n < a; ++n) {
-          term /= n;
-          term *= x;
-          sum += term;
+          term2 /= n;
+          term2 *= x;
+          sum += term2;
         }
       }
       return sum;
@@ -6239,31 +7728,260 @@ var require_finite_gamma_q = __commonJS({
   }
 });
 
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
+var require_polyval_pp = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.3250421072470015;
+      }
+      return -0.3250421072470015 + x * (-0.02848174957559851 + x * (-0.005770270296489442 + x * -23763016656650163e-21));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
+var require_polyval_qq = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.39791722395915535;
+      }
+      return 0.39791722395915535 + x * (0.0650222499887673 + x * (0.005081306281875766 + x * (13249473800432164e-20 + x * -3960228278775368e-21)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
+var require_polyval_pa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.41485611868374833;
+      }
+      return 0.41485611868374833 + x * (-0.3722078760357013 + x * (0.31834661990116175 + x * (-0.11089469428239668 + x * (0.035478304325618236 + x * -0.002166375594868791))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
+var require_polyval_qa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.10642088040084423;
+      }
+      return 0.10642088040084423 + x * (0.540397917702171 + x * (0.07182865441419627 + x * (0.12617121980876164 + x * (0.01363708391202905 + x * 0.011984499846799107))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
+var require_polyval_ra = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.6938585727071818;
+      }
+      return -0.6938585727071818 + x * (-10.558626225323291 + x * (-62.375332450326006 + x * (-162.39666946257347 + x * (-184.60509290671104 + x * (-81.2874355063066 + x * -9.814329344169145)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
+var require_polyval_sa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 19.651271667439257;
+      }
+      return 19.651271667439257 + x * (137.65775414351904 + x * (434.56587747522923 + x * (645.3872717332679 + x * (429.00814002756783 + x * (108.63500554177944 + x * (6.570249770319282 + x * -0.0604244152148581))))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
+var require_polyval_rb = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.799283237680523;
+      }
+      return -0.799283237680523 + x * (-17.757954917754752 + x * (-160.63638485582192 + x * (-637.5664433683896 + x * (-1025.0951316110772 + x * -483.5191916086514))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
+var require_polyval_sb = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 30.33806074348246;
+      }
+      return 30.33806074348246 + x * (325.7925129965739 + x * (1536.729586084437 + x * (3199.8582195085955 + x * (2553.0504064331644 + x * (474.52854120695537 + x * -22.44095244658582)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/main.js
+var require_main71 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var exp = require_lib58();
+    var setLowWord = require_lib62();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var polyvalPP = require_polyval_pp();
+    var polyvalQQ = require_polyval_qq();
+    var polyvalPA = require_polyval_pa();
+    var polyvalQA = require_polyval_qa();
+    var polyvalRA = require_polyval_ra();
+    var polyvalSA = require_polyval_sa();
+    var polyvalRB = require_polyval_rb();
+    var polyvalSB = require_polyval_sb();
+    var TINY = 1e-300;
+    var SMALL = 13877787807814457e-33;
+    var ERX = 0.8450629115104675;
+    var PPC = 0.12837916709551256;
+    var QQC = 1;
+    var PAC = -0.0023621185607526594;
+    var QAC = 1;
+    var RAC = -0.009864944034847148;
+    var SAC = 1;
+    var RBC = -0.0098649429247001;
+    var SBC = 1;
+    function erfc(x) {
+      var sign2;
+      var ax;
+      var z2;
+      var r;
+      var s;
+      var y;
+      var p;
+      var q;
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (x === PINF) {
+        return 0;
+      }
+      if (x === NINF) {
+        return 2;
+      }
+      if (x === 0) {
+        return 1;
+      }
+      if (x < 0) {
+        sign2 = true;
+        ax = -x;
+      } else {
+        sign2 = false;
+        ax = x;
+      }
+      if (ax < 0.84375) {
+        if (ax < SMALL) {
+          return 1 - x;
+        }
+        z2 = x * x;
+        r = PPC + z2 * polyvalPP(z2);
+        s = QQC + z2 * polyvalQQ(z2);
+        y = r / s;
+        if (x < 0.25) {
+          return 1 - (x + x * y);
+        }
+        r = x * y;
+        r += x - 0.5;
+        return 0.5 - r;
+      }
+      if (ax < 1.25) {
+        s = ax - 1;
+        p = PAC + s * polyvalPA(s);
+        q = QAC + s * polyvalQA(s);
+        if (sign2) {
+          return 1 + ERX + p / q;
+        }
+        return 1 - ERX - p / q;
+      }
+      if (ax < 28) {
+        s = 1 / (ax * ax);
+        if (ax < 2.857142857142857) {
+          r = RAC + s * polyvalRA(s);
+          s = SAC + s * polyvalSA(s);
+        } else {
+          if (x < -6) {
+            return 2 - TINY;
+          }
+          r = RBC + s * polyvalRB(s);
+          s = SBC + s * polyvalSB(s);
+        }
+        z2 = setLowWord(ax, 0);
+        r = exp(-(z2 * z2) - 0.5625) * exp((z2 - ax) * (z2 + ax) + r / s);
+        if (sign2) {
+          return 2 - r / ax;
+        }
+        return r / ax;
+      }
+      if (sign2) {
+        return 2 - TINY;
+      }
+      return TINY * TINY;
+    }
+    module.exports = erfc;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/index.js
+var require_lib104 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main71();
+    module.exports = main2;
+  }
+});
+
 // node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
 var require_finite_half_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports, module) {
     "use strict";
-    var erfc = require_lib53();
-    var sqrt = require_lib54();
-    var exp = require_lib51();
-    var PI = require_lib86();
+    var erfc = require_lib104();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
+    var PI = require_lib78();
     function finiteHalfGammaQ(a, x) {
       var half;
-      var term;
+      var term2;
       var sum;
       var e;
       var n;
       e = erfc(sqrt(x));
       if (e !== 0 && a > 1) {
-        term = exp(-x) / sqrt(PI * x);
-        term *= x;
+        term2 = exp(-x) / sqrt(PI * x);
+        term2 *= x;
         half = 0.5;
-        term /= half;
-        sum = term;
+        term2 /= half;
+        sum = term2;
         for (n = 2; n < a; ++n) {
-          term /= n - half;
-          term *= x;
-          sum += term;
+          term2 /= n - half;
+          term2 *= x;
+          sum += term2;
         }
         e += sum;
       }
@@ -6274,7 +7992,7 @@ var require_finite_half_gamma_q = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-min-ln/lib/index.js
-var require_lib111 = __commonJS({
+var require_lib105 = __commonJS({
   "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MIN_LN = -708.3964185322641;
@@ -6286,11 +8004,11 @@ var require_lib111 = __commonJS({
 var require_full_igamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports, module) {
     "use strict";
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var ln = require_lib59();
-    var MAX_LN = require_lib106();
-    var MIN_LN = require_lib111();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
     function fullIGammaPrefix(a, z2) {
       var prefix;
       var alz;
@@ -6319,7 +8037,7 @@ var require_full_igamma_prefix = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
-var require_main78 = __commonJS({
+var require_main72 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports, module) {
     "use strict";
     function evalpoly(c, x) {
@@ -6346,7 +8064,7 @@ var require_main78 = __commonJS({
 });
 
 // node_modules/@stdlib/function-ctor/lib/main.js
-var require_main79 = __commonJS({
+var require_main73 = __commonJS({
   "node_modules/@stdlib/function-ctor/lib/main.js"(exports, module) {
     "use strict";
     var Fcn = Function;
@@ -6355,20 +8073,20 @@ var require_main79 = __commonJS({
 });
 
 // node_modules/@stdlib/function-ctor/lib/index.js
-var require_lib112 = __commonJS({
+var require_lib106 = __commonJS({
   "node_modules/@stdlib/function-ctor/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main79();
+    var main2 = require_main73();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
-var require_factory5 = __commonJS({
+var require_factory = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports, module) {
     "use strict";
-    var Fcn = require_lib112();
-    var evalpoly = require_main78();
+    var Fcn = require_lib106();
+    var evalpoly = require_main72();
     function factory(c) {
       var f;
       var n;
@@ -6411,12 +8129,12 @@ var require_factory5 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
-var require_lib113 = __commonJS({
+var require_lib107 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
-    var main2 = require_main78();
-    var factory = require_factory5();
+    var main2 = require_main72();
+    var factory = require_factory();
     setReadOnly(main2, "factory", factory);
     module.exports = main2;
   }
@@ -6442,13 +8160,13 @@ var require_log1p_series = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
-var require_main80 = __commonJS({
+var require_main74 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var ln = require_lib59();
-    var FLOAT_EPS = require_lib77();
-    var sumSeries = require_lib110();
+    var abs = require_lib42();
+    var ln = require_lib95();
+    var FLOAT_EPS = require_lib69();
+    var sumSeries = require_lib103();
     var log1pSeries = require_log1p_series();
     function log1pmx(x) {
       var opts;
@@ -6473,16 +8191,16 @@ var require_main80 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
-var require_lib114 = __commonJS({
+var require_lib108 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports, module) {
     "use strict";
-    var log1pmx = require_main80();
+    var log1pmx = require_main74();
     module.exports = log1pmx;
   }
 });
 
 // node_modules/@stdlib/constants-float64-two-pi/lib/index.js
-var require_lib115 = __commonJS({
+var require_lib109 = __commonJS({
   "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var TWO_PI = 6.283185307179586;
@@ -6620,12 +8338,12 @@ var require_polyval_c8 = __commonJS({
 var require_igamma_temme_large = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports, module) {
     "use strict";
-    var evalpoly = require_lib113();
-    var log1pmx = require_lib114();
-    var erfc = require_lib53();
-    var sqrt = require_lib54();
-    var exp = require_lib51();
-    var TWO_PI = require_lib115();
+    var evalpoly = require_lib107();
+    var log1pmx = require_lib108();
+    var erfc = require_lib104();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
+    var TWO_PI = require_lib109();
     var polyvalC0 = require_polyval_c0();
     var polyvalC1 = require_polyval_c1();
     var polyvalC2 = require_polyval_c2();
@@ -6695,7 +8413,7 @@ var require_lower_incomplete_gamma_series = __commonJS({
 var require_lower_gamma_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports, module) {
     "use strict";
-    var sumSeries = require_lib110();
+    var sumSeries = require_lib103();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
     function lowerGammaSeries(a, z2, initialValue) {
       var result;
@@ -6742,7 +8460,7 @@ var require_rational_pq4 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
-var require_main81 = __commonJS({
+var require_main75 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports, module) {
     "use strict";
     var gammaLanczosSumExpGScaled = require_rational_pq4();
@@ -6751,10 +8469,10 @@ var require_main81 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
-var require_lib116 = __commonJS({
+var require_lib110 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main81();
+    var main2 = require_main75();
     module.exports = main2;
   }
 });
@@ -6763,22 +8481,22 @@ var require_lib116 = __commonJS({
 var require_regularised_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports, module) {
     "use strict";
-    var lanczosSumExpGScaled = require_lib116();
-    var gammaln = require_lib105();
-    var gamma = require_lib97();
-    var log1pmx = require_lib114();
-    var sqrt = require_lib54();
-    var abs = require_lib46();
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var max = require_lib80();
-    var min = require_lib82();
-    var ln = require_lib59();
-    var FLOAT64_MAX = require_lib83();
-    var MAX_LN = require_lib106();
-    var MIN_LN = require_lib111();
-    var G = require_lib101();
-    var E = require_lib76();
+    var lanczosSumExpGScaled = require_lib110();
+    var gammaln = require_lib98();
+    var gamma = require_lib89();
+    var log1pmx = require_lib108();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var max = require_lib72();
+    var min = require_lib74();
+    var ln = require_lib95();
+    var FLOAT64_MAX = require_lib75();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
+    var G = require_lib93();
+    var E = require_lib68();
     function regularisedGammaPrefix(a, z2) {
       var prefix;
       var amza;
@@ -6827,16 +8545,16 @@ var require_regularised_gamma_prefix = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-powm1/lib/main.js
-var require_main82 = __commonJS({
+var require_main76 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isinfinite = require_lib17();
-    var abs = require_lib46();
-    var expm1 = require_lib64();
-    var ln = require_lib59();
-    var pow = require_lib75();
-    var trunc = require_lib9();
+    var isinfinite = require_lib48();
+    var abs = require_lib42();
+    var expm1 = require_lib36();
+    var ln = require_lib95();
+    var pow = require_lib67();
+    var trunc = require_lib44();
     function powm1(b, x) {
       var result;
       var y;
@@ -6873,16 +8591,16 @@ var require_main82 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-powm1/lib/index.js
-var require_lib117 = __commonJS({
+var require_lib111 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports, module) {
     "use strict";
-    var powm1 = require_main82();
+    var powm1 = require_main76();
     module.exports = powm1;
   }
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
-var require_rational_p1q12 = __commonJS({
+var require_rational_p1q1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports, module) {
     "use strict";
     function evalrational(x) {
@@ -6912,7 +8630,7 @@ var require_rational_p1q12 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
-var require_rational_p2q22 = __commonJS({
+var require_rational_p2q2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports, module) {
     "use strict";
     function evalrational(x) {
@@ -6942,7 +8660,7 @@ var require_rational_p2q22 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
-var require_rational_p3q32 = __commonJS({
+var require_rational_p3q3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports, module) {
     "use strict";
     function evalrational(x) {
@@ -6975,11 +8693,11 @@ var require_rational_p3q32 = __commonJS({
 var require_lgamma_small_imp = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports, module) {
     "use strict";
-    var ln = require_lib59();
-    var EPS = require_lib77();
-    var rateval1 = require_rational_p1q12();
-    var rateval2 = require_rational_p2q22();
-    var rateval3 = require_rational_p3q32();
+    var ln = require_lib95();
+    var EPS = require_lib69();
+    var rateval1 = require_rational_p1q1();
+    var rateval2 = require_rational_p2q2();
+    var rateval3 = require_rational_p3q3();
     var Y1 = 0.15896368026733398;
     var Y2 = 0.5281534194946289;
     var Y3 = 0.45201730728149414;
@@ -7031,12 +8749,12 @@ var require_lgamma_small_imp = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
-var require_main83 = __commonJS({
+var require_main77 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports, module) {
     "use strict";
-    var gamma = require_lib97();
-    var expm1 = require_lib64();
-    var log1p = require_lib65();
+    var gamma = require_lib89();
+    var expm1 = require_lib36();
+    var log1p = require_lib38();
     var isnan = require_lib6();
     var lgammaSmallImp = require_lgamma_small_imp();
     function gamma1pm1(x) {
@@ -7059,10 +8777,10 @@ var require_main83 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
-var require_lib118 = __commonJS({
+var require_lib112 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports, module) {
     "use strict";
-    var gamma1pm1 = require_main83();
+    var gamma1pm1 = require_main77();
     module.exports = gamma1pm1;
   }
 });
@@ -7098,9 +8816,9 @@ var require_small_gamma2_series = __commonJS({
 var require_tgamma_small_upper_part = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports, module) {
     "use strict";
-    var powm1 = require_lib117();
-    var sumSeries = require_lib110();
-    var gamma1pm1 = require_lib118();
+    var powm1 = require_lib111();
+    var sumSeries = require_lib103();
+    var gamma1pm1 = require_lib112();
     var smallGamma2Series = require_small_gamma2_series();
     function tgammaSmallUpperPart(a, x, invert) {
       var initialValue;
@@ -7129,7 +8847,7 @@ var require_tgamma_small_upper_part = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
-var require_lib119 = __commonJS({
+var require_lib113 = __commonJS({
   "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
@@ -7141,9 +8859,9 @@ var require_lib119 = __commonJS({
 var require_generators2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var FLOAT32_SMALLEST_NORMAL = require_lib119();
-    var EPS = require_lib77();
+    var abs = require_lib42();
+    var FLOAT32_SMALLEST_NORMAL = require_lib113();
+    var EPS = require_lib69();
     var MAX_ITER = 1e6;
     function continuedFractionA(gen, factor, maxIter) {
       var isgenerator;
@@ -7274,9 +8992,9 @@ var require_generators2 = __commonJS({
 var require_basic2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var EPS = require_lib77();
-    var FLOAT32_SMALLEST_NORMAL = require_lib119();
+    var abs = require_lib42();
+    var EPS = require_lib69();
+    var FLOAT32_SMALLEST_NORMAL = require_lib113();
     var MAX_ITER = 1e6;
     function continuedFractionA(gen, factor, maxIter) {
       var delta;
@@ -7362,10 +9080,10 @@ var require_basic2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
-var require_lib120 = __commonJS({
+var require_lib114 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports, module) {
     "use strict";
-    var hasGeneratorSupport = require_lib109();
+    var hasGeneratorSupport = require_lib102();
     var generator = require_generators2();
     var basic = require_basic2();
     var continuedFraction;
@@ -7404,7 +9122,7 @@ var require_upper_incomplete_gamma_fract = __commonJS({
 var require_upper_gamma_fraction = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports, module) {
     "use strict";
-    var continuedFraction = require_lib120();
+    var continuedFraction = require_lib114();
     var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
     function upperGammaFraction(a, z2) {
       var f = upperIncompleteGammaFract(a, z2);
@@ -7418,14 +9136,14 @@ var require_upper_gamma_fraction = __commonJS({
 var require_igamma_final = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports, module) {
     "use strict";
-    var floor = require_lib7();
-    var gamma = require_lib97();
-    var abs = require_lib46();
-    var pow = require_lib75();
-    var ln = require_lib59();
-    var SQRT_EPSILON = require_lib107();
-    var FLOAT64_MAX = require_lib83();
-    var MAX_LN = require_lib106();
+    var floor = require_lib37();
+    var gamma = require_lib89();
+    var abs = require_lib42();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var SQRT_EPSILON = require_lib100();
+    var FLOAT64_MAX = require_lib75();
+    var MAX_LN = require_lib99();
     var tgammaILargeX = require_tgamma_i_large_x();
     var finiteGammaQ = require_finite_gamma_q();
     var finiteHalfGammaQ = require_finite_half_gamma_q();
@@ -7592,16 +9310,16 @@ var require_igamma_final = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/main.js
-var require_main84 = __commonJS({
+var require_main78 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports, module) {
     "use strict";
-    var gammaln = require_lib105();
-    var exp = require_lib51();
-    var ln = require_lib59();
-    var SQRT_TWO_PI = require_lib95();
-    var MAX_LN = require_lib106();
-    var PINF = require_lib12();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
+    var gammaln = require_lib98();
+    var exp = require_lib58();
+    var ln = require_lib95();
+    var SQRT_TWO_PI = require_lib87();
+    var MAX_LN = require_lib99();
+    var PINF = require_lib31();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
     var igammaFinal = require_igamma_final();
     var lowerGammaSeries = require_lower_gamma_series();
     var upperGammaFraction = require_upper_gamma_fraction();
@@ -7651,10 +9369,10 @@ var require_main84 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/index.js
-var require_lib121 = __commonJS({
+var require_lib115 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main84();
+    var main2 = require_main78();
     module.exports = main2;
   }
 });
@@ -7663,11 +9381,11 @@ var require_lib121 = __commonJS({
 var require_full_igamma_prefix2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports, module) {
     "use strict";
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var ln = require_lib59();
-    var MAX_LN = require_lib106();
-    var MIN_LN = require_lib111();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
     function fullIGammaPrefix(a, z2) {
       var prefix;
       var alz;
@@ -7697,21 +9415,21 @@ var require_full_igamma_prefix2 = __commonJS({
 var require_regularized_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports, module) {
     "use strict";
-    var lanczosSumExpGScaled = require_lib116();
-    var gammaln = require_lib105();
-    var gamma = require_lib97();
-    var log1p = require_lib65();
-    var sqrt = require_lib54();
-    var abs = require_lib46();
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var max = require_lib80();
-    var min = require_lib82();
-    var ln = require_lib59();
-    var MAX_LN = require_lib106();
-    var MIN_LN = require_lib111();
-    var G = require_lib101();
-    var E = require_lib76();
+    var lanczosSumExpGScaled = require_lib110();
+    var gammaln = require_lib98();
+    var gamma = require_lib89();
+    var log1p = require_lib38();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var max = require_lib72();
+    var min = require_lib74();
+    var ln = require_lib95();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
+    var G = require_lib93();
+    var E = require_lib68();
     function regularizedGammaPrefix(a, z2) {
       var prefix;
       var amza;
@@ -7763,15 +9481,15 @@ var require_regularized_gamma_prefix = __commonJS({
 var require_beta_small_b_large_a_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports, module) {
     "use strict";
-    var gammaDeltaRatio = require_lib102();
-    var factorial = require_lib99();
-    var gammainc = require_lib121();
-    var log1p = require_lib65();
-    var abs = require_lib46();
-    var pow = require_lib75();
-    var ln = require_lib59();
-    var MIN_VALUE = require_lib45();
-    var EPSILON = require_lib77();
+    var gammaDeltaRatio = require_lib94();
+    var factorial = require_lib91();
+    var gammainc = require_lib115();
+    var log1p = require_lib38();
+    var abs = require_lib42();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var MIN_VALUE = require_lib53();
+    var EPSILON = require_lib69();
     var fullIGammaPrefix = require_full_igamma_prefix2();
     var regularizedGammaPrefix = require_regularized_gamma_prefix();
     var p = new Array(30);
@@ -7875,11 +9593,11 @@ var require_rising_factorial_ratio = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-maxabs/lib/main.js
-var require_main85 = __commonJS({
+var require_main79 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var max = require_lib80();
+    var abs = require_lib42();
+    var max = require_lib72();
     function maxabs(x, y) {
       return max(abs(x), abs(y));
     }
@@ -7888,20 +9606,20 @@ var require_main85 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-maxabs/lib/index.js
-var require_lib122 = __commonJS({
+var require_lib116 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports, module) {
     "use strict";
-    var maxabs = require_main85();
+    var maxabs = require_main79();
     module.exports = maxabs;
   }
 });
 
 // node_modules/@stdlib/math-base-special-minabs/lib/main.js
-var require_main86 = __commonJS({
+var require_main80 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports, module) {
     "use strict";
-    var abs = require_lib46();
-    var min = require_lib82();
+    var abs = require_lib42();
+    var min = require_lib74();
     function minabs(x, y) {
       return min(abs(x), abs(y));
     }
@@ -7910,10 +9628,10 @@ var require_main86 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-minabs/lib/index.js
-var require_lib123 = __commonJS({
+var require_lib117 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports, module) {
     "use strict";
-    var minabs = require_main86();
+    var minabs = require_main80();
     module.exports = minabs;
   }
 });
@@ -7922,21 +9640,21 @@ var require_lib123 = __commonJS({
 var require_ibeta_power_terms = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports, module) {
     "use strict";
-    var lanczosSumExpGScaled = require_lib116();
-    var maxabs = require_lib122();
-    var minabs = require_lib123();
-    var expm1 = require_lib64();
-    var log1p = require_lib65();
-    var sqrt = require_lib54();
-    var abs = require_lib46();
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var min = require_lib82();
-    var ln = require_lib59();
-    var MAX_LN = require_lib106();
-    var MIN_LN = require_lib111();
-    var G = require_lib101();
-    var E = require_lib76();
+    var lanczosSumExpGScaled = require_lib110();
+    var maxabs = require_lib116();
+    var minabs = require_lib117();
+    var expm1 = require_lib36();
+    var log1p = require_lib38();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var min = require_lib74();
+    var ln = require_lib95();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
+    var G = require_lib93();
+    var E = require_lib68();
     function ibetaPowerTerms(a, b, x, y, normalized) {
       var result;
       var smallA;
@@ -8059,7 +9777,7 @@ var require_ibeta_power_terms = __commonJS({
 var require_ibeta_fraction2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports, module) {
     "use strict";
-    var continuedFraction = require_lib120();
+    var continuedFraction = require_lib114();
     var ibetaPowerTerms = require_ibeta_power_terms();
     var OPTS = {
       "keep": true,
@@ -8102,7 +9820,7 @@ var require_ibeta_fraction2 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
-var require_lib124 = __commonJS({
+var require_lib118 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
@@ -8187,14 +9905,14 @@ var require_binary_gcd = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gcd/lib/main.js
-var require_main87 = __commonJS({
+var require_main81 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInteger = require_lib68();
-    var PINF = require_lib12();
-    var NINF = require_lib11();
-    var INT32_MAX = require_lib84();
+    var isInteger = require_lib59();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var INT32_MAX = require_lib76();
     var bitwise = require_bitwise_binary_gcd();
     var largeIntegers = require_binary_gcd();
     function gcd(a, b) {
@@ -8223,25 +9941,25 @@ var require_main87 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gcd/lib/index.js
-var require_lib125 = __commonJS({
+var require_lib119 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main87();
+    var main2 = require_main81();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
-var require_main88 = __commonJS({
+var require_main82 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports, module) {
     "use strict";
-    var MAX_SAFE_INTEGER = require_lib124();
-    var PINF = require_lib12();
-    var isInteger = require_lib68();
+    var MAX_SAFE_INTEGER = require_lib118();
+    var PINF = require_lib31();
+    var isInteger = require_lib59();
     var isnan = require_lib6();
-    var isOdd = require_lib70();
-    var floor = require_lib7();
-    var gcd = require_lib125();
+    var isOdd = require_lib61();
+    var floor = require_lib37();
+    var gcd = require_lib119();
     function binomcoef(n, k) {
       var res;
       var sgn;
@@ -8307,10 +10025,10 @@ var require_main88 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
-var require_lib126 = __commonJS({
+var require_lib120 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main88();
+    var main2 = require_main82();
     module.exports = main2;
   }
 });
@@ -8319,22 +10037,22 @@ var require_lib126 = __commonJS({
 var require_binomial_ccdf = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports, module) {
     "use strict";
-    var binomcoef = require_lib126();
-    var floor = require_lib7();
-    var pow = require_lib75();
-    var MIN_VALUE = require_lib45();
+    var binomcoef = require_lib120();
+    var floor = require_lib37();
+    var pow = require_lib67();
+    var MIN_VALUE = require_lib53();
     function binomialCCDF(n, k, x, y) {
       var startTerm;
       var result;
       var start;
-      var term;
+      var term2;
       var i;
       result = pow(x, n);
       if (result > MIN_VALUE) {
-        term = result;
+        term2 = result;
         for (i = floor(n - 1); i > k; i--) {
-          term *= (i + 1) * y / ((n - i) * x);
-          result += term;
+          term2 *= (i + 1) * y / ((n - i) * x);
+          result += term2;
         }
       } else {
         start = floor(n * x);
@@ -8349,16 +10067,16 @@ var require_binomial_ccdf = __commonJS({
             result *= binomcoef(floor(n), floor(i));
           }
         } else {
-          term = result;
+          term2 = result;
           startTerm = result;
           for (i = start - 1; i > k; i--) {
-            term *= (i + 1) * y / ((n - i) * x);
-            result += term;
+            term2 *= (i + 1) * y / ((n - i) * x);
+            result += term2;
           }
-          term = startTerm;
+          term2 = startTerm;
           for (i = start + 1; i <= n; i++) {
-            term *= (n - i + 1) * x / (i * y);
-            result += term;
+            term2 *= (n - i + 1) * x / (i * y);
+            result += term2;
           }
         }
       }
@@ -8375,7 +10093,7 @@ var require_ibeta_a_step = __commonJS({
     var ibetaPowerTerms = require_ibeta_power_terms();
     function ibetaAStep(a, b, x, y, k, normalized, out) {
       var prefix;
-      var term;
+      var term2;
       var sum;
       var i;
       prefix = ibetaPowerTerms(a, b, x, y, normalized);
@@ -8387,10 +10105,10 @@ var require_ibeta_a_step = __commonJS({
         return prefix;
       }
       sum = 1;
-      term = 1;
+      term2 = 1;
       for (i = 0; i < k - 1; ++i) {
-        term *= (a + b + i) * x / (a + i + 1);
-        sum += term;
+        term2 *= (a + b + i) * x / (a + i + 1);
+        sum += term2;
       }
       prefix *= sum;
       return prefix;
@@ -8403,18 +10121,18 @@ var require_ibeta_a_step = __commonJS({
 var require_ibeta_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports, module) {
     "use strict";
-    var lanczosSumExpGScaled = require_lib116();
-    var sumSeries = require_lib110();
-    var log1p = require_lib65();
-    var sqrt = require_lib54();
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var ln = require_lib59();
-    var MIN_VALUE = require_lib45();
-    var MAX_LN = require_lib106();
-    var MIN_LN = require_lib111();
-    var G = require_lib101();
-    var E = require_lib76();
+    var lanczosSumExpGScaled = require_lib110();
+    var sumSeries = require_lib103();
+    var log1p = require_lib38();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var MIN_VALUE = require_lib53();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
+    var G = require_lib93();
+    var E = require_lib68();
     var opts = {
       "maxTerms": 100
     };
@@ -8485,21 +10203,21 @@ var require_assign3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var expm1 = require_lib64();
-    var floor = require_lib7();
-    var log1p = require_lib65();
-    var asin = require_lib67();
-    var beta = require_lib78();
-    var sqrt = require_lib54();
-    var exp = require_lib51();
-    var pow = require_lib75();
-    var max = require_lib80();
-    var min = require_lib82();
-    var MAX_FLOAT64 = require_lib83();
-    var MIN_FLOAT64 = require_lib45();
-    var MAX_INT32 = require_lib84();
-    var HALF_PI = require_lib85();
-    var PI = require_lib86();
+    var expm1 = require_lib36();
+    var floor = require_lib37();
+    var log1p = require_lib38();
+    var asin = require_lib41();
+    var beta = require_lib70();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var max = require_lib72();
+    var min = require_lib74();
+    var MAX_FLOAT64 = require_lib75();
+    var MIN_FLOAT64 = require_lib53();
+    var MAX_INT32 = require_lib76();
+    var HALF_PI = require_lib77();
+    var PI = require_lib78();
     var betaSmallBLargeASeries = require_beta_small_b_large_a_series();
     var risingFactorialRatio = require_rising_factorial_ratio();
     var ibetaPowerTerms = require_ibeta_power_terms();
@@ -8807,7 +10525,7 @@ var require_assign3 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
-var require_main89 = __commonJS({
+var require_main83 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports, module) {
     "use strict";
     var compute = require_assign3();
@@ -8819,11 +10537,11 @@ var require_main89 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
-var require_lib127 = __commonJS({
+var require_lib121 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
-    var main2 = require_main89();
+    var main2 = require_main83();
     var assign = require_assign3();
     setReadOnly(main2, "assign", assign);
     module.exports = main2;
@@ -8831,10 +10549,10 @@ var require_lib127 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-betainc/lib/main.js
-var require_main90 = __commonJS({
+var require_main84 = __commonJS({
   "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports, module) {
     "use strict";
-    var kernelBetainc = require_lib127().assign;
+    var kernelBetainc = require_lib121().assign;
     function betainc2(x, a, b, regularized, upper) {
       var out = [0, 0];
       regularized = regularized === false ? false : true;
@@ -8847,16 +10565,16 @@ var require_main90 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-betainc/lib/index.js
-var require_lib128 = __commonJS({
+var require_lib122 = __commonJS({
   "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main90();
+    var main2 = require_main84();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
-var require_lib129 = __commonJS({
+var require_lib123 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var LN_SQRT_TWO_PI = 0.9189385332046728;
@@ -8913,7 +10631,7 @@ var require_dceval = __commonJS({
 var require_gamma_correction = __commonJS({
   "node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports, module) {
     "use strict";
-    var pow = require_lib75();
+    var pow = require_lib67();
     var dceval = require_dceval();
     var XBIG = 9490626562425156e-8;
     var XMAX = 3745194030963158e291;
@@ -8934,18 +10652,18 @@ var require_gamma_correction = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-betaln/lib/main.js
-var require_main91 = __commonJS({
+var require_main85 = __commonJS({
   "node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports, module) {
     "use strict";
-    var gammaln = require_lib105();
-    var log1p = require_lib65();
-    var gamma = require_lib97();
-    var max = require_lib80();
-    var min = require_lib82();
-    var ln = require_lib59();
-    var LN_SQRT_TWO_PI = require_lib129();
-    var NINF = require_lib11();
-    var PINF = require_lib12();
+    var gammaln = require_lib98();
+    var log1p = require_lib38();
+    var gamma = require_lib89();
+    var max = require_lib72();
+    var min = require_lib74();
+    var ln = require_lib95();
+    var LN_SQRT_TWO_PI = require_lib123();
+    var NINF = require_lib33();
+    var PINF = require_lib31();
     var correction = require_gamma_correction();
     function betaln2(a, b) {
       var corr;
@@ -8977,10 +10695,505 @@ var require_main91 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-betaln/lib/index.js
-var require_lib130 = __commonJS({
+var require_lib124 = __commonJS({
   "node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports, module) {
     "use strict";
+    var main2 = require_main85();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
+var require_main86 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
+    "use strict";
+    var erfc = require_lib104();
+    var sqrt = require_lib39();
+    var isnan = require_lib6();
+    function cdf(x, mu, sigma) {
+      var denom;
+      var xc;
+      if (isnan(x) || isnan(mu) || isnan(sigma) || sigma < 0) {
+        return NaN;
+      }
+      if (sigma === 0) {
+        return x < mu ? 0 : 1;
+      }
+      denom = sigma * sqrt(2);
+      xc = x - mu;
+      return 0.5 * erfc(-xc / denom);
+    }
+    module.exports = cdf;
+  }
+});
+
+// node_modules/@stdlib/utils-constant-function/lib/main.js
+var require_main87 = __commonJS({
+  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
+    "use strict";
+    function wrap(value) {
+      return constantFunction;
+      function constantFunction() {
+        return value;
+      }
+    }
+    module.exports = wrap;
+  }
+});
+
+// node_modules/@stdlib/utils-constant-function/lib/index.js
+var require_lib125 = __commonJS({
+  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main87();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js
+var require_main88 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    function cdf(x, mu) {
+      if (isnan(x) || isnan(mu)) {
+        return NaN;
+      }
+      return x < mu ? 0 : 1;
+    }
+    module.exports = cdf;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js
+var require_factory2 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib125();
+    var isnan = require_lib6();
+    function factory(mu) {
+      if (isnan(mu)) {
+        return constantFunction(NaN);
+      }
+      return cdf;
+      function cdf(x) {
+        if (isnan(x)) {
+          return NaN;
+        }
+        return x < mu ? 0 : 1;
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js
+var require_lib126 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main88();
+    var factory = require_factory2();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js
+var require_factory3 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib125();
+    var degenerate = require_lib126().factory;
+    var isnan = require_lib6();
+    var sqrt = require_lib39();
+    var erfc = require_lib104();
+    function factory(mu, sigma) {
+      var denom;
+      if (isnan(mu) || isnan(sigma) || sigma < 0) {
+        return constantFunction(NaN);
+      }
+      if (sigma === 0) {
+        return degenerate(mu);
+      }
+      denom = sigma * sqrt(2);
+      return cdf;
+      function cdf(x) {
+        var xc;
+        if (isnan(x)) {
+          return NaN;
+        }
+        xc = x - mu;
+        return 0.5 * erfc(-xc / denom);
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
+var require_lib127 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main86();
+    var factory = require_factory3();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js
+var require_rational_p1q12 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -5087819496582806e-19;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -5087819496582806e-19 + x * (-0.008368748197417368 + x * (0.03348066254097446 + x * (-0.012692614766297404 + x * (-0.03656379714117627 + x * (0.02198786811111689 + x * (0.008226878746769157 + x * (-0.005387729650712429 + x * (0 + x * 0))))))));
+        s2 = 1 + x * (-0.9700050433032906 + x * (-1.5657455823417585 + x * (1.5622155839842302 + x * (0.662328840472003 + x * (-0.7122890234154284 + x * (-0.05273963823400997 + x * (0.07952836873415717 + x * (-0.0023339375937419 + x * 8862163904564247e-19))))))));
+      } else {
+        x = 1 / x;
+        s1 = 0 + x * (0 + x * (-0.005387729650712429 + x * (0.008226878746769157 + x * (0.02198786811111689 + x * (-0.03656379714117627 + x * (-0.012692614766297404 + x * (0.03348066254097446 + x * (-0.008368748197417368 + x * -5087819496582806e-19))))))));
+        s2 = 8862163904564247e-19 + x * (-0.0023339375937419 + x * (0.07952836873415717 + x * (-0.05273963823400997 + x * (-0.7122890234154284 + x * (0.662328840472003 + x * (1.5622155839842302 + x * (-1.5657455823417585 + x * (-0.9700050433032906 + x * 1))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js
+var require_rational_p2q22 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.20243350835593876;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.20243350835593876 + x * (0.10526468069939171 + x * (8.3705032834312 + x * (17.644729840837403 + x * (-18.851064805871424 + x * (-44.6382324441787 + x * (17.445385985570866 + x * (21.12946554483405 + x * -3.6719225470772936)))))));
+        s2 = 1 + x * (6.242641248542475 + x * (3.971343795334387 + x * (-28.66081804998 + x * (-20.14326346804852 + x * (48.560921310873994 + x * (10.826866735546016 + x * (-22.643693341313973 + x * 1.7211476576120028)))))));
+      } else {
+        x = 1 / x;
+        s1 = -3.6719225470772936 + x * (21.12946554483405 + x * (17.445385985570866 + x * (-44.6382324441787 + x * (-18.851064805871424 + x * (17.644729840837403 + x * (8.3705032834312 + x * (0.10526468069939171 + x * -0.20243350835593876)))))));
+        s2 = 1.7211476576120028 + x * (-22.643693341313973 + x * (10.826866735546016 + x * (48.560921310873994 + x * (-20.14326346804852 + x * (-28.66081804998 + x * (3.971343795334387 + x * (6.242641248542475 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js
+var require_rational_p3q32 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.1311027816799519;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.1311027816799519 + x * (-0.16379404719331705 + x * (0.11703015634199525 + x * (0.38707973897260434 + x * (0.3377855389120359 + x * (0.14286953440815717 + x * (0.029015791000532906 + x * (0.0021455899538880526 + x * (-6794655751811263e-22 + x * (28522533178221704e-24 + x * -681149956853777e-24)))))))));
+        s2 = 1 + x * (3.4662540724256723 + x * (5.381683457070069 + x * (4.778465929458438 + x * (2.5930192162362027 + x * (0.848854343457902 + x * (0.15226433829533179 + x * (0.011059242293464892 + x * (0 + x * (0 + x * 0)))))))));
+      } else {
+        x = 1 / x;
+        s1 = -681149956853777e-24 + x * (28522533178221704e-24 + x * (-6794655751811263e-22 + x * (0.0021455899538880526 + x * (0.029015791000532906 + x * (0.14286953440815717 + x * (0.3377855389120359 + x * (0.38707973897260434 + x * (0.11703015634199525 + x * (-0.16379404719331705 + x * -0.1311027816799519)))))))));
+        s2 = 0 + x * (0 + x * (0 + x * (0.011059242293464892 + x * (0.15226433829533179 + x * (0.848854343457902 + x * (2.5930192162362027 + x * (4.778465929458438 + x * (5.381683457070069 + x * (3.4662540724256723 + x * 1)))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js
+var require_rational_p4q4 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.0350353787183178;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.0350353787183178 + x * (-0.0022242652921344794 + x * (0.018557330651423107 + x * (0.009508047013259196 + x * (0.0018712349281955923 + x * (15754461742496055e-20 + x * (460469890584318e-20 + x * (-2304047769118826e-25 + x * 26633922742578204e-28)))))));
+        s2 = 1 + x * (1.3653349817554064 + x * (0.7620591645536234 + x * (0.22009110576413124 + x * (0.03415891436709477 + x * (0.00263861676657016 + x * (7646752923027944e-20 + x * (0 + x * 0)))))));
+      } else {
+        x = 1 / x;
+        s1 = 26633922742578204e-28 + x * (-2304047769118826e-25 + x * (460469890584318e-20 + x * (15754461742496055e-20 + x * (0.0018712349281955923 + x * (0.009508047013259196 + x * (0.018557330651423107 + x * (-0.0022242652921344794 + x * -0.0350353787183178)))))));
+        s2 = 0 + x * (0 + x * (7646752923027944e-20 + x * (0.00263861676657016 + x * (0.03415891436709477 + x * (0.22009110576413124 + x * (0.7620591645536234 + x * (1.3653349817554064 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js
+var require_rational_p5q5 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.016743100507663373;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.016743100507663373 + x * (-0.0011295143874558028 + x * (0.001056288621524929 + x * (20938631748758808e-20 + x * (14962478375834237e-21 + x * (44969678992770644e-23 + x * (4625961635228786e-24 + x * (-2811287356288318e-29 + x * 9905570997331033e-32)))))));
+        s2 = 1 + x * (0.5914293448864175 + x * (0.1381518657490833 + x * (0.016074608709367652 + x * (9640118070051656e-19 + x * (27533547476472603e-21 + x * (282243172016108e-21 + x * (0 + x * 0)))))));
+      } else {
+        x = 1 / x;
+        s1 = 9905570997331033e-32 + x * (-2811287356288318e-29 + x * (4625961635228786e-24 + x * (44969678992770644e-23 + x * (14962478375834237e-21 + x * (20938631748758808e-20 + x * (0.001056288621524929 + x * (-0.0011295143874558028 + x * -0.016743100507663373)))))));
+        s2 = 0 + x * (0 + x * (282243172016108e-21 + x * (27533547476472603e-21 + x * (9640118070051656e-19 + x * (0.016074608709367652 + x * (0.1381518657490833 + x * (0.5914293448864175 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/main.js
+var require_main89 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var sqrt = require_lib39();
+    var ln = require_lib95();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var rationalFcnR1 = require_rational_p1q12();
+    var rationalFcnR2 = require_rational_p2q22();
+    var rationalFcnR3 = require_rational_p3q32();
+    var rationalFcnR4 = require_rational_p4q4();
+    var rationalFcnR5 = require_rational_p5q5();
+    var Y1 = 0.08913147449493408;
+    var Y2 = 2.249481201171875;
+    var Y3 = 0.807220458984375;
+    var Y4 = 0.9399557113647461;
+    var Y5 = 0.9836282730102539;
+    function erfinv(x) {
+      var sign2;
+      var ax;
+      var qs;
+      var q;
+      var g;
+      var r;
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (x === 1) {
+        return PINF;
+      }
+      if (x === -1) {
+        return NINF;
+      }
+      if (x === 0) {
+        return x;
+      }
+      if (x > 1 || x < -1) {
+        return NaN;
+      }
+      if (x < 0) {
+        sign2 = -1;
+        ax = -x;
+      } else {
+        sign2 = 1;
+        ax = x;
+      }
+      q = 1 - ax;
+      if (ax <= 0.5) {
+        g = ax * (ax + 10);
+        r = rationalFcnR1(ax);
+        return sign2 * (g * Y1 + g * r);
+      }
+      if (q >= 0.25) {
+        g = sqrt(-2 * ln(q));
+        q -= 0.25;
+        r = rationalFcnR2(q);
+        return sign2 * (g / (Y2 + r));
+      }
+      q = sqrt(-ln(q));
+      if (q < 3) {
+        qs = q - 1.125;
+        r = rationalFcnR3(qs);
+        return sign2 * (Y3 * q + r * q);
+      }
+      if (q < 6) {
+        qs = q - 3;
+        r = rationalFcnR4(qs);
+        return sign2 * (Y4 * q + r * q);
+      }
+      qs = q - 6;
+      r = rationalFcnR5(qs);
+      return sign2 * (Y5 * q + r * q);
+    }
+    module.exports = erfinv;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/index.js
+var require_lib128 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main89();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js
+var require_main90 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports, module) {
+    "use strict";
+    var erfinv = require_lib128();
+    var isnan = require_lib6();
+    var sqrt = require_lib39();
+    function quantile(p, mu, sigma) {
+      var A;
+      var B;
+      if (isnan(mu) || isnan(sigma) || isnan(p) || sigma < 0 || p < 0 || p > 1) {
+        return NaN;
+      }
+      if (sigma === 0) {
+        return mu;
+      }
+      A = mu;
+      B = sigma * sqrt(2);
+      return A + B * erfinv(2 * p - 1);
+    }
+    module.exports = quantile;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js
+var require_main91 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    function quantile(p, mu) {
+      if (isnan(p) || p < 0 || p > 1) {
+        return NaN;
+      }
+      return mu;
+    }
+    module.exports = quantile;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js
+var require_factory4 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib125();
+    var isnan = require_lib6();
+    function factory(mu) {
+      if (isnan(mu)) {
+        return constantFunction(NaN);
+      }
+      return quantile;
+      function quantile(p) {
+        if (isnan(p) || p < 0 || p > 1) {
+          return NaN;
+        }
+        return mu;
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js
+var require_lib129 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
     var main2 = require_main91();
+    var factory = require_factory4();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js
+var require_factory5 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib125();
+    var degenerate = require_lib129().factory;
+    var erfinv = require_lib128();
+    var isnan = require_lib6();
+    var sqrt = require_lib39();
+    function factory(mu, sigma) {
+      var A;
+      var B;
+      if (isnan(mu) || isnan(sigma) || sigma < 0) {
+        return constantFunction(NaN);
+      }
+      if (sigma === 0) {
+        degenerate(mu);
+      }
+      A = mu;
+      B = sigma * sqrt(2);
+      return quantile;
+      function quantile(p) {
+        if (isnan(p) || p < 0 || p > 1) {
+          return NaN;
+        }
+        return A + B * erfinv(2 * p - 1);
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
+var require_lib130 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main90();
+    var factory = require_factory5();
+    setReadOnly(main2, "factory", factory);
     module.exports = main2;
   }
 });
@@ -10087,8 +12300,8 @@ var require_stringifyString = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
-    var getFoldOptions = (ctx, isBlock) => ({
-      indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+    var getFoldOptions = (ctx, isBlock2) => ({
+      indentAtStart: isBlock2 ? ctx.indent.length : ctx.indentAtStart,
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
@@ -12159,7 +14372,7 @@ var require_tags = __commonJS({
     var schema$2 = require_schema3();
     var set4 = require_set();
     var timestamp = require_timestamp();
-    var schemas = /* @__PURE__ */ new Map([
+    var schemas2 = /* @__PURE__ */ new Map([
       ["core", schema.schema],
       ["failsafe", [map2.map, seq.seq, string4.string]],
       ["json", schema$1.schema],
@@ -12195,7 +14408,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
-      const schemaTags = schemas.get(schemaName);
+      const schemaTags = schemas2.get(schemaName);
       if (schemaTags && !customTags) {
         return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
       }
@@ -12204,7 +14417,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key3) => key3 !== "yaml11").map((key3) => JSON.stringify(key3)).join(", ");
+          const keys = Array.from(schemas2.keys()).filter((key3) => key3 !== "yaml11").map((key3) => JSON.stringify(key3)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -13144,7 +15357,7 @@ var require_resolve_flow_collection = __commonJS({
     var utilContainsNewline = require_util_contains_newline();
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
-    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    var isBlock2 = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap2 = fc.start.source === "{";
       const fcName = isMap2 ? "flow map" : "flow sequence";
@@ -13228,13 +15441,13 @@ var require_resolve_flow_collection = __commonJS({
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock2(value))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
           const keyNode = key3 ? composeNode(ctx, key3, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
-          if (isBlock(key3))
+          if (isBlock2(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep2 ?? [], {
@@ -13268,7 +15481,7 @@ var require_resolve_flow_collection = __commonJS({
           }
           const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock2(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -18904,7 +21117,7 @@ var require_serializer = __commonJS({
       buff.writeUInt32BE(rows, buff.length - 4);
       return buff;
     };
-    var cancel = (processID, secretKey) => {
+    var cancel2 = (processID, secretKey) => {
       const buffer = Buffer.allocUnsafe(16);
       buffer.writeInt32BE(16, 0);
       buffer.writeInt16BE(1234, 4);
@@ -18982,7 +21195,7 @@ var require_serializer = __commonJS({
       copyData,
       copyDone: () => copyDoneBuffer,
       copyFail,
-      cancel
+      cancel: cancel2
     };
     exports.serialize = serialize;
   }
@@ -22674,16 +24887,16 @@ var require_light = __commonJS({
               this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
               index = this._randomIndex();
               return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait: wait2, reservoir }) => {
-                var empty;
+                var empty2;
                 this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
                 if (success2) {
                   queue.shift();
-                  empty = this.empty();
-                  if (empty) {
+                  empty2 = this.empty();
+                  if (empty2) {
                     this.Events.trigger("empty");
                   }
                   if (reservoir === 0) {
-                    this.Events.trigger("depleted", empty);
+                    this.Events.trigger("depleted", empty2);
                   }
                   this._run(index, next, wait2);
                   return this.Promise.resolve(options.weight);
@@ -22717,9 +24930,9 @@ var require_light = __commonJS({
             waitForExecuting = (at) => {
               var finished;
               finished = () => {
-                var counts;
-                counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+                var counts2;
+                counts2 = this._states.counts;
+                return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
               };
               return new this.Promise((resolve6, reject) => {
                 if (finished()) {
@@ -22852,13 +25065,13 @@ var require_light = __commonJS({
             return job.promise;
           }
           wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
+            var schedule2, wrapped;
+            schedule2 = this.schedule.bind(this);
             wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
+              return schedule2(fn.bind(this), ...args);
             };
             wrapped.withOptions = function(options, ...args) {
-              return schedule(options, fn, ...args);
+              return schedule2(options, fn, ...args);
             };
             return wrapped;
           }
@@ -23461,8 +25674,8 @@ var Help = class {
   formatHelp(cmd, helper) {
     const termWidth = helper.padWidth(cmd, helper);
     const helpWidth = helper.helpWidth ?? 80;
-    function callFormatItem(term, description) {
-      return helper.formatItem(term, termWidth, description, helper);
+    function callFormatItem(term2, description) {
+      return helper.formatItem(term2, termWidth, description, helper);
     }
     let output2 = [
       `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
@@ -23633,12 +25846,12 @@ var Help = class {
    * @param {Help} helper
    * @returns {string}
    */
-  formatItem(term, termWidth, description, helper) {
+  formatItem(term2, termWidth, description, helper) {
     const itemIndent = 2;
     const itemIndentStr = " ".repeat(itemIndent);
-    if (!description) return itemIndentStr + term;
-    const paddedTerm = term.padEnd(
-      termWidth + term.length - helper.displayWidth(term)
+    if (!description) return itemIndentStr + term2;
+    const paddedTerm = term2.padEnd(
+      termWidth + term2.length - helper.displayWidth(term2)
     );
     const spacerWidth = 2;
     const helpWidth = this.helpWidth ?? 80;
@@ -25818,8 +28031,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
     const s = expected === 1 ? "" : "s";
     const received = receivedArgs.length;
     const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
-    const details3 = receivedArgs.join(", ");
-    const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${received}: ${details3}.`;
+    const details4 = receivedArgs.join(", ");
+    const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${received}: ${details4}.`;
     this.error(message, { code: "commander.excessArguments" });
   }
   /**
@@ -26360,8 +28573,42 @@ function resolveEnvironment(config2, environment) {
     service: config2.service,
     versionTemplate: config2.version,
     onFailure: settings.onFailure,
-    components: settings.components.map((component) => resolveComponent(component, config2.checks))
+    components: settings.components.map((component) => ({
+      ...resolveComponent(component, config2.checks),
+      ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
+    }))
   };
+}
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+function resolveConstraints(config2) {
+  if (config2.requires === void 0 && config2.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config2.requires ?? {} } };
+  if (config2.migrations) {
+    constraints.migrations = { schema: config2.migrations.schema, reads: [...config2.migrations.reads] };
+  }
+  return constraints;
+}
+function resolveTracks(config2) {
+  return (config2.tracks ?? []).map((track, index) => ({
+    name: track.name,
+    bakeMs: track.bake,
+    promote: index === 0 ? "auto" : track.promote ?? "auto",
+    members: track.environments.map((environment) => {
+      const selector = track.targets;
+      if (selector === void 0) return { environment };
+      const components = config2.environments[environment]?.components ?? [];
+      const targets = components.flatMap((c) => c.targets).filter(
+        (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+      ).map((t) => t.name);
+      return { environment, targets: [...new Set(targets)] };
+    })
+  }));
+}
+function resolveVerdictSettings(config2) {
+  const { alpha, minSamples, minEffect, strata, rollback } = config2.verdict;
+  return { alpha, minSamples, minEffect, strata, rollback };
 }
 function resolveComponent(component, checks) {
   return {
@@ -26439,261 +28686,111 @@ function resolveSeries(c) {
   };
 }
 
-// src/cli/commands/deploy.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-
-// src/engine/vocabulary.ts
-var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
-var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
-var REASON_CODES = [
-  "all_batches_healthy",
-  "deploy_command_failed",
-  "deploy_timed_out",
-  "check_failed",
-  "check_errored",
-  "check_no_data",
-  "cancelled",
-  "internal_error"
-];
-var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
-
-// src/stats/mann-whitney.ts
-var import_stats_base_dists_normal_cdf = __toESM(require_lib57(), 1);
-var import_stats_base_dists_normal_quantile = __toESM(require_lib62(), 1);
-var EXACT_LIMIT = 50;
-function mannWhitney(canary, baseline, options) {
-  const x = finiteSorted(canary);
-  const y = finiteSorted(baseline);
-  const n = x.length;
-  const m = y.length;
-  if (n === 0 || m === 0) throw new RangeError("Mann-Whitney needs at least one value in each sample");
-  const confidence = options.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError("confidence must be in (0, 1)");
-  const { u, ties } = uStatistic(x, y);
-  const exact = ties.length === 0 && n < EXACT_LIMIT && m < EXACT_LIMIT;
-  const tested = exact ? exactP(u, n, m, options.alternative) : normalP(u, n, m, ties, options.alternative);
-  const estimate = medianDifference(x, y);
-  const [lower, upper] = shiftInterval(x, y, 1 - confidence, exact);
-  return { u, n, m, ...tested, method: exact ? "exact" : "normal", estimate, lower, upper };
+// src/engine/constraints.ts
+var import_semver = __toESM(require_semver2(), 1);
+function unmetConstraints(check2) {
+  return [...requirements(check2), ...dependents(check2), ...schemas(check2)];
 }
-function exactCdf(u, n, m) {
-  const pmf = nullDistribution(n, m);
-  let total = 0;
-  for (let k = 0; k <= Math.min(Math.floor(u + 1e-9), n * m); k++) total += pmf[k] ?? 0;
-  return Math.min(1, total);
+function asSemver(version2) {
+  if (import_semver.default.valid(version2)) return version2;
+  if (!/^\d+(\.\d+){0,2}$/.test(version2)) return null;
+  const parts = version2.split(".").map(Number);
+  while (parts.length < 3) parts.push(0);
+  return import_semver.default.valid(parts.join("."));
 }
-function exactQuantile(p, n, m) {
-  const pmf = nullDistribution(n, m);
-  let total = 0;
-  for (let k = 0; k <= n * m; k++) {
-    total += pmf[k] ?? 0;
-    if (total >= p * (1 - 64 * Number.EPSILON)) return k;
-  }
-  return n * m;
+function isRange(range) {
+  return import_semver.default.validRange(range) !== null;
 }
-function finiteSorted(values) {
-  return values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+function rangeProblem(version2, range) {
+  const parsed = asSemver(version2);
+  if (parsed === null) return "not_semver";
+  return import_semver.default.satisfies(parsed, range) ? void 0 : "outside";
 }
-function uStatistic(x, y) {
-  const all = [...x.map((v) => ({ v, canary: true })), ...y.map((v) => ({ v, canary: false }))].sort(
-    (a, b) => a.v - b.v
-  );
-  let rankSum = 0;
-  const ties = [];
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1]?.v === all[i]?.v) j++;
-    const midRank = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) if (all[k]?.canary) rankSum += midRank;
-    if (j > i) ties.push(j - i + 1);
-    i = j + 1;
-  }
-  return { u: rankSum - x.length * (x.length + 1) / 2, ties };
-}
-function exactP(u, n, m, alternative) {
-  const below = exactCdf(u, n, m);
-  const above = 1 - exactCdf(u - 1, n, m);
-  const pValue = alternative === "greater" ? above : alternative === "less" ? below : Math.min(1, 2 * Math.min(below, above));
-  return { pValue, z: Number.NaN };
-}
-function normalP(u, n, m, ties, alternative) {
-  const total = n + m;
-  const tieTerm = ties.reduce((sum, t) => sum + (t * t * t - t), 0) / (total * (total - 1));
-  const sigma = Math.sqrt(n * m / 12 * (total + 1 - tieTerm));
-  if (!(sigma > 0)) return { pValue: 1, z: 0 };
-  const delta = u - n * m / 2;
-  const correction = alternative === "greater" ? 0.5 : alternative === "less" ? -0.5 : Math.sign(delta) * 0.5;
-  const z2 = (delta - correction) / sigma;
-  const pValue = alternative === "greater" ? 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : alternative === "less" ? (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : Math.min(1, 2 * Math.min((0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1), 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1)));
-  return { pValue, z: z2 };
-}
-var distributions = /* @__PURE__ */ new Map();
-function nullDistribution(n, m) {
-  const key3 = `${n},${m}`;
-  const known = distributions.get(key3);
-  if (known) return known;
-  let rows = Array.from({ length: m + 1 }, () => Float64Array.of(1));
-  for (let i = 1; i <= n; i++) {
-    const next = [Float64Array.of(1)];
-    for (let j = 1; j <= m; j++) {
-      const p = new Float64Array(i * j + 1);
-      const withX = rows[j];
-      const withY = next[j - 1];
-      const a = i / (i + j);
-      const b = j / (i + j);
-      for (let k = 0; k < withX.length; k++) p[k + j] = (p[k + j] ?? 0) + a * (withX[k] ?? 0);
-      for (let k = 0; k < withY.length; k++) p[k] = (p[k] ?? 0) + b * (withY[k] ?? 0);
-      next.push(p);
+function requirements(check2) {
+  const unmet = [];
+  for (const [service, range] of Object.entries(check2.constraints.requires)) {
+    const wanted = `requires ${service} ${range}`;
+    if (!check2.history) {
+      unmet.push({
+        kind: "unverifiable",
+        message: `${wanted}, which ledger: github cannot check: it keeps no record of other services' versions; deploy both services through one SQLite or PostgreSQL ledger`
+      });
+      continue;
     }
-    rows = next;
+    const live = check2.live.find((r) => r.service === service);
+    if (!live) {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} has never run ${service}: deploy ${service} there first`
+      });
+      continue;
+    }
+    const problem = rangeProblem(live.version, range);
+    if (problem === "outside") {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}`
+      });
+    } else if (problem === "not_semver") {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}, which is not a semantic version`
+      });
+    }
   }
-  const result = rows[m];
-  distributions.set(key3, result);
-  return result;
+  return unmet;
 }
-function medianDifference(x, y) {
-  const count2 = x.length * y.length;
-  const half = Math.floor((count2 + 1) / 2);
-  const low = kthDifference(x, y, half);
-  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
-}
-function shiftInterval(x, y, alpha, exact) {
-  const n = x.length;
-  const m = y.length;
-  const count2 = n * m;
-  let index;
-  if (exact) {
-    index = Math.max(1, exactQuantile(alpha / 2, n, m));
-  } else {
-    const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
-    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
+function dependents(check2) {
+  const unmet = [];
+  for (const live of check2.live) {
+    if (live.service === check2.service) continue;
+    const requires = live.constraints?.requires ?? {};
+    const range = Object.hasOwn(requires, check2.service) ? requires[check2.service] : void 0;
+    if (range === void 0) continue;
+    const problem = rangeProblem(check2.version, range);
+    if (problem === void 0) continue;
+    const why = problem === "outside" ? `which ${check2.version} does not satisfy` : `and ${check2.version} is not a semantic version`;
+    unmet.push({
+      kind: "required_by",
+      message: `${live.service} ${live.version} in ${check2.environment} requires ${check2.service} ${range}, ${why}`
+    });
   }
-  index = Math.min(index, count2);
-  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
+  return unmet;
 }
-function kthDifference(x, y, k) {
-  const tx = tally(x);
-  const ty = tally(y);
-  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
-  let lo = x[0] - y[y.length - 1];
-  let hi = x[x.length - 1] - y[0];
-  if (countAtMost(x, y, lo) >= k) return lo;
-  for (let i = 0; i < 200 && hi - lo > 0; i++) {
-    const mid = lo + (hi - lo) / 2;
-    if (mid <= lo || mid >= hi) break;
-    if (countAtMost(x, y, mid) >= k) hi = mid;
-    else lo = mid;
+function schemas(check2) {
+  const migrations2 = check2.constraints.migrations;
+  if (!migrations2) return [];
+  const own2 = check2.live.find((r) => r.service === check2.service);
+  if (!own2) return [];
+  const readable = [.../* @__PURE__ */ new Set([migrations2.schema, ...migrations2.reads])];
+  const wanted = `reads schema${readable.length === 1 ? "" : "s"} ${readable.join(", ")}`;
+  if (!check2.history) {
+    return [
+      {
+        kind: "unverifiable",
+        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own2.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
+      }
+    ];
   }
-  return largestAtMost(x, y, hi);
-}
-function countAtMost(x, y, d) {
-  let count2 = 0;
-  let j = 0;
-  for (const xi of x) {
-    while (j < y.length && xi - y[j] > d) j++;
-    count2 += y.length - j;
-  }
-  return count2;
-}
-function largestAtMost(x, y, d) {
-  let best = Number.NEGATIVE_INFINITY;
-  let j = 0;
-  for (const xi of x) {
-    while (j < y.length && xi - y[j] > d) j++;
-    if (j < y.length) best = Math.max(best, xi - y[j]);
-  }
-  return best;
-}
-function tally(sorted) {
-  const out = [];
-  for (const v of sorted) {
-    const last = out[out.length - 1];
-    if (last && last[0] === v) last[1]++;
-    else out.push([v, 1]);
-  }
-  return out;
-}
-function kthOfTallies(x, y, k) {
-  const pairs = [];
-  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
-  pairs.sort((a, b) => a[0] - b[0]);
-  let seen = 0;
-  for (const [difference, count2] of pairs) {
-    seen += count2;
-    if (seen >= k) return difference;
-  }
-  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
+  const live = own2.constraints?.migrations?.schema;
+  if (live === void 0 || readable.includes(live)) return [];
+  return [
+    {
+      kind: "schema",
+      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own2.version})`
+    }
+  ];
 }
 
-// src/stats/mann-whitney-judge.ts
-function judge(canary, baseline, options) {
-  const x = canary.filter((v) => Number.isFinite(v));
-  const y = baseline.filter((v) => Number.isFinite(v));
-  if (x.length === 0 || y.length === 0) {
-    const which = x.length === 0 ? "canary" : "baseline";
-    return { classification: "nodata", reason: `no ${which} values`, effectSize: 1, bound: 0, gated: false };
-  }
-  const effectSize = meanRatio(x, y);
-  if (sameValues(x, y) || (/* @__PURE__ */ new Set([...x, ...y])).size === 1) {
-    return {
-      classification: "pass",
-      reason: "canary and baseline values are identical",
-      effectSize,
-      gated: false,
-      bound: 0
-    };
-  }
-  const test = mannWhitney(x, y, { alternative: "two-sided", confidence: options.confidence });
-  const scale = Math.abs(test.estimate);
-  const bound2 = options.tolerance * scale;
-  const up = options.direction !== "decrease";
-  const down = options.direction !== "increase";
-  const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
-  const score = scale > 0 ? Math.max(...scores) / scale : void 0;
-  const base = { effectSize, bound: bound2, score, test, gated: false };
-  const interval = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
-  if (up && test.lower > bound2) {
-    if (effectSize >= options.allowedIncrease) {
-      return { ...base, classification: "high", reason: `${interval} lies above +${fmt(bound2)}` };
-    }
-    return {
-      ...base,
-      gated: true,
-      classification: "pass",
-      reason: `${interval} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
-    };
-  }
-  if (down && test.upper < -bound2) {
-    if (effectSize <= options.allowedDecrease) {
-      return { ...base, classification: "low", reason: `${interval} lies below \u2212${fmt(bound2)}` };
-    }
-    return {
-      ...base,
-      gated: true,
-      classification: "pass",
-      reason: `${interval} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
-    };
-  }
-  return { ...base, classification: "pass", reason: `${interval} is within \xB1${fmt(bound2)}` };
-}
-function meanRatio(x, y) {
-  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-  const control = mean(y);
-  return control === 0 ? 1 : mean(x) / control;
-}
-function sameValues(x, y) {
-  if (x.length !== y.length) return false;
-  const a = [...x].sort((p, q) => p - q);
-  const b = [...y].sort((p, q) => p - q);
-  return a.every((v, i) => v === b[i]);
-}
-function fmt(value) {
-  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+// src/stats/decision.ts
+var MAX_REPORTED_LOG_E = 700;
+function reportedE(logE) {
+  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
 }
 
 // src/stats/beta-mixture.ts
-var import_math_base_special_betainc = __toESM(require_lib128(), 1);
-var import_math_base_special_betaln = __toESM(require_lib130(), 1);
+var import_math_base_special_betainc = __toESM(require_lib122(), 1);
+var import_math_base_special_betaln = __toESM(require_lib124(), 1);
 function logMixtureE(k, n, p0, prior, side) {
   if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
   if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
@@ -26724,12 +28821,6 @@ function upperConfidenceBound(k, n, alpha, priorFor) {
 function logTail(x, a, b, upper) {
   const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
   return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
-}
-
-// src/stats/decision.ts
-var MAX_REPORTED_LOG_E = 700;
-function reportedE(logE) {
-  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
 }
 
 // src/stats/rate-ratio.ts
@@ -26776,309 +28867,263 @@ function validate(arm2, name) {
   if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
 }
 
-// src/stats/sign-test.ts
-var UNIFORM = { a: 1, b: 1 };
-function signTest(canary, baseline, options) {
-  if (canary.length !== baseline.length) {
-    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
-  }
-  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
-  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
-  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
-  const alpha = options.alpha / sides.length;
-  const results = sides.map((side) => oneSided(canary, baseline, side, alpha));
-  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
-  const upper = Math.max(...results.map((r) => r.upper));
-  const threshold = 1 / alpha;
-  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
+// src/stats/stratified-rate-ratio.ts
+function stratifiedLogE(strata, minEffect) {
+  let logE = 0;
+  for (const s of strata) logE += rateRatioLogE(s.version, s.baseline, minEffect);
+  return logE;
+}
+function stratifiedRateRatio(strata, options) {
+  const compared = strata.filter((s) => s.version.total > 0 && s.baseline.total > 0);
+  const level = { alpha: options.alpha / Math.max(1, compared.length), minEffect: options.minEffect };
+  const results = strata.map((s) => {
+    const isCompared = s.version.total > 0 && s.baseline.total > 0;
+    const test = isCompared ? rateRatioTest(s.version, s.baseline, level) : void 0;
+    return {
+      ...s,
+      compared: isCompared,
+      eValue: reportedE(rateRatioLogE(s.version, s.baseline, options.minEffect)),
+      ratio: test?.ratio ?? Number.NaN,
+      upper: test?.upper ?? Number.POSITIVE_INFINITY
+    };
+  });
+  const logE = stratifiedLogE(strata, options.minEffect);
+  const uppers = results.filter((r) => r.compared).map((r) => r.upper);
   return {
-    decision,
-    eValue: reportedE(worst.logE),
-    threshold,
-    pairs: worst.pairs,
-    worse: worst.worse,
-    estimate: worst.estimate,
-    upper
+    logE,
+    eValue: reportedE(logE),
+    threshold: 1 / options.alpha,
+    ratio: mantelHaenszel(compared),
+    upper: uppers.length > 0 ? Math.max(...uppers) : Number.POSITIVE_INFINITY,
+    strata: results
   };
 }
-function oneSided(canary, baseline, side, alpha) {
-  let pairs = 0;
-  let worse = 0;
-  const ratios = [];
-  for (const [i, c] of canary.entries()) {
-    const b = baseline[i];
-    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
-    const [bad, good] = side === "increase" ? [c, b] : [b, c];
-    if (bad !== good) {
-      pairs++;
-      if (bad > good) worse++;
-    }
-    if (bad > 0 && good > 0) ratios.push(bad / good);
+function mantelHaenszel(strata) {
+  let top = 0;
+  let bottom = 0;
+  for (const s of strata) {
+    const n = s.version.total + s.baseline.total;
+    top += s.version.failures * s.baseline.total / n;
+    bottom += s.baseline.failures * s.version.total / n;
   }
-  const logE = signLogE(worse, pairs);
-  ratios.sort((x, y) => x - y);
-  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
-}
-function signLogE(worse, pairs) {
-  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
-}
-function ratioBound(sorted, alpha) {
-  const n = sorted.length;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
-  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
-  let lo = 0;
-  let hi = n;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (rejects(mid)) lo = mid;
-    else hi = mid;
-  }
-  return sorted[n - lo - 1];
-}
-function median(sorted) {
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return top / bottom;
 }
 
-// src/render/ascii-plot.ts
-var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
-var THRESHOLD_GLYPH = "=";
-var DEFAULT_WIDTH = 72;
-var DEFAULT_HEIGHT = 20;
-var MIN_HEIGHT = 5;
-var MIN_FRAME_COLUMNS = 10;
-function niceTicks(lo, hi, maxIntervals, minStep = 0) {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi))
-    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
-  let from = Math.min(lo, hi);
-  let to = Math.max(lo, hi);
-  if (from === to) {
-    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
-    from -= pad;
-    to += pad;
-  }
-  const intervals = Math.max(1, Math.floor(maxIntervals));
-  let exponent = Math.floor(Math.log10((to - from) / intervals));
-  for (; ; ) {
-    for (const factor of [1, 2, 5]) {
-      const step2 = clean(factor * 10 ** exponent);
-      if (step2 < minStep) continue;
-      const first = Math.floor(from / step2 + 1e-9);
-      const last = Math.ceil(to / step2 - 1e-9);
-      if (last - first <= intervals) {
-        const values = [];
-        for (let i = first; i <= last; i++) values.push(clean(i * step2));
-        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
-        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
-      }
+// src/engine/verdict.ts
+var OUTCOMES = ["success", "failure"];
+var STRATA = ["environment", "none"];
+var ROLLBACK_POLICIES = ["all", "failing", "none"];
+var TRAJECTORY_POINTS = 60;
+function computeVerdict(version2, baseline, outcomes, settings) {
+  const walk = follow(version2, baseline, outcomes, settings);
+  const final = stratifiedRateRatio(walk.strata, settings);
+  const evidence = summarise(version2, baseline, walk, final, settings);
+  const [verdict, reasonCode] = judge(evidence, final.strata, baseline);
+  return { version: version2, verdict, reasonCode, message: verdictMessage(evidence, reasonCode), evidence };
+}
+function follow(version2, baseline, outcomes, settings) {
+  const total = outcomes.reduce((n, o) => n + (o.version === version2 ? 1 : 0), 0);
+  const every = Math.max(1, Math.ceil(total / TRAJECTORY_POINTS));
+  const strata = /* @__PURE__ */ new Map();
+  const environments = /* @__PURE__ */ new Map();
+  const logThreshold = Math.log(1 / settings.alpha);
+  const trajectory = [];
+  let decidedAtSample = null;
+  let seen = 0;
+  for (const o of outcomes) {
+    const arm2 = o.version === version2 ? "version" : o.version === baseline ? "baseline" : void 0;
+    if (arm2 === void 0) continue;
+    const key3 = settings.strata === "environment" ? o.environment : "all";
+    const stratum = strata.get(key3) ?? { stratum: key3, version: empty(), baseline: empty() };
+    strata.set(key3, stratum);
+    const env = environments.get(o.environment) ?? {
+      environment: o.environment,
+      version: empty(),
+      baseline: empty()
+    };
+    environments.set(o.environment, env);
+    for (const counts2 of [stratum[arm2], env[arm2]]) {
+      counts2.total += 1;
+      if (o.outcome === "failure") counts2.failures += 1;
     }
-    exponent += 1;
+    if (arm2 !== "version") continue;
+    seen += 1;
+    if (seen % every !== 0 && seen !== total) continue;
+    const logE = baseline === null ? 0 : stratifiedLogE([...strata.values()], settings.minEffect);
+    trajectory.push({ samples: seen, eValue: reportedE(logE) });
+    if (decidedAtSample === null && seen >= settings.minSamples && logE >= logThreshold)
+      decidedAtSample = seen;
   }
-}
-function tickLabel(value, decimals) {
-  const text = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
-}
-function plotAscii(series, options = {}) {
-  const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
-  const xStart = options.xStart ?? 0;
-  const threshold = options.threshold && Number.isFinite(options.threshold.value) ? options.threshold : void 0;
-  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
-  const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
-  const headerRows = heading !== "" || options.yUnit ? 1 : 0;
-  const rows = height - headerRows - 1;
-  const yTicks = yAxis(series, threshold?.value, rows);
-  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
-  const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
-  const left = labelWidth + 1;
-  const right = threshold ? threshold.label.length + 1 : 0;
-  const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
-  const columns = width - left - right;
-  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count2 <= 1 ? xStart - 1 : xStart;
-  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
-  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
-  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
-  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows - 1));
-  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
-  const grid = frame(rows, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
-  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
-  if (thresholdRow !== void 0) {
-    const line = grid[thresholdRow] ?? [];
-    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
-  }
-  for (const [i, s] of series.entries()) {
-    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
-  }
-  const lines2 = [];
-  if (headerRows) {
-    const unit = (options.yUnit ?? "").padStart(labelWidth);
-    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
-    lines2.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
-  }
-  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
-  for (const [r, line] of grid.entries()) {
-    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
-    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
-    lines2.push(`${label} ${line.join("")}${mark}`);
-  }
-  lines2.push(xLabelLine(xTicks, colOf, left, width));
-  return lines2.map((l) => l.trimEnd()).join("\n");
-}
-function glyph(index) {
-  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
-}
-function yAxis(series, threshold, rows) {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
-    if (!Number.isFinite(y)) continue;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  if (lo > hi) [lo, hi] = [0, 1];
-  const intervals = Math.floor((rows - 1) / 2);
-  const ticks = niceTicks(lo, hi, intervals);
-  if (threshold === void 0) return ticks;
-  const half = ticks.step / 2;
-  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
-    return niceTicks(lo, threshold + half, intervals);
-  }
-  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
-    return niceTicks(threshold - half, hi, intervals);
-  }
-  return ticks;
-}
-function frame(rows, columns, yTickRows, xTickCols) {
-  const grid = Array.from(
-    { length: rows },
-    (_, r) => Array.from({ length: columns }, (_2, c) => {
-      const edgeRow = r === 0 || r === rows - 1;
-      const edgeCol = c === 0 || c === columns - 1;
-      if (edgeRow && edgeCol) return "+";
-      if (edgeRow) return "-";
-      return edgeCol ? "|" : " ";
-    })
-  );
-  const set4 = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < columns) line[c] = "+";
+  return {
+    strata: [...strata.values()],
+    environments: [...environments.values()],
+    trajectory,
+    decidedAtSample
   };
-  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set4(r, c);
-  for (const c of xTickCols) for (const r of [0, 1, rows - 2, rows - 1]) set4(r, c);
-  return grid;
 }
-function drawSeries(grid, points, mark, colOf, rowOf) {
-  const put = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < line.length) line[c] = mark;
+function empty() {
+  return { failures: 0, total: 0 };
+}
+function summarise(version2, baseline, walk, final, settings) {
+  const sum = (arm2, field) => walk.strata.reduce((n, s) => n + s[arm2][field], 0);
+  const samples = sum("version", "total");
+  const failures = sum("version", "failures");
+  const baselineSamples = sum("baseline", "total");
+  const baselineFailures = sum("baseline", "failures");
+  return {
+    version: version2,
+    baseline,
+    alpha: settings.alpha,
+    threshold: 1 / settings.alpha,
+    minEffect: settings.minEffect,
+    minSamples: settings.minSamples,
+    strata: settings.strata,
+    samples,
+    failures,
+    baselineSamples,
+    baselineFailures,
+    rate: samples > 0 ? failures / samples : Number.NaN,
+    baselineRate: baselineSamples > 0 ? baselineFailures / baselineSamples : Number.NaN,
+    ratio: final.ratio,
+    upper: final.upper,
+    eValue: baseline === null ? 1 : final.eValue,
+    decidedAtSample: walk.decidedAtSample,
+    environments: walk.environments,
+    comparison: final.strata,
+    trajectory: walk.trajectory
   };
-  for (const [k, y] of points.entries()) {
-    if (!Number.isFinite(y)) continue;
-    const next = points[k + 1];
-    const c0 = colOf(k);
-    const r0 = rowOf(y);
-    put(r0, c0);
-    if (next === void 0 || !Number.isFinite(next)) continue;
-    const c1 = colOf(k + 1);
-    const r1 = rowOf(next);
-    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
-    for (let s = 1; s <= steps; s++) {
-      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
+}
+function judge(evidence, comparison, baseline) {
+  if (baseline === null) return ["pending", "no_baseline"];
+  if (evidence.decidedAtSample !== null) return ["bad", "failure_rate_higher"];
+  if (evidence.samples < evidence.minSamples) return ["pending", "too_few_samples"];
+  const compared = comparison.filter((s) => s.compared);
+  if (compared.length > 0 && compared.every((s) => s.upper < evidence.minEffect)) {
+    return ["good", "regression_ruled_out"];
+  }
+  return ["pending", "inconclusive"];
+}
+function percent(rate) {
+  return Number.isFinite(rate) ? `${(rate * 100).toFixed(2)} %` : "-";
+}
+function eText(e) {
+  if (!Number.isFinite(e)) return "\u221E";
+  if (e >= 1e6) return e.toExponential(1);
+  return e >= 100 ? e.toFixed(0) : e.toPrecision(2);
+}
+function verdictMessage(e, reason) {
+  const count2 = (n) => n.toLocaleString("en-US");
+  const rates = `${e.version} failed ${percent(e.rate)} of ${count2(e.samples)} outcomes, ${e.baseline} ${percent(e.baselineRate)} of ${count2(e.baselineSamples)}`;
+  switch (reason) {
+    case "no_baseline":
+      return `${e.version} has ${count2(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
+    case "too_few_samples":
+      return `${e.version} has ${count2(e.samples)} outcomes; a verdict needs ${count2(e.minSamples)}`;
+    case "failure_rate_higher":
+      return `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${eText(e.threshold)} = 1/alpha, reached after ${count2(e.decidedAtSample ?? e.samples)} outcomes)`;
+    case "regression_ruled_out":
+      return `${rates}: a ${e.minEffect}\xD7 regression is ruled out (ratio \u2264 ${e.upper.toFixed(2)})`;
+    default:
+      return `${rates}: not enough evidence either way yet (e-value ${eText(e.eValue)} < ${eText(e.threshold)}; ratio \u2264 ${Number.isFinite(e.upper) ? e.upper.toFixed(2) : "\u221E"})`;
+  }
+}
+function ratioText(ratio) {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}\xD7` : "failures where the baseline had none,";
+}
+function effectiveVerdict(records) {
+  for (let i = records.length - 1; i >= 0; i--) if (records[i]?.kind === "override") return records[i];
+  return records.at(-1);
+}
+function rollbackChoices(policy, evidence, liveOn) {
+  return liveOn.map((environment) => {
+    if (policy === "none") return { environment, rollBack: false, reason: "rollback: none" };
+    if (policy === "all") return { environment, rollBack: true, reason: "rollback: all" };
+    const counts2 = evidence.environments.find((e2) => e2.environment === environment);
+    if (!counts2 || counts2.version.total === 0) {
+      return {
+        environment,
+        rollBack: true,
+        reason: `no outcomes of ${evidence.version} were reported there`
+      };
     }
-  }
-}
-function xLabelLine(ticks, colOf, left, width) {
-  let line = "";
-  for (const value of ticks.values) {
-    const label = tickLabel(value, ticks.decimals);
-    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
-    if (start < line.length + (line === "" ? 0 : 1)) continue;
-    line = line.padEnd(start) + label;
-  }
-  return line;
-}
-function clean(value) {
-  const rounded = Number(value.toPrecision(12));
-  return rounded === 0 ? 0 : rounded;
-}
-
-// src/render/verdict.ts
-function formatValue(value, unit) {
-  const text = value.toFixed(2);
-  return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
-}
-function verdictLine(s) {
-  const value = formatValue(s.value, s.unit);
-  if (s.max !== void 0 && s.value > s.max) {
-    return `CRITICAL: ${s.name} (${value}) is greater than maximum allowed (${formatValue(s.max, s.unit)})`;
-  }
-  if (s.min !== void 0 && s.value < s.min) {
-    return `CRITICAL: ${s.name} (${value}) is less than minimum allowed (${formatValue(s.min, s.unit)})`;
-  }
-  const limits2 = [
-    s.min !== void 0 ? `min ${formatValue(s.min, s.unit)}` : void 0,
-    s.max !== void 0 ? `max ${formatValue(s.max, s.unit)}` : void 0
-  ].filter((l) => l !== void 0);
-  return `OK: ${s.name} (${value}) is within limits (${limits2.length > 0 ? limits2.join(", ") : "none set"})`;
-}
-function worstPoint(series) {
-  const points = series.points;
-  if (points.length === 0) return void 0;
-  const highest = points.reduce((a, b) => b.value > a.value ? b : a);
-  const lowest = points.reduce((a, b) => b.value < a.value ? b : a);
-  if (series.max !== void 0 && highest.value > series.max) return highest;
-  if (series.min !== void 0 && lowest.value < series.min) return lowest;
-  if (series.max !== void 0) return highest;
-  if (series.min !== void 0) return lowest;
-  return points.at(-1);
-}
-function checkVerdict(series) {
-  const worst = worstPoint(series);
-  if (!worst) return void 0;
-  return verdictLine({
-    name: `${series.check} on ${worst.target}`,
-    value: worst.value,
-    max: series.max,
-    min: series.min,
-    unit: series.unit
+    const { version: version2, baseline } = counts2;
+    const failed = `${version2.failures} of ${version2.total} failed (${percent(version2.failures / version2.total)}`;
+    const base = evidence.baseline ?? "the baseline";
+    if (version2.failures === 0) {
+      return { environment, rollBack: false, reason: `it kept succeeding there: ${failed})` };
+    }
+    if (baseline.total === 0) {
+      return {
+        environment,
+        rollBack: true,
+        reason: `${failed}) and ${base} never ran there to compare with`
+      };
+    }
+    const e = reportedE(rateRatioLogE(version2, baseline, evidence.minEffect));
+    const against = `${base} ${percent(baseline.failures / baseline.total)} there; e-value there ${eText(e)}`;
+    return e < 1 ? { environment, rollBack: false, reason: `it kept succeeding there: ${failed}, ${against})` } : { environment, rollBack: true, reason: `${failed}, ${against})` };
   });
 }
-function checkReport(series, options = {}) {
-  const verdict = checkVerdict(series);
-  const worst = worstPoint(series);
-  const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
-  const limit = series.max !== void 0 && !minBroken ? { value: series.max, label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: series.min, label: `min ${formatValue(series.min, series.unit)}` } : void 0;
-  const n = series.points.length;
-  const plot = plotAscii([{ points: series.points.map((p) => p.value) }], {
-    ...options,
-    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}`,
-    yUnit: series.unit,
-    threshold: limit,
-    xStart: 1
-  });
-  return verdict ? `${plot}
-${verdict}` : plot;
-}
 
-// src/stats/deviation.ts
-function deviation(series, baseline, offsetSeconds = 0) {
-  const byTime = /* @__PURE__ */ new Map();
-  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
-  let total = 0;
-  let points = 0;
-  for (const point of series) {
-    const other = byTime.get(millis(point.at));
-    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
-    total += Math.abs(point.value - other);
-    points++;
-  }
-  return { value: points > 0 ? total / points : Number.NaN, points };
+// src/ledger/fleet-verdicts.ts
+async function standingVerdict(ledger, service, version2) {
+  return effectiveVerdict(await ledger.verdicts(service, version2));
 }
-function millis(seconds3) {
-  return Math.round(seconds3 * 1e3);
+async function baselineOf(ledger, service, version2) {
+  const counts2 = await ledger.outcomeCounts(service);
+  const withOutcomes = new Set(counts2.map((c) => c.version));
+  const earlier = await earlierVersions(ledger, service, version2, counts2);
+  const verdicts = await ledger.verdicts(service);
+  const standing = (v) => effectiveVerdict(verdicts.filter((r) => r.version === v))?.verdict;
+  const candidates = earlier.filter((v) => withOutcomes.has(v) && standing(v) !== "bad");
+  return candidates.findLast((v) => standing(v) === "good") ?? candidates.at(-1) ?? null;
+}
+async function earlierVersions(ledger, service, version2, counts2) {
+  const known = (await ledger.versions(service)).map((v) => v.version);
+  const at = known.indexOf(version2);
+  if (at >= 0) return known.slice(0, at);
+  const firstOutcome = /* @__PURE__ */ new Map();
+  for (const c of counts2)
+    firstOutcome.set(c.version, Math.min(c.firstAt, firstOutcome.get(c.version) ?? c.firstAt));
+  const mine = firstOutcome.get(version2) ?? Number.POSITIVE_INFINITY;
+  return [...firstOutcome.entries()].filter(([v, first]) => v !== version2 && first < mine).sort((a, b) => a[1] - b[1]).map(([v]) => v);
+}
+async function evaluateVerdict(ledger, service, version2, settings, context) {
+  const baseline = await baselineOf(ledger, service, version2);
+  const outcomes = await ledger.outcomes({ service, versions: baseline ? [version2, baseline] : [version2] });
+  const computed = computeVerdict(version2, baseline, outcomes, settings);
+  const history = await ledger.verdicts(service, version2);
+  const last = history.findLast((r) => r.kind === "computed");
+  const changed = !last || last.verdict !== computed.verdict || last.reasonCode !== computed.reasonCode;
+  const recorded = changed ? await ledger.recordVerdict({
+    service,
+    version: version2,
+    verdict: computed.verdict,
+    reasonCode: computed.reasonCode,
+    kind: "computed",
+    actor: context.actor,
+    reason: null,
+    message: computed.message,
+    evidence: { ...computed.evidence },
+    at: context.now
+  }) : null;
+  const records = recorded ? [...history, recorded] : history;
+  return { computed, standing: effectiveVerdict(records), recorded };
+}
+async function overrideVerdict(ledger, request2) {
+  if (request2.reason.trim() === "") throw new RangeError("an override needs a reason: say why");
+  return ledger.recordVerdict({
+    service: request2.service,
+    version: request2.version,
+    verdict: request2.verdict,
+    reasonCode: request2.verdict === "bad" ? "marked_bad" : "marked_good",
+    kind: "override",
+    actor: request2.actor,
+    reason: request2.reason,
+    message: `marked ${request2.verdict} by ${request2.actor}: ${request2.reason}`,
+    evidence: null,
+    at: request2.now
+  });
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -32299,15 +34344,15 @@ function bucketFor(state, inst) {
 var handoff;
 var open = [];
 var memo = {
-  alloc(_inst, payload, empty) {
+  alloc(_inst, payload, empty2) {
     const bucket = handoff;
     if (!bucket)
-      return empty;
+      return empty2;
     handoff = void 0;
-    const entry = { value: empty, issues: null };
+    const entry = { value: empty2, issues: null };
     bucket.set(payload.value, entry);
     open.push(entry);
-    return empty;
+    return empty2;
   },
   guard(inst) {
     var _a3;
@@ -43944,7 +45989,7 @@ function toJSONSchema(input2, params) {
       const [_, schema] = entry;
       processSchema(schema, ctx2);
     }
-    const schemas = {};
+    const schemas2 = {};
     const external = {
       registry: registry2,
       uri: params?.uri,
@@ -43954,15 +45999,15 @@ function toJSONSchema(input2, params) {
     for (const entry of registry2._idmap.entries()) {
       const [key3, schema] = entry;
       extractDefs(ctx2, schema);
-      assignProp(schemas, key3, finalize(ctx2, schema));
+      assignProp(schemas2, key3, finalize(ctx2, schema));
     }
     if (Object.keys(defs).length > 0) {
       const defsSegment = ctx2.target === "draft-2020-12" ? "$defs" : "definitions";
-      schemas.__shared = {
+      schemas2.__shared = {
         [defsSegment]: defs
       };
     }
-    return { schemas };
+    return { schemas: schemas2 };
   }
   const ctx = initializeContext({ ...params, processors: allProcessors });
   processSchema(input2, ctx);
@@ -46798,6 +48843,643 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/ledger/live-releases.ts
+var recordedConstraintsSchema = external_exports.object({
+  requires: external_exports.record(external_exports.string(), external_exports.string()),
+  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
+});
+async function liveReleases(ledger, environment) {
+  const live = /* @__PURE__ */ new Map();
+  for (const run2 of await ledger.runs({ environment })) {
+    if (run2.decision === "succeeded" && !live.has(run2.service)) live.set(run2.service, run2);
+  }
+  return Promise.all(
+    [...live.values()].map(async (run2) => ({
+      service: run2.service,
+      version: run2.version,
+      constraints: await runConstraints(ledger, run2.runId)
+    }))
+  );
+}
+async function recordedConstraints(ledger, service, version2) {
+  for (const run2 of await ledger.runs({ service, version: version2 })) {
+    const constraints = await runConstraints(ledger, run2.runId);
+    if (constraints) return constraints;
+  }
+  return null;
+}
+async function runConstraints(ledger, runId) {
+  const [start] = await ledger.events({ runId, limit: 1 });
+  if (start?.kind !== "run_started") return null;
+  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
+  return parsed.success ? parsed.data : null;
+}
+
+// src/ledger/deploy-gate.ts
+var DeployRefusedError = class extends Error {
+  name = "DeployRefusedError";
+  refusals;
+  constructor(request2, refusals) {
+    const what = request2.action === "rollback" ? "roll back to" : "deploy";
+    super(
+      `refusing to ${what} ${request2.service} ${request2.version} in ${request2.environment}: ${refusals.map((r) => r.message).join("; ")}`
+    );
+    this.refusals = refusals;
+  }
+};
+function hasVerdicts(ledger) {
+  return typeof ledger.verdicts === "function";
+}
+async function deployRefusals(ledger, request2) {
+  const verdict = hasVerdicts(ledger) ? await standingVerdict(ledger, request2.service, request2.version) : void 0;
+  return refusalsOf(request2, verdict, await liveReleases(ledger, request2.environment), true);
+}
+async function assertDeployAllowed(ledger, request2) {
+  const refusals = await deployRefusals(ledger, request2);
+  if (refusals.length > 0) throw new DeployRefusedError(request2, refusals);
+}
+function refusalsWithoutHistory(request2, liveVersion2) {
+  const live = liveVersion2 === null ? [] : [{ service: request2.service, version: liveVersion2, constraints: null }];
+  return refusalsOf(request2, void 0, live, false);
+}
+function refusalsOf(request2, verdict, live, history) {
+  const refusals = [];
+  if (verdict?.verdict === "bad") refusals.push({ kind: "bad_verdict", message: badVerdictText(verdict) });
+  const check2 = {
+    service: request2.service,
+    version: request2.version,
+    environment: request2.environment,
+    // A version that declares nothing must still satisfy what other live services require of it.
+    constraints: request2.constraints ?? { requires: {} },
+    live,
+    history
+  };
+  refusals.push(...unmetConstraints(check2));
+  return refusals;
+}
+function badVerdictText(verdict) {
+  const when = new Date(verdict.at).toISOString().replace(".000Z", "Z");
+  const who = verdict.actor ? ` by ${verdict.actor}` : "";
+  return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
+}
+
+// src/cli/commands/deploy.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/engine/vocabulary.ts
+var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
+var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
+var REASON_CODES = [
+  "all_batches_healthy",
+  "deploy_command_failed",
+  "deploy_timed_out",
+  "check_failed",
+  "check_errored",
+  "check_no_data",
+  "cancelled",
+  "internal_error"
+];
+var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
+
+// src/stats/mann-whitney.ts
+var import_stats_base_dists_normal_cdf = __toESM(require_lib127(), 1);
+var import_stats_base_dists_normal_quantile = __toESM(require_lib130(), 1);
+var EXACT_LIMIT = 50;
+function mannWhitney(canary, baseline, options) {
+  const x = finiteSorted(canary);
+  const y = finiteSorted(baseline);
+  const n = x.length;
+  const m = y.length;
+  if (n === 0 || m === 0) throw new RangeError("Mann-Whitney needs at least one value in each sample");
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError("confidence must be in (0, 1)");
+  const { u, ties } = uStatistic(x, y);
+  const exact = ties.length === 0 && n < EXACT_LIMIT && m < EXACT_LIMIT;
+  const tested = exact ? exactP(u, n, m, options.alternative) : normalP(u, n, m, ties, options.alternative);
+  const estimate = medianDifference(x, y);
+  const [lower, upper] = shiftInterval(x, y, 1 - confidence, exact);
+  return { u, n, m, ...tested, method: exact ? "exact" : "normal", estimate, lower, upper };
+}
+function exactCdf(u, n, m) {
+  const pmf = nullDistribution(n, m);
+  let total = 0;
+  for (let k = 0; k <= Math.min(Math.floor(u + 1e-9), n * m); k++) total += pmf[k] ?? 0;
+  return Math.min(1, total);
+}
+function exactQuantile(p, n, m) {
+  const pmf = nullDistribution(n, m);
+  let total = 0;
+  for (let k = 0; k <= n * m; k++) {
+    total += pmf[k] ?? 0;
+    if (total >= p * (1 - 64 * Number.EPSILON)) return k;
+  }
+  return n * m;
+}
+function finiteSorted(values) {
+  return values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+}
+function uStatistic(x, y) {
+  const all = [...x.map((v) => ({ v, canary: true })), ...y.map((v) => ({ v, canary: false }))].sort(
+    (a, b) => a.v - b.v
+  );
+  let rankSum = 0;
+  const ties = [];
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]?.v === all[i]?.v) j++;
+    const midRank = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) if (all[k]?.canary) rankSum += midRank;
+    if (j > i) ties.push(j - i + 1);
+    i = j + 1;
+  }
+  return { u: rankSum - x.length * (x.length + 1) / 2, ties };
+}
+function exactP(u, n, m, alternative) {
+  const below = exactCdf(u, n, m);
+  const above = 1 - exactCdf(u - 1, n, m);
+  const pValue = alternative === "greater" ? above : alternative === "less" ? below : Math.min(1, 2 * Math.min(below, above));
+  return { pValue, z: Number.NaN };
+}
+function normalP(u, n, m, ties, alternative) {
+  const total = n + m;
+  const tieTerm = ties.reduce((sum, t) => sum + (t * t * t - t), 0) / (total * (total - 1));
+  const sigma = Math.sqrt(n * m / 12 * (total + 1 - tieTerm));
+  if (!(sigma > 0)) return { pValue: 1, z: 0 };
+  const delta = u - n * m / 2;
+  const correction = alternative === "greater" ? 0.5 : alternative === "less" ? -0.5 : Math.sign(delta) * 0.5;
+  const z2 = (delta - correction) / sigma;
+  const pValue = alternative === "greater" ? 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : alternative === "less" ? (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : Math.min(1, 2 * Math.min((0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1), 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1)));
+  return { pValue, z: z2 };
+}
+var distributions = /* @__PURE__ */ new Map();
+function nullDistribution(n, m) {
+  const key3 = `${n},${m}`;
+  const known = distributions.get(key3);
+  if (known) return known;
+  let rows = Array.from({ length: m + 1 }, () => Float64Array.of(1));
+  for (let i = 1; i <= n; i++) {
+    const next = [Float64Array.of(1)];
+    for (let j = 1; j <= m; j++) {
+      const p = new Float64Array(i * j + 1);
+      const withX = rows[j];
+      const withY = next[j - 1];
+      const a = i / (i + j);
+      const b = j / (i + j);
+      for (let k = 0; k < withX.length; k++) p[k + j] = (p[k + j] ?? 0) + a * (withX[k] ?? 0);
+      for (let k = 0; k < withY.length; k++) p[k] = (p[k] ?? 0) + b * (withY[k] ?? 0);
+      next.push(p);
+    }
+    rows = next;
+  }
+  const result = rows[m];
+  distributions.set(key3, result);
+  return result;
+}
+function medianDifference(x, y) {
+  const count2 = x.length * y.length;
+  const half = Math.floor((count2 + 1) / 2);
+  const low = kthDifference(x, y, half);
+  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
+}
+function shiftInterval(x, y, alpha, exact) {
+  const n = x.length;
+  const m = y.length;
+  const count2 = n * m;
+  let index;
+  if (exact) {
+    index = Math.max(1, exactQuantile(alpha / 2, n, m));
+  } else {
+    const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
+    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
+  }
+  index = Math.min(index, count2);
+  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
+}
+function kthDifference(x, y, k) {
+  const tx = tally(x);
+  const ty = tally(y);
+  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
+  let lo = x[0] - y[y.length - 1];
+  let hi = x[x.length - 1] - y[0];
+  if (countAtMost(x, y, lo) >= k) return lo;
+  for (let i = 0; i < 200 && hi - lo > 0; i++) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    if (countAtMost(x, y, mid) >= k) hi = mid;
+    else lo = mid;
+  }
+  return largestAtMost(x, y, hi);
+}
+function countAtMost(x, y, d) {
+  let count2 = 0;
+  let j = 0;
+  for (const xi of x) {
+    while (j < y.length && xi - y[j] > d) j++;
+    count2 += y.length - j;
+  }
+  return count2;
+}
+function largestAtMost(x, y, d) {
+  let best = Number.NEGATIVE_INFINITY;
+  let j = 0;
+  for (const xi of x) {
+    while (j < y.length && xi - y[j] > d) j++;
+    if (j < y.length) best = Math.max(best, xi - y[j]);
+  }
+  return best;
+}
+function tally(sorted) {
+  const out = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0] === v) last[1]++;
+    else out.push([v, 1]);
+  }
+  return out;
+}
+function kthOfTallies(x, y, k) {
+  const pairs = [];
+  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let seen = 0;
+  for (const [difference, count2] of pairs) {
+    seen += count2;
+    if (seen >= k) return difference;
+  }
+  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
+}
+
+// src/stats/mann-whitney-judge.ts
+function judge2(canary, baseline, options) {
+  const x = canary.filter((v) => Number.isFinite(v));
+  const y = baseline.filter((v) => Number.isFinite(v));
+  if (x.length === 0 || y.length === 0) {
+    const which = x.length === 0 ? "canary" : "baseline";
+    return { classification: "nodata", reason: `no ${which} values`, effectSize: 1, bound: 0, gated: false };
+  }
+  const effectSize = meanRatio(x, y);
+  if (sameValues(x, y) || (/* @__PURE__ */ new Set([...x, ...y])).size === 1) {
+    return {
+      classification: "pass",
+      reason: "canary and baseline values are identical",
+      effectSize,
+      gated: false,
+      bound: 0
+    };
+  }
+  const test = mannWhitney(x, y, { alternative: "two-sided", confidence: options.confidence });
+  const scale = Math.abs(test.estimate);
+  const bound2 = options.tolerance * scale;
+  const up = options.direction !== "decrease";
+  const down = options.direction !== "increase";
+  const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
+  const score = scale > 0 ? Math.max(...scores) / scale : void 0;
+  const base = { effectSize, bound: bound2, score, test, gated: false };
+  const interval = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
+  if (up && test.lower > bound2) {
+    if (effectSize >= options.allowedIncrease) {
+      return { ...base, classification: "high", reason: `${interval} lies above +${fmt(bound2)}` };
+    }
+    return {
+      ...base,
+      gated: true,
+      classification: "pass",
+      reason: `${interval} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
+    };
+  }
+  if (down && test.upper < -bound2) {
+    if (effectSize <= options.allowedDecrease) {
+      return { ...base, classification: "low", reason: `${interval} lies below \u2212${fmt(bound2)}` };
+    }
+    return {
+      ...base,
+      gated: true,
+      classification: "pass",
+      reason: `${interval} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
+    };
+  }
+  return { ...base, classification: "pass", reason: `${interval} is within \xB1${fmt(bound2)}` };
+}
+function meanRatio(x, y) {
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const control = mean(y);
+  return control === 0 ? 1 : mean(x) / control;
+}
+function sameValues(x, y) {
+  if (x.length !== y.length) return false;
+  const a = [...x].sort((p, q) => p - q);
+  const b = [...y].sort((p, q) => p - q);
+  return a.every((v, i) => v === b[i]);
+}
+function fmt(value) {
+  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+}
+
+// src/stats/sign-test.ts
+var UNIFORM = { a: 1, b: 1 };
+function signTest(canary, baseline, options) {
+  if (canary.length !== baseline.length) {
+    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
+  }
+  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
+  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
+  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
+  const alpha = options.alpha / sides.length;
+  const results = sides.map((side) => oneSided(canary, baseline, side, alpha));
+  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
+  const upper = Math.max(...results.map((r) => r.upper));
+  const threshold = 1 / alpha;
+  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
+  return {
+    decision,
+    eValue: reportedE(worst.logE),
+    threshold,
+    pairs: worst.pairs,
+    worse: worst.worse,
+    estimate: worst.estimate,
+    upper
+  };
+}
+function oneSided(canary, baseline, side, alpha) {
+  let pairs = 0;
+  let worse = 0;
+  const ratios = [];
+  for (const [i, c] of canary.entries()) {
+    const b = baseline[i];
+    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
+    const [bad, good] = side === "increase" ? [c, b] : [b, c];
+    if (bad !== good) {
+      pairs++;
+      if (bad > good) worse++;
+    }
+    if (bad > 0 && good > 0) ratios.push(bad / good);
+  }
+  const logE = signLogE(worse, pairs);
+  ratios.sort((x, y) => x - y);
+  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
+}
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+}
+function ratioBound(sorted, alpha) {
+  const n = sorted.length;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
+  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = n;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (rejects(mid)) lo = mid;
+    else hi = mid;
+  }
+  return sorted[n - lo - 1];
+}
+function median(sorted) {
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// src/render/ascii-plot.ts
+var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
+var THRESHOLD_GLYPH = "=";
+var DEFAULT_WIDTH = 72;
+var DEFAULT_HEIGHT = 20;
+var MIN_HEIGHT = 5;
+var MIN_FRAME_COLUMNS = 10;
+function niceTicks(lo, hi, maxIntervals, minStep = 0) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
+  let from = Math.min(lo, hi);
+  let to = Math.max(lo, hi);
+  if (from === to) {
+    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
+    from -= pad;
+    to += pad;
+  }
+  const intervals = Math.max(1, Math.floor(maxIntervals));
+  let exponent = Math.floor(Math.log10((to - from) / intervals));
+  for (; ; ) {
+    for (const factor of [1, 2, 5]) {
+      const step2 = clean(factor * 10 ** exponent);
+      if (step2 < minStep) continue;
+      const first = Math.floor(from / step2 + 1e-9);
+      const last = Math.ceil(to / step2 - 1e-9);
+      if (last - first <= intervals) {
+        const values = [];
+        for (let i = first; i <= last; i++) values.push(clean(i * step2));
+        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
+        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
+      }
+    }
+    exponent += 1;
+  }
+}
+function tickLabel(value, decimals) {
+  const text = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+function plotAscii(series, options = {}) {
+  const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
+  const xStart = options.xStart ?? 0;
+  const threshold = options.threshold && Number.isFinite(options.threshold.value) ? options.threshold : void 0;
+  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
+  const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
+  const headerRows = heading !== "" || options.yUnit ? 1 : 0;
+  const rows = height - headerRows - 1;
+  const yTicks = yAxis(series, threshold?.value, rows);
+  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
+  const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
+  const left = labelWidth + 1;
+  const right = threshold ? threshold.label.length + 1 : 0;
+  const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
+  const columns = width - left - right;
+  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count2 <= 1 ? xStart - 1 : xStart;
+  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
+  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
+  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
+  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows - 1));
+  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
+  const grid = frame(rows, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
+  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
+  if (thresholdRow !== void 0) {
+    const line = grid[thresholdRow] ?? [];
+    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
+  }
+  for (const [i, s] of series.entries()) {
+    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
+  }
+  const lines2 = [];
+  if (headerRows) {
+    const unit = (options.yUnit ?? "").padStart(labelWidth);
+    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
+    lines2.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
+  }
+  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
+  for (const [r, line] of grid.entries()) {
+    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
+    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
+    lines2.push(`${label} ${line.join("")}${mark}`);
+  }
+  lines2.push(xLabelLine(xTicks, colOf, left, width));
+  return lines2.map((l) => l.trimEnd()).join("\n");
+}
+function glyph(index) {
+  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
+}
+function yAxis(series, threshold, rows) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
+    if (!Number.isFinite(y)) continue;
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  if (lo > hi) [lo, hi] = [0, 1];
+  const intervals = Math.floor((rows - 1) / 2);
+  const ticks = niceTicks(lo, hi, intervals);
+  if (threshold === void 0) return ticks;
+  const half = ticks.step / 2;
+  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
+    return niceTicks(lo, threshold + half, intervals);
+  }
+  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
+    return niceTicks(threshold - half, hi, intervals);
+  }
+  return ticks;
+}
+function frame(rows, columns, yTickRows, xTickCols) {
+  const grid = Array.from(
+    { length: rows },
+    (_, r) => Array.from({ length: columns }, (_2, c) => {
+      const edgeRow = r === 0 || r === rows - 1;
+      const edgeCol = c === 0 || c === columns - 1;
+      if (edgeRow && edgeCol) return "+";
+      if (edgeRow) return "-";
+      return edgeCol ? "|" : " ";
+    })
+  );
+  const set4 = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < columns) line[c] = "+";
+  };
+  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set4(r, c);
+  for (const c of xTickCols) for (const r of [0, 1, rows - 2, rows - 1]) set4(r, c);
+  return grid;
+}
+function drawSeries(grid, points, mark, colOf, rowOf) {
+  const put = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < line.length) line[c] = mark;
+  };
+  for (const [k, y] of points.entries()) {
+    if (!Number.isFinite(y)) continue;
+    const next = points[k + 1];
+    const c0 = colOf(k);
+    const r0 = rowOf(y);
+    put(r0, c0);
+    if (next === void 0 || !Number.isFinite(next)) continue;
+    const c1 = colOf(k + 1);
+    const r1 = rowOf(next);
+    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
+    for (let s = 1; s <= steps; s++) {
+      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
+    }
+  }
+}
+function xLabelLine(ticks, colOf, left, width) {
+  let line = "";
+  for (const value of ticks.values) {
+    const label = tickLabel(value, ticks.decimals);
+    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
+    if (start < line.length + (line === "" ? 0 : 1)) continue;
+    line = line.padEnd(start) + label;
+  }
+  return line;
+}
+function clean(value) {
+  const rounded = Number(value.toPrecision(12));
+  return rounded === 0 ? 0 : rounded;
+}
+
+// src/render/verdict.ts
+function formatValue(value, unit) {
+  const text = value.toFixed(2);
+  return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
+}
+function verdictLine(s) {
+  const value = formatValue(s.value, s.unit);
+  if (s.max !== void 0 && s.value > s.max) {
+    return `CRITICAL: ${s.name} (${value}) is greater than maximum allowed (${formatValue(s.max, s.unit)})`;
+  }
+  if (s.min !== void 0 && s.value < s.min) {
+    return `CRITICAL: ${s.name} (${value}) is less than minimum allowed (${formatValue(s.min, s.unit)})`;
+  }
+  const limits2 = [
+    s.min !== void 0 ? `min ${formatValue(s.min, s.unit)}` : void 0,
+    s.max !== void 0 ? `max ${formatValue(s.max, s.unit)}` : void 0
+  ].filter((l) => l !== void 0);
+  return `OK: ${s.name} (${value}) is within limits (${limits2.length > 0 ? limits2.join(", ") : "none set"})`;
+}
+function worstPoint(series) {
+  const points = series.points;
+  if (points.length === 0) return void 0;
+  const highest = points.reduce((a, b) => b.value > a.value ? b : a);
+  const lowest = points.reduce((a, b) => b.value < a.value ? b : a);
+  if (series.max !== void 0 && highest.value > series.max) return highest;
+  if (series.min !== void 0 && lowest.value < series.min) return lowest;
+  if (series.max !== void 0) return highest;
+  if (series.min !== void 0) return lowest;
+  return points.at(-1);
+}
+function checkVerdict(series) {
+  const worst = worstPoint(series);
+  if (!worst) return void 0;
+  return verdictLine({
+    name: `${series.check} on ${worst.target}`,
+    value: worst.value,
+    max: series.max,
+    min: series.min,
+    unit: series.unit
+  });
+}
+function checkReport(series, options = {}) {
+  const verdict = checkVerdict(series);
+  const worst = worstPoint(series);
+  const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
+  const limit = series.max !== void 0 && !minBroken ? { value: series.max, label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: series.min, label: `min ${formatValue(series.min, series.unit)}` } : void 0;
+  const n = series.points.length;
+  const plot = plotAscii([{ points: series.points.map((p) => p.value) }], {
+    ...options,
+    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}`,
+    yUnit: series.unit,
+    threshold: limit,
+    xStart: 1
+  });
+  return verdict ? `${plot}
+${verdict}` : plot;
+}
+
+// src/stats/deviation.ts
+function deviation(series, baseline, offsetSeconds = 0) {
+  const byTime = /* @__PURE__ */ new Map();
+  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
+  let total = 0;
+  let points = 0;
+  for (const point of series) {
+    const other = byTime.get(millis(point.at));
+    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
+    total += Math.abs(point.value - other);
+    points++;
+  }
+  return { value: points > 0 ? total / points : Number.NaN, points };
+}
+function millis(seconds3) {
+  return Math.round(seconds3 * 1e3);
+}
+
 // src/checks/outcome.ts
 function seconds(ms2) {
   return `${(ms2 / 1e3).toFixed(2)} s`;
@@ -47053,7 +49735,7 @@ async function runPrometheusCheck(spec, context, options, signal) {
     const answer = await instantQuery(spec.server, filled.query, time3, query);
     const one = single(answer, context.target.name);
     if (!one.ok) return { ...base, status: one.status, message: one.message };
-    return judge2(spec, one.value, base);
+    return judge3(spec, one.value, base);
   }
   const { rangeMs, stepMs, reduce: reduce2 } = spec.range;
   const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
@@ -47069,7 +49751,7 @@ async function runPrometheusCheck(spec, context, options, signal) {
     );
     if (!reduced.ok)
       return { ...base, status: reduced.status, message: `${reduce2} of the series: ${reduced.message}` };
-    return judge2(spec, reduced.value, base);
+    return judge3(spec, reduced.value, base);
   }
   const historyMs = spec.deviation.historyMs ?? 0;
   const baselineTemplate = spec.deviation.baseline ?? spec.query;
@@ -47090,7 +49772,7 @@ async function runPrometheusCheck(spec, context, options, signal) {
       message: "the series and its baseline share no time with values on both sides"
     };
   }
-  return judge2(spec, result.value, base, "Deviation");
+  return judge3(spec, result.value, base, "Deviation");
 }
 function targetValues(spec, context) {
   const strings = {
@@ -47154,7 +49836,7 @@ function reduceSeries(values, reduce2) {
       return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
   }
 }
-function judge2(spec, value, base, name = spec.name) {
+function judge3(spec, value, base, name = spec.name) {
   const line = verdictLine({ name, value, max: spec.max, min: spec.min, unit: spec.unit });
   const broken = spec.max !== void 0 && value > spec.max || spec.min !== void 0 && value < spec.min;
   return { ...base, status: broken ? "fail" : "pass", value, message: line };
@@ -47194,11 +49876,11 @@ async function countsFinding(spec, metric, context, windowMs, query) {
   const canary = c.value;
   const baseline = b.value;
   if (canary.total === 0 || baseline.total === 0) {
-    const empty = canary.total === 0 ? "canary" : "baseline";
-    return { ok: false, outcome: waiting(context, `no ${empty} requests in the window`) };
+    const empty2 = canary.total === 0 ? "canary" : "baseline";
+    return { ok: false, outcome: waiting(context, `no ${empty2} requests in the window`) };
   }
   const result = rateRatioTest(canary, baseline, { alpha: spec.alpha, minEffect: metric.minEffect });
-  const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
+  const rates = `canary ${percent2(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent2(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
   const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
   return {
@@ -47292,7 +49974,7 @@ async function seriesFinding(spec, metric, context, query) {
       }
     };
   }
-  const verdict = judge(canary, baseline, { direction: metric.direction, ...test });
+  const verdict = judge2(canary, baseline, { direction: metric.direction, ...test });
   const decision = verdict.classification === "high" || verdict.classification === "low" ? "fail" : "pass";
   return {
     ok: true,
@@ -47429,7 +50111,7 @@ function num(value) {
 function count(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
-function percent(rate) {
+function percent2(rate) {
   return Number.isFinite(rate) ? `${(rate * 100).toFixed(2)}%` : "n/a";
 }
 function pct(fraction2) {
@@ -47637,9 +50319,9 @@ function fillUrl(template, target) {
   return { ok: true, url: url2 };
 }
 function statusSummary(wrong, samples) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const status of wrong) counts.set(status, (counts.get(status) ?? 0) + 1);
-  const parts = [...counts].map(
+  const counts2 = /* @__PURE__ */ new Map();
+  for (const status of wrong) counts2.set(status, (counts2.get(status) ?? 0) + 1);
+  const parts = [...counts2].map(
     ([status, count2], i) => i === 0 ? `${count2} of ${samples} samples returned ${status}` : `${count2} returned ${status}`
   );
   return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] ?? "";
@@ -47799,6 +50481,160 @@ var EventSink = class {
   }
 };
 
+// src/engine/categories.ts
+var COVERAGES = ["all", "pairwise"];
+function selectCanaries(targets, spec) {
+  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
+  const universe = new Universe();
+  const candidates = distinctCandidates(targets, spec, universe);
+  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
+  return {
+    labels: [...spec.labels],
+    coverage: spec.coverage,
+    canaries: chosen.map((c) => ({
+      target: c.target.name,
+      labels: categoryLabels(c.target, spec.labels),
+      covers: describeCovers(c, universe)
+    })),
+    required: universe.size,
+    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
+    ...declaredValueReport(targets, spec)
+  };
+}
+function hasCategoryLabels(targets, spec) {
+  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
+}
+var Universe = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  get size() {
+    return this.names.length;
+  }
+  id(name) {
+    let id = this.ids.get(name);
+    if (id === void 0) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+};
+function labelOf(target, label) {
+  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
+}
+function categoryLabels(target, labels) {
+  const out = {};
+  for (const label of labels) {
+    const value = labelOf(target, label);
+    if (value !== void 0) out[label] = value;
+  }
+  return out;
+}
+function term(label, value) {
+  return value === void 0 ? `${label} unset` : `${label}=${value}`;
+}
+function elementNames(target, spec) {
+  const values = spec.labels.map((label) => labelOf(target, label));
+  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
+  const names2 = [];
+  spec.labels.forEach((label, i) => {
+    if (values[i] !== void 0) names2.push(term(label, values[i]));
+  });
+  for (let i = 0; i < spec.labels.length; i++) {
+    for (let j = i + 1; j < spec.labels.length; j++) {
+      if (values[i] === void 0 || values[j] === void 0) continue;
+      names2.push(
+        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
+      );
+    }
+  }
+  return names2;
+}
+function distinctCandidates(targets, spec, universe) {
+  const seen = /* @__PURE__ */ new Set();
+  const candidates = [];
+  targets.forEach((target, index) => {
+    const key3 = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
+    if (seen.has(key3)) return;
+    seen.add(key3);
+    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
+  });
+  return candidates;
+}
+function greedyCover(candidates, size, elementsOf) {
+  const covered = new Uint8Array(size);
+  const taken = new Uint8Array(candidates.length);
+  const chosen = [];
+  for (let left = size; left > 0; ) {
+    let best = -1;
+    let bestGain = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      let gain = 0;
+      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const pick2 = candidates[best];
+    for (const e of elementsOf(pick2)) covered[e] = 1;
+    chosen.push(pick2);
+    left -= bestGain;
+  }
+  return chosen;
+}
+function describeCovers(candidate, universe) {
+  const names2 = candidate.elements.map((e) => universe.names[e]);
+  const pairs = names2.filter((n) => n.includes(" \xD7 "));
+  return pairs.length > 0 ? pairs : names2;
+}
+function pairwiseLowerBound(targets, labels) {
+  let bound2 = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const single2 = /* @__PURE__ */ new Set();
+    for (const t of targets) {
+      const v = labelOf(t, labels[i]);
+      if (v !== void 0) single2.add(v);
+    }
+    bound2 = Math.max(bound2, single2.size);
+    for (let j = i + 1; j < labels.length; j++) {
+      const pairs = /* @__PURE__ */ new Set();
+      for (const t of targets) {
+        const a = labelOf(t, labels[i]);
+        const b = labelOf(t, labels[j]);
+        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
+      }
+      bound2 = Math.max(bound2, pairs.size);
+    }
+  }
+  return bound2;
+}
+function declaredValueReport(targets, spec) {
+  const missing = [];
+  const undeclared = [];
+  const unlabelled = [];
+  for (const label of spec.labels) {
+    const carried = /* @__PURE__ */ new Set();
+    const lacking = [];
+    for (const t of targets) {
+      const v = labelOf(t, label);
+      if (v === void 0) lacking.push(t.name);
+      else carried.add(v);
+    }
+    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
+    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
+    if (!declared) continue;
+    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
+    const known = new Set(declared);
+    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
+  }
+  return { missing, undeclared, unlabelled };
+}
+
 // src/engine/plan.ts
 function batchSizes(n, rollout) {
   const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
@@ -47821,17 +50657,35 @@ function planBatches(targets, rollout) {
   }
   return batches2;
 }
+function componentCanaries(component) {
+  const { categories } = component;
+  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
+  return selectCanaries(component.targets, categories);
+}
+function componentBatches(component, canaries = componentCanaries(component)) {
+  if (!canaries) return planBatches(component.targets, component.rollout);
+  const chosen = new Set(canaries.canaries.map((c) => c.target));
+  const first = component.targets.filter((t) => chosen.has(t.name));
+  const rest = component.targets.filter((t) => !chosen.has(t.name));
+  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
+  return [first, ...planBatches(rest, growing)];
+}
 function planRelease(service, environment, components) {
   return {
     service,
     environment,
-    components: components.map((component) => ({
-      name: component.name,
-      batches: planBatches(component.targets, component.rollout).map((batch) => ({
-        targets: batch.map((target) => target.name),
-        bakeSeconds: component.rollout.bakeMs / 1e3
-      }))
-    }))
+    components: components.map((component) => {
+      const canaries = componentCanaries(component);
+      const planned = {
+        name: component.name,
+        batches: componentBatches(component, canaries).map((batch) => ({
+          targets: batch.map((target) => target.name),
+          bakeSeconds: component.rollout.bakeMs / 1e3
+        }))
+      };
+      if (canaries) planned.canaries = canaries;
+      return planned;
+    })
   };
 }
 
@@ -48052,9 +50906,7 @@ var Rollout = class {
     this.options = options;
     const { runId, service, environment, version: version2 } = spec;
     this.sink = new EventSink({ runId, service, environment, version: version2 }, ports);
-    this.state = new RunState(
-      spec.components.map((c) => ({ name: c.name, batches: planBatches(c.targets, c.rollout) }))
-    );
+    this.state = new RunState(spec.components.map((c) => ({ name: c.name, batches: componentBatches(c) })));
     this.startedAt = ports.clock.now();
   }
   /** The cancellation as a step failure, once the signal has aborted. */
@@ -48085,7 +50937,8 @@ var Rollout = class {
         previousVersion: this.options.previousVersion,
         commit: this.spec.commit,
         action: this.spec.action ?? "deploy",
-        components: this.spec.components.map((c) => c.name)
+        components: this.spec.components.map((c) => c.name),
+        ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
       }
     });
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
@@ -48536,7 +51389,7 @@ var ShellExecutor = class {
       let graceTimer;
       let deadlineTimer;
       let pollTimer;
-      const finish = (fields = {}) => {
+      const finish2 = (fields = {}) => {
         if (done) return;
         done = true;
         clearTimeout(timeoutTimer);
@@ -48565,7 +51418,7 @@ var ShellExecutor = class {
       const settle3 = () => {
         if (!closed || done) return;
         if (reason !== void 0 && alive()) return;
-        finish();
+        finish2();
       };
       const kill = (why) => {
         if (done || reason !== void 0 || exit !== void 0) return;
@@ -48576,18 +51429,18 @@ var ShellExecutor = class {
           if (alive()) signalAll("SIGKILL");
         }, this.#graceMs);
         pollTimer = setInterval(settle3, POLL_MS);
-        deadlineTimer = setTimeout(() => finish(), this.#graceMs + REAP_MS);
+        deadlineTimer = setTimeout(() => finish2(), this.#graceMs + REAP_MS);
       };
       const onAbort = () => kill("cancel");
       child.stdout?.on("data", (chunk) => stdout.push(chunk));
       child.stderr?.on("data", (chunk) => stderr.push(chunk));
       child.on("error", (error62) => {
-        if (child.pid === void 0) finish({ stderr: startFailure(error62, this.#shell, request2.cwd) });
+        if (child.pid === void 0) finish2({ stderr: startFailure(error62, this.#shell, request2.cwd) });
       });
       child.on("exit", (code, exitSignal) => {
         exit = { code, signal: exitSignal };
         clearTimeout(timeoutTimer);
-        if (reason === void 0) drainTimer = setTimeout(() => finish(), this.#drainMs);
+        if (reason === void 0) drainTimer = setTimeout(() => finish2(), this.#drainMs);
         settle3();
       });
       child.on("close", (code, closeSignal) => {
@@ -49386,6 +52239,136 @@ function parseText(text) {
   });
   return Math.round(ms2);
 }
+var PARTS = [
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+function formatDuration2(ms2) {
+  if (!Number.isFinite(ms2) || ms2 < 0) {
+    throw new RangeError(`cannot format ${ms2} as a duration`);
+  }
+  let rest = Math.round(ms2);
+  let text = "";
+  for (const [unit, size] of PARTS) {
+    const amount = Math.floor(rest / size);
+    rest -= amount * size;
+    if (amount > 0) text += `${amount}${unit}`;
+  }
+  return text === "" ? "0s" : text;
+}
+
+// src/engine/tracks.ts
+var PROMOTE_MODES = ["auto", "manual"];
+var BLOCK_REASONS = ["held", "manual", "bad_verdict", "unhealthy", "mixed"];
+function planPromotions(input2) {
+  const states = input2.tracks.map((track) => trackState(track, input2));
+  const due = [];
+  const upcoming = [];
+  const blocked = [];
+  for (let i = 0; i + 1 < input2.tracks.length; i++) {
+    const step2 = promotionStep(input2, states, i);
+    if (step2 === void 0) continue;
+    if (isBlock(step2)) blocked.push(step2);
+    else if (step2.dueAt <= input2.now) due.push(step2);
+    else upcoming.push(step2);
+  }
+  upcoming.sort((a, b) => a.dueAt - b.dueAt);
+  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
+}
+function isBlock(step2) {
+  return BLOCK_REASONS.includes(step2.reason);
+}
+function trackState(track, input2) {
+  const members2 = track.members.map(
+    (m) => input2.health.find((h) => h.track === track.name && h.environment === m.environment)
+  );
+  const versions = new Set(members2.map((m) => m?.version ?? null));
+  const [only] = versions;
+  const version2 = versions.size === 1 ? only ?? null : null;
+  const healthy = version2 !== null && members2.every((m) => m?.healthySince != null);
+  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
+  return {
+    track: track.name,
+    version: version2,
+    mixed: versions.size > 1,
+    healthySince,
+    bakedAt: healthySince === null ? null : healthySince + track.bakeMs,
+    held: input2.holds.includes(track.name)
+  };
+}
+function hasAtLeast(input2, track, version2) {
+  const rank = input2.versions.indexOf(version2);
+  return track.members.every((m) => {
+    const running = input2.health.find(
+      (h) => h.track === track.name && h.environment === m.environment
+    )?.version;
+    if (running == null) return false;
+    return running === version2 || rank >= 0 && input2.versions.indexOf(running) > rank;
+  });
+}
+function refusalOf(input2, version2, from, to) {
+  if (input2.bad.includes(version2)) {
+    return { reason: "bad_verdict", message: `${version2} has a bad verdict: it is never promoted` };
+  }
+  const held = [from, to].filter((t) => input2.holds.includes(t));
+  if (held.length > 0) {
+    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
+  }
+  return void 0;
+}
+function promotionStep(input2, states, i) {
+  const from = input2.tracks[i];
+  const to = input2.tracks[i + 1];
+  const state = states[i];
+  const base = { from: from.name, to: to.name };
+  if (state.mixed) {
+    return {
+      ...base,
+      version: null,
+      reason: "mixed",
+      message: `${from.name} runs more than one version (${runningText(input2, from)})`
+    };
+  }
+  const version2 = state.version;
+  if (version2 === null || hasAtLeast(input2, to, version2)) return void 0;
+  const refusal = refusalOf(input2, version2, from.name, to.name);
+  if (refusal) return { ...base, version: version2, ...refusal };
+  if (state.bakedAt === null) {
+    const sick = from.members.filter(
+      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
+    ).map((m) => m.environment);
+    return {
+      ...base,
+      version: version2,
+      reason: "unhealthy",
+      message: `${version2} is not healthy on ${sick.join(", ")}`
+    };
+  }
+  if (to.promote === "manual") {
+    return {
+      ...base,
+      version: version2,
+      reason: "manual",
+      bakedAt: state.bakedAt,
+      message: `${to.name} is promoted to by hand: /promote ${version2} to ${to.name}`
+    };
+  }
+  return {
+    ...base,
+    version: version2,
+    dueAt: state.bakedAt,
+    reason: "baked",
+    message: `${version2} baked ${formatDuration2(from.bakeMs)} on every environment of ${from.name}`
+  };
+}
+function runningText(input2, track) {
+  return track.members.map((m) => {
+    const h = input2.health.find((x) => x.track === track.name && x.environment === m.environment);
+    return `${m.environment}: ${h?.version ?? "nothing"}`;
+  }).join(", ");
+}
 
 // src/config/cross-checks.ts
 function isRecord(value) {
@@ -49457,6 +52440,83 @@ function analysisBakeIssues(config2, ctx) {
       });
     });
   }
+}
+
+// src/config/fleet-checks.ts
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config2, ctx) {
+  if (!isRecord2(config2) || !isRecord2(config2.categories)) return;
+  const { labels, values } = config2.categories;
+  if (!Array.isArray(labels) || !isRecord2(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["categories", "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config2, ctx) {
+  if (!isRecord2(config2) || !isRecord2(config2.requires) || typeof config2.service !== "string") return;
+  if (!Object.hasOwn(config2.requires, config2.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config2.service],
+    message: `a service cannot require itself (${config2.service}); list the services it depends on`
+  });
+}
+function trackIssues(config2, ctx) {
+  if (!isRecord2(config2) || !Array.isArray(config2.tracks)) return;
+  const environments = isRecord2(config2.environments) ? config2.environments : {};
+  config2.tracks.forEach((track, index) => {
+    if (!isRecord2(track)) return;
+    if (index === 0 && track.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (!Array.isArray(track.environments)) return;
+    track.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path2 = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path: path2,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord2(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path: path2,
+          message: `no target of ${name} carries ${selectorText(track.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment, selector) {
+  const components = isRecord2(environment) ? environment.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component) => isRecord2(component) && Array.isArray(component.targets) && component.targets.some((target) => {
+      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
+      );
+    })
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
 }
 
 // src/config/schema.ts
@@ -49663,6 +52723,70 @@ var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, p
   title: "check",
   description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
 });
+var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
+var categoriesSchema = external_exports.union(
+  [
+    external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
+    external_exports.strictObject({
+      labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe("Target labels whose values make a category, e.g. [cloud, browser]."),
+      coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
+        "all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on a target, and every value, is on some canary."
+      ),
+      values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
+        "Declared values per label; tranche plan reports any that no target carries, and carried values not declared."
+      )
+    })
+  ],
+  { error: "expected a list of labels, or a mapping with labels, coverage and values" }
+).meta({
+  id: "Categories",
+  title: "categories",
+  description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
+});
+var requiresSchema = external_exports.record(
+  external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
+  external_exports.string({ error: 'expected a semver range such as ">=2.14.0"' }).refine(isRange, { error: 'expected a semver range such as ">=2.14.0", "^2.14" or "2.x"' })
+).describe(
+  'Per service: the semver range its live version in the same environment must satisfy before this version is deployed, e.g. { storage: ">=2.14.0" }.'
+);
+var migrationsSchema = external_exports.strictObject({
+  schema: nonEmptyString().describe(
+    "The schema (a migration identifier) this version writes and leaves behind, e.g. orders-v3."
+  ),
+  reads: external_exports.array(nonEmptyString()).default([]).describe(
+    "Schemas this version can read or migrate from, besides its own: a deploy (or a rollback to it) is refused while the environment holds another."
+  )
+}).describe("Which data schema this version writes and which it can read.");
+var trackSchema = external_exports.strictObject({
+  name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
+  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).describe("The environments of the track, defined under environments."),
+  targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
+    "Only the targets of those environments that carry all these labels (a ring inside an environment). Default: every target."
+  ),
+  bake: durationSchema.prefault("0s").describe(
+    "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
+  ),
+  promote: external_exports.enum(PROMOTE_MODES, { error: `expected one of ${PROMOTE_MODES.join(", ")}` }).optional().describe(
+    "How a version reaches this track from the one before: auto, as soon as that track\u2019s bake is over; manual, only when someone promotes it. Default: auto. Not on the first track, which takes new versions from deploys."
+  )
+}).meta({ title: "track" });
+var verdictSchema = external_exports.strictObject({
+  alpha: fraction("a probability").default(0.01).describe(
+    "The largest probability of calling bad a version that fails no more often than the previous good one, however often the verdict is recomputed."
+  ),
+  minSamples: integerAtLeast(1).default(100).describe("Outcomes of the version needed before it gets any verdict."),
+  minEffect: numberAbove(1).default(1.5).describe(
+    "Smallest ratio of the version\u2019s failure rate to the previous good version\u2019s worth calling bad; the version is good once the data rule it out."
+  ),
+  strata: external_exports.enum(STRATA, { error: `expected one of ${STRATA.join(", ")}` }).default("environment").describe(
+    "environment: compare the two versions within each environment and combine the evidence (so a version that ran mostly where jobs fail more is not blamed for it); none: pool every outcome."
+  ),
+  rollback: external_exports.enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(", ")}` }).default("failing").describe(
+    "What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused)."
+  )
+}).describe(
+  "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
+);
 var trancheConfigSchema = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
     error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
@@ -49671,8 +52795,15 @@ var trancheConfigSchema = external_exports.strictObject({
   environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
     error: "expected at least one environment"
   }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
-  checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name.")
-}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+  checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
+  categories: categoriesSchema.optional(),
+  requires: requiresSchema.optional(),
+  migrations: migrationsSchema.optional(),
+  tracks: external_exports.array(trackSchema).min(1, { error: "expected at least one track" }).superRefine(duplicateNameIssues("track"), ALWAYS).optional().describe(
+    "Release tracks, in order (yolo \u2192 canary \u2192 stable): a version is promoted from one to the next."
+  ),
+  verdict: verdictSchema.prefault({})
+}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
 async function loadConfig(path2) {
@@ -49846,6 +52977,54 @@ function migrations(dialect) {
 )`,
         "CREATE INDEX events_at ON events (at)"
       ]
+    },
+    {
+      version: 3,
+      description: "fleets: reported outcomes, verdicts and overrides, scheduled promotions",
+      statements: [
+        `CREATE TABLE outcomes (
+  id ${dialect.identityPrimaryKey},
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  UNIQUE (service, source, source_id)
+)`,
+        "CREATE INDEX outcomes_service_version_at ON outcomes (service, version, at)",
+        `CREATE TABLE verdicts (
+  id ${dialect.identityPrimaryKey},
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  reason_code TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT,
+  reason TEXT,
+  message TEXT NOT NULL,
+  evidence TEXT,
+  at BIGINT NOT NULL
+)`,
+        "CREATE INDEX verdicts_service_version ON verdicts (service, version, id)",
+        `CREATE TABLE promotions (
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  from_track TEXT NOT NULL,
+  to_track TEXT NOT NULL,
+  due_at BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  state TEXT NOT NULL,
+  claimed_by TEXT,
+  claimed_until BIGINT,
+  note TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (service, version, to_track)
+)`,
+        "CREATE INDEX promotions_state_due_at ON promotions (state, due_at)"
+      ]
     }
   ];
 }
@@ -49949,6 +53128,50 @@ RETURNING service`;
 var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
 WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 var PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
+var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
+var INSERT_OUTCOME = insertOutcomes(1);
+var OUTCOMES_PER_INSERT = 100;
+function insertOutcomes(rows) {
+  const values = Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+  return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
+ON CONFLICT (service, source, source_id) DO NOTHING
+RETURNING id`;
+}
+var COUNT_OUTCOMES = `SELECT version, environment,
+  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
+FROM outcomes WHERE service = ? GROUP BY version, environment ORDER BY version, environment`;
+var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
+var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id`;
+var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = ? ORDER BY id`;
+var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE service = ? AND version = ? ORDER BY id`;
+var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
+  note, created_at, updated_at`;
+var PROMOTION_KEY = "service = ? AND version = ? AND to_track = ?";
+var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
+VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?)
+ON CONFLICT (service, version, to_track) DO UPDATE SET
+  from_track = excluded.from_track,
+  due_at = excluded.due_at,
+  reason = excluded.reason,
+  state = 'scheduled',
+  claimed_by = NULL,
+  claimed_until = NULL,
+  note = NULL,
+  updated_at = excluded.updated_at
+WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
+var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
+var CLAIM_PROMOTION = `UPDATE promotions SET state = 'claimed', claimed_by = ?, claimed_until = ?, updated_at = ?
+WHERE ${PROMOTION_KEY} AND due_at <= ?
+  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= ?))
+RETURNING ${PROMOTION_COLUMNS}`;
+var FINISH_PROMOTION = `UPDATE promotions SET state = ?, note = ?, updated_at = ?, claimed_until = NULL
+WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = ?
+RETURNING ${PROMOTION_COLUMNS}`;
+var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = ?, updated_at = ?
+WHERE ${PROMOTION_KEY} AND state = 'scheduled'
+RETURNING ${PROMOTION_COLUMNS}`;
 function selectRuns(filter) {
   const where = [];
   const params = [];
@@ -50000,6 +53223,41 @@ function selectEvents(filter) {
   const order = filter.runId !== void 0 ? "seq, id" : "id";
   const sql = `SELECT ${EVENT_COLUMNS} FROM events${whereClause(where)} ORDER BY ${order}`;
   return { sql: sql + limitClause(filter.limit, "events", params), params };
+}
+function selectOutcomes(filter) {
+  const where = ["service = ?"];
+  const params = [filter.service];
+  if (filter.versions !== void 0) {
+    if (filter.versions.length === 0) where.push("1 = 0");
+    else where.push(`version IN (${filter.versions.map(() => "?").join(", ")})`);
+    params.push(...filter.versions);
+  }
+  if (filter.environment !== void 0) {
+    where.push("environment = ?");
+    params.push(filter.environment);
+  }
+  return { sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${whereClause(where)} ORDER BY at, id`, params };
+}
+function selectPromotions(filter) {
+  const where = [];
+  const params = [];
+  if (filter.service !== void 0) {
+    where.push("service = ?");
+    params.push(filter.service);
+  }
+  if (filter.states !== void 0) {
+    where.push(
+      filter.states.length === 0 ? "1 = 0" : `state IN (${filter.states.map(() => "?").join(", ")})`
+    );
+    params.push(...filter.states);
+  }
+  if (filter.dueBy !== void 0) {
+    where.push("due_at <= ?");
+    params.push(filter.dueBy);
+  }
+  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${whereClause(where)}
+ORDER BY due_at, service, version, to_track`;
+  return { sql, params };
 }
 function limitClause(limit, what, params) {
   if (limit === void 0) return "";
@@ -50092,6 +53350,152 @@ function nullableString(value) {
 }
 function nullableNumber(value) {
   return value === null || value === void 0 ? null : Number(value);
+}
+
+// src/ledger/sql-fleet.ts
+function outcomeParams(o) {
+  if (o.outcome !== "success" && o.outcome !== "failure") {
+    throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
+  }
+  return [o.service, o.version, o.environment, o.outcome, o.source, o.sourceId, Math.round(o.at)];
+}
+async function insertOutcome(session, outcome) {
+  return (await session.query(INSERT_OUTCOME, outcomeParams(outcome))).length > 0;
+}
+async function insertOutcomes2(connection, outcomes) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique = outcomes.filter((o) => {
+    const key3 = JSON.stringify([o.service, o.source, o.sourceId]);
+    if (seen.has(key3)) return false;
+    seen.add(key3);
+    return true;
+  });
+  if (unique.length === 0) return 0;
+  return connection.transaction(async (session) => {
+    let added = 0;
+    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
+      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
+      const rows = await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams));
+      added += rows.length;
+    }
+    return added;
+  });
+}
+async function queryOutcomes(connection, filter) {
+  const { sql, params } = selectOutcomes(filter);
+  return (await connection.query(sql, params)).map((row) => ({
+    service: String(row.service),
+    version: String(row.version),
+    environment: String(row.environment),
+    outcome: String(row.outcome),
+    source: String(row.source),
+    sourceId: String(row.source_id),
+    at: Number(row.at)
+  }));
+}
+async function countOutcomes(connection, service) {
+  return (await connection.query(COUNT_OUTCOMES, [service])).map((row) => ({
+    version: String(row.version),
+    environment: String(row.environment),
+    failures: Number(row.failures),
+    total: Number(row.total),
+    firstAt: Number(row.first_at)
+  }));
+}
+async function insertVerdict(connection, v) {
+  const [row] = await connection.query(INSERT_VERDICT, [
+    v.service,
+    v.version,
+    v.verdict,
+    v.reasonCode,
+    v.kind,
+    v.actor,
+    v.reason,
+    v.message,
+    v.evidence === null ? null : JSON.stringify(v.evidence),
+    Math.round(v.at)
+  ]);
+  return { ...v, id: Number(row?.id) };
+}
+async function queryVerdicts(connection, service, version2) {
+  const rows = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, [service]) : await connection.query(SELECT_VERSION_VERDICTS, [service, version2]);
+  return rows.map(toVerdict);
+}
+function toVerdict(row) {
+  return {
+    id: Number(row.id),
+    service: String(row.service),
+    version: String(row.version),
+    verdict: String(row.verdict),
+    reasonCode: String(row.reason_code),
+    kind: String(row.kind),
+    actor: nullableString(row.actor),
+    reason: nullableString(row.reason),
+    message: String(row.message),
+    evidence: row.evidence === null ? null : JSON.parse(String(row.evidence)),
+    at: Number(row.at)
+  };
+}
+var keyParams = (key3) => [key3.service, key3.version, key3.toTrack];
+async function schedule(connection, request2, now) {
+  return connection.transaction(async (session) => {
+    await session.query(SCHEDULE_PROMOTION, [
+      request2.service,
+      request2.version,
+      request2.fromTrack,
+      request2.toTrack,
+      Math.round(request2.dueAt),
+      request2.reason,
+      now,
+      now
+    ]);
+    const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
+    if (!row)
+      throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
+    return toPromotion(row);
+  });
+}
+async function claim2(connection, key3, holder, leaseMs2, now) {
+  if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
+    throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
+  }
+  const rows = await connection.query(CLAIM_PROMOTION, [
+    holder,
+    now + leaseMs2,
+    now,
+    ...keyParams(key3),
+    now,
+    now
+  ]);
+  return rows[0] ? toPromotion(rows[0]) : null;
+}
+async function finish(connection, key3, holder, state, note, now) {
+  const rows = await connection.query(FINISH_PROMOTION, [state, note, now, ...keyParams(key3), holder]);
+  return rows[0] ? toPromotion(rows[0]) : null;
+}
+async function cancel(connection, key3, note, now) {
+  const rows = await connection.query(CANCEL_PROMOTION, [note, now, ...keyParams(key3)]);
+  return rows[0] ? toPromotion(rows[0]) : null;
+}
+async function queryPromotions(connection, filter) {
+  const { sql, params } = selectPromotions(filter);
+  return (await connection.query(sql, params)).map(toPromotion);
+}
+function toPromotion(row) {
+  return {
+    service: String(row.service),
+    version: String(row.version),
+    fromTrack: String(row.from_track),
+    toTrack: String(row.to_track),
+    dueAt: Number(row.due_at),
+    reason: String(row.reason),
+    state: String(row.state),
+    claimedBy: nullableString(row.claimed_by),
+    claimedUntil: nullableNumber(row.claimed_until),
+    note: nullableString(row.note),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at)
+  };
 }
 
 // src/ledger/types.ts
@@ -50247,7 +53651,7 @@ var SqlLedger = class {
   }
   async importRecords(read) {
     return this.connection.transaction(async (session) => {
-      const counts = {
+      const counts2 = {
         version: { written: 0, present: 0 },
         run: { written: 0, present: 0 },
         event: { written: 0, present: 0 },
@@ -50255,9 +53659,9 @@ var SqlLedger = class {
       };
       for await (const record2 of read()) {
         const written = await importRecord(session, record2);
-        counts[record2.type][written ? "written" : "present"] += 1;
+        counts2[record2.type][written ? "written" : "present"] += 1;
       }
-      return counts;
+      return counts2;
     });
   }
   async prune(before, options = {}) {
@@ -50271,6 +53675,40 @@ var SqlLedger = class {
       if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, [before]);
       return { before, removed, events };
     });
+  }
+  // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
+  recordOutcome(outcome) {
+    return insertOutcome(this.connection, outcome);
+  }
+  recordOutcomes(outcomes) {
+    return insertOutcomes2(this.connection, outcomes);
+  }
+  outcomes(filter) {
+    return queryOutcomes(this.connection, filter);
+  }
+  outcomeCounts(service) {
+    return countOutcomes(this.connection, service);
+  }
+  recordVerdict(verdict) {
+    return insertVerdict(this.connection, verdict);
+  }
+  verdicts(service, version2) {
+    return queryVerdicts(this.connection, service, version2);
+  }
+  schedulePromotion(request2, now) {
+    return schedule(this.connection, request2, now);
+  }
+  claimPromotion(key3, holder, leaseMs2, now) {
+    return claim2(this.connection, key3, holder, leaseMs2, now);
+  }
+  finishPromotion(key3, holder, state, note, now) {
+    return finish(this.connection, key3, holder, state, note, now);
+  }
+  cancelPromotion(key3, note, now) {
+    return cancel(this.connection, key3, note, now);
+  }
+  promotions(filter) {
+    return queryPromotions(this.connection, filter);
   }
   async close() {
     await this.connection.close();
@@ -50711,6 +54149,7 @@ function allAtOnce(component) {
   const { rollout } = component;
   return {
     ...component,
+    categories: void 0,
     rollout: {
       ...rollout,
       first: Math.max(1, component.targets.length),
@@ -51545,6 +54984,7 @@ async function deployToGitHub(request2) {
       },
       request2.log
     );
+    await refuseUnsafe(request2, prepared);
     await postDeploymentStatus(request2.client, request2.repo, deploymentId, {
       state: "in_progress",
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ""}`,
@@ -51613,6 +55053,7 @@ async function prepare(request2, resolved, components, runId, payload) {
   const rollback = payload?.rollback ?? false;
   const version2 = payload?.version ?? request2.version ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
   const commit = rollback ? await versionCommit(request2, ledger, resolved.service, version2) : sha;
+  const constraints = rollback ? request2.ledger === "github" ? void 0 : await recordedConstraints(ledger, resolved.service, version2) ?? void 0 : resolveConstraints(request2.loaded.config);
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
   );
@@ -51625,9 +55066,22 @@ async function prepare(request2, resolved, components, runId, payload) {
     cwd: request2.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? "halt" : resolved.onFailure,
-    action: rollback ? "rollback" : "deploy"
+    action: rollback ? "rollback" : "deploy",
+    constraints
   };
   return { spec, ledger, live, previousVersion, rollback };
+}
+async function refuseUnsafe(request2, prepared) {
+  const { spec } = prepared;
+  const gate = {
+    service: spec.service,
+    environment: spec.environment,
+    version: spec.version,
+    constraints: spec.constraints,
+    action: spec.action ?? "deploy"
+  };
+  const refusals = request2.ledger === "github" ? refusalsWithoutHistory(gate, prepared.previousVersion) : await deployRefusals(prepared.ledger, gate);
+  if (refusals.length > 0) throw new DeployRefusedError(gate, refusals);
 }
 async function versionCommit(request2, ledger, service, version2) {
   const commit = request2.ledger === "github" ? await taggedCommit(request2.client, request2.repo, service, version2) : (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
@@ -59197,6 +62651,14 @@ async function deployCommand(options, runtime) {
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
   return withLedger(options, runtime, project.dir, async (ledger) => {
     const version2 = options.version ?? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version;
+    const constraints = resolveConstraints(project.loaded.config);
+    await assertDeployAllowed(ledger, {
+      service: resolved.service,
+      environment,
+      version: version2,
+      constraints,
+      action: "deploy"
+    });
     const spec = {
       runId: randomUUID2(),
       service: resolved.service,
@@ -59205,7 +62667,8 @@ async function deployCommand(options, runtime) {
       commit,
       cwd: project.dir,
       components: resolved.components,
-      onFailure: resolved.onFailure
+      onFailure: resolved.onFailure,
+      constraints
     };
     const result = await execute(spec, ledger, options, runtime);
     report(result, options, runtime);
@@ -59521,11 +62984,11 @@ async function ledgerExportCommand(options, runtime) {
   const key3 = bundleKey(runtime);
   const now = Date.now();
   const since = options.since === void 0 ? 0 : parseSince(options.since, "--since", now);
-  const counts = { version: 0, run: 0, event: 0, target: 0 };
+  const counts2 = { version: 0, run: 0, event: 0, target: 0 };
   await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
     async function* counted() {
       for await (const record2 of ledger.exportRecords(since)) {
-        counts[record2.type] += 1;
+        counts2[record2.type] += 1;
         yield record2;
       }
     }
@@ -59533,11 +62996,11 @@ async function ledgerExportCommand(options, runtime) {
     if (options.output === void 0) await writeLines(lines2, runtime.stdout);
     else await writeFile(lines2, options.output, runtime.cwd);
   });
-  const summary = { file: options.output ?? null, since, records: counts };
+  const summary = { file: options.output ?? null, since, records: counts2 };
   const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;
   report2.write(
     options.json ? `${JSON.stringify(summary)}
-` : `exported ${counts.version} versions, ${counts.run} runs, ${counts.event} events and ${counts.target} target states recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
+` : `exported ${counts2.version} versions, ${counts2.run} runs, ${counts2.event} events and ${counts2.target} target states recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
 `
   );
   return 0;
@@ -59570,7 +63033,7 @@ async function ledgerImportCommand(file2, options, runtime) {
   const key3 = bundleKey(runtime);
   const path2 = resolve5(runtime.cwd, file2);
   const header = await verify2(path2, key3, file2).catch(asUsageError(file2));
-  const counts = await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
+  const counts2 = await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
     let line = 0;
     async function* records() {
       for await (const entry of readBundle(lines(path2), key3, file2)) {
@@ -59592,13 +63055,13 @@ async function ledgerImportCommand(file2, options, runtime) {
   });
   if (options.json) {
     runtime.stdout.write(
-      `${JSON.stringify({ file: file2, exportedAt: header.exportedAt, since: header.since, counts })}
+      `${JSON.stringify({ file: file2, exportedAt: header.exportedAt, since: header.since, counts: counts2 })}
 `
     );
     return 0;
   }
   const parts = Object.keys(NOUNS).map(
-    (type) => `${NOUNS[type]} ${counts[type].written} new, ${counts[type].present} already here`
+    (type) => `${NOUNS[type]} ${counts2[type].written} new, ${counts2[type].present} already here`
   );
   runtime.stdout.write(
     `imported ${file2} (exported ${isoTime(header.exportedAt)}, records since ${isoTime(header.since)}): ${parts.join("; ")}
@@ -59662,6 +63125,7 @@ async function planCommand(options, runtime) {
   const lines2 = [`${plan.service} \u2192 ${plan.environment} (onFailure: ${resolved.onFailure})`];
   for (const component of plan.components) {
     lines2.push(`  ${component.name}`);
+    if (component.canaries) lines2.push(...canaryLines(component.canaries));
     for (const [i, batch] of component.batches.entries()) {
       const bake = batch.bakeSeconds > 0 ? `, bake ${batch.bakeSeconds} s` : "";
       lines2.push(`    batch ${i + 1}: ${batch.targets.length} target(s)${bake}: ${batch.targets.join(", ")}`);
@@ -59671,9 +63135,58 @@ async function planCommand(options, runtime) {
 `);
   return 0;
 }
+function canaryLines(selection) {
+  const { canaries, coverage, labels } = selection;
+  const lines2 = [
+    `    canaries (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${coverage === "all" ? "combination(s)" : "value(s) and pair(s)"}`
+  ];
+  for (const c of canaries) lines2.push(`      ${c.target}: ${c.covers.join("; ")}`);
+  for (const m of selection.missing)
+    lines2.push(`    declared but carried by no target: ${m.label}=${m.value}`);
+  for (const u of selection.undeclared) lines2.push(`    carried but not declared: ${u.label}=${u.value}`);
+  for (const u of selection.unlabelled) {
+    lines2.push(
+      `    without ${u.label} (counted as unset): ${u.targets.length} target(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
+    );
+  }
+  return lines2;
+}
+
+// src/cli/commands/report.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+async function reportCommand(options, runtime) {
+  if (!options.version) throw new UsageError("--version is required: the version the job ran");
+  const outcome = options.outcome;
+  if (!OUTCOMES.includes(outcome)) {
+    throw new UsageError(`--outcome: expected ${OUTCOMES.join(" or ")}, got '${outcome ?? ""}'`);
+  }
+  const project = await loadProject(options, runtime);
+  const environment = chooseEnvironment(project, options);
+  const known = Object.keys(project.loaded.config.environments);
+  if (!known.includes(environment)) throw new UnknownEnvironmentError(environment, known);
+  const now = Date.now();
+  const record2 = {
+    service: project.loaded.config.service,
+    version: options.version,
+    environment,
+    outcome,
+    source: options.source ?? "report",
+    sourceId: options.job ?? randomUUID3(),
+    at: options.at === void 0 ? now : parseSince(options.at, "--at", now)
+  };
+  const recorded = await withLedger(options, runtime, project.dir, (ledger) => ledger.recordOutcome(record2));
+  if (options.json) runtime.stdout.write(`${JSON.stringify({ recorded, outcome: record2 }, null, 2)}
+`);
+  else {
+    const what = `${record2.outcome} of ${record2.service} ${record2.version} in ${environment} (job ${record2.sourceId} from ${record2.source})`;
+    runtime.stdout.write(`${recorded ? "recorded" : "already recorded, unchanged:"} ${what}
+`);
+  }
+  return 0;
+}
 
 // src/cli/commands/rollback.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
+import { randomUUID as randomUUID4 } from "node:crypto";
 async function rollbackCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
@@ -59683,8 +63196,16 @@ async function rollbackCommand(options, runtime) {
     const known = await ledger.versions(resolved.service);
     const record2 = known.find((v) => v.version === to);
     if (!record2) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
+    const constraints = await recordedConstraints(ledger, resolved.service, to) ?? void 0;
+    await assertDeployAllowed(ledger, {
+      service: resolved.service,
+      environment,
+      version: to,
+      constraints,
+      action: "rollback"
+    });
     const spec = {
-      runId: randomUUID3(),
+      runId: randomUUID4(),
       service: resolved.service,
       environment,
       version: to,
@@ -59692,7 +63213,8 @@ async function rollbackCommand(options, runtime) {
       cwd: project.dir,
       components: resolved.components.map(allAtOnce),
       onFailure: "halt",
-      action: "rollback"
+      action: "rollback",
+      constraints
     };
     const result = await execute(spec, ledger, options, runtime);
     report(result, options, runtime);
@@ -59892,6 +63414,293 @@ async function chooseRun(ledger, options, where) {
   return run2;
 }
 
+// src/ledger/track-state.ts
+function holdLockName(service, track) {
+  return `hold:${service}:${track}`;
+}
+async function holdTrack(ledger, request2) {
+  const outcome = await ledger.acquireLock(
+    holdLockName(request2.service, request2.track),
+    request2.by,
+    { reason: request2.reason, data: { track: request2.track } },
+    request2.now
+  );
+  return outcome.acquired ? { held: true, lock: outcome.lock } : { held: false, heldBy: outcome.heldBy };
+}
+function releaseTrack(ledger, service, track) {
+  return ledger.forceReleaseLock(holdLockName(service, track));
+}
+async function trackHolds(ledger, service, now) {
+  const prefix = holdLockName(service, "");
+  const holds = /* @__PURE__ */ new Map();
+  for (const lock of await ledger.locks(now)) {
+    if (lock.name.startsWith(prefix)) holds.set(lock.name.slice(prefix.length), lock);
+  }
+  return holds;
+}
+async function memberHealth(ledger, service, tracks) {
+  const health = [];
+  for (const track of tracks) {
+    for (const member of track.members) {
+      const runs = await ledger.runs({ service, environment: member.environment });
+      const live = runs.find((r) => r.decision === "succeeded")?.version ?? null;
+      const unfinished = runs.some((r) => r.finishedAt === null);
+      const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
+      const version2 = member.targets ? await ringVersion(ledger, service, member.environment, member.targets) : live;
+      health.push({
+        track: track.name,
+        environment: member.environment,
+        version: version2,
+        healthySince: version2 !== null && !unfinished ? lastFinished : null
+      });
+    }
+  }
+  return health;
+}
+async function ringVersion(ledger, service, environment, targets) {
+  const wanted = new Set(targets);
+  const states = (await ledger.targetStates(service, environment)).filter((s) => wanted.has(s.target));
+  const versions = new Set(states.map((s) => s.version === s.goodVersion ? s.version : null));
+  const [only] = versions;
+  return states.length > 0 && versions.size === 1 ? only ?? null : null;
+}
+async function promotionInput(ledger, service, tracks, now) {
+  const [health, holds, versions, verdicts] = await Promise.all([
+    memberHealth(ledger, service, tracks),
+    trackHolds(ledger, service, now),
+    ledger.versions(service),
+    ledger.verdicts(service)
+  ]);
+  const byVersion = Map.groupBy(verdicts, (v) => v.version);
+  const bad = [...byVersion].filter(([, records]) => effectiveVerdict(records)?.verdict === "bad").map(([v]) => v);
+  return { tracks, health, versions: versions.map((v) => v.version), holds: [...holds.keys()], bad, now };
+}
+
+// src/cli/commands/tracks.ts
+async function tracksCommand(options, runtime) {
+  const project = await loadProject(options, runtime);
+  const tracks = configuredTracks(project, options);
+  const service = project.loaded.config.service;
+  const now = Date.now();
+  const { plan, holds } = await withLedger(options, runtime, project.dir, async (ledger) => ({
+    plan: planPromotions(await promotionInput(ledger, service, tracks, now)),
+    holds: await trackHolds(ledger, service, now)
+  }));
+  if (options.json) {
+    const held = Object.fromEntries([...holds].map(([track, lock]) => [track, lock]));
+    runtime.stdout.write(`${JSON.stringify({ service, now, ...plan, holds: held }, null, 2)}
+`);
+    return 0;
+  }
+  runtime.stdout.write(`${renderTracks(service, tracks, plan, now).join("\n")}
+`);
+  return 0;
+}
+function configuredTracks(project, options) {
+  const tracks = resolveTracks(project.loaded.config);
+  if (tracks.length === 0) throw new UsageError(`${options.config} defines no tracks`);
+  return tracks;
+}
+function renderTracks(service, tracks, plan, now) {
+  const rows = [["track", "environments", "version", "healthy since", "baked", "promote"]];
+  plan.tracks.forEach((state, i) => {
+    const track = tracks[i];
+    const baked = state.bakedAt === null ? "-" : state.bakedAt <= now ? "yes" : `in ${formatDuration(state.bakedAt - now)}`;
+    rows.push([
+      `${state.track}${state.held ? " (HELD)" : ""}`,
+      track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", "),
+      state.version ?? (state.mixed ? "mixed" : "-"),
+      isoTime(state.healthySince),
+      baked,
+      i === 0 ? "deploy" : track.promote
+    ]);
+  });
+  const lines2 = [`${service} tracks`, ...table2(rows[0], rows.slice(1)).split("\n")];
+  for (const p of plan.due) lines2.push(`due now: ${p.version} ${p.from} \u2192 ${p.to} (${p.message})`);
+  lines2.push(
+    plan.next ? `next promotion: ${plan.next.version} ${plan.next.from} \u2192 ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${formatDuration(plan.next.dueAt - now)})` : "next promotion: none scheduled"
+  );
+  for (const b of plan.blocked) lines2.push(`waiting: ${b.from} \u2192 ${b.to}: ${b.message}`);
+  return lines2;
+}
+async function holdCommand(track, options, runtime) {
+  const project = await loadProject(options, runtime);
+  knownTrack(configuredTracks(project, options), track);
+  const reason = options.reason?.trim();
+  if (!reason) throw new UsageError("hold needs --reason: say why, so others know");
+  const by = options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
+  const service = project.loaded.config.service;
+  const outcome = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => holdTrack(ledger, { service, track, by, reason, now: Date.now() })
+  );
+  if (outcome.held) {
+    runtime.stdout.write(`${track} is on hold (${by}: ${reason}); nothing is promoted into or out of it
+`);
+    return 0;
+  }
+  const { holder, reason: why, acquiredAt } = outcome.heldBy;
+  runtime.stdout.write(`${track} is already on hold: ${holder} since ${isoTime(acquiredAt)}: ${why ?? ""}
+`);
+  return 1;
+}
+async function releaseCommand(track, options, runtime) {
+  const project = await loadProject(options, runtime);
+  knownTrack(configuredTracks(project, options), track);
+  const service = project.loaded.config.service;
+  const released = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => releaseTrack(ledger, service, track)
+  );
+  runtime.stdout.write(
+    released ? `${track} is no longer on hold (was ${released.holder}'s)
+` : `${track} was not on hold
+`
+  );
+  return 0;
+}
+function knownTrack(tracks, track) {
+  if (!tracks.some((t) => t.name === track)) {
+    throw new UsageError(`no track ${track}; tracks: ${tracks.map((t) => t.name).join(", ")}`);
+  }
+}
+
+// src/render/fleet-verdict.ts
+function verdictPlot(evidence, options = {}) {
+  const points = evidence.trajectory.map((p) => Math.log10(Math.max(p.eValue ?? 0, Number.MIN_VALUE)));
+  const every = evidence.trajectory[0]?.samples ?? 1;
+  return plotAscii([{ label: `${evidence.version} vs ${evidence.baseline ?? "no baseline"}`, points }], {
+    width: options.width ?? 72,
+    height: options.height ?? 14,
+    title: `log10 e-value per ${every} outcome${every === 1 ? "" : "s"}`,
+    threshold: { value: Math.log10(evidence.threshold), label: `1/alpha=${eText(evidence.threshold)}` }
+  });
+}
+function evidenceTable(evidence) {
+  const rows = [["environment", evidence.version, evidence.baseline ?? "baseline", "e-value", "ratio \u2264"]];
+  const compared = new Map(evidence.comparison.map((s) => [s.stratum, s]));
+  for (const env of evidence.environments) {
+    const stratum = compared.get(env.environment);
+    rows.push([
+      env.environment,
+      counts(env.version),
+      counts(env.baseline),
+      stratum?.compared ? eText(stratum.eValue ?? Number.NaN) : "-",
+      stratum?.compared && Number.isFinite(stratum.upper ?? Number.NaN) ? stratum.upper.toFixed(2) : "-"
+    ]);
+  }
+  return table(rows, "  ");
+}
+function counts(arm2) {
+  return arm2.total === 0 ? "-" : `${arm2.failures}/${arm2.total} (${percent(arm2.failures / arm2.total)})`;
+}
+function rollbackLines(policy, choices) {
+  if (choices.length === 0) return [`rollback (${policy}): the version is live nowhere`];
+  return [
+    `rollback (${policy}):`,
+    ...choices.map((c) => `  ${c.environment}: ${c.rollBack ? "roll back" : "stays"} \u2014 ${c.reason}`)
+  ];
+}
+
+// src/cli/commands/verdict.ts
+async function verdictCommand(options, runtime) {
+  const project = await loadProject(options, runtime);
+  const { config: config2 } = project.loaded;
+  const settings = resolveVerdictSettings(config2);
+  const service = config2.service;
+  return withLedger(options, runtime, project.dir, async (ledger) => {
+    const versions = options.version ? [options.version] : await versionsWithOutcomes(ledger, service);
+    if (versions.length === 0) {
+      runtime.stdout.write(
+        options.json ? "[]\n" : `no outcomes of ${service} reported yet (tranche report)
+`
+      );
+      return 0;
+    }
+    const results = [];
+    for (const version2 of versions) {
+      const evaluated = await evaluateVerdict(ledger, service, version2, settings, {
+        actor: "tranche verdict",
+        now: Date.now()
+      });
+      const liveOn = await environmentsRunning(ledger, Object.keys(config2.environments), service, version2);
+      const rollback = rollbackChoices(settings.rollback, evaluated.computed.evidence, liveOn);
+      results.push({ ...evaluated, rollback });
+    }
+    if (options.json) {
+      const out = results.map((r) => ({
+        version: r.computed.version,
+        verdict: r.standing.verdict,
+        standing: r.standing,
+        computed: r.computed,
+        recorded: r.recorded !== null,
+        rollback: r.standing.verdict === "bad" ? r.rollback : []
+      }));
+      runtime.stdout.write(`${JSON.stringify(out, null, 2)}
+`);
+    } else {
+      const detailed = options.version !== void 0;
+      const text = results.map(
+        (r) => [
+          `${service} ${r.computed.version}: ${r.standing.verdict.toUpperCase()} \u2014 ${r.standing.message}`,
+          ...r.standing.kind === "override" ? [`  computed: ${r.computed.verdict} \u2014 ${r.computed.message}`] : [],
+          ...detailed ? details3(r.computed.evidence) : [],
+          ...r.standing.verdict === "bad" ? rollbackLines(settings.rollback, r.rollback) : []
+        ].join("\n")
+      );
+      runtime.stdout.write(`${text.join("\n\n")}
+`);
+    }
+    return results.some((r) => r.standing.verdict === "bad") ? 1 : 0;
+  });
+}
+function details3(evidence) {
+  return [
+    `  alpha ${evidence.alpha}, minSamples ${evidence.minSamples}, minEffect ${evidence.minEffect}, strata ${evidence.strata}`,
+    ...evidenceTable(evidence),
+    "",
+    verdictPlot(evidence)
+  ];
+}
+async function versionsWithOutcomes(ledger, service) {
+  const first = /* @__PURE__ */ new Map();
+  for (const o of await ledger.outcomes({ service })) if (!first.has(o.version)) first.set(o.version, o.at);
+  return [...first.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
+}
+async function environmentsRunning(ledger, environments, service, version2) {
+  const running = [];
+  for (const environment of environments) {
+    const live = await liveReleases(ledger, environment);
+    if (live.some((r) => r.service === service && r.version === version2)) running.push(environment);
+  }
+  return running;
+}
+async function markCommand(verdict, version2, options, runtime) {
+  const reason = options.reason?.trim();
+  if (!reason) throw new UsageError(`mark-${verdict} needs --reason: say why, for the audit record`);
+  const project = await loadProject(options, runtime);
+  const service = project.loaded.config.service;
+  const actor = options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
+  const record2 = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => overrideVerdict(ledger, { service, version: version2, verdict, actor, reason, now: Date.now() })
+  );
+  if (options.json) runtime.stdout.write(`${JSON.stringify(record2, null, 2)}
+`);
+  else
+    runtime.stdout.write(
+      `${service} ${version2}: marked ${verdict} by ${actor} at ${isoTime(record2.at)}: ${reason}
+`
+    );
+  return 0;
+}
+
 // src/cli/commands/version.ts
 async function versionNextCommand(options, runtime) {
   const project = await loadProject(options, runtime);
@@ -59955,6 +63764,24 @@ function buildProgram(runtime, setExit) {
   ledgerCommand("export", "write a signed bundle of the ledger\u2019s records (key: TRANCHE_BUNDLE_KEY)").option("--since <date|age>", "only records from this date (ISO 8601) or this long ago (30d) on").option("-o, --output <file>", "write the bundle here instead of stdout").action(async (options) => setExit(await ledgerExportCommand(options, runtime)));
   ledgerCommand("import", "verify a bundle from `ledger export`, then merge it into this ledger").argument("<file>", "the bundle").action(async (file2, options) => setExit(await ledgerImportCommand(file2, options, runtime)));
   ledgerCommand("prune", "drop fine-grained events older than --keep; every run\u2019s outcome stays").option("--keep <age>", "keep this much history in full, e.g. 90d").option("--dry-run", "only say what would be removed").action(async (options) => setExit(await ledgerPruneCommand(options, runtime)));
+  command(
+    "report",
+    "record how a job (or anything that ran a version) went, for the fleet-wide verdict",
+    reportCommand
+  ).option("--version <version>", "the version the job ran (required)").option("--outcome <success|failure>", "how it went (required)").option("--job <id>", "the job\u2019s id: an outcome is recorded once per job (default: a new id)").option("--source <name>", "where the outcome comes from", "report").option("--at <date|age>", "when it happened (ISO 8601, or an age such as 2h; default: now)");
+  const verdict = program2.command("verdict").description("fleet-wide verdicts: compute them (the default), or override one with an audit record");
+  common(
+    verdict.command("show", { isDefault: true }).description("compute and record the verdict of each version with outcomes (or of --version)")
+  ).option("--version <version>", "only this version, with its evidence and plot").action(async (options) => setExit(await verdictCommand(options, runtime)));
+  for (const mark of ["bad", "good"]) {
+    common(verdict.command(`mark-${mark}`).description(`override: mark a version ${mark} (an audit record)`)).argument("<version>", "the version").option("--reason <text>", "why (required)").option("--by <name>", "who (default: TRANCHE_ACTOR, GITHUB_ACTOR or USER)").action(async (v, options) => setExit(await markCommand(mark, v, options, runtime)));
+  }
+  const tracks = program2.command("tracks").description("release tracks: show them (the default), hold or release one");
+  common(
+    tracks.command("show", { isDefault: true }).description("which version is on which track, and when the next promotion is due")
+  ).action(async (options) => setExit(await tracksCommand(options, runtime)));
+  common(tracks.command("hold").description("stop promotions into and out of a track")).argument("<track>", "the track").option("--reason <text>", "why (required)").option("--by <name>", "who (default: TRANCHE_ACTOR, GITHUB_ACTOR or USER)").action(async (track, options) => setExit(await holdCommand(track, options, runtime)));
+  common(tracks.command("release").description("lift the hold on a track")).argument("<track>", "the track").action(async (track, options) => setExit(await releaseCommand(track, options, runtime)));
   const version2 = program2.command("version").description("versions from the ledger");
   const next = version2.command("next").description("allocate the service\u2019s next version atomically");
   common(next).option("--commit <sha>", "the commit the version is built from (default: HEAD)");
@@ -59971,7 +63798,8 @@ function reportError(error62, runtime) {
   if (error62 instanceof CommanderError) {
     return error62.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (error62 instanceof ConfigError || error62 instanceof UnknownEnvironmentError || error62 instanceof UsageError) {
+  if (error62 instanceof ConfigError || error62 instanceof UnknownEnvironmentError || error62 instanceof UsageError || error62 instanceof DeployRefusedError || // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
+  error62 instanceof Error && error62.cause instanceof DeployRefusedError) {
     runtime.stderr.write(`tranche: ${error62.message}
 `);
     return EXIT.usage;

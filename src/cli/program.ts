@@ -1,16 +1,20 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { UnknownEnvironmentError } from '../config/resolve.ts';
+import { DeployRefusedError } from '../ledger/deploy-gate.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { historyCommand } from './commands/history.ts';
 import { ledgerExportCommand } from './commands/ledger-export.ts';
 import { ledgerImportCommand } from './commands/ledger-import.ts';
 import { ledgerPruneCommand } from './commands/ledger-prune.ts';
 import { planCommand } from './commands/plan.ts';
+import { reportCommand } from './commands/report.ts';
 import { rollbackCommand } from './commands/rollback.ts';
 import { statsCommand } from './commands/stats.ts';
 import { statusCommand } from './commands/status.ts';
 import { tailCommand } from './commands/tail.ts';
+import { holdCommand, releaseCommand, tracksCommand } from './commands/tracks.ts';
+import { markCommand, verdictCommand } from './commands/verdict.ts';
 import { type VersionNextOptions, versionNextCommand } from './commands/version.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
@@ -89,6 +93,49 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
     .option('--keep <age>', 'keep this much history in full, e.g. 90d')
     .option('--dry-run', 'only say what would be removed')
     .action(async (options) => setExit(await ledgerPruneCommand(options, runtime)));
+  command(
+    'report',
+    'record how a job (or anything that ran a version) went, for the fleet-wide verdict',
+    reportCommand,
+  )
+    .option('--version <version>', 'the version the job ran (required)')
+    .option('--outcome <success|failure>', 'how it went (required)')
+    .option('--job <id>', 'the job’s id: an outcome is recorded once per job (default: a new id)')
+    .option('--source <name>', 'where the outcome comes from', 'report')
+    .option('--at <date|age>', 'when it happened (ISO 8601, or an age such as 2h; default: now)');
+  const verdict = program
+    .command('verdict')
+    .description('fleet-wide verdicts: compute them (the default), or override one with an audit record');
+  common(
+    verdict
+      .command('show', { isDefault: true })
+      .description('compute and record the verdict of each version with outcomes (or of --version)'),
+  )
+    .option('--version <version>', 'only this version, with its evidence and plot')
+    .action(async (options) => setExit(await verdictCommand(options, runtime)));
+  for (const mark of ['bad', 'good'] as const) {
+    common(verdict.command(`mark-${mark}`).description(`override: mark a version ${mark} (an audit record)`))
+      .argument('<version>', 'the version')
+      .option('--reason <text>', 'why (required)')
+      .option('--by <name>', 'who (default: TRANCHE_ACTOR, GITHUB_ACTOR or USER)')
+      .action(async (v: string, options) => setExit(await markCommand(mark, v, options, runtime)));
+  }
+  const tracks = program
+    .command('tracks')
+    .description('release tracks: show them (the default), hold or release one');
+  common(
+    tracks
+      .command('show', { isDefault: true })
+      .description('which version is on which track, and when the next promotion is due'),
+  ).action(async (options) => setExit(await tracksCommand(options, runtime)));
+  common(tracks.command('hold').description('stop promotions into and out of a track'))
+    .argument('<track>', 'the track')
+    .option('--reason <text>', 'why (required)')
+    .option('--by <name>', 'who (default: TRANCHE_ACTOR, GITHUB_ACTOR or USER)')
+    .action(async (track: string, options) => setExit(await holdCommand(track, options, runtime)));
+  common(tracks.command('release').description('lift the hold on a track'))
+    .argument('<track>', 'the track')
+    .action(async (track: string, options) => setExit(await releaseCommand(track, options, runtime)));
   const version = program.command('version').description('versions from the ledger');
   const next = version.command('next').description('allocate the service’s next version atomically');
   common(next).option('--commit <sha>', 'the commit the version is built from (default: HEAD)');
@@ -116,7 +163,10 @@ function reportError(error: unknown, runtime: Runtime): number {
   if (
     error instanceof ConfigError ||
     error instanceof UnknownEnvironmentError ||
-    error instanceof UsageError
+    error instanceof UsageError ||
+    error instanceof DeployRefusedError ||
+    // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
+    (error instanceof Error && error.cause instanceof DeployRefusedError)
   ) {
     runtime.stderr.write(`tranche: ${error.message}\n`);
     return EXIT.usage;

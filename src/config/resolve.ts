@@ -1,4 +1,6 @@
 /** From a validated configuration to what the engine rolls out in one environment. */
+import type { CategorySpec } from '../engine/categories.ts';
+import type { ReleaseConstraints } from '../engine/constraints.ts';
 import type {
   AnalysisCheckSpec,
   CheckSpec,
@@ -7,6 +9,8 @@ import type {
   RolloutSpec,
   SeriesMetricSpec,
 } from '../engine/ports.ts';
+import type { TrackSpec } from '../engine/tracks.ts';
+import type { RollbackPolicy, VerdictSettings } from '../engine/verdict.ts';
 import type { OnFailure } from '../engine/vocabulary.ts';
 import { UnknownEnvironmentError } from './errors.ts';
 import type { CheckConfig, ComponentConfig, TrancheConfig } from './schema.ts';
@@ -30,8 +34,57 @@ export function resolveEnvironment(config: TrancheConfig, environment: string): 
     service: config.service,
     versionTemplate: config.version,
     onFailure: settings.onFailure,
-    components: settings.components.map((component) => resolveComponent(component, config.checks)),
+    components: settings.components.map((component) => ({
+      ...resolveComponent(component, config.checks),
+      ...(config.categories ? { categories: resolveCategories(config.categories) } : {}),
+    })),
   };
+}
+
+function resolveCategories(categories: NonNullable<TrancheConfig['categories']>): CategorySpec {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+
+/** What this version declares about other services and schemas; undefined when it declares nothing. */
+export function resolveConstraints(config: TrancheConfig): ReleaseConstraints | undefined {
+  if (config.requires === undefined && config.migrations === undefined) return undefined;
+  const constraints: ReleaseConstraints = { requires: { ...(config.requires ?? {}) } };
+  if (config.migrations) {
+    constraints.migrations = { schema: config.migrations.schema, reads: [...config.migrations.reads] };
+  }
+  return constraints;
+}
+
+/**
+ * The release tracks in order, each environment a member; a track's `targets` selector becomes
+ * the names of the environment's targets (of any component) carrying all its labels.
+ */
+export function resolveTracks(config: TrancheConfig): TrackSpec[] {
+  return (config.tracks ?? []).map((track, index) => ({
+    name: track.name,
+    bakeMs: track.bake,
+    promote: index === 0 ? 'auto' : (track.promote ?? 'auto'),
+    members: track.environments.map((environment) => {
+      const selector = track.targets;
+      if (selector === undefined) return { environment };
+      const components = config.environments[environment]?.components ?? [];
+      const targets = components
+        .flatMap((c) => c.targets)
+        .filter((t) =>
+          Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v),
+        )
+        .map((t) => t.name);
+      return { environment, targets: [...new Set(targets)] };
+    }),
+  }));
+}
+
+/** How verdicts are computed, and what a bad one rolls back. */
+export function resolveVerdictSettings(
+  config: TrancheConfig,
+): VerdictSettings & { rollback: RollbackPolicy } {
+  const { alpha, minSamples, minEffect, strata, rollback } = config.verdict;
+  return { alpha, minSamples, minEffect, strata, rollback };
 }
 
 function resolveComponent(component: ComponentConfig, checks: Record<string, CheckConfig>): ComponentSpec {

@@ -3,9 +3,14 @@
  * configuration reference in README.md all come from here.
  */
 import { z } from 'zod';
+import { COVERAGES } from '../engine/categories.ts';
+import { isRange } from '../engine/constraints.ts';
+import { PROMOTE_MODES } from '../engine/tracks.ts';
+import { ROLLBACK_POLICIES, STRATA } from '../engine/verdict.ts';
 import { ON_FAILURE } from '../engine/vocabulary.ts';
 import { analysisBakeIssues, checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.ts';
+import { categoryIssues, requiresIssues, trackIssues } from './fleet-checks.ts';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const ALWAYS = { when: () => true };
@@ -360,6 +365,141 @@ export const checkSchema = z
     description: 'A check: a mapping with exactly one of http, command, prometheus or analysis.',
   });
 
+// ---------------------------------------------------------------------------------------------
+// Fleets: canary categories, dependency constraints, release tracks, fleet-wide verdicts
+
+const SERVICE_NAME_ERROR =
+  "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
+
+export const categoriesSchema = z
+  .union(
+    [
+      z
+        .array(nonEmptyString())
+        .min(1, { error: 'expected at least one label' })
+        .superRefine(duplicateNameIssues('label'), ALWAYS)
+        .transform((labels) => ({ labels, coverage: 'all' as const, values: undefined })),
+      z.strictObject({
+        labels: z
+          .array(nonEmptyString())
+          .min(1, { error: 'expected at least one label' })
+          .superRefine(duplicateNameIssues('label'), ALWAYS)
+          .describe('Target labels whose values make a category, e.g. [cloud, browser].'),
+        coverage: z
+          .enum(COVERAGES, { error: `expected one of ${COVERAGES.join(', ')}` })
+          .default('all')
+          .describe(
+            'all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on a target, and every value, is on some canary.',
+          ),
+        values: z
+          .record(z.string(), z.array(labelValueSchema).min(1, { error: 'expected at least one value' }))
+          .optional()
+          .describe(
+            'Declared values per label; tranche plan reports any that no target carries, and carried values not declared.',
+          ),
+      }),
+    ],
+    { error: 'expected a list of labels, or a mapping with labels, coverage and values' },
+  )
+  .meta({
+    id: 'Categories',
+    title: 'categories',
+    description:
+      'Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component’s first batch; the other targets follow in batches growing from its size.',
+  });
+
+export const requiresSchema = z
+  .record(
+    z.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
+    z
+      .string({ error: 'expected a semver range such as ">=2.14.0"' })
+      .refine(isRange, { error: 'expected a semver range such as ">=2.14.0", "^2.14" or "2.x"' }),
+  )
+  .describe(
+    'Per service: the semver range its live version in the same environment must satisfy before this version is deployed, e.g. { storage: ">=2.14.0" }.',
+  );
+
+export const migrationsSchema = z
+  .strictObject({
+    schema: nonEmptyString().describe(
+      'The schema (a migration identifier) this version writes and leaves behind, e.g. orders-v3.',
+    ),
+    reads: z
+      .array(nonEmptyString())
+      .default([])
+      .describe(
+        'Schemas this version can read or migrate from, besides its own: a deploy (or a rollback to it) is refused while the environment holds another.',
+      ),
+  })
+  .describe('Which data schema this version writes and which it can read.');
+
+export const trackSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(NAME_PATTERN, { error: 'expected a lowercase name, like yolo or stable' })
+      .describe('Track name, unique: yolo, canary, stable.'),
+    environments: z
+      .array(nonEmptyString())
+      .min(1, { error: 'expected at least one environment' })
+      .superRefine(duplicateNameIssues('environment'), ALWAYS)
+      .describe('The environments of the track, defined under environments.'),
+    targets: z
+      .record(z.string(), labelValueSchema)
+      .optional()
+      .describe(
+        'Only the targets of those environments that carry all these labels (a ring inside an environment). Default: every target.',
+      ),
+    bake: durationSchema
+      .prefault('0s')
+      .describe(
+        'How long every environment of the track must stay healthy on a version before it is promoted to the next track.',
+      ),
+    promote: z
+      .enum(PROMOTE_MODES, { error: `expected one of ${PROMOTE_MODES.join(', ')}` })
+      .optional()
+      .describe(
+        'How a version reaches this track from the one before: auto, as soon as that track’s bake is over; manual, only when someone promotes it. Default: auto. Not on the first track, which takes new versions from deploys.',
+      ),
+  })
+  .meta({ title: 'track' });
+
+export const verdictSchema = z
+  .strictObject({
+    alpha: fraction('a probability')
+      .default(0.01)
+      .describe(
+        'The largest probability of calling bad a version that fails no more often than the previous good one, however often the verdict is recomputed.',
+      ),
+    minSamples: integerAtLeast(1)
+      .default(100)
+      .describe('Outcomes of the version needed before it gets any verdict.'),
+    minEffect: numberAbove(1)
+      .default(1.5)
+      .describe(
+        'Smallest ratio of the version’s failure rate to the previous good version’s worth calling bad; the version is good once the data rule it out.',
+      ),
+    strata: z
+      .enum(STRATA, { error: `expected one of ${STRATA.join(', ')}` })
+      .default('environment')
+      .describe(
+        'environment: compare the two versions within each environment and combine the evidence (so a version that ran mostly where jobs fail more is not blamed for it); none: pool every outcome.',
+      ),
+    rollback: z
+      .enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(', ')}` })
+      .default('failing')
+      .describe(
+        'What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused).',
+      ),
+  })
+  .describe(
+    'Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version’s, by an anytime-valid sequential test.',
+  );
+
+export type TrackConfig = z.output<typeof trackSchema>;
+export type VerdictConfig = z.output<typeof verdictSchema>;
+export type CategoriesConfig = z.output<typeof categoriesSchema>;
+
 export const trancheConfigSchema = z
   .strictObject({
     service: z
@@ -381,9 +521,24 @@ export const trancheConfigSchema = z
       .meta({ minProperties: 1 })
       .describe('Environments by name; a release is rolled out to one environment at a time.'),
     checks: z.record(nonEmptyString(), checkSchema).prefault({}).describe('Checks by name.'),
+    categories: categoriesSchema.optional(),
+    requires: requiresSchema.optional(),
+    migrations: migrationsSchema.optional(),
+    tracks: z
+      .array(trackSchema)
+      .min(1, { error: 'expected at least one track' })
+      .superRefine(duplicateNameIssues('track'), ALWAYS)
+      .optional()
+      .describe(
+        'Release tracks, in order (yolo → canary → stable): a version is promoted from one to the next.',
+      ),
+    verdict: verdictSchema.prefault({}),
   })
   .superRefine(checkReferenceIssues, ALWAYS)
   .superRefine(analysisBakeIssues, ALWAYS)
+  .superRefine(categoryIssues, ALWAYS)
+  .superRefine(requiresIssues, ALWAYS)
+  .superRefine(trackIssues, ALWAYS)
   .meta({ title: 'tranche.yml', description: 'Configuration of a Tranche service.' });
 
 export type TrancheConfig = z.output<typeof trancheConfigSchema>;

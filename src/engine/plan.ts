@@ -1,3 +1,4 @@
+import { type CanarySelection, hasCategoryLabels, selectCanaries } from './categories.ts';
 import type { ComponentSpec, RolloutSpec, TargetSpec } from './ports.ts';
 
 /**
@@ -28,6 +29,31 @@ export function planBatches<T>(targets: readonly T[], rollout: RolloutSpec): T[]
   return batches;
 }
 
+/** A component's canaries, when it has categories and its targets carry their labels. */
+export function componentCanaries(component: ComponentSpec): CanarySelection | undefined {
+  const { categories } = component;
+  if (!categories || !hasCategoryLabels(component.targets, categories)) return undefined;
+  return selectCanaries(component.targets, categories);
+}
+
+/**
+ * A component's batches: with canaries, they are the first batch (in config order, whatever
+ * `first` says and uncapped, so every category meets the version together) and the other targets
+ * follow in batches growing from its size (4 canaries, growth 2 → 4, 8, 16, …, capped by
+ * maxBatch); without, planBatches.
+ */
+export function componentBatches(
+  component: ComponentSpec,
+  canaries = componentCanaries(component),
+): TargetSpec[][] {
+  if (!canaries) return planBatches(component.targets, component.rollout);
+  const chosen = new Set(canaries.canaries.map((c) => c.target));
+  const first = component.targets.filter((t) => chosen.has(t.name));
+  const rest = component.targets.filter((t) => !chosen.has(t.name));
+  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
+  return [first, ...planBatches(rest, growing)];
+}
+
 export interface PlannedBatch {
   targets: string[];
   bakeSeconds: number;
@@ -36,6 +62,8 @@ export interface PlannedBatch {
 export interface PlannedComponent {
   name: string;
   batches: PlannedBatch[];
+  /** The canaries of its first batch and what they cover; only for a component with categories. */
+  canaries?: CanarySelection | undefined;
 }
 
 export interface ReleasePlan {
@@ -49,12 +77,17 @@ export function planRelease(service: string, environment: string, components: Co
   return {
     service,
     environment,
-    components: components.map((component) => ({
-      name: component.name,
-      batches: planBatches(component.targets, component.rollout).map((batch: TargetSpec[]) => ({
-        targets: batch.map((target) => target.name),
-        bakeSeconds: component.rollout.bakeMs / 1000,
-      })),
-    })),
+    components: components.map((component) => {
+      const canaries = componentCanaries(component);
+      const planned: PlannedComponent = {
+        name: component.name,
+        batches: componentBatches(component, canaries).map((batch: TargetSpec[]) => ({
+          targets: batch.map((target) => target.name),
+          bakeSeconds: component.rollout.bakeMs / 1000,
+        })),
+      };
+      if (canaries) planned.canaries = canaries;
+      return planned;
+    }),
   };
 }

@@ -3,6 +3,8 @@
  * through. Nothing here touches process.env, the file system, the network or GitHub; adapters
  * (CLI, Action, bot) build the ports and hand them in.
  */
+import type { CategorySpec } from './categories.ts';
+import type { ReleaseConstraints } from './constraints.ts';
 import type { Action, CheckStatus, EventKind, EventStatus, OnFailure, ReasonCode } from './vocabulary.ts';
 
 export interface TargetSpec {
@@ -161,6 +163,12 @@ export interface ComponentSpec {
   timeoutMs: number;
   rollout: RolloutSpec;
   checks: CheckSpec[];
+  /**
+   * Canary categories: the first batch is the canaries chosen over these target labels (see
+   * categories.ts), the rest follow in batches growing from its size. Undefined, or no target
+   * carrying any of the labels: batches as the rollout says.
+   */
+  categories?: CategorySpec | undefined;
 }
 
 export interface ReleaseSpec {
@@ -175,6 +183,12 @@ export interface ReleaseSpec {
   onFailure: OnFailure;
   /** `rollback` when this run puts an earlier version back (`tranche rollback`); default `deploy`. */
   action?: 'deploy' | 'rollback' | undefined;
+  /**
+   * What this version requires of other services and which schemas it writes and reads; recorded
+   * with the run_started event, so later deploys of other services (and rollbacks to this
+   * version) can be checked against it. See constraints.ts.
+   */
+  constraints?: ReleaseConstraints | undefined;
 }
 
 /** The values a command sees, as TRANCHE_* environment variables. */

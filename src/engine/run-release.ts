@@ -2,7 +2,7 @@ import { analysisArms, armsLabel } from './arms.ts';
 import { commandEnv } from './command-env.ts';
 import { checkFailure, decideStep, deployFailure, type StepFailure } from './decide.ts';
 import { EventSink } from './events.ts';
-import { planBatches } from './plan.ts';
+import { componentBatches } from './plan.ts';
 import { forEachLimit } from './pool.ts';
 import {
   type BatchCheckContext,
@@ -69,9 +69,7 @@ class Rollout {
     this.options = options;
     const { runId, service, environment, version } = spec;
     this.sink = new EventSink({ runId, service, environment, version }, ports);
-    this.state = new RunState(
-      spec.components.map((c) => ({ name: c.name, batches: planBatches(c.targets, c.rollout) })),
-    );
+    this.state = new RunState(spec.components.map((c) => ({ name: c.name, batches: componentBatches(c) })));
     this.startedAt = ports.clock.now();
   }
 
@@ -106,6 +104,7 @@ class Rollout {
         commit: this.spec.commit,
         action: this.spec.action ?? 'deploy',
         components: this.spec.components.map((c) => c.name),
+        ...(this.spec.constraints ? { constraints: this.spec.constraints } : {}),
       },
     });
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);

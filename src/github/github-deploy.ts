@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createChecker } from '../checks/checker.ts';
 import { allAtOnce } from '../config/instant-rollback.ts';
 import type { LoadedConfig } from '../config/load.ts';
-import { type ResolvedEnvironment, resolveEnvironment } from '../config/resolve.ts';
+import { type ResolvedEnvironment, resolveConstraints, resolveEnvironment } from '../config/resolve.ts';
 import { systemClock } from '../engine/clock.ts';
 import { planRelease, type ReleasePlan } from '../engine/plan.ts';
 import type { ComponentSpec, EnginePorts, ReleaseSpec, Reporter } from '../engine/ports.ts';
@@ -16,6 +16,8 @@ import type { DeployResult } from '../engine/result.ts';
 import { runRelease } from '../engine/run-release.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import { ShellExecutor } from '../exec/shell-executor.ts';
+import { DeployRefusedError, deployRefusals, refusalsWithoutHistory } from '../ledger/deploy-gate.ts';
+import { recordedConstraints } from '../ledger/live-releases.ts';
 import { liveVersion } from '../ledger/live-version.ts';
 import type { DeployLedger } from '../ledger/types.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
@@ -125,6 +127,7 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
       },
       request.log,
     );
+    await refuseUnsafe(request, prepared);
     await postDeploymentStatus(request.client, request.repo, deploymentId, {
       state: 'in_progress',
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ''}`,
@@ -227,6 +230,12 @@ async function prepare(
     request.version ??
     (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
   const commit = rollback ? await versionCommit(request, ledger, resolved.service, version) : sha;
+  // A rollback is checked (and recorded) with what the older version declared when it was deployed.
+  const constraints = rollback
+    ? request.ledger === 'github'
+      ? undefined
+      : ((await recordedConstraints(ledger, resolved.service, version)) ?? undefined)
+    : resolveConstraints(request.loaded.config);
   request.log.info(
     `${rollback ? 'rolling back to' : 'deploying'} ${resolved.service} ${version} (commit ${commit}) → ${request.environment}`,
   );
@@ -240,8 +249,30 @@ async function prepare(
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? 'halt' : resolved.onFailure,
     action: rollback ? 'rollback' : 'deploy',
+    constraints,
   };
   return { spec, ledger, live, previousVersion, rollback };
+}
+
+/**
+ * Refuses, before anything runs, a version with a bad verdict or one that would break a
+ * dependency constraint (ledger/deploy-gate.ts); the caller closes the check run as failed and
+ * the deployment with an `error` status naming the refusal.
+ */
+async function refuseUnsafe(request: GitHubDeployRequest, prepared: Prepared): Promise<void> {
+  const { spec } = prepared;
+  const gate = {
+    service: spec.service,
+    environment: spec.environment,
+    version: spec.version,
+    constraints: spec.constraints,
+    action: spec.action ?? 'deploy',
+  };
+  const refusals =
+    request.ledger === 'github'
+      ? refusalsWithoutHistory(gate, prepared.previousVersion)
+      : await deployRefusals(prepared.ledger, gate);
+  if (refusals.length > 0) throw new DeployRefusedError(gate, refusals);
 }
 
 /** The commit a version was built from; an unknown version is an error, never a guess. */

@@ -5,6 +5,18 @@
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
+import type {
+  OutcomeCount,
+  OutcomeFilter,
+  OutcomeInput,
+  OutcomeRecord,
+  PromotionFilter,
+  PromotionKey,
+  PromotionRecord,
+  PromotionRequest,
+  VerdictInput,
+  VerdictRecord,
+} from './fleet-types.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
 import {
   ACQUIRE_LOCK,
@@ -42,6 +54,7 @@ import {
   selectRuns,
   UPSERT_TARGET_STATE,
 } from './sql.ts';
+import * as fleet from './sql-fleet.ts';
 import {
   type EventFilter,
   type HistoryFilter,
@@ -264,6 +277,63 @@ export class SqlLedger implements Ledger {
       if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, [before]);
       return { before, removed, events };
     });
+  }
+
+  // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
+
+  recordOutcome(outcome: OutcomeInput): Promise<boolean> {
+    return fleet.insertOutcome(this.connection, outcome);
+  }
+
+  recordOutcomes(outcomes: OutcomeInput[]): Promise<number> {
+    return fleet.insertOutcomes(this.connection, outcomes);
+  }
+
+  outcomes(filter: OutcomeFilter): Promise<OutcomeRecord[]> {
+    return fleet.queryOutcomes(this.connection, filter);
+  }
+
+  outcomeCounts(service: string): Promise<OutcomeCount[]> {
+    return fleet.countOutcomes(this.connection, service);
+  }
+
+  recordVerdict(verdict: VerdictInput): Promise<VerdictRecord> {
+    return fleet.insertVerdict(this.connection, verdict);
+  }
+
+  verdicts(service: string, version?: string): Promise<VerdictRecord[]> {
+    return fleet.queryVerdicts(this.connection, service, version);
+  }
+
+  schedulePromotion(request: PromotionRequest, now: number): Promise<PromotionRecord> {
+    return fleet.schedule(this.connection, request, now);
+  }
+
+  claimPromotion(
+    key: PromotionKey,
+    holder: string,
+    leaseMs: number,
+    now: number,
+  ): Promise<PromotionRecord | null> {
+    return fleet.claim(this.connection, key, holder, leaseMs, now);
+  }
+
+  finishPromotion(
+    key: PromotionKey,
+    holder: string,
+    state: 'done' | 'failed',
+    note: string | null,
+    now: number,
+  ): Promise<PromotionRecord | null> {
+    return fleet.finish(this.connection, key, holder, state, note, now);
+  }
+
+  cancelPromotion(key: PromotionKey, note: string, now: number): Promise<PromotionRecord | null> {
+    return fleet.cancel(this.connection, key, note, now);
+  }
+
+  promotions(filter: PromotionFilter): Promise<PromotionRecord[]> {
+    return fleet.queryPromotions(this.connection, filter);
   }
 
   async close(): Promise<void> {

@@ -146,6 +146,54 @@ export function migrations(dialect: SqlDialect): Migration[] {
         'CREATE INDEX events_at ON events (at)',
       ],
     },
+    {
+      version: 3,
+      description: 'fleets: reported outcomes, verdicts and overrides, scheduled promotions',
+      statements: [
+        `CREATE TABLE outcomes (
+  id ${dialect.identityPrimaryKey},
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  UNIQUE (service, source, source_id)
+)`,
+        'CREATE INDEX outcomes_service_version_at ON outcomes (service, version, at)',
+        `CREATE TABLE verdicts (
+  id ${dialect.identityPrimaryKey},
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  reason_code TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT,
+  reason TEXT,
+  message TEXT NOT NULL,
+  evidence TEXT,
+  at BIGINT NOT NULL
+)`,
+        'CREATE INDEX verdicts_service_version ON verdicts (service, version, id)',
+        `CREATE TABLE promotions (
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  from_track TEXT NOT NULL,
+  to_track TEXT NOT NULL,
+  due_at BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  state TEXT NOT NULL,
+  claimed_by TEXT,
+  claimed_until BIGINT,
+  note TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (service, version, to_track)
+)`,
+        'CREATE INDEX promotions_state_due_at ON promotions (state, due_at)',
+      ],
+    },
   ];
 }
 
@@ -328,6 +376,87 @@ WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 /** Params: before. */
 export const PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
 
+// ---------------------------------------------------------------------------------------------
+// Fleets: outcomes, verdicts, promotions
+
+const OUTCOME_COLUMNS = 'service, version, environment, outcome, source, source_id, at';
+
+/** Params: every outcome column in order. Returns the id only when the outcome was new. */
+export const INSERT_OUTCOME = insertOutcomes(1);
+
+/** Outcomes per multi-row insert when recording many: 700 parameters, far below both backends' limits. */
+export const OUTCOMES_PER_INSERT = 100;
+
+/** Params: every outcome column of each of `rows` outcomes. Returns one id per new outcome. */
+export function insertOutcomes(rows: number): string {
+  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+  return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
+ON CONFLICT (service, source, source_id) DO NOTHING
+RETURNING id`;
+}
+
+/** Params: service. */
+export const COUNT_OUTCOMES = `SELECT version, environment,
+  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
+FROM outcomes WHERE service = ? GROUP BY version, environment ORDER BY version, environment`;
+
+const VERDICT_COLUMNS = 'service, version, verdict, reason_code, kind, actor, reason, message, evidence, at';
+
+/** Params: every verdict column in order. */
+export const INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id`;
+
+/** Params: service. */
+export const SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = ? ORDER BY id`;
+
+/** Params: service, version. */
+export const SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE service = ? AND version = ? ORDER BY id`;
+
+const PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
+  note, created_at, updated_at`;
+const PROMOTION_KEY = 'service = ? AND version = ? AND to_track = ?';
+
+/**
+ * Params: service, version, from_track, to_track, due_at, reason, created_at, updated_at.
+ * Schedules it, or schedules again one not claimed or done.
+ */
+export const SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
+VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?)
+ON CONFLICT (service, version, to_track) DO UPDATE SET
+  from_track = excluded.from_track,
+  due_at = excluded.due_at,
+  reason = excluded.reason,
+  state = 'scheduled',
+  claimed_by = NULL,
+  claimed_until = NULL,
+  note = NULL,
+  updated_at = excluded.updated_at
+WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
+
+/** Params: service, version, to_track. */
+export const SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
+
+/**
+ * Params: claimed_by, claimed_until, updated_at, service, version, to_track, now, now. A due
+ * promotion that is scheduled, or claimed by a lease that ran out. Under concurrency the row lock
+ * (PostgreSQL re-checks the WHERE after waiting for it) or the write lock (SQLite) lets one win.
+ */
+export const CLAIM_PROMOTION = `UPDATE promotions SET state = 'claimed', claimed_by = ?, claimed_until = ?, updated_at = ?
+WHERE ${PROMOTION_KEY} AND due_at <= ?
+  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= ?))
+RETURNING ${PROMOTION_COLUMNS}`;
+
+/** Params: state, note, updated_at, service, version, to_track, claimed_by. */
+export const FINISH_PROMOTION = `UPDATE promotions SET state = ?, note = ?, updated_at = ?, claimed_until = NULL
+WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = ?
+RETURNING ${PROMOTION_COLUMNS}`;
+
+/** Params: note, updated_at, service, version, to_track. */
+export const CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = ?, updated_at = ?
+WHERE ${PROMOTION_KEY} AND state = 'scheduled'
+RETURNING ${PROMOTION_COLUMNS}`;
+
 export type SqlParam = string | number | null;
 
 export interface SqlQuery {
@@ -389,6 +518,53 @@ export function selectEvents(filter: EventFilter): SqlQuery {
   const order = filter.runId !== undefined ? 'seq, id' : 'id';
   const sql = `SELECT ${EVENT_COLUMNS} FROM events${whereClause(where)} ORDER BY ${order}`;
   return { sql: sql + limitClause(filter.limit, 'events', params), params };
+}
+
+/** A service's outcomes, optionally of some versions and one environment, in the order they happened. */
+export function selectOutcomes(filter: {
+  service: string;
+  versions?: string[] | undefined;
+  environment?: string | undefined;
+}): SqlQuery {
+  const where = ['service = ?'];
+  const params: SqlParam[] = [filter.service];
+  if (filter.versions !== undefined) {
+    if (filter.versions.length === 0) where.push('1 = 0');
+    else where.push(`version IN (${filter.versions.map(() => '?').join(', ')})`);
+    params.push(...filter.versions);
+  }
+  if (filter.environment !== undefined) {
+    where.push('environment = ?');
+    params.push(filter.environment);
+  }
+  return { sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${whereClause(where)} ORDER BY at, id`, params };
+}
+
+/** Promotions by service, states and due time, soonest first. */
+export function selectPromotions(filter: {
+  service?: string | undefined;
+  states?: string[] | undefined;
+  dueBy?: number | undefined;
+}): SqlQuery {
+  const where: string[] = [];
+  const params: SqlParam[] = [];
+  if (filter.service !== undefined) {
+    where.push('service = ?');
+    params.push(filter.service);
+  }
+  if (filter.states !== undefined) {
+    where.push(
+      filter.states.length === 0 ? '1 = 0' : `state IN (${filter.states.map(() => '?').join(', ')})`,
+    );
+    params.push(...filter.states);
+  }
+  if (filter.dueBy !== undefined) {
+    where.push('due_at <= ?');
+    params.push(filter.dueBy);
+  }
+  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${whereClause(where)}
+ORDER BY due_at, service, version, to_track`;
+  return { sql, params };
 }
 
 function limitClause(limit: number | undefined, what: string, params: SqlParam[]): string {

@@ -4,6 +4,7 @@
  */
 import type { DeployEvent, EngineLedger, TargetState } from '../engine/ports.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
+import type { FleetLedger } from './fleet-types.ts';
 
 export interface VersionRecord {
   service: string;
@@ -125,8 +126,11 @@ export interface DeployLedger extends EngineLedger {
   close(): Promise<void>;
 }
 
-/** The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and retention. */
-export interface Ledger extends DeployLedger {
+/**
+ * The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and
+ * retention, and the fleet's outcomes, verdicts and promotions (fleet-types.ts).
+ */
+export interface Ledger extends DeployLedger, FleetLedger {
   /**
    * Takes the lock `name` for `holder` at `now`: free, an expired lease, or already this holder's
    * (which refreshes it). Otherwise reports who holds it. Two contenders never both hold it.

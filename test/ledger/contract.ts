@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../src/engine/ports.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
 import { describeExchange, describePrune } from './contract-exchange.ts';
+import { describeFleet } from './contract-fleet.ts';
 import { describeLocks } from './contract-locks.ts';
 
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -473,5 +474,6 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
     describeLocks(() => ledger);
     describeExchange(() => ledger, makeLedger);
     describePrune(() => ledger);
+    describeFleet(() => ledger);
   });
 }

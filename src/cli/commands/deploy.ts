@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createChecker } from '../../checks/checker.ts';
-import { resolveEnvironment } from '../../config/resolve.ts';
+import { resolveConstraints, resolveEnvironment } from '../../config/resolve.ts';
 import { systemClock } from '../../engine/clock.ts';
 import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
 import type { DeployResult } from '../../engine/result.ts';
 import { runRelease } from '../../engine/run-release.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
+import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
@@ -23,7 +24,10 @@ export interface DeployOptions extends CommonOptions {
   github?: string | undefined;
 }
 
-/** Exit codes: 0 live everywhere, 1 failed (rolled back, halted or cancelled), 2 bad config or usage. */
+/**
+ * Exit codes: 0 live everywhere, 1 failed (rolled back, halted or cancelled), 2 bad config or
+ * usage, or refused before it started (a bad verdict, an unmet dependency constraint).
+ */
 export async function deployCommand(options: DeployOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
@@ -35,6 +39,14 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
     const version =
       options.version ??
       (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version;
+    const constraints = resolveConstraints(project.loaded.config);
+    await assertDeployAllowed(ledger, {
+      service: resolved.service,
+      environment,
+      version,
+      constraints,
+      action: 'deploy',
+    });
     const spec: ReleaseSpec = {
       runId: randomUUID(),
       service: resolved.service,
@@ -44,6 +56,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
       cwd: project.dir,
       components: resolved.components,
       onFailure: resolved.onFailure,
+      constraints,
     };
     const result = await execute(spec, ledger, options, runtime);
     report(result, options, runtime);

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { allAtOnce } from '../../config/instant-rollback.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
+import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
+import { recordedConstraints } from '../../ledger/live-releases.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
@@ -25,6 +27,15 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
     const known = await ledger.versions(resolved.service);
     const record = known.find((v) => v.version === to);
     if (!record) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
+    // The older version is checked with what it declared when it was deployed, not today's config.
+    const constraints = (await recordedConstraints(ledger, resolved.service, to)) ?? undefined;
+    await assertDeployAllowed(ledger, {
+      service: resolved.service,
+      environment,
+      version: to,
+      constraints,
+      action: 'rollback',
+    });
     const spec: ReleaseSpec = {
       runId: randomUUID(),
       service: resolved.service,
@@ -35,6 +46,7 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
       components: resolved.components.map(allAtOnce),
       onFailure: 'halt',
       action: 'rollback',
+      constraints,
     };
     const result = await execute(spec, ledger, options, runtime);
     report(result, options, runtime);

@@ -1,0 +1,129 @@
+/**
+ * `tranche verdict [--version V]`: computes the fleet-wide verdict of each version with outcomes
+ * (or of V), records it when it changed, and shows the evidence, what a bad verdict rolls back
+ * and the plot. `tranche verdict mark-bad|mark-good V --reason …`: an override with who and why.
+ */
+import { resolveVerdictSettings } from '../../config/resolve.ts';
+import { rollbackChoices, type VerdictEvidence } from '../../engine/verdict.ts';
+import { evaluateVerdict, overrideVerdict } from '../../ledger/fleet-verdicts.ts';
+import { liveReleases } from '../../ledger/live-releases.ts';
+import type { Ledger } from '../../ledger/types.ts';
+import { evidenceTable, rollbackLines, verdictPlot } from '../../render/fleet-verdict.ts';
+import { type CommonOptions, loadProject, withLedger } from '../project.ts';
+import { type Runtime, UsageError } from '../runtime.ts';
+import { isoTime } from '../table.ts';
+
+export interface VerdictOptions extends CommonOptions {
+  version?: string | undefined;
+}
+
+export interface MarkOptions extends CommonOptions {
+  reason?: string | undefined;
+  by?: string | undefined;
+}
+
+/** Exit codes: 0 no version is bad; 1 a version shown has a bad verdict standing; 2 bad config or usage. */
+export async function verdictCommand(options: VerdictOptions, runtime: Runtime): Promise<number> {
+  const project = await loadProject(options, runtime);
+  const { config } = project.loaded;
+  const settings = resolveVerdictSettings(config);
+  const service = config.service;
+  return withLedger(options, runtime, project.dir, async (ledger) => {
+    const versions = options.version ? [options.version] : await versionsWithOutcomes(ledger, service);
+    if (versions.length === 0) {
+      runtime.stdout.write(
+        options.json ? '[]\n' : `no outcomes of ${service} reported yet (tranche report)\n`,
+      );
+      return 0;
+    }
+    const results = [];
+    for (const version of versions) {
+      const evaluated = await evaluateVerdict(ledger, service, version, settings, {
+        actor: 'tranche verdict',
+        now: Date.now(),
+      });
+      const liveOn = await environmentsRunning(ledger, Object.keys(config.environments), service, version);
+      const rollback = rollbackChoices(settings.rollback, evaluated.computed.evidence, liveOn);
+      results.push({ ...evaluated, rollback });
+    }
+    if (options.json) {
+      const out = results.map((r) => ({
+        version: r.computed.version,
+        verdict: r.standing.verdict,
+        standing: r.standing,
+        computed: r.computed,
+        recorded: r.recorded !== null,
+        rollback: r.standing.verdict === 'bad' ? r.rollback : [],
+      }));
+      runtime.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    } else {
+      const detailed = options.version !== undefined;
+      const text = results.map((r) =>
+        [
+          `${service} ${r.computed.version}: ${r.standing.verdict.toUpperCase()} — ${r.standing.message}`,
+          ...(r.standing.kind === 'override'
+            ? [`  computed: ${r.computed.verdict} — ${r.computed.message}`]
+            : []),
+          ...(detailed ? details(r.computed.evidence) : []),
+          ...(r.standing.verdict === 'bad' ? rollbackLines(settings.rollback, r.rollback) : []),
+        ].join('\n'),
+      );
+      runtime.stdout.write(`${text.join('\n\n')}\n`);
+    }
+    return results.some((r) => r.standing.verdict === 'bad') ? 1 : 0;
+  });
+}
+
+function details(evidence: VerdictEvidence): string[] {
+  return [
+    `  alpha ${evidence.alpha}, minSamples ${evidence.minSamples}, minEffect ${evidence.minEffect}, strata ${evidence.strata}`,
+    ...evidenceTable(evidence),
+    '',
+    verdictPlot(evidence),
+  ];
+}
+
+/** The versions with outcomes, newest first by their first outcome. */
+async function versionsWithOutcomes(ledger: Ledger, service: string): Promise<string[]> {
+  const first = new Map<string, number>();
+  for (const o of await ledger.outcomes({ service })) if (!first.has(o.version)) first.set(o.version, o.at);
+  return [...first.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
+}
+
+async function environmentsRunning(
+  ledger: Ledger,
+  environments: string[],
+  service: string,
+  version: string,
+): Promise<string[]> {
+  const running: string[] = [];
+  for (const environment of environments) {
+    const live = await liveReleases(ledger, environment);
+    if (live.some((r) => r.service === service && r.version === version)) running.push(environment);
+  }
+  return running;
+}
+
+/** `tranche verdict mark-bad V` / `mark-good V`: needs --reason; who is --by, else the user. */
+export async function markCommand(
+  verdict: 'bad' | 'good',
+  version: string,
+  options: MarkOptions,
+  runtime: Runtime,
+): Promise<number> {
+  const reason = options.reason?.trim();
+  if (!reason) throw new UsageError(`mark-${verdict} needs --reason: say why, for the audit record`);
+  const project = await loadProject(options, runtime);
+  const service = project.loaded.config.service;
+  const actor =
+    options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? 'unknown';
+  const record = await withLedger(options, runtime, project.dir, (ledger) =>
+    overrideVerdict(ledger, { service, version, verdict, actor, reason, now: Date.now() }),
+  );
+  if (options.json) runtime.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+  else
+    runtime.stdout.write(
+      `${service} ${version}: marked ${verdict} by ${actor} at ${isoTime(record.at)}: ${reason}\n`,
+    );
+  return 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * The check before any deploy or rollback (the CLI's, the Action's through github-deploy.ts, and
+ * the bot's, including its deployment protection rule): is the version's verdict bad, and would
+ * the environment break one of its dependency constraints? Each refusal names the exact reason.
+ */
+import {
+  type ConstraintCheck,
+  type LiveRelease,
+  type ReleaseConstraints,
+  type UnmetKind,
+  unmetConstraints,
+} from '../engine/constraints.ts';
+import type { VerdictRecord } from './fleet-types.ts';
+import { standingVerdict } from './fleet-verdicts.ts';
+import { liveReleases } from './live-releases.ts';
+import type { DeployLedger, Ledger } from './types.ts';
+
+export interface DeployRequest {
+  service: string;
+  environment: string;
+  version: string;
+  /** What the version declares: the config's for a deploy, what it recorded for a rollback (none: undefined). */
+  constraints?: ReleaseConstraints | undefined;
+  action: 'deploy' | 'rollback';
+}
+
+export interface Refusal {
+  kind: 'bad_verdict' | UnmetKind;
+  message: string;
+}
+
+/** A deploy or rollback the gate refused; its message lists every refusal. */
+export class DeployRefusedError extends Error {
+  override name = 'DeployRefusedError';
+  readonly refusals: Refusal[];
+
+  constructor(
+    request: Pick<DeployRequest, 'service' | 'version' | 'environment' | 'action'>,
+    refusals: Refusal[],
+  ) {
+    const what = request.action === 'rollback' ? 'roll back to' : 'deploy';
+    super(
+      `refusing to ${what} ${request.service} ${request.version} in ${request.environment}: ${refusals.map((r) => r.message).join('; ')}`,
+    );
+    this.refusals = refusals;
+  }
+}
+
+function hasVerdicts(ledger: DeployLedger): ledger is DeployLedger & Pick<Ledger, 'verdicts'> {
+  return typeof (ledger as Partial<Ledger>).verdicts === 'function';
+}
+
+/**
+ * Every reason to refuse, from a ledger with history (SQLite, PostgreSQL): the standing verdict
+ * and the live releases of the environment. Empty when the deploy may go ahead.
+ */
+export async function deployRefusals(ledger: DeployLedger, request: DeployRequest): Promise<Refusal[]> {
+  const verdict = hasVerdicts(ledger)
+    ? await standingVerdict(ledger, request.service, request.version)
+    : undefined;
+  return refusalsOf(request, verdict, await liveReleases(ledger, request.environment), true);
+}
+
+/** Throws DeployRefusedError when the gate refuses the deploy (see deployRefusals). */
+export async function assertDeployAllowed(ledger: DeployLedger, request: DeployRequest): Promise<void> {
+  const refusals = await deployRefusals(ledger, request);
+  if (refusals.length > 0) throw new DeployRefusedError(request, refusals);
+}
+
+/**
+ * The same for `ledger: github`, which keeps no verdicts and no record of other services: only
+ * the constraints, against what GitHub's deployments say is live for this service.
+ */
+export function refusalsWithoutHistory(request: DeployRequest, liveVersion: string | null): Refusal[] {
+  const live: LiveRelease[] =
+    liveVersion === null ? [] : [{ service: request.service, version: liveVersion, constraints: null }];
+  return refusalsOf(request, undefined, live, false);
+}
+
+function refusalsOf(
+  request: DeployRequest,
+  verdict: VerdictRecord | undefined,
+  live: LiveRelease[],
+  history: boolean,
+): Refusal[] {
+  const refusals: Refusal[] = [];
+  if (verdict?.verdict === 'bad') refusals.push({ kind: 'bad_verdict', message: badVerdictText(verdict) });
+  const check: ConstraintCheck = {
+    service: request.service,
+    version: request.version,
+    environment: request.environment,
+    // A version that declares nothing must still satisfy what other live services require of it.
+    constraints: request.constraints ?? { requires: {} },
+    live,
+    history,
+  };
+  refusals.push(...unmetConstraints(check));
+  return refusals;
+}
+
+/** `its verdict is bad (recorded 2026-12-01T20:00:00Z by tranche verdict): 1.7 failed 4.10 % of 600 outcomes, …` */
+export function badVerdictText(verdict: VerdictRecord): string {
+  const when = new Date(verdict.at).toISOString().replace('.000Z', 'Z');
+  const who = verdict.actor ? ` by ${verdict.actor}` : '';
+  return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
+}

@@ -1,0 +1,236 @@
+/**
+ * The fleet part of SqlLedger (fleet-types.ts): outcomes, verdicts and promotions over a
+ * SqlConnection, every statement from sql.ts. SqlLedger's methods call these.
+ */
+import type { Outcome, Verdict, VerdictReason } from '../engine/verdict.ts';
+import type { Row, SqlConnection, SqlSession } from './connection.ts';
+import type {
+  OutcomeCount,
+  OutcomeFilter,
+  OutcomeInput,
+  OutcomeRecord,
+  PromotionFilter,
+  PromotionKey,
+  PromotionRecord,
+  PromotionRequest,
+  PromotionState,
+  VerdictInput,
+  VerdictKind,
+  VerdictRecord,
+} from './fleet-types.ts';
+import { nullableNumber, nullableString } from './rows.ts';
+import {
+  CANCEL_PROMOTION,
+  CLAIM_PROMOTION,
+  COUNT_OUTCOMES,
+  FINISH_PROMOTION,
+  INSERT_OUTCOME,
+  INSERT_VERDICT,
+  insertOutcomes as insertOutcomesSql,
+  OUTCOMES_PER_INSERT,
+  SCHEDULE_PROMOTION,
+  SELECT_PROMOTION,
+  SELECT_SERVICE_VERDICTS,
+  SELECT_VERSION_VERDICTS,
+  selectOutcomes,
+  selectPromotions,
+} from './sql.ts';
+
+function outcomeParams(o: OutcomeInput): (string | number)[] {
+  if (o.outcome !== 'success' && o.outcome !== 'failure') {
+    throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
+  }
+  return [o.service, o.version, o.environment, o.outcome, o.source, o.sourceId, Math.round(o.at)];
+}
+
+export async function insertOutcome(session: SqlSession, outcome: OutcomeInput): Promise<boolean> {
+  return (await session.query(INSERT_OUTCOME, outcomeParams(outcome))).length > 0;
+}
+
+/**
+ * Many outcomes in one transaction, OUTCOMES_PER_INSERT to a statement. An outcome listed twice
+ * in one statement would make PostgreSQL refuse it ("cannot affect row a second time"), so
+ * repeats within the call are dropped first.
+ */
+export async function insertOutcomes(connection: SqlConnection, outcomes: OutcomeInput[]): Promise<number> {
+  const seen = new Set<string>();
+  const unique = outcomes.filter((o) => {
+    const key = JSON.stringify([o.service, o.source, o.sourceId]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.length === 0) return 0;
+  return connection.transaction(async (session) => {
+    let added = 0;
+    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
+      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
+      const rows = await session.query(insertOutcomesSql(chunk.length), chunk.flatMap(outcomeParams));
+      added += rows.length;
+    }
+    return added;
+  });
+}
+
+export async function queryOutcomes(
+  connection: SqlConnection,
+  filter: OutcomeFilter,
+): Promise<OutcomeRecord[]> {
+  const { sql, params } = selectOutcomes(filter);
+  return (await connection.query(sql, params)).map((row) => ({
+    service: String(row.service),
+    version: String(row.version),
+    environment: String(row.environment),
+    outcome: String(row.outcome) as Outcome,
+    source: String(row.source),
+    sourceId: String(row.source_id),
+    at: Number(row.at),
+  }));
+}
+
+export async function countOutcomes(connection: SqlConnection, service: string): Promise<OutcomeCount[]> {
+  return (await connection.query(COUNT_OUTCOMES, [service])).map((row) => ({
+    version: String(row.version),
+    environment: String(row.environment),
+    failures: Number(row.failures),
+    total: Number(row.total),
+    firstAt: Number(row.first_at),
+  }));
+}
+
+export async function insertVerdict(connection: SqlConnection, v: VerdictInput): Promise<VerdictRecord> {
+  const [row] = await connection.query(INSERT_VERDICT, [
+    v.service,
+    v.version,
+    v.verdict,
+    v.reasonCode,
+    v.kind,
+    v.actor,
+    v.reason,
+    v.message,
+    v.evidence === null ? null : JSON.stringify(v.evidence),
+    Math.round(v.at),
+  ]);
+  return { ...v, id: Number(row?.id) };
+}
+
+export async function queryVerdicts(
+  connection: SqlConnection,
+  service: string,
+  version?: string,
+): Promise<VerdictRecord[]> {
+  const rows =
+    version === undefined
+      ? await connection.query(SELECT_SERVICE_VERDICTS, [service])
+      : await connection.query(SELECT_VERSION_VERDICTS, [service, version]);
+  return rows.map(toVerdict);
+}
+
+function toVerdict(row: Row): VerdictRecord {
+  return {
+    id: Number(row.id),
+    service: String(row.service),
+    version: String(row.version),
+    verdict: String(row.verdict) as Verdict,
+    reasonCode: String(row.reason_code) as VerdictReason,
+    kind: String(row.kind) as VerdictKind,
+    actor: nullableString(row.actor),
+    reason: nullableString(row.reason),
+    message: String(row.message),
+    evidence: row.evidence === null ? null : (JSON.parse(String(row.evidence)) as Record<string, unknown>),
+    at: Number(row.at),
+  };
+}
+
+const keyParams = (key: PromotionKey) => [key.service, key.version, key.toTrack];
+
+export async function schedule(
+  connection: SqlConnection,
+  request: PromotionRequest,
+  now: number,
+): Promise<PromotionRecord> {
+  return connection.transaction(async (session) => {
+    await session.query(SCHEDULE_PROMOTION, [
+      request.service,
+      request.version,
+      request.fromTrack,
+      request.toTrack,
+      Math.round(request.dueAt),
+      request.reason,
+      now,
+      now,
+    ]);
+    const [row] = await session.query(SELECT_PROMOTION, keyParams(request));
+    if (!row)
+      throw new Error(`promotion of ${request.version} to ${request.toTrack}: not stored; this is a bug`);
+    return toPromotion(row);
+  });
+}
+
+export async function claim(
+  connection: SqlConnection,
+  key: PromotionKey,
+  holder: string,
+  leaseMs: number,
+  now: number,
+): Promise<PromotionRecord | null> {
+  if (!Number.isSafeInteger(leaseMs) || leaseMs <= 0) {
+    throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs}`);
+  }
+  const rows = await connection.query(CLAIM_PROMOTION, [
+    holder,
+    now + leaseMs,
+    now,
+    ...keyParams(key),
+    now,
+    now,
+  ]);
+  return rows[0] ? toPromotion(rows[0]) : null;
+}
+
+export async function finish(
+  connection: SqlConnection,
+  key: PromotionKey,
+  holder: string,
+  state: 'done' | 'failed',
+  note: string | null,
+  now: number,
+): Promise<PromotionRecord | null> {
+  const rows = await connection.query(FINISH_PROMOTION, [state, note, now, ...keyParams(key), holder]);
+  return rows[0] ? toPromotion(rows[0]) : null;
+}
+
+export async function cancel(
+  connection: SqlConnection,
+  key: PromotionKey,
+  note: string,
+  now: number,
+): Promise<PromotionRecord | null> {
+  const rows = await connection.query(CANCEL_PROMOTION, [note, now, ...keyParams(key)]);
+  return rows[0] ? toPromotion(rows[0]) : null;
+}
+
+export async function queryPromotions(
+  connection: SqlConnection,
+  filter: PromotionFilter,
+): Promise<PromotionRecord[]> {
+  const { sql, params } = selectPromotions(filter);
+  return (await connection.query(sql, params)).map(toPromotion);
+}
+
+function toPromotion(row: Row): PromotionRecord {
+  return {
+    service: String(row.service),
+    version: String(row.version),
+    fromTrack: String(row.from_track),
+    toTrack: String(row.to_track),
+    dueAt: Number(row.due_at),
+    reason: String(row.reason),
+    state: String(row.state) as PromotionState,
+    claimedBy: nullableString(row.claimed_by),
+    claimedUntil: nullableNumber(row.claimed_until),
+    note: nullableString(row.note),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The promotion planner's inputs from the ledger (engine/tracks.ts): what each track member runs
+ * and since when it has been healthy, the holds, the bad versions and the version order. What
+ * `tranche tracks` shows and what the bot's promotion timers feed planPromotions with.
+ *
+ * Health from the ledger: a member runs its environment's live version (the latest successful
+ * run's) — or, for a member that is a ring of targets, the version all its targets run as their
+ * good version — and is healthy on it since the environment's latest finished run ended, provided
+ * no run is unfinished there now (a deploy in progress is not healthy yet). A failed attempt to
+ * deploy something newer restarts the bake of the version that stayed.
+ *
+ * Holds are ledger locks named `hold:<service>:<track>` held until released (no lease): the
+ * same mechanism as an operator's lock, so a hold survives restarts and shows who set it and why.
+ */
+import type { MemberHealth, PromotionInput, TrackSpec } from '../engine/tracks.ts';
+import { effectiveVerdict } from '../engine/verdict.ts';
+import type { Ledger, LockRecord } from './types.ts';
+
+export function holdLockName(service: string, track: string): string {
+  return `hold:${service}:${track}`;
+}
+
+/** Puts the track on hold for `by`; a hold already there (anyone's) is reported, not replaced. */
+export async function holdTrack(
+  ledger: Pick<Ledger, 'acquireLock'>,
+  request: { service: string; track: string; by: string; reason: string; now: number },
+): Promise<{ held: true; lock: LockRecord } | { held: false; heldBy: LockRecord }> {
+  const outcome = await ledger.acquireLock(
+    holdLockName(request.service, request.track),
+    request.by,
+    { reason: request.reason, data: { track: request.track } },
+    request.now,
+  );
+  return outcome.acquired ? { held: true, lock: outcome.lock } : { held: false, heldBy: outcome.heldBy };
+}
+
+/** Releases the track's hold, whoever set it; null when it was not on hold. */
+export function releaseTrack(
+  ledger: Pick<Ledger, 'forceReleaseLock'>,
+  service: string,
+  track: string,
+): Promise<LockRecord | null> {
+  return ledger.forceReleaseLock(holdLockName(service, track));
+}
+
+/** The service's holds at `now`, by track name. */
+export async function trackHolds(
+  ledger: Pick<Ledger, 'locks'>,
+  service: string,
+  now: number,
+): Promise<Map<string, LockRecord>> {
+  const prefix = holdLockName(service, '');
+  const holds = new Map<string, LockRecord>();
+  for (const lock of await ledger.locks(now)) {
+    if (lock.name.startsWith(prefix)) holds.set(lock.name.slice(prefix.length), lock);
+  }
+  return holds;
+}
+
+/** What every member of every track runs, and since when it has been healthy on it. */
+export async function memberHealth(
+  ledger: Pick<Ledger, 'runs' | 'targetStates'>,
+  service: string,
+  tracks: TrackSpec[],
+): Promise<MemberHealth[]> {
+  const health: MemberHealth[] = [];
+  for (const track of tracks) {
+    for (const member of track.members) {
+      const runs = await ledger.runs({ service, environment: member.environment });
+      const live = runs.find((r) => r.decision === 'succeeded')?.version ?? null;
+      const unfinished = runs.some((r) => r.finishedAt === null);
+      const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
+      const version = member.targets
+        ? await ringVersion(ledger, service, member.environment, member.targets)
+        : live;
+      health.push({
+        track: track.name,
+        environment: member.environment,
+        version,
+        healthySince: version !== null && !unfinished ? lastFinished : null,
+      });
+    }
+  }
+  return health;
+}
+
+/** The version every target of the ring runs as its verified (good) version; null otherwise. */
+async function ringVersion(
+  ledger: Pick<Ledger, 'targetStates'>,
+  service: string,
+  environment: string,
+  targets: string[],
+): Promise<string | null> {
+  const wanted = new Set(targets);
+  const states = (await ledger.targetStates(service, environment)).filter((s) => wanted.has(s.target));
+  const versions = new Set(states.map((s) => (s.version === s.goodVersion ? s.version : null)));
+  const [only] = versions;
+  return states.length > 0 && versions.size === 1 ? (only ?? null) : null;
+}
+
+/** Everything planPromotions needs, read from the ledger at `now`. */
+export async function promotionInput(
+  ledger: Pick<Ledger, 'runs' | 'targetStates' | 'locks' | 'versions' | 'verdicts'>,
+  service: string,
+  tracks: TrackSpec[],
+  now: number,
+): Promise<PromotionInput> {
+  const [health, holds, versions, verdicts] = await Promise.all([
+    memberHealth(ledger, service, tracks),
+    trackHolds(ledger, service, now),
+    ledger.versions(service),
+    ledger.verdicts(service),
+  ]);
+  const byVersion = Map.groupBy(verdicts, (v) => v.version);
+  const bad = [...byVersion]
+    .filter(([, records]) => effectiveVerdict(records)?.verdict === 'bad')
+    .map(([v]) => v);
+  return { tracks, health, versions: versions.map((v) => v.version), holds: [...holds.keys()], bad, now };
+}

@@ -1,0 +1,214 @@
+/**
+ * The Action's deploy flow (github-deploy.ts, shared with `tranche deploy --github`) refusing a
+ * version with a bad verdict or an unmet dependency constraint: the deployment gets an `error`
+ * status naming the refusal, the check run completes as failed, and no command runs. GitHub's API
+ * is nock, strictly: every request is expected, bodies are checked, and every scope is done.
+ */
+import nock from 'nock';
+import { Octokit } from 'octokit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.ts';
+import type { Executor } from '../../src/engine/ports.ts';
+import { DeploySetupError, deployToGitHub } from '../../src/github/github-deploy.ts';
+import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
+import { SqliteLedger } from '../../src/ledger/sqlite.ts';
+import { fleetConfig } from '../action/fleet.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+
+const API = 'https://api.github.com';
+const R = '/repos/acme/shop';
+const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+
+/** An executor that must not be called: a refused deploy runs nothing. */
+class RecordingExecutor implements Executor {
+  readonly targets: string[] = [];
+  async run(request: Parameters<Executor['run']>[0]) {
+    this.targets.push(request.env.TRANCHE_TARGET ?? '');
+    return {
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      cancelled: false,
+      durationMs: 1,
+      stdout: '',
+      stderr: '',
+    };
+  }
+}
+
+let ledger: SqliteLedger;
+beforeEach(async () => {
+  nock.disableNetConnect();
+  ledger = await SqliteLedger.open(':memory:');
+});
+afterEach(async () => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  await ledger.close();
+});
+
+function deploy(config: string, executor: Executor, deployment?: { id: number; payload: unknown }) {
+  return deployToGitHub({
+    client: new Octokit({ auth: 'test', throttle: { enabled: false }, retry: { enabled: false } }),
+    repo: { owner: 'acme', repo: 'shop' },
+    sha: SHA,
+    loaded: parseConfig(config, 'tranche.yml'),
+    configPath: 'tranche.yml',
+    cwd: '/',
+    environment: 'prod',
+    ledger,
+    deployment,
+    dryRun: false,
+    signal: new AbortController().signal,
+    progress: { event: () => {} },
+    baseEnv: {},
+    log: { info: () => {}, warning: () => {} },
+    ports: {
+      executor,
+      checker: {
+        run: async (spec) => ({ check: spec.name, status: 'pass', message: 'ok', durationMs: 1, value: 1 }),
+      },
+      clock: new FakeClock(),
+    },
+  });
+}
+
+/**
+ * What a refused deploy sends: the check run opened, the live deployment looked up, (on a push)
+ * the deployment created for 1.1, then the check run completed as failed and one status posted.
+ */
+function refusal(options: { createsDeployment: boolean }) {
+  const statuses: { state: string; description: string }[] = [];
+  let scope = nock(API)
+    .post(`${R}/check-runs`)
+    .reply(201, { id: 7 })
+    .get(`${R}/deployments?environment=prod&per_page=10`)
+    .reply(200, []);
+  if (options.createsDeployment) {
+    scope = scope
+      .post(`${R}/deployments`, (body) => body.payload.tranche.version === '1.1')
+      .reply(201, { id: 9 });
+  }
+  scope = scope
+    .patch(`${R}/check-runs/7`, (body) => body.conclusion === 'failure')
+    .reply(200, { id: 7 })
+    .post(`${R}/deployments/9/statuses`, (body) => {
+      statuses.push(body);
+      return true;
+    })
+    .reply(201, { id: 1 });
+  return { statuses, scope };
+}
+
+describe('the Action refusing a deploy', () => {
+  describe('of a version with a bad verdict, asked for by a deployment event (the bot’s)', () => {
+    it('posts the deployment’s error status naming the verdict, fails the check run, and runs nothing', async () => {
+      await ledger.nextVersion('shop', SHA, '1.{n}', 1);
+      await overrideVerdict(ledger, {
+        service: 'shop',
+        version: '1.1',
+        verdict: 'bad',
+        actor: 'alice',
+        reason: 'jobs fail on the new spark',
+        now: Date.UTC(2026, 11, 1),
+      });
+      const { statuses, scope } = refusal({ createsDeployment: false });
+      const executor = new RecordingExecutor();
+      const payload = { tranche: { schemaVersion: 1, version: '1.1' } };
+      const error = await deploy(fleetConfig(), executor, { id: 9, payload }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeploySetupError);
+      expect(statuses).toEqual([
+        {
+          state: 'error',
+          description: expect.stringMatching(
+            /^the deploy did not start: refusing to deploy shop 1\.1 in prod: its verdict is bad/,
+          ),
+        },
+      ]);
+      expect((error as Error).message).toContain('marked bad by alice: jobs fail on the new spark');
+      expect(executor.targets).toEqual([]);
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+
+  describe('that would break a dependency constraint, on a push', () => {
+    it('creates the deployment, marks it error with the exact unmet constraint, and runs nothing', async () => {
+      await ledger.record({
+        runId: 'storage-run',
+        seq: 1,
+        at: 1,
+        kind: 'run_started',
+        status: 'started',
+        service: 'storage',
+        environment: 'prod',
+        version: '2.13.9',
+      });
+      await ledger.record({
+        runId: 'storage-run',
+        seq: 2,
+        at: 2,
+        kind: 'run_finished',
+        status: 'ok',
+        service: 'storage',
+        environment: 'prod',
+        version: '2.13.9',
+        data: { decision: 'succeeded' },
+      });
+      const { statuses, scope } = refusal({ createsDeployment: true });
+      const executor = new RecordingExecutor();
+      const config = `${fleetConfig()}requires:\n  storage: ">=2.14.0"\n`;
+      await expect(deploy(config, executor)).rejects.toThrow(
+        'refusing to deploy shop 1.1 in prod: requires storage >=2.14.0, but prod runs storage 2.13.9',
+      );
+      expect(statuses).toEqual([
+        {
+          state: 'error',
+          description:
+            'the deploy did not start: refusing to deploy shop 1.1 in prod: requires storage >=2.14.0, but prod runs storage 2.13.9',
+        },
+      ]);
+      expect(executor.targets).toEqual([]);
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+
+  describe('of a version marked good again', () => {
+    it('approves it: the deploy runs to success', async () => {
+      await ledger.nextVersion('shop', SHA, '1.{n}', 1);
+      for (const verdict of ['bad', 'good'] as const) {
+        await overrideVerdict(ledger, {
+          service: 'shop',
+          version: '1.1',
+          verdict,
+          actor: 'alice',
+          reason: 'r',
+          now: 1,
+        });
+      }
+      const states: string[] = [];
+      const scope = nock(API)
+        .post(`${R}/check-runs`)
+        .reply(201, { id: 7 })
+        .get(`${R}/deployments?environment=prod&per_page=10`)
+        .reply(200, [])
+        .patch(`${R}/check-runs/7`)
+        .times(3)
+        .reply(200, { id: 7 })
+        .post(`${R}/deployments/9/statuses`, (body) => {
+          states.push(body.state);
+          return true;
+        })
+        .times(2)
+        .reply(201, { id: 1 });
+      const executor = new RecordingExecutor();
+      const outcome = await deploy(fleetConfig(), executor, {
+        id: 9,
+        payload: { tranche: { schemaVersion: 1, version: '1.1' } },
+      });
+      expect(outcome.decision).toBe('succeeded');
+      expect(states).toEqual(['in_progress', 'success']);
+      expect(executor.targets).toEqual(['t-1', 't-2', 't-3']);
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+});
