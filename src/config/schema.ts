@@ -168,6 +168,45 @@ export const checkSchema = z
     description: 'A check: a mapping with exactly one of http or command.',
   });
 
+export const BOT_VERSION_SOURCES = ['tags', 'ledger'] as const;
+
+export const botSchema = z
+  .strictObject({
+    prefix: z
+      .string()
+      .regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: 'expected 1 to 3 punctuation characters, such as / or .' })
+      .default('/')
+      .describe('What starts a command in a pull request comment, as in /deploy.'),
+    deployers: z
+      .array(nonEmptyString())
+      .min(1, { error: 'expected at least one role' })
+      .default(['write', 'maintain', 'admin'])
+      .describe(
+        "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's).",
+      ),
+    concurrentReleases: integerAtLeast(1)
+      .default(2)
+      .describe('Releases that may run at once across the repository; more wait in the queue.'),
+    requiredContexts: z
+      .array(nonEmptyString())
+      .optional()
+      .describe(
+        "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one.",
+      ),
+    versions: z
+      .enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(', ')}` })
+      .default('tags')
+      .describe(
+        "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it).",
+      ),
+    lease: durationSchema
+      .prefault('1h')
+      .describe(
+        'How long a started release holds its environment without a deployment status before the bot gives up on it.',
+      ),
+  })
+  .describe('The pull request bot: commands, who may deploy, and the release queue.');
+
 export const trancheConfigSchema = z
   .strictObject({
     service: z
@@ -189,6 +228,7 @@ export const trancheConfigSchema = z
       .meta({ minProperties: 1 })
       .describe('Environments by name; a release is rolled out to one environment at a time.'),
     checks: z.record(nonEmptyString(), checkSchema).prefault({}).describe('Checks by name.'),
+    bot: botSchema.prefault({}),
   })
   .superRefine(checkReferenceIssues, ALWAYS)
   .meta({ title: 'tranche.yml', description: 'Configuration of a Tranche service.' });
@@ -198,3 +238,4 @@ export type TrancheConfigInput = z.input<typeof trancheConfigSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ComponentConfig = z.output<typeof componentSchema>;
 export type CheckConfig = z.output<typeof checkSchema>;
+export type BotConfig = z.output<typeof botSchema>;
