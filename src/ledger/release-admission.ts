@@ -19,7 +19,8 @@ export interface AdmissionSnapshot {
 /**
  * What keeps the release from starting, or null when it may start. The order matters only for
  * the reason given: a lock says who to ask, a busy environment which release to wait for, then
- * the queue's fairness (first asked, first started), and last the repository-wide limit.
+ * the queue's fairness (first asked, first started; a lock's holder goes ahead of those waiting
+ * for their lock), and last the repository-wide limit.
  */
 export function admissionBlocker(
   candidate: Pick<ReleaseRecord, 'environment' | 'requestedBy'>,
@@ -30,7 +31,9 @@ export function admissionBlocker(
   if (lock) return { reason: 'locked', lock };
   const busy = snapshot.running.find((r) => r.environment === candidate.environment);
   if (busy) return { reason: 'busy', release: busy };
-  if (snapshot.queuedAhead > 0) return { reason: 'queue', ahead: snapshot.queuedAhead };
+  // Whoever waits for the environment waits for the holder's lock: the holder goes first.
+  const holdsLock = snapshot.locks.some((l) => l.holder === candidate.requestedBy);
+  if (snapshot.queuedAhead > 0 && !holdsLock) return { reason: 'queue', ahead: snapshot.queuedAhead };
   if (snapshot.running.length >= snapshot.concurrentReleases) {
     return { reason: 'limit', running: [...snapshot.running] };
   }

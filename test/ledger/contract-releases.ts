@@ -187,7 +187,8 @@ export function describeReleases(current: () => Ledger): void {
       });
 
       it('keeps first asked, first started: a new request waits behind the queued one', async () => {
-        await ledger.lockEnvironment(delivery(), environmentLockName(REPO, 'production'), 'carol', {}, T0);
+        admitted(await ledger.admitRelease(request({ environment: 'staging' }), LIMITS, T0));
+        admitted(await ledger.admitRelease(request({ environment: 'eu' }), LIMITS, T0));
         admitted(await ledger.admitRelease(request({ requestedBy: 'bob' }), LIMITS, T0));
         const mine = admitted(await ledger.admitRelease(request({ requestedBy: 'carol' }), LIMITS, T0));
         expect(mine).toMatchObject({
@@ -195,6 +196,25 @@ export function describeReleases(current: () => Ledger): void {
           position: 2,
           blockedBy: { reason: 'queue', ahead: 1 },
         });
+      });
+
+      it('starts the earlier request first when a slot opens', async () => {
+        const staging = admitted(await ledger.admitRelease(request({ environment: 'staging' }), LIMITS, T0));
+        admitted(await ledger.admitRelease(request({ environment: 'eu' }), LIMITS, T0));
+        const bob = admitted(await ledger.admitRelease(request({ requestedBy: 'bob' }), LIMITS, T0));
+        await ledger.abortRelease(staging.release.id, 'refused', T0);
+        const mine = admitted(await ledger.admitRelease(request({ requestedBy: 'carol' }), LIMITS, T0));
+        expect(mine.advance.started.map((r) => r.id)).toEqual([bob.release.id]);
+        expect(mine.blockedBy).toMatchObject({ reason: 'busy', release: { id: bob.release.id } });
+      });
+    });
+
+    describe('a lock holder', () => {
+      it('goes ahead of the requests waiting for their lock', async () => {
+        await ledger.lockEnvironment(delivery(), environmentLockName(REPO, 'production'), 'carol', {}, T0);
+        admitted(await ledger.admitRelease(request({ requestedBy: 'bob' }), LIMITS, T0));
+        const mine = admitted(await ledger.admitRelease(request({ requestedBy: 'carol' }), LIMITS, T0));
+        expect(mine.outcome).toBe('started');
       });
     });
 

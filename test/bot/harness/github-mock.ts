@@ -37,9 +37,16 @@ export class GitHubMock {
   private readonly writes: { name: string; body: Body }[] = [];
   private readonly repo: string;
 
+  private readonly names = new Map<nock.Interceptor, string>();
+
   constructor(repo = FULL_NAME) {
     this.repo = repo;
     this.scope = nock(API);
+    // Only requests an interceptor answered: a body matcher would also see requests that miss.
+    this.scope.on('request', (_request: unknown, interceptor: nock.Interceptor, body: string) => {
+      const name = this.names.get(interceptor);
+      if (name) this.writes.push({ name, body: body ? (JSON.parse(body) as Body) : {} });
+    });
   }
 
   private get r(): string {
@@ -56,11 +63,11 @@ export class GitHubMock {
     return this.writes.map((w) => w.name);
   }
 
-  private keep(name: string) {
-    return (body: Body) => {
-      this.writes.push({ name, body });
-      return true;
-    };
+  /** An interceptor whose requests' bodies are kept under `name`. */
+  private write(method: 'post' | 'patch', path: string, name: string): nock.Interceptor {
+    const interceptor = this.scope[method](path);
+    this.names.set(interceptor, name);
+    return interceptor;
   }
 
   done(): void {
@@ -102,9 +109,10 @@ export class GitHubMock {
   }
 
   reaction(commentId = 1001): this {
-    this.scope
-      .post(`${this.r}/issues/comments/${commentId}/reactions`, this.keep('reaction'))
-      .reply(201, { id: 1, content: 'eyes' });
+    this.write('post', `${this.r}/issues/comments/${commentId}/reactions`, 'reaction').reply(201, {
+      id: 1,
+      content: 'eyes',
+    });
     return this;
   }
 
@@ -140,9 +148,10 @@ export class GitHubMock {
   }
 
   createTag(): this {
-    this.scope
-      .post(`${this.r}/git/refs`, this.keep('createTag'))
-      .reply(201, { ref: 'refs/tags/tranche/shop/x', object: { sha: HEAD_SHA, type: 'commit' } });
+    this.write('post', `${this.r}/git/refs`, 'createTag').reply(201, {
+      ref: 'refs/tags/tranche/shop/x',
+      object: { sha: HEAD_SHA, type: 'commit' },
+    });
     return this;
   }
 
@@ -155,28 +164,31 @@ export class GitHubMock {
   }
 
   createDeployment(id: number, status = 201, answer?: Body): this {
-    this.scope
-      .post(`${this.r}/deployments`, this.keep('createDeployment'))
-      .reply(status, answer ?? { id, sha: HEAD_SHA, environment: 'production' });
+    this.write('post', `${this.r}/deployments`, 'createDeployment').reply(
+      status,
+      answer ?? { id, sha: HEAD_SHA, environment: 'production' },
+    );
     return this;
   }
 
   comment(number = 12, id = 5001): this {
-    this.scope
-      .post(`${this.r}/issues/${number}/comments`, this.keep('comment'))
-      .reply(201, { id, html_url: `${HTML_URL}/pull/${number}#issuecomment-${id}` });
+    this.write('post', `${this.r}/issues/${number}/comments`, 'comment').reply(201, {
+      id,
+      html_url: `${HTML_URL}/pull/${number}#issuecomment-${id}`,
+    });
     return this;
   }
 
   editComment(id = 5001): this {
-    this.scope.patch(`${this.r}/issues/comments/${id}`, this.keep('editComment')).reply(200, { id });
+    this.write('patch', `${this.r}/issues/comments/${id}`, 'editComment').reply(200, { id });
     return this;
   }
 
   deploymentStatus(deploymentId: number): this {
-    this.scope
-      .post(`${this.r}/deployments/${deploymentId}/statuses`, this.keep(`status:${deploymentId}`))
-      .reply(201, { id: deploymentId * 10 + 2 });
+    this.write('post', `${this.r}/deployments/${deploymentId}/statuses`, `status:${deploymentId}`).reply(
+      201,
+      { id: deploymentId * 10 + 2 },
+    );
     return this;
   }
 
