@@ -13,6 +13,8 @@ import { onDeploymentStatus } from './handlers/on-deployment-status.ts';
 import { sweep } from './sweep.ts';
 
 export const DEFAULT_CONFIG_PATH = 'tranche.yml';
+/** The webhook events the bot handles: app.yml subscribes to these and no others. */
+export const EVENTS = ['issue_comment', 'deployment_status'] as const;
 /** How often the bot process looks for releases whose lease ran out. */
 export const DEFAULT_SWEEP_MS = 60_000;
 

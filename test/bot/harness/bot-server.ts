@@ -5,7 +5,7 @@
  * Its log lines are kept for assertions.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sign } from '@octokit/webhooks-methods';
 import pino from 'pino';
@@ -49,8 +49,8 @@ export interface Delivery {
   body: string;
 }
 
-export async function startBot(options: { ledger: Ledger; now?: () => number }): Promise<BotServer> {
-  const logs: string[] = [];
+/** A Probot instance as production makes one (app id, key, secret), logging into `logs`. */
+export function testProbot(logs: string[]): Probot {
   const log = pino(
     { level: 'info' },
     {
@@ -59,43 +59,61 @@ export async function startBot(options: { ledger: Ledger; now?: () => number }):
       },
     },
   );
-  const probot = new Probot({
-    appId: APP_ID,
-    privateKey,
-    secret: WEBHOOK_SECRET,
-    log,
-    Octokit: UNTHROTTLED,
-  });
-  const bot = trancheBot({ ledger: options.ledger, now: options.now, sweepEveryMs: 0 });
-  const middleware = await createNodeMiddleware(bot.app, { probot });
+  return new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, log, Octokit: UNTHROTTLED });
+}
+
+/** A Node HTTP server on 127.0.0.1 that hands every request to `middleware`, 404 for the rest. */
+export async function serve(
+  middleware: (request: IncomingMessage, response: ServerResponse, next: () => void) => unknown,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     void middleware(request, response, () => response.writeHead(404).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url,
-    bot,
-    logs,
-    async deliver(event, payload, deliveryOptions = {}) {
-      const id = deliveryOptions.id ?? randomUUID();
-      const body = JSON.stringify(payload);
-      const response = await fetch(`${url}/api/github/webhooks`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': event,
-          'x-github-delivery': id,
-          'x-hub-signature-256': deliveryOptions.signature ?? (await sign(WEBHOOK_SECRET, body)),
-        },
-        body,
-      });
-      return { id, status: response.status, body: await response.text() };
-    },
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
-      bot.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+    },
+  };
+}
+
+/** Signs and POSTs one webhook to the server at `url`, as GitHub does. */
+export async function deliver(
+  url: string,
+  event: string,
+  payload: unknown,
+  options: { id?: string | undefined; signature?: string | undefined } = {},
+): Promise<Delivery> {
+  const id = options.id ?? randomUUID();
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${url}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': id,
+      'x-hub-signature-256': options.signature ?? (await sign(WEBHOOK_SECRET, body)),
+    },
+    body,
+  });
+  return { id, status: response.status, body: await response.text() };
+}
+
+export async function startBot(options: { ledger: Ledger; now?: () => number }): Promise<BotServer> {
+  const logs: string[] = [];
+  const probot = testProbot(logs);
+  const bot = trancheBot({ ledger: options.ledger, now: options.now, sweepEveryMs: 0 });
+  const server = await serve(await createNodeMiddleware(bot.app, { probot }));
+  return {
+    url: server.url,
+    bot,
+    logs,
+    deliver: (event, payload, deliveryOptions) => deliver(server.url, event, payload, deliveryOptions),
+    async close() {
+      bot.stop();
+      await server.close();
     },
   };
 }
