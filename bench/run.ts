@@ -3,6 +3,7 @@
  * results and the machine they came from. `npm run bench -- engine` runs the named suites only.
  */
 import { actionBench } from './action.ts';
+import { botBench } from './bot.ts';
 import { engineBench } from './engine.ts';
 import { machine, markdown, type Table } from './harness.ts';
 import { ledgerBench } from './ledger.ts';
@@ -11,6 +12,7 @@ const suites: Record<string, () => Promise<Table[]>> = {
   engine: engineBench,
   ledger: ledgerBench,
   action: actionBench,
+  bot: botBench,
 };
 
 const wanted = process.argv.slice(2);

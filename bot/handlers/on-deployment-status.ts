@@ -69,7 +69,8 @@ export async function onDeploymentStatus(
 
 async function report(scope: HandlerScope, recording: Extract<StatusRecording, { outcome: 'recorded' }>) {
   let { release } = recording;
-  if (release.state === 'in_progress' && release.checkRunUrl === null && release.commit !== null) {
+  // Only a reply shows the link: deployments the bot did not make are not worth the request.
+  if (release.state === 'in_progress' && release.commentId !== null && release.checkRunUrl === null) {
     release = await withCheckRun(scope, release);
   }
   const changed = recording.previous !== release.state || recording.finished !== null;

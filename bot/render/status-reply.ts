@@ -29,7 +29,7 @@ export function renderStatusReply(view: StatusView): string {
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
-  const running = view.releases.filter((r) => isActiveRelease(r.state));
+  const running = view.releases.filter((r) => r.origin === 'bot' && isActiveRelease(r.state));
   return [
     heading,
     table,

@@ -99,6 +99,7 @@ export class ReleaseQueue implements ReleaseLedger {
         request.installationId,
         request.environment,
         request.service,
+        'bot',
         request.kind,
         state,
         request.version,
@@ -156,7 +157,7 @@ export class ReleaseQueue implements ReleaseLedger {
       } else if (!isFinishedRelease(release.state)) {
         // GitHub does not promise order: a late in_progress never reopens a finished release.
         release = await setStatus(session, release, report, 'in_progress', now);
-        await renewLease(session, release, limits.leaseMs, now);
+        if (release.origin === 'bot') await renewLease(session, release, limits.leaseMs, now);
       }
       const advance = await advance_(session, report.repo, limits, now);
       return { outcome: 'recorded', release, previous, finished, advance };
@@ -368,6 +369,7 @@ async function insertSeen(
     report.installationId,
     report.environment,
     null,
+    'seen',
     report.kind,
     'pending',
     report.version,

@@ -5,6 +5,7 @@ import type { Row } from './connection.ts';
 import type {
   LockRecord,
   ReleaseKind,
+  ReleaseOrigin,
   ReleaseRecord,
   ReleaseState,
   RunRecord,
@@ -90,6 +91,7 @@ export function toRelease(row: Row): ReleaseRecord {
     installationId: nullableNumber(row.installation_id),
     environment: String(row.environment),
     service: nullableString(row.service),
+    origin: String(row.origin) as ReleaseOrigin,
     kind: String(row.kind) as ReleaseKind,
     state: String(row.state) as ReleaseState,
     version: nullableString(row.version),

@@ -176,6 +176,7 @@ export function migrations(dialect: SqlDialect): Migration[] {
   installation_id BIGINT,
   environment TEXT NOT NULL,
   service TEXT,
+  origin TEXT NOT NULL,
   kind TEXT NOT NULL,
   state TEXT NOT NULL,
   version TEXT,
@@ -325,20 +326,22 @@ VALUES (?, ?, ?, ?)
 ON CONFLICT (delivery_id) DO NOTHING
 RETURNING delivery_id`;
 
-export const RELEASE_COLUMNS = `id, repo, installation_id, environment, service, kind, state, version, commit_sha,
+export const RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
   requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
   live_version, requested_at, started_at, finished_at, succeeded_at, updated_at`;
 
 /** The states of a started, unfinished release (ACTIVE_RELEASE_STATES). */
 const ACTIVE = "('starting', 'pending', 'in_progress')";
+/** Releases the bot admitted: only these hold leases and slots; deployments it saw are records. */
+const ADMITTED = "origin = 'bot'";
 
 /**
- * Params: repo, installation_id, environment, service, kind, state, version, commit_sha,
+ * Params: repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
  * requested_by, pull_request, deployment_id, requested_at, started_at, updated_at.
  */
-export const INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, kind, state,
-  version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+export const INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
+  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING ${RELEASE_COLUMNS}`;
 
 /** Params: id. */
@@ -346,7 +349,7 @@ export const SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE
 
 /** Params: repo. The started, unfinished releases, oldest first. */
 export const SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND state IN ${ACTIVE} ORDER BY id`;
+WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
 
 /** Params: repo. The queue, first asked first. */
 export const SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -354,7 +357,7 @@ WHERE repo = ? AND state = 'queued' ORDER BY id`;
 
 /** The repositories with started, unfinished releases. */
 export const SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
-WHERE state IN ${ACTIVE} ORDER BY repo`;
+WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
 
 /** Params: started_at, updated_at, id. A queued release starts. */
 export const START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?, updated_at = ?
@@ -376,7 +379,7 @@ const EXPIRED_DESCRIPTION =
 /** Params: finished_at, updated_at, repo, now. Started releases whose lease ran out. */
 export const EXPIRE_RELEASES = `UPDATE bot_releases
 SET state = 'expired', finished_at = ?, updated_at = ?, description = ${EXPIRED_DESCRIPTION}
-WHERE repo = ? AND state IN ${ACTIVE} AND ${LEASE_LAPSED}
+WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}`;
 
 /** Params: repo, deployment_id. */
@@ -389,6 +392,7 @@ WHERE repo = ? AND deployment_id = ?`;
  */
 export const SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = ? AND environment = ? AND version = ? AND deployment_id IS NULL AND state IN ${ACTIVE}
+  AND ${ADMITTED}
 ORDER BY id DESC LIMIT 1`;
 
 /**

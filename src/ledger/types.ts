@@ -182,6 +182,13 @@ export type ReleaseState = (typeof RELEASE_STATES)[number];
 /** A started release that has not finished: it holds its environment's lease and a slot. */
 export const ACTIVE_RELEASE_STATES = ['starting', 'pending', 'in_progress'] as const satisfies ReleaseState[];
 
+/**
+ * `bot`: admitted by the bot (queued, then started with a lease and a slot); `seen`: a deployment
+ * someone else made (the Action on push, a person), recorded from its statuses only.
+ */
+export const RELEASE_ORIGINS = ['bot', 'seen'] as const;
+export type ReleaseOrigin = (typeof RELEASE_ORIGINS)[number];
+
 export const RELEASE_KINDS = ['deploy', 'rollback'] as const;
 export type ReleaseKind = (typeof RELEASE_KINDS)[number];
 
@@ -194,6 +201,7 @@ export interface ReleaseRecord {
   installationId: number | null;
   environment: string;
   service: string | null;
+  origin: ReleaseOrigin;
   kind: ReleaseKind;
   state: ReleaseState;
   /** Null until allocated (a deploy of the next version allocates when it starts). */

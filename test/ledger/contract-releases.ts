@@ -117,6 +117,7 @@ export function describeReleases(current: () => Ledger): void {
           installationId: 7,
           environment: 'production',
           service: 'shop',
+          origin: 'bot',
           kind: 'deploy',
           state: 'starting',
           version: null,
@@ -349,9 +350,25 @@ export function describeReleases(current: () => Ledger): void {
           deploymentId: 900,
           version: '3',
           state: 'success',
+          origin: 'seen',
           requestedBy: 'github-actions[bot]',
           pullRequest: null,
         });
+      });
+
+      it('takes no lease or slot for deployments it did not admit, and never expires them', async () => {
+        for (const deploymentId of [901, 902]) {
+          await ledger.recordDeploymentStatus(
+            status({ environment: 'production', version: String(deploymentId), deploymentId }, 'in_progress'),
+            LIMITS,
+            T0,
+          );
+        }
+        expect(await ledger.locks(T0)).toEqual([]);
+        expect(admitted(await ledger.admitRelease(request(), LIMITS, T0)).outcome).toBe('started');
+        expect(
+          (await ledger.advanceQueue(REPO, LIMITS, T0 + 2 * LIMITS.leaseMs)).expired.map((r) => r.origin),
+        ).toEqual(['bot']);
       });
 
       it('marks a deployment inactive', async () => {

@@ -49,8 +49,11 @@ export interface Delivery {
   body: string;
 }
 
-/** A Probot instance as production makes one (app id, key, secret), logging into `logs`. */
-export function testProbot(logs: string[]): Probot {
+/**
+ * A Probot instance as production makes one (app id, key, secret), logging into `logs`; GitHub's
+ * API at `baseUrl` (default api.github.com, which the tests' nock answers).
+ */
+export function testProbot(logs: string[], baseUrl?: string): Probot {
   const log = pino(
     { level: 'info' },
     {
@@ -59,7 +62,7 @@ export function testProbot(logs: string[]): Probot {
       },
     },
   );
-  return new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, log, Octokit: UNTHROTTLED });
+  return new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, log, Octokit: UNTHROTTLED, baseUrl });
 }
 
 /** A Node HTTP server on 127.0.0.1 that hands every request to `middleware`, 404 for the rest. */

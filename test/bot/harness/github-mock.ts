@@ -4,30 +4,12 @@
  * test ends with `done()`, which is scope.isDone()); a request nobody planned for is refused.
  */
 import nock from 'nock';
-import { FULL_NAME, HEAD_SHA, HTML_URL, INSTALLATION_ID } from './payloads.ts';
+import { FULL_NAME, HEAD_SHA, HTML_URL, INSTALLATION_ID, TRANCHE_YML } from './payloads.ts';
+
+export { TRANCHE_YML };
 
 export const API = 'https://api.github.com';
 
-export const TRANCHE_YML = `service: shop
-version: "{n}"
-environments:
-  staging:
-    components:
-      - name: app
-        targets: [s-1]
-        deploy: ./deploy.sh
-  production:
-    components:
-      - name: app
-        targets: [p-1, p-2, p-3, p-4]
-        deploy: ./deploy.sh
-        rollout: { first: 1, growth: 2, bake: 30s }
-  eu:
-    components:
-      - name: app
-        targets: [e-1]
-        deploy: ./deploy.sh
-`;
 
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are free-form JSON, read field by field
 type Body = Record<string, any>;

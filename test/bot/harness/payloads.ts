@@ -12,6 +12,28 @@ export const INSTALLATION_ID = 42;
 export const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 export const HTML_URL = `https://github.com/${FULL_NAME}`;
 
+/** The repository's tranche.yml on its default branch. */
+export const TRANCHE_YML = `service: shop
+version: "{n}"
+environments:
+  staging:
+    components:
+      - name: app
+        targets: [s-1]
+        deploy: ./deploy.sh
+  production:
+    components:
+      - name: app
+        targets: [p-1, p-2, p-3, p-4]
+        deploy: ./deploy.sh
+        rollout: { first: 1, growth: 2, bake: 30s }
+  eu:
+    components:
+      - name: app
+        targets: [e-1]
+        deploy: ./deploy.sh
+`;
+
 interface Example {
   name: string;
   examples: Record<string, unknown>[];
