@@ -156,7 +156,8 @@ export class ReleaseQueue implements ReleaseLedger {
         release = await setStatus(session, release, report, 'inactive', now);
       } else if (!isFinishedRelease(release.state)) {
         // GitHub does not promise order: a late in_progress never reopens a finished release.
-        release = await setStatus(session, release, report, 'in_progress', now);
+        const state = report.state === 'in_progress' ? 'in_progress' : 'pending';
+        release = await setStatus(session, release, report, state, now);
         if (release.origin === 'bot') await renewLease(session, release, limits.leaseMs, now);
       }
       const advance = await advance_(session, report.repo, limits, now);

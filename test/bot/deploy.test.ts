@@ -1,22 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { useBot } from './harness/bot-test.ts';
-import { HEAD_SHA } from './harness/payloads.ts';
+import { HEAD_SHA, TRANCHE_YML } from './harness/payloads.ts';
 
 describe('/deploy', () => {
   const t = useBot();
 
+  /** What a writer's /deploy of the next version asks GitHub, up to its deployment. */
+  function deploysNext(options: { role?: string; yaml?: string; tags?: string[] } = {}) {
+    t.github
+      .token()
+      .config(options.yaml)
+      .reaction()
+      .permission('alice', options.role ?? 'write')
+      .pull()
+      .tags(options.tags)
+      .createTag()
+      .comment();
+    return t.github;
+  }
+
   describe('by a writer, to a free environment', () => {
     it('allocates the next version as a tag, replies with the plan and creates the deployment', async () => {
-      t.github
-        .token()
-        .config()
-        .reaction()
-        .permission('alice', 'write')
-        .pull()
-        .tags(['1', '2'])
-        .createTag()
-        .comment()
-        .createDeployment(9001);
+      deploysNext({ tags: ['1', '2'] }).createDeployment(9001);
       await t.comment({ body: '/deploy to production' });
       t.github.done();
 
@@ -49,16 +54,7 @@ describe('/deploy', () => {
     });
 
     it('records the release with its version, deployment and reply', async () => {
-      t.github
-        .token()
-        .config()
-        .reaction()
-        .permission('alice', 'admin')
-        .pull()
-        .tags()
-        .createTag()
-        .comment()
-        .createDeployment(9001);
+      deploysNext({ role: 'admin' }).createDeployment(9001);
       await t.comment({ body: '/deploy production' });
       t.github.done();
       const [release] = await t.ledger.releases({ repo: 'acme/shop' });
@@ -75,17 +71,8 @@ describe('/deploy', () => {
     });
 
     it('passes the required contexts tranche.yml names', async () => {
-      const yaml = `${(await import('./harness/github-mock.ts')).TRANCHE_YML}bot:\n  requiredContexts: [ci/build]\n`;
-      t.github
-        .token()
-        .config(yaml)
-        .reaction()
-        .permission('alice', 'write')
-        .pull()
-        .tags()
-        .createTag()
-        .comment()
-        .createDeployment(9001);
+      const yaml = `${TRANCHE_YML}bot:\n  requiredContexts: [ci/build]\n`;
+      deploysNext({ yaml }).createDeployment(9001);
       await t.comment({ body: '/deploy production' });
       t.github.done();
       expect(t.github.bodies('createDeployment')[0]?.required_contexts).toEqual(['ci/build']);
@@ -127,15 +114,7 @@ describe('/deploy', () => {
 
   describe('that GitHub refuses', () => {
     it('says why in the reply and frees the environment', async () => {
-      t.github
-        .token()
-        .config()
-        .reaction()
-        .permission('alice', 'write')
-        .pull()
-        .tags()
-        .createTag()
-        .comment()
+      deploysNext()
         .createDeployment(0, 409, { message: 'Conflict: Commit status checks failed for feature.' })
         .editComment();
       await t.comment({ body: '/deploy production' });

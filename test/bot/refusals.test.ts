@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useBot } from './harness/bot-test.ts';
-import { commentPayload } from './harness/payloads.ts';
+import { commentPayload, TRANCHE_YML } from './harness/payloads.ts';
 
 describe('refusals and comments that are not for the bot', () => {
   const t = useBot();
@@ -55,7 +55,7 @@ describe('refusals and comments that are not for the bot', () => {
 
   describe('a custom role', () => {
     it('may deploy when tranche.yml names it', async () => {
-      const yaml = `${(await import('./harness/github-mock.ts')).TRANCHE_YML}bot:\n  deployers: [release-manager]\n`;
+      const yaml = `${TRANCHE_YML}bot:\n  deployers: [release-manager]\n`;
       t.github
         .token()
         .config(yaml)
@@ -120,7 +120,7 @@ describe('refusals and comments that are not for the bot', () => {
     });
 
     it('uses the prefix tranche.yml sets', async () => {
-      const yaml = `${(await import('./harness/github-mock.ts')).TRANCHE_YML}bot:\n  prefix: "."\n`;
+      const yaml = `${TRANCHE_YML}bot:\n  prefix: "."\n`;
       t.github.token().config(yaml).reaction().comment();
       await t.comment({ body: '.help' });
       t.github.done();

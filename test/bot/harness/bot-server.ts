@@ -62,7 +62,14 @@ export function testProbot(logs: string[], baseUrl?: string): Probot {
       },
     },
   );
-  return new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, log, Octokit: UNTHROTTLED, baseUrl });
+  return new Probot({
+    appId: APP_ID,
+    privateKey,
+    secret: WEBHOOK_SECRET,
+    log,
+    Octokit: UNTHROTTLED,
+    baseUrl,
+  });
 }
 
 /** A Node HTTP server on 127.0.0.1 that hands every request to `middleware`, 404 for the rest. */

@@ -10,7 +10,6 @@ export { TRANCHE_YML };
 
 export const API = 'https://api.github.com';
 
-
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are free-form JSON, read field by field
 type Body = Record<string, any>;
 
