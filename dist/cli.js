@@ -40157,7 +40157,8 @@ var ReleaseQueue = class {
       } else if (report2.state === "inactive") {
         release = await setStatus(session, release, report2, "inactive", now);
       } else if (!isFinishedRelease(release.state)) {
-        release = await setStatus(session, release, report2, "in_progress", now);
+        const state = report2.state === "in_progress" ? "in_progress" : "pending";
+        release = await setStatus(session, release, report2, state, now);
         if (release.origin === "bot") await renewLease(session, release, limits2.leaseMs, now);
       }
       const advance = await advance_(session, report2.repo, limits2, now);
