@@ -57174,13 +57174,13 @@ var ReleaseQueue = class {
     this.connection = connection;
   }
   claimDelivery(claim2) {
-    return this.connection.transaction((session) => claim_(session, claim2));
+    return this.connection.transaction((session) => claimIn(session, claim2));
   }
   admitRelease(request2, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(request2.repo, async (session) => {
-      if (!await claim_(session, request2.delivery)) return DUPLICATE;
-      const advance = await advance_(session, request2.repo, limits2, now);
+      if (!await claimIn(session, request2.delivery)) return DUPLICATE;
+      const advance = await advanceIn(session, request2.repo, limits2, now);
       const running = await rows(session, SELECT_ACTIVE_RELEASES, [request2.repo]);
       const queued = await rows(session, SELECT_QUEUED_RELEASES, [request2.repo]);
       const blockedBy = admissionBlocker(request2, {
@@ -57220,7 +57220,7 @@ var ReleaseQueue = class {
   }
   advanceQueue(repo, limits2, now) {
     checkLimits(limits2);
-    return this.inRepository(repo, (session) => advance_(session, repo, limits2, now));
+    return this.inRepository(repo, (session) => advanceIn(session, repo, limits2, now));
   }
   async expireReleases(now) {
     const repos = await this.connection.query(SELECT_REPOS_WITH_ACTIVE_RELEASES);
@@ -57233,7 +57233,7 @@ var ReleaseQueue = class {
   recordDeploymentStatus(report2, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(report2.repo, async (session) => {
-      if (!await claim_(session, report2.delivery)) return DUPLICATE;
+      if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
       let release = known ?? await insertSeen(session, report2, now);
@@ -57248,7 +57248,7 @@ var ReleaseQueue = class {
         release = await setStatus(session, release, report2, state, now);
         if (release.origin === "bot") await renewLease(session, release, limits2.leaseMs, now);
       }
-      const advance = await advance_(session, report2.repo, limits2, now);
+      const advance = await advanceIn(session, report2.repo, limits2, now);
       return { outcome: "recorded", release, previous, finished, advance };
     });
   }
@@ -57285,17 +57285,17 @@ var ReleaseQueue = class {
   }
   lockEnvironment(claim2, name, holder, request2, now) {
     return this.inRepository(claim2.repo, async (session) => {
-      if (!await claim_(session, claim2)) return DUPLICATE;
+      if (!await claimIn(session, claim2)) return DUPLICATE;
       return acquireLockIn(session, name, holder, request2, now);
     });
   }
   unlockEnvironment(claim2, repo, name, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(repo, async (session) => {
-      if (!await claim_(session, claim2)) return DUPLICATE;
+      if (!await claimIn(session, claim2)) return DUPLICATE;
       const [row] = await session.query(FORCE_RELEASE_LOCK, [name]);
       const released = row ? toLock(row) : null;
-      return { outcome: "unlocked", released, advance: await advance_(session, repo, limits2, now) };
+      return { outcome: "unlocked", released, advance: await advanceIn(session, repo, limits2, now) };
     });
   }
   async release(id) {
@@ -57312,14 +57312,14 @@ var ReleaseQueue = class {
     });
   }
 };
-async function claim_(session, claim2) {
+async function claimIn(session, claim2) {
   const rows2 = await session.query(CLAIM_DELIVERY, [claim2.id, claim2.repo, claim2.event, claim2.at]);
   return rows2.length > 0;
 }
 async function rows(session, sql, params) {
   return (await session.query(sql, params)).map(toRelease);
 }
-async function advance_(session, repo, limits2, now) {
+async function advanceIn(session, repo, limits2, now) {
   const expired = await expire(session, repo, now);
   const running = await rows(session, SELECT_ACTIVE_RELEASES, [repo]);
   const waiting = /* @__PURE__ */ new Map();

@@ -76,15 +76,15 @@ export class ReleaseQueue implements ReleaseLedger {
   }
 
   claimDelivery(claim: DeliveryClaim): Promise<boolean> {
-    return this.connection.transaction((session) => claim_(session, claim));
+    return this.connection.transaction((session) => claimIn(session, claim));
   }
 
   admitRelease(request: ReleaseRequest, limits: ReleaseLimits, now: number): Promise<Admission> {
     checkLimits(limits);
     return this.inRepository(request.repo, async (session) => {
-      if (!(await claim_(session, request.delivery))) return DUPLICATE;
+      if (!(await claimIn(session, request.delivery))) return DUPLICATE;
       // The queue goes first: whoever asked earlier starts earlier.
-      const advance = await advance_(session, request.repo, limits, now);
+      const advance = await advanceIn(session, request.repo, limits, now);
       const running = await rows(session, SELECT_ACTIVE_RELEASES, [request.repo]);
       const queued = await rows(session, SELECT_QUEUED_RELEASES, [request.repo]);
       const blockedBy = admissionBlocker(request, {
@@ -125,7 +125,7 @@ export class ReleaseQueue implements ReleaseLedger {
 
   advanceQueue(repo: string, limits: ReleaseLimits, now: number): Promise<QueueAdvance> {
     checkLimits(limits);
-    return this.inRepository(repo, (session) => advance_(session, repo, limits, now));
+    return this.inRepository(repo, (session) => advanceIn(session, repo, limits, now));
   }
 
   async expireReleases(now: number): Promise<ReleaseRecord[]> {
@@ -144,7 +144,7 @@ export class ReleaseQueue implements ReleaseLedger {
   ): Promise<StatusRecording> {
     checkLimits(limits);
     return this.inRepository(report.repo, async (session) => {
-      if (!(await claim_(session, report.delivery))) return DUPLICATE;
+      if (!(await claimIn(session, report.delivery))) return DUPLICATE;
       const known = await findRelease(session, report);
       const previous = known?.state ?? null;
       let release = known ?? (await insertSeen(session, report, now));
@@ -160,7 +160,7 @@ export class ReleaseQueue implements ReleaseLedger {
         release = await setStatus(session, release, report, state, now);
         if (release.origin === 'bot') await renewLease(session, release, limits.leaseMs, now);
       }
-      const advance = await advance_(session, report.repo, limits, now);
+      const advance = await advanceIn(session, report.repo, limits, now);
       return { outcome: 'recorded', release, previous, finished, advance };
     });
   }
@@ -206,7 +206,7 @@ export class ReleaseQueue implements ReleaseLedger {
     now: number,
   ): Promise<Duplicate | LockOutcome> {
     return this.inRepository(claim.repo, async (session) => {
-      if (!(await claim_(session, claim))) return DUPLICATE;
+      if (!(await claimIn(session, claim))) return DUPLICATE;
       return acquireLockIn(session, name, holder, request, now);
     });
   }
@@ -220,10 +220,10 @@ export class ReleaseQueue implements ReleaseLedger {
   ): Promise<Duplicate | { outcome: 'unlocked'; released: LockRecord | null; advance: QueueAdvance }> {
     checkLimits(limits);
     return this.inRepository(repo, async (session) => {
-      if (!(await claim_(session, claim))) return DUPLICATE;
+      if (!(await claimIn(session, claim))) return DUPLICATE;
       const [row] = await session.query(FORCE_RELEASE_LOCK, [name]);
       const released = row ? toLock(row) : null;
-      return { outcome: 'unlocked', released, advance: await advance_(session, repo, limits, now) };
+      return { outcome: 'unlocked', released, advance: await advanceIn(session, repo, limits, now) };
     });
   }
 
@@ -243,7 +243,7 @@ export class ReleaseQueue implements ReleaseLedger {
   }
 }
 
-async function claim_(session: SqlSession, claim: DeliveryClaim): Promise<boolean> {
+async function claimIn(session: SqlSession, claim: DeliveryClaim): Promise<boolean> {
   const rows = await session.query(CLAIM_DELIVERY, [claim.id, claim.repo, claim.event, claim.at]);
   return rows.length > 0;
 }
@@ -253,7 +253,7 @@ async function rows(session: SqlSession, sql: string, params: (string | number |
 }
 
 /** Expires what ran out, then starts queued releases, first asked first, while nothing blocks them. */
-async function advance_(
+async function advanceIn(
   session: SqlSession,
   repo: string,
   limits: ReleaseLimits,
