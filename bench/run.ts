@@ -4,6 +4,7 @@
  */
 import { actionBench } from './action.ts';
 import { analysisBench } from './analysis.ts';
+import { botBench } from './bot.ts';
 import { engineBench } from './engine.ts';
 import { fleetBench } from './fleet.ts';
 import { machine, markdown, type Table } from './harness.ts';
@@ -15,6 +16,7 @@ const suites: Record<string, () => Promise<Table[]>> = {
   action: actionBench,
   analysis: analysisBench,
   fleet: fleetBench,
+  bot: botBench,
 };
 
 const wanted = process.argv.slice(2);

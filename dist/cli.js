@@ -20656,12 +20656,12 @@ var require_query = __commonJS({
       handlePortalSuspended(connection) {
         this._getRows(connection, this.rows);
       }
-      _getRows(connection, rows) {
+      _getRows(connection, rows2) {
         connection.execute({
           portal: this.portal,
-          rows
+          rows: rows2
         });
-        if (!rows) {
+        if (!rows2) {
           connection.sync();
         } else {
           connection.flush();
@@ -21106,7 +21106,7 @@ var require_serializer = __commonJS({
         return emptyExecute;
       }
       const portal = config2.portal || "";
-      const rows = config2.rows || 0;
+      const rows2 = config2.rows || 0;
       const portalLength = Buffer.byteLength(portal);
       const len = 4 + portalLength + 1 + 4;
       const buff = Buffer.allocUnsafe(1 + len);
@@ -21114,7 +21114,7 @@ var require_serializer = __commonJS({
       buff.writeInt32BE(len, 1);
       buff.write(portal, 5, "utf-8");
       buff[portalLength + 5] = 0;
-      buff.writeUInt32BE(rows, buff.length - 4);
+      buff.writeUInt32BE(rows2, buff.length - 4);
       return buff;
     };
     var cancel2 = (processID, secretKey) => {
@@ -23362,7 +23362,7 @@ var require_query2 = __commonJS({
       const self2 = this;
       this.native = client.native;
       client.native.arrayMode = this._arrayMode;
-      let after = function(err, rows, results) {
+      let after = function(err, rows2, results) {
         client.native.arrayMode = false;
         setImmediate(function() {
           self2.emit("_done");
@@ -23372,13 +23372,13 @@ var require_query2 = __commonJS({
         }
         if (self2._emitRowEvents) {
           if (results.length > 1) {
-            rows.forEach((rowOfRows, i) => {
+            rows2.forEach((rowOfRows, i) => {
               rowOfRows.forEach((row) => {
                 self2.emit("row", row, results[i]);
               });
             });
           } else {
-            rows.forEach(function(row) {
+            rows2.forEach(function(row) {
               self2.emit("row", row, results);
             });
           }
@@ -49016,12 +49016,12 @@ function nullDistribution(n, m) {
   const key3 = `${n},${m}`;
   const known = distributions.get(key3);
   if (known) return known;
-  let rows = Array.from({ length: m + 1 }, () => Float64Array.of(1));
+  let rows2 = Array.from({ length: m + 1 }, () => Float64Array.of(1));
   for (let i = 1; i <= n; i++) {
     const next = [Float64Array.of(1)];
     for (let j = 1; j <= m; j++) {
       const p = new Float64Array(i * j + 1);
-      const withX = rows[j];
+      const withX = rows2[j];
       const withY = next[j - 1];
       const a = i / (i + j);
       const b = j / (i + j);
@@ -49029,9 +49029,9 @@ function nullDistribution(n, m) {
       for (let k = 0; k < withY.length; k++) p[k] = (p[k] ?? 0) + b * (withY[k] ?? 0);
       next.push(p);
     }
-    rows = next;
+    rows2 = next;
   }
-  const result = rows[m];
+  const result = rows2[m];
   distributions.set(key3, result);
   return result;
 }
@@ -49287,8 +49287,8 @@ function plotAscii(series, options = {}) {
   const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
   const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
   const headerRows = heading !== "" || options.yUnit ? 1 : 0;
-  const rows = height - headerRows - 1;
-  const yTicks = yAxis(series, threshold?.value, rows);
+  const rows2 = height - headerRows - 1;
+  const yTicks = yAxis(series, threshold?.value, rows2);
   const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
   const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
   const left = labelWidth + 1;
@@ -49300,9 +49300,9 @@ function plotAscii(series, options = {}) {
   const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
   const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
   const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
-  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows - 1));
+  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
   const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
-  const grid = frame(rows, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
+  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
   const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
   if (thresholdRow !== void 0) {
     const line = grid[thresholdRow] ?? [];
@@ -49329,7 +49329,7 @@ function plotAscii(series, options = {}) {
 function glyph(index) {
   return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
 }
-function yAxis(series, threshold, rows) {
+function yAxis(series, threshold, rows2) {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
@@ -49338,7 +49338,7 @@ function yAxis(series, threshold, rows) {
     hi = Math.max(hi, y);
   }
   if (lo > hi) [lo, hi] = [0, 1];
-  const intervals = Math.floor((rows - 1) / 2);
+  const intervals = Math.floor((rows2 - 1) / 2);
   const ticks = niceTicks(lo, hi, intervals);
   if (threshold === void 0) return ticks;
   const half = ticks.step / 2;
@@ -49350,11 +49350,11 @@ function yAxis(series, threshold, rows) {
   }
   return ticks;
 }
-function frame(rows, columns, yTickRows, xTickCols) {
+function frame(rows2, columns, yTickRows, xTickCols) {
   const grid = Array.from(
-    { length: rows },
+    { length: rows2 },
     (_, r) => Array.from({ length: columns }, (_2, c) => {
-      const edgeRow = r === 0 || r === rows - 1;
+      const edgeRow = r === 0 || r === rows2 - 1;
       const edgeCol = c === 0 || c === columns - 1;
       if (edgeRow && edgeCol) return "+";
       if (edgeRow) return "-";
@@ -49366,7 +49366,7 @@ function frame(rows, columns, yTickRows, xTickCols) {
     if (line && c >= 0 && c < columns) line[c] = "+";
   };
   for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set4(r, c);
-  for (const c of xTickCols) for (const r of [0, 1, rows - 2, rows - 1]) set4(r, c);
+  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set4(r, c);
   return grid;
 }
 function drawSeries(grid, points, mark, colOf, rowOf) {
@@ -51389,7 +51389,7 @@ var ShellExecutor = class {
       let graceTimer;
       let deadlineTimer;
       let pollTimer;
-      const finish2 = (fields = {}) => {
+      const finish3 = (fields = {}) => {
         if (done) return;
         done = true;
         clearTimeout(timeoutTimer);
@@ -51418,7 +51418,7 @@ var ShellExecutor = class {
       const settle3 = () => {
         if (!closed || done) return;
         if (reason !== void 0 && alive()) return;
-        finish2();
+        finish3();
       };
       const kill = (why) => {
         if (done || reason !== void 0 || exit !== void 0) return;
@@ -51429,18 +51429,18 @@ var ShellExecutor = class {
           if (alive()) signalAll("SIGKILL");
         }, this.#graceMs);
         pollTimer = setInterval(settle3, POLL_MS);
-        deadlineTimer = setTimeout(() => finish2(), this.#graceMs + REAP_MS);
+        deadlineTimer = setTimeout(() => finish3(), this.#graceMs + REAP_MS);
       };
       const onAbort = () => kill("cancel");
       child.stdout?.on("data", (chunk) => stdout.push(chunk));
       child.stderr?.on("data", (chunk) => stderr.push(chunk));
       child.on("error", (error62) => {
-        if (child.pid === void 0) finish2({ stderr: startFailure(error62, this.#shell, request2.cwd) });
+        if (child.pid === void 0) finish3({ stderr: startFailure(error62, this.#shell, request2.cwd) });
       });
       child.on("exit", (code, exitSignal) => {
         exit = { code, signal: exitSignal };
         clearTimeout(timeoutTimer);
-        if (reason === void 0) drainTimer = setTimeout(() => finish2(), this.#drainMs);
+        if (reason === void 0) drainTimer = setTimeout(() => finish3(), this.#drainMs);
         settle3();
       });
       child.on("close", (code, closeSignal) => {
@@ -51554,12 +51554,12 @@ var ROLLBACKS = {
 function rollbackStatusText(status) {
   return ROLLBACKS[status] ?? String(status);
 }
-function table(rows, indent = "") {
+function table(rows2, indent = "") {
   const widths = [];
-  for (const row of rows) {
+  for (const row of rows2) {
     for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
   }
-  return rows.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
+  return rows2.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
 }
 function clip(line, width) {
   if (line.length <= width) return line;
@@ -51964,10 +51964,10 @@ function details(result) {
   ];
 }
 function batches(result) {
-  const rows = [["component", "batch", "targets", "status", "duration"]];
+  const rows2 = [["component", "batch", "targets", "status", "duration"]];
   for (const component of result.components) {
     for (const batch of component.batches) {
-      rows.push([
+      rows2.push([
         component.name,
         `${batch.number}/${component.batches.length}`,
         String(batch.targets.length),
@@ -51976,19 +51976,19 @@ function batches(result) {
       ]);
     }
     if (component.batches.length === 0)
-      rows.push([component.name, "-", "0", stepStatusText(component.status), "-"]);
+      rows2.push([component.name, "-", "0", stepStatusText(component.status), "-"]);
   }
-  return ["Batches", ...table(rows, "  ")];
+  return ["Batches", ...table(rows2, "  ")];
 }
 function rollbacks(result) {
   if (result.rolledBack.length === 0) {
     return result.decision === "halted" ? ["Rolled back", "  nothing: onFailure is halt, deployed targets stay"] : [];
   }
-  const rows = [["component", "target", "version", "status"]];
+  const rows2 = [["component", "target", "version", "status"]];
   for (const r of result.rolledBack) {
-    rows.push([r.component, r.target, `${r.from} \u2192 ${r.to ?? "(none)"}`, rollbackStatusText(r.status)]);
+    rows2.push([r.component, r.target, `${r.from} \u2192 ${r.to ?? "(none)"}`, rollbackStatusText(r.status)]);
   }
-  return ["Rolled back", ...table(rows, "  ")];
+  return ["Rolled back", ...table(rows2, "  ")];
 }
 function checkSections(result, options) {
   return result.checks.map(
@@ -52787,6 +52787,23 @@ var verdictSchema = external_exports.strictObject({
 }).describe(
   "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
 );
+var BOT_VERSION_SOURCES = ["tags", "ledger"];
+var botSchema = external_exports.strictObject({
+  prefix: external_exports.string().regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: "expected 1 to 3 punctuation characters, such as / or ." }).default("/").describe("What starts a command in a pull request comment, as in /deploy."),
+  deployers: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one role" }).default(["write", "maintain", "admin"]).describe(
+    "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's)."
+  ),
+  concurrentReleases: integerAtLeast(1).default(2).describe("Releases that may run at once across the repository; more wait in the queue."),
+  requiredContexts: external_exports.array(nonEmptyString()).optional().describe(
+    "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one."
+  ),
+  versions: external_exports.enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(", ")}` }).default("tags").describe(
+    "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it)."
+  ),
+  lease: durationSchema.prefault("1h").describe(
+    "How long a started release holds its environment without a deployment status before the bot gives up on it."
+  )
+}).describe("The pull request bot: commands, who may deploy, and the release queue.");
 var trancheConfigSchema = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
     error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
@@ -52802,7 +52819,8 @@ var trancheConfigSchema = external_exports.strictObject({
   tracks: external_exports.array(trackSchema).min(1, { error: "expected at least one track" }).superRefine(duplicateNameIssues("track"), ALWAYS).optional().describe(
     "Release tracks, in order (yolo \u2192 canary \u2192 stable): a version is promoted from one to the next."
   ),
-  verdict: verdictSchema.prefault({})
+  verdict: verdictSchema.prefault({}),
+  bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
@@ -52878,15 +52896,18 @@ var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
 
 // src/ledger/sql.ts
+var RELEASES_LOCK_CLASS = 1919249523;
 var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
-  beginWrite: "BEGIN IMMEDIATE"
+  beginWrite: "BEGIN IMMEDIATE",
+  lockRepository: null
 };
 var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
-  beginWrite: "BEGIN"
+  beginWrite: "BEGIN",
+  lockRepository: `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext(?))`
 };
 var COMMIT = "COMMIT";
 var ROLLBACK = "ROLLBACK";
@@ -53025,6 +53046,49 @@ function migrations(dialect) {
 )`,
         "CREATE INDEX promotions_state_due_at ON promotions (state, due_at)"
       ]
+    },
+    {
+      version: 4,
+      description: "the bot's webhook deliveries and releases (queue and deployment records)",
+      statements: [
+        `CREATE TABLE bot_deliveries (
+  delivery_id TEXT PRIMARY KEY,
+  repo TEXT NOT NULL,
+  event TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+)`,
+        "CREATE INDEX bot_deliveries_received_at ON bot_deliveries (received_at)",
+        `CREATE TABLE bot_releases (
+  id ${dialect.identityPrimaryKey},
+  repo TEXT NOT NULL,
+  installation_id BIGINT,
+  environment TEXT NOT NULL,
+  service TEXT,
+  origin TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL,
+  version TEXT,
+  commit_sha TEXT,
+  requested_by TEXT,
+  pull_request INTEGER,
+  comment_id BIGINT,
+  deployment_id BIGINT,
+  log_url TEXT,
+  check_run_url TEXT,
+  description TEXT,
+  plan TEXT,
+  live_version TEXT,
+  requested_at BIGINT NOT NULL,
+  started_at BIGINT,
+  finished_at BIGINT,
+  succeeded_at BIGINT,
+  updated_at BIGINT NOT NULL
+)`,
+        "CREATE INDEX bot_releases_repo_state ON bot_releases (repo, state, id)",
+        "CREATE INDEX bot_releases_repo_environment ON bot_releases (repo, environment, id)",
+        // Several rows may lack a deployment (queued, starting): both backends let NULLs repeat.
+        "CREATE UNIQUE INDEX bot_releases_deployment ON bot_releases (repo, deployment_id)"
+      ]
     }
   ];
 }
@@ -53090,6 +53154,67 @@ var RELEASE_LOCK = `DELETE FROM locks WHERE name = ? AND holder = ? RETURNING ${
 var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${LOCK_COLUMNS}`;
 var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
 WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
+var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES (?, ?, ?, ?)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
+  requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
+  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at`;
+var ACTIVE = "('starting', 'pending', 'in_progress')";
+var ADMITTED = "origin = 'bot'";
+var INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
+  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING ${RELEASE_COLUMNS}`;
+var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = ?`;
+var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
+var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND state = 'queued' ORDER BY id`;
+var SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
+WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
+var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?, updated_at = ?
+WHERE id = ? AND state = 'queued'
+RETURNING ${RELEASE_COLUMNS}`;
+var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
+  WHERE locks.name = bot_releases.repo || ':deploy:' || bot_releases.environment
+    AND locks.holder = 'release:' || CAST(bot_releases.id AS TEXT)
+    AND locks.expires_at > ?)`;
+var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
+var EXPIRE_RELEASES = `UPDATE bot_releases
+SET state = 'expired', finished_at = ?, updated_at = ?, description = ${EXPIRED_DESCRIPTION}
+WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
+RETURNING ${RELEASE_COLUMNS}`;
+var SELECT_RELEASE_BY_DEPLOYMENT = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND deployment_id = ?`;
+var SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND environment = ? AND version = ? AND deployment_id IS NULL AND state IN ${ACTIVE}
+  AND ${ADMITTED}
+ORDER BY id DESC LIMIT 1`;
+var SET_RELEASE_STATUS = `UPDATE bot_releases SET state = ?, deployment_id = COALESCE(deployment_id, ?),
+  log_url = COALESCE(?, log_url), check_run_url = COALESCE(?, check_run_url), description = ?, updated_at = ?
+WHERE id = ?
+RETURNING ${RELEASE_COLUMNS}`;
+var FINISH_RELEASE = `UPDATE bot_releases SET state = ?, deployment_id = COALESCE(deployment_id, ?),
+  log_url = COALESCE(?, log_url), check_run_url = COALESCE(?, check_run_url), description = ?,
+  finished_at = ?, succeeded_at = COALESCE(?, succeeded_at), updated_at = ?
+WHERE id = ?
+RETURNING ${RELEASE_COLUMNS}`;
+var SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = ? WHERE id = ?
+RETURNING ${RELEASE_COLUMNS}`;
+var SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND environment = ? AND state = 'success'
+ORDER BY deployment_id DESC, id DESC LIMIT 1`;
+var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
+WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ?
+RETURNING ${RELEASE_COLUMNS}`;
+var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE(?, version),
+  commit_sha = COALESCE(?, commit_sha), comment_id = COALESCE(?, comment_id),
+  deployment_id = COALESCE(?, deployment_id), plan = COALESCE(?, plan),
+  check_run_url = COALESCE(?, check_run_url), updated_at = ?
+WHERE id = ?
+RETURNING ${RELEASE_COLUMNS}`;
 var KEPT_KINDS = "('run_started', 'run_finished')";
 var EXPORT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
 FROM versions WHERE created_at >= ? ORDER BY service, n`;
@@ -53131,8 +53256,8 @@ var PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS
 var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
 var INSERT_OUTCOME = insertOutcomes(1);
 var OUTCOMES_PER_INSERT = 100;
-function insertOutcomes(rows) {
-  const values = Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+function insertOutcomes(rows2) {
+  const values = Array.from({ length: rows2 }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
   return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
 ON CONFLICT (service, source, source_id) DO NOTHING
 RETURNING id`;
@@ -53259,6 +53384,25 @@ function selectPromotions(filter) {
 ORDER BY due_at, service, version, to_track`;
   return { sql, params };
 }
+function selectReleases(filter) {
+  const where = ["repo = ?"];
+  const params = [filter.repo];
+  if (filter.environment !== void 0) {
+    where.push("environment = ?");
+    params.push(filter.environment);
+  }
+  if (filter.states !== void 0) {
+    if (filter.states.length === 0) where.push("1 = 0");
+    else {
+      where.push(`state IN (${filter.states.map(() => "?").join(", ")})`);
+      params.push(...filter.states);
+    }
+  }
+  if (filter.succeeded !== void 0) where.push(`succeeded_at IS ${filter.succeeded ? "NOT " : ""}NULL`);
+  const order = filter.succeeded ? "deployment_id DESC, id DESC" : "id DESC";
+  const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${whereClause(where)} ORDER BY ${order}`;
+  return { sql: sql + limitClause(filter.limit, "releases", params), params };
+}
 function limitClause(limit, what, params) {
   if (limit === void 0) return "";
   if (!Number.isSafeInteger(limit) || limit < 0) {
@@ -53345,11 +53489,400 @@ function toLock(row) {
     data: row.data === null ? null : JSON.parse(String(row.data))
   };
 }
+function toRelease(row) {
+  return {
+    id: Number(row.id),
+    repo: String(row.repo),
+    installationId: nullableNumber(row.installation_id),
+    environment: String(row.environment),
+    service: nullableString(row.service),
+    origin: String(row.origin),
+    kind: String(row.kind),
+    state: String(row.state),
+    version: nullableString(row.version),
+    commit: nullableString(row.commit_sha),
+    requestedBy: nullableString(row.requested_by),
+    pullRequest: nullableNumber(row.pull_request),
+    commentId: nullableNumber(row.comment_id),
+    deploymentId: nullableNumber(row.deployment_id),
+    logUrl: nullableString(row.log_url),
+    checkRunUrl: nullableString(row.check_run_url),
+    description: nullableString(row.description),
+    plan: nullableString(row.plan),
+    liveVersion: nullableString(row.live_version),
+    requestedAt: Number(row.requested_at),
+    startedAt: nullableNumber(row.started_at),
+    finishedAt: nullableNumber(row.finished_at),
+    succeededAt: nullableNumber(row.succeeded_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
 function nullableString(value) {
   return value === null || value === void 0 ? null : String(value);
 }
 function nullableNumber(value) {
   return value === null || value === void 0 ? null : Number(value);
+}
+
+// src/ledger/lock-session.ts
+async function acquireLockIn(session, name, holder, request2, now) {
+  const expiresAt = request2.ttlMs === void 0 ? null : now + leaseMs(request2.ttlMs);
+  const data = request2.data === void 0 ? null : JSON.stringify(request2.data);
+  const params = [name, holder, now, now, expiresAt, request2.reason ?? null, data, now];
+  const [taken] = await session.query(ACQUIRE_LOCK, params);
+  if (taken) return { acquired: true, lock: toLock(taken) };
+  const [current] = await session.query(SELECT_LOCK, [name]);
+  if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
+  return { acquired: false, heldBy: toLock(current) };
+}
+function leaseMs(ttlMs) {
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`a lease must last a whole number of milliseconds above 0, got ${ttlMs}`);
+  }
+  return ttlMs;
+}
+
+// src/ledger/release-admission.ts
+function admissionBlocker(candidate, snapshot) {
+  const lock = snapshot.locks.find((l) => l.holder !== candidate.requestedBy);
+  if (lock) return { reason: "locked", lock };
+  const busy = snapshot.running.find((r) => r.environment === candidate.environment);
+  if (busy) return { reason: "busy", release: busy };
+  const holdsLock = snapshot.locks.some((l) => l.holder === candidate.requestedBy);
+  if (snapshot.queuedAhead > 0 && !holdsLock) return { reason: "queue", ahead: snapshot.queuedAhead };
+  if (snapshot.running.length >= snapshot.concurrentReleases) {
+    return { reason: "limit", running: [...snapshot.running] };
+  }
+  return null;
+}
+
+// src/ledger/release-locks.ts
+function environmentLockName(repo, environment) {
+  return `${repo}:env:${environment}`;
+}
+function globalLockName(repo) {
+  return `${repo}:global`;
+}
+function leaseLockName(repo, environment) {
+  return `${repo}:deploy:${environment}`;
+}
+function leaseHolder(releaseId) {
+  return `release:${releaseId}`;
+}
+
+// src/ledger/types.ts
+var VersionClashError = class extends Error {
+  name = "VersionClashError";
+};
+
+// src/ledger/release-queue.ts
+var DUPLICATE = { outcome: "duplicate" };
+var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
+function isFinishedRelease(state) {
+  return TERMINAL_STATES.includes(state);
+}
+var ReleaseQueue = class {
+  connection;
+  /** `connection` must already be migrated (see sql-ledger.ts, migrate). */
+  constructor(connection) {
+    this.connection = connection;
+  }
+  claimDelivery(claim3) {
+    return this.connection.transaction((session) => claimIn(session, claim3));
+  }
+  admitRelease(request2, limits2, now) {
+    checkLimits(limits2);
+    return this.inRepository(request2.repo, async (session) => {
+      if (!await claimIn(session, request2.delivery)) return DUPLICATE;
+      const advance = await advanceIn(session, request2.repo, limits2, now);
+      const running = await rows(session, SELECT_ACTIVE_RELEASES, [request2.repo]);
+      const queued = await rows(session, SELECT_QUEUED_RELEASES, [request2.repo]);
+      const blockedBy = admissionBlocker(request2, {
+        locks: await heldLocks(session, request2.repo, request2.environment, now),
+        running,
+        queuedAhead: queued.filter((r) => r.environment === request2.environment).length,
+        concurrentReleases: limits2.concurrentReleases
+      });
+      const state = blockedBy ? "queued" : "starting";
+      const [inserted] = await rows(session, INSERT_RELEASE, [
+        request2.repo,
+        request2.installationId,
+        request2.environment,
+        request2.service,
+        "bot",
+        request2.kind,
+        state,
+        request2.version,
+        request2.commit,
+        request2.requestedBy,
+        request2.pullRequest,
+        null,
+        now,
+        blockedBy ? null : now,
+        now
+      ]);
+      if (!inserted) throw new Error("the release was not recorded; this is a bug in the ledger");
+      if (!blockedBy) await takeLease(session, inserted, limits2.leaseMs, now);
+      return {
+        outcome: blockedBy ? "queued" : "started",
+        release: inserted,
+        blockedBy,
+        position: blockedBy ? queued.length + 1 : 0,
+        advance
+      };
+    });
+  }
+  advanceQueue(repo, limits2, now) {
+    checkLimits(limits2);
+    return this.inRepository(repo, (session) => advanceIn(session, repo, limits2, now));
+  }
+  async expireReleases(now) {
+    const repos = await this.connection.query(SELECT_REPOS_WITH_ACTIVE_RELEASES);
+    const expired = [];
+    for (const { repo } of repos) {
+      expired.push(...await this.inRepository(String(repo), (s) => expire(s, String(repo), now)));
+    }
+    return expired;
+  }
+  recordDeploymentStatus(report2, limits2, now) {
+    checkLimits(limits2);
+    return this.inRepository(report2.repo, async (session) => {
+      if (!await claimIn(session, report2.delivery)) return DUPLICATE;
+      const known = await findRelease(session, report2);
+      const previous = known?.state ?? null;
+      let release = known ?? await insertSeen(session, report2, now);
+      let finished = null;
+      if (report2.state === "success" || report2.state === "failure" || report2.state === "error") {
+        finished = await finish(session, release, { ...report2, state: report2.state }, now, true);
+        release = finished.release;
+      } else if (report2.state === "inactive") {
+        release = await setStatus(session, release, report2, "inactive", now);
+      } else if (!isFinishedRelease(release.state)) {
+        const state = report2.state === "in_progress" ? "in_progress" : "pending";
+        release = await setStatus(session, release, report2, state, now);
+        if (release.origin === "bot") await renewLease(session, release, limits2.leaseMs, now);
+      }
+      const advance = await advanceIn(session, report2.repo, limits2, now);
+      return { outcome: "recorded", release, previous, finished, advance };
+    });
+  }
+  async abortRelease(id, description, now) {
+    const release = await this.release(id);
+    return this.inRepository(
+      release.repo,
+      (session) => finish(
+        session,
+        release,
+        { state: "error", description, deploymentId: null, logUrl: null, checkRunUrl: null },
+        now,
+        false
+      )
+    );
+  }
+  async updateRelease(id, patch, now) {
+    const [row] = await this.connection.query(PATCH_RELEASE, [
+      patch.version ?? null,
+      patch.commit ?? null,
+      patch.commentId ?? null,
+      patch.deploymentId ?? null,
+      patch.plan ?? null,
+      patch.checkRunUrl ?? null,
+      now,
+      id
+    ]);
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
+  async releases(filter) {
+    const { sql, params } = selectReleases(filter);
+    return (await this.connection.query(sql, params)).map(toRelease);
+  }
+  lockEnvironment(claim3, name, holder, request2, now) {
+    return this.inRepository(claim3.repo, async (session) => {
+      if (!await claimIn(session, claim3)) return DUPLICATE;
+      return acquireLockIn(session, name, holder, request2, now);
+    });
+  }
+  unlockEnvironment(claim3, repo, name, limits2, now) {
+    checkLimits(limits2);
+    return this.inRepository(repo, async (session) => {
+      if (!await claimIn(session, claim3)) return DUPLICATE;
+      const [row] = await session.query(FORCE_RELEASE_LOCK, [name]);
+      const released = row ? toLock(row) : null;
+      return { outcome: "unlocked", released, advance: await advanceIn(session, repo, limits2, now) };
+    });
+  }
+  async release(id) {
+    const [row] = await this.connection.query(SELECT_RELEASE, [id]);
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
+  /** A write transaction that no other release transaction on the repository runs beside. */
+  inRepository(repo, work) {
+    const lock = this.connection.dialect.lockRepository;
+    return this.connection.transaction(async (session) => {
+      if (lock !== null) await session.query(lock, [repo]);
+      return work(session);
+    });
+  }
+};
+async function claimIn(session, claim3) {
+  const rows2 = await session.query(CLAIM_DELIVERY, [claim3.id, claim3.repo, claim3.event, claim3.at]);
+  return rows2.length > 0;
+}
+async function rows(session, sql, params) {
+  return (await session.query(sql, params)).map(toRelease);
+}
+async function advanceIn(session, repo, limits2, now) {
+  const expired = await expire(session, repo, now);
+  const running = await rows(session, SELECT_ACTIVE_RELEASES, [repo]);
+  const waiting2 = /* @__PURE__ */ new Map();
+  const started = [];
+  for (const queued of await rows(session, SELECT_QUEUED_RELEASES, [repo])) {
+    const blocker = admissionBlocker(queued, {
+      locks: await heldLocks(session, repo, queued.environment, now),
+      running,
+      queuedAhead: waiting2.get(queued.environment) ?? 0,
+      concurrentReleases: limits2.concurrentReleases
+    });
+    if (blocker) {
+      waiting2.set(queued.environment, (waiting2.get(queued.environment) ?? 0) + 1);
+      continue;
+    }
+    const startedRelease = await startQueued(session, queued, limits2.leaseMs, now);
+    running.push(startedRelease);
+    started.push(startedRelease);
+  }
+  return { expired, started };
+}
+async function startQueued(session, queued, lease, now) {
+  const [release] = await rows(session, START_RELEASE, [now, now, queued.id]);
+  if (!release) throw new Error(`release ${queued.id} left the queue meanwhile; this is a bug in the ledger`);
+  await takeLease(session, release, lease, now);
+  return release;
+}
+async function expire(session, repo, now) {
+  const expired = await rows(session, EXPIRE_RELEASES, [now, now, repo, now]);
+  for (const release of expired) {
+    await session.query(RELEASE_LOCK, [leaseLockName(repo, release.environment), leaseHolder(release.id)]);
+  }
+  return expired;
+}
+async function takeLease(session, release, lease, now) {
+  const outcome = await acquireLockIn(
+    session,
+    leaseLockName(release.repo, release.environment),
+    leaseHolder(release.id),
+    { ttlMs: leaseMs(lease), reason: `${release.kind} by ${release.requestedBy ?? "unknown"}` },
+    now
+  );
+  if (!outcome.acquired) {
+    throw new Error(
+      `release ${release.id} could not take the lease of ${release.environment}, held by ${outcome.heldBy.holder}; this is a bug in the ledger`
+    );
+  }
+}
+async function renewLease(session, release, lease, now) {
+  const name = leaseLockName(release.repo, release.environment);
+  const holder = leaseHolder(release.id);
+  const renewed = await session.query(RENEW_LOCK, [now, now + leaseMs(lease), name, holder, now]);
+  if (renewed.length === 0) await acquireLockIn(session, name, holder, { ttlMs: lease }, now);
+}
+async function heldLocks(session, repo, environment, now) {
+  const locks = [];
+  for (const name of [environmentLockName(repo, environment), globalLockName(repo)]) {
+    const [row] = await session.query(SELECT_LOCK, [name]);
+    const lock = row ? toLock(row) : void 0;
+    if (lock && (lock.expiresAt === null || lock.expiresAt > now)) locks.push(lock);
+  }
+  return locks;
+}
+async function findRelease(session, report2) {
+  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, [
+    report2.repo,
+    report2.deploymentId
+  ]);
+  if (byDeployment || report2.version === null) return byDeployment;
+  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, [
+    report2.repo,
+    report2.environment,
+    report2.version
+  ]);
+  return unlinked;
+}
+async function insertSeen(session, report2, now) {
+  const [inserted] = await rows(session, INSERT_RELEASE, [
+    report2.repo,
+    report2.installationId,
+    report2.environment,
+    null,
+    "seen",
+    report2.kind,
+    "pending",
+    report2.version,
+    report2.commit,
+    report2.requestedBy,
+    null,
+    report2.deploymentId,
+    now,
+    now,
+    now
+  ]);
+  if (!inserted) throw new Error("the deployment was not recorded; this is a bug in the ledger");
+  return inserted;
+}
+async function setStatus(session, release, report2, state, now) {
+  const [row] = await rows(session, SET_RELEASE_STATUS, [
+    state,
+    report2.deploymentId,
+    report2.logUrl,
+    report2.checkRunUrl,
+    report2.description,
+    now,
+    release.id
+  ]);
+  if (!row) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
+  return row;
+}
+async function finish(session, release, report2, now, used) {
+  const success2 = report2.state === "success";
+  const [finished] = await rows(session, FINISH_RELEASE, [
+    report2.state,
+    report2.deploymentId,
+    report2.logUrl,
+    report2.checkRunUrl,
+    report2.description,
+    now,
+    success2 ? now : null,
+    now,
+    release.id
+  ]);
+  if (!finished) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
+  const { repo, environment } = finished;
+  await session.query(RELEASE_LOCK, [leaseLockName(repo, environment), leaseHolder(release.id)]);
+  const freedLocks = used ? await useUpLocks(session, finished) : [];
+  const superseded = success2 && finished.deploymentId !== null ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId]) : [];
+  const [live] = await rows(session, SELECT_LIVE_RELEASE, [repo, environment]);
+  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, [live?.version ?? null, release.id]);
+  return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
+}
+async function useUpLocks(session, release) {
+  if (release.requestedBy === null) return [];
+  const freed = [];
+  for (const name of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
+    const [row] = await session.query(SELECT_LOCK, [name]);
+    const lock = row ? toLock(row) : void 0;
+    if (lock?.holder !== release.requestedBy || lock.data?.once !== true) continue;
+    const [released] = await session.query(RELEASE_LOCK, [name, release.requestedBy]);
+    if (released) freed.push(toLock(released));
+  }
+  return freed;
+}
+function checkLimits(limits2) {
+  if (!Number.isSafeInteger(limits2.concurrentReleases) || limits2.concurrentReleases < 1) {
+    throw new RangeError(`concurrent releases must be a whole number \u2265 1, got ${limits2.concurrentReleases}`);
+  }
+  leaseMs(limits2.leaseMs);
 }
 
 // src/ledger/sql-fleet.ts
@@ -53375,8 +53908,8 @@ async function insertOutcomes2(connection, outcomes) {
     let added = 0;
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const rows = await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams));
-      added += rows.length;
+      const rows2 = await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams));
+      added += rows2.length;
     }
     return added;
   });
@@ -53418,8 +53951,8 @@ async function insertVerdict(connection, v) {
   return { ...v, id: Number(row?.id) };
 }
 async function queryVerdicts(connection, service, version2) {
-  const rows = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, [service]) : await connection.query(SELECT_VERSION_VERDICTS, [service, version2]);
-  return rows.map(toVerdict);
+  const rows2 = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, [service]) : await connection.query(SELECT_VERSION_VERDICTS, [service, version2]);
+  return rows2.map(toVerdict);
 }
 function toVerdict(row) {
   return {
@@ -53459,7 +53992,7 @@ async function claim2(connection, key3, holder, leaseMs2, now) {
   if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
     throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
   }
-  const rows = await connection.query(CLAIM_PROMOTION, [
+  const rows2 = await connection.query(CLAIM_PROMOTION, [
     holder,
     now + leaseMs2,
     now,
@@ -53467,15 +54000,15 @@ async function claim2(connection, key3, holder, leaseMs2, now) {
     now,
     now
   ]);
-  return rows[0] ? toPromotion(rows[0]) : null;
+  return rows2[0] ? toPromotion(rows2[0]) : null;
 }
-async function finish(connection, key3, holder, state, note, now) {
-  const rows = await connection.query(FINISH_PROMOTION, [state, note, now, ...keyParams(key3), holder]);
-  return rows[0] ? toPromotion(rows[0]) : null;
+async function finish2(connection, key3, holder, state, note, now) {
+  const rows2 = await connection.query(FINISH_PROMOTION, [state, note, now, ...keyParams(key3), holder]);
+  return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function cancel(connection, key3, note, now) {
-  const rows = await connection.query(CANCEL_PROMOTION, [note, now, ...keyParams(key3)]);
-  return rows[0] ? toPromotion(rows[0]) : null;
+  const rows2 = await connection.query(CANCEL_PROMOTION, [note, now, ...keyParams(key3)]);
+  return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function queryPromotions(connection, filter) {
   const { sql, params } = selectPromotions(filter);
@@ -53498,11 +54031,6 @@ function toPromotion(row) {
   };
 }
 
-// src/ledger/types.ts
-var VersionClashError = class extends Error {
-  name = "VersionClashError";
-};
-
 // src/ledger/sql-ledger.ts
 var EXPORT_PAGE = 1e3;
 async function migrate(connection) {
@@ -53517,12 +54045,7 @@ async function migrate(connection) {
     }
   });
 }
-var SqlLedger = class {
-  connection;
-  /** `connection` must already be migrated (see migrate). */
-  constructor(connection) {
-    this.connection = connection;
-  }
+var SqlLedger = class extends ReleaseQueue {
   async nextVersion(service, commit, template, now) {
     if (!template.includes("{n}")) {
       throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
@@ -53606,28 +54129,19 @@ var SqlLedger = class {
     return (await this.connection.query(sql, params)).map(toEvent);
   }
   async acquireLock(name, holder, request2, now) {
-    const expiresAt = request2.ttlMs === void 0 ? null : now + leaseMs(request2.ttlMs);
-    const data = request2.data === void 0 ? null : JSON.stringify(request2.data);
-    const params = [name, holder, now, now, expiresAt, request2.reason ?? null, data, now];
-    return this.connection.transaction(async (session) => {
-      const [taken] = await session.query(ACQUIRE_LOCK, params);
-      if (taken) return { acquired: true, lock: toLock(taken) };
-      const [current] = await session.query(SELECT_LOCK, [name]);
-      if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
-      return { acquired: false, heldBy: toLock(current) };
-    });
+    return this.connection.transaction((session) => acquireLockIn(session, name, holder, request2, now));
   }
   async renewLock(name, holder, ttlMs, now) {
-    const rows = await this.connection.query(RENEW_LOCK, [now, now + leaseMs(ttlMs), name, holder, now]);
-    return rows[0] ? toLock(rows[0]) : null;
+    const rows2 = await this.connection.query(RENEW_LOCK, [now, now + leaseMs(ttlMs), name, holder, now]);
+    return rows2[0] ? toLock(rows2[0]) : null;
   }
   async releaseLock(name, holder) {
-    const rows = await this.connection.query(RELEASE_LOCK, [name, holder]);
-    return rows[0] ? toLock(rows[0]) : null;
+    const rows2 = await this.connection.query(RELEASE_LOCK, [name, holder]);
+    return rows2[0] ? toLock(rows2[0]) : null;
   }
   async forceReleaseLock(name) {
-    const rows = await this.connection.query(FORCE_RELEASE_LOCK, [name]);
-    return rows[0] ? toLock(rows[0]) : null;
+    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, [name]);
+    return rows2[0] ? toLock(rows2[0]) : null;
   }
   async locks(now) {
     return (await this.connection.query(SELECT_LOCKS, [now])).map(toLock);
@@ -53702,7 +54216,7 @@ var SqlLedger = class {
     return claim2(this.connection, key3, holder, leaseMs2, now);
   }
   finishPromotion(key3, holder, state, note, now) {
-    return finish(this.connection, key3, holder, state, note, now);
+    return finish2(this.connection, key3, holder, state, note, now);
   }
   cancelPromotion(key3, note, now) {
     return cancel(this.connection, key3, note, now);
@@ -53794,12 +54308,6 @@ function eventParams(event) {
 }
 function wholeMs(ms2) {
   return ms2 === null || ms2 === void 0 ? null : Math.round(ms2);
-}
-function leaseMs(ttlMs) {
-  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new RangeError(`a lease must last a whole number of milliseconds above 0, got ${ttlMs}`);
-  }
-  return ttlMs;
 }
 function runDecision2(value) {
   return RUN_DECISIONS.includes(value) ? value : null;
@@ -54284,13 +54792,13 @@ function renderProgressMarkdown(events, options = {}) {
   const first = events[0];
   const batches2 = events.filter((e) => e.kind === "batch_finished");
   const title = first ? `### \u{1F6A7} ${escapeText(`${first.service} ${first.version} \u2192 ${first.environment}`)}: deploying` : "### \u{1F6A7} deploying";
-  const rows = batches2.map((e) => [
+  const rows2 = batches2.map((e) => [
     e.component ?? "",
     String(e.batch ?? ""),
     e.status === "ok" ? "ok" : "FAILED",
     formatDuration(e.durationMs ?? Number.NaN)
   ]);
-  const table3 = rows.length > 0 ? markdownTable(["component", "batch", "status", "duration"], rows) : "_no batch finished yet_";
+  const table3 = rows2.length > 0 ? markdownTable(["component", "batch", "status", "duration"], rows2) : "_no batch finished yet_";
   return fitSections(
     [title, `#### Batches finished
 
@@ -54305,7 +54813,7 @@ function renderPlanMarkdown(plan, onFailure, options = {}) {
 
 Would deploy ${plan.components.length} component(s) in order; onFailure: \`${onFailure}\`.`,
     ...plan.components.map((component) => {
-      const rows = component.batches.map((batch, i) => [
+      const rows2 = component.batches.map((batch, i) => [
         `${i + 1}/${component.batches.length}`,
         String(batch.targets.length),
         batch.bakeSeconds > 0 ? `${batch.bakeSeconds} s` : "-",
@@ -54313,7 +54821,7 @@ Would deploy ${plan.components.length} component(s) in order; onFailure: \`${onF
       ]);
       return `#### ${escapeText(component.name)}
 
-${markdownTable(["batch", "targets", "bake", "names"], rows)}`;
+${markdownTable(["batch", "targets", "bake", "names"], rows2)}`;
     })
   ];
   return fitSections(sections, options.maxLength ?? DEFAULT_MAX_LENGTH, options.logUrl);
@@ -54336,10 +54844,10 @@ function verdictSection(result) {
 ${fenced("text", [...verdicts, closing2].join("\n"))}`;
 }
 function batchesSection(result) {
-  const rows = [];
+  const rows2 = [];
   for (const component of result.components) {
     for (const batch of component.batches) {
-      rows.push([
+      rows2.push([
         component.name,
         `${batch.number}/${component.batches.length}`,
         String(batch.targets.length),
@@ -54350,13 +54858,13 @@ function batchesSection(result) {
   }
   return `#### Batches
 
-${markdownTable(["component", "batch", "targets", "status", "duration"], rows)}`;
+${markdownTable(["component", "batch", "targets", "status", "duration"], rows2)}`;
 }
 function rollbackSection(result) {
   if (result.rolledBack.length === 0) {
     return result.decision === "halted" ? "#### Rolled back\n\nnothing: onFailure is `halt`, deployed targets stay" : "";
   }
-  const rows = result.rolledBack.map((r) => [
+  const rows2 = result.rolledBack.map((r) => [
     r.component,
     r.target,
     `${r.from} \u2192 ${r.to ?? "(none)"}`,
@@ -54364,13 +54872,13 @@ function rollbackSection(result) {
   ]);
   return `#### Rolled back
 
-${markdownTable(["component", "target", "version", "status"], rows)}`;
+${markdownTable(["component", "target", "version", "status"], rows2)}`;
 }
 function latestChecksSection(events) {
   const latest = /* @__PURE__ */ new Map();
   for (const event of events) if (event.kind === "check") latest.set(checkData2(event).check, event);
   if (latest.size === 0) return "";
-  const rows = [...latest.values()].map((event) => {
+  const rows2 = [...latest.values()].map((event) => {
     const data = checkData2(event);
     const limit = [
       data.min !== void 0 ? `\u2265 ${formatValue(data.min, data.unit)}` : void 0,
@@ -54386,7 +54894,7 @@ function latestChecksSection(events) {
   });
   return `#### Checks: latest values
 
-${markdownTable(["check", "target", "value", "limit", "status"], rows)}`;
+${markdownTable(["check", "target", "value", "limit", "status"], rows2)}`;
 }
 function checkSection(series, options) {
   const heading = `#### Check \`${escapeCode(series.check)}\``;
@@ -54402,7 +54910,7 @@ no numeric observations`;
 function stageSection(events) {
   const timings = stageTimings(events);
   if (timings.length === 0) return "";
-  const rows = timings.map((t) => [
+  const rows2 = timings.map((t) => [
     t.stage,
     String(t.count),
     formatDuration(t.min),
@@ -54412,18 +54920,18 @@ function stageSection(events) {
   ]);
   return `#### Stage timings
 
-${markdownTable(["stage", "count", "min", "median", "p95", "max"], rows)}`;
+${markdownTable(["stage", "count", "min", "median", "p95", "max"], rows2)}`;
 }
-function markdownTable(header, rows) {
-  const shown = rows.length > MAX_TABLE_ROWS ? rows.slice(0, MAX_TABLE_ROWS - 1) : rows;
+function markdownTable(header, rows2) {
+  const shown = rows2.length > MAX_TABLE_ROWS ? rows2.slice(0, MAX_TABLE_ROWS - 1) : rows2;
   const lines2 = [
     `| ${header.map(escapeCell).join(" | ")} |`,
     `|${header.map(() => " --- ").join("|")}|`,
     ...shown.map((row) => `| ${row.map(escapeCell).join(" | ")} |`)
   ];
-  if (shown.length < rows.length) {
+  if (shown.length < rows2.length) {
     lines2.push(
-      `| \u2026 ${rows.length - shown.length} more |${header.slice(1).map(() => " |").join("")}`
+      `| \u2026 ${rows2.length - shown.length} more |${header.slice(1).map(() => " |").join("")}`
     );
   }
   return lines2.join("\n");
@@ -54656,17 +55164,20 @@ function teeReporter(...reporters) {
 
 // src/github/deployment-payload.ts
 var DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
+var versionSchema = external_exports.string().regex(
+  /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
+  "a version is letters, digits and . _ + - (it becomes part of a tag name)"
+);
 var trancheDeploymentSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
-  version: external_exports.string().regex(
-    /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
-    "a version is letters, digits and . _ + - (it becomes part of a tag name)"
-  ).optional().describe("The version to deploy; absent: allocate the next one."),
+  version: versionSchema.optional().describe("The version to deploy; absent: allocate the next one."),
   rollback: external_exports.boolean().default(false).describe("Deploy the given version as a rollback: every target at once, no bake."),
   targets: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("Deploy only these targets (names from tranche.yml); absent: every target."),
   track: external_exports.string().min(1).optional().describe("The release track this deployment belongs to."),
   requestedBy: external_exports.string().min(1).optional().describe("Who asked for the deployment (a GitHub login)."),
-  runId: external_exports.string().min(1).optional().describe("Set by the Action on deployments it creates: the run that created it.")
+  runId: external_exports.string().min(1).optional().describe(
+    "Names the run (the Action) or release (the bot) that created the deployment, to find it again when the answer to its creation was lost."
+  )
 }).refine((p) => !p.rollback || p.version !== void 0, {
   message: "a rollback names the version to return to",
   path: ["version"]
@@ -54739,7 +55250,7 @@ async function createDeployment(client, repo, request2, log) {
         environment: request2.environment,
         task: "deploy",
         auto_merge: false,
-        required_contexts: [],
+        ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
         payload: request2.payload,
         description: cut(request2.description, STATUS_DESCRIPTION_MAX),
         ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
@@ -62712,10 +63223,10 @@ function report(result, options, runtime) {
 }
 
 // src/cli/table.ts
-function table2(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+function table2(header, rows2) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows2.map((r) => (r[i] ?? "").length)));
   const line = (cells) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  return [line(header), ...rows.map(line)].join("\n");
+  return [line(header), ...rows2.map(line)].join("\n");
 }
 function isoTime(ms2) {
   return ms2 === null ? "-" : new Date(ms2).toISOString().replace(".000Z", "Z");
@@ -62768,7 +63279,7 @@ async function historyCommand(options, runtime) {
 `);
     return 0;
   }
-  const rows = runs.map((r) => [
+  const rows2 = runs.map((r) => [
     isoTime(r.startedAt),
     r.environment,
     r.version,
@@ -62778,7 +63289,7 @@ async function historyCommand(options, runtime) {
     (r.commit ?? "-").slice(0, 12)
   ]);
   runtime.stdout.write(
-    `${table2(["started", "environment", "version", "decision", "reason", "duration", "commit"], rows)}
+    `${table2(["started", "environment", "version", "decision", "reason", "duration", "commit"], rows2)}
 `
   );
   return 0;
@@ -63252,7 +63763,7 @@ async function statsCommand(options, runtime) {
 `);
     return 0;
   }
-  const rows = stages.map((s) => [
+  const rows2 = stages.map((s) => [
     s.stage,
     String(s.count),
     seconds2(s.min),
@@ -63260,7 +63771,7 @@ async function statsCommand(options, runtime) {
     seconds2(s.p95),
     seconds2(s.max)
   ]);
-  runtime.stdout.write(`${table2(["stage", "count", "min", "median", "p95", "max"], rows)}
+  runtime.stdout.write(`${table2(["stage", "count", "min", "median", "p95", "max"], rows2)}
 `);
   return 0;
 }
@@ -63299,7 +63810,7 @@ async function statusCommand(options, runtime) {
 function renderStatus(service, status) {
   const run2 = status.lastRun;
   const last = run2 ? `last run: ${run2.version} ${run2.decision ?? "running (or died without a terminal record)"} at ${isoTime(run2.startedAt)}` : "no runs yet";
-  const rows = status.targets.map((t) => [
+  const rows2 = status.targets.map((t) => [
     t.component,
     t.target,
     t.version ?? "-",
@@ -63308,7 +63819,7 @@ function renderStatus(service, status) {
   ]);
   return [
     `${service} in ${status.environment}: live ${status.liveVersion ?? "nothing yet"}; ${last}`,
-    rows.length > 0 ? table2(["component", "target", "version", "good version", ""], rows) : ""
+    rows2.length > 0 ? table2(["component", "target", "version", "good version", ""], rows2) : ""
   ].filter(Boolean).join("\n");
 }
 
@@ -63502,11 +64013,11 @@ function configuredTracks(project, options) {
   return tracks;
 }
 function renderTracks(service, tracks, plan, now) {
-  const rows = [["track", "environments", "version", "healthy since", "baked", "promote"]];
+  const rows2 = [["track", "environments", "version", "healthy since", "baked", "promote"]];
   plan.tracks.forEach((state, i) => {
     const track = tracks[i];
     const baked = state.bakedAt === null ? "-" : state.bakedAt <= now ? "yes" : `in ${formatDuration(state.bakedAt - now)}`;
-    rows.push([
+    rows2.push([
       `${state.track}${state.held ? " (HELD)" : ""}`,
       track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", "),
       state.version ?? (state.mixed ? "mixed" : "-"),
@@ -63515,7 +64026,7 @@ function renderTracks(service, tracks, plan, now) {
       i === 0 ? "deploy" : track.promote
     ]);
   });
-  const lines2 = [`${service} tracks`, ...table2(rows[0], rows.slice(1)).split("\n")];
+  const lines2 = [`${service} tracks`, ...table2(rows2[0], rows2.slice(1)).split("\n")];
   for (const p of plan.due) lines2.push(`due now: ${p.version} ${p.from} \u2192 ${p.to} (${p.message})`);
   lines2.push(
     plan.next ? `next promotion: ${plan.next.version} ${plan.next.from} \u2192 ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${formatDuration(plan.next.dueAt - now)})` : "next promotion: none scheduled"
@@ -63581,11 +64092,11 @@ function verdictPlot(evidence, options = {}) {
   });
 }
 function evidenceTable(evidence) {
-  const rows = [["environment", evidence.version, evidence.baseline ?? "baseline", "e-value", "ratio \u2264"]];
+  const rows2 = [["environment", evidence.version, evidence.baseline ?? "baseline", "e-value", "ratio \u2264"]];
   const compared = new Map(evidence.comparison.map((s) => [s.stratum, s]));
   for (const env of evidence.environments) {
     const stratum = compared.get(env.environment);
-    rows.push([
+    rows2.push([
       env.environment,
       counts(env.version),
       counts(env.baseline),
@@ -63593,7 +64104,7 @@ function evidenceTable(evidence) {
       stratum?.compared && Number.isFinite(stratum.upper ?? Number.NaN) ? stratum.upper.toFixed(2) : "-"
     ]);
   }
-  return table(rows, "  ");
+  return table(rows2, "  ");
 }
 function counts(arm2) {
   return arm2.total === 0 ? "-" : `${arm2.failures}/${arm2.total} (${percent(arm2.failures / arm2.total)})`;

@@ -499,6 +499,44 @@ export const verdictSchema = z
 export type TrackConfig = z.output<typeof trackSchema>;
 export type VerdictConfig = z.output<typeof verdictSchema>;
 export type CategoriesConfig = z.output<typeof categoriesSchema>;
+export const BOT_VERSION_SOURCES = ['tags', 'ledger'] as const;
+
+export const botSchema = z
+  .strictObject({
+    prefix: z
+      .string()
+      .regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: 'expected 1 to 3 punctuation characters, such as / or .' })
+      .default('/')
+      .describe('What starts a command in a pull request comment, as in /deploy.'),
+    deployers: z
+      .array(nonEmptyString())
+      .min(1, { error: 'expected at least one role' })
+      .default(['write', 'maintain', 'admin'])
+      .describe(
+        "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's).",
+      ),
+    concurrentReleases: integerAtLeast(1)
+      .default(2)
+      .describe('Releases that may run at once across the repository; more wait in the queue.'),
+    requiredContexts: z
+      .array(nonEmptyString())
+      .optional()
+      .describe(
+        "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one.",
+      ),
+    versions: z
+      .enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(', ')}` })
+      .default('tags')
+      .describe(
+        "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it).",
+      ),
+    lease: durationSchema
+      .prefault('1h')
+      .describe(
+        'How long a started release holds its environment without a deployment status before the bot gives up on it.',
+      ),
+  })
+  .describe('The pull request bot: commands, who may deploy, and the release queue.');
 
 export const trancheConfigSchema = z
   .strictObject({
@@ -533,6 +571,7 @@ export const trancheConfigSchema = z
         'Release tracks, in order (yolo → canary → stable): a version is promoted from one to the next.',
       ),
     verdict: verdictSchema.prefault({}),
+    bot: botSchema.prefault({}),
   })
   .superRefine(checkReferenceIssues, ALWAYS)
   .superRefine(analysisBakeIssues, ALWAYS)
@@ -546,3 +585,4 @@ export type TrancheConfigInput = z.input<typeof trancheConfigSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ComponentConfig = z.output<typeof componentSchema>;
 export type CheckConfig = z.output<typeof checkSchema>;
+export type BotConfig = z.output<typeof botSchema>;

@@ -7,17 +7,18 @@ import { z } from 'zod';
 
 export const DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
 
+/** A version as a deployment names it: tag-safe, since it becomes part of a tag name. */
+export const versionSchema = z
+  .string()
+  .regex(
+    /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
+    'a version is letters, digits and . _ + - (it becomes part of a tag name)',
+  );
+
 export const trancheDeploymentSchema = z
   .strictObject({
     schemaVersion: z.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
-    version: z
-      .string()
-      .regex(
-        /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
-        'a version is letters, digits and . _ + - (it becomes part of a tag name)',
-      )
-      .optional()
-      .describe('The version to deploy; absent: allocate the next one.'),
+    version: versionSchema.optional().describe('The version to deploy; absent: allocate the next one.'),
     rollback: z
       .boolean()
       .default(false)
@@ -33,7 +34,9 @@ export const trancheDeploymentSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Set by the Action on deployments it creates: the run that created it.'),
+      .describe(
+        'Names the run (the Action) or release (the bot) that created the deployment, to find it again when the answer to its creation was lost.',
+      ),
   })
   .refine((p) => !p.rollback || p.version !== undefined, {
     message: 'a rollback names the version to return to',

@@ -72,6 +72,11 @@ export interface NewDeployment {
   description: string;
   transientEnvironment?: boolean | undefined;
   productionEnvironment?: boolean | undefined;
+  /**
+   * Status checks GitHub verifies on the commit before it creates the deployment: `'all'` for
+   * GitHub's default (every one); default none, as the Action deploys after its own checks ran.
+   */
+  requiredContexts?: readonly string[] | 'all' | undefined;
 }
 
 /**
@@ -101,7 +106,9 @@ export async function createDeployment(
         environment: request.environment,
         task: 'deploy',
         auto_merge: false,
-        required_contexts: [],
+        ...(request.requiredContexts === 'all'
+          ? {}
+          : { required_contexts: [...(request.requiredContexts ?? [])] }),
         payload: request.payload,
         description: cut(request.description, STATUS_DESCRIPTION_MAX),
         ...(request.transientEnvironment !== undefined

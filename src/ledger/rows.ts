@@ -2,7 +2,16 @@
 import type { DeployEvent } from '../engine/ports.ts';
 import type { EventKind, EventStatus, ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import type { Row } from './connection.ts';
-import type { LockRecord, RunRecord, TargetRecord, VersionRecord } from './types.ts';
+import type {
+  LockRecord,
+  ReleaseKind,
+  ReleaseOrigin,
+  ReleaseRecord,
+  ReleaseState,
+  RunRecord,
+  TargetRecord,
+  VersionRecord,
+} from './types.ts';
 
 export function toVersion(row: Row): VersionRecord {
   return {
@@ -72,6 +81,35 @@ export function toLock(row: Row): LockRecord {
     expiresAt: nullableNumber(row.expires_at),
     reason: nullableString(row.reason),
     data: row.data === null ? null : (JSON.parse(String(row.data)) as Record<string, unknown>),
+  };
+}
+
+export function toRelease(row: Row): ReleaseRecord {
+  return {
+    id: Number(row.id),
+    repo: String(row.repo),
+    installationId: nullableNumber(row.installation_id),
+    environment: String(row.environment),
+    service: nullableString(row.service),
+    origin: String(row.origin) as ReleaseOrigin,
+    kind: String(row.kind) as ReleaseKind,
+    state: String(row.state) as ReleaseState,
+    version: nullableString(row.version),
+    commit: nullableString(row.commit_sha),
+    requestedBy: nullableString(row.requested_by),
+    pullRequest: nullableNumber(row.pull_request),
+    commentId: nullableNumber(row.comment_id),
+    deploymentId: nullableNumber(row.deployment_id),
+    logUrl: nullableString(row.log_url),
+    checkRunUrl: nullableString(row.check_run_url),
+    description: nullableString(row.description),
+    plan: nullableString(row.plan),
+    liveVersion: nullableString(row.live_version),
+    requestedAt: Number(row.requested_at),
+    startedAt: nullableNumber(row.started_at),
+    finishedAt: nullableNumber(row.finished_at),
+    succeededAt: nullableNumber(row.succeeded_at),
+    updatedAt: Number(row.updated_at),
   };
 }
 

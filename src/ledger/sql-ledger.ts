@@ -17,9 +17,10 @@ import type {
   VerdictInput,
   VerdictRecord,
 } from './fleet-types.ts';
+import { acquireLockIn, leaseMs } from './lock-session.ts';
+import { ReleaseQueue } from './release-queue.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
 import {
-  ACQUIRE_LOCK,
   BUMP_VERSION_COUNTER,
   COUNT_PRUNABLE_EVENTS,
   CREATE_SCHEMA_MIGRATIONS,
@@ -43,7 +44,6 @@ import {
   RAISE_VERSION_COUNTER,
   RELEASE_LOCK,
   RENEW_LOCK,
-  SELECT_LOCK,
   SELECT_LOCKS,
   SELECT_SCHEMA_MIGRATIONS,
   SELECT_TARGET_STATES,
@@ -90,14 +90,8 @@ export async function migrate(connection: SqlConnection): Promise<void> {
   });
 }
 
-export class SqlLedger implements Ledger {
-  protected readonly connection: SqlConnection;
-
-  /** `connection` must already be migrated (see migrate). */
-  constructor(connection: SqlConnection) {
-    this.connection = connection;
-  }
-
+/** The ledger in full: the bot's releases come from ReleaseQueue (release-queue.ts), the rest is here. */
+export class SqlLedger extends ReleaseQueue implements Ledger {
   async nextVersion(
     service: string,
     commit: string | null,
@@ -200,17 +194,7 @@ export class SqlLedger implements Ledger {
   }
 
   async acquireLock(name: string, holder: string, request: LockRequest, now: number): Promise<LockOutcome> {
-    const expiresAt = request.ttlMs === undefined ? null : now + leaseMs(request.ttlMs);
-    const data = request.data === undefined ? null : JSON.stringify(request.data);
-    const params = [name, holder, now, now, expiresAt, request.reason ?? null, data, now];
-    return this.connection.transaction(async (session) => {
-      const [taken] = await session.query(ACQUIRE_LOCK, params);
-      if (taken) return { acquired: true, lock: toLock(taken) };
-      const [current] = await session.query(SELECT_LOCK, [name]);
-      // The upsert found the row and left it locked, so it is still there.
-      if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
-      return { acquired: false, heldBy: toLock(current) };
-    });
+    return this.connection.transaction((session) => acquireLockIn(session, name, holder, request, now));
   }
 
   async renewLock(name: string, holder: string, ttlMs: number, now: number): Promise<LockRecord | null> {
@@ -427,13 +411,6 @@ function eventParams(event: DeployEvent): SqlParam[] {
 /** Durations are kept in whole milliseconds (timers measure fractions; BIGINT holds none). */
 function wholeMs(ms: number | null | undefined): number | null {
   return ms === null || ms === undefined ? null : Math.round(ms);
-}
-
-function leaseMs(ttlMs: number): number {
-  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new RangeError(`a lease must last a whole number of milliseconds above 0, got ${ttlMs}`);
-  }
-  return ttlMs;
 }
 
 /** The run's decision from a run_finished event's data; anything outside the vocabulary is dropped. */

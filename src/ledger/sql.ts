@@ -11,6 +11,9 @@
  * 2. The write transaction: SQLite takes the database write lock up front with `BEGIN IMMEDIATE`;
  *    PostgreSQL uses a plain `BEGIN` (row locks serialise writers: the counter upsert's, the lock
  *    upsert's) and takes `pg_advisory_xact_lock` around migrations, see postgres.ts.
+ * 3. The bot's release transactions read before they write (count what runs, then start one), so
+ *    they serialise per repository: SQLite's `BEGIN IMMEDIATE` already does; PostgreSQL takes a
+ *    transaction-scoped advisory lock on the repository's name first (`lockRepository`).
  *
  * Parameters are written as `?`, the SQL standard's dynamic parameter marker, which SQLite binds
  * positionally; PostgreSQL wants `$1, $2, ...`, see {@link toNumberedPlaceholders}.
@@ -24,7 +27,7 @@
  * than the code. Then put the step's queries here, use them from sql-ledger.ts, and cover them in
  * test/ledger/contract.ts, which runs against both backends.
  */
-import type { EventFilter, HistoryFilter } from './types.ts';
+import type { EventFilter, HistoryFilter, ReleaseFilter } from './types.ts';
 
 export interface SqlDialect {
   name: 'sqlite' | 'postgres';
@@ -32,18 +35,28 @@ export interface SqlDialect {
   identityPrimaryKey: string;
   /** Opens a transaction that holds the write lock from its start. */
   beginWrite: string;
+  /**
+   * Params: repository. Serialises the bot's release transactions on one repository until the
+   * transaction ends; null where beginWrite already excludes every other writer.
+   */
+  lockRepository: string | null;
 }
+
+/** The advisory lock class of the bot's per-repository transactions: "rels" in ASCII. */
+const RELEASES_LOCK_CLASS = 0x72656c73;
 
 export const SQLITE_DIALECT: SqlDialect = {
   name: 'sqlite',
   identityPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   beginWrite: 'BEGIN IMMEDIATE',
+  lockRepository: null,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
   name: 'postgres',
   identityPrimaryKey: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
   beginWrite: 'BEGIN',
+  lockRepository: `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext(?))`,
 };
 
 export const COMMIT = 'COMMIT';
@@ -194,6 +207,49 @@ export function migrations(dialect: SqlDialect): Migration[] {
         'CREATE INDEX promotions_state_due_at ON promotions (state, due_at)',
       ],
     },
+    {
+      version: 4,
+      description: "the bot's webhook deliveries and releases (queue and deployment records)",
+      statements: [
+        `CREATE TABLE bot_deliveries (
+  delivery_id TEXT PRIMARY KEY,
+  repo TEXT NOT NULL,
+  event TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+)`,
+        'CREATE INDEX bot_deliveries_received_at ON bot_deliveries (received_at)',
+        `CREATE TABLE bot_releases (
+  id ${dialect.identityPrimaryKey},
+  repo TEXT NOT NULL,
+  installation_id BIGINT,
+  environment TEXT NOT NULL,
+  service TEXT,
+  origin TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL,
+  version TEXT,
+  commit_sha TEXT,
+  requested_by TEXT,
+  pull_request INTEGER,
+  comment_id BIGINT,
+  deployment_id BIGINT,
+  log_url TEXT,
+  check_run_url TEXT,
+  description TEXT,
+  plan TEXT,
+  live_version TEXT,
+  requested_at BIGINT NOT NULL,
+  started_at BIGINT,
+  finished_at BIGINT,
+  succeeded_at BIGINT,
+  updated_at BIGINT NOT NULL
+)`,
+        'CREATE INDEX bot_releases_repo_state ON bot_releases (repo, state, id)',
+        'CREATE INDEX bot_releases_repo_environment ON bot_releases (repo, environment, id)',
+        // Several rows may lack a deployment (queued, starting): both backends let NULLs repeat.
+        'CREATE UNIQUE INDEX bot_releases_deployment ON bot_releases (repo, deployment_id)',
+      ],
+    },
   ];
 }
 
@@ -308,6 +364,128 @@ export const FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${
 /** Params: now. Locks held at `now`: expired leases are left out. */
 export const SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
 WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
+
+// ---------------------------------------------------------------------------------------------
+// The bot: webhook deliveries claimed once, releases queued, started and recorded
+
+/** Params: delivery_id, repo, event, received_at. Returns a row only for a delivery not seen before. */
+export const CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES (?, ?, ?, ?)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+
+export const RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
+  requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
+  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at`;
+
+/** The states of a started, unfinished release (ACTIVE_RELEASE_STATES). */
+const ACTIVE = "('starting', 'pending', 'in_progress')";
+/** Releases the bot admitted: only these hold leases and slots; deployments it saw are records. */
+const ADMITTED = "origin = 'bot'";
+
+/**
+ * Params: repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
+ * requested_by, pull_request, deployment_id, requested_at, started_at, updated_at.
+ */
+export const INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
+  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING ${RELEASE_COLUMNS}`;
+
+/** Params: id. */
+export const SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = ?`;
+
+/** Params: repo. The started, unfinished releases, oldest first. */
+export const SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
+
+/** Params: repo. The queue, first asked first. */
+export const SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND state = 'queued' ORDER BY id`;
+
+/** The repositories with started, unfinished releases. */
+export const SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
+WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
+
+/** Params: started_at, updated_at, id. A queued release starts. */
+export const START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?, updated_at = ?
+WHERE id = ? AND state = 'queued'
+RETURNING ${RELEASE_COLUMNS}`;
+
+/**
+ * The condition "its lease is not held at now" for a started release, with now as the one param:
+ * the lease lock is named and held as in release-locks.ts.
+ */
+const LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
+  WHERE locks.name = bot_releases.repo || ':deploy:' || bot_releases.environment
+    AND locks.holder = 'release:' || CAST(bot_releases.id AS TEXT)
+    AND locks.expires_at > ?)`;
+
+const EXPIRED_DESCRIPTION =
+  "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
+
+/** Params: finished_at, updated_at, repo, now. Started releases whose lease ran out. */
+export const EXPIRE_RELEASES = `UPDATE bot_releases
+SET state = 'expired', finished_at = ?, updated_at = ?, description = ${EXPIRED_DESCRIPTION}
+WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
+RETURNING ${RELEASE_COLUMNS}`;
+
+/** Params: repo, deployment_id. */
+export const SELECT_RELEASE_BY_DEPLOYMENT = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND deployment_id = ?`;
+
+/**
+ * Params: repo, environment, version. A started release whose deployment id is not recorded yet
+ * (its status can arrive before the create's answer is written down).
+ */
+export const SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND environment = ? AND version = ? AND deployment_id IS NULL AND state IN ${ACTIVE}
+  AND ${ADMITTED}
+ORDER BY id DESC LIMIT 1`;
+
+/**
+ * Params: state, deployment_id, log_url, check_run_url, description, updated_at, id. A status
+ * that does not finish the release; links are kept once known.
+ */
+export const SET_RELEASE_STATUS = `UPDATE bot_releases SET state = ?, deployment_id = COALESCE(deployment_id, ?),
+  log_url = COALESCE(?, log_url), check_run_url = COALESCE(?, check_run_url), description = ?, updated_at = ?
+WHERE id = ?
+RETURNING ${RELEASE_COLUMNS}`;
+
+/**
+ * Params: state, deployment_id, log_url, check_run_url, description, finished_at, succeeded_at,
+ * updated_at, id. A terminal status; succeeded_at is kept when null is given.
+ */
+export const FINISH_RELEASE = `UPDATE bot_releases SET state = ?, deployment_id = COALESCE(deployment_id, ?),
+  log_url = COALESCE(?, log_url), check_run_url = COALESCE(?, check_run_url), description = ?,
+  finished_at = ?, succeeded_at = COALESCE(?, succeeded_at), updated_at = ?
+WHERE id = ?
+RETURNING ${RELEASE_COLUMNS}`;
+
+/** Params: live_version, id. */
+export const SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = ? WHERE id = ?
+RETURNING ${RELEASE_COLUMNS}`;
+
+/** Params: repo, environment. The live release: the newest deployment whose state is success. */
+export const SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = ? AND environment = ? AND state = 'success'
+ORDER BY deployment_id DESC, id DESC LIMIT 1`;
+
+/** Params: updated_at, repo, environment, deployment_id. Earlier successful deployments become inactive. */
+export const SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
+WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ?
+RETURNING ${RELEASE_COLUMNS}`;
+
+/**
+ * Params: version, commit_sha, comment_id, deployment_id, plan, check_run_url, updated_at, id.
+ * A null keeps the column as it is.
+ */
+export const PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE(?, version),
+  commit_sha = COALESCE(?, commit_sha), comment_id = COALESCE(?, comment_id),
+  deployment_id = COALESCE(?, deployment_id), plan = COALESCE(?, plan),
+  check_run_url = COALESCE(?, check_run_url), updated_at = ?
+WHERE id = ?
+RETURNING ${RELEASE_COLUMNS}`;
 
 // ---------------------------------------------------------------------------------------------
 // Export, import and retention
@@ -565,6 +743,27 @@ export function selectPromotions(filter: {
   const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${whereClause(where)}
 ORDER BY due_at, service, version, to_track`;
   return { sql, params };
+}
+
+/** The repository's releases matching the filter: newest first (with succeeded, newest deployment first). */
+export function selectReleases(filter: ReleaseFilter): SqlQuery {
+  const where = ['repo = ?'];
+  const params: SqlParam[] = [filter.repo];
+  if (filter.environment !== undefined) {
+    where.push('environment = ?');
+    params.push(filter.environment);
+  }
+  if (filter.states !== undefined) {
+    if (filter.states.length === 0) where.push('1 = 0');
+    else {
+      where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
+      params.push(...filter.states);
+    }
+  }
+  if (filter.succeeded !== undefined) where.push(`succeeded_at IS ${filter.succeeded ? 'NOT ' : ''}NULL`);
+  const order = filter.succeeded ? 'deployment_id DESC, id DESC' : 'id DESC';
+  const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${whereClause(where)} ORDER BY ${order}`;
+  return { sql: sql + limitClause(filter.limit, 'releases', params), params };
 }
 
 function limitClause(limit: number | undefined, what: string, params: SqlParam[]): string {

@@ -128,9 +128,9 @@ export interface DeployLedger extends EngineLedger {
 
 /**
  * The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and
- * retention, and the fleet's outcomes, verdicts and promotions (fleet-types.ts).
+ * retention, the fleet's outcomes, verdicts and promotions (fleet-types.ts), and the bot's releases.
  */
-export interface Ledger extends DeployLedger, FleetLedger {
+export interface Ledger extends DeployLedger, FleetLedger, ReleaseLedger {
   /**
    * Takes the lock `name` for `holder` at `now`: free, an expired lease, or already this holder's
    * (which refreshes it). Otherwise reports who holds it. Two contenders never both hold it.
@@ -160,4 +160,242 @@ export interface Ledger extends DeployLedger, FleetLedger {
    * runs and target states stay. With `dryRun`, only counts.
    */
   prune(before: number, options?: { dryRun?: boolean }): Promise<PruneResult>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bot's releases: webhook deliveries, the release queue and the record of each deployment.
+// Every record and lock name carries the repository (`owner/repo`): one bot serves many.
+
+/** Where a release stands; the last five are terminal. */
+export const RELEASE_STATES = [
+  'queued',
+  'starting',
+  'pending',
+  'in_progress',
+  'success',
+  'failure',
+  'error',
+  'expired',
+  'inactive',
+] as const;
+export type ReleaseState = (typeof RELEASE_STATES)[number];
+
+/** A started release that has not finished: it holds its environment's lease and a slot. */
+export const ACTIVE_RELEASE_STATES = ['starting', 'pending', 'in_progress'] as const satisfies ReleaseState[];
+
+/**
+ * `bot`: admitted by the bot (queued, then started with a lease and a slot); `seen`: a deployment
+ * someone else made (the Action on push, a person), recorded from its statuses only.
+ */
+export const RELEASE_ORIGINS = ['bot', 'seen'] as const;
+export type ReleaseOrigin = (typeof RELEASE_ORIGINS)[number];
+
+export const RELEASE_KINDS = ['deploy', 'rollback'] as const;
+export type ReleaseKind = (typeof RELEASE_KINDS)[number];
+
+/** One release the bot was asked for (or saw on GitHub), from the request to its last status. */
+export interface ReleaseRecord {
+  id: number;
+  /** `owner/repo`. */
+  repo: string;
+  /** The GitHub App installation that can act on the repository; null when unknown. */
+  installationId: number | null;
+  environment: string;
+  service: string | null;
+  origin: ReleaseOrigin;
+  kind: ReleaseKind;
+  state: ReleaseState;
+  /** Null until allocated (a deploy of the next version allocates when it starts). */
+  version: string | null;
+  /** The commit deployed: the pull request's head, or the version's commit. */
+  commit: string | null;
+  requestedBy: string | null;
+  pullRequest: number | null;
+  /** The bot's reply on the pull request, edited as the release goes on. */
+  commentId: number | null;
+  deploymentId: number | null;
+  logUrl: string | null;
+  checkRunUrl: string | null;
+  /** The last status's description, or why it stopped. */
+  description: string | null;
+  /** What the release rolls out, one line per component, for the reply. */
+  plan: string | null;
+  /** Once finished: the version live in the environment afterwards. */
+  liveVersion: string | null;
+  requestedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** When it reported success (it stays a good version after it becomes inactive). */
+  succeededAt: number | null;
+  updatedAt: number;
+}
+
+/** A webhook delivery, claimed once: a redelivery (same id) finds it taken. */
+export interface DeliveryClaim {
+  /** GitHub's `X-GitHub-Delivery`. */
+  id: string;
+  repo: string;
+  event: string;
+  at: number;
+}
+
+export type Duplicate = { outcome: 'duplicate' };
+
+export interface ReleaseRequest {
+  delivery: DeliveryClaim;
+  repo: string;
+  installationId: number | null;
+  environment: string;
+  service: string;
+  kind: ReleaseKind;
+  /** A known version to deploy or return to; null: allocate the next one when it starts. */
+  version: string | null;
+  commit: string;
+  requestedBy: string;
+  pullRequest: number | null;
+}
+
+export interface ReleaseLimits {
+  /** Releases running at once across the repository. */
+  concurrentReleases: number;
+  /** How long a started release holds its environment without a deployment status. */
+  leaseMs: number;
+}
+
+/** Why a release waits in the queue instead of starting, the most specific reason first. */
+export type AdmissionBlocker =
+  | { reason: 'locked'; lock: LockRecord }
+  | { reason: 'busy'; release: ReleaseRecord }
+  | { reason: 'queue'; ahead: number }
+  | { reason: 'limit'; running: ReleaseRecord[] };
+
+/** What one step of the queue did: leases that ran out, and queued releases it started. */
+export interface QueueAdvance {
+  expired: ReleaseRecord[];
+  started: ReleaseRecord[];
+}
+
+export type Admission =
+  | Duplicate
+  | {
+      outcome: 'started' | 'queued';
+      release: ReleaseRecord;
+      /** Null when it started. */
+      blockedBy: AdmissionBlocker | null;
+      /** 1-based place in the repository's queue; 0 when it started. */
+      position: number;
+      /** Queued releases admitted ahead of this one in the same transaction (FIFO), and expiries. */
+      advance: QueueAdvance;
+    };
+
+export const GITHUB_DEPLOYMENT_STATES = [
+  'queued',
+  'pending',
+  'in_progress',
+  'success',
+  'failure',
+  'error',
+  'inactive',
+] as const;
+export type GitHubDeploymentState = (typeof GITHUB_DEPLOYMENT_STATES)[number];
+
+/** A `deployment_status` event, as the ledger records it. */
+export interface DeploymentStatusReport {
+  delivery: DeliveryClaim;
+  repo: string;
+  installationId: number | null;
+  environment: string;
+  deploymentId: number;
+  state: GitHubDeploymentState;
+  /** From the deployment's payload.tranche; null for a deployment that names none. */
+  version: string | null;
+  commit: string;
+  kind: ReleaseKind;
+  /** payload.tranche.requestedBy, else the deployment's creator. */
+  requestedBy: string | null;
+  description: string | null;
+  logUrl: string | null;
+  checkRunUrl: string | null;
+}
+
+/** What finishing a release changed. */
+export interface FinishedRelease {
+  release: ReleaseRecord;
+  /** Earlier successful deployments of the environment, now inactive (post their GitHub status). */
+  superseded: ReleaseRecord[];
+  /** The environment's live release afterwards; null when none succeeded yet. */
+  live: ReleaseRecord | null;
+  /** One-deploy locks the release used up. */
+  freedLocks: LockRecord[];
+}
+
+export type StatusRecording =
+  | Duplicate
+  | {
+      outcome: 'recorded';
+      release: ReleaseRecord;
+      /** The state before this status; null for a deployment the ledger had not seen. */
+      previous: ReleaseState | null;
+      /** Set when the status was terminal. */
+      finished: FinishedRelease | null;
+      advance: QueueAdvance;
+    };
+
+export interface ReleasePatch {
+  version?: string | undefined;
+  commit?: string | undefined;
+  commentId?: number | undefined;
+  deploymentId?: number | undefined;
+  plan?: string | undefined;
+  checkRunUrl?: string | undefined;
+}
+
+export interface ReleaseFilter {
+  repo: string;
+  environment?: string | undefined;
+  states?: readonly ReleaseState[] | undefined;
+  /** Only releases that once succeeded, newest deployment first. */
+  succeeded?: boolean | undefined;
+  limit?: number | undefined;
+}
+
+/** The ledger side of the bot: every effect of one delivery is one transaction that claims it. */
+export interface ReleaseLedger {
+  /** Claims a delivery with no other record (a reply); false when it was claimed before. */
+  claimDelivery(claim: DeliveryClaim): Promise<boolean>;
+  /**
+   * Atomically, across processes: claims the delivery, expires leases that ran out, starts what
+   * the queue can start (FIFO), then starts the request or queues it behind what blocks it.
+   */
+  admitRelease(request: ReleaseRequest, limits: ReleaseLimits, now: number): Promise<Admission>;
+  /** Expires leases that ran out and starts what the queue can start. */
+  advanceQueue(repo: string, limits: ReleaseLimits, now: number): Promise<QueueAdvance>;
+  /** Expires every repository's leases that ran out (the bot's timer); then advance each. */
+  expireReleases(now: number): Promise<ReleaseRecord[]>;
+  /** Records a deployment status; a terminal one finishes the release and advances the queue. */
+  recordDeploymentStatus(
+    report: DeploymentStatusReport,
+    limits: ReleaseLimits,
+    now: number,
+  ): Promise<StatusRecording>;
+  /** Finishes a release that could not start (its deployment was refused): frees its lease. */
+  abortRelease(id: number, description: string, now: number): Promise<FinishedRelease>;
+  updateRelease(id: number, patch: ReleasePatch, now: number): Promise<ReleaseRecord>;
+  releases(filter: ReleaseFilter): Promise<ReleaseRecord[]>;
+  /** Claims the delivery and takes the lock (see acquireLock). */
+  lockEnvironment(
+    claim: DeliveryClaim,
+    name: string,
+    holder: string,
+    request: LockRequest,
+    now: number,
+  ): Promise<Duplicate | LockOutcome>;
+  /** Claims the delivery, releases the lock whoever holds it, and advances the queue. */
+  unlockEnvironment(
+    claim: DeliveryClaim,
+    repo: string,
+    name: string,
+    limits: ReleaseLimits,
+    now: number,
+  ): Promise<Duplicate | { outcome: 'unlocked'; released: LockRecord | null; advance: QueueAdvance }>;
 }

@@ -11,6 +11,7 @@ import type { Ledger } from '../../src/ledger/types.ts';
 import { describeExchange, describePrune } from './contract-exchange.ts';
 import { describeFleet } from './contract-fleet.ts';
 import { describeLocks } from './contract-locks.ts';
+import { describeReleases } from './contract-releases.ts';
 
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
@@ -472,6 +473,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
     });
 
     describeLocks(() => ledger);
+    describeReleases(() => ledger);
     describeExchange(() => ledger, makeLedger);
     describePrune(() => ledger);
     describeFleet(() => ledger);

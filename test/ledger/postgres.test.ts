@@ -6,6 +6,7 @@ import { describePostgres, freshDatabaseUrl, freshLedgerUrl, withClient } from '
 import { describeLedgerContract } from './contract.ts';
 import { describeLockProcesses } from './lock-processes.ts';
 import { FIXTURES, runTogether } from './processes.ts';
+import { describeReleaseProcesses } from './release-processes.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 const MIGRATIONS = migrations(POSTGRES_DIALECT).map((m) => m.version);
@@ -129,6 +130,7 @@ describePostgres('PostgreSQL', () => {
       }, 120_000);
 
       describeLockProcesses(() => url);
+      describeReleaseProcesses(async () => url);
     });
   });
 });

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURES = {
+  admit: fileURLToPath(new URL('./fixtures/admit.ts', import.meta.url)),
   allocate: fileURLToPath(new URL('./fixtures/allocate.ts', import.meta.url)),
   lock: fileURLToPath(new URL('./fixtures/lock.ts', import.meta.url)),
 };

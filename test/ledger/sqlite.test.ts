@@ -10,6 +10,7 @@ import type { VersionRecord } from '../../src/ledger/types.ts';
 import { describeLedgerContract } from './contract.ts';
 import { describeLockProcesses } from './lock-processes.ts';
 import { FIXTURES, runTogether } from './processes.ts';
+import { describeReleaseProcesses } from './release-processes.ts';
 
 const SCHEMA_VERSION = schemaVersion(migrations(SQLITE_DIALECT));
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -203,5 +204,6 @@ describe('SqliteLedger', () => {
     });
 
     describeLockProcesses(() => path);
+    describeReleaseProcesses(async () => path);
   });
 });

@@ -1,0 +1,170 @@
+/**
+ * The bot's webhook handling: webhooks per second and latency, on loopback, through the same
+ * path as production: a signed POST to createNodeMiddleware in a Node HTTP server, Probot's
+ * signature check, the handler, a SQLite ledger file, and GitHub's API answered by a fake GitHub
+ * on 127.0.0.1 (so GitHub's own latency is not measured; Octokit's requests over loopback are).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createNodeMiddleware } from 'probot';
+import { trancheBot } from '../bot/index.ts';
+import { percentile } from '../src/checks/percentile.ts';
+import { SqliteLedger } from '../src/ledger/sqlite.ts';
+import { deliver, serve, testProbot } from '../test/bot/harness/bot-server.ts';
+import { commentPayload, statusPayload, TRANCHE_YML } from '../test/bot/harness/payloads.ts';
+import type { Table } from './harness.ts';
+
+const WEBHOOKS = 400;
+const WARM_UP = 20;
+
+interface Workload {
+  name: string;
+  /** What GitHub is asked per webhook. */
+  requests: string;
+  payload: (i: number) => { event: string; body: unknown };
+}
+
+const WORKLOADS: Workload[] = [
+  {
+    name: '`/status` comment',
+    requests: 'read tranche.yml, 👀, reply',
+    payload: (i) => ({
+      event: 'issue_comment',
+      body: commentPayload({ body: '/status', commentId: 1000 + i }),
+    }),
+  },
+  {
+    name: '`deployment_status` (in_progress)',
+    requests: 'read tranche.yml',
+    payload: (i) => ({
+      event: 'deployment_status',
+      body: statusPayload({ deploymentId: 100_000 + i, state: 'in_progress', version: String(i + 1) }),
+    }),
+  },
+];
+
+/**
+ * GitHub's API for the bench: a plain HTTP server on 127.0.0.1 answering the requests the
+ * workloads make, as GitHub would.
+ */
+async function fakeGitHub(): Promise<{ url: string; close(): Promise<void> }> {
+  const config = JSON.stringify({
+    type: 'file',
+    encoding: 'base64',
+    content: Buffer.from(TRANCHE_YML).toString('base64'),
+  });
+  const token = JSON.stringify({
+    token: 'ghs_bench',
+    expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  return serve((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const url = request.url ?? '';
+      const [status, body] =
+        request.method === 'GET' && url.endsWith('/contents/tranche.yml')
+          ? [200, config]
+          : request.method === 'POST' && url.endsWith('/access_tokens')
+            ? [201, token]
+            : request.method === 'POST' && /\/issues\/(comments\/\d+\/reactions|\d+\/comments)$/.test(url)
+              ? [201, '{"id":5001}']
+              : [404, '{"message":"Not Found"}'];
+      response.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    });
+  });
+}
+
+async function measure(workload: Workload, concurrency: number, github: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'tranche-bench-bot-'));
+  const ledger = await SqliteLedger.open(join(dir, 'ledger.db'));
+  const bot = trancheBot({ ledger, sweepEveryMs: 0 });
+  const server = await serve(await createNodeMiddleware(bot.app, { probot: testProbot([], github) }));
+  try {
+    for (let i = 0; i < WARM_UP; i++) {
+      const { event, body } = workload.payload(WEBHOOKS + i);
+      await deliver(server.url, event, body);
+    }
+    const latencies: number[] = [];
+    let next = 0;
+    const start = performance.now();
+    const worker = async () => {
+      while (next < WEBHOOKS) {
+        const { event, body } = workload.payload(next++);
+        const begun = performance.now();
+        const delivery = await deliver(server.url, event, body);
+        if (delivery.status !== 200) throw new Error(`the bot answered ${delivery.status}: ${delivery.body}`);
+        latencies.push(performance.now() - begun);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const seconds = (performance.now() - start) / 1000;
+    return [
+      workload.name,
+      workload.requests,
+      String(concurrency),
+      String(WEBHOOKS),
+      Math.round(WEBHOOKS / seconds).toLocaleString('en-US'),
+      `${percentile(latencies, 50).toFixed(1)} ms`,
+      `${percentile(latencies, 99).toFixed(1)} ms`,
+    ];
+  } finally {
+    bot.stop();
+    await server.close();
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** In its own process: `node bench/bot.ts <workload index> <in flight>` prints the row as JSON. */
+async function measureAlone(workload: number, concurrency: number): Promise<string[]> {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(import.meta.url), String(workload), String(concurrency)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`the bot bench process exited with ${code}`);
+  return JSON.parse(out) as string[];
+}
+
+export async function botBench(): Promise<Table[]> {
+  const rows: string[][] = [];
+  for (const [i] of WORKLOADS.entries()) {
+    for (const concurrency of [1, 8]) rows.push(await measureAlone(i, concurrency));
+  }
+  return [
+    {
+      title: 'Bot webhooks (bench/bot.ts)',
+      header: ['webhook', 'GitHub requests', 'in flight', 'webhooks', 'per second', 'p50', 'p99'],
+      rows,
+      notes: [
+        `- Each webhook is signed with the secret and POSTed over loopback to createNodeMiddleware in a Node HTTP server; Probot checks the signature and answers 200 once the handler is done, so the latency is the whole handling. ${WARM_UP} webhooks warm up first.`,
+        "- GitHub is a fake on 127.0.0.1 that answers at once; Octokit's retry and throttling plugins are off (with throttling on, Octokit spaces an installation's writes about a second apart, as GitHub asks of apps, and that would be the rate).",
+        '- The ledger is a SQLite file (WAL): a comment claims its delivery and reads the releases; a status claims its delivery and records the deployment in one transaction.',
+        '- Each row runs in a process of its own, which sends the webhooks, runs the bot and plays GitHub, on the same two cores; nock is not loaded there, since it routes every HTTP request of a process through its interceptors (some 40 ms each).',
+      ],
+    },
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [workload, concurrency] = process.argv.slice(2).map(Number);
+  const chosen = WORKLOADS[workload ?? -1];
+  if (!chosen || !concurrency) throw new Error('usage: node bench/bot.ts <workload index> <in flight>');
+  const github = await fakeGitHub();
+  try {
+    process.stdout.write(JSON.stringify(await measure(chosen, concurrency, github.url)));
+  } finally {
+    await github.close();
+  }
+}

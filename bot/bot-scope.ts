@@ -1,0 +1,50 @@
+/**
+ * What every handler works with: the bot's dependencies (ledger, clock), the repository and its
+ * client, the delivery being handled, and the repository's settings from tranche.yml.
+ */
+import type { LoadedConfig } from '../src/config/load.ts';
+import { type BotConfig, botSchema } from '../src/config/schema.ts';
+import type { Logger as DeploymentLogger } from '../src/github/deployments.ts';
+import type { DeliveryClaim, Ledger, ReleaseLimits } from '../src/ledger/types.ts';
+import type { RepoScope } from './github/bot-octokit.ts';
+import type { RepoConfig } from './github/read-config.ts';
+
+export interface BotDeps {
+  ledger: Ledger;
+  /** Epoch milliseconds; a test's fake clock drives lease expiry. */
+  now: () => number;
+  /** Where tranche.yml is in each repository. */
+  configPath: string;
+}
+
+/** The logging the handlers use: Probot's pino logger satisfies it. */
+export interface BotLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface HandlerScope extends RepoScope {
+  deps: BotDeps;
+  log: BotLog;
+  delivery: DeliveryClaim;
+  config: RepoConfig;
+  settings: BotConfig;
+}
+
+/** The bot's settings: tranche.yml's `bot:` section, or its defaults when there is no valid file. */
+export function botSettings(config: RepoConfig): BotConfig {
+  return config.state === 'loaded' ? config.loaded.config.bot : botSchema.parse({});
+}
+
+export function limitsOf(settings: BotConfig): ReleaseLimits {
+  return { concurrentReleases: settings.concurrentReleases, leaseMs: settings.lease };
+}
+
+export function loadedConfig(scope: HandlerScope): LoadedConfig | undefined {
+  return scope.config.state === 'loaded' ? scope.config.loaded : undefined;
+}
+
+/** src/github's logger shape over the bot's. */
+export function deploymentLogger(log: BotLog): DeploymentLogger {
+  return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
+}

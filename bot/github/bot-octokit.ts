@@ -1,0 +1,31 @@
+/**
+ * The REST methods the bot calls, typed from GitHub's OpenAPI description: src/github's
+ * GitHubClient (deployments, statuses, tags, check runs) and what only the bot needs (comments,
+ * reactions, pull requests, permissions, file contents). Probot's context.octokit satisfies it.
+ */
+import type { Octokit } from 'octokit';
+import type { GitHubClient } from '../../src/github/client.ts';
+
+type Rest = Octokit['rest'];
+
+export interface BotOctokit extends GitHubClient {
+  rest: GitHubClient['rest'] & {
+    issues: Pick<Rest['issues'], 'createComment' | 'updateComment'>;
+    reactions: Pick<Rest['reactions'], 'createForIssueComment'>;
+    pulls: Pick<Rest['pulls'], 'get'>;
+    repos: GitHubClient['rest']['repos'] &
+      Pick<Rest['repos'], 'getContent' | 'getCollaboratorPermissionLevel'>;
+  };
+}
+
+/** The repository a webhook is about, and how to act on it. */
+export interface RepoScope {
+  octokit: BotOctokit;
+  owner: string;
+  repo: string;
+  /** `owner/repo`: the key of every ledger record and lock name. */
+  fullName: string;
+  installationId: number | null;
+  /** `https://github.com/owner/repo`, for links. */
+  htmlUrl: string;
+}

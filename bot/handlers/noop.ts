@@ -1,0 +1,30 @@
+/** /noop: the plan of a deploy from the default branch's tranche.yml; nothing is deployed. */
+import { resolveEnvironment } from '../../src/config/resolve.ts';
+import { planRelease } from '../../src/engine/plan.ts';
+import { renderPlanMarkdown } from '../../src/render/markdown-summary.ts';
+import type { HandlerScope } from '../bot-scope.ts';
+import type { CommandOf } from '../commands/command-schema.ts';
+import { answer, type CommentTarget, refuse } from './answer.ts';
+import { configFor } from './environment-check.ts';
+
+export async function noop(
+  scope: HandlerScope,
+  command: CommandOf<'noop'>,
+  target: CommentTarget,
+): Promise<void> {
+  const config = configFor(scope, command.environment);
+  if (!config.ok) return refuse(scope, target, `/noop ${command.environment}`, config.problem);
+  const resolved = resolveEnvironment(config.loaded.config, command.environment);
+  const plan = planRelease(resolved.service, command.environment, resolved.components);
+  const [live] = await scope.deps.ledger.releases({
+    repo: scope.fullName,
+    environment: command.environment,
+    states: ['success'],
+    succeeded: true,
+    limit: 1,
+  });
+  const liveLine = live?.version
+    ? `**${command.environment}** is on \`${live.version}\`.`
+    : `**${command.environment}** has no live version recorded yet.`;
+  await answer(scope, target, `${renderPlanMarkdown(plan, resolved.onFailure)}\n\n${liveLine}`);
+}

@@ -1,0 +1,115 @@
+/**
+ * `deployment_status.created`: the Action (or anyone) reports on a Tranche deployment. The ledger
+ * records it in one transaction with the delivery's claim; then the reply is edited (🚧, then 🚀
+ * or 😕), a success makes the environment's earlier successful deployments inactive on GitHub,
+ * and whatever the queue can now start starts.
+ */
+import type { Context } from 'probot';
+import { checkRunName } from '../../src/github/check-run.ts';
+import {
+  DeploymentPayloadError,
+  parseDeploymentPayload,
+  type TrancheDeployment,
+} from '../../src/github/deployment-payload.ts';
+import { postDeploymentStatus } from '../../src/github/deployments.ts';
+import type { GitHubDeploymentState, ReleaseRecord, StatusRecording } from '../../src/ledger/types.ts';
+import { GITHUB_DEPLOYMENT_STATES } from '../../src/ledger/types.ts';
+import { type BotDeps, type HandlerScope, limitsOf } from '../bot-scope.ts';
+import { followAdvance, postReply } from '../releases/start-release.ts';
+import { handlerScope } from './on-comment.ts';
+
+export async function onDeploymentStatus(
+  context: Context<'deployment_status.created'>,
+  deps: BotDeps,
+): Promise<void> {
+  const { deployment, deployment_status: status, repository } = context.payload;
+  const tranche = trancheOf(deployment.payload);
+  if (!tranche) {
+    context.log.info(
+      `deployment ${deployment.id} in ${repository.full_name} is not a Tranche deployment; ignored`,
+    );
+    return;
+  }
+  const state = status.state as GitHubDeploymentState;
+  if (!GITHUB_DEPLOYMENT_STATES.includes(state)) {
+    context.log.warn(`deployment ${deployment.id}: unknown status state ${status.state}; ignored`);
+    return;
+  }
+  const scope = await handlerScope(context, deps);
+  const checkRun = (context.payload as { check_run?: { html_url?: string | null } | null }).check_run;
+  const recording = await deps.ledger.recordDeploymentStatus(
+    {
+      delivery: scope.delivery,
+      repo: scope.fullName,
+      installationId: scope.installationId,
+      environment: deployment.environment,
+      deploymentId: deployment.id,
+      state,
+      version: tranche.version ?? null,
+      commit: deployment.sha,
+      kind: tranche.rollback ? 'rollback' : 'deploy',
+      requestedBy: tranche.requestedBy ?? deployment.creator?.login ?? null,
+      description: status.description ?? null,
+      logUrl: status.log_url || status.target_url || null,
+      checkRunUrl: checkRun?.html_url ?? null,
+    },
+    limitsOf(scope.settings),
+    deps.now(),
+  );
+  if (recording.outcome === 'duplicate') {
+    scope.log.info(`delivery ${scope.delivery.id} was handled before; the status is recorded once`);
+    return;
+  }
+  scope.log.info(
+    `deployment ${deployment.id} → ${deployment.environment}: ${state} (release ${recording.release.id})`,
+  );
+  await report(scope, recording);
+  await followAdvance(scope, recording.advance);
+}
+
+async function report(scope: HandlerScope, recording: Extract<StatusRecording, { outcome: 'recorded' }>) {
+  let { release } = recording;
+  // Only a reply shows the link: deployments the bot did not make are not worth the request.
+  if (release.state === 'in_progress' && release.commentId !== null && release.checkRunUrl === null) {
+    release = await withCheckRun(scope, release);
+  }
+  const changed = recording.previous !== release.state || recording.finished !== null;
+  if (changed && release.state !== 'inactive') await postReply(scope, release, recording.finished?.live);
+  for (const superseded of recording.finished?.superseded ?? []) {
+    if (superseded.deploymentId === null) continue;
+    await postDeploymentStatus(
+      scope.octokit,
+      { owner: scope.owner, repo: scope.repo },
+      superseded.deploymentId,
+      {
+        state: 'inactive',
+        description: `superseded by ${release.version ?? 'a newer deployment'}`,
+      },
+    );
+  }
+}
+
+/** The check run the Action opened for the deployment (`tranche / <environment>` on its commit). */
+async function withCheckRun(scope: HandlerScope, release: ReleaseRecord): Promise<ReleaseRecord> {
+  const { data } = await scope.octokit.rest.checks.listForRef({
+    owner: scope.owner,
+    repo: scope.repo,
+    ref: release.commit ?? '',
+    check_name: checkRunName(release.environment),
+    filter: 'latest',
+    per_page: 1,
+  });
+  const url = data.check_runs[0]?.html_url;
+  return url ? scope.deps.ledger.updateRelease(release.id, { checkRunUrl: url }, scope.deps.now()) : release;
+}
+
+/** payload.tranche of a deployment, or undefined when the deployment is not Tranche's. */
+function trancheOf(payload: unknown): TrancheDeployment | undefined {
+  if (payload === null || typeof payload !== 'object' || !('tranche' in payload)) return undefined;
+  try {
+    return parseDeploymentPayload(payload);
+  } catch (error) {
+    if (error instanceof DeploymentPayloadError) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The Tranche bot, a Probot app: PR comment commands, locks and a release queue, and a record of
+ * every deployment. `trancheBot` wires it to a ledger; the default export opens the ledger the
+ * CLI would (TRANCHE_LEDGER, a postgres:// DATABASE_URL, else .tranche/ledger.db) for Probot's
+ * own runner (`npm run bot`) or createNodeMiddleware in any Node server.
+ */
+import type { ApplicationFunction, Probot } from 'probot';
+import { ledgerLocation, openLedger } from '../src/ledger/open.ts';
+import type { Ledger } from '../src/ledger/types.ts';
+import type { BotDeps } from './bot-scope.ts';
+import { onComment } from './handlers/on-comment.ts';
+import { onDeploymentStatus } from './handlers/on-deployment-status.ts';
+import { sweep } from './sweep.ts';
+
+export const DEFAULT_CONFIG_PATH = 'tranche.yml';
+/** The webhook events the bot handles: app.yml subscribes to these and no others. */
+export const EVENTS = ['issue_comment', 'deployment_status'] as const;
+/** How often the bot process looks for releases whose lease ran out. */
+export const DEFAULT_SWEEP_MS = 60_000;
+
+export interface TrancheBotOptions {
+  ledger: Ledger;
+  /** Epoch milliseconds; default the wall clock. */
+  now?: (() => number) | undefined;
+  /** tranche.yml's path in each repository; default `tranche.yml`. */
+  configPath?: string | undefined;
+  /** How often to sweep expired leases; 0 for never (a test calls `sweep`). Default 60 s. */
+  sweepEveryMs?: number | undefined;
+}
+
+export interface TrancheBot {
+  app: ApplicationFunction;
+  /** Expires releases whose lease ran out, reports them and moves their queues on (the timer's work). */
+  sweep(): Promise<void>;
+  /** Stops the timer. */
+  stop(): void;
+}
+
+export function trancheBot(options: TrancheBotOptions): TrancheBot {
+  const deps: BotDeps = {
+    ledger: options.ledger,
+    now: options.now ?? Date.now,
+    configPath: options.configPath ?? DEFAULT_CONFIG_PATH,
+  };
+  let probot: Probot | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const runSweep = async () => {
+    if (probot) await sweep(probot, deps);
+  };
+  return {
+    app(app) {
+      probot = app;
+      app.on('issue_comment.created', (context) => onComment(context, deps));
+      app.on('deployment_status.created', (context) => onDeploymentStatus(context, deps));
+      const every = options.sweepEveryMs ?? DEFAULT_SWEEP_MS;
+      if (every > 0 && timer === undefined) {
+        timer = setInterval(() => {
+          runSweep().catch((error: unknown) => app.log.error(`sweep failed: ${(error as Error).message}`));
+        }, every);
+        timer.unref();
+      }
+    },
+    sweep: runSweep,
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/** Probot's app function: the bot on the ledger named by the environment (see src/ledger/open.ts). */
+const app: ApplicationFunction = async (probot, options) => {
+  const location = ledgerLocation(undefined, process.env);
+  const ledger = await openLedger(location, process.cwd());
+  probot.log.info(
+    `tranche bot: ledger ${location ? 'from TRANCHE_LEDGER / DATABASE_URL' : '.tranche/ledger.db'}`,
+  );
+  const configPath = process.env.TRANCHE_CONFIG;
+  await trancheBot({ ledger, configPath: configPath ? configPath : undefined }).app(probot, options);
+};
+
+export default app;

@@ -1,0 +1,127 @@
+/**
+ * Starting a release the ledger admitted: its version (allocated now for a deploy of the next
+ * one), the reply with the plan, then the GitHub deployment the Action's `on: deployment`
+ * workflow executes. A deployment GitHub refuses (failed status checks, a protection rule) ends
+ * the release with a 😕 reply and frees its place for the next in the queue.
+ */
+import { resolveEnvironment } from '../../src/config/resolve.ts';
+import { planRelease } from '../../src/engine/plan.ts';
+import { redactedMessage } from '../../src/github/client.ts';
+import { deploymentPayload } from '../../src/github/deployment-payload.ts';
+import { createDeployment, postDeploymentStatus } from '../../src/github/deployments.ts';
+import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
+import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
+import { editReply, reply } from '../github/replies.ts';
+import { planSummary } from '../render/plan-summary.ts';
+import { renderReleaseReply } from '../render/release-reply.ts';
+import { allocateVersion } from './versions.ts';
+
+/** Starts every release the queue admitted and reports every one whose lease ran out. */
+export async function followAdvance(scope: HandlerScope, advance: QueueAdvance): Promise<void> {
+  for (const release of advance.expired) await reportExpired(scope, release);
+  for (const release of advance.started) await startRelease(scope, release);
+}
+
+export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord): Promise<void> {
+  const { ledger, now } = scope.deps;
+  let release = admitted;
+  try {
+    const loaded = loadedConfig(scope);
+    if (!loaded)
+      throw new Error(
+        `${scope.config.state === 'missing' ? 'there is no' : 'an invalid'} ${scope.deps.configPath} on the default branch`,
+      );
+    const resolved = resolveEnvironment(loaded.config, release.environment);
+    const commit = release.commit ?? '';
+    const version =
+      release.version ??
+      (await allocateVersion(scope, scope.settings.versions, {
+        service: resolved.service,
+        commit,
+        template: resolved.versionTemplate,
+      }));
+    const plan = planSummary(planRelease(resolved.service, release.environment, resolved.components));
+    release = await ledger.updateRelease(release.id, { version, plan }, now());
+    release = await postReply(scope, release);
+    const payload = deploymentPayload({
+      schemaVersion: 1,
+      version,
+      rollback: release.kind === 'rollback',
+      ...(release.requestedBy ? { requestedBy: release.requestedBy } : {}),
+    });
+    const deploymentId = await createDeployment(
+      scope.octokit,
+      { owner: scope.owner, repo: scope.repo },
+      {
+        sha: commit,
+        environment: release.environment,
+        payload: { tranche: { ...payload.tranche, runId: `bot-release-${release.id}` } },
+        description: describeDeployment(resolved.service, version, release),
+        requiredContexts: scope.settings.requiredContexts ?? 'all',
+      },
+      deploymentLogger(scope.log),
+    );
+    await ledger.updateRelease(release.id, { deploymentId }, now());
+    scope.log.info(
+      `release ${release.id}: deployment ${deploymentId} of ${version} → ${release.environment}`,
+    );
+  } catch (error) {
+    const message = `GitHub did not take the deployment: ${redactedMessage(error)}`;
+    scope.log.warn(`release ${release.id}: ${message}`);
+    const finished = await ledger.abortRelease(release.id, message, now());
+    await postReply(scope, finished.release, finished.live);
+    await followAdvance(scope, await ledger.advanceQueue(scope.fullName, limitsOf(scope.settings), now()));
+  }
+}
+
+/** A release whose workflow never reported: its deployment gets an error status, its reply a 😕. */
+async function reportExpired(scope: HandlerScope, release: ReleaseRecord): Promise<void> {
+  scope.log.warn(`release ${release.id} → ${release.environment}: ${release.description ?? 'expired'}`);
+  if (release.deploymentId !== null) {
+    await postDeploymentStatus(
+      scope.octokit,
+      { owner: scope.owner, repo: scope.repo },
+      release.deploymentId,
+      {
+        state: 'error',
+        description: release.description ?? 'no deployment status before the lease ran out',
+      },
+    );
+  }
+  const [live] = await scope.deps.ledger.releases({
+    repo: release.repo,
+    environment: release.environment,
+    states: ['success'],
+    succeeded: true,
+    limit: 1,
+  });
+  await postReply(scope, release, live ?? null);
+}
+
+/** Writes the release's reply: a new comment the first time, an edit of it afterwards. */
+export async function postReply(
+  scope: HandlerScope,
+  release: ReleaseRecord,
+  live?: ReleaseRecord | null,
+): Promise<ReleaseRecord> {
+  if (release.pullRequest === null) return release;
+  const body = renderReleaseReply(release, {
+    htmlUrl: scope.htmlUrl,
+    live,
+    prefix: scope.settings.prefix,
+    concurrentReleases: scope.settings.concurrentReleases,
+  });
+  if (release.commentId !== null) {
+    await editReply(scope, release.commentId, body);
+    return release;
+  }
+  const commentId = await reply(scope, release.pullRequest, body);
+  return scope.deps.ledger.updateRelease(release.id, { commentId }, scope.deps.now());
+}
+
+function describeDeployment(service: string, version: string, release: ReleaseRecord): string {
+  const what = `${service} ${version}${release.kind === 'rollback' ? ' (rollback)' : ''}`;
+  const by = release.requestedBy ? ` for @${release.requestedBy}` : '';
+  const from = release.pullRequest !== null ? ` from #${release.pullRequest}` : '';
+  return `${what}${by}${from}, by the Tranche bot`;
+}

@@ -1,0 +1,57 @@
+/**
+ * Versions the way the repository's Action counts them: by default tags `tranche/<service>/<n>`
+ * (the counter the Action uses with `ledger: github`), or the bot's ledger when the Action shares
+ * it (`bot.versions: ledger`). A version named in a command must be one of them.
+ */
+import type { BotConfig } from '../../src/config/schema.ts';
+import { allocateTagVersion, taggedCommit } from '../../src/github/tag-versions.ts';
+import type { ReleaseRecord } from '../../src/ledger/types.ts';
+import type { HandlerScope } from '../bot-scope.ts';
+
+export interface VersionTarget {
+  version: string;
+  commit: string;
+}
+
+/** The service's next version, tied to `commit`. */
+export async function allocateVersion(
+  scope: Pick<HandlerScope, 'octokit' | 'owner' | 'repo' | 'deps'>,
+  source: BotConfig['versions'],
+  request: { service: string; commit: string; template: string },
+): Promise<string> {
+  const now = scope.deps.now();
+  if (source === 'ledger') {
+    return (await scope.deps.ledger.nextVersion(request.service, request.commit, request.template, now))
+      .version;
+  }
+  const repo = { owner: scope.owner, repo: scope.repo };
+  return (await allocateTagVersion(scope.octokit, repo, { ...request, now })).version;
+}
+
+/** The commit a known version was built from; undefined for a version that was never allocated. */
+export async function knownVersionCommit(
+  scope: Pick<HandlerScope, 'octokit' | 'owner' | 'repo' | 'deps'>,
+  source: BotConfig['versions'],
+  service: string,
+  version: string,
+): Promise<string | undefined> {
+  if (source === 'ledger') {
+    const known = (await scope.deps.ledger.versions(service)).find((v) => v.version === version);
+    return known?.commit ?? undefined;
+  }
+  return taggedCommit(scope.octokit, { owner: scope.owner, repo: scope.repo }, service, version);
+}
+
+/**
+ * Where /rollback without a version goes: the newest version that once succeeded in the
+ * environment and is not the live one (the version live before it). `succeeded` is newest first.
+ */
+export function rollbackTarget(succeeded: readonly ReleaseRecord[]): VersionTarget | undefined {
+  const live = succeeded.find((r) => r.state === 'success');
+  const earlier = succeeded.find(
+    (r) => r.version !== null && r.commit !== null && r.version !== (live?.version ?? null),
+  );
+  return earlier?.version && earlier.commit
+    ? { version: earlier.version, commit: earlier.commit }
+    : undefined;
+}

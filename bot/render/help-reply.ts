@@ -1,0 +1,31 @@
+/** /help, and the reply to a command that could not be understood: usage, from the registry. */
+import type { ParseFailure } from '../commands/parse-command.ts';
+import { COMMAND_NAMES, COMMANDS, type CommandName, isCommandName } from '../commands/registry.ts';
+
+export function renderHelp(prefix: string, topic?: string): string {
+  if (topic !== undefined && isCommandName(topic)) return commandHelp(topic, prefix);
+  const unknown = topic !== undefined ? `There is no command \`${topic}\`.\n\n` : '';
+  const rows = COMMAND_NAMES.map(
+    (name) => `| \`${prefix}${COMMANDS[name].usage}\` | ${COMMANDS[name].summary} |`,
+  );
+  return [
+    `${unknown}### Tranche commands`,
+    ['| command | what it does |', '|---|---|', ...rows].join('\n'),
+    `Write the command on the first line of a comment on a pull request. Commands that deploy, roll back, lock or unlock need a deployer's role (\`bot.deployers\` in tranche.yml); deploys never run from forks.`,
+  ].join('\n\n');
+}
+
+function commandHelp(name: CommandName, prefix: string): string {
+  return `\`${prefix}${COMMANDS[name].usage}\`\n\n${COMMANDS[name].summary}`;
+}
+
+export function renderParseFailure(failure: ParseFailure, prefix: string): string {
+  const usage = failure.command ? `\n\nUsage: \`${prefix}${COMMANDS[failure.command].usage}\`` : '';
+  return `😕 ${sentence(failure.message)}${usage}\n\n\`${prefix}help\` lists every command.`;
+}
+
+/** Text as a sentence: a capital first, a full stop last unless it ends in one already. */
+export function sentence(text: string): string {
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.?!]$/.test(capital) ? capital : `${capital}.`;
+}

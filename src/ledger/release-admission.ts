@@ -1,0 +1,41 @@
+/**
+ * Queue admission as a pure decision over what the ledger holds at one moment: may a release
+ * start now, or what makes it wait. The SQL ledger gathers the snapshot and applies the verdict
+ * inside one transaction (release-queue.ts), so processes sharing a ledger agree.
+ */
+import type { AdmissionBlocker, LockRecord, ReleaseRecord } from './types.ts';
+
+export interface AdmissionSnapshot {
+  /** People's locks on the environment and on the repository, held at the moment. */
+  locks: readonly LockRecord[];
+  /** The repository's started, unfinished releases. */
+  running: readonly ReleaseRecord[];
+  /** Queued releases for the same environment that were asked for earlier and still wait. */
+  queuedAhead: number;
+  /** Releases allowed to run at once across the repository. */
+  concurrentReleases: number;
+}
+
+/**
+ * What keeps the release from starting, or null when it may start. The order matters only for
+ * the reason given: a lock says who to ask, a busy environment which release to wait for, then
+ * the queue's fairness (first asked, first started; a lock's holder goes ahead of those waiting
+ * for their lock), and last the repository-wide limit.
+ */
+export function admissionBlocker(
+  candidate: Pick<ReleaseRecord, 'environment' | 'requestedBy'>,
+  snapshot: AdmissionSnapshot,
+): AdmissionBlocker | null {
+  // A lock binds everyone but its holder: the holder's own deploys go ahead.
+  const lock = snapshot.locks.find((l) => l.holder !== candidate.requestedBy);
+  if (lock) return { reason: 'locked', lock };
+  const busy = snapshot.running.find((r) => r.environment === candidate.environment);
+  if (busy) return { reason: 'busy', release: busy };
+  // Whoever waits for the environment waits for the holder's lock: the holder goes first.
+  const holdsLock = snapshot.locks.some((l) => l.holder === candidate.requestedBy);
+  if (snapshot.queuedAhead > 0 && !holdsLock) return { reason: 'queue', ahead: snapshot.queuedAhead };
+  if (snapshot.running.length >= snapshot.concurrentReleases) {
+    return { reason: 'limit', running: [...snapshot.running] };
+  }
+  return null;
+}

@@ -1,0 +1,30 @@
+/**
+ * The names of the bot's locks in the ledger's lock table. Every name starts with the repository,
+ * so one ledger serves many: a person's lock on one environment, or on all of them, and the lease
+ * a started release holds on its environment until its deployment reports a terminal status.
+ */
+
+/** A person's lock on one environment: `owner/repo:env:production`. */
+export function environmentLockName(repo: string, environment: string): string {
+  return `${repo}:env:${environment}`;
+}
+
+/** A person's lock on every environment of the repository: `owner/repo:global`. */
+export function globalLockName(repo: string): string {
+  return `${repo}:global`;
+}
+
+/** The lease of the release running in an environment: `owner/repo:deploy:production`. */
+export function leaseLockName(repo: string, environment: string): string {
+  return `${repo}:deploy:${environment}`;
+}
+
+/** Who holds a release's lease: `release:<id>`. */
+export function leaseHolder(releaseId: number): string {
+  return `release:${releaseId}`;
+}
+
+/** The repository's lock names as written in the ledger, for /status. */
+export function isRepositoryLock(repo: string, name: string): boolean {
+  return name.startsWith(`${repo}:`);
+}

@@ -1,0 +1,472 @@
+/**
+ * The bot's side of the ledger: webhook deliveries claimed once, the release queue, and the
+ * record of every deployment, over the same SqlConnection as the rest of the ledger.
+ *
+ * Every effect of one webhook delivery is one transaction that also claims the delivery id, so
+ * a redelivery finds it claimed and changes nothing. The transactions that decide what may start
+ * (read what runs, then start one) are serialised per repository (sql.ts, lockRepository), so
+ * any number of bot replicas on one ledger agree on the queue and the repository-wide limit.
+ */
+import type { SqlConnection, SqlSession } from './connection.ts';
+import { acquireLockIn, leaseMs } from './lock-session.ts';
+import { admissionBlocker } from './release-admission.ts';
+import { environmentLockName, globalLockName, leaseHolder, leaseLockName } from './release-locks.ts';
+import { toLock, toRelease } from './rows.ts';
+import {
+  CLAIM_DELIVERY,
+  EXPIRE_RELEASES,
+  FINISH_RELEASE,
+  FORCE_RELEASE_LOCK,
+  INSERT_RELEASE,
+  PATCH_RELEASE,
+  RELEASE_LOCK,
+  RENEW_LOCK,
+  SELECT_ACTIVE_RELEASES,
+  SELECT_LIVE_RELEASE,
+  SELECT_LOCK,
+  SELECT_QUEUED_RELEASES,
+  SELECT_RELEASE,
+  SELECT_RELEASE_BY_DEPLOYMENT,
+  SELECT_REPOS_WITH_ACTIVE_RELEASES,
+  SELECT_UNLINKED_RELEASE,
+  SET_RELEASE_LIVE_VERSION,
+  SET_RELEASE_STATUS,
+  START_RELEASE,
+  SUPERSEDE_RELEASES,
+  selectReleases,
+} from './sql.ts';
+import {
+  ACTIVE_RELEASE_STATES,
+  type Admission,
+  type DeliveryClaim,
+  type DeploymentStatusReport,
+  type Duplicate,
+  type FinishedRelease,
+  type LockOutcome,
+  type LockRecord,
+  type LockRequest,
+  type QueueAdvance,
+  type ReleaseFilter,
+  type ReleaseLedger,
+  type ReleaseLimits,
+  type ReleasePatch,
+  type ReleaseRecord,
+  type ReleaseRequest,
+  type ReleaseState,
+  type StatusRecording,
+} from './types.ts';
+
+const DUPLICATE: Duplicate = { outcome: 'duplicate' };
+const TERMINAL_STATES: readonly ReleaseState[] = ['success', 'failure', 'error', 'expired', 'inactive'];
+
+export function isActiveRelease(state: ReleaseState): boolean {
+  return (ACTIVE_RELEASE_STATES as readonly ReleaseState[]).includes(state);
+}
+
+export function isFinishedRelease(state: ReleaseState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export class ReleaseQueue implements ReleaseLedger {
+  protected readonly connection: SqlConnection;
+
+  /** `connection` must already be migrated (see sql-ledger.ts, migrate). */
+  constructor(connection: SqlConnection) {
+    this.connection = connection;
+  }
+
+  claimDelivery(claim: DeliveryClaim): Promise<boolean> {
+    return this.connection.transaction((session) => claimIn(session, claim));
+  }
+
+  admitRelease(request: ReleaseRequest, limits: ReleaseLimits, now: number): Promise<Admission> {
+    checkLimits(limits);
+    return this.inRepository(request.repo, async (session) => {
+      if (!(await claimIn(session, request.delivery))) return DUPLICATE;
+      // The queue goes first: whoever asked earlier starts earlier.
+      const advance = await advanceIn(session, request.repo, limits, now);
+      const running = await rows(session, SELECT_ACTIVE_RELEASES, [request.repo]);
+      const queued = await rows(session, SELECT_QUEUED_RELEASES, [request.repo]);
+      const blockedBy = admissionBlocker(request, {
+        locks: await heldLocks(session, request.repo, request.environment, now),
+        running,
+        queuedAhead: queued.filter((r) => r.environment === request.environment).length,
+        concurrentReleases: limits.concurrentReleases,
+      });
+      const state: ReleaseState = blockedBy ? 'queued' : 'starting';
+      const [inserted] = await rows(session, INSERT_RELEASE, [
+        request.repo,
+        request.installationId,
+        request.environment,
+        request.service,
+        'bot',
+        request.kind,
+        state,
+        request.version,
+        request.commit,
+        request.requestedBy,
+        request.pullRequest,
+        null,
+        now,
+        blockedBy ? null : now,
+        now,
+      ]);
+      if (!inserted) throw new Error('the release was not recorded; this is a bug in the ledger');
+      if (!blockedBy) await takeLease(session, inserted, limits.leaseMs, now);
+      return {
+        outcome: blockedBy ? 'queued' : 'started',
+        release: inserted,
+        blockedBy,
+        position: blockedBy ? queued.length + 1 : 0,
+        advance,
+      };
+    });
+  }
+
+  advanceQueue(repo: string, limits: ReleaseLimits, now: number): Promise<QueueAdvance> {
+    checkLimits(limits);
+    return this.inRepository(repo, (session) => advanceIn(session, repo, limits, now));
+  }
+
+  async expireReleases(now: number): Promise<ReleaseRecord[]> {
+    const repos = await this.connection.query(SELECT_REPOS_WITH_ACTIVE_RELEASES);
+    const expired: ReleaseRecord[] = [];
+    for (const { repo } of repos) {
+      expired.push(...(await this.inRepository(String(repo), (s) => expire(s, String(repo), now))));
+    }
+    return expired;
+  }
+
+  recordDeploymentStatus(
+    report: DeploymentStatusReport,
+    limits: ReleaseLimits,
+    now: number,
+  ): Promise<StatusRecording> {
+    checkLimits(limits);
+    return this.inRepository(report.repo, async (session) => {
+      if (!(await claimIn(session, report.delivery))) return DUPLICATE;
+      const known = await findRelease(session, report);
+      const previous = known?.state ?? null;
+      let release = known ?? (await insertSeen(session, report, now));
+      let finished: FinishedRelease | null = null;
+      if (report.state === 'success' || report.state === 'failure' || report.state === 'error') {
+        finished = await finish(session, release, { ...report, state: report.state }, now, true);
+        release = finished.release;
+      } else if (report.state === 'inactive') {
+        release = await setStatus(session, release, report, 'inactive', now);
+      } else if (!isFinishedRelease(release.state)) {
+        // GitHub does not promise order: a late in_progress never reopens a finished release.
+        const state = report.state === 'in_progress' ? 'in_progress' : 'pending';
+        release = await setStatus(session, release, report, state, now);
+        if (release.origin === 'bot') await renewLease(session, release, limits.leaseMs, now);
+      }
+      const advance = await advanceIn(session, report.repo, limits, now);
+      return { outcome: 'recorded', release, previous, finished, advance };
+    });
+  }
+
+  async abortRelease(id: number, description: string, now: number): Promise<FinishedRelease> {
+    const release = await this.release(id);
+    return this.inRepository(release.repo, (session) =>
+      finish(
+        session,
+        release,
+        { state: 'error', description, deploymentId: null, logUrl: null, checkRunUrl: null },
+        now,
+        false,
+      ),
+    );
+  }
+
+  async updateRelease(id: number, patch: ReleasePatch, now: number): Promise<ReleaseRecord> {
+    const [row] = await this.connection.query(PATCH_RELEASE, [
+      patch.version ?? null,
+      patch.commit ?? null,
+      patch.commentId ?? null,
+      patch.deploymentId ?? null,
+      patch.plan ?? null,
+      patch.checkRunUrl ?? null,
+      now,
+      id,
+    ]);
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
+
+  async releases(filter: ReleaseFilter): Promise<ReleaseRecord[]> {
+    const { sql, params } = selectReleases(filter);
+    return (await this.connection.query(sql, params)).map(toRelease);
+  }
+
+  lockEnvironment(
+    claim: DeliveryClaim,
+    name: string,
+    holder: string,
+    request: LockRequest,
+    now: number,
+  ): Promise<Duplicate | LockOutcome> {
+    return this.inRepository(claim.repo, async (session) => {
+      if (!(await claimIn(session, claim))) return DUPLICATE;
+      return acquireLockIn(session, name, holder, request, now);
+    });
+  }
+
+  unlockEnvironment(
+    claim: DeliveryClaim,
+    repo: string,
+    name: string,
+    limits: ReleaseLimits,
+    now: number,
+  ): Promise<Duplicate | { outcome: 'unlocked'; released: LockRecord | null; advance: QueueAdvance }> {
+    checkLimits(limits);
+    return this.inRepository(repo, async (session) => {
+      if (!(await claimIn(session, claim))) return DUPLICATE;
+      const [row] = await session.query(FORCE_RELEASE_LOCK, [name]);
+      const released = row ? toLock(row) : null;
+      return { outcome: 'unlocked', released, advance: await advanceIn(session, repo, limits, now) };
+    });
+  }
+
+  private async release(id: number): Promise<ReleaseRecord> {
+    const [row] = await this.connection.query(SELECT_RELEASE, [id]);
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
+
+  /** A write transaction that no other release transaction on the repository runs beside. */
+  private inRepository<T>(repo: string, work: (session: SqlSession) => Promise<T>): Promise<T> {
+    const lock = this.connection.dialect.lockRepository;
+    return this.connection.transaction(async (session) => {
+      if (lock !== null) await session.query(lock, [repo]);
+      return work(session);
+    });
+  }
+}
+
+async function claimIn(session: SqlSession, claim: DeliveryClaim): Promise<boolean> {
+  const rows = await session.query(CLAIM_DELIVERY, [claim.id, claim.repo, claim.event, claim.at]);
+  return rows.length > 0;
+}
+
+async function rows(session: SqlSession, sql: string, params: (string | number | null)[]) {
+  return (await session.query(sql, params)).map(toRelease);
+}
+
+/** Expires what ran out, then starts queued releases, first asked first, while nothing blocks them. */
+async function advanceIn(
+  session: SqlSession,
+  repo: string,
+  limits: ReleaseLimits,
+  now: number,
+): Promise<QueueAdvance> {
+  const expired = await expire(session, repo, now);
+  const running = await rows(session, SELECT_ACTIVE_RELEASES, [repo]);
+  const waiting = new Map<string, number>();
+  const started: ReleaseRecord[] = [];
+  for (const queued of await rows(session, SELECT_QUEUED_RELEASES, [repo])) {
+    const blocker = admissionBlocker(queued, {
+      locks: await heldLocks(session, repo, queued.environment, now),
+      running,
+      queuedAhead: waiting.get(queued.environment) ?? 0,
+      concurrentReleases: limits.concurrentReleases,
+    });
+    if (blocker) {
+      waiting.set(queued.environment, (waiting.get(queued.environment) ?? 0) + 1);
+      continue;
+    }
+    const startedRelease = await startQueued(session, queued, limits.leaseMs, now);
+    running.push(startedRelease);
+    started.push(startedRelease);
+  }
+  return { expired, started };
+}
+
+async function startQueued(
+  session: SqlSession,
+  queued: ReleaseRecord,
+  lease: number,
+  now: number,
+): Promise<ReleaseRecord> {
+  const [release] = await rows(session, START_RELEASE, [now, now, queued.id]);
+  if (!release) throw new Error(`release ${queued.id} left the queue meanwhile; this is a bug in the ledger`);
+  await takeLease(session, release, lease, now);
+  return release;
+}
+
+/** Started releases whose lease ran out become expired, and their lapsed leases are removed. */
+async function expire(session: SqlSession, repo: string, now: number): Promise<ReleaseRecord[]> {
+  const expired = await rows(session, EXPIRE_RELEASES, [now, now, repo, now]);
+  for (const release of expired) {
+    await session.query(RELEASE_LOCK, [leaseLockName(repo, release.environment), leaseHolder(release.id)]);
+  }
+  return expired;
+}
+
+async function takeLease(session: SqlSession, release: ReleaseRecord, lease: number, now: number) {
+  const outcome = await acquireLockIn(
+    session,
+    leaseLockName(release.repo, release.environment),
+    leaseHolder(release.id),
+    { ttlMs: leaseMs(lease), reason: `${release.kind} by ${release.requestedBy ?? 'unknown'}` },
+    now,
+  );
+  if (!outcome.acquired) {
+    throw new Error(
+      `release ${release.id} could not take the lease of ${release.environment}, held by ${outcome.heldBy.holder}; this is a bug in the ledger`,
+    );
+  }
+}
+
+/** A status renews the lease; one that lapsed is taken again if nobody else took it. */
+async function renewLease(session: SqlSession, release: ReleaseRecord, lease: number, now: number) {
+  const name = leaseLockName(release.repo, release.environment);
+  const holder = leaseHolder(release.id);
+  const renewed = await session.query(RENEW_LOCK, [now, now + leaseMs(lease), name, holder, now]);
+  if (renewed.length === 0) await acquireLockIn(session, name, holder, { ttlMs: lease }, now);
+}
+
+/** People's locks on the environment and the repository that are held at `now`. */
+async function heldLocks(
+  session: SqlSession,
+  repo: string,
+  environment: string,
+  now: number,
+): Promise<LockRecord[]> {
+  const locks: LockRecord[] = [];
+  for (const name of [environmentLockName(repo, environment), globalLockName(repo)]) {
+    const [row] = await session.query(SELECT_LOCK, [name]);
+    const lock = row ? toLock(row) : undefined;
+    if (lock && (lock.expiresAt === null || lock.expiresAt > now)) locks.push(lock);
+  }
+  return locks;
+}
+
+/** The release a status belongs to: by deployment id, else the started release of that version. */
+async function findRelease(
+  session: SqlSession,
+  report: DeploymentStatusReport,
+): Promise<ReleaseRecord | undefined> {
+  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, [
+    report.repo,
+    report.deploymentId,
+  ]);
+  if (byDeployment || report.version === null) return byDeployment;
+  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, [
+    report.repo,
+    report.environment,
+    report.version,
+  ]);
+  return unlinked;
+}
+
+/** A deployment the bot did not create (the Action's own, a person's): recorded as it is seen. */
+async function insertSeen(
+  session: SqlSession,
+  report: DeploymentStatusReport,
+  now: number,
+): Promise<ReleaseRecord> {
+  const [inserted] = await rows(session, INSERT_RELEASE, [
+    report.repo,
+    report.installationId,
+    report.environment,
+    null,
+    'seen',
+    report.kind,
+    'pending',
+    report.version,
+    report.commit,
+    report.requestedBy,
+    null,
+    report.deploymentId,
+    now,
+    now,
+    now,
+  ]);
+  if (!inserted) throw new Error('the deployment was not recorded; this is a bug in the ledger');
+  return inserted;
+}
+
+interface StatusFields {
+  deploymentId: number | null;
+  description: string | null;
+  logUrl: string | null;
+  checkRunUrl: string | null;
+}
+
+async function setStatus(
+  session: SqlSession,
+  release: ReleaseRecord,
+  report: StatusFields,
+  state: ReleaseState,
+  now: number,
+): Promise<ReleaseRecord> {
+  const [row] = await rows(session, SET_RELEASE_STATUS, [
+    state,
+    report.deploymentId,
+    report.logUrl,
+    report.checkRunUrl,
+    report.description,
+    now,
+    release.id,
+  ]);
+  if (!row) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
+  return row;
+}
+
+/**
+ * A terminal state: the lease is freed, a success makes earlier successful deployments of the
+ * environment inactive, and the version live afterwards is written down. A release that ran
+ * (`used`: its deployment reported) also uses up its requester's one-deploy locks.
+ */
+async function finish(
+  session: SqlSession,
+  release: ReleaseRecord,
+  report: StatusFields & { state: 'success' | 'failure' | 'error' },
+  now: number,
+  used: boolean,
+): Promise<FinishedRelease> {
+  const success = report.state === 'success';
+  const [finished] = await rows(session, FINISH_RELEASE, [
+    report.state,
+    report.deploymentId,
+    report.logUrl,
+    report.checkRunUrl,
+    report.description,
+    now,
+    success ? now : null,
+    now,
+    release.id,
+  ]);
+  if (!finished) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
+  const { repo, environment } = finished;
+  await session.query(RELEASE_LOCK, [leaseLockName(repo, environment), leaseHolder(release.id)]);
+  const freedLocks = used ? await useUpLocks(session, finished) : [];
+  const superseded =
+    success && finished.deploymentId !== null
+      ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId])
+      : [];
+  const [live] = await rows(session, SELECT_LIVE_RELEASE, [repo, environment]);
+  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, [live?.version ?? null, release.id]);
+  return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
+}
+
+/** The requester's one-deploy locks on the environment or the repository, released. */
+async function useUpLocks(session: SqlSession, release: ReleaseRecord): Promise<LockRecord[]> {
+  if (release.requestedBy === null) return [];
+  const freed: LockRecord[] = [];
+  for (const name of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
+    const [row] = await session.query(SELECT_LOCK, [name]);
+    const lock = row ? toLock(row) : undefined;
+    if (lock?.holder !== release.requestedBy || lock.data?.once !== true) continue;
+    const [released] = await session.query(RELEASE_LOCK, [name, release.requestedBy]);
+    if (released) freed.push(toLock(released));
+  }
+  return freed;
+}
+
+function checkLimits(limits: ReleaseLimits): void {
+  if (!Number.isSafeInteger(limits.concurrentReleases) || limits.concurrentReleases < 1) {
+    throw new RangeError(`concurrent releases must be a whole number ≥ 1, got ${limits.concurrentReleases}`);
+  }
+  leaseMs(limits.leaseMs);
+}

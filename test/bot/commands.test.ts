@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { useBot } from './harness/bot-test.ts';
+
+describe('commands', () => {
+  const t = useBot();
+
+  /** A finished deploy of `version` to `environment` as deployment `id`, by the ledger alone. */
+  async function recordDeploy(
+    environment: string,
+    version: string,
+    id: number,
+    commit: string,
+    state = 'success',
+    supersedes?: number,
+  ) {
+    t.github.config();
+    if (supersedes !== undefined) t.github.deploymentStatus(supersedes);
+    await t.status({ deploymentId: id, environment, state, version, sha: commit, requestedBy: 'alice' });
+  }
+
+  describe('/noop', () => {
+    it("replies with the default branch's plan and deploys nothing", async () => {
+      t.github.token().config().reaction().comment();
+      await t.comment({ body: '/noop production' });
+      t.github.done();
+      expect(t.github.writeNames()).toEqual(['reaction', 'comment']);
+      const body = String(t.github.bodies('comment')[0]?.body);
+      expect(body).toContain('### 📝 shop → production: dry run, nothing deployed');
+      expect(body).toContain('| 1/3 | 1 | 30 s | p-1 |');
+      expect(body).toContain('**production** has no live version recorded yet.');
+      expect(await t.ledger.releases({ repo: 'acme/shop' })).toEqual([]);
+    });
+  });
+
+  describe('/rollback', () => {
+    it('deploys the last good version before the live one, at its own commit', async () => {
+      t.github.token();
+      await recordDeploy('production', '1', 8001, 'd'.repeat(40));
+      await recordDeploy('production', '2', 8002, 'e'.repeat(40), 'success', 8001);
+      t.github.config().reaction().permission('alice', 'write').pull().comment().createDeployment(9001);
+      await t.comment({ body: '/rollback production' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[0]).toMatchObject({
+        ref: 'd'.repeat(40),
+        environment: 'production',
+        payload: { tranche: { schemaVersion: 1, version: '1', rollback: true, requestedBy: 'alice' } },
+      });
+      expect(t.github.bodies('comment')[0]?.body).toContain('🚀 **Rolling back**: back to shop `1`');
+    });
+
+    it('deploys a named known version', async () => {
+      t.github.token().config().reaction().permission('alice', 'write').pull().getTag('4', 'f'.repeat(40));
+      t.github.comment().createDeployment(9001);
+      await t.comment({ body: '/rollback production to 4' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[0]).toMatchObject({
+        ref: 'f'.repeat(40),
+        payload: { tranche: { version: '4', rollback: true } },
+      });
+    });
+
+    it('says so when there is nothing to go back to, creating nothing', async () => {
+      t.github.token();
+      await recordDeploy('production', '1', 8001, 'd'.repeat(40));
+      t.github.config().reaction().permission('alice', 'write').pull().comment();
+      await t.comment({ body: '/rollback production' });
+      t.github.done();
+      expect(t.github.writeNames()).toEqual(['reaction', 'comment']);
+      expect(t.github.bodies('comment')[0]?.body).toBe(
+        '🙅 There is no earlier good version of shop in **production** to roll back to; name one with `/rollback production to <version>`',
+      );
+    });
+  });
+
+  describe('/lock', () => {
+    it("says who holds a lock that is someone else's", async () => {
+      t.github.token().config().reaction().permission('carol', 'write').comment(12, 5001);
+      await t.comment({ body: '/lock production', login: 'carol' });
+      t.github.config().reaction().permission('alice', 'write').comment(12, 5002);
+      await t.comment({ body: '/lock production' });
+      t.github.done();
+      expect(t.github.bodies('comment')[1]?.body).toMatch(
+        /^🔒 \*\*production\*\* is already locked by @carol, since .* UTC; `\/unlock production` frees it\.$/,
+      );
+    });
+  });
+
+  describe('/unlock', () => {
+    it('says when there was nothing to unlock', async () => {
+      t.github.token().config().reaction().permission('alice', 'write').comment();
+      await t.comment({ body: '/unlock --global' });
+      t.github.done();
+      expect(t.github.bodies('comment')[0]?.body).toBe(
+        '🔓 Every environment is not locked; nothing to unlock.',
+      );
+    });
+  });
+
+  describe('/status', () => {
+    it('answers from the ledger: live versions, who and when, locks and the queue', async () => {
+      t.github.token();
+      await recordDeploy('staging', '3', 8001, 'd'.repeat(40));
+      await recordDeploy('production', '2', 8002, 'e'.repeat(40));
+      await recordDeploy('production', '3', 8003, 'd'.repeat(40), 'failure');
+      t.github.config().reaction().permission('carol', 'write').comment(12, 5001);
+      await t.comment({ body: '/lock production incident 7', login: 'carol' });
+      t.github.config().reaction().permission('alice', 'write').pull().comment(12, 5002);
+      await t.comment({ body: '/deploy production' });
+      t.github.config().reaction().comment(12, 5003);
+      await t.comment({ body: '/status' });
+      t.github.done();
+      expect(t.github.bodies('comment')[2]?.body).toBe(
+        [
+          '### 📋 Deployments',
+          [
+            '| environment | live | commit | deployed by | when | lock | running |',
+            '|---|---|---|---|---|---|---|',
+            `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | 🔒 @carol: incident 7 | — |`,
+            `| **staging** | \`3\` | [\`ddddddd\`](https://github.com/acme/shop/commit/${'d'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | — | — |`,
+          ].join('\n'),
+          'Releases running: 0 of at most 2.',
+          'Queue, first asked first:\n\n1. deploy next version → **production** for @alice (#12), since 2026-12-01 09:00 UTC',
+        ].join('\n\n'),
+      );
+    });
+  });
+
+  describe('/help', () => {
+    it('lists every command with its usage', async () => {
+      t.github.token().config().reaction().comment();
+      await t.comment({ body: '/help' });
+      t.github.done();
+      const body = String(t.github.bodies('comment')[0]?.body);
+      for (const usage of [
+        '/deploy [to] <environment> [version]',
+        '/noop <environment>',
+        '/rollback <environment> [to <version>]',
+        '/lock <environment>|--global [--once] [reason]',
+        '/unlock <environment>|--global',
+        '/status [environment]',
+        '/help [command]',
+      ]) {
+        expect(body).toContain(`| \`${usage}\` |`);
+      }
+    });
+  });
+
+  describe('a redelivered command', () => {
+    it('acts once: one deployment, one reply', async () => {
+      t.github.token().config(undefined, 2).reaction().reaction().permission('alice', 'write');
+      t.github.permission('alice', 'write').pull().pull().tags().createTag().comment().createDeployment(9001);
+      const id = await t.comment({ body: '/deploy production' });
+      await t.comment({ body: '/deploy production' }, id);
+      t.github.done();
+      expect(t.github.bodies('createDeployment')).toHaveLength(1);
+      expect(t.github.bodies('comment')).toHaveLength(1);
+      expect(t.server.logs).toContain(`delivery ${id} was handled before; /deploy production acts once`);
+    });
+
+    it('answers once', async () => {
+      t.github.token().config(undefined, 2).reaction().reaction().comment();
+      const id = await t.comment({ body: '/help' });
+      await t.comment({ body: '/help' }, id);
+      t.github.done();
+      expect(t.github.bodies('comment')).toHaveLength(1);
+    });
+  });
+});

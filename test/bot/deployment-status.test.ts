@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { useBot } from './harness/bot-test.ts';
+import { HEAD_SHA, HTML_URL } from './harness/payloads.ts';
+
+describe('deployment_status', () => {
+  const t = useBot();
+
+  /** alice's /deploy production, started as deployment `id` with reply `comment`. */
+  async function deployed(id: number, comment: number, existingTags: string[] = []) {
+    t.github.config().reaction().permission('alice', 'write').pull().tags(existingTags).createTag();
+    t.github.comment(12, comment).createDeployment(id);
+    await t.comment({ body: '/deploy production' });
+  }
+
+  describe('in_progress from the Action', () => {
+    it('edits the reply with the workflow run and the check run', async () => {
+      t.github.token();
+      await deployed(9001, 5001);
+      t.github.config().checkRuns('production', `${HTML_URL}/runs/77`).editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'in_progress', version: '1', description: 'deploying 1' });
+      t.github.done();
+      const body = String(t.github.bodies('editComment')[0]?.body);
+      expect(body).toContain('🚧 **In progress**: shop `1` (commit `a1b2c3d`) → **production**, for @alice');
+      expect(body).toContain('> deploying 1');
+      expect(body).toContain(
+        `[workflow run](${HTML_URL}/actions/runs/7001) · [check run](${HTML_URL}/runs/77) · [deployments](${HTML_URL}/deployments/production)`,
+      );
+    });
+  });
+
+  describe('success', () => {
+    it('edits the reply with 🚀 and marks the earlier successful deployment inactive', async () => {
+      t.github.token();
+      await deployed(9001, 5001);
+      t.github.config().editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'success', version: '1' });
+      await deployed(9002, 5002, ['1']);
+      t.github.config().editComment(5002).deploymentStatus(9001);
+      await t.status({ deploymentId: 9002, state: 'success', version: '2' });
+      t.github.done();
+      expect(t.github.bodies('editComment')[1]?.body).toContain('🚀 **Deployed**: shop `2`');
+      expect(t.github.bodies('status:9001')).toEqual([{ state: 'inactive', description: 'superseded by 2' }]);
+      const releases = await t.ledger.releases({ repo: 'acme/shop', succeeded: true });
+      expect(releases.map((r) => [r.version, r.state])).toEqual([
+        ['2', 'success'],
+        ['1', 'inactive'],
+      ]);
+    });
+
+    it('records the inactive status it caused without replying again', async () => {
+      t.github.token();
+      await deployed(9001, 5001);
+      t.github.config().editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'success', version: '1' });
+      t.github.config();
+      await t.status({ deploymentId: 9001, state: 'inactive', version: '1' });
+      t.github.done();
+      expect(t.github.bodies('editComment')).toHaveLength(1);
+      expect((await t.ledger.releases({ repo: 'acme/shop' }))[0]?.state).toBe('inactive');
+    });
+  });
+
+  describe('failure', () => {
+    it('edits the reply with 😕 and the version that stays live', async () => {
+      t.github.token();
+      await deployed(9001, 5001);
+      t.github.config().editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'success', version: '1' });
+      await deployed(9002, 5002, ['1']);
+      t.github.config().editComment(5002);
+      await t.status({
+        deploymentId: 9002,
+        state: 'failure',
+        version: '2',
+        description: 'rolled back: latency (412 ms) is greater than maximum allowed (150 ms)',
+      });
+      t.github.done();
+      const body = String(t.github.bodies('editComment')[1]?.body);
+      expect(body).toContain('😕 **Failed**: shop `2`');
+      expect(body).toContain('> rolled back: latency (412 ms) is greater than maximum allowed (150 ms)');
+      expect(body).toMatch(/\*\*production\*\* is on `1` \(deployed by @alice on 2026-12-01 09:00 UTC\)\./);
+      expect((await t.ledger.releases({ repo: 'acme/shop', environment: 'production' }))[0]).toMatchObject({
+        state: 'failure',
+        liveVersion: '1',
+      });
+    });
+  });
+
+  describe('of a deployment the bot did not create', () => {
+    it('is recorded, so /status knows what is live', async () => {
+      t.github.token().config();
+      await t.status({ deploymentId: 8001, state: 'success', version: '5', requestedBy: 'ci' });
+      t.github.done();
+      expect((await t.ledger.releases({ repo: 'acme/shop' }))[0]).toMatchObject({
+        deploymentId: 8001,
+        version: '5',
+        commit: HEAD_SHA,
+        state: 'success',
+        requestedBy: 'ci',
+        commentId: null,
+      });
+    });
+
+    it('is ignored when it is not a Tranche deployment at all', async () => {
+      await t.status({ deploymentId: 8002, state: 'success', foreign: true });
+      t.github.done();
+      expect(await t.ledger.releases({ repo: 'acme/shop' })).toEqual([]);
+    });
+  });
+
+  describe('redelivered', () => {
+    it('acts once', async () => {
+      t.github.token();
+      await deployed(9001, 5001);
+      t.github.config(undefined, 2).editComment(5001);
+      const id = await t.status({ deploymentId: 9001, state: 'failure', version: '1' });
+      await t.status({ deploymentId: 9001, state: 'failure', version: '1' }, id);
+      t.github.done();
+      expect(t.github.bodies('editComment')).toHaveLength(1);
+      expect(t.server.logs).toContain(`delivery ${id} was handled before; the status is recorded once`);
+    });
+  });
+});

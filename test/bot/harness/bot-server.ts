@@ -1,0 +1,129 @@
+/**
+ * The bot as GitHub reaches it: a Probot instance (a real app id and RSA key, so installation
+ * tokens are requested as in production), mounted with createNodeMiddleware in a plain Node HTTP
+ * server on 127.0.0.1, receiving webhooks signed with the secret (signature verification on).
+ * Its log lines are kept for assertions.
+ */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sign } from '@octokit/webhooks-methods';
+import pino from 'pino';
+import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { type TrancheBot, trancheBot } from '../../../bot/index.ts';
+import type { Ledger } from '../../../src/ledger/types.ts';
+
+export const WEBHOOK_SECRET = 'tranche-test-secret';
+export const APP_ID = 2718;
+
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+/**
+ * Probot's Octokit without retries (an answer nock did not plan for fails at once) and without
+ * throttling (which spaces writes a second apart). A function, so it applies after the options
+ * Probot itself sets: its throttle options would otherwise replace an object given here.
+ */
+export const UNTHROTTLED = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+export interface BotServer {
+  url: string;
+  bot: TrancheBot;
+  /** Every message logged, in order. */
+  logs: string[];
+  /** Signs and POSTs one webhook; resolves to the HTTP status once the bot has handled it. */
+  deliver(event: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<Delivery>;
+  close(): Promise<void>;
+}
+
+export interface Delivery {
+  id: string;
+  status: number;
+  body: string;
+}
+
+/**
+ * A Probot instance as production makes one (app id, key, secret), logging into `logs`; GitHub's
+ * API at `baseUrl` (default api.github.com, which the tests' nock answers).
+ */
+export function testProbot(logs: string[], baseUrl?: string): Probot {
+  const log = pino(
+    { level: 'info' },
+    {
+      write(line: string) {
+        logs.push(String((JSON.parse(line) as { msg?: unknown }).msg ?? ''));
+      },
+    },
+  );
+  return new Probot({
+    appId: APP_ID,
+    privateKey,
+    secret: WEBHOOK_SECRET,
+    log,
+    Octokit: UNTHROTTLED,
+    baseUrl,
+  });
+}
+
+/** A Node HTTP server on 127.0.0.1 that hands every request to `middleware`, 404 for the rest. */
+export async function serve(
+  middleware: (request: IncomingMessage, response: ServerResponse, next: () => void) => unknown,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    void middleware(request, response, () => response.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+    },
+  };
+}
+
+/** Signs and POSTs one webhook to the server at `url`, as GitHub does. */
+export async function deliver(
+  url: string,
+  event: string,
+  payload: unknown,
+  options: { id?: string | undefined; signature?: string | undefined } = {},
+): Promise<Delivery> {
+  const id = options.id ?? randomUUID();
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${url}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': id,
+      'x-hub-signature-256': options.signature ?? (await sign(WEBHOOK_SECRET, body)),
+    },
+    body,
+  });
+  return { id, status: response.status, body: await response.text() };
+}
+
+export async function startBot(options: { ledger: Ledger; now?: () => number }): Promise<BotServer> {
+  const logs: string[] = [];
+  const probot = testProbot(logs);
+  const bot = trancheBot({ ledger: options.ledger, now: options.now, sweepEveryMs: 0 });
+  const server = await serve(await createNodeMiddleware(bot.app, { probot }));
+  return {
+    url: server.url,
+    bot,
+    logs,
+    deliver: (event, payload, deliveryOptions) => deliver(server.url, event, payload, deliveryOptions),
+    async close() {
+      bot.stop();
+      await server.close();
+    },
+  };
+}

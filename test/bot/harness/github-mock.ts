@@ -1,0 +1,200 @@
+/**
+ * GitHub's REST API for the bot tests, as nock interceptors that answer like GitHub and keep the
+ * body of every write, by name, for the test to check. Every interceptor must be used once (the
+ * test ends with `done()`, which is scope.isDone()); a request nobody planned for is refused.
+ */
+import nock from 'nock';
+import { FULL_NAME, HEAD_SHA, HTML_URL, INSTALLATION_ID, TRANCHE_YML } from './payloads.ts';
+
+export { TRANCHE_YML };
+
+export const API = 'https://api.github.com';
+
+// biome-ignore lint/suspicious/noExplicitAny: request bodies are free-form JSON, read field by field
+type Body = Record<string, any>;
+
+export class GitHubMock {
+  readonly scope: nock.Scope;
+  private readonly writes: { name: string; body: Body }[] = [];
+  private readonly repo: string;
+
+  private readonly names = new Map<nock.Interceptor, string>();
+
+  constructor(repo = FULL_NAME) {
+    this.repo = repo;
+    this.scope = nock(API);
+    // Only requests an interceptor answered: a body matcher would also see requests that miss.
+    this.scope.on('request', (_request: unknown, interceptor: nock.Interceptor, body: string) => {
+      const name = this.names.get(interceptor);
+      if (name) this.writes.push({ name, body: body ? (JSON.parse(body) as Body) : {} });
+    });
+  }
+
+  private get r(): string {
+    return `/repos/${this.repo}`;
+  }
+
+  /** The bodies of the writes named `name`, in order. */
+  bodies(name: string): Body[] {
+    return this.writes.filter((w) => w.name === name).map((w) => w.body);
+  }
+
+  /** The names of every write, in order. */
+  writeNames(): string[] {
+    return this.writes.map((w) => w.name);
+  }
+
+  /** An interceptor whose requests' bodies are kept under `name`. */
+  private write(method: 'post' | 'patch', path: string, name: string): nock.Interceptor {
+    const interceptor = this.scope[method](path);
+    this.names.set(interceptor, name);
+    return interceptor;
+  }
+
+  done(): void {
+    if (!this.scope.isDone())
+      throw new Error(`GitHub requests not made: ${this.scope.pendingMocks().join(', ')}`);
+  }
+
+  /** The installation token Probot asks for before its first request. */
+  token(installationId = INSTALLATION_ID): this {
+    this.scope.post(`/app/installations/${installationId}/access_tokens`).reply(201, {
+      token: 'ghs_installation_token_for_tests',
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      permissions: { contents: 'write', deployments: 'write', issues: 'write', pull_requests: 'read' },
+      repository_selection: 'all',
+    });
+    return this;
+  }
+
+  /** tranche.yml from the default branch (the contents API without a ref). */
+  config(yaml = TRANCHE_YML, times = 1): this {
+    this.scope
+      .get(`${this.r}/contents/tranche.yml`)
+      .times(times)
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        name: 'tranche.yml',
+        path: 'tranche.yml',
+        sha: 'f00d',
+        size: yaml.length,
+        content: Buffer.from(yaml).toString('base64'),
+      });
+    return this;
+  }
+
+  noConfig(): this {
+    this.scope.get(`${this.r}/contents/tranche.yml`).reply(404, { message: 'Not Found' });
+    return this;
+  }
+
+  reaction(commentId = 1001): this {
+    this.write('post', `${this.r}/issues/comments/${commentId}/reactions`, 'reaction').reply(201, {
+      id: 1,
+      content: 'eyes',
+    });
+    return this;
+  }
+
+  /** GET …/collaborators/:login/permission: `permission` is GitHub's legacy one, `role` the role's name. */
+  permission(login: string, role: string, permission = legacyPermission(role)): this {
+    this.scope
+      .get(`${this.r}/collaborators/${login}/permission`)
+      .reply(200, { permission, role_name: role, user: { login } });
+    return this;
+  }
+
+  pull(number = 12, options: { sha?: string; fork?: boolean } = {}): this {
+    const head = options.fork ? 'mallory/shop' : this.repo;
+    this.scope.get(`${this.r}/pulls/${number}`).reply(200, {
+      number,
+      state: 'open',
+      head: { sha: options.sha ?? HEAD_SHA, ref: 'feature', repo: { full_name: head } },
+      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: this.repo } },
+    });
+    return this;
+  }
+
+  /** The version tags that exist (listMatchingRefs). */
+  tags(versions: string[] = [], service = 'shop'): this {
+    this.scope.get(`${this.r}/git/matching-refs/${encodeURIComponent(`tags/tranche/${service}/`)}`).reply(
+      200,
+      versions.map((v) => ({
+        ref: `refs/tags/tranche/${service}/${v}`,
+        object: { sha: HEAD_SHA, type: 'commit' },
+      })),
+    );
+    return this;
+  }
+
+  createTag(): this {
+    this.write('post', `${this.r}/git/refs`, 'createTag').reply(201, {
+      ref: 'refs/tags/tranche/shop/x',
+      object: { sha: HEAD_SHA, type: 'commit' },
+    });
+    return this;
+  }
+
+  /** The tag of a known version, or 404 for a version never tagged. */
+  getTag(version: string, sha: string | null, service = 'shop'): this {
+    const path = `${this.r}/git/ref/${encodeURIComponent(`tags/tranche/${service}/${version}`)}`;
+    if (sha === null) this.scope.get(path).reply(404, { message: 'Not Found' });
+    else this.scope.get(path).reply(200, { ref: `refs/tags/tranche/${service}/${version}`, object: { sha } });
+    return this;
+  }
+
+  createDeployment(id: number, status = 201, answer?: Body): this {
+    this.write('post', `${this.r}/deployments`, 'createDeployment').reply(
+      status,
+      answer ?? { id, sha: HEAD_SHA, environment: 'production' },
+    );
+    return this;
+  }
+
+  comment(number = 12, id = 5001): this {
+    this.write('post', `${this.r}/issues/${number}/comments`, 'comment').reply(201, {
+      id,
+      html_url: `${HTML_URL}/pull/${number}#issuecomment-${id}`,
+    });
+    return this;
+  }
+
+  editComment(id = 5001): this {
+    this.write('patch', `${this.r}/issues/comments/${id}`, 'editComment').reply(200, { id });
+    return this;
+  }
+
+  deploymentStatus(deploymentId: number): this {
+    this.write('post', `${this.r}/deployments/${deploymentId}/statuses`, `status:${deploymentId}`).reply(
+      201,
+      { id: deploymentId * 10 + 2 },
+    );
+    return this;
+  }
+
+  checkRuns(environment: string, url: string | null, sha = HEAD_SHA): this {
+    this.scope
+      .get(`${this.r}/commits/${sha}/check-runs`)
+      .query({ check_name: `tranche / ${environment}`, filter: 'latest', per_page: '1' })
+      .reply(200, { total_count: url ? 1 : 0, check_runs: url ? [{ id: 77, html_url: url }] : [] });
+    return this;
+  }
+}
+
+function legacyPermission(role: string): string {
+  if (role === 'maintain') return 'write';
+  if (role === 'triage') return 'read';
+  return role;
+}
+
+/** Strict HTTP for a test file: only 127.0.0.1 (the bot's server, PostgreSQL) is reachable for real. */
+export function strictNetwork(): void {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+}
+
+export function resetNetwork(): void {
+  nock.cleanAll();
+  nock.enableNetConnect();
+}

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { useBot } from './harness/bot-test.ts';
+import { TRANCHE_YML } from './harness/github-mock.ts';
+
+const HOUR = 3_600_000;
+
+describe('locks and the release queue', () => {
+  const t = useBot();
+
+  /** The requests of a deploy that starts: the new version's tag, its reply, the deployment. */
+  function starts(deploymentId: number, reply: { comment: number } | { edit: number }) {
+    t.github.tags().createTag();
+    if ('comment' in reply) t.github.comment(12, reply.comment);
+    else t.github.editComment(reply.edit);
+    t.github.createDeployment(deploymentId);
+  }
+
+  /** The requests every command by a writer makes before it acts. */
+  function writerAsks(login: string, options: { pull?: boolean; comment?: number } = {}) {
+    t.github
+      .config()
+      .reaction(options.comment ?? 1001)
+      .permission(login, 'write');
+    if (options.pull !== false) t.github.pull();
+  }
+
+  describe('a deploy to a locked environment', () => {
+    it('waits in the queue and starts when the environment is unlocked', async () => {
+      t.github.token();
+      writerAsks('carol', { pull: false });
+      t.github.comment(12, 5001);
+      await t.comment({ body: '/lock production db migration', login: 'carol' });
+      expect(t.github.bodies('comment')[0]?.body).toBe(
+        "🔒 **production** is locked by @carol (db migration) until `/unlock production`. Others' deploys wait in the queue.",
+      );
+
+      writerAsks('alice');
+      t.github.comment(12, 5002);
+      await t.comment({ body: '/deploy production' });
+      expect(t.github.bodies('comment')[1]?.body).toBe(
+        "⏳ **Queued**: shop the next version (commit `a1b2c3d`) → **production**, for @alice\n\nWaiting: **production** is locked by @carol (db migration). It is number 1 in this repository's queue. It starts by itself when that clears; `/status` shows the queue.",
+      );
+      expect(t.github.bodies('createDeployment')).toEqual([]);
+
+      writerAsks('carol', { pull: false });
+      t.github.comment(12, 5003);
+      starts(9001, { edit: 5002 });
+      await t.comment({ body: '/unlock production', login: 'carol' });
+      t.github.done();
+      expect(t.github.bodies('comment')[2]?.body).toMatch(
+        /^🔓 \*\*production\*\* is unlocked \(it was locked by @carol: db migration, since .* UTC\)\. 1 queued release starts now\.$/,
+      );
+      expect(t.github.bodies('editComment')[0]?.body).toContain('🚀 **Deploying**: shop `1`');
+      expect(t.github.bodies('createDeployment')[0]?.payload.tranche).toMatchObject({
+        version: '1',
+        requestedBy: 'alice',
+      });
+    });
+
+    it("lets the lock's holder deploy", async () => {
+      t.github.token();
+      writerAsks('alice', { pull: false });
+      t.github.comment(12, 5001);
+      await t.comment({ body: '/lock production' });
+      writerAsks('alice');
+      starts(9001, { comment: 5002 });
+      await t.comment({ body: '/deploy production' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')).toHaveLength(1);
+    });
+  });
+
+  describe('a lock for one deploy', () => {
+    it("is used up when its holder's deploy finishes, and what waited starts", async () => {
+      t.github.token();
+      writerAsks('alice', { pull: false });
+      t.github.comment(12, 5001);
+      await t.comment({ body: '/lock production --once hotfix' });
+      expect(t.github.bodies('comment')[0]?.body).toContain(
+        'locked by @alice (hotfix) for their next deploy there: it is freed when that deploy finishes',
+      );
+      writerAsks('bob');
+      t.github.comment(12, 5002);
+      await t.comment({ body: '/deploy production', login: 'bob' });
+      writerAsks('alice');
+      starts(9001, { comment: 5003 });
+      await t.comment({ body: '/deploy production' });
+
+      t.github.config().editComment(5003);
+      starts(9002, { edit: 5002 });
+      await t.status({ deploymentId: 9001, state: 'success', version: '1', requestedBy: 'alice' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[1]?.payload.tranche.requestedBy).toBe('bob');
+      expect((await t.ledger.locks(t.clock.now)).map((l) => l.holder)).toEqual(['release:1']);
+    });
+  });
+
+  describe('a global lock', () => {
+    it('queues deploys to every environment', async () => {
+      t.github.token();
+      writerAsks('carol', { pull: false });
+      t.github.comment(12, 5001);
+      await t.comment({ body: '/lock --global release freeze', login: 'carol' });
+      writerAsks('alice');
+      t.github.comment(12, 5002);
+      await t.comment({ body: '/deploy staging' });
+      t.github.done();
+      expect(t.github.bodies('comment')[1]?.body).toContain(
+        'Waiting: every environment is locked by @carol (release freeze).',
+      );
+    });
+  });
+
+  describe('two deploys racing for one environment', () => {
+    it('make one deployment and one queued reply', async () => {
+      t.github.token();
+      writerAsks('alice', { comment: 1001 });
+      writerAsks('bob', { comment: 1002 });
+      starts(9001, { comment: 5001 });
+      t.github.comment(12, 5002);
+      await Promise.all([
+        t.comment({ body: '/deploy production', commentId: 1001 }),
+        t.comment({ body: '/deploy production', login: 'bob', commentId: 1002 }),
+      ]);
+      t.github.done();
+      expect(t.github.bodies('createDeployment')).toHaveLength(1);
+      const replies = t.github.bodies('comment').map((c) => String(c.body));
+      expect(replies.filter((r) => r.startsWith('⏳ **Queued**'))).toHaveLength(1);
+      expect(replies.filter((r) => r.startsWith('🚀 **Deploying**'))).toHaveLength(1);
+    });
+  });
+
+  describe('the repository-wide limit', () => {
+    it('runs two releases at once and starts the third when one finishes', async () => {
+      t.github.token();
+      writerAsks('alice');
+      starts(9001, { comment: 5001 });
+      await t.comment({ body: '/deploy staging' });
+      writerAsks('alice');
+      starts(9002, { comment: 5002 });
+      await t.comment({ body: '/deploy production' });
+      writerAsks('alice');
+      t.github.comment(12, 5003);
+      await t.comment({ body: '/deploy eu' });
+      expect(t.github.bodies('comment')[2]?.body).toContain(
+        'Waiting: 2 releases are running (at most 2 at once): staging, production.',
+      );
+      expect(t.github.bodies('createDeployment')).toHaveLength(2);
+
+      t.github.config().editComment(5001);
+      starts(9003, { edit: 5003 });
+      await t.status({ deploymentId: 9001, environment: 'staging', state: 'success', version: '1' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[2]).toMatchObject({ environment: 'eu' });
+    });
+
+    it('follows the limit tranche.yml sets', async () => {
+      t.github.token();
+      t.github
+        .config(`${TRANCHE_YML}bot:\n  concurrentReleases: 1\n`)
+        .reaction()
+        .permission('alice', 'write')
+        .pull();
+      starts(9001, { comment: 5001 });
+      await t.comment({ body: '/deploy staging' });
+      t.github
+        .config(`${TRANCHE_YML}bot:\n  concurrentReleases: 1\n`)
+        .reaction()
+        .permission('alice', 'write')
+        .pull();
+      t.github.comment(12, 5002);
+      await t.comment({ body: '/deploy production' });
+      t.github.done();
+      expect(t.github.bodies('comment')[1]?.body).toContain('(at most 1 at once)');
+    });
+  });
+
+  describe('a deploy whose workflow never reports', () => {
+    it("loses its lease to the bot's timer, is reported, and the queue moves on", async () => {
+      t.github.token();
+      writerAsks('alice');
+      starts(9001, { comment: 5001 });
+      await t.comment({ body: '/deploy production' });
+      writerAsks('bob');
+      t.github.comment(12, 5002);
+      await t.comment({ body: '/deploy production', login: 'bob' });
+
+      t.clock.now += HOUR;
+      t.github.config().deploymentStatus(9001).editComment(5001);
+      starts(9002, { edit: 5002 });
+      await t.server.bot.sweep();
+      t.github.done();
+      expect(t.github.bodies('status:9001')).toEqual([
+        {
+          state: 'error',
+          description:
+            'no deployment status arrived before its lease ran out (is the deployment workflow set up)',
+        },
+      ]);
+      expect(t.github.bodies('editComment')[0]?.body).toContain('😕 **Gave up**: shop `1`');
+      expect(t.github.bodies('createDeployment')[1]?.payload.tranche.requestedBy).toBe('bob');
+    });
+  });
+});
