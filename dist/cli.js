@@ -50472,12 +50472,34 @@ var EventSink = class {
     this.reporter = ports.reporter;
     this.clock = ports.clock;
   }
+  /**
+   * Records the event, then reports it — also when recording failed, so a person still sees what
+   * happened while the ledger is down; then a recording error is thrown.
+   */
   async emit(input2) {
     this.seq += 1;
     const event = { ...this.base, seq: this.seq, at: this.clock.now(), ...input2 };
-    await this.ledger.record(event);
+    let failed;
+    try {
+      await this.ledger.record(event);
+    } catch (error62) {
+      failed = { error: error62 };
+    }
     await this.reporter.event(event);
+    if (failed) throw failed.error;
     return event;
+  }
+  /**
+   * emit() for the steps that must go on whatever the ledger does (rollback, the terminal event):
+   * resolves to the recording error, or undefined once recorded.
+   */
+  async emitAnyway(input2) {
+    try {
+      await this.emit(input2);
+      return void 0;
+    } catch (error62) {
+      return error62 ?? new Error("the event could not be recorded");
+    }
   }
 };
 
@@ -50713,7 +50735,7 @@ var RESULT_SCHEMA_VERSION = 1;
 // src/engine/rollback.ts
 async function rollBack(touched, spec, ports, sink) {
   const results = [];
-  await sink.emit({ kind: "rollback_started", status: "started", data: { targets: touched.length } });
+  await sink.emitAnyway({ kind: "rollback_started", status: "started", data: { targets: touched.length } });
   const started = ports.clock.now();
   for (const group of groupByComponentReversed(touched)) {
     const component = group[0]?.component;
@@ -50723,7 +50745,7 @@ async function rollBack(touched, spec, ports, sink) {
     });
   }
   const failed = results.filter((r) => r.status !== "rolled_back").length;
-  await sink.emit({
+  await sink.emitAnyway({
     kind: "rollback_finished",
     status: failed === 0 ? "ok" : "failed",
     durationMs: ports.clock.now() - started,
@@ -50745,7 +50767,7 @@ async function rollBackTarget(touched, spec, ports, sink) {
   const where = { component: component.name, target: target.name, batch };
   const base = { component: component.name, target: target.name, from: spec.version, to };
   if (to === null) {
-    await sink.emit({
+    await sink.emitAnyway({
       kind: "target_rollback",
       status: "skipped",
       ...where,
@@ -50754,7 +50776,12 @@ async function rollBackTarget(touched, spec, ports, sink) {
     });
     return { ...base, status: "no_previous_version" };
   }
-  await sink.emit({ kind: "target_rollback", status: "started", ...where, data: { from: spec.version, to } });
+  await sink.emitAnyway({
+    kind: "target_rollback",
+    status: "started",
+    ...where,
+    data: { from: spec.version, to }
+  });
   const env = commandEnv({
     service: spec.service,
     environment: spec.environment,
@@ -50767,22 +50794,46 @@ async function rollBackTarget(touched, spec, ports, sink) {
     commit: spec.commit
   });
   const command = component.rollback ?? component.deploy;
-  const result = await ports.executor.run({ command, cwd: spec.cwd, env, timeoutMs: component.timeoutMs });
-  const ok = result.exitCode === 0 && !result.timedOut;
+  const outcome = await runRollback(ports, { command, cwd: spec.cwd, env, timeoutMs: component.timeoutMs });
+  const ok = outcome.ok;
+  let note;
   if (ok) {
-    await ports.ledger.updateTargets(spec.service, spec.environment, spec.runId, [
-      { component: component.name, target: target.name, version: to, good: true }
-    ]);
+    try {
+      await ports.ledger.updateTargets(spec.service, spec.environment, spec.runId, [
+        { component: component.name, target: target.name, version: to, good: true }
+      ]);
+    } catch (error62) {
+      note = `${target.name} is back on ${to}, but the ledger could not record it: ${errorText2(error62)}`;
+    }
   }
-  await sink.emit({
+  await sink.emitAnyway({
     kind: "target_rollback",
     status: ok ? "ok" : "failed",
     ...where,
-    durationMs: result.durationMs,
-    message: ok ? void 0 : `rollback of ${target.name} to ${to} failed (exit ${result.exitCode ?? result.signal})`,
-    data: { from: spec.version, to, exitCode: result.exitCode, timedOut: result.timedOut }
+    durationMs: outcome.durationMs,
+    message: ok ? note : `rollback of ${target.name} to ${to} failed (${outcome.why})`,
+    data: { from: spec.version, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut }
   });
   return { ...base, status: ok ? "rolled_back" : "failed" };
+}
+async function runRollback(ports, request2) {
+  try {
+    const result = await ports.executor.run(request2);
+    const ok = result.exitCode === 0 && !result.timedOut;
+    const why = result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`;
+    return { ok, why, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs };
+  } catch (error62) {
+    return {
+      ok: false,
+      why: `could not run: ${errorText2(error62)}`,
+      exitCode: null,
+      timedOut: false,
+      durationMs: 0
+    };
+  }
+}
+function errorText2(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
 }
 
 // src/engine/run-state.ts
@@ -50792,7 +50843,12 @@ var RunState = class {
     this.components = components.map((c) => ({
       name: c.name,
       started: false,
-      batches: c.batches.map((targets) => ({ targets, status: "not_started", durationMs: 0 }))
+      batches: c.batches.map((targets) => ({
+        targets,
+        status: "not_started",
+        durationMs: 0,
+        running: false
+      }))
     }));
   }
   batchesOf(component) {
@@ -50802,12 +50858,23 @@ var RunState = class {
     this.component(component).started = true;
   }
   startBatch(component, batch) {
-    this.batch(component, batch).status = "cancelled";
+    const state = this.batch(component, batch);
+    state.running = true;
+    state.status = "cancelled";
   }
   finishBatch(component, batch, failure2, durationMs) {
     const state = this.batch(component, batch);
+    state.running = false;
     state.durationMs = durationMs;
     state.status = failure2 === void 0 ? "succeeded" : failure2 === "cancelled" ? "cancelled" : "failed";
+  }
+  /** An error stopped the run: the batch it was in failed (rather than being cancelled). */
+  failRunning() {
+    for (const batch of this.components.flatMap((c) => c.batches)) {
+      if (!batch.running) continue;
+      batch.running = false;
+      batch.status = "failed";
+    }
   }
   lastStartedComponent() {
     return this.components.filter((c) => c.started).at(-1)?.name;
@@ -50919,14 +50986,16 @@ var Rollout = class {
       await this.start();
       failure2 = await this.deployComponents();
     } catch (error62) {
+      this.state.failRunning();
       failure2 = {
         reasonCode: "internal_error",
-        message: `the run stopped on an error: ${error62 instanceof Error ? error62.message : String(error62)}`,
+        message: `the run stopped on an error: ${errorText3(error62)}`,
         component: this.state.lastStartedComponent() ?? ""
       };
     }
-    const rolledBack = failure2 ? await this.recover(failure2) : [];
-    if (!failure2) await this.markGood();
+    let rolledBack = [];
+    if (failure2) rolledBack = await this.recover(failure2);
+    else failure2 = await this.markGood();
     return this.finish(failure2, rolledBack);
   }
   async start() {
@@ -51200,26 +51269,41 @@ var Rollout = class {
     this.state.rolledBack(new Set(scope.map((t) => t.component.name)));
     return results;
   }
+  /**
+   * Record the version as every touched target's good version. If the ledger cannot, the version
+   * is live but unrecorded: the run halts there (nothing is rolled back for a ledger's failure).
+   */
   async markGood() {
-    await this.ports.ledger.updateTargets(
-      this.spec.service,
-      this.spec.environment,
-      this.spec.runId,
-      this.touched.map((t) => ({
-        component: t.component.name,
-        target: t.target.name,
-        version: this.spec.version,
-        good: true
-      }))
-    );
+    try {
+      await this.ports.ledger.updateTargets(
+        this.spec.service,
+        this.spec.environment,
+        this.spec.runId,
+        this.touched.map((t) => ({
+          component: t.component.name,
+          target: t.target.name,
+          version: this.spec.version,
+          good: true
+        }))
+      );
+      return void 0;
+    } catch (error62) {
+      this.state.halt();
+      return {
+        reasonCode: "internal_error",
+        message: `${this.spec.version} is live on every target, but the ledger could not record it as their good version: ${errorText3(error62)}`,
+        component: this.spec.components.at(-1)?.name ?? "",
+        decision: "halted"
+      };
+    }
   }
   async finish(failure2, rolledBack) {
     const decision = runDecision(failure2, this.spec.onFailure);
     const stuck = rolledBack.filter((r) => r.status !== "rolled_back").length;
-    const message = (failure2?.message ?? `${this.spec.version} is live on every target`) + (stuck > 0 ? `; ${stuck} target(s) could not be rolled back` : "");
+    let message = (failure2?.message ?? `${this.spec.version} is live on every target`) + (stuck > 0 ? `; ${stuck} target(s) could not be rolled back` : "");
     const durationMs = this.ports.clock.now() - this.startedAt;
     const reasonCode = failure2?.reasonCode ?? "all_batches_healthy";
-    await this.sink.emit({
+    const unrecorded = await this.sink.emitAnyway({
       kind: "run_finished",
       status: decision === "succeeded" ? "ok" : "failed",
       durationMs,
@@ -51227,6 +51311,9 @@ var Rollout = class {
       message,
       data: { decision }
     });
+    if (unrecorded !== void 0) {
+      message += `; the ledger could not record the end of this run: ${errorText3(unrecorded)}`;
+    }
     return {
       schemaVersion: RESULT_SCHEMA_VERSION,
       runId: this.spec.runId,
@@ -51246,6 +51333,9 @@ var Rollout = class {
     };
   }
 };
+function errorText3(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
 function key(component, target) {
   return `${component}\0${target}`;
 }
@@ -51264,6 +51354,7 @@ function checkData(result, slow) {
 }
 function runDecision(failure2, onFailure) {
   if (!failure2) return "succeeded";
+  if (failure2.decision) return failure2.decision;
   if (failure2.reasonCode === "cancelled") return "cancelled";
   return onFailure === "halt" ? "halted" : "rolled_back";
 }
@@ -55205,23 +55296,40 @@ function parseJson(text) {
 }
 
 // src/github/deployments.ts
-var LIVE_SCAN_LIMIT = 10;
+var LIVE_LIST_SIZE = 100;
+var LIVE_SCAN_LIMIT = 30;
+var RUN_ID_SCAN = 10;
 var CREATE_ATTEMPTS = 3;
+var LiveDeploymentUnknownError = class extends Error {
+  name = "LiveDeploymentUnknownError";
+};
 async function findLiveDeployment(client, repo, environment) {
   const { data } = await client.rest.repos.listDeployments({
     ...repo,
     environment,
-    per_page: LIVE_SCAN_LIMIT
+    per_page: LIVE_LIST_SIZE
   });
-  for (const deployment of data) {
+  let looked = 0;
+  for (const [index, deployment] of data.entries()) {
     const version2 = payloadVersion(deployment.payload);
     if (version2 === void 0) continue;
+    if (looked === LIVE_SCAN_LIMIT) {
+      throw new LiveDeploymentUnknownError(
+        `none of the newest ${LIVE_SCAN_LIMIT} Tranche deployments of ${environment} succeeded and ${data.length - index} older ones were not read: without the live version a failed deploy could not be rolled back; mark the live deployment with a success status, or use a SQLite or PostgreSQL ledger`
+      );
+    }
+    looked += 1;
     const { data: statuses } = await client.rest.repos.listDeploymentStatuses({
       ...repo,
       deployment_id: deployment.id,
       per_page: 1
     });
     if (statuses[0]?.state === "success") return { id: deployment.id, sha: deployment.sha, version: version2 };
+  }
+  if (data.length === LIVE_LIST_SIZE && looked > 0) {
+    throw new LiveDeploymentUnknownError(
+      `none of the newest ${LIVE_LIST_SIZE} deployments of ${environment} is a successful Tranche deployment, and older ones were not read: without the live version a failed deploy could not be rolled back; use a SQLite or PostgreSQL ledger`
+    );
   }
   return null;
 }
@@ -55275,7 +55383,7 @@ async function findByRunId(client, repo, request2) {
     ...repo,
     sha: request2.sha,
     environment: request2.environment,
-    per_page: LIVE_SCAN_LIMIT
+    per_page: RUN_ID_SCAN
   });
   const runId = request2.payload.tranche.runId;
   return data.find((d) => {
@@ -55509,7 +55617,15 @@ async function deployToGitHub(request2) {
     throw new DeploySetupError(message, { checkRunId: checkRun?.id ?? null, deploymentId }, error62);
   }
   const reporter = checkRun ? new CheckRunReporter(checkRun, request2.logUrl) : void 0;
-  const result = await rollOut(request2, prepared, reporter);
+  let result;
+  try {
+    result = await rollOut(request2, prepared, reporter);
+  } catch (error62) {
+    const message = `the deploy stopped on an error: ${redactedMessage(error62)}`;
+    await checkRun?.complete("failure", { title: "stopped", summary: `### \u274C ${message}` }, []);
+    await safeStatus(request2, deploymentId, { state: "error", description: message });
+    throw new DeploySetupError(message, { checkRunId: checkRun?.id ?? null, deploymentId }, error62);
+  }
   const events = reporter?.heard() ?? [];
   const markdown = renderMarkdownSummary(result, events, { logUrl: request2.logUrl });
   await checkRun?.complete(

@@ -20,11 +20,34 @@ export class EventSink {
     this.clock = ports.clock;
   }
 
+  /**
+   * Records the event, then reports it — also when recording failed, so a person still sees what
+   * happened while the ledger is down; then a recording error is thrown.
+   */
   async emit(input: EventInput): Promise<DeployEvent> {
     this.seq += 1;
     const event: DeployEvent = { ...this.base, seq: this.seq, at: this.clock.now(), ...input };
-    await this.ledger.record(event);
+    let failed: { error: unknown } | undefined;
+    try {
+      await this.ledger.record(event);
+    } catch (error) {
+      failed = { error };
+    }
     await this.reporter.event(event);
+    if (failed) throw failed.error;
     return event;
+  }
+
+  /**
+   * emit() for the steps that must go on whatever the ledger does (rollback, the terminal event):
+   * resolves to the recording error, or undefined once recorded.
+   */
+  async emitAnyway(input: EventInput): Promise<unknown> {
+    try {
+      await this.emit(input);
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('the event could not be recorded');
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { commandEnv } from './command-env.ts';
 import type { EventSink } from './events.ts';
 import { forEachLimit } from './pool.ts';
-import type { ComponentSpec, EnginePorts, ReleaseSpec, TargetSpec } from './ports.ts';
+import type { CommandRequest, ComponentSpec, EnginePorts, ReleaseSpec, TargetSpec } from './ports.ts';
 import type { RollbackResult } from './result.ts';
 
 /** A target this run started a deploy on, and the version it last ran successfully. */
@@ -17,6 +17,8 @@ export interface Touched {
  * Put every touched target back on its own last good version: components in reverse order, and
  * inside a component later batches first, with bounded parallelism. A target with no previous
  * version is reported, not guessed. Rollbacks are not cancellable: they are what a cancellation asks for.
+ * Nothing a port does stops it: a command that cannot start or a ledger that cannot record is that
+ * target's failure (or a note on its success), and every other target is still rolled back.
  */
 export async function rollBack(
   touched: readonly Touched[],
@@ -25,7 +27,7 @@ export async function rollBack(
   sink: EventSink,
 ): Promise<RollbackResult[]> {
   const results: RollbackResult[] = [];
-  await sink.emit({ kind: 'rollback_started', status: 'started', data: { targets: touched.length } });
+  await sink.emitAnyway({ kind: 'rollback_started', status: 'started', data: { targets: touched.length } });
   const started = ports.clock.now();
   for (const group of groupByComponentReversed(touched)) {
     const component = group[0]?.component;
@@ -35,7 +37,7 @@ export async function rollBack(
     });
   }
   const failed = results.filter((r) => r.status !== 'rolled_back').length;
-  await sink.emit({
+  await sink.emitAnyway({
     kind: 'rollback_finished',
     status: failed === 0 ? 'ok' : 'failed',
     durationMs: ports.clock.now() - started,
@@ -64,7 +66,7 @@ async function rollBackTarget(
   const where = { component: component.name, target: target.name, batch };
   const base = { component: component.name, target: target.name, from: spec.version, to };
   if (to === null) {
-    await sink.emit({
+    await sink.emitAnyway({
       kind: 'target_rollback',
       status: 'skipped',
       ...where,
@@ -73,7 +75,12 @@ async function rollBackTarget(
     });
     return { ...base, status: 'no_previous_version' };
   }
-  await sink.emit({ kind: 'target_rollback', status: 'started', ...where, data: { from: spec.version, to } });
+  await sink.emitAnyway({
+    kind: 'target_rollback',
+    status: 'started',
+    ...where,
+    data: { from: spec.version, to },
+  });
   const env = commandEnv({
     service: spec.service,
     environment: spec.environment,
@@ -86,22 +93,56 @@ async function rollBackTarget(
     commit: spec.commit,
   });
   const command = component.rollback ?? component.deploy;
-  const result = await ports.executor.run({ command, cwd: spec.cwd, env, timeoutMs: component.timeoutMs });
-  const ok = result.exitCode === 0 && !result.timedOut;
+  const outcome = await runRollback(ports, { command, cwd: spec.cwd, env, timeoutMs: component.timeoutMs });
+  const ok = outcome.ok;
+  let note: string | undefined;
   if (ok) {
-    await ports.ledger.updateTargets(spec.service, spec.environment, spec.runId, [
-      { component: component.name, target: target.name, version: to, good: true },
-    ]);
+    try {
+      await ports.ledger.updateTargets(spec.service, spec.environment, spec.runId, [
+        { component: component.name, target: target.name, version: to, good: true },
+      ]);
+    } catch (error) {
+      note = `${target.name} is back on ${to}, but the ledger could not record it: ${errorText(error)}`;
+    }
   }
-  await sink.emit({
+  await sink.emitAnyway({
     kind: 'target_rollback',
     status: ok ? 'ok' : 'failed',
     ...where,
-    durationMs: result.durationMs,
-    message: ok
-      ? undefined
-      : `rollback of ${target.name} to ${to} failed (exit ${result.exitCode ?? result.signal})`,
-    data: { from: spec.version, to, exitCode: result.exitCode, timedOut: result.timedOut },
+    durationMs: outcome.durationMs,
+    message: ok ? note : `rollback of ${target.name} to ${to} failed (${outcome.why})`,
+    data: { from: spec.version, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut },
   });
   return { ...base, status: ok ? 'rolled_back' : 'failed' };
+}
+
+interface RollbackOutcome {
+  ok: boolean;
+  /** Why it failed, for the message. */
+  why: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/** The rollback command's outcome; an executor that throws is a failed rollback, not a stopped one. */
+async function runRollback(ports: EnginePorts, request: CommandRequest): Promise<RollbackOutcome> {
+  try {
+    const result = await ports.executor.run(request);
+    const ok = result.exitCode === 0 && !result.timedOut;
+    const why = result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`;
+    return { ok, why, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs };
+  } catch (error) {
+    return {
+      ok: false,
+      why: `could not run: ${errorText(error)}`,
+      exitCode: null,
+      timedOut: false,
+      durationMs: 0,
+    };
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -48,6 +48,8 @@ export async function runRelease(
 
 interface Failure extends StepFailure {
   component: string;
+  /** How the run ends when it is not what the reason and onFailure imply. */
+  decision?: RunDecision | undefined;
 }
 
 const CANCELLED: StepFailure = { reasonCode: 'cancelled', message: 'the run was cancelled' };
@@ -84,14 +86,16 @@ class Rollout {
       await this.start();
       failure = await this.deployComponents();
     } catch (error) {
+      this.state.failRunning();
       failure = {
         reasonCode: 'internal_error',
-        message: `the run stopped on an error: ${error instanceof Error ? error.message : String(error)}`,
+        message: `the run stopped on an error: ${errorText(error)}`,
         component: this.state.lastStartedComponent() ?? '',
       };
     }
-    const rolledBack = failure ? await this.recover(failure) : [];
-    if (!failure) await this.markGood();
+    let rolledBack: RollbackResult[] = [];
+    if (failure) rolledBack = await this.recover(failure);
+    else failure = await this.markGood();
     return this.finish(failure, rolledBack);
   }
 
@@ -448,29 +452,44 @@ class Rollout {
     return results;
   }
 
-  private async markGood(): Promise<void> {
-    await this.ports.ledger.updateTargets(
-      this.spec.service,
-      this.spec.environment,
-      this.spec.runId,
-      this.touched.map((t) => ({
-        component: t.component.name,
-        target: t.target.name,
-        version: this.spec.version,
-        good: true,
-      })),
-    );
+  /**
+   * Record the version as every touched target's good version. If the ledger cannot, the version
+   * is live but unrecorded: the run halts there (nothing is rolled back for a ledger's failure).
+   */
+  private async markGood(): Promise<Failure | undefined> {
+    try {
+      await this.ports.ledger.updateTargets(
+        this.spec.service,
+        this.spec.environment,
+        this.spec.runId,
+        this.touched.map((t) => ({
+          component: t.component.name,
+          target: t.target.name,
+          version: this.spec.version,
+          good: true,
+        })),
+      );
+      return undefined;
+    } catch (error) {
+      this.state.halt();
+      return {
+        reasonCode: 'internal_error',
+        message: `${this.spec.version} is live on every target, but the ledger could not record it as their good version: ${errorText(error)}`,
+        component: this.spec.components.at(-1)?.name ?? '',
+        decision: 'halted',
+      };
+    }
   }
 
   private async finish(failure: Failure | undefined, rolledBack: RollbackResult[]): Promise<DeployResult> {
     const decision = runDecision(failure, this.spec.onFailure);
     const stuck = rolledBack.filter((r) => r.status !== 'rolled_back').length;
-    const message =
+    let message =
       (failure?.message ?? `${this.spec.version} is live on every target`) +
       (stuck > 0 ? `; ${stuck} target(s) could not be rolled back` : '');
     const durationMs = this.ports.clock.now() - this.startedAt;
     const reasonCode = failure?.reasonCode ?? 'all_batches_healthy';
-    await this.sink.emit({
+    const unrecorded = await this.sink.emitAnyway({
       kind: 'run_finished',
       status: decision === 'succeeded' ? 'ok' : 'failed',
       durationMs,
@@ -478,6 +497,9 @@ class Rollout {
       message,
       data: { decision },
     });
+    if (unrecorded !== undefined) {
+      message += `; the ledger could not record the end of this run: ${errorText(unrecorded)}`;
+    }
     return {
       schemaVersion: RESULT_SCHEMA_VERSION,
       runId: this.spec.runId,
@@ -496,6 +518,10 @@ class Rollout {
       durationMs,
     };
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function key(component: string, target: string): string {
@@ -518,6 +544,7 @@ function checkData(result: CheckResult, slow: boolean): Record<string, unknown> 
 
 function runDecision(failure: Failure | undefined, onFailure: ReleaseSpec['onFailure']): RunDecision {
   if (!failure) return 'succeeded';
+  if (failure.decision) return failure.decision;
   if (failure.reasonCode === 'cancelled') return 'cancelled';
   return onFailure === 'halt' ? 'halted' : 'rolled_back';
 }

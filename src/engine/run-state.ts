@@ -6,6 +6,8 @@ interface BatchState {
   targets: TargetSpec[];
   status: StepStatus;
   durationMs: number;
+  /** Started and not finished. */
+  running: boolean;
 }
 
 interface ComponentState {
@@ -22,7 +24,12 @@ export class RunState {
     this.components = components.map((c) => ({
       name: c.name,
       started: false,
-      batches: c.batches.map((targets) => ({ targets, status: 'not_started', durationMs: 0 })),
+      batches: c.batches.map((targets) => ({
+        targets,
+        status: 'not_started',
+        durationMs: 0,
+        running: false,
+      })),
     }));
   }
 
@@ -35,14 +42,26 @@ export class RunState {
   }
 
   startBatch(component: number, batch: number): void {
-    // A batch that never finishes (an error stopped the run) reads as cancelled.
-    this.batch(component, batch).status = 'cancelled';
+    const state = this.batch(component, batch);
+    state.running = true;
+    // A batch cut short by cancellation never finishes: it reads as cancelled.
+    state.status = 'cancelled';
   }
 
   finishBatch(component: number, batch: number, failure: ReasonCode | undefined, durationMs: number): void {
     const state = this.batch(component, batch);
+    state.running = false;
     state.durationMs = durationMs;
     state.status = failure === undefined ? 'succeeded' : failure === 'cancelled' ? 'cancelled' : 'failed';
+  }
+
+  /** An error stopped the run: the batch it was in failed (rather than being cancelled). */
+  failRunning(): void {
+    for (const batch of this.components.flatMap((c) => c.batches)) {
+      if (!batch.running) continue;
+      batch.running = false;
+      batch.status = 'failed';
+    }
   }
 
   lastStartedComponent(): string | undefined {

@@ -7,8 +7,12 @@ import { type GitHubClient, NO_RETRY, outcomeUnknown, type RepoRef, redactedMess
 import { parseDeploymentPayload, type TrancheDeployment } from './deployment-payload.ts';
 import { cut, STATUS_DESCRIPTION_MAX } from './limits.ts';
 
-/** Deployments of the environment looked at (newest first) when searching for the live one. */
-export const LIVE_SCAN_LIMIT = 10;
+/** Deployments of the environment listed (newest first, one request) when searching for the live one. */
+export const LIVE_LIST_SIZE = 100;
+/** Tranche deployments whose latest status is read, at most, before the search gives up. */
+export const LIVE_SCAN_LIMIT = 30;
+/** Deployments of the commit and environment searched for a run's own, newest first. */
+const RUN_ID_SCAN = 10;
 /** Attempts at creating a deployment whose earlier attempt's outcome was unknown. */
 const CREATE_ATTEMPTS = 3;
 
@@ -26,10 +30,17 @@ export interface Logger {
   warning(message: string): void;
 }
 
+/** The live deployment could not be told apart from failed ones: deploying would leave no rollback target. */
+export class LiveDeploymentUnknownError extends Error {
+  override name = 'LiveDeploymentUnknownError';
+}
+
 /**
  * The environment's live deployment: the newest Tranche deployment whose latest status is
- * `success`. Costs one request for the list plus one per Tranche deployment looked at, at most
- * LIVE_SCAN_LIMIT; deployments made by others are skipped without a request.
+ * `success`; null when the environment has none. Costs one request for the list plus one per
+ * Tranche deployment looked at (deployments made by others are skipped without a request). Throws
+ * LiveDeploymentUnknownError when LIVE_SCAN_LIMIT Tranche deployments in a row did not succeed and
+ * older ones remain: rolling out without knowing the good version would make rollback impossible.
  */
 export async function findLiveDeployment(
   client: GitHubClient,
@@ -39,17 +50,31 @@ export async function findLiveDeployment(
   const { data } = await client.rest.repos.listDeployments({
     ...repo,
     environment,
-    per_page: LIVE_SCAN_LIMIT,
+    per_page: LIVE_LIST_SIZE,
   });
-  for (const deployment of data) {
+  let looked = 0;
+  for (const [index, deployment] of data.entries()) {
     const version = payloadVersion(deployment.payload);
     if (version === undefined) continue;
+    if (looked === LIVE_SCAN_LIMIT) {
+      throw new LiveDeploymentUnknownError(
+        `none of the newest ${LIVE_SCAN_LIMIT} Tranche deployments of ${environment} succeeded and ${data.length - index} older ones were not read: ` +
+          'without the live version a failed deploy could not be rolled back; mark the live deployment with a success status, or use a SQLite or PostgreSQL ledger',
+      );
+    }
+    looked += 1;
     const { data: statuses } = await client.rest.repos.listDeploymentStatuses({
       ...repo,
       deployment_id: deployment.id,
       per_page: 1,
     });
     if (statuses[0]?.state === 'success') return { id: deployment.id, sha: deployment.sha, version };
+  }
+  if (data.length === LIVE_LIST_SIZE && looked > 0) {
+    throw new LiveDeploymentUnknownError(
+      `none of the newest ${LIVE_LIST_SIZE} deployments of ${environment} is a successful Tranche deployment, and older ones were not read: ` +
+        'without the live version a failed deploy could not be rolled back; use a SQLite or PostgreSQL ledger',
+    );
   }
   return null;
 }
@@ -142,7 +167,7 @@ async function findByRunId(
     ...repo,
     sha: request.sha,
     environment: request.environment,
-    per_page: LIVE_SCAN_LIMIT,
+    per_page: RUN_ID_SCAN,
   });
   const runId = request.payload.tranche.runId;
   return data.find((d) => {

@@ -86,7 +86,7 @@ export interface GitHubDeployOutcome {
   markdown: string;
 }
 
-/** Thrown after the check run and deployment were closed, for a failure before the rollout began. */
+/** Thrown after the check run and deployment were closed, for a deploy that did not start or end with a result. */
 export class DeploySetupError extends Error {
   override name = 'DeploySetupError';
   readonly checkRunId: number | null;
@@ -141,7 +141,16 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
     throw new DeploySetupError(message, { checkRunId: checkRun?.id ?? null, deploymentId }, error);
   }
   const reporter = checkRun ? new CheckRunReporter(checkRun, request.logUrl) : undefined;
-  const result = await rollOut(request, prepared, reporter);
+  let result: DeployResult;
+  try {
+    result = await rollOut(request, prepared, reporter);
+  } catch (error) {
+    // The engine always ends with a result; this is a defect of ours, and GitHub still hears of it.
+    const message = `the deploy stopped on an error: ${redactedMessage(error)}`;
+    await checkRun?.complete('failure', { title: 'stopped', summary: `### ❌ ${message}` }, []);
+    await safeStatus(request, deploymentId, { state: 'error', description: message });
+    throw new DeploySetupError(message, { checkRunId: checkRun?.id ?? null, deploymentId }, error);
+  }
   const events = reporter?.heard() ?? [];
   const markdown = renderMarkdownSummary(result, events, { logUrl: request.logUrl });
   await checkRun?.complete(

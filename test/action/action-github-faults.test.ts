@@ -127,8 +127,8 @@ describe('the bundled Action against a misbehaving GitHub', () => {
 
     it('retries the read after the 502', () => {
       expect(sequence(run).slice(1, 3)).toEqual([
-        `GET ${R}/deployments?environment=prod&per_page=10`,
-        `GET ${R}/deployments?environment=prod&per_page=10`,
+        `GET ${R}/deployments?environment=prod&per_page=100`,
+        `GET ${R}/deployments?environment=prod&per_page=100`,
       ]);
     });
 

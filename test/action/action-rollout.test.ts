@@ -45,7 +45,7 @@ describe('the bundled Action, run as a runner runs it', () => {
     it('sends exactly this sequence of GitHub requests: one check-run update per batch, not per target', async () => {
       expect(sequence(run)).toEqual([
         `POST ${R}/check-runs`,
-        `GET ${R}/deployments?environment=prod&per_page=10`,
+        `GET ${R}/deployments?environment=prod&per_page=100`,
         `GET ${R}/git/matching-refs/tags%2Ftranche%2Fshop%2F`,
         `POST ${R}/git/refs`,
         `POST ${R}/deployments`,

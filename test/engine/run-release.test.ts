@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeployEvent, EngineLedger, ReleaseSpec } from '../../src/engine/ports.ts';
+import type { CommandRequest, DeployEvent, EngineLedger, ReleaseSpec } from '../../src/engine/ports.ts';
 import { runRelease } from '../../src/engine/run-release.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -527,6 +527,128 @@ describe('runRelease', () => {
       ).toEqual(['app-1', 'app-2']);
       const [run] = await ledger.runs({});
       expect(run?.decision).toBe('rolled_back');
+    });
+
+    it('marks the batch the error stopped as failed, not cancelled', async () => {
+      const h = harness({
+        check: (_spec, ctx) => {
+          if (ctx.batch === 2) throw new Error('checker exploded');
+          return {};
+        },
+      });
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 3, checks: ['query'] })] }),
+      );
+      expect(result.components[0]?.batches.map((b) => b.status)).toEqual(['rolled_back', 'failed']);
+    });
+
+    describe('during the rollback', () => {
+      const failing = (what: 'record' | 'updateTargets', when: (...args: never[]) => boolean) =>
+        new Proxy(ledger, {
+          get(target, property, receiver) {
+            const value = Reflect.get(target, property, receiver);
+            if (property !== what || typeof value !== 'function') return value;
+            return (...args: never[]) =>
+              when(...args) ? Promise.reject(new Error('ledger down')) : value.apply(target, args);
+          },
+        });
+      const failsBatch2 = (_spec: unknown, ctx: { batch: number }) =>
+        ctx.batch === 2 ? { status: 'fail' as const, message: 'too slow' } : {};
+
+      it('rolls back every other target when one rollback command cannot even start', async () => {
+        await seedGood('app', { 'app-1': '2.14.6', 'app-2': '2.14.6', 'app-3': '2.14.6' });
+        const clock = new FakeClock();
+        const inner = new ScriptedExecutor(clock);
+        const executor = {
+          run: (request: CommandRequest, signal?: AbortSignal) =>
+            request.env.TRANCHE_ACTION === 'rollback' && request.env.TRANCHE_TARGET === 'app-2'
+              ? Promise.reject(new Error('spawn failed'))
+              : inner.run(request, signal),
+        };
+        const reporter = new RecordingReporter();
+        const result = await runRelease(
+          release({ components: [component({ name: 'app', targets: 3, checks: ['query'] })] }),
+          { executor, checker: new ScriptedChecker(clock, failsBatch2), reporter, clock, ledger },
+          { previousVersion: '2.14.6' },
+        );
+        expect(result.rolledBack.map((r) => [r.target, r.status]).sort()).toEqual([
+          ['app-1', 'rolled_back'],
+          ['app-2', 'failed'],
+          ['app-3', 'rolled_back'],
+        ]);
+        expect(reporter.kinds().at(-1)).toBe('run_finished:failed');
+        const app2 = reporter.events.find(
+          (e) => e.kind === 'target_rollback' && e.target === 'app-2' && e.status === 'failed',
+        );
+        expect(app2?.message).toBe('rollback of app-2 to 2.14.6 failed (could not run: spawn failed)');
+      });
+
+      it('still returns a result and reports run_finished when the ledger stops recording', async () => {
+        await seedGood('app', { 'app-1': '2.14.6', 'app-2': '2.14.6', 'app-3': '2.14.6' });
+        let down = false;
+        const broken = failing('record', () => down);
+        const h = harness({
+          ledger: broken,
+          check: (spec, ctx) => {
+            if (ctx.batch !== 2) return {};
+            down = true;
+            return failsBatch2(spec, ctx);
+          },
+        });
+        const result = await h.run(
+          release({ components: [component({ name: 'app', targets: 3, checks: ['query'] })] }),
+        );
+        expect(result.decision).toBe('rolled_back');
+        expect(result.message).toContain('the ledger could not record the end of this run: ledger down');
+        expect(
+          h.executor
+            .rollbacks()
+            .map((c) => c.target)
+            .sort(),
+        ).toEqual(['app-1', 'app-2', 'app-3']);
+        expect(h.reporter.kinds().at(-1)).toBe('run_finished:failed');
+      });
+
+      it('counts a target as rolled back when only recording its good version failed', async () => {
+        await seedGood('app', { 'app-1': '2.14.6', 'app-2': '2.14.6' });
+        const broken = failing('updateTargets', (...args: never[]) =>
+          (args[3] as unknown as { good: boolean }[]).some((u) => u.good),
+        );
+        const h = harness({ ledger: broken, check: failsBatch2 });
+        const result = await h.run(
+          release({ components: [component({ name: 'app', targets: 2, checks: ['query'] })] }),
+        );
+        expect(result.rolledBack.map((r) => r.status)).toEqual(['rolled_back', 'rolled_back']);
+        const notes = h.reporter.events
+          .filter((e) => e.kind === 'target_rollback' && e.status === 'ok')
+          .map((e) => e.message);
+        expect(notes).toEqual([
+          'app-2 is back on 2.14.6, but the ledger could not record it: ledger down',
+          'app-1 is back on 2.14.6, but the ledger could not record it: ledger down',
+        ]);
+        expect(h.reporter.kinds().at(-1)).toBe('run_finished:failed');
+      });
+    });
+
+    it('halts, rolling nothing back, when the healthy version cannot be recorded as good', async () => {
+      const broken = new Proxy(ledger, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (property !== 'updateTargets' || typeof value !== 'function') return value;
+          return (...args: Parameters<typeof ledger.updateTargets>) =>
+            args[3].some((u) => u.good) ? Promise.reject(new Error('disk full')) : value.apply(target, args);
+        },
+      });
+      const h = harness({ ledger: broken });
+      const result = await h.run(release({ components: [component({ name: 'app', targets: 2 })] }));
+      expect(result.decision).toBe('halted');
+      expect(result.reasonCode).toBe('internal_error');
+      expect(result.message).toBe(
+        '2.14.7 is live on every target, but the ledger could not record it as their good version: disk full',
+      );
+      expect(h.executor.rollbacks()).toEqual([]);
+      const [run] = await ledger.runs({});
+      expect(run?.decision).toBe('halted');
     });
   });
 });

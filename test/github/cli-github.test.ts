@@ -57,7 +57,7 @@ describe('tranche deploy --github owner/repo', () => {
     expect(run.code).toBe(0);
     expect(run.recording.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST ${R}/check-runs`,
-      `GET ${R}/deployments?environment=prod&per_page=10`,
+      `GET ${R}/deployments?environment=prod&per_page=100`,
       `POST ${R}/deployments`,
       `POST ${R}/deployments/9/statuses`,
       `PATCH ${R}/check-runs/7`,

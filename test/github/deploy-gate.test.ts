@@ -82,7 +82,7 @@ function refusal(options: { createsDeployment: boolean }) {
   let scope = nock(API)
     .post(`${R}/check-runs`)
     .reply(201, { id: 7 })
-    .get(`${R}/deployments?environment=prod&per_page=10`)
+    .get(`${R}/deployments?environment=prod&per_page=100`)
     .reply(200, []);
   if (options.createsDeployment) {
     scope = scope
@@ -189,7 +189,7 @@ describe('the Action refusing a deploy', () => {
       const scope = nock(API)
         .post(`${R}/check-runs`)
         .reply(201, { id: 7 })
-        .get(`${R}/deployments?environment=prod&per_page=10`)
+        .get(`${R}/deployments?environment=prod&per_page=100`)
         .reply(200, [])
         .patch(`${R}/check-runs/7`)
         .times(3)

@@ -54,7 +54,7 @@ export const gh = {
     sha?: string,
   ): Interaction => ({
     method: 'GET',
-    path: `${R}/deployments?${sha ? `sha=${sha}&` : ''}environment=${environment}&per_page=10`,
+    path: `${R}/deployments?${sha ? `sha=${sha}&` : ''}environment=${environment}&per_page=${sha ? 10 : 100}`,
     status: 200,
     body: deployments.map((d) => ({
       id: d.id,
