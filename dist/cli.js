@@ -54753,6 +54753,8 @@ function allAtOnce(component) {
       ...rollout,
       first: Math.max(1, component.targets.length),
       growth: 1,
+      // No cap either: a rollback halts at its first failure, so a second batch might never run.
+      maxBatch: void 0,
       parallel: rollout.rollbackParallel,
       bakeMs: 0
     }

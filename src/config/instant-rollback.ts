@@ -10,6 +10,8 @@ export function allAtOnce(component: ComponentSpec): ComponentSpec {
       ...rollout,
       first: Math.max(1, component.targets.length),
       growth: 1,
+      // No cap either: a rollback halts at its first failure, so a second batch might never run.
+      maxBatch: undefined,
       parallel: rollout.rollbackParallel,
       bakeMs: 0,
     },
