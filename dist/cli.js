@@ -55680,8 +55680,14 @@ async function prepare(request2, resolved, components, runId, payload) {
   }) : request2.ledger;
   const previousVersion = request2.ledger === "github" ? live?.version ?? null : await liveVersion(ledger, resolved.service, request2.environment);
   const rollback = payload?.rollback ?? false;
-  const version2 = payload?.version ?? request2.version ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  const commit = rollback ? await versionCommit(request2, ledger, resolved.service, version2) : sha;
+  const named = payload?.version ?? request2.version;
+  const version2 = named ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
+  const commit = named === void 0 ? sha : await versionCommit(request2, ledger, resolved.service, version2);
+  if (!rollback && commit !== sha) {
+    throw new Error(
+      `${resolved.service} ${version2} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`
+    );
+  }
   const constraints = rollback ? request2.ledger === "github" ? void 0 : await recordedConstraints(ledger, resolved.service, version2) ?? void 0 : resolveConstraints(request2.loaded.config);
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
@@ -55715,7 +55721,7 @@ async function refuseUnsafe(request2, prepared) {
 async function versionCommit(request2, ledger, service, version2) {
   const commit = request2.ledger === "github" ? await taggedCommit(request2.client, request2.repo, service, version2) : (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
   if (commit === void 0 || commit === null) {
-    throw new Error(`cannot roll back to ${service} ${version2}: the ledger has no such version`);
+    throw new Error(`${service} ${version2} is not a version the ledger knows`);
   }
   return commit;
 }
@@ -63279,7 +63285,7 @@ async function deployCommand(options, runtime) {
   if (options.github !== void 0)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
   return withLedger(options, runtime, project.dir, async (ledger) => {
-    const version2 = options.version ?? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version;
+    const version2 = options.version === void 0 ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version : await knownVersion(ledger, resolved.service, options.version, commit);
     const constraints = resolveConstraints(project.loaded.config);
     await assertDeployAllowed(ledger, {
       service: resolved.service,
@@ -63303,6 +63309,20 @@ async function deployCommand(options, runtime) {
     report(result, options, runtime);
     return result.decision === "succeeded" ? 0 : 1;
   });
+}
+async function knownVersion(ledger, service, version2, commit) {
+  const record2 = (await ledger.versions(service)).find((v) => v.version === version2);
+  if (!record2) {
+    throw new UsageError(
+      `--version ${version2}: no such version of ${service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`
+    );
+  }
+  if (record2.commit !== null && commit !== null && record2.commit !== commit) {
+    throw new UsageError(
+      `--version ${version2} was built from commit ${record2.commit.slice(0, 12)}, but this deploy is of ${commit.slice(0, 12)}: check that commit out, or pass --commit ${record2.commit}`
+    );
+  }
+  return version2;
 }
 async function traceableCommit(options, dir) {
   const tree = await inspectWorkTree(dir);

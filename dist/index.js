@@ -69573,8 +69573,14 @@ async function prepare(request2, resolved, components, runId, payload) {
   }) : request2.ledger;
   const previousVersion = request2.ledger === "github" ? live?.version ?? null : await liveVersion(ledger, resolved.service, request2.environment);
   const rollback = payload?.rollback ?? false;
-  const version2 = payload?.version ?? request2.version ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  const commit = rollback ? await versionCommit(request2, ledger, resolved.service, version2) : sha;
+  const named = payload?.version ?? request2.version;
+  const version2 = named ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
+  const commit = named === void 0 ? sha : await versionCommit(request2, ledger, resolved.service, version2);
+  if (!rollback && commit !== sha) {
+    throw new Error(
+      `${resolved.service} ${version2} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`
+    );
+  }
   const constraints = rollback ? request2.ledger === "github" ? void 0 : await recordedConstraints(ledger, resolved.service, version2) ?? void 0 : resolveConstraints(request2.loaded.config);
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
@@ -69608,7 +69614,7 @@ async function refuseUnsafe(request2, prepared) {
 async function versionCommit(request2, ledger, service, version2) {
   const commit = request2.ledger === "github" ? await taggedCommit(request2.client, request2.repo, service, version2) : (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
   if (commit === void 0 || commit === null) {
-    throw new Error(`cannot roll back to ${service} ${version2}: the ledger has no such version`);
+    throw new Error(`${service} ${version2} is not a version the ledger knows`);
   }
   return commit;
 }

@@ -234,11 +234,17 @@ async function prepare(
       ? (live?.version ?? null)
       : await liveVersion(ledger, resolved.service, request.environment);
   const rollback = payload?.rollback ?? false;
+  const named = payload?.version ?? request.version;
   const version =
-    payload?.version ??
-    request.version ??
-    (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  const commit = rollback ? await versionCommit(request, ledger, resolved.service, version) : sha;
+    named ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
+  // A named version runs its own commit: a rollback checks that commit out, a deploy must be of it.
+  const commit = named === undefined ? sha : await versionCommit(request, ledger, resolved.service, version);
+  if (!rollback && commit !== sha) {
+    throw new Error(
+      `${resolved.service} ${version} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: ` +
+        'deploy the commit the version was built from, or name no version to allocate a new one',
+    );
+  }
   // A rollback is checked (and recorded) with what the older version declared when it was deployed.
   const constraints = rollback
     ? request.ledger === 'github'
@@ -296,7 +302,7 @@ async function versionCommit(
       ? await taggedCommit(request.client, request.repo, service, version)
       : (await ledger.versions(service)).find((v) => v.version === version)?.commit;
   if (commit === undefined || commit === null) {
-    throw new Error(`cannot roll back to ${service} ${version}: the ledger has no such version`);
+    throw new Error(`${service} ${version} is not a version the ledger knows`);
   }
   return commit;
 }

@@ -39,6 +39,7 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
           ]),
           gh.listStatuses(77, undefined),
           gh.listStatuses(5, 'success'),
+          gh.getTag('shop', '1.5'),
           ...reports({ checkRun: 7, deployment: 77, batches: 2 }),
         ],
       });
@@ -90,6 +91,42 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
       const result = JSON.parse(run.outputs.result ?? '{}');
       expect(result).toMatchObject({ version: '1.2', previousVersion: '1.3', commit: OLD_SHA });
       expect(result.components[0].batches).toHaveLength(1);
+      expectAllScopesDone(run);
+    });
+  });
+
+  describe('naming a version built from another commit', () => {
+    let run: ActionRun;
+    let f: ReturnType<typeof workspace>;
+    beforeAll(async () => {
+      f = workspace();
+      run = await runAction({
+        workspace: f.dir,
+        event: deploymentEvent(80, { schemaVersion: 1, version: '1.5' }),
+        interactions: [
+          gh.createCheckRun(7),
+          gh.listDeployments('prod', [
+            { id: 80, version: '1.5' },
+            { id: 5, version: '1.2' },
+          ]),
+          gh.listStatuses(80, undefined),
+          gh.listStatuses(5, 'success'),
+          gh.getTag('shop', '1.5', OLD_SHA),
+          gh.updateCheckRun(7),
+          gh.createStatus(80),
+        ],
+      });
+    });
+
+    it('refuses with an error status and a failed check run, and runs nothing', () => {
+      expect(run.code).toBe(1);
+      const [status] = bodies(run, 'POST', '/deployments/80/statuses');
+      expect(status).toMatchObject({ state: 'error' });
+      expect(String(status?.description)).toMatch(
+        /^the deploy did not start: shop 1\.5 was built from commit 0123456789ab, but this deployment is of /,
+      );
+      expect(bodies(run, 'PATCH', '/check-runs/7')[0]).toMatchObject({ conclusion: 'failure' });
+      expect(existsSync(f.path('state'))).toBe(false);
       expectAllScopesDone(run);
     });
   });

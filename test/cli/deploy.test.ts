@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployResult } from '../../src/engine/result.ts';
 import { collect, project, RECORDING_CHECK, RECORDING_DEPLOY, runCli, startCli } from '../support/cli.ts';
@@ -166,6 +166,36 @@ exec ./record.sh`;
       const { code, result } = await f.deploy();
       expect(code).toBe(0);
       expect(result.commit).toBe(head);
+    });
+
+    it('deploys --version only from the commit it was built from', async () => {
+      const f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
+      git(f.dir, 'init', '-q');
+      git(f.dir, 'add', '-A');
+      git(f.dir, 'commit', '-qm', 'init');
+      const built = await runCli(['version', 'next'], { cwd: f.dir });
+      expect(built.stdout.trim()).toBe('1.1');
+      git(f.dir, 'commit', '-q', '--allow-empty', '-m', 'later');
+      const refused = await f.deploy('--version', '1.1');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^tranche: --version 1\.1 was built from commit [0-9a-f]{12}, but this deploy is of [0-9a-f]{12}: /,
+      );
+      expect(existsSync(f.path('state/log'))).toBe(false);
+      git(f.dir, 'checkout', '-q', 'HEAD~1');
+      const { code, result } = await f.deploy('--version', '1.1');
+      expect(code).toBe(0);
+      expect(result.version).toBe('1.1');
+    });
+  });
+
+  describe('--version', () => {
+    it('refuses a version the ledger never allocated (exit 2), running nothing', async () => {
+      const f = fleet();
+      const { code, stderr } = await f.deploy('--version', '9.9');
+      expect(code).toBe(2);
+      expect(stderr).toContain('--version 9.9: no such version of shop in the ledger');
+      expect(existsSync(f.path('state/log'))).toBe(false);
     });
   });
 });

@@ -37,8 +37,9 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
   return withLedger(options, runtime, project.dir, async (ledger) => {
     const version =
-      options.version ??
-      (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version;
+      options.version === undefined
+        ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version
+        : await knownVersion(ledger, resolved.service, options.version, commit);
     const constraints = resolveConstraints(project.loaded.config);
     await assertDeployAllowed(ledger, {
       service: resolved.service,
@@ -62,6 +63,30 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
     report(result, options, runtime);
     return result.decision === 'succeeded' ? 0 : 1;
   });
+}
+
+/**
+ * --version names a version the ledger allocated, and this deploy is of the commit it was built
+ * from: a version label never runs another commit's code.
+ */
+async function knownVersion(
+  ledger: Ledger,
+  service: string,
+  version: string,
+  commit: string | null,
+): Promise<string> {
+  const record = (await ledger.versions(service)).find((v) => v.version === version);
+  if (!record) {
+    throw new UsageError(
+      `--version ${version}: no such version of ${service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`,
+    );
+  }
+  if (record.commit !== null && commit !== null && record.commit !== commit) {
+    throw new UsageError(
+      `--version ${version} was built from commit ${record.commit.slice(0, 12)}, but this deploy is of ${commit.slice(0, 12)}: check that commit out, or pass --commit ${record.commit}`,
+    );
+  }
+  return version;
 }
 
 /** Every deploy is traceable to a commit: refuse uncommitted changes unless --allow-dirty. */
