@@ -49879,7 +49879,8 @@ async function countsFinding(spec, metric, context, windowMs, query) {
     const empty2 = canary.total === 0 ? "canary" : "baseline";
     return { ok: false, outcome: waiting(context, `no ${empty2} requests in the window`) };
   }
-  const result = rateRatioTest(canary, baseline, { alpha: spec.alpha, minEffect: metric.minEffect });
+  const alpha = batchAlpha(spec, context);
+  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect });
   const rates = `canary ${percent2(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent2(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
   const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
@@ -49893,6 +49894,7 @@ async function countsFinding(spec, metric, context, windowMs, query) {
       max: result.threshold,
       evidence: {
         test: "rate-ratio",
+        alpha,
         eValue: result.eValue,
         threshold: result.threshold,
         ratio: finiteOrNull(result.ratio),
@@ -49934,8 +49936,9 @@ async function seriesFinding(spec, metric, context, query) {
     return { ok: false, outcome: waiting(context, "no step has values in both arms yet") };
   const evidenceBase = { steps: canary.length, stepSeconds: step2, direction: metric.direction };
   if (metric.test.kind === "sequential") {
+    const alpha = batchAlpha(spec, context);
     const result = signTest(canary, baseline, {
-      alpha: spec.alpha,
+      alpha,
       minEffect: metric.test.minEffect,
       direction: metric.direction
     });
@@ -49952,6 +49955,7 @@ async function seriesFinding(spec, metric, context, query) {
         evidence: {
           test: "sign",
           ...evidenceBase,
+          alpha,
           eValue: result.eValue,
           threshold: result.threshold,
           pairs: result.pairs,
@@ -50116,6 +50120,9 @@ function percent2(rate) {
 }
 function pct(fraction2) {
   return Number.isFinite(fraction2) ? `${(fraction2 * 100).toFixed(1)}%` : String(fraction2);
+}
+function batchAlpha(spec, context) {
+  return spec.alpha / Math.max(1, context.comparisons);
 }
 
 // src/engine/command-env.ts
@@ -51179,7 +51186,8 @@ var Rollout = class {
       baselines: arms.baselines,
       windowStart,
       now: this.ports.clock.now(),
-      final
+      final,
+      comparisons: this.comparisons(component, check2)
     };
     const checker = this.ports.checker;
     const result = checker.runBatch ? await checker.runBatch(check2, context, this.options.signal) : {
@@ -51241,6 +51249,17 @@ var Rollout = class {
       reasonCode: failure2?.reasonCode
     });
     return failure2;
+  }
+  /** The batches of the component in which the check has baselines to compare with. */
+  comparisons(component, check2) {
+    const index = this.spec.components.indexOf(component);
+    let deployed = [];
+    let count2 = 0;
+    for (const batch of this.state.batchesOf(index)) {
+      deployed = [...deployed, ...batch];
+      if (analysisArms(component, deployed, check2.baseline).baselines.length > 0) count2 += 1;
+    }
+    return Math.max(1, count2);
   }
   commandFor(component) {
     return this.spec.action === "rollback" ? component.rollback ?? component.deploy : component.deploy;
@@ -52706,7 +52725,7 @@ function numberAbove(min) {
   return external_exports.number({ error: error62 }).gt(min, { error: error62 });
 }
 var alphaSchema = fraction("a probability").default(0.01).describe(
-  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats."
+  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare."
 );
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({

@@ -65614,7 +65614,7 @@ function numberAbove(min) {
   return external_exports.number({ error: error63 }).gt(min, { error: error63 });
 }
 var alphaSchema = fraction("a probability").default(0.01).describe(
-  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats."
+  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare."
 );
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
@@ -66832,7 +66832,8 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
     const empty = canary.total === 0 ? "canary" : "baseline";
     return { ok: false, outcome: waiting(context3, `no ${empty} requests in the window`) };
   }
-  const result = rateRatioTest(canary, baseline, { alpha: spec.alpha, minEffect: metric.minEffect });
+  const alpha = batchAlpha(spec, context3);
+  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect });
   const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
   const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
@@ -66846,6 +66847,7 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
       max: result.threshold,
       evidence: {
         test: "rate-ratio",
+        alpha,
         eValue: result.eValue,
         threshold: result.threshold,
         ratio: finiteOrNull(result.ratio),
@@ -66887,8 +66889,9 @@ async function seriesFinding(spec, metric, context3, query) {
     return { ok: false, outcome: waiting(context3, "no step has values in both arms yet") };
   const evidenceBase = { steps: canary.length, stepSeconds: step2, direction: metric.direction };
   if (metric.test.kind === "sequential") {
+    const alpha = batchAlpha(spec, context3);
     const result = signTest(canary, baseline, {
-      alpha: spec.alpha,
+      alpha,
       minEffect: metric.test.minEffect,
       direction: metric.direction
     });
@@ -66905,6 +66908,7 @@ async function seriesFinding(spec, metric, context3, query) {
         evidence: {
           test: "sign",
           ...evidenceBase,
+          alpha,
           eValue: result.eValue,
           threshold: result.threshold,
           pairs: result.pairs,
@@ -67069,6 +67073,9 @@ function percent(rate) {
 }
 function pct(fraction2) {
   return Number.isFinite(fraction2) ? `${(fraction2 * 100).toFixed(1)}%` : String(fraction2);
+}
+function batchAlpha(spec, context3) {
+  return spec.alpha / Math.max(1, context3.comparisons);
 }
 
 // src/engine/command-env.ts
@@ -68097,7 +68104,8 @@ var Rollout = class {
       baselines: arms.baselines,
       windowStart,
       now: this.ports.clock.now(),
-      final
+      final,
+      comparisons: this.comparisons(component, check2)
     };
     const checker = this.ports.checker;
     const result = checker.runBatch ? await checker.runBatch(check2, context3, this.options.signal) : {
@@ -68159,6 +68167,17 @@ var Rollout = class {
       reasonCode: failure2?.reasonCode
     });
     return failure2;
+  }
+  /** The batches of the component in which the check has baselines to compare with. */
+  comparisons(component, check2) {
+    const index = this.spec.components.indexOf(component);
+    let deployed = [];
+    let count2 = 0;
+    for (const batch of this.state.batchesOf(index)) {
+      deployed = [...deployed, ...batch];
+      if (analysisArms(component, deployed, check2.baseline).baselines.length > 0) count2 += 1;
+    }
+    return Math.max(1, count2);
   }
   commandFor(component) {
     return this.spec.action === "rollback" ? component.rollback ?? component.deploy : component.deploy;

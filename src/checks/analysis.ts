@@ -95,7 +95,8 @@ async function countsFinding(
     const empty = canary.total === 0 ? 'canary' : 'baseline';
     return { ok: false, outcome: waiting(context, `no ${empty} requests in the window`) };
   }
-  const result = rateRatioTest(canary, baseline, { alpha: spec.alpha, minEffect: metric.minEffect });
+  const alpha = batchAlpha(spec, context);
+  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect });
   const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound = Number.isFinite(result.upper)
     ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}`
@@ -116,6 +117,7 @@ async function countsFinding(
       max: result.threshold,
       evidence: {
         test: 'rate-ratio',
+        alpha,
         eValue: result.eValue,
         threshold: result.threshold,
         ratio: finiteOrNull(result.ratio),
@@ -165,8 +167,9 @@ async function seriesFinding(
     return { ok: false, outcome: waiting(context, 'no step has values in both arms yet') };
   const evidenceBase = { steps: canary.length, stepSeconds: step, direction: metric.direction };
   if (metric.test.kind === 'sequential') {
+    const alpha = batchAlpha(spec, context);
     const result = signTest(canary, baseline, {
-      alpha: spec.alpha,
+      alpha,
       minEffect: metric.test.minEffect,
       direction: metric.direction,
     });
@@ -188,6 +191,7 @@ async function seriesFinding(
         evidence: {
           test: 'sign',
           ...evidenceBase,
+          alpha,
           eValue: result.eValue,
           threshold: result.threshold,
           pairs: result.pairs,
@@ -397,4 +401,13 @@ function percent(rate: number): string {
 
 function pct(fraction: number): string {
   return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)}%` : String(fraction);
+}
+
+/**
+ * The alpha this batch's sequential test spends: the check's alpha split evenly over the batches
+ * of the rollout that compare (Bonferroni), so a healthy rollout is rolled back with probability
+ * at most alpha in all, not alpha per batch.
+ */
+function batchAlpha(spec: AnalysisCheckSpec, context: BatchCheckContext): number {
+  return spec.alpha / Math.max(1, context.comparisons);
 }

@@ -181,7 +181,7 @@ function numberAbove(min: number) {
 const alphaSchema = fraction('a probability')
   .default(0.01)
   .describe(
-    'False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats.',
+    'False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare.',
   );
 
 export const prometheusCheckSchema = z

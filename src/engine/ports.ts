@@ -222,6 +222,12 @@ export interface BatchCheckContext {
   now: number;
   /** The batch's last observation (the end of its bake): an inconclusive result must be settled. */
   final: boolean;
+  /**
+   * How many batches of this component this check compares (those with baselines left). Each
+   * spends alpha / comparisons, so the whole rollout's false-rollback rate stays within alpha
+   * (a union bound over its batches), however often each batch looks.
+   */
+  comparisons: number;
 }
 
 export interface CommandRequest {

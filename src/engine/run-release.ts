@@ -334,6 +334,7 @@ class Rollout {
       windowStart,
       now: this.ports.clock.now(),
       final,
+      comparisons: this.comparisons(component, check),
     };
     const checker = this.ports.checker;
     const result: CheckResult = checker.runBatch
@@ -412,6 +413,18 @@ class Rollout {
       reasonCode: failure?.reasonCode,
     });
     return failure;
+  }
+
+  /** The batches of the component in which the check has baselines to compare with. */
+  private comparisons(component: ComponentSpec, check: BatchCheckSpec): number {
+    const index = this.spec.components.indexOf(component);
+    let deployed: TargetSpec[] = [];
+    let count = 0;
+    for (const batch of this.state.batchesOf(index)) {
+      deployed = [...deployed, ...batch];
+      if (analysisArms(component, deployed, check.baseline).baselines.length > 0) count += 1;
+    }
+    return Math.max(1, count);
   }
 
   private commandFor(component: ComponentSpec): string {

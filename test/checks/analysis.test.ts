@@ -85,6 +85,15 @@ describe('runAnalysisCheck', () => {
       });
     });
 
+    it('spends its share of alpha when the rollout compares in several batches', async () => {
+      const strong = counts({ canary: [60, 1000], baseline: [40, 2000] });
+      const alone = await analyse(strong);
+      const shared = await analyse(strong, {}, batch({ comparisons: 4 }));
+      expect(alone).toMatchObject({ threshold: { max: 100 }, evidence: { alpha: 0.01 } });
+      expect(shared).toMatchObject({ threshold: { max: 400 }, evidence: { alpha: 0.0025 } });
+      expect(shared.value).toBe(alone.value);
+    });
+
     it('counts a missing failures series as no failures', async () => {
       const result = await analyse((path, params) =>
         (params.get('query') ?? '').includes('code="500"') &&

@@ -46,6 +46,7 @@ export function batchContext(options: Partial<BatchCheckContext> = {}): BatchChe
     windowStart,
     now: windowStart + 60_000,
     final: false,
+    comparisons: 1,
     ...options,
   };
 }

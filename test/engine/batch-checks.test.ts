@@ -12,6 +12,7 @@ import {
   release,
   ScriptedBatchChecker,
   ScriptedExecutor,
+  targetsNamed,
 } from '../support/fakes.ts';
 
 let ledger: SqliteLedger;
@@ -64,6 +65,18 @@ describe('runRelease with a batch check', () => {
         [2, 'app-1,app-2,app-3', 'app-4', false],
         [2, 'app-1,app-2,app-3', 'app-4', false],
         [2, 'app-1,app-2,app-3', 'app-4', true],
+      ]);
+    });
+
+    it('tells each batch how many batches of the rollout compare, so they share alpha', async () => {
+      const h = harness();
+      await h.run(analysed({ targets: targetsNamed('app', 10) }));
+      const perBatch = new Map(h.checker.batchCalls.map((c) => [c.batch, c.comparisons]));
+      // Ten targets go out in batches of 1, 2, 4 and 3: the first three have baselines left.
+      expect([...perBatch]).toEqual([
+        [1, 3],
+        [2, 3],
+        [3, 3],
       ]);
     });
 

@@ -190,6 +190,7 @@ export interface BatchCall {
   windowStart: number;
   now: number;
   final: boolean;
+  comparisons: number;
 }
 
 /** A ScriptedChecker that also runs batch checks from a script, recording every call. */
@@ -211,6 +212,7 @@ export class ScriptedBatchChecker extends ScriptedChecker {
       windowStart: context.windowStart,
       now: context.now,
       final: context.final,
+      comparisons: context.comparisons,
     };
     this.batchCalls.push(call);
     return {
