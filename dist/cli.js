@@ -18815,9 +18815,9 @@ var require_postgres_interval = __commonJS({
       var microseconds = fraction2 + "000000".slice(fraction2.length);
       return parseInt(microseconds, 10) / 1e3;
     }
-    function parse5(interval) {
-      if (!interval) return {};
-      var matches2 = INTERVAL.exec(interval);
+    function parse5(interval2) {
+      if (!interval2) return {};
+      var matches2 = INTERVAL.exec(interval2);
       var isNegative = matches2[8] === "-";
       return Object.keys(positions).reduce(function(parsed, property) {
         var position = positions[property];
@@ -49135,30 +49135,30 @@ function judge2(canary, baseline, options) {
   const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
   const score = scale > 0 ? Math.max(...scores) / scale : void 0;
   const base = { effectSize, bound: bound2, score, test, gated: false };
-  const interval = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
+  const interval2 = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
   if (up && test.lower > bound2) {
     if (effectSize >= options.allowedIncrease) {
-      return { ...base, classification: "high", reason: `${interval} lies above +${fmt(bound2)}` };
+      return { ...base, classification: "high", reason: `${interval2} lies above +${fmt(bound2)}` };
     }
     return {
       ...base,
       gated: true,
       classification: "pass",
-      reason: `${interval} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
+      reason: `${interval2} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
     };
   }
   if (down && test.upper < -bound2) {
     if (effectSize <= options.allowedDecrease) {
-      return { ...base, classification: "low", reason: `${interval} lies below \u2212${fmt(bound2)}` };
+      return { ...base, classification: "low", reason: `${interval2} lies below \u2212${fmt(bound2)}` };
     }
     return {
       ...base,
       gated: true,
       classification: "pass",
-      reason: `${interval} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
+      reason: `${interval2} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
     };
   }
-  return { ...base, classification: "pass", reason: `${interval} is within \xB1${fmt(bound2)}` };
+  return { ...base, classification: "pass", reason: `${interval2} is within \xB1${fmt(bound2)}` };
 }
 function meanRatio(x, y) {
   const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -52654,6 +52654,8 @@ var durationSchema = external_exports.union(
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
 });
+var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, { error: "expected a duration longer than 0" });
+var interval = durationSchema.refine((ms2) => ms2 >= 100, { error: "expected a duration of at least 100ms" });
 var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
 var targetObjectSchema = external_exports.strictObject({
   name: nonEmptyString().describe("Target name, exported to commands as TRANCHE_TARGET."),
@@ -52672,7 +52674,7 @@ var rolloutSchema = external_exports.strictObject({
   maxBatch: integerAtLeast(1).optional().describe("Cap on the size of a batch. Default: no cap."),
   parallel: integerAtLeast(1).optional().describe("Targets deployed at once within a batch. Default: the whole batch."),
   bake: durationSchema.prefault("0s").describe("Burn-in after each batch, during which checks repeat."),
-  checkEvery: durationSchema.prefault("10s").describe("How often checks repeat during the bake."),
+  checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
   rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
 }).describe("How the targets are split into batches and how each batch is verified.");
 var componentSchema = external_exports.strictObject({
@@ -52684,7 +52686,7 @@ var componentSchema = external_exports.strictObject({
   rollback: nonEmptyString().optional().describe(
     "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
   ),
-  timeout: durationSchema.prefault("5m").describe("Time limit of each deploy and rollback command."),
+  timeout: positiveDuration.prefault("5m").describe("Time limit of each deploy and rollback command."),
   rollout: rolloutSchema.prefault({}),
   checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
 }).meta({ title: "component" });
@@ -52700,7 +52702,7 @@ var httpCheckSchema = external_exports.strictObject({
     status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
     samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
     p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
-    timeout: durationSchema.prefault("10s").describe("Time limit of each request.")
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each request.")
   }).describe("Requests a URL and checks the status code and latency.")
 }).meta({ id: "HttpCheck", title: "HTTP check", description: "A check that requests a URL." });
 var commandCheckSchema = external_exports.strictObject({
@@ -52710,7 +52712,7 @@ var commandCheckSchema = external_exports.strictObject({
   max: external_exports.number().optional().describe("Largest value the command may report."),
   min: external_exports.number().optional().describe("Smallest value the command may report."),
   unit: nonEmptyString().optional().describe("Unit of the reported value, for reports and plots, e.g. ms."),
-  timeout: durationSchema.prefault("10s").describe("Time limit of the command.")
+  timeout: positiveDuration.prefault("10s").describe("Time limit of the command.")
 }).refine((check2) => check2.min === void 0 || check2.max === void 0 || check2.min <= check2.max, {
   error: "min must not be greater than max",
   path: ["min"]
@@ -52734,7 +52736,7 @@ var prometheusCheckSchema = external_exports.strictObject({
       "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
     ),
     range: durationSchema.optional().describe("Make it a range query over this last stretch of time. Default: an instant query."),
-    step: durationSchema.prefault("15s").describe("Resolution of a range query."),
+    step: positiveDuration.prefault("15s").describe("Resolution of a range query."),
     reduce: external_exports.enum(["last", "max", "min", "mean"], { error: "expected one of last, max, min, mean" }).default("max").describe("How a range query's series becomes the checked value."),
     max: external_exports.number().optional().describe("Largest allowed value (with deviation: the largest allowed deviation)."),
     min: external_exports.number().optional().describe("Smallest allowed value."),
@@ -52751,7 +52753,7 @@ var prometheusCheckSchema = external_exports.strictObject({
     }).optional().describe(
       "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range."
     ),
-    timeout: durationSchema.prefault("10s").describe("Time limit of each query.")
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
   }).refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, {
     error: "min must not be greater than max",
     path: ["min"]
@@ -52815,7 +52817,7 @@ var analysisCheckSchema = external_exports.strictObject({
     }).optional().describe(
       "Which targets are the baseline. Default: the component's targets this run has not deployed yet."
     ),
-    timeout: durationSchema.prefault("10s").describe("Time limit of each query.")
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
   }).refine((a) => a.counts === void 0 !== (a.series === void 0), {
     error: "an analysis needs exactly one of counts or series"
   }).describe(

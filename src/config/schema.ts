@@ -44,6 +44,14 @@ export const durationSchema = z
     description: 'A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds.',
   });
 
+/** A duration that must be longer than zero: a time limit of 0 would be no limit at all. */
+const positiveDuration = durationSchema.refine((ms) => ms > 0, {
+  error: 'expected a duration longer than 0',
+});
+
+/** How often something repeats: at least 100 ms, so a typo cannot make checks spin. */
+const interval = durationSchema.refine((ms) => ms >= 100, { error: 'expected a duration of at least 100ms' });
+
 const labelValueSchema = z
   .union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' })
   .transform((value) => String(value));
@@ -78,7 +86,7 @@ export const rolloutSchema = z
       .optional()
       .describe('Targets deployed at once within a batch. Default: the whole batch.'),
     bake: durationSchema.prefault('0s').describe('Burn-in after each batch, during which checks repeat.'),
-    checkEvery: durationSchema.prefault('10s').describe('How often checks repeat during the bake.'),
+    checkEvery: interval.prefault('10s').describe('How often checks repeat during the bake.'),
     rollbackParallel: integerAtLeast(1).default(16).describe('Targets rolled back at once.'),
   })
   .describe('How the targets are split into batches and how each batch is verified.');
@@ -99,7 +107,7 @@ export const componentSchema = z
       .describe(
         'Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command.',
       ),
-    timeout: durationSchema.prefault('5m').describe('Time limit of each deploy and rollback command.'),
+    timeout: positiveDuration.prefault('5m').describe('Time limit of each deploy and rollback command.'),
     rollout: rolloutSchema.prefault({}),
     checks: z
       .array(nonEmptyString())
@@ -141,7 +149,7 @@ export const httpCheckSchema = z
           .default(1)
           .describe('Requests per observation.'),
         p95: durationSchema.optional().describe('Maximum p95 latency of the samples. Default: no limit.'),
-        timeout: durationSchema.prefault('10s').describe('Time limit of each request.'),
+        timeout: positiveDuration.prefault('10s').describe('Time limit of each request.'),
       })
       .describe('Requests a URL and checks the status code and latency.'),
   })
@@ -155,7 +163,7 @@ export const commandCheckSchema = z
     max: z.number().optional().describe('Largest value the command may report.'),
     min: z.number().optional().describe('Smallest value the command may report.'),
     unit: nonEmptyString().optional().describe('Unit of the reported value, for reports and plots, e.g. ms.'),
-    timeout: durationSchema.prefault('10s').describe('Time limit of the command.'),
+    timeout: positiveDuration.prefault('10s').describe('Time limit of the command.'),
   })
   .refine((check) => check.min === undefined || check.max === undefined || check.min <= check.max, {
     error: 'min must not be greater than max',
@@ -195,7 +203,7 @@ export const prometheusCheckSchema = z
         range: durationSchema
           .optional()
           .describe('Make it a range query over this last stretch of time. Default: an instant query.'),
-        step: durationSchema.prefault('15s').describe('Resolution of a range query.'),
+        step: positiveDuration.prefault('15s').describe('Resolution of a range query.'),
         reduce: z
           .enum(['last', 'max', 'min', 'mean'], { error: 'expected one of last, max, min, mean' })
           .default('max')
@@ -226,7 +234,7 @@ export const prometheusCheckSchema = z
           .describe(
             "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range.",
           ),
-        timeout: durationSchema.prefault('10s').describe('Time limit of each query.'),
+        timeout: positiveDuration.prefault('10s').describe('Time limit of each query.'),
       })
       .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, {
         error: 'min must not be greater than max',
@@ -340,7 +348,7 @@ export const analysisCheckSchema = z
           .describe(
             "Which targets are the baseline. Default: the component's targets this run has not deployed yet.",
           ),
-        timeout: durationSchema.prefault('10s').describe('Time limit of each query.'),
+        timeout: positiveDuration.prefault('10s').describe('Time limit of each query.'),
       })
       .refine((a) => (a.counts === undefined) !== (a.series === undefined), {
         error: 'an analysis needs exactly one of counts or series',

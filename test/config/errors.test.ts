@@ -44,6 +44,18 @@ describe('configuration errors', () => {
       ]);
     });
 
+    it('refuses a time limit of zero, which would be no limit at all', () => {
+      expect(errorLines(...HEAD, '        timeout: 0s')).toEqual([
+        `tranche.yml:8:18 ${COMPONENT}.timeout: expected a duration longer than 0`,
+      ]);
+    });
+
+    it('refuses checks repeated more often than every 100ms', () => {
+      expect(errorLines(...HEAD, '        rollout: { bake: 30s, checkEvery: 0s }')).toEqual([
+        `tranche.yml:8:43 ${COMPONENT}.rollout.checkEvery: expected a duration of at least 100ms`,
+      ]);
+    });
+
     it('asks for an integer where a fraction is given', () => {
       expect(errorLines(...HEAD, '        rollout: { first: 1.5 }')).toEqual([
         `tranche.yml:8:27 ${COMPONENT}.rollout.first: expected an integer ≥ 1`,
