@@ -52654,7 +52654,9 @@ var durationSchema = external_exports.union(
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
 });
-var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, { error: "expected a duration longer than 0" });
+var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, {
+  error: "expected a duration longer than 0"
+});
 var interval = durationSchema.refine((ms2) => ms2 >= 100, { error: "expected a duration of at least 100ms" });
 var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
 var targetObjectSchema = external_exports.strictObject({
@@ -63893,11 +63895,13 @@ async function rollbackCommand(options, runtime) {
 }
 async function versionBeforeLive(ledger, service, environment) {
   const live = await liveVersion(ledger, service, environment);
+  const numbers = new Map((await ledger.versions(service)).map((v) => [v.version, v.n]));
+  const liveNumber = live === null ? void 0 : numbers.get(live);
   const runs = await ledger.runs({ service, environment });
-  const earlier = runs.find((run2) => run2.decision === "succeeded" && run2.version !== live);
+  const earlier = runs.filter((run2) => run2.decision === "succeeded" && run2.version !== live).map((run2) => ({ version: run2.version, n: numbers.get(run2.version) })).filter((c) => liveNumber === void 0 || c.n !== void 0 && c.n < liveNumber).sort((a, b) => (b.n ?? 0) - (a.n ?? 0))[0];
   if (!earlier) {
     throw new UsageError(
-      `${environment} has no earlier successful version to roll back to; name one with --to`
+      `${environment} has no successful version older than the live one (${live ?? "none"}) to roll back to; name one with --to`
     );
   }
   return earlier.version;
@@ -64423,7 +64427,7 @@ function buildProgram(runtime, setExit) {
   );
   command("rollback", "put an earlier version back on every target at once", rollbackCommand).option(
     "--to <version>",
-    "the version to return to (default: the one live before the current one)"
+    "the version to return to (default: the newest older version that succeeded here)"
   );
   command("status", "the live version and every target\u2019s state, per environment", statusCommand);
   command("history", "runs, newest first", historyCommand).option("--limit <n>", "at most this many runs", "20").option("--service <name>", "runs of this service (default: the config\u2019s)").option("--version <version>", "only runs of this version").option("--since <date|age>", "only runs started at or after this date (ISO 8601) or this long ago (7d)");

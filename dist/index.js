@@ -65543,7 +65543,9 @@ var durationSchema = external_exports.union(
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
 });
-var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, { error: "expected a duration longer than 0" });
+var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, {
+  error: "expected a duration longer than 0"
+});
 var interval = durationSchema.refine((ms2) => ms2 >= 100, { error: "expected a duration of at least 100ms" });
 var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
 var targetObjectSchema = external_exports.strictObject({

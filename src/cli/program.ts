@@ -67,7 +67,7 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
     );
   command('rollback', 'put an earlier version back on every target at once', rollbackCommand).option(
     '--to <version>',
-    'the version to return to (default: the one live before the current one)',
+    'the version to return to (default: the newest older version that succeeded here)',
   );
   command('status', 'the live version and every target’s state, per environment', statusCommand);
   command('history', 'runs, newest first', historyCommand)

@@ -132,6 +132,18 @@ describe('after deploys', () => {
     expect(readFileSync(f.path('state/log'), 'utf8').trim().split('\n').at(-1)).toBe('rollback s-1 3.1');
   });
 
+  it('a second rollback goes further back, not forward to the version the first one removed', async () => {
+    const f = await deployedTwice();
+    expect((await f.cli('deploy', '-e', 'staging', '--json')).code).toBe(0);
+    const first = JSON.parse((await f.cli('rollback', '-e', 'staging', '--json')).stdout);
+    expect(first).toMatchObject({ version: '3.2', previousVersion: '3.3' });
+    const second = JSON.parse((await f.cli('rollback', '-e', 'staging', '--json')).stdout);
+    expect(second).toMatchObject({ version: '3.1', previousVersion: '3.2', decision: 'succeeded' });
+    const third = await f.cli('rollback', '-e', 'staging');
+    expect(third.code).toBe(2);
+    expect(third.stderr).toContain('staging has no successful version older than the live one (3.1)');
+  });
+
   it('rollback refuses a version the ledger does not know (exit 2)', async () => {
     const f = await deployedTwice();
     const { code, stderr } = await f.cli('rollback', '-e', 'staging', '--to', '9.9');

@@ -54,13 +54,23 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   });
 }
 
+/**
+ * The newest version older than the live one (by its release number) that once succeeded in the
+ * environment: a second rollback goes further back, never forward to what the first one removed.
+ */
 async function versionBeforeLive(ledger: Ledger, service: string, environment: string): Promise<string> {
   const live = await liveVersion(ledger, service, environment);
+  const numbers = new Map((await ledger.versions(service)).map((v) => [v.version, v.n]));
+  const liveNumber = live === null ? undefined : numbers.get(live);
   const runs = await ledger.runs({ service, environment });
-  const earlier = runs.find((run) => run.decision === 'succeeded' && run.version !== live);
+  const earlier = runs
+    .filter((run) => run.decision === 'succeeded' && run.version !== live)
+    .map((run) => ({ version: run.version, n: numbers.get(run.version) }))
+    .filter((c) => liveNumber === undefined || (c.n !== undefined && c.n < liveNumber))
+    .sort((a, b) => (b.n ?? 0) - (a.n ?? 0))[0];
   if (!earlier) {
     throw new UsageError(
-      `${environment} has no earlier successful version to roll back to; name one with --to`,
+      `${environment} has no successful version older than the live one (${live ?? 'none'}) to roll back to; name one with --to`,
     );
   }
   return earlier.version;
