@@ -51378,6 +51378,23 @@ function runDecision(failure2, onFailure) {
   return onFailure === "halt" ? "halted" : "rolled_back";
 }
 
+// src/exec/base-env.ts
+var WITHHELD = /* @__PURE__ */ new Set([
+  // Tranche's own secrets: the ledger's URL (it may carry a password) and the bundle signing key.
+  "TRANCHE_LEDGER",
+  "TRANCHE_BUNDLE_KEY",
+  // The runner's internals, which GitHub gives JavaScript actions but not `run:` steps.
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL"
+]);
+function commandBaseEnv(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !WITHHELD.has(name) && !name.startsWith("INPUT_"))
+  );
+}
+
 // src/exec/shell-executor.ts
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
@@ -63286,7 +63303,7 @@ async function deployWithGitHub(options, runtime, project, commit) {
         logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
         signal: controller.signal,
         progress: reporter,
-        baseEnv: runtime.env,
+        baseEnv: commandBaseEnv(runtime.env),
         log
       });
     } finally {
@@ -63368,7 +63385,7 @@ async function execute(spec, ledger, options, runtime) {
   });
   try {
     const previousVersion = await liveVersion(ledger, spec.service, spec.environment);
-    const executor = new ShellExecutor({ baseEnv: runtime.env });
+    const executor = new ShellExecutor({ baseEnv: commandBaseEnv(runtime.env) });
     const ports = { executor, checker: createChecker({ executor }), ledger, reporter, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {

@@ -65880,6 +65880,23 @@ function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
+// src/exec/base-env.ts
+var WITHHELD = /* @__PURE__ */ new Set([
+  // Tranche's own secrets: the ledger's URL (it may carry a password) and the bundle signing key.
+  "TRANCHE_LEDGER",
+  "TRANCHE_BUNDLE_KEY",
+  // The runner's internals, which GitHub gives JavaScript actions but not `run:` steps.
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL"
+]);
+function commandBaseEnv(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !WITHHELD.has(name) && !name.startsWith("INPUT_"))
+  );
+}
+
 // src/github/client.ts
 function httpStatus(error63) {
   const status = error63?.status;
@@ -72404,9 +72421,6 @@ var actionLog = {
   info: (message) => info(message),
   warning: (message) => warning(message)
 };
-function commandEnv2(env = process.env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("INPUT_")));
-}
 var runContextSchema = external_exports.object({
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/]+\/[^/]+$/, "GITHUB_REPOSITORY must be owner/repo"),
   GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/i, "GITHUB_SHA must be a commit SHA"),
@@ -76981,7 +76995,7 @@ async function run() {
       transientEnvironment: inputs["transient-environment"],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
-      baseEnv: commandEnv2(),
+      baseEnv: commandBaseEnv(process.env),
       log: actionLog
     });
     report(outcome);

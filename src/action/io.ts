@@ -154,16 +154,6 @@ export const actionLog: Logger = {
   warning: (message) => core.warning(message),
 };
 
-/**
- * The environment deploy and check commands start from: the step's own, less the INPUT_*
- * variables the runner sets for the Action (they hold its token).
- */
-export function commandEnv(
-  env: Record<string, string | undefined> = process.env,
-): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_')));
-}
-
 /** What the runner tells every step through its environment. */
 const runContextSchema = z.object({
   GITHUB_REPOSITORY: z.string().regex(/^[^/]+\/[^/]+$/, 'GITHUB_REPOSITORY must be owner/repo'),

@@ -6,6 +6,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { commandBaseEnv } from '../exec/base-env.ts';
 import { redactedMessage } from '../github/client.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
 import { openLedger } from '../ledger/open.ts';
@@ -15,7 +16,6 @@ import { headline } from '../render/summary.ts';
 import {
   actionLog,
   annotateError,
-  commandEnv,
   fail,
   InputError,
   type Inputs,
@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
       transientEnvironment: inputs['transient-environment'],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
-      baseEnv: commandEnv(),
+      baseEnv: commandBaseEnv(process.env),
       log: actionLog,
     });
     report(outcome);

@@ -4,7 +4,7 @@ import type { DeployResult } from '../../src/engine/result.ts';
 import { RECORDING_DEPLOY } from '../support/cli.ts';
 import { useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence, summaryOf, titleOf } from './harness/expect.ts';
-import { type ActionRun, runAction, TEST_TOKEN } from './harness/runner.ts';
+import { type ActionRun, RUNTIME_TOKEN, runAction, TEST_TOKEN } from './harness/runner.ts';
 import { gh, reports, SHA } from './harness/scenario.ts';
 
 const workspace = useWorkspaces();
@@ -126,6 +126,8 @@ describe('the bundled Action, run as a runner runs it', () => {
       expect(env).toContain('TRANCHE_VERSION=1.3');
       expect(env).not.toContain(TEST_TOKEN);
       expect(env).not.toMatch(/^INPUT_/m);
+      expect(env).not.toContain(RUNTIME_TOKEN);
+      expect(env).not.toMatch(/^ACTIONS_RESULTS_URL=/m);
     });
 
     it('never prints the token', async () => {

@@ -4,6 +4,7 @@
  * GITHUB_TOKEN and is never printed; `--ledger github` keeps versions as tags there too.
  */
 import { basename, resolve } from 'node:path';
+import { commandBaseEnv } from '../../exec/base-env.ts';
 import { parseRepo } from '../../github/client.ts';
 import { deployToGitHub } from '../../github/github-deploy.ts';
 import { createOctokitClient } from '../../github/octokit.ts';
@@ -56,7 +57,7 @@ export async function deployWithGitHub(
         logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
         signal: controller.signal,
         progress: reporter,
-        baseEnv: runtime.env,
+        baseEnv: commandBaseEnv(runtime.env),
         log,
       });
     } finally {

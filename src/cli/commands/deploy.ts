@@ -5,6 +5,7 @@ import { systemClock } from '../../engine/clock.ts';
 import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
 import type { DeployResult } from '../../engine/result.ts';
 import { runRelease } from '../../engine/run-release.ts';
+import { commandBaseEnv } from '../../exec/base-env.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
@@ -118,7 +119,7 @@ export async function execute(
   });
   try {
     const previousVersion = await liveVersion(ledger, spec.service, spec.environment);
-    const executor = new ShellExecutor({ baseEnv: runtime.env });
+    const executor = new ShellExecutor({ baseEnv: commandBaseEnv(runtime.env) });
     const ports = { executor, checker: createChecker({ executor }), ledger, reporter, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {

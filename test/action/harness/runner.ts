@@ -13,6 +13,9 @@ import { TOKEN_EXPRESSION } from '../../../src/action/io.ts';
 import { type Interaction, OWNER, REPO, type Recording, SHA } from './scenario.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** The runner's own token in the Action's environment: no command may see it. */
+export const RUNTIME_TOKEN = 'runtime-token-for-the-runner-only';
+
 export const ACTION_BUNDLE = join(ROOT, 'dist/index.js');
 const PRELOAD = fileURLToPath(new URL('./preload.ts', import.meta.url));
 export const TEST_TOKEN = 'ghs_testtoken0123456789abcdefABCDEF';
@@ -85,6 +88,9 @@ export function startAction(options: ActionOptions): StartedAction {
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
     RUNNER_TEMP: dir,
+    // What a real runner hands JavaScript actions (and not `run:` steps).
+    ACTIONS_RUNTIME_TOKEN: RUNTIME_TOKEN,
+    ACTIONS_RESULTS_URL: 'https://results.example.test/',
     TRANCHE_TEST_SCENARIO: files.scenario,
     TRANCHE_TEST_RECORD: files.record,
     ...inputEnv(options.inputs ?? {}),
