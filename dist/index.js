@@ -66383,6 +66383,9 @@ function formatValue(value, unit) {
   const text = value.toFixed(2);
   return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
 }
+function isCritical(s) {
+  return s.max !== void 0 && s.value > s.max || s.min !== void 0 && s.value < s.min;
+}
 function verdictLine(s) {
   const value = formatValue(s.value, s.unit);
   if (s.max !== void 0 && s.value > s.max) {
@@ -66811,9 +66814,8 @@ function reduceSeries(values, reduce2) {
   }
 }
 function judge2(spec, value, base, name = spec.name) {
-  const line = verdictLine({ name, value, max: spec.max, min: spec.min, unit: spec.unit });
-  const broken = spec.max !== void 0 && value > spec.max || spec.min !== void 0 && value < spec.min;
-  return { ...base, status: broken ? "fail" : "pass", value, message: line };
+  const input2 = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
+  return { ...base, status: isCritical(input2) ? "fail" : "pass", value, message: verdictLine(input2) };
 }
 function promDuration(ms2) {
   return ms2 >= 1e3 ? `${Math.round(ms2 / 1e3)}s` : `${Math.max(1, Math.round(ms2))}ms`;
@@ -67189,13 +67191,28 @@ function limits(spec) {
   return parts.join(", ");
 }
 
+// src/stats/describe.ts
+function quantileSorted(sorted, q) {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.max(1, Math.ceil(Math.round(q * sorted.length * 1e9) / 1e9));
+  return sorted[Math.min(rank, sorted.length) - 1];
+}
+function describe3(values) {
+  if (values.length === 0) return void 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    median: quantileSorted(sorted, 0.5),
+    p95: quantileSorted(sorted, 0.95)
+  };
+}
+
 // src/checks/percentile.ts
 function percentile(values, p) {
-  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const clamped = Math.min(100, Math.max(0, p));
-  const rank = Math.max(1, Math.ceil(clamped * sorted.length / 100));
-  return sorted[rank - 1] ?? Number.NaN;
+  return quantileSorted(sorted, Math.min(100, Math.max(0, p)) / 100);
 }
 
 // src/checks/http.ts
@@ -68607,24 +68624,6 @@ function badVerdictText(verdict) {
 async function liveVersion(ledger, service, environment) {
   const runs = await ledger.runs({ service, environment });
   return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
-}
-
-// src/stats/describe.ts
-function quantileSorted(sorted, q) {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1];
-}
-function describe3(values) {
-  if (values.length === 0) return void 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    min: sorted[0],
-    max: sorted[sorted.length - 1],
-    median: quantileSorted(sorted, 0.5),
-    p95: quantileSorted(sorted, 0.95)
-  };
 }
 
 // src/stats/stage-timing.ts

@@ -6,7 +6,7 @@
  * No series, NaN, ±Inf, an HTTP error or a Prometheus error is a failure, never a pass.
  */
 import type { CommandContext, PrometheusCheckSpec } from '../engine/ports.ts';
-import { verdictLine } from '../render/verdict.ts';
+import { isCritical, verdictLine } from '../render/verdict.ts';
 import { deviation } from '../stats/deviation.ts';
 import type { FetchLike } from './http.ts';
 import type { CheckOutcome } from './outcome.ts';
@@ -165,9 +165,8 @@ function judge(
   base: Omit<CheckOutcome, 'status' | 'message'>,
   name = spec.name,
 ): CheckOutcome {
-  const line = verdictLine({ name, value, max: spec.max, min: spec.min, unit: spec.unit });
-  const broken = (spec.max !== undefined && value > spec.max) || (spec.min !== undefined && value < spec.min);
-  return { ...base, status: broken ? 'fail' : 'pass', value, message: line };
+  const input = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
+  return { ...base, status: isCritical(input) ? 'fail' : 'pass', value, message: verdictLine(input) };
 }
 
 /** A Prometheus duration: whole seconds, or milliseconds below a second. */

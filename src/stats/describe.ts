@@ -13,7 +13,8 @@ export interface Description {
  */
 export function quantileSorted(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  // Rounded first: 0.28 × 25 is 7.000000000000001 in floating point, and its ceiling 8 would be wrong.
+  const rank = Math.max(1, Math.ceil(Math.round(q * sorted.length * 1e9) / 1e9));
   return sorted[Math.min(rank, sorted.length) - 1] as number;
 }
 

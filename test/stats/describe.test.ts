@@ -21,4 +21,11 @@ suite('quantileSorted', () => {
     expect(quantileSorted([10, 20, 30, 40], 0.75)).toBe(30);
     expect(quantileSorted([10, 20, 30, 40], 0.76)).toBe(40);
   });
+
+  it('is not thrown off by floating point: 0.28 of 25 values is the seventh', () => {
+    const values = Array.from({ length: 25 }, (_, i) => i + 1);
+    // 0.28 × 25 is 7.000000000000001 in floating point.
+    expect(quantileSorted(values, 0.28)).toBe(7);
+    expect(quantileSorted(values, 0.56)).toBe(14);
+  });
 });

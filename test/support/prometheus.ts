@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isCi } from '../../src/render/progress.ts';
 
 export interface PrometheusServer {
   /** http://127.0.0.1:PORT */
@@ -32,7 +33,7 @@ export function findPrometheus(): string | undefined {
 export function prometheusUnavailable(): string | undefined {
   if (findPrometheus()) return undefined;
   const why = "prometheus not found (install Debian's prometheus package or set PROMETHEUS_BIN)";
-  if (process.env.CI === 'true') throw new Error(`CI=true and ${why}`);
+  if (isCi(process.env.CI)) throw new Error(`in CI (CI=${process.env.CI}) and ${why}`);
   console.warn(`skipping the real-Prometheus tests: ${why}`);
   return why;
 }
