@@ -129,11 +129,15 @@ exec ./record.sh`;
       writeFileSync(f.path('tranche.yml'), config({ bake: '60s' }));
       const child = startCli(['deploy', '--json'], { cwd: f.dir });
       const done = collect(child);
-      await new Promise<void>((resolve) => {
+      let stderr = '';
+      const baking = await new Promise<boolean>((resolve) => {
         child.stderr?.on('data', (chunk: Buffer) => {
-          if (/bake/i.test(chunk.toString())) resolve();
+          stderr += chunk.toString();
+          if (/bake/i.test(stderr)) resolve(true);
         });
+        child.once('exit', () => resolve(false));
       });
+      expect(baking, `the deploy ended before its bake:\n${stderr}`).toBe(true);
       child.kill('SIGTERM');
       const { code, stdout } = await done;
       const result = JSON.parse(stdout) as DeployResult;
