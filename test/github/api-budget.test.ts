@@ -15,6 +15,23 @@ function expected(
 }
 
 describe('GitHub requests per deploy', () => {
+  it('are exactly these for 3 targets in 2 batches (the counting harness answers any path)', async () => {
+    const R = '/repos/acme/shop';
+    const { calls } = await countApiCalls({ targets: 3 });
+    expect(calls).toEqual([
+      `POST ${R}/check-runs`,
+      `GET ${R}/deployments?environment=prod&per_page=100`,
+      `GET ${R}/git/matching-refs/tags%2Ftranche%2Fshop%2F`,
+      `POST ${R}/git/refs`,
+      `POST ${R}/deployments`,
+      `POST ${R}/deployments/9/statuses`,
+      `PATCH ${R}/check-runs/7`,
+      `PATCH ${R}/check-runs/7`,
+      `PATCH ${R}/check-runs/7`,
+      `POST ${R}/deployments/9/statuses`,
+    ]);
+  });
+
   for (const targets of [1, 10, 100, 1_000]) {
     it(`grow with batches, not targets: ${targets} target(s) cost 8 + B`, async () => {
       const { calls, batches, outcome } = await countApiCalls({ targets });
