@@ -50764,9 +50764,11 @@ async function rollBack(touched, spec, ports, sink) {
   for (const group of groupByComponentReversed(touched)) {
     const component = group[0]?.component;
     if (!component) continue;
-    await forEachLimit(group, component.rollout.rollbackParallel, async (t) => {
-      results.push(await rollBackTarget(t, spec, ports, sink));
+    const done = [];
+    await forEachLimit(group, component.rollout.rollbackParallel, async (t, index) => {
+      done[index] = await rollBackTarget(t, spec, ports, sink);
     });
+    results.push(...done);
   }
   const failed = results.filter((r) => r.status !== "rolled_back").length;
   await sink.emitAnyway({

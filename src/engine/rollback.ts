@@ -32,9 +32,12 @@ export async function rollBack(
   for (const group of groupByComponentReversed(touched)) {
     const component = group[0]?.component;
     if (!component) continue;
-    await forEachLimit(group, component.rollout.rollbackParallel, async (t) => {
-      results.push(await rollBackTarget(t, spec, ports, sink));
+    // In the order they were started (later batches first), whichever finishes first.
+    const done: RollbackResult[] = [];
+    await forEachLimit(group, component.rollout.rollbackParallel, async (t, index) => {
+      done[index] = await rollBackTarget(t, spec, ports, sink);
     });
+    results.push(...done);
   }
   const failed = results.filter((r) => r.status !== 'rolled_back').length;
   await sink.emitAnyway({
