@@ -228,6 +228,16 @@ describe('release tracks', () => {
       expect(t.github.bodies('createDeployment')).toEqual([]);
     });
 
+    it('is refused to someone who may not deploy, and nothing is promoted', async () => {
+      await threeOnYolo(t);
+      t.github.config(TRACKS_YML).reaction().permission('mallory', 'read').comment();
+      await t.comment({ body: '/promote 3', login: 'mallory' });
+      t.github.done();
+      expect(t.github.bodies('comment')[0]?.body).toContain('🙅 @mallory may not promote here');
+      expect(t.github.bodies('createDeployment')).toEqual([]);
+      expect((await t.ledger.promotions({ service: 'shop' }))[0]?.state).toBe('scheduled');
+    });
+
     it('refuses a version that is not on the track before', async () => {
       await threeOnYolo(t);
       t.github.config(TRACKS_YML).reaction().permission('alice', 'write').comment();
