@@ -15,6 +15,8 @@ export interface BotDeps {
   now: () => number;
   /** Where tranche.yml is in each repository. */
   configPath: string;
+  /** This bot process, as the holder of the promotions it claims (unique per process). */
+  replica: string;
 }
 
 /** The logging the handlers use: Probot's pino logger satisfies it. */

@@ -1,21 +1,34 @@
 /**
- * The Tranche bot, a Probot app: PR comment commands, locks and a release queue, and a record of
- * every deployment. `trancheBot` wires it to a ledger; the default export opens the ledger the
- * CLI would (TRANCHE_LEDGER, a postgres:// DATABASE_URL, else .tranche/ledger.db) for Probot's
- * own runner (`npm run bot`) or createNodeMiddleware in any Node server.
+ * The Tranche bot, a Probot app: PR comment commands, locks and a release queue, a record of
+ * every deployment, release tracks with promotion timers, fleet-wide verdicts from deployment
+ * statuses, CI runs and jobs' reports (POST /tranche/outcomes), and a deployment protection rule.
+ * `trancheBot` wires it to a ledger; the default export opens the ledger the CLI would
+ * (TRANCHE_LEDGER, a postgres:// DATABASE_URL, else .tranche/ledger.db) for Probot's own runner
+ * (`npm run bot`) or createNodeMiddleware in any Node server.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ApplicationFunction, Probot } from 'probot';
 import { ledgerLocation, openLedger } from '../src/ledger/open.ts';
 import type { Ledger } from '../src/ledger/types.ts';
 import type { BotDeps } from './bot-scope.ts';
+import { onCheckRun, onWorkflowRun } from './handlers/on-ci-run.ts';
 import { onComment } from './handlers/on-comment.ts';
 import { onDeploymentStatus } from './handlers/on-deployment-status.ts';
+import { onProtectionRule } from './handlers/on-protection-rule.ts';
+import { OUTCOMES_PATH, outcomesEndpoint } from './http/outcomes-endpoint.ts';
 import { sweep } from './sweep.ts';
 
 export const DEFAULT_CONFIG_PATH = 'tranche.yml';
 /** The webhook events the bot handles: app.yml subscribes to these and no others. */
-export const EVENTS = ['issue_comment', 'deployment_status'] as const;
-/** How often the bot process looks for releases whose lease ran out. */
+export const EVENTS = [
+  'issue_comment',
+  'deployment_status',
+  'check_run',
+  'workflow_run',
+  'deployment_protection_rule',
+] as const;
+/** How often the bot process looks for releases whose lease ran out and promotions that are due. */
 export const DEFAULT_SWEEP_MS = 60_000;
 
 export interface TrancheBotOptions {
@@ -24,13 +37,17 @@ export interface TrancheBotOptions {
   now?: (() => number) | undefined;
   /** tranche.yml's path in each repository; default `tranche.yml`. */
   configPath?: string | undefined;
-  /** How often to sweep expired leases; 0 for never (a test calls `sweep`). Default 60 s. */
+  /** How often to sweep; 0 for never (a test calls `sweep`). Default 60 s. */
   sweepEveryMs?: number | undefined;
+  /** This process as the holder of the promotions it claims; default host, pid and a random part. */
+  replica?: string | undefined;
+  /** The secret jobs sign POST /tranche/outcomes with; without one the endpoint is not mounted. */
+  outcomesSecret?: string | undefined;
 }
 
 export interface TrancheBot {
   app: ApplicationFunction;
-  /** Expires releases whose lease ran out, reports them and moves their queues on (the timer's work). */
+  /** Expires releases whose lease ran out and carries out due promotions (the timer's work). */
   sweep(): Promise<void>;
   /** Stops the timer. */
   stop(): void;
@@ -41,6 +58,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
     ledger: options.ledger,
     now: options.now ?? Date.now,
     configPath: options.configPath ?? DEFAULT_CONFIG_PATH,
+    replica: options.replica ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   };
   let probot: Probot | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -48,10 +66,18 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
     if (probot) await sweep(probot, deps);
   };
   return {
-    app(app) {
+    app(app, appOptions) {
       probot = app;
       app.on('issue_comment.created', (context) => onComment(context, deps));
       app.on('deployment_status.created', (context) => onDeploymentStatus(context, deps));
+      app.on('check_run.completed', (context) => onCheckRun(context, deps));
+      app.on('workflow_run.completed', (context) => onWorkflowRun(context, deps));
+      app.on('deployment_protection_rule.requested', (context) => onProtectionRule(context, deps));
+      if (options.outcomesSecret) appOptions.addHandler(outcomesEndpoint(app, deps, options.outcomesSecret));
+      else
+        app.log.info(
+          `tranche bot: ${OUTCOMES_PATH} is off; set TRANCHE_OUTCOMES_SECRET to take jobs' outcomes`,
+        );
       const every = options.sweepEveryMs ?? DEFAULT_SWEEP_MS;
       if (every > 0 && timer === undefined) {
         timer = setInterval(() => {
@@ -76,7 +102,12 @@ const app: ApplicationFunction = async (probot, options) => {
     `tranche bot: ledger ${location ? 'from TRANCHE_LEDGER / DATABASE_URL' : '.tranche/ledger.db'}`,
   );
   const configPath = process.env.TRANCHE_CONFIG;
-  await trancheBot({ ledger, configPath: configPath ? configPath : undefined }).app(probot, options);
+  const outcomesSecret = process.env.TRANCHE_OUTCOMES_SECRET;
+  await trancheBot({
+    ledger,
+    configPath: configPath ? configPath : undefined,
+    outcomesSecret: outcomesSecret ? outcomesSecret : undefined,
+  }).app(probot, options);
 };
 
 export default app;

@@ -1,48 +1,66 @@
 /**
- * The bot process's timer: releases whose workflow never reported lose their lease even when no
- * webhook arrives for their repository. Each one is reported (an error status, a 😕 reply) and
- * its repository's queue moves on, through the installation's own client.
+ * The bot process's timer, once a minute: releases whose workflow never reported lose their lease
+ * even when no webhook arrives for their repository (each is reported, an error status and a 😕
+ * reply, and its repository's queue moves on), and promotions whose time has come are carried out
+ * (tracks/advance-tracks.ts: claimed with a lease, so with several replicas one carries each out).
+ * Each repository is acted on through its installation's own client.
  */
 import type { Probot } from 'probot';
+import type { PromotionRecord } from '../src/ledger/fleet-types.ts';
 import type { ReleaseRecord } from '../src/ledger/types.ts';
-import { type BotDeps, botSettings, type HandlerScope, limitsOf } from './bot-scope.ts';
-import type { BotOctokit } from './github/bot-octokit.ts';
-import { readConfig } from './github/read-config.ts';
+import { type BotDeps, limitsOf } from './bot-scope.ts';
+import { installationScope } from './installation-scope.ts';
 import { followAdvance } from './releases/start-release.ts';
+import { advanceTracks } from './tracks/advance-tracks.ts';
+
+interface RepoWork {
+  installationId: number | null;
+  expired: ReleaseRecord[];
+  promotions: boolean;
+}
 
 export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
-  const expired = await deps.ledger.expireReleases(deps.now());
-  const byRepo = Map.groupBy(expired, (release) => release.repo);
-  for (const [repo, releases] of byRepo) {
+  const now = deps.now();
+  const work = new Map<string, RepoWork>();
+  const of = (repo: string) => {
+    const found = work.get(repo) ?? { installationId: null, expired: [], promotions: false };
+    work.set(repo, found);
+    return found;
+  };
+  for (const release of await deps.ledger.expireReleases(now)) {
+    const repo = of(release.repo);
+    repo.expired.push(release);
+    repo.installationId ??= release.installationId;
+  }
+  for (const promotion of await deps.ledger.promotions({ states: ['scheduled', 'claimed'], dueBy: now })) {
+    if (promotion.repo === null || !claimable(promotion, now)) continue;
+    const repo = of(promotion.repo);
+    repo.promotions = true;
+    repo.installationId ??= promotion.installationId;
+  }
+  for (const [repo, todo] of work) {
     try {
-      await sweepRepository(app, deps, repo, releases);
+      await sweepRepository(app, deps, repo, todo);
     } catch (error) {
-      app.log.warn(`could not report the expired releases of ${repo}: ${(error as Error).message}`);
+      app.log.warn(`could not sweep ${repo}: ${(error as Error).message}`);
     }
   }
 }
 
-async function sweepRepository(app: Probot, deps: BotDeps, repo: string, expired: ReleaseRecord[]) {
-  const installationId = expired.find((r) => r.installationId !== null)?.installationId;
-  if (installationId === undefined || installationId === null) {
-    app.log.warn(`releases of ${repo} expired, but no installation is known to report them`);
+/** Scheduled, or claimed by a holder whose lease ran out. */
+function claimable(promotion: PromotionRecord, now: number): boolean {
+  return promotion.state === 'scheduled' || (promotion.claimedUntil ?? 0) <= now;
+}
+
+async function sweepRepository(app: Probot, deps: BotDeps, repo: string, todo: RepoWork) {
+  if (todo.installationId === null) {
+    app.log.warn(`${repo} has work for the timer, but no installation is known to act on it`);
     return;
   }
-  const [owner = '', name = ''] = repo.split('/');
-  const octokit: BotOctokit = await app.auth(installationId);
-  const base = {
-    octokit,
-    owner,
-    repo: name,
-    fullName: repo,
-    installationId,
-    htmlUrl: `https://github.com/${repo}`,
-    deps,
-    log: { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) },
-    delivery: { id: `sweep-${deps.now()}`, repo, event: 'sweep', at: deps.now() },
-  };
-  const config = await readConfig(base, deps.configPath);
-  const scope: HandlerScope = { ...base, config, settings: botSettings(config) };
-  const advance = await deps.ledger.advanceQueue(repo, limitsOf(scope.settings), deps.now());
-  await followAdvance(scope, { expired: [...expired, ...advance.expired], started: advance.started });
+  const scope = await installationScope(app, deps, repo, todo.installationId, 'sweep');
+  if (todo.expired.length > 0) {
+    const advance = await deps.ledger.advanceQueue(repo, limitsOf(scope.settings), deps.now());
+    await followAdvance(scope, { expired: [...todo.expired, ...advance.expired], started: advance.started });
+  }
+  if (todo.promotions) await advanceTracks(scope);
 }

@@ -52933,6 +52933,12 @@ var verdictSchema = external_exports.strictObject({
   ),
   rollback: external_exports.enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(", ")}` }).default("failing").describe(
     "What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused)."
+  ),
+  checkRuns: external_exports.array(nonEmptyString()).default([]).describe(
+    "The bot: names of check runs whose conclusion on a version\u2019s commit counts as an outcome of that version (success; failure or timed out), in the stratum check:NAME. Default: none, so unrelated CI does not sway verdicts."
+  ),
+  workflowRuns: external_exports.array(nonEmptyString()).default([]).describe(
+    "The bot: names of workflows (or their files, e.g. .github/workflows/jobs.yml) whose completed runs on a version\u2019s commit count as outcomes of that version, in the stratum workflow:NAME. Default: none."
   )
 }).describe(
   "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
@@ -53239,6 +53245,14 @@ function migrations(dialect) {
         // Several rows may lack a deployment (queued, starting): both backends let NULLs repeat.
         "CREATE UNIQUE INDEX bot_releases_deployment ON bot_releases (repo, deployment_id)"
       ]
+    },
+    {
+      version: 5,
+      description: "promotions: the repository (and the bot's installation) that carries each out",
+      statements: [
+        "ALTER TABLE promotions ADD COLUMN repo TEXT",
+        "ALTER TABLE promotions ADD COLUMN installation_id BIGINT"
+      ]
     }
   ];
 }
@@ -53422,14 +53436,16 @@ var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE
 var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
 WHERE service = ? AND version = ? ORDER BY id`;
 var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
-  note, created_at, updated_at`;
+  note, created_at, updated_at, repo, installation_id`;
 var PROMOTION_KEY = "service = ? AND version = ? AND to_track = ?";
 var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
-VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?, ?, ?)
 ON CONFLICT (service, version, to_track) DO UPDATE SET
   from_track = excluded.from_track,
   due_at = excluded.due_at,
   reason = excluded.reason,
+  repo = COALESCE(excluded.repo, promotions.repo),
+  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
   state = 'scheduled',
   claimed_by = NULL,
   claimed_until = NULL,
@@ -54130,7 +54146,9 @@ async function schedule(connection, request2, now) {
       Math.round(request2.dueAt),
       request2.reason,
       now,
-      now
+      now,
+      request2.repo ?? null,
+      request2.installationId ?? null
     ]);
     const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
     if (!row)
@@ -54177,7 +54195,9 @@ function toPromotion(row) {
     claimedUntil: nullableNumber(row.claimed_until),
     note: nullableString(row.note),
     createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at)
+    updatedAt: Number(row.updated_at),
+    repo: nullableString(row.repo),
+    installationId: nullableNumber(row.installation_id)
   };
 }
 
@@ -64163,9 +64183,18 @@ async function promotionInput(ledger, service, tracks, now) {
     ledger.versions(service),
     ledger.verdicts(service)
   ]);
+  return {
+    tracks,
+    health,
+    versions: versions.map((v) => v.version),
+    holds: [...holds.keys()],
+    bad: badVersions(verdicts),
+    now
+  };
+}
+function badVersions(verdicts) {
   const byVersion = Map.groupBy(verdicts, (v) => v.version);
-  const bad = [...byVersion].filter(([, records]) => effectiveVerdict(records)?.verdict === "bad").map(([v]) => v);
-  return { tracks, health, versions: versions.map((v) => v.version), holds: [...holds.keys()], bad, now };
+  return [...byVersion].filter(([, records]) => effectiveVerdict(records)?.verdict === "bad").map(([v]) => v);
 }
 
 // src/cli/commands/tracks.ts

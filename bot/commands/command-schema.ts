@@ -15,6 +15,12 @@ const version = versionSchema;
 
 const reason = z.string().max(200, { error: 'a reason has at most 200 characters' });
 
+/** A release track's name, as tranche.yml spells it. */
+const track = z
+  .string()
+  .max(100, { error: 'a track name has at most 100 characters' })
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, { error: 'a track name is lowercase letters, digits and . _ -' });
+
 const lockTarget = z.discriminatedUnion('scope', [
   z.strictObject({ scope: z.literal('environment'), environment }),
   z.strictObject({ scope: z.literal('global') }),
@@ -31,6 +37,11 @@ export const commandSchema = z.discriminatedUnion('name', [
     reason: reason.optional(),
   }),
   z.strictObject({ name: z.literal('unlock'), target: lockTarget }),
+  z.strictObject({ name: z.literal('promote'), version, to: track.optional() }),
+  z.strictObject({ name: z.literal('hold'), track, reason: reason.optional() }),
+  z.strictObject({ name: z.literal('unhold'), track }),
+  z.strictObject({ name: z.literal('mark-bad'), version, reason: reason.optional() }),
+  z.strictObject({ name: z.literal('mark-good'), version, reason: reason.optional() }),
   z.strictObject({ name: z.literal('status'), environment: environment.optional() }),
   z.strictObject({ name: z.literal('help'), topic: z.string().optional() }),
 ]);

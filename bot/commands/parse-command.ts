@@ -86,12 +86,11 @@ const CANDIDATES: Record<CommandName, (args: string[]) => Candidate> = {
   lock(args) {
     const words = lockWords(args, ['--global', '--once']);
     if ('problem' in words) return words;
-    const reason = words.rest.join(' ');
     return {
       name: 'lock',
       target: words.target,
       once: words.flags.has('--once'),
-      ...(reason !== '' ? { reason } : {}),
+      ...withReason(words.rest),
     };
   },
   unlock(args) {
@@ -99,6 +98,37 @@ const CANDIDATES: Record<CommandName, (args: string[]) => Candidate> = {
     if ('problem' in words) return words;
     if (words.rest.length > 0) return tooMany(words.rest);
     return { name: 'unlock', target: words.target };
+  },
+  promote(args) {
+    const [version, ...rest] = args;
+    if (version === undefined) return { problem: 'name the version to promote' };
+    if (rest.length === 0) return { name: 'promote', version };
+    if (rest[0]?.toLowerCase() !== 'to') return tooMany(rest);
+    const [to, ...extra] = rest.slice(1);
+    if (to === undefined) return { problem: 'name the track after `to`' };
+    if (extra.length > 0) return tooMany(extra);
+    return { name: 'promote', version, to };
+  },
+  hold(args) {
+    const [track, ...rest] = args;
+    if (track === undefined) return { problem: 'name the track to hold' };
+    return { name: 'hold', track, ...withReason(rest) };
+  },
+  unhold(args) {
+    const [track, ...extra] = args;
+    if (track === undefined) return { problem: 'name the track whose hold to lift' };
+    if (extra.length > 0) return tooMany(extra);
+    return { name: 'unhold', track };
+  },
+  'mark-bad'(args) {
+    const [version, ...rest] = args;
+    if (version === undefined) return { problem: 'name the version to mark bad' };
+    return { name: 'mark-bad', version, ...withReason(rest) };
+  },
+  'mark-good'(args) {
+    const [version, ...rest] = args;
+    if (version === undefined) return { problem: 'name the version to mark good' };
+    return { name: 'mark-good', version, ...withReason(rest) };
   },
   status(args) {
     const [environment, ...extra] = args;
@@ -142,6 +172,12 @@ function lockWords(
     return { problem: 'name the environment, or --global for all of them' };
   const target = global ? { scope: 'global' } : { scope: 'environment', environment };
   return { target, flags, rest: args.slice(i) };
+}
+
+/** The words after a command's arguments, as its reason (none when there are none). */
+function withReason(rest: string[]): { reason?: string } {
+  const reason = rest.join(' ');
+  return reason === '' ? {} : { reason };
 }
 
 function tooMany(extra: string[]): { problem: string } {

@@ -1,7 +1,8 @@
 /**
  * The REST methods the bot calls, typed from GitHub's OpenAPI description: src/github's
  * GitHubClient (deployments, statuses, tags, check runs) and what only the bot needs (comments,
- * reactions, pull requests, permissions, file contents). Probot's context.octokit satisfies it.
+ * issues, reactions, pull requests, permissions, file contents, commit statuses, deployment
+ * protection rule reviews). Probot's context.octokit satisfies it.
  */
 import type { Octokit } from 'octokit';
 import type { GitHubClient } from '../../src/github/client.ts';
@@ -10,11 +11,12 @@ type Rest = Octokit['rest'];
 
 export interface BotOctokit extends GitHubClient {
   rest: GitHubClient['rest'] & {
-    issues: Pick<Rest['issues'], 'createComment' | 'updateComment'>;
+    issues: Pick<Rest['issues'], 'createComment' | 'updateComment' | 'create'>;
     reactions: Pick<Rest['reactions'], 'createForIssueComment'>;
     pulls: Pick<Rest['pulls'], 'get'>;
     repos: GitHubClient['rest']['repos'] &
-      Pick<Rest['repos'], 'getContent' | 'getCollaboratorPermissionLevel'>;
+      Pick<Rest['repos'], 'getContent' | 'getCollaboratorPermissionLevel' | 'createCommitStatus'>;
+    actions: Pick<Rest['actions'], 'reviewCustomGatesForRun'>;
   };
 }
 

@@ -1,17 +1,17 @@
 /**
- * /deploy and /rollback: check who asks and from where, settle the version and commit, then let
+ * /deploy and /rollback: check who asks and from where, settle the version and commit, refuse a
+ * known version the deploy gate refuses (a bad verdict, an unmet dependency constraint), then let
  * the ledger admit the release (start it, or queue it) in one transaction with the delivery's
  * claim, and act on what it decided.
  */
 
-import { type HandlerScope, limitsOf } from '../bot-scope.ts';
+import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { changeRefusal } from '../decide/may-change.ts';
-import { reply } from '../github/replies.ts';
 import { pullRequestFacts, requesterRole } from '../github/requester.ts';
-import { followAdvance, startRelease } from '../releases/start-release.ts';
+import { admit } from '../releases/admit.ts';
+import { releaseRefusal } from '../releases/release-gate.ts';
 import { knownVersionCommit, rollbackTarget, type VersionTarget } from '../releases/versions.ts';
-import { renderReleaseReply } from '../render/release-reply.ts';
 import { type CommentTarget, refuse } from './answer.ts';
 import { configFor } from './environment-check.ts';
 
@@ -36,8 +36,17 @@ export async function deploy(
   const target = await versionTarget(scope, command, service);
   if (typeof target === 'string') return refuse(scope, requester, what, target);
 
-  const { ledger, now } = scope.deps;
-  const admission = await ledger.admitRelease(
+  if (target !== undefined) {
+    const gate = await releaseRefusal(scope, {
+      service,
+      environment: command.environment,
+      version: target.version,
+      kind: command.name,
+    });
+    if (gate) return refuse(scope, requester, what, gate);
+  }
+  await admit(
+    scope,
     {
       delivery: scope.delivery,
       repo: scope.fullName,
@@ -50,25 +59,8 @@ export async function deploy(
       requestedBy: requester.login,
       pullRequest: requester.issueNumber,
     },
-    limitsOf(scope.settings),
-    now(),
+    what,
   );
-  if (admission.outcome === 'duplicate') {
-    scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
-    return;
-  }
-  await followAdvance(scope, admission.advance);
-  if (admission.outcome === 'started') return startRelease(scope, admission.release);
-  scope.log.info(`release ${admission.release.id} queued: ${admission.blockedBy?.reason ?? 'waiting'}`);
-  const body = renderReleaseReply(admission.release, {
-    htmlUrl: scope.htmlUrl,
-    blockedBy: admission.blockedBy,
-    position: admission.position,
-    prefix: scope.settings.prefix,
-    concurrentReleases: scope.settings.concurrentReleases,
-  });
-  const commentId = await reply(scope, requester.issueNumber, body);
-  await ledger.updateRelease(admission.release.id, { commentId }, now());
 }
 
 /**

@@ -4,16 +4,15 @@
  * it, and what waited for it starts.
  */
 import { environmentLockName, globalLockName } from '../../src/ledger/release-locks.ts';
-import type { LockRecord } from '../../src/ledger/types.ts';
+import type { LockRecord, QueueAdvance } from '../../src/ledger/types.ts';
 import { type HandlerScope, limitsOf } from '../bot-scope.ts';
 import type { CommandOf, LockTarget } from '../commands/command-schema.ts';
-import { changeRefusal } from '../decide/may-change.ts';
 import { reply } from '../github/replies.ts';
-import { requesterRole } from '../github/requester.ts';
 import { followAdvance } from '../releases/start-release.ts';
 import { refuse } from './answer.ts';
 import type { Requester } from './deploy.ts';
 import { configFor } from './environment-check.ts';
+import { mayChange } from './may-change.ts';
 
 export async function lock(
   scope: HandlerScope,
@@ -21,7 +20,7 @@ export async function lock(
   requester: Requester,
 ): Promise<void> {
   const what = `/lock ${targetWords(command.target)}`;
-  if (!(await mayChange(scope, command.name, command.target, requester, what))) return;
+  if (!(await mayLock(scope, command.name, command.target, requester, what))) return;
   const outcome = await scope.deps.ledger.lockEnvironment(
     scope.delivery,
     lockName(scope, command.target),
@@ -53,19 +52,9 @@ export async function unlock(
   requester: Requester,
 ): Promise<void> {
   const what = `/unlock ${targetWords(command.target)}`;
-  if (!(await mayChange(scope, command.name, command.target, requester, what))) return;
-  const { ledger, now } = scope.deps;
-  const outcome = await ledger.unlockEnvironment(
-    scope.delivery,
-    scope.fullName,
-    lockName(scope, command.target),
-    limitsOf(scope.settings),
-    now(),
-  );
-  if (outcome.outcome === 'duplicate') {
-    scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
-    return;
-  }
+  if (!(await mayLock(scope, command.name, command.target, requester, what))) return;
+  const outcome = await freeLock(scope, lockName(scope, command.target), what);
+  if (!outcome) return;
   const place = placeWords(command.target);
   const started = outcome.advance.started.length;
   const next =
@@ -77,7 +66,31 @@ export async function unlock(
   await followAdvance(scope, outcome.advance);
 }
 
-async function mayChange(
+/**
+ * Frees the lock `name` whoever holds it, in one transaction with the delivery's claim, and
+ * advances the queue; null when the delivery was handled before (`what` names it in the log).
+ */
+export async function freeLock(
+  scope: HandlerScope,
+  name: string,
+  what: string,
+): Promise<{ released: LockRecord | null; advance: QueueAdvance } | null> {
+  const { ledger, now } = scope.deps;
+  const outcome = await ledger.unlockEnvironment(
+    scope.delivery,
+    scope.fullName,
+    name,
+    limitsOf(scope.settings),
+    now(),
+  );
+  if (outcome.outcome === 'duplicate') {
+    scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
+    return null;
+  }
+  return outcome;
+}
+
+async function mayLock(
   scope: HandlerScope,
   name: 'lock' | 'unlock',
   target: LockTarget,
@@ -89,17 +102,7 @@ async function mayChange(
     await refuse(scope, requester, what, config.problem);
     return false;
   }
-  const refusal = changeRefusal(
-    name,
-    await requesterRole(scope, requester.login),
-    undefined,
-    scope.settings.deployers,
-  );
-  if (refusal) {
-    await refuse(scope, requester, what, refusal.message);
-    return false;
-  }
-  return true;
+  return mayChange(scope, name, requester, what);
 }
 
 function lockName(scope: HandlerScope, target: LockTarget): string {

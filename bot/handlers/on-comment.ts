@@ -7,17 +7,19 @@ import type { Context } from 'probot';
 import { type BotDeps, botSettings, type HandlerScope } from '../bot-scope.ts';
 import type { Command } from '../commands/command-schema.ts';
 import { parseCommand } from '../commands/parse-command.ts';
+import { ISSUE_COMMANDS } from '../commands/registry.ts';
 import { readConfig } from '../github/read-config.ts';
 import { acknowledge } from '../github/replies.ts';
 import { renderParseFailure } from '../render/help-reply.ts';
+import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { answer, refuse } from './answer.ts';
 import { deploy, type Requester } from './deploy.ts';
+import { hold, unhold } from './hold.ts';
 import { lock, unlock } from './lock.ts';
+import { markVerdict } from './mark-verdict.ts';
 import { noop } from './noop.ts';
+import { promote } from './promote.ts';
 import { help, status } from './status.ts';
-
-/** Commands that make sense on an issue as well as on a pull request. */
-const ANYWHERE: ReadonlySet<Command['name']> = new Set(['status', 'help']);
 
 export async function onComment(context: Context<'issue_comment.created'>, deps: BotDeps): Promise<void> {
   const { comment, issue, repository } = context.payload;
@@ -40,7 +42,7 @@ export async function onComment(context: Context<'issue_comment.created'>, deps:
     return;
   }
   const { command } = parsed;
-  if (!issue.pull_request && !ANYWHERE.has(command.name)) {
+  if (!issue.pull_request && !ISSUE_COMMANDS.has(command.name)) {
     await refuse(
       scope,
       requester,
@@ -50,6 +52,8 @@ export async function onComment(context: Context<'issue_comment.created'>, deps:
     return;
   }
   await run(scope, command, requester);
+  // The lazy check of the promotion timers: whatever is due in this repository goes now.
+  await advanceTracks(scope);
 }
 
 function run(scope: HandlerScope, command: Command, requester: Requester): Promise<void> {
@@ -63,6 +67,15 @@ function run(scope: HandlerScope, command: Command, requester: Requester): Promi
       return lock(scope, command, requester);
     case 'unlock':
       return unlock(scope, command, requester);
+    case 'promote':
+      return promote(scope, command, requester);
+    case 'hold':
+      return hold(scope, command, requester);
+    case 'unhold':
+      return unhold(scope, command, requester);
+    case 'mark-bad':
+    case 'mark-good':
+      return markVerdict(scope, command, requester);
     case 'status':
       return status(scope, command, requester);
     case 'help':
@@ -70,11 +83,16 @@ function run(scope: HandlerScope, command: Command, requester: Requester): Promi
   }
 }
 
+/** The webhooks the bot handles, each about one repository. */
+export type RepoEvent =
+  | 'issue_comment.created'
+  | 'deployment_status.created'
+  | 'check_run.completed'
+  | 'workflow_run.completed'
+  | 'deployment_protection_rule.requested';
+
 /** The repository, its client and tranche.yml from the default branch, for one delivery. */
-export async function handlerScope(
-  context: Context<'issue_comment.created' | 'deployment_status.created'>,
-  deps: BotDeps,
-): Promise<HandlerScope> {
+export async function handlerScope(context: Context<RepoEvent>, deps: BotDeps): Promise<HandlerScope> {
   const { repository, installation } = context.payload;
   const base = {
     octokit: context.octokit,

@@ -2,20 +2,20 @@
  * `deployment_status.created`: the Action (or anyone) reports on a Tranche deployment. The ledger
  * records it in one transaction with the delivery's claim; then the reply is edited (🚧, then 🚀
  * or 😕), a success makes the environment's earlier successful deployments inactive on GitHub,
- * and whatever the queue can now start starts.
+ * and whatever the queue can now start starts. A success or failure is an outcome of the version
+ * there (its verdict is judged again), and the promotion timer's work runs: a track that became
+ * healthy on a version starts its bake.
  */
 import type { Context } from 'probot';
 import { checkRunName } from '../../src/github/check-run.ts';
-import {
-  DeploymentPayloadError,
-  parseDeploymentPayload,
-  type TrancheDeployment,
-} from '../../src/github/deployment-payload.ts';
 import { postDeploymentStatus } from '../../src/github/deployments.ts';
 import type { GitHubDeploymentState, ReleaseRecord, StatusRecording } from '../../src/ledger/types.ts';
 import { GITHUB_DEPLOYMENT_STATES } from '../../src/ledger/types.ts';
-import { type BotDeps, type HandlerScope, limitsOf } from '../bot-scope.ts';
+import { type BotDeps, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
+import { trancheOf } from '../github/tranche-payload.ts';
 import { followAdvance, postReply } from '../releases/start-release.ts';
+import { advanceTracks } from '../tracks/advance-tracks.ts';
+import { recordAndJudge } from '../verdicts/judge.ts';
 import { handlerScope } from './on-comment.ts';
 
 export async function onDeploymentStatus(
@@ -65,6 +65,30 @@ export async function onDeploymentStatus(
   );
   await report(scope, recording);
   await followAdvance(scope, recording.advance);
+  await recordOutcome(scope, recording.release, state);
+  await advanceTracks(scope);
+}
+
+/**
+ * A deployment that succeeded or failed is an outcome of its version in its environment, once
+ * per deployment; an `error` (it never ran: refused, or its workflow gave up) says nothing of the
+ * version and is not counted.
+ */
+async function recordOutcome(scope: HandlerScope, release: ReleaseRecord, state: GitHubDeploymentState) {
+  const loaded = loadedConfig(scope);
+  if (!loaded || release.version === null || release.deploymentId === null) return;
+  if (state !== 'success' && state !== 'failure') return;
+  await recordAndJudge(scope, [
+    {
+      service: loaded.config.service,
+      version: release.version,
+      environment: release.environment,
+      outcome: state,
+      source: 'deployment_status',
+      sourceId: String(release.deploymentId),
+      at: scope.deps.now(),
+    },
+  ]);
 }
 
 async function report(scope: HandlerScope, recording: Extract<StatusRecording, { outcome: 'recorded' }>) {
@@ -101,15 +125,4 @@ async function withCheckRun(scope: HandlerScope, release: ReleaseRecord): Promis
   });
   const url = data.check_runs[0]?.html_url;
   return url ? scope.deps.ledger.updateRelease(release.id, { checkRunUrl: url }, scope.deps.now()) : release;
-}
-
-/** payload.tranche of a deployment, or undefined when the deployment is not Tranche's. */
-function trancheOf(payload: unknown): TrancheDeployment | undefined {
-  if (payload === null || typeof payload !== 'object' || !('tranche' in payload)) return undefined;
-  try {
-    return parseDeploymentPayload(payload);
-  } catch (error) {
-    if (error instanceof DeploymentPayloadError) return undefined;
-    throw error;
-  }
 }

@@ -1,10 +1,15 @@
 /** /status and /help: answers from the ledger and the command registry, in one reply. */
+import { planPromotions } from '../../src/engine/tracks.ts';
 import { isRepositoryLock } from '../../src/ledger/release-locks.ts';
-import type { HandlerScope } from '../bot-scope.ts';
+import { trackHolds } from '../../src/ledger/track-state.ts';
+import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
-import { renderHelp } from '../render/help-reply.ts';
+import { renderHelp, sentence } from '../render/help-reply.ts';
 import { renderStatusReply } from '../render/status-reply.ts';
+import { renderTracksSection } from '../render/tracks-reply.ts';
+import { botPromotionInput } from '../tracks/track-health.ts';
 import { answer, type CommentTarget } from './answer.ts';
+import { tracksFor } from './tracks-check.ts';
 
 /** Releases /status reads: the newest, enough for every environment's live one and the queue. */
 const STATUS_RELEASES = 500;
@@ -25,7 +30,27 @@ export async function status(
     locks,
     concurrentReleases: scope.settings.concurrentReleases,
   });
-  await answer(scope, target, body);
+  const tracks = await tracksSection(scope);
+  await answer(scope, target, tracks ? `${body}\n\n${tracks}` : body);
+}
+
+/** Which version is on which release track, and when the next promotion is due; null without tracks. */
+async function tracksSection(scope: HandlerScope): Promise<string | null> {
+  const configured = tracksFor(scope);
+  if (!configured.ok) {
+    const loaded = loadedConfig(scope);
+    return loaded?.config.tracks ? `### 🛤️ Release tracks\n\n${sentence(configured.problem)}` : null;
+  }
+  const { service, tracks } = configured.tracks;
+  const { ledger, now } = scope.deps;
+  const at = now();
+  return renderTracksSection({
+    tracks,
+    plan: planPromotions(await botPromotionInput(ledger, scope.fullName, service, tracks, at)),
+    holds: await trackHolds(ledger, service, at),
+    promotions: await ledger.promotions({ service }),
+    now: at,
+  });
 }
 
 export async function help(

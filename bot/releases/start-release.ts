@@ -1,8 +1,10 @@
 /**
  * Starting a release the ledger admitted: its version (allocated now for a deploy of the next
- * one), the reply with the plan, then the GitHub deployment the Action's `on: deployment`
- * workflow executes. A deployment GitHub refuses (failed status checks, a protection rule) ends
- * the release with a 😕 reply and frees its place for the next in the queue.
+ * one), the deploy gate (a bad verdict, an unmet dependency constraint: checked again here, as a
+ * queued release may have waited while its version turned bad), the reply with the plan, then the
+ * GitHub deployment the Action's `on: deployment` workflow executes. A release the gate refuses,
+ * or a deployment GitHub refuses (failed status checks, a protection rule), ends with a 😕 reply
+ * and frees its place for the next in the queue.
  */
 import { resolveEnvironment } from '../../src/config/resolve.ts';
 import { planRelease } from '../../src/engine/plan.ts';
@@ -12,8 +14,10 @@ import { createDeployment, postDeploymentStatus } from '../../src/github/deploym
 import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
 import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
 import { editReply, reply } from '../github/replies.ts';
+import { actorText, isBotActor } from '../render/actor.ts';
 import { planSummary } from '../render/plan-summary.ts';
 import { renderReleaseReply } from '../render/release-reply.ts';
+import { releaseRefusal } from './release-gate.ts';
 import { allocateVersion } from './versions.ts';
 
 /** Starts every release the queue admitted and reports every one whose lease ran out. */
@@ -40,6 +44,13 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
         commit,
         template: resolved.versionTemplate,
       }));
+    const refusal = await releaseRefusal(scope, {
+      service: resolved.service,
+      environment: release.environment,
+      version,
+      kind: release.kind,
+    });
+    if (refusal) throw new GateRefusal(refusal);
     const plan = planSummary(planRelease(resolved.service, release.environment, resolved.components));
     release = await ledger.updateRelease(release.id, { version, plan }, now());
     release = await postReply(scope, release);
@@ -66,12 +77,20 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
       `release ${release.id}: deployment ${deploymentId} of ${version} → ${release.environment}`,
     );
   } catch (error) {
-    const message = `GitHub did not take the deployment: ${redactedMessage(error)}`;
+    const message =
+      error instanceof GateRefusal
+        ? error.message
+        : `GitHub did not take the deployment: ${redactedMessage(error)}`;
     scope.log.warn(`release ${release.id}: ${message}`);
     const finished = await ledger.abortRelease(release.id, message, now());
     await postReply(scope, finished.release, finished.live);
     await followAdvance(scope, await ledger.advanceQueue(scope.fullName, limitsOf(scope.settings), now()));
   }
+}
+
+/** The deploy gate refused a release as it started: it ends with the refusal, nothing is created. */
+class GateRefusal extends Error {
+  override name = 'GateRefusal';
 }
 
 /** A release whose workflow never reported: its deployment gets an error status, its reply a 😕. */
@@ -121,7 +140,10 @@ export async function postReply(
 
 function describeDeployment(service: string, version: string, release: ReleaseRecord): string {
   const what = `${service} ${version}${release.kind === 'rollback' ? ' (rollback)' : ''}`;
-  const by = release.requestedBy ? ` for @${release.requestedBy}` : '';
   const from = release.pullRequest !== null ? ` from #${release.pullRequest}` : '';
+  if (release.requestedBy && isBotActor(release.requestedBy)) {
+    return `${what} for ${actorText(release.requestedBy)}${from}`;
+  }
+  const by = release.requestedBy ? ` for ${actorText(release.requestedBy)}` : '';
   return `${what}${by}${from}, by the Tranche bot`;
 }

@@ -11,7 +11,7 @@ export function renderHelp(prefix: string, topic?: string): string {
   return [
     `${unknown}### Tranche commands`,
     ['| command | what it does |', '|---|---|', ...rows].join('\n'),
-    `Write the command on the first line of a comment on a pull request. Commands that deploy, roll back, lock or unlock need a deployer's role (\`bot.deployers\` in tranche.yml); deploys never run from forks.`,
+    `Write the command on the first line of a comment on a pull request (promote, hold, unhold, mark-bad, mark-good, status and help work on issues too). Commands that deploy, roll back, lock, unlock, promote, hold or mark a version need a deployer's role (\`bot.deployers\` in tranche.yml); deploys never run from forks.`,
   ].join('\n\n');
 }
 

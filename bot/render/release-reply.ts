@@ -4,6 +4,7 @@
  * (with the run and check run), then the outcome, 🚀 or 😕, with what is live afterwards.
  */
 import type { AdmissionBlocker, ReleaseRecord } from '../../src/ledger/types.ts';
+import { actorText } from './actor.ts';
 
 export interface ReplyContext {
   /** `https://github.com/owner/repo`. */
@@ -49,7 +50,7 @@ function subject(release: ReleaseRecord): string {
   const version = release.version === null ? 'the next version' : `\`${release.version}\``;
   const commit = release.commit ? ` (commit \`${release.commit.slice(0, 7)}\`)` : '';
   const service = release.service ? `${release.service} ` : '';
-  const by = release.requestedBy ? `, for @${release.requestedBy}` : '';
+  const by = release.requestedBy ? `, for ${actorText(release.requestedBy)}` : '';
   const verb = release.kind === 'rollback' ? 'back to ' : '';
   return `${verb}${service}${version}${commit} → **${release.environment}**${by}`;
 }
@@ -78,7 +79,7 @@ function outcomeLine(release: ReleaseRecord, context: ReplyContext): string {
 
 function liveLine(release: ReleaseRecord, live: ReleaseRecord | null | undefined): string {
   if (live) {
-    const by = live.requestedBy ? ` by @${live.requestedBy}` : '';
+    const by = live.requestedBy ? ` by ${actorText(live.requestedBy)}` : '';
     const at = live.succeededAt
       ? ` on ${new Date(live.succeededAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`
       : '';
@@ -117,7 +118,7 @@ function blockerText(release: ReleaseRecord, context: ReplyContext): string {
     }
     case 'busy': {
       const other = blocker.release;
-      return `**${release.environment}** is busy with ${other.version ? `\`${other.version}\`` : 'a release'} for @${other.requestedBy ?? 'someone'}`;
+      return `**${release.environment}** is busy with ${other.version ? `\`${other.version}\`` : 'a release'} for ${other.requestedBy ? actorText(other.requestedBy) : 'someone'}`;
     }
     case 'queue':
       return `${blocker.ahead} earlier ${blocker.ahead === 1 ? 'request' : 'requests'} for **${release.environment}** go first`;

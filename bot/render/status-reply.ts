@@ -6,6 +6,7 @@
 import { environmentLockName, globalLockName } from '../../src/ledger/release-locks.ts';
 import { isActiveRelease } from '../../src/ledger/release-queue.ts';
 import type { LockRecord, ReleaseRecord } from '../../src/ledger/types.ts';
+import { actorText } from './actor.ts';
 
 export interface StatusView {
   repo: string;
@@ -57,11 +58,11 @@ function environmentRow(environment: string, view: StatusView): string[] {
     `**${environment}**`,
     live?.version ? `\`${live.version}\`` : '—',
     live?.commit ? `[\`${live.commit.slice(0, 7)}\`](${view.htmlUrl}/commit/${live.commit})` : '—',
-    live?.requestedBy ? `@${live.requestedBy}` : '—',
+    live?.requestedBy ? actorText(live.requestedBy) : '—',
     live?.succeededAt ? when(live.succeededAt) : '—',
     lock ? lockText(lock) : '—',
     running
-      ? `${running.version ? `\`${running.version}\`` : 'next version'} for @${running.requestedBy ?? '?'} (${running.state.replace('_', ' ')})`
+      ? `${running.version ? `\`${running.version}\`` : 'next version'} for ${running.requestedBy ? actorText(running.requestedBy) : '?'} (${running.state.replace('_', ' ')})`
       : '—',
   ];
 }
@@ -85,7 +86,7 @@ function queueSection(view: StatusView): string {
   const lines = queued.map((r, i) => {
     const version = r.version ? `\`${r.version}\`` : 'next version';
     const pr = r.pullRequest ? ` (#${r.pullRequest})` : '';
-    return `${i + 1}. ${r.kind} ${version} → **${r.environment}** for @${r.requestedBy ?? '?'}${pr}, since ${when(r.requestedAt)}`;
+    return `${i + 1}. ${r.kind} ${version} → **${r.environment}** for ${r.requestedBy ? actorText(r.requestedBy) : '?'}${pr}, since ${when(r.requestedAt)}`;
   });
   return `Queue, first asked first:\n\n${lines.join('\n')}`;
 }

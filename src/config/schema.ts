@@ -499,6 +499,18 @@ export const verdictSchema = z
       .describe(
         'What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused).',
       ),
+    checkRuns: z
+      .array(nonEmptyString())
+      .default([])
+      .describe(
+        'The bot: names of check runs whose conclusion on a version’s commit counts as an outcome of that version (success; failure or timed out), in the stratum check:NAME. Default: none, so unrelated CI does not sway verdicts.',
+      ),
+    workflowRuns: z
+      .array(nonEmptyString())
+      .default([])
+      .describe(
+        'The bot: names of workflows (or their files, e.g. .github/workflows/jobs.yml) whose completed runs on a version’s commit count as outcomes of that version, in the stratum workflow:NAME. Default: none.',
+      ),
   })
   .describe(
     'Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version’s, by an anytime-valid sequential test.',

@@ -135,13 +135,14 @@ export type ManualPromotionDecision =
   | { allowed: true; promotion: Promotion }
   | {
       allowed: false;
-      reason: 'unknown_track' | 'not_on_a_track' | 'last_track' | BlockReason;
+      reason: 'unknown_track' | 'not_on_a_track' | 'last_track' | 'already_there' | BlockReason;
       message: string;
     };
 
 /**
  * `/promote <version> [to <track>]`: skips the bake, never a hold or a bad verdict. The version
- * must run on the track before the target track (or, without `to`, on some track but the last).
+ * must run on the track before the target track (or, without `to`, on some track but the last),
+ * and not already on the target track (or something newer: a promotion never goes back).
  */
 export function requestPromotion(input: PromotionInput, request: ManualPromotion): ManualPromotionDecision {
   const { version } = request;
@@ -184,6 +185,13 @@ export function requestPromotion(input: PromotionInput, request: ManualPromotion
       allowed: false,
       reason: 'not_on_a_track',
       message: `${version} does not run on every environment of ${fromTrack.name}, the track before ${toTrack.name}`,
+    };
+  }
+  if (hasAtLeast(input, toTrack, version)) {
+    return {
+      allowed: false,
+      reason: 'already_there',
+      message: `every environment of ${toTrack.name} runs ${version} or a newer version already`,
     };
   }
   const refusal = refusalOf(input, version, fromTrack.name, toTrack.name);

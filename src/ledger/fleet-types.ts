@@ -80,9 +80,15 @@ export interface PromotionRequest extends PromotionKey {
   dueAt: number;
   /** Why, for people: the planner's message. */
   reason: string;
+  /** The bot's: the repository (`owner/repo`) whose deployments carry it out, so a timer knows where to act. */
+  repo?: string | null | undefined;
+  /** The bot's: the GitHub App installation that can act on `repo`. */
+  installationId?: number | null | undefined;
 }
 
 export interface PromotionRecord extends PromotionRequest {
+  repo: string | null;
+  installationId: number | null;
   state: PromotionState;
   /** The replica (or person) that claimed it to carry it out. */
   claimedBy: string | null;

@@ -159,6 +159,8 @@ export async function schedule(
       request.reason,
       now,
       now,
+      request.repo ?? null,
+      request.installationId ?? null,
     ]);
     const [row] = await session.query(SELECT_PROMOTION, keyParams(request));
     if (!row)
@@ -232,5 +234,7 @@ function toPromotion(row: Row): PromotionRecord {
     note: nullableString(row.note),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    repo: nullableString(row.repo),
+    installationId: nullableNumber(row.installation_id),
   };
 }

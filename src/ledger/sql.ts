@@ -250,6 +250,14 @@ export function migrations(dialect: SqlDialect): Migration[] {
         'CREATE UNIQUE INDEX bot_releases_deployment ON bot_releases (repo, deployment_id)',
       ],
     },
+    {
+      version: 5,
+      description: "promotions: the repository (and the bot's installation) that carries each out",
+      statements: [
+        'ALTER TABLE promotions ADD COLUMN repo TEXT',
+        'ALTER TABLE promotions ADD COLUMN installation_id BIGINT',
+      ],
+    },
   ];
 }
 
@@ -592,19 +600,22 @@ export const SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdi
 WHERE service = ? AND version = ? ORDER BY id`;
 
 const PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
-  note, created_at, updated_at`;
+  note, created_at, updated_at, repo, installation_id`;
 const PROMOTION_KEY = 'service = ? AND version = ? AND to_track = ?';
 
 /**
- * Params: service, version, from_track, to_track, due_at, reason, created_at, updated_at.
- * Schedules it, or schedules again one not claimed or done.
+ * Params: service, version, from_track, to_track, due_at, reason, created_at, updated_at, repo,
+ * installation_id. Schedules it, or schedules again one not claimed or done; a repository once
+ * known is kept when none is given.
  */
 export const SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
-VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?, ?, ?)
 ON CONFLICT (service, version, to_track) DO UPDATE SET
   from_track = excluded.from_track,
   due_at = excluded.due_at,
   reason = excluded.reason,
+  repo = COALESCE(excluded.repo, promotions.repo),
+  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
   state = 'scheduled',
   claimed_by = NULL,
   claimed_until = NULL,

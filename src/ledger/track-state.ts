@@ -14,6 +14,7 @@
  */
 import type { MemberHealth, PromotionInput, TrackSpec } from '../engine/tracks.ts';
 import { effectiveVerdict } from '../engine/verdict.ts';
+import type { VerdictRecord } from './fleet-types.ts';
 import type { Ledger, LockRecord } from './types.ts';
 
 export function holdLockName(service: string, track: string): string {
@@ -111,9 +112,18 @@ export async function promotionInput(
     ledger.versions(service),
     ledger.verdicts(service),
   ]);
+  return {
+    tracks,
+    health,
+    versions: versions.map((v) => v.version),
+    holds: [...holds.keys()],
+    bad: badVersions(verdicts),
+    now,
+  };
+}
+
+/** The versions whose standing verdict (effectiveVerdict) is bad, from a service's verdict log. */
+export function badVersions(verdicts: readonly VerdictRecord[]): string[] {
   const byVersion = Map.groupBy(verdicts, (v) => v.version);
-  const bad = [...byVersion]
-    .filter(([, records]) => effectiveVerdict(records)?.verdict === 'bad')
-    .map(([v]) => v);
-  return { tracks, health, versions: versions.map((v) => v.version), holds: [...holds.keys()], bad, now };
+  return [...byVersion].filter(([, records]) => effectiveVerdict(records)?.verdict === 'bad').map(([v]) => v);
 }

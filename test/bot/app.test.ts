@@ -5,7 +5,7 @@ import { createNodeMiddleware } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import app, { EVENTS } from '../../bot/index.ts';
-import { deliver, serve, testProbot } from './harness/bot-server.ts';
+import { deliver, jobSignature, serve, testProbot } from './harness/bot-server.ts';
 import { GitHubMock, resetNetwork, strictNetwork } from './harness/github-mock.ts';
 import { commentPayload } from './harness/payloads.ts';
 
@@ -24,6 +24,8 @@ describe('the app', () => {
         issues: 'write',
         pull_requests: 'read',
         checks: 'read',
+        actions: 'read',
+        statuses: 'write',
         metadata: 'read',
       });
     });
@@ -31,18 +33,23 @@ describe('the app', () => {
 
   describe('mounted with createNodeMiddleware in a plain Node server', () => {
     let dir: string;
-    let saved: string | undefined;
+    const NAMES = ['TRANCHE_LEDGER', 'TRANCHE_OUTCOMES_SECRET'] as const;
+    let saved: Partial<Record<(typeof NAMES)[number], string>>;
 
     beforeEach(() => {
       strictNetwork();
       dir = mkdtempSync(join(tmpdir(), 'tranche-bot-'));
-      saved = process.env.TRANCHE_LEDGER;
+      saved = Object.fromEntries(NAMES.map((n) => [n, process.env[n]]));
       process.env.TRANCHE_LEDGER = join(dir, 'ledger.db');
+      delete process.env.TRANCHE_OUTCOMES_SECRET;
     });
 
     afterEach(() => {
-      if (saved === undefined) delete process.env.TRANCHE_LEDGER;
-      else process.env.TRANCHE_LEDGER = saved;
+      for (const name of NAMES) {
+        const value = saved[name];
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
       rmSync(dir, { recursive: true, force: true });
       resetNetwork();
     });
@@ -58,6 +65,25 @@ describe('the app', () => {
         expect(github.bodies('comment')[0]?.body).toContain('No deployments recorded yet.');
         expect(readFileSync(join(dir, 'ledger.db')).length).toBeGreaterThan(0);
         expect((await fetch(`${server.url}/healthz`)).status).toBe(404);
+        expect((await fetch(`${server.url}/tranche/outcomes`, { method: 'POST' })).status).toBe(404);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('mounts /tranche/outcomes beside the webhooks when TRANCHE_OUTCOMES_SECRET is set', async () => {
+      process.env.TRANCHE_OUTCOMES_SECRET = 'from-the-environment';
+      const server = await serve(await createNodeMiddleware(app, { probot: testProbot([]) }));
+      try {
+        const body = JSON.stringify({ repository: 'acme/shop', outcomes: [] });
+        const unsigned = await fetch(`${server.url}/tranche/outcomes`, { method: 'POST', body });
+        expect(unsigned.status).toBe(401);
+        const signed = await fetch(`${server.url}/tranche/outcomes`, {
+          method: 'POST',
+          body,
+          headers: { 'x-tranche-signature-256': jobSignature(body, 'from-the-environment') },
+        });
+        expect(signed.status).toBe(400);
       } finally {
         await server.close();
       }

@@ -137,6 +137,11 @@ describe('commands', () => {
         '/rollback <environment> [to <version>]',
         '/lock <environment>|--global [--once] [reason]',
         '/unlock <environment>|--global',
+        '/promote <version> [to <track>]',
+        '/hold <track> [reason]',
+        '/unhold <track>',
+        '/mark-bad <version> [reason]',
+        '/mark-good <version> [reason]',
         '/status [environment]',
         '/help [command]',
       ]) {

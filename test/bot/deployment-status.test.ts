@@ -108,6 +108,35 @@ describe('deployment_status', () => {
     });
   });
 
+  describe('as an outcome of its version', () => {
+    it('counts a success and a failure, once per deployment, in its environment', async () => {
+      t.github.token().config(undefined, 4);
+      await t.succeeded(8001, 'staging', '5');
+      await t.status({ deploymentId: 8002, state: 'in_progress', environment: 'eu', version: '5' });
+      await t.status({ deploymentId: 8002, state: 'failure', environment: 'eu', version: '5' });
+      await t.status({ deploymentId: 8003, state: 'error', environment: 'production', version: '5' });
+      t.github.done();
+      expect(await t.ledger.outcomes({ service: 'shop' })).toEqual([
+        expect.objectContaining({
+          environment: 'staging',
+          outcome: 'success',
+          source: 'deployment_status',
+          sourceId: '8001',
+        }),
+        expect.objectContaining({
+          environment: 'eu',
+          outcome: 'failure',
+          source: 'deployment_status',
+          sourceId: '8002',
+        }),
+      ]);
+      expect((await t.ledger.verdicts('shop', '5')).at(-1)).toMatchObject({
+        verdict: 'pending',
+        reasonCode: 'no_baseline',
+      });
+    });
+  });
+
   describe('redelivered', () => {
     it('acts once', async () => {
       t.github.token();

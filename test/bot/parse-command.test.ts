@@ -155,6 +155,60 @@ describe('parseCommand', () => {
     });
   });
 
+  describe('/promote', () => {
+    it('takes the version, and optionally the track after "to"', () => {
+      expect(command('/promote 3')).toEqual({ name: 'promote', version: '3' });
+      expect(command('/promote 2.14.7 to stable')).toEqual({
+        name: 'promote',
+        version: '2.14.7',
+        to: 'stable',
+      });
+    });
+
+    it('says what is missing or extra', () => {
+      expect(failure('/promote').message).toBe('name the version to promote');
+      expect(failure('/promote 3 to').message).toBe('name the track after `to`');
+      expect(failure('/promote 3 stable').message).toBe('unexpected argument stable');
+      expect(failure('/promote 3 to Stable!').message).toBe(
+        'to: a track name is lowercase letters, digits and . _ -',
+      );
+    });
+  });
+
+  describe('/hold and /unhold', () => {
+    it('take the track, and /hold a reason', () => {
+      expect(command('/hold canary flaky canaries')).toEqual({
+        name: 'hold',
+        track: 'canary',
+        reason: 'flaky canaries',
+      });
+      expect(command('/hold canary')).toEqual({ name: 'hold', track: 'canary' });
+      expect(command('/unhold canary')).toEqual({ name: 'unhold', track: 'canary' });
+    });
+
+    it('need the track', () => {
+      expect(failure('/hold').message).toBe('name the track to hold');
+      expect(failure('/unhold canary now').message).toBe('unexpected argument now');
+    });
+  });
+
+  describe('/mark-bad and /mark-good', () => {
+    it('take the version and a reason', () => {
+      expect(command('/mark-bad 3 corrupts carts')).toEqual({
+        name: 'mark-bad',
+        version: '3',
+        reason: 'corrupts carts',
+      });
+      expect(command('/mark-good 3')).toEqual({ name: 'mark-good', version: '3' });
+    });
+
+    it('check the version as a deployment names it', () => {
+      expect(failure('/mark-bad ../3').message).toBe(
+        'version: a version is letters, digits and . _ + - (it becomes part of a tag name)',
+      );
+    });
+  });
+
   describe('/status and /help', () => {
     it('take an optional environment or command', () => {
       expect(command('/status')).toEqual({ name: 'status' });

@@ -214,6 +214,19 @@ describe('requestPromotion (/promote)', () => {
     });
   });
 
+  it('refuses a track that runs the version, or a newer one, already', () => {
+    const world: World = {
+      ...onYolo('1.2', T0),
+      'canary-1': { version: '1.2', healthySince: T0 },
+      'canary-2': { version: '1.3', healthySince: T0 },
+    };
+    expect(requestPromotion(input(world, T0), { version: '1.2', to: 'canary' })).toEqual({
+      allowed: false,
+      reason: 'already_there',
+      message: 'every environment of canary runs 1.2 or a newer version already',
+    });
+  });
+
   it('needs the version on the track before the one named', () => {
     expect(requestPromotion(input(onYolo('1.2', T0), T0), { version: '1.2', to: 'stable' })).toMatchObject({
       allowed: false,

@@ -160,9 +160,19 @@ export function describeFleet(current: () => Ledger): void {
         note: null,
         createdAt: T0,
         updatedAt: T0,
+        repo: null,
+        installationId: null,
       });
       const moved = await ledger.schedulePromotion({ ...PROMOTION, dueAt: T0 + 20 * MINUTE }, T0 + MINUTE);
       expect(moved).toMatchObject({ dueAt: T0 + 20 * MINUTE, createdAt: T0, updatedAt: T0 + MINUTE });
+    });
+
+    it("keeps the bot's repository and installation, also when scheduled again without them", async () => {
+      const home = { repo: 'acme/spark', installationId: 42 };
+      expect(await ledger.schedulePromotion({ ...PROMOTION, ...home }, T0)).toMatchObject(home);
+      const moved = await ledger.schedulePromotion({ ...PROMOTION, dueAt: T0 + 20 * MINUTE }, T0 + MINUTE);
+      expect(moved).toMatchObject({ ...home, dueAt: T0 + 20 * MINUTE });
+      expect((await ledger.promotions({ service: 'spark' }))[0]).toMatchObject(home);
     });
 
     it('is not claimed before it is due', async () => {

@@ -4,7 +4,7 @@
  * server on 127.0.0.1, receiving webhooks signed with the secret (signature verification on).
  * Its log lines are kept for assertions.
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sign } from '@octokit/webhooks-methods';
@@ -40,6 +40,8 @@ export interface BotServer {
   logs: string[];
   /** Signs and POSTs one webhook; resolves to the HTTP status once the bot has handled it. */
   deliver(event: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<Delivery>;
+  /** POSTs a body to /tranche/outcomes, signed with OUTCOMES_SECRET unless a signature (or null: none) is given. */
+  postOutcomes(body: unknown, options?: { signature?: string | null; raw?: string }): Promise<Delivery>;
   close(): Promise<void>;
 }
 
@@ -111,16 +113,54 @@ export async function deliver(
   return { id, status: response.status, body: await response.text() };
 }
 
-export async function startBot(options: { ledger: Ledger; now?: () => number }): Promise<BotServer> {
+/** The secret the test bots take jobs' outcomes with. */
+export const OUTCOMES_SECRET = 'tranche-outcomes-test-secret';
+
+/** A job's signature of a body, as `openssl dgst -sha256 -hmac "$SECRET"` computes it. */
+export function jobSignature(text: string, secret = OUTCOMES_SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
+}
+
+/** POSTs outcomes as a job would: JSON, signed with the shared secret. */
+export async function postOutcomes(
+  url: string,
+  body: unknown,
+  options: { signature?: string | null; raw?: string } = {},
+): Promise<Delivery> {
+  const text = options.raw ?? JSON.stringify(body);
+  const signature = options.signature === undefined ? jobSignature(text) : options.signature;
+  const response = await fetch(`${url}/tranche/outcomes`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(signature === null ? {} : { 'x-tranche-signature-256': signature }),
+    },
+    body: text,
+  });
+  return { id: '', status: response.status, body: await response.text() };
+}
+
+export async function startBot(options: {
+  ledger: Ledger;
+  now?: () => number;
+  replica?: string;
+}): Promise<BotServer> {
   const logs: string[] = [];
   const probot = testProbot(logs);
-  const bot = trancheBot({ ledger: options.ledger, now: options.now, sweepEveryMs: 0 });
+  const bot = trancheBot({
+    ledger: options.ledger,
+    now: options.now,
+    sweepEveryMs: 0,
+    replica: options.replica,
+    outcomesSecret: OUTCOMES_SECRET,
+  });
   const server = await serve(await createNodeMiddleware(bot.app, { probot }));
   return {
     url: server.url,
     bot,
     logs,
     deliver: (event, payload, deliveryOptions) => deliver(server.url, event, payload, deliveryOptions),
+    postOutcomes: (body, postOptions) => postOutcomes(server.url, body, postOptions),
     async close() {
       bot.stop();
       await server.close();

@@ -173,6 +173,38 @@ export class GitHubMock {
     return this;
   }
 
+  /** The app's installation on the repository (GET …/installation, with the app's own token). */
+  installation(id = INSTALLATION_ID): this {
+    this.scope.get(`${this.r}/installation`).reply(200, { id, account: { login: this.repo.split('/')[0] } });
+    return this;
+  }
+
+  notInstalled(): this {
+    this.scope.get(`${this.r}/installation`).reply(404, { message: 'Not Found' });
+    return this;
+  }
+
+  /** POST …/statuses/:sha, kept under `status@<sha>`. */
+  commitStatus(sha: string): this {
+    this.write('post', `${this.r}/statuses/${sha}`, `status@${sha}`).reply(201, { id: 1, state: 'pending' });
+    return this;
+  }
+
+  /** POST …/issues: a new issue numbered `number`. */
+  issue(number: number): this {
+    this.write('post', `${this.r}/issues`, 'issue').reply(201, {
+      number,
+      html_url: `${HTML_URL}/issues/${number}`,
+    });
+    return this;
+  }
+
+  /** POST …/actions/runs/:run/deployment_protection_rule: the rule's review. */
+  review(runId: number): this {
+    this.write('post', `${this.r}/actions/runs/${runId}/deployment_protection_rule`, 'review').reply(204);
+    return this;
+  }
+
   checkRuns(environment: string, url: string | null, sha = HEAD_SHA): this {
     this.scope
       .get(`${this.r}/commits/${sha}/check-runs`)

@@ -182,3 +182,96 @@ export function statusPayload(options: StatusOptions): Json {
   payload.sender = user('github-actions[bot]', 'Bot');
   return payload;
 }
+
+export interface CheckRunOptions {
+  id: number;
+  name: string;
+  conclusion: string;
+  sha?: string;
+}
+
+/** check_run.completed, from GitHub's example, with an installation. */
+export function checkRunPayload(options: CheckRunOptions): Json {
+  const payload = withRepository(
+    example('check_run', (e) => e.action === 'completed'),
+    FULL_NAME,
+  );
+  payload.check_run = {
+    ...payload.check_run,
+    id: options.id,
+    name: options.name,
+    head_sha: options.sha ?? HEAD_SHA,
+    status: 'completed',
+    conclusion: options.conclusion,
+  };
+  return payload;
+}
+
+export interface WorkflowRunOptions {
+  id: number;
+  name: string;
+  path?: string;
+  conclusion: string;
+  attempt?: number;
+  sha?: string;
+}
+
+/** workflow_run.completed, from GitHub's example, with an installation. */
+export function workflowRunPayload(options: WorkflowRunOptions): Json {
+  const payload = withRepository(
+    example(
+      'workflow_run',
+      (e) => e.action === 'completed' && (e as Json).workflow_run?.conclusion === 'success',
+    ),
+    FULL_NAME,
+  );
+  payload.workflow_run = {
+    ...payload.workflow_run,
+    id: options.id,
+    name: options.name,
+    path: options.path ?? `.github/workflows/${options.name}.yml`,
+    head_sha: options.sha ?? HEAD_SHA,
+    status: 'completed',
+    conclusion: options.conclusion,
+    run_attempt: options.attempt ?? 1,
+  };
+  return payload;
+}
+
+export interface ProtectionRuleOptions {
+  environment: string;
+  runId: number;
+  sha?: string;
+  /** The deployment's payload: GitHub's own deployment of a workflow job has none. */
+  payload?: unknown;
+  /** Another repository's callback (which the bot must not answer). */
+  callbackRepo?: string;
+}
+
+/**
+ * deployment_protection_rule.requested, as GitHub's webhook reference documents it (the examples
+ * package has none): the environment, the callback that reviews the run, the deployment.
+ */
+export function protectionRulePayload(options: ProtectionRuleOptions): Json {
+  const base = withRepository(
+    example('deployment_status', (e) => e.installation !== undefined && e.check_run === undefined),
+    FULL_NAME,
+  );
+  const callbackRepo = options.callbackRepo ?? FULL_NAME;
+  return {
+    action: 'requested',
+    environment: options.environment,
+    event: 'push',
+    deployment_callback_url: `https://api.github.com/repos/${callbackRepo}/actions/runs/${options.runId}/deployment_protection_rule`,
+    deployment: {
+      ...base.deployment,
+      sha: options.sha ?? HEAD_SHA,
+      ref: 'main',
+      environment: options.environment,
+      payload: options.payload ?? {},
+    },
+    repository: base.repository,
+    installation: base.installation,
+    sender: base.sender,
+  };
+}

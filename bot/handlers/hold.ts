@@ -1,0 +1,77 @@
+/**
+ * /hold and /unhold: a hold freezes a release track (nothing is promoted into or out of it) until
+ * it is lifted, whoever set it. A hold is the CLI's (`tranche tracks hold`): a ledger lock
+ * `hold:<service>:<track>` without a lease, taken or freed in one transaction with the delivery's
+ * claim. After either, the timer's work runs at once (on-comment.ts): a hold cancels what was
+ * scheduled, and a lifted one lets a due promotion go ahead.
+ */
+import { holdLockName } from '../../src/ledger/track-state.ts';
+import type { LockRecord } from '../../src/ledger/types.ts';
+import type { HandlerScope } from '../bot-scope.ts';
+import type { CommandOf } from '../commands/command-schema.ts';
+import { reply } from '../github/replies.ts';
+import { followAdvance } from '../releases/start-release.ts';
+import { actorText } from '../render/actor.ts';
+import { refuse } from './answer.ts';
+import type { Requester } from './deploy.ts';
+import { freeLock } from './lock.ts';
+import { mayChange } from './may-change.ts';
+import { tracksFor } from './tracks-check.ts';
+
+export async function hold(scope: HandlerScope, command: CommandOf<'hold'>, requester: Requester) {
+  const what = `/hold ${command.track}`;
+  const service = await trackService(scope, command.name, command.track, requester, what);
+  if (service === null) return;
+  const { ledger, now } = scope.deps;
+  const outcome = await ledger.lockEnvironment(
+    scope.delivery,
+    holdLockName(service, command.track),
+    requester.login,
+    { reason: command.reason, data: { track: command.track, pullRequest: requester.issueNumber } },
+    now(),
+  );
+  if ('outcome' in outcome) {
+    scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
+    return;
+  }
+  const body = outcome.acquired
+    ? `⏸️ Track **${command.track}** is on hold (${holdWords(outcome.lock)}): nothing is promoted into or out of it until \`${scope.settings.prefix}unhold ${command.track}\`.`
+    : `⏸️ Track **${command.track}** is on hold already (${holdWords(outcome.heldBy)}); \`${scope.settings.prefix}unhold ${command.track}\` lifts it.`;
+  await reply(scope, requester.issueNumber, body);
+}
+
+export async function unhold(scope: HandlerScope, command: CommandOf<'unhold'>, requester: Requester) {
+  const what = `/unhold ${command.track}`;
+  const service = await trackService(scope, command.name, command.track, requester, what);
+  if (service === null) return;
+  const outcome = await freeLock(scope, holdLockName(service, command.track), what);
+  if (!outcome) return;
+  const body = outcome.released
+    ? `▶️ Track **${command.track}** is no longer on hold (it was held ${holdWords(outcome.released)}); promotions into and out of it go ahead.`
+    : `▶️ Track **${command.track}** is not on hold; nothing to lift.`;
+  await reply(scope, requester.issueNumber, body);
+  await followAdvance(scope, outcome.advance);
+}
+
+/** The service whose track this is, once the track is known and the requester may change it; else null. */
+async function trackService(
+  scope: HandlerScope,
+  name: 'hold' | 'unhold',
+  track: string,
+  requester: Requester,
+  what: string,
+): Promise<string | null> {
+  const tracks = tracksFor(scope, track);
+  if (!tracks.ok) {
+    await refuse(scope, requester, what, tracks.problem);
+    return null;
+  }
+  return (await mayChange(scope, name, requester, what)) ? tracks.tracks.service : null;
+}
+
+/** `by @alice: flaky canaries, since 2026-12-01 09:00 UTC` */
+function holdWords(lock: LockRecord): string {
+  const reason = lock.reason ? `: ${lock.reason}` : '';
+  const since = new Date(lock.acquiredAt).toISOString().slice(0, 16).replace('T', ' ');
+  return `by ${actorText(lock.holder)}${reason}, since ${since} UTC`;
+}
