@@ -9,7 +9,11 @@
  *
  * - `bad`: the combined e-value reached 1/alpha once the version had `minSamples` outcomes. A
  *   version no worse than its baseline anywhere is called bad with probability at most alpha,
- *   however often the verdict is recomputed as outcomes arrive.
+ *   however often the verdict is recomputed as outcomes arrive. The e-value is looked at after
+ *   each of the version's failures and on a fixed schedule of its outcome counts (isLook), and
+ *   the test stops at the first crossing: a bad verdict stays bad whatever
+ *   arrives later (the guarantee is about that first crossing; waiting for the e-value to fall
+ *   again would be peeking the other way). Only an override (`mark-good`) undoes it.
  * - `good`: the upper confidence bounds of the ratio in every compared environment are below
  *   `minEffect`: a regression worth catching is ruled out.
  * - `pending`: not enough outcomes, no baseline, or not enough evidence either way yet.
@@ -109,17 +113,29 @@ export interface ComputedVerdict {
 /** Points of the trajectory at most; the e-value is also looked at in between, once per point. */
 export const TRAJECTORY_POINTS = 60;
 
+/** A bad verdict reached before, against the same baseline: the test stopped there. */
+export interface EarlierDecision {
+  baseline: string;
+  decidedAtSample: number;
+}
+
 /**
  * The verdict on `version` against `baseline` from outcomes in the order they happened
- * (outcomes of other versions are ignored).
+ * (outcomes of other versions are ignored). `decided`: a bad verdict recorded before; against the
+ * same baseline it stands even when the outcomes now seen (one reported late, with an earlier
+ * time) no longer cross.
  */
 export function computeVerdict(
   version: string,
   baseline: string | null,
   outcomes: readonly OutcomeObservation[],
   settings: VerdictSettings,
+  decided?: EarlierDecision,
 ): ComputedVerdict {
   const walk = follow(version, baseline, outcomes, settings);
+  if (walk.decidedAtSample === null && decided && decided.baseline === baseline) {
+    walk.decidedAtSample = decided.decidedAtSample;
+  }
   const final = stratifiedRateRatio(walk.strata, settings);
   const evidence = summarise(version, baseline, walk, final, settings);
   const [verdict, reasonCode] = judge(evidence, final.strata, baseline);
@@ -165,11 +181,16 @@ function follow(
     }
     if (arm !== 'version') continue;
     seen += 1;
-    if (seen % every !== 0 && seen !== total) continue;
+    const plotted = seen % every === 0 || seen === total;
+    const undecided =
+      decidedAtSample === null &&
+      baseline !== null &&
+      seen >= settings.minSamples &&
+      (o.outcome === 'failure' || isLook(seen));
+    if (!plotted && !undecided) continue;
     const logE = baseline === null ? 0 : stratifiedLogE([...strata.values()], settings.minEffect);
-    trajectory.push({ samples: seen, eValue: reportedE(logE) });
-    if (decidedAtSample === null && seen >= settings.minSamples && logE >= logThreshold)
-      decidedAtSample = seen;
+    if (plotted) trajectory.push({ samples: seen, eValue: reportedE(logE) });
+    if (undecided && logE >= logThreshold) decidedAtSample = seen;
   }
   return {
     strata: [...strata.values()],
@@ -177,6 +198,18 @@ function follow(
     trajectory,
     decidedAtSample,
   };
+}
+
+/**
+ * Whether the e-value is looked at after the version's `seen`-th outcome (besides after each of
+ * its failures): each of the first 1,000, every 10th to 10,000, then every 100th. The looks depend
+ * on the outcomes so far only, never on how many came later, so a crossing once seen is seen by
+ * every later computation too; any such rule keeps the alpha guarantee (Ville's inequality holds
+ * for the supremum over all outcomes).
+ */
+function isLook(seen: number): boolean {
+  if (seen <= 1000) return true;
+  return seen % (seen <= 10_000 ? 10 : 100) === 0;
 }
 
 function empty(): ArmCounts {
@@ -256,8 +289,12 @@ function verdictMessage(e: VerdictEvidence, reason: VerdictReason): string {
       return `${e.version} has ${count(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
     case 'too_few_samples':
       return `${e.version} has ${count(e.samples)} outcomes; a verdict needs ${count(e.minSamples)}`;
-    case 'failure_rate_higher':
-      return `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} ≥ ${eText(e.threshold)} = 1/alpha, reached after ${count(e.decidedAtSample ?? e.samples)} outcomes)`;
+    case 'failure_rate_higher': {
+      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count(e.decidedAtSample ?? e.samples)} outcomes`;
+      return e.eValue >= e.threshold
+        ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} ≥ ${reached})`
+        : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
+    }
     case 'regression_ruled_out':
       return `${rates}: a ${e.minEffect}× regression is ruled out (ratio ≤ ${e.upper.toFixed(2)})`;
     default:

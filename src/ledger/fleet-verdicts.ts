@@ -6,6 +6,7 @@
 import {
   type ComputedVerdict,
   computeVerdict,
+  type EarlierDecision,
   effectiveVerdict,
   type VerdictSettings,
 } from '../engine/verdict.ts';
@@ -77,7 +78,9 @@ export interface EvaluatedVerdict {
 /**
  * Computes the version's verdict from every outcome of it and of its baseline, and records it
  * when it differs (verdict or reason) from the last computed one, so the log holds each change
- * with the evidence of that moment.
+ * with the evidence of that moment. A computed bad verdict against the same baseline stands
+ * (the sequential test stopped when it crossed; see engine/verdict.ts): later outcomes refresh
+ * its evidence, not its verdict.
  */
 export async function evaluateVerdict(
   ledger: VerdictLedger,
@@ -88,9 +91,9 @@ export async function evaluateVerdict(
 ): Promise<EvaluatedVerdict> {
   const baseline = await baselineOf(ledger, service, version);
   const outcomes = await ledger.outcomes({ service, versions: baseline ? [version, baseline] : [version] });
-  const computed = computeVerdict(version, baseline, outcomes, settings);
   const history = await ledger.verdicts(service, version);
   const last = history.findLast((r) => r.kind === 'computed');
+  const computed = computeVerdict(version, baseline, outcomes, settings, earlierDecision(history, baseline));
   const changed = !last || last.verdict !== computed.verdict || last.reasonCode !== computed.reasonCode;
   const recorded = changed
     ? await ledger.recordVerdict({
@@ -108,6 +111,20 @@ export async function evaluateVerdict(
     : null;
   const records = recorded ? [...history, recorded] : history;
   return { computed, standing: effectiveVerdict(records) as VerdictRecord, recorded };
+}
+
+/** The first computed bad verdict against `baseline`, with its crossing, from its recorded evidence. */
+function earlierDecision(
+  history: readonly VerdictRecord[],
+  baseline: string | null,
+): EarlierDecision | undefined {
+  const bad = history.find(
+    (r) =>
+      r.kind === 'computed' && r.reasonCode === 'failure_rate_higher' && r.evidence?.baseline === baseline,
+  );
+  const decidedAtSample = bad?.evidence?.decidedAtSample;
+  if (baseline === null || typeof decidedAtSample !== 'number') return undefined;
+  return { baseline, decidedAtSample };
 }
 
 /** `mark-bad` / `mark-good`: an override with who and why, appended beside the computed verdicts. */

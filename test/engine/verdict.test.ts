@@ -137,7 +137,7 @@ describe('computeVerdict', () => {
     });
   });
 
-  describe('in A/A runs (the version no worse anywhere), looked at 60 times each, fixed seed', () => {
+  describe('in A/A runs (the version no worse anywhere), looked at after every failure and on the fixed schedule, fixed seed', () => {
     // 400 runs; alpha 0.05; the e-value followed over the version's 1,200 outcomes in three
     // environments. At most alpha of the runs may be called bad (Monte-Carlo tolerance: 3 SE).
     it('calls at most alpha of them bad', () => {
@@ -185,6 +185,52 @@ describe('computeVerdict', () => {
   it('stays pending without a baseline', () => {
     const v = computeVerdict('1.0', null, jobs(6, '1.0', 500, { a: 0.5 }), SETTINGS);
     expect(v).toMatchObject({ verdict: 'pending', reasonCode: 'no_baseline' });
+  });
+
+  describe('once the e-value crossed, whatever arrives later', () => {
+    // 1.6 fails 5 % of 3,000 jobs; 1.7 fails 15 of its first 100, then succeeds 30,000 times.
+    const baseline = exactly('1.6', 'a', 150, 3000);
+    const burst = exactly('1.7', 'a', 15, 100).map((o, i) =>
+      i < 15 ? { ...o, outcome: 'failure' as const } : { ...o, outcome: 'success' as const },
+    );
+    const settings = { ...SETTINGS, minSamples: 50, alpha: 0.05 };
+    const early = computeVerdict('1.7', '1.6', [...baseline, ...burst], settings);
+    const success: OutcomeObservation = { version: '1.7', environment: 'a', outcome: 'success' };
+    const later = computeVerdict(
+      '1.7',
+      '1.6',
+      [...baseline, ...burst, ...Array.from({ length: 30_000 }, () => success)],
+      settings,
+    );
+
+    it('stays bad, decided at the same outcome, though the e-value has fallen far below 1/alpha', () => {
+      expect(early.verdict).toBe('bad');
+      expect(later).toMatchObject({ verdict: 'bad', reasonCode: 'failure_rate_higher' });
+      expect(later.evidence.decidedAtSample).toBe(early.evidence.decidedAtSample);
+      expect(later.evidence.eValue).toBeLessThan(1);
+      expect(later.message).toMatch(
+        /the e-value crossed 20 = 1\/alpha, reached after \d+ outcomes, where the test stopped/,
+      );
+    });
+
+    it('stands on an earlier decision against the same baseline when the outcomes seen no longer cross', () => {
+      const reordered = [...baseline, ...Array.from({ length: 30_000 }, () => success), ...burst];
+      expect(computeVerdict('1.7', '1.6', reordered, settings).verdict).not.toBe('bad');
+      const decided = { baseline: '1.6', decidedAtSample: early.evidence.decidedAtSample as number };
+      expect(computeVerdict('1.7', '1.6', reordered, settings, decided)).toMatchObject({
+        verdict: 'bad',
+        evidence: { decidedAtSample: decided.decidedAtSample },
+      });
+      expect(
+        computeVerdict(
+          '1.7',
+          '1.5',
+          reordered.map((o) => (o.version === '1.6' ? { ...o, version: '1.5' } : o)),
+          settings,
+          decided,
+        ).verdict,
+      ).not.toBe('bad');
+    });
   });
 
   describe('with a version that runs mostly where jobs fail more often (Simpson’s paradox)', () => {

@@ -96,6 +96,33 @@ describe('evaluateVerdict', () => {
     expect((await ledger.verdicts('spark', '3.2')).map((v) => v.verdict)).toEqual(['pending', 'bad']);
   });
 
+  it('keeps a computed bad verdict when outcomes reported late, with earlier times, no longer cross', async () => {
+    await allocate(2);
+    await report('3.1', 1, 200, T0);
+    await report('3.2', 20, 25, T0 + 1000);
+    const bad = await evaluateVerdict(ledger, 'spark', '3.2', SETTINGS, { actor: 'bot', now: T0 + 2000 });
+    expect(bad.recorded).toMatchObject({ verdict: 'bad', reasonCode: 'failure_rate_higher' });
+    await ledger.recordOutcomes(
+      Array.from({ length: 3000 }, (_, i) => ({
+        service: 'spark',
+        version: '3.2',
+        environment: 'prod',
+        outcome: 'success' as const,
+        source: 'test',
+        sourceId: `late-${i}`,
+        at: T0 + 500,
+      })),
+    );
+    const again = await evaluateVerdict(ledger, 'spark', '3.2', SETTINGS, { actor: 'bot', now: T0 + 3000 });
+    expect(again.computed).toMatchObject({
+      verdict: 'bad',
+      evidence: { samples: 3025, decidedAtSample: bad.computed.evidence.decidedAtSample },
+    });
+    expect(again.computed.message).toMatch(/where the test stopped/);
+    expect(again.recorded).toBeNull();
+    expect((await ledger.verdicts('spark', '3.2')).map((v) => v.verdict)).toEqual(['bad']);
+  });
+
   it('leaves an override standing when the computed verdict disagrees', async () => {
     await allocate(2);
     await report('3.1', 1, 200, T0);
