@@ -6,8 +6,9 @@
  * Health from the ledger: a member runs its environment's live version (the latest successful
  * run's) — or, for a member that is a ring of targets, the version all its targets run as their
  * good version — and is healthy on it since the environment's latest finished run ended, provided
- * no run is unfinished there now (a deploy in progress is not healthy yet). A failed attempt to
- * deploy something newer restarts the bake of the version that stayed.
+ * no run is in progress there now (a deploy in progress is not healthy yet; one whose process died
+ * before a later run finished is not in progress: live-version.ts runsInProgress). A failed
+ * attempt to deploy something newer restarts the bake of the version that stayed.
  *
  * Holds are ledger locks named `hold:<service>:<track>` held until released (no lease): the
  * same mechanism as an operator's lock, so a hold survives restarts and shows who set it and why.
@@ -15,6 +16,7 @@
 import type { MemberHealth, PromotionInput, TrackSpec } from '../engine/tracks.ts';
 import { effectiveVerdict } from '../engine/verdict.ts';
 import type { VerdictRecord } from './fleet-types.ts';
+import { liveVersionOf, runsInProgress } from './live-version.ts';
 import type { Ledger, LockRecord } from './types.ts';
 
 export function holdLockName(service: string, track: string): string {
@@ -68,8 +70,8 @@ export async function memberHealth(
   for (const track of tracks) {
     for (const member of track.members) {
       const runs = await ledger.runs({ service, environment: member.environment });
-      const live = runs.find((r) => r.decision === 'succeeded')?.version ?? null;
-      const unfinished = runs.some((r) => r.finishedAt === null);
+      const live = liveVersionOf(runs);
+      const unfinished = runsInProgress(runs).length > 0;
       const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
       const version = member.targets
         ? await ringVersion(ledger, service, member.environment, member.targets)

@@ -128,11 +128,35 @@ for (const backend of LEDGER_BACKENDS) {
       expect(kinds.at(-1)).toBe('run_finished');
     }, 60_000);
 
-    it('says there is nothing to follow when the environment has no unfinished run (exit 2)', async () => {
+    it('says there is nothing to follow when the environment has no run in progress (exit 2)', async () => {
       const { code, stderr } = await (await fixture()).cli('tail');
       expect(code).toBe(2);
-      expect(stderr).toContain('no unfinished run of shop in staging to follow; give --run ID');
+      expect(stderr).toContain('no run of shop in staging in progress to follow; give --run ID');
     });
+
+    it('does not follow a run whose process died once a later run has finished (exit 2)', async () => {
+      const f = await fixture();
+      const started = Date.now() - 60_000;
+      await withLedgerAt(f.ledger, (l) =>
+        l.record({
+          runId: 'dead-run',
+          service: 'shop',
+          environment: 'staging',
+          version: '3.0',
+          seq: 1,
+          at: started,
+          kind: 'run_started',
+          status: 'started',
+        }),
+      );
+      writeFileSync(f.path('go'), '');
+      expect((await f.cli('deploy')).code).toBe(0);
+      const { code, stderr } = await f.cli('tail');
+      expect(code).toBe(2);
+      expect(stderr).toContain(
+        `no run of shop in staging in progress to follow (run dead-run, started ${new Date(started).toISOString().slice(0, 19)}`,
+      );
+    }, 60_000);
 
     it('names --run when the ledger has no such run (exit 2)', async () => {
       const { code, stderr } = await (await fixture()).cli('tail', '--run', 'nope');

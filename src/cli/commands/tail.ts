@@ -1,5 +1,6 @@
 import { systemClock } from '../../engine/clock.ts';
 import type { Reporter } from '../../engine/ports.ts';
+import { runsInProgress } from '../../ledger/live-version.ts';
 import type { Ledger, RunRecord } from '../../ledger/types.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { followRun } from '../follow.ts';
@@ -15,7 +16,7 @@ export interface TailOptions extends CommonOptions {
 
 /**
  * Follows a run's events live from the ledger, from any terminal or machine that reaches it: the
- * run given by --run, or the newest unfinished run of the environment. Exit codes: 0 when the run
+ * run given by --run, or the environment's newest run in progress (see runsInProgress). Exit codes: 0 when the run
  * succeeded; 1 when it rolled back, halted or was cancelled, or following was interrupted.
  */
 export async function tailCommand(options: TailOptions, runtime: Runtime): Promise<number> {
@@ -72,15 +73,16 @@ async function chooseRun(ledger: Ledger, options: TailOptions, where: Where | un
     if (!run) throw new UsageError(`--run ${runId}: no such run in the ledger (tranche history lists runs)`);
     return run;
   }
-  const [run] = await ledger.runs({
-    service: where.service,
-    environment: where.environment,
-    finished: false,
-    limit: 1,
-  });
+  const newest = (finished: boolean) =>
+    ledger.runs({ service: where.service, environment: where.environment, finished, limit: 1 });
+  const [[unfinished], [finished]] = await Promise.all([newest(false), newest(true)]);
+  const [run] = runsInProgress([unfinished, finished].filter((r) => r !== undefined));
   if (!run) {
+    const dead = unfinished
+      ? ` (run ${unfinished.runId}, started ${isoTime(unfinished.startedAt)}, never finished, and a later run has)`
+      : '';
     throw new UsageError(
-      `no unfinished run of ${where.service} in ${where.environment} to follow; give --run ID to replay a finished one (tranche history lists runs)`,
+      `no run of ${where.service} in ${where.environment} in progress to follow${dead}; give --run ID to replay one (tranche history lists runs)`,
     );
   }
   return run;
