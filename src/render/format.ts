@@ -1,8 +1,8 @@
 /** Small text helpers shared by the summary and the progress reporters. */
 import type { RollbackStatus, RunDecision, StepStatus } from '../engine/vocabulary.ts';
 
-/** `0.41 s` under 10 s, `31.2 s` under a minute, then `1m 32s`, then `1h 02m`. */
-export function formatDuration(ms: number): string {
+/** An elapsed time for people (config durations are config/duration.ts formatDuration): `0.41 s` under 10 s, `31.2 s` under a minute, then `1m 32s`, then `1h 02m`. */
+export function elapsedText(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';
   if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;

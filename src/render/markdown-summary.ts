@@ -11,7 +11,7 @@ import type { CheckSeries, DeployResult } from '../engine/result.ts';
 import type { RunDecision } from '../engine/vocabulary.ts';
 import { stageTimings } from '../stats/stage-timing.ts';
 import { checkData } from './event-data.ts';
-import { clockTime, decisionText, formatDuration, rollbackStatusText, stepStatusText } from './format.ts';
+import { clockTime, decisionText, elapsedText, rollbackStatusText, stepStatusText } from './format.ts';
 import { mermaidChart } from './mermaid.ts';
 import { headline } from './summary.ts';
 import { checkReport, checkVerdict, formatValue } from './verdict.ts';
@@ -69,7 +69,7 @@ export function renderProgressMarkdown(
     e.component ?? '',
     String(e.batch ?? ''),
     e.status === 'ok' ? 'ok' : 'FAILED',
-    formatDuration(e.durationMs ?? Number.NaN),
+    elapsedText(e.durationMs ?? Number.NaN),
   ]);
   const table =
     rows.length > 0
@@ -111,7 +111,7 @@ function details(result: DeployResult): string {
     ...(commit ? [`commit \`${escapeCode(commit)}\``] : []),
     `run \`${escapeCode(result.runId)}\``,
     `started ${clockTime(result.startedAt)} UTC`,
-    `took ${formatDuration(result.durationMs)}`,
+    `took ${elapsedText(result.durationMs)}`,
   ].join(' · ');
 }
 
@@ -131,7 +131,7 @@ function batchesSection(result: DeployResult): string {
         `${batch.number}/${component.batches.length}`,
         String(batch.targets.length),
         statusCell(stepStatusText(batch.status)),
-        batch.status === 'not_started' ? '-' : formatDuration(batch.durationMs),
+        batch.status === 'not_started' ? '-' : elapsedText(batch.durationMs),
       ]);
     }
   }
@@ -193,10 +193,10 @@ function stageSection(events: readonly DeployEvent[]): string {
   const rows = timings.map((t) => [
     t.stage,
     String(t.count),
-    formatDuration(t.min),
-    formatDuration(t.median),
-    formatDuration(t.p95),
-    formatDuration(t.max),
+    elapsedText(t.min),
+    elapsedText(t.median),
+    elapsedText(t.p95),
+    elapsedText(t.max),
   ]);
   return `#### Stage timings\n\n${markdownTable(['stage', 'count', 'min', 'median', 'p95', 'max'], rows)}`;
 }

@@ -6,7 +6,7 @@
 import type { DeployEvent, Reporter } from '../engine/ports.ts';
 import { RUN_DECISIONS } from '../engine/vocabulary.ts';
 import { checkData, dataNumber, dataString, dataStrings, dataVersion } from './event-data.ts';
-import { clip, clockTime, decisionText, formatDuration } from './format.ts';
+import { clip, clockTime, decisionText, elapsedText } from './format.ts';
 import {
   bakeRemainingMs,
   initialProgress,
@@ -97,12 +97,12 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
       return `${where} started: ${listOf(targets, 8)}`;
     }
     case 'batch_finished': {
-      const took = event.durationMs === undefined ? '' : ` after ${formatDuration(event.durationMs)}`;
+      const took = event.durationMs === undefined ? '' : ` after ${elapsedText(event.durationMs)}`;
       return failed ? `${where} FAILED${reason}${took}${why}` : `${where} ok${took}`;
     }
     case 'target_deploy': {
       if (event.status === 'started') return undefined;
-      const took = event.durationMs === undefined ? '' : ` (${formatDuration(event.durationMs)})`;
+      const took = event.durationMs === undefined ? '' : ` (${elapsedText(event.durationMs)})`;
       return failed
         ? `${where} ${event.target} FAILED to deploy ${event.version}${took}${why}`
         : `${where} ${event.target} deployed ${event.version}${took}`;
@@ -111,7 +111,7 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
       const c = checkData(event);
       const value = c.value === undefined ? '' : ` ${c.metric}=${formatValue(c.value, c.unit)}`;
       const slow =
-        c.slow && event.durationMs !== undefined ? ` (slow: ${formatDuration(event.durationMs)})` : '';
+        c.slow && event.durationMs !== undefined ? ` (slow: ${elapsedText(event.durationMs)})` : '';
       if (!failed) return `${where} check ${c.check} ${event.target} ${c.status}${value}${slow}`;
       const limits = [
         c.min === undefined ? undefined : `min ${formatValue(c.min, c.unit)}`,
@@ -123,7 +123,7 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
     case 'bake_started':
       return `${where} bake ${bakeLength(dataNumber(event, 'bakeMs') ?? 0)} started`;
     case 'bake_finished': {
-      const took = event.durationMs === undefined ? '' : ` (${formatDuration(event.durationMs)})`;
+      const took = event.durationMs === undefined ? '' : ` (${elapsedText(event.durationMs)})`;
       return failed ? `${where} bake stopped${reason}${took}` : `${where} bake done${took}`;
     }
     case 'rollback_started': {
@@ -145,7 +145,7 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
     case 'run_finished': {
       const decision = RUN_DECISIONS.find((d) => d === dataString(event, 'decision'));
       const outcome = decision ? decisionText(decision) : event.status === 'ok' ? 'succeeded' : 'failed';
-      const took = event.durationMs === undefined ? '' : ` after ${formatDuration(event.durationMs)}`;
+      const took = event.durationMs === undefined ? '' : ` after ${elapsedText(event.durationMs)}`;
       return `${at} ${runName(event)}: ${outcome}${reason}${took}${why}`;
     }
     default:
@@ -166,7 +166,7 @@ function stepName(event: DeployEvent, batches: number | undefined): string {
 
 /** `30 s`, `2m 00s`. */
 function bakeLength(ms: number): string {
-  return ms < 60_000 && ms % 1000 === 0 ? `${ms / 1000} s` : formatDuration(ms);
+  return ms < 60_000 && ms % 1000 === 0 ? `${ms / 1000} s` : elapsedText(ms);
 }
 
 function listOf(items: readonly string[], max: number): string {
@@ -249,7 +249,7 @@ export class LiveReporter implements ProgressReporter {
 
 /** The live block for a state, one string per line, uncut. */
 export function renderFrame(state: ProgressState): string[] {
-  const elapsed = state.startedAt === undefined ? '' : `  ${formatDuration(state.now - state.startedAt)}`;
+  const elapsed = state.startedAt === undefined ? '' : `  ${elapsedText(state.now - state.startedAt)}`;
   const from = state.previousVersion ? ` (from ${state.previousVersion})` : '';
   const lines = [`${state.service} ${state.version} → ${state.environment}${from}${elapsed}`];
 
@@ -294,7 +294,7 @@ export function renderFrame(state: ProgressState): string[] {
     const f = state.finished;
     const outcome = f.decision ? decisionText(f.decision) : f.ok ? 'succeeded' : 'failed';
     const reason = f.reasonCode ? ` (${f.reasonCode})` : '';
-    const took = f.durationMs === undefined ? '' : ` after ${formatDuration(f.durationMs)}`;
+    const took = f.durationMs === undefined ? '' : ` after ${elapsedText(f.durationMs)}`;
     lines.push(`${outcome}${reason}${took}${f.message ? `: ${f.message}` : ''}`);
   }
   return lines;

@@ -1,13 +1,6 @@
 /** The plain-text report a person reads at the end of a deploy, in a terminal or a CI log. */
 import type { DeployResult } from '../engine/result.ts';
-import {
-  clockTime,
-  decisionText,
-  formatDuration,
-  rollbackStatusText,
-  stepStatusText,
-  table,
-} from './format.ts';
+import { clockTime, decisionText, elapsedText, rollbackStatusText, stepStatusText, table } from './format.ts';
 import { checkReport, checkVerdict } from './verdict.ts';
 
 export interface SummaryOptions {
@@ -47,7 +40,7 @@ function details(result: DeployResult): string[] {
     ...(commit ? [`commit ${commit}`] : []),
     `run ${result.runId}`,
     `started ${clockTime(result.startedAt)} UTC`,
-    `took ${formatDuration(result.durationMs)}`,
+    `took ${elapsedText(result.durationMs)}`,
   ];
 }
 
@@ -60,7 +53,7 @@ function batches(result: DeployResult): string[] {
         `${batch.number}/${component.batches.length}`,
         String(batch.targets.length),
         stepStatusText(batch.status),
-        batch.status === 'not_started' ? '-' : formatDuration(batch.durationMs),
+        batch.status === 'not_started' ? '-' : elapsedText(batch.durationMs),
       ]);
     }
     if (component.batches.length === 0)

@@ -7,7 +7,7 @@
 import { resolveTracks } from '../../config/resolve.ts';
 import { type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
 import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../ledger/track-state.ts';
-import { formatDuration } from '../../render/format.ts';
+import { elapsedText } from '../../render/format.ts';
 import { type CommonOptions, loadProject, type Project, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
@@ -47,11 +47,7 @@ export function renderTracks(
   plan.tracks.forEach((state, i) => {
     const track = tracks[i] as TrackSpec;
     const baked =
-      state.bakedAt === null
-        ? '-'
-        : state.bakedAt <= now
-          ? 'yes'
-          : `in ${formatDuration(state.bakedAt - now)}`;
+      state.bakedAt === null ? '-' : state.bakedAt <= now ? 'yes' : `in ${elapsedText(state.bakedAt - now)}`;
     rows.push([
       `${state.track}${state.held ? ' (HELD)' : ''}`,
       track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : '')).join(', '),
@@ -65,7 +61,7 @@ export function renderTracks(
   for (const p of plan.due) lines.push(`due now: ${p.version} ${p.from} → ${p.to} (${p.message})`);
   lines.push(
     plan.next
-      ? `next promotion: ${plan.next.version} ${plan.next.from} → ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${formatDuration(plan.next.dueAt - now)})`
+      ? `next promotion: ${plan.next.version} ${plan.next.from} → ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${elapsedText(plan.next.dueAt - now)})`
       : 'next promotion: none scheduled',
   );
   for (const b of plan.blocked) lines.push(`waiting: ${b.from} → ${b.to}: ${b.message}`);
