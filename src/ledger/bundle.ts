@@ -6,7 +6,9 @@
  *   {"type":"version","version":{…},"mac":"…"}                                   one line per record:
  *   {"type":"run","run":{…},"mac":"…"}                                           versions, runs,
  *   {"type":"event","event":{…},"mac":"…"}                                       events, target
- *   {"type":"target","target":{…},"mac":"…"}                                     states
+ *   {"type":"target","target":{…},"mac":"…"}                                     states, outcomes
+ *   {"type":"outcome","outcome":{…},"mac":"…"}                                   and verdict
+ *   {"type":"verdict","verdict":{…},"mac":"…"}                                   overrides
  *   {"type":"end","records":N,"mac":"…"}                                         the end line
  *
  * Every line is signed with HMAC-SHA256 under a shared key, chained: a line's mac covers the
@@ -18,7 +20,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { LedgerRecord } from './types.ts';
 
-export const BUNDLE_FORMAT = 1;
+/** Format 2 added outcomes and verdict overrides; format 1 bundles read as they are. */
+export const BUNDLE_FORMAT = 2;
+const READABLE_FORMATS = [1, 2];
 const MAGIC = 'ledger-bundle';
 
 export interface BundleHeader {
@@ -155,8 +159,10 @@ function parseHeader(payload: Record<string, unknown>, fail: (problem: string) =
   if (payload.tranche !== MAGIC) throw fail('not a Tranche ledger bundle header');
   const header = HEADER.safeParse(payload);
   if (!header.success) throw fail(`a bundle header without ${header.error.issues[0]?.path.join('.')}`);
-  if (header.data.format !== BUNDLE_FORMAT) {
-    throw fail(`bundle format ${header.data.format}, and this Tranche reads format ${BUNDLE_FORMAT}`);
+  if (!READABLE_FORMATS.includes(header.data.format)) {
+    throw fail(
+      `bundle format ${header.data.format}, and this Tranche reads formats ${READABLE_FORMATS.join(' and ')}`,
+    );
   }
   return header.data as BundleHeader;
 }
@@ -227,6 +233,33 @@ const RECORD = z.discriminatedUnion('type', [
       goodVersion: z.string().nullable(),
       runId: z.string().nullable(),
       updatedAt: epochMs,
+    }),
+  }),
+  z.object({
+    type: z.literal('outcome'),
+    outcome: z.object({
+      service: z.string(),
+      version: z.string(),
+      environment: z.string(),
+      outcome: z.enum(['success', 'failure']),
+      source: z.string(),
+      sourceId: z.string(),
+      at: epochMs,
+    }),
+  }),
+  z.object({
+    type: z.literal('verdict'),
+    verdict: z.object({
+      service: z.string(),
+      version: z.string(),
+      verdict: z.string(),
+      reasonCode: z.string(),
+      kind: z.literal('override'),
+      actor: z.string(),
+      reason: z.string().nullable(),
+      message: z.string(),
+      evidence: z.record(z.string(), z.unknown()).nullable(),
+      at: epochMs,
     }),
   }),
 ]);

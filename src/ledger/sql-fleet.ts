@@ -23,6 +23,9 @@ import {
   CANCEL_PROMOTION,
   CLAIM_PROMOTION,
   COUNT_OUTCOMES,
+  EXPORT_OUTCOMES,
+  EXPORT_OVERRIDES,
+  FIND_OVERRIDE,
   FINISH_PROMOTION,
   INSERT_OUTCOME,
   INSERT_VERDICT,
@@ -35,6 +38,7 @@ import {
   selectOutcomes,
   selectPromotions,
 } from './sql.ts';
+import type { LedgerRecord } from './types.ts';
 
 function outcomeParams(o: OutcomeInput): (string | number)[] {
   if (o.outcome !== 'success' && o.outcome !== 'failure') {
@@ -77,7 +81,11 @@ export async function queryOutcomes(
   filter: OutcomeFilter,
 ): Promise<OutcomeRecord[]> {
   const { sql, params } = selectOutcomes(filter);
-  return (await connection.query(sql, params)).map((row) => ({
+  return (await connection.query(sql, params)).map(toOutcome);
+}
+
+function toOutcome(row: Row): OutcomeRecord {
+  return {
     service: String(row.service),
     version: String(row.version),
     environment: String(row.environment),
@@ -85,7 +93,36 @@ export async function queryOutcomes(
     source: String(row.source),
     sourceId: String(row.source_id),
     at: Number(row.at),
-  }));
+  };
+}
+
+/** The bundle records of the fleet tables (types.ts LedgerRecord): outcomes and overrides since `since`. */
+export async function* exportFleetRecords(
+  connection: SqlConnection,
+  since: number,
+): AsyncIterable<LedgerRecord> {
+  for (const row of await connection.query(EXPORT_OUTCOMES, [since])) {
+    yield { type: 'outcome', outcome: toOutcome(row) };
+  }
+  for (const row of await connection.query(EXPORT_OVERRIDES, [since])) {
+    const { id: _, ...verdict } = toVerdict(row);
+    yield { type: 'verdict', verdict };
+  }
+}
+
+/** Writes an imported override unless the same one (who, what, when) is here; true when it was not. */
+export async function importOverride(session: SqlSession, v: VerdictInput): Promise<boolean> {
+  const found = await session.query(FIND_OVERRIDE, [
+    v.service,
+    v.version,
+    v.kind,
+    v.verdict,
+    v.actor,
+    Math.round(v.at),
+  ]);
+  if (found.length > 0) return false;
+  await insertVerdict(session, v);
+  return true;
 }
 
 export async function countOutcomes(connection: SqlConnection, service: string): Promise<OutcomeCount[]> {
@@ -98,8 +135,8 @@ export async function countOutcomes(connection: SqlConnection, service: string):
   }));
 }
 
-export async function insertVerdict(connection: SqlConnection, v: VerdictInput): Promise<VerdictRecord> {
-  const [row] = await connection.query(INSERT_VERDICT, [
+export async function insertVerdict(session: SqlSession, v: VerdictInput): Promise<VerdictRecord> {
+  const [row] = await session.query(INSERT_VERDICT, [
     v.service,
     v.version,
     v.verdict,

@@ -232,6 +232,7 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, [since])) {
       yield { type: 'target', target: toTarget(row) };
     }
+    yield* fleet.exportFleetRecords(this.connection, since);
   }
 
   async importRecords(read: () => AsyncIterable<LedgerRecord>): Promise<ImportCounts> {
@@ -241,6 +242,8 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
         run: { written: 0, present: 0 },
         event: { written: 0, present: 0 },
         target: { written: 0, present: 0 },
+        outcome: { written: 0, present: 0 },
+        verdict: { written: 0, present: 0 },
       };
       for await (const record of read()) {
         const written = await importRecord(session, record);
@@ -371,6 +374,10 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
     }
     case 'event':
       return (await session.query(IMPORT_EVENT, eventParams(record.event))).length > 0;
+    case 'outcome':
+      return fleet.insertOutcome(session, record.outcome);
+    case 'verdict':
+      return fleet.importOverride(session, record.verdict);
     case 'target': {
       const t = record.target;
       const changed = await session.query(IMPORT_TARGET_STATE, [

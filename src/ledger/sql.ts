@@ -581,6 +581,9 @@ ON CONFLICT (service, source, source_id) DO NOTHING
 RETURNING id`;
 }
 
+/** Params: since. */
+export const EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= ? ORDER BY id`;
+
 /** Params: service. */
 export const COUNT_OUTCOMES = `SELECT version, environment,
   SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
@@ -591,6 +594,14 @@ const VERDICT_COLUMNS = 'service, version, verdict, reason_code, kind, actor, re
 /** Params: every verdict column in order. */
 export const INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id`;
+
+/** Params: since. Overrides only: computed verdicts are each ledger's own. */
+export const EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE kind = 'override' AND at >= ? ORDER BY id`;
+
+/** Params: service, version, kind, verdict, actor, at. An imported override already here. */
+export const FIND_OVERRIDE = `SELECT id FROM verdicts
+WHERE service = ? AND version = ? AND kind = ? AND verdict = ? AND actor = ? AND at = ?`;
 
 /** Params: service. */
 export const SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = ? ORDER BY id`;

@@ -4,7 +4,7 @@
  */
 import type { DeployEvent, EngineLedger, TargetState } from '../engine/ports.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
-import type { FleetLedger } from './fleet-types.ts';
+import type { FleetLedger, OutcomeInput, VerdictInput } from './fleet-types.ts';
 
 export interface VersionRecord {
   service: string;
@@ -89,7 +89,14 @@ export type LedgerRecord =
   | { type: 'version'; version: VersionRecord }
   | { type: 'run'; run: RunRecord }
   | { type: 'event'; event: DeployEvent }
-  | { type: 'target'; target: TargetRecord };
+  | { type: 'target'; target: TargetRecord }
+  /** A job's or a deploy's outcome (fleet-types.ts): what the receiving ledger computes verdicts from. */
+  | { type: 'outcome'; outcome: OutcomeInput }
+  /**
+   * An override (mark-bad, mark-good) with its audit. Computed verdicts do not travel: the
+   * receiving ledger computes its own from every outcome it holds.
+   */
+  | { type: 'verdict'; verdict: VerdictInput };
 
 export type LedgerRecordType = LedgerRecord['type'];
 

@@ -28,6 +28,7 @@ const contents = (location: string) =>
     runs: await l.runs({}),
     events: await l.events({}),
     targets: await l.targetStates('shop', 'staging'),
+    outcomes: await l.outcomes({ service: 'shop' }),
   }));
 
 // A galaxy (always an embedded SQLite ledger here) exports; the central ledger of each backend imports.
@@ -41,15 +42,17 @@ for (const backend of LEDGER_BACKENDS) {
       const cli = (args: string[], env: Record<string, string> = { TRANCHE_BUNDLE_KEY: KEY }) =>
         runCli(args, { cwd: p.dir, env });
       for (let i = 0; i < 2; i++) expect((await cli(['deploy', '--ledger', galaxy])).code).toBe(0);
+      const reported = await cli(['report', '--version', '3.2', '--outcome', 'failure', '--ledger', galaxy]);
+      expect(reported.code, reported.stderr).toBe(0);
       const exported = await cli(['ledger', 'export', '--ledger', galaxy, '-o', 'galaxy.ndjson']);
       expect(exported.code, exported.stderr).toBe(0);
       return { ...p, galaxy, central, cli, exported };
     }
 
-    it("recreates the galaxy's versions, runs, events and target states in the central ledger", async () => {
+    it("recreates the galaxy's versions, runs, events, target states and outcomes in the central ledger", async () => {
       const f = await fixture();
       expect(f.exported.stdout).toMatch(
-        /^exported 2 versions, 2 runs, \d+ events and 2 target states recorded since 1970/,
+        /^exported 2 versions, 2 runs, \d+ events, 2 target states, 1 outcomes and 0 verdict overrides recorded since 1970/,
       );
       const imported = await f.cli(['ledger', 'import', 'galaxy.ndjson', '--ledger', f.central]);
       expect(imported.code, imported.stderr).toBe(0);
@@ -68,7 +71,9 @@ for (const backend of LEDGER_BACKENDS) {
       const again = await f.cli(['ledger', 'import', 'galaxy.ndjson', '--ledger', f.central, '--json']);
       expect(again.code).toBe(0);
       const { counts } = JSON.parse(again.stdout);
-      expect(Object.values(counts).map((c) => (c as { written: number }).written)).toEqual([0, 0, 0, 0]);
+      expect(Object.values(counts).map((c) => (c as { written: number }).written)).toEqual([
+        0, 0, 0, 0, 0, 0,
+      ]);
       expect(counts.event.present).toBe(before.events.length);
       expect(await contents(f.central)).toEqual(before);
     }, 60_000);
@@ -147,7 +152,14 @@ describe('tranche ledger export --since', () => {
     expect(stderr).toMatch(/^exported 1 versions, 1 runs/);
     expect(JSON.parse(stdout.split('\n')[0] as string).since).toBeGreaterThan(Date.now() - DAY - 60_000);
     const future = await runCli(['ledger', 'export', '--since', '2999-01-01', '--json'], { cwd: p.dir, env });
-    expect(JSON.parse(future.stderr).records).toEqual({ version: 0, run: 0, event: 0, target: 0 });
+    expect(JSON.parse(future.stderr).records).toEqual({
+      version: 0,
+      run: 0,
+      event: 0,
+      target: 0,
+      outcome: 0,
+      verdict: 0,
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_FORMAT, readBundle, writeBundle } from '../../src/ledger/bundle.ts';
 import type { LedgerRecord } from '../../src/ledger/types.ts';
@@ -50,6 +51,33 @@ const RECORDS: LedgerRecord[] = [
       updatedAt: T0 + 5,
     },
   },
+  {
+    type: 'outcome',
+    outcome: {
+      service: 'api',
+      version: '1.1',
+      environment: 'prod',
+      outcome: 'failure',
+      source: 'job',
+      sourceId: 'j1',
+      at: T0 + 6,
+    },
+  },
+  {
+    type: 'verdict',
+    verdict: {
+      service: 'api',
+      version: '1.1',
+      verdict: 'bad',
+      reasonCode: 'marked_bad',
+      kind: 'override',
+      actor: 'alice',
+      reason: 'corrupts the index',
+      message: 'marked bad by alice: corrupts the index',
+      evidence: null,
+      at: T0 + 7,
+    },
+  },
 ];
 
 async function* yieldAll<T>(items: T[]): AsyncIterable<T> {
@@ -75,6 +103,17 @@ async function read(lines: string[], key = KEY) {
   }
 }
 
+/** Lines signed as the bundle format says (each mac chained to the previous one), for headers writeBundle would not write. */
+function signed(payloads: object[], key = KEY): string[] {
+  let previous = '';
+  return payloads.map((payload) => {
+    previous = createHmac('sha256', key)
+      .update(`${previous}\n${JSON.stringify(payload)}`)
+      .digest('hex');
+    return JSON.stringify({ ...payload, mac: previous });
+  });
+}
+
 describe('ledger bundles', () => {
   describe('a bundle as written', () => {
     it('is a header, one line per record and an end line, each a JSON object with a mac', async () => {
@@ -86,8 +125,15 @@ describe('ledger bundles', () => {
         format: BUNDLE_FORMAT,
         exportedAt: T0 + 10,
       });
-      expect(parsed.slice(1, -1).map((p) => p.type)).toEqual(['version', 'run', 'event', 'target']);
-      expect(parsed.at(-1)).toMatchObject({ type: 'end', records: 4 });
+      expect(parsed.slice(1, -1).map((p) => p.type)).toEqual([
+        'version',
+        'run',
+        'event',
+        'target',
+        'outcome',
+        'verdict',
+      ]);
+      expect(parsed.at(-1)).toMatchObject({ type: 'end', records: 6 });
       for (const p of parsed) expect(p.mac).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -100,6 +146,12 @@ describe('ledger bundles', () => {
         exportedAt: T0 + 10,
         since: 0,
       });
+    });
+
+    it('reads a format 1 bundle, from before outcomes and overrides travelled', async () => {
+      const header = { tranche: 'ledger-bundle', format: 1, exportedAt: T0, since: 0 };
+      const lines = signed([header, RECORDS[0] as LedgerRecord, { type: 'end', records: 1 }]);
+      expect(await read(lines)).toEqual({ header, records: [RECORDS[0]] });
     });
 
     it('reads back an empty export', async () => {
@@ -131,7 +183,7 @@ describe('ledger bundles', () => {
     it('a bundle without its end line as truncated', async () => {
       const lines = await bundle();
       await expect(read(lines.slice(0, -1))).rejects.toThrow(
-        'b.ndjson: ends after line 5 without its end line: the bundle is truncated',
+        'b.ndjson: ends after line 7 without its end line: the bundle is truncated',
       );
     });
 
@@ -144,7 +196,7 @@ describe('ledger bundles', () => {
     it('a line added after the end line', async () => {
       const lines = await bundle();
       await expect(read([...lines, lines[1] as string])).rejects.toThrow(
-        /^b\.ndjson:7: a line after the end line/,
+        /^b\.ndjson:9: a line after the end line/,
       );
     });
 
@@ -160,6 +212,29 @@ describe('ledger bundles', () => {
       const { mac: _mac, ...rest } = JSON.parse(lines[1] as string);
       lines[1] = JSON.stringify(rest);
       await expect(read(lines)).rejects.toThrow(/^b\.ndjson:2: no signature/);
+    });
+
+    it('a format it does not know, naming the formats it reads', async () => {
+      const lines = signed([
+        { tranche: 'ledger-bundle', format: 3, exportedAt: T0, since: 0 },
+        { type: 'end', records: 0 },
+      ]);
+      await expect(read(lines)).rejects.toThrow(
+        'b.ndjson:1: bundle format 3, and this Tranche reads formats 1 and 2',
+      );
+    });
+
+    it('a computed verdict: only overrides travel', async () => {
+      const verdict = {
+        ...(RECORDS[5] as Extract<LedgerRecord, { type: 'verdict' }>).verdict,
+        kind: 'computed',
+      };
+      const lines = signed([
+        { tranche: 'ledger-bundle', format: 2, exportedAt: T0, since: 0 },
+        { type: 'verdict', verdict },
+        { type: 'end', records: 1 },
+      ]);
+      await expect(read(lines)).rejects.toThrow(/^b\.ndjson:2: not a ledger record: .*verdict\.kind/);
     });
 
     it('an empty file', async () => {

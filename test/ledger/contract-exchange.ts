@@ -18,7 +18,10 @@ async function* yieldAll(records: LedgerRecord[]): AsyncIterable<LedgerRecord> {
   yield* records;
 }
 
-/** A ledger with two versions, a finished run and an unfinished one, their events and a target. */
+/**
+ * A ledger with two versions, a finished run and an unfinished one, their events, a target, two
+ * outcomes, a computed verdict and an override.
+ */
 async function populate(ledger: Ledger): Promise<void> {
   await ledger.nextVersion('api', 'aaa', '1.{n}', T0);
   await ledger.nextVersion('api', 'bbb', '1.{n}', T0 + 1);
@@ -29,6 +32,37 @@ async function populate(ledger: Ledger): Promise<void> {
   await ledger.updateTargets('api', 'prod', 'r1', [
     { component: 'web', target: 'w1', version: '1.1', good: true },
   ]);
+  await ledger.recordOutcomes(
+    (['success', 'failure'] as const).map((outcome, i) => ({
+      service: 'api',
+      version: '1.2',
+      environment: 'prod',
+      outcome,
+      source: 'job',
+      sourceId: `j${i}`,
+      at: T0 + 30 + i,
+    })),
+  );
+  const verdict = { service: 'api', version: '1.2', evidence: null, reason: null } as const;
+  await ledger.recordVerdict({
+    ...verdict,
+    verdict: 'pending',
+    reasonCode: 'too_few_samples',
+    kind: 'computed',
+    actor: 'tranche verdict',
+    message: '1.2 has 2 outcomes',
+    at: T0 + 40,
+  });
+  await ledger.recordVerdict({
+    ...verdict,
+    verdict: 'bad',
+    reasonCode: 'marked_bad',
+    kind: 'override',
+    actor: 'alice',
+    reason: 'corrupts the index',
+    message: 'marked bad by alice: corrupts the index',
+    at: T0 + 41,
+  });
 }
 
 /** Everything a ledger holds, in a comparable form. */
@@ -38,6 +72,10 @@ async function contents(ledger: Ledger) {
     runs: await ledger.runs({}),
     events: await ledger.events({}),
     targets: await ledger.targetStates('api', 'prod'),
+    outcomes: await ledger.outcomes({ service: 'api' }),
+    overrides: (await ledger.verdicts('api'))
+      .filter((v) => v.kind === 'override')
+      .map(({ id: _, ...v }) => v),
   };
 }
 
@@ -52,7 +90,7 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
       return () => target.close();
     });
 
-    it('exports versions, runs, events and target states, in that order', async () => {
+    it('exports versions, runs, events, target states, outcomes and overrides, in that order', async () => {
       await populate(source);
       const types = (await collect(source.exportRecords(0))).map((r) => r.type);
       expect(types).toEqual([
@@ -65,6 +103,19 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
         'event',
         'event',
         'target',
+        'outcome',
+        'outcome',
+        'verdict',
+      ]);
+    });
+
+    it('exports the overrides of verdicts, not the verdicts computed from outcomes', async () => {
+      await populate(source);
+      const verdicts = (await collect(source.exportRecords(0))).flatMap((r) =>
+        r.type === 'verdict' ? [r.verdict] : [],
+      );
+      expect(verdicts).toEqual([
+        expect.objectContaining({ kind: 'override', actor: 'alice', verdict: 'bad' }),
       ]);
     });
 
@@ -77,6 +128,9 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
         'event',
         'event',
         'target',
+        'outcome',
+        'outcome',
+        'verdict',
       ]);
     });
 
@@ -86,6 +140,8 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
       const [from, to] = [await contents(source), await contents(target)];
       expect(to).toEqual(from);
       expect(to.runs).toHaveLength(2);
+      expect(to.outcomes).toHaveLength(2);
+      expect(to.overrides).toHaveLength(1);
     });
 
     it('counts what it wrote, and changes nothing when the same records come again', async () => {
@@ -96,6 +152,8 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
         run: { written: 2, present: 0 },
         event: { written: 4, present: 0 },
         target: { written: 1, present: 0 },
+        outcome: { written: 2, present: 0 },
+        verdict: { written: 1, present: 0 },
       });
       const before = await contents(target);
       const second = await target.importRecords(() => source.exportRecords(0));
@@ -104,6 +162,8 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
         run: { written: 0, present: 2 },
         event: { written: 0, present: 4 },
         target: { written: 0, present: 1 },
+        outcome: { written: 0, present: 2 },
+        verdict: { written: 0, present: 1 },
       });
       expect(await contents(target)).toEqual(before);
     });

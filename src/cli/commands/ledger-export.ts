@@ -23,7 +23,14 @@ export async function ledgerExportCommand(options: LedgerExportOptions, runtime:
   const key = bundleKey(runtime);
   const now = Date.now();
   const since = options.since === undefined ? 0 : parseSince(options.since, '--since', now);
-  const counts: Record<LedgerRecordType, number> = { version: 0, run: 0, event: 0, target: 0 };
+  const counts: Record<LedgerRecordType, number> = {
+    version: 0,
+    run: 0,
+    event: 0,
+    target: 0,
+    outcome: 0,
+    verdict: 0,
+  };
   await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
     async function* counted(): AsyncIterable<LedgerRecord> {
       for await (const record of ledger.exportRecords(since)) {
@@ -40,7 +47,7 @@ export async function ledgerExportCommand(options: LedgerExportOptions, runtime:
   report.write(
     options.json
       ? `${JSON.stringify(summary)}\n`
-      : `exported ${counts.version} versions, ${counts.run} runs, ${counts.event} events and ${counts.target} target states` +
+      : `exported ${counts.version} versions, ${counts.run} runs, ${counts.event} events, ${counts.target} target states, ${counts.outcome} outcomes and ${counts.verdict} verdict overrides` +
           ` recorded since ${isoTime(since)}${options.output === undefined ? '' : ` to ${options.output}`}\n`,
   );
   return 0;

@@ -13,6 +13,8 @@ const NOUNS: Record<LedgerRecordType, string> = {
   run: 'runs',
   event: 'events',
   target: 'target states',
+  outcome: 'outcomes',
+  verdict: 'verdict overrides',
 };
 
 /**
