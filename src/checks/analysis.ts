@@ -41,6 +41,7 @@ interface Finding {
   evidence: Evidence;
   value?: number | undefined;
   metric?: string | undefined;
+  scale?: 'log' | undefined;
   max?: number | undefined;
 }
 
@@ -114,6 +115,7 @@ async function countsFinding(
       message: `${rates}: ${bound}; ${verdict}`,
       value: result.eValue,
       metric: 'e-value',
+      scale: 'log',
       max: result.threshold,
       evidence: {
         test: 'rate-ratio',
@@ -187,6 +189,7 @@ async function seriesFinding(
         message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound}; ${verdict}`,
         value: result.eValue,
         metric: 'e-value',
+        scale: 'log',
         max: result.threshold,
         evidence: {
           test: 'sign',
@@ -247,6 +250,7 @@ function settle(spec: AnalysisCheckSpec, context: BatchCheckContext, found: Find
   const base = {
     value: found.value,
     metric: found.metric,
+    scale: found.scale,
     threshold: found.max === undefined ? undefined : { max: found.max },
     evidence,
   };

@@ -262,6 +262,8 @@ export interface CheckResult {
   /** What the value measures, e.g. `p95`; reports print it beside the value. */
   metric?: string | undefined;
   unit?: string | undefined;
+  /** `log`: values span orders of magnitude (an e-value); plots draw their log10. */
+  scale?: 'log' | undefined;
   threshold?: { max?: number | undefined; min?: number | undefined } | undefined;
   /** One line: why it passed or failed. */
   message: string;

@@ -29,7 +29,11 @@ export interface RollbackResult {
 /** Every numeric observation of one check, in order, for plots and verdict lines. */
 export interface CheckSeries {
   check: string;
+  /** What the values measure, as the check reported it (`p95`, `e-value`). */
+  metric?: string | undefined;
   unit?: string | undefined;
+  /** `log`: plots draw log10 of the values (and of the limit), the verdict line names the metric. */
+  scale?: 'log' | undefined;
   max?: number | undefined;
   min?: number | undefined;
   points: { at: number; target: string; value: number; status: string }[];

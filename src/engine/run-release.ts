@@ -548,6 +548,7 @@ function checkData(result: CheckResult, slow: boolean): Record<string, unknown> 
     value: result.value,
     metric: result.metric,
     unit: result.unit,
+    scale: result.scale,
     max: result.threshold?.max,
     min: result.threshold?.min,
     slow,

@@ -10,7 +10,9 @@ export class SeriesRecorder {
     if (!series) {
       series = {
         check: result.check,
+        metric: result.metric,
         unit: result.unit,
+        scale: result.scale,
         max: result.threshold?.max,
         min: result.threshold?.min,
         points: [],
@@ -19,6 +21,8 @@ export class SeriesRecorder {
     }
     // A first observation without limits (an analysis still waiting for data) leaves them to later ones.
     series.unit ??= result.unit;
+    series.metric ??= result.metric;
+    series.scale ??= result.scale;
     series.max ??= result.threshold?.max;
     series.min ??= result.threshold?.min;
     if (result.value !== undefined && Number.isFinite(result.value)) {

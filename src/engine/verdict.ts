@@ -186,7 +186,7 @@ function follow(
       decidedAtSample === null &&
       baseline !== null &&
       seen >= settings.minSamples &&
-      (o.outcome === 'failure' || isLook(seen));
+      (o.outcome === 'failure' || seen === settings.minSamples || isLook(seen));
     if (!plotted && !undecided) continue;
     const logE = baseline === null ? 0 : stratifiedLogE([...strata.values()], settings.minEffect);
     if (plotted) trajectory.push({ samples: seen, eValue: reportedE(logE) });
@@ -202,13 +202,14 @@ function follow(
 
 /**
  * Whether the e-value is looked at after the version's `seen`-th outcome (besides after each of
- * its failures): each of the first 1,000, every 10th to 10,000, then every 100th. The looks depend
+ * its failures, where it rises, and at minSamples): each of the first 100, every 10th to 10,000,
+ * then every 100th. The looks depend
  * on the outcomes so far only, never on how many came later, so a crossing once seen is seen by
  * every later computation too; any such rule keeps the alpha guarantee (Ville's inequality holds
  * for the supremum over all outcomes).
  */
 function isLook(seen: number): boolean {
-  if (seen <= 1000) return true;
+  if (seen <= 100) return true;
   return seen % (seen <= 10_000 ? 10 : 100) === 0;
 }
 

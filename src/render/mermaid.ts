@@ -4,28 +4,27 @@
  */
 import type { CheckSeries } from '../engine/result.ts';
 import { niceTicks } from './ascii-plot.ts';
+import { plotted } from './verdict.ts';
 
 /** More observations than this are reduced to this many buckets, each keeping its worst value. */
 export const MERMAID_MAX_POINTS = 100;
 
 export function mermaidChart(series: CheckSeries): string | undefined {
   if (series.points.length === 0) return undefined;
-  const limit = series.max ?? series.min;
+  const drawn = plotted(series);
+  const limitValue = series.max ?? series.min;
+  const limit = limitValue === undefined ? undefined : drawn.transform(limitValue);
   const worstIsLow = series.max === undefined && series.min !== undefined;
-  const values = bucketed(
-    series.points.map((p) => p.value),
-    MERMAID_MAX_POINTS,
-    worstIsLow,
-  );
+  const values = bucketed(drawn.values, MERMAID_MAX_POINTS, worstIsLow);
   const all = limit === undefined ? values : [...values, limit];
   const ticks = niceTicks(Math.min(...all), Math.max(...all), 5);
-  const unit = series.unit ? ` (${series.unit})` : '';
+  const unit = drawn.axis ? ` (${drawn.axis})` : '';
   const observations = series.points.length;
   const lines = [
     'xychart-beta',
     `  title "${quoted(series.check)}${quoted(unit)}: ${observations} observation${observations === 1 ? '' : 's'}"`,
     `  x-axis "observation" [${values.map((_, i) => String(xLabel(i, values.length, observations))).join(', ')}]`,
-    `  y-axis "${quoted(series.unit ?? 'value')}" ${number(ticks.min)} --> ${number(ticks.max)}`,
+    `  y-axis "${quoted(drawn.axis ?? 'value')}" ${number(ticks.min)} --> ${number(ticks.max)}`,
     `  line [${values.map(number).join(', ')}]`,
   ];
   if (limit !== undefined) lines.push(`  line [${values.map(() => number(limit)).join(', ')}]`);

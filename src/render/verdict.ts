@@ -58,12 +58,38 @@ export function worstPoint(series: CheckSeries): Point | undefined {
   return points.at(-1);
 }
 
+/** The lowest value a log-scale plot draws: an e-value of 10⁻⁶ and below is as good as none. */
+const LOG_FLOOR = 1e-6;
+
+/**
+ * What a plot of the series draws: its values and limit as they are, or for a log-scale series
+ * (an e-value) their log10, with the axis named so.
+ */
+export function plotted(series: CheckSeries): {
+  values: number[];
+  transform: (value: number) => number;
+  axis: string | undefined;
+} {
+  if (series.scale !== 'log') {
+    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
+  }
+  const transform = (v: number) => Math.log10(Math.max(v, LOG_FLOOR));
+  const measure = [series.metric, series.unit].filter((s) => s !== undefined).join(', ');
+  return {
+    values: series.points.map((p) => transform(p.value)),
+    transform,
+    axis: `log10 ${measure || 'value'}`,
+  };
+}
+
 /** The verdict on a check's worst observation, naming the target it came from; undefined without points. */
 export function checkVerdict(series: CheckSeries): string | undefined {
   const worst = worstPoint(series);
   if (!worst) return undefined;
+  // A log-scale value (an e-value) means nothing without its name; other checks name theirs by the check.
+  const metric = series.scale === 'log' && series.metric ? ` ${series.metric}` : '';
   return verdictLine({
-    name: `${series.check} on ${worst.target}`,
+    name: `${series.check}${metric} on ${worst.target}`,
     value: worst.value,
     max: series.max,
     min: series.min,
@@ -80,17 +106,18 @@ export function checkReport(series: CheckSeries, options: { width?: number; heig
   const verdict = checkVerdict(series);
   const worst = worstPoint(series);
   const minBroken = worst !== undefined && series.min !== undefined && worst.value < series.min;
+  const { values, transform, axis } = plotted(series);
   const limit =
     series.max !== undefined && !minBroken
-      ? { value: series.max, label: `max ${formatValue(series.max, series.unit)}` }
+      ? { value: transform(series.max), label: `max ${formatValue(series.max, series.unit)}` }
       : series.min !== undefined
-        ? { value: series.min, label: `min ${formatValue(series.min, series.unit)}` }
+        ? { value: transform(series.min), label: `min ${formatValue(series.min, series.unit)}` }
         : undefined;
   const n = series.points.length;
-  const plot = plotAscii([{ points: series.points.map((p) => p.value) }], {
+  const plot = plotAscii([{ points: values }], {
     ...options,
-    title: `${series.check}: ${n} observation${n === 1 ? '' : 's'}`,
-    yUnit: series.unit,
+    title: `${series.check}: ${n} observation${n === 1 ? '' : 's'}${series.scale === 'log' ? ', log scale' : ''}`,
+    yUnit: axis,
     threshold: limit,
     xStart: 1,
   });

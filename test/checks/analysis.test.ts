@@ -67,7 +67,7 @@ describe('runAnalysisCheck', () => {
 
     it('fails a canary that fails far more often, with the e-value against 1/alpha', async () => {
       const result = await analyse(counts({ canary: [60, 1000], baseline: [40, 2000] }));
-      expect(result).toMatchObject({ status: 'fail', metric: 'e-value', threshold: { max: 100 } });
+      expect(result).toMatchObject({ status: 'fail', metric: 'e-value', scale: 'log', threshold: { max: 100 } });
       expect(result.value).toBeGreaterThanOrEqual(100);
       expect(result.message).toMatch(
         /^canary 6\.00% \(60\/1000\) vs baseline 2\.00% \(40\/2000\): ratio 3\.00, at most \d+\.\d\d; e-value \S+ ≥ 100\.00: the canary fails more often$/,
@@ -221,7 +221,7 @@ describe('runAnalysisCheck', () => {
       const result = await analyse(series(slower, baseline), {
         metric: metric({ kind: 'sequential', minEffect: 0.1 }),
       });
-      expect(result).toMatchObject({ status: 'fail', metric: 'e-value' });
+      expect(result).toMatchObject({ status: 'fail', metric: 'e-value', scale: 'log' });
       expect(result.message).toMatch(/^canary worse in 10 of 10 steps, by 50\.0% \(median\)/);
     });
 

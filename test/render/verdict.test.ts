@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckSeries } from '../../src/engine/result.ts';
+import { mermaidChart } from '../../src/render/mermaid.ts';
 import { checkReport, checkVerdict, formatValue, verdictLine, worstPoint } from '../../src/render/verdict.ts';
 
 function series(values: number[], limits: Partial<CheckSeries> = {}): CheckSeries {
@@ -121,6 +122,37 @@ describe('checkReport', () => {
     const report = checkReport(series([]));
     expect(report).not.toMatch(/OK|CRITICAL/);
     expect(report).toContain('health: 0 observations');
+  });
+
+  describe('of an e-value, which spans orders of magnitude (scale: log)', () => {
+    const eValues = series([0.5, 1, 3, 40, 25_000], {
+      unit: undefined,
+      metric: 'e-value',
+      scale: 'log',
+      max: 100,
+    });
+
+    it('draws log10 of the values, with the limit at log10 of 1/alpha', () => {
+      const lines = checkReport(eValues).split('\n');
+      expect(lines[0]).toMatch(/^\s*log10 e-value +health: 5 observations, log scale$/);
+      expect(lines.find((l) => l.endsWith(' max 100.00'))).toMatch(/^\s+2 \+\+=+/);
+      expect(
+        lines.filter((l) => /^\s+-?\d+ \+\+/.test(l)).map((l) => Number(l.trim().split(' ')[0])),
+      ).toEqual([5, 4, 3, 2, 1, 0, -1]);
+    });
+
+    it('names the metric in the verdict line', () => {
+      expect(checkVerdict(eValues)).toBe(
+        'CRITICAL: health e-value on app-5 (25000.00) is greater than maximum allowed (100.00)',
+      );
+    });
+
+    it('charts log10 in Mermaid too, the limit line at 2', () => {
+      const chart = mermaidChart(eValues) ?? '';
+      expect(chart).toContain('y-axis "log10 e-value"');
+      expect(chart).toContain('line [2, 2, 2, 2, 2]');
+      expect(chart).toMatch(/line \[-0\.30103, 0, 0\.477121, 1\.60206, 4\.39794\]/);
+    });
   });
 
   it('passes width and height on to the chart', () => {
