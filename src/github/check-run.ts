@@ -6,7 +6,14 @@
 import type { DeployEvent, Reporter } from '../engine/ports.ts';
 import { renderProgressMarkdown } from '../render/markdown-summary.ts';
 import type { Annotation } from './annotations.ts';
-import { type GitHubClient, NO_RETRY, outcomeUnknown, type RepoRef, redactedMessage } from './client.ts';
+import {
+  type GitHubClient,
+  httpStatus,
+  NO_RETRY,
+  outcomeUnknown,
+  type RepoRef,
+  redactedMessage,
+} from './client.ts';
 import type { Logger } from './deployments.ts';
 import { ANNOTATIONS_PER_REQUEST, CHECK_SUMMARY_MAX, CHECK_TITLE_MAX, chunks, cut } from './limits.ts';
 
@@ -96,6 +103,8 @@ export class CheckRun {
   /**
    * Complete it. The first request carries the conclusion, the report and up to 50 annotations;
    * each further 50 take one more request (GitHub appends annotations). Logs and swallows failures.
+   * Annotations GitHub refuses (a 422 for a path or line it does not accept) must not leave the
+   * run in progress: the completion is sent again without them.
    */
   async complete(
     conclusion: CheckConclusion,
@@ -104,15 +113,31 @@ export class CheckRun {
   ): Promise<void> {
     const [first = [], ...rest] = chunks(annotations, ANNOTATIONS_PER_REQUEST);
     const out = limited(output);
-    try {
-      await this.client.rest.checks.update({
+    const completion = (annotated: readonly Annotation[]) =>
+      this.client.rest.checks.update({
         ...this.repo,
         check_run_id: this.id,
         status: 'completed',
         conclusion,
         completed_at: new Date().toISOString(),
-        output: { ...out, annotations: first },
+        output: { ...out, annotations: [...annotated] },
       });
+    try {
+      await completion(first);
+    } catch (error) {
+      if (first.length === 0 || httpStatus(error) !== 422) {
+        this.log.warning(`could not complete the check run: ${redactedMessage(error)}`);
+        return;
+      }
+      this.log.warning(`GitHub refused the annotations (${redactedMessage(error)}); completing without them`);
+      try {
+        await completion([]);
+      } catch (again) {
+        this.log.warning(`could not complete the check run: ${redactedMessage(again)}`);
+      }
+      return;
+    }
+    try {
       for (const batch of rest) {
         await this.client.rest.checks.update({
           ...this.repo,
@@ -121,7 +146,7 @@ export class CheckRun {
         });
       }
     } catch (error) {
-      this.log.warning(`could not complete the check run: ${redactedMessage(error)}`);
+      this.log.warning(`could not add the remaining annotations: ${redactedMessage(error)}`);
     }
   }
 }
