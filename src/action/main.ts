@@ -26,6 +26,7 @@ import {
   writeOutputs,
 } from './io.ts';
 import { createActionClient } from './octokit.ts';
+import { repositoryPath } from './repository-path.ts';
 
 export async function run(): Promise<void> {
   const controller = new AbortController();
@@ -52,7 +53,7 @@ export async function run(): Promise<void> {
       repo: { owner: context.owner, repo: context.repo },
       sha: context.sha,
       loaded,
-      configPath: relative(context.workspace, configFile),
+      configPath: repositoryPath(configFile, context.workspace),
       cwd: dirname(configFile),
       environment,
       ledger: ledger ?? 'github',
