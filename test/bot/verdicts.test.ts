@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RollbackPolicy } from '../../src/engine/verdict.ts';
 import { jobSignature } from './harness/bot-server.ts';
 import { T0, useBot } from './harness/bot-test.ts';
+import { jobs } from './harness/jobs.ts';
 import { HTML_URL, TRANCHE_YML } from './harness/payloads.ts';
 
 const MINUTE = 60_000;
@@ -10,17 +11,6 @@ const V3_SHA = 'c'.repeat(40);
 
 const verdictYml = (rollback: RollbackPolicy) =>
   `${TRANCHE_YML}verdict: { minSamples: 50, rollback: ${rollback} }\n`;
-
-/** `count` job outcomes of `version` in `environment`, `failures` of them failed, spread evenly. */
-function jobs(version: string, environment: string, count: number, failures: number) {
-  return Array.from({ length: count }, (_, i) => ({
-    version,
-    environment,
-    outcome:
-      Math.floor(((i + 1) * failures) / count) > Math.floor((i * failures) / count) ? 'failure' : 'success',
-    job: `${environment}-${version}-${i}`,
-  }));
-}
 
 describe('fleet-wide verdicts', () => {
   const t = useBot();
