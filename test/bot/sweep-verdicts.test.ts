@@ -110,6 +110,27 @@ describe('verdicts on the timer, from outcomes reported to the ledger', () => {
     expect(await t.ledger.unjudgedVersions()).toEqual([]);
   });
 
+  it('acts on the next sweep when GitHub failed the explanation', async () => {
+    await threeFailsInProduction();
+    t.github.config(YML);
+    t.github.scope.post('/repos/acme/shop/issues').reply(502, { message: 'Bad Gateway' });
+    await t.sweep();
+    t.github.done();
+    expect(sweepFailures()).toHaveLength(1);
+    expect(t.github.writeNames().slice(2)).toEqual([]);
+
+    t.github.config(YML).issue(77).commitStatus(V3_SHA).comment(77, 6001).createDeployment(9005);
+    await t.sweep();
+    t.github.done();
+    expect(t.github.writeNames().slice(2)).toEqual([
+      'issue',
+      `status@${V3_SHA}`,
+      'comment',
+      'createDeployment',
+    ]);
+    expect(await t.ledger.unjudgedVersions()).toEqual([]);
+  });
+
   it('settles outcomes of a service no repository released, saying so, without asking GitHub', async () => {
     await t.ledger.recordOutcomes(reported(jobs('7', 'production', 5, 1), T0, 'spark'));
     await t.sweep();
