@@ -1,7 +1,9 @@
 /**
  * The bot process's timer, once a minute: releases whose workflow never reported lose their lease
  * even when no webhook arrives for their repository (each is reported, an error status and a 😕
- * reply, and its repository's queue moves on), and promotions whose time has come are carried out
+ * reply, and its repository's queue moves on); versions with outcomes the bot has not judged
+ * (`tranche report` writes to the ledger directly) are judged and a bad verdict acted on
+ * (verdicts/judge-unjudged.ts); and promotions whose time has come are carried out
  * (tracks/advance-tracks.ts: claimed with a lease, so with several replicas one carries each out).
  * Each repository is acted on through its installation's own client.
  */
@@ -12,10 +14,12 @@ import { type BotDeps, limitsOf } from './bot-scope.ts';
 import { installationScope } from './installation-scope.ts';
 import { followAdvance } from './releases/start-release.ts';
 import { advanceTracks } from './tracks/advance-tracks.ts';
+import { judgeUnjudged, type UnjudgedWork, unjudgedWork } from './verdicts/judge-unjudged.ts';
 
 interface RepoWork {
   installationId: number | null;
   expired: ReleaseRecord[];
+  unjudged: UnjudgedWork[];
   promotions: boolean;
 }
 
@@ -23,7 +27,7 @@ export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
   const now = deps.now();
   const work = new Map<string, RepoWork>();
   const of = (repo: string) => {
-    const found = work.get(repo) ?? { installationId: null, expired: [], promotions: false };
+    const found = work.get(repo) ?? { installationId: null, expired: [], unjudged: [], promotions: false };
     work.set(repo, found);
     return found;
   };
@@ -31,6 +35,11 @@ export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
     const repo = of(release.repo);
     repo.expired.push(release);
     repo.installationId ??= release.installationId;
+  }
+  for (const unjudged of await unjudgedWork(deps.ledger, app.log)) {
+    const repo = of(unjudged.repo);
+    repo.unjudged.push(unjudged);
+    repo.installationId ??= unjudged.installationId;
   }
   for (const promotion of await deps.ledger.promotions({ states: ['scheduled', 'claimed'], dueBy: now })) {
     if (promotion.repo === null || !claimable(promotion, now)) continue;
@@ -62,5 +71,7 @@ async function sweepRepository(app: Probot, deps: BotDeps, repo: string, todo: R
     const advance = await deps.ledger.advanceQueue(repo, limitsOf(scope.settings), deps.now());
     await followAdvance(scope, { expired: [...todo.expired, ...advance.expired], started: advance.started });
   }
-  if (todo.promotions) await advanceTracks(scope);
+  for (const unjudged of todo.unjudged) await judgeUnjudged(scope, unjudged);
+  // After the verdicts: a bad one cancels the version's scheduled promotions.
+  if (todo.promotions || todo.unjudged.length > 0) await advanceTracks(scope);
 }

@@ -45,6 +45,7 @@ export async function onDeploymentStatus(
       environment: deployment.environment,
       deploymentId: deployment.id,
       state,
+      service: loadedConfig(scope)?.config.service ?? null,
       version: tranche.version ?? null,
       commit: deployment.sha,
       kind: tranche.rollback ? 'rollback' : 'deploy',

@@ -7,7 +7,10 @@
  * deployment payload's (a Tranche deployment), else the version the bot knows the commit as; a
  * commit that is no known version yet (the Action on push allocates one as it starts, and its
  * own gate checks it then) has nothing to refuse and is approved, saying so. An invalid
- * tranche.yml is rejected: the rule cannot judge without it.
+ * tranche.yml is rejected: the rule cannot judge without it. The delivery is claimed first, so
+ * a redelivery answers once; when judging or the review fails (after Octokit's own retries), the
+ * claim is given up, so that redelivering the webhook (GitHub does not by itself: the app's
+ * Advanced settings, or its redeliver API) answers the waiting run.
  */
 import type { Context } from 'probot';
 import { type BotDeps, type HandlerScope, loadedConfig } from '../bot-scope.ts';
@@ -35,18 +38,27 @@ export async function onProtectionRule(
     scope.log.info(`delivery ${scope.delivery.id} was handled before; the rule is answered once`);
     return;
   }
-  const review = await judge(scope, environment, deployment?.sha ?? null, deployment?.payload);
-  await scope.octokit.rest.actions.reviewCustomGatesForRun({
-    owner: scope.owner,
-    repo: scope.repo,
-    run_id: runId,
-    environment_name: environment,
-    state: review.state,
-    comment: review.comment,
-  });
-  scope.log.info(
-    `deployment protection rule, run ${runId} → ${environment}: ${review.state}: ${review.comment}`,
-  );
+  try {
+    const review = await judge(scope, environment, deployment?.sha ?? null, deployment?.payload);
+    await scope.octokit.rest.actions.reviewCustomGatesForRun({
+      owner: scope.owner,
+      repo: scope.repo,
+      run_id: runId,
+      environment_name: environment,
+      state: review.state,
+      comment: review.comment,
+    });
+    scope.log.info(
+      `deployment protection rule, run ${runId} → ${environment}: ${review.state}: ${review.comment}`,
+    );
+  } catch (error) {
+    // Unanswered, the run waits until GitHub gives up on it: let a redelivery answer it.
+    await deps.ledger.forgetDelivery(scope.delivery.id);
+    scope.log.warn(
+      `deployment protection rule, run ${runId} → ${environment}: not answered (${(error as Error).message}); a redelivery will answer`,
+    );
+    throw error;
+  }
 }
 
 async function judge(

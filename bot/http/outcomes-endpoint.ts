@@ -1,8 +1,10 @@
 /**
  * POST /tranche/outcomes: jobs report how they went, beside Probot's webhook route (mounted with
  * Probot's addHandler, so it works under `npm run bot` and createNodeMiddleware alike). The body
- * is signed (signature.ts) and checked by a zod schema (outcomes-body.ts); the repository must
- * have the app installed and a tranche.yml defining each outcome's environment. The outcomes are
+ * is signed (signature.ts: with the secret, or with the key of the repository it names) and
+ * checked by a zod schema (outcomes-body.ts); the repository must have the app installed and a
+ * tranche.yml defining each outcome's environment; the outcomes are of the service that
+ * tranche.yml names (a body cannot name another). The outcomes are
  * recorded once per service, source and job id; the versions that got new ones are judged again
  * (a bad verdict is acted on at once), and the promotion timer's work runs. The answer is JSON:
  * `{recorded, duplicates, verdicts: [{version, verdict, reasonCode, message}]}`, or
@@ -18,7 +20,7 @@ import { installationScope } from '../installation-scope.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { recordAndJudge } from '../verdicts/judge.ts';
 import { bodyProblems, type OutcomesBody, outcomesBodySchema } from './outcomes-body.ts';
-import { SIGNATURE_HEADER, signatureMatches } from './signature.ts';
+import { outcomesSignatureMatches, SIGNATURE_HEADER } from './signature.ts';
 
 export const OUTCOMES_PATH = '/tranche/outcomes';
 /** The largest body read. */
@@ -45,7 +47,7 @@ export function outcomesEndpoint(app: Probot, deps: BotDeps, secret: string) {
       if (request.method !== 'POST') throw new HttpProblem(405, 'POST outcomes as JSON');
       const raw = await readBody(request);
       const signature = request.headers[SIGNATURE_HEADER];
-      if (!signatureMatches(secret, raw, typeof signature === 'string' ? signature : undefined)) {
+      if (!outcomesSignatureMatches(secret, raw, typeof signature === 'string' ? signature : undefined)) {
         throw new HttpProblem(401, `the ${SIGNATURE_HEADER} header is not this body's signature`);
       }
       answer(response, 200, await record(app, deps, parseBody(raw)));

@@ -2,7 +2,7 @@
  * What the bot does once a version's standing verdict is bad or good, once per verdict: a claim
  * on `verdict:<repo>:<service>:<version>:<verdict>:<overrides so far>` makes any number of
  * replicas, outcomes and redeliveries act once, and a later override (mark-good, mark-bad again)
- * acts anew.
+ * acts anew. A reaction GitHub failed gives up its claim, so the next judging acts again.
  *
  * Bad: the explanation (evidence table, plot, rollbacks) in the thread given, else the pull
  * request that deployed the version, else a new issue; the commit status `tranche/verdict`
@@ -55,13 +55,20 @@ export async function reactToVerdict(
   const id = `verdict:${scope.fullName}:${service}:${version}:${standing.verdict}:${overrides}`;
   if (!(await ledger.claimDelivery({ id, repo: scope.fullName, event: 'verdict', at: now() }))) return null;
   scope.log.info(`${service} ${version}: verdict ${standing.verdict} (${standing.message})`);
-  const commit = await versionCommit(scope, service, version);
-  if (standing.verdict === 'good') {
-    if (commit)
-      await setVerdictStatus(scope, commit, { state: 'success', description: `good: ${standing.message}` });
-    return { thread: null, url: null, rollbacks: [] };
+  try {
+    const commit = await versionCommit(scope, service, version);
+    if (standing.verdict === 'good') {
+      if (commit)
+        await setVerdictStatus(scope, commit, { state: 'success', description: `good: ${standing.message}` });
+      return { thread: null, url: null, rollbacks: [] };
+    }
+    return await reactToBad(scope, request, id, commit);
+  } catch (error) {
+    // Not acted on in full: the next judging (the sweep's, as the version stays unjudged) acts
+    // again. The explanation may then be posted twice; each rollback is claimed on its own.
+    await ledger.forgetDelivery(id);
+    throw error;
   }
-  return reactToBad(scope, request, id, commit);
 }
 
 async function reactToBad(

@@ -38,6 +38,16 @@ export interface OutcomeCount {
   firstAt: number;
 }
 
+/**
+ * A version with outcomes recorded since the bot last judged it (by any writer: the bot, `tranche
+ * report`, a bundle's import). `lastOutcomeId` tells this change from any later one.
+ */
+export interface UnjudgedVersion {
+  service: string;
+  version: string;
+  lastOutcomeId: number;
+}
+
 export const VERDICT_KINDS = ['computed', 'override'] as const;
 export type VerdictKind = (typeof VERDICT_KINDS)[number];
 
@@ -116,6 +126,10 @@ export interface FleetLedger {
   outcomes(filter: OutcomeFilter): Promise<OutcomeRecord[]>;
   /** Per version and environment: failures and total. */
   outcomeCounts(service: string): Promise<OutcomeCount[]>;
+  /** The versions that got outcomes since they were last settled (the bot's timer judges them). */
+  unjudgedVersions(): Promise<UnjudgedVersion[]>;
+  /** The version is judged up to `lastOutcomeId`: true when no outcome came since, and it is settled. */
+  settleUnjudged(unjudged: UnjudgedVersion): Promise<boolean>;
 
   /** Appends a verdict (computed or override); never changes an earlier one. */
   recordVerdict(verdict: VerdictInput): Promise<VerdictRecord>;

@@ -17,6 +17,7 @@ import {
   EXPIRE_RELEASES,
   FINISH_RELEASE,
   FORCE_RELEASE_LOCK,
+  FORGET_DELIVERY,
   INSERT_RELEASE,
   PATCH_RELEASE,
   RELEASE_LOCK,
@@ -28,6 +29,7 @@ import {
   SELECT_RELEASE,
   SELECT_RELEASE_BY_DEPLOYMENT,
   SELECT_REPOS_WITH_ACTIVE_RELEASES,
+  SELECT_SERVICE_REPOSITORY,
   SELECT_UNLINKED_RELEASE,
   SET_RELEASE_LIVE_VERSION,
   SET_RELEASE_STATUS,
@@ -53,6 +55,7 @@ import {
   type ReleaseRecord,
   type ReleaseRequest,
   type ReleaseState,
+  type ServiceRepository,
   type StatusRecording,
 } from './types.ts';
 
@@ -77,6 +80,10 @@ export class ReleaseQueue implements ReleaseLedger {
 
   claimDelivery(claim: DeliveryClaim): Promise<boolean> {
     return this.connection.transaction((session) => claimIn(session, claim));
+  }
+
+  async forgetDelivery(id: string): Promise<void> {
+    await this.connection.query(FORGET_DELIVERY, [id]);
   }
 
   admitRelease(request: ReleaseRequest, limits: ReleaseLimits, now: number): Promise<Admission> {
@@ -196,6 +203,11 @@ export class ReleaseQueue implements ReleaseLedger {
   async releases(filter: ReleaseFilter): Promise<ReleaseRecord[]> {
     const { sql, params } = selectReleases(filter);
     return (await this.connection.query(sql, params)).map(toRelease);
+  }
+
+  async serviceRepository(service: string): Promise<ServiceRepository | null> {
+    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, [service]);
+    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
 
   lockEnvironment(
@@ -369,7 +381,7 @@ async function insertSeen(
     report.repo,
     report.installationId,
     report.environment,
-    null,
+    report.service ?? null,
     'seen',
     report.kind,
     'pending',

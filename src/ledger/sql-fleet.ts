@@ -14,6 +14,7 @@ import type {
   PromotionRecord,
   PromotionRequest,
   PromotionState,
+  UnjudgedVersion,
   VerdictInput,
   VerdictKind,
   VerdictRecord,
@@ -30,11 +31,14 @@ import {
   INSERT_OUTCOME,
   INSERT_VERDICT,
   insertOutcomes as insertOutcomesSql,
+  MARK_UNJUDGED,
   OUTCOMES_PER_INSERT,
   SCHEDULE_PROMOTION,
   SELECT_PROMOTION,
   SELECT_SERVICE_VERDICTS,
+  SELECT_UNJUDGED,
   SELECT_VERSION_VERDICTS,
+  SETTLE_UNJUDGED,
   selectOutcomes,
   selectPromotions,
 } from './sql.ts';
@@ -47,8 +51,22 @@ function outcomeParams(o: OutcomeInput): (string | number)[] {
   return [o.service, o.version, o.environment, o.outcome, o.source, o.sourceId, Math.round(o.at)];
 }
 
+/** Records the outcome and, when it is new, marks its version unjudged (see UnjudgedVersion). */
 export async function insertOutcome(session: SqlSession, outcome: OutcomeInput): Promise<boolean> {
-  return (await session.query(INSERT_OUTCOME, outcomeParams(outcome))).length > 0;
+  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
+  await markUnjudged(session, inserted);
+  return inserted.length > 0;
+}
+
+/** Marks each version among the inserted rows unjudged, with the last of its ids. */
+async function markUnjudged(session: SqlSession, inserted: Row[]): Promise<void> {
+  const last = new Map<string, [string, string, number]>();
+  for (const row of inserted) {
+    const service = String(row.service);
+    const version = String(row.version);
+    last.set(JSON.stringify([service, version]), [service, version, Number(row.id)]);
+  }
+  for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
 }
 
 /**
@@ -66,13 +84,13 @@ export async function insertOutcomes(connection: SqlConnection, outcomes: Outcom
   });
   if (unique.length === 0) return 0;
   return connection.transaction(async (session) => {
-    let added = 0;
+    const inserted: Row[] = [];
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const rows = await session.query(insertOutcomesSql(chunk.length), chunk.flatMap(outcomeParams));
-      added += rows.length;
+      inserted.push(...(await session.query(insertOutcomesSql(chunk.length), chunk.flatMap(outcomeParams))));
     }
-    return added;
+    await markUnjudged(session, inserted);
+    return inserted.length;
   });
 }
 
@@ -133,6 +151,19 @@ export async function countOutcomes(connection: SqlConnection, service: string):
     total: Number(row.total),
     firstAt: Number(row.first_at),
   }));
+}
+
+export async function queryUnjudged(connection: SqlConnection): Promise<UnjudgedVersion[]> {
+  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
+    service: String(row.service),
+    version: String(row.version),
+    lastOutcomeId: Number(row.last_outcome_id),
+  }));
+}
+
+export async function settleUnjudged(connection: SqlConnection, u: UnjudgedVersion): Promise<boolean> {
+  const rows = await connection.query(SETTLE_UNJUDGED, [u.service, u.version, u.lastOutcomeId]);
+  return rows.length > 0;
 }
 
 export async function insertVerdict(session: SqlSession, v: VerdictInput): Promise<VerdictRecord> {

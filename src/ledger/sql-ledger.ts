@@ -14,6 +14,7 @@ import type {
   PromotionKey,
   PromotionRecord,
   PromotionRequest,
+  UnjudgedVersion,
   VerdictInput,
   VerdictRecord,
 } from './fleet-types.ts';
@@ -269,7 +270,7 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
 
   recordOutcome(outcome: OutcomeInput): Promise<boolean> {
-    return fleet.insertOutcome(this.connection, outcome);
+    return this.connection.transaction((session) => fleet.insertOutcome(session, outcome));
   }
 
   recordOutcomes(outcomes: OutcomeInput[]): Promise<number> {
@@ -282,6 +283,14 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
 
   outcomeCounts(service: string): Promise<OutcomeCount[]> {
     return fleet.countOutcomes(this.connection, service);
+  }
+
+  unjudgedVersions(): Promise<UnjudgedVersion[]> {
+    return fleet.queryUnjudged(this.connection);
+  }
+
+  settleUnjudged(unjudged: UnjudgedVersion): Promise<boolean> {
+    return fleet.settleUnjudged(this.connection, unjudged);
   }
 
   recordVerdict(verdict: VerdictInput): Promise<VerdictRecord> {

@@ -258,6 +258,22 @@ export function migrations(dialect: SqlDialect): Migration[] {
         'ALTER TABLE promotions ADD COLUMN installation_id BIGINT',
       ],
     },
+    {
+      version: 6,
+      description:
+        "versions with outcomes the bot has not judged yet; a service's repository, for the bot's timer",
+      statements: [
+        // One row per version whose outcomes changed since the bot last judged it: recording an
+        // outcome sets last_outcome_id to its id (unique, so a changed row never looks unchanged).
+        `CREATE TABLE unjudged_versions (
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  last_outcome_id BIGINT NOT NULL,
+  PRIMARY KEY (service, version)
+)`,
+        'CREATE INDEX bot_releases_service ON bot_releases (service, id)',
+      ],
+    },
   ];
 }
 
@@ -375,6 +391,13 @@ WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
 
 // ---------------------------------------------------------------------------------------------
 // The bot: webhook deliveries claimed once, releases queued, started and recorded
+
+/** Params: delivery_id. A claim given up (its work failed), so a redelivery is handled. */
+export const FORGET_DELIVERY = 'DELETE FROM bot_deliveries WHERE delivery_id = ?';
+
+/** Params: service. The repository (and installation) of the newest release that carried the service. */
+export const SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
+WHERE service = ? AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
 
 /** Params: delivery_id, repo, event, received_at. Returns a row only for a delivery not seen before. */
 export const CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
@@ -578,8 +601,23 @@ export function insertOutcomes(rows: number): string {
   const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
   return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
 ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id`;
+RETURNING id, service, version`;
 }
+
+/**
+ * Params: service, version, last_outcome_id. The version has outcomes the bot has not judged;
+ * an id recorded later replaces an earlier one (row locks order the writers).
+ */
+export const MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id) VALUES (?, ?, ?)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+
+export const SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
+ORDER BY service, version`;
+
+/** Params: service, version, last_outcome_id. Only while no outcome came since it was read. */
+export const SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
+WHERE service = ? AND version = ? AND last_outcome_id = ?
+RETURNING service`;
 
 /** Params: since. */
 export const EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= ? ORDER BY id`;

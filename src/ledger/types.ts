@@ -238,6 +238,12 @@ export interface ReleaseRecord {
 }
 
 /** A webhook delivery, claimed once: a redelivery (same id) finds it taken. */
+export interface ServiceRepository {
+  /** `owner/repo`. */
+  repo: string;
+  installationId: number;
+}
+
 export interface DeliveryClaim {
   /** GitHub's `X-GitHub-Delivery`. */
   id: string;
@@ -314,6 +320,8 @@ export interface DeploymentStatusReport {
   environment: string;
   deploymentId: number;
   state: GitHubDeploymentState;
+  /** The service the repository's tranche.yml names, kept on a deployment the bot did not create; null when unknown. */
+  service?: string | null | undefined;
   /** From the deployment's payload.tranche; null for a deployment that names none. */
   version: string | null;
   commit: string;
@@ -370,6 +378,8 @@ export interface ReleaseFilter {
 export interface ReleaseLedger {
   /** Claims a delivery with no other record (a reply); false when it was claimed before. */
   claimDelivery(claim: DeliveryClaim): Promise<boolean>;
+  /** Gives up a claim whose work failed, so that GitHub's redelivery is handled. */
+  forgetDelivery(id: string): Promise<void>;
   /**
    * Atomically, across processes: claims the delivery, expires leases that ran out, starts what
    * the queue can start (FIFO), then starts the request or queues it behind what blocks it.
@@ -389,6 +399,8 @@ export interface ReleaseLedger {
   abortRelease(id: number, description: string, now: number): Promise<FinishedRelease>;
   updateRelease(id: number, patch: ReleasePatch, now: number): Promise<ReleaseRecord>;
   releases(filter: ReleaseFilter): Promise<ReleaseRecord[]>;
+  /** Where the bot acts for a service: the repository of its newest release (admitted or seen); null if none. */
+  serviceRepository(service: string): Promise<ServiceRepository | null>;
   /** Claims the delivery and takes the lock (see acquireLock). */
   lockEnvironment(
     claim: DeliveryClaim,

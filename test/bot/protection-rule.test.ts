@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
 import { recordLiveRun, T0, useBot } from './harness/bot-test.ts';
-import { TRANCHE_YML } from './harness/payloads.ts';
+import { protectionRulePayload, TRANCHE_YML } from './harness/payloads.ts';
 
 const V3_SHA = 'c'.repeat(40);
 
@@ -99,6 +99,32 @@ describe('the deployment protection rule', () => {
       state: 'approved',
       comment: 'Tranche: commit eeeeeee is no known version of shop yet, nothing to refuse',
     });
+  });
+
+  it('answers a redelivery when GitHub failed the review, and once only after that', async () => {
+    await threeKnown();
+    // The test bots' Octokit does not retry, so one 502 is the review failing past every retry.
+    t.github.config();
+    t.github.scope
+      .post('/repos/acme/shop/actions/runs/4248/deployment_protection_rule')
+      .reply(502, { message: 'Bad Gateway' });
+    const payload = protectionRulePayload({ environment: 'production', runId: 4248, sha: V3_SHA });
+    const failed = await t.server.deliver('deployment_protection_rule', payload);
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(t.server.logs.some((l) => l.includes('run 4248 → production: not answered'))).toBe(true);
+
+    t.github.config().review(4248);
+    await t.protectionRule({ environment: 'production', runId: 4248, sha: V3_SHA }, failed.id);
+    t.github.config();
+    await t.protectionRule({ environment: 'production', runId: 4248, sha: V3_SHA }, failed.id);
+    t.github.done();
+    expect(t.github.bodies('review')).toEqual([
+      {
+        environment_name: 'production',
+        state: 'approved',
+        comment: 'Tranche: shop 3 has no bad verdict and meets every dependency constraint in production',
+      },
+    ]);
   });
 
   it("answers once, and never another repository's run", async () => {

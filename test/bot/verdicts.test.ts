@@ -1,7 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RollbackPolicy } from '../../src/engine/verdict.ts';
-import { jobSignature } from './harness/bot-server.ts';
+import { jobSignature, OUTCOMES_SECRET } from './harness/bot-server.ts';
 import { T0, useBot } from './harness/bot-test.ts';
+import { jobs } from './harness/jobs.ts';
 import { HTML_URL, TRANCHE_YML } from './harness/payloads.ts';
 
 const MINUTE = 60_000;
@@ -10,17 +12,6 @@ const V3_SHA = 'c'.repeat(40);
 
 const verdictYml = (rollback: RollbackPolicy) =>
   `${TRANCHE_YML}verdict: { minSamples: 50, rollback: ${rollback} }\n`;
-
-/** `count` job outcomes of `version` in `environment`, `failures` of them failed, spread evenly. */
-function jobs(version: string, environment: string, count: number, failures: number) {
-  return Array.from({ length: count }, (_, i) => ({
-    version,
-    environment,
-    outcome:
-      Math.floor(((i + 1) * failures) / count) > Math.floor((i * failures) / count) ? 'failure' : 'success',
-    job: `${environment}-${version}-${i}`,
-  }));
-}
 
 describe('fleet-wide verdicts', () => {
   const t = useBot();
@@ -254,6 +245,41 @@ describe('fleet-wide verdicts', () => {
       const text = JSON.stringify(one);
       const answer = await t.postOutcomes(undefined, { raw: text, signature: jobSignature(text, 'guessed') });
       expect(answer.status).toBe(401);
+    });
+
+    describe("signed with a repository's own key", () => {
+      /** The key README derives with openssl: hex HMAC-SHA256 of `owner/repo` under the secret. */
+      const keyOf = (repository: string) =>
+        createHmac('sha256', OUTCOMES_SECRET).update(repository).digest('hex');
+
+      it('records outcomes for that repository', async () => {
+        t.github.token().installation().config();
+        const text = JSON.stringify(one);
+        const answer = await t.postOutcomes(undefined, {
+          raw: text,
+          signature: jobSignature(text, keyOf('acme/shop')),
+        });
+        t.github.done();
+        expect(answer.status).toBe(200);
+        expect(JSON.parse(answer.body)).toMatchObject({ recorded: 1 });
+      });
+
+      it("refuses a body naming a repository other than the key's, and records nothing", async () => {
+        const text = JSON.stringify(one);
+        const answer = await t.postOutcomes(undefined, {
+          raw: text,
+          signature: jobSignature(text, keyOf('acme/cart')),
+        });
+        expect(answer.status).toBe(401);
+        expect(await t.ledger.outcomes({ service: 'shop' })).toEqual([]);
+      });
+    });
+
+    it("refuses a body that names a service: the outcomes are of the repository's own", async () => {
+      const answer = await t.postOutcomes({ ...one, service: 'payments' });
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body).problems).toEqual(['body: Unrecognized key: "service"']);
+      expect(await t.ledger.outcomes({ service: 'payments' })).toEqual([]);
     });
 
     it('counts a job reported twice once', async () => {

@@ -110,6 +110,49 @@ export function describeFleet(current: () => Ledger): void {
       ]);
     });
 
+    describe('unjudged versions', () => {
+      const unjudged = async () =>
+        (await ledger.unjudgedVersions()).map(({ service, version }) => `${service} ${version}`);
+      const onlyUnjudged = async () => {
+        const [only, ...more] = await ledger.unjudgedVersions();
+        if (!only || more.length > 0) throw new Error('expected exactly one unjudged version');
+        return only;
+      };
+
+      it('marks each version that got new outcomes, by one or by a batch', async () => {
+        await ledger.recordOutcome(outcome());
+        await ledger.recordOutcomes([
+          outcome({ sourceId: 'j2', version: '3.2' }),
+          outcome({ sourceId: 'j3', service: 'hdfs' }),
+        ]);
+        expect(await unjudged()).toEqual(['hdfs 3.1', 'spark 3.1', 'spark 3.2']);
+      });
+
+      it('settles a version judged since its last outcome, which a new outcome marks again', async () => {
+        await ledger.recordOutcome(outcome());
+        expect(await ledger.settleUnjudged(await onlyUnjudged())).toBe(true);
+        expect(await unjudged()).toEqual([]);
+        await ledger.recordOutcome(outcome({ sourceId: 'j2' }));
+        expect(await unjudged()).toEqual(['spark 3.1']);
+      });
+
+      it('keeps a version that got an outcome after it was read for judging', async () => {
+        await ledger.recordOutcome(outcome());
+        const read = await onlyUnjudged();
+        await ledger.recordOutcome(outcome({ sourceId: 'j2' }));
+        expect(await ledger.settleUnjudged(read)).toBe(false);
+        expect(await unjudged()).toEqual(['spark 3.1']);
+      });
+
+      it('marks nothing for an outcome recorded before', async () => {
+        await ledger.recordOutcome(outcome());
+        await ledger.settleUnjudged(await onlyUnjudged());
+        await ledger.recordOutcome(outcome());
+        await ledger.recordOutcomes([outcome()]);
+        expect(await unjudged()).toEqual([]);
+      });
+    });
+
     it('refuses an outcome that is neither success nor failure', async () => {
       await expect(ledger.recordOutcome(outcome({ outcome: 'flaky' as never }))).rejects.toThrow(
         /success or failure/,

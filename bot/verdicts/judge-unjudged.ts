@@ -1,0 +1,57 @@
+/**
+ * The timer's verdicts: outcomes reach the ledger without the bot (`tranche report` into a shared
+ * ledger, a bundle's import), so once a minute the versions with outcomes it has not judged yet
+ * (the ledger's unjudged versions, marked as outcomes are recorded) are judged through their
+ * repository (the newest release of their service), and a bad verdict is acted on as if the
+ * outcomes had come by webhook (react-to-verdict.ts: once, whichever replica gets there first).
+ * A version is settled once judged, unless more outcomes came meanwhile; one whose judging failed
+ * stays for the next sweep.
+ */
+import type { UnjudgedVersion } from '../../src/ledger/fleet-types.ts';
+import type { Ledger, ServiceRepository } from '../../src/ledger/types.ts';
+import { type BotLog, type HandlerScope, loadedConfig } from '../bot-scope.ts';
+import { judgeVersions } from './judge.ts';
+
+export interface UnjudgedWork extends ServiceRepository {
+  service: string;
+  versions: UnjudgedVersion[];
+}
+
+/**
+ * The unjudged versions per service, with the repository to judge them in. Those of a service
+ * the bot has no repository for (it never saw a release of it) are settled: nothing can act on
+ * them, and their next outcome after such a release marks them again.
+ */
+export async function unjudgedWork(ledger: Ledger, log: BotLog): Promise<UnjudgedWork[]> {
+  const byService = new Map<string, UnjudgedVersion[]>();
+  for (const unjudged of await ledger.unjudgedVersions()) {
+    byService.set(unjudged.service, [...(byService.get(unjudged.service) ?? []), unjudged]);
+  }
+  const work: UnjudgedWork[] = [];
+  for (const [service, versions] of byService) {
+    const home = await ledger.serviceRepository(service);
+    if (home) {
+      work.push({ ...home, service, versions });
+      continue;
+    }
+    log.info(
+      `outcomes of ${service} ${versions.map((v) => v.version).join(', ')}: no repository has released ${service}, so there is nowhere to act on a verdict; not judged`,
+    );
+    for (const version of versions) await ledger.settleUnjudged(version);
+  }
+  return work;
+}
+
+/** Judges the service's unjudged versions in its repository (scope), then settles them. */
+export async function judgeUnjudged(scope: HandlerScope, work: UnjudgedWork): Promise<void> {
+  const service = loadedConfig(scope)?.config.service;
+  const versions = work.versions.map((v) => v.version);
+  if (service === work.service) await judgeVersions(scope, work.service, versions);
+  else {
+    const why = service === undefined ? `has no valid ${scope.deps.configPath}` : `now deploys ${service}`;
+    scope.log.warn(
+      `outcomes of ${work.service} ${versions.join(', ')}: ${scope.fullName} ${why}; not judged`,
+    );
+  }
+  for (const version of work.versions) await scope.deps.ledger.settleUnjudged(version);
+}
