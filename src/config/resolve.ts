@@ -131,7 +131,7 @@ function resolvePrometheus(name: string, c: PrometheusConfig): PrometheusCheckSp
   return {
     kind: 'prometheus',
     name,
-    server: c.server,
+    server: c.url,
     query: c.query,
     range: c.range === undefined ? undefined : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
     max: c.max,
@@ -146,7 +146,7 @@ function resolveAnalysis(name: string, c: AnalysisConfig): AnalysisCheckSpec {
   return {
     kind: 'analysis',
     name,
-    server: c.server,
+    server: c.url,
     metric: c.counts
       ? { type: 'counts', ...c.counts }
       : resolveSeries(c.series as NonNullable<AnalysisConfig['series']>),

@@ -171,7 +171,7 @@ export const commandCheckSchema = z
   })
   .meta({ id: 'CommandCheck', title: 'command check', description: 'A check that runs a shell command.' });
 
-const serverSchema = z
+const prometheusUrlSchema = z
   .string()
   .regex(/^https?:\/\/[^\s]+$/, { error: 'expected an http:// or https:// URL of a Prometheus server' })
   .describe('Base URL of the Prometheus server, e.g. http://prometheus:9090.');
@@ -196,7 +196,7 @@ export const prometheusCheckSchema = z
   .strictObject({
     prometheus: z
       .strictObject({
-        server: serverSchema,
+        url: prometheusUrlSchema,
         query: nonEmptyString().describe(
           'PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg().',
         ),
@@ -320,7 +320,7 @@ export const analysisCheckSchema = z
   .strictObject({
     analysis: z
       .strictObject({
-        server: serverSchema,
+        url: prometheusUrlSchema,
         counts: countsSchema.optional(),
         series: seriesSchema.optional(),
         alpha: alphaSchema,

@@ -224,7 +224,7 @@ environments:
 checks:
   errors:
     analysis:
-      server: ${server}
+      url: ${server}
       counts:
         failures: 'sum(increase(fake_requests_total{target=~"{targets}",code="500"}[{window}]))'
         total: 'sum(increase(fake_requests_total{target=~"{targets}"}[{window}]))'

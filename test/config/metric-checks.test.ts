@@ -39,7 +39,7 @@ describe('prometheus checks in tranche.yml', () => {
     const text = config(
       '0s',
       '    prometheus:',
-      '      server: http://prom:9090',
+      '      url: http://prom:9090',
       '      query: up{instance="{target}"}',
       '      min: 1',
     );
@@ -57,11 +57,24 @@ describe('prometheus checks in tranche.yml', () => {
     });
   });
 
+  it('read the flow style of the config contract: { url, query, max }', () => {
+    const text = config(
+      '0s',
+      '    prometheus: { url: "http://127.0.0.1:9090", query: "sum(rate(errors[1m]))", max: 0.01 }',
+    );
+    expect(checkOf(text)).toMatchObject({
+      kind: 'prometheus',
+      server: 'http://127.0.0.1:9090',
+      query: 'sum(rate(errors[1m]))',
+      max: 0.01,
+    });
+  });
+
   it('resolve a deviation from the history of a range query', () => {
     const text = config(
       '0s',
       '    prometheus:',
-      '      server: http://prom:9090',
+      '      url: http://prom:9090',
       '      query: p95',
       '      range: 10m',
       '      step: 30s',
@@ -79,7 +92,7 @@ describe('prometheus checks in tranche.yml', () => {
     const text = config(
       '0s',
       '    prometheus:',
-      '      server: http://prom:9090',
+      '      url: http://prom:9090',
       '      query: p95',
       '      deviation: { history: 1h }',
     );
@@ -89,9 +102,9 @@ describe('prometheus checks in tranche.yml', () => {
   });
 
   it('refuse a server that is not an http URL', () => {
-    const text = config('0s', '    prometheus:', '      server: prom:9090', '      query: up');
+    const text = config('0s', '    prometheus:', '      url: prom:9090', '      query: up');
     expect(errors(text)).toEqual([
-      'tranche.yml:13:15 checks.check.prometheus.server: expected an http:// or https:// URL of a Prometheus server',
+      'tranche.yml:13:12 checks.check.prometheus.url: expected an http:// or https:// URL of a Prometheus server',
     ]);
   });
 });
@@ -99,7 +112,7 @@ describe('prometheus checks in tranche.yml', () => {
 describe('analysis checks in tranche.yml', () => {
   const counts = [
     '    analysis:',
-    '      server: http://prom:9090',
+    '      url: http://prom:9090',
     '      counts:',
     '        failures: sum(increase(r{t=~"{targets}",code="500"}[{window}]))',
     '        total: sum(increase(r{t=~"{targets}"}[{window}]))',
@@ -127,7 +140,7 @@ describe('analysis checks in tranche.yml', () => {
     const text = config(
       '1m',
       '    analysis:',
-      '      server: http://prom:9090',
+      '      url: http://prom:9090',
       '      series: { query: p95, test: mann-whitney }',
       '      baseline: { targets: [base-1], labels: { zone: 1 } }',
     );
