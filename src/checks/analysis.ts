@@ -75,6 +75,7 @@ async function countsFinding(
   const tokens = { window: promDuration(windowMs) };
   const read = async (template: string, arm: TargetSpec[], what: string) =>
     instantValue(spec, context, template, arm, tokens, time, query, what);
+  let failureSeries = 0;
   const readArm = async (targets: TargetSpec[], name: 'canary' | 'baseline'): Promise<Step<ArmCounts>> => {
     const [failures, total] = await Promise.all([
       read(metric.failures, targets, `${name} failures`),
@@ -82,6 +83,7 @@ async function countsFinding(
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
+    if (failures.value !== undefined) failureSeries += 1;
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
@@ -108,11 +110,15 @@ async function countsFinding(
       : result.decision === 'pass'
         ? `a ratio of ${metric.minEffect} or more is ruled out`
         : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
+  // A failures counter appears with its first increment, so none in either arm is zero failures
+  // — or a query that matches nothing; say so rather than pass in silence.
+  const unseen =
+    failureSeries === 0 ? ' (the failures query returned no series for either arm: counted as 0)' : '';
   return {
     ok: true,
     value: {
       decision: result.decision,
-      message: `${rates}: ${bound}; ${verdict}`,
+      message: `${rates}: ${bound}; ${verdict}${unseen}`,
       value: result.eValue,
       metric: 'e-value',
       scale: 'log',

@@ -67,7 +67,12 @@ describe('runAnalysisCheck', () => {
 
     it('fails a canary that fails far more often, with the e-value against 1/alpha', async () => {
       const result = await analyse(counts({ canary: [60, 1000], baseline: [40, 2000] }));
-      expect(result).toMatchObject({ status: 'fail', metric: 'e-value', scale: 'log', threshold: { max: 100 } });
+      expect(result).toMatchObject({
+        status: 'fail',
+        metric: 'e-value',
+        scale: 'log',
+        threshold: { max: 100 },
+      });
       expect(result.value).toBeGreaterThanOrEqual(100);
       expect(result.message).toMatch(
         /^canary 6\.00% \(60\/1000\) vs baseline 2\.00% \(40\/2000\): ratio 3\.00, at most \d+\.\d\d; e-value \S+ ≥ 100\.00: the canary fails more often$/,
@@ -103,6 +108,19 @@ describe('runAnalysisCheck', () => {
       );
       expect(result.evidence).toMatchObject({ canaryFailures: 0, canaryRequests: 1000 });
       expect(result.status).toBe('pass');
+      expect(result.message).not.toContain('no series');
+    });
+
+    it('says so when the failures query returns no series for either arm', async () => {
+      const result = await analyse((path, params) =>
+        (params.get('query') ?? '').includes('code="500"')
+          ? vector()
+          : counts({ canary: [0, 1000], baseline: [0, 2000] })(path, params),
+      );
+      expect(result.evidence).toMatchObject({ canaryFailures: 0, baselineFailures: 0 });
+      expect(result.message).toMatch(
+        /\(the failures query returned no series for either arm: counted as 0\)$/,
+      );
     });
 
     describe('when the data neither show nor rule out a regression', () => {
