@@ -28648,7 +28648,7 @@ function resolvePrometheus(name, c) {
   return {
     kind: "prometheus",
     name,
-    server: c.server,
+    server: c.url,
     query: c.query,
     range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
     max: c.max,
@@ -28662,7 +28662,7 @@ function resolveAnalysis(name, c) {
   return {
     kind: "analysis",
     name,
-    server: c.server,
+    server: c.url,
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
@@ -28914,8 +28914,11 @@ var OUTCOMES = ["success", "failure"];
 var STRATA = ["environment", "none"];
 var ROLLBACK_POLICIES = ["all", "failing", "none"];
 var TRAJECTORY_POINTS = 60;
-function computeVerdict(version2, baseline, outcomes, settings) {
+function computeVerdict(version2, baseline, outcomes, settings, decided) {
   const walk = follow(version2, baseline, outcomes, settings);
+  if (walk.decidedAtSample === null && decided && decided.baseline === baseline) {
+    walk.decidedAtSample = decided.decidedAtSample;
+  }
   const final = stratifiedRateRatio(walk.strata, settings);
   const evidence = summarise(version2, baseline, walk, final, settings);
   const [verdict, reasonCode] = judge(evidence, final.strata, baseline);
@@ -28948,11 +28951,12 @@ function follow(version2, baseline, outcomes, settings) {
     }
     if (arm2 !== "version") continue;
     seen += 1;
-    if (seen % every !== 0 && seen !== total) continue;
+    const plotted2 = seen % every === 0 || seen === total;
+    const undecided = decidedAtSample === null && baseline !== null && seen >= settings.minSamples && (o.outcome === "failure" || seen === settings.minSamples || isLook(seen));
+    if (!plotted2 && !undecided) continue;
     const logE = baseline === null ? 0 : stratifiedLogE([...strata.values()], settings.minEffect);
-    trajectory.push({ samples: seen, eValue: reportedE(logE) });
-    if (decidedAtSample === null && seen >= settings.minSamples && logE >= logThreshold)
-      decidedAtSample = seen;
+    if (plotted2) trajectory.push({ samples: seen, eValue: reportedE(logE) });
+    if (undecided && logE >= logThreshold) decidedAtSample = seen;
   }
   return {
     strata: [...strata.values()],
@@ -28960,6 +28964,10 @@ function follow(version2, baseline, outcomes, settings) {
     trajectory,
     decidedAtSample
   };
+}
+function isLook(seen) {
+  if (seen <= 100) return true;
+  return seen % (seen <= 1e4 ? 10 : 100) === 0;
 }
 function empty() {
   return { failures: 0, total: 0 };
@@ -29019,8 +29027,10 @@ function verdictMessage(e, reason) {
       return `${e.version} has ${count2(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
     case "too_few_samples":
       return `${e.version} has ${count2(e.samples)} outcomes; a verdict needs ${count2(e.minSamples)}`;
-    case "failure_rate_higher":
-      return `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${eText(e.threshold)} = 1/alpha, reached after ${count2(e.decidedAtSample ?? e.samples)} outcomes)`;
+    case "failure_rate_higher": {
+      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count2(e.decidedAtSample ?? e.samples)} outcomes`;
+      return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
+    }
     case "regression_ruled_out":
       return `${rates}: a ${e.minEffect}\xD7 regression is ruled out (ratio \u2264 ${e.upper.toFixed(2)})`;
     default:
@@ -29091,9 +29101,9 @@ async function earlierVersions(ledger, service, version2, counts2) {
 async function evaluateVerdict(ledger, service, version2, settings, context) {
   const baseline = await baselineOf(ledger, service, version2);
   const outcomes = await ledger.outcomes({ service, versions: baseline ? [version2, baseline] : [version2] });
-  const computed = computeVerdict(version2, baseline, outcomes, settings);
   const history = await ledger.verdicts(service, version2);
   const last = history.findLast((r) => r.kind === "computed");
+  const computed = computeVerdict(version2, baseline, outcomes, settings, earlierDecision(history, baseline));
   const changed = !last || last.verdict !== computed.verdict || last.reasonCode !== computed.reasonCode;
   const recorded = changed ? await ledger.recordVerdict({
     service,
@@ -29109,6 +29119,14 @@ async function evaluateVerdict(ledger, service, version2, settings, context) {
   }) : null;
   const records = recorded ? [...history, recorded] : history;
   return { computed, standing: effectiveVerdict(records), recorded };
+}
+function earlierDecision(history, baseline) {
+  const bad = history.find(
+    (r) => r.kind === "computed" && r.reasonCode === "failure_rate_higher" && r.evidence?.baseline === baseline
+  );
+  const decidedAtSample = bad?.evidence?.decidedAtSample;
+  if (baseline === null || typeof decidedAtSample !== "number") return void 0;
+  return { baseline, decidedAtSample };
 }
 async function overrideVerdict(ledger, request2) {
   if (request2.reason.trim() === "") throw new RangeError("an override needs a reason: say why");
@@ -49437,11 +49455,25 @@ function worstPoint(series) {
   if (series.min !== void 0) return lowest;
   return points.at(-1);
 }
+var LOG_FLOOR = 1e-6;
+function plotted(series) {
+  if (series.scale !== "log") {
+    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
+  }
+  const transform2 = (v) => Math.log10(Math.max(v, LOG_FLOOR));
+  const measure = [series.metric, series.unit].filter((s) => s !== void 0).join(", ");
+  return {
+    values: series.points.map((p) => transform2(p.value)),
+    transform: transform2,
+    axis: `log10 ${measure || "value"}`
+  };
+}
 function checkVerdict(series) {
   const worst = worstPoint(series);
   if (!worst) return void 0;
+  const metric = series.scale === "log" && series.metric ? ` ${series.metric}` : "";
   return verdictLine({
-    name: `${series.check} on ${worst.target}`,
+    name: `${series.check}${metric} on ${worst.target}`,
     value: worst.value,
     max: series.max,
     min: series.min,
@@ -49452,12 +49484,13 @@ function checkReport(series, options = {}) {
   const verdict = checkVerdict(series);
   const worst = worstPoint(series);
   const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
-  const limit = series.max !== void 0 && !minBroken ? { value: series.max, label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: series.min, label: `min ${formatValue(series.min, series.unit)}` } : void 0;
+  const { values, transform: transform2, axis } = plotted(series);
+  const limit = series.max !== void 0 && !minBroken ? { value: transform2(series.max), label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: transform2(series.min), label: `min ${formatValue(series.min, series.unit)}` } : void 0;
   const n = series.points.length;
-  const plot = plotAscii([{ points: series.points.map((p) => p.value) }], {
+  const plot = plotAscii([{ points: values }], {
     ...options,
-    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}`,
-    yUnit: series.unit,
+    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}${series.scale === "log" ? ", log scale" : ""}`,
+    yUnit: axis,
     threshold: limit,
     xStart: 1
   });
@@ -49860,6 +49893,7 @@ async function countsFinding(spec, metric, context, windowMs, query) {
   const time3 = context.now / 1e3;
   const tokens = { window: promDuration(windowMs) };
   const read = async (template, arm2, what) => instantValue(spec, context, template, arm2, tokens, time3, query, what);
+  let failureSeries = 0;
   const readArm = async (targets, name) => {
     const [failures, total] = await Promise.all([
       read(metric.failures, targets, `${name} failures`),
@@ -49867,6 +49901,7 @@ async function countsFinding(spec, metric, context, windowMs, query) {
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
+    if (failures.value !== void 0) failureSeries += 1;
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
@@ -49886,13 +49921,15 @@ async function countsFinding(spec, metric, context, windowMs, query) {
   const rates = `canary ${percent2(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent2(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
   const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
+  const unseen = failureSeries === 0 ? " (the failures query returned no series for either arm: counted as 0)" : "";
   return {
     ok: true,
     value: {
       decision: result.decision,
-      message: `${rates}: ${bound2}; ${verdict}`,
+      message: `${rates}: ${bound2}; ${verdict}${unseen}`,
       value: result.eValue,
       metric: "e-value",
+      scale: "log",
       max: result.threshold,
       evidence: {
         test: "rate-ratio",
@@ -49953,6 +49990,7 @@ async function seriesFinding(spec, metric, context, query) {
         message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
         value: result.eValue,
         metric: "e-value",
+        scale: "log",
         max: result.threshold,
         evidence: {
           test: "sign",
@@ -50010,6 +50048,7 @@ function settle2(spec, context, found) {
   const base = {
     value: found.value,
     metric: found.metric,
+    scale: found.scale,
     threshold: found.max === void 0 ? void 0 : { max: found.max },
     evidence
   };
@@ -50958,7 +50997,9 @@ var SeriesRecorder = class {
     if (!series) {
       series = {
         check: result.check,
+        metric: result.metric,
         unit: result.unit,
+        scale: result.scale,
         max: result.threshold?.max,
         min: result.threshold?.min,
         points: []
@@ -50966,6 +51007,8 @@ var SeriesRecorder = class {
       this.byCheck.set(result.check, series);
     }
     series.unit ??= result.unit;
+    series.metric ??= result.metric;
+    series.scale ??= result.scale;
     series.max ??= result.threshold?.max;
     series.min ??= result.threshold?.min;
     if (result.value !== void 0 && Number.isFinite(result.value)) {
@@ -51384,6 +51427,7 @@ function checkData(result, slow) {
     value: result.value,
     metric: result.metric,
     unit: result.unit,
+    scale: result.scale,
     max: result.threshold?.max,
     min: result.threshold?.min,
     slow,
@@ -51620,9 +51664,17 @@ function startFailure(error62, shell, cwd) {
 }
 
 // src/ledger/live-version.ts
-async function liveVersion(ledger, service, environment) {
-  const runs = await ledger.runs({ service, environment });
+function liveVersionOf(runs) {
   return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
+}
+function runsInProgress(runs) {
+  const newestFinished = runs.find((run2) => run2.finishedAt !== null);
+  return runs.filter(
+    (run2) => run2.finishedAt === null && (newestFinished === void 0 || run2.startedAt > newestFinished.startedAt)
+  );
+}
+async function liveVersion(ledger, service, environment) {
+  return liveVersionOf(await ledger.runs({ service, environment }));
 }
 
 // src/render/event-data.ts
@@ -51660,7 +51712,7 @@ function checkData2(event) {
 }
 
 // src/render/format.ts
-function formatDuration(ms2) {
+function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
@@ -51918,18 +51970,18 @@ function plainLine(event, batches2) {
       return `${where} started: ${listOf(targets, 8)}`;
     }
     case "batch_finished": {
-      const took = event.durationMs === void 0 ? "" : ` after ${formatDuration(event.durationMs)}`;
+      const took = event.durationMs === void 0 ? "" : ` after ${elapsedText(event.durationMs)}`;
       return failed ? `${where} FAILED${reason}${took}${why}` : `${where} ok${took}`;
     }
     case "target_deploy": {
       if (event.status === "started") return void 0;
-      const took = event.durationMs === void 0 ? "" : ` (${formatDuration(event.durationMs)})`;
+      const took = event.durationMs === void 0 ? "" : ` (${elapsedText(event.durationMs)})`;
       return failed ? `${where} ${event.target} FAILED to deploy ${event.version}${took}${why}` : `${where} ${event.target} deployed ${event.version}${took}`;
     }
     case "check": {
       const c = checkData2(event);
       const value = c.value === void 0 ? "" : ` ${c.metric}=${formatValue(c.value, c.unit)}`;
-      const slow = c.slow && event.durationMs !== void 0 ? ` (slow: ${formatDuration(event.durationMs)})` : "";
+      const slow = c.slow && event.durationMs !== void 0 ? ` (slow: ${elapsedText(event.durationMs)})` : "";
       if (!failed) return `${where} check ${c.check} ${event.target} ${c.status}${value}${slow}`;
       const limits2 = [
         c.min === void 0 ? void 0 : `min ${formatValue(c.min, c.unit)}`,
@@ -51941,7 +51993,7 @@ function plainLine(event, batches2) {
     case "bake_started":
       return `${where} bake ${bakeLength(dataNumber(event, "bakeMs") ?? 0)} started`;
     case "bake_finished": {
-      const took = event.durationMs === void 0 ? "" : ` (${formatDuration(event.durationMs)})`;
+      const took = event.durationMs === void 0 ? "" : ` (${elapsedText(event.durationMs)})`;
       return failed ? `${where} bake stopped${reason}${took}` : `${where} bake done${took}`;
     }
     case "rollback_started": {
@@ -51963,7 +52015,7 @@ function plainLine(event, batches2) {
     case "run_finished": {
       const decision = RUN_DECISIONS.find((d) => d === dataString(event, "decision"));
       const outcome = decision ? decisionText(decision) : event.status === "ok" ? "succeeded" : "failed";
-      const took = event.durationMs === void 0 ? "" : ` after ${formatDuration(event.durationMs)}`;
+      const took = event.durationMs === void 0 ? "" : ` after ${elapsedText(event.durationMs)}`;
       return `${at} ${runName(event)}: ${outcome}${reason}${took}${why}`;
     }
     default:
@@ -51979,7 +52031,7 @@ function stepName(event, batches2) {
   return `${event.component} batch ${event.batch}${batches2 === void 0 ? "" : `/${batches2}`}`;
 }
 function bakeLength(ms2) {
-  return ms2 < 6e4 && ms2 % 1e3 === 0 ? `${ms2 / 1e3} s` : formatDuration(ms2);
+  return ms2 < 6e4 && ms2 % 1e3 === 0 ? `${ms2 / 1e3} s` : elapsedText(ms2);
 }
 function listOf(items, max) {
   if (items.length <= max) return items.join(", ");
@@ -52041,7 +52093,7 @@ var LiveReporter = class {
   }
 };
 function renderFrame(state) {
-  const elapsed = state.startedAt === void 0 ? "" : `  ${formatDuration(state.now - state.startedAt)}`;
+  const elapsed = state.startedAt === void 0 ? "" : `  ${elapsedText(state.now - state.startedAt)}`;
   const from = state.previousVersion ? ` (from ${state.previousVersion})` : "";
   const lines2 = [`${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
   if (state.component !== void 0 && !state.rollback) {
@@ -52069,7 +52121,7 @@ function renderFrame(state) {
     const f = state.finished;
     const outcome = f.decision ? decisionText(f.decision) : f.ok ? "succeeded" : "failed";
     const reason = f.reasonCode ? ` (${f.reasonCode})` : "";
-    const took = f.durationMs === void 0 ? "" : ` after ${formatDuration(f.durationMs)}`;
+    const took = f.durationMs === void 0 ? "" : ` after ${elapsedText(f.durationMs)}`;
     lines2.push(`${outcome}${reason}${took}${f.message ? `: ${f.message}` : ""}`);
   }
   return lines2;
@@ -52106,7 +52158,7 @@ function details(result) {
     ...commit ? [`commit ${commit}`] : [],
     `run ${result.runId}`,
     `started ${clockTime(result.startedAt)} UTC`,
-    `took ${formatDuration(result.durationMs)}`
+    `took ${elapsedText(result.durationMs)}`
   ];
 }
 function batches(result) {
@@ -52118,7 +52170,7 @@ function batches(result) {
         `${batch.number}/${component.batches.length}`,
         String(batch.targets.length),
         stepStatusText(batch.status),
-        batch.status === "not_started" ? "-" : formatDuration(batch.durationMs)
+        batch.status === "not_started" ? "-" : elapsedText(batch.durationMs)
       ]);
     }
     if (component.batches.length === 0)
@@ -52391,7 +52443,7 @@ var PARTS = [
   ["s", 1e3],
   ["ms", 1]
 ];
-function formatDuration2(ms2) {
+function formatDuration(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) {
     throw new RangeError(`cannot format ${ms2} as a duration`);
   }
@@ -52506,7 +52558,7 @@ function promotionStep(input2, states, i) {
     version: version2,
     dueAt: state.bakedAt,
     reason: "baked",
-    message: `${version2} baked ${formatDuration2(from.bakeMs)} on every environment of ${from.name}`
+    message: `${version2} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
   };
 }
 function runningText(input2, track) {
@@ -52755,7 +52807,7 @@ var commandCheckSchema = external_exports.strictObject({
   error: "min must not be greater than max",
   path: ["min"]
 }).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var serverSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
 function fraction(what) {
   const error62 = `expected ${what} between 0 and 1 (exclusive)`;
   return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
@@ -52769,7 +52821,7 @@ var alphaSchema = fraction("a probability").default(0.01).describe(
 );
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
-    server: serverSchema,
+    url: prometheusUrlSchema,
     query: nonEmptyString().describe(
       "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
     ),
@@ -52840,7 +52892,7 @@ var seriesSchema = external_exports.strictObject({
 }).describe("A per-step series per arm (latency, CPU), compared step by step.");
 var analysisCheckSchema = external_exports.strictObject({
   analysis: external_exports.strictObject({
-    server: serverSchema,
+    url: prometheusUrlSchema,
     counts: countsSchema.optional(),
     series: seriesSchema.optional(),
     alpha: alphaSchema,
@@ -53253,6 +53305,21 @@ function migrations(dialect) {
         "ALTER TABLE promotions ADD COLUMN repo TEXT",
         "ALTER TABLE promotions ADD COLUMN installation_id BIGINT"
       ]
+    },
+    {
+      version: 6,
+      description: "versions with outcomes the bot has not judged yet; a service's repository, for the bot's timer",
+      statements: [
+        // One row per version whose outcomes changed since the bot last judged it: recording an
+        // outcome sets last_outcome_id to its id (unique, so a changed row never looks unchanged).
+        `CREATE TABLE unjudged_versions (
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  last_outcome_id BIGINT NOT NULL,
+  PRIMARY KEY (service, version)
+)`,
+        "CREATE INDEX bot_releases_service ON bot_releases (service, id)"
+      ]
     }
   ];
 }
@@ -53318,6 +53385,9 @@ var RELEASE_LOCK = `DELETE FROM locks WHERE name = ? AND holder = ? RETURNING ${
 var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${LOCK_COLUMNS}`;
 var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
 WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = ?";
+var SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
+WHERE service = ? AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
 var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
 VALUES (?, ?, ?, ?)
 ON CONFLICT (delivery_id) DO NOTHING
@@ -53424,14 +53494,26 @@ function insertOutcomes(rows2) {
   const values = Array.from({ length: rows2 }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
   return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
 ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id`;
+RETURNING id, service, version`;
 }
+var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id) VALUES (?, ?, ?)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
+ORDER BY service, version`;
+var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
+WHERE service = ? AND version = ? AND last_outcome_id = ?
+RETURNING service`;
+var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= ? ORDER BY id`;
 var COUNT_OUTCOMES = `SELECT version, environment,
   SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
 FROM outcomes WHERE service = ? GROUP BY version, environment ORDER BY version, environment`;
 var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
 var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id`;
+var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE kind = 'override' AND at >= ? ORDER BY id`;
+var FIND_OVERRIDE = `SELECT id FROM verdicts
+WHERE service = ? AND version = ? AND kind = ? AND verdict = ? AND actor = ? AND at = ?`;
 var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = ? ORDER BY id`;
 var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
 WHERE service = ? AND version = ? ORDER BY id`;
@@ -53756,6 +53838,9 @@ var ReleaseQueue = class {
   claimDelivery(claim3) {
     return this.connection.transaction((session) => claimIn(session, claim3));
   }
+  async forgetDelivery(id) {
+    await this.connection.query(FORGET_DELIVERY, [id]);
+  }
   admitRelease(request2, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(request2.repo, async (session) => {
@@ -53862,6 +53947,10 @@ var ReleaseQueue = class {
   async releases(filter) {
     const { sql, params } = selectReleases(filter);
     return (await this.connection.query(sql, params)).map(toRelease);
+  }
+  async serviceRepository(service) {
+    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, [service]);
+    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
   lockEnvironment(claim3, name, holder, request2, now) {
     return this.inRepository(claim3.repo, async (session) => {
@@ -53981,7 +54070,7 @@ async function insertSeen(session, report2, now) {
     report2.repo,
     report2.installationId,
     report2.environment,
-    null,
+    report2.service ?? null,
     "seen",
     report2.kind,
     "pending",
@@ -54059,7 +54148,18 @@ function outcomeParams(o) {
   return [o.service, o.version, o.environment, o.outcome, o.source, o.sourceId, Math.round(o.at)];
 }
 async function insertOutcome(session, outcome) {
-  return (await session.query(INSERT_OUTCOME, outcomeParams(outcome))).length > 0;
+  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
+  await markUnjudged(session, inserted);
+  return inserted.length > 0;
+}
+async function markUnjudged(session, inserted) {
+  const last = /* @__PURE__ */ new Map();
+  for (const row of inserted) {
+    const service = String(row.service);
+    const version2 = String(row.version);
+    last.set(JSON.stringify([service, version2]), [service, version2, Number(row.id)]);
+  }
+  for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
 }
 async function insertOutcomes2(connection, outcomes) {
   const seen = /* @__PURE__ */ new Set();
@@ -54071,18 +54171,21 @@ async function insertOutcomes2(connection, outcomes) {
   });
   if (unique.length === 0) return 0;
   return connection.transaction(async (session) => {
-    let added = 0;
+    const inserted = [];
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const rows2 = await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams));
-      added += rows2.length;
+      inserted.push(...await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams)));
     }
-    return added;
+    await markUnjudged(session, inserted);
+    return inserted.length;
   });
 }
 async function queryOutcomes(connection, filter) {
   const { sql, params } = selectOutcomes(filter);
-  return (await connection.query(sql, params)).map((row) => ({
+  return (await connection.query(sql, params)).map(toOutcome);
+}
+function toOutcome(row) {
+  return {
     service: String(row.service),
     version: String(row.version),
     environment: String(row.environment),
@@ -54090,7 +54193,29 @@ async function queryOutcomes(connection, filter) {
     source: String(row.source),
     sourceId: String(row.source_id),
     at: Number(row.at)
-  }));
+  };
+}
+async function* exportFleetRecords(connection, since) {
+  for (const row of await connection.query(EXPORT_OUTCOMES, [since])) {
+    yield { type: "outcome", outcome: toOutcome(row) };
+  }
+  for (const row of await connection.query(EXPORT_OVERRIDES, [since])) {
+    const { id: _, ...verdict } = toVerdict(row);
+    yield { type: "verdict", verdict };
+  }
+}
+async function importOverride(session, v) {
+  const found = await session.query(FIND_OVERRIDE, [
+    v.service,
+    v.version,
+    v.kind,
+    v.verdict,
+    v.actor,
+    Math.round(v.at)
+  ]);
+  if (found.length > 0) return false;
+  await insertVerdict(session, v);
+  return true;
 }
 async function countOutcomes(connection, service) {
   return (await connection.query(COUNT_OUTCOMES, [service])).map((row) => ({
@@ -54101,8 +54226,19 @@ async function countOutcomes(connection, service) {
     firstAt: Number(row.first_at)
   }));
 }
-async function insertVerdict(connection, v) {
-  const [row] = await connection.query(INSERT_VERDICT, [
+async function queryUnjudged(connection) {
+  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
+    service: String(row.service),
+    version: String(row.version),
+    lastOutcomeId: Number(row.last_outcome_id)
+  }));
+}
+async function settleUnjudged(connection, u) {
+  const rows2 = await connection.query(SETTLE_UNJUDGED, [u.service, u.version, u.lastOutcomeId]);
+  return rows2.length > 0;
+}
+async function insertVerdict(session, v) {
+  const [row] = await session.query(INSERT_VERDICT, [
     v.service,
     v.version,
     v.verdict,
@@ -54332,6 +54468,7 @@ var SqlLedger = class extends ReleaseQueue {
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, [since])) {
       yield { type: "target", target: toTarget(row) };
     }
+    yield* exportFleetRecords(this.connection, since);
   }
   async importRecords(read) {
     return this.connection.transaction(async (session) => {
@@ -54339,7 +54476,9 @@ var SqlLedger = class extends ReleaseQueue {
         version: { written: 0, present: 0 },
         run: { written: 0, present: 0 },
         event: { written: 0, present: 0 },
-        target: { written: 0, present: 0 }
+        target: { written: 0, present: 0 },
+        outcome: { written: 0, present: 0 },
+        verdict: { written: 0, present: 0 }
       };
       for await (const record2 of read()) {
         const written = await importRecord(session, record2);
@@ -54362,7 +54501,7 @@ var SqlLedger = class extends ReleaseQueue {
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
   recordOutcome(outcome) {
-    return insertOutcome(this.connection, outcome);
+    return this.connection.transaction((session) => insertOutcome(session, outcome));
   }
   recordOutcomes(outcomes) {
     return insertOutcomes2(this.connection, outcomes);
@@ -54372,6 +54511,12 @@ var SqlLedger = class extends ReleaseQueue {
   }
   outcomeCounts(service) {
     return countOutcomes(this.connection, service);
+  }
+  unjudgedVersions() {
+    return queryUnjudged(this.connection);
+  }
+  settleUnjudged(unjudged) {
+    return settleUnjudged(this.connection, unjudged);
   }
   recordVerdict(verdict) {
     return insertVerdict(this.connection, verdict);
@@ -54441,6 +54586,10 @@ async function importRecord(session, record2) {
     }
     case "event":
       return (await session.query(IMPORT_EVENT, eventParams(record2.event))).length > 0;
+    case "outcome":
+      return insertOutcome(session, record2.outcome);
+    case "verdict":
+      return importOverride(session, record2.verdict);
     case "target": {
       const t = record2.target;
       const changed = await session.query(IMPORT_TARGET_STATE, [
@@ -54878,22 +55027,20 @@ function stageTimings(events) {
 var MERMAID_MAX_POINTS = 100;
 function mermaidChart(series) {
   if (series.points.length === 0) return void 0;
-  const limit = series.max ?? series.min;
+  const drawn = plotted(series);
+  const limitValue = series.max ?? series.min;
+  const limit = limitValue === void 0 ? void 0 : drawn.transform(limitValue);
   const worstIsLow = series.max === void 0 && series.min !== void 0;
-  const values = bucketed(
-    series.points.map((p) => p.value),
-    MERMAID_MAX_POINTS,
-    worstIsLow
-  );
+  const values = bucketed(drawn.values, MERMAID_MAX_POINTS, worstIsLow);
   const all = limit === void 0 ? values : [...values, limit];
   const ticks = niceTicks(Math.min(...all), Math.max(...all), 5);
-  const unit = series.unit ? ` (${series.unit})` : "";
+  const unit = drawn.axis ? ` (${drawn.axis})` : "";
   const observations = series.points.length;
   const lines2 = [
     "xychart-beta",
     `  title "${quoted(series.check)}${quoted(unit)}: ${observations} observation${observations === 1 ? "" : "s"}"`,
     `  x-axis "observation" [${values.map((_, i) => String(xLabel(i, values.length, observations))).join(", ")}]`,
-    `  y-axis "${quoted(series.unit ?? "value")}" ${number4(ticks.min)} --> ${number4(ticks.max)}`,
+    `  y-axis "${quoted(drawn.axis ?? "value")}" ${number4(ticks.min)} --> ${number4(ticks.max)}`,
     `  line [${values.map(number4).join(", ")}]`
   ];
   if (limit !== void 0) lines2.push(`  line [${values.map(() => number4(limit)).join(", ")}]`);
@@ -54950,7 +55097,7 @@ function renderProgressMarkdown(events, options = {}) {
     e.component ?? "",
     String(e.batch ?? ""),
     e.status === "ok" ? "ok" : "FAILED",
-    formatDuration(e.durationMs ?? Number.NaN)
+    elapsedText(e.durationMs ?? Number.NaN)
   ]);
   const table3 = rows2.length > 0 ? markdownTable(["component", "batch", "status", "duration"], rows2) : "_no batch finished yet_";
   return fitSections(
@@ -54987,7 +55134,7 @@ function details2(result) {
     ...commit ? [`commit \`${escapeCode(commit)}\``] : [],
     `run \`${escapeCode(result.runId)}\``,
     `started ${clockTime(result.startedAt)} UTC`,
-    `took ${formatDuration(result.durationMs)}`
+    `took ${elapsedText(result.durationMs)}`
   ].join(" \xB7 ");
 }
 function verdictSection(result) {
@@ -55006,7 +55153,7 @@ function batchesSection(result) {
         `${batch.number}/${component.batches.length}`,
         String(batch.targets.length),
         statusCell(stepStatusText(batch.status)),
-        batch.status === "not_started" ? "-" : formatDuration(batch.durationMs)
+        batch.status === "not_started" ? "-" : elapsedText(batch.durationMs)
       ]);
     }
   }
@@ -55067,10 +55214,10 @@ function stageSection(events) {
   const rows2 = timings.map((t) => [
     t.stage,
     String(t.count),
-    formatDuration(t.min),
-    formatDuration(t.median),
-    formatDuration(t.p95),
-    formatDuration(t.max)
+    elapsedText(t.min),
+    elapsedText(t.median),
+    elapsedText(t.p95),
+    elapsedText(t.max)
   ]);
   return `#### Stage timings
 
@@ -55258,19 +55405,36 @@ var CheckRun = class _CheckRun {
   /**
    * Complete it. The first request carries the conclusion, the report and up to 50 annotations;
    * each further 50 take one more request (GitHub appends annotations). Logs and swallows failures.
+   * Annotations GitHub refuses (a 422 for a path or line it does not accept) must not leave the
+   * run in progress: the completion is sent again without them.
    */
   async complete(conclusion, output2, annotations) {
     const [first = [], ...rest] = chunks(annotations, ANNOTATIONS_PER_REQUEST);
     const out = limited(output2);
+    const completion = (annotated) => this.client.rest.checks.update({
+      ...this.repo,
+      check_run_id: this.id,
+      status: "completed",
+      conclusion,
+      completed_at: (/* @__PURE__ */ new Date()).toISOString(),
+      output: { ...out, annotations: [...annotated] }
+    });
     try {
-      await this.client.rest.checks.update({
-        ...this.repo,
-        check_run_id: this.id,
-        status: "completed",
-        conclusion,
-        completed_at: (/* @__PURE__ */ new Date()).toISOString(),
-        output: { ...out, annotations: first }
-      });
+      await completion(first);
+    } catch (error62) {
+      if (first.length === 0 || httpStatus(error62) !== 422) {
+        this.log.warning(`could not complete the check run: ${redactedMessage(error62)}`);
+        return;
+      }
+      this.log.warning(`GitHub refused the annotations (${redactedMessage(error62)}); completing without them`);
+      try {
+        await completion([]);
+      } catch (again) {
+        this.log.warning(`could not complete the check run: ${redactedMessage(again)}`);
+      }
+      return;
+    }
+    try {
       for (const batch of rest) {
         await this.client.rest.checks.update({
           ...this.repo,
@@ -55279,7 +55443,7 @@ var CheckRun = class _CheckRun {
         });
       }
     } catch (error62) {
-      this.log.warning(`could not complete the check run: ${redactedMessage(error62)}`);
+      this.log.warning(`could not add the remaining annotations: ${redactedMessage(error62)}`);
     }
   }
 };
@@ -63507,7 +63671,8 @@ import { resolve as resolve4 } from "node:path";
 
 // src/ledger/bundle.ts
 import { createHmac as createHmac2, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
-var BUNDLE_FORMAT = 1;
+var BUNDLE_FORMAT = 2;
+var READABLE_FORMATS = [1, 2];
 var MAGIC = "ledger-bundle";
 var BundleError = class extends Error {
   name = "BundleError";
@@ -63598,8 +63763,10 @@ function parseHeader(payload, fail) {
   if (payload.tranche !== MAGIC) throw fail("not a Tranche ledger bundle header");
   const header = HEADER.safeParse(payload);
   if (!header.success) throw fail(`a bundle header without ${header.error.issues[0]?.path.join(".")}`);
-  if (header.data.format !== BUNDLE_FORMAT) {
-    throw fail(`bundle format ${header.data.format}, and this Tranche reads format ${BUNDLE_FORMAT}`);
+  if (!READABLE_FORMATS.includes(header.data.format)) {
+    throw fail(
+      `bundle format ${header.data.format}, and this Tranche reads formats ${READABLE_FORMATS.join(" and ")}`
+    );
   }
   return header.data;
 }
@@ -63668,6 +63835,33 @@ var RECORD = external_exports.discriminatedUnion("type", [
       runId: external_exports.string().nullable(),
       updatedAt: epochMs
     })
+  }),
+  external_exports.object({
+    type: external_exports.literal("outcome"),
+    outcome: external_exports.object({
+      service: external_exports.string(),
+      version: external_exports.string(),
+      environment: external_exports.string(),
+      outcome: external_exports.enum(["success", "failure"]),
+      source: external_exports.string(),
+      sourceId: external_exports.string(),
+      at: epochMs
+    })
+  }),
+  external_exports.object({
+    type: external_exports.literal("verdict"),
+    verdict: external_exports.object({
+      service: external_exports.string(),
+      version: external_exports.string(),
+      verdict: external_exports.string(),
+      reasonCode: external_exports.string(),
+      kind: external_exports.literal("override"),
+      actor: external_exports.string(),
+      reason: external_exports.string().nullable(),
+      message: external_exports.string(),
+      evidence: external_exports.record(external_exports.string(), external_exports.unknown()).nullable(),
+      at: epochMs
+    })
   })
 ]);
 
@@ -63694,7 +63888,14 @@ async function ledgerExportCommand(options, runtime) {
   const key3 = bundleKey(runtime);
   const now = Date.now();
   const since = options.since === void 0 ? 0 : parseSince(options.since, "--since", now);
-  const counts2 = { version: 0, run: 0, event: 0, target: 0 };
+  const counts2 = {
+    version: 0,
+    run: 0,
+    event: 0,
+    target: 0,
+    outcome: 0,
+    verdict: 0
+  };
   await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
     async function* counted() {
       for await (const record2 of ledger.exportRecords(since)) {
@@ -63710,7 +63911,7 @@ async function ledgerExportCommand(options, runtime) {
   const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;
   report2.write(
     options.json ? `${JSON.stringify(summary)}
-` : `exported ${counts2.version} versions, ${counts2.run} runs, ${counts2.event} events and ${counts2.target} target states recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
+` : `exported ${counts2.version} versions, ${counts2.run} runs, ${counts2.event} events, ${counts2.target} target states, ${counts2.outcome} outcomes and ${counts2.verdict} verdict overrides recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
 `
   );
   return 0;
@@ -63737,7 +63938,9 @@ var NOUNS = {
   version: "versions",
   run: "runs",
   event: "events",
-  target: "target states"
+  target: "target states",
+  outcome: "outcomes",
+  verdict: "verdict overrides"
 };
 async function ledgerImportCommand(file2, options, runtime) {
   const key3 = bundleKey(runtime);
@@ -64112,15 +64315,13 @@ async function chooseRun(ledger, options, where) {
     if (!run3) throw new UsageError(`--run ${runId}: no such run in the ledger (tranche history lists runs)`);
     return run3;
   }
-  const [run2] = await ledger.runs({
-    service: where.service,
-    environment: where.environment,
-    finished: false,
-    limit: 1
-  });
+  const newest = (finished2) => ledger.runs({ service: where.service, environment: where.environment, finished: finished2, limit: 1 });
+  const [[unfinished], [finished]] = await Promise.all([newest(false), newest(true)]);
+  const [run2] = runsInProgress([unfinished, finished].filter((r) => r !== void 0));
   if (!run2) {
+    const dead = unfinished ? ` (run ${unfinished.runId}, started ${isoTime(unfinished.startedAt)}, never finished, and a later run has)` : "";
     throw new UsageError(
-      `no unfinished run of ${where.service} in ${where.environment} to follow; give --run ID to replay a finished one (tranche history lists runs)`
+      `no run of ${where.service} in ${where.environment} in progress to follow${dead}; give --run ID to replay one (tranche history lists runs)`
     );
   }
   return run2;
@@ -64155,8 +64356,8 @@ async function memberHealth(ledger, service, tracks) {
   for (const track of tracks) {
     for (const member of track.members) {
       const runs = await ledger.runs({ service, environment: member.environment });
-      const live = runs.find((r) => r.decision === "succeeded")?.version ?? null;
-      const unfinished = runs.some((r) => r.finishedAt === null);
+      const live = liveVersionOf(runs);
+      const unfinished = runsInProgress(runs).length > 0;
       const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
       const version2 = member.targets ? await ringVersion(ledger, service, member.environment, member.targets) : live;
       health.push({
@@ -64226,7 +64427,7 @@ function renderTracks(service, tracks, plan, now) {
   const rows2 = [["track", "environments", "version", "healthy since", "baked", "promote"]];
   plan.tracks.forEach((state, i) => {
     const track = tracks[i];
-    const baked = state.bakedAt === null ? "-" : state.bakedAt <= now ? "yes" : `in ${formatDuration(state.bakedAt - now)}`;
+    const baked = state.bakedAt === null ? "-" : state.bakedAt <= now ? "yes" : `in ${elapsedText(state.bakedAt - now)}`;
     rows2.push([
       `${state.track}${state.held ? " (HELD)" : ""}`,
       track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", "),
@@ -64239,7 +64440,7 @@ function renderTracks(service, tracks, plan, now) {
   const lines2 = [`${service} tracks`, ...table2(rows2[0], rows2.slice(1)).split("\n")];
   for (const p of plan.due) lines2.push(`due now: ${p.version} ${p.from} \u2192 ${p.to} (${p.message})`);
   lines2.push(
-    plan.next ? `next promotion: ${plan.next.version} ${plan.next.from} \u2192 ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${formatDuration(plan.next.dueAt - now)})` : "next promotion: none scheduled"
+    plan.next ? `next promotion: ${plan.next.version} ${plan.next.from} \u2192 ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${elapsedText(plan.next.dueAt - now)})` : "next promotion: none scheduled"
   );
   for (const b of plan.blocked) lines2.push(`waiting: ${b.from} \u2192 ${b.to}: ${b.message}`);
   return lines2;

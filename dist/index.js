@@ -4003,10 +4003,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key3, sep: sep2, value } = collItem;
+        const { start, key: key3, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4020,7 +4020,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key3 && key3.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4044,7 +4044,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4060,7 +4060,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4151,7 +4151,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4165,13 +4165,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4214,18 +4214,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key3, sep: sep2, value } = collItem;
+        const { start, key: key3, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4279,8 +4279,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4292,7 +4292,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4303,8 +4303,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4321,7 +4321,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4501,7 +4501,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4518,24 +4518,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4718,25 +4718,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5546,14 +5546,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key3, sep: sep2, value }) {
+    function stringifyItem({ start, key: key3, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key3)
         res += stringifyToken(key3);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6720,18 +6720,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6884,15 +6884,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key3 = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key3, sep: sep2 }]
+                    items: [{ start: start2, key: key3, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7086,13 +7086,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -45044,7 +45044,7 @@ var require_light = __commonJS({
 });
 
 // src/action/main.ts
-import { dirname as dirname2, relative, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/config/errors.ts
 var ConfigError = class extends Error {
@@ -65608,7 +65608,7 @@ var commandCheckSchema = external_exports.strictObject({
   error: "min must not be greater than max",
   path: ["min"]
 }).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var serverSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
 function fraction(what) {
   const error63 = `expected ${what} between 0 and 1 (exclusive)`;
   return external_exports.number({ error: error63 }).gt(0, { error: error63 }).lt(1, { error: error63 });
@@ -65622,7 +65622,7 @@ var alphaSchema = fraction("a probability").default(0.01).describe(
 );
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
-    server: serverSchema,
+    url: prometheusUrlSchema,
     query: nonEmptyString().describe(
       "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
     ),
@@ -65693,7 +65693,7 @@ var seriesSchema = external_exports.strictObject({
 }).describe("A per-step series per arm (latency, CPU), compared step by step.");
 var analysisCheckSchema = external_exports.strictObject({
   analysis: external_exports.strictObject({
-    server: serverSchema,
+    url: prometheusUrlSchema,
     counts: countsSchema.optional(),
     series: seriesSchema.optional(),
     alpha: alphaSchema,
@@ -66417,11 +66417,25 @@ function worstPoint(series) {
   if (series.min !== void 0) return lowest;
   return points.at(-1);
 }
+var LOG_FLOOR = 1e-6;
+function plotted(series) {
+  if (series.scale !== "log") {
+    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
+  }
+  const transform2 = (v) => Math.log10(Math.max(v, LOG_FLOOR));
+  const measure = [series.metric, series.unit].filter((s) => s !== void 0).join(", ");
+  return {
+    values: series.points.map((p) => transform2(p.value)),
+    transform: transform2,
+    axis: `log10 ${measure || "value"}`
+  };
+}
 function checkVerdict(series) {
   const worst = worstPoint(series);
   if (!worst) return void 0;
+  const metric = series.scale === "log" && series.metric ? ` ${series.metric}` : "";
   return verdictLine({
-    name: `${series.check} on ${worst.target}`,
+    name: `${series.check}${metric} on ${worst.target}`,
     value: worst.value,
     max: series.max,
     min: series.min,
@@ -66432,12 +66446,13 @@ function checkReport(series, options = {}) {
   const verdict = checkVerdict(series);
   const worst = worstPoint(series);
   const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
-  const limit = series.max !== void 0 && !minBroken ? { value: series.max, label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: series.min, label: `min ${formatValue(series.min, series.unit)}` } : void 0;
+  const { values, transform: transform2, axis } = plotted(series);
+  const limit = series.max !== void 0 && !minBroken ? { value: transform2(series.max), label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: transform2(series.min), label: `min ${formatValue(series.min, series.unit)}` } : void 0;
   const n = series.points.length;
-  const plot = plotAscii([{ points: series.points.map((p) => p.value) }], {
+  const plot = plotAscii([{ points: values }], {
     ...options,
-    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}`,
-    yUnit: series.unit,
+    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}${series.scale === "log" ? ", log scale" : ""}`,
+    yUnit: axis,
     threshold: limit,
     xStart: 1
   });
@@ -66840,6 +66855,7 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
   const time3 = context3.now / 1e3;
   const tokens = { window: promDuration(windowMs) };
   const read = async (template, arm2, what) => instantValue(spec, context3, template, arm2, tokens, time3, query, what);
+  let failureSeries = 0;
   const readArm = async (targets, name) => {
     const [failures, total] = await Promise.all([
       read(metric.failures, targets, `${name} failures`),
@@ -66847,6 +66863,7 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
+    if (failures.value !== void 0) failureSeries += 1;
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
@@ -66866,13 +66883,15 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
   const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
   const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
+  const unseen = failureSeries === 0 ? " (the failures query returned no series for either arm: counted as 0)" : "";
   return {
     ok: true,
     value: {
       decision: result.decision,
-      message: `${rates}: ${bound2}; ${verdict}`,
+      message: `${rates}: ${bound2}; ${verdict}${unseen}`,
       value: result.eValue,
       metric: "e-value",
+      scale: "log",
       max: result.threshold,
       evidence: {
         test: "rate-ratio",
@@ -66933,6 +66952,7 @@ async function seriesFinding(spec, metric, context3, query) {
         message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
         value: result.eValue,
         metric: "e-value",
+        scale: "log",
         max: result.threshold,
         evidence: {
           test: "sign",
@@ -66990,6 +67010,7 @@ function settle2(spec, context3, found) {
   const base = {
     value: found.value,
     metric: found.metric,
+    scale: found.scale,
     threshold: found.max === void 0 ? void 0 : { max: found.max },
     evidence
   };
@@ -67470,7 +67491,7 @@ function resolvePrometheus(name, c) {
   return {
     kind: "prometheus",
     name,
-    server: c.server,
+    server: c.url,
     query: c.query,
     range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
     max: c.max,
@@ -67484,7 +67505,7 @@ function resolveAnalysis(name, c) {
   return {
     kind: "analysis",
     name,
-    server: c.server,
+    server: c.url,
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
@@ -67903,7 +67924,9 @@ var SeriesRecorder = class {
     if (!series) {
       series = {
         check: result.check,
+        metric: result.metric,
         unit: result.unit,
+        scale: result.scale,
         max: result.threshold?.max,
         min: result.threshold?.min,
         points: []
@@ -67911,6 +67934,8 @@ var SeriesRecorder = class {
       this.byCheck.set(result.check, series);
     }
     series.unit ??= result.unit;
+    series.metric ??= result.metric;
+    series.scale ??= result.scale;
     series.max ??= result.threshold?.max;
     series.min ??= result.threshold?.min;
     if (result.value !== void 0 && Number.isFinite(result.value)) {
@@ -68329,6 +68354,7 @@ function checkData(result, slow) {
     value: result.value,
     metric: result.metric,
     unit: result.unit,
+    scale: result.scale,
     max: result.threshold?.max,
     min: result.threshold?.min,
     slow,
@@ -68629,9 +68655,11 @@ function badVerdictText(verdict) {
 }
 
 // src/ledger/live-version.ts
-async function liveVersion(ledger, service, environment) {
-  const runs = await ledger.runs({ service, environment });
+function liveVersionOf(runs) {
   return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
+}
+async function liveVersion(ledger, service, environment) {
+  return liveVersionOf(await ledger.runs({ service, environment }));
 }
 
 // src/stats/stage-timing.ts
@@ -68703,7 +68731,7 @@ function checkData2(event) {
 }
 
 // src/render/format.ts
-function formatDuration2(ms2) {
+function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
@@ -68752,22 +68780,20 @@ function clip(line, width) {
 var MERMAID_MAX_POINTS = 100;
 function mermaidChart(series) {
   if (series.points.length === 0) return void 0;
-  const limit = series.max ?? series.min;
+  const drawn = plotted(series);
+  const limitValue = series.max ?? series.min;
+  const limit = limitValue === void 0 ? void 0 : drawn.transform(limitValue);
   const worstIsLow = series.max === void 0 && series.min !== void 0;
-  const values = bucketed(
-    series.points.map((p) => p.value),
-    MERMAID_MAX_POINTS,
-    worstIsLow
-  );
+  const values = bucketed(drawn.values, MERMAID_MAX_POINTS, worstIsLow);
   const all = limit === void 0 ? values : [...values, limit];
   const ticks = niceTicks(Math.min(...all), Math.max(...all), 5);
-  const unit = series.unit ? ` (${series.unit})` : "";
+  const unit = drawn.axis ? ` (${drawn.axis})` : "";
   const observations = series.points.length;
   const lines = [
     "xychart-beta",
     `  title "${quoted(series.check)}${quoted(unit)}: ${observations} observation${observations === 1 ? "" : "s"}"`,
     `  x-axis "observation" [${values.map((_, i) => String(xLabel(i, values.length, observations))).join(", ")}]`,
-    `  y-axis "${quoted(series.unit ?? "value")}" ${number4(ticks.min)} --> ${number4(ticks.max)}`,
+    `  y-axis "${quoted(drawn.axis ?? "value")}" ${number4(ticks.min)} --> ${number4(ticks.max)}`,
     `  line [${values.map(number4).join(", ")}]`
   ];
   if (limit !== void 0) lines.push(`  line [${values.map(() => number4(limit)).join(", ")}]`);
@@ -68829,7 +68855,7 @@ function renderProgressMarkdown(events, options = {}) {
     e.component ?? "",
     String(e.batch ?? ""),
     e.status === "ok" ? "ok" : "FAILED",
-    formatDuration2(e.durationMs ?? Number.NaN)
+    elapsedText(e.durationMs ?? Number.NaN)
   ]);
   const table2 = rows2.length > 0 ? markdownTable(["component", "batch", "status", "duration"], rows2) : "_no batch finished yet_";
   return fitSections(
@@ -68866,7 +68892,7 @@ function details(result) {
     ...commit ? [`commit \`${escapeCode(commit)}\``] : [],
     `run \`${escapeCode(result.runId)}\``,
     `started ${clockTime(result.startedAt)} UTC`,
-    `took ${formatDuration2(result.durationMs)}`
+    `took ${elapsedText(result.durationMs)}`
   ].join(" \xB7 ");
 }
 function verdictSection(result) {
@@ -68885,7 +68911,7 @@ function batchesSection(result) {
         `${batch.number}/${component.batches.length}`,
         String(batch.targets.length),
         statusCell(stepStatusText(batch.status)),
-        batch.status === "not_started" ? "-" : formatDuration2(batch.durationMs)
+        batch.status === "not_started" ? "-" : elapsedText(batch.durationMs)
       ]);
     }
   }
@@ -68946,10 +68972,10 @@ function stageSection(events) {
   const rows2 = timings.map((t) => [
     t.stage,
     String(t.count),
-    formatDuration2(t.min),
-    formatDuration2(t.median),
-    formatDuration2(t.p95),
-    formatDuration2(t.max)
+    elapsedText(t.min),
+    elapsedText(t.median),
+    elapsedText(t.p95),
+    elapsedText(t.max)
   ]);
   return `#### Stage timings
 
@@ -69137,19 +69163,36 @@ var CheckRun = class _CheckRun {
   /**
    * Complete it. The first request carries the conclusion, the report and up to 50 annotations;
    * each further 50 take one more request (GitHub appends annotations). Logs and swallows failures.
+   * Annotations GitHub refuses (a 422 for a path or line it does not accept) must not leave the
+   * run in progress: the completion is sent again without them.
    */
   async complete(conclusion, output2, annotations) {
     const [first = [], ...rest] = chunks(annotations, ANNOTATIONS_PER_REQUEST);
     const out = limited(output2);
+    const completion = (annotated) => this.client.rest.checks.update({
+      ...this.repo,
+      check_run_id: this.id,
+      status: "completed",
+      conclusion,
+      completed_at: (/* @__PURE__ */ new Date()).toISOString(),
+      output: { ...out, annotations: [...annotated] }
+    });
     try {
-      await this.client.rest.checks.update({
-        ...this.repo,
-        check_run_id: this.id,
-        status: "completed",
-        conclusion,
-        completed_at: (/* @__PURE__ */ new Date()).toISOString(),
-        output: { ...out, annotations: first }
-      });
+      await completion(first);
+    } catch (error63) {
+      if (first.length === 0 || httpStatus(error63) !== 422) {
+        this.log.warning(`could not complete the check run: ${redactedMessage(error63)}`);
+        return;
+      }
+      this.log.warning(`GitHub refused the annotations (${redactedMessage(error63)}); completing without them`);
+      try {
+        await completion([]);
+      } catch (again) {
+        this.log.warning(`could not complete the check run: ${redactedMessage(again)}`);
+      }
+      return;
+    }
+    try {
       for (const batch of rest) {
         await this.client.rest.checks.update({
           ...this.repo,
@@ -69158,7 +69201,7 @@ var CheckRun = class _CheckRun {
         });
       }
     } catch (error63) {
-      this.log.warning(`could not complete the check run: ${redactedMessage(error63)}`);
+      this.log.warning(`could not add the remaining annotations: ${redactedMessage(error63)}`);
     }
   }
 };
@@ -69979,6 +70022,21 @@ function migrations(dialect) {
         "ALTER TABLE promotions ADD COLUMN repo TEXT",
         "ALTER TABLE promotions ADD COLUMN installation_id BIGINT"
       ]
+    },
+    {
+      version: 6,
+      description: "versions with outcomes the bot has not judged yet; a service's repository, for the bot's timer",
+      statements: [
+        // One row per version whose outcomes changed since the bot last judged it: recording an
+        // outcome sets last_outcome_id to its id (unique, so a changed row never looks unchanged).
+        `CREATE TABLE unjudged_versions (
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  last_outcome_id BIGINT NOT NULL,
+  PRIMARY KEY (service, version)
+)`,
+        "CREATE INDEX bot_releases_service ON bot_releases (service, id)"
+      ]
     }
   ];
 }
@@ -70044,6 +70102,9 @@ var RELEASE_LOCK = `DELETE FROM locks WHERE name = ? AND holder = ? RETURNING ${
 var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${LOCK_COLUMNS}`;
 var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
 WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = ?";
+var SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
+WHERE service = ? AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
 var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
 VALUES (?, ?, ?, ?)
 ON CONFLICT (delivery_id) DO NOTHING
@@ -70150,14 +70211,26 @@ function insertOutcomes(rows2) {
   const values = Array.from({ length: rows2 }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
   return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
 ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id`;
+RETURNING id, service, version`;
 }
+var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id) VALUES (?, ?, ?)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
+ORDER BY service, version`;
+var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
+WHERE service = ? AND version = ? AND last_outcome_id = ?
+RETURNING service`;
+var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= ? ORDER BY id`;
 var COUNT_OUTCOMES = `SELECT version, environment,
   SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
 FROM outcomes WHERE service = ? GROUP BY version, environment ORDER BY version, environment`;
 var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
 var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id`;
+var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE kind = 'override' AND at >= ? ORDER BY id`;
+var FIND_OVERRIDE = `SELECT id FROM verdicts
+WHERE service = ? AND version = ? AND kind = ? AND verdict = ? AND actor = ? AND at = ?`;
 var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = ? ORDER BY id`;
 var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
 WHERE service = ? AND version = ? ORDER BY id`;
@@ -70482,6 +70555,9 @@ var ReleaseQueue = class {
   claimDelivery(claim3) {
     return this.connection.transaction((session) => claimIn(session, claim3));
   }
+  async forgetDelivery(id) {
+    await this.connection.query(FORGET_DELIVERY, [id]);
+  }
   admitRelease(request2, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(request2.repo, async (session) => {
@@ -70588,6 +70664,10 @@ var ReleaseQueue = class {
   async releases(filter) {
     const { sql, params } = selectReleases(filter);
     return (await this.connection.query(sql, params)).map(toRelease);
+  }
+  async serviceRepository(service) {
+    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, [service]);
+    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
   lockEnvironment(claim3, name, holder, request2, now) {
     return this.inRepository(claim3.repo, async (session) => {
@@ -70707,7 +70787,7 @@ async function insertSeen(session, report2, now) {
     report2.repo,
     report2.installationId,
     report2.environment,
-    null,
+    report2.service ?? null,
     "seen",
     report2.kind,
     "pending",
@@ -70785,7 +70865,18 @@ function outcomeParams(o) {
   return [o.service, o.version, o.environment, o.outcome, o.source, o.sourceId, Math.round(o.at)];
 }
 async function insertOutcome(session, outcome) {
-  return (await session.query(INSERT_OUTCOME, outcomeParams(outcome))).length > 0;
+  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
+  await markUnjudged(session, inserted);
+  return inserted.length > 0;
+}
+async function markUnjudged(session, inserted) {
+  const last = /* @__PURE__ */ new Map();
+  for (const row of inserted) {
+    const service = String(row.service);
+    const version2 = String(row.version);
+    last.set(JSON.stringify([service, version2]), [service, version2, Number(row.id)]);
+  }
+  for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
 }
 async function insertOutcomes2(connection, outcomes) {
   const seen = /* @__PURE__ */ new Set();
@@ -70797,18 +70888,21 @@ async function insertOutcomes2(connection, outcomes) {
   });
   if (unique.length === 0) return 0;
   return connection.transaction(async (session) => {
-    let added = 0;
+    const inserted = [];
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const rows2 = await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams));
-      added += rows2.length;
+      inserted.push(...await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams)));
     }
-    return added;
+    await markUnjudged(session, inserted);
+    return inserted.length;
   });
 }
 async function queryOutcomes(connection, filter) {
   const { sql, params } = selectOutcomes(filter);
-  return (await connection.query(sql, params)).map((row) => ({
+  return (await connection.query(sql, params)).map(toOutcome);
+}
+function toOutcome(row) {
+  return {
     service: String(row.service),
     version: String(row.version),
     environment: String(row.environment),
@@ -70816,7 +70910,29 @@ async function queryOutcomes(connection, filter) {
     source: String(row.source),
     sourceId: String(row.source_id),
     at: Number(row.at)
-  }));
+  };
+}
+async function* exportFleetRecords(connection, since) {
+  for (const row of await connection.query(EXPORT_OUTCOMES, [since])) {
+    yield { type: "outcome", outcome: toOutcome(row) };
+  }
+  for (const row of await connection.query(EXPORT_OVERRIDES, [since])) {
+    const { id: _, ...verdict } = toVerdict(row);
+    yield { type: "verdict", verdict };
+  }
+}
+async function importOverride(session, v) {
+  const found = await session.query(FIND_OVERRIDE, [
+    v.service,
+    v.version,
+    v.kind,
+    v.verdict,
+    v.actor,
+    Math.round(v.at)
+  ]);
+  if (found.length > 0) return false;
+  await insertVerdict(session, v);
+  return true;
 }
 async function countOutcomes(connection, service) {
   return (await connection.query(COUNT_OUTCOMES, [service])).map((row) => ({
@@ -70827,8 +70943,19 @@ async function countOutcomes(connection, service) {
     firstAt: Number(row.first_at)
   }));
 }
-async function insertVerdict(connection, v) {
-  const [row] = await connection.query(INSERT_VERDICT, [
+async function queryUnjudged(connection) {
+  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
+    service: String(row.service),
+    version: String(row.version),
+    lastOutcomeId: Number(row.last_outcome_id)
+  }));
+}
+async function settleUnjudged(connection, u) {
+  const rows2 = await connection.query(SETTLE_UNJUDGED, [u.service, u.version, u.lastOutcomeId]);
+  return rows2.length > 0;
+}
+async function insertVerdict(session, v) {
+  const [row] = await session.query(INSERT_VERDICT, [
     v.service,
     v.version,
     v.verdict,
@@ -71058,6 +71185,7 @@ var SqlLedger = class extends ReleaseQueue {
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, [since])) {
       yield { type: "target", target: toTarget(row) };
     }
+    yield* exportFleetRecords(this.connection, since);
   }
   async importRecords(read) {
     return this.connection.transaction(async (session) => {
@@ -71065,7 +71193,9 @@ var SqlLedger = class extends ReleaseQueue {
         version: { written: 0, present: 0 },
         run: { written: 0, present: 0 },
         event: { written: 0, present: 0 },
-        target: { written: 0, present: 0 }
+        target: { written: 0, present: 0 },
+        outcome: { written: 0, present: 0 },
+        verdict: { written: 0, present: 0 }
       };
       for await (const record2 of read()) {
         const written = await importRecord(session, record2);
@@ -71088,7 +71218,7 @@ var SqlLedger = class extends ReleaseQueue {
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
   recordOutcome(outcome) {
-    return insertOutcome(this.connection, outcome);
+    return this.connection.transaction((session) => insertOutcome(session, outcome));
   }
   recordOutcomes(outcomes) {
     return insertOutcomes2(this.connection, outcomes);
@@ -71098,6 +71228,12 @@ var SqlLedger = class extends ReleaseQueue {
   }
   outcomeCounts(service) {
     return countOutcomes(this.connection, service);
+  }
+  unjudgedVersions() {
+    return queryUnjudged(this.connection);
+  }
+  settleUnjudged(unjudged) {
+    return settleUnjudged(this.connection, unjudged);
   }
   recordVerdict(verdict) {
     return insertVerdict(this.connection, verdict);
@@ -71167,6 +71303,10 @@ async function importRecord(session, record2) {
     }
     case "event":
       return (await session.query(IMPORT_EVENT, eventParams(record2.event))).length > 0;
+    case "outcome":
+      return insertOutcome(session, record2.outcome);
+    case "verdict":
+      return importOverride(session, record2.verdict);
     case "target": {
       const t = record2.target;
       const changed = await session.query(IMPORT_TARGET_STATE, [
@@ -71676,18 +71816,18 @@ function plainLine(event, batches) {
       return `${where} started: ${listOf(targets, 8)}`;
     }
     case "batch_finished": {
-      const took = event.durationMs === void 0 ? "" : ` after ${formatDuration2(event.durationMs)}`;
+      const took = event.durationMs === void 0 ? "" : ` after ${elapsedText(event.durationMs)}`;
       return failed2 ? `${where} FAILED${reason}${took}${why}` : `${where} ok${took}`;
     }
     case "target_deploy": {
       if (event.status === "started") return void 0;
-      const took = event.durationMs === void 0 ? "" : ` (${formatDuration2(event.durationMs)})`;
+      const took = event.durationMs === void 0 ? "" : ` (${elapsedText(event.durationMs)})`;
       return failed2 ? `${where} ${event.target} FAILED to deploy ${event.version}${took}${why}` : `${where} ${event.target} deployed ${event.version}${took}`;
     }
     case "check": {
       const c = checkData2(event);
       const value = c.value === void 0 ? "" : ` ${c.metric}=${formatValue(c.value, c.unit)}`;
-      const slow = c.slow && event.durationMs !== void 0 ? ` (slow: ${formatDuration2(event.durationMs)})` : "";
+      const slow = c.slow && event.durationMs !== void 0 ? ` (slow: ${elapsedText(event.durationMs)})` : "";
       if (!failed2) return `${where} check ${c.check} ${event.target} ${c.status}${value}${slow}`;
       const limits2 = [
         c.min === void 0 ? void 0 : `min ${formatValue(c.min, c.unit)}`,
@@ -71699,7 +71839,7 @@ function plainLine(event, batches) {
     case "bake_started":
       return `${where} bake ${bakeLength(dataNumber(event, "bakeMs") ?? 0)} started`;
     case "bake_finished": {
-      const took = event.durationMs === void 0 ? "" : ` (${formatDuration2(event.durationMs)})`;
+      const took = event.durationMs === void 0 ? "" : ` (${elapsedText(event.durationMs)})`;
       return failed2 ? `${where} bake stopped${reason}${took}` : `${where} bake done${took}`;
     }
     case "rollback_started": {
@@ -71721,7 +71861,7 @@ function plainLine(event, batches) {
     case "run_finished": {
       const decision = RUN_DECISIONS.find((d) => d === dataString(event, "decision"));
       const outcome = decision ? decisionText(decision) : event.status === "ok" ? "succeeded" : "failed";
-      const took = event.durationMs === void 0 ? "" : ` after ${formatDuration2(event.durationMs)}`;
+      const took = event.durationMs === void 0 ? "" : ` after ${elapsedText(event.durationMs)}`;
       return `${at} ${runName(event)}: ${outcome}${reason}${took}${why}`;
     }
     default:
@@ -71737,7 +71877,7 @@ function stepName(event, batches) {
   return `${event.component} batch ${event.batch}${batches === void 0 ? "" : `/${batches}`}`;
 }
 function bakeLength(ms2) {
-  return ms2 < 6e4 && ms2 % 1e3 === 0 ? `${ms2 / 1e3} s` : formatDuration2(ms2);
+  return ms2 < 6e4 && ms2 % 1e3 === 0 ? `${ms2 / 1e3} s` : elapsedText(ms2);
 }
 function listOf(items, max) {
   if (items.length <= max) return items.join(", ");
@@ -71799,7 +71939,7 @@ var LiveReporter = class {
   }
 };
 function renderFrame(state) {
-  const elapsed = state.startedAt === void 0 ? "" : `  ${formatDuration2(state.now - state.startedAt)}`;
+  const elapsed = state.startedAt === void 0 ? "" : `  ${elapsedText(state.now - state.startedAt)}`;
   const from = state.previousVersion ? ` (from ${state.previousVersion})` : "";
   const lines = [`${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
   if (state.component !== void 0 && !state.rollback) {
@@ -71827,7 +71967,7 @@ function renderFrame(state) {
     const f = state.finished;
     const outcome = f.decision ? decisionText(f.decision) : f.ok ? "succeeded" : "failed";
     const reason = f.reasonCode ? ` (${f.reasonCode})` : "";
-    const took = f.durationMs === void 0 ? "" : ` after ${formatDuration2(f.durationMs)}`;
+    const took = f.durationMs === void 0 ? "" : ` after ${elapsedText(f.durationMs)}`;
     lines.push(`${outcome}${reason}${took}${f.message ? `: ${f.message}` : ""}`);
   }
   return lines;
@@ -76979,6 +77119,22 @@ function createActionClient(token, log) {
   );
 }
 
+// src/action/repository-path.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { dirname as dirname2, relative, sep as sep2 } from "node:path";
+function repositoryPath(configFile, workspace) {
+  for (let dir = dirname2(configFile); ; dir = dirname2(dir)) {
+    const inside = relative(workspace, dir);
+    if (inside.startsWith("..")) break;
+    if (existsSync3(`${dir}${sep2}.git`)) return toPosix(relative(dir, configFile));
+    if (inside === "") break;
+  }
+  return toPosix(relative(workspace, configFile));
+}
+function toPosix(path) {
+  return path.split(sep2).join("/");
+}
+
 // src/action/main.ts
 async function run() {
   const controller = new AbortController();
@@ -77005,8 +77161,8 @@ async function run() {
       repo: { owner: context3.owner, repo: context3.repo },
       sha: context3.sha,
       loaded,
-      configPath: relative(context3.workspace, configFile),
-      cwd: dirname2(configFile),
+      configPath: repositoryPath(configFile, context3.workspace),
+      cwd: dirname3(configFile),
       environment,
       ledger: ledger ?? "github",
       deployment: context3.deployment,
@@ -77032,10 +77188,10 @@ async function run() {
 }
 async function loadRelative(file2, workspace) {
   try {
-    return { ...await loadConfig(file2), file: relative(workspace, file2) };
+    return { ...await loadConfig(file2), file: relative2(workspace, file2) };
   } catch (error63) {
     if (!(error63 instanceof ConfigError)) throw error63;
-    throw new ConfigError(error63.issues.map((issue3) => ({ ...issue3, file: relative(workspace, issue3.file) })));
+    throw new ConfigError(error63.issues.map((issue3) => ({ ...issue3, file: relative2(workspace, issue3.file) })));
   }
 }
 function chooseEnvironment(inputs, context3, loaded) {
