@@ -59,7 +59,14 @@ describe('the bundled Action, when the runner cancels the job mid-bake', () => {
   });
 
   it('completes the check run as cancelled and the deployment as error', () => {
-    expect(sequence(run).slice(-4)).toEqual([
+    expect(sequence(run)).toEqual([
+      `POST ${R}/check-runs`,
+      `GET ${R}/deployments?environment=prod&per_page=100`,
+      `GET ${R}/deployments/5/statuses?per_page=1`,
+      `GET ${R}/git/matching-refs/tags%2Ftranche%2Fshop%2F`,
+      `POST ${R}/git/refs`,
+      `POST ${R}/deployments`,
+      `POST ${R}/deployments/9/statuses`,
       `PATCH ${R}/check-runs/7`,
       `PATCH ${R}/check-runs/7`,
       `POST ${R}/deployments/9/statuses`,

@@ -31,6 +31,19 @@ describe('the bundled Action against a misbehaving GitHub', () => {
         { ref: 'refs/tags/tranche/shop/1.3', sha: SHA },
         { ref: 'refs/tags/tranche/shop/1.4', sha: SHA },
       ]);
+      expect(sequence(run)).toEqual([
+        `POST ${R}/check-runs`,
+        `GET ${R}/deployments?environment=prod&per_page=100`,
+        `GET ${R}/git/matching-refs/tags%2Ftranche%2Fshop%2F`,
+        `POST ${R}/git/refs`,
+        `POST ${R}/git/refs`,
+        `POST ${R}/deployments`,
+        `POST ${R}/deployments/9/statuses`,
+        `PATCH ${R}/check-runs/7`,
+        `PATCH ${R}/check-runs/7`,
+        `PATCH ${R}/check-runs/7`,
+        `POST ${R}/deployments/9/statuses`,
+      ]);
       expectAllScopesDone(run);
     });
 
@@ -125,10 +138,21 @@ describe('the bundled Action against a misbehaving GitHub', () => {
       });
     });
 
-    it('retries the read after the 502', () => {
-      expect(sequence(run).slice(1, 3)).toEqual([
+    it('retries the read after the 502, and each refused write once, in this order', () => {
+      expect(sequence(run)).toEqual([
+        `POST ${R}/check-runs`,
         `GET ${R}/deployments?environment=prod&per_page=100`,
         `GET ${R}/deployments?environment=prod&per_page=100`,
+        `GET ${R}/git/matching-refs/tags%2Ftranche%2Fshop%2F`,
+        `POST ${R}/git/refs`,
+        `POST ${R}/deployments`,
+        `POST ${R}/deployments`,
+        `POST ${R}/deployments/9/statuses`,
+        `POST ${R}/deployments/9/statuses`,
+        `PATCH ${R}/check-runs/7`,
+        `PATCH ${R}/check-runs/7`,
+        `PATCH ${R}/check-runs/7`,
+        `POST ${R}/deployments/9/statuses`,
       ]);
     });
 
