@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useBot } from './harness/bot-test.ts';
+import { TRANCHE_YML } from './harness/github-mock.ts';
 
 describe('commands', () => {
   const t = useBot();
@@ -115,6 +116,7 @@ describe('commands', () => {
           [
             '| environment | live | commit | deployed by | when | lock | running |',
             '|---|---|---|---|---|---|---|',
+            '| **eu** | — | — | — | — | — | — |',
             `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | 🔒 @carol: incident 7 | — |`,
             `| **staging** | \`3\` | [\`ddddddd\`](https://github.com/acme/shop/commit/${'d'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | — | — |`,
           ].join('\n'),
@@ -122,6 +124,80 @@ describe('commands', () => {
           'Queue, first asked first:\n\n1. deploy next version → **production** for @alice (#12), since 2026-12-01 09:00 UTC',
         ].join('\n\n'),
       );
+    });
+
+    describe('of a fresh repository', () => {
+      it('shows every configured environment and the locks held, with no deployment recorded', async () => {
+        t.github.token().config().reaction().permission('carol', 'write').comment(12, 5001);
+        await t.comment({ body: '/lock --global freeze', login: 'carol' });
+        t.github.config().reaction().permission('carol', 'write').comment(12, 5002);
+        await t.comment({ body: '/lock eu --once', login: 'carol' });
+        t.github.config().reaction().comment(12, 5003);
+        await t.comment({ body: '/status' });
+        t.github.done();
+        expect(t.github.bodies('comment')[2]?.body).toBe(
+          [
+            '### 📋 Deployments',
+            [
+              '| environment | live | commit | deployed by | when | lock | running |',
+              '|---|---|---|---|---|---|---|',
+              '| **eu** | — | — | — | — | 🔒 @carol, for their next deploy | — |',
+              '| **production** | — | — | — | — | — | — |',
+              '| **staging** | — | — | — | — | — | — |',
+            ].join('\n'),
+            'No deployments recorded yet.',
+            '🔒 Every environment: 🔒 @carol: freeze.',
+            'Releases running: 0 of at most 2.',
+            'Queue: empty.',
+          ].join('\n\n'),
+        );
+      });
+
+      it('shows a lock on an environment tranche.yml no longer names', async () => {
+        const withQa = `${TRANCHE_YML}  qa:\n    components:\n      - name: app\n        targets: [q-1]\n        deploy: ./deploy.sh\n`;
+        t.github.token().config(withQa).reaction().permission('carol', 'write').comment(12, 5001);
+        await t.comment({ body: '/lock qa', login: 'carol' });
+        t.github.config().reaction().comment(12, 5002);
+        await t.comment({ body: '/status' });
+        t.github.done();
+        expect(t.github.bodies('comment')[1]?.body).toContain('| **qa** | — | — | — | — | 🔒 @carol | — |');
+      });
+    });
+
+    describe('of one environment', () => {
+      it('shows only that environment and its queue', async () => {
+        t.github.token();
+        await recordDeploy('staging', '3', 8001, 'd'.repeat(40));
+        await recordDeploy('production', '2', 8002, 'e'.repeat(40));
+        t.github.config().reaction().permission('carol', 'write').comment(12, 5001);
+        await t.comment({ body: '/lock staging', login: 'carol' });
+        t.github.config().reaction().permission('alice', 'write').pull().comment(12, 5002);
+        await t.comment({ body: '/deploy staging' });
+        t.github.config().reaction().comment(12, 5003);
+        await t.comment({ body: '/status production' });
+        t.github.done();
+        expect(t.github.bodies('comment')[2]?.body).toBe(
+          [
+            '### 📋 production',
+            [
+              '| environment | live | commit | deployed by | when | lock | running |',
+              '|---|---|---|---|---|---|---|',
+              `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | — | — |`,
+            ].join('\n'),
+            'Releases running: 0 of at most 2.',
+            'Queue: empty.',
+          ].join('\n\n'),
+        );
+      });
+
+      it('names the nearest environment when the one asked for is unknown', async () => {
+        t.github.token().config().reaction().comment();
+        await t.comment({ body: '/status prodution' });
+        t.github.done();
+        expect(t.github.bodies('comment')[0]?.body).toBe(
+          '🙅 There is no environment `prodution` in tranche.yml; did you mean `production`? the environments are `staging`, `production`, `eu`',
+        );
+      });
     });
   });
 
