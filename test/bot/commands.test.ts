@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useBot } from './harness/bot-test.ts';
+import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
+import { T0, useBot } from './harness/bot-test.ts';
 import { TRANCHE_YML } from './harness/github-mock.ts';
 
 describe('commands', () => {
@@ -45,6 +46,29 @@ describe('commands', () => {
         ref: 'd'.repeat(40),
         environment: 'production',
         payload: { tranche: { schemaVersion: 1, version: '1', rollback: true, requestedBy: 'alice' } },
+      });
+      expect(t.github.bodies('comment')[0]?.body).toContain('🚀 **Rolling back**: back to shop `1`');
+    });
+
+    it('passes over an earlier version whose verdict is bad, for an older good one', async () => {
+      t.github.token();
+      await recordDeploy('production', '1', 8001, 'd'.repeat(40));
+      await recordDeploy('production', '2', 8002, 'e'.repeat(40), 'success', 8001);
+      await recordDeploy('production', '3', 8003, 'f'.repeat(40), 'success', 8002);
+      await overrideVerdict(t.ledger, {
+        service: 'shop',
+        version: '2',
+        verdict: 'bad',
+        actor: 'carol',
+        reason: 'corrupts carts',
+        now: T0,
+      });
+      t.github.config().reaction().permission('alice', 'write').pull().comment().createDeployment(9001);
+      await t.comment({ body: '/rollback production' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[0]).toMatchObject({
+        ref: 'd'.repeat(40),
+        payload: { tranche: { version: '1', rollback: true } },
       });
       expect(t.github.bodies('comment')[0]?.body).toContain('🚀 **Rolling back**: back to shop `1`');
     });
