@@ -34,6 +34,54 @@ describe('commands', () => {
     });
   });
 
+  describe('/noop with canary categories', () => {
+    const CATEGORIES_YML = `service: shop
+environments:
+  production:
+    components:
+      - name: app
+        targets:
+          - { name: a1, labels: { cloud: aws, browser: chrome, os: linux } }
+          - { name: a2, labels: { cloud: aws, browser: firefox, os: mac } }
+          - { name: g1, labels: { cloud: gcp, browser: chrome, os: mac } }
+          - { name: g2, labels: { cloud: gcp, browser: firefox, os: linux } }
+          - { name: a3, labels: { cloud: aws, browser: chrome, os: mac } }
+        deploy: ./deploy.sh
+categories:
+  labels: [cloud, browser, os]
+  coverage: pairwise
+  values: { cloud: [aws, gcp, azure] }
+`;
+
+    it('shows what each canary covers, their number beside the lower bound and a declared value no target carries', async () => {
+      t.github.token().config(CATEGORIES_YML).reaction().comment();
+      await t.comment({ body: '/noop production' });
+      t.github.done();
+      const body = String(t.github.bodies('comment')[0]?.body);
+      expect(body).toContain(
+        [
+          '#### app',
+          '',
+          'Canaries (pairwise over cloud, browser, os): 4, lower bound 4, covering 18 value(s) and pair(s).',
+          '',
+          '| canary | covers |',
+          '| --- | --- |',
+          '| a1 | cloud=aws × browser=chrome; cloud=aws × os=linux; browser=chrome × os=linux |',
+          '| a2 | cloud=aws × browser=firefox; cloud=aws × os=mac; browser=firefox × os=mac |',
+          '| g1 | cloud=gcp × browser=chrome; cloud=gcp × os=mac; browser=chrome × os=mac |',
+          '| g2 | cloud=gcp × browser=firefox; cloud=gcp × os=linux; browser=firefox × os=linux |',
+          '',
+          '- declared but carried by no target: cloud=azure',
+          '',
+          '| batch | targets | bake | names |',
+          '| --- | --- | --- | --- |',
+          '| 1/2 | 4 | - | a1, a2, g1, g2 |',
+          '| 2/2 | 1 | - | a3 |',
+        ].join('\n'),
+      );
+    });
+  });
+
   describe('/rollback', () => {
     it('deploys the last good version before the live one, at its own commit', async () => {
       t.github.token();
