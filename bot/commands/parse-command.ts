@@ -1,10 +1,11 @@
 /**
  * A pull request comment → a command, pure. The command is the comment's first line: the prefix,
  * a word, and its arguments split on spaces (later lines are free text, ignored). A comment that
- * does not start with the prefix and a word is not a command (null); an unknown word or bad
- * arguments are a ParseFailure whose message says what was wrong and what was meant.
+ * does not start with the prefix and a word is not a command (null); an unknown word, bad
+ * arguments or a command glued to punctuation are a ParseFailure whose message says what was
+ * wrong and what was meant.
  */
-import { closestMatch } from 'leven';
+import leven, { closestMatch } from 'leven';
 import { type Command, commandSchema } from './command-schema.ts';
 import { COMMAND_NAMES, COMMANDS, type CommandName, isCommandName } from './registry.ts';
 
@@ -25,13 +26,14 @@ const TYPO_DISTANCE = 2;
 export function parseCommand(body: string, prefix: string): ParseResult | null {
   const line = body.trimStart().split(/\r?\n/, 1)[0]?.trim() ?? '';
   if (!line.startsWith(prefix)) return null;
-  const match = /^([A-Za-z][A-Za-z-]*)(?:\s+(.*))?$/.exec(line.slice(prefix.length));
+  const match = /^([A-Za-z][A-Za-z-]*)(.*)$/.exec(line.slice(prefix.length));
   if (!match) return null;
   const word = (match[1] as string).toLowerCase();
-  const args = (match[2] ?? '').split(/\s+/).filter((a) => a !== '');
+  const after = match[2] as string;
+  if (after !== '' && !/^\s/.test(after)) return glued(word, after, prefix);
+  const args = after.split(/\s+/).filter((a) => a !== '');
   if (!isCommandName(word)) {
-    const guess = closestMatch(word, COMMAND_NAMES, { maxDistance: TYPO_DISTANCE });
-    const close = guess !== undefined && distanceOk(word, guess) ? (guess as CommandName) : undefined;
+    const close = typoOf(word);
     const hint = close ? `did you mean \`${prefix}${close}\`?` : `\`${prefix}help\` lists the commands`;
     return fail(word, close, `\`${prefix}${word}\` is not a command; ${hint}`);
   }
@@ -43,9 +45,34 @@ export function parseCommand(body: string, prefix: string): ParseResult | null {
   return fail(word, word, problems.join('; '));
 }
 
+/** The command `word` is a typo of, if any. */
+function typoOf(word: string): CommandName | undefined {
+  const guess = closestMatch(word, COMMAND_NAMES, { maxDistance: TYPO_DISTANCE });
+  return guess !== undefined && distanceOk(word, guess) ? (guess as CommandName) : undefined;
+}
+
 /** closestMatch caps the distance it reports; a word shorter than the cap matches anything. */
 function distanceOk(word: string, guess: string): boolean {
   return word.length > TYPO_DISTANCE || guess.startsWith(word);
+}
+
+/**
+ * A word with punctuation where the space belongs (`/deploy: production`, `/deploy.production`):
+ * a failure when the word is a command or a clear typo of one, else not a command at all, so a
+ * path like `/usr/bin` or a `/s.` stays silent. A clear typo is one whose edits are fewer than
+ * half its letters (`deplyo`, not `lol` for lock). The rest of the line is not echoed.
+ */
+function glued(word: string, after: string, prefix: string): ParseResult | null {
+  if (!/^[!-/:-@[-`{-~]/.test(after)) return null;
+  const spacing = 'takes its arguments after a space, not punctuation';
+  if (isCommandName(word)) return fail(word, word, `\`${prefix}${word}\` ${spacing}`);
+  const typo = typoOf(word);
+  if (typo === undefined || 2 * leven(word, typo) >= word.length) return null;
+  return fail(
+    word,
+    typo,
+    `\`${prefix}${word}\` is not a command; did you mean \`${prefix}${typo}\`? It ${spacing}`,
+  );
 }
 
 function fail(word: string, command: CommandName | undefined, message: string): ParseResult {

@@ -2,7 +2,7 @@
  * Answers that are only a reply (help, status, a plan, a refusal): the delivery is claimed first,
  * so a redelivered webhook does not answer twice. A refusal is also logged, with its reason.
  */
-import type { HandlerScope } from '../bot-scope.ts';
+import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import { reply } from '../github/replies.ts';
 
 export interface CommentTarget {
@@ -27,5 +27,28 @@ export async function refuse(
   message: string,
 ): Promise<void> {
   scope.log.info(`refused ${what} in ${scope.fullName}#${target.issueNumber}: ${message}`);
-  await answer(scope, target, `🙅 ${message.charAt(0).toUpperCase()}${message.slice(1)}`);
+  await answer(scope, target, `🙅 ${asSentence(message, configNames(scope))}`);
+}
+
+/**
+ * The refusal's first letter a capital when its first word is an ordinary word; a name keeps its
+ * spelling (`shop has no version…`, `3 has a bad verdict`, `tranche.yml…`, `@mallory may not…`).
+ * A name is any word with more than lowercase letters in it, or one tranche.yml gives something.
+ */
+function asSentence(message: string, names: ReadonlySet<string>): string {
+  const first = (/^\S+/.exec(message)?.[0] ?? '').replace(/[:;,.?!]+$/, '');
+  const ordinary = /^[a-z]+$/.test(first) && !names.has(first);
+  return ordinary ? `${message.charAt(0).toUpperCase()}${message.slice(1)}` : message;
+}
+
+/** What tranche.yml names: the service, its environments and tracks, the services it requires. */
+function configNames(scope: HandlerScope): Set<string> {
+  const config = loadedConfig(scope)?.config;
+  if (!config) return new Set();
+  return new Set([
+    config.service,
+    ...Object.keys(config.environments),
+    ...(config.tracks ?? []).map((t) => t.name),
+    ...Object.keys(config.requires ?? {}),
+  ]);
 }

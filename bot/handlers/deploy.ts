@@ -5,13 +5,15 @@
  * claim, and act on what it decided.
  */
 
+import { badVersions } from '../../src/ledger/track-state.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { changeRefusal } from '../decide/may-change.ts';
 import { pullRequestFacts, requesterRole } from '../github/requester.ts';
 import { admit } from '../releases/admit.ts';
 import { releaseRefusal } from '../releases/release-gate.ts';
-import { knownVersionCommit, rollbackTarget, type VersionTarget } from '../releases/versions.ts';
+import { knownVersionCommit, type VersionTarget } from '../releases/versions.ts';
+import { lastGoodVersion } from '../verdicts/rollback-targets.ts';
 import { type CommentTarget, refuse } from './answer.ts';
 import { configFor } from './environment-check.ts';
 
@@ -65,7 +67,7 @@ export async function deploy(
 
 /**
  * The version and commit to deploy: a named version must be known (its commit is deployed, not
- * the pull request's); /rollback alone goes to the version live before the current one; /deploy
+ * the pull request's); /rollback alone goes to the last good version before the live one; /deploy
  * alone deploys the head commit as the next version (undefined). A string says what is wrong.
  */
 async function versionTarget(
@@ -85,14 +87,31 @@ async function versionTarget(
     return { version: command.version, commit };
   }
   if (command.name === 'deploy') return undefined;
-  const succeeded = await scope.deps.ledger.releases({
-    repo: scope.fullName,
-    environment: command.environment,
-    succeeded: true,
-    limit: 50,
-  });
   return (
-    rollbackTarget(succeeded) ??
+    (await rollbackTarget(scope, service, command.environment)) ??
     `there is no earlier good version of ${service} in **${command.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${command.environment} to <version>\``
   );
+}
+
+/**
+ * Where /rollback without a version goes: by the rule a bad verdict's rollbacks follow, the
+ * newest version that succeeded in the environment and is neither the live one nor bad, so a
+ * version the deploy gate would refuse is passed over for an older good one.
+ */
+async function rollbackTarget(
+  scope: HandlerScope,
+  service: string,
+  environment: string,
+): Promise<VersionTarget | undefined> {
+  const { ledger } = scope.deps;
+  const [live] = await ledger.releases({
+    repo: scope.fullName,
+    environment,
+    states: ['success'],
+    succeeded: true,
+    limit: 1,
+  });
+  const bad = new Set(badVersions(await ledger.verdicts(service)));
+  if (live?.version) bad.add(live.version);
+  return lastGoodVersion(scope, environment, bad);
 }

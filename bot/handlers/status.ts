@@ -5,10 +5,11 @@ import { trackHolds } from '../../src/ledger/track-state.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { renderHelp, sentence } from '../render/help-reply.ts';
-import { renderStatusReply } from '../render/status-reply.ts';
+import { renderStatusReply, statusEnvironments } from '../render/status-reply.ts';
 import { renderTracksSection } from '../render/tracks-reply.ts';
 import { botPromotionInput } from '../tracks/track-health.ts';
-import { answer, type CommentTarget } from './answer.ts';
+import { answer, type CommentTarget, refuse } from './answer.ts';
+import { configFor } from './environment-check.ts';
 import { tracksFor } from './tracks-check.ts';
 
 /** Releases /status reads: the newest, enough for every environment's live one and the queue. */
@@ -22,14 +23,22 @@ export async function status(
   const { ledger, now } = scope.deps;
   const releases = await ledger.releases({ repo: scope.fullName, limit: STATUS_RELEASES });
   const locks = (await ledger.locks(now())).filter((l) => isRepositoryLock(scope.fullName, l.name));
-  const body = renderStatusReply({
+  const loaded = loadedConfig(scope);
+  const known = {
     repo: scope.fullName,
     htmlUrl: scope.htmlUrl,
-    environment: command.environment,
+    configured: loaded ? Object.keys(loaded.config.environments) : [],
     releases,
     locks,
     concurrentReleases: scope.settings.concurrentReleases,
-  });
+  };
+  const { environment } = command;
+  if (environment !== undefined && !statusEnvironments(known).includes(environment)) {
+    // Neither tranche.yml nor the ledger knows it: configFor says which names there are.
+    const checked = configFor(scope, environment);
+    if (!checked.ok) return refuse(scope, target, `/status ${environment}`, checked.problem);
+  }
+  const body = renderStatusReply({ ...known, environment });
   const tracks = await tracksSection(scope);
   await answer(scope, target, tracks ? `${body}\n\n${tracks}` : body);
 }

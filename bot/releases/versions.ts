@@ -5,7 +5,6 @@
  */
 import type { BotConfig } from '../../src/config/schema.ts';
 import { allocateTagVersion, taggedCommit } from '../../src/github/tag-versions.ts';
-import type { ReleaseRecord } from '../../src/ledger/types.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 
 export interface VersionTarget {
@@ -40,18 +39,4 @@ export async function knownVersionCommit(
     return known?.commit ?? undefined;
   }
   return taggedCommit(scope.octokit, { owner: scope.owner, repo: scope.repo }, service, version);
-}
-
-/**
- * Where /rollback without a version goes: the newest version that once succeeded in the
- * environment and is not the live one (the version live before it). `succeeded` is newest first.
- */
-export function rollbackTarget(succeeded: readonly ReleaseRecord[]): VersionTarget | undefined {
-  const live = succeeded.find((r) => r.state === 'success');
-  const earlier = succeeded.find(
-    (r) => r.version !== null && r.commit !== null && r.version !== (live?.version ?? null),
-  );
-  return earlier?.version && earlier.commit
-    ? { version: earlier.version, commit: earlier.commit }
-    : undefined;
 }

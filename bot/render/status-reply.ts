@@ -1,9 +1,9 @@
 /**
- * The answer to /status, from the ledger alone: per environment the live version, its commit,
- * who deployed it and when, its lock and what runs; then the queue in order, and the locks on
- * the whole repository.
+ * The answer to /status, from the ledger: per environment (those tranche.yml names, and any the
+ * ledger has a release or a lock for) the live version, its commit, who deployed it and when, its
+ * lock and what runs; then the locks on the whole repository, and the queue in order.
  */
-import { environmentLockName, globalLockName } from '../../src/ledger/release-locks.ts';
+import { environmentLockName, globalLockName, lockedEnvironment } from '../../src/ledger/release-locks.ts';
 import { isActiveRelease } from '../../src/ledger/release-queue.ts';
 import type { LockRecord, ReleaseRecord } from '../../src/ledger/types.ts';
 import { actorText } from './actor.ts';
@@ -13,6 +13,8 @@ export interface StatusView {
   htmlUrl: string;
   /** Only this environment; undefined for all. */
   environment?: string | undefined;
+  /** The environments tranche.yml on the default branch names (none when it has no valid one). */
+  configured: readonly string[];
   /** The repository's releases, newest first. */
   releases: readonly ReleaseRecord[];
   /** The repository's locks held now. */
@@ -21,19 +23,14 @@ export interface StatusView {
 }
 
 export function renderStatusReply(view: StatusView): string {
-  const environments = environmentsOf(view);
+  const environments = view.environment ? [view.environment] : statusEnvironments(view);
   const heading = view.environment ? `### 📋 ${view.environment}` : '### 📋 Deployments';
-  if (environments.length === 0) return `${heading}\n\nNo deployments recorded yet.`;
-  const rows = environments.map((env) => environmentRow(env, view));
-  const table = [
-    '| environment | live | commit | deployed by | when | lock | running |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
+  const recorded = view.releases.some((r) => !view.environment || r.environment === view.environment);
   const running = view.releases.filter((r) => r.origin === 'bot' && isActiveRelease(r.state));
   return [
     heading,
-    table,
+    environmentTable(environments, view),
+    recorded ? '' : 'No deployments recorded yet.',
     globalLine(view),
     `Releases running: ${running.length} of at most ${view.concurrentReleases}.`,
     queueSection(view),
@@ -42,9 +39,19 @@ export function renderStatusReply(view: StatusView): string {
     .join('\n\n');
 }
 
-function environmentsOf(view: StatusView): string[] {
-  if (view.environment) return [view.environment];
-  return [...new Set(view.releases.map((r) => r.environment))].sort();
+/** Every environment /status knows of: configured, released to or locked, by name. */
+export function statusEnvironments(view: Omit<StatusView, 'environment'>): string[] {
+  const locked = view.locks.flatMap((l) => lockedEnvironment(view.repo, l.name) ?? []);
+  return [...new Set([...view.configured, ...view.releases.map((r) => r.environment), ...locked])].sort();
+}
+
+function environmentTable(environments: readonly string[], view: StatusView): string {
+  if (environments.length === 0) return '';
+  return [
+    '| environment | live | commit | deployed by | when | lock | running |',
+    '|---|---|---|---|---|---|---|',
+    ...environments.map((env) => `| ${environmentRow(env, view).join(' | ')} |`),
+  ].join('\n');
 }
 
 function environmentRow(environment: string, view: StatusView): string[] {

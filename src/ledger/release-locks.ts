@@ -9,6 +9,12 @@ export function environmentLockName(repo: string, environment: string): string {
   return `${repo}:env:${environment}`;
 }
 
+/** The environment a person's lock names (`owner/repo:env:production` → production); undefined for others. */
+export function lockedEnvironment(repo: string, name: string): string | undefined {
+  const prefix = environmentLockName(repo, '');
+  return name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
+}
+
 /** A person's lock on every environment of the repository: `owner/repo:global`. */
 export function globalLockName(repo: string): string {
   return `${repo}:global`;

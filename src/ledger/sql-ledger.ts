@@ -23,6 +23,7 @@ import { ReleaseQueue } from './release-queue.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
 import {
   BUMP_VERSION_COUNTER,
+  COUNT_PRUNABLE_DELIVERIES,
   COUNT_PRUNABLE_EVENTS,
   CREATE_SCHEMA_MIGRATIONS,
   EXPORT_EVENTS,
@@ -40,6 +41,7 @@ import {
   INSERT_SCHEMA_MIGRATION,
   INSERT_VERSION,
   migrations,
+  PRUNE_DELIVERIES,
   PRUNE_EVENTS,
   pendingMigrations,
   RAISE_VERSION_COUNTER,
@@ -263,7 +265,10 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
         events += Number(row.n);
       }
       if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, [before]);
-      return { before, removed, events };
+      const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, [before]);
+      const deliveries = Number(claims?.n ?? 0);
+      if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, [before]);
+      return { before, removed, events, deliveries };
     });
   }
 

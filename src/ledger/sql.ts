@@ -585,6 +585,20 @@ WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 /** Params: before. */
 export const PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
 
+/**
+ * The claims the bot makes for its own one-time acts (a verdict's reaction, a promotion's
+ * deploys): keyed by what they act on rather than by a delivery GitHub could send again, so a
+ * prune keeps them, or the act would be repeated.
+ */
+const KEPT_CLAIM_EVENTS = "('verdict', 'promotion')";
+
+/** Params: before. Webhook delivery claims a prune removes. */
+export const COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+
+/** Params: before. */
+export const PRUNE_DELIVERIES = `DELETE FROM bot_deliveries WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+
 // ---------------------------------------------------------------------------------------------
 // Fleets: outcomes, verdicts, promotions
 

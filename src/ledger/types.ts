@@ -110,6 +110,12 @@ export interface PruneResult {
   removed: Record<string, number>;
   /** The total of `removed`. */
   events: number;
+  /**
+   * The bot's claims of webhook deliveries received before `before`: a delivery redelivered after
+   * that would act again (GitHub redelivers only the last 3 days' deliveries, GHES the last 7 days'). Claims of the bot's own one-time
+   * acts (a verdict's reaction, a promotion) are kept.
+   */
+  deliveries: number;
 }
 
 /** An imported version whose service and counter the local ledger already gave to another version. */

@@ -5,11 +5,13 @@
  * and stage timings. Cut to a length limit by whole sections, the verdict always kept.
  */
 
+import type { CanarySelection } from '../engine/categories.ts';
 import type { ReleasePlan } from '../engine/plan.ts';
 import type { DeployEvent } from '../engine/ports.ts';
 import type { CheckSeries, DeployResult } from '../engine/result.ts';
 import type { RunDecision } from '../engine/vocabulary.ts';
 import { stageTimings } from '../stats/stage-timing.ts';
+import { canaryHeadline, canaryNotes } from './canary-coverage.ts';
 import { checkData } from './event-data.ts';
 import { clockTime, decisionText, elapsedText, rollbackStatusText, stepStatusText } from './format.ts';
 import { mermaidChart } from './mermaid.ts';
@@ -82,7 +84,7 @@ export function renderProgressMarkdown(
   );
 }
 
-/** What a dry run would do: the batches of every component. */
+/** What a dry run would do: the batches of every component, and its canaries when it has categories. */
 export function renderPlanMarkdown(
   plan: ReleasePlan,
   onFailure: string,
@@ -97,10 +99,30 @@ export function renderPlanMarkdown(
         batch.bakeSeconds > 0 ? `${batch.bakeSeconds} s` : '-',
         listed(batch.targets),
       ]);
-      return `#### ${escapeText(component.name)}\n\n${markdownTable(['batch', 'targets', 'bake', 'names'], rows)}`;
+      const canaries = component.canaries ? canarySection(component.canaries) : [];
+      return [
+        `#### ${escapeText(component.name)}`,
+        ...canaries,
+        markdownTable(['batch', 'targets', 'bake', 'names'], rows),
+      ].join('\n\n');
     }),
   ];
   return fitSections(sections, options.maxLength ?? DEFAULT_MAX_LENGTH, options.logUrl);
+}
+
+/** The first batch's canaries: how many beside the lower bound, what each covers, what is left out. */
+function canarySection(selection: CanarySelection): string[] {
+  const rows = selection.canaries.map((c) => [c.target, c.covers.join('; ')]);
+  const notes = canaryNotes(selection).map((note) => `- ${escapeText(note)}`);
+  return [
+    `${escapeText(sentenceStart(canaryHeadline(selection)))}.`,
+    markdownTable(['canary', 'covers'], rows),
+    ...(notes.length > 0 ? [notes.join('\n')] : []),
+  ];
+}
+
+function sentenceStart(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function details(result: DeployResult): string {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useBot } from './harness/bot-test.ts';
+import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
+import { T0, useBot } from './harness/bot-test.ts';
+import { TRANCHE_YML } from './harness/github-mock.ts';
 
 describe('commands', () => {
   const t = useBot();
@@ -32,6 +34,54 @@ describe('commands', () => {
     });
   });
 
+  describe('/noop with canary categories', () => {
+    const CATEGORIES_YML = `service: shop
+environments:
+  production:
+    components:
+      - name: app
+        targets:
+          - { name: a1, labels: { cloud: aws, browser: chrome, os: linux } }
+          - { name: a2, labels: { cloud: aws, browser: firefox, os: mac } }
+          - { name: g1, labels: { cloud: gcp, browser: chrome, os: mac } }
+          - { name: g2, labels: { cloud: gcp, browser: firefox, os: linux } }
+          - { name: a3, labels: { cloud: aws, browser: chrome, os: mac } }
+        deploy: ./deploy.sh
+categories:
+  labels: [cloud, browser, os]
+  coverage: pairwise
+  values: { cloud: [aws, gcp, azure] }
+`;
+
+    it('shows what each canary covers, their number beside the lower bound and a declared value no target carries', async () => {
+      t.github.token().config(CATEGORIES_YML).reaction().comment();
+      await t.comment({ body: '/noop production' });
+      t.github.done();
+      const body = String(t.github.bodies('comment')[0]?.body);
+      expect(body).toContain(
+        [
+          '#### app',
+          '',
+          'Canaries (pairwise over cloud, browser, os): 4, lower bound 4, covering 18 value(s) and pair(s).',
+          '',
+          '| canary | covers |',
+          '| --- | --- |',
+          '| a1 | cloud=aws × browser=chrome; cloud=aws × os=linux; browser=chrome × os=linux |',
+          '| a2 | cloud=aws × browser=firefox; cloud=aws × os=mac; browser=firefox × os=mac |',
+          '| g1 | cloud=gcp × browser=chrome; cloud=gcp × os=mac; browser=chrome × os=mac |',
+          '| g2 | cloud=gcp × browser=firefox; cloud=gcp × os=linux; browser=firefox × os=linux |',
+          '',
+          '- declared but carried by no target: cloud=azure',
+          '',
+          '| batch | targets | bake | names |',
+          '| --- | --- | --- | --- |',
+          '| 1/2 | 4 | - | a1, a2, g1, g2 |',
+          '| 2/2 | 1 | - | a3 |',
+        ].join('\n'),
+      );
+    });
+  });
+
   describe('/rollback', () => {
     it('deploys the last good version before the live one, at its own commit', async () => {
       t.github.token();
@@ -44,6 +94,29 @@ describe('commands', () => {
         ref: 'd'.repeat(40),
         environment: 'production',
         payload: { tranche: { schemaVersion: 1, version: '1', rollback: true, requestedBy: 'alice' } },
+      });
+      expect(t.github.bodies('comment')[0]?.body).toContain('🚀 **Rolling back**: back to shop `1`');
+    });
+
+    it('passes over an earlier version whose verdict is bad, for an older good one', async () => {
+      t.github.token();
+      await recordDeploy('production', '1', 8001, 'd'.repeat(40));
+      await recordDeploy('production', '2', 8002, 'e'.repeat(40), 'success', 8001);
+      await recordDeploy('production', '3', 8003, 'f'.repeat(40), 'success', 8002);
+      await overrideVerdict(t.ledger, {
+        service: 'shop',
+        version: '2',
+        verdict: 'bad',
+        actor: 'carol',
+        reason: 'corrupts carts',
+        now: T0,
+      });
+      t.github.config().reaction().permission('alice', 'write').pull().comment().createDeployment(9001);
+      await t.comment({ body: '/rollback production' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[0]).toMatchObject({
+        ref: 'd'.repeat(40),
+        payload: { tranche: { version: '1', rollback: true } },
       });
       expect(t.github.bodies('comment')[0]?.body).toContain('🚀 **Rolling back**: back to shop `1`');
     });
@@ -115,6 +188,7 @@ describe('commands', () => {
           [
             '| environment | live | commit | deployed by | when | lock | running |',
             '|---|---|---|---|---|---|---|',
+            '| **eu** | — | — | — | — | — | — |',
             `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | 🔒 @carol: incident 7 | — |`,
             `| **staging** | \`3\` | [\`ddddddd\`](https://github.com/acme/shop/commit/${'d'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | — | — |`,
           ].join('\n'),
@@ -122,6 +196,80 @@ describe('commands', () => {
           'Queue, first asked first:\n\n1. deploy next version → **production** for @alice (#12), since 2026-12-01 09:00 UTC',
         ].join('\n\n'),
       );
+    });
+
+    describe('of a fresh repository', () => {
+      it('shows every configured environment and the locks held, with no deployment recorded', async () => {
+        t.github.token().config().reaction().permission('carol', 'write').comment(12, 5001);
+        await t.comment({ body: '/lock --global freeze', login: 'carol' });
+        t.github.config().reaction().permission('carol', 'write').comment(12, 5002);
+        await t.comment({ body: '/lock eu --once', login: 'carol' });
+        t.github.config().reaction().comment(12, 5003);
+        await t.comment({ body: '/status' });
+        t.github.done();
+        expect(t.github.bodies('comment')[2]?.body).toBe(
+          [
+            '### 📋 Deployments',
+            [
+              '| environment | live | commit | deployed by | when | lock | running |',
+              '|---|---|---|---|---|---|---|',
+              '| **eu** | — | — | — | — | 🔒 @carol, for their next deploy | — |',
+              '| **production** | — | — | — | — | — | — |',
+              '| **staging** | — | — | — | — | — | — |',
+            ].join('\n'),
+            'No deployments recorded yet.',
+            '🔒 Every environment: 🔒 @carol: freeze.',
+            'Releases running: 0 of at most 2.',
+            'Queue: empty.',
+          ].join('\n\n'),
+        );
+      });
+
+      it('shows a lock on an environment tranche.yml no longer names', async () => {
+        const withQa = `${TRANCHE_YML}  qa:\n    components:\n      - name: app\n        targets: [q-1]\n        deploy: ./deploy.sh\n`;
+        t.github.token().config(withQa).reaction().permission('carol', 'write').comment(12, 5001);
+        await t.comment({ body: '/lock qa', login: 'carol' });
+        t.github.config().reaction().comment(12, 5002);
+        await t.comment({ body: '/status' });
+        t.github.done();
+        expect(t.github.bodies('comment')[1]?.body).toContain('| **qa** | — | — | — | — | 🔒 @carol | — |');
+      });
+    });
+
+    describe('of one environment', () => {
+      it('shows only that environment and its queue', async () => {
+        t.github.token();
+        await recordDeploy('staging', '3', 8001, 'd'.repeat(40));
+        await recordDeploy('production', '2', 8002, 'e'.repeat(40));
+        t.github.config().reaction().permission('carol', 'write').comment(12, 5001);
+        await t.comment({ body: '/lock staging', login: 'carol' });
+        t.github.config().reaction().permission('alice', 'write').pull().comment(12, 5002);
+        await t.comment({ body: '/deploy staging' });
+        t.github.config().reaction().comment(12, 5003);
+        await t.comment({ body: '/status production' });
+        t.github.done();
+        expect(t.github.bodies('comment')[2]?.body).toBe(
+          [
+            '### 📋 production',
+            [
+              '| environment | live | commit | deployed by | when | lock | running |',
+              '|---|---|---|---|---|---|---|',
+              `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | — | — |`,
+            ].join('\n'),
+            'Releases running: 0 of at most 2.',
+            'Queue: empty.',
+          ].join('\n\n'),
+        );
+      });
+
+      it('names the nearest environment when the one asked for is unknown', async () => {
+        t.github.token().config().reaction().comment();
+        await t.comment({ body: '/status prodution' });
+        t.github.done();
+        expect(t.github.bodies('comment')[0]?.body).toBe(
+          '🙅 There is no environment `prodution` in tranche.yml; did you mean `production`? the environments are `staging`, `production`, `eu`',
+        );
+      });
     });
   });
 

@@ -105,7 +105,7 @@ describe('/deploy', () => {
       await t.comment({ body: '/deploy staging 99' });
       t.github.done();
       expect(t.github.bodies('comment')[0]?.body).toBe(
-        '🙅 Shop has no version `99` as a tag tranche/shop/99; name a version that was deployed before',
+        '🙅 shop has no version `99` as a tag tranche/shop/99; name a version that was deployed before',
       );
       expect(t.github.writeNames()).toEqual(['reaction', 'comment']);
       expect(await t.ledger.releases({ repo: 'acme/shop' })).toEqual([]);

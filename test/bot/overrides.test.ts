@@ -100,7 +100,7 @@ describe('/mark-bad and /mark-good', () => {
     t.github.config(YAML).reaction().permission('alice', 'write').getTag('9', null).comment();
     await t.comment({ body: '/mark-bad 9' });
     t.github.done();
-    expect(t.github.bodies('comment')[0]?.body).toBe('🙅 Shop has no version `9` that the bot knows of');
+    expect(t.github.bodies('comment')[0]?.body).toBe('🙅 shop has no version `9` that the bot knows of');
   });
 
   it('acts once on a redelivered command', async () => {

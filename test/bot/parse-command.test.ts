@@ -21,6 +21,9 @@ describe('parseCommand', () => {
       ['a command later in the comment', 'please\n/deploy production'],
       ['another prefix', '.deploy production'],
       ['the prefix alone', '/'],
+      ['a path that names a command further on', '/tmp/deploy.log is full'],
+      ['a word far from any command, then punctuation', '/s.'],
+      ['a short word two edits from a command, then punctuation', '/lol.'],
     ])('is not one: %s', (_, body) => {
       expect(parse(body)).toBeNull();
     });
@@ -241,6 +244,40 @@ describe('parseCommand', () => {
 
     it('does not take a short word for a typo of a longer command', () => {
       expect(failure('/ok').command).toBeUndefined();
+    });
+  });
+
+  describe('a command glued to punctuation', () => {
+    it.each([
+      ['a colon', '/deploy: production'],
+      ['a comma', '/deploy, production'],
+      ['a full stop', '/deploy.production'],
+    ])('says the space is missing, after %s', (_, body) => {
+      expect(failure(body)).toEqual({
+        word: 'deploy',
+        command: 'deploy',
+        message: '`/deploy` takes its arguments after a space, not punctuation',
+      });
+    });
+
+    it('suggests the command a clear typo is of', () => {
+      expect(failure('/deplyo: production')).toEqual({
+        word: 'deplyo',
+        command: 'deploy',
+        message:
+          '`/deplyo` is not a command; did you mean `/deploy`? It takes its arguments after a space, not punctuation',
+      });
+    });
+
+    it('uses the prefix it is given', () => {
+      expect(parse('.rollback:production', '.')).toEqual({
+        ok: false,
+        failure: {
+          word: 'rollback',
+          command: 'rollback',
+          message: '`.rollback` takes its arguments after a space, not punctuation',
+        },
+      });
     });
   });
 });

@@ -103,6 +103,14 @@ describe('refusals and comments that are not for the bot', () => {
       );
     });
 
+    it('gets the usage when punctuation stands where the space belongs', async () => {
+      t.github.token().config().reaction().comment();
+      await t.comment({ body: '/deploy: production' });
+      expect(await expectOnlyAReply()).toBe(
+        '😕 `/deploy` takes its arguments after a space, not punctuation.\n\nUsage: `/deploy [to] <environment> [version]`\n\n`/help` lists every command.',
+      );
+    });
+
     it('names the argument that is wrong', async () => {
       t.github.token().config().reaction().comment();
       await t.comment({ body: '/rollback production to 1.0;rm' });

@@ -175,6 +175,12 @@ for (const backend of LEDGER_BACKENDS) {
         await l.record({ ...base, runId: 'old', seq: 1, at: old, kind: 'run_started', status: 'started' });
         await l.record({ ...base, runId: 'old', seq: 2, at: old + 1, kind: 'target_deploy', status: 'ok' });
         await l.record({ ...base, runId: 'old', seq: 3, at: old + 2, kind: 'check', status: 'ok' });
+        await l.claimDelivery({
+          id: 'old-delivery',
+          repo: 'acme/shop',
+          event: 'issue_comment.created',
+          at: old,
+        });
         await l.record({
           ...base,
           runId: 'old',
@@ -189,11 +195,13 @@ for (const backend of LEDGER_BACKENDS) {
       expect((await cli('deploy')).code).toBe(0);
 
       const dry = await cli('ledger', 'prune', '--keep', '90d', '--dry-run');
-      expect(dry.stdout).toMatch(/^would remove 2 events recorded before .* \(check 1, target_deploy 1\)/);
+      expect(dry.stdout).toMatch(
+        /^would remove 2 events recorded before .* \(check 1, target_deploy 1\) and 1 webhook delivery claim\(s\) of the bot;/,
+      );
       const pruned = await cli('ledger', 'prune', '--keep', '90d');
       expect(pruned.code).toBe(0);
       expect(pruned.stdout).toMatch(
-        /^removed 2 events recorded before .* \(check 1, target_deploy 1\); kept every version, run/,
+        /^removed 2 events recorded before .* \(check 1, target_deploy 1\) and 1 webhook delivery claim\(s\) of the bot; kept every version, run/,
       );
 
       const runs = await withLedgerAt(location, (l) => l.runs({}));

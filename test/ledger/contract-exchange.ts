@@ -3,7 +3,7 @@
  * (prune); part of describeLedgerContract (contract.ts).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Ledger, LedgerRecord } from '../../src/ledger/types.ts';
+import type { DeliveryClaim, Ledger, LedgerRecord } from '../../src/ledger/types.ts';
 import { event, runFinished, runStarted, T0 } from './contract.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -217,10 +217,22 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
   });
 }
 
+/** Delivery claims received `at`: a webhook's, and the bot's own for a verdict's reaction and a promotion. */
+function claimsAt(at: number): Record<'delivery' | 'verdict' | 'promotion', DeliveryClaim> {
+  const repo = 'acme/shop';
+  return {
+    delivery: { id: `delivery-${at}`, repo, event: 'issue_comment.created', at },
+    verdict: { id: `verdict:${repo}:api:1:bad:0:${at}`, repo, event: 'verdict', at },
+    promotion: { id: `promotion:${repo}:api:1:stable:${at}:prod`, repo, event: 'promotion', at },
+  };
+}
+
 export function describePrune(current: () => Ledger): void {
   describe('prune', () => {
     let ledger: Ledger;
     const old = T0 - 100 * DAY;
+    const oldClaims = claimsAt(old);
+    const newClaims = claimsAt(T0);
 
     beforeEach(async () => {
       ledger = current();
@@ -235,11 +247,22 @@ export function describePrune(current: () => Ledger): void {
       ]);
       await ledger.record(runStarted('new', T0));
       await ledger.record(event({ runId: 'new', seq: 2, kind: 'check', at: T0 + 1 }));
+      for (const claim of [...Object.values(oldClaims), ...Object.values(newClaims)]) {
+        await ledger.claimDelivery(claim);
+      }
     });
+
+    /** Whether the claim is still recorded: a claim that is can not be made again. */
+    const claimed = async (claim: DeliveryClaim) => !(await ledger.claimDelivery(claim));
 
     it('removes older fine-grained events and says how many of each kind', async () => {
       const result = await ledger.prune(T0 - 90 * DAY);
-      expect(result).toEqual({ before: T0 - 90 * DAY, removed: { check: 2, target_deploy: 1 }, events: 3 });
+      expect(result).toEqual({
+        before: T0 - 90 * DAY,
+        removed: { check: 2, target_deploy: 1 },
+        events: 3,
+        deliveries: 1,
+      });
       expect((await ledger.events({ runId: 'old' })).map((e) => e.kind)).toEqual([
         'run_started',
         'run_finished',
@@ -257,10 +280,24 @@ export function describePrune(current: () => Ledger): void {
       expect((await ledger.events({ runId: 'new' })).map((e) => e.kind)).toEqual(['run_started', 'check']);
     });
 
+    it('removes the claims of webhook deliveries received before the cut, so one could act again', async () => {
+      await ledger.prune(T0 - 90 * DAY);
+      expect(await claimed(oldClaims.delivery)).toBe(false);
+      expect(await claimed(newClaims.delivery)).toBe(true);
+    });
+
+    it("keeps the claims of the bot's own one-time acts, a verdict's reaction and a promotion, however old", async () => {
+      await ledger.prune(T0);
+      expect(await claimed(oldClaims.verdict)).toBe(true);
+      expect(await claimed(oldClaims.promotion)).toBe(true);
+    });
+
     it('only counts on a dry run', async () => {
       const result = await ledger.prune(T0 - 90 * DAY, { dryRun: true });
       expect(result.events).toBe(3);
+      expect(result.deliveries).toBe(1);
       expect(await ledger.events({ runId: 'old' })).toHaveLength(5);
+      expect(await claimed(oldClaims.delivery)).toBe(true);
     });
   });
 }

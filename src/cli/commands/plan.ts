@@ -1,6 +1,7 @@
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { CanarySelection } from '../../engine/categories.ts';
 import { planRelease } from '../../engine/plan.ts';
+import { canaryHeadline, canaryNotes } from '../../render/canary-coverage.ts';
 import { type CommonOptions, chooseEnvironment, loadProject } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -29,18 +30,9 @@ export async function planCommand(options: CommonOptions, runtime: Runtime): Pro
 
 /** The canaries of a component's first batch: what each covers, the size beside its lower bound, what is missing. */
 export function canaryLines(selection: CanarySelection): string[] {
-  const { canaries, coverage, labels } = selection;
-  const lines = [
-    `    canaries (${coverage} over ${labels.join(', ')}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${coverage === 'all' ? 'combination(s)' : 'value(s) and pair(s)'}`,
+  return [
+    `    ${canaryHeadline(selection)}`,
+    ...selection.canaries.map((c) => `      ${c.target}: ${c.covers.join('; ')}`),
+    ...canaryNotes(selection).map((note) => `    ${note}`),
   ];
-  for (const c of canaries) lines.push(`      ${c.target}: ${c.covers.join('; ')}`);
-  for (const m of selection.missing)
-    lines.push(`    declared but carried by no target: ${m.label}=${m.value}`);
-  for (const u of selection.undeclared) lines.push(`    carried but not declared: ${u.label}=${u.value}`);
-  for (const u of selection.unlabelled) {
-    lines.push(
-      `    without ${u.label} (counted as unset): ${u.targets.length} target(s), e.g. ${u.targets.slice(0, 3).join(', ')}`,
-    );
-  }
-  return lines;
 }
