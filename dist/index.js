@@ -68696,6 +68696,22 @@ function stageTimings(events) {
   return [...byStage].map(([stage, durations]) => ({ stage, ...describe3(durations) }));
 }
 
+// src/render/canary-coverage.ts
+function canaryHeadline(selection) {
+  const { canaries, coverage, labels } = selection;
+  const covered = coverage === "all" ? "combination(s)" : "value(s) and pair(s)";
+  return `canaries (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
+}
+function canaryNotes(selection) {
+  return [
+    ...selection.missing.map((m) => `declared but carried by no target: ${m.label}=${m.value}`),
+    ...selection.undeclared.map((u) => `carried but not declared: ${u.label}=${u.value}`),
+    ...selection.unlabelled.map(
+      (u) => `without ${u.label} (counted as unset): ${u.targets.length} target(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
+    )
+  ];
+}
+
 // src/render/event-data.ts
 function dataString(event, key3) {
   const value = event.data?.[key3];
@@ -68878,12 +68894,27 @@ Would deploy ${plan.components.length} component(s) in order; onFailure: \`${onF
         batch.bakeSeconds > 0 ? `${batch.bakeSeconds} s` : "-",
         listed(batch.targets)
       ]);
-      return `#### ${escapeText(component.name)}
-
-${markdownTable(["batch", "targets", "bake", "names"], rows2)}`;
+      const canaries = component.canaries ? canarySection(component.canaries) : [];
+      return [
+        `#### ${escapeText(component.name)}`,
+        ...canaries,
+        markdownTable(["batch", "targets", "bake", "names"], rows2)
+      ].join("\n\n");
     })
   ];
   return fitSections(sections, options.maxLength ?? DEFAULT_MAX_LENGTH, options.logUrl);
+}
+function canarySection(selection) {
+  const rows2 = selection.canaries.map((c) => [c.target, c.covers.join("; ")]);
+  const notes = canaryNotes(selection).map((note) => `- ${escapeText(note)}`);
+  return [
+    `${escapeText(sentenceStart(canaryHeadline(selection)))}.`,
+    markdownTable(["canary", "covers"], rows2),
+    ...notes.length > 0 ? [notes.join("\n")] : []
+  ];
+}
+function sentenceStart(text) {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 function details(result) {
   const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
@@ -70204,6 +70235,10 @@ RETURNING service`;
 var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
 WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 var PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
+var KEPT_CLAIM_EVENTS = "('verdict', 'promotion')";
+var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
 var INSERT_OUTCOME = insertOutcomes(1);
 var OUTCOMES_PER_INSERT = 100;
@@ -71213,7 +71248,10 @@ var SqlLedger = class extends ReleaseQueue {
         events += Number(row.n);
       }
       if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, [before]);
-      return { before, removed, events };
+      const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, [before]);
+      const deliveries = Number(claims?.n ?? 0);
+      if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, [before]);
+      return { before, removed, events, deliveries };
     });
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
