@@ -65,7 +65,7 @@ export async function promote(scope: HandlerScope, command: CommandOf<'promote'>
     version: promotion.version,
     from: promotion.from,
     to: promotion.to,
-    environments: to?.members.map((m) => m.environment) ?? [],
+    members: to?.members ?? [],
     requestedBy: requester.login,
     thread: requester.issueNumber,
     deliveryId: `promote:${scope.delivery.id}`,
@@ -73,7 +73,10 @@ export async function promote(scope: HandlerScope, command: CommandOf<'promote'>
   if (claimed)
     await ledger.finishPromotion(key, replica, outcome.ok ? 'done' : 'failed', outcome.note, now());
   if (!outcome.ok) return refuse(scope, requester, what, outcome.note, { claimed: true });
-  const environments = to?.members.map((m) => `**${m.environment}**`).join(', ') ?? '';
+  const environments =
+    to?.members
+      .map((m) => `**${m.environment}**${m.targets ? ` (targets ${m.targets.join(', ')})` : ''}`)
+      .join(', ') ?? '';
   await reply(
     scope,
     requester.issueNumber,
