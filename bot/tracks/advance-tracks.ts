@@ -58,6 +58,9 @@ export async function advanceTracks(scope: HandlerScope): Promise<void> {
   await cancelUnplanned(scope, service, plan, at);
   const due = await ledger.promotions({ service, states: ['scheduled', 'claimed'], dueBy: at });
   for (const promotion of due) {
+    // A scheduled one the plan does not have appeared since cancelUnplanned looked: another
+    // replica's /promote, about to claim it itself. A claim whose holder died is taken over.
+    if (promotion.state === 'scheduled' && !plan.due.some((p) => same(promotion, p))) continue;
     const claimed = await ledger.claimPromotion(promotion, replica, PROMOTION_LEASE_MS, at);
     if (claimed) await fire(scope, configured, plan, claimed);
   }
