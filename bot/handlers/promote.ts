@@ -75,7 +75,7 @@ export async function promote(scope: HandlerScope, command: CommandOf<'promote'>
   if (!outcome.ok) return refuse(scope, requester, what, outcome.note, { claimed: true });
   const environments =
     to?.members
-      .map((m) => `**${m.environment}**${m.targets ? ` (targets ${m.targets.join(', ')})` : ''}`)
+      .map((m) => `**${m.environment}**${m.targets ? ` [${m.targets.join(', ')}]` : ''}`)
       .join(', ') ?? '';
   await reply(
     scope,

@@ -175,6 +175,26 @@ describe('release tracks', () => {
         promotionDeployment({ environment: 'production', version: '3', track: 'stable', releaseId: 4 }),
       );
     });
+    it('promotes to the ring on /promote, saying which targets', async () => {
+      t.github.token().config(RING_YML);
+      await t.succeeded(9000, 'production', '2');
+      t.github.config(RING_YML);
+      await t.succeeded(9001, 'staging', '3');
+      t.clock.now = T0 + 10 * MINUTE;
+      t.github.config(RING_YML).reaction().permission('alice', 'maintain').comment(12, 5001);
+      t.github.createDeployment(9002).comment(12, 5002);
+      await t.comment({ body: '/promote 3' });
+      t.github.done();
+      const toRing = { environment: 'production', version: '3', track: 'canary', releaseId: 3, by: 'alice' };
+      expect(t.github.bodies('createDeployment')).toEqual([
+        promotionDeployment({ ...toRing, targets: ['p-1', 'p-2'] }),
+      ]);
+      const replies = t.github.bodies('comment').map((c) => String(c.body));
+      expect(replies[0]).toContain('- **app**: 2 targets');
+      expect(replies[1]).toBe(
+        '⏩ Promoting `3` from **yolo** to **canary** (**production** [p-1, p-2]), for @alice; each deployment reports here.',
+      );
+    });
   });
 
   describe('a hold', () => {
