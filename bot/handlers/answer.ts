@@ -19,15 +19,22 @@ export async function answer(scope: HandlerScope, target: CommentTarget, body: s
   return true;
 }
 
-/** A refusal: explained in a reply, and logged. Nothing else happens. */
+/**
+ * A refusal: explained in a reply, and logged. Nothing else happens. A command that claimed its
+ * delivery before acting (so that of two replicas given it, one acts and answers) says so with
+ * `claimed`, and the reply does not claim it again.
+ */
 export async function refuse(
   scope: HandlerScope,
   target: CommentTarget,
   what: string,
   message: string,
+  options: { claimed?: boolean } = {},
 ): Promise<void> {
   scope.log.info(`refused ${what} in ${scope.fullName}#${target.issueNumber}: ${message}`);
-  await answer(scope, target, `🙅 ${asSentence(message, configNames(scope))}`);
+  const body = `🙅 ${asSentence(message, configNames(scope))}`;
+  if (options.claimed) await reply(scope, target.issueNumber, body);
+  else await answer(scope, target, body);
 }
 
 /**

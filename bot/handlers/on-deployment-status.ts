@@ -50,6 +50,8 @@ export async function onDeploymentStatus(
       commit: deployment.sha,
       kind: tranche.rollback ? 'rollback' : 'deploy',
       requestedBy: tranche.requestedBy ?? deployment.creator?.login ?? null,
+      targets: tranche.targets ?? null,
+      track: tranche.track ?? null,
       description: status.description ?? null,
       logUrl: status.log_url || status.target_url || null,
       checkRunUrl: checkRun?.html_url ?? null,

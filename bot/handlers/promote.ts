@@ -4,15 +4,20 @@
  * It is written down in the promotions table as done, so the timer does not promote the version
  * there again; a version whose earlier promotion did not stick (its deploy failed) is promoted
  * again, and one the timer is carrying out right now is left to it.
+ *
+ * The delivery is claimed before anything is scheduled or started: of two replicas given the
+ * same /promote, the one that claims it promotes and answers, and the other stays silent (it
+ * would otherwise find the first one's promotion claimed and refuse it as already under way).
  */
 import { requestPromotion } from '../../src/engine/tracks.ts';
 import type { PromotionKey } from '../../src/ledger/fleet-types.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
+import { reply } from '../github/replies.ts';
 import { PROMOTION_LEASE_MS } from '../tracks/advance-tracks.ts';
 import { carryOut } from '../tracks/carry-out.ts';
 import { botPromotionInput } from '../tracks/track-health.ts';
-import { answer, refuse } from './answer.ts';
+import { refuse } from './answer.ts';
 import type { Requester } from './deploy.ts';
 import { mayChange } from './may-change.ts';
 import { tracksFor } from './tracks-check.ts';
@@ -28,6 +33,10 @@ export async function promote(scope: HandlerScope, command: CommandOf<'promote'>
   const decision = requestPromotion(input, { version: command.version, to: command.to });
   if (!decision.allowed) return refuse(scope, requester, what, decision.message);
   const { promotion } = decision;
+  if (!(await ledger.claimDelivery(scope.delivery))) {
+    scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
+    return;
+  }
   const key: PromotionKey = { service, version: promotion.version, toTrack: promotion.to };
   await ledger.schedulePromotion(
     {
@@ -46,7 +55,8 @@ export async function promote(scope: HandlerScope, command: CommandOf<'promote'>
       (p) => p.toTrack === key.toTrack && p.version === key.version,
     );
     if (row?.state === 'claimed') {
-      return refuse(scope, requester, what, `${key.version} is being promoted to ${key.toTrack} right now`);
+      const busy = `${key.version} is being promoted to ${key.toTrack} right now`;
+      return refuse(scope, requester, what, busy, { claimed: true });
     }
   }
   const to = tracks.find((t) => t.name === promotion.to);
@@ -55,18 +65,21 @@ export async function promote(scope: HandlerScope, command: CommandOf<'promote'>
     version: promotion.version,
     from: promotion.from,
     to: promotion.to,
-    environments: to?.members.map((m) => m.environment) ?? [],
+    members: to?.members ?? [],
     requestedBy: requester.login,
     thread: requester.issueNumber,
     deliveryId: `promote:${scope.delivery.id}`,
   });
   if (claimed)
     await ledger.finishPromotion(key, replica, outcome.ok ? 'done' : 'failed', outcome.note, now());
-  if (!outcome.ok) return refuse(scope, requester, what, outcome.note);
-  const environments = to?.members.map((m) => `**${m.environment}**`).join(', ') ?? '';
-  await answer(
+  if (!outcome.ok) return refuse(scope, requester, what, outcome.note, { claimed: true });
+  const environments =
+    to?.members
+      .map((m) => `**${m.environment}**${m.targets ? ` [${m.targets.join(', ')}]` : ''}`)
+      .join(', ') ?? '';
+  await reply(
     scope,
-    requester,
+    requester.issueNumber,
     `⏩ Promoting \`${promotion.version}\` from **${promotion.from}** to **${promotion.to}** (${environments}), for @${requester.login}; each deployment reports here.`,
   );
 }

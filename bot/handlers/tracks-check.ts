@@ -1,9 +1,7 @@
 /** A command's release track against the default branch's tranche.yml: the bot promotes it, or why not. */
 import { closestMatch } from 'leven';
-import { resolveTracks } from '../../src/config/resolve.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import { type RepoTracks, repoTracks } from '../tracks/advance-tracks.ts';
-import { ringTracks } from '../tracks/track-health.ts';
 import { configFor } from './environment-check.ts';
 
 export type TracksFor = { ok: true; tracks: RepoTracks } | { ok: false; problem: string };
@@ -13,16 +11,7 @@ export function tracksFor(scope: HandlerScope, track?: string): TracksFor {
   const config = configFor(scope, undefined);
   if (!config.ok) return config;
   const configured = repoTracks(scope);
-  if (!configured) {
-    const rings = ringTracks(resolveTracks(config.loaded.config));
-    return {
-      ok: false,
-      problem:
-        rings.length > 0
-          ? `the bot does not promote tracks that are rings of targets (${rings.join(', ')} ${rings.length === 1 ? 'has' : 'have'} \`targets\`); give each track whole environments`
-          : `${config.loaded.file} defines no release tracks`,
-    };
-  }
+  if (!configured) return { ok: false, problem: `${config.loaded.file} defines no release tracks` };
   const names = configured.tracks.map((t) => t.name);
   if (track === undefined || names.includes(track)) return { ok: true, tracks: configured };
   const guess = closestMatch(track, names, { maxDistance: 2 });

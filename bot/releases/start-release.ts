@@ -2,7 +2,8 @@
  * Starting a release the ledger admitted: its version (allocated now for a deploy of the next
  * one), the deploy gate (a bad verdict, an unmet dependency constraint: checked again here, as a
  * queued release may have waited while its version turned bad), the reply with the plan, then the
- * GitHub deployment the Action's `on: deployment` workflow executes. A release the gate refuses,
+ * GitHub deployment the Action's `on: deployment` workflow executes (only the release's targets,
+ * when it is for a ring of a release track). A release the gate refuses,
  * or a deployment GitHub refuses (failed status checks, a protection rule), ends with a 😕 reply
  * and frees its place for the next in the queue.
  */
@@ -11,6 +12,7 @@ import { planRelease } from '../../src/engine/plan.ts';
 import { redactedMessage } from '../../src/github/client.ts';
 import { deploymentPayload } from '../../src/github/deployment-payload.ts';
 import { createDeployment, postDeploymentStatus } from '../../src/github/deployments.ts';
+import { selectTargets } from '../../src/github/target-subset.ts';
 import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
 import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
 import { editReply, reply } from '../github/replies.ts';
@@ -51,13 +53,17 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
       kind: release.kind,
     });
     if (refusal) throw new GateRefusal(refusal);
-    const plan = planSummary(planRelease(resolved.service, release.environment, resolved.components));
+    // A ring's release rolls out to its targets only, as the Action does with payload.tranche.targets.
+    const components = selectTargets(resolved.components, release.targets ?? undefined);
+    const plan = planSummary(planRelease(resolved.service, release.environment, components));
     release = await ledger.updateRelease(release.id, { version, plan }, now());
     release = await postReply(scope, release);
     const payload = deploymentPayload({
       schemaVersion: 1,
       version,
       rollback: release.kind === 'rollback',
+      ...(release.targets ? { targets: release.targets } : {}),
+      ...(release.track ? { track: release.track } : {}),
       ...(release.requestedBy ? { requestedBy: release.requestedBy } : {}),
     });
     const deploymentId = await createDeployment(

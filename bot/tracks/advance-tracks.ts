@@ -14,7 +14,7 @@ import type { PromotionKey, PromotionRecord } from '../../src/ledger/fleet-types
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import { BOT_ACTORS } from '../render/actor.ts';
 import { carryOut } from './carry-out.ts';
-import { botPromotionInput, ringTracks } from './track-health.ts';
+import { botPromotionInput } from './track-health.ts';
 
 /** How long a replica holds a promotion it claimed before another may take it over. */
 export const PROMOTION_LEASE_MS = 5 * 60_000;
@@ -24,12 +24,12 @@ export interface RepoTracks {
   tracks: TrackSpec[];
 }
 
-/** The repository's service and tracks when the bot promotes them; null when it has none (or only rings). */
+/** The repository's service and tracks; null when it has none. */
 export function repoTracks(scope: HandlerScope): RepoTracks | null {
   const loaded = loadedConfig(scope);
   if (!loaded) return null;
   const tracks = resolveTracks(loaded.config);
-  if (tracks.length === 0 || ringTracks(tracks).length > 0) return null;
+  if (tracks.length === 0) return null;
   return { service: loaded.config.service, tracks };
 }
 
@@ -58,6 +58,9 @@ export async function advanceTracks(scope: HandlerScope): Promise<void> {
   await cancelUnplanned(scope, service, plan, at);
   const due = await ledger.promotions({ service, states: ['scheduled', 'claimed'], dueBy: at });
   for (const promotion of due) {
+    // A scheduled one the plan does not have appeared since cancelUnplanned looked: another
+    // replica's /promote, about to claim it itself. A claim whose holder died is taken over.
+    if (promotion.state === 'scheduled' && !plan.due.some((p) => same(promotion, p))) continue;
     const claimed = await ledger.claimPromotion(promotion, replica, PROMOTION_LEASE_MS, at);
     if (claimed) await fire(scope, configured, plan, claimed);
   }
@@ -92,7 +95,7 @@ async function fire(
           version: claimed.version,
           from: claimed.fromTrack,
           to: to.name,
-          environments: to.members.map((m) => m.environment),
+          members: to.members,
           requestedBy: BOT_ACTORS.promotion,
           deliveryId: `promotion:${scope.fullName}:${service}:${claimed.version}:${claimed.toTrack}`,
         })

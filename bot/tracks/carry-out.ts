@@ -1,10 +1,12 @@
 /**
- * Carrying out one promotion: a release of the version to every environment of the track it is
- * promoted to, through the release queue (so locks, the queue and the concurrency limit apply),
+ * Carrying out one promotion: a release of the version to every member of the track it is
+ * promoted to (an environment, or the ring of its targets the track names: the release, and its
+ * deployment's payload, carry those targets and the track), through the release queue (so locks, the queue and the concurrency limit apply),
  * after the deploy gate has let the version into each of them. Each release is admitted under a
  * delivery id of its own (the promotion's, and the environment), so a promotion carried out twice
  * (a claim taken over after its holder died, a redelivered /promote) starts each release once.
  */
+import type { TrackMember } from '../../src/engine/tracks.ts';
 import type { ReleaseRecord } from '../../src/ledger/types.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import { admit } from '../releases/admit.ts';
@@ -16,8 +18,8 @@ export interface PromotionOrder {
   version: string;
   from: string;
   to: string;
-  /** The environments of the track promoted to. */
-  environments: string[];
+  /** The members of the track promoted to: environments, or rings of their targets. */
+  members: TrackMember[];
   /** A person's login (/promote), or the bot's actor (BOT_ACTORS.promotion). */
   requestedBy: string;
   /** Where the releases reply: the /promote's thread; default the pull request that deployed the version. */
@@ -37,7 +39,7 @@ export async function carryOut(scope: HandlerScope, order: PromotionOrder): Prom
     return { ok: false, note: `the commit of ${order.service} ${order.version} is not known` };
   }
   const refusals: string[] = [];
-  for (const environment of order.environments) {
+  for (const { environment } of order.members) {
     const refusal = await releaseRefusal(scope, {
       service: order.service,
       environment,
@@ -49,7 +51,7 @@ export async function carryOut(scope: HandlerScope, order: PromotionOrder): Prom
   if (refusals.length > 0) return { ok: false, note: refusals.join('; ') };
   const thread = order.thread ?? (await deployingThread(scope, order.version));
   const releases: ReleaseRecord[] = [];
-  for (const environment of order.environments) {
+  for (const { environment, targets } of order.members) {
     const release = await admit(
       scope,
       {
@@ -68,6 +70,8 @@ export async function carryOut(scope: HandlerScope, order: PromotionOrder): Prom
         commit,
         requestedBy: order.requestedBy,
         pullRequest: thread,
+        targets: targets ?? null,
+        track: order.to,
       },
       `${what} (${environment})`,
     );

@@ -2,9 +2,15 @@
  * The promotion planner's inputs (engine/tracks.ts) from the bot's own records: the releases it
  * started and the deployments it saw, which is all a bot knows whether or not the Action shares
  * its ledger. A member environment runs the version of its live release (the newest deployment
- * whose status is success) and is healthy on it since the environment's latest release finished
- * (a failed attempt at something newer restarts the bake; one that never got a deployment does
- * not), unless a release is running there now.
+ * that succeeded) and is healthy on it since the environment's latest release finished (a failed
+ * attempt at something newer restarts the bake; one that never got a deployment does not), unless
+ * a release is running there now.
+ *
+ * Releases may cover only some targets (a ring's promotion, payload.tranche.targets): each target
+ * runs the version of the newest release that succeeded on it, a ring runs the version all its
+ * targets run (ringVersionOf, as from the ledger's target states), and only releases that touch
+ * the ring count for its health. A whole environment some of whose targets a newer release moved
+ * to another version runs no one version.
  *
  * Versions are ordered as the ledger numbered them, then as the bot first saw them deployed
  * (tag-numbered versions are in no ledger): later means newer, so a promotion never goes back.
@@ -13,7 +19,7 @@
  */
 import type { MemberHealth, PromotionInput, TrackSpec } from '../../src/engine/tracks.ts';
 import { isActiveRelease } from '../../src/ledger/release-queue.ts';
-import { badVersions, trackHolds } from '../../src/ledger/track-state.ts';
+import { badVersions, ringVersionOf, trackHolds } from '../../src/ledger/track-state.ts';
 import type { Ledger, ReleaseRecord } from '../../src/ledger/types.ts';
 
 /** Releases of one environment looked at: enough for its live one and what runs there. */
@@ -31,23 +37,53 @@ export async function releaseHealth(
 ): Promise<MemberHealth[]> {
   const health: MemberHealth[] = [];
   for (const track of tracks) {
-    for (const { environment } of track.members) {
+    for (const { environment, targets } of track.members) {
       const releases = await ledger.releases({ repo, environment, limit: ENVIRONMENT_RELEASES });
-      health.push({ track: track.name, environment, ...environmentHealth(releases) });
+      health.push({ track: track.name, environment, ...memberHealthOf(releases, targets) });
     }
   }
   return health;
 }
 
-function environmentHealth(releases: ReleaseRecord[]): Pick<MemberHealth, 'version' | 'healthySince'> {
-  const live = releases
-    .filter((r) => r.state === 'success' && r.version !== null)
-    .sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0) || b.id - a.id)[0];
-  if (!live) return { version: null, healthySince: null };
-  if (releases.some((r) => isActiveRelease(r.state))) return { version: live.version, healthySince: null };
+/** One member's health from its environment's releases; `targets`: a ring's, undefined: all. */
+function memberHealthOf(
+  releases: ReleaseRecord[],
+  targets: string[] | undefined,
+): Pick<MemberHealth, 'version' | 'healthySince'> {
+  const touching = targets
+    ? releases.filter((r) => r.targets === null || r.targets.some((t) => targets.includes(t)))
+    : releases;
+  // Newest deployment first; an earlier success stays what its targets run once it is inactive.
+  const succeeded = touching
+    .filter((r) => r.succeededAt !== null && r.version !== null)
+    .sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0) || b.id - a.id);
+  const version = targets
+    ? ringVersionOf(targetStates(succeeded, targets), targets)
+    : wholeVersion(succeeded);
+  if (version === null) return { version: null, healthySince: null };
+  if (touching.some((r) => isActiveRelease(r.state))) return { version, healthySince: null };
   // A release that never got a deployment (refused, or GitHub said no) touched nothing.
-  const finished = releases.filter((r) => r.deploymentId !== null).map((r) => r.finishedAt ?? 0);
-  return { version: live.version, healthySince: Math.max(live.succeededAt ?? 0, ...finished) };
+  const finished = touching.filter((r) => r.deploymentId !== null).map((r) => r.finishedAt ?? 0);
+  return { version, healthySince: Math.max(succeeded[0]?.succeededAt ?? 0, ...finished) };
+}
+
+/** What each of the targets runs: the version of the newest release that succeeded on it. */
+function targetStates(succeeded: ReleaseRecord[], targets: string[]) {
+  return targets.flatMap((target) => {
+    const version = succeeded.find((r) => r.targets === null || r.targets.includes(target))?.version;
+    return version ? [{ target, version, goodVersion: version }] : [];
+  });
+}
+
+/**
+ * What every target of the environment runs: the newest release over all of them, unless a
+ * newer one over some of them put another version there (then null).
+ */
+function wholeVersion(succeeded: ReleaseRecord[]): string | null {
+  const whole = succeeded.findIndex((r) => r.targets === null);
+  const version = succeeded[whole]?.version ?? null;
+  const partial = succeeded.slice(0, Math.max(whole, 0));
+  return partial.every((r) => r.version === version) ? version : null;
 }
 
 /** The service's versions, oldest first: the ledger's numbering, then first deployed. */
@@ -77,9 +113,4 @@ export async function botPromotionInput(
     ledger.verdicts(service),
   ]);
   return { tracks, health, versions, holds: [...holds.keys()], bad: badVersions(verdicts), now };
-}
-
-/** A track that is a ring of targets inside its environments (tracks[].targets). */
-export function ringTracks(tracks: TrackSpec[]): string[] {
-  return tracks.filter((t) => t.members.some((m) => m.targets !== undefined)).map((t) => t.name);
 }

@@ -35,6 +35,7 @@ import {
   SET_RELEASE_STATUS,
   START_RELEASE,
   SUPERSEDE_RELEASES,
+  SUPERSEDE_RING_RELEASES,
   selectReleases,
 } from './sql.ts';
 import {
@@ -117,6 +118,8 @@ export class ReleaseQueue implements ReleaseLedger {
         now,
         blockedBy ? null : now,
         now,
+        targetsParam(request.targets),
+        request.track ?? null,
       ]);
       if (!inserted) throw new Error('the release was not recorded; this is a bug in the ledger');
       if (!blockedBy) await takeLease(session, inserted, limits.leaseMs, now);
@@ -371,6 +374,11 @@ async function findRelease(
   return unlinked;
 }
 
+/** The targets column: a JSON array of names, NULL for every target. */
+function targetsParam(targets: readonly string[] | null | undefined): string | null {
+  return targets ? JSON.stringify(targets) : null;
+}
+
 /** A deployment the bot did not create (the Action's own, a person's): recorded as it is seen. */
 async function insertSeen(
   session: SqlSession,
@@ -393,6 +401,8 @@ async function insertSeen(
     now,
     now,
     now,
+    targetsParam(report.targets),
+    report.track ?? null,
   ]);
   if (!inserted) throw new Error('the deployment was not recorded; this is a bug in the ledger');
   return inserted;
@@ -427,7 +437,7 @@ async function setStatus(
 
 /**
  * A terminal state: the lease is freed, a success makes earlier successful deployments of the
- * environment inactive, and the version live afterwards is written down. A release that ran
+ * environment inactive (of a ring's release: only those to the same targets), and the version live afterwards is written down. A release that ran
  * (`used`: its deployment reported) also uses up its requester's one-deploy locks.
  */
 async function finish(
@@ -455,7 +465,15 @@ async function finish(
   const freedLocks = used ? await useUpLocks(session, finished) : [];
   const superseded =
     success && finished.deploymentId !== null
-      ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId])
+      ? finished.targets === null
+        ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId])
+        : await rows(session, SUPERSEDE_RING_RELEASES, [
+            now,
+            repo,
+            environment,
+            finished.deploymentId,
+            targetsParam(finished.targets),
+          ])
       : [];
   const [live] = await rows(session, SELECT_LIVE_RELEASE, [repo, environment]);
   const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, [live?.version ?? null, release.id]);

@@ -110,6 +110,11 @@ export function toRelease(row: Row): ReleaseRecord {
     finishedAt: nullableNumber(row.finished_at),
     succeededAt: nullableNumber(row.succeeded_at),
     updatedAt: Number(row.updated_at),
+    targets:
+      row.targets === null || row.targets === undefined
+        ? null
+        : (JSON.parse(String(row.targets)) as string[]),
+    track: nullableString(row.track),
   };
 }
 

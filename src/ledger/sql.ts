@@ -274,6 +274,15 @@ export function migrations(dialect: SqlDialect): Migration[] {
         'CREATE INDEX bot_releases_service ON bot_releases (service, id)',
       ],
     },
+    {
+      version: 7,
+      description: "the bot's releases: the targets (a ring of a release track) and the track they are for",
+      statements: [
+        // JSON array of target names; NULL: every target of the environment.
+        'ALTER TABLE bot_releases ADD COLUMN targets TEXT',
+        'ALTER TABLE bot_releases ADD COLUMN track TEXT',
+      ],
+    },
   ];
 }
 
@@ -407,7 +416,7 @@ RETURNING delivery_id`;
 
 export const RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
   requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
-  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at`;
+  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at, targets, track`;
 
 /** The states of a started, unfinished release (ACTIVE_RELEASE_STATES). */
 const ACTIVE = "('starting', 'pending', 'in_progress')";
@@ -419,8 +428,9 @@ const ADMITTED = "origin = 'bot'";
  * requested_by, pull_request, deployment_id, requested_at, started_at, updated_at.
  */
 export const INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
-  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at,
+  targets, track)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING ${RELEASE_COLUMNS}`;
 
 /** Params: id. */
@@ -505,6 +515,15 @@ ORDER BY deployment_id DESC, id DESC LIMIT 1`;
 /** Params: updated_at, repo, environment, deployment_id. Earlier successful deployments become inactive. */
 export const SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
 WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ?
+RETURNING ${RELEASE_COLUMNS}`;
+
+/**
+ * Params: updated_at, repo, environment, deployment_id, targets. A release to some targets (a
+ * ring) supersedes only earlier ones to the same targets: the rest of the environment still runs
+ * what an earlier deployment put there.
+ */
+export const SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
+WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ? AND targets = ?
 RETURNING ${RELEASE_COLUMNS}`;
 
 /**

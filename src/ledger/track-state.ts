@@ -5,7 +5,7 @@
  *
  * Health from the ledger: a member runs its environment's live version (the latest successful
  * run's) — or, for a member that is a ring of targets, the version all its targets run as their
- * good version — and is healthy on it since the environment's latest finished run ended, provided
+ * good version, and likewise for a whole environment when its targets are given — and is healthy on it since the environment's latest finished run ended, provided
  * no run is in progress there now (a deploy in progress is not healthy yet; one whose process died
  * before a later run finished is not in progress: live-version.ts runsInProgress). A failed
  * attempt to deploy something newer restarts the bake of the version that stayed.
@@ -13,7 +13,8 @@
  * Holds are ledger locks named `hold:<service>:<track>` held until released (no lease): the
  * same mechanism as an operator's lock, so a hold survives restarts and shows who set it and why.
  */
-import type { MemberHealth, PromotionInput, TrackSpec } from '../engine/tracks.ts';
+import type { TargetState } from '../engine/ports.ts';
+import type { MemberHealth, PromotionInput, TrackMember, TrackSpec } from '../engine/tracks.ts';
 import { effectiveVerdict } from '../engine/verdict.ts';
 import type { VerdictRecord } from './fleet-types.ts';
 import { liveVersionOf, runsInProgress } from './live-version.ts';
@@ -60,11 +61,17 @@ export async function trackHolds(
   return holds;
 }
 
-/** What every member of every track runs, and since when it has been healthy on it. */
+/**
+ * What every member of every track runs, and since when it has been healthy on it.
+ * `environmentTargets` (each environment's targets in the config): a whole environment then runs
+ * the version all its targets run, as a ring does, so one that a ring's deploy moved only partly
+ * runs no one version; without it (or without target states), its live version.
+ */
 export async function memberHealth(
   ledger: Pick<Ledger, 'runs' | 'targetStates'>,
   service: string,
   tracks: TrackSpec[],
+  environmentTargets?: ReadonlyMap<string, readonly string[]>,
 ): Promise<MemberHealth[]> {
   const health: MemberHealth[] = [];
   for (const track of tracks) {
@@ -73,9 +80,8 @@ export async function memberHealth(
       const live = liveVersionOf(runs);
       const unfinished = runsInProgress(runs).length > 0;
       const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
-      const version = member.targets
-        ? await ringVersion(ledger, service, member.environment, member.targets)
-        : live;
+      const all = environmentTargets?.get(member.environment);
+      const version = await memberVersion(ledger, service, member, live, all);
       health.push({
         track: track.name,
         environment: member.environment,
@@ -87,29 +93,47 @@ export async function memberHealth(
   return health;
 }
 
-/** The version every target of the ring runs as its verified (good) version; null otherwise. */
-async function ringVersion(
+/** A ring's version from the target states; a whole environment's, too, when its targets are known. */
+async function memberVersion(
   ledger: Pick<Ledger, 'targetStates'>,
   service: string,
-  environment: string,
-  targets: string[],
+  member: TrackMember,
+  live: string | null,
+  environmentTargets: readonly string[] | undefined,
 ): Promise<string | null> {
-  const wanted = new Set(targets);
-  const states = (await ledger.targetStates(service, environment)).filter((s) => wanted.has(s.target));
-  const versions = new Set(states.map((s) => (s.version === s.goodVersion ? s.version : null)));
-  const [only] = versions;
-  return states.length > 0 && versions.size === 1 ? (only ?? null) : null;
+  const ring = member.targets ?? environmentTargets;
+  if (ring === undefined) return live;
+  const states = await ledger.targetStates(service, member.environment);
+  if (member.targets === undefined && !states.some((s) => ring.includes(s.target))) return live;
+  return ringVersionOf(states, ring);
 }
 
-/** Everything planPromotions needs, read from the ledger at `now`. */
+/**
+ * The version every target of the ring runs as its verified (good) version, from per-target
+ * states (the ledger's, or the bot's from its releases); null when they differ, one runs a
+ * version not verified yet, or none of them has a state.
+ */
+export function ringVersionOf(
+  states: readonly Pick<TargetState, 'target' | 'version' | 'goodVersion'>[],
+  targets: readonly string[],
+): string | null {
+  const wanted = new Set(targets);
+  const ring = states.filter((s) => wanted.has(s.target));
+  const versions = new Set(ring.map((s) => (s.version === s.goodVersion ? s.version : null)));
+  const [only] = versions;
+  return ring.length > 0 && versions.size === 1 ? (only ?? null) : null;
+}
+
+/** Everything planPromotions needs, read from the ledger at `now` (environmentTargets: see memberHealth). */
 export async function promotionInput(
   ledger: Pick<Ledger, 'runs' | 'targetStates' | 'locks' | 'versions' | 'verdicts'>,
   service: string,
   tracks: TrackSpec[],
   now: number,
+  environmentTargets?: ReadonlyMap<string, readonly string[]>,
 ): Promise<PromotionInput> {
   const [health, holds, versions, verdicts] = await Promise.all([
-    memberHealth(ledger, service, tracks),
+    memberHealth(ledger, service, tracks, environmentTargets),
     trackHolds(ledger, service, now),
     ledger.versions(service),
     ledger.verdicts(service),

@@ -241,6 +241,10 @@ export interface ReleaseRecord {
   /** When it reported success (it stays a good version after it becomes inactive). */
   succeededAt: number | null;
   updatedAt: number;
+  /** Only these targets of the environment (a release track's ring); null: every target. */
+  targets: string[] | null;
+  /** The release track it promotes the version to; null when it is no promotion. */
+  track: string | null;
 }
 
 /** A webhook delivery, claimed once: a redelivery (same id) finds it taken. */
@@ -272,6 +276,10 @@ export interface ReleaseRequest {
   commit: string;
   requestedBy: string;
   pullRequest: number | null;
+  /** Only these targets of the environment (a release track's ring); absent or null: every target. */
+  targets?: string[] | null | undefined;
+  /** The release track the version is promoted to, when the release is a promotion. */
+  track?: string | null | undefined;
 }
 
 export interface ReleaseLimits {
@@ -334,6 +342,10 @@ export interface DeploymentStatusReport {
   kind: ReleaseKind;
   /** payload.tranche.requestedBy, else the deployment's creator. */
   requestedBy: string | null;
+  /** payload.tranche.targets: only these targets were deployed; absent or null: every target. */
+  targets?: string[] | null | undefined;
+  /** payload.tranche.track. */
+  track?: string | null | undefined;
   description: string | null;
   logUrl: string | null;
   checkRunUrl: string | null;

@@ -3,7 +3,7 @@ import { PostgresLedger } from '../../src/ledger/postgres.ts';
 import { describePostgres, freshLedgerUrl } from '../support/postgres.ts';
 import { type BotServer, startBot } from './harness/bot-server.ts';
 import { GitHubMock, resetNetwork, strictNetwork } from './harness/github-mock.ts';
-import { statusPayload, TRANCHE_YML } from './harness/payloads.ts';
+import { commentPayload, statusPayload, TRANCHE_YML } from './harness/payloads.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
@@ -75,5 +75,32 @@ describePostgres('promotion timers with two bot replicas on one PostgreSQL ledge
       );
     expect(promotedBy('canary')).toHaveLength(1);
     expect(promotedBy('stable')).toHaveLength(1);
+  });
+
+  it('answers a /promote delivered to both once, with the promotion, and deploys it once', async () => {
+    github.token().config(TRACKS_YML);
+    await replicas[a]?.deliver(
+      'deployment_status',
+      statusPayload({ deploymentId: 9001, state: 'success', environment: 'staging', version: '3' }),
+    );
+
+    clock.now = T0 + 600_000;
+    github.token();
+    for (const _ of replicas) github.config(TRACKS_YML).reaction().permission('alice', 'maintain');
+    github.createDeployment(9002).comment(12, 5001).comment(12, 5002);
+    const payload = commentPayload({ body: '/promote 3' });
+    const deliveries = await Promise.all(
+      replicas.map((r) => r.deliver('issue_comment', payload, { id: 'delivery-promote' })),
+    );
+    expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
+    github.done();
+    expect(github.bodies('createDeployment').map((d) => d.environment)).toEqual(['eu']);
+    const replies = github.bodies('comment').map((c) => String(c.body));
+    expect(replies).toEqual([
+      expect.stringContaining('🚀 **Deploying**: shop `3`'),
+      '⏩ Promoting `3` from **yolo** to **canary** (**eu**), for @alice; each deployment reports here.',
+    ]);
+    const promotions = await ledgers[a]?.promotions({ service: 'shop' });
+    expect(promotions?.map((p) => [p.toTrack, p.state])).toEqual([['canary', 'done']]);
   });
 });

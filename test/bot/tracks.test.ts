@@ -12,13 +12,16 @@ const TRACKS_YML = `${TRANCHE_YML}tracks:
   - { name: stable, environments: [production] }
 `;
 
-/** The deployment the bot creates to promote `version` to `environment`, as its request body. */
-function promotionDeployment(
-  environment: string,
-  version: string,
-  releaseId: number,
-  by = 'tranche:promotion',
-) {
+/** The deployment the bot creates to promote a version to a track's environment, as its request body. */
+function promotionDeployment(deployment: {
+  environment: string;
+  version: string;
+  track: string;
+  releaseId: number;
+  by?: string;
+  targets?: string[];
+}) {
+  const { environment, version, track, releaseId, by = 'tranche:promotion', targets } = deployment;
   return {
     ref: HEAD_SHA,
     environment,
@@ -29,6 +32,8 @@ function promotionDeployment(
         schemaVersion: 1,
         version,
         rollback: false,
+        ...(targets ? { targets } : {}),
+        track,
         requestedBy: by,
         runId: `bot-release-${releaseId}`,
       },
@@ -77,7 +82,9 @@ describe('release tracks', () => {
       t.github.token().config(TRACKS_YML).createDeployment(9002);
       await t.sweep();
       t.github.done();
-      expect(t.github.bodies('createDeployment')).toEqual([promotionDeployment('eu', '3', 2)]);
+      expect(t.github.bodies('createDeployment')).toEqual([
+        promotionDeployment({ environment: 'eu', version: '3', track: 'canary', releaseId: 2 }),
+      ]);
       const [toCanary] = await t.ledger.promotions({ service: 'shop', states: ['done'] });
       expect(toCanary).toMatchObject({ toTrack: 'canary', note: 'release 2 → eu' });
 
@@ -92,8 +99,8 @@ describe('release tracks', () => {
       await t.sweep();
       t.github.done();
       expect(t.github.bodies('createDeployment')).toEqual([
-        promotionDeployment('eu', '3', 2),
-        promotionDeployment('production', '3', 3),
+        promotionDeployment({ environment: 'eu', version: '3', track: 'canary', releaseId: 2 }),
+        promotionDeployment({ environment: 'production', version: '3', track: 'stable', releaseId: 3 }),
       ]);
 
       // Once stable runs it, nothing is left to promote, however long the timer runs.
@@ -117,6 +124,76 @@ describe('release tracks', () => {
       t.github.done();
       const [scheduled] = await t.ledger.promotions({ service: 'shop' });
       expect(scheduled).toMatchObject({ version: '3', dueAt: T0 + 40 * MINUTE + HOUR, state: 'scheduled' });
+    });
+  });
+
+  describe('a track that is a ring of targets (the README example: canary is production ring: canary)', () => {
+    const t = useBot();
+    const RING_YML = `${TRANCHE_YML.replace(
+      'targets: [p-1, p-2, p-3, p-4]',
+      'targets: [{ name: p-1, labels: { ring: canary } }, { name: p-2, labels: { ring: canary } }, p-3, p-4]',
+    )}tracks:
+  - { name: yolo, environments: [staging], bake: 1h }
+  - { name: canary, environments: [production], targets: { ring: canary }, bake: 4h }
+  - { name: stable, environments: [production] }
+`;
+
+    it("promotes to the ring's targets only, then, once the ring has baked, to the whole environment", async () => {
+      // production runs 2 everywhere; 3 lands on yolo (staging).
+      t.github.token().config(RING_YML);
+      await t.succeeded(9000, 'production', '2');
+      t.github.config(RING_YML);
+      await t.succeeded(9001, 'staging', '3');
+
+      t.clock.now = T0 + HOUR;
+      t.github.config(RING_YML).createDeployment(9002);
+      await t.sweep();
+      t.github.done();
+      const toRing = { environment: 'production', version: '3', track: 'canary', releaseId: 3 };
+      expect(t.github.bodies('createDeployment')).toEqual([
+        promotionDeployment({ ...toRing, targets: ['p-1', 'p-2'] }),
+      ]);
+
+      // The ring runs 3; the rest of production still runs 2, so stable is not on 3 yet.
+      t.clock.now = T0 + HOUR + 10 * MINUTE;
+      t.github.config(RING_YML);
+      await t.succeeded(9002, 'production', '3');
+      t.github.done();
+      expect(await t.ledger.promotions({ service: 'shop', states: ['scheduled'] })).toEqual([
+        expect.objectContaining({ toTrack: 'stable', dueAt: T0 + 5 * HOUR + 10 * MINUTE }),
+      ]);
+
+      t.clock.now = T0 + 5 * HOUR + 10 * MINUTE - 1;
+      await t.sweep();
+      expect(t.github.bodies('createDeployment')).toHaveLength(1);
+
+      t.clock.now = T0 + 5 * HOUR + 10 * MINUTE;
+      t.github.config(RING_YML).createDeployment(9003);
+      await t.sweep();
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[1]).toEqual(
+        promotionDeployment({ environment: 'production', version: '3', track: 'stable', releaseId: 4 }),
+      );
+    });
+    it('promotes to the ring on /promote, saying which targets', async () => {
+      t.github.token().config(RING_YML);
+      await t.succeeded(9000, 'production', '2');
+      t.github.config(RING_YML);
+      await t.succeeded(9001, 'staging', '3');
+      t.clock.now = T0 + 10 * MINUTE;
+      t.github.config(RING_YML).reaction().permission('alice', 'maintain').comment(12, 5001);
+      t.github.createDeployment(9002).comment(12, 5002);
+      await t.comment({ body: '/promote 3' });
+      t.github.done();
+      const toRing = { environment: 'production', version: '3', track: 'canary', releaseId: 3, by: 'alice' };
+      expect(t.github.bodies('createDeployment')).toEqual([
+        promotionDeployment({ ...toRing, targets: ['p-1', 'p-2'] }),
+      ]);
+      const replies = t.github.bodies('comment').map((c) => String(c.body));
+      expect(replies[0]).toContain('- **app**: 2 targets');
+      expect(replies[1]).toBe(
+        '⏩ Promoting `3` from **yolo** to **canary** (**production** [p-1, p-2]), for @alice; each deployment reports here.',
+      );
     });
   });
 
@@ -149,7 +226,9 @@ describe('release tracks', () => {
       expect(t.github.bodies('comment')[1]?.body).toBe(
         '▶️ Track **canary** is no longer on hold (it was held by @carol: flaky canaries, since 2026-12-01 09:00 UTC); promotions into and out of it go ahead.',
       );
-      expect(t.github.bodies('createDeployment')).toEqual([promotionDeployment('eu', '3', 2)]);
+      expect(t.github.bodies('createDeployment')).toEqual([
+        promotionDeployment({ environment: 'eu', version: '3', track: 'canary', releaseId: 2 }),
+      ]);
     });
 
     it('is refused to someone who may not deploy, and nothing is held', async () => {
@@ -186,7 +265,9 @@ describe('release tracks', () => {
       t.github.createDeployment(9002).comment(12, 5002);
       await t.comment({ body: '/promote 3' });
       t.github.done();
-      expect(t.github.bodies('createDeployment')).toEqual([promotionDeployment('eu', '3', 2, 'alice')]);
+      expect(t.github.bodies('createDeployment')).toEqual([
+        promotionDeployment({ environment: 'eu', version: '3', track: 'canary', releaseId: 2, by: 'alice' }),
+      ]);
       const replies = t.github.bodies('comment').map((c) => String(c.body));
       expect(replies[0]).toContain('🚀 **Deploying**: shop `3` (commit `a1b2c3d`) → **eu**, for @alice');
       expect(replies[1]).toBe(
@@ -274,7 +355,9 @@ describe('release tracks', () => {
         .createDeployment(9002);
       await t.comment({ body: '/unlock eu', login: 'carol' });
       t.github.done();
-      expect(t.github.bodies('createDeployment')).toEqual([promotionDeployment('eu', '3', 2)]);
+      expect(t.github.bodies('createDeployment')).toEqual([
+        promotionDeployment({ environment: 'eu', version: '3', track: 'canary', releaseId: 2 }),
+      ]);
     });
   });
 

@@ -236,6 +236,39 @@ describe('tranche tracks', () => {
     expect(shown.next).toBeNull();
   });
 
+  it('shows a version deployed to the ring only on the ring, and the whole environment as running no one version', async () => {
+    const f = fixture();
+    expect((await f.cli('deploy', '-c', 'storage-2.14.yml')).code).toBe(0);
+    expect((await f.cli('deploy')).code).toBe(0);
+    // The Action ran a ring deploy (payload.tranche.targets: the firefox targets) of 3.1.2.
+    const at = Date.now();
+    const base = { runId: 'ring-run', service: 'shop', environment: 'prod', version: '3.1.2' };
+    await withLedgerAt(f.ledger, async (ledger) => {
+      await ledger.record({ ...base, seq: 1, at, kind: 'run_started', status: 'started' });
+      await ledger.updateTargets('shop', 'prod', 'ring-run', [
+        { component: 'app', target: 'g1', version: '3.1.2', good: true },
+        { component: 'app', target: 'a3', version: '3.1.2', good: true },
+      ]);
+      const finished = { decision: 'succeeded' };
+      await ledger.record({
+        ...base,
+        seq: 2,
+        at: at + 1,
+        kind: 'run_finished',
+        status: 'ok',
+        data: finished,
+      });
+    });
+    const shown = JSON.parse((await f.cli('tracks', '--json')).stdout);
+    expect(shown.tracks.map((t: { track: string; version: string }) => [t.track, t.version])).toEqual([
+      ['canary', '3.1.2'],
+      ['stable', null],
+    ]);
+    expect(shown.blocked).toEqual([
+      expect.objectContaining({ version: '3.1.2', from: 'canary', to: 'stable', reason: 'manual' }),
+    ]);
+  });
+
   it('holds a track and lifts the hold', async () => {
     const f = fixture();
     const hold = await f.cli('tracks', 'hold', 'stable', '--reason', 'quarter-end freeze');

@@ -327,6 +327,48 @@ export function describeReleases(current: () => Ledger): void {
         expect(await ledger.locks(T0 + 2 * MINUTE)).toEqual([]);
       });
 
+      describe('of a release to some targets (a ring of a release track)', () => {
+        /** Admits a release of `version` to `targets` for `track`, and reports its success. */
+        async function ringDeployed(version: string, deploymentId: number, targets: string[], at: number) {
+          const ring = request({ targets, track: 'canary' });
+          const { release } = admitted(await ledger.admitRelease(ring, LIMITS, at));
+          await ledger.updateRelease(release.id, { version, deploymentId }, at);
+          return recorded(
+            await ledger.recordDeploymentStatus(
+              status({ environment: 'production', version, deploymentId }, 'success'),
+              LIMITS,
+              at,
+            ),
+          );
+        }
+
+        it('keeps its targets and track', async () => {
+          const { release } = await ringDeployed('8', 503, ['p-1', 'p-2'], T0);
+          expect(release).toMatchObject({ targets: ['p-1', 'p-2'], track: 'canary', state: 'success' });
+          expect((await ledger.releases({ repo: REPO }))[0]).toMatchObject({ targets: ['p-1', 'p-2'] });
+        });
+
+        it('leaves the whole environment its deployment, and supersedes only one to the same targets', async () => {
+          const whole = await deployed('production', '7', 501, 'success');
+          expect(whole).toMatchObject({ targets: null, track: null });
+          const first = await ringDeployed('8', 502, ['p-1'], T0 + MINUTE);
+          expect(first.finished?.superseded).toEqual([]);
+          const second = await ringDeployed('9', 503, ['p-1'], T0 + 2 * MINUTE);
+          expect(second.finished?.superseded).toMatchObject([{ id: first.release.id, state: 'inactive' }]);
+          const live = await ledger.releases({ repo: REPO, states: ['success'] });
+          expect(live.map((r) => r.id).sort()).toEqual([whole.id, second.release.id].sort());
+        });
+      });
+
+      it('records the targets of a deployment it never admitted from its payload', async () => {
+        const report = status({ environment: 'production', version: '3', deploymentId: 904 }, 'success', {
+          targets: ['p-3'],
+          track: 'canary',
+        });
+        const recording = recorded(await ledger.recordDeploymentStatus(report, LIMITS, T0));
+        expect(recording.release).toMatchObject({ origin: 'seen', targets: ['p-3'], track: 'canary' });
+      });
+
       it('records which version is live after a failed deploy', async () => {
         await deployed('production', '7', 501, 'success');
         const failed = await deployed('production', '8', 502, 'failure', T0 + MINUTE);

@@ -19,7 +19,7 @@ export async function tracksCommand(options: CommonOptions, runtime: Runtime): P
   const service = project.loaded.config.service;
   const now = Date.now();
   const { plan, holds } = await withLedger(options, runtime, project.dir, async (ledger) => ({
-    plan: planPromotions(await promotionInput(ledger, service, tracks, now)),
+    plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
     holds: await trackHolds(ledger, service, now),
   }));
   if (options.json) {
@@ -29,6 +29,16 @@ export async function tracksCommand(options: CommonOptions, runtime: Runtime): P
   }
   runtime.stdout.write(`${renderTracks(service, tracks, plan, now).join('\n')}\n`);
   return 0;
+}
+
+/** Each environment's targets: a whole environment a ring's deploy moved only partly runs no one version. */
+function environmentTargets(project: Project): Map<string, string[]> {
+  return new Map(
+    Object.entries(project.loaded.config.environments).map(([name, environment]) => [
+      name,
+      environment.components.flatMap((c) => c.targets.map((t) => t.name)),
+    ]),
+  );
 }
 
 function configuredTracks(project: Project, options: CommonOptions): TrackSpec[] {
