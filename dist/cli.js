@@ -53320,6 +53320,15 @@ function migrations(dialect) {
 )`,
         "CREATE INDEX bot_releases_service ON bot_releases (service, id)"
       ]
+    },
+    {
+      version: 7,
+      description: "the bot's releases: the targets (a ring of a release track) and the track they are for",
+      statements: [
+        // JSON array of target names; NULL: every target of the environment.
+        "ALTER TABLE bot_releases ADD COLUMN targets TEXT",
+        "ALTER TABLE bot_releases ADD COLUMN track TEXT"
+      ]
     }
   ];
 }
@@ -53394,12 +53403,13 @@ ON CONFLICT (delivery_id) DO NOTHING
 RETURNING delivery_id`;
 var RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
   requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
-  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at`;
+  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at, targets, track`;
 var ACTIVE = "('starting', 'pending', 'in_progress')";
 var ADMITTED = "origin = 'bot'";
 var INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
-  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at,
+  targets, track)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = ?`;
 var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -53442,6 +53452,9 @@ WHERE repo = ? AND environment = ? AND state = 'success'
 ORDER BY deployment_id DESC, id DESC LIMIT 1`;
 var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
 WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ?
+RETURNING ${RELEASE_COLUMNS}`;
+var SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
+WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ? AND targets = ?
 RETURNING ${RELEASE_COLUMNS}`;
 var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE(?, version),
   commit_sha = COALESCE(?, commit_sha), comment_id = COALESCE(?, comment_id),
@@ -53766,7 +53779,9 @@ function toRelease(row) {
     startedAt: nullableNumber(row.started_at),
     finishedAt: nullableNumber(row.finished_at),
     succeededAt: nullableNumber(row.succeeded_at),
-    updatedAt: Number(row.updated_at)
+    updatedAt: Number(row.updated_at),
+    targets: row.targets === null || row.targets === void 0 ? null : JSON.parse(String(row.targets)),
+    track: nullableString(row.track)
   };
 }
 function nullableString(value) {
@@ -53874,7 +53889,9 @@ var ReleaseQueue = class {
         null,
         now,
         blockedBy ? null : now,
-        now
+        now,
+        targetsParam(request2.targets),
+        request2.track ?? null
       ]);
       if (!inserted) throw new Error("the release was not recorded; this is a bug in the ledger");
       if (!blockedBy) await takeLease(session, inserted, limits2.leaseMs, now);
@@ -54069,6 +54086,9 @@ async function findRelease(session, report2) {
   ]);
   return unlinked;
 }
+function targetsParam(targets) {
+  return targets ? JSON.stringify(targets) : null;
+}
 async function insertSeen(session, report2, now) {
   const [inserted] = await rows(session, INSERT_RELEASE, [
     report2.repo,
@@ -54085,7 +54105,9 @@ async function insertSeen(session, report2, now) {
     report2.deploymentId,
     now,
     now,
-    now
+    now,
+    targetsParam(report2.targets),
+    report2.track ?? null
   ]);
   if (!inserted) throw new Error("the deployment was not recorded; this is a bug in the ledger");
   return inserted;
@@ -54120,7 +54142,13 @@ async function finish(session, release, report2, now, used) {
   const { repo, environment } = finished;
   await session.query(RELEASE_LOCK, [leaseLockName(repo, environment), leaseHolder(release.id)]);
   const freedLocks = used ? await useUpLocks(session, finished) : [];
-  const superseded = success2 && finished.deploymentId !== null ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId]) : [];
+  const superseded = success2 && finished.deploymentId !== null ? finished.targets === null ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId]) : await rows(session, SUPERSEDE_RING_RELEASES, [
+    now,
+    repo,
+    environment,
+    finished.deploymentId,
+    targetsParam(finished.targets)
+  ]) : [];
   const [live] = await rows(session, SELECT_LIVE_RELEASE, [repo, environment]);
   const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, [live?.version ?? null, release.id]);
   return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
@@ -64380,7 +64408,7 @@ async function trackHolds(ledger, service, now) {
   }
   return holds;
 }
-async function memberHealth(ledger, service, tracks) {
+async function memberHealth(ledger, service, tracks, environmentTargets2) {
   const health = [];
   for (const track of tracks) {
     for (const member of track.members) {
@@ -64388,7 +64416,8 @@ async function memberHealth(ledger, service, tracks) {
       const live = liveVersionOf(runs);
       const unfinished = runsInProgress(runs).length > 0;
       const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
-      const version2 = member.targets ? await ringVersion(ledger, service, member.environment, member.targets) : live;
+      const all = environmentTargets2?.get(member.environment);
+      const version2 = await memberVersion(ledger, service, member, live, all);
       health.push({
         track: track.name,
         environment: member.environment,
@@ -64399,16 +64428,23 @@ async function memberHealth(ledger, service, tracks) {
   }
   return health;
 }
-async function ringVersion(ledger, service, environment, targets) {
-  const wanted = new Set(targets);
-  const states = (await ledger.targetStates(service, environment)).filter((s) => wanted.has(s.target));
-  const versions = new Set(states.map((s) => s.version === s.goodVersion ? s.version : null));
-  const [only] = versions;
-  return states.length > 0 && versions.size === 1 ? only ?? null : null;
+async function memberVersion(ledger, service, member, live, environmentTargets2) {
+  const ring = member.targets ?? environmentTargets2;
+  if (ring === void 0) return live;
+  const states = await ledger.targetStates(service, member.environment);
+  if (member.targets === void 0 && !states.some((s) => ring.includes(s.target))) return live;
+  return ringVersionOf(states, ring);
 }
-async function promotionInput(ledger, service, tracks, now) {
+function ringVersionOf(states, targets) {
+  const wanted = new Set(targets);
+  const ring = states.filter((s) => wanted.has(s.target));
+  const versions = new Set(ring.map((s) => s.version === s.goodVersion ? s.version : null));
+  const [only] = versions;
+  return ring.length > 0 && versions.size === 1 ? only ?? null : null;
+}
+async function promotionInput(ledger, service, tracks, now, environmentTargets2) {
   const [health, holds, versions, verdicts] = await Promise.all([
-    memberHealth(ledger, service, tracks),
+    memberHealth(ledger, service, tracks, environmentTargets2),
     trackHolds(ledger, service, now),
     ledger.versions(service),
     ledger.verdicts(service)
@@ -64434,7 +64470,7 @@ async function tracksCommand(options, runtime) {
   const service = project.loaded.config.service;
   const now = Date.now();
   const { plan, holds } = await withLedger(options, runtime, project.dir, async (ledger) => ({
-    plan: planPromotions(await promotionInput(ledger, service, tracks, now)),
+    plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
     holds: await trackHolds(ledger, service, now)
   }));
   if (options.json) {
@@ -64446,6 +64482,14 @@ async function tracksCommand(options, runtime) {
   runtime.stdout.write(`${renderTracks(service, tracks, plan, now).join("\n")}
 `);
   return 0;
+}
+function environmentTargets(project) {
+  return new Map(
+    Object.entries(project.loaded.config.environments).map(([name, environment]) => [
+      name,
+      environment.components.flatMap((c) => c.targets.map((t) => t.name))
+    ])
+  );
 }
 function configuredTracks(project, options) {
   const tracks = resolveTracks(project.loaded.config);

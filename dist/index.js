@@ -70068,6 +70068,15 @@ function migrations(dialect) {
 )`,
         "CREATE INDEX bot_releases_service ON bot_releases (service, id)"
       ]
+    },
+    {
+      version: 7,
+      description: "the bot's releases: the targets (a ring of a release track) and the track they are for",
+      statements: [
+        // JSON array of target names; NULL: every target of the environment.
+        "ALTER TABLE bot_releases ADD COLUMN targets TEXT",
+        "ALTER TABLE bot_releases ADD COLUMN track TEXT"
+      ]
     }
   ];
 }
@@ -70142,12 +70151,13 @@ ON CONFLICT (delivery_id) DO NOTHING
 RETURNING delivery_id`;
 var RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
   requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
-  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at`;
+  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at, targets, track`;
 var ACTIVE = "('starting', 'pending', 'in_progress')";
 var ADMITTED = "origin = 'bot'";
 var INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
-  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at,
+  targets, track)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = ?`;
 var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -70190,6 +70200,9 @@ WHERE repo = ? AND environment = ? AND state = 'success'
 ORDER BY deployment_id DESC, id DESC LIMIT 1`;
 var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
 WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ?
+RETURNING ${RELEASE_COLUMNS}`;
+var SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
+WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ? AND targets = ?
 RETURNING ${RELEASE_COLUMNS}`;
 var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE(?, version),
   commit_sha = COALESCE(?, commit_sha), comment_id = COALESCE(?, comment_id),
@@ -70514,7 +70527,9 @@ function toRelease(row) {
     startedAt: nullableNumber(row.started_at),
     finishedAt: nullableNumber(row.finished_at),
     succeededAt: nullableNumber(row.succeeded_at),
-    updatedAt: Number(row.updated_at)
+    updatedAt: Number(row.updated_at),
+    targets: row.targets === null || row.targets === void 0 ? null : JSON.parse(String(row.targets)),
+    track: nullableString(row.track)
   };
 }
 function nullableString(value) {
@@ -70622,7 +70637,9 @@ var ReleaseQueue = class {
         null,
         now,
         blockedBy ? null : now,
-        now
+        now,
+        targetsParam(request2.targets),
+        request2.track ?? null
       ]);
       if (!inserted) throw new Error("the release was not recorded; this is a bug in the ledger");
       if (!blockedBy) await takeLease(session, inserted, limits2.leaseMs, now);
@@ -70817,6 +70834,9 @@ async function findRelease(session, report2) {
   ]);
   return unlinked;
 }
+function targetsParam(targets) {
+  return targets ? JSON.stringify(targets) : null;
+}
 async function insertSeen(session, report2, now) {
   const [inserted] = await rows(session, INSERT_RELEASE, [
     report2.repo,
@@ -70833,7 +70853,9 @@ async function insertSeen(session, report2, now) {
     report2.deploymentId,
     now,
     now,
-    now
+    now,
+    targetsParam(report2.targets),
+    report2.track ?? null
   ]);
   if (!inserted) throw new Error("the deployment was not recorded; this is a bug in the ledger");
   return inserted;
@@ -70868,7 +70890,13 @@ async function finish(session, release, report2, now, used) {
   const { repo, environment } = finished;
   await session.query(RELEASE_LOCK, [leaseLockName(repo, environment), leaseHolder(release.id)]);
   const freedLocks = used ? await useUpLocks(session, finished) : [];
-  const superseded = success2 && finished.deploymentId !== null ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId]) : [];
+  const superseded = success2 && finished.deploymentId !== null ? finished.targets === null ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId]) : await rows(session, SUPERSEDE_RING_RELEASES, [
+    now,
+    repo,
+    environment,
+    finished.deploymentId,
+    targetsParam(finished.targets)
+  ]) : [];
   const [live] = await rows(session, SELECT_LIVE_RELEASE, [repo, environment]);
   const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, [live?.version ?? null, release.id]);
   return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
