@@ -35,6 +35,7 @@ export const FLAGGER_THRESHOLDS = [5, 10] as const;
 export const COUNT_METHODS = [
   'ours',
   'ours, 1 canary : 9 baselines',
+  'ours at alpha/3, as in a 3-batch rollout',
   'SPRT for exactly the true effect',
   'fixed-horizon two-proportion test',
   'Mann-Whitney re-run every interval',
@@ -77,7 +78,9 @@ export function countsRun(rho: number, seed: number): Detections {
     wide.failures += b9;
     wide.total += 9 * COUNT_STEP_REQUESTS;
     const n = canary.total;
-    if (rateRatioLogE(canary, baseline, MIN_EFFECT) >= threshold) hit('ours', n);
+    const logE = rateRatioLogE(canary, baseline, MIN_EFFECT);
+    if (logE >= threshold) hit('ours', n);
+    if (logE >= threshold + Math.log(3)) hit('ours at alpha/3, as in a 3-batch rollout', n);
     if (rateRatioLogE(canary, wide, MIN_EFFECT) >= threshold) hit('ours, 1 canary : 9 baselines', n);
     if (canary.failures * llrCanary + baseline.failures * llrBaseline >= threshold)
       hit('SPRT for exactly the true effect', n);
