@@ -3,14 +3,15 @@
  * (real shell deploy scripts, real HTTP and command checks, an embedded ledger in a temp dir),
  * then a version that is slow on gcp targets: the canary (aws) passes, batch 2 reaches a gcp
  * target, the latency check fails and every touched target is rolled back. Exits non-zero if
- * either deploy ends differently; cleans up every process and file it made.
+ * either deploy ends differently; cleans up every process and file it made, also when stopped by
+ * SIGINT or SIGTERM.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFleet } from './fleet.ts';
+import { type Fleet, startFleet } from './fleet.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -18,18 +19,28 @@ const config = join(here, 'tranche.yml');
 const state = mkdtempSync(join(tmpdir(), 'tranche-demo-'));
 const common = ['--config', config, '--environment', 'demo', '--ledger', join(state, 'ledger.db')];
 
+/** The signal that stopped the demo, and the CLI process running now (if any). */
+let stoppedBy: string | undefined;
+let running: ChildProcess | undefined;
+
 function tranche(args: string[], capture = false): Promise<{ code: number; stdout: string }> {
+  if (stoppedBy !== undefined) return Promise.reject(new Error(`stopped by ${stoppedBy}`));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {
       stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
       env: { ...process.env, DEMO_STATE: state },
     });
+    running = child;
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, stdout }));
+    child.once('close', (code) => {
+      running = undefined;
+      if (stoppedBy !== undefined) reject(new Error(`stopped by ${stoppedBy}`));
+      else resolve({ code: code ?? 1, stdout });
+    });
   });
 }
 
@@ -49,10 +60,18 @@ async function release(title: string, artifact: { slowOn?: string[] }, expected:
   if (code !== expected) throw new Error(`deploy of ${version} exited ${code}, expected ${expected}`);
 }
 
-// Ctrl-C reaches the CLI too: it rolls back and exits; the demo then cleans up.
-process.on('SIGINT', () => undefined);
-const fleet = await startFleet(config, state);
+// Ctrl-C reaches the CLI too (the terminal signals the whole process group); SIGTERM may reach the
+// demo alone. Either way the CLI gets the signal, rolls back and exits; the demo then stops and
+// cleans up.
+function stop(signal: NodeJS.Signals): void {
+  stoppedBy ??= signal;
+  running?.kill(signal);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+let fleet: Fleet | undefined;
 try {
+  fleet = await startFleet(config, state);
   await release('1/2 a good version', {}, 0);
   await release('2/2 a version that is slow on gcp', { slowOn: ['gcp'] }, 1);
   console.log('\n━━ what the ledger knows ━━\n');
@@ -65,9 +84,13 @@ try {
     '\nDemo done: the good version is live everywhere again; the slow one was caught and rolled back.',
   );
 } catch (error) {
-  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    stoppedBy === undefined
+      ? `demo failed: ${error instanceof Error ? error.message : String(error)}`
+      : `demo stopped by ${stoppedBy}: cleaning up`,
+  );
   process.exitCode = 1;
 } finally {
-  await fleet.close();
+  await fleet?.close();
   rmSync(state, { recursive: true, force: true });
 }

@@ -6,18 +6,20 @@ const run = promisify(execFile);
 
 export interface WorkTree {
   commit: string;
+  /** `git status --porcelain` lines: changed files, and untracked ones that .gitignore does not hide. */
   dirty: string[];
 }
 
-/** The commit checked out in dir and its uncommitted changes; undefined outside a git work tree. */
+/**
+ * The commit checked out in dir and its uncommitted changes; undefined outside a git work tree.
+ * A new file counts: a deploy script never committed is code the commit does not hold.
+ */
 export async function inspectWorkTree(dir: string): Promise<WorkTree | undefined> {
   try {
     const { stdout: inside } = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir });
     if (inside.trim() !== 'true') return undefined;
     const { stdout: head } = await run('git', ['rev-parse', 'HEAD'], { cwd: dir });
-    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], {
-      cwd: dir,
-    });
+    const { stdout: status } = await run('git', ['status', '--porcelain'], { cwd: dir });
     return { commit: head.trim(), dirty: status.split('\n').filter((line) => line.trim() !== '') };
   } catch {
     return undefined;

@@ -177,6 +177,8 @@ export interface ReleaseSpec {
   environment: string;
   version: string;
   commit: string | null;
+  /** The work tree had uncommitted changes (`--allow-dirty`): what runs is `commit` and more. */
+  dirty?: boolean | undefined;
   /** Working directory of every command. */
   cwd: string;
   components: ComponentSpec[];

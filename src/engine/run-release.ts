@@ -106,6 +106,7 @@ class Rollout {
       data: {
         previousVersion: this.options.previousVersion,
         commit: this.spec.commit,
+        ...(this.spec.dirty ? { dirty: true } : {}),
         action: this.spec.action ?? 'deploy',
         components: this.spec.components.map((c) => c.name),
         ...(this.spec.constraints ? { constraints: this.spec.constraints } : {}),

@@ -1,9 +1,10 @@
 /**
  * Progress while a deploy runs: one line per step for CI logs (PlainReporter), or a block of lines
- * redrawn in place for a terminal (LiveReporter). Neither reads the environment or the wall clock:
- * times come from the events.
+ * redrawn in place for a terminal (LiveReporter). Neither reads the environment; times come from
+ * the events, and the live block also from a clock port, which ticks it between events.
  */
-import type { DeployEvent, Reporter } from '../engine/ports.ts';
+import { backgroundClock } from '../engine/clock.ts';
+import type { Clock, DeployEvent, Reporter } from '../engine/ports.ts';
 import { RUN_DECISIONS } from '../engine/vocabulary.ts';
 import { checkData, dataNumber, dataString, dataStrings, dataVersion } from './event-data.ts';
 import { clip, clockTime, decisionText, elapsedText } from './format.ts';
@@ -29,13 +30,19 @@ export interface ProgressReporter extends Reporter {
   finish(): void;
 }
 
-/** Live for a terminal outside CI, plain lines otherwise. `ci` defaults to the CI environment variable. */
+/**
+ * Live for a terminal outside CI, plain lines otherwise. `ci` defaults to the CI environment
+ * variable; `clock` (for the live block's redraws) to the wall clock with timers that never keep
+ * the process alive.
+ */
 export function createReporter(
   stream: ProgressStream,
-  options: { ci?: boolean | undefined } = {},
+  options: { ci?: boolean | undefined; clock?: Clock | undefined } = {},
 ): ProgressReporter {
   const ci = options.ci ?? isCi(process.env.CI);
-  return stream.isTTY === true && !ci ? new LiveReporter(stream) : new PlainReporter(stream);
+  return stream.isTTY === true && !ci
+    ? new LiveReporter(stream, { clock: options.clock })
+    : new PlainReporter(stream);
 }
 
 /** CI=true, CI=1, CI=anything but empty, `0` or `false`. */
@@ -192,6 +199,10 @@ export const TARGET_GLYPHS: Record<TargetPhase, string> = {
 
 /** Minimum time between two redraws, measured on event times. */
 export const REDRAW_INTERVAL_MS = 100;
+/** How often the block is redrawn while a run goes on, events or not: the countdown keeps moving. */
+export const TICK_MS = 1000;
+/** Width for a stream that does not know its own (a pipe) or says 0 (seen under `script`). */
+const DEFAULT_COLUMNS = 80;
 
 /** Moves the cursor up n lines. */
 export const cursorUp = (n: number): string => `\x1b[${n}A`;
@@ -200,21 +211,35 @@ export const CLEAR_LINE = '\r\x1b[2K';
 
 /**
  * For a terminal: folds events into a ProgressState and redraws a block of lines in place, at most
- * every REDRAW_INTERVAL_MS of event time, and always on run_finished and finish().
+ * every REDRAW_INTERVAL_MS of event time (a frame held back is drawn when the interval is up), and
+ * always on run_finished and finish(). From the first event until run_finished or finish(), it
+ * also redraws every TICK_MS of the clock's time, so the elapsed time and bake countdown move.
+ * The clock's sleeps must wait for time to pass (a FakeClock with `auto: false` in tests).
  */
 export class LiveReporter implements ProgressReporter {
   private readonly stream: ProgressStream;
   private readonly intervalMs: number;
+  private readonly tickMs: number;
+  private readonly clock: Clock;
+  /** Aborted on run_finished or finish(): stops the ticker and any pending flush for good. */
+  private readonly stopped = new AbortController();
   private current: ProgressState = initialProgress();
   private drawnLines = 0;
   private lastDrawAt: number | undefined;
   private dirty = false;
+  private ticking = false;
+  private flushPending = false;
   /** Frames written so far. */
   frames = 0;
 
-  constructor(stream: ProgressStream, options: { intervalMs?: number | undefined } = {}) {
+  constructor(
+    stream: ProgressStream,
+    options: { intervalMs?: number | undefined; tickMs?: number | undefined; clock?: Clock | undefined } = {},
+  ) {
     this.stream = stream;
     this.intervalMs = options.intervalMs ?? REDRAW_INTERVAL_MS;
+    this.tickMs = options.tickMs ?? TICK_MS;
+    this.clock = options.clock ?? backgroundClock;
   }
 
   get state(): ProgressState {
@@ -224,16 +249,55 @@ export class LiveReporter implements ProgressReporter {
   event(event: DeployEvent): void {
     this.current = reduce(this.current, event);
     this.dirty = true;
-    const due = this.lastDrawAt === undefined || event.at - this.lastDrawAt >= this.intervalMs;
-    if (due || event.kind === 'run_finished') this.draw(event.at);
+    if (event.kind === 'run_finished') this.stopped.abort();
+    else this.startTicking();
+    const sinceDraw = this.lastDrawAt === undefined ? Infinity : event.at - this.lastDrawAt;
+    if (sinceDraw >= this.intervalMs || event.kind === 'run_finished') this.draw(event.at);
+    else this.flushAfter(this.intervalMs - Math.max(0, sinceDraw));
   }
 
   finish(): void {
+    this.stopped.abort();
     if (this.dirty) this.draw(this.current.now);
   }
 
+  private startTicking(): void {
+    if (this.ticking || this.stopped.signal.aborted) return;
+    this.ticking = true;
+    void this.tick();
+  }
+
+  private async tick(): Promise<void> {
+    const { signal } = this.stopped;
+    for (;;) {
+      await this.clock.sleep(this.tickMs, signal);
+      if (signal.aborted) return;
+      this.drawAtClockTime();
+    }
+  }
+
+  /** Draws the frame the redraw limit held back once the limit is up, if no event drew it first. */
+  private flushAfter(ms: number): void {
+    if (this.flushPending) return;
+    this.flushPending = true;
+    void this.clock.sleep(ms, this.stopped.signal).then(() => {
+      this.flushPending = false;
+      if (!this.dirty || this.stopped.signal.aborted) return;
+      // A frame drawn since this was scheduled restarts the interval.
+      const sinceDraw = this.clock.now() - (this.lastDrawAt ?? Number.NEGATIVE_INFINITY);
+      if (sinceDraw >= this.intervalMs) this.drawAtClockTime();
+      else this.flushAfter(this.intervalMs - sinceDraw);
+    });
+  }
+
+  private drawAtClockTime(): void {
+    this.current = { ...this.current, now: Math.max(this.current.now, this.clock.now()) };
+    this.draw(this.current.now);
+  }
+
   private draw(at: number): void {
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    // `||`: a terminal that reports 0 columns is one that does not know its width.
+    const width = Math.max(20, (this.stream.columns || DEFAULT_COLUMNS) - 1);
     const lines = renderFrame(this.current).map((line) => clip(line, width));
     let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : '';
     for (const line of lines) out += `${CLEAR_LINE}${line}\n`;

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DeployEvent } from '../../src/engine/ports.ts';
 import type { DeployResult } from '../../src/engine/result.ts';
+import { openLedger } from '../../src/ledger/open.ts';
 import { collect, project, RECORDING_CHECK, RECORDING_DEPLOY, runCli, startCli } from '../support/cli.ts';
 
 function config(
@@ -31,6 +33,16 @@ afterEach(() => {
   for (const dispose of disposers) dispose();
   disposers = [];
 });
+
+/** The run_started events of the project's default ledger. */
+async function runStartedEvents(dir: string): Promise<DeployEvent[]> {
+  const ledger = await openLedger(undefined, dir);
+  try {
+    return (await ledger.events({})).filter((event) => event.kind === 'run_started');
+  } finally {
+    await ledger.close();
+  }
+}
 
 function fleet(files: Record<string, string> = {}) {
   const p = project({
@@ -170,6 +182,50 @@ exec ./record.sh`;
       const { code, result } = await f.deploy();
       expect(code).toBe(0);
       expect(result.commit).toBe(head);
+    });
+
+    it('counts a new, never committed file as an uncommitted change, but not one .gitignore hides', async () => {
+      const f = fleet({ '.gitignore': '.tranche/\nstate/\n*.log\n' });
+      git(f.dir, 'init', '-q');
+      git(f.dir, 'add', '-A');
+      git(f.dir, 'commit', '-qm', 'init');
+      writeFileSync(f.path('debug.log'), 'ignored\n');
+      writeFileSync(f.path('migrate.sh'), '#!/bin/sh\n');
+      const refused = await f.deploy();
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/uncommitted changes in .* \(1 file\(s\), e\.g\. \?\? migrate\.sh\)/);
+      expect(existsSync(f.path('state/log'))).toBe(false);
+    });
+
+    describe('with --allow-dirty', () => {
+      it('records the commit checked out and that the work tree was dirty', async () => {
+        const f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
+        git(f.dir, 'init', '-q');
+        git(f.dir, 'add', '-A');
+        git(f.dir, 'commit', '-qm', 'init');
+        const head = git(f.dir, 'rev-parse', 'HEAD').toString().trim();
+        writeFileSync(f.path('migrate.sh'), '#!/bin/sh\n');
+        const { code, result } = await f.deploy('--allow-dirty');
+        expect(code).toBe(0);
+        expect(result.commit).toBe(head);
+        const [started] = await runStartedEvents(f.dir);
+        expect(started?.data).toMatchObject({ commit: head, dirty: true });
+        const history = await runCli(['history'], { cwd: f.dir });
+        expect(history.stdout).toContain(`${head.slice(0, 12)} (dirty)`);
+      });
+
+      it('does not mark a run from a clean work tree dirty', async () => {
+        const f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
+        git(f.dir, 'init', '-q');
+        git(f.dir, 'add', '-A');
+        git(f.dir, 'commit', '-qm', 'init');
+        const { code } = await f.deploy('--allow-dirty');
+        expect(code).toBe(0);
+        const [started] = await runStartedEvents(f.dir);
+        expect(started?.data).not.toHaveProperty('dirty');
+        const history = await runCli(['history'], { cwd: f.dir });
+        expect(history.stdout).not.toContain('(dirty)');
+      });
     });
 
     it('deploys --version only from the commit it was built from', async () => {

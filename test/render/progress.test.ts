@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeployEvent } from '../../src/engine/ports.ts';
 import {
   CLEAR_LINE,
   createReporter,
@@ -7,10 +10,14 @@ import {
   LiveReporter,
   PlainReporter,
   plainLine,
+  REDRAW_INTERVAL_MS,
   renderFrame,
 } from '../../src/render/progress.ts';
 import { reduceAll } from '../../src/render/progress-state.ts';
-import { ev, shortRun } from './fixtures.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { ev, shortRun, T0 } from './fixtures.ts';
+
+const PROGRESS = fileURLToPath(new URL('../../src/render/progress.ts', import.meta.url));
 
 class FakeStream {
   readonly writes: string[] = [];
@@ -127,6 +134,34 @@ describe('PlainReporter', () => {
   });
 });
 
+/** Live reporters on a clock that moves only when told, started at the fixtures' T0; finished after each test. */
+let started: LiveReporter[] = [];
+afterEach(() => {
+  for (const reporter of started) reporter.finish();
+  started = [];
+});
+function live(stream: FakeStream, options: { intervalMs?: number } = {}) {
+  const clock = new FakeClock({ start: T0, auto: false });
+  const reporter = new LiveReporter(stream, { ...options, clock });
+  started.push(reporter);
+  /** Feeds events as they happen: the clock reaches each event's time (ticking on the way) first. */
+  const feed = async (events: DeployEvent[]) => {
+    for (const event of events) {
+      await clock.advance(event.at - clock.now());
+      reporter.event(event);
+    }
+  };
+  return { reporter, clock, feed };
+}
+
+/** The lines of the last frame written, without the cursor movements and line clearing. */
+function lastFrame(stream: FakeStream): string[] {
+  return (stream.writes.at(-1) ?? '')
+    .split('\n')
+    .map((l) => (l.includes(CLEAR_LINE) ? l.slice(l.indexOf(CLEAR_LINE) + CLEAR_LINE.length) : l))
+    .filter((l) => l !== '');
+}
+
 describe('LiveReporter', () => {
   describe('renderFrame', () => {
     it('shows the component, batch, bake countdown, target glyphs and last check while baking', () => {
@@ -153,7 +188,7 @@ describe('LiveReporter', () => {
       ev(seq, ms, { kind: 'check', status: 'ok', component: 'app', target: 'a' });
 
     it('draws the first event, then at most once per 100 ms of event time', () => {
-      const reporter = new LiveReporter(new FakeStream(true));
+      const { reporter } = live(new FakeStream(true));
       const drawnAt: number[] = [];
       for (const ms of [0, 10, 50, 99, 100, 150, 199, 250, 251]) {
         const frames = reporter.frames;
@@ -164,7 +199,7 @@ describe('LiveReporter', () => {
     });
 
     it('always draws on run_finished, however soon after the last frame', () => {
-      const reporter = new LiveReporter(new FakeStream(true));
+      const { reporter } = live(new FakeStream(true));
       reporter.event(at(0));
       reporter.event(ev(2, 1, { kind: 'run_finished', status: 'ok', data: { decision: 'succeeded' } }));
       expect(reporter.frames).toBe(2);
@@ -172,7 +207,7 @@ describe('LiveReporter', () => {
 
     it('writes the pending frame on finish() and nothing when nothing is pending', () => {
       const stream = new FakeStream(true);
-      const reporter = new LiveReporter(stream);
+      const { reporter } = live(stream);
       reporter.event(at(0));
       reporter.event(at(20));
       expect(reporter.frames).toBe(1);
@@ -184,7 +219,7 @@ describe('LiveReporter', () => {
 
     it('redraws in place: cursor up over the previous block, each line cleared', () => {
       const stream = new FakeStream(true);
-      const reporter = new LiveReporter(stream);
+      const { reporter } = live(stream);
       const events = shortRun();
       for (const event of events.slice(0, 3)) reporter.event(event);
       reporter.finish();
@@ -200,7 +235,7 @@ describe('LiveReporter', () => {
 
     it('clears leftover lines when a frame is shorter than the last', () => {
       const stream = new FakeStream(true);
-      const reporter = new LiveReporter(stream, { intervalMs: 0 });
+      const { reporter } = live(stream, { intervalMs: 0 });
       const events = shortRun();
       for (const event of events.slice(0, 8)) reporter.event(event);
       const bakeFinished = events[8];
@@ -213,13 +248,97 @@ describe('LiveReporter', () => {
 
     it('cuts lines to the terminal width so they never wrap', () => {
       const stream = new FakeStream(true, 30);
-      const reporter = new LiveReporter(stream);
+      const { reporter } = live(stream);
       for (const event of shortRun()) reporter.event(event);
       const lines = (stream.writes.at(-1) ?? '')
         .split('\n')
         .map((l) => (l.includes(CLEAR_LINE) ? l.slice(l.indexOf(CLEAR_LINE) + CLEAR_LINE.length) : l));
       expect(Math.max(...lines.map((l) => l.length))).toBe(29);
       expect(lines.some((l) => l.endsWith('…'))).toBe(true);
+    });
+
+    it('cuts lines to 80 columns on a terminal that reports 0 columns', () => {
+      const stream = new FakeStream(true, 0);
+      const { reporter } = live(stream);
+      for (const event of shortRun()) reporter.event(event);
+      expect(Math.max(...lastFrame(stream).map((l) => l.length))).toBe(79);
+    });
+  });
+
+  describe('between events', () => {
+    /** The short run up to its first bake: 30 s from T0 + 1.01 s. */
+    const untilBake = () => shortRun().slice(0, 7);
+
+    it('moves the bake countdown every second without an event', async () => {
+      const stream = new FakeStream(true);
+      const { clock, feed } = live(stream);
+      await feed(untilBake());
+      await clock.advance(REDRAW_INTERVAL_MS);
+      expect(lastFrame(stream)[1]).toBe('app  batch 1/2  baking, 30 s left');
+      await clock.advance(2_000 - REDRAW_INTERVAL_MS);
+      expect(lastFrame(stream)[1]).toBe('app  batch 1/2  baking, 29 s left');
+      await clock.advance(10_000);
+      expect(lastFrame(stream)[1]).toBe('app  batch 1/2  baking, 19 s left');
+    });
+
+    it('draws a frame the redraw limit held back once the limit is up', async () => {
+      const stream = new FakeStream(true);
+      const { reporter, clock, feed } = live(stream);
+      const [runStarted, componentStarted] = shortRun();
+      if (!runStarted || !componentStarted) throw new Error('the short run starts with two events');
+      await feed([runStarted, componentStarted]);
+      expect(reporter.frames).toBe(1);
+      await clock.advance(REDRAW_INTERVAL_MS - 6);
+      expect(reporter.frames).toBe(1);
+      await clock.advance(1);
+      expect(reporter.frames).toBe(2);
+      expect(lastFrame(stream)).toContain('app  starting');
+    });
+
+    it('leaves no timer behind after finish(), and writes nothing more', async () => {
+      const stream = new FakeStream(true);
+      const { reporter, clock, feed } = live(stream);
+      await feed([
+        ...untilBake(),
+        ev(8, 1_020, { kind: 'check', status: 'ok', component: 'app', target: 'a' }),
+      ]);
+      expect(clock.pending).toBeGreaterThan(0);
+      reporter.finish();
+      const writes = stream.writes.length;
+      expect(clock.pending).toBe(0);
+      await clock.advance(60_000);
+      expect(stream.writes).toHaveLength(writes);
+    });
+
+    it('does not keep a real process alive, even when finish() is never called', async () => {
+      // A run that started and never finished, on the default (wall) clock: the process still exits.
+      const script = [
+        `import { createReporter } from ${JSON.stringify(PROGRESS)};`,
+        'const stream = { isTTY: true, columns: 80, write: () => true };',
+        `createReporter(stream, { ci: false }).event(${JSON.stringify(shortRun()[0])});`,
+      ].join('\n');
+      const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>(
+        (resolve, reject) => {
+          // One kept alive is killed (and the test fails) long before the test's own timeout.
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+            stdio: 'inherit',
+            timeout: 20_000,
+          });
+          child.once('error', reject);
+          child.once('exit', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
+        },
+      );
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+    }, 30_000);
+
+    it('stops ticking at run_finished', async () => {
+      const stream = new FakeStream(true);
+      const { clock, feed } = live(stream);
+      await feed(shortRun());
+      const writes = stream.writes.length;
+      expect(clock.pending).toBe(0);
+      await clock.advance(60_000);
+      expect(stream.writes).toHaveLength(writes);
     });
   });
 });

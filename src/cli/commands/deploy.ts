@@ -33,7 +33,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
-  const commit = await traceableCommit(options, project.dir);
+  const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== undefined)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
   return withLedger(options, runtime, project.dir, async (ledger) => {
@@ -55,6 +55,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
       environment,
       version,
       commit,
+      dirty,
       cwd: project.dir,
       components: resolved.components,
       onFailure: resolved.onFailure,
@@ -91,7 +92,7 @@ async function knownVersion(
 }
 
 /** Every deploy is traceable to a commit: refuse uncommitted changes unless --allow-dirty. */
-async function traceableCommit(options: DeployOptions, dir: string): Promise<string | null> {
+async function traceableCommit(options: DeployOptions, dir: string) {
   const tree = await inspectWorkTree(dir);
   if (tree && tree.dirty.length > 0 && !options.allowDirty) {
     throw new UsageError(
@@ -99,7 +100,7 @@ async function traceableCommit(options: DeployOptions, dir: string): Promise<str
         'commit them so the deploy is traceable, or pass --allow-dirty',
     );
   }
-  return options.commit ?? tree?.commit ?? null;
+  return { commit: options.commit ?? tree?.commit ?? null, dirty: (tree?.dirty.length ?? 0) > 0 };
 }
 
 /** Run the release, cancelling it (with rollback per onFailure) on SIGINT or SIGTERM. */

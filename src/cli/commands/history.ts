@@ -1,3 +1,4 @@
+import type { Ledger, RunRecord } from '../../ledger/types.ts';
 import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, seconds, table } from '../table.ts';
@@ -15,15 +16,17 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
   const project = await loadProject(options, runtime);
   const limit = positiveInt(options.limit ?? '20', '--limit');
   const since = options.since === undefined ? undefined : parseSince(options.since, '--since', Date.now());
-  const runs = await withLedger(options, runtime, project.dir, (ledger) =>
-    ledger.runs({
+  const runs = await withLedger(options, runtime, project.dir, async (ledger) => {
+    const found = await ledger.runs({
       service: options.service ?? project.loaded.config.service,
       environment: options.environment,
       version: options.version,
       since,
       limit,
-    }),
-  );
+    });
+    const dirty = await dirtyRuns(ledger, found);
+    return found.map((run) => ({ ...run, dirty: dirty.has(run.runId) }));
+  });
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
     return 0;
@@ -35,12 +38,23 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
     r.decision ?? 'unfinished',
     r.reasonCode ?? '-',
     seconds(r.durationMs),
-    (r.commit ?? '-').slice(0, 12),
+    `${(r.commit ?? '-').slice(0, 12)}${r.dirty ? ' (dirty)' : ''}`,
   ]);
   runtime.stdout.write(
     `${table(['started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit'], rows)}\n`,
   );
   return 0;
+}
+
+/** The runs deployed from a work tree with uncommitted changes (--allow-dirty), as their run_started says. */
+async function dirtyRuns(ledger: Ledger, runs: RunRecord[]): Promise<Set<string>> {
+  const starts = await Promise.all(runs.map((run) => ledger.events({ runId: run.runId, limit: 1 })));
+  return new Set(
+    starts
+      .flat()
+      .filter((event) => event.kind === 'run_started' && event.data?.dirty === true)
+      .map((event) => event.runId),
+  );
 }
 
 function positiveInt(text: string, option: string): number {
