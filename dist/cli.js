@@ -50451,7 +50451,14 @@ function checkName(spec) {
 // src/engine/clock.ts
 var systemClock = {
   now: () => Date.now(),
-  sleep: (ms2, signal) => new Promise((resolve6) => {
+  sleep: (ms2, signal) => wallSleep(ms2, signal, true)
+};
+var backgroundClock = {
+  now: () => Date.now(),
+  sleep: (ms2, signal) => wallSleep(ms2, signal, false)
+};
+function wallSleep(ms2, signal, keepAlive) {
+  return new Promise((resolve6) => {
     if (signal?.aborted || ms2 <= 0) {
       resolve6();
       return;
@@ -50462,9 +50469,10 @@ var systemClock = {
       resolve6();
     };
     const timer = setTimeout(done, ms2);
+    if (!keepAlive) timer.unref();
     signal?.addEventListener("abort", done, { once: true });
-  })
-};
+  });
+}
 
 // src/engine/arms.ts
 function analysisArms(component, deployed, baseline) {
@@ -51074,6 +51082,7 @@ var Rollout = class {
       data: {
         previousVersion: this.options.previousVersion,
         commit: this.spec.commit,
+        ...this.spec.dirty ? { dirty: true } : {},
         action: this.spec.action ?? "deploy",
         components: this.spec.components.map((c) => c.name),
         ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
@@ -51921,7 +51930,7 @@ function decisionOf(value) {
 // src/render/progress.ts
 function createReporter(stream, options = {}) {
   const ci = options.ci ?? isCi(process.env.CI);
-  return stream.isTTY === true && !ci ? new LiveReporter(stream) : new PlainReporter(stream);
+  return stream.isTTY === true && !ci ? new LiveReporter(stream, { clock: options.clock }) : new PlainReporter(stream);
 }
 function isCi(value) {
   return value !== void 0 && value !== "" && value !== "0" && value.toLowerCase() !== "false";
@@ -52050,20 +52059,30 @@ var TARGET_GLYPHS = {
   rollback_skipped: "-"
 };
 var REDRAW_INTERVAL_MS = 100;
+var TICK_MS = 1e3;
+var DEFAULT_COLUMNS = 80;
 var cursorUp = (n) => `\x1B[${n}A`;
 var CLEAR_LINE = "\r\x1B[2K";
 var LiveReporter = class {
   stream;
   intervalMs;
+  tickMs;
+  clock;
+  /** Aborted on run_finished or finish(): stops the ticker and any pending flush for good. */
+  stopped = new AbortController();
   current = initialProgress();
   drawnLines = 0;
   lastDrawAt;
   dirty = false;
+  ticking = false;
+  flushPending = false;
   /** Frames written so far. */
   frames = 0;
   constructor(stream, options = {}) {
     this.stream = stream;
     this.intervalMs = options.intervalMs ?? REDRAW_INTERVAL_MS;
+    this.tickMs = options.tickMs ?? TICK_MS;
+    this.clock = options.clock ?? backgroundClock;
   }
   get state() {
     return this.current;
@@ -52071,14 +52090,47 @@ var LiveReporter = class {
   event(event) {
     this.current = reduce(this.current, event);
     this.dirty = true;
-    const due = this.lastDrawAt === void 0 || event.at - this.lastDrawAt >= this.intervalMs;
-    if (due || event.kind === "run_finished") this.draw(event.at);
+    if (event.kind === "run_finished") this.stopped.abort();
+    else this.startTicking();
+    const sinceDraw = this.lastDrawAt === void 0 ? Infinity : event.at - this.lastDrawAt;
+    if (sinceDraw >= this.intervalMs || event.kind === "run_finished") this.draw(event.at);
+    else this.flushAfter(this.intervalMs - Math.max(0, sinceDraw));
   }
   finish() {
+    this.stopped.abort();
     if (this.dirty) this.draw(this.current.now);
   }
+  startTicking() {
+    if (this.ticking || this.stopped.signal.aborted) return;
+    this.ticking = true;
+    void this.tick();
+  }
+  async tick() {
+    const { signal } = this.stopped;
+    for (; ; ) {
+      await this.clock.sleep(this.tickMs, signal);
+      if (signal.aborted) return;
+      this.drawAtClockTime();
+    }
+  }
+  /** Draws the frame the redraw limit held back once the limit is up, if no event drew it first. */
+  flushAfter(ms2) {
+    if (this.flushPending) return;
+    this.flushPending = true;
+    void this.clock.sleep(ms2, this.stopped.signal).then(() => {
+      this.flushPending = false;
+      if (!this.dirty || this.stopped.signal.aborted) return;
+      const sinceDraw = this.clock.now() - (this.lastDrawAt ?? Number.NEGATIVE_INFINITY);
+      if (sinceDraw >= this.intervalMs) this.drawAtClockTime();
+      else this.flushAfter(this.intervalMs - sinceDraw);
+    });
+  }
+  drawAtClockTime() {
+    this.current = { ...this.current, now: Math.max(this.current.now, this.clock.now()) };
+    this.draw(this.current.now);
+  }
   draw(at) {
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || DEFAULT_COLUMNS) - 1);
     const lines2 = renderFrame(this.current).map((line) => clip(line, width));
     let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
     for (const line of lines2) out += `${CLEAR_LINE}${line}
@@ -52208,9 +52260,7 @@ async function inspectWorkTree(dir) {
     const { stdout: inside } = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: dir });
     if (inside.trim() !== "true") return void 0;
     const { stdout: head } = await run("git", ["rev-parse", "HEAD"], { cwd: dir });
-    const { stdout: status } = await run("git", ["status", "--porcelain", "--untracked-files=no"], {
-      cwd: dir
-    });
+    const { stdout: status } = await run("git", ["status", "--porcelain"], { cwd: dir });
     return { commit: head.trim(), dirty: status.split("\n").filter((line) => line.trim() !== "") };
   } catch {
     return void 0;
@@ -63572,7 +63622,7 @@ async function deployCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
-  const commit = await traceableCommit(options, project.dir);
+  const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== void 0)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
   return withLedger(options, runtime, project.dir, async (ledger) => {
@@ -63591,6 +63641,7 @@ async function deployCommand(options, runtime) {
       environment,
       version: version2,
       commit,
+      dirty,
       cwd: project.dir,
       components: resolved.components,
       onFailure: resolved.onFailure,
@@ -63622,7 +63673,7 @@ async function traceableCommit(options, dir) {
       `uncommitted changes in ${dir} (${tree.dirty.length} file(s), e.g. ${tree.dirty[0]?.trim()}): commit them so the deploy is traceable, or pass --allow-dirty`
     );
   }
-  return options.commit ?? tree?.commit ?? null;
+  return { commit: options.commit ?? tree?.commit ?? null, dirty: (tree?.dirty.length ?? 0) > 0 };
 }
 async function execute(spec, ledger, options, runtime) {
   const controller = new AbortController();
@@ -63691,18 +63742,17 @@ async function historyCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const limit = positiveInt(options.limit ?? "20", "--limit");
   const since = options.since === void 0 ? void 0 : parseSince(options.since, "--since", Date.now());
-  const runs = await withLedger(
-    options,
-    runtime,
-    project.dir,
-    (ledger) => ledger.runs({
+  const runs = await withLedger(options, runtime, project.dir, async (ledger) => {
+    const found = await ledger.runs({
       service: options.service ?? project.loaded.config.service,
       environment: options.environment,
       version: options.version,
       since,
       limit
-    })
-  );
+    });
+    const dirty = await dirtyRuns(ledger, found);
+    return found.map((run2) => ({ ...run2, dirty: dirty.has(run2.runId) }));
+  });
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}
 `);
@@ -63715,13 +63765,19 @@ async function historyCommand(options, runtime) {
     r.decision ?? "unfinished",
     r.reasonCode ?? "-",
     seconds2(r.durationMs),
-    (r.commit ?? "-").slice(0, 12)
+    `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`
   ]);
   runtime.stdout.write(
     `${table2(["started", "environment", "version", "decision", "reason", "duration", "commit"], rows2)}
 `
   );
   return 0;
+}
+async function dirtyRuns(ledger, runs) {
+  const starts = await Promise.all(runs.map((run2) => ledger.events({ runId: run2.runId, limit: 1 })));
+  return new Set(
+    starts.flat().filter((event) => event.kind === "run_started" && event.data?.dirty === true).map((event) => event.runId)
+  );
 }
 function positiveInt(text, option) {
   const n = Number(text);

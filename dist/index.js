@@ -26086,7 +26086,7 @@ var require_timers = __commonJS({
     "use strict";
     var fastNow = 0;
     var RESOLUTION_MS = 1e3;
-    var TICK_MS = (RESOLUTION_MS >> 1) - 1;
+    var TICK_MS2 = (RESOLUTION_MS >> 1) - 1;
     var fastNowTimeout;
     var kFastTimer = /* @__PURE__ */ Symbol("kFastTimer");
     var fastTimers = [];
@@ -26095,13 +26095,13 @@ var require_timers = __commonJS({
     var PENDING = 0;
     var ACTIVE2 = 1;
     function onTick() {
-      fastNow += TICK_MS;
+      fastNow += TICK_MS2;
       let idx = 0;
       let len = fastTimers.length;
       while (idx < len) {
         const timer = fastTimers[idx];
         if (timer._state === PENDING) {
-          timer._idleStart = fastNow - TICK_MS;
+          timer._idleStart = fastNow - TICK_MS2;
           timer._state = ACTIVE2;
         } else if (timer._state === ACTIVE2 && fastNow >= timer._idleStart + timer._idleTimeout) {
           timer._state = TO_BE_CLEARED;
@@ -26127,7 +26127,7 @@ var require_timers = __commonJS({
         fastNowTimeout.refresh();
       } else {
         clearTimeout(fastNowTimeout);
-        fastNowTimeout = setTimeout(onTick, TICK_MS);
+        fastNowTimeout = setTimeout(onTick, TICK_MS2);
         if (fastNowTimeout.unref) {
           fastNowTimeout.unref();
         }
@@ -67532,7 +67532,14 @@ function resolveSeries(c) {
 // src/engine/clock.ts
 var systemClock = {
   now: () => Date.now(),
-  sleep: (ms2, signal) => new Promise((resolve3) => {
+  sleep: (ms2, signal) => wallSleep(ms2, signal, true)
+};
+var backgroundClock = {
+  now: () => Date.now(),
+  sleep: (ms2, signal) => wallSleep(ms2, signal, false)
+};
+function wallSleep(ms2, signal, keepAlive) {
+  return new Promise((resolve3) => {
     if (signal?.aborted || ms2 <= 0) {
       resolve3();
       return;
@@ -67543,9 +67550,10 @@ var systemClock = {
       resolve3();
     };
     const timer = setTimeout(done, ms2);
+    if (!keepAlive) timer.unref();
     signal?.addEventListener("abort", done, { once: true });
-  })
-};
+  });
+}
 
 // src/engine/plan.ts
 function batchSizes(n, rollout) {
@@ -68001,6 +68009,7 @@ var Rollout = class {
       data: {
         previousVersion: this.options.previousVersion,
         commit: this.spec.commit,
+        ...this.spec.dirty ? { dirty: true } : {},
         action: this.spec.action ?? "deploy",
         components: this.spec.components.map((c) => c.name),
         ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
@@ -71833,7 +71842,7 @@ function decisionOf(value) {
 // src/render/progress.ts
 function createReporter(stream, options = {}) {
   const ci = options.ci ?? isCi(process.env.CI);
-  return stream.isTTY === true && !ci ? new LiveReporter(stream) : new PlainReporter(stream);
+  return stream.isTTY === true && !ci ? new LiveReporter(stream, { clock: options.clock }) : new PlainReporter(stream);
 }
 function isCi(value) {
   return value !== void 0 && value !== "" && value !== "0" && value.toLowerCase() !== "false";
@@ -71962,20 +71971,30 @@ var TARGET_GLYPHS = {
   rollback_skipped: "-"
 };
 var REDRAW_INTERVAL_MS = 100;
+var TICK_MS = 1e3;
+var DEFAULT_COLUMNS = 80;
 var cursorUp = (n) => `\x1B[${n}A`;
 var CLEAR_LINE = "\r\x1B[2K";
 var LiveReporter = class {
   stream;
   intervalMs;
+  tickMs;
+  clock;
+  /** Aborted on run_finished or finish(): stops the ticker and any pending flush for good. */
+  stopped = new AbortController();
   current = initialProgress();
   drawnLines = 0;
   lastDrawAt;
   dirty = false;
+  ticking = false;
+  flushPending = false;
   /** Frames written so far. */
   frames = 0;
   constructor(stream, options = {}) {
     this.stream = stream;
     this.intervalMs = options.intervalMs ?? REDRAW_INTERVAL_MS;
+    this.tickMs = options.tickMs ?? TICK_MS;
+    this.clock = options.clock ?? backgroundClock;
   }
   get state() {
     return this.current;
@@ -71983,14 +72002,47 @@ var LiveReporter = class {
   event(event) {
     this.current = reduce(this.current, event);
     this.dirty = true;
-    const due = this.lastDrawAt === void 0 || event.at - this.lastDrawAt >= this.intervalMs;
-    if (due || event.kind === "run_finished") this.draw(event.at);
+    if (event.kind === "run_finished") this.stopped.abort();
+    else this.startTicking();
+    const sinceDraw = this.lastDrawAt === void 0 ? Infinity : event.at - this.lastDrawAt;
+    if (sinceDraw >= this.intervalMs || event.kind === "run_finished") this.draw(event.at);
+    else this.flushAfter(this.intervalMs - Math.max(0, sinceDraw));
   }
   finish() {
+    this.stopped.abort();
     if (this.dirty) this.draw(this.current.now);
   }
+  startTicking() {
+    if (this.ticking || this.stopped.signal.aborted) return;
+    this.ticking = true;
+    void this.tick();
+  }
+  async tick() {
+    const { signal } = this.stopped;
+    for (; ; ) {
+      await this.clock.sleep(this.tickMs, signal);
+      if (signal.aborted) return;
+      this.drawAtClockTime();
+    }
+  }
+  /** Draws the frame the redraw limit held back once the limit is up, if no event drew it first. */
+  flushAfter(ms2) {
+    if (this.flushPending) return;
+    this.flushPending = true;
+    void this.clock.sleep(ms2, this.stopped.signal).then(() => {
+      this.flushPending = false;
+      if (!this.dirty || this.stopped.signal.aborted) return;
+      const sinceDraw = this.clock.now() - (this.lastDrawAt ?? Number.NEGATIVE_INFINITY);
+      if (sinceDraw >= this.intervalMs) this.drawAtClockTime();
+      else this.flushAfter(this.intervalMs - sinceDraw);
+    });
+  }
+  drawAtClockTime() {
+    this.current = { ...this.current, now: Math.max(this.current.now, this.clock.now()) };
+    this.draw(this.current.now);
+  }
   draw(at) {
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || DEFAULT_COLUMNS) - 1);
     const lines = renderFrame(this.current).map((line) => clip(line, width));
     let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
     for (const line of lines) out += `${CLEAR_LINE}${line}
