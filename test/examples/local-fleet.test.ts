@@ -65,11 +65,11 @@ describe('the README demo (examples/local-fleet)', () => {
       expect(code, output).toBe(0);
       expect(output).toMatch(/demo-shop 1\.0\.1 → demo: succeeded/);
       expect(output).toMatch(
-        /app batch 2\/4 FAILED \(check_failed\) after [\d.]+ s: check latency on app-2: value [\d.]+ is greater than max 150/,
+        /app batch 2\/4 FAILED \(check_failed\) after [\d.]+ s: check latency on app-2: value [\d.]+ is greater than max 250/,
       );
       expect(output).toMatch(/demo-shop 1\.0\.2 → demo: rolled back \(check_failed\)/);
       expect(output).toMatch(
-        /CRITICAL: latency on app-2 \(\d+\.\d\d ms\) is greater than maximum allowed \(150\.00 ms\)/,
+        /CRITICAL: latency on app-2 \(\d+\.\d\d ms\) is greater than maximum allowed \(250\.00 ms\)/,
       );
       expect(output).toContain('Demo done');
       await expectCleanedUp();
