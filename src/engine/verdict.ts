@@ -25,7 +25,11 @@
 
 import { reportedE } from '../stats/decision.ts';
 import { type ArmCounts, rateRatioLogE } from '../stats/rate-ratio.ts';
-import { type StratumResult, stratifiedLogE, stratifiedRateRatio } from '../stats/stratified-rate-ratio.ts';
+import {
+  type StratumCounts,
+  type StratumResult,
+  stratifiedRateRatio,
+} from '../stats/stratified-rate-ratio.ts';
 
 export const VERDICTS = ['bad', 'good', 'pending'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -163,6 +167,20 @@ function follow(
   const trajectory: Walk['trajectory'] = [];
   let decidedAtSample: number | null = null;
   let seen = 0;
+  // The combined ln e-value is the sum of the strata's; an outcome changes only its own stratum's,
+  // so a look recomputes just the strata that changed since the last one.
+  const logEs = new Map<string, number>();
+  const changed = new Set<string>();
+  const combinedLogE = (): number => {
+    for (const key of changed) {
+      const s = strata.get(key) as StratumCounts;
+      logEs.set(key, rateRatioLogE(s.version, s.baseline, settings.minEffect));
+    }
+    changed.clear();
+    let sum = 0;
+    for (const value of logEs.values()) sum += value;
+    return sum;
+  };
   for (const o of outcomes) {
     const arm = o.version === version ? 'version' : o.version === baseline ? 'baseline' : undefined;
     if (arm === undefined) continue;
@@ -179,6 +197,7 @@ function follow(
       counts.total += 1;
       if (o.outcome === 'failure') counts.failures += 1;
     }
+    changed.add(key);
     if (arm !== 'version') continue;
     seen += 1;
     const plotted = seen % every === 0 || seen === total;
@@ -188,7 +207,7 @@ function follow(
       seen >= settings.minSamples &&
       (o.outcome === 'failure' || seen === settings.minSamples || isLook(seen));
     if (!plotted && !undecided) continue;
-    const logE = baseline === null ? 0 : stratifiedLogE([...strata.values()], settings.minEffect);
+    const logE = baseline === null ? 0 : combinedLogE();
     if (plotted) trajectory.push({ samples: seen, eValue: reportedE(logE) });
     if (undecided && logE >= logThreshold) decidedAtSample = seen;
   }

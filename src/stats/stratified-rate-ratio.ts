@@ -58,8 +58,8 @@ export interface StratifiedResult {
   strata: StratumResult[];
 }
 
-/** ln of the combined e-value alone: cheap, for following it outcome by outcome. */
-export function stratifiedLogE(strata: readonly StratumCounts[], minEffect: number): number {
+/** ln of the combined e-value: the sum of the strata's. */
+function stratifiedLogE(strata: readonly StratumCounts[], minEffect: number): number {
   let logE = 0;
   for (const s of strata) logE += rateRatioLogE(s.version, s.baseline, minEffect);
   return logE;
