@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { UnknownEnvironmentError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { ledgerLocation, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
@@ -28,9 +29,22 @@ export async function loadProject(options: CommonOptions, runtime: Runtime): Pro
 /** The environment named by --environment, or the only one the config has. */
 export function chooseEnvironment(project: Project, options: CommonOptions): string {
   const names = Object.keys(project.loaded.config.environments);
-  if (options.environment) return options.environment;
+  const named = namedEnvironment(project, options);
+  if (named !== undefined) return named;
   if (names.length === 1) return names[0] as string;
   throw new UsageError(`--environment is required: ${options.config} defines ${names.join(', ')}`);
+}
+
+/**
+ * The environment named by --environment, undefined when none is (for commands that then cover
+ * every environment); throws UnknownEnvironmentError for one the config does not define.
+ */
+export function namedEnvironment(project: Project, options: CommonOptions): string | undefined {
+  const name = options.environment;
+  if (!name) return undefined;
+  const { environments } = project.loaded.config;
+  if (!Object.hasOwn(environments, name)) throw new UnknownEnvironmentError(name, Object.keys(environments));
+  return name;
 }
 
 /** --ledger, else TRANCHE_LEDGER, else a postgres:// DATABASE_URL, else .tranche/ledger.db beside the config. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 
@@ -68,6 +68,19 @@ describe('tranche plan', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/prdo.*prod.*staging/s);
   });
+});
+
+describe('an environment the config does not define', () => {
+  for (const command of ['status', 'stats', 'plan']) {
+    it(`${command} names the known environments and exits 2, opening no ledger`, async () => {
+      const f = fixture();
+      const { code, stdout, stderr } = await f.cli(command, '-e', 'nope');
+      expect(code).toBe(2);
+      expect(stderr).toContain("environment 'nope' is not defined; known environments: prod, staging");
+      expect(stdout).toBe('');
+      expect(existsSync(f.path('.tranche'))).toBe(false);
+    });
+  }
 });
 
 describe('bad config', () => {
