@@ -83,6 +83,44 @@ describe('an environment the config does not define', () => {
   }
 });
 
+describe('a bad ledger location', () => {
+  it('refuses `--ledger github` outside deploy --github (exit 2), creating no file', async () => {
+    const f = fixture();
+    const { code, stderr } = await f.cli('status', '--ledger', 'github');
+    expect(code).toBe(2);
+    expect(stderr).toContain('tranche: --ledger: `github` (versions as tags in the repository)');
+    expect(existsSync(f.path('github'))).toBe(false);
+  });
+
+  it('refuses a URL of another scheme from TRANCHE_LEDGER (exit 2), naming it without the password', async () => {
+    const f = fixture();
+    const { code, stderr } = await runCli(['status'], {
+      cwd: f.dir,
+      env: { TRANCHE_LEDGER: 'mysql://app:s3cret@db/app' },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('tranche: TRANCHE_LEDGER: a mysql:// URL is not a ledger Tranche can open');
+    expect(stderr).not.toContain('s3cret');
+    expect(existsSync(f.path('mysql:'))).toBe(false);
+  });
+
+  it('names --ledger and the file when the file cannot be created (exit 2)', async () => {
+    const f = fixture({ 'plain-file': '' });
+    const { code, stderr } = await f.cli('status', '--ledger', 'plain-file/ledger.db');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `tranche: --ledger: could not open the ledger ${f.path('plain-file/ledger.db')}: `,
+    );
+  });
+
+  it('refuses a PostgreSQL URL it cannot parse (exit 2), without the password', async () => {
+    const { code, stderr } = await fixture().cli('status', '--ledger', 'postgres://u:s3cret@[bad/db');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^tranche: --ledger: .*is not a valid URL/m);
+    expect(stderr).not.toContain('s3cret');
+  });
+});
+
 describe('bad config', () => {
   it('exits 2 and names file, line and column of the offending value', async () => {
     const f = fixture({ 'tranche.yml': CONFIG.replace('growth: 2', 'growth: 0') });
