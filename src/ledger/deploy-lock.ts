@@ -76,10 +76,12 @@ export async function holdDeployLock(
   const lease = { ttlMs, reason: request.reason, data: request.data };
   const taken = await ledger.acquireLock(name, request.holder, lease, clock.now());
   if (!taken.acquired) throw new DeployLockedError(request, { kind: 'run', lock: taken.heldBy });
-  const blocker = botBlocker(await ledger.locks(clock.now()), request);
-  if (blocker) {
+  try {
+    const blocker = botBlocker(await ledger.locks(clock.now()), request);
+    if (blocker) throw new DeployLockedError(request, blocker);
+  } catch (error) {
     await ledger.releaseLock(name, request.holder);
-    throw new DeployLockedError(request, blocker);
+    throw error;
   }
   const stop = new AbortController();
   const renewing = (async () => {
