@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { UnknownEnvironmentError } from '../config/resolve.ts';
 import { DeployRefusedError } from '../ledger/deploy-gate.ts';
+import { DeployLockedError } from '../ledger/deploy-lock.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { historyCommand } from './commands/history.ts';
 import { ledgerExportCommand } from './commands/ledger-export.ts';
@@ -165,6 +166,7 @@ function reportError(error: unknown, runtime: Runtime): number {
     error instanceof UnknownEnvironmentError ||
     error instanceof UsageError ||
     error instanceof DeployRefusedError ||
+    error instanceof DeployLockedError ||
     // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
     (error instanceof Error && error.cause instanceof DeployRefusedError)
   ) {

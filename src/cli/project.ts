@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
+import { UnknownEnvironmentError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
-import { ledgerLocation, openLedger } from '../ledger/open.ts';
+import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 
 import { type Runtime, UsageError } from './runtime.ts';
@@ -28,18 +29,42 @@ export async function loadProject(options: CommonOptions, runtime: Runtime): Pro
 /** The environment named by --environment, or the only one the config has. */
 export function chooseEnvironment(project: Project, options: CommonOptions): string {
   const names = Object.keys(project.loaded.config.environments);
-  if (options.environment) return options.environment;
+  const named = namedEnvironment(project, options);
+  if (named !== undefined) return named;
   if (names.length === 1) return names[0] as string;
   throw new UsageError(`--environment is required: ${options.config} defines ${names.join(', ')}`);
 }
 
-/** --ledger, else TRANCHE_LEDGER, else a postgres:// DATABASE_URL, else .tranche/ledger.db beside the config. */
+/**
+ * The environment named by --environment, undefined when none is (for commands that then cover
+ * every environment); throws UnknownEnvironmentError for one the config does not define.
+ */
+export function namedEnvironment(project: Project, options: CommonOptions): string | undefined {
+  const name = options.environment;
+  if (!name) return undefined;
+  const { environments } = project.loaded.config;
+  if (!Object.hasOwn(environments, name)) throw new UnknownEnvironmentError(name, Object.keys(environments));
+  return name;
+}
+
+/**
+ * --ledger, else TRANCHE_LEDGER, else a postgres:// DATABASE_URL, else .tranche/ledger.db beside
+ * the config. A ledger that cannot be opened is a UsageError (exit 2) naming where the location
+ * came from; the ledger's own message names the location (a URL with its password masked).
+ */
 export async function openProjectLedger(
   options: CommonOptions,
   runtime: Runtime,
   dir: string,
 ): Promise<Ledger> {
-  return openLedger(ledgerLocation(options.ledger, runtime.env), dir);
+  const chosen = chooseLedgerLocation(options.ledger, runtime.env);
+  try {
+    return await openLedger(chosen?.location, dir);
+  } catch (error) {
+    const from = chosen ? chosen.from : `the default ledger (${DEFAULT_LEDGER_PATH} beside the config)`;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${from}: ${message}`, { cause: error });
+  }
 }
 
 /** The config file's directory, where the default ledger lives, without reading the config. */

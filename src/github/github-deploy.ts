@@ -17,9 +17,11 @@ import { runRelease } from '../engine/run-release.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import { ShellExecutor } from '../exec/shell-executor.ts';
 import { DeployRefusedError, deployRefusals, refusalsWithoutHistory } from '../ledger/deploy-gate.ts';
+import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../ledger/deploy-lock.ts';
 import { recordedConstraints } from '../ledger/live-releases.ts';
 import { liveVersion } from '../ledger/live-version.ts';
-import type { DeployLedger } from '../ledger/types.ts';
+import { releaseOfRunId } from '../ledger/release-locks.ts';
+import { ACTIVE_RELEASE_STATES, type DeployLedger, type ReleaseLedger } from '../ledger/types.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
 import { headline } from '../render/summary.ts';
 import { failureAnnotations } from './annotations.ts';
@@ -49,7 +51,7 @@ export interface GitHubDeployRequest {
   cwd: string;
   environment: string;
   /** `github` (tags and deployments), or an opened SQLite / PostgreSQL ledger. */
-  ledger: 'github' | DeployLedger;
+  ledger: 'github' | LeasingLedger;
   /**
    * The deployment to execute, when a `deployment` event started the run (its payload is parsed
    * here, see deployment-payload.ts); else one is created.
@@ -71,6 +73,11 @@ export interface GitHubDeployRequest {
   /** Engine ports other than the ledger and reporter; default: shell commands, real checks, wall clock. */
   ports?: Partial<Pick<EnginePorts, 'executor' | 'checker' | 'clock'>> | undefined;
 }
+
+/** A shared ledger as a deploy reported to GitHub uses it: the deploy's records and its environment's lease. */
+export type LeasingLedger = DeployLedger &
+  DeployLockLedger &
+  Pick<ReleaseLedger, 'releases' | 'serviceRepository'>;
 
 export type OutcomeDecision = RunDecision | 'planned';
 
@@ -107,6 +114,63 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
   const { resolved, components, payload } = await understand(request);
   if (request.dryRun) return dryRun(request, resolved, components);
   const runId = randomUUID();
+  const lease = await leaseEnvironment(request, resolved.service, runId, payload);
+  try {
+    return await deployLeased(request, resolved, components, payload, runId);
+  } finally {
+    await lease?.release();
+  }
+}
+
+/**
+ * With a shared ledger, the run holds its environment's lease (ledger/deploy-lock.ts) as the
+ * CLI's does; none with `ledger: github`. A run carrying out a release the bot admitted (its
+ * deployment's runId names the release, which is still running) is not refused by that
+ * release's lease nor by the locks its admission weighed. A refusal is told to the deployment.
+ */
+async function leaseEnvironment(
+  request: GitHubDeployRequest,
+  service: string,
+  runId: string,
+  payload: TrancheDeployment | undefined,
+): Promise<HeldDeployLock | null> {
+  const { ledger, repo, environment } = request;
+  if (ledger === 'github') return null;
+  const fullName = `${repo.owner}/${repo.repo}`;
+  const admitted = releaseOfRunId(payload?.runId);
+  const running =
+    admitted === null
+      ? []
+      : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
+  const recorded = (await ledger.serviceRepository(service))?.repo;
+  const action = payload?.rollback ? 'rollback' : 'deploy';
+  try {
+    return await holdDeployLock(
+      ledger,
+      {
+        service,
+        environment,
+        holder: `github:${runId}`,
+        reason: `${action} of ${fullName}@${request.sha.slice(0, 7)}${request.logUrl ? ` (${request.logUrl})` : ''}`,
+        data: { runId, repo: fullName, sha: request.sha, logUrl: request.logUrl ?? null },
+        repos: [...new Set([fullName, ...(recorded ? [recorded] : [])])],
+        admittedRelease: running.find((r) => r.id === admitted && r.origin === 'bot')?.id,
+      },
+      systemClock,
+      (message) => request.log.warning(message),
+    );
+  } catch (error) {
+    return tellDeployment(request, error);
+  }
+}
+
+async function deployLeased(
+  request: GitHubDeployRequest,
+  resolved: ResolvedEnvironment,
+  components: ComponentSpec[],
+  payload: TrancheDeployment | undefined,
+  runId: string,
+): Promise<GitHubDeployOutcome> {
   const checkRun = await openCheckRun(request, runId, resolved);
   let deploymentId: number | null = request.deployment?.id ?? null;
   let prepared: Prepared;
@@ -189,14 +253,16 @@ async function understand(request: GitHubDeployRequest): Promise<{
     const resolved = resolveEnvironment(request.loaded.config, request.environment);
     return { resolved, components: selectTargets(resolved.components, payload?.targets), payload };
   } catch (error) {
-    if (request.deployment) {
-      await safeStatus(request, request.deployment.id, {
-        state: 'error',
-        description: redactedMessage(error),
-      });
-    }
-    throw error;
+    return tellDeployment(request, error);
   }
+}
+
+/** Tells the deployment that asked for the run (when one did) why it did not start; rethrows. */
+async function tellDeployment(request: GitHubDeployRequest, error: unknown): Promise<never> {
+  if (request.deployment) {
+    await safeStatus(request, request.deployment.id, { state: 'error', description: redactedMessage(error) });
+  }
+  throw error;
 }
 
 interface Prepared {

@@ -30,6 +30,15 @@ export function leaseHolder(releaseId: number): string {
   return `release:${releaseId}`;
 }
 
+/**
+ * The release a deployment's `payload.tranche.runId` names, when the bot created the deployment
+ * (it writes `bot-release-<id>`, bot/releases/start-release.ts); null for anyone else's.
+ */
+export function releaseOfRunId(runId: string | undefined): number | null {
+  const match = /^bot-release-(\d+)$/.exec(runId ?? '');
+  return match ? Number(match[1]) : null;
+}
+
 /** The repository's lock names as written in the ledger, for /status. */
 export function isRepositoryLock(repo: string, name: string): boolean {
   return name.startsWith(`${repo}:`);

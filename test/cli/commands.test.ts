@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 
@@ -67,6 +67,57 @@ describe('tranche plan', () => {
     const { code, stderr } = await fixture().cli('plan', '-e', 'prdo');
     expect(code).toBe(2);
     expect(stderr).toMatch(/prdo.*prod.*staging/s);
+  });
+});
+
+describe('an environment the config does not define', () => {
+  for (const command of ['status', 'stats', 'plan']) {
+    it(`${command} names the known environments and exits 2, opening no ledger`, async () => {
+      const f = fixture();
+      const { code, stdout, stderr } = await f.cli(command, '-e', 'nope');
+      expect(code).toBe(2);
+      expect(stderr).toContain("environment 'nope' is not defined; known environments: prod, staging");
+      expect(stdout).toBe('');
+      expect(existsSync(f.path('.tranche'))).toBe(false);
+    });
+  }
+});
+
+describe('a bad ledger location', () => {
+  it('refuses `--ledger github` outside deploy --github (exit 2), creating no file', async () => {
+    const f = fixture();
+    const { code, stderr } = await f.cli('status', '--ledger', 'github');
+    expect(code).toBe(2);
+    expect(stderr).toContain('tranche: --ledger: `github` (versions as tags in the repository)');
+    expect(existsSync(f.path('github'))).toBe(false);
+  });
+
+  it('refuses a URL of another scheme from TRANCHE_LEDGER (exit 2), naming it without the password', async () => {
+    const f = fixture();
+    const { code, stderr } = await runCli(['status'], {
+      cwd: f.dir,
+      env: { TRANCHE_LEDGER: 'mysql://app:s3cret@db/app' },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('tranche: TRANCHE_LEDGER: a mysql:// URL is not a ledger Tranche can open');
+    expect(stderr).not.toContain('s3cret');
+    expect(existsSync(f.path('mysql:'))).toBe(false);
+  });
+
+  it('names --ledger and the file when the file cannot be created (exit 2)', async () => {
+    const f = fixture({ 'plain-file': '' });
+    const { code, stderr } = await f.cli('status', '--ledger', 'plain-file/ledger.db');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `tranche: --ledger: could not open the ledger ${f.path('plain-file/ledger.db')}: `,
+    );
+  });
+
+  it('refuses a PostgreSQL URL it cannot parse (exit 2), without the password', async () => {
+    const { code, stderr } = await fixture().cli('status', '--ledger', 'postgres://u:s3cret@[bad/db');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^tranche: --ledger: .*is not a valid URL/m);
+    expect(stderr).not.toContain('s3cret');
   });
 });
 

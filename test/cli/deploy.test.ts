@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../src/engine/ports.ts';
 import type { DeployResult } from '../../src/engine/result.ts';
+import { DEPLOY_LEASE_MS } from '../../src/ledger/deploy-lock.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import { collect, project, RECORDING_CHECK, RECORDING_DEPLOY, runCli, startCli } from '../support/cli.ts';
+import { eventually } from '../support/eventually.ts';
+import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
 
 function config(
   options: { targets?: number; bake?: string; timeout?: string; components?: string } = {},
@@ -161,6 +164,8 @@ exec ./record.sh`;
       expect(f.versionOf('t-1')).toBe('1.1');
       const history = await runCli(['history', '--json'], { cwd: f.dir });
       expect(JSON.parse(history.stdout)[0]).toMatchObject({ decision: 'cancelled', reasonCode: 'cancelled' });
+      const locks = await withLedgerAt(f.path('.tranche/ledger.db'), (l) => l.locks(Date.now()));
+      expect(locks, 'the cancelled deploy released its lease').toEqual([]);
     });
   });
 
@@ -259,3 +264,163 @@ exec ./record.sh`;
     });
   });
 });
+
+/** Deploys only once the file `go` exists, so a run holds its environment while the test looks. */
+const GATED_DEPLOY = `#!/bin/sh
+set -eu
+while [ ! -f go ]; do sleep 0.05; done
+${RECORDING_DEPLOY.split('\n').slice(2).join('\n')}`;
+
+const LIMITS = { concurrentReleases: 1, leaseMs: 600_000 };
+
+for (const backend of LEDGER_BACKENDS) {
+  describe.skipIf(backend.skip)(`the environment's lock, on ${backend.name}`, () => {
+    async function locked() {
+      const p = project({ 'tranche.yml': config(), 'deploy.sh': GATED_DEPLOY, 'check.sh': RECORDING_CHECK });
+      disposers.push(p.dispose);
+      const ledger = await backend.location(p.dir);
+      const cli = (args: string[], env: Record<string, string> = {}) =>
+        runCli([...args, '--ledger', ledger], { cwd: p.dir, env });
+      const start = () => startCli(['deploy', '--json', '--ledger', ledger], { cwd: p.dir });
+      const heldLock = () =>
+        eventually(
+          () =>
+            withLedgerAt(ledger, async (l) =>
+              (await l.locks(Date.now())).find((lock) => lock.name === 'deploy:shop:prod'),
+            ),
+          'the first deploy to take the lock',
+        );
+      const versions = () =>
+        withLedgerAt(ledger, async (l) => (await l.versions('shop')).map((v) => v.version));
+      /** Starts a deploy that holds the lock until the file `go` exists. */
+      const first = async () => {
+        const child = start();
+        const done = collect(child);
+        return { child, done, lock: await heldLock() };
+      };
+      return { ...p, ledger, cli, first, versions };
+    }
+
+    describe('while another deploy runs', () => {
+      it('refuses a second deploy (exit 2) naming the holder, allocating and running nothing; the next goes ahead once it ends', async () => {
+        const f = await locked();
+        const { done, lock } = await f.first();
+        expect(lock).toMatchObject({
+          holder: expect.stringMatching(/^cli:/),
+          reason: expect.stringMatching(/^deploy by /),
+        });
+        const second = await f.cli(['deploy']);
+        expect(second.code).toBe(2);
+        expect(second.stderr).toContain(
+          `tranche: shop in prod is being deployed by ${lock.holder} (${lock.reason}), since `,
+        );
+        expect(await f.versions()).toEqual(['1.1']);
+        writeFileSync(f.path('go'), '');
+        expect((await done).code).toBe(0);
+        expect(readFileSync(f.path('state/log'), 'utf8')).not.toContain('1.2');
+        const third = await f.cli(['deploy']);
+        expect(third.code).toBe(0);
+      });
+
+      it('refuses a rollback too', async () => {
+        const f = await locked();
+        writeFileSync(f.path('go'), '');
+        expect((await f.cli(['deploy'])).code).toBe(0);
+        rmSync(f.path('go'));
+        const { done } = await f.first();
+        const rollback = await f.cli(['rollback', '--to', '1.1']);
+        expect(rollback.code).toBe(2);
+        expect(rollback.stderr).toContain('tranche: shop in prod is being deployed by cli:');
+        writeFileSync(f.path('go'), '');
+        expect((await done).code).toBe(0);
+      });
+    });
+
+    describe('held by a deploy that was killed (SIGKILL)', () => {
+      it('is a lease: refused while it runs, it runs out a lease later, and then the next deploy takes it', async () => {
+        const f = await locked();
+        const { child, done, lock } = await f.first();
+        child.kill('SIGKILL');
+        await done;
+        writeFileSync(f.path('go'), ''); // lets the orphaned deploy command end
+        const refused = await f.cli(['deploy']);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain(`being deployed by ${lock.holder}`);
+        const stale = await withLedgerAt(f.ledger, async (l) =>
+          (await l.locks(Date.now())).find((held) => held.name === 'deploy:shop:prod'),
+        );
+        expect(stale?.expiresAt).toBe((stale?.renewedAt ?? 0) + DEPLOY_LEASE_MS);
+        // A lease later (the ledger's clock is the caller's), another holder takes it.
+        const taken = await withLedgerAt(f.ledger, (l) =>
+          l.acquireLock('deploy:shop:prod', 'cli:later', { ttlMs: 1000 }, stale?.expiresAt ?? 0),
+        );
+        expect(taken).toMatchObject({ acquired: true, lock: { holder: 'cli:later' } });
+        await withLedgerAt(f.ledger, (l) => l.releaseLock('deploy:shop:prod', 'cli:later'));
+        expect((await f.cli(['deploy'])).code).toBe(0);
+      });
+    });
+
+    describe("locked with the bot's /lock", () => {
+      /** What the bot writes: a deployment of the service it saw in the repository, and a person's lock. */
+      async function botLock(location: string, name: string) {
+        await withLedgerAt(location, async (l) => {
+          const delivery = (id: string) => ({
+            id,
+            repo: 'acme/shop',
+            event: 'issue_comment',
+            at: Date.now(),
+          });
+          await l.recordDeploymentStatus(
+            {
+              delivery: delivery('d-1'),
+              repo: 'acme/shop',
+              installationId: 1,
+              environment: 'prod',
+              deploymentId: 1,
+              state: 'success',
+              service: 'shop',
+              version: null,
+              commit: 'abc',
+              kind: 'deploy',
+              requestedBy: 'alice',
+              description: null,
+              logUrl: null,
+              checkRunUrl: null,
+            },
+            LIMITS,
+            Date.now(),
+          );
+          await l.lockEnvironment(delivery('d-2'), name, 'alice', { reason: 'db migration' }, Date.now());
+        });
+      }
+
+      it('refuses a deploy to the locked environment (exit 2), naming who locked it, why and since when', async () => {
+        const f = await locked();
+        await botLock(f.ledger, 'acme/shop:env:prod');
+        writeFileSync(f.path('go'), '');
+        const { code, stderr } = await f.cli(['deploy']);
+        expect(code).toBe(2);
+        expect(stderr).toMatch(
+          /^tranche: prod is locked by alice with the bot's \/lock \(db migration\), since \d{4}-\d\d-\d\dT[\d:.]+Z/m,
+        );
+        expect(await f.versions()).toEqual([]);
+        expect(existsSync(f.path('state/log'))).toBe(false);
+      });
+
+      it('refuses a rollback while every environment is locked, finding the repository from GITHUB_REPOSITORY', async () => {
+        const f = await locked();
+        writeFileSync(f.path('go'), '');
+        await f.cli(['deploy']);
+        await f.cli(['deploy']);
+        await withLedgerAt(f.ledger, (l) =>
+          l.acquireLock('acme/web:global', 'bob', { reason: 'freeze' }, Date.now()),
+        );
+        const { code, stderr } = await f.cli(['rollback'], { GITHUB_REPOSITORY: 'acme/web' });
+        expect(code).toBe(2);
+        expect(stderr).toContain(
+          "tranche: every environment is locked by bob with the bot's /lock --global (freeze)",
+        );
+      });
+    });
+  });
+}

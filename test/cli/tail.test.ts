@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlainReporter } from '../../src/render/progress.ts';
 import { collect, project, runCli, startCli } from '../support/cli.ts';
+import { eventually } from '../support/eventually.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
 
 const CONFIG = `service: shop
@@ -29,16 +29,6 @@ afterEach(() => {
   for (const dispose of disposers) dispose();
   disposers = [];
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** The lines the CI reporter prints for a run's events, as the deploy itself would. */
 function plainLines(events: Parameters<PlainReporter['event']>[0][]): string[] {

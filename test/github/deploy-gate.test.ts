@@ -3,6 +3,8 @@
  * version with a bad verdict or an unmet dependency constraint: the deployment gets an `error`
  * status naming the refusal, the check run completes as failed, and no command runs. GitHub's API
  * is nock, strictly: every request is expected, bodies are checked, and every scope is done.
+ * With a shared ledger it also holds the environment's lease (ledger/deploy-lock.ts), refused
+ * while another run or a bot lock holds it, except by the release the bot admitted it for.
  */
 import nock from 'nock';
 import { Octokit } from 'octokit';
@@ -10,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Executor } from '../../src/engine/ports.ts';
 import { DeploySetupError, deployToGitHub } from '../../src/github/github-deploy.ts';
+import { DeployLockedError } from '../../src/ledger/deploy-lock.ts';
 import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import { fleetConfig } from '../action/fleet.ts';
@@ -100,6 +103,26 @@ function refusal(options: { createsDeployment: boolean }) {
   return { statuses, scope };
 }
 
+/** What a deployment event's deploy that succeeds sends: the check run opened, updated and completed, two statuses. */
+function succeeding() {
+  const states: string[] = [];
+  const scope = nock(API)
+    .post(`${R}/check-runs`)
+    .reply(201, { id: 7 })
+    .get(`${R}/deployments?environment=prod&per_page=100`)
+    .reply(200, [])
+    .patch(`${R}/check-runs/7`)
+    .times(3)
+    .reply(200, { id: 7 })
+    .post(`${R}/deployments/9/statuses`, (body) => {
+      states.push(body.state);
+      return true;
+    })
+    .times(2)
+    .reply(201, { id: 1 });
+  return { states, scope };
+}
+
 describe('the Action refusing a deploy', () => {
   describe('of a version with a bad verdict, asked for by a deployment event (the bot’s)', () => {
     it('posts the deployment’s error status naming the verdict, fails the check run, and runs nothing', async () => {
@@ -185,21 +208,7 @@ describe('the Action refusing a deploy', () => {
           now: 1,
         });
       }
-      const states: string[] = [];
-      const scope = nock(API)
-        .post(`${R}/check-runs`)
-        .reply(201, { id: 7 })
-        .get(`${R}/deployments?environment=prod&per_page=100`)
-        .reply(200, [])
-        .patch(`${R}/check-runs/7`)
-        .times(3)
-        .reply(200, { id: 7 })
-        .post(`${R}/deployments/9/statuses`, (body) => {
-          states.push(body.state);
-          return true;
-        })
-        .times(2)
-        .reply(201, { id: 1 });
+      const { states, scope } = succeeding();
       const executor = new RecordingExecutor();
       const outcome = await deploy(fleetConfig(), executor, {
         id: 9,
@@ -208,6 +217,112 @@ describe('the Action refusing a deploy', () => {
       expect(outcome.decision).toBe('succeeded');
       expect(states).toEqual(['in_progress', 'success']);
       expect(executor.targets).toEqual(['t-1', 't-2', 't-3']);
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+});
+
+describe('the Action with a shared ledger, and its environment’s lease', () => {
+  const LIMITS = { concurrentReleases: 1, leaseMs: 600_000 };
+  const delivery = (id: string) => ({ id, repo: 'acme/shop', event: 'issue_comment', at: Date.now() });
+  const versionPayload = { tranche: { schemaVersion: 1, version: '1.1' } };
+
+  describe('on a push while a CLI deploy holds the environment', () => {
+    it('is refused naming the holder, before GitHub hears of it, and runs nothing', async () => {
+      await ledger.acquireLock(
+        'deploy:shop:prod',
+        'cli:other',
+        { ttlMs: 60_000, reason: 'deploy by bob' },
+        Date.now(),
+      );
+      const executor = new RecordingExecutor();
+      const error = await deploy(fleetConfig(), executor).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeployLockedError);
+      expect((error as Error).message).toMatch(
+        /^shop in prod is being deployed by cli:other \(deploy by bob\), since /,
+      );
+      expect(executor.targets).toEqual([]);
+      expect(await ledger.versions('shop')).toEqual([]);
+    });
+  });
+
+  describe('on a deployment someone made while a person’s /lock holds the environment', () => {
+    it('posts the deployment’s error status naming the lock, and runs nothing', async () => {
+      await ledger.nextVersion('shop', SHA, '1.{n}', 1);
+      await ledger.lockEnvironment(
+        delivery('d-1'),
+        'acme/shop:env:prod',
+        'alice',
+        { reason: 'db migration' },
+        Date.now(),
+      );
+      const statuses: { state: string; description: string }[] = [];
+      const scope = nock(API)
+        .post(`${R}/deployments/9/statuses`, (body) => {
+          statuses.push(body);
+          return true;
+        })
+        .reply(201, { id: 1 });
+      const executor = new RecordingExecutor();
+      await expect(deploy(fleetConfig(), executor, { id: 9, payload: versionPayload })).rejects.toThrow(
+        DeployLockedError,
+      );
+      expect(statuses).toEqual([
+        {
+          state: 'error',
+          description: expect.stringMatching(
+            /^prod is locked by alice with the bot's \/lock \(db migration\)/,
+          ),
+        },
+      ]);
+      expect(executor.targets).toEqual([]);
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+
+  describe('on the deployment of a release the bot admitted', () => {
+    it('is not refused by the release’s own lease, nor by a /lock taken since; it runs and frees its own lease', async () => {
+      await ledger.nextVersion('shop', SHA, '1.{n}', 1);
+      const admission = await ledger.admitRelease(
+        {
+          delivery: delivery('d-1'),
+          repo: 'acme/shop',
+          installationId: 1,
+          environment: 'prod',
+          service: 'shop',
+          kind: 'deploy',
+          version: '1.1',
+          commit: SHA,
+          requestedBy: 'alice',
+          pullRequest: 3,
+        },
+        LIMITS,
+        Date.now(),
+      );
+      if (admission.outcome === 'duplicate') throw new Error('a fresh delivery is not a duplicate');
+      expect(admission.outcome).toBe('started');
+      await ledger.lockEnvironment(delivery('d-2'), 'acme/shop:env:prod', 'bob', {}, Date.now());
+      const { states, scope } = succeeding();
+      const executor = new RecordingExecutor();
+      const payload = {
+        tranche: { ...versionPayload.tranche, runId: `bot-release-${admission.release.id}` },
+      };
+      const outcome = await deploy(fleetConfig(), executor, { id: 9, payload });
+      expect(outcome.decision).toBe('succeeded');
+      expect(states).toEqual(['in_progress', 'success']);
+      expect(executor.targets).toEqual(['t-1', 't-2', 't-3']);
+      expect((await ledger.locks(Date.now())).map((l) => l.name)).not.toContain('deploy:shop:prod');
+      expect(scope.isDone()).toBe(true);
+    });
+
+    it('is refused by the lease of another release the bot runs there', async () => {
+      await ledger.nextVersion('shop', SHA, '1.{n}', 1);
+      await ledger.acquireLock('acme/shop:deploy:prod', 'release:41', { ttlMs: 600_000 }, Date.now());
+      const scope = nock(API).post(`${R}/deployments/9/statuses`).reply(201, { id: 1 });
+      const payload = { tranche: { ...versionPayload.tranche, runId: 'bot-release-42' } };
+      await expect(deploy(fleetConfig(), new RecordingExecutor(), { id: 9, payload })).rejects.toThrow(
+        "prod is being deployed by the bot's release:41",
+      );
       expect(scope.isDone()).toBe(true);
     });
   });

@@ -1,8 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LEDGER_PATH, ledgerLocation, openLedger } from '../../src/ledger/open.ts';
+import {
+  chooseLedgerLocation,
+  DEFAULT_LEDGER_PATH,
+  LedgerLocationError,
+  ledgerLocation,
+  openLedger,
+} from '../../src/ledger/open.ts';
 
 describe('openLedger', () => {
   let cwd: string;
@@ -72,6 +78,48 @@ describe('openLedger', () => {
 
   it('refuses an empty location', async () => {
     await expect(openLedger('  ', cwd)).rejects.toThrow(/empty/);
+  });
+
+  describe('a location that names no ledger it can open', () => {
+    it('refuses a URL of another scheme by its scheme, creating nothing and echoing no password', async () => {
+      const opening = openLedger('mysql://app:s3cret@db/app', cwd);
+      await expect(opening).rejects.toThrow(LedgerLocationError);
+      await expect(opening).rejects.toThrow(/a mysql:\/\/ URL is not a ledger Tranche can open/);
+      await expect(opening).rejects.not.toThrow(/s3cret/);
+      expect(readdirSync(cwd)).toEqual([]);
+    });
+
+    it('refuses `github`, which only deploy --github and the Action use, creating no file', async () => {
+      const opening = openLedger('github', cwd);
+      await expect(opening).rejects.toThrow(LedgerLocationError);
+      await expect(opening).rejects.toThrow(/only `tranche deploy --github` and the Action use/);
+      expect(readdirSync(cwd)).toEqual([]);
+    });
+
+    it('names a SQLite file it cannot create', async () => {
+      writeFileSync(join(cwd, 'plain-file'), '');
+      const path = join(cwd, 'plain-file', 'ledger.db');
+      await expect(openLedger(path, cwd)).rejects.toThrow(`could not open the ledger ${path}: `);
+    });
+  });
+});
+
+describe('chooseLedgerLocation', () => {
+  it('says which of --ledger, TRANCHE_LEDGER and DATABASE_URL the location came from', () => {
+    const url = 'postgres://ci@db/tranche';
+    expect(chooseLedgerLocation('f.db', { TRANCHE_LEDGER: 'e.db' })).toEqual({
+      location: 'f.db',
+      from: '--ledger',
+    });
+    expect(chooseLedgerLocation(undefined, { TRANCHE_LEDGER: 'e.db', DATABASE_URL: url })).toEqual({
+      location: 'e.db',
+      from: 'TRANCHE_LEDGER',
+    });
+    expect(chooseLedgerLocation(undefined, { DATABASE_URL: url })).toEqual({
+      location: url,
+      from: 'DATABASE_URL',
+    });
+    expect(chooseLedgerLocation(undefined, {})).toBeUndefined();
   });
 });
 

@@ -12,6 +12,7 @@ import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { renderSummary } from '../../render/summary.ts';
+import { withDeployLock } from '../deploy-lock.ts';
 import { inspectWorkTree } from '../git.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -27,7 +28,8 @@ export interface DeployOptions extends CommonOptions {
 
 /**
  * Exit codes: 0 live everywhere, 1 failed (rolled back, halted or cancelled), 2 bad config or
- * usage, or refused before it started (a bad verdict, an unmet dependency constraint).
+ * usage, or refused before it started (a bad verdict, an unmet dependency constraint, the
+ * environment held by another run or locked with the bot's /lock: see deploy-lock.ts).
  */
 export async function deployCommand(options: DeployOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
@@ -36,35 +38,33 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== undefined)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
-  return withLedger(options, runtime, project.dir, async (ledger) => {
-    const version =
-      options.version === undefined
-        ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version
-        : await knownVersion(ledger, resolved.service, options.version, commit);
-    const constraints = resolveConstraints(project.loaded.config);
-    await assertDeployAllowed(ledger, {
-      service: resolved.service,
-      environment,
-      version,
-      constraints,
-      action: 'deploy',
-    });
-    const spec: ReleaseSpec = {
-      runId: randomUUID(),
-      service: resolved.service,
-      environment,
-      version,
-      commit,
-      dirty,
-      cwd: project.dir,
-      components: resolved.components,
-      onFailure: resolved.onFailure,
-      constraints,
-    };
-    const result = await execute(spec, ledger, options, runtime);
-    report(result, options, runtime);
-    return result.decision === 'succeeded' ? 0 : 1;
-  });
+  const runId = randomUUID();
+  const run = { service: resolved.service, environment, action: 'deploy', runId } as const;
+  return withLedger(options, runtime, project.dir, (ledger) =>
+    withDeployLock(ledger, run, runtime, async () => {
+      const version =
+        options.version === undefined
+          ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version
+          : await knownVersion(ledger, resolved.service, options.version, commit);
+      const constraints = resolveConstraints(project.loaded.config);
+      await assertDeployAllowed(ledger, { ...run, version, constraints });
+      const spec: ReleaseSpec = {
+        runId,
+        service: resolved.service,
+        environment,
+        version,
+        commit,
+        dirty,
+        cwd: project.dir,
+        components: resolved.components,
+        onFailure: resolved.onFailure,
+        constraints,
+      };
+      const result = await execute(spec, ledger, options, runtime);
+      report(result, options, runtime);
+      return result.decision === 'succeeded' ? 0 : 1;
+    }),
+  );
 }
 
 /**

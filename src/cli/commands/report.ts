@@ -4,7 +4,6 @@
  * and job id, so a job that reports twice (a retry of the reporting step) counts once.
  */
 import { randomUUID } from 'node:crypto';
-import { UnknownEnvironmentError } from '../../config/errors.ts';
 import { OUTCOMES, type Outcome } from '../../engine/verdict.ts';
 import type { OutcomeInput } from '../../ledger/fleet-types.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
@@ -28,8 +27,6 @@ export async function reportCommand(options: ReportOptions, runtime: Runtime): P
   }
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
-  const known = Object.keys(project.loaded.config.environments);
-  if (!known.includes(environment)) throw new UnknownEnvironmentError(environment, known);
   const now = Date.now();
   const record: OutcomeInput = {
     service: project.loaded.config.service,

@@ -6,6 +6,7 @@ import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
 import { recordedConstraints } from '../../ledger/live-releases.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import { withDeployLock } from '../deploy-lock.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { execute, report } from './deploy.ts';
@@ -22,36 +23,34 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
-  return withLedger(options, runtime, project.dir, async (ledger) => {
-    const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
-    const known = await ledger.versions(resolved.service);
-    const record = known.find((v) => v.version === to);
-    if (!record) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
-    // The older version is checked with what it declared when it was deployed, not today's config.
-    const constraints = (await recordedConstraints(ledger, resolved.service, to)) ?? undefined;
-    await assertDeployAllowed(ledger, {
-      service: resolved.service,
-      environment,
-      version: to,
-      constraints,
-      action: 'rollback',
-    });
-    const spec: ReleaseSpec = {
-      runId: randomUUID(),
-      service: resolved.service,
-      environment,
-      version: to,
-      commit: record.commit,
-      cwd: project.dir,
-      components: resolved.components.map(allAtOnce),
-      onFailure: 'halt',
-      action: 'rollback',
-      constraints,
-    };
-    const result = await execute(spec, ledger, options, runtime);
-    report(result, options, runtime);
-    return result.decision === 'succeeded' ? 0 : 1;
-  });
+  const runId = randomUUID();
+  const run = { service: resolved.service, environment, action: 'rollback', runId } as const;
+  return withLedger(options, runtime, project.dir, (ledger) =>
+    withDeployLock(ledger, run, runtime, async () => {
+      const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
+      const known = await ledger.versions(resolved.service);
+      const record = known.find((v) => v.version === to);
+      if (!record) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
+      // The older version is checked with what it declared when it was deployed, not today's config.
+      const constraints = (await recordedConstraints(ledger, resolved.service, to)) ?? undefined;
+      await assertDeployAllowed(ledger, { ...run, version: to, constraints });
+      const spec: ReleaseSpec = {
+        runId,
+        service: resolved.service,
+        environment,
+        version: to,
+        commit: record.commit,
+        cwd: project.dir,
+        components: resolved.components.map(allAtOnce),
+        onFailure: 'halt',
+        action: 'rollback',
+        constraints,
+      };
+      const result = await execute(spec, ledger, options, runtime);
+      report(result, options, runtime);
+      return result.decision === 'succeeded' ? 0 : 1;
+    }),
+  );
 }
 
 /**

@@ -1,15 +1,16 @@
 import { stageTimings } from '../../stats/stage-timing.ts';
-import { type CommonOptions, loadProject, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { seconds, table } from '../table.ts';
 
 /** Stage timing over the ledger's history: count, min, max, median and p95 per stage. */
 export async function statsCommand(options: CommonOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
+  const environment = namedEnvironment(project, options);
   const events = await withLedger(options, runtime, project.dir, (ledger) =>
     ledger.events({
       service: project.loaded.config.service,
-      environment: options.environment,
+      environment,
       withDuration: true,
     }),
   );

@@ -1,7 +1,7 @@
 import type { TargetState } from '../../engine/ports.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
 import type { RunRecord } from '../../ledger/types.ts';
-import { type CommonOptions, loadProject, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
 
@@ -16,7 +16,8 @@ interface EnvironmentStatus {
 export async function statusCommand(options: CommonOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const { service, environments } = project.loaded.config;
-  const names = options.environment ? [options.environment] : Object.keys(environments);
+  const named = namedEnvironment(project, options);
+  const names = named === undefined ? Object.keys(environments) : [named];
   const statuses = await withLedger(options, runtime, project.dir, (ledger) =>
     Promise.all(
       names.map(async (environment): Promise<EnvironmentStatus> => {
