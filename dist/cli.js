@@ -20114,11 +20114,11 @@ var require_pg_connection_string = __commonJS({
         config2.client_encoding = result.searchParams.get("encoding");
         return config2;
       }
-      const hostname3 = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
+      const hostname4 = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
       if (!config2.host) {
-        config2.host = decodeURIComponent(hostname3);
-      } else if (hostname3 && /^%2f/i.test(hostname3)) {
-        result.pathname = hostname3 + result.pathname;
+        config2.host = decodeURIComponent(hostname4);
+      } else if (hostname4 && /^%2f/i.test(hostname4)) {
+        result.pathname = hostname4 + result.pathname;
       }
       if (!config2.port) {
         config2.port = result.port;
@@ -28933,6 +28933,18 @@ function follow(version2, baseline, outcomes, settings) {
   const trajectory = [];
   let decidedAtSample = null;
   let seen = 0;
+  const logEs = /* @__PURE__ */ new Map();
+  const changed = /* @__PURE__ */ new Set();
+  const combinedLogE = () => {
+    for (const key3 of changed) {
+      const s = strata.get(key3);
+      logEs.set(key3, rateRatioLogE(s.version, s.baseline, settings.minEffect));
+    }
+    changed.clear();
+    let sum = 0;
+    for (const value of logEs.values()) sum += value;
+    return sum;
+  };
   for (const o of outcomes) {
     const arm2 = o.version === version2 ? "version" : o.version === baseline ? "baseline" : void 0;
     if (arm2 === void 0) continue;
@@ -28949,12 +28961,13 @@ function follow(version2, baseline, outcomes, settings) {
       counts2.total += 1;
       if (o.outcome === "failure") counts2.failures += 1;
     }
+    changed.add(key3);
     if (arm2 !== "version") continue;
     seen += 1;
     const plotted2 = seen % every === 0 || seen === total;
     const undecided = decidedAtSample === null && baseline !== null && seen >= settings.minSamples && (o.outcome === "failure" || seen === settings.minSamples || isLook(seen));
     if (!plotted2 && !undecided) continue;
-    const logE = baseline === null ? 0 : stratifiedLogE([...strata.values()], settings.minEffect);
+    const logE = baseline === null ? 0 : combinedLogE();
     if (plotted2) trajectory.push({ samples: seen, eValue: reportedE(logE) });
     if (undecided && logE >= logThreshold) decidedAtSample = seen;
   }
@@ -31970,9 +31983,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -48941,6 +48954,113 @@ function badVerdictText(verdict) {
   return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
 }
 
+// src/ledger/release-locks.ts
+function environmentLockName(repo, environment) {
+  return `${repo}:env:${environment}`;
+}
+function globalLockName(repo) {
+  return `${repo}:global`;
+}
+function leaseLockName(repo, environment) {
+  return `${repo}:deploy:${environment}`;
+}
+function leaseHolder(releaseId) {
+  return `release:${releaseId}`;
+}
+function releaseOfRunId(runId) {
+  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+// src/ledger/deploy-lock.ts
+var DEPLOY_LEASE_MS = 6e4;
+function deployLockName(service, environment) {
+  return `deploy:${service}:${environment}`;
+}
+var DeployLockedError = class extends Error {
+  name = "DeployLockedError";
+  blocker;
+  constructor(request2, blocker) {
+    super(lockedMessage(request2, blocker));
+    this.blocker = blocker;
+  }
+};
+async function holdDeployLock(ledger, request2, clock, warn) {
+  const name = deployLockName(request2.service, request2.environment);
+  const ttlMs = request2.leaseMs ?? DEPLOY_LEASE_MS;
+  const lease = { ttlMs, reason: request2.reason, data: request2.data };
+  const taken = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+  if (!taken.acquired) throw new DeployLockedError(request2, { kind: "run", lock: taken.heldBy });
+  try {
+    const blocker = botBlocker(await ledger.locks(clock.now()), request2);
+    if (blocker) throw new DeployLockedError(request2, blocker);
+  } catch (error62) {
+    await ledger.releaseLock(name, request2.holder);
+    throw error62;
+  }
+  const stop = new AbortController();
+  const renewing = (async () => {
+    for (; ; ) {
+      await clock.sleep(Math.ceil(ttlMs / 3), stop.signal);
+      if (stop.signal.aborted) return;
+      try {
+        const renewed = await ledger.renewLock(name, request2.holder, ttlMs, clock.now());
+        if (renewed) continue;
+        const again = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+        if (!again.acquired) warn(`the lease on ${name} ran out and ${again.heldBy.holder} holds it now`);
+      } catch (error62) {
+        warn(
+          `could not renew the lease on ${name}: ${error62 instanceof Error ? error62.message : String(error62)}`
+        );
+      }
+    }
+  })();
+  let released;
+  return {
+    lock: taken.lock,
+    release() {
+      released ??= (async () => {
+        stop.abort();
+        await renewing;
+        await ledger.releaseLock(name, request2.holder);
+      })();
+      return released;
+    }
+  };
+}
+function botBlocker(locks, request2) {
+  const admitted = request2.admittedRelease;
+  for (const repo of request2.repos) {
+    for (const lock of locks) {
+      if (admitted === void 0 && lock.name === environmentLockName(repo, request2.environment))
+        return { kind: "environment", lock };
+      if (admitted === void 0 && lock.name === globalLockName(repo)) return { kind: "global", lock };
+      const ownLease = admitted !== void 0 && lock.holder === leaseHolder(admitted);
+      if (lock.name === leaseLockName(repo, request2.environment) && !ownLease)
+        return { kind: "release", lock };
+    }
+  }
+  return null;
+}
+function lockedMessage(request2, { kind, lock }) {
+  const since = `since ${new Date(lock.acquiredAt).toISOString()}`;
+  const reason = lock.reason ? ` (${lock.reason})` : "";
+  const where = `${request2.service} in ${request2.environment}`;
+  switch (kind) {
+    case "run":
+      return `${where} is being deployed by ${lock.holder}${reason}, ${since}: wait for it to finish (a crashed run's lease runs out within ${seconds(lock)})`;
+    case "release":
+      return `${request2.environment} is being deployed by the bot's ${lock.holder}${reason}, ${since}: wait for it to finish`;
+    case "environment":
+      return `${request2.environment} is locked by ${lock.holder} with the bot's /lock${reason}, ${since}: deploy once it is unlocked (/unlock ${request2.environment})`;
+    case "global":
+      return `every environment is locked by ${lock.holder} with the bot's /lock --global${reason}, ${since}: deploy once it is unlocked (/unlock --global)`;
+  }
+}
+function seconds(lock) {
+  return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
+}
+
 // src/cli/commands/deploy.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 
@@ -49512,12 +49632,12 @@ function deviation(series, baseline, offsetSeconds = 0) {
   }
   return { value: points > 0 ? total / points : Number.NaN, points };
 }
-function millis(seconds3) {
-  return Math.round(seconds3 * 1e3);
+function millis(seconds4) {
+  return Math.round(seconds4 * 1e3);
 }
 
 // src/checks/outcome.ts
-function seconds(ms2) {
+function seconds2(ms2) {
   return `${(ms2 / 1e3).toFixed(2)} s`;
 }
 function lastLine(text, max = 200) {
@@ -49620,7 +49740,7 @@ async function call(server, path2, params, options) {
   } catch (error62) {
     if (options.signal?.aborted) return { ok: false, message: "cancelled" };
     if (controller.signal.aborted)
-      return { ok: false, message: `POST ${url2} timed out after ${seconds(options.timeoutMs)}` };
+      return { ok: false, message: `POST ${url2} timed out after ${seconds2(options.timeoutMs)}` };
     return { ok: false, message: `POST ${url2} failed: ${errorText(error62)}` };
   } finally {
     clearTimeout(timer);
@@ -50196,7 +50316,7 @@ async function runCommandCheck(spec, context, cwd, executor, signal) {
   const bounded = spec.max !== void 0 || spec.min !== void 0;
   const threshold = bounded ? { max: spec.max, min: spec.min } : void 0;
   if (result.timedOut)
-    return { status: "error", threshold, message: `timed out after ${seconds(spec.timeoutMs)}` };
+    return { status: "error", threshold, message: `timed out after ${seconds2(spec.timeoutMs)}` };
   if (result.cancelled) return { status: "error", threshold, message: "cancelled" };
   const parsed = parseValue2(result.stdout);
   const value = parsed.kind === "value" ? parsed.value : void 0;
@@ -50298,7 +50418,7 @@ async function runHttpCheck(spec, context, signal, options = {}) {
     if (!sample.ok) {
       const which = samples === 1 ? "the sample" : `sample ${i} of ${samples}`;
       if (sample.why === "cancelled") return { ...base, status: "error", message: "cancelled" };
-      const message = sample.why === "timeout" ? `GET ${url2}: ${which} timed out after ${seconds(spec.timeoutMs)}` : `GET ${url2}: ${which} failed: ${sample.message}`;
+      const message = sample.why === "timeout" ? `GET ${url2}: ${which} timed out after ${seconds2(spec.timeoutMs)}` : `GET ${url2}: ${which} failed: ${sample.message}`;
       return { ...base, status: "error", message };
     }
     latencies.push(sample.latencyMs);
@@ -51725,9 +51845,9 @@ function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
-  const seconds3 = Math.round(ms2 / 1e3);
-  if (seconds3 < 3600) return `${Math.floor(seconds3 / 60)}m ${String(seconds3 % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds3 / 60);
+  const seconds4 = Math.round(ms2 / 1e3);
+  if (seconds4 < 3600) return `${Math.floor(seconds4 / 60)}m ${String(seconds4 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds4 / 60);
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 function clockTime(at) {
@@ -52250,6 +52370,37 @@ function closing(result) {
   return ["Verdict", ...verdicts, `${decisionText(result.decision).toUpperCase()}: ${result.message}`];
 }
 
+// src/cli/deploy-lock.ts
+import { hostname as hostname3 } from "node:os";
+async function withDeployLock(ledger, run2, runtime, use) {
+  const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
+  const host = hostname3();
+  const held = await holdDeployLock(
+    ledger,
+    {
+      service: run2.service,
+      environment: run2.environment,
+      holder: `cli:${run2.runId}`,
+      reason: `${run2.action} by ${actor} on ${host} (pid ${process.pid})`,
+      data: { runId: run2.runId, action: run2.action, actor, host, pid: process.pid },
+      repos: await botRepositories(ledger, run2, runtime)
+    },
+    systemClock,
+    (message) => runtime.stderr.write(`tranche: warning: ${message}
+`)
+  );
+  try {
+    return await use();
+  } finally {
+    await held.release();
+  }
+}
+async function botRepositories(ledger, run2, runtime) {
+  const recorded = (await ledger.serviceRepository(run2.service))?.repo;
+  const repos = [runtime.env.GITHUB_REPOSITORY, recorded];
+  return [...new Set(repos.filter((r) => r !== void 0 && r !== ""))];
+}
+
 // src/cli/git.ts
 import { execFile } from "node:child_process";
 import { dirname, relative } from "node:path";
@@ -52473,8 +52624,8 @@ function tryParseDuration(value) {
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds3) {
-  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
+function secondsToMs(seconds4) {
+  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -53873,24 +54024,11 @@ function admissionBlocker(candidate, snapshot) {
   return null;
 }
 
-// src/ledger/release-locks.ts
-function environmentLockName(repo, environment) {
-  return `${repo}:env:${environment}`;
-}
-function globalLockName(repo) {
-  return `${repo}:global`;
-}
-function leaseLockName(repo, environment) {
-  return `${repo}:deploy:${environment}`;
-}
-function leaseHolder(releaseId) {
-  return `release:${releaseId}`;
-}
-
 // src/ledger/types.ts
 var VersionClashError = class extends Error {
   name = "VersionClashError";
 };
+var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
@@ -54966,22 +55104,46 @@ function backoffMs(attempt) {
 
 // src/ledger/open.ts
 var DEFAULT_LEDGER_PATH = ".tranche/ledger.db";
-function ledgerLocation(flag, env) {
-  if (flag !== void 0) return flag;
-  if (env.TRANCHE_LEDGER !== void 0 && env.TRANCHE_LEDGER !== "") return env.TRANCHE_LEDGER;
+function chooseLedgerLocation(flag, env) {
+  if (flag !== void 0) return { location: flag, from: "--ledger" };
+  if (env.TRANCHE_LEDGER !== void 0 && env.TRANCHE_LEDGER !== "")
+    return { location: env.TRANCHE_LEDGER, from: "TRANCHE_LEDGER" };
   const url2 = env.DATABASE_URL;
-  return url2 !== void 0 && isPostgresUrl(url2) ? url2 : void 0;
+  return url2 !== void 0 && isPostgresUrl(url2) ? { location: url2, from: "DATABASE_URL" } : void 0;
 }
+var LedgerLocationError = class extends Error {
+  name = "LedgerLocationError";
+};
+var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 async function openLedger(location, cwd) {
-  if (location === void 0) return SqliteLedger.open(resolve(cwd, DEFAULT_LEDGER_PATH));
+  if (location === void 0) return openSqlite(resolve(cwd, DEFAULT_LEDGER_PATH));
   if (location.trim() === "") {
-    throw new Error(
+    throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
     );
   }
   if (isPostgresUrl(location)) return PostgresLedger.open(location);
+  const scheme = URL_SCHEME.exec(location)?.[1];
+  if (scheme !== void 0) {
+    throw new LedgerLocationError(
+      `a ${scheme}:// URL is not a ledger Tranche can open; give a postgres:// URL or a SQLite file path`
+    );
+  }
+  if (location === "github") {
+    throw new LedgerLocationError(
+      "`github` (versions as tags in the repository) is a ledger only `tranche deploy --github` and the Action use; give a SQLite file path or a postgres:// URL"
+    );
+  }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return SqliteLedger.open(resolve(cwd, location));
+  return openSqlite(resolve(cwd, location));
+}
+async function openSqlite(path2) {
+  try {
+    return await SqliteLedger.open(path2);
+  } catch (error62) {
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    throw new Error(`could not open the ledger ${path2}: ${message}`, { cause: error62 });
+  }
 }
 
 // src/cli/runtime.ts
@@ -55012,12 +55174,27 @@ async function loadProject(options, runtime) {
 }
 function chooseEnvironment(project, options) {
   const names2 = Object.keys(project.loaded.config.environments);
-  if (options.environment) return options.environment;
+  const named = namedEnvironment(project, options);
+  if (named !== void 0) return named;
   if (names2.length === 1) return names2[0];
   throw new UsageError(`--environment is required: ${options.config} defines ${names2.join(", ")}`);
 }
+function namedEnvironment(project, options) {
+  const name = options.environment;
+  if (!name) return void 0;
+  const { environments } = project.loaded.config;
+  if (!Object.hasOwn(environments, name)) throw new UnknownEnvironmentError(name, Object.keys(environments));
+  return name;
+}
 async function openProjectLedger(options, runtime, dir) {
-  return openLedger(ledgerLocation(options.ledger, runtime.env), dir);
+  const chosen = chooseLedgerLocation(options.ledger, runtime.env);
+  try {
+    return await openLedger(chosen?.location, dir);
+  } catch (error62) {
+    const from = chosen ? chosen.from : `the default ledger (${DEFAULT_LEDGER_PATH} beside the config)`;
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    throw new UsageError(`${from}: ${message}`, { cause: error62 });
+  }
 }
 function configDir(options, runtime) {
   return dirname3(resolve2(runtime.cwd, options.config));
@@ -55926,6 +56103,41 @@ async function deployToGitHub(request2) {
   const { resolved, components, payload } = await understand(request2);
   if (request2.dryRun) return dryRun(request2, resolved, components);
   const runId = randomUUID();
+  const lease = await leaseEnvironment(request2, resolved.service, runId, payload);
+  try {
+    return await deployLeased(request2, resolved, components, payload, runId);
+  } finally {
+    await lease?.release();
+  }
+}
+async function leaseEnvironment(request2, service, runId, payload) {
+  const { ledger, repo, environment } = request2;
+  if (ledger === "github") return null;
+  const fullName = `${repo.owner}/${repo.repo}`;
+  const admitted = releaseOfRunId(payload?.runId);
+  const running = admitted === null ? [] : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
+  const recorded = (await ledger.serviceRepository(service))?.repo;
+  const action = payload?.rollback ? "rollback" : "deploy";
+  try {
+    return await holdDeployLock(
+      ledger,
+      {
+        service,
+        environment,
+        holder: `github:${runId}`,
+        reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
+        data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
+        repos: [.../* @__PURE__ */ new Set([fullName, ...recorded ? [recorded] : []])],
+        admittedRelease: running.find((r) => r.id === admitted && r.origin === "bot")?.id
+      },
+      systemClock,
+      (message) => request2.log.warning(message)
+    );
+  } catch (error62) {
+    return tellDeployment(request2, error62);
+  }
+}
+async function deployLeased(request2, resolved, components, payload, runId) {
   const checkRun = await openCheckRun(request2, runId, resolved);
   let deploymentId = request2.deployment?.id ?? null;
   let prepared;
@@ -55998,14 +56210,14 @@ async function understand(request2) {
     const resolved = resolveEnvironment(request2.loaded.config, request2.environment);
     return { resolved, components: selectTargets(resolved.components, payload?.targets), payload };
   } catch (error62) {
-    if (request2.deployment) {
-      await safeStatus(request2, request2.deployment.id, {
-        state: "error",
-        description: redactedMessage(error62)
-      });
-    }
-    throw error62;
+    return tellDeployment(request2, error62);
   }
+}
+async function tellDeployment(request2, error62) {
+  if (request2.deployment) {
+    await safeStatus(request2, request2.deployment.id, { state: "error", description: redactedMessage(error62) });
+  }
+  throw error62;
 }
 async function prepare(request2, resolved, components, runId, payload) {
   const { client, repo, sha } = request2;
@@ -60987,8 +61199,8 @@ function getCachedAuthentication(state, auth22) {
   const currentScope = authentication.scopes.join(" ");
   return newScope === currentScope ? authentication : false;
 }
-async function wait(seconds3) {
-  await new Promise((resolve6) => setTimeout(resolve6, seconds3 * 1e3));
+async function wait(seconds4) {
+  await new Promise((resolve6) => setTimeout(resolve6, seconds4 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -63625,32 +63837,33 @@ async function deployCommand(options, runtime) {
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== void 0)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
-  return withLedger(options, runtime, project.dir, async (ledger) => {
-    const version2 = options.version === void 0 ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version : await knownVersion(ledger, resolved.service, options.version, commit);
-    const constraints = resolveConstraints(project.loaded.config);
-    await assertDeployAllowed(ledger, {
-      service: resolved.service,
-      environment,
-      version: version2,
-      constraints,
-      action: "deploy"
-    });
-    const spec = {
-      runId: randomUUID2(),
-      service: resolved.service,
-      environment,
-      version: version2,
-      commit,
-      dirty,
-      cwd: project.dir,
-      components: resolved.components,
-      onFailure: resolved.onFailure,
-      constraints
-    };
-    const result = await execute(spec, ledger, options, runtime);
-    report(result, options, runtime);
-    return result.decision === "succeeded" ? 0 : 1;
-  });
+  const runId = randomUUID2();
+  const run2 = { service: resolved.service, environment, action: "deploy", runId };
+  return withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => withDeployLock(ledger, run2, runtime, async () => {
+      const version2 = options.version === void 0 ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version : await knownVersion(ledger, resolved.service, options.version, commit);
+      const constraints = resolveConstraints(project.loaded.config);
+      await assertDeployAllowed(ledger, { ...run2, version: version2, constraints });
+      const spec = {
+        runId,
+        service: resolved.service,
+        environment,
+        version: version2,
+        commit,
+        dirty,
+        cwd: project.dir,
+        components: resolved.components,
+        onFailure: resolved.onFailure,
+        constraints
+      };
+      const result = await execute(spec, ledger, options, runtime);
+      report(result, options, runtime);
+      return result.decision === "succeeded" ? 0 : 1;
+    })
+  );
 }
 async function knownVersion(ledger, service, version2, commit) {
   const record2 = (await ledger.versions(service)).find((v) => v.version === version2);
@@ -63711,7 +63924,7 @@ function table2(header, rows2) {
 function isoTime(ms2) {
   return ms2 === null ? "-" : new Date(ms2).toISOString().replace(".000Z", "Z");
 }
-function seconds2(ms2) {
+function seconds3(ms2) {
   return ms2 === null ? "-" : `${(ms2 / 1e3).toFixed(2)} s`;
 }
 
@@ -63764,7 +63977,7 @@ async function historyCommand(options, runtime) {
     r.version,
     r.decision ?? "unfinished",
     r.reasonCode ?? "-",
-    seconds2(r.durationMs),
+    seconds3(r.durationMs),
     `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`
   ]);
   runtime.stdout.write(
@@ -64188,8 +64401,6 @@ async function reportCommand(options, runtime) {
   }
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
-  const known = Object.keys(project.loaded.config.environments);
-  if (!known.includes(environment)) throw new UnknownEnvironmentError(environment, known);
   const now = Date.now();
   const record2 = {
     service: project.loaded.config.service,
@@ -64217,35 +64428,36 @@ async function rollbackCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
-  return withLedger(options, runtime, project.dir, async (ledger) => {
-    const to = options.to ?? await versionBeforeLive(ledger, resolved.service, environment);
-    const known = await ledger.versions(resolved.service);
-    const record2 = known.find((v) => v.version === to);
-    if (!record2) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
-    const constraints = await recordedConstraints(ledger, resolved.service, to) ?? void 0;
-    await assertDeployAllowed(ledger, {
-      service: resolved.service,
-      environment,
-      version: to,
-      constraints,
-      action: "rollback"
-    });
-    const spec = {
-      runId: randomUUID4(),
-      service: resolved.service,
-      environment,
-      version: to,
-      commit: record2.commit,
-      cwd: project.dir,
-      components: resolved.components.map(allAtOnce),
-      onFailure: "halt",
-      action: "rollback",
-      constraints
-    };
-    const result = await execute(spec, ledger, options, runtime);
-    report(result, options, runtime);
-    return result.decision === "succeeded" ? 0 : 1;
-  });
+  const runId = randomUUID4();
+  const run2 = { service: resolved.service, environment, action: "rollback", runId };
+  return withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => withDeployLock(ledger, run2, runtime, async () => {
+      const to = options.to ?? await versionBeforeLive(ledger, resolved.service, environment);
+      const known = await ledger.versions(resolved.service);
+      const record2 = known.find((v) => v.version === to);
+      if (!record2) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
+      const constraints = await recordedConstraints(ledger, resolved.service, to) ?? void 0;
+      await assertDeployAllowed(ledger, { ...run2, version: to, constraints });
+      const spec = {
+        runId,
+        service: resolved.service,
+        environment,
+        version: to,
+        commit: record2.commit,
+        cwd: project.dir,
+        components: resolved.components.map(allAtOnce),
+        onFailure: "halt",
+        action: "rollback",
+        constraints
+      };
+      const result = await execute(spec, ledger, options, runtime);
+      report(result, options, runtime);
+      return result.decision === "succeeded" ? 0 : 1;
+    })
+  );
 }
 async function versionBeforeLive(ledger, service, environment) {
   const live = await liveVersion(ledger, service, environment);
@@ -64264,13 +64476,14 @@ async function versionBeforeLive(ledger, service, environment) {
 // src/cli/commands/stats.ts
 async function statsCommand(options, runtime) {
   const project = await loadProject(options, runtime);
+  const environment = namedEnvironment(project, options);
   const events = await withLedger(
     options,
     runtime,
     project.dir,
     (ledger) => ledger.events({
       service: project.loaded.config.service,
-      environment: options.environment,
+      environment,
       withDuration: true
     })
   );
@@ -64283,10 +64496,10 @@ async function statsCommand(options, runtime) {
   const rows2 = stages.map((s) => [
     s.stage,
     String(s.count),
-    seconds2(s.min),
-    seconds2(s.median),
-    seconds2(s.p95),
-    seconds2(s.max)
+    seconds3(s.min),
+    seconds3(s.median),
+    seconds3(s.p95),
+    seconds3(s.max)
   ]);
   runtime.stdout.write(`${table2(["stage", "count", "min", "median", "p95", "max"], rows2)}
 `);
@@ -64297,7 +64510,8 @@ async function statsCommand(options, runtime) {
 async function statusCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const { service, environments } = project.loaded.config;
-  const names2 = options.environment ? [options.environment] : Object.keys(environments);
+  const named = namedEnvironment(project, options);
+  const names2 = named === void 0 ? Object.keys(environments) : [named];
   const statuses = await withLedger(
     options,
     runtime,
@@ -64849,7 +65063,7 @@ function reportError(error62, runtime) {
   if (error62 instanceof CommanderError) {
     return error62.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (error62 instanceof ConfigError || error62 instanceof UnknownEnvironmentError || error62 instanceof UsageError || error62 instanceof DeployRefusedError || // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
+  if (error62 instanceof ConfigError || error62 instanceof UnknownEnvironmentError || error62 instanceof UsageError || error62 instanceof DeployRefusedError || error62 instanceof DeployLockedError || // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
   error62 instanceof Error && error62.cause instanceof DeployRefusedError) {
     runtime.stderr.write(`tranche: ${error62.message}
 `);

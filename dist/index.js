@@ -65243,8 +65243,8 @@ function tryParseDuration(value) {
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds2) {
-  return Number.isFinite(seconds2) && seconds2 >= 0 ? Math.round(seconds2 * 1e3) : void 0;
+function secondsToMs(seconds3) {
+  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -66474,8 +66474,8 @@ function deviation(series, baseline, offsetSeconds = 0) {
   }
   return { value: points > 0 ? total / points : Number.NaN, points };
 }
-function millis(seconds2) {
-  return Math.round(seconds2 * 1e3);
+function millis(seconds3) {
+  return Math.round(seconds3 * 1e3);
 }
 
 // src/checks/outcome.ts
@@ -68663,6 +68663,113 @@ function badVerdictText(verdict) {
   return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
 }
 
+// src/ledger/release-locks.ts
+function environmentLockName(repo, environment) {
+  return `${repo}:env:${environment}`;
+}
+function globalLockName(repo) {
+  return `${repo}:global`;
+}
+function leaseLockName(repo, environment) {
+  return `${repo}:deploy:${environment}`;
+}
+function leaseHolder(releaseId) {
+  return `release:${releaseId}`;
+}
+function releaseOfRunId(runId) {
+  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+// src/ledger/deploy-lock.ts
+var DEPLOY_LEASE_MS = 6e4;
+function deployLockName(service, environment) {
+  return `deploy:${service}:${environment}`;
+}
+var DeployLockedError = class extends Error {
+  name = "DeployLockedError";
+  blocker;
+  constructor(request2, blocker) {
+    super(lockedMessage(request2, blocker));
+    this.blocker = blocker;
+  }
+};
+async function holdDeployLock(ledger, request2, clock, warn) {
+  const name = deployLockName(request2.service, request2.environment);
+  const ttlMs = request2.leaseMs ?? DEPLOY_LEASE_MS;
+  const lease = { ttlMs, reason: request2.reason, data: request2.data };
+  const taken = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+  if (!taken.acquired) throw new DeployLockedError(request2, { kind: "run", lock: taken.heldBy });
+  try {
+    const blocker = botBlocker(await ledger.locks(clock.now()), request2);
+    if (blocker) throw new DeployLockedError(request2, blocker);
+  } catch (error63) {
+    await ledger.releaseLock(name, request2.holder);
+    throw error63;
+  }
+  const stop = new AbortController();
+  const renewing = (async () => {
+    for (; ; ) {
+      await clock.sleep(Math.ceil(ttlMs / 3), stop.signal);
+      if (stop.signal.aborted) return;
+      try {
+        const renewed = await ledger.renewLock(name, request2.holder, ttlMs, clock.now());
+        if (renewed) continue;
+        const again = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+        if (!again.acquired) warn(`the lease on ${name} ran out and ${again.heldBy.holder} holds it now`);
+      } catch (error63) {
+        warn(
+          `could not renew the lease on ${name}: ${error63 instanceof Error ? error63.message : String(error63)}`
+        );
+      }
+    }
+  })();
+  let released;
+  return {
+    lock: taken.lock,
+    release() {
+      released ??= (async () => {
+        stop.abort();
+        await renewing;
+        await ledger.releaseLock(name, request2.holder);
+      })();
+      return released;
+    }
+  };
+}
+function botBlocker(locks, request2) {
+  const admitted = request2.admittedRelease;
+  for (const repo of request2.repos) {
+    for (const lock of locks) {
+      if (admitted === void 0 && lock.name === environmentLockName(repo, request2.environment))
+        return { kind: "environment", lock };
+      if (admitted === void 0 && lock.name === globalLockName(repo)) return { kind: "global", lock };
+      const ownLease = admitted !== void 0 && lock.holder === leaseHolder(admitted);
+      if (lock.name === leaseLockName(repo, request2.environment) && !ownLease)
+        return { kind: "release", lock };
+    }
+  }
+  return null;
+}
+function lockedMessage(request2, { kind, lock }) {
+  const since = `since ${new Date(lock.acquiredAt).toISOString()}`;
+  const reason = lock.reason ? ` (${lock.reason})` : "";
+  const where = `${request2.service} in ${request2.environment}`;
+  switch (kind) {
+    case "run":
+      return `${where} is being deployed by ${lock.holder}${reason}, ${since}: wait for it to finish (a crashed run's lease runs out within ${seconds2(lock)})`;
+    case "release":
+      return `${request2.environment} is being deployed by the bot's ${lock.holder}${reason}, ${since}: wait for it to finish`;
+    case "environment":
+      return `${request2.environment} is locked by ${lock.holder} with the bot's /lock${reason}, ${since}: deploy once it is unlocked (/unlock ${request2.environment})`;
+    case "global":
+      return `every environment is locked by ${lock.holder} with the bot's /lock --global${reason}, ${since}: deploy once it is unlocked (/unlock --global)`;
+  }
+}
+function seconds2(lock) {
+  return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
+}
+
 // src/ledger/live-version.ts
 function liveVersionOf(runs) {
   return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
@@ -68670,6 +68777,12 @@ function liveVersionOf(runs) {
 async function liveVersion(ledger, service, environment) {
   return liveVersionOf(await ledger.runs({ service, environment }));
 }
+
+// src/ledger/types.ts
+var VersionClashError = class extends Error {
+  name = "VersionClashError";
+};
+var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
 
 // src/stats/stage-timing.ts
 function stageOf(event) {
@@ -68760,9 +68873,9 @@ function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
-  const seconds2 = Math.round(ms2 / 1e3);
-  if (seconds2 < 3600) return `${Math.floor(seconds2 / 60)}m ${String(seconds2 % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds2 / 60);
+  const seconds3 = Math.round(ms2 / 1e3);
+  if (seconds3 < 3600) return `${Math.floor(seconds3 / 60)}m ${String(seconds3 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds3 / 60);
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 function clockTime(at) {
@@ -69608,6 +69721,41 @@ async function deployToGitHub(request2) {
   const { resolved, components, payload } = await understand(request2);
   if (request2.dryRun) return dryRun(request2, resolved, components);
   const runId = randomUUID();
+  const lease = await leaseEnvironment(request2, resolved.service, runId, payload);
+  try {
+    return await deployLeased(request2, resolved, components, payload, runId);
+  } finally {
+    await lease?.release();
+  }
+}
+async function leaseEnvironment(request2, service, runId, payload) {
+  const { ledger, repo, environment } = request2;
+  if (ledger === "github") return null;
+  const fullName = `${repo.owner}/${repo.repo}`;
+  const admitted = releaseOfRunId(payload?.runId);
+  const running = admitted === null ? [] : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
+  const recorded = (await ledger.serviceRepository(service))?.repo;
+  const action = payload?.rollback ? "rollback" : "deploy";
+  try {
+    return await holdDeployLock(
+      ledger,
+      {
+        service,
+        environment,
+        holder: `github:${runId}`,
+        reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
+        data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
+        repos: [.../* @__PURE__ */ new Set([fullName, ...recorded ? [recorded] : []])],
+        admittedRelease: running.find((r) => r.id === admitted && r.origin === "bot")?.id
+      },
+      systemClock,
+      (message) => request2.log.warning(message)
+    );
+  } catch (error63) {
+    return tellDeployment(request2, error63);
+  }
+}
+async function deployLeased(request2, resolved, components, payload, runId) {
   const checkRun = await openCheckRun(request2, runId, resolved);
   let deploymentId = request2.deployment?.id ?? null;
   let prepared;
@@ -69680,14 +69828,14 @@ async function understand(request2) {
     const resolved = resolveEnvironment(request2.loaded.config, request2.environment);
     return { resolved, components: selectTargets(resolved.components, payload?.targets), payload };
   } catch (error63) {
-    if (request2.deployment) {
-      await safeStatus(request2, request2.deployment.id, {
-        state: "error",
-        description: redactedMessage(error63)
-      });
-    }
-    throw error63;
+    return tellDeployment(request2, error63);
   }
+}
+async function tellDeployment(request2, error63) {
+  if (request2.deployment) {
+    await safeStatus(request2, request2.deployment.id, { state: "error", description: redactedMessage(error63) });
+  }
+  throw error63;
 }
 async function prepare(request2, resolved, components, runId, payload) {
   const { client, repo, sha } = request2;
@@ -70579,25 +70727,6 @@ function admissionBlocker(candidate, snapshot) {
   }
   return null;
 }
-
-// src/ledger/release-locks.ts
-function environmentLockName(repo, environment) {
-  return `${repo}:env:${environment}`;
-}
-function globalLockName(repo) {
-  return `${repo}:global`;
-}
-function leaseLockName(repo, environment) {
-  return `${repo}:deploy:${environment}`;
-}
-function leaseHolder(releaseId) {
-  return `release:${releaseId}`;
-}
-
-// src/ledger/types.ts
-var VersionClashError = class extends Error {
-  name = "VersionClashError";
-};
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
@@ -71673,16 +71802,39 @@ function backoffMs(attempt) {
 
 // src/ledger/open.ts
 var DEFAULT_LEDGER_PATH = ".tranche/ledger.db";
+var LedgerLocationError = class extends Error {
+  name = "LedgerLocationError";
+};
+var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 async function openLedger(location, cwd) {
-  if (location === void 0) return SqliteLedger.open(resolve(cwd, DEFAULT_LEDGER_PATH));
+  if (location === void 0) return openSqlite(resolve(cwd, DEFAULT_LEDGER_PATH));
   if (location.trim() === "") {
-    throw new Error(
+    throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
     );
   }
   if (isPostgresUrl(location)) return PostgresLedger.open(location);
+  const scheme = URL_SCHEME.exec(location)?.[1];
+  if (scheme !== void 0) {
+    throw new LedgerLocationError(
+      `a ${scheme}:// URL is not a ledger Tranche can open; give a postgres:// URL or a SQLite file path`
+    );
+  }
+  if (location === "github") {
+    throw new LedgerLocationError(
+      "`github` (versions as tags in the repository) is a ledger only `tranche deploy --github` and the Action use; give a SQLite file path or a postgres:// URL"
+    );
+  }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return SqliteLedger.open(resolve(cwd, location));
+  return openSqlite(resolve(cwd, location));
+}
+async function openSqlite(path) {
+  try {
+    return await SqliteLedger.open(path);
+  } catch (error63) {
+    const message = error63 instanceof Error ? error63.message : String(error63);
+    throw new Error(`could not open the ledger ${path}: ${message}`, { cause: error63 });
+  }
 }
 
 // src/render/progress-state.ts
