@@ -20,6 +20,8 @@ export { UnknownEnvironmentError };
 export interface ResolvedEnvironment {
   service: string;
   versionTemplate: string;
+  /** The environment's labels, exported to its commands as TRANCHE_ENVIRONMENT_LABELS. */
+  labels: Record<string, string>;
   onFailure: OnFailure;
   components: ComponentSpec[];
 }
@@ -33,6 +35,7 @@ export function resolveEnvironment(config: TrancheConfig, environment: string): 
   return {
     service: config.service,
     versionTemplate: config.version,
+    labels: { ...settings.labels },
     onFailure: settings.onFailure,
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config.checks),

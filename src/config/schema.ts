@@ -118,6 +118,12 @@ export const componentSchema = z
 
 export const environmentSchema = z
   .strictObject({
+    labels: z
+      .record(z.string(), labelValueSchema)
+      .prefault({})
+      .describe(
+        'Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS.',
+      ),
     components: z
       .array(componentSchema)
       .min(1, { error: 'expected at least one component' })
