@@ -14,6 +14,7 @@ import type { RollbackPolicy, VerdictSettings } from '../engine/verdict.ts';
 import type { OnFailure } from '../engine/vocabulary.ts';
 import { UnknownEnvironmentError } from './errors.ts';
 import type { CheckConfig, ComponentConfig, TrancheConfig } from './schema.ts';
+import { matchingTargets, type TrackEnvironments, trackEnvironments } from './track-environments.ts';
 
 export { UnknownEnvironmentError };
 
@@ -59,27 +60,27 @@ export function resolveConstraints(config: TrancheConfig): ReleaseConstraints | 
 }
 
 /**
- * The release tracks in order, each environment a member; a track's `targets` selector becomes
- * the names of the environment's targets (of any component) carrying all its labels.
+ * The release tracks in order, each environment a member (listed, or chosen by the track's
+ * categories: see track-environments.ts); a track's `targets` selector becomes the names of the
+ * environment's targets (of any component) carrying all its labels.
  */
 export function resolveTracks(config: TrancheConfig): TrackSpec[] {
-  return (config.tracks ?? []).map((track, index) => ({
-    name: track.name,
-    bakeMs: track.bake,
-    promote: index === 0 ? 'auto' : (track.promote ?? 'auto'),
-    members: track.environments.map((environment) => {
-      const selector = track.targets;
-      if (selector === undefined) return { environment };
-      const components = config.environments[environment]?.components ?? [];
-      const targets = components
-        .flatMap((c) => c.targets)
-        .filter((t) =>
-          Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v),
-        )
-        .map((t) => t.name);
-      return { environment, targets: [...new Set(targets)] };
-    }),
-  }));
+  const chosen = trackEnvironments(config);
+  return (config.tracks ?? []).map((track, index) => {
+    const { environments, selection } = chosen[index] as TrackEnvironments;
+    const selector = track.targets;
+    return {
+      name: track.name,
+      bakeMs: track.bake,
+      promote: index === 0 ? 'auto' : (track.promote ?? 'auto'),
+      members: environments.map((environment) =>
+        selector === undefined
+          ? { environment }
+          : { environment, targets: matchingTargets(config, environment, selector) },
+      ),
+      ...(selection ? { categories: selection } : {}),
+    };
+  });
 }
 
 /** How verdicts are computed, and what a bad one rolls back. */
