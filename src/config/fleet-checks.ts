@@ -14,14 +14,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Declared values must belong to a category label. */
 export function categoryIssues(config: unknown, ctx: Ctx): void {
-  if (!isRecord(config) || !isRecord(config.categories)) return;
-  const { labels, values } = config.categories;
+  if (isRecord(config)) declaredValueIssues(config.categories, ['categories'], ctx);
+}
+
+function declaredValueIssues(categories: unknown, path: (string | number)[], ctx: Ctx): void {
+  if (!isRecord(categories)) return;
+  const { labels, values } = categories;
   if (!Array.isArray(labels) || !isRecord(values)) return;
   for (const label of Object.keys(values)) {
     if (labels.includes(label)) continue;
     ctx.addIssue({
       code: 'custom',
-      path: ['categories', 'values', label],
+      path: [...path, 'values', label],
       message: `'${label}' is not one of the category labels (${labels.join(', ')})`,
     });
   }
@@ -39,8 +43,10 @@ export function requiresIssues(config: unknown, ctx: Ctx): void {
 }
 
 /**
- * Tracks name defined environments; a target selector matches at least one target in each of
- * them; the first track takes new versions from deploys, so it has no `promote`.
+ * Tracks name defined environments, or categories to choose them by, or both; a target selector
+ * matches at least one target in each listed one; the first track takes new versions from
+ * deploys, so it has no `promote`. (Whether categories choose anything is checked on the parsed
+ * config: track-environments.ts.)
  */
 export function trackIssues(config: unknown, ctx: Ctx): void {
   if (!isRecord(config) || !Array.isArray(config.tracks)) return;
@@ -54,6 +60,14 @@ export function trackIssues(config: unknown, ctx: Ctx): void {
         message: 'the first track takes new versions from deploys; promote applies to the tracks after it',
       });
     }
+    if (track.environments === undefined && track.categories === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tracks', index],
+        message: 'a track needs environments, categories (to choose them by environment labels), or both',
+      });
+    }
+    declaredValueIssues(track.categories, ['tracks', index, 'categories'], ctx);
     if (!Array.isArray(track.environments)) return;
     track.environments.forEach((name, at) => {
       if (typeof name !== 'string') return;

@@ -14,12 +14,15 @@ import type { RollbackPolicy, VerdictSettings } from '../engine/verdict.ts';
 import type { OnFailure } from '../engine/vocabulary.ts';
 import { UnknownEnvironmentError } from './errors.ts';
 import type { CheckConfig, ComponentConfig, TrancheConfig } from './schema.ts';
+import { matchingTargets, type TrackEnvironments, trackEnvironments } from './track-environments.ts';
 
 export { UnknownEnvironmentError };
 
 export interface ResolvedEnvironment {
   service: string;
   versionTemplate: string;
+  /** The environment's labels, exported to its commands as TRANCHE_ENVIRONMENT_LABELS. */
+  labels: Record<string, string>;
   onFailure: OnFailure;
   components: ComponentSpec[];
 }
@@ -33,6 +36,7 @@ export function resolveEnvironment(config: TrancheConfig, environment: string): 
   return {
     service: config.service,
     versionTemplate: config.version,
+    labels: { ...settings.labels },
     onFailure: settings.onFailure,
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config.checks),
@@ -56,27 +60,27 @@ export function resolveConstraints(config: TrancheConfig): ReleaseConstraints | 
 }
 
 /**
- * The release tracks in order, each environment a member; a track's `targets` selector becomes
- * the names of the environment's targets (of any component) carrying all its labels.
+ * The release tracks in order, each environment a member (listed, or chosen by the track's
+ * categories: see track-environments.ts); a track's `targets` selector becomes the names of the
+ * environment's targets (of any component) carrying all its labels.
  */
 export function resolveTracks(config: TrancheConfig): TrackSpec[] {
-  return (config.tracks ?? []).map((track, index) => ({
-    name: track.name,
-    bakeMs: track.bake,
-    promote: index === 0 ? 'auto' : (track.promote ?? 'auto'),
-    members: track.environments.map((environment) => {
-      const selector = track.targets;
-      if (selector === undefined) return { environment };
-      const components = config.environments[environment]?.components ?? [];
-      const targets = components
-        .flatMap((c) => c.targets)
-        .filter((t) =>
-          Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v),
-        )
-        .map((t) => t.name);
-      return { environment, targets: [...new Set(targets)] };
-    }),
-  }));
+  const chosen = trackEnvironments(config);
+  return (config.tracks ?? []).map((track, index) => {
+    const { environments, selection } = chosen[index] as TrackEnvironments;
+    const selector = track.targets;
+    return {
+      name: track.name,
+      bakeMs: track.bake,
+      promote: index === 0 ? 'auto' : (track.promote ?? 'auto'),
+      members: environments.map((environment) =>
+        selector === undefined
+          ? { environment }
+          : { environment, targets: matchingTargets(config, environment, selector) },
+      ),
+      ...(selection ? { categories: selection } : {}),
+    };
+  });
 }
 
 /** How verdicts are computed, and what a bad one rolls back. */

@@ -11,6 +11,7 @@ import { ON_FAILURE } from '../engine/vocabulary.ts';
 import { analysisBakeIssues, checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.ts';
 import { categoryIssues, requiresIssues, trackIssues } from './fleet-checks.ts';
+import { trackChoiceIssues } from './track-environments.ts';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const ALWAYS = { when: () => true };
@@ -118,6 +119,12 @@ export const componentSchema = z
 
 export const environmentSchema = z
   .strictObject({
+    labels: z
+      .record(z.string(), labelValueSchema)
+      .prefault({})
+      .describe(
+        'Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by.',
+      ),
     components: z
       .array(componentSchema)
       .min(1, { error: 'expected at least one component' })
@@ -379,8 +386,9 @@ export const checkSchema = z
 const SERVICE_NAME_ERROR =
   "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
 
-export const categoriesSchema = z
-  .union(
+/** The two forms of categories, over the labels of `subject`s (targets or environments). */
+function categoryForms(subject: 'target' | 'environment') {
+  return z.union(
     [
       z
         .array(nonEmptyString())
@@ -392,29 +400,40 @@ export const categoriesSchema = z
           .array(nonEmptyString())
           .min(1, { error: 'expected at least one label' })
           .superRefine(duplicateNameIssues('label'), ALWAYS)
-          .describe('Target labels whose values make a category, e.g. [cloud, browser].'),
+          .describe(
+            `${subject === 'target' ? 'Target' : 'Environment'} labels whose values make a category, e.g. [cloud, browser].`,
+          ),
         coverage: z
           .enum(COVERAGES, { error: `expected one of ${COVERAGES.join(', ')}` })
           .default('all')
           .describe(
-            'all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on a target, and every value, is on some canary.',
+            `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject === 'target' ? 'a target' : 'an environment'}, and every value, is on some canary.`,
           ),
         values: z
           .record(z.string(), z.array(labelValueSchema).min(1, { error: 'expected at least one value' }))
           .optional()
           .describe(
-            'Declared values per label; tranche plan reports any that no target carries, and carried values not declared.',
+            `Declared values per label; tranche plan reports any that no ${subject} carries, and carried values not declared.`,
           ),
       }),
     ],
     { error: 'expected a list of labels, or a mapping with labels, coverage and values' },
-  )
-  .meta({
-    id: 'Categories',
-    title: 'categories',
-    description:
-      'Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component’s first batch; the other targets follow in batches growing from its size.',
-  });
+  );
+}
+
+export const categoriesSchema = categoryForms('target').meta({
+  id: 'Categories',
+  title: 'categories',
+  description:
+    'Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component’s first batch; the other targets follow in batches growing from its size.',
+});
+
+export const environmentCategoriesSchema = categoryForms('environment').meta({
+  id: 'EnvironmentCategories',
+  title: 'environment categories',
+  description:
+    'Canary categories over environment labels, choosing a track’s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track’s environments if it lists them, else among every environment no earlier track has.',
+});
 
 export const requiresSchema = z
   .record(
@@ -451,12 +470,16 @@ export const trackSchema = z
       .array(nonEmptyString())
       .min(1, { error: 'expected at least one environment' })
       .superRefine(duplicateNameIssues('environment'), ALWAYS)
-      .describe('The environments of the track, defined under environments.'),
+      .optional()
+      .describe(
+        'The environments of the track, defined under environments; with categories, the ones to choose among.',
+      ),
+    categories: environmentCategoriesSchema.optional(),
     targets: z
       .record(z.string(), labelValueSchema)
       .optional()
       .describe(
-        'Only the targets of those environments that carry all these labels (a ring inside an environment). Default: every target.',
+        'Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target.',
       ),
     bake: durationSchema
       .prefault('0s')
@@ -558,7 +581,8 @@ export const botSchema = z
   })
   .describe('The pull request bot: commands, who may deploy, and the release queue.');
 
-export const trancheConfigSchema = z
+/** The config before the rules that need it parsed whole (trackChoiceIssues). */
+const trancheConfigObject = z
   .strictObject({
     service: z
       .string()
@@ -597,11 +621,14 @@ export const trancheConfigSchema = z
   .superRefine(analysisBakeIssues, ALWAYS)
   .superRefine(categoryIssues, ALWAYS)
   .superRefine(requiresIssues, ALWAYS)
-  .superRefine(trackIssues, ALWAYS)
+  .superRefine(trackIssues, ALWAYS);
+
+export const trancheConfigSchema = trancheConfigObject
+  .superRefine(trackChoiceIssues)
   .meta({ title: 'tranche.yml', description: 'Configuration of a Tranche service.' });
 
-export type TrancheConfig = z.output<typeof trancheConfigSchema>;
-export type TrancheConfigInput = z.input<typeof trancheConfigSchema>;
+export type TrancheConfig = z.output<typeof trancheConfigObject>;
+export type TrancheConfigInput = z.input<typeof trancheConfigObject>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ComponentConfig = z.output<typeof componentSchema>;
 export type CheckConfig = z.output<typeof checkSchema>;

@@ -17,9 +17,17 @@
  *   largest number of distinct value pairs of one pair of labels (one target carries one pair of
  *   each), or of distinct values of one label: no cover can be smaller.
  *
+ * The items need only a name and labels: the same chooser picks a track's canary environments
+ * by their environment labels (config/track-environments.ts).
+ *
  * Pure and deterministic: the same targets and spec always choose the same canaries.
  */
-import type { TargetSpec } from './ports.ts';
+
+/** What canaries are chosen among: targets, or environments. */
+export interface Labelled {
+  name: string;
+  labels: Record<string, string>;
+}
 
 export const COVERAGES = ['all', 'pairwise'] as const;
 export type Coverage = (typeof COVERAGES)[number];
@@ -33,6 +41,7 @@ export interface CategorySpec {
 }
 
 export interface CanaryPick {
+  /** The chosen target's name (an environment's, when environments are chosen). */
   target: string;
   /** The target's values of the category labels (labels it lacks are left out). */
   labels: Record<string, string>;
@@ -65,12 +74,12 @@ export interface CanarySelection {
 /** A distinct category: its first target in config order, and the elements (ids) it covers. */
 interface Candidate {
   index: number;
-  target: TargetSpec;
+  target: Labelled;
   elements: number[];
 }
 
 /** Chooses the canaries of `targets` (in config order) for the spec. */
-export function selectCanaries(targets: readonly TargetSpec[], spec: CategorySpec): CanarySelection {
+export function selectCanaries(targets: readonly Labelled[], spec: CategorySpec): CanarySelection {
   if (spec.labels.length === 0) throw new RangeError('a category needs at least one label');
   const universe = new Universe();
   const candidates = distinctCandidates(targets, spec, universe);
@@ -91,7 +100,7 @@ export function selectCanaries(targets: readonly TargetSpec[], spec: CategorySpe
 }
 
 /** Whether any target carries one of the category labels: without, a component plans as usual. */
-export function hasCategoryLabels(targets: readonly TargetSpec[], spec: CategorySpec): boolean {
+export function hasCategoryLabels(targets: readonly Labelled[], spec: CategorySpec): boolean {
   return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
 }
 
@@ -115,11 +124,11 @@ class Universe {
   }
 }
 
-function labelOf(target: TargetSpec, label: string): string | undefined {
+function labelOf(target: Labelled, label: string): string | undefined {
   return Object.hasOwn(target.labels, label) ? target.labels[label] : undefined;
 }
 
-function categoryLabels(target: TargetSpec, labels: string[]): Record<string, string> {
+function categoryLabels(target: Labelled, labels: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const label of labels) {
     const value = labelOf(target, label);
@@ -134,7 +143,7 @@ function term(label: string, value: string | undefined): string {
 }
 
 /** The elements one target covers, by name: its combination, or its values and pairs. */
-function elementNames(target: TargetSpec, spec: CategorySpec): string[] {
+function elementNames(target: Labelled, spec: CategorySpec): string[] {
   const values = spec.labels.map((label) => labelOf(target, label));
   if (spec.coverage === 'all') return [spec.labels.map((label, i) => term(label, values[i])).join(', ')];
   const names: string[] = [];
@@ -154,7 +163,7 @@ function elementNames(target: TargetSpec, spec: CategorySpec): string[] {
 
 /** One candidate per distinct category, represented by its first target in config order. */
 function distinctCandidates(
-  targets: readonly TargetSpec[],
+  targets: readonly Labelled[],
   spec: CategorySpec,
   universe: Universe,
 ): Candidate[] {
@@ -206,7 +215,7 @@ function describeCovers(candidate: Candidate, universe: Universe): string[] {
 }
 
 /** The most distinct values of one label, or value pairs of two labels, any one target set can need. */
-function pairwiseLowerBound(targets: readonly TargetSpec[], labels: string[]): number {
+function pairwiseLowerBound(targets: readonly Labelled[], labels: string[]): number {
   let bound = 0;
   for (let i = 0; i < labels.length; i++) {
     const single = new Set<string>();
@@ -229,7 +238,7 @@ function pairwiseLowerBound(targets: readonly TargetSpec[], labels: string[]): n
 }
 
 function declaredValueReport(
-  targets: readonly TargetSpec[],
+  targets: readonly Labelled[],
   spec: CategorySpec,
 ): Pick<CanarySelection, 'missing' | 'undeclared' | 'unlabelled'> {
   const missing: LabelValue[] = [];

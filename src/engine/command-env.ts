@@ -8,6 +8,7 @@ export function commandEnv(context: CommandContext): Record<string, string> {
   return {
     TRANCHE_SERVICE: context.service,
     TRANCHE_ENVIRONMENT: context.environment,
+    TRANCHE_ENVIRONMENT_LABELS: JSON.stringify(context.environmentLabels),
     TRANCHE_COMPONENT: context.component,
     TRANCHE_TARGET: context.target.name,
     TRANCHE_TARGET_LABELS: JSON.stringify(context.target.labels),

@@ -175,6 +175,8 @@ export interface ReleaseSpec {
   runId: string;
   service: string;
   environment: string;
+  /** The environment's labels (config `environments.<name>.labels`); default none. */
+  environmentLabels?: Record<string, string> | undefined;
   version: string;
   commit: string | null;
   /** The work tree had uncommitted changes (`--allow-dirty`): what runs is `commit` and more. */
@@ -197,6 +199,7 @@ export interface ReleaseSpec {
 export interface CommandContext {
   service: string;
   environment: string;
+  environmentLabels: Record<string, string>;
   component: string;
   target: TargetSpec;
   version: string;

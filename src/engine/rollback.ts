@@ -87,6 +87,7 @@ async function rollBackTarget(
   const env = commandEnv({
     service: spec.service,
     environment: spec.environment,
+    environmentLabels: spec.environmentLabels ?? {},
     component: component.name,
     target,
     version: to,

@@ -441,6 +441,7 @@ class Rollout {
     return {
       service: this.spec.service,
       environment: this.spec.environment,
+      environmentLabels: this.spec.environmentLabels ?? {},
       component: component.name,
       target,
       version: this.spec.version,

@@ -11,6 +11,7 @@
  * claimPromotion, finishPromotion), so timers survive a restart and fire once across replicas.
  */
 import { formatDuration } from '../config/duration.ts';
+import type { CanarySelection } from './categories.ts';
 
 export const PROMOTE_MODES = ['auto', 'manual'] as const;
 export type PromoteMode = (typeof PROMOTE_MODES)[number];
@@ -28,6 +29,8 @@ export interface TrackSpec {
   bakeMs: number;
   /** How a version reaches this track from the previous one; the first track's is not used. */
   promote: PromoteMode;
+  /** When categories chose the members (by environment labels): what each covers, for plans. */
+  categories?: CanarySelection | undefined;
 }
 
 /** What one member of a track runs, and since when it has been healthy on it. */

@@ -324,6 +324,7 @@ async function prepare(
     runId,
     service: resolved.service,
     environment: request.environment,
+    environmentLabels: resolved.labels,
     version,
     commit,
     cwd: request.cwd,

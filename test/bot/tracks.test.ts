@@ -197,6 +197,30 @@ describe('release tracks', () => {
     });
   });
 
+  describe('a canary track that chooses its environments by categories', () => {
+    const t = useBot();
+    /** production and eu both run on aws: coverage all over cloud needs only the first of them. */
+    const CHOSEN_YML = `${TRANCHE_YML.replace(
+      '  production:\n',
+      '  production:\n    labels: { cloud: aws }\n',
+    ).replace('  eu:\n', '  eu:\n    labels: { cloud: aws }\n')}tracks:
+  - { name: yolo, environments: [staging], bake: 1h }
+  - { name: canary, categories: [cloud], bake: 4h }
+  - { name: stable, environments: [production, eu] }
+`;
+
+    it('is promoted to the environments its categories chose, and no other', async () => {
+      await threeOnYolo(t, CHOSEN_YML);
+      t.clock.now = T0 + HOUR;
+      t.github.config(CHOSEN_YML).createDeployment(9002);
+      await t.sweep();
+      t.github.done();
+      expect(t.github.bodies('createDeployment')).toEqual([
+        promotionDeployment({ environment: 'production', version: '3', track: 'canary', releaseId: 2 }),
+      ]);
+    });
+  });
+
   describe('a hold', () => {
     const t = useBot();
 

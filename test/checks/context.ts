@@ -10,6 +10,7 @@ export function context(target: Partial<TargetSpec> = {}): CommandContext {
   return {
     service: 'metrics-store',
     environment: 'production',
+    environmentLabels: {},
     component: 'app',
     target: { name: 'web-1', labels: {}, ...target },
     version: '2.15.0',

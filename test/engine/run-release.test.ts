@@ -106,10 +106,16 @@ describe('runRelease', () => {
     it('passes values to commands only through TRANCHE_* variables', async () => {
       await seedGood('app', { 'app-1': '2.14.6' });
       const h = harness();
-      await h.run(release({ components: [component({ name: 'app', targets: 1 })] }));
+      await h.run(
+        release({
+          environmentLabels: { cloud: 'aws' },
+          components: [component({ name: 'app', targets: 1 })],
+        }),
+      );
       expect(h.executor.calls[0]?.env).toEqual({
         TRANCHE_SERVICE: 'metrics-store',
         TRANCHE_ENVIRONMENT: 'production',
+        TRANCHE_ENVIRONMENT_LABELS: '{"cloud":"aws"}',
         TRANCHE_COMPONENT: 'app',
         TRANCHE_TARGET: 'app-1',
         TRANCHE_TARGET_LABELS: '{}',

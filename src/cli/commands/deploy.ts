@@ -52,6 +52,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
         runId,
         service: resolved.service,
         environment,
+        environmentLabels: resolved.labels,
         version,
         commit,
         dirty,

@@ -1,18 +1,25 @@
-import { resolveEnvironment } from '../../config/resolve.ts';
+import { resolveEnvironment, resolveTracks } from '../../config/resolve.ts';
 import type { CanarySelection } from '../../engine/categories.ts';
 import { planRelease } from '../../engine/plan.ts';
-import { canaryHeadline, canaryNotes } from '../../render/canary-coverage.ts';
+import { canaryHeadline, canaryNotes, trackCoverageLines } from '../../render/canary-coverage.ts';
 import { type CommonOptions, chooseEnvironment, loadProject } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 
-/** Print the batches a deploy would run; runs nothing. */
+/**
+ * Print the batches a deploy would run, and the environments of tracks that choose them by
+ * categories (what each covers); runs nothing.
+ */
 export async function planCommand(options: CommonOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const plan = planRelease(resolved.service, environment, resolved.components);
+  const chosen = resolveTracks(project.loaded.config).flatMap((t) =>
+    t.categories ? [{ track: t.name, categories: t.categories }] : [],
+  );
   if (options.json) {
-    runtime.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    const tracks = chosen.length > 0 ? { tracks: chosen } : {};
+    runtime.stdout.write(`${JSON.stringify({ ...plan, ...tracks }, null, 2)}\n`);
     return 0;
   }
   const lines = [`${plan.service} → ${plan.environment} (onFailure: ${resolved.onFailure})`];
@@ -24,6 +31,7 @@ export async function planCommand(options: CommonOptions, runtime: Runtime): Pro
       lines.push(`    batch ${i + 1}: ${batch.targets.length} target(s)${bake}: ${batch.targets.join(', ')}`);
     }
   }
+  for (const { track, categories } of chosen) lines.push(...trackCoverageLines(track, categories));
   runtime.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -38,6 +38,7 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         runId,
         service: resolved.service,
         environment,
+        environmentLabels: resolved.labels,
         version: to,
         commit: record.commit,
         cwd: project.dir,

@@ -7,6 +7,7 @@
 import { resolveTracks } from '../../config/resolve.ts';
 import { type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
 import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../ledger/track-state.ts';
+import { trackCoverageLines } from '../../render/canary-coverage.ts';
 import { elapsedText } from '../../render/format.ts';
 import { type CommonOptions, loadProject, type Project, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -75,6 +76,8 @@ export function renderTracks(
       : 'next promotion: none scheduled',
   );
   for (const b of plan.blocked) lines.push(`waiting: ${b.from} → ${b.to}: ${b.message}`);
+  for (const track of tracks)
+    if (track.categories) lines.push(...trackCoverageLines(track.name, track.categories));
   return lines;
 }
 
