@@ -28565,6 +28565,303 @@ function formatIssue(issue2) {
   return `${issue2.file}${position}${path2 === "" ? "" : ` ${path2}`}: ${issue2.message}`;
 }
 
+// src/engine/categories.ts
+var COVERAGES = ["all", "pairwise"];
+function selectCanaries(targets, spec) {
+  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
+  const universe = new Universe();
+  const candidates = distinctCandidates(targets, spec, universe);
+  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
+  return {
+    labels: [...spec.labels],
+    coverage: spec.coverage,
+    canaries: chosen.map((c) => ({
+      target: c.target.name,
+      labels: categoryLabels(c.target, spec.labels),
+      covers: describeCovers(c, universe)
+    })),
+    required: universe.size,
+    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
+    ...declaredValueReport(targets, spec)
+  };
+}
+function hasCategoryLabels(targets, spec) {
+  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
+}
+var Universe = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  get size() {
+    return this.names.length;
+  }
+  id(name) {
+    let id = this.ids.get(name);
+    if (id === void 0) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+};
+function labelOf(target, label) {
+  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
+}
+function categoryLabels(target, labels) {
+  const out = {};
+  for (const label of labels) {
+    const value = labelOf(target, label);
+    if (value !== void 0) out[label] = value;
+  }
+  return out;
+}
+function term(label, value) {
+  return value === void 0 ? `${label} unset` : `${label}=${value}`;
+}
+function elementNames(target, spec) {
+  const values = spec.labels.map((label) => labelOf(target, label));
+  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
+  const names2 = [];
+  spec.labels.forEach((label, i) => {
+    if (values[i] !== void 0) names2.push(term(label, values[i]));
+  });
+  for (let i = 0; i < spec.labels.length; i++) {
+    for (let j = i + 1; j < spec.labels.length; j++) {
+      if (values[i] === void 0 || values[j] === void 0) continue;
+      names2.push(
+        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
+      );
+    }
+  }
+  return names2;
+}
+function distinctCandidates(targets, spec, universe) {
+  const seen = /* @__PURE__ */ new Set();
+  const candidates = [];
+  targets.forEach((target, index) => {
+    const key3 = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
+    if (seen.has(key3)) return;
+    seen.add(key3);
+    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
+  });
+  return candidates;
+}
+function greedyCover(candidates, size, elementsOf) {
+  const covered = new Uint8Array(size);
+  const taken = new Uint8Array(candidates.length);
+  const chosen = [];
+  for (let left = size; left > 0; ) {
+    let best = -1;
+    let bestGain = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      let gain = 0;
+      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const pick2 = candidates[best];
+    for (const e of elementsOf(pick2)) covered[e] = 1;
+    chosen.push(pick2);
+    left -= bestGain;
+  }
+  return chosen;
+}
+function describeCovers(candidate, universe) {
+  const names2 = candidate.elements.map((e) => universe.names[e]);
+  const pairs = names2.filter((n) => n.includes(" \xD7 "));
+  return pairs.length > 0 ? pairs : names2;
+}
+function pairwiseLowerBound(targets, labels) {
+  let bound2 = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const single2 = /* @__PURE__ */ new Set();
+    for (const t of targets) {
+      const v = labelOf(t, labels[i]);
+      if (v !== void 0) single2.add(v);
+    }
+    bound2 = Math.max(bound2, single2.size);
+    for (let j = i + 1; j < labels.length; j++) {
+      const pairs = /* @__PURE__ */ new Set();
+      for (const t of targets) {
+        const a = labelOf(t, labels[i]);
+        const b = labelOf(t, labels[j]);
+        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
+      }
+      bound2 = Math.max(bound2, pairs.size);
+    }
+  }
+  return bound2;
+}
+function declaredValueReport(targets, spec) {
+  const missing = [];
+  const undeclared = [];
+  const unlabelled = [];
+  for (const label of spec.labels) {
+    const carried = /* @__PURE__ */ new Set();
+    const lacking = [];
+    for (const t of targets) {
+      const v = labelOf(t, label);
+      if (v === void 0) lacking.push(t.name);
+      else carried.add(v);
+    }
+    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
+    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
+    if (!declared) continue;
+    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
+    const known = new Set(declared);
+    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
+  }
+  return { missing, undeclared, unlabelled };
+}
+
+// src/config/fleet-checks.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config2, ctx) {
+  if (isRecord(config2)) declaredValueIssues(config2.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path2, ctx) {
+  if (!isRecord(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path2, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config2, ctx) {
+  if (!isRecord(config2) || !isRecord(config2.requires) || typeof config2.service !== "string") return;
+  if (!Object.hasOwn(config2.requires, config2.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config2.service],
+    message: `a service cannot require itself (${config2.service}); list the services it depends on`
+  });
+}
+function trackIssues(config2, ctx) {
+  if (!isRecord(config2) || !Array.isArray(config2.tracks)) return;
+  const environments = isRecord(config2.environments) ? config2.environments : {};
+  config2.tracks.forEach((track, index) => {
+    if (!isRecord(track)) return;
+    if (index === 0 && track.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track.environments === void 0 && track.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track.environments)) return;
+    track.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path2 = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path: path2,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path: path2,
+          message: `no target of ${name} carries ${selectorText(track.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment, selector) {
+  const components = isRecord(environment) ? environment.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
+      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
+      );
+    })
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config2) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config2.tracks ?? []).map((track) => {
+    const chosen = chooseEnvironments(config2, track, earlier);
+    for (const environment of chosen.environments) earlier.add(environment);
+    return chosen;
+  });
+}
+function chooseEnvironments(config2, track, earlier) {
+  const listed2 = track.environments;
+  if (track.categories === void 0) return { track: track.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track.categories.labels],
+    coverage: track.categories.coverage,
+    values: track.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
+    (environment) => track.targets === void 0 || matchingTargets(config2, environment, track.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
+    return { track: track.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config2, ctx) {
+  trackEnvironments(config2).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config2, environment) {
+  return { ...environmentOf(config2, environment)?.labels ?? {} };
+}
+function matchingTargets(config2, environment, selector) {
+  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => c.targets).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function environmentOf(config2, environment) {
+  return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
+}
+
 // src/config/resolve.ts
 function resolveEnvironment(config2, environment) {
   const settings = Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
@@ -28572,6 +28869,7 @@ function resolveEnvironment(config2, environment) {
   return {
     service: config2.service,
     versionTemplate: config2.version,
+    labels: { ...settings.labels },
     onFailure: settings.onFailure,
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config2.checks),
@@ -28591,20 +28889,20 @@ function resolveConstraints(config2) {
   return constraints;
 }
 function resolveTracks(config2) {
-  return (config2.tracks ?? []).map((track, index) => ({
-    name: track.name,
-    bakeMs: track.bake,
-    promote: index === 0 ? "auto" : track.promote ?? "auto",
-    members: track.environments.map((environment) => {
-      const selector = track.targets;
-      if (selector === void 0) return { environment };
-      const components = config2.environments[environment]?.components ?? [];
-      const targets = components.flatMap((c) => c.targets).filter(
-        (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-      ).map((t) => t.name);
-      return { environment, targets: [...new Set(targets)] };
-    })
-  }));
+  const chosen = trackEnvironments(config2);
+  return (config2.tracks ?? []).map((track, index) => {
+    const { environments, selection } = chosen[index];
+    const selector = track.targets;
+    return {
+      name: track.name,
+      bakeMs: track.bake,
+      promote: index === 0 ? "auto" : track.promote ?? "auto",
+      members: environments.map(
+        (environment) => selector === void 0 ? { environment } : { environment, targets: matchingTargets(config2, environment, selector) }
+      ),
+      ...selection ? { categories: selection } : {}
+    };
+  });
 }
 function resolveVerdictSettings(config2) {
   const { alpha, minSamples, minEffect, strata, rollback } = config2.verdict;
@@ -50291,6 +50589,7 @@ function commandEnv(context) {
   return {
     TRANCHE_SERVICE: context.service,
     TRANCHE_ENVIRONMENT: context.environment,
+    TRANCHE_ENVIRONMENT_LABELS: JSON.stringify(context.environmentLabels),
     TRANCHE_COMPONENT: context.component,
     TRANCHE_TARGET: context.target.name,
     TRANCHE_TARGET_LABELS: JSON.stringify(context.target.labels),
@@ -50694,160 +50993,6 @@ var EventSink = class {
   }
 };
 
-// src/engine/categories.ts
-var COVERAGES = ["all", "pairwise"];
-function selectCanaries(targets, spec) {
-  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
-  const universe = new Universe();
-  const candidates = distinctCandidates(targets, spec, universe);
-  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
-  return {
-    labels: [...spec.labels],
-    coverage: spec.coverage,
-    canaries: chosen.map((c) => ({
-      target: c.target.name,
-      labels: categoryLabels(c.target, spec.labels),
-      covers: describeCovers(c, universe)
-    })),
-    required: universe.size,
-    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
-    ...declaredValueReport(targets, spec)
-  };
-}
-function hasCategoryLabels(targets, spec) {
-  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
-}
-var Universe = class {
-  names = [];
-  ids = /* @__PURE__ */ new Map();
-  get size() {
-    return this.names.length;
-  }
-  id(name) {
-    let id = this.ids.get(name);
-    if (id === void 0) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
-};
-function labelOf(target, label) {
-  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
-}
-function categoryLabels(target, labels) {
-  const out = {};
-  for (const label of labels) {
-    const value = labelOf(target, label);
-    if (value !== void 0) out[label] = value;
-  }
-  return out;
-}
-function term(label, value) {
-  return value === void 0 ? `${label} unset` : `${label}=${value}`;
-}
-function elementNames(target, spec) {
-  const values = spec.labels.map((label) => labelOf(target, label));
-  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
-  const names2 = [];
-  spec.labels.forEach((label, i) => {
-    if (values[i] !== void 0) names2.push(term(label, values[i]));
-  });
-  for (let i = 0; i < spec.labels.length; i++) {
-    for (let j = i + 1; j < spec.labels.length; j++) {
-      if (values[i] === void 0 || values[j] === void 0) continue;
-      names2.push(
-        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
-      );
-    }
-  }
-  return names2;
-}
-function distinctCandidates(targets, spec, universe) {
-  const seen = /* @__PURE__ */ new Set();
-  const candidates = [];
-  targets.forEach((target, index) => {
-    const key3 = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
-    if (seen.has(key3)) return;
-    seen.add(key3);
-    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
-  });
-  return candidates;
-}
-function greedyCover(candidates, size, elementsOf) {
-  const covered = new Uint8Array(size);
-  const taken = new Uint8Array(candidates.length);
-  const chosen = [];
-  for (let left = size; left > 0; ) {
-    let best = -1;
-    let bestGain = 0;
-    for (let i = 0; i < candidates.length; i++) {
-      if (taken[i]) continue;
-      let gain = 0;
-      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
-      if (gain > bestGain) {
-        best = i;
-        bestGain = gain;
-      }
-    }
-    if (best < 0) break;
-    taken[best] = 1;
-    const pick2 = candidates[best];
-    for (const e of elementsOf(pick2)) covered[e] = 1;
-    chosen.push(pick2);
-    left -= bestGain;
-  }
-  return chosen;
-}
-function describeCovers(candidate, universe) {
-  const names2 = candidate.elements.map((e) => universe.names[e]);
-  const pairs = names2.filter((n) => n.includes(" \xD7 "));
-  return pairs.length > 0 ? pairs : names2;
-}
-function pairwiseLowerBound(targets, labels) {
-  let bound2 = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const single2 = /* @__PURE__ */ new Set();
-    for (const t of targets) {
-      const v = labelOf(t, labels[i]);
-      if (v !== void 0) single2.add(v);
-    }
-    bound2 = Math.max(bound2, single2.size);
-    for (let j = i + 1; j < labels.length; j++) {
-      const pairs = /* @__PURE__ */ new Set();
-      for (const t of targets) {
-        const a = labelOf(t, labels[i]);
-        const b = labelOf(t, labels[j]);
-        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
-      }
-      bound2 = Math.max(bound2, pairs.size);
-    }
-  }
-  return bound2;
-}
-function declaredValueReport(targets, spec) {
-  const missing = [];
-  const undeclared = [];
-  const unlabelled = [];
-  for (const label of spec.labels) {
-    const carried = /* @__PURE__ */ new Set();
-    const lacking = [];
-    for (const t of targets) {
-      const v = labelOf(t, label);
-      if (v === void 0) lacking.push(t.name);
-      else carried.add(v);
-    }
-    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
-    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
-    if (!declared) continue;
-    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
-    const known = new Set(declared);
-    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
-  }
-  return { missing, undeclared, unlabelled };
-}
-
 // src/engine/plan.ts
 function batchSizes(n, rollout) {
   const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
@@ -50978,6 +51123,7 @@ async function rollBackTarget(touched, spec, ports, sink) {
   const env = commandEnv({
     service: spec.service,
     environment: spec.environment,
+    environmentLabels: spec.environmentLabels ?? {},
     component: component.name,
     target,
     version: to,
@@ -51459,6 +51605,7 @@ var Rollout = class {
     return {
       service: this.spec.service,
       environment: this.spec.environment,
+      environmentLabels: this.spec.environmentLabels ?? {},
       component: component.name,
       target,
       version: this.spec.version,
@@ -52770,12 +52917,12 @@ function runningText(input2, track) {
 }
 
 // src/config/cross-checks.ts
-function isRecord(value) {
+function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function nameOf(item) {
   if (typeof item === "string") return item;
-  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
+  return isRecord2(item) && typeof item.name === "string" ? item.name : void 0;
 }
 function duplicateNameIssues(kind) {
   return (items, ctx) => {
@@ -52796,14 +52943,14 @@ function duplicateNameIssues(kind) {
   };
 }
 function checkReferenceIssues(config2, ctx) {
-  if (!isRecord(config2) || !isRecord(config2.environments)) return;
-  const defined = isRecord(config2.checks) ? config2.checks : {};
+  if (!isRecord2(config2) || !isRecord2(config2.environments)) return;
+  const defined = isRecord2(config2.checks) ? config2.checks : {};
   for (const [environment, settings] of Object.entries(config2.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
+    const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component, index) => {
       const path2 = ["environments", environment, "components", index, "checks"];
-      reportUndefinedChecks(isRecord(component) ? component.checks : void 0, defined, path2, ctx);
+      reportUndefinedChecks(isRecord2(component) ? component.checks : void 0, defined, path2, ctx);
     });
   }
 }
@@ -52819,18 +52966,18 @@ function reportUndefinedChecks(references, defined, path2, ctx) {
   });
 }
 function analysisBakeIssues(config2, ctx) {
-  if (!isRecord(config2) || !isRecord(config2.environments) || !isRecord(config2.checks)) return;
+  if (!isRecord2(config2) || !isRecord2(config2.environments) || !isRecord2(config2.checks)) return;
   const checks = config2.checks;
   for (const [environment, settings] of Object.entries(config2.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
+    const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component, index) => {
-      if (!isRecord(component) || !Array.isArray(component.checks)) return;
-      const rollout = isRecord(component.rollout) ? component.rollout : {};
+      if (!isRecord2(component) || !Array.isArray(component.checks)) return;
+      const rollout = isRecord2(component.rollout) ? component.rollout : {};
       if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
       component.checks.forEach((reference, at) => {
         const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
-        if (!isRecord(check2) || !("analysis" in check2)) return;
+        if (!isRecord2(check2) || !("analysis" in check2)) return;
         ctx.addIssue({
           code: "custom",
           path: ["environments", environment, "components", index, "checks", at],
@@ -52839,83 +52986,6 @@ function analysisBakeIssues(config2, ctx) {
       });
     });
   }
-}
-
-// src/config/fleet-checks.ts
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config2, ctx) {
-  if (!isRecord2(config2) || !isRecord2(config2.categories)) return;
-  const { labels, values } = config2.categories;
-  if (!Array.isArray(labels) || !isRecord2(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: ["categories", "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config2, ctx) {
-  if (!isRecord2(config2) || !isRecord2(config2.requires) || typeof config2.service !== "string") return;
-  if (!Object.hasOwn(config2.requires, config2.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config2.service],
-    message: `a service cannot require itself (${config2.service}); list the services it depends on`
-  });
-}
-function trackIssues(config2, ctx) {
-  if (!isRecord2(config2) || !Array.isArray(config2.tracks)) return;
-  const environments = isRecord2(config2.environments) ? config2.environments : {};
-  config2.tracks.forEach((track, index) => {
-    if (!isRecord2(track)) return;
-    if (index === 0 && track.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
-    }
-    if (!Array.isArray(track.environments)) return;
-    track.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path2 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path: path2,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord2(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path: path2,
-          message: `no target of ${name} carries ${selectorText(track.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment, selector) {
-  const components = isRecord2(environment) ? environment.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component) => isRecord2(component) && Array.isArray(component.targets) && component.targets.some((target) => {
-      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
-      );
-    })
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
 }
 
 // src/config/schema.ts
@@ -52982,6 +53052,9 @@ var componentSchema = external_exports.strictObject({
   checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
 }).meta({ title: "component" });
 var environmentSchema = external_exports.strictObject({
+  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
+    "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
+  ),
   components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
@@ -53127,24 +53200,34 @@ var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, p
   description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
 });
 var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
-var categoriesSchema = external_exports.union(
-  [
-    external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
-    external_exports.strictObject({
-      labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe("Target labels whose values make a category, e.g. [cloud, browser]."),
-      coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
-        "all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on a target, and every value, is on some canary."
-      ),
-      values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
-        "Declared values per label; tranche plan reports any that no target carries, and carried values not declared."
-      )
-    })
-  ],
-  { error: "expected a list of labels, or a mapping with labels, coverage and values" }
-).meta({
+function categoryForms(subject) {
+  return external_exports.union(
+    [
+      external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
+      external_exports.strictObject({
+        labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe(
+          `${subject === "target" ? "Target" : "Environment"} labels whose values make a category, e.g. [cloud, browser].`
+        ),
+        coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
+          `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject === "target" ? "a target" : "an environment"}, and every value, is on some canary.`
+        ),
+        values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
+          `Declared values per label; tranche plan reports any that no ${subject} carries, and carried values not declared.`
+        )
+      })
+    ],
+    { error: "expected a list of labels, or a mapping with labels, coverage and values" }
+  );
+}
+var categoriesSchema = categoryForms("target").meta({
   id: "Categories",
   title: "categories",
   description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
+});
+var environmentCategoriesSchema = categoryForms("environment").meta({
+  id: "EnvironmentCategories",
+  title: "environment categories",
+  description: "Canary categories over environment labels, choosing a track\u2019s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track\u2019s environments if it lists them, else among every environment no earlier track has."
 });
 var requiresSchema = external_exports.record(
   external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
@@ -53162,9 +53245,12 @@ var migrationsSchema = external_exports.strictObject({
 }).describe("Which data schema this version writes and which it can read.");
 var trackSchema = external_exports.strictObject({
   name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
-  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).describe("The environments of the track, defined under environments."),
+  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).optional().describe(
+    "The environments of the track, defined under environments; with categories, the ones to choose among."
+  ),
+  categories: environmentCategoriesSchema.optional(),
   targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
-    "Only the targets of those environments that carry all these labels (a ring inside an environment). Default: every target."
+    "Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target."
   ),
   bake: durationSchema.prefault("0s").describe(
     "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
@@ -53213,7 +53299,7 @@ var botSchema = external_exports.strictObject({
     "How long a started release holds its environment without a deployment status before the bot gives up on it."
   )
 }).describe("The pull request bot: commands, who may deploy, and the release queue.");
-var trancheConfigSchema = external_exports.strictObject({
+var trancheConfigObject = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
     error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
   }).describe("Name of the service; versions are numbered per service."),
@@ -53230,7 +53316,8 @@ var trancheConfigSchema = external_exports.strictObject({
   ),
   verdict: verdictSchema.prefault({}),
   bot: botSchema.prefault({})
-}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
+var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
 async function loadConfig(path2) {
@@ -55286,18 +55373,26 @@ function stageTimings(events) {
 }
 
 // src/render/canary-coverage.ts
-function canaryHeadline(selection) {
+function canaryHeadline(selection, what = "canaries") {
   const { canaries, coverage, labels } = selection;
   const covered = coverage === "all" ? "combination(s)" : "value(s) and pair(s)";
-  return `canaries (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
+  return `${what} (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
 }
-function canaryNotes(selection) {
+function canaryNotes(selection, subject = "target") {
   return [
-    ...selection.missing.map((m) => `declared but carried by no target: ${m.label}=${m.value}`),
+    ...selection.missing.map((m) => `declared but carried by no ${subject}: ${m.label}=${m.value}`),
     ...selection.undeclared.map((u) => `carried but not declared: ${u.label}=${u.value}`),
     ...selection.unlabelled.map(
-      (u) => `without ${u.label} (counted as unset): ${u.targets.length} target(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
+      (u) => `without ${u.label} (counted as unset): ${u.targets.length} ${subject}(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
     )
+  ];
+}
+function trackCoverageLines(track, selection) {
+  return [
+    `track ${track}: ${selection.canaries.map((c) => c.target).join(", ")}`,
+    `  ${canaryHeadline(selection, "canary environments")}`,
+    ...selection.canaries.map((c) => `    ${c.target}: ${c.covers.join("; ")}`),
+    ...canaryNotes(selection, "environment").map((note) => `  ${note}`)
   ];
 }
 
@@ -56249,6 +56344,7 @@ async function prepare(request2, resolved, components, runId, payload) {
     runId,
     service: resolved.service,
     environment: request2.environment,
+    environmentLabels: resolved.labels,
     version: version2,
     commit,
     cwd: request2.cwd,
@@ -63851,6 +63947,7 @@ async function deployCommand(options, runtime) {
         runId,
         service: resolved.service,
         environment,
+        environmentLabels: resolved.labels,
         version: version2,
         commit,
         dirty,
@@ -64365,8 +64462,12 @@ async function planCommand(options, runtime) {
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const plan = planRelease(resolved.service, environment, resolved.components);
+  const chosen = resolveTracks(project.loaded.config).flatMap(
+    (t) => t.categories ? [{ track: t.name, categories: t.categories }] : []
+  );
   if (options.json) {
-    runtime.stdout.write(`${JSON.stringify(plan, null, 2)}
+    const tracks = chosen.length > 0 ? { tracks: chosen } : {};
+    runtime.stdout.write(`${JSON.stringify({ ...plan, ...tracks }, null, 2)}
 `);
     return 0;
   }
@@ -64379,6 +64480,7 @@ async function planCommand(options, runtime) {
       lines2.push(`    batch ${i + 1}: ${batch.targets.length} target(s)${bake}: ${batch.targets.join(", ")}`);
     }
   }
+  for (const { track, categories } of chosen) lines2.push(...trackCoverageLines(track, categories));
   runtime.stdout.write(`${lines2.join("\n")}
 `);
   return 0;
@@ -64445,6 +64547,7 @@ async function rollbackCommand(options, runtime) {
         runId,
         service: resolved.service,
         environment,
+        environmentLabels: resolved.labels,
         version: to,
         commit: record2.commit,
         cwd: project.dir,
@@ -64786,6 +64889,8 @@ function renderTracks(service, tracks, plan, now) {
     plan.next ? `next promotion: ${plan.next.version} ${plan.next.from} \u2192 ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${elapsedText(plan.next.dueAt - now)})` : "next promotion: none scheduled"
   );
   for (const b of plan.blocked) lines2.push(`waiting: ${b.from} \u2192 ${b.to}: ${b.message}`);
+  for (const track of tracks)
+    if (track.categories) lines2.push(...trackCoverageLines(track.name, track.categories));
   return lines2;
 }
 async function holdCommand(track, options, runtime) {

@@ -65446,14 +65446,17 @@ function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function categoryIssues(config2, ctx) {
-  if (!isRecord2(config2) || !isRecord2(config2.categories)) return;
-  const { labels, values } = config2.categories;
+  if (isRecord2(config2)) declaredValueIssues(config2.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path, ctx) {
+  if (!isRecord2(categories)) return;
+  const { labels, values } = categories;
   if (!Array.isArray(labels) || !isRecord2(values)) return;
   for (const label of Object.keys(values)) {
     if (labels.includes(label)) continue;
     ctx.addIssue({
       code: "custom",
-      path: ["categories", "values", label],
+      path: [...path, "values", label],
       message: `'${label}' is not one of the category labels (${labels.join(", ")})`
     });
   }
@@ -65479,6 +65482,14 @@ function trackIssues(config2, ctx) {
         message: "the first track takes new versions from deploys; promote applies to the tracks after it"
       });
     }
+    if (track.environments === void 0 && track.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
     if (!Array.isArray(track.environments)) return;
     track.environments.forEach((name, at) => {
       if (typeof name !== "string") return;
@@ -65516,6 +65527,61 @@ function anyTargetMatches(environment, selector) {
 }
 function selectorText(selector) {
   return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config2) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config2.tracks ?? []).map((track) => {
+    const chosen = chooseEnvironments(config2, track, earlier);
+    for (const environment of chosen.environments) earlier.add(environment);
+    return chosen;
+  });
+}
+function chooseEnvironments(config2, track, earlier) {
+  const listed2 = track.environments;
+  if (track.categories === void 0) return { track: track.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track.categories.labels],
+    coverage: track.categories.coverage,
+    values: track.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
+    (environment) => track.targets === void 0 || matchingTargets(config2, environment, track.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
+    return { track: track.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config2, ctx) {
+  trackEnvironments(config2).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config2, environment) {
+  return { ...environmentOf(config2, environment)?.labels ?? {} };
+}
+function matchingTargets(config2, environment, selector) {
+  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => c.targets).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function environmentOf(config2, environment) {
+  return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
 }
 
 // src/config/schema.ts
@@ -65582,6 +65648,9 @@ var componentSchema = external_exports.strictObject({
   checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
 }).meta({ title: "component" });
 var environmentSchema = external_exports.strictObject({
+  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
+    "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
+  ),
   components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
@@ -65727,24 +65796,34 @@ var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, p
   description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
 });
 var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
-var categoriesSchema = external_exports.union(
-  [
-    external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
-    external_exports.strictObject({
-      labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe("Target labels whose values make a category, e.g. [cloud, browser]."),
-      coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
-        "all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on a target, and every value, is on some canary."
-      ),
-      values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
-        "Declared values per label; tranche plan reports any that no target carries, and carried values not declared."
-      )
-    })
-  ],
-  { error: "expected a list of labels, or a mapping with labels, coverage and values" }
-).meta({
+function categoryForms(subject) {
+  return external_exports.union(
+    [
+      external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
+      external_exports.strictObject({
+        labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe(
+          `${subject === "target" ? "Target" : "Environment"} labels whose values make a category, e.g. [cloud, browser].`
+        ),
+        coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
+          `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject === "target" ? "a target" : "an environment"}, and every value, is on some canary.`
+        ),
+        values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
+          `Declared values per label; tranche plan reports any that no ${subject} carries, and carried values not declared.`
+        )
+      })
+    ],
+    { error: "expected a list of labels, or a mapping with labels, coverage and values" }
+  );
+}
+var categoriesSchema = categoryForms("target").meta({
   id: "Categories",
   title: "categories",
   description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
+});
+var environmentCategoriesSchema = categoryForms("environment").meta({
+  id: "EnvironmentCategories",
+  title: "environment categories",
+  description: "Canary categories over environment labels, choosing a track\u2019s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track\u2019s environments if it lists them, else among every environment no earlier track has."
 });
 var requiresSchema = external_exports.record(
   external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
@@ -65762,9 +65841,12 @@ var migrationsSchema = external_exports.strictObject({
 }).describe("Which data schema this version writes and which it can read.");
 var trackSchema = external_exports.strictObject({
   name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
-  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).describe("The environments of the track, defined under environments."),
+  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).optional().describe(
+    "The environments of the track, defined under environments; with categories, the ones to choose among."
+  ),
+  categories: environmentCategoriesSchema.optional(),
   targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
-    "Only the targets of those environments that carry all these labels (a ring inside an environment). Default: every target."
+    "Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target."
   ),
   bake: durationSchema.prefault("0s").describe(
     "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
@@ -65813,7 +65895,7 @@ var botSchema = external_exports.strictObject({
     "How long a started release holds its environment without a deployment status before the bot gives up on it."
   )
 }).describe("The pull request bot: commands, who may deploy, and the release queue.");
-var trancheConfigSchema = external_exports.strictObject({
+var trancheConfigObject = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
     error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
   }).describe("Name of the service; versions are numbered per service."),
@@ -65830,7 +65912,8 @@ var trancheConfigSchema = external_exports.strictObject({
   ),
   verdict: verdictSchema.prefault({}),
   bot: botSchema.prefault({})
-}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
+var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
 async function loadConfig(path) {
@@ -67133,6 +67216,7 @@ function commandEnv(context3) {
   return {
     TRANCHE_SERVICE: context3.service,
     TRANCHE_ENVIRONMENT: context3.environment,
+    TRANCHE_ENVIRONMENT_LABELS: JSON.stringify(context3.environmentLabels),
     TRANCHE_COMPONENT: context3.component,
     TRANCHE_TARGET: context3.target.name,
     TRANCHE_TARGET_LABELS: JSON.stringify(context3.target.labels),
@@ -67435,6 +67519,7 @@ function resolveEnvironment(config2, environment) {
   return {
     service: config2.service,
     versionTemplate: config2.version,
+    labels: { ...settings.labels },
     onFailure: settings.onFailure,
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config2.checks),
@@ -67785,6 +67870,7 @@ async function rollBackTarget(touched, spec, ports, sink) {
   const env = commandEnv({
     service: spec.service,
     environment: spec.environment,
+    environmentLabels: spec.environmentLabels ?? {},
     component: component.name,
     target,
     version: to,
@@ -68266,6 +68352,7 @@ var Rollout = class {
     return {
       service: this.spec.service,
       environment: this.spec.environment,
+      environmentLabels: this.spec.environmentLabels ?? {},
       component: component.name,
       target,
       version: this.spec.version,
@@ -68819,17 +68906,17 @@ function stageTimings(events) {
 }
 
 // src/render/canary-coverage.ts
-function canaryHeadline(selection) {
+function canaryHeadline(selection, what = "canaries") {
   const { canaries, coverage, labels } = selection;
   const covered = coverage === "all" ? "combination(s)" : "value(s) and pair(s)";
-  return `canaries (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
+  return `${what} (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
 }
-function canaryNotes(selection) {
+function canaryNotes(selection, subject = "target") {
   return [
-    ...selection.missing.map((m) => `declared but carried by no target: ${m.label}=${m.value}`),
+    ...selection.missing.map((m) => `declared but carried by no ${subject}: ${m.label}=${m.value}`),
     ...selection.undeclared.map((u) => `carried but not declared: ${u.label}=${u.value}`),
     ...selection.unlabelled.map(
-      (u) => `without ${u.label} (counted as unset): ${u.targets.length} target(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
+      (u) => `without ${u.label} (counted as unset): ${u.targets.length} ${subject}(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
     )
   ];
 }
@@ -69867,6 +69954,7 @@ async function prepare(request2, resolved, components, runId, payload) {
     runId,
     service: resolved.service,
     environment: request2.environment,
+    environmentLabels: resolved.labels,
     version: version2,
     commit,
     cwd: request2.cwd,
