@@ -13,6 +13,7 @@ import { redactedMessage } from '../../src/github/client.ts';
 import { deploymentPayload } from '../../src/github/deployment-payload.ts';
 import { createDeployment, postDeploymentStatus } from '../../src/github/deployments.ts';
 import { selectTargets } from '../../src/github/target-subset.ts';
+import { releaseRunId } from '../../src/ledger/release-locks.ts';
 import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
 import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
 import { editReply, reply } from '../github/replies.ts';
@@ -72,7 +73,7 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
       {
         sha: commit,
         environment: release.environment,
-        payload: { tranche: { ...payload.tranche, runId: `bot-release-${release.id}` } },
+        payload: { tranche: { ...payload.tranche, runId: releaseRunId(release.id) } },
         description: describeDeployment(resolved.service, version, release),
         requiredContexts: scope.settings.requiredContexts ?? 'all',
       },

@@ -30,9 +30,14 @@ export function leaseHolder(releaseId: number): string {
   return `release:${releaseId}`;
 }
 
+/** The run id the bot puts in the payload of the deployment that carries out release `releaseId`. */
+export function releaseRunId(releaseId: number): string {
+  return `bot-release-${releaseId}`;
+}
+
 /**
  * The release a deployment's `payload.tranche.runId` names, when the bot created the deployment
- * (it writes `bot-release-<id>`, bot/releases/start-release.ts); null for anyone else's.
+ * (releaseRunId); null for anyone else's.
  */
 export function releaseOfRunId(runId: string | undefined): number | null {
   const match = /^bot-release-(\d+)$/.exec(runId ?? '');

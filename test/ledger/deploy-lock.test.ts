@@ -15,6 +15,8 @@ import {
   globalLockName,
   leaseHolder,
   leaseLockName,
+  releaseOfRunId,
+  releaseRunId,
 } from '../../src/ledger/release-locks.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -163,3 +165,12 @@ for (const backend of LEDGER_BACKENDS) {
     });
   });
 }
+
+describe('the run id of a release the bot carries out', () => {
+  it('names the release, and only the bot’s run ids name one', () => {
+    expect(releaseOfRunId(releaseRunId(42))).toBe(42);
+    expect(releaseOfRunId('3f2a9c1e-cli-run')).toBeNull();
+    expect(releaseOfRunId('bot-release-x')).toBeNull();
+    expect(releaseOfRunId(undefined)).toBeNull();
+  });
+});
