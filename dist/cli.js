@@ -56347,6 +56347,7 @@ async function prepare(request2, resolved, components, runId, payload) {
     environmentLabels: resolved.labels,
     version: version2,
     commit,
+    ...request2.dirty ? { dirty: true } : {},
     cwd: request2.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? "halt" : resolved.onFailure,
@@ -63871,7 +63872,7 @@ function createOctokitClient(token, options) {
 }
 
 // src/cli/commands/deploy-github.ts
-async function deployWithGitHub(options, runtime, project, commit) {
+async function deployWithGitHub(options, runtime, project, commit, dirty) {
   const repo = parseRepo(options.github);
   if (!repo) throw new UsageError(`--github ${options.github}: expected owner/repo`);
   const token = runtime.env.GITHUB_TOKEN;
@@ -63902,6 +63903,7 @@ async function deployWithGitHub(options, runtime, project, commit) {
         client: createOctokitClient(token, { baseUrl: runtime.env.GITHUB_API_URL, log }),
         repo,
         sha: commit,
+        dirty,
         loaded: project.loaded,
         configPath: await repoRelativePath(configFile) ?? basename(configFile),
         cwd: project.dir,
@@ -63932,7 +63934,7 @@ async function deployCommand(options, runtime) {
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== void 0)
-    return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
+    return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
   const runId = randomUUID2();
   const run2 = { service: resolved.service, environment, action: "deploy", runId };
   return withLedger(

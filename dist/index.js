@@ -69957,6 +69957,7 @@ async function prepare(request2, resolved, components, runId, payload) {
     environmentLabels: resolved.labels,
     version: version2,
     commit,
+    ...request2.dirty ? { dirty: true } : {},
     cwd: request2.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? "halt" : resolved.onFailure,

@@ -44,6 +44,8 @@ export interface GitHubDeployRequest {
   repo: RepoRef;
   /** The commit deployed: the check run's head_sha, the deployment's ref, the tag's target. */
   sha: string;
+  /** The CLI's: the work tree had uncommitted changes (`--allow-dirty`), recorded with the run. */
+  dirty?: boolean | undefined;
   loaded: LoadedConfig;
   /** The config's path from the repository root, for annotations. */
   configPath: string;
@@ -327,6 +329,7 @@ async function prepare(
     environmentLabels: resolved.labels,
     version,
     commit,
+    ...(request.dirty ? { dirty: true } : {}),
     cwd: request.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? 'halt' : resolved.onFailure,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { fleet } from '../action/fleet.ts';
 import type { Interaction, Recording } from '../action/harness/scenario.ts';
 import { gh, reports, SHA } from '../action/harness/scenario.ts';
 import { type CliRun, runCli } from '../support/cli.ts';
+import { withLedgerAt } from '../support/ledgers.ts';
 
 const PRELOAD = fileURLToPath(new URL('../action/harness/preload.ts', import.meta.url));
 const TOKEN = 'ghp_clitoken0123456789abcdefABCDEF';
@@ -80,6 +82,38 @@ describe('tranche deploy --github owner/repo', () => {
 
   it('never prints the token', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain(TOKEN);
+  });
+});
+
+describe('tranche deploy --github --allow-dirty in a work tree with uncommitted changes', () => {
+  let f: ReturnType<typeof fleet>;
+  beforeAll(() => {
+    f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
+  });
+  afterAll(() => f.dispose());
+
+  it('records with the run that the work tree was dirty, as a deploy without --github does', async () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: f.dir });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'init');
+    writeFileSync(join(f.dir, 'migrate.sh'), '#!/bin/sh\n');
+    const run = await cliAgainstGitHub(
+      f.dir,
+      ['deploy', '--github', 'acme/shop', '--allow-dirty', '--json'],
+      [
+        gh.createCheckRun(7),
+        gh.listDeployments('prod', []),
+        gh.createDeployment(9),
+        ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
+      ],
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const started = await withLedgerAt(join(f.dir, '.tranche', 'ledger.db'), async (l) =>
+      (await l.events({})).filter((e) => e.kind === 'run_started').map((e) => e.data),
+    );
+    expect(started).toEqual([expect.objectContaining({ dirty: true })]);
   });
 });
 

@@ -19,6 +19,7 @@ export async function deployWithGitHub(
   runtime: Runtime,
   project: Project,
   commit: string | null,
+  dirty: boolean,
 ): Promise<number> {
   const repo = parseRepo(options.github);
   if (!repo) throw new UsageError(`--github ${options.github}: expected owner/repo`);
@@ -47,6 +48,7 @@ export async function deployWithGitHub(
         client: createOctokitClient(token, { baseUrl: runtime.env.GITHUB_API_URL, log }),
         repo,
         sha: commit,
+        dirty,
         loaded: project.loaded,
         configPath: (await repoRelativePath(configFile)) ?? basename(configFile),
         cwd: project.dir,

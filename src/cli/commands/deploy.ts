@@ -37,7 +37,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== undefined)
-    return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit);
+    return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
   const runId = randomUUID();
   const run = { service: resolved.service, environment, action: 'deploy', runId } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
