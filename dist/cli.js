@@ -52574,7 +52574,7 @@ async function repoRelativePath(file2) {
 }
 
 // src/cli/project.ts
-import { dirname as dirname3, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/config/load.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -55256,8 +55256,19 @@ var UsageError = class extends Error {
 // src/cli/project.ts
 async function loadProject(options, runtime) {
   const path2 = resolve2(runtime.cwd, options.config);
-  const loaded = await loadConfig(path2);
-  return { loaded: { ...loaded, file: options.config }, dir: dirname3(path2) };
+  try {
+    const loaded = await loadConfig(path2);
+    return { loaded: { ...loaded, file: options.config }, dir: dirname3(path2) };
+  } catch (error62) {
+    if (!(error62 instanceof ConfigError)) throw error62;
+    throw new ConfigError(
+      error62.issues.map((issue2) => ({ ...issue2, file: shownPath(runtime.cwd, issue2.file) }))
+    );
+  }
+}
+function shownPath(cwd, file2) {
+  const inside = relative2(cwd, file2);
+  return inside === "" || inside.startsWith("..") || isAbsolute(inside) ? file2 : inside;
 }
 function chooseEnvironment(project, options) {
   const names2 = Object.keys(project.loaded.config.environments);

@@ -126,7 +126,9 @@ describe('bad config', () => {
     const f = fixture({ 'tranche.yml': CONFIG.replace('growth: 2', 'growth: 0') });
     const { code, stderr } = await f.cli('deploy', '-e', 'prod');
     expect(code).toBe(2);
-    expect(stderr).toContain('tranche.yml:9:38 environments.prod.components[0].rollout.growth:');
+    expect(stderr).toMatch(
+      /^tranche: tranche\.yml:9:38 environments\.prod\.components\[0\]\.rollout\.growth: /,
+    );
     expect(() => readFileSync(f.path('state/log'))).toThrow(/ENOENT/);
   });
 
