@@ -217,14 +217,19 @@ describe('locks and the release queue', () => {
       };
       return holdDeployLock(t.ledger, request, new FakeClock({ start: t.clock.now, auto: false }), () => {});
     }
-    const sweepFailures = () => t.server.logs.filter((l) => l.startsWith('could not sweep'));
-
-    it('waits in the queue, naming the run', async () => {
+    /** Alice's /deploy production while a CLI run holds it: queued, with a reply (comment 5001). */
+    async function deployBehindCliRun() {
       const run = await runHolds('cli:run-1');
       t.github.token();
       writerAsks('alice');
       t.github.comment(12, 5001);
       await t.comment({ body: '/deploy production' });
+      return run;
+    }
+    const sweepFailures = () => t.server.logs.filter((l) => l.startsWith('could not sweep'));
+
+    it('waits in the queue, naming the run', async () => {
+      const run = await deployBehindCliRun();
       t.github.done();
       expect(t.github.bodies('comment')[0]?.body).toBe(
         "⏳ **Queued**: shop the next version (commit `a1b2c3d`) → **production**, for @alice\n\nWaiting: **production** is being deployed outside the bot by `cli:run-1` (deploy by dave on build-7 (pid 4242)). It is number 1 in this repository's queue. It starts by itself when that clears; `/status` shows the queue.",
@@ -234,11 +239,7 @@ describe('locks and the release queue', () => {
     });
 
     it("leaves it queued on the bot's timer while the run holds its lease", async () => {
-      const run = await runHolds('cli:run-1');
-      t.github.token();
-      writerAsks('alice');
-      t.github.comment(12, 5001);
-      await t.comment({ body: '/deploy production' });
+      const run = await deployBehindCliRun();
       t.clock.now += DEPLOY_LEASE_MS / 2;
       await t.sweep();
       t.github.done();
@@ -248,11 +249,7 @@ describe('locks and the release queue', () => {
     });
 
     it("starts it on the bot's timer once the run releases its lease", async () => {
-      const run = await runHolds('cli:run-1');
-      t.github.token();
-      writerAsks('alice');
-      t.github.comment(12, 5001);
-      await t.comment({ body: '/deploy production' });
+      const run = await deployBehindCliRun();
       await run.release();
       t.clock.now += 1000;
       t.github.config();
@@ -267,11 +264,7 @@ describe('locks and the release queue', () => {
     });
 
     it("starts it on the bot's timer once a crashed run's lease runs out", async () => {
-      await runHolds('cli:run-1');
-      t.github.token();
-      writerAsks('alice');
-      t.github.comment(12, 5001);
-      await t.comment({ body: '/deploy production' });
+      await deployBehindCliRun();
       t.clock.now += DEPLOY_LEASE_MS;
       t.github.config();
       starts(9001, { edit: 5001 });
