@@ -238,6 +238,17 @@ describe('locks and the release queue', () => {
       await run.release();
     });
 
+    it('/status shows the run in the environment and the release in the queue', async () => {
+      const run = await deployBehindCliRun();
+      t.github.config().reaction().comment(12, 5002);
+      await t.comment({ body: '/status production' });
+      t.github.done();
+      const body = String(t.github.bodies('comment')[1]?.body);
+      expect(body).toContain('| — | `cli:run-1` outside the bot (deploy by dave on build-7 (pid 4242)) |');
+      expect(body).toContain('1. deploy next version → **production** for @alice (#12)');
+      await run.release();
+    });
+
     it("leaves it queued on the bot's timer while the run holds its lease", async () => {
       const run = await deployBehindCliRun();
       t.clock.now += DEPLOY_LEASE_MS / 2;
