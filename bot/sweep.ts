@@ -1,9 +1,10 @@
 /**
  * The bot process's timer, once a minute: releases whose workflow never reported lose their lease
  * even when no webhook arrives for their repository (each is reported, an error status and a 😕
- * reply, and its repository's queue moves on); versions with outcomes the bot has not judged
- * (`tranche report` writes to the ledger directly) are judged and a bad verdict acted on
- * (verdicts/judge-unjudged.ts); and promotions whose time has come are carried out
+ * reply, and its repository's queue moves on); queued releases whose environment came free
+ * without a webhook (a CLI or Action run's lease released or run out) are started; versions
+ * with outcomes the bot has not judged (`tranche report` writes to the ledger directly) are
+ * judged and a bad verdict acted on (verdicts/judge-unjudged.ts); and promotions whose time has come are carried out
  * (tracks/advance-tracks.ts: claimed with a lease, so with several replicas one carries each out).
  * Each repository is acted on through its installation's own client.
  */
@@ -19,6 +20,8 @@ import { judgeUnjudged, type UnjudgedWork, unjudgedWork } from './verdicts/judge
 interface RepoWork {
   installationId: number | null;
   expired: ReleaseRecord[];
+  /** A queued release's environment is free: the queue may move. */
+  free: boolean;
   unjudged: UnjudgedWork[];
   promotions: boolean;
 }
@@ -27,13 +30,24 @@ export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
   const now = deps.now();
   const work = new Map<string, RepoWork>();
   const of = (repo: string) => {
-    const found = work.get(repo) ?? { installationId: null, expired: [], unjudged: [], promotions: false };
+    const found = work.get(repo) ?? {
+      installationId: null,
+      expired: [],
+      free: false,
+      unjudged: [],
+      promotions: false,
+    };
     work.set(repo, found);
     return found;
   };
   for (const release of await deps.ledger.expireReleases(now)) {
     const repo = of(release.repo);
     repo.expired.push(release);
+    repo.installationId ??= release.installationId;
+  }
+  for (const release of await deps.ledger.releasesFreeToStart(now)) {
+    const repo = of(release.repo);
+    repo.free = true;
     repo.installationId ??= release.installationId;
   }
   for (const unjudged of await unjudgedWork(deps.ledger, app.log)) {
@@ -67,7 +81,7 @@ async function sweepRepository(app: Probot, deps: BotDeps, repo: string, todo: R
     return;
   }
   const scope = await installationScope(app, deps, repo, todo.installationId, 'sweep');
-  if (todo.expired.length > 0) {
+  if (todo.expired.length > 0 || todo.free) {
     const advance = await deps.ledger.advanceQueue(repo, limitsOf(scope.settings), deps.now());
     await followAdvance(scope, { expired: [...todo.expired, ...advance.expired], started: advance.started });
   }

@@ -1,5 +1,6 @@
 /** /status and /help: answers from the ledger and the command registry, in one reply. */
 import { planPromotions } from '../../src/engine/tracks.ts';
+import { deployLockName } from '../../src/ledger/deploy-lock.ts';
 import { isRepositoryLock } from '../../src/ledger/release-locks.ts';
 import { trackHolds } from '../../src/ledger/track-state.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
@@ -22,14 +23,20 @@ export async function status(
 ): Promise<void> {
   const { ledger, now } = scope.deps;
   const releases = await ledger.releases({ repo: scope.fullName, limit: STATUS_RELEASES });
-  const locks = (await ledger.locks(now())).filter((l) => isRepositoryLock(scope.fullName, l.name));
   const loaded = loadedConfig(scope);
+  const service = loaded?.config.service;
+  // The repository's locks, and the leases of CLI and Action runs deploying its service.
+  const runs = service === undefined ? null : deployLockName(service, '');
+  const locks = (await ledger.locks(now())).filter(
+    (l) => isRepositoryLock(scope.fullName, l.name) || (runs !== null && l.name.startsWith(runs)),
+  );
   const known = {
     repo: scope.fullName,
     htmlUrl: scope.htmlUrl,
     configured: loaded ? Object.keys(loaded.config.environments) : [],
     releases,
     locks,
+    service,
     concurrentReleases: scope.settings.concurrentReleases,
   };
   const { environment } = command;

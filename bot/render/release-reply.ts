@@ -120,6 +120,10 @@ function blockerText(release: ReleaseRecord, context: ReplyContext): string {
       const other = blocker.release;
       return `**${release.environment}** is busy with ${other.version ? `\`${other.version}\`` : 'a release'} for ${other.requestedBy ? actorText(other.requestedBy) : 'someone'}`;
     }
+    case 'deploying': {
+      const reason = blocker.lock.reason ? ` (${blocker.lock.reason})` : '';
+      return `**${release.environment}** is being deployed outside the bot by \`${blocker.lock.holder}\`${reason}`;
+    }
     case 'queue':
       return `${blocker.ahead} earlier ${blocker.ahead === 1 ? 'request' : 'requests'} for **${release.environment}** go first`;
     case 'limit':

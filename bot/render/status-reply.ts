@@ -3,6 +3,7 @@
  * ledger has a release or a lock for) the live version, its commit, who deployed it and when, its
  * lock and what runs; then the locks on the whole repository, and the queue in order.
  */
+import { deployLockName } from '../../src/ledger/deploy-lock.ts';
 import { environmentLockName, globalLockName, lockedEnvironment } from '../../src/ledger/release-locks.ts';
 import { isActiveRelease } from '../../src/ledger/release-queue.ts';
 import type { LockRecord, ReleaseRecord } from '../../src/ledger/types.ts';
@@ -17,8 +18,10 @@ export interface StatusView {
   configured: readonly string[];
   /** The repository's releases, newest first. */
   releases: readonly ReleaseRecord[];
-  /** The repository's locks held now. */
+  /** The repository's locks held now, and the leases of CLI and Action runs deploying `service`. */
   locks: readonly LockRecord[];
+  /** The service tranche.yml names; undefined without a valid one. */
+  service?: string | undefined;
   concurrentReleases: number;
 }
 
@@ -61,6 +64,8 @@ function environmentRow(environment: string, view: StatusView): string[] {
     .sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0))[0];
   const running = mine.find((r) => isActiveRelease(r.state));
   const lock = view.locks.find((l) => l.name === environmentLockName(view.repo, environment));
+  const { service } = view;
+  const run = service && view.locks.find((l) => l.name === deployLockName(service, environment));
   return [
     `**${environment}**`,
     live?.version ? `\`${live.version}\`` : '—',
@@ -70,7 +75,9 @@ function environmentRow(environment: string, view: StatusView): string[] {
     lock ? lockText(lock) : '—',
     running
       ? `${running.version ? `\`${running.version}\`` : 'next version'} for ${running.requestedBy ? actorText(running.requestedBy) : '?'} (${running.state.replace('_', ' ')})`
-      : '—',
+      : run
+        ? `\`${run.holder}\` outside the bot${run.reason ? ` (${run.reason})` : ''}`
+        : '—',
   ];
 }
 

@@ -73,7 +73,11 @@ export async function holdDeployLock(
 ): Promise<HeldDeployLock> {
   const name = deployLockName(request.service, request.environment);
   const ttlMs = request.leaseMs ?? DEPLOY_LEASE_MS;
-  const lease = { ttlMs, reason: request.reason, data: request.data };
+  const data =
+    request.admittedRelease === undefined
+      ? request.data
+      : { ...request.data, release: request.admittedRelease };
+  const lease = { ttlMs, reason: request.reason, data };
   const taken = await ledger.acquireLock(name, request.holder, lease, clock.now());
   if (!taken.acquired) throw new DeployLockedError(request, { kind: 'run', lock: taken.heldBy });
   try {
@@ -112,6 +116,15 @@ export async function holdDeployLock(
       return released;
     },
   };
+}
+
+/**
+ * The bot's release a run's lease carries out (holdDeployLock writes `admittedRelease` into its
+ * data), so the bot's queue does not wait for its own release's run; null for any other run.
+ */
+export function carriedRelease(lock: LockRecord): number | null {
+  const release = lock.data?.release;
+  return typeof release === 'number' && Number.isSafeInteger(release) ? release : null;
 }
 
 /** A bot lock among `locks` that binds the run: a person's on the environment or globally, a release's lease. */

@@ -8,6 +8,12 @@ import type { AdmissionBlocker, LockRecord, ReleaseRecord } from './types.ts';
 export interface AdmissionSnapshot {
   /** People's locks on the environment and on the repository, held at the moment. */
   locks: readonly LockRecord[];
+  /**
+   * The lease of a CLI or Action run deploying the release's service to its environment, held at
+   * the moment, unless the run carries out one of the bot's releases there (that release is
+   * among `running`, or has just finished and its run is letting go); null when there is none.
+   */
+  run: LockRecord | null;
   /** The repository's started, unfinished releases. */
   running: readonly ReleaseRecord[];
   /** Queued releases for the same environment that were asked for earlier and still wait. */
@@ -18,7 +24,8 @@ export interface AdmissionSnapshot {
 
 /**
  * What keeps the release from starting, or null when it may start. The order matters only for
- * the reason given: a lock says who to ask, a busy environment which release to wait for, then
+ * the reason given: a lock says who to ask, a busy environment which release to wait for, a run
+ * outside the bot which run (it binds a lock's holder too: it is deploying right now), then
  * the queue's fairness (first asked, first started; a lock's holder goes ahead of those waiting
  * for their lock), and last the repository-wide limit.
  */
@@ -31,6 +38,7 @@ export function admissionBlocker(
   if (lock) return { reason: 'locked', lock };
   const busy = snapshot.running.find((r) => r.environment === candidate.environment);
   if (busy) return { reason: 'busy', release: busy };
+  if (snapshot.run) return { reason: 'deploying', lock: snapshot.run };
   // Whoever waits for the environment waits for the holder's lock: the holder goes first.
   const holdsLock = snapshot.locks.some((l) => l.holder === candidate.requestedBy);
   if (snapshot.queuedAhead > 0 && !holdsLock) return { reason: 'queue', ahead: snapshot.queuedAhead };

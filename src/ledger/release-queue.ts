@@ -8,6 +8,7 @@
  * any number of bot replicas on one ledger agree on the queue and the repository-wide limit.
  */
 import type { SqlConnection, SqlSession } from './connection.ts';
+import { carriedRelease, deployLockName } from './deploy-lock.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
 import { admissionBlocker } from './release-admission.ts';
 import { environmentLockName, globalLockName, leaseHolder, leaseLockName } from './release-locks.ts';
@@ -23,6 +24,7 @@ import {
   RELEASE_LOCK,
   RENEW_LOCK,
   SELECT_ACTIVE_RELEASES,
+  SELECT_EVERY_QUEUED_RELEASE,
   SELECT_LIVE_RELEASE,
   SELECT_LOCK,
   SELECT_QUEUED_RELEASES,
@@ -97,6 +99,7 @@ export class ReleaseQueue implements ReleaseLedger {
       const queued = await rows(session, SELECT_QUEUED_RELEASES, [request.repo]);
       const blockedBy = admissionBlocker(request, {
         locks: await heldLocks(session, request.repo, request.environment, now),
+        run: await heldRun(session, request, now),
         running,
         queuedAhead: queued.filter((r) => r.environment === request.environment).length,
         concurrentReleases: limits.concurrentReleases,
@@ -145,6 +148,28 @@ export class ReleaseQueue implements ReleaseLedger {
       expired.push(...(await this.inRepository(String(repo), (s) => expire(s, String(repo), now))));
     }
     return expired;
+  }
+
+  releasesFreeToStart(now: number): Promise<ReleaseRecord[]> {
+    return this.connection.transaction(async (session) => {
+      const running = new Map<string, ReleaseRecord[]>();
+      const free: ReleaseRecord[] = [];
+      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE, [])) {
+        const active =
+          running.get(queued.repo) ?? (await rows(session, SELECT_ACTIVE_RELEASES, [queued.repo]));
+        running.set(queued.repo, active);
+        // Only what holds the environment: the queue's order and the limit are advanceQueue's to weigh.
+        const blocker = admissionBlocker(queued, {
+          locks: await heldLocks(session, queued.repo, queued.environment, now),
+          run: await heldRun(session, queued, now),
+          running: active,
+          queuedAhead: 0,
+          concurrentReleases: Number.POSITIVE_INFINITY,
+        });
+        if (!blocker) free.push(queued);
+      }
+      return free;
+    });
   }
 
   recordDeploymentStatus(
@@ -281,6 +306,7 @@ async function advanceIn(
   for (const queued of await rows(session, SELECT_QUEUED_RELEASES, [repo])) {
     const blocker = admissionBlocker(queued, {
       locks: await heldLocks(session, repo, queued.environment, now),
+      run: await heldRun(session, queued, now),
       running,
       queuedAhead: waiting.get(queued.environment) ?? 0,
       concurrentReleases: limits.concurrentReleases,
@@ -354,6 +380,27 @@ async function heldLocks(
     if (lock && (lock.expiresAt === null || lock.expiresAt > now)) locks.push(lock);
   }
   return locks;
+}
+
+/**
+ * The lease a CLI or Action run holds on the release's service and environment at `now`, unless
+ * the run carries out a bot release of the same repository and environment (its own release, or
+ * one that runs or has just finished there: its release, not its run, is what the queue weighs).
+ */
+async function heldRun(
+  session: SqlSession,
+  release: Pick<ReleaseRecord, 'repo' | 'environment' | 'service'>,
+  now: number,
+): Promise<LockRecord | null> {
+  if (release.service === null) return null;
+  const [row] = await session.query(SELECT_LOCK, [deployLockName(release.service, release.environment)]);
+  const lock = row ? toLock(row) : undefined;
+  if (!lock || (lock.expiresAt !== null && lock.expiresAt <= now)) return null;
+  const carried = carriedRelease(lock);
+  if (carried === null) return lock;
+  const [own] = await rows(session, SELECT_RELEASE, [carried]);
+  const ours = own?.origin === 'bot' && own.repo === release.repo && own.environment === release.environment;
+  return ours ? null : lock;
 }
 
 /** The release a status belongs to: by deployment id, else the started release of that version. */

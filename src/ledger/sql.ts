@@ -444,6 +444,10 @@ WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
 export const SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = ? AND state = 'queued' ORDER BY id`;
 
+/** Every repository's queued releases, first asked first. */
+export const SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE state = 'queued' ORDER BY id`;
+
 /** The repositories with started, unfinished releases. */
 export const SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
 WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;

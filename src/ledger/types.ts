@@ -293,6 +293,8 @@ export interface ReleaseLimits {
 export type AdmissionBlocker =
   | { reason: 'locked'; lock: LockRecord }
   | { reason: 'busy'; release: ReleaseRecord }
+  /** A CLI or Action run holds the environment's lease (ledger/deploy-lock.ts) for the service. */
+  | { reason: 'deploying'; lock: LockRecord }
   | { reason: 'queue'; ahead: number }
   | { reason: 'limit'; running: ReleaseRecord[] };
 
@@ -407,6 +409,12 @@ export interface ReleaseLedger {
   advanceQueue(repo: string, limits: ReleaseLimits, now: number): Promise<QueueAdvance>;
   /** Expires every repository's leases that ran out (the bot's timer); then advance each. */
   expireReleases(now: number): Promise<ReleaseRecord[]>;
+  /**
+   * Queued releases whose environment nothing holds at `now` (no person's lock, started release
+   * or run's lease): the bot's timer advances their repositories, so a release that waited for a
+   * CLI or Action run starts when its lease is released or runs out, with no webhook to say so.
+   */
+  releasesFreeToStart(now: number): Promise<ReleaseRecord[]>;
   /** Records a deployment status; a terminal one finishes the release and advances the queue. */
   recordDeploymentStatus(
     report: DeploymentStatusReport,

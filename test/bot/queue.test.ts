@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DEPLOY_LEASE_MS, holdDeployLock } from '../../src/ledger/deploy-lock.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { useBot } from './harness/bot-test.ts';
 import { TRANCHE_YML } from './harness/github-mock.ts';
 
@@ -199,6 +201,106 @@ describe('locks and the release queue', () => {
       ]);
       expect(t.github.bodies('editComment')[0]?.body).toContain('😕 **Gave up**: shop `1`');
       expect(t.github.bodies('createDeployment')[1]?.payload.tranche.requestedBy).toBe('bob');
+    });
+  });
+
+  describe("a deploy while a run outside the bot holds the service's environment", () => {
+    /** The lease `tranche deploy` or the Action takes on the ledger the bot shares (cli/deploy-lock.ts). */
+    function runHolds(holder: string, admittedRelease?: number) {
+      const request = {
+        service: 'shop',
+        environment: 'production',
+        holder,
+        reason: 'deploy by dave on build-7 (pid 4242)',
+        repos: ['acme/shop'],
+        admittedRelease,
+      };
+      return holdDeployLock(t.ledger, request, new FakeClock({ start: t.clock.now, auto: false }), () => {});
+    }
+    /** Alice's /deploy production while a CLI run holds it: queued, with a reply (comment 5001). */
+    async function deployBehindCliRun() {
+      const run = await runHolds('cli:run-1');
+      t.github.token();
+      writerAsks('alice');
+      t.github.comment(12, 5001);
+      await t.comment({ body: '/deploy production' });
+      return run;
+    }
+    const sweepFailures = () => t.server.logs.filter((l) => l.startsWith('could not sweep'));
+
+    it('waits in the queue, naming the run', async () => {
+      const run = await deployBehindCliRun();
+      t.github.done();
+      expect(t.github.bodies('comment')[0]?.body).toBe(
+        "⏳ **Queued**: shop the next version (commit `a1b2c3d`) → **production**, for @alice\n\nWaiting: **production** is being deployed outside the bot by `cli:run-1` (deploy by dave on build-7 (pid 4242)). It is number 1 in this repository's queue. It starts by itself when that clears; `/status` shows the queue.",
+      );
+      expect(t.github.bodies('createDeployment')).toEqual([]);
+      await run.release();
+    });
+
+    it('/status shows the run in the environment and the release in the queue', async () => {
+      const run = await deployBehindCliRun();
+      t.github.config().reaction().comment(12, 5002);
+      await t.comment({ body: '/status production' });
+      t.github.done();
+      const body = String(t.github.bodies('comment')[1]?.body);
+      expect(body).toContain('| — | `cli:run-1` outside the bot (deploy by dave on build-7 (pid 4242)) |');
+      expect(body).toContain('1. deploy next version → **production** for @alice (#12)');
+      await run.release();
+    });
+
+    it("leaves it queued on the bot's timer while the run holds its lease", async () => {
+      const run = await deployBehindCliRun();
+      t.clock.now += DEPLOY_LEASE_MS / 2;
+      await t.sweep();
+      t.github.done();
+      expect(sweepFailures()).toEqual([]);
+      expect(t.github.bodies('createDeployment')).toEqual([]);
+      await run.release();
+    });
+
+    it("starts it on the bot's timer once the run releases its lease", async () => {
+      const run = await deployBehindCliRun();
+      await run.release();
+      t.clock.now += 1000;
+      t.github.config();
+      starts(9001, { edit: 5001 });
+      await t.sweep();
+      t.github.done();
+      expect(t.github.bodies('editComment')[0]?.body).toContain('🚀 **Deploying**: shop `1`');
+      expect(t.github.bodies('createDeployment')[0]).toMatchObject({
+        environment: 'production',
+        payload: { tranche: { version: '1', requestedBy: 'alice' } },
+      });
+    });
+
+    it("starts it on the bot's timer once a crashed run's lease runs out", async () => {
+      await deployBehindCliRun();
+      t.clock.now += DEPLOY_LEASE_MS;
+      t.github.config();
+      starts(9001, { edit: 5001 });
+      await t.sweep();
+      t.github.done();
+      expect(t.github.bodies('createDeployment')).toHaveLength(1);
+    });
+
+    it("starts the next release when the bot's own release finishes, while its Action run still lets go", async () => {
+      t.github.token();
+      writerAsks('alice');
+      starts(9001, { comment: 5001 });
+      await t.comment({ body: '/deploy production' });
+      const action = await runHolds('github:run-1', 1);
+      writerAsks('bob');
+      t.github.comment(12, 5002);
+      await t.comment({ body: '/deploy production', login: 'bob' });
+      expect(t.github.bodies('comment')[1]?.body).toContain('Waiting: **production** is busy with');
+
+      t.github.config().editComment(5001);
+      starts(9002, { edit: 5002 });
+      await t.status({ deploymentId: 9001, state: 'success', version: '1', requestedBy: 'alice' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[1]?.payload.tranche.requestedBy).toBe('bob');
+      await action.release();
     });
   });
 });

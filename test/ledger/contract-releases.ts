@@ -12,18 +12,18 @@ import type {
 } from '../../src/ledger/types.ts';
 import { T0 } from './contract.ts';
 
-const MINUTE = 60_000;
-const REPO = 'acme/shop';
-const LIMITS: ReleaseLimits = { concurrentReleases: 2, leaseMs: 30 * MINUTE };
+export const MINUTE = 60_000;
+export const REPO = 'acme/shop';
+export const LIMITS: ReleaseLimits = { concurrentReleases: 2, leaseMs: 30 * MINUTE };
 
 let deliveries = 0;
 
-function delivery(repo = REPO, at = T0) {
+export function delivery(repo = REPO, at = T0) {
   deliveries += 1;
   return { id: `delivery-${deliveries}`, repo, event: 'issue_comment', at };
 }
 
-function request(overrides: Partial<ReleaseRequest> = {}): ReleaseRequest {
+export function request(overrides: Partial<ReleaseRequest> = {}): ReleaseRequest {
   const repo = overrides.repo ?? REPO;
   return {
     delivery: delivery(repo),
@@ -40,7 +40,7 @@ function request(overrides: Partial<ReleaseRequest> = {}): ReleaseRequest {
   };
 }
 
-function status(
+export function status(
   release: Pick<ReleaseRecord, 'environment' | 'version'> & { deploymentId: number },
   state: DeploymentStatusReport['state'],
   overrides: Partial<DeploymentStatusReport> = {},
@@ -63,12 +63,12 @@ function status(
   };
 }
 
-function admitted(admission: Admission) {
+export function admitted(admission: Admission) {
   if (admission.outcome === 'duplicate') throw new Error('expected an admission, got a duplicate');
   return admission;
 }
 
-function recorded(recording: StatusRecording) {
+export function recorded(recording: StatusRecording) {
   if (recording.outcome === 'duplicate') throw new Error('expected a recording, got a duplicate');
   return recording;
 }

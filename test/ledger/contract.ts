@@ -12,6 +12,7 @@ import { describeExchange, describePrune } from './contract-exchange.ts';
 import { describeFleet } from './contract-fleet.ts';
 import { describeLocks } from './contract-locks.ts';
 import { describeReleases } from './contract-releases.ts';
+import { describeRunLeases } from './contract-run-leases.ts';
 
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
@@ -474,6 +475,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
 
     describeLocks(() => ledger);
     describeReleases(() => ledger);
+    describeRunLeases(() => ledger);
     describeExchange(() => ledger, makeLedger);
     describePrune(() => ledger);
     describeFleet(() => ledger);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  carriedRelease,
   DEPLOY_LEASE_MS,
   DeployLockedError,
   type DeployLockRequest,
@@ -154,6 +155,20 @@ for (const backend of LEDGER_BACKENDS) {
           await ledger.acquireLock(environmentLockName(REPO, 'prod'), 'alice', {}, clock.now());
           const held = await hold(run('action:run-1', { admittedRelease: 7 }));
           expect(held.lock.holder).toBe('action:run-1');
+          await held.release();
+        });
+
+        it('names the release in its lease, so the bot does not queue behind its own run', async () => {
+          await releaseLease(7);
+          const held = await hold(run('action:run-1', { admittedRelease: 7, data: { runId: 'run-1' } }));
+          expect(held.lock.data).toEqual({ runId: 'run-1', release: 7 });
+          expect(carriedRelease(held.lock)).toBe(7);
+          await held.release();
+        });
+
+        it('names no release in the lease of any other run', async () => {
+          const held = await hold(run('cli:run-1', { data: { runId: 'run-1' } }));
+          expect(carriedRelease(held.lock)).toBeNull();
           await held.release();
         });
 
