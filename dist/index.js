@@ -68784,7 +68784,8 @@ var DeployLockedError = class extends Error {
 async function holdDeployLock(ledger, request2, clock, warn) {
   const name = deployLockName(request2.service, request2.environment);
   const ttlMs = request2.leaseMs ?? DEPLOY_LEASE_MS;
-  const lease = { ttlMs, reason: request2.reason, data: request2.data };
+  const data = request2.admittedRelease === void 0 ? request2.data : { ...request2.data, release: request2.admittedRelease };
+  const lease = { ttlMs, reason: request2.reason, data };
   const taken = await ledger.acquireLock(name, request2.holder, lease, clock.now());
   if (!taken.acquired) throw new DeployLockedError(request2, { kind: "run", lock: taken.heldBy });
   try {
@@ -68823,6 +68824,10 @@ async function holdDeployLock(ledger, request2, clock, warn) {
       return released;
     }
   };
+}
+function carriedRelease(lock) {
+  const release = lock.data?.release;
+  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
 }
 function botBlocker(locks, request2) {
   const admitted = request2.admittedRelease;
@@ -70410,6 +70415,8 @@ var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
 var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = ? AND state = 'queued' ORDER BY id`;
+var SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE state = 'queued' ORDER BY id`;
 var SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
 WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
 var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?, updated_at = ?
@@ -70809,6 +70816,7 @@ function admissionBlocker(candidate, snapshot) {
   if (lock) return { reason: "locked", lock };
   const busy = snapshot.running.find((r) => r.environment === candidate.environment);
   if (busy) return { reason: "busy", release: busy };
+  if (snapshot.run) return { reason: "deploying", lock: snapshot.run };
   const holdsLock = snapshot.locks.some((l) => l.holder === candidate.requestedBy);
   if (snapshot.queuedAhead > 0 && !holdsLock) return { reason: "queue", ahead: snapshot.queuedAhead };
   if (snapshot.running.length >= snapshot.concurrentReleases) {
@@ -70844,6 +70852,7 @@ var ReleaseQueue = class {
       const queued = await rows(session, SELECT_QUEUED_RELEASES, [request2.repo]);
       const blockedBy = admissionBlocker(request2, {
         locks: await heldLocks(session, request2.repo, request2.environment, now),
+        run: await heldRun(session, request2, now),
         running,
         queuedAhead: queued.filter((r) => r.environment === request2.environment).length,
         concurrentReleases: limits2.concurrentReleases
@@ -70890,6 +70899,25 @@ var ReleaseQueue = class {
       expired.push(...await this.inRepository(String(repo), (s) => expire(s, String(repo), now)));
     }
     return expired;
+  }
+  releasesFreeToStart(now) {
+    return this.connection.transaction(async (session) => {
+      const running = /* @__PURE__ */ new Map();
+      const free = [];
+      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE, [])) {
+        const active = running.get(queued.repo) ?? await rows(session, SELECT_ACTIVE_RELEASES, [queued.repo]);
+        running.set(queued.repo, active);
+        const blocker = admissionBlocker(queued, {
+          locks: await heldLocks(session, queued.repo, queued.environment, now),
+          run: await heldRun(session, queued, now),
+          running: active,
+          queuedAhead: 0,
+          concurrentReleases: Number.POSITIVE_INFINITY
+        });
+        if (!blocker) free.push(queued);
+      }
+      return free;
+    });
   }
   recordDeploymentStatus(report2, limits2, now) {
     checkLimits(limits2);
@@ -70992,6 +71020,7 @@ async function advanceIn(session, repo, limits2, now) {
   for (const queued of await rows(session, SELECT_QUEUED_RELEASES, [repo])) {
     const blocker = admissionBlocker(queued, {
       locks: await heldLocks(session, repo, queued.environment, now),
+      run: await heldRun(session, queued, now),
       running,
       queuedAhead: waiting2.get(queued.environment) ?? 0,
       concurrentReleases: limits2.concurrentReleases
@@ -71047,6 +71076,17 @@ async function heldLocks(session, repo, environment, now) {
     if (lock && (lock.expiresAt === null || lock.expiresAt > now)) locks.push(lock);
   }
   return locks;
+}
+async function heldRun(session, release, now) {
+  if (release.service === null) return null;
+  const [row] = await session.query(SELECT_LOCK, [deployLockName(release.service, release.environment)]);
+  const lock = row ? toLock(row) : void 0;
+  if (!lock || lock.expiresAt !== null && lock.expiresAt <= now) return null;
+  const carried = carriedRelease(lock);
+  if (carried === null) return lock;
+  const [own2] = await rows(session, SELECT_RELEASE, [carried]);
+  const ours = own2?.origin === "bot" && own2.repo === release.repo && own2.environment === release.environment;
+  return ours ? null : lock;
 }
 async function findRelease(session, report2) {
   const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, [
