@@ -53325,16 +53325,16 @@ var trancheConfigObject = external_exports.strictObject({
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
-async function loadConfig(path2) {
-  return parseConfig(await readConfigText(path2), path2);
+async function loadConfig(path2, name = path2) {
+  return parseConfig(await readConfigText(path2, name), name);
 }
-async function readConfigText(path2) {
+async function readConfigText(path2, name) {
   try {
     return await readFile(path2, "utf8");
   } catch (error62) {
     const code = error62.code;
     const message = code === "ENOENT" ? "file not found" : `cannot read the file: ${error62.message}`;
-    throw new ConfigError([{ file: path2, path: [], message }]);
+    throw new ConfigError([{ file: name, path: [], message }]);
   }
 }
 function parseConfig(text, file2) {
@@ -55296,15 +55296,8 @@ var UsageError = class extends Error {
 // src/cli/project.ts
 async function loadProject(options, runtime) {
   const path2 = resolve2(runtime.cwd, options.config);
-  try {
-    const loaded = await loadConfig(path2);
-    return { loaded: { ...loaded, file: options.config }, dir: dirname3(path2) };
-  } catch (error62) {
-    if (!(error62 instanceof ConfigError)) throw error62;
-    throw new ConfigError(
-      error62.issues.map((issue2) => ({ ...issue2, file: shownPath(runtime.cwd, issue2.file) }))
-    );
-  }
+  const loaded = await loadConfig(path2, shownPath(runtime.cwd, path2));
+  return { loaded: { ...loaded, file: options.config }, dir: dirname3(path2) };
 }
 function shownPath(cwd, file2) {
   const inside = relative2(cwd, file2);

@@ -65916,16 +65916,16 @@ var trancheConfigObject = external_exports.strictObject({
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
-async function loadConfig(path) {
-  return parseConfig(await readConfigText(path), path);
+async function loadConfig(path, name = path) {
+  return parseConfig(await readConfigText(path, name), name);
 }
-async function readConfigText(path) {
+async function readConfigText(path, name) {
   try {
     return await readFile(path, "utf8");
   } catch (error63) {
     const code = error63.code;
     const message = code === "ENOENT" ? "file not found" : `cannot read the file: ${error63.message}`;
-    throw new ConfigError([{ file: path, path: [], message }]);
+    throw new ConfigError([{ file: name, path: [], message }]);
   }
 }
 function parseConfig(text, file2) {
@@ -77585,13 +77585,8 @@ async function run() {
     await ledger?.close();
   }
 }
-async function loadRelative(file2, workspace) {
-  try {
-    return { ...await loadConfig(file2), file: relative2(workspace, file2) };
-  } catch (error63) {
-    if (!(error63 instanceof ConfigError)) throw error63;
-    throw new ConfigError(error63.issues.map((issue3) => ({ ...issue3, file: relative2(workspace, issue3.file) })));
-  }
+function loadRelative(file2, workspace) {
+  return loadConfig(file2, relative2(workspace, file2));
 }
 function chooseEnvironment(inputs, context3, loaded) {
   const fromEvent = context3.deployment?.environment;

@@ -80,13 +80,8 @@ export async function run(): Promise<void> {
 }
 
 /** The config, with problems named by their path from the repository root (for annotations). */
-async function loadRelative(file: string, workspace: string): Promise<LoadedConfig> {
-  try {
-    return { ...(await loadConfig(file)), file: relative(workspace, file) };
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(error.issues.map((issue) => ({ ...issue, file: relative(workspace, issue.file) })));
-  }
+function loadRelative(file: string, workspace: string): Promise<LoadedConfig> {
+  return loadConfig(file, relative(workspace, file));
 }
 
 /** The input, else the deployment event's environment, else the only one the config defines. */

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { ConfigError, UnknownEnvironmentError } from '../config/errors.ts';
+import { UnknownEnvironmentError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
@@ -22,16 +22,9 @@ export interface Project {
 
 export async function loadProject(options: CommonOptions, runtime: Runtime): Promise<Project> {
   const path = resolve(runtime.cwd, options.config);
-  try {
-    const loaded = await loadConfig(path);
-    return { loaded: { ...loaded, file: options.config }, dir: dirname(path) };
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    // Problems name the file as the user would: from the working directory when it is below it.
-    throw new ConfigError(
-      error.issues.map((issue) => ({ ...issue, file: shownPath(runtime.cwd, issue.file) })),
-    );
-  }
+  // Problems name the file as the user would: from the working directory when it is below it.
+  const loaded = await loadConfig(path, shownPath(runtime.cwd, path));
+  return { loaded: { ...loaded, file: options.config }, dir: dirname(path) };
 }
 
 function shownPath(cwd: string, file: string): string {

@@ -15,19 +15,19 @@ export interface LoadedConfig {
   locate(path: ConfigPath): Position | undefined;
 }
 
-/** Reads and validates a tranche.yml; throws ConfigError listing every problem. */
-export async function loadConfig(path: string): Promise<LoadedConfig> {
-  return parseConfig(await readConfigText(path), path);
+/** Reads and validates a tranche.yml, naming it `name` in errors; throws ConfigError listing every problem. */
+export async function loadConfig(path: string, name = path): Promise<LoadedConfig> {
+  return parseConfig(await readConfigText(path, name), name);
 }
 
-async function readConfigText(path: string): Promise<string> {
+async function readConfigText(path: string, name: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message =
       code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(error as Error).message}`;
-    throw new ConfigError([{ file: path, path: [], message }]);
+    throw new ConfigError([{ file: name, path: [], message }]);
   }
 }
 
