@@ -109,7 +109,7 @@ describe('deployment_status', () => {
   });
 
   describe('as an outcome of its version', () => {
-    it('counts a success and a failure, once per deployment, in its environment', async () => {
+    it('counts a success and a failure, each in its environment', async () => {
       t.github.token().config(undefined, 4);
       await t.succeeded(8001, 'staging', '5');
       await t.status({ deploymentId: 8002, state: 'in_progress', environment: 'eu', version: '5' });

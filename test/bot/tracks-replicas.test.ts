@@ -60,7 +60,9 @@ describePostgres('promotion timers with two bot replicas on one PostgreSQL ledge
     clock.now = T0 + 5 * HOUR;
     github.config(TRACKS_YML, 2).createDeployment(9003);
     await bothSweep();
+    // An hour on, no second promotion; the release whose Action never reported has timed out.
     clock.now = T0 + 6 * HOUR;
+    github.config(TRACKS_YML).deploymentStatus(9003);
     await bothSweep();
     github.done();
     expect(github.bodies('createDeployment').map((d) => d.environment)).toEqual(['eu', 'production']);

@@ -67,8 +67,10 @@ describe('release tracks', () => {
         }),
       ]);
 
-      // Half-way through the bake the timer finds nothing due, and asks GitHub nothing.
+      // Half-way through the bake the sweep reads tranche.yml (to judge 3's new outcome), finds no
+      // promotion due and deploys nothing.
       t.clock.now = T0 + 30 * MINUTE;
+      t.github.config(TRACKS_YML);
       await t.sweep();
       t.github.done();
 
@@ -76,6 +78,7 @@ describe('release tracks', () => {
       await t.restart();
       t.clock.now = T0 + HOUR - 1;
       await t.sweep();
+      t.github.done();
       expect(t.github.bodies('createDeployment')).toEqual([]);
 
       t.clock.now = T0 + HOUR;
@@ -93,6 +96,7 @@ describe('release tracks', () => {
       t.github.config(TRACKS_YML);
       await t.succeeded(9002, 'eu', '3');
       t.clock.now = T0 + 5 * HOUR + 10 * MINUTE - 1;
+      t.github.config(TRACKS_YML);
       await t.sweep();
       t.github.config(TRACKS_YML).createDeployment(9003);
       t.clock.now = T0 + 5 * HOUR + 10 * MINUTE;
@@ -107,6 +111,7 @@ describe('release tracks', () => {
       t.github.config(TRACKS_YML);
       await t.succeeded(9003, 'production', '3');
       t.clock.now += 24 * HOUR;
+      t.github.config(TRACKS_YML);
       await t.sweep();
       t.github.done();
       expect((await t.ledger.promotions({ service: 'shop' })).map((p) => [p.toTrack, p.state])).toEqual([
@@ -164,6 +169,7 @@ describe('release tracks', () => {
       ]);
 
       t.clock.now = T0 + 5 * HOUR + 10 * MINUTE - 1;
+      t.github.config(RING_YML);
       await t.sweep();
       expect(t.github.bodies('createDeployment')).toHaveLength(1);
 
@@ -236,6 +242,7 @@ describe('release tracks', () => {
       expect(cancelled).toMatchObject({ state: 'cancelled', note: 'canary is on hold' });
 
       t.clock.now = T0 + 2 * HOUR;
+      t.github.config(TRACKS_YML);
       await t.sweep();
       expect(t.github.bodies('createDeployment')).toEqual([]);
 
@@ -303,6 +310,7 @@ describe('release tracks', () => {
         dueAt: T0 + 10 * MINUTE,
       });
       t.clock.now = T0 + 2 * HOUR;
+      t.github.config(TRACKS_YML);
       await t.sweep();
       expect(t.github.bodies('createDeployment')).toHaveLength(1);
     });
@@ -310,6 +318,7 @@ describe('release tracks', () => {
     it('is what a manual track waits for, as /status says', async () => {
       await threeOnYolo(t, MANUAL_YML);
       t.clock.now = T0 + 2 * HOUR;
+      t.github.config(MANUAL_YML);
       await t.sweep();
       t.github.config(MANUAL_YML).reaction().comment();
       await t.comment({ body: '/status' });
@@ -425,6 +434,7 @@ describe('release tracks', () => {
         note: '3 has a bad verdict: it is never promoted',
       });
       t.clock.now = T0 + 2 * HOUR;
+      t.github.config(YAML);
       await t.sweep();
       t.github.done();
       expect(t.github.bodies('createDeployment')).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * GitHub's REST API for the bot tests, as nock interceptors that answer like GitHub and keep the
  * body of every write, by name, for the test to check. Every interceptor must be used once (the
- * test ends with `done()`, which is scope.isDone()); a request nobody planned for is refused.
+ * test ends with `done()`, which is scope.isDone()); a request nobody planned for is refused, and
+ * done() names it.
  */
 import nock from 'nock';
 import { FULL_NAME, HEAD_SHA, HTML_URL, INSTALLATION_ID, TRANCHE_YML } from './payloads.ts';
@@ -17,6 +18,8 @@ export class GitHubMock {
   readonly scope: nock.Scope;
   private readonly writes: { name: string; body: Body }[] = [];
   private readonly repo: string;
+  /** GitHub requests no interceptor answered: refused, and done() names them. */
+  private readonly unplanned: string[] = [];
 
   private readonly names = new Map<nock.Interceptor, string>();
 
@@ -27,6 +30,11 @@ export class GitHubMock {
     this.scope.on('request', (_request: unknown, interceptor: nock.Interceptor, body: string) => {
       const name = this.names.get(interceptor);
       if (name) this.writes.push({ name, body: body ? (JSON.parse(body) as Body) : {} });
+    });
+    // A handler that swallows GitHub's refusal (the sweep logs and goes on) must not hide the request.
+    nock.emitter.on('no match', (request: { method?: string; url?: unknown }) => {
+      const url = String(request.url ?? '');
+      if (url.startsWith(API)) this.unplanned.push(`${request.method} ${url.slice(API.length)}`);
     });
   }
 
@@ -54,6 +62,8 @@ export class GitHubMock {
   done(): void {
     if (!this.scope.isDone())
       throw new Error(`GitHub requests not made: ${this.scope.pendingMocks().join(', ')}`);
+    if (this.unplanned.length > 0)
+      throw new Error(`GitHub requests nobody planned for: ${this.unplanned.join(', ')}`);
   }
 
   /** The installation token Probot asks for before its first request. */
@@ -227,6 +237,7 @@ export function strictNetwork(): void {
 }
 
 export function resetNetwork(): void {
+  nock.emitter.removeAllListeners('no match');
   nock.cleanAll();
   nock.enableNetConnect();
 }
