@@ -1,6 +1,12 @@
 /** /help, and the reply to a command that could not be understood: usage, from the registry. */
 import type { ParseFailure } from '../commands/parse-command.ts';
-import { COMMAND_NAMES, COMMANDS, type CommandName, isCommandName } from '../commands/registry.ts';
+import {
+  COMMAND_NAMES,
+  COMMANDS,
+  type CommandName,
+  ISSUE_COMMANDS,
+  isCommandName,
+} from '../commands/registry.ts';
 
 export function renderHelp(prefix: string, topic?: string): string {
   if (topic !== undefined && isCommandName(topic)) return commandHelp(topic, prefix);
@@ -8,10 +14,12 @@ export function renderHelp(prefix: string, topic?: string): string {
   const rows = COMMAND_NAMES.map(
     (name) => `| \`${prefix}${COMMANDS[name].usage}\` | ${COMMANDS[name].summary} |`,
   );
+  const onIssues = [...ISSUE_COMMANDS];
+  const issueList = `${onIssues.slice(0, -1).join(', ')} and ${onIssues.at(-1)}`;
   return [
     `${unknown}### Tranche commands`,
     ['| command | what it does |', '|---|---|', ...rows].join('\n'),
-    `Write the command on the first line of a comment on a pull request (promote, hold, unhold, mark-bad, mark-good, status and help work on issues too). Commands that deploy, roll back, lock, unlock, promote, hold or mark a version need a deployer's role (\`bot.deployers\` in tranche.yml); deploys never run from forks.`,
+    `Write the command on the first line of a comment on a pull request (${issueList} work on issues too). Commands that deploy, roll back, lock, unlock, promote, hold or mark a version need a deployer's role (\`bot.deployers\` in tranche.yml); deploys never run from forks.`,
   ].join('\n\n');
 }
 
