@@ -16,6 +16,7 @@ import { selectTargets } from '../../src/github/target-subset.ts';
 import { releaseRunId } from '../../src/ledger/release-locks.ts';
 import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
 import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
+import { configName } from '../github/read-config.ts';
 import { editReply, reply } from '../github/replies.ts';
 import { actorText, isBotActor } from '../render/actor.ts';
 import { planSummary } from '../render/plan-summary.ts';
@@ -36,7 +37,7 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
     const loaded = loadedConfig(scope);
     if (!loaded)
       throw new Error(
-        `${scope.config.state === 'missing' ? 'there is no' : 'an invalid'} ${scope.deps.configPath} on the default branch`,
+        `${scope.config.state === 'missing' ? 'there is no' : 'an invalid'} ${configName(scope.deps.configPaths)} on the default branch`,
       );
     const resolved = resolveEnvironment(loaded.config, release.environment);
     const commit = release.commit ?? '';
