@@ -1,5 +1,6 @@
 /**
- * Bundles the CLI into dist/cli.js and the Action into dist/index.js (one file each, Node 24, no node_modules needed at run time).
+ * Bundles the CLI into dist/cli.js, the Action into dist/index.js and the bot into dist/bot.js (one file
+ * each, Node 24, no node_modules needed at run time; the bot also reads app.yml from its working directory).
  * `--check` rebuilds in memory and fails when the committed bundle differs: dist/ must match src/.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { build } from 'esbuild';
 const entries = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js' },
   { in: 'src/action/index.ts', out: 'dist/index.js' },
+  { in: 'bot/main.ts', out: 'dist/bot.js' },
 ];
 const check = process.argv.includes('--check');
 let stale = 0;
