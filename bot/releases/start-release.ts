@@ -7,6 +7,7 @@
  * or a deployment GitHub refuses (failed status checks, a protection rule), ends with a 😕 reply
  * and frees its place for the next in the queue.
  */
+import { environmentUrl } from '../../src/config/environment-url.ts';
 import { resolveEnvironment } from '../../src/config/resolve.ts';
 import { planRelease } from '../../src/engine/plan.ts';
 import { redactedMessage } from '../../src/github/client.ts';
@@ -137,6 +138,7 @@ export async function postReply(
     live,
     prefix: scope.settings.prefix,
     concurrentReleases: scope.settings.concurrentReleases,
+    environmentUrl: releaseUrl(scope, release),
   });
   if (release.commentId !== null) {
     await editReply(scope, release.commentId, body);
@@ -144,6 +146,21 @@ export async function postReply(
   }
   const commentId = await reply(scope, release.pullRequest, body);
   return scope.deps.ledger.updateRelease(release.id, { commentId }, scope.deps.now());
+}
+
+/** The environment's url (tranche.yml on the default branch) for the release's version. */
+function releaseUrl(scope: HandlerScope, release: ReleaseRecord): string | undefined {
+  const config = loadedConfig(scope)?.config;
+  const template =
+    config && Object.hasOwn(config.environments, release.environment)
+      ? config.environments[release.environment]?.url
+      : undefined;
+  if (template === undefined || release.version === null || !config) return undefined;
+  return environmentUrl(template, {
+    version: release.version,
+    service: config.service,
+    environment: release.environment,
+  });
 }
 
 function describeDeployment(service: string, version: string, release: ReleaseRecord): string {
