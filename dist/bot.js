@@ -69284,6 +69284,30 @@ function analysisBakeIssues(config3, ctx) {
   }
 }
 
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown2 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown2.length > 0) {
+    return `unknown placeholder {${unknown2[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
+  });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
+}
+
 // src/config/fleet-checks.ts
 function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -69497,6 +69521,12 @@ var environmentSchema = external_exports.strictObject({
   components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
+  ),
+  url: external_exports.string().superRefine((template, context) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  }).optional().describe(
+    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
 }).meta({ title: "environment" });
 var httpCheckSchema = external_exports.strictObject({
@@ -70288,6 +70318,7 @@ function resolveEnvironment(config3, environment2) {
     versionTemplate: config3.version,
     labels: { ...settings.labels },
     onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config3.checks),
       ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
@@ -70476,7 +70507,7 @@ function subject(release) {
 }
 function body(release, context) {
   if (release.state === "queued") return [waiting(release, context)];
-  const links = linkLine(release, context.htmlUrl);
+  const links = linkLine(release, context);
   const plan = release.plan && !isFinished(release) ? `${release.plan}` : "";
   const outcome = outcomeLine(release, context);
   return [plan, outcome, links];
@@ -70502,8 +70533,10 @@ function liveLine(release, live) {
   if (release.liveVersion) return `**${release.environment}** is on \`${release.liveVersion}\`.`;
   return `**${release.environment}** has no live version yet.`;
 }
-function linkLine(release, htmlUrl) {
+function linkLine(release, context) {
+  const { htmlUrl, environmentUrl: environmentUrl2 } = context;
   const links = [
+    ...release.state === "success" && environmentUrl2 ? [`[view deployment](${environmentUrl2})`] : [],
     ...release.logUrl ? [`[workflow run](${release.logUrl})`] : [],
     ...release.checkRunUrl ? [`[check run](${release.checkRunUrl})`] : [],
     ...release.deploymentId !== null ? [`[deployments](${htmlUrl}/deployments/${encodeURIComponent(release.environment)})`] : []
@@ -70696,8 +70729,17 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     deployment_id: deploymentId,
     state: update.state,
     description: cut(update.description, STATUS_DESCRIPTION_MAX),
-    ...update.logUrl ? { log_url: update.logUrl } : {}
+    ...update.logUrl ? { log_url: update.logUrl } : {},
+    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
+}
+async function markSuperseded(client, repo, deploymentIds, version3) {
+  for (const deploymentId of deploymentIds) {
+    await postDeploymentStatus(client, repo, deploymentId, {
+      state: "inactive",
+      description: `superseded by ${version3 ?? "a newer deployment"}`
+    });
+  }
 }
 
 // src/github/target-subset.ts
@@ -70978,7 +71020,8 @@ async function postReply(scope, release, live) {
     htmlUrl: scope.htmlUrl,
     live,
     prefix: scope.settings.prefix,
-    concurrentReleases: scope.settings.concurrentReleases
+    concurrentReleases: scope.settings.concurrentReleases,
+    environmentUrl: releaseUrl(scope, release)
   });
   if (release.commentId !== null) {
     await editReply(scope, release.commentId, body2);
@@ -70986,6 +71029,16 @@ async function postReply(scope, release, live) {
   }
   const commentId = await reply(scope, release.pullRequest, body2);
   return scope.deps.ledger.updateRelease(release.id, { commentId }, scope.deps.now());
+}
+function releaseUrl(scope, release) {
+  const config3 = loadedConfig(scope)?.config;
+  const template = config3 && Object.hasOwn(config3.environments, release.environment) ? config3.environments[release.environment]?.url : void 0;
+  if (template === void 0 || release.version === null || !config3) return void 0;
+  return environmentUrl(template, {
+    version: release.version,
+    service: config3.service,
+    environment: release.environment
+  });
 }
 function describeDeployment(service, version3, release) {
   const what = `${service} ${version3}${release.kind === "rollback" ? " (rollback)" : ""}`;
@@ -72747,18 +72800,12 @@ async function report(scope, recording) {
   }
   const changed = recording.previous !== release.state || recording.finished !== null;
   if (changed && release.state !== "inactive") await postReply(scope, release, recording.finished?.live);
-  for (const superseded of recording.finished?.superseded ?? []) {
-    if (superseded.deploymentId === null) continue;
-    await postDeploymentStatus(
-      scope.octokit,
-      { owner: scope.owner, repo: scope.repo },
-      superseded.deploymentId,
-      {
-        state: "inactive",
-        description: `superseded by ${release.version ?? "a newer deployment"}`
-      }
-    );
-  }
+  await markSuperseded(
+    scope.octokit,
+    { owner: scope.owner, repo: scope.repo },
+    (recording.finished?.superseded ?? []).flatMap((r) => r.deploymentId === null ? [] : [r.deploymentId]),
+    release.version
+  );
 }
 async function withCheckRun(scope, release) {
   const { data } = await scope.octokit.rest.checks.listForRef({
