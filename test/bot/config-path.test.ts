@@ -20,6 +20,14 @@ describe("where the bot finds a repository's tranche.yml", () => {
     expect(t.github.bodies('comment')[0]?.body).toContain('| `.deploy [to] <environment> [version]` |');
   });
 
+  it('follows a change to the file from one webhook to the next', async () => {
+    t.github.token().config(dotted).reaction().comment().config();
+    await t.comment({ body: '.help' });
+    await t.comment({ body: '.help', commentId: 1002 });
+    t.github.done();
+    expect(t.github.writeNames()).toEqual(['reaction', 'comment']);
+  });
+
   it('names the file a problem is in', async () => {
     t.github.token().rootConfig().reaction().comment();
     await t.comment({ body: '/noop prodution' });
