@@ -7959,7 +7959,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse6(text, reviver, options2) {
+    function parse7(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -7981,9 +7981,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse6;
-    module2.exports.default = parse6;
-    module2.exports.parse = parse6;
+    module2.exports = parse7;
+    module2.exports.default = parse7;
+    module2.exports.parse = parse7;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -8018,11 +8018,11 @@ var require_pretty = __commonJS({
     function pretty(inputData) {
       let log;
       if (!isObject2(inputData)) {
-        const parsed = jsonParser(inputData);
-        if (parsed.err || !isObject2(parsed.value)) {
+        const parsed2 = jsonParser(inputData);
+        if (parsed2.err || !isObject2(parsed2.value)) {
           return inputData + this.EOL;
         }
-        log = parsed.value;
+        log = parsed2.value;
       } else {
         log = inputData;
       }
@@ -16806,7 +16806,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options2) {
+    function parse7(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -16847,7 +16847,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse6;
+    exports2.parse = parse7;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -20253,7 +20253,7 @@ var require_postgres_interval = __commonJS({
       if (!(this instanceof PostgresInterval)) {
         return new PostgresInterval(raw);
       }
-      extend2(this, parse6(raw));
+      extend2(this, parse7(raw));
     }
     var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
     PostgresInterval.prototype.toPostgres = function() {
@@ -20314,21 +20314,21 @@ var require_postgres_interval = __commonJS({
       var microseconds = fraction2 + "000000".slice(fraction2.length);
       return parseInt(microseconds, 10) / 1e3;
     }
-    function parse6(interval2) {
+    function parse7(interval2) {
       if (!interval2) return {};
       var matches = INTERVAL.exec(interval2);
       var isNegative = matches[8] === "-";
-      return Object.keys(positions).reduce(function(parsed, property) {
+      return Object.keys(positions).reduce(function(parsed2, property) {
         var position = positions[property];
         var value = matches[position];
-        if (!value) return parsed;
+        if (!value) return parsed2;
         value = property === "milliseconds" ? parseMilliseconds(value) : parseInt(value, 10);
-        if (!value) return parsed;
+        if (!value) return parsed2;
         if (isNegative && ~negatives.indexOf(property)) {
           value *= -1;
         }
-        parsed[property] = value;
-        return parsed;
+        parsed2[property] = value;
+        return parsed2;
       }, {});
     }
   }
@@ -20801,13 +20801,13 @@ var require_binaryParsers = __commonJS({
           console.log("ERROR: ElementType not implemented: " + elementType2);
         }
       };
-      var parse6 = function(dimension, elementType2) {
+      var parse7 = function(dimension, elementType2) {
         var array3 = [];
         var i2;
         if (dimension.length > 1) {
           var count = dimension.shift();
           for (i2 = 0; i2 < count; i2++) {
-            array3[i2] = parse6(dimension, elementType2);
+            array3[i2] = parse7(dimension, elementType2);
           }
           dimension.unshift(count);
         } else {
@@ -20817,7 +20817,7 @@ var require_binaryParsers = __commonJS({
         }
         return array3;
       };
-      return parse6(dims, elementType);
+      return parse7(dims, elementType);
     };
     var parseText2 = function(value) {
       return value.toString("utf8");
@@ -21580,7 +21580,7 @@ var require_type_overrides = __commonJS({
 var require_pg_connection_string = __commonJS({
   "node_modules/pg-connection-string/index.js"(exports2, module2) {
     "use strict";
-    function parse6(str, options2 = {}) {
+    function parse7(str, options2 = {}) {
       if (str.charAt(0) === "/") {
         const config4 = str.split(" ");
         return { host: config4[0], database: config4[1] };
@@ -21742,7 +21742,7 @@ var require_pg_connection_string = __commonJS({
       return poolConfig2;
     }
     function parseIntoClientConfig(str) {
-      return toClientConfig(parse6(str));
+      return toClientConfig(parse7(str));
     }
     function deprecatedSslModeWarning(sslmode) {
       if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
@@ -21757,10 +21757,10 @@ To prepare for this change:
 See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
       }
     }
-    module2.exports = parse6;
-    parse6.parse = parse6;
-    parse6.toClientConfig = toClientConfig;
-    parse6.parseIntoClientConfig = parseIntoClientConfig;
+    module2.exports = parse7;
+    parse7.parse = parse7;
+    parse7.toClientConfig = toClientConfig;
+    parse7.parseIntoClientConfig = parseIntoClientConfig;
   }
 });
 
@@ -21770,7 +21770,7 @@ var require_connection_parameters = __commonJS({
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
-    var parse6 = require_pg_connection_string().parse;
+    var parse7 = require_pg_connection_string().parse;
     var val = function(key, config3, envVar) {
       if (config3[key]) {
         return config3[key];
@@ -21808,9 +21808,9 @@ var require_connection_parameters = __commonJS({
     };
     var ConnectionParameters = class {
       constructor(config3) {
-        config3 = typeof config3 === "string" ? parse6(config3) : config3 || {};
+        config3 = typeof config3 === "string" ? parse7(config3) : config3 || {};
         if (config3.connectionString) {
-          config3 = Object.assign({}, config3, parse6(config3.connectionString));
+          config3 = Object.assign({}, config3, parse7(config3.connectionString));
         }
         this.user = val("user", config3);
         this.database = val("database", config3);
@@ -22536,7 +22536,7 @@ var require_serializer = __commonJS({
       );
     };
     var emptyArray = [];
-    var parse6 = (query2) => {
+    var parse7 = (query2) => {
       const name = query2.name || "";
       if (name.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
@@ -22683,7 +22683,7 @@ var require_serializer = __commonJS({
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
       query,
-      parse: parse6,
+      parse: parse7,
       bind: bind2,
       execute,
       describe: describe4,
@@ -23072,7 +23072,7 @@ var require_dist2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DatabaseError = exports2.serialize = void 0;
-    exports2.parse = parse6;
+    exports2.parse = parse7;
     var messages_1 = require_messages();
     Object.defineProperty(exports2, "DatabaseError", { enumerable: true, get: function() {
       return messages_1.DatabaseError;
@@ -23082,7 +23082,7 @@ var require_dist2 = __commonJS({
       return serializer_1.serialize;
     } });
     var parser_1 = require_parser3();
-    function parse6(stream, callback) {
+    function parse7(stream, callback) {
       const parser2 = new parser_1.Parser();
       stream.on("data", (buffer) => parser2.parse(buffer, callback));
       return new Promise((resolve5) => stream.on("end", () => resolve5()));
@@ -23170,7 +23170,7 @@ var require_connection = __commonJS({
   "node_modules/pg/lib/connection.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
-    var { parse: parse6, serialize } = require_dist2();
+    var { parse: parse7, serialize } = require_dist2();
     var stream = require_stream();
     var { getStream } = stream;
     var flushBuffer = serialize.flush();
@@ -23276,7 +23276,7 @@ var require_connection = __commonJS({
         self2.emit("sslconnect");
       }
       attachListeners(stream2) {
-        parse6(stream2, (msg) => {
+        parse7(stream2, (msg) => {
           const eventName = msg.name === "error" ? "errorMessage" : msg.name;
           if (this._emitMessage) {
             this.emit("message", msg);
@@ -25736,7 +25736,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse6 = (version3, options2, throwErrors = false) => {
+    var parse7 = (version3, options2, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -25749,7 +25749,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module2.exports = parse6;
+    module2.exports = parse7;
   }
 });
 
@@ -25757,9 +25757,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var valid = (version3, options2) => {
-      const v = parse6(version3, options2);
+      const v = parse7(version3, options2);
       return v ? v.version : null;
     };
     module2.exports = valid;
@@ -25770,9 +25770,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var clean2 = (version3, options2) => {
-      const s = parse6(version3.trim().replace(/^[=v]+/, ""), options2);
+      const s = parse7(version3.trim().replace(/^[=v]+/, ""), options2);
       return s ? s.version : null;
     };
     module2.exports = clean2;
@@ -25807,10 +25807,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var diff = (version1, version22) => {
-      const v1 = parse6(version1, null, true);
-      const v2 = parse6(version22, null, true);
+      const v1 = parse7(version1, null, true);
+      const v2 = parse7(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -25881,10 +25881,10 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var prerelease = (version3, options2) => {
-      const parsed = parse6(version3, options2);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+      const parsed2 = parse7(version3, options2);
+      return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
     };
     module2.exports = prerelease;
   }
@@ -26069,7 +26069,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options2) => {
       if (version3 instanceof SemVer) {
@@ -26104,7 +26104,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options2.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options2.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
+      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
     };
     module2.exports = coerce;
   }
@@ -26114,7 +26114,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var constants = require_constants3();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options2) => {
@@ -26126,7 +26126,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options2) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse6(versionStringToParse, options2);
+      return parse7(versionStringToParse, options2);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -27361,7 +27361,7 @@ var require_semver2 = __commonJS({
     var constants = require_constants3();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var valid = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -27400,7 +27400,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module2.exports = {
-      parse: parse6,
+      parse: parse7,
       valid,
       clean: clean2,
       inc,
@@ -27886,7 +27886,7 @@ var require_main2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
-    function parse6(match) {
+    function parse7(match) {
       var token = {
         "mapping": match[1] ? parseInt(match[1], 10) : void 0,
         "flags": match[2],
@@ -27915,7 +27915,7 @@ var require_main2 = __commonJS({
         if (match[6] === "%") {
           tokens.push("%");
         } else {
-          tokens.push(parse6(match));
+          tokens.push(parse7(match));
         }
         prev = RE.lastIndex;
         match = RE.exec(str);
@@ -38216,8 +38216,8 @@ var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
 var MAX_DIGITS = MAX_INT.length;
 var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
 var noiseValueWithQuotes = /^"-?\d+n+"$/;
-var applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
+var applyReviverIteratively = (parsed2, userReviver) => {
+  const rootHolder = { "": parsed2 };
   const stack = [{ parent: rootHolder, key: "", visited: false }];
   while (stack.length > 0) {
     const node2 = stack[stack.length - 1];
@@ -38285,8 +38285,8 @@ var JSONParse = (text, reviver) => {
   } catch (error62) {
     if (error62 instanceof RangeError) {
       const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-      return applyReviverIteratively(parsed, reviver);
+      const parsed2 = originalParse(serializedData);
+      return applyReviverIteratively(parsed2, reviver);
     }
     throw error62;
   }
@@ -45431,9 +45431,9 @@ function read(jsonPath, { base, specifier }) {
     imports: void 0
   };
   if (string4 !== void 0) {
-    let parsed;
+    let parsed2;
     try {
-      parsed = JSON.parse(string4);
+      parsed2 = JSON.parse(string4);
     } catch (error_) {
       const cause = (
         /** @type {ErrnoException} */
@@ -45448,20 +45448,20 @@ function read(jsonPath, { base, specifier }) {
       throw error62;
     }
     result.exists = true;
-    if (hasOwnProperty.call(parsed, "name") && typeof parsed.name === "string") {
-      result.name = parsed.name;
+    if (hasOwnProperty.call(parsed2, "name") && typeof parsed2.name === "string") {
+      result.name = parsed2.name;
     }
-    if (hasOwnProperty.call(parsed, "main") && typeof parsed.main === "string") {
-      result.main = parsed.main;
+    if (hasOwnProperty.call(parsed2, "main") && typeof parsed2.main === "string") {
+      result.main = parsed2.main;
     }
-    if (hasOwnProperty.call(parsed, "exports")) {
-      result.exports = parsed.exports;
+    if (hasOwnProperty.call(parsed2, "exports")) {
+      result.exports = parsed2.exports;
     }
-    if (hasOwnProperty.call(parsed, "imports")) {
-      result.imports = parsed.imports;
+    if (hasOwnProperty.call(parsed2, "imports")) {
+      result.imports = parsed2.imports;
     }
-    if (hasOwnProperty.call(parsed, "type") && (parsed.type === "commonjs" || parsed.type === "module")) {
-      result.type = parsed.type;
+    if (hasOwnProperty.call(parsed2, "type") && (parsed2.type === "commonjs" || parsed2.type === "module")) {
+      result.type = parsed2.type;
     }
   }
   cache.set(jsonPath, result);
@@ -45525,9 +45525,9 @@ var protocolHandlers = {
     return "builtin";
   }
 };
-function getDataProtocolModuleFormat(parsed) {
+function getDataProtocolModuleFormat(parsed2) {
   const { 1: mime } = /^([^/]+\/[^;,]+)[^,]*?(;base64)?,/.exec(
-    parsed.pathname
+    parsed2.pathname
   ) || [null, null, null];
   return mimeToFormat(mime);
 }
@@ -46310,12 +46310,12 @@ function moduleResolve(specifier, base, conditions, preserveSymlinks) {
   }
   return finalizeResolution(resolved, base, preserveSymlinks);
 }
-function checkIfDisallowedImport(specifier, parsed, parsedParentURL) {
+function checkIfDisallowedImport(specifier, parsed2, parsedParentURL) {
   if (parsedParentURL) {
     const parentProtocol = parsedParentURL.protocol;
     if (parentProtocol === "http:" || parentProtocol === "https:") {
       if (shouldBeTreatedAsRelativeOrAbsolutePath(specifier)) {
-        const parsedProtocol = parsed?.protocol;
+        const parsedProtocol = parsed2?.protocol;
         if (parsedProtocol && parsedProtocol !== "https:" && parsedProtocol !== "http:") {
           throw new ERR_NETWORK_IMPORT_DISALLOWED(
             specifier,
@@ -46323,7 +46323,7 @@ function checkIfDisallowedImport(specifier, parsed, parsedParentURL) {
             "remote imports cannot import from a local location."
           );
         }
-        return { url: parsed?.href || "" };
+        return { url: parsed2?.href || "" };
       }
       if (builtinModules2.includes(specifier)) {
         throw new ERR_NETWORK_IMPORT_DISALLOWED(
@@ -46368,29 +46368,29 @@ function defaultResolve(specifier, context = {}) {
     } catch {
     }
   }
-  let parsed;
+  let parsed2;
   let protocol;
   try {
-    parsed = shouldBeTreatedAsRelativeOrAbsolutePath(specifier) ? new URL(specifier, parsedParentURL) : new URL(specifier);
-    protocol = parsed.protocol;
+    parsed2 = shouldBeTreatedAsRelativeOrAbsolutePath(specifier) ? new URL(specifier, parsedParentURL) : new URL(specifier);
+    protocol = parsed2.protocol;
     if (protocol === "data:") {
-      return { url: parsed.href, format: null };
+      return { url: parsed2.href, format: null };
     }
   } catch {
   }
   const maybeReturn = checkIfDisallowedImport(
     specifier,
-    parsed,
+    parsed2,
     parsedParentURL
   );
   if (maybeReturn) return maybeReturn;
-  if (protocol === void 0 && parsed) {
-    protocol = parsed.protocol;
+  if (protocol === void 0 && parsed2) {
+    protocol = parsed2.protocol;
   }
   if (protocol === "node:") {
     return { url: specifier };
   }
-  if (parsed && parsed.protocol === "node:") return { url: specifier };
+  if (parsed2 && parsed2.protocol === "node:") return { url: specifier };
   const conditions = getConditionsSet(context.conditions);
   const url2 = moduleResolve(specifier, new URL(parentURL), conditions, false);
   return {
@@ -50571,18 +50571,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse6(schema, value, ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -52077,7 +52077,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -52091,7 +52091,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse6(payload, ctx);
+    return parse7(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -68600,9 +68600,9 @@ function isRange(range) {
   return import_semver.default.validRange(range) !== null;
 }
 function rangeProblem(version3, range) {
-  const parsed = asSemver(version3);
-  if (parsed === null) return "not_semver";
-  return import_semver.default.satisfies(parsed, range) ? void 0 : "outside";
+  const parsed2 = asSemver(version3);
+  if (parsed2 === null) return "not_semver";
+  return import_semver.default.satisfies(parsed2, range) ? void 0 : "outside";
 }
 function requirements(check2) {
   const unmet = [];
@@ -69847,6 +69847,8 @@ var NO_RETRY = { request: { retries: 0 } };
 
 // bot/github/read-config.ts
 var DEFAULT_CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
+var PARSED_KEPT = 256;
+var parsed = /* @__PURE__ */ new Map();
 function configName(paths) {
   return paths.join(" or ");
 }
@@ -69854,15 +69856,26 @@ async function readConfig(scope, paths) {
   for (const path8 of paths) {
     const text = await readFile2(scope, path8);
     if (text === void 0) continue;
-    if (typeof text !== "string") return text;
-    try {
-      return { state: "loaded", loaded: parseConfig(text, path8) };
-    } catch (error62) {
-      if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
-      throw error62;
-    }
+    return typeof text === "string" ? parseOnce(text, path8) : text;
   }
   return { state: "missing", path: configName(paths) };
+}
+function parseOnce(text, path8) {
+  const key = `${path8}\0${text}`;
+  const kept = parsed.get(key);
+  if (kept) return kept;
+  const config3 = parse6(text, path8);
+  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
+  parsed.set(key, config3);
+  return config3;
+}
+function parse6(text, path8) {
+  try {
+    return { state: "loaded", loaded: parseConfig(text, path8) };
+  } catch (error62) {
+    if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
+    throw error62;
+  }
 }
 async function readFile2(scope, path8) {
   try {
@@ -70651,9 +70664,9 @@ var DeploymentPayloadError = class extends Error {
 function parseDeploymentPayload(payload) {
   const object2 = typeof payload === "string" ? parseJson(payload) : payload;
   const tranche = object2 !== null && typeof object2 === "object" && "tranche" in object2 ? object2.tranche : { schemaVersion: DEPLOYMENT_PAYLOAD_SCHEMA_VERSION };
-  const parsed = trancheDeploymentSchema.safeParse(tranche);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
+  const parsed2 = trancheDeploymentSchema.safeParse(tranche);
+  if (parsed2.success) return parsed2.data;
+  const problems = parsed2.error.issues.map(
     (issue2) => `payload.tranche${issue2.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")}: ${issue2.message}`
   );
   throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
@@ -70869,8 +70882,8 @@ async function recordedConstraints(ledger, service, version3) {
 async function runConstraints(ledger, runId) {
   const [start] = await ledger.events({ runId, limit: 1 });
   if (start?.kind !== "run_started") return null;
-  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
-  return parsed.success ? parsed.data : null;
+  const parsed2 = recordedConstraintsSchema.safeParse(start.data?.constraints);
+  return parsed2.success ? parsed2.data : null;
 }
 
 // src/ledger/deploy-gate.ts
@@ -71776,9 +71789,9 @@ function parseCommand(body2, prefix) {
   }
   const candidate = CANDIDATES[word](args);
   if ("problem" in candidate) return fail(word, word, String(candidate.problem));
-  const parsed = commandSchema.safeParse(candidate);
-  if (parsed.success) return { ok: true, command: parsed.data };
-  const problems = parsed.error.issues.map((issue2) => `${argumentName(issue2.path)}: ${issue2.message}`);
+  const parsed2 = commandSchema.safeParse(candidate);
+  if (parsed2.success) return { ok: true, command: parsed2.data };
+  const problems = parsed2.error.issues.map((issue2) => `${argumentName(issue2.path)}: ${issue2.message}`);
   return fail(word, word, problems.join("; "));
 }
 function typoOf(word) {
@@ -72567,21 +72580,21 @@ async function onComment(context, deps) {
   if (comment.user?.type === "Bot" || context.isBot) return;
   if (!/^\s*[!-/:-@[-`{-~]/.test(comment.body)) return;
   const scope = await handlerScope(context, deps);
-  const parsed = parseCommand(comment.body, scope.settings.prefix);
-  if (parsed === null) return;
+  const parsed2 = parseCommand(comment.body, scope.settings.prefix);
+  if (parsed2 === null) return;
   await acknowledge(scope, comment.id);
   const requester = {
     login: comment.user?.login ?? context.payload.sender.login,
     issueNumber: issue2.number
   };
-  if (!parsed.ok) {
+  if (!parsed2.ok) {
     scope.log.info(
-      `could not read a command in ${repository.full_name}#${issue2.number}: ${parsed.failure.message}`
+      `could not read a command in ${repository.full_name}#${issue2.number}: ${parsed2.failure.message}`
     );
-    await answer(scope, requester, renderParseFailure(parsed.failure, scope.settings.prefix));
+    await answer(scope, requester, renderParseFailure(parsed2.failure, scope.settings.prefix));
     return;
   }
-  const { command } = parsed;
+  const { command } = parsed2;
   if (!issue2.pull_request && !ISSUE_COMMANDS.has(command.name)) {
     await refuse(
       scope,
@@ -73018,10 +73031,10 @@ function parseBody(raw) {
   } catch (error62) {
     throw new HttpProblem(400, `the body is not JSON: ${error62.message}`);
   }
-  const parsed = outcomesBodySchema.safeParse(json2);
-  if (!parsed.success)
-    throw new HttpProblem(400, "the body is not a list of outcomes", bodyProblems(parsed.error));
-  return parsed.data;
+  const parsed2 = outcomesBodySchema.safeParse(json2);
+  if (!parsed2.success)
+    throw new HttpProblem(400, "the body is not a list of outcomes", bodyProblems(parsed2.error));
+  return parsed2.data;
 }
 async function record2(app2, deps, body2) {
   const scope = await installationScope(
