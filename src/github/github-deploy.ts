@@ -408,8 +408,8 @@ async function rollOut(
  * live before gets a new `success` status: GitHub shows the newest successful deployment of an
  * environment as its active one, so this makes the version the targets run again the active one.
  * After a success on every target, the deployment that was live before is marked inactive, as the
- * bot does (after one on some targets only, it still runs on the others). Every
- * success status links the environment's url for the version it is of.
+ * bot does (after one on some targets only, it still runs on the others). Every success status
+ * links the environment's url for the version it is of.
  */
 async function reportDeployment(
   request: GitHubDeployRequest,
