@@ -19,7 +19,7 @@ export function findConfig(cwd: string): string | undefined {
 }
 
 /** The nearest directory up from `dir` that holds `.git` (a directory, or a worktree's file). */
-function repositoryRoot(dir: string): string | undefined {
+export function repositoryRoot(dir: string): string | undefined {
   for (let current = dir; ; current = dirname(current)) {
     if (existsSync(join(current, '.git'))) return current;
     if (dirname(current) === current) return undefined;

@@ -5,6 +5,7 @@ import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 
+import { repositoryRoot } from './find-config.ts';
 import { isUnignoredInWorkTree } from './git.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
@@ -81,7 +82,8 @@ export async function openProjectLedger(
 /** On creating the default ledger in a git work tree: say how to keep it out of `git status`. */
 async function adviseIgnoring(dir: string, runtime: Runtime): Promise<void> {
   const ledgerDir = dirname(DEFAULT_LEDGER_PATH);
-  if (!(await isUnignoredInWorkTree(dir, ledgerDir))) return;
+  // Outside a repository there is nothing to ignore, and no git process to start.
+  if (repositoryRoot(dir) === undefined || !(await isUnignoredInWorkTree(dir, ledgerDir))) return;
   runtime.stderr.write(
     `tranche: created the ledger ${join(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, ` +
       `and a line \`${ledgerDir}/\` in ${join(dir, '.gitignore')} keeps it out of git status too\n`,
