@@ -54492,8 +54492,8 @@ async function isUnignoredInWorkTree(dir, path2) {
 }
 
 // src/cli/project.ts
-import { existsSync } from "node:fs";
-import { dirname as dirname3, isAbsolute, join, relative as relative2, resolve as resolve2 } from "node:path";
+import { existsSync as existsSync2 } from "node:fs";
+import { dirname as dirname4, isAbsolute, join as join2, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/config/load.ts
 var import_yaml2 = __toESM(require_dist2(), 1);
@@ -55301,6 +55301,25 @@ function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
+// src/cli/find-config.ts
+import { existsSync } from "node:fs";
+import { dirname as dirname3, join } from "node:path";
+var DEFAULT_CONFIG_FILE = "tranche.yml";
+function findConfig(cwd) {
+  const root = repositoryRoot(cwd);
+  for (let dir = cwd; ; dir = dirname3(dir)) {
+    const candidate = join(dir, DEFAULT_CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (root === void 0 || dir === root || dirname3(dir) === dir) return void 0;
+  }
+}
+function repositoryRoot(dir) {
+  for (let current = dir; ; current = dirname3(current)) {
+    if (existsSync(join(current, ".git"))) return current;
+    if (dirname3(current) === current) return void 0;
+  }
+}
+
 // src/cli/runtime.ts
 function processRuntime() {
   const closedHandlers = /* @__PURE__ */ new Set();
@@ -55350,7 +55369,7 @@ var UsageError = class extends Error {
 async function loadProject(options, runtime) {
   const path2 = resolve2(runtime.cwd, options.config);
   const loaded = await loadConfig(path2, shownPath(runtime.cwd, path2));
-  return { loaded: { ...loaded, file: options.config }, dir: dirname3(path2) };
+  return { loaded: { ...loaded, file: options.config }, dir: dirname4(path2) };
 }
 function shownPath(cwd, file2) {
   const inside = relative2(cwd, file2);
@@ -55372,7 +55391,7 @@ function namedEnvironment(project, options) {
 }
 async function openProjectLedger(options, runtime, dir) {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
-  const creating = chosen === void 0 && !existsSync(resolve2(dir, DEFAULT_LEDGER_PATH));
+  const creating = chosen === void 0 && !existsSync2(resolve2(dir, DEFAULT_LEDGER_PATH));
   try {
     const ledger = await openLedger(chosen?.location, dir);
     if (creating) await adviseIgnoring(dir, runtime);
@@ -55384,15 +55403,15 @@ async function openProjectLedger(options, runtime, dir) {
   }
 }
 async function adviseIgnoring(dir, runtime) {
-  const ledgerDir = dirname3(DEFAULT_LEDGER_PATH);
-  if (!await isUnignoredInWorkTree(dir, ledgerDir)) return;
+  const ledgerDir = dirname4(DEFAULT_LEDGER_PATH);
+  if (repositoryRoot(dir) === void 0 || !await isUnignoredInWorkTree(dir, ledgerDir)) return;
   runtime.stderr.write(
-    `tranche: created the ledger ${join(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, and a line \`${ledgerDir}/\` in ${join(dir, ".gitignore")} keeps it out of git status too
+    `tranche: created the ledger ${join2(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, and a line \`${ledgerDir}/\` in ${join2(dir, ".gitignore")} keeps it out of git status too
 `
   );
 }
 function configDir(options, runtime) {
-  return dirname3(resolve2(runtime.cwd, options.config));
+  return dirname4(resolve2(runtime.cwd, options.config));
 }
 async function withLedger(options, runtime, dir, use) {
   const ledger = await openProjectLedger(options, runtime, dir);
@@ -65198,25 +65217,6 @@ async function versionNextCommand(options, runtime) {
 ` : `${record2.version}
 `);
   return 0;
-}
-
-// src/cli/find-config.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { dirname as dirname4, join as join2 } from "node:path";
-var DEFAULT_CONFIG_FILE = "tranche.yml";
-function findConfig(cwd) {
-  const root = repositoryRoot(cwd);
-  for (let dir = cwd; ; dir = dirname4(dir)) {
-    const candidate = join2(dir, DEFAULT_CONFIG_FILE);
-    if (existsSync2(candidate)) return candidate;
-    if (root === void 0 || dir === root || dirname4(dir) === dir) return void 0;
-  }
-}
-function repositoryRoot(dir) {
-  for (let current = dir; ; current = dirname4(current)) {
-    if (existsSync2(join2(current, ".git"))) return current;
-    if (dirname4(current) === current) return void 0;
-  }
 }
 
 // src/cli/program.ts
