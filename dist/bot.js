@@ -48574,7 +48574,19 @@ function intendedBranch(branches) {
   const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
   scored.sort((a, b) => a.score - b.score);
   const [best, runnerUp] = scored;
-  return best && (!runnerUp || best.score < runnerUp.score) ? best.issues : void 0;
+  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
+  return mixesForms(best.issues, branches) ? void 0 : best.issues;
+}
+function mixesForms(best, branches) {
+  const unknown2 = rootUnknownKeys(best);
+  return branches.some(
+    (other) => other !== best && !other.some((issue2) => issue2.path.length === 0 && issue2.code === "invalid_type") && unknown2.some((key) => !rootUnknownKeys(other).includes(key))
+  );
+}
+function rootUnknownKeys(issues) {
+  return issues.flatMap(
+    (issue2) => issue2.path.length === 0 && issue2.code === "unrecognized_keys" ? issue2.keys : []
+  );
 }
 function shallowProblems(issues) {
   let score = 0;
@@ -69792,17 +69804,14 @@ var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).met
 function parseConfig(text, file2) {
   const lineCounter = new import_yaml4.LineCounter();
   const doc = (0, import_yaml4.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const syntaxIssues = doc.errors.map((error62) => {
-    const { line, col } = lineCounter.linePos(error62.pos[0]);
-    return {
-      file: file2,
-      line: Math.max(line, 1),
-      column: col,
-      path: [],
-      message: `invalid YAML: ${error62.message}`
-    };
-  });
-  if (syntaxIssues.length > 0) throw new ConfigError(syntaxIssues);
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
+    const [message] = syntaxError.message.split("\n");
+    throw new ConfigError([
+      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
+    ]);
+  }
   const locator = createLocator(doc, lineCounter);
   const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
   if (!result.success) {
