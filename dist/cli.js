@@ -28877,6 +28877,7 @@ function resolveEnvironment(config2, environment) {
     versionTemplate: config2.version,
     labels: { ...settings.labels },
     onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config2.checks),
       ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
@@ -54919,6 +54920,30 @@ function analysisBakeIssues(config2, ctx) {
   }
 }
 
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER2 = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER2,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown3.length > 0) {
+    return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
+  });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
+}
+
 // src/config/schema.ts
 var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 var ALWAYS = { when: () => true };
@@ -54989,6 +55014,12 @@ var environmentSchema = external_exports.strictObject({
   components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
+  ),
+  url: external_exports.string().superRefine((template, context) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  }).optional().describe(
+    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
 }).meta({ title: "environment" });
 var httpCheckSchema = external_exports.strictObject({
@@ -56139,8 +56170,17 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     deployment_id: deploymentId,
     state: update.state,
     description: cut(update.description, STATUS_DESCRIPTION_MAX),
-    ...update.logUrl ? { log_url: update.logUrl } : {}
+    ...update.logUrl ? { log_url: update.logUrl } : {},
+    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
+}
+async function markSuperseded(client, repo, deploymentIds, version2) {
+  for (const deploymentId of deploymentIds) {
+    await postDeploymentStatus(client, repo, deploymentId, {
+      state: "inactive",
+      description: `superseded by ${version2 ?? "a newer deployment"}`
+    });
+  }
 }
 
 // src/github/tag-versions.ts
@@ -56481,7 +56521,8 @@ async function prepare(request2, resolved, components, runId, payload) {
     action: rollback ? "rollback" : "deploy",
     constraints
   };
-  return { spec, ledger, live, previousVersion, rollback };
+  const subset = payload?.targets !== void 0;
+  return { spec, ledger, live, previousVersion, rollback, url: resolved.url, subset };
 }
 async function refuseUnsafe(request2, prepared) {
   const { spec } = prepared;
@@ -56525,15 +56566,29 @@ async function reportDeployment(request2, deploymentId, prepared, result) {
   await safeStatus(request2, deploymentId, {
     state,
     description: `${prefix}${result.message}${suffix}`,
-    logUrl: request2.logUrl
+    logUrl: request2.logUrl,
+    environmentUrl: state === "success" ? urlOf(prepared, result.version) : void 0
   });
   if (restored) {
     await safeStatus(request2, live.id, {
       state: "success",
       description: `active again: ${result.version} was rolled back to ${live.version}`,
-      logUrl: request2.logUrl
+      logUrl: request2.logUrl,
+      environmentUrl: urlOf(prepared, live.version)
     });
   }
+  if (state === "success" && !prepared.subset && live !== null && live.id !== deploymentId) {
+    try {
+      await markSuperseded(request2.client, request2.repo, [live.id], result.version);
+    } catch (error62) {
+      request2.log.warning(`could not mark deployment ${live.id} inactive: ${redactedMessage(error62)}`);
+    }
+  }
+}
+function urlOf(prepared, version2) {
+  if (prepared.url === void 0 || version2 === null) return void 0;
+  const { service, environment } = prepared.spec;
+  return environmentUrl(prepared.url, { version: version2, service, environment });
 }
 async function safeStatus(request2, deploymentId, update) {
   try {
