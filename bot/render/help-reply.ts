@@ -7,10 +7,11 @@ import {
   ISSUE_COMMANDS,
   isCommandName,
 } from '../commands/registry.ts';
+import { userText } from './user-text.ts';
 
 export function renderHelp(prefix: string, topic?: string): string {
   if (topic !== undefined && isCommandName(topic)) return commandHelp(topic, prefix);
-  const unknown = topic !== undefined ? `There is no command \`${topic}\`.\n\n` : '';
+  const unknown = topic !== undefined ? `There is no command ${userText(topic)}.\n\n` : '';
   const rows = COMMAND_NAMES.map(
     (name) => `| \`${prefix}${COMMANDS[name].usage}\` | ${COMMANDS[name].summary} |`,
   );
