@@ -274,7 +274,7 @@ categories:
   });
 
   describe('/help', () => {
-    it('lists every command with its usage', async () => {
+    it('lists every command with its usage, a | in a usage escaped so the table keeps its cells', async () => {
       t.github.token().config().reaction().comment();
       await t.comment({ body: '/help' });
       t.github.done();
@@ -283,8 +283,8 @@ categories:
         '/deploy [to] <environment> [version]',
         '/noop <environment>',
         '/rollback <environment> [to <version>]',
-        '/lock <environment>|--global [--once] [reason]',
-        '/unlock <environment>|--global',
+        '/lock <environment>\\|--global [--once] [reason]',
+        '/unlock <environment>\\|--global',
         '/promote <version> [to <track>]',
         '/hold <track> [reason]',
         '/unhold <track>',
