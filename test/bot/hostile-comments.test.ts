@@ -1,19 +1,8 @@
-import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../bot/commands/parse-command.ts';
 import { userText } from '../../bot/render/user-text.ts';
 import { useBot } from './harness/bot-test.ts';
-
-/** GitHub's comment Markdown, near enough: HTML passes through, bare URLs become links. */
-const markdown = new MarkdownIt({ html: true, linkify: true });
-
-/** The reply rendered, with the text of every code span and block taken out: what would be live. */
-function liveParts(reply: string): string {
-  return markdown
-    .render(reply)
-    .replace(/<code>[\s\S]*?<\/code>/g, '<code></code>')
-    .replace(/<pre>[\s\S]*?<\/pre>/g, '<pre></pre>');
-}
+import { liveParts } from './harness/live-markup.ts';
 
 /** Every hostile text below names evil.example or @evil-team: neither may be live in a reply. */
 const HOSTILE = /evil/i;
