@@ -603,6 +603,12 @@ const trancheConfigObject = z
       .meta({ minProperties: 1 })
       .describe('Environments by name; a release is rolled out to one environment at a time.'),
     checks: z.record(nonEmptyString(), checkSchema).prefault({}).describe('Checks by name.'),
+    passEnv: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }))
+      .default([])
+      .describe(
+        "Environment variables deploy, rollback and check commands receive even though Tranche withholds them: those it used as a credential itself (a postgres:// DATABASE_URL that is its ledger, GITHUB_TOKEN under deploy --github, the Action's github-token) and its own (TRANCHE_LEDGER, TRANCHE_BUNDLE_KEY). Default: none; every other variable reaches commands anyway.",
+      ),
     categories: categoriesSchema.optional(),
     requires: requiresSchema.optional(),
     migrations: migrationsSchema.optional(),

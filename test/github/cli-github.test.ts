@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleet } from '../action/fleet.ts';
 import type { Interaction, Recording } from '../action/harness/scenario.ts';
 import { gh, reports, SHA } from '../action/harness/scenario.ts';
-import { type CliRun, runCli } from '../support/cli.ts';
+import { type CliRun, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { withLedgerAt } from '../support/ledgers.ts';
 
 const PRELOAD = fileURLToPath(new URL('../action/harness/preload.ts', import.meta.url));
@@ -41,7 +41,9 @@ describe('tranche deploy --github owner/repo', () => {
   let f: ReturnType<typeof fleet>;
   let run: Awaited<ReturnType<typeof cliAgainstGitHub>>;
   beforeAll(async () => {
-    f = fleet();
+    f = fleet({
+      'deploy.sh': `${RECORDING_DEPLOY}printf '%s\\n' "\${GITHUB_TOKEN-withheld}" > state/token-seen\n`,
+    });
     run = await cliAgainstGitHub(
       f.dir,
       ['deploy', '--github', 'acme/shop', '--commit', SHA, '--json'],
@@ -78,6 +80,10 @@ describe('tranche deploy --github owner/repo', () => {
       { state: 'in_progress', log_url: 'https://ci.example.test/jobs/17' },
       { state: 'success', log_url: 'https://ci.example.test/jobs/17' },
     ]);
+  });
+
+  it('withholds the token it used from the deploy commands', () => {
+    expect(f.read('state/token-seen')).toBe('withheld\n');
   });
 
   it('never prints the token', () => {

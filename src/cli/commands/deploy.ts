@@ -5,7 +5,6 @@ import { systemClock } from '../../engine/clock.ts';
 import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
 import type { DeployResult } from '../../engine/result.ts';
 import { runRelease } from '../../engine/run-release.ts';
-import { commandBaseEnv } from '../../exec/base-env.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
@@ -14,7 +13,13 @@ import { createReporter, isCi } from '../../render/progress.ts';
 import { renderSummary } from '../../render/summary.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { inspectWorkTree } from '../git.ts';
-import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
+import {
+  type CommonOptions,
+  chooseEnvironment,
+  loadProject,
+  projectCommandEnv,
+  withLedger,
+} from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { deployWithGitHub } from './deploy-github.ts';
 
@@ -61,7 +66,13 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
         onFailure: resolved.onFailure,
         constraints,
       };
-      const result = await execute(spec, ledger, options, runtime);
+      const result = await execute(
+        spec,
+        ledger,
+        options,
+        runtime,
+        projectCommandEnv(project, options, runtime),
+      );
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
     }),
@@ -110,6 +121,7 @@ export async function execute(
   ledger: Ledger,
   options: CommonOptions,
   runtime: Runtime,
+  baseEnv: Record<string, string | undefined>,
 ): Promise<DeployResult> {
   const controller = new AbortController();
   const progress = options.json ? runtime.stderr : runtime.stdout;
@@ -121,7 +133,7 @@ export async function execute(
   });
   try {
     const previousVersion = await liveVersion(ledger, spec.service, spec.environment);
-    const executor = new ShellExecutor({ baseEnv: commandBaseEnv(runtime.env) });
+    const executor = new ShellExecutor({ baseEnv });
     const ports = { executor, checker: createChecker({ executor }), ledger, reporter, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {

@@ -7,7 +7,13 @@ import { recordedConstraints } from '../../ledger/live-releases.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { withDeployLock } from '../deploy-lock.ts';
-import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
+import {
+  type CommonOptions,
+  chooseEnvironment,
+  loadProject,
+  projectCommandEnv,
+  withLedger,
+} from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { execute, report } from './deploy.ts';
 
@@ -47,7 +53,13 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         action: 'rollback',
         constraints,
       };
-      const result = await execute(spec, ledger, options, runtime);
+      const result = await execute(
+        spec,
+        ledger,
+        options,
+        runtime,
+        projectCommandEnv(project, options, runtime),
+      );
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
     }),
