@@ -134,7 +134,8 @@ export async function execute(
   try {
     const previousVersion = await liveVersion(ledger, spec.service, spec.environment);
     const executor = new ShellExecutor({ baseEnv });
-    const ports = { executor, checker: createChecker({ executor }), ledger, reporter, clock: systemClock };
+    const checker = createChecker({ executor, env: baseEnv });
+    const ports = { executor, checker, ledger, reporter, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {
     unsubscribe();
