@@ -340,6 +340,10 @@ for (const backend of LEDGER_BACKENDS) {
       it('is a lease that outlasts its longest command timeout, which the next deploy on the host takes over at once, recording the dead run', async () => {
         const f = await locked();
         const { child, done, lock } = await f.first();
+        await eventually(
+          () => withLedgerAt(f.ledger, async (l) => (await l.runs({}))[0]),
+          'the first deploy to record its start',
+        );
         child.kill('SIGKILL');
         await done;
         writeFileSync(f.path('go'), ''); // lets the orphaned deploy command end, if it is not killed first
