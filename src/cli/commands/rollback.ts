@@ -7,7 +7,13 @@ import { recordedConstraints } from '../../ledger/live-releases.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { withDeployLock } from '../deploy-lock.ts';
-import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
+import {
+  type CommonOptions,
+  chooseEnvironment,
+  loadProject,
+  projectCommandEnv,
+  withLedger,
+} from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { execute, report } from './deploy.ts';
 
@@ -24,9 +30,15 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID();
-  const run = { service: resolved.service, environment, action: 'rollback', runId } as const;
+  const run = {
+    service: resolved.service,
+    environment,
+    action: 'rollback',
+    runId,
+    components: resolved.components,
+  } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
-    withDeployLock(ledger, run, runtime, async () => {
+    withDeployLock(ledger, run, runtime, async (groups) => {
       const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
       const known = await ledger.versions(resolved.service);
       const record = known.find((v) => v.version === to);
@@ -47,7 +59,10 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         action: 'rollback',
         constraints,
       };
-      const result = await execute(spec, ledger, options, runtime);
+      const result = await execute(spec, ledger, options, runtime, {
+        env: projectCommandEnv(project, options, runtime),
+        groups,
+      });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
     }),
