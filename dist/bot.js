@@ -406,8 +406,8 @@ var require_req = __commonJS({
       if (req.originalUrl) {
         _req.url = req.originalUrl;
       } else {
-        const path8 = req.path;
-        _req.url = typeof path8 === "string" ? path8 : req.url ? req.url.path || req.url : void 0;
+        const path2 = req.path;
+        _req.url = typeof path2 === "string" ? path2 : req.url ? req.url.path || req.url : void 0;
       }
       if (req.query) {
         _req.query = req.query;
@@ -577,14 +577,14 @@ var require_redact = __commonJS({
       }
       return obj;
     }
-    function parsePath(path8) {
+    function parsePath(path2) {
       const parts = [];
       let current = "";
       let inBrackets = false;
       let inQuotes = false;
       let quoteChar = "";
-      for (let i = 0; i < path8.length; i++) {
-        const char = path8[i];
+      for (let i = 0; i < path2.length; i++) {
+        const char = path2[i];
         if (!inBrackets && char === ".") {
           if (current) {
             parts.push(current);
@@ -715,10 +715,10 @@ var require_redact = __commonJS({
       return current;
     }
     function redactPaths(obj, paths, censor, remove = false) {
-      for (const path8 of paths) {
-        const parts = parsePath(path8);
+      for (const path2 of paths) {
+        const parts = parsePath(path2);
         if (parts.includes("*")) {
-          redactWildcardPath(obj, parts, censor, path8, remove);
+          redactWildcardPath(obj, parts, censor, path2, remove);
         } else {
           if (remove) {
             removeKey(obj, parts);
@@ -803,8 +803,8 @@ var require_redact = __commonJS({
           }
         } else {
           if (afterWildcard.includes("*")) {
-            const wrappedCensor = typeof censor === "function" ? (value, path8) => {
-              const fullPath = [...pathArray.slice(0, pathLength), ...path8];
+            const wrappedCensor = typeof censor === "function" ? (value, path2) => {
+              const fullPath = [...pathArray.slice(0, pathLength), ...path2];
               return censor(value, fullPath);
             } : censor;
             redactWildcardPath(current, afterWildcard, wrappedCensor, originalPath, remove);
@@ -839,8 +839,8 @@ var require_redact = __commonJS({
         return null;
       }
       const pathStructure = /* @__PURE__ */ new Map();
-      for (const path8 of pathsToClone) {
-        const parts = parsePath(path8);
+      for (const path2 of pathsToClone) {
+        const parts = parsePath(path2);
         let current = pathStructure;
         for (let i = 0; i < parts.length; i++) {
           const part = parts[i];
@@ -892,24 +892,24 @@ var require_redact = __commonJS({
       }
       return cloneSelectively(obj, pathStructure);
     }
-    function validatePath(path8) {
-      if (typeof path8 !== "string") {
+    function validatePath(path2) {
+      if (typeof path2 !== "string") {
         throw new Error("Paths must be (non-empty) strings");
       }
-      if (path8 === "") {
+      if (path2 === "") {
         throw new Error("Invalid redaction path ()");
       }
-      if (path8.includes("..")) {
-        throw new Error(`Invalid redaction path (${path8})`);
+      if (path2.includes("..")) {
+        throw new Error(`Invalid redaction path (${path2})`);
       }
-      if (path8.includes(",")) {
-        throw new Error(`Invalid redaction path (${path8})`);
+      if (path2.includes(",")) {
+        throw new Error(`Invalid redaction path (${path2})`);
       }
       let bracketCount = 0;
       let inQuotes = false;
       let quoteChar = "";
-      for (let i = 0; i < path8.length; i++) {
-        const char = path8[i];
+      for (let i = 0; i < path2.length; i++) {
+        const char = path2[i];
         if ((char === '"' || char === "'") && bracketCount > 0) {
           if (!inQuotes) {
             inQuotes = true;
@@ -923,20 +923,20 @@ var require_redact = __commonJS({
         } else if (char === "]" && !inQuotes) {
           bracketCount--;
           if (bracketCount < 0) {
-            throw new Error(`Invalid redaction path (${path8})`);
+            throw new Error(`Invalid redaction path (${path2})`);
           }
         }
       }
       if (bracketCount !== 0) {
-        throw new Error(`Invalid redaction path (${path8})`);
+        throw new Error(`Invalid redaction path (${path2})`);
       }
     }
     function validatePaths(paths) {
       if (!Array.isArray(paths)) {
         throw new TypeError("paths must be an array");
       }
-      for (const path8 of paths) {
-        validatePath(path8);
+      for (const path2 of paths) {
+        validatePath(path2);
       }
     }
     function slowRedact(options2 = {}) {
@@ -1106,8 +1106,8 @@ var require_redaction = __commonJS({
         if (shape[k] === null) {
           o[k] = (value) => topCensor(value, [k]);
         } else {
-          const wrappedCensor = typeof censor === "function" ? (value, path8) => {
-            return censor(value, [k, ...path8]);
+          const wrappedCensor = typeof censor === "function" ? (value, path2) => {
+            return censor(value, [k, ...path2]);
           } : censor;
           o[k] = Redact({
             paths: shape[k],
@@ -1178,8 +1178,8 @@ var require_quick_format_unescaped = __commonJS({
         return '"[Circular]"';
       }
     }
-    module2.exports = format3;
-    function format3(f, args, opts) {
+    module2.exports = format;
+    function format(f, args, opts) {
       var ss = opts && opts.stringify || tryStringify;
       var offset = 1;
       if (typeof f === "object" && f !== null) {
@@ -1325,12 +1325,12 @@ var require_atomic_sleep = __commonJS({
 var require_sonic_boom = __commonJS({
   "node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
-    var fs5 = __require("fs");
+    var fs = __require("fs");
     var EventEmitter = __require("events");
     var inherits = __require("util").inherits;
-    var path8 = __require("path");
+    var path2 = __require("path");
     var sleep2 = require_atomic_sleep();
-    var assert4 = __require("assert");
+    var assert2 = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
     var MAX_WRITE = 16 * 1024;
@@ -1382,20 +1382,20 @@ var require_sonic_boom = __commonJS({
       const mode = sonic.mode;
       if (sonic.sync) {
         try {
-          if (sonic.mkdir) fs5.mkdirSync(path8.dirname(file2), { recursive: true });
-          const fd = fs5.openSync(file2, flags, mode);
+          if (sonic.mkdir) fs.mkdirSync(path2.dirname(file2), { recursive: true });
+          const fd = fs.openSync(file2, flags, mode);
           fileOpened(null, fd);
         } catch (err) {
           fileOpened(err);
           throw err;
         }
       } else if (sonic.mkdir) {
-        fs5.mkdir(path8.dirname(file2), { recursive: true }, (err) => {
+        fs.mkdir(path2.dirname(file2), { recursive: true }, (err) => {
           if (err) return fileOpened(err);
-          fs5.open(file2, flags, mode, fileOpened);
+          fs.open(file2, flags, mode, fileOpened);
         });
       } else {
-        fs5.open(file2, flags, mode, fileOpened);
+        fs.open(file2, flags, mode, fileOpened);
       }
     }
     function SonicBoom(opts) {
@@ -1436,8 +1436,8 @@ var require_sonic_boom = __commonJS({
         this.flush = flushBuffer;
         this.flushSync = flushBufferSync;
         this._actualWrite = actualWriteBuffer;
-        fsWriteSync = () => fs5.writeSync(this.fd, this._writingBuf);
-        fsWrite = () => fs5.write(this.fd, this._writingBuf, this.release);
+        fsWriteSync = () => fs.writeSync(this.fd, this._writingBuf);
+        fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
       } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
         this._writingBuf = "";
         this.write = write;
@@ -1446,15 +1446,15 @@ var require_sonic_boom = __commonJS({
         this._actualWrite = actualWrite;
         fsWriteSync = () => {
           if (Buffer.isBuffer(this._writingBuf)) {
-            return fs5.writeSync(this.fd, this._writingBuf);
+            return fs.writeSync(this.fd, this._writingBuf);
           }
-          return fs5.writeSync(this.fd, this._writingBuf, "utf8");
+          return fs.writeSync(this.fd, this._writingBuf, "utf8");
         };
         fsWrite = () => {
           if (Buffer.isBuffer(this._writingBuf)) {
-            return fs5.write(this.fd, this._writingBuf, this.release);
+            return fs.write(this.fd, this._writingBuf, this.release);
           }
-          return fs5.write(this.fd, this._writingBuf, "utf8", this.release);
+          return fs.write(this.fd, this._writingBuf, "utf8", this.release);
         };
       } else {
         throw new Error(`SonicBoom supports "${kContentModeUtf8}" and "${kContentModeBuffer}", but passed ${contentMode}`);
@@ -1511,7 +1511,7 @@ var require_sonic_boom = __commonJS({
           }
         }
         if (this._fsync) {
-          fs5.fsyncSync(this.fd);
+          fs.fsyncSync(this.fd);
         }
         const len = this._len;
         if (this._reopening) {
@@ -1625,7 +1625,7 @@ var require_sonic_boom = __commonJS({
       const onDrain = () => {
         if (!this._fsync) {
           try {
-            fs5.fsync(this.fd, (err) => {
+            fs.fsync(this.fd, (err) => {
               this._flushPending = false;
               cb(err);
             });
@@ -1727,7 +1727,7 @@ var require_sonic_boom = __commonJS({
       const fd = this.fd;
       this.once("ready", () => {
         if (fd !== this.fd) {
-          fs5.close(fd, (err) => {
+          fs.close(fd, (err) => {
             if (err) {
               return this.emit("error", err);
             }
@@ -1776,7 +1776,7 @@ var require_sonic_boom = __commonJS({
           buf = this._bufs[0];
         }
         try {
-          const n = Buffer.isBuffer(buf) ? fs5.writeSync(this.fd, buf) : fs5.writeSync(this.fd, buf, "utf8");
+          const n = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
           const releasedBufObj = releaseWritingBuf(buf, this._len, n);
           buf = releasedBufObj.writingBuf;
           this._len = releasedBufObj.len;
@@ -1792,7 +1792,7 @@ var require_sonic_boom = __commonJS({
         }
       }
       try {
-        fs5.fsyncSync(this.fd);
+        fs.fsyncSync(this.fd);
       } catch {
       }
     }
@@ -1813,7 +1813,7 @@ var require_sonic_boom = __commonJS({
           buf = mergeBuf(this._bufs[0], this._lens[0]);
         }
         try {
-          const n = fs5.writeSync(this.fd, buf);
+          const n = fs.writeSync(this.fd, buf);
           buf = buf.subarray(n);
           this._len = Math.max(this._len - n, 0);
           if (buf.length <= 0) {
@@ -1841,13 +1841,13 @@ var require_sonic_boom = __commonJS({
       this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
       if (this.sync) {
         try {
-          const written = Buffer.isBuffer(this._writingBuf) ? fs5.writeSync(this.fd, this._writingBuf) : fs5.writeSync(this.fd, this._writingBuf, "utf8");
+          const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
           release(null, written);
         } catch (err) {
           release(err);
         }
       } else {
-        fs5.write(this.fd, this._writingBuf, release);
+        fs.write(this.fd, this._writingBuf, release);
       }
     }
     function actualWriteBuffer() {
@@ -1856,7 +1856,7 @@ var require_sonic_boom = __commonJS({
       this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
       if (this.sync) {
         try {
-          const written = fs5.writeSync(this.fd, this._writingBuf);
+          const written = fs.writeSync(this.fd, this._writingBuf);
           release(null, written);
         } catch (err) {
           release(err);
@@ -1865,7 +1865,7 @@ var require_sonic_boom = __commonJS({
         if (kCopyBuffer) {
           this._writingBuf = Buffer.from(this._writingBuf);
         }
-        fs5.write(this.fd, this._writingBuf, release);
+        fs.write(this.fd, this._writingBuf, release);
       }
     }
     function actualClose(sonic) {
@@ -1879,14 +1879,14 @@ var require_sonic_boom = __commonJS({
       sonic.destroyed = true;
       sonic._bufs = [];
       sonic._lens = [];
-      assert4(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
+      assert2(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
       try {
-        fs5.fsync(sonic.fd, closeWrapped);
+        fs.fsync(sonic.fd, closeWrapped);
       } catch {
       }
       function closeWrapped() {
         if (sonic.fd !== 1 && sonic.fd !== 2) {
-          fs5.close(sonic.fd, done);
+          fs.close(sonic.fd, done);
         } else {
           done();
         }
@@ -2155,8 +2155,8 @@ var require_thread_stream = __commonJS({
     var { version: version3 } = require_package();
     var { EventEmitter } = __require("events");
     var { Worker } = __require("worker_threads");
-    var { join } = __require("path");
-    var { pathToFileURL: pathToFileURL4 } = __require("url");
+    var { join: join2 } = __require("path");
+    var { pathToFileURL: pathToFileURL2 } = __require("url");
     var { wait: wait2 } = require_wait();
     var {
       WRITE_INDEX,
@@ -2164,10 +2164,10 @@ var require_thread_stream = __commonJS({
       SEQ_INDEX
     } = require_indexes();
     var buffer = __require("buffer");
-    var assert4 = __require("assert");
+    var assert2 = __require("assert");
     var kImpl = /* @__PURE__ */ Symbol("kImpl");
     var MAX_STRING = buffer.constants.MAX_STRING_LENGTH;
-    function noop5() {
+    function noop6() {
     }
     function updateState(stream, fn) {
       Atomics.add(stream[kImpl].state, SEQ_INDEX, 1);
@@ -2207,13 +2207,13 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join2(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
         workerData: {
-          filename: filename.indexOf("file://") === 0 ? filename : pathToFileURL4(filename).href,
+          filename: filename.indexOf("file://") === 0 ? filename : pathToFileURL2(filename).href,
           dataBuf: stream[kImpl].dataBuf,
           stateBuf: stream[kImpl].stateBuf,
           workerData: {
@@ -2231,7 +2231,7 @@ var require_thread_stream = __commonJS({
       return worker;
     }
     function drain(stream) {
-      assert4(!stream[kImpl].sync);
+      assert2(!stream[kImpl].sync);
       if (stream[kImpl].needDrain) {
         stream[kImpl].needDrain = false;
         stream.emit("drain");
@@ -2254,7 +2254,7 @@ var require_thread_stream = __commonJS({
             }
             return;
           }
-          write(stream, leftover, noop5);
+          write(stream, leftover, noop6);
           continue;
         }
         if (leftover === 0) {
@@ -2413,7 +2413,7 @@ var require_thread_stream = __commonJS({
       }
       flush(cb) {
         const userCb = typeof cb === "function" ? cb : null;
-        cb = userCb || noop5;
+        cb = userCb || noop6;
         if (userCb) {
           retainWorkerForPendingFlush(this);
         }
@@ -2720,8 +2720,8 @@ var require_transport = __commonJS({
     var { createRequire: createRequire2 } = __require("module");
     var { existsSync: existsSync2 } = __require("node:fs");
     var getCallers = require_caller();
-    var { join, isAbsolute, sep: sep2 } = __require("node:path");
-    var { fileURLToPath: fileURLToPath5 } = __require("node:url");
+    var { join: join2, isAbsolute, sep: sep2 } = __require("node:path");
+    var { fileURLToPath } = __require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
@@ -2785,15 +2785,15 @@ var require_transport = __commonJS({
       if (!unquoted) {
         return false;
       }
-      let path8 = unquoted;
-      if (path8.startsWith("file://")) {
+      let path2 = unquoted;
+      if (path2.startsWith("file://")) {
         try {
-          path8 = fileURLToPath5(path8);
+          path2 = fileURLToPath(path2);
         } catch {
           return false;
         }
       }
-      return isAbsolute(path8) && !existsSync2(path8);
+      return isAbsolute(path2) && !existsSync2(path2);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -2875,7 +2875,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join2(__dirname, "worker.js");
         options2.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -2896,7 +2896,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options2.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options2.targets.length + options2.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join2(__dirname, "worker.js");
         options2.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -2923,7 +2923,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join(__dirname, "..", "file.js");
+          return join2(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -2950,7 +2950,7 @@ var require_tools = __commonJS({
   "node_modules/pino/lib/tools.js"(exports2, module2) {
     "use strict";
     var diagChan = __require("node:diagnostics_channel");
-    var format3 = require_quick_format_unescaped();
+    var format = require_quick_format_unescaped();
     var { mapHttpRequest, mapHttpResponse } = require_pino_std_serializers();
     var SonicBoom = require_sonic_boom();
     var onExit = require_on_exit_leak_free();
@@ -2977,7 +2977,7 @@ var require_tools = __commonJS({
     var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
     var asJsonChan = diagChan.tracingChannel("pino_asJson");
     var asString = nodeMajor >= 25 ? (str) => JSON.stringify(str) : _asString;
-    function noop5() {
+    function noop6() {
     }
     function genLog(level, hook7) {
       if (!hook7) return LOG;
@@ -3004,13 +3004,13 @@ var require_tools = __commonJS({
           if (typeof this[msgPrefixSym] === "string" && msg !== void 0 && msg !== null) {
             msg = this[msgPrefixSym] + msg;
           }
-          this[writeSym](o, format3(msg, formatParams, this[formatOptsSym]), level);
+          this[writeSym](o, format(msg, formatParams, this[formatOptsSym]), level);
         } else {
           let msg = o === void 0 ? n.shift() : o;
           if (typeof this[msgPrefixSym] === "string" && msg !== void 0 && msg !== null) {
             msg = this[msgPrefixSym] + msg;
           }
-          this[writeSym](null, format3(msg, n, this[formatOptsSym]), level);
+          this[writeSym](null, format(msg, n, this[formatOptsSym]), level);
         }
       }
     }
@@ -3163,10 +3163,10 @@ var require_tools = __commonJS({
       return stream;
       function filterBrokenPipe(err) {
         if (err.code === "EPIPE") {
-          stream.write = noop5;
-          stream.end = noop5;
-          stream.flushSync = noop5;
-          stream.destroy = noop5;
+          stream.write = noop6;
+          stream.end = noop6;
+          stream.flushSync = noop6;
+          stream.destroy = noop6;
           return;
         }
         stream.removeListener("error", filterBrokenPipe);
@@ -3220,7 +3220,7 @@ var require_tools = __commonJS({
         }
         const { enabled, onChild } = opts;
         if (enabled === false) opts.level = "silent";
-        if (!onChild) opts.onChild = noop5;
+        if (!onChild) opts.onChild = noop6;
         if (!stream) {
           if (!hasBeenTampered(process.stdout)) {
             stream = buildSafeSonicBoom({ fd: process.stdout.fd || 1 });
@@ -3261,7 +3261,7 @@ var require_tools = __commonJS({
       return destination;
     }
     module2.exports = {
-      noop: noop5,
+      noop: noop6,
       buildSafeSonicBoom,
       asChindings,
       asJson,
@@ -3309,7 +3309,7 @@ var require_levels = __commonJS({
       hooksSym,
       levelCompSym
     } = require_symbols();
-    var { noop: noop5, genLog } = require_tools();
+    var { noop: noop6, genLog } = require_tools();
     var { DEFAULT_LEVELS, SORTING_ORDER } = require_constants();
     var levelMethods = {
       fatal: (hook7) => {
@@ -3342,12 +3342,12 @@ var require_levels = __commonJS({
     function genLsCache(instance) {
       const formatter = instance[formattersSym].level;
       const { labels } = instance.levels;
-      const cache2 = {};
+      const cache = {};
       for (const label in labels) {
         const level = formatter(labels[label], Number(label));
-        cache2[label] = JSON.stringify(level).slice(0, -1);
+        cache[label] = JSON.stringify(level).slice(0, -1);
       }
-      instance[lsCacheSym] = cache2;
+      instance[lsCacheSym] = cache;
       return instance;
     }
     function isStandardLevel(level, useOnlyCustomLevels) {
@@ -3380,7 +3380,7 @@ var require_levels = __commonJS({
       const hook7 = this[hooksSym].logMethod;
       for (const key in values) {
         if (levelComparison(values[key], levelVal) === false) {
-          this[key] = noop5;
+          this[key] = noop6;
           continue;
         }
         this[key] = isStandardLevel(key, useOnlyCustomLevelsVal) ? levelMethods[key](hook7) : genLog(values[key], hook7);
@@ -3542,7 +3542,7 @@ var require_proto = __commonJS({
       asJson,
       buildFormatters,
       stringify,
-      noop: noop5
+      noop: noop6
     } = require_tools();
     var {
       version: version3
@@ -3603,7 +3603,7 @@ var require_proto = __commonJS({
           );
         }
         instance[chindingsSym] = asChindings(instance, bindings2);
-        if (this.onChild !== noop5) {
+        if (this.onChild !== noop6) {
           this.onChild(instance);
         }
         return instance;
@@ -3721,7 +3721,7 @@ var require_proto = __commonJS({
       }
       const stream = this[streamSym];
       if (typeof stream.flush === "function") {
-        stream.flush(cb || noop5);
+        stream.flush(cb || noop6);
       } else if (cb) cb();
     }
   }
@@ -3731,7 +3731,7 @@ var require_proto = __commonJS({
 var require_safe_stable_stringify = __commonJS({
   "node_modules/safe-stable-stringify/index.js"(exports2, module2) {
     "use strict";
-    var { hasOwnProperty: hasOwnProperty3 } = Object.prototype;
+    var { hasOwnProperty } = Object.prototype;
     var stringify = configure();
     stringify.configure = configure;
     stringify.stringify = stringify;
@@ -3784,7 +3784,7 @@ var require_safe_stable_stringify = __commonJS({
       return res;
     }
     function getCircularValueOption(options2) {
-      if (hasOwnProperty3.call(options2, "circularValue")) {
+      if (hasOwnProperty.call(options2, "circularValue")) {
         const circularValue = options2.circularValue;
         if (typeof circularValue === "string") {
           return `"${circularValue}"`;
@@ -3805,7 +3805,7 @@ var require_safe_stable_stringify = __commonJS({
     }
     function getDeterministicOption(options2) {
       let value;
-      if (hasOwnProperty3.call(options2, "deterministic")) {
+      if (hasOwnProperty.call(options2, "deterministic")) {
         value = options2.deterministic;
         if (typeof value !== "boolean" && typeof value !== "function") {
           throw new TypeError('The "deterministic" argument must be of type boolean or comparator function');
@@ -3815,7 +3815,7 @@ var require_safe_stable_stringify = __commonJS({
     }
     function getBooleanOption(options2, key) {
       let value;
-      if (hasOwnProperty3.call(options2, key)) {
+      if (hasOwnProperty.call(options2, key)) {
         value = options2[key];
         if (typeof value !== "boolean") {
           throw new TypeError(`The "${key}" argument must be of type boolean`);
@@ -3825,7 +3825,7 @@ var require_safe_stable_stringify = __commonJS({
     }
     function getPositiveIntegerOption(options2, key) {
       let value;
-      if (hasOwnProperty3.call(options2, key)) {
+      if (hasOwnProperty.call(options2, key)) {
         value = options2[key];
         if (typeof value !== "number") {
           throw new TypeError(`The "${key}" argument must be of type number`);
@@ -3855,7 +3855,7 @@ var require_safe_stable_stringify = __commonJS({
       return replacerSet;
     }
     function getStrictOption(options2) {
-      if (hasOwnProperty3.call(options2, "strict")) {
+      if (hasOwnProperty.call(options2, "strict")) {
         const value = options2.strict;
         if (typeof value !== "boolean") {
           throw new TypeError('The "strict" argument must be of type boolean');
@@ -3903,7 +3903,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join = ",";
+            let join2 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -3917,7 +3917,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join = `,
+                join2 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -3925,13 +3925,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join;
+                res += join2;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -3952,7 +3952,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join = `,
+              join2 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -3966,13 +3966,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join;
+              separator = join2;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -4013,7 +4013,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join = ",";
+            let join2 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -4026,7 +4026,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join = `,
+                join2 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -4034,13 +4034,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join;
+                res += join2;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -4053,7 +4053,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join = `,
+              join2 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -4062,7 +4062,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -4120,20 +4120,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join2 = `,
+              const join3 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join2;
+                res2 += join3;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join3}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -4149,16 +4149,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join = `,
+            const join2 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join, maximumBreadth);
+              res += stringifyTypedArray(value, join2, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join;
+              separator = join2;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -4169,13 +4169,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join;
+              separator = join2;
             }
             if (separator !== "") {
               res = `
@@ -4514,7 +4514,7 @@ var require_pino = __commonJS({
       buildFormatters,
       stringify,
       normalizeDestFileDescriptor,
-      noop: noop5
+      noop: noop6
     } = require_tools();
     var { version: version3 } = require_meta();
     var {
@@ -4694,7 +4694,7 @@ var require_pino = __commonJS({
         [chindingsSym]: chindings,
         [formattersSym]: allFormatters,
         [hooksSym]: hooks,
-        silent: noop5,
+        silent: noop6,
         onChild,
         [msgPrefixSym]: msgPrefix
       });
@@ -4986,7 +4986,7 @@ var require_once = __commonJS({
 var require_end_of_stream = __commonJS({
   "node_modules/end-of-stream/index.js"(exports2, module2) {
     var once = require_once();
-    var noop5 = function() {
+    var noop6 = function() {
     };
     var qnt = global.Bare ? queueMicrotask : process.nextTick.bind(process);
     var isRequest = function(stream) {
@@ -4998,7 +4998,7 @@ var require_end_of_stream = __commonJS({
     var eos = function(stream, opts, callback) {
       if (typeof opts === "function") return eos(stream, null, opts);
       if (!opts) opts = {};
-      callback = once(callback || noop5);
+      callback = once(callback || noop6);
       var ws = stream._writableState;
       var rs = stream._readableState;
       var readable = opts.readable || opts.readable !== false && stream.readable;
@@ -5070,12 +5070,12 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports2, module2) {
     var once = require_once();
     var eos = require_end_of_stream();
-    var fs5;
+    var fs;
     try {
-      fs5 = __require("fs");
+      fs = __require("fs");
     } catch (e) {
     }
-    var noop5 = function() {
+    var noop6 = function() {
     };
     var ancient = typeof process === "undefined" ? false : /^v?\.0/.test(process.version);
     var isFn = function(fn) {
@@ -5083,8 +5083,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs5) return false;
-      return (stream instanceof (fs5.ReadStream || noop5) || stream instanceof (fs5.WriteStream || noop5)) && isFn(stream.close);
+      if (!fs) return false;
+      return (stream instanceof (fs.ReadStream || noop6) || stream instanceof (fs.WriteStream || noop6)) && isFn(stream.close);
     };
     var isRequest = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -5105,7 +5105,7 @@ var require_pump = __commonJS({
         if (closed) return;
         if (destroyed) return;
         destroyed = true;
-        if (isFS(stream)) return stream.close(noop5);
+        if (isFS(stream)) return stream.close(noop6);
         if (isRequest(stream)) return stream.abort();
         if (isFn(stream.destroy)) return stream.destroy();
         callback(err || new Error("stream was destroyed"));
@@ -5119,7 +5119,7 @@ var require_pump = __commonJS({
     };
     var pump = function() {
       var streams = Array.prototype.slice.call(arguments);
-      var callback = isFn(streams[streams.length - 1] || noop5) && streams.pop() || noop5;
+      var callback = isFn(streams[streams.length - 1] || noop6) && streams.pop() || noop6;
       if (Array.isArray(streams[0])) streams = streams[0];
       if (streams.length < 2) throw new Error("pump requires two streams per minimum");
       var error62;
@@ -5191,12 +5191,12 @@ var require_split2 = __commonJS({
         self2.push(val);
       }
     }
-    function noop5(incoming) {
+    function noop6(incoming) {
       return incoming;
     }
     function split(matcher, mapper, options2) {
       matcher = matcher || /\r?\n/;
-      mapper = mapper || noop5;
+      mapper = mapper || noop6;
       options2 = options2 || {};
       switch (arguments.length) {
         case 1:
@@ -5215,7 +5215,7 @@ var require_split2 = __commonJS({
             matcher = /\r?\n/;
           } else if (typeof mapper === "object") {
             options2 = mapper;
-            mapper = noop5;
+            mapper = noop6;
           }
       }
       options2 = Object.assign({}, options2);
@@ -5250,13 +5250,13 @@ var require_pino_abstract_transport = __commonJS({
     var { Duplex } = __require("stream");
     var { parentPort, workerData } = __require("worker_threads");
     function createDeferred() {
-      let resolve5;
+      let resolve3;
       let reject;
       const promise2 = new Promise((_resolve2, _reject) => {
-        resolve5 = _resolve2;
+        resolve3 = _resolve2;
         reject = _reject;
       });
-      promise2.resolve = resolve5;
+      promise2.resolve = resolve3;
       promise2.reject = reject;
       return promise2;
     }
@@ -5525,11 +5525,11 @@ var require_colors = __commonJS({
 var require_sonic_boom2 = __commonJS({
   "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
-    var fs5 = __require("node:fs");
+    var fs = __require("node:fs");
     var EventEmitter = __require("node:events");
     var inherits = __require("node:util").inherits;
-    var path8 = __require("node:path");
-    var assert4 = __require("node:assert");
+    var path2 = __require("node:path");
+    var assert2 = __require("node:assert");
     var sleep2 = require_atomic_sleep();
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
@@ -5599,20 +5599,20 @@ var require_sonic_boom2 = __commonJS({
       const mode = sonic.mode;
       if (sonic.sync) {
         try {
-          if (sonic.mkdir) fs5.mkdirSync(path8.dirname(file2), { recursive: true });
-          const fd = fs5.openSync(file2, flags, mode);
+          if (sonic.mkdir) fs.mkdirSync(path2.dirname(file2), { recursive: true });
+          const fd = fs.openSync(file2, flags, mode);
           fileOpened(null, fd);
         } catch (err) {
           fileOpened(err);
           throw err;
         }
       } else if (sonic.mkdir) {
-        fs5.mkdir(path8.dirname(file2), { recursive: true }, (err) => {
+        fs.mkdir(path2.dirname(file2), { recursive: true }, (err) => {
           if (err) return fileOpened(err);
-          fs5.open(file2, flags, mode, fileOpened);
+          fs.open(file2, flags, mode, fileOpened);
         });
       } else {
-        fs5.open(file2, flags, mode, fileOpened);
+        fs.open(file2, flags, mode, fileOpened);
       }
     }
     function SonicBoom(opts) {
@@ -5659,8 +5659,8 @@ var require_sonic_boom2 = __commonJS({
         this.flush = flushBuffer;
         this.flushSync = flushBufferSync;
         this._actualWrite = actualWriteBuffer;
-        fsWriteSync = () => fs5.writeSync(this.fd, this._writingBuf);
-        fsWrite = () => fs5.write(this.fd, this._writingBuf, this.release);
+        fsWriteSync = () => fs.writeSync(this.fd, this._writingBuf);
+        fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
       } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
         this._writingBuf = "";
         this.write = write;
@@ -5669,15 +5669,15 @@ var require_sonic_boom2 = __commonJS({
         this._actualWrite = actualWrite;
         fsWriteSync = () => {
           if (Buffer.isBuffer(this._writingBuf)) {
-            return fs5.writeSync(this.fd, this._writingBuf);
+            return fs.writeSync(this.fd, this._writingBuf);
           }
-          return fs5.writeSync(this.fd, this._writingBuf, "utf8");
+          return fs.writeSync(this.fd, this._writingBuf, "utf8");
         };
         fsWrite = () => {
           if (Buffer.isBuffer(this._writingBuf)) {
-            return fs5.write(this.fd, this._writingBuf, this.release);
+            return fs.write(this.fd, this._writingBuf, this.release);
           }
-          return fs5.write(this.fd, this._writingBuf, "utf8", this.release);
+          return fs.write(this.fd, this._writingBuf, "utf8", this.release);
         };
       } else {
         throw new Error(`SonicBoom supports "${kContentModeUtf8}" and "${kContentModeBuffer}", but passed ${contentMode}`);
@@ -5761,7 +5761,7 @@ var require_sonic_boom2 = __commonJS({
           }
         }
         if (this._fsync) {
-          fs5.fsyncSync(this.fd);
+          fs.fsyncSync(this.fd);
         }
         const len = this._len;
         if (this._reopening) {
@@ -5935,7 +5935,7 @@ var require_sonic_boom2 = __commonJS({
         flushing = true;
         if (!this._fsync && !this.destroyed) {
           try {
-            fs5.fsync(this.fd, (err2) => {
+            fs.fsync(this.fd, (err2) => {
               if (isIgnorableFsyncError(err2)) {
                 complete();
                 return;
@@ -6038,7 +6038,7 @@ var require_sonic_boom2 = __commonJS({
       const fd = this.fd;
       this.once("ready", () => {
         if (fd !== this.fd) {
-          fs5.close(fd, (err) => {
+          fs.close(fd, (err) => {
             if (err) {
               return this.emit("error", err);
             }
@@ -6119,7 +6119,7 @@ var require_sonic_boom2 = __commonJS({
             buf = this._bufs[0];
           }
           try {
-            const n = Buffer.isBuffer(buf) ? fs5.writeSync(this.fd, buf) : fs5.writeSync(this.fd, buf, "utf8");
+            const n = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
             this._writeRetries = 0;
             const releasedBufObj = releaseWritingBuf(buf, this._len, n);
             buf = releasedBufObj.writingBuf;
@@ -6143,7 +6143,7 @@ var require_sonic_boom2 = __commonJS({
         if (state === kFlushSyncRetry) endFlushSyncRetry(this);
       }
       try {
-        fs5.fsyncSync(this.fd);
+        fs.fsyncSync(this.fd);
       } catch {
       }
     }
@@ -6161,7 +6161,7 @@ var require_sonic_boom2 = __commonJS({
             buf = mergeBuf(this._bufs[0], this._lens[0]);
           }
           try {
-            const n = fs5.writeSync(this.fd, buf);
+            const n = fs.writeSync(this.fd, buf);
             this._writeRetries = 0;
             buf = buf.subarray(n);
             this._len = Math.max(this._len - n, 0);
@@ -6201,13 +6201,13 @@ var require_sonic_boom2 = __commonJS({
       this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
       if (this.sync) {
         try {
-          const written = Buffer.isBuffer(this._writingBuf) ? fs5.writeSync(this.fd, this._writingBuf) : fs5.writeSync(this.fd, this._writingBuf, "utf8");
+          const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
           release(null, written);
         } catch (err) {
           release(err);
         }
       } else {
-        fs5.write(this.fd, this._writingBuf, release);
+        fs.write(this.fd, this._writingBuf, release);
       }
     }
     function actualWriteBuffer() {
@@ -6216,7 +6216,7 @@ var require_sonic_boom2 = __commonJS({
       this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
       if (this.sync) {
         try {
-          const written = fs5.writeSync(this.fd, this._writingBuf);
+          const written = fs.writeSync(this.fd, this._writingBuf);
           release(null, written);
         } catch (err) {
           release(err);
@@ -6225,7 +6225,7 @@ var require_sonic_boom2 = __commonJS({
         if (kCopyBuffer) {
           this._writingBuf = Buffer.from(this._writingBuf);
         }
-        fs5.write(this.fd, this._writingBuf, release);
+        fs.write(this.fd, this._writingBuf, release);
       }
     }
     function actualClose(sonic) {
@@ -6254,14 +6254,14 @@ var require_sonic_boom2 = __commonJS({
       if (sonic._flushPending > 0 && !sonic._writing) {
         sonic.emit(kFlush, new Error("SonicBoom destroyed"));
       }
-      assert4(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
+      assert2(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
       try {
-        fs5.fsync(sonic.fd, closeWrapped);
+        fs.fsync(sonic.fd, closeWrapped);
       } catch {
       }
       function closeWrapped() {
         if (sonic.fd !== 1 && sonic.fd !== 2) {
-          fs5.close(sonic.fd, done);
+          fs.close(sonic.fd, done);
         } else {
           done();
         }
@@ -6287,7 +6287,7 @@ var require_sonic_boom2 = __commonJS({
 var require_noop = __commonJS({
   "node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
     "use strict";
-    module2.exports = function noop5() {
+    module2.exports = function noop6() {
     };
   }
 });
@@ -6299,7 +6299,7 @@ var require_build_safe_sonic_boom = __commonJS({
     module2.exports = buildSafeSonicBoom;
     var { isMainThread } = __require("node:worker_threads");
     var SonicBoom = require_sonic_boom2();
-    var noop5 = require_noop();
+    var noop6 = require_noop();
     function buildSafeSonicBoom(opts) {
       const stream = new SonicBoom(opts);
       stream.on("error", filterBrokenPipe);
@@ -6309,10 +6309,10 @@ var require_build_safe_sonic_boom = __commonJS({
       return stream;
       function filterBrokenPipe(err) {
         if (err.code === "EPIPE") {
-          stream.write = noop5;
-          stream.end = noop5;
-          stream.flushSync = noop5;
-          stream.destroy = noop5;
+          stream.write = noop6;
+          stream.end = noop6;
+          stream.flushSync = noop6;
+          stream.destroy = noop6;
           return;
         }
         stream.removeListener("error", filterBrokenPipe);
@@ -6576,11 +6576,11 @@ var require_cjs2 = __commonJS({
     }
     function copyDataViewStrict(dataView, state) {
       const { buffer } = dataView;
-      const { cache: cache2, Constructor } = state;
-      const bufferCopied = cache2.has(buffer);
-      const bufferClone = bufferCopied ? cache2.get(buffer) : state.copier(buffer, state);
-      if (!bufferCopied && cache2.has(dataView)) {
-        return cache2.get(dataView);
+      const { cache, Constructor } = state;
+      const bufferCopied = cache.has(buffer);
+      const bufferClone = bufferCopied ? cache.get(buffer) : state.copier(buffer, state);
+      if (!bufferCopied && cache.has(dataView)) {
+        return cache.get(dataView);
       }
       const clone2 = new Constructor(bufferClone, dataView.byteOffset, dataView.byteLength);
       state.cache.set(dataView, clone2);
@@ -7959,7 +7959,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse7(text, reviver, options2) {
+    function parse6(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -7981,9 +7981,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse7;
-    module2.exports.default = parse7;
-    module2.exports.parse = parse7;
+    module2.exports = parse6;
+    module2.exports.default = parse6;
+    module2.exports.parse = parse6;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -8710,8 +8710,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve5, reject) {
-            return setTimeout(resolve5, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -8922,15 +8922,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error62, reject, resolve5, returned, task;
+          var args, cb, error62, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve5(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error62 = error1;
@@ -8945,13 +8945,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve5;
-          resolve5 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve2, _reject) {
-            resolve5 = _resolve2;
+            resolve3 = _resolve2;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve5, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -9352,14 +9352,14 @@ var require_light = __commonJS({
                 counts2 = this._states.counts;
                 return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
               };
-              return new this.Promise((resolve5, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve5();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve5();
+                      return resolve3();
                     }
                   });
                 }
@@ -9452,9 +9452,9 @@ var require_light = __commonJS({
               options2 = parser$5.load(options2, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve5, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve5)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -9653,17 +9653,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path8) {
-      const ctrl = callVisitor(key, node2, visitor, path8);
+    function visit_(key, node2, visitor, path2) {
+      const ctrl = callVisitor(key, node2, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visit_(key, ctrl, visitor, path8);
+        replaceNode(key, path2, ctrl);
+        return visit_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
+          path2 = Object.freeze(path2.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path8);
+            const ci = visit_(i, node2.items[i], visitor, path2);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -9674,13 +9674,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path8);
+          path2 = Object.freeze(path2.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path2);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path8);
+          const cv = visit_("value", node2.value, visitor, path2);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -9701,17 +9701,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path8) {
-      const ctrl = await callVisitor(key, node2, visitor, path8);
+    async function visitAsync_(key, node2, visitor, path2) {
+      const ctrl = await callVisitor(key, node2, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visitAsync_(key, ctrl, visitor, path8);
+        replaceNode(key, path2, ctrl);
+        return visitAsync_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
+          path2 = Object.freeze(path2.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path8);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path2);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -9722,13 +9722,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path8);
+          path2 = Object.freeze(path2.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path2);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path8);
+          const cv = await visitAsync_("value", node2.value, visitor, path2);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -9755,23 +9755,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path8) {
+    function callVisitor(key, node2, visitor, path2) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path8);
+        return visitor(key, node2, path2);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path8);
+        return visitor.Map?.(key, node2, path2);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path8);
+        return visitor.Seq?.(key, node2, path2);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path8);
+        return visitor.Pair?.(key, node2, path2);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path8);
+        return visitor.Scalar?.(key, node2, path2);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path8);
+        return visitor.Alias?.(key, node2, path2);
       return void 0;
     }
-    function replaceNode(key, path8, node2) {
-      const parent = path8[path8.length - 1];
+    function replaceNode(key, path2, node2) {
+      const parent = path2[path2.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -10383,10 +10383,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path8, value) {
+    function collectionFromPath(schema, path2, value) {
       let v = value;
-      for (let i = path8.length - 1; i >= 0; --i) {
-        const k = path8[i];
+      for (let i = path2.length - 1; i >= 0; --i) {
+        const k = path2[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -10405,7 +10405,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
+    var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -10435,11 +10435,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path8, value) {
-        if (isEmptyPath(path8))
+      addIn(path2, value) {
+        if (isEmptyPath(path2))
           this.add(value);
         else {
-          const [key, ...rest] = path8;
+          const [key, ...rest] = path2;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -10453,8 +10453,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        const [key, ...rest] = path8;
+      deleteIn(path2) {
+        const [key, ...rest] = path2;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -10468,8 +10468,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        const [key, ...rest] = path8;
+      getIn(path2, keepScalar) {
+        const [key, ...rest] = path2;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -10487,8 +10487,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path8) {
-        const [key, ...rest] = path8;
+      hasIn(path2) {
+        const [key, ...rest] = path2;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -10498,8 +10498,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        const [key, ...rest] = path8;
+      setIn(path2, value) {
+        const [key, ...rest] = path2;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11217,9 +11217,9 @@ var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = __require("process");
-    function debug(logLevel, ...messages2) {
+    function debug(logLevel, ...messages) {
       if (logLevel === "debug")
-        console.log(...messages2);
+        console.log(...messages);
     }
     function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
@@ -11918,14 +11918,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format: format3, minFractionDigits, tag, value }) {
+    function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format3 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -13014,9 +13014,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path8, value) {
+      addIn(path2, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path8, value);
+          this.contents.addIn(path2, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -13091,14 +13091,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        if (Collection2.isEmptyPath(path8)) {
+      deleteIn(path2) {
+        if (Collection2.isEmptyPath(path2)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path2) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -13113,10 +13113,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        if (Collection2.isEmptyPath(path8))
+      getIn(path2, keepScalar) {
+        if (Collection2.isEmptyPath(path2))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -13127,10 +13127,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path8) {
-        if (Collection2.isEmptyPath(path8))
+      hasIn(path2) {
+        if (Collection2.isEmptyPath(path2))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -13147,13 +13147,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        if (Collection2.isEmptyPath(path8)) {
+      setIn(path2, value) {
+        if (Collection2.isEmptyPath(path2)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path8), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path2), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path8, value);
+          this.contents.setIn(path2, value);
         }
       }
       /**
@@ -15114,9 +15114,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path8) => {
+    visit2.itemAtPath = (cst, path2) => {
       let item = cst;
-      for (const [field, index] of path8) {
+      for (const [field, index] of path2) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -15125,23 +15125,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path8) => {
-      const parent = visit2.itemAtPath(cst, path8.slice(0, -1));
-      const field = path8[path8.length - 1][0];
+    visit2.parentCollection = (cst, path2) => {
+      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
+      const field = path2[path2.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path8, item, visitor) {
-      let ctrl = visitor(item, path8);
+    function _visit(path2, item, visitor) {
+      let ctrl = visitor(item, path2);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path2.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15152,10 +15152,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path8);
+            ctrl = ctrl(item, path2);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -16457,14 +16457,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs5 = this.flowScalar(this.type);
+              const fs = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs5, sep: [] });
+                map2.items.push({ start, key: fs, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs5);
+                this.stack.push(fs);
               } else {
-                Object.assign(it, { key: fs5, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -16592,13 +16592,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs5 = this.flowScalar(this.type);
+              const fs = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs5, sep: [] });
+                fc.items.push({ start: [], key: fs, sep: [] });
               else if (it.sep)
-                this.stack.push(fs5);
+                this.stack.push(fs);
               else
-                Object.assign(it, { key: fs5, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -16806,7 +16806,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse7(src, reviver, options2) {
+    function parse6(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -16847,7 +16847,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse7;
+    exports2.parse = parse6;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -17025,7 +17025,7 @@ var require_DLList = __commonJS({
 var require_Events = __commonJS({
   "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17034,7 +17034,7 @@ var require_Events = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17042,13 +17042,13 @@ var require_Events = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17240,7 +17240,7 @@ var require_BottleneckError = __commonJS({
 var require_Job = __commonJS({
   "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17249,7 +17249,7 @@ var require_Job = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17257,13 +17257,13 @@ var require_Job = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17444,7 +17444,7 @@ var require_Job = __commonJS({
 var require_LocalDatastore = __commonJS({
   "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17453,7 +17453,7 @@ var require_LocalDatastore = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17461,13 +17461,13 @@ var require_LocalDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17536,8 +17536,8 @@ var require_LocalDatastore = __commonJS({
         })();
       }
       yieldLoop(t = 0) {
-        return new this.Promise(function(resolve5, reject) {
-          return setTimeout(resolve5, t);
+        return new this.Promise(function(resolve3, reject) {
+          return setTimeout(resolve3, t);
         });
       }
       computePenalty() {
@@ -18007,7 +18007,7 @@ var require_Scripts = __commonJS({
 var require_RedisConnection = __commonJS({
   "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18016,7 +18016,7 @@ var require_RedisConnection = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18024,13 +18024,13 @@ var require_RedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18071,7 +18071,7 @@ var require_RedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve5, reject) => {
+          return new this.Promise((resolve3, reject) => {
             client.on("error", (e) => {
               return this.Events.trigger("error", e);
             });
@@ -18082,14 +18082,14 @@ var require_RedisConnection = __commonJS({
               });
             }
             if (client.ready) {
-              return resolve5();
+              return resolve3();
             } else {
-              return client.once("ready", resolve5);
+              return client.once("ready", resolve3);
             }
           });
         }
         _loadScript(name) {
-          return new this.Promise((resolve5, reject) => {
+          return new this.Promise((resolve3, reject) => {
             var payload;
             payload = Scripts.payload(name);
             return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
@@ -18097,7 +18097,7 @@ var require_RedisConnection = __commonJS({
                 return reject(err);
               }
               this.shas[name] = replies[0];
-              return resolve5(replies[0]);
+              return resolve3(replies[0]);
             });
           });
         }
@@ -18110,12 +18110,12 @@ var require_RedisConnection = __commonJS({
           var _this = this;
           return _asyncToGenerator(function* () {
             yield _this.ready;
-            return new _this.Promise((resolve5, reject) => {
+            return new _this.Promise((resolve3, reject) => {
               return _this.client.multi([cmd]).exec_atomic(function(err, replies) {
                 if (err != null) {
                   return reject(err);
                 } else {
-                  return resolve5(replies[0]);
+                  return resolve3(replies[0]);
                 }
               });
             });
@@ -18123,13 +18123,13 @@ var require_RedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve5, reject) => {
+            return new this.Promise((resolve3, reject) => {
               var handler2;
               handler2 = (chan) => {
                 if (chan === channel) {
                   this.subscriber.removeListener("subscribe", handler2);
                   this.limiters[channel] = instance;
-                  return resolve5();
+                  return resolve3();
                 }
               };
               this.subscriber.on("subscribe", handler2);
@@ -18143,13 +18143,13 @@ var require_RedisConnection = __commonJS({
             /* @__PURE__ */ (function() {
               var _ref = _asyncToGenerator(function* (channel) {
                 if (!_this2.terminated) {
-                  yield new _this2.Promise((resolve5, reject) => {
+                  yield new _this2.Promise((resolve3, reject) => {
                     return _this2.subscriber.unsubscribe(channel, function(err, chan) {
                       if (err != null) {
                         return reject(err);
                       }
                       if (chan === channel) {
-                        return resolve5();
+                        return resolve3();
                       }
                     });
                   });
@@ -18234,7 +18234,7 @@ var require_IORedisConnection = __commonJS({
     function _arrayWithHoles(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18243,7 +18243,7 @@ var require_IORedisConnection = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18251,13 +18251,13 @@ var require_IORedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18303,7 +18303,7 @@ var require_IORedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve5, reject) => {
+          return new this.Promise((resolve3, reject) => {
             client.on("error", (e) => {
               return this.Events.trigger("error", e);
             });
@@ -18314,9 +18314,9 @@ var require_IORedisConnection = __commonJS({
               });
             }
             if (client.status === "ready") {
-              return resolve5();
+              return resolve3();
             } else {
-              return client.once("ready", resolve5);
+              return client.once("ready", resolve3);
             }
           });
         }
@@ -18342,10 +18342,10 @@ var require_IORedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve5, reject) => {
+            return new this.Promise((resolve3, reject) => {
               return this.subscriber.subscribe(channel, () => {
                 this.limiters[channel] = instance;
-                return resolve5();
+                return resolve3();
               });
             });
           }));
@@ -18443,7 +18443,7 @@ var require_RedisDatastore = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18452,7 +18452,7 @@ var require_RedisDatastore = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18460,13 +18460,13 @@ var require_RedisDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18602,7 +18602,7 @@ var require_RedisDatastore = __commonJS({
           if (!(name === "init" || name === "register_client")) {
             yield _this3.ready;
           }
-          return new _this3.Promise((resolve5, reject) => {
+          return new _this3.Promise((resolve3, reject) => {
             var all_args, arr;
             all_args = [Date.now(), _this3.clientId].concat(args);
             _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
@@ -18610,7 +18610,7 @@ var require_RedisDatastore = __commonJS({
               if (err != null) {
                 return reject(err);
               }
-              return resolve5(replies);
+              return resolve3(replies);
             });
             return _this3.connection.__scriptFn__(name)(...arr);
           }).catch((e) => {
@@ -18841,7 +18841,7 @@ var require_States = __commonJS({
 var require_Sync = __commonJS({
   "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18850,7 +18850,7 @@ var require_Sync = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18858,13 +18858,13 @@ var require_Sync = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18887,19 +18887,19 @@ var require_Sync = __commonJS({
       _tryToRun() {
         var _this = this;
         return _asyncToGenerator2(function* () {
-          var args, cb, error62, reject, resolve5, returned, task;
+          var args, cb, error62, reject, resolve3, returned, task;
           if (_this._running < 1 && _this._queue.length > 0) {
             _this._running++;
             var _this$_queue$shift = _this._queue.shift();
             task = _this$_queue$shift.task;
             args = _this$_queue$shift.args;
-            resolve5 = _this$_queue$shift.resolve;
+            resolve3 = _this$_queue$shift.resolve;
             reject = _this$_queue$shift.reject;
             cb = yield _asyncToGenerator2(function* () {
               try {
                 returned = yield task(...args);
                 return function() {
-                  return resolve5(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error62 = error1;
@@ -18915,16 +18915,16 @@ var require_Sync = __commonJS({
         })();
       }
       schedule(task, ...args) {
-        var promise2, reject, resolve5;
-        resolve5 = reject = null;
+        var promise2, reject, resolve3;
+        resolve3 = reject = null;
         promise2 = new this.Promise(function(_resolve2, _reject) {
-          resolve5 = _resolve2;
+          resolve3 = _resolve2;
           return reject = _reject;
         });
         this._queue.push({
           task,
           args,
-          resolve: resolve5,
+          resolve: resolve3,
           reject
         });
         this._tryToRun();
@@ -18977,7 +18977,7 @@ var require_Group = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18986,7 +18986,7 @@ var require_Group = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18994,13 +18994,13 @@ var require_Group = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -19263,7 +19263,7 @@ var require_Bottleneck = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -19272,7 +19272,7 @@ var require_Bottleneck = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -19280,13 +19280,13 @@ var require_Bottleneck = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -19524,14 +19524,14 @@ var require_Bottleneck = __commonJS({
               counts2 = this._states.counts;
               return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
             };
-            return new this.Promise((resolve5, reject) => {
+            return new this.Promise((resolve3, reject) => {
               if (finished()) {
-                return resolve5();
+                return resolve3();
               } else {
                 return this.on("done", () => {
                   if (finished()) {
                     this.removeAllListeners("done");
-                    return resolve5();
+                    return resolve3();
                   }
                 });
               }
@@ -19639,9 +19639,9 @@ var require_Bottleneck = __commonJS({
             options2 = parser2.load(options2, this.jobDefaults);
           }
           task = (...args2) => {
-            return new this.Promise(function(resolve5, reject) {
+            return new this.Promise(function(resolve3, reject) {
               return fn(...args2, function(...args3) {
-                return (args3[0] != null ? reject : resolve5)(args3);
+                return (args3[0] != null ? reject : resolve3)(args3);
               });
             });
           };
@@ -20228,12 +20228,12 @@ var require_postgres_date = __commonJS({
 var require_mutable = __commonJS({
   "node_modules/xtend/mutable.js"(exports2, module2) {
     module2.exports = extend2;
-    var hasOwnProperty3 = Object.prototype.hasOwnProperty;
+    var hasOwnProperty = Object.prototype.hasOwnProperty;
     function extend2(target) {
       for (var i = 1; i < arguments.length; i++) {
         var source = arguments[i];
         for (var key in source) {
-          if (hasOwnProperty3.call(source, key)) {
+          if (hasOwnProperty.call(source, key)) {
             target[key] = source[key];
           }
         }
@@ -20253,7 +20253,7 @@ var require_postgres_interval = __commonJS({
       if (!(this instanceof PostgresInterval)) {
         return new PostgresInterval(raw);
       }
-      extend2(this, parse7(raw));
+      extend2(this, parse6(raw));
     }
     var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
     PostgresInterval.prototype.toPostgres = function() {
@@ -20314,7 +20314,7 @@ var require_postgres_interval = __commonJS({
       var microseconds = fraction2 + "000000".slice(fraction2.length);
       return parseInt(microseconds, 10) / 1e3;
     }
-    function parse7(interval2) {
+    function parse6(interval2) {
       if (!interval2) return {};
       var matches = INTERVAL.exec(interval2);
       var isNegative = matches[8] === "-";
@@ -20801,13 +20801,13 @@ var require_binaryParsers = __commonJS({
           console.log("ERROR: ElementType not implemented: " + elementType2);
         }
       };
-      var parse7 = function(dimension, elementType2) {
+      var parse6 = function(dimension, elementType2) {
         var array3 = [];
         var i2;
         if (dimension.length > 1) {
           var count = dimension.shift();
           for (i2 = 0; i2 < count; i2++) {
-            array3[i2] = parse7(dimension, elementType2);
+            array3[i2] = parse6(dimension, elementType2);
           }
           dimension.unshift(count);
         } else {
@@ -20817,7 +20817,7 @@ var require_binaryParsers = __commonJS({
         }
         return array3;
       };
-      return parse7(dims, elementType);
+      return parse6(dims, elementType);
     };
     var parseText2 = function(value) {
       return value.toString("utf8");
@@ -20936,19 +20936,19 @@ var require_pg_types = __commonJS({
     function noParse(val) {
       return String(val);
     }
-    function getTypeParser(oid, format3) {
-      format3 = format3 || "text";
-      if (!typeParsers[format3]) {
+    function getTypeParser(oid, format) {
+      format = format || "text";
+      if (!typeParsers[format]) {
         return noParse;
       }
-      return typeParsers[format3][oid] || noParse;
+      return typeParsers[format][oid] || noParse;
     }
-    function setTypeParser(oid, format3, parseFn) {
-      if (typeof format3 == "function") {
-        parseFn = format3;
-        format3 = "text";
+    function setTypeParser(oid, format, parseFn) {
+      if (typeof format == "function") {
+        parseFn = format;
+        format = "text";
       }
-      typeParsers[format3][oid] = parseFn;
+      typeParsers[format][oid] = parseFn;
     }
     textParsers.init(function(oid, converter) {
       typeParsers.text[oid] = converter;
@@ -21198,7 +21198,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module2.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -21208,7 +21208,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string4) {
@@ -21551,8 +21551,8 @@ var require_type_overrides = __commonJS({
       this.text = {};
       this.binary = {};
     }
-    TypeOverrides2.prototype.getOverrides = function(format3) {
-      switch (format3) {
+    TypeOverrides2.prototype.getOverrides = function(format) {
+      switch (format) {
         case "text":
           return this.text;
         case "binary":
@@ -21561,16 +21561,16 @@ var require_type_overrides = __commonJS({
           return {};
       }
     };
-    TypeOverrides2.prototype.setTypeParser = function(oid, format3, parseFn) {
-      if (typeof format3 === "function") {
-        parseFn = format3;
-        format3 = "text";
+    TypeOverrides2.prototype.setTypeParser = function(oid, format, parseFn) {
+      if (typeof format === "function") {
+        parseFn = format;
+        format = "text";
       }
-      this.getOverrides(format3)[oid] = parseFn;
+      this.getOverrides(format)[oid] = parseFn;
     };
-    TypeOverrides2.prototype.getTypeParser = function(oid, format3) {
-      format3 = format3 || "text";
-      return this.getOverrides(format3)[oid] || this._types.getTypeParser(oid, format3);
+    TypeOverrides2.prototype.getTypeParser = function(oid, format) {
+      format = format || "text";
+      return this.getOverrides(format)[oid] || this._types.getTypeParser(oid, format);
     };
     module2.exports = TypeOverrides2;
   }
@@ -21580,7 +21580,7 @@ var require_type_overrides = __commonJS({
 var require_pg_connection_string = __commonJS({
   "node_modules/pg-connection-string/index.js"(exports2, module2) {
     "use strict";
-    function parse7(str, options2 = {}) {
+    function parse6(str, options2 = {}) {
       if (str.charAt(0) === "/") {
         const config4 = str.split(" ");
         return { host: config4[0], database: config4[1] };
@@ -21636,15 +21636,15 @@ var require_pg_connection_string = __commonJS({
       if (config3.sslnegotiation === "direct" && config3.ssl === void 0) {
         config3.ssl = true;
       }
-      const fs5 = config3.sslcert || config3.sslkey || config3.sslrootcert ? __require("fs") : null;
+      const fs = config3.sslcert || config3.sslkey || config3.sslrootcert ? __require("fs") : null;
       if (config3.sslcert) {
-        config3.ssl.cert = fs5.readFileSync(config3.sslcert).toString();
+        config3.ssl.cert = fs.readFileSync(config3.sslcert).toString();
       }
       if (config3.sslkey) {
-        config3.ssl.key = fs5.readFileSync(config3.sslkey).toString();
+        config3.ssl.key = fs.readFileSync(config3.sslkey).toString();
       }
       if (config3.sslrootcert) {
-        config3.ssl.ca = fs5.readFileSync(config3.sslrootcert).toString();
+        config3.ssl.ca = fs.readFileSync(config3.sslrootcert).toString();
       }
       if (options2.useLibpqCompat && config3.uselibpqcompat) {
         throw new Error("Both useLibpqCompat and uselibpqcompat are set. Please use only one of them.");
@@ -21742,7 +21742,7 @@ var require_pg_connection_string = __commonJS({
       return poolConfig2;
     }
     function parseIntoClientConfig(str) {
-      return toClientConfig(parse7(str));
+      return toClientConfig(parse6(str));
     }
     function deprecatedSslModeWarning(sslmode) {
       if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
@@ -21757,10 +21757,10 @@ To prepare for this change:
 See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
       }
     }
-    module2.exports = parse7;
-    parse7.parse = parse7;
-    parse7.toClientConfig = toClientConfig;
-    parse7.parseIntoClientConfig = parseIntoClientConfig;
+    module2.exports = parse6;
+    parse6.parse = parse6;
+    parse6.toClientConfig = toClientConfig;
+    parse6.parseIntoClientConfig = parseIntoClientConfig;
   }
 });
 
@@ -21770,7 +21770,7 @@ var require_connection_parameters = __commonJS({
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
-    var parse7 = require_pg_connection_string().parse;
+    var parse6 = require_pg_connection_string().parse;
     var val = function(key, config3, envVar) {
       if (config3[key]) {
         return config3[key];
@@ -21808,9 +21808,9 @@ var require_connection_parameters = __commonJS({
     };
     var ConnectionParameters = class {
       constructor(config3) {
-        config3 = typeof config3 === "string" ? parse7(config3) : config3 || {};
+        config3 = typeof config3 === "string" ? parse6(config3) : config3 || {};
         if (config3.connectionString) {
-          config3 = Object.assign({}, config3, parse7(config3.connectionString));
+          config3 = Object.assign({}, config3, parse6(config3.connectionString));
         }
         this.user = val("user", config3);
         this.database = val("database", config3);
@@ -22272,14 +22272,14 @@ var require_messages = __commonJS({
     };
     exports2.CopyResponse = CopyResponse;
     var Field = class {
-      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format3) {
+      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
         this.name = name;
         this.tableID = tableID;
         this.columnID = columnID;
         this.dataTypeID = dataTypeID;
         this.dataTypeSize = dataTypeSize;
         this.dataTypeModifier = dataTypeModifier;
-        this.format = format3;
+        this.format = format;
       }
     };
     exports2.Field = Field;
@@ -22536,7 +22536,7 @@ var require_serializer = __commonJS({
       );
     };
     var emptyArray = [];
-    var parse7 = (query2) => {
+    var parse6 = (query2) => {
       const name = query2.name || "";
       if (name.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
@@ -22683,7 +22683,7 @@ var require_serializer = __commonJS({
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
       query,
-      parse: parse7,
+      parse: parse6,
       bind: bind2,
       execute,
       describe: describe4,
@@ -23072,7 +23072,7 @@ var require_dist2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DatabaseError = exports2.serialize = void 0;
-    exports2.parse = parse7;
+    exports2.parse = parse6;
     var messages_1 = require_messages();
     Object.defineProperty(exports2, "DatabaseError", { enumerable: true, get: function() {
       return messages_1.DatabaseError;
@@ -23082,10 +23082,10 @@ var require_dist2 = __commonJS({
       return serializer_1.serialize;
     } });
     var parser_1 = require_parser3();
-    function parse7(stream, callback) {
+    function parse6(stream, callback) {
       const parser2 = new parser_1.Parser();
       stream.on("data", (buffer) => parser2.parse(buffer, callback));
-      return new Promise((resolve5) => stream.on("end", () => resolve5()));
+      return new Promise((resolve3) => stream.on("end", () => resolve3()));
     }
   }
 });
@@ -23170,7 +23170,7 @@ var require_connection = __commonJS({
   "node_modules/pg/lib/connection.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
-    var { parse: parse7, serialize } = require_dist2();
+    var { parse: parse6, serialize } = require_dist2();
     var stream = require_stream();
     var { getStream } = stream;
     var flushBuffer = serialize.flush();
@@ -23276,7 +23276,7 @@ var require_connection = __commonJS({
         self2.emit("sslconnect");
       }
       attachListeners(stream2) {
-        parse7(stream2, (msg) => {
+        parse6(stream2, (msg) => {
           const eventName = msg.name === "error" ? "errorMessage" : msg.name;
           if (this._emitMessage) {
             this.emit("message", msg);
@@ -23371,7 +23371,7 @@ var require_connection = __commonJS({
 var require_helper = __commonJS({
   "node_modules/pgpass/lib/helper.js"(exports2, module2) {
     "use strict";
-    var path8 = __require("path");
+    var path2 = __require("path");
     var Stream = __require("stream").Stream;
     var split = require_split2();
     var util = __require("util");
@@ -23410,7 +23410,7 @@ var require_helper = __commonJS({
     };
     module2.exports.getFileName = function(rawEnv) {
       var env = rawEnv || process.env;
-      var file2 = env.PGPASSFILE || (isWin ? path8.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path8.join(env.HOME || "./", ".pgpass"));
+      var file2 = env.PGPASSFILE || (isWin ? path2.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path2.join(env.HOME || "./", ".pgpass"));
       return file2;
     };
     module2.exports.usePgPass = function(stats, fname) {
@@ -23542,16 +23542,16 @@ var require_helper = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/pgpass/lib/index.js"(exports2, module2) {
     "use strict";
-    var path8 = __require("path");
-    var fs5 = __require("fs");
+    var path2 = __require("path");
+    var fs = __require("fs");
     var helper = require_helper();
     module2.exports = function(connInfo, cb) {
       var file2 = helper.getFileName();
-      fs5.stat(file2, function(err, stat) {
+      fs.stat(file2, function(err, stat) {
         if (err || !helper.usePgPass(stat, file2)) {
           return cb(void 0);
         }
-        var st = fs5.createReadStream(file2);
+        var st = fs.createReadStream(file2);
         helper.getPassword(connInfo, st, cb);
       });
     };
@@ -23753,12 +23753,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve5, reject) => {
+        return new this._Promise((resolve3, reject) => {
           this._connect((error62) => {
             if (error62) {
               reject(error62);
             } else {
-              resolve5(this);
+              resolve3(this);
             }
           });
         });
@@ -24058,11 +24058,11 @@ var require_client = __commonJS({
           };
         }
       }
-      setTypeParser(oid, format3, parseFn) {
-        return this._types.setTypeParser(oid, format3, parseFn);
+      setTypeParser(oid, format, parseFn) {
+        return this._types.setTypeParser(oid, format, parseFn);
       }
-      getTypeParser(oid, format3) {
-        return this._types.getTypeParser(oid, format3);
+      getTypeParser(oid, format) {
+        return this._types.getTypeParser(oid, format);
       }
       // escapeIdentifier and escapeLiteral moved to utility functions & exported
       // on PG
@@ -24140,8 +24140,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config3, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve5, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve5(res);
+            result = new this._Promise((resolve3, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve3(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -24241,8 +24241,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve5) => {
-            this.connection.once("end", resolve5);
+          return new this._Promise((resolve3) => {
+            this.connection.once("end", resolve3);
           });
         }
       }
@@ -24291,8 +24291,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve5, reject) {
-        res = resolve5;
+      const result = new Promise2(function(resolve3, reject) {
+        res = resolve3;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -24353,7 +24353,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve5) => resolve5(f()));
+        return new Promise2((resolve3) => resolve3(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -24748,8 +24748,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve5, reject) {
-          this._once("end", resolve5);
+        function(resolve3, reject) {
+          this._once("end", resolve3);
           this._once("error", reject);
         }.bind(this)
       );
@@ -24928,12 +24928,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve5, reject) => {
+      return new this._Promise((resolve3, reject) => {
         this._connect((error62) => {
           if (error62) {
             reject(error62);
           } else {
-            resolve5(this);
+            resolve3(this);
           }
         });
       });
@@ -24957,8 +24957,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config3, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve5, reject) => {
-            resolveOut = resolve5;
+          result = new this._Promise((resolve3, reject) => {
+            resolveOut = resolve3;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -25021,8 +25021,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve5, reject) {
-          cb = (err) => err ? reject(err) : resolve5();
+        result = new this._Promise(function(resolve3, reject) {
+          cb = (err) => err ? reject(err) : resolve3();
         });
       }
       const doEnd = function() {
@@ -25148,11 +25148,11 @@ var require_client2 = __commonJS({
     };
     Client2.prototype.unref = function() {
     };
-    Client2.prototype.setTypeParser = function(oid, format3, parseFn) {
-      return this._types.setTypeParser(oid, format3, parseFn);
+    Client2.prototype.setTypeParser = function(oid, format, parseFn) {
+      return this._types.setTypeParser(oid, format, parseFn);
     };
-    Client2.prototype.getTypeParser = function(oid, format3) {
-      return this._types.getTypeParser(oid, format3);
+    Client2.prototype.getTypeParser = function(oid, format) {
+      return this._types.getTypeParser(oid, format);
     };
     Client2.prototype.isConnected = function() {
       return this._connected;
@@ -25736,7 +25736,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse7 = (version3, options2, throwErrors = false) => {
+    var parse6 = (version3, options2, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -25749,7 +25749,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module2.exports = parse7;
+    module2.exports = parse6;
   }
 });
 
@@ -25757,9 +25757,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
-    var parse7 = require_parse();
+    var parse6 = require_parse();
     var valid = (version3, options2) => {
-      const v = parse7(version3, options2);
+      const v = parse6(version3, options2);
       return v ? v.version : null;
     };
     module2.exports = valid;
@@ -25770,9 +25770,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
-    var parse7 = require_parse();
+    var parse6 = require_parse();
     var clean2 = (version3, options2) => {
-      const s = parse7(version3.trim().replace(/^[=v]+/, ""), options2);
+      const s = parse6(version3.trim().replace(/^[=v]+/, ""), options2);
       return s ? s.version : null;
     };
     module2.exports = clean2;
@@ -25807,10 +25807,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
-    var parse7 = require_parse();
+    var parse6 = require_parse();
     var diff = (version1, version22) => {
-      const v1 = parse7(version1, null, true);
-      const v2 = parse7(version22, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -25881,9 +25881,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
-    var parse7 = require_parse();
+    var parse6 = require_parse();
     var prerelease = (version3, options2) => {
-      const parsed2 = parse7(version3, options2);
+      const parsed2 = parse6(version3, options2);
       return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
     };
     module2.exports = prerelease;
@@ -26069,7 +26069,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse7 = require_parse();
+    var parse6 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options2) => {
       if (version3 instanceof SemVer) {
@@ -26104,7 +26104,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options2.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options2.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
     };
     module2.exports = coerce;
   }
@@ -26114,7 +26114,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
-    var parse7 = require_parse();
+    var parse6 = require_parse();
     var constants = require_constants3();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options2) => {
@@ -26126,7 +26126,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options2) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse7(versionStringToParse, options2);
+      return parse6(versionStringToParse, options2);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -26453,7 +26453,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached2 = cache2.get(memoKey);
+        const cached2 = cache.get(memoKey);
         if (cached2) {
           return cached2;
         }
@@ -26487,7 +26487,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache2.set(memoKey, result);
+        cache.set(memoKey, result);
         return result;
       }
       intersects(range, options2) {
@@ -26526,7 +26526,7 @@ var require_range = __commonJS({
     };
     module2.exports = Range;
     var LRU = require_lrucache();
-    var cache2 = new LRU();
+    var cache = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug = require_debug();
@@ -27361,7 +27361,7 @@ var require_semver2 = __commonJS({
     var constants = require_constants3();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse7 = require_parse();
+    var parse6 = require_parse();
     var valid = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -27400,7 +27400,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module2.exports = {
-      parse: parse7,
+      parse: parse6,
       valid,
       clean: clean2,
       inc,
@@ -27886,7 +27886,7 @@ var require_main2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
-    function parse7(match) {
+    function parse6(match) {
       var token = {
         "mapping": match[1] ? parseInt(match[1], 10) : void 0,
         "flags": match[2],
@@ -27915,7 +27915,7 @@ var require_main2 = __commonJS({
         if (match[6] === "%") {
           tokens.push("%");
         } else {
-          tokens.push(parse7(match));
+          tokens.push(parse6(match));
         }
         prev = RE.lastIndex;
         match = RE.exec(str);
@@ -27957,11 +27957,11 @@ var require_main3 = __commonJS({
     var interpolate = require_lib4();
     var tokenize = require_lib5();
     var isString = require_is_string2();
-    function format3(str) {
+    function format(str) {
       var args;
       var i;
       if (!isString(str)) {
-        throw new TypeError(format3("invalid argument. First argument must be a string. Value: `%s`.", str));
+        throw new TypeError(format("invalid argument. First argument must be a string. Value: `%s`.", str));
       }
       args = [tokenize(str)];
       for (i = 1; i < arguments.length; i++) {
@@ -27969,7 +27969,7 @@ var require_main3 = __commonJS({
       }
       return interpolate.apply(null, args);
     }
-    module2.exports = format3;
+    module2.exports = format;
   }
 });
 
@@ -27986,7 +27986,7 @@ var require_lib6 = __commonJS({
 var require_polyfill = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module2) {
     "use strict";
-    var format3 = require_lib6();
+    var format = require_lib6();
     var objectProtoype = Object.prototype;
     var toStr = objectProtoype.toString;
     var defineGetter = objectProtoype.__defineGetter__;
@@ -27999,10 +27999,10 @@ var require_polyfill = __commonJS({
       var hasGet;
       var hasSet;
       if (typeof obj !== "object" || obj === null || toStr.call(obj) === "[object Array]") {
-        throw new TypeError(format3("invalid argument. First argument must be an object. Value: `%s`.", obj));
+        throw new TypeError(format("invalid argument. First argument must be an object. Value: `%s`.", obj));
       }
       if (typeof descriptor !== "object" || descriptor === null || toStr.call(descriptor) === "[object Array]") {
-        throw new TypeError(format3("invalid argument. Property descriptor must be an object. Value: `%s`.", descriptor));
+        throw new TypeError(format("invalid argument. Property descriptor must be an object. Value: `%s`.", descriptor));
       }
       hasValue = "value" in descriptor;
       if (hasValue) {
@@ -35899,6 +35899,9 @@ var require_lib127 = __commonJS({
   }
 });
 
+// bot/main.ts
+import { createServer } from "node:http";
+
 // node_modules/probot/lib/context.js
 var import_deepmerge = __toESM(require_cjs(), 1);
 import path from "node:path";
@@ -36646,20 +36649,20 @@ async function verifyAndReceive(state, event) {
     payload
   });
 }
-function normalizeTrailingSlashes(path8) {
-  let i = path8.length;
+function normalizeTrailingSlashes(path2) {
+  let i = path2.length;
   if (i === 0) {
     return "/";
   }
   while (i > 0) {
-    if (path8.charCodeAt(--i) !== 47) {
+    if (path2.charCodeAt(--i) !== 47) {
       break;
     }
   }
   if (i === -1) {
     return "/";
   }
-  return path8.slice(0, i + 1);
+  return path2.slice(0, i + 1);
 }
 var isApplicationJsonRE = /^\s*(application\/json)\s*(?:;|$)/u;
 var WEBHOOK_HEADERS = [
@@ -36669,7 +36672,7 @@ var WEBHOOK_HEADERS = [
 ];
 function createMiddleware(options2) {
   const { handleResponse: handleResponse3, getRequestHeader: getRequestHeader3, getPayload: getPayload3 } = options2;
-  return function middleware(webhooks, options22) {
+  return function middleware2(webhooks, options22) {
     const middlewarePath = normalizeTrailingSlashes(options22.path);
     return async function octokitWebhooksMiddleware(request2, response, next) {
       let pathname;
@@ -36744,10 +36747,10 @@ function createMiddleware(options2) {
       options22.log.debug(`${eventName} event received (id: ${id})`);
       let didTimeout = false;
       let timeout;
-      const timeoutPromise = new Promise((resolve5) => {
+      const timeoutPromise = new Promise((resolve3) => {
         timeout = setTimeout(() => {
           didTimeout = true;
-          resolve5(
+          resolve3(
             handleResponse3(
               "still processing\n",
               202,
@@ -36846,7 +36849,7 @@ async function getPayload(request2) {
   return decode(payload);
 }
 function getPayloadFromRequestStream(request2) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve3, reject) => {
     let data = [];
     request2.on(
       "error",
@@ -36855,12 +36858,12 @@ function getPayloadFromRequestStream(request2) {
     request2.on("data", data.push.bind(data));
     request2.on("end", () => {
       const result = concatUint8Array(data);
-      queueMicrotask(() => resolve5(result));
+      queueMicrotask(() => resolve3(result));
     });
   });
 }
 function createNodeMiddleware(webhooks, {
-  path: path8 = "/api/github/webhooks",
+  path: path2 = "/api/github/webhooks",
   log = createLogger(),
   timeout = 9e3
 } = {}) {
@@ -36869,7 +36872,7 @@ function createNodeMiddleware(webhooks, {
     getRequestHeader,
     getPayload
   })(webhooks, {
-    path: path8,
+    path: path2,
     log,
     timeout
   });
@@ -37045,13 +37048,13 @@ var LruObject = class {
 
 // node_modules/probot/lib/helpers/create-deferred-promise.js
 function createDeferredPromise() {
-  let resolve5;
+  let resolve3;
   let reject;
   const promise2 = new Promise((res, rej) => {
-    resolve5 = res;
+    resolve3 = res;
     reject = rej;
   });
-  return { promise: promise2, resolve: resolve5, reject };
+  return { promise: promise2, resolve: resolve3, reject };
 }
 
 // node_modules/probot/lib/octokit/get-authenticated-octokit.js
@@ -37094,10 +37097,10 @@ import { builtinModules, createRequire } from "node:module";
 import { platform as osPlatform } from "node:os";
 import { resolve as pathResolve } from "node:path";
 import { pathToFileURL } from "node:url";
-function wrapExec(exec3) {
-  return (cmd, options2) => new Promise((resolve5, reject) => {
-    exec3(cmd, { windowsHide: true, ...options2 }, (err, stdout, stderr) => {
-      err ? reject(new Error(`Failed executing '${cmd}': ${stderr || err.message}`)) : resolve5(stdout.trim());
+function wrapExec(exec2) {
+  return (cmd, options2) => new Promise((resolve3, reject) => {
+    exec2(cmd, { windowsHide: true, ...options2 }, (err, stdout, stderr) => {
+      err ? reject(new Error(`Failed executing '${cmd}': ${stderr || err.message}`)) : resolve3(stdout.trim());
     });
   });
 }
@@ -37107,7 +37110,7 @@ var emitPath = osPlatform() === "win32" ? `set PATH` : `printenv PATH`;
 var isTempPath = RegExp.prototype.test.bind(
   osPlatform() === "win32" ? /\\npm[-\\]+cache\\_npx\\/ : /\/\.npm\/_npx\//
 );
-var splitPathEnvVar = osPlatform() === "win32" ? (path8) => path8.replace(/^PATH=/i, "").replace(/\\\\\\\\/g, "\\\\").replace(/\\r\\n/g, ";").split(";") : (path8) => path8.split(":");
+var splitPathEnvVar = osPlatform() === "win32" ? (path2) => path2.replace(/^PATH=/i, "").replace(/\\\\\\\\/g, "\\\\").replace(/\\r\\n/g, ";").split(";") : (path2) => path2.split(":");
 var getTempPath = (stdout) => {
   const paths = splitPathEnvVar(stdout);
   const tempPath = paths.find(isTempPath);
@@ -37186,7 +37189,7 @@ async function processPackageParameter(pkg) {
   const packageNames = [];
   const packages = [];
   for (const p of Array.isArray(pkg) ? pkg : [pkg]) {
-    const { raw, scope, name, packageName, nameWithPath, version: version3, cli, path: path8 } = parsePackage(p);
+    const { raw, scope, name, packageName, nameWithPath, version: version3, cli, path: path2 } = parsePackage(p);
     if (packageNames.includes(name)) {
       throw new Error(
         `cannot import the same package twice! Got: '${p}' but already saw '${name}' earlier!`
@@ -37198,7 +37201,7 @@ async function processPackageParameter(pkg) {
       name,
       nameWithPath,
       packageName,
-      path: path8,
+      path: path2,
       raw,
       scope,
       version: version3,
@@ -37222,12 +37225,12 @@ function parsePackage(pkg) {
     packageName,
     version3 = "latest",
     // Default to 'latest' if no version is specified
-    path8 = ""
+    path2 = ""
   ] = packageWithVersionRE.exec(pkg) || [];
   if (match === null) {
     throw new TypeError(`can't import invalid package name: parsed name '${pkg}' from '${pkg}'`);
   }
-  const nameWithPath = `${name}${path8}`;
+  const nameWithPath = `${name}${path2}`;
   const cli = cliEscapeCharsRE.test(version3) ? `'${name}@${version3}'` : `${name}@${version3}`;
   if (name.length === 0 || name.length > 214 || name === "favicon.ico" || name === "node_modules") {
     throw new TypeError(`can't import invalid package name: parsed name '${name}' from '${pkg}'`);
@@ -37240,7 +37243,7 @@ function parsePackage(pkg) {
     name,
     nameWithPath,
     packageName,
-    path: path8,
+    path: path2,
     raw: pkg,
     scope,
     version: version3
@@ -37719,7 +37722,7 @@ function parse(options2) {
   if (!isBinaryRequest) {
     if (options2.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format3) => format3.replace(
+        (format) => format.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options2.mediaType.format}`
         )
@@ -37729,8 +37732,8 @@ function parse(options2) {
       if (options2.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options2.mediaType.previews).map((preview) => {
-          const format3 = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format3}`;
+          const format = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
         }).join(",");
       }
     }
@@ -37762,12 +37765,12 @@ function endpointWithDefaults(defaults2, route, options2) {
   return parse(merge2(defaults2, route, options2));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  const DEFAULTS22 = merge2(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS22);
   return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge2.bind(null, DEFAULTS2),
+    DEFAULTS: DEFAULTS22,
+    defaults: withDefaults.bind(null, DEFAULTS22),
+    merge: merge2.bind(null, DEFAULTS22),
     parse
   });
 }
@@ -41407,9 +41410,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache: cache2 }, methodName) {
-    if (cache2[methodName]) {
-      return cache2[methodName];
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -41417,7 +41420,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache2[methodName] = decorate(
+      cache[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -41425,9 +41428,9 @@ var handler = {
         decorations
       );
     } else {
-      cache2[methodName] = octokit.request.defaults(endpointDefaults);
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache2[methodName];
+    return cache[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -41640,7 +41643,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path8) => path8.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path2) => path2.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -41806,11 +41809,11 @@ var VERSION11 = "4.1.0";
 // node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
 var import_yaml = __toESM(require_dist(), 1);
 var SUPPORTED_FILE_EXTENSIONS = ["json", "yml", "yaml"];
-async function getConfigFile(octokit, { owner, repo, path: path8, ref }) {
-  const fileExtension = path8.split(".").pop().toLowerCase();
+async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
+  const fileExtension = path2.split(".").pop().toLowerCase();
   if (!SUPPORTED_FILE_EXTENSIONS.includes(fileExtension)) {
     throw new Error(
-      `[@probot/octokit-plugin-config] .${fileExtension} extension is not support for configuration (path: "${path8}")`
+      `[@probot/octokit-plugin-config] .${fileExtension} extension is not support for configuration (path: "${path2}")`
     );
   }
   const endpoint2 = {
@@ -41818,7 +41821,7 @@ async function getConfigFile(octokit, { owner, repo, path: path8, ref }) {
     url: "/repos/{owner}/{repo}/contents/{path}",
     owner,
     repo,
-    path: path8,
+    path: path2,
     mediaType: {
       format: "raw"
     },
@@ -41829,7 +41832,7 @@ async function getConfigFile(octokit, { owner, repo, path: path8, ref }) {
   const emptyConfigResult = {
     owner,
     repo,
-    path: path8,
+    path: path2,
     url: url2,
     config: null
   };
@@ -41887,7 +41890,7 @@ var EXTENDS_REGEX = new RegExp(
 );
 function extendsToGetContentParams({
   owner,
-  path: path8,
+  path: path2,
   url: url2,
   extendsValue
 }) {
@@ -41907,16 +41910,16 @@ function extendsToGetContentParams({
   return {
     owner: match[1] || owner,
     repo: match[2],
-    path: match[3] || path8
+    path: match[3] || path2
   };
 }
 
 // node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
-async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
+async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
   const requestedRepoFile = await getConfigFile(octokit, {
     owner,
     repo,
-    path: path8,
+    path: path2,
     ref: branch
   });
   const files = [requestedRepoFile];
@@ -41927,7 +41930,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
     const defaultRepoConfig = await getConfigFile(octokit, {
       owner,
       repo: ".github",
-      path: path8
+      path: path2
     });
     files.push(defaultRepoConfig);
   }
@@ -41937,7 +41940,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
   }
   let extendConfigOptions = extendsToGetContentParams({
     owner,
-    path: path8,
+    path: path2,
     url: file2.url,
     extendsValue: file2.config._extends
   });
@@ -41950,7 +41953,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
     }
     extendConfigOptions = extendsToGetContentParams({
       owner,
-      path: path8,
+      path: path2,
       url: extendRepoConfig.url,
       extendsValue: extendRepoConfig.config._extends
     });
@@ -41967,11 +41970,11 @@ async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
 }
 
 // node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
-async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, path: path8, branch }) {
+async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, path: path2, branch }) {
   const files = await getConfigFiles(octokit, {
     owner,
     repo,
-    path: path8,
+    path: path2,
     branch
   });
   const configs = files.map((file2) => file2.config).reverse().filter(Boolean);
@@ -42325,7 +42328,7 @@ function getCachedAuthentication(state, auth22) {
   return newScope === currentScope ? authentication : false;
 }
 async function wait(seconds) {
-  await new Promise((resolve5) => setTimeout(resolve5, seconds * 1e3));
+  await new Promise((resolve3) => setTimeout(resolve3, seconds * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -42837,9 +42840,9 @@ function getCache() {
     1e3 * 60 * 59
   );
 }
-async function get(cache2, options2) {
+async function get(cache, options2) {
   const cacheKey = optionsToCacheKey(options2);
-  const result = await cache2.get(cacheKey);
+  const result = await cache.get(cacheKey);
   if (!result) {
     return;
   }
@@ -42870,7 +42873,7 @@ async function get(cache2, options2) {
     repositorySelection
   };
 }
-async function set(cache2, options2, data) {
+async function set(cache, options2, data) {
   const key = optionsToCacheKey(options2);
   const permissionsString = options2.permissions ? "" : Object.keys(data.permissions).map(
     (name) => `${name}${data.permissions[name] === "write" ? "!" : ""}`
@@ -42883,7 +42886,7 @@ async function set(cache2, options2, data) {
     permissionsString,
     data.singleFileName
   ].join("|");
-  await cache2.set(key, value);
+  await cache.set(key, value);
 }
 function optionsToCacheKey({
   installationId,
@@ -43193,7 +43196,7 @@ async function sendRequestWithRetries(state, request2, options2, createdAt, retr
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve5) => setTimeout(resolve5, awaitTime));
+    await new Promise((resolve3) => setTimeout(resolve3, awaitTime));
     return sendRequestWithRetries(state, request2, options2, createdAt, retries);
   }
 }
@@ -43511,432 +43514,12 @@ function getWebhooks(options2) {
   return webhooks;
 }
 
-// node_modules/probot/lib/server/server.js
-import { Server as HttpServer } from "node:http";
-
-// node_modules/probot/lib/helpers/webhook-proxy.js
-var SmeeClient;
-var createWebhookProxy = async (opts) => {
-  try {
-    SmeeClient ??= (await npxImport("smee-client@5.0.0", { onlyPackageRunner: true })).SmeeClient;
-  } catch {
-    opts.logger.warn("Run `npm install --save-dev smee-client` to proxy webhooks to localhost.");
-    return void 0;
-  }
-  const smeeClient = new SmeeClient({
-    logger: opts.logger,
-    source: opts.url,
-    target: `http://${opts.host}:${opts.port}${opts.path}`,
-    fetch: opts.fetch
-  });
-  return await smeeClient.start();
-};
-
-// node_modules/probot/lib/helpers/get-printable-host.js
-function getPrintableHost(host) {
-  if (typeof host !== "string") {
-    return "localhost";
-  }
-  return host.includes(":") ? `[${host}]` : host;
-}
-
-// node_modules/probot/lib/helpers/detect-runtime.js
-function detectRuntime(globalThis2) {
-  if (typeof globalThis2 === "object" && globalThis2 !== null) {
-    if (typeof globalThis2.process === "object" && globalThis2.process !== null && typeof globalThis2.process.versions === "object" && globalThis2.process.versions !== null) {
-      if (typeof globalThis2.process.versions.deno === "string") {
-        return "deno";
-      }
-      if (typeof globalThis2.process.versions.bun === "string") {
-        return "bun";
-      }
-      if (typeof globalThis2.process.versions.node === "string") {
-        return "node";
-      }
-    }
-    if (typeof globalThis2.window === "object" && globalThis2.window !== null) {
-      return "browser";
-    }
-  }
-  throw new Error("Unable to detect runtime");
-}
-
-// node_modules/probot/lib/helpers/get-runtime-name.js
-function getRuntimeName(globalThis2) {
-  const runtime = detectRuntime(globalThis2);
-  switch (runtime) {
-    case "node":
-      return "Node.js";
-    case "deno":
-      return "Deno";
-    case "bun":
-      return "Bun";
-    case "browser":
-      return "Browser";
-    default:
-      throw new Error("Unknown runtime");
-  }
-}
-
-// node_modules/probot/lib/helpers/get-runtime-version.js
-function getRuntimeVersion(globalThis2) {
-  const runtime = detectRuntime(globalThis2);
-  switch (runtime) {
-    case "node":
-      return globalThis2.process.versions.node;
-    case "deno":
-      return globalThis2.process.versions.deno;
-    case "bun":
-      return globalThis2.process.versions.bun;
-    case "browser":
-      return "N/A";
-    default:
-      throw new Error("Unknown runtime");
-  }
-}
-
 // node_modules/probot/lib/server/handlers/http-logger.js
 var import_pino_http = __toESM(require_logger(), 1);
-import { randomUUID as uuidv4 } from "node:crypto";
-function httpLogger(logger, options2) {
-  return (0, import_pino_http.pinoHttp)({
-    ...options2,
-    logger: logger.child({ name: "http" }),
-    customSuccessMessage(req, res) {
-      const responseTime = Date.now() - res[import_pino_http.startTime];
-      return `${req.method} ${req.url} ${res.statusCode} - ${responseTime}ms`;
-    },
-    customErrorMessage(req, res, _err) {
-      const responseTime = Date.now() - res[import_pino_http.startTime];
-      return `${req.method} ${req.url} ${res.statusCode} - ${responseTime}ms`;
-    },
-    genReqId: (req) => req.headers["x-request-id"] || req.headers["x-github-delivery"] || uuidv4()
-  });
-}
-
-// node_modules/probot/lib/server/handlers/not-found.js
-var notFoundHandler = (_req, res) => {
-  if (res.headersSent) {
-    return false;
-  }
-  res.writeHead(404).end();
-  return true;
-};
-
-// node_modules/probot/lib/server/handlers/ping.js
-var pingHandler = (req, res) => {
-  if (req.method === "GET") {
-    const path8 = req.url?.split("?")[0] || "";
-    if (path8 === "/ping") {
-      res.writeHead(200, { "content-type": "text/plain" }).end("PONG");
-      return true;
-    }
-  }
-  return false;
-};
-
-// node_modules/probot/lib/static/robot.svg.js
-var robot_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 346.63 409.96"><defs><path id="a" fill="#aedfe4" d="M210.99 228.58a8.18 8.18 0 0 1 8.17 8.17v45.83a8.18 8.18 0 0 1-8.17 8.17h-75.66a8.18 8.18 0 0 1-8.17-8.17v-45.83a8.18 8.18 0 0 1 8.17-8.17H211m0-4h-75.67a12.17 12.17 0 0 0-12.17 12.17v45.83a12.17 12.17 0 0 0 12.17 12.17H211a12.17 12.17 0 0 0 12.16-12.17v-45.83a12.17 12.17 0 0 0-12.17-12.17Z"/></defs><defs><clipPath id="b" transform="translate(-.84 -.67)"><rect width="52.5" height="18.17" x="147.92" y="163.83" fill="none" rx="9.08" ry="9.08"/></clipPath></defs><path fill="#aedfe4" d="m238.3 234.33 28 18 20.17-34 14.83 17-24 38.84-13.33 1-29-18.17 3.33-22.67zm-85.14-37.93h40v16.5h-40zm-18.75 107.27h77.5v16.5h-77.5zm38.75-293.52 10.19 42.62h-20.62l10.43-42.62zm-64.83 224.18-28 18-20.17-34-14.83 17 24 38.84 13.33 1 29-18.17-3.33-22.67z"/><path fill="#ef4236" d="M33.66 201.33s-8.67 5.33-14.67-14c-6.62-21.35-20.66-5.86-18.83 9.65s14.5 20 25.83 16.52 7.67-12.17 7.67-12.17Zm-2.17-34.67a8.47 8.47 0 0 1 8.33-5.67c6.67 0 22.83 7.5 22.83 21S50.16 199.5 50.16 199.5H39.33s7.33-3.67 2-14.17-9.67-14.5-9.83-17.83"/><path fill="#fdba63" d="M23.41 225.28c-2.83-10 1.8-21.24 11.73-26.76s22-3.52 29 4.21Z"/><rect width="132" height="98.67" x="107.16" y="210.33" fill="#08b0d8" rx="14.67" ry="14.67"/><rect width="96" height="66.17" x="125.16" y="226.58" fill="#fdbb65" rx="10.17" ry="10.17"/><use xlink:href="#a"/><rect width="202" height="151" x="72.16" y="50.33" fill="#08b0d8" rx="20.67" ry="20.67"/><rect width="169.37" height="118.71" x="88.48" y="66" fill="#aedfe4" rx="16.78" ry="16.78"/><path fill="#08b0d8" d="M66.38 196.98a27.34 27.34 0 0 1-48.13 25.94Z"/><path fill="#242020" d="m80.16 253.75 2.46 21.42s-1.92 2-7.29 2-6-3-6-3Z"/><circle cx="46.8" cy="218.96" r="4.06" fill="#aedfe4"/><circle cx="85.18" cy="187.44" r="4.06" fill="#aedfe4"/><circle cx="260.1" cy="187.44" r="4.06" fill="#aedfe4"/><circle cx="85.18" cy="64.44" r="4.06" fill="#aedfe4"/><circle cx="260.1" cy="64.44" r="4.06" fill="#aedfe4"/><circle cx="119.1" cy="223.02" r="4.06" fill="#aedfe4"/><circle cx="119.1" cy="298.15" r="4.06" fill="#aedfe4"/><circle cx="227.98" cy="223.02" r="4.06" fill="#aedfe4"/><circle cx="227.98" cy="298.15" r="4.06" fill="#aedfe4"/><path fill="#08b0d8" d="M104.66 223.5v31l-15.42-21.09a19.14 19.14 0 0 1 15.42-9.91Z"/><path fill="#ef4236" d="M312.96 201.33s8.67 5.33 14.67-14c6.62-21.35 20.67-5.86 18.83 9.65s-14.5 20-25.83 16.52-7.67-12.17-7.67-12.17Zm2.2-34.67a8.47 8.47 0 0 0-8.33-5.67c-6.67 0-22.83 7.5-22.83 21s12.5 17.5 12.5 17.5h10.83s-7.33-3.67-2-14.17 9.67-14.5 9.83-17.83"/><path fill="#fdba63" d="M323.16 225.28c2.83-10-1.8-21.24-11.73-26.76s-22-3.52-29 4.21Z"/><path fill="#08b0d8" d="M280.24 196.98a27.34 27.34 0 0 0 48.13 25.94Z"/><path fill="#242020" d="m266.42 253.75-2.46 21.42s1.92 2 7.29 2 6-3 6-3Z"/><circle cx="299.83" cy="218.96" r="4.06" fill="#aedfe4"/><path fill="#08b0d8" d="M241.96 223.5v31l15.42-21.08a19.14 19.14 0 0 0-15.42-9.92Z"/><rect width="118" height="9.5" x="114.16" y="361.96" fill="#fdbb65" rx="4.75" ry="4.75"/><rect width="83.5" height="9.5" x="131.41" y="381.21" fill="#fdbb65" rx="4.75" ry="4.75"/><rect width="42.5" height="9.5" x="151.91" y="400.46" fill="#fdbb65" rx="4.75" ry="4.75"/><path fill="#08b0d8" d="M135.41 353.75a56 56 0 0 1-18.33-38.42h112.16a56 56 0 0 1-18.33 38.43Z"/><circle cx="132.65" cy="123.97" r="15.51"/><path fill="#08b0d8" d="M132.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-23a38.51 38.51 0 1 0 38.49 38.51 38.55 38.55 0 0 0-38.51-38.51Z"/><path fill="#f1f1f2" d="M132.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-14a29.51 29.51 0 1 0 29.49 29.51 29.54 29.54 0 0 0-29.51-29.51Z"/><circle cx="214.65" cy="123.97" r="15.51"/><path fill="#08b0d8" d="M214.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-23a38.51 38.51 0 1 0 38.49 38.51 38.55 38.55 0 0 0-38.51-38.51Z"/><path fill="#f1f1f2" d="M214.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-14a29.51 29.51 0 1 0 29.49 29.51 29.54 29.54 0 0 0-29.51-29.51Z"/><rect width="52.5" height="18.17" x="147.08" y="163.17" fill="#fdbb65" rx="9.08" ry="9.08"/><g fill="#ef4236" clip-path="url(#b)"><path d="M153.23 162.15h3.12v20.56h-3.12zm9.06 0h3.13v20.56h-3.13zm9.06 0h3.12v20.56h-3.12zm9.06 0h3.13v20.56h-3.13zm9.07 0h3.12v20.56h-3.12z"/></g><circle cx="173.16" cy="14.67" r="14.67" fill="#ef4236"/><path fill="none" stroke="#ef4236" stroke-linecap="round" stroke-linejoin="round" stroke-width="4" d="M126.33 261.63H136l11.98-18.67 10.71 18.67 7.15-12.62 7.41 12.62h13.25l7.07 13.97 11.74-25.19 5.77 11.22h8.42"/><use xlink:href="#a"/></svg>`;
-
-// node_modules/probot/lib/static/probot-head.svg.js
-var probot_head_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 178 181.2">
-  <defs>
-    <clipPath id="a" transform="translate(-.8 -.7)">
-      <rect width="52.5" height="18.2" x="147.9" y="163.8" fill="none" rx="9.1" ry="9.1"/>
-    </clipPath>
-  </defs>
-  <path fill="#aedfe4" d="m89 9.1 9 38.4H79.8Z"/>
-  <rect width="178" height="135.9" y="45.3" fill="#08b0d8" rx="18.2" ry="18.6"/>
-  <rect width="149.2" height="106.8" x="14.4" y="59.4" fill="#aedfe4" rx="14.8" ry="15.1"/>
-  <ellipse cx="11.5" cy="168.7" fill="#aedfe4" rx="3.6" ry="3.7"/>
-  <ellipse cx="165.6" cy="168.7" fill="#aedfe4" rx="3.6" ry="3.7"/>
-  <ellipse cx="11.5" cy="58" fill="#aedfe4" rx="3.6" ry="3.7"/>
-  <ellipse cx="165.6" cy="58" fill="#aedfe4" rx="3.6" ry="3.7"/>
-  <ellipse cx="53.3" cy="111.6" rx="13.7" ry="14"/>
-  <path fill="#08b0d8" d="M53.3 97.6a13.7 14 0 1 1-13.6 14 13.7 14 0 0 1 13.6-14m0-20.7a34 34.7 0 1 0 34 34.7 34 34.7 0 0 0-34-34.7"/>
-  <path fill="#f1f1f2" d="M53.3 97.6a13.7 14 0 1 1-13.6 14 13.7 14 0 0 1 13.6-14m0-12.6a26 26.6 0 1 0 26 26.6 26 26.6 0 0 0-26-26.6"/>
-  <ellipse cx="125.6" cy="111.6" rx="13.7" ry="14"/>
-  <path fill="#08b0d8" d="M125.6 97.6a13.7 14 0 1 1-13.7 14 13.7 14 0 0 1 13.7-14m0-20.7a34 34.7 0 1 0 33.9 34.7 34 34.7 0 0 0-34-34.7z"/>
-  <path fill="#f1f1f2" d="M125.6 97.6a13.7 14 0 1 1-13.7 14 13.7 14 0 0 1 13.7-14m0-12.6a26 26.6 0 1 0 26 26.6 26 26.6 0 0 0-26-26.6"/>
-  <rect width="46.3" height="16.4" x="66" y="146.8" fill="#fdbb65" rx="8" ry="8.2"/>
-  <g fill="#ef4236" clip-path="url(#a)" transform="matrix(.88 0 0 .9 -63.6 0)">
-    <path d="M153.2 162.2h3.2v20.5h-3.2zm9 0h3.2v20.5h-3.1zm9.2 0h3v20.5h-3zm9 0h3.1v20.5h-3zm9 0h3.2v20.5h-3.1z"/>
-  </g>
-  <ellipse cx="89" cy="13.2" fill="#ef4236" rx="12.9" ry="13.2"/>
-</svg>`;
-
-// node_modules/probot/lib/static/primer.css.js
-var primer_css_default = `body{margin:0;}
-a{background-color:transparent;}
-a:active,a:hover{outline-width:0;}
-h1{font-size:2em;margin:0.67em 0;}
-b{font-weight:inherit;}
-b{font-weight:bolder;}
-img{border-style:none;}
-button,input{font:inherit;margin:0;}
-button,input{overflow:visible;}
-button{text-transform:none;}
-button,[type="submit"]{-webkit-appearance:button;}
-*{box-sizing:border-box;}
-input,button{font-family:inherit;font-size:inherit;line-height:inherit;}
-body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif,"Apple Color Emoji","Segoe UI Emoji";font-size:14px;line-height:1.5;color:#24292e;background-color:#ffffff;}
-a{color:#0366d6;text-decoration:none;}
-a:hover{text-decoration:underline;}
-b{font-weight:600;}
-button{cursor:pointer;border-radius:0;}
-h1,h2,h3,h4,h5{margin-top:0;margin-bottom:0;}
-h1{font-size:32px;font-weight:600;}
-h2{font-size:24px;font-weight:600;}
-h3{font-size:20px;font-weight:600;}
-h4{font-size:16px;font-weight:600;}
-p{margin-top:0;margin-bottom:10px;}
-.btn{position:relative;display:inline-block;padding:5px 16px;font-size:14px;font-weight:500;line-height:20px;white-space:nowrap;vertical-align:middle;cursor:pointer;-webkit-user-select:none;-ms-user-select:none;user-select:none;border:1px solid;border-radius:6px;-webkit-appearance:none;appearance:none;}
-.btn:hover{text-decoration:none;}
-.btn:disabled{cursor:default;}
-.btn{color:#24292e;background-color:#fafbfc;border-color:rgba(27,31,35,0.15);box-shadow:0 1px 0 rgba(27,31,35,0.04),inset 0 1px 0 rgba(255,255,255,0.25);transition:0.2s cubic-bezier(0.3, 0, 0.5, 1);transition-property:color, background-color, border-color;}
-.btn:hover{background-color:#f3f4f6;border-color:rgba(27,31,35,0.15);transition-duration:0.1s;}
-.btn:active{background-color:#eaecef;border-color:rgba(27,31,35,0.1);transition:none;}
-.btn:disabled{color:#959da5;background-color:#fafbfc;border-color:rgba(27,31,35,0.15);}
-.btn:focus{border-color:rgba(27,31,35,0.15);outline:none;box-shadow:0 0 0 3px rgba(3,102,214,0.3);}
-.btn-outline{color:#0366d6;}
-.btn-outline:hover{color:#ffffff;background-color:#0366d6;border-color:rgba(27,31,35,0.15);box-shadow:0 1px 0 rgba(27,31,35,0.04),inset 0 1px 0 rgba(255,255,255,0.25);}
-.btn-outline:active{color:#ffffff;background-color:#035fc7;border-color:rgba(27,31,35,0.15);box-shadow:inset 0 1px 0 rgba(5,38,76,0.2);}
-.btn-outline:disabled{color:rgba(3,102,214,0.5);background-color:#fafbfc;border-color:rgba(27,31,35,0.15);box-shadow:none;}
-.btn-outline:focus{border-color:rgba(27,31,35,0.15);box-shadow:0 0 0 3px rgba(0,92,197,0.4);}
-label{font-weight:600;}
-.form-control{padding:5px 12px;font-size:14px;line-height:20px;color:#24292e;vertical-align:middle;background-color:#ffffff;background-repeat:no-repeat;background-position:right 8px center;border:1px solid #e1e4e8;border-radius:6px;outline:none;box-shadow:inset 0 1px 0 rgba(225,228,232,0.2);}
-.form-control:focus{border-color:#0366d6;outline:none;box-shadow:0 0 0 3px rgba(3,102,214,0.3);}
-::placeholder{color:#0366d6;opacity:1;}
-.border{border:1px solid #e1e4e8 !important;}
-.rounded-2{border-radius:6px!important;}
-.flex-column{flex-direction:column!important;}
-.flex-justify-center{justify-content:center!important;}
-.flex-items-center{align-items:center!important;}
-.width-full{width:100%!important;}
-.v-align-middle{vertical-align:middle!important;}
-.height-full{height:100%!important;}
-.m-2{margin:8px!important;}
-.mt-2{margin-top:8px!important;}
-.mr-2{margin-right:8px!important;}
-.mb-2{margin-bottom:8px!important;}
-.ml-2{margin-left:8px!important;}
-.mt-3{margin-top:16px!important;}
-.mt-4{margin-top:24px!important;}
-.mt-6{margin-top:40px!important;}
-.mb-6{margin-bottom:40px!important;}
-.p-6{padding:40px!important;}
-.py-6{padding-top:40px!important;padding-bottom:40px!important;}
-.text-left{text-align:left!important;}
-.text-center{text-align:center!important;}
-.d-block{display:block!important;}
-.d-flex{display:flex!important;}
-.Label{display:inline-block;padding:0 7px;font-size:12px;font-weight:500;line-height:18px;border:1px solid transparent;border-radius:2em;background-color:transparent!important;border-color:#e1e4e8;}
-.Label:hover{text-decoration:none;}
-.mt-2{margin-top:8px!important;}
-.mb-2{margin-bottom:8px!important;}
-.mt-4{margin-top:24px!important;}
-.mt-6{margin-top:40px!important;}
-.mt-6{margin-top:40px!important;}
-.mb-6{margin-bottom:40px!important;}
-.p-6{padding:40px!important;}`;
-
-// node_modules/probot/lib/server/handlers/static-files.js
-var staticFilesHandler = (req, res) => {
-  if (req.method === "GET") {
-    const path8 = req.url?.split("?")[0] || "";
-    if (path8 === "/probot/static/robot.svg") {
-      res.writeHead(200, {
-        "cache-control": "max-age=86400",
-        "content-type": "image/svg+xml"
-      }).end(robot_svg_default);
-      return true;
-    }
-    if (path8 === "/probot/static/probot-head.svg") {
-      res.writeHead(200, {
-        "cache-control": "max-age=86400",
-        "content-type": "image/svg+xml"
-      }).end(probot_head_svg_default);
-      return true;
-    }
-    if (path8 === "/probot/static/primer.css") {
-      res.writeHead(200, {
-        "cache-control": "max-age=86400",
-        "content-type": "text/css"
-      }).end(primer_css_default);
-      return true;
-    }
-  }
-  return false;
-};
 
 // node_modules/probot/lib/server/server.js
 var defaultWebhookPath = "/api/github/webhooks";
 var defaultWebhookSecret = "development";
-var Server = class {
-  #state;
-  constructor(options2 = {}) {
-    this.#state = {
-      initializeRan: false,
-      initializationPromise: createDeferredPromise(),
-      probot: null,
-      log: options2.log,
-      httpServer: new HttpServer(),
-      cwd: options2.cwd || process.cwd(),
-      port: options2.port || 3e3,
-      host: options2.host || "localhost",
-      webhookPath: options2.webhookPath || defaultWebhookPath,
-      webhookProxy: options2.webhookProxy,
-      eventSource: void 0,
-      request: options2.request,
-      ProbotBase: options2.Probot,
-      addedHandlers: [],
-      handlers: [],
-      enablePing: options2.enablePing ?? true,
-      enableNotFound: options2.enableNotFound ?? true,
-      enableStaticFiles: options2.enableStaticFiles ?? true
-    };
-    this.#state.httpServer.on("request", async (req, res) => {
-      this.#state.httpLogger(req, res);
-      try {
-        for (const handler2 of this.#state.handlers) {
-          if (await handler2(req, res)) {
-            return true;
-          }
-        }
-      } catch (e) {
-        this.#state.log.error(e);
-        res.writeHead(500).end();
-        return true;
-      }
-      return false;
-    });
-  }
-  async #initialize() {
-    if (this.#state.initializeRan === true) {
-      return this.#state.initializationPromise.promise;
-    }
-    this.#state.initializeRan = true;
-    try {
-      this.#state.log = this.#state.log || await getLog();
-      this.#state.log.child({ name: "server" });
-      this.#state.probot = new this.#state.ProbotBase({
-        request: this.#state.request,
-        log: this.#state.log,
-        server: this,
-        webhookPath: this.#state.webhookPath
-      });
-      await this.#state.probot.ready();
-      this.#state.httpLogger = httpLogger(this.#state.log, this.#state.loggingOptions);
-      this.#state.initializationPromise.resolve();
-    } catch (error62) {
-      this.#state.initializationPromise.reject(error62);
-      if (this.#state.log) {
-        this.#state.log.error({ err: error62 }, "Failed to initialize Server");
-      } else {
-        console.error("Failed to initialize Server", error62);
-      }
-      throw error62;
-    }
-    return this.#state.initializationPromise.promise;
-  }
-  addHandler(handler2) {
-    this.#state.addedHandlers.push(handler2);
-  }
-  async loadHandlerFactory(appFn) {
-    await this.#initialize();
-    const handler2 = await appFn(this.#state.probot, {
-      cwd: this.#state.cwd,
-      addHandler: (handler3) => {
-        this.addHandler(handler3);
-      }
-    });
-    this.addHandler(handler2);
-  }
-  async load(appFn) {
-    await this.#initialize();
-    await appFn(this.#state.probot, {
-      cwd: this.#state.cwd,
-      addHandler: (handler2) => {
-        this.addHandler(handler2);
-      }
-    });
-  }
-  async start() {
-    await this.#initialize();
-    this.#state.handlers = [];
-    if (this.#state.enableStaticFiles === true) {
-      this.#state.handlers.unshift(staticFilesHandler);
-    }
-    if (this.#state.enablePing === true) {
-      this.#state.handlers.unshift(pingHandler);
-    }
-    this.#state.handlers.unshift(await this.#state.probot.getNodeMiddleware());
-    this.#state.handlers.push(...this.#state.addedHandlers);
-    if (this.#state.enableNotFound === true) {
-      this.#state.handlers.push(notFoundHandler);
-    }
-    const runtimeName = getRuntimeName(globalThis);
-    const runtimeVersion = getRuntimeVersion(globalThis);
-    this.#state.log.info(`Running Probot v${VERSION17} (${runtimeName}: ${runtimeVersion})`);
-    const printableHost = getPrintableHost(this.#state.host);
-    this.#state.httpServer = await new Promise((resolve5, reject) => {
-      const server = this.#state.httpServer.listen({ port: this.#state.port, host: this.#state.host }, () => {
-        const { port, address, family } = server.address();
-        this.#state.port = port;
-        this.#state.host = address;
-        if (family === "IPv6") {
-          this.#state.host = `[${address}]`;
-        }
-        this.#state.log.info(`Listening on http://${printableHost}:${port}`);
-        resolve5(server);
-      });
-      server.on("error", (error62) => {
-        if (error62.code === "EADDRINUSE") {
-          error62 = Object.assign(error62, {
-            message: `Port ${this.#state.port} is already in use. You can define the PORT environment variable to use a different port.`
-          });
-        }
-        this.#state.log.error(error62);
-        reject(error62);
-      });
-    });
-    if (this.#state.webhookProxy) {
-      this.#state.eventSource = await createWebhookProxy({
-        host: this.#state.host,
-        port: this.#state.port,
-        path: this.#state.webhookPath,
-        logger: this.#state.log,
-        url: this.#state.webhookProxy
-      });
-    }
-    return this.#state.httpServer;
-  }
-  async stop() {
-    if (this.#state.eventSource) {
-      this.#state.eventSource.close();
-      this.#state.eventSource = void 0;
-    }
-    if (this.#state.httpServer.listening === false) {
-      return;
-    }
-    const server = this.#state.httpServer;
-    return new Promise((resolve5, reject) => server.close((err) => {
-      err ? reject(err) : resolve5();
-    }));
-  }
-  get port() {
-    return this.#state.port;
-  }
-  get host() {
-    return this.#state.host;
-  }
-  static get version() {
-    return VERSION17;
-  }
-  get version() {
-    return VERSION17;
-  }
-};
 
 // node_modules/probot/lib/probot.js
 var UNINITIALIZED = 0;
@@ -44055,11 +43638,11 @@ var Probot = class {
       return this.#state.initializedPromise.promise;
     }
   }
-  async getNodeMiddleware({ log, path: path8 } = {}) {
+  async getNodeMiddleware({ log, path: path2 } = {}) {
     await this.#initialize();
     return createNodeMiddleware(this.#state.webhooks, {
       log: log || this.#state.log,
-      path: path8 || this.#state.webhookPath
+      path: path2 || this.#state.webhookPath
     });
   }
   async auth(installationId) {
@@ -44147,589 +43730,16 @@ var Probot = class {
   }
 };
 
-// node_modules/package-config/index.js
-import path3 from "node:path";
-
-// node_modules/find-up-simple/index.js
-import process2 from "node:process";
-import fsPromises from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import path2 from "node:path";
-var toPath = (urlOrPath) => urlOrPath instanceof URL ? fileURLToPath(urlOrPath) : urlOrPath;
-async function findUp(name, {
-  cwd = process2.cwd(),
-  type = "file",
-  stopAt
-} = {}) {
-  let directory = path2.resolve(toPath(cwd) ?? "");
-  const { root } = path2.parse(directory);
-  stopAt = path2.resolve(directory, toPath(stopAt ?? root));
-  const isAbsoluteName = path2.isAbsolute(name);
-  while (directory) {
-    const filePath = isAbsoluteName ? name : path2.join(directory, name);
-    try {
-      const stats = await fsPromises.stat(filePath);
-      if (type === "file" && stats.isFile() || type === "directory" && stats.isDirectory()) {
-        return filePath;
-      }
-    } catch {
-    }
-    if (directory === stopAt || directory === root) {
-      break;
-    }
-    directory = path2.dirname(directory);
-  }
-}
-
-// node_modules/load-json-file/index.js
-import { readFileSync, promises as fs } from "node:fs";
-var { readFile } = fs;
-var parse3 = (buffer, { beforeParse, reviver } = {}) => {
-  let data = new TextDecoder().decode(buffer);
-  if (typeof beforeParse === "function") {
-    data = beforeParse(data);
-  }
-  return JSON.parse(data, reviver);
-};
-async function loadJsonFile(filePath, options2) {
-  const buffer = await readFile(filePath);
-  return parse3(buffer, options2);
-}
-
-// node_modules/package-config/index.js
-var filePaths = /* @__PURE__ */ new WeakMap();
-var findNextCwd = (packagePath) => path3.resolve(path3.dirname(packagePath), "..");
-var addFilePath = (object2, filePath) => {
-  filePaths.set(object2, filePath);
-  return object2;
-};
-async function packageConfig(namespace, options2 = {}) {
-  if (!namespace) {
-    throw new TypeError("Expected a namespace");
-  }
-  const filePath = await findUp("package.json", options2.cwd ? { cwd: options2.cwd } : {});
-  if (!filePath) {
-    return addFilePath({ ...options2.defaults }, filePath);
-  }
-  const packageJson = await loadJsonFile(filePath);
-  if (options2.skipOnFalse && packageJson[namespace] === false) {
-    return packageConfig(namespace, { ...options2, cwd: findNextCwd(filePath) });
-  }
-  return addFilePath({ ...options2.defaults, ...packageJson[namespace] }, filePath);
-}
-
-// node_modules/probot/lib/apps/setup.js
-import { exec as exec2 } from "node:child_process";
-import { parse as parseQuery } from "node:querystring";
-
 // node_modules/probot/lib/manifest-creation.js
-import fs3 from "node:fs";
-import path5 from "node:path";
 var import_yaml2 = __toESM(require_dist(), 1);
-
-// node_modules/probot/lib/helpers/load-package-json.js
-import fs2 from "node:fs";
-import path4 from "node:path";
-function loadPackageJson(filepath = path4.join(process.cwd(), "package.json")) {
-  let pkgContent;
-  try {
-    pkgContent = fs2.readFileSync(filepath, "utf8");
-  } catch {
-    return {};
-  }
-  try {
-    const pkg = pkgContent && JSON.parse(pkgContent);
-    if (pkg && typeof pkg === "object") {
-      return pkg;
-    }
-    return {};
-  } catch {
-    return {};
-  }
-}
-
-// node_modules/probot/lib/helpers/update-env.js
-import { writeFileSync } from "node:fs";
-import { join as pathJoin2 } from "node:path";
-
-// node_modules/probot/lib/helpers/load-env.js
-import { readFileSync as readFileSync2 } from "node:fs";
-import { join as pathJoin } from "node:path";
-import { parseEnv } from "node:util";
-function loadEnv(options2 = {}) {
-  const { path: path8 = pathJoin(process.cwd(), ".env") } = options2 || {};
-  try {
-    return parseEnv(readFileSync2(path8, "utf-8"));
-  } catch (err) {
-    if (err.code !== "ENOENT") {
-      throw err;
-    }
-  }
-  return {};
-}
-
-// node_modules/probot/lib/helpers/update-env.js
-function escapeNewlines(str) {
-  return str.replace(/\n/g, "\\n");
-}
-function format(key, value) {
-  return `${key}=${escapeNewlines(value)}`;
-}
-function updateEnv(env) {
-  const path8 = pathJoin2(process.cwd(), ".env");
-  env = Object.assign(loadEnv({
-    path: path8
-  }), env);
-  const contents = Object.keys(env).map((key) => format(key, env[key])).join("\n");
-  writeFileSync(path8, contents);
-  Object.assign(process.env, env);
-  return env;
-}
-
-// node_modules/probot/lib/manifest-creation.js
-var ManifestCreation = class {
-  #updateEnv;
-  constructor(options2 = { updateEnv }) {
-    this.#updateEnv = options2.updateEnv || updateEnv;
-  }
-  get pkg() {
-    return loadPackageJson();
-  }
-  async createWebhookChannel({ SmeeClient: SmeeClientParam, log = console } = {}) {
-    let SmeeClient2;
-    try {
-      SmeeClient2 = SmeeClientParam || (await npxImport("smee-client@5.0.0", { onlyPackageRunner: true })).SmeeClient;
-    } catch {
-      log.warn("SmeeClient is not available");
-      return void 0;
-    }
-    try {
-      const WEBHOOK_PROXY_URL = await SmeeClient2.createChannel();
-      this.#updateEnv({
-        WEBHOOK_PROXY_URL
-      });
-      return WEBHOOK_PROXY_URL;
-    } catch {
-      log.warn("Unable to connect to smee.io, try restarting your server.");
-      return void 0;
-    }
-  }
-  getManifest(options2) {
-    let manifest = {};
-    const { pkg, baseUrl, readFileSync: readFileSync4 = fs3.readFileSync } = options2;
-    try {
-      const file2 = readFileSync4(path5.join(process.cwd(), "app.yml"), "utf8");
-      manifest = import_yaml2.default.parse(file2);
-    } catch (error62) {
-      if (error62.code !== "ENOENT") {
-        throw error62;
-      }
-    }
-    const generatedManifest = JSON.stringify({
-      description: manifest.description || pkg.description,
-      hook_attributes: {
-        url: process.env.WEBHOOK_PROXY_URL || `${baseUrl}/`
-      },
-      name: process.env.PROJECT_DOMAIN || manifest.name || pkg.name,
-      public: manifest.public || true,
-      redirect_url: `${baseUrl}/probot/setup`,
-      // TODO: add setup url
-      // setup_url:`${baseUrl}/probot/success`,
-      url: manifest.url || pkg.homepage || pkg.repository,
-      version: "v1",
-      ...manifest
-    });
-    return generatedManifest;
-  }
-  async createAppFromCode(code, probotOptions) {
-    const octokit = new ProbotOctokit(probotOptions);
-    const options2 = {
-      ...probotOptions,
-      code,
-      mediaType: {
-        previews: ["fury"]
-        // needed for GHES 2.20 and older
-      },
-      ...process.env.GHE_HOST && {
-        baseUrl: `${process.env.GHE_PROTOCOL || "https"}://${process.env.GHE_HOST}/api/v3`
-      }
-    };
-    const response = await octokit.request("POST /app-manifests/:code/conversions", options2);
-    const { id, client_id, client_secret, webhook_secret, pem } = response.data;
-    this.#updateEnv({
-      APP_ID: id.toString(),
-      PRIVATE_KEY: `"${pem}"`,
-      WEBHOOK_SECRET: webhook_secret,
-      GITHUB_CLIENT_ID: client_id,
-      GITHUB_CLIENT_SECRET: client_secret
-    });
-    return response.data.html_url;
-  }
-  get createAppUrl() {
-    const githubHost = process.env.GHE_HOST || `github.com`;
-    return `${process.env.GHE_PROTOCOL || "https"}://${githubHost}${process.env.GH_ORG ? `/organizations/${process.env.GH_ORG}` : ""}/settings/apps/new`;
-  }
-};
-
-// node_modules/probot/lib/helpers/is-production.js
-function isProduction() {
-  return process.env.NODE_ENV === "production";
-}
 
 // node_modules/probot/lib/helpers/get-payload.js
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode2 = textDecoder2.decode.bind(textDecoder2);
-function concatUint8Array2(data) {
-  if (data.length === 0) {
-    return new Uint8Array(0);
-  }
-  let totalLength = 0;
-  for (let i = 0; i < data.length; i++) {
-    totalLength += data[i].length;
-  }
-  if (totalLength === 0) {
-    return new Uint8Array(0);
-  }
-  const result = new Uint8Array(totalLength);
-  let offset = 0;
-  for (let i = 0; i < data.length; i++) {
-    result.set(data[i], offset);
-    offset += data[i].length;
-  }
-  return result;
-}
-async function getPayload2(request2) {
-  if (typeof request2.body === "object" && "rawBody" in request2 && request2.rawBody instanceof Uint8Array) {
-    return decode2(request2.rawBody);
-  } else if (typeof request2.body === "string") {
-    return request2.body;
-  }
-  const payload = await getPayloadFromRequestStream2(request2);
-  return decode2(payload);
-}
-function getPayloadFromRequestStream2(request2) {
-  return new Promise((resolve5, reject) => {
-    const data = [];
-    request2.on("error", (error62) => reject(new AggregateError([error62], error62.message)));
-    request2.on("data", data.push.bind(data));
-    request2.on("end", () => {
-      const result = concatUint8Array2(data);
-      queueMicrotask(() => resolve5(result));
-    });
-  });
-}
-
-// node_modules/probot/lib/views/import.js
-function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
-  return `<!DOCTYPE html>
-<html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
-
-<head>
-    <meta charset="UTF-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <meta http-equiv="X-UA-Compatible" content="ie=edge">
-    <title>Import ${name || "Your App"} | built with Probot</title>
-    <link rel="icon" href="/probot/static/probot-head.svg">
-    <link rel="stylesheet" href="/probot/static/primer.css">
-</head>
-
-<body class="bg-gray-light">
-    <div class="d-flex flex-column flex-justify-center flex-items-center text-center height-full py-6">
-        <a href="/probot"><img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6"></a>
-        <div class="box-shadow rounded-2 border p-6 bg-white">
-            <h2>Use existing Github App</h2>
-            <br>
-
-            <h3>Step 1:</h3>
-            <p class="d-block mt-2">
-                Replace your app's Webhook URL with <br>
-                <b>${WEBHOOK_PROXY_URL}</b>
-            </p>
-            <a class="d-block mt-2" href="${GH_HOST}/settings/apps" target="__blank" rel="noreferrer">
-                You can do it here
-            </a>
-
-            <br>
-            <h3>Step 2:</h3>
-            <p class="mt-2">Fill out this form</p>
-            <form onsubmit="return onSubmit(event) || false">
-                <label class="d-block mt-2" for="appId">App Id</label>
-                <input class="form-control width-full" type="text" required="true" id="appId" name="appId"><br>
-
-                <label class="d-block mt-3" for="whs">Webhook secret (required!)</label>
-                <input class="form-control width-full" type="password" required="true" id="whs" name="whs"><br>
-
-                <label class="d-block mt-3" for="pem">Private Key</label>
-                <input class="form-control width-full m-2" type="file" accept=".pem" required="true" id="pem"
-                    name="pem">
-                <br>
-
-                <button class="btn btn-outline m-2" type="submit">Submit</button>
-            </form>
-        </div>
-
-        <div class="mt-4">
-            <h4 class="alt-h4 text-gray-light">Need help?</h4>
-            <div class="d-flex flex-justify-center mt-2">
-                <a href="https://probot.github.io/docs/" class="btn btn-outline mr-2">Documentation</a>
-                <a href="https://github.com/probot/probot/discussions" class="btn btn-outline">Discuss on GitHub</a>
-            </div>
-        </div>
-    </div>
-    <script>
-        function onSubmit(e) {
-            e.preventDefault();
-
-            const idEl = document.getElementById('appId');
-            const appId = idEl.value;
-
-
-            const secretEl = document.getElementById('whs');
-            const webhook_secret = secretEl.value;
-
-            const fileEl = document.getElementById('pem');
-            const file = fileEl.files[0];
-
-            file.text().then((text) => fetch('', {
-                method: 'POST',
-                headers: { 'content-type': 'application/json' },
-                body: JSON.stringify({ appId, pem: text, webhook_secret })
-            })).then((r) => {
-                if (r.ok) {
-                    location.replace('/probot/success');
-                }
-            }).catch((e) => alert(e));
-            return false;
-        }
-    </script>
-</body>
-
-</html>`;
-}
-
-// node_modules/probot/lib/views/setup.js
-function setupView({ name, description, version: version3, createAppUrl, manifest }) {
-  return `<!DOCTYPE html>
-<!DOCTYPE html>
-<html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
-  <head>
-    <meta charset="UTF-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <meta http-equiv="X-UA-Compatible" content="ie=edge">
-    <title>Setup ${name || "Your App"} | built with Probot</title>
-    <link rel="icon" href="/probot/static/probot-head.svg">
-    <link rel="stylesheet" href="/probot/static/primer.css">
-  </head>
-  <body class="height-full bg-gray-light">
-    <div class="d-flex flex-column flex-justify-center flex-items-center text-center height-full">
-      <img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6">
-      <div class="box-shadow rounded-2 border p-6 bg-white">
-        <h1>
-          Welcome to ${name || "your Probot App"}
-          ${version3 ? `<span class="Label Label--outline v-align-middle ml-2 text-gray-light">v${version3}</span>` : ""}
-        </h1>
-
-        <p>${description ? description : 'This app was built using <a href="https://github.com/probot/probot">Probot</a>, a framework for building GitHub Apps.'}</p>
-
-        <div class="text-left mt-6">
-          <h2 class="alt-h3 mb-2">Getting Started</h2>
-
-          <p>To start building a GitHub App, you'll need to register a new app on GitHub.</p>
-          <br>
-
-          <form action="${createAppUrl}" method="post" target="_blank" class="d-flex flex-items-center">
-            <button class="btn btn-outline" name="manifest" id="manifest" value='${manifest}' >Register GitHub App</button>
-            <a href="/probot/import" class="ml-2">or use an existing Github App</a>
-          </form>
-        </div>
-      </div>
-
-      <div class="mt-4">
-        <h4 class="alt-h4 text-gray-light">Need help?</h4>
-        <div class="d-flex flex-justify-center mt-2">
-          <a href="https://probot.github.io/docs/" class="btn btn-outline mr-2">Documentation</a>
-          <a href="https://github.com/probot/probot/discussions" class="btn btn-outline">Discuss on GitHub</a>
-        </div>
-      </div>
-    </div>
-  </body>
-</html>`;
-}
-
-// node_modules/probot/lib/views/success.js
-function successView({ name }) {
-  return `<!DOCTYPE html>
-<html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
-  <head>
-    <meta charset="UTF-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <meta http-equiv="X-UA-Compatible" content="ie=edge">
-    <title>Setup ${name || "Your App"} | built with Probot</title>
-    <link rel="icon" href="/probot/static/probot-head.svg">
-    <link rel="stylesheet" href="/probot/static/primer.css">
-  </head>
-  <body class="height-full bg-gray-light">
-    <div class="d-flex flex-column flex-justify-center flex-items-center text-center height-full">
-      <img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6">
-      <div class="box-shadow rounded-2 border p-6 bg-white">
-        <div class="text-center">
-          <h1 class="alt-h3 mb-2">Congrats! You have successfully installed your app!
-            <br>
-            Checkout <a href="https://probot.github.io/docs/webhooks/">Receiving webhooks</a> and <a href="https://probot.github.io/docs/github-api/">Interacting with GitHub</a> to learn more!</h1>
-        </div>
-      </div>
-
-      <div class="mt-4">
-        <h4 class="alt-h4 text-gray-light">Need help?</h4>
-        <div class="d-flex flex-justify-center mt-2">
-          <a href="https://probot.github.io/docs/" class="btn btn-outline mr-2">Documentation</a>
-          <a href="https://github.com/probot/probot/discussions" class="btn btn-outline">Discuss on GitHub</a>
-        </div>
-      </div>
-    </div>
-  </body>
-</html>`;
-}
-
-// node_modules/probot/lib/apps/setup.js
-var setupAppFactory = (options2) => {
-  const { host, port, log, request: request2, SmeeClient: SmeeClient2 } = options2 || {};
-  return async function setupApp() {
-    const setup = new ManifestCreation({
-      updateEnv: options2.updateEnv || updateEnv
-    });
-    const pkg = setup.pkg;
-    const { WEBHOOK_PROXY_URL, GHE_HOST } = process.env;
-    const GH_HOST = `https://${GHE_HOST ?? "github.com"}`;
-    if (!isProduction() && !(process.env.PROJECT_DOMAIN || process.env.WEBHOOK_PROXY_URL || process.env.NO_SMEE_SETUP === "true")) {
-      await setup.createWebhookChannel({ SmeeClient: SmeeClient2, log });
-    }
-    const importViewRendered = importView({
-      name: pkg.name,
-      WEBHOOK_PROXY_URL,
-      GH_HOST
-    });
-    const successViewRendered = successView({ name: pkg.name });
-    printWelcomeMessage(log, host, port);
-    const setupHandler = async (req, res) => {
-      const [path8, query = ""] = req.url?.split("?") ?? [req.url, ""];
-      if (req.method === "GET") {
-        if (path8 === "/") {
-          res.writeHead(302, {
-            "content-type": "text/plain",
-            location: `/probot`
-          }).end(`Found. Redirecting to /probot`);
-          return true;
-        }
-        if (path8 === "/probot") {
-          const baseUrl = getBaseUrl(req);
-          const manifest = setup.getManifest({ pkg, baseUrl });
-          const createAppUrl = setup.createAppUrl;
-          res.writeHead(200, { "content-type": "text/html" }).end(setupView({
-            name: pkg.name,
-            version: pkg.version,
-            description: pkg.description,
-            createAppUrl,
-            manifest
-          }));
-          return true;
-        }
-        if (path8 === "/probot/setup") {
-          const { code } = (
-            // @ts-expect-error query could be set by a framework, e.g. express
-            req.query || parseQuery(query)
-          );
-          if (!code || typeof code !== "string" || code.length === 0) {
-            res.writeHead(400, { "content-type": "text/plain" }).end("code missing or invalid");
-            return true;
-          }
-          const response = await setup.createAppFromCode(code, {
-            request: request2 || {}
-          });
-          if (process.env.PROJECT_DOMAIN) {
-            exec2("refresh", (error62) => {
-              if (error62) {
-                log.error(error62);
-              }
-            });
-          } else {
-            printRestartMessage(log);
-          }
-          res.writeHead(302, {
-            "content-type": "text/plain",
-            location: `${response}/installations/new`
-          }).end(`Found. Redirecting to ${response}/installations/new`);
-          return true;
-        }
-        if (path8 === "/probot/import") {
-          res.writeHead(200, {
-            "content-type": "text/html"
-          }).end(importViewRendered);
-          return true;
-        }
-        if (path8 === "/probot/success") {
-          res.writeHead(200, { "content-type": "text/html" }).end(successViewRendered);
-          return true;
-        }
-      }
-      if (req.method === "POST") {
-        if (path8 === "/probot/import") {
-          const { appId, pem, webhook_secret } = JSON.parse(await getPayload2(req));
-          if (!appId || !pem || !webhook_secret) {
-            res.writeHead(400, {
-              "content-type": "text/plain"
-            }).end("appId and/or pem and/or webhook_secret missing");
-            return true;
-          }
-          (options2.updateEnv || updateEnv)({
-            APP_ID: appId,
-            PRIVATE_KEY: `"${pem}"`,
-            WEBHOOK_SECRET: webhook_secret
-          });
-          res.end();
-          printRestartMessage(log);
-          return true;
-        }
-      }
-      return false;
-    };
-    return setupHandler;
-  };
-};
-function printWelcomeMessage(log, host, port) {
-  const domain2 = process.env.PROJECT_DOMAIN || `http://${getPrintableHost(host)}:${port}`;
-  [
-    ``,
-    `Welcome to Probot!`,
-    `Probot is in setup mode, webhooks cannot be received and`,
-    `custom routes will not work until APP_ID and PRIVATE_KEY`,
-    `are configured in .env.`,
-    `Please follow the instructions at ${domain2} to configure .env.`,
-    `Once you are done, restart the server.`,
-    ``
-  ].forEach((line) => {
-    log.info(line);
-  });
-}
-function printRestartMessage(log) {
-  log.info("");
-  log.info("Probot has been set up, please restart the server!");
-  log.info("");
-}
-function getBaseUrl(req) {
-  const protocols = req.headers["x-forwarded-proto"] || req.socket?.encrypted ? "https" : "http";
-  const protocol = typeof protocols === "string" ? protocols.split(",")[0] : protocols[0];
-  const host = req.headers["x-forwarded-host"] || req.headers.host;
-  const baseUrl = `${protocol}://${host}`;
-  return baseUrl;
-}
-
-// node_modules/probot/lib/bin/read-cli-options.js
-import { parseArgs } from "node:util";
 
 // node_modules/@probot/get-private-key/dist-bundle/index.js
 import { resolve } from "node:path";
-import { existsSync, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 var VERSION18 = "0.0.0-development";
 var pkcs1Begin = "-----BEGIN RSA PRIVATE KEY-----";
 var pkcs1End = "-----END RSA PRIVATE KEY-----";
@@ -44745,7 +43755,7 @@ function getPrivateKey(options2 = {}) {
   const env = options2.env || process.env;
   const cwd = options2.cwd || process.cwd();
   if (options2.filepath) {
-    return readFileSync3(resolve(cwd, options2.filepath), "utf-8");
+    return readFileSync(resolve(cwd, options2.filepath), "utf-8");
   }
   if (env.PRIVATE_KEY) {
     let privateKey = env.PRIVATE_KEY;
@@ -44782,14 +43792,14 @@ function getPrivateKey(options2 = {}) {
   if (env.PRIVATE_KEY_PATH) {
     const filepath = resolve(cwd, env.PRIVATE_KEY_PATH);
     if (existsSync(filepath)) {
-      return readFileSync3(filepath, "utf-8");
+      return readFileSync(filepath, "utf-8");
     } else {
       throw new Error(
         `[@probot/get-private-key] Private key does not exists at path: "${env.PRIVATE_KEY_PATH}". Please check to ensure that "env.PRIVATE_KEY_PATH" is correct.`
       );
     }
   }
-  const pemFiles = readdirSync(cwd).filter((path8) => path8.endsWith(".pem"));
+  const pemFiles = readdirSync(cwd).filter((path2) => path2.endsWith(".pem"));
   if (pemFiles.length > 1) {
     const paths = pemFiles.join(", ");
     throw new Error(
@@ -44816,1741 +43826,83 @@ ${end}`;
 }
 getPrivateKey.VERSION = VERSION18;
 
-// node_modules/probot/lib/helpers/validate-log-level.js
-var validLevels = ["trace", "debug", "info", "warn", "error", "fatal"];
-function validateLogLevel(value) {
-  if (typeof value !== "string" || !validLevels.includes(value)) {
-    throw new Error(`Invalid log level`);
-  }
-}
-
-// node_modules/probot/lib/helpers/validate-log-format.js
-var validFormats = ["pretty", "json"];
-function validateLogFormat(value) {
-  if (typeof value !== "string" || !validFormats.includes(value)) {
-    throw new Error(`Invalid log format`);
-  }
-}
-
-// node_modules/probot/lib/bin/read-cli-options.js
-function printHelp() {
-  console.log(`Usage: probot-run [options] <apps...>
-
-Options:
-  -p, --port <n>             Port to start the server on (default: "3000")
-  -H --host <host>           Host to start the server on
-  -W, --webhook-proxy <url>  URL of the webhook proxy service. (default: "https://smee.io/0qeZM0TH2KgUZVu")
-  -w, --webhook-path <path>  URL path which receives webhooks. Ex: "/webhook"
-  -a, --app <id>             ID of the GitHub App (default: "foo")
-  -s, --secret <secret>      Webhook secret of the GitHub App (default: "baz")
-  -P, --private-key <file>   Path to private key file (.pem) for the GitHub App
-  -L, --log-level <level>    One of: "trace" | "debug" | "info" | "warn" | "error" | "fatal" (default: "info")
-  --log-format <format>      One of: "pretty", "json"
-  --log-level-in-string      Set to log levels (trace, debug, info, ...) as words instead of numbers (10, 20, 30, ...) (default: false)
-  --log-message-key                  Set to the string key for the 'message' in the log JSON object
-  --sentry-dsn <dsn>         Set to your Sentry DSN, e.g. "https://1234abcd@sentry.io/12345"
-  --redis-url <url>          Set to a "redis://" url in order to enable cluster support for request throttling. Example:
-                             "redis://:secret@redis-123.redislabs.com:12345/0"
-  --base-url <url>           GitHub API base URL. If you use GitHub Enterprise Server, and your hostname is "https://github.acme-inc.com", then the root URL is
-                             "https://github.acme-inc.com/api/v3" (default: "https://api.github.com")
-  -h, --help                 display help for command`);
-}
-function readCliOptions(args) {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: {
-      help: {
-        type: "boolean",
-        short: "h",
-        default: false
-      },
-      port: {
-        type: "string",
-        short: "p",
-        default: String(process.env.PORT || 3e3)
-      },
-      host: {
-        type: "string",
-        default: process.env.HOST
-      },
-      "webhook-proxy": {
-        type: "string",
-        default: process.env.WEBHOOK_PROXY_URL
-      },
-      "webhook-path": {
-        type: "string",
-        default: process.env.WEBHOOK_PATH
-      },
-      app: {
-        type: "string",
-        default: process.env.APP_ID
-      },
-      secret: {
-        type: "string",
-        default: process.env.WEBHOOK_SECRET
-      },
-      "private-key": {
-        type: "string",
-        default: process.env.PRIVATE_KEY_PATH
-      },
-      "log-level": {
-        type: "string",
-        default: process.env.LOG_LEVEL || "info"
-      },
-      "log-format": {
-        type: "string",
-        default: process.env.LOG_FORMAT || "pretty"
-      },
-      "log-level-in-string": {
-        type: "boolean",
-        default: process.env.LOG_LEVEL_IN_STRING === "true"
-      },
-      "log-message-key": {
-        type: "string",
-        default: process.env.LOG_MESSAGE_KEY || "msg"
-      },
-      "sentry-dsn": {
-        type: "string",
-        default: process.env.SENTRY_DSN
-      },
-      "redis-url": {
-        type: "string",
-        default: process.env.REDIS_URL
-      },
-      "base-url": {
-        type: "string",
-        default: process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL || "https"}://${process.env.GHE_HOST}/api/v3` : "https://api.github.com"
-      }
-    },
-    args: args.length > 2 ? args.slice(2) : args
-  });
-  if (values.help) {
-    printHelp();
-    process.exit(0);
-  }
-  validateLogFormat(values["log-format"]);
-  validateLogLevel(values["log-level"]);
-  let privateKey;
-  try {
-    privateKey = getPrivateKey({ filepath: values["private-key"] }) || void 0;
-  } catch {
-  }
-  return {
-    privateKey,
-    appId: values["app"],
-    redisConfig: values["redis-url"],
-    args: positionals,
-    baseUrl: values["base-url"],
-    host: values.host,
-    port: Number(values.port),
-    secret: values.secret,
-    webhookPath: values["webhook-path"],
-    webhookProxy: values["webhook-proxy"],
-    logLevel: values["log-level"],
-    sentryDsn: values["sentry-dsn"],
-    logFormat: values["log-format"],
-    logLevelInString: values["log-level-in-string"],
-    logMessageKey: values["log-message-key"]
-  };
-}
-
-// node_modules/probot/lib/bin/read-env-options.js
-function readEnvOptions(env = process.env) {
+// node_modules/probot/lib/create-probot.js
+var DEFAULTS2 = {
+  APP_ID: "",
+  WEBHOOK_SECRET: "",
+  WEBHOOK_PATH: defaultWebhookPath,
+  GHE_HOST: "",
+  GHE_PROTOCOL: "https",
+  LOG_FORMAT: void 0,
+  LOG_LEVEL: "warn",
+  LOG_LEVEL_IN_STRING: "false",
+  LOG_MESSAGE_KEY: "msg",
+  REDIS_URL: "",
+  SENTRY_DSN: ""
+};
+function createProbot({ overrides = {}, defaults: defaults2 = {}, env = process.env } = {}) {
   let privateKey;
   try {
     privateKey = getPrivateKey({ env });
-  } catch (e) {
-    console.error(e);
+  } catch {
   }
-  const logFormat = env.LOG_FORMAT && env.LOG_FORMAT.length !== 0 ? env.LOG_FORMAT === "pretty" ? "pretty" : "json" : env.NODE_ENV === "production" ? "json" : "pretty";
-  return {
-    args: [],
+  const envWithDefaults = { ...DEFAULTS2, ...env };
+  const envOptions = {
+    logLevel: envWithDefaults.LOG_LEVEL,
+    appId: Number(envWithDefaults.APP_ID),
     privateKey: privateKey && privateKey.toString() || void 0,
-    appId: Number(env.APP_ID),
-    port: Number(env.PORT) || 3e3,
-    host: env.HOST,
-    secret: env.WEBHOOK_SECRET,
-    webhookPath: env.WEBHOOK_PATH,
-    webhookProxy: env.WEBHOOK_PROXY_URL,
-    logLevel: env.LOG_LEVEL,
-    logFormat,
-    logLevelInString: env.LOG_LEVEL_IN_STRING === "true",
-    logMessageKey: env.LOG_MESSAGE_KEY,
-    sentryDsn: env.SENTRY_DSN,
-    redisConfig: env.REDIS_URL,
-    baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}/api/v3` : "https://api.github.com"
+    secret: envWithDefaults.WEBHOOK_SECRET,
+    redisConfig: envWithDefaults.REDIS_URL,
+    webhookPath: envWithDefaults.WEBHOOK_PATH,
+    baseUrl: envWithDefaults.GHE_HOST ? `${envWithDefaults.GHE_PROTOCOL || "https"}://${envWithDefaults.GHE_HOST}/api/v3` : "https://api.github.com"
   };
-}
-
-// node_modules/probot/lib/apps/default.js
-import { resolve as resolve2 } from "node:path";
-
-// node_modules/probot/lib/views/probot.js
-function probotView({ name, description, version: version3 }) {
-  return `<!DOCTYPE html>
-<html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
-  <head>
-    <meta charset="UTF-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <meta http-equiv="X-UA-Compatible" content="ie=edge">
-    <title>${name || "Your App"} | built with Probot</title>
-    <link rel="icon" href="/probot/static/probot-head.svg">
-    <link rel="stylesheet" href="/probot/static/primer.css">
-  </head>
-  <body class="height-full bg-gray-light">
-    <div class="d-flex flex-column flex-justify-center flex-items-center text-center height-full">
-      <img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6">
-      <div class="box-shadow rounded-2 border p-6 bg-white">
-        <h1>
-          Welcome to ${name || "your Probot App"}
-${version3 ? `            <span class="Label Label--outline v-align-middle ml-2 text-gray-light">v${version3}</span>
-` : ""}        </h1>
-
-          <p>${description ? description : 'This bot was built using <a href="https://github.com/probot/probot">Probot</a>, a framework for building GitHub Apps.'}</p>
-      </div>
-
-      <div class="mt-4">
-        <h4 class="alt-h4 text-gray-light">Need help?</h4>
-        <div class="d-flex flex-justify-center mt-2">
-          <a href="https://probot.github.io/docs/" class="btn btn-outline mr-2">Documentation</a>
-          <a href="https://github.com/probot/probot/discussions" class="btn btn-outline">Discuss on GitHub</a>
-        </div>
-      </div>
-    </div>
-  </body>
-</html>`;
-}
-
-// node_modules/probot/lib/apps/default.js
-function defaultApp(_app, { cwd = process.cwd() }) {
-  const pkg = loadPackageJson(resolve2(cwd, "package.json"));
-  const probotViewRendered = probotView({
-    name: pkg.name,
-    version: pkg.version,
-    description: pkg.description
+  const probotOptions = {
+    ...defaults2,
+    ...envOptions,
+    ...overrides
+  };
+  return new Probot({
+    log: probotOptions.log,
+    logLevel: probotOptions.logLevel,
+    logFormat: envWithDefaults.LOG_FORMAT,
+    logLevelInString: envWithDefaults.LOG_LEVEL_IN_STRING === "true",
+    logMessageKey: envWithDefaults.LOG_MESSAGE_KEY,
+    sentryDsn: envWithDefaults.SENTRY_DSN,
+    ...probotOptions
   });
-  const defaultHandler = (req, res) => {
-    if (req.method === "GET") {
-      const path8 = req.url?.split("?")[0] || "";
-      if (path8 === "/") {
-        res.writeHead(302, { "content-type": "text/plain", location: `/probot` }).end(`Found. Redirecting to /probot`);
-        return true;
-      }
-      if (path8 === "/probot") {
-        res.writeHead(200, { "content-type": "text/html" }).end(probotViewRendered);
-        return true;
-      }
-    }
-    return false;
-  };
-  return defaultHandler;
 }
 
-// node_modules/import-meta-resolve/lib/resolve.js
-import assert2 from "node:assert";
-import { statSync, realpathSync } from "node:fs";
-import process3 from "node:process";
-import { fileURLToPath as fileURLToPath4, pathToFileURL as pathToFileURL2 } from "node:url";
-import path7 from "node:path";
-import { builtinModules as builtinModules2 } from "node:module";
-
-// node_modules/import-meta-resolve/lib/get-format.js
-import { fileURLToPath as fileURLToPath3 } from "node:url";
-
-// node_modules/import-meta-resolve/lib/package-json-reader.js
-import fs4 from "node:fs";
-import path6 from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-
-// node_modules/import-meta-resolve/lib/errors.js
-import v8 from "node:v8";
-import assert from "node:assert";
-import { format as format2, inspect } from "node:util";
-var own = {}.hasOwnProperty;
-var classRegExp = /^([A-Z][a-z\d]*)+$/;
-var kTypes = /* @__PURE__ */ new Set([
-  "string",
-  "function",
-  "number",
-  "object",
-  // Accept 'Function' and 'Object' as alternative to the lower cased version.
-  "Function",
-  "Object",
-  "boolean",
-  "bigint",
-  "symbol"
-]);
-var codes = {};
-function formatList(array3, type = "and") {
-  return array3.length < 3 ? array3.join(` ${type} `) : `${array3.slice(0, -1).join(", ")}, ${type} ${array3[array3.length - 1]}`;
-}
-var messages = /* @__PURE__ */ new Map();
-var nodeInternalPrefix = "__node_internal_";
-var userStackTraceLimit;
-codes.ERR_INVALID_ARG_TYPE = createError(
-  "ERR_INVALID_ARG_TYPE",
-  /**
-   * @param {string} name
-   * @param {Array<string> | string} expected
-   * @param {unknown} actual
-   */
-  (name, expected, actual) => {
-    assert.ok(typeof name === "string", "'name' must be a string");
-    if (!Array.isArray(expected)) {
-      expected = [expected];
+// node_modules/probot/lib/create-node-middleware.js
+var noop4 = () => {
+};
+async function createNodeMiddleware2(appFn, { probot: probot2 = createProbot(), webhooksPath } = {}) {
+  const handlers = [];
+  await probot2.load(appFn, {
+    cwd: process.cwd(),
+    addHandler: (handler2) => {
+      handlers.push(handler2);
     }
-    let message = "The ";
-    if (name.endsWith(" argument")) {
-      message += `${name} `;
-    } else {
-      const type = name.includes(".") ? "property" : "argument";
-      message += `"${name}" ${type} `;
-    }
-    message += "must be ";
-    const types2 = [];
-    const instances = [];
-    const other = [];
-    for (const value of expected) {
-      assert.ok(
-        typeof value === "string",
-        "All expected entries have to be of type string"
-      );
-      if (kTypes.has(value)) {
-        types2.push(value.toLowerCase());
-      } else if (classRegExp.exec(value) === null) {
-        assert.ok(
-          value !== "object",
-          'The value "object" should be written as "Object"'
-        );
-        other.push(value);
-      } else {
-        instances.push(value);
-      }
-    }
-    if (instances.length > 0) {
-      const pos = types2.indexOf("object");
-      if (pos !== -1) {
-        types2.slice(pos, 1);
-        instances.push("Object");
-      }
-    }
-    if (types2.length > 0) {
-      message += `${types2.length > 1 ? "one of type" : "of type"} ${formatList(
-        types2,
-        "or"
-      )}`;
-      if (instances.length > 0 || other.length > 0) message += " or ";
-    }
-    if (instances.length > 0) {
-      message += `an instance of ${formatList(instances, "or")}`;
-      if (other.length > 0) message += " or ";
-    }
-    if (other.length > 0) {
-      if (other.length > 1) {
-        message += `one of ${formatList(other, "or")}`;
-      } else {
-        if (other[0].toLowerCase() !== other[0]) message += "an ";
-        message += `${other[0]}`;
-      }
-    }
-    message += `. Received ${determineSpecificType(actual)}`;
-    return message;
-  },
-  TypeError
-);
-codes.ERR_INVALID_MODULE_SPECIFIER = createError(
-  "ERR_INVALID_MODULE_SPECIFIER",
-  /**
-   * @param {string} request
-   * @param {string} reason
-   * @param {string} [base]
-   */
-  (request2, reason2, base = void 0) => {
-    return `Invalid module "${request2}" ${reason2}${base ? ` imported from ${base}` : ""}`;
-  },
-  TypeError
-);
-codes.ERR_INVALID_PACKAGE_CONFIG = createError(
-  "ERR_INVALID_PACKAGE_CONFIG",
-  /**
-   * @param {string} path
-   * @param {string} [base]
-   * @param {string} [message]
-   */
-  (path8, base, message) => {
-    return `Invalid package config ${path8}${base ? ` while importing ${base}` : ""}${message ? `. ${message}` : ""}`;
-  },
-  Error
-);
-codes.ERR_INVALID_PACKAGE_TARGET = createError(
-  "ERR_INVALID_PACKAGE_TARGET",
-  /**
-   * @param {string} packagePath
-   * @param {string} key
-   * @param {unknown} target
-   * @param {boolean} [isImport=false]
-   * @param {string} [base]
-   */
-  (packagePath, key, target, isImport = false, base = void 0) => {
-    const relatedError = typeof target === "string" && !isImport && target.length > 0 && !target.startsWith("./");
-    if (key === ".") {
-      assert.ok(isImport === false);
-      return `Invalid "exports" main target ${JSON.stringify(target)} defined in the package config ${packagePath}package.json${base ? ` imported from ${base}` : ""}${relatedError ? '; targets must start with "./"' : ""}`;
-    }
-    return `Invalid "${isImport ? "imports" : "exports"}" target ${JSON.stringify(
-      target
-    )} defined for '${key}' in the package config ${packagePath}package.json${base ? ` imported from ${base}` : ""}${relatedError ? '; targets must start with "./"' : ""}`;
-  },
-  Error
-);
-codes.ERR_MODULE_NOT_FOUND = createError(
-  "ERR_MODULE_NOT_FOUND",
-  /**
-   * @param {string} path
-   * @param {string} base
-   * @param {boolean} [exactUrl]
-   */
-  (path8, base, exactUrl = false) => {
-    return `Cannot find ${exactUrl ? "module" : "package"} '${path8}' imported from ${base}`;
-  },
-  Error
-);
-codes.ERR_NETWORK_IMPORT_DISALLOWED = createError(
-  "ERR_NETWORK_IMPORT_DISALLOWED",
-  "import of '%s' by %s is not supported: %s",
-  Error
-);
-codes.ERR_PACKAGE_IMPORT_NOT_DEFINED = createError(
-  "ERR_PACKAGE_IMPORT_NOT_DEFINED",
-  /**
-   * @param {string} specifier
-   * @param {string} packagePath
-   * @param {string} base
-   */
-  (specifier, packagePath, base) => {
-    return `Package import specifier "${specifier}" is not defined${packagePath ? ` in package ${packagePath}package.json` : ""} imported from ${base}`;
-  },
-  TypeError
-);
-codes.ERR_PACKAGE_PATH_NOT_EXPORTED = createError(
-  "ERR_PACKAGE_PATH_NOT_EXPORTED",
-  /**
-   * @param {string} packagePath
-   * @param {string} subpath
-   * @param {string} [base]
-   */
-  (packagePath, subpath, base = void 0) => {
-    if (subpath === ".")
-      return `No "exports" main defined in ${packagePath}package.json${base ? ` imported from ${base}` : ""}`;
-    return `Package subpath '${subpath}' is not defined by "exports" in ${packagePath}package.json${base ? ` imported from ${base}` : ""}`;
-  },
-  Error
-);
-codes.ERR_UNSUPPORTED_DIR_IMPORT = createError(
-  "ERR_UNSUPPORTED_DIR_IMPORT",
-  "Directory import '%s' is not supported resolving ES modules imported from %s",
-  Error
-);
-codes.ERR_UNSUPPORTED_RESOLVE_REQUEST = createError(
-  "ERR_UNSUPPORTED_RESOLVE_REQUEST",
-  'Failed to resolve module specifier "%s" from "%s": Invalid relative URL or base scheme is not hierarchical.',
-  TypeError
-);
-codes.ERR_UNKNOWN_FILE_EXTENSION = createError(
-  "ERR_UNKNOWN_FILE_EXTENSION",
-  /**
-   * @param {string} extension
-   * @param {string} path
-   */
-  (extension, path8) => {
-    return `Unknown file extension "${extension}" for ${path8}`;
-  },
-  TypeError
-);
-codes.ERR_INVALID_ARG_VALUE = createError(
-  "ERR_INVALID_ARG_VALUE",
-  /**
-   * @param {string} name
-   * @param {unknown} value
-   * @param {string} [reason='is invalid']
-   */
-  (name, value, reason2 = "is invalid") => {
-    let inspected = inspect(value);
-    if (inspected.length > 128) {
-      inspected = `${inspected.slice(0, 128)}...`;
-    }
-    const type = name.includes(".") ? "property" : "argument";
-    return `The ${type} '${name}' ${reason2}. Received ${inspected}`;
-  },
-  TypeError
-  // Note: extra classes have been shaken out.
-  // , RangeError
-);
-function createError(sym, value, constructor) {
-  messages.set(sym, value);
-  return makeNodeErrorWithCode(constructor, sym);
-}
-function makeNodeErrorWithCode(Base, key) {
-  return NodeError;
-  function NodeError(...parameters) {
-    const limit = Error.stackTraceLimit;
-    if (isErrorStackTraceLimitWritable()) Error.stackTraceLimit = 0;
-    const error62 = new Base();
-    if (isErrorStackTraceLimitWritable()) Error.stackTraceLimit = limit;
-    const message = getMessage(key, parameters, error62);
-    Object.defineProperties(error62, {
-      // Note: no need to implement `kIsNodeError` symbol, would be hard,
-      // probably.
-      message: {
-        value: message,
-        enumerable: false,
-        writable: true,
-        configurable: true
-      },
-      toString: {
-        /** @this {Error} */
-        value() {
-          return `${this.name} [${key}]: ${this.message}`;
-        },
-        enumerable: false,
-        writable: true,
-        configurable: true
-      }
-    });
-    captureLargerStackTrace(error62);
-    error62.code = key;
-    return error62;
-  }
-}
-function isErrorStackTraceLimitWritable() {
-  try {
-    if (v8.startupSnapshot.isBuildingSnapshot()) {
-      return false;
-    }
-  } catch {
-  }
-  const desc = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
-  if (desc === void 0) {
-    return Object.isExtensible(Error);
-  }
-  return own.call(desc, "writable") && desc.writable !== void 0 ? desc.writable : desc.set !== void 0;
-}
-function hideStackFrames(wrappedFunction) {
-  const hidden = nodeInternalPrefix + wrappedFunction.name;
-  Object.defineProperty(wrappedFunction, "name", { value: hidden });
-  return wrappedFunction;
-}
-var captureLargerStackTrace = hideStackFrames(
-  /**
-   * @param {Error} error
-   * @returns {Error}
-   */
-  // @ts-expect-error: fine
-  function(error62) {
-    const stackTraceLimitIsWritable = isErrorStackTraceLimitWritable();
-    if (stackTraceLimitIsWritable) {
-      userStackTraceLimit = Error.stackTraceLimit;
-      Error.stackTraceLimit = Number.POSITIVE_INFINITY;
-    }
-    Error.captureStackTrace(error62);
-    if (stackTraceLimitIsWritable) Error.stackTraceLimit = userStackTraceLimit;
-    return error62;
-  }
-);
-function getMessage(key, parameters, self2) {
-  const message = messages.get(key);
-  assert.ok(message !== void 0, "expected `message` to be found");
-  if (typeof message === "function") {
-    assert.ok(
-      message.length <= parameters.length,
-      // Default options do not count.
-      `Code: ${key}; The provided arguments length (${parameters.length}) does not match the required ones (${message.length}).`
-    );
-    return Reflect.apply(message, self2, parameters);
-  }
-  const regex2 = /%[dfijoOs]/g;
-  let expectedLength = 0;
-  while (regex2.exec(message) !== null) expectedLength++;
-  assert.ok(
-    expectedLength === parameters.length,
-    `Code: ${key}; The provided arguments length (${parameters.length}) does not match the required ones (${expectedLength}).`
-  );
-  if (parameters.length === 0) return message;
-  parameters.unshift(message);
-  return Reflect.apply(format2, null, parameters);
-}
-function determineSpecificType(value) {
-  if (value === null || value === void 0) {
-    return String(value);
-  }
-  if (typeof value === "function" && value.name) {
-    return `function ${value.name}`;
-  }
-  if (typeof value === "object") {
-    if (value.constructor && value.constructor.name) {
-      return `an instance of ${value.constructor.name}`;
-    }
-    return `${inspect(value, { depth: -1 })}`;
-  }
-  let inspected = inspect(value, { colors: false });
-  if (inspected.length > 28) {
-    inspected = `${inspected.slice(0, 25)}...`;
-  }
-  return `type ${typeof value} (${inspected})`;
-}
-
-// node_modules/import-meta-resolve/lib/package-json-reader.js
-var hasOwnProperty = {}.hasOwnProperty;
-var { ERR_INVALID_PACKAGE_CONFIG } = codes;
-var cache = /* @__PURE__ */ new Map();
-function read(jsonPath, { base, specifier }) {
-  const existing = cache.get(jsonPath);
-  if (existing) {
-    return existing;
-  }
-  let string4;
-  try {
-    string4 = fs4.readFileSync(path6.toNamespacedPath(jsonPath), "utf8");
-  } catch (error62) {
-    const exception = (
-      /** @type {ErrnoException} */
-      error62
-    );
-    if (exception.code !== "ENOENT") {
-      throw exception;
-    }
-  }
-  const result = {
-    exists: false,
-    pjsonPath: jsonPath,
-    main: void 0,
-    name: void 0,
-    type: "none",
-    // Ignore unknown types for forwards compatibility
-    exports: void 0,
-    imports: void 0
-  };
-  if (string4 !== void 0) {
-    let parsed2;
+  });
+  handlers.push(await probot2.getNodeMiddleware({
+    path: webhooksPath
+  }));
+  const mainHandler = async (req, res, next = noop4) => {
     try {
-      parsed2 = JSON.parse(string4);
-    } catch (error_) {
-      const cause = (
-        /** @type {ErrnoException} */
-        error_
-      );
-      const error62 = new ERR_INVALID_PACKAGE_CONFIG(
-        jsonPath,
-        (base ? `"${specifier}" from ` : "") + fileURLToPath2(base || specifier),
-        cause.message
-      );
-      error62.cause = cause;
-      throw error62;
-    }
-    result.exists = true;
-    if (hasOwnProperty.call(parsed2, "name") && typeof parsed2.name === "string") {
-      result.name = parsed2.name;
-    }
-    if (hasOwnProperty.call(parsed2, "main") && typeof parsed2.main === "string") {
-      result.main = parsed2.main;
-    }
-    if (hasOwnProperty.call(parsed2, "exports")) {
-      result.exports = parsed2.exports;
-    }
-    if (hasOwnProperty.call(parsed2, "imports")) {
-      result.imports = parsed2.imports;
-    }
-    if (hasOwnProperty.call(parsed2, "type") && (parsed2.type === "commonjs" || parsed2.type === "module")) {
-      result.type = parsed2.type;
-    }
-  }
-  cache.set(jsonPath, result);
-  return result;
-}
-function getPackageScopeConfig(resolved) {
-  let packageJSONUrl = new URL("package.json", resolved);
-  while (true) {
-    const packageJSONPath2 = packageJSONUrl.pathname;
-    if (packageJSONPath2.endsWith("node_modules/package.json")) {
-      break;
-    }
-    const packageConfig2 = read(fileURLToPath2(packageJSONUrl), {
-      specifier: resolved
-    });
-    if (packageConfig2.exists) {
-      return packageConfig2;
-    }
-    const lastPackageJSONUrl = packageJSONUrl;
-    packageJSONUrl = new URL("../package.json", packageJSONUrl);
-    if (packageJSONUrl.pathname === lastPackageJSONUrl.pathname) {
-      break;
-    }
-  }
-  const packageJSONPath = fileURLToPath2(packageJSONUrl);
-  return {
-    pjsonPath: packageJSONPath,
-    exists: false,
-    type: "none"
-  };
-}
-function getPackageType(url2) {
-  return getPackageScopeConfig(url2).type;
-}
-
-// node_modules/import-meta-resolve/lib/get-format.js
-var { ERR_UNKNOWN_FILE_EXTENSION } = codes;
-var hasOwnProperty2 = {}.hasOwnProperty;
-var extensionFormatMap = {
-  // @ts-expect-error: hush.
-  __proto__: null,
-  ".cjs": "commonjs",
-  ".js": "module",
-  ".json": "json",
-  ".mjs": "module"
-};
-function mimeToFormat(mime) {
-  if (mime && /\s*(text|application)\/javascript\s*(;\s*charset=utf-?8\s*)?/i.test(mime))
-    return "module";
-  if (mime === "application/json") return "json";
-  return null;
-}
-var protocolHandlers = {
-  // @ts-expect-error: hush.
-  __proto__: null,
-  "data:": getDataProtocolModuleFormat,
-  "file:": getFileProtocolModuleFormat,
-  "http:": getHttpProtocolModuleFormat,
-  "https:": getHttpProtocolModuleFormat,
-  "node:"() {
-    return "builtin";
-  }
-};
-function getDataProtocolModuleFormat(parsed2) {
-  const { 1: mime } = /^([^/]+\/[^;,]+)[^,]*?(;base64)?,/.exec(
-    parsed2.pathname
-  ) || [null, null, null];
-  return mimeToFormat(mime);
-}
-function extname(url2) {
-  const pathname = url2.pathname;
-  let index = pathname.length;
-  while (index--) {
-    const code = pathname.codePointAt(index);
-    if (code === 47) {
-      return "";
-    }
-    if (code === 46) {
-      return pathname.codePointAt(index - 1) === 47 ? "" : pathname.slice(index);
-    }
-  }
-  return "";
-}
-function getFileProtocolModuleFormat(url2, _context, ignoreErrors) {
-  const value = extname(url2);
-  if (value === ".js") {
-    const packageType = getPackageType(url2);
-    if (packageType !== "none") {
-      return packageType;
-    }
-    return "commonjs";
-  }
-  if (value === "") {
-    const packageType = getPackageType(url2);
-    if (packageType === "none" || packageType === "commonjs") {
-      return "commonjs";
-    }
-    return "module";
-  }
-  const format3 = extensionFormatMap[value];
-  if (format3) return format3;
-  if (ignoreErrors) {
-    return void 0;
-  }
-  const filepath = fileURLToPath3(url2);
-  throw new ERR_UNKNOWN_FILE_EXTENSION(value, filepath);
-}
-function getHttpProtocolModuleFormat() {
-}
-function defaultGetFormatWithoutErrors(url2, context) {
-  const protocol = url2.protocol;
-  if (!hasOwnProperty2.call(protocolHandlers, protocol)) {
-    return null;
-  }
-  return protocolHandlers[protocol](url2, context, true) || null;
-}
-
-// node_modules/import-meta-resolve/lib/utils.js
-var { ERR_INVALID_ARG_VALUE } = codes;
-var DEFAULT_CONDITIONS = Object.freeze(["node", "import"]);
-var DEFAULT_CONDITIONS_SET = new Set(DEFAULT_CONDITIONS);
-function getDefaultConditions() {
-  return DEFAULT_CONDITIONS;
-}
-function getDefaultConditionsSet() {
-  return DEFAULT_CONDITIONS_SET;
-}
-function getConditionsSet(conditions) {
-  if (conditions !== void 0 && conditions !== getDefaultConditions()) {
-    if (!Array.isArray(conditions)) {
-      throw new ERR_INVALID_ARG_VALUE(
-        "conditions",
-        conditions,
-        "expected an array"
-      );
-    }
-    return new Set(conditions);
-  }
-  return getDefaultConditionsSet();
-}
-
-// node_modules/import-meta-resolve/lib/resolve.js
-var RegExpPrototypeSymbolReplace = RegExp.prototype[Symbol.replace];
-var {
-  ERR_NETWORK_IMPORT_DISALLOWED,
-  ERR_INVALID_MODULE_SPECIFIER,
-  ERR_INVALID_PACKAGE_CONFIG: ERR_INVALID_PACKAGE_CONFIG2,
-  ERR_INVALID_PACKAGE_TARGET,
-  ERR_MODULE_NOT_FOUND,
-  ERR_PACKAGE_IMPORT_NOT_DEFINED,
-  ERR_PACKAGE_PATH_NOT_EXPORTED,
-  ERR_UNSUPPORTED_DIR_IMPORT,
-  ERR_UNSUPPORTED_RESOLVE_REQUEST
-} = codes;
-var own2 = {}.hasOwnProperty;
-var invalidSegmentRegEx = /(^|\\|\/)((\.|%2e)(\.|%2e)?|(n|%6e|%4e)(o|%6f|%4f)(d|%64|%44)(e|%65|%45)(_|%5f)(m|%6d|%4d)(o|%6f|%4f)(d|%64|%44)(u|%75|%55)(l|%6c|%4c)(e|%65|%45)(s|%73|%53))?(\\|\/|$)/i;
-var deprecatedInvalidSegmentRegEx = /(^|\\|\/)((\.|%2e)(\.|%2e)?|(n|%6e|%4e)(o|%6f|%4f)(d|%64|%44)(e|%65|%45)(_|%5f)(m|%6d|%4d)(o|%6f|%4f)(d|%64|%44)(u|%75|%55)(l|%6c|%4c)(e|%65|%45)(s|%73|%53))(\\|\/|$)/i;
-var invalidPackageNameRegEx = /^\.|%|\\/;
-var patternRegEx = /\*/g;
-var encodedSeparatorRegEx = /%2f|%5c/i;
-var emittedPackageWarnings = /* @__PURE__ */ new Set();
-var doubleSlashRegEx = /[/\\]{2}/;
-function emitInvalidSegmentDeprecation(target, request2, match, packageJsonUrl, internal, base, isTarget) {
-  if (process3.noDeprecation) {
-    return;
-  }
-  const pjsonPath = fileURLToPath4(packageJsonUrl);
-  const double = doubleSlashRegEx.exec(isTarget ? target : request2) !== null;
-  process3.emitWarning(
-    `Use of deprecated ${double ? "double slash" : "leading or trailing slash matching"} resolving "${target}" for module request "${request2}" ${request2 === match ? "" : `matched to "${match}" `}in the "${internal ? "imports" : "exports"}" field module resolution of the package at ${pjsonPath}${base ? ` imported from ${fileURLToPath4(base)}` : ""}.`,
-    "DeprecationWarning",
-    "DEP0166"
-  );
-}
-function emitLegacyIndexDeprecation(url2, packageJsonUrl, base, main) {
-  if (process3.noDeprecation) {
-    return;
-  }
-  const format3 = defaultGetFormatWithoutErrors(url2, { parentURL: base.href });
-  if (format3 !== "module") return;
-  const urlPath = fileURLToPath4(url2.href);
-  const packagePath = fileURLToPath4(new URL(".", packageJsonUrl));
-  const basePath = fileURLToPath4(base);
-  if (!main) {
-    process3.emitWarning(
-      `No "main" or "exports" field defined in the package.json for ${packagePath} resolving the main entry point "${urlPath.slice(
-        packagePath.length
-      )}", imported from ${basePath}.
-Default "index" lookups for the main are deprecated for ES modules.`,
-      "DeprecationWarning",
-      "DEP0151"
-    );
-  } else if (path7.resolve(packagePath, main) !== urlPath) {
-    process3.emitWarning(
-      `Package ${packagePath} has a "main" field set to "${main}", excluding the full filename and extension to the resolved file at "${urlPath.slice(
-        packagePath.length
-      )}", imported from ${basePath}.
- Automatic extension resolution of the "main" field is deprecated for ES modules.`,
-      "DeprecationWarning",
-      "DEP0151"
-    );
-  }
-}
-function tryStatSync(path8) {
-  try {
-    return statSync(path8);
-  } catch {
-  }
-}
-function fileExists(url2) {
-  const stats = statSync(url2, { throwIfNoEntry: false });
-  const isFile = stats ? stats.isFile() : void 0;
-  return isFile === null || isFile === void 0 ? false : isFile;
-}
-function legacyMainResolve(packageJsonUrl, packageConfig2, base) {
-  let guess;
-  if (packageConfig2.main !== void 0) {
-    guess = new URL(packageConfig2.main, packageJsonUrl);
-    if (fileExists(guess)) return guess;
-    const tries2 = [
-      `./${packageConfig2.main}.js`,
-      `./${packageConfig2.main}.json`,
-      `./${packageConfig2.main}.node`,
-      `./${packageConfig2.main}/index.js`,
-      `./${packageConfig2.main}/index.json`,
-      `./${packageConfig2.main}/index.node`
-    ];
-    let i2 = -1;
-    while (++i2 < tries2.length) {
-      guess = new URL(tries2[i2], packageJsonUrl);
-      if (fileExists(guess)) break;
-      guess = void 0;
-    }
-    if (guess) {
-      emitLegacyIndexDeprecation(
-        guess,
-        packageJsonUrl,
-        base,
-        packageConfig2.main
-      );
-      return guess;
-    }
-  }
-  const tries = ["./index.js", "./index.json", "./index.node"];
-  let i = -1;
-  while (++i < tries.length) {
-    guess = new URL(tries[i], packageJsonUrl);
-    if (fileExists(guess)) break;
-    guess = void 0;
-  }
-  if (guess) {
-    emitLegacyIndexDeprecation(guess, packageJsonUrl, base, packageConfig2.main);
-    return guess;
-  }
-  throw new ERR_MODULE_NOT_FOUND(
-    fileURLToPath4(new URL(".", packageJsonUrl)),
-    fileURLToPath4(base)
-  );
-}
-function finalizeResolution(resolved, base, preserveSymlinks) {
-  if (encodedSeparatorRegEx.exec(resolved.pathname) !== null) {
-    throw new ERR_INVALID_MODULE_SPECIFIER(
-      resolved.pathname,
-      'must not include encoded "/" or "\\" characters',
-      fileURLToPath4(base)
-    );
-  }
-  let filePath;
-  try {
-    filePath = fileURLToPath4(resolved);
-  } catch (error62) {
-    const cause = (
-      /** @type {ErrnoException} */
-      error62
-    );
-    Object.defineProperty(cause, "input", { value: String(resolved) });
-    Object.defineProperty(cause, "module", { value: String(base) });
-    throw cause;
-  }
-  const stats = tryStatSync(
-    filePath.endsWith("/") ? filePath.slice(-1) : filePath
-  );
-  if (stats && stats.isDirectory()) {
-    const error62 = new ERR_UNSUPPORTED_DIR_IMPORT(filePath, fileURLToPath4(base));
-    error62.url = String(resolved);
-    throw error62;
-  }
-  if (!stats || !stats.isFile()) {
-    const error62 = new ERR_MODULE_NOT_FOUND(
-      filePath || resolved.pathname,
-      base && fileURLToPath4(base),
-      true
-    );
-    error62.url = String(resolved);
-    throw error62;
-  }
-  if (!preserveSymlinks) {
-    const real = realpathSync(filePath);
-    const { search, hash: hash2 } = resolved;
-    resolved = pathToFileURL2(real + (filePath.endsWith(path7.sep) ? "/" : ""));
-    resolved.search = search;
-    resolved.hash = hash2;
-  }
-  return resolved;
-}
-function importNotDefined(specifier, packageJsonUrl, base) {
-  return new ERR_PACKAGE_IMPORT_NOT_DEFINED(
-    specifier,
-    packageJsonUrl && fileURLToPath4(new URL(".", packageJsonUrl)),
-    fileURLToPath4(base)
-  );
-}
-function exportsNotFound(subpath, packageJsonUrl, base) {
-  return new ERR_PACKAGE_PATH_NOT_EXPORTED(
-    fileURLToPath4(new URL(".", packageJsonUrl)),
-    subpath,
-    base && fileURLToPath4(base)
-  );
-}
-function throwInvalidSubpath(request2, match, packageJsonUrl, internal, base) {
-  const reason2 = `request is not a valid match in pattern "${match}" for the "${internal ? "imports" : "exports"}" resolution of ${fileURLToPath4(packageJsonUrl)}`;
-  throw new ERR_INVALID_MODULE_SPECIFIER(
-    request2,
-    reason2,
-    base && fileURLToPath4(base)
-  );
-}
-function invalidPackageTarget(subpath, target, packageJsonUrl, internal, base) {
-  target = typeof target === "object" && target !== null ? JSON.stringify(target, null, "") : `${target}`;
-  return new ERR_INVALID_PACKAGE_TARGET(
-    fileURLToPath4(new URL(".", packageJsonUrl)),
-    subpath,
-    target,
-    internal,
-    base && fileURLToPath4(base)
-  );
-}
-function resolvePackageTargetString(target, subpath, match, packageJsonUrl, base, pattern, internal, isPathMap, conditions) {
-  if (subpath !== "" && !pattern && target[target.length - 1] !== "/")
-    throw invalidPackageTarget(match, target, packageJsonUrl, internal, base);
-  if (!target.startsWith("./")) {
-    if (internal && !target.startsWith("../") && !target.startsWith("/")) {
-      let isURL2 = false;
-      try {
-        new URL(target);
-        isURL2 = true;
-      } catch {
-      }
-      if (!isURL2) {
-        const exportTarget = pattern ? RegExpPrototypeSymbolReplace.call(
-          patternRegEx,
-          target,
-          () => subpath
-        ) : target + subpath;
-        return packageResolve(exportTarget, packageJsonUrl, conditions);
-      }
-    }
-    throw invalidPackageTarget(match, target, packageJsonUrl, internal, base);
-  }
-  if (invalidSegmentRegEx.exec(target.slice(2)) !== null) {
-    if (deprecatedInvalidSegmentRegEx.exec(target.slice(2)) === null) {
-      if (!isPathMap) {
-        const request2 = pattern ? match.replace("*", () => subpath) : match + subpath;
-        const resolvedTarget = pattern ? RegExpPrototypeSymbolReplace.call(
-          patternRegEx,
-          target,
-          () => subpath
-        ) : target;
-        emitInvalidSegmentDeprecation(
-          resolvedTarget,
-          request2,
-          match,
-          packageJsonUrl,
-          internal,
-          base,
-          true
-        );
-      }
-    } else {
-      throw invalidPackageTarget(match, target, packageJsonUrl, internal, base);
-    }
-  }
-  const resolved = new URL(target, packageJsonUrl);
-  const resolvedPath = resolved.pathname;
-  const packagePath = new URL(".", packageJsonUrl).pathname;
-  if (!resolvedPath.startsWith(packagePath))
-    throw invalidPackageTarget(match, target, packageJsonUrl, internal, base);
-  if (subpath === "") return resolved;
-  if (invalidSegmentRegEx.exec(subpath) !== null) {
-    const request2 = pattern ? match.replace("*", () => subpath) : match + subpath;
-    if (deprecatedInvalidSegmentRegEx.exec(subpath) === null) {
-      if (!isPathMap) {
-        const resolvedTarget = pattern ? RegExpPrototypeSymbolReplace.call(
-          patternRegEx,
-          target,
-          () => subpath
-        ) : target;
-        emitInvalidSegmentDeprecation(
-          resolvedTarget,
-          request2,
-          match,
-          packageJsonUrl,
-          internal,
-          base,
-          false
-        );
-      }
-    } else {
-      throwInvalidSubpath(request2, match, packageJsonUrl, internal, base);
-    }
-  }
-  if (pattern) {
-    return new URL(
-      RegExpPrototypeSymbolReplace.call(
-        patternRegEx,
-        resolved.href,
-        () => subpath
-      )
-    );
-  }
-  return new URL(subpath, resolved);
-}
-function isArrayIndex(key) {
-  const keyNumber = Number(key);
-  if (`${keyNumber}` !== key) return false;
-  return keyNumber >= 0 && keyNumber < 4294967295;
-}
-function resolvePackageTarget(packageJsonUrl, target, subpath, packageSubpath, base, pattern, internal, isPathMap, conditions) {
-  if (typeof target === "string") {
-    return resolvePackageTargetString(
-      target,
-      subpath,
-      packageSubpath,
-      packageJsonUrl,
-      base,
-      pattern,
-      internal,
-      isPathMap,
-      conditions
-    );
-  }
-  if (Array.isArray(target)) {
-    const targetList = target;
-    if (targetList.length === 0) return null;
-    let lastException;
-    let i = -1;
-    while (++i < targetList.length) {
-      const targetItem = targetList[i];
-      let resolveResult;
-      try {
-        resolveResult = resolvePackageTarget(
-          packageJsonUrl,
-          targetItem,
-          subpath,
-          packageSubpath,
-          base,
-          pattern,
-          internal,
-          isPathMap,
-          conditions
-        );
-      } catch (error62) {
-        const exception = (
-          /** @type {ErrnoException} */
-          error62
-        );
-        lastException = exception;
-        if (exception.code === "ERR_INVALID_PACKAGE_TARGET") continue;
-        throw error62;
-      }
-      if (resolveResult === void 0) continue;
-      if (resolveResult === null) {
-        lastException = null;
-        continue;
-      }
-      return resolveResult;
-    }
-    if (lastException === void 0 || lastException === null) {
-      return null;
-    }
-    throw lastException;
-  }
-  if (typeof target === "object" && target !== null) {
-    const keys = Object.getOwnPropertyNames(target);
-    let i = -1;
-    while (++i < keys.length) {
-      const key = keys[i];
-      if (isArrayIndex(key)) {
-        throw new ERR_INVALID_PACKAGE_CONFIG2(
-          fileURLToPath4(packageJsonUrl),
-          base,
-          '"exports" cannot contain numeric property keys.'
-        );
-      }
-    }
-    i = -1;
-    while (++i < keys.length) {
-      const key = keys[i];
-      if (key === "default" || conditions && conditions.has(key)) {
-        const conditionalTarget = (
-          /** @type {unknown} */
-          target[key]
-        );
-        const resolveResult = resolvePackageTarget(
-          packageJsonUrl,
-          conditionalTarget,
-          subpath,
-          packageSubpath,
-          base,
-          pattern,
-          internal,
-          isPathMap,
-          conditions
-        );
-        if (resolveResult === void 0) continue;
-        return resolveResult;
-      }
-    }
-    return null;
-  }
-  if (target === null) {
-    return null;
-  }
-  throw invalidPackageTarget(
-    packageSubpath,
-    target,
-    packageJsonUrl,
-    internal,
-    base
-  );
-}
-function isConditionalExportsMainSugar(exports2, packageJsonUrl, base) {
-  if (typeof exports2 === "string" || Array.isArray(exports2)) return true;
-  if (typeof exports2 !== "object" || exports2 === null) return false;
-  const keys = Object.getOwnPropertyNames(exports2);
-  let isConditionalSugar = false;
-  let i = 0;
-  let keyIndex = -1;
-  while (++keyIndex < keys.length) {
-    const key = keys[keyIndex];
-    const currentIsConditionalSugar = key === "" || key[0] !== ".";
-    if (i++ === 0) {
-      isConditionalSugar = currentIsConditionalSugar;
-    } else if (isConditionalSugar !== currentIsConditionalSugar) {
-      throw new ERR_INVALID_PACKAGE_CONFIG2(
-        fileURLToPath4(packageJsonUrl),
-        base,
-        `"exports" cannot contain some keys starting with '.' and some not. The exports object must either be an object of package subpath keys or an object of main entry condition name keys only.`
-      );
-    }
-  }
-  return isConditionalSugar;
-}
-function emitTrailingSlashPatternDeprecation(match, pjsonUrl, base) {
-  if (process3.noDeprecation) {
-    return;
-  }
-  const pjsonPath = fileURLToPath4(pjsonUrl);
-  if (emittedPackageWarnings.has(pjsonPath + "|" + match)) return;
-  emittedPackageWarnings.add(pjsonPath + "|" + match);
-  process3.emitWarning(
-    `Use of deprecated trailing slash pattern mapping "${match}" in the "exports" field module resolution of the package at ${pjsonPath}${base ? ` imported from ${fileURLToPath4(base)}` : ""}. Mapping specifiers ending in "/" is no longer supported.`,
-    "DeprecationWarning",
-    "DEP0155"
-  );
-}
-function packageExportsResolve(packageJsonUrl, packageSubpath, packageConfig2, base, conditions) {
-  let exports2 = packageConfig2.exports;
-  if (isConditionalExportsMainSugar(exports2, packageJsonUrl, base)) {
-    exports2 = { ".": exports2 };
-  }
-  if (own2.call(exports2, packageSubpath) && !packageSubpath.includes("*") && !packageSubpath.endsWith("/")) {
-    const target = exports2[packageSubpath];
-    const resolveResult = resolvePackageTarget(
-      packageJsonUrl,
-      target,
-      "",
-      packageSubpath,
-      base,
-      false,
-      false,
-      false,
-      conditions
-    );
-    if (resolveResult === null || resolveResult === void 0) {
-      throw exportsNotFound(packageSubpath, packageJsonUrl, base);
-    }
-    return resolveResult;
-  }
-  let bestMatch = "";
-  let bestMatchSubpath = "";
-  const keys = Object.getOwnPropertyNames(exports2);
-  let i = -1;
-  while (++i < keys.length) {
-    const key = keys[i];
-    const patternIndex = key.indexOf("*");
-    if (patternIndex !== -1 && packageSubpath.startsWith(key.slice(0, patternIndex))) {
-      if (packageSubpath.endsWith("/")) {
-        emitTrailingSlashPatternDeprecation(
-          packageSubpath,
-          packageJsonUrl,
-          base
-        );
-      }
-      const patternTrailer = key.slice(patternIndex + 1);
-      if (packageSubpath.length >= key.length && packageSubpath.endsWith(patternTrailer) && patternKeyCompare(bestMatch, key) === 1 && key.lastIndexOf("*") === patternIndex) {
-        bestMatch = key;
-        bestMatchSubpath = packageSubpath.slice(
-          patternIndex,
-          packageSubpath.length - patternTrailer.length
-        );
-      }
-    }
-  }
-  if (bestMatch) {
-    const target = (
-      /** @type {unknown} */
-      exports2[bestMatch]
-    );
-    const resolveResult = resolvePackageTarget(
-      packageJsonUrl,
-      target,
-      bestMatchSubpath,
-      bestMatch,
-      base,
-      true,
-      false,
-      packageSubpath.endsWith("/"),
-      conditions
-    );
-    if (resolveResult === null || resolveResult === void 0) {
-      throw exportsNotFound(packageSubpath, packageJsonUrl, base);
-    }
-    return resolveResult;
-  }
-  throw exportsNotFound(packageSubpath, packageJsonUrl, base);
-}
-function patternKeyCompare(a, b) {
-  const aPatternIndex = a.indexOf("*");
-  const bPatternIndex = b.indexOf("*");
-  const baseLengthA = aPatternIndex === -1 ? a.length : aPatternIndex + 1;
-  const baseLengthB = bPatternIndex === -1 ? b.length : bPatternIndex + 1;
-  if (baseLengthA > baseLengthB) return -1;
-  if (baseLengthB > baseLengthA) return 1;
-  if (aPatternIndex === -1) return 1;
-  if (bPatternIndex === -1) return -1;
-  if (a.length > b.length) return -1;
-  if (b.length > a.length) return 1;
-  return 0;
-}
-function packageImportsResolve(name, base, conditions) {
-  if (name === "#" || name.startsWith("#/") || name.endsWith("/")) {
-    const reason2 = "is not a valid internal imports specifier name";
-    throw new ERR_INVALID_MODULE_SPECIFIER(name, reason2, fileURLToPath4(base));
-  }
-  let packageJsonUrl;
-  const packageConfig2 = getPackageScopeConfig(base);
-  if (packageConfig2.exists) {
-    packageJsonUrl = pathToFileURL2(packageConfig2.pjsonPath);
-    const imports = packageConfig2.imports;
-    if (imports) {
-      if (own2.call(imports, name) && !name.includes("*")) {
-        const resolveResult = resolvePackageTarget(
-          packageJsonUrl,
-          imports[name],
-          "",
-          name,
-          base,
-          false,
-          true,
-          false,
-          conditions
-        );
-        if (resolveResult !== null && resolveResult !== void 0) {
-          return resolveResult;
-        }
-      } else {
-        let bestMatch = "";
-        let bestMatchSubpath = "";
-        const keys = Object.getOwnPropertyNames(imports);
-        let i = -1;
-        while (++i < keys.length) {
-          const key = keys[i];
-          const patternIndex = key.indexOf("*");
-          if (patternIndex !== -1 && name.startsWith(key.slice(0, -1))) {
-            const patternTrailer = key.slice(patternIndex + 1);
-            if (name.length >= key.length && name.endsWith(patternTrailer) && patternKeyCompare(bestMatch, key) === 1 && key.lastIndexOf("*") === patternIndex) {
-              bestMatch = key;
-              bestMatchSubpath = name.slice(
-                patternIndex,
-                name.length - patternTrailer.length
-              );
-            }
-          }
-        }
-        if (bestMatch) {
-          const target = imports[bestMatch];
-          const resolveResult = resolvePackageTarget(
-            packageJsonUrl,
-            target,
-            bestMatchSubpath,
-            bestMatch,
-            base,
-            true,
-            true,
-            false,
-            conditions
-          );
-          if (resolveResult !== null && resolveResult !== void 0) {
-            return resolveResult;
-          }
+      for (const handler2 of handlers) {
+        const result = await handler2(req, res);
+        if (result) {
+          return true;
         }
       }
-    }
-  }
-  throw importNotDefined(name, packageJsonUrl, base);
-}
-function parsePackageName(specifier, base) {
-  let separatorIndex = specifier.indexOf("/");
-  let validPackageName = true;
-  let isScoped = false;
-  if (specifier[0] === "@") {
-    isScoped = true;
-    if (separatorIndex === -1 || specifier.length === 0) {
-      validPackageName = false;
-    } else {
-      separatorIndex = specifier.indexOf("/", separatorIndex + 1);
-    }
-  }
-  const packageName = separatorIndex === -1 ? specifier : specifier.slice(0, separatorIndex);
-  if (invalidPackageNameRegEx.exec(packageName) !== null) {
-    validPackageName = false;
-  }
-  if (!validPackageName) {
-    throw new ERR_INVALID_MODULE_SPECIFIER(
-      specifier,
-      "is not a valid package name",
-      fileURLToPath4(base)
-    );
-  }
-  const packageSubpath = "." + (separatorIndex === -1 ? "" : specifier.slice(separatorIndex));
-  return { packageName, packageSubpath, isScoped };
-}
-function packageResolve(specifier, base, conditions) {
-  if (builtinModules2.includes(specifier)) {
-    return new URL("node:" + specifier);
-  }
-  const { packageName, packageSubpath, isScoped } = parsePackageName(
-    specifier,
-    base
-  );
-  const packageConfig2 = getPackageScopeConfig(base);
-  if (packageConfig2.exists) {
-    const packageJsonUrl2 = pathToFileURL2(packageConfig2.pjsonPath);
-    if (packageConfig2.name === packageName && packageConfig2.exports !== void 0 && packageConfig2.exports !== null) {
-      return packageExportsResolve(
-        packageJsonUrl2,
-        packageSubpath,
-        packageConfig2,
-        base,
-        conditions
-      );
-    }
-  }
-  let packageJsonUrl = new URL(
-    "./node_modules/" + packageName + "/package.json",
-    base
-  );
-  let packageJsonPath = fileURLToPath4(packageJsonUrl);
-  let lastPath;
-  do {
-    const stat = tryStatSync(packageJsonPath.slice(0, -13));
-    if (!stat || !stat.isDirectory()) {
-      lastPath = packageJsonPath;
-      packageJsonUrl = new URL(
-        (isScoped ? "../../../../node_modules/" : "../../../node_modules/") + packageName + "/package.json",
-        packageJsonUrl
-      );
-      packageJsonPath = fileURLToPath4(packageJsonUrl);
-      continue;
-    }
-    const packageConfig3 = read(packageJsonPath, { base, specifier });
-    if (packageConfig3.exports !== void 0 && packageConfig3.exports !== null) {
-      return packageExportsResolve(
-        packageJsonUrl,
-        packageSubpath,
-        packageConfig3,
-        base,
-        conditions
-      );
-    }
-    if (packageSubpath === ".") {
-      return legacyMainResolve(packageJsonUrl, packageConfig3, base);
-    }
-    return new URL(packageSubpath, packageJsonUrl);
-  } while (packageJsonPath.length !== lastPath.length);
-  throw new ERR_MODULE_NOT_FOUND(packageName, fileURLToPath4(base), false);
-}
-function isRelativeSpecifier(specifier) {
-  if (specifier[0] === ".") {
-    if (specifier.length === 1 || specifier[1] === "/") return true;
-    if (specifier[1] === "." && (specifier.length === 2 || specifier[2] === "/")) {
+    } catch (e) {
+      probot2.log.error(e);
+      res.writeHead(500).end();
       return true;
     }
-  }
-  return false;
-}
-function shouldBeTreatedAsRelativeOrAbsolutePath(specifier) {
-  if (specifier === "") return false;
-  if (specifier[0] === "/") return true;
-  return isRelativeSpecifier(specifier);
-}
-function moduleResolve(specifier, base, conditions, preserveSymlinks) {
-  if (conditions === void 0) {
-    conditions = getConditionsSet();
-  }
-  const protocol = base.protocol;
-  const isData = protocol === "data:";
-  const isRemote = isData || protocol === "http:" || protocol === "https:";
-  let resolved;
-  if (shouldBeTreatedAsRelativeOrAbsolutePath(specifier)) {
-    try {
-      resolved = new URL(specifier, base);
-    } catch (error_) {
-      const error62 = new ERR_UNSUPPORTED_RESOLVE_REQUEST(specifier, base);
-      error62.cause = error_;
-      throw error62;
-    }
-  } else if (protocol === "file:" && specifier[0] === "#") {
-    resolved = packageImportsResolve(specifier, base, conditions);
-  } else {
-    try {
-      resolved = new URL(specifier);
-    } catch (error_) {
-      if (isRemote && !builtinModules2.includes(specifier)) {
-        const error62 = new ERR_UNSUPPORTED_RESOLVE_REQUEST(specifier, base);
-        error62.cause = error_;
-        throw error62;
-      }
-      resolved = packageResolve(specifier, base, conditions);
-    }
-  }
-  assert2.ok(resolved !== void 0, "expected to be defined");
-  if (resolved.protocol !== "file:") {
-    return resolved;
-  }
-  return finalizeResolution(resolved, base, preserveSymlinks);
-}
-function checkIfDisallowedImport(specifier, parsed2, parsedParentURL) {
-  if (parsedParentURL) {
-    const parentProtocol = parsedParentURL.protocol;
-    if (parentProtocol === "http:" || parentProtocol === "https:") {
-      if (shouldBeTreatedAsRelativeOrAbsolutePath(specifier)) {
-        const parsedProtocol = parsed2?.protocol;
-        if (parsedProtocol && parsedProtocol !== "https:" && parsedProtocol !== "http:") {
-          throw new ERR_NETWORK_IMPORT_DISALLOWED(
-            specifier,
-            parsedParentURL,
-            "remote imports cannot import from a local location."
-          );
-        }
-        return { url: parsed2?.href || "" };
-      }
-      if (builtinModules2.includes(specifier)) {
-        throw new ERR_NETWORK_IMPORT_DISALLOWED(
-          specifier,
-          parsedParentURL,
-          "remote imports cannot import from a local location."
-        );
-      }
-      throw new ERR_NETWORK_IMPORT_DISALLOWED(
-        specifier,
-        parsedParentURL,
-        "only relative and absolute specifiers are supported."
-      );
-    }
-  }
-}
-function isURL(self2) {
-  return Boolean(
-    self2 && typeof self2 === "object" && "href" in self2 && typeof self2.href === "string" && "protocol" in self2 && typeof self2.protocol === "string" && self2.href && self2.protocol
-  );
-}
-function throwIfInvalidParentURL(parentURL) {
-  if (parentURL === void 0) {
-    return;
-  }
-  if (typeof parentURL !== "string" && !isURL(parentURL)) {
-    throw new codes.ERR_INVALID_ARG_TYPE(
-      "parentURL",
-      ["string", "URL"],
-      parentURL
-    );
-  }
-}
-function defaultResolve(specifier, context = {}) {
-  const { parentURL } = context;
-  assert2.ok(parentURL !== void 0, "expected `parentURL` to be defined");
-  throwIfInvalidParentURL(parentURL);
-  let parsedParentURL;
-  if (parentURL) {
-    try {
-      parsedParentURL = new URL(parentURL);
-    } catch {
-    }
-  }
-  let parsed2;
-  let protocol;
-  try {
-    parsed2 = shouldBeTreatedAsRelativeOrAbsolutePath(specifier) ? new URL(specifier, parsedParentURL) : new URL(specifier);
-    protocol = parsed2.protocol;
-    if (protocol === "data:") {
-      return { url: parsed2.href, format: null };
-    }
-  } catch {
-  }
-  const maybeReturn = checkIfDisallowedImport(
-    specifier,
-    parsed2,
-    parsedParentURL
-  );
-  if (maybeReturn) return maybeReturn;
-  if (protocol === void 0 && parsed2) {
-    protocol = parsed2.protocol;
-  }
-  if (protocol === "node:") {
-    return { url: specifier };
-  }
-  if (parsed2 && parsed2.protocol === "node:") return { url: specifier };
-  const conditions = getConditionsSet(context.conditions);
-  const url2 = moduleResolve(specifier, new URL(parentURL), conditions, false);
-  return {
-    // Do NOT cast `url` to a string: that will work even when there are real
-    // problems, silencing them
-    url: url2.href,
-    format: defaultGetFormatWithoutErrors(url2, { parentURL })
+    next();
+    return false;
   };
-}
-
-// node_modules/import-meta-resolve/index.js
-function resolve3(specifier, parent) {
-  if (!parent) {
-    throw new Error(
-      "Please pass `parent`: `import-meta-resolve` cannot ponyfill that"
-    );
-  }
-  try {
-    return defaultResolve(specifier, { parentURL: parent }).url;
-  } catch (error62) {
-    const exception = (
-      /** @type {ErrnoException} */
-      error62
-    );
-    if ((exception.code === "ERR_UNSUPPORTED_DIR_IMPORT" || exception.code === "ERR_MODULE_NOT_FOUND") && typeof exception.url === "string") {
-      return exception.url;
-    }
-    throw error62;
-  }
-}
-
-// node_modules/probot/lib/helpers/resolve-app-function.js
-import { pathToFileURL as pathToFileURL3 } from "node:url";
-var resolveAppFunction = async (appFnId, opts = {}) => {
-  const basedir = process.cwd();
-  const resolver = opts.resolver || resolve3;
-  const appFnPath = resolver(appFnId, pathToFileURL3(basedir).href + "/");
-  const { default: mod } = await import(appFnPath);
-  return mod.__esModule && mod.default ? mod.default : mod;
-};
-
-// node_modules/probot/lib/helpers/apply-env.js
-function applyEnv(options2 = {}) {
-  const env = loadEnv(options2);
-  Object.assign(process.env, env);
-}
-
-// node_modules/probot/lib/run.js
-async function run(appFnOrArgv, additionalOptions) {
-  applyEnv();
-  const envOptions = readEnvOptions(additionalOptions?.env);
-  const cliOptions = Array.isArray(appFnOrArgv) ? readCliOptions(appFnOrArgv) : {};
-  const {
-    // log options
-    logLevel: level,
-    logFormat,
-    logLevelInString,
-    logMessageKey,
-    sentryDsn,
-    // server options
-    host = "localhost",
-    port = 3e3,
-    webhookPath = defaultWebhookPath,
-    webhookProxy,
-    // probot options
-    appId,
-    privateKey,
-    redisConfig,
-    secret,
-    baseUrl,
-    // others
-    args
-  } = { ...envOptions, ...cliOptions };
-  const log = additionalOptions?.log || await getLog({
-    level,
-    logFormat,
-    logLevelInString,
-    logMessageKey,
-    sentryDsn
-  });
-  const probotOptions = {
-    appId,
-    privateKey,
-    redisConfig,
-    secret,
-    baseUrl,
-    log,
-    Octokit: additionalOptions?.Octokit || void 0
-  };
-  const serverOptions = {
-    host,
-    port,
-    webhookPath,
-    webhookProxy,
-    log,
-    Probot: Probot.defaults(probotOptions)
-  };
-  let server;
-  if (!appId || !privateKey) {
-    if (isProduction()) {
-      if (!appId) {
-        throw new Error("App ID is missing, and is required to run in production mode. To resolve, ensure the APP_ID environment variable is set.");
-      } else if (!privateKey) {
-        throw new Error("Certificate is missing, and is required to run in production mode. To resolve, ensure either the PRIVATE_KEY or PRIVATE_KEY_PATH environment variable is set and contains a valid certificate");
-      }
-    }
-    server = new Server({
-      ...serverOptions,
-      Probot: Probot.defaults({
-        ...probotOptions,
-        appId: 1,
-        privateKey: "dummy value for setup, see #1512"
-      })
-    });
-    const setupAppHandler = setupAppFactory({
-      host: server.host,
-      port: server.port,
-      log: serverOptions.log.child({ name: "setup" }),
-      updateEnv: additionalOptions?.updateEnv || updateEnv,
-      SmeeClient: additionalOptions?.SmeeClient
-    });
-    await server.loadHandlerFactory(setupAppHandler);
-    await server.start();
-    return server;
-  }
-  if (Array.isArray(appFnOrArgv)) {
-    const [appPath] = args;
-    if (!appPath) {
-      console.error("No app path provided. Please provide the path to the app you want to run.");
-      process.exit(1);
-    }
-    const pkg = await packageConfig("probot");
-    server = new Server(serverOptions);
-    await server.loadHandlerFactory(defaultApp);
-    if (Array.isArray(pkg.apps)) {
-      for (const appPath2 of pkg.apps) {
-        const appFn2 = await resolveAppFunction(appPath2);
-        await server.load(appFn2);
-      }
-    }
-    const appFn = await resolveAppFunction(appPath);
-    await server.load(appFn);
-    await server.start();
-    return server;
-  }
-  server = new Server(serverOptions);
-  await server.load(appFnOrArgv);
-  await server.start();
-  process.on("SIGINT", async () => {
-    console.info("Stopping server...");
-    try {
-      await server.stop();
-      console.info("Server stopped");
-      process.exit(0);
-    } catch (e) {
-      console.error({ err: e }, "Error while stopping server");
-      process.exit(1);
-    }
-  });
-  return server;
+  return mainHandler;
 }
 
 // bot/index.ts
@@ -46558,7 +43910,7 @@ import { randomUUID } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 
 // src/ledger/open.ts
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve2 } from "node:path";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib3(), 1);
@@ -46824,6 +44176,7 @@ var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, versio
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
 RETURNING n`;
+var SELECT_VERSION_BY_LABEL = "SELECT n, commit_sha FROM versions WHERE service = ? AND version = ?";
 var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
 VALUES (?, ?, ?, ?, ?)`;
 var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
@@ -47612,8 +44965,8 @@ async function heldRun(session, release, now) {
   if (!lock2 || lock2.expiresAt !== null && lock2.expiresAt <= now) return null;
   const carried = carriedRelease(lock2);
   if (carried === null) return lock2;
-  const [own4] = await rows(session, SELECT_RELEASE, [carried]);
-  const ours = own4?.origin === "bot" && own4.repo === release.repo && own4.environment === release.environment;
+  const [own2] = await rows(session, SELECT_RELEASE, [carried]);
+  const ours = own2?.origin === "bot" && own2.repo === release.repo && own2.environment === release.environment;
   return ours ? null : lock2;
 }
 async function findRelease(session, report2) {
@@ -47933,11 +45286,14 @@ var SqlLedger = class extends ReleaseQueue {
     }
     return this.connection.transaction(
       async (session) => {
-        const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
-        const n = Number(row?.n);
-        const version3 = template.replaceAll("{n}", String(n));
-        await session.query(INSERT_VERSION, [service, n, version3, commit, now]);
-        return { service, n, version: version3, commit, createdAt: now };
+        for (; ; ) {
+          const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+          const n = Number(row?.n);
+          const version3 = template.replaceAll("{n}", String(n));
+          if ((await session.query(SELECT_VERSION_BY_LABEL, [service, version3])).length > 0) continue;
+          await session.query(INSERT_VERSION, [service, n, version3, commit, now]);
+          return { service, n, version: version3, commit, createdAt: now };
+        }
       },
       { durable: true }
     );
@@ -48045,7 +45401,7 @@ var SqlLedger = class extends ReleaseQueue {
     }
     yield* exportFleetRecords(this.connection, since);
   }
-  async importRecords(read2) {
+  async importRecords(read) {
     return this.connection.transaction(async (session) => {
       const counts2 = {
         version: { written: 0, present: 0 },
@@ -48055,7 +45411,7 @@ var SqlLedger = class extends ReleaseQueue {
         outcome: { written: 0, present: 0 },
         verdict: { written: 0, present: 0 }
       };
-      for await (const record3 of read2()) {
+      for await (const record3 of read()) {
         const written = await importRecord(session, record3);
         counts2[record3.type][written ? "written" : "present"] += 1;
       }
@@ -48131,6 +45487,12 @@ async function importRecord(session, record3) {
         if (String(local.version) === v.version && localCommit === v.commit) return false;
         throw new VersionClashError(
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${String(local.version)} (commit ${localCommit ?? "none"}) here: both ledgers gave ${v.service} counter ${v.n} to different versions; a service must take its versions from one ledger`
+        );
+      }
+      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, [v.service, v.version]);
+      if (namesake) {
+        throw new VersionClashError(
+          `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${v.version} here (#${Number(namesake.n)}, commit ${nullableString(namesake.commit_sha) ?? "none"}): a version label names one commit of ${v.service}; a service must take its versions from one ledger`
         );
       }
       await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);
@@ -48347,26 +45709,28 @@ function isRetryable(error62) {
 }
 
 // src/ledger/sqlite.ts
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
   /**
-   * Opens (creating if need be, parent directories included) the ledger at `path`, or a private
-   * in-memory one for `':memory:'`, and brings its schema up to date.
+   * Opens the ledger at `path`, or a private in-memory one for `':memory:'`, and brings its schema
+   * up to date. Only a path where nothing exists is created (parent directories included); an
+   * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
-  static async open(path8) {
-    if (path8 !== ":memory:") mkdirSync(dirname(path8), { recursive: true });
-    const db = new DatabaseSync(path8, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
-    const connection = new SqliteConnection(db, path8);
+  static async open(path2) {
+    if (path2 !== ":memory:") ensureLedgerFile(path2);
+    const db = new DatabaseSync(path2, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+    const connection = new SqliteConnection(db, path2);
     try {
       const [row] = await connection.query("PRAGMA journal_mode = WAL");
-      if (path8 !== ":memory:" && row?.journal_mode !== "wal") {
+      if (path2 !== ":memory:" && row?.journal_mode !== "wal") {
         throw new Error(
-          `could not put the ledger ${path8} in WAL mode (journal_mode is ${String(row?.journal_mode)})`
+          `could not put the ledger ${path2} in WAL mode (journal_mode is ${String(row?.journal_mode)})`
         );
       }
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -48380,6 +45744,58 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
     }
   }
 };
+var SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+function ensureLedgerFile(path2) {
+  try {
+    statSync(path2);
+  } catch (error62) {
+    if (errorCode(error62) !== "ENOENT") throw error62;
+    createLedgerFile(path2);
+    return;
+  }
+  refuseNonDatabase(path2);
+}
+function refuseNonDatabase(path2) {
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let read;
+  const fd = openSync(path2, "r");
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error("it is not a file");
+    read = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === 0) {
+    throw new Error(
+      "the file is empty (0 bytes), not a ledger; Tranche creates a ledger only where no file exists"
+    );
+  }
+  if (read < header.length || !header.equals(SQLITE_HEADER)) {
+    throw new Error("the file is not a SQLite database, so not a ledger");
+  }
+}
+function createLedgerFile(path2) {
+  mkdirSync(dirname(path2), { recursive: true });
+  const draft = join(dirname(path2), `.${basename(path2)}.${randomBytes(6).toString("hex")}.new`);
+  try {
+    const db = new DatabaseSync(draft);
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(draft, path2);
+    } catch (error62) {
+      if (errorCode(error62) !== "EEXIST") throw error62;
+    }
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+function errorCode(error62) {
+  return typeof error62 === "object" && error62 !== null && "code" in error62 ? error62.code : void 0;
+}
 var SqliteConnection = class {
   dialect = SQLITE_DIALECT;
   description;
@@ -48474,7 +45890,7 @@ var LedgerLocationError = class extends Error {
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 async function openLedger(location, cwd) {
-  if (location === void 0) return openSqlite(resolve4(cwd, DEFAULT_LEDGER_PATH));
+  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH));
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -48493,14 +45909,14 @@ async function openLedger(location, cwd) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve4(cwd, location));
+  return openSqlite(resolve2(cwd, location));
 }
-async function openSqlite(path8) {
+async function openSqlite(path2) {
   try {
-    return await SqliteLedger.open(path8);
+    return await SqliteLedger.open(path2);
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
-    throw new Error(`could not open the ledger ${path8}: ${message}`, { cause: error62 });
+    throw new Error(`could not open the ledger ${path2}: ${message}`, { cause: error62 });
   }
 }
 
@@ -48524,9 +45940,9 @@ var UnknownEnvironmentError = class extends Error {
   }
 };
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
-function formatPath(path8) {
+function formatPath(path2) {
   let text = "";
-  for (const segment of path8) {
+  for (const segment of path2) {
     if (typeof segment === "number") text += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
@@ -48535,8 +45951,8 @@ function formatPath(path8) {
 }
 function formatIssue(issue2) {
   const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
-  const path8 = formatPath(issue2.path);
-  return `${issue2.file}${position}${path8 === "" ? "" : ` ${path8}`}: ${issue2.message}`;
+  const path2 = formatPath(issue2.path);
+  return `${issue2.file}${position}${path2 === "" ? "" : ` ${path2}`}: ${issue2.message}`;
 }
 
 // src/config/load.ts
@@ -48546,26 +45962,26 @@ var import_yaml4 = __toESM(require_dist(), 1);
 function findingsOf(issues, base = []) {
   return issues.flatMap((issue2) => findingsOfIssue(issue2, [...base, ...toConfigPath(issue2.path)]));
 }
-function findingsOfIssue(issue2, path8) {
+function findingsOfIssue(issue2, path2) {
   switch (issue2.code) {
     case "unrecognized_keys": {
-      const messages2 = issue2.message.split("\n");
+      const messages = issue2.message.split("\n");
       return issue2.keys.map((key, i) => ({
-        path: [...path8, key],
-        message: messages2[i] ?? messages2[0] ?? "",
+        path: [...path2, key],
+        message: messages[i] ?? messages[0] ?? "",
         at: "key"
       }));
     }
     case "invalid_union": {
       const branch = intendedBranch(issue2.errors);
-      return branch ? findingsOf(branch, path8) : [{ path: path8, message: issue2.message, at: "value" }];
+      return branch ? findingsOf(branch, path2) : [{ path: path2, message: issue2.message, at: "value" }];
     }
     default:
-      return [{ path: path8, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
+      return [{ path: path2, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
   }
 }
-function toConfigPath(path8) {
-  return path8.map((segment) => typeof segment === "number" ? segment : String(segment));
+function toConfigPath(path2) {
+  return path2.map((segment) => typeof segment === "number" ? segment : String(segment));
 }
 function isMissing(issue2) {
   return issue2.code === "invalid_type" && issue2.input === void 0 && issue2.path.length > 0;
@@ -48607,29 +46023,29 @@ function createLocator(doc, lineCounter) {
     const { line, col } = lineCounter.linePos(range[0]);
     return { line: Math.max(line, 1), column: col };
   };
-  const find = (path8) => {
+  const find = (path2) => {
     let located = { node: doc.contents };
-    for (const segment of path8) {
+    for (const segment of path2) {
       located = located && step(doc, located.node, segment);
       if (!located) return void 0;
     }
     return located;
   };
-  const value = (path8) => {
-    const located = find(path8);
+  const value = (path2) => {
+    const located = find(path2);
     if (!located) return void 0;
     const { node: node2, key } = located;
     const pointAtKey = key !== void 0 && (isEmpty(node2) || (0, import_yaml3.isCollection)(node2) && !node2.flow);
     return positionOf(pointAtKey ? key : node2) ?? positionOf(key);
   };
-  const nearest = (path8) => {
-    for (let length = path8.length; length >= 0; length--) {
-      const position = value(path8.slice(0, length));
+  const nearest = (path2) => {
+    for (let length = path2.length; length >= 0; length--) {
+      const position = value(path2.slice(0, length));
       if (position) return position;
     }
     return { line: 1, column: 1 };
   };
-  return { value, key: (path8) => positionOf(find(path8)?.key), nearest };
+  return { value, key: (path2) => positionOf(find(path2)?.key), nearest };
 }
 function step(doc, node2, segment) {
   const target = (0, import_yaml3.isAlias)(node2) ? node2.resolve(doc) : node2;
@@ -48923,7 +46339,7 @@ __export(external_exports, {
   optional: () => optional,
   output: () => output,
   overwrite: () => _overwrite,
-  parse: () => parse5,
+  parse: () => parse4,
   parseAsync: () => parseAsync2,
   partialRecord: () => partialRecord,
   pipe: () => pipe,
@@ -48977,7 +46393,7 @@ __export(external_exports, {
   url: () => url,
   util: () => util_exports,
   uuid: () => uuid2,
-  uuidv4: () => uuidv42,
+  uuidv4: () => uuidv4,
   uuidv6: () => uuidv6,
   uuidv7: () => uuidv7,
   validate: () => validate,
@@ -49275,7 +46691,7 @@ __export(core_exports2, {
   memoizer: () => memoizer,
   mergeValues: () => mergeValues,
   meta: () => meta,
-  parse: () => parse4,
+  parse: () => parse3,
   parseAsync: () => parseAsync,
   parseURLObject: () => parseURLObject,
   prettifyError: () => prettifyError,
@@ -49314,7 +46730,7 @@ __export(util_exports, {
   NUMBER_FORMAT_RANGES: () => NUMBER_FORMAT_RANGES,
   aborted: () => aborted,
   allowsEval: () => allowsEval,
-  assert: () => assert3,
+  assert: () => assert,
   assertEqual: () => assertEqual,
   assertIs: () => assertIs,
   assertNever: () => assertNever,
@@ -49363,7 +46779,7 @@ __export(util_exports, {
   objectClone: () => objectClone,
   omit: () => omit2,
   optionalKeys: () => optionalKeys,
-  own: () => own3,
+  own: () => own,
   parsedType: () => parsedType,
   partial: () => partial,
   pick: () => pick,
@@ -49399,7 +46815,7 @@ function assertIs(_arg) {
 function assertNever(_x) {
   throw new Error("Unexpected value in exhaustive check");
 }
-function assert3(_) {
+function assert(_) {
 }
 function getEnumValues(entries) {
   const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -49542,10 +46958,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path8) {
-  if (!path8)
+function getElementAtPath(obj, path2) {
+  if (!path2)
     return obj;
-  return path8.reduce((acc, key) => acc?.[key], obj);
+  return path2.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -49885,11 +47301,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path8, issues) {
+function prefixIssues(path2, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path8);
+    iss.path.unshift(path2);
     return iss;
   });
 }
@@ -50056,12 +47472,12 @@ function members(proto, table2) {
       defineBound(proto, key, desc.value);
   }
 }
-function own3(inst, key, value, enumerable = true) {
+function own(inst, key, value, enumerable = true) {
   Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
   return value;
 }
 function hide(inst, key, value) {
-  return own3(inst, key, value, false);
+  return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table2) {
@@ -50071,10 +47487,10 @@ function derived(computes, table2) {
       configurable: true,
       enumerable: true,
       get() {
-        return own3(this, key, compute(this));
+        return own(this, key, compute(this));
       },
       set(value) {
-        own3(this, key, value);
+        own(this, key, value);
       }
     });
   }
@@ -50084,10 +47500,10 @@ function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
     configurable: true,
     get() {
-      return this == null ? fn : own3(this, key, fn.bind(this));
+      return this == null ? fn : own(this, key, fn.bind(this));
     },
     set(value) {
-      own3(this, key, value);
+      own(this, key, value);
     }
   });
 }
@@ -50213,12 +47629,12 @@ function $constructor(name, initializer3, proto, params) {
     inst._zod.traits.add(name);
     initializer3(inst, def);
     if (initialized) {
-      const own4 = Object.getPrototypeOf(inst);
+      const own2 = Object.getPrototypeOf(inst);
       const ctorProto = inst._zod.constr.prototype;
-      let up = own4;
+      let up = own2;
       while (up && up !== ctorProto)
         up = Object.getPrototypeOf(up);
-      const target = up ?? own4;
+      const target = up ?? own2;
       if (!initialized.has(target)) {
         initialized.add(target);
         members(target, protoMembers);
@@ -50351,16 +47767,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path8 = []) => {
+  const processError = (error63, path2 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path2, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
       } else {
-        const fullpath = [...path8, ...issue2.path];
+        const fullpath = [...path2, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -50399,17 +47815,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path8 = []) => {
+  const processError = (error63, path2 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path2, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
       } else {
-        const fullpath = [...path8, ...issue2.path];
+        const fullpath = [...path2, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -50448,8 +47864,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path8) {
+  const path2 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path2) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -50495,7 +47911,7 @@ var _parse = (_Err) => {
   };
   return fn;
 };
-var parse4 = /* @__PURE__ */ _parse($ZodRealError);
+var parse3 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
   const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -50583,18 +47999,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse7 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse7(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse7 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -51438,7 +48854,7 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
     return hide(this, "~standard", standardProps(this));
   },
   set "~standard"(value) {
-    own3(this, "~standard", value);
+    own(this, "~standard", value);
   }
 });
 var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config2())) } : { value: r.value };
@@ -52089,7 +49505,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse7 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -52103,7 +49519,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse7(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -53576,20 +50992,20 @@ function leafPattern(schema) {
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
-  const own4 = schema._zod.pattern;
-  return (isInt && own4 === number ? integer : own4)?.source;
+  const own2 = schema._zod.pattern;
+  return (isInt && own2 === number ? integer : own2)?.source;
 }
 function partPattern(schema) {
   const def = schema._zod.def;
-  const own4 = schema._zod.pattern?.source;
+  const own2 = schema._zod.pattern?.source;
   const inner = def.innerType ?? schema._zod.innerType;
   if (inner) {
     const before = inner._zod.pattern?.source;
     const after = partPattern(inner);
-    if (own4 && before && after && after !== before) {
-      return own4.replace(cleanRegex(before), () => cleanRegex(after));
+    if (own2 && before && after && after !== before) {
+      return own2.replace(cleanRegex(before), () => cleanRegex(after));
     }
-    return own4;
+    return own2;
   }
   if (def.options) {
     const sources = def.options.map(partPattern);
@@ -53648,10 +51064,10 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
       throw new Error("implement() must be called with a function");
     }
     return Object.defineProperty(function(...args) {
-      const parsedArgs = inst._def.input ? parse4(inst._def.input, args) : args;
+      const parsedArgs = inst._def.input ? parse3(inst._def.input, args) : args;
       const result = Reflect.apply(func, this, parsedArgs);
       if (inst._def.output) {
-        return parse4(inst._def.output, result);
+        return parse3(inst._def.output, result);
       }
       return result;
     }, "_zod", { value: inst._zod, enumerable: false });
@@ -53792,7 +51208,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -53802,26 +51218,26 @@ function isRecursive(inst, stack, resolve5) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer3 = isRecursive(child, stack, resolve5);
-      if (answer3 > result)
-        result = answer3;
+      const answer4 = isRecursive(child, stack, resolve3);
+      if (answer4 > result)
+        result = answer4;
     }
   };
   const shape = (sh, spread) => {
-    let answer3 = NONE;
+    let answer4 = NONE;
     for (const key of Reflect.ownKeys(sh)) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
-      if (child > answer3)
-        answer3 = child;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      if (child > answer4)
+        answer4 = child;
     }
-    return answer3;
+    return answer4;
   };
-  const merge4 = (answer3) => {
-    if (answer3 > result)
-      result = answer3;
+  const merge4 = (answer4) => {
+    if (answer4 > result)
+      result = answer4;
   };
   const def = inst._zod.def;
   const kind = def.type;
@@ -53877,7 +51293,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge4(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -53924,10 +51340,10 @@ function isRecursive(inst, stack, resolve5) {
   stack.delete(inst);
   return settle(inst, result);
 }
-function settle(inst, answer3) {
-  if (answer3 !== ASSUMED)
-    recursive.set(inst, answer3 === PROVEN);
-  return answer3;
+function settle(inst, answer4) {
+  if (answer4 !== ASSUMED)
+    recursive.set(inst, answer4 === PROVEN);
+  return answer4;
 }
 function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
@@ -61987,8 +59403,8 @@ function generateMultipleOfCheck(doc, ctx, def, accessor) {
   }
 }
 function generateNumberFormatCheck(doc, def, accessor) {
-  const format3 = def.format;
-  switch (format3) {
+  const format = def.format;
+  switch (format) {
     case "safeint":
       doc.write(`if (!Number.isSafeInteger(${accessor})) return INVALID;`);
       break;
@@ -62005,16 +59421,16 @@ function generateNumberFormatCheck(doc, def, accessor) {
       doc.write(`if (!Number.isFinite(${accessor})) return INVALID;`);
       break;
     default: {
-      void format3;
-      throw new ZodCompileUnsupportedError(`number format ${format3}`);
+      void format;
+      throw new ZodCompileUnsupportedError(`number format ${format}`);
     }
   }
 }
 function generateBigIntFormatCheck(doc, def, accessor) {
-  const format3 = def.format;
-  if (!format3)
+  const format = def.format;
+  if (!format)
     return;
-  switch (format3) {
+  switch (format) {
     case "int64":
       doc.write(`if (${accessor} < -9223372036854775808n || ${accessor} > 9223372036854775807n) return INVALID;`);
       break;
@@ -62022,8 +59438,8 @@ function generateBigIntFormatCheck(doc, def, accessor) {
       doc.write(`if (${accessor} < 0n || ${accessor} > 18446744073709551615n) return INVALID;`);
       break;
     default: {
-      void format3;
-      throw new ZodCompileUnsupportedError(`bigint format ${format3}`);
+      void format;
+      throw new ZodCompileUnsupportedError(`bigint format ${format}`);
     }
   }
 }
@@ -62204,8 +59620,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
     return accessor;
   }
-  const format3 = def.format;
-  switch (format3) {
+  const format = def.format;
+  switch (format) {
     case "regex":
       throw new ZodCompileUnsupportedError("regex format without a pattern");
     case "lowercase":
@@ -62228,8 +59644,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
       break;
     }
     default: {
-      void format3;
-      throw new ZodCompileUnsupportedError(`string format ${format3}`);
+      void format;
+      throw new ZodCompileUnsupportedError(`string format ${format}`);
     }
   }
   return accessor;
@@ -64320,12 +61736,12 @@ function _stringbool(Classes, _params) {
   return codec2;
 }
 // @__NO_SIDE_EFFECTS__
-function _stringFormat(Class2, format3, fnOrRegex, _params = {}) {
+function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
   const params = normalizeParams(_params);
   const def = {
     check: "string_format",
     type: "string",
-    format: format3,
+    format,
     fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
     ...params
   };
@@ -64891,9 +62307,9 @@ var addPattern = (agg, pattern) => {
 var intersectMime = (agg, mime) => {
   agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
 };
-var setFormat = (agg, format3) => {
-  agg.format = format3;
-  if (format3.includes("int"))
+var setFormat = (agg, format) => {
+  agg.format = format;
+  if (format.includes("int"))
     agg.isInt = true;
 };
 var minContributor = (agg, def) => narrowMin(agg, "minimum", def.minimum);
@@ -64971,16 +62387,16 @@ var exactPattern = (p) => exactPatterns.get(p) ?? p;
 var stringProcessor = (schema, ctx, _json, _params) => {
   const json2 = _json;
   json2.type = "string";
-  const { minimum, maximum, format: format3, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
+  const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
   if (typeof minimum === "number")
     json2.minLength = minimum;
   if (typeof maximum === "number")
     json2.maxLength = maximum;
-  if (format3) {
-    json2.format = formatMap[format3] ?? format3;
+  if (format) {
+    json2.format = formatMap[format] ?? format;
     if (json2.format === "")
       delete json2.format;
-    if (format3 === "time" || laxFormat) {
+    if (format === "time" || laxFormat) {
       delete json2.format;
     }
   }
@@ -65358,7 +62774,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
   const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
     return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format3, id, ...rest } = json2;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -65868,7 +63284,7 @@ __export(schemas_exports2, {
   unknown: () => unknown,
   url: () => url,
   uuid: () => uuid2,
-  uuidv4: () => uuidv42,
+  uuidv4: () => uuidv4,
   uuidv6: () => uuidv6,
   uuidv7: () => uuidv7,
   void: () => _void2,
@@ -65958,7 +63374,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
 });
 
 // node_modules/zod/v4/classic/parse.js
-var parse5 = /* @__PURE__ */ _parse(ZodRealError);
+var parse4 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
@@ -66095,7 +63511,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     util_exports.own(this, "~standard", value);
   },
   parse: function _parse2(data, params) {
-    return parse5(this, data, params, { callee: _parse2 });
+    return parse4(this, data, params, { callee: _parse2 });
   },
   parseAsync: async function _parseAsync2(data, params) {
     return await parseAsync2(this, data, params, { callee: _parseAsync2 });
@@ -66341,7 +63757,7 @@ var ZodUUID = /* @__PURE__ */ $constructor("ZodUUID", (inst, def) => {
 function uuid2(params) {
   return _uuid(ZodUUID, params);
 }
-function uuidv42(params) {
+function uuidv4(params) {
   return _uuidv4(ZodUUID, params);
 }
 function uuidv6(params) {
@@ -66494,8 +63910,8 @@ var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat"
   $ZodCustomStringFormat.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function stringFormat(format3, fnOrRegex, _params = {}) {
-  return _stringFormat(ZodCustomStringFormat, format3, fnOrRegex, _params);
+function stringFormat(format, fnOrRegex, _params = {}) {
+  return _stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
 }
 function hostname2(_params) {
   return _stringFormat(ZodCustomStringFormat, "hostname", hostname, _params);
@@ -66508,11 +63924,11 @@ function currencyCode2(_params) {
 }
 function hash(alg, params) {
   const enc = params?.enc ?? "hex";
-  const format3 = `${alg}_${enc}`;
-  const regex2 = regexes_exports[format3];
+  const format = `${alg}_${enc}`;
+  const regex2 = regexes_exports[format];
   if (!regex2)
-    throw new Error(`Unrecognized hash format: ${format3}`);
-  return _stringFormat(ZodCustomStringFormat, format3, regex2, params);
+    throw new Error(`Unrecognized hash format: ${format}`);
+  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
@@ -67587,13 +65003,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path8 = ref.slice(1).split("/").filter(Boolean);
-  if (path8.length === 0) {
+  const path2 = ref.slice(1).split("/").filter(Boolean);
+  if (path2.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path8[0] === defsKey) {
-    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
+  if (path2[0] === defsKey) {
+    const key = path2[1] === void 0 ? void 0 : decodeJSONPointerSegment(path2[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -67877,58 +65293,58 @@ function convertBaseSchema(schema, ctx) {
     case "string": {
       let stringSchema = z.string();
       if (schema.format) {
-        const format3 = schema.format;
-        if (format3 === "email") {
+        const format = schema.format;
+        if (format === "email") {
           stringSchema = stringSchema.check(z.email());
-        } else if (format3 === "uri" || format3 === "uri-reference") {
+        } else if (format === "uri" || format === "uri-reference") {
           stringSchema = stringSchema.check(z.url());
-        } else if (format3 === "uuid" || format3 === "guid") {
+        } else if (format === "uuid" || format === "guid") {
           stringSchema = stringSchema.check(z.uuid());
-        } else if (format3 === "date-time") {
+        } else if (format === "date-time") {
           stringSchema = stringSchema.check(z.iso.datetime({ offset: true }));
-        } else if (format3 === "date") {
+        } else if (format === "date") {
           stringSchema = stringSchema.check(z.iso.date());
-        } else if (format3 === "time") {
+        } else if (format === "time") {
           stringSchema = stringSchema.check(z.regex(fullTime));
-        } else if (format3 === "duration") {
+        } else if (format === "duration") {
           stringSchema = stringSchema.check(z.iso.duration());
-        } else if (format3 === "hostname") {
+        } else if (format === "hostname") {
           stringSchema = stringSchema.check(z.hostname());
-        } else if (format3 === "ipv4") {
+        } else if (format === "ipv4") {
           stringSchema = stringSchema.check(z.ipv4());
-        } else if (format3 === "ipv6") {
+        } else if (format === "ipv6") {
           stringSchema = stringSchema.check(z.ipv6());
-        } else if (format3 === "mac") {
+        } else if (format === "mac") {
           stringSchema = stringSchema.check(z.mac());
-        } else if (format3 === "cidr") {
+        } else if (format === "cidr") {
           stringSchema = stringSchema.check(z.cidrv4());
-        } else if (format3 === "cidr-v6") {
+        } else if (format === "cidr-v6") {
           stringSchema = stringSchema.check(z.cidrv6());
-        } else if (format3 === "base64") {
+        } else if (format === "base64") {
           stringSchema = stringSchema.check(z.base64());
-        } else if (format3 === "base64url") {
+        } else if (format === "base64url") {
           stringSchema = stringSchema.check(z.base64url());
-        } else if (format3 === "e164") {
+        } else if (format === "e164") {
           stringSchema = stringSchema.check(z.e164());
-        } else if (format3 === "credit_card") {
+        } else if (format === "credit_card") {
           stringSchema = stringSchema.check(z.creditCard());
-        } else if (format3 === "iban") {
+        } else if (format === "iban") {
           stringSchema = stringSchema.check(z.iban());
-        } else if (format3 === "jwt") {
+        } else if (format === "jwt") {
           stringSchema = stringSchema.check(z.jwt());
-        } else if (format3 === "emoji") {
+        } else if (format === "emoji") {
           stringSchema = stringSchema.check(z.emoji());
-        } else if (format3 === "nanoid") {
+        } else if (format === "nanoid") {
           stringSchema = stringSchema.check(z.nanoid());
-        } else if (format3 === "cuid") {
+        } else if (format === "cuid") {
           stringSchema = stringSchema.check(z.cuid());
-        } else if (format3 === "cuid2") {
+        } else if (format === "cuid2") {
           stringSchema = stringSchema.check(z.cuid2());
-        } else if (format3 === "ulid") {
+        } else if (format === "ulid") {
           stringSchema = stringSchema.check(z.ulid());
-        } else if (format3 === "xid") {
+        } else if (format === "xid") {
           stringSchema = stringSchema.check(z.xid());
-        } else if (format3 === "ksuid") {
+        } else if (format === "ksuid") {
           stringSchema = stringSchema.check(z.ksuid());
         }
       }
@@ -68227,21 +65643,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache2 = /* @__PURE__ */ new Map();
+  const cache = /* @__PURE__ */ new Map();
   function run3(s) {
-    const cached2 = cache2.get(s);
+    const cached2 = cache.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache2.get(s)
+        getter: () => cache.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache2.set(s, RESOLVING);
+    cache.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache2.set(s, mapped);
+    cache.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -68670,24 +66086,24 @@ function dependents(check2) {
 function schemas(check2) {
   const migrations2 = check2.constraints.migrations;
   if (!migrations2) return [];
-  const own4 = check2.live.find((r) => r.service === check2.service);
-  if (!own4) return [];
+  const own2 = check2.live.find((r) => r.service === check2.service);
+  if (!own2) return [];
   const readable = [.../* @__PURE__ */ new Set([migrations2.schema, ...migrations2.reads])];
   const wanted = `reads schema${readable.length === 1 ? "" : "s"} ${readable.join(", ")}`;
   if (!check2.history) {
     return [
       {
         kind: "unverifiable",
-        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own4.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
+        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own2.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
       }
     ];
   }
-  const live = own4.constraints?.migrations?.schema;
+  const live = own2.constraints?.migrations?.schema;
   if (live === void 0 || readable.includes(live)) return [];
   return [
     {
       kind: "schema",
-      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own4.version})`
+      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own2.version})`
     }
   ];
 }
@@ -69257,18 +66673,18 @@ function checkReferenceIssues(config3, ctx) {
     const components = isRecord(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component, index) => {
-      const path8 = ["environments", environment2, "components", index, "checks"];
-      reportUndefinedChecks(isRecord(component) ? component.checks : void 0, defined, path8, ctx);
+      const path2 = ["environments", environment2, "components", index, "checks"];
+      reportUndefinedChecks(isRecord(component) ? component.checks : void 0, defined, path2, ctx);
     });
   }
 }
-function reportUndefinedChecks(references, defined, path8, ctx) {
+function reportUndefinedChecks(references, defined, path2, ctx) {
   if (!Array.isArray(references)) return;
   references.forEach((reference, index) => {
     if (typeof reference !== "string" || Object.hasOwn(defined, reference)) return;
     ctx.addIssue({
       code: "custom",
-      path: [...path8, index],
+      path: [...path2, index],
       message: `check '${reference}' is not defined under checks`
     });
   });
@@ -69327,7 +66743,7 @@ function isRecord2(value) {
 function categoryIssues(config3, ctx) {
   if (isRecord2(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
 }
-function declaredValueIssues(categories, path8, ctx) {
+function declaredValueIssues(categories, path2, ctx) {
   if (!isRecord2(categories)) return;
   const { labels, values } = categories;
   if (!Array.isArray(labels) || !isRecord2(values)) return;
@@ -69335,7 +66751,7 @@ function declaredValueIssues(categories, path8, ctx) {
     if (labels.includes(label)) continue;
     ctx.addIssue({
       code: "custom",
-      path: [...path8, "values", label],
+      path: [...path2, "values", label],
       message: `'${label}' is not one of the category labels (${labels.join(", ")})`
     });
   }
@@ -69372,12 +66788,12 @@ function trackIssues(config3, ctx) {
     if (!Array.isArray(track2.environments)) return;
     track2.environments.forEach((name, at) => {
       if (typeof name !== "string") return;
-      const path8 = ["tracks", index, "environments", at];
+      const path2 = ["tracks", index, "environments", at];
       if (!Object.hasOwn(environments, name)) {
         const known = Object.keys(environments).join(", ") || "(none)";
         ctx.addIssue({
           code: "custom",
-          path: path8,
+          path: path2,
           message: `environment '${name}' is not defined (known: ${known})`
         });
         return;
@@ -69385,7 +66801,7 @@ function trackIssues(config3, ctx) {
       if (isRecord2(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
         ctx.addIssue({
           code: "custom",
-          path: path8,
+          path: path2,
           message: `no target of ${name} carries ${selectorText(track2.targets)}`
         });
       }
@@ -69541,9 +66957,48 @@ var environmentSchema = external_exports.strictObject({
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
 }).meta({ title: "environment" });
+var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
+var NO_URL_CREDENTIALS = {
+  error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
+};
+var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
+var requestAuthSchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      basic: external_exports.strictObject({
+        username: nonEmptyString().describe("User name."),
+        passwordEnv: envNameSchema.describe("Environment variable that holds the password.")
+      })
+    }),
+    external_exports.strictObject({
+      bearer: external_exports.strictObject({
+        tokenEnv: envNameSchema.describe("Environment variable that holds the token.")
+      })
+    })
+  ],
+  { error: "expected { basic: { username, passwordEnv } } or { bearer: { tokenEnv } }" }
+).meta({
+  id: "RequestAuth",
+  title: "request authentication",
+  description: "Authentication of the requests: HTTP basic with a user name and a password, or a bearer token; secrets are read from the named environment variables when the check runs, never written in the config."
+});
+var requestHeadersSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: "expected an HTTP header name" }),
+  external_exports.union([external_exports.string(), external_exports.strictObject({ env: envNameSchema })], {
+    error: "expected a header value, or { env: NAME } to read it from an environment variable"
+  })
+).meta({
+  id: "RequestHeaders",
+  title: "request headers",
+  description: "Headers sent with every request, e.g. X-Scope-OrgID for a tenant behind a proxy: a value, or { env: NAME } for a secret read from an environment variable when the check runs."
+});
 var httpCheckSchema = external_exports.strictObject({
   http: external_exports.strictObject({
-    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
     samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
     p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
@@ -69562,7 +67017,7 @@ var commandCheckSchema = external_exports.strictObject({
   error: "min must not be greater than max",
   path: ["min"]
 }).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
 function fraction(what) {
   const error62 = `expected ${what} between 0 and 1 (exclusive)`;
   return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
@@ -69577,6 +67032,8 @@ var alphaSchema = fraction("a probability").default(0.01).describe(
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
     url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     query: nonEmptyString().describe(
       "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
     ),
@@ -69648,6 +67105,8 @@ var seriesSchema = external_exports.strictObject({
 var analysisCheckSchema = external_exports.strictObject({
   analysis: external_exports.strictObject({
     url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     counts: countsSchema.optional(),
     series: seriesSchema.optional(),
     alpha: alphaSchema,
@@ -69789,6 +67248,9 @@ var trancheConfigObject = external_exports.strictObject({
     error: "expected at least one environment"
   }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
   checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
+  passEnv: external_exports.array(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" })).default([]).describe(
+    "Environment variables deploy, rollback and check commands receive even though Tranche withholds them: those it used as a credential itself (a postgres:// DATABASE_URL that is its ledger, GITHUB_TOKEN under deploy --github, the Action's github-token) and its own (TRANCHE_LEDGER, TRANCHE_BUNDLE_KEY). Default: none; every other variable reaches commands anyway."
+  ),
   categories: categoriesSchema.optional(),
   requires: requiresSchema.optional(),
   migrations: migrationsSchema.optional(),
@@ -69831,9 +67293,9 @@ function toJs(doc, file2) {
   }
 }
 function toIssue(finding, file2, locator) {
-  const { path: path8, message, at } = finding;
-  const position = (at === "key" ? locator.key(path8) : void 0) ?? locator.nearest(at === "parent" ? path8.slice(0, -1) : path8);
-  return { file: file2, line: position.line, column: position.column, path: path8, message };
+  const { path: path2, message, at } = finding;
+  const position = (at === "key" ? locator.key(path2) : void 0) ?? locator.nearest(at === "parent" ? path2.slice(0, -1) : path2);
+  return { file: file2, line: position.line, column: position.column, path: path2, message };
 }
 function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
@@ -69862,39 +67324,39 @@ function configName(paths) {
   return paths.join(" or ");
 }
 async function readConfig(scope, paths) {
-  for (const path8 of paths) {
-    const text = await readFile2(scope, path8);
+  for (const path2 of paths) {
+    const text = await readFile(scope, path2);
     if (text === void 0) continue;
-    return typeof text === "string" ? parseOnce(text, path8) : text;
+    return typeof text === "string" ? parseOnce(text, path2) : text;
   }
   return { state: "missing", path: configName(paths) };
 }
-function parseOnce(text, path8) {
-  const key = `${path8}\0${text}`;
+function parseOnce(text, path2) {
+  const key = `${path2}\0${text}`;
   const kept = parsed.get(key);
   if (kept) return kept;
-  const config3 = parse6(text, path8);
+  const config3 = parse5(text, path2);
   if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
   parsed.set(key, config3);
   return config3;
 }
-function parse6(text, path8) {
+function parse5(text, path2) {
   try {
-    return { state: "loaded", loaded: parseConfig(text, path8) };
+    return { state: "loaded", loaded: parseConfig(text, path2) };
   } catch (error62) {
-    if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
+    if (error62 instanceof ConfigError) return { state: "invalid", path: path2, message: error62.message };
     throw error62;
   }
 }
-async function readFile2(scope, path8) {
+async function readFile(scope, path2) {
   try {
     const { data } = await scope.octokit.rest.repos.getContent({
       owner: scope.owner,
       repo: scope.repo,
-      path: path8
+      path: path2
     });
     if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-      return { state: "invalid", path: path8, message: `${path8} on the default branch is not a file` };
+      return { state: "invalid", path: path2, message: `${path2} on the default branch is not a file` };
     }
     return Buffer.from(data.content, "base64").toString("utf8");
   } catch (error62) {
@@ -70202,6 +67664,26 @@ function deploymentLogger(log) {
   return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
 }
 
+// bot/render/user-text.ts
+var ECHO_MAX = 100;
+function userText(text, max = ECHO_MAX) {
+  const line = cut2(text, max).replace(/\s+/g, " ");
+  if (line.trim() === "") return "` `";
+  const fence = "`".repeat(longestBacktickRun(line) + 1);
+  const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
+  return `${fence}${pad}${line}${pad}${fence}`;
+}
+function cut2(text, max) {
+  if (text.length <= max) return text;
+  const kept = text.slice(0, max - 1);
+  return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}\u2026`;
+}
+function longestBacktickRun(text) {
+  let longest = 0;
+  for (const run3 of text.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
+  return longest;
+}
+
 // bot/render/actor.ts
 var BOT_ACTORS = {
   promotion: "tranche:promotion",
@@ -70214,8 +67696,9 @@ var BOT_WORDS = {
 function isBotActor(requestedBy) {
   return requestedBy.includes(":");
 }
+var LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 function actorText(requestedBy) {
-  return BOT_WORDS[requestedBy] ?? (isBotActor(requestedBy) ? requestedBy : `@${requestedBy}`);
+  return BOT_WORDS[requestedBy] ?? (LOGIN.test(requestedBy) ? `@${requestedBy}` : userText(requestedBy));
 }
 
 // src/github/tag-versions.ts
@@ -70405,18 +67888,24 @@ function resolveCheck(name, checks) {
   if (!check2) throw new Error(`check '${name}' is not defined under checks`);
   if ("http" in check2) {
     const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
-    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2 };
+    const auth8 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
   }
   if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
   if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
   const { command, max, min, unit, timeout } = check2;
   return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
 }
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
 function resolvePrometheus(name, c) {
   return {
     kind: "prometheus",
     name,
     server: c.url,
+    auth: requestAuth(c),
     query: c.query,
     range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
     max: c.max,
@@ -70431,6 +67920,7 @@ function resolveAnalysis(name, c) {
     kind: "analysis",
     name,
     server: c.url,
+    auth: requestAuth(c),
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
@@ -70575,16 +68065,16 @@ function blockerText(release, context) {
   switch (blocker.reason) {
     case "locked": {
       const scope = blocker.lock.name.endsWith(":global") ? "every environment" : `**${release.environment}**`;
-      const reason2 = blocker.lock.reason ? ` (${blocker.lock.reason})` : "";
-      return `${scope} is locked by @${blocker.lock.holder}${reason2}`;
+      const reason2 = blocker.lock.reason ? ` (${userText(blocker.lock.reason)})` : "";
+      return `${scope} is locked by ${actorText(blocker.lock.holder)}${reason2}`;
     }
     case "busy": {
       const other = blocker.release;
       return `**${release.environment}** is busy with ${other.version ? `\`${other.version}\`` : "a release"} for ${other.requestedBy ? actorText(other.requestedBy) : "someone"}`;
     }
     case "deploying": {
-      const reason2 = blocker.lock.reason ? ` (${blocker.lock.reason})` : "";
-      return `**${release.environment}** is being deployed outside the bot by \`${blocker.lock.holder}\`${reason2}`;
+      const reason2 = blocker.lock.reason ? ` (${userText(blocker.lock.reason)})` : "";
+      return `**${release.environment}** is being deployed outside the bot by ${userText(blocker.lock.holder)}${reason2}`;
     }
     case "queue":
       return `${blocker.ahead} earlier ${blocker.ahead === 1 ? "request" : "requests"} for **${release.environment}** go first`;
@@ -71352,7 +68842,7 @@ function renderVerdictExplanation(view) {
 function who(standing) {
   if (standing.kind === "override") {
     const by = standing.actor ? actorText(standing.actor) : "someone";
-    return `**Marked bad** by ${by}: ${standing.reason ?? "no reason given"}`;
+    return `**Marked bad** by ${by}: ${standing.reason ? userText(standing.reason) : "no reason given"}`;
   }
   return `**Verdict** from the outcomes of its jobs and deployments: ${standing.message}`;
 }
@@ -71645,7 +69135,7 @@ function closestMatch(target, candidates, options2) {
 var environment = external_exports.string().max(255, { error: "an environment name has at most 255 characters" }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
   error: "an environment name is letters, digits and . _ - (as in tranche.yml)"
 });
-var version2 = versionSchema;
+var version2 = versionSchema.max(100, { error: "a version has at most 100 characters" });
 var reason = external_exports.string().max(200, { error: "a reason has at most 200 characters" });
 var track = external_exports.string().max(100, { error: "a track name has at most 100 characters" }).regex(/^[a-z0-9][a-z0-9._-]*$/, { error: "a track name is lowercase letters, digits and . _ -" });
 var lockTarget = external_exports.discriminatedUnion("scope", [
@@ -71669,7 +69159,10 @@ var commandSchema = external_exports.discriminatedUnion("name", [
   external_exports.strictObject({ name: external_exports.literal("mark-bad"), version: version2, reason: reason.optional() }),
   external_exports.strictObject({ name: external_exports.literal("mark-good"), version: version2, reason: reason.optional() }),
   external_exports.strictObject({ name: external_exports.literal("status"), environment: environment.optional() }),
-  external_exports.strictObject({ name: external_exports.literal("help"), topic: external_exports.string().optional() })
+  external_exports.strictObject({
+    name: external_exports.literal("help"),
+    topic: external_exports.string().max(50, { error: "a help topic is a command, at most 50 characters" }).optional()
+  })
 ]);
 
 // bot/commands/registry.ts
@@ -71794,7 +69287,7 @@ function parseCommand(body2, prefix) {
   if (!isCommandName(word)) {
     const close = typoOf(word);
     const hint = close ? `did you mean \`${prefix}${close}\`?` : `\`${prefix}help\` lists the commands`;
-    return fail(word, close, `\`${prefix}${word}\` is not a command; ${hint}`);
+    return fail(word, close, `${userText(prefix + word)} is not a command; ${hint}`);
   }
   const candidate = CANDIDATES[word](args);
   if ("problem" in candidate) return fail(word, word, String(candidate.problem));
@@ -71819,14 +69312,14 @@ function glued(word, after, prefix) {
   return fail(
     word,
     typo,
-    `\`${prefix}${word}\` is not a command; did you mean \`${prefix}${typo}\`? It ${spacing}`
+    `${userText(prefix + word)} is not a command; did you mean \`${prefix}${typo}\`? It ${spacing}`
   );
 }
 function fail(word, command, message) {
   return { ok: false, failure: { word, command, message } };
 }
-function argumentName(path8) {
-  const last = path8.at(-1);
+function argumentName(path2) {
+  const last = path2.at(-1);
   return last === void 0 || last === "target" ? "the arguments" : String(last);
 }
 var CANDIDATES = {
@@ -71922,7 +69415,7 @@ function lockWords(args, known) {
     if (word.startsWith("--")) {
       const flag = word.toLowerCase();
       if (!known.includes(flag))
-        return { problem: `unknown option ${word}; the options are ${known.join(", ")}` };
+        return { problem: `unknown option ${userText(word)}; the options are ${known.join(", ")}` };
       flags.add(flag);
     } else if (environment2 === void 0 && !flags.has("--global")) environment2 = word;
     else break;
@@ -71939,17 +69432,30 @@ function withReason(rest) {
   return reason2 === "" ? {} : { reason: reason2 };
 }
 function tooMany(extra) {
-  return { problem: `unexpected ${extra.length === 1 ? "argument" : "arguments"} ${extra.join(" ")}` };
+  return {
+    problem: `unexpected ${extra.length === 1 ? "argument" : "arguments"} ${userText(extra.join(" "))}`
+  };
+}
+
+// bot/github/webhook-identity.ts
+function webhookIdentity(context) {
+  const { name, payload } = context;
+  if ("comment" in payload) return `${name}:${payload.comment.id}`;
+  if ("deployment_status" in payload) return `${name}:${payload.deployment_status.id}`;
+  if ("check_run" in payload) return `${name}:${payload.check_run.id}`;
+  if ("workflow_run" in payload)
+    return `${name}:${payload.workflow_run.id}:${payload.workflow_run.run_attempt}`;
+  return payload.deployment ? `${name}:deployment:${payload.deployment.id}` : `${name}:${context.id}`;
 }
 
 // bot/render/help-reply.ts
 function renderHelp(prefix, topic) {
   if (topic !== void 0 && isCommandName(topic)) return commandHelp(topic, prefix);
-  const unknown2 = topic !== void 0 ? `There is no command \`${topic}\`.
+  const unknown2 = topic !== void 0 ? `There is no command ${userText(topic)}.
 
 ` : "";
   const rows2 = COMMAND_NAMES.map(
-    (name) => `| \`${prefix}${COMMANDS[name].usage}\` | ${COMMANDS[name].summary} |`
+    (name) => `| \`${`${prefix}${COMMANDS[name].usage}`.replaceAll("|", "\\|")}\` | ${COMMANDS[name].summary} |`
   );
   const onIssues = [...ISSUE_COMMANDS];
   const issueList = `${onIssues.slice(0, -1).join(", ")} and ${onIssues.at(-1)}`;
@@ -72174,7 +69680,7 @@ async function lock(scope, command, requester) {
     return;
   }
   const place = placeWords(command.target);
-  const body2 = outcome.acquired ? `\u{1F512} ${place} locked by @${requester.login}${command.reason ? ` (${command.reason})` : ""} ${command.once ? `for their next deploy${command.target.scope === "global" ? "" : " there"}: it is freed when that deploy finishes` : `until \`${scope.settings.prefix}unlock ${targetWords(command.target)}\``}. Others' deploys wait in the queue.` : `\u{1F512} ${place} already locked by @${outcome.heldBy.holder}${lockDetails(outcome.heldBy)}; \`${scope.settings.prefix}unlock ${targetWords(command.target)}\` frees it.`;
+  const body2 = outcome.acquired ? `\u{1F512} ${place} locked by @${requester.login}${command.reason ? ` (${userText(command.reason)})` : ""} ${command.once ? `for their next deploy${command.target.scope === "global" ? "" : " there"}: it is freed when that deploy finishes` : `until \`${scope.settings.prefix}unlock ${targetWords(command.target)}\``}. Others' deploys wait in the queue.` : `\u{1F512} ${place} already locked by @${outcome.heldBy.holder}${lockDetails(outcome.heldBy)}; \`${scope.settings.prefix}unlock ${targetWords(command.target)}\` frees it.`;
   await reply(scope, requester.issueNumber, body2);
 }
 async function unlock(scope, command, requester) {
@@ -72222,7 +69728,7 @@ function placeWords(target) {
   return target.scope === "global" ? "Every environment is" : `**${target.environment}** is`;
 }
 function lockDetails(lock2) {
-  const reason2 = lock2.reason ? `: ${lock2.reason}` : "";
+  const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
   const since = new Date(lock2.acquiredAt).toISOString().slice(0, 16).replace("T", " ");
   return `${reason2}, since ${since} UTC`;
 }
@@ -72282,7 +69788,7 @@ async function trackService(scope, name, track2, requester, what) {
   return await mayChange(scope, name, requester, what) ? tracks.tracks.service : null;
 }
 function holdWords(lock2) {
-  const reason2 = lock2.reason ? `: ${lock2.reason}` : "";
+  const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
   const since = new Date(lock2.acquiredAt).toISOString().slice(0, 16).replace("T", " ");
   return `by ${actorText(lock2.holder)}${reason2}, since ${since} UTC`;
 }
@@ -72323,12 +69829,12 @@ async function markVerdict(scope, command, requester) {
   await reply(
     scope,
     requester.issueNumber,
-    `\u2705 \`${command.version}\` marked good by @${requester.login}: ${reason2}. Deploys and promotions of it are allowed again.`
+    `\u2705 \`${command.version}\` marked good by @${requester.login}: ${userText(reason2)}. Deploys and promotions of it are allowed again.`
   );
 }
 
 // bot/handlers/noop.ts
-async function noop4(scope, command, target) {
+async function noop5(scope, command, target) {
   const config3 = configFor(scope, command.environment);
   if (!config3.ok) return refuse(scope, target, `/noop ${command.environment}`, config3.problem);
   const resolved = resolveEnvironment(config3.loaded.config, command.environment);
@@ -72447,7 +69953,7 @@ function environmentRow(environment2, view) {
     live?.requestedBy ? actorText(live.requestedBy) : "\u2014",
     live?.succeededAt ? when(live.succeededAt) : "\u2014",
     lock2 ? lockText(lock2) : "\u2014",
-    running ? `${running.version ? `\`${running.version}\`` : "next version"} for ${running.requestedBy ? actorText(running.requestedBy) : "?"} (${running.state.replace("_", " ")})` : run3 ? `\`${run3.holder}\` outside the bot${run3.reason ? ` (${run3.reason})` : ""}` : "\u2014"
+    running ? `${running.version ? `\`${running.version}\`` : "next version"} for ${running.requestedBy ? actorText(running.requestedBy) : "?"} (${running.state.replace("_", " ")})` : run3 ? `${userText(run3.holder)} outside the bot${run3.reason ? ` (${userText(run3.reason)})` : ""}` : "\u2014"
   ];
 }
 function globalLine(view) {
@@ -72456,8 +69962,8 @@ function globalLine(view) {
 }
 function lockText(lock2) {
   const once = lock2.data?.once === true ? ", for their next deploy" : "";
-  const reason2 = lock2.reason ? `: ${lock2.reason}` : "";
-  return `\u{1F512} @${lock2.holder}${once}${reason2}`;
+  const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
+  return `\u{1F512} ${actorText(lock2.holder)}${once}${reason2}`;
 }
 function queueSection(view) {
   const queued = view.releases.filter((r) => r.state === "queued" && (!view.environment || r.environment === view.environment)).sort((a, b) => a.id - b.id);
@@ -72498,7 +70004,7 @@ function renderTracksSection(view) {
 }
 function holdLines(view) {
   return [...view.holds].map(([track2, lock2]) => {
-    const reason2 = lock2.reason ? `: ${lock2.reason}` : "";
+    const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
     return `\u23F8\uFE0F **${track2}** is on hold by ${actorText(lock2.holder)}${reason2}, since ${when2(lock2.acquiredAt)}.`;
   });
 }
@@ -72613,8 +70119,25 @@ async function onComment(context, deps) {
     );
     return;
   }
-  await run2(scope, command, requester);
+  try {
+    await run2(scope, command, requester);
+  } catch (error62) {
+    await replyFailure(scope, requester, `/${command.name}`, error62);
+    if (httpStatus(error62) === void 0) throw error62;
+    return;
+  }
   await advanceTracks(scope);
+}
+async function replyFailure(scope, requester, what, error62) {
+  const status2 = httpStatus(error62);
+  const message = redactedMessage(error62);
+  scope.log.warn(`${what} in ${scope.fullName}#${requester.issueNumber} failed: ${status2 ?? ""} ${message}`);
+  const why = status2 === void 0 ? "the bot failed; whoever runs it finds why in its log" : `GitHub answered ${status2}: ${userText(message, 200)}`;
+  try {
+    await reply(scope, requester.issueNumber, `\u{1F615} \`${what}\` stopped: ${why}. Try again in a while.`);
+  } catch (replyError) {
+    scope.log.warn(`the reply to ${what} failed too: ${redactedMessage(replyError)}`);
+  }
 }
 function run2(scope, command, requester) {
   switch (command.name) {
@@ -72622,7 +70145,7 @@ function run2(scope, command, requester) {
     case "rollback":
       return deploy(scope, command, requester);
     case "noop":
-      return noop4(scope, command, requester);
+      return noop5(scope, command, requester);
     case "lock":
       return lock(scope, command, requester);
     case "unlock":
@@ -72653,7 +70176,12 @@ async function handlerScope(context, deps) {
     htmlUrl: repository.html_url,
     deps,
     log: { info: (m) => context.log.info(m), warn: (m) => context.log.warn(m) },
-    delivery: { id: context.id, repo: repository.full_name, event: context.name, at: deps.now() }
+    delivery: {
+      id: webhookIdentity(context),
+      repo: repository.full_name,
+      event: context.name,
+      at: deps.now()
+    }
   };
   const config3 = await readConfig(base, deps.configPaths);
   return { ...base, config: config3, settings: botSettings(config3) };
@@ -72909,13 +70437,13 @@ async function judge2(scope, environment2, commit, payload) {
   };
 }
 function callbackRunId(callback, fullName) {
-  let path8;
+  let path2;
   try {
-    path8 = new URL(callback).pathname;
+    path2 = new URL(callback).pathname;
   } catch {
     return void 0;
   }
-  const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(path8);
+  const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(path2);
   if (!match || `${match[1]}/${match[2]}`.toLowerCase() !== fullName.toLowerCase()) return void 0;
   return Number(match[3]);
 }
@@ -72949,9 +70477,12 @@ var outcomeSchema = external_exports.strictObject({
   job: external_exports.string().min(1).max(255).describe("The job's id: the same job reported twice counts once."),
   at: external_exports.iso.datetime({ offset: true }).optional().describe("When it ran; default when the bot received it.")
 });
+var BOT_SOURCES = ["deployment_status", "check_run", "workflow_run"];
 var outcomesBodySchema = external_exports.strictObject({
   repository: external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected owner/repo" }),
-  source: external_exports.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: "expected a lowercase word such as http or spark" }).default("http"),
+  source: external_exports.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: "expected a lowercase word such as http or spark" }).refine((source) => !BOT_SOURCES.includes(source), {
+    error: `${BOT_SOURCES.join(", ")} are the bot's own sources, recorded from GitHub's webhooks; name the job's own, such as http or spark`
+  }).default("http"),
   outcomes: external_exports.array(outcomeSchema).min(1).max(MAX_OUTCOMES)
 });
 function bodyProblems(error62) {
@@ -73106,6 +70637,66 @@ function answer2(response, status2, body2) {
 `);
 }
 
+// bot/http/webhook-guard.ts
+var MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
+  return async (request2, response) => {
+    if (request2.method !== "POST" || pathOf(request2) !== app2.webhookPath) return false;
+    const what = `webhook ${headerWords(request2, "x-github-event")} (delivery ${headerWords(request2, "x-github-delivery")})`;
+    const declared = Number(request2.headers["content-length"]);
+    const body2 = declared > maxBytes ? "too large" : await readAtMost(request2, maxBytes);
+    if (body2 === "gone") {
+      app2.log.info(`${what}: the sender hung up before the body's end`);
+      return true;
+    }
+    if (body2 === "too large") {
+      app2.log.warn(`${what}: its body is over ${maxBytes} bytes; refused unread`);
+      answer3(response, 413, `a webhook body has at most ${maxBytes} bytes`);
+      return true;
+    }
+    const payload = body2.toString("utf8");
+    const signature = request2.headers["x-hub-signature-256"];
+    if (typeof signature === "string" && !await app2.webhooks.verify(payload, signature).catch(() => false)) {
+      app2.log.warn(`${what}: ${body2.length} bytes whose signature does not match; not handled`);
+      answer3(response, 400, "the X-Hub-Signature-256 header is not the signature of this body");
+      return true;
+    }
+    request2.body = payload;
+    return false;
+  };
+}
+function readAtMost(request2, maxBytes) {
+  return new Promise((resolve3) => {
+    const chunks2 = [];
+    let size = 0;
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks2.push(chunk);
+      request2.off("data", onData).pause();
+      resolve3("too large");
+    };
+    request2.on("data", onData);
+    request2.once("end", () => resolve3(Buffer.concat(chunks2)));
+    request2.once("close", () => resolve3("gone"));
+  });
+}
+function pathOf(request2) {
+  try {
+    return new URL(request2.url ?? "/", "http://bot").pathname.replace(/\/+$/, "");
+  } catch {
+    return void 0;
+  }
+}
+function headerWords(request2, name) {
+  const value = request2.headers[name];
+  return typeof value === "string" ? value.replace(/[^\w.:-]/g, "?").slice(0, 64) : "none";
+}
+function answer3(response, status2, error62) {
+  response.writeHead(status2, { "content-type": "application/json", connection: "close" });
+  response.end(`${JSON.stringify({ error: error62 })}
+`);
+}
+
 // bot/verdicts/judge-unjudged.ts
 async function unjudgedWork(ledger, log) {
   const byService = /* @__PURE__ */ new Map();
@@ -73209,14 +70800,15 @@ function trancheBot(options2) {
     configPaths: options2.configPath ? [options2.configPath] : DEFAULT_CONFIG_PATHS,
     replica: options2.replica ?? `${hostname3()}:${process.pid}:${randomUUID().slice(0, 8)}`
   };
-  let probot;
+  let probot2;
   let timer;
   const runSweep = async () => {
-    if (probot) await sweep(probot, deps);
+    if (probot2) await sweep(probot2, deps);
   };
   return {
     app(app2, appOptions) {
-      probot = app2;
+      probot2 = app2;
+      appOptions.addHandler(webhookGuard(app2));
       app2.on("issue_comment.created", (context) => onComment(context, deps));
       app2.on("deployment_status.created", (context) => onDeploymentStatus(context, deps));
       app2.on("check_run.completed", (context) => onCheckRun(context, deps));
@@ -73242,10 +70834,10 @@ function trancheBot(options2) {
     }
   };
 }
-var app = async (probot, options2) => {
+var app = async (probot2, options2) => {
   const location = ledgerLocation(void 0, process.env);
   const ledger = await openLedger(location, process.cwd());
-  probot.log.info(
+  probot2.log.info(
     `tranche bot: ledger ${location ? "from TRANCHE_LEDGER / DATABASE_URL" : ".tranche/ledger.db"}`
   );
   const configPath = process.env.TRANCHE_CONFIG;
@@ -73254,9 +70846,23 @@ var app = async (probot, options2) => {
     ledger,
     configPath: configPath ? configPath : void 0,
     outcomesSecret: outcomesSecret ? outcomesSecret : void 0
-  }).app(probot, options2);
+  }).app(probot2, options2);
 };
 var index_default = app;
 
 // bot/main.ts
-await run(index_default);
+var { APP_ID, WEBHOOK_SECRET, PORT = "3000", HOST = "localhost" } = process.env;
+if (!APP_ID || !WEBHOOK_SECRET) {
+  throw new Error("tranche bot: set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET");
+}
+var probot = createProbot({ env: { LOG_LEVEL: "info", ...process.env } });
+var middleware = await createNodeMiddleware2(index_default, { probot });
+var server = createServer((request2, response) => {
+  void middleware(request2, response, () => response.writeHead(404).end());
+});
+server.listen(Number(PORT), HOST, () => {
+  probot.log.info(`tranche bot: webhooks on http://${HOST}:${PORT}${probot.webhookPath}`);
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => server.close(() => process.exit(0)));
+}
