@@ -70,11 +70,15 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
 }
 
 /**
- * The newest version older than the live one (by its release number) that once succeeded in the
- * environment: a second rollback goes further back, never forward to what the first one removed.
+ * The live version while a halted or dead run has left a target off it: the rollback undoes that
+ * run. Otherwise the newest version older than the live one (by its release number) that once
+ * succeeded in the environment: a second rollback goes further back, never forward to what the
+ * first one removed.
  */
 async function versionBeforeLive(ledger: Ledger, service: string, environment: string): Promise<string> {
   const live = await liveVersion(ledger, service, environment);
+  const targets = await ledger.targetStates(service, environment);
+  if (live !== null && targets.some((target) => target.version !== live)) return live;
   const numbers = new Map((await ledger.versions(service)).map((v) => [v.version, v.n]));
   const liveNumber = live === null ? undefined : numbers.get(live);
   const runs = await ledger.runs({ service, environment });
