@@ -65133,6 +65133,8 @@ async function rollbackCommand(options, runtime) {
 }
 async function versionBeforeLive(ledger, service, environment) {
   const live = await liveVersion(ledger, service, environment);
+  const targets = await ledger.targetStates(service, environment);
+  if (live !== null && targets.some((target) => target.version !== live)) return live;
   const numbers = new Map((await ledger.versions(service)).map((v) => [v.version, v.n]));
   const liveNumber = live === null ? void 0 : numbers.get(live);
   const runs = await ledger.runs({ service, environment });
