@@ -355,6 +355,21 @@ describe('runAnalysisCheck', () => {
         expect(result.evidence).toMatchObject({ test: 'mann-whitney', classification: 'high', steps: 10 });
       });
 
+      it('records the alpha it spends and the interval level that spends it', async () => {
+        const result = await analyse(series(slower, baseline), { metric: judge }, batch({ final: true }));
+        expect(result.evidence).toMatchObject({ alpha: 0.01, confidence: 0.98 });
+      });
+
+      it('raises the interval’s level to its share of alpha when several batches compare', async () => {
+        const result = await analyse(
+          series(slower, baseline),
+          { metric: judge },
+          batch({ final: true, comparisons: 4 }),
+        );
+        // One-sided (increase): 1 − 2 × 0.01/4.
+        expect(result.evidence).toMatchObject({ alpha: 0.0025, confidence: 0.995 });
+      });
+
       it('passes alike arms at the end of the bake', async () => {
         const result = await analyse(
           series(baseline, [...baseline].reverse()),
