@@ -328,7 +328,9 @@ const seriesSchema = z
       ),
     confidence: fraction('a confidence level')
       .default(0.98)
-      .describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
+      .describe(
+        "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 − 2 × the batch's alpha (1 − alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both.",
+      ),
     tolerance: z
       .number()
       .min(0, { error: 'expected a number ≥ 0' })
