@@ -66742,7 +66742,9 @@ var seriesSchema = external_exports.strictObject({
   minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
     "sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more."
   ),
-  confidence: fraction("a confidence level").default(0.98).describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
+  confidence: fraction("a confidence level").default(0.98).describe(
+    "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 \u2212 2 \xD7 the batch's alpha (1 \u2212 alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both."
+  ),
   tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
     "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
   ),
