@@ -1160,8 +1160,8 @@ var require_time = __commonJS({
       const day = date5.getUTCDate().toString().padStart(2, "0");
       const hours = date5.getUTCHours().toString().padStart(2, "0");
       const minutes = date5.getUTCMinutes().toString().padStart(2, "0");
-      const seconds = date5.getUTCSeconds().toString().padStart(2, "0");
-      return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
+      const seconds2 = date5.getUTCSeconds().toString().padStart(2, "0");
+      return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds2}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
     };
     module2.exports = { nullTime, epochTime, unixTime, isoTime, isoTimeNano };
   }
@@ -42324,8 +42324,8 @@ function getCachedAuthentication(state, auth22) {
   const currentScope = authentication.scopes.join(" ");
   return newScope === currentScope ? authentication : false;
 }
-async function wait(seconds) {
-  await new Promise((resolve5) => setTimeout(resolve5, seconds * 1e3));
+async function wait(seconds2) {
+  await new Promise((resolve5) => setTimeout(resolve5, seconds2 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -68712,8 +68712,8 @@ function tryParseDuration(value) {
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds) {
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1e3) : void 0;
+function secondsToMs(seconds2) {
+  return Number.isFinite(seconds2) && seconds2 >= 0 ? Math.round(seconds2 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -68966,6 +68966,8 @@ function rateRatioTest(canary, baseline, options2) {
   validate2(baseline, "baseline");
   if (!(options2.alpha > 0 && options2.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
   if (!(options2.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
+  const nullRatio = options2.nullRatio ?? 1;
+  if (!(nullRatio >= 1)) throw new RangeError("nullRatio must be at least 1");
   const threshold = 1 / options2.alpha;
   const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
   const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
@@ -68977,7 +68979,7 @@ function rateRatioTest(canary, baseline, options2) {
   }
   const w = canary.total / (canary.total + baseline.total);
   const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
-  const logE = rateRatioLogE(canary, baseline, options2.minEffect);
+  const logE = rateRatioLogE(canary, baseline, options2.minEffect, nullRatio);
   const thetaUpper = upperConfidenceBound(
     canary.failures,
     failures,
@@ -68988,12 +68990,12 @@ function rateRatioTest(canary, baseline, options2) {
   const decision = logE >= Math.log(threshold) ? "fail" : upper < options2.minEffect ? "pass" : "inconclusive";
   return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
 }
-function rateRatioLogE(canary, baseline, minEffect) {
+function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
   if (canary.total <= 0 || baseline.total <= 0) return 0;
   const w = canary.total / (canary.total + baseline.total);
-  const theta = minEffect * w / (minEffect * w + 1 - w);
-  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
-  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, "above");
+  const theta = (rho) => rho * w / (rho * w + 1 - w);
+  const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
 }
 function validate2(arm, name) {
   const { failures, total } = arm;
@@ -69224,708 +69226,91 @@ function rollbackChoices(policy, evidence, liveOn) {
   });
 }
 
-// src/config/cross-checks.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function nameOf(item) {
-  if (typeof item === "string") return item;
-  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
-}
-function duplicateNameIssues(kind) {
-  return (items, ctx) => {
-    if (!Array.isArray(items)) return;
-    const seen = /* @__PURE__ */ new Set();
-    items.forEach((item, index) => {
-      const name = nameOf(item);
-      if (name === void 0) return;
-      if (seen.has(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `${kind} '${name}' is listed more than once`
-        });
-      }
-      seen.add(name);
-    });
-  };
-}
-function checkReferenceIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.environments)) return;
-  const defined = isRecord(config3.checks) ? config3.checks : {};
-  for (const [environment2, settings] of Object.entries(config3.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
-    if (!Array.isArray(components)) continue;
-    components.forEach((component, index) => {
-      const path8 = ["environments", environment2, "components", index, "checks"];
-      reportUndefinedChecks(isRecord(component) ? component.checks : void 0, defined, path8, ctx);
-    });
-  }
-}
-function reportUndefinedChecks(references, defined, path8, ctx) {
-  if (!Array.isArray(references)) return;
-  references.forEach((reference, index) => {
-    if (typeof reference !== "string" || Object.hasOwn(defined, reference)) return;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path8, index],
-      message: `check '${reference}' is not defined under checks`
-    });
-  });
-}
-function analysisBakeIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.environments) || !isRecord(config3.checks)) return;
-  const checks = config3.checks;
-  for (const [environment2, settings] of Object.entries(config3.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
-    if (!Array.isArray(components)) continue;
-    components.forEach((component, index) => {
-      if (!isRecord(component) || !Array.isArray(component.checks)) return;
-      const rollout = isRecord(component.rollout) ? component.rollout : {};
-      if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
-      component.checks.forEach((reference, at) => {
-        const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
-        if (!isRecord(check2) || !("analysis" in check2)) return;
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", environment2, "components", index, "checks", at],
-          message: `check '${reference}' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake`
-        });
-      });
-    });
-  }
-}
-
-// src/config/environment-url.ts
-var URL_PLACEHOLDERS = ["version", "service", "environment"];
-var PLACEHOLDER = /\{([^{}]*)\}/g;
-function environmentUrl(template, values) {
-  return template.replace(
-    PLACEHOLDER,
-    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+// src/engine/arms.ts
+function analysisArms(component, deployed, baseline) {
+  const done = new Set(deployed.map((t) => t.name));
+  const known = new Map(component.targets.map((t) => [t.name, t]));
+  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
+  const labels = Object.entries(baseline?.labels ?? {});
+  const baselines = candidates.filter(
+    (t) => !done.has(t.name) && labels.every(([key, value]) => t.labels[key] === value)
   );
+  return { canaries: [...deployed], baselines };
 }
-function urlTemplateProblem(template) {
-  const unknown2 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
-  if (unknown2.length > 0) {
-    return `unknown placeholder {${unknown2[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+function comparisonsOf(component, batches, baseline) {
+  let deployed = [];
+  let count = 0;
+  for (const batch of batches) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count += 1;
   }
-  const sample = environmentUrl(template, {
-    version: "1.2.3",
-    service: "service",
-    environment: "environment"
-  });
-  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
-  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
-  return void 0;
+  return Math.max(1, count);
 }
 
-// src/config/fleet-checks.ts
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config3, ctx) {
-  if (isRecord2(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path8, ctx) {
-  if (!isRecord2(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord2(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path8, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
+// src/engine/plan.ts
+function batchSizes(n, rollout) {
+  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
+  const sizes = [];
+  let size = Math.max(1, Math.min(rollout.first, cap));
+  for (let left = n; left > 0; ) {
+    const take = Math.min(size, left);
+    sizes.push(take);
+    left -= take;
+    size = Math.min(cap, Math.ceil(size * rollout.growth));
   }
+  return sizes;
 }
-function requiresIssues(config3, ctx) {
-  if (!isRecord2(config3) || !isRecord2(config3.requires) || typeof config3.service !== "string") return;
-  if (!Object.hasOwn(config3.requires, config3.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config3.service],
-    message: `a service cannot require itself (${config3.service}); list the services it depends on`
-  });
+function planBatches(targets, rollout) {
+  const batches = [];
+  let offset = 0;
+  for (const size of batchSizes(targets.length, rollout)) {
+    batches.push(targets.slice(offset, offset + size));
+    offset += size;
+  }
+  return batches;
 }
-function trackIssues(config3, ctx) {
-  if (!isRecord2(config3) || !Array.isArray(config3.tracks)) return;
-  const environments = isRecord2(config3.environments) ? config3.environments : {};
-  config3.tracks.forEach((track2, index) => {
-    if (!isRecord2(track2)) return;
-    if (index === 0 && track2.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
-    }
-    if (track2.environments === void 0 && track2.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
-    }
-    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track2.environments)) return;
-    track2.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path8 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord2(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `no target of ${name} carries ${selectorText(track2.targets)}`
-        });
-      }
-    });
-  });
+function componentCanaries(component) {
+  const { categories } = component;
+  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
+  return selectCanaries(component.targets, categories);
 }
-function anyTargetMatches(environment2, selector) {
-  const components = isRecord2(environment2) ? environment2.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component) => isRecord2(component) && Array.isArray(component.targets) && component.targets.some((target) => {
-      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
-      );
+function componentBatches(component, canaries = componentCanaries(component)) {
+  if (!canaries) return planBatches(component.targets, component.rollout);
+  const chosen = new Set(canaries.canaries.map((c) => c.target));
+  const first = component.targets.filter((t) => chosen.has(t.name));
+  const rest = component.targets.filter((t) => !chosen.has(t.name));
+  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
+  return [first, ...planBatches(rest, growing)];
+}
+function planRelease(service, environment2, components) {
+  return {
+    service,
+    environment: environment2,
+    components: components.map((component) => {
+      const canaries = componentCanaries(component);
+      const planned = {
+        name: component.name,
+        batches: componentBatches(component, canaries).map((batch) => ({
+          targets: batch.map((target) => target.name),
+          bakeSeconds: component.rollout.bakeMs / 1e3
+        }))
+      };
+      if (canaries) planned.canaries = canaries;
+      return planned;
     })
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
-}
-
-// src/config/track-environments.ts
-function trackEnvironments(config3) {
-  const earlier = /* @__PURE__ */ new Set();
-  return (config3.tracks ?? []).map((track2) => {
-    const chosen = chooseEnvironments(config3, track2, earlier);
-    for (const environment2 of chosen.environments) earlier.add(environment2);
-    return chosen;
-  });
-}
-function chooseEnvironments(config3, track2, earlier) {
-  const listed2 = track2.environments;
-  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
-  const spec = {
-    labels: [...track2.categories.labels],
-    coverage: track2.categories.coverage,
-    values: track2.categories.values
   };
-  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
-    (environment2) => track2.targets === void 0 || matchingTargets(config3, environment2, track2.targets).length > 0
-  );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
-  if (items.length === 0) {
-    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
-    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
-    return { track: track2.name, environments: [], problem: `${none} ${why}` };
-  }
-  if (!hasCategoryLabels(items, spec)) {
-    return {
-      track: track2.name,
-      environments: [],
-      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
-    };
-  }
-  const selection = selectCanaries(items, spec);
-  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
-}
-function trackChoiceIssues(config3, ctx) {
-  trackEnvironments(config3).forEach((choice, index) => {
-    if (choice.problem === void 0) return;
-    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
-  });
-}
-function environmentLabels(config3, environment2) {
-  return { ...environmentOf(config3, environment2)?.labels ?? {} };
-}
-function matchingTargets(config3, environment2, selector) {
-  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => c.targets).filter(
-    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-  ).map((t) => t.name);
-  return [...new Set(targets)];
-}
-function environmentOf(config3, environment2) {
-  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
 }
 
-// src/config/schema.ts
-var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-var ALWAYS = { when: () => true };
-function integerAtLeast(min) {
-  const error62 = `expected an integer \u2265 ${min}`;
-  return external_exports.int({ error: error62 }).min(min, { error: error62 });
+// src/stats/sign-test.ts
+var UNIFORM = { a: 1, b: 1 };
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
 }
-function numberAtLeast(min) {
-  const error62 = `expected a number \u2265 ${min}`;
-  return external_exports.number({ error: error62 }).min(min, { error: error62 });
-}
-function nonEmptyString() {
-  return external_exports.string().min(1, { error: "must not be empty" });
-}
-var durationSchema = external_exports.union(
-  [
-    external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
-    external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
-  ],
-  { error: DURATION_HINT }
-).transform((value) => parseDuration(value)).meta({
-  id: "Duration",
-  title: "duration",
-  description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
-});
-var positiveDuration = durationSchema.refine((ms) => ms > 0, {
-  error: "expected a duration longer than 0"
-});
-var interval = durationSchema.refine((ms) => ms >= 100, { error: "expected a duration of at least 100ms" });
-var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
-var targetObjectSchema = external_exports.strictObject({
-  name: nonEmptyString().describe("Target name, exported to commands as TRANCHE_TARGET."),
-  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe("Free-form labels (numbers and booleans become strings), exported as TRANCHE_TARGET_LABELS.")
-});
-var targetSchema = external_exports.union([nonEmptyString(), targetObjectSchema], {
-  error: "expected a target name or a {name, labels} mapping"
-}).transform((target) => typeof target === "string" ? { name: target, labels: {} } : target).meta({
-  id: "Target",
-  title: "target",
-  description: "A target name, or a mapping with the name and labels."
-});
-var rolloutSchema = external_exports.strictObject({
-  first: integerAtLeast(1).default(1).describe("Size of the first batch."),
-  growth: numberAtLeast(1).default(2).describe("Each later batch is the previous one times growth, rounded up."),
-  maxBatch: integerAtLeast(1).optional().describe("Cap on the size of a batch. Default: no cap."),
-  parallel: integerAtLeast(1).optional().describe("Targets deployed at once within a batch. Default: the whole batch."),
-  bake: durationSchema.prefault("0s").describe("Burn-in after each batch, during which checks repeat."),
-  checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
-  rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
-}).describe("How the targets are split into batches and how each batch is verified.");
-var componentSchema = external_exports.strictObject({
-  name: nonEmptyString().describe("Component name, unique within the environment."),
-  targets: external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS).describe("Where the component runs; names are unique within the component."),
-  deploy: nonEmptyString().describe(
-    "Shell command run once per target to deploy the version in TRANCHE_VERSION."
-  ),
-  rollback: nonEmptyString().optional().describe(
-    "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
-  ),
-  timeout: positiveDuration.prefault("5m").describe("Time limit of each deploy and rollback command."),
-  rollout: rolloutSchema.prefault({}),
-  checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
-}).meta({ title: "component" });
-var environmentSchema = external_exports.strictObject({
-  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
-    "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
-  ),
-  components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
-  onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
-    "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
-  ),
-  url: external_exports.string().superRefine((template, context) => {
-    const problem = urlTemplateProblem(template);
-    if (problem) context.addIssue({ code: "custom", message: problem });
-  }).optional().describe(
-    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
-  )
-}).meta({ title: "environment" });
-var httpCheckSchema = external_exports.strictObject({
-  http: external_exports.strictObject({
-    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
-    status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
-    samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
-    p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each request.")
-  }).describe("Requests a URL and checks the status code and latency.")
-}).meta({ id: "HttpCheck", title: "HTTP check", description: "A check that requests a URL." });
-var commandCheckSchema = external_exports.strictObject({
-  command: nonEmptyString().describe(
-    'Shell command; it fails the check by exiting non-zero, and may print {"value": n} as its last line.'
-  ),
-  max: external_exports.number().optional().describe("Largest value the command may report."),
-  min: external_exports.number().optional().describe("Smallest value the command may report."),
-  unit: nonEmptyString().optional().describe("Unit of the reported value, for reports and plots, e.g. ms."),
-  timeout: positiveDuration.prefault("10s").describe("Time limit of the command.")
-}).refine((check2) => check2.min === void 0 || check2.max === void 0 || check2.min <= check2.max, {
-  error: "min must not be greater than max",
-  path: ["min"]
-}).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
-function fraction(what) {
-  const error62 = `expected ${what} between 0 and 1 (exclusive)`;
-  return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
-}
-function numberAbove(min) {
-  const error62 = `expected a number > ${min}`;
-  return external_exports.number({ error: error62 }).gt(min, { error: error62 });
-}
-var alphaSchema = fraction("a probability").default(0.01).describe(
-  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare."
-);
-var prometheusCheckSchema = external_exports.strictObject({
-  prometheus: external_exports.strictObject({
-    url: prometheusUrlSchema,
-    query: nonEmptyString().describe(
-      "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
-    ),
-    range: durationSchema.optional().describe("Make it a range query over this last stretch of time. Default: an instant query."),
-    step: positiveDuration.prefault("15s").describe("Resolution of a range query."),
-    reduce: external_exports.enum(["last", "max", "min", "mean"], { error: "expected one of last, max, min, mean" }).default("max").describe("How a range query's series becomes the checked value."),
-    max: external_exports.number().optional().describe("Largest allowed value (with deviation: the largest allowed deviation)."),
-    min: external_exports.number().optional().describe("Smallest allowed value."),
-    unit: nonEmptyString().optional().describe("Unit of the value, for reports and plots, e.g. ms."),
-    deviation: external_exports.strictObject({
-      baseline: nonEmptyString().optional().describe(
-        "PromQL of the baseline series, templated like query. Default: query itself, history earlier."
-      ),
-      history: durationSchema.optional().describe(
-        "Compare with the series this long ago (its own recent history); with baseline, shifts it too."
-      )
-    }).refine((d) => d.baseline !== void 0 || d.history !== void 0, {
-      error: "a deviation needs a baseline query, a history, or both"
-    }).optional().describe(
-      "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range."
-    ),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
-  }).refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, {
-    error: "min must not be greater than max",
-    path: ["min"]
-  }).refine((c) => c.deviation === void 0 || c.range !== void 0, {
-    error: "a deviation compares series: set range too",
-    path: ["deviation"]
-  }).describe("Queries Prometheus for each target and holds the value against max/min.")
-}).meta({
-  id: "PrometheusCheck",
-  title: "Prometheus check",
-  description: "A check that queries Prometheus per target."
-});
-var countsSchema = external_exports.strictObject({
-  failures: nonEmptyString().describe(
-    `PromQL of one arm's failures in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}",code=~"5.."}[{window}])). {targets} (a regex matcher value) matches the arm's targets; {window} is the window's length. No series counts as 0 failures.`
-  ),
-  total: nonEmptyString().describe(
-    `PromQL of one arm's requests in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}"}[{window}])). No series counts as no requests.`
-  ),
-  minEffect: numberAbove(1).default(1.5).describe(
-    "Smallest ratio of canary to baseline failure rate worth catching: the test puts its power there, and passes once the data rule it out."
-  )
-}).describe(
-  "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
-);
-var seriesSchema = external_exports.strictObject({
-  query: nonEmptyString().describe(
-    'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
-  ),
-  step: durationSchema.prefault("10s").describe("Resolution of the range queries; steps are compared pairwise."),
-  direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
-  test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
-    "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
-  ),
-  minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
-    "sequential: relative change worth catching (0.1 = 10 %); the check passes once the data rule it out."
-  ),
-  confidence: fraction("a confidence level").default(0.98).describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
-  tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
-    "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
-  ),
-  allowedIncrease: numberAtLeast(0).default(1).describe(
-    "mann-whitney: an increase fails only if canary mean \xF7 baseline mean is at least this (effect size)."
-  ),
-  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this.")
-}).describe("A per-step series per arm (latency, CPU), compared step by step.");
-var analysisCheckSchema = external_exports.strictObject({
-  analysis: external_exports.strictObject({
-    url: prometheusUrlSchema,
-    counts: countsSchema.optional(),
-    series: seriesSchema.optional(),
-    alpha: alphaSchema,
-    onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
-      "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
-    ),
-    baseline: external_exports.strictObject({
-      targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
-        "Baseline targets by name (of the component, or elsewhere, e.g. a dedicated baseline)."
-      ),
-      labels: external_exports.record(external_exports.string(), labelValueSchema).optional().describe("Only baseline targets carrying all these labels.")
-    }).optional().describe(
-      "Which targets are the baseline. Default: the component's targets this run has not deployed yet."
-    ),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
-  }).refine((a) => a.counts === void 0 !== (a.series === void 0), {
-    error: "an analysis needs exactly one of counts or series"
-  }).describe(
-    "Compares the canary targets (deployed so far in the component) with the baseline targets over the same window, from the end of the batch's deploy; runs every bake round."
-  )
-}).meta({
-  id: "AnalysisCheck",
-  title: "analysis check",
-  description: "A check that compares canary and baseline targets statistically."
-});
-var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, prometheusCheckSchema, analysisCheckSchema], {
-  error: "a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'"
-}).meta({
-  id: "Check",
-  title: "check",
-  description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
-});
-var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
-function categoryForms(subject2) {
-  return external_exports.union(
-    [
-      external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
-      external_exports.strictObject({
-        labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe(
-          `${subject2 === "target" ? "Target" : "Environment"} labels whose values make a category, e.g. [cloud, browser].`
-        ),
-        coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
-          `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject2 === "target" ? "a target" : "an environment"}, and every value, is on some canary.`
-        ),
-        values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
-          `Declared values per label; tranche plan reports any that no ${subject2} carries, and carried values not declared.`
-        )
-      })
-    ],
-    { error: "expected a list of labels, or a mapping with labels, coverage and values" }
-  );
-}
-var categoriesSchema = categoryForms("target").meta({
-  id: "Categories",
-  title: "categories",
-  description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
-});
-var environmentCategoriesSchema = categoryForms("environment").meta({
-  id: "EnvironmentCategories",
-  title: "environment categories",
-  description: "Canary categories over environment labels, choosing a track\u2019s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track\u2019s environments if it lists them, else among every environment no earlier track has."
-});
-var requiresSchema = external_exports.record(
-  external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
-  external_exports.string({ error: 'expected a semver range such as ">=2.14.0"' }).refine(isRange, { error: 'expected a semver range such as ">=2.14.0", "^2.14" or "2.x"' })
-).describe(
-  'Per service: the semver range its live version in the same environment must satisfy before this version is deployed, e.g. { storage: ">=2.14.0" }.'
-);
-var migrationsSchema = external_exports.strictObject({
-  schema: nonEmptyString().describe(
-    "The schema (a migration identifier) this version writes and leaves behind, e.g. orders-v3."
-  ),
-  reads: external_exports.array(nonEmptyString()).default([]).describe(
-    "Schemas this version can read or migrate from, besides its own: a deploy (or a rollback to it) is refused while the environment holds another."
-  )
-}).describe("Which data schema this version writes and which it can read.");
-var trackSchema = external_exports.strictObject({
-  name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
-  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).optional().describe(
-    "The environments of the track, defined under environments; with categories, the ones to choose among."
-  ),
-  categories: environmentCategoriesSchema.optional(),
-  targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
-    "Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target."
-  ),
-  bake: durationSchema.prefault("0s").describe(
-    "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
-  ),
-  promote: external_exports.enum(PROMOTE_MODES, { error: `expected one of ${PROMOTE_MODES.join(", ")}` }).optional().describe(
-    "How a version reaches this track from the one before: auto, as soon as that track\u2019s bake is over; manual, only when someone promotes it. Default: auto. Not on the first track, which takes new versions from deploys."
-  )
-}).meta({ title: "track" });
-var verdictSchema = external_exports.strictObject({
-  alpha: fraction("a probability").default(0.01).describe(
-    "The largest probability of calling bad a version that fails no more often than the previous good one, however often the verdict is recomputed."
-  ),
-  minSamples: integerAtLeast(1).default(100).describe("Outcomes of the version needed before it gets any verdict."),
-  minEffect: numberAbove(1).default(1.5).describe(
-    "Smallest ratio of the version\u2019s failure rate to the previous good version\u2019s worth calling bad; the version is good once the data rule it out."
-  ),
-  strata: external_exports.enum(STRATA, { error: `expected one of ${STRATA.join(", ")}` }).default("environment").describe(
-    "environment: compare the two versions within each environment and combine the evidence (so a version that ran mostly where jobs fail more is not blamed for it); none: pool every outcome."
-  ),
-  rollback: external_exports.enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(", ")}` }).default("failing").describe(
-    "What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused)."
-  ),
-  checkRuns: external_exports.array(nonEmptyString()).default([]).describe(
-    "The bot: names of check runs whose conclusion on a version\u2019s commit counts as an outcome of that version (success; failure or timed out), in the stratum check:NAME. Default: none, so unrelated CI does not sway verdicts."
-  ),
-  workflowRuns: external_exports.array(nonEmptyString()).default([]).describe(
-    "The bot: names of workflows (or their files, e.g. .github/workflows/jobs.yml) whose completed runs on a version\u2019s commit count as outcomes of that version, in the stratum workflow:NAME. Default: none."
-  )
-}).describe(
-  "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
-);
-var BOT_VERSION_SOURCES = ["tags", "ledger"];
-var botSchema = external_exports.strictObject({
-  prefix: external_exports.string().regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: "expected 1 to 3 punctuation characters, such as / or ." }).default("/").describe("What starts a command in a pull request comment, as in /deploy."),
-  deployers: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one role" }).default(["write", "maintain", "admin"]).describe(
-    "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's)."
-  ),
-  concurrentReleases: integerAtLeast(1).default(2).describe("Releases that may run at once across the repository; more wait in the queue."),
-  requiredContexts: external_exports.array(nonEmptyString()).optional().describe(
-    "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one."
-  ),
-  versions: external_exports.enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(", ")}` }).default("tags").describe(
-    "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it)."
-  ),
-  lease: durationSchema.prefault("1h").describe(
-    "How long a started release holds its environment without a deployment status before the bot gives up on it."
-  )
-}).describe("The pull request bot: commands, who may deploy, and the release queue.");
-var trancheConfigObject = external_exports.strictObject({
-  service: external_exports.string().regex(NAME_PATTERN, {
-    error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
-  }).describe("Name of the service; versions are numbered per service."),
-  version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
-  environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
-    error: "expected at least one environment"
-  }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
-  checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
-  categories: categoriesSchema.optional(),
-  requires: requiresSchema.optional(),
-  migrations: migrationsSchema.optional(),
-  tracks: external_exports.array(trackSchema).min(1, { error: "expected at least one track" }).superRefine(duplicateNameIssues("track"), ALWAYS).optional().describe(
-    "Release tracks, in order (yolo \u2192 canary \u2192 stable): a version is promoted from one to the next."
-  ),
-  verdict: verdictSchema.prefault({}),
-  bot: botSchema.prefault({})
-}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
-var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
-
-// src/config/load.ts
-function parseConfig(text, file2) {
-  const lineCounter = new import_yaml4.LineCounter();
-  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const [syntaxError] = doc.errors;
-  if (syntaxError) {
-    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
-    const [message] = syntaxError.message.split("\n");
-    throw new ConfigError([
-      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
-    ]);
-  }
-  const locator = createLocator(doc, lineCounter);
-  const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
-  if (!result.success) {
-    throw new ConfigError(
-      sortByPosition(findingsOf(result.error.issues).map((f) => toIssue(f, file2, locator)))
-    );
-  }
-  return { file: file2, config: result.data, locate: locator.value };
-}
-function toJs(doc, file2) {
-  try {
-    return doc.toJS();
-  } catch (error62) {
-    throw new ConfigError([
-      { file: file2, line: 1, column: 1, path: [], message: `invalid YAML: ${error62.message}` }
-    ]);
-  }
-}
-function toIssue(finding, file2, locator) {
-  const { path: path8, message, at } = finding;
-  const position = (at === "key" ? locator.key(path8) : void 0) ?? locator.nearest(at === "parent" ? path8.slice(0, -1) : path8);
-  return { file: file2, line: position.line, column: position.column, path: path8, message };
-}
-function sortByPosition(issues) {
-  return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-}
-
-// src/github/client.ts
-function httpStatus(error62) {
-  const status2 = error62?.status;
-  return typeof status2 === "number" ? status2 : void 0;
-}
-function outcomeUnknown(error62) {
-  const status2 = httpStatus(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-function redactedMessage(error62) {
-  const text = error62 instanceof Error ? error62.message : String(error62);
-  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
-}
-var NO_RETRY = { request: { retries: 0 } };
-
-// bot/github/read-config.ts
-var DEFAULT_CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
-var PARSED_KEPT = 256;
-var parsed = /* @__PURE__ */ new Map();
-function configName(paths) {
-  return paths.join(" or ");
-}
-async function readConfig(scope, paths) {
-  for (const path8 of paths) {
-    const text = await readFile2(scope, path8);
-    if (text === void 0) continue;
-    return typeof text === "string" ? parseOnce(text, path8) : text;
-  }
-  return { state: "missing", path: configName(paths) };
-}
-function parseOnce(text, path8) {
-  const key = `${path8}\0${text}`;
-  const kept = parsed.get(key);
-  if (kept) return kept;
-  const config3 = parse6(text, path8);
-  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
-  parsed.set(key, config3);
-  return config3;
-}
-function parse6(text, path8) {
-  try {
-    return { state: "loaded", loaded: parseConfig(text, path8) };
-  } catch (error62) {
-    if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
-    throw error62;
-  }
-}
-async function readFile2(scope, path8) {
-  try {
-    const { data } = await scope.octokit.rest.repos.getContent({
-      owner: scope.owner,
-      repo: scope.repo,
-      path: path8
-    });
-    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-      return { state: "invalid", path: path8, message: `${path8} on the default branch is not a file` };
-    }
-    return Buffer.from(data.content, "base64").toString("utf8");
-  } catch (error62) {
-    if (httpStatus(error62) === 404) return void 0;
-    throw error62;
-  }
-}
-
-// src/render/canary-coverage.ts
-function canaryHeadline(selection, what = "canaries") {
-  const { canaries, coverage, labels } = selection;
-  const covered = coverage === "all" ? "combination(s)" : "value(s) and pair(s)";
-  return `${what} (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
-}
-function canaryNotes(selection, subject2 = "target") {
-  return [
-    ...selection.missing.map((m) => `declared but carried by no ${subject2}: ${m.label}=${m.value}`),
-    ...selection.undeclared.map((u) => `carried but not declared: ${u.label}=${u.value}`),
-    ...selection.unlabelled.map(
-      (u) => `without ${u.label} (counted as unset): ${u.targets.length} ${subject2}(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
-    )
-  ];
-}
-
-// src/render/format.ts
-function table(rows2, indent = "") {
-  const widths = [];
-  for (const row of rows2) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows2.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
+function minimumPairs(alpha) {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
 }
 
 // src/render/ascii-plot.ts
@@ -70089,6 +69474,975 @@ function xLabelLine(ticks, colOf, left, width) {
 function clean(value) {
   const rounded = Number(value.toPrecision(12));
   return rounded === 0 ? 0 : rounded;
+}
+
+// src/checks/prometheus-client.ts
+var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
+var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
+var dataSchema = external_exports.discriminatedUnion("resultType", [
+  external_exports.object({
+    resultType: external_exports.literal("vector"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
+  }),
+  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
+  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
+  external_exports.object({
+    resultType: external_exports.literal("matrix"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
+  })
+]);
+var bodySchema = external_exports.object({
+  status: external_exports.enum(["success", "error"]),
+  data: external_exports.unknown().optional(),
+  errorType: external_exports.string().optional(),
+  error: external_exports.string().optional(),
+  warnings: external_exports.array(external_exports.string()).optional()
+});
+
+// src/checks/prometheus.ts
+function promDuration(ms) {
+  return ms >= 1e3 ? `${Math.round(ms / 1e3)}s` : `${Math.max(1, Math.round(ms))}ms`;
+}
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
+  }
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
+}
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+}
+function firstLookAfter(ms, rollout) {
+  if (ms > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms / every) * every), rollout.bakeMs);
+}
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
+}
+function componentHorizons(component) {
+  const batches = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => check2.kind === "analysis" ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/fleet-checks.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config3, ctx) {
+  if (isRecord(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path8, ctx) {
+  if (!isRecord(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path8, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config3, ctx) {
+  if (!isRecord(config3) || !isRecord(config3.requires) || typeof config3.service !== "string") return;
+  if (!Object.hasOwn(config3.requires, config3.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config3.service],
+    message: `a service cannot require itself (${config3.service}); list the services it depends on`
+  });
+}
+function trackIssues(config3, ctx) {
+  if (!isRecord(config3) || !Array.isArray(config3.tracks)) return;
+  const environments = isRecord(config3.environments) ? config3.environments : {};
+  config3.tracks.forEach((track2, index) => {
+    if (!isRecord(track2)) return;
+    if (index === 0 && track2.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track2.environments === void 0 && track2.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track2.environments)) return;
+    track2.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path8 = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `no target of ${name} carries ${selectorText(track2.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment2, selector) {
+  const components = isRecord(environment2) ? environment2.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
+      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
+      );
+    })
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config3) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config3.tracks ?? []).map((track2) => {
+    const chosen = chooseEnvironments(config3, track2, earlier);
+    for (const environment2 of chosen.environments) earlier.add(environment2);
+    return chosen;
+  });
+}
+function chooseEnvironments(config3, track2, earlier) {
+  const listed2 = track2.environments;
+  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track2.categories.labels],
+    coverage: track2.categories.coverage,
+    values: track2.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
+    (environment2) => track2.targets === void 0 || matchingTargets(config3, environment2, track2.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
+    return { track: track2.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track2.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config3, ctx) {
+  trackEnvironments(config3).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config3, environment2) {
+  return { ...environmentOf(config3, environment2)?.labels ?? {} };
+}
+function matchingTargets(config3, environment2, selector) {
+  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => c.targets).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function environmentOf(config3, environment2) {
+  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+}
+
+// src/config/resolve.ts
+function resolveEnvironment(config3, environment2) {
+  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
+  return {
+    service: config3.service,
+    versionTemplate: config3.version,
+    labels: { ...settings.labels },
+    onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
+    components: settings.components.map((component) => ({
+      ...resolveComponent(component, config3.checks),
+      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
+    }))
+  };
+}
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+function resolveConstraints(config3) {
+  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config3.requires ?? {} } };
+  if (config3.migrations) {
+    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
+  }
+  return constraints;
+}
+function resolveTracks(config3) {
+  const chosen = trackEnvironments(config3);
+  return (config3.tracks ?? []).map((track2, index) => {
+    const { environments, selection } = chosen[index];
+    const selector = track2.targets;
+    return {
+      name: track2.name,
+      bakeMs: track2.bake,
+      promote: index === 0 ? "auto" : track2.promote ?? "auto",
+      members: environments.map(
+        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
+      ),
+      ...selection ? { categories: selection } : {}
+    };
+  });
+}
+function resolveVerdictSettings(config3) {
+  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
+  return { alpha, minSamples, minEffect, strata, rollback };
+}
+function resolveComponent(component, checks) {
+  return {
+    name: component.name,
+    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
+    deploy: component.deploy,
+    rollback: component.rollback,
+    timeoutMs: component.timeout,
+    rollout: resolveRollout(component.rollout),
+    checks: component.checks.map((name) => resolveCheck(name, checks))
+  };
+}
+function resolveRollout(rollout) {
+  return {
+    first: rollout.first,
+    growth: rollout.growth,
+    maxBatch: rollout.maxBatch,
+    parallel: rollout.parallel,
+    bakeMs: rollout.bake,
+    checkIntervalMs: rollout.checkEvery,
+    rollbackParallel: rollout.rollbackParallel
+  };
+}
+function resolveCheck(name, checks) {
+  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
+  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+  if ("http" in check2) {
+    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
+    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2 };
+  }
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  const { command, max, min, unit, timeout } = check2;
+  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+}
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.url,
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
+}
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    name,
+    server: c.url,
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config3, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment2 of Object.keys(config3.environments)) {
+    const resolved = resolveEnvironment(config3, environment2);
+    resolved.components.forEach((component, index) => {
+      const references = config3.environments[environment2]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment2, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
+}
+
+// src/config/cross-checks.ts
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function nameOf(item) {
+  if (typeof item === "string") return item;
+  return isRecord2(item) && typeof item.name === "string" ? item.name : void 0;
+}
+function duplicateNameIssues(kind) {
+  return (items, ctx) => {
+    if (!Array.isArray(items)) return;
+    const seen = /* @__PURE__ */ new Set();
+    items.forEach((item, index) => {
+      const name = nameOf(item);
+      if (name === void 0) return;
+      if (seen.has(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message: `${kind} '${name}' is listed more than once`
+        });
+      }
+      seen.add(name);
+    });
+  };
+}
+function checkReferenceIssues(config3, ctx) {
+  if (!isRecord2(config3) || !isRecord2(config3.environments)) return;
+  const defined = isRecord2(config3.checks) ? config3.checks : {};
+  for (const [environment2, settings] of Object.entries(config3.environments)) {
+    const components = isRecord2(settings) ? settings.components : void 0;
+    if (!Array.isArray(components)) continue;
+    components.forEach((component, index) => {
+      const path8 = ["environments", environment2, "components", index, "checks"];
+      reportUndefinedChecks(isRecord2(component) ? component.checks : void 0, defined, path8, ctx);
+    });
+  }
+}
+function reportUndefinedChecks(references, defined, path8, ctx) {
+  if (!Array.isArray(references)) return;
+  references.forEach((reference, index) => {
+    if (typeof reference !== "string" || Object.hasOwn(defined, reference)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path8, index],
+      message: `check '${reference}' is not defined under checks`
+    });
+  });
+}
+function analysisBakeIssues(config3, ctx) {
+  if (!isRecord2(config3) || !isRecord2(config3.environments) || !isRecord2(config3.checks)) return;
+  const checks = config3.checks;
+  for (const [environment2, settings] of Object.entries(config3.environments)) {
+    const components = isRecord2(settings) ? settings.components : void 0;
+    if (!Array.isArray(components)) continue;
+    components.forEach((component, index) => {
+      if (!isRecord2(component) || !Array.isArray(component.checks)) return;
+      const rollout = isRecord2(component.rollout) ? component.rollout : {};
+      if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
+      component.checks.forEach((reference, at) => {
+        const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
+        if (!isRecord2(check2) || !("analysis" in check2)) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", environment2, "components", index, "checks", at],
+          message: `check '${reference}' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake`
+        });
+      });
+    });
+  }
+}
+
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown2 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown2.length > 0) {
+    return `unknown placeholder {${unknown2[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
+  });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
+}
+
+// src/config/schema.ts
+var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+var ALWAYS = { when: () => true };
+function integerAtLeast(min) {
+  const error62 = `expected an integer \u2265 ${min}`;
+  return external_exports.int({ error: error62 }).min(min, { error: error62 });
+}
+function numberAtLeast(min) {
+  const error62 = `expected a number \u2265 ${min}`;
+  return external_exports.number({ error: error62 }).min(min, { error: error62 });
+}
+function nonEmptyString() {
+  return external_exports.string().min(1, { error: "must not be empty" });
+}
+var durationSchema = external_exports.union(
+  [
+    external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
+    external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
+  ],
+  { error: DURATION_HINT }
+).transform((value) => parseDuration(value)).meta({
+  id: "Duration",
+  title: "duration",
+  description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
+});
+var positiveDuration = durationSchema.refine((ms) => ms > 0, {
+  error: "expected a duration longer than 0"
+});
+var interval = durationSchema.refine((ms) => ms >= 100, { error: "expected a duration of at least 100ms" });
+var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
+var targetObjectSchema = external_exports.strictObject({
+  name: nonEmptyString().describe("Target name, exported to commands as TRANCHE_TARGET."),
+  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe("Free-form labels (numbers and booleans become strings), exported as TRANCHE_TARGET_LABELS.")
+});
+var targetSchema = external_exports.union([nonEmptyString(), targetObjectSchema], {
+  error: "expected a target name or a {name, labels} mapping"
+}).transform((target) => typeof target === "string" ? { name: target, labels: {} } : target).meta({
+  id: "Target",
+  title: "target",
+  description: "A target name, or a mapping with the name and labels."
+});
+var rolloutSchema = external_exports.strictObject({
+  first: integerAtLeast(1).default(1).describe("Size of the first batch."),
+  growth: numberAtLeast(1).default(2).describe("Each later batch is the previous one times growth, rounded up."),
+  maxBatch: integerAtLeast(1).optional().describe("Cap on the size of a batch. Default: no cap."),
+  parallel: integerAtLeast(1).optional().describe("Targets deployed at once within a batch. Default: the whole batch."),
+  bake: durationSchema.prefault("0s").describe("Burn-in after each batch, during which checks repeat."),
+  checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
+  rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
+}).describe("How the targets are split into batches and how each batch is verified.");
+var componentSchema = external_exports.strictObject({
+  name: nonEmptyString().describe("Component name, unique within the environment."),
+  targets: external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS).describe("Where the component runs; names are unique within the component."),
+  deploy: nonEmptyString().describe(
+    "Shell command run once per target to deploy the version in TRANCHE_VERSION."
+  ),
+  rollback: nonEmptyString().optional().describe(
+    "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
+  ),
+  timeout: positiveDuration.prefault("5m").describe("Time limit of each deploy and rollback command."),
+  rollout: rolloutSchema.prefault({}),
+  checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
+}).meta({ title: "component" });
+var environmentSchema = external_exports.strictObject({
+  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
+    "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
+  ),
+  components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
+  onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
+    "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
+  ),
+  url: external_exports.string().superRefine((template, context) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  }).optional().describe(
+    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
+  )
+}).meta({ title: "environment" });
+var httpCheckSchema = external_exports.strictObject({
+  http: external_exports.strictObject({
+    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
+    samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
+    p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each request.")
+  }).describe("Requests a URL and checks the status code and latency.")
+}).meta({ id: "HttpCheck", title: "HTTP check", description: "A check that requests a URL." });
+var commandCheckSchema = external_exports.strictObject({
+  command: nonEmptyString().describe(
+    'Shell command; it fails the check by exiting non-zero, and may print {"value": n} as its last line.'
+  ),
+  max: external_exports.number().optional().describe("Largest value the command may report."),
+  min: external_exports.number().optional().describe("Smallest value the command may report."),
+  unit: nonEmptyString().optional().describe("Unit of the reported value, for reports and plots, e.g. ms."),
+  timeout: positiveDuration.prefault("10s").describe("Time limit of the command.")
+}).refine((check2) => check2.min === void 0 || check2.max === void 0 || check2.min <= check2.max, {
+  error: "min must not be greater than max",
+  path: ["min"]
+}).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+function fraction(what) {
+  const error62 = `expected ${what} between 0 and 1 (exclusive)`;
+  return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
+}
+function numberAbove(min) {
+  const error62 = `expected a number > ${min}`;
+  return external_exports.number({ error: error62 }).gt(min, { error: error62 });
+}
+var alphaSchema = fraction("a probability").default(0.01).describe(
+  "False-rollback rate: the largest probability that a rollout fails a canary that is not worse than failOn allows (with the default, worse by less than minEffect), however often the check looks; split evenly over the batches of a rollout that compare, for every test (sequential and Mann-Whitney)."
+);
+var prometheusCheckSchema = external_exports.strictObject({
+  prometheus: external_exports.strictObject({
+    url: prometheusUrlSchema,
+    query: nonEmptyString().describe(
+      "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
+    ),
+    range: durationSchema.optional().describe("Make it a range query over this last stretch of time. Default: an instant query."),
+    step: positiveDuration.prefault("15s").describe("Resolution of a range query."),
+    reduce: external_exports.enum(["last", "max", "min", "mean"], { error: "expected one of last, max, min, mean" }).default("max").describe("How a range query's series becomes the checked value."),
+    max: external_exports.number().optional().describe("Largest allowed value (with deviation: the largest allowed deviation)."),
+    min: external_exports.number().optional().describe("Smallest allowed value."),
+    unit: nonEmptyString().optional().describe("Unit of the value, for reports and plots, e.g. ms."),
+    deviation: external_exports.strictObject({
+      baseline: nonEmptyString().optional().describe(
+        "PromQL of the baseline series, templated like query. Default: query itself, history earlier."
+      ),
+      history: durationSchema.optional().describe(
+        "Compare with the series this long ago (its own recent history); with baseline, shifts it too."
+      )
+    }).refine((d) => d.baseline !== void 0 || d.history !== void 0, {
+      error: "a deviation needs a baseline query, a history, or both"
+    }).optional().describe(
+      "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range."
+    ),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
+  }).refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, {
+    error: "min must not be greater than max",
+    path: ["min"]
+  }).refine((c) => c.deviation === void 0 || c.range !== void 0, {
+    error: "a deviation compares series: set range too",
+    path: ["deviation"]
+  }).describe("Queries Prometheus for each target and holds the value against max/min.")
+}).meta({
+  id: "PrometheusCheck",
+  title: "Prometheus check",
+  description: "A check that queries Prometheus per target."
+});
+var COUNTER_SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{.*\})?\s*$/s;
+var counterSelector = (what, example) => nonEmptyString().refine((q) => !q.includes("{window}"), {
+  error: `${what} is a counter selector such as ${example}: Tranche reads the counters' raw increase over the window itself (no increase(), no {window})`
+}).refine((q) => q.includes("{window}") || COUNTER_SELECTOR.test(q), {
+  error: `${what} is a counter selector such as ${example}, not an expression: Tranche reads the counters' raw increase over the window itself`
+});
+var FAILURES_EXAMPLE = 'http_requests_total{instance=~"{targets}",code=~"5.."}';
+var TOTAL_EXAMPLE = 'http_requests_total{instance=~"{targets}"}';
+var countsSchema = external_exports.strictObject({
+  failures: counterSelector("counts.failures", FAILURES_EXAMPLE).describe(
+    `Counter selector of one arm's failures, e.g. ${FAILURES_EXAMPLE}. {targets} (a regex matcher value) matches the arm's targets. Tranche reads every matching series' raw increase from the end of the batch's deploy to the look (the last sample at or before each instant, counter resets handled, no extrapolation) and adds them up.`
+  ),
+  total: counterSelector("counts.total", TOTAL_EXAMPLE).describe(
+    `Counter selector of one arm's requests, e.g. ${TOTAL_EXAMPLE}, read like failures. No series counts as no requests.`
+  ),
+  minEffect: numberAbove(1).default(1.5).describe(
+    "The tolerance: the ratio of canary to baseline failure rate that counts as a regression. With failOn beyond-min-effect a smaller regression fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  absentFailures: external_exports.enum(["no-data", "zero"], { error: "expected no-data or zero" }).default("no-data").describe(
+    "What an arm whose failures selector matches no series is: no data (the default: a selector that matches nothing never passes a canary), or zero failures, for services whose failures counter appears only with its first failure (the result says so)."
+  )
+}).describe(
+  "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
+);
+var seriesSchema = external_exports.strictObject({
+  query: nonEmptyString().describe(
+    'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
+  ),
+  step: positiveDuration.prefault("10s").describe(
+    "Resolution of the range queries; steps are compared pairwise. The bake must hold enough steps for the test to decide (tranche plan shows when it can first fail and pass)."
+  ),
+  direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
+  test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
+    "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
+  ),
+  minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
+    "sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  confidence: fraction("a confidence level").default(0.98).describe(
+    "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 \u2212 2 \xD7 the batch's alpha (1 \u2212 alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both."
+  ),
+  tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
+    "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
+  ),
+  allowedIncrease: numberAtLeast(0).default(1).describe(
+    "mann-whitney: an increase fails only if canary mean \xF7 baseline mean is at least this (effect size)."
+  ),
+  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this.")
+}).describe("A per-step series per arm (latency, CPU), compared step by step.");
+var analysisCheckSchema = external_exports.strictObject({
+  analysis: external_exports.strictObject({
+    url: prometheusUrlSchema,
+    counts: countsSchema.optional(),
+    series: seriesSchema.optional(),
+    alpha: alphaSchema,
+    onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
+      "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
+    ),
+    failOn: external_exports.enum(["beyond-min-effect", "any-regression"], {
+      error: "expected beyond-min-effect or any-regression"
+    }).default("beyond-min-effect").describe(
+      'What the sequential tests fail on: beyond-min-effect tests against the shifted null (a canary worse by less than minEffect fails with probability at most alpha); any-regression against "no worse at all" (any consistent difference, however small, fails in time).'
+    ),
+    scrapeInterval: positiveDuration.optional().describe(
+      "Prometheus' scrape interval of the targets, if known: a bake that can hold no scrape, or a series step shorter than it, is refused."
+    ),
+    baseline: external_exports.strictObject({
+      targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
+        "Baseline targets by name (of the component, or elsewhere, e.g. a dedicated baseline)."
+      ),
+      labels: external_exports.record(external_exports.string(), labelValueSchema).optional().describe("Only baseline targets carrying all these labels.")
+    }).optional().describe(
+      "Which targets are the baseline. Default: the component's targets this run has not deployed yet."
+    ),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
+  }).refine((a) => a.counts === void 0 !== (a.series === void 0), {
+    error: "an analysis needs exactly one of counts or series"
+  }).describe(
+    "Compares the canary targets (deployed so far in the component) with the baseline targets over the same window, from the end of the batch's deploy; runs every bake round."
+  )
+}).meta({
+  id: "AnalysisCheck",
+  title: "analysis check",
+  description: "A check that compares canary and baseline targets statistically."
+});
+var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, prometheusCheckSchema, analysisCheckSchema], {
+  error: "a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'"
+}).meta({
+  id: "Check",
+  title: "check",
+  description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
+});
+var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
+function categoryForms(subject2) {
+  return external_exports.union(
+    [
+      external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
+      external_exports.strictObject({
+        labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe(
+          `${subject2 === "target" ? "Target" : "Environment"} labels whose values make a category, e.g. [cloud, browser].`
+        ),
+        coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
+          `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject2 === "target" ? "a target" : "an environment"}, and every value, is on some canary.`
+        ),
+        values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
+          `Declared values per label; tranche plan reports any that no ${subject2} carries, and carried values not declared.`
+        )
+      })
+    ],
+    { error: "expected a list of labels, or a mapping with labels, coverage and values" }
+  );
+}
+var categoriesSchema = categoryForms("target").meta({
+  id: "Categories",
+  title: "categories",
+  description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
+});
+var environmentCategoriesSchema = categoryForms("environment").meta({
+  id: "EnvironmentCategories",
+  title: "environment categories",
+  description: "Canary categories over environment labels, choosing a track\u2019s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track\u2019s environments if it lists them, else among every environment no earlier track has."
+});
+var requiresSchema = external_exports.record(
+  external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
+  external_exports.string({ error: 'expected a semver range such as ">=2.14.0"' }).refine(isRange, { error: 'expected a semver range such as ">=2.14.0", "^2.14" or "2.x"' })
+).describe(
+  'Per service: the semver range its live version in the same environment must satisfy before this version is deployed, e.g. { storage: ">=2.14.0" }.'
+);
+var migrationsSchema = external_exports.strictObject({
+  schema: nonEmptyString().describe(
+    "The schema (a migration identifier) this version writes and leaves behind, e.g. orders-v3."
+  ),
+  reads: external_exports.array(nonEmptyString()).default([]).describe(
+    "Schemas this version can read or migrate from, besides its own: a deploy (or a rollback to it) is refused while the environment holds another."
+  )
+}).describe("Which data schema this version writes and which it can read.");
+var trackSchema = external_exports.strictObject({
+  name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
+  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).optional().describe(
+    "The environments of the track, defined under environments; with categories, the ones to choose among."
+  ),
+  categories: environmentCategoriesSchema.optional(),
+  targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
+    "Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target."
+  ),
+  bake: durationSchema.prefault("0s").describe(
+    "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
+  ),
+  promote: external_exports.enum(PROMOTE_MODES, { error: `expected one of ${PROMOTE_MODES.join(", ")}` }).optional().describe(
+    "How a version reaches this track from the one before: auto, as soon as that track\u2019s bake is over; manual, only when someone promotes it. Default: auto. Not on the first track, which takes new versions from deploys."
+  )
+}).meta({ title: "track" });
+var verdictSchema = external_exports.strictObject({
+  alpha: fraction("a probability").default(0.01).describe(
+    "The largest probability of calling bad a version that fails no more often than the previous good one, however often the verdict is recomputed."
+  ),
+  minSamples: integerAtLeast(1).default(100).describe("Outcomes of the version needed before it gets any verdict."),
+  minEffect: numberAbove(1).default(1.5).describe(
+    "Smallest ratio of the version\u2019s failure rate to the previous good version\u2019s worth calling bad; the version is good once the data rule it out."
+  ),
+  strata: external_exports.enum(STRATA, { error: `expected one of ${STRATA.join(", ")}` }).default("environment").describe(
+    "environment: compare the two versions within each environment and combine the evidence (so a version that ran mostly where jobs fail more is not blamed for it); none: pool every outcome."
+  ),
+  rollback: external_exports.enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(", ")}` }).default("failing").describe(
+    "What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused)."
+  ),
+  checkRuns: external_exports.array(nonEmptyString()).default([]).describe(
+    "The bot: names of check runs whose conclusion on a version\u2019s commit counts as an outcome of that version (success; failure or timed out), in the stratum check:NAME. Default: none, so unrelated CI does not sway verdicts."
+  ),
+  workflowRuns: external_exports.array(nonEmptyString()).default([]).describe(
+    "The bot: names of workflows (or their files, e.g. .github/workflows/jobs.yml) whose completed runs on a version\u2019s commit count as outcomes of that version, in the stratum workflow:NAME. Default: none."
+  )
+}).describe(
+  "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
+);
+var BOT_VERSION_SOURCES = ["tags", "ledger"];
+var botSchema = external_exports.strictObject({
+  prefix: external_exports.string().regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: "expected 1 to 3 punctuation characters, such as / or ." }).default("/").describe("What starts a command in a pull request comment, as in /deploy."),
+  deployers: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one role" }).default(["write", "maintain", "admin"]).describe(
+    "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's)."
+  ),
+  concurrentReleases: integerAtLeast(1).default(2).describe("Releases that may run at once across the repository; more wait in the queue."),
+  requiredContexts: external_exports.array(nonEmptyString()).optional().describe(
+    "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one."
+  ),
+  versions: external_exports.enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(", ")}` }).default("tags").describe(
+    "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it)."
+  ),
+  lease: durationSchema.prefault("1h").describe(
+    "How long a started release holds its environment without a deployment status before the bot gives up on it."
+  )
+}).describe("The pull request bot: commands, who may deploy, and the release queue.");
+var trancheConfigObject = external_exports.strictObject({
+  service: external_exports.string().regex(NAME_PATTERN, {
+    error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
+  }).describe("Name of the service; versions are numbered per service."),
+  version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
+  environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
+    error: "expected at least one environment"
+  }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
+  checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
+  categories: categoriesSchema.optional(),
+  requires: requiresSchema.optional(),
+  migrations: migrationsSchema.optional(),
+  tracks: external_exports.array(trackSchema).min(1, { error: "expected at least one track" }).superRefine(duplicateNameIssues("track"), ALWAYS).optional().describe(
+    "Release tracks, in order (yolo \u2192 canary \u2192 stable): a version is promoted from one to the next."
+  ),
+  verdict: verdictSchema.prefault({}),
+  bot: botSchema.prefault({})
+}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
+var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+
+// src/config/load.ts
+function parseConfig(text, file2) {
+  const lineCounter = new import_yaml4.LineCounter();
+  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
+    const [message] = syntaxError.message.split("\n");
+    throw new ConfigError([
+      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
+    ]);
+  }
+  const locator = createLocator(doc, lineCounter);
+  const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
+  if (!result.success) {
+    throw new ConfigError(
+      sortByPosition(findingsOf(result.error.issues).map((f) => toIssue(f, file2, locator)))
+    );
+  }
+  return { file: file2, config: result.data, locate: locator.value };
+}
+function toJs(doc, file2) {
+  try {
+    return doc.toJS();
+  } catch (error62) {
+    throw new ConfigError([
+      { file: file2, line: 1, column: 1, path: [], message: `invalid YAML: ${error62.message}` }
+    ]);
+  }
+}
+function toIssue(finding, file2, locator) {
+  const { path: path8, message, at } = finding;
+  const position = (at === "key" ? locator.key(path8) : void 0) ?? locator.nearest(at === "parent" ? path8.slice(0, -1) : path8);
+  return { file: file2, line: position.line, column: position.column, path: path8, message };
+}
+function sortByPosition(issues) {
+  return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+// src/github/client.ts
+function httpStatus(error62) {
+  const status2 = error62?.status;
+  return typeof status2 === "number" ? status2 : void 0;
+}
+function outcomeUnknown(error62) {
+  const status2 = httpStatus(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+function redactedMessage(error62) {
+  const text = error62 instanceof Error ? error62.message : String(error62);
+  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+}
+var NO_RETRY = { request: { retries: 0 } };
+
+// bot/github/read-config.ts
+var DEFAULT_CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
+var PARSED_KEPT = 256;
+var parsed = /* @__PURE__ */ new Map();
+function configName(paths) {
+  return paths.join(" or ");
+}
+async function readConfig(scope, paths) {
+  for (const path8 of paths) {
+    const text = await readFile2(scope, path8);
+    if (text === void 0) continue;
+    return typeof text === "string" ? parseOnce(text, path8) : text;
+  }
+  return { state: "missing", path: configName(paths) };
+}
+function parseOnce(text, path8) {
+  const key = `${path8}\0${text}`;
+  const kept = parsed.get(key);
+  if (kept) return kept;
+  const config3 = parse6(text, path8);
+  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
+  parsed.set(key, config3);
+  return config3;
+}
+function parse6(text, path8) {
+  try {
+    return { state: "loaded", loaded: parseConfig(text, path8) };
+  } catch (error62) {
+    if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
+    throw error62;
+  }
+}
+async function readFile2(scope, path8) {
+  try {
+    const { data } = await scope.octokit.rest.repos.getContent({
+      owner: scope.owner,
+      repo: scope.repo,
+      path: path8
+    });
+    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
+      return { state: "invalid", path: path8, message: `${path8} on the default branch is not a file` };
+    }
+    return Buffer.from(data.content, "base64").toString("utf8");
+  } catch (error62) {
+    if (httpStatus(error62) === 404) return void 0;
+    throw error62;
+  }
+}
+
+// src/render/canary-coverage.ts
+function canaryHeadline(selection, what = "canaries") {
+  const { canaries, coverage, labels } = selection;
+  const covered = coverage === "all" ? "combination(s)" : "value(s) and pair(s)";
+  return `${what} (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
+}
+function canaryNotes(selection, subject2 = "target") {
+  return [
+    ...selection.missing.map((m) => `declared but carried by no ${subject2}: ${m.label}=${m.value}`),
+    ...selection.undeclared.map((u) => `carried but not declared: ${u.label}=${u.value}`),
+    ...selection.unlabelled.map(
+      (u) => `without ${u.label} (counted as unset): ${u.targets.length} ${subject2}(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
+    )
+  ];
+}
+
+// src/render/format.ts
+function table(rows2, indent = "") {
+  const widths = [];
+  for (const row of rows2) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
+  return rows2.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
 }
 
 // src/render/markdown-summary.ts
@@ -70331,129 +70685,6 @@ async function deployingThread(scope, version3) {
   return first?.pullRequest ?? null;
 }
 
-// src/config/resolve.ts
-function resolveEnvironment(config3, environment2) {
-  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
-  return {
-    service: config3.service,
-    versionTemplate: config3.version,
-    labels: { ...settings.labels },
-    onFailure: settings.onFailure,
-    ...settings.url === void 0 ? {} : { url: settings.url },
-    components: settings.components.map((component) => ({
-      ...resolveComponent(component, config3.checks),
-      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
-    }))
-  };
-}
-function resolveCategories(categories) {
-  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
-}
-function resolveConstraints(config3) {
-  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
-  const constraints = { requires: { ...config3.requires ?? {} } };
-  if (config3.migrations) {
-    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
-  }
-  return constraints;
-}
-function resolveTracks(config3) {
-  const chosen = trackEnvironments(config3);
-  return (config3.tracks ?? []).map((track2, index) => {
-    const { environments, selection } = chosen[index];
-    const selector = track2.targets;
-    return {
-      name: track2.name,
-      bakeMs: track2.bake,
-      promote: index === 0 ? "auto" : track2.promote ?? "auto",
-      members: environments.map(
-        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
-      ),
-      ...selection ? { categories: selection } : {}
-    };
-  });
-}
-function resolveVerdictSettings(config3) {
-  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
-  return { alpha, minSamples, minEffect, strata, rollback };
-}
-function resolveComponent(component, checks) {
-  return {
-    name: component.name,
-    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component.deploy,
-    rollback: component.rollback,
-    timeoutMs: component.timeout,
-    rollout: resolveRollout(component.rollout),
-    checks: component.checks.map((name) => resolveCheck(name, checks))
-  };
-}
-function resolveRollout(rollout) {
-  return {
-    first: rollout.first,
-    growth: rollout.growth,
-    maxBatch: rollout.maxBatch,
-    parallel: rollout.parallel,
-    bakeMs: rollout.bake,
-    checkIntervalMs: rollout.checkEvery,
-    rollbackParallel: rollout.rollbackParallel
-  };
-}
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
-  if ("http" in check2) {
-    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
-    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2 };
-  }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
-  const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
-}
-function resolvePrometheus(name, c) {
-  return {
-    kind: "prometheus",
-    name,
-    server: c.url,
-    query: c.query,
-    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
-    max: c.max,
-    min: c.min,
-    unit: c.unit,
-    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
-    timeoutMs: c.timeout
-  };
-}
-function resolveAnalysis(name, c) {
-  return {
-    kind: "analysis",
-    name,
-    server: c.url,
-    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
-    alpha: c.alpha,
-    onInconclusive: c.onInconclusive,
-    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
-    timeoutMs: c.timeout
-  };
-}
-function resolveSeries(c) {
-  return {
-    type: "series",
-    query: c.query,
-    stepMs: c.step,
-    direction: c.direction,
-    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
-      kind: "mann-whitney",
-      confidence: c.confidence,
-      tolerance: c.tolerance,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease
-    }
-  };
-}
-
 // bot/github/replies.ts
 async function acknowledge(scope, commentId) {
   await scope.octokit.rest.reactions.createForIssueComment({
@@ -70591,60 +70822,6 @@ function blockerText(release, context) {
     case "limit":
       return `${blocker.running.length} releases are running (at most ${context.concurrentReleases ?? blocker.running.length} at once): ${blocker.running.map((r) => r.environment).join(", ")}`;
   }
-}
-
-// src/engine/plan.ts
-function batchSizes(n, rollout) {
-  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
-  const sizes = [];
-  let size = Math.max(1, Math.min(rollout.first, cap));
-  for (let left = n; left > 0; ) {
-    const take = Math.min(size, left);
-    sizes.push(take);
-    left -= take;
-    size = Math.min(cap, Math.ceil(size * rollout.growth));
-  }
-  return sizes;
-}
-function planBatches(targets, rollout) {
-  const batches = [];
-  let offset = 0;
-  for (const size of batchSizes(targets.length, rollout)) {
-    batches.push(targets.slice(offset, offset + size));
-    offset += size;
-  }
-  return batches;
-}
-function componentCanaries(component) {
-  const { categories } = component;
-  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
-  return selectCanaries(component.targets, categories);
-}
-function componentBatches(component, canaries = componentCanaries(component)) {
-  if (!canaries) return planBatches(component.targets, component.rollout);
-  const chosen = new Set(canaries.canaries.map((c) => c.target));
-  const first = component.targets.filter((t) => chosen.has(t.name));
-  const rest = component.targets.filter((t) => !chosen.has(t.name));
-  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
-  return [first, ...planBatches(rest, growing)];
-}
-function planRelease(service, environment2, components) {
-  return {
-    service,
-    environment: environment2,
-    components: components.map((component) => {
-      const canaries = componentCanaries(component);
-      const planned = {
-        name: component.name,
-        batches: componentBatches(component, canaries).map((batch) => ({
-          targets: batch.map((target) => target.name),
-          bakeSeconds: component.rollout.bakeMs / 1e3
-        }))
-      };
-      if (canaries) planned.canaries = canaries;
-      return planned;
-    })
-  };
 }
 
 // src/github/deployment-payload.ts

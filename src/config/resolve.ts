@@ -159,6 +159,8 @@ function resolveAnalysis(name: string, c: AnalysisConfig): AnalysisCheckSpec {
       : resolveSeries(c.series as NonNullable<AnalysisConfig['series']>),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
     baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
     timeoutMs: c.timeout,
   };
