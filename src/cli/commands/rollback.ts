@@ -9,7 +9,8 @@ import type { Ledger } from '../../ledger/types.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
-import { execute, report } from './deploy.ts';
+import { execute } from './deploy.ts';
+import { report } from './report-result.ts';
 
 export interface RollbackOptions extends CommonOptions {
   to?: string | undefined;
