@@ -7,16 +7,22 @@ import { hostname } from 'node:os';
 import { systemClock } from '../engine/clock.ts';
 import { holdDeployLock } from '../ledger/deploy-lock.ts';
 import type { Ledger } from '../ledger/types.ts';
+import { requireOwnership, serviceOwners } from '../release/service-owner.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface LockedRun {
   service: string;
+  /** tranche.yml's `repositories`: who owns the service, when this run's repository binds it first. */
+  repositories?: readonly string[] | undefined;
   environment: string;
   action: 'deploy' | 'rollback';
   runId: string;
 }
 
-/** Runs `use` holding the environment's lease; throws DeployLockedError (exit 2) when it is held. */
+/**
+ * Runs `use` holding the environment's lease; throws DeployLockedError (exit 2) when it is held,
+ * and ServiceNotOwnedError (exit 2) when the run's repository does not own the service.
+ */
 export async function withDeployLock<T>(
   ledger: Ledger,
   run: LockedRun,
@@ -46,11 +52,12 @@ export async function withDeployLock<T>(
 }
 
 /**
- * Where the bot's locks for this service live: the repository a GitHub Actions job runs in, and
- * the one the ledger records the bot acting for the service in.
+ * Where the bot's locks for this service live: the repositories that own it. A run in a GitHub
+ * Actions job acts from the job's repository, which must own the service (or, for a service
+ * nobody owns yet, becomes its owner); a run elsewhere has no repository to claim from.
  */
 async function botRepositories(ledger: Ledger, run: LockedRun, runtime: Runtime): Promise<string[]> {
-  const recorded = (await ledger.serviceRepository(run.service))?.repo;
-  const repos = [runtime.env.GITHUB_REPOSITORY, recorded];
-  return [...new Set(repos.filter((r): r is string => r !== undefined && r !== ''))];
+  const repo = runtime.env.GITHUB_REPOSITORY;
+  if (repo === undefined || repo === '') return serviceOwners(ledger, run.service);
+  return requireOwnership(ledger, { service: run.service, repo, declared: run.repositories }, Date.now());
 }

@@ -590,6 +590,17 @@ const trancheConfigObject = z
         error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store",
       })
       .describe('Name of the service; versions are numbered per service.'),
+    repositories: z
+      .array(
+        z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+          error: 'expected a GitHub repository as owner/name, like acme/shop',
+        }),
+      )
+      .min(1, { error: 'expected at least one repository' })
+      .optional()
+      .describe(
+        "The repositories (owner/name) the service belongs to: only their outcomes, deployment statuses, locks and leases are accepted for it. Default: the first repository to declare the service owns it alone. Only an owner's list counts: to share the service or hand it over, list the repositories in the owner's tranche.yml.",
+      ),
     version: z
       .string()
       .regex(/\{n\}/, { error: 'expected a template containing {n}' })

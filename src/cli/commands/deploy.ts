@@ -32,7 +32,13 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   if (options.github !== undefined)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
   const runId = randomUUID();
-  const run = { service: resolved.service, environment, action: 'deploy', runId } as const;
+  const run = {
+    service: resolved.service,
+    repositories: project.loaded.config.repositories,
+    environment,
+    action: 'deploy',
+    runId,
+  } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async () => {
       const version =

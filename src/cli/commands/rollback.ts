@@ -25,7 +25,13 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID();
-  const run = { service: resolved.service, environment, action: 'rollback', runId } as const;
+  const run = {
+    service: resolved.service,
+    repositories: project.loaded.config.repositories,
+    environment,
+    action: 'rollback',
+    runId,
+  } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async () => {
       const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
