@@ -67596,6 +67596,7 @@ function resolvePrometheus(name, c) {
 function resolveAnalysis(name, c) {
   return {
     kind: "analysis",
+    observes: "batch",
     name,
     server: c.url,
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
@@ -67816,7 +67817,7 @@ async function forEachLimit(items, limit, fn, shouldStart = () => true) {
 
 // src/engine/ports.ts
 function isBatchCheck(spec) {
-  return spec.kind === "analysis";
+  return spec.observes === "batch";
 }
 
 // src/engine/result.ts
