@@ -7,8 +7,8 @@ import { hostname } from 'node:os';
 import { systemClock } from '../engine/clock.ts';
 import { holdDeployLock } from '../ledger/deploy-lock.ts';
 import type { Ledger } from '../ledger/types.ts';
-import { requireOwnership, serviceOwners } from '../release/service-owner.ts';
 import type { Runtime } from './runtime.ts';
+import { ownersForRun } from './service-claim.ts';
 
 export interface LockedRun {
   service: string;
@@ -39,7 +39,8 @@ export async function withDeployLock<T>(
       holder: `cli:${run.runId}`,
       reason: `${run.action} by ${actor} on ${host} (pid ${process.pid})`,
       data: { runId: run.runId, action: run.action, actor, host, pid: process.pid },
-      repos: await botRepositories(ledger, run, runtime),
+      // The bot's locks for this service are in the repositories that own it.
+      repos: await ownersForRun(ledger, run, runtime),
     },
     systemClock,
     (message) => runtime.stderr.write(`tranche: warning: ${message}\n`),
@@ -49,15 +50,4 @@ export async function withDeployLock<T>(
   } finally {
     await held.release();
   }
-}
-
-/**
- * Where the bot's locks for this service live: the repositories that own it. A run in a GitHub
- * Actions job acts from the job's repository, which must own the service (or, for a service
- * nobody owns yet, becomes its owner); a run elsewhere has no repository to claim from.
- */
-async function botRepositories(ledger: Ledger, run: LockedRun, runtime: Runtime): Promise<string[]> {
-  const repo = runtime.env.GITHUB_REPOSITORY;
-  if (repo === undefined || repo === '') return serviceOwners(ledger, run.service);
-  return requireOwnership(ledger, { service: run.service, repo, declared: run.repositories }, Date.now());
 }
