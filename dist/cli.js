@@ -52508,6 +52508,16 @@ function glyphs(targets) {
 
 // src/cli/deploy-lock.ts
 import { hostname as hostname3 } from "node:os";
+
+// src/cli/service-claim.ts
+async function ownersForRun(ledger, service, runtime) {
+  const repo = runtime.env.GITHUB_REPOSITORY;
+  if (repo === void 0 || repo === "") return serviceOwners(ledger, service.service);
+  const claim3 = { service: service.service, repo, declared: service.repositories };
+  return requireOwnership(ledger, claim3, Date.now());
+}
+
+// src/cli/deploy-lock.ts
 async function withDeployLock(ledger, run2, runtime, use) {
   const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
   const host = hostname3();
@@ -52519,7 +52529,8 @@ async function withDeployLock(ledger, run2, runtime, use) {
       holder: `cli:${run2.runId}`,
       reason: `${run2.action} by ${actor} on ${host} (pid ${process.pid})`,
       data: { runId: run2.runId, action: run2.action, actor, host, pid: process.pid },
-      repos: await botRepositories(ledger, run2, runtime)
+      // The bot's locks for this service are in the repositories that own it.
+      repos: await ownersForRun(ledger, run2, runtime)
     },
     systemClock,
     (message) => runtime.stderr.write(`tranche: warning: ${message}
@@ -52530,11 +52541,6 @@ async function withDeployLock(ledger, run2, runtime, use) {
   } finally {
     await held.release();
   }
-}
-async function botRepositories(ledger, run2, runtime) {
-  const repo = runtime.env.GITHUB_REPOSITORY;
-  if (repo === void 0 || repo === "") return serviceOwners(ledger, run2.service);
-  return requireOwnership(ledger, { service: run2.service, repo, declared: run2.repositories }, Date.now());
 }
 
 // src/cli/git.ts
@@ -64686,7 +64692,10 @@ async function reportCommand(options, runtime) {
     sourceId: options.job ?? randomUUID3(),
     at: options.at === void 0 ? now : parseSince(options.at, "--at", now)
   };
-  const recorded = await withLedger(options, runtime, project.dir, (ledger) => ledger.recordOutcome(record2));
+  const recorded = await withLedger(options, runtime, project.dir, async (ledger) => {
+    await ownersForRun(ledger, project.loaded.config, runtime);
+    return ledger.recordOutcome(record2);
+  });
   if (options.json) runtime.stdout.write(`${JSON.stringify({ recorded, outcome: record2 }, null, 2)}
 `);
   else {
