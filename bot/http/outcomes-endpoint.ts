@@ -9,7 +9,8 @@
  * (a bad verdict is acted on at once), and the promotion timer's work runs. The answer is JSON:
  * `{recorded, duplicates, verdicts: [{version, verdict, reasonCode, message}]}`, or
  * `{error, problems?}` with 400 (not JSON, or not the schema), 401 (signature), 403 (the
- * repository does not own the service its tranche.yml names), 404 (repository), 405 (not POST), 413 (over 1 MiB) or 422 (an environment tranche.yml does not define).
+ * repository does not own the service its tranche.yml names), 404 (repository), 405 (not POST),
+ * 413 (over 1 MiB) or 422 (an environment tranche.yml does not define).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
@@ -100,8 +101,6 @@ async function record(app: Probot, deps: BotDeps, body: OutcomesBody) {
   const loaded = loadedConfig(scope);
   if (!loaded)
     throw new HttpProblem(404, `${body.repository} has no valid ${deps.configPath} on its default branch`);
-  const ownership = await claimOwnService(scope);
-  if (ownership && !ownership.accepted) throw new HttpProblem(403, ownership.reason);
   const environments = Object.keys(loaded.config.environments);
   const unknown = [...new Set(body.outcomes.map((o) => o.environment))].filter(
     (e) => !environments.includes(e),
@@ -112,6 +111,8 @@ async function record(app: Probot, deps: BotDeps, body: OutcomesBody) {
       `${loaded.file} defines no environment ${unknown.join(', ')} (it has ${environments.join(', ')})`,
     );
   }
+  const ownership = await claimOwnService(scope);
+  if (ownership && !ownership.accepted) throw new HttpProblem(403, ownership.reason);
   const outcomes: OutcomeInput[] = body.outcomes.map((o) => ({
     service: loaded.config.service,
     version: o.version,
