@@ -45117,7 +45117,19 @@ function intendedBranch(branches) {
   const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
   scored.sort((a, b) => a.score - b.score);
   const [best, runnerUp] = scored;
-  return best && (!runnerUp || best.score < runnerUp.score) ? best.issues : void 0;
+  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
+  return mixesForms(best.issues, branches) ? void 0 : best.issues;
+}
+function mixesForms(best, branches) {
+  const unknown3 = rootUnknownKeys(best);
+  return branches.some(
+    (other) => other !== best && !other.some((issue3) => issue3.path.length === 0 && issue3.code === "invalid_type") && unknown3.some((key3) => !rootUnknownKeys(other).includes(key3))
+  );
+}
+function rootUnknownKeys(issues) {
+  return issues.flatMap(
+    (issue3) => issue3.path.length === 0 && issue3.code === "unrecognized_keys" ? issue3.keys : []
+  );
 }
 function shallowProblems(issues) {
   let score = 0;
@@ -65441,6 +65453,30 @@ function analysisBakeIssues(config2, ctx) {
   }
 }
 
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown3 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown3.length > 0) {
+    return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
+  });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
+}
+
 // src/config/fleet-checks.ts
 function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -65654,6 +65690,12 @@ var environmentSchema = external_exports.strictObject({
   components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
+  ),
+  url: external_exports.string().superRefine((template, context3) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context3.addIssue({ code: "custom", message: problem });
+  }).optional().describe(
+    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
 }).meta({ title: "environment" });
 var httpCheckSchema = external_exports.strictObject({
@@ -65938,17 +65980,14 @@ async function readConfigText(path, name) {
 function parseConfig(text, file2) {
   const lineCounter = new import_yaml2.LineCounter();
   const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const syntaxIssues = doc.errors.map((error63) => {
-    const { line, col } = lineCounter.linePos(error63.pos[0]);
-    return {
-      file: file2,
-      line: Math.max(line, 1),
-      column: col,
-      path: [],
-      message: `invalid YAML: ${error63.message}`
-    };
-  });
-  if (syntaxIssues.length > 0) throw new ConfigError(syntaxIssues);
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
+    const [message] = syntaxError.message.split("\n");
+    throw new ConfigError([
+      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
+    ]);
+  }
   const locator = createLocator(doc, lineCounter);
   const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
   if (!result.success) {
@@ -66711,7 +66750,7 @@ function interpret(url2, status, text) {
 }
 
 // src/checks/promql-template.ts
-var PLACEHOLDER = /^\{([A-Za-z][\w.-]*)\}/;
+var PLACEHOLDER2 = /^\{([A-Za-z][\w.-]*)\}/;
 function fillQuery(template, values) {
   const problems = [];
   let out = "";
@@ -66727,7 +66766,7 @@ function fillQuery(template, values) {
       i = end + 1;
       continue;
     }
-    const match = PLACEHOLDER.exec(template.slice(i));
+    const match = PLACEHOLDER2.exec(template.slice(i));
     if (match) {
       out += fillCode(match[0], match[1], values, problems);
       i += match[0].length;
@@ -67528,6 +67567,7 @@ function resolveEnvironment(config2, environment) {
     versionTemplate: config2.version,
     labels: { ...settings.labels },
     onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config2.checks),
       ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
@@ -69678,8 +69718,17 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     deployment_id: deploymentId,
     state: update.state,
     description: cut(update.description, STATUS_DESCRIPTION_MAX),
-    ...update.logUrl ? { log_url: update.logUrl } : {}
+    ...update.logUrl ? { log_url: update.logUrl } : {},
+    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
+}
+async function markSuperseded(client, repo, deploymentIds, version2) {
+  for (const deploymentId of deploymentIds) {
+    await postDeploymentStatus(client, repo, deploymentId, {
+      state: "inactive",
+      description: `superseded by ${version2 ?? "a newer deployment"}`
+    });
+  }
 }
 
 // src/github/tag-versions.ts
@@ -70021,7 +70070,8 @@ async function prepare(request2, resolved, components, runId, payload) {
     action: rollback ? "rollback" : "deploy",
     constraints
   };
-  return { spec, ledger, live, previousVersion, rollback };
+  const subset = payload?.targets !== void 0;
+  return { spec, ledger, live, previousVersion, rollback, url: resolved.url, subset };
 }
 async function refuseUnsafe(request2, prepared) {
   const { spec } = prepared;
@@ -70065,15 +70115,29 @@ async function reportDeployment(request2, deploymentId, prepared, result) {
   await safeStatus(request2, deploymentId, {
     state,
     description: `${prefix}${result.message}${suffix}`,
-    logUrl: request2.logUrl
+    logUrl: request2.logUrl,
+    environmentUrl: state === "success" ? urlOf(prepared, result.version) : void 0
   });
   if (restored) {
     await safeStatus(request2, live.id, {
       state: "success",
       description: `active again: ${result.version} was rolled back to ${live.version}`,
-      logUrl: request2.logUrl
+      logUrl: request2.logUrl,
+      environmentUrl: urlOf(prepared, live.version)
     });
   }
+  if (state === "success" && !prepared.subset && live !== null && live.id !== deploymentId) {
+    try {
+      await markSuperseded(request2.client, request2.repo, [live.id], result.version);
+    } catch (error63) {
+      request2.log.warning(`could not mark deployment ${live.id} inactive: ${redactedMessage(error63)}`);
+    }
+  }
+}
+function urlOf(prepared, version2) {
+  if (prepared.url === void 0 || version2 === null) return void 0;
+  const { service, environment } = prepared.spec;
+  return environmentUrl(prepared.url, { version: version2, service, environment });
 }
 async function safeStatus(request2, deploymentId, update) {
   try {

@@ -25,6 +25,8 @@ export interface ResolvedEnvironment {
   labels: Record<string, string>;
   onFailure: OnFailure;
   components: ComponentSpec[];
+  /** The environment's url template (see environment-url.ts), when it has one. */
+  url?: string | undefined;
 }
 
 /** The engine's view of one environment; throws UnknownEnvironmentError for an undefined one. */
@@ -38,6 +40,7 @@ export function resolveEnvironment(config: TrancheConfig, environment: string): 
     versionTemplate: config.version,
     labels: { ...settings.labels },
     onFailure: settings.onFailure,
+    ...(settings.url === undefined ? {} : { url: settings.url }),
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config.checks),
       ...(config.categories ? { categories: resolveCategories(config.categories) } : {}),

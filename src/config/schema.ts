@@ -10,6 +10,7 @@ import { ROLLBACK_POLICIES, STRATA } from '../engine/verdict.ts';
 import { ON_FAILURE } from '../engine/vocabulary.ts';
 import { analysisBakeIssues, checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.ts';
+import { urlTemplateProblem } from './environment-url.ts';
 import { categoryIssues, requiresIssues, trackIssues } from './fleet-checks.ts';
 import { trackChoiceIssues } from './track-environments.ts';
 
@@ -135,6 +136,16 @@ export const environmentSchema = z
       .default('rollback-release')
       .describe(
         'What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is.',
+      ),
+    url: z
+      .string()
+      .superRefine((template, context) => {
+        const problem = urlTemplateProblem(template);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .describe(
+        'Where the environment is reached: every successful deployment status carries it as environment_url (GitHub’s “View deployment” link), and the bot’s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com.',
       ),
   })
   .meta({ title: 'environment' });
