@@ -396,7 +396,7 @@ async function rollOut(
   const executor = request.ports?.executor ?? new ShellExecutor({ baseEnv: request.baseEnv });
   const ports: EnginePorts = {
     executor,
-    checker: request.ports?.checker ?? createChecker({ executor }),
+    checker: request.ports?.checker ?? createChecker({ executor, env: request.baseEnv }),
     ledger: prepared.ledger,
     reporter: reporter ? teeReporter(request.progress, reporter) : request.progress,
     clock: request.ports?.clock ?? systemClock,

@@ -104,6 +104,17 @@ describe('a bad ledger location', () => {
     expect(existsSync(f.path('mysql:'))).toBe(false);
   });
 
+  it('refuses an empty ledger file (exit 2), naming it, and deploys nothing', async () => {
+    const f = fixture({ 'ledger.db': '' });
+    const { code, stderr } = await f.cli('deploy', '-e', 'staging', '--ledger', 'ledger.db');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `tranche: --ledger: could not open the ledger ${f.path('ledger.db')}: the file is empty (0 bytes)`,
+    );
+    expect(existsSync(f.path('state'))).toBe(false);
+    expect(readFileSync(f.path('ledger.db'), 'utf8')).toBe('');
+  });
+
   it('names --ledger and the file when the file cannot be created (exit 2)', async () => {
     const f = fixture({ 'plain-file': '' });
     const { code, stderr } = await f.cli('status', '--ledger', 'plain-file/ledger.db');

@@ -349,26 +349,32 @@ for (const backend of LEDGER_BACKENDS) {
     });
 
     describe('held by a deploy that was killed (SIGKILL)', () => {
-      it('is a lease: refused while it runs, it runs out a lease later, and then the next deploy takes it', async () => {
+      it('is a lease that outlasts its longest command timeout, which the next deploy on the host takes over at once, recording the dead run', async () => {
         const f = await locked();
         const { child, done, lock } = await f.first();
+        await eventually(
+          () => withLedgerAt(f.ledger, async (l) => (await l.runs({}))[0]),
+          'the first deploy to record its start',
+        );
         child.kill('SIGKILL');
         await done;
-        writeFileSync(f.path('go'), ''); // lets the orphaned deploy command end
-        const refused = await f.cli(['deploy']);
-        expect(refused.code).toBe(2);
-        expect(refused.stderr).toContain(`being deployed by ${lock.holder}`);
+        writeFileSync(f.path('go'), ''); // lets the orphaned deploy command end, if it is not killed first
         const stale = await withLedgerAt(f.ledger, async (l) =>
           (await l.locks(Date.now())).find((held) => held.name === 'deploy:shop:prod'),
         );
-        expect(stale?.expiresAt).toBe((stale?.renewedAt ?? 0) + DEPLOY_LEASE_MS);
-        // A lease later (the ledger's clock is the caller's), another holder takes it.
-        const taken = await withLedgerAt(f.ledger, (l) =>
-          l.acquireLock('deploy:shop:prod', 'cli:later', { ttlMs: 1000 }, stale?.expiresAt ?? 0),
+        // The component's timeout (20s): an orphan may run that long after its run died.
+        expect(stale?.expiresAt).toBe((stale?.renewedAt ?? 0) + DEPLOY_LEASE_MS + 20_000);
+        const next = await f.cli(['deploy']);
+        expect(next.code, next.stderr).toBe(0);
+        expect(next.stderr).toContain(`run ${lock.holder.slice('cli:'.length)} (pid `);
+        expect(next.stderr).toContain('died without finishing');
+        const runs = await withLedgerAt(f.ledger, (l) => l.runs({}));
+        expect(runs.map((r) => [r.version, r.decision, r.reasonCode])).toEqual(
+          expect.arrayContaining([
+            ['1.1', 'halted', 'run_died'],
+            ['1.2', 'succeeded', 'all_batches_healthy'],
+          ]),
         );
-        expect(taken).toMatchObject({ acquired: true, lock: { holder: 'cli:later' } });
-        await withLedgerAt(f.ledger, (l) => l.releaseLock('deploy:shop:prod', 'cli:later'));
-        expect((await f.cli(['deploy'])).code).toBe(0);
       });
     });
 

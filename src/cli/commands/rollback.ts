@@ -7,7 +7,13 @@ import { recordedConstraints } from '../../ledger/live-releases.ts';
 import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { withDeployLock } from '../deploy-lock.ts';
-import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
+import {
+  type CommonOptions,
+  chooseEnvironment,
+  loadProject,
+  projectCommandEnv,
+  withLedger,
+} from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { execute } from './deploy.ts';
 import { report } from './report-result.ts';
@@ -31,9 +37,10 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
     environment,
     action: 'rollback',
     runId,
+    components: resolved.components,
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
-    withDeployLock(ledger, run, runtime, async () => {
+    withDeployLock(ledger, run, runtime, async (groups) => {
       const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
       const known = await ledger.versions(resolved.service);
       const record = known.find((v) => v.version === to);
@@ -54,7 +61,10 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         action: 'rollback',
         constraints,
       };
-      const result = await execute(spec, ledger, options, runtime);
+      const result = await execute(spec, ledger, options, runtime, {
+        env: projectCommandEnv(project, options, runtime),
+        groups,
+      });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
     }),
