@@ -135,12 +135,14 @@ async function rollbackPlan(
 ): Promise<{ plan: RollbackPlan; target: VersionTarget | undefined }[]> {
   const loaded = loadedConfig(scope);
   const environments = loaded ? Object.keys(loaded.config.environments) : [];
-  const liveOn = await environmentsRunning(scope, environments, request.version);
+  const liveOn = await environmentsRunning(scope, request.service, environments, request.version);
   const choices = rollbackChoices(request.policy, request.computed.evidence, liveOn);
   const bad = new Set([request.version, ...badVersions(await scope.deps.ledger.verdicts(request.service))]);
   const plans: { plan: RollbackPlan; target: VersionTarget | undefined }[] = [];
   for (const choice of choices) {
-    const target = choice.rollBack ? await lastGoodVersion(scope, choice.environment, bad) : undefined;
+    const target = choice.rollBack
+      ? await lastGoodVersion(scope, { service: request.service, environment: choice.environment, bad })
+      : undefined;
     plans.push({ plan: { ...choice, to: target?.version ?? null }, target });
   }
   return plans;

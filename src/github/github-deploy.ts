@@ -19,9 +19,10 @@ import { ShellExecutor } from '../exec/shell-executor.ts';
 import { DeployRefusedError, deployRefusals, refusalsWithoutHistory } from '../ledger/deploy-gate.ts';
 import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../ledger/deploy-lock.ts';
 import { recordedConstraints } from '../ledger/live-releases.ts';
-import { liveVersion } from '../ledger/live-version.ts';
 import { releaseOfRunId } from '../ledger/release-locks.ts';
 import { ACTIVE_RELEASE_STATES, type DeployLedger, type ReleaseLedger } from '../ledger/types.ts';
+import { runHistory } from '../release/deployment-records.ts';
+import { liveVersion } from '../release/live-version.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
 import { headline } from '../render/summary.ts';
 import { failureAnnotations } from './annotations.ts';
@@ -33,6 +34,7 @@ import {
   findLiveDeployment,
   type LiveDeployment,
   type Logger,
+  liveDeploymentHistory,
   postDeploymentStatus,
 } from './deployments.ts';
 import { GitHubLedger } from './github-ledger.ts';
@@ -297,10 +299,8 @@ async function prepare(
           template: resolved.versionTemplate,
         })
       : request.ledger;
-  const previousVersion =
-    request.ledger === 'github'
-      ? (live?.version ?? null)
-      : await liveVersion(ledger, resolved.service, request.environment);
+  const history = request.ledger === 'github' ? liveDeploymentHistory(live) : runHistory(ledger);
+  const previousVersion = await liveVersion(history, resolved.service, request.environment);
   const rollback = payload?.rollback ?? false;
   const named = payload?.version ?? request.version;
   const version =

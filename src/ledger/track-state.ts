@@ -7,7 +7,7 @@
  * run's) — or, for a member that is a ring of targets, the version all its targets run as their
  * good version, and likewise for a whole environment when its targets are given — and is healthy on it since the environment's latest finished run ended, provided
  * no run is in progress there now (a deploy in progress is not healthy yet; one whose process died
- * before a later run finished is not in progress: live-version.ts runsInProgress). A failed
+ * before a later run finished is not in progress: release/deployment-records.ts runsInProgress). A failed
  * attempt to deploy something newer restarts the bake of the version that stayed.
  *
  * Holds are ledger locks named `hold:<service>:<track>` held until released (no lease): the
@@ -16,8 +16,9 @@
 import type { TargetState } from '../engine/ports.ts';
 import type { MemberHealth, PromotionInput, TrackMember, TrackSpec } from '../engine/tracks.ts';
 import { effectiveVerdict } from '../engine/verdict.ts';
+import { runSuccesses, runsInProgress } from '../release/deployment-records.ts';
+import { liveOf } from '../release/live-version.ts';
 import type { VerdictRecord } from './fleet-types.ts';
-import { liveVersionOf, runsInProgress } from './live-version.ts';
 import type { Ledger, LockRecord } from './types.ts';
 
 export function holdLockName(service: string, track: string): string {
@@ -77,7 +78,7 @@ export async function memberHealth(
   for (const track of tracks) {
     for (const member of track.members) {
       const runs = await ledger.runs({ service, environment: member.environment });
-      const live = liveVersionOf(runs);
+      const live = liveOf(runSuccesses(runs))?.version ?? null;
       const unfinished = runsInProgress(runs).length > 0;
       const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
       const all = environmentTargets?.get(member.environment);

@@ -8,8 +8,9 @@ import { runRelease } from '../../engine/run-release.ts';
 import { commandBaseEnv } from '../../exec/base-env.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
-import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import { runHistory } from '../../release/deployment-records.ts';
+import { liveVersion } from '../../release/live-version.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { renderSummary } from '../../render/summary.ts';
 import { withDeployLock } from '../deploy-lock.ts';
@@ -120,7 +121,7 @@ export async function execute(
     controller.abort();
   });
   try {
-    const previousVersion = await liveVersion(ledger, spec.service, spec.environment);
+    const previousVersion = await liveVersion(runHistory(ledger), spec.service, spec.environment);
     const executor = new ShellExecutor({ baseEnv: commandBaseEnv(runtime.env) });
     const ports = { executor, checker: createChecker({ executor }), ledger, reporter, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });

@@ -4,8 +4,11 @@ import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
 import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
 import { recordedConstraints } from '../../ledger/live-releases.ts';
-import { liveVersion } from '../../ledger/live-version.ts';
+import { badVersions } from '../../ledger/track-state.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import { runHistory } from '../../release/deployment-records.ts';
+import { liveVersion } from '../../release/live-version.ts';
+import { rollbackTarget } from '../../release/rollback-target.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -16,8 +19,7 @@ export interface RollbackOptions extends CommonOptions {
 }
 
 /**
- * Put the environment back on an earlier version (by default the one live before the current
- * one): every target at once, with the rollback command and bounded parallelism, then checked.
+ * Put the environment back on an earlier version (by default the rollback rule's target): every target at once, with the rollback command and bounded parallelism, then checked.
  */
 export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
@@ -54,24 +56,16 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   );
 }
 
-/**
- * The newest version older than the live one (by its release number) that once succeeded in the
- * environment: a second rollback goes further back, never forward to what the first one removed.
- */
+/** Where a rollback without --to goes: the one rollback rule (release/rollback-target.ts). */
 async function versionBeforeLive(ledger: Ledger, service: string, environment: string): Promise<string> {
-  const live = await liveVersion(ledger, service, environment);
-  const numbers = new Map((await ledger.versions(service)).map((v) => [v.version, v.n]));
-  const liveNumber = live === null ? undefined : numbers.get(live);
-  const runs = await ledger.runs({ service, environment });
-  const earlier = runs
-    .filter((run) => run.decision === 'succeeded' && run.version !== live)
-    .map((run) => ({ version: run.version, n: numbers.get(run.version) }))
-    .filter((c) => liveNumber === undefined || (c.n !== undefined && c.n < liveNumber))
-    .sort((a, b) => (b.n ?? 0) - (a.n ?? 0))[0];
-  if (!earlier) {
+  const history = runHistory(ledger);
+  const bad = new Set(badVersions(await ledger.verdicts(service)));
+  const target = await rollbackTarget(history, { service, environment, bad });
+  if (!target) {
+    const live = await liveVersion(history, service, environment);
     throw new UsageError(
-      `${environment} has no successful version older than the live one (${live ?? 'none'}) to roll back to; name one with --to`,
+      `${environment} has no good version that succeeded before the live one (${live ?? 'none'}) to roll back to; name one with --to`,
     );
   }
-  return earlier.version;
+  return target.version;
 }
