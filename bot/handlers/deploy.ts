@@ -5,7 +5,7 @@
  * claim, and act on what it decided.
  */
 
-import { badVersions } from '../../src/ledger/track-state.ts';
+import { badVersions } from '../../src/release/track-state.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { changeRefusal } from '../decide/may-change.ts';

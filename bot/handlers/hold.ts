@@ -5,8 +5,9 @@
  * claim. After either, the timer's work runs at once (on-comment.ts): a hold cancels what was
  * scheduled, and a lifted one lets a due promotion go ahead.
  */
-import { holdLockName } from '../../src/ledger/track-state.ts';
+
 import type { LockRecord } from '../../src/ledger/types.ts';
+import { holdLockName } from '../../src/release/track-state.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';

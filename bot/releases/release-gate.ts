@@ -1,13 +1,13 @@
 /**
- * The bot's side of the deploy gate (src/ledger/deploy-gate.ts): before a deploy, a rollback, a
+ * The bot's side of the deploy gate (src/release/deploy-gate.ts): before a deploy, a rollback, a
  * promotion or a protection rule's approval, is the version's standing verdict bad, and would the
  * environment break a dependency constraint? A deploy declares what the default branch's
  * tranche.yml says; a rollback, what the older version declared when it was deployed.
  */
 import { resolveConstraints } from '../../src/config/resolve.ts';
-import { DeployRefusedError, deployRefusals, type Refusal } from '../../src/ledger/deploy-gate.ts';
-import { recordedConstraints } from '../../src/ledger/live-releases.ts';
 import type { ReleaseKind } from '../../src/ledger/types.ts';
+import { DeployRefusedError, deployRefusals, type Refusal } from '../../src/release/deploy-gate.ts';
+import { recordedConstraints } from '../../src/release/live-releases.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 
 export interface GateRequest {

@@ -14,7 +14,7 @@
 import type { ComputedVerdict, RollbackPolicy } from '../../src/engine/verdict.ts';
 import { rollbackChoices } from '../../src/engine/verdict.ts';
 import type { VerdictRecord } from '../../src/ledger/fleet-types.ts';
-import { badVersions } from '../../src/ledger/track-state.ts';
+import { badVersions } from '../../src/release/track-state.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import { setVerdictStatus } from '../github/commit-status.ts';
 import { openIssue, post } from '../github/replies.ts';

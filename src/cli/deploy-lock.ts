@@ -1,12 +1,12 @@
 /**
  * The lease a `tranche deploy` or `rollback` holds on its environment while it runs (see
- * ledger/deploy-lock.ts), shared by both commands: taken before a version is allocated, released
+ * release/deploy-lock.ts), shared by both commands: taken before a version is allocated, released
  * when the run ends, however it ends (a result, an error, SIGINT or SIGTERM).
  */
 import { hostname } from 'node:os';
 import { systemClock } from '../engine/clock.ts';
-import { holdDeployLock } from '../ledger/deploy-lock.ts';
 import type { Ledger } from '../ledger/types.ts';
+import { holdDeployLock } from '../release/deploy-lock.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface LockedRun {

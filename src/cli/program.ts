@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { UnknownEnvironmentError } from '../config/resolve.ts';
-import { DeployRefusedError } from '../ledger/deploy-gate.ts';
-import { DeployLockedError } from '../ledger/deploy-lock.ts';
+import { DeployRefusedError } from '../release/deploy-gate.ts';
+import { DeployLockedError } from '../release/deploy-lock.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { historyCommand } from './commands/history.ts';
 import { ledgerExportCommand } from './commands/ledger-export.ts';

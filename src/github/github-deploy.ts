@@ -16,12 +16,12 @@ import type { DeployResult } from '../engine/result.ts';
 import { runRelease } from '../engine/run-release.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import { ShellExecutor } from '../exec/shell-executor.ts';
-import { DeployRefusedError, deployRefusals, refusalsWithoutHistory } from '../ledger/deploy-gate.ts';
-import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../ledger/deploy-lock.ts';
-import { recordedConstraints } from '../ledger/live-releases.ts';
 import { releaseOfRunId } from '../ledger/release-locks.ts';
 import { ACTIVE_RELEASE_STATES, type DeployLedger, type ReleaseLedger } from '../ledger/types.ts';
+import { DeployRefusedError, deployRefusals, refusalsWithoutHistory } from '../release/deploy-gate.ts';
+import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../release/deploy-lock.ts';
 import { runHistory } from '../release/deployment-records.ts';
+import { recordedConstraints } from '../release/live-releases.ts';
 import { liveVersion } from '../release/live-version.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
 import { headline } from '../render/summary.ts';
@@ -127,7 +127,7 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
 }
 
 /**
- * With a shared ledger, the run holds its environment's lease (ledger/deploy-lock.ts) as the
+ * With a shared ledger, the run holds its environment's lease (release/deploy-lock.ts) as the
  * CLI's does; none with `ledger: github`. A run carrying out a release the bot admitted (its
  * deployment's runId names the release, which is still running) is not refused by that
  * release's lease nor by the locks its admission weighed. A refusal is told to the deployment.
@@ -341,7 +341,7 @@ async function prepare(
 
 /**
  * Refuses, before anything runs, a version with a bad verdict or one that would break a
- * dependency constraint (ledger/deploy-gate.ts); the caller closes the check run as failed and
+ * dependency constraint (release/deploy-gate.ts); the caller closes the check run as failed and
  * the deployment with an `error` status naming the refusal.
  */
 async function refuseUnsafe(request: GitHubDeployRequest, prepared: Prepared): Promise<void> {

@@ -1,8 +1,10 @@
 /**
- * The names of the bot's locks in the ledger's lock table. Every name starts with the repository,
+ * The names of the locks in the ledger's lock table, written here once for the SQL and the code
+ * that reads them: the lease of a CLI or Action run, and the bot's locks. Every name starts with the repository,
  * so one ledger serves many: a person's lock on one environment, or on all of them, and the lease
  * a started release holds on its environment until its deployment reports a terminal status.
  */
+import type { LockRecord } from './types.ts';
 
 /** A person's lock on one environment: `owner/repo:env:production`. */
 export function environmentLockName(repo: string, environment: string): string {
@@ -47,4 +49,18 @@ export function releaseOfRunId(runId: string | undefined): number | null {
 /** The repository's lock names as written in the ledger, for /status. */
 export function isRepositoryLock(repo: string, name: string): boolean {
   return name.startsWith(`${repo}:`);
+}
+
+/** `deploy:shop:production`: the lease of the CLI or Action run deploying shop to production. */
+export function deployLockName(service: string, environment: string): string {
+  return `deploy:${service}:${environment}`;
+}
+
+/**
+ * The bot's release a run's lease carries out (holdDeployLock writes `admittedRelease` into its
+ * data), so the bot's queue does not wait for its own release's run; null for any other run.
+ */
+export function carriedRelease(lock: LockRecord): number | null {
+  const release = lock.data?.release;
+  return typeof release === 'number' && Number.isSafeInteger(release) ? release : null;
 }

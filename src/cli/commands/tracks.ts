@@ -6,7 +6,7 @@
  */
 import { resolveTracks } from '../../config/resolve.ts';
 import { type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
-import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../ledger/track-state.ts';
+import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../release/track-state.ts';
 import { trackCoverageLines } from '../../render/canary-coverage.ts';
 import { elapsedText } from '../../render/format.ts';
 import { type CommonOptions, loadProject, type Project, withLedger } from '../project.ts';

@@ -5,9 +5,9 @@
  */
 import { resolveVerdictSettings } from '../../config/resolve.ts';
 import { rollbackChoices, type VerdictEvidence } from '../../engine/verdict.ts';
-import { evaluateVerdict, overrideVerdict } from '../../ledger/fleet-verdicts.ts';
-import { liveReleases } from '../../ledger/live-releases.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import { evaluateVerdict, overrideVerdict } from '../../release/fleet-verdicts.ts';
+import { liveReleases } from '../../release/live-releases.ts';
 import { evidenceTable, rollbackLines, verdictPlot } from '../../render/fleet-verdict.ts';
 import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import type { LiveRelease, ReleaseConstraints } from '../engine/constraints.ts';
-import { runSuccesses } from '../release/deployment-records.ts';
-import { liveOf } from '../release/live-version.ts';
-import type { DeployLedger } from './types.ts';
+import type { DeployLedger } from '../ledger/types.ts';
+import { runSuccesses } from './deployment-records.ts';
+import { liveOf } from './live-version.ts';
 
 const recordedConstraintsSchema = z.object({
   requires: z.record(z.string(), z.string()),

@@ -16,10 +16,10 @@
 import type { TargetState } from '../engine/ports.ts';
 import type { MemberHealth, PromotionInput, TrackMember, TrackSpec } from '../engine/tracks.ts';
 import { effectiveVerdict } from '../engine/verdict.ts';
-import { runSuccesses, runsInProgress } from '../release/deployment-records.ts';
-import { liveOf } from '../release/live-version.ts';
-import type { VerdictRecord } from './fleet-types.ts';
-import type { Ledger, LockRecord } from './types.ts';
+import type { VerdictRecord } from '../ledger/fleet-types.ts';
+import type { Ledger, LockRecord } from '../ledger/types.ts';
+import { runSuccesses, runsInProgress } from './deployment-records.ts';
+import { liveOf } from './live-version.ts';
 
 export function holdLockName(service: string, track: string): string {
   return `hold:${service}:${track}`;

@@ -10,10 +10,10 @@ import {
   type UnmetKind,
   unmetConstraints,
 } from '../engine/constraints.ts';
-import type { VerdictRecord } from './fleet-types.ts';
+import type { VerdictRecord } from '../ledger/fleet-types.ts';
+import type { DeployLedger, Ledger } from '../ledger/types.ts';
 import { standingVerdict } from './fleet-verdicts.ts';
 import { liveReleases } from './live-releases.ts';
-import type { DeployLedger, Ledger } from './types.ts';
 
 export interface DeployRequest {
   service: string;

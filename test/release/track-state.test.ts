@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrackSpec } from '../../src/engine/tracks.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
-import { memberHealth } from '../../src/ledger/track-state.ts';
+import { memberHealth } from '../../src/release/track-state.ts';
 
 const T0 = Date.UTC(2026, 11, 1);
 const TRACKS: TrackSpec[] = [
