@@ -17,7 +17,7 @@ import type { TargetState } from '../engine/ports.ts';
 import type { MemberHealth, PromotionInput, TrackMember, TrackSpec } from '../engine/tracks.ts';
 import { effectiveVerdict } from '../engine/verdict.ts';
 import type { VerdictRecord } from '../ledger/fleet-types.ts';
-import type { Ledger, LockRecord } from '../ledger/types.ts';
+import type { Ledger, LockOutcome, LockRecord } from '../ledger/types.ts';
 import { runSuccesses, runsInProgress } from './deployment-records.ts';
 import { liveOf } from './live-version.ts';
 
@@ -25,18 +25,33 @@ export function holdLockName(service: string, track: string): string {
   return `hold:${service}:${track}`;
 }
 
-/** Puts the track on hold for `by`; a hold already there (anyone's) is reported, not replaced. */
+/**
+ * What holding a track did. Someone else's hold stays theirs and is reported (`held: false`);
+ * holding a track one already holds keeps the hold, from when it was first set, with the new
+ * reason (`renewed: true`).
+ */
+export type HoldOutcome =
+  | { held: true; lock: LockRecord; renewed: boolean }
+  | { held: false; heldBy: LockRecord };
+
+/** The hold rule (see HoldOutcome), read from taking the hold's lock at `now`. */
+export function holdOutcome(outcome: LockOutcome, now: number): HoldOutcome {
+  if (!outcome.acquired) return { held: false, heldBy: outcome.heldBy };
+  return { held: true, lock: outcome.lock, renewed: outcome.lock.acquiredAt < now };
+}
+
+/** Puts the track on hold for `by` (see HoldOutcome). */
 export async function holdTrack(
   ledger: Pick<Ledger, 'acquireLock'>,
   request: { service: string; track: string; by: string; reason: string; now: number },
-): Promise<{ held: true; lock: LockRecord } | { held: false; heldBy: LockRecord }> {
+): Promise<HoldOutcome> {
   const outcome = await ledger.acquireLock(
     holdLockName(request.service, request.track),
     request.by,
     { reason: request.reason, data: { track: request.track } },
     request.now,
   );
-  return outcome.acquired ? { held: true, lock: outcome.lock } : { held: false, heldBy: outcome.heldBy };
+  return holdOutcome(outcome, request.now);
 }
 
 /** Releases the track's hold, whoever set it; null when it was not on hold. */

@@ -275,6 +275,12 @@ describe('tranche tracks', () => {
     expect(hold).toMatchObject({ code: 0 });
     expect((await f.cli('tracks')).stdout).toContain('stable (HELD)');
     expect((await f.cli('tracks', 'hold', 'stable', '--reason', 'again', '--by', 'bob')).code).toBe(1);
+    const again = await f.cli('tracks', 'hold', 'stable', '--reason', 'still frozen');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /^stable was already on hold by alice \(since .+\); its reason is now: still frozen\n$/,
+    );
+    expect((await f.cli('tracks', '--json')).stdout).toContain('"reason": "still frozen"');
     expect((await f.cli('tracks', 'release', 'stable')).stdout).toBe(
       "stable is no longer on hold (was alice's)\n",
     );
