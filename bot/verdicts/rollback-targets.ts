@@ -1,30 +1,13 @@
 /**
- * Where a bad version runs, and what each of those environments goes back to, by the one live
- * rule and the one rollback rule (src/release/live-version.ts, rollback-target.ts) over the bot's
- * releases and the ledger's runs.
+ * What an environment goes back to, by the one rollback rule (src/release/rollback-target.ts) over
+ * the bot's releases and the ledger's runs, with the commit to deploy.
  */
 
-import { liveVersion } from '../../src/release/live-version.ts';
 import { rollbackTarget } from '../../src/release/rollback-target.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import { deploymentHistory } from '../releases/deployment-history.ts';
 import { versionCommit } from '../releases/version-records.ts';
 import type { VersionTarget } from '../releases/versions.ts';
-
-/** The environments (of tranche.yml) where `version` of `service` is live. */
-export async function environmentsRunning(
-  scope: HandlerScope,
-  service: string,
-  environments: string[],
-  version: string,
-): Promise<string[]> {
-  const history = deploymentHistory(scope);
-  const running: string[] = [];
-  for (const environment of environments) {
-    if ((await liveVersion(history, service, environment)) === version) running.push(environment);
-  }
-  return running;
-}
 
 /** What a rollback of the environment puts back, passing over the `bad` versions; undefined when nothing. */
 export async function lastGoodVersion(

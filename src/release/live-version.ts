@@ -47,6 +47,19 @@ export async function liveVersion(
   return liveOf(await history.successes(service, environment))?.version ?? null;
 }
 
+/** The environments, of those given, where `version` of `service` is live. */
+export async function environmentsRunning(
+  history: DeploymentHistory,
+  request: { service: string; environments: readonly string[]; version: string },
+): Promise<string[]> {
+  const running: string[] = [];
+  for (const environment of request.environments) {
+    if ((await liveVersion(history, request.service, environment)) === request.version)
+      running.push(environment);
+  }
+  return running;
+}
+
 /** Several histories read as one: the bot's releases and the runs of CLI and Action deploys. */
 export function combinedHistory(...histories: DeploymentHistory[]): DeploymentHistory {
   return {

@@ -214,6 +214,23 @@ describe('fleet-wide verdicts', () => {
     expect(records.map((r) => `${r.kind}:${r.verdict}`)).toEqual(['computed:bad', 'override:good']);
   });
 
+  it('tranche verdict lists a version marked bad before any job reported on it, and exits 1', async () => {
+    const f = fixture();
+    expect((await f.cli('deploy', '-c', 'storage-2.14.yml')).code).toBe(0);
+    const deployed = await f.cli('deploy', '--json');
+    const { version } = JSON.parse(deployed.stdout);
+    expect((await f.cli('verdict', 'mark-bad', version, '--reason', 'corrupts carts')).code).toBe(0);
+    const shown = await f.cli('verdict', '--json');
+    expect(shown.code).toBe(1);
+    expect(JSON.parse(shown.stdout)).toEqual([
+      expect.objectContaining({
+        version,
+        verdict: 'bad',
+        rollback: [expect.objectContaining({ environment: 'prod' })],
+      }),
+    ]);
+  });
+
   it('mark-bad needs a reason (exit 2)', async () => {
     const run = await fixture().cli('verdict', 'mark-bad', '3.1.1');
     expect(run.code).toBe(2);
