@@ -7,7 +7,8 @@
  * run's) — or, for a member that is a ring of targets, the version all its targets run as their
  * good version, and likewise for a whole environment when its targets are given — and is healthy on it since the environment's latest finished run ended, provided
  * no run is in progress there now (a deploy in progress is not healthy yet; one whose process died
- * before a later run finished is not in progress: release/deployment-records.ts runsInProgress). A failed
+ * before a later run finished is not in progress: release/deployment-records.ts runsInProgress), and
+ * shows the version that run deploys; a whole environment stays on its live version meanwhile. A failed
  * attempt to deploy something newer restarts the bake of the version that stayed.
  *
  * Holds are ledger locks named `hold:<service>:<track>` held until released (no lease): the
@@ -94,15 +95,17 @@ export async function memberHealth(
     for (const member of track.members) {
       const runs = await ledger.runs({ service, environment: member.environment });
       const live = liveOf(runSuccesses(runs))?.version ?? null;
-      const unfinished = runsInProgress(runs).length > 0;
+      const [deploying] = runsInProgress(runs);
       const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
-      const all = environmentTargets?.get(member.environment);
+      // While a run moves a whole environment, its targets run no one version: it stays on the live one.
+      const all = deploying ? undefined : environmentTargets?.get(member.environment);
       const version = await memberVersion(ledger, service, member, live, all);
       health.push({
         track: track.name,
         environment: member.environment,
         version,
-        healthySince: version !== null && !unfinished ? lastFinished : null,
+        healthySince: version !== null && !deploying ? lastFinished : null,
+        deploying: deploying?.version ?? null,
       });
     }
   }

@@ -62,7 +62,8 @@ export function renderTracks(
     rows.push([
       `${state.track}${state.held ? ' (HELD)' : ''}`,
       track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : '')).join(', '),
-      state.version ?? (state.mixed ? 'mixed' : '-'),
+      (state.version ?? (state.mixed ? 'mixed' : '-')) +
+        (state.deploying ? ` (deploying ${state.deploying})` : ''),
       isoTime(state.healthySince),
       baked,
       i === 0 ? 'deploy' : track.promote,
