@@ -18,11 +18,11 @@ import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import { ShellExecutor } from '../exec/shell-executor.ts';
 import { releaseOfRunId } from '../ledger/release-locks.ts';
 import { ACTIVE_RELEASE_STATES, type DeployLedger, type ReleaseLedger } from '../ledger/types.ts';
-import { DeployRefusedError, deployRefusals, refusalsWithoutHistory } from '../release/deploy-gate.ts';
+import { assertDeployAllowed, declaredConstraints } from '../release/deploy-gate.ts';
 import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../release/deploy-lock.ts';
-import { runHistory } from '../release/deployment-records.ts';
-import { recordedConstraints } from '../release/live-releases.ts';
+import { ledgerSource } from '../release/ledger-source.ts';
 import { liveVersion } from '../release/live-version.ts';
+import type { VersionSource } from '../release/version-source.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
 import { headline } from '../render/summary.ts';
 import { failureAnnotations } from './annotations.ts';
@@ -34,11 +34,9 @@ import {
   findLiveDeployment,
   type LiveDeployment,
   type Logger,
-  liveDeploymentHistory,
   postDeploymentStatus,
 } from './deployments.ts';
-import { GitHubLedger } from './github-ledger.ts';
-import { taggedCommit } from './tag-versions.ts';
+import { githubSource } from './github-source.ts';
 import { selectTargets } from './target-subset.ts';
 
 export interface GitHubDeployRequest {
@@ -195,7 +193,7 @@ async function deployLeased(
       },
       request.log,
     );
-    await refuseUnsafe(request, prepared);
+    await refuseUnsafe(prepared);
     await postDeploymentStatus(request.client, request.repo, deploymentId, {
       state: 'in_progress',
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ''}`,
@@ -271,7 +269,7 @@ async function tellDeployment(request: GitHubDeployRequest, error: unknown): Pro
 
 interface Prepared {
   spec: ReleaseSpec;
-  ledger: DeployLedger;
+  source: VersionSource;
   live: LiveDeployment | null;
   previousVersion: string | null;
   rollback: boolean;
@@ -287,38 +285,40 @@ async function prepare(
 ): Promise<Prepared> {
   const { client, repo, sha } = request;
   const live = await findLiveDeployment(client, repo, request.environment);
-  const ledger =
+  const source =
     request.ledger === 'github'
-      ? new GitHubLedger({
-          client,
-          repo,
-          liveVersion: live?.version ?? null,
-          targets: resolved.components.flatMap((c) =>
-            c.targets.map((t) => ({ component: c.name, target: t.name })),
-          ),
-          template: resolved.versionTemplate,
-        })
-      : request.ledger;
-  const history = request.ledger === 'github' ? liveDeploymentHistory(live) : runHistory(ledger);
-  const previousVersion = await liveVersion(history, resolved.service, request.environment);
+      ? githubSource(
+          {
+            client,
+            repo,
+            targets: resolved.components.flatMap((c) =>
+              c.targets.map((t) => ({ component: c.name, target: t.name })),
+            ),
+            template: resolved.versionTemplate,
+          },
+          live,
+        )
+      : ledgerSource(request.ledger);
+  const previousVersion = await liveVersion(source.history, resolved.service, request.environment);
   const rollback = payload?.rollback ?? false;
+  const action = rollback ? 'rollback' : 'deploy';
   const named = payload?.version ?? request.version;
   const version =
-    named ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
+    named ??
+    (await source.ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
   // A named version runs its own commit: a rollback checks that commit out, a deploy must be of it.
-  const commit = named === undefined ? sha : await versionCommit(request, ledger, resolved.service, version);
+  const commit = named === undefined ? sha : await versionCommit(source, resolved.service, version);
   if (!rollback && commit !== sha) {
     throw new Error(
       `${resolved.service} ${version} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: ` +
         'deploy the commit the version was built from, or name no version to allocate a new one',
     );
   }
-  // A rollback is checked (and recorded) with what the older version declared when it was deployed.
-  const constraints = rollback
-    ? request.ledger === 'github'
-      ? undefined
-      : ((await recordedConstraints(ledger, resolved.service, version)) ?? undefined)
-    : resolveConstraints(request.loaded.config);
+  const constraints = await declaredConstraints(
+    source,
+    { service: resolved.service, version, action },
+    resolveConstraints(request.loaded.config),
+  );
   request.log.info(
     `${rollback ? 'rolling back to' : 'deploying'} ${resolved.service} ${version} (commit ${commit}) → ${request.environment}`,
   );
@@ -333,10 +333,10 @@ async function prepare(
     cwd: request.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? 'halt' : resolved.onFailure,
-    action: rollback ? 'rollback' : 'deploy',
+    action,
     constraints,
   };
-  return { spec, ledger, live, previousVersion, rollback };
+  return { spec, source, live, previousVersion, rollback };
 }
 
 /**
@@ -344,34 +344,21 @@ async function prepare(
  * dependency constraint (release/deploy-gate.ts); the caller closes the check run as failed and
  * the deployment with an `error` status naming the refusal.
  */
-async function refuseUnsafe(request: GitHubDeployRequest, prepared: Prepared): Promise<void> {
+async function refuseUnsafe(prepared: Prepared): Promise<void> {
   const { spec } = prepared;
-  const gate = {
+  await assertDeployAllowed(prepared.source, {
     service: spec.service,
     environment: spec.environment,
     version: spec.version,
     constraints: spec.constraints,
     action: spec.action ?? 'deploy',
-  };
-  const refusals =
-    request.ledger === 'github'
-      ? refusalsWithoutHistory(gate, prepared.previousVersion)
-      : await deployRefusals(prepared.ledger, gate);
-  if (refusals.length > 0) throw new DeployRefusedError(gate, refusals);
+  });
 }
 
 /** The commit a version was built from; an unknown version is an error, never a guess. */
-async function versionCommit(
-  request: GitHubDeployRequest,
-  ledger: DeployLedger,
-  service: string,
-  version: string,
-): Promise<string> {
-  const commit =
-    request.ledger === 'github'
-      ? await taggedCommit(request.client, request.repo, service, version)
-      : (await ledger.versions(service)).find((v) => v.version === version)?.commit;
-  if (commit === undefined || commit === null) {
+async function versionCommit(source: VersionSource, service: string, version: string): Promise<string> {
+  const commit = await source.commitOf(service, version);
+  if (commit === undefined) {
     throw new Error(`${service} ${version} is not a version the ledger knows`);
   }
   return commit;
@@ -386,7 +373,7 @@ async function rollOut(
   const ports: EnginePorts = {
     executor,
     checker: request.ports?.checker ?? createChecker({ executor }),
-    ledger: prepared.ledger,
+    ledger: prepared.source.ledger,
     reporter: reporter ? teeReporter(request.progress, reporter) : request.progress,
     clock: request.ports?.clock ?? systemClock,
   };

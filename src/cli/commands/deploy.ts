@@ -10,6 +10,7 @@ import { ShellExecutor } from '../../exec/shell-executor.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { assertDeployAllowed } from '../../release/deploy-gate.ts';
 import { runHistory } from '../../release/deployment-records.ts';
+import { ledgerSource } from '../../release/ledger-source.ts';
 import { liveVersion } from '../../release/live-version.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { renderSummary } from '../../render/summary.ts';
@@ -48,7 +49,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
           ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version
           : await knownVersion(ledger, resolved.service, options.version, commit);
       const constraints = resolveConstraints(project.loaded.config);
-      await assertDeployAllowed(ledger, { ...run, version, constraints });
+      await assertDeployAllowed(ledgerSource(ledger), { ...run, version, constraints });
       const spec: ReleaseSpec = {
         runId,
         service: resolved.service,

@@ -3,9 +3,9 @@ import { allAtOnce } from '../../config/instant-rollback.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
 import type { Ledger } from '../../ledger/types.ts';
-import { assertDeployAllowed } from '../../release/deploy-gate.ts';
+import { assertDeployAllowed, declaredConstraints } from '../../release/deploy-gate.ts';
 import { runHistory } from '../../release/deployment-records.ts';
-import { recordedConstraints } from '../../release/live-releases.ts';
+import { ledgerSource } from '../../release/ledger-source.ts';
 import { liveVersion } from '../../release/live-version.ts';
 import { rollbackTarget } from '../../release/rollback-target.ts';
 import { badVersions } from '../../release/track-state.ts';
@@ -33,9 +33,9 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
       const known = await ledger.versions(resolved.service);
       const record = known.find((v) => v.version === to);
       if (!record) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
-      // The older version is checked with what it declared when it was deployed, not today's config.
-      const constraints = (await recordedConstraints(ledger, resolved.service, to)) ?? undefined;
-      await assertDeployAllowed(ledger, { ...run, version: to, constraints });
+      const source = ledgerSource(ledger);
+      const constraints = await declaredConstraints(source, { ...run, version: to }, undefined);
+      await assertDeployAllowed(source, { ...run, version: to, constraints });
       const spec: ReleaseSpec = {
         runId,
         service: resolved.service,
