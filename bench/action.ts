@@ -102,7 +102,7 @@ export async function actionBench(): Promise<Table[]> {
       header: ['targets', 'run', 'batches', 'requests'],
       rows: await apiCalls(),
       notes: [
-        '- Counted at the HTTP layer (nock) for one deploy with `ledger: github`: 8 + B requests for B batches, +1 to read a live deployment, +1 to make it active again after a rollback, +1 per 50 annotations past the first 50 (README, "Rate limits").',
+        '- Counted at the HTTP layer (nock) for one deploy with `ledger: github`: 8 + B requests for B batches, +1 to read a live deployment, +1 to make it active again after a rollback, +1 per 50 annotations past the first 50 (docs/action.md, "Rate limits").',
       ],
     },
   ];

@@ -1,6 +1,6 @@
 /**
  * Every command the bot knows, with its usage and what it does: the one list /help, the parser's
- * did-you-mean and the README's reference come from. A new command is a new entry here, a schema
+ * did-you-mean and the reference in docs/bot.md come from. A new command is a new entry here, a schema
  * in command-schema.ts and a handler in bot/handlers.
  */
 

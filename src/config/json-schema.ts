@@ -4,6 +4,13 @@ import { trancheConfigSchema } from './schema.ts';
 
 export type JsonSchema = { [key: string]: unknown };
 
+/**
+ * Where editors fetch the schema from a user's repository: the committed file at the Action's
+ * major-version tag, which each release moves, so it describes the tranche.yml that release reads.
+ */
+export const SCHEMA_ID =
+  'https://raw.githubusercontent.com/tranche-dev/tranche/v1/schema/tranche.schema.json';
+
 /** The input side of the schema: what a person may write, so keys with defaults are optional. */
 export function buildJsonSchema(): JsonSchema {
   const generated = z.toJSONSchema(trancheConfigSchema, {
@@ -11,7 +18,7 @@ export function buildJsonSchema(): JsonSchema {
     target: 'draft-2020-12',
   }) as JsonSchema;
   const { $schema, title, description, ...rest } = withoutSafeIntegerLimits(generated) as JsonSchema;
-  return { $schema, title, description, ...rest };
+  return { $schema, $id: SCHEMA_ID, title, description, ...rest };
 }
 
 /** The committed file's exact text: two-space JSON and a final newline. */

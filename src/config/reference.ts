@@ -1,5 +1,5 @@
 /**
- * The configuration reference in README.md: a Markdown table per section of tranche.yml,
+ * The configuration reference in docs/configuration.md: a Markdown table per section of tranche.yml,
  * generated from the JSON Schema (itself generated from the zod schema), never written by hand.
  */
 import type { JsonSchema } from './json-schema.ts';
@@ -19,7 +19,7 @@ interface Section {
   rows: Row[];
 }
 
-/** The Markdown that goes between the README markers. */
+/** The Markdown that goes between the reference page's markers. */
 export function renderConfigReference(schema: JsonSchema): string {
   const walker = new SectionWalker(schema);
   walker.visitObject('', schema, undefined);
@@ -30,14 +30,14 @@ export function renderConfigReference(schema: JsonSchema): string {
   ].join('\n\n');
 }
 
-/** README text with the reference section replaced; the markers must be present. */
-export function replaceReferenceSection(readme: string, reference: string): string {
-  const start = readme.indexOf(REFERENCE_START);
-  const end = readme.indexOf(REFERENCE_END);
+/** The page's text with the reference section replaced; the markers must be present. */
+export function replaceReferenceSection(page: string, reference: string): string {
+  const start = page.indexOf(REFERENCE_START);
+  const end = page.indexOf(REFERENCE_END);
   if (start === -1 || end < start) {
-    throw new Error(`README.md lacks the markers ${REFERENCE_START} and ${REFERENCE_END}`);
+    throw new Error(`docs/configuration.md lacks the markers ${REFERENCE_START} and ${REFERENCE_END}`);
   }
-  return `${readme.slice(0, start + REFERENCE_START.length)}\n${reference}\n${readme.slice(end)}`;
+  return `${page.slice(0, start + REFERENCE_START.length)}\n${reference}\n${page.slice(end)}`;
 }
 
 class SectionWalker {

@@ -1,6 +1,6 @@
 /**
  * The one schema of tranche.yml. Validation, defaults, the JSON Schema in schema/ and the
- * configuration reference in README.md all come from here.
+ * configuration reference in docs/configuration.md all come from here.
  */
 import { z } from 'zod';
 import { COVERAGES } from '../engine/categories.ts';

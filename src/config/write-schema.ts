@@ -1,6 +1,6 @@
 /**
- * Regenerates schema/tranche.schema.json and the configuration reference in README.md from the
- * zod schema. `--check` writes nothing and exits 1 when either is stale.
+ * Regenerates schema/tranche.schema.json and the configuration reference in docs/configuration.md
+ * from the zod schema. `--check` writes nothing and exits 1 when either is stale.
  *
  *   node src/config/write-schema.ts [--check]
  */
@@ -15,7 +15,7 @@ import {
 } from './reference.ts';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../schema/tranche.schema.json', import.meta.url));
-const README_FILE = fileURLToPath(new URL('../../README.md', import.meta.url));
+const REFERENCE_FILE = fileURLToPath(new URL('../../docs/configuration.md', import.meta.url));
 
 interface Output {
   label: string;
@@ -28,17 +28,17 @@ function readOptional(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
-function expectedReadme(current: string | undefined): string {
+function expectedReferencePage(current: string | undefined): string {
   const reference = renderConfigReference(buildJsonSchema());
-  const readme = current ?? `# Tranche\n\n${REFERENCE_START}\n${REFERENCE_END}\n`;
-  const withMarkers = readme.includes(REFERENCE_START)
-    ? readme
-    : `${readme.trimEnd()}\n\n${REFERENCE_START}\n${REFERENCE_END}\n`;
+  const page = current ?? `# Configuration: \`tranche.yml\`\n\n${REFERENCE_START}\n${REFERENCE_END}\n`;
+  const withMarkers = page.includes(REFERENCE_START)
+    ? page
+    : `${page.trimEnd()}\n\n${REFERENCE_START}\n${REFERENCE_END}\n`;
   return replaceReferenceSection(withMarkers, reference);
 }
 
 function outputs(): Output[] {
-  const readme = readOptional(README_FILE);
+  const page = readOptional(REFERENCE_FILE);
   return [
     {
       label: 'schema/tranche.schema.json',
@@ -47,10 +47,10 @@ function outputs(): Output[] {
       expected: renderJsonSchema(),
     },
     {
-      label: 'the configuration reference in README.md',
-      file: README_FILE,
-      current: readme,
-      expected: expectedReadme(readme),
+      label: 'the configuration reference in docs/configuration.md',
+      file: REFERENCE_FILE,
+      current: page,
+      expected: expectedReferencePage(page),
     },
   ];
 }

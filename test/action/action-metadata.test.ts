@@ -131,21 +131,21 @@ describe('the example-workflow validators', () => {
   });
 });
 
-describe('README’s Action reference', () => {
-  const readme = read('README.md');
+describe('the Action reference in docs/action.md', () => {
+  const page = read('docs/action.md');
 
   it('has a row for every input, with its default and description', () => {
     for (const [name, spec] of Object.entries(INPUTS)) {
       const value = 'default' in spec ? `\`${spec.default}\`` : '—';
       const row = `| \`${name}\` | ${value} | ${spec.description} |`;
-      expect(readme.includes(row), row).toBe(true);
+      expect(page.includes(row), row).toBe(true);
     }
   });
 
   it('has a row for every output', () => {
     for (const [name, spec] of Object.entries(OUTPUTS)) {
       const row = `| \`${name}\` | ${spec.description} |`;
-      expect(readme.includes(row), row).toBe(true);
+      expect(page.includes(row), row).toBe(true);
     }
   });
 });

@@ -132,7 +132,7 @@ describe('release tracks', () => {
     });
   });
 
-  describe('a track that is a ring of targets (the README example: canary is production ring: canary)', () => {
+  describe('a track that is a ring of targets (the docs example: canary is production ring: canary)', () => {
     const t = useBot();
     const RING_YML = `${TRANCHE_YML.replace(
       'targets: [p-1, p-2, p-3, p-4]',

@@ -289,7 +289,7 @@ describe('fleet-wide verdicts', () => {
     });
 
     describe("signed with a repository's own key", () => {
-      /** The key README derives with openssl: hex HMAC-SHA256 of `owner/repo` under the secret. */
+      /** The key docs/bot.md derives with openssl: hex HMAC-SHA256 of `owner/repo` under the secret. */
       const keyOf = (repository: string) =>
         createHmac('sha256', OUTCOMES_SECRET).update(repository).digest('hex');
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildJsonSchema, renderJsonSchema } from '../../src/config/json-schema.ts';
+import { buildJsonSchema, renderJsonSchema, SCHEMA_ID } from '../../src/config/json-schema.ts';
 import {
   REFERENCE_END,
   REFERENCE_START,
@@ -13,9 +13,9 @@ import {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (file: string) => readFileSync(`${ROOT}${file}`, 'utf8');
 
-function referenceSection(readme: string): string {
-  const start = readme.indexOf(REFERENCE_START) + REFERENCE_START.length;
-  return readme.slice(start, readme.indexOf(REFERENCE_END)).trim();
+function referenceSection(page: string): string {
+  const start = page.indexOf(REFERENCE_START) + REFERENCE_START.length;
+  return page.slice(start, page.indexOf(REFERENCE_END)).trim();
 }
 
 describe('generated schema files', () => {
@@ -24,8 +24,10 @@ describe('generated schema files', () => {
       expect(read('schema/tranche.schema.json')).toBe(renderJsonSchema());
     });
 
-    it('the README reference section is what the generator writes now', () => {
-      expect(referenceSection(read('README.md'))).toBe(renderConfigReference(buildJsonSchema()).trim());
+    it('the reference section of docs/configuration.md is what the generator writes now', () => {
+      expect(referenceSection(read('docs/configuration.md'))).toBe(
+        renderConfigReference(buildJsonSchema()).trim(),
+      );
     });
 
     it('write-schema --check exits 0 on the committed files', () => {
@@ -41,10 +43,24 @@ describe('generated schema files', () => {
   describe('the JSON Schema', () => {
     const schema = buildJsonSchema();
 
-    it('names its dialect and title first', () => {
-      expect(Object.keys(schema).slice(0, 2)).toEqual(['$schema', 'title']);
+    it('names its dialect, its address and its title first', () => {
+      expect(Object.keys(schema).slice(0, 3)).toEqual(['$schema', '$id', 'title']);
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+      expect(schema.$id).toBe(SCHEMA_ID);
       expect(schema.title).toBe('tranche.yml');
+    });
+
+    it('has the address the committed file is served from at the v1 tag', () => {
+      expect(SCHEMA_ID).toBe(
+        'https://raw.githubusercontent.com/tranche-dev/tranche/v1/schema/tranche.schema.json',
+      );
+    });
+
+    it('is the schema the docs tell editors to load, in the file and in VS Code settings', () => {
+      const page = read('docs/configuration.md');
+      expect(page).toContain(`# yaml-language-server: $schema=${SCHEMA_ID}`);
+      expect(page).toContain(`"yaml.schemas": {\n      "${SCHEMA_ID}": [`);
+      expect(read('README.md')).toContain(`# yaml-language-server: $schema=${SCHEMA_ID}`);
     });
 
     it('describes the input side: keys with defaults are optional', () => {
@@ -92,14 +108,14 @@ describe('generated schema files', () => {
 
   describe('replaceReferenceSection', () => {
     it('replaces only the text between the markers', () => {
-      const readme = `# Tranche\n\nintro\n\n${REFERENCE_START}\nold\n${REFERENCE_END}\n\noutro\n`;
-      expect(replaceReferenceSection(readme, 'new')).toBe(
+      const page = `# Tranche\n\nintro\n\n${REFERENCE_START}\nold\n${REFERENCE_END}\n\noutro\n`;
+      expect(replaceReferenceSection(page, 'new')).toBe(
         `# Tranche\n\nintro\n\n${REFERENCE_START}\nnew\n${REFERENCE_END}\n\noutro\n`,
       );
     });
 
-    it('refuses a README without the markers', () => {
-      expect(() => replaceReferenceSection('# Tranche\n', 'new')).toThrow('lacks the markers');
+    it('refuses a page without the markers', () => {
+      expect(() => replaceReferenceSection('# Configuration\n', 'new')).toThrow('lacks the markers');
     });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countApiCalls } from './api-calls.ts';
 
 /**
- * The formula README documents: a deploy costs 8 + B requests (B: batches run), plus 1 to read
+ * The formula docs/action.md documents: a deploy costs 8 + B requests (B: batches run), plus 1 to read
  * the live deployment's status when one exists, plus 1 to make it active again after a complete
  * rollback, plus 1 per 50 annotations past the first 50.
  */
