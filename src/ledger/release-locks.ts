@@ -22,14 +22,19 @@ export function globalLockName(repo: string): string {
   return `${repo}:global`;
 }
 
+/** Between the repository and the environment in a release's lease name (the SQL builds it too). */
+export const LEASE_INFIX = ':deploy:';
+/** Before the release's id in its lease's holder (the SQL builds it too). */
+export const LEASE_HOLDER_PREFIX = 'release:';
+
 /** The lease of the release running in an environment: `owner/repo:deploy:production`. */
 export function leaseLockName(repo: string, environment: string): string {
-  return `${repo}:deploy:${environment}`;
+  return `${repo}${LEASE_INFIX}${environment}`;
 }
 
 /** Who holds a release's lease: `release:<id>`. */
 export function leaseHolder(releaseId: number): string {
-  return `release:${releaseId}`;
+  return `${LEASE_HOLDER_PREFIX}${releaseId}`;
 }
 
 /** The run id the bot puts in the payload of the deployment that carries out release `releaseId`. */
