@@ -22,6 +22,12 @@ import { assertDeployAllowed, declaredConstraints } from '../release/deploy-gate
 import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../release/deploy-lock.ts';
 import { ledgerSource } from '../release/ledger-source.ts';
 import { liveVersion } from '../release/live-version.ts';
+import {
+  settleVersion,
+  UnknownVersionError,
+  VersionCommitError,
+  type VersionRequest,
+} from '../release/settle-version.ts';
 import type { VersionSource } from '../release/version-source.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
 import { headline } from '../render/summary.ts';
@@ -302,18 +308,14 @@ async function prepare(
   const previousVersion = await liveVersion(source.history, resolved.service, request.environment);
   const rollback = payload?.rollback ?? false;
   const action = rollback ? 'rollback' : 'deploy';
-  const named = payload?.version ?? request.version;
-  const version =
-    named ??
-    (await source.ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  // A named version runs its own commit: a rollback checks that commit out, a deploy must be of it.
-  const commit = named === undefined ? sha : await versionCommit(source, resolved.service, version);
-  if (!rollback && commit !== sha) {
-    throw new Error(
-      `${resolved.service} ${version} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: ` +
-        'deploy the commit the version was built from, or name no version to allocate a new one',
-    );
-  }
+  const { version, commit } = await settledVersion(source, {
+    service: resolved.service,
+    named: payload?.version ?? request.version,
+    commit: sha,
+    template: resolved.versionTemplate,
+    action,
+    now: Date.now(),
+  });
   const constraints = await declaredConstraints(
     source,
     { service: resolved.service, version, action },
@@ -355,13 +357,29 @@ async function refuseUnsafe(prepared: Prepared): Promise<void> {
   });
 }
 
-/** The commit a version was built from; an unknown version is an error, never a guess. */
-async function versionCommit(source: VersionSource, service: string, version: string): Promise<string> {
-  const commit = await source.commitOf(service, version);
-  if (commit === undefined) {
-    throw new Error(`${service} ${version} is not a version the ledger knows`);
+/** The version and commit (release/settle-version.ts), its refusals worded for the deployment. */
+async function settledVersion(
+  source: VersionSource,
+  request: VersionRequest & { commit: string },
+): Promise<{ version: string; commit: string }> {
+  try {
+    const settled = await settleVersion(source, request);
+    return { version: settled.version, commit: settled.commit ?? request.commit };
+  } catch (error) {
+    if (error instanceof UnknownVersionError) {
+      throw new Error(`${error.service} ${error.version} is not a version the ledger knows`, {
+        cause: error,
+      });
+    }
+    if (error instanceof VersionCommitError) {
+      throw new Error(
+        `${request.service} ${error.version} was built from commit ${error.built.slice(0, 12)}, but this deployment is of ${error.deployed.slice(0, 12)}: ` +
+          'deploy the commit the version was built from, or name no version to allocate a new one',
+        { cause: error },
+      );
+    }
+    throw error;
   }
-  return commit;
 }
 
 async function rollOut(

@@ -15,7 +15,7 @@ export function ledgerSource(ledger: DeployLedger): VersionSource {
     history: runHistory(ledger),
     knowsOtherServices: true,
     async commitOf(service, version) {
-      return (await ledger.versions(service)).find((v) => v.version === version)?.commit ?? undefined;
+      return (await ledger.versions(service)).find((v) => v.version === version)?.commit;
     },
     async recordedConstraints(service, version) {
       return (await recordedConstraints(ledger, service, version)) ?? undefined;

@@ -16,8 +16,8 @@ export interface VersionSource {
   readonly history: DeploymentHistory;
   /** Whether it records every service's deploys and what each declared (the constraints' `history`). */
   readonly knowsOtherServices: boolean;
-  /** The commit a version was built from; undefined for a version it never numbered. */
-  commitOf(service: string, version: string): Promise<string | undefined>;
+  /** The commit a version was built from; null when numbered without one; undefined for a version it never numbered. */
+  commitOf(service: string, version: string): Promise<string | null | undefined>;
   /** What a version declared the last time it was deployed; undefined when not known. */
   recordedConstraints(service: string, version: string): Promise<ReleaseConstraints | undefined>;
   /** The version's standing verdict; undefined when there is none, or the source keeps none. */

@@ -12,6 +12,13 @@ import { assertDeployAllowed } from '../../release/deploy-gate.ts';
 import { runHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
 import { liveVersion } from '../../release/live-version.ts';
+import {
+  settleVersion,
+  UnknownVersionError,
+  VersionCommitError,
+  type VersionRequest,
+} from '../../release/settle-version.ts';
+import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { renderSummary } from '../../render/summary.ts';
 import { withDeployLock } from '../deploy-lock.ts';
@@ -44,12 +51,17 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const run = { service: resolved.service, environment, action: 'deploy', runId } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async () => {
-      const version =
-        options.version === undefined
-          ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version
-          : await knownVersion(ledger, resolved.service, options.version, commit);
+      const source = ledgerSource(ledger);
+      const version = await settledVersion(source, {
+        service: resolved.service,
+        named: options.version,
+        commit,
+        template: resolved.versionTemplate,
+        action: 'deploy',
+        now: Date.now(),
+      });
       const constraints = resolveConstraints(project.loaded.config);
-      await assertDeployAllowed(ledgerSource(ledger), { ...run, version, constraints });
+      await assertDeployAllowed(source, { ...run, version, constraints });
       const spec: ReleaseSpec = {
         runId,
         service: resolved.service,
@@ -70,28 +82,23 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   );
 }
 
-/**
- * --version names a version the ledger allocated, and this deploy is of the commit it was built
- * from: a version label never runs another commit's code.
- */
-async function knownVersion(
-  ledger: Ledger,
-  service: string,
-  version: string,
-  commit: string | null,
-): Promise<string> {
-  const record = (await ledger.versions(service)).find((v) => v.version === version);
-  if (!record) {
-    throw new UsageError(
-      `--version ${version}: no such version of ${service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`,
-    );
+/** The version to deploy (release/settle-version.ts), its refusals worded as --version's errors. */
+async function settledVersion(source: VersionSource, request: VersionRequest): Promise<string> {
+  try {
+    return (await settleVersion(source, request)).version;
+  } catch (error) {
+    if (error instanceof UnknownVersionError) {
+      throw new UsageError(
+        `--version ${error.version}: no such version of ${error.service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`,
+      );
+    }
+    if (error instanceof VersionCommitError) {
+      throw new UsageError(
+        `--version ${error.version} was built from commit ${error.built.slice(0, 12)}, but this deploy is of ${error.deployed.slice(0, 12)}: check that commit out, or pass --commit ${error.built}`,
+      );
+    }
+    throw error;
   }
-  if (record.commit !== null && commit !== null && record.commit !== commit) {
-    throw new UsageError(
-      `--version ${version} was built from commit ${record.commit.slice(0, 12)}, but this deploy is of ${commit.slice(0, 12)}: check that commit out, or pass --commit ${record.commit}`,
-    );
-  }
-  return version;
 }
 
 /** Every deploy is traceable to a commit: refuse uncommitted changes unless --allow-dirty. */

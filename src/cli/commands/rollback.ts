@@ -30,10 +30,10 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async () => {
       const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
-      const known = await ledger.versions(resolved.service);
-      const record = known.find((v) => v.version === to);
-      if (!record) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
       const source = ledgerSource(ledger);
+      const commit = await source.commitOf(resolved.service, to);
+      if (commit === undefined)
+        throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
       const constraints = await declaredConstraints(source, { ...run, version: to }, undefined);
       await assertDeployAllowed(source, { ...run, version: to, constraints });
       const spec: ReleaseSpec = {
@@ -42,7 +42,7 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         environment,
         environmentLabels: resolved.labels,
         version: to,
-        commit: record.commit,
+        commit,
         cwd: project.dir,
         components: resolved.components.map(allAtOnce),
         onFailure: 'halt',
