@@ -18,16 +18,11 @@ import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import { ShellExecutor } from '../exec/shell-executor.ts';
 import { releaseOfRunId } from '../ledger/release-locks.ts';
 import { ACTIVE_RELEASE_STATES, type DeployLedger, type ReleaseLedger } from '../ledger/types.ts';
-import { assertDeployAllowed, declaredConstraints } from '../release/deploy-gate.ts';
+import { DeployRefusedError, type Refusal } from '../release/deploy-gate.ts';
 import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../release/deploy-lock.ts';
 import { ledgerSource } from '../release/ledger-source.ts';
-import { liveVersion } from '../release/live-version.ts';
-import {
-  settleVersion,
-  UnknownVersionError,
-  VersionCommitError,
-  type VersionRequest,
-} from '../release/settle-version.ts';
+import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../release/prepare-release.ts';
+import { UnknownVersionError, VersionCommitError } from '../release/settle-version.ts';
 import type { VersionSource } from '../release/version-source.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
 import { headline } from '../render/summary.ts';
@@ -199,7 +194,7 @@ async function deployLeased(
       },
       request.log,
     );
-    await refuseUnsafe(prepared);
+    refuseUnsafe(prepared);
     await postDeploymentStatus(request.client, request.repo, deploymentId, {
       state: 'in_progress',
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ''}`,
@@ -279,6 +274,8 @@ interface Prepared {
   live: LiveDeployment | null;
   previousVersion: string | null;
   rollback: boolean;
+  /** Why the deploy gate refuses it (refuseUnsafe tells the deployment); empty when it may go. */
+  refusals: Refusal[];
 }
 
 /** Find what is live, settle the version (allocate, or the one the deployment names), build the spec. */
@@ -305,22 +302,18 @@ async function prepare(
           live,
         )
       : ledgerSource(request.ledger);
-  const previousVersion = await liveVersion(source.history, resolved.service, request.environment);
   const rollback = payload?.rollback ?? false;
   const action = rollback ? 'rollback' : 'deploy';
-  const { version, commit } = await settledVersion(source, {
+  const { version, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
     service: resolved.service,
+    environment: request.environment,
     named: payload?.version ?? request.version,
     commit: sha,
     template: resolved.versionTemplate,
     action,
+    configured: resolveConstraints(request.loaded.config),
     now: Date.now(),
   });
-  const constraints = await declaredConstraints(
-    source,
-    { service: resolved.service, version, action },
-    resolveConstraints(request.loaded.config),
-  );
   request.log.info(
     `${rollback ? 'rolling back to' : 'deploying'} ${resolved.service} ${version} (commit ${commit}) → ${request.environment}`,
   );
@@ -338,7 +331,7 @@ async function prepare(
     action,
     constraints,
   };
-  return { spec, source, live, previousVersion, rollback };
+  return { spec, source, live, previousVersion, rollback, refusals };
 }
 
 /**
@@ -346,25 +339,22 @@ async function prepare(
  * dependency constraint (release/deploy-gate.ts); the caller closes the check run as failed and
  * the deployment with an `error` status naming the refusal.
  */
-async function refuseUnsafe(prepared: Prepared): Promise<void> {
+function refuseUnsafe(prepared: Prepared): void {
   const { spec } = prepared;
-  await assertDeployAllowed(prepared.source, {
-    service: spec.service,
-    environment: spec.environment,
-    version: spec.version,
-    constraints: spec.constraints,
-    action: spec.action ?? 'deploy',
-  });
+  if (prepared.refusals.length > 0) {
+    const gate = { service: spec.service, environment: spec.environment, version: spec.version };
+    throw new DeployRefusedError({ ...gate, action: spec.action ?? 'deploy' }, prepared.refusals);
+  }
 }
 
-/** The version and commit (release/settle-version.ts), its refusals worded for the deployment. */
-async function settledVersion(
+/** The release prepared (release/prepare-release.ts), a version it cannot settle worded for the deployment. */
+async function preparedRelease(
   source: VersionSource,
-  request: VersionRequest & { commit: string },
-): Promise<{ version: string; commit: string }> {
+  request: PrepareRequest & { commit: string },
+): Promise<PreparedRelease & { commit: string }> {
   try {
-    const settled = await settleVersion(source, request);
-    return { version: settled.version, commit: settled.commit ?? request.commit };
+    const prepared = await prepareRelease(source, request);
+    return { ...prepared, commit: prepared.commit ?? request.commit };
   } catch (error) {
     if (error instanceof UnknownVersionError) {
       throw new Error(`${error.service} ${error.version} is not a version the ledger knows`, {

@@ -8,16 +8,12 @@ import { runRelease } from '../../engine/run-release.ts';
 import { commandBaseEnv } from '../../exec/base-env.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import type { Ledger } from '../../ledger/types.ts';
-import { assertDeployAllowed } from '../../release/deploy-gate.ts';
+import { DeployRefusedError } from '../../release/deploy-gate.ts';
 import { runHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
 import { liveVersion } from '../../release/live-version.ts';
-import {
-  settleVersion,
-  UnknownVersionError,
-  VersionCommitError,
-  type VersionRequest,
-} from '../../release/settle-version.ts';
+import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../../release/prepare-release.ts';
+import { UnknownVersionError, VersionCommitError } from '../../release/settle-version.ts';
 import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { renderSummary } from '../../render/summary.ts';
@@ -51,17 +47,17 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const run = { service: resolved.service, environment, action: 'deploy', runId } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async () => {
-      const source = ledgerSource(ledger);
-      const version = await settledVersion(source, {
+      const { version, constraints, refusals } = await preparedRelease(ledgerSource(ledger), {
         service: resolved.service,
+        environment,
         named: options.version,
         commit,
         template: resolved.versionTemplate,
         action: 'deploy',
+        configured: resolveConstraints(project.loaded.config),
         now: Date.now(),
       });
-      const constraints = resolveConstraints(project.loaded.config);
-      await assertDeployAllowed(source, { ...run, version, constraints });
+      if (refusals.length > 0) throw new DeployRefusedError({ ...run, version }, refusals);
       const spec: ReleaseSpec = {
         runId,
         service: resolved.service,
@@ -82,10 +78,10 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   );
 }
 
-/** The version to deploy (release/settle-version.ts), its refusals worded as --version's errors. */
-async function settledVersion(source: VersionSource, request: VersionRequest): Promise<string> {
+/** The release prepared (release/prepare-release.ts), a version it cannot settle worded as --version's errors. */
+async function preparedRelease(source: VersionSource, request: PrepareRequest): Promise<PreparedRelease> {
   try {
-    return (await settleVersion(source, request)).version;
+    return await prepareRelease(source, request);
   } catch (error) {
     if (error instanceof UnknownVersionError) {
       throw new UsageError(
