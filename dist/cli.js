@@ -51992,7 +51992,7 @@ function ledgerSource(ledger) {
     history: runHistory(ledger),
     knowsOtherServices: true,
     async commitOf(service, version2) {
-      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit ?? void 0;
+      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
     },
     async recordedConstraints(service, version2) {
       return await recordedConstraints(ledger, service, version2) ?? void 0;
@@ -52004,6 +52004,56 @@ function ledgerSource(ledger) {
       return liveReleases(ledger, environment);
     }
   };
+}
+
+// src/release/settle-version.ts
+var UnknownVersionError = class extends Error {
+  name = "UnknownVersionError";
+  service;
+  version;
+  constructor(service, version2) {
+    super(`no such version of ${service}: ${version2}`);
+    this.service = service;
+    this.version = version2;
+  }
+};
+var VersionCommitError = class extends Error {
+  name = "VersionCommitError";
+  version;
+  /** The commit the version was numbered for. */
+  built;
+  /** The commit being deployed. */
+  deployed;
+  constructor(version2, built, deployed) {
+    super(`${version2} was built from commit ${built.slice(0, 12)}, not ${deployed.slice(0, 12)}`);
+    this.version = version2;
+    this.built = built;
+    this.deployed = deployed;
+  }
+};
+async function settleVersion(source, request2) {
+  const { service, named, commit } = request2;
+  if (named === void 0) {
+    const record2 = await source.ledger.nextVersion(service, commit, request2.template, request2.now);
+    return { version: record2.version, commit };
+  }
+  const built = await source.commitOf(service, named);
+  if (built === void 0) throw new UnknownVersionError(service, named);
+  if (built === null) return { version: named, commit };
+  if (request2.action === "deploy" && commit !== null && built !== commit) {
+    throw new VersionCommitError(named, built, commit);
+  }
+  return { version: named, commit: built };
+}
+
+// src/release/prepare-release.ts
+async function prepareRelease(source, request2) {
+  const { service, environment, action } = request2;
+  const previousVersion = await liveVersion(source.history, service, environment);
+  const { version: version2, commit } = await settleVersion(source, request2);
+  const constraints = await declaredConstraints(source, { service, version: version2, action }, request2.configured);
+  const refusals = await deployRefusals(source, { service, environment, version: version2, constraints, action });
+  return { version: version2, commit, constraints, previousVersion, refusals };
 }
 
 // src/render/event-data.ts
@@ -56380,7 +56430,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
       },
       request2.log
     );
-    await refuseUnsafe(prepared);
+    refuseUnsafe(prepared);
     await postDeploymentStatus(request2.client, request2.repo, deploymentId, {
       state: "in_progress",
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ""}`,
@@ -56455,22 +56505,18 @@ async function prepare(request2, resolved, components, runId, payload) {
     },
     live
   ) : ledgerSource(request2.ledger);
-  const previousVersion = await liveVersion(source.history, resolved.service, request2.environment);
   const rollback = payload?.rollback ?? false;
   const action = rollback ? "rollback" : "deploy";
-  const named = payload?.version ?? request2.version;
-  const version2 = named ?? (await source.ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  const commit = named === void 0 ? sha : await versionCommit(source, resolved.service, version2);
-  if (!rollback && commit !== sha) {
-    throw new Error(
-      `${resolved.service} ${version2} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`
-    );
-  }
-  const constraints = await declaredConstraints(
-    source,
-    { service: resolved.service, version: version2, action },
-    resolveConstraints(request2.loaded.config)
-  );
+  const { version: version2, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
+    service: resolved.service,
+    environment: request2.environment,
+    named: payload?.version ?? request2.version,
+    commit: sha,
+    template: resolved.versionTemplate,
+    action,
+    configured: resolveConstraints(request2.loaded.config),
+    now: Date.now()
+  });
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
   );
@@ -56488,24 +56534,33 @@ async function prepare(request2, resolved, components, runId, payload) {
     action,
     constraints
   };
-  return { spec, source, live, previousVersion, rollback };
+  return { spec, source, live, previousVersion, rollback, refusals };
 }
-async function refuseUnsafe(prepared) {
+function refuseUnsafe(prepared) {
   const { spec } = prepared;
-  await assertDeployAllowed(prepared.source, {
-    service: spec.service,
-    environment: spec.environment,
-    version: spec.version,
-    constraints: spec.constraints,
-    action: spec.action ?? "deploy"
-  });
-}
-async function versionCommit(source, service, version2) {
-  const commit = await source.commitOf(service, version2);
-  if (commit === void 0) {
-    throw new Error(`${service} ${version2} is not a version the ledger knows`);
+  if (prepared.refusals.length > 0) {
+    const gate = { service: spec.service, environment: spec.environment, version: spec.version };
+    throw new DeployRefusedError({ ...gate, action: spec.action ?? "deploy" }, prepared.refusals);
   }
-  return commit;
+}
+async function preparedRelease(source, request2) {
+  try {
+    const prepared = await prepareRelease(source, request2);
+    return { ...prepared, commit: prepared.commit ?? request2.commit };
+  } catch (error62) {
+    if (error62 instanceof UnknownVersionError) {
+      throw new Error(`${error62.service} ${error62.version} is not a version the ledger knows`, {
+        cause: error62
+      });
+    }
+    if (error62 instanceof VersionCommitError) {
+      throw new Error(
+        `${request2.service} ${error62.version} was built from commit ${error62.built.slice(0, 12)}, but this deployment is of ${error62.deployed.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`,
+        { cause: error62 }
+      );
+    }
+    throw error62;
+  }
 }
 async function rollOut(request2, prepared, reporter) {
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
@@ -64074,9 +64129,17 @@ async function deployCommand(options, runtime) {
     runtime,
     project.dir,
     (ledger) => withDeployLock(ledger, run2, runtime, async () => {
-      const version2 = options.version === void 0 ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version : await knownVersion(ledger, resolved.service, options.version, commit);
-      const constraints = resolveConstraints(project.loaded.config);
-      await assertDeployAllowed(ledgerSource(ledger), { ...run2, version: version2, constraints });
+      const { version: version2, constraints, refusals } = await preparedRelease2(ledgerSource(ledger), {
+        service: resolved.service,
+        environment,
+        named: options.version,
+        commit,
+        template: resolved.versionTemplate,
+        action: "deploy",
+        configured: resolveConstraints(project.loaded.config),
+        now: Date.now()
+      });
+      if (refusals.length > 0) throw new DeployRefusedError({ ...run2, version: version2 }, refusals);
       const spec = {
         runId,
         service: resolved.service,
@@ -64096,19 +64159,22 @@ async function deployCommand(options, runtime) {
     })
   );
 }
-async function knownVersion(ledger, service, version2, commit) {
-  const record2 = (await ledger.versions(service)).find((v) => v.version === version2);
-  if (!record2) {
-    throw new UsageError(
-      `--version ${version2}: no such version of ${service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`
-    );
+async function preparedRelease2(source, request2) {
+  try {
+    return await prepareRelease(source, request2);
+  } catch (error62) {
+    if (error62 instanceof UnknownVersionError) {
+      throw new UsageError(
+        `--version ${error62.version}: no such version of ${error62.service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`
+      );
+    }
+    if (error62 instanceof VersionCommitError) {
+      throw new UsageError(
+        `--version ${error62.version} was built from commit ${error62.built.slice(0, 12)}, but this deploy is of ${error62.deployed.slice(0, 12)}: check that commit out, or pass --commit ${error62.built}`
+      );
+    }
+    throw error62;
   }
-  if (record2.commit !== null && commit !== null && record2.commit !== commit) {
-    throw new UsageError(
-      `--version ${version2} was built from commit ${record2.commit.slice(0, 12)}, but this deploy is of ${commit.slice(0, 12)}: check that commit out, or pass --commit ${record2.commit}`
-    );
-  }
-  return version2;
 }
 async function traceableCommit(options, dir) {
   const tree = await inspectWorkTree(dir);
@@ -64770,10 +64836,10 @@ async function rollbackCommand(options, runtime) {
     project.dir,
     (ledger) => withDeployLock(ledger, run2, runtime, async () => {
       const to = options.to ?? await versionBeforeLive(ledger, resolved.service, environment);
-      const known = await ledger.versions(resolved.service);
-      const record2 = known.find((v) => v.version === to);
-      if (!record2) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
       const source = ledgerSource(ledger);
+      const commit = await source.commitOf(resolved.service, to);
+      if (commit === void 0)
+        throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
       const constraints = await declaredConstraints(source, { ...run2, version: to }, void 0);
       await assertDeployAllowed(source, { ...run2, version: to, constraints });
       const spec = {
@@ -64782,7 +64848,7 @@ async function rollbackCommand(options, runtime) {
         environment,
         environmentLabels: resolved.labels,
         version: to,
-        commit: record2.commit,
+        commit,
         cwd: project.dir,
         components: resolved.components.map(allAtOnce),
         onFailure: "halt",

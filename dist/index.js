@@ -68722,10 +68722,6 @@ async function deployRefusals(source, request2) {
 async function declaredConstraints(source, request2, configured) {
   return request2.action === "rollback" ? source.recordedConstraints(request2.service, request2.version) : configured;
 }
-async function assertDeployAllowed(source, request2) {
-  const refusals = await deployRefusals(source, request2);
-  if (refusals.length > 0) throw new DeployRefusedError(request2, refusals);
-}
 function refusalsOf(request2, verdict, live, history) {
   const refusals = [];
   if (verdict?.verdict === "bad") refusals.push({ kind: "bad_verdict", message: badVerdictText(verdict) });
@@ -68906,7 +68902,7 @@ function ledgerSource(ledger) {
     history: runHistory(ledger),
     knowsOtherServices: true,
     async commitOf(service, version2) {
-      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit ?? void 0;
+      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
     },
     async recordedConstraints(service, version2) {
       return await recordedConstraints(ledger, service, version2) ?? void 0;
@@ -68918,6 +68914,56 @@ function ledgerSource(ledger) {
       return liveReleases(ledger, environment);
     }
   };
+}
+
+// src/release/settle-version.ts
+var UnknownVersionError = class extends Error {
+  name = "UnknownVersionError";
+  service;
+  version;
+  constructor(service, version2) {
+    super(`no such version of ${service}: ${version2}`);
+    this.service = service;
+    this.version = version2;
+  }
+};
+var VersionCommitError = class extends Error {
+  name = "VersionCommitError";
+  version;
+  /** The commit the version was numbered for. */
+  built;
+  /** The commit being deployed. */
+  deployed;
+  constructor(version2, built, deployed) {
+    super(`${version2} was built from commit ${built.slice(0, 12)}, not ${deployed.slice(0, 12)}`);
+    this.version = version2;
+    this.built = built;
+    this.deployed = deployed;
+  }
+};
+async function settleVersion(source, request2) {
+  const { service, named, commit } = request2;
+  if (named === void 0) {
+    const record2 = await source.ledger.nextVersion(service, commit, request2.template, request2.now);
+    return { version: record2.version, commit };
+  }
+  const built = await source.commitOf(service, named);
+  if (built === void 0) throw new UnknownVersionError(service, named);
+  if (built === null) return { version: named, commit };
+  if (request2.action === "deploy" && commit !== null && built !== commit) {
+    throw new VersionCommitError(named, built, commit);
+  }
+  return { version: named, commit: built };
+}
+
+// src/release/prepare-release.ts
+async function prepareRelease(source, request2) {
+  const { service, environment, action } = request2;
+  const previousVersion = await liveVersion(source.history, service, environment);
+  const { version: version2, commit } = await settleVersion(source, request2);
+  const constraints = await declaredConstraints(source, { service, version: version2, action }, request2.configured);
+  const refusals = await deployRefusals(source, { service, environment, version: version2, constraints, action });
+  return { version: version2, commit, constraints, previousVersion, refusals };
 }
 
 // src/stats/stage-timing.ts
@@ -69934,7 +69980,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
       },
       request2.log
     );
-    await refuseUnsafe(prepared);
+    refuseUnsafe(prepared);
     await postDeploymentStatus(request2.client, request2.repo, deploymentId, {
       state: "in_progress",
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ""}`,
@@ -70009,22 +70055,18 @@ async function prepare(request2, resolved, components, runId, payload) {
     },
     live
   ) : ledgerSource(request2.ledger);
-  const previousVersion = await liveVersion(source.history, resolved.service, request2.environment);
   const rollback = payload?.rollback ?? false;
   const action = rollback ? "rollback" : "deploy";
-  const named = payload?.version ?? request2.version;
-  const version2 = named ?? (await source.ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  const commit = named === void 0 ? sha : await versionCommit(source, resolved.service, version2);
-  if (!rollback && commit !== sha) {
-    throw new Error(
-      `${resolved.service} ${version2} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`
-    );
-  }
-  const constraints = await declaredConstraints(
-    source,
-    { service: resolved.service, version: version2, action },
-    resolveConstraints(request2.loaded.config)
-  );
+  const { version: version2, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
+    service: resolved.service,
+    environment: request2.environment,
+    named: payload?.version ?? request2.version,
+    commit: sha,
+    template: resolved.versionTemplate,
+    action,
+    configured: resolveConstraints(request2.loaded.config),
+    now: Date.now()
+  });
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
   );
@@ -70042,24 +70084,33 @@ async function prepare(request2, resolved, components, runId, payload) {
     action,
     constraints
   };
-  return { spec, source, live, previousVersion, rollback };
+  return { spec, source, live, previousVersion, rollback, refusals };
 }
-async function refuseUnsafe(prepared) {
+function refuseUnsafe(prepared) {
   const { spec } = prepared;
-  await assertDeployAllowed(prepared.source, {
-    service: spec.service,
-    environment: spec.environment,
-    version: spec.version,
-    constraints: spec.constraints,
-    action: spec.action ?? "deploy"
-  });
-}
-async function versionCommit(source, service, version2) {
-  const commit = await source.commitOf(service, version2);
-  if (commit === void 0) {
-    throw new Error(`${service} ${version2} is not a version the ledger knows`);
+  if (prepared.refusals.length > 0) {
+    const gate = { service: spec.service, environment: spec.environment, version: spec.version };
+    throw new DeployRefusedError({ ...gate, action: spec.action ?? "deploy" }, prepared.refusals);
   }
-  return commit;
+}
+async function preparedRelease(source, request2) {
+  try {
+    const prepared = await prepareRelease(source, request2);
+    return { ...prepared, commit: prepared.commit ?? request2.commit };
+  } catch (error63) {
+    if (error63 instanceof UnknownVersionError) {
+      throw new Error(`${error63.service} ${error63.version} is not a version the ledger knows`, {
+        cause: error63
+      });
+    }
+    if (error63 instanceof VersionCommitError) {
+      throw new Error(
+        `${request2.service} ${error63.version} was built from commit ${error63.built.slice(0, 12)}, but this deployment is of ${error63.deployed.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`,
+        { cause: error63 }
+      );
+    }
+    throw error63;
+  }
 }
 async function rollOut(request2, prepared, reporter) {
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
