@@ -46575,6 +46575,39 @@ var TypeOverrides = import_lib.default.TypeOverrides;
 var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
 
+// src/ledger/release-locks.ts
+function environmentLockName(repo, environment2) {
+  return `${repo}:env:${environment2}`;
+}
+function lockedEnvironment(repo, name) {
+  const prefix = environmentLockName(repo, "");
+  return name.startsWith(prefix) ? name.slice(prefix.length) : void 0;
+}
+function globalLockName(repo) {
+  return `${repo}:global`;
+}
+var LEASE_INFIX = ":deploy:";
+var LEASE_HOLDER_PREFIX = "release:";
+function leaseLockName(repo, environment2) {
+  return `${repo}${LEASE_INFIX}${environment2}`;
+}
+function leaseHolder(releaseId) {
+  return `${LEASE_HOLDER_PREFIX}${releaseId}`;
+}
+function releaseRunId(releaseId) {
+  return `bot-release-${releaseId}`;
+}
+function isRepositoryLock(repo, name) {
+  return name.startsWith(`${repo}:`);
+}
+function deployLockName(service, environment2) {
+  return `deploy:${service}:${environment2}`;
+}
+function carriedRelease(lock2) {
+  const release = lock2.data?.release;
+  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
+}
+
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
 var SQLITE_DIALECT = {
@@ -46915,8 +46948,8 @@ var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?,
 WHERE id = ? AND state = 'queued'
 RETURNING ${RELEASE_COLUMNS}`;
 var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || ':deploy:' || bot_releases.environment
-    AND locks.holder = 'release:' || CAST(bot_releases.id AS TEXT)
+  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
+    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
     AND locks.expires_at > ?)`;
 var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 var EXPIRE_RELEASES = `UPDATE bot_releases
@@ -47304,39 +47337,6 @@ function leaseMs(ttlMs) {
     throw new RangeError(`a lease must last a whole number of milliseconds above 0, got ${ttlMs}`);
   }
   return ttlMs;
-}
-
-// src/ledger/release-locks.ts
-function environmentLockName(repo, environment2) {
-  return `${repo}:env:${environment2}`;
-}
-function lockedEnvironment(repo, name) {
-  const prefix = environmentLockName(repo, "");
-  return name.startsWith(prefix) ? name.slice(prefix.length) : void 0;
-}
-function globalLockName(repo) {
-  return `${repo}:global`;
-}
-function leaseLockName(repo, environment2) {
-  return `${repo}:deploy:${environment2}`;
-}
-function leaseHolder(releaseId) {
-  return `release:${releaseId}`;
-}
-function releaseRunId(releaseId) {
-  return `bot-release-${releaseId}`;
-}
-function isRepositoryLock(repo, name) {
-  return name.startsWith(`${repo}:`);
-}
-
-// src/ledger/deploy-lock.ts
-function deployLockName(service, environment2) {
-  return `deploy:${service}:${environment2}`;
-}
-function carriedRelease(lock2) {
-  const release = lock2.data?.release;
-  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
 }
 
 // src/ledger/release-admission.ts
@@ -69530,7 +69530,7 @@ function formatDuration(ms) {
 
 // src/engine/tracks.ts
 var PROMOTE_MODES = ["auto", "manual"];
-var BLOCK_REASONS = ["held", "manual", "bad_verdict", "unhealthy", "mixed"];
+var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
 function planPromotions(input2) {
   const states = input2.tracks.map((track2) => trackState(track2, input2));
   const due = [];
@@ -69625,7 +69625,8 @@ function trackState(track2, input2) {
     mixed: versions.size > 1,
     healthySince,
     bakedAt: healthySince === null ? null : healthySince + track2.bakeMs,
-    held: input2.holds.includes(track2.name)
+    held: input2.holds.includes(track2.name),
+    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
   };
 }
 function hasAtLeast(input2, track2, version3) {
@@ -69653,6 +69654,15 @@ function promotionStep(input2, states, i) {
   const to = input2.tracks[i + 1];
   const state = states[i];
   const base = { from: from.name, to: to.name };
+  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
+    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
+    return {
+      ...base,
+      version: state.deploying,
+      reason: "deploying",
+      message: `${state.deploying} is being deployed to ${where.join(", ")}`
+    };
+  }
   if (state.mixed) {
     return {
       ...base,
@@ -69692,6 +69702,9 @@ function promotionStep(input2, states, i) {
     reason: "baked",
     message: `${version3} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
   };
+}
+function healthOf(input2, track2, environment2) {
+  return input2.health.find((h) => h.track === track2.name && h.environment === environment2);
 }
 function runningText(input2, track2) {
   return track2.members.map((m) => {
@@ -71167,7 +71180,74 @@ function planSummary(plan) {
   }).join("\n");
 }
 
-// src/ledger/fleet-verdicts.ts
+// src/release/deploy-gate.ts
+var DeployRefusedError = class extends Error {
+  name = "DeployRefusedError";
+  refusals;
+  constructor(request2, refusals) {
+    const what = request2.action === "rollback" ? "roll back to" : "deploy";
+    super(
+      `refusing to ${what} ${request2.service} ${request2.version} in ${request2.environment}: ${refusals.map((r) => r.message).join("; ")}`
+    );
+    this.refusals = refusals;
+  }
+};
+async function deployRefusals(source, request2) {
+  const verdict = await source.standingVerdict(request2.service, request2.version);
+  const live = await source.liveReleases(request2.service, request2.environment);
+  return refusalsOf(request2, verdict, live, source.knowsOtherServices);
+}
+async function declaredConstraints(source, request2, configured) {
+  return request2.action === "rollback" ? source.recordedConstraints(request2.service, request2.version) : configured;
+}
+function refusalsOf(request2, verdict, live, history) {
+  const refusals = [];
+  if (verdict?.verdict === "bad") refusals.push({ kind: "bad_verdict", message: badVerdictText(verdict) });
+  const check2 = {
+    service: request2.service,
+    version: request2.version,
+    environment: request2.environment,
+    // A version that declares nothing must still satisfy what other live services require of it.
+    constraints: request2.constraints ?? { requires: {} },
+    live,
+    history
+  };
+  refusals.push(...unmetConstraints(check2));
+  return refusals;
+}
+function badVerdictText(verdict) {
+  const when3 = new Date(verdict.at).toISOString().replace(".000Z", "Z");
+  const who2 = verdict.actor ? ` by ${verdict.actor}` : "";
+  return `its verdict is bad (recorded ${when3}${who2}): ${verdict.message}`;
+}
+
+// src/release/deployment-records.ts
+var RELEASES_READ = 50;
+function runSuccesses(runs) {
+  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({ version: run3.version, commit: run3.commit, at: run3.finishedAt ?? run3.startedAt }));
+}
+function releaseSuccesses(releases) {
+  return releases.flatMap(
+    (release) => release.version !== null && release.succeededAt !== null ? [{ version: release.version, commit: release.commit, at: release.succeededAt }] : []
+  );
+}
+function runHistory(ledger) {
+  return {
+    async successes(service, environment2) {
+      return runSuccesses(await ledger.runs({ service, environment: environment2 }));
+    }
+  };
+}
+function releaseHistory(ledger, repo) {
+  return {
+    async successes(service, environment2) {
+      const releases = await ledger.releases({ repo, environment: environment2, succeeded: true, limit: RELEASES_READ });
+      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
+    }
+  };
+}
+
+// src/release/fleet-verdicts.ts
 async function standingVerdict(ledger, service, version3) {
   return effectiveVerdict(await ledger.verdicts(service, version3));
 }
@@ -71236,18 +71316,47 @@ async function overrideVerdict(ledger, request2) {
   });
 }
 
-// src/ledger/live-releases.ts
+// src/release/live-version.ts
+function newestFirst(successes) {
+  return successes.toSorted((a, b) => b.at - a.at);
+}
+function liveOf(successes) {
+  return newestFirst(successes)[0] ?? null;
+}
+async function liveVersion(history, service, environment2) {
+  return liveOf(await history.successes(service, environment2))?.version ?? null;
+}
+async function environmentsRunning(history, request2) {
+  const running = [];
+  for (const environment2 of request2.environments) {
+    if (await liveVersion(history, request2.service, environment2) === request2.version)
+      running.push(environment2);
+  }
+  return running;
+}
+function combinedHistory(...histories) {
+  return {
+    async successes(service, environment2) {
+      const all = await Promise.all(histories.map((h) => h.successes(service, environment2)));
+      return all.flat();
+    }
+  };
+}
+
+// src/release/live-releases.ts
 var recordedConstraintsSchema = external_exports.object({
   requires: external_exports.record(external_exports.string(), external_exports.string()),
   migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
 });
 async function liveReleases(ledger, environment2) {
-  const live = /* @__PURE__ */ new Map();
-  for (const run3 of await ledger.runs({ environment: environment2 })) {
-    if (run3.decision === "succeeded" && !live.has(run3.service)) live.set(run3.service, run3);
-  }
+  const byService = Map.groupBy(await ledger.runs({ environment: environment2 }), (run3) => run3.service);
+  const live = [...byService.values()].flatMap((runs) => {
+    const version3 = liveOf(runSuccesses(runs))?.version;
+    const run3 = runs.find((r) => r.decision === "succeeded" && r.version === version3);
+    return run3 ? [run3] : [];
+  });
   return Promise.all(
-    [...live.values()].map(async (run3) => ({
+    live.map(async (run3) => ({
       service: run3.service,
       version: run3.version,
       constraints: await runConstraints(ledger, run3.runId)
@@ -71268,52 +71377,37 @@ async function runConstraints(ledger, runId) {
   return parsed2.success ? parsed2.data : null;
 }
 
-// src/ledger/deploy-gate.ts
-var DeployRefusedError = class extends Error {
-  name = "DeployRefusedError";
-  refusals;
-  constructor(request2, refusals) {
-    const what = request2.action === "rollback" ? "roll back to" : "deploy";
-    super(
-      `refusing to ${what} ${request2.service} ${request2.version} in ${request2.environment}: ${refusals.map((r) => r.message).join("; ")}`
-    );
-    this.refusals = refusals;
-  }
-};
+// src/release/ledger-source.ts
 function hasVerdicts(ledger) {
   return typeof ledger.verdicts === "function";
 }
-async function deployRefusals(ledger, request2) {
-  const verdict = hasVerdicts(ledger) ? await standingVerdict(ledger, request2.service, request2.version) : void 0;
-  return refusalsOf(request2, verdict, await liveReleases(ledger, request2.environment), true);
-}
-function refusalsOf(request2, verdict, live, history) {
-  const refusals = [];
-  if (verdict?.verdict === "bad") refusals.push({ kind: "bad_verdict", message: badVerdictText(verdict) });
-  const check2 = {
-    service: request2.service,
-    version: request2.version,
-    environment: request2.environment,
-    // A version that declares nothing must still satisfy what other live services require of it.
-    constraints: request2.constraints ?? { requires: {} },
-    live,
-    history
+function ledgerSource(ledger) {
+  return {
+    ledger,
+    history: runHistory(ledger),
+    knowsOtherServices: true,
+    async commitOf(service, version3) {
+      return (await ledger.versions(service)).find((v) => v.version === version3)?.commit;
+    },
+    async recordedConstraints(service, version3) {
+      return await recordedConstraints(ledger, service, version3) ?? void 0;
+    },
+    async standingVerdict(service, version3) {
+      return hasVerdicts(ledger) ? standingVerdict(ledger, service, version3) : void 0;
+    },
+    liveReleases(_service, environment2) {
+      return liveReleases(ledger, environment2);
+    }
   };
-  refusals.push(...unmetConstraints(check2));
-  return refusals;
-}
-function badVerdictText(verdict) {
-  const when3 = new Date(verdict.at).toISOString().replace(".000Z", "Z");
-  const who2 = verdict.actor ? ` by ${verdict.actor}` : "";
-  return `its verdict is bad (recorded ${when3}${who2}): ${verdict.message}`;
 }
 
 // bot/releases/release-gate.ts
 async function releaseRefusals(scope, request2) {
-  const { ledger } = scope.deps;
+  const source = ledgerSource(scope.deps.ledger);
   const loaded = loadedConfig(scope);
-  const constraints = request2.kind === "rollback" ? await recordedConstraints(ledger, request2.service, request2.version) ?? void 0 : loaded && resolveConstraints(loaded.config);
-  return deployRefusals(ledger, { ...request2, constraints, action: request2.kind });
+  const gate = { ...request2, action: request2.kind };
+  const constraints = await declaredConstraints(source, gate, loaded && resolveConstraints(loaded.config));
+  return deployRefusals(source, { ...gate, constraints });
 }
 async function releaseRefusal(scope, request2) {
   const refusals = await releaseRefusals(scope, request2);
@@ -71521,9 +71615,13 @@ async function carryOut(scope, order) {
   return { ok: true, releases, note: started === "" ? "its releases were started before" : started };
 }
 
-// src/ledger/track-state.ts
+// src/release/track-state.ts
 function holdLockName(service, track2) {
   return `hold:${service}:${track2}`;
+}
+function holdOutcome(outcome, now) {
+  if (!outcome.acquired) return { held: false, heldBy: outcome.heldBy };
+  return { held: true, lock: outcome.lock, renewed: outcome.lock.acquiredAt < now };
 }
 async function trackHolds(ledger, service, now) {
   const prefix = holdLockName(service, "");
@@ -71681,6 +71779,11 @@ async function setVerdictStatus(scope, commit, status2) {
   });
 }
 
+// bot/releases/deployment-history.ts
+function deploymentHistory(scope) {
+  return combinedHistory(releaseHistory(scope.deps.ledger, scope.fullName), runHistory(scope.deps.ledger));
+}
+
 // src/render/fleet-verdict.ts
 function verdictPlot(evidence, options2 = {}) {
   const points = evidence.trajectory.map((p) => Math.log10(Math.max(p.eValue ?? 0, Number.MIN_VALUE)));
@@ -71752,31 +71855,24 @@ ${text}
 \`\`\``;
 }
 
-// bot/verdicts/rollback-targets.ts
-var GOOD_RELEASES = 50;
-async function environmentsRunning(scope, environments, version3) {
-  const running = [];
-  for (const environment2 of environments) {
-    const [live] = await scope.deps.ledger.releases({
-      repo: scope.fullName,
-      environment: environment2,
-      states: ["success"],
-      succeeded: true,
-      limit: 1
-    });
-    if (live?.version === version3) running.push(environment2);
-  }
-  return running;
+// src/release/rollback-target.ts
+function rollbackTargetOf(successes, bad) {
+  const ordered = newestFirst(successes);
+  const live = ordered[0];
+  if (live === void 0) return null;
+  const firstLive = ordered.findLastIndex((s) => s.version === live.version);
+  return ordered.slice(firstLive + 1).find((s) => !bad.has(s.version)) ?? null;
 }
-async function lastGoodVersion(scope, environment2, bad) {
-  const succeeded = await scope.deps.ledger.releases({
-    repo: scope.fullName,
-    environment: environment2,
-    succeeded: true,
-    limit: GOOD_RELEASES
-  });
-  const good = succeeded.find((r) => r.version !== null && r.commit !== null && !bad.has(r.version));
-  return good?.version && good.commit ? { version: good.version, commit: good.commit } : void 0;
+async function rollbackTarget(history, request2) {
+  return rollbackTargetOf(await history.successes(request2.service, request2.environment), request2.bad);
+}
+
+// bot/verdicts/rollback-targets.ts
+async function lastGoodVersion(scope, request2) {
+  const target = await rollbackTarget(deploymentHistory(scope), request2);
+  if (target === null) return void 0;
+  const commit = target.commit ?? await versionCommit(scope, request2.service, target.version);
+  return commit === void 0 ? void 0 : { version: target.version, commit };
 }
 
 // bot/verdicts/react-to-verdict.ts
@@ -71853,12 +71949,13 @@ async function reactToBad(scope, request2, id, commit) {
 async function rollbackPlan(scope, request2) {
   const loaded = loadedConfig(scope);
   const environments = loaded ? Object.keys(loaded.config.environments) : [];
-  const liveOn = await environmentsRunning(scope, environments, request2.version);
+  const { service, version: version3 } = request2;
+  const liveOn = await environmentsRunning(deploymentHistory(scope), { service, environments, version: version3 });
   const choices = rollbackChoices(request2.policy, request2.computed.evidence, liveOn);
   const bad = /* @__PURE__ */ new Set([request2.version, ...badVersions(await scope.deps.ledger.verdicts(request2.service))]);
   const plans = [];
   for (const choice of choices) {
-    const target = choice.rollBack ? await lastGoodVersion(scope, choice.environment, bad) : void 0;
+    const target = choice.rollBack ? await lastGoodVersion(scope, { service: request2.service, environment: choice.environment, bad }) : void 0;
     plans.push({ plan: { ...choice, to: target?.version ?? null }, target });
   }
   return plans;
@@ -72503,20 +72600,11 @@ async function versionTarget(scope, command, service) {
     return { version: command.version, commit };
   }
   if (command.name === "deploy") return void 0;
-  return await rollbackTarget(scope, service, command.environment) ?? `there is no earlier good version of ${service} in **${command.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${command.environment} to <version>\``;
+  return await rollbackTarget2(scope, service, command.environment) ?? `there is no earlier good version of ${service} in **${command.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${command.environment} to <version>\``;
 }
-async function rollbackTarget(scope, service, environment2) {
-  const { ledger } = scope.deps;
-  const [live] = await ledger.releases({
-    repo: scope.fullName,
-    environment: environment2,
-    states: ["success"],
-    succeeded: true,
-    limit: 1
-  });
-  const bad = new Set(badVersions(await ledger.verdicts(service)));
-  if (live?.version) bad.add(live.version);
-  return lastGoodVersion(scope, environment2, bad);
+async function rollbackTarget2(scope, service, environment2) {
+  const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
+  return lastGoodVersion(scope, { service, environment: environment2, bad });
 }
 
 // bot/handlers/may-change.ts
@@ -72622,19 +72710,27 @@ async function hold(scope, command, requester) {
   const service = await trackService(scope, command.name, command.track, requester, what);
   if (service === null) return;
   const { ledger, now } = scope.deps;
+  const at = now();
   const outcome = await ledger.lockEnvironment(
     scope.delivery,
     holdLockName(service, command.track),
     requester.login,
     { reason: command.reason, data: { track: command.track, pullRequest: requester.issueNumber } },
-    now()
+    at
   );
   if ("outcome" in outcome) {
     scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
     return;
   }
-  const body2 = outcome.acquired ? `\u23F8\uFE0F Track **${command.track}** is on hold (${holdWords(outcome.lock)}): nothing is promoted into or out of it until \`${scope.settings.prefix}unhold ${command.track}\`.` : `\u23F8\uFE0F Track **${command.track}** is on hold already (${holdWords(outcome.heldBy)}); \`${scope.settings.prefix}unhold ${command.track}\` lifts it.`;
-  await reply(scope, requester.issueNumber, body2);
+  await reply(scope, requester.issueNumber, holdReply(scope, command.track, holdOutcome(outcome, at)));
+}
+function holdReply(scope, track2, held) {
+  const unhold2 = `\`${scope.settings.prefix}unhold ${track2}\``;
+  if (!held.held)
+    return `\u23F8\uFE0F Track **${track2}** is on hold already (${holdWords(held.heldBy)}); ${unhold2} lifts it.`;
+  if (held.renewed)
+    return `\u23F8\uFE0F Track **${track2}** was on hold already; it stays on hold (${holdWords(held.lock)}) until ${unhold2}.`;
+  return `\u23F8\uFE0F Track **${track2}** is on hold (${holdWords(held.lock)}): nothing is promoted into or out of it until ${unhold2}.`;
 }
 async function unhold(scope, command, requester) {
   const what = `/unhold ${command.track}`;
@@ -72706,14 +72802,8 @@ async function noop4(scope, command, target) {
   if (!config3.ok) return refuse(scope, target, `/noop ${command.environment}`, config3.problem);
   const resolved = resolveEnvironment(config3.loaded.config, command.environment);
   const plan = planRelease(resolved.service, command.environment, resolved.components);
-  const [live] = await scope.deps.ledger.releases({
-    repo: scope.fullName,
-    environment: command.environment,
-    states: ["success"],
-    succeeded: true,
-    limit: 1
-  });
-  const liveLine2 = live?.version ? `**${command.environment}** is on \`${live.version}\`.` : `**${command.environment}** has no live version recorded yet.`;
+  const live = await liveVersion(deploymentHistory(scope), resolved.service, command.environment);
+  const liveLine2 = live ? `**${command.environment}** is on \`${live}\`.` : `**${command.environment}** has no live version recorded yet.`;
   await answer(scope, target, `${renderPlanMarkdown(plan, resolved.onFailure)}
 
 ${liveLine2}`);

@@ -69024,44 +69024,40 @@ function startFailure(error63, shell, cwd) {
   return `could not start ${shell}: ${dir ? `${dir} (${text})` : text}`;
 }
 
-// src/ledger/fleet-verdicts.ts
-async function standingVerdict(ledger, service, version2) {
-  return effectiveVerdict(await ledger.verdicts(service, version2));
+// src/ledger/release-locks.ts
+function environmentLockName(repo, environment) {
+  return `${repo}:env:${environment}`;
+}
+function globalLockName(repo) {
+  return `${repo}:global`;
+}
+var LEASE_INFIX = ":deploy:";
+var LEASE_HOLDER_PREFIX = "release:";
+function leaseLockName(repo, environment) {
+  return `${repo}${LEASE_INFIX}${environment}`;
+}
+function leaseHolder(releaseId) {
+  return `${LEASE_HOLDER_PREFIX}${releaseId}`;
+}
+function releaseOfRunId(runId) {
+  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
+  return match ? Number(match[1]) : null;
+}
+function deployLockName(service, environment) {
+  return `deploy:${service}:${environment}`;
+}
+function carriedRelease(lock) {
+  const release = lock.data?.release;
+  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
 }
 
-// src/ledger/live-releases.ts
-var recordedConstraintsSchema = external_exports.object({
-  requires: external_exports.record(external_exports.string(), external_exports.string()),
-  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
-});
-async function liveReleases(ledger, environment) {
-  const live = /* @__PURE__ */ new Map();
-  for (const run2 of await ledger.runs({ environment })) {
-    if (run2.decision === "succeeded" && !live.has(run2.service)) live.set(run2.service, run2);
-  }
-  return Promise.all(
-    [...live.values()].map(async (run2) => ({
-      service: run2.service,
-      version: run2.version,
-      constraints: await runConstraints(ledger, run2.runId)
-    }))
-  );
-}
-async function recordedConstraints(ledger, service, version2) {
-  for (const run2 of await ledger.runs({ service, version: version2 })) {
-    const constraints = await runConstraints(ledger, run2.runId);
-    if (constraints) return constraints;
-  }
-  return null;
-}
-async function runConstraints(ledger, runId) {
-  const [start] = await ledger.events({ runId, limit: 1 });
-  if (start?.kind !== "run_started") return null;
-  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
-  return parsed.success ? parsed.data : null;
-}
+// src/ledger/types.ts
+var VersionClashError = class extends Error {
+  name = "VersionClashError";
+};
+var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
 
-// src/ledger/deploy-gate.ts
+// src/release/deploy-gate.ts
 var DeployRefusedError = class extends Error {
   name = "DeployRefusedError";
   refusals;
@@ -69073,16 +69069,13 @@ var DeployRefusedError = class extends Error {
     this.refusals = refusals;
   }
 };
-function hasVerdicts(ledger) {
-  return typeof ledger.verdicts === "function";
+async function deployRefusals(source, request2) {
+  const verdict = await source.standingVerdict(request2.service, request2.version);
+  const live = await source.liveReleases(request2.service, request2.environment);
+  return refusalsOf(request2, verdict, live, source.knowsOtherServices);
 }
-async function deployRefusals(ledger, request2) {
-  const verdict = hasVerdicts(ledger) ? await standingVerdict(ledger, request2.service, request2.version) : void 0;
-  return refusalsOf(request2, verdict, await liveReleases(ledger, request2.environment), true);
-}
-function refusalsWithoutHistory(request2, liveVersion2) {
-  const live = liveVersion2 === null ? [] : [{ service: request2.service, version: liveVersion2, constraints: null }];
-  return refusalsOf(request2, void 0, live, false);
+async function declaredConstraints(source, request2, configured) {
+  return request2.action === "rollback" ? source.recordedConstraints(request2.service, request2.version) : configured;
 }
 function refusalsOf(request2, verdict, live, history) {
   const refusals = [];
@@ -69105,29 +69098,8 @@ function badVerdictText(verdict) {
   return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
 }
 
-// src/ledger/release-locks.ts
-function environmentLockName(repo, environment) {
-  return `${repo}:env:${environment}`;
-}
-function globalLockName(repo) {
-  return `${repo}:global`;
-}
-function leaseLockName(repo, environment) {
-  return `${repo}:deploy:${environment}`;
-}
-function leaseHolder(releaseId) {
-  return `release:${releaseId}`;
-}
-function releaseOfRunId(runId) {
-  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
-  return match ? Number(match[1]) : null;
-}
-
-// src/ledger/deploy-lock.ts
+// src/release/deploy-lock.ts
 var DEPLOY_LEASE_MS = 6e4;
-function deployLockName(service, environment) {
-  return `deploy:${service}:${environment}`;
-}
 var DeployLockedError = class extends Error {
   name = "DeployLockedError";
   blocker;
@@ -69180,10 +69152,6 @@ async function holdDeployLock(ledger, request2, clock, warn) {
     }
   };
 }
-function carriedRelease(lock) {
-  const release = lock.data?.release;
-  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
-}
 function botBlocker(locks, request2) {
   const admitted = request2.admittedRelease;
   for (const repo of request2.repos) {
@@ -69217,19 +69185,141 @@ function seconds2(lock) {
   return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
 }
 
-// src/ledger/live-version.ts
-function liveVersionOf(runs) {
-  return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
+// src/release/deployment-records.ts
+function runSuccesses(runs) {
+  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
 }
-async function liveVersion(ledger, service, environment) {
-  return liveVersionOf(await ledger.runs({ service, environment }));
+function runHistory(ledger) {
+  return {
+    async successes(service, environment) {
+      return runSuccesses(await ledger.runs({ service, environment }));
+    }
+  };
 }
 
-// src/ledger/types.ts
-var VersionClashError = class extends Error {
-  name = "VersionClashError";
+// src/release/fleet-verdicts.ts
+async function standingVerdict(ledger, service, version2) {
+  return effectiveVerdict(await ledger.verdicts(service, version2));
+}
+
+// src/release/live-version.ts
+function newestFirst(successes) {
+  return successes.toSorted((a, b) => b.at - a.at);
+}
+function liveOf(successes) {
+  return newestFirst(successes)[0] ?? null;
+}
+async function liveVersion(history, service, environment) {
+  return liveOf(await history.successes(service, environment))?.version ?? null;
+}
+
+// src/release/live-releases.ts
+var recordedConstraintsSchema = external_exports.object({
+  requires: external_exports.record(external_exports.string(), external_exports.string()),
+  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
+});
+async function liveReleases(ledger, environment) {
+  const byService = Map.groupBy(await ledger.runs({ environment }), (run2) => run2.service);
+  const live = [...byService.values()].flatMap((runs) => {
+    const version2 = liveOf(runSuccesses(runs))?.version;
+    const run2 = runs.find((r) => r.decision === "succeeded" && r.version === version2);
+    return run2 ? [run2] : [];
+  });
+  return Promise.all(
+    live.map(async (run2) => ({
+      service: run2.service,
+      version: run2.version,
+      constraints: await runConstraints(ledger, run2.runId)
+    }))
+  );
+}
+async function recordedConstraints(ledger, service, version2) {
+  for (const run2 of await ledger.runs({ service, version: version2 })) {
+    const constraints = await runConstraints(ledger, run2.runId);
+    if (constraints) return constraints;
+  }
+  return null;
+}
+async function runConstraints(ledger, runId) {
+  const [start] = await ledger.events({ runId, limit: 1 });
+  if (start?.kind !== "run_started") return null;
+  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
+  return parsed.success ? parsed.data : null;
+}
+
+// src/release/ledger-source.ts
+function hasVerdicts(ledger) {
+  return typeof ledger.verdicts === "function";
+}
+function ledgerSource(ledger) {
+  return {
+    ledger,
+    history: runHistory(ledger),
+    knowsOtherServices: true,
+    async commitOf(service, version2) {
+      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
+    },
+    async recordedConstraints(service, version2) {
+      return await recordedConstraints(ledger, service, version2) ?? void 0;
+    },
+    async standingVerdict(service, version2) {
+      return hasVerdicts(ledger) ? standingVerdict(ledger, service, version2) : void 0;
+    },
+    liveReleases(_service, environment) {
+      return liveReleases(ledger, environment);
+    }
+  };
+}
+
+// src/release/settle-version.ts
+var UnknownVersionError = class extends Error {
+  name = "UnknownVersionError";
+  service;
+  version;
+  constructor(service, version2) {
+    super(`no such version of ${service}: ${version2}`);
+    this.service = service;
+    this.version = version2;
+  }
 };
-var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
+var VersionCommitError = class extends Error {
+  name = "VersionCommitError";
+  version;
+  /** The commit the version was numbered for. */
+  built;
+  /** The commit being deployed. */
+  deployed;
+  constructor(version2, built, deployed) {
+    super(`${version2} was built from commit ${built.slice(0, 12)}, not ${deployed.slice(0, 12)}`);
+    this.version = version2;
+    this.built = built;
+    this.deployed = deployed;
+  }
+};
+async function settleVersion(source, request2) {
+  const { service, named, commit } = request2;
+  if (named === void 0) {
+    const record2 = await source.ledger.nextVersion(service, commit, request2.template, request2.now);
+    return { version: record2.version, commit };
+  }
+  const built = await source.commitOf(service, named);
+  if (built === void 0) throw new UnknownVersionError(service, named);
+  if (built === null) return { version: named, commit };
+  if (request2.action === "deploy" && commit !== null && built !== commit) {
+    throw new VersionCommitError(named, built, commit);
+  }
+  return { version: named, commit: built };
+}
+
+// src/release/prepare-release.ts
+async function prepareRelease(source, request2) {
+  const { service, environment, action } = request2;
+  const previousVersion = await liveVersion(source.history, service, environment);
+  const { version: version2, commit } = await settleVersion(source, request2);
+  const constraints = await declaredConstraints(source, { service, version: version2, action }, request2.configured);
+  const refusals = await deployRefusals(source, { service, environment, version: version2, constraints, action });
+  return { version: version2, commit, constraints, previousVersion, refusals };
+}
 
 // src/release/service-owner.ts
 function decideOwnership(claim3, bound2) {
@@ -69961,6 +70051,13 @@ async function findLiveDeployment(client, repo, environment) {
   }
   return null;
 }
+function liveDeploymentHistory(live) {
+  return {
+    async successes() {
+      return live?.version ? [{ version: live.version, commit: live.sha, at: 0 }] : [];
+    }
+  };
+}
 function payloadVersion(payload) {
   try {
     if (payload === null || typeof payload !== "object" || !("tranche" in payload)) return void 0;
@@ -70188,6 +70285,21 @@ function key2(component, target) {
   return `${component}\0${target}`;
 }
 
+// src/github/github-source.ts
+function githubSource(options, live) {
+  const { client, repo } = options;
+  const liveVersion2 = live?.version ?? null;
+  return {
+    ledger: new GitHubLedger({ ...options, liveVersion: liveVersion2 }),
+    history: liveDeploymentHistory(live),
+    knowsOtherServices: false,
+    commitOf: (service, version2) => taggedCommit(client, repo, service, version2),
+    recordedConstraints: async () => void 0,
+    standingVerdict: async () => void 0,
+    liveReleases: async (service) => liveVersion2 === null ? [] : [{ service, version: liveVersion2, constraints: null }]
+  };
+}
+
 // src/github/target-subset.ts
 var UnknownTargetError = class extends Error {
   name = "UnknownTargetError";
@@ -70276,7 +70388,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
       },
       request2.log
     );
-    await refuseUnsafe(request2, prepared);
+    refuseUnsafe(prepared);
     await postDeploymentStatus(request2.client, request2.repo, deploymentId, {
       state: "in_progress",
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ""}`,
@@ -70340,26 +70452,29 @@ async function tellDeployment(request2, error63) {
 async function prepare(request2, resolved, components, runId, payload) {
   const { client, repo, sha } = request2;
   const live = await findLiveDeployment(client, repo, request2.environment);
-  const ledger = request2.ledger === "github" ? new GitHubLedger({
-    client,
-    repo,
-    liveVersion: live?.version ?? null,
-    targets: resolved.components.flatMap(
-      (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
-    ),
-    template: resolved.versionTemplate
-  }) : request2.ledger;
-  const previousVersion = request2.ledger === "github" ? live?.version ?? null : await liveVersion(ledger, resolved.service, request2.environment);
+  const source = request2.ledger === "github" ? githubSource(
+    {
+      client,
+      repo,
+      targets: resolved.components.flatMap(
+        (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
+      ),
+      template: resolved.versionTemplate
+    },
+    live
+  ) : ledgerSource(request2.ledger);
   const rollback = payload?.rollback ?? false;
-  const named = payload?.version ?? request2.version;
-  const version2 = named ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  const commit = named === void 0 ? sha : await versionCommit(request2, ledger, resolved.service, version2);
-  if (!rollback && commit !== sha) {
-    throw new Error(
-      `${resolved.service} ${version2} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`
-    );
-  }
-  const constraints = rollback ? request2.ledger === "github" ? void 0 : await recordedConstraints(ledger, resolved.service, version2) ?? void 0 : resolveConstraints(request2.loaded.config);
+  const action = rollback ? "rollback" : "deploy";
+  const { version: version2, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
+    service: resolved.service,
+    environment: request2.environment,
+    named: payload?.version ?? request2.version,
+    commit: sha,
+    template: resolved.versionTemplate,
+    action,
+    configured: resolveConstraints(request2.loaded.config),
+    now: Date.now()
+  });
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
   );
@@ -70374,37 +70489,44 @@ async function prepare(request2, resolved, components, runId, payload) {
     cwd: request2.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? "halt" : resolved.onFailure,
-    action: rollback ? "rollback" : "deploy",
+    action,
     constraints
   };
   const subset = payload?.targets !== void 0;
-  return { spec, ledger, live, previousVersion, rollback, url: resolved.url, subset };
+  return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
 }
-async function refuseUnsafe(request2, prepared) {
+function refuseUnsafe(prepared) {
   const { spec } = prepared;
-  const gate = {
-    service: spec.service,
-    environment: spec.environment,
-    version: spec.version,
-    constraints: spec.constraints,
-    action: spec.action ?? "deploy"
-  };
-  const refusals = request2.ledger === "github" ? refusalsWithoutHistory(gate, prepared.previousVersion) : await deployRefusals(prepared.ledger, gate);
-  if (refusals.length > 0) throw new DeployRefusedError(gate, refusals);
-}
-async function versionCommit(request2, ledger, service, version2) {
-  const commit = request2.ledger === "github" ? await taggedCommit(request2.client, request2.repo, service, version2) : (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
-  if (commit === void 0 || commit === null) {
-    throw new Error(`${service} ${version2} is not a version the ledger knows`);
+  if (prepared.refusals.length > 0) {
+    const gate = { service: spec.service, environment: spec.environment, version: spec.version };
+    throw new DeployRefusedError({ ...gate, action: spec.action ?? "deploy" }, prepared.refusals);
   }
-  return commit;
+}
+async function preparedRelease(source, request2) {
+  try {
+    const prepared = await prepareRelease(source, request2);
+    return { ...prepared, commit: prepared.commit ?? request2.commit };
+  } catch (error63) {
+    if (error63 instanceof UnknownVersionError) {
+      throw new Error(`${error63.service} ${error63.version} is not a version the ledger knows`, {
+        cause: error63
+      });
+    }
+    if (error63 instanceof VersionCommitError) {
+      throw new Error(
+        `${request2.service} ${error63.version} was built from commit ${error63.built.slice(0, 12)}, but this deployment is of ${error63.deployed.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`,
+        { cause: error63 }
+      );
+    }
+    throw error63;
+  }
 }
 async function rollOut(request2, prepared, reporter) {
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
     checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
-    ledger: prepared.ledger,
+    ledger: prepared.source.ledger,
     reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
     clock: request2.ports?.clock ?? systemClock
   };
@@ -70865,8 +70987,8 @@ var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?,
 WHERE id = ? AND state = 'queued'
 RETURNING ${RELEASE_COLUMNS}`;
 var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || ':deploy:' || bot_releases.environment
-    AND locks.holder = 'release:' || CAST(bot_releases.id AS TEXT)
+  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
+    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
     AND locks.expires_at > ?)`;
 var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 var EXPIRE_RELEASES = `UPDATE bot_releases

@@ -1,6 +1,6 @@
 /**
  * The lease a `tranche deploy` or `rollback` holds on its environment while it runs (see
- * ledger/deploy-lock.ts), shared by both commands: taken before a version is allocated, released
+ * release/deploy-lock.ts), shared by both commands: taken before a version is allocated, released
  * when the run ends, however it ends (a result, an error, SIGINT or SIGTERM).
  *
  * A run whose process dies (SIGKILL, OOM) leaves its commands running, orphaned. So the lease
@@ -13,14 +13,14 @@ import { hostname } from 'node:os';
 import { systemClock } from '../engine/clock.ts';
 import type { ComponentSpec, DeployEvent } from '../engine/ports.ts';
 import { killLeftovers, RunProcessRecord } from '../exec/run-processes.ts';
+import { deployLockName } from '../ledger/release-locks.ts';
+import type { Ledger, LockRecord } from '../ledger/types.ts';
 import {
   DEPLOY_LEASE_MS,
   DeployLockedError,
   type DeployLockRequest,
-  deployLockName,
   holdDeployLock,
-} from '../ledger/deploy-lock.ts';
-import type { Ledger, LockRecord } from '../ledger/types.ts';
+} from '../release/deploy-lock.ts';
 import type { Runtime } from './runtime.ts';
 import { ownersForRun } from './service-claim.ts';
 

@@ -27,6 +27,7 @@
  * than the code. Then put the step's queries here, use them from sql-ledger.ts, and cover them in
  * test/ledger/contract.ts, which runs against both backends.
  */
+import { LEASE_HOLDER_PREFIX, LEASE_INFIX } from './release-locks.ts';
 import type { EventFilter, HistoryFilter, ReleaseFilter } from './types.ts';
 
 export interface SqlDialect {
@@ -480,11 +481,11 @@ RETURNING ${RELEASE_COLUMNS}`;
 
 /**
  * The condition "its lease is not held at now" for a started release, with now as the one param:
- * the lease lock is named and held as in release-locks.ts.
+ * the lease lock is named and held as leaseLockName and leaseHolder (release-locks.ts) make them.
  */
 const LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || ':deploy:' || bot_releases.environment
-    AND locks.holder = 'release:' || CAST(bot_releases.id AS TEXT)
+  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
+    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
     AND locks.expires_at > ?)`;
 
 const EXPIRED_DESCRIPTION =

@@ -319,7 +319,7 @@ export interface ReleaseLimits {
 export type AdmissionBlocker =
   | { reason: 'locked'; lock: LockRecord }
   | { reason: 'busy'; release: ReleaseRecord }
-  /** A CLI or Action run holds the environment's lease (ledger/deploy-lock.ts) for the service. */
+  /** A CLI or Action run holds the environment's lease (release/deploy-lock.ts) for the service. */
   | { reason: 'deploying'; lock: LockRecord }
   | { reason: 'queue'; ahead: number }
   | { reason: 'limit'; running: ReleaseRecord[] };

@@ -3,7 +3,7 @@
  * version with a bad verdict or an unmet dependency constraint: the deployment gets an `error`
  * status naming the refusal, the check run completes as failed, and no command runs. GitHub's API
  * is nock, strictly: every request is expected, bodies are checked, and every scope is done.
- * With a shared ledger it also holds the environment's lease (ledger/deploy-lock.ts), refused
+ * With a shared ledger it also holds the environment's lease (release/deploy-lock.ts), refused
  * while another run or a bot lock holds it, except by the release the bot admitted it for.
  */
 import nock from 'nock';
@@ -12,9 +12,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Executor } from '../../src/engine/ports.ts';
 import { DeploySetupError, deployToGitHub } from '../../src/github/github-deploy.ts';
-import { DeployLockedError } from '../../src/ledger/deploy-lock.ts';
-import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
+import { DeployLockedError } from '../../src/release/deploy-lock.ts';
+import { overrideVerdict } from '../../src/release/fleet-verdicts.ts';
 import { ServiceNotOwnedError } from '../../src/release/service-owner.ts';
 import { fleetConfig } from '../action/fleet.ts';
 import { FakeClock } from '../support/fake-clock.ts';
