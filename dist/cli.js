@@ -2900,8 +2900,181 @@ var require_lib6 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-symbol-support/lib/main.js
+// node_modules/@stdlib/math-base-special-floor/lib/main.js
 var require_main6 = __commonJS({
+  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports, module) {
+    "use strict";
+    var floor = Math.floor;
+    module.exports = floor;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-floor/lib/index.js
+var require_lib7 = __commonJS({
+  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main6();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ceil/lib/main.js
+var require_main7 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports, module) {
+    "use strict";
+    var ceil = Math.ceil;
+    module.exports = ceil;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ceil/lib/index.js
+var require_lib8 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main7();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-trunc/lib/main.js
+var require_main8 = __commonJS({
+  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports, module) {
+    "use strict";
+    var floor = require_lib7();
+    var ceil = require_lib8();
+    function trunc(x) {
+      if (x < 0) {
+        return ceil(x);
+      }
+      return floor(x);
+    }
+    module.exports = trunc;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-trunc/lib/index.js
+var require_lib9 = __commonJS({
+  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main8();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-ctor/lib/main.js
+var require_main9 = __commonJS({
+  "node_modules/@stdlib/number-ctor/lib/main.js"(exports, module) {
+    "use strict";
+    module.exports = Number;
+  }
+});
+
+// node_modules/@stdlib/number-ctor/lib/index.js
+var require_lib10 = __commonJS({
+  "node_modules/@stdlib/number-ctor/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main9();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-ninf/lib/index.js
+var require_lib11 = __commonJS({
+  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports, module) {
+    "use strict";
+    var Number2 = require_lib10();
+    var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
+    module.exports = FLOAT64_NINF;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-pinf/lib/index.js
+var require_lib12 = __commonJS({
+  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_PINF = Number.POSITIVE_INFINITY;
+    module.exports = FLOAT64_PINF;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
+var require_lib13 = __commonJS({
+  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_EXPONENT_BIAS = 1023 | 0;
+    module.exports = FLOAT64_EXPONENT_BIAS;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
+var require_lib14 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
+    module.exports = FLOAT64_MAX_BASE2_EXPONENT;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
+var require_lib15 = __commonJS({
+  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
+    module.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
+var require_lib16 = __commonJS({
+  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
+    module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
+var require_main10 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports, module) {
+    "use strict";
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    function isInfinite(x) {
+      return x === PINF || x === NINF;
+    }
+    module.exports = isInfinite;
+  }
+});
+
+// node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
+var require_lib17 = __commonJS({
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main10();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
+var require_lib18 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
+    module.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
+var require_lib19 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
+    module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
+  }
+});
+
+// node_modules/@stdlib/assert-has-symbol-support/lib/main.js
+var require_main11 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports, module) {
     "use strict";
     function hasSymbolSupport() {
@@ -2912,19 +3085,19 @@ var require_main6 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-symbol-support/lib/index.js
-var require_lib7 = __commonJS({
+var require_lib20 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main6();
+    var main2 = require_main11();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
-var require_main7 = __commonJS({
+var require_main12 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports, module) {
     "use strict";
-    var hasSymbols = require_lib7();
+    var hasSymbols = require_lib20();
     var FLG = hasSymbols();
     function hasToStringTagSupport() {
       return FLG && typeof Symbol.toStringTag === "symbol";
@@ -2934,10 +3107,10 @@ var require_main7 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
-var require_lib8 = __commonJS({
+var require_lib21 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main7();
+    var main2 = require_main12();
     module.exports = main2;
   }
 });
@@ -2952,7 +3125,7 @@ var require_tostring = __commonJS({
 });
 
 // node_modules/@stdlib/utils-native-class/lib/main.js
-var require_main8 = __commonJS({
+var require_main13 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/main.js"(exports, module) {
     "use strict";
     var toStr = require_tostring();
@@ -2964,7 +3137,7 @@ var require_main8 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-own-property/lib/main.js
-var require_main9 = __commonJS({
+var require_main14 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports, module) {
     "use strict";
     var has = Object.prototype.hasOwnProperty;
@@ -2979,16 +3152,16 @@ var require_main9 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-own-property/lib/index.js
-var require_lib9 = __commonJS({
+var require_lib22 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main9();
+    var main2 = require_main14();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/symbol-ctor/lib/main.js
-var require_main10 = __commonJS({
+var require_main15 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports, module) {
     "use strict";
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
@@ -2997,10 +3170,10 @@ var require_main10 = __commonJS({
 });
 
 // node_modules/@stdlib/symbol-ctor/lib/index.js
-var require_lib10 = __commonJS({
+var require_lib23 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main10();
+    var main2 = require_main15();
     module.exports = main2;
   }
 });
@@ -3009,7 +3182,7 @@ var require_lib10 = __commonJS({
 var require_tostringtag = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports, module) {
     "use strict";
-    var Symbol2 = require_lib10();
+    var Symbol2 = require_lib23();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
     module.exports = toStrTag;
   }
@@ -3019,7 +3192,7 @@ var require_tostringtag = __commonJS({
 var require_polyfill2 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports, module) {
     "use strict";
-    var hasOwnProp = require_lib9();
+    var hasOwnProp = require_lib22();
     var toStringTag = require_tostringtag();
     var toStr = require_tostring();
     function nativeClass(v) {
@@ -3049,11 +3222,11 @@ var require_polyfill2 = __commonJS({
 });
 
 // node_modules/@stdlib/utils-native-class/lib/index.js
-var require_lib11 = __commonJS({
+var require_lib24 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/index.js"(exports, module) {
     "use strict";
-    var hasToStringTag = require_lib8();
-    var builtin = require_main8();
+    var hasToStringTag = require_lib21();
+    var builtin = require_main13();
     var polyfill = require_polyfill2();
     var main2;
     if (hasToStringTag()) {
@@ -3066,10 +3239,10 @@ var require_lib11 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint32array/lib/main.js
-var require_main11 = __commonJS({
+var require_main16 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports, module) {
     "use strict";
-    var nativeClass = require_lib11();
+    var nativeClass = require_lib24();
     var hasUint32Array = typeof Uint32Array === "function";
     function isUint32Array(value) {
       return hasUint32Array && value instanceof Uint32Array || // eslint-disable-line stdlib/require-globals
@@ -3080,16 +3253,16 @@ var require_main11 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint32array/lib/index.js
-var require_lib12 = __commonJS({
+var require_lib25 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports, module) {
     "use strict";
-    var isUint32Array = require_main11();
+    var isUint32Array = require_main16();
     module.exports = isUint32Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint32-max/lib/index.js
-var require_lib13 = __commonJS({
+var require_lib26 = __commonJS({
   "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT32_MAX = 4294967295;
@@ -3107,11 +3280,11 @@ var require_uint32array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
-var require_main12 = __commonJS({
+var require_main17 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports, module) {
     "use strict";
-    var isUint32Array = require_lib12();
-    var UINT32_MAX = require_lib13();
+    var isUint32Array = require_lib25();
+    var UINT32_MAX = require_lib26();
     var GlobalUint32Array = require_uint32array();
     function hasUint32ArraySupport() {
       var bool;
@@ -3136,16 +3309,16 @@ var require_main12 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
-var require_lib14 = __commonJS({
+var require_lib27 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint32ArraySupport = require_main12();
+    var hasUint32ArraySupport = require_main17();
     module.exports = hasUint32ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint32/lib/main.js
-var require_main13 = __commonJS({
+var require_main18 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
@@ -3165,11 +3338,11 @@ var require_polyfill3 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint32/lib/index.js
-var require_lib15 = __commonJS({
+var require_lib28 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint32ArraySupport = require_lib14();
-    var builtin = require_main13();
+    var hasUint32ArraySupport = require_lib27();
+    var builtin = require_main18();
     var polyfill = require_polyfill3();
     var ctor;
     if (hasUint32ArraySupport()) {
@@ -3182,10 +3355,10 @@ var require_lib15 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-float64array/lib/main.js
-var require_main14 = __commonJS({
+var require_main19 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports, module) {
     "use strict";
-    var nativeClass = require_lib11();
+    var nativeClass = require_lib24();
     var hasFloat64Array = typeof Float64Array === "function";
     function isFloat64Array(value) {
       return hasFloat64Array && value instanceof Float64Array || // eslint-disable-line stdlib/require-globals
@@ -3196,10 +3369,10 @@ var require_main14 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-float64array/lib/index.js
-var require_lib16 = __commonJS({
+var require_lib29 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports, module) {
     "use strict";
-    var isFloat64Array = require_main14();
+    var isFloat64Array = require_main19();
     module.exports = isFloat64Array;
   }
 });
@@ -3214,10 +3387,10 @@ var require_float64array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/main.js
-var require_main15 = __commonJS({
+var require_main20 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports, module) {
     "use strict";
-    var isFloat64Array = require_lib16();
+    var isFloat64Array = require_lib29();
     var GlobalFloat64Array = require_float64array();
     function hasFloat64ArraySupport() {
       var bool;
@@ -3238,16 +3411,16 @@ var require_main15 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/index.js
-var require_lib17 = __commonJS({
+var require_lib30 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports, module) {
     "use strict";
-    var hasFloat64ArraySupport = require_main15();
+    var hasFloat64ArraySupport = require_main20();
     module.exports = hasFloat64ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-float64/lib/main.js
-var require_main16 = __commonJS({
+var require_main21 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
@@ -3267,11 +3440,11 @@ var require_polyfill4 = __commonJS({
 });
 
 // node_modules/@stdlib/array-float64/lib/index.js
-var require_lib18 = __commonJS({
+var require_lib31 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/index.js"(exports, module) {
     "use strict";
-    var hasFloat64ArraySupport = require_lib17();
-    var builtin = require_main16();
+    var hasFloat64ArraySupport = require_lib30();
+    var builtin = require_main21();
     var polyfill = require_polyfill4();
     var ctor;
     if (hasFloat64ArraySupport()) {
@@ -3284,10 +3457,10 @@ var require_lib18 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint8array/lib/main.js
-var require_main17 = __commonJS({
+var require_main22 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports, module) {
     "use strict";
-    var nativeClass = require_lib11();
+    var nativeClass = require_lib24();
     var hasUint8Array = typeof Uint8Array === "function";
     function isUint8Array(value) {
       return hasUint8Array && value instanceof Uint8Array || // eslint-disable-line stdlib/require-globals
@@ -3298,16 +3471,16 @@ var require_main17 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint8array/lib/index.js
-var require_lib19 = __commonJS({
+var require_lib32 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports, module) {
     "use strict";
-    var isUint8Array = require_main17();
+    var isUint8Array = require_main22();
     module.exports = isUint8Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint8-max/lib/index.js
-var require_lib20 = __commonJS({
+var require_lib33 = __commonJS({
   "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT8_MAX = 255 | 0;
@@ -3325,11 +3498,11 @@ var require_uint8array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
-var require_main18 = __commonJS({
+var require_main23 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports, module) {
     "use strict";
-    var isUint8Array = require_lib19();
-    var UINT8_MAX = require_lib20();
+    var isUint8Array = require_lib32();
+    var UINT8_MAX = require_lib33();
     var GlobalUint8Array = require_uint8array();
     function hasUint8ArraySupport() {
       var bool;
@@ -3354,16 +3527,16 @@ var require_main18 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
-var require_lib21 = __commonJS({
+var require_lib34 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint8ArraySupport = require_main18();
+    var hasUint8ArraySupport = require_main23();
     module.exports = hasUint8ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint8/lib/main.js
-var require_main19 = __commonJS({
+var require_main24 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
@@ -3383,11 +3556,11 @@ var require_polyfill5 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint8/lib/index.js
-var require_lib22 = __commonJS({
+var require_lib35 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint8ArraySupport = require_lib21();
-    var builtin = require_main19();
+    var hasUint8ArraySupport = require_lib34();
+    var builtin = require_main24();
     var polyfill = require_polyfill5();
     var ctor;
     if (hasUint8ArraySupport()) {
@@ -3400,10 +3573,10 @@ var require_lib22 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint16array/lib/main.js
-var require_main20 = __commonJS({
+var require_main25 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports, module) {
     "use strict";
-    var nativeClass = require_lib11();
+    var nativeClass = require_lib24();
     var hasUint16Array = typeof Uint16Array === "function";
     function isUint16Array(value) {
       return hasUint16Array && value instanceof Uint16Array || // eslint-disable-line stdlib/require-globals
@@ -3414,16 +3587,16 @@ var require_main20 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint16array/lib/index.js
-var require_lib23 = __commonJS({
+var require_lib36 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports, module) {
     "use strict";
-    var isUint16Array = require_main20();
+    var isUint16Array = require_main25();
     module.exports = isUint16Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint16-max/lib/index.js
-var require_lib24 = __commonJS({
+var require_lib37 = __commonJS({
   "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT16_MAX = 65535 | 0;
@@ -3441,11 +3614,11 @@ var require_uint16array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
-var require_main21 = __commonJS({
+var require_main26 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports, module) {
     "use strict";
-    var isUint16Array = require_lib23();
-    var UINT16_MAX = require_lib24();
+    var isUint16Array = require_lib36();
+    var UINT16_MAX = require_lib37();
     var GlobalUint16Array = require_uint16array();
     function hasUint16ArraySupport() {
       var bool;
@@ -3470,16 +3643,16 @@ var require_main21 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
-var require_lib25 = __commonJS({
+var require_lib38 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint16ArraySupport = require_main21();
+    var hasUint16ArraySupport = require_main26();
     module.exports = hasUint16ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint16/lib/main.js
-var require_main22 = __commonJS({
+var require_main27 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
@@ -3499,11 +3672,11 @@ var require_polyfill6 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint16/lib/index.js
-var require_lib26 = __commonJS({
+var require_lib39 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/index.js"(exports, module) {
     "use strict";
-    var hasUint16ArraySupport = require_lib25();
-    var builtin = require_main22();
+    var hasUint16ArraySupport = require_lib38();
+    var builtin = require_main27();
     var polyfill = require_polyfill6();
     var ctor;
     if (hasUint16ArraySupport()) {
@@ -3519,8 +3692,8 @@ var require_lib26 = __commonJS({
 var require_ctors = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports, module) {
     "use strict";
-    var Uint8Array2 = require_lib22();
-    var Uint16Array2 = require_lib26();
+    var Uint8Array2 = require_lib35();
+    var Uint16Array2 = require_lib39();
     var ctors = {
       "uint16": Uint16Array2,
       "uint8": Uint8Array2
@@ -3530,7 +3703,7 @@ var require_ctors = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-little-endian/lib/main.js
-var require_main23 = __commonJS({
+var require_main28 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports, module) {
     "use strict";
     var ctors = require_ctors();
@@ -3549,11 +3722,79 @@ var require_main23 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-little-endian/lib/index.js
-var require_lib27 = __commonJS({
+var require_lib40 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports, module) {
     "use strict";
-    var IS_LITTLE_ENDIAN = require_main23();
+    var IS_LITTLE_ENDIAN = require_main28();
     module.exports = IS_LITTLE_ENDIAN;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
+var require_indices = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var indices;
+    var HIGH;
+    var LOW;
+    if (isLittleEndian === true) {
+      HIGH = 1;
+      LOW = 0;
+    } else {
+      HIGH = 0;
+      LOW = 1;
+    }
+    indices = {
+      "HIGH": HIGH,
+      "LOW": LOW
+    };
+    module.exports = indices;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
+var require_assign = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var indices = require_indices();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    var HIGH = indices.HIGH;
+    var LOW = indices.LOW;
+    function toWords(x, out, stride, offset) {
+      FLOAT64_VIEW[0] = x;
+      out[offset] = UINT32_VIEW[HIGH];
+      out[offset + stride] = UINT32_VIEW[LOW];
+      return out;
+    }
+    module.exports = toWords;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/main.js
+var require_main29 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports, module) {
+    "use strict";
+    var fcn = require_assign();
+    function toWords(x) {
+      return fcn(x, [0 >>> 0, 0 >>> 0], 1, 0);
+    }
+    module.exports = toWords;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-to-words/lib/index.js
+var require_lib41 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main29();
+    var assign = require_assign();
+    setReadOnly(main2, "assign", assign);
+    module.exports = main2;
   }
 });
 
@@ -3561,7 +3802,7 @@ var require_lib27 = __commonJS({
 var require_high = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports, module) {
     "use strict";
-    var isLittleEndian = require_lib27();
+    var isLittleEndian = require_lib40();
     var HIGH;
     if (isLittleEndian === true) {
       HIGH = 1;
@@ -3573,11 +3814,11 @@ var require_high = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
-var require_main24 = __commonJS({
+var require_main30 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports, module) {
     "use strict";
-    var Uint32Array2 = require_lib15();
-    var Float64Array2 = require_lib18();
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
     var HIGH = require_high();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -3590,61 +3831,19 @@ var require_main24 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
-var require_lib28 = __commonJS({
+var require_lib42 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main24();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
-var require_high2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports, module) {
-    "use strict";
-    var isLittleEndian = require_lib27();
-    var HIGH;
-    if (isLittleEndian === true) {
-      HIGH = 1;
-    } else {
-      HIGH = 0;
-    }
-    module.exports = HIGH;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
-var require_main25 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports, module) {
-    "use strict";
-    var Uint32Array2 = require_lib15();
-    var Float64Array2 = require_lib18();
-    var HIGH = require_high2();
-    var FLOAT64_VIEW = new Float64Array2(1);
-    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
-    function setHighWord(x, high) {
-      FLOAT64_VIEW[0] = x;
-      UINT32_VIEW[HIGH] = high >>> 0;
-      return FLOAT64_VIEW[0];
-    }
-    module.exports = setHighWord;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
-var require_lib29 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main25();
+    var main2 = require_main30();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
-var require_indices = __commonJS({
+var require_indices2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports, module) {
     "use strict";
-    var isLittleEndian = require_lib27();
+    var isLittleEndian = require_lib40();
     var indices;
     var HIGH;
     var LOW;
@@ -3664,12 +3863,12 @@ var require_indices = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/main.js
-var require_main26 = __commonJS({
+var require_main31 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports, module) {
     "use strict";
-    var Uint32Array2 = require_lib15();
-    var Float64Array2 = require_lib18();
-    var indices = require_indices();
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var indices = require_indices2();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
     var HIGH = indices.HIGH;
@@ -3684,61 +3883,1278 @@ var require_main26 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/index.js
-var require_lib30 = __commonJS({
+var require_lib43 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main26();
+    var main2 = require_main31();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-pinf/lib/index.js
-var require_lib31 = __commonJS({
-  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports, module) {
+// node_modules/@stdlib/math-base-special-copysign/lib/main.js
+var require_main32 = __commonJS({
+  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports, module) {
     "use strict";
-    var FLOAT64_PINF = Number.POSITIVE_INFINITY;
-    module.exports = FLOAT64_PINF;
+    var SIGN_MASK = require_lib18();
+    var ABS_MASK = require_lib19();
+    var toWords = require_lib41();
+    var getHighWord = require_lib42();
+    var fromWords = require_lib43();
+    var WORDS = [0, 0];
+    function copysign(x, y) {
+      var hx;
+      var hy;
+      toWords.assign(x, WORDS, 1, 0);
+      hx = WORDS[0];
+      hx &= ABS_MASK;
+      hy = getHighWord(y);
+      hy &= SIGN_MASK;
+      hx |= hy;
+      return fromWords(hx, WORDS[1]);
+    }
+    module.exports = copysign;
   }
 });
 
-// node_modules/@stdlib/number-ctor/lib/main.js
-var require_main27 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/main.js"(exports, module) {
+// node_modules/@stdlib/math-base-special-copysign/lib/index.js
+var require_lib44 = __commonJS({
+  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports, module) {
     "use strict";
-    module.exports = Number;
-  }
-});
-
-// node_modules/@stdlib/number-ctor/lib/index.js
-var require_lib32 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main27();
+    var main2 = require_main32();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-ninf/lib/index.js
-var require_lib33 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports, module) {
+// node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
+var require_lib45 = __commonJS({
+  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports, module) {
     "use strict";
-    var Number2 = require_lib32();
-    var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
-    module.exports = FLOAT64_NINF;
+    var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
+    module.exports = FLOAT64_SMALLEST_NORMAL;
   }
 });
 
-// node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
-var require_lib34 = __commonJS({
-  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports, module) {
+// node_modules/@stdlib/math-base-special-abs/lib/main.js
+var require_main33 = __commonJS({
+  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports, module) {
     "use strict";
-    var FLOAT64_EXPONENT_BIAS = 1023 | 0;
-    module.exports = FLOAT64_EXPONENT_BIAS;
+    function abs(x) {
+      return Math.abs(x);
+    }
+    module.exports = abs;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-abs/lib/index.js
+var require_lib46 = __commonJS({
+  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main33();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
+var require_assign2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports, module) {
+    "use strict";
+    var FLOAT64_SMALLEST_NORMAL = require_lib45();
+    var isInfinite = require_lib17();
+    var isnan = require_lib6();
+    var abs = require_lib46();
+    var SCALAR = 4503599627370496;
+    function normalize(x, out, stride, offset) {
+      if (isnan(x) || isInfinite(x)) {
+        out[offset] = x;
+        out[offset + stride] = 0;
+        return out;
+      }
+      if (x !== 0 && abs(x) < FLOAT64_SMALLEST_NORMAL) {
+        out[offset] = x * SCALAR;
+        out[offset + stride] = -52;
+        return out;
+      }
+      out[offset] = x;
+      out[offset + stride] = 0;
+      return out;
+    }
+    module.exports = normalize;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/main.js
+var require_main34 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports, module) {
+    "use strict";
+    var fcn = require_assign2();
+    function normalize(x) {
+      return fcn(x, [0, 0], 1, 0);
+    }
+    module.exports = normalize;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-normalize/lib/index.js
+var require_lib47 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main34();
+    var assign = require_assign2();
+    setReadOnly(main2, "assign", assign);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
+var require_lib48 = __commonJS({
+  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports, module) {
+    "use strict";
+    var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
+    module.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-exponent/lib/main.js
+var require_main35 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib42();
+    var EXP_MASK = require_lib48();
+    var BIAS = require_lib13();
+    function exponent(x) {
+      var high = getHighWord(x);
+      high = (high & EXP_MASK) >>> 20;
+      return high - BIAS | 0;
+    }
+    module.exports = exponent;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-exponent/lib/index.js
+var require_lib49 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main35();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ldexp/lib/main.js
+var require_main36 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports, module) {
+    "use strict";
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var BIAS = require_lib13();
+    var MAX_EXPONENT = require_lib14();
+    var MAX_SUBNORMAL_EXPONENT = require_lib15();
+    var MIN_SUBNORMAL_EXPONENT = require_lib16();
+    var isnan = require_lib6();
+    var isInfinite = require_lib17();
+    var copysign = require_lib44();
+    var normalize = require_lib47().assign;
+    var floatExp = require_lib49();
+    var toWords = require_lib41();
+    var fromWords = require_lib43();
+    var TWO52_INV = 2220446049250313e-31;
+    var CLEAR_EXP_MASK = 2148532223 >>> 0;
+    var FRAC = [0, 0];
+    var WORDS = [0, 0];
+    function ldexp(frac, exp) {
+      var high;
+      var m;
+      if (exp === 0 || frac === 0 || // handles +-0
+      isnan(frac) || isInfinite(frac)) {
+        return frac;
+      }
+      normalize(frac, FRAC, 1, 0);
+      frac = FRAC[0];
+      exp += FRAC[1];
+      exp += floatExp(frac);
+      if (exp < MIN_SUBNORMAL_EXPONENT) {
+        return copysign(0, frac);
+      }
+      if (exp > MAX_EXPONENT) {
+        if (frac < 0) {
+          return NINF;
+        }
+        return PINF;
+      }
+      if (exp <= MAX_SUBNORMAL_EXPONENT) {
+        exp += 52;
+        m = TWO52_INV;
+      } else {
+        m = 1;
+      }
+      toWords.assign(frac, WORDS, 1, 0);
+      high = WORDS[0];
+      high &= CLEAR_EXP_MASK;
+      high |= exp + BIAS << 20;
+      return m * fromWords(high, WORDS[1]);
+    }
+    module.exports = ldexp;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ldexp/lib/index.js
+var require_lib50 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main36();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
+var require_polyval_p = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.16666666666666602;
+      }
+      return 0.16666666666666602 + x * (-0.0027777777777015593 + x * (6613756321437934e-20 + x * (-16533902205465252e-22 + x * 41381367970572385e-24)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
+var require_expmulti = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports, module) {
+    "use strict";
+    var ldexp = require_lib50();
+    var polyvalP = require_polyval_p();
+    function expmulti(hi, lo, k) {
+      var r;
+      var t;
+      var c;
+      var y;
+      r = hi - lo;
+      t = r * r;
+      c = r - t * polyvalP(t);
+      y = 1 - (lo - r * c / (2 - c) - hi);
+      return ldexp(y, k);
+    }
+    module.exports = expmulti;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/main.js
+var require_main37 = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var trunc = require_lib9();
+    var NINF = require_lib11();
+    var PINF = require_lib12();
+    var expmulti = require_expmulti();
+    var LN2_HI = 0.6931471803691238;
+    var LN2_LO = 19082149292705877e-26;
+    var LOG2_E = 1.4426950408889634;
+    var OVERFLOW = 709.782712893384;
+    var UNDERFLOW = -745.1332191019411;
+    var NEARZERO = 1 / (1 << 28);
+    var NEG_NEARZERO = -NEARZERO;
+    function exp(x) {
+      var hi;
+      var lo;
+      var k;
+      if (isnan(x) || x === PINF) {
+        return x;
+      }
+      if (x === NINF) {
+        return 0;
+      }
+      if (x > OVERFLOW) {
+        return PINF;
+      }
+      if (x < UNDERFLOW) {
+        return 0;
+      }
+      if (x > NEG_NEARZERO && x < NEARZERO) {
+        return 1 + x;
+      }
+      if (x < 0) {
+        k = trunc(LOG2_E * x - 0.5);
+      } else {
+        k = trunc(LOG2_E * x + 0.5);
+      }
+      hi = x - k * LN2_HI;
+      lo = k * LN2_LO;
+      return expmulti(hi, lo, k);
+    }
+    module.exports = exp;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-exp/lib/index.js
+var require_lib51 = __commonJS({
+  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main37();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
+var require_low = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var LOW;
+    if (isLittleEndian === true) {
+      LOW = 0;
+    } else {
+      LOW = 1;
+    }
+    module.exports = LOW;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
+var require_main38 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var LOW = require_low();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    function setLowWord(x, low) {
+      FLOAT64_VIEW[0] = x;
+      UINT32_VIEW[LOW] = low >>> 0;
+      return FLOAT64_VIEW[0];
+    }
+    module.exports = setLowWord;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
+var require_lib52 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main38();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
+var require_polyval_pp = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.3250421072470015;
+      }
+      return -0.3250421072470015 + x * (-0.02848174957559851 + x * (-0.005770270296489442 + x * -23763016656650163e-21));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
+var require_polyval_qq = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.39791722395915535;
+      }
+      return 0.39791722395915535 + x * (0.0650222499887673 + x * (0.005081306281875766 + x * (13249473800432164e-20 + x * -3960228278775368e-21)));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
+var require_polyval_pa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.41485611868374833;
+      }
+      return 0.41485611868374833 + x * (-0.3722078760357013 + x * (0.31834661990116175 + x * (-0.11089469428239668 + x * (0.035478304325618236 + x * -0.002166375594868791))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
+var require_polyval_qa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.10642088040084423;
+      }
+      return 0.10642088040084423 + x * (0.540397917702171 + x * (0.07182865441419627 + x * (0.12617121980876164 + x * (0.01363708391202905 + x * 0.011984499846799107))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
+var require_polyval_ra = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.6938585727071818;
+      }
+      return -0.6938585727071818 + x * (-10.558626225323291 + x * (-62.375332450326006 + x * (-162.39666946257347 + x * (-184.60509290671104 + x * (-81.2874355063066 + x * -9.814329344169145)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
+var require_polyval_sa = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 19.651271667439257;
+      }
+      return 19.651271667439257 + x * (137.65775414351904 + x * (434.56587747522923 + x * (645.3872717332679 + x * (429.00814002756783 + x * (108.63500554177944 + x * (6.570249770319282 + x * -0.0604244152148581))))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
+var require_polyval_rb = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return -0.799283237680523;
+      }
+      return -0.799283237680523 + x * (-17.757954917754752 + x * (-160.63638485582192 + x * (-637.5664433683896 + x * (-1025.0951316110772 + x * -483.5191916086514))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
+var require_polyval_sb = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 30.33806074348246;
+      }
+      return 30.33806074348246 + x * (325.7925129965739 + x * (1536.729586084437 + x * (3199.8582195085955 + x * (2553.0504064331644 + x * (474.52854120695537 + x * -22.44095244658582)))));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/main.js
+var require_main39 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var exp = require_lib51();
+    var setLowWord = require_lib52();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var polyvalPP = require_polyval_pp();
+    var polyvalQQ = require_polyval_qq();
+    var polyvalPA = require_polyval_pa();
+    var polyvalQA = require_polyval_qa();
+    var polyvalRA = require_polyval_ra();
+    var polyvalSA = require_polyval_sa();
+    var polyvalRB = require_polyval_rb();
+    var polyvalSB = require_polyval_sb();
+    var TINY = 1e-300;
+    var SMALL = 13877787807814457e-33;
+    var ERX = 0.8450629115104675;
+    var PPC = 0.12837916709551256;
+    var QQC = 1;
+    var PAC = -0.0023621185607526594;
+    var QAC = 1;
+    var RAC = -0.009864944034847148;
+    var SAC = 1;
+    var RBC = -0.0098649429247001;
+    var SBC = 1;
+    function erfc(x) {
+      var sign2;
+      var ax;
+      var z2;
+      var r;
+      var s;
+      var y;
+      var p;
+      var q;
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (x === PINF) {
+        return 0;
+      }
+      if (x === NINF) {
+        return 2;
+      }
+      if (x === 0) {
+        return 1;
+      }
+      if (x < 0) {
+        sign2 = true;
+        ax = -x;
+      } else {
+        sign2 = false;
+        ax = x;
+      }
+      if (ax < 0.84375) {
+        if (ax < SMALL) {
+          return 1 - x;
+        }
+        z2 = x * x;
+        r = PPC + z2 * polyvalPP(z2);
+        s = QQC + z2 * polyvalQQ(z2);
+        y = r / s;
+        if (x < 0.25) {
+          return 1 - (x + x * y);
+        }
+        r = x * y;
+        r += x - 0.5;
+        return 0.5 - r;
+      }
+      if (ax < 1.25) {
+        s = ax - 1;
+        p = PAC + s * polyvalPA(s);
+        q = QAC + s * polyvalQA(s);
+        if (sign2) {
+          return 1 + ERX + p / q;
+        }
+        return 1 - ERX - p / q;
+      }
+      if (ax < 28) {
+        s = 1 / (ax * ax);
+        if (ax < 2.857142857142857) {
+          r = RAC + s * polyvalRA(s);
+          s = SAC + s * polyvalSA(s);
+        } else {
+          if (x < -6) {
+            return 2 - TINY;
+          }
+          r = RBC + s * polyvalRB(s);
+          s = SBC + s * polyvalSB(s);
+        }
+        z2 = setLowWord(ax, 0);
+        r = exp(-(z2 * z2) - 0.5625) * exp((z2 - ax) * (z2 + ax) + r / s);
+        if (sign2) {
+          return 2 - r / ax;
+        }
+        return r / ax;
+      }
+      if (sign2) {
+        return 2 - TINY;
+      }
+      return TINY * TINY;
+    }
+    module.exports = erfc;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfc/lib/index.js
+var require_lib53 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main39();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sqrt/lib/main.js
+var require_main40 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports, module) {
+    "use strict";
+    var sqrt = Math.sqrt;
+    module.exports = sqrt;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-sqrt/lib/index.js
+var require_lib54 = __commonJS({
+  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main40();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
+var require_main41 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
+    "use strict";
+    var erfc = require_lib53();
+    var sqrt = require_lib54();
+    var isnan = require_lib6();
+    function cdf(x, mu, sigma) {
+      var denom;
+      var xc;
+      if (isnan(x) || isnan(mu) || isnan(sigma) || sigma < 0) {
+        return NaN;
+      }
+      if (sigma === 0) {
+        return x < mu ? 0 : 1;
+      }
+      denom = sigma * sqrt(2);
+      xc = x - mu;
+      return 0.5 * erfc(-xc / denom);
+    }
+    module.exports = cdf;
+  }
+});
+
+// node_modules/@stdlib/utils-constant-function/lib/main.js
+var require_main42 = __commonJS({
+  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
+    "use strict";
+    function wrap(value) {
+      return constantFunction;
+      function constantFunction() {
+        return value;
+      }
+    }
+    module.exports = wrap;
+  }
+});
+
+// node_modules/@stdlib/utils-constant-function/lib/index.js
+var require_lib55 = __commonJS({
+  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main42();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js
+var require_main43 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    function cdf(x, mu) {
+      if (isnan(x) || isnan(mu)) {
+        return NaN;
+      }
+      return x < mu ? 0 : 1;
+    }
+    module.exports = cdf;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js
+var require_factory = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib55();
+    var isnan = require_lib6();
+    function factory(mu) {
+      if (isnan(mu)) {
+        return constantFunction(NaN);
+      }
+      return cdf;
+      function cdf(x) {
+        if (isnan(x)) {
+          return NaN;
+        }
+        return x < mu ? 0 : 1;
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js
+var require_lib56 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main43();
+    var factory = require_factory();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js
+var require_factory2 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib55();
+    var degenerate = require_lib56().factory;
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    var erfc = require_lib53();
+    function factory(mu, sigma) {
+      var denom;
+      if (isnan(mu) || isnan(sigma) || sigma < 0) {
+        return constantFunction(NaN);
+      }
+      if (sigma === 0) {
+        return degenerate(mu);
+      }
+      denom = sigma * sqrt(2);
+      return cdf;
+      function cdf(x) {
+        var xc;
+        if (isnan(x)) {
+          return NaN;
+        }
+        xc = x - mu;
+        return 0.5 * erfc(-xc / denom);
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
+var require_lib57 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main41();
+    var factory = require_factory2();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
+var require_high2 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports, module) {
+    "use strict";
+    var isLittleEndian = require_lib40();
+    var HIGH;
+    if (isLittleEndian === true) {
+      HIGH = 1;
+    } else {
+      HIGH = 0;
+    }
+    module.exports = HIGH;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
+var require_main44 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports, module) {
+    "use strict";
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
+    var HIGH = require_high2();
+    var FLOAT64_VIEW = new Float64Array2(1);
+    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
+    function setHighWord(x, high) {
+      FLOAT64_VIEW[0] = x;
+      UINT32_VIEW[HIGH] = high >>> 0;
+      return FLOAT64_VIEW[0];
+    }
+    module.exports = setHighWord;
+  }
+});
+
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
+var require_lib58 = __commonJS({
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main44();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
+var require_polyval_p2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.3999999999940942;
+      }
+      return 0.3999999999940942 + x * (0.22222198432149784 + x * 0.15313837699209373);
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
+var require_polyval_q = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports, module) {
+    "use strict";
+    function evalpoly(x) {
+      if (x === 0) {
+        return 0.6666666666666735;
+      }
+      return 0.6666666666666735 + x * (0.2857142874366239 + x * (0.1818357216161805 + x * 0.14798198605116586));
+    }
+    module.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/main.js
+var require_main45 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports, module) {
+    "use strict";
+    var getHighWord = require_lib42();
+    var setHighWord = require_lib58();
+    var isnan = require_lib6();
+    var BIAS = require_lib13();
+    var NINF = require_lib11();
+    var polyvalP = require_polyval_p2();
+    var polyvalQ = require_polyval_q();
+    var LN2_HI = 0.6931471803691238;
+    var LN2_LO = 19082149292705877e-26;
+    var TWO54 = 18014398509481984;
+    var ONE_THIRD = 0.3333333333333333;
+    var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
+    var HIGH_MAX_NORMAL_EXP = 2146435072 | 0;
+    var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
+    var HIGH_BIASED_EXP_0 = 1072693248 | 0;
+    function ln(x) {
+      var hfsq;
+      var hx;
+      var t2;
+      var t1;
+      var k;
+      var R;
+      var f;
+      var i;
+      var j;
+      var s;
+      var w;
+      var z2;
+      if (x === 0) {
+        return NINF;
+      }
+      if (isnan(x) || x < 0) {
+        return NaN;
+      }
+      hx = getHighWord(x);
+      k = 0 | 0;
+      if (hx < HIGH_MIN_NORMAL_EXP) {
+        k -= 54 | 0;
+        x *= TWO54;
+        hx = getHighWord(x);
+      }
+      if (hx >= HIGH_MAX_NORMAL_EXP) {
+        return x + x;
+      }
+      k += (hx >> 20) - BIAS | 0;
+      hx &= HIGH_SIGNIFICAND_MASK;
+      i = hx + 614244 & 1048576 | 0;
+      x = setHighWord(x, hx | i ^ HIGH_BIASED_EXP_0);
+      k += i >> 20 | 0;
+      f = x - 1;
+      if ((HIGH_SIGNIFICAND_MASK & 2 + hx) < 3) {
+        if (f === 0) {
+          if (k === 0) {
+            return 0;
+          }
+          return k * LN2_HI + k * LN2_LO;
+        }
+        R = f * f * (0.5 - ONE_THIRD * f);
+        if (k === 0) {
+          return f - R;
+        }
+        return k * LN2_HI - (R - k * LN2_LO - f);
+      }
+      s = f / (2 + f);
+      z2 = s * s;
+      i = hx - 398458 | 0;
+      w = z2 * z2;
+      j = 440401 - hx | 0;
+      t1 = w * polyvalP(w);
+      t2 = z2 * polyvalQ(w);
+      i |= j;
+      R = t2 + t1;
+      if (i > 0) {
+        hfsq = 0.5 * f * f;
+        if (k === 0) {
+          return f - (hfsq - s * (hfsq + R));
+        }
+        return k * LN2_HI - (hfsq - (s * (hfsq + R) + k * LN2_LO) - f);
+      }
+      if (k === 0) {
+        return f - s * (f - R);
+      }
+      return k * LN2_HI - (s * (f - R) - k * LN2_LO - f);
+    }
+    module.exports = ln;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-ln/lib/index.js
+var require_lib59 = __commonJS({
+  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main45();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js
+var require_rational_p1q1 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -5087819496582806e-19;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -5087819496582806e-19 + x * (-0.008368748197417368 + x * (0.03348066254097446 + x * (-0.012692614766297404 + x * (-0.03656379714117627 + x * (0.02198786811111689 + x * (0.008226878746769157 + x * (-0.005387729650712429 + x * (0 + x * 0))))))));
+        s2 = 1 + x * (-0.9700050433032906 + x * (-1.5657455823417585 + x * (1.5622155839842302 + x * (0.662328840472003 + x * (-0.7122890234154284 + x * (-0.05273963823400997 + x * (0.07952836873415717 + x * (-0.0023339375937419 + x * 8862163904564247e-19))))))));
+      } else {
+        x = 1 / x;
+        s1 = 0 + x * (0 + x * (-0.005387729650712429 + x * (0.008226878746769157 + x * (0.02198786811111689 + x * (-0.03656379714117627 + x * (-0.012692614766297404 + x * (0.03348066254097446 + x * (-0.008368748197417368 + x * -5087819496582806e-19))))))));
+        s2 = 8862163904564247e-19 + x * (-0.0023339375937419 + x * (0.07952836873415717 + x * (-0.05273963823400997 + x * (-0.7122890234154284 + x * (0.662328840472003 + x * (1.5622155839842302 + x * (-1.5657455823417585 + x * (-0.9700050433032906 + x * 1))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js
+var require_rational_p2q2 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.20243350835593876;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.20243350835593876 + x * (0.10526468069939171 + x * (8.3705032834312 + x * (17.644729840837403 + x * (-18.851064805871424 + x * (-44.6382324441787 + x * (17.445385985570866 + x * (21.12946554483405 + x * -3.6719225470772936)))))));
+        s2 = 1 + x * (6.242641248542475 + x * (3.971343795334387 + x * (-28.66081804998 + x * (-20.14326346804852 + x * (48.560921310873994 + x * (10.826866735546016 + x * (-22.643693341313973 + x * 1.7211476576120028)))))));
+      } else {
+        x = 1 / x;
+        s1 = -3.6719225470772936 + x * (21.12946554483405 + x * (17.445385985570866 + x * (-44.6382324441787 + x * (-18.851064805871424 + x * (17.644729840837403 + x * (8.3705032834312 + x * (0.10526468069939171 + x * -0.20243350835593876)))))));
+        s2 = 1.7211476576120028 + x * (-22.643693341313973 + x * (10.826866735546016 + x * (48.560921310873994 + x * (-20.14326346804852 + x * (-28.66081804998 + x * (3.971343795334387 + x * (6.242641248542475 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js
+var require_rational_p3q3 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.1311027816799519;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.1311027816799519 + x * (-0.16379404719331705 + x * (0.11703015634199525 + x * (0.38707973897260434 + x * (0.3377855389120359 + x * (0.14286953440815717 + x * (0.029015791000532906 + x * (0.0021455899538880526 + x * (-6794655751811263e-22 + x * (28522533178221704e-24 + x * -681149956853777e-24)))))))));
+        s2 = 1 + x * (3.4662540724256723 + x * (5.381683457070069 + x * (4.778465929458438 + x * (2.5930192162362027 + x * (0.848854343457902 + x * (0.15226433829533179 + x * (0.011059242293464892 + x * (0 + x * (0 + x * 0)))))))));
+      } else {
+        x = 1 / x;
+        s1 = -681149956853777e-24 + x * (28522533178221704e-24 + x * (-6794655751811263e-22 + x * (0.0021455899538880526 + x * (0.029015791000532906 + x * (0.14286953440815717 + x * (0.3377855389120359 + x * (0.38707973897260434 + x * (0.11703015634199525 + x * (-0.16379404719331705 + x * -0.1311027816799519)))))))));
+        s2 = 0 + x * (0 + x * (0 + x * (0.011059242293464892 + x * (0.15226433829533179 + x * (0.848854343457902 + x * (2.5930192162362027 + x * (4.778465929458438 + x * (5.381683457070069 + x * (3.4662540724256723 + x * 1)))))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js
+var require_rational_p4q4 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.0350353787183178;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.0350353787183178 + x * (-0.0022242652921344794 + x * (0.018557330651423107 + x * (0.009508047013259196 + x * (0.0018712349281955923 + x * (15754461742496055e-20 + x * (460469890584318e-20 + x * (-2304047769118826e-25 + x * 26633922742578204e-28)))))));
+        s2 = 1 + x * (1.3653349817554064 + x * (0.7620591645536234 + x * (0.22009110576413124 + x * (0.03415891436709477 + x * (0.00263861676657016 + x * (7646752923027944e-20 + x * (0 + x * 0)))))));
+      } else {
+        x = 1 / x;
+        s1 = 26633922742578204e-28 + x * (-2304047769118826e-25 + x * (460469890584318e-20 + x * (15754461742496055e-20 + x * (0.0018712349281955923 + x * (0.009508047013259196 + x * (0.018557330651423107 + x * (-0.0022242652921344794 + x * -0.0350353787183178)))))));
+        s2 = 0 + x * (0 + x * (7646752923027944e-20 + x * (0.00263861676657016 + x * (0.03415891436709477 + x * (0.22009110576413124 + x * (0.7620591645536234 + x * (1.3653349817554064 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js
+var require_rational_p5q5 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports, module) {
+    "use strict";
+    function evalrational(x) {
+      var ax;
+      var s1;
+      var s2;
+      if (x === 0) {
+        return -0.016743100507663373;
+      }
+      if (x < 0) {
+        ax = -x;
+      } else {
+        ax = x;
+      }
+      if (ax <= 1) {
+        s1 = -0.016743100507663373 + x * (-0.0011295143874558028 + x * (0.001056288621524929 + x * (20938631748758808e-20 + x * (14962478375834237e-21 + x * (44969678992770644e-23 + x * (4625961635228786e-24 + x * (-2811287356288318e-29 + x * 9905570997331033e-32)))))));
+        s2 = 1 + x * (0.5914293448864175 + x * (0.1381518657490833 + x * (0.016074608709367652 + x * (9640118070051656e-19 + x * (27533547476472603e-21 + x * (282243172016108e-21 + x * (0 + x * 0)))))));
+      } else {
+        x = 1 / x;
+        s1 = 9905570997331033e-32 + x * (-2811287356288318e-29 + x * (4625961635228786e-24 + x * (44969678992770644e-23 + x * (14962478375834237e-21 + x * (20938631748758808e-20 + x * (0.001056288621524929 + x * (-0.0011295143874558028 + x * -0.016743100507663373)))))));
+        s2 = 0 + x * (0 + x * (282243172016108e-21 + x * (27533547476472603e-21 + x * (9640118070051656e-19 + x * (0.016074608709367652 + x * (0.1381518657490833 + x * (0.5914293448864175 + x * 1)))))));
+      }
+      return s1 / s2;
+    }
+    module.exports = evalrational;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/main.js
+var require_main46 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    var ln = require_lib59();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var rationalFcnR1 = require_rational_p1q1();
+    var rationalFcnR2 = require_rational_p2q2();
+    var rationalFcnR3 = require_rational_p3q3();
+    var rationalFcnR4 = require_rational_p4q4();
+    var rationalFcnR5 = require_rational_p5q5();
+    var Y1 = 0.08913147449493408;
+    var Y2 = 2.249481201171875;
+    var Y3 = 0.807220458984375;
+    var Y4 = 0.9399557113647461;
+    var Y5 = 0.9836282730102539;
+    function erfinv(x) {
+      var sign2;
+      var ax;
+      var qs;
+      var q;
+      var g;
+      var r;
+      if (isnan(x)) {
+        return NaN;
+      }
+      if (x === 1) {
+        return PINF;
+      }
+      if (x === -1) {
+        return NINF;
+      }
+      if (x === 0) {
+        return x;
+      }
+      if (x > 1 || x < -1) {
+        return NaN;
+      }
+      if (x < 0) {
+        sign2 = -1;
+        ax = -x;
+      } else {
+        sign2 = 1;
+        ax = x;
+      }
+      q = 1 - ax;
+      if (ax <= 0.5) {
+        g = ax * (ax + 10);
+        r = rationalFcnR1(ax);
+        return sign2 * (g * Y1 + g * r);
+      }
+      if (q >= 0.25) {
+        g = sqrt(-2 * ln(q));
+        q -= 0.25;
+        r = rationalFcnR2(q);
+        return sign2 * (g / (Y2 + r));
+      }
+      q = sqrt(-ln(q));
+      if (q < 3) {
+        qs = q - 1.125;
+        r = rationalFcnR3(qs);
+        return sign2 * (Y3 * q + r * q);
+      }
+      if (q < 6) {
+        qs = q - 3;
+        r = rationalFcnR4(qs);
+        return sign2 * (Y4 * q + r * q);
+      }
+      qs = q - 6;
+      r = rationalFcnR5(qs);
+      return sign2 * (Y5 * q + r * q);
+    }
+    module.exports = erfinv;
+  }
+});
+
+// node_modules/@stdlib/math-base-special-erfinv/lib/index.js
+var require_lib60 = __commonJS({
+  "node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports, module) {
+    "use strict";
+    var main2 = require_main46();
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js
+var require_main47 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports, module) {
+    "use strict";
+    var erfinv = require_lib60();
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    function quantile(p, mu, sigma) {
+      var A;
+      var B;
+      if (isnan(mu) || isnan(sigma) || isnan(p) || sigma < 0 || p < 0 || p > 1) {
+        return NaN;
+      }
+      if (sigma === 0) {
+        return mu;
+      }
+      A = mu;
+      B = sigma * sqrt(2);
+      return A + B * erfinv(2 * p - 1);
+    }
+    module.exports = quantile;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js
+var require_main48 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
+    "use strict";
+    var isnan = require_lib6();
+    function quantile(p, mu) {
+      if (isnan(p) || p < 0 || p > 1) {
+        return NaN;
+      }
+      return mu;
+    }
+    module.exports = quantile;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js
+var require_factory3 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib55();
+    var isnan = require_lib6();
+    function factory(mu) {
+      if (isnan(mu)) {
+        return constantFunction(NaN);
+      }
+      return quantile;
+      function quantile(p) {
+        if (isnan(p) || p < 0 || p > 1) {
+          return NaN;
+        }
+        return mu;
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js
+var require_lib61 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main48();
+    var factory = require_factory3();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js
+var require_factory4 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports, module) {
+    "use strict";
+    var constantFunction = require_lib55();
+    var degenerate = require_lib61().factory;
+    var erfinv = require_lib60();
+    var isnan = require_lib6();
+    var sqrt = require_lib54();
+    function factory(mu, sigma) {
+      var A;
+      var B;
+      if (isnan(mu) || isnan(sigma) || sigma < 0) {
+        return constantFunction(NaN);
+      }
+      if (sigma === 0) {
+        degenerate(mu);
+      }
+      A = mu;
+      B = sigma * sqrt(2);
+      return quantile;
+      function quantile(p) {
+        if (isnan(p) || p < 0 || p > 1) {
+          return NaN;
+        }
+        return A + B * erfinv(2 * p - 1);
+      }
+    }
+    module.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
+var require_lib62 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports, module) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main2 = require_main47();
+    var factory = require_factory4();
+    setReadOnly(main2, "factory", factory);
+    module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
-var require_lib35 = __commonJS({
+var require_lib63 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports, module) {
     "use strict";
     var HALF_LN2 = 0.34657359027997264;
@@ -3747,7 +5163,7 @@ var require_lib35 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
-var require_polyval_q = __commonJS({
+var require_polyval_q2 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
@@ -3761,18 +5177,18 @@ var require_polyval_q = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-expm1/lib/main.js
-var require_main28 = __commonJS({
+var require_main49 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var getHighWord = require_lib28();
-    var setHighWord = require_lib29();
-    var fromWords = require_lib30();
-    var PINF = require_lib31();
-    var NINF = require_lib33();
-    var FLOAT64_EXPONENT_BIAS = require_lib34();
-    var HALF_LN2 = require_lib35();
-    var polyval = require_polyval_q();
+    var getHighWord = require_lib42();
+    var setHighWord = require_lib58();
+    var fromWords = require_lib43();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var FLOAT64_EXPONENT_BIAS = require_lib13();
+    var HALF_LN2 = require_lib63();
+    var polyval = require_polyval_q2();
     var OVERFLOW_THRESHOLD = 709.782712893384;
     var LN2_HI = 0.6931471803691238;
     var LN2_LO = 19082149292705877e-26;
@@ -3896,29 +5312,11 @@ var require_main28 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-expm1/lib/index.js
-var require_lib36 = __commonJS({
+var require_lib64 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports, module) {
     "use strict";
-    var expm1 = require_main28();
+    var expm1 = require_main49();
     module.exports = expm1;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-floor/lib/main.js
-var require_main29 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports, module) {
-    "use strict";
-    var floor = Math.floor;
-    module.exports = floor;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-floor/lib/index.js
-var require_lib37 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main29();
-    module.exports = main2;
   }
 });
 
@@ -3937,15 +5335,15 @@ var require_polyval_lp = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1p/lib/main.js
-var require_main30 = __commonJS({
+var require_main50 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var getHighWord = require_lib28();
-    var setHighWord = require_lib29();
-    var PINF = require_lib31();
-    var NINF = require_lib33();
-    var FLOAT64_EXPONENT_BIAS = require_lib34();
+    var getHighWord = require_lib42();
+    var setHighWord = require_lib58();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var FLOAT64_EXPONENT_BIAS = require_lib13();
     var polyval = require_polyval_lp();
     var LN2_HI = 0.6931471803691238;
     var LN2_LO = 19082149292705877e-26;
@@ -4046,34 +5444,16 @@ var require_main30 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1p/lib/index.js
-var require_lib38 = __commonJS({
+var require_lib65 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports, module) {
     "use strict";
-    var log1p = require_main30();
+    var log1p = require_main50();
     module.exports = log1p;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sqrt/lib/main.js
-var require_main31 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports, module) {
-    "use strict";
-    var sqrt = Math.sqrt;
-    module.exports = sqrt;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-sqrt/lib/index.js
-var require_lib39 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main31();
-    module.exports = main2;
-  }
-});
-
 // node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
-var require_lib40 = __commonJS({
+var require_lib66 = __commonJS({
   "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports, module) {
     "use strict";
     var FOURTH_PI = 0.7853981633974483;
@@ -4142,12 +5522,12 @@ var require_rational_rs = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-asin/lib/main.js
-var require_main32 = __commonJS({
+var require_main51 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var sqrt = require_lib39();
-    var PIO4 = require_lib40();
+    var sqrt = require_lib54();
+    var PIO4 = require_lib66();
     var ratevalPQ = require_rational_pq();
     var ratevalRS = require_rational_rs();
     var MOREBITS = 6123233995736766e-32;
@@ -4192,504 +5572,19 @@ var require_main32 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-asin/lib/index.js
-var require_lib41 = __commonJS({
+var require_lib67 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main32();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-abs/lib/main.js
-var require_main33 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports, module) {
-    "use strict";
-    function abs(x) {
-      return Math.abs(x);
-    }
-    module.exports = abs;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-abs/lib/index.js
-var require_lib42 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main33();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ceil/lib/main.js
-var require_main34 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports, module) {
-    "use strict";
-    var ceil = Math.ceil;
-    module.exports = ceil;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ceil/lib/index.js
-var require_lib43 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main34();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-trunc/lib/main.js
-var require_main35 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports, module) {
-    "use strict";
-    var floor = require_lib37();
-    var ceil = require_lib43();
-    function trunc(x) {
-      if (x < 0) {
-        return ceil(x);
-      }
-      return floor(x);
-    }
-    module.exports = trunc;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-trunc/lib/index.js
-var require_lib44 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main35();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
-var require_lib45 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
-    module.exports = FLOAT64_MAX_BASE2_EXPONENT;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
-var require_lib46 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
-    module.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
-var require_lib47 = __commonJS({
-  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
-    module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
-  }
-});
-
-// node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
-var require_main36 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports, module) {
-    "use strict";
-    var PINF = require_lib31();
-    var NINF = require_lib33();
-    function isInfinite(x) {
-      return x === PINF || x === NINF;
-    }
-    module.exports = isInfinite;
-  }
-});
-
-// node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
-var require_lib48 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main36();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
-var require_lib49 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
-    module.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
-var require_lib50 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
-    module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
-var require_indices2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports, module) {
-    "use strict";
-    var isLittleEndian = require_lib27();
-    var indices;
-    var HIGH;
-    var LOW;
-    if (isLittleEndian === true) {
-      HIGH = 1;
-      LOW = 0;
-    } else {
-      HIGH = 0;
-      LOW = 1;
-    }
-    indices = {
-      "HIGH": HIGH,
-      "LOW": LOW
-    };
-    module.exports = indices;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
-var require_assign = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports, module) {
-    "use strict";
-    var Uint32Array2 = require_lib15();
-    var Float64Array2 = require_lib18();
-    var indices = require_indices2();
-    var FLOAT64_VIEW = new Float64Array2(1);
-    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
-    var HIGH = indices.HIGH;
-    var LOW = indices.LOW;
-    function toWords(x, out, stride, offset) {
-      FLOAT64_VIEW[0] = x;
-      out[offset] = UINT32_VIEW[HIGH];
-      out[offset + stride] = UINT32_VIEW[LOW];
-      return out;
-    }
-    module.exports = toWords;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-to-words/lib/main.js
-var require_main37 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports, module) {
-    "use strict";
-    var fcn = require_assign();
-    function toWords(x) {
-      return fcn(x, [0 >>> 0, 0 >>> 0], 1, 0);
-    }
-    module.exports = toWords;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-to-words/lib/index.js
-var require_lib51 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main37();
-    var assign = require_assign();
-    setReadOnly(main2, "assign", assign);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-copysign/lib/main.js
-var require_main38 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports, module) {
-    "use strict";
-    var SIGN_MASK = require_lib49();
-    var ABS_MASK = require_lib50();
-    var toWords = require_lib51();
-    var getHighWord = require_lib28();
-    var fromWords = require_lib30();
-    var WORDS = [0, 0];
-    function copysign(x, y) {
-      var hx;
-      var hy;
-      toWords.assign(x, WORDS, 1, 0);
-      hx = WORDS[0];
-      hx &= ABS_MASK;
-      hy = getHighWord(y);
-      hy &= SIGN_MASK;
-      hx |= hy;
-      return fromWords(hx, WORDS[1]);
-    }
-    module.exports = copysign;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-copysign/lib/index.js
-var require_lib52 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main38();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
-var require_lib53 = __commonJS({
-  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
-    module.exports = FLOAT64_SMALLEST_NORMAL;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
-var require_assign2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports, module) {
-    "use strict";
-    var FLOAT64_SMALLEST_NORMAL = require_lib53();
-    var isInfinite = require_lib48();
-    var isnan = require_lib6();
-    var abs = require_lib42();
-    var SCALAR = 4503599627370496;
-    function normalize(x, out, stride, offset) {
-      if (isnan(x) || isInfinite(x)) {
-        out[offset] = x;
-        out[offset + stride] = 0;
-        return out;
-      }
-      if (x !== 0 && abs(x) < FLOAT64_SMALLEST_NORMAL) {
-        out[offset] = x * SCALAR;
-        out[offset + stride] = -52;
-        return out;
-      }
-      out[offset] = x;
-      out[offset + stride] = 0;
-      return out;
-    }
-    module.exports = normalize;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-normalize/lib/main.js
-var require_main39 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports, module) {
-    "use strict";
-    var fcn = require_assign2();
-    function normalize(x) {
-      return fcn(x, [0, 0], 1, 0);
-    }
-    module.exports = normalize;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-normalize/lib/index.js
-var require_lib54 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main39();
-    var assign = require_assign2();
-    setReadOnly(main2, "assign", assign);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
-var require_lib55 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports, module) {
-    "use strict";
-    var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
-    module.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-exponent/lib/main.js
-var require_main40 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports, module) {
-    "use strict";
-    var getHighWord = require_lib28();
-    var EXP_MASK = require_lib55();
-    var BIAS = require_lib34();
-    function exponent(x) {
-      var high = getHighWord(x);
-      high = (high & EXP_MASK) >>> 20;
-      return high - BIAS | 0;
-    }
-    module.exports = exponent;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-exponent/lib/index.js
-var require_lib56 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main40();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ldexp/lib/main.js
-var require_main41 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports, module) {
-    "use strict";
-    var PINF = require_lib31();
-    var NINF = require_lib33();
-    var BIAS = require_lib34();
-    var MAX_EXPONENT = require_lib45();
-    var MAX_SUBNORMAL_EXPONENT = require_lib46();
-    var MIN_SUBNORMAL_EXPONENT = require_lib47();
-    var isnan = require_lib6();
-    var isInfinite = require_lib48();
-    var copysign = require_lib52();
-    var normalize = require_lib54().assign;
-    var floatExp = require_lib56();
-    var toWords = require_lib51();
-    var fromWords = require_lib30();
-    var TWO52_INV = 2220446049250313e-31;
-    var CLEAR_EXP_MASK = 2148532223 >>> 0;
-    var FRAC = [0, 0];
-    var WORDS = [0, 0];
-    function ldexp(frac, exp) {
-      var high;
-      var m;
-      if (exp === 0 || frac === 0 || // handles +-0
-      isnan(frac) || isInfinite(frac)) {
-        return frac;
-      }
-      normalize(frac, FRAC, 1, 0);
-      frac = FRAC[0];
-      exp += FRAC[1];
-      exp += floatExp(frac);
-      if (exp < MIN_SUBNORMAL_EXPONENT) {
-        return copysign(0, frac);
-      }
-      if (exp > MAX_EXPONENT) {
-        if (frac < 0) {
-          return NINF;
-        }
-        return PINF;
-      }
-      if (exp <= MAX_SUBNORMAL_EXPONENT) {
-        exp += 52;
-        m = TWO52_INV;
-      } else {
-        m = 1;
-      }
-      toWords.assign(frac, WORDS, 1, 0);
-      high = WORDS[0];
-      high &= CLEAR_EXP_MASK;
-      high |= exp + BIAS << 20;
-      return m * fromWords(high, WORDS[1]);
-    }
-    module.exports = ldexp;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ldexp/lib/index.js
-var require_lib57 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main41();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
-var require_polyval_p = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.16666666666666602;
-      }
-      return 0.16666666666666602 + x * (-0.0027777777777015593 + x * (6613756321437934e-20 + x * (-16533902205465252e-22 + x * 41381367970572385e-24)));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
-var require_expmulti = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports, module) {
-    "use strict";
-    var ldexp = require_lib57();
-    var polyvalP = require_polyval_p();
-    function expmulti(hi, lo, k) {
-      var r;
-      var t;
-      var c;
-      var y;
-      r = hi - lo;
-      t = r * r;
-      c = r - t * polyvalP(t);
-      y = 1 - (lo - r * c / (2 - c) - hi);
-      return ldexp(y, k);
-    }
-    module.exports = expmulti;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-exp/lib/main.js
-var require_main42 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    var trunc = require_lib44();
-    var NINF = require_lib33();
-    var PINF = require_lib31();
-    var expmulti = require_expmulti();
-    var LN2_HI = 0.6931471803691238;
-    var LN2_LO = 19082149292705877e-26;
-    var LOG2_E = 1.4426950408889634;
-    var OVERFLOW = 709.782712893384;
-    var UNDERFLOW = -745.1332191019411;
-    var NEARZERO = 1 / (1 << 28);
-    var NEG_NEARZERO = -NEARZERO;
-    function exp(x) {
-      var hi;
-      var lo;
-      var k;
-      if (isnan(x) || x === PINF) {
-        return x;
-      }
-      if (x === NINF) {
-        return 0;
-      }
-      if (x > OVERFLOW) {
-        return PINF;
-      }
-      if (x < UNDERFLOW) {
-        return 0;
-      }
-      if (x > NEG_NEARZERO && x < NEARZERO) {
-        return 1 + x;
-      }
-      if (x < 0) {
-        k = trunc(LOG2_E * x - 0.5);
-      } else {
-        k = trunc(LOG2_E * x + 0.5);
-      }
-      hi = x - k * LN2_HI;
-      lo = k * LN2_LO;
-      return expmulti(hi, lo, k);
-    }
-    module.exports = exp;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-exp/lib/index.js
-var require_lib58 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main42();
+    var main2 = require_main51();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
-var require_main43 = __commonJS({
+var require_main52 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports, module) {
     "use strict";
-    var floor = require_lib37();
+    var floor = require_lib7();
     function isInteger(x) {
       return floor(x) === x;
     }
@@ -4698,19 +5593,19 @@ var require_main43 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
-var require_lib59 = __commonJS({
+var require_lib68 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main43();
+    var main2 = require_main52();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-even/lib/main.js
-var require_main44 = __commonJS({
+var require_main53 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports, module) {
     "use strict";
-    var isInteger = require_lib59();
+    var isInteger = require_lib68();
     function isEven(x) {
       return isInteger(x / 2);
     }
@@ -4719,19 +5614,19 @@ var require_main44 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-even/lib/index.js
-var require_lib60 = __commonJS({
+var require_lib69 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main44();
+    var main2 = require_main53();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
-var require_main45 = __commonJS({
+var require_main54 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports, module) {
     "use strict";
-    var isEven = require_lib60();
+    var isEven = require_lib69();
     function isOdd(x) {
       if (x > 0) {
         return isEven(x - 1);
@@ -4743,58 +5638,16 @@ var require_main45 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
-var require_lib61 = __commonJS({
+var require_lib70 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main45();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
-var require_low = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
-    "use strict";
-    var isLittleEndian = require_lib27();
-    var LOW;
-    if (isLittleEndian === true) {
-      LOW = 0;
-    } else {
-      LOW = 1;
-    }
-    module.exports = LOW;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
-var require_main46 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports, module) {
-    "use strict";
-    var Uint32Array2 = require_lib15();
-    var Float64Array2 = require_lib18();
-    var LOW = require_low();
-    var FLOAT64_VIEW = new Float64Array2(1);
-    var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
-    function setLowWord(x, low) {
-      FLOAT64_VIEW[0] = x;
-      UINT32_VIEW[LOW] = low >>> 0;
-      return FLOAT64_VIEW[0];
-    }
-    module.exports = setLowWord;
-  }
-});
-
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
-var require_lib62 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main46();
+    var main2 = require_main54();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
-var require_main47 = __commonJS({
+var require_main55 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports, module) {
     "use strict";
     function uint32ToInt32(x) {
@@ -4805,10 +5658,10 @@ var require_main47 = __commonJS({
 });
 
 // node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
-var require_lib63 = __commonJS({
+var require_lib71 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports, module) {
     "use strict";
-    var uint32ToInt32 = require_main47();
+    var uint32ToInt32 = require_main55();
     module.exports = uint32ToInt32;
   }
 });
@@ -4817,10 +5670,10 @@ var require_lib63 = __commonJS({
 var require_x_is_zero = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports, module) {
     "use strict";
-    var isOdd = require_lib61();
-    var copysign = require_lib52();
-    var NINF = require_lib33();
-    var PINF = require_lib31();
+    var isOdd = require_lib70();
+    var copysign = require_lib44();
+    var NINF = require_lib11();
+    var PINF = require_lib12();
     function pow(x, y) {
       if (y === NINF) {
         return PINF;
@@ -4847,8 +5700,8 @@ var require_x_is_zero = __commonJS({
 var require_y_is_huge = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports, module) {
     "use strict";
-    var ABS_MASK = require_lib50();
-    var getHighWord = require_lib28();
+    var ABS_MASK = require_lib19();
+    var getHighWord = require_lib42();
     var HIGH_MAX_NEAR_UNITY = 1072693247 | 0;
     var HUGE = 1e300;
     var TINY = 1e-300;
@@ -4876,8 +5729,8 @@ var require_y_is_huge = __commonJS({
 var require_y_is_infinite = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var PINF = require_lib31();
+    var abs = require_lib46();
+    var PINF = require_lib12();
     function pow(x, y) {
       if (x === -1) {
         return (x - x) / (x - x);
@@ -4895,7 +5748,7 @@ var require_y_is_infinite = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
-var require_lib64 = __commonJS({
+var require_lib72 = __commonJS({
   "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
@@ -4921,11 +5774,11 @@ var require_polyval_l = __commonJS({
 var require_log2ax = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports, module) {
     "use strict";
-    var getHighWord = require_lib28();
-    var setLowWord = require_lib62();
-    var setHighWord = require_lib29();
-    var BIAS = require_lib34();
-    var HIGH_NUM_SIGNIFICAND_BITS = require_lib64();
+    var getHighWord = require_lib42();
+    var setLowWord = require_lib52();
+    var setHighWord = require_lib58();
+    var BIAS = require_lib13();
+    var HIGH_NUM_SIGNIFICAND_BITS = require_lib72();
     var polyvalL = require_polyval_l();
     var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
     var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
@@ -5047,7 +5900,7 @@ var require_polyval_w = __commonJS({
 var require_logx = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports, module) {
     "use strict";
-    var setLowWord = require_lib62();
+    var setLowWord = require_lib52();
     var polyvalW = require_polyval_w();
     var INV_LN2 = 1.4426950408889634;
     var INV_LN2_HI = 1.4426950216293335;
@@ -5075,7 +5928,7 @@ var require_logx = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-ln-two/lib/index.js
-var require_lib65 = __commonJS({
+var require_lib73 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports, module) {
     "use strict";
     var LN2 = 0.6931471805599453;
@@ -5084,7 +5937,7 @@ var require_lib65 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
-var require_lib66 = __commonJS({
+var require_lib74 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
@@ -5093,7 +5946,7 @@ var require_lib66 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
-var require_polyval_p2 = __commonJS({
+var require_polyval_p3 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
@@ -5110,17 +5963,17 @@ var require_polyval_p2 = __commonJS({
 var require_pow2 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports, module) {
     "use strict";
-    var getHighWord = require_lib28();
-    var setHighWord = require_lib29();
-    var setLowWord = require_lib62();
-    var uint32ToInt32 = require_lib63();
-    var ldexp = require_lib57();
-    var LN2 = require_lib65();
-    var BIAS = require_lib34();
-    var ABS_MASK = require_lib50();
-    var HIGH_SIGNIFICAND_MASK = require_lib66();
-    var HIGH_NUM_SIGNIFICAND_BITS = require_lib64();
-    var polyvalP = require_polyval_p2();
+    var getHighWord = require_lib42();
+    var setHighWord = require_lib58();
+    var setLowWord = require_lib52();
+    var uint32ToInt32 = require_lib71();
+    var ldexp = require_lib50();
+    var LN2 = require_lib73();
+    var BIAS = require_lib13();
+    var ABS_MASK = require_lib19();
+    var HIGH_SIGNIFICAND_MASK = require_lib74();
+    var HIGH_NUM_SIGNIFICAND_BITS = require_lib72();
+    var polyvalP = require_polyval_p3();
     var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
     var HIGH_BIASED_EXP_NEG_1 = 1071644672 | 0;
     var LN2_HI = 0.6931471824645996;
@@ -5176,21 +6029,21 @@ var require_pow2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-pow/lib/main.js
-var require_main48 = __commonJS({
+var require_main56 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isOdd = require_lib61();
-    var isInfinite = require_lib48();
-    var isInteger = require_lib59();
-    var sqrt = require_lib39();
-    var abs = require_lib42();
-    var toWords = require_lib51();
-    var setLowWord = require_lib62();
-    var uint32ToInt32 = require_lib63();
-    var NINF = require_lib33();
-    var PINF = require_lib31();
-    var ABS_MASK = require_lib50();
+    var isOdd = require_lib70();
+    var isInfinite = require_lib17();
+    var isInteger = require_lib68();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var toWords = require_lib41();
+    var setLowWord = require_lib52();
+    var uint32ToInt32 = require_lib71();
+    var NINF = require_lib11();
+    var PINF = require_lib12();
+    var ABS_MASK = require_lib19();
     var xIsZero = require_x_is_zero();
     var yIsHuge = require_y_is_huge();
     var yIsInfinite = require_y_is_infinite();
@@ -5349,16 +6202,16 @@ var require_main48 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-pow/lib/index.js
-var require_lib67 = __commonJS({
+var require_lib75 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main48();
+    var main2 = require_main56();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-e/lib/index.js
-var require_lib68 = __commonJS({
+var require_lib76 = __commonJS({
   "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports, module) {
     "use strict";
     var E = 2.718281828459045;
@@ -5367,7 +6220,7 @@ var require_lib68 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-eps/lib/index.js
-var require_lib69 = __commonJS({
+var require_lib77 = __commonJS({
   "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_EPSILON = 2220446049250313e-31;
@@ -5406,17 +6259,17 @@ var require_lanczos_sum_expg_scaled = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-beta/lib/main.js
-var require_main49 = __commonJS({
+var require_main57 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var log1p = require_lib38();
-    var sqrt = require_lib39();
-    var abs = require_lib42();
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var E = require_lib68();
-    var EPSILON = require_lib69();
+    var log1p = require_lib65();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var E = require_lib76();
+    var EPSILON = require_lib77();
     var lanczosSumExpGScaled = require_lanczos_sum_expg_scaled();
     var G = 10.900511;
     function beta(a, b) {
@@ -5479,19 +6332,19 @@ var require_main49 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-beta/lib/index.js
-var require_lib70 = __commonJS({
+var require_lib78 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main49();
+    var main2 = require_main57();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
-var require_main50 = __commonJS({
+var require_main58 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports, module) {
     "use strict";
-    var PINF = require_lib31();
+    var PINF = require_lib12();
     function isPositiveZero(x) {
       return x === 0 && 1 / x === PINF;
     }
@@ -5500,21 +6353,21 @@ var require_main50 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
-var require_lib71 = __commonJS({
+var require_lib79 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main50();
+    var main2 = require_main58();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-max/lib/main.js
-var require_main51 = __commonJS({
+var require_main59 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports, module) {
     "use strict";
-    var isPositiveZero = require_lib71();
+    var isPositiveZero = require_lib79();
     var isnan = require_lib6();
-    var PINF = require_lib31();
+    var PINF = require_lib12();
     function max(x, y) {
       if (isnan(x) || isnan(y)) {
         return NaN;
@@ -5538,19 +6391,19 @@ var require_main51 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-max/lib/index.js
-var require_lib72 = __commonJS({
+var require_lib80 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports, module) {
     "use strict";
-    var max = require_main51();
+    var max = require_main59();
     module.exports = max;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
-var require_main52 = __commonJS({
+var require_main60 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports, module) {
     "use strict";
-    var NINF = require_lib33();
+    var NINF = require_lib11();
     function isNegativeZero(x) {
       return x === 0 && 1 / x === NINF;
     }
@@ -5559,21 +6412,21 @@ var require_main52 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
-var require_lib73 = __commonJS({
+var require_lib81 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main52();
+    var main2 = require_main60();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-min/lib/main.js
-var require_main53 = __commonJS({
+var require_main61 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports, module) {
     "use strict";
-    var isNegativeZero = require_lib73();
+    var isNegativeZero = require_lib81();
     var isnan = require_lib6();
-    var NINF = require_lib33();
+    var NINF = require_lib11();
     function min(x, y) {
       if (isnan(x) || isnan(y)) {
         return NaN;
@@ -5597,16 +6450,16 @@ var require_main53 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-min/lib/index.js
-var require_lib74 = __commonJS({
+var require_lib82 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports, module) {
     "use strict";
-    var min = require_main53();
+    var min = require_main61();
     module.exports = min;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max/lib/index.js
-var require_lib75 = __commonJS({
+var require_lib83 = __commonJS({
   "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX = 17976931348623157e292;
@@ -5615,7 +6468,7 @@ var require_lib75 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-int32-max/lib/index.js
-var require_lib76 = __commonJS({
+var require_lib84 = __commonJS({
   "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports, module) {
     "use strict";
     var INT32_MAX = 2147483647 | 0;
@@ -5624,7 +6477,7 @@ var require_lib76 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-half-pi/lib/index.js
-var require_lib77 = __commonJS({
+var require_lib85 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports, module) {
     "use strict";
     var HALF_PI = 1.5707963267948966;
@@ -5633,7 +6486,7 @@ var require_lib77 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-pi/lib/index.js
-var require_lib78 = __commonJS({
+var require_lib86 = __commonJS({
   "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports, module) {
     "use strict";
     var PI = 3.141592653589793;
@@ -5670,7 +6523,7 @@ var require_polyval_c46 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
-var require_main54 = __commonJS({
+var require_main62 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports, module) {
     "use strict";
     var polyval13 = require_polyval_c13();
@@ -5693,16 +6546,16 @@ var require_main54 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
-var require_lib79 = __commonJS({
+var require_lib87 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main54();
+    var main2 = require_main62();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
-var require_main55 = __commonJS({
+var require_main63 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports, module) {
     "use strict";
     var S1 = -0.16666666666666632;
@@ -5730,10 +6583,10 @@ var require_main55 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
-var require_lib80 = __commonJS({
+var require_lib88 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main55();
+    var main2 = require_main63();
     module.exports = main2;
   }
 });
@@ -5742,7 +6595,7 @@ var require_lib80 = __commonJS({
 var require_low2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports, module) {
     "use strict";
-    var isLittleEndian = require_lib27();
+    var isLittleEndian = require_lib40();
     var LOW;
     if (isLittleEndian === true) {
       LOW = 0;
@@ -5754,11 +6607,11 @@ var require_low2 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
-var require_main56 = __commonJS({
+var require_main64 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports, module) {
     "use strict";
-    var Uint32Array2 = require_lib15();
-    var Float64Array2 = require_lib18();
+    var Uint32Array2 = require_lib28();
+    var Float64Array2 = require_lib31();
     var LOW = require_low2();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -5771,16 +6624,16 @@ var require_main56 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
-var require_lib81 = __commonJS({
+var require_lib89 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main56();
+    var main2 = require_main64();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/array-base-filled/lib/main.js
-var require_main57 = __commonJS({
+var require_main65 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/main.js"(exports, module) {
     "use strict";
     function filled(value, len) {
@@ -5797,19 +6650,19 @@ var require_main57 = __commonJS({
 });
 
 // node_modules/@stdlib/array-base-filled/lib/index.js
-var require_lib82 = __commonJS({
+var require_lib90 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main57();
+    var main2 = require_main65();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/array-base-zeros/lib/main.js
-var require_main58 = __commonJS({
+var require_main66 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports, module) {
     "use strict";
-    var filled = require_lib82();
+    var filled = require_lib90();
     function zeros(len) {
       return filled(0, len);
     }
@@ -5818,10 +6671,10 @@ var require_main58 = __commonJS({
 });
 
 // node_modules/@stdlib/array-base-zeros/lib/index.js
-var require_lib83 = __commonJS({
+var require_lib91 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main58();
+    var main2 = require_main66();
     module.exports = main2;
   }
 });
@@ -5830,9 +6683,9 @@ var require_lib83 = __commonJS({
 var require_kernel_rempio2 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports, module) {
     "use strict";
-    var floor = require_lib37();
-    var ldexp = require_lib57();
-    var zeros = require_lib83();
+    var floor = require_lib7();
+    var ldexp = require_lib50();
+    var zeros = require_lib91();
     var IPIO2 = [
       10680707,
       7228996,
@@ -6102,7 +6955,7 @@ var require_kernel_rempio2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-round/lib/main.js
-var require_main59 = __commonJS({
+var require_main67 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports, module) {
     "use strict";
     var round = Math.round;
@@ -6111,10 +6964,10 @@ var require_main59 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-round/lib/index.js
-var require_lib84 = __commonJS({
+var require_lib92 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main59();
+    var main2 = require_main67();
     module.exports = main2;
   }
 });
@@ -6123,8 +6976,8 @@ var require_lib84 = __commonJS({
 var require_rempio2_medium = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports, module) {
     "use strict";
-    var round = require_lib84();
-    var getHighWord = require_lib28();
+    var round = require_lib92();
+    var getHighWord = require_lib42();
     var INVPIO2 = 0.6366197723675814;
     var PIO2_1 = 1.5707963267341256;
     var PIO2_1T = 6077100506506192e-26;
@@ -6172,15 +7025,15 @@ var require_rempio2_medium = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/main.js
-var require_main60 = __commonJS({
+var require_main68 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports, module) {
     "use strict";
-    var ABS_MASK = require_lib50();
-    var EXPONENT_MASK = require_lib55();
-    var SIGNIFICAND_MASK = require_lib66();
-    var getHighWord = require_lib28();
-    var getLowWord = require_lib81();
-    var fromWords = require_lib30();
+    var ABS_MASK = require_lib19();
+    var EXPONENT_MASK = require_lib48();
+    var SIGNIFICAND_MASK = require_lib74();
+    var getHighWord = require_lib42();
+    var getLowWord = require_lib89();
+    var fromWords = require_lib43();
     var rempio2Kernel = require_kernel_rempio2();
     var rempio2Medium = require_rempio2_medium();
     var ZERO = 0;
@@ -6309,24 +7162,24 @@ var require_main60 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/index.js
-var require_lib85 = __commonJS({
+var require_lib93 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports, module) {
     "use strict";
-    var rempio2 = require_main60();
+    var rempio2 = require_main68();
     module.exports = rempio2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-sin/lib/main.js
-var require_main61 = __commonJS({
+var require_main69 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports, module) {
     "use strict";
-    var HIGH_WORD_ABS_MASK = require_lib50();
-    var HIGH_WORD_EXPONENT_MASK = require_lib55();
-    var getHighWord = require_lib28();
-    var kernelCos = require_lib79();
-    var kernelSin = require_lib80();
-    var rempio2 = require_lib85();
+    var HIGH_WORD_ABS_MASK = require_lib19();
+    var HIGH_WORD_EXPONENT_MASK = require_lib48();
+    var getHighWord = require_lib42();
+    var kernelCos = require_lib87();
+    var kernelSin = require_lib88();
+    var rempio2 = require_lib93();
     var PIO4_HIGH_WORD = 1072243195 | 0;
     var SMALL_HIGH_WORD = 1045430272 | 0;
     var Y = [0, 0];
@@ -6361,16 +7214,16 @@ var require_main61 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-sin/lib/index.js
-var require_lib86 = __commonJS({
+var require_lib94 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main61();
+    var main2 = require_main69();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
-var require_lib87 = __commonJS({
+var require_lib95 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var SQRT_TWO_PI = 2.5066282746310007;
@@ -6396,9 +7249,9 @@ var require_polyval_s = __commonJS({
 var require_stirling_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports, module) {
     "use strict";
-    var SQRT_TWO_PI = require_lib87();
-    var pow = require_lib67();
-    var exp = require_lib58();
+    var SQRT_TWO_PI = require_lib95();
+    var pow = require_lib75();
+    var exp = require_lib51();
     var polyval = require_polyval_s();
     var MAX_STIRLING = 143.01608;
     function gamma(x) {
@@ -6421,7 +7274,7 @@ var require_stirling_approximation = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
-var require_lib88 = __commonJS({
+var require_lib96 = __commonJS({
   "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports, module) {
     "use strict";
     var EULERGAMMA = 0.5772156649015329;
@@ -6433,7 +7286,7 @@ var require_lib88 = __commonJS({
 var require_small_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports, module) {
     "use strict";
-    var EULER = require_lib88();
+    var EULER = require_lib96();
     function gamma(x, z2) {
       return z2 / ((1 + EULER * x) * x);
     }
@@ -6472,18 +7325,18 @@ var require_rational_pq2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma/lib/main.js
-var require_main62 = __commonJS({
+var require_main70 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInteger = require_lib59();
-    var isNegativeZero = require_lib73();
-    var abs = require_lib42();
-    var floor = require_lib37();
-    var sin = require_lib86();
-    var PINF = require_lib31();
-    var NINF = require_lib33();
-    var PI = require_lib78();
+    var isInteger = require_lib68();
+    var isNegativeZero = require_lib81();
+    var abs = require_lib46();
+    var floor = require_lib7();
+    var sin = require_lib94();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var PI = require_lib86();
     var stirlingApprox = require_stirling_approximation();
     var smallApprox = require_small_approximation();
     var rateval = require_rational_pq2();
@@ -6556,16 +7409,16 @@ var require_main62 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma/lib/index.js
-var require_lib89 = __commonJS({
+var require_lib97 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main62();
+    var main2 = require_main70();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
-var require_lib90 = __commonJS({
+var require_lib98 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
@@ -6753,14 +7606,14 @@ var require_factorials = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-factorial/lib/main.js
-var require_main63 = __commonJS({
+var require_main71 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInteger = require_lib59();
-    var gamma = require_lib89();
-    var PINF = require_lib31();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
+    var isInteger = require_lib68();
+    var gamma = require_lib97();
+    var PINF = require_lib12();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
     var FACTORIALS = require_factorials();
     function factorial(x) {
       if (isnan(x)) {
@@ -6782,10 +7635,10 @@ var require_main63 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-factorial/lib/index.js
-var require_lib91 = __commonJS({
+var require_lib99 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main63();
+    var main2 = require_main71();
     module.exports = main2;
   }
 });
@@ -6821,7 +7674,7 @@ var require_rational_pq3 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
-var require_main64 = __commonJS({
+var require_main72 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports, module) {
     "use strict";
     var gammaLanczosSum = require_rational_pq3();
@@ -6830,16 +7683,16 @@ var require_main64 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
-var require_lib92 = __commonJS({
+var require_lib100 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main64();
+    var main2 = require_main72();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
-var require_lib93 = __commonJS({
+var require_lib101 = __commonJS({
   "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
@@ -6851,16 +7704,16 @@ var require_lib93 = __commonJS({
 var require_gamma_delta_ratio_lanczos = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports, module) {
     "use strict";
-    var lanczosSum = require_lib92();
-    var gamma = require_lib89();
-    var log1p = require_lib38();
-    var abs = require_lib42();
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var EPSILON = require_lib69();
-    var E = require_lib68();
-    var G = require_lib93();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
+    var lanczosSum = require_lib100();
+    var gamma = require_lib97();
+    var log1p = require_lib65();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var EPSILON = require_lib77();
+    var E = require_lib76();
+    var G = require_lib101();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
     var FACTORIAL_169 = 4269068009004705e289;
     function gammaDeltaRatioLanczos(z2, delta) {
       var result;
@@ -6898,14 +7751,14 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
-var require_main65 = __commonJS({
+var require_main73 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var floor = require_lib37();
-    var gamma = require_lib89();
-    var factorial = require_lib91();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
+    var abs = require_lib46();
+    var floor = require_lib7();
+    var gamma = require_lib97();
+    var factorial = require_lib99();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
     var gammaDeltaRatioLanczos = require_gamma_delta_ratio_lanczos();
     function gammaDeltaRatio(z2, delta) {
       var result;
@@ -6954,153 +7807,24 @@ var require_main65 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
-var require_lib94 = __commonJS({
+var require_lib102 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main65();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
-var require_polyval_p3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.3999999999940942;
-      }
-      return 0.3999999999940942 + x * (0.22222198432149784 + x * 0.15313837699209373);
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
-var require_polyval_q2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.6666666666666735;
-      }
-      return 0.6666666666666735 + x * (0.2857142874366239 + x * (0.1818357216161805 + x * 0.14798198605116586));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ln/lib/main.js
-var require_main66 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports, module) {
-    "use strict";
-    var getHighWord = require_lib28();
-    var setHighWord = require_lib29();
-    var isnan = require_lib6();
-    var BIAS = require_lib34();
-    var NINF = require_lib33();
-    var polyvalP = require_polyval_p3();
-    var polyvalQ = require_polyval_q2();
-    var LN2_HI = 0.6931471803691238;
-    var LN2_LO = 19082149292705877e-26;
-    var TWO54 = 18014398509481984;
-    var ONE_THIRD = 0.3333333333333333;
-    var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
-    var HIGH_MAX_NORMAL_EXP = 2146435072 | 0;
-    var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
-    var HIGH_BIASED_EXP_0 = 1072693248 | 0;
-    function ln(x) {
-      var hfsq;
-      var hx;
-      var t2;
-      var t1;
-      var k;
-      var R;
-      var f;
-      var i;
-      var j;
-      var s;
-      var w;
-      var z2;
-      if (x === 0) {
-        return NINF;
-      }
-      if (isnan(x) || x < 0) {
-        return NaN;
-      }
-      hx = getHighWord(x);
-      k = 0 | 0;
-      if (hx < HIGH_MIN_NORMAL_EXP) {
-        k -= 54 | 0;
-        x *= TWO54;
-        hx = getHighWord(x);
-      }
-      if (hx >= HIGH_MAX_NORMAL_EXP) {
-        return x + x;
-      }
-      k += (hx >> 20) - BIAS | 0;
-      hx &= HIGH_SIGNIFICAND_MASK;
-      i = hx + 614244 & 1048576 | 0;
-      x = setHighWord(x, hx | i ^ HIGH_BIASED_EXP_0);
-      k += i >> 20 | 0;
-      f = x - 1;
-      if ((HIGH_SIGNIFICAND_MASK & 2 + hx) < 3) {
-        if (f === 0) {
-          if (k === 0) {
-            return 0;
-          }
-          return k * LN2_HI + k * LN2_LO;
-        }
-        R = f * f * (0.5 - ONE_THIRD * f);
-        if (k === 0) {
-          return f - R;
-        }
-        return k * LN2_HI - (R - k * LN2_LO - f);
-      }
-      s = f / (2 + f);
-      z2 = s * s;
-      i = hx - 398458 | 0;
-      w = z2 * z2;
-      j = 440401 - hx | 0;
-      t1 = w * polyvalP(w);
-      t2 = z2 * polyvalQ(w);
-      i |= j;
-      R = t2 + t1;
-      if (i > 0) {
-        hfsq = 0.5 * f * f;
-        if (k === 0) {
-          return f - (hfsq - s * (hfsq + R));
-        }
-        return k * LN2_HI - (hfsq - (s * (hfsq + R) + k * LN2_LO) - f);
-      }
-      if (k === 0) {
-        return f - s * (f - R);
-      }
-      return k * LN2_HI - (s * (f - R) - k * LN2_LO - f);
-    }
-    module.exports = ln;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-ln/lib/index.js
-var require_lib95 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main66();
+    var main2 = require_main73();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-cos/lib/main.js
-var require_main67 = __commonJS({
+var require_main74 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports, module) {
     "use strict";
-    var getHighWord = require_lib28();
-    var kernelCos = require_lib79();
-    var kernelSin = require_lib80();
-    var rempio2 = require_lib85();
-    var ABS_MASK = require_lib50();
-    var EXPONENT_MASK = require_lib55();
+    var getHighWord = require_lib42();
+    var kernelCos = require_lib87();
+    var kernelSin = require_lib88();
+    var rempio2 = require_lib93();
+    var ABS_MASK = require_lib19();
+    var EXPONENT_MASK = require_lib48();
     var buffer = [0, 0];
     var HIGH_WORD_PIO4 = 1072243195 | 0;
     var HIGH_WORD_TWO_NEG_27 = 1044381696 | 0;
@@ -7135,25 +7859,25 @@ var require_main67 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-cos/lib/index.js
-var require_lib96 = __commonJS({
+var require_lib103 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main67();
+    var main2 = require_main74();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-sinpi/lib/main.js
-var require_main68 = __commonJS({
+var require_main75 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInfinite = require_lib48();
-    var cos = require_lib96();
-    var sin = require_lib86();
-    var abs = require_lib42();
-    var copysign = require_lib52();
-    var PI = require_lib78();
+    var isInfinite = require_lib17();
+    var cos = require_lib103();
+    var sin = require_lib94();
+    var abs = require_lib46();
+    var copysign = require_lib44();
+    var PI = require_lib86();
     function sinpi(x) {
       var ar;
       var r;
@@ -7191,10 +7915,10 @@ var require_main68 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-sinpi/lib/index.js
-var require_lib97 = __commonJS({
+var require_lib104 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main68();
+    var main2 = require_main75();
     module.exports = main2;
   }
 });
@@ -7340,17 +8064,17 @@ var require_polyval_w2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/main.js
-var require_main69 = __commonJS({
+var require_main76 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInfinite = require_lib48();
-    var abs = require_lib42();
-    var ln = require_lib95();
-    var trunc = require_lib44();
-    var sinpi = require_lib97();
-    var PI = require_lib78();
-    var PINF = require_lib31();
+    var isInfinite = require_lib17();
+    var abs = require_lib46();
+    var ln = require_lib59();
+    var trunc = require_lib9();
+    var sinpi = require_lib104();
+    var PI = require_lib86();
+    var PINF = require_lib12();
     var polyvalA1 = require_polyval_a1();
     var polyvalA2 = require_polyval_a2();
     var polyvalR = require_polyval_r();
@@ -7514,16 +8238,16 @@ var require_main69 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/index.js
-var require_lib98 = __commonJS({
+var require_lib105 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main69();
+    var main2 = require_main76();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max-ln/lib/index.js
-var require_lib99 = __commonJS({
+var require_lib106 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_LN = 709.782712893384;
@@ -7532,7 +8256,7 @@ var require_lib99 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
-var require_lib100 = __commonJS({
+var require_lib107 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
@@ -7541,7 +8265,7 @@ var require_lib100 = __commonJS({
 });
 
 // node_modules/@stdlib/utils-eval/lib/index.js
-var require_lib101 = __commonJS({
+var require_lib108 = __commonJS({
   "node_modules/@stdlib/utils-eval/lib/index.js"(exports, module) {
     "use strict";
     var evil = eval;
@@ -7550,10 +8274,10 @@ var require_lib101 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-generator-support/lib/main.js
-var require_main70 = __commonJS({
+var require_main77 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports, module) {
     "use strict";
-    var evil = require_lib101();
+    var evil = require_lib108();
     function hasGeneratorSupport() {
       var bool;
       try {
@@ -7569,10 +8293,10 @@ var require_main70 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-generator-support/lib/index.js
-var require_lib102 = __commonJS({
+var require_lib109 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main70();
+    var main2 = require_main77();
     module.exports = main2;
   }
 });
@@ -7581,8 +8305,8 @@ var require_lib102 = __commonJS({
 var require_generators = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var EPS = require_lib69();
+    var abs = require_lib46();
+    var EPS = require_lib77();
     var MAX_TERMS = 1e6;
     function sumSeries(generator, options) {
       var isgenerator;
@@ -7622,8 +8346,8 @@ var require_generators = __commonJS({
 var require_basic = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var EPS = require_lib69();
+    var abs = require_lib46();
+    var EPS = require_lib77();
     var MAX_TERMS = 1e6;
     function sumSeries(generator, options) {
       var tolerance;
@@ -7649,10 +8373,10 @@ var require_basic = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
-var require_lib103 = __commonJS({
+var require_lib110 = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports, module) {
     "use strict";
-    var hasGeneratorSupport = require_lib102();
+    var hasGeneratorSupport = require_lib109();
     var generator = require_generators();
     var basic = require_basic();
     var sumSeries;
@@ -7689,7 +8413,7 @@ var require_tgamma_i_large_x_series = __commonJS({
 var require_tgamma_i_large_x = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports, module) {
     "use strict";
-    var sumSeries = require_lib103();
+    var sumSeries = require_lib110();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
     function tgammaILargeX(a, x) {
       var result;
@@ -7706,7 +8430,7 @@ var require_tgamma_i_large_x = __commonJS({
 var require_finite_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports, module) {
     "use strict";
-    var exp = require_lib58();
+    var exp = require_lib51();
     function finiteGammaQ(a, x) {
       var term2;
       var sum;
@@ -7728,243 +8452,14 @@ var require_finite_gamma_q = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
-var require_polyval_pp = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return -0.3250421072470015;
-      }
-      return -0.3250421072470015 + x * (-0.02848174957559851 + x * (-0.005770270296489442 + x * -23763016656650163e-21));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
-var require_polyval_qq = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.39791722395915535;
-      }
-      return 0.39791722395915535 + x * (0.0650222499887673 + x * (0.005081306281875766 + x * (13249473800432164e-20 + x * -3960228278775368e-21)));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
-var require_polyval_pa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.41485611868374833;
-      }
-      return 0.41485611868374833 + x * (-0.3722078760357013 + x * (0.31834661990116175 + x * (-0.11089469428239668 + x * (0.035478304325618236 + x * -0.002166375594868791))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
-var require_polyval_qa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 0.10642088040084423;
-      }
-      return 0.10642088040084423 + x * (0.540397917702171 + x * (0.07182865441419627 + x * (0.12617121980876164 + x * (0.01363708391202905 + x * 0.011984499846799107))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
-var require_polyval_ra = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return -0.6938585727071818;
-      }
-      return -0.6938585727071818 + x * (-10.558626225323291 + x * (-62.375332450326006 + x * (-162.39666946257347 + x * (-184.60509290671104 + x * (-81.2874355063066 + x * -9.814329344169145)))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
-var require_polyval_sa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 19.651271667439257;
-      }
-      return 19.651271667439257 + x * (137.65775414351904 + x * (434.56587747522923 + x * (645.3872717332679 + x * (429.00814002756783 + x * (108.63500554177944 + x * (6.570249770319282 + x * -0.0604244152148581))))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
-var require_polyval_rb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return -0.799283237680523;
-      }
-      return -0.799283237680523 + x * (-17.757954917754752 + x * (-160.63638485582192 + x * (-637.5664433683896 + x * (-1025.0951316110772 + x * -483.5191916086514))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
-var require_polyval_sb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports, module) {
-    "use strict";
-    function evalpoly(x) {
-      if (x === 0) {
-        return 30.33806074348246;
-      }
-      return 30.33806074348246 + x * (325.7925129965739 + x * (1536.729586084437 + x * (3199.8582195085955 + x * (2553.0504064331644 + x * (474.52854120695537 + x * -22.44095244658582)))));
-    }
-    module.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/main.js
-var require_main71 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    var exp = require_lib58();
-    var setLowWord = require_lib62();
-    var PINF = require_lib31();
-    var NINF = require_lib33();
-    var polyvalPP = require_polyval_pp();
-    var polyvalQQ = require_polyval_qq();
-    var polyvalPA = require_polyval_pa();
-    var polyvalQA = require_polyval_qa();
-    var polyvalRA = require_polyval_ra();
-    var polyvalSA = require_polyval_sa();
-    var polyvalRB = require_polyval_rb();
-    var polyvalSB = require_polyval_sb();
-    var TINY = 1e-300;
-    var SMALL = 13877787807814457e-33;
-    var ERX = 0.8450629115104675;
-    var PPC = 0.12837916709551256;
-    var QQC = 1;
-    var PAC = -0.0023621185607526594;
-    var QAC = 1;
-    var RAC = -0.009864944034847148;
-    var SAC = 1;
-    var RBC = -0.0098649429247001;
-    var SBC = 1;
-    function erfc(x) {
-      var sign2;
-      var ax;
-      var z2;
-      var r;
-      var s;
-      var y;
-      var p;
-      var q;
-      if (isnan(x)) {
-        return NaN;
-      }
-      if (x === PINF) {
-        return 0;
-      }
-      if (x === NINF) {
-        return 2;
-      }
-      if (x === 0) {
-        return 1;
-      }
-      if (x < 0) {
-        sign2 = true;
-        ax = -x;
-      } else {
-        sign2 = false;
-        ax = x;
-      }
-      if (ax < 0.84375) {
-        if (ax < SMALL) {
-          return 1 - x;
-        }
-        z2 = x * x;
-        r = PPC + z2 * polyvalPP(z2);
-        s = QQC + z2 * polyvalQQ(z2);
-        y = r / s;
-        if (x < 0.25) {
-          return 1 - (x + x * y);
-        }
-        r = x * y;
-        r += x - 0.5;
-        return 0.5 - r;
-      }
-      if (ax < 1.25) {
-        s = ax - 1;
-        p = PAC + s * polyvalPA(s);
-        q = QAC + s * polyvalQA(s);
-        if (sign2) {
-          return 1 + ERX + p / q;
-        }
-        return 1 - ERX - p / q;
-      }
-      if (ax < 28) {
-        s = 1 / (ax * ax);
-        if (ax < 2.857142857142857) {
-          r = RAC + s * polyvalRA(s);
-          s = SAC + s * polyvalSA(s);
-        } else {
-          if (x < -6) {
-            return 2 - TINY;
-          }
-          r = RBC + s * polyvalRB(s);
-          s = SBC + s * polyvalSB(s);
-        }
-        z2 = setLowWord(ax, 0);
-        r = exp(-(z2 * z2) - 0.5625) * exp((z2 - ax) * (z2 + ax) + r / s);
-        if (sign2) {
-          return 2 - r / ax;
-        }
-        return r / ax;
-      }
-      if (sign2) {
-        return 2 - TINY;
-      }
-      return TINY * TINY;
-    }
-    module.exports = erfc;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfc/lib/index.js
-var require_lib104 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main71();
-    module.exports = main2;
-  }
-});
-
 // node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
 var require_finite_half_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports, module) {
     "use strict";
-    var erfc = require_lib104();
-    var sqrt = require_lib39();
-    var exp = require_lib58();
-    var PI = require_lib78();
+    var erfc = require_lib53();
+    var sqrt = require_lib54();
+    var exp = require_lib51();
+    var PI = require_lib86();
     function finiteHalfGammaQ(a, x) {
       var half;
       var term2;
@@ -7992,7 +8487,7 @@ var require_finite_half_gamma_q = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-min-ln/lib/index.js
-var require_lib105 = __commonJS({
+var require_lib111 = __commonJS({
   "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MIN_LN = -708.3964185322641;
@@ -8004,11 +8499,11 @@ var require_lib105 = __commonJS({
 var require_full_igamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports, module) {
     "use strict";
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var ln = require_lib95();
-    var MAX_LN = require_lib99();
-    var MIN_LN = require_lib105();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
     function fullIGammaPrefix(a, z2) {
       var prefix;
       var alz;
@@ -8037,7 +8532,7 @@ var require_full_igamma_prefix = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
-var require_main72 = __commonJS({
+var require_main78 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports, module) {
     "use strict";
     function evalpoly(c, x) {
@@ -8064,7 +8559,7 @@ var require_main72 = __commonJS({
 });
 
 // node_modules/@stdlib/function-ctor/lib/main.js
-var require_main73 = __commonJS({
+var require_main79 = __commonJS({
   "node_modules/@stdlib/function-ctor/lib/main.js"(exports, module) {
     "use strict";
     var Fcn = Function;
@@ -8073,20 +8568,20 @@ var require_main73 = __commonJS({
 });
 
 // node_modules/@stdlib/function-ctor/lib/index.js
-var require_lib106 = __commonJS({
+var require_lib112 = __commonJS({
   "node_modules/@stdlib/function-ctor/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main73();
+    var main2 = require_main79();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
-var require_factory = __commonJS({
+var require_factory5 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports, module) {
     "use strict";
-    var Fcn = require_lib106();
-    var evalpoly = require_main72();
+    var Fcn = require_lib112();
+    var evalpoly = require_main78();
     function factory(c) {
       var f;
       var n;
@@ -8129,12 +8624,12 @@ var require_factory = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
-var require_lib107 = __commonJS({
+var require_lib113 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
-    var main2 = require_main72();
-    var factory = require_factory();
+    var main2 = require_main78();
+    var factory = require_factory5();
     setReadOnly(main2, "factory", factory);
     module.exports = main2;
   }
@@ -8160,13 +8655,13 @@ var require_log1p_series = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
-var require_main74 = __commonJS({
+var require_main80 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var ln = require_lib95();
-    var FLOAT_EPS = require_lib69();
-    var sumSeries = require_lib103();
+    var abs = require_lib46();
+    var ln = require_lib59();
+    var FLOAT_EPS = require_lib77();
+    var sumSeries = require_lib110();
     var log1pSeries = require_log1p_series();
     function log1pmx(x) {
       var opts;
@@ -8191,16 +8686,16 @@ var require_main74 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
-var require_lib108 = __commonJS({
+var require_lib114 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports, module) {
     "use strict";
-    var log1pmx = require_main74();
+    var log1pmx = require_main80();
     module.exports = log1pmx;
   }
 });
 
 // node_modules/@stdlib/constants-float64-two-pi/lib/index.js
-var require_lib109 = __commonJS({
+var require_lib115 = __commonJS({
   "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var TWO_PI = 6.283185307179586;
@@ -8338,12 +8833,12 @@ var require_polyval_c8 = __commonJS({
 var require_igamma_temme_large = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports, module) {
     "use strict";
-    var evalpoly = require_lib107();
-    var log1pmx = require_lib108();
-    var erfc = require_lib104();
-    var sqrt = require_lib39();
-    var exp = require_lib58();
-    var TWO_PI = require_lib109();
+    var evalpoly = require_lib113();
+    var log1pmx = require_lib114();
+    var erfc = require_lib53();
+    var sqrt = require_lib54();
+    var exp = require_lib51();
+    var TWO_PI = require_lib115();
     var polyvalC0 = require_polyval_c0();
     var polyvalC1 = require_polyval_c1();
     var polyvalC2 = require_polyval_c2();
@@ -8413,7 +8908,7 @@ var require_lower_incomplete_gamma_series = __commonJS({
 var require_lower_gamma_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports, module) {
     "use strict";
-    var sumSeries = require_lib103();
+    var sumSeries = require_lib110();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
     function lowerGammaSeries(a, z2, initialValue) {
       var result;
@@ -8460,7 +8955,7 @@ var require_rational_pq4 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
-var require_main75 = __commonJS({
+var require_main81 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports, module) {
     "use strict";
     var gammaLanczosSumExpGScaled = require_rational_pq4();
@@ -8469,10 +8964,10 @@ var require_main75 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
-var require_lib110 = __commonJS({
+var require_lib116 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main75();
+    var main2 = require_main81();
     module.exports = main2;
   }
 });
@@ -8481,22 +8976,22 @@ var require_lib110 = __commonJS({
 var require_regularised_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports, module) {
     "use strict";
-    var lanczosSumExpGScaled = require_lib110();
-    var gammaln = require_lib98();
-    var gamma = require_lib89();
-    var log1pmx = require_lib108();
-    var sqrt = require_lib39();
-    var abs = require_lib42();
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var max = require_lib72();
-    var min = require_lib74();
-    var ln = require_lib95();
-    var FLOAT64_MAX = require_lib75();
-    var MAX_LN = require_lib99();
-    var MIN_LN = require_lib105();
-    var G = require_lib93();
-    var E = require_lib68();
+    var lanczosSumExpGScaled = require_lib116();
+    var gammaln = require_lib105();
+    var gamma = require_lib97();
+    var log1pmx = require_lib114();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var max = require_lib80();
+    var min = require_lib82();
+    var ln = require_lib59();
+    var FLOAT64_MAX = require_lib83();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    var G = require_lib101();
+    var E = require_lib76();
     function regularisedGammaPrefix(a, z2) {
       var prefix;
       var amza;
@@ -8545,16 +9040,16 @@ var require_regularised_gamma_prefix = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-powm1/lib/main.js
-var require_main76 = __commonJS({
+var require_main82 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isinfinite = require_lib48();
-    var abs = require_lib42();
-    var expm1 = require_lib36();
-    var ln = require_lib95();
-    var pow = require_lib67();
-    var trunc = require_lib44();
+    var isinfinite = require_lib17();
+    var abs = require_lib46();
+    var expm1 = require_lib64();
+    var ln = require_lib59();
+    var pow = require_lib75();
+    var trunc = require_lib9();
     function powm1(b, x) {
       var result;
       var y;
@@ -8591,16 +9086,16 @@ var require_main76 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-powm1/lib/index.js
-var require_lib111 = __commonJS({
+var require_lib117 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports, module) {
     "use strict";
-    var powm1 = require_main76();
+    var powm1 = require_main82();
     module.exports = powm1;
   }
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
-var require_rational_p1q1 = __commonJS({
+var require_rational_p1q12 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports, module) {
     "use strict";
     function evalrational(x) {
@@ -8630,7 +9125,7 @@ var require_rational_p1q1 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
-var require_rational_p2q2 = __commonJS({
+var require_rational_p2q22 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports, module) {
     "use strict";
     function evalrational(x) {
@@ -8660,7 +9155,7 @@ var require_rational_p2q2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
-var require_rational_p3q3 = __commonJS({
+var require_rational_p3q32 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports, module) {
     "use strict";
     function evalrational(x) {
@@ -8693,11 +9188,11 @@ var require_rational_p3q3 = __commonJS({
 var require_lgamma_small_imp = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports, module) {
     "use strict";
-    var ln = require_lib95();
-    var EPS = require_lib69();
-    var rateval1 = require_rational_p1q1();
-    var rateval2 = require_rational_p2q2();
-    var rateval3 = require_rational_p3q3();
+    var ln = require_lib59();
+    var EPS = require_lib77();
+    var rateval1 = require_rational_p1q12();
+    var rateval2 = require_rational_p2q22();
+    var rateval3 = require_rational_p3q32();
     var Y1 = 0.15896368026733398;
     var Y2 = 0.5281534194946289;
     var Y3 = 0.45201730728149414;
@@ -8749,12 +9244,12 @@ var require_lgamma_small_imp = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
-var require_main77 = __commonJS({
+var require_main83 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports, module) {
     "use strict";
-    var gamma = require_lib89();
-    var expm1 = require_lib36();
-    var log1p = require_lib38();
+    var gamma = require_lib97();
+    var expm1 = require_lib64();
+    var log1p = require_lib65();
     var isnan = require_lib6();
     var lgammaSmallImp = require_lgamma_small_imp();
     function gamma1pm1(x) {
@@ -8777,10 +9272,10 @@ var require_main77 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
-var require_lib112 = __commonJS({
+var require_lib118 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports, module) {
     "use strict";
-    var gamma1pm1 = require_main77();
+    var gamma1pm1 = require_main83();
     module.exports = gamma1pm1;
   }
 });
@@ -8816,9 +9311,9 @@ var require_small_gamma2_series = __commonJS({
 var require_tgamma_small_upper_part = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports, module) {
     "use strict";
-    var powm1 = require_lib111();
-    var sumSeries = require_lib103();
-    var gamma1pm1 = require_lib112();
+    var powm1 = require_lib117();
+    var sumSeries = require_lib110();
+    var gamma1pm1 = require_lib118();
     var smallGamma2Series = require_small_gamma2_series();
     function tgammaSmallUpperPart(a, x, invert) {
       var initialValue;
@@ -8847,7 +9342,7 @@ var require_tgamma_small_upper_part = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
-var require_lib113 = __commonJS({
+var require_lib119 = __commonJS({
   "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
@@ -8859,9 +9354,9 @@ var require_lib113 = __commonJS({
 var require_generators2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var FLOAT32_SMALLEST_NORMAL = require_lib113();
-    var EPS = require_lib69();
+    var abs = require_lib46();
+    var FLOAT32_SMALLEST_NORMAL = require_lib119();
+    var EPS = require_lib77();
     var MAX_ITER = 1e6;
     function continuedFractionA(gen, factor, maxIter) {
       var isgenerator;
@@ -8992,9 +9487,9 @@ var require_generators2 = __commonJS({
 var require_basic2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var EPS = require_lib69();
-    var FLOAT32_SMALLEST_NORMAL = require_lib113();
+    var abs = require_lib46();
+    var EPS = require_lib77();
+    var FLOAT32_SMALLEST_NORMAL = require_lib119();
     var MAX_ITER = 1e6;
     function continuedFractionA(gen, factor, maxIter) {
       var delta;
@@ -9080,10 +9575,10 @@ var require_basic2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
-var require_lib114 = __commonJS({
+var require_lib120 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports, module) {
     "use strict";
-    var hasGeneratorSupport = require_lib102();
+    var hasGeneratorSupport = require_lib109();
     var generator = require_generators2();
     var basic = require_basic2();
     var continuedFraction;
@@ -9122,7 +9617,7 @@ var require_upper_incomplete_gamma_fract = __commonJS({
 var require_upper_gamma_fraction = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports, module) {
     "use strict";
-    var continuedFraction = require_lib114();
+    var continuedFraction = require_lib120();
     var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
     function upperGammaFraction(a, z2) {
       var f = upperIncompleteGammaFract(a, z2);
@@ -9136,14 +9631,14 @@ var require_upper_gamma_fraction = __commonJS({
 var require_igamma_final = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports, module) {
     "use strict";
-    var floor = require_lib37();
-    var gamma = require_lib89();
-    var abs = require_lib42();
-    var pow = require_lib67();
-    var ln = require_lib95();
-    var SQRT_EPSILON = require_lib100();
-    var FLOAT64_MAX = require_lib75();
-    var MAX_LN = require_lib99();
+    var floor = require_lib7();
+    var gamma = require_lib97();
+    var abs = require_lib46();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var SQRT_EPSILON = require_lib107();
+    var FLOAT64_MAX = require_lib83();
+    var MAX_LN = require_lib106();
     var tgammaILargeX = require_tgamma_i_large_x();
     var finiteGammaQ = require_finite_gamma_q();
     var finiteHalfGammaQ = require_finite_half_gamma_q();
@@ -9310,16 +9805,16 @@ var require_igamma_final = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/main.js
-var require_main78 = __commonJS({
+var require_main84 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports, module) {
     "use strict";
-    var gammaln = require_lib98();
-    var exp = require_lib58();
-    var ln = require_lib95();
-    var SQRT_TWO_PI = require_lib87();
-    var MAX_LN = require_lib99();
-    var PINF = require_lib31();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
+    var gammaln = require_lib105();
+    var exp = require_lib51();
+    var ln = require_lib59();
+    var SQRT_TWO_PI = require_lib95();
+    var MAX_LN = require_lib106();
+    var PINF = require_lib12();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib98();
     var igammaFinal = require_igamma_final();
     var lowerGammaSeries = require_lower_gamma_series();
     var upperGammaFraction = require_upper_gamma_fraction();
@@ -9369,10 +9864,10 @@ var require_main78 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/index.js
-var require_lib115 = __commonJS({
+var require_lib121 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main78();
+    var main2 = require_main84();
     module.exports = main2;
   }
 });
@@ -9381,11 +9876,11 @@ var require_lib115 = __commonJS({
 var require_full_igamma_prefix2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports, module) {
     "use strict";
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var ln = require_lib95();
-    var MAX_LN = require_lib99();
-    var MIN_LN = require_lib105();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
     function fullIGammaPrefix(a, z2) {
       var prefix;
       var alz;
@@ -9415,21 +9910,21 @@ var require_full_igamma_prefix2 = __commonJS({
 var require_regularized_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports, module) {
     "use strict";
-    var lanczosSumExpGScaled = require_lib110();
-    var gammaln = require_lib98();
-    var gamma = require_lib89();
-    var log1p = require_lib38();
-    var sqrt = require_lib39();
-    var abs = require_lib42();
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var max = require_lib72();
-    var min = require_lib74();
-    var ln = require_lib95();
-    var MAX_LN = require_lib99();
-    var MIN_LN = require_lib105();
-    var G = require_lib93();
-    var E = require_lib68();
+    var lanczosSumExpGScaled = require_lib116();
+    var gammaln = require_lib105();
+    var gamma = require_lib97();
+    var log1p = require_lib65();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var max = require_lib80();
+    var min = require_lib82();
+    var ln = require_lib59();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    var G = require_lib101();
+    var E = require_lib76();
     function regularizedGammaPrefix(a, z2) {
       var prefix;
       var amza;
@@ -9481,15 +9976,15 @@ var require_regularized_gamma_prefix = __commonJS({
 var require_beta_small_b_large_a_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports, module) {
     "use strict";
-    var gammaDeltaRatio = require_lib94();
-    var factorial = require_lib91();
-    var gammainc = require_lib115();
-    var log1p = require_lib38();
-    var abs = require_lib42();
-    var pow = require_lib67();
-    var ln = require_lib95();
-    var MIN_VALUE = require_lib53();
-    var EPSILON = require_lib69();
+    var gammaDeltaRatio = require_lib102();
+    var factorial = require_lib99();
+    var gammainc = require_lib121();
+    var log1p = require_lib65();
+    var abs = require_lib46();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var MIN_VALUE = require_lib45();
+    var EPSILON = require_lib77();
     var fullIGammaPrefix = require_full_igamma_prefix2();
     var regularizedGammaPrefix = require_regularized_gamma_prefix();
     var p = new Array(30);
@@ -9593,11 +10088,11 @@ var require_rising_factorial_ratio = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-maxabs/lib/main.js
-var require_main79 = __commonJS({
+var require_main85 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var max = require_lib72();
+    var abs = require_lib46();
+    var max = require_lib80();
     function maxabs(x, y) {
       return max(abs(x), abs(y));
     }
@@ -9606,20 +10101,20 @@ var require_main79 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-maxabs/lib/index.js
-var require_lib116 = __commonJS({
+var require_lib122 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports, module) {
     "use strict";
-    var maxabs = require_main79();
+    var maxabs = require_main85();
     module.exports = maxabs;
   }
 });
 
 // node_modules/@stdlib/math-base-special-minabs/lib/main.js
-var require_main80 = __commonJS({
+var require_main86 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports, module) {
     "use strict";
-    var abs = require_lib42();
-    var min = require_lib74();
+    var abs = require_lib46();
+    var min = require_lib82();
     function minabs(x, y) {
       return min(abs(x), abs(y));
     }
@@ -9628,10 +10123,10 @@ var require_main80 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-minabs/lib/index.js
-var require_lib117 = __commonJS({
+var require_lib123 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports, module) {
     "use strict";
-    var minabs = require_main80();
+    var minabs = require_main86();
     module.exports = minabs;
   }
 });
@@ -9640,21 +10135,21 @@ var require_lib117 = __commonJS({
 var require_ibeta_power_terms = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports, module) {
     "use strict";
-    var lanczosSumExpGScaled = require_lib110();
-    var maxabs = require_lib116();
-    var minabs = require_lib117();
-    var expm1 = require_lib36();
-    var log1p = require_lib38();
-    var sqrt = require_lib39();
-    var abs = require_lib42();
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var min = require_lib74();
-    var ln = require_lib95();
-    var MAX_LN = require_lib99();
-    var MIN_LN = require_lib105();
-    var G = require_lib93();
-    var E = require_lib68();
+    var lanczosSumExpGScaled = require_lib116();
+    var maxabs = require_lib122();
+    var minabs = require_lib123();
+    var expm1 = require_lib64();
+    var log1p = require_lib65();
+    var sqrt = require_lib54();
+    var abs = require_lib46();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var min = require_lib82();
+    var ln = require_lib59();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    var G = require_lib101();
+    var E = require_lib76();
     function ibetaPowerTerms(a, b, x, y, normalized) {
       var result;
       var smallA;
@@ -9777,7 +10272,7 @@ var require_ibeta_power_terms = __commonJS({
 var require_ibeta_fraction2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports, module) {
     "use strict";
-    var continuedFraction = require_lib114();
+    var continuedFraction = require_lib120();
     var ibetaPowerTerms = require_ibeta_power_terms();
     var OPTS = {
       "keep": true,
@@ -9820,7 +10315,7 @@ var require_ibeta_fraction2 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
-var require_lib118 = __commonJS({
+var require_lib124 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
@@ -9905,14 +10400,14 @@ var require_binary_gcd = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gcd/lib/main.js
-var require_main81 = __commonJS({
+var require_main87 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var isInteger = require_lib59();
-    var PINF = require_lib31();
-    var NINF = require_lib33();
-    var INT32_MAX = require_lib76();
+    var isInteger = require_lib68();
+    var PINF = require_lib12();
+    var NINF = require_lib11();
+    var INT32_MAX = require_lib84();
     var bitwise = require_bitwise_binary_gcd();
     var largeIntegers = require_binary_gcd();
     function gcd(a, b) {
@@ -9941,25 +10436,25 @@ var require_main81 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gcd/lib/index.js
-var require_lib119 = __commonJS({
+var require_lib125 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main81();
+    var main2 = require_main87();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
-var require_main82 = __commonJS({
+var require_main88 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports, module) {
     "use strict";
-    var MAX_SAFE_INTEGER = require_lib118();
-    var PINF = require_lib31();
-    var isInteger = require_lib59();
+    var MAX_SAFE_INTEGER = require_lib124();
+    var PINF = require_lib12();
+    var isInteger = require_lib68();
     var isnan = require_lib6();
-    var isOdd = require_lib61();
-    var floor = require_lib37();
-    var gcd = require_lib119();
+    var isOdd = require_lib70();
+    var floor = require_lib7();
+    var gcd = require_lib125();
     function binomcoef(n, k) {
       var res;
       var sgn;
@@ -10025,10 +10520,10 @@ var require_main82 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
-var require_lib120 = __commonJS({
+var require_lib126 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main82();
+    var main2 = require_main88();
     module.exports = main2;
   }
 });
@@ -10037,10 +10532,10 @@ var require_lib120 = __commonJS({
 var require_binomial_ccdf = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports, module) {
     "use strict";
-    var binomcoef = require_lib120();
-    var floor = require_lib37();
-    var pow = require_lib67();
-    var MIN_VALUE = require_lib53();
+    var binomcoef = require_lib126();
+    var floor = require_lib7();
+    var pow = require_lib75();
+    var MIN_VALUE = require_lib45();
     function binomialCCDF(n, k, x, y) {
       var startTerm;
       var result;
@@ -10121,18 +10616,18 @@ var require_ibeta_a_step = __commonJS({
 var require_ibeta_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports, module) {
     "use strict";
-    var lanczosSumExpGScaled = require_lib110();
-    var sumSeries = require_lib103();
-    var log1p = require_lib38();
-    var sqrt = require_lib39();
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var ln = require_lib95();
-    var MIN_VALUE = require_lib53();
-    var MAX_LN = require_lib99();
-    var MIN_LN = require_lib105();
-    var G = require_lib93();
-    var E = require_lib68();
+    var lanczosSumExpGScaled = require_lib116();
+    var sumSeries = require_lib110();
+    var log1p = require_lib65();
+    var sqrt = require_lib54();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var ln = require_lib59();
+    var MIN_VALUE = require_lib45();
+    var MAX_LN = require_lib106();
+    var MIN_LN = require_lib111();
+    var G = require_lib101();
+    var E = require_lib76();
     var opts = {
       "maxTerms": 100
     };
@@ -10203,21 +10698,21 @@ var require_assign3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
-    var expm1 = require_lib36();
-    var floor = require_lib37();
-    var log1p = require_lib38();
-    var asin = require_lib41();
-    var beta = require_lib70();
-    var sqrt = require_lib39();
-    var exp = require_lib58();
-    var pow = require_lib67();
-    var max = require_lib72();
-    var min = require_lib74();
-    var MAX_FLOAT64 = require_lib75();
-    var MIN_FLOAT64 = require_lib53();
-    var MAX_INT32 = require_lib76();
-    var HALF_PI = require_lib77();
-    var PI = require_lib78();
+    var expm1 = require_lib64();
+    var floor = require_lib7();
+    var log1p = require_lib65();
+    var asin = require_lib67();
+    var beta = require_lib78();
+    var sqrt = require_lib54();
+    var exp = require_lib51();
+    var pow = require_lib75();
+    var max = require_lib80();
+    var min = require_lib82();
+    var MAX_FLOAT64 = require_lib83();
+    var MIN_FLOAT64 = require_lib45();
+    var MAX_INT32 = require_lib84();
+    var HALF_PI = require_lib85();
+    var PI = require_lib86();
     var betaSmallBLargeASeries = require_beta_small_b_large_a_series();
     var risingFactorialRatio = require_rising_factorial_ratio();
     var ibetaPowerTerms = require_ibeta_power_terms();
@@ -10525,7 +11020,7 @@ var require_assign3 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
-var require_main83 = __commonJS({
+var require_main89 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports, module) {
     "use strict";
     var compute = require_assign3();
@@ -10537,11 +11032,11 @@ var require_main83 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
-var require_lib121 = __commonJS({
+var require_lib127 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
-    var main2 = require_main83();
+    var main2 = require_main89();
     var assign = require_assign3();
     setReadOnly(main2, "assign", assign);
     module.exports = main2;
@@ -10549,10 +11044,10 @@ var require_lib121 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-betainc/lib/main.js
-var require_main84 = __commonJS({
+var require_main90 = __commonJS({
   "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports, module) {
     "use strict";
-    var kernelBetainc = require_lib121().assign;
+    var kernelBetainc = require_lib127().assign;
     function betainc2(x, a, b, regularized, upper) {
       var out = [0, 0];
       regularized = regularized === false ? false : true;
@@ -10565,16 +11060,16 @@ var require_main84 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-betainc/lib/index.js
-var require_lib122 = __commonJS({
+var require_lib128 = __commonJS({
   "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main84();
+    var main2 = require_main90();
     module.exports = main2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
-var require_lib123 = __commonJS({
+var require_lib129 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var LN_SQRT_TWO_PI = 0.9189385332046728;
@@ -10631,7 +11126,7 @@ var require_dceval = __commonJS({
 var require_gamma_correction = __commonJS({
   "node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports, module) {
     "use strict";
-    var pow = require_lib67();
+    var pow = require_lib75();
     var dceval = require_dceval();
     var XBIG = 9490626562425156e-8;
     var XMAX = 3745194030963158e291;
@@ -10652,18 +11147,18 @@ var require_gamma_correction = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-betaln/lib/main.js
-var require_main85 = __commonJS({
+var require_main91 = __commonJS({
   "node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports, module) {
     "use strict";
-    var gammaln = require_lib98();
-    var log1p = require_lib38();
-    var gamma = require_lib89();
-    var max = require_lib72();
-    var min = require_lib74();
-    var ln = require_lib95();
-    var LN_SQRT_TWO_PI = require_lib123();
-    var NINF = require_lib33();
-    var PINF = require_lib31();
+    var gammaln = require_lib105();
+    var log1p = require_lib65();
+    var gamma = require_lib97();
+    var max = require_lib80();
+    var min = require_lib82();
+    var ln = require_lib59();
+    var LN_SQRT_TWO_PI = require_lib129();
+    var NINF = require_lib11();
+    var PINF = require_lib12();
     var correction = require_gamma_correction();
     function betaln2(a, b) {
       var corr;
@@ -10695,505 +11190,10 @@ var require_main85 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-betaln/lib/index.js
-var require_lib124 = __commonJS({
+var require_lib130 = __commonJS({
   "node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports, module) {
     "use strict";
-    var main2 = require_main85();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
-var require_main86 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
-    "use strict";
-    var erfc = require_lib104();
-    var sqrt = require_lib39();
-    var isnan = require_lib6();
-    function cdf(x, mu, sigma) {
-      var denom;
-      var xc;
-      if (isnan(x) || isnan(mu) || isnan(sigma) || sigma < 0) {
-        return NaN;
-      }
-      if (sigma === 0) {
-        return x < mu ? 0 : 1;
-      }
-      denom = sigma * sqrt(2);
-      xc = x - mu;
-      return 0.5 * erfc(-xc / denom);
-    }
-    module.exports = cdf;
-  }
-});
-
-// node_modules/@stdlib/utils-constant-function/lib/main.js
-var require_main87 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
-    "use strict";
-    function wrap(value) {
-      return constantFunction;
-      function constantFunction() {
-        return value;
-      }
-    }
-    module.exports = wrap;
-  }
-});
-
-// node_modules/@stdlib/utils-constant-function/lib/index.js
-var require_lib125 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main87();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js
-var require_main88 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    function cdf(x, mu) {
-      if (isnan(x) || isnan(mu)) {
-        return NaN;
-      }
-      return x < mu ? 0 : 1;
-    }
-    module.exports = cdf;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js
-var require_factory2 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports, module) {
-    "use strict";
-    var constantFunction = require_lib125();
-    var isnan = require_lib6();
-    function factory(mu) {
-      if (isnan(mu)) {
-        return constantFunction(NaN);
-      }
-      return cdf;
-      function cdf(x) {
-        if (isnan(x)) {
-          return NaN;
-        }
-        return x < mu ? 0 : 1;
-      }
-    }
-    module.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js
-var require_lib126 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main88();
-    var factory = require_factory2();
-    setReadOnly(main2, "factory", factory);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js
-var require_factory3 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports, module) {
-    "use strict";
-    var constantFunction = require_lib125();
-    var degenerate = require_lib126().factory;
-    var isnan = require_lib6();
-    var sqrt = require_lib39();
-    var erfc = require_lib104();
-    function factory(mu, sigma) {
-      var denom;
-      if (isnan(mu) || isnan(sigma) || sigma < 0) {
-        return constantFunction(NaN);
-      }
-      if (sigma === 0) {
-        return degenerate(mu);
-      }
-      denom = sigma * sqrt(2);
-      return cdf;
-      function cdf(x) {
-        var xc;
-        if (isnan(x)) {
-          return NaN;
-        }
-        xc = x - mu;
-        return 0.5 * erfc(-xc / denom);
-      }
-    }
-    module.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
-var require_lib127 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main86();
-    var factory = require_factory3();
-    setReadOnly(main2, "factory", factory);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js
-var require_rational_p1q12 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -5087819496582806e-19;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -5087819496582806e-19 + x * (-0.008368748197417368 + x * (0.03348066254097446 + x * (-0.012692614766297404 + x * (-0.03656379714117627 + x * (0.02198786811111689 + x * (0.008226878746769157 + x * (-0.005387729650712429 + x * (0 + x * 0))))))));
-        s2 = 1 + x * (-0.9700050433032906 + x * (-1.5657455823417585 + x * (1.5622155839842302 + x * (0.662328840472003 + x * (-0.7122890234154284 + x * (-0.05273963823400997 + x * (0.07952836873415717 + x * (-0.0023339375937419 + x * 8862163904564247e-19))))))));
-      } else {
-        x = 1 / x;
-        s1 = 0 + x * (0 + x * (-0.005387729650712429 + x * (0.008226878746769157 + x * (0.02198786811111689 + x * (-0.03656379714117627 + x * (-0.012692614766297404 + x * (0.03348066254097446 + x * (-0.008368748197417368 + x * -5087819496582806e-19))))))));
-        s2 = 8862163904564247e-19 + x * (-0.0023339375937419 + x * (0.07952836873415717 + x * (-0.05273963823400997 + x * (-0.7122890234154284 + x * (0.662328840472003 + x * (1.5622155839842302 + x * (-1.5657455823417585 + x * (-0.9700050433032906 + x * 1))))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js
-var require_rational_p2q22 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -0.20243350835593876;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -0.20243350835593876 + x * (0.10526468069939171 + x * (8.3705032834312 + x * (17.644729840837403 + x * (-18.851064805871424 + x * (-44.6382324441787 + x * (17.445385985570866 + x * (21.12946554483405 + x * -3.6719225470772936)))))));
-        s2 = 1 + x * (6.242641248542475 + x * (3.971343795334387 + x * (-28.66081804998 + x * (-20.14326346804852 + x * (48.560921310873994 + x * (10.826866735546016 + x * (-22.643693341313973 + x * 1.7211476576120028)))))));
-      } else {
-        x = 1 / x;
-        s1 = -3.6719225470772936 + x * (21.12946554483405 + x * (17.445385985570866 + x * (-44.6382324441787 + x * (-18.851064805871424 + x * (17.644729840837403 + x * (8.3705032834312 + x * (0.10526468069939171 + x * -0.20243350835593876)))))));
-        s2 = 1.7211476576120028 + x * (-22.643693341313973 + x * (10.826866735546016 + x * (48.560921310873994 + x * (-20.14326346804852 + x * (-28.66081804998 + x * (3.971343795334387 + x * (6.242641248542475 + x * 1)))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js
-var require_rational_p3q32 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -0.1311027816799519;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -0.1311027816799519 + x * (-0.16379404719331705 + x * (0.11703015634199525 + x * (0.38707973897260434 + x * (0.3377855389120359 + x * (0.14286953440815717 + x * (0.029015791000532906 + x * (0.0021455899538880526 + x * (-6794655751811263e-22 + x * (28522533178221704e-24 + x * -681149956853777e-24)))))))));
-        s2 = 1 + x * (3.4662540724256723 + x * (5.381683457070069 + x * (4.778465929458438 + x * (2.5930192162362027 + x * (0.848854343457902 + x * (0.15226433829533179 + x * (0.011059242293464892 + x * (0 + x * (0 + x * 0)))))))));
-      } else {
-        x = 1 / x;
-        s1 = -681149956853777e-24 + x * (28522533178221704e-24 + x * (-6794655751811263e-22 + x * (0.0021455899538880526 + x * (0.029015791000532906 + x * (0.14286953440815717 + x * (0.3377855389120359 + x * (0.38707973897260434 + x * (0.11703015634199525 + x * (-0.16379404719331705 + x * -0.1311027816799519)))))))));
-        s2 = 0 + x * (0 + x * (0 + x * (0.011059242293464892 + x * (0.15226433829533179 + x * (0.848854343457902 + x * (2.5930192162362027 + x * (4.778465929458438 + x * (5.381683457070069 + x * (3.4662540724256723 + x * 1)))))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js
-var require_rational_p4q4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -0.0350353787183178;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -0.0350353787183178 + x * (-0.0022242652921344794 + x * (0.018557330651423107 + x * (0.009508047013259196 + x * (0.0018712349281955923 + x * (15754461742496055e-20 + x * (460469890584318e-20 + x * (-2304047769118826e-25 + x * 26633922742578204e-28)))))));
-        s2 = 1 + x * (1.3653349817554064 + x * (0.7620591645536234 + x * (0.22009110576413124 + x * (0.03415891436709477 + x * (0.00263861676657016 + x * (7646752923027944e-20 + x * (0 + x * 0)))))));
-      } else {
-        x = 1 / x;
-        s1 = 26633922742578204e-28 + x * (-2304047769118826e-25 + x * (460469890584318e-20 + x * (15754461742496055e-20 + x * (0.0018712349281955923 + x * (0.009508047013259196 + x * (0.018557330651423107 + x * (-0.0022242652921344794 + x * -0.0350353787183178)))))));
-        s2 = 0 + x * (0 + x * (7646752923027944e-20 + x * (0.00263861676657016 + x * (0.03415891436709477 + x * (0.22009110576413124 + x * (0.7620591645536234 + x * (1.3653349817554064 + x * 1)))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js
-var require_rational_p5q5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports, module) {
-    "use strict";
-    function evalrational(x) {
-      var ax;
-      var s1;
-      var s2;
-      if (x === 0) {
-        return -0.016743100507663373;
-      }
-      if (x < 0) {
-        ax = -x;
-      } else {
-        ax = x;
-      }
-      if (ax <= 1) {
-        s1 = -0.016743100507663373 + x * (-0.0011295143874558028 + x * (0.001056288621524929 + x * (20938631748758808e-20 + x * (14962478375834237e-21 + x * (44969678992770644e-23 + x * (4625961635228786e-24 + x * (-2811287356288318e-29 + x * 9905570997331033e-32)))))));
-        s2 = 1 + x * (0.5914293448864175 + x * (0.1381518657490833 + x * (0.016074608709367652 + x * (9640118070051656e-19 + x * (27533547476472603e-21 + x * (282243172016108e-21 + x * (0 + x * 0)))))));
-      } else {
-        x = 1 / x;
-        s1 = 9905570997331033e-32 + x * (-2811287356288318e-29 + x * (4625961635228786e-24 + x * (44969678992770644e-23 + x * (14962478375834237e-21 + x * (20938631748758808e-20 + x * (0.001056288621524929 + x * (-0.0011295143874558028 + x * -0.016743100507663373)))))));
-        s2 = 0 + x * (0 + x * (282243172016108e-21 + x * (27533547476472603e-21 + x * (9640118070051656e-19 + x * (0.016074608709367652 + x * (0.1381518657490833 + x * (0.5914293448864175 + x * 1)))))));
-      }
-      return s1 / s2;
-    }
-    module.exports = evalrational;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/main.js
-var require_main89 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    var sqrt = require_lib39();
-    var ln = require_lib95();
-    var PINF = require_lib31();
-    var NINF = require_lib33();
-    var rationalFcnR1 = require_rational_p1q12();
-    var rationalFcnR2 = require_rational_p2q22();
-    var rationalFcnR3 = require_rational_p3q32();
-    var rationalFcnR4 = require_rational_p4q4();
-    var rationalFcnR5 = require_rational_p5q5();
-    var Y1 = 0.08913147449493408;
-    var Y2 = 2.249481201171875;
-    var Y3 = 0.807220458984375;
-    var Y4 = 0.9399557113647461;
-    var Y5 = 0.9836282730102539;
-    function erfinv(x) {
-      var sign2;
-      var ax;
-      var qs;
-      var q;
-      var g;
-      var r;
-      if (isnan(x)) {
-        return NaN;
-      }
-      if (x === 1) {
-        return PINF;
-      }
-      if (x === -1) {
-        return NINF;
-      }
-      if (x === 0) {
-        return x;
-      }
-      if (x > 1 || x < -1) {
-        return NaN;
-      }
-      if (x < 0) {
-        sign2 = -1;
-        ax = -x;
-      } else {
-        sign2 = 1;
-        ax = x;
-      }
-      q = 1 - ax;
-      if (ax <= 0.5) {
-        g = ax * (ax + 10);
-        r = rationalFcnR1(ax);
-        return sign2 * (g * Y1 + g * r);
-      }
-      if (q >= 0.25) {
-        g = sqrt(-2 * ln(q));
-        q -= 0.25;
-        r = rationalFcnR2(q);
-        return sign2 * (g / (Y2 + r));
-      }
-      q = sqrt(-ln(q));
-      if (q < 3) {
-        qs = q - 1.125;
-        r = rationalFcnR3(qs);
-        return sign2 * (Y3 * q + r * q);
-      }
-      if (q < 6) {
-        qs = q - 3;
-        r = rationalFcnR4(qs);
-        return sign2 * (Y4 * q + r * q);
-      }
-      qs = q - 6;
-      r = rationalFcnR5(qs);
-      return sign2 * (Y5 * q + r * q);
-    }
-    module.exports = erfinv;
-  }
-});
-
-// node_modules/@stdlib/math-base-special-erfinv/lib/index.js
-var require_lib128 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports, module) {
-    "use strict";
-    var main2 = require_main89();
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js
-var require_main90 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports, module) {
-    "use strict";
-    var erfinv = require_lib128();
-    var isnan = require_lib6();
-    var sqrt = require_lib39();
-    function quantile(p, mu, sigma) {
-      var A;
-      var B;
-      if (isnan(mu) || isnan(sigma) || isnan(p) || sigma < 0 || p < 0 || p > 1) {
-        return NaN;
-      }
-      if (sigma === 0) {
-        return mu;
-      }
-      A = mu;
-      B = sigma * sqrt(2);
-      return A + B * erfinv(2 * p - 1);
-    }
-    module.exports = quantile;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js
-var require_main91 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
-    "use strict";
-    var isnan = require_lib6();
-    function quantile(p, mu) {
-      if (isnan(p) || p < 0 || p > 1) {
-        return NaN;
-      }
-      return mu;
-    }
-    module.exports = quantile;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js
-var require_factory4 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports, module) {
-    "use strict";
-    var constantFunction = require_lib125();
-    var isnan = require_lib6();
-    function factory(mu) {
-      if (isnan(mu)) {
-        return constantFunction(NaN);
-      }
-      return quantile;
-      function quantile(p) {
-        if (isnan(p) || p < 0 || p > 1) {
-          return NaN;
-        }
-        return mu;
-      }
-    }
-    module.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js
-var require_lib129 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
     var main2 = require_main91();
-    var factory = require_factory4();
-    setReadOnly(main2, "factory", factory);
-    module.exports = main2;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js
-var require_factory5 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports, module) {
-    "use strict";
-    var constantFunction = require_lib125();
-    var degenerate = require_lib129().factory;
-    var erfinv = require_lib128();
-    var isnan = require_lib6();
-    var sqrt = require_lib39();
-    function factory(mu, sigma) {
-      var A;
-      var B;
-      if (isnan(mu) || isnan(sigma) || sigma < 0) {
-        return constantFunction(NaN);
-      }
-      if (sigma === 0) {
-        degenerate(mu);
-      }
-      A = mu;
-      B = sigma * sqrt(2);
-      return quantile;
-      function quantile(p) {
-        if (isnan(p) || p < 0 || p > 1) {
-          return NaN;
-        }
-        return A + B * erfinv(2 * p - 1);
-      }
-    }
-    module.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
-var require_lib130 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports, module) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main2 = require_main90();
-    var factory = require_factory5();
-    setReadOnly(main2, "factory", factory);
     module.exports = main2;
   }
 });
@@ -28972,12 +28972,15 @@ function resolvePrometheus(name, c) {
 function resolveAnalysis(name, c) {
   return {
     kind: "analysis",
+    observes: "batch",
     name,
     server: c.url,
     auth: requestAuth(c),
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
     baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
     timeoutMs: c.timeout
   };
@@ -29094,15 +29097,468 @@ function schemas(check2) {
   ];
 }
 
-// src/stats/decision.ts
-var MAX_REPORTED_LOG_E = 700;
-function reportedE(logE) {
-  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
+// src/release/deploy-gate.ts
+var DeployRefusedError = class extends Error {
+  name = "DeployRefusedError";
+  refusals;
+  constructor(request2, refusals) {
+    const what = request2.action === "rollback" ? "roll back to" : "deploy";
+    super(
+      `refusing to ${what} ${request2.service} ${request2.version} in ${request2.environment}: ${refusals.map((r) => r.message).join("; ")}`
+    );
+    this.refusals = refusals;
+  }
+};
+async function deployRefusals(source, request2) {
+  const verdict = await source.standingVerdict(request2.service, request2.version);
+  const live = await source.liveReleases(request2.service, request2.environment);
+  return refusalsOf(request2, verdict, live, source.knowsOtherServices);
+}
+async function declaredConstraints(source, request2, configured) {
+  return request2.action === "rollback" ? source.recordedConstraints(request2.service, request2.version) : configured;
+}
+async function assertDeployAllowed(source, request2) {
+  const refusals = await deployRefusals(source, request2);
+  if (refusals.length > 0) throw new DeployRefusedError(request2, refusals);
+}
+function refusalsOf(request2, verdict, live, history) {
+  const refusals = [];
+  if (verdict?.verdict === "bad") refusals.push({ kind: "bad_verdict", message: badVerdictText(verdict) });
+  const check2 = {
+    service: request2.service,
+    version: request2.version,
+    environment: request2.environment,
+    // A version that declares nothing must still satisfy what other live services require of it.
+    constraints: request2.constraints ?? { requires: {} },
+    live,
+    history
+  };
+  refusals.push(...unmetConstraints(check2));
+  return refusals;
+}
+function badVerdictText(verdict) {
+  const when = new Date(verdict.at).toISOString().replace(".000Z", "Z");
+  const who = verdict.actor ? ` by ${verdict.actor}` : "";
+  return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
+}
+
+// src/ledger/release-locks.ts
+function environmentLockName(repo, environment) {
+  return `${repo}:env:${environment}`;
+}
+function globalLockName(repo) {
+  return `${repo}:global`;
+}
+var LEASE_INFIX = ":deploy:";
+var LEASE_HOLDER_PREFIX = "release:";
+function leaseLockName(repo, environment) {
+  return `${repo}${LEASE_INFIX}${environment}`;
+}
+function leaseHolder(releaseId) {
+  return `${LEASE_HOLDER_PREFIX}${releaseId}`;
+}
+function releaseOfRunId(runId) {
+  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
+  return match ? Number(match[1]) : null;
+}
+function deployLockName(service, environment) {
+  return `deploy:${service}:${environment}`;
+}
+function carriedRelease(lock) {
+  const release = lock.data?.release;
+  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
+}
+
+// src/release/deploy-lock.ts
+var DEPLOY_LEASE_MS = 6e4;
+var DeployLockedError = class extends Error {
+  name = "DeployLockedError";
+  blocker;
+  constructor(request2, blocker) {
+    super(lockedMessage(request2, blocker));
+    this.blocker = blocker;
+  }
+};
+async function holdDeployLock(ledger, request2, clock, warn) {
+  const name = deployLockName(request2.service, request2.environment);
+  const ttlMs = request2.leaseMs ?? DEPLOY_LEASE_MS;
+  const data = request2.admittedRelease === void 0 ? request2.data : { ...request2.data, release: request2.admittedRelease };
+  const lease = { ttlMs, reason: request2.reason, data };
+  const taken = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+  if (!taken.acquired) throw new DeployLockedError(request2, { kind: "run", lock: taken.heldBy });
+  try {
+    const blocker = botBlocker(await ledger.locks(clock.now()), request2);
+    if (blocker) throw new DeployLockedError(request2, blocker);
+  } catch (error62) {
+    await ledger.releaseLock(name, request2.holder);
+    throw error62;
+  }
+  const stop = new AbortController();
+  const renewing = (async () => {
+    for (; ; ) {
+      await clock.sleep(Math.ceil(ttlMs / 3), stop.signal);
+      if (stop.signal.aborted) return;
+      try {
+        const renewed = await ledger.renewLock(name, request2.holder, ttlMs, clock.now());
+        if (renewed) continue;
+        const again = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+        if (!again.acquired) warn(`the lease on ${name} ran out and ${again.heldBy.holder} holds it now`);
+      } catch (error62) {
+        warn(
+          `could not renew the lease on ${name}: ${error62 instanceof Error ? error62.message : String(error62)}`
+        );
+      }
+    }
+  })();
+  let released;
+  return {
+    lock: taken.lock,
+    release() {
+      released ??= (async () => {
+        stop.abort();
+        await renewing;
+        await ledger.releaseLock(name, request2.holder);
+      })();
+      return released;
+    }
+  };
+}
+function botBlocker(locks, request2) {
+  const admitted = request2.admittedRelease;
+  for (const repo of request2.repos) {
+    for (const lock of locks) {
+      if (admitted === void 0 && lock.name === environmentLockName(repo, request2.environment))
+        return { kind: "environment", lock };
+      if (admitted === void 0 && lock.name === globalLockName(repo)) return { kind: "global", lock };
+      const ownLease = admitted !== void 0 && lock.holder === leaseHolder(admitted);
+      if (lock.name === leaseLockName(repo, request2.environment) && !ownLease)
+        return { kind: "release", lock };
+    }
+  }
+  return null;
+}
+function lockedMessage(request2, { kind, lock }) {
+  const since = `since ${new Date(lock.acquiredAt).toISOString()}`;
+  const reason = lock.reason ? ` (${lock.reason})` : "";
+  const where = `${request2.service} in ${request2.environment}`;
+  switch (kind) {
+    case "run":
+      return `${where} is being deployed by ${lock.holder}${reason}, ${since}: wait for it to finish (a crashed run's lease runs out within ${seconds(lock)})`;
+    case "release":
+      return `${request2.environment} is being deployed by the bot's ${lock.holder}${reason}, ${since}: wait for it to finish`;
+    case "environment":
+      return `${request2.environment} is locked by ${lock.holder} with the bot's /lock${reason}, ${since}: deploy once it is unlocked (/unlock ${request2.environment})`;
+    case "global":
+      return `every environment is locked by ${lock.holder} with the bot's /lock --global${reason}, ${since}: deploy once it is unlocked (/unlock --global)`;
+  }
+}
+function seconds(lock) {
+  return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
+}
+
+// src/release/service-owner.ts
+function decideOwnership(claim3, bound2) {
+  const declared = claim3.declared === void 0 ? void 0 : [...new Set(claim3.declared)];
+  if (bound2 === null) {
+    if (declared === void 0) return { kind: "bind", repos: [claim3.repo] };
+    if (declared.includes(claim3.repo)) return { kind: "bind", repos: declared };
+    return {
+      kind: "refuse",
+      repos: [],
+      reason: `${claim3.repo} declares ${claim3.service} but its repositories (${declared.join(", ")}) leave it out, so it cannot take ${claim3.service}`
+    };
+  }
+  const repos = [...bound2];
+  if (!repos.includes(claim3.repo)) return { kind: "refuse", repos, reason: notOwnerReason(claim3, repos) };
+  if (declared === void 0 || sameRepositories(declared, repos)) return { kind: "accept", repos };
+  return { kind: "rebind", repos: declared };
+}
+async function claimService(store, claim3, now) {
+  const binding = await store.serviceOwner(claim3.service);
+  let decision = decideOwnership(claim3, binding?.repos ?? null);
+  if (decision.kind === "bind") {
+    const inForce = await store.bindService(claim3.service, decision.repos, now);
+    decision = decideOwnership(claim3, inForce.repos);
+  }
+  if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
+  return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
+}
+async function serviceOwners(store, service) {
+  return (await store.serviceOwner(service))?.repos ?? [];
+}
+var ServiceNotOwnedError = class extends Error {
+  name = "ServiceNotOwnedError";
+};
+async function requireOwnership(store, claim3, now) {
+  const ownership = await claimService(store, claim3, now);
+  if (!ownership.accepted) throw new ServiceNotOwnedError(ownership.reason);
+  return ownership.owners;
+}
+function notOwnerReason(claim3, owners) {
+  const list = owners.join(", ");
+  return `${claim3.service} belongs to ${list}, not to ${claim3.repo}: a service's outcomes, deployments, locks and leases come only from its own repositories (to share it, list ${claim3.repo} under repositories in the tranche.yml of ${owners[0] ?? list})`;
+}
+function sameRepositories(a, b) {
+  return a.length === b.length && a.every((repo) => b.includes(repo));
+}
+
+// src/cli/commands/deploy.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/engine/vocabulary.ts
+var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
+var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
+var REASON_CODES = [
+  "all_batches_healthy",
+  "deploy_command_failed",
+  "deploy_timed_out",
+  "check_failed",
+  "check_errored",
+  "check_no_data",
+  "cancelled",
+  "internal_error",
+  /** The run's process died before the run ended; the next run on its environment recorded it. */
+  "run_died"
+];
+var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
+
+// src/stats/mann-whitney.ts
+var import_stats_base_dists_normal_cdf = __toESM(require_lib57(), 1);
+var import_stats_base_dists_normal_quantile = __toESM(require_lib62(), 1);
+var EXACT_LIMIT = 50;
+function mannWhitney(canary, baseline, options) {
+  const x = finiteSorted(canary);
+  const y = finiteSorted(baseline);
+  const n = x.length;
+  const m = y.length;
+  if (n === 0 || m === 0) throw new RangeError("Mann-Whitney needs at least one value in each sample");
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError("confidence must be in (0, 1)");
+  const { u, ties } = uStatistic(x, y);
+  const exact = ties.length === 0 && n < EXACT_LIMIT && m < EXACT_LIMIT;
+  const tested = exact ? exactP(u, n, m, options.alternative) : normalP(u, n, m, ties, options.alternative);
+  const estimate = medianDifference(x, y);
+  const [lower, upper] = shiftInterval(x, y, 1 - confidence, exact);
+  return { u, n, m, ...tested, method: exact ? "exact" : "normal", estimate, lower, upper };
+}
+function exactCdf(u, n, m) {
+  const pmf = nullDistribution(n, m);
+  let total = 0;
+  for (let k = 0; k <= Math.min(Math.floor(u + 1e-9), n * m); k++) total += pmf[k] ?? 0;
+  return Math.min(1, total);
+}
+function exactQuantile(p, n, m) {
+  const pmf = nullDistribution(n, m);
+  let total = 0;
+  for (let k = 0; k <= n * m; k++) {
+    total += pmf[k] ?? 0;
+    if (total >= p * (1 - 64 * Number.EPSILON)) return k;
+  }
+  return n * m;
+}
+function finiteSorted(values) {
+  return values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+}
+function uStatistic(x, y) {
+  const all = [...x.map((v) => ({ v, canary: true })), ...y.map((v) => ({ v, canary: false }))].sort(
+    (a, b) => a.v - b.v
+  );
+  let rankSum = 0;
+  const ties = [];
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]?.v === all[i]?.v) j++;
+    const midRank = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) if (all[k]?.canary) rankSum += midRank;
+    if (j > i) ties.push(j - i + 1);
+    i = j + 1;
+  }
+  return { u: rankSum - x.length * (x.length + 1) / 2, ties };
+}
+function exactP(u, n, m, alternative) {
+  const below = exactCdf(u, n, m);
+  const above = 1 - exactCdf(u - 1, n, m);
+  const pValue = alternative === "greater" ? above : alternative === "less" ? below : Math.min(1, 2 * Math.min(below, above));
+  return { pValue, z: Number.NaN };
+}
+function normalP(u, n, m, ties, alternative) {
+  const total = n + m;
+  const tieTerm = ties.reduce((sum, t) => sum + (t * t * t - t), 0) / (total * (total - 1));
+  const sigma = Math.sqrt(n * m / 12 * (total + 1 - tieTerm));
+  if (!(sigma > 0)) return { pValue: 1, z: 0 };
+  const delta = u - n * m / 2;
+  const correction = alternative === "greater" ? 0.5 : alternative === "less" ? -0.5 : Math.sign(delta) * 0.5;
+  const z2 = (delta - correction) / sigma;
+  const pValue = alternative === "greater" ? 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : alternative === "less" ? (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : Math.min(1, 2 * Math.min((0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1), 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1)));
+  return { pValue, z: z2 };
+}
+var distributions = /* @__PURE__ */ new Map();
+function nullDistribution(n, m) {
+  const key3 = `${n},${m}`;
+  const known = distributions.get(key3);
+  if (known) return known;
+  let rows2 = Array.from({ length: m + 1 }, () => Float64Array.of(1));
+  for (let i = 1; i <= n; i++) {
+    const next = [Float64Array.of(1)];
+    for (let j = 1; j <= m; j++) {
+      const p = new Float64Array(i * j + 1);
+      const withX = rows2[j];
+      const withY = next[j - 1];
+      const a = i / (i + j);
+      const b = j / (i + j);
+      for (let k = 0; k < withX.length; k++) p[k + j] = (p[k + j] ?? 0) + a * (withX[k] ?? 0);
+      for (let k = 0; k < withY.length; k++) p[k] = (p[k] ?? 0) + b * (withY[k] ?? 0);
+      next.push(p);
+    }
+    rows2 = next;
+  }
+  const result = rows2[m];
+  distributions.set(key3, result);
+  return result;
+}
+function medianDifference(x, y) {
+  const count2 = x.length * y.length;
+  const half = Math.floor((count2 + 1) / 2);
+  const low = kthDifference(x, y, half);
+  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
+}
+function shiftInterval(x, y, alpha, exact) {
+  const n = x.length;
+  const m = y.length;
+  const count2 = n * m;
+  let index;
+  if (exact) {
+    index = Math.max(1, exactQuantile(alpha / 2, n, m));
+  } else {
+    const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
+    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
+  }
+  index = Math.min(index, count2);
+  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
+}
+function kthDifference(x, y, k) {
+  const tx = tally(x);
+  const ty = tally(y);
+  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
+  let lo = x[0] - y[y.length - 1];
+  let hi = x[x.length - 1] - y[0];
+  if (countAtMost(x, y, lo) >= k) return lo;
+  for (let i = 0; i < 200 && hi - lo > 0; i++) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    if (countAtMost(x, y, mid) >= k) hi = mid;
+    else lo = mid;
+  }
+  return largestAtMost(x, y, hi);
+}
+function countAtMost(x, y, d) {
+  let count2 = 0;
+  let j = 0;
+  for (const xi of x) {
+    while (j < y.length && xi - y[j] > d) j++;
+    count2 += y.length - j;
+  }
+  return count2;
+}
+function largestAtMost(x, y, d) {
+  let best = Number.NEGATIVE_INFINITY;
+  let j = 0;
+  for (const xi of x) {
+    while (j < y.length && xi - y[j] > d) j++;
+    if (j < y.length) best = Math.max(best, xi - y[j]);
+  }
+  return best;
+}
+function tally(sorted) {
+  const out = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0] === v) last[1]++;
+    else out.push([v, 1]);
+  }
+  return out;
+}
+function kthOfTallies(x, y, k) {
+  const pairs = [];
+  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let seen = 0;
+  for (const [difference, count2] of pairs) {
+    seen += count2;
+    if (seen >= k) return difference;
+  }
+  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
+}
+
+// src/stats/mann-whitney-judge.ts
+function judge(canary, baseline, options) {
+  const x = canary.filter((v) => Number.isFinite(v));
+  const y = baseline.filter((v) => Number.isFinite(v));
+  if (x.length === 0 || y.length === 0) {
+    const which = x.length === 0 ? "canary" : "baseline";
+    return { classification: "nodata", reason: `no ${which} values`, effectSize: 1, bound: 0, gated: false };
+  }
+  const effectSize = meanRatio(x, y);
+  if (sameValues(x, y) || (/* @__PURE__ */ new Set([...x, ...y])).size === 1) {
+    return {
+      classification: "pass",
+      reason: "canary and baseline values are identical",
+      effectSize,
+      gated: false,
+      bound: 0
+    };
+  }
+  const test = mannWhitney(x, y, { alternative: "two-sided", confidence: options.confidence });
+  const scale = Math.abs(test.estimate);
+  const bound2 = options.tolerance * scale;
+  const up = options.direction !== "decrease";
+  const down = options.direction !== "increase";
+  const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
+  const score = scale > 0 ? Math.max(...scores) / scale : void 0;
+  const base = { effectSize, bound: bound2, score, test, gated: false };
+  const interval2 = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
+  if (up && test.lower > bound2) {
+    if (effectSize >= options.allowedIncrease) {
+      return { ...base, classification: "high", reason: `${interval2} lies above +${fmt(bound2)}` };
+    }
+    return {
+      ...base,
+      gated: true,
+      classification: "pass",
+      reason: `${interval2} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
+    };
+  }
+  if (down && test.upper < -bound2) {
+    if (effectSize <= options.allowedDecrease) {
+      return { ...base, classification: "low", reason: `${interval2} lies below \u2212${fmt(bound2)}` };
+    }
+    return {
+      ...base,
+      gated: true,
+      classification: "pass",
+      reason: `${interval2} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
+    };
+  }
+  return { ...base, classification: "pass", reason: `${interval2} is within \xB1${fmt(bound2)}` };
+}
+function meanRatio(x, y) {
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const control = mean(y);
+  return control === 0 ? 1 : mean(x) / control;
+}
+function sameValues(x, y) {
+  if (x.length !== y.length) return false;
+  const a = [...x].sort((p, q) => p - q);
+  const b = [...y].sort((p, q) => p - q);
+  return a.every((v, i) => v === b[i]);
+}
+function fmt(value) {
+  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
 }
 
 // src/stats/beta-mixture.ts
-var import_math_base_special_betainc = __toESM(require_lib122(), 1);
-var import_math_base_special_betaln = __toESM(require_lib124(), 1);
+var import_math_base_special_betainc = __toESM(require_lib128(), 1);
+var import_math_base_special_betaln = __toESM(require_lib130(), 1);
 function logMixtureE(k, n, p0, prior, side) {
   if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
   if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
@@ -29135,6 +29591,12 @@ function logTail(x, a, b, upper) {
   return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
 }
 
+// src/stats/decision.ts
+var MAX_REPORTED_LOG_E = 700;
+function reportedE(logE) {
+  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
+}
+
 // src/stats/rate-ratio.ts
 var PRIOR_CONCENTRATION = 20;
 function rateRatioTest(canary, baseline, options) {
@@ -29142,6 +29604,8 @@ function rateRatioTest(canary, baseline, options) {
   validate(baseline, "baseline");
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
   if (!(options.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
+  const nullRatio = options.nullRatio ?? 1;
+  if (!(nullRatio >= 1)) throw new RangeError("nullRatio must be at least 1");
   const threshold = 1 / options.alpha;
   const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
   const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
@@ -29153,7 +29617,7 @@ function rateRatioTest(canary, baseline, options) {
   }
   const w = canary.total / (canary.total + baseline.total);
   const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
-  const logE = rateRatioLogE(canary, baseline, options.minEffect);
+  const logE = rateRatioLogE(canary, baseline, options.minEffect, nullRatio);
   const thetaUpper = upperConfidenceBound(
     canary.failures,
     failures,
@@ -29164,12 +29628,12 @@ function rateRatioTest(canary, baseline, options) {
   const decision = logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
   return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
 }
-function rateRatioLogE(canary, baseline, minEffect) {
+function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
   if (canary.total <= 0 || baseline.total <= 0) return 0;
   const w = canary.total / (canary.total + baseline.total);
-  const theta = minEffect * w / (minEffect * w + 1 - w);
-  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
-  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, "above");
+  const theta = (rho) => rho * w / (rho * w + 1 - w);
+  const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
 }
 function validate(arm2, name) {
   const { failures, total } = arm2;
@@ -29179,294 +29643,350 @@ function validate(arm2, name) {
   if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
 }
 
-// src/stats/stratified-rate-ratio.ts
-function stratifiedLogE(strata, minEffect) {
-  let logE = 0;
-  for (const s of strata) logE += rateRatioLogE(s.version, s.baseline, minEffect);
-  return logE;
-}
-function stratifiedRateRatio(strata, options) {
-  const compared = strata.filter((s) => s.version.total > 0 && s.baseline.total > 0);
-  const level = { alpha: options.alpha / Math.max(1, compared.length), minEffect: options.minEffect };
-  const results = strata.map((s) => {
-    const isCompared = s.version.total > 0 && s.baseline.total > 0;
-    const test = isCompared ? rateRatioTest(s.version, s.baseline, level) : void 0;
-    return {
-      ...s,
-      compared: isCompared,
-      eValue: reportedE(rateRatioLogE(s.version, s.baseline, options.minEffect)),
-      ratio: test?.ratio ?? Number.NaN,
-      upper: test?.upper ?? Number.POSITIVE_INFINITY
-    };
-  });
-  const logE = stratifiedLogE(strata, options.minEffect);
-  const uppers = results.filter((r) => r.compared).map((r) => r.upper);
+// src/stats/sign-test.ts
+var UNIFORM = { a: 1, b: 1 };
+function signTest(canary, baseline, options) {
+  if (canary.length !== baseline.length) {
+    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
+  }
+  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
+  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
+  const shift = options.nullShift ?? 0;
+  if (!(shift >= 0)) throw new RangeError("nullShift must be at least 0");
+  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
+  const alpha = options.alpha / sides.length;
+  const results = sides.map((side) => oneSided(canary, baseline, side, alpha, shift));
+  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
+  const upper = Math.max(...results.map((r) => r.upper));
+  const threshold = 1 / alpha;
+  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
   return {
-    logE,
-    eValue: reportedE(logE),
-    threshold: 1 / options.alpha,
-    ratio: mantelHaenszel(compared),
-    upper: uppers.length > 0 ? Math.max(...uppers) : Number.POSITIVE_INFINITY,
-    strata: results
+    decision,
+    eValue: reportedE(worst.logE),
+    threshold,
+    pairs: worst.pairs,
+    worse: worst.worse,
+    estimate: worst.estimate,
+    upper
   };
 }
-function mantelHaenszel(strata) {
-  let top = 0;
-  let bottom = 0;
-  for (const s of strata) {
-    const n = s.version.total + s.baseline.total;
-    top += s.version.failures * s.baseline.total / n;
-    bottom += s.baseline.failures * s.version.total / n;
+function oneSided(canary, baseline, side, alpha, shift) {
+  let pairs = 0;
+  let worse = 0;
+  const ratios = [];
+  for (const [i, c] of canary.entries()) {
+    const b = baseline[i];
+    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
+    const [bad, good] = side === "increase" ? [c, b] : [b, c];
+    const allowed = good * (1 + shift);
+    if (bad !== allowed) {
+      pairs++;
+      if (bad > allowed) worse++;
+    }
+    if (bad > 0 && good > 0) ratios.push(bad / good);
   }
-  return top / bottom;
+  const logE = signLogE(worse, pairs);
+  ratios.sort((x, y) => x - y);
+  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
+}
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+}
+function minimumPairs(alpha) {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
+}
+function ratioBound(sorted, alpha) {
+  const n = sorted.length;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
+  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = n;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (rejects(mid)) lo = mid;
+    else hi = mid;
+  }
+  return sorted[n - lo - 1];
+}
+function median(sorted) {
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-// src/engine/verdict.ts
-var OUTCOMES = ["success", "failure"];
-var STRATA = ["environment", "none"];
-var ROLLBACK_POLICIES = ["all", "failing", "none"];
-var TRAJECTORY_POINTS = 60;
-function computeVerdict(version2, baseline, outcomes, settings, decided) {
-  const walk = follow(version2, baseline, outcomes, settings);
-  if (walk.decidedAtSample === null && decided && decided.baseline === baseline) {
-    walk.decidedAtSample = decided.decidedAtSample;
+// src/checks/analysis-counters.ts
+function counterRise(samples, from) {
+  let start = -1;
+  for (const [i, sample] of samples.entries()) if (sample.at <= from) start = i;
+  let previous = start >= 0 ? samples[start].value : 0;
+  let rise = 0;
+  for (const sample of samples.slice(start + 1)) {
+    rise += sample.value >= previous ? sample.value - previous : sample.value;
+    previous = sample.value;
   }
-  const final = stratifiedRateRatio(walk.strata, settings);
-  const evidence = summarise(version2, baseline, walk, final, settings);
-  const [verdict, reasonCode] = judge(evidence, final.strata, baseline);
-  return { version: version2, verdict, reasonCode, message: verdictMessage(evidence, reasonCode), evidence };
+  return rise;
 }
-function follow(version2, baseline, outcomes, settings) {
-  const total = outcomes.reduce((n, o) => n + (o.version === version2 ? 1 : 0), 0);
-  const every = Math.max(1, Math.ceil(total / TRAJECTORY_POINTS));
-  const strata = /* @__PURE__ */ new Map();
-  const environments = /* @__PURE__ */ new Map();
-  const logThreshold = Math.log(1 / settings.alpha);
-  const trajectory = [];
-  let decidedAtSample = null;
-  let seen = 0;
-  const logEs = /* @__PURE__ */ new Map();
-  const changed = /* @__PURE__ */ new Set();
-  const combinedLogE = () => {
-    for (const key3 of changed) {
-      const s = strata.get(key3);
-      logEs.set(key3, rateRatioLogE(s.version, s.baseline, settings.minEffect));
-    }
-    changed.clear();
-    let sum = 0;
-    for (const value of logEs.values()) sum += value;
-    return sum;
-  };
-  for (const o of outcomes) {
-    const arm2 = o.version === version2 ? "version" : o.version === baseline ? "baseline" : void 0;
-    if (arm2 === void 0) continue;
-    const key3 = settings.strata === "environment" ? o.environment : "all";
-    const stratum = strata.get(key3) ?? { stratum: key3, version: empty(), baseline: empty() };
-    strata.set(key3, stratum);
-    const env = environments.get(o.environment) ?? {
-      environment: o.environment,
-      version: empty(),
-      baseline: empty()
-    };
-    environments.set(o.environment, env);
-    for (const counts2 of [stratum[arm2], env[arm2]]) {
-      counts2.total += 1;
-      if (o.outcome === "failure") counts2.failures += 1;
-    }
-    changed.add(key3);
-    if (arm2 !== "version") continue;
-    seen += 1;
-    const plotted2 = seen % every === 0 || seen === total;
-    const undecided = decidedAtSample === null && baseline !== null && seen >= settings.minSamples && (o.outcome === "failure" || seen === settings.minSamples || isLook(seen));
-    if (!plotted2 && !undecided) continue;
-    const logE = baseline === null ? 0 : combinedLogE();
-    if (plotted2) trajectory.push({ samples: seen, eValue: reportedE(logE) });
-    if (undecided && logE >= logThreshold) decidedAtSample = seen;
-  }
-  return {
-    strata: [...strata.values()],
-    environments: [...environments.values()],
-    trajectory,
-    decidedAtSample
-  };
-}
-function isLook(seen) {
-  if (seen <= 100) return true;
-  return seen % (seen <= 1e4 ? 10 : 100) === 0;
-}
-function empty() {
-  return { failures: 0, total: 0 };
-}
-function summarise(version2, baseline, walk, final, settings) {
-  const sum = (arm2, field) => walk.strata.reduce((n, s) => n + s[arm2][field], 0);
-  const samples = sum("version", "total");
-  const failures = sum("version", "failures");
-  const baselineSamples = sum("baseline", "total");
-  const baselineFailures = sum("baseline", "failures");
-  return {
-    version: version2,
-    baseline,
-    alpha: settings.alpha,
-    threshold: 1 / settings.alpha,
-    minEffect: settings.minEffect,
-    minSamples: settings.minSamples,
-    strata: settings.strata,
-    samples,
-    failures,
-    baselineSamples,
-    baselineFailures,
-    rate: samples > 0 ? failures / samples : Number.NaN,
-    baselineRate: baselineSamples > 0 ? baselineFailures / baselineSamples : Number.NaN,
-    ratio: final.ratio,
-    upper: final.upper,
-    eValue: baseline === null ? 1 : final.eValue,
-    decidedAtSample: walk.decidedAtSample,
-    environments: walk.environments,
-    comparison: final.strata,
-    trajectory: walk.trajectory
-  };
-}
-function judge(evidence, comparison, baseline) {
-  if (baseline === null) return ["pending", "no_baseline"];
-  if (evidence.decidedAtSample !== null) return ["bad", "failure_rate_higher"];
-  if (evidence.samples < evidence.minSamples) return ["pending", "too_few_samples"];
-  const compared = comparison.filter((s) => s.compared);
-  if (compared.length > 0 && compared.every((s) => s.upper < evidence.minEffect)) {
-    return ["good", "regression_ruled_out"];
-  }
-  return ["pending", "inconclusive"];
-}
-function percent(rate) {
-  return Number.isFinite(rate) ? `${(rate * 100).toFixed(2)} %` : "-";
-}
-function eText(e) {
-  if (!Number.isFinite(e)) return "\u221E";
-  if (e >= 1e6) return e.toExponential(1);
-  return e >= 100 ? e.toFixed(0) : e.toPrecision(2);
-}
-function verdictMessage(e, reason) {
-  const count2 = (n) => n.toLocaleString("en-US");
-  const rates = `${e.version} failed ${percent(e.rate)} of ${count2(e.samples)} outcomes, ${e.baseline} ${percent(e.baselineRate)} of ${count2(e.baselineSamples)}`;
-  switch (reason) {
-    case "no_baseline":
-      return `${e.version} has ${count2(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
-    case "too_few_samples":
-      return `${e.version} has ${count2(e.samples)} outcomes; a verdict needs ${count2(e.minSamples)}`;
-    case "failure_rate_higher": {
-      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count2(e.decidedAtSample ?? e.samples)} outcomes`;
-      return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
-    }
-    case "regression_ruled_out":
-      return `${rates}: a ${e.minEffect}\xD7 regression is ruled out (ratio \u2264 ${e.upper.toFixed(2)})`;
-    default:
-      return `${rates}: not enough evidence either way yet (e-value ${eText(e.eValue)} < ${eText(e.threshold)}; ratio \u2264 ${Number.isFinite(e.upper) ? e.upper.toFixed(2) : "\u221E"})`;
-  }
-}
-function ratioText(ratio) {
-  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}\xD7` : "failures where the baseline had none,";
-}
-function effectiveVerdict(records) {
-  for (let i = records.length - 1; i >= 0; i--) if (records[i]?.kind === "override") return records[i];
-  return records.at(-1);
-}
-function rollbackChoices(policy, evidence, liveOn) {
-  return liveOn.map((environment) => {
-    if (policy === "none") return { environment, rollBack: false, reason: "rollback: none" };
-    if (policy === "all") return { environment, rollBack: true, reason: "rollback: all" };
-    const counts2 = evidence.environments.find((e2) => e2.environment === environment);
-    if (!counts2 || counts2.version.total === 0) {
-      return {
-        environment,
-        rollBack: true,
-        reason: `no outcomes of ${evidence.version} were reported there`
-      };
-    }
-    const { version: version2, baseline } = counts2;
-    const failed = `${version2.failures} of ${version2.total} failed (${percent(version2.failures / version2.total)}`;
-    const base = evidence.baseline ?? "the baseline";
-    if (version2.failures === 0) {
-      return { environment, rollBack: false, reason: `it kept succeeding there: ${failed})` };
-    }
-    if (baseline.total === 0) {
-      return {
-        environment,
-        rollBack: true,
-        reason: `${failed}) and ${base} never ran there to compare with`
-      };
-    }
-    const e = reportedE(rateRatioLogE(version2, baseline, evidence.minEffect));
-    const against = `${base} ${percent(baseline.failures / baseline.total)} there; e-value there ${eText(e)}`;
-    return e < 1 ? { environment, rollBack: false, reason: `it kept succeeding there: ${failed}, ${against})` } : { environment, rollBack: true, reason: `${failed}, ${against})` };
-  });
-}
+var LOOKBACK_MS = 5 * 6e4;
 
-// src/ledger/fleet-verdicts.ts
-async function standingVerdict(ledger, service, version2) {
-  return effectiveVerdict(await ledger.verdicts(service, version2));
+// src/render/ascii-plot.ts
+var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
+var THRESHOLD_GLYPH = "=";
+var DEFAULT_WIDTH = 72;
+var DEFAULT_HEIGHT = 20;
+var MIN_HEIGHT = 5;
+var MIN_FRAME_COLUMNS = 10;
+function niceTicks(lo, hi, maxIntervals, minStep = 0) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
+  let from = Math.min(lo, hi);
+  let to = Math.max(lo, hi);
+  if (from === to) {
+    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
+    from -= pad;
+    to += pad;
+  }
+  const intervals = Math.max(1, Math.floor(maxIntervals));
+  let exponent = Math.floor(Math.log10((to - from) / intervals));
+  for (; ; ) {
+    for (const factor of [1, 2, 5]) {
+      const step2 = clean(factor * 10 ** exponent);
+      if (step2 < minStep) continue;
+      const first = Math.floor(from / step2 + 1e-9);
+      const last = Math.ceil(to / step2 - 1e-9);
+      if (last - first <= intervals) {
+        const values = [];
+        for (let i = first; i <= last; i++) values.push(clean(i * step2));
+        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
+        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
+      }
+    }
+    exponent += 1;
+  }
 }
-async function baselineOf(ledger, service, version2) {
-  const counts2 = await ledger.outcomeCounts(service);
-  const withOutcomes = new Set(counts2.map((c) => c.version));
-  const earlier = await earlierVersions(ledger, service, version2, counts2);
-  const verdicts = await ledger.verdicts(service);
-  const standing = (v) => effectiveVerdict(verdicts.filter((r) => r.version === v))?.verdict;
-  const candidates = earlier.filter((v) => withOutcomes.has(v) && standing(v) !== "bad");
-  return candidates.findLast((v) => standing(v) === "good") ?? candidates.at(-1) ?? null;
+function tickLabel(value, decimals) {
+  const text = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
 }
-async function earlierVersions(ledger, service, version2, counts2) {
-  const known = (await ledger.versions(service)).map((v) => v.version);
-  const at = known.indexOf(version2);
-  if (at >= 0) return known.slice(0, at);
-  const firstOutcome = /* @__PURE__ */ new Map();
-  for (const c of counts2)
-    firstOutcome.set(c.version, Math.min(c.firstAt, firstOutcome.get(c.version) ?? c.firstAt));
-  const mine = firstOutcome.get(version2) ?? Number.POSITIVE_INFINITY;
-  return [...firstOutcome.entries()].filter(([v, first]) => v !== version2 && first < mine).sort((a, b) => a[1] - b[1]).map(([v]) => v);
+function plotAscii(series, options = {}) {
+  const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
+  const xStart = options.xStart ?? 0;
+  const threshold = options.threshold && Number.isFinite(options.threshold.value) ? options.threshold : void 0;
+  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
+  const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
+  const headerRows = heading !== "" || options.yUnit ? 1 : 0;
+  const rows2 = height - headerRows - 1;
+  const yTicks = yAxis(series, threshold?.value, rows2);
+  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
+  const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
+  const left = labelWidth + 1;
+  const right = threshold ? threshold.label.length + 1 : 0;
+  const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
+  const columns = width - left - right;
+  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count2 <= 1 ? xStart - 1 : xStart;
+  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
+  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
+  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
+  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
+  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
+  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
+  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
+  if (thresholdRow !== void 0) {
+    const line = grid[thresholdRow] ?? [];
+    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
+  }
+  for (const [i, s] of series.entries()) {
+    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
+  }
+  const lines2 = [];
+  if (headerRows) {
+    const unit = (options.yUnit ?? "").padStart(labelWidth);
+    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
+    lines2.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
+  }
+  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
+  for (const [r, line] of grid.entries()) {
+    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
+    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
+    lines2.push(`${label} ${line.join("")}${mark}`);
+  }
+  lines2.push(xLabelLine(xTicks, colOf, left, width));
+  return lines2.map((l) => l.trimEnd()).join("\n");
 }
-async function evaluateVerdict(ledger, service, version2, settings, context) {
-  const baseline = await baselineOf(ledger, service, version2);
-  const outcomes = await ledger.outcomes({ service, versions: baseline ? [version2, baseline] : [version2] });
-  const history = await ledger.verdicts(service, version2);
-  const last = history.findLast((r) => r.kind === "computed");
-  const computed = computeVerdict(version2, baseline, outcomes, settings, earlierDecision(history, baseline));
-  const changed = !last || last.verdict !== computed.verdict || last.reasonCode !== computed.reasonCode;
-  const recorded = changed ? await ledger.recordVerdict({
-    service,
-    version: version2,
-    verdict: computed.verdict,
-    reasonCode: computed.reasonCode,
-    kind: "computed",
-    actor: context.actor,
-    reason: null,
-    message: computed.message,
-    evidence: { ...computed.evidence },
-    at: context.now
-  }) : null;
-  const records = recorded ? [...history, recorded] : history;
-  return { computed, standing: effectiveVerdict(records), recorded };
+function glyph(index) {
+  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
 }
-function earlierDecision(history, baseline) {
-  const bad = history.find(
-    (r) => r.kind === "computed" && r.reasonCode === "failure_rate_higher" && r.evidence?.baseline === baseline
+function yAxis(series, threshold, rows2) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
+    if (!Number.isFinite(y)) continue;
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  if (lo > hi) [lo, hi] = [0, 1];
+  const intervals = Math.floor((rows2 - 1) / 2);
+  const ticks = niceTicks(lo, hi, intervals);
+  if (threshold === void 0) return ticks;
+  const half = ticks.step / 2;
+  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
+    return niceTicks(lo, threshold + half, intervals);
+  }
+  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
+    return niceTicks(threshold - half, hi, intervals);
+  }
+  return ticks;
+}
+function frame(rows2, columns, yTickRows, xTickCols) {
+  const grid = Array.from(
+    { length: rows2 },
+    (_, r) => Array.from({ length: columns }, (_2, c) => {
+      const edgeRow = r === 0 || r === rows2 - 1;
+      const edgeCol = c === 0 || c === columns - 1;
+      if (edgeRow && edgeCol) return "+";
+      if (edgeRow) return "-";
+      return edgeCol ? "|" : " ";
+    })
   );
-  const decidedAtSample = bad?.evidence?.decidedAtSample;
-  if (baseline === null || typeof decidedAtSample !== "number") return void 0;
-  return { baseline, decidedAtSample };
+  const set4 = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < columns) line[c] = "+";
+  };
+  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set4(r, c);
+  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set4(r, c);
+  return grid;
 }
-async function overrideVerdict(ledger, request2) {
-  if (request2.reason.trim() === "") throw new RangeError("an override needs a reason: say why");
-  return ledger.recordVerdict({
-    service: request2.service,
-    version: request2.version,
-    verdict: request2.verdict,
-    reasonCode: request2.verdict === "bad" ? "marked_bad" : "marked_good",
-    kind: "override",
-    actor: request2.actor,
-    reason: request2.reason,
-    message: `marked ${request2.verdict} by ${request2.actor}: ${request2.reason}`,
-    evidence: null,
-    at: request2.now
+function drawSeries(grid, points, mark, colOf, rowOf) {
+  const put = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < line.length) line[c] = mark;
+  };
+  for (const [k, y] of points.entries()) {
+    if (!Number.isFinite(y)) continue;
+    const next = points[k + 1];
+    const c0 = colOf(k);
+    const r0 = rowOf(y);
+    put(r0, c0);
+    if (next === void 0 || !Number.isFinite(next)) continue;
+    const c1 = colOf(k + 1);
+    const r1 = rowOf(next);
+    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
+    for (let s = 1; s <= steps; s++) {
+      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
+    }
+  }
+}
+function xLabelLine(ticks, colOf, left, width) {
+  let line = "";
+  for (const value of ticks.values) {
+    const label = tickLabel(value, ticks.decimals);
+    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
+    if (start < line.length + (line === "" ? 0 : 1)) continue;
+    line = line.padEnd(start) + label;
+  }
+  return line;
+}
+function clean(value) {
+  const rounded = Number(value.toPrecision(12));
+  return rounded === 0 ? 0 : rounded;
+}
+
+// src/render/verdict.ts
+function formatValue(value, unit) {
+  const text = value.toFixed(2);
+  return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
+}
+function isCritical(s) {
+  return s.max !== void 0 && s.value > s.max || s.min !== void 0 && s.value < s.min;
+}
+function verdictLine(s) {
+  const value = formatValue(s.value, s.unit);
+  if (s.max !== void 0 && s.value > s.max) {
+    return `CRITICAL: ${s.name} (${value}) is greater than maximum allowed (${formatValue(s.max, s.unit)})`;
+  }
+  if (s.min !== void 0 && s.value < s.min) {
+    return `CRITICAL: ${s.name} (${value}) is less than minimum allowed (${formatValue(s.min, s.unit)})`;
+  }
+  const limits2 = [
+    s.min !== void 0 ? `min ${formatValue(s.min, s.unit)}` : void 0,
+    s.max !== void 0 ? `max ${formatValue(s.max, s.unit)}` : void 0
+  ].filter((l) => l !== void 0);
+  return `OK: ${s.name} (${value}) is within limits (${limits2.length > 0 ? limits2.join(", ") : "none set"})`;
+}
+function worstPoint(series) {
+  const points = series.points;
+  if (points.length === 0) return void 0;
+  const highest = points.reduce((a, b) => b.value > a.value ? b : a);
+  const lowest = points.reduce((a, b) => b.value < a.value ? b : a);
+  if (series.max !== void 0 && highest.value > series.max) return highest;
+  if (series.min !== void 0 && lowest.value < series.min) return lowest;
+  if (series.max !== void 0) return highest;
+  if (series.min !== void 0) return lowest;
+  return points.at(-1);
+}
+var LOG_FLOOR = 1e-6;
+function plotted(series) {
+  if (series.scale !== "log") {
+    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
+  }
+  const transform2 = (v) => Math.log10(Math.max(v, LOG_FLOOR));
+  const measure = [series.metric, series.unit].filter((s) => s !== void 0).join(", ");
+  return {
+    values: series.points.map((p) => transform2(p.value)),
+    transform: transform2,
+    axis: `log10 ${measure || "value"}`
+  };
+}
+function checkVerdict(series) {
+  const worst = worstPoint(series);
+  if (!worst) return void 0;
+  const metric = series.scale === "log" && series.metric ? ` ${series.metric}` : "";
+  return verdictLine({
+    name: `${series.check}${metric} on ${worst.target}`,
+    value: worst.value,
+    max: series.max,
+    min: series.min,
+    unit: series.unit
   });
+}
+function checkReport(series, options = {}) {
+  const verdict = checkVerdict(series);
+  const worst = worstPoint(series);
+  const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
+  const { values, transform: transform2, axis } = plotted(series);
+  const limit = series.max !== void 0 && !minBroken ? { value: transform2(series.max), label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: transform2(series.min), label: `min ${formatValue(series.min, series.unit)}` } : void 0;
+  const n = series.points.length;
+  const plot = plotAscii([{ points: values }], {
+    ...options,
+    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}${series.scale === "log" ? ", log scale" : ""}`,
+    yUnit: axis,
+    threshold: limit,
+    xStart: 1
+  });
+  return verdict ? `${plot}
+${verdict}` : plot;
+}
+
+// src/stats/deviation.ts
+function deviation(series, baseline, offsetSeconds = 0) {
+  const byTime = /* @__PURE__ */ new Map();
+  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
+  let total = 0;
+  let points = 0;
+  for (const point of series) {
+    const other = byTime.get(millis(point.at));
+    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
+    total += Math.abs(point.value - other);
+    points++;
+  }
+  return { value: points > 0 ? total / points : Number.NaN, points };
+}
+function millis(seconds4) {
+  return Math.round(seconds4 * 1e3);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -49186,775 +49706,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/ledger/live-releases.ts
-var recordedConstraintsSchema = external_exports.object({
-  requires: external_exports.record(external_exports.string(), external_exports.string()),
-  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
-});
-async function liveReleases(ledger, environment) {
-  const live = /* @__PURE__ */ new Map();
-  for (const run2 of await ledger.runs({ environment })) {
-    if (run2.decision === "succeeded" && !live.has(run2.service)) live.set(run2.service, run2);
-  }
-  return Promise.all(
-    [...live.values()].map(async (run2) => ({
-      service: run2.service,
-      version: run2.version,
-      constraints: await runConstraints(ledger, run2.runId)
-    }))
-  );
-}
-async function recordedConstraints(ledger, service, version2) {
-  for (const run2 of await ledger.runs({ service, version: version2 })) {
-    const constraints = await runConstraints(ledger, run2.runId);
-    if (constraints) return constraints;
-  }
-  return null;
-}
-async function runConstraints(ledger, runId) {
-  const [start] = await ledger.events({ runId, limit: 1 });
-  if (start?.kind !== "run_started") return null;
-  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
-  return parsed.success ? parsed.data : null;
-}
-
-// src/ledger/deploy-gate.ts
-var DeployRefusedError = class extends Error {
-  name = "DeployRefusedError";
-  refusals;
-  constructor(request2, refusals) {
-    const what = request2.action === "rollback" ? "roll back to" : "deploy";
-    super(
-      `refusing to ${what} ${request2.service} ${request2.version} in ${request2.environment}: ${refusals.map((r) => r.message).join("; ")}`
-    );
-    this.refusals = refusals;
-  }
-};
-function hasVerdicts(ledger) {
-  return typeof ledger.verdicts === "function";
-}
-async function deployRefusals(ledger, request2) {
-  const verdict = hasVerdicts(ledger) ? await standingVerdict(ledger, request2.service, request2.version) : void 0;
-  return refusalsOf(request2, verdict, await liveReleases(ledger, request2.environment), true);
-}
-async function assertDeployAllowed(ledger, request2) {
-  const refusals = await deployRefusals(ledger, request2);
-  if (refusals.length > 0) throw new DeployRefusedError(request2, refusals);
-}
-function refusalsWithoutHistory(request2, liveVersion2) {
-  const live = liveVersion2 === null ? [] : [{ service: request2.service, version: liveVersion2, constraints: null }];
-  return refusalsOf(request2, void 0, live, false);
-}
-function refusalsOf(request2, verdict, live, history) {
-  const refusals = [];
-  if (verdict?.verdict === "bad") refusals.push({ kind: "bad_verdict", message: badVerdictText(verdict) });
-  const check2 = {
-    service: request2.service,
-    version: request2.version,
-    environment: request2.environment,
-    // A version that declares nothing must still satisfy what other live services require of it.
-    constraints: request2.constraints ?? { requires: {} },
-    live,
-    history
-  };
-  refusals.push(...unmetConstraints(check2));
-  return refusals;
-}
-function badVerdictText(verdict) {
-  const when = new Date(verdict.at).toISOString().replace(".000Z", "Z");
-  const who = verdict.actor ? ` by ${verdict.actor}` : "";
-  return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
-}
-
-// src/ledger/release-locks.ts
-function environmentLockName(repo, environment) {
-  return `${repo}:env:${environment}`;
-}
-function globalLockName(repo) {
-  return `${repo}:global`;
-}
-function leaseLockName(repo, environment) {
-  return `${repo}:deploy:${environment}`;
-}
-function leaseHolder(releaseId) {
-  return `release:${releaseId}`;
-}
-function releaseOfRunId(runId) {
-  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
-  return match ? Number(match[1]) : null;
-}
-
-// src/ledger/deploy-lock.ts
-var DEPLOY_LEASE_MS = 6e4;
-function deployLockName(service, environment) {
-  return `deploy:${service}:${environment}`;
-}
-var DeployLockedError = class extends Error {
-  name = "DeployLockedError";
-  blocker;
-  constructor(request2, blocker) {
-    super(lockedMessage(request2, blocker));
-    this.blocker = blocker;
-  }
-};
-async function holdDeployLock(ledger, request2, clock, warn) {
-  const name = deployLockName(request2.service, request2.environment);
-  const ttlMs = request2.leaseMs ?? DEPLOY_LEASE_MS;
-  const data = request2.admittedRelease === void 0 ? request2.data : { ...request2.data, release: request2.admittedRelease };
-  const lease = { ttlMs, reason: request2.reason, data };
-  const taken = await ledger.acquireLock(name, request2.holder, lease, clock.now());
-  if (!taken.acquired) throw new DeployLockedError(request2, { kind: "run", lock: taken.heldBy });
-  try {
-    const blocker = botBlocker(await ledger.locks(clock.now()), request2);
-    if (blocker) throw new DeployLockedError(request2, blocker);
-  } catch (error62) {
-    await ledger.releaseLock(name, request2.holder);
-    throw error62;
-  }
-  const stop = new AbortController();
-  const renewing = (async () => {
-    for (; ; ) {
-      await clock.sleep(Math.ceil(ttlMs / 3), stop.signal);
-      if (stop.signal.aborted) return;
-      try {
-        const renewed = await ledger.renewLock(name, request2.holder, ttlMs, clock.now());
-        if (renewed) continue;
-        const again = await ledger.acquireLock(name, request2.holder, lease, clock.now());
-        if (!again.acquired) warn(`the lease on ${name} ran out and ${again.heldBy.holder} holds it now`);
-      } catch (error62) {
-        warn(
-          `could not renew the lease on ${name}: ${error62 instanceof Error ? error62.message : String(error62)}`
-        );
-      }
-    }
-  })();
-  let released;
-  return {
-    lock: taken.lock,
-    release() {
-      released ??= (async () => {
-        stop.abort();
-        await renewing;
-        await ledger.releaseLock(name, request2.holder);
-      })();
-      return released;
-    }
-  };
-}
-function carriedRelease(lock) {
-  const release = lock.data?.release;
-  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
-}
-function botBlocker(locks, request2) {
-  const admitted = request2.admittedRelease;
-  for (const repo of request2.repos) {
-    for (const lock of locks) {
-      if (admitted === void 0 && lock.name === environmentLockName(repo, request2.environment))
-        return { kind: "environment", lock };
-      if (admitted === void 0 && lock.name === globalLockName(repo)) return { kind: "global", lock };
-      const ownLease = admitted !== void 0 && lock.holder === leaseHolder(admitted);
-      if (lock.name === leaseLockName(repo, request2.environment) && !ownLease)
-        return { kind: "release", lock };
-    }
-  }
-  return null;
-}
-function lockedMessage(request2, { kind, lock }) {
-  const since = `since ${new Date(lock.acquiredAt).toISOString()}`;
-  const reason = lock.reason ? ` (${lock.reason})` : "";
-  const where = `${request2.service} in ${request2.environment}`;
-  switch (kind) {
-    case "run":
-      return `${where} is being deployed by ${lock.holder}${reason}, ${since}: wait for it to finish (a crashed run's lease runs out within ${seconds(lock)})`;
-    case "release":
-      return `${request2.environment} is being deployed by the bot's ${lock.holder}${reason}, ${since}: wait for it to finish`;
-    case "environment":
-      return `${request2.environment} is locked by ${lock.holder} with the bot's /lock${reason}, ${since}: deploy once it is unlocked (/unlock ${request2.environment})`;
-    case "global":
-      return `every environment is locked by ${lock.holder} with the bot's /lock --global${reason}, ${since}: deploy once it is unlocked (/unlock --global)`;
-  }
-}
-function seconds(lock) {
-  return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
-}
-
-// src/cli/commands/deploy.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-
-// src/engine/vocabulary.ts
-var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
-var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
-var REASON_CODES = [
-  "all_batches_healthy",
-  "deploy_command_failed",
-  "deploy_timed_out",
-  "check_failed",
-  "check_errored",
-  "check_no_data",
-  "cancelled",
-  "internal_error",
-  /** The run's process died before the run ended; the next run on its environment recorded it. */
-  "run_died"
-];
-var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
-
-// src/stats/mann-whitney.ts
-var import_stats_base_dists_normal_cdf = __toESM(require_lib127(), 1);
-var import_stats_base_dists_normal_quantile = __toESM(require_lib130(), 1);
-var EXACT_LIMIT = 50;
-function mannWhitney(canary, baseline, options) {
-  const x = finiteSorted(canary);
-  const y = finiteSorted(baseline);
-  const n = x.length;
-  const m = y.length;
-  if (n === 0 || m === 0) throw new RangeError("Mann-Whitney needs at least one value in each sample");
-  const confidence = options.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError("confidence must be in (0, 1)");
-  const { u, ties } = uStatistic(x, y);
-  const exact = ties.length === 0 && n < EXACT_LIMIT && m < EXACT_LIMIT;
-  const tested = exact ? exactP(u, n, m, options.alternative) : normalP(u, n, m, ties, options.alternative);
-  const estimate = medianDifference(x, y);
-  const [lower, upper] = shiftInterval(x, y, 1 - confidence, exact);
-  return { u, n, m, ...tested, method: exact ? "exact" : "normal", estimate, lower, upper };
-}
-function exactCdf(u, n, m) {
-  const pmf = nullDistribution(n, m);
-  let total = 0;
-  for (let k = 0; k <= Math.min(Math.floor(u + 1e-9), n * m); k++) total += pmf[k] ?? 0;
-  return Math.min(1, total);
-}
-function exactQuantile(p, n, m) {
-  const pmf = nullDistribution(n, m);
-  let total = 0;
-  for (let k = 0; k <= n * m; k++) {
-    total += pmf[k] ?? 0;
-    if (total >= p * (1 - 64 * Number.EPSILON)) return k;
-  }
-  return n * m;
-}
-function finiteSorted(values) {
-  return values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-}
-function uStatistic(x, y) {
-  const all = [...x.map((v) => ({ v, canary: true })), ...y.map((v) => ({ v, canary: false }))].sort(
-    (a, b) => a.v - b.v
-  );
-  let rankSum = 0;
-  const ties = [];
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1]?.v === all[i]?.v) j++;
-    const midRank = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) if (all[k]?.canary) rankSum += midRank;
-    if (j > i) ties.push(j - i + 1);
-    i = j + 1;
-  }
-  return { u: rankSum - x.length * (x.length + 1) / 2, ties };
-}
-function exactP(u, n, m, alternative) {
-  const below = exactCdf(u, n, m);
-  const above = 1 - exactCdf(u - 1, n, m);
-  const pValue = alternative === "greater" ? above : alternative === "less" ? below : Math.min(1, 2 * Math.min(below, above));
-  return { pValue, z: Number.NaN };
-}
-function normalP(u, n, m, ties, alternative) {
-  const total = n + m;
-  const tieTerm = ties.reduce((sum, t) => sum + (t * t * t - t), 0) / (total * (total - 1));
-  const sigma = Math.sqrt(n * m / 12 * (total + 1 - tieTerm));
-  if (!(sigma > 0)) return { pValue: 1, z: 0 };
-  const delta = u - n * m / 2;
-  const correction = alternative === "greater" ? 0.5 : alternative === "less" ? -0.5 : Math.sign(delta) * 0.5;
-  const z2 = (delta - correction) / sigma;
-  const pValue = alternative === "greater" ? 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : alternative === "less" ? (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : Math.min(1, 2 * Math.min((0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1), 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1)));
-  return { pValue, z: z2 };
-}
-var distributions = /* @__PURE__ */ new Map();
-function nullDistribution(n, m) {
-  const key3 = `${n},${m}`;
-  const known = distributions.get(key3);
-  if (known) return known;
-  let rows2 = Array.from({ length: m + 1 }, () => Float64Array.of(1));
-  for (let i = 1; i <= n; i++) {
-    const next = [Float64Array.of(1)];
-    for (let j = 1; j <= m; j++) {
-      const p = new Float64Array(i * j + 1);
-      const withX = rows2[j];
-      const withY = next[j - 1];
-      const a = i / (i + j);
-      const b = j / (i + j);
-      for (let k = 0; k < withX.length; k++) p[k + j] = (p[k + j] ?? 0) + a * (withX[k] ?? 0);
-      for (let k = 0; k < withY.length; k++) p[k] = (p[k] ?? 0) + b * (withY[k] ?? 0);
-      next.push(p);
-    }
-    rows2 = next;
-  }
-  const result = rows2[m];
-  distributions.set(key3, result);
-  return result;
-}
-function medianDifference(x, y) {
-  const count2 = x.length * y.length;
-  const half = Math.floor((count2 + 1) / 2);
-  const low = kthDifference(x, y, half);
-  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
-}
-function shiftInterval(x, y, alpha, exact) {
-  const n = x.length;
-  const m = y.length;
-  const count2 = n * m;
-  let index;
-  if (exact) {
-    index = Math.max(1, exactQuantile(alpha / 2, n, m));
-  } else {
-    const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
-    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
-  }
-  index = Math.min(index, count2);
-  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
-}
-function kthDifference(x, y, k) {
-  const tx = tally(x);
-  const ty = tally(y);
-  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
-  let lo = x[0] - y[y.length - 1];
-  let hi = x[x.length - 1] - y[0];
-  if (countAtMost(x, y, lo) >= k) return lo;
-  for (let i = 0; i < 200 && hi - lo > 0; i++) {
-    const mid = lo + (hi - lo) / 2;
-    if (mid <= lo || mid >= hi) break;
-    if (countAtMost(x, y, mid) >= k) hi = mid;
-    else lo = mid;
-  }
-  return largestAtMost(x, y, hi);
-}
-function countAtMost(x, y, d) {
-  let count2 = 0;
-  let j = 0;
-  for (const xi of x) {
-    while (j < y.length && xi - y[j] > d) j++;
-    count2 += y.length - j;
-  }
-  return count2;
-}
-function largestAtMost(x, y, d) {
-  let best = Number.NEGATIVE_INFINITY;
-  let j = 0;
-  for (const xi of x) {
-    while (j < y.length && xi - y[j] > d) j++;
-    if (j < y.length) best = Math.max(best, xi - y[j]);
-  }
-  return best;
-}
-function tally(sorted) {
-  const out = [];
-  for (const v of sorted) {
-    const last = out[out.length - 1];
-    if (last && last[0] === v) last[1]++;
-    else out.push([v, 1]);
-  }
-  return out;
-}
-function kthOfTallies(x, y, k) {
-  const pairs = [];
-  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
-  pairs.sort((a, b) => a[0] - b[0]);
-  let seen = 0;
-  for (const [difference, count2] of pairs) {
-    seen += count2;
-    if (seen >= k) return difference;
-  }
-  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
-}
-
-// src/stats/mann-whitney-judge.ts
-function judge2(canary, baseline, options) {
-  const x = canary.filter((v) => Number.isFinite(v));
-  const y = baseline.filter((v) => Number.isFinite(v));
-  if (x.length === 0 || y.length === 0) {
-    const which = x.length === 0 ? "canary" : "baseline";
-    return { classification: "nodata", reason: `no ${which} values`, effectSize: 1, bound: 0, gated: false };
-  }
-  const effectSize = meanRatio(x, y);
-  if (sameValues(x, y) || (/* @__PURE__ */ new Set([...x, ...y])).size === 1) {
-    return {
-      classification: "pass",
-      reason: "canary and baseline values are identical",
-      effectSize,
-      gated: false,
-      bound: 0
-    };
-  }
-  const test = mannWhitney(x, y, { alternative: "two-sided", confidence: options.confidence });
-  const scale = Math.abs(test.estimate);
-  const bound2 = options.tolerance * scale;
-  const up = options.direction !== "decrease";
-  const down = options.direction !== "increase";
-  const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
-  const score = scale > 0 ? Math.max(...scores) / scale : void 0;
-  const base = { effectSize, bound: bound2, score, test, gated: false };
-  const interval2 = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
-  if (up && test.lower > bound2) {
-    if (effectSize >= options.allowedIncrease) {
-      return { ...base, classification: "high", reason: `${interval2} lies above +${fmt(bound2)}` };
-    }
-    return {
-      ...base,
-      gated: true,
-      classification: "pass",
-      reason: `${interval2} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
-    };
-  }
-  if (down && test.upper < -bound2) {
-    if (effectSize <= options.allowedDecrease) {
-      return { ...base, classification: "low", reason: `${interval2} lies below \u2212${fmt(bound2)}` };
-    }
-    return {
-      ...base,
-      gated: true,
-      classification: "pass",
-      reason: `${interval2} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
-    };
-  }
-  return { ...base, classification: "pass", reason: `${interval2} is within \xB1${fmt(bound2)}` };
-}
-function meanRatio(x, y) {
-  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-  const control = mean(y);
-  return control === 0 ? 1 : mean(x) / control;
-}
-function sameValues(x, y) {
-  if (x.length !== y.length) return false;
-  const a = [...x].sort((p, q) => p - q);
-  const b = [...y].sort((p, q) => p - q);
-  return a.every((v, i) => v === b[i]);
-}
-function fmt(value) {
-  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
-}
-
-// src/stats/sign-test.ts
-var UNIFORM = { a: 1, b: 1 };
-function signTest(canary, baseline, options) {
-  if (canary.length !== baseline.length) {
-    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
-  }
-  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
-  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
-  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
-  const alpha = options.alpha / sides.length;
-  const results = sides.map((side) => oneSided(canary, baseline, side, alpha));
-  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
-  const upper = Math.max(...results.map((r) => r.upper));
-  const threshold = 1 / alpha;
-  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
-  return {
-    decision,
-    eValue: reportedE(worst.logE),
-    threshold,
-    pairs: worst.pairs,
-    worse: worst.worse,
-    estimate: worst.estimate,
-    upper
-  };
-}
-function oneSided(canary, baseline, side, alpha) {
-  let pairs = 0;
-  let worse = 0;
-  const ratios = [];
-  for (const [i, c] of canary.entries()) {
-    const b = baseline[i];
-    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
-    const [bad, good] = side === "increase" ? [c, b] : [b, c];
-    if (bad !== good) {
-      pairs++;
-      if (bad > good) worse++;
-    }
-    if (bad > 0 && good > 0) ratios.push(bad / good);
-  }
-  const logE = signLogE(worse, pairs);
-  ratios.sort((x, y) => x - y);
-  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
-}
-function signLogE(worse, pairs) {
-  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
-}
-function ratioBound(sorted, alpha) {
-  const n = sorted.length;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
-  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
-  let lo = 0;
-  let hi = n;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (rejects(mid)) lo = mid;
-    else hi = mid;
-  }
-  return sorted[n - lo - 1];
-}
-function median(sorted) {
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-// src/render/ascii-plot.ts
-var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
-var THRESHOLD_GLYPH = "=";
-var DEFAULT_WIDTH = 72;
-var DEFAULT_HEIGHT = 20;
-var MIN_HEIGHT = 5;
-var MIN_FRAME_COLUMNS = 10;
-function niceTicks(lo, hi, maxIntervals, minStep = 0) {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi))
-    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
-  let from = Math.min(lo, hi);
-  let to = Math.max(lo, hi);
-  if (from === to) {
-    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
-    from -= pad;
-    to += pad;
-  }
-  const intervals = Math.max(1, Math.floor(maxIntervals));
-  let exponent = Math.floor(Math.log10((to - from) / intervals));
-  for (; ; ) {
-    for (const factor of [1, 2, 5]) {
-      const step2 = clean(factor * 10 ** exponent);
-      if (step2 < minStep) continue;
-      const first = Math.floor(from / step2 + 1e-9);
-      const last = Math.ceil(to / step2 - 1e-9);
-      if (last - first <= intervals) {
-        const values = [];
-        for (let i = first; i <= last; i++) values.push(clean(i * step2));
-        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
-        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
-      }
-    }
-    exponent += 1;
-  }
-}
-function tickLabel(value, decimals) {
-  const text = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
-}
-function plotAscii(series, options = {}) {
-  const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
-  const xStart = options.xStart ?? 0;
-  const threshold = options.threshold && Number.isFinite(options.threshold.value) ? options.threshold : void 0;
-  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
-  const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
-  const headerRows = heading !== "" || options.yUnit ? 1 : 0;
-  const rows2 = height - headerRows - 1;
-  const yTicks = yAxis(series, threshold?.value, rows2);
-  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
-  const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
-  const left = labelWidth + 1;
-  const right = threshold ? threshold.label.length + 1 : 0;
-  const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
-  const columns = width - left - right;
-  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count2 <= 1 ? xStart - 1 : xStart;
-  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
-  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
-  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
-  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
-  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
-  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
-  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
-  if (thresholdRow !== void 0) {
-    const line = grid[thresholdRow] ?? [];
-    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
-  }
-  for (const [i, s] of series.entries()) {
-    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
-  }
-  const lines2 = [];
-  if (headerRows) {
-    const unit = (options.yUnit ?? "").padStart(labelWidth);
-    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
-    lines2.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
-  }
-  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
-  for (const [r, line] of grid.entries()) {
-    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
-    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
-    lines2.push(`${label} ${line.join("")}${mark}`);
-  }
-  lines2.push(xLabelLine(xTicks, colOf, left, width));
-  return lines2.map((l) => l.trimEnd()).join("\n");
-}
-function glyph(index) {
-  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
-}
-function yAxis(series, threshold, rows2) {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
-    if (!Number.isFinite(y)) continue;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  if (lo > hi) [lo, hi] = [0, 1];
-  const intervals = Math.floor((rows2 - 1) / 2);
-  const ticks = niceTicks(lo, hi, intervals);
-  if (threshold === void 0) return ticks;
-  const half = ticks.step / 2;
-  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
-    return niceTicks(lo, threshold + half, intervals);
-  }
-  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
-    return niceTicks(threshold - half, hi, intervals);
-  }
-  return ticks;
-}
-function frame(rows2, columns, yTickRows, xTickCols) {
-  const grid = Array.from(
-    { length: rows2 },
-    (_, r) => Array.from({ length: columns }, (_2, c) => {
-      const edgeRow = r === 0 || r === rows2 - 1;
-      const edgeCol = c === 0 || c === columns - 1;
-      if (edgeRow && edgeCol) return "+";
-      if (edgeRow) return "-";
-      return edgeCol ? "|" : " ";
-    })
-  );
-  const set4 = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < columns) line[c] = "+";
-  };
-  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set4(r, c);
-  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set4(r, c);
-  return grid;
-}
-function drawSeries(grid, points, mark, colOf, rowOf) {
-  const put = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < line.length) line[c] = mark;
-  };
-  for (const [k, y] of points.entries()) {
-    if (!Number.isFinite(y)) continue;
-    const next = points[k + 1];
-    const c0 = colOf(k);
-    const r0 = rowOf(y);
-    put(r0, c0);
-    if (next === void 0 || !Number.isFinite(next)) continue;
-    const c1 = colOf(k + 1);
-    const r1 = rowOf(next);
-    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
-    for (let s = 1; s <= steps; s++) {
-      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
-    }
-  }
-}
-function xLabelLine(ticks, colOf, left, width) {
-  let line = "";
-  for (const value of ticks.values) {
-    const label = tickLabel(value, ticks.decimals);
-    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
-    if (start < line.length + (line === "" ? 0 : 1)) continue;
-    line = line.padEnd(start) + label;
-  }
-  return line;
-}
-function clean(value) {
-  const rounded = Number(value.toPrecision(12));
-  return rounded === 0 ? 0 : rounded;
-}
-
-// src/render/verdict.ts
-function formatValue(value, unit) {
-  const text = value.toFixed(2);
-  return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
-}
-function isCritical(s) {
-  return s.max !== void 0 && s.value > s.max || s.min !== void 0 && s.value < s.min;
-}
-function verdictLine(s) {
-  const value = formatValue(s.value, s.unit);
-  if (s.max !== void 0 && s.value > s.max) {
-    return `CRITICAL: ${s.name} (${value}) is greater than maximum allowed (${formatValue(s.max, s.unit)})`;
-  }
-  if (s.min !== void 0 && s.value < s.min) {
-    return `CRITICAL: ${s.name} (${value}) is less than minimum allowed (${formatValue(s.min, s.unit)})`;
-  }
-  const limits2 = [
-    s.min !== void 0 ? `min ${formatValue(s.min, s.unit)}` : void 0,
-    s.max !== void 0 ? `max ${formatValue(s.max, s.unit)}` : void 0
-  ].filter((l) => l !== void 0);
-  return `OK: ${s.name} (${value}) is within limits (${limits2.length > 0 ? limits2.join(", ") : "none set"})`;
-}
-function worstPoint(series) {
-  const points = series.points;
-  if (points.length === 0) return void 0;
-  const highest = points.reduce((a, b) => b.value > a.value ? b : a);
-  const lowest = points.reduce((a, b) => b.value < a.value ? b : a);
-  if (series.max !== void 0 && highest.value > series.max) return highest;
-  if (series.min !== void 0 && lowest.value < series.min) return lowest;
-  if (series.max !== void 0) return highest;
-  if (series.min !== void 0) return lowest;
-  return points.at(-1);
-}
-var LOG_FLOOR = 1e-6;
-function plotted(series) {
-  if (series.scale !== "log") {
-    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
-  }
-  const transform2 = (v) => Math.log10(Math.max(v, LOG_FLOOR));
-  const measure = [series.metric, series.unit].filter((s) => s !== void 0).join(", ");
-  return {
-    values: series.points.map((p) => transform2(p.value)),
-    transform: transform2,
-    axis: `log10 ${measure || "value"}`
-  };
-}
-function checkVerdict(series) {
-  const worst = worstPoint(series);
-  if (!worst) return void 0;
-  const metric = series.scale === "log" && series.metric ? ` ${series.metric}` : "";
-  return verdictLine({
-    name: `${series.check}${metric} on ${worst.target}`,
-    value: worst.value,
-    max: series.max,
-    min: series.min,
-    unit: series.unit
-  });
-}
-function checkReport(series, options = {}) {
-  const verdict = checkVerdict(series);
-  const worst = worstPoint(series);
-  const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
-  const { values, transform: transform2, axis } = plotted(series);
-  const limit = series.max !== void 0 && !minBroken ? { value: transform2(series.max), label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: transform2(series.min), label: `min ${formatValue(series.min, series.unit)}` } : void 0;
-  const n = series.points.length;
-  const plot = plotAscii([{ points: values }], {
-    ...options,
-    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}${series.scale === "log" ? ", log scale" : ""}`,
-    yUnit: axis,
-    threshold: limit,
-    xStart: 1
-  });
-  return verdict ? `${plot}
-${verdict}` : plot;
-}
-
-// src/stats/deviation.ts
-function deviation(series, baseline, offsetSeconds = 0) {
-  const byTime = /* @__PURE__ */ new Map();
-  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
-  let total = 0;
-  let points = 0;
-  for (const point of series) {
-    const other = byTime.get(millis(point.at));
-    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
-    total += Math.abs(point.value - other);
-    points++;
-  }
-  return { value: points > 0 ? total / points : Number.NaN, points };
-}
-function millis(seconds4) {
-  return Math.round(seconds4 * 1e3);
-}
-
 // src/checks/outcome.ts
 function seconds2(ms2) {
   return `${(ms2 / 1e3).toFixed(2)} s`;
@@ -50014,13 +49765,20 @@ async function instantQuery(server, query, time3, options) {
     message: `expected a vector or scalar from an instant query, got a ${data.resultType}`
   };
 }
+async function rawSamples(server, selector, time3, options) {
+  const answer = await call(server, "/api/v1/query", { query: selector, time: String(time3) }, options);
+  if (!answer.ok) return answer;
+  return matrixSeries(answer.data, "a range-vector selector");
+}
 async function rangeQuery(server, query, range, options) {
   const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
   const answer = await call(server, "/api/v1/query_range", params, options);
   if (!answer.ok) return answer;
-  const data = answer.data;
+  return matrixSeries(answer.data, "a range query");
+}
+function matrixSeries(data, from) {
   if (data.resultType !== "matrix")
-    return { ok: false, message: `expected a matrix from a range query, got a ${data.resultType}` };
+    return { ok: false, message: `expected a matrix from ${from}, got a ${data.resultType}` };
   return {
     ok: true,
     data: data.result.map((s) => ({
@@ -50210,7 +49968,7 @@ async function runPrometheusCheck(spec, context, options, signal) {
     const answer = await instantQuery(spec.server, filled.query, time3, query);
     const one = single(answer, context.target.name);
     if (!one.ok) return { ...base, status: one.status, message: one.message };
-    return judge3(spec, one.value, base);
+    return judge2(spec, one.value, base);
   }
   const { rangeMs, stepMs, reduce: reduce2 } = spec.range;
   const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
@@ -50226,7 +49984,7 @@ async function runPrometheusCheck(spec, context, options, signal) {
     );
     if (!reduced.ok)
       return { ...base, status: reduced.status, message: `${reduce2} of the series: ${reduced.message}` };
-    return judge3(spec, reduced.value, base);
+    return judge2(spec, reduced.value, base);
   }
   const historyMs = spec.deviation.historyMs ?? 0;
   const baselineTemplate = spec.deviation.baseline ?? spec.query;
@@ -50247,7 +50005,7 @@ async function runPrometheusCheck(spec, context, options, signal) {
       message: "the series and its baseline share no time with values on both sides"
     };
   }
-  return judge3(spec, result.value, base, "Deviation");
+  return judge2(spec, result.value, base, "Deviation");
 }
 function targetValues(spec, context) {
   const strings = {
@@ -50311,7 +50069,7 @@ function reduceSeries(values, reduce2) {
       return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
   }
 }
-function judge3(spec, value, base, name = spec.name) {
+function judge2(spec, value, base, name = spec.name) {
   const input2 = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
   return { ...base, status: isCritical(input2) ? "fail" : "pass", value, message: verdictLine(input2) };
 }
@@ -50329,10 +50087,8 @@ async function runAnalysisCheck(spec, context, options, signal) {
   return settle2(spec, context, found.value);
 }
 async function countsFinding(spec, metric, context, windowMs, query) {
-  const time3 = context.now / 1e3;
-  const tokens = { window: promDuration(windowMs) };
-  const read = async (template, arm2, what) => instantValue(spec, context, template, arm2, tokens, time3, query, what);
-  let failureSeries = 0;
+  const read = (template, arm2, what) => counterTotal(spec, context, template, arm2, query, what);
+  const absent = [];
   const readArm = async (targets, name) => {
     const [failures, total] = await Promise.all([
       read(metric.failures, targets, `${name} failures`),
@@ -50340,7 +50096,17 @@ async function countsFinding(spec, metric, context, windowMs, query) {
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
-    if (failures.value !== void 0) failureSeries += 1;
+    if (failures.value === void 0 && (total.value ?? 0) > 0) {
+      if (metric.absentFailures === "no-data")
+        return {
+          ok: false,
+          outcome: waiting(
+            context,
+            `the failures selector matches no ${name} series (absentFailures: zero counts that as no failures)`
+          )
+        };
+      absent.push(name);
+    }
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
@@ -50356,11 +50122,13 @@ async function countsFinding(spec, metric, context, windowMs, query) {
     return { ok: false, outcome: waiting(context, `no ${empty2} requests in the window`) };
   }
   const alpha = batchAlpha(spec, context);
-  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect });
-  const rates = `canary ${percent2(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent2(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
+  const nullRatio = spec.failOn === "beyond-min-effect" ? metric.minEffect : 1;
+  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect, nullRatio });
+  const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
-  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
-  const unseen = failureSeries === 0 ? " (the failures query returned no series for either arm: counted as 0)" : "";
+  const worse = nullRatio > 1 ? `more than ${nullRatio}\xD7 as often` : "more often";
+  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails ${worse}` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
+  const unseen = absent.length > 0 ? ` (the failures selector matched no ${absent.join(" or ")} series: counted as 0 failures, absentFailures: zero)` : "";
   return {
     ok: true,
     value: {
@@ -50373,6 +50141,8 @@ async function countsFinding(spec, metric, context, windowMs, query) {
       evidence: {
         test: "rate-ratio",
         alpha,
+        failOn: spec.failOn,
+        nullRatio,
         eValue: result.eValue,
         threshold: result.threshold,
         ratio: finiteOrNull(result.ratio),
@@ -50382,7 +50152,8 @@ async function countsFinding(spec, metric, context, windowMs, query) {
         canaryRequests: canary.total,
         baselineFailures: baseline.failures,
         baselineRequests: baseline.total,
-        windowSeconds: Math.round(windowMs / 1e3)
+        absentFailures: absent.length > 0 ? absent.join(" and ") : null,
+        windowSeconds: windowMs / 1e3
       }
     }
   };
@@ -50414,19 +50185,21 @@ async function seriesFinding(spec, metric, context, query) {
     return { ok: false, outcome: waiting(context, "no step has values in both arms yet") };
   const evidenceBase = { steps: canary.length, stepSeconds: step2, direction: metric.direction };
   if (metric.test.kind === "sequential") {
-    const alpha = batchAlpha(spec, context);
+    const alpha2 = batchAlpha(spec, context);
+    const nullShift = spec.failOn === "beyond-min-effect" ? metric.test.minEffect : 0;
     const result = signTest(canary, baseline, {
-      alpha,
+      alpha: alpha2,
       minEffect: metric.test.minEffect,
-      direction: metric.direction
+      direction: metric.direction,
+      nullShift
     });
     const bound2 = Number.isFinite(result.upper) ? `, at most ${pct(result.upper)}` : ", not yet bounded";
-    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
+    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ""}` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
     return {
       ok: true,
       value: {
         decision: result.decision,
-        message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
+        message: `canary worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ""} in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
         value: result.eValue,
         metric: "e-value",
         scale: "log",
@@ -50434,7 +50207,9 @@ async function seriesFinding(spec, metric, context, query) {
         evidence: {
           test: "sign",
           ...evidenceBase,
-          alpha,
+          alpha: alpha2,
+          failOn: spec.failOn,
+          nullShift,
           eValue: result.eValue,
           threshold: result.threshold,
           pairs: result.pairs,
@@ -50457,7 +50232,9 @@ async function seriesFinding(spec, metric, context, query) {
       }
     };
   }
-  const verdict = judge2(canary, baseline, { direction: metric.direction, ...test });
+  const alpha = batchAlpha(spec, context);
+  const confidence = mannWhitneyConfidence(test.confidence, alpha, metric.direction);
+  const verdict = judge(canary, baseline, { direction: metric.direction, ...test, confidence });
   const decision = verdict.classification === "high" || verdict.classification === "low" ? "fail" : "pass";
   return {
     ok: true,
@@ -50477,7 +50254,8 @@ async function seriesFinding(spec, metric, context, query) {
         pValue: finiteOrNull(verdict.test?.pValue ?? Number.NaN),
         effectSize: finiteOrNull(verdict.effectSize),
         tolerance: test.tolerance,
-        confidence: test.confidence
+        alpha,
+        confidence
       }
     }
   };
@@ -50513,21 +50291,24 @@ function waiting(context, why) {
 function errorOutcome(message) {
   return { status: "error", message };
 }
-async function instantValue(spec, context, template, arm2, tokens, time3, query, what) {
-  const asked = await askArm(
-    context,
-    template,
-    arm2,
-    tokens,
-    what,
-    (q) => instantQuery(spec.server, q, time3, query)
-  );
-  if (!asked.ok) return asked;
-  const value = asked.value?.value;
-  if (value !== void 0 && !Number.isFinite(value)) {
-    return { ok: false, outcome: errorOutcome(`${what}: the query returned ${value}`) };
+async function counterTotal(spec, context, template, arm2, query, what) {
+  const filled = fillArm(context, template, arm2, {});
+  if (!filled.ok) return filled;
+  const rangeMs = Math.ceil(context.now - context.windowStart + LOOKBACK_MS);
+  const selector = `${filled.value.trim()}[${rangeMs}ms]`;
+  const answer = await rawSamples(spec.server, selector, context.now / 1e3, query);
+  if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
+  if (answer.data.length === 0) return { ok: true, value: void 0 };
+  let rise = 0;
+  for (const series of answer.data) {
+    if (series.values.some((v) => !Number.isFinite(v.value)))
+      return {
+        ok: false,
+        outcome: errorOutcome(`${what}: ${labelsText(series.metric)} has a sample that is not a number`)
+      };
+    rise += counterRise(series.values, context.windowStart / 1e3);
   }
-  return { ok: true, value };
+  return { ok: true, value: rise };
 }
 async function armSeries(spec, context, template, arm2, tokens, range, query, what) {
   const asked = await askArm(
@@ -50544,10 +50325,9 @@ async function armSeries(spec, context, template, arm2, tokens, range, query, wh
   return { ok: true, value: values };
 }
 async function askArm(context, template, arm2, tokens, what, ask) {
-  const values = { strings: contextStrings(context), lists: { targets: arm2.map((t) => t.name) }, tokens };
-  const filled = fillQuery(template, values);
-  if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await ask(filled.query);
+  const filled = fillArm(context, template, arm2, tokens);
+  if (!filled.ok) return filled;
+  const answer = await ask(filled.value);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
   if (answer.data.length > 1) {
     const shown = answer.data.slice(0, 2).map((s) => labelsText(s.metric)).join(", ");
@@ -50563,19 +50343,18 @@ async function askArm(context, template, arm2, tokens, what, ask) {
 function arm(failures, total, name) {
   const t = total ?? 0;
   const f = failures ?? 0;
-  if (t < 0 || f < 0) {
+  if (f > t) {
     return {
       ok: false,
-      outcome: errorOutcome(`${name}: negative counts (${f} of ${t}); use increase() on counters`)
+      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the selectors`)
     };
   }
-  if (f > t * 1.05 + 1) {
-    return {
-      ok: false,
-      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`)
-    };
-  }
-  return { ok: true, value: { failures: Math.min(f, t), total: t } };
+  return { ok: true, value: { failures: f, total: t } };
+}
+function fillArm(context, template, arm2, tokens) {
+  const values = { strings: contextStrings(context), lists: { targets: arm2.map((t) => t.name) }, tokens };
+  const filled = fillQuery(template, values);
+  return filled.ok ? { ok: true, value: filled.query } : { ok: false, outcome: errorOutcome(filled.message) };
 }
 function contextStrings(context) {
   return {
@@ -50595,11 +50374,15 @@ function num(value) {
 function count(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
-function percent2(rate) {
+function percent(rate) {
   return Number.isFinite(rate) ? `${(rate * 100).toFixed(2)}%` : "n/a";
 }
 function pct(fraction2) {
   return Number.isFinite(fraction2) ? `${(fraction2 * 100).toFixed(1)}%` : String(fraction2);
+}
+function mannWhitneyConfidence(configured, alpha, direction) {
+  const sides = direction === "either" ? 1 : 2;
+  return Math.max(configured, 1 - sides * alpha);
 }
 function batchAlpha(spec, context) {
   return spec.alpha / Math.max(1, context.comparisons);
@@ -50978,6 +50761,15 @@ function armsLabel(arms) {
   const b = arms.baselines.length;
   return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
 }
+function comparisonsOf(component, batches2, baseline) {
+  let deployed = [];
+  let count2 = 0;
+  for (const batch of batches2) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count2 += 1;
+  }
+  return Math.max(1, count2);
+}
 
 // src/engine/decide.ts
 function decideStep(failure2, onFailure) {
@@ -51155,7 +50947,7 @@ async function forEachLimit(items, limit, fn, shouldStart = () => true) {
 
 // src/engine/ports.ts
 function isBatchCheck(spec) {
-  return spec.kind === "analysis";
+  return spec.observes === "batch";
 }
 
 // src/engine/result.ts
@@ -51593,18 +51385,7 @@ var Rollout = class {
     const arms = analysisArms(component, deployed, check2.baseline);
     const label = armsLabel(arms);
     const scope = { scope: "batch", canaries: arms.canaries.length, baselines: arms.baselines.length };
-    if (arms.baselines.length === 0) {
-      await this.sink.emit({
-        kind: "check",
-        status: "skipped",
-        component: component.name,
-        target: label,
-        batch: number5,
-        message: "no baseline targets left: every target it could compare with runs the new version",
-        data: { check: check2.name, status: "skipped", ...scope }
-      });
-      return void 0;
-    }
+    if (arms.baselines.length === 0) return void 0;
     const context = {
       service: this.spec.service,
       environment: this.spec.environment,
@@ -51649,27 +51430,30 @@ var Rollout = class {
     return failure2;
   }
   /**
-   * Burn-in: wait, then re-check every target deployed so far and run the batch checks, until the
-   * bake time is over. The batch checks' last round is marked final (also when a slow round ran
-   * past the end), so an inconclusive analysis is settled; without a bake it is their only round.
+   * Burn-in: re-check every target deployed so far and run the batch checks every checkEvery,
+   * until the bake is over. The looks are scheduled from the end of the batch's deploy (the
+   * window's start), not from the end of the previous look, so they do not drift; a look that
+   * runs past the next one's time skips it. The last look, at the end of the bake (or the first
+   * after it, when a slow look ran past it), is marked final, so an inconclusive analysis is
+   * settled; without a bake the batch checks' only look is final.
    */
   async bake(component, deployed, number5, windowStart) {
     const { bakeMs, checkIntervalMs } = component.rollout;
     if (bakeMs <= 0) return this.checkBatch(component, deployed, number5, windowStart, true);
     const clock = this.ports.clock;
     const start = clock.now();
+    const end = windowStart + bakeMs;
+    const every = Math.max(1, checkIntervalMs);
     const where = { component: component.name, batch: number5 };
     await this.sink.emit({ kind: "bake_started", status: "started", ...where, data: { bakeMs } });
     let failure2;
     let settled = false;
-    for (let left = bakeMs; !failure2 && left > 0; left = bakeMs - (clock.now() - start)) {
-      await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
+    while (!failure2 && !settled) {
+      const next = Math.min(windowStart + (Math.floor((clock.now() - windowStart) / every) + 1) * every, end);
+      if (next > clock.now()) await clock.sleep(next - clock.now(), this.options.signal);
       failure2 = this.cancellation() ?? await this.checkTargets(component, deployed, number5);
-      settled = !failure2 && clock.now() - start >= bakeMs;
+      settled = !failure2 && clock.now() >= end;
       failure2 ??= await this.checkBatch(component, deployed, number5, windowStart, settled);
-    }
-    if (!failure2 && !settled && component.checks.some(isBatchCheck)) {
-      failure2 = this.cancellation() ?? await this.checkBatch(component, deployed, number5, windowStart, true);
     }
     await this.sink.emit({
       kind: "bake_finished",
@@ -51683,13 +51467,7 @@ var Rollout = class {
   /** The batches of the component in which the check has baselines to compare with. */
   comparisons(component, check2) {
     const index = this.spec.components.indexOf(component);
-    let deployed = [];
-    let count2 = 0;
-    for (const batch of this.state.batchesOf(index)) {
-      deployed = [...deployed, ...batch];
-      if (analysisArms(component, deployed, check2.baseline).baselines.length > 0) count2 += 1;
-    }
-    return Math.max(1, count2);
+    return comparisonsOf(component, this.state.batchesOf(index), check2.baseline);
   }
   commandFor(component) {
     return this.spec.action === "rollback" ? component.rollback ?? component.deploy : component.deploy;
@@ -52019,9 +51797,16 @@ function startFailure(error62, shell, cwd) {
   return `could not start ${shell}: ${dir ? `${dir} (${text})` : text}`;
 }
 
-// src/ledger/live-version.ts
-function liveVersionOf(runs) {
-  return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
+// src/release/deployment-records.ts
+function runSuccesses(runs) {
+  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
+}
+function runHistory(ledger) {
+  return {
+    async successes(service, environment) {
+      return runSuccesses(await ledger.runs({ service, environment }));
+    }
+  };
 }
 function runsInProgress(runs) {
   const newestFinished = runs.find((run2) => run2.finishedAt !== null);
@@ -52029,8 +51814,422 @@ function runsInProgress(runs) {
     (run2) => run2.finishedAt === null && (newestFinished === void 0 || run2.startedAt > newestFinished.startedAt)
   );
 }
-async function liveVersion(ledger, service, environment) {
-  return liveVersionOf(await ledger.runs({ service, environment }));
+
+// src/stats/stratified-rate-ratio.ts
+function stratifiedLogE(strata, minEffect) {
+  let logE = 0;
+  for (const s of strata) logE += rateRatioLogE(s.version, s.baseline, minEffect);
+  return logE;
+}
+function stratifiedRateRatio(strata, options) {
+  const compared = strata.filter((s) => s.version.total > 0 && s.baseline.total > 0);
+  const level = { alpha: options.alpha / Math.max(1, compared.length), minEffect: options.minEffect };
+  const results = strata.map((s) => {
+    const isCompared = s.version.total > 0 && s.baseline.total > 0;
+    const test = isCompared ? rateRatioTest(s.version, s.baseline, level) : void 0;
+    return {
+      ...s,
+      compared: isCompared,
+      eValue: reportedE(rateRatioLogE(s.version, s.baseline, options.minEffect)),
+      ratio: test?.ratio ?? Number.NaN,
+      upper: test?.upper ?? Number.POSITIVE_INFINITY
+    };
+  });
+  const logE = stratifiedLogE(strata, options.minEffect);
+  const uppers = results.filter((r) => r.compared).map((r) => r.upper);
+  return {
+    logE,
+    eValue: reportedE(logE),
+    threshold: 1 / options.alpha,
+    ratio: mantelHaenszel(compared),
+    upper: uppers.length > 0 ? Math.max(...uppers) : Number.POSITIVE_INFINITY,
+    strata: results
+  };
+}
+function mantelHaenszel(strata) {
+  let top = 0;
+  let bottom = 0;
+  for (const s of strata) {
+    const n = s.version.total + s.baseline.total;
+    top += s.version.failures * s.baseline.total / n;
+    bottom += s.baseline.failures * s.version.total / n;
+  }
+  return top / bottom;
+}
+
+// src/engine/verdict.ts
+var OUTCOMES = ["success", "failure"];
+var STRATA = ["environment", "none"];
+var ROLLBACK_POLICIES = ["all", "failing", "none"];
+var TRAJECTORY_POINTS = 60;
+function computeVerdict(version2, baseline, outcomes, settings, decided) {
+  const walk = follow(version2, baseline, outcomes, settings);
+  if (walk.decidedAtSample === null && decided && decided.baseline === baseline) {
+    walk.decidedAtSample = decided.decidedAtSample;
+  }
+  const final = stratifiedRateRatio(walk.strata, settings);
+  const evidence = summarise(version2, baseline, walk, final, settings);
+  const [verdict, reasonCode] = judge3(evidence, final.strata, baseline);
+  return { version: version2, verdict, reasonCode, message: verdictMessage(evidence, reasonCode), evidence };
+}
+function follow(version2, baseline, outcomes, settings) {
+  const total = outcomes.reduce((n, o) => n + (o.version === version2 ? 1 : 0), 0);
+  const every = Math.max(1, Math.ceil(total / TRAJECTORY_POINTS));
+  const strata = /* @__PURE__ */ new Map();
+  const environments = /* @__PURE__ */ new Map();
+  const logThreshold = Math.log(1 / settings.alpha);
+  const trajectory = [];
+  let decidedAtSample = null;
+  let seen = 0;
+  const logEs = /* @__PURE__ */ new Map();
+  const changed = /* @__PURE__ */ new Set();
+  const combinedLogE = () => {
+    for (const key3 of changed) {
+      const s = strata.get(key3);
+      logEs.set(key3, rateRatioLogE(s.version, s.baseline, settings.minEffect));
+    }
+    changed.clear();
+    let sum = 0;
+    for (const value of logEs.values()) sum += value;
+    return sum;
+  };
+  for (const o of outcomes) {
+    const arm2 = o.version === version2 ? "version" : o.version === baseline ? "baseline" : void 0;
+    if (arm2 === void 0) continue;
+    const key3 = settings.strata === "environment" ? o.environment : "all";
+    const stratum = strata.get(key3) ?? { stratum: key3, version: empty(), baseline: empty() };
+    strata.set(key3, stratum);
+    const env = environments.get(o.environment) ?? {
+      environment: o.environment,
+      version: empty(),
+      baseline: empty()
+    };
+    environments.set(o.environment, env);
+    for (const counts2 of [stratum[arm2], env[arm2]]) {
+      counts2.total += 1;
+      if (o.outcome === "failure") counts2.failures += 1;
+    }
+    changed.add(key3);
+    if (arm2 !== "version") continue;
+    seen += 1;
+    const plotted2 = seen % every === 0 || seen === total;
+    const undecided = decidedAtSample === null && baseline !== null && seen >= settings.minSamples && (o.outcome === "failure" || seen === settings.minSamples || isLook(seen));
+    if (!plotted2 && !undecided) continue;
+    const logE = baseline === null ? 0 : combinedLogE();
+    if (plotted2) trajectory.push({ samples: seen, eValue: reportedE(logE) });
+    if (undecided && logE >= logThreshold) decidedAtSample = seen;
+  }
+  return {
+    strata: [...strata.values()],
+    environments: [...environments.values()],
+    trajectory,
+    decidedAtSample
+  };
+}
+function isLook(seen) {
+  if (seen <= 100) return true;
+  return seen % (seen <= 1e4 ? 10 : 100) === 0;
+}
+function empty() {
+  return { failures: 0, total: 0 };
+}
+function summarise(version2, baseline, walk, final, settings) {
+  const sum = (arm2, field) => walk.strata.reduce((n, s) => n + s[arm2][field], 0);
+  const samples = sum("version", "total");
+  const failures = sum("version", "failures");
+  const baselineSamples = sum("baseline", "total");
+  const baselineFailures = sum("baseline", "failures");
+  return {
+    version: version2,
+    baseline,
+    alpha: settings.alpha,
+    threshold: 1 / settings.alpha,
+    minEffect: settings.minEffect,
+    minSamples: settings.minSamples,
+    strata: settings.strata,
+    samples,
+    failures,
+    baselineSamples,
+    baselineFailures,
+    rate: samples > 0 ? failures / samples : Number.NaN,
+    baselineRate: baselineSamples > 0 ? baselineFailures / baselineSamples : Number.NaN,
+    ratio: final.ratio,
+    upper: final.upper,
+    eValue: baseline === null ? 1 : final.eValue,
+    decidedAtSample: walk.decidedAtSample,
+    environments: walk.environments,
+    comparison: final.strata,
+    trajectory: walk.trajectory
+  };
+}
+function judge3(evidence, comparison, baseline) {
+  if (baseline === null) return ["pending", "no_baseline"];
+  if (evidence.decidedAtSample !== null) return ["bad", "failure_rate_higher"];
+  if (evidence.samples < evidence.minSamples) return ["pending", "too_few_samples"];
+  const compared = comparison.filter((s) => s.compared);
+  if (compared.length > 0 && compared.every((s) => s.upper < evidence.minEffect)) {
+    return ["good", "regression_ruled_out"];
+  }
+  return ["pending", "inconclusive"];
+}
+function percent2(rate) {
+  return Number.isFinite(rate) ? `${(rate * 100).toFixed(2)} %` : "-";
+}
+function eText(e) {
+  if (!Number.isFinite(e)) return "\u221E";
+  if (e >= 1e6) return e.toExponential(1);
+  return e >= 100 ? e.toFixed(0) : e.toPrecision(2);
+}
+function verdictMessage(e, reason) {
+  const count2 = (n) => n.toLocaleString("en-US");
+  const rates = `${e.version} failed ${percent2(e.rate)} of ${count2(e.samples)} outcomes, ${e.baseline} ${percent2(e.baselineRate)} of ${count2(e.baselineSamples)}`;
+  switch (reason) {
+    case "no_baseline":
+      return `${e.version} has ${count2(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
+    case "too_few_samples":
+      return `${e.version} has ${count2(e.samples)} outcomes; a verdict needs ${count2(e.minSamples)}`;
+    case "failure_rate_higher": {
+      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count2(e.decidedAtSample ?? e.samples)} outcomes`;
+      return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
+    }
+    case "regression_ruled_out":
+      return `${rates}: a ${e.minEffect}\xD7 regression is ruled out (ratio \u2264 ${e.upper.toFixed(2)})`;
+    default:
+      return `${rates}: not enough evidence either way yet (e-value ${eText(e.eValue)} < ${eText(e.threshold)}; ratio \u2264 ${Number.isFinite(e.upper) ? e.upper.toFixed(2) : "\u221E"})`;
+  }
+}
+function ratioText(ratio) {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}\xD7` : "failures where the baseline had none,";
+}
+function effectiveVerdict(records) {
+  for (let i = records.length - 1; i >= 0; i--) if (records[i]?.kind === "override") return records[i];
+  return records.at(-1);
+}
+function rollbackChoices(policy, evidence, liveOn) {
+  return liveOn.map((environment) => {
+    if (policy === "none") return { environment, rollBack: false, reason: "rollback: none" };
+    if (policy === "all") return { environment, rollBack: true, reason: "rollback: all" };
+    const counts2 = evidence.environments.find((e2) => e2.environment === environment);
+    if (!counts2 || counts2.version.total === 0) {
+      return {
+        environment,
+        rollBack: true,
+        reason: `no outcomes of ${evidence.version} were reported there`
+      };
+    }
+    const { version: version2, baseline } = counts2;
+    const failed = `${version2.failures} of ${version2.total} failed (${percent2(version2.failures / version2.total)}`;
+    const base = evidence.baseline ?? "the baseline";
+    if (version2.failures === 0) {
+      return { environment, rollBack: false, reason: `it kept succeeding there: ${failed})` };
+    }
+    if (baseline.total === 0) {
+      return {
+        environment,
+        rollBack: true,
+        reason: `${failed}) and ${base} never ran there to compare with`
+      };
+    }
+    const e = reportedE(rateRatioLogE(version2, baseline, evidence.minEffect));
+    const against = `${base} ${percent2(baseline.failures / baseline.total)} there; e-value there ${eText(e)}`;
+    return e < 1 ? { environment, rollBack: false, reason: `it kept succeeding there: ${failed}, ${against})` } : { environment, rollBack: true, reason: `${failed}, ${against})` };
+  });
+}
+
+// src/release/fleet-verdicts.ts
+async function standingVerdict(ledger, service, version2) {
+  return effectiveVerdict(await ledger.verdicts(service, version2));
+}
+async function baselineOf(ledger, service, version2) {
+  const counts2 = await ledger.outcomeCounts(service);
+  const withOutcomes = new Set(counts2.map((c) => c.version));
+  const earlier = await earlierVersions(ledger, service, version2, counts2);
+  const verdicts = await ledger.verdicts(service);
+  const standing = (v) => effectiveVerdict(verdicts.filter((r) => r.version === v))?.verdict;
+  const candidates = earlier.filter((v) => withOutcomes.has(v) && standing(v) !== "bad");
+  return candidates.findLast((v) => standing(v) === "good") ?? candidates.at(-1) ?? null;
+}
+async function earlierVersions(ledger, service, version2, counts2) {
+  const known = (await ledger.versions(service)).map((v) => v.version);
+  const at = known.indexOf(version2);
+  if (at >= 0) return known.slice(0, at);
+  const firstOutcome = /* @__PURE__ */ new Map();
+  for (const c of counts2)
+    firstOutcome.set(c.version, Math.min(c.firstAt, firstOutcome.get(c.version) ?? c.firstAt));
+  const mine = firstOutcome.get(version2) ?? Number.POSITIVE_INFINITY;
+  return [...firstOutcome.entries()].filter(([v, first]) => v !== version2 && first < mine).sort((a, b) => a[1] - b[1]).map(([v]) => v);
+}
+async function evaluateVerdict(ledger, service, version2, settings, context) {
+  const baseline = await baselineOf(ledger, service, version2);
+  const outcomes = await ledger.outcomes({ service, versions: baseline ? [version2, baseline] : [version2] });
+  const history = await ledger.verdicts(service, version2);
+  const last = history.findLast((r) => r.kind === "computed");
+  const computed = computeVerdict(version2, baseline, outcomes, settings, earlierDecision(history, baseline));
+  const changed = !last || last.verdict !== computed.verdict || last.reasonCode !== computed.reasonCode;
+  const recorded = changed ? await ledger.recordVerdict({
+    service,
+    version: version2,
+    verdict: computed.verdict,
+    reasonCode: computed.reasonCode,
+    kind: "computed",
+    actor: context.actor,
+    reason: null,
+    message: computed.message,
+    evidence: { ...computed.evidence },
+    at: context.now
+  }) : null;
+  const records = recorded ? [...history, recorded] : history;
+  return { computed, standing: effectiveVerdict(records), recorded };
+}
+function earlierDecision(history, baseline) {
+  const bad = history.find(
+    (r) => r.kind === "computed" && r.reasonCode === "failure_rate_higher" && r.evidence?.baseline === baseline
+  );
+  const decidedAtSample = bad?.evidence?.decidedAtSample;
+  if (baseline === null || typeof decidedAtSample !== "number") return void 0;
+  return { baseline, decidedAtSample };
+}
+async function overrideVerdict(ledger, request2) {
+  if (request2.reason.trim() === "") throw new RangeError("an override needs a reason: say why");
+  return ledger.recordVerdict({
+    service: request2.service,
+    version: request2.version,
+    verdict: request2.verdict,
+    reasonCode: request2.verdict === "bad" ? "marked_bad" : "marked_good",
+    kind: "override",
+    actor: request2.actor,
+    reason: request2.reason,
+    message: `marked ${request2.verdict} by ${request2.actor}: ${request2.reason}`,
+    evidence: null,
+    at: request2.now
+  });
+}
+
+// src/release/live-version.ts
+function newestFirst(successes) {
+  return successes.toSorted((a, b) => b.at - a.at);
+}
+function liveOf(successes) {
+  return newestFirst(successes)[0] ?? null;
+}
+async function liveVersion(history, service, environment) {
+  return liveOf(await history.successes(service, environment))?.version ?? null;
+}
+async function environmentsRunning(history, request2) {
+  const running = [];
+  for (const environment of request2.environments) {
+    if (await liveVersion(history, request2.service, environment) === request2.version)
+      running.push(environment);
+  }
+  return running;
+}
+
+// src/release/live-releases.ts
+var recordedConstraintsSchema = external_exports.object({
+  requires: external_exports.record(external_exports.string(), external_exports.string()),
+  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
+});
+async function liveReleases(ledger, environment) {
+  const byService = Map.groupBy(await ledger.runs({ environment }), (run2) => run2.service);
+  const live = [...byService.values()].flatMap((runs) => {
+    const version2 = liveOf(runSuccesses(runs))?.version;
+    const run2 = runs.find((r) => r.decision === "succeeded" && r.version === version2);
+    return run2 ? [run2] : [];
+  });
+  return Promise.all(
+    live.map(async (run2) => ({
+      service: run2.service,
+      version: run2.version,
+      constraints: await runConstraints(ledger, run2.runId)
+    }))
+  );
+}
+async function recordedConstraints(ledger, service, version2) {
+  for (const run2 of await ledger.runs({ service, version: version2 })) {
+    const constraints = await runConstraints(ledger, run2.runId);
+    if (constraints) return constraints;
+  }
+  return null;
+}
+async function runConstraints(ledger, runId) {
+  const [start] = await ledger.events({ runId, limit: 1 });
+  if (start?.kind !== "run_started") return null;
+  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
+  return parsed.success ? parsed.data : null;
+}
+
+// src/release/ledger-source.ts
+function hasVerdicts(ledger) {
+  return typeof ledger.verdicts === "function";
+}
+function ledgerSource(ledger) {
+  return {
+    ledger,
+    history: runHistory(ledger),
+    knowsOtherServices: true,
+    async commitOf(service, version2) {
+      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
+    },
+    async recordedConstraints(service, version2) {
+      return await recordedConstraints(ledger, service, version2) ?? void 0;
+    },
+    async standingVerdict(service, version2) {
+      return hasVerdicts(ledger) ? standingVerdict(ledger, service, version2) : void 0;
+    },
+    liveReleases(_service, environment) {
+      return liveReleases(ledger, environment);
+    }
+  };
+}
+
+// src/release/settle-version.ts
+var UnknownVersionError = class extends Error {
+  name = "UnknownVersionError";
+  service;
+  version;
+  constructor(service, version2) {
+    super(`no such version of ${service}: ${version2}`);
+    this.service = service;
+    this.version = version2;
+  }
+};
+var VersionCommitError = class extends Error {
+  name = "VersionCommitError";
+  version;
+  /** The commit the version was numbered for. */
+  built;
+  /** The commit being deployed. */
+  deployed;
+  constructor(version2, built, deployed) {
+    super(`${version2} was built from commit ${built.slice(0, 12)}, not ${deployed.slice(0, 12)}`);
+    this.version = version2;
+    this.built = built;
+    this.deployed = deployed;
+  }
+};
+async function settleVersion(source, request2) {
+  const { service, named, commit } = request2;
+  if (named === void 0) {
+    const record2 = await source.ledger.nextVersion(service, commit, request2.template, request2.now);
+    return { version: record2.version, commit };
+  }
+  const built = await source.commitOf(service, named);
+  if (built === void 0) throw new UnknownVersionError(service, named);
+  if (built === null) return { version: named, commit };
+  if (request2.action === "deploy" && commit !== null && built !== commit) {
+    throw new VersionCommitError(named, built, commit);
+  }
+  return { version: named, commit: built };
+}
+
+// src/release/prepare-release.ts
+async function prepareRelease(source, request2) {
+  const { service, environment, action } = request2;
+  const previousVersion = await liveVersion(source.history, service, environment);
+  const { version: version2, commit } = await settleVersion(source, request2);
+  const constraints = await declaredConstraints(source, { service, version: version2, action }, request2.configured);
+  const refusals = await deployRefusals(source, { service, environment, version: version2, constraints, action });
+  return { version: version2, commit, constraints, previousVersion, refusals };
 }
 
 // src/render/event-data.ts
@@ -52534,69 +52733,6 @@ function glyphs(targets) {
   return targets.map((t) => `${TARGET_GLYPHS[t.phase]} ${t.name}`).join("  ");
 }
 
-// src/render/summary.ts
-function headline(result) {
-  return `${result.service} ${result.version} \u2192 ${result.environment}: ${decisionText(result.decision)} (${result.reasonCode})`;
-}
-function renderSummary(result, options = {}) {
-  const sections = [
-    [headline(result), `  ${details(result).join(" \xB7 ")}`, `  ${result.message}`],
-    batches(result)
-  ];
-  const rollback = rollbacks(result);
-  if (rollback.length > 0) sections.push(rollback);
-  const checks = checkSections(result, options);
-  if (checks.length > 0) sections.push(...checks);
-  sections.push(closing(result));
-  return sections.map((lines2) => lines2.join("\n")).join("\n\n");
-}
-function details(result) {
-  const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
-  return [
-    result.previousVersion ? `previous ${result.previousVersion}` : "first deploy",
-    ...commit ? [`commit ${commit}`] : [],
-    `run ${result.runId}`,
-    `started ${clockTime(result.startedAt)} UTC`,
-    `took ${elapsedText(result.durationMs)}`
-  ];
-}
-function batches(result) {
-  const rows2 = [["component", "batch", "targets", "status", "duration"]];
-  for (const component of result.components) {
-    for (const batch of component.batches) {
-      rows2.push([
-        component.name,
-        `${batch.number}/${component.batches.length}`,
-        String(batch.targets.length),
-        stepStatusText(batch.status),
-        batch.status === "not_started" ? "-" : elapsedText(batch.durationMs)
-      ]);
-    }
-    if (component.batches.length === 0)
-      rows2.push([component.name, "-", "0", stepStatusText(component.status), "-"]);
-  }
-  return ["Batches", ...table(rows2, "  ")];
-}
-function rollbacks(result) {
-  if (result.rolledBack.length === 0) {
-    return result.decision === "halted" ? ["Rolled back", "  nothing: onFailure is halt, deployed targets stay"] : [];
-  }
-  const rows2 = [["component", "target", "version", "status"]];
-  for (const r of result.rolledBack) {
-    rows2.push([r.component, r.target, `${r.from} \u2192 ${r.to ?? "(none)"}`, rollbackStatusText(r.status)]);
-  }
-  return ["Rolled back", ...table(rows2, "  ")];
-}
-function checkSections(result, options) {
-  return result.checks.map(
-    (series) => series.points.length > 0 ? [`Check ${series.check}`, checkReport(series, options)] : [`Check ${series.check}`, "  no numeric observations"]
-  );
-}
-function closing(result) {
-  const verdicts = result.checks.map(checkVerdict).filter((v) => v !== void 0);
-  return ["Verdict", ...verdicts, `${decisionText(result.decision).toUpperCase()}: ${result.message}`];
-}
-
 // src/cli/deploy-lock.ts
 import { hostname as hostname3 } from "node:os";
 
@@ -52693,6 +52829,14 @@ function readProc(pid, what) {
   }
 }
 
+// src/cli/service-claim.ts
+async function ownersForRun(ledger, service, runtime) {
+  const repo = runtime.env.GITHUB_REPOSITORY;
+  if (repo === void 0 || repo === "") return serviceOwners(ledger, service.service);
+  const claim3 = { service: service.service, repo, declared: service.repositories };
+  return requireOwnership(ledger, claim3, Date.now());
+}
+
 // src/cli/deploy-lock.ts
 async function withDeployLock(ledger, run2, runtime, use) {
   const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
@@ -52703,7 +52847,8 @@ async function withDeployLock(ledger, run2, runtime, use) {
     holder: `cli:${run2.runId}`,
     reason: `${run2.action} by ${actor} on ${host} (pid ${process.pid})`,
     data: { runId: run2.runId, action: run2.action, actor, host, pid: process.pid },
-    repos: await botRepositories(ledger, run2, runtime),
+    // The bot's locks for this service are in the repositories that own it.
+    repos: await ownersForRun(ledger, run2, runtime),
     leaseMs: leaseCovering(run2.components)
   };
   const warn = (message) => runtime.stderr.write(`tranche: warning: ${message}
@@ -52777,11 +52922,6 @@ function processAlive(pid) {
   } catch (error62) {
     return error62.code === "EPERM";
   }
-}
-async function botRepositories(ledger, run2, runtime) {
-  const recorded = (await ledger.serviceRepository(run2.service))?.repo;
-  const repos = [runtime.env.GITHUB_REPOSITORY, recorded];
-  return [...new Set(repos.filter((r) => r !== void 0 && r !== ""))];
 }
 
 // src/cli/git.ts
@@ -53033,6 +53173,24 @@ function migrations(dialect) {
         "ALTER TABLE bot_releases ADD COLUMN targets TEXT",
         "ALTER TABLE bot_releases ADD COLUMN track TEXT"
       ]
+    },
+    {
+      version: 8,
+      description: "services bound to the repositories that own them",
+      statements: [
+        // repos: a JSON array of `owner/repo`, the repositories whose records are accepted.
+        `CREATE TABLE service_owners (
+  service TEXT PRIMARY KEY,
+  repos TEXT NOT NULL,
+  bound_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+)`,
+        // A service the bot released before: owned by the repository of its first release.
+        // Repository names hold no quote or backslash, so they go into the JSON as they are.
+        `INSERT INTO service_owners (service, repos, bound_at, updated_at)
+SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
+WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
+      ]
     }
   ];
 }
@@ -53129,8 +53287,8 @@ var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?,
 WHERE id = ? AND state = 'queued'
 RETURNING ${RELEASE_COLUMNS}`;
 var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || ':deploy:' || bot_releases.environment
-    AND locks.holder = 'release:' || CAST(bot_releases.id AS TEXT)
+  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
+    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
     AND locks.expires_at > ?)`;
 var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 var EXPIRE_RELEASES = `UPDATE bot_releases
@@ -53899,6 +54057,40 @@ function checkLimits(limits2) {
   leaseMs(limits2.leaseMs);
 }
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = ?`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES (?, ?, ?, ?)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = ?, updated_at = ? WHERE service = ?
+RETURNING ${COLUMNS}`;
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, [service]);
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, [service, JSON.stringify(repos), now, now]);
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, [service]);
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, [JSON.stringify(repos), now, service]);
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/sql-fleet.ts
 function outcomeParams(o) {
   if (o.outcome !== "success" && o.outcome !== "failure") {
@@ -54303,6 +54495,16 @@ var SqlLedger = class extends ReleaseQueue {
   }
   promotions(filter) {
     return queryPromotions(this.connection, filter);
+  }
+  // Service bindings (service-owners.ts).
+  serviceOwner(service) {
+    return selectServiceOwner(this.connection, service);
+  }
+  bindService(service, repos, now) {
+    return bindService(this.connection, service, repos, now);
+  }
+  setServiceRepositories(service, repos, now) {
+    return setServiceRepositories(this.connection, service, repos, now);
   }
   async close() {
     await this.connection.close();
@@ -54974,40 +55176,101 @@ function editDistance2(a, b) {
   return previous[b.length] ?? 0;
 }
 
-// src/config/duration.ts
-var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
-var NUMBER = String.raw`\d+(?:\.\d+)?`;
-var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
-var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
-var SECONDS = new RegExp(`^${NUMBER}$`);
-var UNITS = new RegExp(`^${WITH_UNITS}$`);
-var UNIT_MS = [36e5, 6e4, 1e3, 1];
-function parseDuration(value) {
-  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
-  if (ms2 === void 0) {
-    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
+// src/checks/check-specs.ts
+function isAnalysisCheck(check2) {
+  return check2.kind === "analysis";
+}
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
   }
-  return ms2;
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
 }
-function tryParseDuration(value) {
-  if (typeof value === "number") return secondsToMs(value);
-  if (typeof value === "string") return parseText(value);
-  return void 0;
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
 }
-function secondsToMs(seconds4) {
-  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
+function firstLookAfter(ms2, rollout) {
+  if (ms2 > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
 }
-function parseText(text) {
-  if (SECONDS.test(text)) return secondsToMs(Number(text));
-  const match = UNITS.exec(text);
-  if (!match) return void 0;
-  let ms2 = 0;
-  UNIT_MS.forEach((unit, i) => {
-    const amount = match[i + 1];
-    if (amount !== void 0) ms2 += Number(amount) * unit;
-  });
-  return Math.round(ms2);
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
 }
+function componentHorizons(component) {
+  const batches2 = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => isAnalysisCheck(check2) ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches2, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config2, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment of Object.keys(config2.environments)) {
+    const resolved = resolveEnvironment(config2, environment);
+    resolved.components.forEach((component, index) => {
+      const references = config2.environments[environment]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
+}
+
+// src/engine/format-duration.ts
 var PARTS = [
   ["h", 36e5],
   ["m", 6e4],
@@ -55030,7 +55293,7 @@ function formatDuration(ms2) {
 
 // src/engine/tracks.ts
 var PROMOTE_MODES = ["auto", "manual"];
-var BLOCK_REASONS = ["held", "manual", "bad_verdict", "unhealthy", "mixed"];
+var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
 function planPromotions(input2) {
   const states = input2.tracks.map((track) => trackState(track, input2));
   const due = [];
@@ -55064,7 +55327,8 @@ function trackState(track, input2) {
     mixed: versions.size > 1,
     healthySince,
     bakedAt: healthySince === null ? null : healthySince + track.bakeMs,
-    held: input2.holds.includes(track.name)
+    held: input2.holds.includes(track.name),
+    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
   };
 }
 function hasAtLeast(input2, track, version2) {
@@ -55092,6 +55356,15 @@ function promotionStep(input2, states, i) {
   const to = input2.tracks[i + 1];
   const state = states[i];
   const base = { from: from.name, to: to.name };
+  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
+    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
+    return {
+      ...base,
+      version: state.deploying,
+      reason: "deploying",
+      message: `${state.deploying} is being deployed to ${where.join(", ")}`
+    };
+  }
   if (state.mixed) {
     return {
       ...base,
@@ -55132,11 +55405,49 @@ function promotionStep(input2, states, i) {
     message: `${version2} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
   };
 }
+function healthOf(input2, track, environment) {
+  return input2.health.find((h) => h.track === track.name && h.environment === environment);
+}
 function runningText(input2, track) {
   return track.members.map((m) => {
     const h = input2.health.find((x) => x.track === track.name && x.environment === m.environment);
     return `${m.environment}: ${h?.version ?? "nothing"}`;
   }).join(", ");
+}
+
+// src/config/duration.ts
+var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
+var NUMBER = String.raw`\d+(?:\.\d+)?`;
+var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
+var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
+var SECONDS = new RegExp(`^${NUMBER}$`);
+var UNITS = new RegExp(`^${WITH_UNITS}$`);
+var UNIT_MS = [36e5, 6e4, 1e3, 1];
+function parseDuration(value) {
+  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
+  if (ms2 === void 0) {
+    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
+  }
+  return ms2;
+}
+function tryParseDuration(value) {
+  if (typeof value === "number") return secondsToMs(value);
+  if (typeof value === "string") return parseText(value);
+  return void 0;
+}
+function secondsToMs(seconds4) {
+  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
+}
+function parseText(text) {
+  if (SECONDS.test(text)) return secondsToMs(Number(text));
+  const match = UNITS.exec(text);
+  if (!match) return void 0;
+  let ms2 = 0;
+  UNIT_MS.forEach((unit, i) => {
+    const amount = match[i + 1];
+    if (amount !== void 0) ms2 += Number(amount) * unit;
+  });
+  return Math.round(ms2);
 }
 
 // src/config/cross-checks.ts
@@ -55383,7 +55694,7 @@ function numberAbove(min) {
   return external_exports.number({ error: error62 }).gt(min, { error: error62 });
 }
 var alphaSchema = fraction("a probability").default(0.01).describe(
-  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare."
+  "False-rollback rate: the largest probability that a rollout fails a canary that is not worse than failOn allows (with the default, worse by less than minEffect), however often the check looks; split evenly over the batches of a rollout that compare, for every test (sequential and Mann-Whitney)."
 );
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
@@ -55424,15 +55735,26 @@ var prometheusCheckSchema = external_exports.strictObject({
   title: "Prometheus check",
   description: "A check that queries Prometheus per target."
 });
+var COUNTER_SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{.*\})?\s*$/s;
+var counterSelector = (what, example) => nonEmptyString().refine((q) => !q.includes("{window}"), {
+  error: `${what} is a counter selector such as ${example}: Tranche reads the counters' raw increase over the window itself (no increase(), no {window})`
+}).refine((q) => q.includes("{window}") || COUNTER_SELECTOR.test(q), {
+  error: `${what} is a counter selector such as ${example}, not an expression: Tranche reads the counters' raw increase over the window itself`
+});
+var FAILURES_EXAMPLE = 'http_requests_total{instance=~"{targets}",code=~"5.."}';
+var TOTAL_EXAMPLE = 'http_requests_total{instance=~"{targets}"}';
 var countsSchema = external_exports.strictObject({
-  failures: nonEmptyString().describe(
-    `PromQL of one arm's failures in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}",code=~"5.."}[{window}])). {targets} (a regex matcher value) matches the arm's targets; {window} is the window's length. No series counts as 0 failures.`
+  failures: counterSelector("counts.failures", FAILURES_EXAMPLE).describe(
+    `Counter selector of one arm's failures, e.g. ${FAILURES_EXAMPLE}. {targets} (a regex matcher value) matches the arm's targets. Tranche reads every matching series' raw increase from the end of the batch's deploy to the look (the last sample at or before each instant, counter resets handled, no extrapolation) and adds them up.`
   ),
-  total: nonEmptyString().describe(
-    `PromQL of one arm's requests in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}"}[{window}])). No series counts as no requests.`
+  total: counterSelector("counts.total", TOTAL_EXAMPLE).describe(
+    `Counter selector of one arm's requests, e.g. ${TOTAL_EXAMPLE}, read like failures. No series counts as no requests.`
   ),
   minEffect: numberAbove(1).default(1.5).describe(
-    "Smallest ratio of canary to baseline failure rate worth catching: the test puts its power there, and passes once the data rule it out."
+    "The tolerance: the ratio of canary to baseline failure rate that counts as a regression. With failOn beyond-min-effect a smaller regression fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  absentFailures: external_exports.enum(["no-data", "zero"], { error: "expected no-data or zero" }).default("no-data").describe(
+    "What an arm whose failures selector matches no series is: no data (the default: a selector that matches nothing never passes a canary), or zero failures, for services whose failures counter appears only with its first failure (the result says so)."
   )
 }).describe(
   "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
@@ -55441,15 +55763,19 @@ var seriesSchema = external_exports.strictObject({
   query: nonEmptyString().describe(
     'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
   ),
-  step: durationSchema.prefault("10s").describe("Resolution of the range queries; steps are compared pairwise."),
+  step: positiveDuration.prefault("10s").describe(
+    "Resolution of the range queries; steps are compared pairwise. The bake must hold enough steps for the test to decide (tranche plan shows when it can first fail and pass)."
+  ),
   direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
   test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
     "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
   ),
   minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
-    "sequential: relative change worth catching (0.1 = 10 %); the check passes once the data rule it out."
+    "sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more."
   ),
-  confidence: fraction("a confidence level").default(0.98).describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
+  confidence: fraction("a confidence level").default(0.98).describe(
+    "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 \u2212 2 \xD7 the batch's alpha (1 \u2212 alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both."
+  ),
   tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
     "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
   ),
@@ -55468,6 +55794,14 @@ var analysisCheckSchema = external_exports.strictObject({
     alpha: alphaSchema,
     onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
       "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
+    ),
+    failOn: external_exports.enum(["beyond-min-effect", "any-regression"], {
+      error: "expected beyond-min-effect or any-regression"
+    }).default("beyond-min-effect").describe(
+      'What the sequential tests fail on: beyond-min-effect tests against the shifted null (a canary worse by less than minEffect fails with probability at most alpha); any-regression against "no worse at all" (any consistent difference, however small, fails in time).'
+    ),
+    scrapeInterval: positiveDuration.optional().describe(
+      "Prometheus' scrape interval of the targets, if known: a bake that can hold no scrape, or a series step shorter than it, is refused."
     ),
     baseline: external_exports.strictObject({
       targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
@@ -55599,6 +55933,13 @@ var trancheConfigObject = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
     error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
   }).describe("Name of the service; versions are numbered per service."),
+  repositories: external_exports.array(
+    external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+      error: "expected a GitHub repository as owner/name, like acme/shop"
+    })
+  ).min(1, { error: "expected at least one repository" }).optional().describe(
+    "The repositories (owner/name) the service belongs to: only their outcomes, deployment statuses, locks and leases are accepted for it. Default: the first repository to declare the service owns it alone. Only an owner's list counts: to share the service or hand it over, list the repositories in the owner's tranche.yml."
+  ),
   version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
   environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
     error: "expected at least one environment"
@@ -55616,7 +55957,9 @@ var trancheConfigObject = external_exports.strictObject({
   verdict: verdictSchema.prefault({}),
   bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
-var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+
+// src/config/tranche-schema.ts
+var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
 async function loadConfig(path2, name = path2) {
@@ -55961,6 +56304,69 @@ function number4(value) {
 }
 function quoted(text) {
   return text.replaceAll('"', "'").replace(/[\r\n]+/g, " ");
+}
+
+// src/render/summary.ts
+function headline(result) {
+  return `${result.service} ${result.version} \u2192 ${result.environment}: ${decisionText(result.decision)} (${result.reasonCode})`;
+}
+function renderSummary(result, options = {}) {
+  const sections = [
+    [headline(result), `  ${details(result).join(" \xB7 ")}`, `  ${result.message}`],
+    batches(result)
+  ];
+  const rollback = rollbacks(result);
+  if (rollback.length > 0) sections.push(rollback);
+  const checks = checkSections(result, options);
+  if (checks.length > 0) sections.push(...checks);
+  sections.push(closing(result));
+  return sections.map((lines2) => lines2.join("\n")).join("\n\n");
+}
+function details(result) {
+  const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
+  return [
+    result.previousVersion ? `previous ${result.previousVersion}` : "first deploy",
+    ...commit ? [`commit ${commit}`] : [],
+    `run ${result.runId}`,
+    `started ${clockTime(result.startedAt)} UTC`,
+    `took ${elapsedText(result.durationMs)}`
+  ];
+}
+function batches(result) {
+  const rows2 = [["component", "batch", "targets", "status", "duration"]];
+  for (const component of result.components) {
+    for (const batch of component.batches) {
+      rows2.push([
+        component.name,
+        `${batch.number}/${component.batches.length}`,
+        String(batch.targets.length),
+        stepStatusText(batch.status),
+        batch.status === "not_started" ? "-" : elapsedText(batch.durationMs)
+      ]);
+    }
+    if (component.batches.length === 0)
+      rows2.push([component.name, "-", "0", stepStatusText(component.status), "-"]);
+  }
+  return ["Batches", ...table(rows2, "  ")];
+}
+function rollbacks(result) {
+  if (result.rolledBack.length === 0) {
+    return result.decision === "halted" ? ["Rolled back", "  nothing: onFailure is halt, deployed targets stay"] : [];
+  }
+  const rows2 = [["component", "target", "version", "status"]];
+  for (const r of result.rolledBack) {
+    rows2.push([r.component, r.target, `${r.from} \u2192 ${r.to ?? "(none)"}`, rollbackStatusText(r.status)]);
+  }
+  return ["Rolled back", ...table(rows2, "  ")];
+}
+function checkSections(result, options) {
+  return result.checks.map(
+    (series) => series.points.length > 0 ? [`Check ${series.check}`, checkReport(series, options)] : [`Check ${series.check}`, "  no numeric observations"]
+  );
+}
+function closing(result) {
+  const verdicts = result.checks.map(checkVerdict).filter((v) => v !== void 0);
+  return ["Verdict", ...verdicts, `${decisionText(result.decision).toUpperCase()}: ${result.message}`];
 }
 
 // src/render/markdown-summary.ts
@@ -56470,6 +56876,13 @@ async function findLiveDeployment(client, repo, environment) {
   }
   return null;
 }
+function liveDeploymentHistory(live) {
+  return {
+    async successes() {
+      return live?.version ? [{ version: live.version, commit: live.sha, at: 0 }] : [];
+    }
+  };
+}
 function payloadVersion(payload) {
   try {
     if (payload === null || typeof payload !== "object" || !("tranche" in payload)) return void 0;
@@ -56697,6 +57110,21 @@ function key2(component, target) {
   return `${component}\0${target}`;
 }
 
+// src/github/github-source.ts
+function githubSource(options, live) {
+  const { client, repo } = options;
+  const liveVersion2 = live?.version ?? null;
+  return {
+    ledger: new GitHubLedger({ ...options, liveVersion: liveVersion2 }),
+    history: liveDeploymentHistory(live),
+    knowsOtherServices: false,
+    commitOf: (service, version2) => taggedCommit(client, repo, service, version2),
+    recordedConstraints: async () => void 0,
+    standingVerdict: async () => void 0,
+    liveReleases: async (service) => liveVersion2 === null ? [] : [{ service, version: liveVersion2, constraints: null }]
+  };
+}
+
 // src/github/target-subset.ts
 var UnknownTargetError = class extends Error {
   name = "UnknownTargetError";
@@ -56742,9 +57170,10 @@ async function leaseEnvironment(request2, service, runId, payload) {
   const fullName = `${repo.owner}/${repo.repo}`;
   const admitted = releaseOfRunId(payload?.runId);
   const running = admitted === null ? [] : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
-  const recorded = (await ledger.serviceRepository(service))?.repo;
   const action = payload?.rollback ? "rollback" : "deploy";
   try {
+    const declared = request2.loaded.config.repositories;
+    const owners = await requireOwnership(ledger, { service, repo: fullName, declared }, systemClock.now());
     return await holdDeployLock(
       ledger,
       {
@@ -56753,7 +57182,7 @@ async function leaseEnvironment(request2, service, runId, payload) {
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
         data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
-        repos: [.../* @__PURE__ */ new Set([fullName, ...recorded ? [recorded] : []])],
+        repos: owners,
         admittedRelease: running.find((r) => r.id === admitted && r.origin === "bot")?.id
       },
       systemClock,
@@ -56784,7 +57213,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
       },
       request2.log
     );
-    await refuseUnsafe(request2, prepared);
+    refuseUnsafe(prepared);
     await postDeploymentStatus(request2.client, request2.repo, deploymentId, {
       state: "in_progress",
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ""}`,
@@ -56848,26 +57277,29 @@ async function tellDeployment(request2, error62) {
 async function prepare(request2, resolved, components, runId, payload) {
   const { client, repo, sha } = request2;
   const live = await findLiveDeployment(client, repo, request2.environment);
-  const ledger = request2.ledger === "github" ? new GitHubLedger({
-    client,
-    repo,
-    liveVersion: live?.version ?? null,
-    targets: resolved.components.flatMap(
-      (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
-    ),
-    template: resolved.versionTemplate
-  }) : request2.ledger;
-  const previousVersion = request2.ledger === "github" ? live?.version ?? null : await liveVersion(ledger, resolved.service, request2.environment);
+  const source = request2.ledger === "github" ? githubSource(
+    {
+      client,
+      repo,
+      targets: resolved.components.flatMap(
+        (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
+      ),
+      template: resolved.versionTemplate
+    },
+    live
+  ) : ledgerSource(request2.ledger);
   const rollback = payload?.rollback ?? false;
-  const named = payload?.version ?? request2.version;
-  const version2 = named ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  const commit = named === void 0 ? sha : await versionCommit(request2, ledger, resolved.service, version2);
-  if (!rollback && commit !== sha) {
-    throw new Error(
-      `${resolved.service} ${version2} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`
-    );
-  }
-  const constraints = rollback ? request2.ledger === "github" ? void 0 : await recordedConstraints(ledger, resolved.service, version2) ?? void 0 : resolveConstraints(request2.loaded.config);
+  const action = rollback ? "rollback" : "deploy";
+  const { version: version2, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
+    service: resolved.service,
+    environment: request2.environment,
+    named: payload?.version ?? request2.version,
+    commit: sha,
+    template: resolved.versionTemplate,
+    action,
+    configured: resolveConstraints(request2.loaded.config),
+    now: Date.now()
+  });
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
   );
@@ -56882,37 +57314,44 @@ async function prepare(request2, resolved, components, runId, payload) {
     cwd: request2.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? "halt" : resolved.onFailure,
-    action: rollback ? "rollback" : "deploy",
+    action,
     constraints
   };
   const subset = payload?.targets !== void 0;
-  return { spec, ledger, live, previousVersion, rollback, url: resolved.url, subset };
+  return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
 }
-async function refuseUnsafe(request2, prepared) {
+function refuseUnsafe(prepared) {
   const { spec } = prepared;
-  const gate = {
-    service: spec.service,
-    environment: spec.environment,
-    version: spec.version,
-    constraints: spec.constraints,
-    action: spec.action ?? "deploy"
-  };
-  const refusals = request2.ledger === "github" ? refusalsWithoutHistory(gate, prepared.previousVersion) : await deployRefusals(prepared.ledger, gate);
-  if (refusals.length > 0) throw new DeployRefusedError(gate, refusals);
-}
-async function versionCommit(request2, ledger, service, version2) {
-  const commit = request2.ledger === "github" ? await taggedCommit(request2.client, request2.repo, service, version2) : (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
-  if (commit === void 0 || commit === null) {
-    throw new Error(`${service} ${version2} is not a version the ledger knows`);
+  if (prepared.refusals.length > 0) {
+    const gate = { service: spec.service, environment: spec.environment, version: spec.version };
+    throw new DeployRefusedError({ ...gate, action: spec.action ?? "deploy" }, prepared.refusals);
   }
-  return commit;
+}
+async function preparedRelease(source, request2) {
+  try {
+    const prepared = await prepareRelease(source, request2);
+    return { ...prepared, commit: prepared.commit ?? request2.commit };
+  } catch (error62) {
+    if (error62 instanceof UnknownVersionError) {
+      throw new Error(`${error62.service} ${error62.version} is not a version the ledger knows`, {
+        cause: error62
+      });
+    }
+    if (error62 instanceof VersionCommitError) {
+      throw new Error(
+        `${request2.service} ${error62.version} was built from commit ${error62.built.slice(0, 12)}, but this deployment is of ${error62.deployed.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`,
+        { cause: error62 }
+      );
+    }
+    throw error62;
+  }
 }
 async function rollOut(request2, prepared, reporter) {
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
     checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
-    ledger: prepared.ledger,
+    ledger: prepared.source.ledger,
     reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
     clock: request2.ports?.clock ?? systemClock
   };
@@ -64417,6 +64856,14 @@ function createOctokitClient(token, options) {
   });
 }
 
+// src/cli/commands/report-result.ts
+function report(result, options, runtime) {
+  if (options.json) runtime.stdout.write(`${JSON.stringify(result, null, 2)}
+`);
+  else runtime.stdout.write(`${renderSummary(result)}
+`);
+}
+
 // src/cli/commands/deploy-github.ts
 async function deployWithGitHub(options, runtime, project, commit, dirty) {
   const repo = parseRepo(options.github);
@@ -64484,6 +64931,7 @@ async function deployCommand(options, runtime) {
   const runId = randomUUID2();
   const run2 = {
     service: resolved.service,
+    repositories: project.loaded.config.repositories,
     environment,
     action: "deploy",
     runId,
@@ -64494,9 +64942,17 @@ async function deployCommand(options, runtime) {
     runtime,
     project.dir,
     (ledger) => withDeployLock(ledger, run2, runtime, async (groups2) => {
-      const version2 = options.version === void 0 ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version : await knownVersion(ledger, resolved.service, options.version, commit);
-      const constraints = resolveConstraints(project.loaded.config);
-      await assertDeployAllowed(ledger, { ...run2, version: version2, constraints });
+      const { version: version2, constraints, refusals } = await preparedRelease2(ledgerSource(ledger), {
+        service: resolved.service,
+        environment,
+        named: options.version,
+        commit,
+        template: resolved.versionTemplate,
+        action: "deploy",
+        configured: resolveConstraints(project.loaded.config),
+        now: Date.now()
+      });
+      if (refusals.length > 0) throw new DeployRefusedError({ ...run2, version: version2 }, refusals);
       const spec = {
         runId,
         service: resolved.service,
@@ -64519,19 +64975,22 @@ async function deployCommand(options, runtime) {
     })
   );
 }
-async function knownVersion(ledger, service, version2, commit) {
-  const record2 = (await ledger.versions(service)).find((v) => v.version === version2);
-  if (!record2) {
-    throw new UsageError(
-      `--version ${version2}: no such version of ${service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`
-    );
+async function preparedRelease2(source, request2) {
+  try {
+    return await prepareRelease(source, request2);
+  } catch (error62) {
+    if (error62 instanceof UnknownVersionError) {
+      throw new UsageError(
+        `--version ${error62.version}: no such version of ${error62.service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`
+      );
+    }
+    if (error62 instanceof VersionCommitError) {
+      throw new UsageError(
+        `--version ${error62.version} was built from commit ${error62.built.slice(0, 12)}, but this deploy is of ${error62.deployed.slice(0, 12)}: check that commit out, or pass --commit ${error62.built}`
+      );
+    }
+    throw error62;
   }
-  if (record2.commit !== null && commit !== null && record2.commit !== commit) {
-    throw new UsageError(
-      `--version ${version2} was built from commit ${record2.commit.slice(0, 12)}, but this deploy is of ${commit.slice(0, 12)}: check that commit out, or pass --commit ${record2.commit}`
-    );
-  }
-  return version2;
 }
 async function traceableCommit(options, dir) {
   const tree = await inspectWorkTree(dir);
@@ -64553,7 +65012,7 @@ async function execute(spec, ledger, options, runtime, commands) {
     controller.abort();
   });
   try {
-    const previousVersion = await liveVersion(ledger, spec.service, spec.environment);
+    const previousVersion = await liveVersion(runHistory(ledger), spec.service, spec.environment);
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
     const checker = createChecker({ executor, env: commands.env });
@@ -64563,12 +65022,6 @@ async function execute(spec, ledger, options, runtime, commands) {
     unsubscribe();
     reporter.finish?.();
   }
-}
-function report(result, options, runtime) {
-  if (options.json) runtime.stdout.write(`${JSON.stringify(result, null, 2)}
-`);
-  else runtime.stdout.write(`${renderSummary(result)}
-`);
 }
 
 // src/cli/table.ts
@@ -65025,9 +65478,11 @@ async function planCommand(options, runtime) {
   const chosen = resolveTracks(project.loaded.config).flatMap(
     (t) => t.categories ? [{ track: t.name, categories: t.categories }] : []
   );
+  const horizons = new Map(resolved.components.map((c) => [c.name, componentHorizons(c)]));
   if (options.json) {
     const tracks = chosen.length > 0 ? { tracks: chosen } : {};
-    runtime.stdout.write(`${JSON.stringify({ ...plan, ...tracks }, null, 2)}
+    const analysis = analysisJson(resolved.components, horizons);
+    runtime.stdout.write(`${JSON.stringify({ ...plan, ...analysis, ...tracks }, null, 2)}
 `);
     return 0;
   }
@@ -65039,6 +65494,8 @@ async function planCommand(options, runtime) {
       const bake = batch.bakeSeconds > 0 ? `, bake ${batch.bakeSeconds} s` : "";
       lines2.push(`    batch ${i + 1}: ${batch.targets.length} target(s)${bake}: ${batch.targets.join(", ")}`);
     }
+    for (const { check: check2, horizon } of horizons.get(component.name) ?? [])
+      lines2.push(`    ${horizonLine(check2, horizon)}`);
   }
   for (const { track, categories } of chosen) lines2.push(...trackCoverageLines(track, categories));
   runtime.stdout.write(`${lines2.join("\n")}
@@ -65051,6 +65508,30 @@ function canaryLines(selection) {
     ...selection.canaries.map((c) => `      ${c.target}: ${c.covers.join("; ")}`),
     ...canaryNotes(selection).map((note) => `    ${note}`)
   ];
+}
+var TEST_WORDS = {
+  counts: ["rate-ratio test", " (at the first look with a scrape in the window, once the counts allow)"],
+  sequential: ["sign test", ""],
+  "mann-whitney": ["Mann-Whitney", " (a fixed-horizon test: at the end of the bake)"]
+};
+function horizonLine(check2, horizon) {
+  const seconds4 = (ms2) => ms2 === void 0 ? "never" : `${ms2 / 1e3} s`;
+  const kind = check2.metric.type === "counts" ? "counts" : check2.metric.test.kind;
+  const [test, note] = TEST_WORDS[kind];
+  const when = `could fail from ${seconds4(horizon.earliestFailMs)} and pass from ${seconds4(horizon.earliestPassMs)} after each batch's deploy`;
+  return `analysis ${check2.name} (${test}): ${when}${note}`;
+}
+function analysisJson(components, horizons) {
+  const seconds4 = (ms2) => ms2 === void 0 ? null : ms2 / 1e3;
+  const rows2 = components.flatMap(
+    (c) => (horizons.get(c.name) ?? []).map(({ check: check2, horizon }) => ({
+      component: c.name,
+      check: check2.name,
+      earliestFailSeconds: seconds4(horizon.earliestFailMs),
+      earliestPassSeconds: seconds4(horizon.earliestPassMs)
+    }))
+  );
+  return rows2.length > 0 ? { analysis: rows2 } : {};
 }
 
 // src/cli/commands/report.ts
@@ -65073,7 +65554,10 @@ async function reportCommand(options, runtime) {
     sourceId: options.job ?? randomUUID3(),
     at: options.at === void 0 ? now : parseSince(options.at, "--at", now)
   };
-  const recorded = await withLedger(options, runtime, project.dir, (ledger) => ledger.recordOutcome(record2));
+  const recorded = await withLedger(options, runtime, project.dir, async (ledger) => {
+    await ownersForRun(ledger, project.loaded.config, runtime);
+    return ledger.recordOutcome(record2);
+  });
   if (options.json) runtime.stdout.write(`${JSON.stringify({ recorded, outcome: record2 }, null, 2)}
 `);
   else {
@@ -65086,6 +65570,109 @@ async function reportCommand(options, runtime) {
 
 // src/cli/commands/rollback.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
+
+// src/release/rollback-target.ts
+function rollbackTargetOf(successes, bad, strayTargets = false) {
+  const ordered = newestFirst(successes);
+  const live = ordered[0];
+  if (live === void 0) return null;
+  if (strayTargets && !bad.has(live.version)) return live;
+  const firstLive = ordered.findLastIndex((s) => s.version === live.version);
+  return ordered.slice(firstLive + 1).find((s) => !bad.has(s.version)) ?? null;
+}
+async function rollbackTarget(history, request2) {
+  return rollbackTargetOf(
+    await history.successes(request2.service, request2.environment),
+    request2.bad,
+    request2.strayTargets
+  );
+}
+
+// src/release/track-state.ts
+function holdLockName(service, track) {
+  return `hold:${service}:${track}`;
+}
+function holdOutcome(outcome, now) {
+  if (!outcome.acquired) return { held: false, heldBy: outcome.heldBy };
+  return { held: true, lock: outcome.lock, renewed: outcome.lock.acquiredAt < now };
+}
+async function holdTrack(ledger, request2) {
+  const outcome = await ledger.acquireLock(
+    holdLockName(request2.service, request2.track),
+    request2.by,
+    { reason: request2.reason, data: { track: request2.track } },
+    request2.now
+  );
+  return holdOutcome(outcome, request2.now);
+}
+function releaseTrack(ledger, service, track) {
+  return ledger.forceReleaseLock(holdLockName(service, track));
+}
+async function trackHolds(ledger, service, now) {
+  const prefix = holdLockName(service, "");
+  const holds = /* @__PURE__ */ new Map();
+  for (const lock of await ledger.locks(now)) {
+    if (lock.name.startsWith(prefix)) holds.set(lock.name.slice(prefix.length), lock);
+  }
+  return holds;
+}
+async function memberHealth(ledger, service, tracks, environmentTargets2) {
+  const health = [];
+  for (const track of tracks) {
+    for (const member of track.members) {
+      const runs = await ledger.runs({ service, environment: member.environment });
+      const live = liveOf(runSuccesses(runs))?.version ?? null;
+      const [deploying] = runsInProgress(runs);
+      const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
+      const all = deploying ? void 0 : environmentTargets2?.get(member.environment);
+      const version2 = await memberVersion(ledger, service, member, live, all);
+      health.push({
+        track: track.name,
+        environment: member.environment,
+        version: version2,
+        healthySince: version2 !== null && !deploying ? lastFinished : null,
+        deploying: deploying?.version ?? null
+      });
+    }
+  }
+  return health;
+}
+async function memberVersion(ledger, service, member, live, environmentTargets2) {
+  const ring = member.targets ?? environmentTargets2;
+  if (ring === void 0) return live;
+  const states = await ledger.targetStates(service, member.environment);
+  if (member.targets === void 0 && !states.some((s) => ring.includes(s.target))) return live;
+  return ringVersionOf(states, ring);
+}
+function ringVersionOf(states, targets) {
+  const wanted = new Set(targets);
+  const ring = states.filter((s) => wanted.has(s.target));
+  const versions = new Set(ring.map((s) => s.version === s.goodVersion ? s.version : null));
+  const [only] = versions;
+  return ring.length > 0 && versions.size === 1 ? only ?? null : null;
+}
+async function promotionInput(ledger, service, tracks, now, environmentTargets2) {
+  const [health, holds, versions, verdicts] = await Promise.all([
+    memberHealth(ledger, service, tracks, environmentTargets2),
+    trackHolds(ledger, service, now),
+    ledger.versions(service),
+    ledger.verdicts(service)
+  ]);
+  return {
+    tracks,
+    health,
+    versions: versions.map((v) => v.version),
+    holds: [...holds.keys()],
+    bad: badVersions(verdicts),
+    now
+  };
+}
+function badVersions(verdicts) {
+  const byVersion = Map.groupBy(verdicts, (v) => v.version);
+  return [...byVersion].filter(([, records]) => effectiveVerdict(records)?.verdict === "bad").map(([v]) => v);
+}
+
+// src/cli/commands/rollback.ts
 async function rollbackCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
@@ -65093,6 +65680,7 @@ async function rollbackCommand(options, runtime) {
   const runId = randomUUID4();
   const run2 = {
     service: resolved.service,
+    repositories: project.loaded.config.repositories,
     environment,
     action: "rollback",
     runId,
@@ -65104,18 +65692,19 @@ async function rollbackCommand(options, runtime) {
     project.dir,
     (ledger) => withDeployLock(ledger, run2, runtime, async (groups2) => {
       const to = options.to ?? await versionBeforeLive(ledger, resolved.service, environment);
-      const known = await ledger.versions(resolved.service);
-      const record2 = known.find((v) => v.version === to);
-      if (!record2) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
-      const constraints = await recordedConstraints(ledger, resolved.service, to) ?? void 0;
-      await assertDeployAllowed(ledger, { ...run2, version: to, constraints });
+      const source = ledgerSource(ledger);
+      const commit = await source.commitOf(resolved.service, to);
+      if (commit === void 0)
+        throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
+      const constraints = await declaredConstraints(source, { ...run2, version: to }, void 0);
+      await assertDeployAllowed(source, { ...run2, version: to, constraints });
       const spec = {
         runId,
         service: resolved.service,
         environment,
         environmentLabels: resolved.labels,
         version: to,
-        commit: record2.commit,
+        commit,
         cwd: project.dir,
         components: resolved.components.map(allAtOnce),
         onFailure: "halt",
@@ -65132,19 +65721,18 @@ async function rollbackCommand(options, runtime) {
   );
 }
 async function versionBeforeLive(ledger, service, environment) {
-  const live = await liveVersion(ledger, service, environment);
+  const history = runHistory(ledger);
+  const bad = new Set(badVersions(await ledger.verdicts(service)));
+  const live = await liveVersion(history, service, environment);
   const targets = await ledger.targetStates(service, environment);
-  if (live !== null && targets.some((target) => target.version !== live)) return live;
-  const numbers = new Map((await ledger.versions(service)).map((v) => [v.version, v.n]));
-  const liveNumber = live === null ? void 0 : numbers.get(live);
-  const runs = await ledger.runs({ service, environment });
-  const earlier = runs.filter((run2) => run2.decision === "succeeded" && run2.version !== live).map((run2) => ({ version: run2.version, n: numbers.get(run2.version) })).filter((c) => liveNumber === void 0 || c.n !== void 0 && c.n < liveNumber).sort((a, b) => (b.n ?? 0) - (a.n ?? 0))[0];
-  if (!earlier) {
+  const strayTargets = targets.some((target2) => target2.version !== live);
+  const target = await rollbackTarget(history, { service, environment, bad, strayTargets });
+  if (!target) {
     throw new UsageError(
-      `${environment} has no successful version older than the live one (${live ?? "none"}) to roll back to; name one with --to`
+      `${environment} has no good version that succeeded before the live one (${live ?? "none"}) to roll back to; name one with --to`
     );
   }
-  return earlier.version;
+  return target.version;
 }
 
 // src/cli/commands/stats.ts
@@ -65193,7 +65781,7 @@ async function statusCommand(options, runtime) {
     (ledger) => Promise.all(
       names2.map(async (environment) => {
         const [live, runs, targets] = await Promise.all([
-          liveVersion(ledger, service, environment),
+          liveVersion(runHistory(ledger), service, environment),
           ledger.runs({ service, environment, limit: 1 }),
           ledger.targetStates(service, environment)
         ]);
@@ -65329,85 +65917,6 @@ async function chooseRun(ledger, options, where) {
   return run2;
 }
 
-// src/ledger/track-state.ts
-function holdLockName(service, track) {
-  return `hold:${service}:${track}`;
-}
-async function holdTrack(ledger, request2) {
-  const outcome = await ledger.acquireLock(
-    holdLockName(request2.service, request2.track),
-    request2.by,
-    { reason: request2.reason, data: { track: request2.track } },
-    request2.now
-  );
-  return outcome.acquired ? { held: true, lock: outcome.lock } : { held: false, heldBy: outcome.heldBy };
-}
-function releaseTrack(ledger, service, track) {
-  return ledger.forceReleaseLock(holdLockName(service, track));
-}
-async function trackHolds(ledger, service, now) {
-  const prefix = holdLockName(service, "");
-  const holds = /* @__PURE__ */ new Map();
-  for (const lock of await ledger.locks(now)) {
-    if (lock.name.startsWith(prefix)) holds.set(lock.name.slice(prefix.length), lock);
-  }
-  return holds;
-}
-async function memberHealth(ledger, service, tracks, environmentTargets2) {
-  const health = [];
-  for (const track of tracks) {
-    for (const member of track.members) {
-      const runs = await ledger.runs({ service, environment: member.environment });
-      const live = liveVersionOf(runs);
-      const unfinished = runsInProgress(runs).length > 0;
-      const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
-      const all = environmentTargets2?.get(member.environment);
-      const version2 = await memberVersion(ledger, service, member, live, all);
-      health.push({
-        track: track.name,
-        environment: member.environment,
-        version: version2,
-        healthySince: version2 !== null && !unfinished ? lastFinished : null
-      });
-    }
-  }
-  return health;
-}
-async function memberVersion(ledger, service, member, live, environmentTargets2) {
-  const ring = member.targets ?? environmentTargets2;
-  if (ring === void 0) return live;
-  const states = await ledger.targetStates(service, member.environment);
-  if (member.targets === void 0 && !states.some((s) => ring.includes(s.target))) return live;
-  return ringVersionOf(states, ring);
-}
-function ringVersionOf(states, targets) {
-  const wanted = new Set(targets);
-  const ring = states.filter((s) => wanted.has(s.target));
-  const versions = new Set(ring.map((s) => s.version === s.goodVersion ? s.version : null));
-  const [only] = versions;
-  return ring.length > 0 && versions.size === 1 ? only ?? null : null;
-}
-async function promotionInput(ledger, service, tracks, now, environmentTargets2) {
-  const [health, holds, versions, verdicts] = await Promise.all([
-    memberHealth(ledger, service, tracks, environmentTargets2),
-    trackHolds(ledger, service, now),
-    ledger.versions(service),
-    ledger.verdicts(service)
-  ]);
-  return {
-    tracks,
-    health,
-    versions: versions.map((v) => v.version),
-    holds: [...holds.keys()],
-    bad: badVersions(verdicts),
-    now
-  };
-}
-function badVersions(verdicts) {
-  const byVersion = Map.groupBy(verdicts, (v) => v.version);
-  return [...byVersion].filter(([, records]) => effectiveVerdict(records)?.verdict === "bad").map(([v]) => v);
-}
-
 // src/cli/commands/tracks.ts
 async function tracksCommand(options, runtime) {
   const project = await loadProject(options, runtime);
@@ -65449,7 +65958,7 @@ function renderTracks(service, tracks, plan, now) {
     rows2.push([
       `${state.track}${state.held ? " (HELD)" : ""}`,
       track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", "),
-      state.version ?? (state.mixed ? "mixed" : "-"),
+      (state.version ?? (state.mixed ? "mixed" : "-")) + (state.deploying ? ` (deploying ${state.deploying})` : ""),
       isoTime(state.healthySince),
       baked,
       i === 0 ? "deploy" : track.promote
@@ -65478,6 +65987,14 @@ async function holdCommand(track, options, runtime) {
     project.dir,
     (ledger) => holdTrack(ledger, { service, track, by, reason, now: Date.now() })
   );
+  if (outcome.held && outcome.renewed) {
+    const since = isoTime(outcome.lock.acquiredAt);
+    runtime.stdout.write(
+      `${track} was already on hold by ${by} (since ${since}); its reason is now: ${reason}
+`
+    );
+    return 0;
+  }
   if (outcome.held) {
     runtime.stdout.write(`${track} is on hold (${by}: ${reason}); nothing is promoted into or out of it
 `);
@@ -65538,7 +66055,7 @@ function evidenceTable(evidence) {
   return table(rows2, "  ");
 }
 function counts(arm2) {
-  return arm2.total === 0 ? "-" : `${arm2.failures}/${arm2.total} (${percent(arm2.failures / arm2.total)})`;
+  return arm2.total === 0 ? "-" : `${arm2.failures}/${arm2.total} (${percent2(arm2.failures / arm2.total)})`;
 }
 function rollbackLines(policy, choices) {
   if (choices.length === 0) return [`rollback (${policy}): the version is live nowhere`];
@@ -65555,7 +66072,7 @@ async function verdictCommand(options, runtime) {
   const settings = resolveVerdictSettings(config2);
   const service = config2.service;
   return withLedger(options, runtime, project.dir, async (ledger) => {
-    const versions = options.version ? [options.version] : await versionsWithOutcomes(ledger, service);
+    const versions = options.version ? [options.version] : await versionsJudged(ledger, service);
     if (versions.length === 0) {
       runtime.stdout.write(
         options.json ? "[]\n" : `no outcomes of ${service} reported yet (tranche report)
@@ -65569,7 +66086,8 @@ async function verdictCommand(options, runtime) {
         actor: "tranche verdict",
         now: Date.now()
       });
-      const liveOn = await environmentsRunning(ledger, Object.keys(config2.environments), service, version2);
+      const environments = Object.keys(config2.environments);
+      const liveOn = await environmentsRunning(runHistory(ledger), { service, environments, version: version2 });
       const rollback = rollbackChoices(settings.rollback, evaluated.computed.evidence, liveOn);
       results.push({ ...evaluated, rollback });
     }
@@ -65608,18 +66126,11 @@ function details3(evidence) {
     verdictPlot(evidence)
   ];
 }
-async function versionsWithOutcomes(ledger, service) {
+async function versionsJudged(ledger, service) {
   const first = /* @__PURE__ */ new Map();
-  for (const o of await ledger.outcomes({ service })) if (!first.has(o.version)) first.set(o.version, o.at);
+  const seen = [...await ledger.outcomes({ service }), ...await ledger.verdicts(service)];
+  for (const { version: version2, at } of seen) first.set(version2, Math.min(at, first.get(version2) ?? at));
   return [...first.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
-}
-async function environmentsRunning(ledger, environments, service, version2) {
-  const running = [];
-  for (const environment of environments) {
-    const live = await liveReleases(ledger, environment);
-    if (live.some((r) => r.service === service && r.version === version2)) running.push(environment);
-  }
-  return running;
 }
 async function markCommand(verdict, version2, options, runtime) {
   const reason = options.reason?.trim();
@@ -65750,7 +66261,7 @@ function reportError(error62, runtime) {
   if (error62 instanceof CommanderError) {
     return error62.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (error62 instanceof ConfigError || error62 instanceof UnknownEnvironmentError || error62 instanceof UsageError || error62 instanceof DeployRefusedError || error62 instanceof DeployLockedError || // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
+  if (error62 instanceof ConfigError || error62 instanceof UnknownEnvironmentError || error62 instanceof UsageError || error62 instanceof DeployRefusedError || error62 instanceof DeployLockedError || error62 instanceof ServiceNotOwnedError || // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
   error62 instanceof Error && error62.cause instanceof DeployRefusedError) {
     runtime.stderr.write(`tranche: ${error62.message}
 `);

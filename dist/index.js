@@ -7370,2219 +7370,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/semver/internal/constants.js
-var require_constants = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports, module) {
-    "use strict";
-    var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH = 256;
-    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
-    9007199254740991;
-    var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-    var WHITESPACE_CHARACTERS = [
-      "	",
-      "\n",
-      "\v",
-      "\f",
-      "\r",
-      " ",
-      "\xA0",
-      "\u1680",
-      "\u2000",
-      "\u2001",
-      "\u2002",
-      "\u2003",
-      "\u2004",
-      "\u2005",
-      "\u2006",
-      "\u2007",
-      "\u2008",
-      "\u2009",
-      "\u200A",
-      "\u2028",
-      "\u2029",
-      "\u202F",
-      "\u205F",
-      "\u3000",
-      "\uFEFF"
-    ];
-    var RELEASE_TYPES = [
-      "major",
-      "premajor",
-      "minor",
-      "preminor",
-      "patch",
-      "prepatch",
-      "prerelease"
-    ];
-    module.exports = {
-      MAX_LENGTH,
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_SAFE_INTEGER,
-      WHITESPACE_CHARACTERS,
-      RELEASE_TYPES,
-      SEMVER_SPEC_VERSION,
-      FLAG_INCLUDE_PRERELEASE: 1,
-      FLAG_LOOSE: 2
-    };
-  }
-});
-
-// node_modules/semver/internal/debug.js
-var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports, module) {
-    "use strict";
-    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
-    };
-    module.exports = debug2;
-  }
-});
-
-// node_modules/semver/internal/re.js
-var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports, module) {
-    "use strict";
-    var {
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH
-    } = require_constants();
-    var debug2 = require_debug();
-    exports = module.exports = {};
-    var re = exports.re = [];
-    var safeRe = exports.safeRe = [];
-    var src = exports.src = [];
-    var safeSrc = exports.safeSrc = [];
-    var t = exports.t = {};
-    var R = 0;
-    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
-    var safeRegexReplacements = [
-      ["\\s", 1],
-      ["\\d", MAX_LENGTH],
-      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
-    ];
-    var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
-      }
-      return value;
-    };
-    var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
-      const index = R++;
-      debug2(name, index, value);
-      t[name] = index;
-      src[index] = value;
-      safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
-    };
-    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
-    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
-    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
-    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
-    createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
-    createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-    exports.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
-    exports.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-    exports.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
-    createToken("STAR", "(<|>)?=?\\s*\\*");
-    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
-    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
-  }
-});
-
-// node_modules/semver/internal/parse-options.js
-var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
-    "use strict";
-    var looseOption = Object.freeze({ loose: true });
-    var emptyOpts = Object.freeze({});
-    var parseOptions = (options) => {
-      if (!options) {
-        return emptyOpts;
-      }
-      if (typeof options !== "object") {
-        return looseOption;
-      }
-      return options;
-    };
-    module.exports = parseOptions;
-  }
-});
-
-// node_modules/semver/internal/identifiers.js
-var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports, module) {
-    "use strict";
-    var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a, b) => {
-      if (typeof a === "number" && typeof b === "number") {
-        return a === b ? 0 : a < b ? -1 : 1;
-      }
-      const anum = numeric.test(a);
-      const bnum = numeric.test(b);
-      if (anum && bnum) {
-        a = +a;
-        b = +b;
-      }
-      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
-    };
-    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
-    module.exports = {
-      compareIdentifiers,
-      rcompareIdentifiers
-    };
-  }
-});
-
-// node_modules/semver/classes/semver.js
-var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports, module) {
-    "use strict";
-    var debug2 = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
-    var { safeRe: re, t } = require_re();
-    var parseOptions = require_parse_options();
-    var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
-        return false;
-      }
-      for (let i = 0; i < identifiers.length; i++) {
-        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var SemVer = class _SemVer {
-      constructor(version2, options) {
-        options = parseOptions(options);
-        if (version2 instanceof _SemVer) {
-          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
-            return version2;
-          } else {
-            version2 = version2.version;
-          }
-        } else if (typeof version2 !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
-        }
-        if (version2.length > MAX_LENGTH) {
-          throw new TypeError(
-            `version is longer than ${MAX_LENGTH} characters`
-          );
-        }
-        debug2("SemVer", version2, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m) {
-          throw new TypeError(`Invalid Version: ${version2}`);
-        }
-        this.raw = version2;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
-        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-          throw new TypeError("Invalid major version");
-        }
-        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-          throw new TypeError("Invalid minor version");
-        }
-        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-          throw new TypeError("Invalid patch version");
-        }
-        if (!m[4]) {
-          this.prerelease = [];
-        } else {
-          this.prerelease = m[4].split(".").map((id) => {
-            if (/^[0-9]+$/.test(id)) {
-              const num2 = +id;
-              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
-                return num2;
-              }
-            }
-            return id;
-          });
-        }
-        this.build = m[5] ? m[5].split(".") : [];
-        this.format();
-      }
-      format() {
-        this.version = `${this.major}.${this.minor}.${this.patch}`;
-        if (this.prerelease.length) {
-          this.version += `-${this.prerelease.join(".")}`;
-        }
-        return this.version;
-      }
-      toString() {
-        return this.version;
-      }
-      compare(other) {
-        debug2("SemVer.compare", this.version, this.options, other);
-        if (!(other instanceof _SemVer)) {
-          if (typeof other === "string" && other === this.version) {
-            return 0;
-          }
-          other = new _SemVer(other, this.options);
-        }
-        if (other.version === this.version) {
-          return 0;
-        }
-        return this.compareMain(other) || this.comparePre(other);
-      }
-      compareMain(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.major < other.major) {
-          return -1;
-        }
-        if (this.major > other.major) {
-          return 1;
-        }
-        if (this.minor < other.minor) {
-          return -1;
-        }
-        if (this.minor > other.minor) {
-          return 1;
-        }
-        if (this.patch < other.patch) {
-          return -1;
-        }
-        if (this.patch > other.patch) {
-          return 1;
-        }
-        return 0;
-      }
-      comparePre(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.prerelease.length && !other.prerelease.length) {
-          return -1;
-        } else if (!this.prerelease.length && other.prerelease.length) {
-          return 1;
-        } else if (!this.prerelease.length && !other.prerelease.length) {
-          return 0;
-        }
-        let i = 0;
-        do {
-          const a = this.prerelease[i];
-          const b = other.prerelease[i];
-          debug2("prerelease compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      compareBuild(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        let i = 0;
-        do {
-          const a = this.build[i];
-          const b = other.build[i];
-          debug2("build compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      // preminor will bump the version up to the next minor release, and immediately
-      // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
-          if (!identifier && identifierBase === false) {
-            throw new Error("invalid increment argument: identifier is empty");
-          }
-          if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-            if (!match || match[1] !== identifier) {
-              throw new Error(`invalid identifier: ${identifier}`);
-            }
-          }
-        }
-        switch (release) {
-          case "premajor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor = 0;
-            this.major++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "preminor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "prepatch":
-            this.prerelease.length = 0;
-            this.inc("patch", identifier, identifierBase);
-            this.inc("pre", identifier, identifierBase);
-            break;
-          // If the input is a non-prerelease version, this acts the same as
-          // prepatch.
-          case "prerelease":
-            if (this.prerelease.length === 0) {
-              this.inc("patch", identifier, identifierBase);
-            }
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "release":
-            if (this.prerelease.length === 0) {
-              throw new Error(`version ${this.raw} is not a prerelease`);
-            }
-            this.prerelease.length = 0;
-            break;
-          case "major":
-            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
-              this.major++;
-            }
-            this.minor = 0;
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "minor":
-            if (this.patch !== 0 || this.prerelease.length === 0) {
-              this.minor++;
-            }
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "patch":
-            if (this.prerelease.length === 0) {
-              this.patch++;
-            }
-            this.prerelease = [];
-            break;
-          // This probably shouldn't be used publicly.
-          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-          case "pre": {
-            const base = Number(identifierBase) ? 1 : 0;
-            if (this.prerelease.length === 0) {
-              this.prerelease = [base];
-            } else {
-              let i = this.prerelease.length;
-              while (--i >= 0) {
-                if (typeof this.prerelease[i] === "number") {
-                  this.prerelease[i]++;
-                  i = -2;
-                }
-              }
-              if (i === -1) {
-                if (identifier === this.prerelease.join(".") && identifierBase === false) {
-                  throw new Error("invalid increment argument: identifier already exists");
-                }
-                this.prerelease.push(base);
-              }
-            }
-            if (identifier) {
-              let prerelease = [identifier, base];
-              if (identifierBase === false) {
-                prerelease = [identifier];
-              }
-              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-                const prereleaseBase = this.prerelease[identifier.split(".").length];
-                if (isNaN(prereleaseBase)) {
-                  this.prerelease = prerelease;
-                }
-              } else {
-                this.prerelease = prerelease;
-              }
-            }
-            break;
-          }
-          default:
-            throw new Error(`invalid increment argument: ${release}`);
-        }
-        this.raw = this.format();
-        if (this.build.length) {
-          this.raw += `+${this.build.join(".")}`;
-        }
-        return this;
-      }
-    };
-    module.exports = SemVer;
-  }
-});
-
-// node_modules/semver/functions/parse.js
-var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse5 = (version2, options, throwErrors = false) => {
-      if (version2 instanceof SemVer) {
-        return version2;
-      }
-      try {
-        return new SemVer(version2, options);
-      } catch (er) {
-        if (!throwErrors) {
-          return null;
-        }
-        throw er;
-      }
-    };
-    module.exports = parse5;
-  }
-});
-
-// node_modules/semver/functions/valid.js
-var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var valid = (version2, options) => {
-      const v = parse5(version2, options);
-      return v ? v.version : null;
-    };
-    module.exports = valid;
-  }
-});
-
-// node_modules/semver/functions/clean.js
-var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var clean2 = (version2, options) => {
-      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
-      return s ? s.version : null;
-    };
-    module.exports = clean2;
-  }
-});
-
-// node_modules/semver/functions/inc.js
-var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var inc = (version2, release, options, identifier, identifierBase) => {
-      if (typeof options === "string") {
-        identifierBase = identifier;
-        identifier = options;
-        options = void 0;
-      }
-      try {
-        return new SemVer(
-          version2 instanceof SemVer ? version2.version : version2,
-          options
-        ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = inc;
-  }
-});
-
-// node_modules/semver/functions/diff.js
-var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
-        return null;
-      }
-      const v1Higher = comparison > 0;
-      const highVersion = v1Higher ? v1 : v2;
-      const lowVersion = v1Higher ? v2 : v1;
-      const highHasPre = !!highVersion.prerelease.length;
-      const lowHasPre = !!lowVersion.prerelease.length;
-      if (lowHasPre && !highHasPre) {
-        if (!lowVersion.patch && !lowVersion.minor) {
-          return "major";
-        }
-        if (lowVersion.compareMain(highVersion) === 0) {
-          if (lowVersion.minor && !lowVersion.patch) {
-            return "minor";
-          }
-          return "patch";
-        }
-      }
-      const prefix = highHasPre ? "pre" : "";
-      if (v1.major !== v2.major) {
-        return prefix + "major";
-      }
-      if (v1.minor !== v2.minor) {
-        return prefix + "minor";
-      }
-      if (v1.patch !== v2.patch) {
-        return prefix + "patch";
-      }
-      return "prerelease";
-    };
-    module.exports = diff;
-  }
-});
-
-// node_modules/semver/functions/major.js
-var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var major = (a, loose) => new SemVer(a, loose).major;
-    module.exports = major;
-  }
-});
-
-// node_modules/semver/functions/minor.js
-var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var minor = (a, loose) => new SemVer(a, loose).minor;
-    module.exports = minor;
-  }
-});
-
-// node_modules/semver/functions/patch.js
-var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var patch = (a, loose) => new SemVer(a, loose).patch;
-    module.exports = patch;
-  }
-});
-
-// node_modules/semver/functions/prerelease.js
-var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var prerelease = (version2, options) => {
-      const parsed = parse5(version2, options);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
-    };
-    module.exports = prerelease;
-  }
-});
-
-// node_modules/semver/functions/compare.js
-var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module.exports = compare;
-  }
-});
-
-// node_modules/semver/functions/rcompare.js
-var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b, loose) => compare(b, a, loose);
-    module.exports = rcompare;
-  }
-});
-
-// node_modules/semver/functions/compare-loose.js
-var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b) => compare(a, b, true);
-    module.exports = compareLoose;
-  }
-});
-
-// node_modules/semver/functions/compare-build.js
-var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compareBuild = (a, b, loose) => {
-      const versionA = new SemVer(a, loose);
-      const versionB = new SemVer(b, loose);
-      return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
-    module.exports = compareBuild;
-  }
-});
-
-// node_modules/semver/functions/sort.js
-var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
-    module.exports = sort;
-  }
-});
-
-// node_modules/semver/functions/rsort.js
-var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
-    module.exports = rsort;
-  }
-});
-
-// node_modules/semver/functions/gt.js
-var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gt = (a, b, loose) => compare(a, b, loose) > 0;
-    module.exports = gt;
-  }
-});
-
-// node_modules/semver/functions/lt.js
-var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lt = (a, b, loose) => compare(a, b, loose) < 0;
-    module.exports = lt;
-  }
-});
-
-// node_modules/semver/functions/eq.js
-var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var eq = (a, b, loose) => compare(a, b, loose) === 0;
-    module.exports = eq;
-  }
-});
-
-// node_modules/semver/functions/neq.js
-var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
-    module.exports = neq;
-  }
-});
-
-// node_modules/semver/functions/gte.js
-var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
-    module.exports = gte;
-  }
-});
-
-// node_modules/semver/functions/lte.js
-var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
-    module.exports = lte;
-  }
-});
-
-// node_modules/semver/functions/cmp.js
-var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports, module) {
-    "use strict";
-    var eq = require_eq();
-    var neq = require_neq();
-    var gt = require_gt();
-    var gte = require_gte();
-    var lt = require_lt();
-    var lte = require_lte();
-    var cmp = (a, op, b, loose) => {
-      switch (op) {
-        case "===":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a === b;
-        case "!==":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a !== b;
-        case "":
-        case "=":
-        case "==":
-          return eq(a, b, loose);
-        case "!=":
-          return neq(a, b, loose);
-        case ">":
-          return gt(a, b, loose);
-        case ">=":
-          return gte(a, b, loose);
-        case "<":
-          return lt(a, b, loose);
-        case "<=":
-          return lte(a, b, loose);
-        default:
-          throw new TypeError(`Invalid operator: ${op}`);
-      }
-    };
-    module.exports = cmp;
-  }
-});
-
-// node_modules/semver/functions/coerce.js
-var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse5 = require_parse();
-    var { safeRe: re, t } = require_re();
-    var coerce = (version2, options) => {
-      if (version2 instanceof SemVer) {
-        return version2;
-      }
-      if (typeof version2 === "number") {
-        version2 = String(version2);
-      }
-      if (typeof version2 !== "string") {
-        return null;
-      }
-      options = options || {};
-      let match = null;
-      if (!options.rtl) {
-        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
-      } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
-          if (!match || next.index + next[0].length !== match.index + match[0].length) {
-            match = next;
-          }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
-        }
-        coerceRtlRegex.lastIndex = -1;
-      }
-      if (match === null) {
-        return null;
-      }
-      const major = match[2];
-      const minor = match[3] || "0";
-      const patch = match[4] || "0";
-      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
-    };
-    module.exports = coerce;
-  }
-});
-
-// node_modules/semver/functions/truncate.js
-var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var constants3 = require_constants();
-    var SemVer = require_semver();
-    var truncate = (version2, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
-        return null;
-      }
-      const clonedVersion = cloneInputVersion(version2, options);
-      return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version2, options) => {
-      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse5(versionStringToParse, options);
-    };
-    var doTruncation = (version2, truncation) => {
-      if (isPrerelease(truncation)) {
-        return version2.version;
-      }
-      version2.prerelease = [];
-      switch (truncation) {
-        case "major":
-          version2.minor = 0;
-          version2.patch = 0;
-          break;
-        case "minor":
-          version2.patch = 0;
-          break;
-      }
-      return version2.format();
-    };
-    var isPrerelease = (type) => {
-      return type.startsWith("pre");
-    };
-    module.exports = truncate;
-  }
-});
-
-// node_modules/semver/internal/lrucache.js
-var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
-    "use strict";
-    var LRUCache = class {
-      constructor() {
-        this.max = 1e3;
-        this.map = /* @__PURE__ */ new Map();
-      }
-      get(key3) {
-        const value = this.map.get(key3);
-        if (value === void 0) {
-          return void 0;
-        } else {
-          this.map.delete(key3);
-          this.map.set(key3, value);
-          return value;
-        }
-      }
-      delete(key3) {
-        return this.map.delete(key3);
-      }
-      set(key3, value) {
-        const deleted = this.delete(key3);
-        if (!deleted && value !== void 0) {
-          if (this.map.size >= this.max) {
-            const firstKey = this.map.keys().next().value;
-            this.delete(firstKey);
-          }
-          this.map.set(key3, value);
-        }
-        return this;
-      }
-    };
-    module.exports = LRUCache;
-  }
-});
-
-// node_modules/semver/internal/trim-comparator-whitespace.js
-var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
-    "use strict";
-    var {
-      MAX_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      WHITESPACE_CHARACTERS
-    } = require_constants();
-    var whitespace = new Uint8Array(65536);
-    for (const char of WHITESPACE_CHARACTERS) {
-      whitespace[char.charCodeAt(0)] = 1;
-    }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
-        return start;
-      }
-      if (start >= digitRuns.start && start < digitRuns.end) {
-        return Math.min(start + limit, digitRuns.end);
-      }
-      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-        return Math.min(start + limit, digitRuns.previousEnd);
-      }
-      let end = start + 1;
-      while (isDigit(range[end])) {
-        end++;
-      }
-      digitRuns.previousStart = digitRuns.start;
-      digitRuns.previousEnd = digitRuns.end;
-      digitRuns.start = start;
-      digitRuns.end = end;
-      return Math.min(start + limit, end);
-    };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-      if (!loose && range[start] === "0") {
-        return start + 1;
-      }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
-        let end = digitsEnd + 1;
-        const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
-          end++;
-        }
-        return end;
-      }
-      return findVersionNumberEndIndex(range, start, loose, digitRuns);
-    };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-      const hyphen = range[start] === "-";
-      if (!loose && !hyphen) {
-        return start;
-      }
-      const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
-      if (end === identifierStart) {
-        if (!loose || !hyphen) {
-          return start;
-        }
-        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
-      }
-      while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findBuildIdentifierEndIndex = (range, start) => {
-      let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
-        end++;
-      }
-      return end;
-    };
-    var findBuildEndIndex = (range, start) => {
-      if (range[start] !== "+") {
-        return start;
-      }
-      let end = findBuildIdentifierEndIndex(range, start + 1);
-      if (end === start + 1) {
-        return start;
-      }
-      while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
-      let end = start;
-      for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
-        if (next === end) {
-          return start;
-        }
-        end = next;
-        if (component < 2) {
-          if (range[end] !== ".") {
-            return start;
-          }
-          end++;
-        }
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
-        return findVersionNumberEndIndex(range, start, false, digitRuns);
-      }
-      return isVersionStart(range[start]) ? start + 1 : start;
-    };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
-      for (let component = 0; component < 2; component++) {
-        if (range[end] !== ".") {
-          return end;
-        }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
-        if (next === end + 1) {
-          return end;
-        }
-        end = next;
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findVersionEndIndex = (range, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
-    };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position = matchStart;
-      if (isWhitespace(range[position])) {
-        position++;
-      }
-      if (range[position] === "<" || range[position] === ">") {
-        position++;
-      }
-      if (range[position] === "=") {
-        position++;
-      }
-      return isWhitespace(range[position]) ? position : -1;
-    };
-    var trimComparatorWhitespace = (range) => {
-      let result = "";
-      let copyFrom = 0;
-      let cursor = 0;
-      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
-        const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
-          cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
-          cursor++;
-          continue;
-        }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
-          cursor++;
-        }
-        if (!isVersionStart(range[cursor])) {
-          continue;
-        }
-        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
-        if (whitespacePosition !== -1) {
-          result += range.slice(copyFrom, whitespacePosition);
-          copyFrom = whitespacePosition + 1;
-        }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
-      }
-      return result + range.slice(copyFrom);
-    };
-    module.exports = trimComparatorWhitespace;
-  }
-});
-
-// node_modules/semver/classes/range.js
-var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports, module) {
-    "use strict";
-    var SPACE_CHARACTERS = /\s+/g;
-    var Range = class _Range {
-      constructor(range, options) {
-        options = parseOptions(options);
-        if (range instanceof _Range) {
-          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
-            return range;
-          } else {
-            return new _Range(range.raw, options);
-          }
-        }
-        if (range instanceof Comparator) {
-          this.raw = range.value;
-          this.set = [[range]];
-          this.formatted = void 0;
-          return this;
-        }
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
-        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
-        if (!this.set.length) {
-          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
-        }
-        if (this.set.length > 1) {
-          const first = this.set[0];
-          this.set = this.set.filter((c) => !isNullSet(c[0]));
-          if (this.set.length === 0) {
-            this.set = [first];
-          } else if (this.set.length > 1) {
-            for (const c of this.set) {
-              if (c.length === 1 && isAny(c[0])) {
-                this.set = [c];
-                break;
-              }
-            }
-          }
-        }
-        this.formatted = void 0;
-      }
-      get range() {
-        if (this.formatted === void 0) {
-          this.formatted = "";
-          for (let i = 0; i < this.set.length; i++) {
-            if (i > 0) {
-              this.formatted += "||";
-            }
-            const comps = this.set[i];
-            for (let k = 0; k < comps.length; k++) {
-              if (k > 0) {
-                this.formatted += " ";
-              }
-              this.formatted += comps[k].toString().trim();
-            }
-          }
-        }
-        return this.formatted;
-      }
-      format() {
-        return this.range;
-      }
-      toString() {
-        return this.range;
-      }
-      parseRange(range) {
-        range = range.replace(BUILDSTRIPRE, "");
-        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range;
-        const cached2 = cache.get(memoKey);
-        if (cached2) {
-          return cached2;
-        }
-        const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug2("hyphen replace", range);
-        range = trimComparatorWhitespace(range);
-        debug2("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug2("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug2("caret trim", range);
-        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
-        if (loose) {
-          rangeList = rangeList.filter((comp) => {
-            debug2("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
-          });
-        }
-        debug2("range list", rangeList);
-        const rangeMap = /* @__PURE__ */ new Map();
-        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
-        for (const comp of comparators) {
-          if (isNullSet(comp)) {
-            return [comp];
-          }
-          rangeMap.set(comp.value, comp);
-        }
-        if (rangeMap.size > 1 && rangeMap.has("")) {
-          rangeMap.delete("");
-        }
-        const result = [...rangeMap.values()];
-        cache.set(memoKey, result);
-        return result;
-      }
-      intersects(range, options) {
-        if (!(range instanceof _Range)) {
-          throw new TypeError("a Range is required");
-        }
-        return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
-            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
-              return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options);
-              });
-            });
-          });
-        });
-      }
-      // if ANY of the sets match ALL of its comparators, then pass
-      test(version2) {
-        if (!version2) {
-          return false;
-        }
-        if (typeof version2 === "string") {
-          try {
-            version2 = new SemVer(version2, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version2, this.options)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    module.exports = Range;
-    var LRU = require_lrucache();
-    var cache = new LRU();
-    var parseOptions = require_parse_options();
-    var Comparator = require_comparator();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var trimComparatorWhitespace = require_trim_comparator_whitespace();
-    var {
-      safeRe: re,
-      src,
-      t,
-      tildeTrimReplace,
-      caretTrimReplace
-    } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c) => c.value === "<0.0.0-0";
-    var isAny = (c) => c.value === "";
-    var isSatisfiable = (comparators, options) => {
-      let result = true;
-      const remainingComparators = comparators.slice();
-      let testComparator = remainingComparators.pop();
-      while (result && remainingComparators.length) {
-        result = remainingComparators.every((otherComparator) => {
-          return testComparator.intersects(otherComparator, options);
-        });
-        testComparator = remainingComparators.pop();
-      }
-      return result;
-    };
-    var parseComparator = (comp, options) => {
-      comp = comp.replace(re[t.BUILD], "");
-      debug2("comp", comp, options);
-      comp = replaceCarets(comp, options);
-      debug2("caret", comp);
-      comp = replaceTildes(comp, options);
-      debug2("tildes", comp);
-      comp = replaceXRanges(comp, options);
-      debug2("xrange", comp);
-      comp = replaceStars(comp, options);
-      debug2("stars", comp);
-      return comp;
-    };
-    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
-    var replaceTildes = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
-    };
-    var replaceTilde = (comp, options) => {
-      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z2 = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("tilde", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug2("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-        } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-        }
-        debug2("tilde return", ret);
-        return ret;
-      });
-    };
-    var replaceCarets = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
-    };
-    var replaceCaret = (comp, options) => {
-      debug2("caret", comp, options);
-      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z2 = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("caret", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
-          } else {
-            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
-          }
-        } else if (pr) {
-          debug2("replaceCaret pr", pr);
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
-          }
-        } else {
-          debug2("no pr");
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
-          }
-        }
-        debug2("caret return", ret);
-        return ret;
-      });
-    };
-    var replaceXRanges = (comp, options) => {
-      debug2("replaceXRanges", comp, options);
-      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
-    };
-    var replaceXRange = (comp, options) => {
-      comp = comp.trim();
-      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
-          return comp;
-        }
-        const xM = isX(M);
-        const xm = xM || isX(m);
-        const xp = xm || isX(p);
-        const anyX = xp;
-        if (gtlt === "=" && anyX) {
-          gtlt = "";
-        }
-        pr = options.includePrerelease ? "-0" : "";
-        if (xM) {
-          if (gtlt === ">" || gtlt === "<") {
-            ret = "<0.0.0-0";
-          } else {
-            ret = "*";
-          }
-        } else if (gtlt && anyX) {
-          if (xm) {
-            m = 0;
-          }
-          p = 0;
-          if (gtlt === ">") {
-            gtlt = ">=";
-            if (xm) {
-              M = +M + 1;
-              m = 0;
-              p = 0;
-            } else {
-              m = +m + 1;
-              p = 0;
-            }
-          } else if (gtlt === "<=") {
-            gtlt = "<";
-            if (xm) {
-              M = +M + 1;
-            } else {
-              m = +m + 1;
-            }
-          }
-          if (gtlt === "<") {
-            pr = "-0";
-          }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
-        } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
-        } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
-        }
-        debug2("xRange return", ret);
-        return ret;
-      });
-    };
-    var replaceStars = (comp, options) => {
-      debug2("replaceStars", comp, options);
-      return comp.trim().replace(re[t.STAR], "");
-    };
-    var replaceGTE0 = (comp, options) => {
-      debug2("replaceGTE0", comp, options);
-      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    };
-    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
-      if (isX(fM)) {
-        from = "";
-      } else if (isX(fm)) {
-        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
-      } else if (isX(fp)) {
-        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
-      } else if (fpr) {
-        from = `>=${from}`;
-      } else {
-        from = `>=${from}${incPr ? "-0" : ""}`;
-      }
-      if (isX(tM)) {
-        to = "";
-      } else if (isX(tm)) {
-        to = `<${+tM + 1}.0.0-0`;
-      } else if (isX(tp)) {
-        to = `<${tM}.${+tm + 1}.0-0`;
-      } else if (tpr) {
-        to = `<=${tM}.${tm}.${tp}-${tpr}`;
-      } else if (incPr) {
-        to = `<${tM}.${tm}.${+tp + 1}-0`;
-      } else {
-        to = `<=${to}`;
-      }
-      return `${from} ${to}`.trim();
-    };
-    var testSet = (set2, version2, options) => {
-      for (let i = 0; i < set2.length; i++) {
-        if (!set2[i].test(version2)) {
-          return false;
-        }
-      }
-      if (version2.prerelease.length && !options.includePrerelease) {
-        for (let i = 0; i < set2.length; i++) {
-          debug2(set2[i].semver);
-          if (set2[i].semver === Comparator.ANY) {
-            continue;
-          }
-          if (set2[i].semver.prerelease.length > 0) {
-            const allowed = set2[i].semver;
-            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      return true;
-    };
-  }
-});
-
-// node_modules/semver/classes/comparator.js
-var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
-    "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
-    var Comparator = class _Comparator {
-      static get ANY() {
-        return ANY;
-      }
-      constructor(comp, options) {
-        options = parseOptions(options);
-        if (comp instanceof _Comparator) {
-          if (comp.loose === !!options.loose) {
-            return comp;
-          } else {
-            comp = comp.value;
-          }
-        }
-        comp = comp.trim().split(/\s+/).join(" ");
-        debug2("comparator", comp, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.parse(comp);
-        if (this.semver === ANY) {
-          this.value = "";
-        } else {
-          this.value = this.operator + this.semver.version;
-        }
-        debug2("comp", this);
-      }
-      parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp.match(r);
-        if (!m) {
-          throw new TypeError(`Invalid comparator: ${comp}`);
-        }
-        this.operator = m[1] !== void 0 ? m[1] : "";
-        if (this.operator === "=") {
-          this.operator = "";
-        }
-        if (!m[2]) {
-          this.semver = ANY;
-        } else {
-          this.semver = new SemVer(m[2], this.options.loose);
-        }
-      }
-      toString() {
-        return this.value;
-      }
-      test(version2) {
-        debug2("Comparator.test", version2, this.options.loose);
-        if (this.semver === ANY || version2 === ANY) {
-          return true;
-        }
-        if (typeof version2 === "string") {
-          try {
-            version2 = new SemVer(version2, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        return cmp(version2, this.operator, this.semver, this.options);
-      }
-      intersects(comp, options) {
-        if (!(comp instanceof _Comparator)) {
-          throw new TypeError("a Comparator is required");
-        }
-        if (this.operator === "") {
-          if (this.value === "") {
-            return true;
-          }
-          return new Range(comp.value, options).test(this.value);
-        } else if (comp.operator === "") {
-          if (comp.value === "") {
-            return true;
-          }
-          return new Range(this.value, options).test(comp.semver);
-        }
-        options = parseOptions(options);
-        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
-          return false;
-        }
-        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
-          return false;
-        }
-        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
-          return true;
-        }
-        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        return false;
-      }
-    };
-    module.exports = Comparator;
-    var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var Range = require_range();
-  }
-});
-
-// node_modules/semver/functions/satisfies.js
-var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var satisfies = (version2, range, options) => {
-      try {
-        range = new Range(range, options);
-      } catch (er) {
-        return false;
-      }
-      return range.test(version2);
-    };
-    module.exports = satisfies;
-  }
-});
-
-// node_modules/semver/ranges/to-comparators.js
-var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
-    module.exports = toComparators;
-  }
-});
-
-// node_modules/semver/ranges/max-satisfying.js
-var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
-      let max = null;
-      let maxSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options);
-          }
-        }
-      });
-      return max;
-    };
-    module.exports = maxSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-satisfying.js
-var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
-      let min = null;
-      let minSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
-            minSV = new SemVer(min, options);
-          }
-        }
-      });
-      return min;
-    };
-    module.exports = minSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-version.js
-var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var gt = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
-      let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
-            case ">":
-              if (compver.prerelease.length === 0) {
-                compver.patch++;
-              } else {
-                compver.prerelease.push(0);
-              }
-              compver.raw = compver.format();
-            /* fallthrough */
-            case "":
-            case ">=":
-              if (!setMin || gt(compver, setMin)) {
-                setMin = compver;
-              }
-              break;
-            case "<":
-            case "<=":
-              break;
-            /* istanbul ignore next */
-            default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
-          }
-        });
-        if (setMin && (!minver || gt(minver, setMin))) {
-          minver = setMin;
-        }
-      }
-      if (minver && range.test(minver)) {
-        return minver;
-      }
-      return null;
-    };
-    module.exports = minVersion;
-  }
-});
-
-// node_modules/semver/ranges/valid.js
-var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var validRange = (range, options) => {
-      try {
-        return new Range(range, options).range || "*";
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = validRange;
-  }
-});
-
-// node_modules/semver/ranges/outside.js
-var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var gt = require_gt();
-    var lt = require_lt();
-    var lte = require_lte();
-    var gte = require_gte();
-    var outside = (version2, range, hilo, options) => {
-      version2 = new SemVer(version2, options);
-      range = new Range(range, options);
-      let gtfn, ltefn, ltfn, comp, ecomp;
-      switch (hilo) {
-        case ">":
-          gtfn = gt;
-          ltefn = lte;
-          ltfn = lt;
-          comp = ">";
-          ecomp = ">=";
-          break;
-        case "<":
-          gtfn = lt;
-          ltefn = gte;
-          ltfn = gt;
-          comp = "<";
-          ecomp = "<=";
-          break;
-        default:
-          throw new TypeError('Must provide a hilo val of "<" or ">"');
-      }
-      if (satisfies(version2, range, options)) {
-        return false;
-      }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let high = null;
-        let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
-          }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
-          }
-        });
-        if (high.operator === comp || high.operator === ecomp) {
-          return false;
-        }
-        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
-          return false;
-        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    module.exports = outside;
-  }
-});
-
-// node_modules/semver/ranges/gtr.js
-var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var gtr = (version2, range, options) => outside(version2, range, ">", options);
-    module.exports = gtr;
-  }
-});
-
-// node_modules/semver/ranges/ltr.js
-var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var ltr = (version2, range, options) => outside(version2, range, "<", options);
-    module.exports = ltr;
-  }
-});
-
-// node_modules/semver/ranges/intersects.js
-var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var intersects = (r1, r2, options) => {
-      r1 = new Range(r1, options);
-      r2 = new Range(r2, options);
-      return r1.intersects(r2, options);
-    };
-    module.exports = intersects;
-  }
-});
-
-// node_modules/semver/ranges/simplify.js
-var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
-    "use strict";
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    module.exports = (versions, range, options) => {
-      const set2 = [];
-      let first = null;
-      let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version2 of v) {
-        const included = satisfies(version2, range, options);
-        if (included) {
-          prev = version2;
-          if (!first) {
-            first = version2;
-          }
-        } else {
-          if (prev) {
-            set2.push([first, prev]);
-          }
-          prev = null;
-          first = null;
-        }
-      }
-      if (first) {
-        set2.push([first, null]);
-      }
-      const ranges = [];
-      for (const [min, max] of set2) {
-        if (min === max) {
-          ranges.push(min);
-        } else if (!max && min === v[0]) {
-          ranges.push("*");
-        } else if (!max) {
-          ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
-        } else {
-          ranges.push(`${min} - ${max}`);
-        }
-      }
-      const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
-    };
-  }
-});
-
-// node_modules/semver/ranges/subset.js
-var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    var subset = (sub, dom, options = {}) => {
-      if (sub === dom) {
-        return true;
-      }
-      sub = new Range(sub, options);
-      dom = new Range(dom, options);
-      let sawNonNull = false;
-      OUTER: for (const simpleSub of sub.set) {
-        for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options);
-          sawNonNull = sawNonNull || isSub !== null;
-          if (isSub) {
-            continue OUTER;
-          }
-        }
-        if (sawNonNull) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
-    var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options) => {
-      if (sub === dom) {
-        return true;
-      }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
-          return true;
-        } else if (options.includePrerelease) {
-          sub = minimumVersionWithPreRelease;
-        } else {
-          sub = minimumVersion;
-        }
-      }
-      if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options.includePrerelease) {
-          return true;
-        } else {
-          dom = minimumVersion;
-        }
-      }
-      const eqSet = /* @__PURE__ */ new Set();
-      let gt, lt;
-      for (const c of sub) {
-        if (c.operator === ">" || c.operator === ">=") {
-          gt = higherGT(gt, c, options);
-        } else if (c.operator === "<" || c.operator === "<=") {
-          lt = lowerLT(lt, c, options);
-        } else {
-          eqSet.add(c.semver);
-        }
-      }
-      if (eqSet.size > 1) {
-        return null;
-      }
-      let gtltComp;
-      if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
-        if (gtltComp > 0) {
-          return null;
-        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
-          return null;
-        }
-      }
-      for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
-          return null;
-        }
-        if (lt && !satisfies(eq, String(lt), options)) {
-          return null;
-        }
-        for (const c of dom) {
-          if (!satisfies(eq, String(c), options)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      let higher, lower;
-      let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
-      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
-        needDomLTPre = false;
-      }
-      for (const c of dom) {
-        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
-        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
-        if (gt) {
-          if (needDomGTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
-              needDomGTPre = false;
-            }
-          }
-          if (c.operator === ">" || c.operator === ">=") {
-            higher = higherGT(gt, c, options);
-            if (higher === c && higher !== gt) {
-              return false;
-            }
-          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
-            return false;
-          }
-        }
-        if (lt) {
-          if (needDomLTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
-              needDomLTPre = false;
-            }
-          }
-          if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options);
-            if (lower === c && lower !== lt) {
-              return false;
-            }
-          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
-            return false;
-          }
-        }
-        if (!c.operator && (lt || gt) && gtltComp !== 0) {
-          return false;
-        }
-      }
-      if (gt && hasDomLT && !lt && gtltComp !== 0) {
-        return false;
-      }
-      if (lt && hasDomGT && !gt && gtltComp !== 0) {
-        return false;
-      }
-      if (needDomGTPre || needDomLTPre) {
-        return false;
-      }
-      return true;
-    };
-    var higherGT = (a, b, options) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options);
-      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
-    };
-    var lowerLT = (a, b, options) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options);
-      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
-    };
-    module.exports = subset;
-  }
-});
-
-// node_modules/semver/index.js
-var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
-    "use strict";
-    var internalRe = require_re();
-    var constants3 = require_constants();
-    var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse5 = require_parse();
-    var valid = require_valid();
-    var clean2 = require_clean();
-    var inc = require_inc();
-    var diff = require_diff();
-    var major = require_major();
-    var minor = require_minor();
-    var patch = require_patch();
-    var prerelease = require_prerelease();
-    var compare = require_compare();
-    var rcompare = require_rcompare();
-    var compareLoose = require_compare_loose();
-    var compareBuild = require_compare_build();
-    var sort = require_sort();
-    var rsort = require_rsort();
-    var gt = require_gt();
-    var lt = require_lt();
-    var eq = require_eq();
-    var neq = require_neq();
-    var gte = require_gte();
-    var lte = require_lte();
-    var cmp = require_cmp();
-    var coerce = require_coerce();
-    var truncate = require_truncate();
-    var Comparator = require_comparator();
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var toComparators = require_to_comparators();
-    var maxSatisfying = require_max_satisfying();
-    var minSatisfying = require_min_satisfying();
-    var minVersion = require_min_version();
-    var validRange = require_valid2();
-    var outside = require_outside();
-    var gtr = require_gtr();
-    var ltr = require_ltr();
-    var intersects = require_intersects();
-    var simplifyRange = require_simplify();
-    var subset = require_subset();
-    module.exports = {
-      parse: parse5,
-      valid,
-      clean: clean2,
-      inc,
-      diff,
-      major,
-      minor,
-      patch,
-      prerelease,
-      compare,
-      rcompare,
-      compareLoose,
-      compareBuild,
-      sort,
-      rsort,
-      gt,
-      lt,
-      eq,
-      neq,
-      gte,
-      lte,
-      cmp,
-      coerce,
-      truncate,
-      Comparator,
-      Range,
-      satisfies,
-      toComparators,
-      maxSatisfying,
-      minSatisfying,
-      minVersion,
-      validRange,
-      outside,
-      gtr,
-      ltr,
-      intersects,
-      simplifyRange,
-      subset,
-      SemVer,
-      re: internalRe.re,
-      src: internalRe.src,
-      tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
-    };
-  }
-});
-
 // node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports, module) {
@@ -18029,6 +15816,2219 @@ var require_lib124 = __commonJS({
     "use strict";
     var main = require_main85();
     module.exports = main;
+  }
+});
+
+// node_modules/semver/internal/constants.js
+var require_constants = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug2;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants();
+    var debug2 = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug2(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug2 = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version2, options) {
+        options = parseOptions(options);
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
+          } else {
+            version2 = version2.version;
+          }
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        }
+        if (version2.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug2("SemVer", version2, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version2}`);
+        }
+        this.raw = version2;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num2 = +id;
+              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
+                return num2;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug2("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug2("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug2("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse5 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      try {
+        return new SemVer(version2, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse5;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var valid = (version2, options) => {
+      const v = parse5(version2, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var clean2 = (version2, options) => {
+      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module.exports = clean2;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version2, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version2 instanceof SemVer ? version2.version : version2,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var diff = (version1, version2) => {
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var prerelease = (version2, options) => {
+      const parsed = parse5(version2, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    module.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse5 = require_parse();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      if (typeof version2 === "number") {
+        version2 = String(version2);
+      }
+      if (typeof version2 !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var constants3 = require_constants();
+    var SemVer = require_semver();
+    var truncate = (version2, truncation, options) => {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version2, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse5(versionStringToParse, options);
+    };
+    var doTruncation = (version2, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version2.version;
+      }
+      version2.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version2.minor = 0;
+          version2.patch = 0;
+          break;
+        case "minor":
+          version2.patch = 0;
+          break;
+      }
+      return version2.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key3) {
+        const value = this.map.get(key3);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key3);
+          this.map.set(key3, value);
+          return value;
+        }
+      }
+      delete(key3) {
+        return this.map.delete(key3);
+      }
+      set(key3, value) {
+        const deleted = this.delete(key3);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key3, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached2 = cache.get(memoKey);
+        if (cached2) {
+          return cached2;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug2("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug2("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug2("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version2) {
+        if (!version2) {
+          return false;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version2, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range;
+    var LRU = require_lrucache();
+    var cache = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug2("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug2("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug2("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug2("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug2("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug2("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug2("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug2("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set2, version2, options) => {
+      for (let i = 0; i < set2.length; i++) {
+        if (!set2[i].test(version2)) {
+          return false;
+        }
+      }
+      if (version2.prerelease.length && !options.includePrerelease) {
+        for (let i = 0; i < set2.length; i++) {
+          debug2(set2[i].semver);
+          if (set2[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set2[i].semver.prerelease.length > 0) {
+            const allowed = set2[i].semver;
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
+          return true;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version2, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version2, range, options) => {
+      try {
+        range = new Range(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version2);
+    };
+    module.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
+      range = new Range(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version2, range, options)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range(r1, options);
+      r2 = new Range(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions, range, options) => {
+      const set2 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options));
+      for (const version2 of v) {
+        const included = satisfies(version2, range, options);
+        if (included) {
+          prev = version2;
+          if (!first) {
+            first = version2;
+          }
+        } else {
+          if (prev) {
+            set2.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set2.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set2) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants3 = require_constants();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse5 = require_parse();
+    var valid = require_valid();
+    var clean2 = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse: parse5,
+      valid,
+      clean: clean2,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
   }
 });
 
@@ -45268,6 +45268,618 @@ function editDistance(a, b) {
   return previous[b.length] ?? 0;
 }
 
+// src/engine/arms.ts
+function analysisArms(component, deployed, baseline) {
+  const done = new Set(deployed.map((t) => t.name));
+  const known = new Map(component.targets.map((t) => [t.name, t]));
+  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
+  const labels = Object.entries(baseline?.labels ?? {});
+  const baselines = candidates.filter(
+    (t) => !done.has(t.name) && labels.every(([key3, value]) => t.labels[key3] === value)
+  );
+  return { canaries: [...deployed], baselines };
+}
+function armsLabel(arms) {
+  const c = arms.canaries.length;
+  const b = arms.baselines.length;
+  return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
+}
+function comparisonsOf(component, batches, baseline) {
+  let deployed = [];
+  let count2 = 0;
+  for (const batch of batches) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count2 += 1;
+  }
+  return Math.max(1, count2);
+}
+
+// src/engine/categories.ts
+var COVERAGES = ["all", "pairwise"];
+function selectCanaries(targets, spec) {
+  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
+  const universe = new Universe();
+  const candidates = distinctCandidates(targets, spec, universe);
+  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
+  return {
+    labels: [...spec.labels],
+    coverage: spec.coverage,
+    canaries: chosen.map((c) => ({
+      target: c.target.name,
+      labels: categoryLabels(c.target, spec.labels),
+      covers: describeCovers(c, universe)
+    })),
+    required: universe.size,
+    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
+    ...declaredValueReport(targets, spec)
+  };
+}
+function hasCategoryLabels(targets, spec) {
+  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
+}
+var Universe = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  get size() {
+    return this.names.length;
+  }
+  id(name) {
+    let id = this.ids.get(name);
+    if (id === void 0) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+};
+function labelOf(target, label) {
+  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
+}
+function categoryLabels(target, labels) {
+  const out = {};
+  for (const label of labels) {
+    const value = labelOf(target, label);
+    if (value !== void 0) out[label] = value;
+  }
+  return out;
+}
+function term(label, value) {
+  return value === void 0 ? `${label} unset` : `${label}=${value}`;
+}
+function elementNames(target, spec) {
+  const values = spec.labels.map((label) => labelOf(target, label));
+  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
+  const names2 = [];
+  spec.labels.forEach((label, i) => {
+    if (values[i] !== void 0) names2.push(term(label, values[i]));
+  });
+  for (let i = 0; i < spec.labels.length; i++) {
+    for (let j = i + 1; j < spec.labels.length; j++) {
+      if (values[i] === void 0 || values[j] === void 0) continue;
+      names2.push(
+        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
+      );
+    }
+  }
+  return names2;
+}
+function distinctCandidates(targets, spec, universe) {
+  const seen = /* @__PURE__ */ new Set();
+  const candidates = [];
+  targets.forEach((target, index) => {
+    const key3 = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
+    if (seen.has(key3)) return;
+    seen.add(key3);
+    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
+  });
+  return candidates;
+}
+function greedyCover(candidates, size, elementsOf) {
+  const covered = new Uint8Array(size);
+  const taken = new Uint8Array(candidates.length);
+  const chosen = [];
+  for (let left = size; left > 0; ) {
+    let best = -1;
+    let bestGain = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      let gain = 0;
+      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const pick2 = candidates[best];
+    for (const e of elementsOf(pick2)) covered[e] = 1;
+    chosen.push(pick2);
+    left -= bestGain;
+  }
+  return chosen;
+}
+function describeCovers(candidate, universe) {
+  const names2 = candidate.elements.map((e) => universe.names[e]);
+  const pairs = names2.filter((n) => n.includes(" \xD7 "));
+  return pairs.length > 0 ? pairs : names2;
+}
+function pairwiseLowerBound(targets, labels) {
+  let bound2 = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const single2 = /* @__PURE__ */ new Set();
+    for (const t of targets) {
+      const v = labelOf(t, labels[i]);
+      if (v !== void 0) single2.add(v);
+    }
+    bound2 = Math.max(bound2, single2.size);
+    for (let j = i + 1; j < labels.length; j++) {
+      const pairs = /* @__PURE__ */ new Set();
+      for (const t of targets) {
+        const a = labelOf(t, labels[i]);
+        const b = labelOf(t, labels[j]);
+        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
+      }
+      bound2 = Math.max(bound2, pairs.size);
+    }
+  }
+  return bound2;
+}
+function declaredValueReport(targets, spec) {
+  const missing = [];
+  const undeclared = [];
+  const unlabelled = [];
+  for (const label of spec.labels) {
+    const carried = /* @__PURE__ */ new Set();
+    const lacking = [];
+    for (const t of targets) {
+      const v = labelOf(t, label);
+      if (v === void 0) lacking.push(t.name);
+      else carried.add(v);
+    }
+    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
+    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
+    if (!declared) continue;
+    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
+    const known = new Set(declared);
+    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
+  }
+  return { missing, undeclared, unlabelled };
+}
+
+// src/engine/plan.ts
+function batchSizes(n, rollout) {
+  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
+  const sizes = [];
+  let size = Math.max(1, Math.min(rollout.first, cap));
+  for (let left = n; left > 0; ) {
+    const take = Math.min(size, left);
+    sizes.push(take);
+    left -= take;
+    size = Math.min(cap, Math.ceil(size * rollout.growth));
+  }
+  return sizes;
+}
+function planBatches(targets, rollout) {
+  const batches = [];
+  let offset = 0;
+  for (const size of batchSizes(targets.length, rollout)) {
+    batches.push(targets.slice(offset, offset + size));
+    offset += size;
+  }
+  return batches;
+}
+function componentCanaries(component) {
+  const { categories } = component;
+  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
+  return selectCanaries(component.targets, categories);
+}
+function componentBatches(component, canaries = componentCanaries(component)) {
+  if (!canaries) return planBatches(component.targets, component.rollout);
+  const chosen = new Set(canaries.canaries.map((c) => c.target));
+  const first = component.targets.filter((t) => chosen.has(t.name));
+  const rest = component.targets.filter((t) => !chosen.has(t.name));
+  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
+  return [first, ...planBatches(rest, growing)];
+}
+function planRelease(service, environment, components) {
+  return {
+    service,
+    environment,
+    components: components.map((component) => {
+      const canaries = componentCanaries(component);
+      const planned = {
+        name: component.name,
+        batches: componentBatches(component, canaries).map((batch) => ({
+          targets: batch.map((target) => target.name),
+          bakeSeconds: component.rollout.bakeMs / 1e3
+        }))
+      };
+      if (canaries) planned.canaries = canaries;
+      return planned;
+    })
+  };
+}
+
+// src/stats/beta-mixture.ts
+var import_math_base_special_betainc = __toESM(require_lib122(), 1);
+var import_math_base_special_betaln = __toESM(require_lib124(), 1);
+function logMixtureE(k, n, p0, prior, side) {
+  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
+  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
+  if (n === 0) return 0;
+  const upper = side === "above";
+  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
+  const mass = logTail(p0, prior.a, prior.b, upper);
+  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
+}
+function betaPrior(mean, concentration) {
+  return { a: concentration * mean, b: concentration * (1 - mean) };
+}
+function upperConfidenceBound(k, n, alpha, priorFor) {
+  if (n <= 0) return 1;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
+  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
+  let hi = 1 - 1e-12;
+  if (!rejects(hi)) return 1;
+  if (rejects(lo)) return lo;
+  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
+    const mid = (lo + hi) / 2;
+    if (rejects(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+function logTail(x, a, b, upper) {
+  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
+  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
+}
+
+// src/stats/decision.ts
+var MAX_REPORTED_LOG_E = 700;
+function reportedE(logE) {
+  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
+}
+
+// src/stats/sign-test.ts
+var UNIFORM = { a: 1, b: 1 };
+function signTest(canary, baseline, options) {
+  if (canary.length !== baseline.length) {
+    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
+  }
+  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
+  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
+  const shift = options.nullShift ?? 0;
+  if (!(shift >= 0)) throw new RangeError("nullShift must be at least 0");
+  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
+  const alpha = options.alpha / sides.length;
+  const results = sides.map((side) => oneSided(canary, baseline, side, alpha, shift));
+  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
+  const upper = Math.max(...results.map((r) => r.upper));
+  const threshold = 1 / alpha;
+  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
+  return {
+    decision,
+    eValue: reportedE(worst.logE),
+    threshold,
+    pairs: worst.pairs,
+    worse: worst.worse,
+    estimate: worst.estimate,
+    upper
+  };
+}
+function oneSided(canary, baseline, side, alpha, shift) {
+  let pairs = 0;
+  let worse = 0;
+  const ratios = [];
+  for (const [i, c] of canary.entries()) {
+    const b = baseline[i];
+    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
+    const [bad, good] = side === "increase" ? [c, b] : [b, c];
+    const allowed = good * (1 + shift);
+    if (bad !== allowed) {
+      pairs++;
+      if (bad > allowed) worse++;
+    }
+    if (bad > 0 && good > 0) ratios.push(bad / good);
+  }
+  const logE = signLogE(worse, pairs);
+  ratios.sort((x, y) => x - y);
+  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
+}
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+}
+function minimumPairs(alpha) {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
+}
+function ratioBound(sorted, alpha) {
+  const n = sorted.length;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
+  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = n;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (rejects(mid)) lo = mid;
+    else hi = mid;
+  }
+  return sorted[n - lo - 1];
+}
+function median(sorted) {
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// src/checks/check-specs.ts
+function isAnalysisCheck(check2) {
+  return check2.kind === "analysis";
+}
+
+// src/render/ascii-plot.ts
+var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
+var THRESHOLD_GLYPH = "=";
+var DEFAULT_WIDTH = 72;
+var DEFAULT_HEIGHT = 20;
+var MIN_HEIGHT = 5;
+var MIN_FRAME_COLUMNS = 10;
+function niceTicks(lo, hi, maxIntervals, minStep = 0) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
+  let from = Math.min(lo, hi);
+  let to = Math.max(lo, hi);
+  if (from === to) {
+    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
+    from -= pad;
+    to += pad;
+  }
+  const intervals = Math.max(1, Math.floor(maxIntervals));
+  let exponent = Math.floor(Math.log10((to - from) / intervals));
+  for (; ; ) {
+    for (const factor of [1, 2, 5]) {
+      const step2 = clean(factor * 10 ** exponent);
+      if (step2 < minStep) continue;
+      const first = Math.floor(from / step2 + 1e-9);
+      const last = Math.ceil(to / step2 - 1e-9);
+      if (last - first <= intervals) {
+        const values = [];
+        for (let i = first; i <= last; i++) values.push(clean(i * step2));
+        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
+        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
+      }
+    }
+    exponent += 1;
+  }
+}
+function tickLabel(value, decimals) {
+  const text = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+function plotAscii(series, options = {}) {
+  const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
+  const xStart = options.xStart ?? 0;
+  const threshold = options.threshold && Number.isFinite(options.threshold.value) ? options.threshold : void 0;
+  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
+  const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
+  const headerRows = heading !== "" || options.yUnit ? 1 : 0;
+  const rows2 = height - headerRows - 1;
+  const yTicks = yAxis(series, threshold?.value, rows2);
+  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
+  const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
+  const left = labelWidth + 1;
+  const right = threshold ? threshold.label.length + 1 : 0;
+  const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
+  const columns = width - left - right;
+  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count2 <= 1 ? xStart - 1 : xStart;
+  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
+  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
+  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
+  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
+  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
+  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
+  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
+  if (thresholdRow !== void 0) {
+    const line = grid[thresholdRow] ?? [];
+    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
+  }
+  for (const [i, s] of series.entries()) {
+    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
+  }
+  const lines = [];
+  if (headerRows) {
+    const unit = (options.yUnit ?? "").padStart(labelWidth);
+    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
+    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
+  }
+  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
+  for (const [r, line] of grid.entries()) {
+    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
+    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
+    lines.push(`${label} ${line.join("")}${mark}`);
+  }
+  lines.push(xLabelLine(xTicks, colOf, left, width));
+  return lines.map((l) => l.trimEnd()).join("\n");
+}
+function glyph(index) {
+  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
+}
+function yAxis(series, threshold, rows2) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
+    if (!Number.isFinite(y)) continue;
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  if (lo > hi) [lo, hi] = [0, 1];
+  const intervals = Math.floor((rows2 - 1) / 2);
+  const ticks = niceTicks(lo, hi, intervals);
+  if (threshold === void 0) return ticks;
+  const half = ticks.step / 2;
+  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
+    return niceTicks(lo, threshold + half, intervals);
+  }
+  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
+    return niceTicks(threshold - half, hi, intervals);
+  }
+  return ticks;
+}
+function frame(rows2, columns, yTickRows, xTickCols) {
+  const grid = Array.from(
+    { length: rows2 },
+    (_, r) => Array.from({ length: columns }, (_2, c) => {
+      const edgeRow = r === 0 || r === rows2 - 1;
+      const edgeCol = c === 0 || c === columns - 1;
+      if (edgeRow && edgeCol) return "+";
+      if (edgeRow) return "-";
+      return edgeCol ? "|" : " ";
+    })
+  );
+  const set2 = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < columns) line[c] = "+";
+  };
+  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set2(r, c);
+  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set2(r, c);
+  return grid;
+}
+function drawSeries(grid, points, mark, colOf, rowOf) {
+  const put = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < line.length) line[c] = mark;
+  };
+  for (const [k, y] of points.entries()) {
+    if (!Number.isFinite(y)) continue;
+    const next = points[k + 1];
+    const c0 = colOf(k);
+    const r0 = rowOf(y);
+    put(r0, c0);
+    if (next === void 0 || !Number.isFinite(next)) continue;
+    const c1 = colOf(k + 1);
+    const r1 = rowOf(next);
+    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
+    for (let s = 1; s <= steps; s++) {
+      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
+    }
+  }
+}
+function xLabelLine(ticks, colOf, left, width) {
+  let line = "";
+  for (const value of ticks.values) {
+    const label = tickLabel(value, ticks.decimals);
+    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
+    if (start < line.length + (line === "" ? 0 : 1)) continue;
+    line = line.padEnd(start) + label;
+  }
+  return line;
+}
+function clean(value) {
+  const rounded = Number(value.toPrecision(12));
+  return rounded === 0 ? 0 : rounded;
+}
+
+// src/render/verdict.ts
+function formatValue(value, unit) {
+  const text = value.toFixed(2);
+  return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
+}
+function isCritical(s) {
+  return s.max !== void 0 && s.value > s.max || s.min !== void 0 && s.value < s.min;
+}
+function verdictLine(s) {
+  const value = formatValue(s.value, s.unit);
+  if (s.max !== void 0 && s.value > s.max) {
+    return `CRITICAL: ${s.name} (${value}) is greater than maximum allowed (${formatValue(s.max, s.unit)})`;
+  }
+  if (s.min !== void 0 && s.value < s.min) {
+    return `CRITICAL: ${s.name} (${value}) is less than minimum allowed (${formatValue(s.min, s.unit)})`;
+  }
+  const limits2 = [
+    s.min !== void 0 ? `min ${formatValue(s.min, s.unit)}` : void 0,
+    s.max !== void 0 ? `max ${formatValue(s.max, s.unit)}` : void 0
+  ].filter((l) => l !== void 0);
+  return `OK: ${s.name} (${value}) is within limits (${limits2.length > 0 ? limits2.join(", ") : "none set"})`;
+}
+function worstPoint(series) {
+  const points = series.points;
+  if (points.length === 0) return void 0;
+  const highest = points.reduce((a, b) => b.value > a.value ? b : a);
+  const lowest = points.reduce((a, b) => b.value < a.value ? b : a);
+  if (series.max !== void 0 && highest.value > series.max) return highest;
+  if (series.min !== void 0 && lowest.value < series.min) return lowest;
+  if (series.max !== void 0) return highest;
+  if (series.min !== void 0) return lowest;
+  return points.at(-1);
+}
+var LOG_FLOOR = 1e-6;
+function plotted(series) {
+  if (series.scale !== "log") {
+    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
+  }
+  const transform2 = (v) => Math.log10(Math.max(v, LOG_FLOOR));
+  const measure = [series.metric, series.unit].filter((s) => s !== void 0).join(", ");
+  return {
+    values: series.points.map((p) => transform2(p.value)),
+    transform: transform2,
+    axis: `log10 ${measure || "value"}`
+  };
+}
+function checkVerdict(series) {
+  const worst = worstPoint(series);
+  if (!worst) return void 0;
+  const metric = series.scale === "log" && series.metric ? ` ${series.metric}` : "";
+  return verdictLine({
+    name: `${series.check}${metric} on ${worst.target}`,
+    value: worst.value,
+    max: series.max,
+    min: series.min,
+    unit: series.unit
+  });
+}
+function checkReport(series, options = {}) {
+  const verdict = checkVerdict(series);
+  const worst = worstPoint(series);
+  const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
+  const { values, transform: transform2, axis } = plotted(series);
+  const limit = series.max !== void 0 && !minBroken ? { value: transform2(series.max), label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: transform2(series.min), label: `min ${formatValue(series.min, series.unit)}` } : void 0;
+  const n = series.points.length;
+  const plot = plotAscii([{ points: values }], {
+    ...options,
+    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}${series.scale === "log" ? ", log scale" : ""}`,
+    yUnit: axis,
+    threshold: limit,
+    xStart: 1
+  });
+  return verdict ? `${plot}
+${verdict}` : plot;
+}
+
+// src/stats/deviation.ts
+function deviation(series, baseline, offsetSeconds = 0) {
+  const byTime = /* @__PURE__ */ new Map();
+  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
+  let total = 0;
+  let points = 0;
+  for (const point of series) {
+    const other = byTime.get(millis(point.at));
+    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
+    total += Math.abs(point.value - other);
+    points++;
+  }
+  return { value: points > 0 ? total / points : Number.NaN, points };
+}
+function millis(seconds3) {
+  return Math.round(seconds3 * 1e3);
+}
+
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -64985,158 +65597,720 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/engine/categories.ts
-var COVERAGES = ["all", "pairwise"];
-function selectCanaries(targets, spec) {
-  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
-  const universe = new Universe();
-  const candidates = distinctCandidates(targets, spec, universe);
-  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
+// src/checks/outcome.ts
+function seconds(ms2) {
+  return `${(ms2 / 1e3).toFixed(2)} s`;
+}
+function lastLine(text, max = 200) {
+  const lines = text.split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]?.trim();
+    if (line) return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
+  }
+  return "";
+}
+function errorText(error63) {
+  const parts = [];
+  let current = error63;
+  for (let depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
+    const text = current instanceof Error ? current.message : String(current);
+    if (text && !parts.includes(text)) parts.push(text);
+    current = current instanceof Error ? current.cause : void 0;
+  }
+  return parts.join(": ") || "unknown error";
+}
+
+// src/checks/prometheus-client.ts
+var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
+var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
+var dataSchema = external_exports.discriminatedUnion("resultType", [
+  external_exports.object({
+    resultType: external_exports.literal("vector"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
+  }),
+  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
+  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
+  external_exports.object({
+    resultType: external_exports.literal("matrix"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
+  })
+]);
+var bodySchema = external_exports.object({
+  status: external_exports.enum(["success", "error"]),
+  data: external_exports.unknown().optional(),
+  errorType: external_exports.string().optional(),
+  error: external_exports.string().optional(),
+  warnings: external_exports.array(external_exports.string()).optional()
+});
+async function instantQuery(server, query, time3, options) {
+  const answer = await call(server, "/api/v1/query", { query, time: String(time3) }, options);
+  if (!answer.ok) return answer;
+  const data = answer.data;
+  if (data.resultType === "vector") {
+    return { ok: true, data: data.result.map((s) => ({ metric: s.metric, value: parseValue(s.value[1]) })) };
+  }
+  if (data.resultType === "scalar")
+    return { ok: true, data: [{ metric: {}, value: parseValue(data.result[1]) }] };
   return {
-    labels: [...spec.labels],
-    coverage: spec.coverage,
-    canaries: chosen.map((c) => ({
-      target: c.target.name,
-      labels: categoryLabels(c.target, spec.labels),
-      covers: describeCovers(c, universe)
-    })),
-    required: universe.size,
-    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
-    ...declaredValueReport(targets, spec)
+    ok: false,
+    message: `expected a vector or scalar from an instant query, got a ${data.resultType}`
   };
 }
-function hasCategoryLabels(targets, spec) {
-  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
+async function rawSamples(server, selector, time3, options) {
+  const answer = await call(server, "/api/v1/query", { query: selector, time: String(time3) }, options);
+  if (!answer.ok) return answer;
+  return matrixSeries(answer.data, "a range-vector selector");
 }
-var Universe = class {
-  names = [];
-  ids = /* @__PURE__ */ new Map();
-  get size() {
-    return this.names.length;
+async function rangeQuery(server, query, range, options) {
+  const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
+  const answer = await call(server, "/api/v1/query_range", params, options);
+  if (!answer.ok) return answer;
+  return matrixSeries(answer.data, "a range query");
+}
+function matrixSeries(data, from) {
+  if (data.resultType !== "matrix")
+    return { ok: false, message: `expected a matrix from ${from}, got a ${data.resultType}` };
+  return {
+    ok: true,
+    data: data.result.map((s) => ({
+      metric: s.metric,
+      values: s.values.map(([at, value]) => ({ at, value: parseValue(value) }))
+    }))
+  };
+}
+function parseValue(text) {
+  if (text === "+Inf" || text === "Inf") return Number.POSITIVE_INFINITY;
+  if (text === "-Inf") return Number.NEGATIVE_INFINITY;
+  if (text === "NaN") return Number.NaN;
+  const value = Number(text);
+  return text.trim() === "" ? Number.NaN : value;
+}
+function labelsText(metric) {
+  const pairs = Object.entries(metric).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `{${pairs.join(", ")}}`;
+}
+async function call(server, path, params, options) {
+  const url2 = `${server.replace(/\/+$/, "")}${path}`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const response = await options.fetchImpl(url2, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams(params).toString(),
+      signal: controller.signal,
+      redirect: "manual"
+    });
+    const text = await response.text();
+    return interpret(url2, response.status, text);
+  } catch (error63) {
+    if (options.signal?.aborted) return { ok: false, message: "cancelled" };
+    if (controller.signal.aborted)
+      return { ok: false, message: `POST ${url2} timed out after ${seconds(options.timeoutMs)}` };
+    return { ok: false, message: `POST ${url2} failed: ${errorText(error63)}` };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
   }
-  id(name) {
-    let id = this.ids.get(name);
-    if (id === void 0) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
+}
+function interpret(url2, status, text) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch {
+    const snippet = text.trim().slice(0, 120);
+    return {
+      ok: false,
+      message: `POST ${url2} answered ${status} with a body that is not JSON${snippet ? `: ${snippet}` : ""}`
+    };
+  }
+  const body = bodySchema.safeParse(json2);
+  if (!body.success)
+    return {
+      ok: false,
+      message: `POST ${url2} answered ${status} with JSON that is not a Prometheus API response`
+    };
+  const { status: outcome, error: error63, errorType, warnings } = body.data;
+  if (outcome === "error" || status < 200 || status >= 300) {
+    const why = error63 ? `${errorType ? `${errorType}: ` : ""}${error63}` : `HTTP ${status}`;
+    return { ok: false, message: `Prometheus answered ${status}: ${why}` };
+  }
+  if (warnings && warnings.length > 0) {
+    return { ok: false, message: `Prometheus warned that the result may be partial: ${warnings.join("; ")}` };
+  }
+  const data = dataSchema.safeParse(body.data.data);
+  if (!data.success)
+    return { ok: false, message: `POST ${url2} answered with data that is not a Prometheus result` };
+  return { ok: true, data: data.data };
+}
+
+// src/checks/promql-template.ts
+var PLACEHOLDER = /^\{([A-Za-z][\w.-]*)\}/;
+function fillQuery(template, values) {
+  const problems = [];
+  let out = "";
+  let i = 0;
+  while (i < template.length) {
+    const ch = template[i];
+    if (ch === '"' || ch === "'" || ch === "`") {
+      const end = closingQuote(template, i);
+      if (end < 0)
+        return { ok: false, message: `query ${template}: unterminated string starting at ${i + 1}` };
+      const regex2 = /[=!]~\s*$/.test(template.slice(0, i));
+      out += ch + fillString(template.slice(i + 1, end), ch, regex2, values, problems) + ch;
+      i = end + 1;
+      continue;
     }
-    return id;
+    const match = PLACEHOLDER.exec(template.slice(i));
+    if (match) {
+      out += fillCode(match[0], match[1], values, problems);
+      i += match[0].length;
+      continue;
+    }
+    out += ch;
+    i++;
   }
-};
-function labelOf(target, label) {
-  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
+  return problems.length > 0 ? { ok: false, message: `query ${template}: ${problems.join("; ")}` } : { ok: true, query: out };
 }
-function categoryLabels(target, labels) {
-  const out = {};
-  for (const label of labels) {
-    const value = labelOf(target, label);
-    if (value !== void 0) out[label] = value;
+function closingQuote(text, start) {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (quote !== "`" && text[i] === "\\") i++;
+    else if (text[i] === quote) return i;
+  }
+  return -1;
+}
+function fillString(body, quote, regex2, values, problems) {
+  return body.replace(/\{([A-Za-z][\w.-]*)\}/g, (whole, name) => {
+    const single2 = values.strings?.[name];
+    const list = values.lists?.[name];
+    if (single2 !== void 0) return escapeFor(regex2 ? quoteMeta(single2) : single2, quote, name, problems);
+    if (list !== void 0) {
+      if (!regex2) {
+        problems.push(`${whole} holds several values: use it in a regex matcher, e.g. instance=~"${whole}"`);
+        return whole;
+      }
+      return escapeFor(`(?:${list.map(quoteMeta).join("|")})`, quote, name, problems);
+    }
+    if (values.tokens?.[name] !== void 0) {
+      problems.push(`${whole} is a duration: put it outside quotes, e.g. [${whole}]`);
+      return whole;
+    }
+    problems.push(unknown2(whole, values));
+    return whole;
+  });
+}
+function fillCode(whole, name, values, problems) {
+  const token = values.tokens?.[name];
+  if (token !== void 0) return token;
+  if (values.strings?.[name] !== void 0 || values.lists?.[name] !== void 0) {
+    problems.push(`${whole} must stand inside a quoted label value, e.g. instance="${whole}"`);
+  } else {
+    problems.push(unknown2(whole, values));
+  }
+  return whole;
+}
+function unknown2(whole, values) {
+  if (whole.startsWith("{labels.")) return `the target has no label "${whole.slice(8, -1)}" for ${whole}`;
+  const known = [
+    ...Object.keys(values.strings ?? {}),
+    ...Object.keys(values.lists ?? {}),
+    ...Object.keys(values.tokens ?? {})
+  ].filter((name) => !name.startsWith("labels."));
+  return `unknown placeholder ${whole}; known: ${known.map((n) => `{${n}}`).join(", ")}, {labels.KEY}`;
+}
+function quoteMeta(value) {
+  return value.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+}
+function escapeFor(value, quote, name, problems) {
+  if (quote === "`") {
+    if (value.includes("`")) problems.push(`{${name}} contains a backtick, which a raw string cannot hold`);
+    return value;
+  }
+  let out = "";
+  for (const ch of value) {
+    const code = ch.codePointAt(0);
+    if (ch === "\\" || ch === quote) out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "	") out += "\\t";
+    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
   }
   return out;
 }
-function term(label, value) {
-  return value === void 0 ? `${label} unset` : `${label}=${value}`;
+
+// src/checks/prometheus.ts
+async function runPrometheusCheck(spec, context3, options, signal) {
+  const threshold = spec.max !== void 0 || spec.min !== void 0 ? { max: spec.max, min: spec.min } : void 0;
+  const base = {
+    unit: spec.unit,
+    threshold,
+    metric: spec.deviation ? "deviation" : spec.range?.reduce ?? "value"
+  };
+  const values = targetValues(spec, context3);
+  const filled = fillQuery(spec.query, values);
+  if (!filled.ok) return { ...base, status: "error", message: filled.message };
+  const query = { fetchImpl: options.fetchImpl, timeoutMs: spec.timeoutMs, signal };
+  const time3 = options.now() / 1e3;
+  if (!spec.range) {
+    const answer = await instantQuery(spec.server, filled.query, time3, query);
+    const one = single(answer, context3.target.name);
+    if (!one.ok) return { ...base, status: one.status, message: one.message };
+    return judge(spec, one.value, base);
+  }
+  const { rangeMs, stepMs, reduce: reduce2 } = spec.range;
+  const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
+  const series = singleSeries(
+    await rangeQuery(spec.server, filled.query, window2, query),
+    context3.target.name
+  );
+  if (!series.ok) return { ...base, status: series.status, message: series.message };
+  if (!spec.deviation) {
+    const reduced = reduceSeries(
+      series.values.map((p) => p.value),
+      reduce2
+    );
+    if (!reduced.ok)
+      return { ...base, status: reduced.status, message: `${reduce2} of the series: ${reduced.message}` };
+    return judge(spec, reduced.value, base);
+  }
+  const historyMs = spec.deviation.historyMs ?? 0;
+  const baselineTemplate = spec.deviation.baseline ?? spec.query;
+  const baselineQuery = fillQuery(baselineTemplate, values);
+  if (!baselineQuery.ok) return { ...base, status: "error", message: `baseline ${baselineQuery.message}` };
+  const shift = historyMs / 1e3;
+  const baselineWindow = { start: window2.start - shift, end: window2.end - shift, step: window2.step };
+  const baseline = singleSeries(
+    await rangeQuery(spec.server, baselineQuery.query, baselineWindow, query),
+    `the baseline of ${context3.target.name}`
+  );
+  if (!baseline.ok) return { ...base, status: baseline.status, message: `baseline: ${baseline.message}` };
+  const result = deviation(series.values, baseline.values, shift);
+  if (result.points === 0) {
+    return {
+      ...base,
+      status: "no_data",
+      message: "the series and its baseline share no time with values on both sides"
+    };
+  }
+  return judge(spec, result.value, base, "Deviation");
 }
-function elementNames(target, spec) {
-  const values = spec.labels.map((label) => labelOf(target, label));
-  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
-  const names2 = [];
-  spec.labels.forEach((label, i) => {
-    if (values[i] !== void 0) names2.push(term(label, values[i]));
-  });
-  for (let i = 0; i < spec.labels.length; i++) {
-    for (let j = i + 1; j < spec.labels.length; j++) {
-      if (values[i] === void 0 || values[j] === void 0) continue;
-      names2.push(
-        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
+function targetValues(spec, context3) {
+  const strings = {
+    target: context3.target.name,
+    service: context3.service,
+    environment: context3.environment,
+    component: context3.component,
+    version: context3.version
+  };
+  for (const [key3, value] of Object.entries(context3.target.labels)) strings[`labels.${key3}`] = value;
+  const tokens = spec.range ? { range: promDuration(spec.range.rangeMs) } : {};
+  return { strings, tokens };
+}
+function single(answer, target) {
+  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
+  if (answer.data.length === 0)
+    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
+  if (answer.data.length > 1)
+    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
+  return finite(answer.data[0].value);
+}
+function singleSeries(answer, target) {
+  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
+  const [first] = answer.data;
+  if (!first || first.values.length === 0)
+    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
+  if (answer.data.length > 1)
+    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
+  return { ok: true, values: first.values };
+}
+function tooMany(metrics) {
+  const shown = metrics.slice(0, 3).map(labelsText).join(", ");
+  return `the query returned ${metrics.length} series (${shown}${metrics.length > 3 ? ", \u2026" : ""}); a check needs one: aggregate with sum(), max() or avg()`;
+}
+function finite(value) {
+  if (Number.isNaN(value))
+    return {
+      ok: false,
+      status: "no_data",
+      message: "the query returned NaN (0/0: no requests in the window?)"
+    };
+  if (!Number.isFinite(value))
+    return {
+      ok: false,
+      status: "error",
+      message: `the query returned ${value > 0 ? "+Inf" : "-Inf"} (a division by zero?)`
+    };
+  return { ok: true, value };
+}
+function reduceSeries(values, reduce2) {
+  const bad = values.find((v) => !Number.isFinite(v));
+  if (bad !== void 0) return finite(bad);
+  switch (reduce2) {
+    case "last":
+      return { ok: true, value: values.at(-1) };
+    case "max":
+      return { ok: true, value: Math.max(...values) };
+    case "min":
+      return { ok: true, value: Math.min(...values) };
+    case "mean":
+      return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
+  }
+}
+function judge(spec, value, base, name = spec.name) {
+  const input2 = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
+  return { ...base, status: isCritical(input2) ? "fail" : "pass", value, message: verdictLine(input2) };
+}
+function promDuration(ms2) {
+  return ms2 >= 1e3 ? `${Math.round(ms2 / 1e3)}s` : `${Math.max(1, Math.round(ms2))}ms`;
+}
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
+  }
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
       );
-    }
+    return { earliestFailMs: end, earliestPassMs: end, problems };
   }
-  return names2;
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
 }
-function distinctCandidates(targets, spec, universe) {
-  const seen = /* @__PURE__ */ new Set();
-  const candidates = [];
-  targets.forEach((target, index) => {
-    const key3 = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
-    if (seen.has(key3)) return;
-    seen.add(key3);
-    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+}
+function firstLookAfter(ms2, rollout) {
+  if (ms2 > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
+}
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
+}
+function componentHorizons(component) {
+  const batches = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => isAnalysisCheck(check2) ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/fleet-checks.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config2, ctx) {
+  if (isRecord(config2)) declaredValueIssues(config2.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path, ctx) {
+  if (!isRecord(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config2, ctx) {
+  if (!isRecord(config2) || !isRecord(config2.requires) || typeof config2.service !== "string") return;
+  if (!Object.hasOwn(config2.requires, config2.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config2.service],
+    message: `a service cannot require itself (${config2.service}); list the services it depends on`
   });
-  return candidates;
 }
-function greedyCover(candidates, size, elementsOf) {
-  const covered = new Uint8Array(size);
-  const taken = new Uint8Array(candidates.length);
-  const chosen = [];
-  for (let left = size; left > 0; ) {
-    let best = -1;
-    let bestGain = 0;
-    for (let i = 0; i < candidates.length; i++) {
-      if (taken[i]) continue;
-      let gain = 0;
-      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
-      if (gain > bestGain) {
-        best = i;
-        bestGain = gain;
+function trackIssues(config2, ctx) {
+  if (!isRecord(config2) || !Array.isArray(config2.tracks)) return;
+  const environments = isRecord(config2.environments) ? config2.environments : {};
+  config2.tracks.forEach((track, index) => {
+    if (!isRecord(track)) return;
+    if (index === 0 && track.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track.environments === void 0 && track.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track.environments)) return;
+    track.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
       }
-    }
-    if (best < 0) break;
-    taken[best] = 1;
-    const pick2 = candidates[best];
-    for (const e of elementsOf(pick2)) covered[e] = 1;
-    chosen.push(pick2);
-    left -= bestGain;
-  }
-  return chosen;
-}
-function describeCovers(candidate, universe) {
-  const names2 = candidate.elements.map((e) => universe.names[e]);
-  const pairs = names2.filter((n) => n.includes(" \xD7 "));
-  return pairs.length > 0 ? pairs : names2;
-}
-function pairwiseLowerBound(targets, labels) {
-  let bound2 = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const single2 = /* @__PURE__ */ new Set();
-    for (const t of targets) {
-      const v = labelOf(t, labels[i]);
-      if (v !== void 0) single2.add(v);
-    }
-    bound2 = Math.max(bound2, single2.size);
-    for (let j = i + 1; j < labels.length; j++) {
-      const pairs = /* @__PURE__ */ new Set();
-      for (const t of targets) {
-        const a = labelOf(t, labels[i]);
-        const b = labelOf(t, labels[j]);
-        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
+      if (isRecord(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `no target of ${name} carries ${selectorText(track.targets)}`
+        });
       }
-      bound2 = Math.max(bound2, pairs.size);
-    }
-  }
-  return bound2;
+    });
+  });
 }
-function declaredValueReport(targets, spec) {
-  const missing = [];
-  const undeclared = [];
-  const unlabelled = [];
-  for (const label of spec.labels) {
-    const carried = /* @__PURE__ */ new Set();
-    const lacking = [];
-    for (const t of targets) {
-      const v = labelOf(t, label);
-      if (v === void 0) lacking.push(t.name);
-      else carried.add(v);
-    }
-    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
-    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
-    if (!declared) continue;
-    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
-    const known = new Set(declared);
-    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
+function anyTargetMatches(environment, selector) {
+  const components = isRecord(environment) ? environment.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
+      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
+      );
+    })
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config2) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config2.tracks ?? []).map((track) => {
+    const chosen = chooseEnvironments(config2, track, earlier);
+    for (const environment of chosen.environments) earlier.add(environment);
+    return chosen;
+  });
+}
+function chooseEnvironments(config2, track, earlier) {
+  const listed2 = track.environments;
+  if (track.categories === void 0) return { track: track.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track.categories.labels],
+    coverage: track.categories.coverage,
+    values: track.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
+    (environment) => track.targets === void 0 || matchingTargets(config2, environment, track.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
+    return { track: track.name, environments: [], problem: `${none} ${why}` };
   }
-  return { missing, undeclared, unlabelled };
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config2, ctx) {
+  trackEnvironments(config2).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config2, environment) {
+  return { ...environmentOf(config2, environment)?.labels ?? {} };
+}
+function matchingTargets(config2, environment, selector) {
+  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => c.targets).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function environmentOf(config2, environment) {
+  return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
+}
+
+// src/config/resolve.ts
+function resolveEnvironment(config2, environment) {
+  const settings = Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
+  if (!settings) throw new UnknownEnvironmentError(environment, Object.keys(config2.environments));
+  return {
+    service: config2.service,
+    versionTemplate: config2.version,
+    labels: { ...settings.labels },
+    onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
+    components: settings.components.map((component) => ({
+      ...resolveComponent(component, config2.checks),
+      ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
+    }))
+  };
+}
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+function resolveConstraints(config2) {
+  if (config2.requires === void 0 && config2.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config2.requires ?? {} } };
+  if (config2.migrations) {
+    constraints.migrations = { schema: config2.migrations.schema, reads: [...config2.migrations.reads] };
+  }
+  return constraints;
+}
+function resolveComponent(component, checks) {
+  return {
+    name: component.name,
+    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
+    deploy: component.deploy,
+    rollback: component.rollback,
+    timeoutMs: component.timeout,
+    rollout: resolveRollout(component.rollout),
+    checks: component.checks.map((name) => resolveCheck(name, checks))
+  };
+}
+function resolveRollout(rollout) {
+  return {
+    first: rollout.first,
+    growth: rollout.growth,
+    maxBatch: rollout.maxBatch,
+    parallel: rollout.parallel,
+    bakeMs: rollout.bake,
+    checkIntervalMs: rollout.checkEvery,
+    rollbackParallel: rollout.rollbackParallel
+  };
+}
+function resolveCheck(name, checks) {
+  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
+  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+  if ("http" in check2) {
+    const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
+    const auth2 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth2 };
+  }
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  const { command, max, min, unit, timeout } = check2;
+  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+}
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
+}
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    observes: "batch",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config2, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment of Object.keys(config2.environments)) {
+    const resolved = resolveEnvironment(config2, environment);
+    resolved.components.forEach((component, index) => {
+      const references = config2.environments[environment]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
 }
 
 // src/engine/constraints.ts
@@ -65235,6 +66409,80 @@ function schemas(check2) {
   ];
 }
 
+// src/engine/tracks.ts
+var PROMOTE_MODES = ["auto", "manual"];
+
+// src/stats/rate-ratio.ts
+var PRIOR_CONCENTRATION = 20;
+function rateRatioTest(canary, baseline, options) {
+  validate2(canary, "canary");
+  validate2(baseline, "baseline");
+  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
+  if (!(options.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
+  const nullRatio = options.nullRatio ?? 1;
+  if (!(nullRatio >= 1)) throw new RangeError("nullRatio must be at least 1");
+  const threshold = 1 / options.alpha;
+  const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
+  const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
+  const ratio = canaryRate / baselineRate;
+  const failures = canary.failures + baseline.failures;
+  const base = { threshold, ratio, canaryRate, baselineRate, failures };
+  if (canary.total <= 0 || baseline.total <= 0) {
+    return { ...base, decision: "inconclusive", eValue: 1, upper: Number.POSITIVE_INFINITY, canaryShare: 0 };
+  }
+  const w = canary.total / (canary.total + baseline.total);
+  const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
+  const logE = rateRatioLogE(canary, baseline, options.minEffect, nullRatio);
+  const thetaUpper = upperConfidenceBound(
+    canary.failures,
+    failures,
+    options.alpha,
+    () => betaPrior(w, PRIOR_CONCENTRATION)
+  );
+  const upper = failures > 0 ? toRho(thetaUpper) : Number.POSITIVE_INFINITY;
+  const decision = logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
+  return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
+}
+function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
+  if (canary.total <= 0 || baseline.total <= 0) return 0;
+  const w = canary.total / (canary.total + baseline.total);
+  const theta = (rho) => rho * w / (rho * w + 1 - w);
+  const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
+}
+function validate2(arm2, name) {
+  const { failures, total } = arm2;
+  if (!Number.isFinite(failures) || !Number.isFinite(total) || failures < 0 || total < 0) {
+    throw new RangeError(`${name}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
+  }
+  if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
+}
+
+// src/engine/verdict.ts
+var STRATA = ["environment", "none"];
+var ROLLBACK_POLICIES = ["all", "failing", "none"];
+function effectiveVerdict(records) {
+  for (let i = records.length - 1; i >= 0; i--) if (records[i]?.kind === "override") return records[i];
+  return records.at(-1);
+}
+
+// src/engine/vocabulary.ts
+var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
+var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
+var REASON_CODES = [
+  "all_batches_healthy",
+  "deploy_command_failed",
+  "deploy_timed_out",
+  "check_failed",
+  "check_errored",
+  "check_no_data",
+  "cancelled",
+  "internal_error",
+  /** The run's process died before the run ended; the next run on its environment recorded it. */
+  "run_died"
+];
+var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
+
 // src/config/duration.ts
 var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
 var NUMBER = String.raw`\d+(?:\.\d+)?`;
@@ -65270,126 +66518,13 @@ function parseText(text) {
   return Math.round(ms2);
 }
 
-// src/engine/tracks.ts
-var PROMOTE_MODES = ["auto", "manual"];
-
-// src/stats/decision.ts
-var MAX_REPORTED_LOG_E = 700;
-function reportedE(logE) {
-  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
-}
-
-// src/stats/beta-mixture.ts
-var import_math_base_special_betainc = __toESM(require_lib122(), 1);
-var import_math_base_special_betaln = __toESM(require_lib124(), 1);
-function logMixtureE(k, n, p0, prior, side) {
-  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
-  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
-  if (n === 0) return 0;
-  const upper = side === "above";
-  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
-  const mass = logTail(p0, prior.a, prior.b, upper);
-  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
-}
-function betaPrior(mean, concentration) {
-  return { a: concentration * mean, b: concentration * (1 - mean) };
-}
-function upperConfidenceBound(k, n, alpha, priorFor) {
-  if (n <= 0) return 1;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
-  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
-  let hi = 1 - 1e-12;
-  if (!rejects(hi)) return 1;
-  if (rejects(lo)) return lo;
-  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
-    const mid = (lo + hi) / 2;
-    if (rejects(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-function logTail(x, a, b, upper) {
-  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
-  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
-}
-
-// src/stats/rate-ratio.ts
-var PRIOR_CONCENTRATION = 20;
-function rateRatioTest(canary, baseline, options) {
-  validate2(canary, "canary");
-  validate2(baseline, "baseline");
-  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
-  if (!(options.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
-  const threshold = 1 / options.alpha;
-  const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
-  const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
-  const ratio = canaryRate / baselineRate;
-  const failures = canary.failures + baseline.failures;
-  const base = { threshold, ratio, canaryRate, baselineRate, failures };
-  if (canary.total <= 0 || baseline.total <= 0) {
-    return { ...base, decision: "inconclusive", eValue: 1, upper: Number.POSITIVE_INFINITY, canaryShare: 0 };
-  }
-  const w = canary.total / (canary.total + baseline.total);
-  const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
-  const logE = rateRatioLogE(canary, baseline, options.minEffect);
-  const thetaUpper = upperConfidenceBound(
-    canary.failures,
-    failures,
-    options.alpha,
-    () => betaPrior(w, PRIOR_CONCENTRATION)
-  );
-  const upper = failures > 0 ? toRho(thetaUpper) : Number.POSITIVE_INFINITY;
-  const decision = logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
-  return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
-}
-function rateRatioLogE(canary, baseline, minEffect) {
-  if (canary.total <= 0 || baseline.total <= 0) return 0;
-  const w = canary.total / (canary.total + baseline.total);
-  const theta = minEffect * w / (minEffect * w + 1 - w);
-  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
-  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, "above");
-}
-function validate2(arm2, name) {
-  const { failures, total } = arm2;
-  if (!Number.isFinite(failures) || !Number.isFinite(total) || failures < 0 || total < 0) {
-    throw new RangeError(`${name}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
-  }
-  if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
-}
-
-// src/engine/verdict.ts
-var STRATA = ["environment", "none"];
-var ROLLBACK_POLICIES = ["all", "failing", "none"];
-function effectiveVerdict(records) {
-  for (let i = records.length - 1; i >= 0; i--) if (records[i]?.kind === "override") return records[i];
-  return records.at(-1);
-}
-
-// src/engine/vocabulary.ts
-var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
-var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
-var REASON_CODES = [
-  "all_batches_healthy",
-  "deploy_command_failed",
-  "deploy_timed_out",
-  "check_failed",
-  "check_errored",
-  "check_no_data",
-  "cancelled",
-  "internal_error",
-  /** The run's process died before the run ended; the next run on its environment recorded it. */
-  "run_died"
-];
-var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
-
 // src/config/cross-checks.ts
-function isRecord(value) {
+function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function nameOf(item) {
   if (typeof item === "string") return item;
-  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
+  return isRecord2(item) && typeof item.name === "string" ? item.name : void 0;
 }
 function duplicateNameIssues(kind) {
   return (items, ctx) => {
@@ -65410,14 +66545,14 @@ function duplicateNameIssues(kind) {
   };
 }
 function checkReferenceIssues(config2, ctx) {
-  if (!isRecord(config2) || !isRecord(config2.environments)) return;
-  const defined = isRecord(config2.checks) ? config2.checks : {};
+  if (!isRecord2(config2) || !isRecord2(config2.environments)) return;
+  const defined = isRecord2(config2.checks) ? config2.checks : {};
   for (const [environment, settings] of Object.entries(config2.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
+    const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component, index) => {
       const path = ["environments", environment, "components", index, "checks"];
-      reportUndefinedChecks(isRecord(component) ? component.checks : void 0, defined, path, ctx);
+      reportUndefinedChecks(isRecord2(component) ? component.checks : void 0, defined, path, ctx);
     });
   }
 }
@@ -65433,18 +66568,18 @@ function reportUndefinedChecks(references, defined, path, ctx) {
   });
 }
 function analysisBakeIssues(config2, ctx) {
-  if (!isRecord(config2) || !isRecord(config2.environments) || !isRecord(config2.checks)) return;
+  if (!isRecord2(config2) || !isRecord2(config2.environments) || !isRecord2(config2.checks)) return;
   const checks = config2.checks;
   for (const [environment, settings] of Object.entries(config2.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
+    const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component, index) => {
-      if (!isRecord(component) || !Array.isArray(component.checks)) return;
-      const rollout = isRecord(component.rollout) ? component.rollout : {};
+      if (!isRecord2(component) || !Array.isArray(component.checks)) return;
+      const rollout = isRecord2(component.rollout) ? component.rollout : {};
       if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
       component.checks.forEach((reference, at) => {
         const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
-        if (!isRecord(check2) || !("analysis" in check2)) return;
+        if (!isRecord2(check2) || !("analysis" in check2)) return;
         ctx.addIssue({
           code: "custom",
           path: ["environments", environment, "components", index, "checks", at],
@@ -65457,15 +66592,15 @@ function analysisBakeIssues(config2, ctx) {
 
 // src/config/environment-url.ts
 var URL_PLACEHOLDERS = ["version", "service", "environment"];
-var PLACEHOLDER = /\{([^{}]*)\}/g;
+var PLACEHOLDER2 = /\{([^{}]*)\}/g;
 function environmentUrl(template, values) {
   return template.replace(
-    PLACEHOLDER,
+    PLACEHOLDER2,
     (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
   );
 }
 function urlTemplateProblem(template) {
-  const unknown3 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
   if (unknown3.length > 0) {
     return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
   }
@@ -65477,149 +66612,6 @@ function urlTemplateProblem(template) {
   const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
   if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
   return void 0;
-}
-
-// src/config/fleet-checks.ts
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config2, ctx) {
-  if (isRecord2(config2)) declaredValueIssues(config2.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path, ctx) {
-  if (!isRecord2(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord2(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config2, ctx) {
-  if (!isRecord2(config2) || !isRecord2(config2.requires) || typeof config2.service !== "string") return;
-  if (!Object.hasOwn(config2.requires, config2.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config2.service],
-    message: `a service cannot require itself (${config2.service}); list the services it depends on`
-  });
-}
-function trackIssues(config2, ctx) {
-  if (!isRecord2(config2) || !Array.isArray(config2.tracks)) return;
-  const environments = isRecord2(config2.environments) ? config2.environments : {};
-  config2.tracks.forEach((track, index) => {
-    if (!isRecord2(track)) return;
-    if (index === 0 && track.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
-    }
-    if (track.environments === void 0 && track.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
-    }
-    declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track.environments)) return;
-    track.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord2(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path,
-          message: `no target of ${name} carries ${selectorText(track.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment, selector) {
-  const components = isRecord2(environment) ? environment.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component) => isRecord2(component) && Array.isArray(component.targets) && component.targets.some((target) => {
-      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
-      );
-    })
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
-}
-
-// src/config/track-environments.ts
-function trackEnvironments(config2) {
-  const earlier = /* @__PURE__ */ new Set();
-  return (config2.tracks ?? []).map((track) => {
-    const chosen = chooseEnvironments(config2, track, earlier);
-    for (const environment of chosen.environments) earlier.add(environment);
-    return chosen;
-  });
-}
-function chooseEnvironments(config2, track, earlier) {
-  const listed2 = track.environments;
-  if (track.categories === void 0) return { track: track.name, environments: [...listed2 ?? []] };
-  const spec = {
-    labels: [...track.categories.labels],
-    coverage: track.categories.coverage,
-    values: track.categories.values
-  };
-  const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
-    (environment) => track.targets === void 0 || matchingTargets(config2, environment, track.targets).length > 0
-  );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
-  if (items.length === 0) {
-    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
-    const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
-    return { track: track.name, environments: [], problem: `${none} ${why}` };
-  }
-  if (!hasCategoryLabels(items, spec)) {
-    return {
-      track: track.name,
-      environments: [],
-      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
-    };
-  }
-  const selection = selectCanaries(items, spec);
-  return { track: track.name, environments: selection.canaries.map((c) => c.target), selection };
-}
-function trackChoiceIssues(config2, ctx) {
-  trackEnvironments(config2).forEach((choice, index) => {
-    if (choice.problem === void 0) return;
-    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
-  });
-}
-function environmentLabels(config2, environment) {
-  return { ...environmentOf(config2, environment)?.labels ?? {} };
-}
-function matchingTargets(config2, environment, selector) {
-  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => c.targets).filter(
-    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-  ).map((t) => t.name);
-  return [...new Set(targets)];
-}
-function environmentOf(config2, environment) {
-  return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
 }
 
 // src/config/schema.ts
@@ -65770,7 +66762,7 @@ function numberAbove(min) {
   return external_exports.number({ error: error63 }).gt(min, { error: error63 });
 }
 var alphaSchema = fraction("a probability").default(0.01).describe(
-  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare."
+  "False-rollback rate: the largest probability that a rollout fails a canary that is not worse than failOn allows (with the default, worse by less than minEffect), however often the check looks; split evenly over the batches of a rollout that compare, for every test (sequential and Mann-Whitney)."
 );
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
@@ -65811,15 +66803,26 @@ var prometheusCheckSchema = external_exports.strictObject({
   title: "Prometheus check",
   description: "A check that queries Prometheus per target."
 });
+var COUNTER_SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{.*\})?\s*$/s;
+var counterSelector = (what, example) => nonEmptyString().refine((q) => !q.includes("{window}"), {
+  error: `${what} is a counter selector such as ${example}: Tranche reads the counters' raw increase over the window itself (no increase(), no {window})`
+}).refine((q) => q.includes("{window}") || COUNTER_SELECTOR.test(q), {
+  error: `${what} is a counter selector such as ${example}, not an expression: Tranche reads the counters' raw increase over the window itself`
+});
+var FAILURES_EXAMPLE = 'http_requests_total{instance=~"{targets}",code=~"5.."}';
+var TOTAL_EXAMPLE = 'http_requests_total{instance=~"{targets}"}';
 var countsSchema = external_exports.strictObject({
-  failures: nonEmptyString().describe(
-    `PromQL of one arm's failures in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}",code=~"5.."}[{window}])). {targets} (a regex matcher value) matches the arm's targets; {window} is the window's length. No series counts as 0 failures.`
+  failures: counterSelector("counts.failures", FAILURES_EXAMPLE).describe(
+    `Counter selector of one arm's failures, e.g. ${FAILURES_EXAMPLE}. {targets} (a regex matcher value) matches the arm's targets. Tranche reads every matching series' raw increase from the end of the batch's deploy to the look (the last sample at or before each instant, counter resets handled, no extrapolation) and adds them up.`
   ),
-  total: nonEmptyString().describe(
-    `PromQL of one arm's requests in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}"}[{window}])). No series counts as no requests.`
+  total: counterSelector("counts.total", TOTAL_EXAMPLE).describe(
+    `Counter selector of one arm's requests, e.g. ${TOTAL_EXAMPLE}, read like failures. No series counts as no requests.`
   ),
   minEffect: numberAbove(1).default(1.5).describe(
-    "Smallest ratio of canary to baseline failure rate worth catching: the test puts its power there, and passes once the data rule it out."
+    "The tolerance: the ratio of canary to baseline failure rate that counts as a regression. With failOn beyond-min-effect a smaller regression fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  absentFailures: external_exports.enum(["no-data", "zero"], { error: "expected no-data or zero" }).default("no-data").describe(
+    "What an arm whose failures selector matches no series is: no data (the default: a selector that matches nothing never passes a canary), or zero failures, for services whose failures counter appears only with its first failure (the result says so)."
   )
 }).describe(
   "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
@@ -65828,15 +66831,19 @@ var seriesSchema = external_exports.strictObject({
   query: nonEmptyString().describe(
     'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
   ),
-  step: durationSchema.prefault("10s").describe("Resolution of the range queries; steps are compared pairwise."),
+  step: positiveDuration.prefault("10s").describe(
+    "Resolution of the range queries; steps are compared pairwise. The bake must hold enough steps for the test to decide (tranche plan shows when it can first fail and pass)."
+  ),
   direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
   test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
     "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
   ),
   minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
-    "sequential: relative change worth catching (0.1 = 10 %); the check passes once the data rule it out."
+    "sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more."
   ),
-  confidence: fraction("a confidence level").default(0.98).describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
+  confidence: fraction("a confidence level").default(0.98).describe(
+    "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 \u2212 2 \xD7 the batch's alpha (1 \u2212 alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both."
+  ),
   tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
     "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
   ),
@@ -65855,6 +66862,14 @@ var analysisCheckSchema = external_exports.strictObject({
     alpha: alphaSchema,
     onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
       "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
+    ),
+    failOn: external_exports.enum(["beyond-min-effect", "any-regression"], {
+      error: "expected beyond-min-effect or any-regression"
+    }).default("beyond-min-effect").describe(
+      'What the sequential tests fail on: beyond-min-effect tests against the shifted null (a canary worse by less than minEffect fails with probability at most alpha); any-regression against "no worse at all" (any consistent difference, however small, fails in time).'
+    ),
+    scrapeInterval: positiveDuration.optional().describe(
+      "Prometheus' scrape interval of the targets, if known: a bake that can hold no scrape, or a series step shorter than it, is refused."
     ),
     baseline: external_exports.strictObject({
       targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
@@ -65986,6 +67001,13 @@ var trancheConfigObject = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
     error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
   }).describe("Name of the service; versions are numbered per service."),
+  repositories: external_exports.array(
+    external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+      error: "expected a GitHub repository as owner/name, like acme/shop"
+    })
+  ).min(1, { error: "expected at least one repository" }).optional().describe(
+    "The repositories (owner/name) the service belongs to: only their outcomes, deployment statuses, locks and leases are accepted for it. Default: the first repository to declare the service owns it alone. Only an owner's list counts: to share the service or hand it over, list the repositories in the owner's tranche.yml."
+  ),
   version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
   environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
     error: "expected at least one environment"
@@ -66003,7 +67025,9 @@ var trancheConfigObject = external_exports.strictObject({
   verdict: verdictSchema.prefault({}),
   bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
-var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+
+// src/config/tranche-schema.ts
+var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
 async function loadConfig(path, name = path) {
@@ -66263,7 +67287,7 @@ function kthOfTallies(x, y, k) {
 }
 
 // src/stats/mann-whitney-judge.ts
-function judge(canary, baseline, options) {
+function judge2(canary, baseline, options) {
   const x = canary.filter((v) => Number.isFinite(v));
   const y = baseline.filter((v) => Number.isFinite(v));
   if (x.length === 0 || y.length === 0) {
@@ -66328,692 +67352,19 @@ function fmt(value) {
   return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
 }
 
-// src/stats/sign-test.ts
-var UNIFORM = { a: 1, b: 1 };
-function signTest(canary, baseline, options) {
-  if (canary.length !== baseline.length) {
-    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
+// src/checks/analysis-counters.ts
+function counterRise(samples, from) {
+  let start = -1;
+  for (const [i, sample] of samples.entries()) if (sample.at <= from) start = i;
+  let previous = start >= 0 ? samples[start].value : 0;
+  let rise = 0;
+  for (const sample of samples.slice(start + 1)) {
+    rise += sample.value >= previous ? sample.value - previous : sample.value;
+    previous = sample.value;
   }
-  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
-  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
-  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
-  const alpha = options.alpha / sides.length;
-  const results = sides.map((side) => oneSided(canary, baseline, side, alpha));
-  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
-  const upper = Math.max(...results.map((r) => r.upper));
-  const threshold = 1 / alpha;
-  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
-  return {
-    decision,
-    eValue: reportedE(worst.logE),
-    threshold,
-    pairs: worst.pairs,
-    worse: worst.worse,
-    estimate: worst.estimate,
-    upper
-  };
+  return rise;
 }
-function oneSided(canary, baseline, side, alpha) {
-  let pairs = 0;
-  let worse = 0;
-  const ratios = [];
-  for (const [i, c] of canary.entries()) {
-    const b = baseline[i];
-    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
-    const [bad, good] = side === "increase" ? [c, b] : [b, c];
-    if (bad !== good) {
-      pairs++;
-      if (bad > good) worse++;
-    }
-    if (bad > 0 && good > 0) ratios.push(bad / good);
-  }
-  const logE = signLogE(worse, pairs);
-  ratios.sort((x, y) => x - y);
-  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
-}
-function signLogE(worse, pairs) {
-  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
-}
-function ratioBound(sorted, alpha) {
-  const n = sorted.length;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
-  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
-  let lo = 0;
-  let hi = n;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (rejects(mid)) lo = mid;
-    else hi = mid;
-  }
-  return sorted[n - lo - 1];
-}
-function median(sorted) {
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-// src/render/ascii-plot.ts
-var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
-var THRESHOLD_GLYPH = "=";
-var DEFAULT_WIDTH = 72;
-var DEFAULT_HEIGHT = 20;
-var MIN_HEIGHT = 5;
-var MIN_FRAME_COLUMNS = 10;
-function niceTicks(lo, hi, maxIntervals, minStep = 0) {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi))
-    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
-  let from = Math.min(lo, hi);
-  let to = Math.max(lo, hi);
-  if (from === to) {
-    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
-    from -= pad;
-    to += pad;
-  }
-  const intervals = Math.max(1, Math.floor(maxIntervals));
-  let exponent = Math.floor(Math.log10((to - from) / intervals));
-  for (; ; ) {
-    for (const factor of [1, 2, 5]) {
-      const step2 = clean(factor * 10 ** exponent);
-      if (step2 < minStep) continue;
-      const first = Math.floor(from / step2 + 1e-9);
-      const last = Math.ceil(to / step2 - 1e-9);
-      if (last - first <= intervals) {
-        const values = [];
-        for (let i = first; i <= last; i++) values.push(clean(i * step2));
-        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
-        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
-      }
-    }
-    exponent += 1;
-  }
-}
-function tickLabel(value, decimals) {
-  const text = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
-}
-function plotAscii(series, options = {}) {
-  const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
-  const xStart = options.xStart ?? 0;
-  const threshold = options.threshold && Number.isFinite(options.threshold.value) ? options.threshold : void 0;
-  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
-  const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
-  const headerRows = heading !== "" || options.yUnit ? 1 : 0;
-  const rows2 = height - headerRows - 1;
-  const yTicks = yAxis(series, threshold?.value, rows2);
-  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
-  const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
-  const left = labelWidth + 1;
-  const right = threshold ? threshold.label.length + 1 : 0;
-  const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
-  const columns = width - left - right;
-  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count2 <= 1 ? xStart - 1 : xStart;
-  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
-  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
-  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
-  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
-  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
-  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
-  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
-  if (thresholdRow !== void 0) {
-    const line = grid[thresholdRow] ?? [];
-    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
-  }
-  for (const [i, s] of series.entries()) {
-    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
-  }
-  const lines = [];
-  if (headerRows) {
-    const unit = (options.yUnit ?? "").padStart(labelWidth);
-    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
-    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
-  }
-  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
-  for (const [r, line] of grid.entries()) {
-    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
-    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
-    lines.push(`${label} ${line.join("")}${mark}`);
-  }
-  lines.push(xLabelLine(xTicks, colOf, left, width));
-  return lines.map((l) => l.trimEnd()).join("\n");
-}
-function glyph(index) {
-  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
-}
-function yAxis(series, threshold, rows2) {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
-    if (!Number.isFinite(y)) continue;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  if (lo > hi) [lo, hi] = [0, 1];
-  const intervals = Math.floor((rows2 - 1) / 2);
-  const ticks = niceTicks(lo, hi, intervals);
-  if (threshold === void 0) return ticks;
-  const half = ticks.step / 2;
-  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
-    return niceTicks(lo, threshold + half, intervals);
-  }
-  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
-    return niceTicks(threshold - half, hi, intervals);
-  }
-  return ticks;
-}
-function frame(rows2, columns, yTickRows, xTickCols) {
-  const grid = Array.from(
-    { length: rows2 },
-    (_, r) => Array.from({ length: columns }, (_2, c) => {
-      const edgeRow = r === 0 || r === rows2 - 1;
-      const edgeCol = c === 0 || c === columns - 1;
-      if (edgeRow && edgeCol) return "+";
-      if (edgeRow) return "-";
-      return edgeCol ? "|" : " ";
-    })
-  );
-  const set2 = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < columns) line[c] = "+";
-  };
-  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set2(r, c);
-  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set2(r, c);
-  return grid;
-}
-function drawSeries(grid, points, mark, colOf, rowOf) {
-  const put = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < line.length) line[c] = mark;
-  };
-  for (const [k, y] of points.entries()) {
-    if (!Number.isFinite(y)) continue;
-    const next = points[k + 1];
-    const c0 = colOf(k);
-    const r0 = rowOf(y);
-    put(r0, c0);
-    if (next === void 0 || !Number.isFinite(next)) continue;
-    const c1 = colOf(k + 1);
-    const r1 = rowOf(next);
-    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
-    for (let s = 1; s <= steps; s++) {
-      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
-    }
-  }
-}
-function xLabelLine(ticks, colOf, left, width) {
-  let line = "";
-  for (const value of ticks.values) {
-    const label = tickLabel(value, ticks.decimals);
-    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
-    if (start < line.length + (line === "" ? 0 : 1)) continue;
-    line = line.padEnd(start) + label;
-  }
-  return line;
-}
-function clean(value) {
-  const rounded = Number(value.toPrecision(12));
-  return rounded === 0 ? 0 : rounded;
-}
-
-// src/render/verdict.ts
-function formatValue(value, unit) {
-  const text = value.toFixed(2);
-  return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
-}
-function isCritical(s) {
-  return s.max !== void 0 && s.value > s.max || s.min !== void 0 && s.value < s.min;
-}
-function verdictLine(s) {
-  const value = formatValue(s.value, s.unit);
-  if (s.max !== void 0 && s.value > s.max) {
-    return `CRITICAL: ${s.name} (${value}) is greater than maximum allowed (${formatValue(s.max, s.unit)})`;
-  }
-  if (s.min !== void 0 && s.value < s.min) {
-    return `CRITICAL: ${s.name} (${value}) is less than minimum allowed (${formatValue(s.min, s.unit)})`;
-  }
-  const limits2 = [
-    s.min !== void 0 ? `min ${formatValue(s.min, s.unit)}` : void 0,
-    s.max !== void 0 ? `max ${formatValue(s.max, s.unit)}` : void 0
-  ].filter((l) => l !== void 0);
-  return `OK: ${s.name} (${value}) is within limits (${limits2.length > 0 ? limits2.join(", ") : "none set"})`;
-}
-function worstPoint(series) {
-  const points = series.points;
-  if (points.length === 0) return void 0;
-  const highest = points.reduce((a, b) => b.value > a.value ? b : a);
-  const lowest = points.reduce((a, b) => b.value < a.value ? b : a);
-  if (series.max !== void 0 && highest.value > series.max) return highest;
-  if (series.min !== void 0 && lowest.value < series.min) return lowest;
-  if (series.max !== void 0) return highest;
-  if (series.min !== void 0) return lowest;
-  return points.at(-1);
-}
-var LOG_FLOOR = 1e-6;
-function plotted(series) {
-  if (series.scale !== "log") {
-    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
-  }
-  const transform2 = (v) => Math.log10(Math.max(v, LOG_FLOOR));
-  const measure = [series.metric, series.unit].filter((s) => s !== void 0).join(", ");
-  return {
-    values: series.points.map((p) => transform2(p.value)),
-    transform: transform2,
-    axis: `log10 ${measure || "value"}`
-  };
-}
-function checkVerdict(series) {
-  const worst = worstPoint(series);
-  if (!worst) return void 0;
-  const metric = series.scale === "log" && series.metric ? ` ${series.metric}` : "";
-  return verdictLine({
-    name: `${series.check}${metric} on ${worst.target}`,
-    value: worst.value,
-    max: series.max,
-    min: series.min,
-    unit: series.unit
-  });
-}
-function checkReport(series, options = {}) {
-  const verdict = checkVerdict(series);
-  const worst = worstPoint(series);
-  const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
-  const { values, transform: transform2, axis } = plotted(series);
-  const limit = series.max !== void 0 && !minBroken ? { value: transform2(series.max), label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: transform2(series.min), label: `min ${formatValue(series.min, series.unit)}` } : void 0;
-  const n = series.points.length;
-  const plot = plotAscii([{ points: values }], {
-    ...options,
-    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}${series.scale === "log" ? ", log scale" : ""}`,
-    yUnit: axis,
-    threshold: limit,
-    xStart: 1
-  });
-  return verdict ? `${plot}
-${verdict}` : plot;
-}
-
-// src/stats/deviation.ts
-function deviation(series, baseline, offsetSeconds = 0) {
-  const byTime = /* @__PURE__ */ new Map();
-  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
-  let total = 0;
-  let points = 0;
-  for (const point of series) {
-    const other = byTime.get(millis(point.at));
-    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
-    total += Math.abs(point.value - other);
-    points++;
-  }
-  return { value: points > 0 ? total / points : Number.NaN, points };
-}
-function millis(seconds3) {
-  return Math.round(seconds3 * 1e3);
-}
-
-// src/checks/outcome.ts
-function seconds(ms2) {
-  return `${(ms2 / 1e3).toFixed(2)} s`;
-}
-function lastLine(text, max = 200) {
-  const lines = text.split(/\r?\n/);
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]?.trim();
-    if (line) return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
-  }
-  return "";
-}
-function errorText(error63) {
-  const parts = [];
-  let current = error63;
-  for (let depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
-    const text = current instanceof Error ? current.message : String(current);
-    if (text && !parts.includes(text)) parts.push(text);
-    current = current instanceof Error ? current.cause : void 0;
-  }
-  return parts.join(": ") || "unknown error";
-}
-
-// src/checks/prometheus-client.ts
-var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
-var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
-var dataSchema = external_exports.discriminatedUnion("resultType", [
-  external_exports.object({
-    resultType: external_exports.literal("vector"),
-    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
-  }),
-  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
-  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
-  external_exports.object({
-    resultType: external_exports.literal("matrix"),
-    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
-  })
-]);
-var bodySchema = external_exports.object({
-  status: external_exports.enum(["success", "error"]),
-  data: external_exports.unknown().optional(),
-  errorType: external_exports.string().optional(),
-  error: external_exports.string().optional(),
-  warnings: external_exports.array(external_exports.string()).optional()
-});
-async function instantQuery(server, query, time3, options) {
-  const answer = await call(server, "/api/v1/query", { query, time: String(time3) }, options);
-  if (!answer.ok) return answer;
-  const data = answer.data;
-  if (data.resultType === "vector") {
-    return { ok: true, data: data.result.map((s) => ({ metric: s.metric, value: parseValue(s.value[1]) })) };
-  }
-  if (data.resultType === "scalar")
-    return { ok: true, data: [{ metric: {}, value: parseValue(data.result[1]) }] };
-  return {
-    ok: false,
-    message: `expected a vector or scalar from an instant query, got a ${data.resultType}`
-  };
-}
-async function rangeQuery(server, query, range, options) {
-  const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
-  const answer = await call(server, "/api/v1/query_range", params, options);
-  if (!answer.ok) return answer;
-  const data = answer.data;
-  if (data.resultType !== "matrix")
-    return { ok: false, message: `expected a matrix from a range query, got a ${data.resultType}` };
-  return {
-    ok: true,
-    data: data.result.map((s) => ({
-      metric: s.metric,
-      values: s.values.map(([at, value]) => ({ at, value: parseValue(value) }))
-    }))
-  };
-}
-function parseValue(text) {
-  if (text === "+Inf" || text === "Inf") return Number.POSITIVE_INFINITY;
-  if (text === "-Inf") return Number.NEGATIVE_INFINITY;
-  if (text === "NaN") return Number.NaN;
-  const value = Number(text);
-  return text.trim() === "" ? Number.NaN : value;
-}
-function labelsText(metric) {
-  const pairs = Object.entries(metric).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-  return `{${pairs.join(", ")}}`;
-}
-async function call(server, path, params, options) {
-  const url2 = `${server.replace(/\/+$/, "")}${path}`;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-  const onAbort = () => controller.abort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    const response = await options.fetchImpl(url2, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams(params).toString(),
-      signal: controller.signal,
-      redirect: "manual"
-    });
-    const text = await response.text();
-    return interpret(url2, response.status, text);
-  } catch (error63) {
-    if (options.signal?.aborted) return { ok: false, message: "cancelled" };
-    if (controller.signal.aborted)
-      return { ok: false, message: `POST ${url2} timed out after ${seconds(options.timeoutMs)}` };
-    return { ok: false, message: `POST ${url2} failed: ${errorText(error63)}` };
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
-  }
-}
-function interpret(url2, status, text) {
-  let json2;
-  try {
-    json2 = JSON.parse(text);
-  } catch {
-    const snippet = text.trim().slice(0, 120);
-    return {
-      ok: false,
-      message: `POST ${url2} answered ${status} with a body that is not JSON${snippet ? `: ${snippet}` : ""}`
-    };
-  }
-  const body = bodySchema.safeParse(json2);
-  if (!body.success)
-    return {
-      ok: false,
-      message: `POST ${url2} answered ${status} with JSON that is not a Prometheus API response`
-    };
-  const { status: outcome, error: error63, errorType, warnings } = body.data;
-  if (outcome === "error" || status < 200 || status >= 300) {
-    const why = error63 ? `${errorType ? `${errorType}: ` : ""}${error63}` : `HTTP ${status}`;
-    return { ok: false, message: `Prometheus answered ${status}: ${why}` };
-  }
-  if (warnings && warnings.length > 0) {
-    return { ok: false, message: `Prometheus warned that the result may be partial: ${warnings.join("; ")}` };
-  }
-  const data = dataSchema.safeParse(body.data.data);
-  if (!data.success)
-    return { ok: false, message: `POST ${url2} answered with data that is not a Prometheus result` };
-  return { ok: true, data: data.data };
-}
-
-// src/checks/promql-template.ts
-var PLACEHOLDER2 = /^\{([A-Za-z][\w.-]*)\}/;
-function fillQuery(template, values) {
-  const problems = [];
-  let out = "";
-  let i = 0;
-  while (i < template.length) {
-    const ch = template[i];
-    if (ch === '"' || ch === "'" || ch === "`") {
-      const end = closingQuote(template, i);
-      if (end < 0)
-        return { ok: false, message: `query ${template}: unterminated string starting at ${i + 1}` };
-      const regex2 = /[=!]~\s*$/.test(template.slice(0, i));
-      out += ch + fillString(template.slice(i + 1, end), ch, regex2, values, problems) + ch;
-      i = end + 1;
-      continue;
-    }
-    const match = PLACEHOLDER2.exec(template.slice(i));
-    if (match) {
-      out += fillCode(match[0], match[1], values, problems);
-      i += match[0].length;
-      continue;
-    }
-    out += ch;
-    i++;
-  }
-  return problems.length > 0 ? { ok: false, message: `query ${template}: ${problems.join("; ")}` } : { ok: true, query: out };
-}
-function closingQuote(text, start) {
-  const quote = text[start];
-  for (let i = start + 1; i < text.length; i++) {
-    if (quote !== "`" && text[i] === "\\") i++;
-    else if (text[i] === quote) return i;
-  }
-  return -1;
-}
-function fillString(body, quote, regex2, values, problems) {
-  return body.replace(/\{([A-Za-z][\w.-]*)\}/g, (whole, name) => {
-    const single2 = values.strings?.[name];
-    const list = values.lists?.[name];
-    if (single2 !== void 0) return escapeFor(regex2 ? quoteMeta(single2) : single2, quote, name, problems);
-    if (list !== void 0) {
-      if (!regex2) {
-        problems.push(`${whole} holds several values: use it in a regex matcher, e.g. instance=~"${whole}"`);
-        return whole;
-      }
-      return escapeFor(`(?:${list.map(quoteMeta).join("|")})`, quote, name, problems);
-    }
-    if (values.tokens?.[name] !== void 0) {
-      problems.push(`${whole} is a duration: put it outside quotes, e.g. [${whole}]`);
-      return whole;
-    }
-    problems.push(unknown2(whole, values));
-    return whole;
-  });
-}
-function fillCode(whole, name, values, problems) {
-  const token = values.tokens?.[name];
-  if (token !== void 0) return token;
-  if (values.strings?.[name] !== void 0 || values.lists?.[name] !== void 0) {
-    problems.push(`${whole} must stand inside a quoted label value, e.g. instance="${whole}"`);
-  } else {
-    problems.push(unknown2(whole, values));
-  }
-  return whole;
-}
-function unknown2(whole, values) {
-  if (whole.startsWith("{labels.")) return `the target has no label "${whole.slice(8, -1)}" for ${whole}`;
-  const known = [
-    ...Object.keys(values.strings ?? {}),
-    ...Object.keys(values.lists ?? {}),
-    ...Object.keys(values.tokens ?? {})
-  ].filter((name) => !name.startsWith("labels."));
-  return `unknown placeholder ${whole}; known: ${known.map((n) => `{${n}}`).join(", ")}, {labels.KEY}`;
-}
-function quoteMeta(value) {
-  return value.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
-}
-function escapeFor(value, quote, name, problems) {
-  if (quote === "`") {
-    if (value.includes("`")) problems.push(`{${name}} contains a backtick, which a raw string cannot hold`);
-    return value;
-  }
-  let out = "";
-  for (const ch of value) {
-    const code = ch.codePointAt(0);
-    if (ch === "\\" || ch === quote) out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "	") out += "\\t";
-    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return out;
-}
-
-// src/checks/prometheus.ts
-async function runPrometheusCheck(spec, context3, options, signal) {
-  const threshold = spec.max !== void 0 || spec.min !== void 0 ? { max: spec.max, min: spec.min } : void 0;
-  const base = {
-    unit: spec.unit,
-    threshold,
-    metric: spec.deviation ? "deviation" : spec.range?.reduce ?? "value"
-  };
-  const values = targetValues(spec, context3);
-  const filled = fillQuery(spec.query, values);
-  if (!filled.ok) return { ...base, status: "error", message: filled.message };
-  const query = { fetchImpl: options.fetchImpl, timeoutMs: spec.timeoutMs, signal };
-  const time3 = options.now() / 1e3;
-  if (!spec.range) {
-    const answer = await instantQuery(spec.server, filled.query, time3, query);
-    const one = single(answer, context3.target.name);
-    if (!one.ok) return { ...base, status: one.status, message: one.message };
-    return judge2(spec, one.value, base);
-  }
-  const { rangeMs, stepMs, reduce: reduce2 } = spec.range;
-  const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
-  const series = singleSeries(
-    await rangeQuery(spec.server, filled.query, window2, query),
-    context3.target.name
-  );
-  if (!series.ok) return { ...base, status: series.status, message: series.message };
-  if (!spec.deviation) {
-    const reduced = reduceSeries(
-      series.values.map((p) => p.value),
-      reduce2
-    );
-    if (!reduced.ok)
-      return { ...base, status: reduced.status, message: `${reduce2} of the series: ${reduced.message}` };
-    return judge2(spec, reduced.value, base);
-  }
-  const historyMs = spec.deviation.historyMs ?? 0;
-  const baselineTemplate = spec.deviation.baseline ?? spec.query;
-  const baselineQuery = fillQuery(baselineTemplate, values);
-  if (!baselineQuery.ok) return { ...base, status: "error", message: `baseline ${baselineQuery.message}` };
-  const shift = historyMs / 1e3;
-  const baselineWindow = { start: window2.start - shift, end: window2.end - shift, step: window2.step };
-  const baseline = singleSeries(
-    await rangeQuery(spec.server, baselineQuery.query, baselineWindow, query),
-    `the baseline of ${context3.target.name}`
-  );
-  if (!baseline.ok) return { ...base, status: baseline.status, message: `baseline: ${baseline.message}` };
-  const result = deviation(series.values, baseline.values, shift);
-  if (result.points === 0) {
-    return {
-      ...base,
-      status: "no_data",
-      message: "the series and its baseline share no time with values on both sides"
-    };
-  }
-  return judge2(spec, result.value, base, "Deviation");
-}
-function targetValues(spec, context3) {
-  const strings = {
-    target: context3.target.name,
-    service: context3.service,
-    environment: context3.environment,
-    component: context3.component,
-    version: context3.version
-  };
-  for (const [key3, value] of Object.entries(context3.target.labels)) strings[`labels.${key3}`] = value;
-  const tokens = spec.range ? { range: promDuration(spec.range.rangeMs) } : {};
-  return { strings, tokens };
-}
-function single(answer, target) {
-  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
-  if (answer.data.length === 0)
-    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
-  if (answer.data.length > 1)
-    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
-  return finite(answer.data[0].value);
-}
-function singleSeries(answer, target) {
-  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
-  const [first] = answer.data;
-  if (!first || first.values.length === 0)
-    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
-  if (answer.data.length > 1)
-    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
-  return { ok: true, values: first.values };
-}
-function tooMany(metrics) {
-  const shown = metrics.slice(0, 3).map(labelsText).join(", ");
-  return `the query returned ${metrics.length} series (${shown}${metrics.length > 3 ? ", \u2026" : ""}); a check needs one: aggregate with sum(), max() or avg()`;
-}
-function finite(value) {
-  if (Number.isNaN(value))
-    return {
-      ok: false,
-      status: "no_data",
-      message: "the query returned NaN (0/0: no requests in the window?)"
-    };
-  if (!Number.isFinite(value))
-    return {
-      ok: false,
-      status: "error",
-      message: `the query returned ${value > 0 ? "+Inf" : "-Inf"} (a division by zero?)`
-    };
-  return { ok: true, value };
-}
-function reduceSeries(values, reduce2) {
-  const bad = values.find((v) => !Number.isFinite(v));
-  if (bad !== void 0) return finite(bad);
-  switch (reduce2) {
-    case "last":
-      return { ok: true, value: values.at(-1) };
-    case "max":
-      return { ok: true, value: Math.max(...values) };
-    case "min":
-      return { ok: true, value: Math.min(...values) };
-    case "mean":
-      return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
-  }
-}
-function judge2(spec, value, base, name = spec.name) {
-  const input2 = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
-  return { ...base, status: isCritical(input2) ? "fail" : "pass", value, message: verdictLine(input2) };
-}
-function promDuration(ms2) {
-  return ms2 >= 1e3 ? `${Math.round(ms2 / 1e3)}s` : `${Math.max(1, Math.round(ms2))}ms`;
-}
+var LOOKBACK_MS = 5 * 6e4;
 
 // src/checks/analysis.ts
 async function runAnalysisCheck(spec, context3, options, signal) {
@@ -67025,10 +67376,8 @@ async function runAnalysisCheck(spec, context3, options, signal) {
   return settle2(spec, context3, found.value);
 }
 async function countsFinding(spec, metric, context3, windowMs, query) {
-  const time3 = context3.now / 1e3;
-  const tokens = { window: promDuration(windowMs) };
-  const read = async (template, arm2, what) => instantValue(spec, context3, template, arm2, tokens, time3, query, what);
-  let failureSeries = 0;
+  const read = (template, arm2, what) => counterTotal(spec, context3, template, arm2, query, what);
+  const absent = [];
   const readArm = async (targets, name) => {
     const [failures, total] = await Promise.all([
       read(metric.failures, targets, `${name} failures`),
@@ -67036,7 +67385,17 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
-    if (failures.value !== void 0) failureSeries += 1;
+    if (failures.value === void 0 && (total.value ?? 0) > 0) {
+      if (metric.absentFailures === "no-data")
+        return {
+          ok: false,
+          outcome: waiting(
+            context3,
+            `the failures selector matches no ${name} series (absentFailures: zero counts that as no failures)`
+          )
+        };
+      absent.push(name);
+    }
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
@@ -67052,11 +67411,13 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
     return { ok: false, outcome: waiting(context3, `no ${empty} requests in the window`) };
   }
   const alpha = batchAlpha(spec, context3);
-  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect });
+  const nullRatio = spec.failOn === "beyond-min-effect" ? metric.minEffect : 1;
+  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect, nullRatio });
   const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
-  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
-  const unseen = failureSeries === 0 ? " (the failures query returned no series for either arm: counted as 0)" : "";
+  const worse = nullRatio > 1 ? `more than ${nullRatio}\xD7 as often` : "more often";
+  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails ${worse}` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
+  const unseen = absent.length > 0 ? ` (the failures selector matched no ${absent.join(" or ")} series: counted as 0 failures, absentFailures: zero)` : "";
   return {
     ok: true,
     value: {
@@ -67069,6 +67430,8 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
       evidence: {
         test: "rate-ratio",
         alpha,
+        failOn: spec.failOn,
+        nullRatio,
         eValue: result.eValue,
         threshold: result.threshold,
         ratio: finiteOrNull(result.ratio),
@@ -67078,7 +67441,8 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
         canaryRequests: canary.total,
         baselineFailures: baseline.failures,
         baselineRequests: baseline.total,
-        windowSeconds: Math.round(windowMs / 1e3)
+        absentFailures: absent.length > 0 ? absent.join(" and ") : null,
+        windowSeconds: windowMs / 1e3
       }
     }
   };
@@ -67110,19 +67474,21 @@ async function seriesFinding(spec, metric, context3, query) {
     return { ok: false, outcome: waiting(context3, "no step has values in both arms yet") };
   const evidenceBase = { steps: canary.length, stepSeconds: step2, direction: metric.direction };
   if (metric.test.kind === "sequential") {
-    const alpha = batchAlpha(spec, context3);
+    const alpha2 = batchAlpha(spec, context3);
+    const nullShift = spec.failOn === "beyond-min-effect" ? metric.test.minEffect : 0;
     const result = signTest(canary, baseline, {
-      alpha,
+      alpha: alpha2,
       minEffect: metric.test.minEffect,
-      direction: metric.direction
+      direction: metric.direction,
+      nullShift
     });
     const bound2 = Number.isFinite(result.upper) ? `, at most ${pct(result.upper)}` : ", not yet bounded";
-    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
+    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ""}` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
     return {
       ok: true,
       value: {
         decision: result.decision,
-        message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
+        message: `canary worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ""} in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
         value: result.eValue,
         metric: "e-value",
         scale: "log",
@@ -67130,7 +67496,9 @@ async function seriesFinding(spec, metric, context3, query) {
         evidence: {
           test: "sign",
           ...evidenceBase,
-          alpha,
+          alpha: alpha2,
+          failOn: spec.failOn,
+          nullShift,
           eValue: result.eValue,
           threshold: result.threshold,
           pairs: result.pairs,
@@ -67153,7 +67521,9 @@ async function seriesFinding(spec, metric, context3, query) {
       }
     };
   }
-  const verdict = judge(canary, baseline, { direction: metric.direction, ...test });
+  const alpha = batchAlpha(spec, context3);
+  const confidence = mannWhitneyConfidence(test.confidence, alpha, metric.direction);
+  const verdict = judge2(canary, baseline, { direction: metric.direction, ...test, confidence });
   const decision = verdict.classification === "high" || verdict.classification === "low" ? "fail" : "pass";
   return {
     ok: true,
@@ -67173,7 +67543,8 @@ async function seriesFinding(spec, metric, context3, query) {
         pValue: finiteOrNull(verdict.test?.pValue ?? Number.NaN),
         effectSize: finiteOrNull(verdict.effectSize),
         tolerance: test.tolerance,
-        confidence: test.confidence
+        alpha,
+        confidence
       }
     }
   };
@@ -67209,21 +67580,24 @@ function waiting(context3, why) {
 function errorOutcome(message) {
   return { status: "error", message };
 }
-async function instantValue(spec, context3, template, arm2, tokens, time3, query, what) {
-  const asked = await askArm(
-    context3,
-    template,
-    arm2,
-    tokens,
-    what,
-    (q) => instantQuery(spec.server, q, time3, query)
-  );
-  if (!asked.ok) return asked;
-  const value = asked.value?.value;
-  if (value !== void 0 && !Number.isFinite(value)) {
-    return { ok: false, outcome: errorOutcome(`${what}: the query returned ${value}`) };
+async function counterTotal(spec, context3, template, arm2, query, what) {
+  const filled = fillArm(context3, template, arm2, {});
+  if (!filled.ok) return filled;
+  const rangeMs = Math.ceil(context3.now - context3.windowStart + LOOKBACK_MS);
+  const selector = `${filled.value.trim()}[${rangeMs}ms]`;
+  const answer = await rawSamples(spec.server, selector, context3.now / 1e3, query);
+  if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
+  if (answer.data.length === 0) return { ok: true, value: void 0 };
+  let rise = 0;
+  for (const series of answer.data) {
+    if (series.values.some((v) => !Number.isFinite(v.value)))
+      return {
+        ok: false,
+        outcome: errorOutcome(`${what}: ${labelsText(series.metric)} has a sample that is not a number`)
+      };
+    rise += counterRise(series.values, context3.windowStart / 1e3);
   }
-  return { ok: true, value };
+  return { ok: true, value: rise };
 }
 async function armSeries(spec, context3, template, arm2, tokens, range, query, what) {
   const asked = await askArm(
@@ -67240,10 +67614,9 @@ async function armSeries(spec, context3, template, arm2, tokens, range, query, w
   return { ok: true, value: values };
 }
 async function askArm(context3, template, arm2, tokens, what, ask) {
-  const values = { strings: contextStrings(context3), lists: { targets: arm2.map((t) => t.name) }, tokens };
-  const filled = fillQuery(template, values);
-  if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await ask(filled.query);
+  const filled = fillArm(context3, template, arm2, tokens);
+  if (!filled.ok) return filled;
+  const answer = await ask(filled.value);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
   if (answer.data.length > 1) {
     const shown = answer.data.slice(0, 2).map((s) => labelsText(s.metric)).join(", ");
@@ -67259,19 +67632,18 @@ async function askArm(context3, template, arm2, tokens, what, ask) {
 function arm(failures, total, name) {
   const t = total ?? 0;
   const f = failures ?? 0;
-  if (t < 0 || f < 0) {
+  if (f > t) {
     return {
       ok: false,
-      outcome: errorOutcome(`${name}: negative counts (${f} of ${t}); use increase() on counters`)
+      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the selectors`)
     };
   }
-  if (f > t * 1.05 + 1) {
-    return {
-      ok: false,
-      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`)
-    };
-  }
-  return { ok: true, value: { failures: Math.min(f, t), total: t } };
+  return { ok: true, value: { failures: f, total: t } };
+}
+function fillArm(context3, template, arm2, tokens) {
+  const values = { strings: contextStrings(context3), lists: { targets: arm2.map((t) => t.name) }, tokens };
+  const filled = fillQuery(template, values);
+  return filled.ok ? { ok: true, value: filled.query } : { ok: false, outcome: errorOutcome(filled.message) };
 }
 function contextStrings(context3) {
   return {
@@ -67296,6 +67668,10 @@ function percent(rate) {
 }
 function pct(fraction2) {
   return Number.isFinite(fraction2) ? `${(fraction2 * 100).toFixed(1)}%` : String(fraction2);
+}
+function mannWhitneyConfidence(configured, alpha, direction) {
+  const sides = direction === "either" ? 1 : 2;
+  return Math.max(configured, 1 - sides * alpha);
 }
 function batchAlpha(spec, context3) {
   return spec.alpha / Math.max(1, context3.comparisons);
@@ -67650,116 +68026,6 @@ function allAtOnce(component) {
   };
 }
 
-// src/config/resolve.ts
-function resolveEnvironment(config2, environment) {
-  const settings = Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
-  if (!settings) throw new UnknownEnvironmentError(environment, Object.keys(config2.environments));
-  return {
-    service: config2.service,
-    versionTemplate: config2.version,
-    labels: { ...settings.labels },
-    onFailure: settings.onFailure,
-    ...settings.url === void 0 ? {} : { url: settings.url },
-    components: settings.components.map((component) => ({
-      ...resolveComponent(component, config2.checks),
-      ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
-    }))
-  };
-}
-function resolveCategories(categories) {
-  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
-}
-function resolveConstraints(config2) {
-  if (config2.requires === void 0 && config2.migrations === void 0) return void 0;
-  const constraints = { requires: { ...config2.requires ?? {} } };
-  if (config2.migrations) {
-    constraints.migrations = { schema: config2.migrations.schema, reads: [...config2.migrations.reads] };
-  }
-  return constraints;
-}
-function resolveComponent(component, checks) {
-  return {
-    name: component.name,
-    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component.deploy,
-    rollback: component.rollback,
-    timeoutMs: component.timeout,
-    rollout: resolveRollout(component.rollout),
-    checks: component.checks.map((name) => resolveCheck(name, checks))
-  };
-}
-function resolveRollout(rollout) {
-  return {
-    first: rollout.first,
-    growth: rollout.growth,
-    maxBatch: rollout.maxBatch,
-    parallel: rollout.parallel,
-    bakeMs: rollout.bake,
-    checkIntervalMs: rollout.checkEvery,
-    rollbackParallel: rollout.rollbackParallel
-  };
-}
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
-  if ("http" in check2) {
-    const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
-    const auth2 = requestAuth(check2.http);
-    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth2 };
-  }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
-  const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
-}
-function requestAuth(c) {
-  if (c.auth === void 0 && c.headers === void 0) return void 0;
-  return { ...c.auth, headers: c.headers };
-}
-function resolvePrometheus(name, c) {
-  return {
-    kind: "prometheus",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    query: c.query,
-    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
-    max: c.max,
-    min: c.min,
-    unit: c.unit,
-    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
-    timeoutMs: c.timeout
-  };
-}
-function resolveAnalysis(name, c) {
-  return {
-    kind: "analysis",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
-    alpha: c.alpha,
-    onInconclusive: c.onInconclusive,
-    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
-    timeoutMs: c.timeout
-  };
-}
-function resolveSeries(c) {
-  return {
-    type: "series",
-    query: c.query,
-    stepMs: c.step,
-    direction: c.direction,
-    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
-      kind: "mann-whitney",
-      confidence: c.confidence,
-      tolerance: c.tolerance,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease
-    }
-  };
-}
-
 // src/engine/clock.ts
 var systemClock = {
   now: () => Date.now(),
@@ -67784,77 +68050,6 @@ function wallSleep(ms2, signal, keepAlive) {
     if (!keepAlive) timer.unref();
     signal?.addEventListener("abort", done, { once: true });
   });
-}
-
-// src/engine/plan.ts
-function batchSizes(n, rollout) {
-  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
-  const sizes = [];
-  let size = Math.max(1, Math.min(rollout.first, cap));
-  for (let left = n; left > 0; ) {
-    const take = Math.min(size, left);
-    sizes.push(take);
-    left -= take;
-    size = Math.min(cap, Math.ceil(size * rollout.growth));
-  }
-  return sizes;
-}
-function planBatches(targets, rollout) {
-  const batches = [];
-  let offset = 0;
-  for (const size of batchSizes(targets.length, rollout)) {
-    batches.push(targets.slice(offset, offset + size));
-    offset += size;
-  }
-  return batches;
-}
-function componentCanaries(component) {
-  const { categories } = component;
-  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
-  return selectCanaries(component.targets, categories);
-}
-function componentBatches(component, canaries = componentCanaries(component)) {
-  if (!canaries) return planBatches(component.targets, component.rollout);
-  const chosen = new Set(canaries.canaries.map((c) => c.target));
-  const first = component.targets.filter((t) => chosen.has(t.name));
-  const rest = component.targets.filter((t) => !chosen.has(t.name));
-  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
-  return [first, ...planBatches(rest, growing)];
-}
-function planRelease(service, environment, components) {
-  return {
-    service,
-    environment,
-    components: components.map((component) => {
-      const canaries = componentCanaries(component);
-      const planned = {
-        name: component.name,
-        batches: componentBatches(component, canaries).map((batch) => ({
-          targets: batch.map((target) => target.name),
-          bakeSeconds: component.rollout.bakeMs / 1e3
-        }))
-      };
-      if (canaries) planned.canaries = canaries;
-      return planned;
-    })
-  };
-}
-
-// src/engine/arms.ts
-function analysisArms(component, deployed, baseline) {
-  const done = new Set(deployed.map((t) => t.name));
-  const known = new Map(component.targets.map((t) => [t.name, t]));
-  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
-  const labels = Object.entries(baseline?.labels ?? {});
-  const baselines = candidates.filter(
-    (t) => !done.has(t.name) && labels.every(([key3, value]) => t.labels[key3] === value)
-  );
-  return { canaries: [...deployed], baselines };
-}
-function armsLabel(arms) {
-  const c = arms.canaries.length;
-  const b = arms.baselines.length;
-  return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
 }
 
 // src/engine/decide.ts
@@ -67979,7 +68174,7 @@ async function forEachLimit(items, limit, fn, shouldStart = () => true) {
 
 // src/engine/ports.ts
 function isBatchCheck(spec) {
-  return spec.kind === "analysis";
+  return spec.observes === "batch";
 }
 
 // src/engine/result.ts
@@ -68417,18 +68612,7 @@ var Rollout = class {
     const arms = analysisArms(component, deployed, check2.baseline);
     const label = armsLabel(arms);
     const scope = { scope: "batch", canaries: arms.canaries.length, baselines: arms.baselines.length };
-    if (arms.baselines.length === 0) {
-      await this.sink.emit({
-        kind: "check",
-        status: "skipped",
-        component: component.name,
-        target: label,
-        batch: number5,
-        message: "no baseline targets left: every target it could compare with runs the new version",
-        data: { check: check2.name, status: "skipped", ...scope }
-      });
-      return void 0;
-    }
+    if (arms.baselines.length === 0) return void 0;
     const context3 = {
       service: this.spec.service,
       environment: this.spec.environment,
@@ -68473,27 +68657,30 @@ var Rollout = class {
     return failure2;
   }
   /**
-   * Burn-in: wait, then re-check every target deployed so far and run the batch checks, until the
-   * bake time is over. The batch checks' last round is marked final (also when a slow round ran
-   * past the end), so an inconclusive analysis is settled; without a bake it is their only round.
+   * Burn-in: re-check every target deployed so far and run the batch checks every checkEvery,
+   * until the bake is over. The looks are scheduled from the end of the batch's deploy (the
+   * window's start), not from the end of the previous look, so they do not drift; a look that
+   * runs past the next one's time skips it. The last look, at the end of the bake (or the first
+   * after it, when a slow look ran past it), is marked final, so an inconclusive analysis is
+   * settled; without a bake the batch checks' only look is final.
    */
   async bake(component, deployed, number5, windowStart) {
     const { bakeMs, checkIntervalMs } = component.rollout;
     if (bakeMs <= 0) return this.checkBatch(component, deployed, number5, windowStart, true);
     const clock = this.ports.clock;
     const start = clock.now();
+    const end = windowStart + bakeMs;
+    const every = Math.max(1, checkIntervalMs);
     const where = { component: component.name, batch: number5 };
     await this.sink.emit({ kind: "bake_started", status: "started", ...where, data: { bakeMs } });
     let failure2;
     let settled = false;
-    for (let left = bakeMs; !failure2 && left > 0; left = bakeMs - (clock.now() - start)) {
-      await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
+    while (!failure2 && !settled) {
+      const next = Math.min(windowStart + (Math.floor((clock.now() - windowStart) / every) + 1) * every, end);
+      if (next > clock.now()) await clock.sleep(next - clock.now(), this.options.signal);
       failure2 = this.cancellation() ?? await this.checkTargets(component, deployed, number5);
-      settled = !failure2 && clock.now() - start >= bakeMs;
+      settled = !failure2 && clock.now() >= end;
       failure2 ??= await this.checkBatch(component, deployed, number5, windowStart, settled);
-    }
-    if (!failure2 && !settled && component.checks.some(isBatchCheck)) {
-      failure2 = this.cancellation() ?? await this.checkBatch(component, deployed, number5, windowStart, true);
     }
     await this.sink.emit({
       kind: "bake_finished",
@@ -68507,13 +68694,7 @@ var Rollout = class {
   /** The batches of the component in which the check has baselines to compare with. */
   comparisons(component, check2) {
     const index = this.spec.components.indexOf(component);
-    let deployed = [];
-    let count2 = 0;
-    for (const batch of this.state.batchesOf(index)) {
-      deployed = [...deployed, ...batch];
-      if (analysisArms(component, deployed, check2.baseline).baselines.length > 0) count2 += 1;
-    }
-    return Math.max(1, count2);
+    return comparisonsOf(component, this.state.batchesOf(index), check2.baseline);
   }
   commandFor(component) {
     return this.spec.action === "rollback" ? component.rollback ?? component.deploy : component.deploy;
@@ -68843,44 +69024,40 @@ function startFailure(error63, shell, cwd) {
   return `could not start ${shell}: ${dir ? `${dir} (${text})` : text}`;
 }
 
-// src/ledger/fleet-verdicts.ts
-async function standingVerdict(ledger, service, version2) {
-  return effectiveVerdict(await ledger.verdicts(service, version2));
+// src/ledger/release-locks.ts
+function environmentLockName(repo, environment) {
+  return `${repo}:env:${environment}`;
+}
+function globalLockName(repo) {
+  return `${repo}:global`;
+}
+var LEASE_INFIX = ":deploy:";
+var LEASE_HOLDER_PREFIX = "release:";
+function leaseLockName(repo, environment) {
+  return `${repo}${LEASE_INFIX}${environment}`;
+}
+function leaseHolder(releaseId) {
+  return `${LEASE_HOLDER_PREFIX}${releaseId}`;
+}
+function releaseOfRunId(runId) {
+  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
+  return match ? Number(match[1]) : null;
+}
+function deployLockName(service, environment) {
+  return `deploy:${service}:${environment}`;
+}
+function carriedRelease(lock) {
+  const release = lock.data?.release;
+  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
 }
 
-// src/ledger/live-releases.ts
-var recordedConstraintsSchema = external_exports.object({
-  requires: external_exports.record(external_exports.string(), external_exports.string()),
-  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
-});
-async function liveReleases(ledger, environment) {
-  const live = /* @__PURE__ */ new Map();
-  for (const run2 of await ledger.runs({ environment })) {
-    if (run2.decision === "succeeded" && !live.has(run2.service)) live.set(run2.service, run2);
-  }
-  return Promise.all(
-    [...live.values()].map(async (run2) => ({
-      service: run2.service,
-      version: run2.version,
-      constraints: await runConstraints(ledger, run2.runId)
-    }))
-  );
-}
-async function recordedConstraints(ledger, service, version2) {
-  for (const run2 of await ledger.runs({ service, version: version2 })) {
-    const constraints = await runConstraints(ledger, run2.runId);
-    if (constraints) return constraints;
-  }
-  return null;
-}
-async function runConstraints(ledger, runId) {
-  const [start] = await ledger.events({ runId, limit: 1 });
-  if (start?.kind !== "run_started") return null;
-  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
-  return parsed.success ? parsed.data : null;
-}
+// src/ledger/types.ts
+var VersionClashError = class extends Error {
+  name = "VersionClashError";
+};
+var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
 
-// src/ledger/deploy-gate.ts
+// src/release/deploy-gate.ts
 var DeployRefusedError = class extends Error {
   name = "DeployRefusedError";
   refusals;
@@ -68892,16 +69069,13 @@ var DeployRefusedError = class extends Error {
     this.refusals = refusals;
   }
 };
-function hasVerdicts(ledger) {
-  return typeof ledger.verdicts === "function";
+async function deployRefusals(source, request2) {
+  const verdict = await source.standingVerdict(request2.service, request2.version);
+  const live = await source.liveReleases(request2.service, request2.environment);
+  return refusalsOf(request2, verdict, live, source.knowsOtherServices);
 }
-async function deployRefusals(ledger, request2) {
-  const verdict = hasVerdicts(ledger) ? await standingVerdict(ledger, request2.service, request2.version) : void 0;
-  return refusalsOf(request2, verdict, await liveReleases(ledger, request2.environment), true);
-}
-function refusalsWithoutHistory(request2, liveVersion2) {
-  const live = liveVersion2 === null ? [] : [{ service: request2.service, version: liveVersion2, constraints: null }];
-  return refusalsOf(request2, void 0, live, false);
+async function declaredConstraints(source, request2, configured) {
+  return request2.action === "rollback" ? source.recordedConstraints(request2.service, request2.version) : configured;
 }
 function refusalsOf(request2, verdict, live, history) {
   const refusals = [];
@@ -68924,29 +69098,8 @@ function badVerdictText(verdict) {
   return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
 }
 
-// src/ledger/release-locks.ts
-function environmentLockName(repo, environment) {
-  return `${repo}:env:${environment}`;
-}
-function globalLockName(repo) {
-  return `${repo}:global`;
-}
-function leaseLockName(repo, environment) {
-  return `${repo}:deploy:${environment}`;
-}
-function leaseHolder(releaseId) {
-  return `release:${releaseId}`;
-}
-function releaseOfRunId(runId) {
-  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
-  return match ? Number(match[1]) : null;
-}
-
-// src/ledger/deploy-lock.ts
+// src/release/deploy-lock.ts
 var DEPLOY_LEASE_MS = 6e4;
-function deployLockName(service, environment) {
-  return `deploy:${service}:${environment}`;
-}
 var DeployLockedError = class extends Error {
   name = "DeployLockedError";
   blocker;
@@ -68999,10 +69152,6 @@ async function holdDeployLock(ledger, request2, clock, warn) {
     }
   };
 }
-function carriedRelease(lock) {
-  const release = lock.data?.release;
-  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
-}
 function botBlocker(locks, request2) {
   const admitted = request2.admittedRelease;
   for (const repo of request2.repos) {
@@ -69036,19 +69185,184 @@ function seconds2(lock) {
   return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
 }
 
-// src/ledger/live-version.ts
-function liveVersionOf(runs) {
-  return runs.find((run2) => run2.decision === "succeeded")?.version ?? null;
+// src/release/deployment-records.ts
+function runSuccesses(runs) {
+  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
 }
-async function liveVersion(ledger, service, environment) {
-  return liveVersionOf(await ledger.runs({ service, environment }));
+function runHistory(ledger) {
+  return {
+    async successes(service, environment) {
+      return runSuccesses(await ledger.runs({ service, environment }));
+    }
+  };
 }
 
-// src/ledger/types.ts
-var VersionClashError = class extends Error {
-  name = "VersionClashError";
+// src/release/fleet-verdicts.ts
+async function standingVerdict(ledger, service, version2) {
+  return effectiveVerdict(await ledger.verdicts(service, version2));
+}
+
+// src/release/live-version.ts
+function newestFirst(successes) {
+  return successes.toSorted((a, b) => b.at - a.at);
+}
+function liveOf(successes) {
+  return newestFirst(successes)[0] ?? null;
+}
+async function liveVersion(history, service, environment) {
+  return liveOf(await history.successes(service, environment))?.version ?? null;
+}
+
+// src/release/live-releases.ts
+var recordedConstraintsSchema = external_exports.object({
+  requires: external_exports.record(external_exports.string(), external_exports.string()),
+  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
+});
+async function liveReleases(ledger, environment) {
+  const byService = Map.groupBy(await ledger.runs({ environment }), (run2) => run2.service);
+  const live = [...byService.values()].flatMap((runs) => {
+    const version2 = liveOf(runSuccesses(runs))?.version;
+    const run2 = runs.find((r) => r.decision === "succeeded" && r.version === version2);
+    return run2 ? [run2] : [];
+  });
+  return Promise.all(
+    live.map(async (run2) => ({
+      service: run2.service,
+      version: run2.version,
+      constraints: await runConstraints(ledger, run2.runId)
+    }))
+  );
+}
+async function recordedConstraints(ledger, service, version2) {
+  for (const run2 of await ledger.runs({ service, version: version2 })) {
+    const constraints = await runConstraints(ledger, run2.runId);
+    if (constraints) return constraints;
+  }
+  return null;
+}
+async function runConstraints(ledger, runId) {
+  const [start] = await ledger.events({ runId, limit: 1 });
+  if (start?.kind !== "run_started") return null;
+  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
+  return parsed.success ? parsed.data : null;
+}
+
+// src/release/ledger-source.ts
+function hasVerdicts(ledger) {
+  return typeof ledger.verdicts === "function";
+}
+function ledgerSource(ledger) {
+  return {
+    ledger,
+    history: runHistory(ledger),
+    knowsOtherServices: true,
+    async commitOf(service, version2) {
+      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
+    },
+    async recordedConstraints(service, version2) {
+      return await recordedConstraints(ledger, service, version2) ?? void 0;
+    },
+    async standingVerdict(service, version2) {
+      return hasVerdicts(ledger) ? standingVerdict(ledger, service, version2) : void 0;
+    },
+    liveReleases(_service, environment) {
+      return liveReleases(ledger, environment);
+    }
+  };
+}
+
+// src/release/settle-version.ts
+var UnknownVersionError = class extends Error {
+  name = "UnknownVersionError";
+  service;
+  version;
+  constructor(service, version2) {
+    super(`no such version of ${service}: ${version2}`);
+    this.service = service;
+    this.version = version2;
+  }
 };
-var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
+var VersionCommitError = class extends Error {
+  name = "VersionCommitError";
+  version;
+  /** The commit the version was numbered for. */
+  built;
+  /** The commit being deployed. */
+  deployed;
+  constructor(version2, built, deployed) {
+    super(`${version2} was built from commit ${built.slice(0, 12)}, not ${deployed.slice(0, 12)}`);
+    this.version = version2;
+    this.built = built;
+    this.deployed = deployed;
+  }
+};
+async function settleVersion(source, request2) {
+  const { service, named, commit } = request2;
+  if (named === void 0) {
+    const record2 = await source.ledger.nextVersion(service, commit, request2.template, request2.now);
+    return { version: record2.version, commit };
+  }
+  const built = await source.commitOf(service, named);
+  if (built === void 0) throw new UnknownVersionError(service, named);
+  if (built === null) return { version: named, commit };
+  if (request2.action === "deploy" && commit !== null && built !== commit) {
+    throw new VersionCommitError(named, built, commit);
+  }
+  return { version: named, commit: built };
+}
+
+// src/release/prepare-release.ts
+async function prepareRelease(source, request2) {
+  const { service, environment, action } = request2;
+  const previousVersion = await liveVersion(source.history, service, environment);
+  const { version: version2, commit } = await settleVersion(source, request2);
+  const constraints = await declaredConstraints(source, { service, version: version2, action }, request2.configured);
+  const refusals = await deployRefusals(source, { service, environment, version: version2, constraints, action });
+  return { version: version2, commit, constraints, previousVersion, refusals };
+}
+
+// src/release/service-owner.ts
+function decideOwnership(claim3, bound2) {
+  const declared = claim3.declared === void 0 ? void 0 : [...new Set(claim3.declared)];
+  if (bound2 === null) {
+    if (declared === void 0) return { kind: "bind", repos: [claim3.repo] };
+    if (declared.includes(claim3.repo)) return { kind: "bind", repos: declared };
+    return {
+      kind: "refuse",
+      repos: [],
+      reason: `${claim3.repo} declares ${claim3.service} but its repositories (${declared.join(", ")}) leave it out, so it cannot take ${claim3.service}`
+    };
+  }
+  const repos = [...bound2];
+  if (!repos.includes(claim3.repo)) return { kind: "refuse", repos, reason: notOwnerReason(claim3, repos) };
+  if (declared === void 0 || sameRepositories(declared, repos)) return { kind: "accept", repos };
+  return { kind: "rebind", repos: declared };
+}
+async function claimService(store, claim3, now) {
+  const binding = await store.serviceOwner(claim3.service);
+  let decision = decideOwnership(claim3, binding?.repos ?? null);
+  if (decision.kind === "bind") {
+    const inForce = await store.bindService(claim3.service, decision.repos, now);
+    decision = decideOwnership(claim3, inForce.repos);
+  }
+  if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
+  return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
+}
+var ServiceNotOwnedError = class extends Error {
+  name = "ServiceNotOwnedError";
+};
+async function requireOwnership(store, claim3, now) {
+  const ownership = await claimService(store, claim3, now);
+  if (!ownership.accepted) throw new ServiceNotOwnedError(ownership.reason);
+  return ownership.owners;
+}
+function notOwnerReason(claim3, owners) {
+  const list = owners.join(", ");
+  return `${claim3.service} belongs to ${list}, not to ${claim3.repo}: a service's outcomes, deployments, locks and leases come only from its own repositories (to share it, list ${claim3.repo} under repositories in the tranche.yml of ${owners[0] ?? list})`;
+}
+function sameRepositories(a, b) {
+  return a.length === b.length && a.every((repo) => b.includes(repo));
+}
 
 // src/stats/stage-timing.ts
 function stageOf(event) {
@@ -69737,6 +70051,13 @@ async function findLiveDeployment(client, repo, environment) {
   }
   return null;
 }
+function liveDeploymentHistory(live) {
+  return {
+    async successes() {
+      return live?.version ? [{ version: live.version, commit: live.sha, at: 0 }] : [];
+    }
+  };
+}
 function payloadVersion(payload) {
   try {
     if (payload === null || typeof payload !== "object" || !("tranche" in payload)) return void 0;
@@ -69964,6 +70285,21 @@ function key2(component, target) {
   return `${component}\0${target}`;
 }
 
+// src/github/github-source.ts
+function githubSource(options, live) {
+  const { client, repo } = options;
+  const liveVersion2 = live?.version ?? null;
+  return {
+    ledger: new GitHubLedger({ ...options, liveVersion: liveVersion2 }),
+    history: liveDeploymentHistory(live),
+    knowsOtherServices: false,
+    commitOf: (service, version2) => taggedCommit(client, repo, service, version2),
+    recordedConstraints: async () => void 0,
+    standingVerdict: async () => void 0,
+    liveReleases: async (service) => liveVersion2 === null ? [] : [{ service, version: liveVersion2, constraints: null }]
+  };
+}
+
 // src/github/target-subset.ts
 var UnknownTargetError = class extends Error {
   name = "UnknownTargetError";
@@ -70009,9 +70345,10 @@ async function leaseEnvironment(request2, service, runId, payload) {
   const fullName = `${repo.owner}/${repo.repo}`;
   const admitted = releaseOfRunId(payload?.runId);
   const running = admitted === null ? [] : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
-  const recorded = (await ledger.serviceRepository(service))?.repo;
   const action = payload?.rollback ? "rollback" : "deploy";
   try {
+    const declared = request2.loaded.config.repositories;
+    const owners = await requireOwnership(ledger, { service, repo: fullName, declared }, systemClock.now());
     return await holdDeployLock(
       ledger,
       {
@@ -70020,7 +70357,7 @@ async function leaseEnvironment(request2, service, runId, payload) {
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
         data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
-        repos: [.../* @__PURE__ */ new Set([fullName, ...recorded ? [recorded] : []])],
+        repos: owners,
         admittedRelease: running.find((r) => r.id === admitted && r.origin === "bot")?.id
       },
       systemClock,
@@ -70051,7 +70388,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
       },
       request2.log
     );
-    await refuseUnsafe(request2, prepared);
+    refuseUnsafe(prepared);
     await postDeploymentStatus(request2.client, request2.repo, deploymentId, {
       state: "in_progress",
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ""}`,
@@ -70115,26 +70452,29 @@ async function tellDeployment(request2, error63) {
 async function prepare(request2, resolved, components, runId, payload) {
   const { client, repo, sha } = request2;
   const live = await findLiveDeployment(client, repo, request2.environment);
-  const ledger = request2.ledger === "github" ? new GitHubLedger({
-    client,
-    repo,
-    liveVersion: live?.version ?? null,
-    targets: resolved.components.flatMap(
-      (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
-    ),
-    template: resolved.versionTemplate
-  }) : request2.ledger;
-  const previousVersion = request2.ledger === "github" ? live?.version ?? null : await liveVersion(ledger, resolved.service, request2.environment);
+  const source = request2.ledger === "github" ? githubSource(
+    {
+      client,
+      repo,
+      targets: resolved.components.flatMap(
+        (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
+      ),
+      template: resolved.versionTemplate
+    },
+    live
+  ) : ledgerSource(request2.ledger);
   const rollback = payload?.rollback ?? false;
-  const named = payload?.version ?? request2.version;
-  const version2 = named ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  const commit = named === void 0 ? sha : await versionCommit(request2, ledger, resolved.service, version2);
-  if (!rollback && commit !== sha) {
-    throw new Error(
-      `${resolved.service} ${version2} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`
-    );
-  }
-  const constraints = rollback ? request2.ledger === "github" ? void 0 : await recordedConstraints(ledger, resolved.service, version2) ?? void 0 : resolveConstraints(request2.loaded.config);
+  const action = rollback ? "rollback" : "deploy";
+  const { version: version2, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
+    service: resolved.service,
+    environment: request2.environment,
+    named: payload?.version ?? request2.version,
+    commit: sha,
+    template: resolved.versionTemplate,
+    action,
+    configured: resolveConstraints(request2.loaded.config),
+    now: Date.now()
+  });
   request2.log.info(
     `${rollback ? "rolling back to" : "deploying"} ${resolved.service} ${version2} (commit ${commit}) \u2192 ${request2.environment}`
   );
@@ -70149,37 +70489,44 @@ async function prepare(request2, resolved, components, runId, payload) {
     cwd: request2.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? "halt" : resolved.onFailure,
-    action: rollback ? "rollback" : "deploy",
+    action,
     constraints
   };
   const subset = payload?.targets !== void 0;
-  return { spec, ledger, live, previousVersion, rollback, url: resolved.url, subset };
+  return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
 }
-async function refuseUnsafe(request2, prepared) {
+function refuseUnsafe(prepared) {
   const { spec } = prepared;
-  const gate = {
-    service: spec.service,
-    environment: spec.environment,
-    version: spec.version,
-    constraints: spec.constraints,
-    action: spec.action ?? "deploy"
-  };
-  const refusals = request2.ledger === "github" ? refusalsWithoutHistory(gate, prepared.previousVersion) : await deployRefusals(prepared.ledger, gate);
-  if (refusals.length > 0) throw new DeployRefusedError(gate, refusals);
-}
-async function versionCommit(request2, ledger, service, version2) {
-  const commit = request2.ledger === "github" ? await taggedCommit(request2.client, request2.repo, service, version2) : (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
-  if (commit === void 0 || commit === null) {
-    throw new Error(`${service} ${version2} is not a version the ledger knows`);
+  if (prepared.refusals.length > 0) {
+    const gate = { service: spec.service, environment: spec.environment, version: spec.version };
+    throw new DeployRefusedError({ ...gate, action: spec.action ?? "deploy" }, prepared.refusals);
   }
-  return commit;
+}
+async function preparedRelease(source, request2) {
+  try {
+    const prepared = await prepareRelease(source, request2);
+    return { ...prepared, commit: prepared.commit ?? request2.commit };
+  } catch (error63) {
+    if (error63 instanceof UnknownVersionError) {
+      throw new Error(`${error63.service} ${error63.version} is not a version the ledger knows`, {
+        cause: error63
+      });
+    }
+    if (error63 instanceof VersionCommitError) {
+      throw new Error(
+        `${request2.service} ${error63.version} was built from commit ${error63.built.slice(0, 12)}, but this deployment is of ${error63.deployed.slice(0, 12)}: deploy the commit the version was built from, or name no version to allocate a new one`,
+        { cause: error63 }
+      );
+    }
+    throw error63;
+  }
 }
 async function rollOut(request2, prepared, reporter) {
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
     checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
-    ledger: prepared.ledger,
+    ledger: prepared.source.ledger,
     reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
     clock: request2.ports?.clock ?? systemClock
   };
@@ -70526,6 +70873,24 @@ function migrations(dialect) {
         "ALTER TABLE bot_releases ADD COLUMN targets TEXT",
         "ALTER TABLE bot_releases ADD COLUMN track TEXT"
       ]
+    },
+    {
+      version: 8,
+      description: "services bound to the repositories that own them",
+      statements: [
+        // repos: a JSON array of `owner/repo`, the repositories whose records are accepted.
+        `CREATE TABLE service_owners (
+  service TEXT PRIMARY KEY,
+  repos TEXT NOT NULL,
+  bound_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+)`,
+        // A service the bot released before: owned by the repository of its first release.
+        // Repository names hold no quote or backslash, so they go into the JSON as they are.
+        `INSERT INTO service_owners (service, repos, bound_at, updated_at)
+SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
+WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
+      ]
     }
   ];
 }
@@ -70622,8 +70987,8 @@ var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?,
 WHERE id = ? AND state = 'queued'
 RETURNING ${RELEASE_COLUMNS}`;
 var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || ':deploy:' || bot_releases.environment
-    AND locks.holder = 'release:' || CAST(bot_releases.id AS TEXT)
+  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
+    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
     AND locks.expires_at > ?)`;
 var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 var EXPIRE_RELEASES = `UPDATE bot_releases
@@ -71386,6 +71751,40 @@ function checkLimits(limits2) {
   leaseMs(limits2.leaseMs);
 }
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = ?`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES (?, ?, ?, ?)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = ?, updated_at = ? WHERE service = ?
+RETURNING ${COLUMNS}`;
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, [service]);
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, [service, JSON.stringify(repos), now, now]);
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, [service]);
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, [JSON.stringify(repos), now, service]);
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/sql-fleet.ts
 function outcomeParams(o) {
   if (o.outcome !== "success" && o.outcome !== "failure") {
@@ -71790,6 +72189,16 @@ var SqlLedger = class extends ReleaseQueue {
   }
   promotions(filter) {
     return queryPromotions(this.connection, filter);
+  }
+  // Service bindings (service-owners.ts).
+  serviceOwner(service) {
+    return selectServiceOwner(this.connection, service);
+  }
+  bindService(service, repos, now) {
+    return bindService(this.connection, service, repos, now);
+  }
+  setServiceRepositories(service, repos, now) {
+    return setServiceRepositories(this.connection, service, repos, now);
   }
   async close() {
     await this.connection.close();

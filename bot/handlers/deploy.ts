@@ -5,7 +5,7 @@
  * claim, and act on what it decided.
  */
 
-import { badVersions } from '../../src/ledger/track-state.ts';
+import { badVersions } from '../../src/release/track-state.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { changeRefusal } from '../decide/may-change.ts';
@@ -67,7 +67,7 @@ export async function deploy(
 
 /**
  * The version and commit to deploy: a named version must be known (its commit is deployed, not
- * the pull request's); /rollback alone goes to the last good version before the live one; /deploy
+ * the pull request's); /rollback alone goes where the rollback rule says; /deploy
  * alone deploys the head commit as the next version (undefined). A string says what is wrong.
  */
 async function versionTarget(
@@ -93,25 +93,12 @@ async function versionTarget(
   );
 }
 
-/**
- * Where /rollback without a version goes: by the rule a bad verdict's rollbacks follow, the
- * newest version that succeeded in the environment and is neither the live one nor bad, so a
- * version the deploy gate would refuse is passed over for an older good one.
- */
+/** Where /rollback without a version goes: the one rollback rule (src/release/rollback-target.ts). */
 async function rollbackTarget(
   scope: HandlerScope,
   service: string,
   environment: string,
 ): Promise<VersionTarget | undefined> {
-  const { ledger } = scope.deps;
-  const [live] = await ledger.releases({
-    repo: scope.fullName,
-    environment,
-    states: ['success'],
-    succeeded: true,
-    limit: 1,
-  });
-  const bad = new Set(badVersions(await ledger.verdicts(service)));
-  if (live?.version) bad.add(live.version);
-  return lastGoodVersion(scope, environment, bad);
+  const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
+  return lastGoodVersion(scope, { service, environment, bad });
 }

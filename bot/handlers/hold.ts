@@ -5,8 +5,9 @@
  * claim. After either, the timer's work runs at once (on-comment.ts): a hold cancels what was
  * scheduled, and a lifted one lets a due promotion go ahead.
  */
-import { holdLockName } from '../../src/ledger/track-state.ts';
+
 import type { LockRecord } from '../../src/ledger/types.ts';
+import { type HoldOutcome, holdLockName, holdOutcome } from '../../src/release/track-state.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';
@@ -24,21 +25,28 @@ export async function hold(scope: HandlerScope, command: CommandOf<'hold'>, requ
   const service = await trackService(scope, command.name, command.track, requester, what);
   if (service === null) return;
   const { ledger, now } = scope.deps;
+  const at = now();
   const outcome = await ledger.lockEnvironment(
     scope.delivery,
     holdLockName(service, command.track),
     requester.login,
     { reason: command.reason, data: { track: command.track, pullRequest: requester.issueNumber } },
-    now(),
+    at,
   );
   if ('outcome' in outcome) {
     scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
     return;
   }
-  const body = outcome.acquired
-    ? `⏸️ Track **${command.track}** is on hold (${holdWords(outcome.lock)}): nothing is promoted into or out of it until \`${scope.settings.prefix}unhold ${command.track}\`.`
-    : `⏸️ Track **${command.track}** is on hold already (${holdWords(outcome.heldBy)}); \`${scope.settings.prefix}unhold ${command.track}\` lifts it.`;
-  await reply(scope, requester.issueNumber, body);
+  await reply(scope, requester.issueNumber, holdReply(scope, command.track, holdOutcome(outcome, at)));
+}
+
+function holdReply(scope: HandlerScope, track: string, held: HoldOutcome): string {
+  const unhold = `\`${scope.settings.prefix}unhold ${track}\``;
+  if (!held.held)
+    return `⏸️ Track **${track}** is on hold already (${holdWords(held.heldBy)}); ${unhold} lifts it.`;
+  if (held.renewed)
+    return `⏸️ Track **${track}** was on hold already; it stays on hold (${holdWords(held.lock)}) until ${unhold}.`;
+  return `⏸️ Track **${track}** is on hold (${holdWords(held.lock)}): nothing is promoted into or out of it until ${unhold}.`;
 }
 
 export async function unhold(scope: HandlerScope, command: CommandOf<'unhold'>, requester: Requester) {

@@ -6,7 +6,7 @@
  * back per verdict.rollback, and deploys and promotions of it refused; a good one sets the commit
  * status success and lifts the refusal.
  */
-import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
+import { overrideVerdict } from '../../src/release/fleet-verdicts.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';

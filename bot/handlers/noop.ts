@@ -1,9 +1,11 @@
 /** /noop: the plan of a deploy from the default branch's tranche.yml; nothing is deployed. */
 import { resolveEnvironment } from '../../src/config/resolve.ts';
 import { planRelease } from '../../src/engine/plan.ts';
+import { liveVersion } from '../../src/release/live-version.ts';
 import { renderPlanMarkdown } from '../../src/render/markdown-summary.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
+import { deploymentHistory } from '../releases/deployment-history.ts';
 import { answer, type CommentTarget, refuse } from './answer.ts';
 import { configFor } from './environment-check.ts';
 
@@ -16,15 +18,9 @@ export async function noop(
   if (!config.ok) return refuse(scope, target, `/noop ${command.environment}`, config.problem);
   const resolved = resolveEnvironment(config.loaded.config, command.environment);
   const plan = planRelease(resolved.service, command.environment, resolved.components);
-  const [live] = await scope.deps.ledger.releases({
-    repo: scope.fullName,
-    environment: command.environment,
-    states: ['success'],
-    succeeded: true,
-    limit: 1,
-  });
-  const liveLine = live?.version
-    ? `**${command.environment}** is on \`${live.version}\`.`
+  const live = await liveVersion(deploymentHistory(scope), resolved.service, command.environment);
+  const liveLine = live
+    ? `**${command.environment}** is on \`${live}\`.`
     : `**${command.environment}** has no live version recorded yet.`;
   await answer(scope, target, `${renderPlanMarkdown(plan, resolved.onFailure)}\n\n${liveLine}`);
 }

@@ -8,7 +8,7 @@ import { httpStatus, redactedMessage } from '../../src/github/client.ts';
 import { type BotDeps, botSettings, type HandlerScope } from '../bot-scope.ts';
 import type { Command } from '../commands/command-schema.ts';
 import { parseCommand } from '../commands/parse-command.ts';
-import { ISSUE_COMMANDS } from '../commands/registry.ts';
+import { COMMANDS, ISSUE_COMMANDS } from '../commands/registry.ts';
 import { readConfig } from '../github/read-config.ts';
 import { acknowledge, reply } from '../github/replies.ts';
 import { type RepoEvent, webhookIdentity } from '../github/webhook-identity.ts';
@@ -22,6 +22,7 @@ import { lock, unlock } from './lock.ts';
 import { markVerdict } from './mark-verdict.ts';
 import { noop } from './noop.ts';
 import { promote } from './promote.ts';
+import { commandOwnsService } from './service-claim.ts';
 import { help, status } from './status.ts';
 
 export async function onComment(context: Context<'issue_comment.created'>, deps: BotDeps): Promise<void> {
@@ -54,10 +55,13 @@ export async function onComment(context: Context<'issue_comment.created'>, deps:
     );
     return;
   }
+  // A command that changes what runs (a deploy's lease, a lock) acts only for the service's owners.
+  const what = `/${command.name}`;
+  if (COMMANDS[command.name].changes && !(await commandOwnsService(scope, requester, what))) return;
   try {
     await run(scope, command, requester);
   } catch (error) {
-    await replyFailure(scope, requester, `/${command.name}`, error);
+    await replyFailure(scope, requester, what, error);
     // GitHub's refusal is answered and logged; anything else is the bot's own fault: Probot logs it.
     if (httpStatus(error) === undefined) throw error;
     return;

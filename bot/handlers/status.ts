@@ -1,8 +1,7 @@
 /** /status and /help: answers from the ledger and the command registry, in one reply. */
 import { planPromotions } from '../../src/engine/tracks.ts';
-import { deployLockName } from '../../src/ledger/deploy-lock.ts';
-import { isRepositoryLock } from '../../src/ledger/release-locks.ts';
-import { trackHolds } from '../../src/ledger/track-state.ts';
+import { deployLockName, isRepositoryLock } from '../../src/ledger/release-locks.ts';
+import { trackHolds } from '../../src/release/track-state.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { renderHelp, sentence } from '../render/help-reply.ts';

@@ -3,8 +3,12 @@
  * ledger has a release or a lock for) the live version, its commit, who deployed it and when, its
  * lock and what runs; then the locks on the whole repository, and the queue in order.
  */
-import { deployLockName } from '../../src/ledger/deploy-lock.ts';
-import { environmentLockName, globalLockName, lockedEnvironment } from '../../src/ledger/release-locks.ts';
+import {
+  deployLockName,
+  environmentLockName,
+  globalLockName,
+  lockedEnvironment,
+} from '../../src/ledger/release-locks.ts';
 import { isActiveRelease } from '../../src/ledger/release-queue.ts';
 import type { LockRecord, ReleaseRecord } from '../../src/ledger/types.ts';
 import { actorText } from './actor.ts';

@@ -19,8 +19,8 @@
  */
 import type { MemberHealth, PromotionInput, TrackSpec } from '../../src/engine/tracks.ts';
 import { isActiveRelease } from '../../src/ledger/release-queue.ts';
-import { badVersions, ringVersionOf, trackHolds } from '../../src/ledger/track-state.ts';
 import type { Ledger, ReleaseRecord } from '../../src/ledger/types.ts';
+import { badVersions, ringVersionOf, trackHolds } from '../../src/release/track-state.ts';
 
 /** Releases of one environment looked at: enough for its live one and what runs there. */
 const ENVIRONMENT_RELEASES = 100;

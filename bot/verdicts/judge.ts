@@ -1,5 +1,5 @@
 /**
- * New outcomes of a version → its verdict again: evaluateVerdict (src/ledger/fleet-verdicts.ts)
+ * New outcomes of a version → its verdict again: evaluateVerdict (src/release/fleet-verdicts.ts)
  * computes it from every outcome of the version and its baseline and records it when it changed;
  * the standing verdict (an override, else the computed one) is acted on once (react-to-verdict.ts).
  * The webhook's handler then runs the promotion timer's work, which cancels a bad version's
@@ -8,7 +8,7 @@
 import { resolveVerdictSettings } from '../../src/config/resolve.ts';
 import type { ComputedVerdict } from '../../src/engine/verdict.ts';
 import type { OutcomeInput, VerdictRecord } from '../../src/ledger/fleet-types.ts';
-import { evaluateVerdict } from '../../src/ledger/fleet-verdicts.ts';
+import { evaluateVerdict } from '../../src/release/fleet-verdicts.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import { reactToVerdict, type VerdictReaction } from './react-to-verdict.ts';
 

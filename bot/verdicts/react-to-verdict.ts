@@ -14,16 +14,18 @@
 import type { ComputedVerdict, RollbackPolicy } from '../../src/engine/verdict.ts';
 import { rollbackChoices } from '../../src/engine/verdict.ts';
 import type { VerdictRecord } from '../../src/ledger/fleet-types.ts';
-import { badVersions } from '../../src/ledger/track-state.ts';
+import { environmentsRunning } from '../../src/release/live-version.ts';
+import { badVersions } from '../../src/release/track-state.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import { setVerdictStatus } from '../github/commit-status.ts';
 import { openIssue, post } from '../github/replies.ts';
 import { admit } from '../releases/admit.ts';
+import { deploymentHistory } from '../releases/deployment-history.ts';
 import { deployingThread, versionCommit } from '../releases/version-records.ts';
 import type { VersionTarget } from '../releases/versions.ts';
 import { BOT_ACTORS } from '../render/actor.ts';
 import { type RollbackPlan, renderVerdictExplanation } from '../render/verdict-explanation.ts';
-import { environmentsRunning, lastGoodVersion } from './rollback-targets.ts';
+import { lastGoodVersion } from './rollback-targets.ts';
 
 export interface VerdictReaction {
   /** The issue or pull request the explanation went to (bad verdicts). */
@@ -135,12 +137,15 @@ async function rollbackPlan(
 ): Promise<{ plan: RollbackPlan; target: VersionTarget | undefined }[]> {
   const loaded = loadedConfig(scope);
   const environments = loaded ? Object.keys(loaded.config.environments) : [];
-  const liveOn = await environmentsRunning(scope, environments, request.version);
+  const { service, version } = request;
+  const liveOn = await environmentsRunning(deploymentHistory(scope), { service, environments, version });
   const choices = rollbackChoices(request.policy, request.computed.evidence, liveOn);
   const bad = new Set([request.version, ...badVersions(await scope.deps.ledger.verdicts(request.service))]);
   const plans: { plan: RollbackPlan; target: VersionTarget | undefined }[] = [];
   for (const choice of choices) {
-    const target = choice.rollBack ? await lastGoodVersion(scope, choice.environment, bad) : undefined;
+    const target = choice.rollBack
+      ? await lastGoodVersion(scope, { service: request.service, environment: choice.environment, bad })
+      : undefined;
     plans.push({ plan: { ...choice, to: target?.version ?? null }, target });
   }
   return plans;

@@ -1,46 +1,21 @@
 /**
- * Where a bad version runs, and what each of those environments goes back to: its last good
- * version, the newest one that succeeded there and whose standing verdict is not bad.
+ * What an environment goes back to, by the one rollback rule (src/release/rollback-target.ts) over
+ * the bot's releases and the ledger's runs, with the commit to deploy.
  */
 
+import { rollbackTarget } from '../../src/release/rollback-target.ts';
 import type { HandlerScope } from '../bot-scope.ts';
+import { deploymentHistory } from '../releases/deployment-history.ts';
+import { versionCommit } from '../releases/version-records.ts';
 import type { VersionTarget } from '../releases/versions.ts';
 
-/** Successful releases of an environment looked at, newest deployment first. */
-const GOOD_RELEASES = 50;
-
-/** The environments (of tranche.yml) whose live release runs `version`. */
-export async function environmentsRunning(
-  scope: HandlerScope,
-  environments: string[],
-  version: string,
-): Promise<string[]> {
-  const running: string[] = [];
-  for (const environment of environments) {
-    const [live] = await scope.deps.ledger.releases({
-      repo: scope.fullName,
-      environment,
-      states: ['success'],
-      succeeded: true,
-      limit: 1,
-    });
-    if (live?.version === version) running.push(environment);
-  }
-  return running;
-}
-
-/** The environment's last good version other than `bad`; undefined when it never had one. */
+/** What a rollback of the environment puts back, passing over the `bad` versions; undefined when nothing. */
 export async function lastGoodVersion(
   scope: HandlerScope,
-  environment: string,
-  bad: ReadonlySet<string>,
+  request: { service: string; environment: string; bad: ReadonlySet<string> },
 ): Promise<VersionTarget | undefined> {
-  const succeeded = await scope.deps.ledger.releases({
-    repo: scope.fullName,
-    environment,
-    succeeded: true,
-    limit: GOOD_RELEASES,
-  });
-  const good = succeeded.find((r) => r.version !== null && r.commit !== null && !bad.has(r.version));
-  return good?.version && good.commit ? { version: good.version, commit: good.commit } : undefined;
+  const target = await rollbackTarget(deploymentHistory(scope), request);
+  if (target === null) return undefined;
+  const commit = target.commit ?? (await versionCommit(scope, request.service, target.version));
+  return commit === undefined ? undefined : { version: target.version, commit };
 }

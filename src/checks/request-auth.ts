@@ -2,7 +2,7 @@
  * A check's HTTP credentials and headers (RequestAuth), made into request headers with their
  * secrets read from the environment when the check runs, and a fetch that sends them.
  */
-import type { RequestAuth } from '../engine/ports.ts';
+import type { RequestAuth } from './check-specs.ts';
 import type { FetchLike } from './http.ts';
 
 export type MadeHeaders = { ok: true; headers: Record<string, string> } | { ok: false; message: string };

@@ -1,6 +1,6 @@
 /**
  * The lease a `tranche deploy` or `rollback` holds on its environment while it runs (see
- * ledger/deploy-lock.ts), shared by both commands: taken before a version is allocated, released
+ * release/deploy-lock.ts), shared by both commands: taken before a version is allocated, released
  * when the run ends, however it ends (a result, an error, SIGINT or SIGTERM).
  *
  * A run whose process dies (SIGKILL, OOM) leaves its commands running, orphaned. So the lease
@@ -13,18 +13,21 @@ import { hostname } from 'node:os';
 import { systemClock } from '../engine/clock.ts';
 import type { ComponentSpec, DeployEvent } from '../engine/ports.ts';
 import { killLeftovers, RunProcessRecord } from '../exec/run-processes.ts';
+import { deployLockName } from '../ledger/release-locks.ts';
+import type { Ledger, LockRecord } from '../ledger/types.ts';
 import {
   DEPLOY_LEASE_MS,
   DeployLockedError,
   type DeployLockRequest,
-  deployLockName,
   holdDeployLock,
-} from '../ledger/deploy-lock.ts';
-import type { Ledger, LockRecord } from '../ledger/types.ts';
+} from '../release/deploy-lock.ts';
 import type { Runtime } from './runtime.ts';
+import { ownersForRun } from './service-claim.ts';
 
 export interface LockedRun {
   service: string;
+  /** tranche.yml's `repositories`: who owns the service, when this run's repository binds it first. */
+  repositories?: readonly string[] | undefined;
   environment: string;
   action: 'deploy' | 'rollback';
   runId: string;
@@ -34,7 +37,8 @@ export interface LockedRun {
 
 /**
  * Runs `use` holding the environment's lease, with the record of the run's process groups that
- * the run's ShellExecutor keeps; throws DeployLockedError (exit 2) when a live run holds it.
+ * the run's ShellExecutor keeps; throws DeployLockedError (exit 2) when a live run holds it, and
+ * ServiceNotOwnedError (exit 2) when the run's repository does not own the service.
  */
 export async function withDeployLock<T>(
   ledger: Ledger,
@@ -50,7 +54,8 @@ export async function withDeployLock<T>(
     holder: `cli:${run.runId}`,
     reason: `${run.action} by ${actor} on ${host} (pid ${process.pid})`,
     data: { runId: run.runId, action: run.action, actor, host, pid: process.pid },
-    repos: await botRepositories(ledger, run, runtime),
+    // The bot's locks for this service are in the repositories that own it.
+    repos: await ownersForRun(ledger, run, runtime),
     leaseMs: leaseCovering(run.components),
   };
   const warn = (message: string) => runtime.stderr.write(`tranche: warning: ${message}\n`);
@@ -150,14 +155,4 @@ function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/**
- * Where the bot's locks for this service live: the repository a GitHub Actions job runs in, and
- * the one the ledger records the bot acting for the service in.
- */
-async function botRepositories(ledger: Ledger, run: LockedRun, runtime: Runtime): Promise<string[]> {
-  const recorded = (await ledger.serviceRepository(run.service))?.repo;
-  const repos = [runtime.env.GITHUB_REPOSITORY, recorded];
-  return [...new Set(repos.filter((r): r is string => r !== undefined && r !== ''))];
 }

@@ -1,15 +1,15 @@
 /** From a validated configuration to what the engine rolls out in one environment. */
-import type { CategorySpec } from '../engine/categories.ts';
-import type { ReleaseConstraints } from '../engine/constraints.ts';
+
 import type {
   AnalysisCheckSpec,
-  CheckSpec,
-  ComponentSpec,
+  KnownCheck,
   PrometheusCheckSpec,
   RequestAuth,
-  RolloutSpec,
   SeriesMetricSpec,
-} from '../engine/ports.ts';
+} from '../checks/check-specs.ts';
+import type { CategorySpec } from '../engine/categories.ts';
+import type { ReleaseConstraints } from '../engine/constraints.ts';
+import type { ComponentSpec, RolloutSpec } from '../engine/ports.ts';
 import type { TrackSpec } from '../engine/tracks.ts';
 import type { RollbackPolicy, VerdictSettings } from '../engine/verdict.ts';
 import type { OnFailure } from '../engine/vocabulary.ts';
@@ -119,7 +119,7 @@ function resolveRollout(rollout: ComponentConfig['rollout']): RolloutSpec {
   };
 }
 
-function resolveCheck(name: string, checks: Record<string, CheckConfig>): CheckSpec {
+function resolveCheck(name: string, checks: Record<string, CheckConfig>): KnownCheck {
   const check = Object.hasOwn(checks, name) ? checks[name] : undefined;
   if (!check) throw new Error(`check '${name}' is not defined under checks`);
   if ('http' in check) {
@@ -165,6 +165,7 @@ function resolvePrometheus(name: string, c: PrometheusConfig): PrometheusCheckSp
 function resolveAnalysis(name: string, c: AnalysisConfig): AnalysisCheckSpec {
   return {
     kind: 'analysis',
+    observes: 'batch',
     name,
     server: c.url,
     auth: requestAuth(c),
@@ -173,6 +174,8 @@ function resolveAnalysis(name: string, c: AnalysisConfig): AnalysisCheckSpec {
       : resolveSeries(c.series as NonNullable<AnalysisConfig['series']>),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
     baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
     timeoutMs: c.timeout,
   };

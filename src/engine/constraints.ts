@@ -4,7 +4,7 @@
  * Before a deploy, the version's constraints are checked against what the ledger says is live in
  * the target environment; a rollback is checked the same way with the constraints the older
  * version declared when it was deployed. Pure: the adapter gathers the live releases
- * (ledger/live-releases.ts) and refuses with the messages this returns.
+ * (release/live-releases.ts) and refuses with the messages this returns.
  *
  * Rules:
  * - `requires` ranges are npm semver ranges (`>=2.14.0`, `^2.14`, `2.x`). A version is read as

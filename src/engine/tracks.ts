@@ -10,8 +10,9 @@
  * bot persists what it schedules in the ledger's promotions table (schedulePromotion,
  * claimPromotion, finishPromotion), so timers survive a restart and fire once across replicas.
  */
-import { formatDuration } from '../config/duration.ts';
+
 import type { CanarySelection } from './categories.ts';
+import { formatDuration } from './format-duration.ts';
 
 export const PROMOTE_MODES = ['auto', 'manual'] as const;
 export type PromoteMode = (typeof PROMOTE_MODES)[number];
@@ -41,6 +42,8 @@ export interface MemberHealth {
   version: string | null;
   /** Epoch ms since when it has run `version` healthily; null while it is not healthy (deploying, failing). */
   healthySince: number | null;
+  /** The version a run in progress is deploying there; absent or null when none is. */
+  deploying?: string | null | undefined;
 }
 
 export interface PromotionInput {
@@ -66,6 +69,8 @@ export interface TrackState {
   /** When its bake on `version` is (or was) over; null unless all members are healthy on it. */
   bakedAt: number | null;
   held: boolean;
+  /** The version a run in progress is deploying to one of its members; null when none is. */
+  deploying: string | null;
 }
 
 export const PROMOTION_REASONS = ['baked', 'requested'] as const;
@@ -82,7 +87,7 @@ export interface Promotion {
   message: string;
 }
 
-export const BLOCK_REASONS = ['held', 'manual', 'bad_verdict', 'unhealthy', 'mixed'] as const;
+export const BLOCK_REASONS = ['held', 'manual', 'bad_verdict', 'deploying', 'unhealthy', 'mixed'] as const;
 export type BlockReason = (typeof BLOCK_REASONS)[number];
 
 export interface Blocked {
@@ -228,6 +233,7 @@ function trackState(track: TrackSpec, input: PromotionInput): TrackState {
     healthySince,
     bakedAt: healthySince === null ? null : healthySince + track.bakeMs,
     held: input.holds.includes(track.name),
+    deploying: members.find((m) => m?.deploying)?.deploying ?? null,
   };
 }
 
@@ -269,6 +275,18 @@ function promotionStep(
   const to = input.tracks[i + 1] as TrackSpec;
   const state = states[i] as TrackState;
   const base = { from: from.name, to: to.name };
+  // A run in progress comes first: until it ends, what the track runs is not settled.
+  if (state.deploying !== null && !hasAtLeast(input, to, state.deploying)) {
+    const where = from.members
+      .filter((m) => healthOf(input, from, m.environment)?.deploying)
+      .map((m) => m.environment);
+    return {
+      ...base,
+      version: state.deploying,
+      reason: 'deploying',
+      message: `${state.deploying} is being deployed to ${where.join(', ')}`,
+    };
+  }
   if (state.mixed) {
     return {
       ...base,
@@ -312,6 +330,10 @@ function promotionStep(
     reason: 'baked',
     message: `${version} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`,
   };
+}
+
+function healthOf(input: PromotionInput, track: TrackSpec, environment: string): MemberHealth | undefined {
+  return input.health.find((h) => h.track === track.name && h.environment === environment);
 }
 
 function runningText(input: PromotionInput, track: TrackSpec): string {

@@ -20,7 +20,7 @@
  *
  * An override (`mark-bad`, `mark-good`) is recorded beside the computed verdicts, never in their
  * place; the latest override stands until another one (see effectiveVerdict). Pure: the ledger
- * glue is ledger/fleet-verdicts.ts.
+ * glue is release/fleet-verdicts.ts.
  */
 
 import { reportedE } from '../stats/decision.ts';

@@ -3,6 +3,7 @@
  * one per run without ever creating two, and posting its statuses.
  */
 
+import type { DeploymentHistory } from '../release/live-version.ts';
 import { type GitHubClient, NO_RETRY, outcomeUnknown, type RepoRef, redactedMessage } from './client.ts';
 import { parseDeploymentPayload, type TrancheDeployment } from './deployment-payload.ts';
 import { cut, STATUS_DESCRIPTION_MAX } from './limits.ts';
@@ -77,6 +78,19 @@ export async function findLiveDeployment(
     );
   }
   return null;
+}
+
+/**
+ * The environment's live deployment, found by findLiveDeployment, as a deployment history: GitHub
+ * is read newest first and the search stops at the first success, so older ones are left out
+ * (nothing older can be the live one). The history is of that one environment and service.
+ */
+export function liveDeploymentHistory(live: LiveDeployment | null): DeploymentHistory {
+  return {
+    async successes() {
+      return live?.version ? [{ version: live.version, commit: live.sha, at: 0 }] : [];
+    },
+  };
 }
 
 /** The version a deployment's payload names; undefined when it is not a Tranche deployment. */

@@ -17,12 +17,15 @@ import type { DeployResult } from '../engine/result.ts';
 import { runRelease } from '../engine/run-release.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import { ShellExecutor } from '../exec/shell-executor.ts';
-import { DeployRefusedError, deployRefusals, refusalsWithoutHistory } from '../ledger/deploy-gate.ts';
-import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../ledger/deploy-lock.ts';
-import { recordedConstraints } from '../ledger/live-releases.ts';
-import { liveVersion } from '../ledger/live-version.ts';
 import { releaseOfRunId } from '../ledger/release-locks.ts';
 import { ACTIVE_RELEASE_STATES, type DeployLedger, type ReleaseLedger } from '../ledger/types.ts';
+import { DeployRefusedError, type Refusal } from '../release/deploy-gate.ts';
+import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../release/deploy-lock.ts';
+import { ledgerSource } from '../release/ledger-source.ts';
+import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../release/prepare-release.ts';
+import { requireOwnership, type ServiceOwnerStore } from '../release/service-owner.ts';
+import { UnknownVersionError, VersionCommitError } from '../release/settle-version.ts';
+import type { VersionSource } from '../release/version-source.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
 import { headline } from '../render/summary.ts';
 import { failureAnnotations } from './annotations.ts';
@@ -37,8 +40,7 @@ import {
   markSuperseded,
   postDeploymentStatus,
 } from './deployments.ts';
-import { GitHubLedger } from './github-ledger.ts';
-import { taggedCommit } from './tag-versions.ts';
+import { githubSource } from './github-source.ts';
 import { selectTargets } from './target-subset.ts';
 
 export interface GitHubDeployRequest {
@@ -81,7 +83,8 @@ export interface GitHubDeployRequest {
 /** A shared ledger as a deploy reported to GitHub uses it: the deploy's records and its environment's lease. */
 export type LeasingLedger = DeployLedger &
   DeployLockLedger &
-  Pick<ReleaseLedger, 'releases' | 'serviceRepository'>;
+  ServiceOwnerStore &
+  Pick<ReleaseLedger, 'releases'>;
 
 export type OutcomeDecision = RunDecision | 'planned';
 
@@ -127,10 +130,11 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
 }
 
 /**
- * With a shared ledger, the run holds its environment's lease (ledger/deploy-lock.ts) as the
+ * With a shared ledger, the run holds its environment's lease (release/deploy-lock.ts) as the
  * CLI's does; none with `ledger: github`. A run carrying out a release the bot admitted (its
  * deployment's runId names the release, which is still running) is not refused by that
- * release's lease nor by the locks its admission weighed. A refusal is told to the deployment.
+ * release's lease nor by the locks its admission weighed. A run from a repository that does not
+ * own the service (release/service-owner.ts) takes no lease. A refusal is told to the deployment.
  */
 async function leaseEnvironment(
   request: GitHubDeployRequest,
@@ -146,9 +150,10 @@ async function leaseEnvironment(
     admitted === null
       ? []
       : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
-  const recorded = (await ledger.serviceRepository(service))?.repo;
   const action = payload?.rollback ? 'rollback' : 'deploy';
   try {
+    const declared = request.loaded.config.repositories;
+    const owners = await requireOwnership(ledger, { service, repo: fullName, declared }, systemClock.now());
     return await holdDeployLock(
       ledger,
       {
@@ -157,7 +162,7 @@ async function leaseEnvironment(
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request.sha.slice(0, 7)}${request.logUrl ? ` (${request.logUrl})` : ''}`,
         data: { runId, repo: fullName, sha: request.sha, logUrl: request.logUrl ?? null },
-        repos: [...new Set([fullName, ...(recorded ? [recorded] : [])])],
+        repos: owners,
         admittedRelease: running.find((r) => r.id === admitted && r.origin === 'bot')?.id,
       },
       systemClock,
@@ -195,7 +200,7 @@ async function deployLeased(
       },
       request.log,
     );
-    await refuseUnsafe(request, prepared);
+    refuseUnsafe(prepared);
     await postDeploymentStatus(request.client, request.repo, deploymentId, {
       state: 'in_progress',
       description: `deploying ${prepared.spec.version}${prepared.previousVersion ? ` (live: ${prepared.previousVersion})` : ''}`,
@@ -271,10 +276,12 @@ async function tellDeployment(request: GitHubDeployRequest, error: unknown): Pro
 
 interface Prepared {
   spec: ReleaseSpec;
-  ledger: DeployLedger;
+  source: VersionSource;
   live: LiveDeployment | null;
   previousVersion: string | null;
   rollback: boolean;
+  /** Why the deploy gate refuses it (refuseUnsafe tells the deployment); empty when it may go. */
+  refusals: Refusal[];
   /** The environment's url template, for the success statuses' environment_url. */
   url: string | undefined;
   /** The deployment names some targets only: what ran before stays on the others. */
@@ -291,40 +298,32 @@ async function prepare(
 ): Promise<Prepared> {
   const { client, repo, sha } = request;
   const live = await findLiveDeployment(client, repo, request.environment);
-  const ledger =
+  const source =
     request.ledger === 'github'
-      ? new GitHubLedger({
-          client,
-          repo,
-          liveVersion: live?.version ?? null,
-          targets: resolved.components.flatMap((c) =>
-            c.targets.map((t) => ({ component: c.name, target: t.name })),
-          ),
-          template: resolved.versionTemplate,
-        })
-      : request.ledger;
-  const previousVersion =
-    request.ledger === 'github'
-      ? (live?.version ?? null)
-      : await liveVersion(ledger, resolved.service, request.environment);
+      ? githubSource(
+          {
+            client,
+            repo,
+            targets: resolved.components.flatMap((c) =>
+              c.targets.map((t) => ({ component: c.name, target: t.name })),
+            ),
+            template: resolved.versionTemplate,
+          },
+          live,
+        )
+      : ledgerSource(request.ledger);
   const rollback = payload?.rollback ?? false;
-  const named = payload?.version ?? request.version;
-  const version =
-    named ?? (await ledger.nextVersion(resolved.service, sha, resolved.versionTemplate, Date.now())).version;
-  // A named version runs its own commit: a rollback checks that commit out, a deploy must be of it.
-  const commit = named === undefined ? sha : await versionCommit(request, ledger, resolved.service, version);
-  if (!rollback && commit !== sha) {
-    throw new Error(
-      `${resolved.service} ${version} was built from commit ${commit.slice(0, 12)}, but this deployment is of ${sha.slice(0, 12)}: ` +
-        'deploy the commit the version was built from, or name no version to allocate a new one',
-    );
-  }
-  // A rollback is checked (and recorded) with what the older version declared when it was deployed.
-  const constraints = rollback
-    ? request.ledger === 'github'
-      ? undefined
-      : ((await recordedConstraints(ledger, resolved.service, version)) ?? undefined)
-    : resolveConstraints(request.loaded.config);
+  const action = rollback ? 'rollback' : 'deploy';
+  const { version, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
+    service: resolved.service,
+    environment: request.environment,
+    named: payload?.version ?? request.version,
+    commit: sha,
+    template: resolved.versionTemplate,
+    action,
+    configured: resolveConstraints(request.loaded.config),
+    now: Date.now(),
+  });
   request.log.info(
     `${rollback ? 'rolling back to' : 'deploying'} ${resolved.service} ${version} (commit ${commit}) → ${request.environment}`,
   );
@@ -339,49 +338,49 @@ async function prepare(
     cwd: request.cwd,
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? 'halt' : resolved.onFailure,
-    action: rollback ? 'rollback' : 'deploy',
+    action,
     constraints,
   };
   const subset = payload?.targets !== undefined;
-  return { spec, ledger, live, previousVersion, rollback, url: resolved.url, subset };
+  return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
 }
 
 /**
  * Refuses, before anything runs, a version with a bad verdict or one that would break a
- * dependency constraint (ledger/deploy-gate.ts); the caller closes the check run as failed and
+ * dependency constraint (release/deploy-gate.ts); the caller closes the check run as failed and
  * the deployment with an `error` status naming the refusal.
  */
-async function refuseUnsafe(request: GitHubDeployRequest, prepared: Prepared): Promise<void> {
+function refuseUnsafe(prepared: Prepared): void {
   const { spec } = prepared;
-  const gate = {
-    service: spec.service,
-    environment: spec.environment,
-    version: spec.version,
-    constraints: spec.constraints,
-    action: spec.action ?? 'deploy',
-  };
-  const refusals =
-    request.ledger === 'github'
-      ? refusalsWithoutHistory(gate, prepared.previousVersion)
-      : await deployRefusals(prepared.ledger, gate);
-  if (refusals.length > 0) throw new DeployRefusedError(gate, refusals);
+  if (prepared.refusals.length > 0) {
+    const gate = { service: spec.service, environment: spec.environment, version: spec.version };
+    throw new DeployRefusedError({ ...gate, action: spec.action ?? 'deploy' }, prepared.refusals);
+  }
 }
 
-/** The commit a version was built from; an unknown version is an error, never a guess. */
-async function versionCommit(
-  request: GitHubDeployRequest,
-  ledger: DeployLedger,
-  service: string,
-  version: string,
-): Promise<string> {
-  const commit =
-    request.ledger === 'github'
-      ? await taggedCommit(request.client, request.repo, service, version)
-      : (await ledger.versions(service)).find((v) => v.version === version)?.commit;
-  if (commit === undefined || commit === null) {
-    throw new Error(`${service} ${version} is not a version the ledger knows`);
+/** The release prepared (release/prepare-release.ts), a version it cannot settle worded for the deployment. */
+async function preparedRelease(
+  source: VersionSource,
+  request: PrepareRequest & { commit: string },
+): Promise<PreparedRelease & { commit: string }> {
+  try {
+    const prepared = await prepareRelease(source, request);
+    return { ...prepared, commit: prepared.commit ?? request.commit };
+  } catch (error) {
+    if (error instanceof UnknownVersionError) {
+      throw new Error(`${error.service} ${error.version} is not a version the ledger knows`, {
+        cause: error,
+      });
+    }
+    if (error instanceof VersionCommitError) {
+      throw new Error(
+        `${request.service} ${error.version} was built from commit ${error.built.slice(0, 12)}, but this deployment is of ${error.deployed.slice(0, 12)}: ` +
+          'deploy the commit the version was built from, or name no version to allocate a new one',
+        { cause: error },
+      );
+    }
+    throw error;
   }
-  return commit;
 }
 
 async function rollOut(
@@ -393,7 +392,7 @@ async function rollOut(
   const ports: EnginePorts = {
     executor,
     checker: request.ports?.checker ?? createChecker({ executor, env: request.baseEnv }),
-    ledger: prepared.ledger,
+    ledger: prepared.source.ledger,
     reporter: reporter ? teeReporter(request.progress, reporter) : request.progress,
     clock: request.ports?.clock ?? systemClock,
   };

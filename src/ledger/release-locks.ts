@@ -1,8 +1,10 @@
 /**
- * The names of the bot's locks in the ledger's lock table. Every name starts with the repository,
+ * The names of the locks in the ledger's lock table, written here once for the SQL and the code
+ * that reads them: the lease of a CLI or Action run, and the bot's locks. Every name starts with the repository,
  * so one ledger serves many: a person's lock on one environment, or on all of them, and the lease
  * a started release holds on its environment until its deployment reports a terminal status.
  */
+import type { LockRecord } from './types.ts';
 
 /** A person's lock on one environment: `owner/repo:env:production`. */
 export function environmentLockName(repo: string, environment: string): string {
@@ -20,14 +22,19 @@ export function globalLockName(repo: string): string {
   return `${repo}:global`;
 }
 
+/** Between the repository and the environment in a release's lease name (the SQL builds it too). */
+export const LEASE_INFIX = ':deploy:';
+/** Before the release's id in its lease's holder (the SQL builds it too). */
+export const LEASE_HOLDER_PREFIX = 'release:';
+
 /** The lease of the release running in an environment: `owner/repo:deploy:production`. */
 export function leaseLockName(repo: string, environment: string): string {
-  return `${repo}:deploy:${environment}`;
+  return `${repo}${LEASE_INFIX}${environment}`;
 }
 
 /** Who holds a release's lease: `release:<id>`. */
 export function leaseHolder(releaseId: number): string {
-  return `release:${releaseId}`;
+  return `${LEASE_HOLDER_PREFIX}${releaseId}`;
 }
 
 /** The run id the bot puts in the payload of the deployment that carries out release `releaseId`. */
@@ -47,4 +54,18 @@ export function releaseOfRunId(runId: string | undefined): number | null {
 /** The repository's lock names as written in the ledger, for /status. */
 export function isRepositoryLock(repo: string, name: string): boolean {
   return name.startsWith(`${repo}:`);
+}
+
+/** `deploy:shop:production`: the lease of the CLI or Action run deploying shop to production. */
+export function deployLockName(service: string, environment: string): string {
+  return `deploy:${service}:${environment}`;
+}
+
+/**
+ * The bot's release a run's lease carries out (holdDeployLock writes `admittedRelease` into its
+ * data), so the bot's queue does not wait for its own release's run; null for any other run.
+ */
+export function carriedRelease(lock: LockRecord): number | null {
+  const release = lock.data?.release;
+  return typeof release === 'number' && Number.isSafeInteger(release) ? release : null;
 }

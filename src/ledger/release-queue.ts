@@ -8,10 +8,16 @@
  * any number of bot replicas on one ledger agree on the queue and the repository-wide limit.
  */
 import type { SqlConnection, SqlSession } from './connection.ts';
-import { carriedRelease, deployLockName } from './deploy-lock.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
 import { admissionBlocker } from './release-admission.ts';
-import { environmentLockName, globalLockName, leaseHolder, leaseLockName } from './release-locks.ts';
+import {
+  carriedRelease,
+  deployLockName,
+  environmentLockName,
+  globalLockName,
+  leaseHolder,
+  leaseLockName,
+} from './release-locks.ts';
 import { toLock, toRelease } from './rows.ts';
 import {
   CLAIM_DELIVERY,

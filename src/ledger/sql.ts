@@ -27,6 +27,7 @@
  * than the code. Then put the step's queries here, use them from sql-ledger.ts, and cover them in
  * test/ledger/contract.ts, which runs against both backends.
  */
+import { LEASE_HOLDER_PREFIX, LEASE_INFIX } from './release-locks.ts';
 import type { EventFilter, HistoryFilter, ReleaseFilter } from './types.ts';
 
 export interface SqlDialect {
@@ -283,6 +284,24 @@ export function migrations(dialect: SqlDialect): Migration[] {
         'ALTER TABLE bot_releases ADD COLUMN track TEXT',
       ],
     },
+    {
+      version: 8,
+      description: 'services bound to the repositories that own them',
+      statements: [
+        // repos: a JSON array of `owner/repo`, the repositories whose records are accepted.
+        `CREATE TABLE service_owners (
+  service TEXT PRIMARY KEY,
+  repos TEXT NOT NULL,
+  bound_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+)`,
+        // A service the bot released before: owned by the repository of its first release.
+        // Repository names hold no quote or backslash, so they go into the JSON as they are.
+        `INSERT INTO service_owners (service, repos, bound_at, updated_at)
+SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
+WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`,
+      ],
+    },
   ];
 }
 
@@ -462,11 +481,11 @@ RETURNING ${RELEASE_COLUMNS}`;
 
 /**
  * The condition "its lease is not held at now" for a started release, with now as the one param:
- * the lease lock is named and held as in release-locks.ts.
+ * the lease lock is named and held as leaseLockName and leaseHolder (release-locks.ts) make them.
  */
 const LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || ':deploy:' || bot_releases.environment
-    AND locks.holder = 'release:' || CAST(bot_releases.id AS TEXT)
+  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
+    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
     AND locks.expires_at > ?)`;
 
 const EXPIRED_DESCRIPTION =

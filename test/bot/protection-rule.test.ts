@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
+import { overrideVerdict } from '../../src/release/fleet-verdicts.ts';
 import { recordLiveRun, T0, useBot } from './harness/bot-test.ts';
 import { protectionRulePayload, TRANCHE_YML } from './harness/payloads.ts';
 

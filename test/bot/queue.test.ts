@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEPLOY_LEASE_MS, holdDeployLock } from '../../src/ledger/deploy-lock.ts';
+import { DEPLOY_LEASE_MS, holdDeployLock } from '../../src/release/deploy-lock.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { useBot } from './harness/bot-test.ts';
 import { TRANCHE_YML } from './harness/github-mock.ts';

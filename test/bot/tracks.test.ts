@@ -230,6 +230,18 @@ describe('release tracks', () => {
   describe('a hold', () => {
     const t = useBot();
 
+    it('held again by its holder stays on hold from when it was set, with the new reason', async () => {
+      t.github.token().config(TRACKS_YML).reaction().permission('carol', 'write').comment(12, 5001);
+      await t.comment({ body: '/hold canary flaky canaries', login: 'carol' });
+      t.clock.now = T0 + HOUR;
+      t.github.config(TRACKS_YML).reaction().permission('carol', 'write').comment(12, 5002);
+      await t.comment({ body: '/hold canary still flaky', login: 'carol' });
+      t.github.done();
+      expect(t.github.bodies('comment')[1]?.body).toBe(
+        '⏸️ Track **canary** was on hold already; it stays on hold (by @carol: still flaky, since 2026-12-01 09:00 UTC) until `/unhold canary`.',
+      );
+    });
+
     it('cancels the promotion into the held track, and lifting it lets the promotion go at once', async () => {
       await threeOnYolo(t);
 

@@ -189,6 +189,47 @@ describe('fleet-wide verdicts', () => {
     });
   });
 
+  describe('for a version the CLI deployed (runs in the shared ledger, no GitHub deployment)', () => {
+    /** A CLI run of `version` in production that started at `at` and succeeded a second later. */
+    async function cliRun(version: string, commit: string, at: number) {
+      const base = { runId: `cli-${version}`, service: 'shop', environment: 'production', version };
+      await t.ledger.record({
+        ...base,
+        seq: 1,
+        at,
+        kind: 'run_started',
+        status: 'started',
+        data: { commit },
+      });
+      const data = { decision: 'succeeded' };
+      await t.ledger.record({ ...base, seq: 2, at: at + 1000, kind: 'run_finished', status: 'ok', data });
+    }
+
+    it('finds it live in production and rolls production back to the version the CLI deployed before', async () => {
+      const yaml = verdictYml('failing');
+      await cliRun('2', V2_SHA, T0);
+      await cliRun('3', V3_SHA, T0 + MINUTE);
+      t.clock.now = T0 + 2 * MINUTE;
+      t.github.token().installation().config(yaml);
+      await t.postOutcomes({ repository: 'acme/shop', outcomes: jobs('2', 'production', 100, 2) });
+      t.clock.now = T0 + 3 * MINUTE;
+      t.github
+        .installation()
+        .config(yaml)
+        .getTag('3', V3_SHA)
+        .issue(77)
+        .commitStatus(V3_SHA)
+        .comment(77, 6001)
+        .createDeployment(9005);
+      await t.postOutcomes(badJobs());
+      t.github.done();
+      expect(String(t.github.bodies('issue')[0]?.body)).toContain('- **production** rolls back to `2`');
+      expect(t.github.bodies('createDeployment').map((d) => [d.environment, d.ref])).toEqual([
+        ['production', V2_SHA],
+      ]);
+    });
+  });
+
   describe('explained where it was deployed from', () => {
     it('comments on the pull request whose /deploy released the version', async () => {
       const yaml = verdictYml('none');

@@ -2,8 +2,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PrometheusCheckSpec, RequestAuth } from '../../src/checks/check-specs.ts';
 import { createChecker } from '../../src/checks/checker.ts';
-import type { PrometheusCheckSpec, RequestAuth } from '../../src/engine/ports.ts';
 import { ShellExecutor } from '../../src/exec/shell-executor.ts';
 import { context, httpCheck } from './context.ts';
 

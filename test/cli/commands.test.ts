@@ -205,7 +205,21 @@ describe('after deploys', () => {
     expect(second).toMatchObject({ version: '3.1', previousVersion: '3.2', decision: 'succeeded' });
     const third = await f.cli('rollback', '-e', 'staging');
     expect(third.code).toBe(2);
-    expect(third.stderr).toContain('staging has no successful version older than the live one (3.1)');
+    expect(third.stderr).toContain('staging has no good version that succeeded before the live one (3.1)');
+  });
+
+  it('rollback passes over a version whose verdict is bad, for the good one before it', async () => {
+    const f = await deployedTwice();
+    expect((await f.cli('deploy', '-e', 'staging', '--json')).code).toBe(0);
+    expect((await f.cli('verdict', 'mark-bad', '3.2', '--reason', 'corrupts carts')).code).toBe(0);
+    const { code, stdout } = await f.cli('rollback', '-e', 'staging', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      version: '3.1',
+      previousVersion: '3.3',
+      decision: 'succeeded',
+    });
+    expect(readFileSync(f.path('state/log'), 'utf8')).not.toContain('rollback s-1 3.2');
   });
 
   it('rollback refuses a version the ledger does not know (exit 2)', async () => {

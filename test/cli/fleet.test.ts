@@ -147,6 +147,18 @@ describe('fleet-wide verdicts', () => {
     expect(outcomes.map((o) => [o.sourceId, o.outcome])).toEqual([['build-17', 'failure']]);
   });
 
+  it('tranche report refuses a job of a repository that does not own the service (exit 2), recording nothing', async () => {
+    const f = fixture();
+    await withLedgerAt(f.ledger, (l) => l.bindService('shop', ['acme/shop'], Date.now()));
+    const run = await runCli(['report', '--version', '3.1.1', '--outcome', 'failure', '--job', 'j-1'], {
+      cwd: f.dir,
+      env: { GITHUB_REPOSITORY: 'mallory/shop' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('tranche: shop belongs to acme/shop, not to mallory/shop:');
+    expect(await withLedgerAt(f.ledger, (l) => l.outcomes({ service: 'shop' }))).toEqual([]);
+  });
+
   it('tranche report names the argument it cannot use (exit 2)', async () => {
     const run = await fixture().cli('report', '--version', '3.1.1', '--outcome', 'flaky');
     expect(run.code).toBe(2);
@@ -214,6 +226,23 @@ describe('fleet-wide verdicts', () => {
     expect(records.map((r) => `${r.kind}:${r.verdict}`)).toEqual(['computed:bad', 'override:good']);
   });
 
+  it('tranche verdict lists a version marked bad before any job reported on it, and exits 1', async () => {
+    const f = fixture();
+    expect((await f.cli('deploy', '-c', 'storage-2.14.yml')).code).toBe(0);
+    const deployed = await f.cli('deploy', '--json');
+    const { version } = JSON.parse(deployed.stdout);
+    expect((await f.cli('verdict', 'mark-bad', version, '--reason', 'corrupts carts')).code).toBe(0);
+    const shown = await f.cli('verdict', '--json');
+    expect(shown.code).toBe(1);
+    expect(JSON.parse(shown.stdout)).toEqual([
+      expect.objectContaining({
+        version,
+        verdict: 'bad',
+        rollback: [expect.objectContaining({ environment: 'prod' })],
+      }),
+    ]);
+  });
+
   it('mark-bad needs a reason (exit 2)', async () => {
     const run = await fixture().cli('verdict', 'mark-bad', '3.1.1');
     expect(run.code).toBe(2);
@@ -275,6 +304,12 @@ describe('tranche tracks', () => {
     expect(hold).toMatchObject({ code: 0 });
     expect((await f.cli('tracks')).stdout).toContain('stable (HELD)');
     expect((await f.cli('tracks', 'hold', 'stable', '--reason', 'again', '--by', 'bob')).code).toBe(1);
+    const again = await f.cli('tracks', 'hold', 'stable', '--reason', 'still frozen');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /^stable was already on hold by alice \(since .+\); its reason is now: still frozen\n$/,
+    );
+    expect((await f.cli('tracks', '--json')).stdout).toContain('"reason": "still frozen"');
     expect((await f.cli('tracks', 'release', 'stable')).stdout).toBe(
       "stable is no longer on hold (was alice's)\n",
     );

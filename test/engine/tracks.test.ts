@@ -83,6 +83,7 @@ describe('planPromotions', () => {
         healthySince: T0,
         bakedAt: T0 + HOUR,
         held: false,
+        deploying: null,
       });
       expect(plan.tracks[1]).toMatchObject({ track: 'canary', version: null, healthySince: null });
     });
@@ -124,6 +125,24 @@ describe('planPromotions', () => {
         to: 'stable',
         reason: 'unhealthy',
         message: '1.2 is not healthy on canary-2',
+      },
+    ]);
+  });
+
+  it('waits, saying where and what, while a run is deploying to a member', () => {
+    const health = healthOf({ 'yolo-1': { version: '1.1', healthySince: null } }).map((h) =>
+      h.environment === 'yolo-1' ? { ...h, deploying: '1.2' } : h,
+    );
+    const plan = planPromotions(input({}, T0 + 10 * HOUR, { health }));
+    expect(plan.tracks[0]).toMatchObject({ track: 'yolo', version: '1.1', deploying: '1.2' });
+    expect(plan.due).toEqual([]);
+    expect(plan.blocked).toEqual([
+      {
+        version: '1.2',
+        from: 'yolo',
+        to: 'canary',
+        reason: 'deploying',
+        message: '1.2 is being deployed to yolo-1',
       },
     ]);
   });

@@ -3,7 +3,7 @@
  * version with a bad verdict or an unmet dependency constraint: the deployment gets an `error`
  * status naming the refusal, the check run completes as failed, and no command runs. GitHub's API
  * is nock, strictly: every request is expected, bodies are checked, and every scope is done.
- * With a shared ledger it also holds the environment's lease (ledger/deploy-lock.ts), refused
+ * With a shared ledger it also holds the environment's lease (release/deploy-lock.ts), refused
  * while another run or a bot lock holds it, except by the release the bot admitted it for.
  */
 import nock from 'nock';
@@ -12,9 +12,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Executor } from '../../src/engine/ports.ts';
 import { DeploySetupError, deployToGitHub } from '../../src/github/github-deploy.ts';
-import { DeployLockedError } from '../../src/ledger/deploy-lock.ts';
-import { overrideVerdict } from '../../src/ledger/fleet-verdicts.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
+import { DeployLockedError } from '../../src/release/deploy-lock.ts';
+import { overrideVerdict } from '../../src/release/fleet-verdicts.ts';
+import { ServiceNotOwnedError } from '../../src/release/service-owner.ts';
 import { fleetConfig } from '../action/fleet.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
@@ -246,6 +247,39 @@ describe('the Action with a shared ledger, and its environment’s lease', () =>
     });
   });
 
+  /** The statuses posted to deployment `id`, and the scope that takes them. */
+  function deploymentStatuses(id: number) {
+    const statuses: { state: string; description: string }[] = [];
+    const scope = nock(API)
+      .post(`${R}/deployments/${id}/statuses`, (body) => {
+        statuses.push(body);
+        return true;
+      })
+      .reply(201, { id: 1 });
+    return { statuses, scope };
+  }
+
+  describe('in a repository that does not own the service', () => {
+    it('posts the deployment’s error status naming the owner, takes no lease, and runs nothing', async () => {
+      await ledger.nextVersion('shop', SHA, '1.{n}', 1);
+      await ledger.bindService('shop', ['acme/monolith'], 1);
+      const { statuses, scope } = deploymentStatuses(9);
+      const executor = new RecordingExecutor();
+      await expect(deploy(fleetConfig(), executor, { id: 9, payload: versionPayload })).rejects.toThrow(
+        ServiceNotOwnedError,
+      );
+      expect(statuses).toEqual([
+        {
+          state: 'error',
+          description: expect.stringMatching(/^shop belongs to acme\/monolith, not to acme\/shop:/),
+        },
+      ]);
+      expect(await ledger.locks(Date.now())).toEqual([]);
+      expect(executor.targets).toEqual([]);
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+
   describe('on a deployment someone made while a person’s /lock holds the environment', () => {
     it('posts the deployment’s error status naming the lock, and runs nothing', async () => {
       await ledger.nextVersion('shop', SHA, '1.{n}', 1);
@@ -256,13 +290,7 @@ describe('the Action with a shared ledger, and its environment’s lease', () =>
         { reason: 'db migration' },
         Date.now(),
       );
-      const statuses: { state: string; description: string }[] = [];
-      const scope = nock(API)
-        .post(`${R}/deployments/9/statuses`, (body) => {
-          statuses.push(body);
-          return true;
-        })
-        .reply(201, { id: 1 });
+      const { statuses, scope } = deploymentStatuses(9);
       const executor = new RecordingExecutor();
       await expect(deploy(fleetConfig(), executor, { id: 9, payload: versionPayload })).rejects.toThrow(
         DeployLockedError,

@@ -3,8 +3,9 @@
  * deploy's `deploy:<service>:<environment>`); part of describeLedgerContract.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEPLOY_LEASE_MS, deployLockName } from '../../src/ledger/deploy-lock.ts';
+import { deployLockName } from '../../src/ledger/release-locks.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
+import { DEPLOY_LEASE_MS } from '../../src/release/deploy-lock.ts';
 import { T0 } from './contract.ts';
 import { admitted, LIMITS, MINUTE, REPO, recorded, request, status } from './contract-releases.ts';
 

@@ -7,11 +7,15 @@ import type { DeployResult } from '../../engine/result.ts';
 import { runRelease } from '../../engine/run-release.ts';
 import type { RunProcessRecord } from '../../exec/run-processes.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
-import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
-import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import { DeployRefusedError } from '../../release/deploy-gate.ts';
+import { runHistory } from '../../release/deployment-records.ts';
+import { ledgerSource } from '../../release/ledger-source.ts';
+import { liveVersion } from '../../release/live-version.ts';
+import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../../release/prepare-release.ts';
+import { UnknownVersionError, VersionCommitError } from '../../release/settle-version.ts';
+import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
-import { renderSummary } from '../../render/summary.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { inspectWorkTree } from '../git.ts';
 import {
@@ -23,14 +27,8 @@ import {
 } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { deployWithGitHub } from './deploy-github.ts';
-
-export interface DeployOptions extends CommonOptions {
-  version?: string | undefined;
-  commit?: string | undefined;
-  allowDirty?: boolean | undefined;
-  /** owner/repo: report to GitHub (check run, deployment statuses) with GITHUB_TOKEN. */
-  github?: string | undefined;
-}
+import type { DeployOptions } from './deploy-options.ts';
+import { report } from './report-result.ts';
 
 /**
  * Exit codes: 0 live everywhere, 1 failed (rolled back, halted or cancelled), 2 bad config or
@@ -47,6 +45,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const runId = randomUUID();
   const run = {
     service: resolved.service,
+    repositories: project.loaded.config.repositories,
     environment,
     action: 'deploy',
     runId,
@@ -54,12 +53,17 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async (groups) => {
-      const version =
-        options.version === undefined
-          ? (await ledger.nextVersion(resolved.service, commit, resolved.versionTemplate, Date.now())).version
-          : await knownVersion(ledger, resolved.service, options.version, commit);
-      const constraints = resolveConstraints(project.loaded.config);
-      await assertDeployAllowed(ledger, { ...run, version, constraints });
+      const { version, constraints, refusals } = await preparedRelease(ledgerSource(ledger), {
+        service: resolved.service,
+        environment,
+        named: options.version,
+        commit,
+        template: resolved.versionTemplate,
+        action: 'deploy',
+        configured: resolveConstraints(project.loaded.config),
+        now: Date.now(),
+      });
+      if (refusals.length > 0) throw new DeployRefusedError({ ...run, version }, refusals);
       const spec: ReleaseSpec = {
         runId,
         service: resolved.service,
@@ -83,28 +87,23 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   );
 }
 
-/**
- * --version names a version the ledger allocated, and this deploy is of the commit it was built
- * from: a version label never runs another commit's code.
- */
-async function knownVersion(
-  ledger: Ledger,
-  service: string,
-  version: string,
-  commit: string | null,
-): Promise<string> {
-  const record = (await ledger.versions(service)).find((v) => v.version === version);
-  if (!record) {
-    throw new UsageError(
-      `--version ${version}: no such version of ${service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`,
-    );
+/** The release prepared (release/prepare-release.ts), a version it cannot settle worded as --version's errors. */
+async function preparedRelease(source: VersionSource, request: PrepareRequest): Promise<PreparedRelease> {
+  try {
+    return await prepareRelease(source, request);
+  } catch (error) {
+    if (error instanceof UnknownVersionError) {
+      throw new UsageError(
+        `--version ${error.version}: no such version of ${error.service} in the ledger; allocate one with \`tranche version next\`, or leave --version out`,
+      );
+    }
+    if (error instanceof VersionCommitError) {
+      throw new UsageError(
+        `--version ${error.version} was built from commit ${error.built.slice(0, 12)}, but this deploy is of ${error.deployed.slice(0, 12)}: check that commit out, or pass --commit ${error.built}`,
+      );
+    }
+    throw error;
   }
-  if (record.commit !== null && commit !== null && record.commit !== commit) {
-    throw new UsageError(
-      `--version ${version} was built from commit ${record.commit.slice(0, 12)}, but this deploy is of ${commit.slice(0, 12)}: check that commit out, or pass --commit ${record.commit}`,
-    );
-  }
-  return version;
 }
 
 /** Every deploy is traceable to a commit: refuse uncommitted changes unless --allow-dirty. */
@@ -141,7 +140,7 @@ export async function execute(
     controller.abort();
   });
   try {
-    const previousVersion = await liveVersion(ledger, spec.service, spec.environment);
+    const previousVersion = await liveVersion(runHistory(ledger), spec.service, spec.environment);
     // TRANCHE_RUN_ID marks the run's processes, so only its own leftovers are ever killed.
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
@@ -152,9 +151,4 @@ export async function execute(
     unsubscribe();
     reporter.finish?.();
   }
-}
-
-export function report(result: DeployResult, options: CommonOptions, runtime: Runtime): void {
-  if (options.json) runtime.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else runtime.stdout.write(`${renderSummary(result)}\n`);
 }

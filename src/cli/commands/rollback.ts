@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { allAtOnce } from '../../config/instant-rollback.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
-import { assertDeployAllowed } from '../../ledger/deploy-gate.ts';
-import { recordedConstraints } from '../../ledger/live-releases.ts';
-import { liveVersion } from '../../ledger/live-version.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import { assertDeployAllowed, declaredConstraints } from '../../release/deploy-gate.ts';
+import { runHistory } from '../../release/deployment-records.ts';
+import { ledgerSource } from '../../release/ledger-source.ts';
+import { liveVersion } from '../../release/live-version.ts';
+import { rollbackTarget } from '../../release/rollback-target.ts';
+import { badVersions } from '../../release/track-state.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import {
   type CommonOptions,
@@ -15,15 +18,15 @@ import {
   withLedger,
 } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
-import { execute, report } from './deploy.ts';
+import { execute } from './deploy.ts';
+import { report } from './report-result.ts';
 
 export interface RollbackOptions extends CommonOptions {
   to?: string | undefined;
 }
 
 /**
- * Put the environment back on an earlier version (by default the one live before the current
- * one): every target at once, with the rollback command and bounded parallelism, then checked.
+ * Put the environment back on an earlier version (by default the rollback rule's target): every target at once, with the rollback command and bounded parallelism, then checked.
  */
 export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
@@ -32,6 +35,7 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   const runId = randomUUID();
   const run = {
     service: resolved.service,
+    repositories: project.loaded.config.repositories,
     environment,
     action: 'rollback',
     runId,
@@ -40,19 +44,19 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async (groups) => {
       const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
-      const known = await ledger.versions(resolved.service);
-      const record = known.find((v) => v.version === to);
-      if (!record) throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
-      // The older version is checked with what it declared when it was deployed, not today's config.
-      const constraints = (await recordedConstraints(ledger, resolved.service, to)) ?? undefined;
-      await assertDeployAllowed(ledger, { ...run, version: to, constraints });
+      const source = ledgerSource(ledger);
+      const commit = await source.commitOf(resolved.service, to);
+      if (commit === undefined)
+        throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
+      const constraints = await declaredConstraints(source, { ...run, version: to }, undefined);
+      await assertDeployAllowed(source, { ...run, version: to, constraints });
       const spec: ReleaseSpec = {
         runId,
         service: resolved.service,
         environment,
         environmentLabels: resolved.labels,
         version: to,
-        commit: record.commit,
+        commit,
         cwd: project.dir,
         components: resolved.components.map(allAtOnce),
         onFailure: 'halt',
@@ -69,28 +73,18 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   );
 }
 
-/**
- * The live version while a halted or dead run has left a target off it: the rollback undoes that
- * run. Otherwise the newest version older than the live one (by its release number) that once
- * succeeded in the environment: a second rollback goes further back, never forward to what the
- * first one removed.
- */
+/** Where a rollback without --to goes: the one rollback rule (release/rollback-target.ts). */
 async function versionBeforeLive(ledger: Ledger, service: string, environment: string): Promise<string> {
-  const live = await liveVersion(ledger, service, environment);
+  const history = runHistory(ledger);
+  const bad = new Set(badVersions(await ledger.verdicts(service)));
+  const live = await liveVersion(history, service, environment);
   const targets = await ledger.targetStates(service, environment);
-  if (live !== null && targets.some((target) => target.version !== live)) return live;
-  const numbers = new Map((await ledger.versions(service)).map((v) => [v.version, v.n]));
-  const liveNumber = live === null ? undefined : numbers.get(live);
-  const runs = await ledger.runs({ service, environment });
-  const earlier = runs
-    .filter((run) => run.decision === 'succeeded' && run.version !== live)
-    .map((run) => ({ version: run.version, n: numbers.get(run.version) }))
-    .filter((c) => liveNumber === undefined || (c.n !== undefined && c.n < liveNumber))
-    .sort((a, b) => (b.n ?? 0) - (a.n ?? 0))[0];
-  if (!earlier) {
+  const strayTargets = targets.some((target) => target.version !== live);
+  const target = await rollbackTarget(history, { service, environment, bad, strayTargets });
+  if (!target) {
     throw new UsageError(
-      `${environment} has no successful version older than the live one (${live ?? 'none'}) to roll back to; name one with --to`,
+      `${environment} has no good version that succeeded before the live one (${live ?? 'none'}) to roll back to; name one with --to`,
     );
   }
-  return earlier.version;
+  return target.version;
 }

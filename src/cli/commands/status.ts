@@ -1,6 +1,7 @@
 import type { TargetState } from '../../engine/ports.ts';
-import { liveVersion } from '../../ledger/live-version.ts';
 import type { RunRecord } from '../../ledger/types.ts';
+import { runHistory } from '../../release/deployment-records.ts';
+import { liveVersion } from '../../release/live-version.ts';
 import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
@@ -22,7 +23,7 @@ export async function statusCommand(options: CommonOptions, runtime: Runtime): P
     Promise.all(
       names.map(async (environment): Promise<EnvironmentStatus> => {
         const [live, runs, targets] = await Promise.all([
-          liveVersion(ledger, service, environment),
+          liveVersion(runHistory(ledger), service, environment),
           ledger.runs({ service, environment, limit: 1 }),
           ledger.targetStates(service, environment),
         ]);

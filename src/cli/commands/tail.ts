@@ -1,7 +1,7 @@
 import { systemClock } from '../../engine/clock.ts';
 import type { Reporter } from '../../engine/ports.ts';
-import { runsInProgress } from '../../ledger/live-version.ts';
 import type { Ledger, RunRecord } from '../../ledger/types.ts';
+import { runsInProgress } from '../../release/deployment-records.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { followRun } from '../follow.ts';
 import { type CommonOptions, chooseEnvironment, configDir, loadProject, withLedger } from '../project.ts';

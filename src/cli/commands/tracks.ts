@@ -6,7 +6,7 @@
  */
 import { resolveTracks } from '../../config/resolve.ts';
 import { type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
-import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../ledger/track-state.ts';
+import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../release/track-state.ts';
 import { trackCoverageLines } from '../../render/canary-coverage.ts';
 import { elapsedText } from '../../render/format.ts';
 import { type CommonOptions, loadProject, type Project, withLedger } from '../project.ts';
@@ -62,7 +62,8 @@ export function renderTracks(
     rows.push([
       `${state.track}${state.held ? ' (HELD)' : ''}`,
       track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : '')).join(', '),
-      state.version ?? (state.mixed ? 'mixed' : '-'),
+      (state.version ?? (state.mixed ? 'mixed' : '-')) +
+        (state.deploying ? ` (deploying ${state.deploying})` : ''),
       isoTime(state.healthySince),
       baked,
       i === 0 ? 'deploy' : track.promote,
@@ -86,7 +87,7 @@ export interface HoldOptions extends CommonOptions {
   by?: string | undefined;
 }
 
-/** `tranche tracks hold <track> --reason …`: exit 0 held; 1 someone holds it already; 2 usage. */
+/** `tranche tracks hold <track> --reason …`: exit 0 held (or already one's own: its reason replaced); 1 someone else holds it; 2 usage. */
 export async function holdCommand(track: string, options: HoldOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   knownTrack(configuredTracks(project, options), track);
@@ -98,6 +99,13 @@ export async function holdCommand(track: string, options: HoldOptions, runtime: 
   const outcome = await withLedger(options, runtime, project.dir, (ledger) =>
     holdTrack(ledger, { service, track, by, reason, now: Date.now() }),
   );
+  if (outcome.held && outcome.renewed) {
+    const since = isoTime(outcome.lock.acquiredAt);
+    runtime.stdout.write(
+      `${track} was already on hold by ${by} (since ${since}); its reason is now: ${reason}\n`,
+    );
+    return 0;
+  }
   if (outcome.held) {
     runtime.stdout.write(`${track} is on hold (${by}: ${reason}); nothing is promoted into or out of it\n`);
     return 0;

@@ -1,13 +1,14 @@
 /**
- * `tranche verdict [--version V]`: computes the fleet-wide verdict of each version with outcomes
+ * `tranche verdict [--version V]`: computes the fleet-wide verdict of each version with outcomes or an override
  * (or of V), records it when it changed, and shows the evidence, what a bad verdict rolls back
  * and the plot. `tranche verdict mark-bad|mark-good V --reason …`: an override with who and why.
  */
 import { resolveVerdictSettings } from '../../config/resolve.ts';
 import { rollbackChoices, type VerdictEvidence } from '../../engine/verdict.ts';
-import { evaluateVerdict, overrideVerdict } from '../../ledger/fleet-verdicts.ts';
-import { liveReleases } from '../../ledger/live-releases.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import { runHistory } from '../../release/deployment-records.ts';
+import { evaluateVerdict, overrideVerdict } from '../../release/fleet-verdicts.ts';
+import { environmentsRunning } from '../../release/live-version.ts';
 import { evidenceTable, rollbackLines, verdictPlot } from '../../render/fleet-verdict.ts';
 import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -29,7 +30,7 @@ export async function verdictCommand(options: VerdictOptions, runtime: Runtime):
   const settings = resolveVerdictSettings(config);
   const service = config.service;
   return withLedger(options, runtime, project.dir, async (ledger) => {
-    const versions = options.version ? [options.version] : await versionsWithOutcomes(ledger, service);
+    const versions = options.version ? [options.version] : await versionsJudged(ledger, service);
     if (versions.length === 0) {
       runtime.stdout.write(
         options.json ? '[]\n' : `no outcomes of ${service} reported yet (tranche report)\n`,
@@ -42,7 +43,8 @@ export async function verdictCommand(options: VerdictOptions, runtime: Runtime):
         actor: 'tranche verdict',
         now: Date.now(),
       });
-      const liveOn = await environmentsRunning(ledger, Object.keys(config.environments), service, version);
+      const environments = Object.keys(config.environments);
+      const liveOn = await environmentsRunning(runHistory(ledger), { service, environments, version });
       const rollback = rollbackChoices(settings.rollback, evaluated.computed.evidence, liveOn);
       results.push({ ...evaluated, rollback });
     }
@@ -83,25 +85,15 @@ function details(evidence: VerdictEvidence): string[] {
   ];
 }
 
-/** The versions with outcomes, newest first by their first outcome. */
-async function versionsWithOutcomes(ledger: Ledger, service: string): Promise<string[]> {
+/**
+ * The versions with outcomes or a verdict recorded (an override of a version no job reported on
+ * yet counts), newest first by the first of either.
+ */
+async function versionsJudged(ledger: Ledger, service: string): Promise<string[]> {
   const first = new Map<string, number>();
-  for (const o of await ledger.outcomes({ service })) if (!first.has(o.version)) first.set(o.version, o.at);
+  const seen = [...(await ledger.outcomes({ service })), ...(await ledger.verdicts(service))];
+  for (const { version, at } of seen) first.set(version, Math.min(at, first.get(version) ?? at));
   return [...first.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
-}
-
-async function environmentsRunning(
-  ledger: Ledger,
-  environments: string[],
-  service: string,
-  version: string,
-): Promise<string[]> {
-  const running: string[] = [];
-  for (const environment of environments) {
-    const live = await liveReleases(ledger, environment);
-    if (live.some((r) => r.service === service && r.version === version)) running.push(environment);
-  }
-  return running;
 }
 
 /** `tranche verdict mark-bad V` / `mark-good V`: needs --reason; who is --by, else the user. */

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import {
   baselineOf,
   evaluateVerdict,
   overrideVerdict,
   standingVerdict,
-} from '../../src/ledger/fleet-verdicts.ts';
-import { SqliteLedger } from '../../src/ledger/sqlite.ts';
+} from '../../src/release/fleet-verdicts.ts';
 
 const T0 = Date.UTC(2026, 11, 1);
 const SETTINGS = { alpha: 0.01, minSamples: 20, minEffect: 1.5, strata: 'environment' as const };

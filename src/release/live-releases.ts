@@ -5,21 +5,25 @@
  */
 import { z } from 'zod';
 import type { LiveRelease, ReleaseConstraints } from '../engine/constraints.ts';
-import type { DeployLedger, RunRecord } from './types.ts';
+import type { DeployLedger } from '../ledger/types.ts';
+import { runSuccesses } from './deployment-records.ts';
+import { liveOf } from './live-version.ts';
 
 const recordedConstraintsSchema = z.object({
   requires: z.record(z.string(), z.string()),
   migrations: z.object({ schema: z.string(), reads: z.array(z.string()) }).optional(),
 });
 
-/** Every service's live release in the environment: the version of its latest successful run. */
+/** Every service's live release in the environment (release/live-version.ts), with what its run declared. */
 export async function liveReleases(ledger: DeployLedger, environment: string): Promise<LiveRelease[]> {
-  const live = new Map<string, RunRecord>();
-  for (const run of await ledger.runs({ environment })) {
-    if (run.decision === 'succeeded' && !live.has(run.service)) live.set(run.service, run);
-  }
+  const byService = Map.groupBy(await ledger.runs({ environment }), (run) => run.service);
+  const live = [...byService.values()].flatMap((runs) => {
+    const version = liveOf(runSuccesses(runs))?.version;
+    const run = runs.find((r) => r.decision === 'succeeded' && r.version === version);
+    return run ? [run] : [];
+  });
   return Promise.all(
-    [...live.values()].map(async (run) => ({
+    live.map(async (run) => ({
       service: run.service,
       version: run.version,
       constraints: await runConstraints(ledger, run.runId),

@@ -2,16 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  carriedRelease,
-  DEPLOY_LEASE_MS,
-  DeployLockedError,
-  type DeployLockRequest,
-  deployLockName,
-  holdDeployLock,
-} from '../../src/ledger/deploy-lock.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import {
+  carriedRelease,
+  deployLockName,
   environmentLockName,
   globalLockName,
   leaseHolder,
@@ -20,6 +14,12 @@ import {
   releaseRunId,
 } from '../../src/ledger/release-locks.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
+import {
+  DEPLOY_LEASE_MS,
+  DeployLockedError,
+  type DeployLockRequest,
+  holdDeployLock,
+} from '../../src/release/deploy-lock.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { LEDGER_BACKENDS } from '../support/ledgers.ts';
 

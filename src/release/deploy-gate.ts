@@ -10,10 +10,8 @@ import {
   type UnmetKind,
   unmetConstraints,
 } from '../engine/constraints.ts';
-import type { VerdictRecord } from './fleet-types.ts';
-import { standingVerdict } from './fleet-verdicts.ts';
-import { liveReleases } from './live-releases.ts';
-import type { DeployLedger, Ledger } from './types.ts';
+import type { VerdictRecord } from '../ledger/fleet-types.ts';
+import type { VersionSource } from './version-source.ts';
 
 export interface DeployRequest {
   service: string;
@@ -46,35 +44,35 @@ export class DeployRefusedError extends Error {
   }
 }
 
-function hasVerdicts(ledger: DeployLedger): ledger is DeployLedger & Pick<Ledger, 'verdicts'> {
-  return typeof (ledger as Partial<Ledger>).verdicts === 'function';
+/**
+ * Every reason to refuse, from what the version source knows: the standing verdict and what runs
+ * in the environment (a source that keeps no record of other services, `ledger: github`, checks
+ * only what it knows). Empty when the deploy may go ahead.
+ */
+export async function deployRefusals(source: VersionSource, request: DeployRequest): Promise<Refusal[]> {
+  const verdict = await source.standingVerdict(request.service, request.version);
+  const live = await source.liveReleases(request.service, request.environment);
+  return refusalsOf(request, verdict, live, source.knowsOtherServices);
 }
 
 /**
- * Every reason to refuse, from a ledger with history (SQLite, PostgreSQL): the standing verdict
- * and the live releases of the environment. Empty when the deploy may go ahead.
+ * What the version declares at the gate: a deploy, what today's config says (`configured`); a
+ * rollback, what the older version declared when it was deployed, since the config has moved on.
  */
-export async function deployRefusals(ledger: DeployLedger, request: DeployRequest): Promise<Refusal[]> {
-  const verdict = hasVerdicts(ledger)
-    ? await standingVerdict(ledger, request.service, request.version)
-    : undefined;
-  return refusalsOf(request, verdict, await liveReleases(ledger, request.environment), true);
+export async function declaredConstraints(
+  source: Pick<VersionSource, 'recordedConstraints'>,
+  request: Pick<DeployRequest, 'service' | 'version' | 'action'>,
+  configured: ReleaseConstraints | undefined,
+): Promise<ReleaseConstraints | undefined> {
+  return request.action === 'rollback'
+    ? source.recordedConstraints(request.service, request.version)
+    : configured;
 }
 
 /** Throws DeployRefusedError when the gate refuses the deploy (see deployRefusals). */
-export async function assertDeployAllowed(ledger: DeployLedger, request: DeployRequest): Promise<void> {
-  const refusals = await deployRefusals(ledger, request);
+export async function assertDeployAllowed(source: VersionSource, request: DeployRequest): Promise<void> {
+  const refusals = await deployRefusals(source, request);
   if (refusals.length > 0) throw new DeployRefusedError(request, refusals);
-}
-
-/**
- * The same for `ledger: github`, which keeps no verdicts and no record of other services: only
- * the constraints, against what GitHub's deployments say is live for this service.
- */
-export function refusalsWithoutHistory(request: DeployRequest, liveVersion: string | null): Refusal[] {
-  const live: LiveRelease[] =
-    liveVersion === null ? [] : [{ service: request.service, version: liveVersion, constraints: null }];
-  return refusalsOf(request, undefined, live, false);
 }
 
 function refusalsOf(

@@ -10,8 +10,8 @@ import {
   effectiveVerdict,
   type VerdictSettings,
 } from '../engine/verdict.ts';
-import type { OutcomeCount, VerdictRecord } from './fleet-types.ts';
-import type { Ledger } from './types.ts';
+import type { OutcomeCount, VerdictRecord } from '../ledger/fleet-types.ts';
+import type { Ledger } from '../ledger/types.ts';
 
 export type VerdictLedger = Pick<
   Ledger,

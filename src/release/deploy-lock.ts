@@ -9,18 +9,19 @@
  * second run that starts meanwhile finds the lease taken rather than both passing the look.
  */
 import type { Clock } from '../engine/ports.ts';
-import { environmentLockName, globalLockName, leaseHolder, leaseLockName } from './release-locks.ts';
-import type { Ledger, LockRecord } from './types.ts';
+import {
+  deployLockName,
+  environmentLockName,
+  globalLockName,
+  leaseHolder,
+  leaseLockName,
+} from '../ledger/release-locks.ts';
+import type { Ledger, LockRecord } from '../ledger/types.ts';
 
 /** How long a run's lease lasts unless renewed; it is renewed every third of that. */
 export const DEPLOY_LEASE_MS = 60_000;
 
 export type DeployLockLedger = Pick<Ledger, 'acquireLock' | 'renewLock' | 'releaseLock' | 'locks'>;
-
-/** `deploy:shop:production`: the lease of the CLI or Action run deploying shop to production. */
-export function deployLockName(service: string, environment: string): string {
-  return `deploy:${service}:${environment}`;
-}
 
 export interface DeployLockRequest {
   service: string;
@@ -116,15 +117,6 @@ export async function holdDeployLock(
       return released;
     },
   };
-}
-
-/**
- * The bot's release a run's lease carries out (holdDeployLock writes `admittedRelease` into its
- * data), so the bot's queue does not wait for its own release's run; null for any other run.
- */
-export function carriedRelease(lock: LockRecord): number | null {
-  const release = lock.data?.release;
-  return typeof release === 'number' && Number.isSafeInteger(release) ? release : null;
 }
 
 /** A bot lock among `locks` that binds the run: a person's on the environment or globally, a release's lease. */

@@ -7,7 +7,8 @@
  * run's) — or, for a member that is a ring of targets, the version all its targets run as their
  * good version, and likewise for a whole environment when its targets are given — and is healthy on it since the environment's latest finished run ended, provided
  * no run is in progress there now (a deploy in progress is not healthy yet; one whose process died
- * before a later run finished is not in progress: live-version.ts runsInProgress). A failed
+ * before a later run finished is not in progress: release/deployment-records.ts runsInProgress), and
+ * shows the version that run deploys; a whole environment stays on its live version meanwhile. A failed
  * attempt to deploy something newer restarts the bake of the version that stayed.
  *
  * Holds are ledger locks named `hold:<service>:<track>` held until released (no lease): the
@@ -16,26 +17,42 @@
 import type { TargetState } from '../engine/ports.ts';
 import type { MemberHealth, PromotionInput, TrackMember, TrackSpec } from '../engine/tracks.ts';
 import { effectiveVerdict } from '../engine/verdict.ts';
-import type { VerdictRecord } from './fleet-types.ts';
-import { liveVersionOf, runsInProgress } from './live-version.ts';
-import type { Ledger, LockRecord } from './types.ts';
+import type { VerdictRecord } from '../ledger/fleet-types.ts';
+import type { Ledger, LockOutcome, LockRecord } from '../ledger/types.ts';
+import { runSuccesses, runsInProgress } from './deployment-records.ts';
+import { liveOf } from './live-version.ts';
 
 export function holdLockName(service: string, track: string): string {
   return `hold:${service}:${track}`;
 }
 
-/** Puts the track on hold for `by`; a hold already there (anyone's) is reported, not replaced. */
+/**
+ * What holding a track did. Someone else's hold stays theirs and is reported (`held: false`);
+ * holding a track one already holds keeps the hold, from when it was first set, with the new
+ * reason (`renewed: true`).
+ */
+export type HoldOutcome =
+  | { held: true; lock: LockRecord; renewed: boolean }
+  | { held: false; heldBy: LockRecord };
+
+/** The hold rule (see HoldOutcome), read from taking the hold's lock at `now`. */
+export function holdOutcome(outcome: LockOutcome, now: number): HoldOutcome {
+  if (!outcome.acquired) return { held: false, heldBy: outcome.heldBy };
+  return { held: true, lock: outcome.lock, renewed: outcome.lock.acquiredAt < now };
+}
+
+/** Puts the track on hold for `by` (see HoldOutcome). */
 export async function holdTrack(
   ledger: Pick<Ledger, 'acquireLock'>,
   request: { service: string; track: string; by: string; reason: string; now: number },
-): Promise<{ held: true; lock: LockRecord } | { held: false; heldBy: LockRecord }> {
+): Promise<HoldOutcome> {
   const outcome = await ledger.acquireLock(
     holdLockName(request.service, request.track),
     request.by,
     { reason: request.reason, data: { track: request.track } },
     request.now,
   );
-  return outcome.acquired ? { held: true, lock: outcome.lock } : { held: false, heldBy: outcome.heldBy };
+  return holdOutcome(outcome, request.now);
 }
 
 /** Releases the track's hold, whoever set it; null when it was not on hold. */
@@ -77,16 +94,18 @@ export async function memberHealth(
   for (const track of tracks) {
     for (const member of track.members) {
       const runs = await ledger.runs({ service, environment: member.environment });
-      const live = liveVersionOf(runs);
-      const unfinished = runsInProgress(runs).length > 0;
+      const live = liveOf(runSuccesses(runs))?.version ?? null;
+      const [deploying] = runsInProgress(runs);
       const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
-      const all = environmentTargets?.get(member.environment);
+      // While a run moves a whole environment, its targets run no one version: it stays on the live one.
+      const all = deploying ? undefined : environmentTargets?.get(member.environment);
       const version = await memberVersion(ledger, service, member, live, all);
       health.push({
         track: track.name,
         environment: member.environment,
         version,
-        healthySince: version !== null && !unfinished ? lastFinished : null,
+        healthySince: version !== null && !deploying ? lastFinished : null,
+        deploying: deploying?.version ?? null,
       });
     }
   }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrackSpec } from '../../src/engine/tracks.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
-import { memberHealth } from '../../src/ledger/track-state.ts';
+import { memberHealth } from '../../src/release/track-state.ts';
 
 const T0 = Date.UTC(2026, 11, 1);
 const TRACKS: TrackSpec[] = [
@@ -42,7 +42,7 @@ describe('memberHealth', () => {
     await run('r1', '3.1', T0, { took: 1000, decision: 'succeeded' });
     await run('r2', '3.2', T0 + 5000, { took: 1000, decision: 'rolled_back' });
     expect(await memberHealth(ledger, 'spark', TRACKS)).toEqual([
-      { track: 'canary', environment: 'canary', version: '3.1', healthySince: T0 + 6000 },
+      { track: 'canary', environment: 'canary', version: '3.1', healthySince: T0 + 6000, deploying: null },
     ]);
   });
 
@@ -52,6 +52,26 @@ describe('memberHealth', () => {
     expect((await memberHealth(ledger, 'spark', TRACKS))[0]).toMatchObject({
       version: '3.1',
       healthySince: null,
+    });
+  });
+
+  it('shows the version a run in progress deploys, and a whole environment still on its live version', async () => {
+    await run('r1', '3.1', T0, { took: 1000, decision: 'succeeded' });
+    await ledger.updateTargets('spark', 'canary', 'r1', [
+      { component: 'app', target: 'c-1', version: '3.1', good: true },
+      { component: 'app', target: 'c-2', version: '3.1', good: true },
+    ]);
+    await run('r2', '3.2', T0 + 5000);
+    await ledger.updateTargets('spark', 'canary', 'r2', [
+      { component: 'app', target: 'c-1', version: '3.2', good: false },
+    ]);
+    const targets = new Map([['canary', ['c-1', 'c-2']]]);
+    expect((await memberHealth(ledger, 'spark', TRACKS, targets))[0]).toEqual({
+      track: 'canary',
+      environment: 'canary',
+      version: '3.1',
+      healthySince: null,
+      deploying: '3.2',
     });
   });
 

@@ -1,0 +1,12 @@
+/**
+ * Where the bot reads what was deployed, for the live-version rule (src/release/live-version.ts):
+ * its releases in the repository (admitted, or seen on GitHub) and the ledger's runs, so that a
+ * version a CLI or Action run deployed through the shared ledger is live for the bot too.
+ */
+import { releaseHistory, runHistory } from '../../src/release/deployment-records.ts';
+import { combinedHistory, type DeploymentHistory } from '../../src/release/live-version.ts';
+import type { HandlerScope } from '../bot-scope.ts';
+
+export function deploymentHistory(scope: Pick<HandlerScope, 'deps' | 'fullName'>): DeploymentHistory {
+  return combinedHistory(releaseHistory(scope.deps.ledger, scope.fullName), runHistory(scope.deps.ledger));
+}

@@ -1,0 +1,57 @@
+/**
+ * The records that remember deployments, read as the live-version rule reads them: the ledger's
+ * runs (CLI and Action deploys) and the bot's releases (admitted by the bot, or seen on GitHub).
+ */
+import type { DeployLedger, ReleaseLedger, ReleaseRecord, RunRecord } from '../ledger/types.ts';
+import type { DeploymentHistory, Success } from './live-version.ts';
+
+/** The bot's successful releases of an environment read for the rule, newest deployment first. */
+const RELEASES_READ = 50;
+
+/** The runs that succeeded, as successes at the moment each finished. */
+export function runSuccesses(runs: readonly RunRecord[]): Success[] {
+  return runs
+    .filter((run) => run.decision === 'succeeded')
+    .map((run) => ({ version: run.version, commit: run.commit, at: run.finishedAt ?? run.startedAt }));
+}
+
+/** The releases that once succeeded (superseded ones too), as successes at the moment each did. */
+export function releaseSuccesses(releases: readonly ReleaseRecord[]): Success[] {
+  return releases.flatMap((release) =>
+    release.version !== null && release.succeededAt !== null
+      ? [{ version: release.version, commit: release.commit, at: release.succeededAt }]
+      : [],
+  );
+}
+
+/** The ledger's runs as a deployment history. */
+export function runHistory(ledger: Pick<DeployLedger, 'runs'>): DeploymentHistory {
+  return {
+    async successes(service, environment) {
+      return runSuccesses(await ledger.runs({ service, environment }));
+    },
+  };
+}
+
+/** The bot's releases in one repository as a deployment history (a release naming no service counts for any). */
+export function releaseHistory(ledger: Pick<ReleaseLedger, 'releases'>, repo: string): DeploymentHistory {
+  return {
+    async successes(service, environment) {
+      const releases = await ledger.releases({ repo, environment, succeeded: true, limit: RELEASES_READ });
+      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
+    },
+  };
+}
+
+/**
+ * The runs (newest first) that may still be going: unfinished, and started after the newest
+ * finished run started. An unfinished run older than that is one whose process died without a
+ * terminal record; a later run has since taken the environment over, so it holds nothing up.
+ */
+export function runsInProgress(runs: readonly RunRecord[]): RunRecord[] {
+  const newestFinished = runs.find((run) => run.finishedAt !== null);
+  return runs.filter(
+    (run) =>
+      run.finishedAt === null && (newestFinished === undefined || run.startedAt > newestFinished.startedAt),
+  );
+}

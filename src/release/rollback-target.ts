@@ -1,0 +1,42 @@
+/**
+ * What a rollback puts back, when nobody names a version: the one rule behind `tranche
+ * rollback`, the bot's /rollback and the rollbacks a bad verdict starts.
+ *
+ * The target is the version of the newest successful deployment to the environment made before
+ * the live version first succeeded there, passing over every version whose standing verdict is
+ * bad. So a rollback
+ * - never puts back a version the deploy gate would refuse (a bad verdict);
+ * - never goes forward: a version that first succeeded after the live one (one an earlier
+ *   rollback took away) is not a candidate, and a second rollback goes further back;
+ * - has no target when nothing is live, or nothing good succeeded before the live version;
+ * - puts the live version itself back (unless its verdict is bad) while a halted or killed run has
+ *   left a target off it: that undoes the run, where going further back would pass over the last
+ *   good version. Only a ledger that keeps each target's version knows this (`strayTargets`).
+ */
+import { type DeploymentHistory, newestFirst, type Success } from './live-version.ts';
+
+/** The target among the environment's successes (see above); null when there is none. */
+export function rollbackTargetOf(
+  successes: readonly Success[],
+  bad: ReadonlySet<string>,
+  strayTargets = false,
+): Success | null {
+  const ordered = newestFirst(successes);
+  const live = ordered[0];
+  if (live === undefined) return null;
+  if (strayTargets && !bad.has(live.version)) return live;
+  const firstLive = ordered.findLastIndex((s) => s.version === live.version);
+  return ordered.slice(firstLive + 1).find((s) => !bad.has(s.version)) ?? null;
+}
+
+/** The environment's rollback target, read from `history`; null when there is none. */
+export async function rollbackTarget(
+  history: DeploymentHistory,
+  request: { service: string; environment: string; bad: ReadonlySet<string>; strayTargets?: boolean },
+): Promise<Success | null> {
+  return rollbackTargetOf(
+    await history.successes(request.service, request.environment),
+    request.bad,
+    request.strayTargets,
+  );
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Success } from '../../src/release/live-version.ts';
+import { rollbackTargetOf } from '../../src/release/rollback-target.ts';
+
+/** Successes of the named versions, one a minute apart, in the order given. */
+function deployed(...versions: string[]): Success[] {
+  return versions.map((version, i) => ({ version, commit: `c-${version}`, at: (i + 1) * 60_000 }));
+}
+
+const NONE_BAD = new Set<string>();
+
+describe('the rollback target', () => {
+  it('is the version live before the current one', () => {
+    expect(rollbackTargetOf(deployed('1', '2', '3'), NONE_BAD)?.version).toBe('2');
+  });
+
+  it('passes over a version whose verdict is bad for the good one before it', () => {
+    expect(rollbackTargetOf(deployed('1', '2', '3'), new Set(['2']))?.version).toBe('1');
+  });
+
+  it('is none when every earlier version is bad', () => {
+    expect(rollbackTargetOf(deployed('1', '2', '3'), new Set(['1', '2']))).toBeNull();
+  });
+
+  it('is none when only one version ever succeeded', () => {
+    expect(rollbackTargetOf(deployed('1'), NONE_BAD)).toBeNull();
+  });
+
+  it('is none when nothing is live', () => {
+    expect(rollbackTargetOf([], NONE_BAD)).toBeNull();
+  });
+
+  describe('after a rollback', () => {
+    it('goes further back, never forward to the version the rollback took away', () => {
+      // 3 was rolled back to 2: 3 succeeded after 2 first did, so it is no candidate.
+      expect(rollbackTargetOf(deployed('1', '2', '3', '2'), NONE_BAD)?.version).toBe('1');
+    });
+
+    it('is none when the rollback went to the first version', () => {
+      expect(rollbackTargetOf(deployed('1', '2', '1'), NONE_BAD)).toBeNull();
+    });
+  });
+
+  it('puts back what ran last before the live version, even when an older number ran there later', () => {
+    // 1 was redeployed after 2; then 3 went live: 1 is what ran before it.
+    expect(rollbackTargetOf(deployed('1', '2', '1', '3'), NONE_BAD)?.version).toBe('1');
+  });
+});
+
+describe('successes recorded at the same moment', () => {
+  it('are told apart by the order their record keeps, newest first', () => {
+    const at = 60_000;
+    const successes = ['3', '2', '1'].map((version) => ({ version, commit: null, at }));
+    expect(rollbackTargetOf(successes, NONE_BAD)?.version).toBe('2');
+  });
+});
