@@ -1,13 +1,22 @@
 /**
  * Bundles the CLI into dist/cli.js and the Action into dist/index.js (one file each, Node 24, no node_modules needed at run time).
+ * dist/tranche.js is the package's `bin`: a few lines, built for old syntax, that check the Node.js
+ * version and then load dist/cli.js.
  * `--check` rebuilds in memory and fails when the committed bundle differs: dist/ must match src/.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { build } from 'esbuild';
+import { resolve } from 'node:path';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 
-const entries = [
-  { in: 'src/cli/main.ts', out: 'dist/cli.js' },
-  { in: 'src/action/index.ts', out: 'dist/index.js' },
+const node24: BuildOptions = {
+  target: 'node24',
+  banner: { js: "import { createRequire as __trancheRequire } from 'node:module';\nconst require = __trancheRequire(import.meta.url);" },
+  plugins: [versionOnly()],
+};
+const entries: { in: string; out: string; options: BuildOptions }[] = [
+  { in: 'src/cli/main.ts', out: 'dist/cli.js', options: node24 },
+  { in: 'src/action/index.ts', out: 'dist/index.js', options: node24 },
+  { in: 'src/cli/bin.ts', out: 'dist/tranche.js', options: { target: 'node14', plugins: [cliBeside()] } },
 ];
 const check = process.argv.includes('--check');
 let stale = 0;
@@ -16,12 +25,11 @@ for (const entry of entries) {
     entryPoints: [entry.in],
     bundle: true,
     platform: 'node',
-    target: 'node24',
     format: 'esm',
     write: false,
     legalComments: 'none',
-    banner: { js: "import { createRequire as __trancheRequire } from 'node:module';\nconst require = __trancheRequire(import.meta.url);" },
     outfile: entry.out,
+    ...entry.options,
   });
   const text = result.outputFiles[0]?.text ?? '';
   if (!check) {
@@ -41,3 +49,28 @@ for (const entry of entries) {
   }
 }
 if (stale > 0) process.exitCode = 1;
+
+/** The launcher's import of the CLI stays an import, of the bundle beside it. */
+function cliBeside(): Plugin {
+  return {
+    name: 'cli-beside',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/main\.ts$/ }, () => ({ path: './cli.js', external: true }));
+    },
+  };
+}
+
+/** Only package.json's version goes into a bundle, so other edits to package.json leave dist/ as it is. */
+function versionOnly(): Plugin {
+  return {
+    name: 'package-version-only',
+    setup(b) {
+      const own = resolve('package.json');
+      b.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
+        if (args.path !== own) return undefined;
+        const { version } = JSON.parse(readFileSync(args.path, 'utf8')) as { version: string };
+        return { contents: JSON.stringify({ version }), loader: 'json' };
+      });
+    },
+  };
+}

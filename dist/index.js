@@ -45117,7 +45117,19 @@ function intendedBranch(branches) {
   const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
   scored.sort((a, b) => a.score - b.score);
   const [best, runnerUp] = scored;
-  return best && (!runnerUp || best.score < runnerUp.score) ? best.issues : void 0;
+  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
+  return mixesForms(best.issues, branches) ? void 0 : best.issues;
+}
+function mixesForms(best, branches) {
+  const unknown3 = rootUnknownKeys(best);
+  return branches.some(
+    (other) => other !== best && !other.some((issue3) => issue3.path.length === 0 && issue3.code === "invalid_type") && unknown3.some((key3) => !rootUnknownKeys(other).includes(key3))
+  );
+}
+function rootUnknownKeys(issues) {
+  return issues.flatMap(
+    (issue3) => issue3.path.length === 0 && issue3.code === "unrecognized_keys" ? issue3.keys : []
+  );
 }
 function shallowProblems(issues) {
   let score = 0;
@@ -65931,17 +65943,14 @@ async function readConfigText(path, name) {
 function parseConfig(text, file2) {
   const lineCounter = new import_yaml2.LineCounter();
   const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const syntaxIssues = doc.errors.map((error63) => {
-    const { line, col } = lineCounter.linePos(error63.pos[0]);
-    return {
-      file: file2,
-      line: Math.max(line, 1),
-      column: col,
-      path: [],
-      message: `invalid YAML: ${error63.message}`
-    };
-  });
-  if (syntaxIssues.length > 0) throw new ConfigError(syntaxIssues);
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
+    const [message] = syntaxError.message.split("\n");
+    throw new ConfigError([
+      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
+    ]);
+  }
   const locator = createLocator(doc, lineCounter);
   const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
   if (!result.success) {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { dirname, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_LEDGER_PATH } from '../ledger/open.ts';
 
 const run = promisify(execFile);
 
@@ -10,16 +11,21 @@ export interface WorkTree {
   dirty: string[];
 }
 
+/** The default ledger's directory beside the config: Tranche's own records, never a change to deploy. */
+const LEDGER_DIR = dirname(DEFAULT_LEDGER_PATH);
+
 /**
  * The commit checked out in dir and its uncommitted changes; undefined outside a git work tree.
- * A new file counts: a deploy script never committed is code the commit does not hold.
+ * A new file counts: a deploy script never committed is code the commit does not hold. The
+ * default ledger directory in dir does not, whether or not .gitignore hides it.
  */
 export async function inspectWorkTree(dir: string): Promise<WorkTree | undefined> {
   try {
     const { stdout: inside } = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir });
     if (inside.trim() !== 'true') return undefined;
     const { stdout: head } = await run('git', ['rev-parse', 'HEAD'], { cwd: dir });
-    const { stdout: status } = await run('git', ['status', '--porcelain'], { cwd: dir });
+    const everythingBut = ['--', ':/', `:(exclude)${LEDGER_DIR}`];
+    const { stdout: status } = await run('git', ['status', '--porcelain', ...everythingBut], { cwd: dir });
     return { commit: head.trim(), dirty: status.split('\n').filter((line) => line.trim() !== '') };
   } catch {
     return undefined;
@@ -33,5 +39,16 @@ export async function repoRelativePath(file: string): Promise<string | undefined
     return relative(stdout.trim(), file);
   } catch {
     return undefined;
+  }
+}
+
+/** Whether a git work tree holds `path` (from dir) without .gitignore hiding it; false outside a work tree. */
+export async function isUnignoredInWorkTree(dir: string, path: string): Promise<boolean> {
+  try {
+    await run('git', ['check-ignore', '--quiet', path], { cwd: dir });
+    return false;
+  } catch (error) {
+    // Exit 1: not ignored; 128: not a work tree (or git failed).
+    return (error as { code?: unknown }).code === 1;
   }
 }

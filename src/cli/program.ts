@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config/errors.ts';
 import { UnknownEnvironmentError } from '../config/resolve.ts';
 import { DeployRefusedError } from '../ledger/deploy-gate.ts';
@@ -17,6 +19,7 @@ import { tailCommand } from './commands/tail.ts';
 import { holdCommand, releaseCommand, tracksCommand } from './commands/tracks.ts';
 import { markCommand, verdictCommand } from './commands/verdict.ts';
 import { type VersionNextOptions, versionNextCommand } from './commands/version.ts';
+import { DEFAULT_CONFIG_FILE, findConfig } from './find-config.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -41,11 +44,20 @@ export async function main(argv: string[], runtime: Runtime): Promise<number> {
 function buildProgram(runtime: Runtime, setExit: (code: number) => void): Command {
   const program = new Command('tranche')
     .description('Deploy a service to a fleet in small, verified steps; roll back on its own.')
+    .version(packageJson.version, '-V, --version', 'print the version')
+    // Only before a command: deploy, history and others take a --version of their own.
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(run tranche --help for usage)')
     .configureOutput({
       writeOut: (text) => runtime.stdout.write(text),
       writeErr: (text) => runtime.stderr.write(text),
+    })
+    .hook('preAction', (_program, action) => {
+      if (action.getOptionValueSource('config') !== 'default') return;
+      const found = findConfig(runtime.cwd);
+      if (found !== undefined)
+        action.setOptionValueWithSource('config', relative(runtime.cwd, found), 'default');
     });
   const command = (name: string, description: string, handler: Handler): Command => {
     const sub = program.command(name).description(description);
@@ -147,7 +159,12 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
 function common(command: Command): Command {
   return command
     .exitOverride()
-    .addOption(new Option('-c, --config <file>', 'the config file').default('tranche.yml'))
+    .addOption(
+      new Option('-c, --config <file>', 'the config file').default(
+        DEFAULT_CONFIG_FILE,
+        'the nearest tranche.yml from here up to the repository root',
+      ),
+    )
     .option('-e, --environment <name>', 'the environment (default: the only one defined)')
     .option(
       '--ledger <path|url>',

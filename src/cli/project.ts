@@ -1,9 +1,12 @@
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnknownEnvironmentError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 
+import { repositoryRoot } from './find-config.ts';
+import { isUnignoredInWorkTree } from './git.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
 /** The options every command takes. */
@@ -64,13 +67,27 @@ export async function openProjectLedger(
   dir: string,
 ): Promise<Ledger> {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
+  const creating = chosen === undefined && !existsSync(resolve(dir, DEFAULT_LEDGER_PATH));
   try {
-    return await openLedger(chosen?.location, dir);
+    const ledger = await openLedger(chosen?.location, dir);
+    if (creating) await adviseIgnoring(dir, runtime);
+    return ledger;
   } catch (error) {
     const from = chosen ? chosen.from : `the default ledger (${DEFAULT_LEDGER_PATH} beside the config)`;
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${from}: ${message}`, { cause: error });
   }
+}
+
+/** On creating the default ledger in a git work tree: say how to keep it out of `git status`. */
+async function adviseIgnoring(dir: string, runtime: Runtime): Promise<void> {
+  const ledgerDir = dirname(DEFAULT_LEDGER_PATH);
+  // Outside a repository there is nothing to ignore, and no git process to start.
+  if (repositoryRoot(dir) === undefined || !(await isUnignoredInWorkTree(dir, ledgerDir))) return;
+  runtime.stderr.write(
+    `tranche: created the ledger ${join(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, ` +
+      `and a line \`${ledgerDir}/\` in ${join(dir, '.gitignore')} keeps it out of git status too\n`,
+  );
 }
 
 /** The config file's directory, where the default ledger lives, without reading the config. */

@@ -12,20 +12,52 @@ export interface Runtime {
   stderr: Output;
   /** Subscribe to SIGINT/SIGTERM; returns an unsubscribe function. */
   onSignal(handler: (signal: string) => void): () => void;
+  /**
+   * Subscribe to stdout's reader going away (`tranche tail | head`); returns an unsubscribe
+   * function. Output written after that is dropped quietly.
+   */
+  onStdoutClosed(handler: () => void): () => void;
 }
 
 export function processRuntime(): Runtime {
+  const closedHandlers = new Set<() => void>();
+  const signals = ['SIGINT', 'SIGTERM'] as const;
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
+    stdout: quietWhenClosed(process.stdout, () => {
+      for (const handler of closedHandlers) handler();
+    }),
     stderr: process.stderr,
     onSignal(handler) {
-      const signals = ['SIGINT', 'SIGTERM'] as const;
       for (const signal of signals) process.on(signal, handler);
       return () => {
         for (const signal of signals) process.off(signal, handler);
       };
+    },
+    onStdoutClosed(handler) {
+      closedHandlers.add(handler);
+      return () => closedHandlers.delete(handler);
+    },
+  };
+}
+
+/** A stream whose reader may go away: once the pipe is closed, writes are dropped instead of failing with EPIPE. */
+function quietWhenClosed(stream: NodeJS.WriteStream, onClose: () => void): Output {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (closed) return;
+    closed = true;
+    onClose();
+  });
+  return {
+    write: (text) => !closed && stream.write(text),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
     },
   };
 }

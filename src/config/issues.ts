@@ -54,7 +54,29 @@ function intendedBranch(branches: readonly (readonly ZodIssue[])[]): readonly Zo
   const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
   scored.sort((a, b) => a.score - b.score);
   const [best, runnerUp] = scored;
-  return best && (!runnerUp || best.score < runnerUp.score) ? best.issues : undefined;
+  if (!best || (runnerUp && best.score >= runnerUp.score)) return undefined;
+  return mixesForms(best.issues, branches) ? undefined : best.issues;
+}
+
+/**
+ * The input holds the keys of two forms (a check with both `command` and `http`): a key the
+ * likeliest form calls unknown is one another form knows. The union's own message says that only
+ * one is allowed, where the likeliest form would call the other's key a typo.
+ */
+function mixesForms(best: readonly ZodIssue[], branches: readonly (readonly ZodIssue[])[]): boolean {
+  const unknown = rootUnknownKeys(best);
+  return branches.some(
+    (other) =>
+      other !== best &&
+      !other.some((issue) => issue.path.length === 0 && issue.code === 'invalid_type') &&
+      unknown.some((key) => !rootUnknownKeys(other).includes(key)),
+  );
+}
+
+function rootUnknownKeys(issues: readonly ZodIssue[]): string[] {
+  return issues.flatMap((issue) =>
+    issue.path.length === 0 && issue.code === 'unrecognized_keys' ? issue.keys : [],
+  );
 }
 
 function shallowProblems(issues: readonly ZodIssue[]): number {

@@ -35,17 +35,15 @@ async function readConfigText(path: string, name: string): Promise<string> {
 export function parseConfig(text: string, file: string): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const syntaxIssues = doc.errors.map((error) => {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    return {
-      file,
-      line: Math.max(line, 1),
-      column: col,
-      path: [],
-      message: `invalid YAML: ${error.message}`,
-    };
-  });
-  if (syntaxIssues.length > 0) throw new ConfigError(syntaxIssues);
+  // The first syntax error only: the parser's later ones mostly follow from it.
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
+    const [message] = syntaxError.message.split('\n');
+    throw new ConfigError([
+      { file, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` },
+    ]);
+  }
 
   const locator = createLocator(doc, lineCounter);
   const result = trancheConfigSchema.safeParse(toJs(doc, file), { error: humanMessage, reportInput: true });

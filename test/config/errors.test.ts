@@ -225,6 +225,21 @@ describe('configuration errors', () => {
       ]);
     });
 
+    it('says exactly one kind is allowed, not that one kind is an unknown key, when the command form fits better', () => {
+      expect(
+        errorLines(
+          ...HEAD,
+          'checks:',
+          '  both:',
+          '    command: ./x.sh',
+          '    max: 300',
+          '    http: { url: "http://x/" }',
+        ),
+      ).toEqual([
+        "tranche.yml:9:3 checks.both: a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'",
+      ]);
+    });
+
     it('refuses a check with neither', () => {
       expect(errorLines(...HEAD, 'checks:', '  none: {}')).toEqual([
         "tranche.yml:9:9 checks.none: a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'",
@@ -251,9 +266,10 @@ describe('configuration errors', () => {
       ]);
     });
 
-    it('reports broken indentation with the position of the problem', () => {
-      const [first] = errorLines('service: api', '  environments: x');
-      expect(first).toMatch(/^tranche\.yml:1:10: invalid YAML: /);
+    it('reports broken indentation in one line, at the position of the problem', () => {
+      expect(errorLines('service: api', '  environments: x', 'foo: "unterminated')).toEqual([
+        'tranche.yml:1:10: invalid YAML: Nested mappings are not allowed in compact mappings',
+      ]);
     });
   });
 

@@ -76,3 +76,13 @@ export const RECORDING_CHECK = `#!/bin/sh
 if [ -f bad-targets ] && grep -qx "$TRANCHE_TARGET" bad-targets; then echo '{"value": 480}'; exit 0; fi
 echo '{"value": 120}'
 `;
+
+/** A config of one service, one environment (prod) and one target (a), whose deploy does nothing. */
+export const ONE_TARGET_CONFIG = `service: shop
+environments:
+  prod:
+    components:
+      - name: app
+        targets: [a]
+        deploy: "true"
+`;

@@ -32,6 +32,7 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
     return 0;
   }
   const rows = runs.map((r) => [
+    r.runId,
     isoTime(r.startedAt),
     r.environment,
     r.version,
@@ -41,7 +42,7 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
     `${(r.commit ?? '-').slice(0, 12)}${r.dirty ? ' (dirty)' : ''}`,
   ]);
   runtime.stdout.write(
-    `${table(['started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit'], rows)}\n`,
+    `${table(['run', 'started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit'], rows)}\n`,
   );
   return 0;
 }

@@ -35,7 +35,8 @@ export async function tailCommand(options: TailOptions, runtime: Runtime): Promi
       ? { event: (event) => void runtime.stdout.write(`${JSON.stringify(event)}\n`) }
       : createReporter(runtime.stdout, { ci: isCi(runtime.env.CI) });
     const controller = new AbortController();
-    const unsubscribe = runtime.onSignal(() => controller.abort());
+    const stop = () => controller.abort();
+    const unsubscribe = [runtime.onSignal(stop), runtime.onStdoutClosed(stop)];
     try {
       const outcome = await followRun(ledger, run.runId, reporter, {
         clock: systemClock,
@@ -45,7 +46,7 @@ export async function tailCommand(options: TailOptions, runtime: Runtime): Promi
       if (!outcome.finished) progress.write(`stopped following run ${run.runId}; it goes on\n`);
       return outcome.decision === 'succeeded' ? 0 : 1;
     } finally {
-      unsubscribe();
+      for (const undo of unsubscribe) undo();
       reporter.finish?.();
     }
   });

@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The config file a command reads when --config is not given. */
+export const DEFAULT_CONFIG_FILE = 'tranche.yml';
+
+/**
+ * The nearest tranche.yml from `cwd` up to the root of the git repository holding it, so a
+ * command works from any directory of the repository; only `cwd` itself outside a repository.
+ * Undefined when there is none.
+ */
+export function findConfig(cwd: string): string | undefined {
+  const root = repositoryRoot(cwd);
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    const candidate = join(dir, DEFAULT_CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (root === undefined || dir === root || dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The nearest directory up from `dir` that holds `.git` (a directory, or a worktree's file). */
+export function repositoryRoot(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    if (existsSync(join(current, '.git'))) return current;
+    if (dirname(current) === current) return undefined;
+  }
+}

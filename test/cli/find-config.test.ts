@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findConfig } from '../../src/cli/find-config.ts';
+import { project, runCli } from '../support/cli.ts';
+
+const CONFIG = `service: shop
+environments:
+  prod:
+    components:
+      - name: app
+        targets: [a, b]
+        deploy: "true"
+`;
+
+let dispose: () => void = () => undefined;
+afterEach(() => dispose());
+
+function tree(files: Record<string, string>) {
+  const p = project(files);
+  dispose = p.dispose;
+  return p;
+}
+
+const gitInit = (dir: string) => execFileSync('git', ['init', '-q'], { cwd: dir });
+
+describe('finding tranche.yml without --config', () => {
+  describe('in a git repository', () => {
+    it('takes the nearest one from the working directory up', () => {
+      const p = tree({ 'tranche.yml': CONFIG, 'services/api/tranche.yml': CONFIG, 'services/api/src/x': '' });
+      gitInit(p.dir);
+      expect(findConfig(p.path('services/api/src'))).toBe(p.path('services/api/tranche.yml'));
+      expect(findConfig(p.path('services'))).toBe(p.path('tranche.yml'));
+    });
+
+    it('looks no further up than the repository root', () => {
+      const p = tree({ 'tranche.yml': CONFIG, 'repo/src/x': '' });
+      gitInit(p.path('repo'));
+      expect(findConfig(p.path('repo/src'))).toBeUndefined();
+    });
+
+    it('knows a linked worktree’s root by its .git file', () => {
+      const p = tree({ 'tranche.yml': CONFIG, 'worktree/.git': 'gitdir: elsewhere\n', 'worktree/src/x': '' });
+      expect(findConfig(p.path('worktree/src'))).toBeUndefined();
+    });
+  });
+
+  it('looks only in the working directory outside a repository', () => {
+    const p = tree({ 'tranche.yml': CONFIG, 'sub/x': '' });
+    expect(findConfig(p.dir)).toBe(p.path('tranche.yml'));
+    expect(findConfig(p.path('sub'))).toBeUndefined();
+  });
+
+  describe('from a subdirectory, as a command', () => {
+    it('plans with the repository’s config', async () => {
+      const p = tree({ 'tranche.yml': CONFIG, 'docs/readme.md': '' });
+      gitInit(p.dir);
+      const { code, stdout, stderr } = await runCli(['plan'], { cwd: p.path('docs') });
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain('batch 2: 1 target(s): b');
+    });
+
+    it('names the file from the working directory in a config error', async () => {
+      const p = tree({ 'tranche.yml': `${CONFIG}colour: blue\n`, 'docs/readme.md': '' });
+      gitInit(p.dir);
+      const { code, stderr } = await runCli(['plan'], { cwd: p.path('docs') });
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${join(p.dir, 'tranche.yml')}:8:1 colour: unknown key 'colour'`);
+    });
+
+    it('still reads the file --config names, from the working directory', async () => {
+      const p = tree({ 'tranche.yml': CONFIG, 'docs/readme.md': '' });
+      gitInit(p.dir);
+      const { code, stderr } = await runCli(['plan', '--config', 'tranche.yml'], { cwd: p.path('docs') });
+      expect(code).toBe(2);
+      expect(stderr).toContain('tranche.yml: file not found');
+    });
+  });
+});
