@@ -25,5 +25,5 @@ vitest run --config test/vitest.config.ts \
   -t "between processes|concurrent processes|the environment's lock" \
   test/ledger/sqlite.test.ts test/ledger/postgres.test.ts test/cli/commands.test.ts test/cli/deploy.test.ts
 vitest run --config test/vitest.config.ts \
-  test/exec/shell-executor.test.ts test/ledger/deploy-lock.test.ts \
+  test/exec/shell-executor.test.ts test/release/deploy-lock.test.ts \
   test/cli/tail.test.ts test/cli/follow.test.ts test/examples/local-fleet.test.ts
