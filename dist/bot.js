@@ -73792,7 +73792,7 @@ function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
     }
     if (body2 === "too large") {
       app2.log.warn(`${what}: its body is over ${maxBytes} bytes; refused unread`);
-      answer3(response, 413, `a webhook body has at most ${maxBytes} bytes`);
+      await refuseTooLarge(request2, response, `a webhook body has at most ${maxBytes} bytes`);
       return true;
     }
     const payload = body2.toString("utf8");
@@ -73831,6 +73831,31 @@ function pathOf(request2) {
 function headerWords(request2, name) {
   const value = request2.headers[name];
   return typeof value === "string" ? value.replace(/[^\w.:-]/g, "?").slice(0, 64) : "none";
+}
+var DRAIN_MS = 2e3;
+var DRAIN_BYTES = 8 * 1024 * 1024;
+async function refuseTooLarge(request2, response, error62) {
+  response.writeHead(413, { "content-type": "application/json", connection: "close" });
+  response.write(`${JSON.stringify({ error: error62 })}
+`);
+  await new Promise((resolve5) => {
+    let dropped = 0;
+    const done = () => {
+      clearTimeout(timer);
+      request2.off("data", onData);
+      resolve5();
+    };
+    const onData = (chunk) => {
+      dropped += chunk.length;
+      if (dropped > DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    request2.on("data", onData);
+    request2.once("end", done);
+    request2.once("close", done);
+    request2.resume();
+  });
+  response.end();
 }
 function answer3(response, status2, error62) {
   response.writeHead(status2, { "content-type": "application/json", connection: "close" });
