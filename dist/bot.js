@@ -406,8 +406,8 @@ var require_req = __commonJS({
       if (req.originalUrl) {
         _req.url = req.originalUrl;
       } else {
-        const path2 = req.path;
-        _req.url = typeof path2 === "string" ? path2 : req.url ? req.url.path || req.url : void 0;
+        const path8 = req.path;
+        _req.url = typeof path8 === "string" ? path8 : req.url ? req.url.path || req.url : void 0;
       }
       if (req.query) {
         _req.query = req.query;
@@ -577,14 +577,14 @@ var require_redact = __commonJS({
       }
       return obj;
     }
-    function parsePath(path2) {
+    function parsePath(path8) {
       const parts = [];
       let current = "";
       let inBrackets = false;
       let inQuotes = false;
       let quoteChar = "";
-      for (let i = 0; i < path2.length; i++) {
-        const char = path2[i];
+      for (let i = 0; i < path8.length; i++) {
+        const char = path8[i];
         if (!inBrackets && char === ".") {
           if (current) {
             parts.push(current);
@@ -715,10 +715,10 @@ var require_redact = __commonJS({
       return current;
     }
     function redactPaths(obj, paths, censor, remove = false) {
-      for (const path2 of paths) {
-        const parts = parsePath(path2);
+      for (const path8 of paths) {
+        const parts = parsePath(path8);
         if (parts.includes("*")) {
-          redactWildcardPath(obj, parts, censor, path2, remove);
+          redactWildcardPath(obj, parts, censor, path8, remove);
         } else {
           if (remove) {
             removeKey(obj, parts);
@@ -803,8 +803,8 @@ var require_redact = __commonJS({
           }
         } else {
           if (afterWildcard.includes("*")) {
-            const wrappedCensor = typeof censor === "function" ? (value, path2) => {
-              const fullPath = [...pathArray.slice(0, pathLength), ...path2];
+            const wrappedCensor = typeof censor === "function" ? (value, path8) => {
+              const fullPath = [...pathArray.slice(0, pathLength), ...path8];
               return censor(value, fullPath);
             } : censor;
             redactWildcardPath(current, afterWildcard, wrappedCensor, originalPath, remove);
@@ -839,8 +839,8 @@ var require_redact = __commonJS({
         return null;
       }
       const pathStructure = /* @__PURE__ */ new Map();
-      for (const path2 of pathsToClone) {
-        const parts = parsePath(path2);
+      for (const path8 of pathsToClone) {
+        const parts = parsePath(path8);
         let current = pathStructure;
         for (let i = 0; i < parts.length; i++) {
           const part = parts[i];
@@ -892,24 +892,24 @@ var require_redact = __commonJS({
       }
       return cloneSelectively(obj, pathStructure);
     }
-    function validatePath(path2) {
-      if (typeof path2 !== "string") {
+    function validatePath(path8) {
+      if (typeof path8 !== "string") {
         throw new Error("Paths must be (non-empty) strings");
       }
-      if (path2 === "") {
+      if (path8 === "") {
         throw new Error("Invalid redaction path ()");
       }
-      if (path2.includes("..")) {
-        throw new Error(`Invalid redaction path (${path2})`);
+      if (path8.includes("..")) {
+        throw new Error(`Invalid redaction path (${path8})`);
       }
-      if (path2.includes(",")) {
-        throw new Error(`Invalid redaction path (${path2})`);
+      if (path8.includes(",")) {
+        throw new Error(`Invalid redaction path (${path8})`);
       }
       let bracketCount = 0;
       let inQuotes = false;
       let quoteChar = "";
-      for (let i = 0; i < path2.length; i++) {
-        const char = path2[i];
+      for (let i = 0; i < path8.length; i++) {
+        const char = path8[i];
         if ((char === '"' || char === "'") && bracketCount > 0) {
           if (!inQuotes) {
             inQuotes = true;
@@ -923,20 +923,20 @@ var require_redact = __commonJS({
         } else if (char === "]" && !inQuotes) {
           bracketCount--;
           if (bracketCount < 0) {
-            throw new Error(`Invalid redaction path (${path2})`);
+            throw new Error(`Invalid redaction path (${path8})`);
           }
         }
       }
       if (bracketCount !== 0) {
-        throw new Error(`Invalid redaction path (${path2})`);
+        throw new Error(`Invalid redaction path (${path8})`);
       }
     }
     function validatePaths(paths) {
       if (!Array.isArray(paths)) {
         throw new TypeError("paths must be an array");
       }
-      for (const path2 of paths) {
-        validatePath(path2);
+      for (const path8 of paths) {
+        validatePath(path8);
       }
     }
     function slowRedact(options2 = {}) {
@@ -1106,8 +1106,8 @@ var require_redaction = __commonJS({
         if (shape[k] === null) {
           o[k] = (value) => topCensor(value, [k]);
         } else {
-          const wrappedCensor = typeof censor === "function" ? (value, path2) => {
-            return censor(value, [k, ...path2]);
+          const wrappedCensor = typeof censor === "function" ? (value, path8) => {
+            return censor(value, [k, ...path8]);
           } : censor;
           o[k] = Redact({
             paths: shape[k],
@@ -1178,8 +1178,8 @@ var require_quick_format_unescaped = __commonJS({
         return '"[Circular]"';
       }
     }
-    module2.exports = format;
-    function format(f, args, opts) {
+    module2.exports = format3;
+    function format3(f, args, opts) {
       var ss = opts && opts.stringify || tryStringify;
       var offset = 1;
       if (typeof f === "object" && f !== null) {
@@ -1325,12 +1325,12 @@ var require_atomic_sleep = __commonJS({
 var require_sonic_boom = __commonJS({
   "node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
-    var fs = __require("fs");
+    var fs5 = __require("fs");
     var EventEmitter = __require("events");
     var inherits = __require("util").inherits;
-    var path2 = __require("path");
+    var path8 = __require("path");
     var sleep2 = require_atomic_sleep();
-    var assert2 = __require("assert");
+    var assert4 = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
     var MAX_WRITE = 16 * 1024;
@@ -1382,20 +1382,20 @@ var require_sonic_boom = __commonJS({
       const mode = sonic.mode;
       if (sonic.sync) {
         try {
-          if (sonic.mkdir) fs.mkdirSync(path2.dirname(file2), { recursive: true });
-          const fd = fs.openSync(file2, flags, mode);
+          if (sonic.mkdir) fs5.mkdirSync(path8.dirname(file2), { recursive: true });
+          const fd = fs5.openSync(file2, flags, mode);
           fileOpened(null, fd);
         } catch (err) {
           fileOpened(err);
           throw err;
         }
       } else if (sonic.mkdir) {
-        fs.mkdir(path2.dirname(file2), { recursive: true }, (err) => {
+        fs5.mkdir(path8.dirname(file2), { recursive: true }, (err) => {
           if (err) return fileOpened(err);
-          fs.open(file2, flags, mode, fileOpened);
+          fs5.open(file2, flags, mode, fileOpened);
         });
       } else {
-        fs.open(file2, flags, mode, fileOpened);
+        fs5.open(file2, flags, mode, fileOpened);
       }
     }
     function SonicBoom(opts) {
@@ -1436,8 +1436,8 @@ var require_sonic_boom = __commonJS({
         this.flush = flushBuffer;
         this.flushSync = flushBufferSync;
         this._actualWrite = actualWriteBuffer;
-        fsWriteSync = () => fs.writeSync(this.fd, this._writingBuf);
-        fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
+        fsWriteSync = () => fs5.writeSync(this.fd, this._writingBuf);
+        fsWrite = () => fs5.write(this.fd, this._writingBuf, this.release);
       } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
         this._writingBuf = "";
         this.write = write;
@@ -1446,15 +1446,15 @@ var require_sonic_boom = __commonJS({
         this._actualWrite = actualWrite;
         fsWriteSync = () => {
           if (Buffer.isBuffer(this._writingBuf)) {
-            return fs.writeSync(this.fd, this._writingBuf);
+            return fs5.writeSync(this.fd, this._writingBuf);
           }
-          return fs.writeSync(this.fd, this._writingBuf, "utf8");
+          return fs5.writeSync(this.fd, this._writingBuf, "utf8");
         };
         fsWrite = () => {
           if (Buffer.isBuffer(this._writingBuf)) {
-            return fs.write(this.fd, this._writingBuf, this.release);
+            return fs5.write(this.fd, this._writingBuf, this.release);
           }
-          return fs.write(this.fd, this._writingBuf, "utf8", this.release);
+          return fs5.write(this.fd, this._writingBuf, "utf8", this.release);
         };
       } else {
         throw new Error(`SonicBoom supports "${kContentModeUtf8}" and "${kContentModeBuffer}", but passed ${contentMode}`);
@@ -1511,7 +1511,7 @@ var require_sonic_boom = __commonJS({
           }
         }
         if (this._fsync) {
-          fs.fsyncSync(this.fd);
+          fs5.fsyncSync(this.fd);
         }
         const len = this._len;
         if (this._reopening) {
@@ -1625,7 +1625,7 @@ var require_sonic_boom = __commonJS({
       const onDrain = () => {
         if (!this._fsync) {
           try {
-            fs.fsync(this.fd, (err) => {
+            fs5.fsync(this.fd, (err) => {
               this._flushPending = false;
               cb(err);
             });
@@ -1727,7 +1727,7 @@ var require_sonic_boom = __commonJS({
       const fd = this.fd;
       this.once("ready", () => {
         if (fd !== this.fd) {
-          fs.close(fd, (err) => {
+          fs5.close(fd, (err) => {
             if (err) {
               return this.emit("error", err);
             }
@@ -1776,7 +1776,7 @@ var require_sonic_boom = __commonJS({
           buf = this._bufs[0];
         }
         try {
-          const n = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
+          const n = Buffer.isBuffer(buf) ? fs5.writeSync(this.fd, buf) : fs5.writeSync(this.fd, buf, "utf8");
           const releasedBufObj = releaseWritingBuf(buf, this._len, n);
           buf = releasedBufObj.writingBuf;
           this._len = releasedBufObj.len;
@@ -1792,7 +1792,7 @@ var require_sonic_boom = __commonJS({
         }
       }
       try {
-        fs.fsyncSync(this.fd);
+        fs5.fsyncSync(this.fd);
       } catch {
       }
     }
@@ -1813,7 +1813,7 @@ var require_sonic_boom = __commonJS({
           buf = mergeBuf(this._bufs[0], this._lens[0]);
         }
         try {
-          const n = fs.writeSync(this.fd, buf);
+          const n = fs5.writeSync(this.fd, buf);
           buf = buf.subarray(n);
           this._len = Math.max(this._len - n, 0);
           if (buf.length <= 0) {
@@ -1841,13 +1841,13 @@ var require_sonic_boom = __commonJS({
       this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
       if (this.sync) {
         try {
-          const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
+          const written = Buffer.isBuffer(this._writingBuf) ? fs5.writeSync(this.fd, this._writingBuf) : fs5.writeSync(this.fd, this._writingBuf, "utf8");
           release(null, written);
         } catch (err) {
           release(err);
         }
       } else {
-        fs.write(this.fd, this._writingBuf, release);
+        fs5.write(this.fd, this._writingBuf, release);
       }
     }
     function actualWriteBuffer() {
@@ -1856,7 +1856,7 @@ var require_sonic_boom = __commonJS({
       this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
       if (this.sync) {
         try {
-          const written = fs.writeSync(this.fd, this._writingBuf);
+          const written = fs5.writeSync(this.fd, this._writingBuf);
           release(null, written);
         } catch (err) {
           release(err);
@@ -1865,7 +1865,7 @@ var require_sonic_boom = __commonJS({
         if (kCopyBuffer) {
           this._writingBuf = Buffer.from(this._writingBuf);
         }
-        fs.write(this.fd, this._writingBuf, release);
+        fs5.write(this.fd, this._writingBuf, release);
       }
     }
     function actualClose(sonic) {
@@ -1879,14 +1879,14 @@ var require_sonic_boom = __commonJS({
       sonic.destroyed = true;
       sonic._bufs = [];
       sonic._lens = [];
-      assert2(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
+      assert4(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
       try {
-        fs.fsync(sonic.fd, closeWrapped);
+        fs5.fsync(sonic.fd, closeWrapped);
       } catch {
       }
       function closeWrapped() {
         if (sonic.fd !== 1 && sonic.fd !== 2) {
-          fs.close(sonic.fd, done);
+          fs5.close(sonic.fd, done);
         } else {
           done();
         }
@@ -2156,7 +2156,7 @@ var require_thread_stream = __commonJS({
     var { EventEmitter } = __require("events");
     var { Worker } = __require("worker_threads");
     var { join: join2 } = __require("path");
-    var { pathToFileURL: pathToFileURL2 } = __require("url");
+    var { pathToFileURL: pathToFileURL4 } = __require("url");
     var { wait: wait2 } = require_wait();
     var {
       WRITE_INDEX,
@@ -2164,7 +2164,7 @@ var require_thread_stream = __commonJS({
       SEQ_INDEX
     } = require_indexes();
     var buffer = __require("buffer");
-    var assert2 = __require("assert");
+    var assert4 = __require("assert");
     var kImpl = /* @__PURE__ */ Symbol("kImpl");
     var MAX_STRING = buffer.constants.MAX_STRING_LENGTH;
     function noop6() {
@@ -2213,7 +2213,7 @@ var require_thread_stream = __commonJS({
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
         workerData: {
-          filename: filename.indexOf("file://") === 0 ? filename : pathToFileURL2(filename).href,
+          filename: filename.indexOf("file://") === 0 ? filename : pathToFileURL4(filename).href,
           dataBuf: stream[kImpl].dataBuf,
           stateBuf: stream[kImpl].stateBuf,
           workerData: {
@@ -2231,7 +2231,7 @@ var require_thread_stream = __commonJS({
       return worker;
     }
     function drain(stream) {
-      assert2(!stream[kImpl].sync);
+      assert4(!stream[kImpl].sync);
       if (stream[kImpl].needDrain) {
         stream[kImpl].needDrain = false;
         stream.emit("drain");
@@ -2721,7 +2721,7 @@ var require_transport = __commonJS({
     var { existsSync: existsSync2 } = __require("node:fs");
     var getCallers = require_caller();
     var { join: join2, isAbsolute, sep: sep2 } = __require("node:path");
-    var { fileURLToPath } = __require("node:url");
+    var { fileURLToPath: fileURLToPath5 } = __require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
@@ -2785,15 +2785,15 @@ var require_transport = __commonJS({
       if (!unquoted) {
         return false;
       }
-      let path2 = unquoted;
-      if (path2.startsWith("file://")) {
+      let path8 = unquoted;
+      if (path8.startsWith("file://")) {
         try {
-          path2 = fileURLToPath(path2);
+          path8 = fileURLToPath5(path8);
         } catch {
           return false;
         }
       }
-      return isAbsolute(path2) && !existsSync2(path2);
+      return isAbsolute(path8) && !existsSync2(path8);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -2950,7 +2950,7 @@ var require_tools = __commonJS({
   "node_modules/pino/lib/tools.js"(exports2, module2) {
     "use strict";
     var diagChan = __require("node:diagnostics_channel");
-    var format = require_quick_format_unescaped();
+    var format3 = require_quick_format_unescaped();
     var { mapHttpRequest, mapHttpResponse } = require_pino_std_serializers();
     var SonicBoom = require_sonic_boom();
     var onExit = require_on_exit_leak_free();
@@ -3004,13 +3004,13 @@ var require_tools = __commonJS({
           if (typeof this[msgPrefixSym] === "string" && msg !== void 0 && msg !== null) {
             msg = this[msgPrefixSym] + msg;
           }
-          this[writeSym](o, format(msg, formatParams, this[formatOptsSym]), level);
+          this[writeSym](o, format3(msg, formatParams, this[formatOptsSym]), level);
         } else {
           let msg = o === void 0 ? n.shift() : o;
           if (typeof this[msgPrefixSym] === "string" && msg !== void 0 && msg !== null) {
             msg = this[msgPrefixSym] + msg;
           }
-          this[writeSym](null, format(msg, n, this[formatOptsSym]), level);
+          this[writeSym](null, format3(msg, n, this[formatOptsSym]), level);
         }
       }
     }
@@ -3342,12 +3342,12 @@ var require_levels = __commonJS({
     function genLsCache(instance) {
       const formatter = instance[formattersSym].level;
       const { labels } = instance.levels;
-      const cache = {};
+      const cache2 = {};
       for (const label in labels) {
         const level = formatter(labels[label], Number(label));
-        cache[label] = JSON.stringify(level).slice(0, -1);
+        cache2[label] = JSON.stringify(level).slice(0, -1);
       }
-      instance[lsCacheSym] = cache;
+      instance[lsCacheSym] = cache2;
       return instance;
     }
     function isStandardLevel(level, useOnlyCustomLevels) {
@@ -3731,7 +3731,7 @@ var require_proto = __commonJS({
 var require_safe_stable_stringify = __commonJS({
   "node_modules/safe-stable-stringify/index.js"(exports2, module2) {
     "use strict";
-    var { hasOwnProperty } = Object.prototype;
+    var { hasOwnProperty: hasOwnProperty3 } = Object.prototype;
     var stringify = configure();
     stringify.configure = configure;
     stringify.stringify = stringify;
@@ -3784,7 +3784,7 @@ var require_safe_stable_stringify = __commonJS({
       return res;
     }
     function getCircularValueOption(options2) {
-      if (hasOwnProperty.call(options2, "circularValue")) {
+      if (hasOwnProperty3.call(options2, "circularValue")) {
         const circularValue = options2.circularValue;
         if (typeof circularValue === "string") {
           return `"${circularValue}"`;
@@ -3805,7 +3805,7 @@ var require_safe_stable_stringify = __commonJS({
     }
     function getDeterministicOption(options2) {
       let value;
-      if (hasOwnProperty.call(options2, "deterministic")) {
+      if (hasOwnProperty3.call(options2, "deterministic")) {
         value = options2.deterministic;
         if (typeof value !== "boolean" && typeof value !== "function") {
           throw new TypeError('The "deterministic" argument must be of type boolean or comparator function');
@@ -3815,7 +3815,7 @@ var require_safe_stable_stringify = __commonJS({
     }
     function getBooleanOption(options2, key) {
       let value;
-      if (hasOwnProperty.call(options2, key)) {
+      if (hasOwnProperty3.call(options2, key)) {
         value = options2[key];
         if (typeof value !== "boolean") {
           throw new TypeError(`The "${key}" argument must be of type boolean`);
@@ -3825,7 +3825,7 @@ var require_safe_stable_stringify = __commonJS({
     }
     function getPositiveIntegerOption(options2, key) {
       let value;
-      if (hasOwnProperty.call(options2, key)) {
+      if (hasOwnProperty3.call(options2, key)) {
         value = options2[key];
         if (typeof value !== "number") {
           throw new TypeError(`The "${key}" argument must be of type number`);
@@ -3855,7 +3855,7 @@ var require_safe_stable_stringify = __commonJS({
       return replacerSet;
     }
     function getStrictOption(options2) {
-      if (hasOwnProperty.call(options2, "strict")) {
+      if (hasOwnProperty3.call(options2, "strict")) {
         const value = options2.strict;
         if (typeof value !== "boolean") {
           throw new TypeError('The "strict" argument must be of type boolean');
@@ -5070,9 +5070,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports2, module2) {
     var once = require_once();
     var eos = require_end_of_stream();
-    var fs;
+    var fs5;
     try {
-      fs = __require("fs");
+      fs5 = __require("fs");
     } catch (e) {
     }
     var noop6 = function() {
@@ -5083,8 +5083,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs) return false;
-      return (stream instanceof (fs.ReadStream || noop6) || stream instanceof (fs.WriteStream || noop6)) && isFn(stream.close);
+      if (!fs5) return false;
+      return (stream instanceof (fs5.ReadStream || noop6) || stream instanceof (fs5.WriteStream || noop6)) && isFn(stream.close);
     };
     var isRequest = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -5250,13 +5250,13 @@ var require_pino_abstract_transport = __commonJS({
     var { Duplex } = __require("stream");
     var { parentPort, workerData } = __require("worker_threads");
     function createDeferred() {
-      let resolve3;
+      let resolve5;
       let reject;
       const promise2 = new Promise((_resolve2, _reject) => {
-        resolve3 = _resolve2;
+        resolve5 = _resolve2;
         reject = _reject;
       });
-      promise2.resolve = resolve3;
+      promise2.resolve = resolve5;
       promise2.reject = reject;
       return promise2;
     }
@@ -5525,11 +5525,11 @@ var require_colors = __commonJS({
 var require_sonic_boom2 = __commonJS({
   "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
-    var fs = __require("node:fs");
+    var fs5 = __require("node:fs");
     var EventEmitter = __require("node:events");
     var inherits = __require("node:util").inherits;
-    var path2 = __require("node:path");
-    var assert2 = __require("node:assert");
+    var path8 = __require("node:path");
+    var assert4 = __require("node:assert");
     var sleep2 = require_atomic_sleep();
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
@@ -5599,20 +5599,20 @@ var require_sonic_boom2 = __commonJS({
       const mode = sonic.mode;
       if (sonic.sync) {
         try {
-          if (sonic.mkdir) fs.mkdirSync(path2.dirname(file2), { recursive: true });
-          const fd = fs.openSync(file2, flags, mode);
+          if (sonic.mkdir) fs5.mkdirSync(path8.dirname(file2), { recursive: true });
+          const fd = fs5.openSync(file2, flags, mode);
           fileOpened(null, fd);
         } catch (err) {
           fileOpened(err);
           throw err;
         }
       } else if (sonic.mkdir) {
-        fs.mkdir(path2.dirname(file2), { recursive: true }, (err) => {
+        fs5.mkdir(path8.dirname(file2), { recursive: true }, (err) => {
           if (err) return fileOpened(err);
-          fs.open(file2, flags, mode, fileOpened);
+          fs5.open(file2, flags, mode, fileOpened);
         });
       } else {
-        fs.open(file2, flags, mode, fileOpened);
+        fs5.open(file2, flags, mode, fileOpened);
       }
     }
     function SonicBoom(opts) {
@@ -5659,8 +5659,8 @@ var require_sonic_boom2 = __commonJS({
         this.flush = flushBuffer;
         this.flushSync = flushBufferSync;
         this._actualWrite = actualWriteBuffer;
-        fsWriteSync = () => fs.writeSync(this.fd, this._writingBuf);
-        fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
+        fsWriteSync = () => fs5.writeSync(this.fd, this._writingBuf);
+        fsWrite = () => fs5.write(this.fd, this._writingBuf, this.release);
       } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
         this._writingBuf = "";
         this.write = write;
@@ -5669,15 +5669,15 @@ var require_sonic_boom2 = __commonJS({
         this._actualWrite = actualWrite;
         fsWriteSync = () => {
           if (Buffer.isBuffer(this._writingBuf)) {
-            return fs.writeSync(this.fd, this._writingBuf);
+            return fs5.writeSync(this.fd, this._writingBuf);
           }
-          return fs.writeSync(this.fd, this._writingBuf, "utf8");
+          return fs5.writeSync(this.fd, this._writingBuf, "utf8");
         };
         fsWrite = () => {
           if (Buffer.isBuffer(this._writingBuf)) {
-            return fs.write(this.fd, this._writingBuf, this.release);
+            return fs5.write(this.fd, this._writingBuf, this.release);
           }
-          return fs.write(this.fd, this._writingBuf, "utf8", this.release);
+          return fs5.write(this.fd, this._writingBuf, "utf8", this.release);
         };
       } else {
         throw new Error(`SonicBoom supports "${kContentModeUtf8}" and "${kContentModeBuffer}", but passed ${contentMode}`);
@@ -5761,7 +5761,7 @@ var require_sonic_boom2 = __commonJS({
           }
         }
         if (this._fsync) {
-          fs.fsyncSync(this.fd);
+          fs5.fsyncSync(this.fd);
         }
         const len = this._len;
         if (this._reopening) {
@@ -5935,7 +5935,7 @@ var require_sonic_boom2 = __commonJS({
         flushing = true;
         if (!this._fsync && !this.destroyed) {
           try {
-            fs.fsync(this.fd, (err2) => {
+            fs5.fsync(this.fd, (err2) => {
               if (isIgnorableFsyncError(err2)) {
                 complete();
                 return;
@@ -6038,7 +6038,7 @@ var require_sonic_boom2 = __commonJS({
       const fd = this.fd;
       this.once("ready", () => {
         if (fd !== this.fd) {
-          fs.close(fd, (err) => {
+          fs5.close(fd, (err) => {
             if (err) {
               return this.emit("error", err);
             }
@@ -6119,7 +6119,7 @@ var require_sonic_boom2 = __commonJS({
             buf = this._bufs[0];
           }
           try {
-            const n = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
+            const n = Buffer.isBuffer(buf) ? fs5.writeSync(this.fd, buf) : fs5.writeSync(this.fd, buf, "utf8");
             this._writeRetries = 0;
             const releasedBufObj = releaseWritingBuf(buf, this._len, n);
             buf = releasedBufObj.writingBuf;
@@ -6143,7 +6143,7 @@ var require_sonic_boom2 = __commonJS({
         if (state === kFlushSyncRetry) endFlushSyncRetry(this);
       }
       try {
-        fs.fsyncSync(this.fd);
+        fs5.fsyncSync(this.fd);
       } catch {
       }
     }
@@ -6161,7 +6161,7 @@ var require_sonic_boom2 = __commonJS({
             buf = mergeBuf(this._bufs[0], this._lens[0]);
           }
           try {
-            const n = fs.writeSync(this.fd, buf);
+            const n = fs5.writeSync(this.fd, buf);
             this._writeRetries = 0;
             buf = buf.subarray(n);
             this._len = Math.max(this._len - n, 0);
@@ -6201,13 +6201,13 @@ var require_sonic_boom2 = __commonJS({
       this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
       if (this.sync) {
         try {
-          const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
+          const written = Buffer.isBuffer(this._writingBuf) ? fs5.writeSync(this.fd, this._writingBuf) : fs5.writeSync(this.fd, this._writingBuf, "utf8");
           release(null, written);
         } catch (err) {
           release(err);
         }
       } else {
-        fs.write(this.fd, this._writingBuf, release);
+        fs5.write(this.fd, this._writingBuf, release);
       }
     }
     function actualWriteBuffer() {
@@ -6216,7 +6216,7 @@ var require_sonic_boom2 = __commonJS({
       this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
       if (this.sync) {
         try {
-          const written = fs.writeSync(this.fd, this._writingBuf);
+          const written = fs5.writeSync(this.fd, this._writingBuf);
           release(null, written);
         } catch (err) {
           release(err);
@@ -6225,7 +6225,7 @@ var require_sonic_boom2 = __commonJS({
         if (kCopyBuffer) {
           this._writingBuf = Buffer.from(this._writingBuf);
         }
-        fs.write(this.fd, this._writingBuf, release);
+        fs5.write(this.fd, this._writingBuf, release);
       }
     }
     function actualClose(sonic) {
@@ -6254,14 +6254,14 @@ var require_sonic_boom2 = __commonJS({
       if (sonic._flushPending > 0 && !sonic._writing) {
         sonic.emit(kFlush, new Error("SonicBoom destroyed"));
       }
-      assert2(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
+      assert4(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
       try {
-        fs.fsync(sonic.fd, closeWrapped);
+        fs5.fsync(sonic.fd, closeWrapped);
       } catch {
       }
       function closeWrapped() {
         if (sonic.fd !== 1 && sonic.fd !== 2) {
-          fs.close(sonic.fd, done);
+          fs5.close(sonic.fd, done);
         } else {
           done();
         }
@@ -6576,11 +6576,11 @@ var require_cjs2 = __commonJS({
     }
     function copyDataViewStrict(dataView, state) {
       const { buffer } = dataView;
-      const { cache, Constructor } = state;
-      const bufferCopied = cache.has(buffer);
-      const bufferClone = bufferCopied ? cache.get(buffer) : state.copier(buffer, state);
-      if (!bufferCopied && cache.has(dataView)) {
-        return cache.get(dataView);
+      const { cache: cache2, Constructor } = state;
+      const bufferCopied = cache2.has(buffer);
+      const bufferClone = bufferCopied ? cache2.get(buffer) : state.copier(buffer, state);
+      if (!bufferCopied && cache2.has(dataView)) {
+        return cache2.get(dataView);
       }
       const clone2 = new Constructor(bufferClone, dataView.byteOffset, dataView.byteLength);
       state.cache.set(dataView, clone2);
@@ -7959,7 +7959,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse6(text, reviver, options2) {
+    function parse7(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -7981,9 +7981,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse6;
-    module2.exports.default = parse6;
-    module2.exports.parse = parse6;
+    module2.exports = parse7;
+    module2.exports.default = parse7;
+    module2.exports.parse = parse7;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -8710,8 +8710,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve5, reject) {
+            return setTimeout(resolve5, t);
           });
         }
         computePenalty() {
@@ -8922,15 +8922,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error62, reject, resolve3, returned, task;
+          var args, cb, error62, reject, resolve5, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error62 = error1;
@@ -8945,13 +8945,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve3;
-          resolve3 = reject = null;
+          var promise2, reject, resolve5;
+          resolve5 = reject = null;
           promise2 = new this.Promise(function(_resolve2, _reject) {
-            resolve3 = _resolve2;
+            resolve5 = _resolve2;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve5, reject });
           this._tryToRun();
           return promise2;
         }
@@ -9352,14 +9352,14 @@ var require_light = __commonJS({
                 counts2 = this._states.counts;
                 return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve5, reject) => {
                 if (finished()) {
-                  return resolve3();
+                  return resolve5();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve5();
                     }
                   });
                 }
@@ -9452,9 +9452,9 @@ var require_light = __commonJS({
               options2 = parser$5.load(options2, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve5, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve5)(args3);
                 });
               });
             };
@@ -9653,17 +9653,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path2) {
-      const ctrl = callVisitor(key, node2, visitor, path2);
+    function visit_(key, node2, visitor, path8) {
+      const ctrl = callVisitor(key, node2, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visit_(key, ctrl, visitor, path2);
+        replaceNode(key, path8, ctrl);
+        return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path2);
+            const ci = visit_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -9674,13 +9674,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path2);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path2);
+          const cv = visit_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -9701,17 +9701,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path2) {
-      const ctrl = await callVisitor(key, node2, visitor, path2);
+    async function visitAsync_(key, node2, visitor, path8) {
+      const ctrl = await callVisitor(key, node2, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visitAsync_(key, ctrl, visitor, path2);
+        replaceNode(key, path8, ctrl);
+        return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path2);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -9722,13 +9722,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path2);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path2);
+          const cv = await visitAsync_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -9755,23 +9755,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path2) {
+    function callVisitor(key, node2, visitor, path8) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path2);
+        return visitor(key, node2, path8);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path2);
+        return visitor.Map?.(key, node2, path8);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path2);
+        return visitor.Seq?.(key, node2, path8);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path2);
+        return visitor.Pair?.(key, node2, path8);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path2);
+        return visitor.Scalar?.(key, node2, path8);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path2);
+        return visitor.Alias?.(key, node2, path8);
       return void 0;
     }
-    function replaceNode(key, path2, node2) {
-      const parent = path2[path2.length - 1];
+    function replaceNode(key, path8, node2) {
+      const parent = path8[path8.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -10383,10 +10383,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path2, value) {
+    function collectionFromPath(schema, path8, value) {
       let v = value;
-      for (let i = path2.length - 1; i >= 0; --i) {
-        const k = path2[i];
+      for (let i = path8.length - 1; i >= 0; --i) {
+        const k = path8[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -10405,7 +10405,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
+    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -10435,11 +10435,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path2, value) {
-        if (isEmptyPath(path2))
+      addIn(path8, value) {
+        if (isEmptyPath(path8))
           this.add(value);
         else {
-          const [key, ...rest] = path2;
+          const [key, ...rest] = path8;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -10453,8 +10453,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        const [key, ...rest] = path2;
+      deleteIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -10468,8 +10468,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
+      getIn(path8, keepScalar) {
+        const [key, ...rest] = path8;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -10487,8 +10487,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path2) {
-        const [key, ...rest] = path2;
+      hasIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -10498,8 +10498,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value) {
-        const [key, ...rest] = path2;
+      setIn(path8, value) {
+        const [key, ...rest] = path8;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11217,9 +11217,9 @@ var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = __require("process");
-    function debug(logLevel, ...messages) {
+    function debug(logLevel, ...messages2) {
       if (logLevel === "debug")
-        console.log(...messages);
+        console.log(...messages2);
     }
     function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
@@ -11918,14 +11918,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value }) {
+    function stringifyNumber({ format: format3, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format3 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -13014,9 +13014,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path2, value) {
+      addIn(path8, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path2, value);
+          this.contents.addIn(path8, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -13091,14 +13091,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        if (Collection2.isEmptyPath(path2)) {
+      deleteIn(path8) {
+        if (Collection2.isEmptyPath(path8)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path2) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -13113,10 +13113,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        if (Collection2.isEmptyPath(path2))
+      getIn(path8, keepScalar) {
+        if (Collection2.isEmptyPath(path8))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -13127,10 +13127,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path2) {
-        if (Collection2.isEmptyPath(path2))
+      hasIn(path8) {
+        if (Collection2.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -13147,13 +13147,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value) {
-        if (Collection2.isEmptyPath(path2)) {
+      setIn(path8, value) {
+        if (Collection2.isEmptyPath(path8)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path2), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path8), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path2, value);
+          this.contents.setIn(path8, value);
         }
       }
       /**
@@ -15114,9 +15114,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path2) => {
+    visit2.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path2) {
+      for (const [field, index] of path8) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -15125,23 +15125,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path2) => {
-      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
-      const field = path2[path2.length - 1][0];
+    visit2.parentCollection = (cst, path8) => {
+      const parent = visit2.itemAtPath(cst, path8.slice(0, -1));
+      const field = path8[path8.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path2, item, visitor) {
-      let ctrl = visitor(item, path2);
+    function _visit(path8, item, visitor) {
+      let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path2.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15152,10 +15152,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path2);
+            ctrl = ctrl(item, path8);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -16457,14 +16457,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs, sep: [] });
+                map2.items.push({ start, key: fs5, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs);
+                this.stack.push(fs5);
               } else {
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -16592,13 +16592,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs, sep: [] });
+                fc.items.push({ start: [], key: fs5, sep: [] });
               else if (it.sep)
-                this.stack.push(fs);
+                this.stack.push(fs5);
               else
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -16806,7 +16806,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options2) {
+    function parse7(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -16847,7 +16847,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse6;
+    exports2.parse = parse7;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -17025,7 +17025,7 @@ var require_DLList = __commonJS({
 var require_Events = __commonJS({
   "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17034,7 +17034,7 @@ var require_Events = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17042,13 +17042,13 @@ var require_Events = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17240,7 +17240,7 @@ var require_BottleneckError = __commonJS({
 var require_Job = __commonJS({
   "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17249,7 +17249,7 @@ var require_Job = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17257,13 +17257,13 @@ var require_Job = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17444,7 +17444,7 @@ var require_Job = __commonJS({
 var require_LocalDatastore = __commonJS({
   "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17453,7 +17453,7 @@ var require_LocalDatastore = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17461,13 +17461,13 @@ var require_LocalDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17536,8 +17536,8 @@ var require_LocalDatastore = __commonJS({
         })();
       }
       yieldLoop(t = 0) {
-        return new this.Promise(function(resolve3, reject) {
-          return setTimeout(resolve3, t);
+        return new this.Promise(function(resolve5, reject) {
+          return setTimeout(resolve5, t);
         });
       }
       computePenalty() {
@@ -18007,7 +18007,7 @@ var require_Scripts = __commonJS({
 var require_RedisConnection = __commonJS({
   "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18016,7 +18016,7 @@ var require_RedisConnection = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18024,13 +18024,13 @@ var require_RedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18071,7 +18071,7 @@ var require_RedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve3, reject) => {
+          return new this.Promise((resolve5, reject) => {
             client.on("error", (e) => {
               return this.Events.trigger("error", e);
             });
@@ -18082,14 +18082,14 @@ var require_RedisConnection = __commonJS({
               });
             }
             if (client.ready) {
-              return resolve3();
+              return resolve5();
             } else {
-              return client.once("ready", resolve3);
+              return client.once("ready", resolve5);
             }
           });
         }
         _loadScript(name) {
-          return new this.Promise((resolve3, reject) => {
+          return new this.Promise((resolve5, reject) => {
             var payload;
             payload = Scripts.payload(name);
             return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
@@ -18097,7 +18097,7 @@ var require_RedisConnection = __commonJS({
                 return reject(err);
               }
               this.shas[name] = replies[0];
-              return resolve3(replies[0]);
+              return resolve5(replies[0]);
             });
           });
         }
@@ -18110,12 +18110,12 @@ var require_RedisConnection = __commonJS({
           var _this = this;
           return _asyncToGenerator(function* () {
             yield _this.ready;
-            return new _this.Promise((resolve3, reject) => {
+            return new _this.Promise((resolve5, reject) => {
               return _this.client.multi([cmd]).exec_atomic(function(err, replies) {
                 if (err != null) {
                   return reject(err);
                 } else {
-                  return resolve3(replies[0]);
+                  return resolve5(replies[0]);
                 }
               });
             });
@@ -18123,13 +18123,13 @@ var require_RedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve3, reject) => {
+            return new this.Promise((resolve5, reject) => {
               var handler2;
               handler2 = (chan) => {
                 if (chan === channel) {
                   this.subscriber.removeListener("subscribe", handler2);
                   this.limiters[channel] = instance;
-                  return resolve3();
+                  return resolve5();
                 }
               };
               this.subscriber.on("subscribe", handler2);
@@ -18143,13 +18143,13 @@ var require_RedisConnection = __commonJS({
             /* @__PURE__ */ (function() {
               var _ref = _asyncToGenerator(function* (channel) {
                 if (!_this2.terminated) {
-                  yield new _this2.Promise((resolve3, reject) => {
+                  yield new _this2.Promise((resolve5, reject) => {
                     return _this2.subscriber.unsubscribe(channel, function(err, chan) {
                       if (err != null) {
                         return reject(err);
                       }
                       if (chan === channel) {
-                        return resolve3();
+                        return resolve5();
                       }
                     });
                   });
@@ -18234,7 +18234,7 @@ var require_IORedisConnection = __commonJS({
     function _arrayWithHoles(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18243,7 +18243,7 @@ var require_IORedisConnection = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18251,13 +18251,13 @@ var require_IORedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18303,7 +18303,7 @@ var require_IORedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve3, reject) => {
+          return new this.Promise((resolve5, reject) => {
             client.on("error", (e) => {
               return this.Events.trigger("error", e);
             });
@@ -18314,9 +18314,9 @@ var require_IORedisConnection = __commonJS({
               });
             }
             if (client.status === "ready") {
-              return resolve3();
+              return resolve5();
             } else {
-              return client.once("ready", resolve3);
+              return client.once("ready", resolve5);
             }
           });
         }
@@ -18342,10 +18342,10 @@ var require_IORedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve3, reject) => {
+            return new this.Promise((resolve5, reject) => {
               return this.subscriber.subscribe(channel, () => {
                 this.limiters[channel] = instance;
-                return resolve3();
+                return resolve5();
               });
             });
           }));
@@ -18443,7 +18443,7 @@ var require_RedisDatastore = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18452,7 +18452,7 @@ var require_RedisDatastore = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18460,13 +18460,13 @@ var require_RedisDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18602,7 +18602,7 @@ var require_RedisDatastore = __commonJS({
           if (!(name === "init" || name === "register_client")) {
             yield _this3.ready;
           }
-          return new _this3.Promise((resolve3, reject) => {
+          return new _this3.Promise((resolve5, reject) => {
             var all_args, arr;
             all_args = [Date.now(), _this3.clientId].concat(args);
             _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
@@ -18610,7 +18610,7 @@ var require_RedisDatastore = __commonJS({
               if (err != null) {
                 return reject(err);
               }
-              return resolve3(replies);
+              return resolve5(replies);
             });
             return _this3.connection.__scriptFn__(name)(...arr);
           }).catch((e) => {
@@ -18841,7 +18841,7 @@ var require_States = __commonJS({
 var require_Sync = __commonJS({
   "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18850,7 +18850,7 @@ var require_Sync = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18858,13 +18858,13 @@ var require_Sync = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18887,19 +18887,19 @@ var require_Sync = __commonJS({
       _tryToRun() {
         var _this = this;
         return _asyncToGenerator2(function* () {
-          var args, cb, error62, reject, resolve3, returned, task;
+          var args, cb, error62, reject, resolve5, returned, task;
           if (_this._running < 1 && _this._queue.length > 0) {
             _this._running++;
             var _this$_queue$shift = _this._queue.shift();
             task = _this$_queue$shift.task;
             args = _this$_queue$shift.args;
-            resolve3 = _this$_queue$shift.resolve;
+            resolve5 = _this$_queue$shift.resolve;
             reject = _this$_queue$shift.reject;
             cb = yield _asyncToGenerator2(function* () {
               try {
                 returned = yield task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error62 = error1;
@@ -18915,16 +18915,16 @@ var require_Sync = __commonJS({
         })();
       }
       schedule(task, ...args) {
-        var promise2, reject, resolve3;
-        resolve3 = reject = null;
+        var promise2, reject, resolve5;
+        resolve5 = reject = null;
         promise2 = new this.Promise(function(_resolve2, _reject) {
-          resolve3 = _resolve2;
+          resolve5 = _resolve2;
           return reject = _reject;
         });
         this._queue.push({
           task,
           args,
-          resolve: resolve3,
+          resolve: resolve5,
           reject
         });
         this._tryToRun();
@@ -18977,7 +18977,7 @@ var require_Group = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18986,7 +18986,7 @@ var require_Group = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18994,13 +18994,13 @@ var require_Group = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -19263,7 +19263,7 @@ var require_Bottleneck = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -19272,7 +19272,7 @@ var require_Bottleneck = __commonJS({
         return;
       }
       if (info.done) {
-        resolve3(value);
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -19280,13 +19280,13 @@ var require_Bottleneck = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -19524,14 +19524,14 @@ var require_Bottleneck = __commonJS({
               counts2 = this._states.counts;
               return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
             };
-            return new this.Promise((resolve3, reject) => {
+            return new this.Promise((resolve5, reject) => {
               if (finished()) {
-                return resolve3();
+                return resolve5();
               } else {
                 return this.on("done", () => {
                   if (finished()) {
                     this.removeAllListeners("done");
-                    return resolve3();
+                    return resolve5();
                   }
                 });
               }
@@ -19639,9 +19639,9 @@ var require_Bottleneck = __commonJS({
             options2 = parser2.load(options2, this.jobDefaults);
           }
           task = (...args2) => {
-            return new this.Promise(function(resolve3, reject) {
+            return new this.Promise(function(resolve5, reject) {
               return fn(...args2, function(...args3) {
-                return (args3[0] != null ? reject : resolve3)(args3);
+                return (args3[0] != null ? reject : resolve5)(args3);
               });
             });
           };
@@ -20228,12 +20228,12 @@ var require_postgres_date = __commonJS({
 var require_mutable = __commonJS({
   "node_modules/xtend/mutable.js"(exports2, module2) {
     module2.exports = extend2;
-    var hasOwnProperty = Object.prototype.hasOwnProperty;
+    var hasOwnProperty3 = Object.prototype.hasOwnProperty;
     function extend2(target) {
       for (var i = 1; i < arguments.length; i++) {
         var source = arguments[i];
         for (var key in source) {
-          if (hasOwnProperty.call(source, key)) {
+          if (hasOwnProperty3.call(source, key)) {
             target[key] = source[key];
           }
         }
@@ -20253,7 +20253,7 @@ var require_postgres_interval = __commonJS({
       if (!(this instanceof PostgresInterval)) {
         return new PostgresInterval(raw);
       }
-      extend2(this, parse6(raw));
+      extend2(this, parse7(raw));
     }
     var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
     PostgresInterval.prototype.toPostgres = function() {
@@ -20314,7 +20314,7 @@ var require_postgres_interval = __commonJS({
       var microseconds = fraction2 + "000000".slice(fraction2.length);
       return parseInt(microseconds, 10) / 1e3;
     }
-    function parse6(interval2) {
+    function parse7(interval2) {
       if (!interval2) return {};
       var matches = INTERVAL.exec(interval2);
       var isNegative = matches[8] === "-";
@@ -20801,13 +20801,13 @@ var require_binaryParsers = __commonJS({
           console.log("ERROR: ElementType not implemented: " + elementType2);
         }
       };
-      var parse6 = function(dimension, elementType2) {
+      var parse7 = function(dimension, elementType2) {
         var array3 = [];
         var i2;
         if (dimension.length > 1) {
           var count = dimension.shift();
           for (i2 = 0; i2 < count; i2++) {
-            array3[i2] = parse6(dimension, elementType2);
+            array3[i2] = parse7(dimension, elementType2);
           }
           dimension.unshift(count);
         } else {
@@ -20817,7 +20817,7 @@ var require_binaryParsers = __commonJS({
         }
         return array3;
       };
-      return parse6(dims, elementType);
+      return parse7(dims, elementType);
     };
     var parseText2 = function(value) {
       return value.toString("utf8");
@@ -20936,19 +20936,19 @@ var require_pg_types = __commonJS({
     function noParse(val) {
       return String(val);
     }
-    function getTypeParser(oid, format) {
-      format = format || "text";
-      if (!typeParsers[format]) {
+    function getTypeParser(oid, format3) {
+      format3 = format3 || "text";
+      if (!typeParsers[format3]) {
         return noParse;
       }
-      return typeParsers[format][oid] || noParse;
+      return typeParsers[format3][oid] || noParse;
     }
-    function setTypeParser(oid, format, parseFn) {
-      if (typeof format == "function") {
-        parseFn = format;
-        format = "text";
+    function setTypeParser(oid, format3, parseFn) {
+      if (typeof format3 == "function") {
+        parseFn = format3;
+        format3 = "text";
       }
-      typeParsers[format][oid] = parseFn;
+      typeParsers[format3][oid] = parseFn;
     }
     textParsers.init(function(oid, converter) {
       typeParsers.text[oid] = converter;
@@ -21551,8 +21551,8 @@ var require_type_overrides = __commonJS({
       this.text = {};
       this.binary = {};
     }
-    TypeOverrides2.prototype.getOverrides = function(format) {
-      switch (format) {
+    TypeOverrides2.prototype.getOverrides = function(format3) {
+      switch (format3) {
         case "text":
           return this.text;
         case "binary":
@@ -21561,16 +21561,16 @@ var require_type_overrides = __commonJS({
           return {};
       }
     };
-    TypeOverrides2.prototype.setTypeParser = function(oid, format, parseFn) {
-      if (typeof format === "function") {
-        parseFn = format;
-        format = "text";
+    TypeOverrides2.prototype.setTypeParser = function(oid, format3, parseFn) {
+      if (typeof format3 === "function") {
+        parseFn = format3;
+        format3 = "text";
       }
-      this.getOverrides(format)[oid] = parseFn;
+      this.getOverrides(format3)[oid] = parseFn;
     };
-    TypeOverrides2.prototype.getTypeParser = function(oid, format) {
-      format = format || "text";
-      return this.getOverrides(format)[oid] || this._types.getTypeParser(oid, format);
+    TypeOverrides2.prototype.getTypeParser = function(oid, format3) {
+      format3 = format3 || "text";
+      return this.getOverrides(format3)[oid] || this._types.getTypeParser(oid, format3);
     };
     module2.exports = TypeOverrides2;
   }
@@ -21580,7 +21580,7 @@ var require_type_overrides = __commonJS({
 var require_pg_connection_string = __commonJS({
   "node_modules/pg-connection-string/index.js"(exports2, module2) {
     "use strict";
-    function parse6(str, options2 = {}) {
+    function parse7(str, options2 = {}) {
       if (str.charAt(0) === "/") {
         const config4 = str.split(" ");
         return { host: config4[0], database: config4[1] };
@@ -21636,15 +21636,15 @@ var require_pg_connection_string = __commonJS({
       if (config3.sslnegotiation === "direct" && config3.ssl === void 0) {
         config3.ssl = true;
       }
-      const fs = config3.sslcert || config3.sslkey || config3.sslrootcert ? __require("fs") : null;
+      const fs5 = config3.sslcert || config3.sslkey || config3.sslrootcert ? __require("fs") : null;
       if (config3.sslcert) {
-        config3.ssl.cert = fs.readFileSync(config3.sslcert).toString();
+        config3.ssl.cert = fs5.readFileSync(config3.sslcert).toString();
       }
       if (config3.sslkey) {
-        config3.ssl.key = fs.readFileSync(config3.sslkey).toString();
+        config3.ssl.key = fs5.readFileSync(config3.sslkey).toString();
       }
       if (config3.sslrootcert) {
-        config3.ssl.ca = fs.readFileSync(config3.sslrootcert).toString();
+        config3.ssl.ca = fs5.readFileSync(config3.sslrootcert).toString();
       }
       if (options2.useLibpqCompat && config3.uselibpqcompat) {
         throw new Error("Both useLibpqCompat and uselibpqcompat are set. Please use only one of them.");
@@ -21742,7 +21742,7 @@ var require_pg_connection_string = __commonJS({
       return poolConfig2;
     }
     function parseIntoClientConfig(str) {
-      return toClientConfig(parse6(str));
+      return toClientConfig(parse7(str));
     }
     function deprecatedSslModeWarning(sslmode) {
       if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
@@ -21757,10 +21757,10 @@ To prepare for this change:
 See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
       }
     }
-    module2.exports = parse6;
-    parse6.parse = parse6;
-    parse6.toClientConfig = toClientConfig;
-    parse6.parseIntoClientConfig = parseIntoClientConfig;
+    module2.exports = parse7;
+    parse7.parse = parse7;
+    parse7.toClientConfig = toClientConfig;
+    parse7.parseIntoClientConfig = parseIntoClientConfig;
   }
 });
 
@@ -21770,7 +21770,7 @@ var require_connection_parameters = __commonJS({
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
-    var parse6 = require_pg_connection_string().parse;
+    var parse7 = require_pg_connection_string().parse;
     var val = function(key, config3, envVar) {
       if (config3[key]) {
         return config3[key];
@@ -21808,9 +21808,9 @@ var require_connection_parameters = __commonJS({
     };
     var ConnectionParameters = class {
       constructor(config3) {
-        config3 = typeof config3 === "string" ? parse6(config3) : config3 || {};
+        config3 = typeof config3 === "string" ? parse7(config3) : config3 || {};
         if (config3.connectionString) {
-          config3 = Object.assign({}, config3, parse6(config3.connectionString));
+          config3 = Object.assign({}, config3, parse7(config3.connectionString));
         }
         this.user = val("user", config3);
         this.database = val("database", config3);
@@ -22272,14 +22272,14 @@ var require_messages = __commonJS({
     };
     exports2.CopyResponse = CopyResponse;
     var Field = class {
-      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
+      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format3) {
         this.name = name;
         this.tableID = tableID;
         this.columnID = columnID;
         this.dataTypeID = dataTypeID;
         this.dataTypeSize = dataTypeSize;
         this.dataTypeModifier = dataTypeModifier;
-        this.format = format;
+        this.format = format3;
       }
     };
     exports2.Field = Field;
@@ -22536,7 +22536,7 @@ var require_serializer = __commonJS({
       );
     };
     var emptyArray = [];
-    var parse6 = (query2) => {
+    var parse7 = (query2) => {
       const name = query2.name || "";
       if (name.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
@@ -22683,7 +22683,7 @@ var require_serializer = __commonJS({
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
       query,
-      parse: parse6,
+      parse: parse7,
       bind: bind2,
       execute,
       describe: describe4,
@@ -23072,7 +23072,7 @@ var require_dist2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DatabaseError = exports2.serialize = void 0;
-    exports2.parse = parse6;
+    exports2.parse = parse7;
     var messages_1 = require_messages();
     Object.defineProperty(exports2, "DatabaseError", { enumerable: true, get: function() {
       return messages_1.DatabaseError;
@@ -23082,10 +23082,10 @@ var require_dist2 = __commonJS({
       return serializer_1.serialize;
     } });
     var parser_1 = require_parser3();
-    function parse6(stream, callback) {
+    function parse7(stream, callback) {
       const parser2 = new parser_1.Parser();
       stream.on("data", (buffer) => parser2.parse(buffer, callback));
-      return new Promise((resolve3) => stream.on("end", () => resolve3()));
+      return new Promise((resolve5) => stream.on("end", () => resolve5()));
     }
   }
 });
@@ -23170,7 +23170,7 @@ var require_connection = __commonJS({
   "node_modules/pg/lib/connection.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
-    var { parse: parse6, serialize } = require_dist2();
+    var { parse: parse7, serialize } = require_dist2();
     var stream = require_stream();
     var { getStream } = stream;
     var flushBuffer = serialize.flush();
@@ -23276,7 +23276,7 @@ var require_connection = __commonJS({
         self2.emit("sslconnect");
       }
       attachListeners(stream2) {
-        parse6(stream2, (msg) => {
+        parse7(stream2, (msg) => {
           const eventName = msg.name === "error" ? "errorMessage" : msg.name;
           if (this._emitMessage) {
             this.emit("message", msg);
@@ -23371,7 +23371,7 @@ var require_connection = __commonJS({
 var require_helper = __commonJS({
   "node_modules/pgpass/lib/helper.js"(exports2, module2) {
     "use strict";
-    var path2 = __require("path");
+    var path8 = __require("path");
     var Stream = __require("stream").Stream;
     var split = require_split2();
     var util = __require("util");
@@ -23410,7 +23410,7 @@ var require_helper = __commonJS({
     };
     module2.exports.getFileName = function(rawEnv) {
       var env = rawEnv || process.env;
-      var file2 = env.PGPASSFILE || (isWin ? path2.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path2.join(env.HOME || "./", ".pgpass"));
+      var file2 = env.PGPASSFILE || (isWin ? path8.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path8.join(env.HOME || "./", ".pgpass"));
       return file2;
     };
     module2.exports.usePgPass = function(stats, fname) {
@@ -23542,16 +23542,16 @@ var require_helper = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/pgpass/lib/index.js"(exports2, module2) {
     "use strict";
-    var path2 = __require("path");
-    var fs = __require("fs");
+    var path8 = __require("path");
+    var fs5 = __require("fs");
     var helper = require_helper();
     module2.exports = function(connInfo, cb) {
       var file2 = helper.getFileName();
-      fs.stat(file2, function(err, stat) {
+      fs5.stat(file2, function(err, stat) {
         if (err || !helper.usePgPass(stat, file2)) {
           return cb(void 0);
         }
-        var st = fs.createReadStream(file2);
+        var st = fs5.createReadStream(file2);
         helper.getPassword(connInfo, st, cb);
       });
     };
@@ -23753,12 +23753,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve3, reject) => {
+        return new this._Promise((resolve5, reject) => {
           this._connect((error62) => {
             if (error62) {
               reject(error62);
             } else {
-              resolve3(this);
+              resolve5(this);
             }
           });
         });
@@ -24058,11 +24058,11 @@ var require_client = __commonJS({
           };
         }
       }
-      setTypeParser(oid, format, parseFn) {
-        return this._types.setTypeParser(oid, format, parseFn);
+      setTypeParser(oid, format3, parseFn) {
+        return this._types.setTypeParser(oid, format3, parseFn);
       }
-      getTypeParser(oid, format) {
-        return this._types.getTypeParser(oid, format);
+      getTypeParser(oid, format3) {
+        return this._types.getTypeParser(oid, format3);
       }
       // escapeIdentifier and escapeLiteral moved to utility functions & exported
       // on PG
@@ -24140,8 +24140,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config3, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve3, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve3(res);
+            result = new this._Promise((resolve5, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve5(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -24241,8 +24241,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve3) => {
-            this.connection.once("end", resolve3);
+          return new this._Promise((resolve5) => {
+            this.connection.once("end", resolve5);
           });
         }
       }
@@ -24291,8 +24291,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve3, reject) {
-        res = resolve3;
+      const result = new Promise2(function(resolve5, reject) {
+        res = resolve5;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -24353,7 +24353,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve3) => resolve3(f()));
+        return new Promise2((resolve5) => resolve5(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -24748,8 +24748,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve3, reject) {
-          this._once("end", resolve3);
+        function(resolve5, reject) {
+          this._once("end", resolve5);
           this._once("error", reject);
         }.bind(this)
       );
@@ -24928,12 +24928,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve3, reject) => {
+      return new this._Promise((resolve5, reject) => {
         this._connect((error62) => {
           if (error62) {
             reject(error62);
           } else {
-            resolve3(this);
+            resolve5(this);
           }
         });
       });
@@ -24957,8 +24957,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config3, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve3, reject) => {
-            resolveOut = resolve3;
+          result = new this._Promise((resolve5, reject) => {
+            resolveOut = resolve5;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -25021,8 +25021,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve3, reject) {
-          cb = (err) => err ? reject(err) : resolve3();
+        result = new this._Promise(function(resolve5, reject) {
+          cb = (err) => err ? reject(err) : resolve5();
         });
       }
       const doEnd = function() {
@@ -25148,11 +25148,11 @@ var require_client2 = __commonJS({
     };
     Client2.prototype.unref = function() {
     };
-    Client2.prototype.setTypeParser = function(oid, format, parseFn) {
-      return this._types.setTypeParser(oid, format, parseFn);
+    Client2.prototype.setTypeParser = function(oid, format3, parseFn) {
+      return this._types.setTypeParser(oid, format3, parseFn);
     };
-    Client2.prototype.getTypeParser = function(oid, format) {
-      return this._types.getTypeParser(oid, format);
+    Client2.prototype.getTypeParser = function(oid, format3) {
+      return this._types.getTypeParser(oid, format3);
     };
     Client2.prototype.isConnected = function() {
       return this._connected;
@@ -25673,7 +25673,7 @@ var require_main2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
-    function parse6(match) {
+    function parse7(match) {
       var token = {
         "mapping": match[1] ? parseInt(match[1], 10) : void 0,
         "flags": match[2],
@@ -25702,7 +25702,7 @@ var require_main2 = __commonJS({
         if (match[6] === "%") {
           tokens.push("%");
         } else {
-          tokens.push(parse6(match));
+          tokens.push(parse7(match));
         }
         prev = RE.lastIndex;
         match = RE.exec(str);
@@ -25744,11 +25744,11 @@ var require_main3 = __commonJS({
     var interpolate = require_lib4();
     var tokenize = require_lib5();
     var isString = require_is_string2();
-    function format(str) {
+    function format3(str) {
       var args;
       var i;
       if (!isString(str)) {
-        throw new TypeError(format("invalid argument. First argument must be a string. Value: `%s`.", str));
+        throw new TypeError(format3("invalid argument. First argument must be a string. Value: `%s`.", str));
       }
       args = [tokenize(str)];
       for (i = 1; i < arguments.length; i++) {
@@ -25756,7 +25756,7 @@ var require_main3 = __commonJS({
       }
       return interpolate.apply(null, args);
     }
-    module2.exports = format;
+    module2.exports = format3;
   }
 });
 
@@ -25773,7 +25773,7 @@ var require_lib6 = __commonJS({
 var require_polyfill = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module2) {
     "use strict";
-    var format = require_lib6();
+    var format3 = require_lib6();
     var objectProtoype = Object.prototype;
     var toStr = objectProtoype.toString;
     var defineGetter = objectProtoype.__defineGetter__;
@@ -25786,10 +25786,10 @@ var require_polyfill = __commonJS({
       var hasGet;
       var hasSet;
       if (typeof obj !== "object" || obj === null || toStr.call(obj) === "[object Array]") {
-        throw new TypeError(format("invalid argument. First argument must be an object. Value: `%s`.", obj));
+        throw new TypeError(format3("invalid argument. First argument must be an object. Value: `%s`.", obj));
       }
       if (typeof descriptor !== "object" || descriptor === null || toStr.call(descriptor) === "[object Array]") {
-        throw new TypeError(format("invalid argument. Property descriptor must be an object. Value: `%s`.", descriptor));
+        throw new TypeError(format3("invalid argument. Property descriptor must be an object. Value: `%s`.", descriptor));
       }
       hasValue = "value" in descriptor;
       if (hasValue) {
@@ -34185,7 +34185,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse6 = (version3, options2, throwErrors = false) => {
+    var parse7 = (version3, options2, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -34198,7 +34198,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module2.exports = parse6;
+    module2.exports = parse7;
   }
 });
 
@@ -34206,9 +34206,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var valid = (version3, options2) => {
-      const v = parse6(version3, options2);
+      const v = parse7(version3, options2);
       return v ? v.version : null;
     };
     module2.exports = valid;
@@ -34219,9 +34219,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var clean2 = (version3, options2) => {
-      const s = parse6(version3.trim().replace(/^[=v]+/, ""), options2);
+      const s = parse7(version3.trim().replace(/^[=v]+/, ""), options2);
       return s ? s.version : null;
     };
     module2.exports = clean2;
@@ -34256,10 +34256,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var diff = (version1, version22) => {
-      const v1 = parse6(version1, null, true);
-      const v2 = parse6(version22, null, true);
+      const v1 = parse7(version1, null, true);
+      const v2 = parse7(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -34330,9 +34330,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var prerelease = (version3, options2) => {
-      const parsed2 = parse6(version3, options2);
+      const parsed2 = parse7(version3, options2);
       return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
     };
     module2.exports = prerelease;
@@ -34518,7 +34518,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options2) => {
       if (version3 instanceof SemVer) {
@@ -34553,7 +34553,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options2.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options2.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
+      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
     };
     module2.exports = coerce;
   }
@@ -34563,7 +34563,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var constants = require_constants3();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options2) => {
@@ -34575,7 +34575,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options2) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse6(versionStringToParse, options2);
+      return parse7(versionStringToParse, options2);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -34902,7 +34902,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached2 = cache.get(memoKey);
+        const cached2 = cache2.get(memoKey);
         if (cached2) {
           return cached2;
         }
@@ -34936,7 +34936,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache.set(memoKey, result);
+        cache2.set(memoKey, result);
         return result;
       }
       intersects(range, options2) {
@@ -34975,7 +34975,7 @@ var require_range = __commonJS({
     };
     module2.exports = Range;
     var LRU = require_lrucache();
-    var cache = new LRU();
+    var cache2 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug = require_debug();
@@ -35810,7 +35810,7 @@ var require_semver2 = __commonJS({
     var constants = require_constants3();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse6 = require_parse();
+    var parse7 = require_parse();
     var valid = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -35849,7 +35849,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module2.exports = {
-      parse: parse6,
+      parse: parse7,
       valid,
       clean: clean2,
       inc,
@@ -36649,20 +36649,20 @@ async function verifyAndReceive(state, event) {
     payload
   });
 }
-function normalizeTrailingSlashes(path2) {
-  let i = path2.length;
+function normalizeTrailingSlashes(path8) {
+  let i = path8.length;
   if (i === 0) {
     return "/";
   }
   while (i > 0) {
-    if (path2.charCodeAt(--i) !== 47) {
+    if (path8.charCodeAt(--i) !== 47) {
       break;
     }
   }
   if (i === -1) {
     return "/";
   }
-  return path2.slice(0, i + 1);
+  return path8.slice(0, i + 1);
 }
 var isApplicationJsonRE = /^\s*(application\/json)\s*(?:;|$)/u;
 var WEBHOOK_HEADERS = [
@@ -36672,7 +36672,7 @@ var WEBHOOK_HEADERS = [
 ];
 function createMiddleware(options2) {
   const { handleResponse: handleResponse3, getRequestHeader: getRequestHeader3, getPayload: getPayload3 } = options2;
-  return function middleware2(webhooks, options22) {
+  return function middleware(webhooks, options22) {
     const middlewarePath = normalizeTrailingSlashes(options22.path);
     return async function octokitWebhooksMiddleware(request2, response, next) {
       let pathname;
@@ -36747,10 +36747,10 @@ function createMiddleware(options2) {
       options22.log.debug(`${eventName} event received (id: ${id})`);
       let didTimeout = false;
       let timeout;
-      const timeoutPromise = new Promise((resolve3) => {
+      const timeoutPromise = new Promise((resolve5) => {
         timeout = setTimeout(() => {
           didTimeout = true;
-          resolve3(
+          resolve5(
             handleResponse3(
               "still processing\n",
               202,
@@ -36849,7 +36849,7 @@ async function getPayload(request2) {
   return decode(payload);
 }
 function getPayloadFromRequestStream(request2) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve5, reject) => {
     let data = [];
     request2.on(
       "error",
@@ -36858,12 +36858,12 @@ function getPayloadFromRequestStream(request2) {
     request2.on("data", data.push.bind(data));
     request2.on("end", () => {
       const result = concatUint8Array(data);
-      queueMicrotask(() => resolve3(result));
+      queueMicrotask(() => resolve5(result));
     });
   });
 }
 function createNodeMiddleware(webhooks, {
-  path: path2 = "/api/github/webhooks",
+  path: path8 = "/api/github/webhooks",
   log = createLogger(),
   timeout = 9e3
 } = {}) {
@@ -36872,7 +36872,7 @@ function createNodeMiddleware(webhooks, {
     getRequestHeader,
     getPayload
   })(webhooks, {
-    path: path2,
+    path: path8,
     log,
     timeout
   });
@@ -37048,13 +37048,13 @@ var LruObject = class {
 
 // node_modules/probot/lib/helpers/create-deferred-promise.js
 function createDeferredPromise() {
-  let resolve3;
+  let resolve5;
   let reject;
   const promise2 = new Promise((res, rej) => {
-    resolve3 = res;
+    resolve5 = res;
     reject = rej;
   });
-  return { promise: promise2, resolve: resolve3, reject };
+  return { promise: promise2, resolve: resolve5, reject };
 }
 
 // node_modules/probot/lib/octokit/get-authenticated-octokit.js
@@ -37097,10 +37097,10 @@ import { builtinModules, createRequire } from "node:module";
 import { platform as osPlatform } from "node:os";
 import { resolve as pathResolve } from "node:path";
 import { pathToFileURL } from "node:url";
-function wrapExec(exec2) {
-  return (cmd, options2) => new Promise((resolve3, reject) => {
-    exec2(cmd, { windowsHide: true, ...options2 }, (err, stdout, stderr) => {
-      err ? reject(new Error(`Failed executing '${cmd}': ${stderr || err.message}`)) : resolve3(stdout.trim());
+function wrapExec(exec3) {
+  return (cmd, options2) => new Promise((resolve5, reject) => {
+    exec3(cmd, { windowsHide: true, ...options2 }, (err, stdout, stderr) => {
+      err ? reject(new Error(`Failed executing '${cmd}': ${stderr || err.message}`)) : resolve5(stdout.trim());
     });
   });
 }
@@ -37110,7 +37110,7 @@ var emitPath = osPlatform() === "win32" ? `set PATH` : `printenv PATH`;
 var isTempPath = RegExp.prototype.test.bind(
   osPlatform() === "win32" ? /\\npm[-\\]+cache\\_npx\\/ : /\/\.npm\/_npx\//
 );
-var splitPathEnvVar = osPlatform() === "win32" ? (path2) => path2.replace(/^PATH=/i, "").replace(/\\\\\\\\/g, "\\\\").replace(/\\r\\n/g, ";").split(";") : (path2) => path2.split(":");
+var splitPathEnvVar = osPlatform() === "win32" ? (path8) => path8.replace(/^PATH=/i, "").replace(/\\\\\\\\/g, "\\\\").replace(/\\r\\n/g, ";").split(";") : (path8) => path8.split(":");
 var getTempPath = (stdout) => {
   const paths = splitPathEnvVar(stdout);
   const tempPath = paths.find(isTempPath);
@@ -37189,7 +37189,7 @@ async function processPackageParameter(pkg) {
   const packageNames = [];
   const packages = [];
   for (const p of Array.isArray(pkg) ? pkg : [pkg]) {
-    const { raw, scope, name, packageName, nameWithPath, version: version3, cli, path: path2 } = parsePackage(p);
+    const { raw, scope, name, packageName, nameWithPath, version: version3, cli, path: path8 } = parsePackage(p);
     if (packageNames.includes(name)) {
       throw new Error(
         `cannot import the same package twice! Got: '${p}' but already saw '${name}' earlier!`
@@ -37201,7 +37201,7 @@ async function processPackageParameter(pkg) {
       name,
       nameWithPath,
       packageName,
-      path: path2,
+      path: path8,
       raw,
       scope,
       version: version3,
@@ -37225,12 +37225,12 @@ function parsePackage(pkg) {
     packageName,
     version3 = "latest",
     // Default to 'latest' if no version is specified
-    path2 = ""
+    path8 = ""
   ] = packageWithVersionRE.exec(pkg) || [];
   if (match === null) {
     throw new TypeError(`can't import invalid package name: parsed name '${pkg}' from '${pkg}'`);
   }
-  const nameWithPath = `${name}${path2}`;
+  const nameWithPath = `${name}${path8}`;
   const cli = cliEscapeCharsRE.test(version3) ? `'${name}@${version3}'` : `${name}@${version3}`;
   if (name.length === 0 || name.length > 214 || name === "favicon.ico" || name === "node_modules") {
     throw new TypeError(`can't import invalid package name: parsed name '${name}' from '${pkg}'`);
@@ -37243,7 +37243,7 @@ function parsePackage(pkg) {
     name,
     nameWithPath,
     packageName,
-    path: path2,
+    path: path8,
     raw: pkg,
     scope,
     version: version3
@@ -37722,7 +37722,7 @@ function parse(options2) {
   if (!isBinaryRequest) {
     if (options2.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
+        (format3) => format3.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options2.mediaType.format}`
         )
@@ -37732,8 +37732,8 @@ function parse(options2) {
       if (options2.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options2.mediaType.previews).map((preview) => {
-          const format = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
+          const format3 = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format3}`;
         }).join(",");
       }
     }
@@ -41410,9 +41410,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
+  get({ octokit, scope, cache: cache2 }, methodName) {
+    if (cache2[methodName]) {
+      return cache2[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -41420,7 +41420,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache[methodName] = decorate(
+      cache2[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -41428,9 +41428,9 @@ var handler = {
         decorations
       );
     } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
+      cache2[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache[methodName];
+    return cache2[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -41643,7 +41643,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path2) => path2.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path8) => path8.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -41809,11 +41809,11 @@ var VERSION11 = "4.1.0";
 // node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
 var import_yaml = __toESM(require_dist(), 1);
 var SUPPORTED_FILE_EXTENSIONS = ["json", "yml", "yaml"];
-async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
-  const fileExtension = path2.split(".").pop().toLowerCase();
+async function getConfigFile(octokit, { owner, repo, path: path8, ref }) {
+  const fileExtension = path8.split(".").pop().toLowerCase();
   if (!SUPPORTED_FILE_EXTENSIONS.includes(fileExtension)) {
     throw new Error(
-      `[@probot/octokit-plugin-config] .${fileExtension} extension is not support for configuration (path: "${path2}")`
+      `[@probot/octokit-plugin-config] .${fileExtension} extension is not support for configuration (path: "${path8}")`
     );
   }
   const endpoint2 = {
@@ -41821,7 +41821,7 @@ async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
     url: "/repos/{owner}/{repo}/contents/{path}",
     owner,
     repo,
-    path: path2,
+    path: path8,
     mediaType: {
       format: "raw"
     },
@@ -41832,7 +41832,7 @@ async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
   const emptyConfigResult = {
     owner,
     repo,
-    path: path2,
+    path: path8,
     url: url2,
     config: null
   };
@@ -41890,7 +41890,7 @@ var EXTENDS_REGEX = new RegExp(
 );
 function extendsToGetContentParams({
   owner,
-  path: path2,
+  path: path8,
   url: url2,
   extendsValue
 }) {
@@ -41910,16 +41910,16 @@ function extendsToGetContentParams({
   return {
     owner: match[1] || owner,
     repo: match[2],
-    path: match[3] || path2
+    path: match[3] || path8
   };
 }
 
 // node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
-async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
+async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
   const requestedRepoFile = await getConfigFile(octokit, {
     owner,
     repo,
-    path: path2,
+    path: path8,
     ref: branch
   });
   const files = [requestedRepoFile];
@@ -41930,7 +41930,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
     const defaultRepoConfig = await getConfigFile(octokit, {
       owner,
       repo: ".github",
-      path: path2
+      path: path8
     });
     files.push(defaultRepoConfig);
   }
@@ -41940,7 +41940,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
   }
   let extendConfigOptions = extendsToGetContentParams({
     owner,
-    path: path2,
+    path: path8,
     url: file2.url,
     extendsValue: file2.config._extends
   });
@@ -41953,7 +41953,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
     }
     extendConfigOptions = extendsToGetContentParams({
       owner,
-      path: path2,
+      path: path8,
       url: extendRepoConfig.url,
       extendsValue: extendRepoConfig.config._extends
     });
@@ -41970,11 +41970,11 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
 }
 
 // node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
-async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, path: path2, branch }) {
+async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, path: path8, branch }) {
   const files = await getConfigFiles(octokit, {
     owner,
     repo,
-    path: path2,
+    path: path8,
     branch
   });
   const configs = files.map((file2) => file2.config).reverse().filter(Boolean);
@@ -42328,7 +42328,7 @@ function getCachedAuthentication(state, auth22) {
   return newScope === currentScope ? authentication : false;
 }
 async function wait(seconds2) {
-  await new Promise((resolve3) => setTimeout(resolve3, seconds2 * 1e3));
+  await new Promise((resolve5) => setTimeout(resolve5, seconds2 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -42840,9 +42840,9 @@ function getCache() {
     1e3 * 60 * 59
   );
 }
-async function get(cache, options2) {
+async function get(cache2, options2) {
   const cacheKey = optionsToCacheKey(options2);
-  const result = await cache.get(cacheKey);
+  const result = await cache2.get(cacheKey);
   if (!result) {
     return;
   }
@@ -42873,7 +42873,7 @@ async function get(cache, options2) {
     repositorySelection
   };
 }
-async function set(cache, options2, data) {
+async function set(cache2, options2, data) {
   const key = optionsToCacheKey(options2);
   const permissionsString = options2.permissions ? "" : Object.keys(data.permissions).map(
     (name) => `${name}${data.permissions[name] === "write" ? "!" : ""}`
@@ -42886,7 +42886,7 @@ async function set(cache, options2, data) {
     permissionsString,
     data.singleFileName
   ].join("|");
-  await cache.set(key, value);
+  await cache2.set(key, value);
 }
 function optionsToCacheKey({
   installationId,
@@ -43196,7 +43196,7 @@ async function sendRequestWithRetries(state, request2, options2, createdAt, retr
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve3) => setTimeout(resolve3, awaitTime));
+    await new Promise((resolve5) => setTimeout(resolve5, awaitTime));
     return sendRequestWithRetries(state, request2, options2, createdAt, retries);
   }
 }
@@ -43514,12 +43514,432 @@ function getWebhooks(options2) {
   return webhooks;
 }
 
+// node_modules/probot/lib/server/server.js
+import { Server as HttpServer } from "node:http";
+
+// node_modules/probot/lib/helpers/webhook-proxy.js
+var SmeeClient;
+var createWebhookProxy = async (opts) => {
+  try {
+    SmeeClient ??= (await npxImport("smee-client@5.0.0", { onlyPackageRunner: true })).SmeeClient;
+  } catch {
+    opts.logger.warn("Run `npm install --save-dev smee-client` to proxy webhooks to localhost.");
+    return void 0;
+  }
+  const smeeClient = new SmeeClient({
+    logger: opts.logger,
+    source: opts.url,
+    target: `http://${opts.host}:${opts.port}${opts.path}`,
+    fetch: opts.fetch
+  });
+  return await smeeClient.start();
+};
+
+// node_modules/probot/lib/helpers/get-printable-host.js
+function getPrintableHost(host) {
+  if (typeof host !== "string") {
+    return "localhost";
+  }
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+// node_modules/probot/lib/helpers/detect-runtime.js
+function detectRuntime(globalThis2) {
+  if (typeof globalThis2 === "object" && globalThis2 !== null) {
+    if (typeof globalThis2.process === "object" && globalThis2.process !== null && typeof globalThis2.process.versions === "object" && globalThis2.process.versions !== null) {
+      if (typeof globalThis2.process.versions.deno === "string") {
+        return "deno";
+      }
+      if (typeof globalThis2.process.versions.bun === "string") {
+        return "bun";
+      }
+      if (typeof globalThis2.process.versions.node === "string") {
+        return "node";
+      }
+    }
+    if (typeof globalThis2.window === "object" && globalThis2.window !== null) {
+      return "browser";
+    }
+  }
+  throw new Error("Unable to detect runtime");
+}
+
+// node_modules/probot/lib/helpers/get-runtime-name.js
+function getRuntimeName(globalThis2) {
+  const runtime = detectRuntime(globalThis2);
+  switch (runtime) {
+    case "node":
+      return "Node.js";
+    case "deno":
+      return "Deno";
+    case "bun":
+      return "Bun";
+    case "browser":
+      return "Browser";
+    default:
+      throw new Error("Unknown runtime");
+  }
+}
+
+// node_modules/probot/lib/helpers/get-runtime-version.js
+function getRuntimeVersion(globalThis2) {
+  const runtime = detectRuntime(globalThis2);
+  switch (runtime) {
+    case "node":
+      return globalThis2.process.versions.node;
+    case "deno":
+      return globalThis2.process.versions.deno;
+    case "bun":
+      return globalThis2.process.versions.bun;
+    case "browser":
+      return "N/A";
+    default:
+      throw new Error("Unknown runtime");
+  }
+}
+
 // node_modules/probot/lib/server/handlers/http-logger.js
 var import_pino_http = __toESM(require_logger(), 1);
+import { randomUUID as uuidv4 } from "node:crypto";
+function httpLogger(logger, options2) {
+  return (0, import_pino_http.pinoHttp)({
+    ...options2,
+    logger: logger.child({ name: "http" }),
+    customSuccessMessage(req, res) {
+      const responseTime = Date.now() - res[import_pino_http.startTime];
+      return `${req.method} ${req.url} ${res.statusCode} - ${responseTime}ms`;
+    },
+    customErrorMessage(req, res, _err) {
+      const responseTime = Date.now() - res[import_pino_http.startTime];
+      return `${req.method} ${req.url} ${res.statusCode} - ${responseTime}ms`;
+    },
+    genReqId: (req) => req.headers["x-request-id"] || req.headers["x-github-delivery"] || uuidv4()
+  });
+}
+
+// node_modules/probot/lib/server/handlers/not-found.js
+var notFoundHandler = (_req, res) => {
+  if (res.headersSent) {
+    return false;
+  }
+  res.writeHead(404).end();
+  return true;
+};
+
+// node_modules/probot/lib/server/handlers/ping.js
+var pingHandler = (req, res) => {
+  if (req.method === "GET") {
+    const path8 = req.url?.split("?")[0] || "";
+    if (path8 === "/ping") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("PONG");
+      return true;
+    }
+  }
+  return false;
+};
+
+// node_modules/probot/lib/static/robot.svg.js
+var robot_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 346.63 409.96"><defs><path id="a" fill="#aedfe4" d="M210.99 228.58a8.18 8.18 0 0 1 8.17 8.17v45.83a8.18 8.18 0 0 1-8.17 8.17h-75.66a8.18 8.18 0 0 1-8.17-8.17v-45.83a8.18 8.18 0 0 1 8.17-8.17H211m0-4h-75.67a12.17 12.17 0 0 0-12.17 12.17v45.83a12.17 12.17 0 0 0 12.17 12.17H211a12.17 12.17 0 0 0 12.16-12.17v-45.83a12.17 12.17 0 0 0-12.17-12.17Z"/></defs><defs><clipPath id="b" transform="translate(-.84 -.67)"><rect width="52.5" height="18.17" x="147.92" y="163.83" fill="none" rx="9.08" ry="9.08"/></clipPath></defs><path fill="#aedfe4" d="m238.3 234.33 28 18 20.17-34 14.83 17-24 38.84-13.33 1-29-18.17 3.33-22.67zm-85.14-37.93h40v16.5h-40zm-18.75 107.27h77.5v16.5h-77.5zm38.75-293.52 10.19 42.62h-20.62l10.43-42.62zm-64.83 224.18-28 18-20.17-34-14.83 17 24 38.84 13.33 1 29-18.17-3.33-22.67z"/><path fill="#ef4236" d="M33.66 201.33s-8.67 5.33-14.67-14c-6.62-21.35-20.66-5.86-18.83 9.65s14.5 20 25.83 16.52 7.67-12.17 7.67-12.17Zm-2.17-34.67a8.47 8.47 0 0 1 8.33-5.67c6.67 0 22.83 7.5 22.83 21S50.16 199.5 50.16 199.5H39.33s7.33-3.67 2-14.17-9.67-14.5-9.83-17.83"/><path fill="#fdba63" d="M23.41 225.28c-2.83-10 1.8-21.24 11.73-26.76s22-3.52 29 4.21Z"/><rect width="132" height="98.67" x="107.16" y="210.33" fill="#08b0d8" rx="14.67" ry="14.67"/><rect width="96" height="66.17" x="125.16" y="226.58" fill="#fdbb65" rx="10.17" ry="10.17"/><use xlink:href="#a"/><rect width="202" height="151" x="72.16" y="50.33" fill="#08b0d8" rx="20.67" ry="20.67"/><rect width="169.37" height="118.71" x="88.48" y="66" fill="#aedfe4" rx="16.78" ry="16.78"/><path fill="#08b0d8" d="M66.38 196.98a27.34 27.34 0 0 1-48.13 25.94Z"/><path fill="#242020" d="m80.16 253.75 2.46 21.42s-1.92 2-7.29 2-6-3-6-3Z"/><circle cx="46.8" cy="218.96" r="4.06" fill="#aedfe4"/><circle cx="85.18" cy="187.44" r="4.06" fill="#aedfe4"/><circle cx="260.1" cy="187.44" r="4.06" fill="#aedfe4"/><circle cx="85.18" cy="64.44" r="4.06" fill="#aedfe4"/><circle cx="260.1" cy="64.44" r="4.06" fill="#aedfe4"/><circle cx="119.1" cy="223.02" r="4.06" fill="#aedfe4"/><circle cx="119.1" cy="298.15" r="4.06" fill="#aedfe4"/><circle cx="227.98" cy="223.02" r="4.06" fill="#aedfe4"/><circle cx="227.98" cy="298.15" r="4.06" fill="#aedfe4"/><path fill="#08b0d8" d="M104.66 223.5v31l-15.42-21.09a19.14 19.14 0 0 1 15.42-9.91Z"/><path fill="#ef4236" d="M312.96 201.33s8.67 5.33 14.67-14c6.62-21.35 20.67-5.86 18.83 9.65s-14.5 20-25.83 16.52-7.67-12.17-7.67-12.17Zm2.2-34.67a8.47 8.47 0 0 0-8.33-5.67c-6.67 0-22.83 7.5-22.83 21s12.5 17.5 12.5 17.5h10.83s-7.33-3.67-2-14.17 9.67-14.5 9.83-17.83"/><path fill="#fdba63" d="M323.16 225.28c2.83-10-1.8-21.24-11.73-26.76s-22-3.52-29 4.21Z"/><path fill="#08b0d8" d="M280.24 196.98a27.34 27.34 0 0 0 48.13 25.94Z"/><path fill="#242020" d="m266.42 253.75-2.46 21.42s1.92 2 7.29 2 6-3 6-3Z"/><circle cx="299.83" cy="218.96" r="4.06" fill="#aedfe4"/><path fill="#08b0d8" d="M241.96 223.5v31l15.42-21.08a19.14 19.14 0 0 0-15.42-9.92Z"/><rect width="118" height="9.5" x="114.16" y="361.96" fill="#fdbb65" rx="4.75" ry="4.75"/><rect width="83.5" height="9.5" x="131.41" y="381.21" fill="#fdbb65" rx="4.75" ry="4.75"/><rect width="42.5" height="9.5" x="151.91" y="400.46" fill="#fdbb65" rx="4.75" ry="4.75"/><path fill="#08b0d8" d="M135.41 353.75a56 56 0 0 1-18.33-38.42h112.16a56 56 0 0 1-18.33 38.43Z"/><circle cx="132.65" cy="123.97" r="15.51"/><path fill="#08b0d8" d="M132.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-23a38.51 38.51 0 1 0 38.49 38.51 38.55 38.55 0 0 0-38.51-38.51Z"/><path fill="#f1f1f2" d="M132.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-14a29.51 29.51 0 1 0 29.49 29.51 29.54 29.54 0 0 0-29.51-29.51Z"/><circle cx="214.65" cy="123.97" r="15.51"/><path fill="#08b0d8" d="M214.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-23a38.51 38.51 0 1 0 38.49 38.51 38.55 38.55 0 0 0-38.51-38.51Z"/><path fill="#f1f1f2" d="M214.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-14a29.51 29.51 0 1 0 29.49 29.51 29.54 29.54 0 0 0-29.51-29.51Z"/><rect width="52.5" height="18.17" x="147.08" y="163.17" fill="#fdbb65" rx="9.08" ry="9.08"/><g fill="#ef4236" clip-path="url(#b)"><path d="M153.23 162.15h3.12v20.56h-3.12zm9.06 0h3.13v20.56h-3.13zm9.06 0h3.12v20.56h-3.12zm9.06 0h3.13v20.56h-3.13zm9.07 0h3.12v20.56h-3.12z"/></g><circle cx="173.16" cy="14.67" r="14.67" fill="#ef4236"/><path fill="none" stroke="#ef4236" stroke-linecap="round" stroke-linejoin="round" stroke-width="4" d="M126.33 261.63H136l11.98-18.67 10.71 18.67 7.15-12.62 7.41 12.62h13.25l7.07 13.97 11.74-25.19 5.77 11.22h8.42"/><use xlink:href="#a"/></svg>`;
+
+// node_modules/probot/lib/static/probot-head.svg.js
+var probot_head_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 178 181.2">
+  <defs>
+    <clipPath id="a" transform="translate(-.8 -.7)">
+      <rect width="52.5" height="18.2" x="147.9" y="163.8" fill="none" rx="9.1" ry="9.1"/>
+    </clipPath>
+  </defs>
+  <path fill="#aedfe4" d="m89 9.1 9 38.4H79.8Z"/>
+  <rect width="178" height="135.9" y="45.3" fill="#08b0d8" rx="18.2" ry="18.6"/>
+  <rect width="149.2" height="106.8" x="14.4" y="59.4" fill="#aedfe4" rx="14.8" ry="15.1"/>
+  <ellipse cx="11.5" cy="168.7" fill="#aedfe4" rx="3.6" ry="3.7"/>
+  <ellipse cx="165.6" cy="168.7" fill="#aedfe4" rx="3.6" ry="3.7"/>
+  <ellipse cx="11.5" cy="58" fill="#aedfe4" rx="3.6" ry="3.7"/>
+  <ellipse cx="165.6" cy="58" fill="#aedfe4" rx="3.6" ry="3.7"/>
+  <ellipse cx="53.3" cy="111.6" rx="13.7" ry="14"/>
+  <path fill="#08b0d8" d="M53.3 97.6a13.7 14 0 1 1-13.6 14 13.7 14 0 0 1 13.6-14m0-20.7a34 34.7 0 1 0 34 34.7 34 34.7 0 0 0-34-34.7"/>
+  <path fill="#f1f1f2" d="M53.3 97.6a13.7 14 0 1 1-13.6 14 13.7 14 0 0 1 13.6-14m0-12.6a26 26.6 0 1 0 26 26.6 26 26.6 0 0 0-26-26.6"/>
+  <ellipse cx="125.6" cy="111.6" rx="13.7" ry="14"/>
+  <path fill="#08b0d8" d="M125.6 97.6a13.7 14 0 1 1-13.7 14 13.7 14 0 0 1 13.7-14m0-20.7a34 34.7 0 1 0 33.9 34.7 34 34.7 0 0 0-34-34.7z"/>
+  <path fill="#f1f1f2" d="M125.6 97.6a13.7 14 0 1 1-13.7 14 13.7 14 0 0 1 13.7-14m0-12.6a26 26.6 0 1 0 26 26.6 26 26.6 0 0 0-26-26.6"/>
+  <rect width="46.3" height="16.4" x="66" y="146.8" fill="#fdbb65" rx="8" ry="8.2"/>
+  <g fill="#ef4236" clip-path="url(#a)" transform="matrix(.88 0 0 .9 -63.6 0)">
+    <path d="M153.2 162.2h3.2v20.5h-3.2zm9 0h3.2v20.5h-3.1zm9.2 0h3v20.5h-3zm9 0h3.1v20.5h-3zm9 0h3.2v20.5h-3.1z"/>
+  </g>
+  <ellipse cx="89" cy="13.2" fill="#ef4236" rx="12.9" ry="13.2"/>
+</svg>`;
+
+// node_modules/probot/lib/static/primer.css.js
+var primer_css_default = `body{margin:0;}
+a{background-color:transparent;}
+a:active,a:hover{outline-width:0;}
+h1{font-size:2em;margin:0.67em 0;}
+b{font-weight:inherit;}
+b{font-weight:bolder;}
+img{border-style:none;}
+button,input{font:inherit;margin:0;}
+button,input{overflow:visible;}
+button{text-transform:none;}
+button,[type="submit"]{-webkit-appearance:button;}
+*{box-sizing:border-box;}
+input,button{font-family:inherit;font-size:inherit;line-height:inherit;}
+body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif,"Apple Color Emoji","Segoe UI Emoji";font-size:14px;line-height:1.5;color:#24292e;background-color:#ffffff;}
+a{color:#0366d6;text-decoration:none;}
+a:hover{text-decoration:underline;}
+b{font-weight:600;}
+button{cursor:pointer;border-radius:0;}
+h1,h2,h3,h4,h5{margin-top:0;margin-bottom:0;}
+h1{font-size:32px;font-weight:600;}
+h2{font-size:24px;font-weight:600;}
+h3{font-size:20px;font-weight:600;}
+h4{font-size:16px;font-weight:600;}
+p{margin-top:0;margin-bottom:10px;}
+.btn{position:relative;display:inline-block;padding:5px 16px;font-size:14px;font-weight:500;line-height:20px;white-space:nowrap;vertical-align:middle;cursor:pointer;-webkit-user-select:none;-ms-user-select:none;user-select:none;border:1px solid;border-radius:6px;-webkit-appearance:none;appearance:none;}
+.btn:hover{text-decoration:none;}
+.btn:disabled{cursor:default;}
+.btn{color:#24292e;background-color:#fafbfc;border-color:rgba(27,31,35,0.15);box-shadow:0 1px 0 rgba(27,31,35,0.04),inset 0 1px 0 rgba(255,255,255,0.25);transition:0.2s cubic-bezier(0.3, 0, 0.5, 1);transition-property:color, background-color, border-color;}
+.btn:hover{background-color:#f3f4f6;border-color:rgba(27,31,35,0.15);transition-duration:0.1s;}
+.btn:active{background-color:#eaecef;border-color:rgba(27,31,35,0.1);transition:none;}
+.btn:disabled{color:#959da5;background-color:#fafbfc;border-color:rgba(27,31,35,0.15);}
+.btn:focus{border-color:rgba(27,31,35,0.15);outline:none;box-shadow:0 0 0 3px rgba(3,102,214,0.3);}
+.btn-outline{color:#0366d6;}
+.btn-outline:hover{color:#ffffff;background-color:#0366d6;border-color:rgba(27,31,35,0.15);box-shadow:0 1px 0 rgba(27,31,35,0.04),inset 0 1px 0 rgba(255,255,255,0.25);}
+.btn-outline:active{color:#ffffff;background-color:#035fc7;border-color:rgba(27,31,35,0.15);box-shadow:inset 0 1px 0 rgba(5,38,76,0.2);}
+.btn-outline:disabled{color:rgba(3,102,214,0.5);background-color:#fafbfc;border-color:rgba(27,31,35,0.15);box-shadow:none;}
+.btn-outline:focus{border-color:rgba(27,31,35,0.15);box-shadow:0 0 0 3px rgba(0,92,197,0.4);}
+label{font-weight:600;}
+.form-control{padding:5px 12px;font-size:14px;line-height:20px;color:#24292e;vertical-align:middle;background-color:#ffffff;background-repeat:no-repeat;background-position:right 8px center;border:1px solid #e1e4e8;border-radius:6px;outline:none;box-shadow:inset 0 1px 0 rgba(225,228,232,0.2);}
+.form-control:focus{border-color:#0366d6;outline:none;box-shadow:0 0 0 3px rgba(3,102,214,0.3);}
+::placeholder{color:#0366d6;opacity:1;}
+.border{border:1px solid #e1e4e8 !important;}
+.rounded-2{border-radius:6px!important;}
+.flex-column{flex-direction:column!important;}
+.flex-justify-center{justify-content:center!important;}
+.flex-items-center{align-items:center!important;}
+.width-full{width:100%!important;}
+.v-align-middle{vertical-align:middle!important;}
+.height-full{height:100%!important;}
+.m-2{margin:8px!important;}
+.mt-2{margin-top:8px!important;}
+.mr-2{margin-right:8px!important;}
+.mb-2{margin-bottom:8px!important;}
+.ml-2{margin-left:8px!important;}
+.mt-3{margin-top:16px!important;}
+.mt-4{margin-top:24px!important;}
+.mt-6{margin-top:40px!important;}
+.mb-6{margin-bottom:40px!important;}
+.p-6{padding:40px!important;}
+.py-6{padding-top:40px!important;padding-bottom:40px!important;}
+.text-left{text-align:left!important;}
+.text-center{text-align:center!important;}
+.d-block{display:block!important;}
+.d-flex{display:flex!important;}
+.Label{display:inline-block;padding:0 7px;font-size:12px;font-weight:500;line-height:18px;border:1px solid transparent;border-radius:2em;background-color:transparent!important;border-color:#e1e4e8;}
+.Label:hover{text-decoration:none;}
+.mt-2{margin-top:8px!important;}
+.mb-2{margin-bottom:8px!important;}
+.mt-4{margin-top:24px!important;}
+.mt-6{margin-top:40px!important;}
+.mt-6{margin-top:40px!important;}
+.mb-6{margin-bottom:40px!important;}
+.p-6{padding:40px!important;}`;
+
+// node_modules/probot/lib/server/handlers/static-files.js
+var staticFilesHandler = (req, res) => {
+  if (req.method === "GET") {
+    const path8 = req.url?.split("?")[0] || "";
+    if (path8 === "/probot/static/robot.svg") {
+      res.writeHead(200, {
+        "cache-control": "max-age=86400",
+        "content-type": "image/svg+xml"
+      }).end(robot_svg_default);
+      return true;
+    }
+    if (path8 === "/probot/static/probot-head.svg") {
+      res.writeHead(200, {
+        "cache-control": "max-age=86400",
+        "content-type": "image/svg+xml"
+      }).end(probot_head_svg_default);
+      return true;
+    }
+    if (path8 === "/probot/static/primer.css") {
+      res.writeHead(200, {
+        "cache-control": "max-age=86400",
+        "content-type": "text/css"
+      }).end(primer_css_default);
+      return true;
+    }
+  }
+  return false;
+};
 
 // node_modules/probot/lib/server/server.js
 var defaultWebhookPath = "/api/github/webhooks";
 var defaultWebhookSecret = "development";
+var Server = class {
+  #state;
+  constructor(options2 = {}) {
+    this.#state = {
+      initializeRan: false,
+      initializationPromise: createDeferredPromise(),
+      probot: null,
+      log: options2.log,
+      httpServer: new HttpServer(),
+      cwd: options2.cwd || process.cwd(),
+      port: options2.port || 3e3,
+      host: options2.host || "localhost",
+      webhookPath: options2.webhookPath || defaultWebhookPath,
+      webhookProxy: options2.webhookProxy,
+      eventSource: void 0,
+      request: options2.request,
+      ProbotBase: options2.Probot,
+      addedHandlers: [],
+      handlers: [],
+      enablePing: options2.enablePing ?? true,
+      enableNotFound: options2.enableNotFound ?? true,
+      enableStaticFiles: options2.enableStaticFiles ?? true
+    };
+    this.#state.httpServer.on("request", async (req, res) => {
+      this.#state.httpLogger(req, res);
+      try {
+        for (const handler2 of this.#state.handlers) {
+          if (await handler2(req, res)) {
+            return true;
+          }
+        }
+      } catch (e) {
+        this.#state.log.error(e);
+        res.writeHead(500).end();
+        return true;
+      }
+      return false;
+    });
+  }
+  async #initialize() {
+    if (this.#state.initializeRan === true) {
+      return this.#state.initializationPromise.promise;
+    }
+    this.#state.initializeRan = true;
+    try {
+      this.#state.log = this.#state.log || await getLog();
+      this.#state.log.child({ name: "server" });
+      this.#state.probot = new this.#state.ProbotBase({
+        request: this.#state.request,
+        log: this.#state.log,
+        server: this,
+        webhookPath: this.#state.webhookPath
+      });
+      await this.#state.probot.ready();
+      this.#state.httpLogger = httpLogger(this.#state.log, this.#state.loggingOptions);
+      this.#state.initializationPromise.resolve();
+    } catch (error62) {
+      this.#state.initializationPromise.reject(error62);
+      if (this.#state.log) {
+        this.#state.log.error({ err: error62 }, "Failed to initialize Server");
+      } else {
+        console.error("Failed to initialize Server", error62);
+      }
+      throw error62;
+    }
+    return this.#state.initializationPromise.promise;
+  }
+  addHandler(handler2) {
+    this.#state.addedHandlers.push(handler2);
+  }
+  async loadHandlerFactory(appFn) {
+    await this.#initialize();
+    const handler2 = await appFn(this.#state.probot, {
+      cwd: this.#state.cwd,
+      addHandler: (handler3) => {
+        this.addHandler(handler3);
+      }
+    });
+    this.addHandler(handler2);
+  }
+  async load(appFn) {
+    await this.#initialize();
+    await appFn(this.#state.probot, {
+      cwd: this.#state.cwd,
+      addHandler: (handler2) => {
+        this.addHandler(handler2);
+      }
+    });
+  }
+  async start() {
+    await this.#initialize();
+    this.#state.handlers = [];
+    if (this.#state.enableStaticFiles === true) {
+      this.#state.handlers.unshift(staticFilesHandler);
+    }
+    if (this.#state.enablePing === true) {
+      this.#state.handlers.unshift(pingHandler);
+    }
+    this.#state.handlers.unshift(await this.#state.probot.getNodeMiddleware());
+    this.#state.handlers.push(...this.#state.addedHandlers);
+    if (this.#state.enableNotFound === true) {
+      this.#state.handlers.push(notFoundHandler);
+    }
+    const runtimeName = getRuntimeName(globalThis);
+    const runtimeVersion = getRuntimeVersion(globalThis);
+    this.#state.log.info(`Running Probot v${VERSION17} (${runtimeName}: ${runtimeVersion})`);
+    const printableHost = getPrintableHost(this.#state.host);
+    this.#state.httpServer = await new Promise((resolve5, reject) => {
+      const server = this.#state.httpServer.listen({ port: this.#state.port, host: this.#state.host }, () => {
+        const { port, address, family } = server.address();
+        this.#state.port = port;
+        this.#state.host = address;
+        if (family === "IPv6") {
+          this.#state.host = `[${address}]`;
+        }
+        this.#state.log.info(`Listening on http://${printableHost}:${port}`);
+        resolve5(server);
+      });
+      server.on("error", (error62) => {
+        if (error62.code === "EADDRINUSE") {
+          error62 = Object.assign(error62, {
+            message: `Port ${this.#state.port} is already in use. You can define the PORT environment variable to use a different port.`
+          });
+        }
+        this.#state.log.error(error62);
+        reject(error62);
+      });
+    });
+    if (this.#state.webhookProxy) {
+      this.#state.eventSource = await createWebhookProxy({
+        host: this.#state.host,
+        port: this.#state.port,
+        path: this.#state.webhookPath,
+        logger: this.#state.log,
+        url: this.#state.webhookProxy
+      });
+    }
+    return this.#state.httpServer;
+  }
+  async stop() {
+    if (this.#state.eventSource) {
+      this.#state.eventSource.close();
+      this.#state.eventSource = void 0;
+    }
+    if (this.#state.httpServer.listening === false) {
+      return;
+    }
+    const server = this.#state.httpServer;
+    return new Promise((resolve5, reject) => server.close((err) => {
+      err ? reject(err) : resolve5();
+    }));
+  }
+  get port() {
+    return this.#state.port;
+  }
+  get host() {
+    return this.#state.host;
+  }
+  static get version() {
+    return VERSION17;
+  }
+  get version() {
+    return VERSION17;
+  }
+};
 
 // node_modules/probot/lib/probot.js
 var UNINITIALIZED = 0;
@@ -43638,11 +44058,11 @@ var Probot = class {
       return this.#state.initializedPromise.promise;
     }
   }
-  async getNodeMiddleware({ log, path: path2 } = {}) {
+  async getNodeMiddleware({ log, path: path8 } = {}) {
     await this.#initialize();
     return createNodeMiddleware(this.#state.webhooks, {
       log: log || this.#state.log,
-      path: path2 || this.#state.webhookPath
+      path: path8 || this.#state.webhookPath
     });
   }
   async auth(installationId) {
@@ -43730,16 +44150,589 @@ var Probot = class {
   }
 };
 
+// node_modules/package-config/index.js
+import path3 from "node:path";
+
+// node_modules/find-up-simple/index.js
+import process2 from "node:process";
+import fsPromises from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import path2 from "node:path";
+var toPath = (urlOrPath) => urlOrPath instanceof URL ? fileURLToPath(urlOrPath) : urlOrPath;
+async function findUp(name, {
+  cwd = process2.cwd(),
+  type = "file",
+  stopAt
+} = {}) {
+  let directory = path2.resolve(toPath(cwd) ?? "");
+  const { root } = path2.parse(directory);
+  stopAt = path2.resolve(directory, toPath(stopAt ?? root));
+  const isAbsoluteName = path2.isAbsolute(name);
+  while (directory) {
+    const filePath = isAbsoluteName ? name : path2.join(directory, name);
+    try {
+      const stats = await fsPromises.stat(filePath);
+      if (type === "file" && stats.isFile() || type === "directory" && stats.isDirectory()) {
+        return filePath;
+      }
+    } catch {
+    }
+    if (directory === stopAt || directory === root) {
+      break;
+    }
+    directory = path2.dirname(directory);
+  }
+}
+
+// node_modules/load-json-file/index.js
+import { readFileSync, promises as fs } from "node:fs";
+var { readFile } = fs;
+var parse3 = (buffer, { beforeParse, reviver } = {}) => {
+  let data = new TextDecoder().decode(buffer);
+  if (typeof beforeParse === "function") {
+    data = beforeParse(data);
+  }
+  return JSON.parse(data, reviver);
+};
+async function loadJsonFile(filePath, options2) {
+  const buffer = await readFile(filePath);
+  return parse3(buffer, options2);
+}
+
+// node_modules/package-config/index.js
+var filePaths = /* @__PURE__ */ new WeakMap();
+var findNextCwd = (packagePath) => path3.resolve(path3.dirname(packagePath), "..");
+var addFilePath = (object2, filePath) => {
+  filePaths.set(object2, filePath);
+  return object2;
+};
+async function packageConfig(namespace, options2 = {}) {
+  if (!namespace) {
+    throw new TypeError("Expected a namespace");
+  }
+  const filePath = await findUp("package.json", options2.cwd ? { cwd: options2.cwd } : {});
+  if (!filePath) {
+    return addFilePath({ ...options2.defaults }, filePath);
+  }
+  const packageJson = await loadJsonFile(filePath);
+  if (options2.skipOnFalse && packageJson[namespace] === false) {
+    return packageConfig(namespace, { ...options2, cwd: findNextCwd(filePath) });
+  }
+  return addFilePath({ ...options2.defaults, ...packageJson[namespace] }, filePath);
+}
+
+// node_modules/probot/lib/apps/setup.js
+import { exec as exec2 } from "node:child_process";
+import { parse as parseQuery } from "node:querystring";
+
 // node_modules/probot/lib/manifest-creation.js
+import fs3 from "node:fs";
+import path5 from "node:path";
 var import_yaml2 = __toESM(require_dist(), 1);
+
+// node_modules/probot/lib/helpers/load-package-json.js
+import fs2 from "node:fs";
+import path4 from "node:path";
+function loadPackageJson(filepath = path4.join(process.cwd(), "package.json")) {
+  let pkgContent;
+  try {
+    pkgContent = fs2.readFileSync(filepath, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    const pkg = pkgContent && JSON.parse(pkgContent);
+    if (pkg && typeof pkg === "object") {
+      return pkg;
+    }
+    return {};
+  } catch {
+    return {};
+  }
+}
+
+// node_modules/probot/lib/helpers/update-env.js
+import { writeFileSync } from "node:fs";
+import { join as pathJoin2 } from "node:path";
+
+// node_modules/probot/lib/helpers/load-env.js
+import { readFileSync as readFileSync2 } from "node:fs";
+import { join as pathJoin } from "node:path";
+import { parseEnv } from "node:util";
+function loadEnv(options2 = {}) {
+  const { path: path8 = pathJoin(process.cwd(), ".env") } = options2 || {};
+  try {
+    return parseEnv(readFileSync2(path8, "utf-8"));
+  } catch (err) {
+    if (err.code !== "ENOENT") {
+      throw err;
+    }
+  }
+  return {};
+}
+
+// node_modules/probot/lib/helpers/update-env.js
+function escapeNewlines(str) {
+  return str.replace(/\n/g, "\\n");
+}
+function format(key, value) {
+  return `${key}=${escapeNewlines(value)}`;
+}
+function updateEnv(env) {
+  const path8 = pathJoin2(process.cwd(), ".env");
+  env = Object.assign(loadEnv({
+    path: path8
+  }), env);
+  const contents = Object.keys(env).map((key) => format(key, env[key])).join("\n");
+  writeFileSync(path8, contents);
+  Object.assign(process.env, env);
+  return env;
+}
+
+// node_modules/probot/lib/manifest-creation.js
+var ManifestCreation = class {
+  #updateEnv;
+  constructor(options2 = { updateEnv }) {
+    this.#updateEnv = options2.updateEnv || updateEnv;
+  }
+  get pkg() {
+    return loadPackageJson();
+  }
+  async createWebhookChannel({ SmeeClient: SmeeClientParam, log = console } = {}) {
+    let SmeeClient2;
+    try {
+      SmeeClient2 = SmeeClientParam || (await npxImport("smee-client@5.0.0", { onlyPackageRunner: true })).SmeeClient;
+    } catch {
+      log.warn("SmeeClient is not available");
+      return void 0;
+    }
+    try {
+      const WEBHOOK_PROXY_URL = await SmeeClient2.createChannel();
+      this.#updateEnv({
+        WEBHOOK_PROXY_URL
+      });
+      return WEBHOOK_PROXY_URL;
+    } catch {
+      log.warn("Unable to connect to smee.io, try restarting your server.");
+      return void 0;
+    }
+  }
+  getManifest(options2) {
+    let manifest = {};
+    const { pkg, baseUrl, readFileSync: readFileSync4 = fs3.readFileSync } = options2;
+    try {
+      const file2 = readFileSync4(path5.join(process.cwd(), "app.yml"), "utf8");
+      manifest = import_yaml2.default.parse(file2);
+    } catch (error62) {
+      if (error62.code !== "ENOENT") {
+        throw error62;
+      }
+    }
+    const generatedManifest = JSON.stringify({
+      description: manifest.description || pkg.description,
+      hook_attributes: {
+        url: process.env.WEBHOOK_PROXY_URL || `${baseUrl}/`
+      },
+      name: process.env.PROJECT_DOMAIN || manifest.name || pkg.name,
+      public: manifest.public || true,
+      redirect_url: `${baseUrl}/probot/setup`,
+      // TODO: add setup url
+      // setup_url:`${baseUrl}/probot/success`,
+      url: manifest.url || pkg.homepage || pkg.repository,
+      version: "v1",
+      ...manifest
+    });
+    return generatedManifest;
+  }
+  async createAppFromCode(code, probotOptions) {
+    const octokit = new ProbotOctokit(probotOptions);
+    const options2 = {
+      ...probotOptions,
+      code,
+      mediaType: {
+        previews: ["fury"]
+        // needed for GHES 2.20 and older
+      },
+      ...process.env.GHE_HOST && {
+        baseUrl: `${process.env.GHE_PROTOCOL || "https"}://${process.env.GHE_HOST}/api/v3`
+      }
+    };
+    const response = await octokit.request("POST /app-manifests/:code/conversions", options2);
+    const { id, client_id, client_secret, webhook_secret, pem } = response.data;
+    this.#updateEnv({
+      APP_ID: id.toString(),
+      PRIVATE_KEY: `"${pem}"`,
+      WEBHOOK_SECRET: webhook_secret,
+      GITHUB_CLIENT_ID: client_id,
+      GITHUB_CLIENT_SECRET: client_secret
+    });
+    return response.data.html_url;
+  }
+  get createAppUrl() {
+    const githubHost = process.env.GHE_HOST || `github.com`;
+    return `${process.env.GHE_PROTOCOL || "https"}://${githubHost}${process.env.GH_ORG ? `/organizations/${process.env.GH_ORG}` : ""}/settings/apps/new`;
+  }
+};
+
+// node_modules/probot/lib/helpers/is-production.js
+function isProduction() {
+  return process.env.NODE_ENV === "production";
+}
 
 // node_modules/probot/lib/helpers/get-payload.js
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode2 = textDecoder2.decode.bind(textDecoder2);
+function concatUint8Array2(data) {
+  if (data.length === 0) {
+    return new Uint8Array(0);
+  }
+  let totalLength = 0;
+  for (let i = 0; i < data.length; i++) {
+    totalLength += data[i].length;
+  }
+  if (totalLength === 0) {
+    return new Uint8Array(0);
+  }
+  const result = new Uint8Array(totalLength);
+  let offset = 0;
+  for (let i = 0; i < data.length; i++) {
+    result.set(data[i], offset);
+    offset += data[i].length;
+  }
+  return result;
+}
+async function getPayload2(request2) {
+  if (typeof request2.body === "object" && "rawBody" in request2 && request2.rawBody instanceof Uint8Array) {
+    return decode2(request2.rawBody);
+  } else if (typeof request2.body === "string") {
+    return request2.body;
+  }
+  const payload = await getPayloadFromRequestStream2(request2);
+  return decode2(payload);
+}
+function getPayloadFromRequestStream2(request2) {
+  return new Promise((resolve5, reject) => {
+    const data = [];
+    request2.on("error", (error62) => reject(new AggregateError([error62], error62.message)));
+    request2.on("data", data.push.bind(data));
+    request2.on("end", () => {
+      const result = concatUint8Array2(data);
+      queueMicrotask(() => resolve5(result));
+    });
+  });
+}
+
+// node_modules/probot/lib/views/import.js
+function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
+  return `<!DOCTYPE html>
+<html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
+
+<head>
+    <meta charset="UTF-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <meta http-equiv="X-UA-Compatible" content="ie=edge">
+    <title>Import ${name || "Your App"} | built with Probot</title>
+    <link rel="icon" href="/probot/static/probot-head.svg">
+    <link rel="stylesheet" href="/probot/static/primer.css">
+</head>
+
+<body class="bg-gray-light">
+    <div class="d-flex flex-column flex-justify-center flex-items-center text-center height-full py-6">
+        <a href="/probot"><img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6"></a>
+        <div class="box-shadow rounded-2 border p-6 bg-white">
+            <h2>Use existing Github App</h2>
+            <br>
+
+            <h3>Step 1:</h3>
+            <p class="d-block mt-2">
+                Replace your app's Webhook URL with <br>
+                <b>${WEBHOOK_PROXY_URL}</b>
+            </p>
+            <a class="d-block mt-2" href="${GH_HOST}/settings/apps" target="__blank" rel="noreferrer">
+                You can do it here
+            </a>
+
+            <br>
+            <h3>Step 2:</h3>
+            <p class="mt-2">Fill out this form</p>
+            <form onsubmit="return onSubmit(event) || false">
+                <label class="d-block mt-2" for="appId">App Id</label>
+                <input class="form-control width-full" type="text" required="true" id="appId" name="appId"><br>
+
+                <label class="d-block mt-3" for="whs">Webhook secret (required!)</label>
+                <input class="form-control width-full" type="password" required="true" id="whs" name="whs"><br>
+
+                <label class="d-block mt-3" for="pem">Private Key</label>
+                <input class="form-control width-full m-2" type="file" accept=".pem" required="true" id="pem"
+                    name="pem">
+                <br>
+
+                <button class="btn btn-outline m-2" type="submit">Submit</button>
+            </form>
+        </div>
+
+        <div class="mt-4">
+            <h4 class="alt-h4 text-gray-light">Need help?</h4>
+            <div class="d-flex flex-justify-center mt-2">
+                <a href="https://probot.github.io/docs/" class="btn btn-outline mr-2">Documentation</a>
+                <a href="https://github.com/probot/probot/discussions" class="btn btn-outline">Discuss on GitHub</a>
+            </div>
+        </div>
+    </div>
+    <script>
+        function onSubmit(e) {
+            e.preventDefault();
+
+            const idEl = document.getElementById('appId');
+            const appId = idEl.value;
+
+
+            const secretEl = document.getElementById('whs');
+            const webhook_secret = secretEl.value;
+
+            const fileEl = document.getElementById('pem');
+            const file = fileEl.files[0];
+
+            file.text().then((text) => fetch('', {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ appId, pem: text, webhook_secret })
+            })).then((r) => {
+                if (r.ok) {
+                    location.replace('/probot/success');
+                }
+            }).catch((e) => alert(e));
+            return false;
+        }
+    </script>
+</body>
+
+</html>`;
+}
+
+// node_modules/probot/lib/views/setup.js
+function setupView({ name, description, version: version3, createAppUrl, manifest }) {
+  return `<!DOCTYPE html>
+<!DOCTYPE html>
+<html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
+  <head>
+    <meta charset="UTF-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <meta http-equiv="X-UA-Compatible" content="ie=edge">
+    <title>Setup ${name || "Your App"} | built with Probot</title>
+    <link rel="icon" href="/probot/static/probot-head.svg">
+    <link rel="stylesheet" href="/probot/static/primer.css">
+  </head>
+  <body class="height-full bg-gray-light">
+    <div class="d-flex flex-column flex-justify-center flex-items-center text-center height-full">
+      <img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6">
+      <div class="box-shadow rounded-2 border p-6 bg-white">
+        <h1>
+          Welcome to ${name || "your Probot App"}
+          ${version3 ? `<span class="Label Label--outline v-align-middle ml-2 text-gray-light">v${version3}</span>` : ""}
+        </h1>
+
+        <p>${description ? description : 'This app was built using <a href="https://github.com/probot/probot">Probot</a>, a framework for building GitHub Apps.'}</p>
+
+        <div class="text-left mt-6">
+          <h2 class="alt-h3 mb-2">Getting Started</h2>
+
+          <p>To start building a GitHub App, you'll need to register a new app on GitHub.</p>
+          <br>
+
+          <form action="${createAppUrl}" method="post" target="_blank" class="d-flex flex-items-center">
+            <button class="btn btn-outline" name="manifest" id="manifest" value='${manifest}' >Register GitHub App</button>
+            <a href="/probot/import" class="ml-2">or use an existing Github App</a>
+          </form>
+        </div>
+      </div>
+
+      <div class="mt-4">
+        <h4 class="alt-h4 text-gray-light">Need help?</h4>
+        <div class="d-flex flex-justify-center mt-2">
+          <a href="https://probot.github.io/docs/" class="btn btn-outline mr-2">Documentation</a>
+          <a href="https://github.com/probot/probot/discussions" class="btn btn-outline">Discuss on GitHub</a>
+        </div>
+      </div>
+    </div>
+  </body>
+</html>`;
+}
+
+// node_modules/probot/lib/views/success.js
+function successView({ name }) {
+  return `<!DOCTYPE html>
+<html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
+  <head>
+    <meta charset="UTF-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <meta http-equiv="X-UA-Compatible" content="ie=edge">
+    <title>Setup ${name || "Your App"} | built with Probot</title>
+    <link rel="icon" href="/probot/static/probot-head.svg">
+    <link rel="stylesheet" href="/probot/static/primer.css">
+  </head>
+  <body class="height-full bg-gray-light">
+    <div class="d-flex flex-column flex-justify-center flex-items-center text-center height-full">
+      <img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6">
+      <div class="box-shadow rounded-2 border p-6 bg-white">
+        <div class="text-center">
+          <h1 class="alt-h3 mb-2">Congrats! You have successfully installed your app!
+            <br>
+            Checkout <a href="https://probot.github.io/docs/webhooks/">Receiving webhooks</a> and <a href="https://probot.github.io/docs/github-api/">Interacting with GitHub</a> to learn more!</h1>
+        </div>
+      </div>
+
+      <div class="mt-4">
+        <h4 class="alt-h4 text-gray-light">Need help?</h4>
+        <div class="d-flex flex-justify-center mt-2">
+          <a href="https://probot.github.io/docs/" class="btn btn-outline mr-2">Documentation</a>
+          <a href="https://github.com/probot/probot/discussions" class="btn btn-outline">Discuss on GitHub</a>
+        </div>
+      </div>
+    </div>
+  </body>
+</html>`;
+}
+
+// node_modules/probot/lib/apps/setup.js
+var setupAppFactory = (options2) => {
+  const { host, port, log, request: request2, SmeeClient: SmeeClient2 } = options2 || {};
+  return async function setupApp() {
+    const setup = new ManifestCreation({
+      updateEnv: options2.updateEnv || updateEnv
+    });
+    const pkg = setup.pkg;
+    const { WEBHOOK_PROXY_URL, GHE_HOST } = process.env;
+    const GH_HOST = `https://${GHE_HOST ?? "github.com"}`;
+    if (!isProduction() && !(process.env.PROJECT_DOMAIN || process.env.WEBHOOK_PROXY_URL || process.env.NO_SMEE_SETUP === "true")) {
+      await setup.createWebhookChannel({ SmeeClient: SmeeClient2, log });
+    }
+    const importViewRendered = importView({
+      name: pkg.name,
+      WEBHOOK_PROXY_URL,
+      GH_HOST
+    });
+    const successViewRendered = successView({ name: pkg.name });
+    printWelcomeMessage(log, host, port);
+    const setupHandler = async (req, res) => {
+      const [path8, query = ""] = req.url?.split("?") ?? [req.url, ""];
+      if (req.method === "GET") {
+        if (path8 === "/") {
+          res.writeHead(302, {
+            "content-type": "text/plain",
+            location: `/probot`
+          }).end(`Found. Redirecting to /probot`);
+          return true;
+        }
+        if (path8 === "/probot") {
+          const baseUrl = getBaseUrl(req);
+          const manifest = setup.getManifest({ pkg, baseUrl });
+          const createAppUrl = setup.createAppUrl;
+          res.writeHead(200, { "content-type": "text/html" }).end(setupView({
+            name: pkg.name,
+            version: pkg.version,
+            description: pkg.description,
+            createAppUrl,
+            manifest
+          }));
+          return true;
+        }
+        if (path8 === "/probot/setup") {
+          const { code } = (
+            // @ts-expect-error query could be set by a framework, e.g. express
+            req.query || parseQuery(query)
+          );
+          if (!code || typeof code !== "string" || code.length === 0) {
+            res.writeHead(400, { "content-type": "text/plain" }).end("code missing or invalid");
+            return true;
+          }
+          const response = await setup.createAppFromCode(code, {
+            request: request2 || {}
+          });
+          if (process.env.PROJECT_DOMAIN) {
+            exec2("refresh", (error62) => {
+              if (error62) {
+                log.error(error62);
+              }
+            });
+          } else {
+            printRestartMessage(log);
+          }
+          res.writeHead(302, {
+            "content-type": "text/plain",
+            location: `${response}/installations/new`
+          }).end(`Found. Redirecting to ${response}/installations/new`);
+          return true;
+        }
+        if (path8 === "/probot/import") {
+          res.writeHead(200, {
+            "content-type": "text/html"
+          }).end(importViewRendered);
+          return true;
+        }
+        if (path8 === "/probot/success") {
+          res.writeHead(200, { "content-type": "text/html" }).end(successViewRendered);
+          return true;
+        }
+      }
+      if (req.method === "POST") {
+        if (path8 === "/probot/import") {
+          const { appId, pem, webhook_secret } = JSON.parse(await getPayload2(req));
+          if (!appId || !pem || !webhook_secret) {
+            res.writeHead(400, {
+              "content-type": "text/plain"
+            }).end("appId and/or pem and/or webhook_secret missing");
+            return true;
+          }
+          (options2.updateEnv || updateEnv)({
+            APP_ID: appId,
+            PRIVATE_KEY: `"${pem}"`,
+            WEBHOOK_SECRET: webhook_secret
+          });
+          res.end();
+          printRestartMessage(log);
+          return true;
+        }
+      }
+      return false;
+    };
+    return setupHandler;
+  };
+};
+function printWelcomeMessage(log, host, port) {
+  const domain2 = process.env.PROJECT_DOMAIN || `http://${getPrintableHost(host)}:${port}`;
+  [
+    ``,
+    `Welcome to Probot!`,
+    `Probot is in setup mode, webhooks cannot be received and`,
+    `custom routes will not work until APP_ID and PRIVATE_KEY`,
+    `are configured in .env.`,
+    `Please follow the instructions at ${domain2} to configure .env.`,
+    `Once you are done, restart the server.`,
+    ``
+  ].forEach((line) => {
+    log.info(line);
+  });
+}
+function printRestartMessage(log) {
+  log.info("");
+  log.info("Probot has been set up, please restart the server!");
+  log.info("");
+}
+function getBaseUrl(req) {
+  const protocols = req.headers["x-forwarded-proto"] || req.socket?.encrypted ? "https" : "http";
+  const protocol = typeof protocols === "string" ? protocols.split(",")[0] : protocols[0];
+  const host = req.headers["x-forwarded-host"] || req.headers.host;
+  const baseUrl = `${protocol}://${host}`;
+  return baseUrl;
+}
+
+// node_modules/probot/lib/bin/read-cli-options.js
+import { parseArgs } from "node:util";
 
 // node_modules/@probot/get-private-key/dist-bundle/index.js
 import { resolve } from "node:path";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync as readFileSync3 } from "node:fs";
 var VERSION18 = "0.0.0-development";
 var pkcs1Begin = "-----BEGIN RSA PRIVATE KEY-----";
 var pkcs1End = "-----END RSA PRIVATE KEY-----";
@@ -43755,7 +44748,7 @@ function getPrivateKey(options2 = {}) {
   const env = options2.env || process.env;
   const cwd = options2.cwd || process.cwd();
   if (options2.filepath) {
-    return readFileSync(resolve(cwd, options2.filepath), "utf-8");
+    return readFileSync3(resolve(cwd, options2.filepath), "utf-8");
   }
   if (env.PRIVATE_KEY) {
     let privateKey = env.PRIVATE_KEY;
@@ -43792,14 +44785,14 @@ function getPrivateKey(options2 = {}) {
   if (env.PRIVATE_KEY_PATH) {
     const filepath = resolve(cwd, env.PRIVATE_KEY_PATH);
     if (existsSync(filepath)) {
-      return readFileSync(filepath, "utf-8");
+      return readFileSync3(filepath, "utf-8");
     } else {
       throw new Error(
         `[@probot/get-private-key] Private key does not exists at path: "${env.PRIVATE_KEY_PATH}". Please check to ensure that "env.PRIVATE_KEY_PATH" is correct.`
       );
     }
   }
-  const pemFiles = readdirSync(cwd).filter((path2) => path2.endsWith(".pem"));
+  const pemFiles = readdirSync(cwd).filter((path8) => path8.endsWith(".pem"));
   if (pemFiles.length > 1) {
     const paths = pemFiles.join(", ");
     throw new Error(
@@ -43825,6 +44818,1743 @@ ${middle.trim().replace(/\s+/g, "\n")}
 ${end}`;
 }
 getPrivateKey.VERSION = VERSION18;
+
+// node_modules/probot/lib/helpers/validate-log-level.js
+var validLevels = ["trace", "debug", "info", "warn", "error", "fatal"];
+function validateLogLevel(value) {
+  if (typeof value !== "string" || !validLevels.includes(value)) {
+    throw new Error(`Invalid log level`);
+  }
+}
+
+// node_modules/probot/lib/helpers/validate-log-format.js
+var validFormats = ["pretty", "json"];
+function validateLogFormat(value) {
+  if (typeof value !== "string" || !validFormats.includes(value)) {
+    throw new Error(`Invalid log format`);
+  }
+}
+
+// node_modules/probot/lib/bin/read-cli-options.js
+function printHelp() {
+  console.log(`Usage: probot-run [options] <apps...>
+
+Options:
+  -p, --port <n>             Port to start the server on (default: "3000")
+  -H --host <host>           Host to start the server on
+  -W, --webhook-proxy <url>  URL of the webhook proxy service. (default: "https://smee.io/0qeZM0TH2KgUZVu")
+  -w, --webhook-path <path>  URL path which receives webhooks. Ex: "/webhook"
+  -a, --app <id>             ID of the GitHub App (default: "foo")
+  -s, --secret <secret>      Webhook secret of the GitHub App (default: "baz")
+  -P, --private-key <file>   Path to private key file (.pem) for the GitHub App
+  -L, --log-level <level>    One of: "trace" | "debug" | "info" | "warn" | "error" | "fatal" (default: "info")
+  --log-format <format>      One of: "pretty", "json"
+  --log-level-in-string      Set to log levels (trace, debug, info, ...) as words instead of numbers (10, 20, 30, ...) (default: false)
+  --log-message-key                  Set to the string key for the 'message' in the log JSON object
+  --sentry-dsn <dsn>         Set to your Sentry DSN, e.g. "https://1234abcd@sentry.io/12345"
+  --redis-url <url>          Set to a "redis://" url in order to enable cluster support for request throttling. Example:
+                             "redis://:secret@redis-123.redislabs.com:12345/0"
+  --base-url <url>           GitHub API base URL. If you use GitHub Enterprise Server, and your hostname is "https://github.acme-inc.com", then the root URL is
+                             "https://github.acme-inc.com/api/v3" (default: "https://api.github.com")
+  -h, --help                 display help for command`);
+}
+function readCliOptions(args) {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      help: {
+        type: "boolean",
+        short: "h",
+        default: false
+      },
+      port: {
+        type: "string",
+        short: "p",
+        default: String(process.env.PORT || 3e3)
+      },
+      host: {
+        type: "string",
+        default: process.env.HOST
+      },
+      "webhook-proxy": {
+        type: "string",
+        default: process.env.WEBHOOK_PROXY_URL
+      },
+      "webhook-path": {
+        type: "string",
+        default: process.env.WEBHOOK_PATH
+      },
+      app: {
+        type: "string",
+        default: process.env.APP_ID
+      },
+      secret: {
+        type: "string",
+        default: process.env.WEBHOOK_SECRET
+      },
+      "private-key": {
+        type: "string",
+        default: process.env.PRIVATE_KEY_PATH
+      },
+      "log-level": {
+        type: "string",
+        default: process.env.LOG_LEVEL || "info"
+      },
+      "log-format": {
+        type: "string",
+        default: process.env.LOG_FORMAT || "pretty"
+      },
+      "log-level-in-string": {
+        type: "boolean",
+        default: process.env.LOG_LEVEL_IN_STRING === "true"
+      },
+      "log-message-key": {
+        type: "string",
+        default: process.env.LOG_MESSAGE_KEY || "msg"
+      },
+      "sentry-dsn": {
+        type: "string",
+        default: process.env.SENTRY_DSN
+      },
+      "redis-url": {
+        type: "string",
+        default: process.env.REDIS_URL
+      },
+      "base-url": {
+        type: "string",
+        default: process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL || "https"}://${process.env.GHE_HOST}/api/v3` : "https://api.github.com"
+      }
+    },
+    args: args.length > 2 ? args.slice(2) : args
+  });
+  if (values.help) {
+    printHelp();
+    process.exit(0);
+  }
+  validateLogFormat(values["log-format"]);
+  validateLogLevel(values["log-level"]);
+  let privateKey;
+  try {
+    privateKey = getPrivateKey({ filepath: values["private-key"] }) || void 0;
+  } catch {
+  }
+  return {
+    privateKey,
+    appId: values["app"],
+    redisConfig: values["redis-url"],
+    args: positionals,
+    baseUrl: values["base-url"],
+    host: values.host,
+    port: Number(values.port),
+    secret: values.secret,
+    webhookPath: values["webhook-path"],
+    webhookProxy: values["webhook-proxy"],
+    logLevel: values["log-level"],
+    sentryDsn: values["sentry-dsn"],
+    logFormat: values["log-format"],
+    logLevelInString: values["log-level-in-string"],
+    logMessageKey: values["log-message-key"]
+  };
+}
+
+// node_modules/probot/lib/bin/read-env-options.js
+function readEnvOptions(env = process.env) {
+  let privateKey;
+  try {
+    privateKey = getPrivateKey({ env });
+  } catch (e) {
+    console.error(e);
+  }
+  const logFormat = env.LOG_FORMAT && env.LOG_FORMAT.length !== 0 ? env.LOG_FORMAT === "pretty" ? "pretty" : "json" : env.NODE_ENV === "production" ? "json" : "pretty";
+  return {
+    args: [],
+    privateKey: privateKey && privateKey.toString() || void 0,
+    appId: Number(env.APP_ID),
+    port: Number(env.PORT) || 3e3,
+    host: env.HOST,
+    secret: env.WEBHOOK_SECRET,
+    webhookPath: env.WEBHOOK_PATH,
+    webhookProxy: env.WEBHOOK_PROXY_URL,
+    logLevel: env.LOG_LEVEL,
+    logFormat,
+    logLevelInString: env.LOG_LEVEL_IN_STRING === "true",
+    logMessageKey: env.LOG_MESSAGE_KEY,
+    sentryDsn: env.SENTRY_DSN,
+    redisConfig: env.REDIS_URL,
+    baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}/api/v3` : "https://api.github.com"
+  };
+}
+
+// node_modules/probot/lib/apps/default.js
+import { resolve as resolve2 } from "node:path";
+
+// node_modules/probot/lib/views/probot.js
+function probotView({ name, description, version: version3 }) {
+  return `<!DOCTYPE html>
+<html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
+  <head>
+    <meta charset="UTF-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <meta http-equiv="X-UA-Compatible" content="ie=edge">
+    <title>${name || "Your App"} | built with Probot</title>
+    <link rel="icon" href="/probot/static/probot-head.svg">
+    <link rel="stylesheet" href="/probot/static/primer.css">
+  </head>
+  <body class="height-full bg-gray-light">
+    <div class="d-flex flex-column flex-justify-center flex-items-center text-center height-full">
+      <img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6">
+      <div class="box-shadow rounded-2 border p-6 bg-white">
+        <h1>
+          Welcome to ${name || "your Probot App"}
+${version3 ? `            <span class="Label Label--outline v-align-middle ml-2 text-gray-light">v${version3}</span>
+` : ""}        </h1>
+
+          <p>${description ? description : 'This bot was built using <a href="https://github.com/probot/probot">Probot</a>, a framework for building GitHub Apps.'}</p>
+      </div>
+
+      <div class="mt-4">
+        <h4 class="alt-h4 text-gray-light">Need help?</h4>
+        <div class="d-flex flex-justify-center mt-2">
+          <a href="https://probot.github.io/docs/" class="btn btn-outline mr-2">Documentation</a>
+          <a href="https://github.com/probot/probot/discussions" class="btn btn-outline">Discuss on GitHub</a>
+        </div>
+      </div>
+    </div>
+  </body>
+</html>`;
+}
+
+// node_modules/probot/lib/apps/default.js
+function defaultApp(_app, { cwd = process.cwd() }) {
+  const pkg = loadPackageJson(resolve2(cwd, "package.json"));
+  const probotViewRendered = probotView({
+    name: pkg.name,
+    version: pkg.version,
+    description: pkg.description
+  });
+  const defaultHandler = (req, res) => {
+    if (req.method === "GET") {
+      const path8 = req.url?.split("?")[0] || "";
+      if (path8 === "/") {
+        res.writeHead(302, { "content-type": "text/plain", location: `/probot` }).end(`Found. Redirecting to /probot`);
+        return true;
+      }
+      if (path8 === "/probot") {
+        res.writeHead(200, { "content-type": "text/html" }).end(probotViewRendered);
+        return true;
+      }
+    }
+    return false;
+  };
+  return defaultHandler;
+}
+
+// node_modules/import-meta-resolve/lib/resolve.js
+import assert2 from "node:assert";
+import { statSync, realpathSync } from "node:fs";
+import process3 from "node:process";
+import { fileURLToPath as fileURLToPath4, pathToFileURL as pathToFileURL2 } from "node:url";
+import path7 from "node:path";
+import { builtinModules as builtinModules2 } from "node:module";
+
+// node_modules/import-meta-resolve/lib/get-format.js
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+
+// node_modules/import-meta-resolve/lib/package-json-reader.js
+import fs4 from "node:fs";
+import path6 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// node_modules/import-meta-resolve/lib/errors.js
+import v8 from "node:v8";
+import assert from "node:assert";
+import { format as format2, inspect } from "node:util";
+var own = {}.hasOwnProperty;
+var classRegExp = /^([A-Z][a-z\d]*)+$/;
+var kTypes = /* @__PURE__ */ new Set([
+  "string",
+  "function",
+  "number",
+  "object",
+  // Accept 'Function' and 'Object' as alternative to the lower cased version.
+  "Function",
+  "Object",
+  "boolean",
+  "bigint",
+  "symbol"
+]);
+var codes = {};
+function formatList(array3, type = "and") {
+  return array3.length < 3 ? array3.join(` ${type} `) : `${array3.slice(0, -1).join(", ")}, ${type} ${array3[array3.length - 1]}`;
+}
+var messages = /* @__PURE__ */ new Map();
+var nodeInternalPrefix = "__node_internal_";
+var userStackTraceLimit;
+codes.ERR_INVALID_ARG_TYPE = createError(
+  "ERR_INVALID_ARG_TYPE",
+  /**
+   * @param {string} name
+   * @param {Array<string> | string} expected
+   * @param {unknown} actual
+   */
+  (name, expected, actual) => {
+    assert.ok(typeof name === "string", "'name' must be a string");
+    if (!Array.isArray(expected)) {
+      expected = [expected];
+    }
+    let message = "The ";
+    if (name.endsWith(" argument")) {
+      message += `${name} `;
+    } else {
+      const type = name.includes(".") ? "property" : "argument";
+      message += `"${name}" ${type} `;
+    }
+    message += "must be ";
+    const types2 = [];
+    const instances = [];
+    const other = [];
+    for (const value of expected) {
+      assert.ok(
+        typeof value === "string",
+        "All expected entries have to be of type string"
+      );
+      if (kTypes.has(value)) {
+        types2.push(value.toLowerCase());
+      } else if (classRegExp.exec(value) === null) {
+        assert.ok(
+          value !== "object",
+          'The value "object" should be written as "Object"'
+        );
+        other.push(value);
+      } else {
+        instances.push(value);
+      }
+    }
+    if (instances.length > 0) {
+      const pos = types2.indexOf("object");
+      if (pos !== -1) {
+        types2.slice(pos, 1);
+        instances.push("Object");
+      }
+    }
+    if (types2.length > 0) {
+      message += `${types2.length > 1 ? "one of type" : "of type"} ${formatList(
+        types2,
+        "or"
+      )}`;
+      if (instances.length > 0 || other.length > 0) message += " or ";
+    }
+    if (instances.length > 0) {
+      message += `an instance of ${formatList(instances, "or")}`;
+      if (other.length > 0) message += " or ";
+    }
+    if (other.length > 0) {
+      if (other.length > 1) {
+        message += `one of ${formatList(other, "or")}`;
+      } else {
+        if (other[0].toLowerCase() !== other[0]) message += "an ";
+        message += `${other[0]}`;
+      }
+    }
+    message += `. Received ${determineSpecificType(actual)}`;
+    return message;
+  },
+  TypeError
+);
+codes.ERR_INVALID_MODULE_SPECIFIER = createError(
+  "ERR_INVALID_MODULE_SPECIFIER",
+  /**
+   * @param {string} request
+   * @param {string} reason
+   * @param {string} [base]
+   */
+  (request2, reason2, base = void 0) => {
+    return `Invalid module "${request2}" ${reason2}${base ? ` imported from ${base}` : ""}`;
+  },
+  TypeError
+);
+codes.ERR_INVALID_PACKAGE_CONFIG = createError(
+  "ERR_INVALID_PACKAGE_CONFIG",
+  /**
+   * @param {string} path
+   * @param {string} [base]
+   * @param {string} [message]
+   */
+  (path8, base, message) => {
+    return `Invalid package config ${path8}${base ? ` while importing ${base}` : ""}${message ? `. ${message}` : ""}`;
+  },
+  Error
+);
+codes.ERR_INVALID_PACKAGE_TARGET = createError(
+  "ERR_INVALID_PACKAGE_TARGET",
+  /**
+   * @param {string} packagePath
+   * @param {string} key
+   * @param {unknown} target
+   * @param {boolean} [isImport=false]
+   * @param {string} [base]
+   */
+  (packagePath, key, target, isImport = false, base = void 0) => {
+    const relatedError = typeof target === "string" && !isImport && target.length > 0 && !target.startsWith("./");
+    if (key === ".") {
+      assert.ok(isImport === false);
+      return `Invalid "exports" main target ${JSON.stringify(target)} defined in the package config ${packagePath}package.json${base ? ` imported from ${base}` : ""}${relatedError ? '; targets must start with "./"' : ""}`;
+    }
+    return `Invalid "${isImport ? "imports" : "exports"}" target ${JSON.stringify(
+      target
+    )} defined for '${key}' in the package config ${packagePath}package.json${base ? ` imported from ${base}` : ""}${relatedError ? '; targets must start with "./"' : ""}`;
+  },
+  Error
+);
+codes.ERR_MODULE_NOT_FOUND = createError(
+  "ERR_MODULE_NOT_FOUND",
+  /**
+   * @param {string} path
+   * @param {string} base
+   * @param {boolean} [exactUrl]
+   */
+  (path8, base, exactUrl = false) => {
+    return `Cannot find ${exactUrl ? "module" : "package"} '${path8}' imported from ${base}`;
+  },
+  Error
+);
+codes.ERR_NETWORK_IMPORT_DISALLOWED = createError(
+  "ERR_NETWORK_IMPORT_DISALLOWED",
+  "import of '%s' by %s is not supported: %s",
+  Error
+);
+codes.ERR_PACKAGE_IMPORT_NOT_DEFINED = createError(
+  "ERR_PACKAGE_IMPORT_NOT_DEFINED",
+  /**
+   * @param {string} specifier
+   * @param {string} packagePath
+   * @param {string} base
+   */
+  (specifier, packagePath, base) => {
+    return `Package import specifier "${specifier}" is not defined${packagePath ? ` in package ${packagePath}package.json` : ""} imported from ${base}`;
+  },
+  TypeError
+);
+codes.ERR_PACKAGE_PATH_NOT_EXPORTED = createError(
+  "ERR_PACKAGE_PATH_NOT_EXPORTED",
+  /**
+   * @param {string} packagePath
+   * @param {string} subpath
+   * @param {string} [base]
+   */
+  (packagePath, subpath, base = void 0) => {
+    if (subpath === ".")
+      return `No "exports" main defined in ${packagePath}package.json${base ? ` imported from ${base}` : ""}`;
+    return `Package subpath '${subpath}' is not defined by "exports" in ${packagePath}package.json${base ? ` imported from ${base}` : ""}`;
+  },
+  Error
+);
+codes.ERR_UNSUPPORTED_DIR_IMPORT = createError(
+  "ERR_UNSUPPORTED_DIR_IMPORT",
+  "Directory import '%s' is not supported resolving ES modules imported from %s",
+  Error
+);
+codes.ERR_UNSUPPORTED_RESOLVE_REQUEST = createError(
+  "ERR_UNSUPPORTED_RESOLVE_REQUEST",
+  'Failed to resolve module specifier "%s" from "%s": Invalid relative URL or base scheme is not hierarchical.',
+  TypeError
+);
+codes.ERR_UNKNOWN_FILE_EXTENSION = createError(
+  "ERR_UNKNOWN_FILE_EXTENSION",
+  /**
+   * @param {string} extension
+   * @param {string} path
+   */
+  (extension, path8) => {
+    return `Unknown file extension "${extension}" for ${path8}`;
+  },
+  TypeError
+);
+codes.ERR_INVALID_ARG_VALUE = createError(
+  "ERR_INVALID_ARG_VALUE",
+  /**
+   * @param {string} name
+   * @param {unknown} value
+   * @param {string} [reason='is invalid']
+   */
+  (name, value, reason2 = "is invalid") => {
+    let inspected = inspect(value);
+    if (inspected.length > 128) {
+      inspected = `${inspected.slice(0, 128)}...`;
+    }
+    const type = name.includes(".") ? "property" : "argument";
+    return `The ${type} '${name}' ${reason2}. Received ${inspected}`;
+  },
+  TypeError
+  // Note: extra classes have been shaken out.
+  // , RangeError
+);
+function createError(sym, value, constructor) {
+  messages.set(sym, value);
+  return makeNodeErrorWithCode(constructor, sym);
+}
+function makeNodeErrorWithCode(Base, key) {
+  return NodeError;
+  function NodeError(...parameters) {
+    const limit = Error.stackTraceLimit;
+    if (isErrorStackTraceLimitWritable()) Error.stackTraceLimit = 0;
+    const error62 = new Base();
+    if (isErrorStackTraceLimitWritable()) Error.stackTraceLimit = limit;
+    const message = getMessage(key, parameters, error62);
+    Object.defineProperties(error62, {
+      // Note: no need to implement `kIsNodeError` symbol, would be hard,
+      // probably.
+      message: {
+        value: message,
+        enumerable: false,
+        writable: true,
+        configurable: true
+      },
+      toString: {
+        /** @this {Error} */
+        value() {
+          return `${this.name} [${key}]: ${this.message}`;
+        },
+        enumerable: false,
+        writable: true,
+        configurable: true
+      }
+    });
+    captureLargerStackTrace(error62);
+    error62.code = key;
+    return error62;
+  }
+}
+function isErrorStackTraceLimitWritable() {
+  try {
+    if (v8.startupSnapshot.isBuildingSnapshot()) {
+      return false;
+    }
+  } catch {
+  }
+  const desc = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
+  if (desc === void 0) {
+    return Object.isExtensible(Error);
+  }
+  return own.call(desc, "writable") && desc.writable !== void 0 ? desc.writable : desc.set !== void 0;
+}
+function hideStackFrames(wrappedFunction) {
+  const hidden = nodeInternalPrefix + wrappedFunction.name;
+  Object.defineProperty(wrappedFunction, "name", { value: hidden });
+  return wrappedFunction;
+}
+var captureLargerStackTrace = hideStackFrames(
+  /**
+   * @param {Error} error
+   * @returns {Error}
+   */
+  // @ts-expect-error: fine
+  function(error62) {
+    const stackTraceLimitIsWritable = isErrorStackTraceLimitWritable();
+    if (stackTraceLimitIsWritable) {
+      userStackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+    }
+    Error.captureStackTrace(error62);
+    if (stackTraceLimitIsWritable) Error.stackTraceLimit = userStackTraceLimit;
+    return error62;
+  }
+);
+function getMessage(key, parameters, self2) {
+  const message = messages.get(key);
+  assert.ok(message !== void 0, "expected `message` to be found");
+  if (typeof message === "function") {
+    assert.ok(
+      message.length <= parameters.length,
+      // Default options do not count.
+      `Code: ${key}; The provided arguments length (${parameters.length}) does not match the required ones (${message.length}).`
+    );
+    return Reflect.apply(message, self2, parameters);
+  }
+  const regex2 = /%[dfijoOs]/g;
+  let expectedLength = 0;
+  while (regex2.exec(message) !== null) expectedLength++;
+  assert.ok(
+    expectedLength === parameters.length,
+    `Code: ${key}; The provided arguments length (${parameters.length}) does not match the required ones (${expectedLength}).`
+  );
+  if (parameters.length === 0) return message;
+  parameters.unshift(message);
+  return Reflect.apply(format2, null, parameters);
+}
+function determineSpecificType(value) {
+  if (value === null || value === void 0) {
+    return String(value);
+  }
+  if (typeof value === "function" && value.name) {
+    return `function ${value.name}`;
+  }
+  if (typeof value === "object") {
+    if (value.constructor && value.constructor.name) {
+      return `an instance of ${value.constructor.name}`;
+    }
+    return `${inspect(value, { depth: -1 })}`;
+  }
+  let inspected = inspect(value, { colors: false });
+  if (inspected.length > 28) {
+    inspected = `${inspected.slice(0, 25)}...`;
+  }
+  return `type ${typeof value} (${inspected})`;
+}
+
+// node_modules/import-meta-resolve/lib/package-json-reader.js
+var hasOwnProperty = {}.hasOwnProperty;
+var { ERR_INVALID_PACKAGE_CONFIG } = codes;
+var cache = /* @__PURE__ */ new Map();
+function read(jsonPath, { base, specifier }) {
+  const existing = cache.get(jsonPath);
+  if (existing) {
+    return existing;
+  }
+  let string4;
+  try {
+    string4 = fs4.readFileSync(path6.toNamespacedPath(jsonPath), "utf8");
+  } catch (error62) {
+    const exception = (
+      /** @type {ErrnoException} */
+      error62
+    );
+    if (exception.code !== "ENOENT") {
+      throw exception;
+    }
+  }
+  const result = {
+    exists: false,
+    pjsonPath: jsonPath,
+    main: void 0,
+    name: void 0,
+    type: "none",
+    // Ignore unknown types for forwards compatibility
+    exports: void 0,
+    imports: void 0
+  };
+  if (string4 !== void 0) {
+    let parsed2;
+    try {
+      parsed2 = JSON.parse(string4);
+    } catch (error_) {
+      const cause = (
+        /** @type {ErrnoException} */
+        error_
+      );
+      const error62 = new ERR_INVALID_PACKAGE_CONFIG(
+        jsonPath,
+        (base ? `"${specifier}" from ` : "") + fileURLToPath2(base || specifier),
+        cause.message
+      );
+      error62.cause = cause;
+      throw error62;
+    }
+    result.exists = true;
+    if (hasOwnProperty.call(parsed2, "name") && typeof parsed2.name === "string") {
+      result.name = parsed2.name;
+    }
+    if (hasOwnProperty.call(parsed2, "main") && typeof parsed2.main === "string") {
+      result.main = parsed2.main;
+    }
+    if (hasOwnProperty.call(parsed2, "exports")) {
+      result.exports = parsed2.exports;
+    }
+    if (hasOwnProperty.call(parsed2, "imports")) {
+      result.imports = parsed2.imports;
+    }
+    if (hasOwnProperty.call(parsed2, "type") && (parsed2.type === "commonjs" || parsed2.type === "module")) {
+      result.type = parsed2.type;
+    }
+  }
+  cache.set(jsonPath, result);
+  return result;
+}
+function getPackageScopeConfig(resolved) {
+  let packageJSONUrl = new URL("package.json", resolved);
+  while (true) {
+    const packageJSONPath2 = packageJSONUrl.pathname;
+    if (packageJSONPath2.endsWith("node_modules/package.json")) {
+      break;
+    }
+    const packageConfig2 = read(fileURLToPath2(packageJSONUrl), {
+      specifier: resolved
+    });
+    if (packageConfig2.exists) {
+      return packageConfig2;
+    }
+    const lastPackageJSONUrl = packageJSONUrl;
+    packageJSONUrl = new URL("../package.json", packageJSONUrl);
+    if (packageJSONUrl.pathname === lastPackageJSONUrl.pathname) {
+      break;
+    }
+  }
+  const packageJSONPath = fileURLToPath2(packageJSONUrl);
+  return {
+    pjsonPath: packageJSONPath,
+    exists: false,
+    type: "none"
+  };
+}
+function getPackageType(url2) {
+  return getPackageScopeConfig(url2).type;
+}
+
+// node_modules/import-meta-resolve/lib/get-format.js
+var { ERR_UNKNOWN_FILE_EXTENSION } = codes;
+var hasOwnProperty2 = {}.hasOwnProperty;
+var extensionFormatMap = {
+  // @ts-expect-error: hush.
+  __proto__: null,
+  ".cjs": "commonjs",
+  ".js": "module",
+  ".json": "json",
+  ".mjs": "module"
+};
+function mimeToFormat(mime) {
+  if (mime && /\s*(text|application)\/javascript\s*(;\s*charset=utf-?8\s*)?/i.test(mime))
+    return "module";
+  if (mime === "application/json") return "json";
+  return null;
+}
+var protocolHandlers = {
+  // @ts-expect-error: hush.
+  __proto__: null,
+  "data:": getDataProtocolModuleFormat,
+  "file:": getFileProtocolModuleFormat,
+  "http:": getHttpProtocolModuleFormat,
+  "https:": getHttpProtocolModuleFormat,
+  "node:"() {
+    return "builtin";
+  }
+};
+function getDataProtocolModuleFormat(parsed2) {
+  const { 1: mime } = /^([^/]+\/[^;,]+)[^,]*?(;base64)?,/.exec(
+    parsed2.pathname
+  ) || [null, null, null];
+  return mimeToFormat(mime);
+}
+function extname(url2) {
+  const pathname = url2.pathname;
+  let index = pathname.length;
+  while (index--) {
+    const code = pathname.codePointAt(index);
+    if (code === 47) {
+      return "";
+    }
+    if (code === 46) {
+      return pathname.codePointAt(index - 1) === 47 ? "" : pathname.slice(index);
+    }
+  }
+  return "";
+}
+function getFileProtocolModuleFormat(url2, _context, ignoreErrors) {
+  const value = extname(url2);
+  if (value === ".js") {
+    const packageType = getPackageType(url2);
+    if (packageType !== "none") {
+      return packageType;
+    }
+    return "commonjs";
+  }
+  if (value === "") {
+    const packageType = getPackageType(url2);
+    if (packageType === "none" || packageType === "commonjs") {
+      return "commonjs";
+    }
+    return "module";
+  }
+  const format3 = extensionFormatMap[value];
+  if (format3) return format3;
+  if (ignoreErrors) {
+    return void 0;
+  }
+  const filepath = fileURLToPath3(url2);
+  throw new ERR_UNKNOWN_FILE_EXTENSION(value, filepath);
+}
+function getHttpProtocolModuleFormat() {
+}
+function defaultGetFormatWithoutErrors(url2, context) {
+  const protocol = url2.protocol;
+  if (!hasOwnProperty2.call(protocolHandlers, protocol)) {
+    return null;
+  }
+  return protocolHandlers[protocol](url2, context, true) || null;
+}
+
+// node_modules/import-meta-resolve/lib/utils.js
+var { ERR_INVALID_ARG_VALUE } = codes;
+var DEFAULT_CONDITIONS = Object.freeze(["node", "import"]);
+var DEFAULT_CONDITIONS_SET = new Set(DEFAULT_CONDITIONS);
+function getDefaultConditions() {
+  return DEFAULT_CONDITIONS;
+}
+function getDefaultConditionsSet() {
+  return DEFAULT_CONDITIONS_SET;
+}
+function getConditionsSet(conditions) {
+  if (conditions !== void 0 && conditions !== getDefaultConditions()) {
+    if (!Array.isArray(conditions)) {
+      throw new ERR_INVALID_ARG_VALUE(
+        "conditions",
+        conditions,
+        "expected an array"
+      );
+    }
+    return new Set(conditions);
+  }
+  return getDefaultConditionsSet();
+}
+
+// node_modules/import-meta-resolve/lib/resolve.js
+var RegExpPrototypeSymbolReplace = RegExp.prototype[Symbol.replace];
+var {
+  ERR_NETWORK_IMPORT_DISALLOWED,
+  ERR_INVALID_MODULE_SPECIFIER,
+  ERR_INVALID_PACKAGE_CONFIG: ERR_INVALID_PACKAGE_CONFIG2,
+  ERR_INVALID_PACKAGE_TARGET,
+  ERR_MODULE_NOT_FOUND,
+  ERR_PACKAGE_IMPORT_NOT_DEFINED,
+  ERR_PACKAGE_PATH_NOT_EXPORTED,
+  ERR_UNSUPPORTED_DIR_IMPORT,
+  ERR_UNSUPPORTED_RESOLVE_REQUEST
+} = codes;
+var own2 = {}.hasOwnProperty;
+var invalidSegmentRegEx = /(^|\\|\/)((\.|%2e)(\.|%2e)?|(n|%6e|%4e)(o|%6f|%4f)(d|%64|%44)(e|%65|%45)(_|%5f)(m|%6d|%4d)(o|%6f|%4f)(d|%64|%44)(u|%75|%55)(l|%6c|%4c)(e|%65|%45)(s|%73|%53))?(\\|\/|$)/i;
+var deprecatedInvalidSegmentRegEx = /(^|\\|\/)((\.|%2e)(\.|%2e)?|(n|%6e|%4e)(o|%6f|%4f)(d|%64|%44)(e|%65|%45)(_|%5f)(m|%6d|%4d)(o|%6f|%4f)(d|%64|%44)(u|%75|%55)(l|%6c|%4c)(e|%65|%45)(s|%73|%53))(\\|\/|$)/i;
+var invalidPackageNameRegEx = /^\.|%|\\/;
+var patternRegEx = /\*/g;
+var encodedSeparatorRegEx = /%2f|%5c/i;
+var emittedPackageWarnings = /* @__PURE__ */ new Set();
+var doubleSlashRegEx = /[/\\]{2}/;
+function emitInvalidSegmentDeprecation(target, request2, match, packageJsonUrl, internal, base, isTarget) {
+  if (process3.noDeprecation) {
+    return;
+  }
+  const pjsonPath = fileURLToPath4(packageJsonUrl);
+  const double = doubleSlashRegEx.exec(isTarget ? target : request2) !== null;
+  process3.emitWarning(
+    `Use of deprecated ${double ? "double slash" : "leading or trailing slash matching"} resolving "${target}" for module request "${request2}" ${request2 === match ? "" : `matched to "${match}" `}in the "${internal ? "imports" : "exports"}" field module resolution of the package at ${pjsonPath}${base ? ` imported from ${fileURLToPath4(base)}` : ""}.`,
+    "DeprecationWarning",
+    "DEP0166"
+  );
+}
+function emitLegacyIndexDeprecation(url2, packageJsonUrl, base, main) {
+  if (process3.noDeprecation) {
+    return;
+  }
+  const format3 = defaultGetFormatWithoutErrors(url2, { parentURL: base.href });
+  if (format3 !== "module") return;
+  const urlPath = fileURLToPath4(url2.href);
+  const packagePath = fileURLToPath4(new URL(".", packageJsonUrl));
+  const basePath = fileURLToPath4(base);
+  if (!main) {
+    process3.emitWarning(
+      `No "main" or "exports" field defined in the package.json for ${packagePath} resolving the main entry point "${urlPath.slice(
+        packagePath.length
+      )}", imported from ${basePath}.
+Default "index" lookups for the main are deprecated for ES modules.`,
+      "DeprecationWarning",
+      "DEP0151"
+    );
+  } else if (path7.resolve(packagePath, main) !== urlPath) {
+    process3.emitWarning(
+      `Package ${packagePath} has a "main" field set to "${main}", excluding the full filename and extension to the resolved file at "${urlPath.slice(
+        packagePath.length
+      )}", imported from ${basePath}.
+ Automatic extension resolution of the "main" field is deprecated for ES modules.`,
+      "DeprecationWarning",
+      "DEP0151"
+    );
+  }
+}
+function tryStatSync(path8) {
+  try {
+    return statSync(path8);
+  } catch {
+  }
+}
+function fileExists(url2) {
+  const stats = statSync(url2, { throwIfNoEntry: false });
+  const isFile = stats ? stats.isFile() : void 0;
+  return isFile === null || isFile === void 0 ? false : isFile;
+}
+function legacyMainResolve(packageJsonUrl, packageConfig2, base) {
+  let guess;
+  if (packageConfig2.main !== void 0) {
+    guess = new URL(packageConfig2.main, packageJsonUrl);
+    if (fileExists(guess)) return guess;
+    const tries2 = [
+      `./${packageConfig2.main}.js`,
+      `./${packageConfig2.main}.json`,
+      `./${packageConfig2.main}.node`,
+      `./${packageConfig2.main}/index.js`,
+      `./${packageConfig2.main}/index.json`,
+      `./${packageConfig2.main}/index.node`
+    ];
+    let i2 = -1;
+    while (++i2 < tries2.length) {
+      guess = new URL(tries2[i2], packageJsonUrl);
+      if (fileExists(guess)) break;
+      guess = void 0;
+    }
+    if (guess) {
+      emitLegacyIndexDeprecation(
+        guess,
+        packageJsonUrl,
+        base,
+        packageConfig2.main
+      );
+      return guess;
+    }
+  }
+  const tries = ["./index.js", "./index.json", "./index.node"];
+  let i = -1;
+  while (++i < tries.length) {
+    guess = new URL(tries[i], packageJsonUrl);
+    if (fileExists(guess)) break;
+    guess = void 0;
+  }
+  if (guess) {
+    emitLegacyIndexDeprecation(guess, packageJsonUrl, base, packageConfig2.main);
+    return guess;
+  }
+  throw new ERR_MODULE_NOT_FOUND(
+    fileURLToPath4(new URL(".", packageJsonUrl)),
+    fileURLToPath4(base)
+  );
+}
+function finalizeResolution(resolved, base, preserveSymlinks) {
+  if (encodedSeparatorRegEx.exec(resolved.pathname) !== null) {
+    throw new ERR_INVALID_MODULE_SPECIFIER(
+      resolved.pathname,
+      'must not include encoded "/" or "\\" characters',
+      fileURLToPath4(base)
+    );
+  }
+  let filePath;
+  try {
+    filePath = fileURLToPath4(resolved);
+  } catch (error62) {
+    const cause = (
+      /** @type {ErrnoException} */
+      error62
+    );
+    Object.defineProperty(cause, "input", { value: String(resolved) });
+    Object.defineProperty(cause, "module", { value: String(base) });
+    throw cause;
+  }
+  const stats = tryStatSync(
+    filePath.endsWith("/") ? filePath.slice(-1) : filePath
+  );
+  if (stats && stats.isDirectory()) {
+    const error62 = new ERR_UNSUPPORTED_DIR_IMPORT(filePath, fileURLToPath4(base));
+    error62.url = String(resolved);
+    throw error62;
+  }
+  if (!stats || !stats.isFile()) {
+    const error62 = new ERR_MODULE_NOT_FOUND(
+      filePath || resolved.pathname,
+      base && fileURLToPath4(base),
+      true
+    );
+    error62.url = String(resolved);
+    throw error62;
+  }
+  if (!preserveSymlinks) {
+    const real = realpathSync(filePath);
+    const { search, hash: hash2 } = resolved;
+    resolved = pathToFileURL2(real + (filePath.endsWith(path7.sep) ? "/" : ""));
+    resolved.search = search;
+    resolved.hash = hash2;
+  }
+  return resolved;
+}
+function importNotDefined(specifier, packageJsonUrl, base) {
+  return new ERR_PACKAGE_IMPORT_NOT_DEFINED(
+    specifier,
+    packageJsonUrl && fileURLToPath4(new URL(".", packageJsonUrl)),
+    fileURLToPath4(base)
+  );
+}
+function exportsNotFound(subpath, packageJsonUrl, base) {
+  return new ERR_PACKAGE_PATH_NOT_EXPORTED(
+    fileURLToPath4(new URL(".", packageJsonUrl)),
+    subpath,
+    base && fileURLToPath4(base)
+  );
+}
+function throwInvalidSubpath(request2, match, packageJsonUrl, internal, base) {
+  const reason2 = `request is not a valid match in pattern "${match}" for the "${internal ? "imports" : "exports"}" resolution of ${fileURLToPath4(packageJsonUrl)}`;
+  throw new ERR_INVALID_MODULE_SPECIFIER(
+    request2,
+    reason2,
+    base && fileURLToPath4(base)
+  );
+}
+function invalidPackageTarget(subpath, target, packageJsonUrl, internal, base) {
+  target = typeof target === "object" && target !== null ? JSON.stringify(target, null, "") : `${target}`;
+  return new ERR_INVALID_PACKAGE_TARGET(
+    fileURLToPath4(new URL(".", packageJsonUrl)),
+    subpath,
+    target,
+    internal,
+    base && fileURLToPath4(base)
+  );
+}
+function resolvePackageTargetString(target, subpath, match, packageJsonUrl, base, pattern, internal, isPathMap, conditions) {
+  if (subpath !== "" && !pattern && target[target.length - 1] !== "/")
+    throw invalidPackageTarget(match, target, packageJsonUrl, internal, base);
+  if (!target.startsWith("./")) {
+    if (internal && !target.startsWith("../") && !target.startsWith("/")) {
+      let isURL2 = false;
+      try {
+        new URL(target);
+        isURL2 = true;
+      } catch {
+      }
+      if (!isURL2) {
+        const exportTarget = pattern ? RegExpPrototypeSymbolReplace.call(
+          patternRegEx,
+          target,
+          () => subpath
+        ) : target + subpath;
+        return packageResolve(exportTarget, packageJsonUrl, conditions);
+      }
+    }
+    throw invalidPackageTarget(match, target, packageJsonUrl, internal, base);
+  }
+  if (invalidSegmentRegEx.exec(target.slice(2)) !== null) {
+    if (deprecatedInvalidSegmentRegEx.exec(target.slice(2)) === null) {
+      if (!isPathMap) {
+        const request2 = pattern ? match.replace("*", () => subpath) : match + subpath;
+        const resolvedTarget = pattern ? RegExpPrototypeSymbolReplace.call(
+          patternRegEx,
+          target,
+          () => subpath
+        ) : target;
+        emitInvalidSegmentDeprecation(
+          resolvedTarget,
+          request2,
+          match,
+          packageJsonUrl,
+          internal,
+          base,
+          true
+        );
+      }
+    } else {
+      throw invalidPackageTarget(match, target, packageJsonUrl, internal, base);
+    }
+  }
+  const resolved = new URL(target, packageJsonUrl);
+  const resolvedPath = resolved.pathname;
+  const packagePath = new URL(".", packageJsonUrl).pathname;
+  if (!resolvedPath.startsWith(packagePath))
+    throw invalidPackageTarget(match, target, packageJsonUrl, internal, base);
+  if (subpath === "") return resolved;
+  if (invalidSegmentRegEx.exec(subpath) !== null) {
+    const request2 = pattern ? match.replace("*", () => subpath) : match + subpath;
+    if (deprecatedInvalidSegmentRegEx.exec(subpath) === null) {
+      if (!isPathMap) {
+        const resolvedTarget = pattern ? RegExpPrototypeSymbolReplace.call(
+          patternRegEx,
+          target,
+          () => subpath
+        ) : target;
+        emitInvalidSegmentDeprecation(
+          resolvedTarget,
+          request2,
+          match,
+          packageJsonUrl,
+          internal,
+          base,
+          false
+        );
+      }
+    } else {
+      throwInvalidSubpath(request2, match, packageJsonUrl, internal, base);
+    }
+  }
+  if (pattern) {
+    return new URL(
+      RegExpPrototypeSymbolReplace.call(
+        patternRegEx,
+        resolved.href,
+        () => subpath
+      )
+    );
+  }
+  return new URL(subpath, resolved);
+}
+function isArrayIndex(key) {
+  const keyNumber = Number(key);
+  if (`${keyNumber}` !== key) return false;
+  return keyNumber >= 0 && keyNumber < 4294967295;
+}
+function resolvePackageTarget(packageJsonUrl, target, subpath, packageSubpath, base, pattern, internal, isPathMap, conditions) {
+  if (typeof target === "string") {
+    return resolvePackageTargetString(
+      target,
+      subpath,
+      packageSubpath,
+      packageJsonUrl,
+      base,
+      pattern,
+      internal,
+      isPathMap,
+      conditions
+    );
+  }
+  if (Array.isArray(target)) {
+    const targetList = target;
+    if (targetList.length === 0) return null;
+    let lastException;
+    let i = -1;
+    while (++i < targetList.length) {
+      const targetItem = targetList[i];
+      let resolveResult;
+      try {
+        resolveResult = resolvePackageTarget(
+          packageJsonUrl,
+          targetItem,
+          subpath,
+          packageSubpath,
+          base,
+          pattern,
+          internal,
+          isPathMap,
+          conditions
+        );
+      } catch (error62) {
+        const exception = (
+          /** @type {ErrnoException} */
+          error62
+        );
+        lastException = exception;
+        if (exception.code === "ERR_INVALID_PACKAGE_TARGET") continue;
+        throw error62;
+      }
+      if (resolveResult === void 0) continue;
+      if (resolveResult === null) {
+        lastException = null;
+        continue;
+      }
+      return resolveResult;
+    }
+    if (lastException === void 0 || lastException === null) {
+      return null;
+    }
+    throw lastException;
+  }
+  if (typeof target === "object" && target !== null) {
+    const keys = Object.getOwnPropertyNames(target);
+    let i = -1;
+    while (++i < keys.length) {
+      const key = keys[i];
+      if (isArrayIndex(key)) {
+        throw new ERR_INVALID_PACKAGE_CONFIG2(
+          fileURLToPath4(packageJsonUrl),
+          base,
+          '"exports" cannot contain numeric property keys.'
+        );
+      }
+    }
+    i = -1;
+    while (++i < keys.length) {
+      const key = keys[i];
+      if (key === "default" || conditions && conditions.has(key)) {
+        const conditionalTarget = (
+          /** @type {unknown} */
+          target[key]
+        );
+        const resolveResult = resolvePackageTarget(
+          packageJsonUrl,
+          conditionalTarget,
+          subpath,
+          packageSubpath,
+          base,
+          pattern,
+          internal,
+          isPathMap,
+          conditions
+        );
+        if (resolveResult === void 0) continue;
+        return resolveResult;
+      }
+    }
+    return null;
+  }
+  if (target === null) {
+    return null;
+  }
+  throw invalidPackageTarget(
+    packageSubpath,
+    target,
+    packageJsonUrl,
+    internal,
+    base
+  );
+}
+function isConditionalExportsMainSugar(exports2, packageJsonUrl, base) {
+  if (typeof exports2 === "string" || Array.isArray(exports2)) return true;
+  if (typeof exports2 !== "object" || exports2 === null) return false;
+  const keys = Object.getOwnPropertyNames(exports2);
+  let isConditionalSugar = false;
+  let i = 0;
+  let keyIndex = -1;
+  while (++keyIndex < keys.length) {
+    const key = keys[keyIndex];
+    const currentIsConditionalSugar = key === "" || key[0] !== ".";
+    if (i++ === 0) {
+      isConditionalSugar = currentIsConditionalSugar;
+    } else if (isConditionalSugar !== currentIsConditionalSugar) {
+      throw new ERR_INVALID_PACKAGE_CONFIG2(
+        fileURLToPath4(packageJsonUrl),
+        base,
+        `"exports" cannot contain some keys starting with '.' and some not. The exports object must either be an object of package subpath keys or an object of main entry condition name keys only.`
+      );
+    }
+  }
+  return isConditionalSugar;
+}
+function emitTrailingSlashPatternDeprecation(match, pjsonUrl, base) {
+  if (process3.noDeprecation) {
+    return;
+  }
+  const pjsonPath = fileURLToPath4(pjsonUrl);
+  if (emittedPackageWarnings.has(pjsonPath + "|" + match)) return;
+  emittedPackageWarnings.add(pjsonPath + "|" + match);
+  process3.emitWarning(
+    `Use of deprecated trailing slash pattern mapping "${match}" in the "exports" field module resolution of the package at ${pjsonPath}${base ? ` imported from ${fileURLToPath4(base)}` : ""}. Mapping specifiers ending in "/" is no longer supported.`,
+    "DeprecationWarning",
+    "DEP0155"
+  );
+}
+function packageExportsResolve(packageJsonUrl, packageSubpath, packageConfig2, base, conditions) {
+  let exports2 = packageConfig2.exports;
+  if (isConditionalExportsMainSugar(exports2, packageJsonUrl, base)) {
+    exports2 = { ".": exports2 };
+  }
+  if (own2.call(exports2, packageSubpath) && !packageSubpath.includes("*") && !packageSubpath.endsWith("/")) {
+    const target = exports2[packageSubpath];
+    const resolveResult = resolvePackageTarget(
+      packageJsonUrl,
+      target,
+      "",
+      packageSubpath,
+      base,
+      false,
+      false,
+      false,
+      conditions
+    );
+    if (resolveResult === null || resolveResult === void 0) {
+      throw exportsNotFound(packageSubpath, packageJsonUrl, base);
+    }
+    return resolveResult;
+  }
+  let bestMatch = "";
+  let bestMatchSubpath = "";
+  const keys = Object.getOwnPropertyNames(exports2);
+  let i = -1;
+  while (++i < keys.length) {
+    const key = keys[i];
+    const patternIndex = key.indexOf("*");
+    if (patternIndex !== -1 && packageSubpath.startsWith(key.slice(0, patternIndex))) {
+      if (packageSubpath.endsWith("/")) {
+        emitTrailingSlashPatternDeprecation(
+          packageSubpath,
+          packageJsonUrl,
+          base
+        );
+      }
+      const patternTrailer = key.slice(patternIndex + 1);
+      if (packageSubpath.length >= key.length && packageSubpath.endsWith(patternTrailer) && patternKeyCompare(bestMatch, key) === 1 && key.lastIndexOf("*") === patternIndex) {
+        bestMatch = key;
+        bestMatchSubpath = packageSubpath.slice(
+          patternIndex,
+          packageSubpath.length - patternTrailer.length
+        );
+      }
+    }
+  }
+  if (bestMatch) {
+    const target = (
+      /** @type {unknown} */
+      exports2[bestMatch]
+    );
+    const resolveResult = resolvePackageTarget(
+      packageJsonUrl,
+      target,
+      bestMatchSubpath,
+      bestMatch,
+      base,
+      true,
+      false,
+      packageSubpath.endsWith("/"),
+      conditions
+    );
+    if (resolveResult === null || resolveResult === void 0) {
+      throw exportsNotFound(packageSubpath, packageJsonUrl, base);
+    }
+    return resolveResult;
+  }
+  throw exportsNotFound(packageSubpath, packageJsonUrl, base);
+}
+function patternKeyCompare(a, b) {
+  const aPatternIndex = a.indexOf("*");
+  const bPatternIndex = b.indexOf("*");
+  const baseLengthA = aPatternIndex === -1 ? a.length : aPatternIndex + 1;
+  const baseLengthB = bPatternIndex === -1 ? b.length : bPatternIndex + 1;
+  if (baseLengthA > baseLengthB) return -1;
+  if (baseLengthB > baseLengthA) return 1;
+  if (aPatternIndex === -1) return 1;
+  if (bPatternIndex === -1) return -1;
+  if (a.length > b.length) return -1;
+  if (b.length > a.length) return 1;
+  return 0;
+}
+function packageImportsResolve(name, base, conditions) {
+  if (name === "#" || name.startsWith("#/") || name.endsWith("/")) {
+    const reason2 = "is not a valid internal imports specifier name";
+    throw new ERR_INVALID_MODULE_SPECIFIER(name, reason2, fileURLToPath4(base));
+  }
+  let packageJsonUrl;
+  const packageConfig2 = getPackageScopeConfig(base);
+  if (packageConfig2.exists) {
+    packageJsonUrl = pathToFileURL2(packageConfig2.pjsonPath);
+    const imports = packageConfig2.imports;
+    if (imports) {
+      if (own2.call(imports, name) && !name.includes("*")) {
+        const resolveResult = resolvePackageTarget(
+          packageJsonUrl,
+          imports[name],
+          "",
+          name,
+          base,
+          false,
+          true,
+          false,
+          conditions
+        );
+        if (resolveResult !== null && resolveResult !== void 0) {
+          return resolveResult;
+        }
+      } else {
+        let bestMatch = "";
+        let bestMatchSubpath = "";
+        const keys = Object.getOwnPropertyNames(imports);
+        let i = -1;
+        while (++i < keys.length) {
+          const key = keys[i];
+          const patternIndex = key.indexOf("*");
+          if (patternIndex !== -1 && name.startsWith(key.slice(0, -1))) {
+            const patternTrailer = key.slice(patternIndex + 1);
+            if (name.length >= key.length && name.endsWith(patternTrailer) && patternKeyCompare(bestMatch, key) === 1 && key.lastIndexOf("*") === patternIndex) {
+              bestMatch = key;
+              bestMatchSubpath = name.slice(
+                patternIndex,
+                name.length - patternTrailer.length
+              );
+            }
+          }
+        }
+        if (bestMatch) {
+          const target = imports[bestMatch];
+          const resolveResult = resolvePackageTarget(
+            packageJsonUrl,
+            target,
+            bestMatchSubpath,
+            bestMatch,
+            base,
+            true,
+            true,
+            false,
+            conditions
+          );
+          if (resolveResult !== null && resolveResult !== void 0) {
+            return resolveResult;
+          }
+        }
+      }
+    }
+  }
+  throw importNotDefined(name, packageJsonUrl, base);
+}
+function parsePackageName(specifier, base) {
+  let separatorIndex = specifier.indexOf("/");
+  let validPackageName = true;
+  let isScoped = false;
+  if (specifier[0] === "@") {
+    isScoped = true;
+    if (separatorIndex === -1 || specifier.length === 0) {
+      validPackageName = false;
+    } else {
+      separatorIndex = specifier.indexOf("/", separatorIndex + 1);
+    }
+  }
+  const packageName = separatorIndex === -1 ? specifier : specifier.slice(0, separatorIndex);
+  if (invalidPackageNameRegEx.exec(packageName) !== null) {
+    validPackageName = false;
+  }
+  if (!validPackageName) {
+    throw new ERR_INVALID_MODULE_SPECIFIER(
+      specifier,
+      "is not a valid package name",
+      fileURLToPath4(base)
+    );
+  }
+  const packageSubpath = "." + (separatorIndex === -1 ? "" : specifier.slice(separatorIndex));
+  return { packageName, packageSubpath, isScoped };
+}
+function packageResolve(specifier, base, conditions) {
+  if (builtinModules2.includes(specifier)) {
+    return new URL("node:" + specifier);
+  }
+  const { packageName, packageSubpath, isScoped } = parsePackageName(
+    specifier,
+    base
+  );
+  const packageConfig2 = getPackageScopeConfig(base);
+  if (packageConfig2.exists) {
+    const packageJsonUrl2 = pathToFileURL2(packageConfig2.pjsonPath);
+    if (packageConfig2.name === packageName && packageConfig2.exports !== void 0 && packageConfig2.exports !== null) {
+      return packageExportsResolve(
+        packageJsonUrl2,
+        packageSubpath,
+        packageConfig2,
+        base,
+        conditions
+      );
+    }
+  }
+  let packageJsonUrl = new URL(
+    "./node_modules/" + packageName + "/package.json",
+    base
+  );
+  let packageJsonPath = fileURLToPath4(packageJsonUrl);
+  let lastPath;
+  do {
+    const stat = tryStatSync(packageJsonPath.slice(0, -13));
+    if (!stat || !stat.isDirectory()) {
+      lastPath = packageJsonPath;
+      packageJsonUrl = new URL(
+        (isScoped ? "../../../../node_modules/" : "../../../node_modules/") + packageName + "/package.json",
+        packageJsonUrl
+      );
+      packageJsonPath = fileURLToPath4(packageJsonUrl);
+      continue;
+    }
+    const packageConfig3 = read(packageJsonPath, { base, specifier });
+    if (packageConfig3.exports !== void 0 && packageConfig3.exports !== null) {
+      return packageExportsResolve(
+        packageJsonUrl,
+        packageSubpath,
+        packageConfig3,
+        base,
+        conditions
+      );
+    }
+    if (packageSubpath === ".") {
+      return legacyMainResolve(packageJsonUrl, packageConfig3, base);
+    }
+    return new URL(packageSubpath, packageJsonUrl);
+  } while (packageJsonPath.length !== lastPath.length);
+  throw new ERR_MODULE_NOT_FOUND(packageName, fileURLToPath4(base), false);
+}
+function isRelativeSpecifier(specifier) {
+  if (specifier[0] === ".") {
+    if (specifier.length === 1 || specifier[1] === "/") return true;
+    if (specifier[1] === "." && (specifier.length === 2 || specifier[2] === "/")) {
+      return true;
+    }
+  }
+  return false;
+}
+function shouldBeTreatedAsRelativeOrAbsolutePath(specifier) {
+  if (specifier === "") return false;
+  if (specifier[0] === "/") return true;
+  return isRelativeSpecifier(specifier);
+}
+function moduleResolve(specifier, base, conditions, preserveSymlinks) {
+  if (conditions === void 0) {
+    conditions = getConditionsSet();
+  }
+  const protocol = base.protocol;
+  const isData = protocol === "data:";
+  const isRemote = isData || protocol === "http:" || protocol === "https:";
+  let resolved;
+  if (shouldBeTreatedAsRelativeOrAbsolutePath(specifier)) {
+    try {
+      resolved = new URL(specifier, base);
+    } catch (error_) {
+      const error62 = new ERR_UNSUPPORTED_RESOLVE_REQUEST(specifier, base);
+      error62.cause = error_;
+      throw error62;
+    }
+  } else if (protocol === "file:" && specifier[0] === "#") {
+    resolved = packageImportsResolve(specifier, base, conditions);
+  } else {
+    try {
+      resolved = new URL(specifier);
+    } catch (error_) {
+      if (isRemote && !builtinModules2.includes(specifier)) {
+        const error62 = new ERR_UNSUPPORTED_RESOLVE_REQUEST(specifier, base);
+        error62.cause = error_;
+        throw error62;
+      }
+      resolved = packageResolve(specifier, base, conditions);
+    }
+  }
+  assert2.ok(resolved !== void 0, "expected to be defined");
+  if (resolved.protocol !== "file:") {
+    return resolved;
+  }
+  return finalizeResolution(resolved, base, preserveSymlinks);
+}
+function checkIfDisallowedImport(specifier, parsed2, parsedParentURL) {
+  if (parsedParentURL) {
+    const parentProtocol = parsedParentURL.protocol;
+    if (parentProtocol === "http:" || parentProtocol === "https:") {
+      if (shouldBeTreatedAsRelativeOrAbsolutePath(specifier)) {
+        const parsedProtocol = parsed2?.protocol;
+        if (parsedProtocol && parsedProtocol !== "https:" && parsedProtocol !== "http:") {
+          throw new ERR_NETWORK_IMPORT_DISALLOWED(
+            specifier,
+            parsedParentURL,
+            "remote imports cannot import from a local location."
+          );
+        }
+        return { url: parsed2?.href || "" };
+      }
+      if (builtinModules2.includes(specifier)) {
+        throw new ERR_NETWORK_IMPORT_DISALLOWED(
+          specifier,
+          parsedParentURL,
+          "remote imports cannot import from a local location."
+        );
+      }
+      throw new ERR_NETWORK_IMPORT_DISALLOWED(
+        specifier,
+        parsedParentURL,
+        "only relative and absolute specifiers are supported."
+      );
+    }
+  }
+}
+function isURL(self2) {
+  return Boolean(
+    self2 && typeof self2 === "object" && "href" in self2 && typeof self2.href === "string" && "protocol" in self2 && typeof self2.protocol === "string" && self2.href && self2.protocol
+  );
+}
+function throwIfInvalidParentURL(parentURL) {
+  if (parentURL === void 0) {
+    return;
+  }
+  if (typeof parentURL !== "string" && !isURL(parentURL)) {
+    throw new codes.ERR_INVALID_ARG_TYPE(
+      "parentURL",
+      ["string", "URL"],
+      parentURL
+    );
+  }
+}
+function defaultResolve(specifier, context = {}) {
+  const { parentURL } = context;
+  assert2.ok(parentURL !== void 0, "expected `parentURL` to be defined");
+  throwIfInvalidParentURL(parentURL);
+  let parsedParentURL;
+  if (parentURL) {
+    try {
+      parsedParentURL = new URL(parentURL);
+    } catch {
+    }
+  }
+  let parsed2;
+  let protocol;
+  try {
+    parsed2 = shouldBeTreatedAsRelativeOrAbsolutePath(specifier) ? new URL(specifier, parsedParentURL) : new URL(specifier);
+    protocol = parsed2.protocol;
+    if (protocol === "data:") {
+      return { url: parsed2.href, format: null };
+    }
+  } catch {
+  }
+  const maybeReturn = checkIfDisallowedImport(
+    specifier,
+    parsed2,
+    parsedParentURL
+  );
+  if (maybeReturn) return maybeReturn;
+  if (protocol === void 0 && parsed2) {
+    protocol = parsed2.protocol;
+  }
+  if (protocol === "node:") {
+    return { url: specifier };
+  }
+  if (parsed2 && parsed2.protocol === "node:") return { url: specifier };
+  const conditions = getConditionsSet(context.conditions);
+  const url2 = moduleResolve(specifier, new URL(parentURL), conditions, false);
+  return {
+    // Do NOT cast `url` to a string: that will work even when there are real
+    // problems, silencing them
+    url: url2.href,
+    format: defaultGetFormatWithoutErrors(url2, { parentURL })
+  };
+}
+
+// node_modules/import-meta-resolve/index.js
+function resolve3(specifier, parent) {
+  if (!parent) {
+    throw new Error(
+      "Please pass `parent`: `import-meta-resolve` cannot ponyfill that"
+    );
+  }
+  try {
+    return defaultResolve(specifier, { parentURL: parent }).url;
+  } catch (error62) {
+    const exception = (
+      /** @type {ErrnoException} */
+      error62
+    );
+    if ((exception.code === "ERR_UNSUPPORTED_DIR_IMPORT" || exception.code === "ERR_MODULE_NOT_FOUND") && typeof exception.url === "string") {
+      return exception.url;
+    }
+    throw error62;
+  }
+}
+
+// node_modules/probot/lib/helpers/resolve-app-function.js
+import { pathToFileURL as pathToFileURL3 } from "node:url";
+var resolveAppFunction = async (appFnId, opts = {}) => {
+  const basedir = process.cwd();
+  const resolver = opts.resolver || resolve3;
+  const appFnPath = resolver(appFnId, pathToFileURL3(basedir).href + "/");
+  const { default: mod } = await import(appFnPath);
+  return mod.__esModule && mod.default ? mod.default : mod;
+};
+
+// node_modules/probot/lib/helpers/apply-env.js
+function applyEnv(options2 = {}) {
+  const env = loadEnv(options2);
+  Object.assign(process.env, env);
+}
+
+// node_modules/probot/lib/run.js
+async function run(appFnOrArgv, additionalOptions) {
+  applyEnv();
+  const envOptions = readEnvOptions(additionalOptions?.env);
+  const cliOptions = Array.isArray(appFnOrArgv) ? readCliOptions(appFnOrArgv) : {};
+  const {
+    // log options
+    logLevel: level,
+    logFormat,
+    logLevelInString,
+    logMessageKey,
+    sentryDsn,
+    // server options
+    host = "localhost",
+    port = 3e3,
+    webhookPath = defaultWebhookPath,
+    webhookProxy,
+    // probot options
+    appId,
+    privateKey,
+    redisConfig,
+    secret,
+    baseUrl,
+    // others
+    args
+  } = { ...envOptions, ...cliOptions };
+  const log = additionalOptions?.log || await getLog({
+    level,
+    logFormat,
+    logLevelInString,
+    logMessageKey,
+    sentryDsn
+  });
+  const probotOptions = {
+    appId,
+    privateKey,
+    redisConfig,
+    secret,
+    baseUrl,
+    log,
+    Octokit: additionalOptions?.Octokit || void 0
+  };
+  const serverOptions = {
+    host,
+    port,
+    webhookPath,
+    webhookProxy,
+    log,
+    Probot: Probot.defaults(probotOptions)
+  };
+  let server;
+  if (!appId || !privateKey) {
+    if (isProduction()) {
+      if (!appId) {
+        throw new Error("App ID is missing, and is required to run in production mode. To resolve, ensure the APP_ID environment variable is set.");
+      } else if (!privateKey) {
+        throw new Error("Certificate is missing, and is required to run in production mode. To resolve, ensure either the PRIVATE_KEY or PRIVATE_KEY_PATH environment variable is set and contains a valid certificate");
+      }
+    }
+    server = new Server({
+      ...serverOptions,
+      Probot: Probot.defaults({
+        ...probotOptions,
+        appId: 1,
+        privateKey: "dummy value for setup, see #1512"
+      })
+    });
+    const setupAppHandler = setupAppFactory({
+      host: server.host,
+      port: server.port,
+      log: serverOptions.log.child({ name: "setup" }),
+      updateEnv: additionalOptions?.updateEnv || updateEnv,
+      SmeeClient: additionalOptions?.SmeeClient
+    });
+    await server.loadHandlerFactory(setupAppHandler);
+    await server.start();
+    return server;
+  }
+  if (Array.isArray(appFnOrArgv)) {
+    const [appPath] = args;
+    if (!appPath) {
+      console.error("No app path provided. Please provide the path to the app you want to run.");
+      process.exit(1);
+    }
+    const pkg = await packageConfig("probot");
+    server = new Server(serverOptions);
+    await server.loadHandlerFactory(defaultApp);
+    if (Array.isArray(pkg.apps)) {
+      for (const appPath2 of pkg.apps) {
+        const appFn2 = await resolveAppFunction(appPath2);
+        await server.load(appFn2);
+      }
+    }
+    const appFn = await resolveAppFunction(appPath);
+    await server.load(appFn);
+    await server.start();
+    return server;
+  }
+  server = new Server(serverOptions);
+  await server.load(appFnOrArgv);
+  await server.start();
+  process.on("SIGINT", async () => {
+    console.info("Stopping server...");
+    try {
+      await server.stop();
+      console.info("Server stopped");
+      process.exit(0);
+    } catch (e) {
+      console.error({ err: e }, "Error while stopping server");
+      process.exit(1);
+    }
+  });
+  return server;
+}
 
 // node_modules/probot/lib/create-probot.js
 var DEFAULTS2 = {
@@ -43875,15 +46605,15 @@ function createProbot({ overrides = {}, defaults: defaults2 = {}, env = process.
 // node_modules/probot/lib/create-node-middleware.js
 var noop4 = () => {
 };
-async function createNodeMiddleware2(appFn, { probot: probot2 = createProbot(), webhooksPath } = {}) {
+async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksPath } = {}) {
   const handlers = [];
-  await probot2.load(appFn, {
+  await probot.load(appFn, {
     cwd: process.cwd(),
     addHandler: (handler2) => {
       handlers.push(handler2);
     }
   });
-  handlers.push(await probot2.getNodeMiddleware({
+  handlers.push(await probot.getNodeMiddleware({
     path: webhooksPath
   }));
   const mainHandler = async (req, res, next = noop4) => {
@@ -43895,7 +46625,7 @@ async function createNodeMiddleware2(appFn, { probot: probot2 = createProbot(), 
         }
       }
     } catch (e) {
-      probot2.log.error(e);
+      probot.log.error(e);
       res.writeHead(500).end();
       return true;
     }
@@ -43910,7 +46640,7 @@ import { randomUUID } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 
 // src/ledger/open.ts
-import { resolve as resolve2 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib3(), 1);
@@ -44983,8 +47713,8 @@ async function heldRun(session, release, now) {
   if (!lock2 || lock2.expiresAt !== null && lock2.expiresAt <= now) return null;
   const carried = carriedRelease(lock2);
   if (carried === null) return lock2;
-  const [own2] = await rows(session, SELECT_RELEASE, [carried]);
-  const ours = own2?.origin === "bot" && own2.repo === release.repo && own2.environment === release.environment;
+  const [own4] = await rows(session, SELECT_RELEASE, [carried]);
+  const ours = own4?.origin === "bot" && own4.repo === release.repo && own4.environment === release.environment;
   return ours ? null : lock2;
 }
 async function findRelease(session, report2) {
@@ -45453,7 +48183,7 @@ var SqlLedger = class extends ReleaseQueue {
     }
     yield* exportFleetRecords(this.connection, since);
   }
-  async importRecords(read) {
+  async importRecords(read2) {
     return this.connection.transaction(async (session) => {
       const counts2 = {
         version: { written: 0, present: 0 },
@@ -45463,7 +48193,7 @@ var SqlLedger = class extends ReleaseQueue {
         outcome: { written: 0, present: 0 },
         verdict: { written: 0, present: 0 }
       };
-      for await (const record3 of read()) {
+      for await (const record3 of read2()) {
         const written = await importRecord(session, record3);
         counts2[record3.type][written ? "written" : "present"] += 1;
       }
@@ -45772,7 +48502,7 @@ function isRetryable(error62) {
 
 // src/ledger/sqlite.ts
 import { randomBytes } from "node:crypto";
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -45784,15 +48514,15 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
    * up to date. Only a path where nothing exists is created (parent directories included); an
    * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
-  static async open(path2) {
-    if (path2 !== ":memory:") ensureLedgerFile(path2);
-    const db = new DatabaseSync(path2, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
-    const connection = new SqliteConnection(db, path2);
+  static async open(path8) {
+    if (path8 !== ":memory:") ensureLedgerFile(path8);
+    const db = new DatabaseSync(path8, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+    const connection = new SqliteConnection(db, path8);
     try {
       const [row] = await connection.query("PRAGMA journal_mode = WAL");
-      if (path2 !== ":memory:" && row?.journal_mode !== "wal") {
+      if (path8 !== ":memory:" && row?.journal_mode !== "wal") {
         throw new Error(
-          `could not put the ledger ${path2} in WAL mode (journal_mode is ${String(row?.journal_mode)})`
+          `could not put the ledger ${path8} in WAL mode (journal_mode is ${String(row?.journal_mode)})`
         );
       }
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -45807,38 +48537,38 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
   }
 };
 var SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
-function ensureLedgerFile(path2) {
+function ensureLedgerFile(path8) {
   try {
-    statSync(path2);
+    statSync2(path8);
   } catch (error62) {
     if (errorCode(error62) !== "ENOENT") throw error62;
-    createLedgerFile(path2);
+    createLedgerFile(path8);
     return;
   }
-  refuseNonDatabase(path2);
+  refuseNonDatabase(path8);
 }
-function refuseNonDatabase(path2) {
+function refuseNonDatabase(path8) {
   const header = Buffer.alloc(SQLITE_HEADER.length);
-  let read;
-  const fd = openSync(path2, "r");
+  let read2;
+  const fd = openSync(path8, "r");
   try {
     if (!fstatSync(fd).isFile()) throw new Error("it is not a file");
-    read = readSync(fd, header, 0, header.length, 0);
+    read2 = readSync(fd, header, 0, header.length, 0);
   } finally {
     closeSync(fd);
   }
-  if (read === 0) {
+  if (read2 === 0) {
     throw new Error(
       "the file is empty (0 bytes), not a ledger; Tranche creates a ledger only where no file exists"
     );
   }
-  if (read < header.length || !header.equals(SQLITE_HEADER)) {
+  if (read2 < header.length || !header.equals(SQLITE_HEADER)) {
     throw new Error("the file is not a SQLite database, so not a ledger");
   }
 }
-function createLedgerFile(path2) {
-  mkdirSync(dirname(path2), { recursive: true });
-  const draft = join(dirname(path2), `.${basename(path2)}.${randomBytes(6).toString("hex")}.new`);
+function createLedgerFile(path8) {
+  mkdirSync(dirname(path8), { recursive: true });
+  const draft = join(dirname(path8), `.${basename(path8)}.${randomBytes(6).toString("hex")}.new`);
   try {
     const db = new DatabaseSync(draft);
     try {
@@ -45847,7 +48577,7 @@ function createLedgerFile(path2) {
       db.close();
     }
     try {
-      linkSync(draft, path2);
+      linkSync(draft, path8);
     } catch (error62) {
       if (errorCode(error62) !== "EEXIST") throw error62;
     }
@@ -45952,7 +48682,7 @@ var LedgerLocationError = class extends Error {
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 async function openLedger(location, cwd) {
-  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH));
+  if (location === void 0) return openSqlite(resolve4(cwd, DEFAULT_LEDGER_PATH));
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -45971,14 +48701,14 @@ async function openLedger(location, cwd) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve2(cwd, location));
+  return openSqlite(resolve4(cwd, location));
 }
-async function openSqlite(path2) {
+async function openSqlite(path8) {
   try {
-    return await SqliteLedger.open(path2);
+    return await SqliteLedger.open(path8);
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
-    throw new Error(`could not open the ledger ${path2}: ${message}`, { cause: error62 });
+    throw new Error(`could not open the ledger ${path8}: ${message}`, { cause: error62 });
   }
 }
 
@@ -46002,9 +48732,9 @@ var UnknownEnvironmentError = class extends Error {
   }
 };
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
-function formatPath(path2) {
+function formatPath(path8) {
   let text = "";
-  for (const segment of path2) {
+  for (const segment of path8) {
     if (typeof segment === "number") text += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
@@ -46013,8 +48743,8 @@ function formatPath(path2) {
 }
 function formatIssue(issue2) {
   const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
-  const path2 = formatPath(issue2.path);
-  return `${issue2.file}${position}${path2 === "" ? "" : ` ${path2}`}: ${issue2.message}`;
+  const path8 = formatPath(issue2.path);
+  return `${issue2.file}${position}${path8 === "" ? "" : ` ${path8}`}: ${issue2.message}`;
 }
 
 // src/config/load.ts
@@ -46024,26 +48754,26 @@ var import_yaml4 = __toESM(require_dist(), 1);
 function findingsOf(issues, base = []) {
   return issues.flatMap((issue2) => findingsOfIssue(issue2, [...base, ...toConfigPath(issue2.path)]));
 }
-function findingsOfIssue(issue2, path2) {
+function findingsOfIssue(issue2, path8) {
   switch (issue2.code) {
     case "unrecognized_keys": {
-      const messages = issue2.message.split("\n");
+      const messages2 = issue2.message.split("\n");
       return issue2.keys.map((key, i) => ({
-        path: [...path2, key],
-        message: messages[i] ?? messages[0] ?? "",
+        path: [...path8, key],
+        message: messages2[i] ?? messages2[0] ?? "",
         at: "key"
       }));
     }
     case "invalid_union": {
       const branch = intendedBranch(issue2.errors);
-      return branch ? findingsOf(branch, path2) : [{ path: path2, message: issue2.message, at: "value" }];
+      return branch ? findingsOf(branch, path8) : [{ path: path8, message: issue2.message, at: "value" }];
     }
     default:
-      return [{ path: path2, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
+      return [{ path: path8, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
   }
 }
-function toConfigPath(path2) {
-  return path2.map((segment) => typeof segment === "number" ? segment : String(segment));
+function toConfigPath(path8) {
+  return path8.map((segment) => typeof segment === "number" ? segment : String(segment));
 }
 function isMissing(issue2) {
   return issue2.code === "invalid_type" && issue2.input === void 0 && issue2.path.length > 0;
@@ -46085,29 +48815,29 @@ function createLocator(doc, lineCounter) {
     const { line, col } = lineCounter.linePos(range[0]);
     return { line: Math.max(line, 1), column: col };
   };
-  const find = (path2) => {
+  const find = (path8) => {
     let located = { node: doc.contents };
-    for (const segment of path2) {
+    for (const segment of path8) {
       located = located && step(doc, located.node, segment);
       if (!located) return void 0;
     }
     return located;
   };
-  const value = (path2) => {
-    const located = find(path2);
+  const value = (path8) => {
+    const located = find(path8);
     if (!located) return void 0;
     const { node: node2, key } = located;
     const pointAtKey = key !== void 0 && (isEmpty(node2) || (0, import_yaml3.isCollection)(node2) && !node2.flow);
     return positionOf(pointAtKey ? key : node2) ?? positionOf(key);
   };
-  const nearest = (path2) => {
-    for (let length = path2.length; length >= 0; length--) {
-      const position = value(path2.slice(0, length));
+  const nearest = (path8) => {
+    for (let length = path8.length; length >= 0; length--) {
+      const position = value(path8.slice(0, length));
       if (position) return position;
     }
     return { line: 1, column: 1 };
   };
-  return { value, key: (path2) => positionOf(find(path2)?.key), nearest };
+  return { value, key: (path8) => positionOf(find(path8)?.key), nearest };
 }
 function step(doc, node2, segment) {
   const target = (0, import_yaml3.isAlias)(node2) ? node2.resolve(doc) : node2;
@@ -46851,7 +49581,7 @@ __export(external_exports, {
   optional: () => optional,
   output: () => output,
   overwrite: () => _overwrite,
-  parse: () => parse4,
+  parse: () => parse5,
   parseAsync: () => parseAsync2,
   partialRecord: () => partialRecord,
   pipe: () => pipe,
@@ -46905,7 +49635,7 @@ __export(external_exports, {
   url: () => url,
   util: () => util_exports,
   uuid: () => uuid2,
-  uuidv4: () => uuidv4,
+  uuidv4: () => uuidv42,
   uuidv6: () => uuidv6,
   uuidv7: () => uuidv7,
   validate: () => validate,
@@ -47203,7 +49933,7 @@ __export(core_exports2, {
   memoizer: () => memoizer,
   mergeValues: () => mergeValues,
   meta: () => meta,
-  parse: () => parse3,
+  parse: () => parse4,
   parseAsync: () => parseAsync,
   parseURLObject: () => parseURLObject,
   prettifyError: () => prettifyError,
@@ -47242,7 +49972,7 @@ __export(util_exports, {
   NUMBER_FORMAT_RANGES: () => NUMBER_FORMAT_RANGES,
   aborted: () => aborted,
   allowsEval: () => allowsEval,
-  assert: () => assert,
+  assert: () => assert3,
   assertEqual: () => assertEqual,
   assertIs: () => assertIs,
   assertNever: () => assertNever,
@@ -47291,7 +50021,7 @@ __export(util_exports, {
   objectClone: () => objectClone,
   omit: () => omit2,
   optionalKeys: () => optionalKeys,
-  own: () => own,
+  own: () => own3,
   parsedType: () => parsedType,
   partial: () => partial,
   pick: () => pick,
@@ -47327,7 +50057,7 @@ function assertIs(_arg) {
 function assertNever(_x) {
   throw new Error("Unexpected value in exhaustive check");
 }
-function assert(_) {
+function assert3(_) {
 }
 function getEnumValues(entries) {
   const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -47470,10 +50200,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path2) {
-  if (!path2)
+function getElementAtPath(obj, path8) {
+  if (!path8)
     return obj;
-  return path2.reduce((acc, key) => acc?.[key], obj);
+  return path8.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -47813,11 +50543,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path2, issues) {
+function prefixIssues(path8, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path2);
+    iss.path.unshift(path8);
     return iss;
   });
 }
@@ -47984,12 +50714,12 @@ function members(proto, table2) {
       defineBound(proto, key, desc.value);
   }
 }
-function own(inst, key, value, enumerable = true) {
+function own3(inst, key, value, enumerable = true) {
   Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
   return value;
 }
 function hide(inst, key, value) {
-  return own(inst, key, value, false);
+  return own3(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table2) {
@@ -47999,10 +50729,10 @@ function derived(computes, table2) {
       configurable: true,
       enumerable: true,
       get() {
-        return own(this, key, compute(this));
+        return own3(this, key, compute(this));
       },
       set(value) {
-        own(this, key, value);
+        own3(this, key, value);
       }
     });
   }
@@ -48012,10 +50742,10 @@ function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
     configurable: true,
     get() {
-      return this == null ? fn : own(this, key, fn.bind(this));
+      return this == null ? fn : own3(this, key, fn.bind(this));
     },
     set(value) {
-      own(this, key, value);
+      own3(this, key, value);
     }
   });
 }
@@ -48141,12 +50871,12 @@ function $constructor(name, initializer3, proto, params) {
     inst._zod.traits.add(name);
     initializer3(inst, def);
     if (initialized) {
-      const own2 = Object.getPrototypeOf(inst);
+      const own4 = Object.getPrototypeOf(inst);
       const ctorProto = inst._zod.constr.prototype;
-      let up = own2;
+      let up = own4;
       while (up && up !== ctorProto)
         up = Object.getPrototypeOf(up);
-      const target = up ?? own2;
+      const target = up ?? own4;
       if (!initialized.has(target)) {
         initialized.add(target);
         members(target, protoMembers);
@@ -48279,16 +51009,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path2 = []) => {
+  const processError = (error63, path8 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path2, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else {
-        const fullpath = [...path2, ...issue2.path];
+        const fullpath = [...path8, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -48327,17 +51057,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path2 = []) => {
+  const processError = (error63, path8 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path2, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else {
-        const fullpath = [...path2, ...issue2.path];
+        const fullpath = [...path8, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -48376,8 +51106,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path2 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path2) {
+  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path8) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -48423,7 +51153,7 @@ var _parse = (_Err) => {
   };
   return fn;
 };
-var parse3 = /* @__PURE__ */ _parse($ZodRealError);
+var parse4 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
   const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -48511,18 +51241,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse6(schema, value, ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -49366,7 +52096,7 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
     return hide(this, "~standard", standardProps(this));
   },
   set "~standard"(value) {
-    own(this, "~standard", value);
+    own3(this, "~standard", value);
   }
 });
 var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config2())) } : { value: r.value };
@@ -50017,7 +52747,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -50031,7 +52761,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse6(payload, ctx);
+    return parse7(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -51504,20 +54234,20 @@ function leafPattern(schema) {
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
-  const own2 = schema._zod.pattern;
-  return (isInt && own2 === number ? integer : own2)?.source;
+  const own4 = schema._zod.pattern;
+  return (isInt && own4 === number ? integer : own4)?.source;
 }
 function partPattern(schema) {
   const def = schema._zod.def;
-  const own2 = schema._zod.pattern?.source;
+  const own4 = schema._zod.pattern?.source;
   const inner = def.innerType ?? schema._zod.innerType;
   if (inner) {
     const before = inner._zod.pattern?.source;
     const after = partPattern(inner);
-    if (own2 && before && after && after !== before) {
-      return own2.replace(cleanRegex(before), () => cleanRegex(after));
+    if (own4 && before && after && after !== before) {
+      return own4.replace(cleanRegex(before), () => cleanRegex(after));
     }
-    return own2;
+    return own4;
   }
   if (def.options) {
     const sources = def.options.map(partPattern);
@@ -51576,10 +54306,10 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
       throw new Error("implement() must be called with a function");
     }
     return Object.defineProperty(function(...args) {
-      const parsedArgs = inst._def.input ? parse3(inst._def.input, args) : args;
+      const parsedArgs = inst._def.input ? parse4(inst._def.input, args) : args;
       const result = Reflect.apply(func, this, parsedArgs);
       if (inst._def.output) {
-        return parse3(inst._def.output, result);
+        return parse4(inst._def.output, result);
       }
       return result;
     }, "_zod", { value: inst._zod, enumerable: false });
@@ -51720,7 +54450,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -51730,7 +54460,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer4 = isRecursive(child, stack, resolve3);
+      const answer4 = isRecursive(child, stack, resolve5);
       if (answer4 > result)
         result = answer4;
     }
@@ -51741,7 +54471,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer4)
         answer4 = child;
     }
@@ -51805,7 +54535,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge4(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -59915,8 +62645,8 @@ function generateMultipleOfCheck(doc, ctx, def, accessor) {
   }
 }
 function generateNumberFormatCheck(doc, def, accessor) {
-  const format = def.format;
-  switch (format) {
+  const format3 = def.format;
+  switch (format3) {
     case "safeint":
       doc.write(`if (!Number.isSafeInteger(${accessor})) return INVALID;`);
       break;
@@ -59933,16 +62663,16 @@ function generateNumberFormatCheck(doc, def, accessor) {
       doc.write(`if (!Number.isFinite(${accessor})) return INVALID;`);
       break;
     default: {
-      void format;
-      throw new ZodCompileUnsupportedError(`number format ${format}`);
+      void format3;
+      throw new ZodCompileUnsupportedError(`number format ${format3}`);
     }
   }
 }
 function generateBigIntFormatCheck(doc, def, accessor) {
-  const format = def.format;
-  if (!format)
+  const format3 = def.format;
+  if (!format3)
     return;
-  switch (format) {
+  switch (format3) {
     case "int64":
       doc.write(`if (${accessor} < -9223372036854775808n || ${accessor} > 9223372036854775807n) return INVALID;`);
       break;
@@ -59950,8 +62680,8 @@ function generateBigIntFormatCheck(doc, def, accessor) {
       doc.write(`if (${accessor} < 0n || ${accessor} > 18446744073709551615n) return INVALID;`);
       break;
     default: {
-      void format;
-      throw new ZodCompileUnsupportedError(`bigint format ${format}`);
+      void format3;
+      throw new ZodCompileUnsupportedError(`bigint format ${format3}`);
     }
   }
 }
@@ -60132,8 +62862,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
     return accessor;
   }
-  const format = def.format;
-  switch (format) {
+  const format3 = def.format;
+  switch (format3) {
     case "regex":
       throw new ZodCompileUnsupportedError("regex format without a pattern");
     case "lowercase":
@@ -60156,8 +62886,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
       break;
     }
     default: {
-      void format;
-      throw new ZodCompileUnsupportedError(`string format ${format}`);
+      void format3;
+      throw new ZodCompileUnsupportedError(`string format ${format3}`);
     }
   }
   return accessor;
@@ -62248,12 +64978,12 @@ function _stringbool(Classes, _params) {
   return codec2;
 }
 // @__NO_SIDE_EFFECTS__
-function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
+function _stringFormat(Class2, format3, fnOrRegex, _params = {}) {
   const params = normalizeParams(_params);
   const def = {
     check: "string_format",
     type: "string",
-    format,
+    format: format3,
     fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
     ...params
   };
@@ -62819,9 +65549,9 @@ var addPattern = (agg, pattern) => {
 var intersectMime = (agg, mime) => {
   agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
 };
-var setFormat = (agg, format) => {
-  agg.format = format;
-  if (format.includes("int"))
+var setFormat = (agg, format3) => {
+  agg.format = format3;
+  if (format3.includes("int"))
     agg.isInt = true;
 };
 var minContributor = (agg, def) => narrowMin(agg, "minimum", def.minimum);
@@ -62899,16 +65629,16 @@ var exactPattern = (p) => exactPatterns.get(p) ?? p;
 var stringProcessor = (schema, ctx, _json, _params) => {
   const json2 = _json;
   json2.type = "string";
-  const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
+  const { minimum, maximum, format: format3, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
   if (typeof minimum === "number")
     json2.minLength = minimum;
   if (typeof maximum === "number")
     json2.maxLength = maximum;
-  if (format) {
-    json2.format = formatMap[format] ?? format;
+  if (format3) {
+    json2.format = formatMap[format3] ?? format3;
     if (json2.format === "")
       delete json2.format;
-    if (format === "time" || laxFormat) {
+    if (format3 === "time" || laxFormat) {
       delete json2.format;
     }
   }
@@ -63286,7 +66016,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
   const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
     return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format3, id, ...rest } = json2;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -63796,7 +66526,7 @@ __export(schemas_exports2, {
   unknown: () => unknown,
   url: () => url,
   uuid: () => uuid2,
-  uuidv4: () => uuidv4,
+  uuidv4: () => uuidv42,
   uuidv6: () => uuidv6,
   uuidv7: () => uuidv7,
   void: () => _void2,
@@ -63886,7 +66616,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
 });
 
 // node_modules/zod/v4/classic/parse.js
-var parse4 = /* @__PURE__ */ _parse(ZodRealError);
+var parse5 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
@@ -64023,7 +66753,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     util_exports.own(this, "~standard", value);
   },
   parse: function _parse2(data, params) {
-    return parse4(this, data, params, { callee: _parse2 });
+    return parse5(this, data, params, { callee: _parse2 });
   },
   parseAsync: async function _parseAsync2(data, params) {
     return await parseAsync2(this, data, params, { callee: _parseAsync2 });
@@ -64269,7 +66999,7 @@ var ZodUUID = /* @__PURE__ */ $constructor("ZodUUID", (inst, def) => {
 function uuid2(params) {
   return _uuid(ZodUUID, params);
 }
-function uuidv4(params) {
+function uuidv42(params) {
   return _uuidv4(ZodUUID, params);
 }
 function uuidv6(params) {
@@ -64422,8 +67152,8 @@ var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat"
   $ZodCustomStringFormat.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function stringFormat(format, fnOrRegex, _params = {}) {
-  return _stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
+function stringFormat(format3, fnOrRegex, _params = {}) {
+  return _stringFormat(ZodCustomStringFormat, format3, fnOrRegex, _params);
 }
 function hostname2(_params) {
   return _stringFormat(ZodCustomStringFormat, "hostname", hostname, _params);
@@ -64436,11 +67166,11 @@ function currencyCode2(_params) {
 }
 function hash(alg, params) {
   const enc = params?.enc ?? "hex";
-  const format = `${alg}_${enc}`;
-  const regex2 = regexes_exports[format];
+  const format3 = `${alg}_${enc}`;
+  const regex2 = regexes_exports[format3];
   if (!regex2)
-    throw new Error(`Unrecognized hash format: ${format}`);
-  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
+    throw new Error(`Unrecognized hash format: ${format3}`);
+  return _stringFormat(ZodCustomStringFormat, format3, regex2, params);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
@@ -65515,13 +68245,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path2 = ref.slice(1).split("/").filter(Boolean);
-  if (path2.length === 0) {
+  const path8 = ref.slice(1).split("/").filter(Boolean);
+  if (path8.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path2[0] === defsKey) {
-    const key = path2[1] === void 0 ? void 0 : decodeJSONPointerSegment(path2[1]);
+  if (path8[0] === defsKey) {
+    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -65805,58 +68535,58 @@ function convertBaseSchema(schema, ctx) {
     case "string": {
       let stringSchema = z.string();
       if (schema.format) {
-        const format = schema.format;
-        if (format === "email") {
+        const format3 = schema.format;
+        if (format3 === "email") {
           stringSchema = stringSchema.check(z.email());
-        } else if (format === "uri" || format === "uri-reference") {
+        } else if (format3 === "uri" || format3 === "uri-reference") {
           stringSchema = stringSchema.check(z.url());
-        } else if (format === "uuid" || format === "guid") {
+        } else if (format3 === "uuid" || format3 === "guid") {
           stringSchema = stringSchema.check(z.uuid());
-        } else if (format === "date-time") {
+        } else if (format3 === "date-time") {
           stringSchema = stringSchema.check(z.iso.datetime({ offset: true }));
-        } else if (format === "date") {
+        } else if (format3 === "date") {
           stringSchema = stringSchema.check(z.iso.date());
-        } else if (format === "time") {
+        } else if (format3 === "time") {
           stringSchema = stringSchema.check(z.regex(fullTime));
-        } else if (format === "duration") {
+        } else if (format3 === "duration") {
           stringSchema = stringSchema.check(z.iso.duration());
-        } else if (format === "hostname") {
+        } else if (format3 === "hostname") {
           stringSchema = stringSchema.check(z.hostname());
-        } else if (format === "ipv4") {
+        } else if (format3 === "ipv4") {
           stringSchema = stringSchema.check(z.ipv4());
-        } else if (format === "ipv6") {
+        } else if (format3 === "ipv6") {
           stringSchema = stringSchema.check(z.ipv6());
-        } else if (format === "mac") {
+        } else if (format3 === "mac") {
           stringSchema = stringSchema.check(z.mac());
-        } else if (format === "cidr") {
+        } else if (format3 === "cidr") {
           stringSchema = stringSchema.check(z.cidrv4());
-        } else if (format === "cidr-v6") {
+        } else if (format3 === "cidr-v6") {
           stringSchema = stringSchema.check(z.cidrv6());
-        } else if (format === "base64") {
+        } else if (format3 === "base64") {
           stringSchema = stringSchema.check(z.base64());
-        } else if (format === "base64url") {
+        } else if (format3 === "base64url") {
           stringSchema = stringSchema.check(z.base64url());
-        } else if (format === "e164") {
+        } else if (format3 === "e164") {
           stringSchema = stringSchema.check(z.e164());
-        } else if (format === "credit_card") {
+        } else if (format3 === "credit_card") {
           stringSchema = stringSchema.check(z.creditCard());
-        } else if (format === "iban") {
+        } else if (format3 === "iban") {
           stringSchema = stringSchema.check(z.iban());
-        } else if (format === "jwt") {
+        } else if (format3 === "jwt") {
           stringSchema = stringSchema.check(z.jwt());
-        } else if (format === "emoji") {
+        } else if (format3 === "emoji") {
           stringSchema = stringSchema.check(z.emoji());
-        } else if (format === "nanoid") {
+        } else if (format3 === "nanoid") {
           stringSchema = stringSchema.check(z.nanoid());
-        } else if (format === "cuid") {
+        } else if (format3 === "cuid") {
           stringSchema = stringSchema.check(z.cuid());
-        } else if (format === "cuid2") {
+        } else if (format3 === "cuid2") {
           stringSchema = stringSchema.check(z.cuid2());
-        } else if (format === "ulid") {
+        } else if (format3 === "ulid") {
           stringSchema = stringSchema.check(z.ulid());
-        } else if (format === "xid") {
+        } else if (format3 === "xid") {
           stringSchema = stringSchema.check(z.xid());
-        } else if (format === "ksuid") {
+        } else if (format3 === "ksuid") {
           stringSchema = stringSchema.check(z.ksuid());
         }
       }
@@ -66155,21 +68885,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run3(s) {
-    const cached2 = cache.get(s);
+    const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache2.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache.set(s, RESOLVING);
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -66470,7 +69200,7 @@ function isRecord(value) {
 function categoryIssues(config3, ctx) {
   if (isRecord(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
 }
-function declaredValueIssues(categories, path2, ctx) {
+function declaredValueIssues(categories, path8, ctx) {
   if (!isRecord(categories)) return;
   const { labels, values } = categories;
   if (!Array.isArray(labels) || !isRecord(values)) return;
@@ -66478,7 +69208,7 @@ function declaredValueIssues(categories, path2, ctx) {
     if (labels.includes(label)) continue;
     ctx.addIssue({
       code: "custom",
-      path: [...path2, "values", label],
+      path: [...path8, "values", label],
       message: `'${label}' is not one of the category labels (${labels.join(", ")})`
     });
   }
@@ -66515,12 +69245,12 @@ function trackIssues(config3, ctx) {
     if (!Array.isArray(track2.environments)) return;
     track2.environments.forEach((name, at) => {
       if (typeof name !== "string") return;
-      const path2 = ["tracks", index, "environments", at];
+      const path8 = ["tracks", index, "environments", at];
       if (!Object.hasOwn(environments, name)) {
         const known = Object.keys(environments).join(", ") || "(none)";
         ctx.addIssue({
           code: "custom",
-          path: path2,
+          path: path8,
           message: `environment '${name}' is not defined (known: ${known})`
         });
         return;
@@ -66528,7 +69258,7 @@ function trackIssues(config3, ctx) {
       if (isRecord(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
         ctx.addIssue({
           code: "custom",
-          path: path2,
+          path: path8,
           message: `no target of ${name} carries ${selectorText(track2.targets)}`
         });
       }
@@ -66837,24 +69567,24 @@ function dependents(check2) {
 function schemas(check2) {
   const migrations2 = check2.constraints.migrations;
   if (!migrations2) return [];
-  const own2 = check2.live.find((r) => r.service === check2.service);
-  if (!own2) return [];
+  const own4 = check2.live.find((r) => r.service === check2.service);
+  if (!own4) return [];
   const readable = [.../* @__PURE__ */ new Set([migrations2.schema, ...migrations2.reads])];
   const wanted = `reads schema${readable.length === 1 ? "" : "s"} ${readable.join(", ")}`;
   if (!check2.history) {
     return [
       {
         kind: "unverifiable",
-        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own2.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
+        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own4.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
       }
     ];
   }
-  const live = own2.constraints?.migrations?.schema;
+  const live = own4.constraints?.migrations?.schema;
   if (live === void 0 || readable.includes(live)) return [];
   return [
     {
       kind: "schema",
-      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own2.version})`
+      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own4.version})`
     }
   ];
 }
@@ -67400,18 +70130,18 @@ function checkReferenceIssues(config3, ctx) {
     const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component, index) => {
-      const path2 = ["environments", environment2, "components", index, "checks"];
-      reportUndefinedChecks(isRecord2(component) ? component.checks : void 0, defined, path2, ctx);
+      const path8 = ["environments", environment2, "components", index, "checks"];
+      reportUndefinedChecks(isRecord2(component) ? component.checks : void 0, defined, path8, ctx);
     });
   }
 }
-function reportUndefinedChecks(references, defined, path2, ctx) {
+function reportUndefinedChecks(references, defined, path8, ctx) {
   if (!Array.isArray(references)) return;
   references.forEach((reference, index) => {
     if (typeof reference !== "string" || Object.hasOwn(defined, reference)) return;
     ctx.addIssue({
       code: "custom",
-      path: [...path2, index],
+      path: [...path8, index],
       message: `check '${reference}' is not defined under checks`
     });
   });
@@ -67909,9 +70639,9 @@ function toJs(doc, file2) {
   }
 }
 function toIssue(finding, file2, locator) {
-  const { path: path2, message, at } = finding;
-  const position = (at === "key" ? locator.key(path2) : void 0) ?? locator.nearest(at === "parent" ? path2.slice(0, -1) : path2);
-  return { file: file2, line: position.line, column: position.column, path: path2, message };
+  const { path: path8, message, at } = finding;
+  const position = (at === "key" ? locator.key(path8) : void 0) ?? locator.nearest(at === "parent" ? path8.slice(0, -1) : path8);
+  return { file: file2, line: position.line, column: position.column, path: path8, message };
 }
 function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
@@ -67940,39 +70670,39 @@ function configName(paths) {
   return paths.join(" or ");
 }
 async function readConfig(scope, paths) {
-  for (const path2 of paths) {
-    const text = await readFile(scope, path2);
+  for (const path8 of paths) {
+    const text = await readFile2(scope, path8);
     if (text === void 0) continue;
-    return typeof text === "string" ? parseOnce(text, path2) : text;
+    return typeof text === "string" ? parseOnce(text, path8) : text;
   }
   return { state: "missing", path: configName(paths) };
 }
-function parseOnce(text, path2) {
-  const key = `${path2}\0${text}`;
+function parseOnce(text, path8) {
+  const key = `${path8}\0${text}`;
   const kept = parsed.get(key);
   if (kept) return kept;
-  const config3 = parse5(text, path2);
+  const config3 = parse6(text, path8);
   if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
   parsed.set(key, config3);
   return config3;
 }
-function parse5(text, path2) {
+function parse6(text, path8) {
   try {
-    return { state: "loaded", loaded: parseConfig(text, path2) };
+    return { state: "loaded", loaded: parseConfig(text, path8) };
   } catch (error62) {
-    if (error62 instanceof ConfigError) return { state: "invalid", path: path2, message: error62.message };
+    if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
     throw error62;
   }
 }
-async function readFile(scope, path2) {
+async function readFile2(scope, path8) {
   try {
     const { data } = await scope.octokit.rest.repos.getContent({
       owner: scope.owner,
       repo: scope.repo,
-      path: path2
+      path: path8
     });
     if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-      return { state: "invalid", path: path2, message: `${path2} on the default branch is not a file` };
+      return { state: "invalid", path: path8, message: `${path8} on the default branch is not a file` };
     }
     return Buffer.from(data.content, "base64").toString("utf8");
   } catch (error62) {
@@ -69676,8 +72406,8 @@ function glued(word, after, prefix) {
 function fail(word, command, message) {
   return { ok: false, failure: { word, command, message } };
 }
-function argumentName(path2) {
-  const last = path2.at(-1);
+function argumentName(path8) {
+  const last = path8.at(-1);
   return last === void 0 || last === "target" ? "the arguments" : String(last);
 }
 var CANDIDATES = {
@@ -70530,8 +73260,8 @@ async function onComment(context, deps) {
     return;
   }
   const what = `/${command.name}`;
-  if (COMMANDS[command.name].changes && !await commandOwnsService(scope, requester, what)) return;
   try {
+    if (COMMANDS[command.name].changes && !await commandOwnsService(scope, requester, what)) return;
     await run2(scope, command, requester);
   } catch (error62) {
     await replyFailure(scope, requester, what, error62);
@@ -70851,13 +73581,13 @@ async function judge2(scope, environment2, commit, payload) {
   };
 }
 function callbackRunId(callback, fullName) {
-  let path2;
+  let path8;
   try {
-    path2 = new URL(callback).pathname;
+    path8 = new URL(callback).pathname;
   } catch {
     return void 0;
   }
-  const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(path2);
+  const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(path8);
   if (!match || `${match[1]}/${match[2]}`.toLowerCase() !== fullName.toLowerCase()) return void 0;
   return Number(match[3]);
 }
@@ -71067,7 +73797,7 @@ function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
     }
     if (body2 === "too large") {
       app2.log.warn(`${what}: its body is over ${maxBytes} bytes; refused unread`);
-      answer3(response, 413, `a webhook body has at most ${maxBytes} bytes`);
+      await refuseTooLarge(request2, response, `a webhook body has at most ${maxBytes} bytes`);
       return true;
     }
     const payload = body2.toString("utf8");
@@ -71082,18 +73812,18 @@ function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
   };
 }
 function readAtMost(request2, maxBytes) {
-  return new Promise((resolve3) => {
+  return new Promise((resolve5) => {
     const chunks2 = [];
     let size = 0;
     const onData = (chunk) => {
       size += chunk.length;
       if (size <= maxBytes) return void chunks2.push(chunk);
       request2.off("data", onData).pause();
-      resolve3("too large");
+      resolve5("too large");
     };
     request2.on("data", onData);
-    request2.once("end", () => resolve3(Buffer.concat(chunks2)));
-    request2.once("close", () => resolve3("gone"));
+    request2.once("end", () => resolve5(Buffer.concat(chunks2)));
+    request2.once("close", () => resolve5("gone"));
   });
 }
 function pathOf(request2) {
@@ -71106,6 +73836,31 @@ function pathOf(request2) {
 function headerWords(request2, name) {
   const value = request2.headers[name];
   return typeof value === "string" ? value.replace(/[^\w.:-]/g, "?").slice(0, 64) : "none";
+}
+var DRAIN_MS = 2e3;
+var DRAIN_BYTES = 8 * 1024 * 1024;
+async function refuseTooLarge(request2, response, error62) {
+  response.writeHead(413, { "content-type": "application/json", connection: "close" });
+  response.write(`${JSON.stringify({ error: error62 })}
+`);
+  await new Promise((resolve5) => {
+    let dropped = 0;
+    const done = () => {
+      clearTimeout(timer);
+      request2.off("data", onData);
+      resolve5();
+    };
+    const onData = (chunk) => {
+      dropped += chunk.length;
+      if (dropped > DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    request2.on("data", onData);
+    request2.once("end", done);
+    request2.once("close", done);
+    request2.resume();
+  });
+  response.end();
 }
 function answer3(response, status2, error62) {
   response.writeHead(status2, { "content-type": "application/json", connection: "close" });
@@ -71216,14 +73971,14 @@ function trancheBot(options2) {
     configPaths: options2.configPath ? [options2.configPath] : DEFAULT_CONFIG_PATHS,
     replica: options2.replica ?? `${hostname3()}:${process.pid}:${randomUUID().slice(0, 8)}`
   };
-  let probot2;
+  let probot;
   let timer;
   const runSweep = async () => {
-    if (probot2) await sweep(probot2, deps);
+    if (probot) await sweep(probot, deps);
   };
   return {
     app(app2, appOptions) {
-      probot2 = app2;
+      probot = app2;
       appOptions.addHandler(webhookGuard(app2));
       app2.on("issue_comment.created", (context) => onComment(context, deps));
       app2.on("deployment_status.created", (context) => onDeploymentStatus(context, deps));
@@ -71250,10 +74005,10 @@ function trancheBot(options2) {
     }
   };
 }
-var app = async (probot2, options2) => {
+var app = async (probot, options2) => {
   const location = ledgerLocation(void 0, process.env);
   const ledger = await openLedger(location, process.cwd());
-  probot2.log.info(
+  probot.log.info(
     `tranche bot: ledger ${location ? "from TRANCHE_LEDGER / DATABASE_URL" : ".tranche/ledger.db"}`
   );
   const configPath = process.env.TRANCHE_CONFIG;
@@ -71262,23 +74017,36 @@ var app = async (probot2, options2) => {
     ledger,
     configPath: configPath ? configPath : void 0,
     outcomesSecret: outcomesSecret ? outcomesSecret : void 0
-  }).app(probot2, options2);
+  }).app(probot, options2);
 };
 var index_default = app;
 
 // bot/main.ts
-var { APP_ID, WEBHOOK_SECRET, PORT = "3000", HOST = "localhost" } = process.env;
-if (!APP_ID || !WEBHOOK_SECRET) {
-  throw new Error("tranche bot: set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET");
-}
-var probot = createProbot({ env: { LOG_LEVEL: "info", ...process.env } });
-var middleware = await createNodeMiddleware2(index_default, { probot });
-var server = createServer((request2, response) => {
-  void middleware(request2, response, () => response.writeHead(404).end());
-});
-server.listen(Number(PORT), HOST, () => {
-  probot.log.info(`tranche bot: webhooks on http://${HOST}:${PORT}${probot.webhookPath}`);
-});
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => server.close(() => process.exit(0)));
+var {
+  APP_ID,
+  PRIVATE_KEY,
+  PRIVATE_KEY_PATH,
+  WEBHOOK_SECRET,
+  PORT = "3000",
+  HOST = "localhost"
+} = process.env;
+if (!APP_ID || !(PRIVATE_KEY || PRIVATE_KEY_PATH)) {
+  await run(index_default);
+} else {
+  if (!WEBHOOK_SECRET) throw new Error("tranche bot: set WEBHOOK_SECRET, the app\u2019s webhook secret");
+  const probot = createProbot({ env: { LOG_LEVEL: "info", ...process.env } });
+  const middleware = await createNodeMiddleware2(index_default, { probot });
+  const server = createServer((request2, response) => {
+    if (request2.method === "GET" && request2.url === "/ping") {
+      response.writeHead(200, { "content-type": "text/plain" }).end("PONG");
+      return;
+    }
+    void middleware(request2, response, () => response.writeHead(404).end());
+  });
+  server.listen(Number(PORT), HOST, () => {
+    probot.log.info(`Listening on http://${HOST}:${PORT} (webhooks at ${probot.webhookPath})`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => server.close(() => process.exit(0)));
+  }
 }

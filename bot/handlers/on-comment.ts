@@ -57,8 +57,8 @@ export async function onComment(context: Context<'issue_comment.created'>, deps:
   }
   // A command that changes what runs (a deploy's lease, a lock) acts only for the service's owners.
   const what = `/${command.name}`;
-  if (COMMANDS[command.name].changes && !(await commandOwnsService(scope, requester, what))) return;
   try {
+    if (COMMANDS[command.name].changes && !(await commandOwnsService(scope, requester, what))) return;
     await run(scope, command, requester);
   } catch (error) {
     await replyFailure(scope, requester, what, error);

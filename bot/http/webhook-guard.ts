@@ -2,7 +2,8 @@
  * The door in front of Probot's webhook route. Anyone can POST to it, and Probot's middleware
  * reads a whole body into memory before it checks the signature, and logs a body whose signature
  * fails. This handler reads the body first, at most MAX_WEBHOOK_BYTES (GitHub sends no larger
- * one): a longer body (declared or streamed) is answered 413 and the connection closed, unread; a
+ * one): a longer body (declared or streamed) is answered 413, and the connection closed once the
+ * sender has had time to read that (what it sends meanwhile is dropped unread, within a bound); a
  * body whose `X-Hub-Signature-256` is not its signature under the app's secret is answered 400 and
  * logged as one short line, never with the body. A signed body is handed on to Probot's
  * middleware (which takes `request.body` as read) and handled as before. Mount it before that
@@ -27,7 +28,7 @@ export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES) {
     }
     if (body === 'too large') {
       app.log.warn(`${what}: its body is over ${maxBytes} bytes; refused unread`);
-      answer(response, 413, `a webhook body has at most ${maxBytes} bytes`);
+      await refuseTooLarge(request, response, `a webhook body has at most ${maxBytes} bytes`);
       return true;
     }
     const payload = body.toString('utf8');
@@ -81,7 +82,44 @@ function headerWords(request: IncomingMessage, name: string): string {
   return typeof value === 'string' ? value.replace(/[^\w.:-]/g, '?').slice(0, 64) : 'none';
 }
 
-/** The answer, and the connection closed after it, so a refused body's rest is not read. */
+/** How long, and how many bytes, a refused body's sender gets to read the 413 before the connection closes. */
+const DRAIN_MS = 2_000;
+const DRAIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The 413, and the connection closed after it. Closing a socket whose sender is still writing
+ * resets it, and the sender may then never read the answer: so the answer's head and body go out
+ * first, what arrives meanwhile is dropped (never kept) until the sender stops, DRAIN_BYTES have
+ * come or DRAIN_MS have passed, and only then does the answer end and the connection close.
+ */
+async function refuseTooLarge(
+  request: IncomingMessage,
+  response: ServerResponse,
+  error: string,
+): Promise<void> {
+  response.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+  response.write(`${JSON.stringify({ error })}\n`);
+  await new Promise<void>((resolve) => {
+    let dropped = 0;
+    const done = () => {
+      clearTimeout(timer);
+      request.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    request.on('data', onData);
+    request.once('end', done);
+    request.once('close', done);
+    request.resume();
+  });
+  response.end();
+}
+
+/** The answer, and the connection closed after it. */
 function answer(response: ServerResponse, status: number, error: string): void {
   response.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
   response.end(`${JSON.stringify({ error })}\n`);

@@ -238,7 +238,7 @@ describe('release tracks', () => {
       await t.comment({ body: '/hold canary still flaky', login: 'carol' });
       t.github.done();
       expect(t.github.bodies('comment')[1]?.body).toBe(
-        '⏸️ Track **canary** was on hold already; it stays on hold (by @carol: still flaky, since 2026-12-01 09:00 UTC) until `/unhold canary`.',
+        '⏸️ Track **canary** was on hold already; it stays on hold (by @carol: `still flaky`, since 2026-12-01 09:00 UTC) until `/unhold canary`.',
       );
     });
 

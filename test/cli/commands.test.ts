@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
+import { timeoutFor } from '../support/measured-work.ts';
 
 const CONFIG = `service: shop
 version: "3.{n}"
@@ -157,7 +158,10 @@ describe('bad config', () => {
 });
 
 describe('tranche version next', () => {
-  it('gives 50 concurrent processes 50 distinct, consecutive versions', async () => {
+  // Fifty CLI processes, each loading about twice what a ledger worker does.
+  it('gives 50 concurrent processes 50 distinct, consecutive versions', {
+    timeout: timeoutFor({ nodes: 100 }),
+  }, async () => {
     const f = fixture();
     const runs = await Promise.all(
       Array.from({ length: 50 }, (_, i) => f.cli('version', 'next', '--commit', `sha-${i}`, '--json')),
@@ -170,7 +174,7 @@ describe('tranche version next', () => {
     expect(new Set(records.map((r) => r.version)).size).toBe(50);
     for (const r of records) expect(r.version).toBe(`3.${r.n}`);
     expect(new Set(records.map((r) => r.commit)).size).toBe(50);
-  }, 120_000);
+  });
 });
 
 describe('after deploys', () => {

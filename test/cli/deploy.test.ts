@@ -8,6 +8,7 @@ import { DEPLOY_LEASE_MS } from '../../src/release/deploy-lock.ts';
 import { collect, project, RECORDING_CHECK, RECORDING_DEPLOY, runCli, startCli } from '../support/cli.ts';
 import { eventually } from '../support/eventually.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
+import { allowFor, timeoutFor } from '../support/measured-work.ts';
 
 function config(
   options: { targets?: number; bake?: string; timeout?: string; components?: string } = {},
@@ -30,6 +31,9 @@ ${options.components ?? ''}checks:
     max: 300
 `;
 }
+
+/** A test here runs the CLI up to four times, each loading about twice what a ledger worker does. */
+const CLI_TESTS = { timeout: timeoutFor({ nodes: 8 }) };
 
 let disposers: (() => void)[] = [];
 afterEach(() => {
@@ -63,7 +67,7 @@ function fleet(files: Record<string, string> = {}) {
   return { ...p, versionOf, deploy };
 }
 
-describe('tranche deploy', () => {
+describe('tranche deploy', CLI_TESTS, () => {
   describe('when every batch is healthy', () => {
     it('exits 0 with a succeeded result and the version on every target', async () => {
       const f = fleet();
@@ -125,7 +129,8 @@ exec ./record.sh`;
       const f = fleet({
         'deploy.sh': hang,
         'record.sh': RECORDING_DEPLOY,
-        'tranche.yml': config({ timeout: '1s' }),
+        // Long enough for the healthy targets' deploy scripts on this machine now, and no longer.
+        'tranche.yml': config({ timeout: `${Math.max(1_000, allowFor({ shells: 4 }))}ms` }),
       });
       const { code, result } = await f.deploy();
       expect(code).toBe(1);
@@ -285,7 +290,7 @@ ${RECORDING_DEPLOY.split('\n').slice(2).join('\n')}`;
 const LIMITS = { concurrentReleases: 1, leaseMs: 600_000 };
 
 for (const backend of LEDGER_BACKENDS) {
-  describe.skipIf(backend.skip)(`the environment's lock, on ${backend.name}`, () => {
+  describe.skipIf(backend.skip)(`the environment's lock, on ${backend.name}`, CLI_TESTS, () => {
     async function locked() {
       const p = project({ 'tranche.yml': config(), 'deploy.sh': GATED_DEPLOY, 'check.sh': RECORDING_CHECK });
       disposers.push(p.dispose);

@@ -4,7 +4,7 @@
  * `scope`. A request nothing answers is refused, and named in `unplanned` for the test to check.
  */
 import nock from 'nock';
-import { API } from './github-mock.ts';
+import { API, contentsPath } from './github-mock.ts';
 import { FULL_NAME, TRANCHE_YML } from './payloads.ts';
 
 export interface LenientGitHub {
@@ -33,6 +33,8 @@ export function useLenientGitHub(
       token: 'ghs_installation_token_for_tests',
       expires_at: new Date(Date.now() + 3_600_000).toISOString(),
     });
+    // The bot looks for .github/tranche.yml first, then tranche.yml at the root.
+    github.scope.get(`${github.repoPath}/contents/${contentsPath('.github/tranche.yml')}`).reply(404);
     github.scope.get(`${github.repoPath}/contents/tranche.yml`).reply(200, {
       type: 'file',
       encoding: 'base64',
