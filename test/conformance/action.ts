@@ -1,8 +1,8 @@
 /**
  * The bundled Action as the conformance suite's front door: dist/index.js as its own process on a
  * `deployment` event naming the version (as the bot's deployments do), on the scenario's ledger,
- * GitHub played by nock. The decision is read from its outputs and from what it told the
- * deployment.
+ * GitHub played by nock. The decision is read from its outputs (the engine's result) and from what
+ * it told the deployment.
  */
 
 import { runAction } from '../action/harness/runner.ts';
@@ -25,12 +25,18 @@ function interactions(): Interaction[] {
   ];
 }
 
+/**
+ * A deploy names its version; what is live is the version a deploy replaces (its result's
+ * previousVersion), asked with a deploy of version 1, which every such scenario numbered.
+ */
 export async function actionDecision(scenario: Scenario, ledger: string): Promise<Decision> {
   const { request } = scenario;
-  if (request.kind !== 'deploy') throw new Error(`the Action cannot express a ${request.kind}`);
+  if (request.kind !== 'deploy' && request.kind !== 'status')
+    throw new Error(`the Action cannot express a ${request.kind}`);
   const dir = project({ 'tranche.yml': trancheYml(scenario), 'deploy.sh': '#!/bin/sh\ntrue\n' });
   try {
-    const tranche = { schemaVersion: 1, version: request.version, rollback: false };
+    const version = request.kind === 'deploy' ? request.version : '1';
+    const tranche = { schemaVersion: 1, version, rollback: false };
     const run = await runAction({
       workspace: dir.dir,
       inputs: { ledger },
@@ -47,7 +53,13 @@ export async function actionDecision(scenario: Scenario, ledger: string): Promis
       throw new Error(`the Action made requests nobody planned for: ${run.recording.unmatched.join(', ')}`);
     }
     if (run.code === 0 && run.outputs.decision === 'succeeded') {
-      return { kind: 'deploy', version: run.outputs.version ?? '' };
+      const result = JSON.parse(run.outputs.result ?? '{}') as {
+        version: string;
+        previousVersion: string | null;
+      };
+      return request.kind === 'status'
+        ? { kind: 'live', version: result.previousVersion }
+        : { kind: 'deploy', version: result.version };
     }
     const told = run.recording.requests
       .filter((r) => r.method === 'POST' && r.path.endsWith(`/deployments/${DEPLOYMENT}/statuses`))
