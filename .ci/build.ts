@@ -1,5 +1,7 @@
 /**
- * Bundles the CLI into dist/cli.js and the Action into dist/index.js (one file each, Node 24, no node_modules needed at run time).
+ * Bundles the CLI into dist/cli.js, the Action into dist/index.js and the bot into dist/bot.js (one
+ * file each, Node 24, no node_modules needed at run time; the bot also reads app.yml from its
+ * working directory).
  * dist/tranche.js is the package's `bin`: a few lines, built for old syntax, that check the Node.js
  * version and then load dist/cli.js.
  * `--check` rebuilds in memory and fails when the committed bundle differs: dist/ must match src/.
@@ -16,6 +18,7 @@ const node24: BuildOptions = {
 const entries: { in: string; out: string; options: BuildOptions }[] = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js', options: node24 },
   { in: 'src/action/index.ts', out: 'dist/index.js', options: node24 },
+  { in: 'bot/main.ts', out: 'dist/bot.js', options: node24 },
   { in: 'src/cli/bin.ts', out: 'dist/tranche.js', options: { target: 'node14', plugins: [cliBeside()] } },
 ];
 const check = process.argv.includes('--check');

@@ -3,6 +3,8 @@
  * path as production: a signed POST to createNodeMiddleware in a Node HTTP server, Probot's
  * signature check, the handler, a SQLite ledger file, and GitHub's API answered by a fake GitHub
  * on 127.0.0.1 (so GitHub's own latency is not measured; Octokit's requests over loopback are).
+ * Beside it, in the same run, a bare Probot app that makes the same GitHub requests and nothing
+ * else: what Probot and Octokit cost alone, so the ratio is what Tranche adds.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNodeMiddleware } from 'probot';
+import { type ApplicationFunction, createNodeMiddleware } from 'probot';
 import { trancheBot } from '../bot/index.ts';
 import { percentile } from '../src/checks/percentile.ts';
 import { SqliteLedger } from '../src/ledger/sqlite.ts';
@@ -27,6 +29,29 @@ interface Workload {
   requests: string;
   payload: (i: number) => { event: string; body: unknown };
 }
+
+/** The config's path as Octokit asks for it, and as the fake GitHub answers it. */
+const CONFIG_PATH = '.github/tranche.yml';
+
+/**
+ * A Probot app that makes exactly the GitHub requests Tranche's bot makes for each workload, and
+ * nothing else: no ledger, no parsing, no rendering.
+ */
+const bareApp: ApplicationFunction = (app) => {
+  app.on('issue_comment.created', async (context) => {
+    await context.octokit.rest.repos.getContent(context.repo({ path: CONFIG_PATH }));
+    await context.octokit.rest.reactions.createForIssueComment(
+      context.repo({ comment_id: context.payload.comment.id, content: 'eyes' }),
+    );
+    await context.octokit.rest.issues.createComment(context.issue({ body: 'No deployments recorded yet.' }));
+  });
+  app.on('deployment_status.created', async (context) => {
+    await context.octokit.rest.repos.getContent(context.repo({ path: CONFIG_PATH }));
+  });
+};
+
+const APPS = ['tranche', 'bare'] as const;
+type AppName = (typeof APPS)[number];
 
 const WORKLOADS: Workload[] = [
   {
@@ -66,7 +91,7 @@ async function fakeGitHub(): Promise<{ url: string; close(): Promise<void> }> {
     request.on('end', () => {
       const url = request.url ?? '';
       const [status, body] =
-        request.method === 'GET' && url.endsWith('/contents/tranche.yml')
+        request.method === 'GET' && url.endsWith(`/contents/${encodeURIComponent(CONFIG_PATH)}`)
           ? [200, config]
           : request.method === 'POST' && url.endsWith('/access_tokens')
             ? [201, token]
@@ -78,11 +103,23 @@ async function fakeGitHub(): Promise<{ url: string; close(): Promise<void> }> {
   });
 }
 
-async function measure(workload: Workload, concurrency: number, github: string): Promise<string[]> {
+interface Measured {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+async function measure(
+  workload: Workload,
+  concurrency: number,
+  appName: AppName,
+  github: string,
+): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'tranche-bench-bot-'));
   const ledger = await SqliteLedger.open(join(dir, 'ledger.db'));
   const bot = trancheBot({ ledger, sweepEveryMs: 0 });
-  const server = await serve(await createNodeMiddleware(bot.app, { probot: testProbot([], github) }));
+  const app = appName === 'tranche' ? bot.app : bareApp;
+  const server = await serve(await createNodeMiddleware(app, { probot: testProbot([], github) }));
   try {
     for (let i = 0; i < WARM_UP; i++) {
       const { event, body } = workload.payload(WEBHOOKS + i);
@@ -102,15 +139,11 @@ async function measure(workload: Workload, concurrency: number, github: string):
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - start) / 1000;
-    return [
-      workload.name,
-      workload.requests,
-      String(concurrency),
-      String(WEBHOOKS),
-      Math.round(WEBHOOKS / seconds).toLocaleString('en-US'),
-      `${percentile(latencies, 50).toFixed(1)} ms`,
-      `${percentile(latencies, 99).toFixed(1)} ms`,
-    ];
+    return {
+      perSecond: WEBHOOKS / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+    };
   } finally {
     bot.stop();
     await server.close();
@@ -119,11 +152,11 @@ async function measure(workload: Workload, concurrency: number, github: string):
   }
 }
 
-/** In its own process: `node bench/bot.ts <workload index> <in flight>` prints the row as JSON. */
-async function measureAlone(workload: number, concurrency: number): Promise<string[]> {
+/** In its own process: `node bench/bot.ts <workload index> <in flight> <app>` prints the measurement as JSON. */
+async function measureAlone(workload: number, concurrency: number, app: AppName): Promise<Measured> {
   const child = spawn(
     process.execPath,
-    [fileURLToPath(import.meta.url), String(workload), String(concurrency)],
+    [fileURLToPath(import.meta.url), String(workload), String(concurrency), app],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -134,20 +167,49 @@ async function measureAlone(workload: number, concurrency: number): Promise<stri
   });
   const [code] = (await once(child, 'close')) as [number | null];
   if (code !== 0) throw new Error(`the bot bench process exited with ${code}`);
-  return JSON.parse(out) as string[];
+  return JSON.parse(out) as Measured;
 }
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const rate = (value: number) => Math.round(value).toLocaleString('en-US');
 
 export async function botBench(): Promise<Table[]> {
   const rows: string[][] = [];
-  for (const [i] of WORKLOADS.entries()) {
-    for (const concurrency of [1, 8]) rows.push(await measureAlone(i, concurrency));
+  for (const [i, workload] of WORKLOADS.entries()) {
+    for (const concurrency of [1, 8]) {
+      // Alternated, so a change in the machine's load falls on both apps alike.
+      const tranche = await measureAlone(i, concurrency, 'tranche');
+      const bare = await measureAlone(i, concurrency, 'bare');
+      rows.push([
+        workload.name,
+        workload.requests,
+        String(concurrency),
+        String(WEBHOOKS),
+        rate(tranche.perSecond),
+        `${ms(tranche.p50)} / ${ms(tranche.p99)}`,
+        rate(bare.perSecond),
+        `${ms(bare.p50)} / ${ms(bare.p99)}`,
+        `${(tranche.perSecond / bare.perSecond).toFixed(2)}×`,
+      ]);
+    }
   }
   return [
     {
       title: 'Bot webhooks (bench/bot.ts)',
-      header: ['webhook', 'GitHub requests', 'in flight', 'webhooks', 'per second', 'p50', 'p99'],
+      header: [
+        'webhook',
+        'GitHub requests',
+        'in flight',
+        'webhooks',
+        'Tranche per second',
+        'Tranche p50 / p99',
+        'bare Probot per second',
+        'bare p50 / p99',
+        'Tranche ÷ bare',
+      ],
       rows,
       notes: [
+        "- The bare Probot app makes the same GitHub requests for the same webhook (read .github/tranche.yml; for a comment also 👀 and a reply) and nothing else, through the same Probot, Octokit, server and fake GitHub; the last column is Tranche's rate over its rate.",
         `- Each webhook is signed with the secret and POSTed over loopback to createNodeMiddleware in a Node HTTP server; Probot checks the signature and answers 200 once the handler is done, so the latency is the whole handling. ${WARM_UP} webhooks warm up first.`,
         "- GitHub is a fake on 127.0.0.1 that answers at once; Octokit's retry and throttling plugins are off (with throttling on, Octokit spaces an installation's writes about a second apart, as GitHub asks of apps, and that would be the rate).",
         '- The ledger is a SQLite file (WAL): a comment claims its delivery and reads the releases; a status claims its delivery and records the deployment in one transaction.',
@@ -158,12 +220,15 @@ export async function botBench(): Promise<Table[]> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [workload, concurrency] = process.argv.slice(2).map(Number);
-  const chosen = WORKLOADS[workload ?? -1];
-  if (!chosen || !concurrency) throw new Error('usage: node bench/bot.ts <workload index> <in flight>');
+  const [workload, concurrency, app] = process.argv.slice(2);
+  const chosen = WORKLOADS[Number(workload ?? -1)];
+  const appName = APPS.find((a) => a === app);
+  if (!chosen || !Number(concurrency) || !appName) {
+    throw new Error(`usage: node bench/bot.ts <workload index> <in flight> <${APPS.join('|')}>`);
+  }
   const github = await fakeGitHub();
   try {
-    process.stdout.write(JSON.stringify(await measure(chosen, concurrency, github.url)));
+    process.stdout.write(JSON.stringify(await measure(chosen, Number(concurrency), appName, github.url)));
   } finally {
     await github.close();
   }

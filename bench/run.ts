@@ -4,6 +4,7 @@
  */
 import { actionBench } from './action.ts';
 import { analysisBench } from './analysis.ts';
+import { analysisPrometheusBench } from './analysis-prometheus.ts';
 import { botBench } from './bot.ts';
 import { engineBench } from './engine.ts';
 import { fleetBench } from './fleet.ts';
@@ -15,6 +16,7 @@ const suites: Record<string, () => Promise<Table[]>> = {
   ledger: ledgerBench,
   action: actionBench,
   analysis: analysisBench,
+  'analysis-prometheus': analysisPrometheusBench,
   fleet: fleetBench,
   bot: botBench,
 };

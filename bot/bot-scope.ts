@@ -13,8 +13,8 @@ export interface BotDeps {
   ledger: Ledger;
   /** Epoch milliseconds; a test's fake clock drives lease expiry. */
   now: () => number;
-  /** Where tranche.yml is in each repository. */
-  configPath: string;
+  /** Where tranche.yml is looked for in each repository, first found first. */
+  configPaths: readonly string[];
   /** This bot process, as the holder of the promotions it claims (unique per process). */
   replica: string;
 }

@@ -12,6 +12,7 @@ import type { ApplicationFunction, Probot } from 'probot';
 import { ledgerLocation, openLedger } from '../src/ledger/open.ts';
 import type { Ledger } from '../src/ledger/types.ts';
 import type { BotDeps } from './bot-scope.ts';
+import { DEFAULT_CONFIG_PATHS } from './github/read-config.ts';
 import { onCheckRun, onWorkflowRun } from './handlers/on-ci-run.ts';
 import { onComment } from './handlers/on-comment.ts';
 import { onDeploymentStatus } from './handlers/on-deployment-status.ts';
@@ -19,7 +20,6 @@ import { onProtectionRule } from './handlers/on-protection-rule.ts';
 import { OUTCOMES_PATH, outcomesEndpoint } from './http/outcomes-endpoint.ts';
 import { sweep } from './sweep.ts';
 
-export const DEFAULT_CONFIG_PATH = 'tranche.yml';
 /** The webhook events the bot handles: app.yml subscribes to these and no others. */
 export const EVENTS = [
   'issue_comment',
@@ -35,7 +35,7 @@ export interface TrancheBotOptions {
   ledger: Ledger;
   /** Epoch milliseconds; default the wall clock. */
   now?: (() => number) | undefined;
-  /** tranche.yml's path in each repository; default `tranche.yml`. */
+  /** tranche.yml's one path in each repository; default `.github/tranche.yml`, else `tranche.yml`. */
   configPath?: string | undefined;
   /** How often to sweep; 0 for never (a test calls `sweep`). Default 60 s. */
   sweepEveryMs?: number | undefined;
@@ -57,7 +57,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   const deps: BotDeps = {
     ledger: options.ledger,
     now: options.now ?? Date.now,
-    configPath: options.configPath ?? DEFAULT_CONFIG_PATH,
+    configPaths: options.configPath ? [options.configPath] : DEFAULT_CONFIG_PATHS,
     replica: options.replica ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   };
   let probot: Probot | undefined;

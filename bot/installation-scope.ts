@@ -28,6 +28,6 @@ export async function installationScope(
     log: { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) },
     delivery: { id: `${event}-${at}-${deps.replica}`, repo, event, at },
   };
-  const config = await readConfig(base, deps.configPath);
+  const config = await readConfig(base, deps.configPaths);
   return { ...base, config, settings: botSettings(config) };
 }

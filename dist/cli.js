@@ -28877,6 +28877,7 @@ function resolveEnvironment(config2, environment) {
     versionTemplate: config2.version,
     labels: { ...settings.labels },
     onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config2.checks),
       ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
@@ -28970,6 +28971,8 @@ function resolveAnalysis(name, c) {
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
     baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
     timeoutMs: c.timeout
   };
@@ -29545,6 +29548,8 @@ function rateRatioTest(canary, baseline, options) {
   validate(baseline, "baseline");
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
   if (!(options.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
+  const nullRatio = options.nullRatio ?? 1;
+  if (!(nullRatio >= 1)) throw new RangeError("nullRatio must be at least 1");
   const threshold = 1 / options.alpha;
   const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
   const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
@@ -29556,7 +29561,7 @@ function rateRatioTest(canary, baseline, options) {
   }
   const w = canary.total / (canary.total + baseline.total);
   const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
-  const logE = rateRatioLogE(canary, baseline, options.minEffect);
+  const logE = rateRatioLogE(canary, baseline, options.minEffect, nullRatio);
   const thetaUpper = upperConfidenceBound(
     canary.failures,
     failures,
@@ -29567,12 +29572,12 @@ function rateRatioTest(canary, baseline, options) {
   const decision = logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
   return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
 }
-function rateRatioLogE(canary, baseline, minEffect) {
+function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
   if (canary.total <= 0 || baseline.total <= 0) return 0;
   const w = canary.total / (canary.total + baseline.total);
-  const theta = minEffect * w / (minEffect * w + 1 - w);
-  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
-  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, "above");
+  const theta = (rho) => rho * w / (rho * w + 1 - w);
+  const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
 }
 function validate(arm2, name) {
   const { failures, total } = arm2;
@@ -29590,9 +29595,11 @@ function signTest(canary, baseline, options) {
   }
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
   if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
+  const shift = options.nullShift ?? 0;
+  if (!(shift >= 0)) throw new RangeError("nullShift must be at least 0");
   const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
   const alpha = options.alpha / sides.length;
-  const results = sides.map((side) => oneSided(canary, baseline, side, alpha));
+  const results = sides.map((side) => oneSided(canary, baseline, side, alpha, shift));
   const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
   const upper = Math.max(...results.map((r) => r.upper));
   const threshold = 1 / alpha;
@@ -29607,7 +29614,7 @@ function signTest(canary, baseline, options) {
     upper
   };
 }
-function oneSided(canary, baseline, side, alpha) {
+function oneSided(canary, baseline, side, alpha, shift) {
   let pairs = 0;
   let worse = 0;
   const ratios = [];
@@ -29615,9 +29622,10 @@ function oneSided(canary, baseline, side, alpha) {
     const b = baseline[i];
     if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
     const [bad, good] = side === "increase" ? [c, b] : [b, c];
-    if (bad !== good) {
+    const allowed = good * (1 + shift);
+    if (bad !== allowed) {
       pairs++;
-      if (bad > good) worse++;
+      if (bad > allowed) worse++;
     }
     if (bad > 0 && good > 0) ratios.push(bad / good);
   }
@@ -29627,6 +29635,12 @@ function oneSided(canary, baseline, side, alpha) {
 }
 function signLogE(worse, pairs) {
   return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+}
+function minimumPairs(alpha) {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
 }
 function ratioBound(sorted, alpha) {
   const n = sorted.length;
@@ -29647,6 +29661,20 @@ function median(sorted) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+// src/checks/analysis-counters.ts
+function counterRise(samples, from) {
+  let start = -1;
+  for (const [i, sample] of samples.entries()) if (sample.at <= from) start = i;
+  let previous = start >= 0 ? samples[start].value : 0;
+  let rise = 0;
+  for (const sample of samples.slice(start + 1)) {
+    rise += sample.value >= previous ? sample.value - previous : sample.value;
+    previous = sample.value;
+  }
+  return rise;
+}
+var LOOKBACK_MS = 5 * 6e4;
 
 // src/render/ascii-plot.ts
 var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
@@ -49681,13 +49709,20 @@ async function instantQuery(server, query, time3, options) {
     message: `expected a vector or scalar from an instant query, got a ${data.resultType}`
   };
 }
+async function rawSamples(server, selector, time3, options) {
+  const answer = await call(server, "/api/v1/query", { query: selector, time: String(time3) }, options);
+  if (!answer.ok) return answer;
+  return matrixSeries(answer.data, "a range-vector selector");
+}
 async function rangeQuery(server, query, range, options) {
   const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
   const answer = await call(server, "/api/v1/query_range", params, options);
   if (!answer.ok) return answer;
-  const data = answer.data;
+  return matrixSeries(answer.data, "a range query");
+}
+function matrixSeries(data, from) {
   if (data.resultType !== "matrix")
-    return { ok: false, message: `expected a matrix from a range query, got a ${data.resultType}` };
+    return { ok: false, message: `expected a matrix from ${from}, got a ${data.resultType}` };
   return {
     ok: true,
     data: data.result.map((s) => ({
@@ -49996,10 +50031,8 @@ async function runAnalysisCheck(spec, context, options, signal) {
   return settle2(spec, context, found.value);
 }
 async function countsFinding(spec, metric, context, windowMs, query) {
-  const time3 = context.now / 1e3;
-  const tokens = { window: promDuration(windowMs) };
-  const read = async (template, arm2, what) => instantValue(spec, context, template, arm2, tokens, time3, query, what);
-  let failureSeries = 0;
+  const read = (template, arm2, what) => counterTotal(spec, context, template, arm2, query, what);
+  const absent = [];
   const readArm = async (targets, name) => {
     const [failures, total] = await Promise.all([
       read(metric.failures, targets, `${name} failures`),
@@ -50007,7 +50040,17 @@ async function countsFinding(spec, metric, context, windowMs, query) {
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
-    if (failures.value !== void 0) failureSeries += 1;
+    if (failures.value === void 0 && (total.value ?? 0) > 0) {
+      if (metric.absentFailures === "no-data")
+        return {
+          ok: false,
+          outcome: waiting(
+            context,
+            `the failures selector matches no ${name} series (absentFailures: zero counts that as no failures)`
+          )
+        };
+      absent.push(name);
+    }
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
@@ -50023,11 +50066,13 @@ async function countsFinding(spec, metric, context, windowMs, query) {
     return { ok: false, outcome: waiting(context, `no ${empty2} requests in the window`) };
   }
   const alpha = batchAlpha(spec, context);
-  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect });
+  const nullRatio = spec.failOn === "beyond-min-effect" ? metric.minEffect : 1;
+  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect, nullRatio });
   const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
-  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
-  const unseen = failureSeries === 0 ? " (the failures query returned no series for either arm: counted as 0)" : "";
+  const worse = nullRatio > 1 ? `more than ${nullRatio}\xD7 as often` : "more often";
+  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails ${worse}` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
+  const unseen = absent.length > 0 ? ` (the failures selector matched no ${absent.join(" or ")} series: counted as 0 failures, absentFailures: zero)` : "";
   return {
     ok: true,
     value: {
@@ -50040,6 +50085,8 @@ async function countsFinding(spec, metric, context, windowMs, query) {
       evidence: {
         test: "rate-ratio",
         alpha,
+        failOn: spec.failOn,
+        nullRatio,
         eValue: result.eValue,
         threshold: result.threshold,
         ratio: finiteOrNull(result.ratio),
@@ -50049,7 +50096,8 @@ async function countsFinding(spec, metric, context, windowMs, query) {
         canaryRequests: canary.total,
         baselineFailures: baseline.failures,
         baselineRequests: baseline.total,
-        windowSeconds: Math.round(windowMs / 1e3)
+        absentFailures: absent.length > 0 ? absent.join(" and ") : null,
+        windowSeconds: windowMs / 1e3
       }
     }
   };
@@ -50081,19 +50129,21 @@ async function seriesFinding(spec, metric, context, query) {
     return { ok: false, outcome: waiting(context, "no step has values in both arms yet") };
   const evidenceBase = { steps: canary.length, stepSeconds: step2, direction: metric.direction };
   if (metric.test.kind === "sequential") {
-    const alpha = batchAlpha(spec, context);
+    const alpha2 = batchAlpha(spec, context);
+    const nullShift = spec.failOn === "beyond-min-effect" ? metric.test.minEffect : 0;
     const result = signTest(canary, baseline, {
-      alpha,
+      alpha: alpha2,
       minEffect: metric.test.minEffect,
-      direction: metric.direction
+      direction: metric.direction,
+      nullShift
     });
     const bound2 = Number.isFinite(result.upper) ? `, at most ${pct(result.upper)}` : ", not yet bounded";
-    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
+    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ""}` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
     return {
       ok: true,
       value: {
         decision: result.decision,
-        message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
+        message: `canary worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ""} in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
         value: result.eValue,
         metric: "e-value",
         scale: "log",
@@ -50101,7 +50151,9 @@ async function seriesFinding(spec, metric, context, query) {
         evidence: {
           test: "sign",
           ...evidenceBase,
-          alpha,
+          alpha: alpha2,
+          failOn: spec.failOn,
+          nullShift,
           eValue: result.eValue,
           threshold: result.threshold,
           pairs: result.pairs,
@@ -50124,7 +50176,9 @@ async function seriesFinding(spec, metric, context, query) {
       }
     };
   }
-  const verdict = judge(canary, baseline, { direction: metric.direction, ...test });
+  const alpha = batchAlpha(spec, context);
+  const confidence = mannWhitneyConfidence(test.confidence, alpha, metric.direction);
+  const verdict = judge(canary, baseline, { direction: metric.direction, ...test, confidence });
   const decision = verdict.classification === "high" || verdict.classification === "low" ? "fail" : "pass";
   return {
     ok: true,
@@ -50144,7 +50198,8 @@ async function seriesFinding(spec, metric, context, query) {
         pValue: finiteOrNull(verdict.test?.pValue ?? Number.NaN),
         effectSize: finiteOrNull(verdict.effectSize),
         tolerance: test.tolerance,
-        confidence: test.confidence
+        alpha,
+        confidence
       }
     }
   };
@@ -50180,21 +50235,24 @@ function waiting(context, why) {
 function errorOutcome(message) {
   return { status: "error", message };
 }
-async function instantValue(spec, context, template, arm2, tokens, time3, query, what) {
-  const asked = await askArm(
-    context,
-    template,
-    arm2,
-    tokens,
-    what,
-    (q) => instantQuery(spec.server, q, time3, query)
-  );
-  if (!asked.ok) return asked;
-  const value = asked.value?.value;
-  if (value !== void 0 && !Number.isFinite(value)) {
-    return { ok: false, outcome: errorOutcome(`${what}: the query returned ${value}`) };
+async function counterTotal(spec, context, template, arm2, query, what) {
+  const filled = fillArm(context, template, arm2, {});
+  if (!filled.ok) return filled;
+  const rangeMs = Math.ceil(context.now - context.windowStart + LOOKBACK_MS);
+  const selector = `${filled.value.trim()}[${rangeMs}ms]`;
+  const answer = await rawSamples(spec.server, selector, context.now / 1e3, query);
+  if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
+  if (answer.data.length === 0) return { ok: true, value: void 0 };
+  let rise = 0;
+  for (const series of answer.data) {
+    if (series.values.some((v) => !Number.isFinite(v.value)))
+      return {
+        ok: false,
+        outcome: errorOutcome(`${what}: ${labelsText(series.metric)} has a sample that is not a number`)
+      };
+    rise += counterRise(series.values, context.windowStart / 1e3);
   }
-  return { ok: true, value };
+  return { ok: true, value: rise };
 }
 async function armSeries(spec, context, template, arm2, tokens, range, query, what) {
   const asked = await askArm(
@@ -50211,10 +50269,9 @@ async function armSeries(spec, context, template, arm2, tokens, range, query, wh
   return { ok: true, value: values };
 }
 async function askArm(context, template, arm2, tokens, what, ask) {
-  const values = { strings: contextStrings(context), lists: { targets: arm2.map((t) => t.name) }, tokens };
-  const filled = fillQuery(template, values);
-  if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await ask(filled.query);
+  const filled = fillArm(context, template, arm2, tokens);
+  if (!filled.ok) return filled;
+  const answer = await ask(filled.value);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
   if (answer.data.length > 1) {
     const shown = answer.data.slice(0, 2).map((s) => labelsText(s.metric)).join(", ");
@@ -50230,19 +50287,18 @@ async function askArm(context, template, arm2, tokens, what, ask) {
 function arm(failures, total, name) {
   const t = total ?? 0;
   const f = failures ?? 0;
-  if (t < 0 || f < 0) {
+  if (f > t) {
     return {
       ok: false,
-      outcome: errorOutcome(`${name}: negative counts (${f} of ${t}); use increase() on counters`)
+      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the selectors`)
     };
   }
-  if (f > t * 1.05 + 1) {
-    return {
-      ok: false,
-      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`)
-    };
-  }
-  return { ok: true, value: { failures: Math.min(f, t), total: t } };
+  return { ok: true, value: { failures: f, total: t } };
+}
+function fillArm(context, template, arm2, tokens) {
+  const values = { strings: contextStrings(context), lists: { targets: arm2.map((t) => t.name) }, tokens };
+  const filled = fillQuery(template, values);
+  return filled.ok ? { ok: true, value: filled.query } : { ok: false, outcome: errorOutcome(filled.message) };
 }
 function contextStrings(context) {
   return {
@@ -50267,6 +50323,10 @@ function percent(rate) {
 }
 function pct(fraction2) {
   return Number.isFinite(fraction2) ? `${(fraction2 * 100).toFixed(1)}%` : String(fraction2);
+}
+function mannWhitneyConfidence(configured, alpha, direction) {
+  const sides = direction === "either" ? 1 : 2;
+  return Math.max(configured, 1 - sides * alpha);
 }
 function batchAlpha(spec, context) {
   return spec.alpha / Math.max(1, context.comparisons);
@@ -50596,6 +50656,15 @@ function armsLabel(arms) {
   const c = arms.canaries.length;
   const b = arms.baselines.length;
   return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
+}
+function comparisonsOf(component, batches2, baseline) {
+  let deployed = [];
+  let count2 = 0;
+  for (const batch of batches2) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count2 += 1;
+  }
+  return Math.max(1, count2);
 }
 
 // src/engine/decide.ts
@@ -51188,18 +51257,7 @@ var Rollout = class {
     const arms = analysisArms(component, deployed, check2.baseline);
     const label = armsLabel(arms);
     const scope = { scope: "batch", canaries: arms.canaries.length, baselines: arms.baselines.length };
-    if (arms.baselines.length === 0) {
-      await this.sink.emit({
-        kind: "check",
-        status: "skipped",
-        component: component.name,
-        target: label,
-        batch: number5,
-        message: "no baseline targets left: every target it could compare with runs the new version",
-        data: { check: check2.name, status: "skipped", ...scope }
-      });
-      return void 0;
-    }
+    if (arms.baselines.length === 0) return void 0;
     const context = {
       service: this.spec.service,
       environment: this.spec.environment,
@@ -51244,27 +51302,30 @@ var Rollout = class {
     return failure2;
   }
   /**
-   * Burn-in: wait, then re-check every target deployed so far and run the batch checks, until the
-   * bake time is over. The batch checks' last round is marked final (also when a slow round ran
-   * past the end), so an inconclusive analysis is settled; without a bake it is their only round.
+   * Burn-in: re-check every target deployed so far and run the batch checks every checkEvery,
+   * until the bake is over. The looks are scheduled from the end of the batch's deploy (the
+   * window's start), not from the end of the previous look, so they do not drift; a look that
+   * runs past the next one's time skips it. The last look, at the end of the bake (or the first
+   * after it, when a slow look ran past it), is marked final, so an inconclusive analysis is
+   * settled; without a bake the batch checks' only look is final.
    */
   async bake(component, deployed, number5, windowStart) {
     const { bakeMs, checkIntervalMs } = component.rollout;
     if (bakeMs <= 0) return this.checkBatch(component, deployed, number5, windowStart, true);
     const clock = this.ports.clock;
     const start = clock.now();
+    const end = windowStart + bakeMs;
+    const every = Math.max(1, checkIntervalMs);
     const where = { component: component.name, batch: number5 };
     await this.sink.emit({ kind: "bake_started", status: "started", ...where, data: { bakeMs } });
     let failure2;
     let settled = false;
-    for (let left = bakeMs; !failure2 && left > 0; left = bakeMs - (clock.now() - start)) {
-      await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
+    while (!failure2 && !settled) {
+      const next = Math.min(windowStart + (Math.floor((clock.now() - windowStart) / every) + 1) * every, end);
+      if (next > clock.now()) await clock.sleep(next - clock.now(), this.options.signal);
       failure2 = this.cancellation() ?? await this.checkTargets(component, deployed, number5);
-      settled = !failure2 && clock.now() - start >= bakeMs;
+      settled = !failure2 && clock.now() >= end;
       failure2 ??= await this.checkBatch(component, deployed, number5, windowStart, settled);
-    }
-    if (!failure2 && !settled && component.checks.some(isBatchCheck)) {
-      failure2 = this.cancellation() ?? await this.checkBatch(component, deployed, number5, windowStart, true);
     }
     await this.sink.emit({
       kind: "bake_finished",
@@ -51278,13 +51339,7 @@ var Rollout = class {
   /** The batches of the component in which the check has baselines to compare with. */
   comparisons(component, check2) {
     const index = this.spec.components.indexOf(component);
-    let deployed = [];
-    let count2 = 0;
-    for (const batch of this.state.batchesOf(index)) {
-      deployed = [...deployed, ...batch];
-      if (analysisArms(component, deployed, check2.baseline).baselines.length > 0) count2 += 1;
-    }
-    return Math.max(1, count2);
+    return comparisonsOf(component, this.state.batchesOf(index), check2.baseline);
   }
   commandFor(component) {
     return this.spec.action === "rollback" ? component.rollback ?? component.deploy : component.deploy;
@@ -54958,6 +55013,95 @@ function runningText(input2, track) {
   }).join(", ");
 }
 
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
+  }
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
+}
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+}
+function firstLookAfter(ms2, rollout) {
+  if (ms2 > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
+}
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
+}
+function componentHorizons(component) {
+  const batches2 = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => check2.kind === "analysis" ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches2, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config2, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment of Object.keys(config2.environments)) {
+    const resolved = resolveEnvironment(config2, environment);
+    resolved.components.forEach((component, index) => {
+      const references = config2.environments[environment]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
+}
+
 // src/config/cross-checks.ts
 function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -55030,6 +55174,30 @@ function analysisBakeIssues(config2, ctx) {
   }
 }
 
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER2 = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER2,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown3.length > 0) {
+    return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
+  });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
+}
+
 // src/config/schema.ts
 var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 var ALWAYS = { when: () => true };
@@ -55100,6 +55268,12 @@ var environmentSchema = external_exports.strictObject({
   components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
+  ),
+  url: external_exports.string().superRefine((template, context) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  }).optional().describe(
+    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
 }).meta({ title: "environment" });
 var httpCheckSchema = external_exports.strictObject({
@@ -55133,7 +55307,7 @@ function numberAbove(min) {
   return external_exports.number({ error: error62 }).gt(min, { error: error62 });
 }
 var alphaSchema = fraction("a probability").default(0.01).describe(
-  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare."
+  "False-rollback rate: the largest probability that a rollout fails a canary that is not worse than failOn allows (with the default, worse by less than minEffect), however often the check looks; split evenly over the batches of a rollout that compare, for every test (sequential and Mann-Whitney)."
 );
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
@@ -55172,15 +55346,26 @@ var prometheusCheckSchema = external_exports.strictObject({
   title: "Prometheus check",
   description: "A check that queries Prometheus per target."
 });
+var COUNTER_SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{.*\})?\s*$/s;
+var counterSelector = (what, example) => nonEmptyString().refine((q) => !q.includes("{window}"), {
+  error: `${what} is a counter selector such as ${example}: Tranche reads the counters' raw increase over the window itself (no increase(), no {window})`
+}).refine((q) => q.includes("{window}") || COUNTER_SELECTOR.test(q), {
+  error: `${what} is a counter selector such as ${example}, not an expression: Tranche reads the counters' raw increase over the window itself`
+});
+var FAILURES_EXAMPLE = 'http_requests_total{instance=~"{targets}",code=~"5.."}';
+var TOTAL_EXAMPLE = 'http_requests_total{instance=~"{targets}"}';
 var countsSchema = external_exports.strictObject({
-  failures: nonEmptyString().describe(
-    `PromQL of one arm's failures in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}",code=~"5.."}[{window}])). {targets} (a regex matcher value) matches the arm's targets; {window} is the window's length. No series counts as 0 failures.`
+  failures: counterSelector("counts.failures", FAILURES_EXAMPLE).describe(
+    `Counter selector of one arm's failures, e.g. ${FAILURES_EXAMPLE}. {targets} (a regex matcher value) matches the arm's targets. Tranche reads every matching series' raw increase from the end of the batch's deploy to the look (the last sample at or before each instant, counter resets handled, no extrapolation) and adds them up.`
   ),
-  total: nonEmptyString().describe(
-    `PromQL of one arm's requests in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}"}[{window}])). No series counts as no requests.`
+  total: counterSelector("counts.total", TOTAL_EXAMPLE).describe(
+    `Counter selector of one arm's requests, e.g. ${TOTAL_EXAMPLE}, read like failures. No series counts as no requests.`
   ),
   minEffect: numberAbove(1).default(1.5).describe(
-    "Smallest ratio of canary to baseline failure rate worth catching: the test puts its power there, and passes once the data rule it out."
+    "The tolerance: the ratio of canary to baseline failure rate that counts as a regression. With failOn beyond-min-effect a smaller regression fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  absentFailures: external_exports.enum(["no-data", "zero"], { error: "expected no-data or zero" }).default("no-data").describe(
+    "What an arm whose failures selector matches no series is: no data (the default: a selector that matches nothing never passes a canary), or zero failures, for services whose failures counter appears only with its first failure (the result says so)."
   )
 }).describe(
   "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
@@ -55189,15 +55374,19 @@ var seriesSchema = external_exports.strictObject({
   query: nonEmptyString().describe(
     'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
   ),
-  step: durationSchema.prefault("10s").describe("Resolution of the range queries; steps are compared pairwise."),
+  step: positiveDuration.prefault("10s").describe(
+    "Resolution of the range queries; steps are compared pairwise. The bake must hold enough steps for the test to decide (tranche plan shows when it can first fail and pass)."
+  ),
   direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
   test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
     "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
   ),
   minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
-    "sequential: relative change worth catching (0.1 = 10 %); the check passes once the data rule it out."
+    "sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more."
   ),
-  confidence: fraction("a confidence level").default(0.98).describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
+  confidence: fraction("a confidence level").default(0.98).describe(
+    "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 \u2212 2 \xD7 the batch's alpha (1 \u2212 alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both."
+  ),
   tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
     "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
   ),
@@ -55214,6 +55403,14 @@ var analysisCheckSchema = external_exports.strictObject({
     alpha: alphaSchema,
     onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
       "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
+    ),
+    failOn: external_exports.enum(["beyond-min-effect", "any-regression"], {
+      error: "expected beyond-min-effect or any-regression"
+    }).default("beyond-min-effect").describe(
+      'What the sequential tests fail on: beyond-min-effect tests against the shifted null (a canary worse by less than minEffect fails with probability at most alpha); any-regression against "no worse at all" (any consistent difference, however small, fails in time).'
+    ),
+    scrapeInterval: positiveDuration.optional().describe(
+      "Prometheus' scrape interval of the targets, if known: a bake that can hold no scrape, or a series step shorter than it, is refused."
     ),
     baseline: external_exports.strictObject({
       targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
@@ -55359,7 +55556,7 @@ var trancheConfigObject = external_exports.strictObject({
   verdict: verdictSchema.prefault({}),
   bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
-var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
 async function loadConfig(path2, name = path2) {
@@ -56257,8 +56454,17 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     deployment_id: deploymentId,
     state: update.state,
     description: cut(update.description, STATUS_DESCRIPTION_MAX),
-    ...update.logUrl ? { log_url: update.logUrl } : {}
+    ...update.logUrl ? { log_url: update.logUrl } : {},
+    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
+}
+async function markSuperseded(client, repo, deploymentIds, version2) {
+  for (const deploymentId of deploymentIds) {
+    await postDeploymentStatus(client, repo, deploymentId, {
+      state: "inactive",
+      description: `superseded by ${version2 ?? "a newer deployment"}`
+    });
+  }
 }
 
 // src/github/tag-versions.ts
@@ -56617,7 +56823,8 @@ async function prepare(request2, resolved, components, runId, payload) {
     action,
     constraints
   };
-  return { spec, source, live, previousVersion, rollback, refusals };
+  const subset = payload?.targets !== void 0;
+  return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
 }
 function refuseUnsafe(prepared) {
   const { spec } = prepared;
@@ -56668,15 +56875,29 @@ async function reportDeployment(request2, deploymentId, prepared, result) {
   await safeStatus(request2, deploymentId, {
     state,
     description: `${prefix}${result.message}${suffix}`,
-    logUrl: request2.logUrl
+    logUrl: request2.logUrl,
+    environmentUrl: state === "success" ? urlOf(prepared, result.version) : void 0
   });
   if (restored) {
     await safeStatus(request2, live.id, {
       state: "success",
       description: `active again: ${result.version} was rolled back to ${live.version}`,
-      logUrl: request2.logUrl
+      logUrl: request2.logUrl,
+      environmentUrl: urlOf(prepared, live.version)
     });
   }
+  if (state === "success" && !prepared.subset && live !== null && live.id !== deploymentId) {
+    try {
+      await markSuperseded(request2.client, request2.repo, [live.id], result.version);
+    } catch (error62) {
+      request2.log.warning(`could not mark deployment ${live.id} inactive: ${redactedMessage(error62)}`);
+    }
+  }
+}
+function urlOf(prepared, version2) {
+  if (prepared.url === void 0 || version2 === null) return void 0;
+  const { service, environment } = prepared.spec;
+  return environmentUrl(prepared.url, { version: version2, service, environment });
 }
 async function safeStatus(request2, deploymentId, update) {
   try {
@@ -64749,9 +64970,11 @@ async function planCommand(options, runtime) {
   const chosen = resolveTracks(project.loaded.config).flatMap(
     (t) => t.categories ? [{ track: t.name, categories: t.categories }] : []
   );
+  const horizons = new Map(resolved.components.map((c) => [c.name, componentHorizons(c)]));
   if (options.json) {
     const tracks = chosen.length > 0 ? { tracks: chosen } : {};
-    runtime.stdout.write(`${JSON.stringify({ ...plan, ...tracks }, null, 2)}
+    const analysis = analysisJson(resolved.components, horizons);
+    runtime.stdout.write(`${JSON.stringify({ ...plan, ...analysis, ...tracks }, null, 2)}
 `);
     return 0;
   }
@@ -64763,6 +64986,8 @@ async function planCommand(options, runtime) {
       const bake = batch.bakeSeconds > 0 ? `, bake ${batch.bakeSeconds} s` : "";
       lines2.push(`    batch ${i + 1}: ${batch.targets.length} target(s)${bake}: ${batch.targets.join(", ")}`);
     }
+    for (const { check: check2, horizon } of horizons.get(component.name) ?? [])
+      lines2.push(`    ${horizonLine(check2, horizon)}`);
   }
   for (const { track, categories } of chosen) lines2.push(...trackCoverageLines(track, categories));
   runtime.stdout.write(`${lines2.join("\n")}
@@ -64775,6 +65000,30 @@ function canaryLines(selection) {
     ...selection.canaries.map((c) => `      ${c.target}: ${c.covers.join("; ")}`),
     ...canaryNotes(selection).map((note) => `    ${note}`)
   ];
+}
+var TEST_WORDS = {
+  counts: ["rate-ratio test", " (at the first look with a scrape in the window, once the counts allow)"],
+  sequential: ["sign test", ""],
+  "mann-whitney": ["Mann-Whitney", " (a fixed-horizon test: at the end of the bake)"]
+};
+function horizonLine(check2, horizon) {
+  const seconds4 = (ms2) => ms2 === void 0 ? "never" : `${ms2 / 1e3} s`;
+  const kind = check2.metric.type === "counts" ? "counts" : check2.metric.test.kind;
+  const [test, note] = TEST_WORDS[kind];
+  const when = `could fail from ${seconds4(horizon.earliestFailMs)} and pass from ${seconds4(horizon.earliestPassMs)} after each batch's deploy`;
+  return `analysis ${check2.name} (${test}): ${when}${note}`;
+}
+function analysisJson(components, horizons) {
+  const seconds4 = (ms2) => ms2 === void 0 ? null : ms2 / 1e3;
+  const rows2 = components.flatMap(
+    (c) => (horizons.get(c.name) ?? []).map(({ check: check2, horizon }) => ({
+      component: c.name,
+      check: check2.name,
+      earliestFailSeconds: seconds4(horizon.earliestFailMs),
+      earliestPassSeconds: seconds4(horizon.earliestPassMs)
+    }))
+  );
+  return rows2.length > 0 ? { analysis: rows2 } : {};
 }
 
 // src/cli/commands/report.ts

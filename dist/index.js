@@ -65321,6 +65321,8 @@ function rateRatioTest(canary, baseline, options) {
   validate2(baseline, "baseline");
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
   if (!(options.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
+  const nullRatio = options.nullRatio ?? 1;
+  if (!(nullRatio >= 1)) throw new RangeError("nullRatio must be at least 1");
   const threshold = 1 / options.alpha;
   const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
   const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
@@ -65332,7 +65334,7 @@ function rateRatioTest(canary, baseline, options) {
   }
   const w = canary.total / (canary.total + baseline.total);
   const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
-  const logE = rateRatioLogE(canary, baseline, options.minEffect);
+  const logE = rateRatioLogE(canary, baseline, options.minEffect, nullRatio);
   const thetaUpper = upperConfidenceBound(
     canary.failures,
     failures,
@@ -65343,12 +65345,12 @@ function rateRatioTest(canary, baseline, options) {
   const decision = logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
   return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
 }
-function rateRatioLogE(canary, baseline, minEffect) {
+function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
   if (canary.total <= 0 || baseline.total <= 0) return 0;
   const w = canary.total / (canary.total + baseline.total);
-  const theta = minEffect * w / (minEffect * w + 1 - w);
-  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
-  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, "above");
+  const theta = (rho) => rho * w / (rho * w + 1 - w);
+  const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
 }
 function validate2(arm2, name) {
   const { failures, total } = arm2;
@@ -65381,870 +65383,84 @@ var REASON_CODES = [
 ];
 var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
 
-// src/config/cross-checks.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function nameOf(item) {
-  if (typeof item === "string") return item;
-  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
-}
-function duplicateNameIssues(kind) {
-  return (items, ctx) => {
-    if (!Array.isArray(items)) return;
-    const seen = /* @__PURE__ */ new Set();
-    items.forEach((item, index) => {
-      const name = nameOf(item);
-      if (name === void 0) return;
-      if (seen.has(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `${kind} '${name}' is listed more than once`
-        });
-      }
-      seen.add(name);
-    });
-  };
-}
-function checkReferenceIssues(config2, ctx) {
-  if (!isRecord(config2) || !isRecord(config2.environments)) return;
-  const defined = isRecord(config2.checks) ? config2.checks : {};
-  for (const [environment, settings] of Object.entries(config2.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
-    if (!Array.isArray(components)) continue;
-    components.forEach((component, index) => {
-      const path = ["environments", environment, "components", index, "checks"];
-      reportUndefinedChecks(isRecord(component) ? component.checks : void 0, defined, path, ctx);
-    });
-  }
-}
-function reportUndefinedChecks(references, defined, path, ctx) {
-  if (!Array.isArray(references)) return;
-  references.forEach((reference, index) => {
-    if (typeof reference !== "string" || Object.hasOwn(defined, reference)) return;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path, index],
-      message: `check '${reference}' is not defined under checks`
-    });
-  });
-}
-function analysisBakeIssues(config2, ctx) {
-  if (!isRecord(config2) || !isRecord(config2.environments) || !isRecord(config2.checks)) return;
-  const checks = config2.checks;
-  for (const [environment, settings] of Object.entries(config2.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
-    if (!Array.isArray(components)) continue;
-    components.forEach((component, index) => {
-      if (!isRecord(component) || !Array.isArray(component.checks)) return;
-      const rollout = isRecord(component.rollout) ? component.rollout : {};
-      if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
-      component.checks.forEach((reference, at) => {
-        const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
-        if (!isRecord(check2) || !("analysis" in check2)) return;
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", environment, "components", index, "checks", at],
-          message: `check '${reference}' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake`
-        });
-      });
-    });
-  }
-}
-
-// src/config/fleet-checks.ts
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config2, ctx) {
-  if (isRecord2(config2)) declaredValueIssues(config2.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path, ctx) {
-  if (!isRecord2(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord2(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config2, ctx) {
-  if (!isRecord2(config2) || !isRecord2(config2.requires) || typeof config2.service !== "string") return;
-  if (!Object.hasOwn(config2.requires, config2.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config2.service],
-    message: `a service cannot require itself (${config2.service}); list the services it depends on`
-  });
-}
-function trackIssues(config2, ctx) {
-  if (!isRecord2(config2) || !Array.isArray(config2.tracks)) return;
-  const environments = isRecord2(config2.environments) ? config2.environments : {};
-  config2.tracks.forEach((track, index) => {
-    if (!isRecord2(track)) return;
-    if (index === 0 && track.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
-    }
-    if (track.environments === void 0 && track.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
-    }
-    declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track.environments)) return;
-    track.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord2(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path,
-          message: `no target of ${name} carries ${selectorText(track.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment, selector) {
-  const components = isRecord2(environment) ? environment.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component) => isRecord2(component) && Array.isArray(component.targets) && component.targets.some((target) => {
-      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
-      );
-    })
+// src/engine/arms.ts
+function analysisArms(component, deployed, baseline) {
+  const done = new Set(deployed.map((t) => t.name));
+  const known = new Map(component.targets.map((t) => [t.name, t]));
+  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
+  const labels = Object.entries(baseline?.labels ?? {});
+  const baselines = candidates.filter(
+    (t) => !done.has(t.name) && labels.every(([key3, value]) => t.labels[key3] === value)
   );
+  return { canaries: [...deployed], baselines };
 }
-function selectorText(selector) {
-  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
+function armsLabel(arms) {
+  const c = arms.canaries.length;
+  const b = arms.baselines.length;
+  return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
 }
-
-// src/config/track-environments.ts
-function trackEnvironments(config2) {
-  const earlier = /* @__PURE__ */ new Set();
-  return (config2.tracks ?? []).map((track) => {
-    const chosen = chooseEnvironments(config2, track, earlier);
-    for (const environment of chosen.environments) earlier.add(environment);
-    return chosen;
-  });
-}
-function chooseEnvironments(config2, track, earlier) {
-  const listed2 = track.environments;
-  if (track.categories === void 0) return { track: track.name, environments: [...listed2 ?? []] };
-  const spec = {
-    labels: [...track.categories.labels],
-    coverage: track.categories.coverage,
-    values: track.categories.values
-  };
-  const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
-    (environment) => track.targets === void 0 || matchingTargets(config2, environment, track.targets).length > 0
-  );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
-  if (items.length === 0) {
-    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
-    const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
-    return { track: track.name, environments: [], problem: `${none} ${why}` };
-  }
-  if (!hasCategoryLabels(items, spec)) {
-    return {
-      track: track.name,
-      environments: [],
-      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
-    };
-  }
-  const selection = selectCanaries(items, spec);
-  return { track: track.name, environments: selection.canaries.map((c) => c.target), selection };
-}
-function trackChoiceIssues(config2, ctx) {
-  trackEnvironments(config2).forEach((choice, index) => {
-    if (choice.problem === void 0) return;
-    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
-  });
-}
-function environmentLabels(config2, environment) {
-  return { ...environmentOf(config2, environment)?.labels ?? {} };
-}
-function matchingTargets(config2, environment, selector) {
-  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => c.targets).filter(
-    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-  ).map((t) => t.name);
-  return [...new Set(targets)];
-}
-function environmentOf(config2, environment) {
-  return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
-}
-
-// src/config/schema.ts
-var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-var ALWAYS = { when: () => true };
-function integerAtLeast(min) {
-  const error63 = `expected an integer \u2265 ${min}`;
-  return external_exports.int({ error: error63 }).min(min, { error: error63 });
-}
-function numberAtLeast(min) {
-  const error63 = `expected a number \u2265 ${min}`;
-  return external_exports.number({ error: error63 }).min(min, { error: error63 });
-}
-function nonEmptyString() {
-  return external_exports.string().min(1, { error: "must not be empty" });
-}
-var durationSchema = external_exports.union(
-  [
-    external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
-    external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
-  ],
-  { error: DURATION_HINT }
-).transform((value) => parseDuration(value)).meta({
-  id: "Duration",
-  title: "duration",
-  description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
-});
-var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, {
-  error: "expected a duration longer than 0"
-});
-var interval = durationSchema.refine((ms2) => ms2 >= 100, { error: "expected a duration of at least 100ms" });
-var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
-var targetObjectSchema = external_exports.strictObject({
-  name: nonEmptyString().describe("Target name, exported to commands as TRANCHE_TARGET."),
-  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe("Free-form labels (numbers and booleans become strings), exported as TRANCHE_TARGET_LABELS.")
-});
-var targetSchema = external_exports.union([nonEmptyString(), targetObjectSchema], {
-  error: "expected a target name or a {name, labels} mapping"
-}).transform((target) => typeof target === "string" ? { name: target, labels: {} } : target).meta({
-  id: "Target",
-  title: "target",
-  description: "A target name, or a mapping with the name and labels."
-});
-var rolloutSchema = external_exports.strictObject({
-  first: integerAtLeast(1).default(1).describe("Size of the first batch."),
-  growth: numberAtLeast(1).default(2).describe("Each later batch is the previous one times growth, rounded up."),
-  maxBatch: integerAtLeast(1).optional().describe("Cap on the size of a batch. Default: no cap."),
-  parallel: integerAtLeast(1).optional().describe("Targets deployed at once within a batch. Default: the whole batch."),
-  bake: durationSchema.prefault("0s").describe("Burn-in after each batch, during which checks repeat."),
-  checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
-  rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
-}).describe("How the targets are split into batches and how each batch is verified.");
-var componentSchema = external_exports.strictObject({
-  name: nonEmptyString().describe("Component name, unique within the environment."),
-  targets: external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS).describe("Where the component runs; names are unique within the component."),
-  deploy: nonEmptyString().describe(
-    "Shell command run once per target to deploy the version in TRANCHE_VERSION."
-  ),
-  rollback: nonEmptyString().optional().describe(
-    "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
-  ),
-  timeout: positiveDuration.prefault("5m").describe("Time limit of each deploy and rollback command."),
-  rollout: rolloutSchema.prefault({}),
-  checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
-}).meta({ title: "component" });
-var environmentSchema = external_exports.strictObject({
-  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
-    "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
-  ),
-  components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
-  onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
-    "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
-  )
-}).meta({ title: "environment" });
-var httpCheckSchema = external_exports.strictObject({
-  http: external_exports.strictObject({
-    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
-    status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
-    samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
-    p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each request.")
-  }).describe("Requests a URL and checks the status code and latency.")
-}).meta({ id: "HttpCheck", title: "HTTP check", description: "A check that requests a URL." });
-var commandCheckSchema = external_exports.strictObject({
-  command: nonEmptyString().describe(
-    'Shell command; it fails the check by exiting non-zero, and may print {"value": n} as its last line.'
-  ),
-  max: external_exports.number().optional().describe("Largest value the command may report."),
-  min: external_exports.number().optional().describe("Smallest value the command may report."),
-  unit: nonEmptyString().optional().describe("Unit of the reported value, for reports and plots, e.g. ms."),
-  timeout: positiveDuration.prefault("10s").describe("Time limit of the command.")
-}).refine((check2) => check2.min === void 0 || check2.max === void 0 || check2.min <= check2.max, {
-  error: "min must not be greater than max",
-  path: ["min"]
-}).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
-function fraction(what) {
-  const error63 = `expected ${what} between 0 and 1 (exclusive)`;
-  return external_exports.number({ error: error63 }).gt(0, { error: error63 }).lt(1, { error: error63 });
-}
-function numberAbove(min) {
-  const error63 = `expected a number > ${min}`;
-  return external_exports.number({ error: error63 }).gt(min, { error: error63 });
-}
-var alphaSchema = fraction("a probability").default(0.01).describe(
-  "False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare."
-);
-var prometheusCheckSchema = external_exports.strictObject({
-  prometheus: external_exports.strictObject({
-    url: prometheusUrlSchema,
-    query: nonEmptyString().describe(
-      "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
-    ),
-    range: durationSchema.optional().describe("Make it a range query over this last stretch of time. Default: an instant query."),
-    step: positiveDuration.prefault("15s").describe("Resolution of a range query."),
-    reduce: external_exports.enum(["last", "max", "min", "mean"], { error: "expected one of last, max, min, mean" }).default("max").describe("How a range query's series becomes the checked value."),
-    max: external_exports.number().optional().describe("Largest allowed value (with deviation: the largest allowed deviation)."),
-    min: external_exports.number().optional().describe("Smallest allowed value."),
-    unit: nonEmptyString().optional().describe("Unit of the value, for reports and plots, e.g. ms."),
-    deviation: external_exports.strictObject({
-      baseline: nonEmptyString().optional().describe(
-        "PromQL of the baseline series, templated like query. Default: query itself, history earlier."
-      ),
-      history: durationSchema.optional().describe(
-        "Compare with the series this long ago (its own recent history); with baseline, shifts it too."
-      )
-    }).refine((d) => d.baseline !== void 0 || d.history !== void 0, {
-      error: "a deviation needs a baseline query, a history, or both"
-    }).optional().describe(
-      "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range."
-    ),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
-  }).refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, {
-    error: "min must not be greater than max",
-    path: ["min"]
-  }).refine((c) => c.deviation === void 0 || c.range !== void 0, {
-    error: "a deviation compares series: set range too",
-    path: ["deviation"]
-  }).describe("Queries Prometheus for each target and holds the value against max/min.")
-}).meta({
-  id: "PrometheusCheck",
-  title: "Prometheus check",
-  description: "A check that queries Prometheus per target."
-});
-var countsSchema = external_exports.strictObject({
-  failures: nonEmptyString().describe(
-    `PromQL of one arm's failures in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}",code=~"5.."}[{window}])). {targets} (a regex matcher value) matches the arm's targets; {window} is the window's length. No series counts as 0 failures.`
-  ),
-  total: nonEmptyString().describe(
-    `PromQL of one arm's requests in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}"}[{window}])). No series counts as no requests.`
-  ),
-  minEffect: numberAbove(1).default(1.5).describe(
-    "Smallest ratio of canary to baseline failure rate worth catching: the test puts its power there, and passes once the data rule it out."
-  )
-}).describe(
-  "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
-);
-var seriesSchema = external_exports.strictObject({
-  query: nonEmptyString().describe(
-    'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
-  ),
-  step: durationSchema.prefault("10s").describe("Resolution of the range queries; steps are compared pairwise."),
-  direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
-  test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
-    "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
-  ),
-  minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
-    "sequential: relative change worth catching (0.1 = 10 %); the check passes once the data rule it out."
-  ),
-  confidence: fraction("a confidence level").default(0.98).describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
-  tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
-    "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
-  ),
-  allowedIncrease: numberAtLeast(0).default(1).describe(
-    "mann-whitney: an increase fails only if canary mean \xF7 baseline mean is at least this (effect size)."
-  ),
-  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this.")
-}).describe("A per-step series per arm (latency, CPU), compared step by step.");
-var analysisCheckSchema = external_exports.strictObject({
-  analysis: external_exports.strictObject({
-    url: prometheusUrlSchema,
-    counts: countsSchema.optional(),
-    series: seriesSchema.optional(),
-    alpha: alphaSchema,
-    onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
-      "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
-    ),
-    baseline: external_exports.strictObject({
-      targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
-        "Baseline targets by name (of the component, or elsewhere, e.g. a dedicated baseline)."
-      ),
-      labels: external_exports.record(external_exports.string(), labelValueSchema).optional().describe("Only baseline targets carrying all these labels.")
-    }).optional().describe(
-      "Which targets are the baseline. Default: the component's targets this run has not deployed yet."
-    ),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
-  }).refine((a) => a.counts === void 0 !== (a.series === void 0), {
-    error: "an analysis needs exactly one of counts or series"
-  }).describe(
-    "Compares the canary targets (deployed so far in the component) with the baseline targets over the same window, from the end of the batch's deploy; runs every bake round."
-  )
-}).meta({
-  id: "AnalysisCheck",
-  title: "analysis check",
-  description: "A check that compares canary and baseline targets statistically."
-});
-var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, prometheusCheckSchema, analysisCheckSchema], {
-  error: "a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'"
-}).meta({
-  id: "Check",
-  title: "check",
-  description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
-});
-var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
-function categoryForms(subject) {
-  return external_exports.union(
-    [
-      external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
-      external_exports.strictObject({
-        labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe(
-          `${subject === "target" ? "Target" : "Environment"} labels whose values make a category, e.g. [cloud, browser].`
-        ),
-        coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
-          `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject === "target" ? "a target" : "an environment"}, and every value, is on some canary.`
-        ),
-        values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
-          `Declared values per label; tranche plan reports any that no ${subject} carries, and carried values not declared.`
-        )
-      })
-    ],
-    { error: "expected a list of labels, or a mapping with labels, coverage and values" }
-  );
-}
-var categoriesSchema = categoryForms("target").meta({
-  id: "Categories",
-  title: "categories",
-  description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
-});
-var environmentCategoriesSchema = categoryForms("environment").meta({
-  id: "EnvironmentCategories",
-  title: "environment categories",
-  description: "Canary categories over environment labels, choosing a track\u2019s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track\u2019s environments if it lists them, else among every environment no earlier track has."
-});
-var requiresSchema = external_exports.record(
-  external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
-  external_exports.string({ error: 'expected a semver range such as ">=2.14.0"' }).refine(isRange, { error: 'expected a semver range such as ">=2.14.0", "^2.14" or "2.x"' })
-).describe(
-  'Per service: the semver range its live version in the same environment must satisfy before this version is deployed, e.g. { storage: ">=2.14.0" }.'
-);
-var migrationsSchema = external_exports.strictObject({
-  schema: nonEmptyString().describe(
-    "The schema (a migration identifier) this version writes and leaves behind, e.g. orders-v3."
-  ),
-  reads: external_exports.array(nonEmptyString()).default([]).describe(
-    "Schemas this version can read or migrate from, besides its own: a deploy (or a rollback to it) is refused while the environment holds another."
-  )
-}).describe("Which data schema this version writes and which it can read.");
-var trackSchema = external_exports.strictObject({
-  name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
-  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).optional().describe(
-    "The environments of the track, defined under environments; with categories, the ones to choose among."
-  ),
-  categories: environmentCategoriesSchema.optional(),
-  targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
-    "Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target."
-  ),
-  bake: durationSchema.prefault("0s").describe(
-    "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
-  ),
-  promote: external_exports.enum(PROMOTE_MODES, { error: `expected one of ${PROMOTE_MODES.join(", ")}` }).optional().describe(
-    "How a version reaches this track from the one before: auto, as soon as that track\u2019s bake is over; manual, only when someone promotes it. Default: auto. Not on the first track, which takes new versions from deploys."
-  )
-}).meta({ title: "track" });
-var verdictSchema = external_exports.strictObject({
-  alpha: fraction("a probability").default(0.01).describe(
-    "The largest probability of calling bad a version that fails no more often than the previous good one, however often the verdict is recomputed."
-  ),
-  minSamples: integerAtLeast(1).default(100).describe("Outcomes of the version needed before it gets any verdict."),
-  minEffect: numberAbove(1).default(1.5).describe(
-    "Smallest ratio of the version\u2019s failure rate to the previous good version\u2019s worth calling bad; the version is good once the data rule it out."
-  ),
-  strata: external_exports.enum(STRATA, { error: `expected one of ${STRATA.join(", ")}` }).default("environment").describe(
-    "environment: compare the two versions within each environment and combine the evidence (so a version that ran mostly where jobs fail more is not blamed for it); none: pool every outcome."
-  ),
-  rollback: external_exports.enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(", ")}` }).default("failing").describe(
-    "What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused)."
-  ),
-  checkRuns: external_exports.array(nonEmptyString()).default([]).describe(
-    "The bot: names of check runs whose conclusion on a version\u2019s commit counts as an outcome of that version (success; failure or timed out), in the stratum check:NAME. Default: none, so unrelated CI does not sway verdicts."
-  ),
-  workflowRuns: external_exports.array(nonEmptyString()).default([]).describe(
-    "The bot: names of workflows (or their files, e.g. .github/workflows/jobs.yml) whose completed runs on a version\u2019s commit count as outcomes of that version, in the stratum workflow:NAME. Default: none."
-  )
-}).describe(
-  "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
-);
-var BOT_VERSION_SOURCES = ["tags", "ledger"];
-var botSchema = external_exports.strictObject({
-  prefix: external_exports.string().regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: "expected 1 to 3 punctuation characters, such as / or ." }).default("/").describe("What starts a command in a pull request comment, as in /deploy."),
-  deployers: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one role" }).default(["write", "maintain", "admin"]).describe(
-    "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's)."
-  ),
-  concurrentReleases: integerAtLeast(1).default(2).describe("Releases that may run at once across the repository; more wait in the queue."),
-  requiredContexts: external_exports.array(nonEmptyString()).optional().describe(
-    "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one."
-  ),
-  versions: external_exports.enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(", ")}` }).default("tags").describe(
-    "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it)."
-  ),
-  lease: durationSchema.prefault("1h").describe(
-    "How long a started release holds its environment without a deployment status before the bot gives up on it."
-  )
-}).describe("The pull request bot: commands, who may deploy, and the release queue.");
-var trancheConfigObject = external_exports.strictObject({
-  service: external_exports.string().regex(NAME_PATTERN, {
-    error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
-  }).describe("Name of the service; versions are numbered per service."),
-  version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
-  environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
-    error: "expected at least one environment"
-  }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
-  checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
-  categories: categoriesSchema.optional(),
-  requires: requiresSchema.optional(),
-  migrations: migrationsSchema.optional(),
-  tracks: external_exports.array(trackSchema).min(1, { error: "expected at least one track" }).superRefine(duplicateNameIssues("track"), ALWAYS).optional().describe(
-    "Release tracks, in order (yolo \u2192 canary \u2192 stable): a version is promoted from one to the next."
-  ),
-  verdict: verdictSchema.prefault({}),
-  bot: botSchema.prefault({})
-}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
-var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
-
-// src/config/load.ts
-async function loadConfig(path, name = path) {
-  return parseConfig(await readConfigText(path, name), name);
-}
-async function readConfigText(path, name) {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error63) {
-    const code = error63.code;
-    const message = code === "ENOENT" ? "file not found" : `cannot read the file: ${error63.message}`;
-    throw new ConfigError([{ file: name, path: [], message }]);
-  }
-}
-function parseConfig(text, file2) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const [syntaxError] = doc.errors;
-  if (syntaxError) {
-    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
-    const [message] = syntaxError.message.split("\n");
-    throw new ConfigError([
-      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
-    ]);
-  }
-  const locator = createLocator(doc, lineCounter);
-  const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
-  if (!result.success) {
-    throw new ConfigError(
-      sortByPosition(findingsOf(result.error.issues).map((f) => toIssue(f, file2, locator)))
-    );
-  }
-  return { file: file2, config: result.data, locate: locator.value };
-}
-function toJs(doc, file2) {
-  try {
-    return doc.toJS();
-  } catch (error63) {
-    throw new ConfigError([
-      { file: file2, line: 1, column: 1, path: [], message: `invalid YAML: ${error63.message}` }
-    ]);
-  }
-}
-function toIssue(finding, file2, locator) {
-  const { path, message, at } = finding;
-  const position = (at === "key" ? locator.key(path) : void 0) ?? locator.nearest(at === "parent" ? path.slice(0, -1) : path);
-  return { file: file2, line: position.line, column: position.column, path, message };
-}
-function sortByPosition(issues) {
-  return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-}
-
-// src/exec/base-env.ts
-var WITHHELD = /* @__PURE__ */ new Set([
-  // Tranche's own secrets: the ledger's URL (it may carry a password) and the bundle signing key.
-  "TRANCHE_LEDGER",
-  "TRANCHE_BUNDLE_KEY",
-  // The runner's internals, which GitHub gives JavaScript actions but not `run:` steps.
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_RUNTIME_URL",
-  "ACTIONS_RESULTS_URL",
-  "ACTIONS_CACHE_URL"
-]);
-function commandBaseEnv(env) {
-  return Object.fromEntries(
-    Object.entries(env).filter(([name]) => !WITHHELD.has(name) && !name.startsWith("INPUT_"))
-  );
-}
-
-// src/github/client.ts
-function httpStatus(error63) {
-  const status = error63?.status;
-  return typeof status === "number" ? status : void 0;
-}
-function outcomeUnknown(error63) {
-  const status = httpStatus(error63);
-  return status === void 0 || status >= 500;
-}
-function redactedMessage(error63) {
-  const text = error63 instanceof Error ? error63.message : String(error63);
-  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
-}
-var NO_RETRY = { request: { retries: 0 } };
-
-// src/github/github-deploy.ts
-import { randomUUID } from "node:crypto";
-
-// src/stats/mann-whitney.ts
-var import_stats_base_dists_normal_cdf = __toESM(require_lib127(), 1);
-var import_stats_base_dists_normal_quantile = __toESM(require_lib130(), 1);
-var EXACT_LIMIT = 50;
-function mannWhitney(canary, baseline, options) {
-  const x = finiteSorted(canary);
-  const y = finiteSorted(baseline);
-  const n = x.length;
-  const m = y.length;
-  if (n === 0 || m === 0) throw new RangeError("Mann-Whitney needs at least one value in each sample");
-  const confidence = options.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError("confidence must be in (0, 1)");
-  const { u, ties } = uStatistic(x, y);
-  const exact = ties.length === 0 && n < EXACT_LIMIT && m < EXACT_LIMIT;
-  const tested = exact ? exactP(u, n, m, options.alternative) : normalP(u, n, m, ties, options.alternative);
-  const estimate = medianDifference(x, y);
-  const [lower, upper] = shiftInterval(x, y, 1 - confidence, exact);
-  return { u, n, m, ...tested, method: exact ? "exact" : "normal", estimate, lower, upper };
-}
-function exactCdf(u, n, m) {
-  const pmf = nullDistribution(n, m);
-  let total = 0;
-  for (let k = 0; k <= Math.min(Math.floor(u + 1e-9), n * m); k++) total += pmf[k] ?? 0;
-  return Math.min(1, total);
-}
-function exactQuantile(p, n, m) {
-  const pmf = nullDistribution(n, m);
-  let total = 0;
-  for (let k = 0; k <= n * m; k++) {
-    total += pmf[k] ?? 0;
-    if (total >= p * (1 - 64 * Number.EPSILON)) return k;
-  }
-  return n * m;
-}
-function finiteSorted(values) {
-  return values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-}
-function uStatistic(x, y) {
-  const all = [...x.map((v) => ({ v, canary: true })), ...y.map((v) => ({ v, canary: false }))].sort(
-    (a, b) => a.v - b.v
-  );
-  let rankSum = 0;
-  const ties = [];
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1]?.v === all[i]?.v) j++;
-    const midRank = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) if (all[k]?.canary) rankSum += midRank;
-    if (j > i) ties.push(j - i + 1);
-    i = j + 1;
-  }
-  return { u: rankSum - x.length * (x.length + 1) / 2, ties };
-}
-function exactP(u, n, m, alternative) {
-  const below = exactCdf(u, n, m);
-  const above = 1 - exactCdf(u - 1, n, m);
-  const pValue = alternative === "greater" ? above : alternative === "less" ? below : Math.min(1, 2 * Math.min(below, above));
-  return { pValue, z: Number.NaN };
-}
-function normalP(u, n, m, ties, alternative) {
-  const total = n + m;
-  const tieTerm = ties.reduce((sum, t) => sum + (t * t * t - t), 0) / (total * (total - 1));
-  const sigma = Math.sqrt(n * m / 12 * (total + 1 - tieTerm));
-  if (!(sigma > 0)) return { pValue: 1, z: 0 };
-  const delta = u - n * m / 2;
-  const correction = alternative === "greater" ? 0.5 : alternative === "less" ? -0.5 : Math.sign(delta) * 0.5;
-  const z2 = (delta - correction) / sigma;
-  const pValue = alternative === "greater" ? 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : alternative === "less" ? (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : Math.min(1, 2 * Math.min((0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1), 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1)));
-  return { pValue, z: z2 };
-}
-var distributions = /* @__PURE__ */ new Map();
-function nullDistribution(n, m) {
-  const key3 = `${n},${m}`;
-  const known = distributions.get(key3);
-  if (known) return known;
-  let rows2 = Array.from({ length: m + 1 }, () => Float64Array.of(1));
-  for (let i = 1; i <= n; i++) {
-    const next = [Float64Array.of(1)];
-    for (let j = 1; j <= m; j++) {
-      const p = new Float64Array(i * j + 1);
-      const withX = rows2[j];
-      const withY = next[j - 1];
-      const a = i / (i + j);
-      const b = j / (i + j);
-      for (let k = 0; k < withX.length; k++) p[k + j] = (p[k + j] ?? 0) + a * (withX[k] ?? 0);
-      for (let k = 0; k < withY.length; k++) p[k] = (p[k] ?? 0) + b * (withY[k] ?? 0);
-      next.push(p);
-    }
-    rows2 = next;
-  }
-  const result = rows2[m];
-  distributions.set(key3, result);
-  return result;
-}
-function medianDifference(x, y) {
-  const count2 = x.length * y.length;
-  const half = Math.floor((count2 + 1) / 2);
-  const low = kthDifference(x, y, half);
-  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
-}
-function shiftInterval(x, y, alpha, exact) {
-  const n = x.length;
-  const m = y.length;
-  const count2 = n * m;
-  let index;
-  if (exact) {
-    index = Math.max(1, exactQuantile(alpha / 2, n, m));
-  } else {
-    const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
-    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
-  }
-  index = Math.min(index, count2);
-  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
-}
-function kthDifference(x, y, k) {
-  const tx = tally(x);
-  const ty = tally(y);
-  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
-  let lo = x[0] - y[y.length - 1];
-  let hi = x[x.length - 1] - y[0];
-  if (countAtMost(x, y, lo) >= k) return lo;
-  for (let i = 0; i < 200 && hi - lo > 0; i++) {
-    const mid = lo + (hi - lo) / 2;
-    if (mid <= lo || mid >= hi) break;
-    if (countAtMost(x, y, mid) >= k) hi = mid;
-    else lo = mid;
-  }
-  return largestAtMost(x, y, hi);
-}
-function countAtMost(x, y, d) {
+function comparisonsOf(component, batches, baseline) {
+  let deployed = [];
   let count2 = 0;
-  let j = 0;
-  for (const xi of x) {
-    while (j < y.length && xi - y[j] > d) j++;
-    count2 += y.length - j;
+  for (const batch of batches) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count2 += 1;
   }
-  return count2;
-}
-function largestAtMost(x, y, d) {
-  let best = Number.NEGATIVE_INFINITY;
-  let j = 0;
-  for (const xi of x) {
-    while (j < y.length && xi - y[j] > d) j++;
-    if (j < y.length) best = Math.max(best, xi - y[j]);
-  }
-  return best;
-}
-function tally(sorted) {
-  const out = [];
-  for (const v of sorted) {
-    const last = out[out.length - 1];
-    if (last && last[0] === v) last[1]++;
-    else out.push([v, 1]);
-  }
-  return out;
-}
-function kthOfTallies(x, y, k) {
-  const pairs = [];
-  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
-  pairs.sort((a, b) => a[0] - b[0]);
-  let seen = 0;
-  for (const [difference, count2] of pairs) {
-    seen += count2;
-    if (seen >= k) return difference;
-  }
-  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
+  return Math.max(1, count2);
 }
 
-// src/stats/mann-whitney-judge.ts
-function judge(canary, baseline, options) {
-  const x = canary.filter((v) => Number.isFinite(v));
-  const y = baseline.filter((v) => Number.isFinite(v));
-  if (x.length === 0 || y.length === 0) {
-    const which2 = x.length === 0 ? "canary" : "baseline";
-    return { classification: "nodata", reason: `no ${which2} values`, effectSize: 1, bound: 0, gated: false };
+// src/engine/plan.ts
+function batchSizes(n, rollout) {
+  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
+  const sizes = [];
+  let size = Math.max(1, Math.min(rollout.first, cap));
+  for (let left = n; left > 0; ) {
+    const take = Math.min(size, left);
+    sizes.push(take);
+    left -= take;
+    size = Math.min(cap, Math.ceil(size * rollout.growth));
   }
-  const effectSize = meanRatio(x, y);
-  if (sameValues(x, y) || (/* @__PURE__ */ new Set([...x, ...y])).size === 1) {
-    return {
-      classification: "pass",
-      reason: "canary and baseline values are identical",
-      effectSize,
-      gated: false,
-      bound: 0
-    };
-  }
-  const test = mannWhitney(x, y, { alternative: "two-sided", confidence: options.confidence });
-  const scale = Math.abs(test.estimate);
-  const bound2 = options.tolerance * scale;
-  const up = options.direction !== "decrease";
-  const down = options.direction !== "increase";
-  const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
-  const score = scale > 0 ? Math.max(...scores) / scale : void 0;
-  const base = { effectSize, bound: bound2, score, test, gated: false };
-  const interval2 = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
-  if (up && test.lower > bound2) {
-    if (effectSize >= options.allowedIncrease) {
-      return { ...base, classification: "high", reason: `${interval2} lies above +${fmt(bound2)}` };
-    }
-    return {
-      ...base,
-      gated: true,
-      classification: "pass",
-      reason: `${interval2} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
-    };
-  }
-  if (down && test.upper < -bound2) {
-    if (effectSize <= options.allowedDecrease) {
-      return { ...base, classification: "low", reason: `${interval2} lies below \u2212${fmt(bound2)}` };
-    }
-    return {
-      ...base,
-      gated: true,
-      classification: "pass",
-      reason: `${interval2} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
-    };
-  }
-  return { ...base, classification: "pass", reason: `${interval2} is within \xB1${fmt(bound2)}` };
+  return sizes;
 }
-function meanRatio(x, y) {
-  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-  const control = mean(y);
-  return control === 0 ? 1 : mean(x) / control;
+function planBatches(targets, rollout) {
+  const batches = [];
+  let offset = 0;
+  for (const size of batchSizes(targets.length, rollout)) {
+    batches.push(targets.slice(offset, offset + size));
+    offset += size;
+  }
+  return batches;
 }
-function sameValues(x, y) {
-  if (x.length !== y.length) return false;
-  const a = [...x].sort((p, q) => p - q);
-  const b = [...y].sort((p, q) => p - q);
-  return a.every((v, i) => v === b[i]);
+function componentCanaries(component) {
+  const { categories } = component;
+  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
+  return selectCanaries(component.targets, categories);
 }
-function fmt(value) {
-  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+function componentBatches(component, canaries = componentCanaries(component)) {
+  if (!canaries) return planBatches(component.targets, component.rollout);
+  const chosen = new Set(canaries.canaries.map((c) => c.target));
+  const first = component.targets.filter((t) => chosen.has(t.name));
+  const rest = component.targets.filter((t) => !chosen.has(t.name));
+  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
+  return [first, ...planBatches(rest, growing)];
+}
+function planRelease(service, environment, components) {
+  return {
+    service,
+    environment,
+    components: components.map((component) => {
+      const canaries = componentCanaries(component);
+      const planned = {
+        name: component.name,
+        batches: componentBatches(component, canaries).map((batch) => ({
+          targets: batch.map((target) => target.name),
+          bakeSeconds: component.rollout.bakeMs / 1e3
+        }))
+      };
+      if (canaries) planned.canaries = canaries;
+      return planned;
+    })
+  };
 }
 
 // src/stats/sign-test.ts
@@ -66255,9 +65471,11 @@ function signTest(canary, baseline, options) {
   }
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
   if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
+  const shift = options.nullShift ?? 0;
+  if (!(shift >= 0)) throw new RangeError("nullShift must be at least 0");
   const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
   const alpha = options.alpha / sides.length;
-  const results = sides.map((side) => oneSided(canary, baseline, side, alpha));
+  const results = sides.map((side) => oneSided(canary, baseline, side, alpha, shift));
   const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
   const upper = Math.max(...results.map((r) => r.upper));
   const threshold = 1 / alpha;
@@ -66272,7 +65490,7 @@ function signTest(canary, baseline, options) {
     upper
   };
 }
-function oneSided(canary, baseline, side, alpha) {
+function oneSided(canary, baseline, side, alpha, shift) {
   let pairs = 0;
   let worse = 0;
   const ratios = [];
@@ -66280,9 +65498,10 @@ function oneSided(canary, baseline, side, alpha) {
     const b = baseline[i];
     if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
     const [bad, good] = side === "increase" ? [c, b] : [b, c];
-    if (bad !== good) {
+    const allowed = good * (1 + shift);
+    if (bad !== allowed) {
       pairs++;
-      if (bad > good) worse++;
+      if (bad > allowed) worse++;
     }
     if (bad > 0 && good > 0) ratios.push(bad / good);
   }
@@ -66292,6 +65511,12 @@ function oneSided(canary, baseline, side, alpha) {
 }
 function signLogE(worse, pairs) {
   return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+}
+function minimumPairs(alpha) {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
 }
 function ratioBound(sorted, alpha) {
   const n = sorted.length;
@@ -66629,13 +65854,20 @@ async function instantQuery(server, query, time3, options) {
     message: `expected a vector or scalar from an instant query, got a ${data.resultType}`
   };
 }
+async function rawSamples(server, selector, time3, options) {
+  const answer = await call(server, "/api/v1/query", { query: selector, time: String(time3) }, options);
+  if (!answer.ok) return answer;
+  return matrixSeries(answer.data, "a range-vector selector");
+}
 async function rangeQuery(server, query, range, options) {
   const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
   const answer = await call(server, "/api/v1/query_range", params, options);
   if (!answer.ok) return answer;
-  const data = answer.data;
+  return matrixSeries(answer.data, "a range query");
+}
+function matrixSeries(data, from) {
   if (data.resultType !== "matrix")
-    return { ok: false, message: `expected a matrix from a range query, got a ${data.resultType}` };
+    return { ok: false, message: `expected a matrix from ${from}, got a ${data.resultType}` };
   return {
     ok: true,
     data: data.result.map((s) => ({
@@ -66825,7 +66057,7 @@ async function runPrometheusCheck(spec, context3, options, signal) {
     const answer = await instantQuery(spec.server, filled.query, time3, query);
     const one = single(answer, context3.target.name);
     if (!one.ok) return { ...base, status: one.status, message: one.message };
-    return judge2(spec, one.value, base);
+    return judge(spec, one.value, base);
   }
   const { rangeMs, stepMs, reduce: reduce2 } = spec.range;
   const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
@@ -66841,7 +66073,7 @@ async function runPrometheusCheck(spec, context3, options, signal) {
     );
     if (!reduced.ok)
       return { ...base, status: reduced.status, message: `${reduce2} of the series: ${reduced.message}` };
-    return judge2(spec, reduced.value, base);
+    return judge(spec, reduced.value, base);
   }
   const historyMs = spec.deviation.historyMs ?? 0;
   const baselineTemplate = spec.deviation.baseline ?? spec.query;
@@ -66862,7 +66094,7 @@ async function runPrometheusCheck(spec, context3, options, signal) {
       message: "the series and its baseline share no time with values on both sides"
     };
   }
-  return judge2(spec, result.value, base, "Deviation");
+  return judge(spec, result.value, base, "Deviation");
 }
 function targetValues(spec, context3) {
   const strings = {
@@ -66926,13 +66158,1140 @@ function reduceSeries(values, reduce2) {
       return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
   }
 }
-function judge2(spec, value, base, name = spec.name) {
+function judge(spec, value, base, name = spec.name) {
   const input2 = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
   return { ...base, status: isCritical(input2) ? "fail" : "pass", value, message: verdictLine(input2) };
 }
 function promDuration(ms2) {
   return ms2 >= 1e3 ? `${Math.round(ms2 / 1e3)}s` : `${Math.max(1, Math.round(ms2))}ms`;
 }
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
+  }
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
+}
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+}
+function firstLookAfter(ms2, rollout) {
+  if (ms2 > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
+}
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
+}
+function componentHorizons(component) {
+  const batches = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => check2.kind === "analysis" ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/fleet-checks.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config2, ctx) {
+  if (isRecord(config2)) declaredValueIssues(config2.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path, ctx) {
+  if (!isRecord(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config2, ctx) {
+  if (!isRecord(config2) || !isRecord(config2.requires) || typeof config2.service !== "string") return;
+  if (!Object.hasOwn(config2.requires, config2.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config2.service],
+    message: `a service cannot require itself (${config2.service}); list the services it depends on`
+  });
+}
+function trackIssues(config2, ctx) {
+  if (!isRecord(config2) || !Array.isArray(config2.tracks)) return;
+  const environments = isRecord(config2.environments) ? config2.environments : {};
+  config2.tracks.forEach((track, index) => {
+    if (!isRecord(track)) return;
+    if (index === 0 && track.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track.environments === void 0 && track.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track.environments)) return;
+    track.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `no target of ${name} carries ${selectorText(track.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment, selector) {
+  const components = isRecord(environment) ? environment.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
+      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
+      );
+    })
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config2) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config2.tracks ?? []).map((track) => {
+    const chosen = chooseEnvironments(config2, track, earlier);
+    for (const environment of chosen.environments) earlier.add(environment);
+    return chosen;
+  });
+}
+function chooseEnvironments(config2, track, earlier) {
+  const listed2 = track.environments;
+  if (track.categories === void 0) return { track: track.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track.categories.labels],
+    coverage: track.categories.coverage,
+    values: track.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
+    (environment) => track.targets === void 0 || matchingTargets(config2, environment, track.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
+    return { track: track.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config2, ctx) {
+  trackEnvironments(config2).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config2, environment) {
+  return { ...environmentOf(config2, environment)?.labels ?? {} };
+}
+function matchingTargets(config2, environment, selector) {
+  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => c.targets).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function environmentOf(config2, environment) {
+  return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
+}
+
+// src/config/resolve.ts
+function resolveEnvironment(config2, environment) {
+  const settings = Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
+  if (!settings) throw new UnknownEnvironmentError(environment, Object.keys(config2.environments));
+  return {
+    service: config2.service,
+    versionTemplate: config2.version,
+    labels: { ...settings.labels },
+    onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
+    components: settings.components.map((component) => ({
+      ...resolveComponent(component, config2.checks),
+      ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
+    }))
+  };
+}
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+function resolveConstraints(config2) {
+  if (config2.requires === void 0 && config2.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config2.requires ?? {} } };
+  if (config2.migrations) {
+    constraints.migrations = { schema: config2.migrations.schema, reads: [...config2.migrations.reads] };
+  }
+  return constraints;
+}
+function resolveComponent(component, checks) {
+  return {
+    name: component.name,
+    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
+    deploy: component.deploy,
+    rollback: component.rollback,
+    timeoutMs: component.timeout,
+    rollout: resolveRollout(component.rollout),
+    checks: component.checks.map((name) => resolveCheck(name, checks))
+  };
+}
+function resolveRollout(rollout) {
+  return {
+    first: rollout.first,
+    growth: rollout.growth,
+    maxBatch: rollout.maxBatch,
+    parallel: rollout.parallel,
+    bakeMs: rollout.bake,
+    checkIntervalMs: rollout.checkEvery,
+    rollbackParallel: rollout.rollbackParallel
+  };
+}
+function resolveCheck(name, checks) {
+  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
+  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+  if ("http" in check2) {
+    const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
+    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2 };
+  }
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  const { command, max, min, unit, timeout } = check2;
+  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+}
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.url,
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
+}
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    name,
+    server: c.url,
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config2, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment of Object.keys(config2.environments)) {
+    const resolved = resolveEnvironment(config2, environment);
+    resolved.components.forEach((component, index) => {
+      const references = config2.environments[environment]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
+}
+
+// src/config/cross-checks.ts
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function nameOf(item) {
+  if (typeof item === "string") return item;
+  return isRecord2(item) && typeof item.name === "string" ? item.name : void 0;
+}
+function duplicateNameIssues(kind) {
+  return (items, ctx) => {
+    if (!Array.isArray(items)) return;
+    const seen = /* @__PURE__ */ new Set();
+    items.forEach((item, index) => {
+      const name = nameOf(item);
+      if (name === void 0) return;
+      if (seen.has(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message: `${kind} '${name}' is listed more than once`
+        });
+      }
+      seen.add(name);
+    });
+  };
+}
+function checkReferenceIssues(config2, ctx) {
+  if (!isRecord2(config2) || !isRecord2(config2.environments)) return;
+  const defined = isRecord2(config2.checks) ? config2.checks : {};
+  for (const [environment, settings] of Object.entries(config2.environments)) {
+    const components = isRecord2(settings) ? settings.components : void 0;
+    if (!Array.isArray(components)) continue;
+    components.forEach((component, index) => {
+      const path = ["environments", environment, "components", index, "checks"];
+      reportUndefinedChecks(isRecord2(component) ? component.checks : void 0, defined, path, ctx);
+    });
+  }
+}
+function reportUndefinedChecks(references, defined, path, ctx) {
+  if (!Array.isArray(references)) return;
+  references.forEach((reference, index) => {
+    if (typeof reference !== "string" || Object.hasOwn(defined, reference)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, index],
+      message: `check '${reference}' is not defined under checks`
+    });
+  });
+}
+function analysisBakeIssues(config2, ctx) {
+  if (!isRecord2(config2) || !isRecord2(config2.environments) || !isRecord2(config2.checks)) return;
+  const checks = config2.checks;
+  for (const [environment, settings] of Object.entries(config2.environments)) {
+    const components = isRecord2(settings) ? settings.components : void 0;
+    if (!Array.isArray(components)) continue;
+    components.forEach((component, index) => {
+      if (!isRecord2(component) || !Array.isArray(component.checks)) return;
+      const rollout = isRecord2(component.rollout) ? component.rollout : {};
+      if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
+      component.checks.forEach((reference, at) => {
+        const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
+        if (!isRecord2(check2) || !("analysis" in check2)) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", environment, "components", index, "checks", at],
+          message: `check '${reference}' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake`
+        });
+      });
+    });
+  }
+}
+
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER2 = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER2,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown3.length > 0) {
+    return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
+  });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
+}
+
+// src/config/schema.ts
+var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+var ALWAYS = { when: () => true };
+function integerAtLeast(min) {
+  const error63 = `expected an integer \u2265 ${min}`;
+  return external_exports.int({ error: error63 }).min(min, { error: error63 });
+}
+function numberAtLeast(min) {
+  const error63 = `expected a number \u2265 ${min}`;
+  return external_exports.number({ error: error63 }).min(min, { error: error63 });
+}
+function nonEmptyString() {
+  return external_exports.string().min(1, { error: "must not be empty" });
+}
+var durationSchema = external_exports.union(
+  [
+    external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
+    external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
+  ],
+  { error: DURATION_HINT }
+).transform((value) => parseDuration(value)).meta({
+  id: "Duration",
+  title: "duration",
+  description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
+});
+var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, {
+  error: "expected a duration longer than 0"
+});
+var interval = durationSchema.refine((ms2) => ms2 >= 100, { error: "expected a duration of at least 100ms" });
+var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
+var targetObjectSchema = external_exports.strictObject({
+  name: nonEmptyString().describe("Target name, exported to commands as TRANCHE_TARGET."),
+  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe("Free-form labels (numbers and booleans become strings), exported as TRANCHE_TARGET_LABELS.")
+});
+var targetSchema = external_exports.union([nonEmptyString(), targetObjectSchema], {
+  error: "expected a target name or a {name, labels} mapping"
+}).transform((target) => typeof target === "string" ? { name: target, labels: {} } : target).meta({
+  id: "Target",
+  title: "target",
+  description: "A target name, or a mapping with the name and labels."
+});
+var rolloutSchema = external_exports.strictObject({
+  first: integerAtLeast(1).default(1).describe("Size of the first batch."),
+  growth: numberAtLeast(1).default(2).describe("Each later batch is the previous one times growth, rounded up."),
+  maxBatch: integerAtLeast(1).optional().describe("Cap on the size of a batch. Default: no cap."),
+  parallel: integerAtLeast(1).optional().describe("Targets deployed at once within a batch. Default: the whole batch."),
+  bake: durationSchema.prefault("0s").describe("Burn-in after each batch, during which checks repeat."),
+  checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
+  rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
+}).describe("How the targets are split into batches and how each batch is verified.");
+var componentSchema = external_exports.strictObject({
+  name: nonEmptyString().describe("Component name, unique within the environment."),
+  targets: external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS).describe("Where the component runs; names are unique within the component."),
+  deploy: nonEmptyString().describe(
+    "Shell command run once per target to deploy the version in TRANCHE_VERSION."
+  ),
+  rollback: nonEmptyString().optional().describe(
+    "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
+  ),
+  timeout: positiveDuration.prefault("5m").describe("Time limit of each deploy and rollback command."),
+  rollout: rolloutSchema.prefault({}),
+  checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
+}).meta({ title: "component" });
+var environmentSchema = external_exports.strictObject({
+  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
+    "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
+  ),
+  components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
+  onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
+    "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
+  ),
+  url: external_exports.string().superRefine((template, context3) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context3.addIssue({ code: "custom", message: problem });
+  }).optional().describe(
+    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
+  )
+}).meta({ title: "environment" });
+var httpCheckSchema = external_exports.strictObject({
+  http: external_exports.strictObject({
+    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
+    samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
+    p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each request.")
+  }).describe("Requests a URL and checks the status code and latency.")
+}).meta({ id: "HttpCheck", title: "HTTP check", description: "A check that requests a URL." });
+var commandCheckSchema = external_exports.strictObject({
+  command: nonEmptyString().describe(
+    'Shell command; it fails the check by exiting non-zero, and may print {"value": n} as its last line.'
+  ),
+  max: external_exports.number().optional().describe("Largest value the command may report."),
+  min: external_exports.number().optional().describe("Smallest value the command may report."),
+  unit: nonEmptyString().optional().describe("Unit of the reported value, for reports and plots, e.g. ms."),
+  timeout: positiveDuration.prefault("10s").describe("Time limit of the command.")
+}).refine((check2) => check2.min === void 0 || check2.max === void 0 || check2.min <= check2.max, {
+  error: "min must not be greater than max",
+  path: ["min"]
+}).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+function fraction(what) {
+  const error63 = `expected ${what} between 0 and 1 (exclusive)`;
+  return external_exports.number({ error: error63 }).gt(0, { error: error63 }).lt(1, { error: error63 });
+}
+function numberAbove(min) {
+  const error63 = `expected a number > ${min}`;
+  return external_exports.number({ error: error63 }).gt(min, { error: error63 });
+}
+var alphaSchema = fraction("a probability").default(0.01).describe(
+  "False-rollback rate: the largest probability that a rollout fails a canary that is not worse than failOn allows (with the default, worse by less than minEffect), however often the check looks; split evenly over the batches of a rollout that compare, for every test (sequential and Mann-Whitney)."
+);
+var prometheusCheckSchema = external_exports.strictObject({
+  prometheus: external_exports.strictObject({
+    url: prometheusUrlSchema,
+    query: nonEmptyString().describe(
+      "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
+    ),
+    range: durationSchema.optional().describe("Make it a range query over this last stretch of time. Default: an instant query."),
+    step: positiveDuration.prefault("15s").describe("Resolution of a range query."),
+    reduce: external_exports.enum(["last", "max", "min", "mean"], { error: "expected one of last, max, min, mean" }).default("max").describe("How a range query's series becomes the checked value."),
+    max: external_exports.number().optional().describe("Largest allowed value (with deviation: the largest allowed deviation)."),
+    min: external_exports.number().optional().describe("Smallest allowed value."),
+    unit: nonEmptyString().optional().describe("Unit of the value, for reports and plots, e.g. ms."),
+    deviation: external_exports.strictObject({
+      baseline: nonEmptyString().optional().describe(
+        "PromQL of the baseline series, templated like query. Default: query itself, history earlier."
+      ),
+      history: durationSchema.optional().describe(
+        "Compare with the series this long ago (its own recent history); with baseline, shifts it too."
+      )
+    }).refine((d) => d.baseline !== void 0 || d.history !== void 0, {
+      error: "a deviation needs a baseline query, a history, or both"
+    }).optional().describe(
+      "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range."
+    ),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
+  }).refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, {
+    error: "min must not be greater than max",
+    path: ["min"]
+  }).refine((c) => c.deviation === void 0 || c.range !== void 0, {
+    error: "a deviation compares series: set range too",
+    path: ["deviation"]
+  }).describe("Queries Prometheus for each target and holds the value against max/min.")
+}).meta({
+  id: "PrometheusCheck",
+  title: "Prometheus check",
+  description: "A check that queries Prometheus per target."
+});
+var COUNTER_SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{.*\})?\s*$/s;
+var counterSelector = (what, example) => nonEmptyString().refine((q) => !q.includes("{window}"), {
+  error: `${what} is a counter selector such as ${example}: Tranche reads the counters' raw increase over the window itself (no increase(), no {window})`
+}).refine((q) => q.includes("{window}") || COUNTER_SELECTOR.test(q), {
+  error: `${what} is a counter selector such as ${example}, not an expression: Tranche reads the counters' raw increase over the window itself`
+});
+var FAILURES_EXAMPLE = 'http_requests_total{instance=~"{targets}",code=~"5.."}';
+var TOTAL_EXAMPLE = 'http_requests_total{instance=~"{targets}"}';
+var countsSchema = external_exports.strictObject({
+  failures: counterSelector("counts.failures", FAILURES_EXAMPLE).describe(
+    `Counter selector of one arm's failures, e.g. ${FAILURES_EXAMPLE}. {targets} (a regex matcher value) matches the arm's targets. Tranche reads every matching series' raw increase from the end of the batch's deploy to the look (the last sample at or before each instant, counter resets handled, no extrapolation) and adds them up.`
+  ),
+  total: counterSelector("counts.total", TOTAL_EXAMPLE).describe(
+    `Counter selector of one arm's requests, e.g. ${TOTAL_EXAMPLE}, read like failures. No series counts as no requests.`
+  ),
+  minEffect: numberAbove(1).default(1.5).describe(
+    "The tolerance: the ratio of canary to baseline failure rate that counts as a regression. With failOn beyond-min-effect a smaller regression fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  absentFailures: external_exports.enum(["no-data", "zero"], { error: "expected no-data or zero" }).default("no-data").describe(
+    "What an arm whose failures selector matches no series is: no data (the default: a selector that matches nothing never passes a canary), or zero failures, for services whose failures counter appears only with its first failure (the result says so)."
+  )
+}).describe(
+  "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
+);
+var seriesSchema = external_exports.strictObject({
+  query: nonEmptyString().describe(
+    'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
+  ),
+  step: positiveDuration.prefault("10s").describe(
+    "Resolution of the range queries; steps are compared pairwise. The bake must hold enough steps for the test to decide (tranche plan shows when it can first fail and pass)."
+  ),
+  direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
+  test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
+    "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
+  ),
+  minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
+    "sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  confidence: fraction("a confidence level").default(0.98).describe(
+    "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 \u2212 2 \xD7 the batch's alpha (1 \u2212 alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both."
+  ),
+  tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
+    "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
+  ),
+  allowedIncrease: numberAtLeast(0).default(1).describe(
+    "mann-whitney: an increase fails only if canary mean \xF7 baseline mean is at least this (effect size)."
+  ),
+  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this.")
+}).describe("A per-step series per arm (latency, CPU), compared step by step.");
+var analysisCheckSchema = external_exports.strictObject({
+  analysis: external_exports.strictObject({
+    url: prometheusUrlSchema,
+    counts: countsSchema.optional(),
+    series: seriesSchema.optional(),
+    alpha: alphaSchema,
+    onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
+      "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
+    ),
+    failOn: external_exports.enum(["beyond-min-effect", "any-regression"], {
+      error: "expected beyond-min-effect or any-regression"
+    }).default("beyond-min-effect").describe(
+      'What the sequential tests fail on: beyond-min-effect tests against the shifted null (a canary worse by less than minEffect fails with probability at most alpha); any-regression against "no worse at all" (any consistent difference, however small, fails in time).'
+    ),
+    scrapeInterval: positiveDuration.optional().describe(
+      "Prometheus' scrape interval of the targets, if known: a bake that can hold no scrape, or a series step shorter than it, is refused."
+    ),
+    baseline: external_exports.strictObject({
+      targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
+        "Baseline targets by name (of the component, or elsewhere, e.g. a dedicated baseline)."
+      ),
+      labels: external_exports.record(external_exports.string(), labelValueSchema).optional().describe("Only baseline targets carrying all these labels.")
+    }).optional().describe(
+      "Which targets are the baseline. Default: the component's targets this run has not deployed yet."
+    ),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
+  }).refine((a) => a.counts === void 0 !== (a.series === void 0), {
+    error: "an analysis needs exactly one of counts or series"
+  }).describe(
+    "Compares the canary targets (deployed so far in the component) with the baseline targets over the same window, from the end of the batch's deploy; runs every bake round."
+  )
+}).meta({
+  id: "AnalysisCheck",
+  title: "analysis check",
+  description: "A check that compares canary and baseline targets statistically."
+});
+var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, prometheusCheckSchema, analysisCheckSchema], {
+  error: "a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'"
+}).meta({
+  id: "Check",
+  title: "check",
+  description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
+});
+var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
+function categoryForms(subject) {
+  return external_exports.union(
+    [
+      external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
+      external_exports.strictObject({
+        labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe(
+          `${subject === "target" ? "Target" : "Environment"} labels whose values make a category, e.g. [cloud, browser].`
+        ),
+        coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
+          `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject === "target" ? "a target" : "an environment"}, and every value, is on some canary.`
+        ),
+        values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
+          `Declared values per label; tranche plan reports any that no ${subject} carries, and carried values not declared.`
+        )
+      })
+    ],
+    { error: "expected a list of labels, or a mapping with labels, coverage and values" }
+  );
+}
+var categoriesSchema = categoryForms("target").meta({
+  id: "Categories",
+  title: "categories",
+  description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
+});
+var environmentCategoriesSchema = categoryForms("environment").meta({
+  id: "EnvironmentCategories",
+  title: "environment categories",
+  description: "Canary categories over environment labels, choosing a track\u2019s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track\u2019s environments if it lists them, else among every environment no earlier track has."
+});
+var requiresSchema = external_exports.record(
+  external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
+  external_exports.string({ error: 'expected a semver range such as ">=2.14.0"' }).refine(isRange, { error: 'expected a semver range such as ">=2.14.0", "^2.14" or "2.x"' })
+).describe(
+  'Per service: the semver range its live version in the same environment must satisfy before this version is deployed, e.g. { storage: ">=2.14.0" }.'
+);
+var migrationsSchema = external_exports.strictObject({
+  schema: nonEmptyString().describe(
+    "The schema (a migration identifier) this version writes and leaves behind, e.g. orders-v3."
+  ),
+  reads: external_exports.array(nonEmptyString()).default([]).describe(
+    "Schemas this version can read or migrate from, besides its own: a deploy (or a rollback to it) is refused while the environment holds another."
+  )
+}).describe("Which data schema this version writes and which it can read.");
+var trackSchema = external_exports.strictObject({
+  name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
+  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).optional().describe(
+    "The environments of the track, defined under environments; with categories, the ones to choose among."
+  ),
+  categories: environmentCategoriesSchema.optional(),
+  targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
+    "Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target."
+  ),
+  bake: durationSchema.prefault("0s").describe(
+    "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
+  ),
+  promote: external_exports.enum(PROMOTE_MODES, { error: `expected one of ${PROMOTE_MODES.join(", ")}` }).optional().describe(
+    "How a version reaches this track from the one before: auto, as soon as that track\u2019s bake is over; manual, only when someone promotes it. Default: auto. Not on the first track, which takes new versions from deploys."
+  )
+}).meta({ title: "track" });
+var verdictSchema = external_exports.strictObject({
+  alpha: fraction("a probability").default(0.01).describe(
+    "The largest probability of calling bad a version that fails no more often than the previous good one, however often the verdict is recomputed."
+  ),
+  minSamples: integerAtLeast(1).default(100).describe("Outcomes of the version needed before it gets any verdict."),
+  minEffect: numberAbove(1).default(1.5).describe(
+    "Smallest ratio of the version\u2019s failure rate to the previous good version\u2019s worth calling bad; the version is good once the data rule it out."
+  ),
+  strata: external_exports.enum(STRATA, { error: `expected one of ${STRATA.join(", ")}` }).default("environment").describe(
+    "environment: compare the two versions within each environment and combine the evidence (so a version that ran mostly where jobs fail more is not blamed for it); none: pool every outcome."
+  ),
+  rollback: external_exports.enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(", ")}` }).default("failing").describe(
+    "What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused)."
+  ),
+  checkRuns: external_exports.array(nonEmptyString()).default([]).describe(
+    "The bot: names of check runs whose conclusion on a version\u2019s commit counts as an outcome of that version (success; failure or timed out), in the stratum check:NAME. Default: none, so unrelated CI does not sway verdicts."
+  ),
+  workflowRuns: external_exports.array(nonEmptyString()).default([]).describe(
+    "The bot: names of workflows (or their files, e.g. .github/workflows/jobs.yml) whose completed runs on a version\u2019s commit count as outcomes of that version, in the stratum workflow:NAME. Default: none."
+  )
+}).describe(
+  "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
+);
+var BOT_VERSION_SOURCES = ["tags", "ledger"];
+var botSchema = external_exports.strictObject({
+  prefix: external_exports.string().regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: "expected 1 to 3 punctuation characters, such as / or ." }).default("/").describe("What starts a command in a pull request comment, as in /deploy."),
+  deployers: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one role" }).default(["write", "maintain", "admin"]).describe(
+    "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's)."
+  ),
+  concurrentReleases: integerAtLeast(1).default(2).describe("Releases that may run at once across the repository; more wait in the queue."),
+  requiredContexts: external_exports.array(nonEmptyString()).optional().describe(
+    "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one."
+  ),
+  versions: external_exports.enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(", ")}` }).default("tags").describe(
+    "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it)."
+  ),
+  lease: durationSchema.prefault("1h").describe(
+    "How long a started release holds its environment without a deployment status before the bot gives up on it."
+  )
+}).describe("The pull request bot: commands, who may deploy, and the release queue.");
+var trancheConfigObject = external_exports.strictObject({
+  service: external_exports.string().regex(NAME_PATTERN, {
+    error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
+  }).describe("Name of the service; versions are numbered per service."),
+  version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
+  environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
+    error: "expected at least one environment"
+  }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
+  checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
+  categories: categoriesSchema.optional(),
+  requires: requiresSchema.optional(),
+  migrations: migrationsSchema.optional(),
+  tracks: external_exports.array(trackSchema).min(1, { error: "expected at least one track" }).superRefine(duplicateNameIssues("track"), ALWAYS).optional().describe(
+    "Release tracks, in order (yolo \u2192 canary \u2192 stable): a version is promoted from one to the next."
+  ),
+  verdict: verdictSchema.prefault({}),
+  bot: botSchema.prefault({})
+}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
+var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+
+// src/config/load.ts
+async function loadConfig(path, name = path) {
+  return parseConfig(await readConfigText(path, name), name);
+}
+async function readConfigText(path, name) {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error63) {
+    const code = error63.code;
+    const message = code === "ENOENT" ? "file not found" : `cannot read the file: ${error63.message}`;
+    throw new ConfigError([{ file: name, path: [], message }]);
+  }
+}
+function parseConfig(text, file2) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
+    const [message] = syntaxError.message.split("\n");
+    throw new ConfigError([
+      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
+    ]);
+  }
+  const locator = createLocator(doc, lineCounter);
+  const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
+  if (!result.success) {
+    throw new ConfigError(
+      sortByPosition(findingsOf(result.error.issues).map((f) => toIssue(f, file2, locator)))
+    );
+  }
+  return { file: file2, config: result.data, locate: locator.value };
+}
+function toJs(doc, file2) {
+  try {
+    return doc.toJS();
+  } catch (error63) {
+    throw new ConfigError([
+      { file: file2, line: 1, column: 1, path: [], message: `invalid YAML: ${error63.message}` }
+    ]);
+  }
+}
+function toIssue(finding, file2, locator) {
+  const { path, message, at } = finding;
+  const position = (at === "key" ? locator.key(path) : void 0) ?? locator.nearest(at === "parent" ? path.slice(0, -1) : path);
+  return { file: file2, line: position.line, column: position.column, path, message };
+}
+function sortByPosition(issues) {
+  return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+// src/exec/base-env.ts
+var WITHHELD = /* @__PURE__ */ new Set([
+  // Tranche's own secrets: the ledger's URL (it may carry a password) and the bundle signing key.
+  "TRANCHE_LEDGER",
+  "TRANCHE_BUNDLE_KEY",
+  // The runner's internals, which GitHub gives JavaScript actions but not `run:` steps.
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL"
+]);
+function commandBaseEnv(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !WITHHELD.has(name) && !name.startsWith("INPUT_"))
+  );
+}
+
+// src/github/client.ts
+function httpStatus(error63) {
+  const status = error63?.status;
+  return typeof status === "number" ? status : void 0;
+}
+function outcomeUnknown(error63) {
+  const status = httpStatus(error63);
+  return status === void 0 || status >= 500;
+}
+function redactedMessage(error63) {
+  const text = error63 instanceof Error ? error63.message : String(error63);
+  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+}
+var NO_RETRY = { request: { retries: 0 } };
+
+// src/github/github-deploy.ts
+import { randomUUID } from "node:crypto";
+
+// src/stats/mann-whitney.ts
+var import_stats_base_dists_normal_cdf = __toESM(require_lib127(), 1);
+var import_stats_base_dists_normal_quantile = __toESM(require_lib130(), 1);
+var EXACT_LIMIT = 50;
+function mannWhitney(canary, baseline, options) {
+  const x = finiteSorted(canary);
+  const y = finiteSorted(baseline);
+  const n = x.length;
+  const m = y.length;
+  if (n === 0 || m === 0) throw new RangeError("Mann-Whitney needs at least one value in each sample");
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError("confidence must be in (0, 1)");
+  const { u, ties } = uStatistic(x, y);
+  const exact = ties.length === 0 && n < EXACT_LIMIT && m < EXACT_LIMIT;
+  const tested = exact ? exactP(u, n, m, options.alternative) : normalP(u, n, m, ties, options.alternative);
+  const estimate = medianDifference(x, y);
+  const [lower, upper] = shiftInterval(x, y, 1 - confidence, exact);
+  return { u, n, m, ...tested, method: exact ? "exact" : "normal", estimate, lower, upper };
+}
+function exactCdf(u, n, m) {
+  const pmf = nullDistribution(n, m);
+  let total = 0;
+  for (let k = 0; k <= Math.min(Math.floor(u + 1e-9), n * m); k++) total += pmf[k] ?? 0;
+  return Math.min(1, total);
+}
+function exactQuantile(p, n, m) {
+  const pmf = nullDistribution(n, m);
+  let total = 0;
+  for (let k = 0; k <= n * m; k++) {
+    total += pmf[k] ?? 0;
+    if (total >= p * (1 - 64 * Number.EPSILON)) return k;
+  }
+  return n * m;
+}
+function finiteSorted(values) {
+  return values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+}
+function uStatistic(x, y) {
+  const all = [...x.map((v) => ({ v, canary: true })), ...y.map((v) => ({ v, canary: false }))].sort(
+    (a, b) => a.v - b.v
+  );
+  let rankSum = 0;
+  const ties = [];
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]?.v === all[i]?.v) j++;
+    const midRank = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) if (all[k]?.canary) rankSum += midRank;
+    if (j > i) ties.push(j - i + 1);
+    i = j + 1;
+  }
+  return { u: rankSum - x.length * (x.length + 1) / 2, ties };
+}
+function exactP(u, n, m, alternative) {
+  const below = exactCdf(u, n, m);
+  const above = 1 - exactCdf(u - 1, n, m);
+  const pValue = alternative === "greater" ? above : alternative === "less" ? below : Math.min(1, 2 * Math.min(below, above));
+  return { pValue, z: Number.NaN };
+}
+function normalP(u, n, m, ties, alternative) {
+  const total = n + m;
+  const tieTerm = ties.reduce((sum, t) => sum + (t * t * t - t), 0) / (total * (total - 1));
+  const sigma = Math.sqrt(n * m / 12 * (total + 1 - tieTerm));
+  if (!(sigma > 0)) return { pValue: 1, z: 0 };
+  const delta = u - n * m / 2;
+  const correction = alternative === "greater" ? 0.5 : alternative === "less" ? -0.5 : Math.sign(delta) * 0.5;
+  const z2 = (delta - correction) / sigma;
+  const pValue = alternative === "greater" ? 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : alternative === "less" ? (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1) : Math.min(1, 2 * Math.min((0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1), 1 - (0, import_stats_base_dists_normal_cdf.default)(z2, 0, 1)));
+  return { pValue, z: z2 };
+}
+var distributions = /* @__PURE__ */ new Map();
+function nullDistribution(n, m) {
+  const key3 = `${n},${m}`;
+  const known = distributions.get(key3);
+  if (known) return known;
+  let rows2 = Array.from({ length: m + 1 }, () => Float64Array.of(1));
+  for (let i = 1; i <= n; i++) {
+    const next = [Float64Array.of(1)];
+    for (let j = 1; j <= m; j++) {
+      const p = new Float64Array(i * j + 1);
+      const withX = rows2[j];
+      const withY = next[j - 1];
+      const a = i / (i + j);
+      const b = j / (i + j);
+      for (let k = 0; k < withX.length; k++) p[k + j] = (p[k + j] ?? 0) + a * (withX[k] ?? 0);
+      for (let k = 0; k < withY.length; k++) p[k] = (p[k] ?? 0) + b * (withY[k] ?? 0);
+      next.push(p);
+    }
+    rows2 = next;
+  }
+  const result = rows2[m];
+  distributions.set(key3, result);
+  return result;
+}
+function medianDifference(x, y) {
+  const count2 = x.length * y.length;
+  const half = Math.floor((count2 + 1) / 2);
+  const low = kthDifference(x, y, half);
+  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
+}
+function shiftInterval(x, y, alpha, exact) {
+  const n = x.length;
+  const m = y.length;
+  const count2 = n * m;
+  let index;
+  if (exact) {
+    index = Math.max(1, exactQuantile(alpha / 2, n, m));
+  } else {
+    const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
+    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
+  }
+  index = Math.min(index, count2);
+  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
+}
+function kthDifference(x, y, k) {
+  const tx = tally(x);
+  const ty = tally(y);
+  if (tx.length * ty.length <= 4096) return kthOfTallies(tx, ty, k);
+  let lo = x[0] - y[y.length - 1];
+  let hi = x[x.length - 1] - y[0];
+  if (countAtMost(x, y, lo) >= k) return lo;
+  for (let i = 0; i < 200 && hi - lo > 0; i++) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    if (countAtMost(x, y, mid) >= k) hi = mid;
+    else lo = mid;
+  }
+  return largestAtMost(x, y, hi);
+}
+function countAtMost(x, y, d) {
+  let count2 = 0;
+  let j = 0;
+  for (const xi of x) {
+    while (j < y.length && xi - y[j] > d) j++;
+    count2 += y.length - j;
+  }
+  return count2;
+}
+function largestAtMost(x, y, d) {
+  let best = Number.NEGATIVE_INFINITY;
+  let j = 0;
+  for (const xi of x) {
+    while (j < y.length && xi - y[j] > d) j++;
+    if (j < y.length) best = Math.max(best, xi - y[j]);
+  }
+  return best;
+}
+function tally(sorted) {
+  const out = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0] === v) last[1]++;
+    else out.push([v, 1]);
+  }
+  return out;
+}
+function kthOfTallies(x, y, k) {
+  const pairs = [];
+  for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let seen = 0;
+  for (const [difference, count2] of pairs) {
+    seen += count2;
+    if (seen >= k) return difference;
+  }
+  return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
+}
+
+// src/stats/mann-whitney-judge.ts
+function judge2(canary, baseline, options) {
+  const x = canary.filter((v) => Number.isFinite(v));
+  const y = baseline.filter((v) => Number.isFinite(v));
+  if (x.length === 0 || y.length === 0) {
+    const which2 = x.length === 0 ? "canary" : "baseline";
+    return { classification: "nodata", reason: `no ${which2} values`, effectSize: 1, bound: 0, gated: false };
+  }
+  const effectSize = meanRatio(x, y);
+  if (sameValues(x, y) || (/* @__PURE__ */ new Set([...x, ...y])).size === 1) {
+    return {
+      classification: "pass",
+      reason: "canary and baseline values are identical",
+      effectSize,
+      gated: false,
+      bound: 0
+    };
+  }
+  const test = mannWhitney(x, y, { alternative: "two-sided", confidence: options.confidence });
+  const scale = Math.abs(test.estimate);
+  const bound2 = options.tolerance * scale;
+  const up = options.direction !== "decrease";
+  const down = options.direction !== "increase";
+  const scores = [up ? test.lower : Number.NEGATIVE_INFINITY, down ? -test.upper : Number.NEGATIVE_INFINITY];
+  const score = scale > 0 ? Math.max(...scores) / scale : void 0;
+  const base = { effectSize, bound: bound2, score, test, gated: false };
+  const interval2 = `interval [${fmt(test.lower)}, ${fmt(test.upper)}] for the shift ${fmt(test.estimate)}`;
+  if (up && test.lower > bound2) {
+    if (effectSize >= options.allowedIncrease) {
+      return { ...base, classification: "high", reason: `${interval2} lies above +${fmt(bound2)}` };
+    }
+    return {
+      ...base,
+      gated: true,
+      classification: "pass",
+      reason: `${interval2} lies above +${fmt(bound2)}, but the effect size ${fmt(effectSize)} is below allowedIncrease ${options.allowedIncrease}`
+    };
+  }
+  if (down && test.upper < -bound2) {
+    if (effectSize <= options.allowedDecrease) {
+      return { ...base, classification: "low", reason: `${interval2} lies below \u2212${fmt(bound2)}` };
+    }
+    return {
+      ...base,
+      gated: true,
+      classification: "pass",
+      reason: `${interval2} lies below \u2212${fmt(bound2)}, but the effect size ${fmt(effectSize)} is above allowedDecrease ${options.allowedDecrease}`
+    };
+  }
+  return { ...base, classification: "pass", reason: `${interval2} is within \xB1${fmt(bound2)}` };
+}
+function meanRatio(x, y) {
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const control = mean(y);
+  return control === 0 ? 1 : mean(x) / control;
+}
+function sameValues(x, y) {
+  if (x.length !== y.length) return false;
+  const a = [...x].sort((p, q) => p - q);
+  const b = [...y].sort((p, q) => p - q);
+  return a.every((v, i) => v === b[i]);
+}
+function fmt(value) {
+  return Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : String(value);
+}
+
+// src/checks/analysis-counters.ts
+function counterRise(samples, from) {
+  let start = -1;
+  for (const [i, sample] of samples.entries()) if (sample.at <= from) start = i;
+  let previous = start >= 0 ? samples[start].value : 0;
+  let rise = 0;
+  for (const sample of samples.slice(start + 1)) {
+    rise += sample.value >= previous ? sample.value - previous : sample.value;
+    previous = sample.value;
+  }
+  return rise;
+}
+var LOOKBACK_MS = 5 * 6e4;
 
 // src/checks/analysis.ts
 async function runAnalysisCheck(spec, context3, options, signal) {
@@ -66944,10 +67303,8 @@ async function runAnalysisCheck(spec, context3, options, signal) {
   return settle2(spec, context3, found.value);
 }
 async function countsFinding(spec, metric, context3, windowMs, query) {
-  const time3 = context3.now / 1e3;
-  const tokens = { window: promDuration(windowMs) };
-  const read = async (template, arm2, what) => instantValue(spec, context3, template, arm2, tokens, time3, query, what);
-  let failureSeries = 0;
+  const read = (template, arm2, what) => counterTotal(spec, context3, template, arm2, query, what);
+  const absent = [];
   const readArm = async (targets, name) => {
     const [failures, total] = await Promise.all([
       read(metric.failures, targets, `${name} failures`),
@@ -66955,7 +67312,17 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
-    if (failures.value !== void 0) failureSeries += 1;
+    if (failures.value === void 0 && (total.value ?? 0) > 0) {
+      if (metric.absentFailures === "no-data")
+        return {
+          ok: false,
+          outcome: waiting(
+            context3,
+            `the failures selector matches no ${name} series (absentFailures: zero counts that as no failures)`
+          )
+        };
+      absent.push(name);
+    }
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
@@ -66971,11 +67338,13 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
     return { ok: false, outcome: waiting(context3, `no ${empty} requests in the window`) };
   }
   const alpha = batchAlpha(spec, context3);
-  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect });
+  const nullRatio = spec.failOn === "beyond-min-effect" ? metric.minEffect : 1;
+  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect, nullRatio });
   const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound2 = Number.isFinite(result.upper) ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}` : `ratio ${num(result.ratio)}, not yet bounded`;
-  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails more often` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
-  const unseen = failureSeries === 0 ? " (the failures query returned no series for either arm: counted as 0)" : "";
+  const worse = nullRatio > 1 ? `more than ${nullRatio}\xD7 as often` : "more often";
+  const verdict = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary fails ${worse}` : result.decision === "pass" ? `a ratio of ${metric.minEffect} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
+  const unseen = absent.length > 0 ? ` (the failures selector matched no ${absent.join(" or ")} series: counted as 0 failures, absentFailures: zero)` : "";
   return {
     ok: true,
     value: {
@@ -66988,6 +67357,8 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
       evidence: {
         test: "rate-ratio",
         alpha,
+        failOn: spec.failOn,
+        nullRatio,
         eValue: result.eValue,
         threshold: result.threshold,
         ratio: finiteOrNull(result.ratio),
@@ -66997,7 +67368,8 @@ async function countsFinding(spec, metric, context3, windowMs, query) {
         canaryRequests: canary.total,
         baselineFailures: baseline.failures,
         baselineRequests: baseline.total,
-        windowSeconds: Math.round(windowMs / 1e3)
+        absentFailures: absent.length > 0 ? absent.join(" and ") : null,
+        windowSeconds: windowMs / 1e3
       }
     }
   };
@@ -67029,19 +67401,21 @@ async function seriesFinding(spec, metric, context3, query) {
     return { ok: false, outcome: waiting(context3, "no step has values in both arms yet") };
   const evidenceBase = { steps: canary.length, stepSeconds: step2, direction: metric.direction };
   if (metric.test.kind === "sequential") {
-    const alpha = batchAlpha(spec, context3);
+    const alpha2 = batchAlpha(spec, context3);
+    const nullShift = spec.failOn === "beyond-min-effect" ? metric.test.minEffect : 0;
     const result = signTest(canary, baseline, {
-      alpha,
+      alpha: alpha2,
       minEffect: metric.test.minEffect,
-      direction: metric.direction
+      direction: metric.direction,
+      nullShift
     });
     const bound2 = Number.isFinite(result.upper) ? `, at most ${pct(result.upper)}` : ", not yet bounded";
-    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
+    const verdict2 = result.decision === "fail" ? `e-value ${num(result.eValue)} \u2265 ${num(result.threshold)}: the canary is worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ""}` : result.decision === "pass" ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out` : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
     return {
       ok: true,
       value: {
         decision: result.decision,
-        message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
+        message: `canary worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ""} in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound2}; ${verdict2}`,
         value: result.eValue,
         metric: "e-value",
         scale: "log",
@@ -67049,7 +67423,9 @@ async function seriesFinding(spec, metric, context3, query) {
         evidence: {
           test: "sign",
           ...evidenceBase,
-          alpha,
+          alpha: alpha2,
+          failOn: spec.failOn,
+          nullShift,
           eValue: result.eValue,
           threshold: result.threshold,
           pairs: result.pairs,
@@ -67072,7 +67448,9 @@ async function seriesFinding(spec, metric, context3, query) {
       }
     };
   }
-  const verdict = judge(canary, baseline, { direction: metric.direction, ...test });
+  const alpha = batchAlpha(spec, context3);
+  const confidence = mannWhitneyConfidence(test.confidence, alpha, metric.direction);
+  const verdict = judge2(canary, baseline, { direction: metric.direction, ...test, confidence });
   const decision = verdict.classification === "high" || verdict.classification === "low" ? "fail" : "pass";
   return {
     ok: true,
@@ -67092,7 +67470,8 @@ async function seriesFinding(spec, metric, context3, query) {
         pValue: finiteOrNull(verdict.test?.pValue ?? Number.NaN),
         effectSize: finiteOrNull(verdict.effectSize),
         tolerance: test.tolerance,
-        confidence: test.confidence
+        alpha,
+        confidence
       }
     }
   };
@@ -67128,21 +67507,24 @@ function waiting(context3, why) {
 function errorOutcome(message) {
   return { status: "error", message };
 }
-async function instantValue(spec, context3, template, arm2, tokens, time3, query, what) {
-  const asked = await askArm(
-    context3,
-    template,
-    arm2,
-    tokens,
-    what,
-    (q) => instantQuery(spec.server, q, time3, query)
-  );
-  if (!asked.ok) return asked;
-  const value = asked.value?.value;
-  if (value !== void 0 && !Number.isFinite(value)) {
-    return { ok: false, outcome: errorOutcome(`${what}: the query returned ${value}`) };
+async function counterTotal(spec, context3, template, arm2, query, what) {
+  const filled = fillArm(context3, template, arm2, {});
+  if (!filled.ok) return filled;
+  const rangeMs = Math.ceil(context3.now - context3.windowStart + LOOKBACK_MS);
+  const selector = `${filled.value.trim()}[${rangeMs}ms]`;
+  const answer = await rawSamples(spec.server, selector, context3.now / 1e3, query);
+  if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
+  if (answer.data.length === 0) return { ok: true, value: void 0 };
+  let rise = 0;
+  for (const series of answer.data) {
+    if (series.values.some((v) => !Number.isFinite(v.value)))
+      return {
+        ok: false,
+        outcome: errorOutcome(`${what}: ${labelsText(series.metric)} has a sample that is not a number`)
+      };
+    rise += counterRise(series.values, context3.windowStart / 1e3);
   }
-  return { ok: true, value };
+  return { ok: true, value: rise };
 }
 async function armSeries(spec, context3, template, arm2, tokens, range, query, what) {
   const asked = await askArm(
@@ -67159,10 +67541,9 @@ async function armSeries(spec, context3, template, arm2, tokens, range, query, w
   return { ok: true, value: values };
 }
 async function askArm(context3, template, arm2, tokens, what, ask) {
-  const values = { strings: contextStrings(context3), lists: { targets: arm2.map((t) => t.name) }, tokens };
-  const filled = fillQuery(template, values);
-  if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await ask(filled.query);
+  const filled = fillArm(context3, template, arm2, tokens);
+  if (!filled.ok) return filled;
+  const answer = await ask(filled.value);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
   if (answer.data.length > 1) {
     const shown = answer.data.slice(0, 2).map((s) => labelsText(s.metric)).join(", ");
@@ -67178,19 +67559,18 @@ async function askArm(context3, template, arm2, tokens, what, ask) {
 function arm(failures, total, name) {
   const t = total ?? 0;
   const f = failures ?? 0;
-  if (t < 0 || f < 0) {
+  if (f > t) {
     return {
       ok: false,
-      outcome: errorOutcome(`${name}: negative counts (${f} of ${t}); use increase() on counters`)
+      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the selectors`)
     };
   }
-  if (f > t * 1.05 + 1) {
-    return {
-      ok: false,
-      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`)
-    };
-  }
-  return { ok: true, value: { failures: Math.min(f, t), total: t } };
+  return { ok: true, value: { failures: f, total: t } };
+}
+function fillArm(context3, template, arm2, tokens) {
+  const values = { strings: contextStrings(context3), lists: { targets: arm2.map((t) => t.name) }, tokens };
+  const filled = fillQuery(template, values);
+  return filled.ok ? { ok: true, value: filled.query } : { ok: false, outcome: errorOutcome(filled.message) };
 }
 function contextStrings(context3) {
   return {
@@ -67215,6 +67595,10 @@ function percent(rate) {
 }
 function pct(fraction2) {
   return Number.isFinite(fraction2) ? `${(fraction2 * 100).toFixed(1)}%` : String(fraction2);
+}
+function mannWhitneyConfidence(configured, alpha, direction) {
+  const sides = direction === "either" ? 1 : 2;
+  return Math.max(configured, 1 - sides * alpha);
 }
 function batchAlpha(spec, context3) {
   return spec.alpha / Math.max(1, context3.comparisons);
@@ -67521,108 +67905,6 @@ function allAtOnce(component) {
   };
 }
 
-// src/config/resolve.ts
-function resolveEnvironment(config2, environment) {
-  const settings = Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
-  if (!settings) throw new UnknownEnvironmentError(environment, Object.keys(config2.environments));
-  return {
-    service: config2.service,
-    versionTemplate: config2.version,
-    labels: { ...settings.labels },
-    onFailure: settings.onFailure,
-    components: settings.components.map((component) => ({
-      ...resolveComponent(component, config2.checks),
-      ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
-    }))
-  };
-}
-function resolveCategories(categories) {
-  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
-}
-function resolveConstraints(config2) {
-  if (config2.requires === void 0 && config2.migrations === void 0) return void 0;
-  const constraints = { requires: { ...config2.requires ?? {} } };
-  if (config2.migrations) {
-    constraints.migrations = { schema: config2.migrations.schema, reads: [...config2.migrations.reads] };
-  }
-  return constraints;
-}
-function resolveComponent(component, checks) {
-  return {
-    name: component.name,
-    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component.deploy,
-    rollback: component.rollback,
-    timeoutMs: component.timeout,
-    rollout: resolveRollout(component.rollout),
-    checks: component.checks.map((name) => resolveCheck(name, checks))
-  };
-}
-function resolveRollout(rollout) {
-  return {
-    first: rollout.first,
-    growth: rollout.growth,
-    maxBatch: rollout.maxBatch,
-    parallel: rollout.parallel,
-    bakeMs: rollout.bake,
-    checkIntervalMs: rollout.checkEvery,
-    rollbackParallel: rollout.rollbackParallel
-  };
-}
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
-  if ("http" in check2) {
-    const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
-    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2 };
-  }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
-  const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
-}
-function resolvePrometheus(name, c) {
-  return {
-    kind: "prometheus",
-    name,
-    server: c.url,
-    query: c.query,
-    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
-    max: c.max,
-    min: c.min,
-    unit: c.unit,
-    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
-    timeoutMs: c.timeout
-  };
-}
-function resolveAnalysis(name, c) {
-  return {
-    kind: "analysis",
-    name,
-    server: c.url,
-    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
-    alpha: c.alpha,
-    onInconclusive: c.onInconclusive,
-    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
-    timeoutMs: c.timeout
-  };
-}
-function resolveSeries(c) {
-  return {
-    type: "series",
-    query: c.query,
-    stepMs: c.step,
-    direction: c.direction,
-    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
-      kind: "mann-whitney",
-      confidence: c.confidence,
-      tolerance: c.tolerance,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease
-    }
-  };
-}
-
 // src/engine/clock.ts
 var systemClock = {
   now: () => Date.now(),
@@ -67647,77 +67929,6 @@ function wallSleep(ms2, signal, keepAlive) {
     if (!keepAlive) timer.unref();
     signal?.addEventListener("abort", done, { once: true });
   });
-}
-
-// src/engine/plan.ts
-function batchSizes(n, rollout) {
-  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
-  const sizes = [];
-  let size = Math.max(1, Math.min(rollout.first, cap));
-  for (let left = n; left > 0; ) {
-    const take = Math.min(size, left);
-    sizes.push(take);
-    left -= take;
-    size = Math.min(cap, Math.ceil(size * rollout.growth));
-  }
-  return sizes;
-}
-function planBatches(targets, rollout) {
-  const batches = [];
-  let offset = 0;
-  for (const size of batchSizes(targets.length, rollout)) {
-    batches.push(targets.slice(offset, offset + size));
-    offset += size;
-  }
-  return batches;
-}
-function componentCanaries(component) {
-  const { categories } = component;
-  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
-  return selectCanaries(component.targets, categories);
-}
-function componentBatches(component, canaries = componentCanaries(component)) {
-  if (!canaries) return planBatches(component.targets, component.rollout);
-  const chosen = new Set(canaries.canaries.map((c) => c.target));
-  const first = component.targets.filter((t) => chosen.has(t.name));
-  const rest = component.targets.filter((t) => !chosen.has(t.name));
-  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
-  return [first, ...planBatches(rest, growing)];
-}
-function planRelease(service, environment, components) {
-  return {
-    service,
-    environment,
-    components: components.map((component) => {
-      const canaries = componentCanaries(component);
-      const planned = {
-        name: component.name,
-        batches: componentBatches(component, canaries).map((batch) => ({
-          targets: batch.map((target) => target.name),
-          bakeSeconds: component.rollout.bakeMs / 1e3
-        }))
-      };
-      if (canaries) planned.canaries = canaries;
-      return planned;
-    })
-  };
-}
-
-// src/engine/arms.ts
-function analysisArms(component, deployed, baseline) {
-  const done = new Set(deployed.map((t) => t.name));
-  const known = new Map(component.targets.map((t) => [t.name, t]));
-  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
-  const labels = Object.entries(baseline?.labels ?? {});
-  const baselines = candidates.filter(
-    (t) => !done.has(t.name) && labels.every(([key3, value]) => t.labels[key3] === value)
-  );
-  return { canaries: [...deployed], baselines };
-}
-function armsLabel(arms) {
-  const c = arms.canaries.length;
-  const b = arms.baselines.length;
-  return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
 }
 
 // src/engine/decide.ts
@@ -68256,18 +68467,7 @@ var Rollout = class {
     const arms = analysisArms(component, deployed, check2.baseline);
     const label = armsLabel(arms);
     const scope = { scope: "batch", canaries: arms.canaries.length, baselines: arms.baselines.length };
-    if (arms.baselines.length === 0) {
-      await this.sink.emit({
-        kind: "check",
-        status: "skipped",
-        component: component.name,
-        target: label,
-        batch: number5,
-        message: "no baseline targets left: every target it could compare with runs the new version",
-        data: { check: check2.name, status: "skipped", ...scope }
-      });
-      return void 0;
-    }
+    if (arms.baselines.length === 0) return void 0;
     const context3 = {
       service: this.spec.service,
       environment: this.spec.environment,
@@ -68312,27 +68512,30 @@ var Rollout = class {
     return failure2;
   }
   /**
-   * Burn-in: wait, then re-check every target deployed so far and run the batch checks, until the
-   * bake time is over. The batch checks' last round is marked final (also when a slow round ran
-   * past the end), so an inconclusive analysis is settled; without a bake it is their only round.
+   * Burn-in: re-check every target deployed so far and run the batch checks every checkEvery,
+   * until the bake is over. The looks are scheduled from the end of the batch's deploy (the
+   * window's start), not from the end of the previous look, so they do not drift; a look that
+   * runs past the next one's time skips it. The last look, at the end of the bake (or the first
+   * after it, when a slow look ran past it), is marked final, so an inconclusive analysis is
+   * settled; without a bake the batch checks' only look is final.
    */
   async bake(component, deployed, number5, windowStart) {
     const { bakeMs, checkIntervalMs } = component.rollout;
     if (bakeMs <= 0) return this.checkBatch(component, deployed, number5, windowStart, true);
     const clock = this.ports.clock;
     const start = clock.now();
+    const end = windowStart + bakeMs;
+    const every = Math.max(1, checkIntervalMs);
     const where = { component: component.name, batch: number5 };
     await this.sink.emit({ kind: "bake_started", status: "started", ...where, data: { bakeMs } });
     let failure2;
     let settled = false;
-    for (let left = bakeMs; !failure2 && left > 0; left = bakeMs - (clock.now() - start)) {
-      await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
+    while (!failure2 && !settled) {
+      const next = Math.min(windowStart + (Math.floor((clock.now() - windowStart) / every) + 1) * every, end);
+      if (next > clock.now()) await clock.sleep(next - clock.now(), this.options.signal);
       failure2 = this.cancellation() ?? await this.checkTargets(component, deployed, number5);
-      settled = !failure2 && clock.now() - start >= bakeMs;
+      settled = !failure2 && clock.now() >= end;
       failure2 ??= await this.checkBatch(component, deployed, number5, windowStart, settled);
-    }
-    if (!failure2 && !settled && component.checks.some(isBatchCheck)) {
-      failure2 = this.cancellation() ?? await this.checkBatch(component, deployed, number5, windowStart, true);
     }
     await this.sink.emit({
       kind: "bake_finished",
@@ -68346,13 +68549,7 @@ var Rollout = class {
   /** The batches of the component in which the check has baselines to compare with. */
   comparisons(component, check2) {
     const index = this.spec.components.indexOf(component);
-    let deployed = [];
-    let count2 = 0;
-    for (const batch of this.state.batchesOf(index)) {
-      deployed = [...deployed, ...batch];
-      if (analysisArms(component, deployed, check2.baseline).baselines.length > 0) count2 += 1;
-    }
-    return Math.max(1, count2);
+    return comparisonsOf(component, this.state.batchesOf(index), check2.baseline);
   }
   commandFor(component) {
     return this.spec.action === "rollback" ? component.rollback ?? component.deploy : component.deploy;
@@ -69733,8 +69930,17 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     deployment_id: deploymentId,
     state: update.state,
     description: cut(update.description, STATUS_DESCRIPTION_MAX),
-    ...update.logUrl ? { log_url: update.logUrl } : {}
+    ...update.logUrl ? { log_url: update.logUrl } : {},
+    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
+}
+async function markSuperseded(client, repo, deploymentIds, version2) {
+  for (const deploymentId of deploymentIds) {
+    await postDeploymentStatus(client, repo, deploymentId, {
+      state: "inactive",
+      description: `superseded by ${version2 ?? "a newer deployment"}`
+    });
+  }
 }
 
 // src/github/tag-versions.ts
@@ -70093,7 +70299,8 @@ async function prepare(request2, resolved, components, runId, payload) {
     action,
     constraints
   };
-  return { spec, source, live, previousVersion, rollback, refusals };
+  const subset = payload?.targets !== void 0;
+  return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
 }
 function refuseUnsafe(prepared) {
   const { spec } = prepared;
@@ -70144,15 +70351,29 @@ async function reportDeployment(request2, deploymentId, prepared, result) {
   await safeStatus(request2, deploymentId, {
     state,
     description: `${prefix}${result.message}${suffix}`,
-    logUrl: request2.logUrl
+    logUrl: request2.logUrl,
+    environmentUrl: state === "success" ? urlOf(prepared, result.version) : void 0
   });
   if (restored) {
     await safeStatus(request2, live.id, {
       state: "success",
       description: `active again: ${result.version} was rolled back to ${live.version}`,
-      logUrl: request2.logUrl
+      logUrl: request2.logUrl,
+      environmentUrl: urlOf(prepared, live.version)
     });
   }
+  if (state === "success" && !prepared.subset && live !== null && live.id !== deploymentId) {
+    try {
+      await markSuperseded(request2.client, request2.repo, [live.id], result.version);
+    } catch (error63) {
+      request2.log.warning(`could not mark deployment ${live.id} inactive: ${redactedMessage(error63)}`);
+    }
+  }
+}
+function urlOf(prepared, version2) {
+  if (prepared.url === void 0 || version2 === null) return void 0;
+  const { service, environment } = prepared.spec;
+  return environmentUrl(prepared.url, { version: version2, service, environment });
 }
 async function safeStatus(request2, deploymentId, update) {
   try {

@@ -105,6 +105,6 @@ export async function handlerScope(context: Context<RepoEvent>, deps: BotDeps): 
     log: { info: (m: string) => context.log.info(m), warn: (m: string) => context.log.warn(m) },
     delivery: { id: context.id, repo: repository.full_name, event: context.name, at: deps.now() },
   };
-  const config = await readConfig(base, deps.configPath);
+  const config = await readConfig(base, deps.configPaths);
   return { ...base, config, settings: botSettings(config) };
 }

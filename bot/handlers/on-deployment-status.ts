@@ -8,7 +8,7 @@
  */
 import type { Context } from 'probot';
 import { checkRunName } from '../../src/github/check-run.ts';
-import { postDeploymentStatus } from '../../src/github/deployments.ts';
+import { markSuperseded } from '../../src/github/deployments.ts';
 import type { GitHubDeploymentState, ReleaseRecord, StatusRecording } from '../../src/ledger/types.ts';
 import { GITHUB_DEPLOYMENT_STATES } from '../../src/ledger/types.ts';
 import { type BotDeps, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
@@ -102,18 +102,12 @@ async function report(scope: HandlerScope, recording: Extract<StatusRecording, {
   }
   const changed = recording.previous !== release.state || recording.finished !== null;
   if (changed && release.state !== 'inactive') await postReply(scope, release, recording.finished?.live);
-  for (const superseded of recording.finished?.superseded ?? []) {
-    if (superseded.deploymentId === null) continue;
-    await postDeploymentStatus(
-      scope.octokit,
-      { owner: scope.owner, repo: scope.repo },
-      superseded.deploymentId,
-      {
-        state: 'inactive',
-        description: `superseded by ${release.version ?? 'a newer deployment'}`,
-      },
-    );
-  }
+  await markSuperseded(
+    scope.octokit,
+    { owner: scope.owner, repo: scope.repo },
+    (recording.finished?.superseded ?? []).flatMap((r) => (r.deploymentId === null ? [] : [r.deploymentId])),
+    release.version,
+  );
 }
 
 /** The check run the Action opened for the deployment (`tranche / <environment>` on its commit). */

@@ -16,6 +16,7 @@ import type { Probot } from 'probot';
 import { httpStatus } from '../../src/github/client.ts';
 import type { OutcomeInput } from '../../src/ledger/fleet-types.ts';
 import { type BotDeps, loadedConfig } from '../bot-scope.ts';
+import { configName } from '../github/read-config.ts';
 import { installationScope } from '../installation-scope.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { recordAndJudge } from '../verdicts/judge.ts';
@@ -98,7 +99,10 @@ async function record(app: Probot, deps: BotDeps, body: OutcomesBody) {
   );
   const loaded = loadedConfig(scope);
   if (!loaded)
-    throw new HttpProblem(404, `${body.repository} has no valid ${deps.configPath} on its default branch`);
+    throw new HttpProblem(
+      404,
+      `${body.repository} has no valid ${configName(deps.configPaths)} on its default branch`,
+    );
   const environments = Object.keys(loaded.config.environments);
   const unknown = [...new Set(body.outcomes.map((o) => o.environment))].filter(
     (e) => !environments.includes(e),

@@ -7,6 +7,7 @@
  * or a deployment GitHub refuses (failed status checks, a protection rule), ends with a 😕 reply
  * and frees its place for the next in the queue.
  */
+import { environmentUrl } from '../../src/config/environment-url.ts';
 import { resolveEnvironment } from '../../src/config/resolve.ts';
 import { planRelease } from '../../src/engine/plan.ts';
 import { redactedMessage } from '../../src/github/client.ts';
@@ -16,6 +17,7 @@ import { selectTargets } from '../../src/github/target-subset.ts';
 import { releaseRunId } from '../../src/ledger/release-locks.ts';
 import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
 import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
+import { configName } from '../github/read-config.ts';
 import { editReply, reply } from '../github/replies.ts';
 import { actorText, isBotActor } from '../render/actor.ts';
 import { planSummary } from '../render/plan-summary.ts';
@@ -36,7 +38,7 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
     const loaded = loadedConfig(scope);
     if (!loaded)
       throw new Error(
-        `${scope.config.state === 'missing' ? 'there is no' : 'an invalid'} ${scope.deps.configPath} on the default branch`,
+        `${scope.config.state === 'missing' ? 'there is no' : 'an invalid'} ${configName(scope.deps.configPaths)} on the default branch`,
       );
     const resolved = resolveEnvironment(loaded.config, release.environment);
     const commit = release.commit ?? '';
@@ -136,6 +138,7 @@ export async function postReply(
     live,
     prefix: scope.settings.prefix,
     concurrentReleases: scope.settings.concurrentReleases,
+    environmentUrl: releaseUrl(scope, release),
   });
   if (release.commentId !== null) {
     await editReply(scope, release.commentId, body);
@@ -143,6 +146,21 @@ export async function postReply(
   }
   const commentId = await reply(scope, release.pullRequest, body);
   return scope.deps.ledger.updateRelease(release.id, { commentId }, scope.deps.now());
+}
+
+/** The environment's url (tranche.yml on the default branch) for the release's version. */
+function releaseUrl(scope: HandlerScope, release: ReleaseRecord): string | undefined {
+  const config = loadedConfig(scope)?.config;
+  const template =
+    config && Object.hasOwn(config.environments, release.environment)
+      ? config.environments[release.environment]?.url
+      : undefined;
+  if (template === undefined || release.version === null || !config) return undefined;
+  return environmentUrl(template, {
+    version: release.version,
+    service: config.service,
+    environment: release.environment,
+  });
 }
 
 function describeDeployment(service: string, version: string, release: ReleaseRecord): string {

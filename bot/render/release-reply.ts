@@ -16,6 +16,8 @@ export interface ReplyContext {
   live?: ReleaseRecord | null | undefined;
   concurrentReleases?: number | undefined;
   prefix?: string | undefined;
+  /** Where the release's version is reached (tranche.yml's environment url), linked once it succeeded. */
+  environmentUrl?: string | undefined;
 }
 
 export function renderReleaseReply(release: ReleaseRecord, context: ReplyContext): string {
@@ -57,7 +59,7 @@ function subject(release: ReleaseRecord): string {
 
 function body(release: ReleaseRecord, context: ReplyContext): string[] {
   if (release.state === 'queued') return [waiting(release, context)];
-  const links = linkLine(release, context.htmlUrl);
+  const links = linkLine(release, context);
   const plan = release.plan && !isFinished(release) ? `${release.plan}` : '';
   const outcome = outcomeLine(release, context);
   return [plan, outcome, links];
@@ -89,8 +91,10 @@ function liveLine(release: ReleaseRecord, live: ReleaseRecord | null | undefined
   return `**${release.environment}** has no live version yet.`;
 }
 
-function linkLine(release: ReleaseRecord, htmlUrl: string): string {
+function linkLine(release: ReleaseRecord, context: ReplyContext): string {
+  const { htmlUrl, environmentUrl } = context;
   const links = [
+    ...(release.state === 'success' && environmentUrl ? [`[view deployment](${environmentUrl})`] : []),
     ...(release.logUrl ? [`[workflow run](${release.logUrl})`] : []),
     ...(release.checkRunUrl ? [`[check run](${release.checkRunUrl})`] : []),
     ...(release.deploymentId !== null

@@ -10,6 +10,7 @@
 import type { UnjudgedVersion } from '../../src/ledger/fleet-types.ts';
 import type { Ledger, ServiceRepository } from '../../src/ledger/types.ts';
 import { type BotLog, type HandlerScope, loadedConfig } from '../bot-scope.ts';
+import { configName } from '../github/read-config.ts';
 import { judgeVersions } from './judge.ts';
 
 export interface UnjudgedWork extends ServiceRepository {
@@ -48,7 +49,8 @@ export async function judgeUnjudged(scope: HandlerScope, work: UnjudgedWork): Pr
   const versions = work.versions.map((v) => v.version);
   if (service === work.service) await judgeVersions(scope, work.service, versions);
   else {
-    const why = service === undefined ? `has no valid ${scope.deps.configPath}` : `now deploys ${service}`;
+    const why =
+      service === undefined ? `has no valid ${configName(scope.deps.configPaths)}` : `now deploys ${service}`;
     scope.log.warn(
       `outcomes of ${work.service} ${versions.join(', ')}: ${scope.fullName} ${why}; not judged`,
     );

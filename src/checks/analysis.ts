@@ -2,9 +2,13 @@
  * An analysis check: the canary targets against the baseline targets over the same window (from
  * the end of the batch's deploy to now), one Prometheus query per arm, judged by src/stats:
  *
- * - counts (failures out of requests): the anytime-valid rate-ratio test;
+ * - counts (failures out of requests): the raw rise of each arm's counters over the window
+ *   (analysis-counters.ts: no extrapolation), by the anytime-valid rate-ratio test;
  * - series (a per-step value such as p95 latency): the anytime-valid paired sign test, or the
  *   fixed-horizon Mann-Whitney judge (Kayenta's rules), which decides at the end of the bake only.
+ *
+ * The sequential tests fail on a regression beyond minEffect (the shifted null) unless failOn
+ * asks for any regression; every test spends this batch's share of alpha.
  *
  * `inconclusive` during the bake fails nothing; at the end of the bake onInconclusive settles it
  * (`pass`: the rollout goes on, recorded as inconclusive; `fail`: the step fails). No data is
@@ -22,10 +26,11 @@ import type { AnalysisDecision } from '../stats/decision.ts';
 import { judge } from '../stats/mann-whitney-judge.ts';
 import { type ArmCounts, rateRatioTest } from '../stats/rate-ratio.ts';
 import { signTest } from '../stats/sign-test.ts';
+import { counterRise, LOOKBACK_MS } from './analysis-counters.ts';
 import type { FetchLike } from './http.ts';
 import type { CheckOutcome } from './outcome.ts';
 import { promDuration } from './prometheus.ts';
-import { type Answer, instantQuery, labelsText, rangeQuery, type Series } from './prometheus-client.ts';
+import { type Answer, labelsText, rangeQuery, rawSamples, type Series } from './prometheus-client.ts';
 import { fillQuery } from './promql-template.ts';
 
 export interface AnalysisCheckOptions {
@@ -71,11 +76,9 @@ async function countsFinding(
   windowMs: number,
   query: QueryArgs,
 ): Promise<Step<Finding>> {
-  const time = context.now / 1000;
-  const tokens = { window: promDuration(windowMs) };
-  const read = async (template: string, arm: TargetSpec[], what: string) =>
-    instantValue(spec, context, template, arm, tokens, time, query, what);
-  let failureSeries = 0;
+  const read = (template: string, arm: TargetSpec[], what: string) =>
+    counterTotal(spec, context, template, arm, query, what);
+  const absent: string[] = [];
   const readArm = async (targets: TargetSpec[], name: 'canary' | 'baseline'): Promise<Step<ArmCounts>> => {
     const [failures, total] = await Promise.all([
       read(metric.failures, targets, `${name} failures`),
@@ -83,7 +86,18 @@ async function countsFinding(
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
-    if (failures.value !== undefined) failureSeries += 1;
+    // Without requests the arm has no data anyway: say that, not that its failures are missing.
+    if (failures.value === undefined && (total.value ?? 0) > 0) {
+      if (metric.absentFailures === 'no-data')
+        return {
+          ok: false,
+          outcome: waiting(
+            context,
+            `the failures selector matches no ${name} series (absentFailures: zero counts that as no failures)`,
+          ),
+        };
+      absent.push(name);
+    }
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
@@ -99,21 +113,23 @@ async function countsFinding(
     return { ok: false, outcome: waiting(context, `no ${empty} requests in the window`) };
   }
   const alpha = batchAlpha(spec, context);
-  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect });
+  const nullRatio = spec.failOn === 'beyond-min-effect' ? metric.minEffect : 1;
+  const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect, nullRatio });
   const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
   const bound = Number.isFinite(result.upper)
     ? `ratio ${num(result.ratio)}, at most ${num(result.upper)}`
     : `ratio ${num(result.ratio)}, not yet bounded`;
+  const worse = nullRatio > 1 ? `more than ${nullRatio}× as often` : 'more often';
   const verdict =
     result.decision === 'fail'
-      ? `e-value ${num(result.eValue)} ≥ ${num(result.threshold)}: the canary fails more often`
+      ? `e-value ${num(result.eValue)} ≥ ${num(result.threshold)}: the canary fails ${worse}`
       : result.decision === 'pass'
         ? `a ratio of ${metric.minEffect} or more is ruled out`
         : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and a ratio of ${metric.minEffect} is not ruled out`;
-  // A failures counter appears with its first increment, so none in either arm is zero failures
-  // — or a query that matches nothing; say so rather than pass in silence.
   const unseen =
-    failureSeries === 0 ? ' (the failures query returned no series for either arm: counted as 0)' : '';
+    absent.length > 0
+      ? ` (the failures selector matched no ${absent.join(' or ')} series: counted as 0 failures, absentFailures: zero)`
+      : '';
   return {
     ok: true,
     value: {
@@ -126,6 +142,8 @@ async function countsFinding(
       evidence: {
         test: 'rate-ratio',
         alpha,
+        failOn: spec.failOn,
+        nullRatio,
         eValue: result.eValue,
         threshold: result.threshold,
         ratio: finiteOrNull(result.ratio),
@@ -135,7 +153,8 @@ async function countsFinding(
         canaryRequests: canary.total,
         baselineFailures: baseline.failures,
         baselineRequests: baseline.total,
-        windowSeconds: Math.round(windowMs / 1000),
+        absentFailures: absent.length > 0 ? absent.join(' and ') : null,
+        windowSeconds: windowMs / 1000,
       },
     },
   };
@@ -176,15 +195,17 @@ async function seriesFinding(
   const evidenceBase = { steps: canary.length, stepSeconds: step, direction: metric.direction };
   if (metric.test.kind === 'sequential') {
     const alpha = batchAlpha(spec, context);
+    const nullShift = spec.failOn === 'beyond-min-effect' ? metric.test.minEffect : 0;
     const result = signTest(canary, baseline, {
       alpha,
       minEffect: metric.test.minEffect,
       direction: metric.direction,
+      nullShift,
     });
     const bound = Number.isFinite(result.upper) ? `, at most ${pct(result.upper)}` : ', not yet bounded';
     const verdict =
       result.decision === 'fail'
-        ? `e-value ${num(result.eValue)} ≥ ${num(result.threshold)}: the canary is worse`
+        ? `e-value ${num(result.eValue)} ≥ ${num(result.threshold)}: the canary is worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ''}`
         : result.decision === 'pass'
           ? `a difference of ${pct(metric.test.minEffect)} or more is ruled out`
           : `e-value ${num(result.eValue)} < ${num(result.threshold)}, and ${pct(metric.test.minEffect)} is not ruled out`;
@@ -192,7 +213,7 @@ async function seriesFinding(
       ok: true,
       value: {
         decision: result.decision,
-        message: `canary worse in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound}; ${verdict}`,
+        message: `canary worse${nullShift > 0 ? ` by more than ${pct(nullShift)}` : ''} in ${result.worse} of ${result.pairs} steps, by ${pct(result.estimate)} (median)${bound}; ${verdict}`,
         value: result.eValue,
         metric: 'e-value',
         scale: 'log',
@@ -201,6 +222,8 @@ async function seriesFinding(
           test: 'sign',
           ...evidenceBase,
           alpha,
+          failOn: spec.failOn,
+          nullShift,
           eValue: result.eValue,
           threshold: result.threshold,
           pairs: result.pairs,
@@ -223,7 +246,9 @@ async function seriesFinding(
       },
     };
   }
-  const verdict = judge(canary, baseline, { direction: metric.direction, ...test });
+  const alpha = batchAlpha(spec, context);
+  const confidence = mannWhitneyConfidence(test.confidence, alpha, metric.direction);
+  const verdict = judge(canary, baseline, { direction: metric.direction, ...test, confidence });
   const decision: AnalysisDecision =
     verdict.classification === 'high' || verdict.classification === 'low' ? 'fail' : 'pass';
   return {
@@ -244,7 +269,8 @@ async function seriesFinding(
         pValue: finiteOrNull(verdict.test?.pValue ?? Number.NaN),
         effectSize: finiteOrNull(verdict.effectSize),
         tolerance: test.tolerance,
-        confidence: test.confidence,
+        alpha,
+        confidence,
       },
     },
   };
@@ -290,26 +316,35 @@ function errorOutcome(message: string): CheckOutcome {
 
 type QueryArgs = { fetchImpl: FetchLike; timeoutMs: number; signal?: AbortSignal | undefined };
 
-/** The one value an arm's instant query returns; undefined when it returns no series. */
-async function instantValue(
+/**
+ * The raw rise of an arm's counters from the window's start to the look (counter-rises summed
+ * over the series the selector matches); undefined when it matches no series.
+ */
+async function counterTotal(
   spec: AnalysisCheckSpec,
   context: BatchCheckContext,
   template: string,
   arm: TargetSpec[],
-  tokens: Record<string, string>,
-  time: number,
   query: QueryArgs,
   what: string,
 ): Promise<Step<number | undefined>> {
-  const asked = await askArm(context, template, arm, tokens, what, (q) =>
-    instantQuery(spec.server, q, time, query),
-  );
-  if (!asked.ok) return asked;
-  const value = asked.value?.value;
-  if (value !== undefined && !Number.isFinite(value)) {
-    return { ok: false, outcome: errorOutcome(`${what}: the query returned ${value}`) };
+  const filled = fillArm(context, template, arm, {});
+  if (!filled.ok) return filled;
+  const rangeMs = Math.ceil(context.now - context.windowStart + LOOKBACK_MS);
+  const selector = `${filled.value.trim()}[${rangeMs}ms]`;
+  const answer = await rawSamples(spec.server, selector, context.now / 1000, query);
+  if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
+  if (answer.data.length === 0) return { ok: true, value: undefined };
+  let rise = 0;
+  for (const series of answer.data) {
+    if (series.values.some((v) => !Number.isFinite(v.value)))
+      return {
+        ok: false,
+        outcome: errorOutcome(`${what}: ${labelsText(series.metric)} has a sample that is not a number`),
+      };
+    rise += counterRise(series.values, context.windowStart / 1000);
   }
-  return { ok: true, value };
+  return { ok: true, value: rise };
 }
 
 async function armSeries(
@@ -340,10 +375,9 @@ async function askArm<T extends { metric: Record<string, string> }>(
   what: string,
   ask: (query: string) => Promise<Answer<T[]>>,
 ): Promise<Step<T | undefined>> {
-  const values = { strings: contextStrings(context), lists: { targets: arm.map((t) => t.name) }, tokens };
-  const filled = fillQuery(template, values);
-  if (!filled.ok) return { ok: false, outcome: errorOutcome(filled.message) };
-  const answer = await ask(filled.query);
+  const filled = fillArm(context, template, arm, tokens);
+  if (!filled.ok) return filled;
+  const answer = await ask(filled.value);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
   if (answer.data.length > 1) {
     const shown = answer.data
@@ -361,26 +395,32 @@ async function askArm<T extends { metric: Record<string, string> }>(
 }
 
 /**
- * Failures and requests of one arm. No failures series counts as zero (counters often appear
- * only after their first increment); no requests series counts as no requests. increase()
- * extrapolates, so failures may overshoot requests a little; by more than 5 % is an error.
+ * Failures and requests of one arm. No failures series (when absentFailures allows it) counts as
+ * zero; no requests series counts as no requests. The counts are raw counter rises, so more
+ * failures than requests means the selectors do not count the same requests.
  */
 function arm(failures: number | undefined, total: number | undefined, name: string): Step<ArmCounts> {
   const t = total ?? 0;
   const f = failures ?? 0;
-  if (t < 0 || f < 0) {
+  if (f > t) {
     return {
       ok: false,
-      outcome: errorOutcome(`${name}: negative counts (${f} of ${t}); use increase() on counters`),
+      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the selectors`),
     };
   }
-  if (f > t * 1.05 + 1) {
-    return {
-      ok: false,
-      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the queries`),
-    };
-  }
-  return { ok: true, value: { failures: Math.min(f, t), total: t } };
+  return { ok: true, value: { failures: f, total: t } };
+}
+
+/** The query with the arm's targets and the context filled in. */
+function fillArm(
+  context: BatchCheckContext,
+  template: string,
+  arm: TargetSpec[],
+  tokens: Record<string, string>,
+): Step<string> {
+  const values = { strings: contextStrings(context), lists: { targets: arm.map((t) => t.name) }, tokens };
+  const filled = fillQuery(template, values);
+  return filled.ok ? { ok: true, value: filled.query } : { ok: false, outcome: errorOutcome(filled.message) };
 }
 
 function contextStrings(context: BatchCheckContext): Record<string, string> {
@@ -411,6 +451,20 @@ function percent(rate: number): string {
 
 function pct(fraction: number): string {
   return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)}%` : String(fraction);
+}
+
+/**
+ * The level of the Mann-Whitney interval that spends at most this batch's alpha: a two-sided
+ * interval at level c is wrong on one side with probability (1 − c)/2, so a one-sided direction
+ * needs c ≥ 1 − 2·alpha and `either` c ≥ 1 − alpha; a stricter configured confidence stands.
+ */
+function mannWhitneyConfidence(
+  configured: number,
+  alpha: number,
+  direction: SeriesMetricSpec['direction'],
+): number {
+  const sides = direction === 'either' ? 1 : 2;
+  return Math.max(configured, 1 - sides * alpha);
 }
 
 /**

@@ -71,6 +71,21 @@ export async function instantQuery(
   };
 }
 
+/**
+ * The raw samples of a range-vector selector (`metric{…}[5m]`) asked as an instant query at `time`:
+ * every sample of every matching series in the range, as scraped (no evaluation, no extrapolation).
+ */
+export async function rawSamples(
+  server: string,
+  selector: string,
+  time: number,
+  options: QueryOptions,
+): Promise<Answer<Series[]>> {
+  const answer = await call(server, '/api/v1/query', { query: selector, time: String(time) }, options);
+  if (!answer.ok) return answer;
+  return matrixSeries(answer.data, 'a range-vector selector');
+}
+
 /** The series of a range query from `start` to `end` (epoch seconds) every `step` seconds. */
 export async function rangeQuery(
   server: string,
@@ -81,9 +96,12 @@ export async function rangeQuery(
   const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
   const answer = await call(server, '/api/v1/query_range', params, options);
   if (!answer.ok) return answer;
-  const data = answer.data;
+  return matrixSeries(answer.data, 'a range query');
+}
+
+function matrixSeries(data: z.output<typeof dataSchema>, from: string): Answer<Series[]> {
   if (data.resultType !== 'matrix')
-    return { ok: false, message: `expected a matrix from a range query, got a ${data.resultType}` };
+    return { ok: false, message: `expected a matrix from ${from}, got a ${data.resultType}` };
   return {
     ok: true,
     data: data.result.map((s) => ({

@@ -25,6 +25,8 @@ export interface ResolvedEnvironment {
   labels: Record<string, string>;
   onFailure: OnFailure;
   components: ComponentSpec[];
+  /** The environment's url template (see environment-url.ts), when it has one. */
+  url?: string | undefined;
 }
 
 /** The engine's view of one environment; throws UnknownEnvironmentError for an undefined one. */
@@ -38,6 +40,7 @@ export function resolveEnvironment(config: TrancheConfig, environment: string): 
     versionTemplate: config.version,
     labels: { ...settings.labels },
     onFailure: settings.onFailure,
+    ...(settings.url === undefined ? {} : { url: settings.url }),
     components: settings.components.map((component) => ({
       ...resolveComponent(component, config.checks),
       ...(config.categories ? { categories: resolveCategories(config.categories) } : {}),
@@ -156,6 +159,8 @@ function resolveAnalysis(name: string, c: AnalysisConfig): AnalysisCheckSpec {
       : resolveSeries(c.series as NonNullable<AnalysisConfig['series']>),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
     baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
     timeoutMs: c.timeout,
   };

@@ -8,8 +8,10 @@ import { isRange } from '../engine/constraints.ts';
 import { PROMOTE_MODES } from '../engine/tracks.ts';
 import { ROLLBACK_POLICIES, STRATA } from '../engine/verdict.ts';
 import { ON_FAILURE } from '../engine/vocabulary.ts';
+import { analysisHorizonIssues } from './analysis-issues.ts';
 import { analysisBakeIssues, checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.ts';
+import { urlTemplateProblem } from './environment-url.ts';
 import { categoryIssues, requiresIssues, trackIssues } from './fleet-checks.ts';
 import { trackChoiceIssues } from './track-environments.ts';
 
@@ -136,6 +138,16 @@ export const environmentSchema = z
       .describe(
         'What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is.',
       ),
+    url: z
+      .string()
+      .superRefine((template, context) => {
+        const problem = urlTemplateProblem(template);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .describe(
+        'Where the environment is reached: every successful deployment status carries it as environment_url (GitHub’s “View deployment” link), and the bot’s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com.',
+      ),
   })
   .meta({ title: 'environment' });
 
@@ -196,7 +208,7 @@ function numberAbove(min: number) {
 const alphaSchema = fraction('a probability')
   .default(0.01)
   .describe(
-    'False-rollback rate: the largest probability of failing a canary that is no worse than its baseline, however often the check repeats; split evenly over the batches of a rollout that compare.',
+    'False-rollback rate: the largest probability that a rollout fails a canary that is not worse than failOn allows (with the default, worse by less than minEffect), however often the check looks; split evenly over the batches of a rollout that compare, for every test (sequential and Mann-Whitney).',
   );
 
 export const prometheusCheckSchema = z
@@ -259,18 +271,39 @@ export const prometheusCheckSchema = z
     description: 'A check that queries Prometheus per target.',
   });
 
+/** A counter selector: a metric name and/or a {…} of matchers, nothing around it. */
+const COUNTER_SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{.*\})?\s*$/s;
+
+const counterSelector = (what: string, example: string) =>
+  nonEmptyString()
+    .refine((q) => !q.includes('{window}'), {
+      error: `${what} is a counter selector such as ${example}: Tranche reads the counters' raw increase over the window itself (no increase(), no {window})`,
+    })
+    .refine((q) => q.includes('{window}') || COUNTER_SELECTOR.test(q), {
+      error: `${what} is a counter selector such as ${example}, not an expression: Tranche reads the counters' raw increase over the window itself`,
+    });
+
+const FAILURES_EXAMPLE = 'http_requests_total{instance=~"{targets}",code=~"5.."}';
+const TOTAL_EXAMPLE = 'http_requests_total{instance=~"{targets}"}';
+
 const countsSchema = z
   .strictObject({
-    failures: nonEmptyString().describe(
-      'PromQL of one arm\'s failures in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}",code=~"5.."}[{window}])). {targets} (a regex matcher value) matches the arm\'s targets; {window} is the window\'s length. No series counts as 0 failures.',
+    failures: counterSelector('counts.failures', FAILURES_EXAMPLE).describe(
+      `Counter selector of one arm's failures, e.g. ${FAILURES_EXAMPLE}. {targets} (a regex matcher value) matches the arm's targets. Tranche reads every matching series' raw increase from the end of the batch's deploy to the look (the last sample at or before each instant, counter resets handled, no extrapolation) and adds them up.`,
     ),
-    total: nonEmptyString().describe(
-      'PromQL of one arm\'s requests in the window, e.g. sum(increase(http_requests_total{instance=~"{targets}"}[{window}])). No series counts as no requests.',
+    total: counterSelector('counts.total', TOTAL_EXAMPLE).describe(
+      `Counter selector of one arm's requests, e.g. ${TOTAL_EXAMPLE}, read like failures. No series counts as no requests.`,
     ),
     minEffect: numberAbove(1)
       .default(1.5)
       .describe(
-        'Smallest ratio of canary to baseline failure rate worth catching: the test puts its power there, and passes once the data rule it out.',
+        'The tolerance: the ratio of canary to baseline failure rate that counts as a regression. With failOn beyond-min-effect a smaller regression fails with probability at most alpha; the check passes once the data rule out minEffect or more.',
+      ),
+    absentFailures: z
+      .enum(['no-data', 'zero'], { error: 'expected no-data or zero' })
+      .default('no-data')
+      .describe(
+        'What an arm whose failures selector matches no series is: no data (the default: a selector that matches nothing never passes a canary), or zero failures, for services whose failures counter appears only with its first failure (the result says so).',
       ),
   })
   .describe(
@@ -282,9 +315,11 @@ const seriesSchema = z
     query: nonEmptyString().describe(
       'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.',
     ),
-    step: durationSchema
+    step: positiveDuration
       .prefault('10s')
-      .describe('Resolution of the range queries; steps are compared pairwise.'),
+      .describe(
+        'Resolution of the range queries; steps are compared pairwise. The bake must hold enough steps for the test to decide (tranche plan shows when it can first fail and pass).',
+      ),
     direction: z
       .enum(['increase', 'decrease', 'either'], { error: 'expected one of increase, decrease, either' })
       .default('increase')
@@ -300,11 +335,13 @@ const seriesSchema = z
       .gt(0, { error: 'expected a number > 0' })
       .default(0.1)
       .describe(
-        'sequential: relative change worth catching (0.1 = 10 %); the check passes once the data rule it out.',
+        'sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more.',
       ),
     confidence: fraction('a confidence level')
       .default(0.98)
-      .describe("mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98)."),
+      .describe(
+        "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 − 2 × the batch's alpha (1 − alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both.",
+      ),
     tolerance: z
       .number()
       .min(0, { error: 'expected a number ≥ 0' })
@@ -336,6 +373,19 @@ export const analysisCheckSchema = z
           .default('pass')
           .describe(
             'What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step.',
+          ),
+        failOn: z
+          .enum(['beyond-min-effect', 'any-regression'], {
+            error: 'expected beyond-min-effect or any-regression',
+          })
+          .default('beyond-min-effect')
+          .describe(
+            'What the sequential tests fail on: beyond-min-effect tests against the shifted null (a canary worse by less than minEffect fails with probability at most alpha); any-regression against "no worse at all" (any consistent difference, however small, fails in time).',
+          ),
+        scrapeInterval: positiveDuration
+          .optional()
+          .describe(
+            "Prometheus' scrape interval of the targets, if known: a bake that can hold no scrape, or a series step shorter than it, is refused.",
           ),
         baseline: z
           .strictObject({
@@ -625,6 +675,7 @@ const trancheConfigObject = z
 
 export const trancheConfigSchema = trancheConfigObject
   .superRefine(trackChoiceIssues)
+  .superRefine(analysisHorizonIssues)
   .meta({ title: 'tranche.yml', description: 'Configuration of a Tranche service.' });
 
 export type TrancheConfig = z.output<typeof trancheConfigObject>;

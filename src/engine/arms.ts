@@ -37,3 +37,21 @@ export function armsLabel(arms: Arms): string {
   const b = arms.baselines.length;
   return `${c} canar${c === 1 ? 'y' : 'ies'} vs ${b} baseline${b === 1 ? '' : 's'}`;
 }
+
+/**
+ * How many of the component's batches (`batches`, in order) have baselines to compare with: each
+ * spends alpha / comparisons of the check, so the rollout's false-rollback rate stays within alpha.
+ */
+export function comparisonsOf(
+  component: ComponentSpec,
+  batches: readonly (readonly TargetSpec[])[],
+  baseline: BaselineSpec | undefined,
+): number {
+  let deployed: TargetSpec[] = [];
+  let count = 0;
+  for (const batch of batches) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count += 1;
+  }
+  return Math.max(1, count);
+}

@@ -99,6 +99,13 @@ export interface AnalysisCheckSpec extends CheckSpecBase {
   alpha: number;
   /** What an inconclusive result at the end of the bake does: let the rollout go on, or fail. */
   onInconclusive: 'pass' | 'fail';
+  /**
+   * What the sequential tests fail on: a regression beyond minEffect (a smaller one is tolerated:
+   * it fails with probability at most alpha), or any regression at all.
+   */
+  failOn: 'beyond-min-effect' | 'any-regression';
+  /** How often Prometheus scrapes the targets, when the config says: checks the step and the bake. */
+  scrapeIntervalMs?: number | undefined;
   /** Which targets form the baseline; default: the component's targets this run has not deployed yet. */
   baseline?: BaselineSpec | undefined;
 }
@@ -110,11 +117,16 @@ export interface BaselineSpec {
   labels?: Record<string, string> | undefined;
 }
 
-/** Failures out of requests per arm, from two queries templated with `{targets}` and `{window}`. */
+/**
+ * Failures out of requests per arm: two counter selectors templated with `{targets}`, read as raw
+ * counter differences from the end of the batch's deploy to the look.
+ */
 export interface CountsMetricSpec {
   type: 'counts';
   failures: string;
   total: string;
+  /** No failures series in an arm: no data, or (opted in) zero failures. */
+  absentFailures: 'no-data' | 'zero';
   /** Smallest ratio of canary to baseline failure rate that counts as a regression. */
   minEffect: number;
 }

@@ -1,4 +1,4 @@
-import { analysisArms, armsLabel } from './arms.ts';
+import { analysisArms, armsLabel, comparisonsOf } from './arms.ts';
 import { commandEnv } from './command-env.ts';
 import { checkFailure, decideStep, deployFailure, type StepFailure } from './decide.ts';
 import { EventSink } from './events.ts';
@@ -310,19 +310,9 @@ class Rollout {
     const arms = analysisArms(component, deployed, check.baseline);
     const label = armsLabel(arms);
     const scope = { scope: 'batch', canaries: arms.canaries.length, baselines: arms.baselines.length };
-    if (arms.baselines.length === 0) {
-      // Nothing left on the previous version to compare with: say so rather than pass.
-      await this.sink.emit({
-        kind: 'check',
-        status: 'skipped',
-        component: component.name,
-        target: label,
-        batch: number,
-        message: 'no baseline targets left: every target it could compare with runs the new version',
-        data: { check: check.name, status: 'skipped', ...scope },
-      });
-      return undefined;
-    }
+    // Nothing left on the previous version to compare with (the last batch): the check has no
+    // batch to judge here, and its alpha was split over the batches that have one.
+    if (arms.baselines.length === 0) return undefined;
     const context: BatchCheckContext = {
       service: this.spec.service,
       environment: this.spec.environment,
@@ -378,9 +368,12 @@ class Rollout {
   }
 
   /**
-   * Burn-in: wait, then re-check every target deployed so far and run the batch checks, until the
-   * bake time is over. The batch checks' last round is marked final (also when a slow round ran
-   * past the end), so an inconclusive analysis is settled; without a bake it is their only round.
+   * Burn-in: re-check every target deployed so far and run the batch checks every checkEvery,
+   * until the bake is over. The looks are scheduled from the end of the batch's deploy (the
+   * window's start), not from the end of the previous look, so they do not drift; a look that
+   * runs past the next one's time skips it. The last look, at the end of the bake (or the first
+   * after it, when a slow look ran past it), is marked final, so an inconclusive analysis is
+   * settled; without a bake the batch checks' only look is final.
    */
   private async bake(
     component: ComponentSpec,
@@ -392,19 +385,18 @@ class Rollout {
     if (bakeMs <= 0) return this.checkBatch(component, deployed, number, windowStart, true);
     const clock = this.ports.clock;
     const start = clock.now();
+    const end = windowStart + bakeMs;
+    const every = Math.max(1, checkIntervalMs);
     const where = { component: component.name, batch: number };
     await this.sink.emit({ kind: 'bake_started', status: 'started', ...where, data: { bakeMs } });
     let failure: StepFailure | undefined;
     let settled = false;
-    for (let left = bakeMs; !failure && left > 0; left = bakeMs - (clock.now() - start)) {
-      await clock.sleep(Math.min(left, Math.max(1, checkIntervalMs)), this.options.signal);
+    while (!failure && !settled) {
+      const next = Math.min(windowStart + (Math.floor((clock.now() - windowStart) / every) + 1) * every, end);
+      if (next > clock.now()) await clock.sleep(next - clock.now(), this.options.signal);
       failure = this.cancellation() ?? (await this.checkTargets(component, deployed, number));
-      settled = !failure && clock.now() - start >= bakeMs;
+      settled = !failure && clock.now() >= end;
       failure ??= await this.checkBatch(component, deployed, number, windowStart, settled);
-    }
-    if (!failure && !settled && component.checks.some(isBatchCheck)) {
-      failure =
-        this.cancellation() ?? (await this.checkBatch(component, deployed, number, windowStart, true));
     }
     await this.sink.emit({
       kind: 'bake_finished',
@@ -419,13 +411,7 @@ class Rollout {
   /** The batches of the component in which the check has baselines to compare with. */
   private comparisons(component: ComponentSpec, check: BatchCheckSpec): number {
     const index = this.spec.components.indexOf(component);
-    let deployed: TargetSpec[] = [];
-    let count = 0;
-    for (const batch of this.state.batchesOf(index)) {
-      deployed = [...deployed, ...batch];
-      if (analysisArms(component, deployed, check.baseline).baselines.length > 0) count += 1;
-    }
-    return Math.max(1, count);
+    return comparisonsOf(component, this.state.batchesOf(index), check.baseline);
   }
 
   private commandFor(component: ComponentSpec): string {

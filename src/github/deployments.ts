@@ -194,6 +194,8 @@ export interface StatusUpdate {
   state: DeploymentState;
   description: string;
   logUrl?: string | undefined;
+  /** Where the environment is reached: GitHub's "View deployment" link. */
+  environmentUrl?: string | undefined;
 }
 
 /** Post a deployment status; the description is cut to GitHub's 140 characters. */
@@ -209,5 +211,25 @@ export async function postDeploymentStatus(
     state: update.state,
     description: cut(update.description, STATUS_DESCRIPTION_MAX),
     ...(update.logUrl ? { log_url: update.logUrl } : {}),
+    ...(update.environmentUrl ? { environment_url: update.environmentUrl } : {}),
   });
+}
+
+/**
+ * Marks an environment's earlier successful deployments inactive once `version` succeeded there:
+ * GitHub does so itself only outside production environments, and only the newest should show
+ * as active.
+ */
+export async function markSuperseded(
+  client: GitHubClient,
+  repo: RepoRef,
+  deploymentIds: readonly number[],
+  version: string | null,
+): Promise<void> {
+  for (const deploymentId of deploymentIds) {
+    await postDeploymentStatus(client, repo, deploymentId, {
+      state: 'inactive',
+      description: `superseded by ${version ?? 'a newer deployment'}`,
+    });
+  }
 }

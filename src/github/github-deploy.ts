@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createChecker } from '../checks/checker.ts';
+import { environmentUrl } from '../config/environment-url.ts';
 import { allAtOnce } from '../config/instant-rollback.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { type ResolvedEnvironment, resolveConstraints, resolveEnvironment } from '../config/resolve.ts';
@@ -35,6 +36,7 @@ import {
   findLiveDeployment,
   type LiveDeployment,
   type Logger,
+  markSuperseded,
   postDeploymentStatus,
 } from './deployments.ts';
 import { githubSource } from './github-source.ts';
@@ -276,6 +278,10 @@ interface Prepared {
   rollback: boolean;
   /** Why the deploy gate refuses it (refuseUnsafe tells the deployment); empty when it may go. */
   refusals: Refusal[];
+  /** The environment's url template, for the success statuses' environment_url. */
+  url: string | undefined;
+  /** The deployment names some targets only: what ran before stays on the others. */
+  subset: boolean;
 }
 
 /** Find what is live, settle the version (allocate, or the one the deployment names), build the spec. */
@@ -331,7 +337,8 @@ async function prepare(
     action,
     constraints,
   };
-  return { spec, source, live, previousVersion, rollback, refusals };
+  const subset = payload?.targets !== undefined;
+  return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
 }
 
 /**
@@ -395,6 +402,9 @@ async function rollOut(
  * The final deployment status. After a complete rollback of the release, the deployment that was
  * live before gets a new `success` status: GitHub shows the newest successful deployment of an
  * environment as its active one, so this makes the version the targets run again the active one.
+ * After a success on every target, the deployment that was live before is marked inactive, as the
+ * bot does (after one on some targets only, it still runs on the others). Every success status
+ * links the environment's url for the version it is of.
  */
 async function reportDeployment(
   request: GitHubDeployRequest,
@@ -418,14 +428,30 @@ async function reportDeployment(
     state,
     description: `${prefix}${result.message}${suffix}`,
     logUrl: request.logUrl,
+    environmentUrl: state === 'success' ? urlOf(prepared, result.version) : undefined,
   });
   if (restored) {
     await safeStatus(request, live.id, {
       state: 'success',
       description: `active again: ${result.version} was rolled back to ${live.version}`,
       logUrl: request.logUrl,
+      environmentUrl: urlOf(prepared, live.version),
     });
   }
+  if (state === 'success' && !prepared.subset && live !== null && live.id !== deploymentId) {
+    try {
+      await markSuperseded(request.client, request.repo, [live.id], result.version);
+    } catch (error) {
+      request.log.warning(`could not mark deployment ${live.id} inactive: ${redactedMessage(error)}`);
+    }
+  }
+}
+
+/** The environment's url for `version`; undefined without a url or a version. */
+function urlOf(prepared: Prepared, version: string | null): string | undefined {
+  if (prepared.url === undefined || version === null) return undefined;
+  const { service, environment } = prepared.spec;
+  return environmentUrl(prepared.url, { version, service, environment });
 }
 
 /** A status that is a report, not a step: a failure is logged, never thrown. */

@@ -14,14 +14,21 @@
  * order (Hoeffding 1963, Thm. 4); the likelihood ratios are convex in the count, so the e-process
  * stays valid, only slightly conservative.
  *
- * Decisions: `fail` when the e-value reaches 1/alpha (the false-rollback rate is at most alpha,
- * however often the test is repeated as data arrive); `pass` when the time-uniform upper
- * confidence bound of ρ (the inverted test, level 1 − alpha) drops below minEffect, i.e. a
- * regression of minEffect or more is ruled out; `inconclusive` otherwise.
+ * The null need not be "no worse at all". With a tolerance ρ0 ≥ 1 the null is ρ ≤ ρ0, i.e.
+ * θ ≤ θ(ρ0), and the same mixture tests it: a canary worse than its baseline by less than the
+ * tolerance is then failed with probability at most alpha, however long the test runs. With
+ * ρ0 = 1 ("no worse at all") any consistent difference, however small, fails in time.
  *
- * The mixture's prior is a Beta of concentration 20 centred on θ(minEffect), truncated to θ > w,
- * so the test spends its power around the smallest regression the user cares about and beyond;
- * the bound's prior is centred on θ = w (no difference), where a healthy canary sits.
+ * Decisions: `fail` when the e-value against ρ ≤ nullRatio reaches 1/alpha (a canary within the
+ * null is failed with probability at most alpha, however often the test is repeated as data
+ * arrive); `pass` when the time-uniform upper confidence bound of ρ (the inverted test, level
+ * 1 − alpha) drops below minEffect, i.e. a regression of minEffect or more is ruled out;
+ * `inconclusive` otherwise.
+ *
+ * The mixture's prior is a Beta of concentration 20 centred on θ(nullRatio × minEffect),
+ * truncated to θ > θ(nullRatio), so the test spends its power one minEffect step above the null
+ * and beyond (θ(minEffect) for the plain null); the bound's prior is centred on θ = w (no
+ * difference), where a healthy canary sits.
  */
 import { betaPrior, logMixtureE, upperConfidenceBound } from './beta-mixture.ts';
 import { type AnalysisDecision, reportedE } from './decision.ts';
@@ -36,11 +43,16 @@ export interface RateRatioOptions {
   alpha: number;
   /** Smallest ratio of canary to baseline failure rate that counts as a regression (> 1). */
   minEffect: number;
+  /**
+   * The ratio the null allows: `fail` means the canary fails more than nullRatio times as often
+   * as the baseline. minEffect tolerates regressions below it; 1 (the default) tolerates none.
+   */
+  nullRatio?: number | undefined;
 }
 
 export interface RateRatioResult {
   decision: AnalysisDecision;
-  /** Evidence against "the canary fails no more often than the baseline"; fail at ≥ threshold. */
+  /** Evidence against "the canary fails at most nullRatio times as often as the baseline"; fail at ≥ threshold. */
   eValue: number;
   threshold: number;
   /** canary failure rate ÷ baseline failure rate; Infinity or NaN when the baseline has no failures. */
@@ -67,6 +79,8 @@ export function rateRatioTest(
   validate(baseline, 'baseline');
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
   if (!(options.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
+  const nullRatio = options.nullRatio ?? 1;
+  if (!(nullRatio >= 1)) throw new RangeError('nullRatio must be at least 1');
   const threshold = 1 / options.alpha;
   const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
   const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
@@ -79,7 +93,7 @@ export function rateRatioTest(
   const w = canary.total / (canary.total + baseline.total);
   const toRho = (theta: number) =>
     theta >= 1 ? Number.POSITIVE_INFINITY : (theta * (1 - w)) / (w * (1 - theta));
-  const logE = rateRatioLogE(canary, baseline, options.minEffect);
+  const logE = rateRatioLogE(canary, baseline, options.minEffect, nullRatio);
   const thetaUpper = upperConfidenceBound(canary.failures, failures, options.alpha, () =>
     betaPrior(w, PRIOR_CONCENTRATION),
   );
@@ -90,15 +104,21 @@ export function rateRatioTest(
 }
 
 /**
- * ln of the e-value alone, against "the canary fails no more often than the baseline" (0 while an
- * arm has no requests): what `fail` is decided on, for callers that need nothing else.
+ * ln of the e-value alone, against "the canary fails at most nullRatio times as often as the
+ * baseline" (0 while an arm has no requests): what `fail` is decided on, for callers that need
+ * nothing else.
  */
-export function rateRatioLogE(canary: ArmCounts, baseline: ArmCounts, minEffect: number): number {
+export function rateRatioLogE(
+  canary: ArmCounts,
+  baseline: ArmCounts,
+  minEffect: number,
+  nullRatio = 1,
+): number {
   if (canary.total <= 0 || baseline.total <= 0) return 0;
   const w = canary.total / (canary.total + baseline.total);
-  const theta = (minEffect * w) / (minEffect * w + 1 - w);
-  const prior = betaPrior(theta, PRIOR_CONCENTRATION);
-  return logMixtureE(canary.failures, canary.failures + baseline.failures, w, prior, 'above');
+  const theta = (rho: number) => (rho * w) / (rho * w + 1 - w);
+  const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, 'above');
 }
 
 function validate(arm: ArmCounts, name: string): void {

@@ -18,6 +18,12 @@
  * (1 + s) are Binomial(n, ≥ 1/2) if s is at most the true effect, so s is excluded once the
  * `below` test rejects that; the excluded s are exactly those at or above an order statistic of
  * the ratios canary/baseline. `pass` needs that bound below minEffect.
+ *
+ * The shifted null. With a tolerance s0 the null is "the canary is worse by at most s0": the
+ * median relative excess is ≤ s0, so a pair's canary exceeds (1 + s0) × its baseline with
+ * probability ≤ 1/2, and the same test on those shifted pairs fails a canary within the tolerance
+ * with probability at most alpha. s0 = 0 is "no worse at all": any consistent difference, however
+ * small, fails in time.
  */
 import { logMixtureE } from './beta-mixture.ts';
 import { type AnalysisDecision, type Direction, reportedE } from './decision.ts';
@@ -27,6 +33,8 @@ export interface SignTestOptions {
   /** Relative effect that counts as a regression: 0.1 = the canary's values 10 % worse. */
   minEffect: number;
   direction: Direction;
+  /** The relative difference the null allows: fail means worse by more than this (default 0). */
+  nullShift?: number | undefined;
 }
 
 export interface SignTestResult {
@@ -34,7 +42,7 @@ export interface SignTestResult {
   /** Evidence that the canary is worse; fail at ≥ threshold. */
   eValue: number;
   threshold: number;
-  /** Pairs compared (ties dropped) and pairs where the canary was worse. */
+  /** Pairs compared (ties with the null dropped) and pairs where the canary was worse than the null allows. */
   pairs: number;
   worse: number;
   /** Median relative difference canary vs baseline, in the worse direction (0.05 = 5 % worse). */
@@ -55,9 +63,11 @@ export function signTest(
   }
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError('alpha must be in (0, 1)');
   if (!(options.minEffect > 0)) throw new RangeError('minEffect must be greater than 0');
+  const shift = options.nullShift ?? 0;
+  if (!(shift >= 0)) throw new RangeError('nullShift must be at least 0');
   const sides = options.direction === 'either' ? (['increase', 'decrease'] as const) : [options.direction];
   const alpha = options.alpha / sides.length;
-  const results = sides.map((side) => oneSided(canary, baseline, side, alpha));
+  const results = sides.map((side) => oneSided(canary, baseline, side, alpha, shift));
   const worst = results.reduce((a, b) => (b.logE > a.logE ? b : a));
   const upper = Math.max(...results.map((r) => r.upper));
   const threshold = 1 / alpha;
@@ -87,6 +97,7 @@ function oneSided(
   baseline: readonly number[],
   side: 'increase' | 'decrease',
   alpha: number,
+  shift: number,
 ): Side {
   let pairs = 0;
   let worse = 0;
@@ -96,9 +107,10 @@ function oneSided(
     if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
     // The worse value over the better: > 1 when the canary is worse.
     const [bad, good] = side === 'increase' ? [c, b] : [b, c];
-    if (bad !== good) {
+    const allowed = good * (1 + shift);
+    if (bad !== allowed) {
       pairs++;
-      if (bad > good) worse++;
+      if (bad > allowed) worse++;
     }
     if (bad > 0 && good > 0) ratios.push(bad / good);
   }
@@ -110,6 +122,18 @@ function oneSided(
 /** ln of the one-sided sign test's e-value after `worse` of `pairs` untied pairs went the canary's bad way. */
 export function signLogE(worse: number, pairs: number): number {
   return logMixtureE(worse, pairs, 0.5, UNIFORM, 'above');
+}
+
+/**
+ * The fewest pairs after which the one-sided sign test can reach 1/alpha (every pair worse), and
+ * so the fewest after which its upper bound can drop below any effect (every pair better): a
+ * test with fewer pairs can neither fail nor pass.
+ */
+export function minimumPairs(alpha: number): number {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
 }
 
 /**

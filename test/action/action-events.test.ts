@@ -56,6 +56,10 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
       expectAllScopesDone(run);
     });
 
+    it('leaves the deployment that was live active: it still runs on the other targets', () => {
+      expect(sequence(run)).not.toContain(`POST ${R}/deployments/5/statuses`);
+    });
+
     it('deploys the named version to the named targets only', () => {
       expect([f.versionOf('t-1'), f.versionOf('t-2')]).toEqual(['1.5', '1.5']);
       expect(existsSync(f.path('state/t-3'))).toBe(false);
@@ -80,6 +84,7 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
           gh.listStatuses(6, 'success'),
           gh.getTag('shop', '1.2', OLD_SHA),
           ...reports({ checkRun: 7, deployment: 78, batches: 1 }),
+          gh.createStatus(6),
         ],
       });
     });
@@ -91,6 +96,13 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
       const result = JSON.parse(run.outputs.result ?? '{}');
       expect(result).toMatchObject({ version: '1.2', previousVersion: '1.3', commit: OLD_SHA });
       expect(result.components[0].batches).toHaveLength(1);
+      expectAllScopesDone(run);
+    });
+
+    it('marks the deployment it rolled back from inactive', () => {
+      expect(bodies(run, 'POST', '/deployments/6/statuses')).toEqual([
+        { state: 'inactive', description: 'superseded by 1.2' },
+      ]);
       expectAllScopesDone(run);
     });
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult } from '../../src/engine/result.ts';
 import { RECORDING_DEPLOY } from '../support/cli.ts';
-import { useWorkspaces } from './fleet.ts';
+import { fleetConfig, useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence, summaryOf, titleOf } from './harness/expect.ts';
 import { type ActionRun, RUNTIME_TOKEN, runAction, TEST_TOKEN } from './harness/runner.ts';
 import { gh, reports, SHA } from './harness/scenario.ts';
@@ -19,7 +19,22 @@ echo "{\\"value\\": $value}"
 `;
 
 const R = '/repos/acme/shop';
+const URL_TEMPLATE = 'https://{version}.prod.example.com';
 const RUN_URL = 'https://github.com/acme/shop/actions/runs/4242';
+
+/** A deploy of 1.3 over deployment 5 (1.2, live), ending with one more status posted to deployment 5. */
+function overLiveDeployment() {
+  return [
+    gh.createCheckRun(7),
+    gh.listDeployments('prod', [{ id: 5, version: '1.2' }]),
+    gh.listStatuses(5, 'success'),
+    gh.matchingTags('shop', ['1.1', '1.2']),
+    gh.createTag(),
+    gh.createDeployment(9),
+    ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
+    gh.createStatus(5),
+  ];
+}
 
 function result(run: ActionRun): DeployResult {
   return JSON.parse(run.outputs.result ?? 'null') as DeployResult;
@@ -137,22 +152,49 @@ describe('the bundled Action, run as a runner runs it', () => {
     });
   });
 
+  describe('with a url for the environment, over a live deployment', () => {
+    let run: ActionRun;
+    beforeAll(async () => {
+      const f = workspace({ 'tranche.yml': fleetConfig({ url: URL_TEMPLATE }) });
+      run = await runAction({
+        workspace: f.dir,
+        interactions: overLiveDeployment(),
+      });
+    });
+
+    it('links the version’s address from the success status, and from no other', async () => {
+      expect(run.code).toBe(0);
+      expect(bodies(run, 'POST', '/deployments/9/statuses')).toEqual([
+        { state: 'in_progress', description: 'deploying 1.3 (live: 1.2)', log_url: RUN_URL },
+        {
+          state: 'success',
+          description: '1.3 is live on every target',
+          log_url: RUN_URL,
+          environment_url: 'https://1.3.prod.example.com',
+        },
+      ]);
+      expectAllScopesDone(run);
+    });
+
+    it('marks the deployment that was live inactive once the new one succeeded', async () => {
+      expect(sequence(run).slice(-2)).toEqual([
+        `POST ${R}/deployments/9/statuses`,
+        `POST ${R}/deployments/5/statuses`,
+      ]);
+      expect(bodies(run, 'POST', '/deployments/5/statuses')).toEqual([
+        { state: 'inactive', description: 'superseded by 1.3' },
+      ]);
+      expectAllScopesDone(run);
+    });
+  });
+
   describe('when batch 2 fails its check', () => {
-    const interactions = () => [
-      gh.createCheckRun(7),
-      gh.listDeployments('prod', [{ id: 5, version: '1.2' }]),
-      gh.listStatuses(5, 'success'),
-      gh.matchingTags('shop', ['1.1', '1.2']),
-      gh.createTag(),
-      gh.createDeployment(9),
-      ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
-      gh.createStatus(5),
-    ];
+    const interactions = overLiveDeployment;
 
     let f: ReturnType<typeof workspace>;
     let run: ActionRun;
     beforeAll(async () => {
-      f = workspace({ 'check.sh': LATENCY_HIGH_ON_T3 });
+      f = workspace({ 'check.sh': LATENCY_HIGH_ON_T3, 'tranche.yml': fleetConfig({ url: URL_TEMPLATE }) });
       run = await runAction({ workspace: f.dir, interactions: interactions() });
     });
 
@@ -182,8 +224,8 @@ describe('the bundled Action, run as a runner runs it', () => {
           annotations: [
             {
               path: 'tranche.yml',
-              start_line: 13,
-              end_line: 13,
+              start_line: 14,
+              end_line: 14,
               annotation_level: 'failure',
               title: 'check latency failed on t-3',
               message: 'value 480 is greater than max 300 (batch 2)',
@@ -216,10 +258,16 @@ describe('the bundled Action, run as a runner runs it', () => {
       ]);
       const [, failed] = bodies(run, 'POST', '/deployments/9/statuses');
       expect(failed).toMatchObject({ state: 'failure', log_url: RUN_URL });
+      expect(failed).not.toHaveProperty('environment_url');
       expect(String(failed?.description)).toMatch(/^rolled back: .*; 1\.2 is active again$/);
       expect(String(failed?.description).length).toBeLessThanOrEqual(140);
       expect(bodies(run, 'POST', '/deployments/5/statuses')).toEqual([
-        { state: 'success', description: 'active again: 1.3 was rolled back to 1.2', log_url: RUN_URL },
+        {
+          state: 'success',
+          description: 'active again: 1.3 was rolled back to 1.2',
+          log_url: RUN_URL,
+          environment_url: 'https://1.2.prod.example.com',
+        },
       ]);
       expectAllScopesDone(run);
     });

@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll } from 'vitest';
 import { project, RECORDING_CHECK, RECORDING_DEPLOY } from '../support/cli.ts';
 
-export function fleetConfig(options: { targets?: number; bake?: string; checkEvery?: string } = {}): string {
+export function fleetConfig(
+  options: { targets?: number; bake?: string; checkEvery?: string; url?: string } = {},
+): string {
   const targets = Array.from({ length: options.targets ?? 3 }, (_, i) => `t-${i + 1}`).join(', ');
   return `service: shop
 version: "1.{n}"
 environments:
-  prod:
+  prod:${options.url ? `\n    url: "${options.url}"` : ''}
     components:
       - name: app
         targets: [${targets}]

@@ -10,8 +10,8 @@ import { GitHubMock, resetNetwork, strictNetwork } from './harness/github-mock.t
 import { commentPayload } from './harness/payloads.ts';
 
 describe('the app', () => {
-  describe('its manifest, bot/app.yml', () => {
-    const manifest = parse(readFileSync(new URL('../../bot/app.yml', import.meta.url), 'utf8'));
+  describe('its manifest, app.yml', () => {
+    const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8'));
 
     it('subscribes to exactly the events the bot handles', () => {
       expect(manifest.default_events.toSorted()).toEqual([...EVENTS].sort());
@@ -33,7 +33,7 @@ describe('the app', () => {
 
   describe('mounted with createNodeMiddleware in a plain Node server', () => {
     let dir: string;
-    const NAMES = ['TRANCHE_LEDGER', 'TRANCHE_OUTCOMES_SECRET'] as const;
+    const NAMES = ['TRANCHE_LEDGER', 'TRANCHE_OUTCOMES_SECRET', 'TRANCHE_CONFIG'] as const;
     let saved: Partial<Record<(typeof NAMES)[number], string>>;
 
     beforeEach(() => {
@@ -42,6 +42,7 @@ describe('the app', () => {
       saved = Object.fromEntries(NAMES.map((n) => [n, process.env[n]]));
       process.env.TRANCHE_LEDGER = join(dir, 'ledger.db');
       delete process.env.TRANCHE_OUTCOMES_SECRET;
+      delete process.env.TRANCHE_CONFIG;
     });
 
     afterEach(() => {
@@ -66,6 +67,20 @@ describe('the app', () => {
         expect(readFileSync(join(dir, 'ledger.db')).length).toBeGreaterThan(0);
         expect((await fetch(`${server.url}/healthz`)).status).toBe(404);
         expect((await fetch(`${server.url}/tranche/outcomes`, { method: 'POST' })).status).toBe(404);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('reads tranche.yml from the one path TRANCHE_CONFIG names in every repository', async () => {
+      process.env.TRANCHE_CONFIG = 'deploy/tranche.yml';
+      const server = await serve(await createNodeMiddleware(app, { probot: testProbot([]) }));
+      try {
+        const github = new GitHubMock().token().configAt('deploy/tranche.yml').reaction().comment();
+        expect((await deliver(server.url, 'issue_comment', commentPayload({ body: '/status' }))).status).toBe(
+          200,
+        );
+        github.done();
       } finally {
         await server.close();
       }

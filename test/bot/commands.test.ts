@@ -284,7 +284,7 @@ categories:
         await t.comment({ body: '/status prodution' });
         t.github.done();
         expect(t.github.bodies('comment')[0]?.body).toBe(
-          '🙅 There is no environment `prodution` in tranche.yml; did you mean `production`? the environments are `staging`, `production`, `eu`',
+          '🙅 There is no environment `prodution` in .github/tranche.yml; did you mean `production`? the environments are `staging`, `production`, `eu`',
         );
       });
     });

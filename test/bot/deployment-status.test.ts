@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { useBot } from './harness/bot-test.ts';
-import { HEAD_SHA, HTML_URL } from './harness/payloads.ts';
+import { HEAD_SHA, HTML_URL, TRANCHE_YML } from './harness/payloads.ts';
 
 describe('deployment_status', () => {
   const t = useBot();
 
   /** alice's /deploy production, started as deployment `id` with reply `comment`. */
-  async function deployed(id: number, comment: number, existingTags: string[] = []) {
-    t.github.config().reaction().permission('alice', 'write').pull().tags(existingTags).createTag();
+  async function deployed(id: number, comment: number, existingTags: string[] = [], yaml = TRANCHE_YML) {
+    t.github.config(yaml).reaction().permission('alice', 'write').pull().tags(existingTags).createTag();
     t.github.comment(12, comment).createDeployment(id);
     await t.comment({ body: '/deploy production' });
   }
@@ -57,6 +57,34 @@ describe('deployment_status', () => {
       t.github.done();
       expect(t.github.bodies('editComment')).toHaveLength(1);
       expect((await t.ledger.releases({ repo: 'acme/shop' }))[0]?.state).toBe('inactive');
+    });
+  });
+
+  describe('with a url for the environment in tranche.yml', () => {
+    const yaml = TRANCHE_YML.replace(
+      '  production:\n',
+      '  production:\n    url: "https://{version}.shop.example.com"\n',
+    );
+
+    it('links the version’s address from the 🚀 reply', async () => {
+      t.github.token();
+      await deployed(9001, 5001, [], yaml);
+      t.github.config(yaml).editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'success', version: '1' });
+      t.github.done();
+      expect(t.github.bodies('editComment')[0]?.body).toContain(
+        `[view deployment](https://1.shop.example.com) · [workflow run](${HTML_URL}/actions/runs/7001)`,
+      );
+    });
+
+    it('links no address from a 😕 reply', async () => {
+      t.github.token();
+      await deployed(9001, 5001, [], yaml);
+      t.github.config(yaml).editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'failure', version: '1' });
+      t.github.done();
+      expect(t.github.bodies('editComment')[0]?.body).toContain('😕 **Failed**');
+      expect(t.github.bodies('editComment')[0]?.body).not.toContain('view deployment');
     });
   });
 

@@ -123,7 +123,7 @@ describe('refusals and comments that are not for the bot', () => {
       t.github.token().config().reaction().comment();
       await t.comment({ body: '/noop prodution' });
       expect(await expectOnlyAReply()).toBe(
-        '🙅 There is no environment `prodution` in tranche.yml; did you mean `production`? the environments are `staging`, `production`, `eu`',
+        '🙅 There is no environment `prodution` in .github/tranche.yml; did you mean `production`? the environments are `staging`, `production`, `eu`',
       );
     });
 
@@ -140,7 +140,9 @@ describe('refusals and comments that are not for the bot', () => {
     it('says so instead of deploying', async () => {
       t.github.token().noConfig().reaction().comment();
       await t.comment({ body: '/deploy production' });
-      expect(await expectOnlyAReply()).toBe('🙅 This repository has no tranche.yml on its default branch');
+      expect(await expectOnlyAReply()).toBe(
+        '🙅 This repository has no .github/tranche.yml or tranche.yml on its default branch',
+      );
     });
   });
 

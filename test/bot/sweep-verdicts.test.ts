@@ -96,7 +96,9 @@ describe('verdicts on the timer, from outcomes reported to the ledger', () => {
 
   it('judges the version again on the next sweep when GitHub failed this one', async () => {
     await threeFailsInProduction();
-    t.github.scope.get('/repos/acme/shop/contents/tranche.yml').reply(502, { message: 'Bad Gateway' });
+    t.github.scope
+      .get('/repos/acme/shop/contents/.github%2Ftranche.yml')
+      .reply(502, { message: 'Bad Gateway' });
     await t.sweep();
     t.github.done();
     expect(sweepFailures()).toHaveLength(1);

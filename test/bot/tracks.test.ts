@@ -289,7 +289,7 @@ describe('release tracks', () => {
       await t.comment({ body: '/hold canery' });
       t.github.done();
       expect(t.github.bodies('comment')[0]?.body).toBe(
-        '🙅 There is no track `canery` in tranche.yml; did you mean `canary`? the tracks are `yolo`, `canary`, `stable`',
+        '🙅 There is no track `canery` in .github/tranche.yml; did you mean `canary`? the tracks are `yolo`, `canary`, `stable`',
       );
     });
   });

@@ -367,7 +367,7 @@ describe('fleet-wide verdicts', () => {
       t.github.done();
       expect(answer.status).toBe(422);
       expect(JSON.parse(answer.body).error).toBe(
-        'tranche.yml defines no environment moon (it has staging, production, eu)',
+        '.github/tranche.yml defines no environment moon (it has staging, production, eu)',
       );
     });
 

@@ -156,7 +156,7 @@ describe.skipIf(unavailable !== undefined)('with a real Prometheus', () => {
       expect(bad.code).toBe(1);
       expect(bad.result).toMatchObject({ decision: 'rolled_back', reasonCode: 'check_failed', version: '2' });
       expect(bad.result.message).toMatch(
-        /^check errors on 1 canary vs 2 baselines: canary \d+\.\d\d% .* the canary fails more often$/,
+        /^check errors on 1 canary vs 2 baselines: canary \d+\.\d\d% .* the canary fails more than 1\.5× as often$/,
       );
       expect(bad.result.rolledBack).toEqual([
         { component: 'app', target: 'web-1', from: '2', to: '1', status: 'rolled_back' },
@@ -190,6 +190,7 @@ describe.skipIf(unavailable !== undefined)('with a real Prometheus', () => {
         },
         alpha: 0.05,
         onInconclusive: 'pass',
+        failOn: 'beyond-min-effect',
         timeoutMs: 5_000,
       };
       const now = Date.now();
@@ -204,7 +205,71 @@ describe.skipIf(unavailable !== undefined)('with a real Prometheus', () => {
         metric: 'e-value',
         evidence: { test: 'sign', decision: 'fail' },
       });
-      expect(result?.message).toMatch(/^canary worse in (\d+) of \1 steps, by \d+\.\d% \(median\)/);
+      expect(result?.message).toMatch(
+        /^canary worse by more than 10\.0% in (\d+) of \1 steps, by \d+\.\d% \(median\)/,
+      );
+    });
+  });
+
+  describe('an analysis of counts, web-2 against web-3', () => {
+    const counts = (failures: string): AnalysisCheckSpec => ({
+      kind: 'analysis',
+      name: 'errors',
+      server: prometheus.url,
+      metric: {
+        type: 'counts',
+        failures,
+        total: 'fake_requests_total{target=~"{targets}"}',
+        minEffect: 1.5,
+        absentFailures: 'no-data',
+      },
+      alpha: 0.01,
+      onInconclusive: 'pass',
+      failOn: 'beyond-min-effect',
+      timeoutMs: 5_000,
+    });
+    const executor: Executor = { run: () => Promise.reject(new Error('no commands here')) };
+    const arms = { canaries: [{ name: 'web-2', labels: {} }], baselines: [{ name: 'web-3', labels: {} }] };
+    /** The counter's value at an instant (its last sample at or before it), by an instant query. */
+    const counterAt = async (selector: string, ms: number) => {
+      const body = new URLSearchParams({ query: `sum(${selector})`, time: String(ms / 1000) });
+      const response = await fetch(`${prometheus.url}/api/v1/query`, { method: 'POST', body });
+      const json = (await response.json()) as { data: { result: { value: [number, string] }[] } };
+      return Number(json.data.result[0]?.value[1]);
+    };
+
+    it('counts what the counters recorded between the deploy’s end and the look, not increase()’s extrapolation', async () => {
+      // A window that does not start on a scrape: increase() would scale its samples to the edges.
+      const now = Date.now() - 1_500;
+      const windowStart = now - 4_300;
+      const result = await createChecker({ executor }).runBatch?.(
+        counts('fake_requests_total{target=~"{targets}",code="500"}'),
+        batchContext({ ...arms, windowStart, now }),
+      );
+      const rise = async (selector: string) =>
+        (await counterAt(selector, now)) - (await counterAt(selector, windowStart));
+      expect(result?.evidence?.canaryRequests).toBeCloseTo(
+        await rise('fake_requests_total{target="web-2"}'),
+        6,
+      );
+      expect(result?.evidence?.canaryFailures).toBeCloseTo(
+        await rise('fake_requests_total{target="web-2",code="500"}'),
+        6,
+      );
+      expect(result?.evidence?.baselineRequests).toBeCloseTo(
+        await rise('fake_requests_total{target="web-3"}'),
+        6,
+      );
+    });
+
+    it('is no data at the end of the bake when the failures selector matches nothing, never a pass', async () => {
+      const now = Date.now() - 1_500;
+      const result = await createChecker({ executor }).runBatch?.(
+        counts('fake_requests_total{target=~"{targets}",code="5xx"}'),
+        batchContext({ ...arms, windowStart: now - 5_000, now, final: true }),
+      );
+      expect(result).toMatchObject({ status: 'no_data' });
+      expect(result?.message).toContain('the failures selector matches no canary series');
     });
   });
 });
@@ -226,7 +291,8 @@ checks:
     analysis:
       url: ${server}
       counts:
-        failures: 'sum(increase(fake_requests_total{target=~"{targets}",code="500"}[{window}]))'
-        total: 'sum(increase(fake_requests_total{target=~"{targets}"}[{window}]))'
+        failures: 'fake_requests_total{target=~"{targets}",code="500"}'
+        total: 'fake_requests_total{target=~"{targets}"}'
+      scrapeInterval: 1s
 `;
 }

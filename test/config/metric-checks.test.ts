@@ -114,23 +114,26 @@ describe('analysis checks in tranche.yml', () => {
     '    analysis:',
     '      url: http://prom:9090',
     '      counts:',
-    '        failures: sum(increase(r{t=~"{targets}",code="500"}[{window}]))',
-    '        total: sum(increase(r{t=~"{targets}"}[{window}]))',
+    '        failures: r{t=~"{targets}",code="500"}',
+    '        total: r{t=~"{targets}"}',
   ];
 
-  it('resolve with defaults: alpha 0.01, minEffect 1.5, onInconclusive pass', () => {
+  it('resolve with defaults: alpha 0.01, minEffect 1.5 as the tolerance, absent failures as no data, onInconclusive pass', () => {
     expect(checkOf(config('1m', ...counts))).toEqual({
       kind: 'analysis',
       name: 'check',
       server: 'http://prom:9090',
       metric: {
         type: 'counts',
-        failures: 'sum(increase(r{t=~"{targets}",code="500"}[{window}]))',
-        total: 'sum(increase(r{t=~"{targets}"}[{window}]))',
+        failures: 'r{t=~"{targets}",code="500"}',
+        total: 'r{t=~"{targets}"}',
         minEffect: 1.5,
+        absentFailures: 'no-data',
       },
       alpha: 0.01,
       onInconclusive: 'pass',
+      failOn: 'beyond-min-effect',
+      scrapeIntervalMs: undefined,
       baseline: undefined,
       timeoutMs: 10_000,
     });
@@ -165,6 +168,54 @@ describe('analysis checks in tranche.yml', () => {
     expect(errors(config('0s', ...counts))).toEqual([
       "tranche.yml:9:18 environments.prod.components[0].checks[0]: check 'check' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake",
     ]);
+  });
+
+  it('refuse counts written as increase() over {window}: they are counter selectors, read raw', () => {
+    const text = config(
+      '1m',
+      '    analysis:',
+      '      url: http://prom:9090',
+      '      counts:',
+      '        failures: sum(increase(r{t=~"{targets}",code="500"}[{window}]))',
+      '        total: sum(rate(r{t=~"{targets}"}[1m]))',
+    );
+    expect(errors(text)).toEqual([
+      'tranche.yml:15:19 checks.check.analysis.counts.failures: counts.failures is a counter selector such as http_requests_total{instance=~"{targets}",code=~"5.."}: Tranche reads the counters\' raw increase over the window itself (no increase(), no {window})',
+      'tranche.yml:16:16 checks.check.analysis.counts.total: counts.total is a counter selector such as http_requests_total{instance=~"{targets}"}, not an expression: Tranche reads the counters\' raw increase over the window itself',
+    ]);
+  });
+
+  describe('that can never decide', () => {
+    const p95 = (...extra: string[]) => [
+      '    analysis:',
+      '      url: http://prom:9090',
+      '      series: { query: p95, step: 10s }',
+      ...extra,
+    ];
+
+    it('refuse a sign test whose bake cannot hold the steps it needs to fail, at the reference', () => {
+      // Three targets go out as 1 then 2: one batch compares and spends all of alpha 0.01, which
+      // needs 9 steps all one way; a 1-minute bake is sure to hold only 5 complete 10 s steps.
+      expect(errors(config('1m', ...p95()))).toEqual([
+        "tranche.yml:9:18 environments.prod.components[0].checks[0]: check 'check' cannot decide here: the bake of 60s is sure to hold only 5 complete 10s steps; the sign test needs 9 to fail or pass at alpha 0.01 per batch: lengthen the bake to 100s or shorten the step",
+      ]);
+    });
+
+    it('accept the same test once the bake holds the steps', () => {
+      expect(checkOf(config('100s', ...p95()))).toMatchObject({ kind: 'analysis' });
+    });
+
+    it('refuse a step shorter than the scrape interval when it is known', () => {
+      expect(errors(config('10m', ...p95('      scrapeInterval: 15s')))).toEqual([
+        "tranche.yml:9:18 environments.prod.components[0].checks[0]: check 'check' cannot decide here: step 10s is shorter than the scrape interval 15s: some steps would hold no sample",
+      ]);
+    });
+
+    it('refuse a bake that can hold no scrape', () => {
+      expect(errors(config('10s', ...counts, '      scrapeInterval: 15s'))).toEqual([
+        "tranche.yml:9:18 environments.prod.components[0].checks[0]: check 'check' cannot decide here: the bake of 10s can hold no scrape (scrapeInterval 15s)",
+      ]);
+    });
   });
 
   it('refuse both counts and series', () => {

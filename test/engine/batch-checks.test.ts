@@ -89,15 +89,28 @@ describe('runRelease with a batch check', () => {
       expect(first.now - first.windowStart).toBe(10_000);
     });
 
-    it('skips it, saying why, once no baseline target is left', async () => {
+    it('neither runs nor records it in the last batch, where no baseline target is left', async () => {
       const h = harness();
       const result = await h.run(analysed());
       expect(result.decision).toBe('succeeded');
-      const skipped = h.reporter.events.filter((e) => e.kind === 'check' && e.status === 'skipped');
-      expect(skipped).toHaveLength(3);
-      expect(skipped[0]).toMatchObject({ batch: 3, target: '4 canaries vs 0 baselines' });
-      expect(skipped[0]?.message).toContain('no baseline targets left');
+      const lastBatch = h.reporter.events.filter((e) => e.kind === 'check' && e.batch === 3);
+      expect(lastBatch.map((e) => e.target)).not.toContain('4 canaries vs 0 baselines');
+      expect(h.reporter.events.some((e) => e.status === 'skipped')).toBe(false);
       expect(h.checker.batchCalls.some((c) => c.batch === 3)).toBe(false);
+    });
+
+    it('looks every checkEvery from the end of the deploy, however long each look takes', async () => {
+      const clock = new FakeClock();
+      const executor = new ScriptedExecutor(clock);
+      // Every look takes 50 ms: looks scheduled from the end of the previous one would drift.
+      const checker = new ScriptedBatchChecker(clock, () => {
+        clock.tick(50);
+        return {};
+      });
+      const ports = { executor, checker, reporter: new RecordingReporter(), clock, ledger };
+      await runRelease(analysed(), ports, { previousVersion: null });
+      const offsets = checker.batchCalls.filter((c) => c.batch === 1).map((c) => c.now - c.windowStart);
+      expect(offsets).toEqual([10_000, 20_000, 30_000]);
     });
   });
 

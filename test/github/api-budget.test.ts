@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { countApiCalls } from './api-calls.ts';
 
 /**
- * The formula docs/action.md documents: a deploy costs 8 + B requests (B: batches run), plus 1 to read
- * the live deployment's status when one exists, plus 1 to make it active again after a complete
- * rollback, plus 1 per 50 annotations past the first 50.
+ * The formula docs/action.md documents: a deploy costs 8 + B requests (B: batches run), plus 1 to
+ * read the live deployment's status when one exists, plus 1 to mark it inactive after a success or
+ * to make it active again after a complete rollback, plus 1 per 50 annotations past the first 50.
  */
 function expected(
   batches: number,
-  extra: { live?: boolean; restored?: boolean; annotations?: number } = {},
+  extra: { live?: boolean; restored?: boolean; superseded?: boolean; annotations?: number } = {},
 ): number {
   const annotationPages = Math.max(0, Math.ceil((extra.annotations ?? 0) / 50) - 1);
-  return 8 + batches + (extra.live ? 1 : 0) + (extra.restored ? 1 : 0) + annotationPages;
+  const live = (extra.live ? 1 : 0) + (extra.restored ? 1 : 0) + (extra.superseded ? 1 : 0);
+  return 8 + batches + live + annotationPages;
 }
 
 describe('GitHub requests per deploy', () => {
@@ -41,6 +42,13 @@ describe('GitHub requests per deploy', () => {
       expect(calls.filter((c) => c.startsWith('PATCH'))).toHaveLength(batches + 1);
     });
   }
+
+  it('add one to read the live deployment, and one to mark it inactive after a success', async () => {
+    const { calls, batches, outcome } = await countApiCalls({ targets: 100, live: true });
+    expect(outcome.decision).toBe('succeeded');
+    expect(calls).toHaveLength(expected(batches, { live: true, superseded: true }));
+    expect(calls.at(-1)).toBe('POST /repos/acme/shop/deployments/5/statuses');
+  });
 
   it('add one to read the live deployment, and one to make it active again after a rollback', async () => {
     const { calls, batches, outcome } = await countApiCalls({ targets: 100, live: true, failFromTarget: 40 });

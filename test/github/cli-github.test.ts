@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleet } from '../action/fleet.ts';
+import { fleet, fleetConfig } from '../action/fleet.ts';
 import type { Interaction, Recording } from '../action/harness/scenario.ts';
 import { gh, reports, SHA } from '../action/harness/scenario.ts';
 import { type CliRun, runCli } from '../support/cli.ts';
@@ -41,15 +41,17 @@ describe('tranche deploy --github owner/repo', () => {
   let f: ReturnType<typeof fleet>;
   let run: Awaited<ReturnType<typeof cliAgainstGitHub>>;
   beforeAll(async () => {
-    f = fleet();
+    f = fleet({ 'tranche.yml': fleetConfig({ url: 'https://{version}.prod.example.com' }) });
     run = await cliAgainstGitHub(
       f.dir,
       ['deploy', '--github', 'acme/shop', '--commit', SHA, '--json'],
       [
         gh.createCheckRun(7),
-        gh.listDeployments('prod', []),
+        gh.listDeployments('prod', [{ id: 5, version: '1.0' }]),
+        gh.listStatuses(5, 'success'),
         gh.createDeployment(9),
         ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
+        gh.createStatus(5),
       ],
     );
   });
@@ -60,24 +62,36 @@ describe('tranche deploy --github owner/repo', () => {
     expect(run.recording.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST ${R}/check-runs`,
       `GET ${R}/deployments?environment=prod&per_page=100`,
+      `GET ${R}/deployments/5/statuses?per_page=1`,
       `POST ${R}/deployments`,
       `POST ${R}/deployments/9/statuses`,
       `PATCH ${R}/check-runs/7`,
       `PATCH ${R}/check-runs/7`,
       `PATCH ${R}/check-runs/7`,
       `POST ${R}/deployments/9/statuses`,
+      `POST ${R}/deployments/5/statuses`,
     ]);
     expect(JSON.parse(run.stdout)).toMatchObject({ version: '1.1', decision: 'succeeded' });
     expect(run.recording.unmatched).toEqual([]);
     expect(run.recording.pending).toEqual([]);
   });
 
-  it('links the statuses to the CI job’s log', () => {
-    const statuses = run.recording.requests.filter((r) => r.path.endsWith('/statuses')).map((r) => r.body);
+  it('links the statuses to the CI job’s log, and the success to the version’s address', () => {
+    const statuses = run.recording.requests.filter((r) => r.path.endsWith('/9/statuses')).map((r) => r.body);
     expect(statuses).toMatchObject([
       { state: 'in_progress', log_url: 'https://ci.example.test/jobs/17' },
-      { state: 'success', log_url: 'https://ci.example.test/jobs/17' },
+      {
+        state: 'success',
+        log_url: 'https://ci.example.test/jobs/17',
+        environment_url: 'https://1.1.prod.example.com',
+      },
     ]);
+    expect(statuses[0]).not.toHaveProperty('environment_url');
+  });
+
+  it('marks the deployment that was live inactive once the new one succeeded', () => {
+    const statuses = run.recording.requests.filter((r) => r.path.endsWith('/5/statuses')).map((r) => r.body);
+    expect(statuses).toEqual([{ state: 'inactive', description: 'superseded by 1.1' }]);
   });
 
   it('never prints the token', () => {

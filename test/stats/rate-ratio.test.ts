@@ -6,6 +6,59 @@ import { twoProportionTest } from '../../src/stats/two-proportion.ts';
 const options = { alpha: 0.01, minEffect: 1.5 };
 
 describe('rateRatioTest', () => {
+  describe('against the shifted null (nullRatio = minEffect)', () => {
+    // 3 % more failures than the baseline, on ten million requests per arm: a real but tolerated shift.
+    const canary = { failures: 103_000, total: 10_000_000 };
+    const baseline = { failures: 100_000, total: 10_000_000 };
+
+    it('does not fail a canary worse by less than the tolerance, and passes it once a regression of minEffect is ruled out', () => {
+      const result = rateRatioTest(canary, baseline, { alpha: 0.01, minEffect: 1.1, nullRatio: 1.1 });
+      expect(result.eValue).toBeLessThan(1);
+      expect(result.decision).toBe('pass');
+      expect(result.upper).toBeLessThan(1.1);
+    });
+
+    it('fails the same canary against "no worse at all" (nullRatio 1)', () => {
+      const result = rateRatioTest(canary, baseline, { alpha: 0.01, minEffect: 1.1 });
+      expect(result.decision).toBe('fail');
+    });
+
+    it('still fails a canary well beyond the tolerance', () => {
+      const result = rateRatioTest(
+        { failures: 80, total: 2000 },
+        { failures: 20, total: 2000 },
+        {
+          alpha: 0.01,
+          minEffect: 1.5,
+          nullRatio: 1.5,
+        },
+      );
+      expect(result.decision).toBe('fail');
+    });
+
+    it('in runs of a canary exactly at the tolerance under continuous monitoring falsely fails at most alpha of them (fixed seed)', () => {
+      const random = seededRandom(16);
+      let failed = 0;
+      const runs = 300;
+      for (let run = 0; run < runs; run++) {
+        const c = { failures: 0, total: 0 };
+        const b = { failures: 0, total: 0 };
+        for (let look = 0; look < 60; look++) {
+          c.total += 500;
+          b.total += 500;
+          c.failures += random.binomial(500, 0.015);
+          b.failures += random.binomial(500, 0.01);
+          const result = rateRatioTest(c, b, { alpha: 0.05, minEffect: 1.5, nullRatio: 1.5 });
+          if (result.decision === 'fail') {
+            failed++;
+            break;
+          }
+        }
+      }
+      expect(failed / runs).toBeLessThanOrEqual(0.05);
+    });
+  });
+
   describe('when the canary fails far more often', () => {
     it('fails with an e-value of at least 1/alpha', () => {
       const result = rateRatioTest({ failures: 60, total: 2000 }, { failures: 20, total: 2000 }, options);

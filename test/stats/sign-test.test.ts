@@ -1,10 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/stats/random.ts';
-import { signTest } from '../../src/stats/sign-test.ts';
+import { minimumPairs, signTest } from '../../src/stats/sign-test.ts';
 
 const steps = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
 describe('signTest', () => {
+  describe('against the shifted null (nullShift = minEffect)', () => {
+    // A +3 % shift at every one of 60 steps, against a tolerance of 10 %.
+    const baseline = steps(60, (i) => 100 + (i % 7));
+    const canary = baseline.map((v) => v * 1.03);
+
+    it('does not fail a canary worse by less than the tolerance, and passes it', () => {
+      const options = { alpha: 0.01, minEffect: 0.1, nullShift: 0.1, direction: 'increase' } as const;
+      const result = signTest(canary, baseline, options);
+      expect(result).toMatchObject({ decision: 'pass', worse: 0, pairs: 60 });
+      expect(result.upper).toBeLessThan(0.1);
+    });
+
+    it('fails the same canary against "no worse at all" (nullShift 0)', () => {
+      const result = signTest(canary, baseline, { alpha: 0.01, minEffect: 0.1, direction: 'increase' });
+      expect(result.decision).toBe('fail');
+    });
+
+    it('fails a canary worse than the tolerance at every step', () => {
+      const worse = baseline.map((v) => v * 1.3);
+      const options = { alpha: 0.01, minEffect: 0.1, nullShift: 0.1, direction: 'increase' } as const;
+      expect(signTest(worse, baseline, options)).toMatchObject({ decision: 'fail', worse: 60 });
+    });
+  });
+
+  describe('minimumPairs', () => {
+    it('is the fewest all-worse pairs whose e-value (2^(n+1) − 1)/(n + 1) reaches 1/alpha: 9 at 0.01, 11 at 0.005', () => {
+      expect(minimumPairs(0.01)).toBe(9);
+      expect(minimumPairs(0.005)).toBe(11);
+    });
+  });
+
   describe('when the canary is worse at every step', () => {
     it('has e-value (2^(n+1) − 1)/(n + 1) after n steps and fails once that reaches 1/alpha', () => {
       const baseline = steps(10, (i) => 100 + i);

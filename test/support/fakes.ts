@@ -230,9 +230,10 @@ export function analysisCheck(name: string, options: Partial<AnalysisCheckSpec> 
     kind: 'analysis',
     name,
     server: 'http://prometheus:9090',
-    metric: { type: 'counts', failures: 'f', total: 't', minEffect: 1.5 },
+    metric: { type: 'counts', failures: 'f', total: 't', minEffect: 1.5, absentFailures: 'no-data' },
     alpha: 0.01,
     onInconclusive: 'pass',
+    failOn: 'beyond-min-effect',
     timeoutMs: 10_000,
     ...options,
   };

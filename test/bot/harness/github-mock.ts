@@ -14,6 +14,11 @@ export const API = 'https://api.github.com';
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are free-form JSON, read field by field
 type Body = Record<string, any>;
 
+/** A file's path as Octokit puts it in the contents API's URL: one segment, `/` escaped. */
+export function contentsPath(path: string): string {
+  return encodeURIComponent(path);
+}
+
 export class GitHubMock {
   readonly scope: nock.Scope;
   private readonly writes: { name: string; body: Body }[] = [];
@@ -77,16 +82,29 @@ export class GitHubMock {
     return this;
   }
 
-  /** tranche.yml from the default branch (the contents API without a ref). */
+  /** .github/tranche.yml from the default branch (the contents API without a ref). */
   config(yaml = TRANCHE_YML, times = 1): this {
+    return this.configAt('.github/tranche.yml', yaml, times);
+  }
+
+  /** tranche.yml at the root of the default branch, where there is no .github/tranche.yml. */
+  rootConfig(yaml = TRANCHE_YML): this {
     this.scope
-      .get(`${this.r}/contents/tranche.yml`)
+      .get(`${this.r}/contents/${contentsPath('.github/tranche.yml')}`)
+      .reply(404, { message: 'Not Found' });
+    return this.configAt('tranche.yml', yaml, 1);
+  }
+
+  /** A file at `path` on the default branch holding `yaml`. */
+  configAt(path: string, yaml = TRANCHE_YML, times = 1): this {
+    this.scope
+      .get(`${this.r}/contents/${contentsPath(path)}`)
       .times(times)
       .reply(200, {
         type: 'file',
         encoding: 'base64',
         name: 'tranche.yml',
-        path: 'tranche.yml',
+        path,
         sha: 'f00d',
         size: yaml.length,
         content: Buffer.from(yaml).toString('base64'),
@@ -94,8 +112,11 @@ export class GitHubMock {
     return this;
   }
 
+  /** Neither .github/tranche.yml nor tranche.yml on the default branch. */
   noConfig(): this {
-    this.scope.get(`${this.r}/contents/tranche.yml`).reply(404, { message: 'Not Found' });
+    for (const path of ['.github/tranche.yml', 'tranche.yml']) {
+      this.scope.get(`${this.r}/contents/${contentsPath(path)}`).reply(404, { message: 'Not Found' });
+    }
     return this;
   }
 
