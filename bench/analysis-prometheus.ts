@@ -20,8 +20,9 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runAnalysisCheck } from '../src/checks/analysis.ts';
+import type { AnalysisCheckSpec } from '../src/checks/check-specs.ts';
 import type { CheckOutcome } from '../src/checks/outcome.ts';
-import type { AnalysisCheckSpec, BatchCheckContext } from '../src/engine/ports.ts';
+import type { BatchCheckContext } from '../src/engine/ports.ts';
 import { seededRandom } from '../src/stats/random.ts';
 import { rateRatioLogE } from '../src/stats/rate-ratio.ts';
 import { freePort } from '../test/support/prometheus.ts';
@@ -275,6 +276,7 @@ function spec(server: string, method: Method): AnalysisCheckSpec {
     method === 'today' ? `sum(increase(${selector(code)}[{window}]))` : selector(code);
   return {
     kind: 'analysis',
+    observes: 'batch',
     name: 'errors',
     server,
     metric: {

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CommandCheckSpec } from '../src/checks/check-specs.ts';
 import { createChecker } from '../src/checks/checker.ts';
 import { systemClock } from '../src/engine/clock.ts';
 import { planBatches } from '../src/engine/plan.ts';
@@ -60,11 +61,15 @@ function release(targets: number, overrides: Partial<ReleaseSpec> = {}, deploy =
         deploy,
         timeoutMs: 10_000,
         rollout: { first: 1, growth: 2, bakeMs: 0, checkIntervalMs: 1_000, rollbackParallel: 16 },
-        checks: [{ kind: 'command', name: 'ok', command: 'true', timeoutMs: 1_000 }],
+        checks: [commandCheck('ok', 'true')],
       },
     ],
     ...overrides,
   };
+}
+
+function commandCheck(name: string, command: string): CommandCheckSpec {
+  return { kind: 'command', name, command, timeoutMs: 1_000 };
 }
 
 function ports(ledger: EngineLedger, overrides: Partial<EnginePorts> = {}): EnginePorts {
@@ -139,7 +144,7 @@ export async function engineBench(): Promise<Table[]> {
       const component = spec.components[0];
       if (component) {
         component.rollout.first = 10;
-        component.checks = [{ kind: 'command', name: 'fails', command: 'exit 1', timeoutMs: 1_000 }];
+        component.checks = [commandCheck('fails', 'exit 1')];
       }
       let rollbackMs = Number.NaN;
       await runRelease(

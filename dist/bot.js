@@ -25237,2219 +25237,6 @@ var require_lib3 = __commonJS({
   }
 });
 
-// node_modules/semver/internal/constants.js
-var require_constants3 = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports2, module2) {
-    "use strict";
-    var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH = 256;
-    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
-    9007199254740991;
-    var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-    var WHITESPACE_CHARACTERS = [
-      "	",
-      "\n",
-      "\v",
-      "\f",
-      "\r",
-      " ",
-      "\xA0",
-      "\u1680",
-      "\u2000",
-      "\u2001",
-      "\u2002",
-      "\u2003",
-      "\u2004",
-      "\u2005",
-      "\u2006",
-      "\u2007",
-      "\u2008",
-      "\u2009",
-      "\u200A",
-      "\u2028",
-      "\u2029",
-      "\u202F",
-      "\u205F",
-      "\u3000",
-      "\uFEFF"
-    ];
-    var RELEASE_TYPES = [
-      "major",
-      "premajor",
-      "minor",
-      "preminor",
-      "patch",
-      "prepatch",
-      "prerelease"
-    ];
-    module2.exports = {
-      MAX_LENGTH,
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_SAFE_INTEGER,
-      WHITESPACE_CHARACTERS,
-      RELEASE_TYPES,
-      SEMVER_SPEC_VERSION,
-      FLAG_INCLUDE_PRERELEASE: 1,
-      FLAG_LOOSE: 2
-    };
-  }
-});
-
-// node_modules/semver/internal/debug.js
-var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports2, module2) {
-    "use strict";
-    var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
-    };
-    module2.exports = debug;
-  }
-});
-
-// node_modules/semver/internal/re.js
-var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports2, module2) {
-    "use strict";
-    var {
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH
-    } = require_constants3();
-    var debug = require_debug();
-    exports2 = module2.exports = {};
-    var re = exports2.re = [];
-    var safeRe = exports2.safeRe = [];
-    var src = exports2.src = [];
-    var safeSrc = exports2.safeSrc = [];
-    var t = exports2.t = {};
-    var R = 0;
-    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
-    var safeRegexReplacements = [
-      ["\\s", 1],
-      ["\\d", MAX_LENGTH],
-      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
-    ];
-    var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
-      }
-      return value;
-    };
-    var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
-      const index = R++;
-      debug(name, index, value);
-      t[name] = index;
-      src[index] = value;
-      safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
-    };
-    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
-    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
-    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
-    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
-    createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
-    createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-    exports2.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
-    exports2.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-    exports2.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
-    createToken("STAR", "(<|>)?=?\\s*\\*");
-    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
-    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
-  }
-});
-
-// node_modules/semver/internal/parse-options.js
-var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports2, module2) {
-    "use strict";
-    var looseOption = Object.freeze({ loose: true });
-    var emptyOpts = Object.freeze({});
-    var parseOptions = (options2) => {
-      if (!options2) {
-        return emptyOpts;
-      }
-      if (typeof options2 !== "object") {
-        return looseOption;
-      }
-      return options2;
-    };
-    module2.exports = parseOptions;
-  }
-});
-
-// node_modules/semver/internal/identifiers.js
-var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports2, module2) {
-    "use strict";
-    var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a, b) => {
-      if (typeof a === "number" && typeof b === "number") {
-        return a === b ? 0 : a < b ? -1 : 1;
-      }
-      const anum = numeric.test(a);
-      const bnum = numeric.test(b);
-      if (anum && bnum) {
-        a = +a;
-        b = +b;
-      }
-      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
-    };
-    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
-    module2.exports = {
-      compareIdentifiers,
-      rcompareIdentifiers
-    };
-  }
-});
-
-// node_modules/semver/classes/semver.js
-var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports2, module2) {
-    "use strict";
-    var debug = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
-    var { safeRe: re, t } = require_re();
-    var parseOptions = require_parse_options();
-    var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
-        return false;
-      }
-      for (let i = 0; i < identifiers.length; i++) {
-        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var SemVer = class _SemVer {
-      constructor(version3, options2) {
-        options2 = parseOptions(options2);
-        if (version3 instanceof _SemVer) {
-          if (version3.loose === !!options2.loose && version3.includePrerelease === !!options2.includePrerelease) {
-            return version3;
-          } else {
-            version3 = version3.version;
-          }
-        } else if (typeof version3 !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version3}".`);
-        }
-        if (version3.length > MAX_LENGTH) {
-          throw new TypeError(
-            `version is longer than ${MAX_LENGTH} characters`
-          );
-        }
-        debug("SemVer", version3, options2);
-        this.options = options2;
-        this.loose = !!options2.loose;
-        this.includePrerelease = !!options2.includePrerelease;
-        const m = version3.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m) {
-          throw new TypeError(`Invalid Version: ${version3}`);
-        }
-        this.raw = version3;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
-        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-          throw new TypeError("Invalid major version");
-        }
-        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-          throw new TypeError("Invalid minor version");
-        }
-        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-          throw new TypeError("Invalid patch version");
-        }
-        if (!m[4]) {
-          this.prerelease = [];
-        } else {
-          this.prerelease = m[4].split(".").map((id) => {
-            if (/^[0-9]+$/.test(id)) {
-              const num = +id;
-              if (num >= 0 && num < MAX_SAFE_INTEGER) {
-                return num;
-              }
-            }
-            return id;
-          });
-        }
-        this.build = m[5] ? m[5].split(".") : [];
-        this.format();
-      }
-      format() {
-        this.version = `${this.major}.${this.minor}.${this.patch}`;
-        if (this.prerelease.length) {
-          this.version += `-${this.prerelease.join(".")}`;
-        }
-        return this.version;
-      }
-      toString() {
-        return this.version;
-      }
-      compare(other) {
-        debug("SemVer.compare", this.version, this.options, other);
-        if (!(other instanceof _SemVer)) {
-          if (typeof other === "string" && other === this.version) {
-            return 0;
-          }
-          other = new _SemVer(other, this.options);
-        }
-        if (other.version === this.version) {
-          return 0;
-        }
-        return this.compareMain(other) || this.comparePre(other);
-      }
-      compareMain(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.major < other.major) {
-          return -1;
-        }
-        if (this.major > other.major) {
-          return 1;
-        }
-        if (this.minor < other.minor) {
-          return -1;
-        }
-        if (this.minor > other.minor) {
-          return 1;
-        }
-        if (this.patch < other.patch) {
-          return -1;
-        }
-        if (this.patch > other.patch) {
-          return 1;
-        }
-        return 0;
-      }
-      comparePre(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.prerelease.length && !other.prerelease.length) {
-          return -1;
-        } else if (!this.prerelease.length && other.prerelease.length) {
-          return 1;
-        } else if (!this.prerelease.length && !other.prerelease.length) {
-          return 0;
-        }
-        let i = 0;
-        do {
-          const a = this.prerelease[i];
-          const b = other.prerelease[i];
-          debug("prerelease compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      compareBuild(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        let i = 0;
-        do {
-          const a = this.build[i];
-          const b = other.build[i];
-          debug("build compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      // preminor will bump the version up to the next minor release, and immediately
-      // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
-          if (!identifier && identifierBase === false) {
-            throw new Error("invalid increment argument: identifier is empty");
-          }
-          if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-            if (!match || match[1] !== identifier) {
-              throw new Error(`invalid identifier: ${identifier}`);
-            }
-          }
-        }
-        switch (release) {
-          case "premajor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor = 0;
-            this.major++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "preminor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "prepatch":
-            this.prerelease.length = 0;
-            this.inc("patch", identifier, identifierBase);
-            this.inc("pre", identifier, identifierBase);
-            break;
-          // If the input is a non-prerelease version, this acts the same as
-          // prepatch.
-          case "prerelease":
-            if (this.prerelease.length === 0) {
-              this.inc("patch", identifier, identifierBase);
-            }
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "release":
-            if (this.prerelease.length === 0) {
-              throw new Error(`version ${this.raw} is not a prerelease`);
-            }
-            this.prerelease.length = 0;
-            break;
-          case "major":
-            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
-              this.major++;
-            }
-            this.minor = 0;
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "minor":
-            if (this.patch !== 0 || this.prerelease.length === 0) {
-              this.minor++;
-            }
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "patch":
-            if (this.prerelease.length === 0) {
-              this.patch++;
-            }
-            this.prerelease = [];
-            break;
-          // This probably shouldn't be used publicly.
-          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-          case "pre": {
-            const base = Number(identifierBase) ? 1 : 0;
-            if (this.prerelease.length === 0) {
-              this.prerelease = [base];
-            } else {
-              let i = this.prerelease.length;
-              while (--i >= 0) {
-                if (typeof this.prerelease[i] === "number") {
-                  this.prerelease[i]++;
-                  i = -2;
-                }
-              }
-              if (i === -1) {
-                if (identifier === this.prerelease.join(".") && identifierBase === false) {
-                  throw new Error("invalid increment argument: identifier already exists");
-                }
-                this.prerelease.push(base);
-              }
-            }
-            if (identifier) {
-              let prerelease = [identifier, base];
-              if (identifierBase === false) {
-                prerelease = [identifier];
-              }
-              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-                const prereleaseBase = this.prerelease[identifier.split(".").length];
-                if (isNaN(prereleaseBase)) {
-                  this.prerelease = prerelease;
-                }
-              } else {
-                this.prerelease = prerelease;
-              }
-            }
-            break;
-          }
-          default:
-            throw new Error(`invalid increment argument: ${release}`);
-        }
-        this.raw = this.format();
-        if (this.build.length) {
-          this.raw += `+${this.build.join(".")}`;
-        }
-        return this;
-      }
-    };
-    module2.exports = SemVer;
-  }
-});
-
-// node_modules/semver/functions/parse.js
-var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse7 = (version3, options2, throwErrors = false) => {
-      if (version3 instanceof SemVer) {
-        return version3;
-      }
-      try {
-        return new SemVer(version3, options2);
-      } catch (er) {
-        if (!throwErrors) {
-          return null;
-        }
-        throw er;
-      }
-    };
-    module2.exports = parse7;
-  }
-});
-
-// node_modules/semver/functions/valid.js
-var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var valid = (version3, options2) => {
-      const v = parse7(version3, options2);
-      return v ? v.version : null;
-    };
-    module2.exports = valid;
-  }
-});
-
-// node_modules/semver/functions/clean.js
-var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var clean2 = (version3, options2) => {
-      const s = parse7(version3.trim().replace(/^[=v]+/, ""), options2);
-      return s ? s.version : null;
-    };
-    module2.exports = clean2;
-  }
-});
-
-// node_modules/semver/functions/inc.js
-var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var inc = (version3, release, options2, identifier, identifierBase) => {
-      if (typeof options2 === "string") {
-        identifierBase = identifier;
-        identifier = options2;
-        options2 = void 0;
-      }
-      try {
-        return new SemVer(
-          version3 instanceof SemVer ? version3.version : version3,
-          options2
-        ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
-        return null;
-      }
-    };
-    module2.exports = inc;
-  }
-});
-
-// node_modules/semver/functions/diff.js
-var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var diff = (version1, version22) => {
-      const v1 = parse7(version1, null, true);
-      const v2 = parse7(version22, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
-        return null;
-      }
-      const v1Higher = comparison > 0;
-      const highVersion = v1Higher ? v1 : v2;
-      const lowVersion = v1Higher ? v2 : v1;
-      const highHasPre = !!highVersion.prerelease.length;
-      const lowHasPre = !!lowVersion.prerelease.length;
-      if (lowHasPre && !highHasPre) {
-        if (!lowVersion.patch && !lowVersion.minor) {
-          return "major";
-        }
-        if (lowVersion.compareMain(highVersion) === 0) {
-          if (lowVersion.minor && !lowVersion.patch) {
-            return "minor";
-          }
-          return "patch";
-        }
-      }
-      const prefix = highHasPre ? "pre" : "";
-      if (v1.major !== v2.major) {
-        return prefix + "major";
-      }
-      if (v1.minor !== v2.minor) {
-        return prefix + "minor";
-      }
-      if (v1.patch !== v2.patch) {
-        return prefix + "patch";
-      }
-      return "prerelease";
-    };
-    module2.exports = diff;
-  }
-});
-
-// node_modules/semver/functions/major.js
-var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var major = (a, loose) => new SemVer(a, loose).major;
-    module2.exports = major;
-  }
-});
-
-// node_modules/semver/functions/minor.js
-var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var minor = (a, loose) => new SemVer(a, loose).minor;
-    module2.exports = minor;
-  }
-});
-
-// node_modules/semver/functions/patch.js
-var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var patch = (a, loose) => new SemVer(a, loose).patch;
-    module2.exports = patch;
-  }
-});
-
-// node_modules/semver/functions/prerelease.js
-var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var prerelease = (version3, options2) => {
-      const parsed2 = parse7(version3, options2);
-      return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
-    };
-    module2.exports = prerelease;
-  }
-});
-
-// node_modules/semver/functions/compare.js
-var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module2.exports = compare;
-  }
-});
-
-// node_modules/semver/functions/rcompare.js
-var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b, loose) => compare(b, a, loose);
-    module2.exports = rcompare;
-  }
-});
-
-// node_modules/semver/functions/compare-loose.js
-var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b) => compare(a, b, true);
-    module2.exports = compareLoose;
-  }
-});
-
-// node_modules/semver/functions/compare-build.js
-var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var compareBuild = (a, b, loose) => {
-      const versionA = new SemVer(a, loose);
-      const versionB = new SemVer(b, loose);
-      return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
-    module2.exports = compareBuild;
-  }
-});
-
-// node_modules/semver/functions/sort.js
-var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports2, module2) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
-    module2.exports = sort;
-  }
-});
-
-// node_modules/semver/functions/rsort.js
-var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports2, module2) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
-    module2.exports = rsort;
-  }
-});
-
-// node_modules/semver/functions/gt.js
-var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var gt = (a, b, loose) => compare(a, b, loose) > 0;
-    module2.exports = gt;
-  }
-});
-
-// node_modules/semver/functions/lt.js
-var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var lt = (a, b, loose) => compare(a, b, loose) < 0;
-    module2.exports = lt;
-  }
-});
-
-// node_modules/semver/functions/eq.js
-var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var eq = (a, b, loose) => compare(a, b, loose) === 0;
-    module2.exports = eq;
-  }
-});
-
-// node_modules/semver/functions/neq.js
-var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
-    module2.exports = neq;
-  }
-});
-
-// node_modules/semver/functions/gte.js
-var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
-    module2.exports = gte;
-  }
-});
-
-// node_modules/semver/functions/lte.js
-var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
-    module2.exports = lte;
-  }
-});
-
-// node_modules/semver/functions/cmp.js
-var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports2, module2) {
-    "use strict";
-    var eq = require_eq();
-    var neq = require_neq();
-    var gt = require_gt();
-    var gte = require_gte();
-    var lt = require_lt();
-    var lte = require_lte();
-    var cmp = (a, op, b, loose) => {
-      switch (op) {
-        case "===":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a === b;
-        case "!==":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a !== b;
-        case "":
-        case "=":
-        case "==":
-          return eq(a, b, loose);
-        case "!=":
-          return neq(a, b, loose);
-        case ">":
-          return gt(a, b, loose);
-        case ">=":
-          return gte(a, b, loose);
-        case "<":
-          return lt(a, b, loose);
-        case "<=":
-          return lte(a, b, loose);
-        default:
-          throw new TypeError(`Invalid operator: ${op}`);
-      }
-    };
-    module2.exports = cmp;
-  }
-});
-
-// node_modules/semver/functions/coerce.js
-var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse7 = require_parse();
-    var { safeRe: re, t } = require_re();
-    var coerce = (version3, options2) => {
-      if (version3 instanceof SemVer) {
-        return version3;
-      }
-      if (typeof version3 === "number") {
-        version3 = String(version3);
-      }
-      if (typeof version3 !== "string") {
-        return null;
-      }
-      options2 = options2 || {};
-      let match = null;
-      if (!options2.rtl) {
-        match = version3.match(options2.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
-      } else {
-        const coerceRtlRegex = options2.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version3)) && (!match || match.index + match[0].length !== version3.length)) {
-          if (!match || next.index + next[0].length !== match.index + match[0].length) {
-            match = next;
-          }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
-        }
-        coerceRtlRegex.lastIndex = -1;
-      }
-      if (match === null) {
-        return null;
-      }
-      const major = match[2];
-      const minor = match[3] || "0";
-      const patch = match[4] || "0";
-      const prerelease = options2.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options2.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
-    };
-    module2.exports = coerce;
-  }
-});
-
-// node_modules/semver/functions/truncate.js
-var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var constants = require_constants3();
-    var SemVer = require_semver();
-    var truncate = (version3, truncation, options2) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
-        return null;
-      }
-      const clonedVersion = cloneInputVersion(version3, options2);
-      return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version3, options2) => {
-      const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse7(versionStringToParse, options2);
-    };
-    var doTruncation = (version3, truncation) => {
-      if (isPrerelease(truncation)) {
-        return version3.version;
-      }
-      version3.prerelease = [];
-      switch (truncation) {
-        case "major":
-          version3.minor = 0;
-          version3.patch = 0;
-          break;
-        case "minor":
-          version3.patch = 0;
-          break;
-      }
-      return version3.format();
-    };
-    var isPrerelease = (type) => {
-      return type.startsWith("pre");
-    };
-    module2.exports = truncate;
-  }
-});
-
-// node_modules/semver/internal/lrucache.js
-var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports2, module2) {
-    "use strict";
-    var LRUCache = class {
-      constructor() {
-        this.max = 1e3;
-        this.map = /* @__PURE__ */ new Map();
-      }
-      get(key) {
-        const value = this.map.get(key);
-        if (value === void 0) {
-          return void 0;
-        } else {
-          this.map.delete(key);
-          this.map.set(key, value);
-          return value;
-        }
-      }
-      delete(key) {
-        return this.map.delete(key);
-      }
-      set(key, value) {
-        const deleted = this.delete(key);
-        if (!deleted && value !== void 0) {
-          if (this.map.size >= this.max) {
-            const firstKey = this.map.keys().next().value;
-            this.delete(firstKey);
-          }
-          this.map.set(key, value);
-        }
-        return this;
-      }
-    };
-    module2.exports = LRUCache;
-  }
-});
-
-// node_modules/semver/internal/trim-comparator-whitespace.js
-var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
-    "use strict";
-    var {
-      MAX_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      WHITESPACE_CHARACTERS
-    } = require_constants3();
-    var whitespace = new Uint8Array(65536);
-    for (const char of WHITESPACE_CHARACTERS) {
-      whitespace[char.charCodeAt(0)] = 1;
-    }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
-        return start;
-      }
-      if (start >= digitRuns.start && start < digitRuns.end) {
-        return Math.min(start + limit, digitRuns.end);
-      }
-      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-        return Math.min(start + limit, digitRuns.previousEnd);
-      }
-      let end = start + 1;
-      while (isDigit(range[end])) {
-        end++;
-      }
-      digitRuns.previousStart = digitRuns.start;
-      digitRuns.previousEnd = digitRuns.end;
-      digitRuns.start = start;
-      digitRuns.end = end;
-      return Math.min(start + limit, end);
-    };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-      if (!loose && range[start] === "0") {
-        return start + 1;
-      }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
-        let end = digitsEnd + 1;
-        const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
-          end++;
-        }
-        return end;
-      }
-      return findVersionNumberEndIndex(range, start, loose, digitRuns);
-    };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-      const hyphen = range[start] === "-";
-      if (!loose && !hyphen) {
-        return start;
-      }
-      const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
-      if (end === identifierStart) {
-        if (!loose || !hyphen) {
-          return start;
-        }
-        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
-      }
-      while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findBuildIdentifierEndIndex = (range, start) => {
-      let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
-        end++;
-      }
-      return end;
-    };
-    var findBuildEndIndex = (range, start) => {
-      if (range[start] !== "+") {
-        return start;
-      }
-      let end = findBuildIdentifierEndIndex(range, start + 1);
-      if (end === start + 1) {
-        return start;
-      }
-      while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
-      let end = start;
-      for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
-        if (next === end) {
-          return start;
-        }
-        end = next;
-        if (component < 2) {
-          if (range[end] !== ".") {
-            return start;
-          }
-          end++;
-        }
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
-        return findVersionNumberEndIndex(range, start, false, digitRuns);
-      }
-      return isVersionStart(range[start]) ? start + 1 : start;
-    };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
-      for (let component = 0; component < 2; component++) {
-        if (range[end] !== ".") {
-          return end;
-        }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
-        if (next === end + 1) {
-          return end;
-        }
-        end = next;
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findVersionEndIndex = (range, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
-    };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position = matchStart;
-      if (isWhitespace(range[position])) {
-        position++;
-      }
-      if (range[position] === "<" || range[position] === ">") {
-        position++;
-      }
-      if (range[position] === "=") {
-        position++;
-      }
-      return isWhitespace(range[position]) ? position : -1;
-    };
-    var trimComparatorWhitespace = (range) => {
-      let result = "";
-      let copyFrom = 0;
-      let cursor = 0;
-      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
-        const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
-          cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
-          cursor++;
-          continue;
-        }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
-          cursor++;
-        }
-        if (!isVersionStart(range[cursor])) {
-          continue;
-        }
-        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
-        if (whitespacePosition !== -1) {
-          result += range.slice(copyFrom, whitespacePosition);
-          copyFrom = whitespacePosition + 1;
-        }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
-      }
-      return result + range.slice(copyFrom);
-    };
-    module2.exports = trimComparatorWhitespace;
-  }
-});
-
-// node_modules/semver/classes/range.js
-var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports2, module2) {
-    "use strict";
-    var SPACE_CHARACTERS = /\s+/g;
-    var Range = class _Range {
-      constructor(range, options2) {
-        options2 = parseOptions(options2);
-        if (range instanceof _Range) {
-          if (range.loose === !!options2.loose && range.includePrerelease === !!options2.includePrerelease) {
-            return range;
-          } else {
-            return new _Range(range.raw, options2);
-          }
-        }
-        if (range instanceof Comparator) {
-          this.raw = range.value;
-          this.set = [[range]];
-          this.formatted = void 0;
-          return this;
-        }
-        this.options = options2;
-        this.loose = !!options2.loose;
-        this.includePrerelease = !!options2.includePrerelease;
-        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
-        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
-        if (!this.set.length) {
-          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
-        }
-        if (this.set.length > 1) {
-          const first = this.set[0];
-          this.set = this.set.filter((c) => !isNullSet(c[0]));
-          if (this.set.length === 0) {
-            this.set = [first];
-          } else if (this.set.length > 1) {
-            for (const c of this.set) {
-              if (c.length === 1 && isAny(c[0])) {
-                this.set = [c];
-                break;
-              }
-            }
-          }
-        }
-        this.formatted = void 0;
-      }
-      get range() {
-        if (this.formatted === void 0) {
-          this.formatted = "";
-          for (let i = 0; i < this.set.length; i++) {
-            if (i > 0) {
-              this.formatted += "||";
-            }
-            const comps = this.set[i];
-            for (let k = 0; k < comps.length; k++) {
-              if (k > 0) {
-                this.formatted += " ";
-              }
-              this.formatted += comps[k].toString().trim();
-            }
-          }
-        }
-        return this.formatted;
-      }
-      format() {
-        return this.range;
-      }
-      toString() {
-        return this.range;
-      }
-      parseRange(range) {
-        range = range.replace(BUILDSTRIPRE, "");
-        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range;
-        const cached2 = cache2.get(memoKey);
-        if (cached2) {
-          return cached2;
-        }
-        const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug("hyphen replace", range);
-        range = trimComparatorWhitespace(range);
-        debug("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug("caret trim", range);
-        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
-        if (loose) {
-          rangeList = rangeList.filter((comp) => {
-            debug("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
-          });
-        }
-        debug("range list", rangeList);
-        const rangeMap = /* @__PURE__ */ new Map();
-        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
-        for (const comp of comparators) {
-          if (isNullSet(comp)) {
-            return [comp];
-          }
-          rangeMap.set(comp.value, comp);
-        }
-        if (rangeMap.size > 1 && rangeMap.has("")) {
-          rangeMap.delete("");
-        }
-        const result = [...rangeMap.values()];
-        cache2.set(memoKey, result);
-        return result;
-      }
-      intersects(range, options2) {
-        if (!(range instanceof _Range)) {
-          throw new TypeError("a Range is required");
-        }
-        return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options2) && range.set.some((rangeComparators) => {
-            return isSatisfiable(rangeComparators, options2) && thisComparators.every((thisComparator) => {
-              return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options2);
-              });
-            });
-          });
-        });
-      }
-      // if ANY of the sets match ALL of its comparators, then pass
-      test(version3) {
-        if (!version3) {
-          return false;
-        }
-        if (typeof version3 === "string") {
-          try {
-            version3 = new SemVer(version3, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version3, this.options)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    module2.exports = Range;
-    var LRU = require_lrucache();
-    var cache2 = new LRU();
-    var parseOptions = require_parse_options();
-    var Comparator = require_comparator();
-    var debug = require_debug();
-    var SemVer = require_semver();
-    var trimComparatorWhitespace = require_trim_comparator_whitespace();
-    var {
-      safeRe: re,
-      src,
-      t,
-      tildeTrimReplace,
-      caretTrimReplace
-    } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants3();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c) => c.value === "<0.0.0-0";
-    var isAny = (c) => c.value === "";
-    var isSatisfiable = (comparators, options2) => {
-      let result = true;
-      const remainingComparators = comparators.slice();
-      let testComparator = remainingComparators.pop();
-      while (result && remainingComparators.length) {
-        result = remainingComparators.every((otherComparator) => {
-          return testComparator.intersects(otherComparator, options2);
-        });
-        testComparator = remainingComparators.pop();
-      }
-      return result;
-    };
-    var parseComparator = (comp, options2) => {
-      comp = comp.replace(re[t.BUILD], "");
-      debug("comp", comp, options2);
-      comp = replaceCarets(comp, options2);
-      debug("caret", comp);
-      comp = replaceTildes(comp, options2);
-      debug("tildes", comp);
-      comp = replaceXRanges(comp, options2);
-      debug("xrange", comp);
-      comp = replaceStars(comp, options2);
-      debug("stars", comp);
-      return comp;
-    };
-    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
-    var replaceTildes = (comp, options2) => {
-      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
-    };
-    var replaceTilde = (comp, options2) => {
-      const r = options2.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z2 = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug("tilde", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-        } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-        }
-        debug("tilde return", ret);
-        return ret;
-      });
-    };
-    var replaceCarets = (comp, options2) => {
-      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options2)).join(" ");
-    };
-    var replaceCaret = (comp, options2) => {
-      debug("caret", comp, options2);
-      const r = options2.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z2 = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug("caret", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
-          } else {
-            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
-          }
-        } else if (pr) {
-          debug("replaceCaret pr", pr);
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
-          }
-        } else {
-          debug("no pr");
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
-          }
-        }
-        debug("caret return", ret);
-        return ret;
-      });
-    };
-    var replaceXRanges = (comp, options2) => {
-      debug("replaceXRanges", comp, options2);
-      return comp.split(/\s+/).map((c) => replaceXRange(c, options2)).join(" ");
-    };
-    var replaceXRange = (comp, options2) => {
-      comp = comp.trim();
-      const r = options2.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
-          return comp;
-        }
-        const xM = isX(M);
-        const xm = xM || isX(m);
-        const xp = xm || isX(p);
-        const anyX = xp;
-        if (gtlt === "=" && anyX) {
-          gtlt = "";
-        }
-        pr = options2.includePrerelease ? "-0" : "";
-        if (xM) {
-          if (gtlt === ">" || gtlt === "<") {
-            ret = "<0.0.0-0";
-          } else {
-            ret = "*";
-          }
-        } else if (gtlt && anyX) {
-          if (xm) {
-            m = 0;
-          }
-          p = 0;
-          if (gtlt === ">") {
-            gtlt = ">=";
-            if (xm) {
-              M = +M + 1;
-              m = 0;
-              p = 0;
-            } else {
-              m = +m + 1;
-              p = 0;
-            }
-          } else if (gtlt === "<=") {
-            gtlt = "<";
-            if (xm) {
-              M = +M + 1;
-            } else {
-              m = +m + 1;
-            }
-          }
-          if (gtlt === "<") {
-            pr = "-0";
-          }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
-        } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
-        } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
-        }
-        debug("xRange return", ret);
-        return ret;
-      });
-    };
-    var replaceStars = (comp, options2) => {
-      debug("replaceStars", comp, options2);
-      return comp.trim().replace(re[t.STAR], "");
-    };
-    var replaceGTE0 = (comp, options2) => {
-      debug("replaceGTE0", comp, options2);
-      return comp.trim().replace(re[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    };
-    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
-      if (isX(fM)) {
-        from = "";
-      } else if (isX(fm)) {
-        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
-      } else if (isX(fp)) {
-        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
-      } else if (fpr) {
-        from = `>=${from}`;
-      } else {
-        from = `>=${from}${incPr ? "-0" : ""}`;
-      }
-      if (isX(tM)) {
-        to = "";
-      } else if (isX(tm)) {
-        to = `<${+tM + 1}.0.0-0`;
-      } else if (isX(tp)) {
-        to = `<${tM}.${+tm + 1}.0-0`;
-      } else if (tpr) {
-        to = `<=${tM}.${tm}.${tp}-${tpr}`;
-      } else if (incPr) {
-        to = `<${tM}.${tm}.${+tp + 1}-0`;
-      } else {
-        to = `<=${to}`;
-      }
-      return `${from} ${to}`.trim();
-    };
-    var testSet = (set3, version3, options2) => {
-      for (let i = 0; i < set3.length; i++) {
-        if (!set3[i].test(version3)) {
-          return false;
-        }
-      }
-      if (version3.prerelease.length && !options2.includePrerelease) {
-        for (let i = 0; i < set3.length; i++) {
-          debug(set3[i].semver);
-          if (set3[i].semver === Comparator.ANY) {
-            continue;
-          }
-          if (set3[i].semver.prerelease.length > 0) {
-            const allowed = set3[i].semver;
-            if (allowed.major === version3.major && allowed.minor === version3.minor && allowed.patch === version3.patch) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      return true;
-    };
-  }
-});
-
-// node_modules/semver/classes/comparator.js
-var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports2, module2) {
-    "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
-    var Comparator = class _Comparator {
-      static get ANY() {
-        return ANY;
-      }
-      constructor(comp, options2) {
-        options2 = parseOptions(options2);
-        if (comp instanceof _Comparator) {
-          if (comp.loose === !!options2.loose) {
-            return comp;
-          } else {
-            comp = comp.value;
-          }
-        }
-        comp = comp.trim().split(/\s+/).join(" ");
-        debug("comparator", comp, options2);
-        this.options = options2;
-        this.loose = !!options2.loose;
-        this.parse(comp);
-        if (this.semver === ANY) {
-          this.value = "";
-        } else {
-          this.value = this.operator + this.semver.version;
-        }
-        debug("comp", this);
-      }
-      parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp.match(r);
-        if (!m) {
-          throw new TypeError(`Invalid comparator: ${comp}`);
-        }
-        this.operator = m[1] !== void 0 ? m[1] : "";
-        if (this.operator === "=") {
-          this.operator = "";
-        }
-        if (!m[2]) {
-          this.semver = ANY;
-        } else {
-          this.semver = new SemVer(m[2], this.options.loose);
-        }
-      }
-      toString() {
-        return this.value;
-      }
-      test(version3) {
-        debug("Comparator.test", version3, this.options.loose);
-        if (this.semver === ANY || version3 === ANY) {
-          return true;
-        }
-        if (typeof version3 === "string") {
-          try {
-            version3 = new SemVer(version3, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        return cmp(version3, this.operator, this.semver, this.options);
-      }
-      intersects(comp, options2) {
-        if (!(comp instanceof _Comparator)) {
-          throw new TypeError("a Comparator is required");
-        }
-        if (this.operator === "") {
-          if (this.value === "") {
-            return true;
-          }
-          return new Range(comp.value, options2).test(this.value);
-        } else if (comp.operator === "") {
-          if (comp.value === "") {
-            return true;
-          }
-          return new Range(this.value, options2).test(comp.semver);
-        }
-        options2 = parseOptions(options2);
-        if (options2.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
-          return false;
-        }
-        if (!options2.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
-          return false;
-        }
-        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
-          return true;
-        }
-        if (cmp(this.semver, "<", comp.semver, options2) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (cmp(this.semver, ">", comp.semver, options2) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        return false;
-      }
-    };
-    module2.exports = Comparator;
-    var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
-    var debug = require_debug();
-    var SemVer = require_semver();
-    var Range = require_range();
-  }
-});
-
-// node_modules/semver/functions/satisfies.js
-var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var satisfies = (version3, range, options2) => {
-      try {
-        range = new Range(range, options2);
-      } catch (er) {
-        return false;
-      }
-      return range.test(version3);
-    };
-    module2.exports = satisfies;
-  }
-});
-
-// node_modules/semver/ranges/to-comparators.js
-var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var toComparators = (range, options2) => new Range(range, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
-    module2.exports = toComparators;
-  }
-});
-
-// node_modules/semver/ranges/max-satisfying.js
-var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var maxSatisfying = (versions, range, options2) => {
-      let max = null;
-      let maxSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options2);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options2);
-          }
-        }
-      });
-      return max;
-    };
-    module2.exports = maxSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-satisfying.js
-var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var minSatisfying = (versions, range, options2) => {
-      let min = null;
-      let minSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options2);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
-            minSV = new SemVer(min, options2);
-          }
-        }
-      });
-      return min;
-    };
-    module2.exports = minSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-version.js
-var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var gt = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
-      let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
-            case ">":
-              if (compver.prerelease.length === 0) {
-                compver.patch++;
-              } else {
-                compver.prerelease.push(0);
-              }
-              compver.raw = compver.format();
-            /* fallthrough */
-            case "":
-            case ">=":
-              if (!setMin || gt(compver, setMin)) {
-                setMin = compver;
-              }
-              break;
-            case "<":
-            case "<=":
-              break;
-            /* istanbul ignore next */
-            default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
-          }
-        });
-        if (setMin && (!minver || gt(minver, setMin))) {
-          minver = setMin;
-        }
-      }
-      if (minver && range.test(minver)) {
-        return minver;
-      }
-      return null;
-    };
-    module2.exports = minVersion;
-  }
-});
-
-// node_modules/semver/ranges/valid.js
-var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var validRange = (range, options2) => {
-      try {
-        return new Range(range, options2).range || "*";
-      } catch (er) {
-        return null;
-      }
-    };
-    module2.exports = validRange;
-  }
-});
-
-// node_modules/semver/ranges/outside.js
-var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var gt = require_gt();
-    var lt = require_lt();
-    var lte = require_lte();
-    var gte = require_gte();
-    var outside = (version3, range, hilo, options2) => {
-      version3 = new SemVer(version3, options2);
-      range = new Range(range, options2);
-      let gtfn, ltefn, ltfn, comp, ecomp;
-      switch (hilo) {
-        case ">":
-          gtfn = gt;
-          ltefn = lte;
-          ltfn = lt;
-          comp = ">";
-          ecomp = ">=";
-          break;
-        case "<":
-          gtfn = lt;
-          ltefn = gte;
-          ltfn = gt;
-          comp = "<";
-          ecomp = "<=";
-          break;
-        default:
-          throw new TypeError('Must provide a hilo val of "<" or ">"');
-      }
-      if (satisfies(version3, range, options2)) {
-        return false;
-      }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let high = null;
-        let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
-          }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options2)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options2)) {
-            low = comparator;
-          }
-        });
-        if (high.operator === comp || high.operator === ecomp) {
-          return false;
-        }
-        if ((!low.operator || low.operator === comp) && ltefn(version3, low.semver)) {
-          return false;
-        } else if (low.operator === ecomp && ltfn(version3, low.semver)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    module2.exports = outside;
-  }
-});
-
-// node_modules/semver/ranges/gtr.js
-var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports2, module2) {
-    "use strict";
-    var outside = require_outside();
-    var gtr = (version3, range, options2) => outside(version3, range, ">", options2);
-    module2.exports = gtr;
-  }
-});
-
-// node_modules/semver/ranges/ltr.js
-var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports2, module2) {
-    "use strict";
-    var outside = require_outside();
-    var ltr = (version3, range, options2) => outside(version3, range, "<", options2);
-    module2.exports = ltr;
-  }
-});
-
-// node_modules/semver/ranges/intersects.js
-var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var intersects = (r1, r2, options2) => {
-      r1 = new Range(r1, options2);
-      r2 = new Range(r2, options2);
-      return r1.intersects(r2, options2);
-    };
-    module2.exports = intersects;
-  }
-});
-
-// node_modules/semver/ranges/simplify.js
-var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports2, module2) {
-    "use strict";
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    module2.exports = (versions, range, options2) => {
-      const set3 = [];
-      let first = null;
-      let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options2));
-      for (const version3 of v) {
-        const included = satisfies(version3, range, options2);
-        if (included) {
-          prev = version3;
-          if (!first) {
-            first = version3;
-          }
-        } else {
-          if (prev) {
-            set3.push([first, prev]);
-          }
-          prev = null;
-          first = null;
-        }
-      }
-      if (first) {
-        set3.push([first, null]);
-      }
-      const ranges = [];
-      for (const [min, max] of set3) {
-        if (min === max) {
-          ranges.push(min);
-        } else if (!max && min === v[0]) {
-          ranges.push("*");
-        } else if (!max) {
-          ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
-        } else {
-          ranges.push(`${min} - ${max}`);
-        }
-      }
-      const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
-    };
-  }
-});
-
-// node_modules/semver/ranges/subset.js
-var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    var subset = (sub, dom, options2 = {}) => {
-      if (sub === dom) {
-        return true;
-      }
-      sub = new Range(sub, options2);
-      dom = new Range(dom, options2);
-      let sawNonNull = false;
-      OUTER: for (const simpleSub of sub.set) {
-        for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options2);
-          sawNonNull = sawNonNull || isSub !== null;
-          if (isSub) {
-            continue OUTER;
-          }
-        }
-        if (sawNonNull) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
-    var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options2) => {
-      if (sub === dom) {
-        return true;
-      }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
-          return true;
-        } else if (options2.includePrerelease) {
-          sub = minimumVersionWithPreRelease;
-        } else {
-          sub = minimumVersion;
-        }
-      }
-      if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options2.includePrerelease) {
-          return true;
-        } else {
-          dom = minimumVersion;
-        }
-      }
-      const eqSet = /* @__PURE__ */ new Set();
-      let gt, lt;
-      for (const c of sub) {
-        if (c.operator === ">" || c.operator === ">=") {
-          gt = higherGT(gt, c, options2);
-        } else if (c.operator === "<" || c.operator === "<=") {
-          lt = lowerLT(lt, c, options2);
-        } else {
-          eqSet.add(c.semver);
-        }
-      }
-      if (eqSet.size > 1) {
-        return null;
-      }
-      let gtltComp;
-      if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options2);
-        if (gtltComp > 0) {
-          return null;
-        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
-          return null;
-        }
-      }
-      for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options2)) {
-          return null;
-        }
-        if (lt && !satisfies(eq, String(lt), options2)) {
-          return null;
-        }
-        for (const c of dom) {
-          if (!satisfies(eq, String(c), options2)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      let higher, lower;
-      let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options2.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt && !options2.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
-      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
-        needDomLTPre = false;
-      }
-      for (const c of dom) {
-        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
-        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
-        if (gt) {
-          if (needDomGTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
-              needDomGTPre = false;
-            }
-          }
-          if (c.operator === ">" || c.operator === ">=") {
-            higher = higherGT(gt, c, options2);
-            if (higher === c && higher !== gt) {
-              return false;
-            }
-          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
-            return false;
-          }
-        }
-        if (lt) {
-          if (needDomLTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
-              needDomLTPre = false;
-            }
-          }
-          if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options2);
-            if (lower === c && lower !== lt) {
-              return false;
-            }
-          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
-            return false;
-          }
-        }
-        if (!c.operator && (lt || gt) && gtltComp !== 0) {
-          return false;
-        }
-      }
-      if (gt && hasDomLT && !lt && gtltComp !== 0) {
-        return false;
-      }
-      if (lt && hasDomGT && !gt && gtltComp !== 0) {
-        return false;
-      }
-      if (needDomGTPre || needDomLTPre) {
-        return false;
-      }
-      return true;
-    };
-    var higherGT = (a, b, options2) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options2);
-      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
-    };
-    var lowerLT = (a, b, options2) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options2);
-      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
-    };
-    module2.exports = subset;
-  }
-});
-
-// node_modules/semver/index.js
-var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports2, module2) {
-    "use strict";
-    var internalRe = require_re();
-    var constants = require_constants3();
-    var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse7 = require_parse();
-    var valid = require_valid();
-    var clean2 = require_clean();
-    var inc = require_inc();
-    var diff = require_diff();
-    var major = require_major();
-    var minor = require_minor();
-    var patch = require_patch();
-    var prerelease = require_prerelease();
-    var compare = require_compare();
-    var rcompare = require_rcompare();
-    var compareLoose = require_compare_loose();
-    var compareBuild = require_compare_build();
-    var sort = require_sort();
-    var rsort = require_rsort();
-    var gt = require_gt();
-    var lt = require_lt();
-    var eq = require_eq();
-    var neq = require_neq();
-    var gte = require_gte();
-    var lte = require_lte();
-    var cmp = require_cmp();
-    var coerce = require_coerce();
-    var truncate = require_truncate();
-    var Comparator = require_comparator();
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var toComparators = require_to_comparators();
-    var maxSatisfying = require_max_satisfying();
-    var minSatisfying = require_min_satisfying();
-    var minVersion = require_min_version();
-    var validRange = require_valid2();
-    var outside = require_outside();
-    var gtr = require_gtr();
-    var ltr = require_ltr();
-    var intersects = require_intersects();
-    var simplifyRange = require_simplify();
-    var subset = require_subset();
-    module2.exports = {
-      parse: parse7,
-      valid,
-      clean: clean2,
-      inc,
-      diff,
-      major,
-      minor,
-      patch,
-      prerelease,
-      compare,
-      rcompare,
-      compareLoose,
-      compareBuild,
-      sort,
-      rsort,
-      gt,
-      lt,
-      eq,
-      neq,
-      gte,
-      lte,
-      cmp,
-      coerce,
-      truncate,
-      Comparator,
-      Range,
-      satisfies,
-      toComparators,
-      maxSatisfying,
-      minSatisfying,
-      minVersion,
-      validRange,
-      outside,
-      gtr,
-      ltr,
-      intersects,
-      simplifyRange,
-      subset,
-      SemVer,
-      re: internalRe.re,
-      src: internalRe.src,
-      tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
-    };
-  }
-});
-
 // node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module2) {
@@ -35896,6 +33683,2219 @@ var require_lib127 = __commonJS({
     "use strict";
     var main = require_main85();
     module2.exports = main;
+  }
+});
+
+// node_modules/semver/internal/constants.js
+var require_constants3 = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports2, module2) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module2.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports2, module2) {
+    "use strict";
+    var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module2.exports = debug;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports2, module2) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants3();
+    var debug = require_debug();
+    exports2 = module2.exports = {};
+    var re = exports2.re = [];
+    var safeRe = exports2.safeRe = [];
+    var src = exports2.src = [];
+    var safeSrc = exports2.safeSrc = [];
+    var t = exports2.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports2.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports2.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports2.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports2, module2) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options2) => {
+      if (!options2) {
+        return emptyOpts;
+      }
+      if (typeof options2 !== "object") {
+        return looseOption;
+      }
+      return options2;
+    };
+    module2.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports2, module2) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module2.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports2, module2) {
+    "use strict";
+    var debug = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version3, options2) {
+        options2 = parseOptions(options2);
+        if (version3 instanceof _SemVer) {
+          if (version3.loose === !!options2.loose && version3.includePrerelease === !!options2.includePrerelease) {
+            return version3;
+          } else {
+            version3 = version3.version;
+          }
+        } else if (typeof version3 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version3}".`);
+        }
+        if (version3.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug("SemVer", version3, options2);
+        this.options = options2;
+        this.loose = !!options2.loose;
+        this.includePrerelease = !!options2.includePrerelease;
+        const m = version3.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version3}`);
+        }
+        this.raw = version3;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num = +id;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module2.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse7 = (version3, options2, throwErrors = false) => {
+      if (version3 instanceof SemVer) {
+        return version3;
+      }
+      try {
+        return new SemVer(version3, options2);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module2.exports = parse7;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var valid = (version3, options2) => {
+      const v = parse7(version3, options2);
+      return v ? v.version : null;
+    };
+    module2.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var clean2 = (version3, options2) => {
+      const s = parse7(version3.trim().replace(/^[=v]+/, ""), options2);
+      return s ? s.version : null;
+    };
+    module2.exports = clean2;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version3, release, options2, identifier, identifierBase) => {
+      if (typeof options2 === "string") {
+        identifierBase = identifier;
+        identifier = options2;
+        options2 = void 0;
+      }
+      try {
+        return new SemVer(
+          version3 instanceof SemVer ? version3.version : version3,
+          options2
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module2.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var diff = (version1, version22) => {
+      const v1 = parse7(version1, null, true);
+      const v2 = parse7(version22, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module2.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module2.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module2.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module2.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var prerelease = (version3, options2) => {
+      const parsed2 = parse7(version3, options2);
+      return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
+    };
+    module2.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module2.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module2.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module2.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module2.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports2, module2) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module2.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports2, module2) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module2.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    module2.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module2.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module2.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module2.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module2.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module2.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports2, module2) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module2.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse7 = require_parse();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version3, options2) => {
+      if (version3 instanceof SemVer) {
+        return version3;
+      }
+      if (typeof version3 === "number") {
+        version3 = String(version3);
+      }
+      if (typeof version3 !== "string") {
+        return null;
+      }
+      options2 = options2 || {};
+      let match = null;
+      if (!options2.rtl) {
+        match = version3.match(options2.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options2.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version3)) && (!match || match.index + match[0].length !== version3.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options2.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options2.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
+    };
+    module2.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var constants = require_constants3();
+    var SemVer = require_semver();
+    var truncate = (version3, truncation, options2) => {
+      if (!constants.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version3, options2);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version3, options2) => {
+      const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
+      return parse7(versionStringToParse, options2);
+    };
+    var doTruncation = (version3, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version3.version;
+      }
+      version3.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version3.minor = 0;
+          version3.patch = 0;
+          break;
+        case "minor":
+          version3.patch = 0;
+          break;
+      }
+      return version3.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module2.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports2, module2) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key) {
+        const value = this.map.get(key);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key);
+          this.map.set(key, value);
+          return value;
+        }
+      }
+      delete(key) {
+        return this.map.delete(key);
+      }
+      set(key, value) {
+        const deleted = this.delete(key);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key, value);
+        }
+        return this;
+      }
+    };
+    module2.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants3();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module2.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports2, module2) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options2) {
+        options2 = parseOptions(options2);
+        if (range instanceof _Range) {
+          if (range.loose === !!options2.loose && range.includePrerelease === !!options2.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options2);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options2;
+        this.loose = !!options2.loose;
+        this.includePrerelease = !!options2.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached2 = cache2.get(memoKey);
+        if (cached2) {
+          return cached2;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache2.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options2) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options2) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options2) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options2);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version3) {
+        if (!version3) {
+          return false;
+        }
+        if (typeof version3 === "string") {
+          try {
+            version3 = new SemVer(version3, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version3, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module2.exports = Range;
+    var LRU = require_lrucache();
+    var cache2 = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants3();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options2) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options2);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options2) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug("comp", comp, options2);
+      comp = replaceCarets(comp, options2);
+      debug("caret", comp);
+      comp = replaceTildes(comp, options2);
+      debug("tildes", comp);
+      comp = replaceXRanges(comp, options2);
+      debug("xrange", comp);
+      comp = replaceStars(comp, options2);
+      debug("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options2) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
+    };
+    var replaceTilde = (comp, options2) => {
+      const r = options2.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options2.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options2) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options2)).join(" ");
+    };
+    var replaceCaret = (comp, options2) => {
+      debug("caret", comp, options2);
+      const r = options2.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options2.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options2) => {
+      debug("replaceXRanges", comp, options2);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options2)).join(" ");
+    };
+    var replaceXRange = (comp, options2) => {
+      comp = comp.trim();
+      const r = options2.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options2.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options2) => {
+      debug("replaceStars", comp, options2);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options2) => {
+      debug("replaceGTE0", comp, options2);
+      return comp.trim().replace(re[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set3, version3, options2) => {
+      for (let i = 0; i < set3.length; i++) {
+        if (!set3[i].test(version3)) {
+          return false;
+        }
+      }
+      if (version3.prerelease.length && !options2.includePrerelease) {
+        for (let i = 0; i < set3.length; i++) {
+          debug(set3[i].semver);
+          if (set3[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set3[i].semver.prerelease.length > 0) {
+            const allowed = set3[i].semver;
+            if (allowed.major === version3.major && allowed.minor === version3.minor && allowed.patch === version3.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports2, module2) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options2) {
+        options2 = parseOptions(options2);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options2.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug("comparator", comp, options2);
+        this.options = options2;
+        this.loose = !!options2.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version3) {
+        debug("Comparator.test", version3, this.options.loose);
+        if (this.semver === ANY || version3 === ANY) {
+          return true;
+        }
+        if (typeof version3 === "string") {
+          try {
+            version3 = new SemVer(version3, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version3, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options2) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options2).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options2).test(comp.semver);
+        }
+        options2 = parseOptions(options2);
+        if (options2.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options2.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options2) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options2) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module2.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version3, range, options2) => {
+      try {
+        range = new Range(range, options2);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version3);
+    };
+    module2.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options2) => new Range(range, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module2.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options2) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options2);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options2);
+          }
+        }
+      });
+      return max;
+    };
+    module2.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options2) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options2);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options2);
+          }
+        }
+      });
+      return min;
+    };
+    module2.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module2.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options2) => {
+      try {
+        return new Range(range, options2).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module2.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version3, range, hilo, options2) => {
+      version3 = new SemVer(version3, options2);
+      range = new Range(range, options2);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version3, range, options2)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options2)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options2)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version3, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version3, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module2.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports2, module2) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version3, range, options2) => outside(version3, range, ">", options2);
+    module2.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports2, module2) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version3, range, options2) => outside(version3, range, "<", options2);
+    module2.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options2) => {
+      r1 = new Range(r1, options2);
+      r2 = new Range(r2, options2);
+      return r1.intersects(r2, options2);
+    };
+    module2.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports2, module2) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module2.exports = (versions, range, options2) => {
+      const set3 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options2));
+      for (const version3 of v) {
+        const included = satisfies(version3, range, options2);
+        if (included) {
+          prev = version3;
+          if (!first) {
+            first = version3;
+          }
+        } else {
+          if (prev) {
+            set3.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set3.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set3) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options2 = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options2);
+      dom = new Range(dom, options2);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options2);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options2) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options2.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options2.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options2);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options2);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options2);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options2)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options2)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options2)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options2.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options2.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options2);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options2);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options2) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options2);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options2) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options2);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module2.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports2, module2) {
+    "use strict";
+    var internalRe = require_re();
+    var constants = require_constants3();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse7 = require_parse();
+    var valid = require_valid();
+    var clean2 = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module2.exports = {
+      parse: parse7,
+      valid,
+      clean: clean2,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
   }
 });
 
@@ -46834,6 +46834,24 @@ function migrations(dialect) {
         "ALTER TABLE bot_releases ADD COLUMN targets TEXT",
         "ALTER TABLE bot_releases ADD COLUMN track TEXT"
       ]
+    },
+    {
+      version: 8,
+      description: "services bound to the repositories that own them",
+      statements: [
+        // repos: a JSON array of `owner/repo`, the repositories whose records are accepted.
+        `CREATE TABLE service_owners (
+  service TEXT PRIMARY KEY,
+  repos TEXT NOT NULL,
+  bound_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+)`,
+        // A service the bot released before: owned by the repository of its first release.
+        // Repository names hold no quote or backslash, so they go into the JSON as they are.
+        `INSERT INTO service_owners (service, repos, bound_at, updated_at)
+SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
+WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
+      ]
     }
   ];
 }
@@ -47715,6 +47733,40 @@ function checkLimits(limits) {
   leaseMs(limits.leaseMs);
 }
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = ?`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES (?, ?, ?, ?)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = ?, updated_at = ? WHERE service = ?
+RETURNING ${COLUMNS}`;
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, [service]);
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, [service, JSON.stringify(repos), now, now]);
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, [service]);
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, [JSON.stringify(repos), now, service]);
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/sql-fleet.ts
 function outcomeParams(o) {
   if (o.outcome !== "success" && o.outcome !== "failure") {
@@ -48116,6 +48168,16 @@ var SqlLedger = class extends ReleaseQueue {
   }
   promotions(filter) {
     return queryPromotions(this.connection, filter);
+  }
+  // Service bindings (service-owners.ts).
+  serviceOwner(service) {
+    return selectServiceOwner(this.connection, service);
+  }
+  bindService(service, repos, now) {
+    return bindService(this.connection, service, repos, now);
+  }
+  setServiceRepositories(service, repos, now) {
+    return setServiceRepositories(this.connection, service, repos, now);
   }
   async close() {
     await this.connection.close();
@@ -48723,6 +48785,456 @@ function editDistance(a, b) {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+// src/engine/arms.ts
+function analysisArms(component, deployed, baseline) {
+  const done = new Set(deployed.map((t) => t.name));
+  const known = new Map(component.targets.map((t) => [t.name, t]));
+  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
+  const labels = Object.entries(baseline?.labels ?? {});
+  const baselines = candidates.filter(
+    (t) => !done.has(t.name) && labels.every(([key, value]) => t.labels[key] === value)
+  );
+  return { canaries: [...deployed], baselines };
+}
+function comparisonsOf(component, batches, baseline) {
+  let deployed = [];
+  let count = 0;
+  for (const batch of batches) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count += 1;
+  }
+  return Math.max(1, count);
+}
+
+// src/engine/categories.ts
+var COVERAGES = ["all", "pairwise"];
+function selectCanaries(targets, spec) {
+  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
+  const universe = new Universe();
+  const candidates = distinctCandidates(targets, spec, universe);
+  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
+  return {
+    labels: [...spec.labels],
+    coverage: spec.coverage,
+    canaries: chosen.map((c) => ({
+      target: c.target.name,
+      labels: categoryLabels(c.target, spec.labels),
+      covers: describeCovers(c, universe)
+    })),
+    required: universe.size,
+    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
+    ...declaredValueReport(targets, spec)
+  };
+}
+function hasCategoryLabels(targets, spec) {
+  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
+}
+var Universe = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  get size() {
+    return this.names.length;
+  }
+  id(name) {
+    let id = this.ids.get(name);
+    if (id === void 0) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+};
+function labelOf(target, label) {
+  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
+}
+function categoryLabels(target, labels) {
+  const out = {};
+  for (const label of labels) {
+    const value = labelOf(target, label);
+    if (value !== void 0) out[label] = value;
+  }
+  return out;
+}
+function term(label, value) {
+  return value === void 0 ? `${label} unset` : `${label}=${value}`;
+}
+function elementNames(target, spec) {
+  const values = spec.labels.map((label) => labelOf(target, label));
+  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
+  const names2 = [];
+  spec.labels.forEach((label, i) => {
+    if (values[i] !== void 0) names2.push(term(label, values[i]));
+  });
+  for (let i = 0; i < spec.labels.length; i++) {
+    for (let j = i + 1; j < spec.labels.length; j++) {
+      if (values[i] === void 0 || values[j] === void 0) continue;
+      names2.push(
+        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
+      );
+    }
+  }
+  return names2;
+}
+function distinctCandidates(targets, spec, universe) {
+  const seen = /* @__PURE__ */ new Set();
+  const candidates = [];
+  targets.forEach((target, index) => {
+    const key = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
+    if (seen.has(key)) return;
+    seen.add(key);
+    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
+  });
+  return candidates;
+}
+function greedyCover(candidates, size, elementsOf) {
+  const covered = new Uint8Array(size);
+  const taken = new Uint8Array(candidates.length);
+  const chosen = [];
+  for (let left = size; left > 0; ) {
+    let best = -1;
+    let bestGain = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      let gain = 0;
+      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const pick2 = candidates[best];
+    for (const e of elementsOf(pick2)) covered[e] = 1;
+    chosen.push(pick2);
+    left -= bestGain;
+  }
+  return chosen;
+}
+function describeCovers(candidate, universe) {
+  const names2 = candidate.elements.map((e) => universe.names[e]);
+  const pairs = names2.filter((n) => n.includes(" \xD7 "));
+  return pairs.length > 0 ? pairs : names2;
+}
+function pairwiseLowerBound(targets, labels) {
+  let bound2 = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const single = /* @__PURE__ */ new Set();
+    for (const t of targets) {
+      const v = labelOf(t, labels[i]);
+      if (v !== void 0) single.add(v);
+    }
+    bound2 = Math.max(bound2, single.size);
+    for (let j = i + 1; j < labels.length; j++) {
+      const pairs = /* @__PURE__ */ new Set();
+      for (const t of targets) {
+        const a = labelOf(t, labels[i]);
+        const b = labelOf(t, labels[j]);
+        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
+      }
+      bound2 = Math.max(bound2, pairs.size);
+    }
+  }
+  return bound2;
+}
+function declaredValueReport(targets, spec) {
+  const missing = [];
+  const undeclared = [];
+  const unlabelled = [];
+  for (const label of spec.labels) {
+    const carried = /* @__PURE__ */ new Set();
+    const lacking = [];
+    for (const t of targets) {
+      const v = labelOf(t, label);
+      if (v === void 0) lacking.push(t.name);
+      else carried.add(v);
+    }
+    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
+    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
+    if (!declared) continue;
+    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
+    const known = new Set(declared);
+    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
+  }
+  return { missing, undeclared, unlabelled };
+}
+
+// src/engine/plan.ts
+function batchSizes(n, rollout) {
+  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
+  const sizes = [];
+  let size = Math.max(1, Math.min(rollout.first, cap));
+  for (let left = n; left > 0; ) {
+    const take = Math.min(size, left);
+    sizes.push(take);
+    left -= take;
+    size = Math.min(cap, Math.ceil(size * rollout.growth));
+  }
+  return sizes;
+}
+function planBatches(targets, rollout) {
+  const batches = [];
+  let offset = 0;
+  for (const size of batchSizes(targets.length, rollout)) {
+    batches.push(targets.slice(offset, offset + size));
+    offset += size;
+  }
+  return batches;
+}
+function componentCanaries(component) {
+  const { categories } = component;
+  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
+  return selectCanaries(component.targets, categories);
+}
+function componentBatches(component, canaries = componentCanaries(component)) {
+  if (!canaries) return planBatches(component.targets, component.rollout);
+  const chosen = new Set(canaries.canaries.map((c) => c.target));
+  const first = component.targets.filter((t) => chosen.has(t.name));
+  const rest = component.targets.filter((t) => !chosen.has(t.name));
+  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
+  return [first, ...planBatches(rest, growing)];
+}
+function planRelease(service, environment2, components) {
+  return {
+    service,
+    environment: environment2,
+    components: components.map((component) => {
+      const canaries = componentCanaries(component);
+      const planned = {
+        name: component.name,
+        batches: componentBatches(component, canaries).map((batch) => ({
+          targets: batch.map((target) => target.name),
+          bakeSeconds: component.rollout.bakeMs / 1e3
+        }))
+      };
+      if (canaries) planned.canaries = canaries;
+      return planned;
+    })
+  };
+}
+
+// src/stats/beta-mixture.ts
+var import_math_base_special_betainc = __toESM(require_lib125(), 1);
+var import_math_base_special_betaln = __toESM(require_lib127(), 1);
+function logMixtureE(k, n, p0, prior, side) {
+  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
+  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
+  if (n === 0) return 0;
+  const upper = side === "above";
+  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
+  const mass = logTail(p0, prior.a, prior.b, upper);
+  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
+}
+function betaPrior(mean, concentration) {
+  return { a: concentration * mean, b: concentration * (1 - mean) };
+}
+function upperConfidenceBound(k, n, alpha, priorFor) {
+  if (n <= 0) return 1;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
+  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
+  let hi = 1 - 1e-12;
+  if (!rejects(hi)) return 1;
+  if (rejects(lo)) return lo;
+  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
+    const mid = (lo + hi) / 2;
+    if (rejects(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+function logTail(x, a, b, upper) {
+  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
+  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
+}
+
+// src/stats/decision.ts
+var MAX_REPORTED_LOG_E = 700;
+function reportedE(logE) {
+  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
+}
+
+// src/stats/sign-test.ts
+var UNIFORM = { a: 1, b: 1 };
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+}
+function minimumPairs(alpha) {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
+}
+
+// src/checks/check-specs.ts
+function isAnalysisCheck(check2) {
+  return check2.kind === "analysis";
+}
+
+// src/render/ascii-plot.ts
+var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
+var THRESHOLD_GLYPH = "=";
+var DEFAULT_WIDTH = 72;
+var DEFAULT_HEIGHT = 20;
+var MIN_HEIGHT = 5;
+var MIN_FRAME_COLUMNS = 10;
+function niceTicks(lo, hi, maxIntervals, minStep = 0) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
+  let from = Math.min(lo, hi);
+  let to = Math.max(lo, hi);
+  if (from === to) {
+    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
+    from -= pad;
+    to += pad;
+  }
+  const intervals = Math.max(1, Math.floor(maxIntervals));
+  let exponent = Math.floor(Math.log10((to - from) / intervals));
+  for (; ; ) {
+    for (const factor of [1, 2, 5]) {
+      const step2 = clean(factor * 10 ** exponent);
+      if (step2 < minStep) continue;
+      const first = Math.floor(from / step2 + 1e-9);
+      const last = Math.ceil(to / step2 - 1e-9);
+      if (last - first <= intervals) {
+        const values = [];
+        for (let i = first; i <= last; i++) values.push(clean(i * step2));
+        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
+        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
+      }
+    }
+    exponent += 1;
+  }
+}
+function tickLabel(value, decimals) {
+  const text = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+function plotAscii(series, options2 = {}) {
+  const height = Math.max(MIN_HEIGHT, Math.floor(options2.height ?? DEFAULT_HEIGHT));
+  const xStart = options2.xStart ?? 0;
+  const threshold = options2.threshold && Number.isFinite(options2.threshold.value) ? options2.threshold : void 0;
+  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
+  const heading = [options2.title ?? "", legend].filter((part) => part !== "").join("   ");
+  const headerRows = heading !== "" || options2.yUnit ? 1 : 0;
+  const rows2 = height - headerRows - 1;
+  const yTicks = yAxis(series, threshold?.value, rows2);
+  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
+  const labelWidth = Math.max(...yLabels.map((l) => l.length), options2.yUnit?.length ?? 0);
+  const left = labelWidth + 1;
+  const right = threshold ? threshold.label.length + 1 : 0;
+  const width = Math.max(Math.floor(options2.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
+  const columns = width - left - right;
+  const count = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count <= 1 ? xStart - 1 : xStart;
+  const xHi = count <= 1 ? xStart + 1 : xStart + count - 1;
+  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
+  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
+  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
+  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
+  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
+  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
+  if (thresholdRow !== void 0) {
+    const line = grid[thresholdRow] ?? [];
+    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
+  }
+  for (const [i, s] of series.entries()) {
+    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
+  }
+  const lines = [];
+  if (headerRows) {
+    const unit = (options2.yUnit ?? "").padStart(labelWidth);
+    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
+    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
+  }
+  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
+  for (const [r, line] of grid.entries()) {
+    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
+    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
+    lines.push(`${label} ${line.join("")}${mark}`);
+  }
+  lines.push(xLabelLine(xTicks, colOf, left, width));
+  return lines.map((l) => l.trimEnd()).join("\n");
+}
+function glyph(index) {
+  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
+}
+function yAxis(series, threshold, rows2) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
+    if (!Number.isFinite(y)) continue;
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  if (lo > hi) [lo, hi] = [0, 1];
+  const intervals = Math.floor((rows2 - 1) / 2);
+  const ticks = niceTicks(lo, hi, intervals);
+  if (threshold === void 0) return ticks;
+  const half = ticks.step / 2;
+  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
+    return niceTicks(lo, threshold + half, intervals);
+  }
+  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
+    return niceTicks(threshold - half, hi, intervals);
+  }
+  return ticks;
+}
+function frame(rows2, columns, yTickRows, xTickCols) {
+  const grid = Array.from(
+    { length: rows2 },
+    (_, r) => Array.from({ length: columns }, (_2, c) => {
+      const edgeRow = r === 0 || r === rows2 - 1;
+      const edgeCol = c === 0 || c === columns - 1;
+      if (edgeRow && edgeCol) return "+";
+      if (edgeRow) return "-";
+      return edgeCol ? "|" : " ";
+    })
+  );
+  const set3 = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < columns) line[c] = "+";
+  };
+  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set3(r, c);
+  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set3(r, c);
+  return grid;
+}
+function drawSeries(grid, points, mark, colOf, rowOf) {
+  const put = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < line.length) line[c] = mark;
+  };
+  for (const [k, y] of points.entries()) {
+    if (!Number.isFinite(y)) continue;
+    const next = points[k + 1];
+    const c0 = colOf(k);
+    const r0 = rowOf(y);
+    put(r0, c0);
+    if (next === void 0 || !Number.isFinite(next)) continue;
+    const c1 = colOf(k + 1);
+    const r1 = rowOf(next);
+    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
+    for (let s = 1; s <= steps; s++) {
+      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
+    }
+  }
+}
+function xLabelLine(ticks, colOf, left, width) {
+  let line = "";
+  for (const value of ticks.values) {
+    const label = tickLabel(value, ticks.decimals);
+    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
+    if (start < line.length + (line === "" ? 0 : 1)) continue;
+    line = line.padEnd(start) + label;
+  }
+  return line;
+}
+function clean(value) {
+  const rounded = Number(value.toPrecision(12));
+  return rounded === 0 ? 0 : rounded;
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -68442,158 +68954,390 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/engine/categories.ts
-var COVERAGES = ["all", "pairwise"];
-function selectCanaries(targets, spec) {
-  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
-  const universe = new Universe();
-  const candidates = distinctCandidates(targets, spec, universe);
-  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
+// src/checks/prometheus-client.ts
+var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
+var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
+var dataSchema = external_exports.discriminatedUnion("resultType", [
+  external_exports.object({
+    resultType: external_exports.literal("vector"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
+  }),
+  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
+  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
+  external_exports.object({
+    resultType: external_exports.literal("matrix"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
+  })
+]);
+var bodySchema = external_exports.object({
+  status: external_exports.enum(["success", "error"]),
+  data: external_exports.unknown().optional(),
+  errorType: external_exports.string().optional(),
+  error: external_exports.string().optional(),
+  warnings: external_exports.array(external_exports.string()).optional()
+});
+
+// src/checks/prometheus.ts
+function promDuration(ms) {
+  return ms >= 1e3 ? `${Math.round(ms / 1e3)}s` : `${Math.max(1, Math.round(ms))}ms`;
+}
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
+  }
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
+}
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+}
+function firstLookAfter(ms, rollout) {
+  if (ms > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms / every) * every), rollout.bakeMs);
+}
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
+}
+function componentHorizons(component) {
+  const batches = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => isAnalysisCheck(check2) ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/fleet-checks.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config3, ctx) {
+  if (isRecord(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path8, ctx) {
+  if (!isRecord(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path8, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config3, ctx) {
+  if (!isRecord(config3) || !isRecord(config3.requires) || typeof config3.service !== "string") return;
+  if (!Object.hasOwn(config3.requires, config3.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config3.service],
+    message: `a service cannot require itself (${config3.service}); list the services it depends on`
+  });
+}
+function trackIssues(config3, ctx) {
+  if (!isRecord(config3) || !Array.isArray(config3.tracks)) return;
+  const environments = isRecord(config3.environments) ? config3.environments : {};
+  config3.tracks.forEach((track2, index) => {
+    if (!isRecord(track2)) return;
+    if (index === 0 && track2.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track2.environments === void 0 && track2.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track2.environments)) return;
+    track2.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path8 = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `no target of ${name} carries ${selectorText(track2.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment2, selector) {
+  const components = isRecord(environment2) ? environment2.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
+      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
+      );
+    })
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config3) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config3.tracks ?? []).map((track2) => {
+    const chosen = chooseEnvironments(config3, track2, earlier);
+    for (const environment2 of chosen.environments) earlier.add(environment2);
+    return chosen;
+  });
+}
+function chooseEnvironments(config3, track2, earlier) {
+  const listed2 = track2.environments;
+  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track2.categories.labels],
+    coverage: track2.categories.coverage,
+    values: track2.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
+    (environment2) => track2.targets === void 0 || matchingTargets(config3, environment2, track2.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
+    return { track: track2.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track2.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config3, ctx) {
+  trackEnvironments(config3).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config3, environment2) {
+  return { ...environmentOf(config3, environment2)?.labels ?? {} };
+}
+function matchingTargets(config3, environment2, selector) {
+  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => c.targets).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function environmentOf(config3, environment2) {
+  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+}
+
+// src/config/resolve.ts
+function resolveEnvironment(config3, environment2) {
+  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
   return {
-    labels: [...spec.labels],
-    coverage: spec.coverage,
-    canaries: chosen.map((c) => ({
-      target: c.target.name,
-      labels: categoryLabels(c.target, spec.labels),
-      covers: describeCovers(c, universe)
-    })),
-    required: universe.size,
-    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
-    ...declaredValueReport(targets, spec)
+    service: config3.service,
+    versionTemplate: config3.version,
+    labels: { ...settings.labels },
+    onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
+    components: settings.components.map((component) => ({
+      ...resolveComponent(component, config3.checks),
+      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
+    }))
   };
 }
-function hasCategoryLabels(targets, spec) {
-  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
 }
-var Universe = class {
-  names = [];
-  ids = /* @__PURE__ */ new Map();
-  get size() {
-    return this.names.length;
+function resolveConstraints(config3) {
+  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config3.requires ?? {} } };
+  if (config3.migrations) {
+    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
   }
-  id(name) {
-    let id = this.ids.get(name);
-    if (id === void 0) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
-};
-function labelOf(target, label) {
-  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
+  return constraints;
 }
-function categoryLabels(target, labels) {
-  const out = {};
-  for (const label of labels) {
-    const value = labelOf(target, label);
-    if (value !== void 0) out[label] = value;
-  }
-  return out;
-}
-function term(label, value) {
-  return value === void 0 ? `${label} unset` : `${label}=${value}`;
-}
-function elementNames(target, spec) {
-  const values = spec.labels.map((label) => labelOf(target, label));
-  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
-  const names2 = [];
-  spec.labels.forEach((label, i) => {
-    if (values[i] !== void 0) names2.push(term(label, values[i]));
+function resolveTracks(config3) {
+  const chosen = trackEnvironments(config3);
+  return (config3.tracks ?? []).map((track2, index) => {
+    const { environments, selection } = chosen[index];
+    const selector = track2.targets;
+    return {
+      name: track2.name,
+      bakeMs: track2.bake,
+      promote: index === 0 ? "auto" : track2.promote ?? "auto",
+      members: environments.map(
+        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
+      ),
+      ...selection ? { categories: selection } : {}
+    };
   });
-  for (let i = 0; i < spec.labels.length; i++) {
-    for (let j = i + 1; j < spec.labels.length; j++) {
-      if (values[i] === void 0 || values[j] === void 0) continue;
-      names2.push(
-        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
-      );
-    }
+}
+function resolveVerdictSettings(config3) {
+  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
+  return { alpha, minSamples, minEffect, strata, rollback };
+}
+function resolveComponent(component, checks) {
+  return {
+    name: component.name,
+    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
+    deploy: component.deploy,
+    rollback: component.rollback,
+    timeoutMs: component.timeout,
+    rollout: resolveRollout(component.rollout),
+    checks: component.checks.map((name) => resolveCheck(name, checks))
+  };
+}
+function resolveRollout(rollout) {
+  return {
+    first: rollout.first,
+    growth: rollout.growth,
+    maxBatch: rollout.maxBatch,
+    parallel: rollout.parallel,
+    bakeMs: rollout.bake,
+    checkIntervalMs: rollout.checkEvery,
+    rollbackParallel: rollout.rollbackParallel
+  };
+}
+function resolveCheck(name, checks) {
+  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
+  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+  if ("http" in check2) {
+    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
+    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2 };
   }
-  return names2;
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  const { command, max, min, unit, timeout } = check2;
+  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
 }
-function distinctCandidates(targets, spec, universe) {
-  const seen = /* @__PURE__ */ new Set();
-  const candidates = [];
-  targets.forEach((target, index) => {
-    const key = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
-    if (seen.has(key)) return;
-    seen.add(key);
-    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
-  });
-  return candidates;
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.url,
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
 }
-function greedyCover(candidates, size, elementsOf) {
-  const covered = new Uint8Array(size);
-  const taken = new Uint8Array(candidates.length);
-  const chosen = [];
-  for (let left = size; left > 0; ) {
-    let best = -1;
-    let bestGain = 0;
-    for (let i = 0; i < candidates.length; i++) {
-      if (taken[i]) continue;
-      let gain = 0;
-      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
-      if (gain > bestGain) {
-        best = i;
-        bestGain = gain;
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    observes: "batch",
+    name,
+    server: c.url,
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config3, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment2 of Object.keys(config3.environments)) {
+    const resolved = resolveEnvironment(config3, environment2);
+    resolved.components.forEach((component, index) => {
+      const references = config3.environments[environment2]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment2, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
       }
-    }
-    if (best < 0) break;
-    taken[best] = 1;
-    const pick2 = candidates[best];
-    for (const e of elementsOf(pick2)) covered[e] = 1;
-    chosen.push(pick2);
-    left -= bestGain;
+    });
   }
-  return chosen;
 }
-function describeCovers(candidate, universe) {
-  const names2 = candidate.elements.map((e) => universe.names[e]);
-  const pairs = names2.filter((n) => n.includes(" \xD7 "));
-  return pairs.length > 0 ? pairs : names2;
-}
-function pairwiseLowerBound(targets, labels) {
-  let bound2 = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const single = /* @__PURE__ */ new Set();
-    for (const t of targets) {
-      const v = labelOf(t, labels[i]);
-      if (v !== void 0) single.add(v);
-    }
-    bound2 = Math.max(bound2, single.size);
-    for (let j = i + 1; j < labels.length; j++) {
-      const pairs = /* @__PURE__ */ new Set();
-      for (const t of targets) {
-        const a = labelOf(t, labels[i]);
-        const b = labelOf(t, labels[j]);
-        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
-      }
-      bound2 = Math.max(bound2, pairs.size);
-    }
-  }
-  return bound2;
-}
-function declaredValueReport(targets, spec) {
-  const missing = [];
-  const undeclared = [];
-  const unlabelled = [];
-  for (const label of spec.labels) {
-    const carried = /* @__PURE__ */ new Set();
-    const lacking = [];
-    for (const t of targets) {
-      const v = labelOf(t, label);
-      if (v === void 0) lacking.push(t.name);
-      else carried.add(v);
-    }
-    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
-    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
-    if (!declared) continue;
-    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
-    const known = new Set(declared);
-    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
-  }
-  return { missing, undeclared, unlabelled };
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
 }
 
 // src/engine/constraints.ts
@@ -68692,40 +69436,7 @@ function schemas(check2) {
   ];
 }
 
-// src/config/duration.ts
-var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
-var NUMBER = String.raw`\d+(?:\.\d+)?`;
-var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
-var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
-var SECONDS = new RegExp(`^${NUMBER}$`);
-var UNITS = new RegExp(`^${WITH_UNITS}$`);
-var UNIT_MS = [36e5, 6e4, 1e3, 1];
-function parseDuration(value) {
-  const ms = typeof value === "number" ? secondsToMs(value) : parseText(value);
-  if (ms === void 0) {
-    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
-  }
-  return ms;
-}
-function tryParseDuration(value) {
-  if (typeof value === "number") return secondsToMs(value);
-  if (typeof value === "string") return parseText(value);
-  return void 0;
-}
-function secondsToMs(seconds2) {
-  return Number.isFinite(seconds2) && seconds2 >= 0 ? Math.round(seconds2 * 1e3) : void 0;
-}
-function parseText(text) {
-  if (SECONDS.test(text)) return secondsToMs(Number(text));
-  const match = UNITS.exec(text);
-  if (!match) return void 0;
-  let ms = 0;
-  UNIT_MS.forEach((unit, i) => {
-    const amount = match[i + 1];
-    if (amount !== void 0) ms += Number(amount) * unit;
-  });
-  return Math.round(ms);
-}
+// src/engine/format-duration.ts
 var PARTS = [
   ["h", 36e5],
   ["m", 6e4],
@@ -68929,47 +69640,6 @@ function runningText(input2, track2) {
     const h = input2.health.find((x) => x.track === track2.name && x.environment === m.environment);
     return `${m.environment}: ${h?.version ?? "nothing"}`;
   }).join(", ");
-}
-
-// src/stats/decision.ts
-var MAX_REPORTED_LOG_E = 700;
-function reportedE(logE) {
-  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
-}
-
-// src/stats/beta-mixture.ts
-var import_math_base_special_betainc = __toESM(require_lib125(), 1);
-var import_math_base_special_betaln = __toESM(require_lib127(), 1);
-function logMixtureE(k, n, p0, prior, side) {
-  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
-  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
-  if (n === 0) return 0;
-  const upper = side === "above";
-  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
-  const mass = logTail(p0, prior.a, prior.b, upper);
-  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
-}
-function betaPrior(mean, concentration) {
-  return { a: concentration * mean, b: concentration * (1 - mean) };
-}
-function upperConfidenceBound(k, n, alpha, priorFor) {
-  if (n <= 0) return 1;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
-  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
-  let hi = 1 - 1e-12;
-  if (!rejects(hi)) return 1;
-  if (rejects(lo)) return lo;
-  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
-    const mid = (lo + hi) / 2;
-    if (rejects(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-function logTail(x, a, b, upper) {
-  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
-  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
 }
 
 // src/stats/rate-ratio.ts
@@ -69239,639 +69909,39 @@ function rollbackChoices(policy, evidence, liveOn) {
   });
 }
 
-// src/engine/arms.ts
-function analysisArms(component, deployed, baseline) {
-  const done = new Set(deployed.map((t) => t.name));
-  const known = new Map(component.targets.map((t) => [t.name, t]));
-  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
-  const labels = Object.entries(baseline?.labels ?? {});
-  const baselines = candidates.filter(
-    (t) => !done.has(t.name) && labels.every(([key, value]) => t.labels[key] === value)
-  );
-  return { canaries: [...deployed], baselines };
-}
-function comparisonsOf(component, batches, baseline) {
-  let deployed = [];
-  let count = 0;
-  for (const batch of batches) {
-    deployed = [...deployed, ...batch];
-    if (analysisArms(component, deployed, baseline).baselines.length > 0) count += 1;
+// src/config/duration.ts
+var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
+var NUMBER = String.raw`\d+(?:\.\d+)?`;
+var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
+var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
+var SECONDS = new RegExp(`^${NUMBER}$`);
+var UNITS = new RegExp(`^${WITH_UNITS}$`);
+var UNIT_MS = [36e5, 6e4, 1e3, 1];
+function parseDuration(value) {
+  const ms = typeof value === "number" ? secondsToMs(value) : parseText(value);
+  if (ms === void 0) {
+    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
   }
-  return Math.max(1, count);
+  return ms;
 }
-
-// src/engine/plan.ts
-function batchSizes(n, rollout) {
-  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
-  const sizes = [];
-  let size = Math.max(1, Math.min(rollout.first, cap));
-  for (let left = n; left > 0; ) {
-    const take = Math.min(size, left);
-    sizes.push(take);
-    left -= take;
-    size = Math.min(cap, Math.ceil(size * rollout.growth));
-  }
-  return sizes;
+function tryParseDuration(value) {
+  if (typeof value === "number") return secondsToMs(value);
+  if (typeof value === "string") return parseText(value);
+  return void 0;
 }
-function planBatches(targets, rollout) {
-  const batches = [];
-  let offset = 0;
-  for (const size of batchSizes(targets.length, rollout)) {
-    batches.push(targets.slice(offset, offset + size));
-    offset += size;
-  }
-  return batches;
+function secondsToMs(seconds2) {
+  return Number.isFinite(seconds2) && seconds2 >= 0 ? Math.round(seconds2 * 1e3) : void 0;
 }
-function componentCanaries(component) {
-  const { categories } = component;
-  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
-  return selectCanaries(component.targets, categories);
-}
-function componentBatches(component, canaries = componentCanaries(component)) {
-  if (!canaries) return planBatches(component.targets, component.rollout);
-  const chosen = new Set(canaries.canaries.map((c) => c.target));
-  const first = component.targets.filter((t) => chosen.has(t.name));
-  const rest = component.targets.filter((t) => !chosen.has(t.name));
-  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
-  return [first, ...planBatches(rest, growing)];
-}
-function planRelease(service, environment2, components) {
-  return {
-    service,
-    environment: environment2,
-    components: components.map((component) => {
-      const canaries = componentCanaries(component);
-      const planned = {
-        name: component.name,
-        batches: componentBatches(component, canaries).map((batch) => ({
-          targets: batch.map((target) => target.name),
-          bakeSeconds: component.rollout.bakeMs / 1e3
-        }))
-      };
-      if (canaries) planned.canaries = canaries;
-      return planned;
-    })
-  };
-}
-
-// src/stats/sign-test.ts
-var UNIFORM = { a: 1, b: 1 };
-function signLogE(worse, pairs) {
-  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
-}
-function minimumPairs(alpha) {
-  const threshold = Math.log(1 / alpha);
-  let n = 1;
-  while (signLogE(n, n) < threshold) n++;
-  return n;
-}
-
-// src/render/ascii-plot.ts
-var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
-var THRESHOLD_GLYPH = "=";
-var DEFAULT_WIDTH = 72;
-var DEFAULT_HEIGHT = 20;
-var MIN_HEIGHT = 5;
-var MIN_FRAME_COLUMNS = 10;
-function niceTicks(lo, hi, maxIntervals, minStep = 0) {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi))
-    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
-  let from = Math.min(lo, hi);
-  let to = Math.max(lo, hi);
-  if (from === to) {
-    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
-    from -= pad;
-    to += pad;
-  }
-  const intervals = Math.max(1, Math.floor(maxIntervals));
-  let exponent = Math.floor(Math.log10((to - from) / intervals));
-  for (; ; ) {
-    for (const factor of [1, 2, 5]) {
-      const step2 = clean(factor * 10 ** exponent);
-      if (step2 < minStep) continue;
-      const first = Math.floor(from / step2 + 1e-9);
-      const last = Math.ceil(to / step2 - 1e-9);
-      if (last - first <= intervals) {
-        const values = [];
-        for (let i = first; i <= last; i++) values.push(clean(i * step2));
-        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
-        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
-      }
-    }
-    exponent += 1;
-  }
-}
-function tickLabel(value, decimals) {
-  const text = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
-}
-function plotAscii(series, options2 = {}) {
-  const height = Math.max(MIN_HEIGHT, Math.floor(options2.height ?? DEFAULT_HEIGHT));
-  const xStart = options2.xStart ?? 0;
-  const threshold = options2.threshold && Number.isFinite(options2.threshold.value) ? options2.threshold : void 0;
-  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
-  const heading = [options2.title ?? "", legend].filter((part) => part !== "").join("   ");
-  const headerRows = heading !== "" || options2.yUnit ? 1 : 0;
-  const rows2 = height - headerRows - 1;
-  const yTicks = yAxis(series, threshold?.value, rows2);
-  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
-  const labelWidth = Math.max(...yLabels.map((l) => l.length), options2.yUnit?.length ?? 0);
-  const left = labelWidth + 1;
-  const right = threshold ? threshold.label.length + 1 : 0;
-  const width = Math.max(Math.floor(options2.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
-  const columns = width - left - right;
-  const count = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count <= 1 ? xStart - 1 : xStart;
-  const xHi = count <= 1 ? xStart + 1 : xStart + count - 1;
-  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
-  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
-  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
-  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
-  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
-  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
-  if (thresholdRow !== void 0) {
-    const line = grid[thresholdRow] ?? [];
-    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
-  }
-  for (const [i, s] of series.entries()) {
-    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
-  }
-  const lines = [];
-  if (headerRows) {
-    const unit = (options2.yUnit ?? "").padStart(labelWidth);
-    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
-    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
-  }
-  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
-  for (const [r, line] of grid.entries()) {
-    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
-    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
-    lines.push(`${label} ${line.join("")}${mark}`);
-  }
-  lines.push(xLabelLine(xTicks, colOf, left, width));
-  return lines.map((l) => l.trimEnd()).join("\n");
-}
-function glyph(index) {
-  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
-}
-function yAxis(series, threshold, rows2) {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
-    if (!Number.isFinite(y)) continue;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  if (lo > hi) [lo, hi] = [0, 1];
-  const intervals = Math.floor((rows2 - 1) / 2);
-  const ticks = niceTicks(lo, hi, intervals);
-  if (threshold === void 0) return ticks;
-  const half = ticks.step / 2;
-  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
-    return niceTicks(lo, threshold + half, intervals);
-  }
-  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
-    return niceTicks(threshold - half, hi, intervals);
-  }
-  return ticks;
-}
-function frame(rows2, columns, yTickRows, xTickCols) {
-  const grid = Array.from(
-    { length: rows2 },
-    (_, r) => Array.from({ length: columns }, (_2, c) => {
-      const edgeRow = r === 0 || r === rows2 - 1;
-      const edgeCol = c === 0 || c === columns - 1;
-      if (edgeRow && edgeCol) return "+";
-      if (edgeRow) return "-";
-      return edgeCol ? "|" : " ";
-    })
-  );
-  const set3 = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < columns) line[c] = "+";
-  };
-  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set3(r, c);
-  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set3(r, c);
-  return grid;
-}
-function drawSeries(grid, points, mark, colOf, rowOf) {
-  const put = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < line.length) line[c] = mark;
-  };
-  for (const [k, y] of points.entries()) {
-    if (!Number.isFinite(y)) continue;
-    const next = points[k + 1];
-    const c0 = colOf(k);
-    const r0 = rowOf(y);
-    put(r0, c0);
-    if (next === void 0 || !Number.isFinite(next)) continue;
-    const c1 = colOf(k + 1);
-    const r1 = rowOf(next);
-    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
-    for (let s = 1; s <= steps; s++) {
-      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
-    }
-  }
-}
-function xLabelLine(ticks, colOf, left, width) {
-  let line = "";
-  for (const value of ticks.values) {
-    const label = tickLabel(value, ticks.decimals);
-    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
-    if (start < line.length + (line === "" ? 0 : 1)) continue;
-    line = line.padEnd(start) + label;
-  }
-  return line;
-}
-function clean(value) {
-  const rounded = Number(value.toPrecision(12));
-  return rounded === 0 ? 0 : rounded;
-}
-
-// src/checks/prometheus-client.ts
-var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
-var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
-var dataSchema = external_exports.discriminatedUnion("resultType", [
-  external_exports.object({
-    resultType: external_exports.literal("vector"),
-    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
-  }),
-  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
-  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
-  external_exports.object({
-    resultType: external_exports.literal("matrix"),
-    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
-  })
-]);
-var bodySchema = external_exports.object({
-  status: external_exports.enum(["success", "error"]),
-  data: external_exports.unknown().optional(),
-  errorType: external_exports.string().optional(),
-  error: external_exports.string().optional(),
-  warnings: external_exports.array(external_exports.string()).optional()
-});
-
-// src/checks/prometheus.ts
-function promDuration(ms) {
-  return ms >= 1e3 ? `${Math.round(ms / 1e3)}s` : `${Math.max(1, Math.round(ms))}ms`;
-}
-
-// src/checks/analysis-horizon.ts
-function analysisHorizon(spec, rollout, comparisons) {
-  const problems = scrapeProblems(spec, rollout);
-  const alpha = spec.alpha / Math.max(1, comparisons);
-  const metric = spec.metric;
-  if (metric.type === "counts") {
-    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
-    return { earliestFailMs: first, earliestPassMs: first, problems };
-  }
-  if (metric.test.kind === "mann-whitney") {
-    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
-    if (end === void 0)
-      problems.push(
-        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
-      );
-    return { earliestFailMs: end, earliestPassMs: end, problems };
-  }
-  const needed = stepsNeeded(metric, alpha);
-  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
-  if (at === void 0) {
-    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
-    );
-  }
-  return { earliestFailMs: at, earliestPassMs: at, problems };
-}
-function stepsNeeded(metric, alpha) {
-  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
-}
-function firstLookAfter(ms, rollout) {
-  if (ms > rollout.bakeMs) return void 0;
-  const every = Math.max(1, rollout.checkIntervalMs);
-  return Math.min(Math.max(every, Math.ceil(ms / every) * every), rollout.bakeMs);
-}
-function scrapeProblems(spec, rollout) {
-  const scrape = spec.scrapeIntervalMs;
-  if (scrape === void 0) return [];
-  const problems = [];
-  if (rollout.bakeMs < scrape)
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
-    );
-  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
-    problems.push(
-      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
-    );
-  return problems;
-}
-function componentHorizons(component) {
-  const batches = componentBatches(component);
-  return component.checks.flatMap(
-    (check2) => check2.kind === "analysis" ? [
-      {
-        check: check2,
-        horizon: analysisHorizon(
-          check2,
-          component.rollout,
-          comparisonsOf(component, batches, check2.baseline)
-        )
-      }
-    ] : []
-  );
-}
-
-// src/config/fleet-checks.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config3, ctx) {
-  if (isRecord(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path8, ctx) {
-  if (!isRecord(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path8, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.requires) || typeof config3.service !== "string") return;
-  if (!Object.hasOwn(config3.requires, config3.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config3.service],
-    message: `a service cannot require itself (${config3.service}); list the services it depends on`
+function parseText(text) {
+  if (SECONDS.test(text)) return secondsToMs(Number(text));
+  const match = UNITS.exec(text);
+  if (!match) return void 0;
+  let ms = 0;
+  UNIT_MS.forEach((unit, i) => {
+    const amount = match[i + 1];
+    if (amount !== void 0) ms += Number(amount) * unit;
   });
-}
-function trackIssues(config3, ctx) {
-  if (!isRecord(config3) || !Array.isArray(config3.tracks)) return;
-  const environments = isRecord(config3.environments) ? config3.environments : {};
-  config3.tracks.forEach((track2, index) => {
-    if (!isRecord(track2)) return;
-    if (index === 0 && track2.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
-    }
-    if (track2.environments === void 0 && track2.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
-    }
-    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track2.environments)) return;
-    track2.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path8 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `no target of ${name} carries ${selectorText(track2.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment2, selector) {
-  const components = isRecord(environment2) ? environment2.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
-      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
-      );
-    })
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
-}
-
-// src/config/track-environments.ts
-function trackEnvironments(config3) {
-  const earlier = /* @__PURE__ */ new Set();
-  return (config3.tracks ?? []).map((track2) => {
-    const chosen = chooseEnvironments(config3, track2, earlier);
-    for (const environment2 of chosen.environments) earlier.add(environment2);
-    return chosen;
-  });
-}
-function chooseEnvironments(config3, track2, earlier) {
-  const listed2 = track2.environments;
-  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
-  const spec = {
-    labels: [...track2.categories.labels],
-    coverage: track2.categories.coverage,
-    values: track2.categories.values
-  };
-  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
-    (environment2) => track2.targets === void 0 || matchingTargets(config3, environment2, track2.targets).length > 0
-  );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
-  if (items.length === 0) {
-    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
-    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
-    return { track: track2.name, environments: [], problem: `${none} ${why}` };
-  }
-  if (!hasCategoryLabels(items, spec)) {
-    return {
-      track: track2.name,
-      environments: [],
-      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
-    };
-  }
-  const selection = selectCanaries(items, spec);
-  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
-}
-function trackChoiceIssues(config3, ctx) {
-  trackEnvironments(config3).forEach((choice, index) => {
-    if (choice.problem === void 0) return;
-    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
-  });
-}
-function environmentLabels(config3, environment2) {
-  return { ...environmentOf(config3, environment2)?.labels ?? {} };
-}
-function matchingTargets(config3, environment2, selector) {
-  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => c.targets).filter(
-    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-  ).map((t) => t.name);
-  return [...new Set(targets)];
-}
-function environmentOf(config3, environment2) {
-  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-}
-
-// src/config/resolve.ts
-function resolveEnvironment(config3, environment2) {
-  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
-  return {
-    service: config3.service,
-    versionTemplate: config3.version,
-    labels: { ...settings.labels },
-    onFailure: settings.onFailure,
-    ...settings.url === void 0 ? {} : { url: settings.url },
-    components: settings.components.map((component) => ({
-      ...resolveComponent(component, config3.checks),
-      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
-    }))
-  };
-}
-function resolveCategories(categories) {
-  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
-}
-function resolveConstraints(config3) {
-  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
-  const constraints = { requires: { ...config3.requires ?? {} } };
-  if (config3.migrations) {
-    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
-  }
-  return constraints;
-}
-function resolveTracks(config3) {
-  const chosen = trackEnvironments(config3);
-  return (config3.tracks ?? []).map((track2, index) => {
-    const { environments, selection } = chosen[index];
-    const selector = track2.targets;
-    return {
-      name: track2.name,
-      bakeMs: track2.bake,
-      promote: index === 0 ? "auto" : track2.promote ?? "auto",
-      members: environments.map(
-        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
-      ),
-      ...selection ? { categories: selection } : {}
-    };
-  });
-}
-function resolveVerdictSettings(config3) {
-  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
-  return { alpha, minSamples, minEffect, strata, rollback };
-}
-function resolveComponent(component, checks) {
-  return {
-    name: component.name,
-    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component.deploy,
-    rollback: component.rollback,
-    timeoutMs: component.timeout,
-    rollout: resolveRollout(component.rollout),
-    checks: component.checks.map((name) => resolveCheck(name, checks))
-  };
-}
-function resolveRollout(rollout) {
-  return {
-    first: rollout.first,
-    growth: rollout.growth,
-    maxBatch: rollout.maxBatch,
-    parallel: rollout.parallel,
-    bakeMs: rollout.bake,
-    checkIntervalMs: rollout.checkEvery,
-    rollbackParallel: rollout.rollbackParallel
-  };
-}
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
-  if ("http" in check2) {
-    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
-    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2 };
-  }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
-  const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
-}
-function resolvePrometheus(name, c) {
-  return {
-    kind: "prometheus",
-    name,
-    server: c.url,
-    query: c.query,
-    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
-    max: c.max,
-    min: c.min,
-    unit: c.unit,
-    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
-    timeoutMs: c.timeout
-  };
-}
-function resolveAnalysis(name, c) {
-  return {
-    kind: "analysis",
-    name,
-    server: c.url,
-    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
-    alpha: c.alpha,
-    onInconclusive: c.onInconclusive,
-    failOn: c.failOn,
-    scrapeIntervalMs: c.scrapeInterval,
-    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
-    timeoutMs: c.timeout
-  };
-}
-function resolveSeries(c) {
-  return {
-    type: "series",
-    query: c.query,
-    stepMs: c.step,
-    direction: c.direction,
-    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
-      kind: "mann-whitney",
-      confidence: c.confidence,
-      tolerance: c.tolerance,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease
-    }
-  };
-}
-
-// src/config/analysis-issues.ts
-function analysisHorizonIssues(config3, ctx) {
-  if (hasIssues(ctx)) return;
-  for (const environment2 of Object.keys(config3.environments)) {
-    const resolved = resolveEnvironment(config3, environment2);
-    resolved.components.forEach((component, index) => {
-      const references = config3.environments[environment2]?.components[index]?.checks ?? [];
-      for (const { check: check2, horizon } of componentHorizons(component)) {
-        const at = references.indexOf(check2.name);
-        for (const problem of horizon.problems)
-          ctx.addIssue({
-            code: "custom",
-            path: ["environments", environment2, "components", index, "checks", at],
-            message: `check '${check2.name}' cannot decide here: ${problem}`
-          });
-      }
-    });
-  }
-}
-function hasIssues(ctx) {
-  const issues = ctx.issues;
-  return Array.isArray(issues) && issues.length > 0;
+  return Math.round(ms);
 }
 
 // src/config/cross-checks.ts
@@ -70314,6 +70384,13 @@ var trancheConfigObject = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
     error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
   }).describe("Name of the service; versions are numbered per service."),
+  repositories: external_exports.array(
+    external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+      error: "expected a GitHub repository as owner/name, like acme/shop"
+    })
+  ).min(1, { error: "expected at least one repository" }).optional().describe(
+    "The repositories (owner/name) the service belongs to: only their outcomes, deployment statuses, locks and leases are accepted for it. Default: the first repository to declare the service owns it alone. Only an owner's list counts: to share the service or hand it over, list the repositories in the owner's tranche.yml."
+  ),
   version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
   environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
     error: "expected at least one environment"
@@ -70328,6 +70405,8 @@ var trancheConfigObject = external_exports.strictObject({
   verdict: verdictSchema.prefault({}),
   bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
+
+// src/config/tranche-schema.ts
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
@@ -72673,11 +72752,70 @@ async function promote(scope, command, requester) {
   );
 }
 
+// src/release/service-owner.ts
+function decideOwnership(claim3, bound2) {
+  const declared = claim3.declared === void 0 ? void 0 : [...new Set(claim3.declared)];
+  if (bound2 === null) {
+    if (declared === void 0) return { kind: "bind", repos: [claim3.repo] };
+    if (declared.includes(claim3.repo)) return { kind: "bind", repos: declared };
+    return {
+      kind: "refuse",
+      repos: [],
+      reason: `${claim3.repo} declares ${claim3.service} but its repositories (${declared.join(", ")}) leave it out, so it cannot take ${claim3.service}`
+    };
+  }
+  const repos = [...bound2];
+  if (!repos.includes(claim3.repo)) return { kind: "refuse", repos, reason: notOwnerReason(claim3, repos) };
+  if (declared === void 0 || sameRepositories(declared, repos)) return { kind: "accept", repos };
+  return { kind: "rebind", repos: declared };
+}
+async function claimService(store, claim3, now) {
+  const binding = await store.serviceOwner(claim3.service);
+  let decision = decideOwnership(claim3, binding?.repos ?? null);
+  if (decision.kind === "bind") {
+    const inForce = await store.bindService(claim3.service, decision.repos, now);
+    decision = decideOwnership(claim3, inForce.repos);
+  }
+  if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
+  return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
+}
+function notOwnerReason(claim3, owners) {
+  const list = owners.join(", ");
+  return `${claim3.service} belongs to ${list}, not to ${claim3.repo}: a service's outcomes, deployments, locks and leases come only from its own repositories (to share it, list ${claim3.repo} under repositories in the tranche.yml of ${owners[0] ?? list})`;
+}
+function sameRepositories(a, b) {
+  return a.length === b.length && a.every((repo) => b.includes(repo));
+}
+
+// bot/handlers/service-claim.ts
+async function claimOwnService(scope) {
+  const loaded = loadedConfig(scope);
+  if (!loaded) return void 0;
+  const { service, repositories } = loaded.config;
+  return claimService(
+    scope.deps.ledger,
+    { service, repo: scope.fullName, declared: repositories },
+    scope.deps.now()
+  );
+}
+async function ownsService(scope, what) {
+  const ownership = await claimOwnService(scope);
+  if (ownership === void 0 || ownership.accepted) return true;
+  scope.log.warn(`refused ${what} from ${scope.fullName}: ${ownership.reason}`);
+  return false;
+}
+async function commandOwnsService(scope, target, what) {
+  const ownership = await claimOwnService(scope);
+  if (ownership === void 0 || ownership.accepted) return true;
+  await refuse(scope, target, what, ownership.reason);
+  return false;
+}
+
 // bot/render/status-reply.ts
 function renderStatusReply(view) {
   const environments = view.environment ? [view.environment] : statusEnvironments(view);
   const heading = view.environment ? `### \u{1F4CB} ${view.environment}` : "### \u{1F4CB} Deployments";
-  const recorded = view.releases.some((r) => !view.environment || r.environment === view.environment);
+  const recorded = view.releases.some((r) => !view.environment || r.environment === view.environment) || environments.some((env) => view.live[env] !== void 0);
   const running = view.releases.filter((r) => r.origin === "bot" && isActiveRelease(r.state));
   return [
     heading,
@@ -72702,7 +72840,8 @@ function environmentTable(environments, view) {
 }
 function environmentRow(environment2, view) {
   const mine = view.releases.filter((r) => r.environment === environment2);
-  const live = mine.filter((r) => r.state === "success").sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0))[0];
+  const live = view.live[environment2];
+  const release = live && mine.find((r) => r.version === live.version && r.succeededAt === live.at);
   const running = mine.find((r) => isActiveRelease(r.state));
   const lock2 = view.locks.find((l) => l.name === environmentLockName(view.repo, environment2));
   const { service } = view;
@@ -72711,8 +72850,8 @@ function environmentRow(environment2, view) {
     `**${environment2}**`,
     live?.version ? `\`${live.version}\`` : "\u2014",
     live?.commit ? `[\`${live.commit.slice(0, 7)}\`](${view.htmlUrl}/commit/${live.commit})` : "\u2014",
-    live?.requestedBy ? actorText(live.requestedBy) : "\u2014",
-    live?.succeededAt ? when(live.succeededAt) : "\u2014",
+    release?.requestedBy ? actorText(release.requestedBy) : "\u2014",
+    live ? when(live.at) : "\u2014",
     lock2 ? lockText(lock2) : "\u2014",
     running ? `${running.version ? `\`${running.version}\`` : "next version"} for ${running.requestedBy ? actorText(running.requestedBy) : "?"} (${running.state.replace("_", " ")})` : run3 ? `\`${run3.holder}\` outside the bot${run3.reason ? ` (${run3.reason})` : ""}` : "\u2014"
   ];
@@ -72821,11 +72960,22 @@ async function status(scope, command, target) {
     const checked = configFor(scope, environment2);
     if (!checked.ok) return refuse(scope, target, `/status ${environment2}`, checked.problem);
   }
-  const body2 = renderStatusReply({ ...known, environment: environment2 });
+  const live = await liveDeployments(scope, service, environment2 ? [environment2] : statusEnvironments(known));
+  const body2 = renderStatusReply({ ...known, live, environment: environment2 });
   const tracks = await tracksSection(scope);
   await answer(scope, target, tracks ? `${body2}
 
 ${tracks}` : body2);
+}
+async function liveDeployments(scope, service, environments) {
+  if (service === void 0) return {};
+  const history = deploymentHistory(scope);
+  const live = {};
+  for (const environment2 of environments) {
+    const deployment = liveOf(await history.successes(service, environment2));
+    if (deployment) live[environment2] = deployment;
+  }
+  return live;
 }
 async function tracksSection(scope) {
   const configured = tracksFor(scope);
@@ -72880,6 +73030,8 @@ async function onComment(context, deps) {
     );
     return;
   }
+  const what = `/${command.name}`;
+  if (COMMANDS[command.name].changes && !await commandOwnsService(scope, requester, what)) return;
   await run2(scope, command, requester);
   await advanceTracks(scope);
 }
@@ -72972,6 +73124,7 @@ async function recordCiRun(scope, run3) {
     );
     return;
   }
+  if (!await ownsService(scope, `${run3.source} ${run3.stratum}`)) return;
   const service = loaded.config.service;
   const version3 = await versionOfCommit(scope, service, run3.commit);
   if (version3 === null) {
@@ -73031,6 +73184,7 @@ async function onDeploymentStatus(context, deps) {
     return;
   }
   const scope = await handlerScope(context, deps);
+  if (!await ownsService(scope, `the status of deployment ${deployment.id}`)) return;
   const checkRun = context.payload.check_run;
   const recording = await deps.ledger.recordDeploymentStatus(
     {
@@ -73336,6 +73490,8 @@ async function record2(app2, deps, body2) {
       `${loaded.file} defines no environment ${unknown2.join(", ")} (it has ${environments.join(", ")})`
     );
   }
+  const ownership = await claimOwnService(scope);
+  if (ownership && !ownership.accepted) throw new HttpProblem(403, ownership.reason);
   const outcomes = body2.outcomes.map((o) => ({
     service: loaded.config.service,
     version: o.version,

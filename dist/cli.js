@@ -28966,6 +28966,7 @@ function resolvePrometheus(name, c) {
 function resolveAnalysis(name, c) {
   return {
     kind: "analysis",
+    observes: "batch",
     name,
     server: c.url,
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
@@ -29246,6 +29247,52 @@ function lockedMessage(request2, { kind, lock }) {
 }
 function seconds(lock) {
   return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
+}
+
+// src/release/service-owner.ts
+function decideOwnership(claim3, bound2) {
+  const declared = claim3.declared === void 0 ? void 0 : [...new Set(claim3.declared)];
+  if (bound2 === null) {
+    if (declared === void 0) return { kind: "bind", repos: [claim3.repo] };
+    if (declared.includes(claim3.repo)) return { kind: "bind", repos: declared };
+    return {
+      kind: "refuse",
+      repos: [],
+      reason: `${claim3.repo} declares ${claim3.service} but its repositories (${declared.join(", ")}) leave it out, so it cannot take ${claim3.service}`
+    };
+  }
+  const repos = [...bound2];
+  if (!repos.includes(claim3.repo)) return { kind: "refuse", repos, reason: notOwnerReason(claim3, repos) };
+  if (declared === void 0 || sameRepositories(declared, repos)) return { kind: "accept", repos };
+  return { kind: "rebind", repos: declared };
+}
+async function claimService(store, claim3, now) {
+  const binding = await store.serviceOwner(claim3.service);
+  let decision = decideOwnership(claim3, binding?.repos ?? null);
+  if (decision.kind === "bind") {
+    const inForce = await store.bindService(claim3.service, decision.repos, now);
+    decision = decideOwnership(claim3, inForce.repos);
+  }
+  if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
+  return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
+}
+async function serviceOwners(store, service) {
+  return (await store.serviceOwner(service))?.repos ?? [];
+}
+var ServiceNotOwnedError = class extends Error {
+  name = "ServiceNotOwnedError";
+};
+async function requireOwnership(store, claim3, now) {
+  const ownership = await claimService(store, claim3, now);
+  if (!ownership.accepted) throw new ServiceNotOwnedError(ownership.reason);
+  return ownership.owners;
+}
+function notOwnerReason(claim3, owners) {
+  const list = owners.join(", ");
+  return `${claim3.service} belongs to ${list}, not to ${claim3.repo}: a service's outcomes, deployments, locks and leases come only from its own repositories (to share it, list ${claim3.repo} under repositories in the tranche.yml of ${owners[0] ?? list})`;
+}
+function sameRepositories(a, b) {
+  return a.length === b.length && a.every((repo) => b.includes(repo));
 }
 
 // src/cli/commands/deploy.ts
@@ -50819,7 +50866,7 @@ async function forEachLimit(items, limit, fn, shouldStart = () => true) {
 
 // src/engine/ports.ts
 function isBatchCheck(spec) {
-  return spec.kind === "analysis";
+  return spec.observes === "batch";
 }
 
 // src/engine/result.ts
@@ -52618,71 +52665,18 @@ function glyphs(targets) {
   return targets.map((t) => `${TARGET_GLYPHS[t.phase]} ${t.name}`).join("  ");
 }
 
-// src/render/summary.ts
-function headline(result) {
-  return `${result.service} ${result.version} \u2192 ${result.environment}: ${decisionText(result.decision)} (${result.reasonCode})`;
-}
-function renderSummary(result, options = {}) {
-  const sections = [
-    [headline(result), `  ${details(result).join(" \xB7 ")}`, `  ${result.message}`],
-    batches(result)
-  ];
-  const rollback = rollbacks(result);
-  if (rollback.length > 0) sections.push(rollback);
-  const checks = checkSections(result, options);
-  if (checks.length > 0) sections.push(...checks);
-  sections.push(closing(result));
-  return sections.map((lines2) => lines2.join("\n")).join("\n\n");
-}
-function details(result) {
-  const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
-  return [
-    result.previousVersion ? `previous ${result.previousVersion}` : "first deploy",
-    ...commit ? [`commit ${commit}`] : [],
-    `run ${result.runId}`,
-    `started ${clockTime(result.startedAt)} UTC`,
-    `took ${elapsedText(result.durationMs)}`
-  ];
-}
-function batches(result) {
-  const rows2 = [["component", "batch", "targets", "status", "duration"]];
-  for (const component of result.components) {
-    for (const batch of component.batches) {
-      rows2.push([
-        component.name,
-        `${batch.number}/${component.batches.length}`,
-        String(batch.targets.length),
-        stepStatusText(batch.status),
-        batch.status === "not_started" ? "-" : elapsedText(batch.durationMs)
-      ]);
-    }
-    if (component.batches.length === 0)
-      rows2.push([component.name, "-", "0", stepStatusText(component.status), "-"]);
-  }
-  return ["Batches", ...table(rows2, "  ")];
-}
-function rollbacks(result) {
-  if (result.rolledBack.length === 0) {
-    return result.decision === "halted" ? ["Rolled back", "  nothing: onFailure is halt, deployed targets stay"] : [];
-  }
-  const rows2 = [["component", "target", "version", "status"]];
-  for (const r of result.rolledBack) {
-    rows2.push([r.component, r.target, `${r.from} \u2192 ${r.to ?? "(none)"}`, rollbackStatusText(r.status)]);
-  }
-  return ["Rolled back", ...table(rows2, "  ")];
-}
-function checkSections(result, options) {
-  return result.checks.map(
-    (series) => series.points.length > 0 ? [`Check ${series.check}`, checkReport(series, options)] : [`Check ${series.check}`, "  no numeric observations"]
-  );
-}
-function closing(result) {
-  const verdicts = result.checks.map(checkVerdict).filter((v) => v !== void 0);
-  return ["Verdict", ...verdicts, `${decisionText(result.decision).toUpperCase()}: ${result.message}`];
+// src/cli/deploy-lock.ts
+import { hostname as hostname3 } from "node:os";
+
+// src/cli/service-claim.ts
+async function ownersForRun(ledger, service, runtime) {
+  const repo = runtime.env.GITHUB_REPOSITORY;
+  if (repo === void 0 || repo === "") return serviceOwners(ledger, service.service);
+  const claim3 = { service: service.service, repo, declared: service.repositories };
+  return requireOwnership(ledger, claim3, Date.now());
 }
 
 // src/cli/deploy-lock.ts
-import { hostname as hostname3 } from "node:os";
 async function withDeployLock(ledger, run2, runtime, use) {
   const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
   const host = hostname3();
@@ -52694,7 +52688,8 @@ async function withDeployLock(ledger, run2, runtime, use) {
       holder: `cli:${run2.runId}`,
       reason: `${run2.action} by ${actor} on ${host} (pid ${process.pid})`,
       data: { runId: run2.runId, action: run2.action, actor, host, pid: process.pid },
-      repos: await botRepositories(ledger, run2, runtime)
+      // The bot's locks for this service are in the repositories that own it.
+      repos: await ownersForRun(ledger, run2, runtime)
     },
     systemClock,
     (message) => runtime.stderr.write(`tranche: warning: ${message}
@@ -52705,11 +52700,6 @@ async function withDeployLock(ledger, run2, runtime, use) {
   } finally {
     await held.release();
   }
-}
-async function botRepositories(ledger, run2, runtime) {
-  const recorded = (await ledger.serviceRepository(run2.service))?.repo;
-  const repos = [runtime.env.GITHUB_REPOSITORY, recorded];
-  return [...new Set(repos.filter((r) => r !== void 0 && r !== ""))];
 }
 
 // src/cli/git.ts
@@ -52960,6 +52950,24 @@ function migrations(dialect) {
         // JSON array of target names; NULL: every target of the environment.
         "ALTER TABLE bot_releases ADD COLUMN targets TEXT",
         "ALTER TABLE bot_releases ADD COLUMN track TEXT"
+      ]
+    },
+    {
+      version: 8,
+      description: "services bound to the repositories that own them",
+      statements: [
+        // repos: a JSON array of `owner/repo`, the repositories whose records are accepted.
+        `CREATE TABLE service_owners (
+  service TEXT PRIMARY KEY,
+  repos TEXT NOT NULL,
+  bound_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+)`,
+        // A service the bot released before: owned by the repository of its first release.
+        // Repository names hold no quote or backslash, so they go into the JSON as they are.
+        `INSERT INTO service_owners (service, repos, bound_at, updated_at)
+SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
+WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
       ]
     }
   ];
@@ -53826,6 +53834,40 @@ function checkLimits(limits2) {
   leaseMs(limits2.leaseMs);
 }
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = ?`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES (?, ?, ?, ?)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = ?, updated_at = ? WHERE service = ?
+RETURNING ${COLUMNS}`;
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, [service]);
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, [service, JSON.stringify(repos), now, now]);
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, [service]);
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, [JSON.stringify(repos), now, service]);
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/sql-fleet.ts
 function outcomeParams(o) {
   if (o.outcome !== "success" && o.outcome !== "failure") {
@@ -54227,6 +54269,16 @@ var SqlLedger = class extends ReleaseQueue {
   }
   promotions(filter) {
     return queryPromotions(this.connection, filter);
+  }
+  // Service bindings (service-owners.ts).
+  serviceOwner(service) {
+    return selectServiceOwner(this.connection, service);
+  }
+  bindService(service, repos, now) {
+    return bindService(this.connection, service, repos, now);
+  }
+  setServiceRepositories(service, repos, now) {
+    return setServiceRepositories(this.connection, service, repos, now);
   }
   async close() {
     await this.connection.close();
@@ -54835,40 +54887,101 @@ function editDistance2(a, b) {
   return previous[b.length] ?? 0;
 }
 
-// src/config/duration.ts
-var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
-var NUMBER = String.raw`\d+(?:\.\d+)?`;
-var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
-var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
-var SECONDS = new RegExp(`^${NUMBER}$`);
-var UNITS = new RegExp(`^${WITH_UNITS}$`);
-var UNIT_MS = [36e5, 6e4, 1e3, 1];
-function parseDuration(value) {
-  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
-  if (ms2 === void 0) {
-    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
+// src/checks/check-specs.ts
+function isAnalysisCheck(check2) {
+  return check2.kind === "analysis";
+}
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
   }
-  return ms2;
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
 }
-function tryParseDuration(value) {
-  if (typeof value === "number") return secondsToMs(value);
-  if (typeof value === "string") return parseText(value);
-  return void 0;
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
 }
-function secondsToMs(seconds4) {
-  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
+function firstLookAfter(ms2, rollout) {
+  if (ms2 > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
 }
-function parseText(text) {
-  if (SECONDS.test(text)) return secondsToMs(Number(text));
-  const match = UNITS.exec(text);
-  if (!match) return void 0;
-  let ms2 = 0;
-  UNIT_MS.forEach((unit, i) => {
-    const amount = match[i + 1];
-    if (amount !== void 0) ms2 += Number(amount) * unit;
-  });
-  return Math.round(ms2);
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
 }
+function componentHorizons(component) {
+  const batches2 = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => isAnalysisCheck(check2) ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches2, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config2, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment of Object.keys(config2.environments)) {
+    const resolved = resolveEnvironment(config2, environment);
+    resolved.components.forEach((component, index) => {
+      const references = config2.environments[environment]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
+}
+
+// src/engine/format-duration.ts
 var PARTS = [
   ["h", 36e5],
   ["m", 6e4],
@@ -55013,93 +55126,39 @@ function runningText(input2, track) {
   }).join(", ");
 }
 
-// src/checks/analysis-horizon.ts
-function analysisHorizon(spec, rollout, comparisons) {
-  const problems = scrapeProblems(spec, rollout);
-  const alpha = spec.alpha / Math.max(1, comparisons);
-  const metric = spec.metric;
-  if (metric.type === "counts") {
-    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
-    return { earliestFailMs: first, earliestPassMs: first, problems };
+// src/config/duration.ts
+var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
+var NUMBER = String.raw`\d+(?:\.\d+)?`;
+var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
+var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
+var SECONDS = new RegExp(`^${NUMBER}$`);
+var UNITS = new RegExp(`^${WITH_UNITS}$`);
+var UNIT_MS = [36e5, 6e4, 1e3, 1];
+function parseDuration(value) {
+  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
+  if (ms2 === void 0) {
+    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
   }
-  if (metric.test.kind === "mann-whitney") {
-    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
-    if (end === void 0)
-      problems.push(
-        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
-      );
-    return { earliestFailMs: end, earliestPassMs: end, problems };
-  }
-  const needed = stepsNeeded(metric, alpha);
-  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
-  if (at === void 0) {
-    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
-    );
-  }
-  return { earliestFailMs: at, earliestPassMs: at, problems };
+  return ms2;
 }
-function stepsNeeded(metric, alpha) {
-  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+function tryParseDuration(value) {
+  if (typeof value === "number") return secondsToMs(value);
+  if (typeof value === "string") return parseText(value);
+  return void 0;
 }
-function firstLookAfter(ms2, rollout) {
-  if (ms2 > rollout.bakeMs) return void 0;
-  const every = Math.max(1, rollout.checkIntervalMs);
-  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
+function secondsToMs(seconds4) {
+  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
 }
-function scrapeProblems(spec, rollout) {
-  const scrape = spec.scrapeIntervalMs;
-  if (scrape === void 0) return [];
-  const problems = [];
-  if (rollout.bakeMs < scrape)
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
-    );
-  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
-    problems.push(
-      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
-    );
-  return problems;
-}
-function componentHorizons(component) {
-  const batches2 = componentBatches(component);
-  return component.checks.flatMap(
-    (check2) => check2.kind === "analysis" ? [
-      {
-        check: check2,
-        horizon: analysisHorizon(
-          check2,
-          component.rollout,
-          comparisonsOf(component, batches2, check2.baseline)
-        )
-      }
-    ] : []
-  );
-}
-
-// src/config/analysis-issues.ts
-function analysisHorizonIssues(config2, ctx) {
-  if (hasIssues(ctx)) return;
-  for (const environment of Object.keys(config2.environments)) {
-    const resolved = resolveEnvironment(config2, environment);
-    resolved.components.forEach((component, index) => {
-      const references = config2.environments[environment]?.components[index]?.checks ?? [];
-      for (const { check: check2, horizon } of componentHorizons(component)) {
-        const at = references.indexOf(check2.name);
-        for (const problem of horizon.problems)
-          ctx.addIssue({
-            code: "custom",
-            path: ["environments", environment, "components", index, "checks", at],
-            message: `check '${check2.name}' cannot decide here: ${problem}`
-          });
-      }
-    });
-  }
-}
-function hasIssues(ctx) {
-  const issues = ctx.issues;
-  return Array.isArray(issues) && issues.length > 0;
+function parseText(text) {
+  if (SECONDS.test(text)) return secondsToMs(Number(text));
+  const match = UNITS.exec(text);
+  if (!match) return void 0;
+  let ms2 = 0;
+  UNIT_MS.forEach((unit, i) => {
+    const amount = match[i + 1];
+    if (amount !== void 0) ms2 += Number(amount) * unit;
+  });
+  return Math.round(ms2);
 }
 
 // src/config/cross-checks.ts
@@ -55542,6 +55601,13 @@ var trancheConfigObject = external_exports.strictObject({
   service: external_exports.string().regex(NAME_PATTERN, {
     error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
   }).describe("Name of the service; versions are numbered per service."),
+  repositories: external_exports.array(
+    external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+      error: "expected a GitHub repository as owner/name, like acme/shop"
+    })
+  ).min(1, { error: "expected at least one repository" }).optional().describe(
+    "The repositories (owner/name) the service belongs to: only their outcomes, deployment statuses, locks and leases are accepted for it. Default: the first repository to declare the service owns it alone. Only an owner's list counts: to share the service or hand it over, list the repositories in the owner's tranche.yml."
+  ),
   version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
   environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
     error: "expected at least one environment"
@@ -55556,6 +55622,8 @@ var trancheConfigObject = external_exports.strictObject({
   verdict: verdictSchema.prefault({}),
   bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
+
+// src/config/tranche-schema.ts
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
@@ -55874,6 +55942,69 @@ function number4(value) {
 }
 function quoted(text) {
   return text.replaceAll('"', "'").replace(/[\r\n]+/g, " ");
+}
+
+// src/render/summary.ts
+function headline(result) {
+  return `${result.service} ${result.version} \u2192 ${result.environment}: ${decisionText(result.decision)} (${result.reasonCode})`;
+}
+function renderSummary(result, options = {}) {
+  const sections = [
+    [headline(result), `  ${details(result).join(" \xB7 ")}`, `  ${result.message}`],
+    batches(result)
+  ];
+  const rollback = rollbacks(result);
+  if (rollback.length > 0) sections.push(rollback);
+  const checks = checkSections(result, options);
+  if (checks.length > 0) sections.push(...checks);
+  sections.push(closing(result));
+  return sections.map((lines2) => lines2.join("\n")).join("\n\n");
+}
+function details(result) {
+  const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
+  return [
+    result.previousVersion ? `previous ${result.previousVersion}` : "first deploy",
+    ...commit ? [`commit ${commit}`] : [],
+    `run ${result.runId}`,
+    `started ${clockTime(result.startedAt)} UTC`,
+    `took ${elapsedText(result.durationMs)}`
+  ];
+}
+function batches(result) {
+  const rows2 = [["component", "batch", "targets", "status", "duration"]];
+  for (const component of result.components) {
+    for (const batch of component.batches) {
+      rows2.push([
+        component.name,
+        `${batch.number}/${component.batches.length}`,
+        String(batch.targets.length),
+        stepStatusText(batch.status),
+        batch.status === "not_started" ? "-" : elapsedText(batch.durationMs)
+      ]);
+    }
+    if (component.batches.length === 0)
+      rows2.push([component.name, "-", "0", stepStatusText(component.status), "-"]);
+  }
+  return ["Batches", ...table(rows2, "  ")];
+}
+function rollbacks(result) {
+  if (result.rolledBack.length === 0) {
+    return result.decision === "halted" ? ["Rolled back", "  nothing: onFailure is halt, deployed targets stay"] : [];
+  }
+  const rows2 = [["component", "target", "version", "status"]];
+  for (const r of result.rolledBack) {
+    rows2.push([r.component, r.target, `${r.from} \u2192 ${r.to ?? "(none)"}`, rollbackStatusText(r.status)]);
+  }
+  return ["Rolled back", ...table(rows2, "  ")];
+}
+function checkSections(result, options) {
+  return result.checks.map(
+    (series) => series.points.length > 0 ? [`Check ${series.check}`, checkReport(series, options)] : [`Check ${series.check}`, "  no numeric observations"]
+  );
+}
+function closing(result) {
+  const verdicts = result.checks.map(checkVerdict).filter((v) => v !== void 0);
+  return ["Verdict", ...verdicts, `${decisionText(result.decision).toUpperCase()}: ${result.message}`];
 }
 
 // src/render/markdown-summary.ts
@@ -56677,9 +56808,10 @@ async function leaseEnvironment(request2, service, runId, payload) {
   const fullName = `${repo.owner}/${repo.repo}`;
   const admitted = releaseOfRunId(payload?.runId);
   const running = admitted === null ? [] : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
-  const recorded = (await ledger.serviceRepository(service))?.repo;
   const action = payload?.rollback ? "rollback" : "deploy";
   try {
+    const declared = request2.loaded.config.repositories;
+    const owners = await requireOwnership(ledger, { service, repo: fullName, declared }, systemClock.now());
     return await holdDeployLock(
       ledger,
       {
@@ -56688,7 +56820,7 @@ async function leaseEnvironment(request2, service, runId, payload) {
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
         data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
-        repos: [.../* @__PURE__ */ new Set([fullName, ...recorded ? [recorded] : []])],
+        repos: owners,
         admittedRelease: running.find((r) => r.id === admitted && r.origin === "bot")?.id
       },
       systemClock,
@@ -64362,6 +64494,14 @@ function createOctokitClient(token, options) {
   });
 }
 
+// src/cli/commands/report-result.ts
+function report(result, options, runtime) {
+  if (options.json) runtime.stdout.write(`${JSON.stringify(result, null, 2)}
+`);
+  else runtime.stdout.write(`${renderSummary(result)}
+`);
+}
+
 // src/cli/commands/deploy-github.ts
 async function deployWithGitHub(options, runtime, project, commit, dirty) {
   const repo = parseRepo(options.github);
@@ -64427,7 +64567,13 @@ async function deployCommand(options, runtime) {
   if (options.github !== void 0)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
   const runId = randomUUID2();
-  const run2 = { service: resolved.service, environment, action: "deploy", runId };
+  const run2 = {
+    service: resolved.service,
+    repositories: project.loaded.config.repositories,
+    environment,
+    action: "deploy",
+    runId
+  };
   return withLedger(
     options,
     runtime,
@@ -64508,12 +64654,6 @@ async function execute(spec, ledger, options, runtime) {
     unsubscribe();
     reporter.finish?.();
   }
-}
-function report(result, options, runtime) {
-  if (options.json) runtime.stdout.write(`${JSON.stringify(result, null, 2)}
-`);
-  else runtime.stdout.write(`${renderSummary(result)}
-`);
 }
 
 // src/cli/table.ts
@@ -65046,7 +65186,10 @@ async function reportCommand(options, runtime) {
     sourceId: options.job ?? randomUUID3(),
     at: options.at === void 0 ? now : parseSince(options.at, "--at", now)
   };
-  const recorded = await withLedger(options, runtime, project.dir, (ledger) => ledger.recordOutcome(record2));
+  const recorded = await withLedger(options, runtime, project.dir, async (ledger) => {
+    await ownersForRun(ledger, project.loaded.config, runtime);
+    return ledger.recordOutcome(record2);
+  });
   if (options.json) runtime.stdout.write(`${JSON.stringify({ recorded, outcome: record2 }, null, 2)}
 `);
   else {
@@ -65162,7 +65305,13 @@ async function rollbackCommand(options, runtime) {
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID4();
-  const run2 = { service: resolved.service, environment, action: "rollback", runId };
+  const run2 = {
+    service: resolved.service,
+    repositories: project.loaded.config.repositories,
+    environment,
+    action: "rollback",
+    runId
+  };
   return withLedger(
     options,
     runtime,
@@ -65733,7 +65882,7 @@ function reportError(error62, runtime) {
   if (error62 instanceof CommanderError) {
     return error62.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (error62 instanceof ConfigError || error62 instanceof UnknownEnvironmentError || error62 instanceof UsageError || error62 instanceof DeployRefusedError || error62 instanceof DeployLockedError || // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
+  if (error62 instanceof ConfigError || error62 instanceof UnknownEnvironmentError || error62 instanceof UsageError || error62 instanceof DeployRefusedError || error62 instanceof DeployLockedError || error62 instanceof ServiceNotOwnedError || // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
   error62 instanceof Error && error62.cause instanceof DeployRefusedError) {
     runtime.stderr.write(`tranche: ${error62.message}
 `);

@@ -17,6 +17,7 @@ import { versionOfCommit } from '../releases/version-records.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { recordAndJudge } from '../verdicts/judge.ts';
 import { handlerScope } from './on-comment.ts';
+import { ownsService } from './service-claim.ts';
 
 interface CiRun {
   /** The stratum: `check:<name>` or `workflow:<name>`. */
@@ -81,6 +82,7 @@ async function recordCiRun(scope: HandlerScope, run: CiRun): Promise<void> {
     );
     return;
   }
+  if (!(await ownsService(scope, `${run.source} ${run.stratum}`))) return;
   const service = loaded.config.service;
   const version = await versionOfCommit(scope, service, run.commit);
   if (version === null) {

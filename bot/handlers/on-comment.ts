@@ -7,7 +7,7 @@ import type { Context } from 'probot';
 import { type BotDeps, botSettings, type HandlerScope } from '../bot-scope.ts';
 import type { Command } from '../commands/command-schema.ts';
 import { parseCommand } from '../commands/parse-command.ts';
-import { ISSUE_COMMANDS } from '../commands/registry.ts';
+import { COMMANDS, ISSUE_COMMANDS } from '../commands/registry.ts';
 import { readConfig } from '../github/read-config.ts';
 import { acknowledge } from '../github/replies.ts';
 import { renderParseFailure } from '../render/help-reply.ts';
@@ -19,6 +19,7 @@ import { lock, unlock } from './lock.ts';
 import { markVerdict } from './mark-verdict.ts';
 import { noop } from './noop.ts';
 import { promote } from './promote.ts';
+import { commandOwnsService } from './service-claim.ts';
 import { help, status } from './status.ts';
 
 export async function onComment(context: Context<'issue_comment.created'>, deps: BotDeps): Promise<void> {
@@ -51,6 +52,9 @@ export async function onComment(context: Context<'issue_comment.created'>, deps:
     );
     return;
   }
+  // A command that changes what runs (a deploy's lease, a lock) acts only for the service's owners.
+  const what = `/${command.name}`;
+  if (COMMANDS[command.name].changes && !(await commandOwnsService(scope, requester, what))) return;
   await run(scope, command, requester);
   // The lazy check of the promotion timers: whatever is due in this repository goes now.
   await advanceTracks(scope);

@@ -17,6 +17,7 @@ import { followAdvance, postReply } from '../releases/start-release.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { recordAndJudge } from '../verdicts/judge.ts';
 import { handlerScope } from './on-comment.ts';
+import { ownsService } from './service-claim.ts';
 
 export async function onDeploymentStatus(
   context: Context<'deployment_status.created'>,
@@ -36,6 +37,7 @@ export async function onDeploymentStatus(
     return;
   }
   const scope = await handlerScope(context, deps);
+  if (!(await ownsService(scope, `the status of deployment ${deployment.id}`))) return;
   const checkRun = (context.payload as { check_run?: { html_url?: string | null } | null }).check_run;
   const recording = await deps.ledger.recordDeploymentStatus(
     {

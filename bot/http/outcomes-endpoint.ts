@@ -8,8 +8,9 @@
  * recorded once per service, source and job id; the versions that got new ones are judged again
  * (a bad verdict is acted on at once), and the promotion timer's work runs. The answer is JSON:
  * `{recorded, duplicates, verdicts: [{version, verdict, reasonCode, message}]}`, or
- * `{error, problems?}` with 400 (not JSON, or not the schema), 401 (signature), 404 (repository),
- * 405 (not POST), 413 (over 1 MiB) or 422 (an environment tranche.yml does not define).
+ * `{error, problems?}` with 400 (not JSON, or not the schema), 401 (signature), 403 (the
+ * repository does not own the service its tranche.yml names), 404 (repository), 405 (not POST),
+ * 413 (over 1 MiB) or 422 (an environment tranche.yml does not define).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
@@ -17,6 +18,7 @@ import { httpStatus } from '../../src/github/client.ts';
 import type { OutcomeInput } from '../../src/ledger/fleet-types.ts';
 import { type BotDeps, loadedConfig } from '../bot-scope.ts';
 import { configName } from '../github/read-config.ts';
+import { claimOwnService } from '../handlers/service-claim.ts';
 import { installationScope } from '../installation-scope.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { recordAndJudge } from '../verdicts/judge.ts';
@@ -113,6 +115,8 @@ async function record(app: Probot, deps: BotDeps, body: OutcomesBody) {
       `${loaded.file} defines no environment ${unknown.join(', ')} (it has ${environments.join(', ')})`,
     );
   }
+  const ownership = await claimOwnService(scope);
+  if (ownership && !ownership.accepted) throw new HttpProblem(403, ownership.reason);
   const outcomes: OutcomeInput[] = body.outcomes.map((o) => ({
     service: loaded.config.service,
     version: o.version,

@@ -3,7 +3,7 @@
  * there and when its bake is over, the holds, when the next promotion is due, and what else waits
  * and why (a hold, a manual track, a bad verdict, an unhealthy or mixed track, a refusal).
  */
-import { formatDuration } from '../../src/config/duration.ts';
+import { formatDuration } from '../../src/engine/format-duration.ts';
 import type { PromotionPlan, TrackSpec } from '../../src/engine/tracks.ts';
 import type { PromotionRecord } from '../../src/ledger/fleet-types.ts';
 import type { LockRecord } from '../../src/ledger/types.ts';

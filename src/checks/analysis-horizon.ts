@@ -13,8 +13,9 @@
  */
 import { comparisonsOf } from '../engine/arms.ts';
 import { componentBatches } from '../engine/plan.ts';
-import type { AnalysisCheckSpec, ComponentSpec, RolloutSpec, SeriesMetricSpec } from '../engine/ports.ts';
+import type { ComponentSpec, RolloutSpec } from '../engine/ports.ts';
 import { minimumPairs } from '../stats/sign-test.ts';
+import { type AnalysisCheckSpec, isAnalysisCheck, type SeriesMetricSpec } from './check-specs.ts';
 import { promDuration } from './prometheus.ts';
 
 export interface AnalysisHorizon {
@@ -94,7 +95,7 @@ export function componentHorizons(
 ): { check: AnalysisCheckSpec; horizon: AnalysisHorizon }[] {
   const batches = componentBatches(component);
   return component.checks.flatMap((check) =>
-    check.kind === 'analysis'
+    isAnalysisCheck(check)
       ? [
           {
             check,

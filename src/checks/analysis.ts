@@ -15,18 +15,13 @@
  * inconclusive while the bake runs (the first scrapes may not have landed) and a failure at its
  * end; a query error is a failure at once.
  */
-import type {
-  AnalysisCheckSpec,
-  BatchCheckContext,
-  CountsMetricSpec,
-  SeriesMetricSpec,
-  TargetSpec,
-} from '../engine/ports.ts';
+import type { BatchCheckContext, TargetSpec } from '../engine/ports.ts';
 import type { AnalysisDecision } from '../stats/decision.ts';
 import { judge } from '../stats/mann-whitney-judge.ts';
 import { type ArmCounts, rateRatioTest } from '../stats/rate-ratio.ts';
 import { signTest } from '../stats/sign-test.ts';
 import { counterRise, LOOKBACK_MS } from './analysis-counters.ts';
+import type { AnalysisCheckSpec, CountsMetricSpec, SeriesMetricSpec } from './check-specs.ts';
 import type { FetchLike } from './http.ts';
 import type { CheckOutcome } from './outcome.ts';
 import { promDuration } from './prometheus.ts';

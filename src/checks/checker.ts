@@ -4,16 +4,15 @@
  */
 import type {
   BatchCheckContext,
-  BatchCheckSpec,
   Checker,
   CheckResult,
   CheckSpec,
   CommandContext,
   Executor,
-  TargetCheckSpec,
 } from '../engine/ports.ts';
 import { CHECK_STATUSES } from '../engine/vocabulary.ts';
 import { runAnalysisCheck } from './analysis.ts';
+import type { BatchCheck, TargetCheck } from './check-specs.ts';
 import { runCommandCheck } from './command.ts';
 import { type FetchLike, runHttpCheck } from './http.ts';
 import { type CheckOutcome, errorText } from './outcome.ts';
@@ -38,7 +37,7 @@ export function createChecker(options: CheckerOptions): Checker {
   const fetchImpl = options.fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
   const wallClock = options.wallClock ?? (() => Date.now());
   const run = (
-    spec: TargetCheckSpec,
+    spec: TargetCheck,
     context: CommandContext,
     cwd: string,
     signal?: AbortSignal,
@@ -57,7 +56,7 @@ export function createChecker(options: CheckerOptions): Checker {
         throw new Error(`unknown check kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
     }
   };
-  const runBatch = (spec: BatchCheckSpec, context: BatchCheckContext, signal?: AbortSignal) => {
+  const runBatch = (spec: BatchCheck, context: BatchCheckContext, signal?: AbortSignal) => {
     if (spec.kind !== 'analysis') {
       throw new Error(`unknown batch check kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
     }
@@ -75,9 +74,12 @@ export function createChecker(options: CheckerOptions): Checker {
     const durationMs = Math.max(0, now() - start);
     return { ...outcome, check: checkName(spec), durationMs: Number.isFinite(durationMs) ? durationMs : 0 };
   };
+  // The engine hands back the checks config/resolve.ts built: the kinds of check-specs.ts.
   return {
-    run: (spec, context, cwd, signal) => guarded(spec, () => run(spec, context, cwd, signal)),
-    runBatch: (spec, context, signal) => guarded(spec, () => runBatch(spec, context, signal)),
+    run: (spec: TargetCheck, context: CommandContext, cwd: string, signal?: AbortSignal) =>
+      guarded(spec, () => run(spec, context, cwd, signal)),
+    runBatch: (spec: BatchCheck, context: BatchCheckContext, signal?: AbortSignal) =>
+      guarded(spec, () => runBatch(spec, context, signal)),
   };
 }
 

@@ -3,7 +3,8 @@
  * a last line of output `{"value": n}` gives a number to record and to hold against max/min.
  */
 import { commandEnv } from '../engine/command-env.ts';
-import type { CommandCheckSpec, CommandContext, Executor } from '../engine/ports.ts';
+import type { CommandContext, Executor } from '../engine/ports.ts';
+import type { CommandCheckSpec } from './check-specs.ts';
 import { type CheckOutcome, lastLine, seconds } from './outcome.ts';
 
 export async function runCommandCheck(

@@ -2,7 +2,8 @@
  * An HTTP check: `samples` sequential GET requests to the target's URL. Every sample must answer
  * the expected status; the p95 of their latencies is the recorded value, held against p95Ms.
  */
-import type { CommandContext, HttpCheckSpec, TargetSpec } from '../engine/ports.ts';
+import type { CommandContext, TargetSpec } from '../engine/ports.ts';
+import type { HttpCheckSpec } from './check-specs.ts';
 import { type CheckOutcome, errorText, seconds } from './outcome.ts';
 import { percentile } from './percentile.ts';
 

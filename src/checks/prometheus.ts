@@ -5,9 +5,10 @@
  * `CRITICAL: Deviation (116.55) is greater than maximum allowed (100.00)`.
  * No series, NaN, ±Inf, an HTTP error or a Prometheus error is a failure, never a pass.
  */
-import type { CommandContext, PrometheusCheckSpec } from '../engine/ports.ts';
+import type { CommandContext } from '../engine/ports.ts';
 import { isCritical, verdictLine } from '../render/verdict.ts';
 import { deviation } from '../stats/deviation.ts';
+import type { PrometheusCheckSpec } from './check-specs.ts';
 import type { FetchLike } from './http.ts';
 import type { CheckOutcome } from './outcome.ts';
 import { type Answer, instantQuery, labelsText, rangeQuery, type Series } from './prometheus-client.ts';

@@ -8,15 +8,21 @@ import { systemClock } from '../engine/clock.ts';
 import type { Ledger } from '../ledger/types.ts';
 import { holdDeployLock } from '../release/deploy-lock.ts';
 import type { Runtime } from './runtime.ts';
+import { ownersForRun } from './service-claim.ts';
 
 export interface LockedRun {
   service: string;
+  /** tranche.yml's `repositories`: who owns the service, when this run's repository binds it first. */
+  repositories?: readonly string[] | undefined;
   environment: string;
   action: 'deploy' | 'rollback';
   runId: string;
 }
 
-/** Runs `use` holding the environment's lease; throws DeployLockedError (exit 2) when it is held. */
+/**
+ * Runs `use` holding the environment's lease; throws DeployLockedError (exit 2) when it is held,
+ * and ServiceNotOwnedError (exit 2) when the run's repository does not own the service.
+ */
 export async function withDeployLock<T>(
   ledger: Ledger,
   run: LockedRun,
@@ -33,7 +39,8 @@ export async function withDeployLock<T>(
       holder: `cli:${run.runId}`,
       reason: `${run.action} by ${actor} on ${host} (pid ${process.pid})`,
       data: { runId: run.runId, action: run.action, actor, host, pid: process.pid },
-      repos: await botRepositories(ledger, run, runtime),
+      // The bot's locks for this service are in the repositories that own it.
+      repos: await ownersForRun(ledger, run, runtime),
     },
     systemClock,
     (message) => runtime.stderr.write(`tranche: warning: ${message}\n`),
@@ -43,14 +50,4 @@ export async function withDeployLock<T>(
   } finally {
     await held.release();
   }
-}
-
-/**
- * Where the bot's locks for this service live: the repository a GitHub Actions job runs in, and
- * the one the ledger records the bot acting for the service in.
- */
-async function botRepositories(ledger: Ledger, run: LockedRun, runtime: Runtime): Promise<string[]> {
-  const recorded = (await ledger.serviceRepository(run.service))?.repo;
-  const repos = [runtime.env.GITHUB_REPOSITORY, recorded];
-  return [...new Set(repos.filter((r): r is string => r !== undefined && r !== ''))];
 }

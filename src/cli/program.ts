@@ -5,6 +5,7 @@ import { ConfigError } from '../config/errors.ts';
 import { UnknownEnvironmentError } from '../config/resolve.ts';
 import { DeployRefusedError } from '../release/deploy-gate.ts';
 import { DeployLockedError } from '../release/deploy-lock.ts';
+import { ServiceNotOwnedError } from '../release/service-owner.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { historyCommand } from './commands/history.ts';
 import { ledgerExportCommand } from './commands/ledger-export.ts';
@@ -184,6 +185,7 @@ function reportError(error: unknown, runtime: Runtime): number {
     error instanceof UsageError ||
     error instanceof DeployRefusedError ||
     error instanceof DeployLockedError ||
+    error instanceof ServiceNotOwnedError ||
     // `deploy --github` closes the check run and deployment first, then throws with the refusal as cause.
     (error instanceof Error && error.cause instanceof DeployRefusedError)
   ) {

@@ -1,6 +1,6 @@
 /** The JSON Schema of tranche.yml (for editors and yaml-language-server), derived from the zod schema. */
 import { z } from 'zod';
-import { trancheConfigSchema } from './schema.ts';
+import { trancheConfigSchema } from './tranche-schema.ts';
 
 export type JsonSchema = { [key: string]: unknown };
 

@@ -5,7 +5,8 @@ import { ConfigError, type ConfigIssue, type ConfigPath } from './errors.ts';
 import { type Finding, findingsOf } from './issues.ts';
 import { createLocator, type Locator, type Position } from './locate.ts';
 import { humanMessage } from './messages.ts';
-import { type TrancheConfig, trancheConfigSchema } from './schema.ts';
+import type { TrancheConfig } from './schema.ts';
+import { trancheConfigSchema } from './tranche-schema.ts';
 
 export interface LoadedConfig {
   /** The file as it was given. */

@@ -1,14 +1,14 @@
 /** From a validated configuration to what the engine rolls out in one environment. */
-import type { CategorySpec } from '../engine/categories.ts';
-import type { ReleaseConstraints } from '../engine/constraints.ts';
+
 import type {
   AnalysisCheckSpec,
-  CheckSpec,
-  ComponentSpec,
+  KnownCheck,
   PrometheusCheckSpec,
-  RolloutSpec,
   SeriesMetricSpec,
-} from '../engine/ports.ts';
+} from '../checks/check-specs.ts';
+import type { CategorySpec } from '../engine/categories.ts';
+import type { ReleaseConstraints } from '../engine/constraints.ts';
+import type { ComponentSpec, RolloutSpec } from '../engine/ports.ts';
 import type { TrackSpec } from '../engine/tracks.ts';
 import type { RollbackPolicy, VerdictSettings } from '../engine/verdict.ts';
 import type { OnFailure } from '../engine/vocabulary.ts';
@@ -118,7 +118,7 @@ function resolveRollout(rollout: ComponentConfig['rollout']): RolloutSpec {
   };
 }
 
-function resolveCheck(name: string, checks: Record<string, CheckConfig>): CheckSpec {
+function resolveCheck(name: string, checks: Record<string, CheckConfig>): KnownCheck {
   const check = Object.hasOwn(checks, name) ? checks[name] : undefined;
   if (!check) throw new Error(`check '${name}' is not defined under checks`);
   if ('http' in check) {
@@ -152,6 +152,7 @@ function resolvePrometheus(name: string, c: PrometheusConfig): PrometheusCheckSp
 function resolveAnalysis(name: string, c: AnalysisConfig): AnalysisCheckSpec {
   return {
     kind: 'analysis',
+    observes: 'batch',
     name,
     server: c.url,
     metric: c.counts

@@ -8,12 +8,10 @@ import { isRange } from '../engine/constraints.ts';
 import { PROMOTE_MODES } from '../engine/tracks.ts';
 import { ROLLBACK_POLICIES, STRATA } from '../engine/verdict.ts';
 import { ON_FAILURE } from '../engine/vocabulary.ts';
-import { analysisHorizonIssues } from './analysis-issues.ts';
 import { analysisBakeIssues, checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.ts';
 import { urlTemplateProblem } from './environment-url.ts';
 import { categoryIssues, requiresIssues, trackIssues } from './fleet-checks.ts';
-import { trackChoiceIssues } from './track-environments.ts';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const ALWAYS = { when: () => true };
@@ -632,7 +630,7 @@ export const botSchema = z
   .describe('The pull request bot: commands, who may deploy, and the release queue.');
 
 /** The config before the rules that need it parsed whole (trackChoiceIssues). */
-const trancheConfigObject = z
+export const trancheConfigObject = z
   .strictObject({
     service: z
       .string()
@@ -640,6 +638,17 @@ const trancheConfigObject = z
         error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store",
       })
       .describe('Name of the service; versions are numbered per service.'),
+    repositories: z
+      .array(
+        z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+          error: 'expected a GitHub repository as owner/name, like acme/shop',
+        }),
+      )
+      .min(1, { error: 'expected at least one repository' })
+      .optional()
+      .describe(
+        "The repositories (owner/name) the service belongs to: only their outcomes, deployment statuses, locks and leases are accepted for it. Default: the first repository to declare the service owns it alone. Only an owner's list counts: to share the service or hand it over, list the repositories in the owner's tranche.yml.",
+      ),
     version: z
       .string()
       .regex(/\{n\}/, { error: 'expected a template containing {n}' })
@@ -672,11 +681,6 @@ const trancheConfigObject = z
   .superRefine(categoryIssues, ALWAYS)
   .superRefine(requiresIssues, ALWAYS)
   .superRefine(trackIssues, ALWAYS);
-
-export const trancheConfigSchema = trancheConfigObject
-  .superRefine(trackChoiceIssues)
-  .superRefine(analysisHorizonIssues)
-  .meta({ title: 'tranche.yml', description: 'Configuration of a Tranche service.' });
 
 export type TrancheConfig = z.output<typeof trancheConfigObject>;
 export type TrancheConfigInput = z.input<typeof trancheConfigObject>;

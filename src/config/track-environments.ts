@@ -12,14 +12,31 @@
 import type { z } from 'zod';
 import {
   type CanarySelection,
+  type CategorySpec,
   hasCategoryLabels,
   type Labelled,
   selectCanaries,
 } from '../engine/categories.ts';
 import { selectorText } from './fleet-checks.ts';
-import type { TrackConfig, TrancheConfig } from './schema.ts';
 
 type Ctx = z.RefinementCtx;
+
+/**
+ * What choosing tracks' environments reads of tranche.yml: the parsed config (schema.ts, which
+ * runs trackChoiceIssues, so the shape is written here rather than imported from there).
+ */
+export interface TrackChoiceConfig {
+  environments: Record<string, { labels: Record<string, string>; components: { targets: Labelled[] }[] }>;
+  tracks?: TrackChoice[] | undefined;
+}
+
+/** A track as the choice reads it. */
+export interface TrackChoice {
+  name: string;
+  environments?: string[] | undefined;
+  categories?: CategorySpec | undefined;
+  targets?: Record<string, string> | undefined;
+}
 
 export interface TrackEnvironments {
   track: string;
@@ -31,7 +48,7 @@ export interface TrackEnvironments {
 }
 
 /** Every track's environments, in track order (a track's choice depends on the earlier ones). */
-export function trackEnvironments(config: TrancheConfig): TrackEnvironments[] {
+export function trackEnvironments(config: TrackChoiceConfig): TrackEnvironments[] {
   const earlier = new Set<string>();
   return (config.tracks ?? []).map((track) => {
     const chosen = chooseEnvironments(config, track, earlier);
@@ -41,8 +58,8 @@ export function trackEnvironments(config: TrancheConfig): TrackEnvironments[] {
 }
 
 function chooseEnvironments(
-  config: TrancheConfig,
-  track: TrackConfig,
+  config: TrackChoiceConfig,
+  track: TrackChoice,
   earlier: ReadonlySet<string>,
 ): TrackEnvironments {
   const listed = track.environments;
@@ -79,7 +96,7 @@ function chooseEnvironments(
  * A track whose categories choose no environment is an error at its categories. Runs on the
  * parsed config only (the choice needs it whole), after every other rule has passed.
  */
-export function trackChoiceIssues(config: TrancheConfig, ctx: Ctx): void {
+export function trackChoiceIssues(config: TrackChoiceConfig, ctx: Ctx): void {
   trackEnvironments(config).forEach((choice, index) => {
     if (choice.problem === undefined) return;
     ctx.addIssue({ code: 'custom', path: ['tracks', index, 'categories'], message: choice.problem });
@@ -87,13 +104,13 @@ export function trackChoiceIssues(config: TrancheConfig, ctx: Ctx): void {
 }
 
 /** An environment's labels; {} for one the config does not define (validation reports it). */
-function environmentLabels(config: TrancheConfig, environment: string): Record<string, string> {
+function environmentLabels(config: TrackChoiceConfig, environment: string): Record<string, string> {
   return { ...(environmentOf(config, environment)?.labels ?? {}) };
 }
 
 /** Names of the environment's targets (of any component) carrying every label of the selector. */
 export function matchingTargets(
-  config: TrancheConfig,
+  config: TrackChoiceConfig,
   environment: string,
   selector: Record<string, string>,
 ): string[] {
@@ -106,6 +123,6 @@ export function matchingTargets(
   return [...new Set(targets)];
 }
 
-function environmentOf(config: TrancheConfig, environment: string) {
+function environmentOf(config: TrackChoiceConfig, environment: string) {
   return Object.hasOwn(config.environments, environment) ? config.environments[environment] : undefined;
 }

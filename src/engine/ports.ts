@@ -29,83 +29,26 @@ export interface RolloutSpec {
   rollbackParallel: number;
 }
 
+/**
+ * A check as the engine runs it: its name, its time limit and what it observes. What it measures
+ * and how (a URL, a query, a statistical test) is the checker's business (checks/check-specs.ts
+ * holds those kinds), so a new kind of check does not touch the engine.
+ */
 interface CheckSpecBase {
+  /** What the checker runs it as: `http`, `command`, `prometheus`, `analysis`. */
+  kind: string;
   name: string;
   timeoutMs: number;
 }
 
-export interface HttpCheckSpec extends CheckSpecBase {
-  kind: 'http';
-  /** May hold `{target}` and `{labels.KEY}` placeholders, filled in URL-encoded. */
-  url: string;
-  /** Expected status code of every sample. */
-  status: number;
-  /** Requests per observation. */
-  samples: number;
-  /** Maximum allowed p95 latency of the samples, in ms. */
-  p95Ms?: number | undefined;
+/** A check observed on one target at a time. */
+export interface TargetCheckSpec extends CheckSpecBase {
+  observes?: 'target' | undefined;
 }
 
-export interface CommandCheckSpec extends CheckSpecBase {
-  kind: 'command';
-  /** Shell command; values reach it only through TRANCHE_* environment variables. */
-  command: string;
-  /** Bounds on the `{"value": n}` the command may print as its last line of output. */
-  max?: number | undefined;
-  min?: number | undefined;
-  /** Unit of the value, for reports and plots. */
-  unit?: string | undefined;
-}
-
-export interface PrometheusCheckSpec extends CheckSpecBase {
-  kind: 'prometheus';
-  /** Base URL of the Prometheus server, e.g. `http://prometheus:9090`. */
-  server: string;
-  /**
-   * PromQL. May hold `{target}`, `{labels.KEY}`, `{service}`, `{environment}`, `{component}` and
-   * `{version}` inside string literals (escaped for them) and `{range}` outside them.
-   */
-  query: string;
-  /** A range query over the last rangeMs at stepMs, reduced to one value; undefined for an instant query. */
-  range?: PrometheusRange | undefined;
-  /** Bounds on the value (or on the deviation, when `deviation` is set). */
-  max?: number | undefined;
-  min?: number | undefined;
-  unit?: string | undefined;
-  /** Compare the range query's series with a baseline series; needs `range`. */
-  deviation?: DeviationSpec | undefined;
-}
-
-export interface PrometheusRange {
-  rangeMs: number;
-  stepMs: number;
-  /** How the series becomes the checked value. */
-  reduce: 'last' | 'max' | 'min' | 'mean';
-}
-
-export interface DeviationSpec {
-  /** A query for the baseline series, templated like `query`; or, without it, the query itself… */
-  baseline?: string | undefined;
-  /** … historyMs earlier (the series' own recent history). */
-  historyMs?: number | undefined;
-}
-
-/** A per-batch statistical comparison of the canary targets against the baseline targets. */
-export interface AnalysisCheckSpec extends CheckSpecBase {
-  kind: 'analysis';
-  server: string;
-  metric: CountsMetricSpec | SeriesMetricSpec;
-  /** Largest acceptable probability of failing a canary that is no worse than its baseline. */
-  alpha: number;
-  /** What an inconclusive result at the end of the bake does: let the rollout go on, or fail. */
-  onInconclusive: 'pass' | 'fail';
-  /**
-   * What the sequential tests fail on: a regression beyond minEffect (a smaller one is tolerated:
-   * it fails with probability at most alpha), or any regression at all.
-   */
-  failOn: 'beyond-min-effect' | 'any-regression';
-  /** How often Prometheus scrapes the targets, when the config says: checks the step and the bake. */
-  scrapeIntervalMs?: number | undefined;
+/** A check observed on a batch as a whole: its canary targets against baseline targets (arms.ts). */
+export interface BatchCheckSpec extends CheckSpecBase {
+  observes: 'batch';
   /** Which targets form the baseline; default: the component's targets this run has not deployed yet. */
   baseline?: BaselineSpec | undefined;
 }
@@ -117,51 +60,10 @@ export interface BaselineSpec {
   labels?: Record<string, string> | undefined;
 }
 
-/**
- * Failures out of requests per arm: two counter selectors templated with `{targets}`, read as raw
- * counter differences from the end of the batch's deploy to the look.
- */
-export interface CountsMetricSpec {
-  type: 'counts';
-  failures: string;
-  total: string;
-  /** No failures series in an arm: no data, or (opted in) zero failures. */
-  absentFailures: 'no-data' | 'zero';
-  /** Smallest ratio of canary to baseline failure rate that counts as a regression. */
-  minEffect: number;
-}
-
-/** A per-step series per arm (a range query templated with `{targets}` and `{step}`). */
-export interface SeriesMetricSpec {
-  type: 'series';
-  query: string;
-  stepMs: number;
-  direction: 'increase' | 'decrease' | 'either';
-  test: SequentialSeriesTest | MannWhitneyTest;
-}
-
-export interface SequentialSeriesTest {
-  kind: 'sequential';
-  /** Relative effect that counts as a regression: 0.1 = the canary 10 % worse. */
-  minEffect: number;
-}
-
-export interface MannWhitneyTest {
-  kind: 'mann-whitney';
-  confidence: number;
-  tolerance: number;
-  allowedIncrease: number;
-  allowedDecrease: number;
-}
-
-/** Checks observed on one target at a time. */
-export type TargetCheckSpec = HttpCheckSpec | CommandCheckSpec | PrometheusCheckSpec;
-/** Checks observed on a batch as a whole: canary targets against baseline targets. */
-export type BatchCheckSpec = AnalysisCheckSpec;
 export type CheckSpec = TargetCheckSpec | BatchCheckSpec;
 
 export function isBatchCheck(spec: CheckSpec): spec is BatchCheckSpec {
-  return spec.kind === 'analysis';
+  return spec.observes === 'batch';
 }
 
 export interface ComponentSpec {

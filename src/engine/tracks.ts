@@ -10,8 +10,9 @@
  * bot persists what it schedules in the ledger's promotions table (schedulePromotion,
  * claimPromotion, finishPromotion), so timers survive a restart and fire once across replicas.
  */
-import { formatDuration } from '../config/duration.ts';
+
 import type { CanarySelection } from './categories.ts';
+import { formatDuration } from './format-duration.ts';
 
 export const PROMOTE_MODES = ['auto', 'manual'] as const;
 export type PromoteMode = (typeof PROMOTE_MODES)[number];

@@ -23,6 +23,7 @@ import { DeployRefusedError, type Refusal } from '../release/deploy-gate.ts';
 import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../release/deploy-lock.ts';
 import { ledgerSource } from '../release/ledger-source.ts';
 import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../release/prepare-release.ts';
+import { requireOwnership, type ServiceOwnerStore } from '../release/service-owner.ts';
 import { UnknownVersionError, VersionCommitError } from '../release/settle-version.ts';
 import type { VersionSource } from '../release/version-source.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
@@ -82,7 +83,8 @@ export interface GitHubDeployRequest {
 /** A shared ledger as a deploy reported to GitHub uses it: the deploy's records and its environment's lease. */
 export type LeasingLedger = DeployLedger &
   DeployLockLedger &
-  Pick<ReleaseLedger, 'releases' | 'serviceRepository'>;
+  ServiceOwnerStore &
+  Pick<ReleaseLedger, 'releases'>;
 
 export type OutcomeDecision = RunDecision | 'planned';
 
@@ -131,7 +133,8 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
  * With a shared ledger, the run holds its environment's lease (release/deploy-lock.ts) as the
  * CLI's does; none with `ledger: github`. A run carrying out a release the bot admitted (its
  * deployment's runId names the release, which is still running) is not refused by that
- * release's lease nor by the locks its admission weighed. A refusal is told to the deployment.
+ * release's lease nor by the locks its admission weighed. A run from a repository that does not
+ * own the service (release/service-owner.ts) takes no lease. A refusal is told to the deployment.
  */
 async function leaseEnvironment(
   request: GitHubDeployRequest,
@@ -147,9 +150,10 @@ async function leaseEnvironment(
     admitted === null
       ? []
       : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
-  const recorded = (await ledger.serviceRepository(service))?.repo;
   const action = payload?.rollback ? 'rollback' : 'deploy';
   try {
+    const declared = request.loaded.config.repositories;
+    const owners = await requireOwnership(ledger, { service, repo: fullName, declared }, systemClock.now());
     return await holdDeployLock(
       ledger,
       {
@@ -158,7 +162,7 @@ async function leaseEnvironment(
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request.sha.slice(0, 7)}${request.logUrl ? ` (${request.logUrl})` : ''}`,
         data: { runId, repo: fullName, sha: request.sha, logUrl: request.logUrl ?? null },
-        repos: [...new Set([fullName, ...(recorded ? [recorded] : [])])],
+        repos: owners,
         admittedRelease: running.find((r) => r.id === admitted && r.origin === 'bot')?.id,
       },
       systemClock,

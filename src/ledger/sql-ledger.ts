@@ -21,6 +21,7 @@ import type {
 import { acquireLockIn, leaseMs } from './lock-session.ts';
 import { ReleaseQueue } from './release-queue.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
+import * as owners from './service-owners.ts';
 import {
   BUMP_VERSION_COUNTER,
   COUNT_PRUNABLE_DELIVERIES,
@@ -69,6 +70,7 @@ import {
   type LockRequest,
   type PruneResult,
   type RunRecord,
+  type ServiceOwnerRecord,
   VersionClashError,
   type VersionRecord,
 } from './types.ts';
@@ -335,6 +337,24 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
 
   promotions(filter: PromotionFilter): Promise<PromotionRecord[]> {
     return fleet.queryPromotions(this.connection, filter);
+  }
+
+  // Service bindings (service-owners.ts).
+
+  serviceOwner(service: string): Promise<ServiceOwnerRecord | null> {
+    return owners.selectServiceOwner(this.connection, service);
+  }
+
+  bindService(service: string, repos: readonly string[], now: number): Promise<ServiceOwnerRecord> {
+    return owners.bindService(this.connection, service, repos, now);
+  }
+
+  setServiceRepositories(
+    service: string,
+    repos: readonly string[],
+    now: number,
+  ): Promise<ServiceOwnerRecord | null> {
+    return owners.setServiceRepositories(this.connection, service, repos, now);
   }
 
   async close(): Promise<void> {

@@ -284,6 +284,24 @@ export function migrations(dialect: SqlDialect): Migration[] {
         'ALTER TABLE bot_releases ADD COLUMN track TEXT',
       ],
     },
+    {
+      version: 8,
+      description: 'services bound to the repositories that own them',
+      statements: [
+        // repos: a JSON array of `owner/repo`, the repositories whose records are accepted.
+        `CREATE TABLE service_owners (
+  service TEXT PRIMARY KEY,
+  repos TEXT NOT NULL,
+  bound_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+)`,
+        // A service the bot released before: owned by the repository of its first release.
+        // Repository names hold no quote or backslash, so they go into the JSON as they are.
+        `INSERT INTO service_owners (service, repos, bound_at, updated_at)
+SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
+WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`,
+      ],
+    },
   ];
 }
 

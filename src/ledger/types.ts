@@ -84,6 +84,32 @@ export interface LockRequest {
 
 export type LockOutcome = { acquired: true; lock: LockRecord } | { acquired: false; heldBy: LockRecord };
 
+/** The repositories a service is bound to (release/service-owner.ts decides who may bind it). */
+export interface ServiceOwnerRecord {
+  service: string;
+  /** `owner/repo`: the repositories whose records, locks and leases for the service are accepted. */
+  repos: string[];
+  boundAt: number;
+  updatedAt: number;
+}
+
+/** Storage of service bindings. */
+export interface ServiceOwnerLedger {
+  /** The service's binding; null when no repository has claimed it yet. */
+  serviceOwner(service: string): Promise<ServiceOwnerRecord | null>;
+  /**
+   * Binds the service to `repos` unless it is bound already; returns the binding in force
+   * afterwards. Of two first bindings at once, in one process or many, one wins.
+   */
+  bindService(service: string, repos: readonly string[], now: number): Promise<ServiceOwnerRecord>;
+  /** Replaces a binding's repositories; null when the service is not bound. */
+  setServiceRepositories(
+    service: string,
+    repos: readonly string[],
+    now: number,
+  ): Promise<ServiceOwnerRecord | null>;
+}
+
 /** One record of a ledger bundle (export/import between ledgers). */
 export type LedgerRecord =
   | { type: 'version'; version: VersionRecord }
@@ -143,7 +169,7 @@ export interface DeployLedger extends EngineLedger {
  * The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and
  * retention, the fleet's outcomes, verdicts and promotions (fleet-types.ts), and the bot's releases.
  */
-export interface Ledger extends DeployLedger, FleetLedger, ReleaseLedger {
+export interface Ledger extends DeployLedger, FleetLedger, ReleaseLedger, ServiceOwnerLedger {
   /**
    * Takes the lock `name` for `holder` at `now`: free, an expired lease, or already this holder's
    * (which refreshes it). Otherwise reports who holds it. Two contenders never both hold it.

@@ -1,12 +1,19 @@
-import type { DeployEvent } from '../engine/ports.ts';
 import { type Description, describe } from './describe.ts';
+
+/** What a stage timing reads of a recorded event (the engine's DeployEvent is one). */
+export interface TimedEvent {
+  kind: string;
+  status: string;
+  durationMs?: number | undefined;
+  data?: Record<string, unknown> | undefined;
+}
 
 export interface StageTiming extends Description {
   stage: string;
 }
 
 /** The stage a closing event measures, or undefined for events that measure none. */
-export function stageOf(event: DeployEvent): string | undefined {
+export function stageOf(event: TimedEvent): string | undefined {
   if (event.durationMs === undefined || event.status === 'started') return undefined;
   switch (event.kind) {
     case 'run_finished':
@@ -29,7 +36,7 @@ export function stageOf(event: DeployEvent): string | undefined {
 }
 
 /** count, min, max, median and p95 of every stage's durations, stages in order of first appearance. */
-export function stageTimings(events: Iterable<DeployEvent>): StageTiming[] {
+export function stageTimings(events: Iterable<TimedEvent>): StageTiming[] {
   const byStage = new Map<string, number[]>();
   for (const event of events) {
     const stage = stageOf(event);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAnalysisCheck } from '../../src/checks/analysis.ts';
-import type { AnalysisCheckSpec, CountsMetricSpec, SeriesMetricSpec } from '../../src/engine/ports.ts';
+import type { AnalysisCheckSpec, CountsMetricSpec, SeriesMetricSpec } from '../../src/checks/check-specs.ts';
 import { type CannedPrometheus, cannedPrometheus, matrix, type Reply } from '../support/canned-prometheus.ts';
 import { batchContext } from './context.ts';
 
@@ -40,12 +40,13 @@ function counts(arms: { canary: [number, number] | 'none'; baseline: [number, nu
 
 async function analyse(
   reply: (path: string, params: URLSearchParams) => Reply,
-  spec: Partial<AnalysisCheckSpec> = {},
+  spec: Partial<Omit<AnalysisCheckSpec, 'observes'>> = {},
   context = batch(),
 ) {
   server = await cannedPrometheus(reply);
   const full: AnalysisCheckSpec = {
     kind: 'analysis',
+    observes: 'batch',
     name: 'errors',
     server: server.url,
     metric: { type: 'counts', failures: FAILURES, total: TOTAL, minEffect: 1.5, absentFailures: 'no-data' },

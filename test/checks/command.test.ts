@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CommandCheckSpec } from '../../src/checks/check-specs.ts';
 import { runCommandCheck } from '../../src/checks/command.ts';
-import type { CommandCheckSpec } from '../../src/engine/ports.ts';
 import { ShellExecutor } from '../../src/exec/shell-executor.ts';
 import { commandCheck, context } from './context.ts';
 

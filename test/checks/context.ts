@@ -1,10 +1,5 @@
-import type {
-  BatchCheckContext,
-  CommandCheckSpec,
-  CommandContext,
-  HttpCheckSpec,
-  TargetSpec,
-} from '../../src/engine/ports.ts';
+import type { CommandCheckSpec, HttpCheckSpec } from '../../src/checks/check-specs.ts';
+import type { BatchCheckContext, CommandContext, TargetSpec } from '../../src/engine/ports.ts';
 
 export function context(target: Partial<TargetSpec> = {}): CommandContext {
   return {

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { HttpCheckSpec } from '../../src/checks/check-specs.ts';
 import { runHttpCheck } from '../../src/checks/http.ts';
-import type { HttpCheckSpec, TargetSpec } from '../../src/engine/ports.ts';
+import type { TargetSpec } from '../../src/engine/ports.ts';
 import { context, httpCheck } from './context.ts';
 
 interface Seen {

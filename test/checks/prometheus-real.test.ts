@@ -5,8 +5,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalysisCheckSpec, PrometheusCheckSpec } from '../../src/checks/check-specs.ts';
 import { createChecker } from '../../src/checks/checker.ts';
-import type { AnalysisCheckSpec, Executor, PrometheusCheckSpec } from '../../src/engine/ports.ts';
+import type { Executor } from '../../src/engine/ports.ts';
 import type { DeployResult } from '../../src/engine/result.ts';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { type FakeMetrics, startFakeMetrics } from '../support/fake-metrics.ts';
@@ -178,6 +179,7 @@ describe.skipIf(unavailable !== undefined)('with a real Prometheus', () => {
       );
       const spec: AnalysisCheckSpec = {
         kind: 'analysis',
+        observes: 'batch',
         name: 'p95',
         server: prometheus.url,
         metric: {
@@ -214,6 +216,7 @@ describe.skipIf(unavailable !== undefined)('with a real Prometheus', () => {
   describe('an analysis of counts, web-2 against web-3', () => {
     const counts = (failures: string): AnalysisCheckSpec => ({
       kind: 'analysis',
+      observes: 'batch',
       name: 'errors',
       server: prometheus.url,
       metric: {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PrometheusCheckSpec } from '../../src/checks/check-specs.ts';
 import { runPrometheusCheck } from '../../src/checks/prometheus.ts';
-import type { PrometheusCheckSpec } from '../../src/engine/ports.ts';
 import {
   type CannedPrometheus,
   cannedPrometheus,

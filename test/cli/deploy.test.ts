@@ -290,8 +290,9 @@ for (const backend of LEDGER_BACKENDS) {
       const p = project({ 'tranche.yml': config(), 'deploy.sh': GATED_DEPLOY, 'check.sh': RECORDING_CHECK });
       disposers.push(p.dispose);
       const ledger = await backend.location(p.dir);
+      // Runs outside a GitHub Actions job unless a test says which repository's job it is.
       const cli = (args: string[], env: Record<string, string> = {}) =>
-        runCli([...args, '--ledger', ledger], { cwd: p.dir, env });
+        runCli([...args, '--ledger', ledger], { cwd: p.dir, env: { GITHUB_REPOSITORY: '', ...env } });
       const start = () => startCli(['deploy', '--json', '--ledger', ledger], { cwd: p.dir });
       const heldLock = () =>
         eventually(
@@ -372,8 +373,12 @@ for (const backend of LEDGER_BACKENDS) {
     });
 
     describe("locked with the bot's /lock", () => {
-      /** What the bot writes: a deployment of the service it saw in the repository, and a person's lock. */
-      async function botLock(location: string, name: string) {
+      /**
+       * What the bot writes: the service bound to the repository that declared it, a deployment
+       * of the service it saw there, and a person's lock. `seenIn` is where the deployment was
+       * seen: a ledger from before services were bound may hold one of another repository.
+       */
+      async function botLock(location: string, name: string, seenIn = 'acme/shop') {
         await withLedgerAt(location, async (l) => {
           const delivery = (id: string) => ({
             id,
@@ -381,10 +386,11 @@ for (const backend of LEDGER_BACKENDS) {
             event: 'issue_comment',
             at: Date.now(),
           });
+          await l.bindService('shop', ['acme/shop'], Date.now());
           await l.recordDeploymentStatus(
             {
               delivery: delivery('d-1'),
-              repo: 'acme/shop',
+              repo: seenIn,
               installationId: 1,
               environment: 'prod',
               deploymentId: 1,
@@ -416,6 +422,28 @@ for (const backend of LEDGER_BACKENDS) {
         );
         expect(await f.versions()).toEqual([]);
         expect(existsSync(f.path('state/log'))).toBe(false);
+      });
+
+      it("finds the lock through the service's owner, not through the repository of its newest release", async () => {
+        const f = await locked();
+        await botLock(f.ledger, 'acme/shop:env:prod', 'mallory/shop');
+        writeFileSync(f.path('go'), '');
+        const { code, stderr } = await f.cli(['deploy']);
+        expect(code).toBe(2);
+        expect(stderr).toContain("tranche: prod is locked by alice with the bot's /lock (db migration)");
+        expect(await f.versions()).toEqual([]);
+      });
+
+      it("refuses a run in another repository's job (exit 2), with the reason, taking no lease", async () => {
+        const f = await locked();
+        await botLock(f.ledger, 'acme/shop:env:staging');
+        writeFileSync(f.path('go'), '');
+        const { code, stderr } = await f.cli(['deploy'], { GITHUB_REPOSITORY: 'mallory/shop' });
+        expect(code).toBe(2);
+        expect(stderr).toContain('tranche: shop belongs to acme/shop, not to mallory/shop:');
+        expect(await f.versions()).toEqual([]);
+        const locks = await withLedgerAt(f.ledger, (l) => l.locks(Date.now()));
+        expect(locks.map((held) => held.name)).toEqual(['acme/shop:env:staging']);
       });
 
       it('refuses a rollback while every environment is locked, finding the repository from GITHUB_REPOSITORY', async () => {

@@ -147,6 +147,18 @@ describe('fleet-wide verdicts', () => {
     expect(outcomes.map((o) => [o.sourceId, o.outcome])).toEqual([['build-17', 'failure']]);
   });
 
+  it('tranche report refuses a job of a repository that does not own the service (exit 2), recording nothing', async () => {
+    const f = fixture();
+    await withLedgerAt(f.ledger, (l) => l.bindService('shop', ['acme/shop'], Date.now()));
+    const run = await runCli(['report', '--version', '3.1.1', '--outcome', 'failure', '--job', 'j-1'], {
+      cwd: f.dir,
+      env: { GITHUB_REPOSITORY: 'mallory/shop' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('tranche: shop belongs to acme/shop, not to mallory/shop:');
+    expect(await withLedgerAt(f.ledger, (l) => l.outcomes({ service: 'shop' }))).toEqual([]);
+  });
+
   it('tranche report names the argument it cannot use (exit 2)', async () => {
     const run = await fixture().cli('report', '--version', '3.1.1', '--outcome', 'flaky');
     expect(run.code).toBe(2);

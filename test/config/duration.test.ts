@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DURATION_PATTERN,
-  formatDuration,
-  parseDuration,
-  tryParseDuration,
-} from '../../src/config/duration.ts';
+import { DURATION_PATTERN, parseDuration, tryParseDuration } from '../../src/config/duration.ts';
+import { formatDuration } from '../../src/engine/format-duration.ts';
 
 describe('durations', () => {
   describe('parseDuration', () => {

@@ -121,6 +121,7 @@ describe('analysis checks in tranche.yml', () => {
   it('resolve with defaults: alpha 0.01, minEffect 1.5 as the tolerance, absent failures as no data, onInconclusive pass', () => {
     expect(checkOf(config('1m', ...counts))).toEqual({
       kind: 'analysis',
+      observes: 'batch',
       name: 'check',
       server: 'http://prom:9090',
       metric: {

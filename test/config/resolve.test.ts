@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { KnownCheck } from '../../src/checks/check-specs.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { renderVersion, resolveEnvironment, UnknownEnvironmentError } from '../../src/config/resolve.ts';
 import type { ComponentSpec } from '../../src/engine/ports.ts';
@@ -17,7 +18,7 @@ describe('resolving an environment', () => {
     });
 
     it('maps the component to the engine spec, durations in ms and checks resolved by name', () => {
-      const expected: ComponentSpec = {
+      const expected: ComponentSpec & { checks: KnownCheck[] } = {
         name: 'app',
         targets: [
           { name: 'app-1', labels: {} },

@@ -7,7 +7,7 @@
 import nock from 'nock';
 import { openLedger } from '../../src/ledger/open.ts';
 import { type BotServer, startBot } from '../bot/harness/bot-server.ts';
-import { API, resetNetwork, strictNetwork } from '../bot/harness/github-mock.ts';
+import { API, contentsPath, resetNetwork, strictNetwork } from '../bot/harness/github-mock.ts';
 import { commentPayload, HTML_URL, INSTALLATION_ID } from '../bot/harness/payloads.ts';
 import { refusalIn } from './decisions.ts';
 import {
@@ -119,12 +119,10 @@ function github(scenario: Scenario): Writes {
     })
     .get(`${R}/installation`)
     .reply(200, { id: INSTALLATION_ID, account: { login: 'acme' } })
-    .get(`${R}/contents/tranche.yml`)
+    .get(`${R}/contents/${contentsPath('.github/tranche.yml')}`)
     .reply(200, {
       type: 'file',
       encoding: 'base64',
-      name: 'tranche.yml',
-      path: 'tranche.yml',
       content: Buffer.from(yaml).toString('base64'),
     })
     .post(/\/issues\/comments\/\d+\/reactions$/)

@@ -15,6 +15,7 @@ import { DeploySetupError, deployToGitHub } from '../../src/github/github-deploy
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import { DeployLockedError } from '../../src/release/deploy-lock.ts';
 import { overrideVerdict } from '../../src/release/fleet-verdicts.ts';
+import { ServiceNotOwnedError } from '../../src/release/service-owner.ts';
 import { fleetConfig } from '../action/fleet.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
@@ -246,6 +247,39 @@ describe('the Action with a shared ledger, and its environment’s lease', () =>
     });
   });
 
+  /** The statuses posted to deployment `id`, and the scope that takes them. */
+  function deploymentStatuses(id: number) {
+    const statuses: { state: string; description: string }[] = [];
+    const scope = nock(API)
+      .post(`${R}/deployments/${id}/statuses`, (body) => {
+        statuses.push(body);
+        return true;
+      })
+      .reply(201, { id: 1 });
+    return { statuses, scope };
+  }
+
+  describe('in a repository that does not own the service', () => {
+    it('posts the deployment’s error status naming the owner, takes no lease, and runs nothing', async () => {
+      await ledger.nextVersion('shop', SHA, '1.{n}', 1);
+      await ledger.bindService('shop', ['acme/monolith'], 1);
+      const { statuses, scope } = deploymentStatuses(9);
+      const executor = new RecordingExecutor();
+      await expect(deploy(fleetConfig(), executor, { id: 9, payload: versionPayload })).rejects.toThrow(
+        ServiceNotOwnedError,
+      );
+      expect(statuses).toEqual([
+        {
+          state: 'error',
+          description: expect.stringMatching(/^shop belongs to acme\/monolith, not to acme\/shop:/),
+        },
+      ]);
+      expect(await ledger.locks(Date.now())).toEqual([]);
+      expect(executor.targets).toEqual([]);
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+
   describe('on a deployment someone made while a person’s /lock holds the environment', () => {
     it('posts the deployment’s error status naming the lock, and runs nothing', async () => {
       await ledger.nextVersion('shop', SHA, '1.{n}', 1);
@@ -256,13 +290,7 @@ describe('the Action with a shared ledger, and its environment’s lease', () =>
         { reason: 'db migration' },
         Date.now(),
       );
-      const statuses: { state: string; description: string }[] = [];
-      const scope = nock(API)
-        .post(`${R}/deployments/9/statuses`, (body) => {
-          statuses.push(body);
-          return true;
-        })
-        .reply(201, { id: 1 });
+      const { statuses, scope } = deploymentStatuses(9);
       const executor = new RecordingExecutor();
       await expect(deploy(fleetConfig(), executor, { id: 9, payload: versionPayload })).rejects.toThrow(
         DeployLockedError,

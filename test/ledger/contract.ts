@@ -13,6 +13,7 @@ import { describeFleet } from './contract-fleet.ts';
 import { describeLocks } from './contract-locks.ts';
 import { describeReleases } from './contract-releases.ts';
 import { describeRunLeases } from './contract-run-leases.ts';
+import { describeServiceOwners } from './contract-service-owners.ts';
 
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
@@ -476,6 +477,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
     describeLocks(() => ledger);
     describeReleases(() => ledger);
     describeRunLeases(() => ledger);
+    describeServiceOwners(() => ledger);
     describeExchange(() => ledger, makeLedger);
     describePrune(() => ledger);
     describeFleet(() => ledger);

@@ -143,6 +143,32 @@ describe('SqliteLedger', () => {
       expect(versions()).toEqual(every);
     });
 
+    it('binds each service the bot released before to the repository of its first release', async () => {
+      await (await SqliteLedger.open(path)).close();
+      inspect(path, (db) => {
+        db.exec('DROP TABLE service_owners');
+        db.prepare('DELETE FROM schema_migrations WHERE version = 8').run();
+        const insert = db.prepare(`INSERT INTO bot_releases
+          (repo, environment, service, origin, kind, state, requested_at, updated_at)
+          VALUES (?, 'production', ?, 'seen', 'deploy', 'success', ?, ?)`);
+        insert.run('acme/shop', 'shop', T0, T0);
+        insert.run('mallory/shop', 'shop', T0 + 1, T0 + 1);
+        insert.run('acme/search', 'search', T0 + 2, T0 + 2);
+      });
+      const ledger = await SqliteLedger.open(path);
+      try {
+        expect(await ledger.serviceOwner('shop')).toEqual({
+          service: 'shop',
+          repos: ['acme/shop'],
+          boundAt: T0,
+          updatedAt: T0,
+        });
+        expect((await ledger.serviceOwner('search'))?.repos).toEqual(['acme/search']);
+      } finally {
+        await ledger.close();
+      }
+    });
+
     it('refuses a file whose schema is newer than this code knows', async () => {
       await (await SqliteLedger.open(path)).close();
       inspect(path, (db) =>

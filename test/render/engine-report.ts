@@ -3,7 +3,8 @@
  * the report rendered from its result and events is consistent end to end: the committed example
  * of what a check run shows (test/render/__snapshots__/rolled-back-check-run.md).
  */
-import type { CheckResult, CheckSpec, DeployEvent } from '../../src/engine/ports.ts';
+import type { CommandCheckSpec, HttpCheckSpec } from '../../src/checks/check-specs.ts';
+import type { CheckResult, DeployEvent } from '../../src/engine/ports.ts';
 import type { DeployResult } from '../../src/engine/result.ts';
 import { runRelease } from '../../src/engine/run-release.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
@@ -19,7 +20,7 @@ import {
 /** 2024-05-01T12:00:00Z */
 const START = Date.UTC(2024, 4, 1, 12, 0, 0);
 
-const HEALTH: CheckSpec = {
+const HEALTH: HttpCheckSpec = {
   kind: 'http',
   name: 'health',
   url: 'http://{target}:8080/healthz',
@@ -28,7 +29,7 @@ const HEALTH: CheckSpec = {
   p95Ms: 300,
   timeoutMs: 10_000,
 };
-const FREE_DISK: CheckSpec = {
+const FREE_DISK: CommandCheckSpec = {
   kind: 'command',
   name: 'free-disk',
   command: './checks/free-disk.sh',
@@ -36,7 +37,12 @@ const FREE_DISK: CheckSpec = {
   unit: '%',
   timeoutMs: 10_000,
 };
-const SMOKE: CheckSpec = { kind: 'command', name: 'smoke', command: './checks/smoke.sh', timeoutMs: 10_000 };
+const SMOKE: CommandCheckSpec = {
+  kind: 'command',
+  name: 'smoke',
+  command: './checks/smoke.sh',
+  timeoutMs: 10_000,
+};
 
 /**
  * metrics-store 2.14.7 → production: app batch 1 (app-1) passes and bakes 30 s while its latency

@@ -1,5 +1,5 @@
+import type { AnalysisCheckSpec } from '../../src/checks/check-specs.ts';
 import type {
-  AnalysisCheckSpec,
   BatchCheckContext,
   BatchCheckSpec,
   Checker,
@@ -228,6 +228,7 @@ export class ScriptedBatchChecker extends ScriptedChecker {
 export function analysisCheck(name: string, options: Partial<AnalysisCheckSpec> = {}): AnalysisCheckSpec {
   return {
     kind: 'analysis',
+    observes: 'batch',
     name,
     server: 'http://prometheus:9090',
     metric: { type: 'counts', failures: 'f', total: 't', minEffect: 1.5, absentFailures: 'no-data' },

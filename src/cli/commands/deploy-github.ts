@@ -12,7 +12,8 @@ import { createReporter, isCi } from '../../render/progress.ts';
 import { repoRelativePath } from '../git.ts';
 import { chooseEnvironment, type Project, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
-import { type DeployOptions, report } from './deploy.ts';
+import type { DeployOptions } from './deploy-options.ts';
+import { report } from './report-result.ts';
 
 export async function deployWithGitHub(
   options: DeployOptions & { github: string },

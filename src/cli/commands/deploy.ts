@@ -16,20 +16,13 @@ import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../..
 import { UnknownVersionError, VersionCommitError } from '../../release/settle-version.ts';
 import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
-import { renderSummary } from '../../render/summary.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { inspectWorkTree } from '../git.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { deployWithGitHub } from './deploy-github.ts';
-
-export interface DeployOptions extends CommonOptions {
-  version?: string | undefined;
-  commit?: string | undefined;
-  allowDirty?: boolean | undefined;
-  /** owner/repo: report to GitHub (check run, deployment statuses) with GITHUB_TOKEN. */
-  github?: string | undefined;
-}
+import type { DeployOptions } from './deploy-options.ts';
+import { report } from './report-result.ts';
 
 /**
  * Exit codes: 0 live everywhere, 1 failed (rolled back, halted or cancelled), 2 bad config or
@@ -44,7 +37,13 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   if (options.github !== undefined)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
   const runId = randomUUID();
-  const run = { service: resolved.service, environment, action: 'deploy', runId } as const;
+  const run = {
+    service: resolved.service,
+    repositories: project.loaded.config.repositories,
+    environment,
+    action: 'deploy',
+    runId,
+  } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async () => {
       const { version, constraints, refusals } = await preparedRelease(ledgerSource(ledger), {
@@ -133,9 +132,4 @@ export async function execute(
     unsubscribe();
     reporter.finish?.();
   }
-}
-
-export function report(result: DeployResult, options: CommonOptions, runtime: Runtime): void {
-  if (options.json) runtime.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else runtime.stdout.write(`${renderSummary(result)}\n`);
 }

@@ -1,8 +1,9 @@
 import { type AnalysisHorizon, componentHorizons } from '../../checks/analysis-horizon.ts';
+import type { AnalysisCheckSpec } from '../../checks/check-specs.ts';
 import { resolveEnvironment, resolveTracks } from '../../config/resolve.ts';
 import type { CanarySelection } from '../../engine/categories.ts';
 import { planRelease } from '../../engine/plan.ts';
-import type { AnalysisCheckSpec, ComponentSpec } from '../../engine/ports.ts';
+import type { ComponentSpec } from '../../engine/ports.ts';
 import { canaryHeadline, canaryNotes, trackCoverageLines } from '../../render/canary-coverage.ts';
 import { type CommonOptions, chooseEnvironment, loadProject } from '../project.ts';
 import type { Runtime } from '../runtime.ts';

@@ -8,6 +8,7 @@ import { OUTCOMES, type Outcome } from '../../engine/verdict.ts';
 import type { OutcomeInput } from '../../ledger/fleet-types.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
+import { ownersForRun } from '../service-claim.ts';
 import { parseSince } from '../when.ts';
 
 export interface ReportOptions extends CommonOptions {
@@ -18,7 +19,10 @@ export interface ReportOptions extends CommonOptions {
   at?: string | undefined;
 }
 
-/** Exit codes: 0 recorded (or already recorded); 2 bad config or usage. */
+/**
+ * Exit codes: 0 recorded (or already recorded); 2 bad config or usage, or a job of a repository
+ * that does not own the service (service-claim.ts).
+ */
 export async function reportCommand(options: ReportOptions, runtime: Runtime): Promise<number> {
   if (!options.version) throw new UsageError('--version is required: the version the job ran');
   const outcome = options.outcome;
@@ -37,7 +41,10 @@ export async function reportCommand(options: ReportOptions, runtime: Runtime): P
     sourceId: options.job ?? randomUUID(),
     at: options.at === undefined ? now : parseSince(options.at, '--at', now),
   };
-  const recorded = await withLedger(options, runtime, project.dir, (ledger) => ledger.recordOutcome(record));
+  const recorded = await withLedger(options, runtime, project.dir, async (ledger) => {
+    await ownersForRun(ledger, project.loaded.config, runtime);
+    return ledger.recordOutcome(record);
+  });
   if (options.json) runtime.stdout.write(`${JSON.stringify({ recorded, outcome: record }, null, 2)}\n`);
   else {
     const what = `${record.outcome} of ${record.service} ${record.version} in ${environment} (job ${record.sourceId} from ${record.source})`;

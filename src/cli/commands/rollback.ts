@@ -12,7 +12,8 @@ import { badVersions } from '../../release/track-state.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
-import { execute, report } from './deploy.ts';
+import { execute } from './deploy.ts';
+import { report } from './report-result.ts';
 
 export interface RollbackOptions extends CommonOptions {
   to?: string | undefined;
@@ -26,7 +27,13 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   const environment = chooseEnvironment(project, options);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID();
-  const run = { service: resolved.service, environment, action: 'rollback', runId } as const;
+  const run = {
+    service: resolved.service,
+    repositories: project.loaded.config.repositories,
+    environment,
+    action: 'rollback',
+    runId,
+  } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async () => {
       const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));

@@ -137,17 +137,19 @@ export interface StatusOptions {
   logUrl?: string;
   /** A payload without `tranche`: a deployment Tranche did not make. */
   foreign?: boolean;
+  /** `owner/repo` the deployment is in; default acme/shop. */
+  repo?: string;
 }
 
 /** deployment_status.created, from GitHub's example with an installation, as the Action posts it. */
 export function statusPayload(options: StatusOptions): Json {
   const payload = withRepository(
     example('deployment_status', (e) => e.installation !== undefined && e.check_run === undefined),
-    FULL_NAME,
+    options.repo ?? FULL_NAME,
   );
   const environment = options.environment ?? 'production';
-  const api = `https://api.github.com/repos/${FULL_NAME}/deployments/${options.deploymentId}`;
-  const logUrl = options.logUrl ?? `${HTML_URL}/actions/runs/7001`;
+  const api = `https://api.github.com/repos/${options.repo ?? FULL_NAME}/deployments/${options.deploymentId}`;
+  const logUrl = options.logUrl ?? `https://github.com/${options.repo ?? FULL_NAME}/actions/runs/7001`;
   payload.deployment = {
     ...payload.deployment,
     id: options.deploymentId,

@@ -1,0 +1,63 @@
+/**
+ * The service_owners table: which repositories a service is bound to. Storage only: who may bind
+ * or change a binding is decided in the release layer (release/service-owner.ts).
+ */
+import type { Row, SqlConnection } from './connection.ts';
+import type { ServiceOwnerRecord } from './types.ts';
+
+const COLUMNS = 'service, repos, bound_at, updated_at';
+
+/** Params: service. */
+const SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = ?`;
+
+/** Params: service, repos, bound_at, updated_at. Returns a row only when the service was not bound. */
+const BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES (?, ?, ?, ?)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+
+/** Params: repos, updated_at, service. */
+const SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = ?, updated_at = ? WHERE service = ?
+RETURNING ${COLUMNS}`;
+
+export async function selectServiceOwner(
+  connection: SqlConnection,
+  service: string,
+): Promise<ServiceOwnerRecord | null> {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, [service]);
+  return row ? toServiceOwner(row) : null;
+}
+
+/** Binds the service unless it is bound; the binding in force afterwards, whoever made it. */
+export async function bindService(
+  connection: SqlConnection,
+  service: string,
+  repos: readonly string[],
+  now: number,
+): Promise<ServiceOwnerRecord> {
+  return connection.transaction(async (session) => {
+    const [bound] = await session.query(BIND_SERVICE, [service, JSON.stringify(repos), now, now]);
+    const [row] = bound ? [bound] : await session.query(SELECT_SERVICE_OWNER, [service]);
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+
+export async function setServiceRepositories(
+  connection: SqlConnection,
+  service: string,
+  repos: readonly string[],
+  now: number,
+): Promise<ServiceOwnerRecord | null> {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, [JSON.stringify(repos), now, service]);
+  return row ? toServiceOwner(row) : null;
+}
+
+function toServiceOwner(row: Row): ServiceOwnerRecord {
+  const repos: unknown = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
