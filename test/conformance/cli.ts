@@ -1,11 +1,11 @@
 /**
  * The CLI as the conformance suite's front door: the real `tranche` process in a project holding
- * the scenario's tranche.yml, on the scenario's ledger, in the service's repository's CI job (so
- * it sees the bot's locks there), its answer read back into a Decision.
+ * the scenario's tranche.yml, on the scenario's ledger, outside any CI job (it finds the bot's
+ * locks through the service's owner in the ledger), its answer read back into a Decision.
  */
 import { project, runCli } from '../support/cli.ts';
 import { refusalIn } from './decisions.ts';
-import { type Decision, ENVIRONMENT, REPOSITORY, type Scenario, trancheYml } from './scenarios.ts';
+import { type Decision, ENVIRONMENT, type Scenario, trancheYml } from './scenarios.ts';
 
 const DEPLOY_SCRIPT = '#!/bin/sh\ntrue\n';
 
@@ -14,7 +14,8 @@ export async function cliDecision(scenario: Scenario, ledger: string): Promise<D
   const tranche = async (...args: string[]) => {
     const run = await runCli([...args, '--ledger', ledger], {
       cwd: dir.dir,
-      env: { GITHUB_REPOSITORY: REPOSITORY, TRANCHE_ACTOR: 'alice' },
+      // Outside a GitHub Actions job, whatever runs the tests.
+      env: { GITHUB_REPOSITORY: '', TRANCHE_ACTOR: 'alice' },
     });
     if (run.code > 2) throw new Error(`tranche ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
     return run;

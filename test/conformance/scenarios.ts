@@ -65,7 +65,7 @@ export interface Seed {
   runs?: SeededRun[];
   /** Versions of shop with a bad verdict (an override). */
   bad?: string[];
-  /** A person's /lock on production in the service's repository. */
+  /** A person's /lock on production in the service's repository, which owns the service. */
   lockedBy?: string;
 }
 
@@ -253,6 +253,8 @@ export async function seed(ledger: Ledger, scenario: Scenario): Promise<void> {
     });
   }
   if (seed.lockedBy !== undefined) {
+    // The bot's /lock claimed the service for its repository, as the first to declare it.
+    await ledger.bindService(SERVICE, [REPOSITORY], SEEDED_AT + 30 * MINUTE);
     await ledger.acquireLock(
       environmentLockName(REPOSITORY, ENVIRONMENT),
       seed.lockedBy,
