@@ -3,8 +3,9 @@
  * every deployment, release tracks with promotion timers, fleet-wide verdicts from deployment
  * statuses, CI runs and jobs' reports (POST /tranche/outcomes), and a deployment protection rule.
  * `trancheBot` wires it to a ledger; the default export opens the ledger the CLI would
- * (TRANCHE_LEDGER, a postgres:// DATABASE_URL, else .tranche/ledger.db) for Probot's own runner
- * (`npm run bot`) or createNodeMiddleware in any Node server.
+ * (TRANCHE_LEDGER, a postgres:// DATABASE_URL, else .tranche/ledger.db) for createNodeMiddleware
+ * in any Node server (`npm run bot` is one). Not for Probot's `run`, whose server hands webhooks
+ * to Probot before the app's handlers and so past the bot's guard of their bodies.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -18,6 +19,7 @@ import { onComment } from './handlers/on-comment.ts';
 import { onDeploymentStatus } from './handlers/on-deployment-status.ts';
 import { onProtectionRule } from './handlers/on-protection-rule.ts';
 import { OUTCOMES_PATH, outcomesEndpoint } from './http/outcomes-endpoint.ts';
+import { webhookGuard } from './http/webhook-guard.ts';
 import { sweep } from './sweep.ts';
 
 /** The webhook events the bot handles: app.yml subscribes to these and no others. */
@@ -68,6 +70,8 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   return {
     app(app, appOptions) {
       probot = app;
+      // First: Probot's webhook route reads and logs whatever it is sent.
+      appOptions.addHandler(webhookGuard(app));
       app.on('issue_comment.created', (context) => onComment(context, deps));
       app.on('deployment_status.created', (context) => onDeploymentStatus(context, deps));
       app.on('check_run.completed', (context) => onCheckRun(context, deps));

@@ -2155,7 +2155,7 @@ var require_thread_stream = __commonJS({
     var { version: version3 } = require_package();
     var { EventEmitter } = __require("events");
     var { Worker } = __require("worker_threads");
-    var { join } = __require("path");
+    var { join: join2 } = __require("path");
     var { pathToFileURL: pathToFileURL4 } = __require("url");
     var { wait: wait2 } = require_wait();
     var {
@@ -2167,7 +2167,7 @@ var require_thread_stream = __commonJS({
     var assert4 = __require("assert");
     var kImpl = /* @__PURE__ */ Symbol("kImpl");
     var MAX_STRING = buffer.constants.MAX_STRING_LENGTH;
-    function noop5() {
+    function noop6() {
     }
     function updateState(stream, fn) {
       Atomics.add(stream[kImpl].state, SEQ_INDEX, 1);
@@ -2207,7 +2207,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join2(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -2254,7 +2254,7 @@ var require_thread_stream = __commonJS({
             }
             return;
           }
-          write(stream, leftover, noop5);
+          write(stream, leftover, noop6);
           continue;
         }
         if (leftover === 0) {
@@ -2413,7 +2413,7 @@ var require_thread_stream = __commonJS({
       }
       flush(cb) {
         const userCb = typeof cb === "function" ? cb : null;
-        cb = userCb || noop5;
+        cb = userCb || noop6;
         if (userCb) {
           retainWorkerForPendingFlush(this);
         }
@@ -2720,7 +2720,7 @@ var require_transport = __commonJS({
     var { createRequire: createRequire2 } = __require("module");
     var { existsSync: existsSync2 } = __require("node:fs");
     var getCallers = require_caller();
-    var { join, isAbsolute, sep: sep2 } = __require("node:path");
+    var { join: join2, isAbsolute, sep: sep2 } = __require("node:path");
     var { fileURLToPath: fileURLToPath5 } = __require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -2875,7 +2875,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join2(__dirname, "worker.js");
         options2.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -2896,7 +2896,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options2.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options2.targets.length + options2.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join2(__dirname, "worker.js");
         options2.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -2923,7 +2923,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join(__dirname, "..", "file.js");
+          return join2(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -2977,7 +2977,7 @@ var require_tools = __commonJS({
     var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
     var asJsonChan = diagChan.tracingChannel("pino_asJson");
     var asString = nodeMajor >= 25 ? (str) => JSON.stringify(str) : _asString;
-    function noop5() {
+    function noop6() {
     }
     function genLog(level, hook7) {
       if (!hook7) return LOG;
@@ -3163,10 +3163,10 @@ var require_tools = __commonJS({
       return stream;
       function filterBrokenPipe(err) {
         if (err.code === "EPIPE") {
-          stream.write = noop5;
-          stream.end = noop5;
-          stream.flushSync = noop5;
-          stream.destroy = noop5;
+          stream.write = noop6;
+          stream.end = noop6;
+          stream.flushSync = noop6;
+          stream.destroy = noop6;
           return;
         }
         stream.removeListener("error", filterBrokenPipe);
@@ -3220,7 +3220,7 @@ var require_tools = __commonJS({
         }
         const { enabled, onChild } = opts;
         if (enabled === false) opts.level = "silent";
-        if (!onChild) opts.onChild = noop5;
+        if (!onChild) opts.onChild = noop6;
         if (!stream) {
           if (!hasBeenTampered(process.stdout)) {
             stream = buildSafeSonicBoom({ fd: process.stdout.fd || 1 });
@@ -3261,7 +3261,7 @@ var require_tools = __commonJS({
       return destination;
     }
     module2.exports = {
-      noop: noop5,
+      noop: noop6,
       buildSafeSonicBoom,
       asChindings,
       asJson,
@@ -3309,7 +3309,7 @@ var require_levels = __commonJS({
       hooksSym,
       levelCompSym
     } = require_symbols();
-    var { noop: noop5, genLog } = require_tools();
+    var { noop: noop6, genLog } = require_tools();
     var { DEFAULT_LEVELS, SORTING_ORDER } = require_constants();
     var levelMethods = {
       fatal: (hook7) => {
@@ -3380,7 +3380,7 @@ var require_levels = __commonJS({
       const hook7 = this[hooksSym].logMethod;
       for (const key in values) {
         if (levelComparison(values[key], levelVal) === false) {
-          this[key] = noop5;
+          this[key] = noop6;
           continue;
         }
         this[key] = isStandardLevel(key, useOnlyCustomLevelsVal) ? levelMethods[key](hook7) : genLog(values[key], hook7);
@@ -3542,7 +3542,7 @@ var require_proto = __commonJS({
       asJson,
       buildFormatters,
       stringify,
-      noop: noop5
+      noop: noop6
     } = require_tools();
     var {
       version: version3
@@ -3603,7 +3603,7 @@ var require_proto = __commonJS({
           );
         }
         instance[chindingsSym] = asChindings(instance, bindings2);
-        if (this.onChild !== noop5) {
+        if (this.onChild !== noop6) {
           this.onChild(instance);
         }
         return instance;
@@ -3721,7 +3721,7 @@ var require_proto = __commonJS({
       }
       const stream = this[streamSym];
       if (typeof stream.flush === "function") {
-        stream.flush(cb || noop5);
+        stream.flush(cb || noop6);
       } else if (cb) cb();
     }
   }
@@ -3903,7 +3903,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join = ",";
+            let join2 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -3917,7 +3917,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join = `,
+                join2 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -3925,13 +3925,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join;
+                res += join2;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -3952,7 +3952,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join = `,
+              join2 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -3966,13 +3966,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join;
+              separator = join2;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -4013,7 +4013,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join = ",";
+            let join2 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -4026,7 +4026,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join = `,
+                join2 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -4034,13 +4034,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join;
+                res += join2;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -4053,7 +4053,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join = `,
+              join2 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -4062,7 +4062,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -4120,20 +4120,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join2 = `,
+              const join3 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join2;
+                res2 += join3;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join3}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -4149,16 +4149,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join = `,
+            const join2 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join, maximumBreadth);
+              res += stringifyTypedArray(value, join2, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join;
+              separator = join2;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -4169,13 +4169,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join;
+              separator = join2;
             }
             if (separator !== "") {
               res = `
@@ -4514,7 +4514,7 @@ var require_pino = __commonJS({
       buildFormatters,
       stringify,
       normalizeDestFileDescriptor,
-      noop: noop5
+      noop: noop6
     } = require_tools();
     var { version: version3 } = require_meta();
     var {
@@ -4694,7 +4694,7 @@ var require_pino = __commonJS({
         [chindingsSym]: chindings,
         [formattersSym]: allFormatters,
         [hooksSym]: hooks,
-        silent: noop5,
+        silent: noop6,
         onChild,
         [msgPrefixSym]: msgPrefix
       });
@@ -4986,7 +4986,7 @@ var require_once = __commonJS({
 var require_end_of_stream = __commonJS({
   "node_modules/end-of-stream/index.js"(exports2, module2) {
     var once = require_once();
-    var noop5 = function() {
+    var noop6 = function() {
     };
     var qnt = global.Bare ? queueMicrotask : process.nextTick.bind(process);
     var isRequest = function(stream) {
@@ -4998,7 +4998,7 @@ var require_end_of_stream = __commonJS({
     var eos = function(stream, opts, callback) {
       if (typeof opts === "function") return eos(stream, null, opts);
       if (!opts) opts = {};
-      callback = once(callback || noop5);
+      callback = once(callback || noop6);
       var ws = stream._writableState;
       var rs = stream._readableState;
       var readable = opts.readable || opts.readable !== false && stream.readable;
@@ -5075,7 +5075,7 @@ var require_pump = __commonJS({
       fs5 = __require("fs");
     } catch (e) {
     }
-    var noop5 = function() {
+    var noop6 = function() {
     };
     var ancient = typeof process === "undefined" ? false : /^v?\.0/.test(process.version);
     var isFn = function(fn) {
@@ -5084,7 +5084,7 @@ var require_pump = __commonJS({
     var isFS = function(stream) {
       if (!ancient) return false;
       if (!fs5) return false;
-      return (stream instanceof (fs5.ReadStream || noop5) || stream instanceof (fs5.WriteStream || noop5)) && isFn(stream.close);
+      return (stream instanceof (fs5.ReadStream || noop6) || stream instanceof (fs5.WriteStream || noop6)) && isFn(stream.close);
     };
     var isRequest = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -5105,7 +5105,7 @@ var require_pump = __commonJS({
         if (closed) return;
         if (destroyed) return;
         destroyed = true;
-        if (isFS(stream)) return stream.close(noop5);
+        if (isFS(stream)) return stream.close(noop6);
         if (isRequest(stream)) return stream.abort();
         if (isFn(stream.destroy)) return stream.destroy();
         callback(err || new Error("stream was destroyed"));
@@ -5119,7 +5119,7 @@ var require_pump = __commonJS({
     };
     var pump = function() {
       var streams = Array.prototype.slice.call(arguments);
-      var callback = isFn(streams[streams.length - 1] || noop5) && streams.pop() || noop5;
+      var callback = isFn(streams[streams.length - 1] || noop6) && streams.pop() || noop6;
       if (Array.isArray(streams[0])) streams = streams[0];
       if (streams.length < 2) throw new Error("pump requires two streams per minimum");
       var error62;
@@ -5191,12 +5191,12 @@ var require_split2 = __commonJS({
         self2.push(val);
       }
     }
-    function noop5(incoming) {
+    function noop6(incoming) {
       return incoming;
     }
     function split(matcher, mapper, options2) {
       matcher = matcher || /\r?\n/;
-      mapper = mapper || noop5;
+      mapper = mapper || noop6;
       options2 = options2 || {};
       switch (arguments.length) {
         case 1:
@@ -5215,7 +5215,7 @@ var require_split2 = __commonJS({
             matcher = /\r?\n/;
           } else if (typeof mapper === "object") {
             options2 = mapper;
-            mapper = noop5;
+            mapper = noop6;
           }
       }
       options2 = Object.assign({}, options2);
@@ -6287,7 +6287,7 @@ var require_sonic_boom2 = __commonJS({
 var require_noop = __commonJS({
   "node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
     "use strict";
-    module2.exports = function noop5() {
+    module2.exports = function noop6() {
     };
   }
 });
@@ -6299,7 +6299,7 @@ var require_build_safe_sonic_boom = __commonJS({
     module2.exports = buildSafeSonicBoom;
     var { isMainThread } = __require("node:worker_threads");
     var SonicBoom = require_sonic_boom2();
-    var noop5 = require_noop();
+    var noop6 = require_noop();
     function buildSafeSonicBoom(opts) {
       const stream = new SonicBoom(opts);
       stream.on("error", filterBrokenPipe);
@@ -6309,10 +6309,10 @@ var require_build_safe_sonic_boom = __commonJS({
       return stream;
       function filterBrokenPipe(err) {
         if (err.code === "EPIPE") {
-          stream.write = noop5;
-          stream.end = noop5;
-          stream.flushSync = noop5;
-          stream.destroy = noop5;
+          stream.write = noop6;
+          stream.end = noop6;
+          stream.flushSync = noop6;
+          stream.destroy = noop6;
           return;
         }
         stream.removeListener("error", filterBrokenPipe);
@@ -21198,7 +21198,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module2.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -21208,7 +21208,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string4) {
@@ -35899,6 +35899,9 @@ var require_semver2 = __commonJS({
   }
 });
 
+// bot/main.ts
+import { createServer } from "node:http";
+
 // node_modules/probot/lib/context.js
 var import_deepmerge = __toESM(require_cjs(), 1);
 import path from "node:path";
@@ -37762,12 +37765,12 @@ function endpointWithDefaults(defaults2, route, options2) {
   return parse(merge2(defaults2, route, options2));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  const DEFAULTS22 = merge2(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS22);
   return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge2.bind(null, DEFAULTS2),
+    DEFAULTS: DEFAULTS22,
+    defaults: withDefaults.bind(null, DEFAULTS22),
+    merge: merge2.bind(null, DEFAULTS22),
     parse
   });
 }
@@ -46553,6 +46556,85 @@ async function run(appFnOrArgv, additionalOptions) {
   return server;
 }
 
+// node_modules/probot/lib/create-probot.js
+var DEFAULTS2 = {
+  APP_ID: "",
+  WEBHOOK_SECRET: "",
+  WEBHOOK_PATH: defaultWebhookPath,
+  GHE_HOST: "",
+  GHE_PROTOCOL: "https",
+  LOG_FORMAT: void 0,
+  LOG_LEVEL: "warn",
+  LOG_LEVEL_IN_STRING: "false",
+  LOG_MESSAGE_KEY: "msg",
+  REDIS_URL: "",
+  SENTRY_DSN: ""
+};
+function createProbot({ overrides = {}, defaults: defaults2 = {}, env = process.env } = {}) {
+  let privateKey;
+  try {
+    privateKey = getPrivateKey({ env });
+  } catch {
+  }
+  const envWithDefaults = { ...DEFAULTS2, ...env };
+  const envOptions = {
+    logLevel: envWithDefaults.LOG_LEVEL,
+    appId: Number(envWithDefaults.APP_ID),
+    privateKey: privateKey && privateKey.toString() || void 0,
+    secret: envWithDefaults.WEBHOOK_SECRET,
+    redisConfig: envWithDefaults.REDIS_URL,
+    webhookPath: envWithDefaults.WEBHOOK_PATH,
+    baseUrl: envWithDefaults.GHE_HOST ? `${envWithDefaults.GHE_PROTOCOL || "https"}://${envWithDefaults.GHE_HOST}/api/v3` : "https://api.github.com"
+  };
+  const probotOptions = {
+    ...defaults2,
+    ...envOptions,
+    ...overrides
+  };
+  return new Probot({
+    log: probotOptions.log,
+    logLevel: probotOptions.logLevel,
+    logFormat: envWithDefaults.LOG_FORMAT,
+    logLevelInString: envWithDefaults.LOG_LEVEL_IN_STRING === "true",
+    logMessageKey: envWithDefaults.LOG_MESSAGE_KEY,
+    sentryDsn: envWithDefaults.SENTRY_DSN,
+    ...probotOptions
+  });
+}
+
+// node_modules/probot/lib/create-node-middleware.js
+var noop4 = () => {
+};
+async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksPath } = {}) {
+  const handlers = [];
+  await probot.load(appFn, {
+    cwd: process.cwd(),
+    addHandler: (handler2) => {
+      handlers.push(handler2);
+    }
+  });
+  handlers.push(await probot.getNodeMiddleware({
+    path: webhooksPath
+  }));
+  const mainHandler = async (req, res, next = noop4) => {
+    try {
+      for (const handler2 of handlers) {
+        const result = await handler2(req, res);
+        if (result) {
+          return true;
+        }
+      }
+    } catch (e) {
+      probot.log.error(e);
+      res.writeHead(500).end();
+      return true;
+    }
+    next();
+    return false;
+  };
+  return mainHandler;
+}
+
 // bot/index.ts
 import { randomUUID } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
@@ -46875,6 +46957,7 @@ var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, versio
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
 RETURNING n`;
+var SELECT_VERSION_BY_LABEL = "SELECT n, commit_sha FROM versions WHERE service = ? AND version = ?";
 var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
 VALUES (?, ?, ?, ?, ?)`;
 var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
@@ -47985,11 +48068,14 @@ var SqlLedger = class extends ReleaseQueue {
     }
     return this.connection.transaction(
       async (session) => {
-        const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
-        const n = Number(row?.n);
-        const version3 = template.replaceAll("{n}", String(n));
-        await session.query(INSERT_VERSION, [service, n, version3, commit, now]);
-        return { service, n, version: version3, commit, createdAt: now };
+        for (; ; ) {
+          const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+          const n = Number(row?.n);
+          const version3 = template.replaceAll("{n}", String(n));
+          if ((await session.query(SELECT_VERSION_BY_LABEL, [service, version3])).length > 0) continue;
+          await session.query(INSERT_VERSION, [service, n, version3, commit, now]);
+          return { service, n, version: version3, commit, createdAt: now };
+        }
       },
       { durable: true }
     );
@@ -48193,6 +48279,12 @@ async function importRecord(session, record3) {
         if (String(local.version) === v.version && localCommit === v.commit) return false;
         throw new VersionClashError(
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${String(local.version)} (commit ${localCommit ?? "none"}) here: both ledgers gave ${v.service} counter ${v.n} to different versions; a service must take its versions from one ledger`
+        );
+      }
+      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, [v.service, v.version]);
+      if (namesake) {
+        throw new VersionClashError(
+          `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${v.version} here (#${Number(namesake.n)}, commit ${nullableString(namesake.commit_sha) ?? "none"}): a version label names one commit of ${v.service}; a service must take its versions from one ledger`
         );
       }
       await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);
@@ -48409,19 +48501,21 @@ function isRetryable(error62) {
 }
 
 // src/ledger/sqlite.ts
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
   /**
-   * Opens (creating if need be, parent directories included) the ledger at `path`, or a private
-   * in-memory one for `':memory:'`, and brings its schema up to date.
+   * Opens the ledger at `path`, or a private in-memory one for `':memory:'`, and brings its schema
+   * up to date. Only a path where nothing exists is created (parent directories included); an
+   * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
   static async open(path8) {
-    if (path8 !== ":memory:") mkdirSync(dirname(path8), { recursive: true });
+    if (path8 !== ":memory:") ensureLedgerFile(path8);
     const db = new DatabaseSync(path8, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path8);
     try {
@@ -48442,6 +48536,58 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
     }
   }
 };
+var SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+function ensureLedgerFile(path8) {
+  try {
+    statSync2(path8);
+  } catch (error62) {
+    if (errorCode(error62) !== "ENOENT") throw error62;
+    createLedgerFile(path8);
+    return;
+  }
+  refuseNonDatabase(path8);
+}
+function refuseNonDatabase(path8) {
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let read2;
+  const fd = openSync(path8, "r");
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error("it is not a file");
+    read2 = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read2 === 0) {
+    throw new Error(
+      "the file is empty (0 bytes), not a ledger; Tranche creates a ledger only where no file exists"
+    );
+  }
+  if (read2 < header.length || !header.equals(SQLITE_HEADER)) {
+    throw new Error("the file is not a SQLite database, so not a ledger");
+  }
+}
+function createLedgerFile(path8) {
+  mkdirSync(dirname(path8), { recursive: true });
+  const draft = join(dirname(path8), `.${basename(path8)}.${randomBytes(6).toString("hex")}.new`);
+  try {
+    const db = new DatabaseSync(draft);
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(draft, path8);
+    } catch (error62) {
+      if (errorCode(error62) !== "EEXIST") throw error62;
+    }
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+function errorCode(error62) {
+  return typeof error62 === "object" && error62 !== null && "code" in error62 ? error62.code : void 0;
+}
 var SqliteConnection = class {
   dialect = SQLITE_DIALECT;
   description;
@@ -54314,26 +54460,26 @@ function isRecursive(inst, stack, resolve5) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer3 = isRecursive(child, stack, resolve5);
-      if (answer3 > result)
-        result = answer3;
+      const answer4 = isRecursive(child, stack, resolve5);
+      if (answer4 > result)
+        result = answer4;
     }
   };
   const shape = (sh, spread) => {
-    let answer3 = NONE;
+    let answer4 = NONE;
     for (const key of Reflect.ownKeys(sh)) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
       const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
-      if (child > answer3)
-        answer3 = child;
+      if (child > answer4)
+        answer4 = child;
     }
-    return answer3;
+    return answer4;
   };
-  const merge4 = (answer3) => {
-    if (answer3 > result)
-      result = answer3;
+  const merge4 = (answer4) => {
+    if (answer4 > result)
+      result = answer4;
   };
   const def = inst._zod.def;
   const kind = def.type;
@@ -54436,10 +54582,10 @@ function isRecursive(inst, stack, resolve5) {
   stack.delete(inst);
   return settle(inst, result);
 }
-function settle(inst, answer3) {
-  if (answer3 !== ASSUMED)
-    recursive.set(inst, answer3 === PROVEN);
-  return answer3;
+function settle(inst, answer4) {
+  if (answer4 !== ASSUMED)
+    recursive.set(inst, answer4 === PROVEN);
+  return answer4;
 }
 function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
@@ -69264,18 +69410,24 @@ function resolveCheck(name, checks) {
   if (!check2) throw new Error(`check '${name}' is not defined under checks`);
   if ("http" in check2) {
     const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
-    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2 };
+    const auth8 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
   }
   if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
   if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
   const { command, max, min, unit, timeout } = check2;
   return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
 }
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
 function resolvePrometheus(name, c) {
   return {
     kind: "prometheus",
     name,
     server: c.url,
+    auth: requestAuth(c),
     query: c.query,
     range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
     max: c.max,
@@ -69291,6 +69443,7 @@ function resolveAnalysis(name, c) {
     observes: "batch",
     name,
     server: c.url,
+    auth: requestAuth(c),
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
@@ -70118,9 +70271,48 @@ var environmentSchema = external_exports.strictObject({
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
 }).meta({ title: "environment" });
+var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
+var NO_URL_CREDENTIALS = {
+  error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
+};
+var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
+var requestAuthSchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      basic: external_exports.strictObject({
+        username: nonEmptyString().describe("User name."),
+        passwordEnv: envNameSchema.describe("Environment variable that holds the password.")
+      })
+    }),
+    external_exports.strictObject({
+      bearer: external_exports.strictObject({
+        tokenEnv: envNameSchema.describe("Environment variable that holds the token.")
+      })
+    })
+  ],
+  { error: "expected { basic: { username, passwordEnv } } or { bearer: { tokenEnv } }" }
+).meta({
+  id: "RequestAuth",
+  title: "request authentication",
+  description: "Authentication of the requests: HTTP basic with a user name and a password, or a bearer token; secrets are read from the named environment variables when the check runs, never written in the config."
+});
+var requestHeadersSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: "expected an HTTP header name" }),
+  external_exports.union([external_exports.string(), external_exports.strictObject({ env: envNameSchema })], {
+    error: "expected a header value, or { env: NAME } to read it from an environment variable"
+  })
+).meta({
+  id: "RequestHeaders",
+  title: "request headers",
+  description: "Headers sent with every request, e.g. X-Scope-OrgID for a tenant behind a proxy: a value, or { env: NAME } for a secret read from an environment variable when the check runs."
+});
 var httpCheckSchema = external_exports.strictObject({
   http: external_exports.strictObject({
-    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
     samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
     p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
@@ -70139,7 +70331,7 @@ var commandCheckSchema = external_exports.strictObject({
   error: "min must not be greater than max",
   path: ["min"]
 }).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
 function fraction(what) {
   const error62 = `expected ${what} between 0 and 1 (exclusive)`;
   return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
@@ -70154,6 +70346,8 @@ var alphaSchema = fraction("a probability").default(0.01).describe(
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
     url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     query: nonEmptyString().describe(
       "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
     ),
@@ -70240,6 +70434,8 @@ var seriesSchema = external_exports.strictObject({
 var analysisCheckSchema = external_exports.strictObject({
   analysis: external_exports.strictObject({
     url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     counts: countsSchema.optional(),
     series: seriesSchema.optional(),
     alpha: alphaSchema,
@@ -70396,6 +70592,9 @@ var trancheConfigObject = external_exports.strictObject({
     error: "expected at least one environment"
   }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
   checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
+  passEnv: external_exports.array(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" })).default([]).describe(
+    "Environment variables deploy, rollback and check commands receive even though Tranche withholds them: those it used as a credential itself (a postgres:// DATABASE_URL that is its ledger, GITHUB_TOKEN under deploy --github, the Action's github-token) and its own (TRANCHE_LEDGER, TRANCHE_BUNDLE_KEY). Default: none; every other variable reaches commands anyway."
+  ),
   categories: categoriesSchema.optional(),
   requires: requiresSchema.optional(),
   migrations: migrationsSchema.optional(),
@@ -70648,6 +70847,26 @@ function deploymentLogger(log) {
   return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
 }
 
+// bot/render/user-text.ts
+var ECHO_MAX = 100;
+function userText(text, max = ECHO_MAX) {
+  const line = cut2(text, max).replace(/\s+/g, " ");
+  if (line.trim() === "") return "` `";
+  const fence = "`".repeat(longestBacktickRun(line) + 1);
+  const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
+  return `${fence}${pad}${line}${pad}${fence}`;
+}
+function cut2(text, max) {
+  if (text.length <= max) return text;
+  const kept = text.slice(0, max - 1);
+  return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}\u2026`;
+}
+function longestBacktickRun(text) {
+  let longest = 0;
+  for (const run3 of text.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
+  return longest;
+}
+
 // bot/render/actor.ts
 var BOT_ACTORS = {
   promotion: "tranche:promotion",
@@ -70660,8 +70879,9 @@ var BOT_WORDS = {
 function isBotActor(requestedBy) {
   return requestedBy.includes(":");
 }
+var LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 function actorText(requestedBy) {
-  return BOT_WORDS[requestedBy] ?? (isBotActor(requestedBy) ? requestedBy : `@${requestedBy}`);
+  return BOT_WORDS[requestedBy] ?? (LOGIN.test(requestedBy) ? `@${requestedBy}` : userText(requestedBy));
 }
 
 // src/github/tag-versions.ts
@@ -70898,16 +71118,16 @@ function blockerText(release, context) {
   switch (blocker.reason) {
     case "locked": {
       const scope = blocker.lock.name.endsWith(":global") ? "every environment" : `**${release.environment}**`;
-      const reason2 = blocker.lock.reason ? ` (${blocker.lock.reason})` : "";
-      return `${scope} is locked by @${blocker.lock.holder}${reason2}`;
+      const reason2 = blocker.lock.reason ? ` (${userText(blocker.lock.reason)})` : "";
+      return `${scope} is locked by ${actorText(blocker.lock.holder)}${reason2}`;
     }
     case "busy": {
       const other = blocker.release;
       return `**${release.environment}** is busy with ${other.version ? `\`${other.version}\`` : "a release"} for ${other.requestedBy ? actorText(other.requestedBy) : "someone"}`;
     }
     case "deploying": {
-      const reason2 = blocker.lock.reason ? ` (${blocker.lock.reason})` : "";
-      return `**${release.environment}** is being deployed outside the bot by \`${blocker.lock.holder}\`${reason2}`;
+      const reason2 = blocker.lock.reason ? ` (${userText(blocker.lock.reason)})` : "";
+      return `**${release.environment}** is being deployed outside the bot by ${userText(blocker.lock.holder)}${reason2}`;
     }
     case "queue":
       return `${blocker.ahead} earlier ${blocker.ahead === 1 ? "request" : "requests"} for **${release.environment}** go first`;
@@ -71711,7 +71931,7 @@ function renderVerdictExplanation(view) {
 function who(standing) {
   if (standing.kind === "override") {
     const by = standing.actor ? actorText(standing.actor) : "someone";
-    return `**Marked bad** by ${by}: ${standing.reason ?? "no reason given"}`;
+    return `**Marked bad** by ${by}: ${standing.reason ? userText(standing.reason) : "no reason given"}`;
   }
   return `**Verdict** from the outcomes of its jobs and deployments: ${standing.message}`;
 }
@@ -71998,7 +72218,7 @@ function closestMatch(target, candidates, options2) {
 var environment = external_exports.string().max(255, { error: "an environment name has at most 255 characters" }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
   error: "an environment name is letters, digits and . _ - (as in tranche.yml)"
 });
-var version2 = versionSchema;
+var version2 = versionSchema.max(100, { error: "a version has at most 100 characters" });
 var reason = external_exports.string().max(200, { error: "a reason has at most 200 characters" });
 var track = external_exports.string().max(100, { error: "a track name has at most 100 characters" }).regex(/^[a-z0-9][a-z0-9._-]*$/, { error: "a track name is lowercase letters, digits and . _ -" });
 var lockTarget = external_exports.discriminatedUnion("scope", [
@@ -72022,7 +72242,10 @@ var commandSchema = external_exports.discriminatedUnion("name", [
   external_exports.strictObject({ name: external_exports.literal("mark-bad"), version: version2, reason: reason.optional() }),
   external_exports.strictObject({ name: external_exports.literal("mark-good"), version: version2, reason: reason.optional() }),
   external_exports.strictObject({ name: external_exports.literal("status"), environment: environment.optional() }),
-  external_exports.strictObject({ name: external_exports.literal("help"), topic: external_exports.string().optional() })
+  external_exports.strictObject({
+    name: external_exports.literal("help"),
+    topic: external_exports.string().max(50, { error: "a help topic is a command, at most 50 characters" }).optional()
+  })
 ]);
 
 // bot/commands/registry.ts
@@ -72147,7 +72370,7 @@ function parseCommand(body2, prefix) {
   if (!isCommandName(word)) {
     const close = typoOf(word);
     const hint = close ? `did you mean \`${prefix}${close}\`?` : `\`${prefix}help\` lists the commands`;
-    return fail(word, close, `\`${prefix}${word}\` is not a command; ${hint}`);
+    return fail(word, close, `${userText(prefix + word)} is not a command; ${hint}`);
   }
   const candidate = CANDIDATES[word](args);
   if ("problem" in candidate) return fail(word, word, String(candidate.problem));
@@ -72172,7 +72395,7 @@ function glued(word, after, prefix) {
   return fail(
     word,
     typo,
-    `\`${prefix}${word}\` is not a command; did you mean \`${prefix}${typo}\`? It ${spacing}`
+    `${userText(prefix + word)} is not a command; did you mean \`${prefix}${typo}\`? It ${spacing}`
   );
 }
 function fail(word, command, message) {
@@ -72275,7 +72498,7 @@ function lockWords(args, known) {
     if (word.startsWith("--")) {
       const flag = word.toLowerCase();
       if (!known.includes(flag))
-        return { problem: `unknown option ${word}; the options are ${known.join(", ")}` };
+        return { problem: `unknown option ${userText(word)}; the options are ${known.join(", ")}` };
       flags.add(flag);
     } else if (environment2 === void 0 && !flags.has("--global")) environment2 = word;
     else break;
@@ -72292,17 +72515,30 @@ function withReason(rest) {
   return reason2 === "" ? {} : { reason: reason2 };
 }
 function tooMany(extra) {
-  return { problem: `unexpected ${extra.length === 1 ? "argument" : "arguments"} ${extra.join(" ")}` };
+  return {
+    problem: `unexpected ${extra.length === 1 ? "argument" : "arguments"} ${userText(extra.join(" "))}`
+  };
+}
+
+// bot/github/webhook-identity.ts
+function webhookIdentity(context) {
+  const { name, payload } = context;
+  if ("comment" in payload) return `${name}:${payload.comment.id}`;
+  if ("deployment_status" in payload) return `${name}:${payload.deployment_status.id}`;
+  if ("check_run" in payload) return `${name}:${payload.check_run.id}`;
+  if ("workflow_run" in payload)
+    return `${name}:${payload.workflow_run.id}:${payload.workflow_run.run_attempt}`;
+  return payload.deployment ? `${name}:deployment:${payload.deployment.id}` : `${name}:${context.id}`;
 }
 
 // bot/render/help-reply.ts
 function renderHelp(prefix, topic) {
   if (topic !== void 0 && isCommandName(topic)) return commandHelp(topic, prefix);
-  const unknown2 = topic !== void 0 ? `There is no command \`${topic}\`.
+  const unknown2 = topic !== void 0 ? `There is no command ${userText(topic)}.
 
 ` : "";
   const rows2 = COMMAND_NAMES.map(
-    (name) => `| \`${prefix}${COMMANDS[name].usage}\` | ${COMMANDS[name].summary} |`
+    (name) => `| \`${`${prefix}${COMMANDS[name].usage}`.replaceAll("|", "\\|")}\` | ${COMMANDS[name].summary} |`
   );
   const onIssues = [...ISSUE_COMMANDS];
   const issueList = `${onIssues.slice(0, -1).join(", ")} and ${onIssues.at(-1)}`;
@@ -72518,7 +72754,7 @@ async function lock(scope, command, requester) {
     return;
   }
   const place = placeWords(command.target);
-  const body2 = outcome.acquired ? `\u{1F512} ${place} locked by @${requester.login}${command.reason ? ` (${command.reason})` : ""} ${command.once ? `for their next deploy${command.target.scope === "global" ? "" : " there"}: it is freed when that deploy finishes` : `until \`${scope.settings.prefix}unlock ${targetWords(command.target)}\``}. Others' deploys wait in the queue.` : `\u{1F512} ${place} already locked by @${outcome.heldBy.holder}${lockDetails(outcome.heldBy)}; \`${scope.settings.prefix}unlock ${targetWords(command.target)}\` frees it.`;
+  const body2 = outcome.acquired ? `\u{1F512} ${place} locked by @${requester.login}${command.reason ? ` (${userText(command.reason)})` : ""} ${command.once ? `for their next deploy${command.target.scope === "global" ? "" : " there"}: it is freed when that deploy finishes` : `until \`${scope.settings.prefix}unlock ${targetWords(command.target)}\``}. Others' deploys wait in the queue.` : `\u{1F512} ${place} already locked by @${outcome.heldBy.holder}${lockDetails(outcome.heldBy)}; \`${scope.settings.prefix}unlock ${targetWords(command.target)}\` frees it.`;
   await reply(scope, requester.issueNumber, body2);
 }
 async function unlock(scope, command, requester) {
@@ -72566,7 +72802,7 @@ function placeWords(target) {
   return target.scope === "global" ? "Every environment is" : `**${target.environment}** is`;
 }
 function lockDetails(lock2) {
-  const reason2 = lock2.reason ? `: ${lock2.reason}` : "";
+  const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
   const since = new Date(lock2.acquiredAt).toISOString().slice(0, 16).replace("T", " ");
   return `${reason2}, since ${since} UTC`;
 }
@@ -72634,7 +72870,7 @@ async function trackService(scope, name, track2, requester, what) {
   return await mayChange(scope, name, requester, what) ? tracks.tracks.service : null;
 }
 function holdWords(lock2) {
-  const reason2 = lock2.reason ? `: ${lock2.reason}` : "";
+  const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
   const since = new Date(lock2.acquiredAt).toISOString().slice(0, 16).replace("T", " ");
   return `by ${actorText(lock2.holder)}${reason2}, since ${since} UTC`;
 }
@@ -72675,12 +72911,12 @@ async function markVerdict(scope, command, requester) {
   await reply(
     scope,
     requester.issueNumber,
-    `\u2705 \`${command.version}\` marked good by @${requester.login}: ${reason2}. Deploys and promotions of it are allowed again.`
+    `\u2705 \`${command.version}\` marked good by @${requester.login}: ${userText(reason2)}. Deploys and promotions of it are allowed again.`
   );
 }
 
 // bot/handlers/noop.ts
-async function noop4(scope, command, target) {
+async function noop5(scope, command, target) {
   const config3 = configFor(scope, command.environment);
   if (!config3.ok) return refuse(scope, target, `/noop ${command.environment}`, config3.problem);
   const resolved = resolveEnvironment(config3.loaded.config, command.environment);
@@ -72853,7 +73089,7 @@ function environmentRow(environment2, view) {
     release?.requestedBy ? actorText(release.requestedBy) : "\u2014",
     live ? when(live.at) : "\u2014",
     lock2 ? lockText(lock2) : "\u2014",
-    running ? `${running.version ? `\`${running.version}\`` : "next version"} for ${running.requestedBy ? actorText(running.requestedBy) : "?"} (${running.state.replace("_", " ")})` : run3 ? `\`${run3.holder}\` outside the bot${run3.reason ? ` (${run3.reason})` : ""}` : "\u2014"
+    running ? `${running.version ? `\`${running.version}\`` : "next version"} for ${running.requestedBy ? actorText(running.requestedBy) : "?"} (${running.state.replace("_", " ")})` : run3 ? `${userText(run3.holder)} outside the bot${run3.reason ? ` (${userText(run3.reason)})` : ""}` : "\u2014"
   ];
 }
 function globalLine(view) {
@@ -72862,8 +73098,8 @@ function globalLine(view) {
 }
 function lockText(lock2) {
   const once = lock2.data?.once === true ? ", for their next deploy" : "";
-  const reason2 = lock2.reason ? `: ${lock2.reason}` : "";
-  return `\u{1F512} @${lock2.holder}${once}${reason2}`;
+  const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
+  return `\u{1F512} ${actorText(lock2.holder)}${once}${reason2}`;
 }
 function queueSection(view) {
   const queued = view.releases.filter((r) => r.state === "queued" && (!view.environment || r.environment === view.environment)).sort((a, b) => a.id - b.id);
@@ -72904,7 +73140,7 @@ function renderTracksSection(view) {
 }
 function holdLines(view) {
   return [...view.holds].map(([track2, lock2]) => {
-    const reason2 = lock2.reason ? `: ${lock2.reason}` : "";
+    const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
     return `\u23F8\uFE0F **${track2}** is on hold by ${actorText(lock2.holder)}${reason2}, since ${when2(lock2.acquiredAt)}.`;
   });
 }
@@ -73031,9 +73267,26 @@ async function onComment(context, deps) {
     return;
   }
   const what = `/${command.name}`;
-  if (COMMANDS[command.name].changes && !await commandOwnsService(scope, requester, what)) return;
-  await run2(scope, command, requester);
+  try {
+    if (COMMANDS[command.name].changes && !await commandOwnsService(scope, requester, what)) return;
+    await run2(scope, command, requester);
+  } catch (error62) {
+    await replyFailure(scope, requester, what, error62);
+    if (httpStatus(error62) === void 0) throw error62;
+    return;
+  }
   await advanceTracks(scope);
+}
+async function replyFailure(scope, requester, what, error62) {
+  const status2 = httpStatus(error62);
+  const message = redactedMessage(error62);
+  scope.log.warn(`${what} in ${scope.fullName}#${requester.issueNumber} failed: ${status2 ?? ""} ${message}`);
+  const why = status2 === void 0 ? "the bot failed; whoever runs it finds why in its log" : `GitHub answered ${status2}: ${userText(message, 200)}`;
+  try {
+    await reply(scope, requester.issueNumber, `\u{1F615} \`${what}\` stopped: ${why}. Try again in a while.`);
+  } catch (replyError) {
+    scope.log.warn(`the reply to ${what} failed too: ${redactedMessage(replyError)}`);
+  }
 }
 function run2(scope, command, requester) {
   switch (command.name) {
@@ -73041,7 +73294,7 @@ function run2(scope, command, requester) {
     case "rollback":
       return deploy(scope, command, requester);
     case "noop":
-      return noop4(scope, command, requester);
+      return noop5(scope, command, requester);
     case "lock":
       return lock(scope, command, requester);
     case "unlock":
@@ -73072,7 +73325,12 @@ async function handlerScope(context, deps) {
     htmlUrl: repository.html_url,
     deps,
     log: { info: (m) => context.log.info(m), warn: (m) => context.log.warn(m) },
-    delivery: { id: context.id, repo: repository.full_name, event: context.name, at: deps.now() }
+    delivery: {
+      id: webhookIdentity(context),
+      repo: repository.full_name,
+      event: context.name,
+      at: deps.now()
+    }
   };
   const config3 = await readConfig(base, deps.configPaths);
   return { ...base, config: config3, settings: botSettings(config3) };
@@ -73370,9 +73628,12 @@ var outcomeSchema = external_exports.strictObject({
   job: external_exports.string().min(1).max(255).describe("The job's id: the same job reported twice counts once."),
   at: external_exports.iso.datetime({ offset: true }).optional().describe("When it ran; default when the bot received it.")
 });
+var BOT_SOURCES = ["deployment_status", "check_run", "workflow_run"];
 var outcomesBodySchema = external_exports.strictObject({
   repository: external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected owner/repo" }),
-  source: external_exports.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: "expected a lowercase word such as http or spark" }).default("http"),
+  source: external_exports.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: "expected a lowercase word such as http or spark" }).refine((source) => !BOT_SOURCES.includes(source), {
+    error: `${BOT_SOURCES.join(", ")} are the bot's own sources, recorded from GitHub's webhooks; name the job's own, such as http or spark`
+  }).default("http"),
   outcomes: external_exports.array(outcomeSchema).min(1).max(MAX_OUTCOMES)
 });
 function bodyProblems(error62) {
@@ -73529,6 +73790,91 @@ function answer2(response, status2, body2) {
 `);
 }
 
+// bot/http/webhook-guard.ts
+var MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
+  return async (request2, response) => {
+    if (request2.method !== "POST" || pathOf(request2) !== app2.webhookPath) return false;
+    const what = `webhook ${headerWords(request2, "x-github-event")} (delivery ${headerWords(request2, "x-github-delivery")})`;
+    const declared = Number(request2.headers["content-length"]);
+    const body2 = declared > maxBytes ? "too large" : await readAtMost(request2, maxBytes);
+    if (body2 === "gone") {
+      app2.log.info(`${what}: the sender hung up before the body's end`);
+      return true;
+    }
+    if (body2 === "too large") {
+      app2.log.warn(`${what}: its body is over ${maxBytes} bytes; refused unread`);
+      await refuseTooLarge(request2, response, `a webhook body has at most ${maxBytes} bytes`);
+      return true;
+    }
+    const payload = body2.toString("utf8");
+    const signature = request2.headers["x-hub-signature-256"];
+    if (typeof signature === "string" && !await app2.webhooks.verify(payload, signature).catch(() => false)) {
+      app2.log.warn(`${what}: ${body2.length} bytes whose signature does not match; not handled`);
+      answer3(response, 400, "the X-Hub-Signature-256 header is not the signature of this body");
+      return true;
+    }
+    request2.body = payload;
+    return false;
+  };
+}
+function readAtMost(request2, maxBytes) {
+  return new Promise((resolve5) => {
+    const chunks2 = [];
+    let size = 0;
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks2.push(chunk);
+      request2.off("data", onData).pause();
+      resolve5("too large");
+    };
+    request2.on("data", onData);
+    request2.once("end", () => resolve5(Buffer.concat(chunks2)));
+    request2.once("close", () => resolve5("gone"));
+  });
+}
+function pathOf(request2) {
+  try {
+    return new URL(request2.url ?? "/", "http://bot").pathname.replace(/\/+$/, "");
+  } catch {
+    return void 0;
+  }
+}
+function headerWords(request2, name) {
+  const value = request2.headers[name];
+  return typeof value === "string" ? value.replace(/[^\w.:-]/g, "?").slice(0, 64) : "none";
+}
+var DRAIN_MS = 2e3;
+var DRAIN_BYTES = 8 * 1024 * 1024;
+async function refuseTooLarge(request2, response, error62) {
+  response.writeHead(413, { "content-type": "application/json", connection: "close" });
+  response.write(`${JSON.stringify({ error: error62 })}
+`);
+  await new Promise((resolve5) => {
+    let dropped = 0;
+    const done = () => {
+      clearTimeout(timer);
+      request2.off("data", onData);
+      resolve5();
+    };
+    const onData = (chunk) => {
+      dropped += chunk.length;
+      if (dropped > DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    request2.on("data", onData);
+    request2.once("end", done);
+    request2.once("close", done);
+    request2.resume();
+  });
+  response.end();
+}
+function answer3(response, status2, error62) {
+  response.writeHead(status2, { "content-type": "application/json", connection: "close" });
+  response.end(`${JSON.stringify({ error: error62 })}
+`);
+}
+
 // bot/verdicts/judge-unjudged.ts
 async function unjudgedWork(ledger, log) {
   const byService = /* @__PURE__ */ new Map();
@@ -73640,6 +73986,7 @@ function trancheBot(options2) {
   return {
     app(app2, appOptions) {
       probot = app2;
+      appOptions.addHandler(webhookGuard(app2));
       app2.on("issue_comment.created", (context) => onComment(context, deps));
       app2.on("deployment_status.created", (context) => onDeploymentStatus(context, deps));
       app2.on("check_run.completed", (context) => onCheckRun(context, deps));
@@ -73682,4 +74029,31 @@ var app = async (probot, options2) => {
 var index_default = app;
 
 // bot/main.ts
-await run(index_default);
+var {
+  APP_ID,
+  PRIVATE_KEY,
+  PRIVATE_KEY_PATH,
+  WEBHOOK_SECRET,
+  PORT = "3000",
+  HOST = "localhost"
+} = process.env;
+if (!APP_ID || !(PRIVATE_KEY || PRIVATE_KEY_PATH)) {
+  await run(index_default);
+} else {
+  if (!WEBHOOK_SECRET) throw new Error("tranche bot: set WEBHOOK_SECRET, the app\u2019s webhook secret");
+  const probot = createProbot({ env: { LOG_LEVEL: "info", ...process.env } });
+  const middleware = await createNodeMiddleware2(index_default, { probot });
+  const server = createServer((request2, response) => {
+    if (request2.method === "GET" && request2.url === "/ping") {
+      response.writeHead(200, { "content-type": "text/plain" }).end("PONG");
+      return;
+    }
+    void middleware(request2, response, () => response.writeHead(404).end());
+  });
+  server.listen(Number(PORT), HOST, () => {
+    probot.log.info(`Listening on http://${HOST}:${PORT} (webhooks at ${probot.webhookPath})`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => server.close(() => process.exit(0)));
+  }
+}

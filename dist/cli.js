@@ -12369,7 +12369,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -12379,7 +12379,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string4) {
@@ -28942,18 +28942,24 @@ function resolveCheck(name, checks) {
   if (!check2) throw new Error(`check '${name}' is not defined under checks`);
   if ("http" in check2) {
     const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
-    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2 };
+    const auth7 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth7 };
   }
   if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
   if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
   const { command, max, min, unit, timeout } = check2;
   return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
 }
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
 function resolvePrometheus(name, c) {
   return {
     kind: "prometheus",
     name,
     server: c.url,
+    auth: requestAuth(c),
     query: c.query,
     range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
     max: c.max,
@@ -28969,6 +28975,7 @@ function resolveAnalysis(name, c) {
     observes: "batch",
     name,
     server: c.url,
+    auth: requestAuth(c),
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
@@ -29309,7 +29316,9 @@ var REASON_CODES = [
   "check_errored",
   "check_no_data",
   "cancelled",
-  "internal_error"
+  "internal_error",
+  /** The run's process died before the run ended; the next run on its environment recorded it. */
+  "run_died"
 ];
 var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
 
@@ -50610,11 +50619,53 @@ function ms(n) {
   return `${n.toFixed(2)} ms`;
 }
 
+// src/checks/request-auth.ts
+function requestHeaders(auth7, env) {
+  const headers = {};
+  const missing = [];
+  const read = (name, what) => {
+    const value = env[name];
+    if (value === void 0 || value === "") missing.push(`${name} (${what})`);
+    return value ?? "";
+  };
+  for (const [header, value] of Object.entries(auth7?.headers ?? {})) {
+    headers[header] = typeof value === "string" ? value : read(value.env, `header ${header}`);
+  }
+  if (auth7?.basic) {
+    const password = read(auth7.basic.passwordEnv, "the basic auth password");
+    headers.authorization = `Basic ${Buffer.from(`${auth7.basic.username}:${password}`).toString("base64")}`;
+  }
+  if (auth7?.bearer) headers.authorization = `Bearer ${read(auth7.bearer.tokenEnv, "the bearer token")}`;
+  if (missing.length > 0) {
+    const variables = missing.length === 1 ? "variable" : "variables";
+    return {
+      ok: false,
+      message: `cannot authenticate: the environment ${variables} ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set`
+    };
+  }
+  return { ok: true, headers };
+}
+function withHeaders(fetchImpl, headers) {
+  if (Object.keys(headers).length === 0) return fetchImpl;
+  return (input2, init) => {
+    const merged = new Headers(headers);
+    new Headers(init.headers).forEach((value, name) => {
+      merged.set(name, value);
+    });
+    return fetchImpl(input2, { ...init, headers: Object.fromEntries(merged) });
+  };
+}
+
 // src/checks/checker.ts
 function createChecker(options) {
   const now = options.now ?? (() => performance.now());
   const fetchImpl = options.fetchImpl ?? ((input2, init) => globalThis.fetch(input2, init));
   const wallClock = options.wallClock ?? (() => Date.now());
+  const authenticated = async (auth7, work) => {
+    const made = requestHeaders(auth7, options.env ?? {});
+    if (!made.ok) return { status: "error", message: made.message };
+    return work(withHeaders(fetchImpl, made.headers));
+  };
   const run2 = (spec, context, cwd, signal) => {
     switch (spec.kind) {
       case "command":
@@ -50623,9 +50674,15 @@ function createChecker(options) {
           unit: spec.unit
         }));
       case "http":
-        return runHttpCheck(spec, context, signal, { fetchImpl: options.fetchImpl, now });
+        return authenticated(
+          spec.auth,
+          (fetch) => runHttpCheck(spec, context, signal, { fetchImpl: fetch, now })
+        );
       case "prometheus":
-        return runPrometheusCheck(spec, context, { fetchImpl, now: wallClock }, signal);
+        return authenticated(
+          spec.auth,
+          (fetch) => runPrometheusCheck(spec, context, { fetchImpl: fetch, now: wallClock }, signal)
+        );
       default:
         throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
     }
@@ -50634,7 +50691,7 @@ function createChecker(options) {
     if (spec.kind !== "analysis") {
       throw new Error(`unknown batch check kind ${JSON.stringify(spec.kind)}`);
     }
-    return runAnalysisCheck(spec, context, { fetchImpl }, signal);
+    return authenticated(spec.auth, (fetch) => runAnalysisCheck(spec, context, { fetchImpl: fetch }, signal));
   };
   const guarded = async (spec, work) => {
     const start = now();
@@ -50753,6 +50810,30 @@ function lastLine2(text) {
   return (lines2[lines2.length - 1] ?? "").trim().slice(0, 200);
 }
 
+// src/engine/redact.ts
+var URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#"'<>`]*@/g;
+function redactCredentials(text) {
+  return text.replace(URL_USERINFO, "$1***@");
+}
+function redactDeep(value) {
+  return redactValue(value);
+}
+function redactValue(value) {
+  if (typeof value === "string") return redactCredentials(value);
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (isPlainObject2(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key3, inner]) => [redactCredentials(key3), redactValue(inner)])
+    );
+  }
+  return value;
+}
+function isPlainObject2(value) {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 // src/engine/events.ts
 var EventSink = class {
   seq = 0;
@@ -50772,7 +50853,7 @@ var EventSink = class {
    */
   async emit(input2) {
     this.seq += 1;
-    const event = { ...this.base, seq: this.seq, at: this.clock.now(), ...input2 };
+    const event = redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input2 });
     let failed;
     try {
       await this.ledger.record(event);
@@ -51471,7 +51552,7 @@ var Rollout = class {
       commit: this.spec.commit,
       decision,
       reasonCode,
-      message,
+      message: redactCredentials(message),
       components: this.state.results(),
       rolledBack,
       checks: this.series.all(),
@@ -51505,23 +51586,6 @@ function runDecision(failure2, onFailure) {
   if (failure2.decision) return failure2.decision;
   if (failure2.reasonCode === "cancelled") return "cancelled";
   return onFailure === "halt" ? "halted" : "rolled_back";
-}
-
-// src/exec/base-env.ts
-var WITHHELD = /* @__PURE__ */ new Set([
-  // Tranche's own secrets: the ledger's URL (it may carry a password) and the bundle signing key.
-  "TRANCHE_LEDGER",
-  "TRANCHE_BUNDLE_KEY",
-  // The runner's internals, which GitHub gives JavaScript actions but not `run:` steps.
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_RUNTIME_URL",
-  "ACTIONS_RESULTS_URL",
-  "ACTIONS_CACHE_URL"
-]);
-function commandBaseEnv(env) {
-  return Object.fromEntries(
-    Object.entries(env).filter(([name]) => !WITHHELD.has(name) && !name.startsWith("INPUT_"))
-  );
 }
 
 // src/exec/shell-executor.ts
@@ -51601,12 +51665,14 @@ var ShellExecutor = class {
   #tailBytes;
   #graceMs;
   #drainMs;
+  #groups;
   constructor(options) {
     this.#baseEnv = options.baseEnv;
     this.#shell = options.shell ?? "/bin/sh";
     this.#tailBytes = options.outputTailBytes ?? DEFAULT_OUTPUT_TAIL_BYTES;
     this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+    this.#groups = options.groups;
   }
   run(request2, signal) {
     const started = performance.now();
@@ -51654,6 +51720,7 @@ var ShellExecutor = class {
         clearTimeout(deadlineTimer);
         clearInterval(pollTimer);
         signal?.removeEventListener("abort", onAbort);
+        if (pid !== void 0) this.#groups?.ended(pid);
         child.stdout?.destroy();
         child.stderr?.destroy();
         resolve6(
@@ -51667,6 +51734,7 @@ var ShellExecutor = class {
         );
       };
       const pid = child.pid;
+      if (pid !== void 0) this.#groups?.started(pid);
       const signalAll = (name) => {
         if (pid !== void 0) signalGroup(pid, name);
       };
@@ -52668,6 +52736,99 @@ function glyphs(targets) {
 // src/cli/deploy-lock.ts
 import { hostname as hostname3 } from "node:os";
 
+// src/exec/run-processes.ts
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+function defaultRecordDir() {
+  return join(tmpdir(), `tranche-runs-${process.getuid?.() ?? "user"}`);
+}
+var RunProcessRecord = class {
+  #file;
+  #groups = /* @__PURE__ */ new Set();
+  constructor(runId, dir = defaultRecordDir()) {
+    mkdirSync(dir, { recursive: true, mode: 448 });
+    this.#file = recordFile(dir, runId);
+  }
+  started(pgid) {
+    this.#groups.add(pgid);
+    this.#write();
+  }
+  ended(pgid) {
+    this.#groups.delete(pgid);
+    this.#write();
+  }
+  /** The run ended in its own process: nothing of it is left to kill. */
+  close() {
+    rmSync(this.#file, { force: true });
+  }
+  #write() {
+    writeFileSync(this.#file, [...this.#groups].map((pgid) => `${pgid}
+`).join(""));
+  }
+};
+var GONE_WITHIN_MS = 1e4;
+var POLL_MS2 = 50;
+async function killLeftovers(runId, dir = defaultRecordDir()) {
+  const file2 = recordFile(dir, runId);
+  const recorded = readRecord(file2);
+  if (recorded.length === 0) {
+    rmSync(file2, { force: true });
+    return { kind: "killed", groups: [] };
+  }
+  const owned = groupsOfRun(recorded, runId);
+  if (owned === void 0) return { kind: "unverifiable", groups: recorded };
+  for (const pgid of owned) signalGroup(pgid, "SIGKILL");
+  for (let waited = 0; waited < GONE_WITHIN_MS && owned.some(groupExists); waited += POLL_MS2) {
+    await sleep(POLL_MS2);
+  }
+  rmSync(file2, { force: true });
+  return { kind: "killed", groups: owned };
+}
+function recordFile(dir, runId) {
+  return join(dir, `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}.pgids`);
+}
+function readRecord(file2) {
+  let text;
+  try {
+    text = readFileSync(file2, "utf8");
+  } catch {
+    return [];
+  }
+  return text.split("\n").map(Number).filter((pgid) => Number.isSafeInteger(pgid) && pgid > 1);
+}
+function groupsOfRun(pgids, runId) {
+  let pids;
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return void 0;
+  }
+  const wanted = new Set(pgids);
+  const marker = `\0TRANCHE_RUN_ID=${runId}\0`;
+  const owned = /* @__PURE__ */ new Set();
+  for (const pid of pids) {
+    const pgid = processGroup(pid);
+    if (pgid === void 0 || !wanted.has(pgid) || owned.has(pgid)) continue;
+    if (`\0${readProc(pid, "environ")}`.includes(marker)) owned.add(pgid);
+  }
+  return [...owned];
+}
+function processGroup(pid) {
+  const stat = readProc(pid, "stat");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const pgid = Number(fields[2]);
+  return Number.isSafeInteger(pgid) ? pgid : void 0;
+}
+function readProc(pid, what) {
+  try {
+    return readFileSync(join("/proc", pid, what), "utf8");
+  } catch {
+    return "";
+  }
+}
+
 // src/cli/service-claim.ts
 async function ownersForRun(ledger, service, runtime) {
   const repo = runtime.env.GITHUB_REPOSITORY;
@@ -52680,25 +52841,86 @@ async function ownersForRun(ledger, service, runtime) {
 async function withDeployLock(ledger, run2, runtime, use) {
   const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
   const host = hostname3();
-  const held = await holdDeployLock(
-    ledger,
-    {
-      service: run2.service,
-      environment: run2.environment,
-      holder: `cli:${run2.runId}`,
-      reason: `${run2.action} by ${actor} on ${host} (pid ${process.pid})`,
-      data: { runId: run2.runId, action: run2.action, actor, host, pid: process.pid },
-      // The bot's locks for this service are in the repositories that own it.
-      repos: await ownersForRun(ledger, run2, runtime)
-    },
-    systemClock,
-    (message) => runtime.stderr.write(`tranche: warning: ${message}
-`)
-  );
+  const request2 = {
+    service: run2.service,
+    environment: run2.environment,
+    holder: `cli:${run2.runId}`,
+    reason: `${run2.action} by ${actor} on ${host} (pid ${process.pid})`,
+    data: { runId: run2.runId, action: run2.action, actor, host, pid: process.pid },
+    // The bot's locks for this service are in the repositories that own it.
+    repos: await ownersForRun(ledger, run2, runtime),
+    leaseMs: leaseCovering(run2.components)
+  };
+  const warn = (message) => runtime.stderr.write(`tranche: warning: ${message}
+`);
+  const hold = () => holdDeployLock(ledger, request2, systemClock, warn);
+  const held = await hold().catch(async (error62) => {
+    if (!(error62 instanceof DeployLockedError) || error62.blocker.kind !== "run") throw error62;
+    if (!await takeOverFromDeadRun(ledger, error62.blocker.lock, run2, warn)) throw error62;
+    return hold();
+  });
+  const groups2 = new RunProcessRecord(run2.runId);
   try {
-    return await use();
+    return await use(groups2);
   } finally {
+    groups2.close();
     await held.release();
+  }
+}
+function leaseCovering(components) {
+  const timeouts = components.flatMap((c) => [
+    c.timeoutMs,
+    ...c.checks.filter((check2) => check2.kind === "command").map((check2) => check2.timeoutMs)
+  ]);
+  return DEPLOY_LEASE_MS + Math.max(0, ...timeouts);
+}
+async function takeOverFromDeadRun(ledger, lock, run2, warn) {
+  const { host, pid, runId } = lock.data ?? {};
+  if (host !== hostname3() || typeof pid !== "number" || typeof runId !== "string") return false;
+  if (!lock.holder.startsWith("cli:") || processAlive(pid)) return false;
+  const leftovers = await killLeftovers(runId);
+  if (leftovers.kind === "unverifiable") return false;
+  const touched = await recordDeadRun(ledger, runId, pid, leftovers.groups.length);
+  await ledger.releaseLock(deployLockName(run2.service, run2.environment), lock.holder);
+  const killed = leftovers.groups.length;
+  warn(
+    `run ${runId} (pid ${pid}) died without finishing: ${killed} command group(s) it left running killed, its end recorded; this ${run2.action} takes over${touched.length > 0 ? ` the targets it touched (${touched.join(", ")})` : ""}`
+  );
+  return true;
+}
+async function recordDeadRun(ledger, runId, pid, killed) {
+  const events = await ledger.events({ runId });
+  const started = events.find((e) => e.kind === "run_started");
+  if (!started || events.some((e) => e.kind === "run_finished")) return [];
+  const touched = [
+    ...new Set(
+      events.filter((e) => e.kind === "target_deploy" && e.target).map((e) => `${e.component}/${e.target}`)
+    )
+  ];
+  const at = Date.now();
+  const finished = {
+    runId,
+    seq: Math.max(...events.map((e) => e.seq)) + 1,
+    at,
+    kind: "run_finished",
+    status: "failed",
+    service: started.service,
+    environment: started.environment,
+    version: started.version,
+    durationMs: at - started.at,
+    reasonCode: "run_died",
+    message: `the run's process (pid ${pid}) died before the run ended; the next run on the host killed the ${killed} command group(s) it left running and redeploys the targets it touched` + (touched.length > 0 ? ` (${touched.join(", ")})` : ""),
+    data: { decision: "halted", touched }
+  };
+  await ledger.record(finished);
+  return touched;
+}
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error62) {
+    return error62.code === "EPERM";
   }
 }
 
@@ -52992,6 +53214,7 @@ var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, versio
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
 RETURNING n`;
+var SELECT_VERSION_BY_LABEL = "SELECT n, commit_sha FROM versions WHERE service = ? AND version = ?";
 var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
 VALUES (?, ?, ?, ?, ?)`;
 var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
@@ -54086,11 +54309,14 @@ var SqlLedger = class extends ReleaseQueue {
     }
     return this.connection.transaction(
       async (session) => {
-        const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
-        const n = Number(row?.n);
-        const version2 = template.replaceAll("{n}", String(n));
-        await session.query(INSERT_VERSION, [service, n, version2, commit, now]);
-        return { service, n, version: version2, commit, createdAt: now };
+        for (; ; ) {
+          const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+          const n = Number(row?.n);
+          const version2 = template.replaceAll("{n}", String(n));
+          if ((await session.query(SELECT_VERSION_BY_LABEL, [service, version2])).length > 0) continue;
+          await session.query(INSERT_VERSION, [service, n, version2, commit, now]);
+          return { service, n, version: version2, commit, createdAt: now };
+        }
       },
       { durable: true }
     );
@@ -54294,6 +54520,12 @@ async function importRecord(session, record2) {
         if (String(local.version) === v.version && localCommit === v.commit) return false;
         throw new VersionClashError(
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${String(local.version)} (commit ${localCommit ?? "none"}) here: both ledgers gave ${v.service} counter ${v.n} to different versions; a service must take its versions from one ledger`
+        );
+      }
+      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, [v.service, v.version]);
+      if (namesake) {
+        throw new VersionClashError(
+          `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${v.version} here (#${Number(namesake.n)}, commit ${nullableString(namesake.commit_sha) ?? "none"}): a version label names one commit of ${v.service}; a service must take its versions from one ledger`
         );
       }
       await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);
@@ -54510,19 +54742,21 @@ function isRetryable(error62) {
 }
 
 // src/ledger/sqlite.ts
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { closeSync, fstatSync, linkSync, mkdirSync as mkdirSync2, openSync, readSync, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
+import { basename, dirname, join as join2 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
   /**
-   * Opens (creating if need be, parent directories included) the ledger at `path`, or a private
-   * in-memory one for `':memory:'`, and brings its schema up to date.
+   * Opens the ledger at `path`, or a private in-memory one for `':memory:'`, and brings its schema
+   * up to date. Only a path where nothing exists is created (parent directories included); an
+   * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
   static async open(path2) {
-    if (path2 !== ":memory:") mkdirSync(dirname(path2), { recursive: true });
+    if (path2 !== ":memory:") ensureLedgerFile(path2);
     const db = new DatabaseSync(path2, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path2);
     try {
@@ -54543,6 +54777,58 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
     }
   }
 };
+var SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+function ensureLedgerFile(path2) {
+  try {
+    statSync2(path2);
+  } catch (error62) {
+    if (errorCode(error62) !== "ENOENT") throw error62;
+    createLedgerFile(path2);
+    return;
+  }
+  refuseNonDatabase(path2);
+}
+function refuseNonDatabase(path2) {
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let read;
+  const fd = openSync(path2, "r");
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error("it is not a file");
+    read = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === 0) {
+    throw new Error(
+      "the file is empty (0 bytes), not a ledger; Tranche creates a ledger only where no file exists"
+    );
+  }
+  if (read < header.length || !header.equals(SQLITE_HEADER)) {
+    throw new Error("the file is not a SQLite database, so not a ledger");
+  }
+}
+function createLedgerFile(path2) {
+  mkdirSync2(dirname(path2), { recursive: true });
+  const draft = join2(dirname(path2), `.${basename(path2)}.${randomBytes(6).toString("hex")}.new`);
+  try {
+    const db = new DatabaseSync(draft);
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(draft, path2);
+    } catch (error62) {
+      if (errorCode(error62) !== "EEXIST") throw error62;
+    }
+  } finally {
+    rmSync2(draft, { force: true });
+  }
+}
+function errorCode(error62) {
+  return typeof error62 === "object" && error62 !== null && "code" in error62 ? error62.code : void 0;
+}
 var SqliteConnection = class {
   dialect = SQLITE_DIALECT;
   description;
@@ -54607,7 +54893,7 @@ async function retryBusy(work) {
       return await work();
     } catch (error62) {
       if (!isBusy(error62) || Date.now() >= deadline) throw error62;
-      await sleep(backoffMs(attempt));
+      await sleep2(backoffMs(attempt));
     }
   }
 }
@@ -54628,6 +54914,9 @@ function chooseLedgerLocation(flag, env) {
     return { location: env.TRANCHE_LEDGER, from: "TRANCHE_LEDGER" };
   const url2 = env.DATABASE_URL;
   return url2 !== void 0 && isPostgresUrl(url2) ? { location: url2, from: "DATABASE_URL" } : void 0;
+}
+function ledgerCredential(location) {
+  return location !== void 0 && isPostgresUrl(location) ? location : void 0;
 }
 var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
@@ -54698,7 +54987,7 @@ async function isUnignoredInWorkTree(dir, path2) {
 
 // src/cli/project.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { dirname as dirname4, isAbsolute, join as join2, relative as relative2, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, isAbsolute, join as join4, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/config/load.ts
 var import_yaml2 = __toESM(require_dist2(), 1);
@@ -55335,9 +55624,48 @@ var environmentSchema = external_exports.strictObject({
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
 }).meta({ title: "environment" });
+var URL_USERINFO2 = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
+var NO_URL_CREDENTIALS = {
+  error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
+};
+var hasNoCredentials = (url2) => !URL_USERINFO2.test(url2);
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
+var requestAuthSchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      basic: external_exports.strictObject({
+        username: nonEmptyString().describe("User name."),
+        passwordEnv: envNameSchema.describe("Environment variable that holds the password.")
+      })
+    }),
+    external_exports.strictObject({
+      bearer: external_exports.strictObject({
+        tokenEnv: envNameSchema.describe("Environment variable that holds the token.")
+      })
+    })
+  ],
+  { error: "expected { basic: { username, passwordEnv } } or { bearer: { tokenEnv } }" }
+).meta({
+  id: "RequestAuth",
+  title: "request authentication",
+  description: "Authentication of the requests: HTTP basic with a user name and a password, or a bearer token; secrets are read from the named environment variables when the check runs, never written in the config."
+});
+var requestHeadersSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: "expected an HTTP header name" }),
+  external_exports.union([external_exports.string(), external_exports.strictObject({ env: envNameSchema })], {
+    error: "expected a header value, or { env: NAME } to read it from an environment variable"
+  })
+).meta({
+  id: "RequestHeaders",
+  title: "request headers",
+  description: "Headers sent with every request, e.g. X-Scope-OrgID for a tenant behind a proxy: a value, or { env: NAME } for a secret read from an environment variable when the check runs."
+});
 var httpCheckSchema = external_exports.strictObject({
   http: external_exports.strictObject({
-    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
     samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
     p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
@@ -55356,7 +55684,7 @@ var commandCheckSchema = external_exports.strictObject({
   error: "min must not be greater than max",
   path: ["min"]
 }).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
 function fraction(what) {
   const error62 = `expected ${what} between 0 and 1 (exclusive)`;
   return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
@@ -55371,6 +55699,8 @@ var alphaSchema = fraction("a probability").default(0.01).describe(
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
     url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     query: nonEmptyString().describe(
       "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
     ),
@@ -55457,6 +55787,8 @@ var seriesSchema = external_exports.strictObject({
 var analysisCheckSchema = external_exports.strictObject({
   analysis: external_exports.strictObject({
     url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     counts: countsSchema.optional(),
     series: seriesSchema.optional(),
     alpha: alphaSchema,
@@ -55613,6 +55945,9 @@ var trancheConfigObject = external_exports.strictObject({
     error: "expected at least one environment"
   }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
   checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
+  passEnv: external_exports.array(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" })).default([]).describe(
+    "Environment variables deploy, rollback and check commands receive even though Tranche withholds them: those it used as a credential itself (a postgres:// DATABASE_URL that is its ledger, GITHUB_TOKEN under deploy --github, the Action's github-token) and its own (TRANCHE_LEDGER, TRANCHE_BUNDLE_KEY). Default: none; every other variable reaches commands anyway."
+  ),
   categories: categoriesSchema.optional(),
   requires: requiresSchema.optional(),
   migrations: migrationsSchema.optional(),
@@ -55677,21 +56012,41 @@ function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
+// src/exec/base-env.ts
+var WITHHELD = /* @__PURE__ */ new Set([
+  // Tranche's own secrets: the ledger's URL (it may carry a password) and the bundle signing key.
+  "TRANCHE_LEDGER",
+  "TRANCHE_BUNDLE_KEY",
+  // The runner's internals, which GitHub gives JavaScript actions but not `run:` steps.
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL"
+]);
+function commandBaseEnv(env, options = {}) {
+  const credentials = new Set(options.credentials?.filter((value) => value !== void 0 && value !== ""));
+  const pass = new Set(options.pass);
+  const withheld = (name, value) => WITHHELD.has(name) || name.startsWith("INPUT_") || value !== void 0 && credentials.has(value);
+  return Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => pass.has(name) || !withheld(name, value))
+  );
+}
+
 // src/cli/find-config.ts
 import { existsSync } from "node:fs";
-import { dirname as dirname3, join } from "node:path";
+import { dirname as dirname3, join as join3 } from "node:path";
 var DEFAULT_CONFIG_FILE = "tranche.yml";
 function findConfig(cwd) {
   const root = repositoryRoot(cwd);
   for (let dir = cwd; ; dir = dirname3(dir)) {
-    const candidate = join(dir, DEFAULT_CONFIG_FILE);
+    const candidate = join3(dir, DEFAULT_CONFIG_FILE);
     if (existsSync(candidate)) return candidate;
     if (root === void 0 || dir === root || dirname3(dir) === dir) return void 0;
   }
 }
 function repositoryRoot(dir) {
   for (let current = dir; ; current = dirname3(current)) {
-    if (existsSync(join(current, ".git"))) return current;
+    if (existsSync(join3(current, ".git"))) return current;
     if (dirname3(current) === current) return void 0;
   }
 }
@@ -55778,11 +56133,18 @@ async function openProjectLedger(options, runtime, dir) {
     throw new UsageError(`${from}: ${message}`, { cause: error62 });
   }
 }
+function projectCommandEnv(project, options, runtime, credentials = []) {
+  const ledger = ledgerCredential(chooseLedgerLocation(options.ledger, runtime.env)?.location);
+  return commandBaseEnv(runtime.env, {
+    credentials: [ledger, ...credentials],
+    pass: project.loaded.config.passEnv
+  });
+}
 async function adviseIgnoring(dir, runtime) {
   const ledgerDir = dirname4(DEFAULT_LEDGER_PATH);
   if (repositoryRoot(dir) === void 0 || !await isUnignoredInWorkTree(dir, ledgerDir)) return;
   runtime.stderr.write(
-    `tranche: created the ledger ${join2(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, and a line \`${ledgerDir}/\` in ${join2(dir, ".gitignore")} keeps it out of git status too
+    `tranche: created the ledger ${join4(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, and a line \`${ledgerDir}/\` in ${join4(dir, ".gitignore")} keeps it out of git status too
 `
   );
 }
@@ -55799,7 +56161,7 @@ async function withLedger(options, runtime, dir, use) {
 }
 
 // src/cli/commands/deploy-github.ts
-import { basename, resolve as resolve3 } from "node:path";
+import { basename as basename2, resolve as resolve3 } from "node:path";
 
 // src/github/client.ts
 function parseRepo(text) {
@@ -56988,7 +57350,7 @@ async function rollOut(request2, prepared, reporter) {
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
-    checker: request2.ports?.checker ?? createChecker({ executor }),
+    checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
     ledger: prepared.source.ledger,
     reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
     clock: request2.ports?.clock ?? systemClock
@@ -57232,7 +57594,7 @@ function lowercaseKeys(object2) {
     return newObj;
   }, {});
 }
-function isPlainObject2(value) {
+function isPlainObject3(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -57243,7 +57605,7 @@ function isPlainObject2(value) {
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
   Object.keys(options).forEach((key3) => {
-    if (isPlainObject2(options[key3])) {
+    if (isPlainObject3(options[key3])) {
       if (!(key3 in defaults2)) Object.assign(result, { [key3]: options[key3] });
       else result[key3] = mergeDeep(defaults2[key3], options[key3]);
     } else {
@@ -58087,7 +58449,7 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject3(value) {
+function isPlainObject4(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -58105,8 +58467,8 @@ async function fetchWrapper(requestOptions) {
   }
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
+  const body = isPlainObject4(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders2 = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
       String(value)
@@ -58118,7 +58480,7 @@ async function fetchWrapper(requestOptions) {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
+      headers: requestHeaders2,
       signal: requestOptions.request?.signal,
       // duplex must be set if request.body is ReadableStream or Async Iterables.
       // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
@@ -64536,7 +64898,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
         sha: commit,
         dirty,
         loaded: project.loaded,
-        configPath: await repoRelativePath(configFile) ?? basename(configFile),
+        configPath: await repoRelativePath(configFile) ?? basename2(configFile),
         cwd: project.dir,
         environment,
         ledger,
@@ -64545,7 +64907,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
         logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
         signal: controller.signal,
         progress: reporter,
-        baseEnv: commandBaseEnv(runtime.env),
+        baseEnv: projectCommandEnv(project, options, runtime, [token]),
         log
       });
     } finally {
@@ -64572,13 +64934,14 @@ async function deployCommand(options, runtime) {
     repositories: project.loaded.config.repositories,
     environment,
     action: "deploy",
-    runId
+    runId,
+    components: resolved.components
   };
   return withLedger(
     options,
     runtime,
     project.dir,
-    (ledger) => withDeployLock(ledger, run2, runtime, async () => {
+    (ledger) => withDeployLock(ledger, run2, runtime, async (groups2) => {
       const { version: version2, constraints, refusals } = await preparedRelease2(ledgerSource(ledger), {
         service: resolved.service,
         environment,
@@ -64603,7 +64966,10 @@ async function deployCommand(options, runtime) {
         onFailure: resolved.onFailure,
         constraints
       };
-      const result = await execute(spec, ledger, options, runtime);
+      const result = await execute(spec, ledger, options, runtime, {
+        env: projectCommandEnv(project, options, runtime),
+        groups: groups2
+      });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
     })
@@ -64635,7 +65001,7 @@ async function traceableCommit(options, dir) {
   }
   return { commit: options.commit ?? tree?.commit ?? null, dirty: (tree?.dirty.length ?? 0) > 0 };
 }
-async function execute(spec, ledger, options, runtime) {
+async function execute(spec, ledger, options, runtime, commands) {
   const controller = new AbortController();
   const progress = options.json ? runtime.stderr : runtime.stdout;
   const reporter = createReporter(progress, { ci: isCi(runtime.env.CI) });
@@ -64647,8 +65013,10 @@ async function execute(spec, ledger, options, runtime) {
   });
   try {
     const previousVersion = await liveVersion(runHistory(ledger), spec.service, spec.environment);
-    const executor = new ShellExecutor({ baseEnv: commandBaseEnv(runtime.env) });
-    const ports = { executor, checker: createChecker({ executor }), ledger, reporter, clock: systemClock };
+    const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
+    const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
+    const checker = createChecker({ executor, env: commands.env });
+    const ports = { executor, checker, ledger, reporter, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {
     unsubscribe();
@@ -65310,13 +65678,14 @@ async function rollbackCommand(options, runtime) {
     repositories: project.loaded.config.repositories,
     environment,
     action: "rollback",
-    runId
+    runId,
+    components: resolved.components
   };
   return withLedger(
     options,
     runtime,
     project.dir,
-    (ledger) => withDeployLock(ledger, run2, runtime, async () => {
+    (ledger) => withDeployLock(ledger, run2, runtime, async (groups2) => {
       const to = options.to ?? await versionBeforeLive(ledger, resolved.service, environment);
       const source = ledgerSource(ledger);
       const commit = await source.commitOf(resolved.service, to);
@@ -65337,7 +65706,10 @@ async function rollbackCommand(options, runtime) {
         action: "rollback",
         constraints
       };
-      const result = await execute(spec, ledger, options, runtime);
+      const result = await execute(spec, ledger, options, runtime, {
+        env: projectCommandEnv(project, options, runtime),
+        groups: groups2
+      });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
     })

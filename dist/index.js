@@ -19698,7 +19698,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -19708,7 +19708,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string4) {
@@ -35967,7 +35967,7 @@ var require_headers = __commonJS({
         }
       }
     };
-    var Headers2 = class _Headers {
+    var Headers3 = class _Headers {
       #guard;
       #headersList;
       constructor(init = void 0) {
@@ -36117,13 +36117,13 @@ var require_headers = __commonJS({
         o.#headersList = list;
       }
     };
-    var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
-    Reflect.deleteProperty(Headers2, "getHeadersGuard");
-    Reflect.deleteProperty(Headers2, "setHeadersGuard");
-    Reflect.deleteProperty(Headers2, "getHeadersList");
-    Reflect.deleteProperty(Headers2, "setHeadersList");
-    iteratorMixin("Headers", Headers2, kHeadersSortedMap, 0, 1);
-    Object.defineProperties(Headers2.prototype, {
+    var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
+    Reflect.deleteProperty(Headers3, "getHeadersGuard");
+    Reflect.deleteProperty(Headers3, "setHeadersGuard");
+    Reflect.deleteProperty(Headers3, "getHeadersList");
+    Reflect.deleteProperty(Headers3, "setHeadersList");
+    iteratorMixin("Headers", Headers3, kHeadersSortedMap, 0, 1);
+    Object.defineProperties(Headers3.prototype, {
       append: kEnumerableProperty,
       delete: kEnumerableProperty,
       get: kEnumerableProperty,
@@ -36141,7 +36141,7 @@ var require_headers = __commonJS({
     webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator2 = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
+        if (!util.types.isProxy(V) && iterator2 === Headers3.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
@@ -36162,7 +36162,7 @@ var require_headers = __commonJS({
       fill,
       // for test.
       compareHeaderName,
-      Headers: Headers2,
+      Headers: Headers3,
       HeadersList,
       getHeadersGuard,
       setHeadersGuard,
@@ -36176,7 +36176,7 @@ var require_headers = __commonJS({
 var require_response = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
+    var { Headers: Headers3, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -36254,7 +36254,7 @@ var require_response = __commonJS({
         }
         init = webidl.converters.ResponseInit(init);
         this[kState] = makeResponse({});
-        this[kHeaders] = new Headers2(kConstruct);
+        this[kHeaders] = new Headers3(kConstruct);
         setHeadersGuard(this[kHeaders], "response");
         setHeadersList(this[kHeaders], this[kState].headersList);
         let bodyWithType = null;
@@ -36498,7 +36498,7 @@ var require_response = __commonJS({
     function fromInnerResponse(innerResponse, guard) {
       const response = new Response2(kConstruct);
       response[kState] = innerResponse;
-      response[kHeaders] = new Headers2(kConstruct);
+      response[kHeaders] = new Headers3(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
       setHeadersGuard(response[kHeaders], guard);
       if (hasFinalizationRegistry && innerResponse.body?.stream) {
@@ -36618,7 +36618,7 @@ var require_request2 = __commonJS({
   "node_modules/undici/lib/web/fetch/request.js"(exports, module) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
-    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
+    var { Headers: Headers3, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
     var { FinalizationRegistry: FinalizationRegistry2 } = require_dispatcher_weakref()();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -36886,7 +36886,7 @@ var require_request2 = __commonJS({
             requestFinalizer.register(ac, { signal, abort }, abort);
           }
         }
-        this[kHeaders] = new Headers2(kConstruct);
+        this[kHeaders] = new Headers3(kConstruct);
         setHeadersList(this[kHeaders], request2.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
@@ -37175,7 +37175,7 @@ var require_request2 = __commonJS({
       const request2 = new Request(kConstruct);
       request2[kState] = innerRequest;
       request2[kSignal] = signal;
-      request2[kHeaders] = new Headers2(kConstruct);
+      request2[kHeaders] = new Headers3(kConstruct);
       setHeadersList(request2[kHeaders], innerRequest.headersList);
       setHeadersGuard(request2[kHeaders], guard);
       return request2;
@@ -40245,10 +40245,10 @@ var require_cookies = __commonJS({
     var { parseSetCookie } = require_parse2();
     var { stringify } = require_util6();
     var { webidl } = require_webidl();
-    var { Headers: Headers2 } = require_headers();
+    var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getCookies");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const cookie = headers.get("cookie");
       const out = {};
       if (!cookie) {
@@ -40261,7 +40261,7 @@ var require_cookies = __commonJS({
       return out;
     }
     function deleteCookie(headers, name, attributes) {
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
       name = webidl.converters.DOMString(name, prefix, "name");
@@ -40275,7 +40275,7 @@ var require_cookies = __commonJS({
     }
     function getSetCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getSetCookies");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const cookies = headers.getSetCookie();
       if (!cookies) {
         return [];
@@ -40284,7 +40284,7 @@ var require_cookies = __commonJS({
     }
     function setCookie(headers, cookie) {
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
       const str = stringify(cookie);
       if (str) {
@@ -40974,7 +40974,7 @@ var require_connection2 = __commonJS({
     var { CloseEvent } = require_events();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch();
-    var { Headers: Headers2, getHeadersList } = require_headers();
+    var { Headers: Headers3, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
     var crypto2;
@@ -40996,7 +40996,7 @@ var require_connection2 = __commonJS({
         redirect: "error"
       });
       if (options.headers) {
-        const headersList = getHeadersList(new Headers2(options.headers));
+        const headersList = getHeadersList(new Headers3(options.headers));
         request2.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
@@ -43140,11 +43140,11 @@ var require_lib133 = __commonJS({
       HttpCodes3[HttpCodes3["ServiceUnavailable"] = 503] = "ServiceUnavailable";
       HttpCodes3[HttpCodes3["GatewayTimeout"] = 504] = "GatewayTimeout";
     })(HttpCodes2 || (exports.HttpCodes = HttpCodes2 = {}));
-    var Headers2;
-    (function(Headers3) {
-      Headers3["Accept"] = "accept";
-      Headers3["ContentType"] = "content-type";
-    })(Headers2 || (exports.Headers = Headers2 = {}));
+    var Headers3;
+    (function(Headers4) {
+      Headers4["Accept"] = "accept";
+      Headers4["ContentType"] = "content-type";
+    })(Headers3 || (exports.Headers = Headers3 = {}));
     var MediaTypes2;
     (function(MediaTypes3) {
       MediaTypes3["ApplicationJson"] = "application/json";
@@ -43297,7 +43297,7 @@ var require_lib133 = __commonJS({
        */
       getJson(requestUrl_1) {
         return __awaiter3(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers3.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers3.Accept, MediaTypes2.ApplicationJson);
           const res = yield this.get(requestUrl, additionalHeaders);
           return this._processResponse(res, this.requestOptions);
         });
@@ -43305,8 +43305,8 @@ var require_lib133 = __commonJS({
       postJson(requestUrl_1, obj_1) {
         return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers3.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers3.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers3.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
           const res = yield this.post(requestUrl, data, additionalHeaders);
           return this._processResponse(res, this.requestOptions);
         });
@@ -43314,8 +43314,8 @@ var require_lib133 = __commonJS({
       putJson(requestUrl_1, obj_1) {
         return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers3.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers3.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers3.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
           const res = yield this.put(requestUrl, data, additionalHeaders);
           return this._processResponse(res, this.requestOptions);
         });
@@ -43323,8 +43323,8 @@ var require_lib133 = __commonJS({
       patchJson(requestUrl_1, obj_1) {
         return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers3.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers3.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers3.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
           const res = yield this.patch(requestUrl, data, additionalHeaders);
           return this._processResponse(res, this.requestOptions);
         });
@@ -43554,7 +43554,7 @@ var require_lib133 = __commonJS({
       _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default3) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys2(this.requestOptions.headers)[Headers2.ContentType];
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[Headers3.ContentType];
           if (headerValue) {
             if (typeof headerValue === "number") {
               clientHeader = String(headerValue);
@@ -43565,7 +43565,7 @@ var require_lib133 = __commonJS({
             }
           }
         }
-        const additionalValue = additionalHeaders[Headers2.ContentType];
+        const additionalValue = additionalHeaders[Headers3.ContentType];
         if (additionalValue !== void 0) {
           if (typeof additionalValue === "number") {
             return String(additionalValue);
@@ -66230,18 +66230,24 @@ function resolveCheck(name, checks) {
   if (!check2) throw new Error(`check '${name}' is not defined under checks`);
   if ("http" in check2) {
     const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
-    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2 };
+    const auth2 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth2 };
   }
   if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
   if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
   const { command, max, min, unit, timeout } = check2;
   return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
 }
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
 function resolvePrometheus(name, c) {
   return {
     kind: "prometheus",
     name,
     server: c.url,
+    auth: requestAuth(c),
     query: c.query,
     range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
     max: c.max,
@@ -66257,6 +66263,7 @@ function resolveAnalysis(name, c) {
     observes: "batch",
     name,
     server: c.url,
+    auth: requestAuth(c),
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
     alpha: c.alpha,
     onInconclusive: c.onInconclusive,
@@ -66470,7 +66477,9 @@ var REASON_CODES = [
   "check_errored",
   "check_no_data",
   "cancelled",
-  "internal_error"
+  "internal_error",
+  /** The run's process died before the run ended; the next run on its environment recorded it. */
+  "run_died"
 ];
 var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
 
@@ -66683,9 +66692,48 @@ var environmentSchema = external_exports.strictObject({
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
 }).meta({ title: "environment" });
+var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
+var NO_URL_CREDENTIALS = {
+  error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
+};
+var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
+var requestAuthSchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      basic: external_exports.strictObject({
+        username: nonEmptyString().describe("User name."),
+        passwordEnv: envNameSchema.describe("Environment variable that holds the password.")
+      })
+    }),
+    external_exports.strictObject({
+      bearer: external_exports.strictObject({
+        tokenEnv: envNameSchema.describe("Environment variable that holds the token.")
+      })
+    })
+  ],
+  { error: "expected { basic: { username, passwordEnv } } or { bearer: { tokenEnv } }" }
+).meta({
+  id: "RequestAuth",
+  title: "request authentication",
+  description: "Authentication of the requests: HTTP basic with a user name and a password, or a bearer token; secrets are read from the named environment variables when the check runs, never written in the config."
+});
+var requestHeadersSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: "expected an HTTP header name" }),
+  external_exports.union([external_exports.string(), external_exports.strictObject({ env: envNameSchema })], {
+    error: "expected a header value, or { env: NAME } to read it from an environment variable"
+  })
+).meta({
+  id: "RequestHeaders",
+  title: "request headers",
+  description: "Headers sent with every request, e.g. X-Scope-OrgID for a tenant behind a proxy: a value, or { env: NAME } for a secret read from an environment variable when the check runs."
+});
 var httpCheckSchema = external_exports.strictObject({
   http: external_exports.strictObject({
-    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
     samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
     p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
@@ -66704,7 +66752,7 @@ var commandCheckSchema = external_exports.strictObject({
   error: "min must not be greater than max",
   path: ["min"]
 }).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
 function fraction(what) {
   const error63 = `expected ${what} between 0 and 1 (exclusive)`;
   return external_exports.number({ error: error63 }).gt(0, { error: error63 }).lt(1, { error: error63 });
@@ -66719,6 +66767,8 @@ var alphaSchema = fraction("a probability").default(0.01).describe(
 var prometheusCheckSchema = external_exports.strictObject({
   prometheus: external_exports.strictObject({
     url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     query: nonEmptyString().describe(
       "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
     ),
@@ -66805,6 +66855,8 @@ var seriesSchema = external_exports.strictObject({
 var analysisCheckSchema = external_exports.strictObject({
   analysis: external_exports.strictObject({
     url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
     counts: countsSchema.optional(),
     series: seriesSchema.optional(),
     alpha: alphaSchema,
@@ -66961,6 +67013,9 @@ var trancheConfigObject = external_exports.strictObject({
     error: "expected at least one environment"
   }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
   checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
+  passEnv: external_exports.array(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" })).default([]).describe(
+    "Environment variables deploy, rollback and check commands receive even though Tranche withholds them: those it used as a credential itself (a postgres:// DATABASE_URL that is its ledger, GITHUB_TOKEN under deploy --github, the Action's github-token) and its own (TRANCHE_LEDGER, TRANCHE_BUNDLE_KEY). Default: none; every other variable reaches commands anyway."
+  ),
   categories: categoriesSchema.optional(),
   requires: requiresSchema.optional(),
   migrations: migrationsSchema.optional(),
@@ -67036,9 +67091,12 @@ var WITHHELD = /* @__PURE__ */ new Set([
   "ACTIONS_RESULTS_URL",
   "ACTIONS_CACHE_URL"
 ]);
-function commandBaseEnv(env) {
+function commandBaseEnv(env, options = {}) {
+  const credentials = new Set(options.credentials?.filter((value) => value !== void 0 && value !== ""));
+  const pass = new Set(options.pass);
+  const withheld = (name, value) => WITHHELD.has(name) || name.startsWith("INPUT_") || value !== void 0 && credentials.has(value);
   return Object.fromEntries(
-    Object.entries(env).filter(([name]) => !WITHHELD.has(name) && !name.startsWith("INPUT_"))
+    Object.entries(env).filter(([name, value]) => pass.has(name) || !withheld(name, value))
   );
 }
 
@@ -67850,11 +67908,53 @@ function ms(n) {
   return `${n.toFixed(2)} ms`;
 }
 
+// src/checks/request-auth.ts
+function requestHeaders(auth2, env) {
+  const headers = {};
+  const missing = [];
+  const read = (name, what) => {
+    const value = env[name];
+    if (value === void 0 || value === "") missing.push(`${name} (${what})`);
+    return value ?? "";
+  };
+  for (const [header, value] of Object.entries(auth2?.headers ?? {})) {
+    headers[header] = typeof value === "string" ? value : read(value.env, `header ${header}`);
+  }
+  if (auth2?.basic) {
+    const password = read(auth2.basic.passwordEnv, "the basic auth password");
+    headers.authorization = `Basic ${Buffer.from(`${auth2.basic.username}:${password}`).toString("base64")}`;
+  }
+  if (auth2?.bearer) headers.authorization = `Bearer ${read(auth2.bearer.tokenEnv, "the bearer token")}`;
+  if (missing.length > 0) {
+    const variables = missing.length === 1 ? "variable" : "variables";
+    return {
+      ok: false,
+      message: `cannot authenticate: the environment ${variables} ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set`
+    };
+  }
+  return { ok: true, headers };
+}
+function withHeaders(fetchImpl, headers) {
+  if (Object.keys(headers).length === 0) return fetchImpl;
+  return (input2, init) => {
+    const merged = new Headers(headers);
+    new Headers(init.headers).forEach((value, name) => {
+      merged.set(name, value);
+    });
+    return fetchImpl(input2, { ...init, headers: Object.fromEntries(merged) });
+  };
+}
+
 // src/checks/checker.ts
 function createChecker(options) {
   const now = options.now ?? (() => performance.now());
   const fetchImpl = options.fetchImpl ?? ((input2, init) => globalThis.fetch(input2, init));
   const wallClock = options.wallClock ?? (() => Date.now());
+  const authenticated = async (auth2, work) => {
+    const made = requestHeaders(auth2, options.env ?? {});
+    if (!made.ok) return { status: "error", message: made.message };
+    return work(withHeaders(fetchImpl, made.headers));
+  };
   const run2 = (spec, context3, cwd, signal) => {
     switch (spec.kind) {
       case "command":
@@ -67863,9 +67963,15 @@ function createChecker(options) {
           unit: spec.unit
         }));
       case "http":
-        return runHttpCheck(spec, context3, signal, { fetchImpl: options.fetchImpl, now });
+        return authenticated(
+          spec.auth,
+          (fetch2) => runHttpCheck(spec, context3, signal, { fetchImpl: fetch2, now })
+        );
       case "prometheus":
-        return runPrometheusCheck(spec, context3, { fetchImpl, now: wallClock }, signal);
+        return authenticated(
+          spec.auth,
+          (fetch2) => runPrometheusCheck(spec, context3, { fetchImpl: fetch2, now: wallClock }, signal)
+        );
       default:
         throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
     }
@@ -67874,7 +67980,7 @@ function createChecker(options) {
     if (spec.kind !== "analysis") {
       throw new Error(`unknown batch check kind ${JSON.stringify(spec.kind)}`);
     }
-    return runAnalysisCheck(spec, context3, { fetchImpl }, signal);
+    return authenticated(spec.auth, (fetch2) => runAnalysisCheck(spec, context3, { fetchImpl: fetch2 }, signal));
   };
   const guarded = async (spec, work) => {
     const start = now();
@@ -67985,6 +68091,30 @@ function lastLine2(text) {
   return (lines[lines.length - 1] ?? "").trim().slice(0, 200);
 }
 
+// src/engine/redact.ts
+var URL_USERINFO2 = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#"'<>`]*@/g;
+function redactCredentials(text) {
+  return text.replace(URL_USERINFO2, "$1***@");
+}
+function redactDeep(value) {
+  return redactValue(value);
+}
+function redactValue(value) {
+  if (typeof value === "string") return redactCredentials(value);
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (isPlainObject2(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key3, inner]) => [redactCredentials(key3), redactValue(inner)])
+    );
+  }
+  return value;
+}
+function isPlainObject2(value) {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 // src/engine/events.ts
 var EventSink = class {
   seq = 0;
@@ -68004,7 +68134,7 @@ var EventSink = class {
    */
   async emit(input2) {
     this.seq += 1;
-    const event = { ...this.base, seq: this.seq, at: this.clock.now(), ...input2 };
+    const event = redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input2 });
     let failed2;
     try {
       await this.ledger.record(event);
@@ -68649,7 +68779,7 @@ var Rollout = class {
       commit: this.spec.commit,
       decision,
       reasonCode,
-      message,
+      message: redactCredentials(message),
       components: this.state.results(),
       rolledBack,
       checks: this.series.all(),
@@ -68762,12 +68892,14 @@ var ShellExecutor = class {
   #tailBytes;
   #graceMs;
   #drainMs;
+  #groups;
   constructor(options) {
     this.#baseEnv = options.baseEnv;
     this.#shell = options.shell ?? "/bin/sh";
     this.#tailBytes = options.outputTailBytes ?? DEFAULT_OUTPUT_TAIL_BYTES;
     this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+    this.#groups = options.groups;
   }
   run(request2, signal) {
     const started = performance.now();
@@ -68815,6 +68947,7 @@ var ShellExecutor = class {
         clearTimeout(deadlineTimer);
         clearInterval(pollTimer);
         signal?.removeEventListener("abort", onAbort);
+        if (pid !== void 0) this.#groups?.ended(pid);
         child.stdout?.destroy();
         child.stderr?.destroy();
         resolve3(
@@ -68828,6 +68961,7 @@ var ShellExecutor = class {
         );
       };
       const pid = child.pid;
+      if (pid !== void 0) this.#groups?.started(pid);
       const signalAll = (name) => {
         if (pid !== void 0) signalGroup(pid, name);
       };
@@ -70391,7 +70525,7 @@ async function rollOut(request2, prepared, reporter) {
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
-    checker: request2.ports?.checker ?? createChecker({ executor }),
+    checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
     ledger: prepared.source.ledger,
     reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
     clock: request2.ports?.clock ?? systemClock
@@ -70780,6 +70914,7 @@ var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, versio
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
 RETURNING n`;
+var SELECT_VERSION_BY_LABEL = "SELECT n, commit_sha FROM versions WHERE service = ? AND version = ?";
 var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
 VALUES (?, ?, ?, ?, ?)`;
 var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
@@ -71868,11 +72003,14 @@ var SqlLedger = class extends ReleaseQueue {
     }
     return this.connection.transaction(
       async (session) => {
-        const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
-        const n = Number(row?.n);
-        const version2 = template.replaceAll("{n}", String(n));
-        await session.query(INSERT_VERSION, [service, n, version2, commit, now]);
-        return { service, n, version: version2, commit, createdAt: now };
+        for (; ; ) {
+          const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+          const n = Number(row?.n);
+          const version2 = template.replaceAll("{n}", String(n));
+          if ((await session.query(SELECT_VERSION_BY_LABEL, [service, version2])).length > 0) continue;
+          await session.query(INSERT_VERSION, [service, n, version2, commit, now]);
+          return { service, n, version: version2, commit, createdAt: now };
+        }
       },
       { durable: true }
     );
@@ -72076,6 +72214,12 @@ async function importRecord(session, record2) {
         if (String(local.version) === v.version && localCommit === v.commit) return false;
         throw new VersionClashError(
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${String(local.version)} (commit ${localCommit ?? "none"}) here: both ledgers gave ${v.service} counter ${v.n} to different versions; a service must take its versions from one ledger`
+        );
+      }
+      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, [v.service, v.version]);
+      if (namesake) {
+        throw new VersionClashError(
+          `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${v.version} here (#${Number(namesake.n)}, commit ${nullableString(namesake.commit_sha) ?? "none"}): a version label names one commit of ${v.service}; a service must take its versions from one ledger`
         );
       }
       await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);
@@ -72292,19 +72436,21 @@ function isRetryable(error63) {
 }
 
 // src/ledger/sqlite.ts
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
   /**
-   * Opens (creating if need be, parent directories included) the ledger at `path`, or a private
-   * in-memory one for `':memory:'`, and brings its schema up to date.
+   * Opens the ledger at `path`, or a private in-memory one for `':memory:'`, and brings its schema
+   * up to date. Only a path where nothing exists is created (parent directories included); an
+   * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
   static async open(path) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") ensureLedgerFile(path);
     const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path);
     try {
@@ -72325,6 +72471,58 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
     }
   }
 };
+var SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+function ensureLedgerFile(path) {
+  try {
+    statSync2(path);
+  } catch (error63) {
+    if (errorCode(error63) !== "ENOENT") throw error63;
+    createLedgerFile(path);
+    return;
+  }
+  refuseNonDatabase(path);
+}
+function refuseNonDatabase(path) {
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let read;
+  const fd = openSync(path, "r");
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error("it is not a file");
+    read = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === 0) {
+    throw new Error(
+      "the file is empty (0 bytes), not a ledger; Tranche creates a ledger only where no file exists"
+    );
+  }
+  if (read < header.length || !header.equals(SQLITE_HEADER)) {
+    throw new Error("the file is not a SQLite database, so not a ledger");
+  }
+}
+function createLedgerFile(path) {
+  mkdirSync(dirname(path), { recursive: true });
+  const draft = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.new`);
+  try {
+    const db = new DatabaseSync(draft);
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(draft, path);
+    } catch (error63) {
+      if (errorCode(error63) !== "EEXIST") throw error63;
+    }
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+function errorCode(error63) {
+  return typeof error63 === "object" && error63 !== null && "code" in error63 ? error63.code : void 0;
+}
 var SqliteConnection = class {
   dialect = SQLITE_DIALECT;
   description;
@@ -72404,6 +72602,9 @@ function backoffMs(attempt) {
 
 // src/ledger/open.ts
 var DEFAULT_LEDGER_PATH = ".tranche/ledger.db";
+function ledgerCredential(location) {
+  return location !== void 0 && isPostgresUrl(location) ? location : void 0;
+}
 var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
 };
@@ -72991,11 +73192,11 @@ var HttpCodes;
   HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
   HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
 })(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function(Headers2) {
-  Headers2["Accept"] = "accept";
-  Headers2["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
+var Headers2;
+(function(Headers3) {
+  Headers3["Accept"] = "accept";
+  Headers3["ContentType"] = "content-type";
+})(Headers2 || (Headers2 = {}));
 var MediaTypes;
 (function(MediaTypes2) {
   MediaTypes2["ApplicationJson"] = "application/json";
@@ -73760,7 +73961,7 @@ function lowercaseKeys(object2) {
     return newObj;
   }, {});
 }
-function isPlainObject2(value) {
+function isPlainObject3(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -73771,7 +73972,7 @@ function isPlainObject2(value) {
 function mergeDeep(defaults3, options) {
   const result = Object.assign({}, defaults3);
   Object.keys(options).forEach((key3) => {
-    if (isPlainObject2(options[key3])) {
+    if (isPlainObject3(options[key3])) {
       if (!(key3 in defaults3)) Object.assign(result, { [key3]: options[key3] });
       else result[key3] = mergeDeep(defaults3[key3], options[key3]);
     } else {
@@ -74615,7 +74816,7 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject3(value) {
+function isPlainObject4(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -74633,8 +74834,8 @@ async function fetchWrapper(requestOptions) {
   }
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
+  const body = isPlainObject4(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders2 = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
       String(value)
@@ -74646,7 +74847,7 @@ async function fetchWrapper(requestOptions) {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
+      headers: requestHeaders2,
       signal: requestOptions.request?.signal,
       // duplex must be set if request.body is ReadableStream or Async Iterables.
       // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
@@ -78044,7 +78245,10 @@ async function run() {
       transientEnvironment: inputs["transient-environment"],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
-      baseEnv: commandBaseEnv(process.env),
+      baseEnv: commandBaseEnv(process.env, {
+        credentials: [ledgerCredential(inputs.ledger), inputs["github-token"]],
+        pass: loaded.config.passEnv
+      }),
       log: actionLog
     });
     report(outcome);

@@ -10,8 +10,8 @@ const environment = z
     error: 'an environment name is letters, digits and . _ - (as in tranche.yml)',
   });
 
-/** The deployment payload's own rule: a version becomes part of a tag name. */
-const version = versionSchema;
+/** The deployment payload's own rule (a version becomes part of a tag name), and a length. */
+const version = versionSchema.max(100, { error: 'a version has at most 100 characters' });
 
 const reason = z.string().max(200, { error: 'a reason has at most 200 characters' });
 
@@ -43,7 +43,10 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('mark-bad'), version, reason: reason.optional() }),
   z.strictObject({ name: z.literal('mark-good'), version, reason: reason.optional() }),
   z.strictObject({ name: z.literal('status'), environment: environment.optional() }),
-  z.strictObject({ name: z.literal('help'), topic: z.string().optional() }),
+  z.strictObject({
+    name: z.literal('help'),
+    topic: z.string().max(50, { error: 'a help topic is a command, at most 50 characters' }).optional(),
+  }),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

@@ -6,6 +6,7 @@
  * wrong and what was meant.
  */
 import leven, { closestMatch } from 'leven';
+import { userText } from '../render/user-text.ts';
 import { type Command, commandSchema } from './command-schema.ts';
 import { COMMAND_NAMES, COMMANDS, type CommandName, isCommandName } from './registry.ts';
 
@@ -35,7 +36,7 @@ export function parseCommand(body: string, prefix: string): ParseResult | null {
   if (!isCommandName(word)) {
     const close = typoOf(word);
     const hint = close ? `did you mean \`${prefix}${close}\`?` : `\`${prefix}help\` lists the commands`;
-    return fail(word, close, `\`${prefix}${word}\` is not a command; ${hint}`);
+    return fail(word, close, `${userText(prefix + word)} is not a command; ${hint}`);
   }
   const candidate = CANDIDATES[word](args);
   if ('problem' in candidate) return fail(word, word, String(candidate.problem));
@@ -71,7 +72,7 @@ function glued(word: string, after: string, prefix: string): ParseResult | null 
   return fail(
     word,
     typo,
-    `\`${prefix}${word}\` is not a command; did you mean \`${prefix}${typo}\`? It ${spacing}`,
+    `${userText(prefix + word)} is not a command; did you mean \`${prefix}${typo}\`? It ${spacing}`,
   );
 }
 
@@ -188,7 +189,7 @@ function lockWords(
     if (word.startsWith('--')) {
       const flag = word.toLowerCase();
       if (!known.includes(flag))
-        return { problem: `unknown option ${word}; the options are ${known.join(', ')}` };
+        return { problem: `unknown option ${userText(word)}; the options are ${known.join(', ')}` };
       flags.add(flag);
     } else if (environment === undefined && !flags.has('--global')) environment = word;
     else break;
@@ -208,7 +209,9 @@ function withReason(rest: string[]): { reason?: string } {
 }
 
 function tooMany(extra: string[]): { problem: string } {
-  return { problem: `unexpected ${extra.length === 1 ? 'argument' : 'arguments'} ${extra.join(' ')}` };
+  return {
+    problem: `unexpected ${extra.length === 1 ? 'argument' : 'arguments'} ${userText(extra.join(' '))}`,
+  };
 }
 
 /** The usage line of a command, with the prefix. */

@@ -13,6 +13,7 @@ import type { CommandOf } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';
 import { followAdvance } from '../releases/start-release.ts';
 import { actorText } from '../render/actor.ts';
+import { userText } from '../render/user-text.ts';
 import { refuse } from './answer.ts';
 import type { Requester } from './deploy.ts';
 import { freeLock } from './lock.ts';
@@ -79,7 +80,7 @@ async function trackService(
 
 /** `by @alice: flaky canaries, since 2026-12-01 09:00 UTC` */
 function holdWords(lock: LockRecord): string {
-  const reason = lock.reason ? `: ${lock.reason}` : '';
+  const reason = lock.reason ? `: ${userText(lock.reason)}` : '';
   const since = new Date(lock.acquiredAt).toISOString().slice(0, 16).replace('T', ' ');
   return `by ${actorText(lock.holder)}${reason}, since ${since} UTC`;
 }

@@ -9,6 +9,7 @@ import { type HandlerScope, limitsOf } from '../bot-scope.ts';
 import type { CommandOf, LockTarget } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';
 import { followAdvance } from '../releases/start-release.ts';
+import { userText } from '../render/user-text.ts';
 import { refuse } from './answer.ts';
 import type { Requester } from './deploy.ts';
 import { configFor } from './environment-check.ts';
@@ -37,7 +38,7 @@ export async function lock(
   }
   const place = placeWords(command.target);
   const body = outcome.acquired
-    ? `🔒 ${place} locked by @${requester.login}${command.reason ? ` (${command.reason})` : ''} ${
+    ? `🔒 ${place} locked by @${requester.login}${command.reason ? ` (${userText(command.reason)})` : ''} ${
         command.once
           ? `for their next deploy${command.target.scope === 'global' ? '' : ' there'}: it is freed when that deploy finishes`
           : `until \`${scope.settings.prefix}unlock ${targetWords(command.target)}\``
@@ -120,7 +121,7 @@ function placeWords(target: LockTarget): string {
 }
 
 function lockDetails(lock: LockRecord): string {
-  const reason = lock.reason ? `: ${lock.reason}` : '';
+  const reason = lock.reason ? `: ${userText(lock.reason)}` : '';
   const since = new Date(lock.acquiredAt).toISOString().slice(0, 16).replace('T', ' ');
   return `${reason}, since ${since} UTC`;
 }

@@ -11,6 +11,7 @@ import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';
 import { versionCommit } from '../releases/version-records.ts';
+import { userText } from '../render/user-text.ts';
 import { judgeVersions } from '../verdicts/judge.ts';
 import { refuse } from './answer.ts';
 import type { Requester } from './deploy.ts';
@@ -57,6 +58,6 @@ export async function markVerdict(
   await reply(
     scope,
     requester.issueNumber,
-    `✅ \`${command.version}\` marked good by @${requester.login}: ${reason}. Deploys and promotions of it are allowed again.`,
+    `✅ \`${command.version}\` marked good by @${requester.login}: ${userText(reason)}. Deploys and promotions of it are allowed again.`,
   );
 }

@@ -4,13 +4,16 @@
  * anything that looks like a command but is not understood gets a helpful reply.
  */
 import type { Context } from 'probot';
+import { httpStatus, redactedMessage } from '../../src/github/client.ts';
 import { type BotDeps, botSettings, type HandlerScope } from '../bot-scope.ts';
 import type { Command } from '../commands/command-schema.ts';
 import { parseCommand } from '../commands/parse-command.ts';
 import { COMMANDS, ISSUE_COMMANDS } from '../commands/registry.ts';
 import { readConfig } from '../github/read-config.ts';
-import { acknowledge } from '../github/replies.ts';
+import { acknowledge, reply } from '../github/replies.ts';
+import { type RepoEvent, webhookIdentity } from '../github/webhook-identity.ts';
 import { renderParseFailure } from '../render/help-reply.ts';
+import { userText } from '../render/user-text.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { answer, refuse } from './answer.ts';
 import { deploy, type Requester } from './deploy.ts';
@@ -54,10 +57,37 @@ export async function onComment(context: Context<'issue_comment.created'>, deps:
   }
   // A command that changes what runs (a deploy's lease, a lock) acts only for the service's owners.
   const what = `/${command.name}`;
-  if (COMMANDS[command.name].changes && !(await commandOwnsService(scope, requester, what))) return;
-  await run(scope, command, requester);
+  try {
+    if (COMMANDS[command.name].changes && !(await commandOwnsService(scope, requester, what))) return;
+    await run(scope, command, requester);
+  } catch (error) {
+    await replyFailure(scope, requester, what, error);
+    // GitHub's refusal is answered and logged; anything else is the bot's own fault: Probot logs it.
+    if (httpStatus(error) === undefined) throw error;
+    return;
+  }
   // The lazy check of the promotion timers: whatever is due in this repository goes now.
   await advanceTracks(scope);
+}
+
+/**
+ * A command that failed after its 👀 still gets a reply, so nobody waits on a reaction: GitHub's
+ * refusal with its status and message (quoted and cut, as it may echo the command's words), or
+ * that the bot failed. A reply GitHub refuses too is only logged.
+ */
+async function replyFailure(scope: HandlerScope, requester: Requester, what: string, error: unknown) {
+  const status = httpStatus(error);
+  const message = redactedMessage(error);
+  scope.log.warn(`${what} in ${scope.fullName}#${requester.issueNumber} failed: ${status ?? ''} ${message}`);
+  const why =
+    status === undefined
+      ? 'the bot failed; whoever runs it finds why in its log'
+      : `GitHub answered ${status}: ${userText(message, 200)}`;
+  try {
+    await reply(scope, requester.issueNumber, `😕 \`${what}\` stopped: ${why}. Try again in a while.`);
+  } catch (replyError) {
+    scope.log.warn(`the reply to ${what} failed too: ${redactedMessage(replyError)}`);
+  }
 }
 
 function run(scope: HandlerScope, command: Command, requester: Requester): Promise<void> {
@@ -87,15 +117,10 @@ function run(scope: HandlerScope, command: Command, requester: Requester): Promi
   }
 }
 
-/** The webhooks the bot handles, each about one repository. */
-export type RepoEvent =
-  | 'issue_comment.created'
-  | 'deployment_status.created'
-  | 'check_run.completed'
-  | 'workflow_run.completed'
-  | 'deployment_protection_rule.requested';
-
-/** The repository, its client and tranche.yml from the default branch, for one delivery. */
+/**
+ * The repository, its client and tranche.yml from the default branch, for one delivery; its claim
+ * is keyed by what the signed payload acts on (webhook-identity.ts), not by the delivery id.
+ */
 export async function handlerScope(context: Context<RepoEvent>, deps: BotDeps): Promise<HandlerScope> {
   const { repository, installation } = context.payload;
   const base = {
@@ -107,7 +132,12 @@ export async function handlerScope(context: Context<RepoEvent>, deps: BotDeps): 
     htmlUrl: repository.html_url,
     deps,
     log: { info: (m: string) => context.log.info(m), warn: (m: string) => context.log.warn(m) },
-    delivery: { id: context.id, repo: repository.full_name, event: context.name, at: deps.now() },
+    delivery: {
+      id: webhookIdentity(context),
+      repo: repository.full_name,
+      event: context.name,
+      at: deps.now(),
+    },
   };
   const config = await readConfig(base, deps.configPaths);
   return { ...base, config, settings: botSettings(config) };

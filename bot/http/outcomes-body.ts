@@ -18,11 +18,21 @@ const outcomeSchema = z.strictObject({
   at: z.iso.datetime({ offset: true }).optional().describe('When it ran; default when the bot received it.'),
 });
 
+/**
+ * The sources the bot records itself, from webhooks (on-deployment-status.ts, on-ci-run.ts): an
+ * outcome is recorded once per source and id, so one posted under them first would stand in for
+ * the bot's own (a forged success masking a real failure). Jobs name their own.
+ */
+export const BOT_SOURCES = ['deployment_status', 'check_run', 'workflow_run'] as const;
+
 export const outcomesBodySchema = z.strictObject({
   repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: 'expected owner/repo' }),
   source: z
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,39}$/, { error: 'expected a lowercase word such as http or spark' })
+    .refine((source) => !(BOT_SOURCES as readonly string[]).includes(source), {
+      error: `${BOT_SOURCES.join(', ')} are the bot's own sources, recorded from GitHub's webhooks; name the job's own, such as http or spark`,
+    })
     .default('http'),
   outcomes: z.array(outcomeSchema).min(1).max(MAX_OUTCOMES),
 });

@@ -7,12 +7,15 @@ import {
   ISSUE_COMMANDS,
   isCommandName,
 } from '../commands/registry.ts';
+import { userText } from './user-text.ts';
 
 export function renderHelp(prefix: string, topic?: string): string {
   if (topic !== undefined && isCommandName(topic)) return commandHelp(topic, prefix);
-  const unknown = topic !== undefined ? `There is no command \`${topic}\`.\n\n` : '';
+  const unknown = topic !== undefined ? `There is no command ${userText(topic)}.\n\n` : '';
+  // A | splits a table's cell even inside code, unless escaped (`<environment>|--global`).
   const rows = COMMAND_NAMES.map(
-    (name) => `| \`${prefix}${COMMANDS[name].usage}\` | ${COMMANDS[name].summary} |`,
+    (name) =>
+      `| \`${`${prefix}${COMMANDS[name].usage}`.replaceAll('|', '\\|')}\` | ${COMMANDS[name].summary} |`,
   );
   const onIssues = [...ISSUE_COMMANDS];
   const issueList = `${onIssues.slice(0, -1).join(', ')} and ${onIssues.at(-1)}`;

@@ -5,6 +5,7 @@
  */
 import type { AdmissionBlocker, ReleaseRecord } from '../../src/ledger/types.ts';
 import { actorText } from './actor.ts';
+import { userText } from './user-text.ts';
 
 export interface ReplyContext {
   /** `https://github.com/owner/repo`. */
@@ -117,16 +118,16 @@ function blockerText(release: ReleaseRecord, context: ReplyContext): string {
       const scope = blocker.lock.name.endsWith(':global')
         ? 'every environment'
         : `**${release.environment}**`;
-      const reason = blocker.lock.reason ? ` (${blocker.lock.reason})` : '';
-      return `${scope} is locked by @${blocker.lock.holder}${reason}`;
+      const reason = blocker.lock.reason ? ` (${userText(blocker.lock.reason)})` : '';
+      return `${scope} is locked by ${actorText(blocker.lock.holder)}${reason}`;
     }
     case 'busy': {
       const other = blocker.release;
       return `**${release.environment}** is busy with ${other.version ? `\`${other.version}\`` : 'a release'} for ${other.requestedBy ? actorText(other.requestedBy) : 'someone'}`;
     }
     case 'deploying': {
-      const reason = blocker.lock.reason ? ` (${blocker.lock.reason})` : '';
-      return `**${release.environment}** is being deployed outside the bot by \`${blocker.lock.holder}\`${reason}`;
+      const reason = blocker.lock.reason ? ` (${userText(blocker.lock.reason)})` : '';
+      return `**${release.environment}** is being deployed outside the bot by ${userText(blocker.lock.holder)}${reason}`;
     }
     case 'queue':
       return `${blocker.ahead} earlier ${blocker.ahead === 1 ? 'request' : 'requests'} for **${release.environment}** go first`;

@@ -13,6 +13,7 @@ import { isActiveRelease } from '../../src/ledger/release-queue.ts';
 import type { LockRecord, ReleaseRecord } from '../../src/ledger/types.ts';
 import type { Success } from '../../src/release/live-version.ts';
 import { actorText } from './actor.ts';
+import { userText } from './user-text.ts';
 
 export interface StatusView {
   repo: string;
@@ -88,7 +89,7 @@ function environmentRow(environment: string, view: StatusView): string[] {
     running
       ? `${running.version ? `\`${running.version}\`` : 'next version'} for ${running.requestedBy ? actorText(running.requestedBy) : '?'} (${running.state.replace('_', ' ')})`
       : run
-        ? `\`${run.holder}\` outside the bot${run.reason ? ` (${run.reason})` : ''}`
+        ? `${userText(run.holder)} outside the bot${run.reason ? ` (${userText(run.reason)})` : ''}`
         : '—',
   ];
 }
@@ -100,8 +101,8 @@ function globalLine(view: StatusView): string {
 
 function lockText(lock: LockRecord): string {
   const once = lock.data?.once === true ? ', for their next deploy' : '';
-  const reason = lock.reason ? `: ${lock.reason}` : '';
-  return `🔒 @${lock.holder}${once}${reason}`;
+  const reason = lock.reason ? `: ${userText(lock.reason)}` : '';
+  return `🔒 ${actorText(lock.holder)}${once}${reason}`;
 }
 
 function queueSection(view: StatusView): string {

@@ -8,6 +8,7 @@ import type { PromotionPlan, TrackSpec } from '../../src/engine/tracks.ts';
 import type { PromotionRecord } from '../../src/ledger/fleet-types.ts';
 import type { LockRecord } from '../../src/ledger/types.ts';
 import { actorText } from './actor.ts';
+import { userText } from './user-text.ts';
 
 export interface TracksView {
   tracks: TrackSpec[];
@@ -46,7 +47,7 @@ export function renderTracksSection(view: TracksView): string {
 
 function holdLines(view: TracksView): string[] {
   return [...view.holds].map(([track, lock]) => {
-    const reason = lock.reason ? `: ${lock.reason}` : '';
+    const reason = lock.reason ? `: ${userText(lock.reason)}` : '';
     return `⏸️ **${track}** is on hold by ${actorText(lock.holder)}${reason}, since ${when(lock.acquiredAt)}.`;
   });
 }

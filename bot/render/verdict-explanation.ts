@@ -8,6 +8,7 @@ import type { RollbackChoice, RollbackPolicy, VerdictEvidence } from '../../src/
 import type { VerdictRecord } from '../../src/ledger/fleet-types.ts';
 import { evidenceTable, verdictPlot } from '../../src/render/fleet-verdict.ts';
 import { actorText } from './actor.ts';
+import { userText } from './user-text.ts';
 
 export interface RollbackPlan extends RollbackChoice {
   /** The environment's last good version, for a choice to roll back; null when it has none. */
@@ -38,7 +39,7 @@ export function renderVerdictExplanation(view: VerdictExplanation): string {
 function who(standing: VerdictRecord): string {
   if (standing.kind === 'override') {
     const by = standing.actor ? actorText(standing.actor) : 'someone';
-    return `**Marked bad** by ${by}: ${standing.reason ?? 'no reason given'}`;
+    return `**Marked bad** by ${by}: ${standing.reason ? userText(standing.reason) : 'no reason given'}`;
   }
   return `**Verdict** from the outcomes of its jobs and deployments: ${standing.message}`;
 }

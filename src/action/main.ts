@@ -9,7 +9,7 @@ import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { redactedMessage } from '../github/client.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
-import { openLedger } from '../ledger/open.ts';
+import { ledgerCredential, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 import { createReporter } from '../render/progress.ts';
 import { headline } from '../render/summary.ts';
@@ -64,7 +64,10 @@ export async function run(): Promise<void> {
       transientEnvironment: inputs['transient-environment'],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
-      baseEnv: commandBaseEnv(process.env),
+      baseEnv: commandBaseEnv(process.env, {
+        credentials: [ledgerCredential(inputs.ledger), inputs['github-token']],
+        pass: loaded.config.passEnv,
+      }),
       log: actionLog,
     });
     report(outcome);

@@ -6,6 +6,17 @@
  */
 import type { BatchCheckSpec, CheckSpec, TargetCheckSpec } from '../engine/ports.ts';
 
+/**
+ * Credentials and headers of a check's HTTP requests. Secrets are named environment variables,
+ * read when the check runs: the spec, and so every record of it, holds no secret.
+ */
+export interface RequestAuth {
+  basic?: { username: string; passwordEnv: string } | undefined;
+  bearer?: { tokenEnv: string } | undefined;
+  /** A header's value, or the environment variable that holds it. */
+  headers?: Record<string, string | { env: string }> | undefined;
+}
+
 export interface HttpCheckSpec extends TargetCheckSpec {
   kind: 'http';
   /** May hold `{target}` and `{labels.KEY}` placeholders, filled in URL-encoded. */
@@ -16,6 +27,7 @@ export interface HttpCheckSpec extends TargetCheckSpec {
   samples: number;
   /** Maximum allowed p95 latency of the samples, in ms. */
   p95Ms?: number | undefined;
+  auth?: RequestAuth | undefined;
 }
 
 export interface CommandCheckSpec extends TargetCheckSpec {
@@ -33,6 +45,7 @@ export interface PrometheusCheckSpec extends TargetCheckSpec {
   kind: 'prometheus';
   /** Base URL of the Prometheus server, e.g. `http://prometheus:9090`. */
   server: string;
+  auth?: RequestAuth | undefined;
   /**
    * PromQL. May hold `{target}`, `{labels.KEY}`, `{service}`, `{environment}`, `{component}` and
    * `{version}` inside string literals (escaped for them) and `{range}` outside them.
@@ -66,6 +79,7 @@ export interface DeviationSpec {
 export interface AnalysisCheckSpec extends BatchCheckSpec {
   kind: 'analysis';
   server: string;
+  auth?: RequestAuth | undefined;
   metric: CountsMetricSpec | SeriesMetricSpec;
   /** Largest acceptable probability of failing a canary that is no worse than its baseline. */
   alpha: number;

@@ -12,11 +12,12 @@ import type {
 } from '../engine/ports.ts';
 import { CHECK_STATUSES } from '../engine/vocabulary.ts';
 import { runAnalysisCheck } from './analysis.ts';
-import type { BatchCheck, TargetCheck } from './check-specs.ts';
+import type { BatchCheck, RequestAuth, TargetCheck } from './check-specs.ts';
 import { runCommandCheck } from './command.ts';
 import { type FetchLike, runHttpCheck } from './http.ts';
 import { type CheckOutcome, errorText } from './outcome.ts';
 import { runPrometheusCheck } from './prometheus.ts';
+import { requestHeaders, withHeaders } from './request-auth.ts';
 
 export interface CheckerOptions {
   /** Runs command checks. */
@@ -27,6 +28,8 @@ export interface CheckerOptions {
   now?: (() => number) | undefined;
   /** Epoch milliseconds a per-target Prometheus query is evaluated at; default Date.now. */
   wallClock?: (() => number) | undefined;
+  /** Where the secrets of checks' auth and headers are read from; default: none. */
+  env?: Record<string, string | undefined> | undefined;
 }
 
 export type { CheckOutcome } from './outcome.ts';
@@ -36,6 +39,15 @@ export function createChecker(options: CheckerOptions): Checker {
   const now = options.now ?? (() => performance.now());
   const fetchImpl = options.fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
   const wallClock = options.wallClock ?? (() => Date.now());
+  /** Runs `work` with a fetch that authenticates as `auth` asks, or fails the check saying what is missing. */
+  const authenticated = async (
+    auth: RequestAuth | undefined,
+    work: (fetchImpl: FetchLike) => Promise<CheckOutcome>,
+  ): Promise<CheckOutcome> => {
+    const made = requestHeaders(auth, options.env ?? {});
+    if (!made.ok) return { status: 'error', message: made.message };
+    return work(withHeaders(fetchImpl, made.headers));
+  };
   const run = (
     spec: TargetCheck,
     context: CommandContext,
@@ -49,9 +61,13 @@ export function createChecker(options: CheckerOptions): Checker {
           unit: spec.unit,
         }));
       case 'http':
-        return runHttpCheck(spec, context, signal, { fetchImpl: options.fetchImpl, now });
+        return authenticated(spec.auth, (fetch) =>
+          runHttpCheck(spec, context, signal, { fetchImpl: fetch, now }),
+        );
       case 'prometheus':
-        return runPrometheusCheck(spec, context, { fetchImpl, now: wallClock }, signal);
+        return authenticated(spec.auth, (fetch) =>
+          runPrometheusCheck(spec, context, { fetchImpl: fetch, now: wallClock }, signal),
+        );
       default:
         throw new Error(`unknown check kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
     }
@@ -60,7 +76,7 @@ export function createChecker(options: CheckerOptions): Checker {
     if (spec.kind !== 'analysis') {
       throw new Error(`unknown batch check kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
     }
-    return runAnalysisCheck(spec, context, { fetchImpl }, signal);
+    return authenticated(spec.auth, (fetch) => runAnalysisCheck(spec, context, { fetchImpl: fetch }, signal));
   };
   /** Times the check and turns whatever goes wrong into an error outcome. */
   const guarded = async (spec: CheckSpec, work: () => Promise<CheckOutcome>): Promise<CheckResult> => {

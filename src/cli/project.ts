@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnknownEnvironmentError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
-import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, openLedger } from '../ledger/open.ts';
+import { commandBaseEnv } from '../exec/base-env.ts';
+import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, ledgerCredential, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 
 import { repositoryRoot } from './find-config.ts';
@@ -77,6 +78,24 @@ export async function openProjectLedger(
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${from}: ${message}`, { cause: error });
   }
+}
+
+/**
+ * The environment deploy, rollback and check commands start from: the CLI's, less the ledger's
+ * PostgreSQL URL wherever it came from and `credentials` (a GitHub token), except what the config's
+ * passEnv names (see commandBaseEnv).
+ */
+export function projectCommandEnv(
+  project: Project,
+  options: CommonOptions,
+  runtime: Runtime,
+  credentials: readonly string[] = [],
+): Record<string, string | undefined> {
+  const ledger = ledgerCredential(chooseLedgerLocation(options.ledger, runtime.env)?.location);
+  return commandBaseEnv(runtime.env, {
+    credentials: [ledger, ...credentials],
+    pass: project.loaded.config.passEnv,
+  });
 }
 
 /** On creating the default ledger in a git work tree: say how to keep it out of `git status`. */

@@ -4,6 +4,7 @@ import type {
   AnalysisCheckSpec,
   KnownCheck,
   PrometheusCheckSpec,
+  RequestAuth,
   SeriesMetricSpec,
 } from '../checks/check-specs.ts';
 import type { CategorySpec } from '../engine/categories.ts';
@@ -123,12 +124,23 @@ function resolveCheck(name: string, checks: Record<string, CheckConfig>): KnownC
   if (!check) throw new Error(`check '${name}' is not defined under checks`);
   if ('http' in check) {
     const { url, status, samples, p95, timeout } = check.http;
-    return { kind: 'http', name, url, status, samples, p95Ms: p95, timeoutMs: timeout };
+    const auth = requestAuth(check.http);
+    return { kind: 'http', name, url, status, samples, p95Ms: p95, timeoutMs: timeout, auth };
   }
   if ('prometheus' in check) return resolvePrometheus(name, check.prometheus);
   if ('analysis' in check) return resolveAnalysis(name, check.analysis);
   const { command, max, min, unit, timeout } = check;
   return { kind: 'command', name, command, max, min, unit, timeoutMs: timeout };
+}
+
+type RequestConfig = Pick<RequestAuth, 'headers'> & {
+  auth?: Pick<RequestAuth, 'basic'> | Pick<RequestAuth, 'bearer'> | undefined;
+};
+
+/** A check's auth and headers as one spec; undefined when it has neither. */
+function requestAuth(c: RequestConfig): RequestAuth | undefined {
+  if (c.auth === undefined && c.headers === undefined) return undefined;
+  return { ...c.auth, headers: c.headers };
 }
 
 type PrometheusConfig = Extract<CheckConfig, { prometheus: unknown }>['prometheus'];
@@ -139,6 +151,7 @@ function resolvePrometheus(name: string, c: PrometheusConfig): PrometheusCheckSp
     kind: 'prometheus',
     name,
     server: c.url,
+    auth: requestAuth(c),
     query: c.query,
     range: c.range === undefined ? undefined : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
     max: c.max,
@@ -155,6 +168,7 @@ function resolveAnalysis(name: string, c: AnalysisConfig): AnalysisCheckSpec {
     observes: 'batch',
     name,
     server: c.url,
+    auth: requestAuth(c),
     metric: c.counts
       ? { type: 'counts', ...c.counts }
       : resolveSeries(c.series as NonNullable<AnalysisConfig['series']>),

@@ -149,6 +149,55 @@ export const environmentSchema = z
   })
   .meta({ title: 'environment' });
 
+/** `scheme://user:password@host`: credentials written into a URL. */
+const URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
+const NO_URL_CREDENTIALS = {
+  error:
+    'credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers',
+};
+const hasNoCredentials = (url: string) => !URL_USERINFO.test(url);
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envNameSchema = z.string().regex(ENV_NAME, { error: 'expected an environment variable name' });
+
+export const requestAuthSchema = z
+  .union(
+    [
+      z.strictObject({
+        basic: z.strictObject({
+          username: nonEmptyString().describe('User name.'),
+          passwordEnv: envNameSchema.describe('Environment variable that holds the password.'),
+        }),
+      }),
+      z.strictObject({
+        bearer: z.strictObject({
+          tokenEnv: envNameSchema.describe('Environment variable that holds the token.'),
+        }),
+      }),
+    ],
+    { error: 'expected { basic: { username, passwordEnv } } or { bearer: { tokenEnv } }' },
+  )
+  .meta({
+    id: 'RequestAuth',
+    title: 'request authentication',
+    description:
+      'Authentication of the requests: HTTP basic with a user name and a password, or a bearer token; secrets are read from the named environment variables when the check runs, never written in the config.',
+  });
+
+export const requestHeadersSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: 'expected an HTTP header name' }),
+    z.union([z.string(), z.strictObject({ env: envNameSchema })], {
+      error: 'expected a header value, or { env: NAME } to read it from an environment variable',
+    }),
+  )
+  .meta({
+    id: 'RequestHeaders',
+    title: 'request headers',
+    description:
+      'Headers sent with every request, e.g. X-Scope-OrgID for a tenant behind a proxy: a value, or { env: NAME } for a secret read from an environment variable when the check runs.',
+  });
+
 export const httpCheckSchema = z
   .strictObject({
     http: z
@@ -156,7 +205,10 @@ export const httpCheckSchema = z
         url: z
           .string()
           .regex(/^https?:\/\//, { error: 'expected an http:// or https:// URL' })
+          .refine(hasNoCredentials, NO_URL_CREDENTIALS)
           .describe('URL to request; {target} and {labels.KEY} are replaced by the target name and labels.'),
+        auth: requestAuthSchema.optional(),
+        headers: requestHeadersSchema.optional(),
         status: integerAtLeast(100)
           .max(599, { error: 'expected an HTTP status code' })
           .default(200)
@@ -191,6 +243,7 @@ export const commandCheckSchema = z
 const prometheusUrlSchema = z
   .string()
   .regex(/^https?:\/\/[^\s]+$/, { error: 'expected an http:// or https:// URL of a Prometheus server' })
+  .refine(hasNoCredentials, NO_URL_CREDENTIALS)
   .describe('Base URL of the Prometheus server, e.g. http://prometheus:9090.');
 
 function fraction(what: string) {
@@ -214,6 +267,8 @@ export const prometheusCheckSchema = z
     prometheus: z
       .strictObject({
         url: prometheusUrlSchema,
+        auth: requestAuthSchema.optional(),
+        headers: requestHeadersSchema.optional(),
         query: nonEmptyString().describe(
           'PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg().',
         ),
@@ -363,6 +418,8 @@ export const analysisCheckSchema = z
     analysis: z
       .strictObject({
         url: prometheusUrlSchema,
+        auth: requestAuthSchema.optional(),
+        headers: requestHeadersSchema.optional(),
         counts: countsSchema.optional(),
         series: seriesSchema.optional(),
         alpha: alphaSchema,
@@ -662,6 +719,12 @@ export const trancheConfigObject = z
       .meta({ minProperties: 1 })
       .describe('Environments by name; a release is rolled out to one environment at a time.'),
     checks: z.record(nonEmptyString(), checkSchema).prefault({}).describe('Checks by name.'),
+    passEnv: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }))
+      .default([])
+      .describe(
+        "Environment variables deploy, rollback and check commands receive even though Tranche withholds them: those it used as a credential itself (a postgres:// DATABASE_URL that is its ledger, GITHUB_TOKEN under deploy --github, the Action's github-token) and its own (TRANCHE_LEDGER, TRANCHE_BUNDLE_KEY). Default: none; every other variable reaches commands anyway.",
+      ),
     categories: categoriesSchema.optional(),
     requires: requiresSchema.optional(),
     migrations: migrationsSchema.optional(),

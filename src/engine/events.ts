@@ -1,4 +1,5 @@
 import type { Clock, DeployEvent, EngineLedger, Reporter } from './ports.ts';
+import { redactDeep } from './redact.ts';
 
 export type EventInput = Omit<DeployEvent, 'runId' | 'seq' | 'at' | 'service' | 'environment' | 'version'>;
 
@@ -26,7 +27,8 @@ export class EventSink {
    */
   async emit(input: EventInput): Promise<DeployEvent> {
     this.seq += 1;
-    const event: DeployEvent = { ...this.base, seq: this.seq, at: this.clock.now(), ...input };
+    // The one way out of a run: no URL credentials get past it into the ledger or any report.
+    const event: DeployEvent = redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input });
     let failed: { error: unknown } | undefined;
     try {
       await this.ledger.record(event);

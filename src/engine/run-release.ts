@@ -16,6 +16,7 @@ import {
   type TargetCheckSpec,
   type TargetSpec,
 } from './ports.ts';
+import { redactCredentials } from './redact.ts';
 import { type DeployResult, RESULT_SCHEMA_VERSION, type RollbackResult } from './result.ts';
 import { rollBack, type Touched } from './rollback.ts';
 import { RunState } from './run-state.ts';
@@ -511,7 +512,7 @@ class Rollout {
       commit: this.spec.commit,
       decision,
       reasonCode,
-      message,
+      message: redactCredentials(message),
       components: this.state.results(),
       rolledBack,
       checks: this.series.all(),

@@ -25,6 +25,8 @@ export const REASON_CODES = [
   'check_no_data',
   'cancelled',
   'internal_error',
+  /** The run's process died before the run ended; the next run on its environment recorded it. */
+  'run_died',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

@@ -25,6 +25,8 @@ export interface ShellExecutorOptions {
    * in the background) before the result is returned without waiting for more. Default 500 ms.
    */
   drainMs?: number | undefined;
+  /** Told of each command's process group as it starts and once it is done with (RunProcessRecord). */
+  groups?: { started(pgid: number): void; ended(pgid: number): void } | undefined;
 }
 
 export const DEFAULT_OUTPUT_TAIL_BYTES = 16 * 1024;
@@ -49,6 +51,7 @@ export class ShellExecutor implements Executor {
   readonly #tailBytes: number;
   readonly #graceMs: number;
   readonly #drainMs: number;
+  readonly #groups: ShellExecutorOptions['groups'];
 
   constructor(options: ShellExecutorOptions) {
     this.#baseEnv = options.baseEnv;
@@ -56,6 +59,7 @@ export class ShellExecutor implements Executor {
     this.#tailBytes = options.outputTailBytes ?? DEFAULT_OUTPUT_TAIL_BYTES;
     this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+    this.#groups = options.groups;
   }
 
   run(request: CommandRequest, signal?: AbortSignal): Promise<CommandResult> {
@@ -109,6 +113,7 @@ export class ShellExecutor implements Executor {
         clearTimeout(deadlineTimer);
         clearInterval(pollTimer);
         signal?.removeEventListener('abort', onAbort);
+        if (pid !== undefined) this.#groups?.ended(pid);
         // Output still held open by a leftover process is no longer read.
         child.stdout?.destroy();
         child.stderr?.destroy();
@@ -124,6 +129,7 @@ export class ShellExecutor implements Executor {
       };
 
       const pid = child.pid;
+      if (pid !== undefined) this.#groups?.started(pid);
       const signalAll = (name: NodeJS.Signals): void => {
         if (pid !== undefined) signalGroup(pid, name);
       };

@@ -391,7 +391,7 @@ async function rollOut(
   const executor = request.ports?.executor ?? new ShellExecutor({ baseEnv: request.baseEnv });
   const ports: EnginePorts = {
     executor,
-    checker: request.ports?.checker ?? createChecker({ executor }),
+    checker: request.ports?.checker ?? createChecker({ executor, env: request.baseEnv }),
     ledger: prepared.source.ledger,
     reporter: reporter ? teeReporter(request.progress, reporter) : request.progress,
     clock: request.ports?.clock ?? systemClock,

@@ -33,6 +33,14 @@ export function ledgerLocation(
   return chooseLedgerLocation(flag, env)?.location;
 }
 
+/**
+ * The ledger location when it is a credential, which commands must not inherit: a PostgreSQL URL
+ * (it may carry a password). A file path or `github` is none.
+ */
+export function ledgerCredential(location: string | undefined): string | undefined {
+  return location !== undefined && isPostgresUrl(location) ? location : undefined;
+}
+
 /** A location that names no ledger this process can open; the message never repeats a URL's password. */
 export class LedgerLocationError extends Error {
   override name = 'LedgerLocationError';

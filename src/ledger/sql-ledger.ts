@@ -52,6 +52,7 @@ import {
   SELECT_SCHEMA_MIGRATIONS,
   SELECT_TARGET_STATES,
   SELECT_VERSION,
+  SELECT_VERSION_BY_LABEL,
   SELECT_VERSIONS,
   type SqlParam,
   selectEvents,
@@ -109,11 +110,17 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     // Durable: a version handed out must survive a power cut, or it could be handed out twice.
     return this.connection.transaction(
       async (session) => {
-        const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
-        const n = Number(row?.n);
-        const version = template.replaceAll('{n}', String(n));
-        await session.query(INSERT_VERSION, [service, n, version, commit, now]);
-        return { service, n, version, commit, createdAt: now };
+        // A label is the service's alone, whatever template made it: a changed template can render
+        // a new counter to a label an earlier one gave another ("1{n}" made 11 of #1, "{n}" would
+        // make 11 of #11), so the counter moves past every label already taken.
+        for (;;) {
+          const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+          const n = Number(row?.n);
+          const version = template.replaceAll('{n}', String(n));
+          if ((await session.query(SELECT_VERSION_BY_LABEL, [service, version])).length > 0) continue;
+          await session.query(INSERT_VERSION, [service, n, version, commit, now]);
+          return { service, n, version, commit, createdAt: now };
+        }
       },
       { durable: true },
     );
@@ -375,6 +382,14 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? 'none'}) clashes with ` +
             `${String(local.version)} (commit ${localCommit ?? 'none'}) here: both ledgers gave ${v.service} ` +
             `counter ${v.n} to different versions; a service must take its versions from one ledger`,
+        );
+      }
+      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, [v.service, v.version]);
+      if (namesake) {
+        throw new VersionClashError(
+          `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? 'none'}) clashes with ` +
+            `${v.version} here (#${Number(namesake.n)}, commit ${nullableString(namesake.commit_sha) ?? 'none'}): ` +
+            `a version label names one commit of ${v.service}; a service must take its versions from one ledger`,
         );
       }
       await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);

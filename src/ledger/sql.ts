@@ -337,6 +337,9 @@ export const BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) V
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
 RETURNING n`;
 
+/** Params: service, version (the label). */
+export const SELECT_VERSION_BY_LABEL = 'SELECT n, commit_sha FROM versions WHERE service = ? AND version = ?';
+
 /** Params: service, n, version, commit_sha, created_at. */
 export const INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
 VALUES (?, ?, ?, ?, ?)`;

@@ -4,8 +4,9 @@
  * file's write lock up front; a process that finds it taken waits (busy_timeout) and, should
  * SQLITE_BUSY still surface, retries with backoff.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
@@ -19,11 +20,12 @@ const BUSY_RETRY_MS = 30_000;
 
 export class SqliteLedger extends SqlLedger {
   /**
-   * Opens (creating if need be, parent directories included) the ledger at `path`, or a private
-   * in-memory one for `':memory:'`, and brings its schema up to date.
+   * Opens the ledger at `path`, or a private in-memory one for `':memory:'`, and brings its schema
+   * up to date. Only a path where nothing exists is created (parent directories included); an
+   * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
   static async open(path: string): Promise<SqliteLedger> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') ensureLedgerFile(path);
     const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path);
     try {
@@ -46,6 +48,76 @@ export class SqliteLedger extends SqlLedger {
       throw error;
     }
   }
+}
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** Checks the SQLite file at `path`, or creates one where nothing exists. */
+function ensureLedgerFile(path: string): void {
+  try {
+    statSync(path);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    createLedgerFile(path);
+    return;
+  }
+  refuseNonDatabase(path);
+}
+
+/**
+ * Throws unless `path` is a readable, non-empty SQLite database. SQLite itself would take an
+ * empty file for a new database: a ledger truncated by a full disk or a bad copy would then start
+ * over at version 1 and hand out versions already deployed.
+ */
+function refuseNonDatabase(path: string): void {
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let read: number;
+  const fd = openSync(path, 'r');
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('it is not a file');
+    read = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === 0) {
+    throw new Error(
+      'the file is empty (0 bytes), not a ledger; Tranche creates a ledger only where no file exists',
+    );
+  }
+  if (read < header.length || !header.equals(SQLITE_HEADER)) {
+    throw new Error('the file is not a SQLite database, so not a ledger');
+  }
+}
+
+/**
+ * Creates an empty WAL-mode database at `path` whole: made under a name of its own, then linked
+ * into place, which fails if the path exists. Another process opening the path never sees a
+ * half-made (0-byte) file, and of two processes creating the ledger at once one wins and the
+ * other opens the winner's.
+ */
+function createLedgerFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const draft = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.new`);
+  try {
+    const db = new DatabaseSync(draft);
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(draft, path);
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw error;
+    }
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
 }
 
 /**

@@ -47,6 +47,15 @@ describe('check runs and workflow runs as outcomes', () => {
     ]);
   });
 
+  it('counts a check run once when it comes again under a new delivery id (a replay)', async () => {
+    await threeKnown();
+    t.github.config(YAML, 2);
+    await t.checkRun({ id: 506, name: 'e2e', conclusion: 'success', sha: V3_SHA }, 'delivery-1');
+    await t.checkRun({ id: 506, name: 'e2e', conclusion: 'success', sha: V3_SHA }, 'delivery-2');
+    t.github.done();
+    expect((await ciOutcomes()).map((o) => o.sourceId)).toEqual(['506']);
+  });
+
   it('ignores check runs tranche.yml does not name, and commits that are no version', async () => {
     await threeKnown();
     t.github.config(YAML, 2);

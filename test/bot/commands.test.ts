@@ -189,7 +189,7 @@ categories:
             '| environment | live | commit | deployed by | when | lock | running |',
             '|---|---|---|---|---|---|---|',
             '| **eu** | — | — | — | — | — | — |',
-            `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | 🔒 @carol: incident 7 | — |`,
+            `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | 🔒 @carol: \`incident 7\` | — |`,
             `| **staging** | \`3\` | [\`ddddddd\`](https://github.com/acme/shop/commit/${'d'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | — | — |`,
           ].join('\n'),
           'Releases running: 0 of at most 2.',
@@ -235,7 +235,7 @@ categories:
               '| **staging** | — | — | — | — | — | — |',
             ].join('\n'),
             'No deployments recorded yet.',
-            '🔒 Every environment: 🔒 @carol: freeze.',
+            '🔒 Every environment: 🔒 @carol: `freeze`.',
             'Releases running: 0 of at most 2.',
             'Queue: empty.',
           ].join('\n\n'),
@@ -291,7 +291,7 @@ categories:
   });
 
   describe('/help', () => {
-    it('lists every command with its usage', async () => {
+    it('lists every command with its usage, a | in a usage escaped so the table keeps its cells', async () => {
       t.github.token().config().reaction().comment();
       await t.comment({ body: '/help' });
       t.github.done();
@@ -300,8 +300,8 @@ categories:
         '/deploy [to] <environment> [version]',
         '/noop <environment>',
         '/rollback <environment> [to <version>]',
-        '/lock <environment>|--global [--once] [reason]',
-        '/unlock <environment>|--global',
+        '/lock <environment>\\|--global [--once] [reason]',
+        '/unlock <environment>\\|--global',
         '/promote <version> [to <track>]',
         '/hold <track> [reason]',
         '/unhold <track>',
@@ -315,24 +315,37 @@ categories:
     });
   });
 
-  describe('a redelivered command', () => {
+  describe('a command delivered again, under its delivery id or a new one (a replay)', () => {
     it('acts once: one deployment, one reply', async () => {
-      t.github.token().config(undefined, 2).reaction().reaction().permission('alice', 'write');
-      t.github.permission('alice', 'write').pull().pull().tags().createTag().comment().createDeployment(9001);
-      const id = await t.comment({ body: '/deploy production' });
-      await t.comment({ body: '/deploy production' }, id);
+      t.github.token().config(undefined, 3).reaction(1001).reaction(1001).reaction(1001);
+      for (let i = 0; i < 3; i++) t.github.permission('alice', 'write').pull();
+      t.github.tags().createTag().comment().createDeployment(9001);
+      const command = { body: '/deploy production', commentId: 1001 };
+      const id = await t.comment(command);
+      await t.comment(command, id);
+      await t.comment(command, 'a-new-delivery-id');
       t.github.done();
       expect(t.github.bodies('createDeployment')).toHaveLength(1);
       expect(t.github.bodies('comment')).toHaveLength(1);
-      expect(t.server.logs).toContain(`delivery ${id} was handled before; /deploy production acts once`);
+      const handledBefore = 'delivery issue_comment:1001 was handled before; /deploy production acts once';
+      expect(t.server.logs.filter((line) => line === handledBefore)).toHaveLength(2);
     });
 
     it('answers once', async () => {
-      t.github.token().config(undefined, 2).reaction().reaction().comment();
-      const id = await t.comment({ body: '/help' });
-      await t.comment({ body: '/help' }, id);
+      t.github.token().config(undefined, 3).reaction(1001).reaction(1001).reaction(1001).comment();
+      const id = await t.comment({ body: '/help', commentId: 1001 });
+      await t.comment({ body: '/help', commentId: 1001 }, id);
+      await t.comment({ body: '/help', commentId: 1001 }, 'a-new-delivery-id');
       t.github.done();
       expect(t.github.bodies('comment')).toHaveLength(1);
+    });
+
+    it('acts for each comment, even with the same words', async () => {
+      t.github.token().config(undefined, 2).reaction(1001).reaction(1002).comment(12, 5001).comment(12, 5002);
+      await t.comment({ body: '/help', commentId: 1001 });
+      await t.comment({ body: '/help', commentId: 1002 });
+      t.github.done();
+      expect(t.github.bodies('comment')).toHaveLength(2);
     });
   });
 });

@@ -72,7 +72,7 @@ describe('parseCommand', () => {
     });
 
     it('refuses extra words', () => {
-      expect(failure('/deploy production 7 now').message).toBe('unexpected argument now');
+      expect(failure('/deploy production 7 now').message).toBe('unexpected argument `now`');
     });
   });
 
@@ -135,7 +135,7 @@ describe('parseCommand', () => {
 
     it('refuses an unknown option', () => {
       expect(failure('/lock --forever production').message).toBe(
-        'unknown option --forever; the options are --global, --once',
+        'unknown option `--forever`; the options are --global, --once',
       );
     });
 
@@ -154,7 +154,7 @@ describe('parseCommand', () => {
     });
 
     it('takes no reason', () => {
-      expect(failure('/unlock production now').message).toBe('unexpected argument now');
+      expect(failure('/unlock production now').message).toBe('unexpected argument `now`');
     });
   });
 
@@ -171,7 +171,7 @@ describe('parseCommand', () => {
     it('says what is missing or extra', () => {
       expect(failure('/promote').message).toBe('name the version to promote');
       expect(failure('/promote 3 to').message).toBe('name the track after `to`');
-      expect(failure('/promote 3 stable').message).toBe('unexpected argument stable');
+      expect(failure('/promote 3 stable').message).toBe('unexpected argument `stable`');
       expect(failure('/promote 3 to Stable!').message).toBe(
         'to: a track name is lowercase letters, digits and . _ -',
       );
@@ -191,7 +191,7 @@ describe('parseCommand', () => {
 
     it('need the track', () => {
       expect(failure('/hold').message).toBe('name the track to hold');
-      expect(failure('/unhold canary now').message).toBe('unexpected argument now');
+      expect(failure('/unhold canary now').message).toBe('unexpected argument `now`');
     });
   });
 

@@ -127,6 +127,19 @@ describe('the deployment protection rule', () => {
     ]);
   });
 
+  it('answers once when the signed request comes again under a new delivery id (a replay)', async () => {
+    await threeKnown();
+    t.github.config().review(4249);
+    await t.protectionRule({ environment: 'production', runId: 4249, sha: V3_SHA }, 'delivery-1');
+    t.github.config();
+    await t.protectionRule({ environment: 'production', runId: 4249, sha: V3_SHA }, 'delivery-2');
+    t.github.done();
+    expect(t.github.bodies('review')).toHaveLength(1);
+    expect(
+      t.server.logs.filter((l) => l.endsWith('was handled before; the rule is answered once')),
+    ).toHaveLength(1);
+  });
+
   it("answers once, and never another repository's run", async () => {
     await threeKnown();
     t.github.config().review(4246);

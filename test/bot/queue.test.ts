@@ -19,10 +19,7 @@ describe('locks and the release queue', () => {
 
   /** The requests every command by a writer makes before it acts. */
   function writerAsks(login: string, options: { pull?: boolean; comment?: number } = {}) {
-    t.github
-      .config()
-      .reaction(options.comment ?? 1001)
-      .permission(login, 'write');
+    t.github.config().reaction(options.comment).permission(login, 'write');
     if (options.pull !== false) t.github.pull();
   }
 
@@ -33,14 +30,14 @@ describe('locks and the release queue', () => {
       t.github.comment(12, 5001);
       await t.comment({ body: '/lock production db migration', login: 'carol' });
       expect(t.github.bodies('comment')[0]?.body).toBe(
-        "🔒 **production** is locked by @carol (db migration) until `/unlock production`. Others' deploys wait in the queue.",
+        "🔒 **production** is locked by @carol (`db migration`) until `/unlock production`. Others' deploys wait in the queue.",
       );
 
       writerAsks('alice');
       t.github.comment(12, 5002);
       await t.comment({ body: '/deploy production' });
       expect(t.github.bodies('comment')[1]?.body).toBe(
-        "⏳ **Queued**: shop the next version (commit `a1b2c3d`) → **production**, for @alice\n\nWaiting: **production** is locked by @carol (db migration). It is number 1 in this repository's queue. It starts by itself when that clears; `/status` shows the queue.",
+        "⏳ **Queued**: shop the next version (commit `a1b2c3d`) → **production**, for @alice\n\nWaiting: **production** is locked by @carol (`db migration`). It is number 1 in this repository's queue. It starts by itself when that clears; `/status` shows the queue.",
       );
       expect(t.github.bodies('createDeployment')).toEqual([]);
 
@@ -50,7 +47,7 @@ describe('locks and the release queue', () => {
       await t.comment({ body: '/unlock production', login: 'carol' });
       t.github.done();
       expect(t.github.bodies('comment')[2]?.body).toMatch(
-        /^🔓 \*\*production\*\* is unlocked \(it was locked by @carol: db migration, since .* UTC\)\. 1 queued release starts now\.$/,
+        /^🔓 \*\*production\*\* is unlocked \(it was locked by @carol: `db migration`, since .* UTC\)\. 1 queued release starts now\.$/,
       );
       expect(t.github.bodies('editComment')[0]?.body).toContain('🚀 **Deploying**: shop `1`');
       expect(t.github.bodies('createDeployment')[0]?.payload.tranche).toMatchObject({
@@ -79,7 +76,7 @@ describe('locks and the release queue', () => {
       t.github.comment(12, 5001);
       await t.comment({ body: '/lock production --once hotfix' });
       expect(t.github.bodies('comment')[0]?.body).toContain(
-        'locked by @alice (hotfix) for their next deploy there: it is freed when that deploy finishes',
+        'locked by @alice (`hotfix`) for their next deploy there: it is freed when that deploy finishes',
       );
       writerAsks('bob');
       t.github.comment(12, 5002);
@@ -108,7 +105,7 @@ describe('locks and the release queue', () => {
       await t.comment({ body: '/deploy staging' });
       t.github.done();
       expect(t.github.bodies('comment')[1]?.body).toContain(
-        'Waiting: every environment is locked by @carol (release freeze).',
+        'Waiting: every environment is locked by @carol (`release freeze`).',
       );
     });
   });
@@ -232,7 +229,7 @@ describe('locks and the release queue', () => {
       const run = await deployBehindCliRun();
       t.github.done();
       expect(t.github.bodies('comment')[0]?.body).toBe(
-        "⏳ **Queued**: shop the next version (commit `a1b2c3d`) → **production**, for @alice\n\nWaiting: **production** is being deployed outside the bot by `cli:run-1` (deploy by dave on build-7 (pid 4242)). It is number 1 in this repository's queue. It starts by itself when that clears; `/status` shows the queue.",
+        "⏳ **Queued**: shop the next version (commit `a1b2c3d`) → **production**, for @alice\n\nWaiting: **production** is being deployed outside the bot by `cli:run-1` (`deploy by dave on build-7 (pid 4242)`). It is number 1 in this repository's queue. It starts by itself when that clears; `/status` shows the queue.",
       );
       expect(t.github.bodies('createDeployment')).toEqual([]);
       await run.release();
@@ -244,7 +241,7 @@ describe('locks and the release queue', () => {
       await t.comment({ body: '/status production' });
       t.github.done();
       const body = String(t.github.bodies('comment')[1]?.body);
-      expect(body).toContain('| — | `cli:run-1` outside the bot (deploy by dave on build-7 (pid 4242)) |');
+      expect(body).toContain('| — | `cli:run-1` outside the bot (`deploy by dave on build-7 (pid 4242)`) |');
       expect(body).toContain('1. deploy next version → **production** for @alice (#12)');
       await run.release();
     });

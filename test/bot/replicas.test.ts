@@ -34,7 +34,7 @@ describePostgres('two bot replicas on one PostgreSQL ledger', () => {
   it('creates exactly one deployment for one command delivered to both', async () => {
     bothAsk(['alice', 'alice'], [1001, 1001]);
     github.tags().createTag().comment().createDeployment(9001);
-    const payload = commentPayload({ body: '/deploy production' });
+    const payload = commentPayload({ body: '/deploy production', commentId: 1001 });
     const deliveries = await Promise.all(
       replicas.map((replica) => replica.deliver('issue_comment', payload, { id: 'delivery-shared' })),
     );
@@ -44,6 +44,19 @@ describePostgres('two bot replicas on one PostgreSQL ledger', () => {
     expect(github.bodies('comment')).toHaveLength(1);
     const releases = await ledgers[0]?.releases({ repo: 'acme/shop' });
     expect(releases?.map((r) => r.state)).toEqual(['starting']);
+  });
+
+  it('creates exactly one deployment for one command each replica gets under its own delivery id', async () => {
+    bothAsk(['alice', 'alice'], [1001, 1001]);
+    github.tags().createTag().comment().createDeployment(9001);
+    const payload = commentPayload({ body: '/deploy production', commentId: 1001 });
+    const deliveries = await Promise.all(
+      replicas.map((replica, i) => replica.deliver('issue_comment', payload, { id: `delivery-${i}` })),
+    );
+    expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
+    github.done();
+    expect(github.bodies('createDeployment')).toHaveLength(1);
+    expect(github.bodies('comment')).toHaveLength(1);
   });
 
   it('starts one of two commands racing for one environment and queues the other', async () => {

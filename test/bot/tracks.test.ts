@@ -238,7 +238,7 @@ describe('release tracks', () => {
       await t.comment({ body: '/hold canary still flaky', login: 'carol' });
       t.github.done();
       expect(t.github.bodies('comment')[1]?.body).toBe(
-        '⏸️ Track **canary** was on hold already; it stays on hold (by @carol: still flaky, since 2026-12-01 09:00 UTC) until `/unhold canary`.',
+        '⏸️ Track **canary** was on hold already; it stays on hold (by @carol: `still flaky`, since 2026-12-01 09:00 UTC) until `/unhold canary`.',
       );
     });
 
@@ -248,7 +248,7 @@ describe('release tracks', () => {
       t.github.config(TRACKS_YML).reaction().permission('carol', 'write').comment(12, 5001);
       await t.comment({ body: '/hold canary flaky canaries', login: 'carol' });
       expect(t.github.bodies('comment')[0]?.body).toBe(
-        '⏸️ Track **canary** is on hold (by @carol: flaky canaries, since 2026-12-01 09:00 UTC): nothing is promoted into or out of it until `/unhold canary`.',
+        '⏸️ Track **canary** is on hold (by @carol: `flaky canaries`, since 2026-12-01 09:00 UTC): nothing is promoted into or out of it until `/unhold canary`.',
       );
       const [cancelled] = await t.ledger.promotions({ service: 'shop' });
       expect(cancelled).toMatchObject({ state: 'cancelled', note: 'canary is on hold' });
@@ -267,7 +267,7 @@ describe('release tracks', () => {
       await t.comment({ body: '/unhold canary', login: 'carol' });
       t.github.done();
       expect(t.github.bodies('comment')[1]?.body).toBe(
-        '▶️ Track **canary** is no longer on hold (it was held by @carol: flaky canaries, since 2026-12-01 09:00 UTC); promotions into and out of it go ahead.',
+        '▶️ Track **canary** is no longer on hold (it was held by @carol: `flaky canaries`, since 2026-12-01 09:00 UTC); promotions into and out of it go ahead.',
       );
       expect(t.github.bodies('createDeployment')).toEqual([
         promotionDeployment({ environment: 'eu', version: '3', track: 'canary', releaseId: 2 }),

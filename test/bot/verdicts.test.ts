@@ -358,6 +358,26 @@ describe('fleet-wide verdicts', () => {
       });
     });
 
+    it.each(['deployment_status', 'check_run', 'workflow_run'])(
+      "refuses the bot's own source %s, asking nobody and recording nothing",
+      async (source) => {
+        const answer = await t.postOutcomes({
+          ...one,
+          source,
+          outcomes: [{ ...one.outcomes[0], outcome: 'success', job: '9003' }],
+        });
+        expect(answer.status).toBe(400);
+        expect(JSON.parse(answer.body)).toEqual({
+          error: 'the body is not a list of outcomes',
+          problems: [
+            "source: deployment_status, check_run, workflow_run are the bot's own sources, recorded from GitHub's webhooks; name the job's own, such as http or spark",
+          ],
+        });
+        t.github.done();
+        expect(await t.ledger.outcomes({ service: 'shop' })).toEqual([]);
+      },
+    );
+
     it('refuses an environment tranche.yml does not define', async () => {
       t.github.token().installation().config();
       const answer = await t.postOutcomes({

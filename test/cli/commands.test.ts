@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
+import { timeoutFor } from '../support/measured-work.ts';
 
 const CONFIG = `service: shop
 version: "3.{n}"
@@ -104,6 +105,17 @@ describe('a bad ledger location', () => {
     expect(existsSync(f.path('mysql:'))).toBe(false);
   });
 
+  it('refuses an empty ledger file (exit 2), naming it, and deploys nothing', async () => {
+    const f = fixture({ 'ledger.db': '' });
+    const { code, stderr } = await f.cli('deploy', '-e', 'staging', '--ledger', 'ledger.db');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `tranche: --ledger: could not open the ledger ${f.path('ledger.db')}: the file is empty (0 bytes)`,
+    );
+    expect(existsSync(f.path('state'))).toBe(false);
+    expect(readFileSync(f.path('ledger.db'), 'utf8')).toBe('');
+  });
+
   it('names --ledger and the file when the file cannot be created (exit 2)', async () => {
     const f = fixture({ 'plain-file': '' });
     const { code, stderr } = await f.cli('status', '--ledger', 'plain-file/ledger.db');
@@ -146,7 +158,10 @@ describe('bad config', () => {
 });
 
 describe('tranche version next', () => {
-  it('gives 50 concurrent processes 50 distinct, consecutive versions', async () => {
+  // Fifty CLI processes, each loading about twice what a ledger worker does.
+  it('gives 50 concurrent processes 50 distinct, consecutive versions', {
+    timeout: timeoutFor({ nodes: 100 }),
+  }, async () => {
     const f = fixture();
     const runs = await Promise.all(
       Array.from({ length: 50 }, (_, i) => f.cli('version', 'next', '--commit', `sha-${i}`, '--json')),
@@ -159,7 +174,7 @@ describe('tranche version next', () => {
     expect(new Set(records.map((r) => r.version)).size).toBe(50);
     for (const r of records) expect(r.version).toBe(`3.${r.n}`);
     expect(new Set(records.map((r) => r.commit)).size).toBe(50);
-  }, 120_000);
+  });
 });
 
 describe('after deploys', () => {

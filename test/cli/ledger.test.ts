@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
+import { timeoutFor } from '../support/measured-work.ts';
 
 const CONFIG = `service: shop
 version: "3.{n}"
@@ -13,6 +14,8 @@ environments:
         deploy: ./deploy.sh
 `;
 const KEY = 'galaxy-7-shared-bundle-secret-0123456789';
+/** A test here runs the CLI up to seven times (deploys, a report, export, import, history). */
+const CLI_RUNS_TIMEOUT = timeoutFor({ nodes: 14 });
 const DAY = 86_400_000;
 
 let disposers: (() => void)[] = [];
@@ -49,7 +52,9 @@ for (const backend of LEDGER_BACKENDS) {
       return { ...p, galaxy, central, cli, exported };
     }
 
-    it("recreates the galaxy's versions, runs, events, target states and outcomes in the central ledger", async () => {
+    it("recreates the galaxy's versions, runs, events, target states and outcomes in the central ledger", {
+      timeout: CLI_RUNS_TIMEOUT,
+    }, async () => {
       const f = await fixture();
       expect(f.exported.stdout).toMatch(
         /^exported 2 versions, 2 runs, \d+ events, 2 target states, 1 outcomes and 0 verdict overrides recorded since 1970/,
@@ -62,9 +67,9 @@ for (const backend of LEDGER_BACKENDS) {
       expect(await contents(f.central)).toEqual(await contents(f.galaxy));
       const history = await f.cli(['history', '--json', '--ledger', f.central]);
       expect(JSON.parse(history.stdout).map((r: { version: string }) => r.version)).toEqual(['3.2', '3.1']);
-    }, 60_000);
+    });
 
-    it('changes nothing when the same bundle is imported again', async () => {
+    it('changes nothing when the same bundle is imported again', { timeout: CLI_RUNS_TIMEOUT }, async () => {
       const f = await fixture();
       await f.cli(['ledger', 'import', 'galaxy.ndjson', '--ledger', f.central]);
       const before = await contents(f.central);
@@ -76,9 +81,11 @@ for (const backend of LEDGER_BACKENDS) {
       ]);
       expect(counts.event.present).toBe(before.events.length);
       expect(await contents(f.central)).toEqual(before);
-    }, 60_000);
+    });
 
-    it('refuses a tampered bundle naming the line, and writes nothing', async () => {
+    it('refuses a tampered bundle naming the line, and writes nothing', {
+      timeout: CLI_RUNS_TIMEOUT,
+    }, async () => {
       const f = await fixture();
       const lines = readFileSync(f.path('galaxy.ndjson'), 'utf8').split('\n');
       const at = lines.findIndex((l) => l.includes('"kind":"target_deploy","status":"ok"'));
@@ -92,9 +99,9 @@ for (const backend of LEDGER_BACKENDS) {
       );
       expect(stderr).toContain('nothing was imported');
       expect((await contents(f.central)).runs).toEqual([]);
-    }, 60_000);
+    });
 
-    it('refuses a truncated bundle, and writes nothing', async () => {
+    it('refuses a truncated bundle, and writes nothing', { timeout: CLI_RUNS_TIMEOUT }, async () => {
       const f = await fixture();
       const lines = readFileSync(f.path('galaxy.ndjson'), 'utf8').trimEnd().split('\n');
       writeFileSync(f.path('cut.ndjson'), `${lines.slice(0, -3).join('\n')}\n`);
@@ -104,9 +111,11 @@ for (const backend of LEDGER_BACKENDS) {
         `cut.ndjson: ends after line ${lines.length - 3} without its end line: the bundle is truncated`,
       );
       expect((await contents(f.central)).events).toEqual([]);
-    }, 60_000);
+    });
 
-    it('refuses a bundle whose versions the central ledger gave to other commits, naming the line', async () => {
+    it('refuses a bundle whose versions the central ledger gave to other commits, naming the line', {
+      timeout: CLI_RUNS_TIMEOUT,
+    }, async () => {
       const f = await fixture();
       const mine = await f.cli(['version', 'next', '--commit', 'central-sha', '--ledger', f.central]);
       expect(mine.stdout.trim()).toBe('3.1');
@@ -117,7 +126,7 @@ for (const backend of LEDGER_BACKENDS) {
       );
       expect(stderr).toContain('nothing was imported');
       expect((await contents(f.central)).runs).toEqual([]);
-    }, 60_000);
+    });
   });
 }
 
@@ -165,7 +174,9 @@ describe('tranche ledger export --since', () => {
 
 for (const backend of LEDGER_BACKENDS) {
   describe.skipIf(backend.skip)(`tranche ledger prune on ${backend.name}`, () => {
-    it('drops events older than --keep, keeping every run with its start, finish and decision', async () => {
+    it('drops events older than --keep, keeping every run with its start, finish and decision', {
+      timeout: CLI_RUNS_TIMEOUT,
+    }, async () => {
       const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
       disposers.push(p.dispose);
       const location = await backend.location(p.dir);
@@ -214,7 +225,7 @@ for (const backend of LEDGER_BACKENDS) {
       expect(
         (await withLedgerAt(location, (l) => l.events({ runId: runs[0]?.runId }))).length,
       ).toBeGreaterThan(2);
-    }, 60_000);
+    });
 
     it('asks for --keep, and names it when it is not an age (exit 2)', async () => {
       const p = project({ 'tranche.yml': CONFIG });

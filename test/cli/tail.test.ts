@@ -4,6 +4,7 @@ import { PlainReporter } from '../../src/render/progress.ts';
 import { collect, project, runCli, startCli } from '../support/cli.ts';
 import { eventually } from '../support/eventually.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
+import { timeoutFor } from '../support/measured-work.ts';
 
 const CONFIG = `service: shop
 version: "3.{n}"
@@ -15,6 +16,12 @@ environments:
         deploy: ./deploy.sh
         rollout: { first: 1, growth: 2 }
 `;
+
+/**
+ * A test here waits for a deploy and a tail, two CLI processes that each load about twice what a
+ * ledger worker does, and for a few more reading the ledger.
+ */
+const TAIL_TIMEOUT = timeoutFor({ nodes: 8 });
 
 /** Deploys only once the file `go` exists, so the run is still going while tail starts. */
 const GATED_DEPLOY = `#!/bin/sh
@@ -72,7 +79,9 @@ for (const backend of LEDGER_BACKENDS) {
       return { runId, deploy: await deploy, tail: await tail, seenBeforeGo };
     }
 
-    it("shows a deploy's events as another process writes them, and exits 0 when it succeeds", async () => {
+    it("shows a deploy's events as another process writes them, and exits 0 when it succeeds", {
+      timeout: TAIL_TIMEOUT,
+    }, async () => {
       const f = await fixture();
       const { runId, deploy, tail, seenBeforeGo } = await deployAndTail(f);
       expect(deploy, deploy.stderr).toMatchObject({ code: 0 });
@@ -83,9 +92,9 @@ for (const backend of LEDGER_BACKENDS) {
       const events = await withLedgerAt(f.ledger, (l) => l.events({ runId }));
       expect(lines).toEqual(plainLines(events));
       expect(lines.at(-1)).toMatch(/shop 3\.1 → staging: succeeded \(all_batches_healthy\)/);
-    }, 60_000);
+    });
 
-    it('exits 1 when the run it follows is rolled back', async () => {
+    it('exits 1 when the run it follows is rolled back', { timeout: TAIL_TIMEOUT }, async () => {
       const f = await fixture({ 'fail-on-s-1': '' });
       const { deploy, tail } = await deployAndTail(f);
       expect(deploy, deploy.stderr).toMatchObject({ code: 1 });
@@ -93,9 +102,11 @@ for (const backend of LEDGER_BACKENDS) {
       expect(tail.stdout).toMatch(/s-1 FAILED to deploy 3\.1/);
       expect(tail.stdout).toMatch(/ROLLBACK s-1 skipped/);
       expect(tail.stdout.trimEnd().split('\n').at(-1)).toMatch(/rolled back \(deploy_command_failed\)/);
-    }, 60_000);
+    });
 
-    it('replays a finished run given by --run, as JSON lines, without a config', async () => {
+    it('replays a finished run given by --run, as JSON lines, without a config', {
+      timeout: TAIL_TIMEOUT,
+    }, async () => {
       const f = await fixture();
       writeFileSync(f.path('go'), '');
       expect((await f.cli('deploy')).code).toBe(0);
@@ -116,7 +127,7 @@ for (const backend of LEDGER_BACKENDS) {
         .map((l) => JSON.parse(l).kind);
       expect(kinds[0]).toBe('run_started');
       expect(kinds.at(-1)).toBe('run_finished');
-    }, 60_000);
+    });
 
     it('says there is nothing to follow when the environment has no run in progress (exit 2)', async () => {
       const { code, stderr } = await (await fixture()).cli('tail');
@@ -124,7 +135,9 @@ for (const backend of LEDGER_BACKENDS) {
       expect(stderr).toContain('no run of shop in staging in progress to follow; give --run ID');
     });
 
-    it('does not follow a run whose process died once a later run has finished (exit 2)', async () => {
+    it('does not follow a run whose process died once a later run has finished (exit 2)', {
+      timeout: TAIL_TIMEOUT,
+    }, async () => {
       const f = await fixture();
       const started = Date.now() - 60_000;
       await withLedgerAt(f.ledger, (l) =>
@@ -146,7 +159,7 @@ for (const backend of LEDGER_BACKENDS) {
       expect(stderr).toContain(
         `no run of shop in staging in progress to follow (run dead-run, started ${new Date(started).toISOString().slice(0, 19)}`,
       );
-    }, 60_000);
+    });
 
     it('names --run when the ledger has no such run (exit 2)', async () => {
       const { code, stderr } = await (await fixture()).cli('tail', '--run', 'nope');

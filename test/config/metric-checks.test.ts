@@ -233,3 +233,52 @@ describe('analysis checks in tranche.yml', () => {
     ]);
   });
 });
+
+describe('credentials of checks in tranche.yml', () => {
+  const REFUSED =
+    'credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers';
+
+  it('refuse a password inside an http check’s URL, at the URL, without repeating it', () => {
+    const text = config('0s', '    http:', '      url: http://admin:SECRET@web/{target}/health');
+    const refused = errors(text);
+    expect(refused).toEqual([`tranche.yml:13:12 checks.check.http.url: ${REFUSED}`]);
+    expect(refused.join('\n')).not.toContain('SECRET');
+  });
+
+  it.each([
+    ['prometheus', 'https://reader:SECRET@prom:9090', 'query: up'],
+    ['analysis', 'http://reader:SECRET@prom:9090', 'counts: { failures: "f_total", total: "t_total" }'],
+  ])('refuse credentials inside a %s URL', (kind, url, rest) => {
+    const text = config('1m', `    ${kind}:`, `      url: ${url}`, `      ${rest}`);
+    expect(errors(text)).toEqual([`tranche.yml:13:12 checks.check.${kind}.url: ${REFUSED}`]);
+  });
+
+  it('resolve basic auth and headers into the check, naming variables, never holding a secret', () => {
+    const text = config(
+      '0s',
+      '    prometheus:',
+      '      url: https://prom.example/api/prom',
+      '      query: up',
+      '      auth: { basic: { username: reader, passwordEnv: PROM_PASSWORD } }',
+      '      headers: { X-Scope-OrgID: team-7, X-Api-Key: { env: PROXY_KEY } }',
+    );
+    expect(checkOf(text)).toMatchObject({
+      auth: {
+        basic: { username: 'reader', passwordEnv: 'PROM_PASSWORD' },
+        headers: { 'X-Scope-OrgID': 'team-7', 'X-Api-Key': { env: 'PROXY_KEY' } },
+      },
+    });
+  });
+
+  it('refuse a bearer token written in place of the variable that holds it', () => {
+    const text = config(
+      '0s',
+      '    http:',
+      '      url: https://web/health',
+      '      auth: { bearer: { tokenEnv: "abc.def-123" } }',
+    );
+    expect(errors(text)).toEqual([
+      'tranche.yml:14:35 checks.check.http.auth.bearer.tokenEnv: expected an environment variable name',
+    ]);
+  });
+});

@@ -510,6 +510,29 @@ describe('runRelease', () => {
     });
   });
 
+  describe('when a check’s message carries credentials in a URL', () => {
+    it('records, reports and returns it with the userinfo masked, and nowhere the password', async () => {
+      const url = 'http://admin:SECRET@app-1.internal/health';
+      const h = harness({
+        check: () => ({ status: 'fail', message: `GET ${url}: 1 of 1 samples returned 500` }),
+      });
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 2, checks: ['query'] })] }),
+      );
+      expect(result.decision).toBe('rolled_back');
+      expect(result.message).toContain('GET http://***@app-1.internal/health: 1 of 1 samples returned 500');
+      const everything = JSON.stringify([
+        result,
+        h.reporter.events,
+        await ledger.events({}),
+        await ledger.runs({}),
+      ]);
+      expect(everything).toContain('http://***@app-1.internal/health');
+      expect(everything).not.toContain('SECRET');
+      expect(everything).not.toContain('admin:');
+    });
+  });
+
   describe('when a port throws', () => {
     it('still rolls back and ends with a terminal record', async () => {
       await seedGood('app', { 'app-1': '2.14.6', 'app-2': '2.14.6' });

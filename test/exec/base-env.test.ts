@@ -20,4 +20,32 @@ describe('commandBaseEnv', () => {
   it('passes everything else a deploy script may need unchanged', () => {
     expect(env).toEqual({ PATH: '/usr/bin', AWS_PROFILE: 'deploy', DATABASE_URL: 'postgres://app@db/app' });
   });
+
+  describe('with the credentials Tranche used in this run', () => {
+    const ledger = 'postgres://tranche:secret@db/ledger';
+    const caller = {
+      PATH: '/usr/bin',
+      DATABASE_URL: ledger,
+      LEDGER_COPY: ledger,
+      GITHUB_TOKEN: 'ghp_used',
+      GH_TOKEN: 'ghp_other',
+    };
+
+    it('withholds every variable holding one of them, whatever its name', () => {
+      const env = commandBaseEnv(caller, { credentials: [ledger, 'ghp_used', undefined] });
+      expect(env).toEqual({ PATH: '/usr/bin', GH_TOKEN: 'ghp_other' });
+    });
+
+    it('passes on the ones the config names, and only those', () => {
+      const env = commandBaseEnv(caller, { credentials: [ledger, 'ghp_used'], pass: ['DATABASE_URL'] });
+      expect(env).toEqual({ PATH: '/usr/bin', DATABASE_URL: ledger, GH_TOKEN: 'ghp_other' });
+    });
+
+    it('withholds nothing more for an empty credential', () => {
+      expect(commandBaseEnv({ PATH: '/usr/bin', EMPTY: '' }, { credentials: [''] })).toEqual({
+        PATH: '/usr/bin',
+        EMPTY: '',
+      });
+    });
+  });
 });

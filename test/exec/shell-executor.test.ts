@@ -3,6 +3,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandRequest } from '../../src/engine/ports.ts';
 import { ShellExecutor } from '../../src/exec/shell-executor.ts';
+import { allowFor, timeoutFor } from '../support/measured-work.ts';
 import { isRunning, readPids, reaped, Scratch } from './processes.ts';
 
 let scratch: Scratch;
@@ -13,14 +14,30 @@ afterEach(() => {
   scratch.cleanup();
 });
 
-const GRACE_MS = 400;
+/**
+ * Time a command gets to start and set itself up (start its children, write their pids, set a
+ * trap) before its timeout or a cancellation hits it: a few shell starts on this machine now.
+ */
+const SET_UP_MS = Math.max(300, allowFor({ shells: 3 }));
+/** Time between SIGTERM and SIGKILL: enough for a trap to run on this machine now. */
+const GRACE_MS = Math.max(400, allowFor({ shells: 2 }));
+/** Longer than any command here takes to run or be killed and reaped; far short of their sleep 300. */
+const RUN_MS = Math.max(10_000, allowFor({ shells: 20 }));
+/** A test here waits for at most a command's set-up, its grace period and its reaping. */
+const TEST_TIMEOUT = { timeout: timeoutFor({ shells: 30, waitsMs: SET_UP_MS + GRACE_MS + RUN_MS }) };
 
 function executor(options: Partial<ConstructorParameters<typeof ShellExecutor>[0]> = {}): ShellExecutor {
   return new ShellExecutor({ baseEnv: { PATH: process.env.PATH }, killGraceMs: GRACE_MS, ...options });
 }
 
 function request(command: string, options: Partial<CommandRequest> = {}): CommandRequest {
-  return { command, cwd: scratch.dir, env: {}, timeoutMs: 10_000, ...options };
+  return { command, cwd: scratch.dir, env: {}, timeoutMs: RUN_MS, ...options };
+}
+
+/** How many pids the command has written to the file so far. */
+function readPidsSoFar(name: string): number {
+  const file = scratch.path(name);
+  return existsSync(file) ? readPids(file).length : 0;
 }
 
 /** Pids the command wrote to the file, tracked for cleanup. */
@@ -35,10 +52,10 @@ function pidsIn(name: string): number[] {
  */
 async function expectKilled(pids: number[]): Promise<void> {
   expect(pids.filter(isRunning)).toEqual([]);
-  for (const pid of pids) expect(await reaped(pid)).toBe('ESRCH');
+  for (const pid of pids) expect(await reaped(pid, RUN_MS)).toBe('ESRCH');
 }
 
-describe('ShellExecutor', () => {
+describe('ShellExecutor', TEST_TIMEOUT, () => {
   describe('environment', () => {
     it('passes the request variables to the command', async () => {
       const result = await executor().run(
@@ -94,7 +111,7 @@ describe('ShellExecutor', () => {
     });
 
     it('gives the command no standard input', async () => {
-      const result = await executor().run(request('cat; echo "read $?"', { timeoutMs: 5_000 }));
+      const result = await executor().run(request('cat; echo "read $?"'));
       expect(result).toMatchObject({ exitCode: 0, timedOut: false, stdout: 'read 0\n' });
     });
   });
@@ -116,7 +133,7 @@ describe('ShellExecutor', () => {
       const result = await executor({ drainMs: 100 }).run(request('sleep 300 & echo $!; echo $! > bg.pid'));
       pidsIn('bg.pid');
       expect(result.exitCode).toBe(0);
-      expect(result.durationMs).toBeLessThan(5_000);
+      expect(result.durationMs).toBeLessThan(RUN_MS);
     });
   });
 
@@ -124,39 +141,39 @@ describe('ShellExecutor', () => {
     it('kills a hung command at its timeout together with the children it started', async () => {
       const result = await executor().run(
         request('sleep 300 & echo $! > pids; sleep 300 & echo $! >> pids; echo $$ >> pids; wait', {
-          timeoutMs: 300,
+          timeoutMs: SET_UP_MS,
         }),
       );
       const pids = pidsIn('pids');
       expect(pids).toHaveLength(3);
       expect(result).toMatchObject({ exitCode: null, signal: 'SIGTERM', timedOut: true, cancelled: false });
-      expect(result.durationMs).toBeGreaterThanOrEqual(300);
+      expect(result.durationMs).toBeGreaterThanOrEqual(SET_UP_MS);
       // Died of the SIGTERM; the wait after it is for the group to be reaped, as slow as init is.
-      expect(result.durationMs).toBeLessThan(5_000);
+      expect(result.durationMs).toBeLessThan(RUN_MS);
       await expectKilled(pids);
     });
 
     it('SIGKILLs a command that traps SIGTERM once the grace period is over', async () => {
       const result = await executor().run(
         request("trap 'echo got TERM' TERM; echo $$ > pids; while :; do sleep 0.05; done", {
-          timeoutMs: 300,
+          timeoutMs: SET_UP_MS,
         }),
       );
       const pids = pidsIn('pids');
       expect(result).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: true, cancelled: false });
       expect(result.stdout).toContain('got TERM');
-      expect(result.durationMs).toBeGreaterThanOrEqual(300 + GRACE_MS);
+      expect(result.durationMs).toBeGreaterThanOrEqual(SET_UP_MS + GRACE_MS);
       await expectKilled(pids);
     });
 
     it('SIGKILLs a child that ignores SIGTERM after its shell is gone', async () => {
       const result = await executor().run(
-        request("(trap '' TERM; exec sleep 300) & echo $! > pids; wait", { timeoutMs: 300 }),
+        request("(trap '' TERM; exec sleep 300) & echo $! > pids; wait", { timeoutMs: SET_UP_MS }),
       );
       const pids = pidsIn('pids');
       expect(pids).toHaveLength(1);
       expect(result.timedOut).toBe(true);
-      expect(result.durationMs).toBeGreaterThanOrEqual(300 + GRACE_MS);
+      expect(result.durationMs).toBeGreaterThanOrEqual(SET_UP_MS + GRACE_MS);
       await expectKilled(pids);
     });
   });
@@ -164,15 +181,18 @@ describe('ShellExecutor', () => {
   describe('cancellation', () => {
     it('kills the whole process group when the signal aborts and reports cancelled', async () => {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 200);
-      const result = await executor().run(
-        request('sleep 300 & echo $! > pids; echo $$ >> pids; wait', { timeoutMs: 10_000 }),
+      const run = executor().run(
+        request('sleep 300 & echo $! > pids; echo $$ >> pids; wait'),
         controller.signal,
       );
+      // Cancelled once the command has started its child, however long that took.
+      while (readPidsSoFar('pids') < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      controller.abort();
+      const result = await run;
       const pids = pidsIn('pids');
       expect(pids).toHaveLength(2);
       expect(result).toMatchObject({ exitCode: null, signal: 'SIGTERM', timedOut: false, cancelled: true });
-      expect(result.durationMs).toBeLessThan(5_000);
+      expect(result.durationMs).toBeLessThan(RUN_MS);
       await expectKilled(pids);
     });
 
@@ -211,7 +231,7 @@ describe('ShellExecutor', () => {
   });
 });
 
-describe('ShellExecutor resources', () => {
+describe('ShellExecutor resources', TEST_TIMEOUT, () => {
   it('leaves no timer running once a run has returned', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleet, fleetConfig } from '../action/fleet.ts';
 import type { Interaction, Recording } from '../action/harness/scenario.ts';
 import { gh, reports, SHA } from '../action/harness/scenario.ts';
-import { type CliRun, runCli } from '../support/cli.ts';
+import { type CliRun, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { withLedgerAt } from '../support/ledgers.ts';
 
 const PRELOAD = fileURLToPath(new URL('../action/harness/preload.ts', import.meta.url));
@@ -41,7 +41,10 @@ describe('tranche deploy --github owner/repo', () => {
   let f: ReturnType<typeof fleet>;
   let run: Awaited<ReturnType<typeof cliAgainstGitHub>>;
   beforeAll(async () => {
-    f = fleet({ 'tranche.yml': fleetConfig({ url: 'https://{version}.prod.example.com' }) });
+    f = fleet({
+      'tranche.yml': fleetConfig({ url: 'https://{version}.prod.example.com' }),
+      'deploy.sh': `${RECORDING_DEPLOY}printf '%s\\n' "\${GITHUB_TOKEN-withheld}" > state/token-seen\n`,
+    });
     run = await cliAgainstGitHub(
       f.dir,
       ['deploy', '--github', 'acme/shop', '--commit', SHA, '--json'],
@@ -92,6 +95,10 @@ describe('tranche deploy --github owner/repo', () => {
   it('marks the deployment that was live inactive once the new one succeeded', () => {
     const statuses = run.recording.requests.filter((r) => r.path.endsWith('/5/statuses')).map((r) => r.body);
     expect(statuses).toEqual([{ state: 'inactive', description: 'superseded by 1.1' }]);
+  });
+
+  it('withholds the token it used from the deploy commands', () => {
+    expect(f.read('state/token-seen')).toBe('withheld\n');
   });
 
   it('never prints the token', () => {

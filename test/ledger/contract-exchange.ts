@@ -214,6 +214,15 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
       expect(await target.events({})).toEqual([]);
       expect((await target.versions('api')).map((v) => v.commit)).toEqual(['local']);
     });
+
+    it('refuses a version whose label another counter has here, and writes nothing', async () => {
+      await target.nextVersion('api', 'local', '1{n}', T0);
+      const eleventh = { service: 'api', n: 11, version: '11', commit: 'c11', createdAt: T0 };
+      await expect(
+        target.importRecords(() => yieldAll([{ type: 'version', version: eleventh }])),
+      ).rejects.toThrow(/version 11 \(api #11, commit c11\) clashes with 11 here \(#1, commit local\)/);
+      expect((await target.versions('api')).map((v) => v.version)).toEqual(['11']);
+    });
   });
 }
 

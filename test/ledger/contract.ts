@@ -104,6 +104,16 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         );
       });
 
+      it('never hands out a label an earlier template already gave another counter', async () => {
+        await ledger.nextVersion('api', 'a', '1{n}', T0);
+        for (let i = 2; i <= 10; i++) await ledger.nextVersion('api', `c${i}`, '{n}', T0);
+        const next = await ledger.nextVersion('api', 'b', '{n}', T0);
+        expect(next).toMatchObject({ n: 12, version: '12', commit: 'b' });
+        expect((await ledger.versions('api')).filter((v) => v.version === '11').map((v) => v.commit)).toEqual(
+          ['a'],
+        );
+      });
+
       it('keeps a null commit as null', async () => {
         await ledger.nextVersion('api', null, '{n}', T0);
         expect((await ledger.versions('api'))[0]?.commit).toBeNull();

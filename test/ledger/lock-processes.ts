@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LockOutcome } from '../../src/ledger/types.ts';
+import { timeoutFor } from '../support/measured-work.ts';
 import { FIXTURES, runTogether, startTogether } from './processes.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -21,7 +22,9 @@ export function describeLockProcesses(location: () => string): void {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('gives the lock to exactly one of eight processes contending at once', async () => {
+    it('gives the lock to exactly one of eight processes contending at once', {
+      timeout: timeoutFor({ nodes: 8 }),
+    }, async () => {
       const outputs = await runTogether(
         FIXTURES.lock,
         Array.from({ length: 8 }, (_, i) => [
@@ -40,7 +43,9 @@ export function describeLockProcesses(location: () => string): void {
       for (const o of outcomes) if (!o.acquired) expect(o.heldBy.holder).toBe(holder);
     });
 
-    it('lets the lease of a holder that crashed expire, and only then hands the lock on', async () => {
+    it('lets the lease of a holder that crashed expire, and only then hands the lock on', {
+      timeout: timeoutFor({ nodes: 3 }),
+    }, async () => {
       const [holder] = await startTogether(FIXTURES.lock, [
         [location(), 'hold', 'env:prod', 'crashes', '30000', String(T0)],
       ]);
@@ -58,7 +63,10 @@ export function describeLockProcesses(location: () => string): void {
       expect(await contend(T0 + 30_000)).toMatchObject({ acquired: true, lock: { holder: 'next' } });
     });
 
-    it('never lets two of four processes inside the critical section at once', async () => {
+    // Four workers, and twenty turns at the lock, which contention can stretch to as much again.
+    it('never lets two of four processes inside the critical section at once', {
+      timeout: timeoutFor({ nodes: 8 }),
+    }, async () => {
       const log = join(dir, 'critical.log');
       await runTogether(
         FIXTURES.lock,
@@ -70,6 +78,6 @@ export function describeLockProcesses(location: () => string): void {
         const holder = lines[i]?.replace('enter ', '');
         expect([lines[i], lines[i + 1]]).toEqual([`enter ${holder}`, `exit ${holder}`]);
       }
-    }, 60_000);
+    });
   });
 }

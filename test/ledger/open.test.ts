@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +103,32 @@ describe('openLedger', () => {
       await expect(opening).rejects.toThrow(LedgerLocationError);
       await expect(opening).rejects.toThrow(/only `tranche deploy --github` and the Action use/);
       expect(readdirSync(cwd)).toEqual([]);
+    });
+
+    it('refuses an empty file, naming it, and leaves it empty rather than start a new ledger', async () => {
+      const path = join(cwd, 'ledger.db');
+      writeFileSync(path, '');
+      await expect(openLedger(path, cwd)).rejects.toThrow(
+        `could not open the ledger ${path}: the file is empty (0 bytes), not a ledger`,
+      );
+      expect(statSync(path).size).toBe(0);
+      expect(readdirSync(cwd)).toEqual(['ledger.db']);
+    });
+
+    it('refuses a file that is not a SQLite database, naming it and leaving it as it was', async () => {
+      const path = join(cwd, 'ledger.db');
+      writeFileSync(path, 'versions: 12\n');
+      await expect(openLedger(path, cwd)).rejects.toThrow(
+        `could not open the ledger ${path}: the file is not a SQLite database`,
+      );
+      expect(readFileSync(path, 'utf8')).toBe('versions: 12\n');
+    });
+
+    it.skipIf(process.getuid?.() === 0)('refuses a file it cannot read, naming it', async () => {
+      const path = join(cwd, 'ledger.db');
+      await (await openLedger(path, cwd)).close();
+      chmodSync(path, 0o000);
+      await expect(openLedger(path, cwd)).rejects.toThrow(`could not open the ledger ${path}: EACCES`);
     });
 
     it('names a SQLite file it cannot create', async () => {

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../../src/ledger/postgres.ts';
 import { migrations, POSTGRES_DIALECT, schemaVersion } from '../../src/ledger/sql.ts';
 import type { VersionRecord } from '../../src/ledger/types.ts';
+import { timeoutFor } from '../support/measured-work.ts';
 import { describePostgres, freshDatabaseUrl, freshLedgerUrl, withClient } from '../support/postgres.ts';
 import { describeLedgerContract } from './contract.ts';
 import { describeLockProcesses } from './lock-processes.ts';
@@ -78,7 +79,9 @@ describePostgres('PostgreSQL', () => {
         expect(await appliedMigrations(url)).toEqual(MIGRATIONS);
       });
 
-      it('migrates an empty database opened by eight processes at once exactly once', async () => {
+      it('migrates an empty database opened by eight processes at once exactly once', {
+        timeout: timeoutFor({ nodes: 8 }),
+      }, async () => {
         const database = await freshDatabaseUrl();
         const outputs = await runTogether(
           FIXTURES.allocate,
@@ -103,7 +106,10 @@ describePostgres('PostgreSQL', () => {
     });
 
     describe('between processes', () => {
-      it('gives 8 processes allocating 50 versions each 400 distinct, consecutive versions', async () => {
+      // Eight workers, and 400 transactions contending for one row.
+      it('gives 8 processes allocating 50 versions each 400 distinct, consecutive versions', {
+        timeout: timeoutFor({ nodes: 8, waitsMs: 60_000 }),
+      }, async () => {
         const outputs = await runTogether(
           FIXTURES.allocate,
           Array.from({ length: 8 }, (_, i) => [url, 'api', `commit-${i}`, '3.1.{n}', '50']),
@@ -127,7 +133,7 @@ describePostgres('PostgreSQL', () => {
         } finally {
           await ledger.close();
         }
-      }, 120_000);
+      });
 
       describeLockProcesses(() => url);
       describeReleaseProcesses(async () => url);

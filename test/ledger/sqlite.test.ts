@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations, SQLITE_DIALECT, schemaVersion } from '../../src/ledger/sql.ts';
-import { SqliteLedger } from '../../src/ledger/sqlite.ts';
+import { BUSY_TIMEOUT_MS, SqliteLedger } from '../../src/ledger/sqlite.ts';
 import type { VersionRecord } from '../../src/ledger/types.ts';
+import { allowFor, timeoutFor } from '../support/measured-work.ts';
 import { describeLedgerContract } from './contract.ts';
 import { describeLockProcesses } from './lock-processes.ts';
 import { FIXTURES, runTogether } from './processes.ts';
@@ -137,7 +138,9 @@ describe('SqliteLedger', () => {
       expect(versions()).toEqual(every);
     });
 
-    it('migrates a new file opened by two processes at once exactly once', async () => {
+    it('migrates a new file opened by two processes at once exactly once', {
+      timeout: timeoutFor({ nodes: 2 }),
+    }, async () => {
       const records = await allocateInProcesses(path, 2, (i) => `commit-${i}`);
       expect(records.map((r) => r.n).sort()).toEqual([1, 2]);
       expect(versions()).toEqual(every);
@@ -179,7 +182,12 @@ describe('SqliteLedger', () => {
   });
 
   describe('concurrency between processes', () => {
-    it("waits for another process's write lock instead of failing", async () => {
+    it("waits for another process's write lock instead of failing", {
+      timeout: timeoutFor({ nodes: 2, waitsMs: BUSY_TIMEOUT_MS / 2 }),
+    }, async () => {
+      // Held long enough that the test asks while it is held however slowly the line reaches it,
+      // and well within the ledger's busy timeout.
+      const holdMs = Math.min(BUSY_TIMEOUT_MS / 2, Math.max(500, allowFor({ nodes: 1 })));
       const ledger = await SqliteLedger.open(path);
       const holder = spawn(
         process.execPath,
@@ -187,28 +195,43 @@ describe('SqliteLedger', () => {
           '--input-type=module',
           '-e',
           `import { DatabaseSync } from 'node:sqlite';
-           const db = new DatabaseSync(process.argv[1]);
-           db.exec('BEGIN IMMEDIATE');
-           process.stdout.write('locked\\n');
-           setTimeout(() => { db.exec('COMMIT'); db.close(); }, 500);`,
+         const db = new DatabaseSync(process.argv[1]);
+         db.exec('BEGIN IMMEDIATE');
+         process.stdout.write('locked\\n');
+         setTimeout(() => {
+           db.exec('COMMIT');
+           process.stdout.write('committed ' + Date.now() + '\\n');
+           db.close();
+         }, Number(process.argv[2]));`,
           path,
+          String(holdMs),
         ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );
-      const exited = new Promise((resolve) => holder.once('exit', resolve));
+      let output = '';
+      holder.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      // 'close': the process has exited and everything it printed has been read.
+      const exited = new Promise((resolve) => holder.once('close', resolve));
       await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
       try {
-        const started = Date.now();
+        const asked = Date.now();
         const record = await ledger.nextVersion('api', null, '{n}', T0);
         expect(record.n).toBe(1);
-        expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+        await exited;
+        // Asked while the other process held the lock, answered once it let go.
+        const committed = Number(/committed (\d+)/.exec(output)?.[1]);
+        expect(asked).toBeLessThan(committed);
       } finally {
         await ledger.close();
         await exited;
       }
     });
 
-    it('gives 50 processes allocating at once 50 distinct, consecutive versions', async () => {
+    it('gives 50 processes allocating at once 50 distinct, consecutive versions', {
+      timeout: timeoutFor({ nodes: 50 }),
+    }, async () => {
       const count = 50;
       const records = await allocateInProcesses(path, count, (i) => `commit-${i}`);
 

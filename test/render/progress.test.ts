@@ -15,6 +15,7 @@ import {
 } from '../../src/render/progress.ts';
 import { reduceAll } from '../../src/render/progress-state.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { allowFor, timeoutFor } from '../support/measured-work.ts';
 import { ev, shortRun, T0 } from './fixtures.ts';
 
 const PROGRESS = fileURLToPath(new URL('../../src/render/progress.ts', import.meta.url));
@@ -310,7 +311,9 @@ describe('LiveReporter', () => {
       expect(stream.writes).toHaveLength(writes);
     });
 
-    it('does not keep a real process alive, even when finish() is never called', async () => {
+    it('does not keep a real process alive, even when finish() is never called', {
+      timeout: timeoutFor({ nodes: 3 }),
+    }, async () => {
       // A run that started and never finished, on the default (wall) clock: the process still exits.
       const script = [
         `import { createReporter } from ${JSON.stringify(PROGRESS)};`,
@@ -322,14 +325,14 @@ describe('LiveReporter', () => {
           // One kept alive is killed (and the test fails) long before the test's own timeout.
           const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
             stdio: 'inherit',
-            timeout: 20_000,
+            timeout: Math.max(20_000, allowFor({ nodes: 2 })),
           });
           child.once('error', reject);
           child.once('exit', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
         },
       );
       expect({ code, signal }).toEqual({ code: 0, signal: null });
-    }, 30_000);
+    });
 
     it('stops ticking at run_finished', async () => {
       const stream = new FakeStream(true);

@@ -4,13 +4,12 @@
  * GITHUB_TOKEN and is never printed; `--ledger github` keeps versions as tags there too.
  */
 import { basename, resolve } from 'node:path';
-import { commandBaseEnv } from '../../exec/base-env.ts';
 import { parseRepo } from '../../github/client.ts';
 import { deployToGitHub } from '../../github/github-deploy.ts';
 import { createOctokitClient } from '../../github/octokit.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { repoRelativePath } from '../git.ts';
-import { chooseEnvironment, type Project, withLedger } from '../project.ts';
+import { chooseEnvironment, type Project, projectCommandEnv, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import type { DeployOptions } from './deploy-options.ts';
 import { report } from './report-result.ts';
@@ -60,7 +59,7 @@ export async function deployWithGitHub(
         logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
         signal: controller.signal,
         progress: reporter,
-        baseEnv: commandBaseEnv(runtime.env),
+        baseEnv: projectCommandEnv(project, options, runtime, [token]),
         log,
       });
     } finally {

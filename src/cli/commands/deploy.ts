@@ -5,7 +5,7 @@ import { systemClock } from '../../engine/clock.ts';
 import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
 import type { DeployResult } from '../../engine/result.ts';
 import { runRelease } from '../../engine/run-release.ts';
-import { commandBaseEnv } from '../../exec/base-env.ts';
+import type { RunProcessRecord } from '../../exec/run-processes.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { DeployRefusedError } from '../../release/deploy-gate.ts';
@@ -18,7 +18,13 @@ import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { inspectWorkTree } from '../git.ts';
-import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
+import {
+  type CommonOptions,
+  chooseEnvironment,
+  loadProject,
+  projectCommandEnv,
+  withLedger,
+} from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { deployWithGitHub } from './deploy-github.ts';
 import type { DeployOptions } from './deploy-options.ts';
@@ -43,9 +49,10 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
     environment,
     action: 'deploy',
     runId,
+    components: resolved.components,
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
-    withDeployLock(ledger, run, runtime, async () => {
+    withDeployLock(ledger, run, runtime, async (groups) => {
       const { version, constraints, refusals } = await preparedRelease(ledgerSource(ledger), {
         service: resolved.service,
         environment,
@@ -70,7 +77,10 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
         onFailure: resolved.onFailure,
         constraints,
       };
-      const result = await execute(spec, ledger, options, runtime);
+      const result = await execute(spec, ledger, options, runtime, {
+        env: projectCommandEnv(project, options, runtime),
+        groups,
+      });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
     }),
@@ -114,6 +124,12 @@ export async function execute(
   ledger: Ledger,
   options: CommonOptions,
   runtime: Runtime,
+  commands: {
+    /** The environment commands start from (projectCommandEnv). */
+    env: Record<string, string | undefined>;
+    /** Where the run's commands' process groups are written down, for the next run should this one die. */
+    groups: RunProcessRecord;
+  },
 ): Promise<DeployResult> {
   const controller = new AbortController();
   const progress = options.json ? runtime.stderr : runtime.stdout;
@@ -125,8 +141,11 @@ export async function execute(
   });
   try {
     const previousVersion = await liveVersion(runHistory(ledger), spec.service, spec.environment);
-    const executor = new ShellExecutor({ baseEnv: commandBaseEnv(runtime.env) });
-    const ports = { executor, checker: createChecker({ executor }), ledger, reporter, clock: systemClock };
+    // TRANCHE_RUN_ID marks the run's processes, so only its own leftovers are ever killed.
+    const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
+    const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
+    const checker = createChecker({ executor, env: commands.env });
+    const ports = { executor, checker, ledger, reporter, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {
     unsubscribe();

@@ -10,7 +10,13 @@ import { liveVersion } from '../../release/live-version.ts';
 import { rollbackTarget } from '../../release/rollback-target.ts';
 import { badVersions } from '../../release/track-state.ts';
 import { withDeployLock } from '../deploy-lock.ts';
-import { type CommonOptions, chooseEnvironment, loadProject, withLedger } from '../project.ts';
+import {
+  type CommonOptions,
+  chooseEnvironment,
+  loadProject,
+  projectCommandEnv,
+  withLedger,
+} from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { execute } from './deploy.ts';
 import { report } from './report-result.ts';
@@ -33,9 +39,10 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
     environment,
     action: 'rollback',
     runId,
+    components: resolved.components,
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
-    withDeployLock(ledger, run, runtime, async () => {
+    withDeployLock(ledger, run, runtime, async (groups) => {
       const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
       const source = ledgerSource(ledger);
       const commit = await source.commitOf(resolved.service, to);
@@ -56,7 +63,10 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         action: 'rollback',
         constraints,
       };
-      const result = await execute(spec, ledger, options, runtime);
+      const result = await execute(spec, ledger, options, runtime, {
+        env: projectCommandEnv(project, options, runtime),
+        groups,
+      });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
     }),

@@ -38,6 +38,8 @@ export interface BotServer {
   bot: TrancheBot;
   /** Every message logged, in order. */
   logs: string[];
+  /** Every line the logger wrote, whole (with any object logged beside the message). */
+  logLines: string[];
   /** Signs and POSTs one webhook; resolves to the HTTP status once the bot has handled it. */
   deliver(event: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<Delivery>;
   /** POSTs a body to /tranche/outcomes, signed with OUTCOMES_SECRET unless a signature (or null: none) is given. */
@@ -55,11 +57,12 @@ export interface Delivery {
  * A Probot instance as production makes one (app id, key, secret), logging into `logs`; GitHub's
  * API at `baseUrl` (default api.github.com, which the tests' nock answers).
  */
-export function testProbot(logs: string[], baseUrl?: string): Probot {
+export function testProbot(logs: string[], baseUrl?: string, logLines: string[] = []): Probot {
   const log = pino(
     { level: 'info' },
     {
       write(line: string) {
+        logLines.push(line);
         logs.push(String((JSON.parse(line) as { msg?: unknown }).msg ?? ''));
       },
     },
@@ -146,7 +149,8 @@ export async function startBot(options: {
   replica?: string;
 }): Promise<BotServer> {
   const logs: string[] = [];
-  const probot = testProbot(logs);
+  const logLines: string[] = [];
+  const probot = testProbot(logs, undefined, logLines);
   const bot = trancheBot({
     ledger: options.ledger,
     now: options.now,
@@ -159,6 +163,7 @@ export async function startBot(options: {
     url: server.url,
     bot,
     logs,
+    logLines,
     deliver: (event, payload, deliveryOptions) => deliver(server.url, event, payload, deliveryOptions),
     postOutcomes: (body, postOptions) => postOutcomes(server.url, body, postOptions),
     async close() {

@@ -18,6 +18,7 @@ import {
   commentPayload,
   type ProtectionRuleOptions,
   protectionRulePayload,
+  resetCommentIds,
   type StatusOptions,
   statusPayload,
   type WorkflowRunOptions,
@@ -61,6 +62,7 @@ export function useBot(options: BotTestOptions = {}): BotTest {
   };
   beforeEach(async () => {
     strictNetwork();
+    resetCommentIds();
     t.clock.now = T0;
     dir = options.ledgerFile ? mkdtempSync(join(tmpdir(), 'tranche-bot-')) : undefined;
     await start();

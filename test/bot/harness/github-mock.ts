@@ -58,7 +58,7 @@ export class GitHubMock {
   }
 
   /** An interceptor whose requests' bodies are kept under `name`. */
-  private write(method: 'post' | 'patch', path: string, name: string): nock.Interceptor {
+  private write(method: 'post' | 'patch', path: string | RegExp, name: string): nock.Interceptor {
     const interceptor = this.scope[method](path);
     this.names.set(interceptor, name);
     return interceptor;
@@ -120,8 +120,11 @@ export class GitHubMock {
     return this;
   }
 
-  reaction(commentId = 1001): this {
-    this.write('post', `${this.r}/issues/comments/${commentId}/reactions`, 'reaction').reply(201, {
+  /** 👀 on the comment `commentId`, or on whichever comment comes next. */
+  reaction(commentId?: number): this {
+    const id = commentId === undefined ? '\\d+' : String(commentId);
+    const path = new RegExp(`^${this.r}/issues/comments/${id}/reactions$`);
+    this.write('post', path, 'reaction').reply(201, {
       id: 1,
       content: 'eyes',
     });

@@ -86,6 +86,14 @@ export interface CommentOptions {
   repo?: string;
 }
 
+/** The id of the next comment whose test names none: each comment has its own, as on GitHub. */
+let nextCommentId = 1001;
+
+/** The next comment without an id of its own is 1001 again (each test starts here). */
+export function resetCommentIds(): void {
+  nextCommentId = 1001;
+}
+
 /** issue_comment.created on a pull request, from GitHub's example with an installation. */
 export function commentPayload(options: CommentOptions): Json {
   const payload = withRepository(
@@ -116,7 +124,7 @@ export function commentPayload(options: CommentOptions): Json {
   if (options.pullRequest === false) delete payload.issue.pull_request;
   payload.comment = {
     ...payload.comment,
-    id: options.commentId ?? 1001,
+    id: options.commentId ?? nextCommentId++,
     body: options.body,
     user: author,
     performed_via_github_app: null,
@@ -140,6 +148,8 @@ export interface StatusOptions {
   /** `owner/repo` the deployment is in; default acme/shop. */
   repo?: string;
 }
+
+const STATUS_STATES = ['pending', 'queued', 'in_progress', 'success', 'failure', 'error', 'inactive'];
 
 /** deployment_status.created, from GitHub's example with an installation, as the Action posts it. */
 export function statusPayload(options: StatusOptions): Json {
@@ -172,7 +182,8 @@ export function statusPayload(options: StatusOptions): Json {
   };
   payload.deployment_status = {
     ...payload.deployment_status,
-    id: options.deploymentId * 10 + 1,
+    // A status of its own per state: GitHub gives every status posted its own id.
+    id: options.deploymentId * 10 + STATUS_STATES.indexOf(options.state) + 1,
     state: options.state,
     environment,
     description: options.description ?? `${options.state}: tranche`,

@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { sign } from '@octokit/webhooks-methods';
+import { describe, expect, it } from 'vitest';
+import { MAX_WEBHOOK_BYTES } from '../../bot/http/webhook-guard.ts';
+import { WEBHOOK_SECRET } from './harness/bot-server.ts';
+import { useBot } from './harness/bot-test.ts';
+import { commentPayload } from './harness/payloads.ts';
+
+const execFileAsync = promisify(execFile);
+const MiB = 1024 * 1024;
+/** What the hostile bodies are made of, to look for in the log. */
+const FILLER = 'hostile-filler-';
+
+interface Answer {
+  /** undefined: the bot hung up without an answer. */
+  status: number | undefined;
+  /** The answer's body. */
+  body: string;
+  /** Bytes of the body written before the bot answered or hung up (node:http waits for each to drain). */
+  sent: number;
+}
+
+/**
+ * A sender in a process of its own (nock, which stands in for GitHub in this one, buffers whole
+ * request bodies): it POSTs a webhook with a bad signature to URL as a stream of TOTAL bytes in
+ * 64 KiB chunks, one buffer written again and again so that it holds no more than that, claiming
+ * Content-Length DECLARED if set, and stops as soon as the bot answers or hangs up. It prints the
+ * answer as JSON.
+ */
+const SENDER = `
+import { request } from 'node:http';
+const { URL, TOTAL, DECLARED, FILLER } = process.env;
+const piece = Buffer.from(FILLER.repeat(Math.ceil(65536 / FILLER.length)).slice(0, 65536));
+const answer = { status: undefined, body: '', sent: 0 };
+let stopped = false;
+const stop = () => {
+  if (stopped) return;
+  stopped = true;
+  process.stdout.write(JSON.stringify(answer));
+  process.exit(0);
+};
+const post = request(URL + '/api/github/webhooks', {
+  method: 'POST',
+  headers: {
+    'content-type': 'application/json',
+    'x-github-event': 'issue_comment',
+    'x-github-delivery': 'hostile-1',
+    'x-hub-signature-256': 'sha256=' + '0'.repeat(64),
+    ...(DECLARED ? { 'content-length': DECLARED } : {}),
+  },
+}, (response) => {
+  answer.status = response.statusCode;
+  response.setEncoding('utf8');
+  response.on('data', (text) => { answer.body += text; });
+  response.on('end', stop);
+  response.on('error', stop);
+});
+post.on('error', stop);
+const write = () => {
+  while (!stopped && answer.status === undefined && answer.sent < Number(TOTAL)) {
+    answer.sent += piece.length;
+    if (!post.write(piece)) return void post.once('drain', write);
+  }
+};
+write();
+`;
+
+/** What the sender saw, and how much of its body the connection took. */
+async function postStream(url: string, total: number, declared?: number): Promise<Answer> {
+  const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', SENDER], {
+    env: { URL: url, TOTAL: String(total), DECLARED: declared === undefined ? '' : String(declared), FILLER },
+  });
+  return JSON.parse(stdout) as Answer;
+}
+
+describe('the webhook route', () => {
+  const t = useBot();
+
+  const logBytes = () => t.server.logLines.reduce((n, line) => n + line.length, 0);
+
+  describe('a body past GitHub’s 25 MB', () => {
+    it('is answered 413 from its declared length, unread, and not logged', async () => {
+      const answer = await postStream(t.server.url, MiB, 300 * MiB);
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toEqual({
+        error: `a webhook body has at most ${MAX_WEBHOOK_BYTES} bytes`,
+      });
+      expect(t.server.logLines.some((line) => line.includes(FILLER))).toBe(false);
+      expect(t.server.logs).toContain(
+        `webhook issue_comment (delivery hostile-1): its body is over ${MAX_WEBHOOK_BYTES} bytes; refused unread`,
+      );
+      t.github.done();
+    });
+
+    it('is answered 413 once a stream without a length passes it, and the rest is not read', async () => {
+      const total = 64 * MiB;
+      const answer = await postStream(t.server.url, total);
+      expect(answer.status).toBe(413);
+      // The bot stopped reading at 25 MB: the sender could not write all it had.
+      expect(answer.sent).toBeLessThan(total);
+      expect(logBytes()).toBeLessThan(64 * 1024);
+      expect(t.server.logLines.some((line) => line.includes(FILLER))).toBe(false);
+      t.github.done();
+    });
+  });
+
+  describe('a body whose signature does not match', () => {
+    it('is answered 400 and logged in one line without the body', async () => {
+      const payload = commentPayload({ body: `/deploy production ${FILLER}` });
+      const delivery = await t.server.deliver('issue_comment', payload, {
+        id: 'forged-1',
+        signature: await sign('guessed-secret', JSON.stringify(payload)),
+      });
+      expect(delivery.status).toBe(400);
+      expect(t.server.logLines.some((line) => line.includes(FILLER))).toBe(false);
+      expect(t.server.logs.filter((line) => line.includes('forged-1'))).toEqual([
+        `webhook issue_comment (delivery forged-1): ${JSON.stringify(payload).length} bytes whose signature does not match; not handled`,
+      ]);
+      t.github.done();
+      expect(await t.ledger.releases({ repo: 'acme/shop' })).toEqual([]);
+    });
+  });
+
+  describe('a signed body', () => {
+    it('is handled as before, the body read once', async () => {
+      t.github.token().config().reaction().comment();
+      const payload = commentPayload({ body: '/help' });
+      const delivery = await t.server.deliver('issue_comment', payload, {
+        signature: await sign(WEBHOOK_SECRET, JSON.stringify(payload)),
+      });
+      expect(delivery.status).toBe(200);
+      t.github.done();
+      expect(t.github.bodies('comment')).toHaveLength(1);
+    });
+  });
+});
