@@ -73056,7 +73056,7 @@ async function commandOwnsService(scope, target, what) {
 function renderStatusReply(view) {
   const environments = view.environment ? [view.environment] : statusEnvironments(view);
   const heading = view.environment ? `### \u{1F4CB} ${view.environment}` : "### \u{1F4CB} Deployments";
-  const recorded = view.releases.some((r) => !view.environment || r.environment === view.environment);
+  const recorded = view.releases.some((r) => !view.environment || r.environment === view.environment) || environments.some((env) => view.live[env] !== void 0);
   const running = view.releases.filter((r) => r.origin === "bot" && isActiveRelease(r.state));
   return [
     heading,
@@ -73081,7 +73081,8 @@ function environmentTable(environments, view) {
 }
 function environmentRow(environment2, view) {
   const mine = view.releases.filter((r) => r.environment === environment2);
-  const live = mine.filter((r) => r.state === "success").sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0))[0];
+  const live = view.live[environment2];
+  const release = live && mine.find((r) => r.version === live.version && r.succeededAt === live.at);
   const running = mine.find((r) => isActiveRelease(r.state));
   const lock2 = view.locks.find((l) => l.name === environmentLockName(view.repo, environment2));
   const { service } = view;
@@ -73090,8 +73091,8 @@ function environmentRow(environment2, view) {
     `**${environment2}**`,
     live?.version ? `\`${live.version}\`` : "\u2014",
     live?.commit ? `[\`${live.commit.slice(0, 7)}\`](${view.htmlUrl}/commit/${live.commit})` : "\u2014",
-    live?.requestedBy ? actorText(live.requestedBy) : "\u2014",
-    live?.succeededAt ? when(live.succeededAt) : "\u2014",
+    release?.requestedBy ? actorText(release.requestedBy) : "\u2014",
+    live ? when(live.at) : "\u2014",
     lock2 ? lockText(lock2) : "\u2014",
     running ? `${running.version ? `\`${running.version}\`` : "next version"} for ${running.requestedBy ? actorText(running.requestedBy) : "?"} (${running.state.replace("_", " ")})` : run3 ? `${userText(run3.holder)} outside the bot${run3.reason ? ` (${userText(run3.reason)})` : ""}` : "\u2014"
   ];
@@ -73200,11 +73201,22 @@ async function status(scope, command, target) {
     const checked = configFor(scope, environment2);
     if (!checked.ok) return refuse(scope, target, `/status ${environment2}`, checked.problem);
   }
-  const body2 = renderStatusReply({ ...known, environment: environment2 });
+  const live = await liveDeployments(scope, service, environment2 ? [environment2] : statusEnvironments(known));
+  const body2 = renderStatusReply({ ...known, live, environment: environment2 });
   const tracks = await tracksSection(scope);
   await answer(scope, target, tracks ? `${body2}
 
 ${tracks}` : body2);
+}
+async function liveDeployments(scope, service, environments) {
+  if (service === void 0) return {};
+  const history = deploymentHistory(scope);
+  const live = {};
+  for (const environment2 of environments) {
+    const deployment = liveOf(await history.successes(service, environment2));
+    if (deployment) live[environment2] = deployment;
+  }
+  return live;
 }
 async function tracksSection(scope) {
   const configured = tracksFor(scope);

@@ -1,9 +1,11 @@
 /** /status and /help: answers from the ledger and the command registry, in one reply. */
 import { planPromotions } from '../../src/engine/tracks.ts';
 import { deployLockName, isRepositoryLock } from '../../src/ledger/release-locks.ts';
+import { liveOf, type Success } from '../../src/release/live-version.ts';
 import { trackHolds } from '../../src/release/track-state.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
+import { deploymentHistory } from '../releases/deployment-history.ts';
 import { renderHelp, sentence } from '../render/help-reply.ts';
 import { renderStatusReply, statusEnvironments } from '../render/status-reply.ts';
 import { renderTracksSection } from '../render/tracks-reply.ts';
@@ -44,9 +46,26 @@ export async function status(
     const checked = configFor(scope, environment);
     if (!checked.ok) return refuse(scope, target, `/status ${environment}`, checked.problem);
   }
-  const body = renderStatusReply({ ...known, environment });
+  const live = await liveDeployments(scope, service, environment ? [environment] : statusEnvironments(known));
+  const body = renderStatusReply({ ...known, live, environment });
   const tracks = await tracksSection(scope);
   await answer(scope, target, tracks ? `${body}\n\n${tracks}` : body);
+}
+
+/** Each environment's live deployment by the one live-version rule; none without a service to ask for. */
+async function liveDeployments(
+  scope: HandlerScope,
+  service: string | undefined,
+  environments: readonly string[],
+): Promise<Record<string, Success>> {
+  if (service === undefined) return {};
+  const history = deploymentHistory(scope);
+  const live: Record<string, Success> = {};
+  for (const environment of environments) {
+    const deployment = liveOf(await history.successes(service, environment));
+    if (deployment) live[environment] = deployment;
+  }
+  return live;
 }
 
 /** Which version is on which release track, and when the next promotion is due; null without tracks. */

@@ -11,6 +11,7 @@ import {
 } from '../../src/ledger/release-locks.ts';
 import { isActiveRelease } from '../../src/ledger/release-queue.ts';
 import type { LockRecord, ReleaseRecord } from '../../src/ledger/types.ts';
+import type { Success } from '../../src/release/live-version.ts';
 import { actorText } from './actor.ts';
 import { userText } from './user-text.ts';
 
@@ -23,6 +24,11 @@ export interface StatusView {
   configured: readonly string[];
   /** The repository's releases, newest first. */
   releases: readonly ReleaseRecord[];
+  /**
+   * Each environment's live deployment, by the one live-version rule (release/live-version.ts):
+   * the bot's releases and the CLI's and Action's runs alike. An environment left out has none.
+   */
+  live: Readonly<Record<string, Success>>;
   /** The repository's locks held now, and the leases of CLI and Action runs deploying `service`. */
   locks: readonly LockRecord[];
   /** The service tranche.yml names; undefined without a valid one. */
@@ -33,7 +39,9 @@ export interface StatusView {
 export function renderStatusReply(view: StatusView): string {
   const environments = view.environment ? [view.environment] : statusEnvironments(view);
   const heading = view.environment ? `### 📋 ${view.environment}` : '### 📋 Deployments';
-  const recorded = view.releases.some((r) => !view.environment || r.environment === view.environment);
+  const recorded =
+    view.releases.some((r) => !view.environment || r.environment === view.environment) ||
+    environments.some((env) => view.live[env] !== undefined);
   const running = view.releases.filter((r) => r.origin === 'bot' && isActiveRelease(r.state));
   return [
     heading,
@@ -48,7 +56,7 @@ export function renderStatusReply(view: StatusView): string {
 }
 
 /** Every environment /status knows of: configured, released to or locked, by name. */
-export function statusEnvironments(view: Omit<StatusView, 'environment'>): string[] {
+export function statusEnvironments(view: Omit<StatusView, 'environment' | 'live'>): string[] {
   const locked = view.locks.flatMap((l) => lockedEnvironment(view.repo, l.name) ?? []);
   return [...new Set([...view.configured, ...view.releases.map((r) => r.environment), ...locked])].sort();
 }
@@ -64,9 +72,9 @@ function environmentTable(environments: readonly string[], view: StatusView): st
 
 function environmentRow(environment: string, view: StatusView): string[] {
   const mine = view.releases.filter((r) => r.environment === environment);
-  const live = mine
-    .filter((r) => r.state === 'success')
-    .sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0))[0];
+  const live = view.live[environment];
+  // Who deployed it, when the bot's release is the live deployment (a CLI or Action run does not say).
+  const release = live && mine.find((r) => r.version === live.version && r.succeededAt === live.at);
   const running = mine.find((r) => isActiveRelease(r.state));
   const lock = view.locks.find((l) => l.name === environmentLockName(view.repo, environment));
   const { service } = view;
@@ -75,8 +83,8 @@ function environmentRow(environment: string, view: StatusView): string[] {
     `**${environment}**`,
     live?.version ? `\`${live.version}\`` : '—',
     live?.commit ? `[\`${live.commit.slice(0, 7)}\`](${view.htmlUrl}/commit/${live.commit})` : '—',
-    live?.requestedBy ? actorText(live.requestedBy) : '—',
-    live?.succeededAt ? when(live.succeededAt) : '—',
+    release?.requestedBy ? actorText(release.requestedBy) : '—',
+    live ? when(live.at) : '—',
     lock ? lockText(lock) : '—',
     running
       ? `${running.version ? `\`${running.version}\`` : 'next version'} for ${running.requestedBy ? actorText(running.requestedBy) : '?'} (${running.state.replace('_', ' ')})`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overrideVerdict } from '../../src/release/fleet-verdicts.ts';
-import { T0, useBot } from './harness/bot-test.ts';
+import { recordLiveRun, T0, useBot } from './harness/bot-test.ts';
 import { TRANCHE_YML } from './harness/github-mock.ts';
 
 describe('commands', () => {
@@ -195,6 +195,23 @@ categories:
           'Releases running: 0 of at most 2.',
           'Queue, first asked first:\n\n1. deploy next version → **production** for @alice (#12), since 2026-12-01 09:00 UTC',
         ].join('\n\n'),
+      );
+    });
+
+    it('shows the version a CLI run deployed through the shared ledger as live, by the one live rule', async () => {
+      t.github.token();
+      await recordDeploy('production', '2', 8002, 'e'.repeat(40));
+      await recordLiveRun(t.ledger, {
+        service: 'shop',
+        environment: 'production',
+        version: '3',
+        at: T0 + 1000,
+      });
+      t.github.config().reaction().comment(12, 5001);
+      await t.comment({ body: '/status production' });
+      t.github.done();
+      expect(t.github.bodies('comment')[0]?.body).toContain(
+        '| **production** | `3` | — | — | 2026-12-01 09:00 UTC | — | — |',
       );
     });
 
