@@ -71959,15 +71959,20 @@ ${text}
 }
 
 // src/release/rollback-target.ts
-function rollbackTargetOf(successes, bad) {
+function rollbackTargetOf(successes, bad, strayTargets = false) {
   const ordered = newestFirst(successes);
   const live = ordered[0];
   if (live === void 0) return null;
+  if (strayTargets && !bad.has(live.version)) return live;
   const firstLive = ordered.findLastIndex((s) => s.version === live.version);
   return ordered.slice(firstLive + 1).find((s) => !bad.has(s.version)) ?? null;
 }
 async function rollbackTarget(history, request2) {
-  return rollbackTargetOf(await history.successes(request2.service, request2.environment), request2.bad);
+  return rollbackTargetOf(
+    await history.successes(request2.service, request2.environment),
+    request2.bad,
+    request2.strayTargets
+  );
 }
 
 // bot/verdicts/rollback-targets.ts

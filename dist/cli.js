@@ -65572,15 +65572,20 @@ async function reportCommand(options, runtime) {
 import { randomUUID as randomUUID4 } from "node:crypto";
 
 // src/release/rollback-target.ts
-function rollbackTargetOf(successes, bad) {
+function rollbackTargetOf(successes, bad, strayTargets = false) {
   const ordered = newestFirst(successes);
   const live = ordered[0];
   if (live === void 0) return null;
+  if (strayTargets && !bad.has(live.version)) return live;
   const firstLive = ordered.findLastIndex((s) => s.version === live.version);
   return ordered.slice(firstLive + 1).find((s) => !bad.has(s.version)) ?? null;
 }
 async function rollbackTarget(history, request2) {
-  return rollbackTargetOf(await history.successes(request2.service, request2.environment), request2.bad);
+  return rollbackTargetOf(
+    await history.successes(request2.service, request2.environment),
+    request2.bad,
+    request2.strayTargets
+  );
 }
 
 // src/release/track-state.ts
@@ -65718,9 +65723,11 @@ async function rollbackCommand(options, runtime) {
 async function versionBeforeLive(ledger, service, environment) {
   const history = runHistory(ledger);
   const bad = new Set(badVersions(await ledger.verdicts(service)));
-  const target = await rollbackTarget(history, { service, environment, bad });
+  const live = await liveVersion(history, service, environment);
+  const targets = await ledger.targetStates(service, environment);
+  const strayTargets = targets.some((target2) => target2.version !== live);
+  const target = await rollbackTarget(history, { service, environment, bad, strayTargets });
   if (!target) {
-    const live = await liveVersion(history, service, environment);
     throw new UsageError(
       `${environment} has no good version that succeeded before the live one (${live ?? "none"}) to roll back to; name one with --to`
     );

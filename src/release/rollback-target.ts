@@ -8,15 +8,23 @@
  * - never puts back a version the deploy gate would refuse (a bad verdict);
  * - never goes forward: a version that first succeeded after the live one (one an earlier
  *   rollback took away) is not a candidate, and a second rollback goes further back;
- * - has no target when nothing is live, or nothing good succeeded before the live version.
+ * - has no target when nothing is live, or nothing good succeeded before the live version;
+ * - puts the live version itself back (unless its verdict is bad) while a halted or killed run has
+ *   left a target off it: that undoes the run, where going further back would pass over the last
+ *   good version. Only a ledger that keeps each target's version knows this (`strayTargets`).
  */
 import { type DeploymentHistory, newestFirst, type Success } from './live-version.ts';
 
 /** The target among the environment's successes (see above); null when there is none. */
-export function rollbackTargetOf(successes: readonly Success[], bad: ReadonlySet<string>): Success | null {
+export function rollbackTargetOf(
+  successes: readonly Success[],
+  bad: ReadonlySet<string>,
+  strayTargets = false,
+): Success | null {
   const ordered = newestFirst(successes);
   const live = ordered[0];
   if (live === undefined) return null;
+  if (strayTargets && !bad.has(live.version)) return live;
   const firstLive = ordered.findLastIndex((s) => s.version === live.version);
   return ordered.slice(firstLive + 1).find((s) => !bad.has(s.version)) ?? null;
 }
@@ -24,7 +32,11 @@ export function rollbackTargetOf(successes: readonly Success[], bad: ReadonlySet
 /** The environment's rollback target, read from `history`; null when there is none. */
 export async function rollbackTarget(
   history: DeploymentHistory,
-  request: { service: string; environment: string; bad: ReadonlySet<string> },
+  request: { service: string; environment: string; bad: ReadonlySet<string>; strayTargets?: boolean },
 ): Promise<Success | null> {
-  return rollbackTargetOf(await history.successes(request.service, request.environment), request.bad);
+  return rollbackTargetOf(
+    await history.successes(request.service, request.environment),
+    request.bad,
+    request.strayTargets,
+  );
 }

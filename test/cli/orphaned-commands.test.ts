@@ -3,13 +3,13 @@
  * run on the host must not deploy beside it, and must not leave the dead run unrecorded.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { leaseCovering } from '../../src/cli/deploy-lock.ts';
 import { DEPLOY_LEASE_MS } from '../../src/release/deploy-lock.ts';
 import { collect, project, runCli, startCli } from '../support/cli.ts';
 import { component } from '../support/fakes.ts';
 import { withLedgerAt } from '../support/ledgers.ts';
+import { alive, fileWritten, killGroupOf } from '../support/processes.ts';
 
 const CONFIG = `service: shop
 environments:
@@ -41,35 +41,6 @@ afterEach(() => {
   for (const dispose of disposers) dispose();
   disposers = [];
 });
-
-/** Kills what is left of the orphan's process group should the test fail before the takeover does. */
-function killGroupOf(pid: number): void {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    process.kill(-Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]), 'SIGKILL');
-  } catch {
-    // Gone already.
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits for another process to write `file`; the budget is generous, as a loaded machine is slow. */
-async function fileWritten(file: string): Promise<string> {
-  for (let waited = 0; waited < 180_000; waited += 50) {
-    const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-    if (text !== '') return text;
-    await sleep(50);
-  }
-  throw new Error(`${file} was never written`);
-}
 
 // Telling a dead run's processes from a recycled pgid needs /proc; elsewhere the next run waits for the lease.
 describe.skipIf(!existsSync('/proc'))('a deploy killed while its command runs', () => {

@@ -30,6 +30,20 @@ describe('the rollback target', () => {
     expect(rollbackTargetOf([], NONE_BAD)).toBeNull();
   });
 
+  describe('while a halted or killed run has left a target off the live version', () => {
+    it('is the live version itself, which undoes that run', () => {
+      expect(rollbackTargetOf(deployed('1', '2'), NONE_BAD, true)?.version).toBe('2');
+    });
+
+    it('is the one before when the live version’s verdict is bad', () => {
+      expect(rollbackTargetOf(deployed('1', '2'), new Set(['2']), true)?.version).toBe('1');
+    });
+
+    it('is the live version even when nothing succeeded before it', () => {
+      expect(rollbackTargetOf(deployed('1'), NONE_BAD, true)?.version).toBe('1');
+    });
+  });
+
   describe('after a rollback', () => {
     it('goes further back, never forward to the version the rollback took away', () => {
       // 3 was rolled back to 2: 3 succeeded after 2 first did, so it is no candidate.

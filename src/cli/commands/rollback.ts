@@ -77,9 +77,11 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
 async function versionBeforeLive(ledger: Ledger, service: string, environment: string): Promise<string> {
   const history = runHistory(ledger);
   const bad = new Set(badVersions(await ledger.verdicts(service)));
-  const target = await rollbackTarget(history, { service, environment, bad });
+  const live = await liveVersion(history, service, environment);
+  const targets = await ledger.targetStates(service, environment);
+  const strayTargets = targets.some((target) => target.version !== live);
+  const target = await rollbackTarget(history, { service, environment, bad, strayTargets });
   if (!target) {
-    const live = await liveVersion(history, service, environment);
     throw new UsageError(
       `${environment} has no good version that succeeded before the live one (${live ?? 'none'}) to roll back to; name one with --to`,
     );

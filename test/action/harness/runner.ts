@@ -35,6 +35,8 @@ export interface ActionOptions {
   inputs?: Record<string, string>;
   interactions: Interaction[];
   event?: { name: string; payload: unknown };
+  /** Plays GitHub's API instead of preload.ts, from `scenario` (then written instead of the interactions). */
+  github?: { preload: string; scenario: unknown };
 }
 
 export interface StartedAction {
@@ -66,7 +68,7 @@ export function startAction(options: ActionOptions): StartedAction {
     return path;
   };
   const files = {
-    scenario: file('scenario.json', JSON.stringify(options.interactions)),
+    scenario: file('scenario.json', JSON.stringify(options.github?.scenario ?? options.interactions)),
     record: join(dir, 'record.json'),
     output: file('output'),
     summary: file('summary.md'),
@@ -95,7 +97,7 @@ export function startAction(options: ActionOptions): StartedAction {
     TRANCHE_TEST_RECORD: files.record,
     ...inputEnv(options.inputs ?? {}),
   };
-  const child = spawn(process.execPath, ['--import', PRELOAD, ACTION_BUNDLE], {
+  const child = spawn(process.execPath, ['--import', options.github?.preload ?? PRELOAD, ACTION_BUNDLE], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,204 @@
+/**
+ * The part of GitHub's REST API Tranche calls, kept as state: check runs, deployments with their
+ * statuses, and tags. A request changes the state as GitHub would and gets GitHub's answer, so a
+ * fault injected at any request leaves a state the invariants can be checked on afterwards.
+ */
+
+export interface FakeCheckRun {
+  id: number;
+  name: string;
+  headSha: string;
+  externalId: string | undefined;
+  status: string;
+  conclusion: string | null;
+}
+
+export interface FakeDeployment {
+  id: number;
+  sha: string;
+  environment: string;
+  payload: unknown;
+  /** Oldest first. */
+  statuses: string[];
+}
+
+export interface GitHubState {
+  checkRuns: FakeCheckRun[];
+  /** Oldest first. */
+  deployments: FakeDeployment[];
+  /** Tag name (refs/tags/…) → commit. */
+  tags: Record<string, string>;
+  nextId: number;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+const REPO_PATH = /^\/repos\/[^/]+\/[^/]+/;
+
+export function emptyGitHub(): GitHubState {
+  return { checkRuns: [], deployments: [], tags: {}, nextId: 100 };
+}
+
+/** One request against the state: the state is changed in place, GitHub's answer returned. */
+export function answer(state: GitHubState, method: string, url: string, body: unknown): Answer | undefined {
+  const parsed = new URL(url, 'https://api.github.com');
+  const path = decodeURIComponent(parsed.pathname).replace(REPO_PATH, '');
+  const query = parsed.searchParams;
+  const input = (body ?? {}) as Record<string, unknown>;
+  const route = ROUTES.find((r) => r.method === method && r.path.test(path));
+  return route?.handle(state, path.match(route.path) ?? [], query, input);
+}
+
+type Handler = (
+  state: GitHubState,
+  match: RegExpMatchArray | string[],
+  query: URLSearchParams,
+  body: Record<string, unknown>,
+) => Answer;
+
+const ROUTES: { method: string; path: RegExp; handle: Handler }[] = [
+  { method: 'POST', path: /^\/check-runs$/, handle: createCheckRun },
+  { method: 'PATCH', path: /^\/check-runs\/(\d+)$/, handle: updateCheckRun },
+  { method: 'GET', path: /^\/commits\/([^/]+)\/check-runs$/, handle: listCheckRuns },
+  { method: 'GET', path: /^\/deployments$/, handle: listDeployments },
+  { method: 'POST', path: /^\/deployments$/, handle: createDeployment },
+  { method: 'GET', path: /^\/deployments\/(\d+)\/statuses$/, handle: listStatuses },
+  { method: 'POST', path: /^\/deployments\/(\d+)\/statuses$/, handle: createStatus },
+  { method: 'GET', path: /^\/git\/matching-refs\/(.+)$/, handle: matchingRefs },
+  { method: 'GET', path: /^\/git\/ref\/(.+)$/, handle: getRef },
+  { method: 'POST', path: /^\/git\/refs$/, handle: createRef },
+];
+
+function createCheckRun(state: GitHubState, _m: unknown, _q: unknown, body: Record<string, unknown>): Answer {
+  const run: FakeCheckRun = {
+    id: state.nextId++,
+    name: String(body.name),
+    headSha: String(body.head_sha),
+    externalId: body.external_id === undefined ? undefined : String(body.external_id),
+    status: String(body.status ?? 'queued'),
+    conclusion: null,
+  };
+  state.checkRuns.push(run);
+  return { status: 201, body: checkRunJson(run) };
+}
+
+function updateCheckRun(
+  state: GitHubState,
+  match: RegExpMatchArray | string[],
+  _q: unknown,
+  body: Record<string, unknown>,
+): Answer {
+  const run = state.checkRuns.find((r) => r.id === Number(match[1]));
+  if (!run) return notFound();
+  if (typeof body.status === 'string') run.status = body.status;
+  if (typeof body.conclusion === 'string') {
+    run.conclusion = body.conclusion;
+    run.status = 'completed';
+  }
+  return { status: 200, body: checkRunJson(run) };
+}
+
+function listCheckRuns(
+  state: GitHubState,
+  match: RegExpMatchArray | string[],
+  query: URLSearchParams,
+): Answer {
+  const runs = state.checkRuns
+    .filter((r) => r.headSha === match[1] && (!query.get('check_name') || r.name === query.get('check_name')))
+    .reverse();
+  return { status: 200, body: { total_count: runs.length, check_runs: runs.map(checkRunJson) } };
+}
+
+function listDeployments(state: GitHubState, _m: unknown, query: URLSearchParams): Answer {
+  const list = [...state.deployments]
+    .reverse()
+    .filter((d) => !query.get('sha') || d.sha === query.get('sha'))
+    .filter((d) => !query.get('environment') || d.environment === query.get('environment'))
+    .slice(0, Number(query.get('per_page') ?? 30));
+  return { status: 200, body: list.map(deploymentJson) };
+}
+
+function createDeployment(
+  state: GitHubState,
+  _m: unknown,
+  _q: unknown,
+  body: Record<string, unknown>,
+): Answer {
+  const deployment: FakeDeployment = {
+    id: state.nextId++,
+    sha: String(body.ref),
+    environment: String(body.environment),
+    payload: body.payload ?? {},
+    statuses: [],
+  };
+  state.deployments.push(deployment);
+  return { status: 201, body: deploymentJson(deployment) };
+}
+
+function listStatuses(
+  state: GitHubState,
+  match: RegExpMatchArray | string[],
+  query: URLSearchParams,
+): Answer {
+  const deployment = state.deployments.find((d) => d.id === Number(match[1]));
+  if (!deployment) return notFound();
+  const statuses = [...deployment.statuses].reverse().slice(0, Number(query.get('per_page') ?? 30));
+  return { status: 200, body: statuses.map((s, i) => ({ id: deployment.id * 1000 + i, state: s })) };
+}
+
+function createStatus(
+  state: GitHubState,
+  match: RegExpMatchArray | string[],
+  _q: unknown,
+  body: Record<string, unknown>,
+): Answer {
+  const deployment = state.deployments.find((d) => d.id === Number(match[1]));
+  if (!deployment) return notFound();
+  deployment.statuses.push(String(body.state));
+  return { status: 201, body: { id: state.nextId++, state: body.state } };
+}
+
+function matchingRefs(state: GitHubState, match: RegExpMatchArray | string[]): Answer {
+  const prefix = `refs/${match[1]}`;
+  const refs = Object.entries(state.tags).filter(([ref]) => ref.startsWith(prefix));
+  return { status: 200, body: refs.map(([ref, sha]) => refJson(ref, sha)) };
+}
+
+function getRef(state: GitHubState, match: RegExpMatchArray | string[]): Answer {
+  const ref = `refs/${match[1]}`;
+  const sha = state.tags[ref];
+  return sha === undefined ? notFound() : { status: 200, body: refJson(ref, sha) };
+}
+
+function createRef(state: GitHubState, _m: unknown, _q: unknown, body: Record<string, unknown>): Answer {
+  const ref = String(body.ref);
+  if (state.tags[ref] !== undefined) return { status: 422, body: { message: 'Reference already exists' } };
+  state.tags[ref] = String(body.sha);
+  return { status: 201, body: refJson(ref, String(body.sha)) };
+}
+
+function notFound(): Answer {
+  return { status: 404, body: { message: 'Not Found' } };
+}
+
+function checkRunJson(run: FakeCheckRun) {
+  return {
+    id: run.id,
+    name: run.name,
+    head_sha: run.headSha,
+    external_id: run.externalId ?? null,
+    status: run.status,
+    conclusion: run.conclusion,
+  };
+}
+
+function deploymentJson(d: FakeDeployment) {
+  return { id: d.id, sha: d.sha, ref: d.sha, environment: d.environment, payload: d.payload };
+}
+
+function refJson(ref: string, sha: string) {
+  return { ref, object: { sha, type: 'commit' } };
+}
