@@ -17,6 +17,7 @@ import pg from 'pg';
 import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
 import { COMMIT, POSTGRES_DIALECT, ROLLBACK, type SqlParam, toNumberedPlaceholders } from './sql.ts';
 import { migrate, SqlLedger } from './sql-ledger.ts';
+import { storable } from './storable.ts';
 
 export const DEFAULT_SCHEMA = 'tranche';
 /** The advisory lock migrations hold: an arbitrary constant, "tran" in ASCII. */
@@ -179,7 +180,7 @@ function statement(sql: string, params: SqlParam[]): pg.QueryConfig {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params };
+  return { name, text, values: params.map(storable) };
 }
 
 function isRetryable(error: unknown): boolean {
