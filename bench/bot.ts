@@ -243,11 +243,11 @@ export async function botBench(): Promise<Table[]> {
       rows,
       notes: [
         `- Each row is ${ROUNDS} rounds, each a process of Tranche's bot and one of the bare app, in alternating order; the rates, latencies and CPU times are the medians of the rounds, and each ratio is the median of the rounds' ratios with their range. "by CPU" is the bare app's CPU time per webhook over Tranche's: what the ratio of rates would be if CPU alone set them, the figure a loaded machine disturbs least.`,
-        "- The bare Probot app makes the same GitHub requests for the same webhook (read .github/tranche.yml; for a comment also 👀 and a reply) and nothing else, through the same Probot, Octokit, server and fake GitHub; the last column is Tranche's rate over its rate.",
+        "- The bare Probot app makes the same GitHub requests for the same webhook (read .github/tranche.yml; for a comment also 👀 and a reply) and nothing else, through the same Probot, Octokit, server and fake GitHub; 'Tranche ÷ bare' is Tranche's rate over its rate.",
         `- Each webhook is signed with the secret and POSTed over loopback to createNodeMiddleware in a Node HTTP server; Probot checks the signature and answers 200 once the handler is done, so the latency is the whole handling. ${WARM_UP} webhooks warm up first.`,
         "- GitHub is a fake on 127.0.0.1 that answers at once; Octokit's retry and throttling plugins are off (with throttling on, Octokit spaces an installation's writes about a second apart, as GitHub asks of apps, and that would be the rate).",
         '- The ledger is a SQLite file (WAL): a comment claims its delivery and reads the releases; a status claims its delivery and records the deployment in one transaction.',
-        '- Each row runs in a process of its own, which sends the webhooks, runs the bot and plays GitHub, on the same two cores; nock is not loaded there, since it routes every HTTP request of a process through its interceptors (some 40 ms each).',
+        '- Each round of each app runs in a process of its own, which sends the webhooks, runs the bot and plays GitHub, on the same two cores; nock is not loaded there, since it routes every HTTP request of a process through its interceptors (some 40 ms each).',
       ],
     },
   ];
