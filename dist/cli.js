@@ -53208,6 +53208,15 @@ function migrations(dialect) {
 SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
 WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
       ]
+    },
+    {
+      version: 12,
+      description: "the bot's admitted releases by repository and state",
+      statements: [
+        // Expiring lapsed leases and reading what runs look at the bot's own releases; deployments it
+        // only saw (most rows) are left out of this index, so recording them never writes it.
+        "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
+      ]
     }
   ];
 }
@@ -53691,6 +53700,13 @@ function leaseMs(ttlMs) {
   return ttlMs;
 }
 
+// src/ledger/bot-hot-path-sql.ts
+var INSERT_SEEN_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
+  state, version, commit_sha, requested_by, deployment_id, log_url, check_run_url, description, requested_at,
+  started_at, updated_at, targets, track)
+VALUES (?, ?, ?, ?, 'seen', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING ${RELEASE_COLUMNS}`;
+
 // src/ledger/release-admission.ts
 function admissionBlocker(candidate, snapshot) {
   const lock = snapshot.locks.find((l) => l.holder !== candidate.requestedBy);
@@ -53812,16 +53828,16 @@ var ReleaseQueue = class {
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
-      let release = known ?? await insertSeen(session, report2, now);
+      const open2 = report2.state === "in_progress" ? "in_progress" : "pending";
+      let release = known ?? await insertSeen(session, report2, open2, now);
       let finished = null;
       if (report2.state === "success" || report2.state === "failure" || report2.state === "error") {
         finished = await finish(session, release, { ...report2, state: report2.state }, now, true);
         release = finished.release;
       } else if (report2.state === "inactive") {
         release = await setStatus(session, release, report2, "inactive", now);
-      } else if (!isFinishedRelease(release.state)) {
-        const state = report2.state === "in_progress" ? "in_progress" : "pending";
-        release = await setStatus(session, release, report2, state, now);
+      } else if (known && !isFinishedRelease(known.state)) {
+        release = await setStatus(session, known, report2, open2, now);
         if (release.origin === "bot") await renewLease(session, release, limits2.leaseMs, now);
       }
       const advance = await advanceIn(session, report2.repo, limits2, now);
@@ -53993,20 +54009,21 @@ async function findRelease(session, report2) {
 function targetsParam(targets) {
   return targets ? JSON.stringify(targets) : null;
 }
-async function insertSeen(session, report2, now) {
-  const [inserted] = await rows(session, INSERT_RELEASE, [
+async function insertSeen(session, report2, state, now) {
+  const [inserted] = await rows(session, INSERT_SEEN_RELEASE, [
     report2.repo,
     report2.installationId,
     report2.environment,
     report2.service ?? null,
-    "seen",
     report2.kind,
-    "pending",
+    state,
     report2.version,
     report2.commit,
     report2.requestedBy,
-    null,
     report2.deploymentId,
+    report2.logUrl,
+    report2.checkRunUrl,
+    report2.description,
     now,
     now,
     now,
