@@ -566,8 +566,8 @@ RETURNING ${RELEASE_COLUMNS}`;
 // ---------------------------------------------------------------------------------------------
 // Export, import and retention
 
-/** The two events that carry a run's final state through a prune. */
-const KEPT_KINDS = "('run_started', 'run_finished')";
+/** The events that carry a run's final state (and the targets its inventory gave) through a prune. */
+const KEPT_KINDS = "('run_started', 'inventory', 'run_finished')";
 
 /** Params: since. */
 export const EXPORT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
