@@ -16,7 +16,7 @@ export async function noop(
 ): Promise<void> {
   const config = configFor(scope, command.environment);
   if (!config.ok) return refuse(scope, target, `/noop ${command.environment}`, config.problem);
-  const resolved = resolveEnvironment(config.loaded.config, command.environment);
+  const resolved = resolveEnvironment(config.loaded.config, command.environment, { unread: 'no-targets' });
   const plan = planRelease(resolved.service, command.environment, resolved.components);
   const live = await liveVersion(deploymentHistory(scope), resolved.service, command.environment);
   const liveLine = live

@@ -37,6 +37,14 @@ export class UnknownEnvironmentError extends Error {
   }
 }
 
+/** A component's targets come from an inventory nobody read before resolving it (inventory.ts). */
+export class UnreadInventoryError extends Error {
+  constructor(environment: string, component: string) {
+    super(`the targets of ${environment}/${component} come from an inventory that was not read`);
+    this.name = 'UnreadInventoryError';
+  }
+}
+
 const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 
 /** `environments.production.components[0].rollout.growth`; keys with other characters are quoted. */

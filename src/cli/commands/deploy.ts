@@ -23,6 +23,7 @@ import {
   chooseEnvironment,
   loadProject,
   projectCommandEnv,
+  readProjectInventory,
   withLedger,
 } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -36,8 +37,9 @@ import { report } from './report-result.ts';
  * environment held by another run or locked with the bot's /lock: see deploy-lock.ts).
  */
 export async function deployCommand(options: DeployOptions, runtime: Runtime): Promise<number> {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== undefined)
@@ -75,6 +77,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
         cwd: project.dir,
         components: resolved.components,
         onFailure: resolved.onFailure,
+        inventory: project.loaded.inventory,
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {

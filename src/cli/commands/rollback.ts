@@ -15,6 +15,7 @@ import {
   chooseEnvironment,
   loadProject,
   projectCommandEnv,
+  readProjectInventory,
   withLedger,
 } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -29,8 +30,9 @@ export interface RollbackOptions extends CommonOptions {
  * Put the environment back on an earlier version (by default the rollback rule's target): every target at once, with the rollback command and bounded parallelism, then checked.
  */
 export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID();
   const run = {
@@ -61,6 +63,7 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         components: resolved.components.map(allAtOnce),
         onFailure: 'halt',
         action: 'rollback',
+        inventory: project.loaded.inventory,
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {
