@@ -79,6 +79,10 @@ describe('inventory', CLI_TESTS, () => {
         },
       ],
     });
+    const history = await f.run(['history']);
+    expect(history.stdout).toContain(`${result.runId}: inventory app: 3 target(s) from command ./hosts.sh`);
+    const [run] = JSON.parse((await f.run(['history', '--json'])).stdout);
+    expect(run.inventory).toEqual(recorded?.data?.components);
   });
 
   it('plans over the inventory without running anything else', async () => {
