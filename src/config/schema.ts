@@ -95,17 +95,21 @@ export const rolloutSchema = z
 export const inventorySchema = z
   .union(
     [
-      z.strictObject({
-        command: nonEmptyString().describe(
-          'Shell command, run in the config’s directory when a deploy, rollback or plan starts, that prints the targets: a JSON array, or NDJSON (one target a line), each a name or a {name, labels} mapping. It gets TRANCHE_SERVICE, TRANCHE_ENVIRONMENT and TRANCHE_COMPONENT.',
-        ),
-        timeout: positiveDuration.prefault('1m').describe('Time limit of the command.'),
-      }),
-      z.strictObject({
-        file: nonEmptyString().describe(
-          'A JSON (an array) or NDJSON file of targets, relative to the config’s directory, read when a deploy, rollback or plan starts.',
-        ),
-      }),
+      z
+        .strictObject({
+          command: nonEmptyString().describe(
+            'Shell command, run in the config’s directory when a deploy, rollback or plan starts, that prints the targets: a JSON array, or NDJSON (one target a line), each a name or a {name, labels} mapping. It gets TRANCHE_SERVICE, TRANCHE_ENVIRONMENT and TRANCHE_COMPONENT.',
+          ),
+          timeout: positiveDuration.prefault('1m').describe('Time limit of the command.'),
+        })
+        .meta({ title: 'inventory command' }),
+      z
+        .strictObject({
+          file: nonEmptyString().describe(
+            'A JSON (an array) or NDJSON file of targets, relative to the config’s directory, read when a deploy, rollback or plan starts.',
+          ),
+        })
+        .meta({ title: 'inventory file' }),
     ],
     { error: 'expected { command } or { file } of an inventory' },
   )

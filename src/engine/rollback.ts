@@ -34,8 +34,9 @@ export async function rollBack(
     const component = group[0]?.component;
     if (!component) continue;
     if (component.commandsPer === 'batch') {
-      for (const batch of batchesGoingBack(group))
-        results.push(...(await rollBackBatch(batch, spec, ports, sink)));
+      for (const batch of batchesGoingBack(group)) {
+        for (const result of await rollBackBatch(batch, spec, ports, sink)) results.push(result);
+      }
       continue;
     }
     // In the order they were started (later batches first), whichever finishes first.

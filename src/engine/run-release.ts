@@ -196,7 +196,7 @@ class Rollout {
   ): Promise<StepFailure | undefined> {
     const deployFail = await this.deployBatch(component, batch, number);
     if (deployFail) return deployFail;
-    deployed.push(...batch);
+    for (const target of batch) deployed.push(target);
     const windowStart = this.ports.clock.now();
     return (
       (await this.checkTargets(component, batch, number)) ??
