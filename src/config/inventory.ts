@@ -8,14 +8,12 @@
  * (exec/inventory-reader.ts): this layer runs nothing.
  */
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './errors.ts';
 import type { LoadedConfig } from './load.ts';
 import { createLocator } from './locate.ts';
 import { humanMessage } from './messages.ts';
 import { type ComponentConfig, type InventoryConfig, type TargetConfig, targetSchema } from './schema.ts';
-
-const inventoryTargetsSchema = z.array(targetSchema);
 
 /** The text an inventory gave, or why it gave none (a command that failed, a file not found). */
 export type InventoryText = { ok: true; text: string } | { ok: false; problem: string };
@@ -110,24 +108,66 @@ export function parseInventory(text: string, where: IssueAt): TargetConfig[] {
   const json = text.trimStart().startsWith('[');
   const items = json ? parseJsonArray(text, where) : parseNdjson(text, where);
   if (items.length === 0) throw new ConfigError([where('the inventory gave no target')]);
-  const parsed = inventoryTargetsSchema.safeParse(items, { error: humanMessage });
-  if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    const [index = 0, ...rest] = issue?.path ?? [];
-    const line = json
-      ? lineOfElement(text, [index as number, ...(rest as (string | number)[])])
-      : lineOfNdjsonItem(text, index as number);
-    throw new ConfigError([where(issue?.message ?? 'expected a target', line)]);
+  const targets: TargetConfig[] = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    const target = plainTarget(item) ?? validTarget(item);
+    if (target instanceof Error) {
+      const [issue] = (target as z.ZodError).issues;
+      const path = [index, ...((issue?.path ?? []) as (string | number)[])];
+      const line = json ? lineOfElement(text, path) : lineOfNdjsonItem(text, index);
+      throw new ConfigError([where(issue?.message ?? 'expected a target', line)]);
+    }
+    targets[index] = target;
   }
   const seen = new Set<string>();
-  for (const [index, target] of parsed.data.entries()) {
+  for (let index = 0; index < targets.length; index++) {
+    const target = targets[index] as TargetConfig;
     if (seen.has(target.name)) {
       const line = json ? lineOfElement(text, [index]) : lineOfNdjsonItem(text, index);
       throw new ConfigError([where(`target '${target.name}' is listed more than once`, line)]);
     }
     seen.add(target.name);
   }
-  return parsed.data;
+  return targets;
+}
+
+/** The target as the schema gives it, or the schema's error. */
+function validTarget(item: unknown): TargetConfig | z.ZodError {
+  const parsed = targetSchema.safeParse(item, { error: humanMessage });
+  return parsed.success ? parsed.data : parsed.error;
+}
+
+/**
+ * The target when the item has the plain shape most inventories print, checked without the
+ * schema: a name, or `{name, labels}` (labels optional) whose label values are strings. It gives
+ * what targetSchema gives for it (test/config/batch-inventory.test.ts holds them equal); any other
+ * item, valid or not, goes through the schema. Validating 100,000 targets through zod alone
+ * costs several times parsing their JSON (BENCHMARKS.md).
+ */
+function plainTarget(item: unknown): TargetConfig | undefined {
+  if (typeof item === 'string') return item.length > 0 ? { name: item, labels: {} } : undefined;
+  if (typeof item !== 'object' || item === null || Object.getPrototypeOf(item) !== Object.prototype) {
+    return undefined;
+  }
+  let name: unknown;
+  let labels: unknown = {};
+  for (const key in item) {
+    if (key === 'name') name = (item as { name: unknown }).name;
+    else if (key === 'labels') labels = (item as { labels: unknown }).labels;
+    else return undefined;
+  }
+  if (typeof name !== 'string' || name.length === 0 || !plainLabels(labels)) return undefined;
+  // The labels are the parser's own fresh object: kept, not copied.
+  return { name, labels };
+}
+
+function plainLabels(labels: unknown): labels is Record<string, string> {
+  if (typeof labels !== 'object' || labels === null || Object.getPrototypeOf(labels) !== Object.prototype) {
+    return false;
+  }
+  for (const key in labels) if (typeof (labels as Record<string, unknown>)[key] !== 'string') return false;
+  return true;
 }
 
 function parseJsonArray(text: string, where: IssueAt): unknown[] {

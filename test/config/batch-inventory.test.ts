@@ -1,9 +1,12 @@
 /** tranche.yml's batch commands and inventories: validation, resolving, and reading an inventory's text. */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConfigError } from '../../src/config/errors.ts';
-import { type InventoryReader, readInventories } from '../../src/config/inventory.ts';
+import { type InventoryReader, parseInventory, readInventories } from '../../src/config/inventory.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import { humanMessage } from '../../src/config/messages.ts';
 import { resolveEnvironment, resolveTracks, UnreadInventoryError } from '../../src/config/resolve.ts';
+import { targetSchema } from '../../src/config/schema.ts';
 import { configErrors } from './example.ts';
 
 function config(component: string, extra = ''): string {
@@ -126,6 +129,33 @@ describe('inventories', () => {
     expect(await readError(FROM_COMMAND, '[\n  "h1",\n  "h2" "h3"\n]\n')).toMatch(
       /the output of inventory command \.\/hosts\.sh, line 3:\d+: invalid JSON: /,
     );
+  });
+
+  it('gives what the schema gives for every target, valid or not', () => {
+    const where = (message: string) => ({ file: 'inventory', path: [], message });
+    const valid = [
+      'a',
+      { name: 'b' },
+      { name: 'c', labels: { zone: 'x' } },
+      { name: 'd', labels: { rack: 3, spare: true } },
+      { name: 'e', labels: {} },
+    ];
+    expect(parseInventory(JSON.stringify(valid), where)).toEqual(z.array(targetSchema).parse(valid));
+    const invalid = [
+      '',
+      { name: '' },
+      { name: 'x', extra: 1 },
+      { name: 'x', labels: { a: null } },
+      { labels: {} },
+      5,
+      null,
+      ['a'],
+    ];
+    for (const item of invalid) {
+      const parsed = targetSchema.safeParse(item, { error: humanMessage });
+      expect(parsed.success).toBe(false);
+      expect(() => parseInventory(JSON.stringify([item]), where)).toThrow(parsed.error?.issues[0]?.message);
+    }
   });
 
   it('refuses a target listed twice, and an inventory with no target', async () => {
