@@ -21,7 +21,8 @@ const TESTS = { timeout: timeoutFor({ nodes: 40, waitsMs: 2 * RUN_MS }) };
 
 /**
  * The fleet tool: appends `action version batch target…` to calls.log, and reports every target
- * ok except those named in FAIL (reported failed to deploy) and MISS (left out of the results file).
+ * ok except those named in FAIL (reported failed to deploy), CHECK_FAIL (reported failing the
+ * check) and MISS (left out of the results file).
  */
 const FLEET_TOOL = `
 const fs = require('node:fs');
@@ -29,12 +30,12 @@ const { targets } = JSON.parse(fs.readFileSync(process.env.TRANCHE_TARGETS_FILE,
 const names = targets.map((t) => t.name);
 const e = process.env;
 fs.appendFileSync('calls.log', [e.TRANCHE_ACTION, e.TRANCHE_VERSION, e.TRANCHE_BATCH, ...names].join(' ') + '\\n');
-const fail = new Set((e.FAIL ?? '').split(' ').filter(Boolean));
+const fail = new Set(((e.TRANCHE_ACTION === 'check' ? e.CHECK_FAIL : e.FAIL) ?? '').split(' ').filter(Boolean));
 const miss = new Set((e.MISS ?? '').split(' ').filter(Boolean));
 const results = {};
 for (const name of names) {
   if (miss.has(name)) continue;
-  results[name] = fail.has(name) && e.TRANCHE_ACTION === 'deploy' ? { ok: false, message: 'unreachable' } : { ok: true };
+  results[name] = fail.has(name) && e.TRANCHE_ACTION !== 'rollback' ? { ok: false, message: 'unreachable' } : { ok: true };
 }
 fs.writeFileSync(e.TRANCHE_RESULTS_FILE, JSON.stringify(results));
 `;
@@ -159,6 +160,20 @@ describe('batch commands', TESTS, () => {
       (e) => e.kind === 'target_deploy' && e.status === 'ok',
     );
     expect(others.map((e) => e.target)).not.toContain('web-3');
+  });
+
+  it('runs checkBatch over each batch after its deploy, failing on a target it reports failed', async () => {
+    const component = fleet(30, { checkBatch: '"$NODE" fleet.cjs' });
+    const result = await runRelease(spec('1.1', component), ports({ CHECK_FAIL: 'web-40 web-12' }), {
+      previousVersion: null,
+    });
+    expect(result.decision).toBe('rolled_back');
+    const checks = calls().filter((c) => c.action === 'check');
+    expect(checks.map((c) => [c.batch, c.targets.length])).toEqual([
+      [1, 10],
+      [2, 20],
+    ]);
+    expect(result.message).toMatch(/^check checkBatch on 20 target\(s\): failed on 1 of 20 target\(s\): web-12;/);
   });
 
   it('counts every target failed when the command writes no results file', async () => {
