@@ -173,7 +173,9 @@ describe('batch commands', TESTS, () => {
       [1, 10],
       [2, 20],
     ]);
-    expect(result.message).toMatch(/^check checkBatch on 20 target\(s\): failed on 1 of 20 target\(s\): web-12;/);
+    expect(result.message).toMatch(
+      /^check checkBatch on 20 target\(s\): failed on 1 of 20 target\(s\): web-12;/,
+    );
   });
 
   it('counts every target failed when the command writes no results file', async () => {
