@@ -15856,7 +15856,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -15879,7 +15879,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports2.LineCounter = LineCounter2;
+    exports2.LineCounter = LineCounter3;
   }
 });
 
@@ -16787,7 +16787,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options2 = {}) {
+    function parseDocument3(source, options2 = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options2);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options2);
@@ -16813,7 +16813,7 @@ var require_public_api = __commonJS({
       } else if (options2 === void 0 && reviver && typeof reviver === "object") {
         options2 = reviver;
       }
-      const doc = parseDocument2(src, options2);
+      const doc = parseDocument3(src, options2);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -16849,7 +16849,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse7;
     exports2.parseAllDocuments = parseAllDocuments;
-    exports2.parseDocument = parseDocument2;
+    exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify;
   }
 });
@@ -73006,6 +73006,12 @@ async function markVerdict(scope, command, requester) {
   );
 }
 
+// src/config/inventory.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+function sourceText(source) {
+  return "command" in source ? `command ${source.command}` : `file ${source.file}`;
+}
+
 // bot/handlers/noop.ts
 async function noop5(scope, command, target) {
   const config3 = configFor(scope, command.environment);
@@ -73014,9 +73020,15 @@ async function noop5(scope, command, target) {
   const plan = planRelease(resolved.service, command.environment, resolved.components);
   const live = await liveVersion(deploymentHistory(scope), resolved.service, command.environment);
   const liveLine2 = live ? `**${command.environment}** is on \`${live}\`.` : `**${command.environment}** has no live version recorded yet.`;
+  const inventories = (config3.loaded.config.environments[command.environment]?.components ?? []).flatMap(
+    (c) => Array.isArray(c.targets) ? [] : [
+      `The targets of **${c.name}** come from its inventory (${sourceText(c.targets)}), read when the Action deploys.`
+    ]
+  );
+  const notes = [...inventories, liveLine2].join("\n\n");
   await answer(scope, target, `${renderPlanMarkdown(plan, resolved.onFailure)}
 
-${liveLine2}`);
+${notes}`);
 }
 
 // bot/handlers/promote.ts
