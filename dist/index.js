@@ -71595,10 +71595,12 @@ async function rows(session, sql, params) {
 }
 async function advanceIn(session, repo, limits2, now) {
   const expired = await expire(session, repo, now);
+  const queue = await rows(session, SELECT_QUEUED_RELEASES, [repo]);
+  if (queue.length === 0) return { expired, started: [] };
   const running = await rows(session, SELECT_ACTIVE_RELEASES, [repo]);
   const waiting2 = /* @__PURE__ */ new Map();
   const started = [];
-  for (const queued of await rows(session, SELECT_QUEUED_RELEASES, [repo])) {
+  for (const queued of queue) {
     const blocker = admissionBlocker(queued, {
       locks: await heldLocks(session, repo, queued.environment, now),
       run: await heldRun(session, queued, now),
