@@ -631,13 +631,14 @@ WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 export const PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
 
 /**
- * The claims the bot makes for its own one-time acts (a verdict's reaction, a promotion's
- * deploys): keyed by what they act on rather than by a delivery GitHub could send again, so a
- * prune keeps them, or the act would be repeated.
+ * The claims a prune keeps, by event: those keyed by what they act on rather than by a delivery,
+ * or the act would be repeated when the same thing comes again. The bot's own one-time acts (a
+ * verdict's reaction, a promotion's deploys), and its commands, claimed once per comment
+ * (bot/github/webhook-identity.ts): a comment's signed body sent again must not run it again.
  */
-const KEPT_CLAIM_EVENTS = "('verdict', 'promotion')";
+const KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
 
-/** Params: before. Webhook delivery claims a prune removes. */
+/** Params: before. Claims a prune removes. */
 export const COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
 WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
