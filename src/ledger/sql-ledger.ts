@@ -23,7 +23,6 @@ import { ReleaseQueue } from './release-queue.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
 import * as owners from './service-owners.ts';
 import {
-  BUMP_VERSION_COUNTER,
   COUNT_PRUNABLE_DELIVERIES,
   COUNT_PRUNABLE_EVENTS,
   CREATE_SCHEMA_MIGRATIONS,
@@ -40,20 +39,15 @@ import {
   INSERT_EVENT,
   INSERT_RUN,
   INSERT_SCHEMA_MIGRATION,
-  INSERT_VERSION,
   migrations,
   PRUNE_DELIVERIES,
   PRUNE_EVENTS,
   pendingMigrations,
-  RAISE_VERSION_COUNTER,
   RELEASE_LOCK,
   RENEW_LOCK,
   SELECT_LOCKS,
   SELECT_SCHEMA_MIGRATIONS,
   SELECT_TARGET_STATES,
-  SELECT_VERSION,
-  SELECT_VERSION_BY_LABEL,
-  SELECT_VERSIONS,
   type SqlParam,
   selectEvents,
   selectRuns,
@@ -75,6 +69,14 @@ import {
   VersionClashError,
   type VersionRecord,
 } from './types.ts';
+import {
+  BUMP_VERSION_COUNTER,
+  INSERT_VERSION,
+  RAISE_VERSION_COUNTER,
+  SELECT_VERSION,
+  SELECT_VERSION_BY_LABEL,
+  SELECT_VERSIONS,
+} from './versions-sql.ts';
 
 /** Events per query when exporting. */
 const EXPORT_PAGE = 1000;

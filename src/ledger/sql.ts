@@ -332,22 +332,6 @@ const RUN_COLUMNS =
 const EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
 
-/** Params: service. Returns the service's new counter. */
-export const BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, 1)
-ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
-RETURNING n`;
-
-/** Params: service, version (the label). */
-export const SELECT_VERSION_BY_LABEL = 'SELECT n, commit_sha FROM versions WHERE service = ? AND version = ?';
-
-/** Params: service, n, version, commit_sha, created_at. */
-export const INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
-VALUES (?, ?, ?, ?, ?)`;
-
-/** Params: service. */
-export const SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
-FROM versions WHERE service = ? ORDER BY n`;
-
 /** Params: every column from run_id to data, in order. */
 export const INSERT_EVENT = `INSERT INTO events (run_id, seq, at, kind, status, service, environment, version,
   component, target, batch, duration_ms, reason_code, message, data)
@@ -585,14 +569,6 @@ FROM events WHERE at >= ? AND id > ? ORDER BY id LIMIT ?`;
 export const EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
   updated_at
 FROM target_states WHERE updated_at >= ? ORDER BY service, environment, component, target`;
-
-/** Params: service, n. */
-export const SELECT_VERSION = 'SELECT version, commit_sha FROM versions WHERE service = ? AND n = ?';
-
-/** Params: service, n. Raises the counter to n at least, so the next allocation does not reuse n. */
-export const RAISE_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, ?)
-ON CONFLICT (service) DO UPDATE SET
-  n = CASE WHEN excluded.n > version_counters.n THEN excluded.n ELSE version_counters.n END`;
 
 /** Params: every runs column in order. Returns the run id only when it was new. */
 export const IMPORT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at,

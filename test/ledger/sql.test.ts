@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BUMP_VERSION_COUNTER,
   migrations,
   POSTGRES_DIALECT,
   SQLITE_DIALECT,
@@ -8,6 +7,7 @@ import {
   selectRuns,
   toNumberedPlaceholders,
 } from '../../src/ledger/sql.ts';
+import { BUMP_VERSION_COUNTER } from '../../src/ledger/versions-sql.ts';
 
 describe('ledger SQL', () => {
   describe('toNumberedPlaceholders', () => {
