@@ -5,6 +5,18 @@
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
+import {
+  COUNT_PRUNABLE_EVENTS,
+  EXPORT_EVENTS,
+  EXPORT_RUNS,
+  EXPORT_TARGET_STATES,
+  EXPORT_VERSIONS,
+  IMPORT_EVENT,
+  IMPORT_RUN,
+  IMPORT_RUN_FINISH,
+  IMPORT_TARGET_STATE,
+  PRUNE_EVENTS,
+} from './exchange-sql.ts';
 import type {
   OutcomeCount,
   OutcomeFilter,
@@ -24,24 +36,14 @@ import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './r
 import * as owners from './service-owners.ts';
 import {
   COUNT_PRUNABLE_DELIVERIES,
-  COUNT_PRUNABLE_EVENTS,
   CREATE_SCHEMA_MIGRATIONS,
-  EXPORT_EVENTS,
-  EXPORT_RUNS,
-  EXPORT_TARGET_STATES,
-  EXPORT_VERSIONS,
   FINISH_RUN,
   FORCE_RELEASE_LOCK,
-  IMPORT_EVENT,
-  IMPORT_RUN,
-  IMPORT_RUN_FINISH,
-  IMPORT_TARGET_STATE,
   INSERT_EVENT,
   INSERT_RUN,
   INSERT_SCHEMA_MIGRATION,
   migrations,
   PRUNE_DELIVERIES,
-  PRUNE_EVENTS,
   pendingMigrations,
   RELEASE_LOCK,
   RENEW_LOCK,

@@ -326,10 +326,10 @@ export function pendingMigrations(steps: Migration[], applied: Iterable<number>,
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
 
-const RUN_COLUMNS =
+export const RUN_COLUMNS =
   'run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms';
 
-const EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
+export const EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
 
 /** Params: every column from run_id to data, in order. */
@@ -546,65 +546,6 @@ export const PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE(?, vers
   check_run_url = COALESCE(?, check_run_url), updated_at = ?
 WHERE id = ?
 RETURNING ${RELEASE_COLUMNS}`;
-
-// ---------------------------------------------------------------------------------------------
-// Export, import and retention
-
-/** The two events that carry a run's final state through a prune. */
-const KEPT_KINDS = "('run_started', 'run_finished')";
-
-/** Params: since. */
-export const EXPORT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
-FROM versions WHERE created_at >= ? ORDER BY service, n`;
-
-/** Params: since, since. Runs that started or finished since. */
-export const EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
-FROM runs WHERE started_at >= ? OR finished_at >= ? ORDER BY started_at, run_id`;
-
-/** Params: since, after id, limit. One page of events, by id. */
-export const EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= ? AND id > ? ORDER BY id LIMIT ?`;
-
-/** Params: since. */
-export const EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
-  updated_at
-FROM target_states WHERE updated_at >= ? ORDER BY service, environment, component, target`;
-
-/** Params: every runs column in order. Returns the run id only when it was new. */
-export const IMPORT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at,
-  finished_at, decision, reason_code, duration_ms)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (run_id) DO NOTHING
-RETURNING run_id`;
-
-/** Params: finished_at, duration_ms, decision, reason_code, run_id. Finishes a run only once. */
-export const IMPORT_RUN_FINISH = `UPDATE runs SET finished_at = ?, duration_ms = ?, decision = ?, reason_code = ?
-WHERE run_id = ? AND finished_at IS NULL
-RETURNING run_id`;
-
-/** Params: as INSERT_EVENT. Returns the new id only when the run had no event with this seq. */
-export const IMPORT_EVENT = `${INSERT_EVENT}
-ON CONFLICT (run_id, seq) DO NOTHING
-RETURNING id`;
-
-/** Params: as UPSERT_TARGET_STATE's columns. The newer state wins; returns a row only on a change. */
-export const IMPORT_TARGET_STATE = `INSERT INTO target_states
-  (service, environment, component, target, version, good_version, run_id, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (service, environment, component, target) DO UPDATE SET
-  version = excluded.version,
-  good_version = excluded.good_version,
-  run_id = excluded.run_id,
-  updated_at = excluded.updated_at
-WHERE excluded.updated_at > target_states.updated_at
-RETURNING service`;
-
-/** Params: before. What a prune removes, per kind. */
-export const COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
-WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
-
-/** Params: before. */
-export const PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
 
 /**
  * The claims a prune keeps, by event: those keyed by what they act on rather than by a delivery,
