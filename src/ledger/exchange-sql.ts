@@ -3,7 +3,7 @@
  * `ledger import` writes without overwriting, what `ledger prune` removes (sql.ts has the schema;
  * the fleet's and the bot's claims' share is in fleet-sql.ts and deliveries-sql.ts).
  */
-import { EVENT_COLUMNS, INSERT_EVENT, RUN_COLUMNS } from './sql.ts';
+import { EVENT_COLUMNS, INSERT_EVENT, RUN_COLUMNS } from './runs-sql.ts';
 
 /** The two events that carry a run's final state through a prune. */
 const KEPT_KINDS = "('run_started', 'run_finished')";

@@ -33,14 +33,20 @@ import type {
 import { acquireLockIn, leaseMs } from './lock-session.ts';
 import { ReleaseQueue } from './release-queue.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
+import {
+  FINISH_RUN,
+  INSERT_EVENT,
+  INSERT_RUN,
+  SELECT_TARGET_STATES,
+  selectEvents,
+  selectRuns,
+  UPSERT_TARGET_STATE,
+} from './runs-sql.ts';
 import * as owners from './service-owners.ts';
 import {
   COUNT_PRUNABLE_DELIVERIES,
   CREATE_SCHEMA_MIGRATIONS,
-  FINISH_RUN,
   FORCE_RELEASE_LOCK,
-  INSERT_EVENT,
-  INSERT_RUN,
   INSERT_SCHEMA_MIGRATION,
   migrations,
   PRUNE_DELIVERIES,
@@ -49,11 +55,7 @@ import {
   RENEW_LOCK,
   SELECT_LOCKS,
   SELECT_SCHEMA_MIGRATIONS,
-  SELECT_TARGET_STATES,
   type SqlParam,
-  selectEvents,
-  selectRuns,
-  UPSERT_TARGET_STATE,
 } from './sql.ts';
 import * as fleet from './sql-fleet.ts';
 import {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { selectEvents, selectRuns } from '../../src/ledger/runs-sql.ts';
 import {
   migrations,
   POSTGRES_DIALECT,
   SQLITE_DIALECT,
-  selectEvents,
-  selectRuns,
   toNumberedPlaceholders,
 } from '../../src/ledger/sql.ts';
 import { BUMP_VERSION_COUNTER } from '../../src/ledger/versions-sql.ts';
