@@ -1,7 +1,7 @@
 /** Taking a lock inside a transaction: shared by acquireLock and the bot's lock commands. */
 import type { SqlSession } from './connection.ts';
+import { ACQUIRE_LOCK, SELECT_LOCK } from './locks-sql.ts';
 import { toLock } from './rows.ts';
-import { ACQUIRE_LOCK, SELECT_LOCK } from './sql.ts';
 import type { LockOutcome, LockRequest } from './types.ts';
 
 export async function acquireLockIn(

@@ -9,6 +9,7 @@
  */
 import type { SqlConnection, SqlSession } from './connection.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
+import { FORCE_RELEASE_LOCK, RELEASE_LOCK, RENEW_LOCK, SELECT_LOCK } from './locks-sql.ts';
 import { admissionBlocker } from './release-admission.ts';
 import {
   carriedRelease,
@@ -23,16 +24,12 @@ import {
   CLAIM_DELIVERY,
   EXPIRE_RELEASES,
   FINISH_RELEASE,
-  FORCE_RELEASE_LOCK,
   FORGET_DELIVERY,
   INSERT_RELEASE,
   PATCH_RELEASE,
-  RELEASE_LOCK,
-  RENEW_LOCK,
   SELECT_ACTIVE_RELEASES,
   SELECT_EVERY_QUEUED_RELEASE,
   SELECT_LIVE_RELEASE,
-  SELECT_LOCK,
   SELECT_QUEUED_RELEASES,
   SELECT_RELEASE,
   SELECT_RELEASE_BY_DEPLOYMENT,

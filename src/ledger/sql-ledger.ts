@@ -31,6 +31,7 @@ import type {
   VerdictRecord,
 } from './fleet-types.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
+import { FORCE_RELEASE_LOCK, RELEASE_LOCK, RENEW_LOCK, SELECT_LOCKS } from './locks-sql.ts';
 import { ReleaseQueue } from './release-queue.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
 import {
@@ -46,14 +47,10 @@ import * as owners from './service-owners.ts';
 import {
   COUNT_PRUNABLE_DELIVERIES,
   CREATE_SCHEMA_MIGRATIONS,
-  FORCE_RELEASE_LOCK,
   INSERT_SCHEMA_MIGRATION,
   migrations,
   PRUNE_DELIVERIES,
   pendingMigrations,
-  RELEASE_LOCK,
-  RENEW_LOCK,
-  SELECT_LOCKS,
   SELECT_SCHEMA_MIGRATIONS,
   type SqlParam,
 } from './sql.ts';
