@@ -8,6 +8,7 @@
  * any number of bot replicas on one ledger agree on the queue and the repository-wide limit.
  */
 import type { SqlConnection, SqlSession } from './connection.ts';
+import { CLAIM_DELIVERY, FORGET_DELIVERY } from './deliveries-sql.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
 import { FORCE_RELEASE_LOCK, RELEASE_LOCK, RENEW_LOCK, SELECT_LOCK } from './locks-sql.ts';
 import { admissionBlocker } from './release-admission.ts';
@@ -21,10 +22,8 @@ import {
 } from './release-locks.ts';
 import { toLock, toRelease } from './rows.ts';
 import {
-  CLAIM_DELIVERY,
   EXPIRE_RELEASES,
   FINISH_RELEASE,
-  FORGET_DELIVERY,
   INSERT_RELEASE,
   PATCH_RELEASE,
   SELECT_ACTIVE_RELEASES,

@@ -5,6 +5,7 @@
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
+import { COUNT_PRUNABLE_DELIVERIES, PRUNE_DELIVERIES } from './deliveries-sql.ts';
 import {
   COUNT_PRUNABLE_EVENTS,
   EXPORT_EVENTS,
@@ -45,11 +46,9 @@ import {
 } from './runs-sql.ts';
 import * as owners from './service-owners.ts';
 import {
-  COUNT_PRUNABLE_DELIVERIES,
   CREATE_SCHEMA_MIGRATIONS,
   INSERT_SCHEMA_MIGRATION,
   migrations,
-  PRUNE_DELIVERIES,
   pendingMigrations,
   SELECT_SCHEMA_MIGRATIONS,
   type SqlParam,

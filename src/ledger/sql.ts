@@ -326,21 +326,9 @@ export function pendingMigrations(steps: Migration[], applied: Iterable<number>,
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
 
-// ---------------------------------------------------------------------------------------------
-// The bot: webhook deliveries claimed once, releases queued, started and recorded
-
-/** Params: delivery_id. A claim given up (its work failed), so a redelivery is handled. */
-export const FORGET_DELIVERY = 'DELETE FROM bot_deliveries WHERE delivery_id = ?';
-
 /** Params: service. The repository (and installation) of the newest release that carried the service. */
 export const SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
 WHERE service = ? AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
-
-/** Params: delivery_id, repo, event, received_at. Returns a row only for a delivery not seen before. */
-export const CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES (?, ?, ?, ?)
-ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
 
 export const RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
   requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
@@ -468,21 +456,6 @@ export const PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE(?, vers
   check_run_url = COALESCE(?, check_run_url), updated_at = ?
 WHERE id = ?
 RETURNING ${RELEASE_COLUMNS}`;
-
-/**
- * The claims a prune keeps, by event: those keyed by what they act on rather than by a delivery,
- * or the act would be repeated when the same thing comes again. The bot's own one-time acts (a
- * verdict's reaction, a promotion's deploys), and its commands, claimed once per comment
- * (bot/github/webhook-identity.ts): a comment's signed body sent again must not run it again.
- */
-const KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
-
-/** Params: before. Claims a prune removes. */
-export const COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-
-/** Params: before. */
-export const PRUNE_DELIVERIES = `DELETE FROM bot_deliveries WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // ---------------------------------------------------------------------------------------------
 // Fleets: outcomes, verdicts, promotions
