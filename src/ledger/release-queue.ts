@@ -20,7 +20,6 @@ import {
   leaseHolder,
   leaseLockName,
 } from './release-locks.ts';
-import { toLock, toRelease } from './rows.ts';
 import {
   EXPIRE_RELEASES,
   FINISH_RELEASE,
@@ -41,7 +40,8 @@ import {
   SUPERSEDE_RELEASES,
   SUPERSEDE_RING_RELEASES,
   selectReleases,
-} from './sql.ts';
+} from './releases-sql.ts';
+import { toLock, toRelease } from './rows.ts';
 import {
   ACTIVE_RELEASE_STATES,
   type Admission,
