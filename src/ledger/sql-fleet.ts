@@ -4,22 +4,6 @@
  */
 import type { Outcome, Verdict, VerdictReason } from '../engine/verdict.ts';
 import type { Row, SqlConnection, SqlSession } from './connection.ts';
-import type {
-  OutcomeCount,
-  OutcomeFilter,
-  OutcomeInput,
-  OutcomeRecord,
-  PromotionFilter,
-  PromotionKey,
-  PromotionRecord,
-  PromotionRequest,
-  PromotionState,
-  UnjudgedVersion,
-  VerdictInput,
-  VerdictKind,
-  VerdictRecord,
-} from './fleet-types.ts';
-import { nullableNumber, nullableString } from './rows.ts';
 import {
   CANCEL_PROMOTION,
   CLAIM_PROMOTION,
@@ -41,7 +25,23 @@ import {
   SETTLE_UNJUDGED,
   selectOutcomes,
   selectPromotions,
-} from './sql.ts';
+} from './fleet-sql.ts';
+import type {
+  OutcomeCount,
+  OutcomeFilter,
+  OutcomeInput,
+  OutcomeRecord,
+  PromotionFilter,
+  PromotionKey,
+  PromotionRecord,
+  PromotionRequest,
+  PromotionState,
+  UnjudgedVersion,
+  VerdictInput,
+  VerdictKind,
+  VerdictRecord,
+} from './fleet-types.ts';
+import { nullableNumber, nullableString } from './rows.ts';
 import type { LedgerRecord } from './types.ts';
 
 function outcomeParams(o: OutcomeInput): (string | number)[] {
