@@ -1,13 +1,13 @@
 /** The bot's claims: each webhook delivery, or each thing a webhook acts on, claimed once (sql.ts has the schema). */
 
-/** Params: delivery_id. A claim given up (its work failed), so a redelivery is handled. */
-export const FORGET_DELIVERY = 'DELETE FROM bot_deliveries WHERE delivery_id = ?';
-
-/** Params: delivery_id, repo, event, received_at. Returns a row only for a delivery not seen before. */
+/** Returns a row only for a claim not made before. */
 export const CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES (?, ?, ?, ?)
+VALUES ($delivery_id, $repo, $event, $received_at)
 ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
+RETURNING delivery_id` as const;
+
+/** A claim given up (its work failed), so a redelivery is handled. */
+export const FORGET_DELIVERY = 'DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id' as const;
 
 /**
  * The claims a prune keeps, by event: those keyed by what they act on rather than by a delivery,
@@ -17,9 +17,9 @@ RETURNING delivery_id`;
  */
 const KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
 
-/** Params: before. Claims a prune removes. */
+/** Claims made before $before that a prune removes. */
 export const COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}` as const;
 
-/** Params: before. */
-export const PRUNE_DELIVERIES = `DELETE FROM bot_deliveries WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+export const PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}` as const;

@@ -1,78 +1,106 @@
 /** The fleet store: reported outcomes, verdicts and overrides, scheduled promotions (sql.ts has the schema). */
-import { type SqlParam, type SqlQuery, whereClause } from './sql.ts';
+import { Conditions, type SqlParam, type SqlQuery } from './statement.ts';
 
 const OUTCOME_COLUMNS = 'service, version, environment, outcome, source, source_id, at';
+const OUTCOME_VALUES = '$service, $version, $environment, $outcome, $source, $source_id, $at';
 
-/** Params: every outcome column in order. Returns the id only when the outcome was new. */
-export const INSERT_OUTCOME = insertOutcomes(1);
+/** The columns of one outcome, as a statement's parameters. */
+export type OutcomeParams = Record<
+  'service' | 'version' | 'environment' | 'outcome' | 'source' | 'source_id' | 'at',
+  SqlParam
+>;
+
+/** Returns the id only when the outcome was new. */
+export const INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
+ON CONFLICT (service, source, source_id) DO NOTHING
+RETURNING id, service, version` as const;
 
 /** Outcomes per multi-row insert when recording many: 700 parameters, far below both backends' limits. */
 export const OUTCOMES_PER_INSERT = 100;
 
-/** Params: every outcome column of each of `rows` outcomes. Returns one id per new outcome. */
-export function insertOutcomes(rows: number): string {
-  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-  return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
-ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id, service, version`;
+/** Many outcomes in one statement (INSERT_OUTCOME's, one row each). Returns one id per new outcome. */
+export function insertOutcomes(outcomes: readonly OutcomeParams[]): SqlQuery {
+  const params: Record<string, SqlParam> = {};
+  const rows = outcomes.map((outcome, i) => {
+    for (const [column, value] of Object.entries(outcome)) params[`${column}_${i}`] = value;
+    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name: string) => `$${name}_${i}`)})`;
+  });
+  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows.join(', ')}`);
+  return { sql, params };
 }
 
 /**
- * Params: service, version, last_outcome_id. The version has outcomes the bot has not judged;
- * an id recorded later replaces an earlier one (row locks order the writers).
+ * The version has outcomes the bot has not judged; an id recorded later replaces an earlier one
+ * (row locks order the writers).
  */
-export const MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id) VALUES (?, ?, ?)
-ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+export const MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
+VALUES ($service, $version, $last_outcome_id)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id` as const;
 
 export const SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
-ORDER BY service, version`;
+ORDER BY service, version` as const;
 
-/** Params: service, version, last_outcome_id. Only while no outcome came since it was read. */
+/** Only while no outcome came since it was read. */
 export const SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
-WHERE service = ? AND version = ? AND last_outcome_id = ?
-RETURNING service`;
+WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
+RETURNING service` as const;
 
-/** Params: since. */
-export const EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= ? ORDER BY id`;
+export const EXPORT_OUTCOMES =
+  `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id` as const;
 
-/** Params: service. */
 export const COUNT_OUTCOMES = `SELECT version, environment,
   SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
-FROM outcomes WHERE service = ? GROUP BY version, environment ORDER BY version, environment`;
+FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment` as const;
+
+/** A service's outcomes, optionally of some versions and one environment, in the order they happened. */
+export function selectOutcomes(filter: {
+  service: string;
+  versions?: string[] | undefined;
+  environment?: string | undefined;
+}): SqlQuery {
+  const where = new Conditions();
+  where.equal('service', filter.service);
+  where.oneOf('version', filter.versions);
+  where.equal('environment', filter.environment);
+  return {
+    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
+    params: where.params,
+  };
+}
 
 const VERDICT_COLUMNS = 'service, version, verdict, reason_code, kind, actor, reason, message, evidence, at';
 
-/** Params: every verdict column in order. */
-export const INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING id`;
+export const INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
+VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
+RETURNING id` as const;
 
-/** Params: since. Overrides only: computed verdicts are each ledger's own. */
+/** Overrides only: computed verdicts are each ledger's own. */
 export const EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE kind = 'override' AND at >= ? ORDER BY id`;
+WHERE kind = 'override' AND at >= $since ORDER BY id` as const;
 
-/** Params: service, version, kind, verdict, actor, at. An imported override already here. */
+/** An imported override already here. */
 export const FIND_OVERRIDE = `SELECT id FROM verdicts
-WHERE service = ? AND version = ? AND kind = ? AND verdict = ? AND actor = ? AND at = ?`;
+WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
+  AND at = $at` as const;
 
-/** Params: service. */
-export const SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = ? ORDER BY id`;
+export const SELECT_SERVICE_VERDICTS =
+  `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id` as const;
 
-/** Params: service, version. */
 export const SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE service = ? AND version = ? ORDER BY id`;
+WHERE service = $service AND version = $version ORDER BY id` as const;
 
 const PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
   note, created_at, updated_at, repo, installation_id`;
-
-const PROMOTION_KEY = 'service = ? AND version = ? AND to_track = ?';
+/** A promotion's key: $service, $version, $to_track. */
+const PROMOTION_KEY = 'service = $service AND version = $version AND to_track = $to_track';
 
 /**
- * Params: service, version, from_track, to_track, due_at, reason, created_at, updated_at, repo,
- * installation_id. Schedules it, or schedules again one not claimed or done; a repository once
- * known is kept when none is given.
+ * Schedules it, or schedules again one not claimed or done; a repository once known is kept when
+ * none is given.
  */
 export const SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
-VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?, ?, ?)
+VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
+  $updated_at, $repo, $installation_id)
 ON CONFLICT (service, version, to_track) DO UPDATE SET
   from_track = excluded.from_track,
   due_at = excluded.due_at,
@@ -84,50 +112,31 @@ ON CONFLICT (service, version, to_track) DO UPDATE SET
   claimed_until = NULL,
   note = NULL,
   updated_at = excluded.updated_at
-WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
+WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')` as const;
 
-/** Params: service, version, to_track. */
-export const SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
+export const SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}` as const;
 
 /**
- * Params: claimed_by, claimed_until, updated_at, service, version, to_track, now, now. A due
- * promotion that is scheduled, or claimed by a lease that ran out. Under concurrency the row lock
- * (PostgreSQL re-checks the WHERE after waiting for it) or the write lock (SQLite) lets one win.
+ * A promotion due by $now that is scheduled, or claimed by a lease that ran out. Under concurrency
+ * the row lock (PostgreSQL re-checks the WHERE after waiting for it) or the write lock (SQLite)
+ * lets one win.
  */
-export const CLAIM_PROMOTION = `UPDATE promotions SET state = 'claimed', claimed_by = ?, claimed_until = ?, updated_at = ?
-WHERE ${PROMOTION_KEY} AND due_at <= ?
-  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= ?))
-RETURNING ${PROMOTION_COLUMNS}`;
+export const CLAIM_PROMOTION = `UPDATE promotions
+SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
+WHERE ${PROMOTION_KEY} AND due_at <= $now
+  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
+RETURNING ${PROMOTION_COLUMNS}` as const;
 
-/** Params: state, note, updated_at, service, version, to_track, claimed_by. */
-export const FINISH_PROMOTION = `UPDATE promotions SET state = ?, note = ?, updated_at = ?, claimed_until = NULL
-WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = ?
-RETURNING ${PROMOTION_COLUMNS}`;
+/** Only by the holder of its claim. */
+export const FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
+  claimed_until = NULL
+WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
+RETURNING ${PROMOTION_COLUMNS}` as const;
 
-/** Params: note, updated_at, service, version, to_track. */
-export const CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = ?, updated_at = ?
+export const CANCEL_PROMOTION =
+  `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
 WHERE ${PROMOTION_KEY} AND state = 'scheduled'
-RETURNING ${PROMOTION_COLUMNS}`;
-
-/** A service's outcomes, optionally of some versions and one environment, in the order they happened. */
-export function selectOutcomes(filter: {
-  service: string;
-  versions?: string[] | undefined;
-  environment?: string | undefined;
-}): SqlQuery {
-  const where = ['service = ?'];
-  const params: SqlParam[] = [filter.service];
-  if (filter.versions !== undefined) {
-    if (filter.versions.length === 0) where.push('1 = 0');
-    else where.push(`version IN (${filter.versions.map(() => '?').join(', ')})`);
-    params.push(...filter.versions);
-  }
-  if (filter.environment !== undefined) {
-    where.push('environment = ?');
-    params.push(filter.environment);
-  }
-  return { sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${whereClause(where)} ORDER BY at, id`, params };
-}
+RETURNING ${PROMOTION_COLUMNS}` as const;
 
 /** Promotions by service, states and due time, soonest first. */
 export function selectPromotions(filter: {
@@ -135,23 +144,11 @@ export function selectPromotions(filter: {
   states?: string[] | undefined;
   dueBy?: number | undefined;
 }): SqlQuery {
-  const where: string[] = [];
-  const params: SqlParam[] = [];
-  if (filter.service !== undefined) {
-    where.push('service = ?');
-    params.push(filter.service);
-  }
-  if (filter.states !== undefined) {
-    where.push(
-      filter.states.length === 0 ? '1 = 0' : `state IN (${filter.states.map(() => '?').join(', ')})`,
-    );
-    params.push(...filter.states);
-  }
-  if (filter.dueBy !== undefined) {
-    where.push('due_at <= ?');
-    params.push(filter.dueBy);
-  }
-  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${whereClause(where)}
+  const where = new Conditions();
+  where.equal('service', filter.service);
+  where.oneOf('state', filter.states);
+  where.compare('due_at <=', 'due_by', filter.dueBy);
+  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
 ORDER BY due_at, service, version, to_track`;
-  return { sql, params };
+  return { sql, params: where.params };
 }

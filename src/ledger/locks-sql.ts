@@ -1,14 +1,14 @@
 /** The locks store: named locks, with or without a lease (sql.ts has the schema). */
 
-const LOCK_COLUMNS = 'name, holder, acquired_at, renewed_at, expires_at, reason, data';
+export const LOCK_COLUMNS = 'name, holder, acquired_at, renewed_at, expires_at, reason, data';
 
 /**
- * Params: name, holder, acquired_at, renewed_at, expires_at, reason, data, now. Takes a free
- * lock, an expired lease, or one the same holder already has (keeping its acquired_at); returns
- * no row when someone else holds it. The conflicting row stays locked for the rest of the
- * transaction, so the holder read right after is the one that won.
+ * Takes a free lock, an expired lease (one that expires by $now), or one the same holder already
+ * has (keeping its acquired_at); returns no row when someone else holds it. The conflicting row
+ * stays locked for the rest of the transaction, so the holder read right after is the one that won.
  */
-export const ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+export const ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
+VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
 ON CONFLICT (name) DO UPDATE SET
   acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
   holder = excluded.holder,
@@ -16,23 +16,22 @@ ON CONFLICT (name) DO UPDATE SET
   expires_at = excluded.expires_at,
   reason = excluded.reason,
   data = excluded.data
-WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= ?)
-RETURNING ${LOCK_COLUMNS}`;
+WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
+RETURNING ${LOCK_COLUMNS}` as const;
 
-/** Params: name. */
-export const SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = ?`;
+export const SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name` as const;
 
-/** Params: renewed_at, expires_at, name, holder, now. Only a lease its holder still has. */
-export const RENEW_LOCK = `UPDATE locks SET renewed_at = ?, expires_at = ?
-WHERE name = ? AND holder = ? AND expires_at IS NOT NULL AND expires_at > ?
-RETURNING ${LOCK_COLUMNS}`;
+/** Only a lease its holder still has at $now. */
+export const RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
+WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
+RETURNING ${LOCK_COLUMNS}` as const;
 
-/** Params: name, holder. */
-export const RELEASE_LOCK = `DELETE FROM locks WHERE name = ? AND holder = ? RETURNING ${LOCK_COLUMNS}`;
+export const RELEASE_LOCK =
+  `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}` as const;
 
-/** Params: name. Whoever holds it. */
-export const FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${LOCK_COLUMNS}`;
+/** Whoever holds it. */
+export const FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}` as const;
 
-/** Params: now. Locks held at `now`: expired leases are left out. */
+/** Locks held at $now: expired leases are left out. */
 export const SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
-WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
+WHERE expires_at IS NULL OR expires_at > $now ORDER BY name` as const;

@@ -15,8 +15,9 @@
  */
 import pg from 'pg';
 import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
-import { COMMIT, POSTGRES_DIALECT, ROLLBACK, type SqlParam, toNumberedPlaceholders } from './sql.ts';
+import { COMMIT, POSTGRES_DIALECT, ROLLBACK } from './sql.ts';
 import { migrate, SqlLedger } from './sql-ledger.ts';
+import { bind, compiler, type ParamArgs, type SqlParam } from './statement.ts';
 
 export const DEFAULT_SCHEMA = 'tranche';
 /** The advisory lock migrations hold: an arbitrary constant, "tran" in ASCII. */
@@ -128,8 +129,8 @@ class PostgresConnection implements SqlConnection {
     ];
   }
 
-  async query(sql: string, params: SqlParam[] = []): Promise<Row[]> {
-    return (await this.pool.query(statement(sql, params))).rows;
+  async query<S extends string>(sql: S, ...params: ParamArgs<S>): Promise<Row[]> {
+    return (await this.pool.query(statement(sql, params[0]))).rows;
   }
 
   async transaction<T>(
@@ -144,7 +145,7 @@ class PostgresConnection implements SqlConnection {
         // Everyday commits do not wait for the WAL flush (see the top of this module); this one does.
         if (options.durable) await client.query('SET LOCAL synchronous_commit = on');
         const result = await work({
-          query: async (sql, params = []) => (await client.query(statement(sql, params))).rows,
+          query: async (sql, ...params) => (await client.query(statement(sql, params[0]))).rows,
         });
         await client.query(COMMIT);
         return result;
@@ -169,17 +170,22 @@ class PostgresConnection implements SqlConnection {
 }
 
 const names = new Map<string, string>();
+const compile = compiler(POSTGRES_DIALECT.marker);
 
 /** A query for pg: `$n` markers; named (so prepared once per connection) when it has parameters. */
-function statement(sql: string, params: SqlParam[]): pg.QueryConfig {
-  const text = toNumberedPlaceholders(sql);
-  if (params.length === 0) return { text };
+function statement(sql: string, params: Readonly<Record<string, SqlParam>> = {}): pg.QueryConfig {
+  const compiled = compile(sql);
+  const { text } = compiled;
+  if (compiled.names.length === 0) {
+    bind(compiled, params);
+    return { text };
+  }
   let name = names.get(text);
   if (name === undefined) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params };
+  return { name, text, values: bind(compiled, params) };
 }
 
 function isRetryable(error: unknown): boolean {

@@ -1,5 +1,10 @@
 /**
- * Every piece of SQL the ledger runs, in one place, shared by the SQLite and PostgreSQL backends.
+ * The ledger's schema, shared by the SQLite and PostgreSQL backends: the two dialects and the
+ * ordered list of migrations. The statements that read and write it live beside it, one file per
+ * store: versions-sql.ts, runs-sql.ts (runs, events, target states), locks-sql.ts,
+ * deliveries-sql.ts (the bot's claims), releases-sql.ts (the bot's releases and queue),
+ * fleet-sql.ts (outcomes, verdicts, promotions), exchange-sql.ts (bundle export and import,
+ * prune) and service-owners.ts. Each names its parameters (`$service`), see statement.ts.
  *
  * The statements keep to forms SQLite (3.35+) and PostgreSQL both accept: `INSERT ... ON CONFLICT
  * ... DO UPDATE/NOTHING` (with a `WHERE` on the update), `RETURNING`, `excluded.column`, `CASE`
@@ -14,9 +19,8 @@
  * 3. The bot's release transactions read before they write (count what runs, then start one), so
  *    they serialise per repository: SQLite's `BEGIN IMMEDIATE` already does; PostgreSQL takes a
  *    transaction-scoped advisory lock on the repository's name first (`lockRepository`).
- *
- * Parameters are written as `?`, the SQL standard's dynamic parameter marker, which SQLite binds
- * positionally; PostgreSQL wants `$1, $2, ...`, see {@link toNumberedPlaceholders}.
+ * 4. The parameter markers each driver binds (`?1` and `$1`), which statement.ts writes from the
+ *    names.
  *
  * ## Adding a migration (a table, a column, an index)
  * Append a step to {@link migrations} with the next version number; never edit or renumber one
@@ -24,7 +28,8 @@
  * differ, add a field to SqlDialect (as `identityPrimaryKey`) or branch on `dialect.name` inside
  * the step, so the two lists stay side by side. Both backends apply missing steps on open, each
  * in one transaction under its backend's migration lock, and refuse a ledger whose schema is newer
- * than the code. Then put the step's queries here, use them from sql-ledger.ts, and cover them in
+ * than the code. Then put the table's queries in a file of its own (`<store>-sql.ts`, each
+ * statement `as const` with `$name` parameters), use them from the store's code, and cover them in
  * test/ledger/contract.ts, which runs against both backends.
  */
 
@@ -35,27 +40,32 @@ export interface SqlDialect {
   /** Opens a transaction that holds the write lock from its start. */
   beginWrite: string;
   /**
-   * Params: repository. Serialises the bot's release transactions on one repository until the
-   * transaction ends; null where beginWrite already excludes every other writer.
+   * Serialises the bot's release transactions on `$repo` until the transaction ends; null where
+   * beginWrite already excludes every other writer.
    */
-  lockRepository: string | null;
+  lockRepository: typeof LOCK_REPOSITORY | null;
+  /** The driver's marker for the index-th distinct parameter of a statement, from 1. */
+  marker(index: number): string;
 }
 
 /** The advisory lock class of the bot's per-repository transactions: "rels" in ASCII. */
 const RELEASES_LOCK_CLASS = 0x72656c73;
+const LOCK_REPOSITORY = `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext($repo))` as const;
 
 export const SQLITE_DIALECT: SqlDialect = {
   name: 'sqlite',
   identityPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   beginWrite: 'BEGIN IMMEDIATE',
   lockRepository: null,
+  marker: (index) => `?${index}`,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
   name: 'postgres',
   identityPrimaryKey: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
   beginWrite: 'BEGIN',
-  lockRepository: `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext(?))`,
+  lockRepository: LOCK_REPOSITORY,
+  marker: (index) => `$${index}`,
 };
 
 export const COMMIT = 'COMMIT';
@@ -73,7 +83,8 @@ export const CREATE_SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migra
   applied_at BIGINT NOT NULL
 )`;
 export const SELECT_SCHEMA_MIGRATIONS = 'SELECT version FROM schema_migrations ORDER BY version';
-export const INSERT_SCHEMA_MIGRATION = 'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)';
+export const INSERT_SCHEMA_MIGRATION = `INSERT INTO schema_migrations (version, applied_at)
+VALUES ($version, $applied_at)` as const;
 
 /** The schema, as an ordered list of steps. Append new steps; the ledger applies the missing ones. */
 export function migrations(dialect: SqlDialect): Migration[] {
@@ -322,36 +333,4 @@ export function pendingMigrations(steps: Migration[], applied: Iterable<number>,
     );
   }
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
-}
-
-export type SqlParam = string | number | null;
-
-export interface SqlQuery {
-  sql: string;
-  params: SqlParam[];
-}
-
-export function limitClause(limit: number | undefined, what: string, params: SqlParam[]): string {
-  if (limit === undefined) return '';
-  if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-  }
-  params.push(limit);
-  return ' LIMIT ?';
-}
-
-export function whereClause(conditions: string[]): string {
-  return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-}
-
-/**
- * Rewrites `?` markers as `$1, $2, ...` for PostgreSQL. The statements in this module hold no `?`
- * inside string literals or comments, so a plain scan is enough.
- */
-export function toNumberedPlaceholders(sql: string): string {
-  let index = 0;
-  return sql.replace(/\?/g, () => {
-    index += 1;
-    return `$${index}`;
-  });
 }
