@@ -1,5 +1,5 @@
 /** The bot's releases: the queue, and the record of every deployment (sql.ts has the schema). */
-import { LEASE_HOLDER_PREFIX, LEASE_INFIX } from './release-locks.ts';
+import { leaseHolderSql, leaseLockNameSql } from './release-locks.ts';
 import { Conditions, type SqlQuery } from './statement.ts';
 import type { ReleaseFilter } from './types.ts';
 
@@ -48,13 +48,10 @@ export const START_RELEASE = `UPDATE bot_releases SET state = 'starting', starte
 WHERE id = $id AND state = 'queued'
 RETURNING ${RELEASE_COLUMNS}` as const;
 
-/**
- * A started release's lease is not held at $now: the lease lock is named and held as
- * leaseLockName and leaseHolder (release-locks.ts) make them.
- */
+/** A started release's lease is not held at $now: the lease as release-locks.ts names and holds it. */
 const LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
-    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
+  WHERE locks.name = ${leaseLockNameSql('bot_releases.repo', 'bot_releases.environment')}
+    AND locks.holder = ${leaseHolderSql('bot_releases.id')}
     AND locks.expires_at > $now)` as const;
 
 const EXPIRED_DESCRIPTION =

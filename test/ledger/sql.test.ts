@@ -1,4 +1,11 @@
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
+import {
+  leaseHolder,
+  leaseHolderSql,
+  leaseLockName,
+  leaseLockNameSql,
+} from '../../src/ledger/release-locks.ts';
 import { selectEvents, selectRuns } from '../../src/ledger/runs-sql.ts';
 import { migrations, POSTGRES_DIALECT, SQLITE_DIALECT } from '../../src/ledger/sql.ts';
 import { bind, compile, type Params } from '../../src/ledger/statement.ts';
@@ -48,6 +55,20 @@ describe('ledger SQL', () => {
       const { n: _, ...missing } = params;
       expect(() => bind(statement, missing)).toThrow(/missing \$n/);
       expect(() => bind(statement, { ...params, extra: 1 })).toThrow(/unknown \$extra/);
+    });
+  });
+
+  describe('the lock-name contract', () => {
+    it('builds the same lease name and holder in SQL as in code', () => {
+      const db = new DatabaseSync(':memory:');
+      try {
+        const row = db
+          .prepare(`SELECT ${leaseLockNameSql("'o/r'", "'prod'")} AS name, ${leaseHolderSql('42')} AS holder`)
+          .get();
+        expect(row).toEqual({ name: leaseLockName('o/r', 'prod'), holder: leaseHolder(42) });
+      } finally {
+        db.close();
+      }
     });
   });
 
