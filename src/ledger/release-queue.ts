@@ -7,11 +7,12 @@
  * (read what runs, then start one) are serialised per repository (sql.ts, lockRepository), so
  * any number of bot replicas on one ledger agree on the queue and the repository-wide limit.
  */
+
+import { admissionBlocker } from '../release/queue-admission.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
 import { CLAIM_DELIVERY, FORGET_DELIVERY } from './deliveries-sql.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
 import { FORCE_RELEASE_LOCK, RELEASE_LOCK, RENEW_LOCK, SELECT_LOCK } from './locks-sql.ts';
-import { admissionBlocker } from './release-admission.ts';
 import {
   carriedRelease,
   deployLockName,
