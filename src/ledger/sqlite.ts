@@ -13,6 +13,7 @@ import type { Row, SqlConnection, SqlSession, TransactionOptions } from './conne
 import { COMMIT, ROLLBACK, SQLITE_DIALECT } from './sql.ts';
 import { migrate, SqlLedger } from './sql-ledger.ts';
 import { bind, compiler, type ParamArgs, type SqlParam } from './statement.ts';
+import { storable } from './storable.ts';
 
 /** How long one statement waits for another process's lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -182,7 +183,7 @@ class SqliteConnection implements SqlConnection {
       statement = this.db.prepare(compiled.text);
       this.statements.set(sql, statement);
     }
-    return statement.all(...bind(compiled, params));
+    return statement.all(...bind(compiled, params).map(storable));
   }
 
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
