@@ -13744,7 +13744,7 @@ var require_serializer = __commonJS({
         buf[formatsOffset++] = formatByte;
       }
     };
-    var bind2 = (config2 = {}) => {
+    var bind3 = (config2 = {}) => {
       const portal = config2.portal || "";
       const statement2 = config2.statement || "";
       const binary = config2.binary || false;
@@ -13855,7 +13855,7 @@ var require_serializer = __commonJS({
       sendSCRAMClientFinalMessage,
       query,
       parse: parse5,
-      bind: bind2,
+      bind: bind3,
       execute: execute2,
       describe: describe4,
       close,
@@ -29168,8 +29168,14 @@ var LEASE_HOLDER_PREFIX = "release:";
 function leaseLockName(repo, environment) {
   return `${repo}${LEASE_INFIX}${environment}`;
 }
+function leaseLockNameSql(repo, environment) {
+  return `${repo} || '${LEASE_INFIX}' || ${environment}`;
+}
 function leaseHolder(releaseId) {
   return `${LEASE_HOLDER_PREFIX}${releaseId}`;
+}
+function leaseHolderSql(releaseId) {
+  return `'${LEASE_HOLDER_PREFIX}' || CAST(${releaseId} AS TEXT)`;
 }
 function releaseOfRunId(runId) {
   const match = /^bot-release-(\d+)$/.exec(runId ?? "");
@@ -52966,17 +52972,20 @@ var esm_default = import_lib.default;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
+var LOCK_REPOSITORY = `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext($repo))`;
 var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
-  lockRepository: null
+  lockRepository: null,
+  marker: (index) => `?${index}`
 };
 var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
-  lockRepository: `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext(?))`
+  lockRepository: LOCK_REPOSITORY,
+  marker: (index) => `$${index}`
 };
 var COMMIT = "COMMIT";
 var ROLLBACK = "ROLLBACK";
@@ -52985,7 +52994,8 @@ var CREATE_SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at BIGINT NOT NULL
 )`;
 var SELECT_SCHEMA_MIGRATIONS = "SELECT version FROM schema_migrations ORDER BY version";
-var INSERT_SCHEMA_MIGRATION = "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)";
+var INSERT_SCHEMA_MIGRATION = `INSERT INTO schema_migrations (version, applied_at)
+VALUES ($version, $applied_at)`;
 function migrations(dialect) {
   return [
     {
@@ -53225,153 +53235,171 @@ function pendingMigrations(steps, applied, where) {
   }
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
+
+// src/ledger/deliveries-sql.ts
+var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES ($delivery_id, $repo, $event, $received_at)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
+var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
+var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+
+// src/ledger/statement.ts
+var NAMED = /\$([a-z_][a-z0-9_]*)/g;
+function compile2(sql, marker) {
+  if (sql.includes("?")) {
+    throw new Error(`a ledger statement names its parameters ($name), it has a positional ?: ${sql}`);
+  }
+  const names2 = [];
+  const text = sql.replace(NAMED, (_, name) => {
+    let index = names2.indexOf(name);
+    if (index < 0) index = names2.push(name) - 1;
+    return marker(index + 1);
+  });
+  return { text, names: names2 };
+}
+function bind(statement2, params) {
+  const given = Object.keys(params);
+  const extra = given.filter((key3) => !statement2.names.includes(key3));
+  if (extra.length > 0 || given.length !== statement2.names.length) {
+    const missing = statement2.names.filter((name) => !Object.hasOwn(params, name));
+    throw new Error(
+      `statement parameters do not match: ${[...missing.map((m) => `missing $${m}`), ...extra.map((e) => `unknown $${e}`)].join(", ")}: ${statement2.text}`
+    );
+  }
+  return statement2.names.map((name) => params[name] ?? null);
+}
+function compiler(marker) {
+  const cache = /* @__PURE__ */ new Map();
+  return (sql) => {
+    let compiled = cache.get(sql);
+    if (compiled === void 0) {
+      compiled = compile2(sql, marker);
+      cache.set(sql, compiled);
+    }
+    return compiled;
+  };
+}
+var Conditions = class {
+  params = {};
+  conditions = [];
+  /** A condition without parameters. */
+  add(condition) {
+    this.conditions.push(condition);
+  }
+  /** `column = $column`, when a value is given. */
+  equal(column, value) {
+    this.compare(`${column} =`, column, value);
+  }
+  /** `<left> $name`, e.g. `started_at >= $since`, when a value is given. */
+  compare(left, name, value) {
+    if (value === void 0) return;
+    this.params[name] = value;
+    this.conditions.push(`${left} $${name}`);
+  }
+  /** `column IN ($column_0, ...)`, when values are given; none match nothing. */
+  oneOf(column, values) {
+    if (values === void 0) return;
+    if (values.length === 0) {
+      this.conditions.push("1 = 0");
+      return;
+    }
+    const names2 = values.map((value, i) => {
+      this.params[`${column}_${i}`] = value;
+      return `$${column}_${i}`;
+    });
+    this.conditions.push(`${column} IN (${names2.join(", ")})`);
+  }
+  clause() {
+    return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(" AND ")}` : "";
+  }
+  /** ` LIMIT $limit`, when a limit is given: a whole number of 0 or more. */
+  limit(limit, what) {
+    if (limit === void 0) return "";
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+    }
+    this.params.limit = limit;
+    return " LIMIT $limit";
+  }
+};
+
+// src/ledger/runs-sql.ts
 var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
 var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
-var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, 1)
-ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
-RETURNING n`;
-var SELECT_VERSION_BY_LABEL = "SELECT n, commit_sha FROM versions WHERE service = ? AND version = ?";
-var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
-VALUES (?, ?, ?, ?, ?)`;
-var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
-FROM versions WHERE service = ? ORDER BY n`;
-var INSERT_EVENT = `INSERT INTO events (run_id, seq, at, kind, status, service, environment, version,
-  component, target, batch, duration_ms, reason_code, message, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+var INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS})
+VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $component, $target, $batch,
+  $duration_ms, $reason_code, $message, $data)`;
 var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
-VALUES (?, ?, ?, ?, ?, ?)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
 ON CONFLICT (run_id) DO NOTHING`;
-var FINISH_RUN = `UPDATE runs SET finished_at = ?, duration_ms = ?, decision = ?, reason_code = ?
-WHERE run_id = ?`;
+var FINISH_RUN = `UPDATE runs
+SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
+WHERE run_id = $run_id`;
 var UPSERT_TARGET_STATE = `INSERT INTO target_states
   (service, environment, component, target, version, good_version, run_id, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+VALUES ($service, $environment, $component, $target, $version, $good_version, $run_id, $updated_at)
 ON CONFLICT (service, environment, component, target) DO UPDATE SET
   version = excluded.version,
   good_version = COALESCE(excluded.good_version, target_states.good_version),
   run_id = excluded.run_id,
   updated_at = excluded.updated_at`;
 var SELECT_TARGET_STATES = `SELECT component, target, version, good_version
-FROM target_states WHERE service = ? AND environment = ?
+FROM target_states WHERE service = $service AND environment = $environment
 ORDER BY component, target`;
-var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
-var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (name) DO UPDATE SET
-  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
-  holder = excluded.holder,
-  renewed_at = excluded.renewed_at,
-  expires_at = excluded.expires_at,
-  reason = excluded.reason,
-  data = excluded.data
-WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= ?)
-RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = ?`;
-var RENEW_LOCK = `UPDATE locks SET renewed_at = ?, expires_at = ?
-WHERE name = ? AND holder = ? AND expires_at IS NOT NULL AND expires_at > ?
-RETURNING ${LOCK_COLUMNS}`;
-var RELEASE_LOCK = `DELETE FROM locks WHERE name = ? AND holder = ? RETURNING ${LOCK_COLUMNS}`;
-var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
-WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
-var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = ?";
-var SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
-WHERE service = ? AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
-var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES (?, ?, ?, ?)
-ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
-var RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
-  requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
-  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at, targets, track`;
-var ACTIVE = "('starting', 'pending', 'in_progress')";
-var ADMITTED = "origin = 'bot'";
-var INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
-  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at,
-  targets, track)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = ?`;
-var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
-var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND state = 'queued' ORDER BY id`;
-var SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE state = 'queued' ORDER BY id`;
-var SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
-WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
-var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?, updated_at = ?
-WHERE id = ? AND state = 'queued'
-RETURNING ${RELEASE_COLUMNS}`;
-var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
-    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
-    AND locks.expires_at > ?)`;
-var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
-var EXPIRE_RELEASES = `UPDATE bot_releases
-SET state = 'expired', finished_at = ?, updated_at = ?, description = ${EXPIRED_DESCRIPTION}
-WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
-RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_RELEASE_BY_DEPLOYMENT = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND deployment_id = ?`;
-var SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND environment = ? AND version = ? AND deployment_id IS NULL AND state IN ${ACTIVE}
-  AND ${ADMITTED}
-ORDER BY id DESC LIMIT 1`;
-var SET_RELEASE_STATUS = `UPDATE bot_releases SET state = ?, deployment_id = COALESCE(deployment_id, ?),
-  log_url = COALESCE(?, log_url), check_run_url = COALESCE(?, check_run_url), description = ?, updated_at = ?
-WHERE id = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var FINISH_RELEASE = `UPDATE bot_releases SET state = ?, deployment_id = COALESCE(deployment_id, ?),
-  log_url = COALESCE(?, log_url), check_run_url = COALESCE(?, check_run_url), description = ?,
-  finished_at = ?, succeeded_at = COALESCE(?, succeeded_at), updated_at = ?
-WHERE id = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = ? WHERE id = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND environment = ? AND state = 'success'
-ORDER BY deployment_id DESC, id DESC LIMIT 1`;
-var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
-WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ?
-RETURNING ${RELEASE_COLUMNS}`;
-var SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
-WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ? AND targets = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE(?, version),
-  commit_sha = COALESCE(?, commit_sha), comment_id = COALESCE(?, comment_id),
-  deployment_id = COALESCE(?, deployment_id), plan = COALESCE(?, plan),
-  check_run_url = COALESCE(?, check_run_url), updated_at = ?
-WHERE id = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var KEPT_KINDS = "('run_started', 'run_finished')";
+function selectRuns(filter) {
+  const where = new Conditions();
+  where.equal("run_id", filter.runId);
+  where.equal("service", filter.service);
+  where.equal("environment", filter.environment);
+  where.equal("version", filter.version);
+  where.compare("started_at >=", "since", filter.since);
+  if (filter.finished !== void 0) where.add(`finished_at IS ${filter.finished ? "NOT " : ""}NULL`);
+  const sql = `SELECT ${RUN_COLUMNS} FROM runs${where.clause()} ORDER BY started_at DESC, run_id DESC`;
+  return { sql: sql + where.limit(filter.limit, "runs"), params: where.params };
+}
+function selectEvents(filter) {
+  const where = new Conditions();
+  where.equal("run_id", filter.runId);
+  where.equal("service", filter.service);
+  where.equal("environment", filter.environment);
+  if (filter.withDuration) where.add("duration_ms IS NOT NULL");
+  where.compare("seq >", "after_seq", filter.afterSeq);
+  const order = filter.runId !== void 0 ? "seq, id" : "id";
+  const sql = `SELECT ${EVENT_COLUMNS} FROM events${where.clause()} ORDER BY ${order}`;
+  return { sql: sql + where.limit(filter.limit, "events"), params: where.params };
+}
+
+// src/ledger/exchange-sql.ts
 var EXPORT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
-FROM versions WHERE created_at >= ? ORDER BY service, n`;
+FROM versions WHERE created_at >= $since ORDER BY service, n`;
 var EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
-FROM runs WHERE started_at >= ? OR finished_at >= ? ORDER BY started_at, run_id`;
+FROM runs WHERE started_at >= $since OR finished_at >= $since ORDER BY started_at, run_id`;
 var EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= ? AND id > ? ORDER BY id LIMIT ?`;
+FROM events WHERE at >= $since AND id > $after_id ORDER BY id LIMIT $limit`;
 var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
   updated_at
-FROM target_states WHERE updated_at >= ? ORDER BY service, environment, component, target`;
-var SELECT_VERSION = "SELECT version, commit_sha FROM versions WHERE service = ? AND n = ?";
-var RAISE_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, ?)
-ON CONFLICT (service) DO UPDATE SET
-  n = CASE WHEN excluded.n > version_counters.n THEN excluded.n ELSE version_counters.n END`;
-var IMPORT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at,
-  finished_at, decision, reason_code, duration_ms)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
+var IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
+  $duration_ms)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id`;
-var IMPORT_RUN_FINISH = `UPDATE runs SET finished_at = ?, duration_ms = ?, decision = ?, reason_code = ?
-WHERE run_id = ? AND finished_at IS NULL
+var IMPORT_RUN_FINISH = `UPDATE runs
+SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
+WHERE run_id = $run_id AND finished_at IS NULL
 RETURNING run_id`;
 var IMPORT_EVENT = `${INSERT_EVENT}
 ON CONFLICT (run_id, seq) DO NOTHING
 RETURNING id`;
 var IMPORT_TARGET_STATE = `INSERT INTO target_states
   (service, environment, component, target, version, good_version, run_id, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+VALUES ($service, $environment, $component, $target, $version, $good_version, $run_id, $updated_at)
 ON CONFLICT (service, environment, component, target) DO UPDATE SET
   version = excluded.version,
   good_version = excluded.good_version,
@@ -53379,195 +53407,32 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   updated_at = excluded.updated_at
 WHERE excluded.updated_at > target_states.updated_at
 RETURNING service`;
+var KEPT_KINDS = "('run_started', 'run_finished')";
 var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
-WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
-var PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
-var KEPT_CLAIM_EVENTS = "('verdict', 'promotion')";
-var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
-var INSERT_OUTCOME = insertOutcomes(1);
-var OUTCOMES_PER_INSERT = 100;
-function insertOutcomes(rows2) {
-  const values = Array.from({ length: rows2 }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
-  return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
-ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id, service, version`;
-}
-var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id) VALUES (?, ?, ?)
-ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
-var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
-ORDER BY service, version`;
-var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
-WHERE service = ? AND version = ? AND last_outcome_id = ?
-RETURNING service`;
-var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= ? ORDER BY id`;
-var COUNT_OUTCOMES = `SELECT version, environment,
-  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
-FROM outcomes WHERE service = ? GROUP BY version, environment ORDER BY version, environment`;
-var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
-var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING id`;
-var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE kind = 'override' AND at >= ? ORDER BY id`;
-var FIND_OVERRIDE = `SELECT id FROM verdicts
-WHERE service = ? AND version = ? AND kind = ? AND verdict = ? AND actor = ? AND at = ?`;
-var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = ? ORDER BY id`;
-var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE service = ? AND version = ? ORDER BY id`;
-var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
-  note, created_at, updated_at, repo, installation_id`;
-var PROMOTION_KEY = "service = ? AND version = ? AND to_track = ?";
-var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
-VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?, ?, ?)
-ON CONFLICT (service, version, to_track) DO UPDATE SET
-  from_track = excluded.from_track,
-  due_at = excluded.due_at,
+WHERE at < $before AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
+var PRUNE_EVENTS = `DELETE FROM events WHERE at < $before AND kind NOT IN ${KEPT_KINDS}`;
+
+// src/ledger/locks-sql.ts
+var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
+var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
+VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
+ON CONFLICT (name) DO UPDATE SET
+  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
+  holder = excluded.holder,
+  renewed_at = excluded.renewed_at,
+  expires_at = excluded.expires_at,
   reason = excluded.reason,
-  repo = COALESCE(excluded.repo, promotions.repo),
-  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
-  state = 'scheduled',
-  claimed_by = NULL,
-  claimed_until = NULL,
-  note = NULL,
-  updated_at = excluded.updated_at
-WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
-var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
-var CLAIM_PROMOTION = `UPDATE promotions SET state = 'claimed', claimed_by = ?, claimed_until = ?, updated_at = ?
-WHERE ${PROMOTION_KEY} AND due_at <= ?
-  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= ?))
-RETURNING ${PROMOTION_COLUMNS}`;
-var FINISH_PROMOTION = `UPDATE promotions SET state = ?, note = ?, updated_at = ?, claimed_until = NULL
-WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = ?
-RETURNING ${PROMOTION_COLUMNS}`;
-var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = ?, updated_at = ?
-WHERE ${PROMOTION_KEY} AND state = 'scheduled'
-RETURNING ${PROMOTION_COLUMNS}`;
-function selectRuns(filter) {
-  const where = [];
-  const params = [];
-  if (filter.runId !== void 0) {
-    where.push("run_id = ?");
-    params.push(filter.runId);
-  }
-  if (filter.service !== void 0) {
-    where.push("service = ?");
-    params.push(filter.service);
-  }
-  if (filter.environment !== void 0) {
-    where.push("environment = ?");
-    params.push(filter.environment);
-  }
-  if (filter.version !== void 0) {
-    where.push("version = ?");
-    params.push(filter.version);
-  }
-  if (filter.since !== void 0) {
-    where.push("started_at >= ?");
-    params.push(filter.since);
-  }
-  if (filter.finished !== void 0) where.push(`finished_at IS ${filter.finished ? "NOT " : ""}NULL`);
-  let sql = `SELECT ${RUN_COLUMNS} FROM runs${whereClause(where)} ORDER BY started_at DESC, run_id DESC`;
-  sql += limitClause(filter.limit, "runs", params);
-  return { sql, params };
-}
-function selectEvents(filter) {
-  const where = [];
-  const params = [];
-  if (filter.runId !== void 0) {
-    where.push("run_id = ?");
-    params.push(filter.runId);
-  }
-  if (filter.service !== void 0) {
-    where.push("service = ?");
-    params.push(filter.service);
-  }
-  if (filter.environment !== void 0) {
-    where.push("environment = ?");
-    params.push(filter.environment);
-  }
-  if (filter.withDuration) where.push("duration_ms IS NOT NULL");
-  if (filter.afterSeq !== void 0) {
-    where.push("seq > ?");
-    params.push(filter.afterSeq);
-  }
-  const order = filter.runId !== void 0 ? "seq, id" : "id";
-  const sql = `SELECT ${EVENT_COLUMNS} FROM events${whereClause(where)} ORDER BY ${order}`;
-  return { sql: sql + limitClause(filter.limit, "events", params), params };
-}
-function selectOutcomes(filter) {
-  const where = ["service = ?"];
-  const params = [filter.service];
-  if (filter.versions !== void 0) {
-    if (filter.versions.length === 0) where.push("1 = 0");
-    else where.push(`version IN (${filter.versions.map(() => "?").join(", ")})`);
-    params.push(...filter.versions);
-  }
-  if (filter.environment !== void 0) {
-    where.push("environment = ?");
-    params.push(filter.environment);
-  }
-  return { sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${whereClause(where)} ORDER BY at, id`, params };
-}
-function selectPromotions(filter) {
-  const where = [];
-  const params = [];
-  if (filter.service !== void 0) {
-    where.push("service = ?");
-    params.push(filter.service);
-  }
-  if (filter.states !== void 0) {
-    where.push(
-      filter.states.length === 0 ? "1 = 0" : `state IN (${filter.states.map(() => "?").join(", ")})`
-    );
-    params.push(...filter.states);
-  }
-  if (filter.dueBy !== void 0) {
-    where.push("due_at <= ?");
-    params.push(filter.dueBy);
-  }
-  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${whereClause(where)}
-ORDER BY due_at, service, version, to_track`;
-  return { sql, params };
-}
-function selectReleases(filter) {
-  const where = ["repo = ?"];
-  const params = [filter.repo];
-  if (filter.environment !== void 0) {
-    where.push("environment = ?");
-    params.push(filter.environment);
-  }
-  if (filter.states !== void 0) {
-    if (filter.states.length === 0) where.push("1 = 0");
-    else {
-      where.push(`state IN (${filter.states.map(() => "?").join(", ")})`);
-      params.push(...filter.states);
-    }
-  }
-  if (filter.succeeded !== void 0) where.push(`succeeded_at IS ${filter.succeeded ? "NOT " : ""}NULL`);
-  const order = filter.succeeded ? "deployment_id DESC, id DESC" : "id DESC";
-  const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${whereClause(where)} ORDER BY ${order}`;
-  return { sql: sql + limitClause(filter.limit, "releases", params), params };
-}
-function limitClause(limit, what, params) {
-  if (limit === void 0) return "";
-  if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-  }
-  params.push(limit);
-  return " LIMIT ?";
-}
-function whereClause(conditions) {
-  return conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
-}
-function toNumberedPlaceholders(sql) {
-  let index = 0;
-  return sql.replace(/\?/g, () => {
-    index += 1;
-    return `$${index}`;
-  });
-}
+  data = excluded.data
+WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
+RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name`;
+var RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
+WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
+RETURNING ${LOCK_COLUMNS}`;
+var RELEASE_LOCK = `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}`;
+var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
+WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
 
 // src/ledger/rows.ts
 function toVersion(row) {
@@ -53677,10 +53542,18 @@ function nullableNumber(value) {
 async function acquireLockIn(session, name, holder, request2, now) {
   const expiresAt = request2.ttlMs === void 0 ? null : now + leaseMs(request2.ttlMs);
   const data = request2.data === void 0 ? null : JSON.stringify(request2.data);
-  const params = [name, holder, now, now, expiresAt, request2.reason ?? null, data, now];
-  const [taken] = await session.query(ACQUIRE_LOCK, params);
+  const [taken] = await session.query(ACQUIRE_LOCK, {
+    name,
+    holder,
+    acquired_at: now,
+    renewed_at: now,
+    expires_at: expiresAt,
+    reason: request2.reason ?? null,
+    data,
+    now
+  });
   if (taken) return { acquired: true, lock: toLock(taken) };
-  const [current] = await session.query(SELECT_LOCK, [name]);
+  const [current] = await session.query(SELECT_LOCK, { name });
   if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
   return { acquired: false, heldBy: toLock(current) };
 }
@@ -53691,7 +53564,7 @@ function leaseMs(ttlMs) {
   return ttlMs;
 }
 
-// src/ledger/release-admission.ts
+// src/release/queue-admission.ts
 function admissionBlocker(candidate, snapshot) {
   const lock = snapshot.locks.find((l) => l.holder !== candidate.requestedBy);
   if (lock) return { reason: "locked", lock };
@@ -53704,6 +53577,88 @@ function admissionBlocker(candidate, snapshot) {
     return { reason: "limit", running: [...snapshot.running] };
   }
   return null;
+}
+
+// src/ledger/releases-sql.ts
+var RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
+  requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
+  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at, targets, track`;
+var ACTIVE = "('starting', 'pending', 'in_progress')";
+var ADMITTED = "origin = 'bot'";
+var INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
+  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at,
+  targets, track)
+VALUES ($repo, $installation_id, $environment, $service, $origin, $kind,
+  $state, $version, $commit_sha, $requested_by, $pull_request, $deployment_id, $requested_at, $started_at, $updated_at,
+  $targets, $track)
+RETURNING ${RELEASE_COLUMNS}`;
+var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = $id`;
+var SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
+WHERE service = $service AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
+var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
+var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND state = 'queued' ORDER BY id`;
+var SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE state = 'queued' ORDER BY id`;
+var SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
+WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
+var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = $now, updated_at = $now
+WHERE id = $id AND state = 'queued'
+RETURNING ${RELEASE_COLUMNS}`;
+var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
+  WHERE locks.name = ${leaseLockNameSql("bot_releases.repo", "bot_releases.environment")}
+    AND locks.holder = ${leaseHolderSql("bot_releases.id")}
+    AND locks.expires_at > $now)`;
+var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
+var EXPIRE_RELEASES = `UPDATE bot_releases
+SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION}
+WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
+RETURNING ${RELEASE_COLUMNS}`;
+var SELECT_RELEASE_BY_DEPLOYMENT = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND deployment_id = $deployment_id`;
+var SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND environment = $environment AND version = $version AND deployment_id IS NULL
+  AND state IN ${ACTIVE} AND ${ADMITTED}
+ORDER BY id DESC LIMIT 1`;
+var SET_RELEASE_STATUS = `UPDATE bot_releases SET state = $state,
+  deployment_id = COALESCE(deployment_id, $deployment_id), log_url = COALESCE($log_url, log_url),
+  check_run_url = COALESCE($check_run_url, check_run_url), description = $description, updated_at = $updated_at
+WHERE id = $id
+RETURNING ${RELEASE_COLUMNS}`;
+var FINISH_RELEASE = `UPDATE bot_releases SET state = $state,
+  deployment_id = COALESCE(deployment_id, $deployment_id), log_url = COALESCE($log_url, log_url),
+  check_run_url = COALESCE($check_run_url, check_run_url), description = $description,
+  finished_at = $finished_at, succeeded_at = COALESCE($succeeded_at, succeeded_at), updated_at = $updated_at
+WHERE id = $id
+RETURNING ${RELEASE_COLUMNS}`;
+var SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = $live_version WHERE id = $id
+RETURNING ${RELEASE_COLUMNS}`;
+var SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND environment = $environment AND state = 'success'
+ORDER BY deployment_id DESC, id DESC LIMIT 1`;
+var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = $updated_at
+WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
+RETURNING ${RELEASE_COLUMNS}`;
+var SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = $updated_at
+WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
+  AND targets = $targets
+RETURNING ${RELEASE_COLUMNS}`;
+var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE($version, version),
+  commit_sha = COALESCE($commit_sha, commit_sha), comment_id = COALESCE($comment_id, comment_id),
+  deployment_id = COALESCE($deployment_id, deployment_id), plan = COALESCE($plan, plan),
+  check_run_url = COALESCE($check_run_url, check_run_url), updated_at = $updated_at
+WHERE id = $id
+RETURNING ${RELEASE_COLUMNS}`;
+function selectReleases(filter) {
+  const where = new Conditions();
+  where.equal("repo", filter.repo);
+  where.equal("environment", filter.environment);
+  where.oneOf("state", filter.states);
+  if (filter.succeeded !== void 0) where.add(`succeeded_at IS ${filter.succeeded ? "NOT " : ""}NULL`);
+  const order = filter.succeeded ? "deployment_id DESC, id DESC" : "id DESC";
+  const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${where.clause()} ORDER BY ${order}`;
+  return { sql: sql + where.limit(filter.limit, "releases"), params: where.params };
 }
 
 // src/ledger/types.ts
@@ -53728,15 +53683,15 @@ var ReleaseQueue = class {
     return this.connection.transaction((session) => claimIn(session, claim3));
   }
   async forgetDelivery(id) {
-    await this.connection.query(FORGET_DELIVERY, [id]);
+    await this.connection.query(FORGET_DELIVERY, { delivery_id: id });
   }
   admitRelease(request2, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(request2.repo, async (session) => {
       if (!await claimIn(session, request2.delivery)) return DUPLICATE;
       const advance = await advanceIn(session, request2.repo, limits2, now);
-      const running = await rows(session, SELECT_ACTIVE_RELEASES, [request2.repo]);
-      const queued = await rows(session, SELECT_QUEUED_RELEASES, [request2.repo]);
+      const running = await rows(session, SELECT_ACTIVE_RELEASES, { repo: request2.repo });
+      const queued = await rows(session, SELECT_QUEUED_RELEASES, { repo: request2.repo });
       const blockedBy = admissionBlocker(request2, {
         locks: await heldLocks(session, request2.repo, request2.environment, now),
         run: await heldRun(session, request2, now),
@@ -53745,25 +53700,25 @@ var ReleaseQueue = class {
         concurrentReleases: limits2.concurrentReleases
       });
       const state = blockedBy ? "queued" : "starting";
-      const [inserted] = await rows(session, INSERT_RELEASE, [
-        request2.repo,
-        request2.installationId,
-        request2.environment,
-        request2.service,
-        "bot",
-        request2.kind,
+      const [inserted] = await rows(session, INSERT_RELEASE, {
+        repo: request2.repo,
+        installation_id: request2.installationId,
+        environment: request2.environment,
+        service: request2.service,
+        origin: "bot",
+        kind: request2.kind,
         state,
-        request2.version,
-        request2.commit,
-        request2.requestedBy,
-        request2.pullRequest,
-        null,
-        now,
-        blockedBy ? null : now,
-        now,
-        targetsParam(request2.targets),
-        request2.track ?? null
-      ]);
+        version: request2.version,
+        commit_sha: request2.commit,
+        requested_by: request2.requestedBy,
+        pull_request: request2.pullRequest,
+        deployment_id: null,
+        requested_at: now,
+        started_at: blockedBy ? null : now,
+        updated_at: now,
+        targets: targetsParam(request2.targets),
+        track: request2.track ?? null
+      });
       if (!inserted) throw new Error("the release was not recorded; this is a bug in the ledger");
       if (!blockedBy) await takeLease(session, inserted, limits2.leaseMs, now);
       return {
@@ -53791,8 +53746,8 @@ var ReleaseQueue = class {
     return this.connection.transaction(async (session) => {
       const running = /* @__PURE__ */ new Map();
       const free = [];
-      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE, [])) {
-        const active = running.get(queued.repo) ?? await rows(session, SELECT_ACTIVE_RELEASES, [queued.repo]);
+      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE)) {
+        const active = running.get(queued.repo) ?? await rows(session, SELECT_ACTIVE_RELEASES, { repo: queued.repo });
         running.set(queued.repo, active);
         const blocker = admissionBlocker(queued, {
           locks: await heldLocks(session, queued.repo, queued.environment, now),
@@ -53842,16 +53797,16 @@ var ReleaseQueue = class {
     );
   }
   async updateRelease(id, patch, now) {
-    const [row] = await this.connection.query(PATCH_RELEASE, [
-      patch.version ?? null,
-      patch.commit ?? null,
-      patch.commentId ?? null,
-      patch.deploymentId ?? null,
-      patch.plan ?? null,
-      patch.checkRunUrl ?? null,
-      now,
+    const [row] = await this.connection.query(PATCH_RELEASE, {
+      version: patch.version ?? null,
+      commit_sha: patch.commit ?? null,
+      comment_id: patch.commentId ?? null,
+      deployment_id: patch.deploymentId ?? null,
+      plan: patch.plan ?? null,
+      check_run_url: patch.checkRunUrl ?? null,
+      updated_at: now,
       id
-    ]);
+    });
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
@@ -53860,7 +53815,7 @@ var ReleaseQueue = class {
     return (await this.connection.query(sql, params)).map(toRelease);
   }
   async serviceRepository(service) {
-    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, [service]);
+    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, { service });
     return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
   lockEnvironment(claim3, name, holder, request2, now) {
@@ -53873,13 +53828,13 @@ var ReleaseQueue = class {
     checkLimits(limits2);
     return this.inRepository(repo, async (session) => {
       if (!await claimIn(session, claim3)) return DUPLICATE;
-      const [row] = await session.query(FORCE_RELEASE_LOCK, [name]);
+      const [row] = await session.query(FORCE_RELEASE_LOCK, { name });
       const released = row ? toLock(row) : null;
       return { outcome: "unlocked", released, advance: await advanceIn(session, repo, limits2, now) };
     });
   }
   async release(id) {
-    const [row] = await this.connection.query(SELECT_RELEASE, [id]);
+    const [row] = await this.connection.query(SELECT_RELEASE, { id });
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
@@ -53887,23 +53842,28 @@ var ReleaseQueue = class {
   inRepository(repo, work) {
     const lock = this.connection.dialect.lockRepository;
     return this.connection.transaction(async (session) => {
-      if (lock !== null) await session.query(lock, [repo]);
+      if (lock !== null) await session.query(lock, { repo });
       return work(session);
     });
   }
 };
 async function claimIn(session, claim3) {
-  const rows2 = await session.query(CLAIM_DELIVERY, [claim3.id, claim3.repo, claim3.event, claim3.at]);
+  const rows2 = await session.query(CLAIM_DELIVERY, {
+    delivery_id: claim3.id,
+    repo: claim3.repo,
+    event: claim3.event,
+    received_at: claim3.at
+  });
   return rows2.length > 0;
 }
-async function rows(session, sql, params) {
-  return (await session.query(sql, params)).map(toRelease);
+async function rows(session, sql, ...params) {
+  return (await session.query(sql, ...params)).map(toRelease);
 }
 async function advanceIn(session, repo, limits2, now) {
   const expired = await expire(session, repo, now);
-  const queue = await rows(session, SELECT_QUEUED_RELEASES, [repo]);
+  const queue = await rows(session, SELECT_QUEUED_RELEASES, { repo });
   if (queue.length === 0) return { expired, started: [] };
-  const running = await rows(session, SELECT_ACTIVE_RELEASES, [repo]);
+  const running = await rows(session, SELECT_ACTIVE_RELEASES, { repo });
   const waiting2 = /* @__PURE__ */ new Map();
   const started = [];
   for (const queued of queue) {
@@ -53925,15 +53885,18 @@ async function advanceIn(session, repo, limits2, now) {
   return { expired, started };
 }
 async function startQueued(session, queued, lease, now) {
-  const [release] = await rows(session, START_RELEASE, [now, now, queued.id]);
+  const [release] = await rows(session, START_RELEASE, { now, id: queued.id });
   if (!release) throw new Error(`release ${queued.id} left the queue meanwhile; this is a bug in the ledger`);
   await takeLease(session, release, lease, now);
   return release;
 }
 async function expire(session, repo, now) {
-  const expired = await rows(session, EXPIRE_RELEASES, [now, now, repo, now]);
+  const expired = await rows(session, EXPIRE_RELEASES, { now, repo });
   for (const release of expired) {
-    await session.query(RELEASE_LOCK, [leaseLockName(repo, release.environment), leaseHolder(release.id)]);
+    await session.query(RELEASE_LOCK, {
+      name: leaseLockName(repo, release.environment),
+      holder: leaseHolder(release.id)
+    });
   }
   return expired;
 }
@@ -53954,13 +53917,19 @@ async function takeLease(session, release, lease, now) {
 async function renewLease(session, release, lease, now) {
   const name = leaseLockName(release.repo, release.environment);
   const holder = leaseHolder(release.id);
-  const renewed = await session.query(RENEW_LOCK, [now, now + leaseMs(lease), name, holder, now]);
+  const renewed = await session.query(RENEW_LOCK, {
+    renewed_at: now,
+    expires_at: now + leaseMs(lease),
+    name,
+    holder,
+    now
+  });
   if (renewed.length === 0) await acquireLockIn(session, name, holder, { ttlMs: lease }, now);
 }
 async function heldLocks(session, repo, environment, now) {
   const locks = [];
   for (const name of [environmentLockName(repo, environment), globalLockName(repo)]) {
-    const [row] = await session.query(SELECT_LOCK, [name]);
+    const [row] = await session.query(SELECT_LOCK, { name });
     const lock = row ? toLock(row) : void 0;
     if (lock && (lock.expiresAt === null || lock.expiresAt > now)) locks.push(lock);
   }
@@ -53968,103 +53937,116 @@ async function heldLocks(session, repo, environment, now) {
 }
 async function heldRun(session, release, now) {
   if (release.service === null) return null;
-  const [row] = await session.query(SELECT_LOCK, [deployLockName(release.service, release.environment)]);
+  const [row] = await session.query(SELECT_LOCK, {
+    name: deployLockName(release.service, release.environment)
+  });
   const lock = row ? toLock(row) : void 0;
   if (!lock || lock.expiresAt !== null && lock.expiresAt <= now) return null;
   const carried = carriedRelease(lock);
   if (carried === null) return lock;
-  const [own2] = await rows(session, SELECT_RELEASE, [carried]);
+  const [own2] = await rows(session, SELECT_RELEASE, { id: carried });
   const ours = own2?.origin === "bot" && own2.repo === release.repo && own2.environment === release.environment;
   return ours ? null : lock;
 }
 async function findRelease(session, report2) {
-  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, [
-    report2.repo,
-    report2.deploymentId
-  ]);
+  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, {
+    repo: report2.repo,
+    deployment_id: report2.deploymentId
+  });
   if (byDeployment || report2.version === null) return byDeployment;
-  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, [
-    report2.repo,
-    report2.environment,
-    report2.version
-  ]);
+  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, {
+    repo: report2.repo,
+    environment: report2.environment,
+    version: report2.version
+  });
   return unlinked;
 }
 function targetsParam(targets) {
   return targets ? JSON.stringify(targets) : null;
 }
 async function insertSeen(session, report2, now) {
-  const [inserted] = await rows(session, INSERT_RELEASE, [
-    report2.repo,
-    report2.installationId,
-    report2.environment,
-    report2.service ?? null,
-    "seen",
-    report2.kind,
-    "pending",
-    report2.version,
-    report2.commit,
-    report2.requestedBy,
-    null,
-    report2.deploymentId,
-    now,
-    now,
-    now,
-    targetsParam(report2.targets),
-    report2.track ?? null
-  ]);
+  const [inserted] = await rows(session, INSERT_RELEASE, {
+    repo: report2.repo,
+    installation_id: report2.installationId,
+    environment: report2.environment,
+    service: report2.service ?? null,
+    origin: "seen",
+    kind: report2.kind,
+    state: "pending",
+    version: report2.version,
+    commit_sha: report2.commit,
+    requested_by: report2.requestedBy,
+    pull_request: null,
+    deployment_id: report2.deploymentId,
+    requested_at: now,
+    started_at: now,
+    updated_at: now,
+    targets: targetsParam(report2.targets),
+    track: report2.track ?? null
+  });
   if (!inserted) throw new Error("the deployment was not recorded; this is a bug in the ledger");
   return inserted;
 }
 async function setStatus(session, release, report2, state, now) {
-  const [row] = await rows(session, SET_RELEASE_STATUS, [
+  const [row] = await rows(session, SET_RELEASE_STATUS, {
     state,
-    report2.deploymentId,
-    report2.logUrl,
-    report2.checkRunUrl,
-    report2.description,
-    now,
-    release.id
-  ]);
+    deployment_id: report2.deploymentId,
+    log_url: report2.logUrl,
+    check_run_url: report2.checkRunUrl,
+    description: report2.description,
+    updated_at: now,
+    id: release.id
+  });
   if (!row) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   return row;
 }
 async function finish(session, release, report2, now, used) {
   const success2 = report2.state === "success";
-  const [finished] = await rows(session, FINISH_RELEASE, [
-    report2.state,
-    report2.deploymentId,
-    report2.logUrl,
-    report2.checkRunUrl,
-    report2.description,
-    now,
-    success2 ? now : null,
-    now,
-    release.id
-  ]);
+  const [finished] = await rows(session, FINISH_RELEASE, {
+    state: report2.state,
+    deployment_id: report2.deploymentId,
+    log_url: report2.logUrl,
+    check_run_url: report2.checkRunUrl,
+    description: report2.description,
+    finished_at: now,
+    succeeded_at: success2 ? now : null,
+    updated_at: now,
+    id: release.id
+  });
   if (!finished) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   const { repo, environment } = finished;
-  await session.query(RELEASE_LOCK, [leaseLockName(repo, environment), leaseHolder(release.id)]);
+  await session.query(RELEASE_LOCK, {
+    name: leaseLockName(repo, environment),
+    holder: leaseHolder(release.id)
+  });
   const freedLocks = used ? await useUpLocks(session, finished) : [];
-  const superseded = success2 && finished.deploymentId !== null ? finished.targets === null ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId]) : await rows(session, SUPERSEDE_RING_RELEASES, [
-    now,
+  const superseded = success2 && finished.deploymentId !== null ? finished.targets === null ? await rows(session, SUPERSEDE_RELEASES, {
+    updated_at: now,
     repo,
     environment,
-    finished.deploymentId,
-    targetsParam(finished.targets)
-  ]) : [];
-  const [live] = await rows(session, SELECT_LIVE_RELEASE, [repo, environment]);
-  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, [live?.version ?? null, release.id]);
+    deployment_id: finished.deploymentId
+  }) : await rows(session, SUPERSEDE_RING_RELEASES, {
+    updated_at: now,
+    repo,
+    environment,
+    deployment_id: finished.deploymentId,
+    targets: targetsParam(finished.targets)
+  }) : [];
+  const [live] = await rows(session, SELECT_LIVE_RELEASE, { repo, environment });
+  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, {
+    live_version: live?.version ?? null,
+    id: release.id
+  });
   return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
 }
 async function useUpLocks(session, release) {
   if (release.requestedBy === null) return [];
   const freed = [];
   for (const name of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
-    const [row] = await session.query(SELECT_LOCK, [name]);
+    const [row] = await session.query(SELECT_LOCK, { name });
     const lock = row ? toLock(row) : void 0;
     if (lock?.holder !== release.requestedBy || lock.data?.once !== true) continue;
-    const [released] = await session.query(RELEASE_LOCK, [name, release.requestedBy]);
+    const [released] = await session.query(RELEASE_LOCK, { name, holder: release.requestedBy });
     if (released) freed.push(toLock(released));
   }
   return freed;
@@ -54078,26 +54060,36 @@ function checkLimits(limits2) {
 
 // src/ledger/service-owners.ts
 var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = ?`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES (?, ?, ?, ?)
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
 ON CONFLICT (service) DO NOTHING
 RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = ?, updated_at = ? WHERE service = ?
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
 RETURNING ${COLUMNS}`;
 async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, [service]);
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
   return row ? toServiceOwner(row) : null;
 }
 async function bindService(connection, service, repos, now) {
   return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, [service, JSON.stringify(repos), now, now]);
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, [service]);
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
     if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
     return toServiceOwner(row);
   });
 }
 async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, [JSON.stringify(repos), now, service]);
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
   return row ? toServiceOwner(row) : null;
 }
 function toServiceOwner(row) {
@@ -54110,12 +54102,111 @@ function toServiceOwner(row) {
   };
 }
 
+// src/ledger/fleet-sql.ts
+var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
+var OUTCOME_VALUES = "$service, $version, $environment, $outcome, $source, $source_id, $at";
+var INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
+ON CONFLICT (service, source, source_id) DO NOTHING
+RETURNING id, service, version`;
+var OUTCOMES_PER_INSERT = 100;
+function insertOutcomes(outcomes) {
+  const params = {};
+  const rows2 = outcomes.map((outcome, i) => {
+    for (const [column, value] of Object.entries(outcome)) params[`${column}_${i}`] = value;
+    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
+  });
+  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
+  return { sql, params };
+}
+var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
+VALUES ($service, $version, $last_outcome_id)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
+ORDER BY service, version`;
+var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
+WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
+RETURNING service`;
+var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id`;
+var COUNT_OUTCOMES = `SELECT version, environment,
+  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
+FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment`;
+function selectOutcomes(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("version", filter.versions);
+  where.equal("environment", filter.environment);
+  return {
+    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
+    params: where.params
+  };
+}
+var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
+var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
+VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
+RETURNING id`;
+var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE kind = 'override' AND at >= $since ORDER BY id`;
+var FIND_OVERRIDE = `SELECT id FROM verdicts
+WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
+  AND at = $at`;
+var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id`;
+var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE service = $service AND version = $version ORDER BY id`;
+var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
+  note, created_at, updated_at, repo, installation_id`;
+var PROMOTION_KEY = "service = $service AND version = $version AND to_track = $to_track";
+var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
+VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
+  $updated_at, $repo, $installation_id)
+ON CONFLICT (service, version, to_track) DO UPDATE SET
+  from_track = excluded.from_track,
+  due_at = excluded.due_at,
+  reason = excluded.reason,
+  repo = COALESCE(excluded.repo, promotions.repo),
+  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
+  state = 'scheduled',
+  claimed_by = NULL,
+  claimed_until = NULL,
+  note = NULL,
+  updated_at = excluded.updated_at
+WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
+var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
+var CLAIM_PROMOTION = `UPDATE promotions
+SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
+WHERE ${PROMOTION_KEY} AND due_at <= $now
+  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
+RETURNING ${PROMOTION_COLUMNS}`;
+var FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
+  claimed_until = NULL
+WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
+RETURNING ${PROMOTION_COLUMNS}`;
+var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
+WHERE ${PROMOTION_KEY} AND state = 'scheduled'
+RETURNING ${PROMOTION_COLUMNS}`;
+function selectPromotions(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("state", filter.states);
+  where.compare("due_at <=", "due_by", filter.dueBy);
+  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
+ORDER BY due_at, service, version, to_track`;
+  return { sql, params: where.params };
+}
+
 // src/ledger/sql-fleet.ts
 function outcomeParams(o) {
   if (o.outcome !== "success" && o.outcome !== "failure") {
     throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
   }
-  return [o.service, o.version, o.environment, o.outcome, o.source, o.sourceId, Math.round(o.at)];
+  return {
+    service: o.service,
+    version: o.version,
+    environment: o.environment,
+    outcome: o.outcome,
+    source: o.source,
+    source_id: o.sourceId,
+    at: Math.round(o.at)
+  };
 }
 async function insertOutcome(session, outcome) {
   const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
@@ -54127,7 +54218,7 @@ async function markUnjudged(session, inserted) {
   for (const row of inserted) {
     const service = String(row.service);
     const version2 = String(row.version);
-    last.set(JSON.stringify([service, version2]), [service, version2, Number(row.id)]);
+    last.set(JSON.stringify([service, version2]), { service, version: version2, last_outcome_id: Number(row.id) });
   }
   for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
 }
@@ -54144,7 +54235,8 @@ async function insertOutcomes2(connection, outcomes) {
     const inserted = [];
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      inserted.push(...await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams)));
+      const { sql, params } = insertOutcomes(chunk.map(outcomeParams));
+      inserted.push(...await session.query(sql, params));
     }
     await markUnjudged(session, inserted);
     return inserted.length;
@@ -54166,29 +54258,29 @@ function toOutcome(row) {
   };
 }
 async function* exportFleetRecords(connection, since) {
-  for (const row of await connection.query(EXPORT_OUTCOMES, [since])) {
+  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
     yield { type: "outcome", outcome: toOutcome(row) };
   }
-  for (const row of await connection.query(EXPORT_OVERRIDES, [since])) {
+  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
     const { id: _, ...verdict } = toVerdict(row);
     yield { type: "verdict", verdict };
   }
 }
 async function importOverride(session, v) {
-  const found = await session.query(FIND_OVERRIDE, [
-    v.service,
-    v.version,
-    v.kind,
-    v.verdict,
-    v.actor,
-    Math.round(v.at)
-  ]);
+  const found = await session.query(FIND_OVERRIDE, {
+    service: v.service,
+    version: v.version,
+    kind: v.kind,
+    verdict: v.verdict,
+    actor: v.actor,
+    at: Math.round(v.at)
+  });
   if (found.length > 0) return false;
   await insertVerdict(session, v);
   return true;
 }
 async function countOutcomes(connection, service) {
-  return (await connection.query(COUNT_OUTCOMES, [service])).map((row) => ({
+  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
     version: String(row.version),
     environment: String(row.environment),
     failures: Number(row.failures),
@@ -54204,26 +54296,30 @@ async function queryUnjudged(connection) {
   }));
 }
 async function settleUnjudged(connection, u) {
-  const rows2 = await connection.query(SETTLE_UNJUDGED, [u.service, u.version, u.lastOutcomeId]);
+  const rows2 = await connection.query(SETTLE_UNJUDGED, {
+    service: u.service,
+    version: u.version,
+    last_outcome_id: u.lastOutcomeId
+  });
   return rows2.length > 0;
 }
 async function insertVerdict(session, v) {
-  const [row] = await session.query(INSERT_VERDICT, [
-    v.service,
-    v.version,
-    v.verdict,
-    v.reasonCode,
-    v.kind,
-    v.actor,
-    v.reason,
-    v.message,
-    v.evidence === null ? null : JSON.stringify(v.evidence),
-    Math.round(v.at)
-  ]);
+  const [row] = await session.query(INSERT_VERDICT, {
+    service: v.service,
+    version: v.version,
+    verdict: v.verdict,
+    reason_code: v.reasonCode,
+    kind: v.kind,
+    actor: v.actor,
+    reason: v.reason,
+    message: v.message,
+    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
+    at: Math.round(v.at)
+  });
   return { ...v, id: Number(row?.id) };
 }
 async function queryVerdicts(connection, service, version2) {
-  const rows2 = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, [service]) : await connection.query(SELECT_VERSION_VERDICTS, [service, version2]);
+  const rows2 = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, { service }) : await connection.query(SELECT_VERSION_VERDICTS, { service, version: version2 });
   return rows2.map(toVerdict);
 }
 function toVerdict(row) {
@@ -54241,21 +54337,25 @@ function toVerdict(row) {
     at: Number(row.at)
   };
 }
-var keyParams = (key3) => [key3.service, key3.version, key3.toTrack];
+var keyParams = (key3) => ({
+  service: key3.service,
+  version: key3.version,
+  to_track: key3.toTrack
+});
 async function schedule(connection, request2, now) {
   return connection.transaction(async (session) => {
-    await session.query(SCHEDULE_PROMOTION, [
-      request2.service,
-      request2.version,
-      request2.fromTrack,
-      request2.toTrack,
-      Math.round(request2.dueAt),
-      request2.reason,
-      now,
-      now,
-      request2.repo ?? null,
-      request2.installationId ?? null
-    ]);
+    await session.query(SCHEDULE_PROMOTION, {
+      service: request2.service,
+      version: request2.version,
+      from_track: request2.fromTrack,
+      to_track: request2.toTrack,
+      due_at: Math.round(request2.dueAt),
+      reason: request2.reason,
+      created_at: now,
+      updated_at: now,
+      repo: request2.repo ?? null,
+      installation_id: request2.installationId ?? null
+    });
     const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
     if (!row)
       throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
@@ -54266,22 +54366,26 @@ async function claim2(connection, key3, holder, leaseMs2, now) {
   if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
     throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
   }
-  const rows2 = await connection.query(CLAIM_PROMOTION, [
-    holder,
-    now + leaseMs2,
+  const rows2 = await connection.query(CLAIM_PROMOTION, {
+    claimed_by: holder,
+    claimed_until: now + leaseMs2,
     now,
-    ...keyParams(key3),
-    now,
-    now
-  ]);
+    ...keyParams(key3)
+  });
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function finish2(connection, key3, holder, state, note, now) {
-  const rows2 = await connection.query(FINISH_PROMOTION, [state, note, now, ...keyParams(key3), holder]);
+  const rows2 = await connection.query(FINISH_PROMOTION, {
+    state,
+    note,
+    updated_at: now,
+    ...keyParams(key3),
+    claimed_by: holder
+  });
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function cancel(connection, key3, note, now) {
-  const rows2 = await connection.query(CANCEL_PROMOTION, [note, now, ...keyParams(key3)]);
+  const rows2 = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key3) });
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function queryPromotions(connection, filter) {
@@ -54307,6 +54411,20 @@ function toPromotion(row) {
   };
 }
 
+// src/ledger/versions-sql.ts
+var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, 1)
+ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
+RETURNING n`;
+var RAISE_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, $n)
+ON CONFLICT (service) DO UPDATE SET
+  n = CASE WHEN excluded.n > version_counters.n THEN excluded.n ELSE version_counters.n END`;
+var SELECT_VERSION_BY_LABEL = "SELECT n, commit_sha FROM versions WHERE service = $service AND version = $version";
+var SELECT_VERSION = "SELECT version, commit_sha FROM versions WHERE service = $service AND n = $n";
+var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
+VALUES ($service, $n, $version, $commit_sha, $created_at)`;
+var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
+FROM versions WHERE service = $service ORDER BY n`;
+
 // src/ledger/sql-ledger.ts
 var EXPORT_PAGE = 1e3;
 async function migrate(connection) {
@@ -54317,7 +54435,7 @@ async function migrate(connection) {
     const applied = (await session.query(SELECT_SCHEMA_MIGRATIONS)).map((row) => Number(row.version));
     for (const step2 of pendingMigrations(steps, applied, connection.description)) {
       for (const statement2 of step2.statements) await session.query(statement2);
-      await session.query(INSERT_SCHEMA_MIGRATION, [step2.version, Date.now()]);
+      await session.query(INSERT_SCHEMA_MIGRATION, { version: step2.version, applied_at: Date.now() });
     }
   });
 }
@@ -54329,11 +54447,11 @@ var SqlLedger = class extends ReleaseQueue {
     return this.connection.transaction(
       async (session) => {
         for (; ; ) {
-          const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+          const [row] = await session.query(BUMP_VERSION_COUNTER, { service });
           const n = Number(row?.n);
           const version2 = template.replaceAll("{n}", String(n));
-          if ((await session.query(SELECT_VERSION_BY_LABEL, [service, version2])).length > 0) continue;
-          await session.query(INSERT_VERSION, [service, n, version2, commit, now]);
+          if ((await session.query(SELECT_VERSION_BY_LABEL, { service, version: version2 })).length > 0) continue;
+          await session.query(INSERT_VERSION, { service, n, version: version2, commit_sha: commit, created_at: now });
           return { service, n, version: version2, commit, createdAt: now };
         }
       },
@@ -54341,32 +54459,32 @@ var SqlLedger = class extends ReleaseQueue {
     );
   }
   async versions(service) {
-    return (await this.connection.query(SELECT_VERSIONS, [service])).map(toVersion);
+    return (await this.connection.query(SELECT_VERSIONS, { service })).map(toVersion);
   }
   async record(event) {
     if (event.kind === "run_started") {
       const commit = event.data?.commit;
       await this.connection.transaction(async (session) => {
         await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(INSERT_RUN, [
-          event.runId,
-          event.service,
-          event.environment,
-          event.version,
-          typeof commit === "string" ? commit : null,
-          event.at
-        ]);
+        await session.query(INSERT_RUN, {
+          run_id: event.runId,
+          service: event.service,
+          environment: event.environment,
+          version: event.version,
+          commit_sha: typeof commit === "string" ? commit : null,
+          started_at: event.at
+        });
       });
     } else if (event.kind === "run_finished") {
       await this.connection.transaction(async (session) => {
         await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(FINISH_RUN, [
-          event.at,
-          wholeMs(event.durationMs),
-          runDecision2(event.data?.decision),
-          event.reasonCode ?? null,
-          event.runId
-        ]);
+        await session.query(FINISH_RUN, {
+          finished_at: event.at,
+          duration_ms: wholeMs(event.durationMs),
+          decision: runDecision2(event.data?.decision),
+          reason_code: event.reasonCode ?? null,
+          run_id: event.runId
+        });
       });
     } else {
       await this.connection.query(INSERT_EVENT, eventParams(event));
@@ -54377,21 +54495,21 @@ var SqlLedger = class extends ReleaseQueue {
     const now = Date.now();
     await this.connection.transaction(async (session) => {
       for (const update of updates) {
-        await session.query(UPSERT_TARGET_STATE, [
+        await session.query(UPSERT_TARGET_STATE, {
           service,
           environment,
-          update.component,
-          update.target,
-          update.version,
-          update.good ? update.version : null,
-          runId,
-          now
-        ]);
+          component: update.component,
+          target: update.target,
+          version: update.version,
+          good_version: update.good ? update.version : null,
+          run_id: runId,
+          updated_at: now
+        });
       }
     });
   }
   async targetStates(service, environment) {
-    return (await this.connection.query(SELECT_TARGET_STATES, [service, environment])).map((row) => ({
+    return (await this.connection.query(SELECT_TARGET_STATES, { service, environment })).map((row) => ({
       component: String(row.component),
       target: String(row.target),
       version: nullableString(row.version),
@@ -54411,34 +54529,40 @@ var SqlLedger = class extends ReleaseQueue {
     return this.connection.transaction((session) => acquireLockIn(session, name, holder, request2, now));
   }
   async renewLock(name, holder, ttlMs, now) {
-    const rows2 = await this.connection.query(RENEW_LOCK, [now, now + leaseMs(ttlMs), name, holder, now]);
+    const rows2 = await this.connection.query(RENEW_LOCK, {
+      renewed_at: now,
+      expires_at: now + leaseMs(ttlMs),
+      name,
+      holder,
+      now
+    });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
   async releaseLock(name, holder) {
-    const rows2 = await this.connection.query(RELEASE_LOCK, [name, holder]);
+    const rows2 = await this.connection.query(RELEASE_LOCK, { name, holder });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
   async forceReleaseLock(name) {
-    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, [name]);
+    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, { name });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
   async locks(now) {
-    return (await this.connection.query(SELECT_LOCKS, [now])).map(toLock);
+    return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
   async *exportRecords(since) {
-    for (const row of await this.connection.query(EXPORT_VERSIONS, [since])) {
+    for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: "version", version: toVersion(row) };
     }
-    for (const row of await this.connection.query(EXPORT_RUNS, [since, since])) {
+    for (const row of await this.connection.query(EXPORT_RUNS, { since })) {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, [since, after, EXPORT_PAGE]);
+      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
       for (const row of page) yield { type: "event", event: toEvent(row) };
       if (page.length < EXPORT_PAGE) break;
       after = Number(page.at(-1)?.id);
     }
-    for (const row of await this.connection.query(EXPORT_TARGET_STATES, [since])) {
+    for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
     }
     yield* exportFleetRecords(this.connection, since);
@@ -54464,14 +54588,14 @@ var SqlLedger = class extends ReleaseQueue {
     return this.connection.transaction(async (session) => {
       const removed = {};
       let events = 0;
-      for (const row of await session.query(COUNT_PRUNABLE_EVENTS, [before])) {
+      for (const row of await session.query(COUNT_PRUNABLE_EVENTS, { before })) {
         removed[String(row.kind)] = Number(row.n);
         events += Number(row.n);
       }
-      if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, [before]);
-      const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, [before]);
+      if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, { before });
+      const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
-      if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, [before]);
+      if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
       return { before, removed, events, deliveries };
     });
   }
@@ -54533,7 +54657,7 @@ async function importRecord(session, record2) {
   switch (record2.type) {
     case "version": {
       const v = record2.version;
-      const [local] = await session.query(SELECT_VERSION, [v.service, v.n]);
+      const [local] = await session.query(SELECT_VERSION, { service: v.service, n: v.n });
       if (local) {
         const localCommit = nullableString(local.commit_sha);
         if (String(local.version) === v.version && localCommit === v.commit) return false;
@@ -54541,39 +54665,48 @@ async function importRecord(session, record2) {
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${String(local.version)} (commit ${localCommit ?? "none"}) here: both ledgers gave ${v.service} counter ${v.n} to different versions; a service must take its versions from one ledger`
         );
       }
-      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, [v.service, v.version]);
+      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, {
+        service: v.service,
+        version: v.version
+      });
       if (namesake) {
         throw new VersionClashError(
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${v.version} here (#${Number(namesake.n)}, commit ${nullableString(namesake.commit_sha) ?? "none"}): a version label names one commit of ${v.service}; a service must take its versions from one ledger`
         );
       }
-      await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);
-      await session.query(RAISE_VERSION_COUNTER, [v.service, v.n]);
+      await session.query(INSERT_VERSION, {
+        service: v.service,
+        n: v.n,
+        version: v.version,
+        commit_sha: v.commit,
+        created_at: v.createdAt
+      });
+      await session.query(RAISE_VERSION_COUNTER, { service: v.service, n: v.n });
       return true;
     }
     case "run": {
       const r = record2.run;
-      const inserted = await session.query(IMPORT_RUN, [
-        r.runId,
-        r.service,
-        r.environment,
-        r.version,
-        r.commit,
-        r.startedAt,
-        r.finishedAt,
-        r.decision,
-        r.reasonCode,
-        wholeMs(r.durationMs)
-      ]);
+      const inserted = await session.query(IMPORT_RUN, {
+        run_id: r.runId,
+        service: r.service,
+        environment: r.environment,
+        version: r.version,
+        commit_sha: r.commit,
+        started_at: r.startedAt,
+        finished_at: r.finishedAt,
+        decision: r.decision,
+        reason_code: r.reasonCode,
+        duration_ms: wholeMs(r.durationMs)
+      });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
-      const finished = await session.query(IMPORT_RUN_FINISH, [
-        r.finishedAt,
-        wholeMs(r.durationMs),
-        r.decision,
-        r.reasonCode,
-        r.runId
-      ]);
+      const finished = await session.query(IMPORT_RUN_FINISH, {
+        finished_at: r.finishedAt,
+        duration_ms: wholeMs(r.durationMs),
+        decision: r.decision,
+        reason_code: r.reasonCode,
+        run_id: r.runId
+      });
       return finished.length > 0;
     }
     case "event":
@@ -54584,38 +54717,38 @@ async function importRecord(session, record2) {
       return importOverride(session, record2.verdict);
     case "target": {
       const t = record2.target;
-      const changed = await session.query(IMPORT_TARGET_STATE, [
-        t.service,
-        t.environment,
-        t.component,
-        t.target,
-        t.version,
-        t.goodVersion,
-        t.runId,
-        t.updatedAt
-      ]);
+      const changed = await session.query(IMPORT_TARGET_STATE, {
+        service: t.service,
+        environment: t.environment,
+        component: t.component,
+        target: t.target,
+        version: t.version,
+        good_version: t.goodVersion,
+        run_id: t.runId,
+        updated_at: t.updatedAt
+      });
       return changed.length > 0;
     }
   }
 }
 function eventParams(event) {
-  return [
-    event.runId,
-    event.seq,
-    event.at,
-    event.kind,
-    event.status,
-    event.service,
-    event.environment,
-    event.version,
-    event.component ?? null,
-    event.target ?? null,
-    event.batch ?? null,
-    wholeMs(event.durationMs),
-    event.reasonCode ?? null,
-    event.message ?? null,
-    event.data === void 0 ? null : JSON.stringify(event.data)
-  ];
+  return {
+    run_id: event.runId,
+    seq: event.seq,
+    at: event.at,
+    kind: event.kind,
+    status: event.status,
+    service: event.service,
+    environment: event.environment,
+    version: event.version,
+    component: event.component ?? null,
+    target: event.target ?? null,
+    batch: event.batch ?? null,
+    duration_ms: wholeMs(event.durationMs),
+    reason_code: event.reasonCode ?? null,
+    message: event.message ?? null,
+    data: event.data === void 0 ? null : JSON.stringify(event.data)
+  };
 }
 function wholeMs(ms2) {
   return ms2 === null || ms2 === void 0 ? null : Math.round(ms2);
@@ -54742,14 +54875,14 @@ var PostgresConnection = class {
     ];
   }
   /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
-  query(sql, params = []) {
+  query(sql, ...params) {
     const readOnly = /^\s*SELECT\b/i.test(sql);
     return this.whileReconnecting(async (outcomeUnknown2) => {
       const client = await this.pool.connect();
       let broken = false;
       try {
         if (!readOnly) outcomeUnknown2();
-        return (await client.query(statement(sql, params))).rows;
+        return (await client.query(statement(sql, params[0]))).rows;
       } catch (error62) {
         broken = isConnectionLost(error62);
         throw error62;
@@ -54773,7 +54906,7 @@ var PostgresConnection = class {
         await client.query(POSTGRES_DIALECT.beginWrite);
         if (options.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
-          query: async (sql, params = []) => (await client.query(statement(sql, params))).rows
+          query: async (sql, ...params) => (await client.query(statement(sql, params[0]))).rows
         });
         outcomeUnknown2();
         await client.query(COMMIT);
@@ -54796,15 +54929,20 @@ var PostgresConnection = class {
   }
 };
 var names = /* @__PURE__ */ new Map();
-function statement(sql, params) {
-  const text = toNumberedPlaceholders(sql);
-  if (params.length === 0) return { text };
+var compile3 = compiler(POSTGRES_DIALECT.marker);
+function statement(sql, params = {}) {
+  const compiled = compile3(sql);
+  const { text } = compiled;
+  if (compiled.names.length === 0) {
+    bind(compiled, params);
+    return { text };
+  }
   let name = names.get(text);
   if (name === void 0) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params.map(storable) };
+  return { name, text, values: bind(compiled, params).map(storable) };
 }
 async function whileReconnecting(work) {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -54925,15 +55063,16 @@ var SqliteConnection = class {
   migrationPreamble = [];
   db;
   statements = /* @__PURE__ */ new Map();
-  session = { query: async (sql, params) => this.run(sql, params) };
+  compile = compiler(SQLITE_DIALECT.marker);
+  session = { query: async (sql, ...params) => this.run(sql, params[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
   constructor(db, description) {
     this.db = db;
     this.description = description;
   }
-  query(sql, params = []) {
-    return this.serially(() => retryBusy(async () => this.run(sql, params)));
+  query(sql, ...params) {
+    return this.serially(() => retryBusy(async () => this.run(sql, params[0])));
   }
   transaction(work, options = {}) {
     return this.serially(
@@ -54960,13 +55099,14 @@ var SqliteConnection = class {
       if (this.db.isOpen) this.db.close();
     });
   }
-  run(sql, params = []) {
+  run(sql, params = {}) {
+    const compiled = this.compile(sql);
     let statement2 = this.statements.get(sql);
     if (!statement2) {
-      statement2 = this.db.prepare(sql);
+      statement2 = this.db.prepare(compiled.text);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...params.map(storable));
+    return statement2.all(...bind(compiled, params).map(storable));
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -57627,8 +57767,8 @@ function removeHook(state, name, method) {
 }
 
 // node_modules/before-after-hook/index.js
-var bind = Function.bind;
-var bindable = bind.bind(bind);
+var bind2 = Function.bind;
+var bindable = bind2.bind(bind2);
 function bindApi(hook7, state, name) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
