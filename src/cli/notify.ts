@@ -42,3 +42,14 @@ export async function drainingAfter<T>(notifier: Notifier, use: () => Promise<T>
     await notifier.drain();
   }
 }
+
+/** One notice (or a few) from a command that is done otherwise: sent, and waited for within its timeout. */
+export async function notifyOnce(
+  project: Project,
+  runtime: Runtime,
+  options: { json?: boolean | undefined },
+  send: (notifier: Notifier) => void,
+): Promise<void> {
+  const notifier = cliNotifier(project, runtime, options);
+  await drainingAfter(notifier, async () => send(notifier));
+}

@@ -38,7 +38,7 @@ export function verdictBadNotice(request: {
   service: string;
   version: string;
   commit: string | null;
-  who: string;
+  who: string | null;
   message: string;
   environments: string[];
   explanationUrl: string | null;
@@ -88,7 +88,7 @@ export function trackHeldNotice(request: {
   track: string;
   environments: string[];
   who: string;
-  reason: string;
+  reason: string | undefined;
   at: number;
 }): ReleaseNotice {
   return {
@@ -99,7 +99,7 @@ export function trackHeldNotice(request: {
     commit: null,
     who: request.who,
     title: `${request.service}: track ${request.track} is on hold`,
-    detail: request.reason || null,
+    detail: request.reason ?? null,
     track: request.track,
     at: request.at,
     links: [],

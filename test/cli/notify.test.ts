@@ -103,4 +103,35 @@ describe('tranche deploy with notifications', { timeout: timeoutFor({ nodes: 4 }
     );
     expect(run.stdout + run.stderr).not.toContain('s3cr3t');
   });
+
+  it('tracks hold and verdict mark-bad tell the channels too', async () => {
+    const receiver = await WebhookReceiver.start();
+    cleanup.push(() => receiver.close());
+    const withTracks = `${CONFIG}tracks:\n  - { name: only, environments: [prod] }\n`;
+    const p = project({ 'tranche.yml': withTracks, 'deploy.sh': DEPLOY });
+    cleanup.push(p.dispose);
+    const env = {
+      SLACK_DEPLOY_WEBHOOK: receiver.url('/slack'),
+      DEPLOY_HOOK_URL: receiver.url(HOOK_SECRET_PATH),
+      DEPLOY_HOOK_SECRET: SIGNING_SECRET,
+    };
+    const hold = await runCli(['tracks', 'hold', 'only', '--reason', 'flaky', '--by', 'carol'], {
+      cwd: p.dir,
+      env,
+    });
+    expect(hold.code).toBe(0);
+    const bad = await runCli(['verdict', 'mark-bad', '7', '--reason', 'payments time out', '--by', 'alice'], {
+      cwd: p.dir,
+      env,
+    });
+    expect(bad.code).toBe(0);
+    const hooked = receiver.requests
+      .filter((r) => r.path === HOOK_SECRET_PATH)
+      .map((r) => JSON.parse(r.body));
+    expect(hooked).toEqual([
+      expect.objectContaining({ event: 'track_held', track: 'only', who: 'carol', detail: 'flaky' }),
+      expect.objectContaining({ event: 'verdict_bad', version: '7', who: 'alice', title: 'shop 7 is bad' }),
+    ]);
+    expect(receiver.requests.filter((r) => r.path === '/slack')).toHaveLength(2);
+  });
 });

@@ -147,6 +147,7 @@ export async function startBot(options: {
   ledger: Ledger;
   now?: () => number;
   replica?: string;
+  env?: Record<string, string | undefined>;
 }): Promise<BotServer> {
   const logs: string[] = [];
   const logLines: string[] = [];
@@ -157,6 +158,7 @@ export async function startBot(options: {
     sweepEveryMs: 0,
     replica: options.replica,
     outcomesSecret: OUTCOMES_SECRET,
+    env: options.env,
   });
   const server = await serve(await createNodeMiddleware(bot.app, { probot }));
   return {
