@@ -10,9 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ApplicationFunction, Probot } from 'probot';
+import { systemClock } from '../src/engine/clock.ts';
 import { ledgerLocation, openLedger } from '../src/ledger/open.ts';
 import type { Ledger } from '../src/ledger/types.ts';
-import { systemClock } from '../src/engine/clock.ts';
 import { createNotifier } from '../src/notify/front-door.ts';
 import type { BotDeps } from './bot-scope.ts';
 import { DEFAULT_CONFIG_PATHS } from './github/read-config.ts';

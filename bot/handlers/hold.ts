@@ -7,15 +7,15 @@
  */
 
 import type { LockRecord } from '../../src/ledger/types.ts';
-import { type HoldOutcome, holdLockName, holdOutcome } from '../../src/release/track-state.ts';
 import { trackHeldNotice } from '../../src/release/notices.ts';
+import { type HoldOutcome, holdLockName, holdOutcome } from '../../src/release/track-state.ts';
 import { type HandlerScope, releaseNotifier } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';
 import { followAdvance } from '../releases/start-release.ts';
-import type { RepoTracks } from '../tracks/advance-tracks.ts';
 import { actorText } from '../render/actor.ts';
 import { userText } from '../render/user-text.ts';
+import type { RepoTracks } from '../tracks/advance-tracks.ts';
 import { refuse } from './answer.ts';
 import type { Requester } from './deploy.ts';
 import { freeLock } from './lock.ts';
