@@ -46639,6 +46639,28 @@ async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksP
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 
+// src/engine/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => wallSleep(ms, signal, true)
+};
+function wallSleep(ms, signal, keepAlive) {
+  return new Promise((resolve5) => {
+    if (signal?.aborted || ms <= 0) {
+      resolve5();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    };
+    const timer = setTimeout(done, ms);
+    if (!keepAlive) timer.unref();
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 // src/ledger/open.ts
 import { resolve as resolve4 } from "node:path";
 
@@ -48710,28 +48732,6 @@ async function openSqlite(path8) {
     const message = error62 instanceof Error ? error62.message : String(error62);
     throw new Error(`could not open the ledger ${path8}: ${message}`, { cause: error62 });
   }
-}
-
-// src/engine/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => wallSleep(ms, signal, true)
-};
-function wallSleep(ms, signal, keepAlive) {
-  return new Promise((resolve5) => {
-    if (signal?.aborted || ms <= 0) {
-      resolve5();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve5();
-    };
-    const timer = setTimeout(done, ms);
-    if (!keepAlive) timer.unref();
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 // src/notify/notifier.ts
