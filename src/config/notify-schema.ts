@@ -26,7 +26,7 @@ function channel<T extends z.core.$ZodLooseShape>(shape: T, description: string)
   return z
     .strictObject(shape, {
       error: (issue) => {
-        if (issue.code === 'invalid_type') return LITERAL_URL_REFUSED;
+        if (issue.code === 'invalid_type' && typeof issue.input === 'string') return LITERAL_URL_REFUSED;
         if (issue.code === 'unrecognized_keys' && issue.keys.some((k) => /url/i.test(k)))
           return issue.keys
             .map((k) => (/url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`))

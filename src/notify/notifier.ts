@@ -117,7 +117,15 @@ export class Notifier implements ReleaseNotifier {
       const key = `${channel.kind}\u0000${channel.url}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const delivery = this.deliverTo(channel, notice).finally(() => this.pending.delete(delivery));
+      const delivery = this.deliverTo(channel, notice)
+        .catch((error: unknown) => {
+          // deliver() does not throw; this keeps a defect from becoming an unhandled rejection.
+          const name = error instanceof Error ? error.name : 'error';
+          this.options.log.warning(
+            `notification ${notice.kind} to ${channel.kind} (${channel.urlEnv}): not sent: ${name}`,
+          );
+        })
+        .finally(() => this.pending.delete(delivery));
       this.pending.add(delivery);
     }
   }

@@ -52,6 +52,12 @@ describe('notify: in tranche.yml', () => {
     expect(message).not.toContain('very-secret');
   });
 
+  it('says an empty channel is a mapping, not a secret URL', () => {
+    expect(errorText('      slack:')).toContain(
+      'environments.production.notify.slack: expected a mapping, got an empty value',
+    );
+  });
+
   it('refuses a url: key, pointing at the key', () => {
     const message = errorText(`      teams: { url: "${SECRET_URL}" }`);
     expect(message.split('\n')).toContain(
