@@ -49024,7 +49024,12 @@ var Notifier = class {
       const key = `${channel2.kind}\0${channel2.url}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const delivery = this.deliverTo(channel2, notice).finally(() => this.pending.delete(delivery));
+      const delivery = this.deliverTo(channel2, notice).catch((error62) => {
+        const name = error62 instanceof Error ? error62.name : "error";
+        this.options.log.warning(
+          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
+        );
+      }).finally(() => this.pending.delete(delivery));
       this.pending.add(delivery);
     }
   }
@@ -70581,7 +70586,7 @@ function envName(what) {
 function channel(shape, description) {
   return external_exports.strictObject(shape, {
     error: (issue2) => {
-      if (issue2.code === "invalid_type") return LITERAL_URL_REFUSED;
+      if (issue2.code === "invalid_type" && typeof issue2.input === "string") return LITERAL_URL_REFUSED;
       if (issue2.code === "unrecognized_keys" && issue2.keys.some((k) => /url/i.test(k)))
         return issue2.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
       return void 0;

@@ -66659,7 +66659,7 @@ function envName(what) {
 function channel(shape, description) {
   return external_exports.strictObject(shape, {
     error: (issue3) => {
-      if (issue3.code === "invalid_type") return LITERAL_URL_REFUSED;
+      if (issue3.code === "invalid_type" && typeof issue3.input === "string") return LITERAL_URL_REFUSED;
       if (issue3.code === "unrecognized_keys" && issue3.keys.some((k) => /url/i.test(k)))
         return issue3.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
       return void 0;
@@ -72994,7 +72994,12 @@ var Notifier = class {
       const key3 = `${channel2.kind}\0${channel2.url}`;
       if (seen.has(key3)) continue;
       seen.add(key3);
-      const delivery = this.deliverTo(channel2, notice).finally(() => this.pending.delete(delivery));
+      const delivery = this.deliverTo(channel2, notice).catch((error63) => {
+        const name = error63 instanceof Error ? error63.name : "error";
+        this.options.log.warning(
+          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
+        );
+      }).finally(() => this.pending.delete(delivery));
       this.pending.add(delivery);
     }
   }
