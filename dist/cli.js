@@ -11976,11 +11976,11 @@ var require_binaryParsers = __commonJS({
         var array2 = [];
         var i2;
         if (dimension.length > 1) {
-          var count2 = dimension.shift();
-          for (i2 = 0; i2 < count2; i2++) {
+          var count3 = dimension.shift();
+          for (i2 = 0; i2 < count3; i2++) {
             array2[i2] = parse5(dimension, elementType2);
           }
-          dimension.unshift(count2);
+          dimension.unshift(count3);
         } else {
           for (i2 = 0; i2 < dimension[0]; i2++) {
             array2[i2] = parseElement(elementType2);
@@ -13499,10 +13499,10 @@ var require_messages = __commonJS({
     };
     exports.BackendKeyDataMessage = BackendKeyDataMessage;
     var NotificationResponseMessage = class {
-      constructor(length, processId, channel2, payload) {
+      constructor(length, processId, channel, payload) {
         this.length = length;
         this.processId = processId;
-        this.channel = channel2;
+        this.channel = channel;
         this.payload = payload;
         this.name = "notification";
       }
@@ -14111,9 +14111,9 @@ var require_parser = __commonJS({
     };
     var parseNotificationMessage = (reader) => {
       const processId = reader.int32();
-      const channel2 = reader.cstring();
+      const channel = reader.cstring();
       const payload = reader.cstring();
-      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel2, payload);
+      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
     };
     var parseRowDescriptionMessage = (reader) => {
       const fieldCount = reader.int16();
@@ -17077,8 +17077,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -17186,13 +17186,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -20145,8 +20145,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -20223,12 +20223,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error62.message += `:
 
 ${lineStr}
@@ -28540,9 +28540,10 @@ var package_default = { version: "0.1.0" };
 var ConfigError = class extends Error {
   issues;
   constructor(issues) {
-    super(issues.map(formatIssue).join("\n"));
+    const clipped = issues.map((issue2) => ({ ...issue2, message: clipMessage(issue2.message) }));
+    super(clipped.map(formatIssue).join("\n"));
     this.name = "ConfigError";
-    this.issues = issues;
+    this.issues = clipped;
   }
 };
 var UnknownEnvironmentError = class extends Error {
@@ -28556,9 +28557,22 @@ var UnknownEnvironmentError = class extends Error {
   }
 };
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+var LONG_WORD = 120;
+var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
+var LONG_MESSAGE = 500;
+function clipMessage(message) {
+  return clip(clipLongWords(message), LONG_MESSAGE);
+}
+function clip(text, length) {
+  return text.length <= length ? text : `${text.slice(0, length)}\u2026 (${text.length} characters)`;
+}
+function clipLongWords(text) {
+  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+}
 function formatPath(path2) {
   let text = "";
-  for (const segment of path2) {
+  for (const whole of path2) {
+    const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
     if (typeof segment === "number") text += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
@@ -29303,7 +29317,7 @@ function sameRepositories(a, b) {
 }
 
 // src/cli/commands/deploy.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
+import { randomUUID as randomUUID2 } from "node:crypto";
 
 // src/engine/vocabulary.ts
 var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
@@ -29417,24 +29431,24 @@ function nullDistribution(n, m) {
   return result;
 }
 function medianDifference(x, y) {
-  const count2 = x.length * y.length;
-  const half = Math.floor((count2 + 1) / 2);
+  const count3 = x.length * y.length;
+  const half = Math.floor((count3 + 1) / 2);
   const low = kthDifference(x, y, half);
-  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
+  return count3 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
 }
 function shiftInterval(x, y, alpha, exact) {
   const n = x.length;
   const m = y.length;
-  const count2 = n * m;
+  const count3 = n * m;
   let index;
   if (exact) {
     index = Math.max(1, exactQuantile(alpha / 2, n, m));
   } else {
     const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
-    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
+    index = Math.max(1, Math.floor(count3 / 2 - z2 * Math.sqrt(count3 * (n + m + 1) / 12)));
   }
-  index = Math.min(index, count2);
-  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
+  index = Math.min(index, count3);
+  return [kthDifference(x, y, index), kthDifference(x, y, count3 - index + 1)];
 }
 function kthDifference(x, y, k) {
   const tx = tally(x);
@@ -29452,13 +29466,13 @@ function kthDifference(x, y, k) {
   return largestAtMost(x, y, hi);
 }
 function countAtMost(x, y, d) {
-  let count2 = 0;
+  let count3 = 0;
   let j = 0;
   for (const xi of x) {
     while (j < y.length && xi - y[j] > d) j++;
-    count2 += y.length - j;
+    count3 += y.length - j;
   }
-  return count2;
+  return count3;
 }
 function largestAtMost(x, y, d) {
   let best = Number.NEGATIVE_INFINITY;
@@ -29483,8 +29497,8 @@ function kthOfTallies(x, y, k) {
   for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
   pairs.sort((a, b) => a[0] - b[0]);
   let seen = 0;
-  for (const [difference, count2] of pairs) {
-    seen += count2;
+  for (const [difference, count3] of pairs) {
+    seen += count3;
     if (seen >= k) return difference;
   }
   return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
@@ -29786,9 +29800,9 @@ function plotAscii(series, options = {}) {
   const right = threshold ? threshold.label.length + 1 : 0;
   const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
   const columns = width - left - right;
-  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count2 <= 1 ? xStart - 1 : xStart;
-  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
+  const count3 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count3 <= 1 ? xStart - 1 : xStart;
+  const xHi = count3 <= 1 ? xStart + 1 : xStart + count3 - 1;
   const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
   const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
   const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
@@ -29985,8 +29999,8 @@ function deviation(series, baseline, offsetSeconds = 0) {
   }
   return { value: points > 0 ? total / points : Number.NaN, points };
 }
-function millis(seconds5) {
-  return Math.round(seconds5 * 1e3);
+function millis(seconds4) {
+  return Math.round(seconds4 * 1e3);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -31216,14 +31230,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -35606,8 +35620,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -38254,8 +38268,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -40993,8 +41007,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -50608,7 +50622,7 @@ function statusSummary(wrong, samples) {
   const counts2 = /* @__PURE__ */ new Map();
   for (const status of wrong) counts2.set(status, (counts2.get(status) ?? 0) + 1);
   const parts = [...counts2].map(
-    ([status, count2], i) => i === 0 ? `${count2} of ${samples} samples returned ${status}` : `${count2} returned ${status}`
+    ([status, count3], i) => i === 0 ? `${count3} of ${samples} samples returned ${status}` : `${count3} returned ${status}`
   );
   return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] ?? "";
 }
@@ -50676,12 +50690,12 @@ function createChecker(options) {
       case "http":
         return authenticated(
           spec.auth,
-          (fetch2) => runHttpCheck(spec, context, signal, { fetchImpl: fetch2, now })
+          (fetch) => runHttpCheck(spec, context, signal, { fetchImpl: fetch, now })
         );
       case "prometheus":
         return authenticated(
           spec.auth,
-          (fetch2) => runPrometheusCheck(spec, context, { fetchImpl: fetch2, now: wallClock }, signal)
+          (fetch) => runPrometheusCheck(spec, context, { fetchImpl: fetch, now: wallClock }, signal)
         );
       default:
         throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
@@ -50691,7 +50705,7 @@ function createChecker(options) {
     if (spec.kind !== "analysis") {
       throw new Error(`unknown batch check kind ${JSON.stringify(spec.kind)}`);
     }
-    return authenticated(spec.auth, (fetch2) => runAnalysisCheck(spec, context, { fetchImpl: fetch2 }, signal));
+    return authenticated(spec.auth, (fetch) => runAnalysisCheck(spec, context, { fetchImpl: fetch }, signal));
   };
   const guarded = async (spec, work) => {
     const start = now();
@@ -50763,12 +50777,12 @@ function armsLabel(arms) {
 }
 function comparisonsOf(component, batches2, baseline) {
   let deployed = [];
-  let count2 = 0;
+  let count3 = 0;
   for (const batch of batches2) {
     deployed = [...deployed, ...batch];
-    if (analysisArms(component, deployed, baseline).baselines.length > 0) count2 += 1;
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count3 += 1;
   }
-  return Math.max(1, count2);
+  return Math.max(1, count3);
 }
 
 // src/engine/decide.ts
@@ -51981,15 +51995,15 @@ function eText(e) {
   return e >= 100 ? e.toFixed(0) : e.toPrecision(2);
 }
 function verdictMessage(e, reason) {
-  const count2 = (n) => n.toLocaleString("en-US");
-  const rates = `${e.version} failed ${percent2(e.rate)} of ${count2(e.samples)} outcomes, ${e.baseline} ${percent2(e.baselineRate)} of ${count2(e.baselineSamples)}`;
+  const count3 = (n) => n.toLocaleString("en-US");
+  const rates = `${e.version} failed ${percent2(e.rate)} of ${count3(e.samples)} outcomes, ${e.baseline} ${percent2(e.baselineRate)} of ${count3(e.baselineSamples)}`;
   switch (reason) {
     case "no_baseline":
-      return `${e.version} has ${count2(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
+      return `${e.version} has ${count3(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
     case "too_few_samples":
-      return `${e.version} has ${count2(e.samples)} outcomes; a verdict needs ${count2(e.minSamples)}`;
+      return `${e.version} has ${count3(e.samples)} outcomes; a verdict needs ${count3(e.minSamples)}`;
     case "failure_rate_higher": {
-      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count2(e.decidedAtSample ?? e.samples)} outcomes`;
+      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count3(e.decidedAtSample ?? e.samples)} outcomes`;
       return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
     }
     case "regression_ruled_out":
@@ -52271,9 +52285,9 @@ function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
-  const seconds5 = Math.round(ms2 / 1e3);
-  if (seconds5 < 3600) return `${Math.floor(seconds5 / 60)}m ${String(seconds5 % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds5 / 60);
+  const seconds4 = Math.round(ms2 / 1e3);
+  if (seconds4 < 3600) return `${Math.floor(seconds4 / 60)}m ${String(seconds4 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds4 / 60);
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 function clockTime(at) {
@@ -52314,7 +52328,7 @@ function table(rows2, indent = "") {
   }
   return rows2.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
 }
-function clip(line, width) {
+function clip2(line, width) {
   if (line.length <= width) return line;
   return width <= 1 ? line.slice(0, Math.max(0, width)) : `${line.slice(0, width - 1)}\u2026`;
 }
@@ -52677,7 +52691,7 @@ var LiveReporter = class {
   }
   draw(at) {
     const width = Math.max(20, (this.stream.columns || DEFAULT_COLUMNS) - 1);
-    const lines2 = renderFrame(this.current).map((line) => clip(line, width));
+    const lines2 = renderFrame(this.current).map((line) => clip2(line, width));
     let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
     for (const line of lines2) out += `${CLEAR_LINE}${line}
 `;
@@ -52931,6 +52945,9 @@ import { promisify } from "node:util";
 
 // src/ledger/open.ts
 import { resolve } from "node:path";
+
+// src/ledger/postgres.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib132(), 1);
@@ -54605,12 +54622,34 @@ function runDecision2(value) {
   return RUN_DECISIONS.includes(value) ? value : null;
 }
 
+// src/ledger/storable.ts
+function storable(param) {
+  return typeof param === "string" && param.includes("\0") ? param.replaceAll("\0", "\uFFFD") : param;
+}
+
 // src/ledger/postgres.ts
 var DEFAULT_SCHEMA = "tranche";
 var MIGRATION_LOCK_KEY = 1953653102;
 var CONNECT_TIMEOUT_MS = 1e4;
 var RETRYABLE = /* @__PURE__ */ new Set(["40001", "40P01"]);
 var MAX_ATTEMPTS = 5;
+var CONNECTION_LOST = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "57P01",
+  "57P02",
+  "57P03"
+]);
+var CONNECTION_LOST_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect/i;
+var RECONNECT_WINDOW_MS = 6e4;
+var RECONNECT_DELAY_MS = { first: 100, max: 2e3 };
 var SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 function isPostgresUrl(location) {
   return /^postgres(?:ql)?:\/\//i.test(location);
@@ -54638,6 +54677,7 @@ var PostgresLedger = class _PostgresLedger extends SqlLedger {
     const connection = new PostgresConnection(pool, description, schema);
     try {
       await migrate(connection);
+      connection.reached = true;
       return new _PostgresLedger(connection);
     } catch (error62) {
       await pool.end();
@@ -54686,6 +54726,11 @@ var PostgresConnection = class {
   description;
   migrationPreamble;
   pool;
+  /**
+   * Once the server has answered (the ledger opened), a lost connection is waited out; before, a
+   * wrong address or a server that is down fails at once.
+   */
+  reached = false;
   constructor(pool, description, schema) {
     this.pool = pool;
     this.description = description;
@@ -54694,11 +54739,32 @@ var PostgresConnection = class {
       `CREATE SCHEMA IF NOT EXISTS ${schema}`
     ];
   }
-  async query(sql, params = []) {
-    return (await this.pool.query(statement(sql, params))).rows;
+  /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
+  query(sql, params = []) {
+    const readOnly = /^\s*SELECT\b/i.test(sql);
+    return this.whileReconnecting(async (outcomeUnknown2) => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        if (!readOnly) outcomeUnknown2();
+        return (await client.query(statement(sql, params))).rows;
+      } catch (error62) {
+        broken = isConnectionLost(error62);
+        throw error62;
+      } finally {
+        client.release(broken);
+      }
+    });
   }
-  async transaction(work, options = {}) {
-    for (let attempt2 = 1; ; attempt2++) {
+  /** Runs `work` in a transaction, again when the server aborts it in a conflict or goes away before the commit. */
+  transaction(work, options = {}) {
+    return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options, outcomeUnknown2));
+  }
+  whileReconnecting(work) {
+    return this.reached ? whileReconnecting(work) : work(() => void 0);
+  }
+  async attempt(work, options, outcomeUnknown2) {
+    for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
@@ -54707,6 +54773,7 @@ var PostgresConnection = class {
         const result = await work({
           query: async (sql, params = []) => (await client.query(statement(sql, params))).rows
         });
+        outcomeUnknown2();
         await client.query(COMMIT);
         return result;
       } catch (error62) {
@@ -54715,7 +54782,7 @@ var PostgresConnection = class {
         } catch {
           broken = true;
         }
-        if (attempt2 < MAX_ATTEMPTS && isRetryable(error62)) continue;
+        if (attempt < MAX_ATTEMPTS && isRetryable(error62)) continue;
         throw error62;
       } finally {
         client.release(broken);
@@ -54735,7 +54802,27 @@ function statement(sql, params) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params };
+  return { name, text, values: params.map(storable) };
+}
+async function whileReconnecting(work) {
+  const deadline = Date.now() + RECONNECT_WINDOW_MS;
+  for (let delay = RECONNECT_DELAY_MS.first; ; delay = Math.min(delay * 2, RECONNECT_DELAY_MS.max)) {
+    let unknown3 = false;
+    try {
+      return await work(() => {
+        unknown3 = true;
+      });
+    } catch (error62) {
+      if (unknown3 || !isConnectionLost(error62) || Date.now() + delay > deadline) throw error62;
+      await sleep2(delay);
+    }
+  }
+}
+function isConnectionLost(error62) {
+  if (typeof error62 !== "object" || error62 === null) return false;
+  const code = "code" in error62 ? String(error62.code) : "";
+  const message = "message" in error62 ? String(error62.message) : "";
+  return CONNECTION_LOST.has(code) || CONNECTION_LOST_MESSAGE.test(message);
 }
 function isRetryable(error62) {
   return typeof error62 === "object" && error62 !== null && "code" in error62 && RETRYABLE.has(String(error62.code));
@@ -54746,7 +54833,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, mkdirSync as mkdirSync2, openSync, readSync, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
 import { basename, dirname, join as join2 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -54877,7 +54964,7 @@ var SqliteConnection = class {
       statement2 = this.db.prepare(sql);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...params);
+    return statement2.all(...params.map(storable));
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -54888,12 +54975,12 @@ var SqliteConnection = class {
 };
 async function retryBusy(work) {
   const deadline = Date.now() + BUSY_RETRY_MS;
-  for (let attempt2 = 1; ; attempt2++) {
+  for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error62) {
       if (!isBusy(error62) || Date.now() >= deadline) throw error62;
-      await sleep2(backoffMs(attempt2));
+      await sleep3(backoffMs(attempt));
     }
   }
 }
@@ -54902,8 +54989,8 @@ function isBusy(error62) {
   const code = error62.errcode;
   return typeof code === "number" && (code & 255) === 5;
 }
-function backoffMs(attempt2) {
-  return Math.min(200, 5 * 2 ** Math.min(attempt2, 6)) * (0.5 + Math.random());
+function backoffMs(attempt) {
+  return Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
 }
 
 // src/ledger/open.ts
@@ -54983,461 +55070,6 @@ async function isUnignoredInWorkTree(dir, path2) {
   } catch (error62) {
     return error62.code === 1;
   }
-}
-
-// src/notify/notifier.ts
-import { randomUUID } from "node:crypto";
-
-// src/config/environment-url.ts
-var URL_PLACEHOLDERS = ["version", "service", "environment"];
-var PLACEHOLDER2 = /\{([^{}]*)\}/g;
-function environmentUrl(template, values) {
-  return template.replace(
-    PLACEHOLDER2,
-    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
-  );
-}
-function urlTemplateProblem(template) {
-  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
-  if (unknown3.length > 0) {
-    return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
-  }
-  const sample = environmentUrl(template, {
-    version: "1.2.3",
-    service: "service",
-    environment: "environment"
-  });
-  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
-  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
-  return void 0;
-}
-
-// src/notify/deliver.ts
-async function deliver(request2, options) {
-  const { clock } = options;
-  const controller = new AbortController();
-  const stopDeadline = new AbortController();
-  const stop = () => controller.abort();
-  options.signal?.addEventListener("abort", stop, { once: true });
-  const deadline = clock.now() + options.timeoutMs;
-  let timedOut = false;
-  void clock.sleep(options.timeoutMs, stopDeadline.signal).then(() => {
-    if (stopDeadline.signal.aborted) return;
-    timedOut = true;
-    controller.abort();
-  });
-  let attempts = 0;
-  let lastAnswer;
-  try {
-    for (; ; ) {
-      attempts += 1;
-      const outcome = await attempt(request2, clock, controller.signal, attempts);
-      if ("done" in outcome) return outcome.done;
-      if (controller.signal.aborted) break;
-      lastAnswer = outcome.retry;
-      const wait2 = waitBefore(attempts, outcome.afterMs, options);
-      if (clock.now() + wait2 >= deadline) {
-        const reason = `${lastAnswer}; no time left for another attempt within ${seconds3(options.timeoutMs)}`;
-        return { status: "failed", attempts, reason };
-      }
-      await clock.sleep(wait2, controller.signal);
-      if (controller.signal.aborted) break;
-    }
-    const cut3 = timedOut ? `timed out after ${seconds3(options.timeoutMs)}` : "stopped";
-    return { status: "failed", attempts, reason: lastAnswer ? `${lastAnswer}; ${cut3}` : cut3 };
-  } finally {
-    stopDeadline.abort();
-    options.signal?.removeEventListener("abort", stop);
-  }
-}
-async function attempt(request2, clock, signal, attempts) {
-  let response;
-  try {
-    response = await fetch(request2.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...request2.headers(clock.now()) },
-      body: request2.body,
-      redirect: "error",
-      signal
-    });
-  } catch (error62) {
-    return { retry: networkReason(error62), afterMs: void 0 };
-  }
-  await response.arrayBuffer().catch(() => void 0);
-  if (response.ok) return { done: { status: "sent", attempts, httpStatus: response.status } };
-  const reason = `HTTP ${response.status}`;
-  if (response.status === 429 || response.status >= 500)
-    return { retry: reason, afterMs: retryAfterMs(response.headers.get("retry-after"), clock.now()) };
-  return { done: { status: "failed", attempts, reason: `${reason} (not retried)` } };
-}
-function retryAfterMs(value, nowMs) {
-  if (value === null || value.trim() === "") return void 0;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
-  const date5 = Date.parse(value);
-  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - nowMs);
-}
-function waitBefore(attempts, retryAfter, options) {
-  const max = options.maxWaitMs ?? 6e4;
-  if (retryAfter !== void 0) return Math.min(retryAfter, max);
-  const ceiling = Math.min(max, (options.backoffMs ?? 1e3) * 2 ** (attempts - 1));
-  return Math.ceil(ceiling / 2 * (1 + (options.random ?? Math.random)()));
-}
-function networkReason(error62) {
-  const cause = error62 instanceof Error ? error62.cause : void 0;
-  const code = typeof cause?.code === "string" ? cause.code : void 0;
-  return `network error${code ? ` ${code}` : ""}`;
-}
-function seconds3(ms2) {
-  return `${(ms2 / 1e3).toFixed(ms2 % 1e3 === 0 ? 0 : 1)} s`;
-}
-
-// src/notify/notice.ts
-var NOTICE_ICONS = {
-  run_started: "\u{1F680}",
-  batch_failed: "\u26A0\uFE0F",
-  rolled_back: "\u21A9\uFE0F",
-  stopped: "\u23F9\uFE0F",
-  succeeded: "\u2705",
-  verdict_bad: "\u{1F6D1}",
-  track_promoted: "\u23EB",
-  track_held: "\u23F8\uFE0F"
-};
-function noticeFacts(notice) {
-  const facts = [
-    ["Service", notice.service],
-    ["Environment", notice.environments.join(", ") || null],
-    ["Version", notice.version],
-    ["Commit", notice.commit?.slice(0, 12)],
-    ["Track", notice.track],
-    ["By", notice.who]
-  ];
-  return facts.flatMap(([name, value]) => value ? [{ name, value }] : []);
-}
-
-// src/notify/slack.ts
-function slackEscape(text) {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
-}
-function cut(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
-}
-function slackMessage(notice) {
-  const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
-  const facts = noticeFacts(notice);
-  const blocks = [
-    { type: "header", text: { type: "plain_text", text: cut(title, 150), emoji: true } }
-  ];
-  if (notice.detail)
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(slackEscape(notice.detail), 3e3) } });
-  blocks.push({
-    type: "section",
-    fields: facts.map((f) => ({ type: "mrkdwn", text: `*${f.name}*
-${slackEscape(f.value)}` }))
-  });
-  if (notice.links.length > 0) {
-    blocks.push({
-      type: "actions",
-      elements: notice.links.map((link) => ({
-        type: "button",
-        text: { type: "plain_text", text: link.title },
-        url: link.url,
-        action_id: `tranche_${link.rel}`
-      }))
-    });
-  }
-  const fallback = [title, notice.detail, ...notice.links.map((l) => `${l.title}: ${l.url}`)].filter((line) => line).join("\n");
-  return { text: fallback, blocks };
-}
-
-// src/notify/teams.ts
-var ADAPTIVE_CARD_VERSION = "1.4";
-function teamsMessage(notice) {
-  const body = [
-    {
-      type: "TextBlock",
-      text: `${NOTICE_ICONS[notice.kind]} ${notice.title}`,
-      size: "Large",
-      weight: "Bolder",
-      wrap: true,
-      style: "heading"
-    }
-  ];
-  if (notice.detail) body.push({ type: "TextBlock", text: notice.detail, wrap: true });
-  body.push({ type: "FactSet", facts: noticeFacts(notice).map((f) => ({ title: f.name, value: f.value })) });
-  return {
-    type: "message",
-    attachments: [
-      {
-        contentType: "application/vnd.microsoft.card.adaptive",
-        contentUrl: null,
-        content: {
-          $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
-          type: "AdaptiveCard",
-          version: ADAPTIVE_CARD_VERSION,
-          msteams: { width: "Full" },
-          body,
-          actions: notice.links.map((link) => ({ type: "Action.OpenUrl", title: link.title, url: link.url }))
-        }
-      }
-    ]
-  };
-}
-
-// src/notify/webhook.ts
-import { createHmac } from "node:crypto";
-var WEBHOOK_SCHEMA_VERSION = 1;
-var SIGNATURE_HEADER = "X-Tranche-Signature";
-var TIMESTAMP_HEADER = "X-Tranche-Timestamp";
-var DELIVERY_HEADER = "X-Tranche-Delivery";
-function webhookBody(notice) {
-  return {
-    schemaVersion: WEBHOOK_SCHEMA_VERSION,
-    event: notice.kind,
-    service: notice.service,
-    environments: notice.environments,
-    version: notice.version,
-    commit: notice.commit,
-    who: notice.who,
-    title: notice.title,
-    detail: notice.detail,
-    track: notice.track ?? null,
-    runId: notice.runId ?? null,
-    at: new Date(notice.at).toISOString(),
-    links: Object.fromEntries(notice.links.map((l) => [l.rel, l.url]))
-  };
-}
-function webhookSignature(secret, timestamp, body) {
-  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-}
-function signedHeaders(secret, body, nowMs) {
-  const timestamp = Math.floor(nowMs / 1e3);
-  return {
-    [TIMESTAMP_HEADER]: String(timestamp),
-    [SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body)
-  };
-}
-
-// src/notify/notifier.ts
-var CHANNEL_KINDS = ["slack", "teams", "webhook"];
-function configuredChannels(config2, env, log) {
-  const channels = [];
-  for (const [environment, settings] of Object.entries(config2.environments)) {
-    const notify = settings.notify;
-    if (!notify) continue;
-    for (const kind of CHANNEL_KINDS) {
-      const configured = notify[kind];
-      if (!configured) continue;
-      const url2 = env[configured.urlEnv];
-      const secretEnv = "secretEnv" in configured ? configured.secretEnv : void 0;
-      const secret = secretEnv === void 0 ? void 0 : env[secretEnv];
-      const missing = !url2 ? configured.urlEnv : secretEnv !== void 0 && !secret ? secretEnv : void 0;
-      if (missing !== void 0) {
-        log.warning(`notifications: ${missing} is not set; ${environment}'s ${kind} notifications are off`);
-        continue;
-      }
-      channels.push({
-        environment,
-        kind,
-        urlEnv: configured.urlEnv,
-        url: url2,
-        secret,
-        events: new Set(notify.events),
-        timeoutMs: notify.timeout,
-        dashboard: notify.dashboard
-      });
-    }
-  }
-  return channels;
-}
-var Notifier = class {
-  channels;
-  options;
-  pending = /* @__PURE__ */ new Set();
-  /** Every URL and signing secret: Tranche's credentials, withheld from deploy commands. */
-  secrets;
-  constructor(channels, options) {
-    this.channels = channels;
-    this.options = options;
-    this.secrets = channels.flatMap((c) => c.secret ? [c.url, c.secret] : [c.url]);
-  }
-  /** True when no channel is configured: callers may skip building notices. */
-  get silent() {
-    return this.channels.length === 0;
-  }
-  notify(notice) {
-    this.send(notice);
-  }
-  /** Starts delivering the notice to each channel that wants it; returns at once. */
-  send(notice) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const channel2 of this.channels) {
-      if (!notice.environments.includes(channel2.environment) || !channel2.events.has(notice.kind)) continue;
-      const key3 = `${channel2.kind}\0${channel2.url}`;
-      if (seen.has(key3)) continue;
-      seen.add(key3);
-      const delivery = this.deliverTo(channel2, notice).catch((error62) => {
-        const name = error62 instanceof Error ? error62.name : "error";
-        this.options.log.warning(
-          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
-        );
-      }).finally(() => this.pending.delete(delivery));
-      this.pending.add(delivery);
-    }
-  }
-  /** Deliveries started and not finished yet. */
-  get inFlight() {
-    return this.pending.size;
-  }
-  /** Waits for every delivery in flight; each ends within its channel's timeout. */
-  async drain() {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
-  }
-  async deliverTo(channel2, notice) {
-    const { clock, log } = this.options;
-    const withDashboard = { ...notice, links: [...notice.links, ...dashboardLink(channel2, notice)] };
-    const body = JSON.stringify(render(channel2.kind, withDashboard));
-    const id = randomUUID();
-    const secret = channel2.secret;
-    const outcome = await deliver(
-      {
-        url: channel2.url,
-        body,
-        headers: (now) => channel2.kind === "webhook" && secret !== void 0 ? { [DELIVERY_HEADER]: id, ...signedHeaders(secret, body, now) } : {}
-      },
-      { timeoutMs: channel2.timeoutMs, clock, random: this.options.random, backoffMs: this.options.backoffMs }
-    );
-    const what = `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv})`;
-    const attempts = `${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"}`;
-    if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
-    else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
-  }
-  redact(text) {
-    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
-  }
-};
-function render(kind, notice) {
-  if (kind === "slack") return slackMessage(notice);
-  if (kind === "teams") return teamsMessage(notice);
-  return webhookBody(notice);
-}
-function dashboardLink(channel2, notice) {
-  if (channel2.dashboard === void 0) return [];
-  const url2 = environmentUrl(channel2.dashboard, {
-    service: notice.service,
-    environment: channel2.environment,
-    version: notice.version ?? ""
-  });
-  return [{ rel: "dashboard", title: "Dashboard", url: url2 }];
-}
-
-// src/notify/run-notices.ts
-var DECISION_NOTICES = {
-  succeeded: "succeeded",
-  rolled_back: "rolled_back",
-  halted: "stopped",
-  cancelled: "stopped"
-};
-var RunNoticeReporter = class {
-  sink;
-  context;
-  commit = null;
-  rollback = false;
-  constructor(sink, context) {
-    this.sink = sink;
-    this.context = context;
-  }
-  event(event) {
-    const notice = this.noticeOf(event);
-    if (notice) this.sink.send(notice);
-  }
-  noticeOf(event) {
-    const where = `${event.service} ${event.version}`;
-    if (event.kind === "run_started") {
-      this.commit = typeof event.data?.commit === "string" ? event.data.commit : null;
-      this.rollback = event.data?.action === "rollback";
-      const previous = typeof event.data?.previousVersion === "string" ? event.data.previousVersion : null;
-      const verb = this.rollback ? "rolling back to" : "deploying";
-      return this.notice(
-        event,
-        "run_started",
-        `${verb} ${where} in ${event.environment}`,
-        previous ? `live: ${previous}` : null
-      );
-    }
-    if (event.kind === "batch_finished" && event.status === "failed") {
-      const title = `${where}: ${event.component} batch ${event.batch} failed in ${event.environment}`;
-      return this.notice(event, "batch_failed", title, event.message ?? null);
-    }
-    if (event.kind === "run_finished") {
-      const decision = event.data?.decision;
-      const kind = decision ? DECISION_NOTICES[decision] : void 0;
-      if (!kind) return void 0;
-      const done = `${this.rollback ? "rollback to " : ""}${where}`;
-      const title = kind === "succeeded" ? `${done} is live in ${event.environment}` : `${done} ${decision?.replace("_", " ")} in ${event.environment}`;
-      return this.notice(event, kind, title, kind === "succeeded" ? null : event.message ?? null);
-    }
-    return void 0;
-  }
-  notice(event, kind, title, detail) {
-    return {
-      kind,
-      service: event.service,
-      environments: [event.environment],
-      version: event.version,
-      commit: this.commit,
-      who: this.context.who,
-      title,
-      detail,
-      runId: event.runId,
-      at: event.at,
-      links: this.context.links
-    };
-  }
-};
-
-// src/notify/front-door.ts
-function createNotifier(config2, env, options) {
-  return new Notifier(configuredChannels(config2, env, options.log), options);
-}
-function runNoticeReporter(notifier, who, links) {
-  const known = links.filter((link) => link.url !== void 0);
-  return new RunNoticeReporter(notifier, { who, links: known });
-}
-function whoRuns(env) {
-  return env.TRANCHE_ACTOR ?? env.GITHUB_ACTOR ?? env.USER ?? env.LOGNAME ?? null;
-}
-
-// src/cli/notify.ts
-function cliNotifier(project, runtime, options) {
-  const progress = options.json ? runtime.stderr : runtime.stdout;
-  return createNotifier(project.loaded.config, runtime.env, {
-    clock: systemClock,
-    log: {
-      info: (message) => progress.write(`${message}
-`),
-      warning: (message) => runtime.stderr.write(`tranche: warning: ${message}
-`)
-    }
-  });
-}
-function ciLogUrl(env) {
-  return env.TRANCHE_LOG_URL ?? env.CI_JOB_URL ?? env.BUILD_URL;
-}
-function cliRunNotices(notifier, runtime) {
-  return runNoticeReporter(notifier, whoRuns(runtime.env), [
-    { rel: "log", title: "Log", url: ciLogUrl(runtime.env) }
-  ]);
-}
-async function drainingAfter(notifier, use) {
-  try {
-    return await use();
-  } finally {
-    await notifier.drain();
-  }
-}
-async function notifyOnce(project, runtime, options, send) {
-  const notifier = cliNotifier(project, runtime, options);
-  await drainingAfter(notifier, async () => send(notifier));
 }
 
 // src/cli/project.ts
@@ -55878,20 +55510,15 @@ var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
 var SECONDS = new RegExp(`^${NUMBER}$`);
 var UNITS = new RegExp(`^${WITH_UNITS}$`);
 var UNIT_MS = [36e5, 6e4, 1e3, 1];
-function parseDuration(value) {
-  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
-  if (ms2 === void 0) {
-    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
-  }
-  return ms2;
-}
+var MAX_DURATION_MS = 24 * 864e5;
+var DURATION_TOO_LONG = "expected a duration of at most 576h (24 days)";
 function tryParseDuration(value) {
   if (typeof value === "number") return secondsToMs(value);
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds5) {
-  return Number.isFinite(seconds5) && seconds5 >= 0 ? Math.round(seconds5 * 1e3) : void 0;
+function secondsToMs(seconds4) {
+  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -55902,7 +55529,7 @@ function parseText(text) {
     const amount = match[i + 1];
     if (amount !== void 0) ms2 += Number(amount) * unit;
   });
-  return Math.round(ms2);
+  return Number.isFinite(ms2) ? Math.round(ms2) : void 0;
 }
 
 // src/config/cross-checks.ts
@@ -55977,88 +55604,29 @@ function analysisBakeIssues(config2, ctx) {
   }
 }
 
-// src/notify/kinds.ts
-var NOTICE_KINDS = [
-  "run_started",
-  "batch_failed",
-  "rolled_back",
-  /** A run that halted or was cancelled: targets may be left on the new version. */
-  "stopped",
-  "succeeded",
-  "verdict_bad",
-  "track_promoted",
-  "track_held"
-];
-
-// src/config/value-schemas.ts
-var durationSchema = external_exports.union(
-  [
-    external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
-    external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
-  ],
-  { error: DURATION_HINT }
-).transform((value) => parseDuration(value)).meta({
-  id: "Duration",
-  title: "duration",
-  description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
-});
-function urlTemplateSchema() {
-  return external_exports.string().superRefine((template, context) => {
-    const problem = urlTemplateProblem(template);
-    if (problem) context.addIssue({ code: "custom", message: problem });
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER2 = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER2,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown3.length > 0) {
+    return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
   });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
 }
-
-// src/config/notify-schema.ts
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
-function envName(what) {
-  const expected = `expected the name of the environment variable that holds ${what}`;
-  return external_exports.string({ error: expected }).superRefine((name, context) => {
-    if (ENV_NAME.test(name)) return;
-    context.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
-  });
-}
-function channel(shape, description) {
-  return external_exports.strictObject(shape, {
-    error: (issue2) => {
-      if (issue2.code === "invalid_type" && typeof issue2.input === "string") return LITERAL_URL_REFUSED;
-      if (issue2.code === "unrecognized_keys" && issue2.keys.some((k) => /url/i.test(k)))
-        return issue2.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
-      return void 0;
-    }
-  }).optional().describe(description);
-}
-var urlEnv = envName("the webhook URL").describe(
-  "Environment variable that holds the webhook URL (a secret: never shown, logged or recorded)."
-);
-var notifySchema = external_exports.strictObject({
-  slack: channel({ urlEnv }, "A Slack incoming webhook: a Block Kit message with a plain-text fallback."),
-  teams: channel(
-    { urlEnv },
-    "A Microsoft Teams incoming webhook (or a Teams Workflows webhook): an Adaptive Card message."
-  ),
-  webhook: channel(
-    {
-      urlEnv,
-      secretEnv: envName("the signing secret").describe(
-        "Environment variable that holds the secret the body is signed with (HMAC-SHA256, header X-Tranche-Signature)."
-      )
-    },
-    "A generic JSON webhook, signed: see docs/notifications.md for the body and how to verify it."
-  ),
-  events: external_exports.array(external_exports.enum(NOTICE_KINDS, { error: `expected one of ${NOTICE_KINDS.join(", ")}` })).min(1, { error: "expected at least one event" }).default([...NOTICE_KINDS]).describe("Which events are sent (docs/notifications.md says when each is)."),
-  dashboard: urlTemplateSchema().optional().describe(
-    "A dashboard every message links to; {version}, {service} and {environment} are replaced. Default: no dashboard link."
-  ),
-  timeout: durationSchema.refine((ms2) => ms2 > 0, { error: "expected a duration longer than 0" }).prefault("30s").describe(
-    "How long one message may take to deliver, retries included; at the end of a run, unsent messages get at most this long before Tranche exits."
-  )
-}).refine((notify) => notify.slack ?? notify.teams ?? notify.webhook, {
-  error: "expected at least one of slack, teams or webhook"
-}).describe(
-  "Where word of this environment\u2019s deploys, rollbacks, verdicts and track changes goes. Never delays or fails a deploy."
-);
 
 // src/config/schema.ts
 var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -56074,6 +55642,22 @@ function numberAtLeast(min) {
 function nonEmptyString() {
   return external_exports.string().min(1, { error: "must not be empty" });
 }
+var durationSchema = external_exports.union(
+  [
+    external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
+    external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
+  ],
+  { error: DURATION_HINT }
+).transform((value, ctx) => {
+  const ms2 = tryParseDuration(value);
+  if (ms2 !== void 0 && ms2 <= MAX_DURATION_MS) return ms2;
+  ctx.issues.push({ code: "custom", input: value, message: DURATION_TOO_LONG });
+  return external_exports.NEVER;
+}).meta({
+  id: "Duration",
+  title: "duration",
+  description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
+});
 var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, {
   error: "expected a duration longer than 0"
 });
@@ -56120,18 +55704,20 @@ var environmentSchema = external_exports.strictObject({
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
   ),
-  url: urlTemplateSchema().optional().describe(
+  url: external_exports.string().superRefine((template, context) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  }).optional().describe(
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
-  ),
-  notify: notifySchema.optional()
+  )
 }).meta({ title: "environment" });
 var URL_USERINFO2 = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
 var NO_URL_CREDENTIALS = {
   error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
 };
 var hasNoCredentials = (url2) => !URL_USERINFO2.test(url2);
-var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var envNameSchema = external_exports.string().regex(ENV_NAME2, { error: "expected an environment variable name" });
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
 var requestAuthSchema = external_exports.union(
   [
     external_exports.strictObject({
@@ -56684,7 +56270,7 @@ function redactedMessage(error62) {
 var NO_RETRY = { request: { retries: 0 } };
 
 // src/github/github-deploy.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 // src/config/instant-rollback.ts
 function allAtOnce(component) {
@@ -57147,7 +56733,7 @@ var STATUS_DESCRIPTION_MAX = 140;
 var CHECK_SUMMARY_MAX = 65535;
 var ANNOTATIONS_PER_REQUEST = 50;
 var CHECK_TITLE_MAX = 255;
-function cut2(text, max) {
+function cut(text, max) {
   const chars = [...text];
   if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
@@ -57179,8 +56765,8 @@ var CheckRun = class _CheckRun {
    */
   static async create(client, repo, request2, log) {
     const name = checkRunName(request2.environment);
-    for (let attempt2 = 1; ; attempt2++) {
-      if (attempt2 > 1) {
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) {
         const { data } = await client.rest.checks.listForRef({
           ...repo,
           ref: request2.sha,
@@ -57204,7 +56790,7 @@ var CheckRun = class _CheckRun {
         });
         return new _CheckRun(client, repo, data.id, log);
       } catch (error62) {
-        if (!outcomeUnknown(error62) || attempt2 >= 3) throw error62;
+        if (!outcomeUnknown(error62) || attempt >= 3) throw error62;
         log.warning(
           `creating the check run failed without a clear answer (${redactedMessage(error62)}); checking whether it exists`
         );
@@ -57265,7 +56851,7 @@ var CheckRun = class _CheckRun {
   }
 };
 function limited(output2) {
-  return { title: cut2(output2.title, CHECK_TITLE_MAX), summary: cut2(output2.summary, CHECK_SUMMARY_MAX) };
+  return { title: cut(output2.title, CHECK_TITLE_MAX), summary: cut(output2.summary, CHECK_SUMMARY_MAX) };
 }
 var CheckRunReporter = class {
   checkRun;
@@ -57394,8 +56980,8 @@ function payloadVersion(payload) {
 }
 async function createDeployment(client, repo, request2, log) {
   let lastError;
-  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
-    if (attempt2 > 1) {
+  for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+    if (attempt > 1) {
       const found = await findByRunId(client, repo, request2);
       if (found !== void 0) {
         log.info(`the deployment was created after all (id ${found}); using it`);
@@ -57411,7 +56997,7 @@ async function createDeployment(client, repo, request2, log) {
         auto_merge: false,
         ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
         payload: request2.payload,
-        description: cut2(request2.description, STATUS_DESCRIPTION_MAX),
+        description: cut(request2.description, STATUS_DESCRIPTION_MAX),
         ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
         ...request2.productionEnvironment !== void 0 ? { production_environment: request2.productionEnvironment } : {},
         ...NO_RETRY
@@ -57447,7 +57033,7 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     ...repo,
     deployment_id: deploymentId,
     state: update.state,
-    description: cut2(update.description, STATUS_DESCRIPTION_MAX),
+    description: cut(update.description, STATUS_DESCRIPTION_MAX),
     ...update.logUrl ? { log_url: update.logUrl } : {},
     ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
@@ -57509,7 +57095,7 @@ async function allocateTagVersion(client, repo, request2) {
   }
   const existing = await listVersionTags(client, repo, service);
   let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
-  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
+  for (let attempt = 0; attempt <= MAX_TAG_CONFLICTS; attempt++, n++) {
     const version2 = template.replaceAll("{n}", String(n));
     const name = tagName(service, version2);
     const problem = refNameProblem(name);
@@ -57657,7 +57243,7 @@ var DeploySetupError = class extends Error {
 async function deployToGitHub(request2) {
   const { resolved, components, payload } = await understand(request2);
   if (request2.dryRun) return dryRun(request2, resolved, components);
-  const runId = randomUUID2();
+  const runId = randomUUID();
   const lease = await leaseEnvironment(request2, resolved.service, runId, payload);
   try {
     return await deployLeased(request2, resolved, components, payload, runId);
@@ -57730,7 +57316,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
   const reporter = checkRun ? new CheckRunReporter(checkRun, request2.logUrl) : void 0;
   let result;
   try {
-    result = await rollOut(request2, prepared, reporter, checkRun?.id);
+    result = await rollOut(request2, prepared, reporter);
   } catch (error62) {
     const message = `the deploy stopped on an error: ${redactedMessage(error62)}`;
     await checkRun?.complete("failure", { title: "stopped", summary: `### \u274C ${message}` }, []);
@@ -57847,37 +57433,19 @@ async function preparedRelease(source, request2) {
     throw error62;
   }
 }
-async function rollOut(request2, prepared, reporter, checkRunId) {
-  const reporters = [request2.progress, ...reporter ? [reporter] : []];
-  if (request2.notices) reporters.push(request2.notices(runLinks(request2, checkRunId)));
+async function rollOut(request2, prepared, reporter) {
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
     checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
     ledger: prepared.source.ledger,
-    reporter: teeReporter(...reporters),
+    reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
     clock: request2.ports?.clock ?? systemClock
   };
   return runRelease(prepared.spec, ports, {
     previousVersion: prepared.previousVersion,
     signal: request2.signal
   });
-}
-function runLinks(request2, checkRunId) {
-  const repo = `${request2.serverUrl ?? "https://github.com"}/${request2.repo.owner}/${request2.repo.repo}`;
-  return [
-    {
-      rel: "check_run",
-      title: "Check run",
-      url: checkRunId === void 0 ? void 0 : `${repo}/runs/${checkRunId}`
-    },
-    {
-      rel: "deployment",
-      title: "Deployment",
-      url: `${repo}/deployments/${encodeURIComponent(request2.environment)}`
-    },
-    { rel: "log", title: "Log", url: request2.logUrl }
-  ];
 }
 async function reportDeployment(request2, deploymentId, prepared, result) {
   const { live } = prepared;
@@ -57951,7 +57519,7 @@ async function dryRun(request2, resolved, components) {
       `would deploy ${component.name} in ${component.batches.length} batch(es): ${component.batches.map((b) => b.targets.length).join(", ")} target(s)`
     );
   }
-  const checkRun = await openCheckRun(request2, randomUUID2(), resolved);
+  const checkRun = await openCheckRun(request2, randomUUID(), resolved);
   await checkRun?.complete(
     "neutral",
     { title: `dry run: ${resolved.service} \u2192 ${request2.environment}`, summary: markdown },
@@ -58978,8 +58546,8 @@ function isPlainObject4(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -58995,7 +58563,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -62800,8 +62368,8 @@ function getCachedAuthentication(state, auth22) {
   const currentScope = authentication.scopes.join(" ");
   return newScope === currentScope ? authentication : false;
 }
-async function wait(seconds5) {
-  await new Promise((resolve6) => setTimeout(resolve6, seconds5 * 1e3));
+async function wait(seconds4) {
+  await new Promise((resolve6) => setTimeout(resolve6, seconds4 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -64317,7 +63885,7 @@ var OAuthApp = class {
 };
 
 // node_modules/@octokit/webhooks-methods/dist-node/index.js
-import { createHmac as createHmac2 } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { timingSafeEqual } from "node:crypto";
 import { Buffer as Buffer2 } from "node:buffer";
 var VERSION14 = "6.0.0";
@@ -64331,7 +63899,7 @@ async function sign(secret, payload) {
     throw new TypeError("[@octokit/webhooks-methods] payload must be a string");
   }
   const algorithm = "sha256";
-  return `${algorithm}=${createHmac2(algorithm, secret).update(payload).digest("hex")}`;
+  return `${algorithm}=${createHmac(algorithm, secret).update(payload).digest("hex")}`;
 }
 sign.VERSION = VERSION14;
 async function verify(secret, eventPayload, signature) {
@@ -65401,7 +64969,6 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
 `)
   };
   const configFile = resolve3(runtime.cwd, options.config);
-  const notifier = cliNotifier(project, runtime, options);
   const run2 = async (ledger) => {
     const controller = new AbortController();
     const unsubscribe = runtime.onSignal((signal) => {
@@ -65424,12 +64991,10 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
         ledger,
         version: options.version,
         dryRun: false,
-        logUrl: ciLogUrl(runtime.env),
+        logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
         signal: controller.signal,
         progress: reporter,
-        baseEnv: projectCommandEnv(project, options, runtime, [token, ...notifier.secrets]),
-        notices: (links) => runNoticeReporter(notifier, whoRuns(runtime.env), links),
-        serverUrl: runtime.env.GITHUB_SERVER_URL,
+        baseEnv: projectCommandEnv(project, options, runtime, [token]),
         log
       });
     } finally {
@@ -65437,10 +65002,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
       reporter.finish();
     }
   };
-  const outcome = await drainingAfter(
-    notifier,
-    () => options.ledger === "github" ? run2("github") : withLedger(options, runtime, project.dir, run2)
-  );
+  const outcome = options.ledger === "github" ? await run2("github") : await withLedger(options, runtime, project.dir, run2);
   if (outcome.result) report(outcome.result, options, runtime);
   return outcome.decision === "succeeded" ? 0 : 1;
 }
@@ -65453,15 +65015,7 @@ async function deployCommand(options, runtime) {
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== void 0)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
-  const notifier = cliNotifier(project, runtime, options);
-  return drainingAfter(
-    notifier,
-    () => deployLocally(options, runtime, project, { environment, resolved, commit, dirty }, notifier)
-  );
-}
-async function deployLocally(options, runtime, project, what, notifier) {
-  const { environment, resolved, commit, dirty } = what;
-  const runId = randomUUID3();
+  const runId = randomUUID2();
   const run2 = {
     service: resolved.service,
     repositories: project.loaded.config.repositories,
@@ -65500,9 +65054,8 @@ async function deployLocally(options, runtime, project, what, notifier) {
         constraints
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime, notifier.secrets),
-        groups: groups2,
-        notices: cliRunNotices(notifier, runtime)
+        env: projectCommandEnv(project, options, runtime),
+        groups: groups2
       });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
@@ -65539,7 +65092,6 @@ async function execute(spec, ledger, options, runtime, commands) {
   const controller = new AbortController();
   const progress = options.json ? runtime.stderr : runtime.stdout;
   const reporter = createReporter(progress, { ci: isCi(runtime.env.CI) });
-  const notices = commands.notices;
   const unsubscribe = runtime.onSignal((signal) => {
     if (controller.signal.aborted) return;
     progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure
@@ -65551,13 +65103,7 @@ async function execute(spec, ledger, options, runtime, commands) {
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
     const checker = createChecker({ executor, env: commands.env });
-    const heard = {
-      async event(event) {
-        await reporter.event(event);
-        await notices.event(event);
-      }
-    };
-    const ports = { executor, checker, ledger, reporter: heard, clock: systemClock };
+    const ports = { executor, checker, ledger, reporter, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {
     unsubscribe();
@@ -65574,7 +65120,7 @@ function table2(header, rows2) {
 function isoTime(ms2) {
   return ms2 === null ? "-" : new Date(ms2).toISOString().replace(".000Z", "Z");
 }
-function seconds4(ms2) {
+function seconds3(ms2) {
   return ms2 === null ? "-" : `${(ms2 / 1e3).toFixed(2)} s`;
 }
 
@@ -65628,7 +65174,7 @@ async function historyCommand(options, runtime) {
     r.version,
     r.decision ?? "unfinished",
     r.reasonCode ?? "-",
-    seconds4(r.durationMs),
+    seconds3(r.durationMs),
     `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`
   ]);
   runtime.stdout.write(
@@ -65656,7 +65202,7 @@ import { createWriteStream } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 
 // src/ledger/bundle.ts
-import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
+import { createHmac as createHmac2, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 var BUNDLE_FORMAT = 2;
 var READABLE_FORMATS = [1, 2];
 var MAGIC = "ledger-bundle";
@@ -65670,7 +65216,7 @@ var Signer = class {
     this.key = key3;
   }
   mac(payload) {
-    const mac3 = createHmac3("sha256", this.key).update(`${this.previous}
+    const mac3 = createHmac2("sha256", this.key).update(`${this.previous}
 ${payload}`).digest("hex");
     this.previous = mac3;
     return mac3;
@@ -65685,12 +65231,12 @@ async function* writeBundle(records, key3, meta3) {
   };
   const header = { tranche: MAGIC, format: BUNDLE_FORMAT, ...meta3 };
   yield line(header);
-  let count2 = 0;
+  let count3 = 0;
   for await (const record2 of records) {
-    count2 += 1;
+    count3 += 1;
     yield line(record2);
   }
-  yield line({ type: "end", records: count2 });
+  yield line({ type: "end", records: count3 });
 }
 async function* readBundle(lines2, key3, name) {
   const signer = new Signer(key3);
@@ -65756,7 +65302,9 @@ function parseHeader(payload, fail) {
   }
   return header.data;
 }
-var epochMs = external_exports.number().int();
+var epochMs = external_exports.number().int().safe();
+var count2 = external_exports.number().int().safe();
+var milliseconds = external_exports.number().min(0).max(Number.MAX_SAFE_INTEGER);
 var HEADER = external_exports.object({
   tranche: external_exports.literal(MAGIC),
   format: external_exports.number().int(),
@@ -65768,7 +65316,7 @@ var RECORD = external_exports.discriminatedUnion("type", [
     type: external_exports.literal("version"),
     version: external_exports.object({
       service: external_exports.string(),
-      n: external_exports.number().int().positive(),
+      n: count2.positive(),
       version: external_exports.string(),
       commit: external_exports.string().nullable(),
       createdAt: epochMs
@@ -65786,14 +65334,14 @@ var RECORD = external_exports.discriminatedUnion("type", [
       finishedAt: epochMs.nullable(),
       decision: external_exports.string().nullable(),
       reasonCode: external_exports.string().nullable(),
-      durationMs: external_exports.number().nullable()
+      durationMs: milliseconds.nullable()
     })
   }),
   external_exports.object({
     type: external_exports.literal("event"),
     event: external_exports.object({
       runId: external_exports.string(),
-      seq: external_exports.number().int(),
+      seq: count2,
       at: epochMs,
       kind: external_exports.string(),
       status: external_exports.string(),
@@ -65802,8 +65350,8 @@ var RECORD = external_exports.discriminatedUnion("type", [
       version: external_exports.string(),
       component: external_exports.string().optional(),
       target: external_exports.string().optional(),
-      batch: external_exports.number().int().optional(),
-      durationMs: external_exports.number().optional(),
+      batch: count2.optional(),
+      durationMs: milliseconds.optional(),
       reasonCode: external_exports.string().optional(),
       message: external_exports.string().optional(),
       data: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
@@ -66056,27 +65604,27 @@ var TEST_WORDS = {
   "mann-whitney": ["Mann-Whitney", " (a fixed-horizon test: at the end of the bake)"]
 };
 function horizonLine(check2, horizon) {
-  const seconds5 = (ms2) => ms2 === void 0 ? "never" : `${ms2 / 1e3} s`;
+  const seconds4 = (ms2) => ms2 === void 0 ? "never" : `${ms2 / 1e3} s`;
   const kind = check2.metric.type === "counts" ? "counts" : check2.metric.test.kind;
   const [test, note] = TEST_WORDS[kind];
-  const when = `could fail from ${seconds5(horizon.earliestFailMs)} and pass from ${seconds5(horizon.earliestPassMs)} after each batch's deploy`;
+  const when = `could fail from ${seconds4(horizon.earliestFailMs)} and pass from ${seconds4(horizon.earliestPassMs)} after each batch's deploy`;
   return `analysis ${check2.name} (${test}): ${when}${note}`;
 }
 function analysisJson(components, horizons) {
-  const seconds5 = (ms2) => ms2 === void 0 ? null : ms2 / 1e3;
+  const seconds4 = (ms2) => ms2 === void 0 ? null : ms2 / 1e3;
   const rows2 = components.flatMap(
     (c) => (horizons.get(c.name) ?? []).map(({ check: check2, horizon }) => ({
       component: c.name,
       check: check2.name,
-      earliestFailSeconds: seconds5(horizon.earliestFailMs),
-      earliestPassSeconds: seconds5(horizon.earliestPassMs)
+      earliestFailSeconds: seconds4(horizon.earliestFailMs),
+      earliestPassSeconds: seconds4(horizon.earliestPassMs)
     }))
   );
   return rows2.length > 0 ? { analysis: rows2 } : {};
 }
 
 // src/cli/commands/report.ts
-import { randomUUID as randomUUID4 } from "node:crypto";
+import { randomUUID as randomUUID3 } from "node:crypto";
 async function reportCommand(options, runtime) {
   if (!options.version) throw new UsageError("--version is required: the version the job ran");
   const outcome = options.outcome;
@@ -66092,7 +65640,7 @@ async function reportCommand(options, runtime) {
     environment,
     outcome,
     source: options.source ?? "report",
-    sourceId: options.job ?? randomUUID4(),
+    sourceId: options.job ?? randomUUID3(),
     at: options.at === void 0 ? now : parseSince(options.at, "--at", now)
   };
   const recorded = await withLedger(options, runtime, project.dir, async (ledger) => {
@@ -66110,7 +65658,7 @@ async function reportCommand(options, runtime) {
 }
 
 // src/cli/commands/rollback.ts
-import { randomUUID as randomUUID5 } from "node:crypto";
+import { randomUUID as randomUUID4 } from "node:crypto";
 
 // src/release/rollback-target.ts
 function rollbackTargetOf(successes, bad, strayTargets = false) {
@@ -66217,13 +65765,8 @@ function badVersions(verdicts) {
 async function rollbackCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
-  resolveEnvironment(project.loaded.config, environment);
-  const notifier = cliNotifier(project, runtime, options);
-  return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
-}
-async function rollBackLocally(options, runtime, project, environment, notifier) {
   const resolved = resolveEnvironment(project.loaded.config, environment);
-  const runId = randomUUID5();
+  const runId = randomUUID4();
   const run2 = {
     service: resolved.service,
     repositories: project.loaded.config.repositories,
@@ -66258,9 +65801,8 @@ async function rollBackLocally(options, runtime, project, environment, notifier)
         constraints
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime, notifier.secrets),
-        groups: groups2,
-        notices: cliRunNotices(notifier, runtime)
+        env: projectCommandEnv(project, options, runtime),
+        groups: groups2
       });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
@@ -66305,10 +65847,10 @@ async function statsCommand(options, runtime) {
   const rows2 = stages.map((s) => [
     s.stage,
     String(s.count),
-    seconds4(s.min),
-    seconds4(s.median),
-    seconds4(s.p95),
-    seconds4(s.max)
+    seconds3(s.min),
+    seconds3(s.median),
+    seconds3(s.p95),
+    seconds3(s.max)
   ]);
   runtime.stdout.write(`${table2(["stage", "count", "min", "median", "p95", "max"], rows2)}
 `);
@@ -66464,37 +66006,6 @@ async function chooseRun(ledger, options, where) {
   return run2;
 }
 
-// src/release/notices.ts
-function verdictBadNotice(request2) {
-  return {
-    kind: "verdict_bad",
-    service: request2.service,
-    environments: request2.environments,
-    version: request2.version,
-    commit: request2.commit,
-    who: request2.who,
-    title: `${request2.service} ${request2.version} is bad`,
-    detail: request2.message,
-    at: request2.at,
-    links: request2.explanationUrl ? [{ rel: "explanation", title: "Why", url: request2.explanationUrl }] : []
-  };
-}
-function trackHeldNotice(request2) {
-  return {
-    kind: "track_held",
-    service: request2.service,
-    environments: request2.environments,
-    version: null,
-    commit: null,
-    who: request2.who,
-    title: `${request2.service}: track ${request2.track} is on hold`,
-    detail: request2.reason ?? null,
-    track: request2.track,
-    at: request2.at,
-    links: []
-  };
-}
-
 // src/cli/commands/tracks.ts
 async function tracksCommand(options, runtime) {
   const project = await loadProject(options, runtime);
@@ -66565,18 +66076,6 @@ async function holdCommand(track, options, runtime) {
     project.dir,
     (ledger) => holdTrack(ledger, { service, track, by, reason, now: Date.now() })
   );
-  if (outcome.held && !outcome.renewed) {
-    const members2 = configuredTracks(project, options).find((t) => t.name === track)?.members ?? [];
-    const environments = members2.map((m) => m.environment);
-    await notifyOnce(
-      project,
-      runtime,
-      options,
-      (notifier) => notifier.notify(
-        trackHeldNotice({ service, track, environments, who: by, reason, at: outcome.lock.acquiredAt })
-      )
-    );
-  }
   if (outcome.held && outcome.renewed) {
     const since = isoTime(outcome.lock.acquiredAt);
     runtime.stdout.write(
@@ -66734,16 +66233,6 @@ async function markCommand(verdict, version2, options, runtime) {
     project.dir,
     (ledger) => overrideVerdict(ledger, { service, version: version2, verdict, actor, reason, now: Date.now() })
   );
-  if (verdict === "bad") {
-    const environments = Object.keys(project.loaded.config.environments);
-    const notice = { service, version: version2, commit: null, who: actor, message: record2.message, environments };
-    await notifyOnce(
-      project,
-      runtime,
-      options,
-      (notifier) => notifier.notify(verdictBadNotice({ ...notice, explanationUrl: null, at: record2.at }))
-    );
-  }
   if (options.json) runtime.stdout.write(`${JSON.stringify(record2, null, 2)}
 `);
   else

@@ -1,6 +1,12 @@
 /** Schemas of values that several sections of tranche.yml share: durations, URL templates. */
 import { z } from 'zod';
-import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.ts';
+import {
+  DURATION_HINT,
+  DURATION_PATTERN,
+  DURATION_TOO_LONG,
+  MAX_DURATION_MS,
+  tryParseDuration,
+} from './duration.ts';
 import { urlTemplateProblem } from './environment-url.ts';
 
 export const durationSchema = z
@@ -11,7 +17,13 @@ export const durationSchema = z
     ],
     { error: DURATION_HINT },
   )
-  .transform((value) => parseDuration(value))
+  .transform((value, ctx) => {
+    const ms = tryParseDuration(value);
+    if (ms !== undefined && ms <= MAX_DURATION_MS) return ms;
+    // The pattern let it through: digits past what a number holds, or more than a timer can wait.
+    ctx.issues.push({ code: 'custom', input: value, message: DURATION_TOO_LONG });
+    return z.NEVER;
+  })
   .meta({
     id: 'Duration',
     title: 'duration',
