@@ -1160,8 +1160,8 @@ var require_time = __commonJS({
       const day = date5.getUTCDate().toString().padStart(2, "0");
       const hours = date5.getUTCHours().toString().padStart(2, "0");
       const minutes = date5.getUTCMinutes().toString().padStart(2, "0");
-      const seconds2 = date5.getUTCSeconds().toString().padStart(2, "0");
-      return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds2}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
+      const seconds3 = date5.getUTCSeconds().toString().padStart(2, "0");
+      return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds3}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
     };
     module2.exports = { nullTime, epochTime, unixTime, isoTime, isoTimeNano };
   }
@@ -18076,9 +18076,9 @@ var require_RedisConnection = __commonJS({
               return this.Events.trigger("error", e);
             });
             if (sub) {
-              client.on("message", (channel, message) => {
+              client.on("message", (channel2, message) => {
                 var ref;
-                return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+                return (ref = this.limiters[channel2]) != null ? ref._store.onMessage(channel2, message) : void 0;
               });
             }
             if (client.ready) {
@@ -18122,18 +18122,18 @@ var require_RedisConnection = __commonJS({
           })();
         }
         __addLimiter__(instance) {
-          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
+          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel2) => {
             return new this.Promise((resolve5, reject) => {
               var handler2;
               handler2 = (chan) => {
-                if (chan === channel) {
+                if (chan === channel2) {
                   this.subscriber.removeListener("subscribe", handler2);
-                  this.limiters[channel] = instance;
+                  this.limiters[channel2] = instance;
                   return resolve5();
                 }
               };
               this.subscriber.on("subscribe", handler2);
-              return this.subscriber.subscribe(channel);
+              return this.subscriber.subscribe(channel2);
             });
           }));
         }
@@ -18141,20 +18141,20 @@ var require_RedisConnection = __commonJS({
           var _this2 = this;
           return this.Promise.all([instance.channel(), instance.channel_client()].map(
             /* @__PURE__ */ (function() {
-              var _ref = _asyncToGenerator(function* (channel) {
+              var _ref = _asyncToGenerator(function* (channel2) {
                 if (!_this2.terminated) {
                   yield new _this2.Promise((resolve5, reject) => {
-                    return _this2.subscriber.unsubscribe(channel, function(err, chan) {
+                    return _this2.subscriber.unsubscribe(channel2, function(err, chan) {
                       if (err != null) {
                         return reject(err);
                       }
-                      if (chan === channel) {
+                      if (chan === channel2) {
                         return resolve5();
                       }
                     });
                   });
                 }
-                return delete _this2.limiters[channel];
+                return delete _this2.limiters[channel2];
               });
               return function(_x) {
                 return _ref.apply(this, arguments);
@@ -18308,9 +18308,9 @@ var require_IORedisConnection = __commonJS({
               return this.Events.trigger("error", e);
             });
             if (sub) {
-              client.on("message", (channel, message) => {
+              client.on("message", (channel2, message) => {
                 var ref;
-                return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+                return (ref = this.limiters[channel2]) != null ? ref._store.onMessage(channel2, message) : void 0;
               });
             }
             if (client.status === "ready") {
@@ -18341,10 +18341,10 @@ var require_IORedisConnection = __commonJS({
           })();
         }
         __addLimiter__(instance) {
-          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
+          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel2) => {
             return new this.Promise((resolve5, reject) => {
-              return this.subscriber.subscribe(channel, () => {
-                this.limiters[channel] = instance;
+              return this.subscriber.subscribe(channel2, () => {
+                this.limiters[channel2] = instance;
                 return resolve5();
               });
             });
@@ -18354,11 +18354,11 @@ var require_IORedisConnection = __commonJS({
           var _this2 = this;
           return [instance.channel(), instance.channel_client()].forEach(
             /* @__PURE__ */ (function() {
-              var _ref3 = _asyncToGenerator(function* (channel) {
+              var _ref3 = _asyncToGenerator(function* (channel2) {
                 if (!_this2.terminated) {
-                  yield _this2.subscriber.unsubscribe(channel);
+                  yield _this2.subscriber.unsubscribe(channel2);
                 }
-                return delete _this2.limiters[channel];
+                return delete _this2.limiters[channel2];
               });
               return function(_x) {
                 return _ref3.apply(this, arguments);
@@ -18535,7 +18535,7 @@ var require_RedisDatastore = __commonJS({
           return client.publish(_this.instance.channel(), `message:${message.toString()}`);
         })();
       }
-      onMessage(channel, message) {
+      onMessage(channel2, message) {
         var _this2 = this;
         return _asyncToGenerator2(function* () {
           var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type;
@@ -22328,10 +22328,10 @@ var require_messages = __commonJS({
     };
     exports2.BackendKeyDataMessage = BackendKeyDataMessage;
     var NotificationResponseMessage = class {
-      constructor(length, processId, channel, payload) {
+      constructor(length, processId, channel2, payload) {
         this.length = length;
         this.processId = processId;
-        this.channel = channel;
+        this.channel = channel2;
         this.payload = payload;
         this.name = "notification";
       }
@@ -22940,9 +22940,9 @@ var require_parser3 = __commonJS({
     };
     var parseNotificationMessage = (reader) => {
       const processId = reader.int32();
-      const channel = reader.cstring();
+      const channel2 = reader.cstring();
       const payload = reader.cstring();
-      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
+      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel2, payload);
     };
     var parseRowDescriptionMessage = (reader) => {
       const fieldCount = reader.int16();
@@ -38351,8 +38351,8 @@ function isPlainObject2(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -38368,7 +38368,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body: body2,
       redirect: requestOptions.request?.redirect,
@@ -42327,8 +42327,8 @@ function getCachedAuthentication(state, auth22) {
   const currentScope = authentication.scopes.join(" ");
   return newScope === currentScope ? authentication : false;
 }
-async function wait(seconds2) {
-  await new Promise((resolve5) => setTimeout(resolve5, seconds2 * 1e3));
+async function wait(seconds3) {
+  await new Promise((resolve5) => setTimeout(resolve5, seconds3 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -46636,8 +46636,30 @@ async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksP
 }
 
 // bot/index.ts
-import { randomUUID } from "node:crypto";
+import { randomUUID as randomUUID2 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
+
+// src/engine/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => wallSleep(ms, signal, true)
+};
+function wallSleep(ms, signal, keepAlive) {
+  return new Promise((resolve5) => {
+    if (signal?.aborted || ms <= 0) {
+      resolve5();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    };
+    const timer = setTimeout(done, ms);
+    if (!keepAlive) timer.unref();
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 
 // src/ledger/open.ts
 import { resolve as resolve4 } from "node:path";
@@ -48644,7 +48666,7 @@ var PostgresConnection = class {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
   async attempt(work, options2, outcomeUnknown2) {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt2 = 1; ; attempt2++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
@@ -48662,7 +48684,7 @@ var PostgresConnection = class {
         } catch {
           broken = true;
         }
-        if (attempt < MAX_ATTEMPTS && isRetryable(error62)) continue;
+        if (attempt2 < MAX_ATTEMPTS && isRetryable(error62)) continue;
         throw error62;
       } finally {
         client.release(broken);
@@ -48862,12 +48884,12 @@ var SqliteConnection = class {
 };
 async function retryBusy(work) {
   const deadline = Date.now() + BUSY_RETRY_MS;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt2 = 1; ; attempt2++) {
     try {
       return await work();
     } catch (error62) {
       if (!isBusy(error62) || Date.now() >= deadline) throw error62;
-      await sleep2(backoffMs(attempt));
+      await sleep2(backoffMs(attempt2));
     }
   }
 }
@@ -48876,8 +48898,8 @@ function isBusy(error62) {
   const code = error62.errcode;
   return typeof code === "number" && (code & 255) === 5;
 }
-function backoffMs(attempt) {
-  return Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+function backoffMs(attempt2) {
+  return Math.min(200, 5 * 2 ** Math.min(attempt2, 6)) * (0.5 + Math.random());
 }
 
 // src/ledger/open.ts
@@ -48925,6 +48947,356 @@ async function openSqlite(path8) {
     const message = error62 instanceof Error ? error62.message : String(error62);
     throw new Error(`could not open the ledger ${path8}: ${message}`, { cause: error62 });
   }
+}
+
+// src/notify/notifier.ts
+import { randomUUID } from "node:crypto";
+
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown2 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown2.length > 0) {
+    return `unknown placeholder {${unknown2[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
+  });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
+}
+
+// src/notify/deliver.ts
+async function deliver(request2, options2) {
+  const { clock } = options2;
+  const controller = new AbortController();
+  const stopDeadline = new AbortController();
+  const stop = () => controller.abort();
+  options2.signal?.addEventListener("abort", stop, { once: true });
+  const deadline = clock.now() + options2.timeoutMs;
+  let timedOut = false;
+  void clock.sleep(options2.timeoutMs, stopDeadline.signal).then(() => {
+    if (stopDeadline.signal.aborted) return;
+    timedOut = true;
+    controller.abort();
+  });
+  let attempts = 0;
+  let lastAnswer;
+  try {
+    for (; ; ) {
+      attempts += 1;
+      const outcome = await attempt(request2, clock, controller.signal, attempts);
+      if ("done" in outcome) return outcome.done;
+      if (controller.signal.aborted) break;
+      lastAnswer = outcome.retry;
+      const wait2 = waitBefore(attempts, outcome.afterMs, options2);
+      if (clock.now() + wait2 >= deadline) {
+        const reason2 = `${lastAnswer}; no time left for another attempt within ${seconds(options2.timeoutMs)}`;
+        return { status: "failed", attempts, reason: reason2 };
+      }
+      await clock.sleep(wait2, controller.signal);
+      if (controller.signal.aborted) break;
+    }
+    const cut4 = timedOut ? `timed out after ${seconds(options2.timeoutMs)}` : "stopped";
+    return { status: "failed", attempts, reason: lastAnswer ? `${lastAnswer}; ${cut4}` : cut4 };
+  } finally {
+    stopDeadline.abort();
+    options2.signal?.removeEventListener("abort", stop);
+  }
+}
+async function attempt(request2, clock, signal, attempts) {
+  let response;
+  try {
+    response = await fetch(request2.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...request2.headers(clock.now()) },
+      body: request2.body,
+      redirect: "error",
+      signal
+    });
+  } catch (error62) {
+    return { retry: networkReason(error62), afterMs: void 0 };
+  }
+  await response.arrayBuffer().catch(() => void 0);
+  if (response.ok) return { done: { status: "sent", attempts, httpStatus: response.status } };
+  const reason2 = `HTTP ${response.status}`;
+  if (response.status === 429 || response.status >= 500)
+    return { retry: reason2, afterMs: retryAfterMs(response.headers.get("retry-after"), clock.now()) };
+  return { done: { status: "failed", attempts, reason: `${reason2} (not retried)` } };
+}
+function retryAfterMs(value, nowMs) {
+  if (value === null || value.trim() === "") return void 0;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
+  const date5 = Date.parse(value);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - nowMs);
+}
+function waitBefore(attempts, retryAfter, options2) {
+  const max = options2.maxWaitMs ?? 6e4;
+  if (retryAfter !== void 0) return Math.min(retryAfter, max);
+  const ceiling = Math.min(max, (options2.backoffMs ?? 1e3) * 2 ** (attempts - 1));
+  return Math.ceil(ceiling / 2 * (1 + (options2.random ?? Math.random)()));
+}
+function networkReason(error62) {
+  const cause = error62 instanceof Error ? error62.cause : void 0;
+  const code = typeof cause?.code === "string" ? cause.code : void 0;
+  return `network error${code ? ` ${code}` : ""}`;
+}
+function seconds(ms) {
+  return `${(ms / 1e3).toFixed(ms % 1e3 === 0 ? 0 : 1)} s`;
+}
+
+// src/notify/notice.ts
+var NOTICE_ICONS = {
+  run_started: "\u{1F680}",
+  batch_failed: "\u26A0\uFE0F",
+  rolled_back: "\u21A9\uFE0F",
+  stopped: "\u23F9\uFE0F",
+  succeeded: "\u2705",
+  verdict_bad: "\u{1F6D1}",
+  track_promoted: "\u23EB",
+  track_held: "\u23F8\uFE0F"
+};
+function noticeFacts(notice) {
+  const facts = [
+    ["Service", notice.service],
+    ["Environment", notice.environments.join(", ") || null],
+    ["Version", notice.version],
+    ["Commit", notice.commit?.slice(0, 12)],
+    ["Track", notice.track],
+    ["By", notice.who]
+  ];
+  return facts.flatMap(([name, value]) => value ? [{ name, value }] : []);
+}
+
+// src/notify/slack.ts
+function slackEscape(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+function cut(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+function slackMessage(notice) {
+  const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
+  const facts = noticeFacts(notice);
+  const blocks = [
+    { type: "header", text: { type: "plain_text", text: cut(title, 150), emoji: true } }
+  ];
+  if (notice.detail)
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(slackEscape(notice.detail), 3e3) } });
+  blocks.push({
+    type: "section",
+    fields: facts.map((f) => ({ type: "mrkdwn", text: `*${f.name}*
+${slackEscape(f.value)}` }))
+  });
+  if (notice.links.length > 0) {
+    blocks.push({
+      type: "actions",
+      elements: notice.links.map((link) => ({
+        type: "button",
+        text: { type: "plain_text", text: link.title },
+        url: link.url,
+        action_id: `tranche_${link.rel}`
+      }))
+    });
+  }
+  const fallback = [title, notice.detail, ...notice.links.map((l) => `${l.title}: ${l.url}`)].filter((line) => line).join("\n");
+  return { text: fallback, blocks };
+}
+
+// src/notify/teams.ts
+var ADAPTIVE_CARD_VERSION = "1.4";
+function teamsMessage(notice) {
+  const body2 = [
+    {
+      type: "TextBlock",
+      text: `${NOTICE_ICONS[notice.kind]} ${notice.title}`,
+      size: "Large",
+      weight: "Bolder",
+      wrap: true,
+      style: "heading"
+    }
+  ];
+  if (notice.detail) body2.push({ type: "TextBlock", text: notice.detail, wrap: true });
+  body2.push({ type: "FactSet", facts: noticeFacts(notice).map((f) => ({ title: f.name, value: f.value })) });
+  return {
+    type: "message",
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.card.adaptive",
+        contentUrl: null,
+        content: {
+          $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+          type: "AdaptiveCard",
+          version: ADAPTIVE_CARD_VERSION,
+          msteams: { width: "Full" },
+          body: body2,
+          actions: notice.links.map((link) => ({ type: "Action.OpenUrl", title: link.title, url: link.url }))
+        }
+      }
+    ]
+  };
+}
+
+// src/notify/webhook.ts
+import { createHmac as createHmac2 } from "node:crypto";
+var WEBHOOK_SCHEMA_VERSION = 1;
+var SIGNATURE_HEADER = "X-Tranche-Signature";
+var TIMESTAMP_HEADER = "X-Tranche-Timestamp";
+var DELIVERY_HEADER = "X-Tranche-Delivery";
+function webhookBody(notice) {
+  return {
+    schemaVersion: WEBHOOK_SCHEMA_VERSION,
+    event: notice.kind,
+    service: notice.service,
+    environments: notice.environments,
+    version: notice.version,
+    commit: notice.commit,
+    who: notice.who,
+    title: notice.title,
+    detail: notice.detail,
+    track: notice.track ?? null,
+    runId: notice.runId ?? null,
+    at: new Date(notice.at).toISOString(),
+    links: Object.fromEntries(notice.links.map((l) => [l.rel, l.url]))
+  };
+}
+function webhookSignature(secret, timestamp, body2) {
+  return `sha256=${createHmac2("sha256", secret).update(`${timestamp}.${body2}`).digest("hex")}`;
+}
+function signedHeaders(secret, body2, nowMs) {
+  const timestamp = Math.floor(nowMs / 1e3);
+  return {
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body2)
+  };
+}
+
+// src/notify/notifier.ts
+var CHANNEL_KINDS = ["slack", "teams", "webhook"];
+function configuredChannels(config3, env, log) {
+  const channels = [];
+  for (const [environment2, settings] of Object.entries(config3.environments)) {
+    const notify = settings.notify;
+    if (!notify) continue;
+    for (const kind of CHANNEL_KINDS) {
+      const configured = notify[kind];
+      if (!configured) continue;
+      const url2 = env[configured.urlEnv];
+      const secretEnv = "secretEnv" in configured ? configured.secretEnv : void 0;
+      const secret = secretEnv === void 0 ? void 0 : env[secretEnv];
+      const missing = !url2 ? configured.urlEnv : secretEnv !== void 0 && !secret ? secretEnv : void 0;
+      if (missing !== void 0) {
+        log.warning(`notifications: ${missing} is not set; ${environment2}'s ${kind} notifications are off`);
+        continue;
+      }
+      channels.push({
+        environment: environment2,
+        kind,
+        urlEnv: configured.urlEnv,
+        url: url2,
+        secret,
+        events: new Set(notify.events),
+        timeoutMs: notify.timeout,
+        dashboard: notify.dashboard
+      });
+    }
+  }
+  return channels;
+}
+var Notifier = class {
+  channels;
+  options;
+  pending = /* @__PURE__ */ new Set();
+  /** Every URL and signing secret: Tranche's credentials, withheld from deploy commands. */
+  secrets;
+  constructor(channels, options2) {
+    this.channels = channels;
+    this.options = options2;
+    this.secrets = channels.flatMap((c) => c.secret ? [c.url, c.secret] : [c.url]);
+  }
+  /** True when no channel is configured: callers may skip building notices. */
+  get silent() {
+    return this.channels.length === 0;
+  }
+  notify(notice) {
+    this.send(notice);
+  }
+  /** Starts delivering the notice to each channel that wants it; returns at once. */
+  send(notice) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const channel2 of this.channels) {
+      if (!notice.environments.includes(channel2.environment) || !channel2.events.has(notice.kind)) continue;
+      const key = `${channel2.kind}\0${channel2.url}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const delivery = this.deliverTo(channel2, notice).catch((error62) => {
+        const name = error62 instanceof Error ? error62.name : "error";
+        this.options.log.warning(
+          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
+        );
+      }).finally(() => this.pending.delete(delivery));
+      this.pending.add(delivery);
+    }
+  }
+  /** Deliveries started and not finished yet. */
+  get inFlight() {
+    return this.pending.size;
+  }
+  /** Waits for every delivery in flight; each ends within its channel's timeout. */
+  async drain() {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+  async deliverTo(channel2, notice) {
+    const { clock, log } = this.options;
+    const withDashboard = { ...notice, links: [...notice.links, ...dashboardLink(channel2, notice)] };
+    const body2 = JSON.stringify(render(channel2.kind, withDashboard));
+    const id = randomUUID();
+    const secret = channel2.secret;
+    const outcome = await deliver(
+      {
+        url: channel2.url,
+        body: body2,
+        headers: (now) => channel2.kind === "webhook" && secret !== void 0 ? { [DELIVERY_HEADER]: id, ...signedHeaders(secret, body2, now) } : {}
+      },
+      { timeoutMs: channel2.timeoutMs, clock, random: this.options.random, backoffMs: this.options.backoffMs }
+    );
+    const what = `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv})`;
+    const attempts = `${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"}`;
+    if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
+    else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
+  }
+  redact(text) {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+  }
+};
+function render(kind, notice) {
+  if (kind === "slack") return slackMessage(notice);
+  if (kind === "teams") return teamsMessage(notice);
+  return webhookBody(notice);
+}
+function dashboardLink(channel2, notice) {
+  if (channel2.dashboard === void 0) return [];
+  const url2 = environmentUrl(channel2.dashboard, {
+    service: notice.service,
+    environment: channel2.environment,
+    version: notice.version ?? ""
+  });
+  return [{ rel: "dashboard", title: "Dashboard", url: url2 }];
+}
+
+// src/notify/front-door.ts
+function createNotifier(config3, env, options2) {
+  return new Notifier(configuredChannels(config3, env, options2.log), options2);
 }
 
 // src/config/errors.ts
@@ -70306,8 +70678,8 @@ function tryParseDuration(value) {
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds2) {
-  return Number.isFinite(seconds2) && seconds2 >= 0 ? Math.round(seconds2 * 1e3) : void 0;
+function secondsToMs(seconds3) {
+  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -70393,44 +70765,20 @@ function analysisBakeIssues(config3, ctx) {
   }
 }
 
-// src/config/environment-url.ts
-var URL_PLACEHOLDERS = ["version", "service", "environment"];
-var PLACEHOLDER = /\{([^{}]*)\}/g;
-function environmentUrl(template, values) {
-  return template.replace(
-    PLACEHOLDER,
-    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
-  );
-}
-function urlTemplateProblem(template) {
-  const unknown2 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
-  if (unknown2.length > 0) {
-    return `unknown placeholder {${unknown2[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
-  }
-  const sample = environmentUrl(template, {
-    version: "1.2.3",
-    service: "service",
-    environment: "environment"
-  });
-  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
-  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
-  return void 0;
-}
+// src/notify/kinds.ts
+var NOTICE_KINDS = [
+  "run_started",
+  "batch_failed",
+  "rolled_back",
+  /** A run that halted or was cancelled: targets may be left on the new version. */
+  "stopped",
+  "succeeded",
+  "verdict_bad",
+  "track_promoted",
+  "track_held"
+];
 
-// src/config/schema.ts
-var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-var ALWAYS = { when: () => true };
-function integerAtLeast(min) {
-  const error62 = `expected an integer \u2265 ${min}`;
-  return external_exports.int({ error: error62 }).min(min, { error: error62 });
-}
-function numberAtLeast(min) {
-  const error62 = `expected a number \u2265 ${min}`;
-  return external_exports.number({ error: error62 }).min(min, { error: error62 });
-}
-function nonEmptyString() {
-  return external_exports.string().min(1, { error: "must not be empty" });
-}
+// src/config/value-schemas.ts
 var durationSchema = external_exports.union(
   [
     external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
@@ -70447,6 +70795,78 @@ var durationSchema = external_exports.union(
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
 });
+function urlTemplateSchema() {
+  return external_exports.string().superRefine((template, context) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  });
+}
+
+// src/config/notify-schema.ts
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
+function envName(what) {
+  const expected = `expected the name of the environment variable that holds ${what}`;
+  return external_exports.string({ error: expected }).superRefine((name, context) => {
+    if (ENV_NAME.test(name)) return;
+    context.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
+  });
+}
+function channel(shape, description) {
+  return external_exports.strictObject(shape, {
+    error: (issue2) => {
+      if (issue2.code === "invalid_type" && typeof issue2.input === "string") return LITERAL_URL_REFUSED;
+      if (issue2.code === "unrecognized_keys" && issue2.keys.some((k) => /url/i.test(k)))
+        return issue2.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
+      return void 0;
+    }
+  }).optional().describe(description);
+}
+var urlEnv = envName("the webhook URL").describe(
+  "Environment variable that holds the webhook URL (a secret: never shown, logged or recorded)."
+);
+var notifySchema = external_exports.strictObject({
+  slack: channel({ urlEnv }, "A Slack incoming webhook: a Block Kit message with a plain-text fallback."),
+  teams: channel(
+    { urlEnv },
+    "A Microsoft Teams incoming webhook (or a Teams Workflows webhook): an Adaptive Card message."
+  ),
+  webhook: channel(
+    {
+      urlEnv,
+      secretEnv: envName("the signing secret").describe(
+        "Environment variable that holds the secret the body is signed with (HMAC-SHA256, header X-Tranche-Signature)."
+      )
+    },
+    "A generic JSON webhook, signed: see docs/notifications.md for the body and how to verify it."
+  ),
+  events: external_exports.array(external_exports.enum(NOTICE_KINDS, { error: `expected one of ${NOTICE_KINDS.join(", ")}` })).min(1, { error: "expected at least one event" }).default([...NOTICE_KINDS]).describe("Which events are sent (docs/notifications.md says when each is)."),
+  dashboard: urlTemplateSchema().optional().describe(
+    "A dashboard every message links to; {version}, {service} and {environment} are replaced. Default: no dashboard link."
+  ),
+  timeout: durationSchema.refine((ms) => ms > 0, { error: "expected a duration longer than 0" }).prefault("30s").describe(
+    "How long one message may take to deliver, retries included; at the end of a run, unsent messages get at most this long before Tranche exits."
+  )
+}).refine((notify) => notify.slack ?? notify.teams ?? notify.webhook, {
+  error: "expected at least one of slack, teams or webhook"
+}).describe(
+  "Where word of this environment\u2019s deploys, rollbacks, verdicts and track changes goes. Never delays or fails a deploy."
+);
+
+// src/config/schema.ts
+var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+var ALWAYS = { when: () => true };
+function integerAtLeast(min) {
+  const error62 = `expected an integer \u2265 ${min}`;
+  return external_exports.int({ error: error62 }).min(min, { error: error62 });
+}
+function numberAtLeast(min) {
+  const error62 = `expected a number \u2265 ${min}`;
+  return external_exports.number({ error: error62 }).min(min, { error: error62 });
+}
+function nonEmptyString() {
+  return external_exports.string().min(1, { error: "must not be empty" });
+}
 var positiveDuration = durationSchema.refine((ms) => ms > 0, {
   error: "expected a duration longer than 0"
 });
@@ -70493,20 +70913,18 @@ var environmentSchema = external_exports.strictObject({
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
   ),
-  url: external_exports.string().superRefine((template, context) => {
-    const problem = urlTemplateProblem(template);
-    if (problem) context.addIssue({ code: "custom", message: problem });
-  }).optional().describe(
+  url: urlTemplateSchema().optional().describe(
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
-  )
+  ),
+  notify: notifySchema.optional()
 }).meta({ title: "environment" });
 var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
 var NO_URL_CREDENTIALS = {
   error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
 };
 var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
+var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME2, { error: "expected an environment variable name" });
 var requestAuthSchema = external_exports.union(
   [
     external_exports.strictObject({
@@ -71051,7 +71469,7 @@ function escapeText(text) {
 
 // src/github/limits.ts
 var STATUS_DESCRIPTION_MAX = 140;
-function cut(text, max) {
+function cut2(text, max) {
   const chars = [...text];
   if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
@@ -71060,6 +71478,53 @@ function cut(text, max) {
 // src/github/check-run.ts
 function checkRunName(environment2) {
   return `tranche / ${environment2}`;
+}
+
+// src/release/notices.ts
+var NO_NOTICES = { notify: () => void 0 };
+function verdictBadNotice(request2) {
+  return {
+    kind: "verdict_bad",
+    service: request2.service,
+    environments: request2.environments,
+    version: request2.version,
+    commit: request2.commit,
+    who: request2.who,
+    title: `${request2.service} ${request2.version} is bad`,
+    detail: request2.message,
+    at: request2.at,
+    links: request2.explanationUrl ? [{ rel: "explanation", title: "Why", url: request2.explanationUrl }] : []
+  };
+}
+function trackPromotedNotice(request2) {
+  return {
+    kind: "track_promoted",
+    service: request2.service,
+    environments: request2.environments,
+    version: request2.version,
+    commit: null,
+    who: request2.who,
+    title: `${request2.service} ${request2.version} promoted from ${request2.from} to ${request2.to}`,
+    detail: request2.note,
+    track: request2.to,
+    at: request2.at,
+    links: []
+  };
+}
+function trackHeldNotice(request2) {
+  return {
+    kind: "track_held",
+    service: request2.service,
+    environments: request2.environments,
+    version: null,
+    commit: null,
+    who: request2.who,
+    title: `${request2.service}: track ${request2.track} is on hold`,
+    detail: request2.reason ?? null,
+    track: request2.track,
+    at: request2.at,
+    links: []
+  };
 }
 
 // bot/bot-scope.ts
@@ -71072,6 +71537,10 @@ function limitsOf(settings) {
 function loadedConfig(scope) {
   return scope.config.state === "loaded" ? scope.config.loaded : void 0;
 }
+function releaseNotifier(scope) {
+  const loaded = loadedConfig(scope);
+  return loaded && scope.deps.notices ? scope.deps.notices(loaded.config, scope.log) : NO_NOTICES;
+}
 function deploymentLogger(log) {
   return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
 }
@@ -71079,13 +71548,13 @@ function deploymentLogger(log) {
 // bot/render/user-text.ts
 var ECHO_MAX = 100;
 function userText(text, max = ECHO_MAX) {
-  const line = cut2(text, max).replace(/\s+/g, " ");
+  const line = cut3(text, max).replace(/\s+/g, " ");
   if (line.trim() === "") return "` `";
   const fence = "`".repeat(longestBacktickRun(line) + 1);
   const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
   return `${fence}${pad}${line}${pad}${fence}`;
 }
-function cut2(text, max) {
+function cut3(text, max) {
   if (text.length <= max) return text;
   const kept = text.slice(0, max - 1);
   return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}\u2026`;
@@ -71161,7 +71630,7 @@ async function allocateTagVersion(client, repo, request2) {
   }
   const existing = await listVersionTags(client, repo, service);
   let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
-  for (let attempt = 0; attempt <= MAX_TAG_CONFLICTS; attempt++, n++) {
+  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
     const version3 = template.replaceAll("{n}", String(n));
     const name = tagName(service, version3);
     const problem = refNameProblem(name);
@@ -71241,8 +71710,8 @@ async function reply(scope, issueNumber, body2) {
 async function post(scope, issueNumber, body2) {
   const since = new Date(Date.now() - RECENT_MS).toISOString();
   let lastError;
-  for (let attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
-    if (attempt > 1) {
+  for (let attempt2 = 1; attempt2 <= POST_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
       const posted = await findPosted(scope, issueNumber, body2, since);
       if (posted !== void 0) return posted;
     }
@@ -71443,8 +71912,8 @@ var RUN_ID_SCAN = 10;
 var CREATE_ATTEMPTS = 3;
 async function createDeployment(client, repo, request2, log) {
   let lastError;
-  for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-    if (attempt > 1) {
+  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
       const found = await findByRunId(client, repo, request2);
       if (found !== void 0) {
         log.info(`the deployment was created after all (id ${found}); using it`);
@@ -71460,7 +71929,7 @@ async function createDeployment(client, repo, request2, log) {
         auto_merge: false,
         ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
         payload: request2.payload,
-        description: cut(request2.description, STATUS_DESCRIPTION_MAX),
+        description: cut2(request2.description, STATUS_DESCRIPTION_MAX),
         ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
         ...request2.productionEnvironment !== void 0 ? { production_environment: request2.productionEnvironment } : {},
         ...NO_RETRY
@@ -71496,7 +71965,7 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     ...repo,
     deployment_id: deploymentId,
     state: update.state,
-    description: cut(update.description, STATUS_DESCRIPTION_MAX),
+    description: cut2(update.description, STATUS_DESCRIPTION_MAX),
     ...update.logUrl ? { log_url: update.logUrl } : {},
     ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
@@ -72116,6 +72585,18 @@ async function fire(scope, configured, plan, claimed) {
     deliveryId: `promotion:${scope.fullName}:${service}:${claimed.version}:${claimed.toTrack}`
   }) : { ok: false, note: `${claimed.version} is no longer due for ${claimed.toTrack}` };
   await ledger.finishPromotion(claimed, replica, outcome.ok ? "done" : "failed", outcome.note, now());
+  if (outcome.ok && to) {
+    const promoted = { service, version: claimed.version, from: claimed.fromTrack, to: to.name };
+    releaseNotifier(scope).notify(
+      trackPromotedNotice({
+        ...promoted,
+        environments: to.members.map((m) => m.environment),
+        who: BOT_ACTORS.promotion,
+        note: outcome.note,
+        at: now()
+      })
+    );
+  }
   const how = outcome.ok ? "promoted" : "not promoted";
   scope.log.info(
     `${service} ${claimed.version} ${how} from ${claimed.fromTrack} to ${claimed.toTrack}: ${outcome.note}`
@@ -72134,7 +72615,7 @@ async function setVerdictStatus(scope, commit, status2) {
     sha: commit,
     state: status2.state,
     context: VERDICT_CONTEXT,
-    description: cut(status2.description, STATUS_DESCRIPTION_MAX),
+    description: cut2(status2.description, STATUS_DESCRIPTION_MAX),
     ...status2.targetUrl ? { target_url: status2.targetUrl } : {}
   });
 }
@@ -72285,6 +72766,19 @@ async function reactToBad(scope, request2, id, commit) {
       targetUrl: posted.url
     });
   } else scope.log.warn(`${service} ${version3}: its commit is not known; no commit status`);
+  const loaded = loadedConfig(scope);
+  releaseNotifier(scope).notify(
+    verdictBadNotice({
+      service,
+      version: version3,
+      commit: commit ?? null,
+      who: standing.actor,
+      message: standing.message,
+      environments: loaded ? Object.keys(loaded.config.environments) : [],
+      explanationUrl: posted.url,
+      at: scope.deps.now()
+    })
+  );
   for (const { plan: r, target } of planned) {
     if (!target) continue;
     await admit(
@@ -73088,8 +73582,9 @@ function tracksFor(scope, track2) {
 // bot/handlers/hold.ts
 async function hold(scope, command, requester) {
   const what = `/hold ${command.track}`;
-  const service = await trackService(scope, command.name, command.track, requester, what);
-  if (service === null) return;
+  const tracks = await trackService(scope, command.name, command.track, requester, what);
+  if (tracks === null) return;
+  const { service } = tracks;
   const { ledger, now } = scope.deps;
   const at = now();
   const outcome = await ledger.lockEnvironment(
@@ -73103,7 +73598,21 @@ async function hold(scope, command, requester) {
     scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
     return;
   }
-  await reply(scope, requester.issueNumber, holdReply(scope, command.track, holdOutcome(outcome, at)));
+  const held = holdOutcome(outcome, at);
+  if (held.held && !held.renewed) {
+    const track2 = tracks.tracks.find((t) => t.name === command.track);
+    releaseNotifier(scope).notify(
+      trackHeldNotice({
+        service,
+        track: command.track,
+        environments: track2?.members.map((m) => m.environment) ?? [],
+        who: requester.login,
+        reason: command.reason,
+        at
+      })
+    );
+  }
+  await reply(scope, requester.issueNumber, holdReply(scope, command.track, held));
 }
 function holdReply(scope, track2, held) {
   const unhold2 = `\`${scope.settings.prefix}unhold ${track2}\``;
@@ -73115,9 +73624,9 @@ function holdReply(scope, track2, held) {
 }
 async function unhold(scope, command, requester) {
   const what = `/unhold ${command.track}`;
-  const service = await trackService(scope, command.name, command.track, requester, what);
-  if (service === null) return;
-  const outcome = await freeLock(scope, holdLockName(service, command.track), what);
+  const tracks = await trackService(scope, command.name, command.track, requester, what);
+  if (tracks === null) return;
+  const outcome = await freeLock(scope, holdLockName(tracks.service, command.track), what);
   if (!outcome) return;
   const body2 = outcome.released ? `\u25B6\uFE0F Track **${command.track}** is no longer on hold (it was held ${holdWords(outcome.released)}); promotions into and out of it go ahead.` : `\u25B6\uFE0F Track **${command.track}** is not on hold; nothing to lift.`;
   await reply(scope, requester.issueNumber, body2);
@@ -73129,7 +73638,7 @@ async function trackService(scope, name, track2, requester, what) {
     await refuse(scope, requester, what, tracks.problem);
     return null;
   }
-  return await mayChange(scope, name, requester, what) ? tracks.tracks.service : null;
+  return await mayChange(scope, name, requester, what) ? tracks.tracks : null;
 }
 function holdWords(lock2) {
   const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
@@ -73242,6 +73751,18 @@ async function promote(scope, command, requester) {
   if (claimed)
     await ledger.finishPromotion(key, replica, outcome.ok ? "done" : "failed", outcome.note, now());
   if (!outcome.ok) return refuse(scope, requester, what, outcome.note, { claimed: true });
+  releaseNotifier(scope).notify(
+    trackPromotedNotice({
+      service,
+      version: promotion.version,
+      from: promotion.from,
+      to: promotion.to,
+      environments: to?.members.map((m) => m.environment) ?? [],
+      who: requester.login,
+      note: outcome.note,
+      at: now()
+    })
+  );
   const environments = to?.members.map((m) => `**${m.environment}**${m.targets ? ` [${m.targets.join(", ")}]` : ""}`).join(", ") ?? "";
   await reply(
     scope,
@@ -73903,10 +74424,10 @@ function bodyProblems(error62) {
 }
 
 // bot/http/signature.ts
-import { createHmac as createHmac2, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
-var SIGNATURE_HEADER = "x-tranche-signature-256";
+import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
+var SIGNATURE_HEADER2 = "x-tranche-signature-256";
 function signBody(secret, body2) {
-  return `sha256=${createHmac2("sha256", secret).update(body2).digest("hex")}`;
+  return `sha256=${createHmac3("sha256", secret).update(body2).digest("hex")}`;
 }
 function signatureMatches(secret, body2, signature) {
   if (signature === void 0 || !/^sha256=[0-9a-f]{64}$/.test(signature)) return false;
@@ -73915,7 +74436,7 @@ function signatureMatches(secret, body2, signature) {
   return expected.length === given.length && timingSafeEqual2(expected, given);
 }
 function repositoryKey(secret, repository) {
-  return createHmac2("sha256", secret).update(repository.toLowerCase()).digest("hex");
+  return createHmac3("sha256", secret).update(repository.toLowerCase()).digest("hex");
 }
 function outcomesSignatureMatches(secret, body2, signature) {
   if (signatureMatches(secret, body2, signature)) return true;
@@ -73950,9 +74471,9 @@ function outcomesEndpoint(app2, deps, secret) {
     try {
       if (request2.method !== "POST") throw new HttpProblem(405, "POST outcomes as JSON");
       const raw = await readBody(request2);
-      const signature = request2.headers[SIGNATURE_HEADER];
+      const signature = request2.headers[SIGNATURE_HEADER2];
       if (!outcomesSignatureMatches(secret, raw, typeof signature === "string" ? signature : void 0)) {
-        throw new HttpProblem(401, `the ${SIGNATURE_HEADER} header is not this body's signature`);
+        throw new HttpProblem(401, `the ${SIGNATURE_HEADER2} header is not this body's signature`);
       }
       answer2(response, 200, await record2(app2, deps, parseBody(raw)));
     } catch (error62) {
@@ -74238,7 +74759,8 @@ function trancheBot(options2) {
     ledger: options2.ledger,
     now: options2.now ?? Date.now,
     configPaths: options2.configPath ? [options2.configPath] : DEFAULT_CONFIG_PATHS,
-    replica: options2.replica ?? `${hostname3()}:${process.pid}:${randomUUID().slice(0, 8)}`
+    replica: options2.replica ?? `${hostname3()}:${process.pid}:${randomUUID2().slice(0, 8)}`,
+    notices: options2.env ? notifierOver(options2.env) : void 0
   };
   let probot;
   let timer;
@@ -74274,6 +74796,12 @@ function trancheBot(options2) {
     }
   };
 }
+function notifierOver(env) {
+  return (config3, log) => createNotifier(config3, env, {
+    clock: systemClock,
+    log: { info: (m) => log.info(m), warning: (m) => log.warn(m) }
+  });
+}
 var app = async (probot, options2) => {
   const location = ledgerLocation(void 0, process.env);
   const ledger = await openLedger(location, process.cwd());
@@ -74285,7 +74813,8 @@ var app = async (probot, options2) => {
   await trancheBot({
     ledger,
     configPath: configPath ? configPath : void 0,
-    outcomesSecret: outcomesSecret ? outcomesSecret : void 0
+    outcomesSecret: outcomesSecret ? outcomesSecret : void 0,
+    env: process.env
   }).app(probot, options2);
 };
 var index_default = app;

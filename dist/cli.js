@@ -13499,10 +13499,10 @@ var require_messages = __commonJS({
     };
     exports.BackendKeyDataMessage = BackendKeyDataMessage;
     var NotificationResponseMessage = class {
-      constructor(length, processId, channel, payload) {
+      constructor(length, processId, channel2, payload) {
         this.length = length;
         this.processId = processId;
-        this.channel = channel;
+        this.channel = channel2;
         this.payload = payload;
         this.name = "notification";
       }
@@ -14111,9 +14111,9 @@ var require_parser = __commonJS({
     };
     var parseNotificationMessage = (reader) => {
       const processId = reader.int32();
-      const channel = reader.cstring();
+      const channel2 = reader.cstring();
       const payload = reader.cstring();
-      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
+      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel2, payload);
     };
     var parseRowDescriptionMessage = (reader) => {
       const fieldCount = reader.int16();
@@ -29323,7 +29323,7 @@ function sameRepositories(a, b) {
 }
 
 // src/cli/commands/deploy.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
+import { randomUUID as randomUUID3 } from "node:crypto";
 
 // src/engine/vocabulary.ts
 var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
@@ -30005,8 +30005,8 @@ function deviation(series, baseline, offsetSeconds = 0) {
   }
   return { value: points > 0 ? total / points : Number.NaN, points };
 }
-function millis(seconds4) {
-  return Math.round(seconds4 * 1e3);
+function millis(seconds5) {
+  return Math.round(seconds5 * 1e3);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -50696,12 +50696,12 @@ function createChecker(options) {
       case "http":
         return authenticated(
           spec.auth,
-          (fetch) => runHttpCheck(spec, context, signal, { fetchImpl: fetch, now })
+          (fetch2) => runHttpCheck(spec, context, signal, { fetchImpl: fetch2, now })
         );
       case "prometheus":
         return authenticated(
           spec.auth,
-          (fetch) => runPrometheusCheck(spec, context, { fetchImpl: fetch, now: wallClock }, signal)
+          (fetch2) => runPrometheusCheck(spec, context, { fetchImpl: fetch2, now: wallClock }, signal)
         );
       default:
         throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
@@ -50711,7 +50711,7 @@ function createChecker(options) {
     if (spec.kind !== "analysis") {
       throw new Error(`unknown batch check kind ${JSON.stringify(spec.kind)}`);
     }
-    return authenticated(spec.auth, (fetch) => runAnalysisCheck(spec, context, { fetchImpl: fetch }, signal));
+    return authenticated(spec.auth, (fetch2) => runAnalysisCheck(spec, context, { fetchImpl: fetch2 }, signal));
   };
   const guarded = async (spec, work) => {
     const start = now();
@@ -52291,9 +52291,9 @@ function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
-  const seconds4 = Math.round(ms2 / 1e3);
-  if (seconds4 < 3600) return `${Math.floor(seconds4 / 60)}m ${String(seconds4 % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds4 / 60);
+  const seconds5 = Math.round(ms2 / 1e3);
+  if (seconds5 < 3600) return `${Math.floor(seconds5 / 60)}m ${String(seconds5 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds5 / 60);
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 function clockTime(at) {
@@ -54899,7 +54899,7 @@ var PostgresConnection = class {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
   async attempt(work, options, outcomeUnknown2) {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt2 = 1; ; attempt2++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
@@ -54917,7 +54917,7 @@ var PostgresConnection = class {
         } catch {
           broken = true;
         }
-        if (attempt < MAX_ATTEMPTS && isRetryable(error62)) continue;
+        if (attempt2 < MAX_ATTEMPTS && isRetryable(error62)) continue;
         throw error62;
       } finally {
         client.release(broken);
@@ -55117,12 +55117,12 @@ var SqliteConnection = class {
 };
 async function retryBusy(work) {
   const deadline = Date.now() + BUSY_RETRY_MS;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt2 = 1; ; attempt2++) {
     try {
       return await work();
     } catch (error62) {
       if (!isBusy(error62) || Date.now() >= deadline) throw error62;
-      await sleep3(backoffMs(attempt));
+      await sleep3(backoffMs(attempt2));
     }
   }
 }
@@ -55131,8 +55131,8 @@ function isBusy(error62) {
   const code = error62.errcode;
   return typeof code === "number" && (code & 255) === 5;
 }
-function backoffMs(attempt) {
-  return Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+function backoffMs(attempt2) {
+  return Math.min(200, 5 * 2 ** Math.min(attempt2, 6)) * (0.5 + Math.random());
 }
 
 // src/ledger/open.ts
@@ -55212,6 +55212,461 @@ async function isUnignoredInWorkTree(dir, path2) {
   } catch (error62) {
     return error62.code === 1;
   }
+}
+
+// src/notify/notifier.ts
+import { randomUUID } from "node:crypto";
+
+// src/config/environment-url.ts
+var URL_PLACEHOLDERS = ["version", "service", "environment"];
+var PLACEHOLDER2 = /\{([^{}]*)\}/g;
+function environmentUrl(template, values) {
+  return template.replace(
+    PLACEHOLDER2,
+    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+  );
+}
+function urlTemplateProblem(template) {
+  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  if (unknown3.length > 0) {
+    return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
+  }
+  const sample = environmentUrl(template, {
+    version: "1.2.3",
+    service: "service",
+    environment: "environment"
+  });
+  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
+  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
+  return void 0;
+}
+
+// src/notify/deliver.ts
+async function deliver(request2, options) {
+  const { clock } = options;
+  const controller = new AbortController();
+  const stopDeadline = new AbortController();
+  const stop = () => controller.abort();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  const deadline = clock.now() + options.timeoutMs;
+  let timedOut = false;
+  void clock.sleep(options.timeoutMs, stopDeadline.signal).then(() => {
+    if (stopDeadline.signal.aborted) return;
+    timedOut = true;
+    controller.abort();
+  });
+  let attempts = 0;
+  let lastAnswer;
+  try {
+    for (; ; ) {
+      attempts += 1;
+      const outcome = await attempt(request2, clock, controller.signal, attempts);
+      if ("done" in outcome) return outcome.done;
+      if (controller.signal.aborted) break;
+      lastAnswer = outcome.retry;
+      const wait2 = waitBefore(attempts, outcome.afterMs, options);
+      if (clock.now() + wait2 >= deadline) {
+        const reason = `${lastAnswer}; no time left for another attempt within ${seconds3(options.timeoutMs)}`;
+        return { status: "failed", attempts, reason };
+      }
+      await clock.sleep(wait2, controller.signal);
+      if (controller.signal.aborted) break;
+    }
+    const cut3 = timedOut ? `timed out after ${seconds3(options.timeoutMs)}` : "stopped";
+    return { status: "failed", attempts, reason: lastAnswer ? `${lastAnswer}; ${cut3}` : cut3 };
+  } finally {
+    stopDeadline.abort();
+    options.signal?.removeEventListener("abort", stop);
+  }
+}
+async function attempt(request2, clock, signal, attempts) {
+  let response;
+  try {
+    response = await fetch(request2.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...request2.headers(clock.now()) },
+      body: request2.body,
+      redirect: "error",
+      signal
+    });
+  } catch (error62) {
+    return { retry: networkReason(error62), afterMs: void 0 };
+  }
+  await response.arrayBuffer().catch(() => void 0);
+  if (response.ok) return { done: { status: "sent", attempts, httpStatus: response.status } };
+  const reason = `HTTP ${response.status}`;
+  if (response.status === 429 || response.status >= 500)
+    return { retry: reason, afterMs: retryAfterMs(response.headers.get("retry-after"), clock.now()) };
+  return { done: { status: "failed", attempts, reason: `${reason} (not retried)` } };
+}
+function retryAfterMs(value, nowMs) {
+  if (value === null || value.trim() === "") return void 0;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
+  const date5 = Date.parse(value);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - nowMs);
+}
+function waitBefore(attempts, retryAfter, options) {
+  const max = options.maxWaitMs ?? 6e4;
+  if (retryAfter !== void 0) return Math.min(retryAfter, max);
+  const ceiling = Math.min(max, (options.backoffMs ?? 1e3) * 2 ** (attempts - 1));
+  return Math.ceil(ceiling / 2 * (1 + (options.random ?? Math.random)()));
+}
+function networkReason(error62) {
+  const cause = error62 instanceof Error ? error62.cause : void 0;
+  const code = typeof cause?.code === "string" ? cause.code : void 0;
+  return `network error${code ? ` ${code}` : ""}`;
+}
+function seconds3(ms2) {
+  return `${(ms2 / 1e3).toFixed(ms2 % 1e3 === 0 ? 0 : 1)} s`;
+}
+
+// src/notify/notice.ts
+var NOTICE_ICONS = {
+  run_started: "\u{1F680}",
+  batch_failed: "\u26A0\uFE0F",
+  rolled_back: "\u21A9\uFE0F",
+  stopped: "\u23F9\uFE0F",
+  succeeded: "\u2705",
+  verdict_bad: "\u{1F6D1}",
+  track_promoted: "\u23EB",
+  track_held: "\u23F8\uFE0F"
+};
+function noticeFacts(notice) {
+  const facts = [
+    ["Service", notice.service],
+    ["Environment", notice.environments.join(", ") || null],
+    ["Version", notice.version],
+    ["Commit", notice.commit?.slice(0, 12)],
+    ["Track", notice.track],
+    ["By", notice.who]
+  ];
+  return facts.flatMap(([name, value]) => value ? [{ name, value }] : []);
+}
+
+// src/notify/slack.ts
+function slackEscape(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+function cut(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+function slackMessage(notice) {
+  const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
+  const facts = noticeFacts(notice);
+  const blocks = [
+    { type: "header", text: { type: "plain_text", text: cut(title, 150), emoji: true } }
+  ];
+  if (notice.detail)
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(slackEscape(notice.detail), 3e3) } });
+  blocks.push({
+    type: "section",
+    fields: facts.map((f) => ({ type: "mrkdwn", text: `*${f.name}*
+${slackEscape(f.value)}` }))
+  });
+  if (notice.links.length > 0) {
+    blocks.push({
+      type: "actions",
+      elements: notice.links.map((link) => ({
+        type: "button",
+        text: { type: "plain_text", text: link.title },
+        url: link.url,
+        action_id: `tranche_${link.rel}`
+      }))
+    });
+  }
+  const fallback = [title, notice.detail, ...notice.links.map((l) => `${l.title}: ${l.url}`)].filter((line) => line).join("\n");
+  return { text: fallback, blocks };
+}
+
+// src/notify/teams.ts
+var ADAPTIVE_CARD_VERSION = "1.4";
+function teamsMessage(notice) {
+  const body = [
+    {
+      type: "TextBlock",
+      text: `${NOTICE_ICONS[notice.kind]} ${notice.title}`,
+      size: "Large",
+      weight: "Bolder",
+      wrap: true,
+      style: "heading"
+    }
+  ];
+  if (notice.detail) body.push({ type: "TextBlock", text: notice.detail, wrap: true });
+  body.push({ type: "FactSet", facts: noticeFacts(notice).map((f) => ({ title: f.name, value: f.value })) });
+  return {
+    type: "message",
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.card.adaptive",
+        contentUrl: null,
+        content: {
+          $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+          type: "AdaptiveCard",
+          version: ADAPTIVE_CARD_VERSION,
+          msteams: { width: "Full" },
+          body,
+          actions: notice.links.map((link) => ({ type: "Action.OpenUrl", title: link.title, url: link.url }))
+        }
+      }
+    ]
+  };
+}
+
+// src/notify/webhook.ts
+import { createHmac } from "node:crypto";
+var WEBHOOK_SCHEMA_VERSION = 1;
+var SIGNATURE_HEADER = "X-Tranche-Signature";
+var TIMESTAMP_HEADER = "X-Tranche-Timestamp";
+var DELIVERY_HEADER = "X-Tranche-Delivery";
+function webhookBody(notice) {
+  return {
+    schemaVersion: WEBHOOK_SCHEMA_VERSION,
+    event: notice.kind,
+    service: notice.service,
+    environments: notice.environments,
+    version: notice.version,
+    commit: notice.commit,
+    who: notice.who,
+    title: notice.title,
+    detail: notice.detail,
+    track: notice.track ?? null,
+    runId: notice.runId ?? null,
+    at: new Date(notice.at).toISOString(),
+    links: Object.fromEntries(notice.links.map((l) => [l.rel, l.url]))
+  };
+}
+function webhookSignature(secret, timestamp, body) {
+  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+function signedHeaders(secret, body, nowMs) {
+  const timestamp = Math.floor(nowMs / 1e3);
+  return {
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body)
+  };
+}
+
+// src/notify/notifier.ts
+var CHANNEL_KINDS = ["slack", "teams", "webhook"];
+function configuredChannels(config2, env, log) {
+  const channels = [];
+  for (const [environment, settings] of Object.entries(config2.environments)) {
+    const notify = settings.notify;
+    if (!notify) continue;
+    for (const kind of CHANNEL_KINDS) {
+      const configured = notify[kind];
+      if (!configured) continue;
+      const url2 = env[configured.urlEnv];
+      const secretEnv = "secretEnv" in configured ? configured.secretEnv : void 0;
+      const secret = secretEnv === void 0 ? void 0 : env[secretEnv];
+      const missing = !url2 ? configured.urlEnv : secretEnv !== void 0 && !secret ? secretEnv : void 0;
+      if (missing !== void 0) {
+        log.warning(`notifications: ${missing} is not set; ${environment}'s ${kind} notifications are off`);
+        continue;
+      }
+      channels.push({
+        environment,
+        kind,
+        urlEnv: configured.urlEnv,
+        url: url2,
+        secret,
+        events: new Set(notify.events),
+        timeoutMs: notify.timeout,
+        dashboard: notify.dashboard
+      });
+    }
+  }
+  return channels;
+}
+var Notifier = class {
+  channels;
+  options;
+  pending = /* @__PURE__ */ new Set();
+  /** Every URL and signing secret: Tranche's credentials, withheld from deploy commands. */
+  secrets;
+  constructor(channels, options) {
+    this.channels = channels;
+    this.options = options;
+    this.secrets = channels.flatMap((c) => c.secret ? [c.url, c.secret] : [c.url]);
+  }
+  /** True when no channel is configured: callers may skip building notices. */
+  get silent() {
+    return this.channels.length === 0;
+  }
+  notify(notice) {
+    this.send(notice);
+  }
+  /** Starts delivering the notice to each channel that wants it; returns at once. */
+  send(notice) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const channel2 of this.channels) {
+      if (!notice.environments.includes(channel2.environment) || !channel2.events.has(notice.kind)) continue;
+      const key3 = `${channel2.kind}\0${channel2.url}`;
+      if (seen.has(key3)) continue;
+      seen.add(key3);
+      const delivery = this.deliverTo(channel2, notice).catch((error62) => {
+        const name = error62 instanceof Error ? error62.name : "error";
+        this.options.log.warning(
+          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
+        );
+      }).finally(() => this.pending.delete(delivery));
+      this.pending.add(delivery);
+    }
+  }
+  /** Deliveries started and not finished yet. */
+  get inFlight() {
+    return this.pending.size;
+  }
+  /** Waits for every delivery in flight; each ends within its channel's timeout. */
+  async drain() {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+  async deliverTo(channel2, notice) {
+    const { clock, log } = this.options;
+    const withDashboard = { ...notice, links: [...notice.links, ...dashboardLink(channel2, notice)] };
+    const body = JSON.stringify(render(channel2.kind, withDashboard));
+    const id = randomUUID();
+    const secret = channel2.secret;
+    const outcome = await deliver(
+      {
+        url: channel2.url,
+        body,
+        headers: (now) => channel2.kind === "webhook" && secret !== void 0 ? { [DELIVERY_HEADER]: id, ...signedHeaders(secret, body, now) } : {}
+      },
+      { timeoutMs: channel2.timeoutMs, clock, random: this.options.random, backoffMs: this.options.backoffMs }
+    );
+    const what = `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv})`;
+    const attempts = `${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"}`;
+    if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
+    else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
+  }
+  redact(text) {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+  }
+};
+function render(kind, notice) {
+  if (kind === "slack") return slackMessage(notice);
+  if (kind === "teams") return teamsMessage(notice);
+  return webhookBody(notice);
+}
+function dashboardLink(channel2, notice) {
+  if (channel2.dashboard === void 0) return [];
+  const url2 = environmentUrl(channel2.dashboard, {
+    service: notice.service,
+    environment: channel2.environment,
+    version: notice.version ?? ""
+  });
+  return [{ rel: "dashboard", title: "Dashboard", url: url2 }];
+}
+
+// src/notify/run-notices.ts
+var DECISION_NOTICES = {
+  succeeded: "succeeded",
+  rolled_back: "rolled_back",
+  halted: "stopped",
+  cancelled: "stopped"
+};
+var RunNoticeReporter = class {
+  sink;
+  context;
+  commit = null;
+  rollback = false;
+  constructor(sink, context) {
+    this.sink = sink;
+    this.context = context;
+  }
+  event(event) {
+    const notice = this.noticeOf(event);
+    if (notice) this.sink.send(notice);
+  }
+  noticeOf(event) {
+    const where = `${event.service} ${event.version}`;
+    if (event.kind === "run_started") {
+      this.commit = typeof event.data?.commit === "string" ? event.data.commit : null;
+      this.rollback = event.data?.action === "rollback";
+      const previous = typeof event.data?.previousVersion === "string" ? event.data.previousVersion : null;
+      const verb = this.rollback ? "rolling back to" : "deploying";
+      return this.notice(
+        event,
+        "run_started",
+        `${verb} ${where} in ${event.environment}`,
+        previous ? `live: ${previous}` : null
+      );
+    }
+    if (event.kind === "batch_finished" && event.status === "failed") {
+      const title = `${where}: ${event.component} batch ${event.batch} failed in ${event.environment}`;
+      return this.notice(event, "batch_failed", title, event.message ?? null);
+    }
+    if (event.kind === "run_finished") {
+      const decision = event.data?.decision;
+      const kind = decision ? DECISION_NOTICES[decision] : void 0;
+      if (!kind) return void 0;
+      const done = `${this.rollback ? "rollback to " : ""}${where}`;
+      const title = kind === "succeeded" ? `${done} is live in ${event.environment}` : `${done} ${decision?.replace("_", " ")} in ${event.environment}`;
+      return this.notice(event, kind, title, kind === "succeeded" ? null : event.message ?? null);
+    }
+    return void 0;
+  }
+  notice(event, kind, title, detail) {
+    return {
+      kind,
+      service: event.service,
+      environments: [event.environment],
+      version: event.version,
+      commit: this.commit,
+      who: this.context.who,
+      title,
+      detail,
+      runId: event.runId,
+      at: event.at,
+      links: this.context.links
+    };
+  }
+};
+
+// src/notify/front-door.ts
+function createNotifier(config2, env, options) {
+  return new Notifier(configuredChannels(config2, env, options.log), options);
+}
+function runNoticeReporter(notifier, who, links) {
+  const known = links.filter((link) => link.url !== void 0);
+  return new RunNoticeReporter(notifier, { who, links: known });
+}
+function whoRuns(env) {
+  return env.TRANCHE_ACTOR ?? env.GITHUB_ACTOR ?? env.USER ?? env.LOGNAME ?? null;
+}
+
+// src/cli/notify.ts
+function cliNotifier(project, runtime, options) {
+  const progress = options.json ? runtime.stderr : runtime.stdout;
+  return createNotifier(project.loaded.config, runtime.env, {
+    clock: systemClock,
+    log: {
+      info: (message) => progress.write(`${message}
+`),
+      warning: (message) => runtime.stderr.write(`tranche: warning: ${message}
+`)
+    }
+  });
+}
+function ciLogUrl(env) {
+  return env.TRANCHE_LOG_URL ?? env.CI_JOB_URL ?? env.BUILD_URL;
+}
+function cliRunNotices(notifier, runtime) {
+  return runNoticeReporter(notifier, whoRuns(runtime.env), [
+    { rel: "log", title: "Log", url: ciLogUrl(runtime.env) }
+  ]);
+}
+async function drainingAfter(notifier, use) {
+  try {
+    return await use();
+  } finally {
+    await notifier.drain();
+  }
+}
+async function notifyOnce(project, runtime, options, send) {
+  const notifier = cliNotifier(project, runtime, options);
+  await drainingAfter(notifier, async () => send(notifier));
 }
 
 // src/cli/project.ts
@@ -55659,8 +56114,8 @@ function tryParseDuration(value) {
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds4) {
-  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
+function secondsToMs(seconds5) {
+  return Number.isFinite(seconds5) && seconds5 >= 0 ? Math.round(seconds5 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -55746,44 +56201,20 @@ function analysisBakeIssues(config2, ctx) {
   }
 }
 
-// src/config/environment-url.ts
-var URL_PLACEHOLDERS = ["version", "service", "environment"];
-var PLACEHOLDER2 = /\{([^{}]*)\}/g;
-function environmentUrl(template, values) {
-  return template.replace(
-    PLACEHOLDER2,
-    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
-  );
-}
-function urlTemplateProblem(template) {
-  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
-  if (unknown3.length > 0) {
-    return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
-  }
-  const sample = environmentUrl(template, {
-    version: "1.2.3",
-    service: "service",
-    environment: "environment"
-  });
-  const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
-  if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
-  return void 0;
-}
+// src/notify/kinds.ts
+var NOTICE_KINDS = [
+  "run_started",
+  "batch_failed",
+  "rolled_back",
+  /** A run that halted or was cancelled: targets may be left on the new version. */
+  "stopped",
+  "succeeded",
+  "verdict_bad",
+  "track_promoted",
+  "track_held"
+];
 
-// src/config/schema.ts
-var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-var ALWAYS = { when: () => true };
-function integerAtLeast(min) {
-  const error62 = `expected an integer \u2265 ${min}`;
-  return external_exports.int({ error: error62 }).min(min, { error: error62 });
-}
-function numberAtLeast(min) {
-  const error62 = `expected a number \u2265 ${min}`;
-  return external_exports.number({ error: error62 }).min(min, { error: error62 });
-}
-function nonEmptyString() {
-  return external_exports.string().min(1, { error: "must not be empty" });
-}
+// src/config/value-schemas.ts
 var durationSchema = external_exports.union(
   [
     external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
@@ -55800,6 +56231,78 @@ var durationSchema = external_exports.union(
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
 });
+function urlTemplateSchema() {
+  return external_exports.string().superRefine((template, context) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  });
+}
+
+// src/config/notify-schema.ts
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
+function envName(what) {
+  const expected = `expected the name of the environment variable that holds ${what}`;
+  return external_exports.string({ error: expected }).superRefine((name, context) => {
+    if (ENV_NAME.test(name)) return;
+    context.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
+  });
+}
+function channel(shape, description) {
+  return external_exports.strictObject(shape, {
+    error: (issue2) => {
+      if (issue2.code === "invalid_type" && typeof issue2.input === "string") return LITERAL_URL_REFUSED;
+      if (issue2.code === "unrecognized_keys" && issue2.keys.some((k) => /url/i.test(k)))
+        return issue2.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
+      return void 0;
+    }
+  }).optional().describe(description);
+}
+var urlEnv = envName("the webhook URL").describe(
+  "Environment variable that holds the webhook URL (a secret: never shown, logged or recorded)."
+);
+var notifySchema = external_exports.strictObject({
+  slack: channel({ urlEnv }, "A Slack incoming webhook: a Block Kit message with a plain-text fallback."),
+  teams: channel(
+    { urlEnv },
+    "A Microsoft Teams incoming webhook (or a Teams Workflows webhook): an Adaptive Card message."
+  ),
+  webhook: channel(
+    {
+      urlEnv,
+      secretEnv: envName("the signing secret").describe(
+        "Environment variable that holds the secret the body is signed with (HMAC-SHA256, header X-Tranche-Signature)."
+      )
+    },
+    "A generic JSON webhook, signed: see docs/notifications.md for the body and how to verify it."
+  ),
+  events: external_exports.array(external_exports.enum(NOTICE_KINDS, { error: `expected one of ${NOTICE_KINDS.join(", ")}` })).min(1, { error: "expected at least one event" }).default([...NOTICE_KINDS]).describe("Which events are sent (docs/notifications.md says when each is)."),
+  dashboard: urlTemplateSchema().optional().describe(
+    "A dashboard every message links to; {version}, {service} and {environment} are replaced. Default: no dashboard link."
+  ),
+  timeout: durationSchema.refine((ms2) => ms2 > 0, { error: "expected a duration longer than 0" }).prefault("30s").describe(
+    "How long one message may take to deliver, retries included; at the end of a run, unsent messages get at most this long before Tranche exits."
+  )
+}).refine((notify) => notify.slack ?? notify.teams ?? notify.webhook, {
+  error: "expected at least one of slack, teams or webhook"
+}).describe(
+  "Where word of this environment\u2019s deploys, rollbacks, verdicts and track changes goes. Never delays or fails a deploy."
+);
+
+// src/config/schema.ts
+var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+var ALWAYS = { when: () => true };
+function integerAtLeast(min) {
+  const error62 = `expected an integer \u2265 ${min}`;
+  return external_exports.int({ error: error62 }).min(min, { error: error62 });
+}
+function numberAtLeast(min) {
+  const error62 = `expected a number \u2265 ${min}`;
+  return external_exports.number({ error: error62 }).min(min, { error: error62 });
+}
+function nonEmptyString() {
+  return external_exports.string().min(1, { error: "must not be empty" });
+}
 var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, {
   error: "expected a duration longer than 0"
 });
@@ -55846,20 +56349,18 @@ var environmentSchema = external_exports.strictObject({
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
   ),
-  url: external_exports.string().superRefine((template, context) => {
-    const problem = urlTemplateProblem(template);
-    if (problem) context.addIssue({ code: "custom", message: problem });
-  }).optional().describe(
+  url: urlTemplateSchema().optional().describe(
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
-  )
+  ),
+  notify: notifySchema.optional()
 }).meta({ title: "environment" });
 var URL_USERINFO2 = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
 var NO_URL_CREDENTIALS = {
   error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
 };
 var hasNoCredentials = (url2) => !URL_USERINFO2.test(url2);
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
+var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME2, { error: "expected an environment variable name" });
 var requestAuthSchema = external_exports.union(
   [
     external_exports.strictObject({
@@ -56412,7 +56913,7 @@ function redactedMessage(error62) {
 var NO_RETRY = { request: { retries: 0 } };
 
 // src/github/github-deploy.ts
-import { randomUUID } from "node:crypto";
+import { randomUUID as randomUUID2 } from "node:crypto";
 
 // src/config/instant-rollback.ts
 function allAtOnce(component) {
@@ -56875,7 +57376,7 @@ var STATUS_DESCRIPTION_MAX = 140;
 var CHECK_SUMMARY_MAX = 65535;
 var ANNOTATIONS_PER_REQUEST = 50;
 var CHECK_TITLE_MAX = 255;
-function cut(text, max) {
+function cut2(text, max) {
   const chars = [...text];
   if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
@@ -56907,8 +57408,8 @@ var CheckRun = class _CheckRun {
    */
   static async create(client, repo, request2, log) {
     const name = checkRunName(request2.environment);
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1) {
+    for (let attempt2 = 1; ; attempt2++) {
+      if (attempt2 > 1) {
         const { data } = await client.rest.checks.listForRef({
           ...repo,
           ref: request2.sha,
@@ -56932,7 +57433,7 @@ var CheckRun = class _CheckRun {
         });
         return new _CheckRun(client, repo, data.id, log);
       } catch (error62) {
-        if (!outcomeUnknown(error62) || attempt >= 3) throw error62;
+        if (!outcomeUnknown(error62) || attempt2 >= 3) throw error62;
         log.warning(
           `creating the check run failed without a clear answer (${redactedMessage(error62)}); checking whether it exists`
         );
@@ -56993,7 +57494,7 @@ var CheckRun = class _CheckRun {
   }
 };
 function limited(output2) {
-  return { title: cut(output2.title, CHECK_TITLE_MAX), summary: cut(output2.summary, CHECK_SUMMARY_MAX) };
+  return { title: cut2(output2.title, CHECK_TITLE_MAX), summary: cut2(output2.summary, CHECK_SUMMARY_MAX) };
 }
 var CheckRunReporter = class {
   checkRun;
@@ -57122,8 +57623,8 @@ function payloadVersion(payload) {
 }
 async function createDeployment(client, repo, request2, log) {
   let lastError;
-  for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-    if (attempt > 1) {
+  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
       const found = await findByRunId(client, repo, request2);
       if (found !== void 0) {
         log.info(`the deployment was created after all (id ${found}); using it`);
@@ -57139,7 +57640,7 @@ async function createDeployment(client, repo, request2, log) {
         auto_merge: false,
         ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
         payload: request2.payload,
-        description: cut(request2.description, STATUS_DESCRIPTION_MAX),
+        description: cut2(request2.description, STATUS_DESCRIPTION_MAX),
         ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
         ...request2.productionEnvironment !== void 0 ? { production_environment: request2.productionEnvironment } : {},
         ...NO_RETRY
@@ -57175,7 +57676,7 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     ...repo,
     deployment_id: deploymentId,
     state: update.state,
-    description: cut(update.description, STATUS_DESCRIPTION_MAX),
+    description: cut2(update.description, STATUS_DESCRIPTION_MAX),
     ...update.logUrl ? { log_url: update.logUrl } : {},
     ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
@@ -57237,7 +57738,7 @@ async function allocateTagVersion(client, repo, request2) {
   }
   const existing = await listVersionTags(client, repo, service);
   let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
-  for (let attempt = 0; attempt <= MAX_TAG_CONFLICTS; attempt++, n++) {
+  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
     const version2 = template.replaceAll("{n}", String(n));
     const name = tagName(service, version2);
     const problem = refNameProblem(name);
@@ -57385,7 +57886,7 @@ var DeploySetupError = class extends Error {
 async function deployToGitHub(request2) {
   const { resolved, components, payload } = await understand(request2);
   if (request2.dryRun) return dryRun(request2, resolved, components);
-  const runId = randomUUID();
+  const runId = randomUUID2();
   const lease = await leaseEnvironment(request2, resolved.service, runId, payload);
   try {
     return await deployLeased(request2, resolved, components, payload, runId);
@@ -57458,7 +57959,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
   const reporter = checkRun ? new CheckRunReporter(checkRun, request2.logUrl) : void 0;
   let result;
   try {
-    result = await rollOut(request2, prepared, reporter);
+    result = await rollOut(request2, prepared, reporter, checkRun?.id);
   } catch (error62) {
     const message = `the deploy stopped on an error: ${redactedMessage(error62)}`;
     await checkRun?.complete("failure", { title: "stopped", summary: `### \u274C ${message}` }, []);
@@ -57575,19 +58076,37 @@ async function preparedRelease(source, request2) {
     throw error62;
   }
 }
-async function rollOut(request2, prepared, reporter) {
+async function rollOut(request2, prepared, reporter, checkRunId) {
+  const reporters = [request2.progress, ...reporter ? [reporter] : []];
+  if (request2.notices) reporters.push(request2.notices(runLinks(request2, checkRunId)));
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
     checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
     ledger: prepared.source.ledger,
-    reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
+    reporter: teeReporter(...reporters),
     clock: request2.ports?.clock ?? systemClock
   };
   return runRelease(prepared.spec, ports, {
     previousVersion: prepared.previousVersion,
     signal: request2.signal
   });
+}
+function runLinks(request2, checkRunId) {
+  const repo = `${request2.serverUrl ?? "https://github.com"}/${request2.repo.owner}/${request2.repo.repo}`;
+  return [
+    {
+      rel: "check_run",
+      title: "Check run",
+      url: checkRunId === void 0 ? void 0 : `${repo}/runs/${checkRunId}`
+    },
+    {
+      rel: "deployment",
+      title: "Deployment",
+      url: `${repo}/deployments/${encodeURIComponent(request2.environment)}`
+    },
+    { rel: "log", title: "Log", url: request2.logUrl }
+  ];
 }
 async function reportDeployment(request2, deploymentId, prepared, result) {
   const { live } = prepared;
@@ -57661,7 +58180,7 @@ async function dryRun(request2, resolved, components) {
       `would deploy ${component.name} in ${component.batches.length} batch(es): ${component.batches.map((b) => b.targets.length).join(", ")} target(s)`
     );
   }
-  const checkRun = await openCheckRun(request2, randomUUID(), resolved);
+  const checkRun = await openCheckRun(request2, randomUUID2(), resolved);
   await checkRun?.complete(
     "neutral",
     { title: `dry run: ${resolved.service} \u2192 ${request2.environment}`, summary: markdown },
@@ -58688,8 +59207,8 @@ function isPlainObject4(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -58705,7 +59224,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -62510,8 +63029,8 @@ function getCachedAuthentication(state, auth22) {
   const currentScope = authentication.scopes.join(" ");
   return newScope === currentScope ? authentication : false;
 }
-async function wait(seconds4) {
-  await new Promise((resolve6) => setTimeout(resolve6, seconds4 * 1e3));
+async function wait(seconds5) {
+  await new Promise((resolve6) => setTimeout(resolve6, seconds5 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -64027,7 +64546,7 @@ var OAuthApp = class {
 };
 
 // node_modules/@octokit/webhooks-methods/dist-node/index.js
-import { createHmac } from "node:crypto";
+import { createHmac as createHmac2 } from "node:crypto";
 import { timingSafeEqual } from "node:crypto";
 import { Buffer as Buffer2 } from "node:buffer";
 var VERSION14 = "6.0.0";
@@ -64041,7 +64560,7 @@ async function sign(secret, payload) {
     throw new TypeError("[@octokit/webhooks-methods] payload must be a string");
   }
   const algorithm = "sha256";
-  return `${algorithm}=${createHmac(algorithm, secret).update(payload).digest("hex")}`;
+  return `${algorithm}=${createHmac2(algorithm, secret).update(payload).digest("hex")}`;
 }
 sign.VERSION = VERSION14;
 async function verify(secret, eventPayload, signature) {
@@ -65111,6 +65630,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
 `)
   };
   const configFile = resolve3(runtime.cwd, options.config);
+  const notifier = cliNotifier(project, runtime, options);
   const run2 = async (ledger) => {
     const controller = new AbortController();
     const unsubscribe = runtime.onSignal((signal) => {
@@ -65133,10 +65653,12 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
         ledger,
         version: options.version,
         dryRun: false,
-        logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
+        logUrl: ciLogUrl(runtime.env),
         signal: controller.signal,
         progress: reporter,
-        baseEnv: projectCommandEnv(project, options, runtime, [token]),
+        baseEnv: projectCommandEnv(project, options, runtime, [token, ...notifier.secrets]),
+        notices: (links) => runNoticeReporter(notifier, whoRuns(runtime.env), links),
+        serverUrl: runtime.env.GITHUB_SERVER_URL,
         log
       });
     } finally {
@@ -65144,7 +65666,10 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
       reporter.finish();
     }
   };
-  const outcome = options.ledger === "github" ? await run2("github") : await withLedger(options, runtime, project.dir, run2);
+  const outcome = await drainingAfter(
+    notifier,
+    () => options.ledger === "github" ? run2("github") : withLedger(options, runtime, project.dir, run2)
+  );
   if (outcome.result) report(outcome.result, options, runtime);
   return outcome.decision === "succeeded" ? 0 : 1;
 }
@@ -65157,7 +65682,15 @@ async function deployCommand(options, runtime) {
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== void 0)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
-  const runId = randomUUID2();
+  const notifier = cliNotifier(project, runtime, options);
+  return drainingAfter(
+    notifier,
+    () => deployLocally(options, runtime, project, { environment, resolved, commit, dirty }, notifier)
+  );
+}
+async function deployLocally(options, runtime, project, what, notifier) {
+  const { environment, resolved, commit, dirty } = what;
+  const runId = randomUUID3();
   const run2 = {
     service: resolved.service,
     repositories: project.loaded.config.repositories,
@@ -65196,8 +65729,9 @@ async function deployCommand(options, runtime) {
         constraints
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime),
-        groups: groups2
+        env: projectCommandEnv(project, options, runtime, notifier.secrets),
+        groups: groups2,
+        notices: cliRunNotices(notifier, runtime)
       });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
@@ -65234,6 +65768,7 @@ async function execute(spec, ledger, options, runtime, commands) {
   const controller = new AbortController();
   const progress = options.json ? runtime.stderr : runtime.stdout;
   const reporter = createReporter(progress, { ci: isCi(runtime.env.CI) });
+  const notices = commands.notices;
   const unsubscribe = runtime.onSignal((signal) => {
     if (controller.signal.aborted) return;
     progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure
@@ -65245,7 +65780,13 @@ async function execute(spec, ledger, options, runtime, commands) {
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
     const checker = createChecker({ executor, env: commands.env });
-    const ports = { executor, checker, ledger, reporter, clock: systemClock };
+    const heard = {
+      async event(event) {
+        await reporter.event(event);
+        await notices.event(event);
+      }
+    };
+    const ports = { executor, checker, ledger, reporter: heard, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {
     unsubscribe();
@@ -65262,7 +65803,7 @@ function table2(header, rows2) {
 function isoTime(ms2) {
   return ms2 === null ? "-" : new Date(ms2).toISOString().replace(".000Z", "Z");
 }
-function seconds3(ms2) {
+function seconds4(ms2) {
   return ms2 === null ? "-" : `${(ms2 / 1e3).toFixed(2)} s`;
 }
 
@@ -65316,7 +65857,7 @@ async function historyCommand(options, runtime) {
     r.version,
     r.decision ?? "unfinished",
     r.reasonCode ?? "-",
-    seconds3(r.durationMs),
+    seconds4(r.durationMs),
     `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`
   ]);
   runtime.stdout.write(
@@ -65344,7 +65885,7 @@ import { createWriteStream } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 
 // src/ledger/bundle.ts
-import { createHmac as createHmac2, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
+import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 var BUNDLE_FORMAT = 2;
 var READABLE_FORMATS = [1, 2];
 var MAGIC = "ledger-bundle";
@@ -65358,7 +65899,7 @@ var Signer = class {
     this.key = key3;
   }
   mac(payload) {
-    const mac3 = createHmac2("sha256", this.key).update(`${this.previous}
+    const mac3 = createHmac3("sha256", this.key).update(`${this.previous}
 ${payload}`).digest("hex");
     this.previous = mac3;
     return mac3;
@@ -65746,27 +66287,27 @@ var TEST_WORDS = {
   "mann-whitney": ["Mann-Whitney", " (a fixed-horizon test: at the end of the bake)"]
 };
 function horizonLine(check2, horizon) {
-  const seconds4 = (ms2) => ms2 === void 0 ? "never" : `${ms2 / 1e3} s`;
+  const seconds5 = (ms2) => ms2 === void 0 ? "never" : `${ms2 / 1e3} s`;
   const kind = check2.metric.type === "counts" ? "counts" : check2.metric.test.kind;
   const [test, note] = TEST_WORDS[kind];
-  const when = `could fail from ${seconds4(horizon.earliestFailMs)} and pass from ${seconds4(horizon.earliestPassMs)} after each batch's deploy`;
+  const when = `could fail from ${seconds5(horizon.earliestFailMs)} and pass from ${seconds5(horizon.earliestPassMs)} after each batch's deploy`;
   return `analysis ${check2.name} (${test}): ${when}${note}`;
 }
 function analysisJson(components, horizons) {
-  const seconds4 = (ms2) => ms2 === void 0 ? null : ms2 / 1e3;
+  const seconds5 = (ms2) => ms2 === void 0 ? null : ms2 / 1e3;
   const rows2 = components.flatMap(
     (c) => (horizons.get(c.name) ?? []).map(({ check: check2, horizon }) => ({
       component: c.name,
       check: check2.name,
-      earliestFailSeconds: seconds4(horizon.earliestFailMs),
-      earliestPassSeconds: seconds4(horizon.earliestPassMs)
+      earliestFailSeconds: seconds5(horizon.earliestFailMs),
+      earliestPassSeconds: seconds5(horizon.earliestPassMs)
     }))
   );
   return rows2.length > 0 ? { analysis: rows2 } : {};
 }
 
 // src/cli/commands/report.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
+import { randomUUID as randomUUID4 } from "node:crypto";
 async function reportCommand(options, runtime) {
   if (!options.version) throw new UsageError("--version is required: the version the job ran");
   const outcome = options.outcome;
@@ -65782,7 +66323,7 @@ async function reportCommand(options, runtime) {
     environment,
     outcome,
     source: options.source ?? "report",
-    sourceId: options.job ?? randomUUID3(),
+    sourceId: options.job ?? randomUUID4(),
     at: options.at === void 0 ? now : parseSince(options.at, "--at", now)
   };
   const recorded = await withLedger(options, runtime, project.dir, async (ledger) => {
@@ -65800,7 +66341,7 @@ async function reportCommand(options, runtime) {
 }
 
 // src/cli/commands/rollback.ts
-import { randomUUID as randomUUID4 } from "node:crypto";
+import { randomUUID as randomUUID5 } from "node:crypto";
 
 // src/release/rollback-target.ts
 function rollbackTargetOf(successes, bad, strayTargets = false) {
@@ -65907,8 +66448,13 @@ function badVersions(verdicts) {
 async function rollbackCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
+  resolveEnvironment(project.loaded.config, environment);
+  const notifier = cliNotifier(project, runtime, options);
+  return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
+}
+async function rollBackLocally(options, runtime, project, environment, notifier) {
   const resolved = resolveEnvironment(project.loaded.config, environment);
-  const runId = randomUUID4();
+  const runId = randomUUID5();
   const run2 = {
     service: resolved.service,
     repositories: project.loaded.config.repositories,
@@ -65943,8 +66489,9 @@ async function rollbackCommand(options, runtime) {
         constraints
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime),
-        groups: groups2
+        env: projectCommandEnv(project, options, runtime, notifier.secrets),
+        groups: groups2,
+        notices: cliRunNotices(notifier, runtime)
       });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
@@ -65989,10 +66536,10 @@ async function statsCommand(options, runtime) {
   const rows2 = stages.map((s) => [
     s.stage,
     String(s.count),
-    seconds3(s.min),
-    seconds3(s.median),
-    seconds3(s.p95),
-    seconds3(s.max)
+    seconds4(s.min),
+    seconds4(s.median),
+    seconds4(s.p95),
+    seconds4(s.max)
   ]);
   runtime.stdout.write(`${table2(["stage", "count", "min", "median", "p95", "max"], rows2)}
 `);
@@ -66148,6 +66695,37 @@ async function chooseRun(ledger, options, where) {
   return run2;
 }
 
+// src/release/notices.ts
+function verdictBadNotice(request2) {
+  return {
+    kind: "verdict_bad",
+    service: request2.service,
+    environments: request2.environments,
+    version: request2.version,
+    commit: request2.commit,
+    who: request2.who,
+    title: `${request2.service} ${request2.version} is bad`,
+    detail: request2.message,
+    at: request2.at,
+    links: request2.explanationUrl ? [{ rel: "explanation", title: "Why", url: request2.explanationUrl }] : []
+  };
+}
+function trackHeldNotice(request2) {
+  return {
+    kind: "track_held",
+    service: request2.service,
+    environments: request2.environments,
+    version: null,
+    commit: null,
+    who: request2.who,
+    title: `${request2.service}: track ${request2.track} is on hold`,
+    detail: request2.reason ?? null,
+    track: request2.track,
+    at: request2.at,
+    links: []
+  };
+}
+
 // src/cli/commands/tracks.ts
 async function tracksCommand(options, runtime) {
   const project = await loadProject(options, runtime);
@@ -66218,6 +66796,18 @@ async function holdCommand(track, options, runtime) {
     project.dir,
     (ledger) => holdTrack(ledger, { service, track, by, reason, now: Date.now() })
   );
+  if (outcome.held && !outcome.renewed) {
+    const members2 = configuredTracks(project, options).find((t) => t.name === track)?.members ?? [];
+    const environments = members2.map((m) => m.environment);
+    await notifyOnce(
+      project,
+      runtime,
+      options,
+      (notifier) => notifier.notify(
+        trackHeldNotice({ service, track, environments, who: by, reason, at: outcome.lock.acquiredAt })
+      )
+    );
+  }
   if (outcome.held && outcome.renewed) {
     const since = isoTime(outcome.lock.acquiredAt);
     runtime.stdout.write(
@@ -66375,6 +66965,16 @@ async function markCommand(verdict, version2, options, runtime) {
     project.dir,
     (ledger) => overrideVerdict(ledger, { service, version: version2, verdict, actor, reason, now: Date.now() })
   );
+  if (verdict === "bad") {
+    const environments = Object.keys(project.loaded.config.environments);
+    const notice = { service, version: version2, commit: null, who: actor, message: record2.message, environments };
+    await notifyOnce(
+      project,
+      runtime,
+      options,
+      (notifier) => notifier.notify(verdictBadNotice({ ...notice, explanationUrl: null, at: record2.at }))
+    );
+  }
   if (options.json) runtime.stdout.write(`${JSON.stringify(record2, null, 2)}
 `);
   else

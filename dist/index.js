@@ -20828,10 +20828,10 @@ var require_messages = __commonJS({
     };
     exports.BackendKeyDataMessage = BackendKeyDataMessage;
     var NotificationResponseMessage = class {
-      constructor(length, processId, channel, payload) {
+      constructor(length, processId, channel2, payload) {
         this.length = length;
         this.processId = processId;
-        this.channel = channel;
+        this.channel = channel2;
         this.payload = payload;
         this.name = "notification";
       }
@@ -21440,9 +21440,9 @@ var require_parser2 = __commonJS({
     };
     var parseNotificationMessage = (reader) => {
       const processId = reader.int32();
-      const channel = reader.cstring();
+      const channel2 = reader.cstring();
       const payload = reader.cstring();
-      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
+      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel2, payload);
     };
     var parseRowDescriptionMessage = (reader) => {
       const fieldCount = reader.int16();
@@ -37410,7 +37410,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input2, init = void 0) {
+    function fetch3(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -38365,7 +38365,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch: fetch3,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -42903,7 +42903,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch2(init, options = void 0) {
+    module.exports.fetch = async function fetch3(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -45890,8 +45890,8 @@ function deviation(series, baseline, offsetSeconds = 0) {
   }
   return { value: points > 0 ? total / points : Number.NaN, points };
 }
-function millis(seconds3) {
-  return Math.round(seconds3 * 1e3);
+function millis(seconds4) {
+  return Math.round(seconds4 * 1e3);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -66512,8 +66512,8 @@ function tryParseDuration(value) {
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds3) {
-  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
+function secondsToMs(seconds4) {
+  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -66599,6 +66599,19 @@ function analysisBakeIssues(config2, ctx) {
   }
 }
 
+// src/notify/kinds.ts
+var NOTICE_KINDS = [
+  "run_started",
+  "batch_failed",
+  "rolled_back",
+  /** A run that halted or was cancelled: targets may be left on the new version. */
+  "stopped",
+  "succeeded",
+  "verdict_bad",
+  "track_promoted",
+  "track_held"
+];
+
 // src/config/environment-url.ts
 var URL_PLACEHOLDERS = ["version", "service", "environment"];
 var PLACEHOLDER2 = /\{([^{}]*)\}/g;
@@ -66623,20 +66636,7 @@ function urlTemplateProblem(template) {
   return void 0;
 }
 
-// src/config/schema.ts
-var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-var ALWAYS = { when: () => true };
-function integerAtLeast(min) {
-  const error63 = `expected an integer \u2265 ${min}`;
-  return external_exports.int({ error: error63 }).min(min, { error: error63 });
-}
-function numberAtLeast(min) {
-  const error63 = `expected a number \u2265 ${min}`;
-  return external_exports.number({ error: error63 }).min(min, { error: error63 });
-}
-function nonEmptyString() {
-  return external_exports.string().min(1, { error: "must not be empty" });
-}
+// src/config/value-schemas.ts
 var durationSchema = external_exports.union(
   [
     external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
@@ -66653,6 +66653,78 @@ var durationSchema = external_exports.union(
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
 });
+function urlTemplateSchema() {
+  return external_exports.string().superRefine((template, context3) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context3.addIssue({ code: "custom", message: problem });
+  });
+}
+
+// src/config/notify-schema.ts
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
+function envName(what) {
+  const expected = `expected the name of the environment variable that holds ${what}`;
+  return external_exports.string({ error: expected }).superRefine((name, context3) => {
+    if (ENV_NAME.test(name)) return;
+    context3.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
+  });
+}
+function channel(shape, description) {
+  return external_exports.strictObject(shape, {
+    error: (issue3) => {
+      if (issue3.code === "invalid_type" && typeof issue3.input === "string") return LITERAL_URL_REFUSED;
+      if (issue3.code === "unrecognized_keys" && issue3.keys.some((k) => /url/i.test(k)))
+        return issue3.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
+      return void 0;
+    }
+  }).optional().describe(description);
+}
+var urlEnv = envName("the webhook URL").describe(
+  "Environment variable that holds the webhook URL (a secret: never shown, logged or recorded)."
+);
+var notifySchema = external_exports.strictObject({
+  slack: channel({ urlEnv }, "A Slack incoming webhook: a Block Kit message with a plain-text fallback."),
+  teams: channel(
+    { urlEnv },
+    "A Microsoft Teams incoming webhook (or a Teams Workflows webhook): an Adaptive Card message."
+  ),
+  webhook: channel(
+    {
+      urlEnv,
+      secretEnv: envName("the signing secret").describe(
+        "Environment variable that holds the secret the body is signed with (HMAC-SHA256, header X-Tranche-Signature)."
+      )
+    },
+    "A generic JSON webhook, signed: see docs/notifications.md for the body and how to verify it."
+  ),
+  events: external_exports.array(external_exports.enum(NOTICE_KINDS, { error: `expected one of ${NOTICE_KINDS.join(", ")}` })).min(1, { error: "expected at least one event" }).default([...NOTICE_KINDS]).describe("Which events are sent (docs/notifications.md says when each is)."),
+  dashboard: urlTemplateSchema().optional().describe(
+    "A dashboard every message links to; {version}, {service} and {environment} are replaced. Default: no dashboard link."
+  ),
+  timeout: durationSchema.refine((ms2) => ms2 > 0, { error: "expected a duration longer than 0" }).prefault("30s").describe(
+    "How long one message may take to deliver, retries included; at the end of a run, unsent messages get at most this long before Tranche exits."
+  )
+}).refine((notify) => notify.slack ?? notify.teams ?? notify.webhook, {
+  error: "expected at least one of slack, teams or webhook"
+}).describe(
+  "Where word of this environment\u2019s deploys, rollbacks, verdicts and track changes goes. Never delays or fails a deploy."
+);
+
+// src/config/schema.ts
+var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+var ALWAYS = { when: () => true };
+function integerAtLeast(min) {
+  const error63 = `expected an integer \u2265 ${min}`;
+  return external_exports.int({ error: error63 }).min(min, { error: error63 });
+}
+function numberAtLeast(min) {
+  const error63 = `expected a number \u2265 ${min}`;
+  return external_exports.number({ error: error63 }).min(min, { error: error63 });
+}
+function nonEmptyString() {
+  return external_exports.string().min(1, { error: "must not be empty" });
+}
 var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, {
   error: "expected a duration longer than 0"
 });
@@ -66699,20 +66771,18 @@ var environmentSchema = external_exports.strictObject({
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
   ),
-  url: external_exports.string().superRefine((template, context3) => {
-    const problem = urlTemplateProblem(template);
-    if (problem) context3.addIssue({ code: "custom", message: problem });
-  }).optional().describe(
+  url: urlTemplateSchema().optional().describe(
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
-  )
+  ),
+  notify: notifySchema.optional()
 }).meta({ title: "environment" });
 var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
 var NO_URL_CREDENTIALS = {
   error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
 };
 var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
+var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME2, { error: "expected an environment variable name" });
 var requestAuthSchema = external_exports.union(
   [
     external_exports.strictObject({
@@ -67092,6 +67162,32 @@ function toIssue(finding, file2, locator) {
 }
 function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+// src/engine/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms2, signal) => wallSleep(ms2, signal, true)
+};
+var backgroundClock = {
+  now: () => Date.now(),
+  sleep: (ms2, signal) => wallSleep(ms2, signal, false)
+};
+function wallSleep(ms2, signal, keepAlive) {
+  return new Promise((resolve3) => {
+    if (signal?.aborted || ms2 <= 0) {
+      resolve3();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve3();
+    };
+    const timer = setTimeout(done, ms2);
+    if (!keepAlive) timer.unref();
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 // src/exec/base-env.ts
@@ -67979,12 +68075,12 @@ function createChecker(options) {
       case "http":
         return authenticated(
           spec.auth,
-          (fetch2) => runHttpCheck(spec, context3, signal, { fetchImpl: fetch2, now })
+          (fetch3) => runHttpCheck(spec, context3, signal, { fetchImpl: fetch3, now })
         );
       case "prometheus":
         return authenticated(
           spec.auth,
-          (fetch2) => runPrometheusCheck(spec, context3, { fetchImpl: fetch2, now: wallClock }, signal)
+          (fetch3) => runPrometheusCheck(spec, context3, { fetchImpl: fetch3, now: wallClock }, signal)
         );
       default:
         throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
@@ -67994,7 +68090,7 @@ function createChecker(options) {
     if (spec.kind !== "analysis") {
       throw new Error(`unknown batch check kind ${JSON.stringify(spec.kind)}`);
     }
-    return authenticated(spec.auth, (fetch2) => runAnalysisCheck(spec, context3, { fetchImpl: fetch2 }, signal));
+    return authenticated(spec.auth, (fetch3) => runAnalysisCheck(spec, context3, { fetchImpl: fetch3 }, signal));
   };
   const guarded = async (spec, work) => {
     const start = now();
@@ -68038,32 +68134,6 @@ function allAtOnce(component) {
       bakeMs: 0
     }
   };
-}
-
-// src/engine/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms2, signal) => wallSleep(ms2, signal, true)
-};
-var backgroundClock = {
-  now: () => Date.now(),
-  sleep: (ms2, signal) => wallSleep(ms2, signal, false)
-};
-function wallSleep(ms2, signal, keepAlive) {
-  return new Promise((resolve3) => {
-    if (signal?.aborted || ms2 <= 0) {
-      resolve3();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve3();
-    };
-    const timer = setTimeout(done, ms2);
-    if (!keepAlive) timer.unref();
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 // src/engine/decide.ts
@@ -69473,9 +69543,9 @@ function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
-  const seconds3 = Math.round(ms2 / 1e3);
-  if (seconds3 < 3600) return `${Math.floor(seconds3 / 60)}m ${String(seconds3 % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds3 / 60);
+  const seconds4 = Math.round(ms2 / 1e3);
+  if (seconds4 < 3600) return `${Math.floor(seconds4 / 60)}m ${String(seconds4 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds4 / 60);
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 function clockTime(at) {
@@ -69873,8 +69943,8 @@ var CheckRun = class _CheckRun {
    */
   static async create(client, repo, request2, log) {
     const name = checkRunName(request2.environment);
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1) {
+    for (let attempt2 = 1; ; attempt2++) {
+      if (attempt2 > 1) {
         const { data } = await client.rest.checks.listForRef({
           ...repo,
           ref: request2.sha,
@@ -69898,7 +69968,7 @@ var CheckRun = class _CheckRun {
         });
         return new _CheckRun(client, repo, data.id, log);
       } catch (error63) {
-        if (!outcomeUnknown(error63) || attempt >= 3) throw error63;
+        if (!outcomeUnknown(error63) || attempt2 >= 3) throw error63;
         log.warning(
           `creating the check run failed without a clear answer (${redactedMessage(error63)}); checking whether it exists`
         );
@@ -70088,8 +70158,8 @@ function payloadVersion(payload) {
 }
 async function createDeployment(client, repo, request2, log) {
   let lastError;
-  for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-    if (attempt > 1) {
+  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
       const found = await findByRunId(client, repo, request2);
       if (found !== void 0) {
         log.info(`the deployment was created after all (id ${found}); using it`);
@@ -70203,7 +70273,7 @@ async function allocateTagVersion(client, repo, request2) {
   }
   const existing = await listVersionTags(client, repo, service);
   let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
-  for (let attempt = 0; attempt <= MAX_TAG_CONFLICTS; attempt++, n++) {
+  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
     const version2 = template.replaceAll("{n}", String(n));
     const name = tagName(service, version2);
     const problem = refNameProblem(name);
@@ -70424,7 +70494,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
   const reporter = checkRun ? new CheckRunReporter(checkRun, request2.logUrl) : void 0;
   let result;
   try {
-    result = await rollOut(request2, prepared, reporter);
+    result = await rollOut(request2, prepared, reporter, checkRun?.id);
   } catch (error63) {
     const message = `the deploy stopped on an error: ${redactedMessage(error63)}`;
     await checkRun?.complete("failure", { title: "stopped", summary: `### \u274C ${message}` }, []);
@@ -70541,19 +70611,37 @@ async function preparedRelease(source, request2) {
     throw error63;
   }
 }
-async function rollOut(request2, prepared, reporter) {
+async function rollOut(request2, prepared, reporter, checkRunId) {
+  const reporters = [request2.progress, ...reporter ? [reporter] : []];
+  if (request2.notices) reporters.push(request2.notices(runLinks(request2, checkRunId)));
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
     checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
     ledger: prepared.source.ledger,
-    reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
+    reporter: teeReporter(...reporters),
     clock: request2.ports?.clock ?? systemClock
   };
   return runRelease(prepared.spec, ports, {
     previousVersion: prepared.previousVersion,
     signal: request2.signal
   });
+}
+function runLinks(request2, checkRunId) {
+  const repo = `${request2.serverUrl ?? "https://github.com"}/${request2.repo.owner}/${request2.repo.repo}`;
+  return [
+    {
+      rel: "check_run",
+      title: "Check run",
+      url: checkRunId === void 0 ? void 0 : `${repo}/runs/${checkRunId}`
+    },
+    {
+      rel: "deployment",
+      title: "Deployment",
+      url: `${repo}/deployments/${encodeURIComponent(request2.environment)}`
+    },
+    { rel: "log", title: "Log", url: request2.logUrl }
+  ];
 }
 async function reportDeployment(request2, deploymentId, prepared, result) {
   const { live } = prepared;
@@ -72593,7 +72681,7 @@ var PostgresConnection = class {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
   async attempt(work, options, outcomeUnknown2) {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt2 = 1; ; attempt2++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
@@ -72611,7 +72699,7 @@ var PostgresConnection = class {
         } catch {
           broken = true;
         }
-        if (attempt < MAX_ATTEMPTS && isRetryable(error63)) continue;
+        if (attempt2 < MAX_ATTEMPTS && isRetryable(error63)) continue;
         throw error63;
       } finally {
         client.release(broken);
@@ -72811,12 +72899,12 @@ var SqliteConnection = class {
 };
 async function retryBusy(work) {
   const deadline = Date.now() + BUSY_RETRY_MS;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt2 = 1; ; attempt2++) {
     try {
       return await work();
     } catch (error63) {
       if (!isBusy(error63) || Date.now() >= deadline) throw error63;
-      await sleep2(backoffMs(attempt));
+      await sleep2(backoffMs(attempt2));
     }
   }
 }
@@ -72825,8 +72913,8 @@ function isBusy(error63) {
   const code = error63.errcode;
   return typeof code === "number" && (code & 255) === 5;
 }
-function backoffMs(attempt) {
-  return Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+function backoffMs(attempt2) {
+  return Math.min(200, 5 * 2 ** Math.min(attempt2, 6)) * (0.5 + Math.random());
 }
 
 // src/ledger/open.ts
@@ -72867,6 +72955,401 @@ async function openSqlite(path) {
     const message = error63 instanceof Error ? error63.message : String(error63);
     throw new Error(`could not open the ledger ${path}: ${message}`, { cause: error63 });
   }
+}
+
+// src/notify/notifier.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/notify/deliver.ts
+async function deliver(request2, options) {
+  const { clock } = options;
+  const controller = new AbortController();
+  const stopDeadline = new AbortController();
+  const stop = () => controller.abort();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  const deadline = clock.now() + options.timeoutMs;
+  let timedOut = false;
+  void clock.sleep(options.timeoutMs, stopDeadline.signal).then(() => {
+    if (stopDeadline.signal.aborted) return;
+    timedOut = true;
+    controller.abort();
+  });
+  let attempts = 0;
+  let lastAnswer;
+  try {
+    for (; ; ) {
+      attempts += 1;
+      const outcome = await attempt(request2, clock, controller.signal, attempts);
+      if ("done" in outcome) return outcome.done;
+      if (controller.signal.aborted) break;
+      lastAnswer = outcome.retry;
+      const wait = waitBefore(attempts, outcome.afterMs, options);
+      if (clock.now() + wait >= deadline) {
+        const reason = `${lastAnswer}; no time left for another attempt within ${seconds3(options.timeoutMs)}`;
+        return { status: "failed", attempts, reason };
+      }
+      await clock.sleep(wait, controller.signal);
+      if (controller.signal.aborted) break;
+    }
+    const cut3 = timedOut ? `timed out after ${seconds3(options.timeoutMs)}` : "stopped";
+    return { status: "failed", attempts, reason: lastAnswer ? `${lastAnswer}; ${cut3}` : cut3 };
+  } finally {
+    stopDeadline.abort();
+    options.signal?.removeEventListener("abort", stop);
+  }
+}
+async function attempt(request2, clock, signal, attempts) {
+  let response;
+  try {
+    response = await fetch(request2.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...request2.headers(clock.now()) },
+      body: request2.body,
+      redirect: "error",
+      signal
+    });
+  } catch (error63) {
+    return { retry: networkReason(error63), afterMs: void 0 };
+  }
+  await response.arrayBuffer().catch(() => void 0);
+  if (response.ok) return { done: { status: "sent", attempts, httpStatus: response.status } };
+  const reason = `HTTP ${response.status}`;
+  if (response.status === 429 || response.status >= 500)
+    return { retry: reason, afterMs: retryAfterMs(response.headers.get("retry-after"), clock.now()) };
+  return { done: { status: "failed", attempts, reason: `${reason} (not retried)` } };
+}
+function retryAfterMs(value, nowMs) {
+  if (value === null || value.trim() === "") return void 0;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
+  const date5 = Date.parse(value);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - nowMs);
+}
+function waitBefore(attempts, retryAfter, options) {
+  const max = options.maxWaitMs ?? 6e4;
+  if (retryAfter !== void 0) return Math.min(retryAfter, max);
+  const ceiling = Math.min(max, (options.backoffMs ?? 1e3) * 2 ** (attempts - 1));
+  return Math.ceil(ceiling / 2 * (1 + (options.random ?? Math.random)()));
+}
+function networkReason(error63) {
+  const cause = error63 instanceof Error ? error63.cause : void 0;
+  const code = typeof cause?.code === "string" ? cause.code : void 0;
+  return `network error${code ? ` ${code}` : ""}`;
+}
+function seconds3(ms2) {
+  return `${(ms2 / 1e3).toFixed(ms2 % 1e3 === 0 ? 0 : 1)} s`;
+}
+
+// src/notify/notice.ts
+var NOTICE_ICONS = {
+  run_started: "\u{1F680}",
+  batch_failed: "\u26A0\uFE0F",
+  rolled_back: "\u21A9\uFE0F",
+  stopped: "\u23F9\uFE0F",
+  succeeded: "\u2705",
+  verdict_bad: "\u{1F6D1}",
+  track_promoted: "\u23EB",
+  track_held: "\u23F8\uFE0F"
+};
+function noticeFacts(notice) {
+  const facts = [
+    ["Service", notice.service],
+    ["Environment", notice.environments.join(", ") || null],
+    ["Version", notice.version],
+    ["Commit", notice.commit?.slice(0, 12)],
+    ["Track", notice.track],
+    ["By", notice.who]
+  ];
+  return facts.flatMap(([name, value]) => value ? [{ name, value }] : []);
+}
+
+// src/notify/slack.ts
+function slackEscape(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+function cut2(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+function slackMessage(notice) {
+  const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
+  const facts = noticeFacts(notice);
+  const blocks = [
+    { type: "header", text: { type: "plain_text", text: cut2(title, 150), emoji: true } }
+  ];
+  if (notice.detail)
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: cut2(slackEscape(notice.detail), 3e3) } });
+  blocks.push({
+    type: "section",
+    fields: facts.map((f) => ({ type: "mrkdwn", text: `*${f.name}*
+${slackEscape(f.value)}` }))
+  });
+  if (notice.links.length > 0) {
+    blocks.push({
+      type: "actions",
+      elements: notice.links.map((link) => ({
+        type: "button",
+        text: { type: "plain_text", text: link.title },
+        url: link.url,
+        action_id: `tranche_${link.rel}`
+      }))
+    });
+  }
+  const fallback = [title, notice.detail, ...notice.links.map((l) => `${l.title}: ${l.url}`)].filter((line) => line).join("\n");
+  return { text: fallback, blocks };
+}
+
+// src/notify/teams.ts
+var ADAPTIVE_CARD_VERSION = "1.4";
+function teamsMessage(notice) {
+  const body = [
+    {
+      type: "TextBlock",
+      text: `${NOTICE_ICONS[notice.kind]} ${notice.title}`,
+      size: "Large",
+      weight: "Bolder",
+      wrap: true,
+      style: "heading"
+    }
+  ];
+  if (notice.detail) body.push({ type: "TextBlock", text: notice.detail, wrap: true });
+  body.push({ type: "FactSet", facts: noticeFacts(notice).map((f) => ({ title: f.name, value: f.value })) });
+  return {
+    type: "message",
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.card.adaptive",
+        contentUrl: null,
+        content: {
+          $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+          type: "AdaptiveCard",
+          version: ADAPTIVE_CARD_VERSION,
+          msteams: { width: "Full" },
+          body,
+          actions: notice.links.map((link) => ({ type: "Action.OpenUrl", title: link.title, url: link.url }))
+        }
+      }
+    ]
+  };
+}
+
+// src/notify/webhook.ts
+import { createHmac } from "node:crypto";
+var WEBHOOK_SCHEMA_VERSION = 1;
+var SIGNATURE_HEADER = "X-Tranche-Signature";
+var TIMESTAMP_HEADER = "X-Tranche-Timestamp";
+var DELIVERY_HEADER = "X-Tranche-Delivery";
+function webhookBody(notice) {
+  return {
+    schemaVersion: WEBHOOK_SCHEMA_VERSION,
+    event: notice.kind,
+    service: notice.service,
+    environments: notice.environments,
+    version: notice.version,
+    commit: notice.commit,
+    who: notice.who,
+    title: notice.title,
+    detail: notice.detail,
+    track: notice.track ?? null,
+    runId: notice.runId ?? null,
+    at: new Date(notice.at).toISOString(),
+    links: Object.fromEntries(notice.links.map((l) => [l.rel, l.url]))
+  };
+}
+function webhookSignature(secret, timestamp, body) {
+  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+function signedHeaders(secret, body, nowMs) {
+  const timestamp = Math.floor(nowMs / 1e3);
+  return {
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body)
+  };
+}
+
+// src/notify/notifier.ts
+var CHANNEL_KINDS = ["slack", "teams", "webhook"];
+function configuredChannels(config2, env, log) {
+  const channels = [];
+  for (const [environment, settings] of Object.entries(config2.environments)) {
+    const notify = settings.notify;
+    if (!notify) continue;
+    for (const kind of CHANNEL_KINDS) {
+      const configured = notify[kind];
+      if (!configured) continue;
+      const url2 = env[configured.urlEnv];
+      const secretEnv = "secretEnv" in configured ? configured.secretEnv : void 0;
+      const secret = secretEnv === void 0 ? void 0 : env[secretEnv];
+      const missing = !url2 ? configured.urlEnv : secretEnv !== void 0 && !secret ? secretEnv : void 0;
+      if (missing !== void 0) {
+        log.warning(`notifications: ${missing} is not set; ${environment}'s ${kind} notifications are off`);
+        continue;
+      }
+      channels.push({
+        environment,
+        kind,
+        urlEnv: configured.urlEnv,
+        url: url2,
+        secret,
+        events: new Set(notify.events),
+        timeoutMs: notify.timeout,
+        dashboard: notify.dashboard
+      });
+    }
+  }
+  return channels;
+}
+var Notifier = class {
+  channels;
+  options;
+  pending = /* @__PURE__ */ new Set();
+  /** Every URL and signing secret: Tranche's credentials, withheld from deploy commands. */
+  secrets;
+  constructor(channels, options) {
+    this.channels = channels;
+    this.options = options;
+    this.secrets = channels.flatMap((c) => c.secret ? [c.url, c.secret] : [c.url]);
+  }
+  /** True when no channel is configured: callers may skip building notices. */
+  get silent() {
+    return this.channels.length === 0;
+  }
+  notify(notice) {
+    this.send(notice);
+  }
+  /** Starts delivering the notice to each channel that wants it; returns at once. */
+  send(notice) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const channel2 of this.channels) {
+      if (!notice.environments.includes(channel2.environment) || !channel2.events.has(notice.kind)) continue;
+      const key3 = `${channel2.kind}\0${channel2.url}`;
+      if (seen.has(key3)) continue;
+      seen.add(key3);
+      const delivery = this.deliverTo(channel2, notice).catch((error63) => {
+        const name = error63 instanceof Error ? error63.name : "error";
+        this.options.log.warning(
+          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
+        );
+      }).finally(() => this.pending.delete(delivery));
+      this.pending.add(delivery);
+    }
+  }
+  /** Deliveries started and not finished yet. */
+  get inFlight() {
+    return this.pending.size;
+  }
+  /** Waits for every delivery in flight; each ends within its channel's timeout. */
+  async drain() {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+  async deliverTo(channel2, notice) {
+    const { clock, log } = this.options;
+    const withDashboard = { ...notice, links: [...notice.links, ...dashboardLink(channel2, notice)] };
+    const body = JSON.stringify(render(channel2.kind, withDashboard));
+    const id = randomUUID2();
+    const secret = channel2.secret;
+    const outcome = await deliver(
+      {
+        url: channel2.url,
+        body,
+        headers: (now) => channel2.kind === "webhook" && secret !== void 0 ? { [DELIVERY_HEADER]: id, ...signedHeaders(secret, body, now) } : {}
+      },
+      { timeoutMs: channel2.timeoutMs, clock, random: this.options.random, backoffMs: this.options.backoffMs }
+    );
+    const what = `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv})`;
+    const attempts = `${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"}`;
+    if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
+    else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
+  }
+  redact(text) {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+  }
+};
+function render(kind, notice) {
+  if (kind === "slack") return slackMessage(notice);
+  if (kind === "teams") return teamsMessage(notice);
+  return webhookBody(notice);
+}
+function dashboardLink(channel2, notice) {
+  if (channel2.dashboard === void 0) return [];
+  const url2 = environmentUrl(channel2.dashboard, {
+    service: notice.service,
+    environment: channel2.environment,
+    version: notice.version ?? ""
+  });
+  return [{ rel: "dashboard", title: "Dashboard", url: url2 }];
+}
+
+// src/notify/run-notices.ts
+var DECISION_NOTICES = {
+  succeeded: "succeeded",
+  rolled_back: "rolled_back",
+  halted: "stopped",
+  cancelled: "stopped"
+};
+var RunNoticeReporter = class {
+  sink;
+  context;
+  commit = null;
+  rollback = false;
+  constructor(sink, context3) {
+    this.sink = sink;
+    this.context = context3;
+  }
+  event(event) {
+    const notice = this.noticeOf(event);
+    if (notice) this.sink.send(notice);
+  }
+  noticeOf(event) {
+    const where = `${event.service} ${event.version}`;
+    if (event.kind === "run_started") {
+      this.commit = typeof event.data?.commit === "string" ? event.data.commit : null;
+      this.rollback = event.data?.action === "rollback";
+      const previous = typeof event.data?.previousVersion === "string" ? event.data.previousVersion : null;
+      const verb = this.rollback ? "rolling back to" : "deploying";
+      return this.notice(
+        event,
+        "run_started",
+        `${verb} ${where} in ${event.environment}`,
+        previous ? `live: ${previous}` : null
+      );
+    }
+    if (event.kind === "batch_finished" && event.status === "failed") {
+      const title = `${where}: ${event.component} batch ${event.batch} failed in ${event.environment}`;
+      return this.notice(event, "batch_failed", title, event.message ?? null);
+    }
+    if (event.kind === "run_finished") {
+      const decision = event.data?.decision;
+      const kind = decision ? DECISION_NOTICES[decision] : void 0;
+      if (!kind) return void 0;
+      const done = `${this.rollback ? "rollback to " : ""}${where}`;
+      const title = kind === "succeeded" ? `${done} is live in ${event.environment}` : `${done} ${decision?.replace("_", " ")} in ${event.environment}`;
+      return this.notice(event, kind, title, kind === "succeeded" ? null : event.message ?? null);
+    }
+    return void 0;
+  }
+  notice(event, kind, title, detail) {
+    return {
+      kind,
+      service: event.service,
+      environments: [event.environment],
+      version: event.version,
+      commit: this.commit,
+      who: this.context.who,
+      title,
+      detail,
+      runId: event.runId,
+      at: event.at,
+      links: this.context.links
+    };
+  }
+};
+
+// src/notify/front-door.ts
+function createNotifier(config2, env, options) {
+  return new Notifier(configuredChannels(config2, env, options.log), options);
+}
+function runNoticeReporter(notifier, who, links) {
+  const known = links.filter((link) => link.url !== void 0);
+  return new RunNoticeReporter(notifier, { who, links: known });
 }
 
 // src/render/progress-state.ts
@@ -73891,7 +74374,8 @@ var runContextSchema = external_exports.object({
   GITHUB_EVENT_PATH: external_exports.string().optional(),
   GITHUB_WORKSPACE: external_exports.string().min(1),
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
-  GITHUB_RUN_ID: external_exports.string().optional()
+  GITHUB_RUN_ID: external_exports.string().optional(),
+  GITHUB_ACTOR: external_exports.string().optional()
 });
 var deploymentEventSchema = external_exports.object({
   deployment: external_exports.object({
@@ -73925,6 +74409,8 @@ function readRunContext(env = process.env) {
     eventName: c.GITHUB_EVENT_NAME,
     workspace: c.GITHUB_WORKSPACE,
     runUrl: c.GITHUB_RUN_ID ? `${c.GITHUB_SERVER_URL}/${c.GITHUB_REPOSITORY}/actions/runs/${c.GITHUB_RUN_ID}` : void 0,
+    serverUrl: c.GITHUB_SERVER_URL,
+    actor: c.GITHUB_ACTOR ?? null,
     deployment
   };
 }
@@ -75055,8 +75541,8 @@ function isPlainObject4(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch3) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -75072,7 +75558,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch3(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -78448,6 +78934,7 @@ async function run() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   let ledger;
+  let notifier;
   try {
     const inputs = readInputs();
     const context3 = readRunContext();
@@ -78457,6 +78944,8 @@ async function run() {
     const configFile = resolve2(context3.workspace, inputs.config);
     const loaded = await loadRelative(configFile, context3.workspace);
     const environment = chooseEnvironment(inputs, context3, loaded);
+    notifier = createNotifier(loaded.config, process.env, { clock: systemClock, log: actionLog });
+    const notices = notifier;
     ledger = inputs.ledger === "github" ? void 0 : await openLedger(inputs.ledger, context3.workspace);
     const outcome = await deployToGitHub({
       client: createActionClient(inputs["github-token"], actionLog),
@@ -78474,8 +78963,10 @@ async function run() {
       transientEnvironment: inputs["transient-environment"],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
+      notices: (links) => runNoticeReporter(notices, context3.actor, links),
+      serverUrl: context3.serverUrl,
       baseEnv: commandBaseEnv(process.env, {
-        credentials: [ledgerCredential(inputs.ledger), inputs["github-token"]],
+        credentials: [ledgerCredential(inputs.ledger), inputs["github-token"], ...notices.secrets],
         pass: loaded.config.passEnv
       }),
       log: actionLog
@@ -78489,6 +78980,7 @@ async function run() {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
     await ledger?.close();
+    await notifier?.drain();
   }
 }
 function loadRelative(file2, workspace) {
