@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { allAtOnce } from '../../config/instant-rollback.ts';
+import type { ReadConfig } from '../../config/inventory.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import type { Notifier } from '../../notify/notifier.ts';
 import { assertDeployAllowed, declaredConstraints } from '../../release/deploy-gate.ts';
 import { runHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
@@ -10,10 +12,12 @@ import { liveVersion } from '../../release/live-version.ts';
 import { rollbackTarget } from '../../release/rollback-target.ts';
 import { badVersions } from '../../release/track-state.ts';
 import { withDeployLock } from '../deploy-lock.ts';
+import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
   type CommonOptions,
   chooseEnvironment,
   loadProject,
+  type Project,
   projectCommandEnv,
   readProjectInventory,
   withLedger,
@@ -33,6 +37,18 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   const loadedProject = await loadProject(options, runtime);
   const environment = chooseEnvironment(loadedProject, options);
   const project = await readProjectInventory(loadedProject, environment, options, runtime);
+  resolveEnvironment(project.loaded.config, environment);
+  const notifier = cliNotifier(project, runtime, options);
+  return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
+}
+
+async function rollBackLocally(
+  options: RollbackOptions,
+  runtime: Runtime,
+  project: Project & { loaded: ReadConfig },
+  environment: string,
+  notifier: Notifier,
+): Promise<number> {
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID();
   const run = {
@@ -67,8 +83,9 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime),
+        env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
+        notices: cliRunNotices(notifier, runtime),
       });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
