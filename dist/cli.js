@@ -11647,7 +11647,7 @@ var require_textParsers = __commonJS({
       }
       return value;
     };
-    var parseJsonArray = function(value) {
+    var parseJsonArray2 = function(value) {
       if (!value) {
         return null;
       }
@@ -11727,8 +11727,8 @@ var require_textParsers = __commonJS({
       register2(17, parseByteA);
       register2(114, JSON.parse.bind(JSON));
       register2(3802, JSON.parse.bind(JSON));
-      register2(199, parseJsonArray);
-      register2(3807, parseJsonArray);
+      register2(199, parseJsonArray2);
+      register2(3807, parseJsonArray2);
       register2(3907, parseStringArray);
       register2(2951, parseStringArray);
       register2(791, parseStringArray);
@@ -14256,7 +14256,7 @@ var require_dist = __commonJS({
     function parse5(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve6) => stream.on("end", () => resolve6()));
+      return new Promise((resolve7) => stream.on("end", () => resolve7()));
     }
   }
 });
@@ -15025,12 +15025,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve6, reject) => {
+        return new this._Promise((resolve7, reject) => {
           this._connect((error62) => {
             if (error62) {
               reject(error62);
             } else {
-              resolve6(this);
+              resolve7(this);
             }
           });
         });
@@ -15412,8 +15412,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config2, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve6, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve6(res);
+            result = new this._Promise((resolve7, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve7(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -15513,8 +15513,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve6) => {
-            this.connection.once("end", resolve6);
+          return new this._Promise((resolve7) => {
+            this.connection.once("end", resolve7);
           });
         }
       }
@@ -15563,8 +15563,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve6, reject) {
-        res = resolve6;
+      const result = new Promise2(function(resolve7, reject) {
+        res = resolve7;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -15625,7 +15625,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve6) => resolve6(f()));
+        return new Promise2((resolve7) => resolve7(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -16020,8 +16020,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve6, reject) {
-          this._once("end", resolve6);
+        function(resolve7, reject) {
+          this._once("end", resolve7);
           this._once("error", reject);
         }.bind(this)
       );
@@ -16200,12 +16200,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve6, reject) => {
+      return new this._Promise((resolve7, reject) => {
         this._connect((error62) => {
           if (error62) {
             reject(error62);
           } else {
-            resolve6(this);
+            resolve7(this);
           }
         });
       });
@@ -16229,8 +16229,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config2, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve6, reject) => {
-            resolveOut = resolve6;
+          result = new this._Promise((resolve7, reject) => {
+            resolveOut = resolve7;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -16293,8 +16293,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve6, reject) {
-          cb = (err) => err ? reject(err) : resolve6();
+        result = new this._Promise(function(resolve7, reject) {
+          cb = (err) => err ? reject(err) : resolve7();
         });
       }
       const doEnd = function() {
@@ -22789,7 +22789,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -22812,7 +22812,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -23720,7 +23720,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -23746,7 +23746,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -23782,7 +23782,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -24292,8 +24292,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve6, reject) {
-            return setTimeout(resolve6, t);
+          return new this.Promise(function(resolve7, reject) {
+            return setTimeout(resolve7, t);
           });
         }
         computePenalty() {
@@ -24504,15 +24504,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error62, reject, resolve6, returned, task;
+          var args, cb, error62, reject, resolve7, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve6, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve7, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve6(returned);
+                  return resolve7(returned);
                 };
               } catch (error1) {
                 error62 = error1;
@@ -24527,13 +24527,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve6;
-          resolve6 = reject = null;
+          var promise2, reject, resolve7;
+          resolve7 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve6 = _resolve;
+            resolve7 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve6, reject });
+          this._queue.push({ task, args, resolve: resolve7, reject });
           this._tryToRun();
           return promise2;
         }
@@ -24934,14 +24934,14 @@ var require_light = __commonJS({
                 counts2 = this._states.counts;
                 return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
               };
-              return new this.Promise((resolve6, reject) => {
+              return new this.Promise((resolve7, reject) => {
                 if (finished()) {
-                  return resolve6();
+                  return resolve7();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve6();
+                      return resolve7();
                     }
                   });
                 }
@@ -25034,9 +25034,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve6, reject) {
+              return new this.Promise(function(resolve7, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve6)(args3);
+                  return (args3[0] != null ? reject : resolve7)(args3);
                 });
               });
             };
@@ -28556,6 +28556,12 @@ var UnknownEnvironmentError = class extends Error {
     this.known = known;
   }
 };
+var UnreadInventoryError = class extends Error {
+  constructor(environment, component) {
+    super(`the targets of ${environment}/${component} come from an inventory that was not read`);
+    this.name = "UnreadInventoryError";
+  }
+};
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 var LONG_WORD = 120;
 var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
@@ -28583,6 +28589,11 @@ function formatIssue(issue2) {
   const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
   const path2 = formatPath(issue2.path);
   return `${issue2.file}${position}${path2 === "" ? "" : ` ${path2}`}: ${issue2.message}`;
+}
+
+// src/config/targets.ts
+function listedTargets(targets) {
+  return Array.isArray(targets) ? targets : [];
 }
 
 // src/engine/categories.ts
@@ -28815,12 +28826,13 @@ function anyTargetMatches(environment, selector) {
   const components = isRecord(environment) ? environment.components : void 0;
   if (!Array.isArray(components)) return true;
   return components.some(
-    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
+    (component) => isRecord(component) && // An inventory's targets are known only once it is read: it may hold one.
+    (!Array.isArray(component.targets) || component.targets.some((target) => {
       const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
       return Object.entries(selector).every(
         ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
       );
-    })
+    }))
   );
 }
 function selectorText(selector) {
@@ -28845,7 +28857,7 @@ function chooseEnvironments(config2, track, earlier) {
     values: track.categories.values
   };
   const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
-    (environment) => track.targets === void 0 || matchingTargets(config2, environment, track.targets).length > 0
+    (environment) => track.targets === void 0 || readsInventory(config2, environment) || matchingTargets(config2, environment, track.targets).length > 0
   );
   const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
   if (items.length === 0) {
@@ -28873,17 +28885,20 @@ function environmentLabels(config2, environment) {
   return { ...environmentOf(config2, environment)?.labels ?? {} };
 }
 function matchingTargets(config2, environment, selector) {
-  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => c.targets).filter(
+  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => listedTargets(c.targets)).filter(
     (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
   ).map((t) => t.name);
   return [...new Set(targets)];
+}
+function readsInventory(config2, environment) {
+  return (environmentOf(config2, environment)?.components ?? []).some((c) => !Array.isArray(c.targets));
 }
 function environmentOf(config2, environment) {
   return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
 }
 
 // src/config/resolve.ts
-function resolveEnvironment(config2, environment) {
+function resolveEnvironment(config2, environment, options = {}) {
   const settings = Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
   if (!settings) throw new UnknownEnvironmentError(environment, Object.keys(config2.environments));
   return {
@@ -28893,7 +28908,7 @@ function resolveEnvironment(config2, environment) {
     onFailure: settings.onFailure,
     ...settings.url === void 0 ? {} : { url: settings.url },
     components: settings.components.map((component) => ({
-      ...resolveComponent(component, config2.checks),
+      ...resolveComponent(component, config2.checks, environment, options.unread ?? "fail"),
       ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
     }))
   };
@@ -28929,12 +28944,20 @@ function resolveVerdictSettings(config2) {
   const { alpha, minSamples, minEffect, strata, rollback } = config2.verdict;
   return { alpha, minSamples, minEffect, strata, rollback };
 }
-function resolveComponent(component, checks) {
+function resolveComponent(component, checks, environment, unread) {
+  if (!Array.isArray(component.targets) && unread === "fail") {
+    throw new UnreadInventoryError(environment, component.name);
+  }
+  const batch = component.deployBatch !== void 0;
   return {
     name: component.name,
-    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component.deploy,
-    rollback: component.rollback,
+    targets: listedTargets(component.targets).map((target) => ({
+      name: target.name,
+      labels: { ...target.labels }
+    })),
+    deploy: batch ? component.deployBatch : component.deploy,
+    rollback: batch ? component.rollbackBatch : component.rollback,
+    ...batch ? { commandsPer: "batch", checkBatch: component.checkBatch } : {},
     timeoutMs: component.timeout,
     rollout: resolveRollout(component.rollout),
     checks: component.checks.map((name) => resolveCheck(name, checks))
@@ -35076,7 +35099,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve6) {
+function isRecursive(inst, stack, resolve7) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -35086,7 +35109,7 @@ function isRecursive(inst, stack, resolve6) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve6);
+      const answer = isRecursive(child, stack, resolve7);
       if (answer > result)
         result = answer;
     }
@@ -35097,7 +35120,7 @@ function isRecursive(inst, stack, resolve6) {
       const desc = Object.getOwnPropertyDescriptor(sh, key3);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -35161,7 +35184,7 @@ function isRecursive(inst, stack, resolve6) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -50749,15 +50772,15 @@ var backgroundClock = {
   sleep: (ms2, signal) => wallSleep(ms2, signal, false)
 };
 function wallSleep(ms2, signal, keepAlive) {
-  return new Promise((resolve6) => {
+  return new Promise((resolve7) => {
     if (signal?.aborted || ms2 <= 0) {
-      resolve6();
+      resolve7();
       return;
     }
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve6();
+      resolve7();
     };
     const timer = setTimeout(done, ms2);
     if (!keepAlive) timer.unref();
@@ -50797,20 +50820,20 @@ function decideStep(failure2, onFailure) {
   const decision = onFailure === "halt" ? "halt" : "rollback";
   return { decision, ...failure2 };
 }
-function deployFailure(target, result, timeoutMs) {
+function deployFailure(target, result, timeoutMs, subject = `deploy of ${target}`) {
   if (result.timedOut) {
     return {
       reasonCode: "deploy_timed_out",
-      message: `deploy of ${target} timed out after ${(timeoutMs / 1e3).toFixed(2)} s`
+      message: `${subject} timed out after ${(timeoutMs / 1e3).toFixed(2)} s`
     };
   }
-  if (result.cancelled) return { reasonCode: "cancelled", message: `deploy of ${target} was cancelled` };
+  if (result.cancelled) return { reasonCode: "cancelled", message: `${subject} was cancelled` };
   if (result.exitCode === 0) return void 0;
   const how = result.exitCode === null ? `signal ${result.signal ?? "unknown"}` : `exit code ${result.exitCode}`;
   const last = lastLine2(result.stderr) || lastLine2(result.stdout);
   return {
     reasonCode: "deploy_command_failed",
-    message: `deploy of ${target} failed with ${how}${last ? `: ${last}` : ""}`
+    message: `${subject} failed with ${how}${last ? `: ${last}` : ""}`
   };
 }
 var CHECK_REASONS = {
@@ -50828,6 +50851,71 @@ function checkFailure(target, result) {
 function lastLine2(text) {
   const lines2 = text.trimEnd().split("\n");
   return (lines2[lines2.length - 1] ?? "").trim().slice(0, 200);
+}
+
+// src/engine/batch-commands.ts
+function batchCommandEnv(spec, what) {
+  return {
+    TRANCHE_SERVICE: spec.service,
+    TRANCHE_ENVIRONMENT: spec.environment,
+    TRANCHE_ENVIRONMENT_LABELS: JSON.stringify(spec.environmentLabels ?? {}),
+    TRANCHE_COMPONENT: what.component,
+    TRANCHE_VERSION: what.version,
+    TRANCHE_PREVIOUS_VERSION: what.previousVersion ?? "",
+    TRANCHE_BATCH: String(what.batch),
+    TRANCHE_ACTION: what.action,
+    TRANCHE_COMMIT: spec.commit ?? ""
+  };
+}
+async function runBatchCommand(executor, request2, signal) {
+  const nothing = (problem) => ({
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    durationMs: 0,
+    stdout: "",
+    stderr: problem,
+    outcomes: /* @__PURE__ */ new Map(),
+    resultsProblem: problem
+  });
+  if (!executor.runBatch) return nothing("this executor cannot run batch commands");
+  try {
+    return await executor.runBatch(request2, signal);
+  } catch (error62) {
+    return nothing(`could not run: ${error62 instanceof Error ? error62.message : String(error62)}`);
+  }
+}
+function targetVerdicts(result, targets, what, timeoutMs) {
+  const commandFailure = deployFailure("", result, timeoutMs, `the batch ${what} command`);
+  return targets.map((target) => {
+    const outcome = result.outcomes.get(target.name);
+    if (outcome?.ok) return { target };
+    if (outcome) {
+      return {
+        target,
+        failure: {
+          reasonCode: "deploy_command_failed",
+          message: `${what} of ${target.name} failed${outcome.message ? `: ${outcome.message}` : ""}`
+        }
+      };
+    }
+    if (commandFailure?.reasonCode === "cancelled" || commandFailure?.reasonCode === "deploy_timed_out") {
+      return { target, failure: { ...commandFailure, message: `${target.name}: ${commandFailure.message}` } };
+    }
+    const why = result.resultsProblem ?? `its results file does not report ${target.name}`;
+    const also = commandFailure ? `; ${commandFailure.message}` : "";
+    return {
+      target,
+      failure: {
+        reasonCode: "deploy_command_failed",
+        message: `${what} of ${target.name} counts as failed: ${why}${also}`
+      }
+    };
+  });
+}
+function batchFailure(verdicts, result, what, timeoutMs) {
+  return verdicts.find((v) => v.failure)?.failure ?? deployFailure("", result, timeoutMs, `the batch ${what} command`);
 }
 
 // src/engine/redact.ts
@@ -50981,6 +51069,12 @@ async function rollBack(touched, spec, ports, sink) {
   for (const group of groupByComponentReversed(touched)) {
     const component = group[0]?.component;
     if (!component) continue;
+    if (component.commandsPer === "batch") {
+      for (const batch of batchesGoingBack(group)) {
+        for (const result of await rollBackBatch(batch, spec, ports, sink)) results.push(result);
+      }
+      continue;
+    }
     const done = [];
     await forEachLimit(group, component.rollout.rollbackParallel, async (t, index) => {
       done[index] = await rollBackTarget(t, spec, ports, sink);
@@ -51059,6 +51153,73 @@ async function rollBackTarget(touched, spec, ports, sink) {
     data: { from: spec.version, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut }
   });
   return { ...base, status: ok ? "rolled_back" : "failed" };
+}
+function batchesGoingBack(group) {
+  const batches2 = /* @__PURE__ */ new Map();
+  for (const t of group) {
+    const id = `${t.batch}\0${t.to ?? ""}`;
+    const batch = batches2.get(id) ?? [];
+    batch.push(t);
+    batches2.set(id, batch);
+  }
+  return [...batches2.values()];
+}
+async function rollBackBatch(group, spec, ports, sink) {
+  const [first] = group;
+  if (!first) return [];
+  const { component, batch, to } = first;
+  if (to === null) return Promise.all(group.map((t) => rollBackTarget(t, spec, ports, sink)));
+  const data = { from: spec.version, to };
+  const where = (t) => ({ component: component.name, target: t.target.name, batch });
+  for (const t of group)
+    await sink.emitAnyway({ kind: "target_rollback", status: "started", ...where(t), data });
+  const targets = group.map((t) => ({ ...t.target, previousVersion: to }));
+  const result = await runBatchCommand(ports.executor, {
+    command: component.rollback ?? component.deploy,
+    cwd: spec.cwd,
+    env: batchCommandEnv(spec, {
+      component: component.name,
+      version: to,
+      previousVersion: spec.version,
+      batch,
+      action: "rollback"
+    }),
+    timeoutMs: component.timeoutMs,
+    targets
+  });
+  const verdicts = targetVerdicts(result, targets, "rollback", component.timeoutMs);
+  const back = verdicts.filter((v) => !v.failure);
+  let note;
+  try {
+    await ports.ledger.updateTargets(
+      spec.service,
+      spec.environment,
+      spec.runId,
+      back.map((v) => ({ component: component.name, target: v.target.name, version: to, good: true }))
+    );
+  } catch (error62) {
+    note = `back on ${to}, but the ledger could not record it: ${errorText2(error62)}`;
+  }
+  const results = [];
+  for (const [i, { failure: failure2 }] of verdicts.entries()) {
+    const t = group[i];
+    await sink.emitAnyway({
+      kind: "target_rollback",
+      status: failure2 ? "failed" : "ok",
+      ...where(t),
+      durationMs: result.durationMs,
+      message: failure2?.message ?? (note && `${t.target.name} is ${note}`),
+      data: { ...data, exitCode: result.exitCode, timedOut: result.timedOut, batchCommand: true }
+    });
+    results.push({
+      component: component.name,
+      target: t.target.name,
+      from: spec.version,
+      to,
+      status: failure2 ? "failed" : "rolled_back"
+    });
+  }
+  return results;
 }
 async function runRollback(ports, request2) {
   try {
@@ -51259,6 +51420,14 @@ var Rollout = class {
         ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
       }
     });
+    if (this.spec.inventory && this.spec.inventory.length > 0) {
+      await this.sink.emit({
+        kind: "inventory",
+        status: "ok",
+        message: this.spec.inventory.map((i) => `${i.component}: ${i.targets.length} target(s) from ${i.source}`).join("; "),
+        data: { components: this.spec.inventory }
+      });
+    }
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
     this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
   }
@@ -51321,12 +51490,13 @@ var Rollout = class {
   async runBatch(component, batch, number5, deployed) {
     const deployFail = await this.deployBatch(component, batch, number5);
     if (deployFail) return deployFail;
-    deployed.push(...batch);
+    for (const target of batch) deployed.push(target);
     const windowStart = this.ports.clock.now();
     return await this.checkTargets(component, batch, number5) ?? await this.bake(component, deployed, number5, windowStart);
   }
   /** Deploy with bounded parallelism; after the first failure no further target starts. */
   async deployBatch(component, batch, number5) {
+    if (component.commandsPer === "batch") return this.deployWithBatchCommand(component, batch, number5);
     let failure2;
     await forEachLimit(
       batch,
@@ -51368,11 +51538,92 @@ var Rollout = class {
     });
     return failure2;
   }
+  /**
+   * One deploy command for the whole batch (batch-commands.ts); every target of it is touched
+   * from the start, and each gets its deploy events from the command's report.
+   */
+  async deployWithBatchCommand(component, batch, number5) {
+    const action = this.spec.action ?? "deploy";
+    const targets = batch.map((target) => ({
+      ...target,
+      previousVersion: this.goodVersion(component, target)
+    }));
+    for (const target of batch) {
+      this.touched.push({ component, target, batch: number5, to: this.goodVersion(component, target) });
+    }
+    await this.ports.ledger.updateTargets(
+      this.spec.service,
+      this.spec.environment,
+      this.spec.runId,
+      batch.map((t) => ({
+        component: component.name,
+        target: t.name,
+        version: this.spec.version,
+        good: false
+      }))
+    );
+    const where = (target) => ({ component: component.name, target: target.name, batch: number5 });
+    for (const target of batch)
+      await this.sink.emit({ kind: "target_deploy", status: "started", ...where(target) });
+    const result = await this.runBatchCommand(component, this.commandFor(component), targets, number5, action);
+    const verdicts = targetVerdicts(result, targets, action, component.timeoutMs);
+    for (const { target, failure: failure2 } of verdicts) {
+      await this.sink.emit({
+        kind: "target_deploy",
+        status: failure2 ? "failed" : "ok",
+        ...where(target),
+        durationMs: result.durationMs,
+        reasonCode: failure2?.reasonCode,
+        message: failure2?.message,
+        data: {
+          exitCode: result.exitCode,
+          timedOut: result.timedOut,
+          cancelled: result.cancelled,
+          batchCommand: true
+        }
+      });
+    }
+    return batchFailure(verdicts, result, action, component.timeoutMs) ?? this.cancellation();
+  }
+  /** One batch command of this run (a deploy or a check) over the targets. */
+  runBatchCommand(component, command, targets, number5, action) {
+    const env = batchCommandEnv(this.spec, {
+      component: component.name,
+      version: this.spec.version,
+      previousVersion: this.options.previousVersion,
+      batch: number5,
+      action
+    });
+    const request2 = { command, cwd: this.spec.cwd, env, timeoutMs: component.timeoutMs, targets };
+    return runBatchCommand(this.ports.executor, request2, this.options.signal);
+  }
+  /** The component's checkBatch command over the targets deployed so far, as one check observation. */
+  async runCheckBatch(component, command, targets, number5) {
+    const checked = targets.map((t) => ({ ...t, previousVersion: this.goodVersion(component, t) }));
+    const result = await this.runBatchCommand(component, command, checked, number5, "check");
+    const failed = targetVerdicts(result, checked, "check", component.timeoutMs).filter((v) => v.failure).map((v) => v.target.name);
+    const commandFailure = batchFailure([], result, "check", component.timeoutMs);
+    const shown = failed.slice(0, 5).join(", ") + (failed.length > 5 ? ` and ${failed.length - 5} more` : "");
+    const message = failed.length > 0 ? `failed on ${failed.length} of ${targets.length} target(s): ${shown}` : commandFailure?.message ?? `passed on ${targets.length} target(s)`;
+    const check2 = {
+      check: "checkBatch",
+      status: failed.length > 0 || commandFailure ? "fail" : "pass",
+      message,
+      durationMs: result.durationMs
+    };
+    return this.recordCheck(component, number5, `${targets.length} target(s)`, check2, {
+      scope: "batch",
+      failed: failed.length
+    });
+  }
   /** Run every per-target check of the component on each target; after the first failure no new check starts. */
   async checkTargets(component, targets, number5) {
     let failure2;
     const stopped = () => failure2 !== void 0 || this.cancellation() !== void 0;
     const checks = component.checks.filter((c) => !isBatchCheck(c));
+    if (component.checkBatch !== void 0) {
+      failure2 = this.cancellation() ?? await this.runCheckBatch(component, component.checkBatch, targets, number5);
+    }
     await forEachLimit(
       checks.length === 0 ? [] : targets,
       component.rollout.parallel ?? targets.length,
@@ -51500,11 +51751,15 @@ var Rollout = class {
       component: component.name,
       target,
       version: this.spec.version,
-      previousVersion: this.goodVersions.get(key(component.name, target.name)) ?? null,
+      previousVersion: this.goodVersion(component, target),
       batch,
       action,
       commit: this.spec.commit
     };
+  }
+  /** The version the target last ran successfully, as the ledger knew when the run started. */
+  goodVersion(component, target) {
+    return this.goodVersions.get(key(component.name, target.name)) ?? null;
   }
   /** Put touched targets back per onFailure; halting leaves them where they are. */
   async recover(failure2) {
@@ -51612,6 +51867,50 @@ function runDecision(failure2, onFailure) {
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 
+// src/exec/batch-files.ts
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+var batchResultsSchema = external_exports.record(
+  external_exports.string(),
+  external_exports.strictObject({ ok: external_exports.boolean(), message: external_exports.string().optional() })
+);
+async function batchFiles(targets) {
+  const dir = await mkdtemp(join(tmpdir(), "tranche-batch-"));
+  const targetsFile = join(dir, "targets.json");
+  const resultsFile = join(dir, "results.json");
+  await writeFile(targetsFile, JSON.stringify({ targets }), { mode: 384 });
+  return {
+    env: { TRANCHE_TARGETS_FILE: targetsFile, TRANCHE_RESULTS_FILE: resultsFile },
+    results: () => readResults(resultsFile),
+    remove: () => rm(dir, { recursive: true, force: true })
+  };
+}
+async function readResults(file2) {
+  let text;
+  try {
+    text = await readFile(file2, "utf8");
+  } catch {
+    return { outcomes: /* @__PURE__ */ new Map(), problem: "the command wrote no results file (TRANCHE_RESULTS_FILE)" };
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error62) {
+    return { outcomes: /* @__PURE__ */ new Map(), problem: `its results file is not JSON: ${error62.message}` };
+  }
+  const parsed = batchResultsSchema.safeParse(value);
+  if (!parsed.success) {
+    const [issue2] = parsed.error.issues;
+    const at = issue2?.path.map(String).join(".") ?? "";
+    return {
+      outcomes: /* @__PURE__ */ new Map(),
+      problem: `its results file is malformed${at ? ` at ${at}` : ""}: ${issue2?.message ?? "unexpected shape"} (expected {"<target>": {"ok": true|false, "message"?: "\u2026"}})`
+    };
+  }
+  return { outcomes: new Map(Object.entries(parsed.data)) };
+}
+
 // src/exec/output-tail.ts
 var OutputTail = class {
   #limit;
@@ -51694,6 +51993,18 @@ var ShellExecutor = class {
     this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
     this.#groups = options.groups;
   }
+  /** One command for a batch: its targets in TRANCHE_TARGETS_FILE, its results read from TRANCHE_RESULTS_FILE. */
+  async runBatch(request2, signal) {
+    const files = await batchFiles(request2.targets);
+    try {
+      const { targets: _, ...command } = request2;
+      const result = await this.run({ ...command, env: { ...request2.env, ...files.env } }, signal);
+      const { outcomes, problem } = await files.results();
+      return { ...result, outcomes, resultsProblem: problem };
+    } finally {
+      await files.remove();
+    }
+  }
   run(request2, signal) {
     const started = performance.now();
     const stdout = new OutputTail(this.#tailBytes);
@@ -51721,7 +52032,7 @@ var ShellExecutor = class {
     } catch (error62) {
       return Promise.resolve(result({ stderr: startFailure(error62, this.#shell, request2.cwd) }));
     }
-    return new Promise((resolve6) => {
+    return new Promise((resolve7) => {
       let done = false;
       let reason;
       let exit;
@@ -51743,7 +52054,7 @@ var ShellExecutor = class {
         if (pid !== void 0) this.#groups?.ended(pid);
         child.stdout?.destroy();
         child.stderr?.destroy();
-        resolve6(
+        resolve7(
           result({
             exitCode: exit?.code ?? null,
             signal: exit?.signal ?? null,
@@ -52536,6 +52847,8 @@ function plainLine(event, batches2) {
       const parts = components.length > 0 ? `${from}; components ${components.join(", ")}` : from;
       return `${at} ${runName(event)}: started (${parts})`;
     }
+    case "inventory":
+      return `${at} inventory: ${inventoryText(event)}`;
     case "component_started":
       return `${where} started`;
     case "component_finished":
@@ -52596,6 +52909,13 @@ function plainLine(event, batches2) {
     default:
       return void 0;
   }
+}
+function inventoryText(event) {
+  const components = Array.isArray(event.data?.components) ? event.data.components : [];
+  return components.map((c) => {
+    const names2 = (c.targets ?? []).map((t) => String(t.name));
+    return `${String(c.component)}: ${names2.length} target(s) from ${String(c.source)}: ${listOf(names2, 8)}`;
+  }).join("; ");
 }
 function runName(event) {
   return `${event.service} ${event.version} \u2192 ${event.environment}`;
@@ -52758,11 +53078,11 @@ import { hostname as hostname3 } from "node:os";
 
 // src/exec/run-processes.ts
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2 } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 function defaultRecordDir() {
-  return join(tmpdir(), `tranche-runs-${process.getuid?.() ?? "user"}`);
+  return join2(tmpdir2(), `tranche-runs-${process.getuid?.() ?? "user"}`);
 }
 var RunProcessRecord = class {
   #file;
@@ -52807,7 +53127,7 @@ async function killLeftovers(runId, dir = defaultRecordDir()) {
   return { kind: "killed", groups: owned };
 }
 function recordFile(dir, runId) {
-  return join(dir, `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}.pgids`);
+  return join2(dir, `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}.pgids`);
 }
 function readRecord(file2) {
   let text;
@@ -52843,7 +53163,7 @@ function processGroup(pid) {
 }
 function readProc(pid, what) {
   try {
-    return readFileSync(join("/proc", pid, what), "utf8");
+    return readFileSync(join2("/proc", pid, what), "utf8");
   } catch {
     return "";
   }
@@ -53407,7 +53727,7 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   updated_at = excluded.updated_at
 WHERE excluded.updated_at > target_states.updated_at
 RETURNING service`;
-var KEPT_KINDS = "('run_started', 'run_finished')";
+var KEPT_KINDS = "('run_started', 'inventory', 'run_finished')";
 var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
 WHERE at < $before AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 var PRUNE_EVENTS = `DELETE FROM events WHERE at < $before AND kind NOT IN ${KEPT_KINDS}`;
@@ -54971,7 +55291,7 @@ function isRetryable(error62) {
 // src/ledger/sqlite.ts
 import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, mkdirSync as mkdirSync2, openSync, readSync, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
-import { basename, dirname, join as join2 } from "node:path";
+import { basename, dirname, join as join3 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep3 } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
@@ -55036,7 +55356,7 @@ function refuseNonDatabase(path2) {
 }
 function createLedgerFile(path2) {
   mkdirSync2(dirname(path2), { recursive: true });
-  const draft = join2(dirname(path2), `.${basename(path2)}.${randomBytes(6).toString("hex")}.new`);
+  const draft = join3(dirname(path2), `.${basename(path2)}.${randomBytes(6).toString("hex")}.new`);
   try {
     const db = new DatabaseSync(draft);
     try {
@@ -55671,67 +55991,10 @@ async function notifyOnce(project, runtime, options, send) {
 
 // src/cli/project.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { dirname as dirname4, isAbsolute, join as join4, relative as relative2, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, isAbsolute, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
 
-// src/config/load.ts
+// src/config/inventory.ts
 var import_yaml2 = __toESM(require_dist2(), 1);
-import { readFile } from "node:fs/promises";
-
-// src/config/issues.ts
-function findingsOf(issues, base = []) {
-  return issues.flatMap((issue2) => findingsOfIssue(issue2, [...base, ...toConfigPath(issue2.path)]));
-}
-function findingsOfIssue(issue2, path2) {
-  switch (issue2.code) {
-    case "unrecognized_keys": {
-      const messages = issue2.message.split("\n");
-      return issue2.keys.map((key3, i) => ({
-        path: [...path2, key3],
-        message: messages[i] ?? messages[0] ?? "",
-        at: "key"
-      }));
-    }
-    case "invalid_union": {
-      const branch = intendedBranch(issue2.errors);
-      return branch ? findingsOf(branch, path2) : [{ path: path2, message: issue2.message, at: "value" }];
-    }
-    default:
-      return [{ path: path2, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
-  }
-}
-function toConfigPath(path2) {
-  return path2.map((segment) => typeof segment === "number" ? segment : String(segment));
-}
-function isMissing(issue2) {
-  return issue2.code === "invalid_type" && issue2.input === void 0 && issue2.path.length > 0;
-}
-function intendedBranch(branches) {
-  const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
-  scored.sort((a, b) => a.score - b.score);
-  const [best, runnerUp] = scored;
-  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
-  return mixesForms(best.issues, branches) ? void 0 : best.issues;
-}
-function mixesForms(best, branches) {
-  const unknown3 = rootUnknownKeys(best);
-  return branches.some(
-    (other) => other !== best && !other.some((issue2) => issue2.path.length === 0 && issue2.code === "invalid_type") && unknown3.some((key3) => !rootUnknownKeys(other).includes(key3))
-  );
-}
-function rootUnknownKeys(issues) {
-  return issues.flatMap(
-    (issue2) => issue2.path.length === 0 && issue2.code === "unrecognized_keys" ? issue2.keys : []
-  );
-}
-function shallowProblems(issues) {
-  let score = 0;
-  for (const issue2 of issues) {
-    if (issue2.path.length === 0 && issue2.code === "invalid_type") score += 100;
-    else if (issue2.path.length === 0 && issue2.code === "unrecognized_keys") score += issue2.keys.length;
-    else if (issue2.path.length === 1 && isMissing(issue2)) score += 1;
-  }
-  return score;
-}
 
 // src/config/locate.ts
 var import_yaml = __toESM(require_dist2(), 1);
@@ -55858,100 +56121,6 @@ function editDistance2(a, b) {
     previous = current;
   }
   return previous[b.length] ?? 0;
-}
-
-// src/checks/check-specs.ts
-function isAnalysisCheck(check2) {
-  return check2.kind === "analysis";
-}
-
-// src/checks/analysis-horizon.ts
-function analysisHorizon(spec, rollout, comparisons) {
-  const problems = scrapeProblems(spec, rollout);
-  const alpha = spec.alpha / Math.max(1, comparisons);
-  const metric = spec.metric;
-  if (metric.type === "counts") {
-    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
-    return { earliestFailMs: first, earliestPassMs: first, problems };
-  }
-  if (metric.test.kind === "mann-whitney") {
-    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
-    if (end === void 0)
-      problems.push(
-        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
-      );
-    return { earliestFailMs: end, earliestPassMs: end, problems };
-  }
-  const needed = stepsNeeded(metric, alpha);
-  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
-  if (at === void 0) {
-    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
-    );
-  }
-  return { earliestFailMs: at, earliestPassMs: at, problems };
-}
-function stepsNeeded(metric, alpha) {
-  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
-}
-function firstLookAfter(ms2, rollout) {
-  if (ms2 > rollout.bakeMs) return void 0;
-  const every = Math.max(1, rollout.checkIntervalMs);
-  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
-}
-function scrapeProblems(spec, rollout) {
-  const scrape = spec.scrapeIntervalMs;
-  if (scrape === void 0) return [];
-  const problems = [];
-  if (rollout.bakeMs < scrape)
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
-    );
-  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
-    problems.push(
-      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
-    );
-  return problems;
-}
-function componentHorizons(component) {
-  const batches2 = componentBatches(component);
-  return component.checks.flatMap(
-    (check2) => isAnalysisCheck(check2) ? [
-      {
-        check: check2,
-        horizon: analysisHorizon(
-          check2,
-          component.rollout,
-          comparisonsOf(component, batches2, check2.baseline)
-        )
-      }
-    ] : []
-  );
-}
-
-// src/config/analysis-issues.ts
-function analysisHorizonIssues(config2, ctx) {
-  if (hasIssues(ctx)) return;
-  for (const environment of Object.keys(config2.environments)) {
-    const resolved = resolveEnvironment(config2, environment);
-    resolved.components.forEach((component, index) => {
-      const references = config2.environments[environment]?.components[index]?.checks ?? [];
-      for (const { check: check2, horizon } of componentHorizons(component)) {
-        const at = references.indexOf(check2.name);
-        for (const problem of horizon.problems)
-          ctx.addIssue({
-            code: "custom",
-            path: ["environments", environment, "components", index, "checks", at],
-            message: `check '${check2.name}' cannot decide here: ${problem}`
-          });
-      }
-    });
-  }
-}
-function hasIssues(ctx) {
-  const issues = ctx.issues;
-  return Array.isArray(issues) && issues.length > 0;
 }
 
 // src/engine/format-duration.ts
@@ -56328,19 +56497,82 @@ var rolloutSchema = external_exports.strictObject({
   checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
   rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
 }).describe("How the targets are split into batches and how each batch is verified.");
+var inventorySchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      command: nonEmptyString().describe(
+        "Shell command, run in the config\u2019s directory when a deploy, rollback or plan starts, that prints the targets: a JSON array, or NDJSON (one target a line), each a name or a {name, labels} mapping. It gets TRANCHE_SERVICE, TRANCHE_ENVIRONMENT and TRANCHE_COMPONENT."
+      ),
+      timeout: positiveDuration.prefault("1m").describe("Time limit of the command.")
+    }).meta({ title: "inventory command" }),
+    external_exports.strictObject({
+      file: nonEmptyString().describe(
+        "A JSON (an array) or NDJSON file of targets, relative to the config\u2019s directory, read when a deploy, rollback or plan starts."
+      )
+    }).meta({ title: "inventory file" })
+  ],
+  { error: "expected { command } or { file } of an inventory" }
+).meta({
+  id: "Inventory",
+  title: "inventory",
+  description: "Targets read when a run is planned, from a command\u2019s output or a file; the run records the targets it read. See fleets.md."
+});
+var listedTargetsSchema = external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS);
+var PER_TARGET_COMMANDS = ["deploy", "rollback"];
+var PER_BATCH_COMMANDS = ["deployBatch", "rollbackBatch", "checkBatch"];
 var componentSchema = external_exports.strictObject({
   name: nonEmptyString().describe("Component name, unique within the environment."),
-  targets: external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS).describe("Where the component runs; names are unique within the component."),
-  deploy: nonEmptyString().describe(
-    "Shell command run once per target to deploy the version in TRANCHE_VERSION."
+  targets: external_exports.union([listedTargetsSchema, ...inventorySchema.options], {
+    error: "expected a list of targets, or an inventory: { command } or { file }"
+  }).describe(
+    "Where the component runs: a list (names unique within the component), or an inventory command or file read when a run is planned."
   ),
+  deploy: nonEmptyString().optional().describe("Shell command run once per target to deploy the version in TRANCHE_VERSION."),
   rollback: nonEmptyString().optional().describe(
     "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
   ),
-  timeout: positiveDuration.prefault("5m").describe("Time limit of each deploy and rollback command."),
+  deployBatch: nonEmptyString().optional().describe(
+    "Instead of deploy: shell command run once per batch; the batch\u2019s targets are in the JSON file TRANCHE_TARGETS_FILE, and it writes each target\u2019s result to TRANCHE_RESULTS_FILE (a target it does not report failed). See fleets.md."
+  ),
+  rollbackBatch: nonEmptyString().optional().describe(
+    "Instead of rollback: shell command run once per batch of touched targets going back to the same TRANCHE_VERSION, like deployBatch. Default: the deployBatch command."
+  ),
+  checkBatch: nonEmptyString().optional().describe(
+    "With deployBatch: shell command run after each batch and every bake round over the targets deployed so far, like deployBatch; a target it reports failed (or does not report) fails the batch."
+  ),
+  timeout: positiveDuration.prefault("5m").describe(
+    "Time limit of each deploy and rollback command (of each batch command, for batch commands)."
+  ),
   rollout: rolloutSchema.prefault({}),
   checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
-}).meta({ title: "component" });
+}).superRefine((component, ctx) => {
+  if (typeof component !== "object" || component === null) return;
+  const fields = component;
+  const given = (keys) => keys.filter((key3) => fields[key3] !== void 0);
+  const perTarget = given(PER_TARGET_COMMANDS);
+  const perBatch = given(PER_BATCH_COMMANDS);
+  if (perTarget.length > 0 && perBatch.length > 0) {
+    for (const key3 of perBatch) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key3],
+        message: `a component gives per-target commands (deploy, rollback) or batch commands (deployBatch, rollbackBatch, checkBatch), not both: ${key3} conflicts with ${perTarget.join(" and ")}`
+      });
+    }
+  } else if (perBatch.length > 0 && fields.deployBatch === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: [perBatch[0]],
+      message: `${perBatch.join(" and ")} need deployBatch`
+    });
+  } else if (fields.deploy === void 0 && fields.deployBatch === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["deploy"],
+      message: "expected deploy (per target) or deployBatch (per batch)"
+    });
+  }
+}, ALWAYS).meta({ title: "component" });
 var environmentSchema = external_exports.strictObject({
   labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
     "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
@@ -56688,6 +56920,300 @@ var trancheConfigObject = external_exports.strictObject({
   bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
 
+// src/config/inventory.ts
+async function readInventories(loaded, environment, read) {
+  const settings = Object.hasOwn(loaded.config.environments, environment) ? loaded.config.environments[environment] : void 0;
+  if (!settings || settings.components.every((c) => Array.isArray(c.targets))) {
+    return { ...loaded, inventory: [] };
+  }
+  const inventory = [];
+  const components = [];
+  for (const [index, component] of settings.components.entries()) {
+    if (Array.isArray(component.targets)) {
+      components.push(component);
+      continue;
+    }
+    const path2 = ["environments", environment, "components", index, "targets"];
+    const source = component.targets;
+    const text = await read(source, { environment, component: component.name });
+    const where = issueAt(loaded, path2, source);
+    if (!text.ok) throw new ConfigError([where(text.problem)]);
+    const targets = parseInventory(text.text, where);
+    inventory.push({ component: component.name, source: sourceText(source), targets });
+    components.push({ ...component, targets });
+  }
+  const environments = { ...loaded.config.environments, [environment]: { ...settings, components } };
+  return { ...loaded, config: { ...loaded.config, environments }, inventory };
+}
+function sourceText(source) {
+  return "command" in source ? `command ${source.command}` : `file ${source.file}`;
+}
+function issueAt(loaded, path2, source) {
+  const position = loaded.locate([...path2, "command" in source ? "command" : "file"]) ?? loaded.locate(path2);
+  const of = "command" in source ? `the output of inventory command ${source.command}` : `inventory file ${source.file}`;
+  return (message, line, column) => ({
+    file: loaded.file,
+    line: position?.line,
+    column: position?.column,
+    path: path2,
+    message: line === void 0 ? message : `${of}, line ${line}${column === void 0 ? "" : `:${column}`}: ${message}`
+  });
+}
+function parseInventory(text, where) {
+  const json2 = text.trimStart().startsWith("[");
+  const items = json2 ? parseJsonArray(text, where) : parseNdjson(text, where);
+  if (items.length === 0) throw new ConfigError([where("the inventory gave no target")]);
+  const targets = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    const target = plainTarget(item) ?? validTarget(item);
+    if (target instanceof Error) {
+      const [issue2] = target.issues;
+      const path2 = [index, ...issue2?.path ?? []];
+      const line = json2 ? lineOfElement(text, path2) : lineOfNdjsonItem(text, index);
+      throw new ConfigError([where(issue2?.message ?? "expected a target", line)]);
+    }
+    targets[index] = target;
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (let index = 0; index < targets.length; index++) {
+    const target = targets[index];
+    if (seen.has(target.name)) {
+      const line = json2 ? lineOfElement(text, [index]) : lineOfNdjsonItem(text, index);
+      throw new ConfigError([where(`target '${target.name}' is listed more than once`, line)]);
+    }
+    seen.add(target.name);
+  }
+  return targets;
+}
+function validTarget(item) {
+  const parsed = targetSchema.safeParse(item, { error: humanMessage });
+  return parsed.success ? parsed.data : parsed.error;
+}
+function plainTarget(item) {
+  if (typeof item === "string") return item.length > 0 ? { name: item, labels: {} } : void 0;
+  if (typeof item !== "object" || item === null || Object.getPrototypeOf(item) !== Object.prototype) {
+    return void 0;
+  }
+  let name;
+  let labels = {};
+  for (const key3 in item) {
+    if (key3 === "name") name = item.name;
+    else if (key3 === "labels") labels = item.labels;
+    else return void 0;
+  }
+  if (typeof name !== "string" || name.length === 0 || !plainLabels(labels)) return void 0;
+  return { name, labels };
+}
+function plainLabels(labels) {
+  if (typeof labels !== "object" || labels === null || Object.getPrototypeOf(labels) !== Object.prototype) {
+    return false;
+  }
+  for (const key3 in labels) if (typeof labels[key3] !== "string") return false;
+  return true;
+}
+function parseJsonArray(text, where) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error62) {
+    const { line, column } = jsonErrorPosition(text, error62);
+    throw new ConfigError([where(`invalid JSON: ${error62.message}`, line, column)]);
+  }
+  if (!Array.isArray(value)) throw new ConfigError([where("expected a JSON array of targets", 1)]);
+  return value;
+}
+function parseNdjson(text, where) {
+  const items = [];
+  const lines2 = text.split("\n");
+  for (const [i, line] of lines2.entries()) {
+    if (line.trim() === "") continue;
+    try {
+      items.push(JSON.parse(line));
+    } catch (error62) {
+      throw new ConfigError([where(`invalid JSON: ${error62.message}`, i + 1)]);
+    }
+  }
+  return items;
+}
+function lineOfNdjsonItem(text, index) {
+  let seen = -1;
+  const lines2 = text.split("\n");
+  for (const [i, line] of lines2.entries()) {
+    if (line.trim() !== "" && ++seen === index) return i + 1;
+  }
+  return lines2.length;
+}
+function lineOfElement(text, path2) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter });
+  return createLocator(doc, lineCounter).value(path2)?.line;
+}
+function jsonErrorPosition(text, error62) {
+  const message = error62 instanceof Error ? error62.message : "";
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
+  const at = /position (\d+)/.exec(message);
+  if (!at) return { line: 1 };
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split("\n").length;
+  return { line, column: Number(at[1]) - before.lastIndexOf("\n") };
+}
+
+// src/config/load.ts
+var import_yaml3 = __toESM(require_dist2(), 1);
+import { readFile as readFile2 } from "node:fs/promises";
+
+// src/config/issues.ts
+function findingsOf(issues, base = []) {
+  return issues.flatMap((issue2) => findingsOfIssue(issue2, [...base, ...toConfigPath(issue2.path)]));
+}
+function findingsOfIssue(issue2, path2) {
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const messages = issue2.message.split("\n");
+      return issue2.keys.map((key3, i) => ({
+        path: [...path2, key3],
+        message: messages[i] ?? messages[0] ?? "",
+        at: "key"
+      }));
+    }
+    case "invalid_union": {
+      const branch = intendedBranch(issue2.errors);
+      return branch ? findingsOf(branch, path2) : [{ path: path2, message: issue2.message, at: "value" }];
+    }
+    default:
+      return [{ path: path2, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
+  }
+}
+function toConfigPath(path2) {
+  return path2.map((segment) => typeof segment === "number" ? segment : String(segment));
+}
+function isMissing(issue2) {
+  return issue2.code === "invalid_type" && issue2.input === void 0 && issue2.path.length > 0;
+}
+function intendedBranch(branches) {
+  const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
+  scored.sort((a, b) => a.score - b.score);
+  const [best, runnerUp] = scored;
+  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
+  return mixesForms(best.issues, branches) ? void 0 : best.issues;
+}
+function mixesForms(best, branches) {
+  const unknown3 = rootUnknownKeys(best);
+  return branches.some(
+    (other) => other !== best && !other.some((issue2) => issue2.path.length === 0 && issue2.code === "invalid_type") && unknown3.some((key3) => !rootUnknownKeys(other).includes(key3))
+  );
+}
+function rootUnknownKeys(issues) {
+  return issues.flatMap(
+    (issue2) => issue2.path.length === 0 && issue2.code === "unrecognized_keys" ? issue2.keys : []
+  );
+}
+function shallowProblems(issues) {
+  let score = 0;
+  for (const issue2 of issues) {
+    if (issue2.path.length === 0 && issue2.code === "invalid_type") score += 100;
+    else if (issue2.path.length === 0 && issue2.code === "unrecognized_keys") score += issue2.keys.length;
+    else if (issue2.path.length === 1 && isMissing(issue2)) score += 1;
+  }
+  return score;
+}
+
+// src/checks/check-specs.ts
+function isAnalysisCheck(check2) {
+  return check2.kind === "analysis";
+}
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
+  }
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
+}
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+}
+function firstLookAfter(ms2, rollout) {
+  if (ms2 > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
+}
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
+}
+function componentHorizons(component) {
+  const batches2 = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => isAnalysisCheck(check2) ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches2, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config2, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment of Object.keys(config2.environments)) {
+    const resolved = resolveEnvironment(config2, environment, { unread: "no-targets" });
+    resolved.components.forEach((component, index) => {
+      const references = config2.environments[environment]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
+}
+
 // src/config/tranche-schema.ts
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
@@ -56697,7 +57223,7 @@ async function loadConfig(path2, name = path2) {
 }
 async function readConfigText(path2, name) {
   try {
-    return await readFile(path2, "utf8");
+    return await readFile2(path2, "utf8");
   } catch (error62) {
     const code = error62.code;
     const message = code === "ENOENT" ? "file not found" : `cannot read the file: ${error62.message}`;
@@ -56705,8 +57231,8 @@ async function readConfigText(path2, name) {
   }
 }
 function parseConfig(text, file2) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const [syntaxError] = doc.errors;
   if (syntaxError) {
     const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
@@ -56762,21 +57288,60 @@ function commandBaseEnv(env, options = {}) {
   );
 }
 
+// src/exec/inventory-reader.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { resolve as resolve2 } from "node:path";
+var INVENTORY_MAX_BYTES = 512 * 1024 * 1024;
+function inventoryReader(options) {
+  const executor = new ShellExecutor({ baseEnv: options.baseEnv, outputTailBytes: INVENTORY_MAX_BYTES });
+  return async (source, about) => {
+    if ("file" in source) {
+      try {
+        return { ok: true, text: await readFile3(resolve2(options.cwd, source.file), "utf8") };
+      } catch (error62) {
+        return {
+          ok: false,
+          problem: `cannot read inventory file ${source.file}: ${error62.message}`
+        };
+      }
+    }
+    const result = await executor.run({
+      command: source.command,
+      cwd: options.cwd,
+      env: {
+        TRANCHE_SERVICE: options.service,
+        TRANCHE_ENVIRONMENT: about.environment,
+        TRANCHE_COMPONENT: about.component
+      },
+      timeoutMs: source.timeout
+    });
+    const failure2 = deployFailure("", result, source.timeout, `inventory command ${source.command}`);
+    if (failure2) return { ok: false, problem: failure2.message };
+    if (Buffer.byteLength(result.stdout) >= INVENTORY_MAX_BYTES) {
+      return {
+        ok: false,
+        problem: `inventory command ${source.command} printed more than ${INVENTORY_MAX_BYTES} bytes`
+      };
+    }
+    return { ok: true, text: result.stdout };
+  };
+}
+
 // src/cli/find-config.ts
 import { existsSync } from "node:fs";
-import { dirname as dirname3, join as join3 } from "node:path";
+import { dirname as dirname3, join as join4 } from "node:path";
 var DEFAULT_CONFIG_FILE = "tranche.yml";
 function findConfig(cwd) {
   const root = repositoryRoot(cwd);
   for (let dir = cwd; ; dir = dirname3(dir)) {
-    const candidate = join3(dir, DEFAULT_CONFIG_FILE);
+    const candidate = join4(dir, DEFAULT_CONFIG_FILE);
     if (existsSync(candidate)) return candidate;
     if (root === void 0 || dir === root || dirname3(dir) === dir) return void 0;
   }
 }
 function repositoryRoot(dir) {
   for (let current = dir; ; current = dirname3(current)) {
-    if (existsSync(join3(current, ".git"))) return current;
+    if (existsSync(join4(current, ".git"))) return current;
     if (dirname3(current) === current) return void 0;
   }
 }
@@ -56828,13 +57393,21 @@ var UsageError = class extends Error {
 
 // src/cli/project.ts
 async function loadProject(options, runtime) {
-  const path2 = resolve2(runtime.cwd, options.config);
+  const path2 = resolve3(runtime.cwd, options.config);
   const loaded = await loadConfig(path2, shownPath(runtime.cwd, path2));
   return { loaded: { ...loaded, file: options.config }, dir: dirname4(path2) };
 }
 function shownPath(cwd, file2) {
   const inside = relative2(cwd, file2);
   return inside === "" || inside.startsWith("..") || isAbsolute(inside) ? file2 : inside;
+}
+async function readProjectInventory(project, environment, options, runtime) {
+  const read = inventoryReader({
+    cwd: project.dir,
+    baseEnv: projectCommandEnv(project, options, runtime),
+    service: project.loaded.config.service
+  });
+  return { ...project, loaded: await readInventories(project.loaded, environment, read) };
 }
 function chooseEnvironment(project, options) {
   const names2 = Object.keys(project.loaded.config.environments);
@@ -56852,7 +57425,7 @@ function namedEnvironment(project, options) {
 }
 async function openProjectLedger(options, runtime, dir) {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
-  const creating = chosen === void 0 && !existsSync2(resolve2(dir, DEFAULT_LEDGER_PATH));
+  const creating = chosen === void 0 && !existsSync2(resolve3(dir, DEFAULT_LEDGER_PATH));
   try {
     const ledger = await openLedger(chosen?.location, dir);
     if (creating) await adviseIgnoring(dir, runtime);
@@ -56874,12 +57447,12 @@ async function adviseIgnoring(dir, runtime) {
   const ledgerDir = dirname4(DEFAULT_LEDGER_PATH);
   if (repositoryRoot(dir) === void 0 || !await isUnignoredInWorkTree(dir, ledgerDir)) return;
   runtime.stderr.write(
-    `tranche: created the ledger ${join4(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, and a line \`${ledgerDir}/\` in ${join4(dir, ".gitignore")} keeps it out of git status too
+    `tranche: created the ledger ${join5(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, and a line \`${ledgerDir}/\` in ${join5(dir, ".gitignore")} keeps it out of git status too
 `
   );
 }
 function configDir(options, runtime) {
-  return dirname4(resolve2(runtime.cwd, options.config));
+  return dirname4(resolve3(runtime.cwd, options.config));
 }
 async function withLedger(options, runtime, dir, use) {
   const ledger = await openProjectLedger(options, runtime, dir);
@@ -56891,7 +57464,7 @@ async function withLedger(options, runtime, dir, use) {
 }
 
 // src/cli/commands/deploy-github.ts
-import { basename as basename2, resolve as resolve3 } from "node:path";
+import { basename as basename2, resolve as resolve4 } from "node:path";
 
 // src/github/client.ts
 function parseRepo(text) {
@@ -58045,6 +58618,7 @@ async function prepare(request2, resolved, components, runId, payload) {
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? "halt" : resolved.onFailure,
     action,
+    inventory: request2.loaded.inventory,
     constraints
   };
   const subset = payload?.targets !== void 0;
@@ -63030,7 +63604,7 @@ function getCachedAuthentication(state, auth22) {
   return newScope === currentScope ? authentication : false;
 }
 async function wait(seconds5) {
-  await new Promise((resolve6) => setTimeout(resolve6, seconds5 * 1e3));
+  await new Promise((resolve7) => setTimeout(resolve7, seconds5 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -64036,7 +64610,7 @@ async function sendRequestWithRetries(state, request2, options, createdAt, retri
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve6) => setTimeout(resolve6, awaitTime));
+    await new Promise((resolve7) => setTimeout(resolve7, awaitTime));
     return sendRequestWithRetries(state, request2, options, createdAt, retries);
   }
 }
@@ -65629,7 +66203,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
     warning: (message) => runtime.stderr.write(`tranche: warning: ${message}
 `)
   };
-  const configFile = resolve3(runtime.cwd, options.config);
+  const configFile = resolve4(runtime.cwd, options.config);
   const notifier = cliNotifier(project, runtime, options);
   const run2 = async (ledger) => {
     const controller = new AbortController();
@@ -65676,8 +66250,9 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
 
 // src/cli/commands/deploy.ts
 async function deployCommand(options, runtime) {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== void 0)
@@ -65726,6 +66301,7 @@ async function deployLocally(options, runtime, project, what, notifier) {
         cwd: project.dir,
         components: resolved.components,
         onFailure: resolved.onFailure,
+        inventory: project.loaded.inventory,
         constraints
       };
       const result = await execute(spec, ledger, options, runtime, {
@@ -65842,8 +66418,13 @@ async function historyCommand(options, runtime) {
       since,
       limit
     });
-    const dirty = await dirtyRuns(ledger, found);
-    return found.map((run2) => ({ ...run2, dirty: dirty.has(run2.runId) }));
+    const starts = await runStarts(ledger, found);
+    return found.map((run2) => {
+      const events = starts.get(run2.runId) ?? [];
+      const dirty = events.some((e) => e.kind === "run_started" && e.data?.dirty === true);
+      const inventory = events.find((e) => e.kind === "inventory");
+      return { ...run2, dirty, ...inventory ? { inventory: inventory.data?.components } : {} };
+    });
   });
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}
@@ -65860,17 +66441,24 @@ async function historyCommand(options, runtime) {
     seconds4(r.durationMs),
     `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`
   ]);
+  const inventories = runs.flatMap(
+    (r) => r.inventory === void 0 ? [] : [`${r.runId}: inventory ${inventoryLine(r.inventory)}`]
+  );
   runtime.stdout.write(
     `${table2(["run", "started", "environment", "version", "decision", "reason", "duration", "commit"], rows2)}
 `
   );
+  if (inventories.length > 0) runtime.stdout.write(`${inventories.join("\n")}
+`);
   return 0;
 }
-async function dirtyRuns(ledger, runs) {
-  const starts = await Promise.all(runs.map((run2) => ledger.events({ runId: run2.runId, limit: 1 })));
-  return new Set(
-    starts.flat().filter((event) => event.kind === "run_started" && event.data?.dirty === true).map((event) => event.runId)
-  );
+async function runStarts(ledger, runs) {
+  const starts = await Promise.all(runs.map((run2) => ledger.events({ runId: run2.runId, limit: 2 })));
+  return new Map(runs.map((run2, i) => [run2.runId, starts[i] ?? []]));
+}
+function inventoryLine(inventory) {
+  const components = Array.isArray(inventory) ? inventory : [];
+  return components.map((c) => `${c.component}: ${c.targets.length} target(s) from ${c.source}`).join("; ");
 }
 function positiveInt(text, option) {
   const n = Number(text);
@@ -65882,7 +66470,7 @@ function positiveInt(text, option) {
 // src/cli/commands/ledger-export.ts
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve5 } from "node:path";
 
 // src/ledger/bundle.ts
 import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
@@ -66122,7 +66710,7 @@ async function ledgerExportCommand(options, runtime) {
     }
     const lines2 = writeBundle(counted(), key3, { exportedAt: now, since });
     if (options.output === void 0) await writeLines(lines2, runtime.stdout);
-    else await writeFile(lines2, options.output, runtime.cwd);
+    else await writeFile2(lines2, options.output, runtime.cwd);
   });
   const summary = { file: options.output ?? null, since, records: counts2 };
   const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;
@@ -66136,8 +66724,8 @@ async function ledgerExportCommand(options, runtime) {
 async function writeLines(lines2, out) {
   for await (const line of lines2) out.write(line);
 }
-async function writeFile(lines2, path2, cwd) {
-  const file2 = createWriteStream(resolve4(cwd, path2));
+async function writeFile2(lines2, path2, cwd) {
+  const file2 = createWriteStream(resolve5(cwd, path2));
   const failed = once(file2, "error").then(([error62]) => Promise.reject(error62));
   failed.catch(() => void 0);
   for await (const line of lines2) {
@@ -66149,7 +66737,7 @@ async function writeFile(lines2, path2, cwd) {
 
 // src/cli/commands/ledger-import.ts
 import { createReadStream } from "node:fs";
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 import { createInterface } from "node:readline";
 var NOUNS = {
   version: "versions",
@@ -66161,7 +66749,7 @@ var NOUNS = {
 };
 async function ledgerImportCommand(file2, options, runtime) {
   const key3 = bundleKey(runtime);
-  const path2 = resolve5(runtime.cwd, file2);
+  const path2 = resolve6(runtime.cwd, file2);
   const header = await verify2(path2, key3, file2).catch(asUsageError(file2));
   const counts2 = await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
     let line = 0;
@@ -66243,8 +66831,9 @@ async function ledgerPruneCommand(options, runtime) {
 
 // src/cli/commands/plan.ts
 async function planCommand(options, runtime) {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const plan = planRelease(resolved.service, environment, resolved.components);
   const chosen = resolveTracks(project.loaded.config).flatMap(
@@ -66446,8 +67035,9 @@ function badVersions(verdicts) {
 
 // src/cli/commands/rollback.ts
 async function rollbackCommand(options, runtime) {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   resolveEnvironment(project.loaded.config, environment);
   const notifier = cliNotifier(project, runtime, options);
   return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
@@ -66486,6 +67076,7 @@ async function rollBackLocally(options, runtime, project, environment, notifier)
         components: resolved.components.map(allAtOnce),
         onFailure: "halt",
         action: "rollback",
+        inventory: project.loaded.inventory,
         constraints
       };
       const result = await execute(spec, ledger, options, runtime, {
@@ -66750,7 +67341,7 @@ function environmentTargets(project) {
   return new Map(
     Object.entries(project.loaded.config.environments).map(([name, environment]) => [
       name,
-      environment.components.flatMap((c) => c.targets.map((t) => t.name))
+      environment.components.flatMap((c) => listedTargets(c.targets).map((t) => t.name))
     ])
   );
 }
