@@ -5,12 +5,17 @@
  */
 import { dirname, relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
+import { readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { systemClock } from '../engine/clock.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
+import { inventoryReader } from '../exec/inventory-reader.ts';
 import { redactedMessage } from '../github/client.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
 import { ledgerCredential, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
+import { createNotifier, runNoticeReporter } from '../notify/front-door.ts';
+import type { Notifier } from '../notify/notifier.ts';
 import { createReporter } from '../render/progress.ts';
 import { headline } from '../render/summary.ts';
 import {
@@ -38,6 +43,7 @@ export async function run(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   let ledger: Ledger | undefined;
+  let notifier: Notifier | undefined;
   try {
     const inputs = readInputs();
     const context = readRunContext();
@@ -45,8 +51,16 @@ export async function run(): Promise<void> {
       `tranche: ${context.eventName} on ${context.owner}/${context.repo}@${context.sha.slice(0, 7)}, config ${inputs.config}`,
     );
     const configFile = resolve(context.workspace, inputs.config);
-    const loaded = await loadRelative(configFile, context.workspace);
-    const environment = chooseEnvironment(inputs, context, loaded);
+    const config = await loadRelative(configFile, context.workspace);
+    const environment = chooseEnvironment(inputs, context, config);
+    notifier = createNotifier(config.config, process.env, { clock: systemClock, log: actionLog });
+    const notices = notifier;
+    const baseEnv = commandBaseEnv(process.env, {
+      credentials: [ledgerCredential(inputs.ledger), inputs['github-token'], ...notices.secrets],
+      pass: config.config.passEnv,
+    });
+    const read = inventoryReader({ cwd: dirname(configFile), baseEnv, service: config.config.service });
+    const loaded = await readInventories(config, environment, read);
     ledger = inputs.ledger === 'github' ? undefined : await openLedger(inputs.ledger, context.workspace);
     const outcome = await deployToGitHub({
       client: createActionClient(inputs['github-token'], actionLog),
@@ -64,10 +78,9 @@ export async function run(): Promise<void> {
       transientEnvironment: inputs['transient-environment'],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
-      baseEnv: commandBaseEnv(process.env, {
-        credentials: [ledgerCredential(inputs.ledger), inputs['github-token']],
-        pass: loaded.config.passEnv,
-      }),
+      notices: (links) => runNoticeReporter(notices, context.actor, links),
+      serverUrl: context.serverUrl,
+      baseEnv,
       log: actionLog,
     });
     report(outcome);
@@ -79,6 +92,7 @@ export async function run(): Promise<void> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await ledger?.close();
+    await notifier?.drain();
   }
 }
 

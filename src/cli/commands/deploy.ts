@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createChecker } from '../../checks/checker.ts';
-import { resolveConstraints, resolveEnvironment } from '../../config/resolve.ts';
+import type { ReadConfig } from '../../config/inventory.ts';
+import { type ResolvedEnvironment, resolveConstraints, resolveEnvironment } from '../../config/resolve.ts';
 import { systemClock } from '../../engine/clock.ts';
 import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
 import type { DeployResult } from '../../engine/result.ts';
@@ -8,6 +9,7 @@ import { runRelease } from '../../engine/run-release.ts';
 import type { RunProcessRecord } from '../../exec/run-processes.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import type { Notifier } from '../../notify/notifier.ts';
 import { DeployRefusedError } from '../../release/deploy-gate.ts';
 import { runHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
@@ -18,11 +20,14 @@ import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { inspectWorkTree } from '../git.ts';
+import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
   type CommonOptions,
   chooseEnvironment,
   loadProject,
+  type Project,
   projectCommandEnv,
+  readProjectInventory,
   withLedger,
 } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -36,12 +41,27 @@ import { report } from './report-result.ts';
  * environment held by another run or locked with the bot's /lock: see deploy-lock.ts).
  */
 export async function deployCommand(options: DeployOptions, runtime: Runtime): Promise<number> {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== undefined)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
+  const notifier = cliNotifier(project, runtime, options);
+  return drainingAfter(notifier, () =>
+    deployLocally(options, runtime, project, { environment, resolved, commit, dirty }, notifier),
+  );
+}
+
+async function deployLocally(
+  options: DeployOptions,
+  runtime: Runtime,
+  project: Project & { loaded: ReadConfig },
+  what: { environment: string; resolved: ResolvedEnvironment; commit: string | null; dirty: boolean },
+  notifier: Notifier,
+): Promise<number> {
+  const { environment, resolved, commit, dirty } = what;
   const runId = randomUUID();
   const run = {
     service: resolved.service,
@@ -75,11 +95,13 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
         cwd: project.dir,
         components: resolved.components,
         onFailure: resolved.onFailure,
+        inventory: project.loaded.inventory,
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime),
+        env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
+        notices: cliRunNotices(notifier, runtime),
       });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
@@ -129,11 +151,14 @@ export async function execute(
     env: Record<string, string | undefined>;
     /** Where the run's commands' process groups are written down, for the next run should this one die. */
     groups: RunProcessRecord;
+    /** Hears the run's events for notifications; returns at once. */
+    notices: Reporter;
   },
 ): Promise<DeployResult> {
   const controller = new AbortController();
   const progress = options.json ? runtime.stderr : runtime.stdout;
   const reporter: Reporter & { finish?: () => void } = createReporter(progress, { ci: isCi(runtime.env.CI) });
+  const notices = commands.notices;
   const unsubscribe = runtime.onSignal((signal) => {
     if (controller.signal.aborted) return;
     progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure\n`);
@@ -145,7 +170,13 @@ export async function execute(
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
     const checker = createChecker({ executor, env: commands.env });
-    const ports = { executor, checker, ledger, reporter, clock: systemClock };
+    const heard: Reporter = {
+      async event(event) {
+        await reporter.event(event);
+        await notices.event(event);
+      },
+    };
+    const ports = { executor, checker, ledger, reporter: heard, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {
     unsubscribe();

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { allAtOnce } from '../../config/instant-rollback.ts';
+import type { ReadConfig } from '../../config/inventory.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import type { Notifier } from '../../notify/notifier.ts';
 import { assertDeployAllowed, declaredConstraints } from '../../release/deploy-gate.ts';
 import { runHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
@@ -10,11 +12,14 @@ import { liveVersion } from '../../release/live-version.ts';
 import { rollbackTarget } from '../../release/rollback-target.ts';
 import { badVersions } from '../../release/track-state.ts';
 import { withDeployLock } from '../deploy-lock.ts';
+import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
   type CommonOptions,
   chooseEnvironment,
   loadProject,
+  type Project,
   projectCommandEnv,
+  readProjectInventory,
   withLedger,
 } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -29,8 +34,21 @@ export interface RollbackOptions extends CommonOptions {
  * Put the environment back on an earlier version (by default the rollback rule's target): every target at once, with the rollback command and bounded parallelism, then checked.
  */
 export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
+  resolveEnvironment(project.loaded.config, environment);
+  const notifier = cliNotifier(project, runtime, options);
+  return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
+}
+
+async function rollBackLocally(
+  options: RollbackOptions,
+  runtime: Runtime,
+  project: Project & { loaded: ReadConfig },
+  environment: string,
+  notifier: Notifier,
+): Promise<number> {
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID();
   const run = {
@@ -61,11 +79,13 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         components: resolved.components.map(allAtOnce),
         onFailure: 'halt',
         action: 'rollback',
+        inventory: project.loaded.inventory,
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime),
+        env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
+        notices: cliRunNotices(notifier, runtime),
       });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
