@@ -40,9 +40,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// node_modules/deepmerge/dist/cjs.js
+// ../../main/node_modules/deepmerge/dist/cjs.js
 var require_cjs = __commonJS({
-  "node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
+  "../../main/node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
     "use strict";
     var isMergeableObject = function isMergeableObject2(value) {
       return isNonNullObject(value) && !isSpecial(value);
@@ -143,9 +143,9 @@ var require_cjs = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-helpers.js
+// ../../main/node_modules/pino-std-serializers/lib/err-helpers.js
 var require_err_helpers = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
     "use strict";
     var isErrorLike = (err) => {
       return err && typeof err.message === "string";
@@ -200,9 +200,9 @@ var require_err_helpers = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-proto.js
+// ../../main/node_modules/pino-std-serializers/lib/err-proto.js
 var require_err_proto = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
     "use strict";
     var seen = /* @__PURE__ */ Symbol("circular-ref-tag");
     var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-err-ref");
@@ -251,9 +251,9 @@ var require_err_proto = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err.js
+// ../../main/node_modules/pino-std-serializers/lib/err.js
 var require_err = __commonJS({
-  "node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
     "use strict";
     module2.exports = errSerializer;
     var { messageWithCauses, stackWithCauses, isErrorLike } = require_err_helpers();
@@ -291,9 +291,9 @@ var require_err = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-with-cause.js
+// ../../main/node_modules/pino-std-serializers/lib/err-with-cause.js
 var require_err_with_cause = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
     "use strict";
     module2.exports = errWithCauseSerializer;
     var { isErrorLike } = require_err_helpers();
@@ -334,9 +334,9 @@ var require_err_with_cause = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/req.js
+// ../../main/node_modules/pino-std-serializers/lib/req.js
 var require_req = __commonJS({
-  "node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpRequest,
@@ -429,9 +429,9 @@ var require_req = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/res.js
+// ../../main/node_modules/pino-std-serializers/lib/res.js
 var require_res = __commonJS({
-  "node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpResponse,
@@ -478,9 +478,9 @@ var require_res = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/index.js
+// ../../main/node_modules/pino-std-serializers/index.js
 var require_pino_std_serializers = __commonJS({
-  "node_modules/pino-std-serializers/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/index.js"(exports2, module2) {
     "use strict";
     var errSerializer = require_err();
     var errWithCauseSerializer = require_err_with_cause();
@@ -515,9 +515,9 @@ var require_pino_std_serializers = __commonJS({
   }
 });
 
-// node_modules/pino/lib/caller.js
+// ../../main/node_modules/pino/lib/caller.js
 var require_caller = __commonJS({
-  "node_modules/pino/lib/caller.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/caller.js"(exports2, module2) {
     "use strict";
     var util = __require("node:util");
     var getCallSites = util.getCallSites ?? util.getCallSite;
@@ -548,9 +548,9 @@ var require_caller = __commonJS({
   }
 });
 
-// node_modules/@pinojs/redact/index.js
+// ../../main/node_modules/@pinojs/redact/index.js
 var require_redact = __commonJS({
-  "node_modules/@pinojs/redact/index.js"(exports2, module2) {
+  "../../main/node_modules/@pinojs/redact/index.js"(exports2, module2) {
     "use strict";
     function deepClone(obj) {
       if (obj === null || typeof obj !== "object") {
@@ -981,9 +981,9 @@ var require_redact = __commonJS({
   }
 });
 
-// node_modules/pino/lib/symbols.js
+// ../../main/node_modules/pino/lib/symbols.js
 var require_symbols = __commonJS({
-  "node_modules/pino/lib/symbols.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/symbols.js"(exports2, module2) {
     "use strict";
     var setLevelSym = /* @__PURE__ */ Symbol("pino.setLevel");
     var getLevelSym = /* @__PURE__ */ Symbol("pino.getLevel");
@@ -1054,9 +1054,9 @@ var require_symbols = __commonJS({
   }
 });
 
-// node_modules/pino/lib/redaction.js
+// ../../main/node_modules/pino/lib/redaction.js
 var require_redaction = __commonJS({
-  "node_modules/pino/lib/redaction.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/redaction.js"(exports2, module2) {
     "use strict";
     var Redact = require_redact();
     var { redactFmtSym, wildcardFirstSym } = require_symbols();
@@ -1136,9 +1136,9 @@ var require_redaction = __commonJS({
   }
 });
 
-// node_modules/pino/lib/time.js
+// ../../main/node_modules/pino/lib/time.js
 var require_time = __commonJS({
-  "node_modules/pino/lib/time.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/time.js"(exports2, module2) {
     "use strict";
     var nullTime = () => "";
     var epochTime = () => `,"time":${Date.now()}`;
@@ -1167,9 +1167,9 @@ var require_time = __commonJS({
   }
 });
 
-// node_modules/quick-format-unescaped/index.js
+// ../../main/node_modules/quick-format-unescaped/index.js
 var require_quick_format_unescaped = __commonJS({
-  "node_modules/quick-format-unescaped/index.js"(exports2, module2) {
+  "../../main/node_modules/quick-format-unescaped/index.js"(exports2, module2) {
     "use strict";
     function tryStringify(o) {
       try {
@@ -1286,9 +1286,9 @@ var require_quick_format_unescaped = __commonJS({
   }
 });
 
-// node_modules/atomic-sleep/index.js
+// ../../main/node_modules/atomic-sleep/index.js
 var require_atomic_sleep = __commonJS({
-  "node_modules/atomic-sleep/index.js"(exports2, module2) {
+  "../../main/node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
       let sleep3 = function(ms) {
@@ -1321,9 +1321,9 @@ var require_atomic_sleep = __commonJS({
   }
 });
 
-// node_modules/sonic-boom/index.js
+// ../../main/node_modules/sonic-boom/index.js
 var require_sonic_boom = __commonJS({
-  "node_modules/sonic-boom/index.js"(exports2, module2) {
+  "../../main/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs5 = __require("fs");
     var EventEmitter = __require("events");
@@ -1908,9 +1908,9 @@ var require_sonic_boom = __commonJS({
   }
 });
 
-// node_modules/on-exit-leak-free/index.js
+// ../../main/node_modules/on-exit-leak-free/index.js
 var require_on_exit_leak_free = __commonJS({
-  "node_modules/on-exit-leak-free/index.js"(exports2, module2) {
+  "../../main/node_modules/on-exit-leak-free/index.js"(exports2, module2) {
     "use strict";
     var refs = {
       exit: [],
@@ -2002,9 +2002,9 @@ var require_on_exit_leak_free = __commonJS({
   }
 });
 
-// node_modules/thread-stream/package.json
+// ../../main/node_modules/thread-stream/package.json
 var require_package = __commonJS({
-  "node_modules/thread-stream/package.json"(exports2, module2) {
+  "../../main/node_modules/thread-stream/package.json"(exports2, module2) {
     module2.exports = {
       name: "thread-stream",
       version: "4.2.1",
@@ -2063,9 +2063,9 @@ var require_package = __commonJS({
   }
 });
 
-// node_modules/thread-stream/lib/wait.js
+// ../../main/node_modules/thread-stream/lib/wait.js
 var require_wait = __commonJS({
-  "node_modules/thread-stream/lib/wait.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/lib/wait.js"(exports2, module2) {
     "use strict";
     var WAIT_MS = 1e4;
     function wait2(state, index, expected, timeout, done) {
@@ -2133,9 +2133,9 @@ var require_wait = __commonJS({
   }
 });
 
-// node_modules/thread-stream/lib/indexes.js
+// ../../main/node_modules/thread-stream/lib/indexes.js
 var require_indexes = __commonJS({
-  "node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
     "use strict";
     var SEQ_INDEX = 2;
     var WRITE_INDEX = 4;
@@ -2148,9 +2148,9 @@ var require_indexes = __commonJS({
   }
 });
 
-// node_modules/thread-stream/index.js
+// ../../main/node_modules/thread-stream/index.js
 var require_thread_stream = __commonJS({
-  "node_modules/thread-stream/index.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/index.js"(exports2, module2) {
     "use strict";
     var { version: version3 } = require_package();
     var { EventEmitter } = __require("events");
@@ -2713,9 +2713,9 @@ var require_thread_stream = __commonJS({
   }
 });
 
-// node_modules/pino/lib/transport.js
+// ../../main/node_modules/pino/lib/transport.js
 var require_transport = __commonJS({
-  "node_modules/pino/lib/transport.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = __require("module");
     var { existsSync: existsSync2 } = __require("node:fs");
@@ -2945,9 +2945,9 @@ var require_transport = __commonJS({
   }
 });
 
-// node_modules/pino/lib/tools.js
+// ../../main/node_modules/pino/lib/tools.js
 var require_tools = __commonJS({
-  "node_modules/pino/lib/tools.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/tools.js"(exports2, module2) {
     "use strict";
     var diagChan = __require("node:diagnostics_channel");
     var format3 = require_quick_format_unescaped();
@@ -3274,9 +3274,9 @@ var require_tools = __commonJS({
   }
 });
 
-// node_modules/pino/lib/constants.js
+// ../../main/node_modules/pino/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/pino/lib/constants.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/constants.js"(exports2, module2) {
     var DEFAULT_LEVELS = {
       trace: 10,
       debug: 20,
@@ -3296,9 +3296,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/pino/lib/levels.js
+// ../../main/node_modules/pino/lib/levels.js
 var require_levels = __commonJS({
-  "node_modules/pino/lib/levels.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/levels.js"(exports2, module2) {
     "use strict";
     var {
       lsCacheSym,
@@ -3489,17 +3489,17 @@ var require_levels = __commonJS({
   }
 });
 
-// node_modules/pino/lib/meta.js
+// ../../main/node_modules/pino/lib/meta.js
 var require_meta = __commonJS({
-  "node_modules/pino/lib/meta.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/meta.js"(exports2, module2) {
     "use strict";
     module2.exports = { version: "10.4.0" };
   }
 });
 
-// node_modules/pino/lib/proto.js
+// ../../main/node_modules/pino/lib/proto.js
 var require_proto = __commonJS({
-  "node_modules/pino/lib/proto.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/proto.js"(exports2, module2) {
     "use strict";
     var { EventEmitter } = __require("node:events");
     var {
@@ -3727,9 +3727,9 @@ var require_proto = __commonJS({
   }
 });
 
-// node_modules/safe-stable-stringify/index.js
+// ../../main/node_modules/safe-stable-stringify/index.js
 var require_safe_stable_stringify = __commonJS({
-  "node_modules/safe-stable-stringify/index.js"(exports2, module2) {
+  "../../main/node_modules/safe-stable-stringify/index.js"(exports2, module2) {
     "use strict";
     var { hasOwnProperty: hasOwnProperty3 } = Object.prototype;
     var stringify = configure();
@@ -4323,9 +4323,9 @@ ${originalIndentation}`;
   }
 });
 
-// node_modules/pino/lib/multistream.js
+// ../../main/node_modules/pino/lib/multistream.js
 var require_multistream = __commonJS({
-  "node_modules/pino/lib/multistream.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/multistream.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var { DEFAULT_LEVELS } = require_constants();
@@ -4493,9 +4493,9 @@ var require_multistream = __commonJS({
   }
 });
 
-// node_modules/pino/pino.js
+// ../../main/node_modules/pino/pino.js
 var require_pino = __commonJS({
-  "node_modules/pino/pino.js"(exports2, module2) {
+  "../../main/node_modules/pino/pino.js"(exports2, module2) {
     "use strict";
     var os = __require("node:os");
     var stdSerializers = require_pino_std_serializers();
@@ -4724,9 +4724,9 @@ var require_pino = __commonJS({
   }
 });
 
-// node_modules/colorette/index.cjs
+// ../../main/node_modules/colorette/index.cjs
 var require_colorette = __commonJS({
-  "node_modules/colorette/index.cjs"(exports2) {
+  "../../main/node_modules/colorette/index.cjs"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var tty = __require("tty");
@@ -4908,9 +4908,9 @@ var require_colorette = __commonJS({
   }
 });
 
-// node_modules/wrappy/wrappy.js
+// ../../main/node_modules/wrappy/wrappy.js
 var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports2, module2) {
+  "../../main/node_modules/wrappy/wrappy.js"(exports2, module2) {
     module2.exports = wrappy;
     function wrappy(fn, cb) {
       if (fn && cb) return wrappy(fn)(cb);
@@ -4938,9 +4938,9 @@ var require_wrappy = __commonJS({
   }
 });
 
-// node_modules/once/once.js
+// ../../main/node_modules/once/once.js
 var require_once = __commonJS({
-  "node_modules/once/once.js"(exports2, module2) {
+  "../../main/node_modules/once/once.js"(exports2, module2) {
     var wrappy = require_wrappy();
     module2.exports = wrappy(once);
     module2.exports.strict = wrappy(onceStrict);
@@ -4982,9 +4982,9 @@ var require_once = __commonJS({
   }
 });
 
-// node_modules/end-of-stream/index.js
+// ../../main/node_modules/end-of-stream/index.js
 var require_end_of_stream = __commonJS({
-  "node_modules/end-of-stream/index.js"(exports2, module2) {
+  "../../main/node_modules/end-of-stream/index.js"(exports2, module2) {
     var once = require_once();
     var noop6 = function() {
     };
@@ -5065,9 +5065,9 @@ var require_end_of_stream = __commonJS({
   }
 });
 
-// node_modules/pump/index.js
+// ../../main/node_modules/pump/index.js
 var require_pump = __commonJS({
-  "node_modules/pump/index.js"(exports2, module2) {
+  "../../main/node_modules/pump/index.js"(exports2, module2) {
     var once = require_once();
     var eos = require_end_of_stream();
     var fs5;
@@ -5140,9 +5140,9 @@ var require_pump = __commonJS({
   }
 });
 
-// node_modules/split2/index.js
+// ../../main/node_modules/split2/index.js
 var require_split2 = __commonJS({
-  "node_modules/split2/index.js"(exports2, module2) {
+  "../../main/node_modules/split2/index.js"(exports2, module2) {
     "use strict";
     var { Transform: Transform2 } = __require("stream");
     var { StringDecoder } = __require("string_decoder");
@@ -5241,9 +5241,9 @@ var require_split2 = __commonJS({
   }
 });
 
-// node_modules/pino-abstract-transport/index.js
+// ../../main/node_modules/pino-abstract-transport/index.js
 var require_pino_abstract_transport = __commonJS({
-  "node_modules/pino-abstract-transport/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-abstract-transport/index.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var split = require_split2();
@@ -5359,9 +5359,9 @@ var require_pino_abstract_transport = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/constants.js
+// ../../main/node_modules/pino-pretty/lib/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       DATE_FORMAT: "yyyy-mm-dd HH:MM:ss.l o",
@@ -5405,9 +5405,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/get-level-label-data.js
+// ../../main/node_modules/pino-pretty/lib/utils/get-level-label-data.js
 var require_get_level_label_data = __commonJS({
-  "node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
     "use strict";
     module2.exports = getLevelLabelData;
     var { LEVELS, LEVEL_NAMES } = require_constants2();
@@ -5427,9 +5427,9 @@ var require_get_level_label_data = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/colors.js
+// ../../main/node_modules/pino-pretty/lib/colors.js
 var require_colors = __commonJS({
-  "node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
     "use strict";
     var nocolor = (input2) => input2;
     var plain = {
@@ -5521,9 +5521,9 @@ var require_colors = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/node_modules/sonic-boom/index.js
+// ../../main/node_modules/pino-pretty/node_modules/sonic-boom/index.js
 var require_sonic_boom2 = __commonJS({
-  "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs5 = __require("node:fs");
     var EventEmitter = __require("node:events");
@@ -6283,18 +6283,18 @@ var require_sonic_boom2 = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/noop.js
+// ../../main/node_modules/pino-pretty/lib/utils/noop.js
 var require_noop = __commonJS({
-  "node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
     "use strict";
     module2.exports = function noop6() {
     };
   }
 });
 
-// node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
+// ../../main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
 var require_build_safe_sonic_boom = __commonJS({
-  "node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
     "use strict";
     module2.exports = buildSafeSonicBoom;
     var { isMainThread } = __require("node:worker_threads");
@@ -6343,9 +6343,9 @@ var require_build_safe_sonic_boom = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/is-valid-date.js
+// ../../main/node_modules/pino-pretty/lib/utils/is-valid-date.js
 var require_is_valid_date = __commonJS({
-  "node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
     "use strict";
     module2.exports = isValidDate;
     function isValidDate(date5) {
@@ -6354,9 +6354,9 @@ var require_is_valid_date = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/create-date.js
+// ../../main/node_modules/pino-pretty/lib/utils/create-date.js
 var require_create_date = __commonJS({
-  "node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
     "use strict";
     module2.exports = createDate;
     var isValidDate = require_is_valid_date();
@@ -6371,9 +6371,9 @@ var require_create_date = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/split-property-key.js
+// ../../main/node_modules/pino-pretty/lib/utils/split-property-key.js
 var require_split_property_key = __commonJS({
-  "node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
     "use strict";
     module2.exports = splitPropertyKey;
     function splitPropertyKey(key) {
@@ -6406,9 +6406,9 @@ var require_split_property_key = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/get-property-value.js
+// ../../main/node_modules/pino-pretty/lib/utils/get-property-value.js
 var require_get_property_value = __commonJS({
-  "node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
     "use strict";
     module2.exports = getPropertyValue;
     var splitPropertyKey = require_split_property_key();
@@ -6425,9 +6425,9 @@ var require_get_property_value = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/delete-log-property.js
+// ../../main/node_modules/pino-pretty/lib/utils/delete-log-property.js
 var require_delete_log_property = __commonJS({
-  "node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
     "use strict";
     module2.exports = deleteLogProperty;
     var getPropertyValue = require_get_property_value();
@@ -6443,9 +6443,9 @@ var require_delete_log_property = __commonJS({
   }
 });
 
-// node_modules/fast-copy/dist/cjs/index.cjs
+// ../../main/node_modules/fast-copy/dist/cjs/index.cjs
 var require_cjs2 = __commonJS({
-  "node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
+  "../../main/node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
     "use strict";
     var MaxDepthExceededError = class extends RangeError {
       constructor(maxDepth) {
@@ -6793,9 +6793,9 @@ var require_cjs2 = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/filter-log.js
+// ../../main/node_modules/pino-pretty/lib/utils/filter-log.js
 var require_filter_log = __commonJS({
-  "node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
     "use strict";
     module2.exports = filterLog;
     var { createCopier } = require_cjs2();
@@ -6849,9 +6849,9 @@ var require_filter_log = __commonJS({
   }
 });
 
-// node_modules/dateformat/lib/dateformat.js
+// ../../main/node_modules/dateformat/lib/dateformat.js
 var require_dateformat = __commonJS({
-  "node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
+  "../../main/node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
     "use strict";
     function _typeof(obj) {
       "@babel/helpers - typeof";
@@ -7102,9 +7102,9 @@ var require_dateformat = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/format-time.js
+// ../../main/node_modules/pino-pretty/lib/utils/format-time.js
 var require_format_time = __commonJS({
-  "node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
     "use strict";
     module2.exports = formatTime;
     var {
@@ -7141,9 +7141,9 @@ var require_format_time = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
+// ../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
 var require_handle_custom_levels_names_opts = __commonJS({
-  "node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsNamesOpts;
     function handleCustomLevelsNamesOpts(cLevels) {
@@ -7166,9 +7166,9 @@ var require_handle_custom_levels_names_opts = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
+// ../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
 var require_handle_custom_levels_opts = __commonJS({
-  "node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsOpts;
     function handleCustomLevelsOpts(cLevels) {
@@ -7194,9 +7194,9 @@ var require_handle_custom_levels_opts = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/interpret-conditionals.js
+// ../../main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js
 var require_interpret_conditionals = __commonJS({
-  "node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
     "use strict";
     module2.exports = interpretConditionals;
     var getPropertyValue = require_get_property_value();
@@ -7219,9 +7219,9 @@ var require_interpret_conditionals = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/is-object.js
+// ../../main/node_modules/pino-pretty/lib/utils/is-object.js
 var require_is_object = __commonJS({
-  "node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
     "use strict";
     module2.exports = isObject2;
     function isObject2(input2) {
@@ -7230,9 +7230,9 @@ var require_is_object = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
+// ../../main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
 var require_join_lines_with_indentation = __commonJS({
-  "node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
     "use strict";
     module2.exports = joinLinesWithIndentation;
     function joinLinesWithIndentation({ input: input2, ident = "    ", eol = "\n" }) {
@@ -7245,9 +7245,9 @@ var require_join_lines_with_indentation = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/parse-factory-options.js
+// ../../main/node_modules/pino-pretty/lib/utils/parse-factory-options.js
 var require_parse_factory_options = __commonJS({
-  "node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
     "use strict";
     module2.exports = parseFactoryOptions;
     var {
@@ -7343,9 +7343,9 @@ var require_parse_factory_options = __commonJS({
   }
 });
 
-// node_modules/fast-safe-stringify/index.js
+// ../../main/node_modules/fast-safe-stringify/index.js
 var require_fast_safe_stringify = __commonJS({
-  "node_modules/fast-safe-stringify/index.js"(exports2, module2) {
+  "../../main/node_modules/fast-safe-stringify/index.js"(exports2, module2) {
     module2.exports = stringify;
     stringify.default = stringify;
     stringify.stable = deterministicStringify;
@@ -7537,9 +7537,9 @@ var require_fast_safe_stringify = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
+// ../../main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
 var require_strip_unsafe_control_chars = __commonJS({
-  "node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
     "use strict";
     module2.exports = stripUnsafeControlChars;
     var unsafeControlChars = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
@@ -7549,9 +7549,9 @@ var require_strip_unsafe_control_chars = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-error.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-error.js
 var require_prettify_error = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyError2;
     var joinLinesWithIndentation = require_join_lines_with_indentation();
@@ -7585,9 +7585,9 @@ var require_prettify_error = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-object.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-object.js
 var require_prettify_object = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyObject;
     var {
@@ -7653,9 +7653,9 @@ var require_prettify_object = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-error-log.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-error-log.js
 var require_prettify_error_log = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyErrorLog;
     var {
@@ -7708,9 +7708,9 @@ var require_prettify_error_log = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-level.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-level.js
 var require_prettify_level = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyLevel;
     var getPropertyValue = require_get_property_value();
@@ -7735,9 +7735,9 @@ var require_prettify_level = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-message.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-message.js
 var require_prettify_message = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMessage;
     var {
@@ -7783,9 +7783,9 @@ var require_prettify_message = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-metadata.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-metadata.js
 var require_prettify_metadata = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMetadata;
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
@@ -7824,9 +7824,9 @@ var require_prettify_metadata = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-time.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-time.js
 var require_prettify_time = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyTime;
     var formatTime = require_format_time();
@@ -7850,9 +7850,9 @@ var require_prettify_time = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/index.js
+// ../../main/node_modules/pino-pretty/lib/utils/index.js
 var require_utils = __commonJS({
-  "node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       buildSafeSonicBoom: require_build_safe_sonic_boom(),
@@ -7883,9 +7883,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/secure-json-parse/index.js
+// ../../main/node_modules/secure-json-parse/index.js
 var require_secure_json_parse = __commonJS({
-  "node_modules/secure-json-parse/index.js"(exports2, module2) {
+  "../../main/node_modules/secure-json-parse/index.js"(exports2, module2) {
     "use strict";
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
@@ -7989,9 +7989,9 @@ var require_secure_json_parse = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/pretty.js
+// ../../main/node_modules/pino-pretty/lib/pretty.js
 var require_pretty = __commonJS({
-  "node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
     "use strict";
     module2.exports = pretty;
     var sjs = require_secure_json_parse();
@@ -8124,9 +8124,9 @@ var require_pretty = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/index.js
+// ../../main/node_modules/pino-pretty/index.js
 var require_pino_pretty = __commonJS({
-  "node_modules/pino-pretty/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/index.js"(exports2, module2) {
     "use strict";
     var { isColorSupported } = require_colorette();
     var pump = require_pump();
@@ -8257,9 +8257,9 @@ var require_pino_pretty = __commonJS({
   }
 });
 
-// node_modules/bottleneck/light.js
+// ../../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/light.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports2, (function() {
@@ -9576,9 +9576,9 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -9633,9 +9633,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -9791,9 +9791,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -9962,9 +9962,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -10032,9 +10032,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -10082,9 +10082,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -10112,9 +10112,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -10153,9 +10153,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -10271,9 +10271,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -10301,9 +10301,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -10376,9 +10376,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -10519,9 +10519,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -10536,9 +10536,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -10672,9 +10672,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -10955,9 +10955,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -11079,9 +11079,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -11212,9 +11212,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages2) {
@@ -11234,9 +11234,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -11294,9 +11294,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge4 = require_merge();
@@ -11358,9 +11358,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -11398,9 +11398,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -11549,9 +11549,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -11693,9 +11693,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -11715,9 +11715,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -11831,9 +11831,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -11853,9 +11853,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -11872,9 +11872,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -11890,9 +11890,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -11914,9 +11914,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format3, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -11941,9 +11941,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -11987,9 +11987,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -12032,9 +12032,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -12060,9 +12060,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -12127,9 +12127,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -12193,9 +12193,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -12271,9 +12271,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -12349,9 +12349,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -12381,9 +12381,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -12430,9 +12430,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -12509,9 +12509,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -12598,9 +12598,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -12686,9 +12686,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -12730,9 +12730,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -12824,9 +12824,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var map2 = require_map();
@@ -12856,9 +12856,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -12936,9 +12936,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -13245,9 +13245,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -13310,9 +13310,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -13444,9 +13444,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -13486,9 +13486,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -13504,9 +13504,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -13520,9 +13520,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -13628,9 +13628,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -13679,9 +13679,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -13722,9 +13722,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -13916,9 +13916,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -13981,9 +13981,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -14164,9 +14164,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -14385,9 +14385,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -14466,9 +14466,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -14496,9 +14496,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -14602,9 +14602,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -14645,9 +14645,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -14853,9 +14853,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -15038,9 +15038,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -15099,9 +15099,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -15161,9 +15161,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -15263,9 +15263,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty2(ch) {
@@ -15852,9 +15852,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter3 = class {
       constructor() {
@@ -15883,9 +15883,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -16757,9 +16757,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -16854,9 +16854,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -16906,9 +16906,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/parser.js
+// ../../main/node_modules/bottleneck/lib/parser.js
 var require_parser2 = __commonJS({
-  "node_modules/bottleneck/lib/parser.js"(exports2) {
+  "../../main/node_modules/bottleneck/lib/parser.js"(exports2) {
     "use strict";
     exports2.load = function(received, defaults2, onto = {}) {
       var k, ref, v;
@@ -16931,9 +16931,9 @@ var require_parser2 = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/DLList.js
+// ../../main/node_modules/bottleneck/lib/DLList.js
 var require_DLList = __commonJS({
-  "node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
     "use strict";
     var DLList;
     DLList = class DLList {
@@ -17021,9 +17021,9 @@ var require_DLList = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Events.js
+// ../../main/node_modules/bottleneck/lib/Events.js
 var require_Events = __commonJS({
-  "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -17155,9 +17155,9 @@ var require_Events = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Queues.js
+// ../../main/node_modules/bottleneck/lib/Queues.js
 var require_Queues = __commonJS({
-  "node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
     "use strict";
     var DLList;
     var Events2;
@@ -17225,9 +17225,9 @@ var require_Queues = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/BottleneckError.js
+// ../../main/node_modules/bottleneck/lib/BottleneckError.js
 var require_BottleneckError = __commonJS({
-  "node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     BottleneckError = class BottleneckError extends Error {
@@ -17236,9 +17236,9 @@ var require_BottleneckError = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Job.js
+// ../../main/node_modules/bottleneck/lib/Job.js
 var require_Job = __commonJS({
-  "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -17440,9 +17440,9 @@ var require_Job = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/LocalDatastore.js
+// ../../main/node_modules/bottleneck/lib/LocalDatastore.js
 var require_LocalDatastore = __commonJS({
-  "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -17702,9 +17702,9 @@ var require_LocalDatastore = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/lua.json
+// ../../main/node_modules/bottleneck/lib/lua.json
 var require_lua = __commonJS({
-  "node_modules/bottleneck/lib/lua.json"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/lua.json"(exports2, module2) {
     module2.exports = {
       "blacklist_client.lua": "local blacklist = ARGV[num_static_argv + 1]\n\nif redis.call('zscore', client_last_seen_key, blacklist) then\n  redis.call('zadd', client_last_seen_key, 0, blacklist)\nend\n\n\nreturn {}\n",
       "check.lua": "local weight = tonumber(ARGV[num_static_argv + 1])\n\nlocal capacity = process_tick(now, false)['capacity']\nlocal nextRequest = tonumber(redis.call('hget', settings_key, 'nextRequest'))\n\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\n",
@@ -17837,9 +17837,9 @@ return {}
   }
 });
 
-// node_modules/bottleneck/lib/Scripts.js
+// ../../main/node_modules/bottleneck/lib/Scripts.js
 var require_Scripts = __commonJS({
-  "node_modules/bottleneck/lib/Scripts.js"(exports2) {
+  "../../main/node_modules/bottleneck/lib/Scripts.js"(exports2) {
     "use strict";
     var headers;
     var lua;
@@ -18003,9 +18003,9 @@ var require_Scripts = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/RedisConnection.js
+// ../../main/node_modules/bottleneck/lib/RedisConnection.js
 var require_RedisConnection = __commonJS({
-  "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
+  "../../main/node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
     function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -18199,9 +18199,9 @@ var require_RedisConnection = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/IORedisConnection.js
+// ../../main/node_modules/bottleneck/lib/IORedisConnection.js
 var require_IORedisConnection = __commonJS({
-  "node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
+  "../../main/node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
     "use strict";
     function _slicedToArray(arr, i) {
       return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest();
@@ -18408,9 +18408,9 @@ var require_IORedisConnection = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/RedisDatastore.js
+// ../../main/node_modules/bottleneck/lib/RedisDatastore.js
 var require_RedisDatastore = __commonJS({
-  "node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -18759,9 +18759,9 @@ var require_RedisDatastore = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/States.js
+// ../../main/node_modules/bottleneck/lib/States.js
 var require_States = __commonJS({
-  "node_modules/bottleneck/lib/States.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/States.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     var States;
@@ -18837,9 +18837,9 @@ var require_States = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Sync.js
+// ../../main/node_modules/bottleneck/lib/Sync.js
 var require_Sync = __commonJS({
-  "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -18935,16 +18935,16 @@ var require_Sync = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/version.json
+// ../../main/node_modules/bottleneck/lib/version.json
 var require_version = __commonJS({
-  "node_modules/bottleneck/lib/version.json"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/version.json"(exports2, module2) {
     module2.exports = { version: "2.19.5" };
   }
 });
 
-// node_modules/bottleneck/lib/Group.js
+// ../../main/node_modules/bottleneck/lib/Group.js
 var require_Group = __commonJS({
-  "node_modules/bottleneck/lib/Group.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Group.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -19164,9 +19164,9 @@ var require_Group = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Batcher.js
+// ../../main/node_modules/bottleneck/lib/Batcher.js
 var require_Batcher = __commonJS({
-  "node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
     "use strict";
     var Batcher;
     var Events2;
@@ -19222,9 +19222,9 @@ var require_Batcher = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Bottleneck.js
+// ../../main/node_modules/bottleneck/lib/Bottleneck.js
 var require_Bottleneck = __commonJS({
-  "node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -19771,17 +19771,17 @@ var require_Bottleneck = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/index.js
+// ../../main/node_modules/bottleneck/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/bottleneck/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_Bottleneck();
   }
 });
 
-// node_modules/get-caller-file/index.js
+// ../../main/node_modules/get-caller-file/index.js
 var require_get_caller_file = __commonJS({
-  "node_modules/get-caller-file/index.js"(exports2, module2) {
+  "../../main/node_modules/get-caller-file/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function getCallerFile(position) {
       if (position === void 0) {
@@ -19803,9 +19803,9 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// node_modules/pino-http/logger.js
+// ../../main/node_modules/pino-http/logger.js
 var require_logger = __commonJS({
-  "node_modules/pino-http/logger.js"(exports2, module2) {
+  "../../main/node_modules/pino-http/logger.js"(exports2, module2) {
     "use strict";
     var { pino: pino2, symbols: { stringifySym, chindingsSym } } = require_pino();
     var serializers = require_pino_std_serializers();
@@ -20027,9 +20027,9 @@ var require_logger = __commonJS({
   }
 });
 
-// node_modules/postgres-array/index.js
+// ../../main/node_modules/postgres-array/index.js
 var require_postgres_array = __commonJS({
-  "node_modules/postgres-array/index.js"(exports2) {
+  "../../main/node_modules/postgres-array/index.js"(exports2) {
     "use strict";
     exports2.parse = function(source, transform2) {
       return new ArrayParser(source, transform2).parse();
@@ -20121,9 +20121,9 @@ var require_postgres_array = __commonJS({
   }
 });
 
-// node_modules/pg-types/lib/arrayParser.js
+// ../../main/node_modules/pg-types/lib/arrayParser.js
 var require_arrayParser = __commonJS({
-  "node_modules/pg-types/lib/arrayParser.js"(exports2, module2) {
+  "../../main/node_modules/pg-types/lib/arrayParser.js"(exports2, module2) {
     var array3 = require_postgres_array();
     module2.exports = {
       create: function(source, transform2) {
@@ -20137,9 +20137,9 @@ var require_arrayParser = __commonJS({
   }
 });
 
-// node_modules/postgres-date/index.js
+// ../../main/node_modules/postgres-date/index.js
 var require_postgres_date = __commonJS({
-  "node_modules/postgres-date/index.js"(exports2, module2) {
+  "../../main/node_modules/postgres-date/index.js"(exports2, module2) {
     "use strict";
     var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
     var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
@@ -20224,9 +20224,9 @@ var require_postgres_date = __commonJS({
   }
 });
 
-// node_modules/xtend/mutable.js
+// ../../main/node_modules/xtend/mutable.js
 var require_mutable = __commonJS({
-  "node_modules/xtend/mutable.js"(exports2, module2) {
+  "../../main/node_modules/xtend/mutable.js"(exports2, module2) {
     module2.exports = extend2;
     var hasOwnProperty3 = Object.prototype.hasOwnProperty;
     function extend2(target) {
@@ -20243,9 +20243,9 @@ var require_mutable = __commonJS({
   }
 });
 
-// node_modules/postgres-interval/index.js
+// ../../main/node_modules/postgres-interval/index.js
 var require_postgres_interval = __commonJS({
-  "node_modules/postgres-interval/index.js"(exports2, module2) {
+  "../../main/node_modules/postgres-interval/index.js"(exports2, module2) {
     "use strict";
     var extend2 = require_mutable();
     module2.exports = PostgresInterval;
@@ -20334,9 +20334,9 @@ var require_postgres_interval = __commonJS({
   }
 });
 
-// node_modules/postgres-bytea/index.js
+// ../../main/node_modules/postgres-bytea/index.js
 var require_postgres_bytea = __commonJS({
-  "node_modules/postgres-bytea/index.js"(exports2, module2) {
+  "../../main/node_modules/postgres-bytea/index.js"(exports2, module2) {
     "use strict";
     var bufferFrom = Buffer.from || Buffer;
     module2.exports = function parseBytea(input2) {
@@ -20370,9 +20370,9 @@ var require_postgres_bytea = __commonJS({
   }
 });
 
-// node_modules/pg-types/lib/textParsers.js
+// ../../main/node_modules/pg-types/lib/textParsers.js
 var require_textParsers = __commonJS({
-  "node_modules/pg-types/lib/textParsers.js"(exports2, module2) {
+  "../../main/node_modules/pg-types/lib/textParsers.js"(exports2, module2) {
     var array3 = require_postgres_array();
     var arrayParser = require_arrayParser();
     var parseDate = require_postgres_date();
@@ -20570,9 +20570,9 @@ var require_textParsers = __commonJS({
   }
 });
 
-// node_modules/pg-int8/index.js
+// ../../main/node_modules/pg-int8/index.js
 var require_pg_int8 = __commonJS({
-  "node_modules/pg-int8/index.js"(exports2, module2) {
+  "../../main/node_modules/pg-int8/index.js"(exports2, module2) {
     "use strict";
     var BASE = 1e6;
     function readInt8(buffer) {
@@ -20650,9 +20650,9 @@ var require_pg_int8 = __commonJS({
   }
 });
 
-// node_modules/pg-types/lib/binaryParsers.js
+// ../../main/node_modules/pg-types/lib/binaryParsers.js
 var require_binaryParsers = __commonJS({
-  "node_modules/pg-types/lib/binaryParsers.js"(exports2, module2) {
+  "../../main/node_modules/pg-types/lib/binaryParsers.js"(exports2, module2) {
     var parseInt64 = require_pg_int8();
     var parseBits = function(data, bits, offset, invert, callback) {
       offset = offset || 0;
@@ -20850,9 +20850,9 @@ var require_binaryParsers = __commonJS({
   }
 });
 
-// node_modules/pg-types/lib/builtins.js
+// ../../main/node_modules/pg-types/lib/builtins.js
 var require_builtins = __commonJS({
-  "node_modules/pg-types/lib/builtins.js"(exports2, module2) {
+  "../../main/node_modules/pg-types/lib/builtins.js"(exports2, module2) {
     module2.exports = {
       BOOL: 16,
       BYTEA: 17,
@@ -20918,9 +20918,9 @@ var require_builtins = __commonJS({
   }
 });
 
-// node_modules/pg-types/index.js
+// ../../main/node_modules/pg-types/index.js
 var require_pg_types = __commonJS({
-  "node_modules/pg-types/index.js"(exports2) {
+  "../../main/node_modules/pg-types/index.js"(exports2) {
     var textParsers = require_textParsers();
     var binaryParsers = require_binaryParsers();
     var arrayParser = require_arrayParser();
@@ -20959,9 +20959,9 @@ var require_pg_types = __commonJS({
   }
 });
 
-// node_modules/pg/lib/defaults.js
+// ../../main/node_modules/pg/lib/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/pg/lib/defaults.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/defaults.js"(exports2, module2) {
     "use strict";
     var user;
     try {
@@ -21028,9 +21028,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/pg/lib/utils.js
+// ../../main/node_modules/pg/lib/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/pg/lib/utils.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/utils.js"(exports2, module2) {
     "use strict";
     var defaults2 = require_defaults();
     var nodeUtils = __require("util");
@@ -21192,9 +21192,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/crypto/utils.js
+// ../../main/node_modules/pg/lib/crypto/utils.js
 var require_utils3 = __commonJS({
-  "node_modules/pg/lib/crypto/utils.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/crypto/utils.js"(exports2, module2) {
     var nodeCrypto = __require("crypto");
     module2.exports = {
       postgresMd5PasswordHash,
@@ -21243,9 +21243,9 @@ var require_utils3 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/crypto/cert-signatures.js
+// ../../main/node_modules/pg/lib/crypto/cert-signatures.js
 var require_cert_signatures = __commonJS({
-  "node_modules/pg/lib/crypto/cert-signatures.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/crypto/cert-signatures.js"(exports2, module2) {
     function x509Error(msg, cert) {
       return new Error("SASL channel binding: " + msg + " when parsing public certificate " + cert.toString("base64"));
     }
@@ -21356,9 +21356,9 @@ var require_cert_signatures = __commonJS({
   }
 });
 
-// node_modules/pg/lib/crypto/sasl.js
+// ../../main/node_modules/pg/lib/crypto/sasl.js
 var require_sasl = __commonJS({
-  "node_modules/pg/lib/crypto/sasl.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/crypto/sasl.js"(exports2, module2) {
     "use strict";
     var crypto = require_utils3();
     var { signatureAlgorithmHashFromCertificate } = require_cert_signatures();
@@ -21541,9 +21541,9 @@ var require_sasl = __commonJS({
   }
 });
 
-// node_modules/pg/lib/type-overrides.js
+// ../../main/node_modules/pg/lib/type-overrides.js
 var require_type_overrides = __commonJS({
-  "node_modules/pg/lib/type-overrides.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/type-overrides.js"(exports2, module2) {
     "use strict";
     var types2 = require_pg_types();
     function TypeOverrides2(userTypes) {
@@ -21576,9 +21576,9 @@ var require_type_overrides = __commonJS({
   }
 });
 
-// node_modules/pg-connection-string/index.js
+// ../../main/node_modules/pg-connection-string/index.js
 var require_pg_connection_string = __commonJS({
-  "node_modules/pg-connection-string/index.js"(exports2, module2) {
+  "../../main/node_modules/pg-connection-string/index.js"(exports2, module2) {
     "use strict";
     function parse7(str, options2 = {}) {
       if (str.charAt(0) === "/") {
@@ -21764,9 +21764,9 @@ See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode de
   }
 });
 
-// node_modules/pg/lib/connection-parameters.js
+// ../../main/node_modules/pg/lib/connection-parameters.js
 var require_connection_parameters = __commonJS({
-  "node_modules/pg/lib/connection-parameters.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/connection-parameters.js"(exports2, module2) {
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
@@ -21915,9 +21915,9 @@ var require_connection_parameters = __commonJS({
   }
 });
 
-// node_modules/pg/lib/result.js
+// ../../main/node_modules/pg/lib/result.js
 var require_result = __commonJS({
-  "node_modules/pg/lib/result.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/result.js"(exports2, module2) {
     "use strict";
     var types2 = require_pg_types();
     var matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/;
@@ -22006,9 +22006,9 @@ var require_result = __commonJS({
   }
 });
 
-// node_modules/pg/lib/query.js
+// ../../main/node_modules/pg/lib/query.js
 var require_query = __commonJS({
-  "node_modules/pg/lib/query.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/query.js"(exports2, module2) {
     "use strict";
     var { EventEmitter } = __require("events");
     var Result2 = require_result();
@@ -22208,9 +22208,9 @@ var require_query = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/messages.js
+// ../../main/node_modules/pg-protocol/dist/messages.js
 var require_messages = __commonJS({
-  "node_modules/pg-protocol/dist/messages.js"(exports2) {
+  "../../main/node_modules/pg-protocol/dist/messages.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.NoticeMessage = exports2.DataRowMessage = exports2.CommandCompleteMessage = exports2.ReadyForQueryMessage = exports2.NotificationResponseMessage = exports2.BackendKeyDataMessage = exports2.AuthenticationMD5Password = exports2.ParameterStatusMessage = exports2.ParameterDescriptionMessage = exports2.RowDescriptionMessage = exports2.Field = exports2.CopyResponse = exports2.CopyDataMessage = exports2.DatabaseError = exports2.copyDone = exports2.emptyQuery = exports2.replicationStart = exports2.portalSuspended = exports2.noData = exports2.closeComplete = exports2.bindComplete = exports2.parseComplete = void 0;
@@ -22373,9 +22373,9 @@ var require_messages = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/buffer-writer.js
+// ../../main/node_modules/pg-protocol/dist/buffer-writer.js
 var require_buffer_writer = __commonJS({
-  "node_modules/pg-protocol/dist/buffer-writer.js"(exports2) {
+  "../../main/node_modules/pg-protocol/dist/buffer-writer.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Writer = void 0;
@@ -22486,9 +22486,9 @@ var require_buffer_writer = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/serializer.js
+// ../../main/node_modules/pg-protocol/dist/serializer.js
 var require_serializer = __commonJS({
-  "node_modules/pg-protocol/dist/serializer.js"(exports2) {
+  "../../main/node_modules/pg-protocol/dist/serializer.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.serialize = void 0;
@@ -22700,9 +22700,9 @@ var require_serializer = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/buffer-reader.js
+// ../../main/node_modules/pg-protocol/dist/buffer-reader.js
 var require_buffer_reader = __commonJS({
-  "node_modules/pg-protocol/dist/buffer-reader.js"(exports2) {
+  "../../main/node_modules/pg-protocol/dist/buffer-reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.BufferReader = void 0;
@@ -22759,9 +22759,9 @@ var require_buffer_reader = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/parser.js
+// ../../main/node_modules/pg-protocol/dist/parser.js
 var require_parser3 = __commonJS({
-  "node_modules/pg-protocol/dist/parser.js"(exports2) {
+  "../../main/node_modules/pg-protocol/dist/parser.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Parser = void 0;
@@ -23066,9 +23066,9 @@ var require_parser3 = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/index.js
+// ../../main/node_modules/pg-protocol/dist/index.js
 var require_dist2 = __commonJS({
-  "node_modules/pg-protocol/dist/index.js"(exports2) {
+  "../../main/node_modules/pg-protocol/dist/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DatabaseError = exports2.serialize = void 0;
@@ -23090,18 +23090,18 @@ var require_dist2 = __commonJS({
   }
 });
 
-// node_modules/pg-cloudflare/dist/empty.js
+// ../../main/node_modules/pg-cloudflare/dist/empty.js
 var require_empty = __commonJS({
-  "node_modules/pg-cloudflare/dist/empty.js"(exports2) {
+  "../../main/node_modules/pg-cloudflare/dist/empty.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.default = {};
   }
 });
 
-// node_modules/pg/lib/stream.js
+// ../../main/node_modules/pg/lib/stream.js
 var require_stream = __commonJS({
-  "node_modules/pg/lib/stream.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/stream.js"(exports2, module2) {
     var { getStream, getSecureStream } = getStreamFuncs();
     module2.exports = {
       /**
@@ -23165,9 +23165,9 @@ var require_stream = __commonJS({
   }
 });
 
-// node_modules/pg/lib/connection.js
+// ../../main/node_modules/pg/lib/connection.js
 var require_connection = __commonJS({
-  "node_modules/pg/lib/connection.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/connection.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var { parse: parse7, serialize } = require_dist2();
@@ -23367,9 +23367,9 @@ var require_connection = __commonJS({
   }
 });
 
-// node_modules/pgpass/lib/helper.js
+// ../../main/node_modules/pgpass/lib/helper.js
 var require_helper = __commonJS({
-  "node_modules/pgpass/lib/helper.js"(exports2, module2) {
+  "../../main/node_modules/pgpass/lib/helper.js"(exports2, module2) {
     "use strict";
     var path8 = __require("path");
     var Stream = __require("stream").Stream;
@@ -23538,9 +23538,9 @@ var require_helper = __commonJS({
   }
 });
 
-// node_modules/pgpass/lib/index.js
+// ../../main/node_modules/pgpass/lib/index.js
 var require_lib2 = __commonJS({
-  "node_modules/pgpass/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/pgpass/lib/index.js"(exports2, module2) {
     "use strict";
     var path8 = __require("path");
     var fs5 = __require("fs");
@@ -23559,9 +23559,9 @@ var require_lib2 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/client.js
+// ../../main/node_modules/pg/lib/client.js
 var require_client = __commonJS({
-  "node_modules/pg/lib/client.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/client.js"(exports2, module2) {
     var EventEmitter = __require("events").EventEmitter;
     var utils = require_utils2();
     var nodeUtils = __require("util");
@@ -24256,9 +24256,9 @@ var require_client = __commonJS({
   }
 });
 
-// node_modules/pg-pool/index.js
+// ../../main/node_modules/pg-pool/index.js
 var require_pg_pool = __commonJS({
-  "node_modules/pg-pool/index.js"(exports2, module2) {
+  "../../main/node_modules/pg-pool/index.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var NOOP = function() {
@@ -24682,9 +24682,9 @@ var require_pg_pool = __commonJS({
   }
 });
 
-// node_modules/pg/lib/native/query.js
+// ../../main/node_modules/pg/lib/native/query.js
 var require_query2 = __commonJS({
-  "node_modules/pg/lib/native/query.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/native/query.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var util = __require("util");
@@ -24825,9 +24825,9 @@ var require_query2 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/native/client.js
+// ../../main/node_modules/pg/lib/native/client.js
 var require_client2 = __commonJS({
-  "node_modules/pg/lib/native/client.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/native/client.js"(exports2, module2) {
     var nodeUtils = __require("util");
     var Native;
     try {
@@ -25163,17 +25163,17 @@ var require_client2 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/native/index.js
+// ../../main/node_modules/pg/lib/native/index.js
 var require_native = __commonJS({
-  "node_modules/pg/lib/native/index.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/native/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_client2();
   }
 });
 
-// node_modules/pg/lib/index.js
+// ../../main/node_modules/pg/lib/index.js
 var require_lib3 = __commonJS({
-  "node_modules/pg/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/pg/lib/index.js"(exports2, module2) {
     "use strict";
     var Client2 = require_client();
     var defaults2 = require_defaults();
@@ -25237,18 +25237,18 @@ var require_lib3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/define_property.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module2) {
     "use strict";
     var main = typeof Object.defineProperty === "function" ? Object.defineProperty : null;
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js
 var require_has_define_property_support = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports2, module2) {
     "use strict";
     var defineProperty = require_define_property();
     function hasDefinePropertySupport() {
@@ -25263,18 +25263,18 @@ var require_has_define_property_support = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/builtin.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/builtin.js
 var require_builtin = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports2, module2) {
     "use strict";
     var defineProperty = Object.defineProperty;
     module2.exports = defineProperty;
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js
 var require_is_number = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports2, module2) {
     "use strict";
     function isNumber(value) {
       return typeof value === "number";
@@ -25283,9 +25283,9 @@ var require_is_number = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js
 var require_zero_pad = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports2, module2) {
     "use strict";
     function startsWithMinus(str) {
       return str[0] === "-";
@@ -25318,9 +25318,9 @@ var require_zero_pad = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js
 var require_format_integer = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports2, module2) {
     "use strict";
     var isNumber = require_is_number();
     var zeroPad = require_zero_pad();
@@ -25393,9 +25393,9 @@ var require_format_integer = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js
 var require_is_string = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports2, module2) {
     "use strict";
     function isString(value) {
       return typeof value === "string";
@@ -25404,9 +25404,9 @@ var require_is_string = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js
 var require_format_double = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports2, module2) {
     "use strict";
     var abs = Math.abs;
     var lowercase2 = String.prototype.toLowerCase;
@@ -25467,9 +25467,9 @@ var require_format_double = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js
 var require_space_pad = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports2, module2) {
     "use strict";
     function spaces(n) {
       var out = "";
@@ -25491,9 +25491,9 @@ var require_space_pad = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/main.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/main.js
 var require_main = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports2, module2) {
     "use strict";
     var formatInteger = require_format_integer();
     var isString = require_is_string();
@@ -25659,18 +25659,18 @@ var require_main = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/index.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/index.js
 var require_lib4 = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/string-base-format-tokenize/lib/main.js
+// ../../main/node_modules/@stdlib/string-base-format-tokenize/lib/main.js
 var require_main2 = __commonJS({
-  "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
     function parse7(match) {
@@ -25717,18 +25717,18 @@ var require_main2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-tokenize/lib/index.js
+// ../../main/node_modules/@stdlib/string-base-format-tokenize/lib/index.js
 var require_lib5 = __commonJS({
-  "node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main2();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/string-format/lib/is_string.js
+// ../../main/node_modules/@stdlib/string-format/lib/is_string.js
 var require_is_string2 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/is_string.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-format/lib/is_string.js"(exports2, module2) {
     "use strict";
     function isString(value) {
       return typeof value === "string";
@@ -25737,9 +25737,9 @@ var require_is_string2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-format/lib/main.js
+// ../../main/node_modules/@stdlib/string-format/lib/main.js
 var require_main3 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-format/lib/main.js"(exports2, module2) {
     "use strict";
     var interpolate = require_lib4();
     var tokenize = require_lib5();
@@ -25760,18 +25760,18 @@ var require_main3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-format/lib/index.js
+// ../../main/node_modules/@stdlib/string-format/lib/index.js
 var require_lib6 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/string-format/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main3();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/polyfill.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/polyfill.js
 var require_polyfill = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module2) {
     "use strict";
     var format3 = require_lib6();
     var objectProtoype = Object.prototype;
@@ -25820,9 +25820,9 @@ var require_polyfill = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/index.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/index.js
 var require_lib7 = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/index.js"(exports2, module2) {
     "use strict";
     var hasDefinePropertySupport = require_has_define_property_support();
     var builtin = require_builtin();
@@ -25837,9 +25837,9 @@ var require_lib7 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js
+// ../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js
 var require_main4 = __commonJS({
-  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports2, module2) {
     "use strict";
     var defineProperty = require_lib7();
     function setNonEnumerableReadOnly(obj, prop, value) {
@@ -25854,18 +25854,18 @@ var require_main4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js
+// ../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js
 var require_lib8 = __commonJS({
-  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main4();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
 var require_main5 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports2, module2) {
     "use strict";
     function isnan(x) {
       return x !== x;
@@ -25874,18 +25874,18 @@ var require_main5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
 var require_lib9 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main5();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/assert-has-symbol-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-symbol-support/lib/main.js
 var require_main6 = __commonJS({
-  "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports2, module2) {
     "use strict";
     function hasSymbolSupport() {
       return typeof Symbol === "function" && typeof /* @__PURE__ */ Symbol("foo") === "symbol";
@@ -25894,18 +25894,18 @@ var require_main6 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-symbol-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-symbol-support/lib/index.js
 var require_lib10 = __commonJS({
-  "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main6();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
 var require_main7 = __commonJS({
-  "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports2, module2) {
     "use strict";
     var hasSymbols = require_lib10();
     var FLG = hasSymbols();
@@ -25916,27 +25916,27 @@ var require_main7 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
 var require_lib11 = __commonJS({
-  "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main7();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/tostring.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/tostring.js
 var require_tostring = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports2, module2) {
     "use strict";
     var toStr = Object.prototype.toString;
     module2.exports = toStr;
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/main.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/main.js
 var require_main8 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/main.js"(exports2, module2) {
     "use strict";
     var toStr = require_tostring();
     function nativeClass(v) {
@@ -25946,9 +25946,9 @@ var require_main8 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-own-property/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-own-property/lib/main.js
 var require_main9 = __commonJS({
-  "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports2, module2) {
     "use strict";
     var has = Object.prototype.hasOwnProperty;
     function hasOwnProp(value, property) {
@@ -25961,36 +25961,36 @@ var require_main9 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-own-property/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-own-property/lib/index.js
 var require_lib12 = __commonJS({
-  "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main9();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/symbol-ctor/lib/main.js
+// ../../main/node_modules/@stdlib/symbol-ctor/lib/main.js
 var require_main10 = __commonJS({
-  "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/symbol-ctor/lib/main.js"(exports2, module2) {
     "use strict";
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
     module2.exports = Sym;
   }
 });
 
-// node_modules/@stdlib/symbol-ctor/lib/index.js
+// ../../main/node_modules/@stdlib/symbol-ctor/lib/index.js
 var require_lib13 = __commonJS({
-  "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/symbol-ctor/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main10();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/tostringtag.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/tostringtag.js
 var require_tostringtag = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports2, module2) {
     "use strict";
     var Symbol2 = require_lib13();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
@@ -25998,9 +25998,9 @@ var require_tostringtag = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/polyfill.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/polyfill.js
 var require_polyfill2 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports2, module2) {
     "use strict";
     var hasOwnProp = require_lib12();
     var toStringTag = require_tostringtag();
@@ -26031,9 +26031,9 @@ var require_polyfill2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/index.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/index.js
 var require_lib14 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/index.js"(exports2, module2) {
     "use strict";
     var hasToStringTag = require_lib11();
     var builtin = require_main8();
@@ -26048,9 +26048,9 @@ var require_lib14 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint32array/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-uint32array/lib/main.js
 var require_main11 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports2, module2) {
     "use strict";
     var nativeClass = require_lib14();
     var hasUint32Array = typeof Uint32Array === "function";
@@ -26062,36 +26062,36 @@ var require_main11 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint32array/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-uint32array/lib/index.js
 var require_lib15 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports2, module2) {
     "use strict";
     var isUint32Array = require_main11();
     module2.exports = isUint32Array;
   }
 });
 
-// node_modules/@stdlib/constants-uint32-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-uint32-max/lib/index.js
 var require_lib16 = __commonJS({
-  "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT32_MAX = 4294967295;
     module2.exports = UINT32_MAX;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js
+// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js
 var require_uint32array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports2, module2) {
     "use strict";
     var main = typeof Uint32Array === "function" ? Uint32Array : null;
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
 var require_main12 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports2, module2) {
     "use strict";
     var isUint32Array = require_lib15();
     var UINT32_MAX = require_lib16();
@@ -26118,27 +26118,27 @@ var require_main12 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
 var require_lib17 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint32ArraySupport = require_main12();
     module2.exports = hasUint32ArraySupport;
   }
 });
 
-// node_modules/@stdlib/array-uint32/lib/main.js
+// ../../main/node_modules/@stdlib/array-uint32/lib/main.js
 var require_main13 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint32/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
     module2.exports = ctor;
   }
 });
 
-// node_modules/@stdlib/array-uint32/lib/polyfill.js
+// ../../main/node_modules/@stdlib/array-uint32/lib/polyfill.js
 var require_polyfill3 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports2, module2) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -26147,9 +26147,9 @@ var require_polyfill3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-uint32/lib/index.js
+// ../../main/node_modules/@stdlib/array-uint32/lib/index.js
 var require_lib18 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint32/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint32ArraySupport = require_lib17();
     var builtin = require_main13();
@@ -26164,9 +26164,9 @@ var require_lib18 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-float64array/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-float64array/lib/main.js
 var require_main14 = __commonJS({
-  "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports2, module2) {
     "use strict";
     var nativeClass = require_lib14();
     var hasFloat64Array = typeof Float64Array === "function";
@@ -26178,27 +26178,27 @@ var require_main14 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-float64array/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-float64array/lib/index.js
 var require_lib19 = __commonJS({
-  "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports2, module2) {
     "use strict";
     var isFloat64Array = require_main14();
     module2.exports = isFloat64Array;
   }
 });
 
-// node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js
+// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js
 var require_float64array = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports2, module2) {
     "use strict";
     var main = typeof Float64Array === "function" ? Float64Array : null;
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/assert-has-float64array-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/main.js
 var require_main15 = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports2, module2) {
     "use strict";
     var isFloat64Array = require_lib19();
     var GlobalFloat64Array = require_float64array();
@@ -26220,27 +26220,27 @@ var require_main15 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-float64array-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/index.js
 var require_lib20 = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports2, module2) {
     "use strict";
     var hasFloat64ArraySupport = require_main15();
     module2.exports = hasFloat64ArraySupport;
   }
 });
 
-// node_modules/@stdlib/array-float64/lib/main.js
+// ../../main/node_modules/@stdlib/array-float64/lib/main.js
 var require_main16 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-float64/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
     module2.exports = ctor;
   }
 });
 
-// node_modules/@stdlib/array-float64/lib/polyfill.js
+// ../../main/node_modules/@stdlib/array-float64/lib/polyfill.js
 var require_polyfill4 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/polyfill.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-float64/lib/polyfill.js"(exports2, module2) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -26249,9 +26249,9 @@ var require_polyfill4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-float64/lib/index.js
+// ../../main/node_modules/@stdlib/array-float64/lib/index.js
 var require_lib21 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-float64/lib/index.js"(exports2, module2) {
     "use strict";
     var hasFloat64ArraySupport = require_lib20();
     var builtin = require_main16();
@@ -26266,9 +26266,9 @@ var require_lib21 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint8array/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-uint8array/lib/main.js
 var require_main17 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports2, module2) {
     "use strict";
     var nativeClass = require_lib14();
     var hasUint8Array = typeof Uint8Array === "function";
@@ -26280,36 +26280,36 @@ var require_main17 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint8array/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-uint8array/lib/index.js
 var require_lib22 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports2, module2) {
     "use strict";
     var isUint8Array = require_main17();
     module2.exports = isUint8Array;
   }
 });
 
-// node_modules/@stdlib/constants-uint8-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-uint8-max/lib/index.js
 var require_lib23 = __commonJS({
-  "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT8_MAX = 255 | 0;
     module2.exports = UINT8_MAX;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js
+// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js
 var require_uint8array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports2, module2) {
     "use strict";
     var main = typeof Uint8Array === "function" ? Uint8Array : null;
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
 var require_main18 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports2, module2) {
     "use strict";
     var isUint8Array = require_lib22();
     var UINT8_MAX = require_lib23();
@@ -26336,27 +26336,27 @@ var require_main18 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
 var require_lib24 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint8ArraySupport = require_main18();
     module2.exports = hasUint8ArraySupport;
   }
 });
 
-// node_modules/@stdlib/array-uint8/lib/main.js
+// ../../main/node_modules/@stdlib/array-uint8/lib/main.js
 var require_main19 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint8/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
     module2.exports = ctor;
   }
 });
 
-// node_modules/@stdlib/array-uint8/lib/polyfill.js
+// ../../main/node_modules/@stdlib/array-uint8/lib/polyfill.js
 var require_polyfill5 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports2, module2) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -26365,9 +26365,9 @@ var require_polyfill5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-uint8/lib/index.js
+// ../../main/node_modules/@stdlib/array-uint8/lib/index.js
 var require_lib25 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint8/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint8ArraySupport = require_lib24();
     var builtin = require_main19();
@@ -26382,9 +26382,9 @@ var require_lib25 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint16array/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-uint16array/lib/main.js
 var require_main20 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports2, module2) {
     "use strict";
     var nativeClass = require_lib14();
     var hasUint16Array = typeof Uint16Array === "function";
@@ -26396,36 +26396,36 @@ var require_main20 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint16array/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-uint16array/lib/index.js
 var require_lib26 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports2, module2) {
     "use strict";
     var isUint16Array = require_main20();
     module2.exports = isUint16Array;
   }
 });
 
-// node_modules/@stdlib/constants-uint16-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-uint16-max/lib/index.js
 var require_lib27 = __commonJS({
-  "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT16_MAX = 65535 | 0;
     module2.exports = UINT16_MAX;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js
+// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js
 var require_uint16array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports2, module2) {
     "use strict";
     var main = typeof Uint16Array === "function" ? Uint16Array : null;
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
 var require_main21 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports2, module2) {
     "use strict";
     var isUint16Array = require_lib26();
     var UINT16_MAX = require_lib27();
@@ -26452,27 +26452,27 @@ var require_main21 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
 var require_lib28 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint16ArraySupport = require_main21();
     module2.exports = hasUint16ArraySupport;
   }
 });
 
-// node_modules/@stdlib/array-uint16/lib/main.js
+// ../../main/node_modules/@stdlib/array-uint16/lib/main.js
 var require_main22 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint16/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
     module2.exports = ctor;
   }
 });
 
-// node_modules/@stdlib/array-uint16/lib/polyfill.js
+// ../../main/node_modules/@stdlib/array-uint16/lib/polyfill.js
 var require_polyfill6 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports2, module2) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -26481,9 +26481,9 @@ var require_polyfill6 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-uint16/lib/index.js
+// ../../main/node_modules/@stdlib/array-uint16/lib/index.js
 var require_lib29 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-uint16/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint16ArraySupport = require_lib28();
     var builtin = require_main22();
@@ -26498,9 +26498,9 @@ var require_lib29 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-little-endian/lib/ctors.js
+// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/ctors.js
 var require_ctors = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports2, module2) {
     "use strict";
     var Uint8Array2 = require_lib25();
     var Uint16Array2 = require_lib29();
@@ -26512,9 +26512,9 @@ var require_ctors = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-little-endian/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/main.js
 var require_main23 = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports2, module2) {
     "use strict";
     var ctors = require_ctors();
     var bool;
@@ -26531,18 +26531,18 @@ var require_main23 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-little-endian/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/index.js
 var require_lib30 = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports2, module2) {
     "use strict";
     var IS_LITTLE_ENDIAN = require_main23();
     module2.exports = IS_LITTLE_ENDIAN;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js
 var require_high = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var HIGH;
@@ -26555,9 +26555,9 @@ var require_high = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
 var require_main24 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -26572,18 +26572,18 @@ var require_main24 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
 var require_lib31 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main24();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
 var require_high2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var HIGH;
@@ -26596,9 +26596,9 @@ var require_high2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
 var require_main25 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -26614,18 +26614,18 @@ var require_main25 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
 var require_lib32 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main25();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
+// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
 var require_indices = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var indices;
@@ -26646,9 +26646,9 @@ var require_indices = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-from-words/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/main.js
 var require_main26 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -26666,44 +26666,44 @@ var require_main26 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-from-words/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/index.js
 var require_lib33 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main26();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-pinf/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-pinf/lib/index.js
 var require_lib34 = __commonJS({
-  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_PINF = Number.POSITIVE_INFINITY;
     module2.exports = FLOAT64_PINF;
   }
 });
 
-// node_modules/@stdlib/number-ctor/lib/main.js
+// ../../main/node_modules/@stdlib/number-ctor/lib/main.js
 var require_main27 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-ctor/lib/main.js"(exports2, module2) {
     "use strict";
     module2.exports = Number;
   }
 });
 
-// node_modules/@stdlib/number-ctor/lib/index.js
+// ../../main/node_modules/@stdlib/number-ctor/lib/index.js
 var require_lib35 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-ctor/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main27();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-ninf/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-ninf/lib/index.js
 var require_lib36 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports2, module2) {
     "use strict";
     var Number2 = require_lib35();
     var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
@@ -26711,27 +26711,27 @@ var require_lib36 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
 var require_lib37 = __commonJS({
-  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_EXPONENT_BIAS = 1023 | 0;
     module2.exports = FLOAT64_EXPONENT_BIAS;
   }
 });
 
-// node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
 var require_lib38 = __commonJS({
-  "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
     var HALF_LN2 = 0.34657359027997264;
     module2.exports = HALF_LN2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
+// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
 var require_polyval_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -26743,9 +26743,9 @@ var require_polyval_q = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-expm1/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/main.js
 var require_main28 = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var getHighWord = require_lib31();
@@ -26878,36 +26878,36 @@ var require_main28 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-expm1/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/index.js
 var require_lib39 = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports2, module2) {
     "use strict";
     var expm1 = require_main28();
     module2.exports = expm1;
   }
 });
 
-// node_modules/@stdlib/math-base-special-floor/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-floor/lib/main.js
 var require_main29 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports2, module2) {
     "use strict";
     var floor = Math.floor;
     module2.exports = floor;
   }
 });
 
-// node_modules/@stdlib/math-base-special-floor/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-floor/lib/index.js
 var require_lib40 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main29();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js
+// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js
 var require_polyval_lp = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -26919,9 +26919,9 @@ var require_polyval_lp = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1p/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/main.js
 var require_main30 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var getHighWord = require_lib31();
@@ -27028,45 +27028,45 @@ var require_main30 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1p/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/index.js
 var require_lib41 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports2, module2) {
     "use strict";
     var log1p = require_main30();
     module2.exports = log1p;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sqrt/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-sqrt/lib/main.js
 var require_main31 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports2, module2) {
     "use strict";
     var sqrt = Math.sqrt;
     module2.exports = sqrt;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sqrt/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-sqrt/lib/index.js
 var require_lib42 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main31();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
 var require_lib43 = __commonJS({
-  "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var FOURTH_PI = 0.7853981633974483;
     module2.exports = FOURTH_PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js
+// ../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js
 var require_rational_pq = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -27094,9 +27094,9 @@ var require_rational_pq = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js
+// ../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js
 var require_rational_rs = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -27124,9 +27124,9 @@ var require_rational_rs = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-asin/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-asin/lib/main.js
 var require_main32 = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var sqrt = require_lib42();
@@ -27174,18 +27174,18 @@ var require_main32 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-asin/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-asin/lib/index.js
 var require_lib44 = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main32();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-abs/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-abs/lib/main.js
 var require_main33 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports2, module2) {
     "use strict";
     function abs(x) {
       return Math.abs(x);
@@ -27194,36 +27194,36 @@ var require_main33 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-abs/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-abs/lib/index.js
 var require_lib45 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main33();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-ceil/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-ceil/lib/main.js
 var require_main34 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports2, module2) {
     "use strict";
     var ceil = Math.ceil;
     module2.exports = ceil;
   }
 });
 
-// node_modules/@stdlib/math-base-special-ceil/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-ceil/lib/index.js
 var require_lib46 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main34();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-trunc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-trunc/lib/main.js
 var require_main35 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports2, module2) {
     "use strict";
     var floor = require_lib40();
     var ceil = require_lib46();
@@ -27237,45 +27237,45 @@ var require_main35 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-trunc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-trunc/lib/index.js
 var require_lib47 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main35();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
 var require_lib48 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
     module2.exports = FLOAT64_MAX_BASE2_EXPONENT;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
 var require_lib49 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
     module2.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
   }
 });
 
-// node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
 var require_lib50 = __commonJS({
-  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
     module2.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
 var require_main36 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports2, module2) {
     "use strict";
     var PINF = require_lib34();
     var NINF = require_lib36();
@@ -27286,36 +27286,36 @@ var require_main36 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
 var require_lib51 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main36();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
 var require_lib52 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
     module2.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
   }
 });
 
-// node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
 var require_lib53 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
     module2.exports = FLOAT64_HIGH_WORD_ABS_MASK;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
+// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
 var require_indices2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var indices;
@@ -27336,9 +27336,9 @@ var require_indices2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
+// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
 var require_assign = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -27357,9 +27357,9 @@ var require_assign = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-to-words/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/main.js
 var require_main37 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports2, module2) {
     "use strict";
     var fcn = require_assign();
     function toWords(x) {
@@ -27369,9 +27369,9 @@ var require_main37 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-to-words/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/index.js
 var require_lib54 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib8();
     var main = require_main37();
@@ -27381,9 +27381,9 @@ var require_lib54 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-copysign/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-copysign/lib/main.js
 var require_main38 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports2, module2) {
     "use strict";
     var SIGN_MASK = require_lib52();
     var ABS_MASK = require_lib53();
@@ -27406,27 +27406,27 @@ var require_main38 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-copysign/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-copysign/lib/index.js
 var require_lib55 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main38();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
 var require_lib56 = __commonJS({
-  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
     module2.exports = FLOAT64_SMALLEST_NORMAL;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
+// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
 var require_assign2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = require_lib56();
     var isInfinite = require_lib51();
@@ -27452,9 +27452,9 @@ var require_assign2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-normalize/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/main.js
 var require_main39 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports2, module2) {
     "use strict";
     var fcn = require_assign2();
     function normalize(x) {
@@ -27464,9 +27464,9 @@ var require_main39 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-normalize/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/index.js
 var require_lib57 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib8();
     var main = require_main39();
@@ -27476,18 +27476,18 @@ var require_lib57 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
 var require_lib58 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
     module2.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-exponent/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-exponent/lib/main.js
 var require_main40 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var EXP_MASK = require_lib58();
@@ -27501,18 +27501,18 @@ var require_main40 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-exponent/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-exponent/lib/index.js
 var require_lib59 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main40();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-ldexp/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-ldexp/lib/main.js
 var require_main41 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports2, module2) {
     "use strict";
     var PINF = require_lib34();
     var NINF = require_lib36();
@@ -27567,18 +27567,18 @@ var require_main41 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-ldexp/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-ldexp/lib/index.js
 var require_lib60 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main41();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
+// ../../main/node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
 var require_polyval_p = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -27590,9 +27590,9 @@ var require_polyval_p = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
+// ../../main/node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
 var require_expmulti = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports2, module2) {
     "use strict";
     var ldexp = require_lib60();
     var polyvalP = require_polyval_p();
@@ -27611,9 +27611,9 @@ var require_expmulti = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-exp/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-exp/lib/main.js
 var require_main42 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var trunc = require_lib47();
@@ -27659,18 +27659,18 @@ var require_main42 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-exp/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-exp/lib/index.js
 var require_lib61 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main42();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
 var require_main43 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports2, module2) {
     "use strict";
     var floor = require_lib40();
     function isInteger(x) {
@@ -27680,18 +27680,18 @@ var require_main43 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
 var require_lib62 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main43();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-even/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-even/lib/main.js
 var require_main44 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports2, module2) {
     "use strict";
     var isInteger = require_lib62();
     function isEven(x) {
@@ -27701,18 +27701,18 @@ var require_main44 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-even/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-even/lib/index.js
 var require_lib63 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main44();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
 var require_main45 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports2, module2) {
     "use strict";
     var isEven = require_lib63();
     function isOdd(x) {
@@ -27725,18 +27725,18 @@ var require_main45 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
 var require_lib64 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main45();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
 var require_low = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var LOW;
@@ -27749,9 +27749,9 @@ var require_low = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
 var require_main46 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -27767,18 +27767,18 @@ var require_main46 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
 var require_lib65 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main46();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
+// ../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
 var require_main47 = __commonJS({
-  "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports2, module2) {
     "use strict";
     function uint32ToInt32(x) {
       return x | 0;
@@ -27787,18 +27787,18 @@ var require_main47 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
+// ../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
 var require_lib66 = __commonJS({
-  "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports2, module2) {
     "use strict";
     var uint32ToInt32 = require_main47();
     module2.exports = uint32ToInt32;
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js
 var require_x_is_zero = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports2, module2) {
     "use strict";
     var isOdd = require_lib64();
     var copysign = require_lib55();
@@ -27826,9 +27826,9 @@ var require_x_is_zero = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js
 var require_y_is_huge = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports2, module2) {
     "use strict";
     var ABS_MASK = require_lib53();
     var getHighWord = require_lib31();
@@ -27855,9 +27855,9 @@ var require_y_is_huge = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js
 var require_y_is_infinite = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var PINF = require_lib34();
@@ -27877,18 +27877,18 @@ var require_y_is_infinite = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
 var require_lib67 = __commonJS({
-  "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
     module2.exports = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js
 var require_polyval_l = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -27900,9 +27900,9 @@ var require_polyval_l = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/log2ax.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/log2ax.js
 var require_log2ax = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var setLowWord = require_lib65();
@@ -28012,9 +28012,9 @@ var require_log2ax = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js
 var require_polyval_w = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -28026,9 +28026,9 @@ var require_polyval_w = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/logx.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/logx.js
 var require_logx = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports2, module2) {
     "use strict";
     var setLowWord = require_lib65();
     var polyvalW = require_polyval_w();
@@ -28057,27 +28057,27 @@ var require_logx = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-ln-two/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-ln-two/lib/index.js
 var require_lib68 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
     var LN2 = 0.6931471805599453;
     module2.exports = LN2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
 var require_lib69 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
     module2.exports = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
 var require_polyval_p2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -28089,9 +28089,9 @@ var require_polyval_p2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/pow2.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/pow2.js
 var require_pow2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var setHighWord = require_lib32();
@@ -28158,9 +28158,9 @@ var require_pow2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/main.js
 var require_main48 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isOdd = require_lib64();
@@ -28331,36 +28331,36 @@ var require_main48 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/index.js
 var require_lib70 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main48();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-e/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-e/lib/index.js
 var require_lib71 = __commonJS({
-  "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-e/lib/index.js"(exports2, module2) {
     "use strict";
     var E = 2.718281828459045;
     module2.exports = E;
   }
 });
 
-// node_modules/@stdlib/constants-float64-eps/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-eps/lib/index.js
 var require_lib72 = __commonJS({
-  "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_EPSILON = 2220446049250313e-31;
     module2.exports = FLOAT64_EPSILON;
   }
 });
 
-// node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js
+// ../../main/node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js
 var require_lanczos_sum_expg_scaled = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -28388,9 +28388,9 @@ var require_lanczos_sum_expg_scaled = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-beta/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-beta/lib/main.js
 var require_main49 = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var log1p = require_lib41();
@@ -28461,18 +28461,18 @@ var require_main49 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-beta/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-beta/lib/index.js
 var require_lib73 = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main49();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
 var require_main50 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports2, module2) {
     "use strict";
     var PINF = require_lib34();
     function isPositiveZero(x) {
@@ -28482,18 +28482,18 @@ var require_main50 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
 var require_lib74 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main50();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-max/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-max/lib/main.js
 var require_main51 = __commonJS({
-  "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-max/lib/main.js"(exports2, module2) {
     "use strict";
     var isPositiveZero = require_lib74();
     var isnan = require_lib9();
@@ -28520,18 +28520,18 @@ var require_main51 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-max/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-max/lib/index.js
 var require_lib75 = __commonJS({
-  "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-max/lib/index.js"(exports2, module2) {
     "use strict";
     var max = require_main51();
     module2.exports = max;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
 var require_main52 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports2, module2) {
     "use strict";
     var NINF = require_lib36();
     function isNegativeZero(x) {
@@ -28541,18 +28541,18 @@ var require_main52 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
 var require_lib76 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main52();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-min/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-min/lib/main.js
 var require_main53 = __commonJS({
-  "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-min/lib/main.js"(exports2, module2) {
     "use strict";
     var isNegativeZero = require_lib76();
     var isnan = require_lib9();
@@ -28579,54 +28579,54 @@ var require_main53 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-min/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-min/lib/index.js
 var require_lib77 = __commonJS({
-  "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-min/lib/index.js"(exports2, module2) {
     "use strict";
     var min = require_main53();
     module2.exports = min;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max/lib/index.js
 var require_lib78 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-max/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX = 17976931348623157e292;
     module2.exports = FLOAT64_MAX;
   }
 });
 
-// node_modules/@stdlib/constants-int32-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-int32-max/lib/index.js
 var require_lib79 = __commonJS({
-  "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-int32-max/lib/index.js"(exports2, module2) {
     "use strict";
     var INT32_MAX = 2147483647 | 0;
     module2.exports = INT32_MAX;
   }
 });
 
-// node_modules/@stdlib/constants-float64-half-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-half-pi/lib/index.js
 var require_lib80 = __commonJS({
-  "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var HALF_PI = 1.5707963267948966;
     module2.exports = HALF_PI;
   }
 });
 
-// node_modules/@stdlib/constants-float64-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-pi/lib/index.js
 var require_lib81 = __commonJS({
-  "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var PI = 3.141592653589793;
     module2.exports = PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js
 var require_polyval_c13 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -28638,9 +28638,9 @@ var require_polyval_c13 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js
 var require_polyval_c46 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -28652,9 +28652,9 @@ var require_polyval_c46 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
 var require_main54 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports2, module2) {
     "use strict";
     var polyval13 = require_polyval_c13();
     var polyval46 = require_polyval_c46();
@@ -28675,18 +28675,18 @@ var require_main54 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
 var require_lib82 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main54();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
 var require_main55 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports2, module2) {
     "use strict";
     var S1 = -0.16666666666666632;
     var S2 = 0.00833333333332249;
@@ -28712,18 +28712,18 @@ var require_main55 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
 var require_lib83 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main55();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js
 var require_low2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var LOW;
@@ -28736,9 +28736,9 @@ var require_low2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
 var require_main56 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -28753,18 +28753,18 @@ var require_main56 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
 var require_lib84 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main56();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/array-base-filled/lib/main.js
+// ../../main/node_modules/@stdlib/array-base-filled/lib/main.js
 var require_main57 = __commonJS({
-  "node_modules/@stdlib/array-base-filled/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-base-filled/lib/main.js"(exports2, module2) {
     "use strict";
     function filled(value, len) {
       var arr;
@@ -28779,18 +28779,18 @@ var require_main57 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-base-filled/lib/index.js
+// ../../main/node_modules/@stdlib/array-base-filled/lib/index.js
 var require_lib85 = __commonJS({
-  "node_modules/@stdlib/array-base-filled/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-base-filled/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main57();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/array-base-zeros/lib/main.js
+// ../../main/node_modules/@stdlib/array-base-zeros/lib/main.js
 var require_main58 = __commonJS({
-  "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-base-zeros/lib/main.js"(exports2, module2) {
     "use strict";
     var filled = require_lib85();
     function zeros(len) {
@@ -28800,18 +28800,18 @@ var require_main58 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-base-zeros/lib/index.js
+// ../../main/node_modules/@stdlib/array-base-zeros/lib/index.js
 var require_lib86 = __commonJS({
-  "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/array-base-zeros/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main58();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js
+// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js
 var require_kernel_rempio2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports2, module2) {
     "use strict";
     var floor = require_lib40();
     var ldexp = require_lib60();
@@ -29084,27 +29084,27 @@ var require_kernel_rempio2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-round/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-round/lib/main.js
 var require_main59 = __commonJS({
-  "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
     "use strict";
     var round = Math.round;
     module2.exports = round;
   }
 });
 
-// node_modules/@stdlib/math-base-special-round/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-round/lib/index.js
 var require_lib87 = __commonJS({
-  "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-round/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main59();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js
+// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js
 var require_rempio2_medium = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
     "use strict";
     var round = require_lib87();
     var getHighWord = require_lib31();
@@ -29154,9 +29154,9 @@ var require_rempio2_medium = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-rempio2/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/main.js
 var require_main60 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports2, module2) {
     "use strict";
     var ABS_MASK = require_lib53();
     var EXPONENT_MASK = require_lib58();
@@ -29291,18 +29291,18 @@ var require_main60 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-rempio2/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/index.js
 var require_lib88 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports2, module2) {
     "use strict";
     var rempio2 = require_main60();
     module2.exports = rempio2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sin/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-sin/lib/main.js
 var require_main61 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports2, module2) {
     "use strict";
     var HIGH_WORD_ABS_MASK = require_lib53();
     var HIGH_WORD_EXPONENT_MASK = require_lib58();
@@ -29343,27 +29343,27 @@ var require_main61 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-sin/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-sin/lib/index.js
 var require_lib89 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main61();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
 var require_lib90 = __commonJS({
-  "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var SQRT_TWO_PI = 2.5066282746310007;
     module2.exports = SQRT_TWO_PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js
 var require_polyval_s = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -29375,9 +29375,9 @@ var require_polyval_s = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js
 var require_stirling_approximation = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports2, module2) {
     "use strict";
     var SQRT_TWO_PI = require_lib90();
     var pow = require_lib70();
@@ -29403,18 +29403,18 @@ var require_stirling_approximation = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
 var require_lib91 = __commonJS({
-  "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports2, module2) {
     "use strict";
     var EULERGAMMA = 0.5772156649015329;
     module2.exports = EULERGAMMA;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js
 var require_small_approximation = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports2, module2) {
     "use strict";
     var EULER = require_lib91();
     function gamma(x, z2) {
@@ -29424,9 +29424,9 @@ var require_small_approximation = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js
 var require_rational_pq2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -29454,9 +29454,9 @@ var require_rational_pq2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/main.js
 var require_main62 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInteger = require_lib62();
@@ -29538,27 +29538,27 @@ var require_main62 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/index.js
 var require_lib92 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main62();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
 var require_lib93 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
     module2.exports = FLOAT64_MAX_NTH_FACTORIAL;
   }
 });
 
-// node_modules/@stdlib/math-base-special-factorial/lib/factorials.json
+// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/factorials.json
 var require_factorials = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports2, module2) {
     module2.exports = [
       1,
       1,
@@ -29735,9 +29735,9 @@ var require_factorials = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-factorial/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/main.js
 var require_main63 = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInteger = require_lib62();
@@ -29764,18 +29764,18 @@ var require_main63 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-factorial/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/index.js
 var require_lib94 = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main63();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js
 var require_rational_pq3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -29803,36 +29803,36 @@ var require_rational_pq3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
 var require_main64 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaLanczosSum = require_rational_pq3();
     module2.exports = gammaLanczosSum;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
 var require_lib95 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main64();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
 var require_lib96 = __commonJS({
-  "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
     module2.exports = FLOAT64_GAMMA_LANCZOS_G;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js
 var require_gamma_delta_ratio_lanczos = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports2, module2) {
     "use strict";
     var lanczosSum = require_lib95();
     var gamma = require_lib92();
@@ -29880,9 +29880,9 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
 var require_main65 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var floor = require_lib40();
@@ -29936,18 +29936,18 @@ var require_main65 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
 var require_lib97 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main65();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
+// ../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
 var require_polyval_p3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -29959,9 +29959,9 @@ var require_polyval_p3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
+// ../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
 var require_polyval_q2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -29973,9 +29973,9 @@ var require_polyval_q2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-ln/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-ln/lib/main.js
 var require_main66 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var setHighWord = require_lib32();
@@ -30065,18 +30065,18 @@ var require_main66 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-ln/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-ln/lib/index.js
 var require_lib98 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main66();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-cos/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-cos/lib/main.js
 var require_main67 = __commonJS({
-  "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var kernelCos = require_lib82();
@@ -30117,18 +30117,18 @@ var require_main67 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-cos/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-cos/lib/index.js
 var require_lib99 = __commonJS({
-  "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main67();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sinpi/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-sinpi/lib/main.js
 var require_main68 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInfinite = require_lib51();
@@ -30173,18 +30173,18 @@ var require_main68 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-sinpi/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-sinpi/lib/index.js
 var require_lib100 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main68();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js
 var require_polyval_a1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30196,9 +30196,9 @@ var require_polyval_a1 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js
 var require_polyval_a2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30210,9 +30210,9 @@ var require_polyval_a2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js
 var require_polyval_r = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30224,9 +30224,9 @@ var require_polyval_r = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js
 var require_polyval_s2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30238,9 +30238,9 @@ var require_polyval_s2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js
 var require_polyval_t1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30252,9 +30252,9 @@ var require_polyval_t1 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js
 var require_polyval_t2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30266,9 +30266,9 @@ var require_polyval_t2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js
 var require_polyval_t3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30280,9 +30280,9 @@ var require_polyval_t3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js
 var require_polyval_u = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30294,9 +30294,9 @@ var require_polyval_u = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js
 var require_polyval_v = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30308,9 +30308,9 @@ var require_polyval_v = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js
 var require_polyval_w2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30322,9 +30322,9 @@ var require_polyval_w2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/main.js
 var require_main69 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInfinite = require_lib51();
@@ -30496,45 +30496,45 @@ var require_main69 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/index.js
 var require_lib101 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main69();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-ln/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-ln/lib/index.js
 var require_lib102 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_LN = 709.782712893384;
     module2.exports = FLOAT64_MAX_LN;
   }
 });
 
-// node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
 var require_lib103 = __commonJS({
-  "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
     module2.exports = FLOAT64_SQRT_EPSILON;
   }
 });
 
-// node_modules/@stdlib/utils-eval/lib/index.js
+// ../../main/node_modules/@stdlib/utils-eval/lib/index.js
 var require_lib104 = __commonJS({
-  "node_modules/@stdlib/utils-eval/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/utils-eval/lib/index.js"(exports2, module2) {
     "use strict";
     var evil = eval;
     module2.exports = evil;
   }
 });
 
-// node_modules/@stdlib/assert-has-generator-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-generator-support/lib/main.js
 var require_main70 = __commonJS({
-  "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports2, module2) {
     "use strict";
     var evil = require_lib104();
     function hasGeneratorSupport() {
@@ -30551,18 +30551,18 @@ var require_main70 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-generator-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-generator-support/lib/index.js
 var require_lib105 = __commonJS({
-  "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main70();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js
+// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js
 var require_generators = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var EPS = require_lib72();
@@ -30601,9 +30601,9 @@ var require_generators = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js
+// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js
 var require_basic = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var EPS = require_lib72();
@@ -30631,9 +30631,9 @@ var require_basic = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
 var require_lib106 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports2, module2) {
     "use strict";
     var hasGeneratorSupport = require_lib105();
     var generator = require_generators();
@@ -30648,9 +30648,9 @@ var require_lib106 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js
 var require_tgamma_i_large_x_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports2, module2) {
     "use strict";
     function tgammaILargeXSeries(a1, x1) {
       var result = 1;
@@ -30668,9 +30668,9 @@ var require_tgamma_i_large_x_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js
 var require_tgamma_i_large_x = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports2, module2) {
     "use strict";
     var sumSeries = require_lib106();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
@@ -30685,9 +30685,9 @@ var require_tgamma_i_large_x = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js
 var require_finite_gamma_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports2, module2) {
     "use strict";
     var exp = require_lib61();
     function finiteGammaQ(a, x) {
@@ -30711,9 +30711,9 @@ var require_finite_gamma_q = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
 var require_polyval_pp = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30725,9 +30725,9 @@ var require_polyval_pp = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
 var require_polyval_qq = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30739,9 +30739,9 @@ var require_polyval_qq = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
 var require_polyval_pa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30753,9 +30753,9 @@ var require_polyval_pa = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
 var require_polyval_qa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30767,9 +30767,9 @@ var require_polyval_qa = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
 var require_polyval_ra = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30781,9 +30781,9 @@ var require_polyval_ra = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
 var require_polyval_sa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30795,9 +30795,9 @@ var require_polyval_sa = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
 var require_polyval_rb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30809,9 +30809,9 @@ var require_polyval_rb = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
 var require_polyval_sb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30823,9 +30823,9 @@ var require_polyval_sb = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/main.js
 var require_main71 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var exp = require_lib61();
@@ -30931,18 +30931,18 @@ var require_main71 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/index.js
 var require_lib107 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main71();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
 var require_finite_half_gamma_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports2, module2) {
     "use strict";
     var erfc = require_lib107();
     var sqrt = require_lib42();
@@ -30974,18 +30974,18 @@ var require_finite_half_gamma_q = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-min-ln/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-min-ln/lib/index.js
 var require_lib108 = __commonJS({
-  "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MIN_LN = -708.3964185322641;
     module2.exports = FLOAT64_MIN_LN;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js
 var require_full_igamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
     var exp = require_lib61();
     var pow = require_lib70();
@@ -31019,9 +31019,9 @@ var require_full_igamma_prefix = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
 var require_main72 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module2) {
     "use strict";
     function evalpoly(c, x) {
       var p;
@@ -31046,27 +31046,27 @@ var require_main72 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/function-ctor/lib/main.js
+// ../../main/node_modules/@stdlib/function-ctor/lib/main.js
 var require_main73 = __commonJS({
-  "node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module2) {
     "use strict";
     var Fcn = Function;
     module2.exports = Fcn;
   }
 });
 
-// node_modules/@stdlib/function-ctor/lib/index.js
+// ../../main/node_modules/@stdlib/function-ctor/lib/index.js
 var require_lib109 = __commonJS({
-  "node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main73();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
+// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
 var require_factory = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module2) {
     "use strict";
     var Fcn = require_lib109();
     var evalpoly = require_main72();
@@ -31111,9 +31111,9 @@ var require_factory = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
 var require_lib110 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib8();
     var main = require_main72();
@@ -31123,9 +31123,9 @@ var require_lib110 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
+// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
 var require_log1p_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports2, module2) {
     "use strict";
     function log1pSeries(x) {
       var mMult = -x;
@@ -31142,9 +31142,9 @@ var require_log1p_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
 var require_main74 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var ln = require_lib98();
@@ -31173,27 +31173,27 @@ var require_main74 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
 var require_lib111 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports2, module2) {
     "use strict";
     var log1pmx = require_main74();
     module2.exports = log1pmx;
   }
 });
 
-// node_modules/@stdlib/constants-float64-two-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-two-pi/lib/index.js
 var require_lib112 = __commonJS({
-  "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var TWO_PI = 6.283185307179586;
     module2.exports = TWO_PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js
 var require_polyval_c0 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31205,9 +31205,9 @@ var require_polyval_c0 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js
 var require_polyval_c1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31219,9 +31219,9 @@ var require_polyval_c1 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js
 var require_polyval_c2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31233,9 +31233,9 @@ var require_polyval_c2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js
 var require_polyval_c3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31247,9 +31247,9 @@ var require_polyval_c3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js
 var require_polyval_c4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31261,9 +31261,9 @@ var require_polyval_c4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js
 var require_polyval_c5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31275,9 +31275,9 @@ var require_polyval_c5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js
 var require_polyval_c6 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31289,9 +31289,9 @@ var require_polyval_c6 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js
 var require_polyval_c7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31303,9 +31303,9 @@ var require_polyval_c7 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js
 var require_polyval_c8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31317,9 +31317,9 @@ var require_polyval_c8 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js
 var require_igamma_temme_large = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports2, module2) {
     "use strict";
     var evalpoly = require_lib110();
     var log1pmx = require_lib111();
@@ -31372,9 +31372,9 @@ var require_igamma_temme_large = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js
 var require_lower_incomplete_gamma_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports2, module2) {
     "use strict";
     function lowerIncompleteGammaSeries(a1, z1) {
       var result = 1;
@@ -31392,9 +31392,9 @@ var require_lower_incomplete_gamma_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js
 var require_lower_gamma_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports2, module2) {
     "use strict";
     var sumSeries = require_lib106();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
@@ -31412,9 +31412,9 @@ var require_lower_gamma_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js
 var require_rational_pq4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -31442,27 +31442,27 @@ var require_rational_pq4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
 var require_main75 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaLanczosSumExpGScaled = require_rational_pq4();
     module2.exports = gammaLanczosSumExpGScaled;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
 var require_lib113 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main75();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js
 var require_regularised_gamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib113();
     var gammaln = require_lib101();
@@ -31527,9 +31527,9 @@ var require_regularised_gamma_prefix = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-powm1/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-powm1/lib/main.js
 var require_main76 = __commonJS({
-  "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isinfinite = require_lib51();
@@ -31573,18 +31573,18 @@ var require_main76 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-powm1/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-powm1/lib/index.js
 var require_lib114 = __commonJS({
-  "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports2, module2) {
     "use strict";
     var powm1 = require_main76();
     module2.exports = powm1;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
 var require_rational_p1q1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -31612,9 +31612,9 @@ var require_rational_p1q1 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
 var require_rational_p2q2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -31642,9 +31642,9 @@ var require_rational_p2q2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
 var require_rational_p3q3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -31672,9 +31672,9 @@ var require_rational_p3q3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js
 var require_lgamma_small_imp = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports2, module2) {
     "use strict";
     var ln = require_lib98();
     var EPS = require_lib72();
@@ -31731,9 +31731,9 @@ var require_lgamma_small_imp = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
 var require_main77 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports2, module2) {
     "use strict";
     var gamma = require_lib92();
     var expm1 = require_lib39();
@@ -31759,18 +31759,18 @@ var require_main77 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
 var require_lib115 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports2, module2) {
     "use strict";
     var gamma1pm1 = require_main77();
     module2.exports = gamma1pm1;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js
 var require_small_gamma2_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports2, module2) {
     "use strict";
     function smallGamma2Series(a, x) {
       var result;
@@ -31795,9 +31795,9 @@ var require_small_gamma2_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js
 var require_tgamma_small_upper_part = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports2, module2) {
     "use strict";
     var powm1 = require_lib114();
     var sumSeries = require_lib106();
@@ -31829,18 +31829,18 @@ var require_tgamma_small_upper_part = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
 var require_lib116 = __commonJS({
-  "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
     module2.exports = FLOAT32_SMALLEST_NORMAL;
   }
 });
 
-// node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js
+// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js
 var require_generators2 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var FLOAT32_SMALLEST_NORMAL = require_lib116();
@@ -31971,9 +31971,9 @@ var require_generators2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js
+// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js
 var require_basic2 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var EPS = require_lib72();
@@ -32062,9 +32062,9 @@ var require_basic2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
 var require_lib117 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports2, module2) {
     "use strict";
     var hasGeneratorSupport = require_lib105();
     var generator = require_generators2();
@@ -32079,9 +32079,9 @@ var require_lib117 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js
 var require_upper_incomplete_gamma_fract = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports2, module2) {
     "use strict";
     function upperIncompleteGammaFract(a1, z1) {
       var z2 = z1 - a1 + 1;
@@ -32101,9 +32101,9 @@ var require_upper_incomplete_gamma_fract = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js
 var require_upper_gamma_fraction = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports2, module2) {
     "use strict";
     var continuedFraction = require_lib117();
     var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
@@ -32115,9 +32115,9 @@ var require_upper_gamma_fraction = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js
 var require_igamma_final = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports2, module2) {
     "use strict";
     var floor = require_lib40();
     var gamma = require_lib92();
@@ -32292,9 +32292,9 @@ var require_igamma_final = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/main.js
 var require_main78 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaln = require_lib101();
     var exp = require_lib61();
@@ -32351,18 +32351,18 @@ var require_main78 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/index.js
 var require_lib118 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main78();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js
 var require_full_igamma_prefix2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
     var exp = require_lib61();
     var pow = require_lib70();
@@ -32394,9 +32394,9 @@ var require_full_igamma_prefix2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js
 var require_regularized_gamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib113();
     var gammaln = require_lib101();
@@ -32460,9 +32460,9 @@ var require_regularized_gamma_prefix = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js
 var require_beta_small_b_large_a_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports2, module2) {
     "use strict";
     var gammaDeltaRatio = require_lib97();
     var factorial = require_lib94();
@@ -32555,9 +32555,9 @@ var require_beta_small_b_large_a_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js
 var require_rising_factorial_ratio = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports2, module2) {
     "use strict";
     function risingFactorialRatio(a, b, k) {
       var result;
@@ -32575,9 +32575,9 @@ var require_rising_factorial_ratio = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-maxabs/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-maxabs/lib/main.js
 var require_main79 = __commonJS({
-  "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var max = require_lib75();
@@ -32588,18 +32588,18 @@ var require_main79 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-maxabs/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-maxabs/lib/index.js
 var require_lib119 = __commonJS({
-  "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports2, module2) {
     "use strict";
     var maxabs = require_main79();
     module2.exports = maxabs;
   }
 });
 
-// node_modules/@stdlib/math-base-special-minabs/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-minabs/lib/main.js
 var require_main80 = __commonJS({
-  "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var min = require_lib77();
@@ -32610,18 +32610,18 @@ var require_main80 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-minabs/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-minabs/lib/index.js
 var require_lib120 = __commonJS({
-  "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports2, module2) {
     "use strict";
     var minabs = require_main80();
     module2.exports = minabs;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js
 var require_ibeta_power_terms = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib113();
     var maxabs = require_lib119();
@@ -32756,9 +32756,9 @@ var require_ibeta_power_terms = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js
 var require_ibeta_fraction2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports2, module2) {
     "use strict";
     var continuedFraction = require_lib117();
     var ibetaPowerTerms = require_ibeta_power_terms();
@@ -32802,18 +32802,18 @@ var require_ibeta_fraction2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
 var require_lib121 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
     module2.exports = FLOAT64_MAX_SAFE_INTEGER;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js
+// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js
 var require_bitwise_binary_gcd = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports2, module2) {
     "use strict";
     function gcd(a, b) {
       var k = 0;
@@ -32849,9 +32849,9 @@ var require_bitwise_binary_gcd = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js
+// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js
 var require_binary_gcd = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports2, module2) {
     "use strict";
     function gcd(a, b) {
       var k = 1;
@@ -32887,9 +32887,9 @@ var require_binary_gcd = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gcd/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/main.js
 var require_main81 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInteger = require_lib62();
@@ -32923,18 +32923,18 @@ var require_main81 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gcd/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/index.js
 var require_lib122 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main81();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
 var require_main82 = __commonJS({
-  "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports2, module2) {
     "use strict";
     var MAX_SAFE_INTEGER = require_lib121();
     var PINF = require_lib34();
@@ -33007,18 +33007,18 @@ var require_main82 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
 var require_lib123 = __commonJS({
-  "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main82();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js
 var require_binomial_ccdf = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports2, module2) {
     "use strict";
     var binomcoef = require_lib123();
     var floor = require_lib40();
@@ -33069,9 +33069,9 @@ var require_binomial_ccdf = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js
 var require_ibeta_a_step = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports2, module2) {
     "use strict";
     var ibetaPowerTerms = require_ibeta_power_terms();
     function ibetaAStep(a, b, x, y, k, normalized, out) {
@@ -33100,9 +33100,9 @@ var require_ibeta_a_step = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js
 var require_ibeta_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib113();
     var sumSeries = require_lib106();
@@ -33181,9 +33181,9 @@ var require_ibeta_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js
 var require_assign3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var expm1 = require_lib39();
@@ -33507,9 +33507,9 @@ var require_assign3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
 var require_main83 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports2, module2) {
     "use strict";
     var compute = require_assign3();
     function kernelBetainc(x, a, b, regularized, upper) {
@@ -33519,9 +33519,9 @@ var require_main83 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
 var require_lib124 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib8();
     var main = require_main83();
@@ -33531,9 +33531,9 @@ var require_lib124 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betainc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-betainc/lib/main.js
 var require_main84 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports2, module2) {
     "use strict";
     var kernelBetainc = require_lib124().assign;
     function betainc2(x, a, b, regularized, upper) {
@@ -33547,27 +33547,27 @@ var require_main84 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betainc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-betainc/lib/index.js
 var require_lib125 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main84();
     module2.exports = main;
   }
 });
 
-// node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
 var require_lib126 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var LN_SQRT_TWO_PI = 0.9189385332046728;
     module2.exports = LN_SQRT_TWO_PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-betaln/lib/dceval.js
+// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/dceval.js
 var require_dceval = __commonJS({
-  "node_modules/@stdlib/math-base-special-betaln/lib/dceval.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/dceval.js"(exports2, module2) {
     "use strict";
     var ALGMCS = [
       1276642195630063e-46,
@@ -33610,9 +33610,9 @@ var require_dceval = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js
+// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js
 var require_gamma_correction = __commonJS({
-  "node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports2, module2) {
     "use strict";
     var pow = require_lib70();
     var dceval = require_dceval();
@@ -33634,9 +33634,9 @@ var require_gamma_correction = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betaln/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/main.js
 var require_main85 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaln = require_lib101();
     var log1p = require_lib41();
@@ -33677,18 +33677,18 @@ var require_main85 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betaln/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/index.js
 var require_lib127 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main85();
     module2.exports = main;
   }
 });
 
-// node_modules/semver/internal/constants.js
+// ../../main/node_modules/semver/internal/constants.js
 var require_constants3 = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports2, module2) {
+  "../../main/node_modules/semver/internal/constants.js"(exports2, module2) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
@@ -33746,9 +33746,9 @@ var require_constants3 = __commonJS({
   }
 });
 
-// node_modules/semver/internal/debug.js
+// ../../main/node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports2, module2) {
+  "../../main/node_modules/semver/internal/debug.js"(exports2, module2) {
     "use strict";
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
@@ -33756,9 +33756,9 @@ var require_debug = __commonJS({
   }
 });
 
-// node_modules/semver/internal/re.js
+// ../../main/node_modules/semver/internal/re.js
 var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports2, module2) {
+  "../../main/node_modules/semver/internal/re.js"(exports2, module2) {
     "use strict";
     var {
       MAX_SAFE_COMPONENT_LENGTH,
@@ -33844,9 +33844,9 @@ var require_re = __commonJS({
   }
 });
 
-// node_modules/semver/internal/parse-options.js
+// ../../main/node_modules/semver/internal/parse-options.js
 var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports2, module2) {
+  "../../main/node_modules/semver/internal/parse-options.js"(exports2, module2) {
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
@@ -33863,9 +33863,9 @@ var require_parse_options = __commonJS({
   }
 });
 
-// node_modules/semver/internal/identifiers.js
+// ../../main/node_modules/semver/internal/identifiers.js
 var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports2, module2) {
+  "../../main/node_modules/semver/internal/identifiers.js"(exports2, module2) {
     "use strict";
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a, b) => {
@@ -33888,9 +33888,9 @@ var require_identifiers = __commonJS({
   }
 });
 
-// node_modules/semver/classes/semver.js
+// ../../main/node_modules/semver/classes/semver.js
 var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports2, module2) {
+  "../../main/node_modules/semver/classes/semver.js"(exports2, module2) {
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
@@ -34180,9 +34180,9 @@ var require_semver = __commonJS({
   }
 });
 
-// node_modules/semver/functions/parse.js
+// ../../main/node_modules/semver/functions/parse.js
 var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var parse7 = (version3, options2, throwErrors = false) => {
@@ -34202,9 +34202,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/semver/functions/valid.js
+// ../../main/node_modules/semver/functions/valid.js
 var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var valid = (version3, options2) => {
@@ -34215,9 +34215,9 @@ var require_valid = __commonJS({
   }
 });
 
-// node_modules/semver/functions/clean.js
+// ../../main/node_modules/semver/functions/clean.js
 var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var clean2 = (version3, options2) => {
@@ -34228,9 +34228,9 @@ var require_clean = __commonJS({
   }
 });
 
-// node_modules/semver/functions/inc.js
+// ../../main/node_modules/semver/functions/inc.js
 var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/inc.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var inc = (version3, release, options2, identifier, identifierBase) => {
@@ -34252,9 +34252,9 @@ var require_inc = __commonJS({
   }
 });
 
-// node_modules/semver/functions/diff.js
+// ../../main/node_modules/semver/functions/diff.js
 var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var diff = (version1, version22) => {
@@ -34296,9 +34296,9 @@ var require_diff = __commonJS({
   }
 });
 
-// node_modules/semver/functions/major.js
+// ../../main/node_modules/semver/functions/major.js
 var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/major.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
@@ -34306,9 +34306,9 @@ var require_major = __commonJS({
   }
 });
 
-// node_modules/semver/functions/minor.js
+// ../../main/node_modules/semver/functions/minor.js
 var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/minor.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
@@ -34316,9 +34316,9 @@ var require_minor = __commonJS({
   }
 });
 
-// node_modules/semver/functions/patch.js
+// ../../main/node_modules/semver/functions/patch.js
 var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/patch.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
@@ -34326,9 +34326,9 @@ var require_patch = __commonJS({
   }
 });
 
-// node_modules/semver/functions/prerelease.js
+// ../../main/node_modules/semver/functions/prerelease.js
 var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var prerelease = (version3, options2) => {
@@ -34339,9 +34339,9 @@ var require_prerelease = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare.js
+// ../../main/node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/compare.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
@@ -34349,9 +34349,9 @@ var require_compare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rcompare.js
+// ../../main/node_modules/semver/functions/rcompare.js
 var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/rcompare.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var rcompare = (a, b, loose) => compare(b, a, loose);
@@ -34359,9 +34359,9 @@ var require_rcompare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-loose.js
+// ../../main/node_modules/semver/functions/compare-loose.js
 var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/compare-loose.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var compareLoose = (a, b) => compare(a, b, true);
@@ -34369,9 +34369,9 @@ var require_compare_loose = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-build.js
+// ../../main/node_modules/semver/functions/compare-build.js
 var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/compare-build.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var compareBuild = (a, b, loose) => {
@@ -34383,9 +34383,9 @@ var require_compare_build = __commonJS({
   }
 });
 
-// node_modules/semver/functions/sort.js
+// ../../main/node_modules/semver/functions/sort.js
 var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
@@ -34393,9 +34393,9 @@ var require_sort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rsort.js
+// ../../main/node_modules/semver/functions/rsort.js
 var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
@@ -34403,9 +34403,9 @@ var require_rsort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gt.js
+// ../../main/node_modules/semver/functions/gt.js
 var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/gt.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var gt = (a, b, loose) => compare(a, b, loose) > 0;
@@ -34413,9 +34413,9 @@ var require_gt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lt.js
+// ../../main/node_modules/semver/functions/lt.js
 var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/lt.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var lt = (a, b, loose) => compare(a, b, loose) < 0;
@@ -34423,9 +34423,9 @@ var require_lt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/eq.js
+// ../../main/node_modules/semver/functions/eq.js
 var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/eq.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var eq = (a, b, loose) => compare(a, b, loose) === 0;
@@ -34433,9 +34433,9 @@ var require_eq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/neq.js
+// ../../main/node_modules/semver/functions/neq.js
 var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/neq.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var neq = (a, b, loose) => compare(a, b, loose) !== 0;
@@ -34443,9 +34443,9 @@ var require_neq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gte.js
+// ../../main/node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/gte.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var gte = (a, b, loose) => compare(a, b, loose) >= 0;
@@ -34453,9 +34453,9 @@ var require_gte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lte.js
+// ../../main/node_modules/semver/functions/lte.js
 var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/lte.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var lte = (a, b, loose) => compare(a, b, loose) <= 0;
@@ -34463,9 +34463,9 @@ var require_lte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/cmp.js
+// ../../main/node_modules/semver/functions/cmp.js
 var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/cmp.js"(exports2, module2) {
     "use strict";
     var eq = require_eq();
     var neq = require_neq();
@@ -34513,9 +34513,9 @@ var require_cmp = __commonJS({
   }
 });
 
-// node_modules/semver/functions/coerce.js
+// ../../main/node_modules/semver/functions/coerce.js
 var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var parse7 = require_parse();
@@ -34559,9 +34559,9 @@ var require_coerce = __commonJS({
   }
 });
 
-// node_modules/semver/functions/truncate.js
+// ../../main/node_modules/semver/functions/truncate.js
 var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var constants = require_constants3();
@@ -34600,9 +34600,9 @@ var require_truncate = __commonJS({
   }
 });
 
-// node_modules/semver/internal/lrucache.js
+// ../../main/node_modules/semver/internal/lrucache.js
 var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports2, module2) {
+  "../../main/node_modules/semver/internal/lrucache.js"(exports2, module2) {
     "use strict";
     var LRUCache = class {
       constructor() {
@@ -34638,9 +34638,9 @@ var require_lrucache = __commonJS({
   }
 });
 
-// node_modules/semver/internal/trim-comparator-whitespace.js
+// ../../main/node_modules/semver/internal/trim-comparator-whitespace.js
 var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
+  "../../main/node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
     "use strict";
     var {
       MAX_LENGTH,
@@ -34829,9 +34829,9 @@ var require_trim_comparator_whitespace = __commonJS({
   }
 });
 
-// node_modules/semver/classes/range.js
+// ../../main/node_modules/semver/classes/range.js
 var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports2, module2) {
+  "../../main/node_modules/semver/classes/range.js"(exports2, module2) {
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
@@ -35214,9 +35214,9 @@ var require_range = __commonJS({
   }
 });
 
-// node_modules/semver/classes/comparator.js
+// ../../main/node_modules/semver/classes/comparator.js
 var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports2, module2) {
+  "../../main/node_modules/semver/classes/comparator.js"(exports2, module2) {
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
@@ -35327,9 +35327,9 @@ var require_comparator = __commonJS({
   }
 });
 
-// node_modules/semver/functions/satisfies.js
+// ../../main/node_modules/semver/functions/satisfies.js
 var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports2, module2) {
+  "../../main/node_modules/semver/functions/satisfies.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var satisfies = (version3, range, options2) => {
@@ -35344,9 +35344,9 @@ var require_satisfies = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/to-comparators.js
+// ../../main/node_modules/semver/ranges/to-comparators.js
 var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var toComparators = (range, options2) => new Range(range, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
@@ -35354,9 +35354,9 @@ var require_to_comparators = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/max-satisfying.js
+// ../../main/node_modules/semver/ranges/max-satisfying.js
 var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -35383,9 +35383,9 @@ var require_max_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-satisfying.js
+// ../../main/node_modules/semver/ranges/min-satisfying.js
 var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -35412,9 +35412,9 @@ var require_min_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-version.js
+// ../../main/node_modules/semver/ranges/min-version.js
 var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/min-version.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -35471,9 +35471,9 @@ var require_min_version = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/valid.js
+// ../../main/node_modules/semver/ranges/valid.js
 var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/valid.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var validRange = (range, options2) => {
@@ -35487,9 +35487,9 @@ var require_valid2 = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/outside.js
+// ../../main/node_modules/semver/ranges/outside.js
 var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/outside.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
@@ -35556,9 +35556,9 @@ var require_outside = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/gtr.js
+// ../../main/node_modules/semver/ranges/gtr.js
 var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/gtr.js"(exports2, module2) {
     "use strict";
     var outside = require_outside();
     var gtr = (version3, range, options2) => outside(version3, range, ">", options2);
@@ -35566,9 +35566,9 @@ var require_gtr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/ltr.js
+// ../../main/node_modules/semver/ranges/ltr.js
 var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/ltr.js"(exports2, module2) {
     "use strict";
     var outside = require_outside();
     var ltr = (version3, range, options2) => outside(version3, range, "<", options2);
@@ -35576,9 +35576,9 @@ var require_ltr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/intersects.js
+// ../../main/node_modules/semver/ranges/intersects.js
 var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/intersects.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var intersects = (r1, r2, options2) => {
@@ -35590,9 +35590,9 @@ var require_intersects = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/simplify.js
+// ../../main/node_modules/semver/ranges/simplify.js
 var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/simplify.js"(exports2, module2) {
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
@@ -35640,9 +35640,9 @@ var require_simplify = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/subset.js
+// ../../main/node_modules/semver/ranges/subset.js
 var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports2, module2) {
+  "../../main/node_modules/semver/ranges/subset.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
@@ -35802,9 +35802,9 @@ var require_subset = __commonJS({
   }
 });
 
-// node_modules/semver/index.js
+// ../../main/node_modules/semver/index.js
 var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports2, module2) {
+  "../../main/node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
     var constants = require_constants3();
@@ -35902,7 +35902,7 @@ var require_semver2 = __commonJS({
 // bot/main.ts
 import { createServer } from "node:http";
 
-// node_modules/probot/lib/context.js
+// ../../main/node_modules/probot/lib/context.js
 var import_deepmerge = __toESM(require_cjs(), 1);
 import path from "node:path";
 var kOctokitRequestHookAdded = /* @__PURE__ */ Symbol("octokit request hook added");
@@ -36065,7 +36065,7 @@ var Context = class {
   }
 };
 
-// node_modules/@octokit/webhooks-methods/dist-node/index.js
+// ../../main/node_modules/@octokit/webhooks-methods/dist-node/index.js
 import { createHmac } from "node:crypto";
 import { timingSafeEqual } from "node:crypto";
 import { Buffer as Buffer2 } from "node:buffer";
@@ -36118,7 +36118,7 @@ async function verifyWithFallback(secret, payload, signature, additionalSecrets)
   return false;
 }
 
-// node_modules/@octokit/webhooks/dist-bundle/index.js
+// ../../main/node_modules/@octokit/webhooks/dist-bundle/index.js
 var createLogger = (logger = {}) => {
   if (typeof logger.debug !== "function") {
     logger.debug = () => {
@@ -36908,7 +36908,7 @@ var Webhooks = class {
   }
 };
 
-// node_modules/toad-cache/dist/toad-cache.mjs
+// ../../main/node_modules/toad-cache/dist/toad-cache.mjs
 function validateCacheParams(max, ttlInMsecs) {
   if (typeof max !== "number" || !Number.isInteger(max) || max < 0) {
     throw new Error("Invalid max value");
@@ -37046,7 +37046,7 @@ var LruObject = class {
   }
 };
 
-// node_modules/probot/lib/helpers/create-deferred-promise.js
+// ../../main/node_modules/probot/lib/helpers/create-deferred-promise.js
 function createDeferredPromise() {
   let resolve5;
   let reject;
@@ -37057,7 +37057,7 @@ function createDeferredPromise() {
   return { promise: promise2, resolve: resolve5, reject };
 }
 
-// node_modules/probot/lib/octokit/get-authenticated-octokit.js
+// ../../main/node_modules/probot/lib/octokit/get-authenticated-octokit.js
 async function getAuthenticatedOctokit(options2) {
   const { octokit, log, installationId } = options2;
   if (!installationId)
@@ -37085,13 +37085,13 @@ async function getAuthenticatedOctokit(options2) {
   });
 }
 
-// node_modules/probot/lib/helpers/get-log.js
+// ../../main/node_modules/probot/lib/helpers/get-log.js
 var import_pino = __toESM(require_pino(), 1);
 
-// node_modules/@probot/pino/index.js
+// ../../main/node_modules/@probot/pino/index.js
 import { Transform } from "node:stream";
 
-// node_modules/npx-import-light/index.js
+// ../../main/node_modules/npx-import-light/index.js
 import { exec } from "node:child_process";
 import { builtinModules, createRequire } from "node:module";
 import { platform as osPlatform } from "node:os";
@@ -37292,7 +37292,7 @@ function isRunningInPackageRunner() {
   return process.env.npm_lifecycle_event === "npx" || process.env.npm_lifecycle_event === "bunx";
 }
 
-// node_modules/@probot/pino/index.js
+// ../../main/node_modules/@probot/pino/index.js
 var import_pino_pretty = __toESM(require_pino_pretty(), 1);
 var LEVEL_MAP = {
   10: "trace",
@@ -37439,7 +37439,7 @@ function toSentryError(data) {
   return error62;
 }
 
-// node_modules/probot/lib/helpers/get-log.js
+// ../../main/node_modules/probot/lib/helpers/get-log.js
 async function getLog(options2 = {}) {
   const { level, logMessageKey, ...getTransformStreamOptions } = options2;
   const pinoOptions = {
@@ -37452,7 +37452,7 @@ async function getLog(options2 = {}) {
   return (0, import_pino.default)(pinoOptions, transform2);
 }
 
-// node_modules/universal-user-agent/index.js
+// ../../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -37463,7 +37463,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION2 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -37776,7 +37776,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
+// ../../main/node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -37960,7 +37960,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../../main/node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -38295,7 +38295,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../../main/node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -38334,7 +38334,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION3 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -38516,7 +38516,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/before-after-hook/lib/register.js
+// ../../main/node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options2) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -38539,7 +38539,7 @@ function register(state, name, method, options2) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../../main/node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook7) {
   const orig = hook7;
   if (!state.registry[name]) {
@@ -38574,7 +38574,7 @@ function addHook(state, kind, name, hook7) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../../main/node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -38588,7 +38588,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../../main/node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook7, state, name) {
@@ -38622,7 +38622,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION4 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -38732,7 +38732,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -38777,10 +38777,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../../main/node_modules/@octokit/core/dist-src/version.js
 var VERSION5 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../../main/node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -38914,10 +38914,10 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
 var VERSION6 = "6.0.3";
 
-// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
 function enterpriseCompatibility(octokit) {
   octokit.hook.wrap("request", async (request2, options2) => {
     if (/\/orgs\/[^/]+\/teams/.test(options2.url)) {
@@ -38948,7 +38948,7 @@ function enterpriseCompatibility(octokit) {
 }
 enterpriseCompatibility.VERSION = VERSION6;
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION7 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -39064,10 +39064,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION7;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION8 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -41359,7 +41359,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -41482,7 +41482,7 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -41499,7 +41499,7 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION8;
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION9 = "0.0.0-development";
 function isRequestError(error62) {
@@ -41573,7 +41573,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION9;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION10 = "0.0.0-development";
 var noop3 = () => Promise.resolve();
@@ -41803,10 +41803,10 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION10;
 throttling.triggersNotification = triggersNotification;
 
-// node_modules/@probot/octokit-plugin-config/dist-src/version.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/version.js
 var VERSION11 = "4.1.0";
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
 var import_yaml = __toESM(require_dist(), 1);
 var SUPPORTED_FILE_EXTENSIONS = ["json", "yml", "yaml"];
 async function getConfigFile(octokit, { owner, repo, path: path8, ref }) {
@@ -41883,7 +41883,7 @@ async function getConfigFile(octokit, { owner, repo, path: path8, ref }) {
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
 var EXTENDS_REGEX = new RegExp(
   "^(?:([a-z\\d](?:[a-z\\d]|-(?=[a-z\\d])){0,38})/)?([-_.\\w\\d]+)(?::([-_./\\w\\d]+\\.ya?ml))?$",
   "i"
@@ -41914,7 +41914,7 @@ function extendsToGetContentParams({
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
 async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
   const requestedRepoFile = await getConfigFile(octokit, {
     owner,
@@ -41969,7 +41969,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
   } while (true);
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
 async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, path: path8, branch }) {
   const files = await getConfigFiles(octokit, {
     owner,
@@ -41984,7 +41984,7 @@ async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, pat
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/index.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/index.js
 function config(octokit) {
   return {
     config: {
@@ -41996,7 +41996,7 @@ function config(octokit) {
 }
 config.VERSION = VERSION11;
 
-// node_modules/@octokit/auth-unauthenticated/dist-node/index.js
+// ../../main/node_modules/@octokit/auth-unauthenticated/dist-node/index.js
 async function auth2(reason2) {
   return {
     type: "unauthenticated",
@@ -42061,7 +42061,7 @@ var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options2) {
   });
 };
 
-// node_modules/@octokit/oauth-methods/dist-bundle/index.js
+// ../../main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
 function requestToOAuthBaseUrl(request2) {
   const endpointDefaults = request2.endpoint.DEFAULTS;
   if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
@@ -42293,7 +42293,7 @@ async function deleteAuthorization(options2) {
   );
 }
 
-// node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 async function getOAuthAccessToken(state, options2) {
   const cachedAuthentication = getCachedAuthentication(state, options2.auth);
   if (cachedAuthentication) return cachedAuthentication;
@@ -42416,7 +42416,7 @@ function createOAuthDeviceAuth(options2) {
   });
 }
 
-// node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 var VERSION13 = "0.0.0-development";
 async function getAuthentication(state) {
   if ("code" in state.strategyOptions) {
@@ -42598,7 +42598,7 @@ function createOAuthUserAuth({
 }
 createOAuthUserAuth.VERSION = VERSION13;
 
-// node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 async function auth5(state, authOptions) {
   if (authOptions.type === "oauth-app") {
     return {
@@ -42676,7 +42676,7 @@ function createOAuthAppAuth(options2) {
   });
 }
 
-// node_modules/universal-github-app-jwt/lib/utils.js
+// ../../main/node_modules/universal-github-app-jwt/lib/utils.js
 function isPkcs1(privateKey) {
   return privateKey.includes("-----BEGIN RSA PRIVATE KEY-----");
 }
@@ -42715,7 +42715,7 @@ function base64encodeJSON(obj) {
   return fromBase64(btoa(JSON.stringify(obj)));
 }
 
-// node_modules/universal-github-app-jwt/lib/crypto-node.js
+// ../../main/node_modules/universal-github-app-jwt/lib/crypto-node.js
 import { subtle } from "node:crypto";
 import { createPrivateKey } from "node:crypto";
 function convertPrivateKey(privateKey) {
@@ -42726,7 +42726,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-// node_modules/universal-github-app-jwt/lib/get-token.js
+// ../../main/node_modules/universal-github-app-jwt/lib/get-token.js
 async function getToken({ privateKey, payload }) {
   const convertedPrivateKey = convertPrivateKey(privateKey);
   if (isPkcs1(convertedPrivateKey)) {
@@ -42763,7 +42763,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-// node_modules/universal-github-app-jwt/index.js
+// ../../main/node_modules/universal-github-app-jwt/index.js
 async function githubAppJwt({
   id,
   privateKey,
@@ -42789,7 +42789,7 @@ async function githubAppJwt({
   };
 }
 
-// node_modules/@octokit/auth-app/dist-node/index.js
+// ../../main/node_modules/@octokit/auth-app/dist-node/index.js
 async function getAppAuthentication({
   appId,
   privateKey,
@@ -43248,7 +43248,7 @@ function createAppAuth(options2) {
   });
 }
 
-// node_modules/octokit-auth-probot/dist-node/index.js
+// ../../main/node_modules/octokit-auth-probot/dist-node/index.js
 async function auth7(state, options2) {
   if (options2.type !== "event-octokit") {
     if (state.type === "token" && options2.type === "installation" && options2.factory) {
@@ -43339,7 +43339,7 @@ function createProbotAuthFn(options2) {
 createProbotAuthFn.VERSION = VERSION16;
 var createProbotAuth = createProbotAuthFn;
 
-// node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
+// ../../main/node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
 function probotRequestLogging(octokit) {
   octokit.hook.error("request", (error62, options2) => {
     if ("status" in error62) {
@@ -43356,10 +43356,10 @@ function probotRequestLogging(octokit) {
   });
 }
 
-// node_modules/probot/lib/version.js
+// ../../main/node_modules/probot/lib/version.js
 var VERSION17 = "14.3.2";
 
-// node_modules/probot/lib/octokit/probot-octokit.js
+// ../../main/node_modules/probot/lib/octokit/probot-octokit.js
 var defaultOptions = {
   authStrategy: createProbotAuth,
   throttle: {
@@ -43386,7 +43386,7 @@ var ProbotOctokit = Octokit.plugin(throttling, retry, paginateRest, restEndpoint
   return options2;
 });
 
-// node_modules/probot/lib/octokit/get-octokit-throttle-options.js
+// ../../main/node_modules/probot/lib/octokit/get-octokit-throttle-options.js
 var import_bottleneck = __toESM(require_lib(), 1);
 async function getOctokitThrottleOptions(options2) {
   const { log, redisConfig } = options2;
@@ -43422,7 +43422,7 @@ async function getRedisClient({ redisConfig }) {
     return new Redis(redisConfig);
 }
 
-// node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
+// ../../main/node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
 async function getProbotOctokitWithDefaults(options2) {
   const authOptions = options2.githubToken ? {
     token: options2.githubToken,
@@ -43470,7 +43470,7 @@ async function getProbotOctokitWithDefaults(options2) {
   });
 }
 
-// node_modules/probot/lib/helpers/get-error-handler.js
+// ../../main/node_modules/probot/lib/helpers/get-error-handler.js
 function getErrorHandler(log) {
   return (error62) => {
     const errors = error62 instanceof AggregateError ? error62.errors : [error62];
@@ -43493,7 +43493,7 @@ function getErrorHandler(log) {
   };
 }
 
-// node_modules/probot/lib/octokit/octokit-webhooks-transform.js
+// ../../main/node_modules/probot/lib/octokit/octokit-webhooks-transform.js
 async function webhookTransform(options2, event) {
   const octokit = await options2.octokit.auth({
     type: "event-octokit",
@@ -43503,7 +43503,7 @@ async function webhookTransform(options2, event) {
   return new Context(event, octokit, log);
 }
 
-// node_modules/probot/lib/octokit/get-webhooks.js
+// ../../main/node_modules/probot/lib/octokit/get-webhooks.js
 function getWebhooks(options2) {
   const webhooks = new Webhooks({
     log: options2.log,
@@ -43514,10 +43514,10 @@ function getWebhooks(options2) {
   return webhooks;
 }
 
-// node_modules/probot/lib/server/server.js
+// ../../main/node_modules/probot/lib/server/server.js
 import { Server as HttpServer } from "node:http";
 
-// node_modules/probot/lib/helpers/webhook-proxy.js
+// ../../main/node_modules/probot/lib/helpers/webhook-proxy.js
 var SmeeClient;
 var createWebhookProxy = async (opts) => {
   try {
@@ -43535,7 +43535,7 @@ var createWebhookProxy = async (opts) => {
   return await smeeClient.start();
 };
 
-// node_modules/probot/lib/helpers/get-printable-host.js
+// ../../main/node_modules/probot/lib/helpers/get-printable-host.js
 function getPrintableHost(host) {
   if (typeof host !== "string") {
     return "localhost";
@@ -43543,7 +43543,7 @@ function getPrintableHost(host) {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-// node_modules/probot/lib/helpers/detect-runtime.js
+// ../../main/node_modules/probot/lib/helpers/detect-runtime.js
 function detectRuntime(globalThis2) {
   if (typeof globalThis2 === "object" && globalThis2 !== null) {
     if (typeof globalThis2.process === "object" && globalThis2.process !== null && typeof globalThis2.process.versions === "object" && globalThis2.process.versions !== null) {
@@ -43564,7 +43564,7 @@ function detectRuntime(globalThis2) {
   throw new Error("Unable to detect runtime");
 }
 
-// node_modules/probot/lib/helpers/get-runtime-name.js
+// ../../main/node_modules/probot/lib/helpers/get-runtime-name.js
 function getRuntimeName(globalThis2) {
   const runtime = detectRuntime(globalThis2);
   switch (runtime) {
@@ -43581,7 +43581,7 @@ function getRuntimeName(globalThis2) {
   }
 }
 
-// node_modules/probot/lib/helpers/get-runtime-version.js
+// ../../main/node_modules/probot/lib/helpers/get-runtime-version.js
 function getRuntimeVersion(globalThis2) {
   const runtime = detectRuntime(globalThis2);
   switch (runtime) {
@@ -43598,7 +43598,7 @@ function getRuntimeVersion(globalThis2) {
   }
 }
 
-// node_modules/probot/lib/server/handlers/http-logger.js
+// ../../main/node_modules/probot/lib/server/handlers/http-logger.js
 var import_pino_http = __toESM(require_logger(), 1);
 import { randomUUID as uuidv4 } from "node:crypto";
 function httpLogger(logger, options2) {
@@ -43617,7 +43617,7 @@ function httpLogger(logger, options2) {
   });
 }
 
-// node_modules/probot/lib/server/handlers/not-found.js
+// ../../main/node_modules/probot/lib/server/handlers/not-found.js
 var notFoundHandler = (_req, res) => {
   if (res.headersSent) {
     return false;
@@ -43626,7 +43626,7 @@ var notFoundHandler = (_req, res) => {
   return true;
 };
 
-// node_modules/probot/lib/server/handlers/ping.js
+// ../../main/node_modules/probot/lib/server/handlers/ping.js
 var pingHandler = (req, res) => {
   if (req.method === "GET") {
     const path8 = req.url?.split("?")[0] || "";
@@ -43638,10 +43638,10 @@ var pingHandler = (req, res) => {
   return false;
 };
 
-// node_modules/probot/lib/static/robot.svg.js
+// ../../main/node_modules/probot/lib/static/robot.svg.js
 var robot_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 346.63 409.96"><defs><path id="a" fill="#aedfe4" d="M210.99 228.58a8.18 8.18 0 0 1 8.17 8.17v45.83a8.18 8.18 0 0 1-8.17 8.17h-75.66a8.18 8.18 0 0 1-8.17-8.17v-45.83a8.18 8.18 0 0 1 8.17-8.17H211m0-4h-75.67a12.17 12.17 0 0 0-12.17 12.17v45.83a12.17 12.17 0 0 0 12.17 12.17H211a12.17 12.17 0 0 0 12.16-12.17v-45.83a12.17 12.17 0 0 0-12.17-12.17Z"/></defs><defs><clipPath id="b" transform="translate(-.84 -.67)"><rect width="52.5" height="18.17" x="147.92" y="163.83" fill="none" rx="9.08" ry="9.08"/></clipPath></defs><path fill="#aedfe4" d="m238.3 234.33 28 18 20.17-34 14.83 17-24 38.84-13.33 1-29-18.17 3.33-22.67zm-85.14-37.93h40v16.5h-40zm-18.75 107.27h77.5v16.5h-77.5zm38.75-293.52 10.19 42.62h-20.62l10.43-42.62zm-64.83 224.18-28 18-20.17-34-14.83 17 24 38.84 13.33 1 29-18.17-3.33-22.67z"/><path fill="#ef4236" d="M33.66 201.33s-8.67 5.33-14.67-14c-6.62-21.35-20.66-5.86-18.83 9.65s14.5 20 25.83 16.52 7.67-12.17 7.67-12.17Zm-2.17-34.67a8.47 8.47 0 0 1 8.33-5.67c6.67 0 22.83 7.5 22.83 21S50.16 199.5 50.16 199.5H39.33s7.33-3.67 2-14.17-9.67-14.5-9.83-17.83"/><path fill="#fdba63" d="M23.41 225.28c-2.83-10 1.8-21.24 11.73-26.76s22-3.52 29 4.21Z"/><rect width="132" height="98.67" x="107.16" y="210.33" fill="#08b0d8" rx="14.67" ry="14.67"/><rect width="96" height="66.17" x="125.16" y="226.58" fill="#fdbb65" rx="10.17" ry="10.17"/><use xlink:href="#a"/><rect width="202" height="151" x="72.16" y="50.33" fill="#08b0d8" rx="20.67" ry="20.67"/><rect width="169.37" height="118.71" x="88.48" y="66" fill="#aedfe4" rx="16.78" ry="16.78"/><path fill="#08b0d8" d="M66.38 196.98a27.34 27.34 0 0 1-48.13 25.94Z"/><path fill="#242020" d="m80.16 253.75 2.46 21.42s-1.92 2-7.29 2-6-3-6-3Z"/><circle cx="46.8" cy="218.96" r="4.06" fill="#aedfe4"/><circle cx="85.18" cy="187.44" r="4.06" fill="#aedfe4"/><circle cx="260.1" cy="187.44" r="4.06" fill="#aedfe4"/><circle cx="85.18" cy="64.44" r="4.06" fill="#aedfe4"/><circle cx="260.1" cy="64.44" r="4.06" fill="#aedfe4"/><circle cx="119.1" cy="223.02" r="4.06" fill="#aedfe4"/><circle cx="119.1" cy="298.15" r="4.06" fill="#aedfe4"/><circle cx="227.98" cy="223.02" r="4.06" fill="#aedfe4"/><circle cx="227.98" cy="298.15" r="4.06" fill="#aedfe4"/><path fill="#08b0d8" d="M104.66 223.5v31l-15.42-21.09a19.14 19.14 0 0 1 15.42-9.91Z"/><path fill="#ef4236" d="M312.96 201.33s8.67 5.33 14.67-14c6.62-21.35 20.67-5.86 18.83 9.65s-14.5 20-25.83 16.52-7.67-12.17-7.67-12.17Zm2.2-34.67a8.47 8.47 0 0 0-8.33-5.67c-6.67 0-22.83 7.5-22.83 21s12.5 17.5 12.5 17.5h10.83s-7.33-3.67-2-14.17 9.67-14.5 9.83-17.83"/><path fill="#fdba63" d="M323.16 225.28c2.83-10-1.8-21.24-11.73-26.76s-22-3.52-29 4.21Z"/><path fill="#08b0d8" d="M280.24 196.98a27.34 27.34 0 0 0 48.13 25.94Z"/><path fill="#242020" d="m266.42 253.75-2.46 21.42s1.92 2 7.29 2 6-3 6-3Z"/><circle cx="299.83" cy="218.96" r="4.06" fill="#aedfe4"/><path fill="#08b0d8" d="M241.96 223.5v31l15.42-21.08a19.14 19.14 0 0 0-15.42-9.92Z"/><rect width="118" height="9.5" x="114.16" y="361.96" fill="#fdbb65" rx="4.75" ry="4.75"/><rect width="83.5" height="9.5" x="131.41" y="381.21" fill="#fdbb65" rx="4.75" ry="4.75"/><rect width="42.5" height="9.5" x="151.91" y="400.46" fill="#fdbb65" rx="4.75" ry="4.75"/><path fill="#08b0d8" d="M135.41 353.75a56 56 0 0 1-18.33-38.42h112.16a56 56 0 0 1-18.33 38.43Z"/><circle cx="132.65" cy="123.97" r="15.51"/><path fill="#08b0d8" d="M132.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-23a38.51 38.51 0 1 0 38.49 38.51 38.55 38.55 0 0 0-38.51-38.51Z"/><path fill="#f1f1f2" d="M132.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-14a29.51 29.51 0 1 0 29.49 29.51 29.54 29.54 0 0 0-29.51-29.51Z"/><circle cx="214.65" cy="123.97" r="15.51"/><path fill="#08b0d8" d="M214.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-23a38.51 38.51 0 1 0 38.49 38.51 38.55 38.55 0 0 0-38.51-38.51Z"/><path fill="#f1f1f2" d="M214.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-14a29.51 29.51 0 1 0 29.49 29.51 29.54 29.54 0 0 0-29.51-29.51Z"/><rect width="52.5" height="18.17" x="147.08" y="163.17" fill="#fdbb65" rx="9.08" ry="9.08"/><g fill="#ef4236" clip-path="url(#b)"><path d="M153.23 162.15h3.12v20.56h-3.12zm9.06 0h3.13v20.56h-3.13zm9.06 0h3.12v20.56h-3.12zm9.06 0h3.13v20.56h-3.13zm9.07 0h3.12v20.56h-3.12z"/></g><circle cx="173.16" cy="14.67" r="14.67" fill="#ef4236"/><path fill="none" stroke="#ef4236" stroke-linecap="round" stroke-linejoin="round" stroke-width="4" d="M126.33 261.63H136l11.98-18.67 10.71 18.67 7.15-12.62 7.41 12.62h13.25l7.07 13.97 11.74-25.19 5.77 11.22h8.42"/><use xlink:href="#a"/></svg>`;
 
-// node_modules/probot/lib/static/probot-head.svg.js
+// ../../main/node_modules/probot/lib/static/probot-head.svg.js
 var probot_head_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 178 181.2">
   <defs>
     <clipPath id="a" transform="translate(-.8 -.7)">
@@ -43668,7 +43668,7 @@ var probot_head_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="
   <ellipse cx="89" cy="13.2" fill="#ef4236" rx="12.9" ry="13.2"/>
 </svg>`;
 
-// node_modules/probot/lib/static/primer.css.js
+// ../../main/node_modules/probot/lib/static/primer.css.js
 var primer_css_default = `body{margin:0;}
 a{background-color:transparent;}
 a:active,a:hover{outline-width:0;}
@@ -43743,7 +43743,7 @@ label{font-weight:600;}
 .mb-6{margin-bottom:40px!important;}
 .p-6{padding:40px!important;}`;
 
-// node_modules/probot/lib/server/handlers/static-files.js
+// ../../main/node_modules/probot/lib/server/handlers/static-files.js
 var staticFilesHandler = (req, res) => {
   if (req.method === "GET") {
     const path8 = req.url?.split("?")[0] || "";
@@ -43772,7 +43772,7 @@ var staticFilesHandler = (req, res) => {
   return false;
 };
 
-// node_modules/probot/lib/server/server.js
+// ../../main/node_modules/probot/lib/server/server.js
 var defaultWebhookPath = "/api/github/webhooks";
 var defaultWebhookSecret = "development";
 var Server = class {
@@ -43941,7 +43941,7 @@ var Server = class {
   }
 };
 
-// node_modules/probot/lib/probot.js
+// ../../main/node_modules/probot/lib/probot.js
 var UNINITIALIZED = 0;
 var INITIALIZING = 1;
 var INITIALIZED = 2;
@@ -44150,10 +44150,10 @@ var Probot = class {
   }
 };
 
-// node_modules/package-config/index.js
+// ../../main/node_modules/package-config/index.js
 import path3 from "node:path";
 
-// node_modules/find-up-simple/index.js
+// ../../main/node_modules/find-up-simple/index.js
 import process2 from "node:process";
 import fsPromises from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -44184,7 +44184,7 @@ async function findUp(name, {
   }
 }
 
-// node_modules/load-json-file/index.js
+// ../../main/node_modules/load-json-file/index.js
 import { readFileSync, promises as fs } from "node:fs";
 var { readFile } = fs;
 var parse3 = (buffer, { beforeParse, reviver } = {}) => {
@@ -44199,7 +44199,7 @@ async function loadJsonFile(filePath, options2) {
   return parse3(buffer, options2);
 }
 
-// node_modules/package-config/index.js
+// ../../main/node_modules/package-config/index.js
 var filePaths = /* @__PURE__ */ new WeakMap();
 var findNextCwd = (packagePath) => path3.resolve(path3.dirname(packagePath), "..");
 var addFilePath = (object2, filePath) => {
@@ -44221,16 +44221,16 @@ async function packageConfig(namespace, options2 = {}) {
   return addFilePath({ ...options2.defaults, ...packageJson[namespace] }, filePath);
 }
 
-// node_modules/probot/lib/apps/setup.js
+// ../../main/node_modules/probot/lib/apps/setup.js
 import { exec as exec2 } from "node:child_process";
 import { parse as parseQuery } from "node:querystring";
 
-// node_modules/probot/lib/manifest-creation.js
+// ../../main/node_modules/probot/lib/manifest-creation.js
 import fs3 from "node:fs";
 import path5 from "node:path";
 var import_yaml2 = __toESM(require_dist(), 1);
 
-// node_modules/probot/lib/helpers/load-package-json.js
+// ../../main/node_modules/probot/lib/helpers/load-package-json.js
 import fs2 from "node:fs";
 import path4 from "node:path";
 function loadPackageJson(filepath = path4.join(process.cwd(), "package.json")) {
@@ -44251,11 +44251,11 @@ function loadPackageJson(filepath = path4.join(process.cwd(), "package.json")) {
   }
 }
 
-// node_modules/probot/lib/helpers/update-env.js
+// ../../main/node_modules/probot/lib/helpers/update-env.js
 import { writeFileSync } from "node:fs";
 import { join as pathJoin2 } from "node:path";
 
-// node_modules/probot/lib/helpers/load-env.js
+// ../../main/node_modules/probot/lib/helpers/load-env.js
 import { readFileSync as readFileSync2 } from "node:fs";
 import { join as pathJoin } from "node:path";
 import { parseEnv } from "node:util";
@@ -44271,7 +44271,7 @@ function loadEnv(options2 = {}) {
   return {};
 }
 
-// node_modules/probot/lib/helpers/update-env.js
+// ../../main/node_modules/probot/lib/helpers/update-env.js
 function escapeNewlines(str) {
   return str.replace(/\n/g, "\\n");
 }
@@ -44289,7 +44289,7 @@ function updateEnv(env) {
   return env;
 }
 
-// node_modules/probot/lib/manifest-creation.js
+// ../../main/node_modules/probot/lib/manifest-creation.js
 var ManifestCreation = class {
   #updateEnv;
   constructor(options2 = { updateEnv }) {
@@ -44374,12 +44374,12 @@ var ManifestCreation = class {
   }
 };
 
-// node_modules/probot/lib/helpers/is-production.js
+// ../../main/node_modules/probot/lib/helpers/is-production.js
 function isProduction() {
   return process.env.NODE_ENV === "production";
 }
 
-// node_modules/probot/lib/helpers/get-payload.js
+// ../../main/node_modules/probot/lib/helpers/get-payload.js
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode2 = textDecoder2.decode.bind(textDecoder2);
 function concatUint8Array2(data) {
@@ -44422,7 +44422,7 @@ function getPayloadFromRequestStream2(request2) {
   });
 }
 
-// node_modules/probot/lib/views/import.js
+// ../../main/node_modules/probot/lib/views/import.js
 function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
@@ -44510,7 +44510,7 @@ function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
 </html>`;
 }
 
-// node_modules/probot/lib/views/setup.js
+// ../../main/node_modules/probot/lib/views/setup.js
 function setupView({ name, description, version: version3, createAppUrl, manifest }) {
   return `<!DOCTYPE html>
 <!DOCTYPE html>
@@ -44559,7 +44559,7 @@ function setupView({ name, description, version: version3, createAppUrl, manifes
 </html>`;
 }
 
-// node_modules/probot/lib/views/success.js
+// ../../main/node_modules/probot/lib/views/success.js
 function successView({ name }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
@@ -44594,7 +44594,7 @@ function successView({ name }) {
 </html>`;
 }
 
-// node_modules/probot/lib/apps/setup.js
+// ../../main/node_modules/probot/lib/apps/setup.js
 var setupAppFactory = (options2) => {
   const { host, port, log, request: request2, SmeeClient: SmeeClient2 } = options2 || {};
   return async function setupApp() {
@@ -44727,10 +44727,10 @@ function getBaseUrl(req) {
   return baseUrl;
 }
 
-// node_modules/probot/lib/bin/read-cli-options.js
+// ../../main/node_modules/probot/lib/bin/read-cli-options.js
 import { parseArgs } from "node:util";
 
-// node_modules/@probot/get-private-key/dist-bundle/index.js
+// ../../main/node_modules/@probot/get-private-key/dist-bundle/index.js
 import { resolve } from "node:path";
 import { existsSync, readdirSync, readFileSync as readFileSync3 } from "node:fs";
 var VERSION18 = "0.0.0-development";
@@ -44819,7 +44819,7 @@ ${end}`;
 }
 getPrivateKey.VERSION = VERSION18;
 
-// node_modules/probot/lib/helpers/validate-log-level.js
+// ../../main/node_modules/probot/lib/helpers/validate-log-level.js
 var validLevels = ["trace", "debug", "info", "warn", "error", "fatal"];
 function validateLogLevel(value) {
   if (typeof value !== "string" || !validLevels.includes(value)) {
@@ -44827,7 +44827,7 @@ function validateLogLevel(value) {
   }
 }
 
-// node_modules/probot/lib/helpers/validate-log-format.js
+// ../../main/node_modules/probot/lib/helpers/validate-log-format.js
 var validFormats = ["pretty", "json"];
 function validateLogFormat(value) {
   if (typeof value !== "string" || !validFormats.includes(value)) {
@@ -44835,7 +44835,7 @@ function validateLogFormat(value) {
   }
 }
 
-// node_modules/probot/lib/bin/read-cli-options.js
+// ../../main/node_modules/probot/lib/bin/read-cli-options.js
 function printHelp() {
   console.log(`Usage: probot-run [options] <apps...>
 
@@ -44957,7 +44957,7 @@ function readCliOptions(args) {
   };
 }
 
-// node_modules/probot/lib/bin/read-env-options.js
+// ../../main/node_modules/probot/lib/bin/read-env-options.js
 function readEnvOptions(env = process.env) {
   let privateKey;
   try {
@@ -44985,10 +44985,10 @@ function readEnvOptions(env = process.env) {
   };
 }
 
-// node_modules/probot/lib/apps/default.js
+// ../../main/node_modules/probot/lib/apps/default.js
 import { resolve as resolve2 } from "node:path";
 
-// node_modules/probot/lib/views/probot.js
+// ../../main/node_modules/probot/lib/views/probot.js
 function probotView({ name, description, version: version3 }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
@@ -45024,7 +45024,7 @@ ${version3 ? `            <span class="Label Label--outline v-align-middle ml-2 
 </html>`;
 }
 
-// node_modules/probot/lib/apps/default.js
+// ../../main/node_modules/probot/lib/apps/default.js
 function defaultApp(_app, { cwd = process.cwd() }) {
   const pkg = loadPackageJson(resolve2(cwd, "package.json"));
   const probotViewRendered = probotView({
@@ -45049,7 +45049,7 @@ function defaultApp(_app, { cwd = process.cwd() }) {
   return defaultHandler;
 }
 
-// node_modules/import-meta-resolve/lib/resolve.js
+// ../../main/node_modules/import-meta-resolve/lib/resolve.js
 import assert2 from "node:assert";
 import { statSync, realpathSync } from "node:fs";
 import process3 from "node:process";
@@ -45057,15 +45057,15 @@ import { fileURLToPath as fileURLToPath4, pathToFileURL as pathToFileURL2 } from
 import path7 from "node:path";
 import { builtinModules as builtinModules2 } from "node:module";
 
-// node_modules/import-meta-resolve/lib/get-format.js
+// ../../main/node_modules/import-meta-resolve/lib/get-format.js
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 
-// node_modules/import-meta-resolve/lib/package-json-reader.js
+// ../../main/node_modules/import-meta-resolve/lib/package-json-reader.js
 import fs4 from "node:fs";
 import path6 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
-// node_modules/import-meta-resolve/lib/errors.js
+// ../../main/node_modules/import-meta-resolve/lib/errors.js
 import v8 from "node:v8";
 import assert from "node:assert";
 import { format as format2, inspect } from "node:util";
@@ -45402,7 +45402,7 @@ function determineSpecificType(value) {
   return `type ${typeof value} (${inspected})`;
 }
 
-// node_modules/import-meta-resolve/lib/package-json-reader.js
+// ../../main/node_modules/import-meta-resolve/lib/package-json-reader.js
 var hasOwnProperty = {}.hasOwnProperty;
 var { ERR_INVALID_PACKAGE_CONFIG } = codes;
 var cache = /* @__PURE__ */ new Map();
@@ -45500,7 +45500,7 @@ function getPackageType(url2) {
   return getPackageScopeConfig(url2).type;
 }
 
-// node_modules/import-meta-resolve/lib/get-format.js
+// ../../main/node_modules/import-meta-resolve/lib/get-format.js
 var { ERR_UNKNOWN_FILE_EXTENSION } = codes;
 var hasOwnProperty2 = {}.hasOwnProperty;
 var extensionFormatMap = {
@@ -45582,7 +45582,7 @@ function defaultGetFormatWithoutErrors(url2, context) {
   return protocolHandlers[protocol](url2, context, true) || null;
 }
 
-// node_modules/import-meta-resolve/lib/utils.js
+// ../../main/node_modules/import-meta-resolve/lib/utils.js
 var { ERR_INVALID_ARG_VALUE } = codes;
 var DEFAULT_CONDITIONS = Object.freeze(["node", "import"]);
 var DEFAULT_CONDITIONS_SET = new Set(DEFAULT_CONDITIONS);
@@ -45606,7 +45606,7 @@ function getConditionsSet(conditions) {
   return getDefaultConditionsSet();
 }
 
-// node_modules/import-meta-resolve/lib/resolve.js
+// ../../main/node_modules/import-meta-resolve/lib/resolve.js
 var RegExpPrototypeSymbolReplace = RegExp.prototype[Symbol.replace];
 var {
   ERR_NETWORK_IMPORT_DISALLOWED,
@@ -46404,7 +46404,7 @@ function defaultResolve(specifier, context = {}) {
   };
 }
 
-// node_modules/import-meta-resolve/index.js
+// ../../main/node_modules/import-meta-resolve/index.js
 function resolve3(specifier, parent) {
   if (!parent) {
     throw new Error(
@@ -46425,7 +46425,7 @@ function resolve3(specifier, parent) {
   }
 }
 
-// node_modules/probot/lib/helpers/resolve-app-function.js
+// ../../main/node_modules/probot/lib/helpers/resolve-app-function.js
 import { pathToFileURL as pathToFileURL3 } from "node:url";
 var resolveAppFunction = async (appFnId, opts = {}) => {
   const basedir = process.cwd();
@@ -46435,13 +46435,13 @@ var resolveAppFunction = async (appFnId, opts = {}) => {
   return mod.__esModule && mod.default ? mod.default : mod;
 };
 
-// node_modules/probot/lib/helpers/apply-env.js
+// ../../main/node_modules/probot/lib/helpers/apply-env.js
 function applyEnv(options2 = {}) {
   const env = loadEnv(options2);
   Object.assign(process.env, env);
 }
 
-// node_modules/probot/lib/run.js
+// ../../main/node_modules/probot/lib/run.js
 async function run(appFnOrArgv, additionalOptions) {
   applyEnv();
   const envOptions = readEnvOptions(additionalOptions?.env);
@@ -46556,7 +46556,7 @@ async function run(appFnOrArgv, additionalOptions) {
   return server;
 }
 
-// node_modules/probot/lib/create-probot.js
+// ../../main/node_modules/probot/lib/create-probot.js
 var DEFAULTS2 = {
   APP_ID: "",
   WEBHOOK_SECRET: "",
@@ -46602,7 +46602,7 @@ function createProbot({ overrides = {}, defaults: defaults2 = {}, env = process.
   });
 }
 
-// node_modules/probot/lib/create-node-middleware.js
+// ../../main/node_modules/probot/lib/create-node-middleware.js
 var noop4 = () => {
 };
 async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksPath } = {}) {
@@ -46667,7 +46667,7 @@ import { resolve as resolve4 } from "node:path";
 // src/ledger/postgres.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
-// node_modules/pg/esm/index.mjs
+// ../../main/node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib3(), 1);
 var Client = import_lib.default.Client;
 var Pool = import_lib.default.Pool;
@@ -49990,7 +49990,7 @@ function clean(value) {
   return rounded === 0 ? 0 : rounded;
 }
 
-// node_modules/zod/v4/classic/external.js
+// ../../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -50253,7 +50253,7 @@ __export(external_exports, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/core/index.js
+// ../../main/node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -50570,7 +50570,7 @@ __export(core_exports2, {
   withParser: () => withParser
 });
 
-// node_modules/zod/v4/core/util.js
+// ../../main/node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -51426,7 +51426,7 @@ function constantCatch(value) {
   return fn;
 }
 
-// node_modules/zod/v4/core/core.js
+// ../../main/node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -51548,7 +51548,7 @@ function config2(newConfig) {
   return globalConfig;
 }
 
-// node_modules/zod/v4/core/errors.js
+// ../../main/node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -51740,7 +51740,7 @@ function prettifyError(error62) {
   return lines.join("\n");
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../../main/node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
@@ -51900,7 +51900,7 @@ var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// node_modules/zod/v4/core/regexes.js
+// ../../main/node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -52072,7 +52072,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// node_modules/zod/v4/core/checks.js
+// ../../main/node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a3;
   inst._zod ?? (inst._zod = {});
@@ -52548,7 +52548,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// node_modules/zod/v4/core/doc.js
+// ../../main/node_modules/zod/v4/core/doc.js
 var Doc = class {
   constructor(args = [], closed = {}) {
     this.content = [];
@@ -52589,14 +52589,14 @@ ${content.join("\n")}
   }
 };
 
-// node_modules/zod/v4/core/versions.js
+// ../../main/node_modules/zod/v4/core/versions.js
 var version = {
   major: 4,
   minor: 6,
   patch: 7
 };
 
-// node_modules/zod/v4/core/schemas.js
+// ../../main/node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a3;
   inst ?? (inst = {});
@@ -55038,7 +55038,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// node_modules/zod/v4/core/memoizer.js
+// ../../main/node_modules/zod/v4/core/memoizer.js
 var $ZodCyclicError = class extends Error {
   constructor() {
     super(`Cannot parse a reference cycle that closes through a transform`);
@@ -55315,7 +55315,7 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// node_modules/zod/v4/locales/index.js
+// ../../main/node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -55383,7 +55383,7 @@ __export(locales_exports, {
   zhTW: () => zh_TW_default
 });
 
-// node_modules/zod/v4/locales/ar.js
+// ../../main/node_modules/zod/v4/locales/ar.js
 var error = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
@@ -55495,7 +55495,7 @@ function ar_default() {
   };
 }
 
-// node_modules/zod/v4/locales/az.js
+// ../../main/node_modules/zod/v4/locales/az.js
 var error2 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
@@ -55606,7 +55606,7 @@ function az_default() {
   };
 }
 
-// node_modules/zod/v4/locales/be.js
+// ../../main/node_modules/zod/v4/locales/be.js
 function getBelarusianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -55775,7 +55775,7 @@ function be_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bg.js
+// ../../main/node_modules/zod/v4/locales/bg.js
 var error4 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
@@ -55901,7 +55901,7 @@ function bg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bn.js
+// ../../main/node_modules/zod/v4/locales/bn.js
 var error5 = () => {
   const Sizable = {
     string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
@@ -56015,7 +56015,7 @@ function bn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ca.js
+// ../../main/node_modules/zod/v4/locales/ca.js
 var error6 = () => {
   const Sizable = {
     string: { unit: "car\xE0cters", verb: "contenir" },
@@ -56129,7 +56129,7 @@ function ca_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ckb.js
+// ../../main/node_modules/zod/v4/locales/ckb.js
 var error7 = () => {
   const Sizable = {
     string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
@@ -56262,7 +56262,7 @@ function ckb_default() {
   };
 }
 
-// node_modules/zod/v4/locales/cs.js
+// ../../main/node_modules/zod/v4/locales/cs.js
 var error8 = () => {
   const Sizable = {
     string: { unit: "znak\u016F", verb: "m\xEDt" },
@@ -56379,7 +56379,7 @@ function cs_default() {
   };
 }
 
-// node_modules/zod/v4/locales/da.js
+// ../../main/node_modules/zod/v4/locales/da.js
 var error9 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
@@ -56500,7 +56500,7 @@ function da_default() {
   };
 }
 
-// node_modules/zod/v4/locales/de.js
+// ../../main/node_modules/zod/v4/locales/de.js
 var error10 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
@@ -56614,7 +56614,7 @@ function de_default() {
   };
 }
 
-// node_modules/zod/v4/locales/el.js
+// ../../main/node_modules/zod/v4/locales/el.js
 var error11 = () => {
   const Sizable = {
     string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
@@ -56727,7 +56727,7 @@ function el_default() {
   };
 }
 
-// node_modules/zod/v4/locales/en.js
+// ../../main/node_modules/zod/v4/locales/en.js
 var error12 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
@@ -56852,7 +56852,7 @@ function en_default() {
   };
 }
 
-// node_modules/zod/v4/locales/eo.js
+// ../../main/node_modules/zod/v4/locales/eo.js
 var error13 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
@@ -56967,7 +56967,7 @@ function eo_default() {
   };
 }
 
-// node_modules/zod/v4/locales/es.js
+// ../../main/node_modules/zod/v4/locales/es.js
 var error14 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
@@ -57104,7 +57104,7 @@ function es_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fa.js
+// ../../main/node_modules/zod/v4/locales/fa.js
 var error15 = () => {
   const Sizable = {
     string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
@@ -57224,7 +57224,7 @@ function fa_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fi.js
+// ../../main/node_modules/zod/v4/locales/fi.js
 var error16 = () => {
   const Sizable = {
     string: { unit: "merkki\xE4", subject: "merkkijonon" },
@@ -57342,7 +57342,7 @@ function fi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr.js
+// ../../main/node_modules/zod/v4/locales/fr.js
 var error17 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -57472,7 +57472,7 @@ function fr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr-CA.js
+// ../../main/node_modules/zod/v4/locales/fr-CA.js
 var error18 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -57585,7 +57585,7 @@ function fr_CA_default() {
   };
 }
 
-// node_modules/zod/v4/locales/gu.js
+// ../../main/node_modules/zod/v4/locales/gu.js
 var error19 = () => {
   const Sizable = {
     string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
@@ -57699,7 +57699,7 @@ function gu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/he.js
+// ../../main/node_modules/zod/v4/locales/he.js
 var error20 = () => {
   const TypeNames = {
     string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
@@ -57901,7 +57901,7 @@ function he_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hi.js
+// ../../main/node_modules/zod/v4/locales/hi.js
 var error21 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
@@ -58013,7 +58013,7 @@ function hi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hr.js
+// ../../main/node_modules/zod/v4/locales/hr.js
 var error22 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
@@ -58140,7 +58140,7 @@ function hr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hu.js
+// ../../main/node_modules/zod/v4/locales/hu.js
 var error23 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
@@ -58254,7 +58254,7 @@ function hu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hy.js
+// ../../main/node_modules/zod/v4/locales/hy.js
 function getArmenianPlural(count, one, many) {
   return Math.abs(count) === 1 ? one : many;
 }
@@ -58413,7 +58413,7 @@ function hy_default() {
   };
 }
 
-// node_modules/zod/v4/locales/id.js
+// ../../main/node_modules/zod/v4/locales/id.js
 var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
@@ -58525,7 +58525,7 @@ function id_default() {
   };
 }
 
-// node_modules/zod/v4/locales/is.js
+// ../../main/node_modules/zod/v4/locales/is.js
 var error26 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "a\xF0 hafa" },
@@ -58640,7 +58640,7 @@ function is_default() {
   };
 }
 
-// node_modules/zod/v4/locales/it.js
+// ../../main/node_modules/zod/v4/locales/it.js
 var error27 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
@@ -58754,7 +58754,7 @@ function it_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ja.js
+// ../../main/node_modules/zod/v4/locales/ja.js
 var error28 = () => {
   const Sizable = {
     string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
@@ -58867,7 +58867,7 @@ function ja_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ka.js
+// ../../main/node_modules/zod/v4/locales/ka.js
 var error29 = () => {
   const Sizable = {
     string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
@@ -58985,7 +58985,7 @@ function ka_default() {
   };
 }
 
-// node_modules/zod/v4/locales/km.js
+// ../../main/node_modules/zod/v4/locales/km.js
 var error30 = () => {
   const Sizable = {
     string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
@@ -59101,12 +59101,12 @@ function km_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../../main/node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// node_modules/zod/v4/locales/kn.js
+// ../../main/node_modules/zod/v4/locales/kn.js
 var error31 = () => {
   const Sizable = {
     string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
@@ -59222,7 +59222,7 @@ function kn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ko.js
+// ../../main/node_modules/zod/v4/locales/ko.js
 var error32 = () => {
   const Sizable = {
     string: { unit: "\uBB38\uC790", verb: "to have" },
@@ -59339,7 +59339,7 @@ function ko_default() {
   };
 }
 
-// node_modules/zod/v4/locales/lt.js
+// ../../main/node_modules/zod/v4/locales/lt.js
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
@@ -59547,7 +59547,7 @@ function lt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/mk.js
+// ../../main/node_modules/zod/v4/locales/mk.js
 var error34 = () => {
   const Sizable = {
     string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
@@ -59662,7 +59662,7 @@ function mk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ms.js
+// ../../main/node_modules/zod/v4/locales/ms.js
 var error35 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
@@ -59775,7 +59775,7 @@ function ms_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ne.js
+// ../../main/node_modules/zod/v4/locales/ne.js
 var error36 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
@@ -59887,7 +59887,7 @@ function ne_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nl.js
+// ../../main/node_modules/zod/v4/locales/nl.js
 var error37 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
@@ -60003,7 +60003,7 @@ function nl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nn.js
+// ../../main/node_modules/zod/v4/locales/nn.js
 var error38 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "\xE5 ha" },
@@ -60117,7 +60117,7 @@ function nn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/no.js
+// ../../main/node_modules/zod/v4/locales/no.js
 var error39 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "\xE5 ha" },
@@ -60231,7 +60231,7 @@ function no_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ota.js
+// ../../main/node_modules/zod/v4/locales/ota.js
 var error40 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
@@ -60346,7 +60346,7 @@ function ota_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ps.js
+// ../../main/node_modules/zod/v4/locales/ps.js
 var error41 = () => {
   const Sizable = {
     string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
@@ -60466,7 +60466,7 @@ function ps_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pl.js
+// ../../main/node_modules/zod/v4/locales/pl.js
 var error42 = () => {
   const Sizable = {
     string: { unit: "znak\xF3w", verb: "mie\u0107" },
@@ -60581,7 +60581,7 @@ function pl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt.js
+// ../../main/node_modules/zod/v4/locales/pt.js
 var error43 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -60725,7 +60725,7 @@ function pt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt-BR.js
+// ../../main/node_modules/zod/v4/locales/pt-BR.js
 var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -60870,7 +60870,7 @@ function pt_BR_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ro.js
+// ../../main/node_modules/zod/v4/locales/ro.js
 var error45 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
@@ -60993,7 +60993,7 @@ function ro_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ru.js
+// ../../main/node_modules/zod/v4/locales/ru.js
 function getRussianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -61162,7 +61162,7 @@ function ru_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sk.js
+// ../../main/node_modules/zod/v4/locales/sk.js
 var error47 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "ma\u0165" },
@@ -61279,7 +61279,7 @@ function sk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sl.js
+// ../../main/node_modules/zod/v4/locales/sl.js
 var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
@@ -61394,7 +61394,7 @@ function sl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sv.js
+// ../../main/node_modules/zod/v4/locales/sv.js
 var error49 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
@@ -61510,7 +61510,7 @@ function sv_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ta.js
+// ../../main/node_modules/zod/v4/locales/ta.js
 var error50 = () => {
   const Sizable = {
     string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
@@ -61626,7 +61626,7 @@ function ta_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tg.js
+// ../../main/node_modules/zod/v4/locales/tg.js
 var error51 = () => {
   const Sizable = {
     string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
@@ -61743,7 +61743,7 @@ function tg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/th.js
+// ../../main/node_modules/zod/v4/locales/th.js
 var error52 = () => {
   const Sizable = {
     string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
@@ -61859,7 +61859,7 @@ function th_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tk.js
+// ../../main/node_modules/zod/v4/locales/tk.js
 var error53 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
@@ -61967,7 +61967,7 @@ function tk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tr.js
+// ../../main/node_modules/zod/v4/locales/tr.js
 var error54 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmal\u0131" },
@@ -62078,7 +62078,7 @@ function tr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uk.js
+// ../../main/node_modules/zod/v4/locales/uk.js
 var error55 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
@@ -62192,12 +62192,12 @@ function uk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../../main/node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// node_modules/zod/v4/locales/ur.js
+// ../../main/node_modules/zod/v4/locales/ur.js
 var error56 = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
@@ -62313,7 +62313,7 @@ function ur_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uz.js
+// ../../main/node_modules/zod/v4/locales/uz.js
 var error57 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
@@ -62427,7 +62427,7 @@ function uz_default() {
   };
 }
 
-// node_modules/zod/v4/locales/vi.js
+// ../../main/node_modules/zod/v4/locales/vi.js
 var error58 = () => {
   const Sizable = {
     string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
@@ -62541,7 +62541,7 @@ function vi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-CN.js
+// ../../main/node_modules/zod/v4/locales/zh-CN.js
 var error59 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
@@ -62656,7 +62656,7 @@ function zh_CN_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-TW.js
+// ../../main/node_modules/zod/v4/locales/zh-TW.js
 var error60 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
@@ -62769,7 +62769,7 @@ function zh_TW_default() {
   };
 }
 
-// node_modules/zod/v4/locales/yo.js
+// ../../main/node_modules/zod/v4/locales/yo.js
 var error61 = () => {
   const Sizable = {
     string: { unit: "\xE0mi", verb: "n\xED" },
@@ -62882,7 +62882,7 @@ function yo_default() {
   };
 }
 
-// node_modules/zod/v4/core/registries.js
+// ../../main/node_modules/zod/v4/core/registries.js
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
@@ -62932,7 +62932,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// node_modules/zod/v4/core/compile.js
+// ../../main/node_modules/zod/v4/core/compile.js
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
@@ -64542,7 +64542,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 
-// node_modules/zod/v4/core/api.js
+// ../../main/node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -65601,7 +65601,7 @@ function _stringFormat(Class2, format3, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// node_modules/zod/v4/core/to-json-schema.js
+// ../../main/node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
@@ -66131,7 +66131,7 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
   return finalize(ctx, schema);
 };
 
-// node_modules/zod/v4/core/json-schema-processors.js
+// ../../main/node_modules/zod/v4/core/json-schema-processors.js
 var narrowMin = (agg, key, value) => {
   if (agg[key] === void 0 || value > agg[key])
     agg[key] = value;
@@ -66879,7 +66879,7 @@ function toJSONSchema(input2, params) {
   return finalize(ctx, input2);
 }
 
-// node_modules/zod/v4/core/json-schema-generator.js
+// ../../main/node_modules/zod/v4/core/json-schema-generator.js
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
   get metadataRegistry() {
@@ -66957,10 +66957,10 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// node_modules/zod/v4/core/json-schema.js
+// ../../main/node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -67141,7 +67141,7 @@ __export(schemas_exports2, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/classic/checks.js
+// ../../main/node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -67176,7 +67176,7 @@ __export(checks_exports2, {
   uppercase: () => _uppercase
 });
 
-// node_modules/zod/v4/classic/errors.js
+// ../../main/node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
   Object.defineProperty(proto, key, {
@@ -67222,7 +67222,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// node_modules/zod/v4/classic/parse.js
+// ../../main/node_modules/zod/v4/classic/parse.js
 var parse5 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -67236,7 +67236,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config2(en_default());
@@ -68701,7 +68701,7 @@ function preprocess(fn, schema) {
   });
 }
 
-// node_modules/zod/v4/classic/compat.js
+// ../../main/node_modules/zod/v4/classic/compat.js
 var ZodIssueCode = {
   invalid_type: "invalid_type",
   too_big: "too_big",
@@ -68727,7 +68727,7 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// node_modules/zod/v4/classic/iso.js
+// ../../main/node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -68752,7 +68752,7 @@ function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../../main/node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -69485,7 +69485,7 @@ function fromJSONSchema(schema, params) {
   return convertSchema(normalized, ctx);
 }
 
-// node_modules/zod/v4/core/visit.js
+// ../../main/node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
@@ -69640,7 +69640,7 @@ function visit(schema, fnOrHandlers) {
   return run3(schema);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../../main/node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
     object: (s) => s.partial(),
@@ -69652,7 +69652,7 @@ function deepPartial(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/in-out.js
+// ../../main/node_modules/zod/v4/classic/in-out.js
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -69682,7 +69682,7 @@ function output(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/coerce.js
+// ../../main/node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -72938,7 +72938,7 @@ async function judgeVersions(scope, service, versions, options2 = {}) {
   return judged;
 }
 
-// node_modules/leven/index.js
+// ../../main/node_modules/leven/index.js
 var array2 = [];
 var characterCodeCache = [];
 function leven(first, second, options2) {

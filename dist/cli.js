@@ -41,9 +41,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// node_modules/semver/internal/constants.js
+// ../../main/node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports, module) {
+  "../../main/node_modules/semver/internal/constants.js"(exports, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
@@ -101,9 +101,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/semver/internal/debug.js
+// ../../main/node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports, module) {
+  "../../main/node_modules/semver/internal/debug.js"(exports, module) {
     "use strict";
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
@@ -111,9 +111,9 @@ var require_debug = __commonJS({
   }
 });
 
-// node_modules/semver/internal/re.js
+// ../../main/node_modules/semver/internal/re.js
 var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports, module) {
+  "../../main/node_modules/semver/internal/re.js"(exports, module) {
     "use strict";
     var {
       MAX_SAFE_COMPONENT_LENGTH,
@@ -199,9 +199,9 @@ var require_re = __commonJS({
   }
 });
 
-// node_modules/semver/internal/parse-options.js
+// ../../main/node_modules/semver/internal/parse-options.js
 var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
+  "../../main/node_modules/semver/internal/parse-options.js"(exports, module) {
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
@@ -218,9 +218,9 @@ var require_parse_options = __commonJS({
   }
 });
 
-// node_modules/semver/internal/identifiers.js
+// ../../main/node_modules/semver/internal/identifiers.js
 var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports, module) {
+  "../../main/node_modules/semver/internal/identifiers.js"(exports, module) {
     "use strict";
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a, b) => {
@@ -243,9 +243,9 @@ var require_identifiers = __commonJS({
   }
 });
 
-// node_modules/semver/classes/semver.js
+// ../../main/node_modules/semver/classes/semver.js
 var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports, module) {
+  "../../main/node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
@@ -535,9 +535,9 @@ var require_semver = __commonJS({
   }
 });
 
-// node_modules/semver/functions/parse.js
+// ../../main/node_modules/semver/functions/parse.js
 var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
+  "../../main/node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse5 = (version2, options, throwErrors = false) => {
@@ -557,9 +557,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/semver/functions/valid.js
+// ../../main/node_modules/semver/functions/valid.js
 var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
+  "../../main/node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var valid = (version2, options) => {
@@ -570,9 +570,9 @@ var require_valid = __commonJS({
   }
 });
 
-// node_modules/semver/functions/clean.js
+// ../../main/node_modules/semver/functions/clean.js
 var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
+  "../../main/node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var clean2 = (version2, options) => {
@@ -583,9 +583,9 @@ var require_clean = __commonJS({
   }
 });
 
-// node_modules/semver/functions/inc.js
+// ../../main/node_modules/semver/functions/inc.js
 var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
+  "../../main/node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var inc = (version2, release, options, identifier, identifierBase) => {
@@ -607,9 +607,9 @@ var require_inc = __commonJS({
   }
 });
 
-// node_modules/semver/functions/diff.js
+// ../../main/node_modules/semver/functions/diff.js
 var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
+  "../../main/node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var diff = (version1, version2) => {
@@ -651,9 +651,9 @@ var require_diff = __commonJS({
   }
 });
 
-// node_modules/semver/functions/major.js
+// ../../main/node_modules/semver/functions/major.js
 var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
+  "../../main/node_modules/semver/functions/major.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
@@ -661,9 +661,9 @@ var require_major = __commonJS({
   }
 });
 
-// node_modules/semver/functions/minor.js
+// ../../main/node_modules/semver/functions/minor.js
 var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
+  "../../main/node_modules/semver/functions/minor.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
@@ -671,9 +671,9 @@ var require_minor = __commonJS({
   }
 });
 
-// node_modules/semver/functions/patch.js
+// ../../main/node_modules/semver/functions/patch.js
 var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
+  "../../main/node_modules/semver/functions/patch.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
@@ -681,9 +681,9 @@ var require_patch = __commonJS({
   }
 });
 
-// node_modules/semver/functions/prerelease.js
+// ../../main/node_modules/semver/functions/prerelease.js
 var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
+  "../../main/node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var prerelease = (version2, options) => {
@@ -694,9 +694,9 @@ var require_prerelease = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare.js
+// ../../main/node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports, module) {
+  "../../main/node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
@@ -704,9 +704,9 @@ var require_compare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rcompare.js
+// ../../main/node_modules/semver/functions/rcompare.js
 var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
+  "../../main/node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var rcompare = (a, b, loose) => compare(b, a, loose);
@@ -714,9 +714,9 @@ var require_rcompare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-loose.js
+// ../../main/node_modules/semver/functions/compare-loose.js
 var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+  "../../main/node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var compareLoose = (a, b) => compare(a, b, true);
@@ -724,9 +724,9 @@ var require_compare_loose = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-build.js
+// ../../main/node_modules/semver/functions/compare-build.js
 var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
+  "../../main/node_modules/semver/functions/compare-build.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compareBuild = (a, b, loose) => {
@@ -738,9 +738,9 @@ var require_compare_build = __commonJS({
   }
 });
 
-// node_modules/semver/functions/sort.js
+// ../../main/node_modules/semver/functions/sort.js
 var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
+  "../../main/node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
@@ -748,9 +748,9 @@ var require_sort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rsort.js
+// ../../main/node_modules/semver/functions/rsort.js
 var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
+  "../../main/node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
@@ -758,9 +758,9 @@ var require_rsort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gt.js
+// ../../main/node_modules/semver/functions/gt.js
 var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
+  "../../main/node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var gt = (a, b, loose) => compare(a, b, loose) > 0;
@@ -768,9 +768,9 @@ var require_gt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lt.js
+// ../../main/node_modules/semver/functions/lt.js
 var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
+  "../../main/node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var lt = (a, b, loose) => compare(a, b, loose) < 0;
@@ -778,9 +778,9 @@ var require_lt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/eq.js
+// ../../main/node_modules/semver/functions/eq.js
 var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports, module) {
+  "../../main/node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var eq = (a, b, loose) => compare(a, b, loose) === 0;
@@ -788,9 +788,9 @@ var require_eq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/neq.js
+// ../../main/node_modules/semver/functions/neq.js
 var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports, module) {
+  "../../main/node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var neq = (a, b, loose) => compare(a, b, loose) !== 0;
@@ -798,9 +798,9 @@ var require_neq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gte.js
+// ../../main/node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports, module) {
+  "../../main/node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var gte = (a, b, loose) => compare(a, b, loose) >= 0;
@@ -808,9 +808,9 @@ var require_gte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lte.js
+// ../../main/node_modules/semver/functions/lte.js
 var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports, module) {
+  "../../main/node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var lte = (a, b, loose) => compare(a, b, loose) <= 0;
@@ -818,9 +818,9 @@ var require_lte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/cmp.js
+// ../../main/node_modules/semver/functions/cmp.js
 var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports, module) {
+  "../../main/node_modules/semver/functions/cmp.js"(exports, module) {
     "use strict";
     var eq = require_eq();
     var neq = require_neq();
@@ -868,9 +868,9 @@ var require_cmp = __commonJS({
   }
 });
 
-// node_modules/semver/functions/coerce.js
+// ../../main/node_modules/semver/functions/coerce.js
 var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
+  "../../main/node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse5 = require_parse();
@@ -914,9 +914,9 @@ var require_coerce = __commonJS({
   }
 });
 
-// node_modules/semver/functions/truncate.js
+// ../../main/node_modules/semver/functions/truncate.js
 var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
+  "../../main/node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var constants = require_constants();
@@ -955,9 +955,9 @@ var require_truncate = __commonJS({
   }
 });
 
-// node_modules/semver/internal/lrucache.js
+// ../../main/node_modules/semver/internal/lrucache.js
 var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
+  "../../main/node_modules/semver/internal/lrucache.js"(exports, module) {
     "use strict";
     var LRUCache = class {
       constructor() {
@@ -993,9 +993,9 @@ var require_lrucache = __commonJS({
   }
 });
 
-// node_modules/semver/internal/trim-comparator-whitespace.js
+// ../../main/node_modules/semver/internal/trim-comparator-whitespace.js
 var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+  "../../main/node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
     "use strict";
     var {
       MAX_LENGTH,
@@ -1184,9 +1184,9 @@ var require_trim_comparator_whitespace = __commonJS({
   }
 });
 
-// node_modules/semver/classes/range.js
+// ../../main/node_modules/semver/classes/range.js
 var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports, module) {
+  "../../main/node_modules/semver/classes/range.js"(exports, module) {
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
@@ -1569,9 +1569,9 @@ var require_range = __commonJS({
   }
 });
 
-// node_modules/semver/classes/comparator.js
+// ../../main/node_modules/semver/classes/comparator.js
 var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
+  "../../main/node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
@@ -1682,9 +1682,9 @@ var require_comparator = __commonJS({
   }
 });
 
-// node_modules/semver/functions/satisfies.js
+// ../../main/node_modules/semver/functions/satisfies.js
 var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
+  "../../main/node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var satisfies = (version2, range, options) => {
@@ -1699,9 +1699,9 @@ var require_satisfies = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/to-comparators.js
+// ../../main/node_modules/semver/ranges/to-comparators.js
 var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
@@ -1709,9 +1709,9 @@ var require_to_comparators = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/max-satisfying.js
+// ../../main/node_modules/semver/ranges/max-satisfying.js
 var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/max-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -1738,9 +1738,9 @@ var require_max_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-satisfying.js
+// ../../main/node_modules/semver/ranges/min-satisfying.js
 var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/min-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -1767,9 +1767,9 @@ var require_min_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-version.js
+// ../../main/node_modules/semver/ranges/min-version.js
 var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/min-version.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -1826,9 +1826,9 @@ var require_min_version = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/valid.js
+// ../../main/node_modules/semver/ranges/valid.js
 var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var validRange = (range, options) => {
@@ -1842,9 +1842,9 @@ var require_valid2 = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/outside.js
+// ../../main/node_modules/semver/ranges/outside.js
 var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/outside.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
@@ -1911,9 +1911,9 @@ var require_outside = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/gtr.js
+// ../../main/node_modules/semver/ranges/gtr.js
 var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var gtr = (version2, range, options) => outside(version2, range, ">", options);
@@ -1921,9 +1921,9 @@ var require_gtr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/ltr.js
+// ../../main/node_modules/semver/ranges/ltr.js
 var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var ltr = (version2, range, options) => outside(version2, range, "<", options);
@@ -1931,9 +1931,9 @@ var require_ltr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/intersects.js
+// ../../main/node_modules/semver/ranges/intersects.js
 var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/intersects.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var intersects = (r1, r2, options) => {
@@ -1945,9 +1945,9 @@ var require_intersects = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/simplify.js
+// ../../main/node_modules/semver/ranges/simplify.js
 var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
@@ -1995,9 +1995,9 @@ var require_simplify = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/subset.js
+// ../../main/node_modules/semver/ranges/subset.js
 var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
+  "../../main/node_modules/semver/ranges/subset.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
@@ -2157,9 +2157,9 @@ var require_subset = __commonJS({
   }
 });
 
-// node_modules/semver/index.js
+// ../../main/node_modules/semver/index.js
 var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
+  "../../main/node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
     var constants = require_constants();
@@ -2254,18 +2254,18 @@ var require_semver2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/define_property.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports, module) {
     "use strict";
     var main2 = typeof Object.defineProperty === "function" ? Object.defineProperty : null;
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js
 var require_has_define_property_support = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports, module) {
     "use strict";
     var defineProperty = require_define_property();
     function hasDefinePropertySupport() {
@@ -2280,18 +2280,18 @@ var require_has_define_property_support = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/builtin.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/builtin.js
 var require_builtin = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports, module) {
     "use strict";
     var defineProperty = Object.defineProperty;
     module.exports = defineProperty;
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js
 var require_is_number = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports, module) {
     "use strict";
     function isNumber(value) {
       return typeof value === "number";
@@ -2300,9 +2300,9 @@ var require_is_number = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js
 var require_zero_pad = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports, module) {
     "use strict";
     function startsWithMinus(str) {
       return str[0] === "-";
@@ -2335,9 +2335,9 @@ var require_zero_pad = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js
 var require_format_integer = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports, module) {
     "use strict";
     var isNumber = require_is_number();
     var zeroPad = require_zero_pad();
@@ -2410,9 +2410,9 @@ var require_format_integer = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js
 var require_is_string = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports, module) {
     "use strict";
     function isString(value) {
       return typeof value === "string";
@@ -2421,9 +2421,9 @@ var require_is_string = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js
 var require_format_double = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports, module) {
     "use strict";
     var abs = Math.abs;
     var lowercase2 = String.prototype.toLowerCase;
@@ -2484,9 +2484,9 @@ var require_format_double = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js
 var require_space_pad = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports, module) {
     "use strict";
     function spaces(n) {
       var out = "";
@@ -2508,9 +2508,9 @@ var require_space_pad = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/main.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/main.js
 var require_main = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports, module) {
     "use strict";
     var formatInteger = require_format_integer();
     var isString = require_is_string();
@@ -2676,18 +2676,18 @@ var require_main = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-interpolate/lib/index.js
+// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/string-base-format-tokenize/lib/main.js
+// ../../main/node_modules/@stdlib/string-base-format-tokenize/lib/main.js
 var require_main2 = __commonJS({
-  "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports, module) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
     function parse5(match) {
@@ -2734,18 +2734,18 @@ var require_main2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-base-format-tokenize/lib/index.js
+// ../../main/node_modules/@stdlib/string-base-format-tokenize/lib/index.js
 var require_lib2 = __commonJS({
-  "node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main2();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/string-format/lib/is_string.js
+// ../../main/node_modules/@stdlib/string-format/lib/is_string.js
 var require_is_string2 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/is_string.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-format/lib/is_string.js"(exports, module) {
     "use strict";
     function isString(value) {
       return typeof value === "string";
@@ -2754,9 +2754,9 @@ var require_is_string2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-format/lib/main.js
+// ../../main/node_modules/@stdlib/string-format/lib/main.js
 var require_main3 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-format/lib/main.js"(exports, module) {
     "use strict";
     var interpolate = require_lib();
     var tokenize = require_lib2();
@@ -2777,18 +2777,18 @@ var require_main3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/string-format/lib/index.js
+// ../../main/node_modules/@stdlib/string-format/lib/index.js
 var require_lib3 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/string-format/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main3();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/polyfill.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/polyfill.js
 var require_polyfill = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports, module) {
     "use strict";
     var format = require_lib3();
     var objectProtoype = Object.prototype;
@@ -2837,9 +2837,9 @@ var require_polyfill = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-property/lib/index.js
+// ../../main/node_modules/@stdlib/utils-define-property/lib/index.js
 var require_lib4 = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-define-property/lib/index.js"(exports, module) {
     "use strict";
     var hasDefinePropertySupport = require_has_define_property_support();
     var builtin = require_builtin();
@@ -2854,9 +2854,9 @@ var require_lib4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js
+// ../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js
 var require_main4 = __commonJS({
-  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports, module) {
     "use strict";
     var defineProperty = require_lib4();
     function setNonEnumerableReadOnly(obj, prop, value) {
@@ -2871,18 +2871,18 @@ var require_main4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js
+// ../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js
 var require_lib5 = __commonJS({
-  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main4();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
 var require_main5 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports, module) {
     "use strict";
     function isnan(x) {
       return x !== x;
@@ -2891,54 +2891,54 @@ var require_main5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
 var require_lib6 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main5();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-floor/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-floor/lib/main.js
 var require_main6 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports, module) {
     "use strict";
     var floor = Math.floor;
     module.exports = floor;
   }
 });
 
-// node_modules/@stdlib/math-base-special-floor/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-floor/lib/index.js
 var require_lib7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main6();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-ceil/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-ceil/lib/main.js
 var require_main7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports, module) {
     "use strict";
     var ceil = Math.ceil;
     module.exports = ceil;
   }
 });
 
-// node_modules/@stdlib/math-base-special-ceil/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-ceil/lib/index.js
 var require_lib8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main7();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-trunc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-trunc/lib/main.js
 var require_main8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports, module) {
     "use strict";
     var floor = require_lib7();
     var ceil = require_lib8();
@@ -2952,35 +2952,35 @@ var require_main8 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-trunc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-trunc/lib/index.js
 var require_lib9 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main8();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/number-ctor/lib/main.js
+// ../../main/node_modules/@stdlib/number-ctor/lib/main.js
 var require_main9 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-ctor/lib/main.js"(exports, module) {
     "use strict";
     module.exports = Number;
   }
 });
 
-// node_modules/@stdlib/number-ctor/lib/index.js
+// ../../main/node_modules/@stdlib/number-ctor/lib/index.js
 var require_lib10 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-ctor/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main9();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-ninf/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-ninf/lib/index.js
 var require_lib11 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports, module) {
     "use strict";
     var Number2 = require_lib10();
     var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
@@ -2988,54 +2988,54 @@ var require_lib11 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-pinf/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-pinf/lib/index.js
 var require_lib12 = __commonJS({
-  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_PINF = Number.POSITIVE_INFINITY;
     module.exports = FLOAT64_PINF;
   }
 });
 
-// node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
 var require_lib13 = __commonJS({
-  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_EXPONENT_BIAS = 1023 | 0;
     module.exports = FLOAT64_EXPONENT_BIAS;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
 var require_lib14 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
     module.exports = FLOAT64_MAX_BASE2_EXPONENT;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
 var require_lib15 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
     module.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
   }
 });
 
-// node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
 var require_lib16 = __commonJS({
-  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
     module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
 var require_main10 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports, module) {
     "use strict";
     var PINF = require_lib12();
     var NINF = require_lib11();
@@ -3046,36 +3046,36 @@ var require_main10 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
 var require_lib17 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main10();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
 var require_lib18 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
     module.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
   }
 });
 
-// node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
 var require_lib19 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
     module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
   }
 });
 
-// node_modules/@stdlib/assert-has-symbol-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-symbol-support/lib/main.js
 var require_main11 = __commonJS({
-  "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports, module) {
     "use strict";
     function hasSymbolSupport() {
       return typeof Symbol === "function" && typeof /* @__PURE__ */ Symbol("foo") === "symbol";
@@ -3084,18 +3084,18 @@ var require_main11 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-symbol-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-symbol-support/lib/index.js
 var require_lib20 = __commonJS({
-  "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main11();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
 var require_main12 = __commonJS({
-  "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports, module) {
     "use strict";
     var hasSymbols = require_lib20();
     var FLG = hasSymbols();
@@ -3106,27 +3106,27 @@ var require_main12 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
 var require_lib21 = __commonJS({
-  "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main12();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/tostring.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/tostring.js
 var require_tostring = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports, module) {
     "use strict";
     var toStr = Object.prototype.toString;
     module.exports = toStr;
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/main.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/main.js
 var require_main13 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/main.js"(exports, module) {
     "use strict";
     var toStr = require_tostring();
     function nativeClass(v) {
@@ -3136,9 +3136,9 @@ var require_main13 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-own-property/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-own-property/lib/main.js
 var require_main14 = __commonJS({
-  "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports, module) {
     "use strict";
     var has = Object.prototype.hasOwnProperty;
     function hasOwnProp(value, property) {
@@ -3151,36 +3151,36 @@ var require_main14 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-own-property/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-own-property/lib/index.js
 var require_lib22 = __commonJS({
-  "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main14();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/symbol-ctor/lib/main.js
+// ../../main/node_modules/@stdlib/symbol-ctor/lib/main.js
 var require_main15 = __commonJS({
-  "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/symbol-ctor/lib/main.js"(exports, module) {
     "use strict";
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
     module.exports = Sym;
   }
 });
 
-// node_modules/@stdlib/symbol-ctor/lib/index.js
+// ../../main/node_modules/@stdlib/symbol-ctor/lib/index.js
 var require_lib23 = __commonJS({
-  "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/symbol-ctor/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main15();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/tostringtag.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/tostringtag.js
 var require_tostringtag = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports, module) {
     "use strict";
     var Symbol2 = require_lib23();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
@@ -3188,9 +3188,9 @@ var require_tostringtag = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/polyfill.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/polyfill.js
 var require_polyfill2 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports, module) {
     "use strict";
     var hasOwnProp = require_lib22();
     var toStringTag = require_tostringtag();
@@ -3221,9 +3221,9 @@ var require_polyfill2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-native-class/lib/index.js
+// ../../main/node_modules/@stdlib/utils-native-class/lib/index.js
 var require_lib24 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-native-class/lib/index.js"(exports, module) {
     "use strict";
     var hasToStringTag = require_lib21();
     var builtin = require_main13();
@@ -3238,9 +3238,9 @@ var require_lib24 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint32array/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-uint32array/lib/main.js
 var require_main16 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports, module) {
     "use strict";
     var nativeClass = require_lib24();
     var hasUint32Array = typeof Uint32Array === "function";
@@ -3252,36 +3252,36 @@ var require_main16 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint32array/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-uint32array/lib/index.js
 var require_lib25 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports, module) {
     "use strict";
     var isUint32Array = require_main16();
     module.exports = isUint32Array;
   }
 });
 
-// node_modules/@stdlib/constants-uint32-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-uint32-max/lib/index.js
 var require_lib26 = __commonJS({
-  "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT32_MAX = 4294967295;
     module.exports = UINT32_MAX;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js
+// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js
 var require_uint32array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports, module) {
     "use strict";
     var main2 = typeof Uint32Array === "function" ? Uint32Array : null;
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
 var require_main17 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports, module) {
     "use strict";
     var isUint32Array = require_lib25();
     var UINT32_MAX = require_lib26();
@@ -3308,27 +3308,27 @@ var require_main17 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
 var require_lib27 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports, module) {
     "use strict";
     var hasUint32ArraySupport = require_main17();
     module.exports = hasUint32ArraySupport;
   }
 });
 
-// node_modules/@stdlib/array-uint32/lib/main.js
+// ../../main/node_modules/@stdlib/array-uint32/lib/main.js
 var require_main18 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint32/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
     module.exports = ctor;
   }
 });
 
-// node_modules/@stdlib/array-uint32/lib/polyfill.js
+// ../../main/node_modules/@stdlib/array-uint32/lib/polyfill.js
 var require_polyfill3 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports, module) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -3337,9 +3337,9 @@ var require_polyfill3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-uint32/lib/index.js
+// ../../main/node_modules/@stdlib/array-uint32/lib/index.js
 var require_lib28 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint32/lib/index.js"(exports, module) {
     "use strict";
     var hasUint32ArraySupport = require_lib27();
     var builtin = require_main18();
@@ -3354,9 +3354,9 @@ var require_lib28 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-float64array/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-float64array/lib/main.js
 var require_main19 = __commonJS({
-  "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports, module) {
     "use strict";
     var nativeClass = require_lib24();
     var hasFloat64Array = typeof Float64Array === "function";
@@ -3368,27 +3368,27 @@ var require_main19 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-float64array/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-float64array/lib/index.js
 var require_lib29 = __commonJS({
-  "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports, module) {
     "use strict";
     var isFloat64Array = require_main19();
     module.exports = isFloat64Array;
   }
 });
 
-// node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js
+// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js
 var require_float64array = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports, module) {
     "use strict";
     var main2 = typeof Float64Array === "function" ? Float64Array : null;
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/assert-has-float64array-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/main.js
 var require_main20 = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports, module) {
     "use strict";
     var isFloat64Array = require_lib29();
     var GlobalFloat64Array = require_float64array();
@@ -3410,27 +3410,27 @@ var require_main20 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-float64array-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/index.js
 var require_lib30 = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports, module) {
     "use strict";
     var hasFloat64ArraySupport = require_main20();
     module.exports = hasFloat64ArraySupport;
   }
 });
 
-// node_modules/@stdlib/array-float64/lib/main.js
+// ../../main/node_modules/@stdlib/array-float64/lib/main.js
 var require_main21 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-float64/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
     module.exports = ctor;
   }
 });
 
-// node_modules/@stdlib/array-float64/lib/polyfill.js
+// ../../main/node_modules/@stdlib/array-float64/lib/polyfill.js
 var require_polyfill4 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/polyfill.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-float64/lib/polyfill.js"(exports, module) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -3439,9 +3439,9 @@ var require_polyfill4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-float64/lib/index.js
+// ../../main/node_modules/@stdlib/array-float64/lib/index.js
 var require_lib31 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-float64/lib/index.js"(exports, module) {
     "use strict";
     var hasFloat64ArraySupport = require_lib30();
     var builtin = require_main21();
@@ -3456,9 +3456,9 @@ var require_lib31 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint8array/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-uint8array/lib/main.js
 var require_main22 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports, module) {
     "use strict";
     var nativeClass = require_lib24();
     var hasUint8Array = typeof Uint8Array === "function";
@@ -3470,36 +3470,36 @@ var require_main22 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint8array/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-uint8array/lib/index.js
 var require_lib32 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports, module) {
     "use strict";
     var isUint8Array = require_main22();
     module.exports = isUint8Array;
   }
 });
 
-// node_modules/@stdlib/constants-uint8-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-uint8-max/lib/index.js
 var require_lib33 = __commonJS({
-  "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT8_MAX = 255 | 0;
     module.exports = UINT8_MAX;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js
+// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js
 var require_uint8array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports, module) {
     "use strict";
     var main2 = typeof Uint8Array === "function" ? Uint8Array : null;
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
 var require_main23 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports, module) {
     "use strict";
     var isUint8Array = require_lib32();
     var UINT8_MAX = require_lib33();
@@ -3526,27 +3526,27 @@ var require_main23 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
 var require_lib34 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports, module) {
     "use strict";
     var hasUint8ArraySupport = require_main23();
     module.exports = hasUint8ArraySupport;
   }
 });
 
-// node_modules/@stdlib/array-uint8/lib/main.js
+// ../../main/node_modules/@stdlib/array-uint8/lib/main.js
 var require_main24 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint8/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
     module.exports = ctor;
   }
 });
 
-// node_modules/@stdlib/array-uint8/lib/polyfill.js
+// ../../main/node_modules/@stdlib/array-uint8/lib/polyfill.js
 var require_polyfill5 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports, module) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -3555,9 +3555,9 @@ var require_polyfill5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-uint8/lib/index.js
+// ../../main/node_modules/@stdlib/array-uint8/lib/index.js
 var require_lib35 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint8/lib/index.js"(exports, module) {
     "use strict";
     var hasUint8ArraySupport = require_lib34();
     var builtin = require_main24();
@@ -3572,9 +3572,9 @@ var require_lib35 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint16array/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-uint16array/lib/main.js
 var require_main25 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports, module) {
     "use strict";
     var nativeClass = require_lib24();
     var hasUint16Array = typeof Uint16Array === "function";
@@ -3586,36 +3586,36 @@ var require_main25 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-uint16array/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-uint16array/lib/index.js
 var require_lib36 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports, module) {
     "use strict";
     var isUint16Array = require_main25();
     module.exports = isUint16Array;
   }
 });
 
-// node_modules/@stdlib/constants-uint16-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-uint16-max/lib/index.js
 var require_lib37 = __commonJS({
-  "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports, module) {
     "use strict";
     var UINT16_MAX = 65535 | 0;
     module.exports = UINT16_MAX;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js
+// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js
 var require_uint16array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports, module) {
     "use strict";
     var main2 = typeof Uint16Array === "function" ? Uint16Array : null;
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
 var require_main26 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports, module) {
     "use strict";
     var isUint16Array = require_lib36();
     var UINT16_MAX = require_lib37();
@@ -3642,27 +3642,27 @@ var require_main26 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
 var require_lib38 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports, module) {
     "use strict";
     var hasUint16ArraySupport = require_main26();
     module.exports = hasUint16ArraySupport;
   }
 });
 
-// node_modules/@stdlib/array-uint16/lib/main.js
+// ../../main/node_modules/@stdlib/array-uint16/lib/main.js
 var require_main27 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint16/lib/main.js"(exports, module) {
     "use strict";
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
     module.exports = ctor;
   }
 });
 
-// node_modules/@stdlib/array-uint16/lib/polyfill.js
+// ../../main/node_modules/@stdlib/array-uint16/lib/polyfill.js
 var require_polyfill6 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports, module) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -3671,9 +3671,9 @@ var require_polyfill6 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-uint16/lib/index.js
+// ../../main/node_modules/@stdlib/array-uint16/lib/index.js
 var require_lib39 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-uint16/lib/index.js"(exports, module) {
     "use strict";
     var hasUint16ArraySupport = require_lib38();
     var builtin = require_main27();
@@ -3688,9 +3688,9 @@ var require_lib39 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-little-endian/lib/ctors.js
+// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/ctors.js
 var require_ctors = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports, module) {
     "use strict";
     var Uint8Array2 = require_lib35();
     var Uint16Array2 = require_lib39();
@@ -3702,9 +3702,9 @@ var require_ctors = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-little-endian/lib/main.js
+// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/main.js
 var require_main28 = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports, module) {
     "use strict";
     var ctors = require_ctors();
     var bool;
@@ -3721,18 +3721,18 @@ var require_main28 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-is-little-endian/lib/index.js
+// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/index.js
 var require_lib40 = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports, module) {
     "use strict";
     var IS_LITTLE_ENDIAN = require_main28();
     module.exports = IS_LITTLE_ENDIAN;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
+// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
 var require_indices = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports, module) {
     "use strict";
     var isLittleEndian = require_lib40();
     var indices;
@@ -3753,9 +3753,9 @@ var require_indices = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
+// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
 var require_assign = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports, module) {
     "use strict";
     var Uint32Array2 = require_lib28();
     var Float64Array2 = require_lib31();
@@ -3774,9 +3774,9 @@ var require_assign = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-to-words/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/main.js
 var require_main29 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports, module) {
     "use strict";
     var fcn = require_assign();
     function toWords(x) {
@@ -3786,9 +3786,9 @@ var require_main29 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-to-words/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/index.js
 var require_lib41 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main2 = require_main29();
@@ -3798,9 +3798,9 @@ var require_lib41 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js
 var require_high = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports, module) {
     "use strict";
     var isLittleEndian = require_lib40();
     var HIGH;
@@ -3813,9 +3813,9 @@ var require_high = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
 var require_main30 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports, module) {
     "use strict";
     var Uint32Array2 = require_lib28();
     var Float64Array2 = require_lib31();
@@ -3830,18 +3830,18 @@ var require_main30 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
 var require_lib42 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main30();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
+// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
 var require_indices2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports, module) {
     "use strict";
     var isLittleEndian = require_lib40();
     var indices;
@@ -3862,9 +3862,9 @@ var require_indices2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-from-words/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/main.js
 var require_main31 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports, module) {
     "use strict";
     var Uint32Array2 = require_lib28();
     var Float64Array2 = require_lib31();
@@ -3882,18 +3882,18 @@ var require_main31 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-from-words/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/index.js
 var require_lib43 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main31();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-copysign/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-copysign/lib/main.js
 var require_main32 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports, module) {
     "use strict";
     var SIGN_MASK = require_lib18();
     var ABS_MASK = require_lib19();
@@ -3916,27 +3916,27 @@ var require_main32 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-copysign/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-copysign/lib/index.js
 var require_lib44 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main32();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
 var require_lib45 = __commonJS({
-  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
     module.exports = FLOAT64_SMALLEST_NORMAL;
   }
 });
 
-// node_modules/@stdlib/math-base-special-abs/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-abs/lib/main.js
 var require_main33 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports, module) {
     "use strict";
     function abs(x) {
       return Math.abs(x);
@@ -3945,18 +3945,18 @@ var require_main33 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-abs/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-abs/lib/index.js
 var require_lib46 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main33();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
+// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
 var require_assign2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports, module) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = require_lib45();
     var isInfinite = require_lib17();
@@ -3982,9 +3982,9 @@ var require_assign2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-normalize/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/main.js
 var require_main34 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports, module) {
     "use strict";
     var fcn = require_assign2();
     function normalize(x) {
@@ -3994,9 +3994,9 @@ var require_main34 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-normalize/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/index.js
 var require_lib47 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main2 = require_main34();
@@ -4006,18 +4006,18 @@ var require_lib47 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
 var require_lib48 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
     module.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-exponent/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-exponent/lib/main.js
 var require_main35 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports, module) {
     "use strict";
     var getHighWord = require_lib42();
     var EXP_MASK = require_lib48();
@@ -4031,18 +4031,18 @@ var require_main35 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-exponent/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-exponent/lib/index.js
 var require_lib49 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main35();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-ldexp/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-ldexp/lib/main.js
 var require_main36 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports, module) {
     "use strict";
     var PINF = require_lib12();
     var NINF = require_lib11();
@@ -4097,18 +4097,18 @@ var require_main36 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-ldexp/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-ldexp/lib/index.js
 var require_lib50 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main36();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
+// ../../main/node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
 var require_polyval_p = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4120,9 +4120,9 @@ var require_polyval_p = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
+// ../../main/node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
 var require_expmulti = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports, module) {
     "use strict";
     var ldexp = require_lib50();
     var polyvalP = require_polyval_p();
@@ -4141,9 +4141,9 @@ var require_expmulti = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-exp/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-exp/lib/main.js
 var require_main37 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var trunc = require_lib9();
@@ -4189,18 +4189,18 @@ var require_main37 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-exp/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-exp/lib/index.js
 var require_lib51 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main37();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
 var require_low = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
     "use strict";
     var isLittleEndian = require_lib40();
     var LOW;
@@ -4213,9 +4213,9 @@ var require_low = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
 var require_main38 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports, module) {
     "use strict";
     var Uint32Array2 = require_lib28();
     var Float64Array2 = require_lib31();
@@ -4231,18 +4231,18 @@ var require_main38 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
 var require_lib52 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main38();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
 var require_polyval_pp = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4254,9 +4254,9 @@ var require_polyval_pp = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
 var require_polyval_qq = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4268,9 +4268,9 @@ var require_polyval_qq = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
 var require_polyval_pa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4282,9 +4282,9 @@ var require_polyval_pa = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
 var require_polyval_qa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4296,9 +4296,9 @@ var require_polyval_qa = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
 var require_polyval_ra = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4310,9 +4310,9 @@ var require_polyval_ra = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
 var require_polyval_sa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4324,9 +4324,9 @@ var require_polyval_sa = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
 var require_polyval_rb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4338,9 +4338,9 @@ var require_polyval_rb = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
 var require_polyval_sb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4352,9 +4352,9 @@ var require_polyval_sb = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/main.js
 var require_main39 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var exp = require_lib51();
@@ -4460,36 +4460,36 @@ var require_main39 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/index.js
 var require_lib53 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main39();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sqrt/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-sqrt/lib/main.js
 var require_main40 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports, module) {
     "use strict";
     var sqrt = Math.sqrt;
     module.exports = sqrt;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sqrt/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-sqrt/lib/index.js
 var require_lib54 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main40();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
+// ../../main/node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
 var require_main41 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
     "use strict";
     var erfc = require_lib53();
     var sqrt = require_lib54();
@@ -4511,9 +4511,9 @@ var require_main41 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-constant-function/lib/main.js
+// ../../main/node_modules/@stdlib/utils-constant-function/lib/main.js
 var require_main42 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
     "use strict";
     function wrap(value) {
       return constantFunction;
@@ -4525,18 +4525,18 @@ var require_main42 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-constant-function/lib/index.js
+// ../../main/node_modules/@stdlib/utils-constant-function/lib/index.js
 var require_lib55 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-constant-function/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main42();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js
+// ../../main/node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js
 var require_main43 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     function cdf(x, mu) {
@@ -4549,9 +4549,9 @@ var require_main43 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js
+// ../../main/node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js
 var require_factory = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports, module) {
     "use strict";
     var constantFunction = require_lib55();
     var isnan = require_lib6();
@@ -4571,9 +4571,9 @@ var require_factory = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js
+// ../../main/node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js
 var require_lib56 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main2 = require_main43();
@@ -4583,9 +4583,9 @@ var require_lib56 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js
+// ../../main/node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js
 var require_factory2 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports, module) {
     "use strict";
     var constantFunction = require_lib55();
     var degenerate = require_lib56().factory;
@@ -4615,9 +4615,9 @@ var require_factory2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
+// ../../main/node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
 var require_lib57 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main2 = require_main41();
@@ -4627,9 +4627,9 @@ var require_lib57 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
 var require_high2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports, module) {
     "use strict";
     var isLittleEndian = require_lib40();
     var HIGH;
@@ -4642,9 +4642,9 @@ var require_high2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
 var require_main44 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports, module) {
     "use strict";
     var Uint32Array2 = require_lib28();
     var Float64Array2 = require_lib31();
@@ -4660,18 +4660,18 @@ var require_main44 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
 var require_lib58 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main44();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
+// ../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
 var require_polyval_p2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4683,9 +4683,9 @@ var require_polyval_p2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
+// ../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
 var require_polyval_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -4697,9 +4697,9 @@ var require_polyval_q = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-ln/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-ln/lib/main.js
 var require_main45 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports, module) {
     "use strict";
     var getHighWord = require_lib42();
     var setHighWord = require_lib58();
@@ -4789,18 +4789,18 @@ var require_main45 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-ln/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-ln/lib/index.js
 var require_lib59 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main45();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js
+// ../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js
 var require_rational_p1q1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -4828,9 +4828,9 @@ var require_rational_p1q1 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js
+// ../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js
 var require_rational_p2q2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -4858,9 +4858,9 @@ var require_rational_p2q2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js
+// ../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js
 var require_rational_p3q3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -4888,9 +4888,9 @@ var require_rational_p3q3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js
+// ../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js
 var require_rational_p4q4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -4918,9 +4918,9 @@ var require_rational_p4q4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js
+// ../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js
 var require_rational_p5q5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -4948,9 +4948,9 @@ var require_rational_p5q5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfinv/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-erfinv/lib/main.js
 var require_main46 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var sqrt = require_lib54();
@@ -5027,18 +5027,18 @@ var require_main46 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-erfinv/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-erfinv/lib/index.js
 var require_lib60 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main46();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js
+// ../../main/node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js
 var require_main47 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports, module) {
     "use strict";
     var erfinv = require_lib60();
     var isnan = require_lib6();
@@ -5060,9 +5060,9 @@ var require_main47 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js
+// ../../main/node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js
 var require_main48 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     function quantile(p, mu) {
@@ -5075,9 +5075,9 @@ var require_main48 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js
+// ../../main/node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js
 var require_factory3 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports, module) {
     "use strict";
     var constantFunction = require_lib55();
     var isnan = require_lib6();
@@ -5097,9 +5097,9 @@ var require_factory3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js
+// ../../main/node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js
 var require_lib61 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main2 = require_main48();
@@ -5109,9 +5109,9 @@ var require_lib61 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js
+// ../../main/node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js
 var require_factory4 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports, module) {
     "use strict";
     var constantFunction = require_lib55();
     var degenerate = require_lib61().factory;
@@ -5141,9 +5141,9 @@ var require_factory4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
+// ../../main/node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
 var require_lib62 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main2 = require_main47();
@@ -5153,18 +5153,18 @@ var require_lib62 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
 var require_lib63 = __commonJS({
-  "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports, module) {
     "use strict";
     var HALF_LN2 = 0.34657359027997264;
     module.exports = HALF_LN2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
+// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
 var require_polyval_q2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -5176,9 +5176,9 @@ var require_polyval_q2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-expm1/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/main.js
 var require_main49 = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var getHighWord = require_lib42();
@@ -5311,18 +5311,18 @@ var require_main49 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-expm1/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/index.js
 var require_lib64 = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports, module) {
     "use strict";
     var expm1 = require_main49();
     module.exports = expm1;
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js
+// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js
 var require_polyval_lp = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -5334,9 +5334,9 @@ var require_polyval_lp = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1p/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/main.js
 var require_main50 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var getHighWord = require_lib42();
@@ -5443,27 +5443,27 @@ var require_main50 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1p/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/index.js
 var require_lib65 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports, module) {
     "use strict";
     var log1p = require_main50();
     module.exports = log1p;
   }
 });
 
-// node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
 var require_lib66 = __commonJS({
-  "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports, module) {
     "use strict";
     var FOURTH_PI = 0.7853981633974483;
     module.exports = FOURTH_PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js
+// ../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js
 var require_rational_pq = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -5491,9 +5491,9 @@ var require_rational_pq = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js
+// ../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js
 var require_rational_rs = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -5521,9 +5521,9 @@ var require_rational_rs = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-asin/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-asin/lib/main.js
 var require_main51 = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var sqrt = require_lib54();
@@ -5571,18 +5571,18 @@ var require_main51 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-asin/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-asin/lib/index.js
 var require_lib67 = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main51();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
 var require_main52 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports, module) {
     "use strict";
     var floor = require_lib7();
     function isInteger(x) {
@@ -5592,18 +5592,18 @@ var require_main52 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
 var require_lib68 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main52();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-even/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-even/lib/main.js
 var require_main53 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports, module) {
     "use strict";
     var isInteger = require_lib68();
     function isEven(x) {
@@ -5613,18 +5613,18 @@ var require_main53 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-even/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-even/lib/index.js
 var require_lib69 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main53();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
 var require_main54 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports, module) {
     "use strict";
     var isEven = require_lib69();
     function isOdd(x) {
@@ -5637,18 +5637,18 @@ var require_main54 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
 var require_lib70 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main54();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
+// ../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
 var require_main55 = __commonJS({
-  "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports, module) {
     "use strict";
     function uint32ToInt32(x) {
       return x | 0;
@@ -5657,18 +5657,18 @@ var require_main55 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
+// ../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
 var require_lib71 = __commonJS({
-  "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports, module) {
     "use strict";
     var uint32ToInt32 = require_main55();
     module.exports = uint32ToInt32;
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js
 var require_x_is_zero = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports, module) {
     "use strict";
     var isOdd = require_lib70();
     var copysign = require_lib44();
@@ -5696,9 +5696,9 @@ var require_x_is_zero = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js
 var require_y_is_huge = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports, module) {
     "use strict";
     var ABS_MASK = require_lib19();
     var getHighWord = require_lib42();
@@ -5725,9 +5725,9 @@ var require_y_is_huge = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js
 var require_y_is_infinite = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var PINF = require_lib12();
@@ -5747,18 +5747,18 @@ var require_y_is_infinite = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
 var require_lib72 = __commonJS({
-  "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
     module.exports = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js
 var require_polyval_l = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -5770,9 +5770,9 @@ var require_polyval_l = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/log2ax.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/log2ax.js
 var require_log2ax = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports, module) {
     "use strict";
     var getHighWord = require_lib42();
     var setLowWord = require_lib52();
@@ -5882,9 +5882,9 @@ var require_log2ax = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js
 var require_polyval_w = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -5896,9 +5896,9 @@ var require_polyval_w = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/logx.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/logx.js
 var require_logx = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports, module) {
     "use strict";
     var setLowWord = require_lib52();
     var polyvalW = require_polyval_w();
@@ -5927,27 +5927,27 @@ var require_logx = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-ln-two/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-ln-two/lib/index.js
 var require_lib73 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports, module) {
     "use strict";
     var LN2 = 0.6931471805599453;
     module.exports = LN2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
 var require_lib74 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
     module.exports = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
 var require_polyval_p3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -5959,9 +5959,9 @@ var require_polyval_p3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/pow2.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/pow2.js
 var require_pow2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports, module) {
     "use strict";
     var getHighWord = require_lib42();
     var setHighWord = require_lib58();
@@ -6028,9 +6028,9 @@ var require_pow2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/main.js
 var require_main56 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var isOdd = require_lib70();
@@ -6201,36 +6201,36 @@ var require_main56 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-pow/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-pow/lib/index.js
 var require_lib75 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main56();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-e/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-e/lib/index.js
 var require_lib76 = __commonJS({
-  "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-e/lib/index.js"(exports, module) {
     "use strict";
     var E = 2.718281828459045;
     module.exports = E;
   }
 });
 
-// node_modules/@stdlib/constants-float64-eps/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-eps/lib/index.js
 var require_lib77 = __commonJS({
-  "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_EPSILON = 2220446049250313e-31;
     module.exports = FLOAT64_EPSILON;
   }
 });
 
-// node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js
+// ../../main/node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js
 var require_lanczos_sum_expg_scaled = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -6258,9 +6258,9 @@ var require_lanczos_sum_expg_scaled = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-beta/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-beta/lib/main.js
 var require_main57 = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var log1p = require_lib65();
@@ -6331,18 +6331,18 @@ var require_main57 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-beta/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-beta/lib/index.js
 var require_lib78 = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main57();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
 var require_main58 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports, module) {
     "use strict";
     var PINF = require_lib12();
     function isPositiveZero(x) {
@@ -6352,18 +6352,18 @@ var require_main58 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
 var require_lib79 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main58();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-max/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-max/lib/main.js
 var require_main59 = __commonJS({
-  "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-max/lib/main.js"(exports, module) {
     "use strict";
     var isPositiveZero = require_lib79();
     var isnan = require_lib6();
@@ -6390,18 +6390,18 @@ var require_main59 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-max/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-max/lib/index.js
 var require_lib80 = __commonJS({
-  "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-max/lib/index.js"(exports, module) {
     "use strict";
     var max = require_main59();
     module.exports = max;
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
 var require_main60 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports, module) {
     "use strict";
     var NINF = require_lib11();
     function isNegativeZero(x) {
@@ -6411,18 +6411,18 @@ var require_main60 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
 var require_lib81 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main60();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-min/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-min/lib/main.js
 var require_main61 = __commonJS({
-  "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-min/lib/main.js"(exports, module) {
     "use strict";
     var isNegativeZero = require_lib81();
     var isnan = require_lib6();
@@ -6449,54 +6449,54 @@ var require_main61 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-min/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-min/lib/index.js
 var require_lib82 = __commonJS({
-  "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-min/lib/index.js"(exports, module) {
     "use strict";
     var min = require_main61();
     module.exports = min;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max/lib/index.js
 var require_lib83 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-max/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX = 17976931348623157e292;
     module.exports = FLOAT64_MAX;
   }
 });
 
-// node_modules/@stdlib/constants-int32-max/lib/index.js
+// ../../main/node_modules/@stdlib/constants-int32-max/lib/index.js
 var require_lib84 = __commonJS({
-  "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-int32-max/lib/index.js"(exports, module) {
     "use strict";
     var INT32_MAX = 2147483647 | 0;
     module.exports = INT32_MAX;
   }
 });
 
-// node_modules/@stdlib/constants-float64-half-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-half-pi/lib/index.js
 var require_lib85 = __commonJS({
-  "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports, module) {
     "use strict";
     var HALF_PI = 1.5707963267948966;
     module.exports = HALF_PI;
   }
 });
 
-// node_modules/@stdlib/constants-float64-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-pi/lib/index.js
 var require_lib86 = __commonJS({
-  "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports, module) {
     "use strict";
     var PI = 3.141592653589793;
     module.exports = PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js
 var require_polyval_c13 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -6508,9 +6508,9 @@ var require_polyval_c13 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js
 var require_polyval_c46 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -6522,9 +6522,9 @@ var require_polyval_c46 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
 var require_main62 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports, module) {
     "use strict";
     var polyval13 = require_polyval_c13();
     var polyval46 = require_polyval_c46();
@@ -6545,18 +6545,18 @@ var require_main62 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
 var require_lib87 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main62();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
 var require_main63 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports, module) {
     "use strict";
     var S1 = -0.16666666666666632;
     var S2 = 0.00833333333332249;
@@ -6582,18 +6582,18 @@ var require_main63 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
 var require_lib88 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main63();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js
 var require_low2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports, module) {
     "use strict";
     var isLittleEndian = require_lib40();
     var LOW;
@@ -6606,9 +6606,9 @@ var require_low2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
 var require_main64 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports, module) {
     "use strict";
     var Uint32Array2 = require_lib28();
     var Float64Array2 = require_lib31();
@@ -6623,18 +6623,18 @@ var require_main64 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
+// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
 var require_lib89 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main64();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/array-base-filled/lib/main.js
+// ../../main/node_modules/@stdlib/array-base-filled/lib/main.js
 var require_main65 = __commonJS({
-  "node_modules/@stdlib/array-base-filled/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-base-filled/lib/main.js"(exports, module) {
     "use strict";
     function filled(value, len) {
       var arr;
@@ -6649,18 +6649,18 @@ var require_main65 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-base-filled/lib/index.js
+// ../../main/node_modules/@stdlib/array-base-filled/lib/index.js
 var require_lib90 = __commonJS({
-  "node_modules/@stdlib/array-base-filled/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-base-filled/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main65();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/array-base-zeros/lib/main.js
+// ../../main/node_modules/@stdlib/array-base-zeros/lib/main.js
 var require_main66 = __commonJS({
-  "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-base-zeros/lib/main.js"(exports, module) {
     "use strict";
     var filled = require_lib90();
     function zeros(len) {
@@ -6670,18 +6670,18 @@ var require_main66 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/array-base-zeros/lib/index.js
+// ../../main/node_modules/@stdlib/array-base-zeros/lib/index.js
 var require_lib91 = __commonJS({
-  "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/array-base-zeros/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main66();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js
+// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js
 var require_kernel_rempio2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports, module) {
     "use strict";
     var floor = require_lib7();
     var ldexp = require_lib50();
@@ -6954,27 +6954,27 @@ var require_kernel_rempio2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-round/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-round/lib/main.js
 var require_main67 = __commonJS({
-  "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-round/lib/main.js"(exports, module) {
     "use strict";
     var round = Math.round;
     module.exports = round;
   }
 });
 
-// node_modules/@stdlib/math-base-special-round/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-round/lib/index.js
 var require_lib92 = __commonJS({
-  "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-round/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main67();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js
+// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js
 var require_rempio2_medium = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports, module) {
     "use strict";
     var round = require_lib92();
     var getHighWord = require_lib42();
@@ -7024,9 +7024,9 @@ var require_rempio2_medium = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-rempio2/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/main.js
 var require_main68 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports, module) {
     "use strict";
     var ABS_MASK = require_lib19();
     var EXPONENT_MASK = require_lib48();
@@ -7161,18 +7161,18 @@ var require_main68 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-rempio2/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/index.js
 var require_lib93 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports, module) {
     "use strict";
     var rempio2 = require_main68();
     module.exports = rempio2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sin/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-sin/lib/main.js
 var require_main69 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports, module) {
     "use strict";
     var HIGH_WORD_ABS_MASK = require_lib19();
     var HIGH_WORD_EXPONENT_MASK = require_lib48();
@@ -7213,27 +7213,27 @@ var require_main69 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-sin/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-sin/lib/index.js
 var require_lib94 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main69();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
 var require_lib95 = __commonJS({
-  "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var SQRT_TWO_PI = 2.5066282746310007;
     module.exports = SQRT_TWO_PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js
 var require_polyval_s = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -7245,9 +7245,9 @@ var require_polyval_s = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js
 var require_stirling_approximation = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports, module) {
     "use strict";
     var SQRT_TWO_PI = require_lib95();
     var pow = require_lib75();
@@ -7273,18 +7273,18 @@ var require_stirling_approximation = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
 var require_lib96 = __commonJS({
-  "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports, module) {
     "use strict";
     var EULERGAMMA = 0.5772156649015329;
     module.exports = EULERGAMMA;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js
 var require_small_approximation = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports, module) {
     "use strict";
     var EULER = require_lib96();
     function gamma(x, z2) {
@@ -7294,9 +7294,9 @@ var require_small_approximation = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js
 var require_rational_pq2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -7324,9 +7324,9 @@ var require_rational_pq2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/main.js
 var require_main70 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var isInteger = require_lib68();
@@ -7408,27 +7408,27 @@ var require_main70 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/index.js
 var require_lib97 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main70();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
 var require_lib98 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
     module.exports = FLOAT64_MAX_NTH_FACTORIAL;
   }
 });
 
-// node_modules/@stdlib/math-base-special-factorial/lib/factorials.json
+// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/factorials.json
 var require_factorials = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports, module) {
     module.exports = [
       1,
       1,
@@ -7605,9 +7605,9 @@ var require_factorials = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-factorial/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/main.js
 var require_main71 = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var isInteger = require_lib68();
@@ -7634,18 +7634,18 @@ var require_main71 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-factorial/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/index.js
 var require_lib99 = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main71();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js
 var require_rational_pq3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -7673,36 +7673,36 @@ var require_rational_pq3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
 var require_main72 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports, module) {
     "use strict";
     var gammaLanczosSum = require_rational_pq3();
     module.exports = gammaLanczosSum;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
 var require_lib100 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main72();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
 var require_lib101 = __commonJS({
-  "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
     module.exports = FLOAT64_GAMMA_LANCZOS_G;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js
 var require_gamma_delta_ratio_lanczos = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports, module) {
     "use strict";
     var lanczosSum = require_lib100();
     var gamma = require_lib97();
@@ -7750,9 +7750,9 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
 var require_main73 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var floor = require_lib7();
@@ -7806,18 +7806,18 @@ var require_main73 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
 var require_lib102 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main73();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-cos/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-cos/lib/main.js
 var require_main74 = __commonJS({
-  "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports, module) {
     "use strict";
     var getHighWord = require_lib42();
     var kernelCos = require_lib87();
@@ -7858,18 +7858,18 @@ var require_main74 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-cos/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-cos/lib/index.js
 var require_lib103 = __commonJS({
-  "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main74();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-sinpi/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-sinpi/lib/main.js
 var require_main75 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var isInfinite = require_lib17();
@@ -7914,18 +7914,18 @@ var require_main75 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-sinpi/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-sinpi/lib/index.js
 var require_lib104 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main75();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js
 var require_polyval_a1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -7937,9 +7937,9 @@ var require_polyval_a1 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js
 var require_polyval_a2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -7951,9 +7951,9 @@ var require_polyval_a2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js
 var require_polyval_r = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -7965,9 +7965,9 @@ var require_polyval_r = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js
 var require_polyval_s2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -7979,9 +7979,9 @@ var require_polyval_s2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js
 var require_polyval_t1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -7993,9 +7993,9 @@ var require_polyval_t1 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js
 var require_polyval_t2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8007,9 +8007,9 @@ var require_polyval_t2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js
 var require_polyval_t3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8021,9 +8021,9 @@ var require_polyval_t3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js
 var require_polyval_u = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8035,9 +8035,9 @@ var require_polyval_u = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js
 var require_polyval_v = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8049,9 +8049,9 @@ var require_polyval_v = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js
 var require_polyval_w2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8063,9 +8063,9 @@ var require_polyval_w2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/main.js
 var require_main76 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var isInfinite = require_lib17();
@@ -8237,45 +8237,45 @@ var require_main76 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammaln/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/index.js
 var require_lib105 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main76();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-ln/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-ln/lib/index.js
 var require_lib106 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_LN = 709.782712893384;
     module.exports = FLOAT64_MAX_LN;
   }
 });
 
-// node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
 var require_lib107 = __commonJS({
-  "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
     module.exports = FLOAT64_SQRT_EPSILON;
   }
 });
 
-// node_modules/@stdlib/utils-eval/lib/index.js
+// ../../main/node_modules/@stdlib/utils-eval/lib/index.js
 var require_lib108 = __commonJS({
-  "node_modules/@stdlib/utils-eval/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/utils-eval/lib/index.js"(exports, module) {
     "use strict";
     var evil = eval;
     module.exports = evil;
   }
 });
 
-// node_modules/@stdlib/assert-has-generator-support/lib/main.js
+// ../../main/node_modules/@stdlib/assert-has-generator-support/lib/main.js
 var require_main77 = __commonJS({
-  "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports, module) {
     "use strict";
     var evil = require_lib108();
     function hasGeneratorSupport() {
@@ -8292,18 +8292,18 @@ var require_main77 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/assert-has-generator-support/lib/index.js
+// ../../main/node_modules/@stdlib/assert-has-generator-support/lib/index.js
 var require_lib109 = __commonJS({
-  "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main77();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js
+// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js
 var require_generators = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var EPS = require_lib77();
@@ -8342,9 +8342,9 @@ var require_generators = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js
+// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js
 var require_basic = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var EPS = require_lib77();
@@ -8372,9 +8372,9 @@ var require_basic = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
 var require_lib110 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports, module) {
     "use strict";
     var hasGeneratorSupport = require_lib109();
     var generator = require_generators();
@@ -8389,9 +8389,9 @@ var require_lib110 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js
 var require_tgamma_i_large_x_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports, module) {
     "use strict";
     function tgammaILargeXSeries(a1, x1) {
       var result = 1;
@@ -8409,9 +8409,9 @@ var require_tgamma_i_large_x_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js
 var require_tgamma_i_large_x = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports, module) {
     "use strict";
     var sumSeries = require_lib110();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
@@ -8426,9 +8426,9 @@ var require_tgamma_i_large_x = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js
 var require_finite_gamma_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports, module) {
     "use strict";
     var exp = require_lib51();
     function finiteGammaQ(a, x) {
@@ -8452,9 +8452,9 @@ var require_finite_gamma_q = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
 var require_finite_half_gamma_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports, module) {
     "use strict";
     var erfc = require_lib53();
     var sqrt = require_lib54();
@@ -8486,18 +8486,18 @@ var require_finite_half_gamma_q = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-min-ln/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-min-ln/lib/index.js
 var require_lib111 = __commonJS({
-  "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MIN_LN = -708.3964185322641;
     module.exports = FLOAT64_MIN_LN;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js
 var require_full_igamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports, module) {
     "use strict";
     var exp = require_lib51();
     var pow = require_lib75();
@@ -8531,9 +8531,9 @@ var require_full_igamma_prefix = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
 var require_main78 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports, module) {
     "use strict";
     function evalpoly(c, x) {
       var p;
@@ -8558,27 +8558,27 @@ var require_main78 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/function-ctor/lib/main.js
+// ../../main/node_modules/@stdlib/function-ctor/lib/main.js
 var require_main79 = __commonJS({
-  "node_modules/@stdlib/function-ctor/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/function-ctor/lib/main.js"(exports, module) {
     "use strict";
     var Fcn = Function;
     module.exports = Fcn;
   }
 });
 
-// node_modules/@stdlib/function-ctor/lib/index.js
+// ../../main/node_modules/@stdlib/function-ctor/lib/index.js
 var require_lib112 = __commonJS({
-  "node_modules/@stdlib/function-ctor/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/function-ctor/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main79();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
+// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
 var require_factory5 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports, module) {
     "use strict";
     var Fcn = require_lib112();
     var evalpoly = require_main78();
@@ -8623,9 +8623,9 @@ var require_factory5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
 var require_lib113 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main2 = require_main78();
@@ -8635,9 +8635,9 @@ var require_lib113 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
+// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
 var require_log1p_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports, module) {
     "use strict";
     function log1pSeries(x) {
       var mMult = -x;
@@ -8654,9 +8654,9 @@ var require_log1p_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
 var require_main80 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var ln = require_lib59();
@@ -8685,27 +8685,27 @@ var require_main80 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
 var require_lib114 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports, module) {
     "use strict";
     var log1pmx = require_main80();
     module.exports = log1pmx;
   }
 });
 
-// node_modules/@stdlib/constants-float64-two-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-two-pi/lib/index.js
 var require_lib115 = __commonJS({
-  "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var TWO_PI = 6.283185307179586;
     module.exports = TWO_PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js
 var require_polyval_c0 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8717,9 +8717,9 @@ var require_polyval_c0 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js
 var require_polyval_c1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8731,9 +8731,9 @@ var require_polyval_c1 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js
 var require_polyval_c2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8745,9 +8745,9 @@ var require_polyval_c2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js
 var require_polyval_c3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8759,9 +8759,9 @@ var require_polyval_c3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js
 var require_polyval_c4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8773,9 +8773,9 @@ var require_polyval_c4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js
 var require_polyval_c5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8787,9 +8787,9 @@ var require_polyval_c5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js
 var require_polyval_c6 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8801,9 +8801,9 @@ var require_polyval_c6 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js
 var require_polyval_c7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8815,9 +8815,9 @@ var require_polyval_c7 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js
 var require_polyval_c8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports, module) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -8829,9 +8829,9 @@ var require_polyval_c8 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js
 var require_igamma_temme_large = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports, module) {
     "use strict";
     var evalpoly = require_lib113();
     var log1pmx = require_lib114();
@@ -8884,9 +8884,9 @@ var require_igamma_temme_large = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js
 var require_lower_incomplete_gamma_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports, module) {
     "use strict";
     function lowerIncompleteGammaSeries(a1, z1) {
       var result = 1;
@@ -8904,9 +8904,9 @@ var require_lower_incomplete_gamma_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js
 var require_lower_gamma_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports, module) {
     "use strict";
     var sumSeries = require_lib110();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
@@ -8924,9 +8924,9 @@ var require_lower_gamma_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js
 var require_rational_pq4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -8954,27 +8954,27 @@ var require_rational_pq4 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
 var require_main81 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports, module) {
     "use strict";
     var gammaLanczosSumExpGScaled = require_rational_pq4();
     module.exports = gammaLanczosSumExpGScaled;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
 var require_lib116 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main81();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js
 var require_regularised_gamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports, module) {
     "use strict";
     var lanczosSumExpGScaled = require_lib116();
     var gammaln = require_lib105();
@@ -9039,9 +9039,9 @@ var require_regularised_gamma_prefix = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-powm1/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-powm1/lib/main.js
 var require_main82 = __commonJS({
-  "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var isinfinite = require_lib17();
@@ -9085,18 +9085,18 @@ var require_main82 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-powm1/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-powm1/lib/index.js
 var require_lib117 = __commonJS({
-  "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports, module) {
     "use strict";
     var powm1 = require_main82();
     module.exports = powm1;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
 var require_rational_p1q12 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -9124,9 +9124,9 @@ var require_rational_p1q12 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
 var require_rational_p2q22 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -9154,9 +9154,9 @@ var require_rational_p2q22 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
 var require_rational_p3q32 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports, module) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -9184,9 +9184,9 @@ var require_rational_p3q32 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js
 var require_lgamma_small_imp = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports, module) {
     "use strict";
     var ln = require_lib59();
     var EPS = require_lib77();
@@ -9243,9 +9243,9 @@ var require_lgamma_small_imp = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
 var require_main83 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports, module) {
     "use strict";
     var gamma = require_lib97();
     var expm1 = require_lib64();
@@ -9271,18 +9271,18 @@ var require_main83 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
 var require_lib118 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports, module) {
     "use strict";
     var gamma1pm1 = require_main83();
     module.exports = gamma1pm1;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js
 var require_small_gamma2_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports, module) {
     "use strict";
     function smallGamma2Series(a, x) {
       var result;
@@ -9307,9 +9307,9 @@ var require_small_gamma2_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js
 var require_tgamma_small_upper_part = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports, module) {
     "use strict";
     var powm1 = require_lib117();
     var sumSeries = require_lib110();
@@ -9341,18 +9341,18 @@ var require_tgamma_small_upper_part = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
 var require_lib119 = __commonJS({
-  "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
     module.exports = FLOAT32_SMALLEST_NORMAL;
   }
 });
 
-// node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js
+// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js
 var require_generators2 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var FLOAT32_SMALLEST_NORMAL = require_lib119();
@@ -9483,9 +9483,9 @@ var require_generators2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js
+// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js
 var require_basic2 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var EPS = require_lib77();
@@ -9574,9 +9574,9 @@ var require_basic2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
 var require_lib120 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports, module) {
     "use strict";
     var hasGeneratorSupport = require_lib109();
     var generator = require_generators2();
@@ -9591,9 +9591,9 @@ var require_lib120 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js
 var require_upper_incomplete_gamma_fract = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports, module) {
     "use strict";
     function upperIncompleteGammaFract(a1, z1) {
       var z2 = z1 - a1 + 1;
@@ -9613,9 +9613,9 @@ var require_upper_incomplete_gamma_fract = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js
 var require_upper_gamma_fraction = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports, module) {
     "use strict";
     var continuedFraction = require_lib120();
     var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
@@ -9627,9 +9627,9 @@ var require_upper_gamma_fraction = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js
 var require_igamma_final = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports, module) {
     "use strict";
     var floor = require_lib7();
     var gamma = require_lib97();
@@ -9804,9 +9804,9 @@ var require_igamma_final = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/main.js
 var require_main84 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports, module) {
     "use strict";
     var gammaln = require_lib105();
     var exp = require_lib51();
@@ -9863,18 +9863,18 @@ var require_main84 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gammainc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/index.js
 var require_lib121 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main84();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js
 var require_full_igamma_prefix2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports, module) {
     "use strict";
     var exp = require_lib51();
     var pow = require_lib75();
@@ -9906,9 +9906,9 @@ var require_full_igamma_prefix2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js
 var require_regularized_gamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports, module) {
     "use strict";
     var lanczosSumExpGScaled = require_lib116();
     var gammaln = require_lib105();
@@ -9972,9 +9972,9 @@ var require_regularized_gamma_prefix = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js
 var require_beta_small_b_large_a_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports, module) {
     "use strict";
     var gammaDeltaRatio = require_lib102();
     var factorial = require_lib99();
@@ -10067,9 +10067,9 @@ var require_beta_small_b_large_a_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js
 var require_rising_factorial_ratio = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports, module) {
     "use strict";
     function risingFactorialRatio(a, b, k) {
       var result;
@@ -10087,9 +10087,9 @@ var require_rising_factorial_ratio = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-maxabs/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-maxabs/lib/main.js
 var require_main85 = __commonJS({
-  "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var max = require_lib80();
@@ -10100,18 +10100,18 @@ var require_main85 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-maxabs/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-maxabs/lib/index.js
 var require_lib122 = __commonJS({
-  "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports, module) {
     "use strict";
     var maxabs = require_main85();
     module.exports = maxabs;
   }
 });
 
-// node_modules/@stdlib/math-base-special-minabs/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-minabs/lib/main.js
 var require_main86 = __commonJS({
-  "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports, module) {
     "use strict";
     var abs = require_lib46();
     var min = require_lib82();
@@ -10122,18 +10122,18 @@ var require_main86 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-minabs/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-minabs/lib/index.js
 var require_lib123 = __commonJS({
-  "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports, module) {
     "use strict";
     var minabs = require_main86();
     module.exports = minabs;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js
 var require_ibeta_power_terms = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports, module) {
     "use strict";
     var lanczosSumExpGScaled = require_lib116();
     var maxabs = require_lib122();
@@ -10268,9 +10268,9 @@ var require_ibeta_power_terms = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js
 var require_ibeta_fraction2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports, module) {
     "use strict";
     var continuedFraction = require_lib120();
     var ibetaPowerTerms = require_ibeta_power_terms();
@@ -10314,18 +10314,18 @@ var require_ibeta_fraction2 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
 var require_lib124 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports, module) {
     "use strict";
     var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
     module.exports = FLOAT64_MAX_SAFE_INTEGER;
   }
 });
 
-// node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js
+// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js
 var require_bitwise_binary_gcd = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports, module) {
     "use strict";
     function gcd(a, b) {
       var k = 0;
@@ -10361,9 +10361,9 @@ var require_bitwise_binary_gcd = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js
+// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js
 var require_binary_gcd = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports, module) {
     "use strict";
     function gcd(a, b) {
       var k = 1;
@@ -10399,9 +10399,9 @@ var require_binary_gcd = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gcd/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/main.js
 var require_main87 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var isInteger = require_lib68();
@@ -10435,18 +10435,18 @@ var require_main87 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-gcd/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/index.js
 var require_lib125 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main87();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
 var require_main88 = __commonJS({
-  "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports, module) {
     "use strict";
     var MAX_SAFE_INTEGER = require_lib124();
     var PINF = require_lib12();
@@ -10519,18 +10519,18 @@ var require_main88 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
 var require_lib126 = __commonJS({
-  "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main88();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js
 var require_binomial_ccdf = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports, module) {
     "use strict";
     var binomcoef = require_lib126();
     var floor = require_lib7();
@@ -10581,9 +10581,9 @@ var require_binomial_ccdf = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js
 var require_ibeta_a_step = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports, module) {
     "use strict";
     var ibetaPowerTerms = require_ibeta_power_terms();
     function ibetaAStep(a, b, x, y, k, normalized, out) {
@@ -10612,9 +10612,9 @@ var require_ibeta_a_step = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js
 var require_ibeta_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports, module) {
     "use strict";
     var lanczosSumExpGScaled = require_lib116();
     var sumSeries = require_lib110();
@@ -10693,9 +10693,9 @@ var require_ibeta_series = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js
 var require_assign3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports, module) {
     "use strict";
     var isnan = require_lib6();
     var expm1 = require_lib64();
@@ -11019,9 +11019,9 @@ var require_assign3 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
 var require_main89 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports, module) {
     "use strict";
     var compute = require_assign3();
     function kernelBetainc(x, a, b, regularized, upper) {
@@ -11031,9 +11031,9 @@ var require_main89 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
 var require_lib127 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main2 = require_main89();
@@ -11043,9 +11043,9 @@ var require_lib127 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betainc/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-betainc/lib/main.js
 var require_main90 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports, module) {
     "use strict";
     var kernelBetainc = require_lib127().assign;
     function betainc2(x, a, b, regularized, upper) {
@@ -11059,27 +11059,27 @@ var require_main90 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betainc/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-betainc/lib/index.js
 var require_lib128 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main90();
     module.exports = main2;
   }
 });
 
-// node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
+// ../../main/node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
 var require_lib129 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports, module) {
     "use strict";
     var LN_SQRT_TWO_PI = 0.9189385332046728;
     module.exports = LN_SQRT_TWO_PI;
   }
 });
 
-// node_modules/@stdlib/math-base-special-betaln/lib/dceval.js
+// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/dceval.js
 var require_dceval = __commonJS({
-  "node_modules/@stdlib/math-base-special-betaln/lib/dceval.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/dceval.js"(exports, module) {
     "use strict";
     var ALGMCS = [
       1276642195630063e-46,
@@ -11122,9 +11122,9 @@ var require_dceval = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js
+// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js
 var require_gamma_correction = __commonJS({
-  "node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports, module) {
     "use strict";
     var pow = require_lib75();
     var dceval = require_dceval();
@@ -11146,9 +11146,9 @@ var require_gamma_correction = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betaln/lib/main.js
+// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/main.js
 var require_main91 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports, module) {
     "use strict";
     var gammaln = require_lib105();
     var log1p = require_lib65();
@@ -11189,18 +11189,18 @@ var require_main91 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-special-betaln/lib/index.js
+// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/index.js
 var require_lib130 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports, module) {
+  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports, module) {
     "use strict";
     var main2 = require_main91();
     module.exports = main2;
   }
 });
 
-// node_modules/postgres-array/index.js
+// ../../main/node_modules/postgres-array/index.js
 var require_postgres_array = __commonJS({
-  "node_modules/postgres-array/index.js"(exports) {
+  "../../main/node_modules/postgres-array/index.js"(exports) {
     "use strict";
     exports.parse = function(source, transform2) {
       return new ArrayParser(source, transform2).parse();
@@ -11292,9 +11292,9 @@ var require_postgres_array = __commonJS({
   }
 });
 
-// node_modules/pg-types/lib/arrayParser.js
+// ../../main/node_modules/pg-types/lib/arrayParser.js
 var require_arrayParser = __commonJS({
-  "node_modules/pg-types/lib/arrayParser.js"(exports, module) {
+  "../../main/node_modules/pg-types/lib/arrayParser.js"(exports, module) {
     var array2 = require_postgres_array();
     module.exports = {
       create: function(source, transform2) {
@@ -11308,9 +11308,9 @@ var require_arrayParser = __commonJS({
   }
 });
 
-// node_modules/postgres-date/index.js
+// ../../main/node_modules/postgres-date/index.js
 var require_postgres_date = __commonJS({
-  "node_modules/postgres-date/index.js"(exports, module) {
+  "../../main/node_modules/postgres-date/index.js"(exports, module) {
     "use strict";
     var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
     var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
@@ -11395,9 +11395,9 @@ var require_postgres_date = __commonJS({
   }
 });
 
-// node_modules/xtend/mutable.js
+// ../../main/node_modules/xtend/mutable.js
 var require_mutable = __commonJS({
-  "node_modules/xtend/mutable.js"(exports, module) {
+  "../../main/node_modules/xtend/mutable.js"(exports, module) {
     module.exports = extend2;
     var hasOwnProperty = Object.prototype.hasOwnProperty;
     function extend2(target) {
@@ -11414,9 +11414,9 @@ var require_mutable = __commonJS({
   }
 });
 
-// node_modules/postgres-interval/index.js
+// ../../main/node_modules/postgres-interval/index.js
 var require_postgres_interval = __commonJS({
-  "node_modules/postgres-interval/index.js"(exports, module) {
+  "../../main/node_modules/postgres-interval/index.js"(exports, module) {
     "use strict";
     var extend2 = require_mutable();
     module.exports = PostgresInterval;
@@ -11505,9 +11505,9 @@ var require_postgres_interval = __commonJS({
   }
 });
 
-// node_modules/postgres-bytea/index.js
+// ../../main/node_modules/postgres-bytea/index.js
 var require_postgres_bytea = __commonJS({
-  "node_modules/postgres-bytea/index.js"(exports, module) {
+  "../../main/node_modules/postgres-bytea/index.js"(exports, module) {
     "use strict";
     var bufferFrom = Buffer.from || Buffer;
     module.exports = function parseBytea(input2) {
@@ -11541,9 +11541,9 @@ var require_postgres_bytea = __commonJS({
   }
 });
 
-// node_modules/pg-types/lib/textParsers.js
+// ../../main/node_modules/pg-types/lib/textParsers.js
 var require_textParsers = __commonJS({
-  "node_modules/pg-types/lib/textParsers.js"(exports, module) {
+  "../../main/node_modules/pg-types/lib/textParsers.js"(exports, module) {
     var array2 = require_postgres_array();
     var arrayParser = require_arrayParser();
     var parseDate = require_postgres_date();
@@ -11741,9 +11741,9 @@ var require_textParsers = __commonJS({
   }
 });
 
-// node_modules/pg-int8/index.js
+// ../../main/node_modules/pg-int8/index.js
 var require_pg_int8 = __commonJS({
-  "node_modules/pg-int8/index.js"(exports, module) {
+  "../../main/node_modules/pg-int8/index.js"(exports, module) {
     "use strict";
     var BASE = 1e6;
     function readInt8(buffer) {
@@ -11821,9 +11821,9 @@ var require_pg_int8 = __commonJS({
   }
 });
 
-// node_modules/pg-types/lib/binaryParsers.js
+// ../../main/node_modules/pg-types/lib/binaryParsers.js
 var require_binaryParsers = __commonJS({
-  "node_modules/pg-types/lib/binaryParsers.js"(exports, module) {
+  "../../main/node_modules/pg-types/lib/binaryParsers.js"(exports, module) {
     var parseInt64 = require_pg_int8();
     var parseBits = function(data, bits, offset, invert, callback) {
       offset = offset || 0;
@@ -12021,9 +12021,9 @@ var require_binaryParsers = __commonJS({
   }
 });
 
-// node_modules/pg-types/lib/builtins.js
+// ../../main/node_modules/pg-types/lib/builtins.js
 var require_builtins = __commonJS({
-  "node_modules/pg-types/lib/builtins.js"(exports, module) {
+  "../../main/node_modules/pg-types/lib/builtins.js"(exports, module) {
     module.exports = {
       BOOL: 16,
       BYTEA: 17,
@@ -12089,9 +12089,9 @@ var require_builtins = __commonJS({
   }
 });
 
-// node_modules/pg-types/index.js
+// ../../main/node_modules/pg-types/index.js
 var require_pg_types = __commonJS({
-  "node_modules/pg-types/index.js"(exports) {
+  "../../main/node_modules/pg-types/index.js"(exports) {
     var textParsers = require_textParsers();
     var binaryParsers = require_binaryParsers();
     var arrayParser = require_arrayParser();
@@ -12130,9 +12130,9 @@ var require_pg_types = __commonJS({
   }
 });
 
-// node_modules/pg/lib/defaults.js
+// ../../main/node_modules/pg/lib/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/pg/lib/defaults.js"(exports, module) {
+  "../../main/node_modules/pg/lib/defaults.js"(exports, module) {
     "use strict";
     var user;
     try {
@@ -12199,9 +12199,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/pg/lib/utils.js
+// ../../main/node_modules/pg/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/pg/lib/utils.js"(exports, module) {
+  "../../main/node_modules/pg/lib/utils.js"(exports, module) {
     "use strict";
     var defaults2 = require_defaults();
     var nodeUtils = __require("util");
@@ -12363,9 +12363,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/pg/lib/crypto/utils.js
+// ../../main/node_modules/pg/lib/crypto/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/pg/lib/crypto/utils.js"(exports, module) {
+  "../../main/node_modules/pg/lib/crypto/utils.js"(exports, module) {
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
@@ -12414,9 +12414,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/crypto/cert-signatures.js
+// ../../main/node_modules/pg/lib/crypto/cert-signatures.js
 var require_cert_signatures = __commonJS({
-  "node_modules/pg/lib/crypto/cert-signatures.js"(exports, module) {
+  "../../main/node_modules/pg/lib/crypto/cert-signatures.js"(exports, module) {
     function x509Error(msg, cert) {
       return new Error("SASL channel binding: " + msg + " when parsing public certificate " + cert.toString("base64"));
     }
@@ -12527,9 +12527,9 @@ var require_cert_signatures = __commonJS({
   }
 });
 
-// node_modules/pg/lib/crypto/sasl.js
+// ../../main/node_modules/pg/lib/crypto/sasl.js
 var require_sasl = __commonJS({
-  "node_modules/pg/lib/crypto/sasl.js"(exports, module) {
+  "../../main/node_modules/pg/lib/crypto/sasl.js"(exports, module) {
     "use strict";
     var crypto = require_utils2();
     var { signatureAlgorithmHashFromCertificate } = require_cert_signatures();
@@ -12712,9 +12712,9 @@ var require_sasl = __commonJS({
   }
 });
 
-// node_modules/pg/lib/type-overrides.js
+// ../../main/node_modules/pg/lib/type-overrides.js
 var require_type_overrides = __commonJS({
-  "node_modules/pg/lib/type-overrides.js"(exports, module) {
+  "../../main/node_modules/pg/lib/type-overrides.js"(exports, module) {
     "use strict";
     var types2 = require_pg_types();
     function TypeOverrides2(userTypes) {
@@ -12747,9 +12747,9 @@ var require_type_overrides = __commonJS({
   }
 });
 
-// node_modules/pg-connection-string/index.js
+// ../../main/node_modules/pg-connection-string/index.js
 var require_pg_connection_string = __commonJS({
-  "node_modules/pg-connection-string/index.js"(exports, module) {
+  "../../main/node_modules/pg-connection-string/index.js"(exports, module) {
     "use strict";
     function parse5(str, options = {}) {
       if (str.charAt(0) === "/") {
@@ -12935,9 +12935,9 @@ See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode de
   }
 });
 
-// node_modules/pg/lib/connection-parameters.js
+// ../../main/node_modules/pg/lib/connection-parameters.js
 var require_connection_parameters = __commonJS({
-  "node_modules/pg/lib/connection-parameters.js"(exports, module) {
+  "../../main/node_modules/pg/lib/connection-parameters.js"(exports, module) {
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
@@ -13086,9 +13086,9 @@ var require_connection_parameters = __commonJS({
   }
 });
 
-// node_modules/pg/lib/result.js
+// ../../main/node_modules/pg/lib/result.js
 var require_result = __commonJS({
-  "node_modules/pg/lib/result.js"(exports, module) {
+  "../../main/node_modules/pg/lib/result.js"(exports, module) {
     "use strict";
     var types2 = require_pg_types();
     var matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/;
@@ -13177,9 +13177,9 @@ var require_result = __commonJS({
   }
 });
 
-// node_modules/pg/lib/query.js
+// ../../main/node_modules/pg/lib/query.js
 var require_query = __commonJS({
-  "node_modules/pg/lib/query.js"(exports, module) {
+  "../../main/node_modules/pg/lib/query.js"(exports, module) {
     "use strict";
     var { EventEmitter: EventEmitter2 } = __require("events");
     var Result2 = require_result();
@@ -13379,9 +13379,9 @@ var require_query = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/messages.js
+// ../../main/node_modules/pg-protocol/dist/messages.js
 var require_messages = __commonJS({
-  "node_modules/pg-protocol/dist/messages.js"(exports) {
+  "../../main/node_modules/pg-protocol/dist/messages.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.NoticeMessage = exports.DataRowMessage = exports.CommandCompleteMessage = exports.ReadyForQueryMessage = exports.NotificationResponseMessage = exports.BackendKeyDataMessage = exports.AuthenticationMD5Password = exports.ParameterStatusMessage = exports.ParameterDescriptionMessage = exports.RowDescriptionMessage = exports.Field = exports.CopyResponse = exports.CopyDataMessage = exports.DatabaseError = exports.copyDone = exports.emptyQuery = exports.replicationStart = exports.portalSuspended = exports.noData = exports.closeComplete = exports.bindComplete = exports.parseComplete = void 0;
@@ -13544,9 +13544,9 @@ var require_messages = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/buffer-writer.js
+// ../../main/node_modules/pg-protocol/dist/buffer-writer.js
 var require_buffer_writer = __commonJS({
-  "node_modules/pg-protocol/dist/buffer-writer.js"(exports) {
+  "../../main/node_modules/pg-protocol/dist/buffer-writer.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Writer = void 0;
@@ -13657,9 +13657,9 @@ var require_buffer_writer = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/serializer.js
+// ../../main/node_modules/pg-protocol/dist/serializer.js
 var require_serializer = __commonJS({
-  "node_modules/pg-protocol/dist/serializer.js"(exports) {
+  "../../main/node_modules/pg-protocol/dist/serializer.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.serialize = void 0;
@@ -13871,9 +13871,9 @@ var require_serializer = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/buffer-reader.js
+// ../../main/node_modules/pg-protocol/dist/buffer-reader.js
 var require_buffer_reader = __commonJS({
-  "node_modules/pg-protocol/dist/buffer-reader.js"(exports) {
+  "../../main/node_modules/pg-protocol/dist/buffer-reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.BufferReader = void 0;
@@ -13930,9 +13930,9 @@ var require_buffer_reader = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/parser.js
+// ../../main/node_modules/pg-protocol/dist/parser.js
 var require_parser = __commonJS({
-  "node_modules/pg-protocol/dist/parser.js"(exports) {
+  "../../main/node_modules/pg-protocol/dist/parser.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Parser = void 0;
@@ -14237,9 +14237,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/pg-protocol/dist/index.js
+// ../../main/node_modules/pg-protocol/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/pg-protocol/dist/index.js"(exports) {
+  "../../main/node_modules/pg-protocol/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DatabaseError = exports.serialize = void 0;
@@ -14261,18 +14261,18 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/pg-cloudflare/dist/empty.js
+// ../../main/node_modules/pg-cloudflare/dist/empty.js
 var require_empty = __commonJS({
-  "node_modules/pg-cloudflare/dist/empty.js"(exports) {
+  "../../main/node_modules/pg-cloudflare/dist/empty.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.default = {};
   }
 });
 
-// node_modules/pg/lib/stream.js
+// ../../main/node_modules/pg/lib/stream.js
 var require_stream = __commonJS({
-  "node_modules/pg/lib/stream.js"(exports, module) {
+  "../../main/node_modules/pg/lib/stream.js"(exports, module) {
     var { getStream, getSecureStream } = getStreamFuncs();
     module.exports = {
       /**
@@ -14336,9 +14336,9 @@ var require_stream = __commonJS({
   }
 });
 
-// node_modules/pg/lib/connection.js
+// ../../main/node_modules/pg/lib/connection.js
 var require_connection = __commonJS({
-  "node_modules/pg/lib/connection.js"(exports, module) {
+  "../../main/node_modules/pg/lib/connection.js"(exports, module) {
     "use strict";
     var EventEmitter2 = __require("events").EventEmitter;
     var { parse: parse5, serialize } = require_dist();
@@ -14538,9 +14538,9 @@ var require_connection = __commonJS({
   }
 });
 
-// node_modules/split2/index.js
+// ../../main/node_modules/split2/index.js
 var require_split2 = __commonJS({
-  "node_modules/split2/index.js"(exports, module) {
+  "../../main/node_modules/split2/index.js"(exports, module) {
     "use strict";
     var { Transform } = __require("stream");
     var { StringDecoder } = __require("string_decoder");
@@ -14639,9 +14639,9 @@ var require_split2 = __commonJS({
   }
 });
 
-// node_modules/pgpass/lib/helper.js
+// ../../main/node_modules/pgpass/lib/helper.js
 var require_helper = __commonJS({
-  "node_modules/pgpass/lib/helper.js"(exports, module) {
+  "../../main/node_modules/pgpass/lib/helper.js"(exports, module) {
     "use strict";
     var path2 = __require("path");
     var Stream = __require("stream").Stream;
@@ -14810,9 +14810,9 @@ var require_helper = __commonJS({
   }
 });
 
-// node_modules/pgpass/lib/index.js
+// ../../main/node_modules/pgpass/lib/index.js
 var require_lib131 = __commonJS({
-  "node_modules/pgpass/lib/index.js"(exports, module) {
+  "../../main/node_modules/pgpass/lib/index.js"(exports, module) {
     "use strict";
     var path2 = __require("path");
     var fs2 = __require("fs");
@@ -14831,9 +14831,9 @@ var require_lib131 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/client.js
+// ../../main/node_modules/pg/lib/client.js
 var require_client = __commonJS({
-  "node_modules/pg/lib/client.js"(exports, module) {
+  "../../main/node_modules/pg/lib/client.js"(exports, module) {
     var EventEmitter2 = __require("events").EventEmitter;
     var utils = require_utils();
     var nodeUtils = __require("util");
@@ -15528,9 +15528,9 @@ var require_client = __commonJS({
   }
 });
 
-// node_modules/pg-pool/index.js
+// ../../main/node_modules/pg-pool/index.js
 var require_pg_pool = __commonJS({
-  "node_modules/pg-pool/index.js"(exports, module) {
+  "../../main/node_modules/pg-pool/index.js"(exports, module) {
     "use strict";
     var EventEmitter2 = __require("events").EventEmitter;
     var NOOP = function() {
@@ -15954,9 +15954,9 @@ var require_pg_pool = __commonJS({
   }
 });
 
-// node_modules/pg/lib/native/query.js
+// ../../main/node_modules/pg/lib/native/query.js
 var require_query2 = __commonJS({
-  "node_modules/pg/lib/native/query.js"(exports, module) {
+  "../../main/node_modules/pg/lib/native/query.js"(exports, module) {
     "use strict";
     var EventEmitter2 = __require("events").EventEmitter;
     var util = __require("util");
@@ -16097,9 +16097,9 @@ var require_query2 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/native/client.js
+// ../../main/node_modules/pg/lib/native/client.js
 var require_client2 = __commonJS({
-  "node_modules/pg/lib/native/client.js"(exports, module) {
+  "../../main/node_modules/pg/lib/native/client.js"(exports, module) {
     var nodeUtils = __require("util");
     var Native;
     try {
@@ -16435,17 +16435,17 @@ var require_client2 = __commonJS({
   }
 });
 
-// node_modules/pg/lib/native/index.js
+// ../../main/node_modules/pg/lib/native/index.js
 var require_native = __commonJS({
-  "node_modules/pg/lib/native/index.js"(exports, module) {
+  "../../main/node_modules/pg/lib/native/index.js"(exports, module) {
     "use strict";
     module.exports = require_client2();
   }
 });
 
-// node_modules/pg/lib/index.js
+// ../../main/node_modules/pg/lib/index.js
 var require_lib132 = __commonJS({
-  "node_modules/pg/lib/index.js"(exports, module) {
+  "../../main/node_modules/pg/lib/index.js"(exports, module) {
     "use strict";
     var Client2 = require_client();
     var defaults2 = require_defaults();
@@ -16509,9 +16509,9 @@ var require_lib132 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -16566,9 +16566,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -16724,9 +16724,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -16895,9 +16895,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -16965,9 +16965,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key3, val) {
       if (val && typeof val === "object") {
@@ -17015,9 +17015,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -17045,9 +17045,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -17086,9 +17086,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -17204,9 +17204,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -17234,9 +17234,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -17309,9 +17309,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -17452,9 +17452,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -17469,9 +17469,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -17605,9 +17605,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -17888,9 +17888,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -18012,9 +18012,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -18145,9 +18145,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -18167,9 +18167,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -18227,9 +18227,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge3 = require_merge();
@@ -18291,9 +18291,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -18331,9 +18331,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -18482,9 +18482,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -18626,9 +18626,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -18648,9 +18648,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -18764,9 +18764,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -18786,9 +18786,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -18805,9 +18805,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -18823,9 +18823,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -18847,9 +18847,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -18874,9 +18874,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -18920,9 +18920,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -18965,9 +18965,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -18993,9 +18993,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -19060,9 +19060,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -19126,9 +19126,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -19204,9 +19204,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -19282,9 +19282,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -19314,9 +19314,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -19363,9 +19363,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -19442,9 +19442,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -19531,9 +19531,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -19619,9 +19619,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -19663,9 +19663,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -19757,9 +19757,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map2 = require_map();
@@ -19789,9 +19789,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -19869,9 +19869,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -20178,9 +20178,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -20243,9 +20243,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -20377,9 +20377,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key3) {
       if (!key3)
@@ -20419,9 +20419,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -20437,9 +20437,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -20453,9 +20453,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -20561,9 +20561,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -20612,9 +20612,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -20655,9 +20655,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -20849,9 +20849,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -20914,9 +20914,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -21097,9 +21097,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -21318,9 +21318,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -21399,9 +21399,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -21429,9 +21429,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -21535,9 +21535,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -21578,9 +21578,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -21786,9 +21786,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -21971,9 +21971,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -22032,9 +22032,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -22094,9 +22094,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -22196,9 +22196,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty2(ch) {
@@ -22785,9 +22785,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter3 = class {
       constructor() {
@@ -22816,9 +22816,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../main/node_modules/yaml/dist/parse/parser.js
 var require_parser2 = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -23690,9 +23690,9 @@ var require_parser2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -23787,9 +23787,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../main/node_modules/yaml/dist/index.js
 var require_dist2 = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -23839,9 +23839,9 @@ var require_dist2 = __commonJS({
   }
 });
 
-// node_modules/bottleneck/light.js
+// ../../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
+  "../../main/node_modules/bottleneck/light.js"(exports, module) {
     (function(global2, factory) {
       typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports, (function() {
@@ -25161,7 +25161,7 @@ var require_light = __commonJS({
 // src/cli/program.ts
 import { relative as relative3 } from "node:path";
 
-// node_modules/commander/lib/error.js
+// ../../main/node_modules/commander/lib/error.js
 var CommanderError = class extends Error {
   /**
    * Constructs the CommanderError class
@@ -25190,7 +25190,7 @@ var InvalidArgumentError = class extends CommanderError {
   }
 };
 
-// node_modules/commander/lib/argument.js
+// ../../main/node_modules/commander/lib/argument.js
 var Argument = class {
   /**
    * Initialize a new command argument with the given name and description.
@@ -25311,7 +25311,7 @@ function humanReadableArgName(arg) {
   return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
 }
 
-// node_modules/commander/lib/command.js
+// ../../main/node_modules/commander/lib/command.js
 import { EventEmitter } from "node:events";
 import childProcess from "node:child_process";
 import path from "node:path";
@@ -25319,7 +25319,7 @@ import fs from "node:fs";
 import process2 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters2 } from "node:util";
 
-// node_modules/commander/lib/help.js
+// ../../main/node_modules/commander/lib/help.js
 import { stripVTControlCharacters } from "node:util";
 var Help = class {
   constructor() {
@@ -25911,7 +25911,7 @@ ${itemIndentStr}`);
   }
 };
 
-// node_modules/commander/lib/option.js
+// ../../main/node_modules/commander/lib/option.js
 var Option = class {
   /**
    * Initialize a new `Option` with the given `flags` and `description`.
@@ -26217,7 +26217,7 @@ function splitOptionFlags(flags) {
   return { shortFlag, longFlag };
 }
 
-// node_modules/commander/lib/suggestSimilar.js
+// ../../main/node_modules/commander/lib/suggestSimilar.js
 var maxDistance = 3;
 function editDistance(a, b) {
   if (Math.abs(a.length - b.length) > maxDistance)
@@ -26292,7 +26292,7 @@ function suggestSimilar(word, candidates) {
   return "";
 }
 
-// node_modules/commander/lib/command.js
+// ../../main/node_modules/commander/lib/command.js
 var Command = class _Command extends EventEmitter {
   /**
    * Initialize a new `Command`.
@@ -28530,7 +28530,7 @@ function useColor() {
   return void 0;
 }
 
-// node_modules/commander/index.js
+// ../../main/node_modules/commander/index.js
 var program = new Command();
 
 // package.json
@@ -30032,7 +30032,7 @@ function millis(seconds5) {
   return Math.round(seconds5 * 1e3);
 }
 
-// node_modules/zod/v4/classic/external.js
+// ../../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -30295,7 +30295,7 @@ __export(external_exports, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/core/index.js
+// ../../main/node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -30612,7 +30612,7 @@ __export(core_exports2, {
   withParser: () => withParser
 });
 
-// node_modules/zod/v4/core/util.js
+// ../../main/node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -31468,7 +31468,7 @@ function constantCatch(value) {
   return fn;
 }
 
-// node_modules/zod/v4/core/core.js
+// ../../main/node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -31590,7 +31590,7 @@ function config(newConfig) {
   return globalConfig;
 }
 
-// node_modules/zod/v4/core/errors.js
+// ../../main/node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -31782,7 +31782,7 @@ function prettifyError(error62) {
   return lines2.join("\n");
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../../main/node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
@@ -31942,7 +31942,7 @@ var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// node_modules/zod/v4/core/regexes.js
+// ../../main/node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -32114,7 +32114,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// node_modules/zod/v4/core/checks.js
+// ../../main/node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a3;
   inst._zod ?? (inst._zod = {});
@@ -32590,7 +32590,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// node_modules/zod/v4/core/doc.js
+// ../../main/node_modules/zod/v4/core/doc.js
 var Doc = class {
   constructor(args = [], closed = {}) {
     this.content = [];
@@ -32631,14 +32631,14 @@ ${content.join("\n")}
   }
 };
 
-// node_modules/zod/v4/core/versions.js
+// ../../main/node_modules/zod/v4/core/versions.js
 var version = {
   major: 4,
   minor: 6,
   patch: 7
 };
 
-// node_modules/zod/v4/core/schemas.js
+// ../../main/node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a3;
   inst ?? (inst = {});
@@ -35080,7 +35080,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// node_modules/zod/v4/core/memoizer.js
+// ../../main/node_modules/zod/v4/core/memoizer.js
 var $ZodCyclicError = class extends Error {
   constructor() {
     super(`Cannot parse a reference cycle that closes through a transform`);
@@ -35357,7 +35357,7 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// node_modules/zod/v4/locales/index.js
+// ../../main/node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -35425,7 +35425,7 @@ __export(locales_exports, {
   zhTW: () => zh_TW_default
 });
 
-// node_modules/zod/v4/locales/ar.js
+// ../../main/node_modules/zod/v4/locales/ar.js
 var error = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
@@ -35537,7 +35537,7 @@ function ar_default() {
   };
 }
 
-// node_modules/zod/v4/locales/az.js
+// ../../main/node_modules/zod/v4/locales/az.js
 var error2 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
@@ -35648,7 +35648,7 @@ function az_default() {
   };
 }
 
-// node_modules/zod/v4/locales/be.js
+// ../../main/node_modules/zod/v4/locales/be.js
 function getBelarusianPlural(count3, one, few, many) {
   const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
@@ -35817,7 +35817,7 @@ function be_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bg.js
+// ../../main/node_modules/zod/v4/locales/bg.js
 var error4 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
@@ -35943,7 +35943,7 @@ function bg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bn.js
+// ../../main/node_modules/zod/v4/locales/bn.js
 var error5 = () => {
   const Sizable = {
     string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
@@ -36057,7 +36057,7 @@ function bn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ca.js
+// ../../main/node_modules/zod/v4/locales/ca.js
 var error6 = () => {
   const Sizable = {
     string: { unit: "car\xE0cters", verb: "contenir" },
@@ -36171,7 +36171,7 @@ function ca_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ckb.js
+// ../../main/node_modules/zod/v4/locales/ckb.js
 var error7 = () => {
   const Sizable = {
     string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
@@ -36304,7 +36304,7 @@ function ckb_default() {
   };
 }
 
-// node_modules/zod/v4/locales/cs.js
+// ../../main/node_modules/zod/v4/locales/cs.js
 var error8 = () => {
   const Sizable = {
     string: { unit: "znak\u016F", verb: "m\xEDt" },
@@ -36421,7 +36421,7 @@ function cs_default() {
   };
 }
 
-// node_modules/zod/v4/locales/da.js
+// ../../main/node_modules/zod/v4/locales/da.js
 var error9 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
@@ -36542,7 +36542,7 @@ function da_default() {
   };
 }
 
-// node_modules/zod/v4/locales/de.js
+// ../../main/node_modules/zod/v4/locales/de.js
 var error10 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
@@ -36656,7 +36656,7 @@ function de_default() {
   };
 }
 
-// node_modules/zod/v4/locales/el.js
+// ../../main/node_modules/zod/v4/locales/el.js
 var error11 = () => {
   const Sizable = {
     string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
@@ -36769,7 +36769,7 @@ function el_default() {
   };
 }
 
-// node_modules/zod/v4/locales/en.js
+// ../../main/node_modules/zod/v4/locales/en.js
 var error12 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
@@ -36894,7 +36894,7 @@ function en_default() {
   };
 }
 
-// node_modules/zod/v4/locales/eo.js
+// ../../main/node_modules/zod/v4/locales/eo.js
 var error13 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
@@ -37009,7 +37009,7 @@ function eo_default() {
   };
 }
 
-// node_modules/zod/v4/locales/es.js
+// ../../main/node_modules/zod/v4/locales/es.js
 var error14 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
@@ -37146,7 +37146,7 @@ function es_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fa.js
+// ../../main/node_modules/zod/v4/locales/fa.js
 var error15 = () => {
   const Sizable = {
     string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
@@ -37266,7 +37266,7 @@ function fa_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fi.js
+// ../../main/node_modules/zod/v4/locales/fi.js
 var error16 = () => {
   const Sizable = {
     string: { unit: "merkki\xE4", subject: "merkkijonon" },
@@ -37384,7 +37384,7 @@ function fi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr.js
+// ../../main/node_modules/zod/v4/locales/fr.js
 var error17 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -37514,7 +37514,7 @@ function fr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr-CA.js
+// ../../main/node_modules/zod/v4/locales/fr-CA.js
 var error18 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -37627,7 +37627,7 @@ function fr_CA_default() {
   };
 }
 
-// node_modules/zod/v4/locales/gu.js
+// ../../main/node_modules/zod/v4/locales/gu.js
 var error19 = () => {
   const Sizable = {
     string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
@@ -37741,7 +37741,7 @@ function gu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/he.js
+// ../../main/node_modules/zod/v4/locales/he.js
 var error20 = () => {
   const TypeNames = {
     string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
@@ -37943,7 +37943,7 @@ function he_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hi.js
+// ../../main/node_modules/zod/v4/locales/hi.js
 var error21 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
@@ -38055,7 +38055,7 @@ function hi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hr.js
+// ../../main/node_modules/zod/v4/locales/hr.js
 var error22 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
@@ -38182,7 +38182,7 @@ function hr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hu.js
+// ../../main/node_modules/zod/v4/locales/hu.js
 var error23 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
@@ -38296,7 +38296,7 @@ function hu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hy.js
+// ../../main/node_modules/zod/v4/locales/hy.js
 function getArmenianPlural(count3, one, many) {
   return Math.abs(count3) === 1 ? one : many;
 }
@@ -38455,7 +38455,7 @@ function hy_default() {
   };
 }
 
-// node_modules/zod/v4/locales/id.js
+// ../../main/node_modules/zod/v4/locales/id.js
 var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
@@ -38567,7 +38567,7 @@ function id_default() {
   };
 }
 
-// node_modules/zod/v4/locales/is.js
+// ../../main/node_modules/zod/v4/locales/is.js
 var error26 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "a\xF0 hafa" },
@@ -38682,7 +38682,7 @@ function is_default() {
   };
 }
 
-// node_modules/zod/v4/locales/it.js
+// ../../main/node_modules/zod/v4/locales/it.js
 var error27 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
@@ -38796,7 +38796,7 @@ function it_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ja.js
+// ../../main/node_modules/zod/v4/locales/ja.js
 var error28 = () => {
   const Sizable = {
     string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
@@ -38909,7 +38909,7 @@ function ja_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ka.js
+// ../../main/node_modules/zod/v4/locales/ka.js
 var error29 = () => {
   const Sizable = {
     string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
@@ -39027,7 +39027,7 @@ function ka_default() {
   };
 }
 
-// node_modules/zod/v4/locales/km.js
+// ../../main/node_modules/zod/v4/locales/km.js
 var error30 = () => {
   const Sizable = {
     string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
@@ -39143,12 +39143,12 @@ function km_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../../main/node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// node_modules/zod/v4/locales/kn.js
+// ../../main/node_modules/zod/v4/locales/kn.js
 var error31 = () => {
   const Sizable = {
     string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
@@ -39264,7 +39264,7 @@ function kn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ko.js
+// ../../main/node_modules/zod/v4/locales/ko.js
 var error32 = () => {
   const Sizable = {
     string: { unit: "\uBB38\uC790", verb: "to have" },
@@ -39381,7 +39381,7 @@ function ko_default() {
   };
 }
 
-// node_modules/zod/v4/locales/lt.js
+// ../../main/node_modules/zod/v4/locales/lt.js
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
@@ -39589,7 +39589,7 @@ function lt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/mk.js
+// ../../main/node_modules/zod/v4/locales/mk.js
 var error34 = () => {
   const Sizable = {
     string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
@@ -39704,7 +39704,7 @@ function mk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ms.js
+// ../../main/node_modules/zod/v4/locales/ms.js
 var error35 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
@@ -39817,7 +39817,7 @@ function ms_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ne.js
+// ../../main/node_modules/zod/v4/locales/ne.js
 var error36 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
@@ -39929,7 +39929,7 @@ function ne_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nl.js
+// ../../main/node_modules/zod/v4/locales/nl.js
 var error37 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
@@ -40045,7 +40045,7 @@ function nl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nn.js
+// ../../main/node_modules/zod/v4/locales/nn.js
 var error38 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "\xE5 ha" },
@@ -40159,7 +40159,7 @@ function nn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/no.js
+// ../../main/node_modules/zod/v4/locales/no.js
 var error39 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "\xE5 ha" },
@@ -40273,7 +40273,7 @@ function no_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ota.js
+// ../../main/node_modules/zod/v4/locales/ota.js
 var error40 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
@@ -40388,7 +40388,7 @@ function ota_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ps.js
+// ../../main/node_modules/zod/v4/locales/ps.js
 var error41 = () => {
   const Sizable = {
     string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
@@ -40508,7 +40508,7 @@ function ps_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pl.js
+// ../../main/node_modules/zod/v4/locales/pl.js
 var error42 = () => {
   const Sizable = {
     string: { unit: "znak\xF3w", verb: "mie\u0107" },
@@ -40623,7 +40623,7 @@ function pl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt.js
+// ../../main/node_modules/zod/v4/locales/pt.js
 var error43 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -40767,7 +40767,7 @@ function pt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt-BR.js
+// ../../main/node_modules/zod/v4/locales/pt-BR.js
 var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -40912,7 +40912,7 @@ function pt_BR_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ro.js
+// ../../main/node_modules/zod/v4/locales/ro.js
 var error45 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
@@ -41035,7 +41035,7 @@ function ro_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ru.js
+// ../../main/node_modules/zod/v4/locales/ru.js
 function getRussianPlural(count3, one, few, many) {
   const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
@@ -41204,7 +41204,7 @@ function ru_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sk.js
+// ../../main/node_modules/zod/v4/locales/sk.js
 var error47 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "ma\u0165" },
@@ -41321,7 +41321,7 @@ function sk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sl.js
+// ../../main/node_modules/zod/v4/locales/sl.js
 var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
@@ -41436,7 +41436,7 @@ function sl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sv.js
+// ../../main/node_modules/zod/v4/locales/sv.js
 var error49 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
@@ -41552,7 +41552,7 @@ function sv_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ta.js
+// ../../main/node_modules/zod/v4/locales/ta.js
 var error50 = () => {
   const Sizable = {
     string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
@@ -41668,7 +41668,7 @@ function ta_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tg.js
+// ../../main/node_modules/zod/v4/locales/tg.js
 var error51 = () => {
   const Sizable = {
     string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
@@ -41785,7 +41785,7 @@ function tg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/th.js
+// ../../main/node_modules/zod/v4/locales/th.js
 var error52 = () => {
   const Sizable = {
     string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
@@ -41901,7 +41901,7 @@ function th_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tk.js
+// ../../main/node_modules/zod/v4/locales/tk.js
 var error53 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
@@ -42009,7 +42009,7 @@ function tk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tr.js
+// ../../main/node_modules/zod/v4/locales/tr.js
 var error54 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmal\u0131" },
@@ -42120,7 +42120,7 @@ function tr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uk.js
+// ../../main/node_modules/zod/v4/locales/uk.js
 var error55 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
@@ -42234,12 +42234,12 @@ function uk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../../main/node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// node_modules/zod/v4/locales/ur.js
+// ../../main/node_modules/zod/v4/locales/ur.js
 var error56 = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
@@ -42355,7 +42355,7 @@ function ur_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uz.js
+// ../../main/node_modules/zod/v4/locales/uz.js
 var error57 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
@@ -42469,7 +42469,7 @@ function uz_default() {
   };
 }
 
-// node_modules/zod/v4/locales/vi.js
+// ../../main/node_modules/zod/v4/locales/vi.js
 var error58 = () => {
   const Sizable = {
     string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
@@ -42583,7 +42583,7 @@ function vi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-CN.js
+// ../../main/node_modules/zod/v4/locales/zh-CN.js
 var error59 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
@@ -42698,7 +42698,7 @@ function zh_CN_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-TW.js
+// ../../main/node_modules/zod/v4/locales/zh-TW.js
 var error60 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
@@ -42811,7 +42811,7 @@ function zh_TW_default() {
   };
 }
 
-// node_modules/zod/v4/locales/yo.js
+// ../../main/node_modules/zod/v4/locales/yo.js
 var error61 = () => {
   const Sizable = {
     string: { unit: "\xE0mi", verb: "n\xED" },
@@ -42924,7 +42924,7 @@ function yo_default() {
   };
 }
 
-// node_modules/zod/v4/core/registries.js
+// ../../main/node_modules/zod/v4/core/registries.js
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
@@ -42974,7 +42974,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// node_modules/zod/v4/core/compile.js
+// ../../main/node_modules/zod/v4/core/compile.js
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
@@ -44584,7 +44584,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 
-// node_modules/zod/v4/core/api.js
+// ../../main/node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -45643,7 +45643,7 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// node_modules/zod/v4/core/to-json-schema.js
+// ../../main/node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key3 of Reflect.ownKeys(source)) {
@@ -46173,7 +46173,7 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
   return finalize(ctx, schema);
 };
 
-// node_modules/zod/v4/core/json-schema-processors.js
+// ../../main/node_modules/zod/v4/core/json-schema-processors.js
 var narrowMin = (agg, key3, value) => {
   if (agg[key3] === void 0 || value > agg[key3])
     agg[key3] = value;
@@ -46921,7 +46921,7 @@ function toJSONSchema(input2, params) {
   return finalize(ctx, input2);
 }
 
-// node_modules/zod/v4/core/json-schema-generator.js
+// ../../main/node_modules/zod/v4/core/json-schema-generator.js
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
   get metadataRegistry() {
@@ -46999,10 +46999,10 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// node_modules/zod/v4/core/json-schema.js
+// ../../main/node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -47183,7 +47183,7 @@ __export(schemas_exports2, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/classic/checks.js
+// ../../main/node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -47218,7 +47218,7 @@ __export(checks_exports2, {
   uppercase: () => _uppercase
 });
 
-// node_modules/zod/v4/classic/errors.js
+// ../../main/node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key3, make) {
   Object.defineProperty(proto, key3, {
@@ -47264,7 +47264,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// node_modules/zod/v4/classic/parse.js
+// ../../main/node_modules/zod/v4/classic/parse.js
 var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -47278,7 +47278,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -48743,7 +48743,7 @@ function preprocess(fn, schema) {
   });
 }
 
-// node_modules/zod/v4/classic/compat.js
+// ../../main/node_modules/zod/v4/classic/compat.js
 var ZodIssueCode = {
   invalid_type: "invalid_type",
   too_big: "too_big",
@@ -48769,7 +48769,7 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// node_modules/zod/v4/classic/iso.js
+// ../../main/node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -48794,7 +48794,7 @@ function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../../main/node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -49527,7 +49527,7 @@ function fromJSONSchema(schema, params) {
   return convertSchema(normalized, ctx);
 }
 
-// node_modules/zod/v4/core/visit.js
+// ../../main/node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
@@ -49682,7 +49682,7 @@ function visit(schema, fnOrHandlers) {
   return run2(schema);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../../main/node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
     object: (s) => s.partial(),
@@ -49694,7 +49694,7 @@ function deepPartial(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/in-out.js
+// ../../main/node_modules/zod/v4/classic/in-out.js
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -49724,7 +49724,7 @@ function output(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/coerce.js
+// ../../main/node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -53113,12 +53113,12 @@ var POLL_MS2 = 50;
 async function killLeftovers(runId, dir = defaultRecordDir()) {
   const file2 = recordFile(dir, runId);
   const recorded = readRecord(file2);
-  if (recorded.length === 0) {
+  const owned = groupsOfRun(runId);
+  if (owned === void 0) {
+    if (recorded.length > 0) return { kind: "unverifiable", groups: recorded };
     rmSync(file2, { force: true });
     return { kind: "killed", groups: [] };
   }
-  const owned = groupsOfRun(recorded, runId);
-  if (owned === void 0) return { kind: "unverifiable", groups: recorded };
   for (const pgid of owned) signalGroup(pgid, "SIGKILL");
   for (let waited = 0; waited < GONE_WITHIN_MS && owned.some(groupExists); waited += POLL_MS2) {
     await sleep(POLL_MS2);
@@ -53138,19 +53138,19 @@ function readRecord(file2) {
   }
   return text.split("\n").map(Number).filter((pgid) => Number.isSafeInteger(pgid) && pgid > 1);
 }
-function groupsOfRun(pgids, runId) {
+function groupsOfRun(runId) {
   let pids;
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
     return void 0;
   }
-  const wanted = new Set(pgids);
   const marker = `\0TRANCHE_RUN_ID=${runId}\0`;
+  const own2 = processGroup(String(process.pid));
   const owned = /* @__PURE__ */ new Set();
   for (const pid of pids) {
     const pgid = processGroup(pid);
-    if (pgid === void 0 || !wanted.has(pgid) || owned.has(pgid)) continue;
+    if (pgid === void 0 || pgid <= 1 || pgid === own2 || owned.has(pgid)) continue;
     if (`\0${readProc(pid, "environ")}`.includes(marker)) owned.add(pgid);
   }
   return [...owned];
@@ -53275,7 +53275,7 @@ import { resolve } from "node:path";
 // src/ledger/postgres.ts
 import { setTimeout as sleep2 } from "node:timers/promises";
 
-// node_modules/pg/esm/index.mjs
+// ../../main/node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib132(), 1);
 var Client = import_lib.default.Client;
 var Pool = import_lib.default.Pool;
@@ -58776,7 +58776,7 @@ function conclusionOf(decision) {
   return decision === "cancelled" ? "cancelled" : "failure";
 }
 
-// node_modules/universal-user-agent/index.js
+// ../../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -58787,7 +58787,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/before-after-hook/lib/register.js
+// ../../main/node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -58810,7 +58810,7 @@ function register(state, name, method, options) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../../main/node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook7) {
   const orig = hook7;
   if (!state.registry[name]) {
@@ -58845,7 +58845,7 @@ function addHook(state, kind, name, hook7) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../../main/node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -58859,7 +58859,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../../main/node_modules/before-after-hook/index.js
 var bind2 = Function.bind;
 var bindable = bind2.bind(bind2);
 function bindApi(hook7, state, name) {
@@ -58893,7 +58893,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -59206,7 +59206,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
+// ../../main/node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -59390,7 +59390,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../../main/node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -59725,7 +59725,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../../main/node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -59764,7 +59764,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION2 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -59946,7 +59946,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -60056,7 +60056,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -60101,10 +60101,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../../main/node_modules/@octokit/core/dist-src/version.js
 var VERSION4 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../../main/node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -60238,7 +60238,7 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION5 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -60354,7 +60354,7 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION5;
 
-// node_modules/@octokit/plugin-paginate-graphql/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-paginate-graphql/dist-bundle/index.js
 var generateMessage = (path2, cursorValue) => `The cursor at "${path2.join(
   ","
 )}" did not change its value "${cursorValue}" after a page transition. Please make sure your that your query is set up correctly.`;
@@ -60515,10 +60515,10 @@ function paginateGraphQL(octokit) {
   };
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION6 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -62810,7 +62810,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -62933,7 +62933,7 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -62950,7 +62950,7 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION6;
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION7 = "0.0.0-development";
 function isRequestError(error62) {
@@ -63024,7 +63024,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION7;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION8 = "0.0.0-development";
 var noop3 = () => Promise.resolve();
@@ -63254,7 +63254,7 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION8;
 throttling.triggersNotification = triggersNotification;
 
-// node_modules/@octokit/oauth-authorization-url/dist-src/index.js
+// ../../main/node_modules/@octokit/oauth-authorization-url/dist-src/index.js
 function oauthAuthorizationUrl(options) {
   const clientType = options.clientType || "oauth-app";
   const baseUrl = options.baseUrl || "https://github.com";
@@ -63295,7 +63295,7 @@ function urlBuilderAuthorize(base, options) {
   return url2;
 }
 
-// node_modules/@octokit/oauth-methods/dist-bundle/index.js
+// ../../main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
 function requestToOAuthBaseUrl(request2) {
   const endpointDefaults = request2.endpoint.DEFAULTS;
   if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
@@ -63569,7 +63569,7 @@ async function deleteAuthorization(options) {
   );
 }
 
-// node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 async function getOAuthAccessToken(state, options) {
   const cachedAuthentication = getCachedAuthentication(state, options.auth);
   if (cachedAuthentication) return cachedAuthentication;
@@ -63692,7 +63692,7 @@ function createOAuthDeviceAuth(options) {
   });
 }
 
-// node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 var VERSION10 = "0.0.0-development";
 async function getAuthentication(state) {
   if ("code" in state.strategyOptions) {
@@ -63874,7 +63874,7 @@ function createOAuthUserAuth({
 }
 createOAuthUserAuth.VERSION = VERSION10;
 
-// node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 async function auth4(state, authOptions) {
   if (authOptions.type === "oauth-app") {
     return {
@@ -63952,7 +63952,7 @@ function createOAuthAppAuth(options) {
   });
 }
 
-// node_modules/universal-github-app-jwt/lib/utils.js
+// ../../main/node_modules/universal-github-app-jwt/lib/utils.js
 function isPkcs1(privateKey) {
   return privateKey.includes("-----BEGIN RSA PRIVATE KEY-----");
 }
@@ -63991,7 +63991,7 @@ function base64encodeJSON(obj) {
   return fromBase64(btoa(JSON.stringify(obj)));
 }
 
-// node_modules/universal-github-app-jwt/lib/crypto-node.js
+// ../../main/node_modules/universal-github-app-jwt/lib/crypto-node.js
 import { subtle } from "node:crypto";
 import { createPrivateKey } from "node:crypto";
 function convertPrivateKey(privateKey) {
@@ -64002,7 +64002,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-// node_modules/universal-github-app-jwt/lib/get-token.js
+// ../../main/node_modules/universal-github-app-jwt/lib/get-token.js
 async function getToken({ privateKey, payload }) {
   const convertedPrivateKey = convertPrivateKey(privateKey);
   if (isPkcs1(convertedPrivateKey)) {
@@ -64039,7 +64039,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-// node_modules/universal-github-app-jwt/index.js
+// ../../main/node_modules/universal-github-app-jwt/index.js
 async function githubAppJwt({
   id,
   privateKey,
@@ -64065,7 +64065,7 @@ async function githubAppJwt({
   };
 }
 
-// node_modules/toad-cache/dist/toad-cache.mjs
+// ../../main/node_modules/toad-cache/dist/toad-cache.mjs
 function validateCacheParams(max, ttlInMsecs) {
   if (typeof max !== "number" || !Number.isInteger(max) || max < 0) {
     throw new Error("Invalid max value");
@@ -64203,7 +64203,7 @@ var LruObject = class {
   }
 };
 
-// node_modules/@octokit/auth-app/dist-node/index.js
+// ../../main/node_modules/@octokit/auth-app/dist-node/index.js
 async function getAppAuthentication({
   appId,
   privateKey,
@@ -64662,7 +64662,7 @@ function createAppAuth(options) {
   });
 }
 
-// node_modules/@octokit/auth-unauthenticated/dist-node/index.js
+// ../../main/node_modules/@octokit/auth-unauthenticated/dist-node/index.js
 async function auth6(reason) {
   return {
     type: "unauthenticated",
@@ -64727,7 +64727,7 @@ var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options) {
   });
 };
 
-// node_modules/@octokit/oauth-app/dist-node/index.js
+// ../../main/node_modules/@octokit/oauth-app/dist-node/index.js
 var VERSION13 = "8.0.4";
 function addEventHandler(state, eventName, eventHandler) {
   if (Array.isArray(eventName)) {
@@ -65119,7 +65119,7 @@ var OAuthApp = class {
   deleteAuthorization;
 };
 
-// node_modules/@octokit/webhooks-methods/dist-node/index.js
+// ../../main/node_modules/@octokit/webhooks-methods/dist-node/index.js
 import { createHmac as createHmac2 } from "node:crypto";
 import { timingSafeEqual } from "node:crypto";
 import { Buffer as Buffer2 } from "node:buffer";
@@ -65172,7 +65172,7 @@ async function verifyWithFallback(secret, payload, signature, additionalSecrets)
   return false;
 }
 
-// node_modules/@octokit/webhooks/dist-bundle/index.js
+// ../../main/node_modules/@octokit/webhooks/dist-bundle/index.js
 var createLogger2 = (logger = {}) => {
   if (typeof logger.debug !== "function") {
     logger.debug = () => {
@@ -65736,7 +65736,7 @@ var Webhooks = class {
   }
 };
 
-// node_modules/@octokit/app/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../../main/node_modules/@octokit/app/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION15 = "0.0.0-development";
 function normalizePaginatedListResponse2(response) {
   if (!response.data) {
@@ -65852,7 +65852,7 @@ function paginateRest2(octokit) {
 }
 paginateRest2.VERSION = VERSION15;
 
-// node_modules/@octokit/app/dist-node/index.js
+// ../../main/node_modules/@octokit/app/dist-node/index.js
 var VERSION16 = "16.1.4";
 function webhooks(appOctokit, options) {
   return new Webhooks({
@@ -66110,7 +66110,7 @@ var App = class {
   }
 };
 
-// node_modules/octokit/dist-bundle/index.js
+// ../../main/node_modules/octokit/dist-bundle/index.js
 var VERSION17 = "0.0.0-development";
 var Octokit2 = Octokit.plugin(
   restEndpointMethods,
