@@ -20,6 +20,7 @@ import { tailCommand } from './commands/tail.ts';
 import { holdCommand, releaseCommand, tracksCommand } from './commands/tracks.ts';
 import { markCommand, verdictCommand } from './commands/verdict.ts';
 import { type VersionNextOptions, versionNextCommand } from './commands/version.ts';
+import { watchCommand } from './commands/watch.ts';
 import { DEFAULT_CONFIG_FILE, findConfig } from './find-config.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
@@ -93,6 +94,13 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
   command('tail', 'follow a run’s events live from the ledger until it finishes', tailCommand)
     .option('--run <id>', 'the run to follow (default: the environment’s newest unfinished run)')
     .option('--poll <duration>', 'how often to look for new events', '1s');
+  command(
+    'watch',
+    'run every check against every target on a schedule: a matrix turning red and green',
+    watchCommand,
+  )
+    .option('--interval <duration>', 'the pause between two rounds of checks', '15s')
+    .option('--once', 'run one round, then exit: 0 when every cell is green, 1 when any is red');
   const ledger = program.command('ledger').description('move records between ledgers, and trim old ones');
   const ledgerCommand = (name: string, description: string) =>
     common(ledger.command(name).description(description));

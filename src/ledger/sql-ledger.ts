@@ -75,6 +75,8 @@ import {
   VersionClashError,
   type VersionRecord,
 } from './types.ts';
+import * as watch from './watch-sql.ts';
+import type { WatchTransition, WatchTransitionFilter, WatchTransitionRecord } from './watch-types.ts';
 
 /** Events per query when exporting. */
 const EXPORT_PAGE = 1000;
@@ -362,6 +364,20 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     now: number,
   ): Promise<ServiceOwnerRecord | null> {
     return owners.setServiceRepositories(this.connection, service, repos, now);
+  }
+
+  // `tranche watch`'s transitions (watch-sql.ts).
+
+  recordWatchTransitions(transitions: readonly WatchTransition[]): Promise<void> {
+    return watch.insertWatchTransitions(this.connection, transitions);
+  }
+
+  watchTransitions(filter: WatchTransitionFilter): Promise<WatchTransitionRecord[]> {
+    return watch.selectWatchTransitions(this.connection, filter);
+  }
+
+  watchCells(service: string, environment: string): Promise<WatchTransitionRecord[]> {
+    return watch.selectWatchCells(this.connection, service, environment);
   }
 
   async close(): Promise<void> {
