@@ -56,7 +56,7 @@ export function renderFrame(input: FrameInput): string[] {
   const body = rows.map(({ component, target }) => [
     component,
     target,
-    versions.get(JSON.stringify([component, target])) ?? '-',
+    versions.get(JSON.stringify([component, target])) ?? (input.targets === undefined ? '' : '-'),
     ...plan.checks.map((check) => {
       const key = cellKey({ component, target, check });
       if (!runs.has(key)) return '';
