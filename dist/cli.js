@@ -12408,8 +12408,8 @@ var require_utils2 = __commonJS({
     }
     async function deriveKey(password, salt, iterations) {
       const key3 = await subtleCrypto.importKey("raw", textEncoder.encode(password), "PBKDF2", false, ["deriveBits"]);
-      const params = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
-      return await subtleCrypto.deriveBits(params, key3, 32 * 8, ["deriveBits"]);
+      const params2 = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
+      return await subtleCrypto.deriveBits(params2, key3, 32 * 8, ["deriveBits"]);
     }
   }
 });
@@ -12971,10 +12971,10 @@ var require_connection_parameters = __commonJS({
     var quoteParamValue = function(value) {
       return "'" + ("" + value).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
     };
-    var add = function(params, config2, paramName) {
+    var add = function(params2, config2, paramName) {
       const value = config2[paramName];
       if (value !== void 0 && value !== null) {
-        params.push(paramName + "=" + quoteParamValue(value));
+        params2.push(paramName + "=" + quoteParamValue(value));
       }
     };
     var ConnectionParameters = class {
@@ -13045,40 +13045,40 @@ var require_connection_parameters = __commonJS({
         }
       }
       getLibpqConnectionString(cb) {
-        const params = [];
-        add(params, this, "user");
-        add(params, this, "password");
-        add(params, this, "port");
-        add(params, this, "application_name");
-        add(params, this, "fallback_application_name");
-        add(params, this, "connect_timeout");
-        add(params, this, "options");
+        const params2 = [];
+        add(params2, this, "user");
+        add(params2, this, "password");
+        add(params2, this, "port");
+        add(params2, this, "application_name");
+        add(params2, this, "fallback_application_name");
+        add(params2, this, "connect_timeout");
+        add(params2, this, "options");
         const ssl = typeof this.ssl === "object" ? this.ssl : this.ssl ? { sslmode: this.ssl } : {};
-        add(params, ssl, "sslmode");
-        add(params, ssl, "sslca");
-        add(params, ssl, "sslkey");
-        add(params, ssl, "sslcert");
-        add(params, ssl, "sslrootcert");
-        add(params, this, "sslnegotiation");
+        add(params2, ssl, "sslmode");
+        add(params2, ssl, "sslca");
+        add(params2, ssl, "sslkey");
+        add(params2, ssl, "sslcert");
+        add(params2, ssl, "sslrootcert");
+        add(params2, this, "sslnegotiation");
         if (this.database) {
-          params.push("dbname=" + quoteParamValue(this.database));
+          params2.push("dbname=" + quoteParamValue(this.database));
         }
         if (this.replication) {
-          params.push("replication=" + quoteParamValue(this.replication));
+          params2.push("replication=" + quoteParamValue(this.replication));
         }
         if (this.host) {
-          params.push("host=" + quoteParamValue(this.host));
+          params2.push("host=" + quoteParamValue(this.host));
         }
         if (this.isDomainSocket) {
-          return cb(null, params.join(" "));
+          return cb(null, params2.join(" "));
         }
         if (this.client_encoding) {
-          params.push("client_encoding=" + quoteParamValue(this.client_encoding));
+          params2.push("client_encoding=" + quoteParamValue(this.client_encoding));
         }
         dns.lookup(this.host, function(err, address) {
           if (err) return cb(err, null);
-          params.push("hostaddr=" + quoteParamValue(address));
-          return cb(null, params.join(" "));
+          params2.push("hostaddr=" + quoteParamValue(address));
+          return cb(null, params2.join(" "));
         });
       }
     };
@@ -15286,29 +15286,29 @@ var require_client = __commonJS({
         this.emit("notice", msg);
       }
       getStartupConf() {
-        const params = this.connectionParameters;
+        const params2 = this.connectionParameters;
         const data = {
-          user: params.user,
-          database: params.database
+          user: params2.user,
+          database: params2.database
         };
-        const appName = params.application_name || params.fallback_application_name;
+        const appName = params2.application_name || params2.fallback_application_name;
         if (appName) {
           data.application_name = appName;
         }
-        if (params.replication) {
-          data.replication = "" + params.replication;
+        if (params2.replication) {
+          data.replication = "" + params2.replication;
         }
-        if (params.statement_timeout) {
-          data.statement_timeout = String(parseInt(params.statement_timeout, 10));
+        if (params2.statement_timeout) {
+          data.statement_timeout = String(parseInt(params2.statement_timeout, 10));
         }
-        if (params.lock_timeout) {
-          data.lock_timeout = String(parseInt(params.lock_timeout, 10));
+        if (params2.lock_timeout) {
+          data.lock_timeout = String(parseInt(params2.lock_timeout, 10));
         }
-        if (params.idle_in_transaction_session_timeout) {
-          data.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10));
+        if (params2.idle_in_transaction_session_timeout) {
+          data.idle_in_transaction_session_timeout = String(parseInt(params2.idle_in_transaction_session_timeout, 10));
         }
-        if (params.options) {
-          data.options = params.options;
+        if (params2.options) {
+          data.options = params2.options;
         }
         return data;
       }
@@ -15679,9 +15679,9 @@ var require_pg_pool = __commonJS({
           clearTimeout(removed.timeoutId);
         }
         this._clients = this._clients.filter((c) => c !== client);
-        const context = this;
+        const context2 = this;
         client.end(() => {
-          context.emit("remove", client);
+          context2.emit("remove", client);
           if (typeof callback === "function") {
             callback();
           }
@@ -21814,15 +21814,15 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+    function createScalarToken(value, context2) {
+      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context2;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
-      const end = context.end ?? [
+      const end = context2.end ?? [
         { type: "newline", offset: -1, indent, source: "\n" }
       ];
       switch (source[0]) {
@@ -21846,8 +21846,8 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
-      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    function setScalarValue(token, value, context2 = {}) {
+      let { afterKey = false, implicitKey = false, inFlow = false, type } = context2;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
         indent += 2;
@@ -28285,14 +28285,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
    */
   helpInformation(contextOptions) {
     const helper = this.createHelp();
-    const context = this._getOutputContext(contextOptions);
+    const context2 = this._getOutputContext(contextOptions);
     helper.prepareContext({
-      error: context.error,
-      helpWidth: context.helpWidth,
-      outputHasColors: context.hasColors
+      error: context2.error,
+      helpWidth: context2.helpWidth,
+      outputHasColors: context2.hasColors
     });
     const text = helper.formatHelp(this, helper);
-    if (context.hasColors) return text;
+    if (context2.hasColors) return text;
     return this._outputConfiguration.stripColor(text);
   }
   /**
@@ -28460,15 +28460,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
 Expecting one of '${allowedValues.join("', '")}'`);
     }
     const helpEvent = `${position}Help`;
-    this.on(helpEvent, (context) => {
+    this.on(helpEvent, (context2) => {
       let helpStr;
       if (typeof text === "function") {
-        helpStr = text({ error: context.error, command: context.command });
+        helpStr = text({ error: context2.error, command: context2.command });
       } else {
         helpStr = text;
       }
       if (helpStr) {
-        context.write(`${helpStr}
+        context2.write(`${helpStr}
 `);
       }
     });
@@ -29985,8 +29985,8 @@ function deviation(series, baseline, offsetSeconds = 0) {
   }
   return { value: points > 0 ? total / points : Number.NaN, points };
 }
-function millis(seconds4) {
-  return Math.round(seconds4 * 1e3);
+function millis(seconds5) {
+  return Math.round(seconds5 * 1e3);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -30948,27 +30948,27 @@ var primitiveTypes = /* @__PURE__ */ new Set([
 function escapeRegex(str) {
   return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
-function clone(inst, def, params) {
+function clone(inst, def, params2) {
   const cl = new inst._zod.constr(def ?? inst._zod.def);
-  if (!def || params?.parent)
+  if (!def || params2?.parent)
     cl._zod.parent = inst;
   return cl;
 }
 function normalizeParams(_params) {
-  const params = _params;
-  if (!params)
+  const params2 = _params;
+  if (!params2)
     return {};
-  if (typeof params === "string")
-    return { error: () => params };
-  if (params?.message !== void 0) {
-    if (params?.error !== void 0)
+  if (typeof params2 === "string")
+    return { error: () => params2 };
+  if (params2?.message !== void 0) {
+    if (params2?.error !== void 0)
       throw new Error("Cannot specify both `message` and `error` params");
-    params.error = params.message;
+    params2.error = params2.message;
   }
-  delete params.message;
-  if (typeof params.error === "string")
-    return { ...params, error: () => params.error };
-  return params;
+  delete params2.message;
+  if (typeof params2.error === "string")
+    return { ...params2, error: () => params2.error };
+  return params2;
 }
 function createTransparentProxy(getter) {
   let target;
@@ -31453,7 +31453,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name, initializer3, proto, params2) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -31497,12 +31497,12 @@ function $constructor(name, initializer3, proto, params) {
       }
     }
   }
-  const Parent = params?.Parent ?? Object;
+  const Parent = params2?.Parent ?? Object;
   class Definition extends Parent {
   }
   Object.defineProperty(Definition, "name", { value: name });
   function _(def) {
-    const inst = params?.Parent ? newError(Definition) : this;
+    const inst = params2?.Parent ? newError(Definition) : this;
     init(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
@@ -31519,7 +31519,7 @@ function $constructor(name, initializer3, proto, params) {
   Object.defineProperty(_, "init", { value: init });
   Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
-      if (params?.Parent && inst instanceof params.Parent)
+      if (params2?.Parent && inst instanceof params2.Parent)
         return true;
       return inst?._zod?.traits?.has(name);
     }
@@ -31740,8 +31740,8 @@ function prettifyError(error62) {
 }
 
 // node_modules/zod/v4/core/parse.js
-function finalizeParams(callee, params) {
-  return { callee: params?.callee ?? callee, Err: params?.Err };
+function finalizeParams(callee, params2) {
+  return { callee: params2?.callee ?? callee, Err: params2?.Err };
 }
 var _parse = (_Err) => {
   const fn = (schema, value, _ctx, _params) => {
@@ -31761,14 +31761,14 @@ var _parse = (_Err) => {
 };
 var parse = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params) => {
+  const fn = async (schema, value, _ctx, params2) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
     let result = schema._zod.run({ value, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
-      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-      captureStackTrace(e, params?.callee ?? fn);
+      const e = new (params2?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      captureStackTrace(e, params2?.callee ?? fn);
       throw e;
     }
     return result.value;
@@ -32036,8 +32036,8 @@ function datetime(args) {
   return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
 }
 var anyString = /^[\s\S]{0,}$/;
-var string = (params) => {
-  const regex2 = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+var string = (params2) => {
+  const regex2 = params2 ? `[\\s\\S]{${params2?.minimum ?? 0},${params2?.maximum ?? ""}}` : `[\\s\\S]*`;
   return new RegExp(`^${regex2}$`);
 };
 var bigint = /^-?\d+n?$/;
@@ -43002,22 +43002,22 @@ function installCompiledUserMethods(target, source, parser) {
   const sourceAny = source;
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
-    targetAny.safeParse = (data, params) => {
+    targetAny.safeParse = (data, params2) => {
       const out = parser(data);
       if (out !== INVALID) {
         return { success: true, data: out };
       }
-      return originalSafeParse(data, params);
+      return originalSafeParse(data, params2);
     };
   }
   if (typeof sourceAny.parse === "function") {
     const originalParse2 = sourceAny.parse;
-    targetAny.parse = (data, params) => {
+    targetAny.parse = (data, params2) => {
       const out = parser(data);
       if (out !== INVALID) {
         return out;
       }
-      return originalParse2(data, params);
+      return originalParse2(data, params2);
     };
   }
 }
@@ -44548,264 +44548,264 @@ function snapshotChecks(def) {
   return def;
 }
 // @__NO_SIDE_EFFECTS__
-function _string(Class2, params) {
-  return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+function _string(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedString(Class2, params) {
-  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params) }));
+function _coercedString(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _email(Class2, params) {
+function _email(Class2, params2) {
   return new Class2({
     type: "string",
     format: "email",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _guid(Class2, params) {
+function _guid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "guid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuid(Class2, params) {
+function _uuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv4(Class2, params) {
+function _uuidv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v4",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv6(Class2, params) {
+function _uuidv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v6",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv7(Class2, params) {
+function _uuidv7(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v7",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _url(Class2, params) {
+function _url(Class2, params2) {
   return new Class2({
     type: "string",
     format: "url",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _emoji2(Class2, params) {
+function _emoji2(Class2, params2) {
   return new Class2({
     type: "string",
     format: "emoji",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nanoid(Class2, params) {
+function _nanoid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "nanoid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cuid(Class2, params) {
+function _cuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cuid2(Class2, params) {
+function _cuid2(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cuid2",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ulid(Class2, params) {
+function _ulid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ulid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _xid(Class2, params) {
+function _xid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "xid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ksuid(Class2, params) {
+function _ksuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ksuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ipv4(Class2, params) {
+function _ipv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ipv4",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ipv6(Class2, params) {
+function _ipv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ipv6",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _mac(Class2, params) {
+function _mac(Class2, params2) {
   return new Class2({
     type: "string",
     format: "mac",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cidrv4(Class2, params) {
+function _cidrv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cidrv4",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cidrv6(Class2, params) {
+function _cidrv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cidrv6",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _base64(Class2, params) {
+function _base64(Class2, params2) {
   return new Class2({
     type: "string",
     format: "base64",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _base64url(Class2, params) {
+function _base64url(Class2, params2) {
   return new Class2({
     type: "string",
     format: "base64url",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _e164(Class2, params) {
+function _e164(Class2, params2) {
   return new Class2({
     type: "string",
     format: "e164",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _creditCard(Class2, params) {
+function _creditCard(Class2, params2) {
   return new Class2({
     type: "string",
     format: "credit_card",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _iban(Class2, params) {
+function _iban(Class2, params2) {
   return new Class2({
     type: "string",
     format: "iban",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _jwt(Class2, params) {
+function _jwt(Class2, params2) {
   return new Class2({
     type: "string",
     format: "jwt",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 var TimePrecision = {
@@ -44816,7 +44816,7 @@ var TimePrecision = {
   Microsecond: 6
 };
 // @__NO_SIDE_EFFECTS__
-function _isoDateTime(Class2, params) {
+function _isoDateTime(Class2, params2) {
   return new Class2({
     type: "string",
     format: "datetime",
@@ -44824,164 +44824,164 @@ function _isoDateTime(Class2, params) {
     offset: false,
     local: false,
     precision: null,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoDate(Class2, params) {
+function _isoDate(Class2, params2) {
   return new Class2({
     type: "string",
     format: "date",
     check: "string_format",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoTime(Class2, params) {
+function _isoTime(Class2, params2) {
   return new Class2({
     type: "string",
     format: "time",
     check: "string_format",
     precision: null,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoDuration(Class2, params) {
+function _isoDuration(Class2, params2) {
   return new Class2({
     type: "string",
     format: "duration",
     check: "string_format",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _number(Class2, params) {
-  return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+function _number(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedNumber(Class2, params) {
-  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params) }));
+function _coercedNumber(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _int(Class2, params) {
+function _int(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "safeint",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _float32(Class2, params) {
+function _float32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "float32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _float64(Class2, params) {
+function _float64(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "float64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _int32(Class2, params) {
+function _int32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "int32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uint32(Class2, params) {
+function _uint32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "uint32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _boolean(Class2, params) {
+function _boolean(Class2, params2) {
   return new Class2({
     type: "boolean",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedBoolean(Class2, params) {
+function _coercedBoolean(Class2, params2) {
   return new Class2({
     type: "boolean",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _bigint(Class2, params) {
+function _bigint(Class2, params2) {
   return new Class2({
     type: "bigint",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedBigint(Class2, params) {
+function _coercedBigint(Class2, params2) {
   return new Class2({
     type: "bigint",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _int64(Class2, params) {
+function _int64(Class2, params2) {
   return new Class2({
     type: "bigint",
     check: "bigint_format",
     abort: false,
     format: "int64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uint64(Class2, params) {
+function _uint64(Class2, params2) {
   return new Class2({
     type: "bigint",
     check: "bigint_format",
     abort: false,
     format: "uint64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _symbol(Class2, params) {
+function _symbol(Class2, params2) {
   return new Class2({
     type: "symbol",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _undefined2(Class2, params) {
+function _undefined2(Class2, params2) {
   return new Class2({
     type: "undefined",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _null2(Class2, params) {
+function _null2(Class2, params2) {
   return new Class2({
     type: "null",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -44997,225 +44997,225 @@ function _unknown(Class2) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _never(Class2, params) {
+function _never(Class2, params2) {
   return new Class2({
     type: "never",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _void(Class2, params) {
+function _void(Class2, params2) {
   return new Class2({
     type: "void",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _date(Class2, params) {
+function _date(Class2, params2) {
   return new Class2({
     type: "date",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedDate(Class2, params) {
+function _coercedDate(Class2, params2) {
   return new Class2({
     type: "date",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nan(Class2, params) {
+function _nan(Class2, params2) {
   return new Class2({
     type: "nan",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
+function _lt(value, params2) {
   return new $ZodCheckLessThan({
     check: "less_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
+function _lte(value, params2) {
   return new $ZodCheckLessThan({
     check: "less_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
+function _gt(value, params2) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
+function _gte(value, params2) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _positive(params) {
-  return /* @__PURE__ */ _gt(0, params);
+function _positive(params2) {
+  return /* @__PURE__ */ _gt(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _negative(params) {
-  return /* @__PURE__ */ _lt(0, params);
+function _negative(params2) {
+  return /* @__PURE__ */ _lt(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _nonpositive(params) {
-  return /* @__PURE__ */ _lte(0, params);
+function _nonpositive(params2) {
+  return /* @__PURE__ */ _lte(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _nonnegative(params) {
-  return /* @__PURE__ */ _gte(0, params);
+function _nonnegative(params2) {
+  return /* @__PURE__ */ _gte(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
+function _multipleOf(value, params2) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _maxSize(maximum, params) {
+function _maxSize(maximum, params2) {
   return new $ZodCheckMaxSize({
     check: "max_size",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     maximum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _minSize(minimum, params) {
+function _minSize(minimum, params2) {
   return new $ZodCheckMinSize({
     check: "min_size",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     minimum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _size(size, params) {
+function _size(size, params2) {
   return new $ZodCheckSizeEquals({
     check: "size_equals",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     size
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _maxLength(maximum, params) {
+function _maxLength(maximum, params2) {
   const ch = new $ZodCheckMaxLength({
     check: "max_length",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     maximum
   });
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _minLength(minimum, params) {
+function _minLength(minimum, params2) {
   return new $ZodCheckMinLength({
     check: "min_length",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     minimum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _length(length, params) {
+function _length(length, params2) {
   return new $ZodCheckLengthEquals({
     check: "length_equals",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     length
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
+function _regex(pattern, params2) {
   return new $ZodCheckRegex({
     check: "string_format",
     format: "regex",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     pattern
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lowercase(params) {
+function _lowercase(params2) {
   return new $ZodCheckLowerCase({
     check: "string_format",
     format: "lowercase",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uppercase(params) {
+function _uppercase(params2) {
   return new $ZodCheckUpperCase({
     check: "string_format",
     format: "uppercase",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _includes(includes, params) {
+function _includes(includes, params2) {
   return new $ZodCheckIncludes({
     check: "string_format",
     format: "includes",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     includes
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _startsWith(prefix, params) {
+function _startsWith(prefix, params2) {
   return new $ZodCheckStartsWith({
     check: "string_format",
     format: "starts_with",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     prefix
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
+function _endsWith(suffix, params2) {
   return new $ZodCheckEndsWith({
     check: "string_format",
     format: "ends_with",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     suffix
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
+function _property(property, schema, params2) {
   return new $ZodCheckProperty({
     check: "property",
     property,
     schema,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
+function _properties(shape, params2) {
   return new $ZodCheckProperties({
     check: "properties",
     shape,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _mime(types2, params) {
+function _mime(types2, params2) {
   return new $ZodCheckMimeType({
     check: "mime_type",
     mime: types2,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -45246,39 +45246,39 @@ function _slugify() {
   return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
 }
 // @__NO_SIDE_EFFECTS__
-function _array(Class2, element, params) {
+function _array(Class2, element, params2) {
   return new Class2({
     type: "array",
     element,
     // get element() {
     //   return element;
     // },
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _union(Class2, options, params) {
+function _union(Class2, options, params2) {
   return new Class2({
     type: "union",
     options,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
-function _xor(Class2, options, params) {
+function _xor(Class2, options, params2) {
   return new Class2({
     type: "union",
     options,
     inclusive: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class2, discriminator, options, params) {
+function _discriminatedUnion(Class2, discriminator, options, params2) {
   return new Class2({
     type: "union",
     options,
     discriminator,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -45292,71 +45292,71 @@ function _intersection(Class2, left, right) {
 // @__NO_SIDE_EFFECTS__
 function _tuple(Class2, items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
-  const params = hasRest ? _params : _paramsOrRest;
+  const params2 = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new Class2({
     type: "tuple",
     items,
     rest,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _record(Class2, keyType, valueType, params) {
+function _record(Class2, keyType, valueType, params2) {
   return new Class2({
     type: "record",
     keyType,
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _map(Class2, keyType, valueType, params) {
+function _map(Class2, keyType, valueType, params2) {
   return new Class2({
     type: "map",
     keyType,
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _set(Class2, valueType, params) {
+function _set(Class2, valueType, params2) {
   return new Class2({
     type: "set",
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _enum(Class2, values, params) {
+function _enum(Class2, values, params2) {
   const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
     entries,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries, params) {
+function _nativeEnum(Class2, entries, params2) {
   return new Class2({
     type: "enum",
     entries,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _literal(Class2, value, params) {
+function _literal(Class2, value, params2) {
   return new Class2({
     type: "literal",
     values: Array.isArray(value) ? value : [value],
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _file(Class2, params) {
+function _file(Class2, params2) {
   return new Class2({
     type: "file",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -45391,11 +45391,11 @@ function _default(Class2, innerType, defaultValue) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nonoptional(Class2, innerType, params) {
+function _nonoptional(Class2, innerType, params2) {
   return new Class2({
     type: "nonoptional",
     innerType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -45429,11 +45429,11 @@ function _readonly(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class2, parts, params) {
+function _templateLiteral(Class2, parts, params2) {
   return new Class2({
     type: "template_literal",
     parts,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -45473,7 +45473,7 @@ function _refine(Class2, fn, _params) {
   return schema;
 }
 // @__NO_SIDE_EFFECTS__
-function _superRefine(fn, params) {
+function _superRefine(fn, params2) {
   const ch = /* @__PURE__ */ _check((payload) => {
     payload.addIssue = (issue2) => {
       if (typeof issue2 === "string") {
@@ -45491,14 +45491,14 @@ function _superRefine(fn, params) {
       }
     };
     return fn(payload.value, payload);
-  }, params);
+  }, params2);
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _check(fn, params) {
+function _check(fn, params2) {
   const ch = new $ZodCheck({
     check: "custom",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
   ch._zod.check = fn;
   return ch;
@@ -45531,10 +45531,10 @@ function meta(metadata) {
 }
 // @__NO_SIDE_EFFECTS__
 function _stringbool(Classes, _params) {
-  const params = normalizeParams(_params);
-  let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
-  let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
-  if (params.case !== "sensitive") {
+  const params2 = normalizeParams(_params);
+  let truthyArray = params2.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+  let falsyArray = params2.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+  if (params2.case !== "sensitive") {
     truthyArray = truthyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
     falsyArray = falsyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
   }
@@ -45543,15 +45543,15 @@ function _stringbool(Classes, _params) {
   const _Codec = Classes.Codec ?? $ZodCodec;
   const _Boolean = Classes.Boolean ?? $ZodBoolean;
   const _String = Classes.String ?? $ZodString;
-  const stringSchema = new _String({ type: "string", error: params.error });
-  const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+  const stringSchema = new _String({ type: "string", error: params2.error });
+  const booleanSchema = new _Boolean({ type: "boolean", error: params2.error });
   const codec2 = new _Codec({
     type: "pipe",
     in: stringSchema,
     out: booleanSchema,
     transform: ((input2, payload) => {
       let data = input2;
-      if (params.case !== "sensitive")
+      if (params2.case !== "sensitive")
         data = data.toLowerCase();
       if (truthySet.has(data)) {
         return true;
@@ -45576,22 +45576,22 @@ function _stringbool(Classes, _params) {
         return falsyArray[0] || "false";
       }
     }),
-    error: params.error
+    error: params2.error
   });
   codec2._zod.bag.truthy = truthyArray;
   codec2._zod.bag.falsy = falsyArray;
-  codec2._zod.bag.case = params.case ?? "insensitive";
+  codec2._zod.bag.case = params2.case ?? "insensitive";
   return codec2;
 }
 // @__NO_SIDE_EFFECTS__
 function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
-  const params = normalizeParams(_params);
+  const params2 = normalizeParams(_params);
   const def = {
     check: "string_format",
     type: "string",
     format,
     fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
-    ...params
+    ...params2
   };
   if (fnOrRegex instanceof RegExp) {
     def.pattern = fnOrRegex;
@@ -45611,33 +45611,33 @@ function assignProps(target, ...sources) {
   }
   return target;
 }
-function initializeContext(params) {
-  let target = params?.target ?? "draft-2020-12";
+function initializeContext(params2) {
+  let target = params2?.target ?? "draft-2020-12";
   if (target === "draft-4")
     target = "draft-04";
   if (target === "draft-7")
     target = "draft-07";
   return {
-    processors: params.processors ?? {},
-    metadataRegistry: params?.metadata ?? globalRegistry,
+    processors: params2.processors ?? {},
+    metadataRegistry: params2?.metadata ?? globalRegistry,
     target,
-    unrepresentable: params?.unrepresentable ?? "throw",
-    override: params?.override ?? (() => {
+    unrepresentable: params2?.unrepresentable ?? "throw",
+    override: params2?.override ?? (() => {
     }),
-    io: params?.io ?? "output",
+    io: params2?.io ?? "output",
     counter: 0,
     seen: /* @__PURE__ */ new Map(),
     sharedDefsExtractedFor: void 0,
     sharedEmitDoneFor: void 0,
-    cycles: params?.cycles ?? "ref",
-    reused: params?.reused ?? "inline",
+    cycles: params2?.cycles ?? "ref",
+    reused: params2?.reused ?? "inline",
     intersections: [],
     deferred: [],
-    external: params?.external ?? void 0
+    external: params2?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params2, message) {
+  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params2.path, message }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
@@ -45665,26 +45665,26 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
   if (overrideSchema) {
     result.schema = overrideSchema;
   } else {
-    const params = {
+    const params2 = {
       ..._params,
       schemaPath: [..._params.schemaPath, schema],
       path: _params.path
     };
     if (schema._zod.processJSONSchema) {
-      schema._zod.processJSONSchema(ctx, result.schema, params);
+      schema._zod.processJSONSchema(ctx, result.schema, params2);
     } else {
       const _json = result.schema;
       const processor = ctx.processors[def.type];
       if (!processor) {
         throw new Error(`[toJSONSchema]: Non-representable type encountered: ${def.type}`);
       }
-      processor(schema, ctx, _json, params);
+      processor(schema, ctx, _json, params2);
     }
     const parent = schema._zod.parent;
     if (parent) {
       if (!result.ref)
         result.ref = parent;
-      processSchema(parent, ctx, params);
+      processSchema(parent, ctx, params2);
       ctx.seen.get(parent).isParent = true;
     }
   }
@@ -46116,14 +46116,14 @@ function isTransforming(_schema, _ctx) {
   }
   return false;
 }
-var createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
-  const ctx = initializeContext({ ...params, processors });
+var createToJSONSchemaMethod = (schema, processors = {}) => (params2) => {
+  const ctx = initializeContext({ ...params2, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
   return finalize(ctx, schema);
 };
-var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
-  const { libraryOptions, target } = params ?? {};
+var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params2) => {
+  const { libraryOptions, target } = params2 ?? {};
   const ctx = initializeContext({ ...libraryOptions ?? {}, target, io, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
@@ -46264,7 +46264,7 @@ var stringProcessor = (schema, ctx, _json, _params) => {
     }
   }
 };
-var numberProcessor = (schema, ctx, _json, params) => {
+var numberProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
   json2.type = isInt ? "integer" : "number";
@@ -46297,7 +46297,7 @@ var numberProcessor = (schema, ctx, _json, params) => {
       if (Number.isFinite(divisor) && divisor !== 0)
         divisors.add(Math.abs(divisor));
       else
-        handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+        handleUnrepresentable(schema, ctx, json2, params2, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
     }
     const [first, ...rest] = divisors;
     if (first !== void 0)
@@ -46309,11 +46309,11 @@ var numberProcessor = (schema, ctx, _json, params) => {
 var booleanProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
 };
-var bigintProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+var bigintProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "BigInt cannot be represented in JSON Schema");
 };
-var symbolProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
+var symbolProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Symbols cannot be represented in JSON Schema");
 };
 var nullProcessor = (_schema, ctx, json2, _params) => {
   if (ctx.target === "openapi-3.0") {
@@ -46324,11 +46324,11 @@ var nullProcessor = (_schema, ctx, json2, _params) => {
     json2.type = "null";
   }
 };
-var undefinedProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
+var undefinedProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Undefined cannot be represented in JSON Schema");
 };
-var voidProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
+var voidProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Void cannot be represented in JSON Schema");
 };
 var neverProcessor = (_schema, _ctx, json2, _params) => {
   json2.not = {};
@@ -46337,8 +46337,8 @@ var anyProcessor = (_schema, _ctx, _json, _params) => {
 };
 var unknownProcessor = (_schema, _ctx, _json, _params) => {
 };
-var dateProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+var dateProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Date cannot be represented in JSON Schema");
 };
 var enumProcessor = (schema, _ctx, json2, _params) => {
   const def = schema._zod.def;
@@ -46353,7 +46353,7 @@ var enumProcessor = (schema, _ctx, json2, _params) => {
     json2.type = "string";
   json2.enum = values;
 };
-var literalProcessor = (schema, ctx, json2, params) => {
+var literalProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   if (def.values.length === 0) {
     json2.not = {};
@@ -46362,10 +46362,10 @@ var literalProcessor = (schema, ctx, json2, params) => {
   const vals = [];
   for (const val of def.values) {
     if (val === void 0) {
-      if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json2, params2, "Literal `undefined` cannot be represented in JSON Schema"))
         return;
     } else if (typeof val === "bigint") {
-      if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json2, params2, "BigInt literals cannot be represented in JSON Schema"))
         return;
       vals.push(Number(val));
     } else {
@@ -46393,8 +46393,8 @@ var literalProcessor = (schema, ctx, json2, params) => {
     json2.enum = vals;
   }
 };
-var nanProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
+var nanProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "NaN cannot be represented in JSON Schema");
 };
 var templateLiteralProcessor = (schema, _ctx, json2, _params) => {
   const _json = json2;
@@ -46426,22 +46426,22 @@ var fileProcessor = (schema, _ctx, json2, _params) => {
 var successProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
 };
-var customProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+var customProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Custom types cannot be represented in JSON Schema");
 };
-var functionProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
+var functionProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Function types cannot be represented in JSON Schema");
 };
-var transformProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+var transformProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Transforms cannot be represented in JSON Schema");
 };
-var mapProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
+var mapProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Map cannot be represented in JSON Schema");
 };
-var setProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
+var setProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Set cannot be represented in JSON Schema");
 };
-var arrayProcessor = (schema, ctx, _json, params) => {
+var arrayProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   const { minimum, maximum } = aggregateChecks(schema);
@@ -46451,8 +46451,8 @@ var arrayProcessor = (schema, ctx, _json, params) => {
     json2.maxItems = maximum;
   json2.type = "array";
   json2.items = processSchema(def.element, ctx, {
-    ...params,
-    path: [...params.path, "items"]
+    ...params2,
+    path: [...params2.path, "items"]
   });
 };
 function inputOptin(schema) {
@@ -46465,20 +46465,20 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-var objectProcessor = (schema, ctx, _json, params) => {
+var objectProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   const shape = def.shape;
   const symbolKeys = Object.getOwnPropertySymbols(shape);
-  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
+  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params2, "Symbol keys cannot be represented in JSON Schema")) {
     return;
   }
   json2.type = "object";
   json2.properties = {};
   for (const key3 in shape) {
     assignProp(json2.properties, key3, processSchema(shape[key3], ctx, {
-      ...params,
-      path: [...params.path, "properties", key3]
+      ...params2,
+      path: [...params2.path, "properties", key3]
     }));
   }
   const requiredKeys = [];
@@ -46498,17 +46498,17 @@ var objectProcessor = (schema, ctx, _json, params) => {
       json2.additionalProperties = false;
   } else if (def.catchall) {
     json2.additionalProperties = processSchema(def.catchall, ctx, {
-      ...params,
-      path: [...params.path, "additionalProperties"]
+      ...params2,
+      path: [...params2.path, "additionalProperties"]
     });
   }
 };
-var unionProcessor = (schema, ctx, json2, params) => {
+var unionProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   const isExclusive = def.inclusive === false;
   const options = def.options.map((x, i) => processSchema(x, ctx, {
-    ...params,
-    path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
+    ...params2,
+    path: [...params2.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
   if (isExclusive) {
     json2.oneOf = options;
@@ -46516,15 +46516,15 @@ var unionProcessor = (schema, ctx, json2, params) => {
     json2.anyOf = options;
   }
 };
-var intersectionProcessor = (schema, ctx, json2, params) => {
+var intersectionProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   const a = processSchema(def.left, ctx, {
-    ...params,
-    path: [...params.path, "allOf", 0]
+    ...params2,
+    path: [...params2.path, "allOf", 0]
   });
   const b = processSchema(def.right, ctx, {
-    ...params,
-    path: [...params.path, "allOf", 1]
+    ...params2,
+    path: [...params2.path, "allOf", 1]
   });
   const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
   const allOf = [
@@ -46534,19 +46534,19 @@ var intersectionProcessor = (schema, ctx, json2, params) => {
   json2.allOf = allOf;
   ctx.intersections.push(allOf);
 };
-var tupleProcessor = (schema, ctx, _json, params) => {
+var tupleProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   json2.type = "array";
   const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
   const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
   const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
-    ...params,
-    path: [...params.path, prefixPath, i]
+    ...params2,
+    path: [...params2.path, prefixPath, i]
   }));
   const rest = def.rest ? processSchema(def.rest, ctx, {
-    ...params,
-    path: [...params.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
+    ...params2,
+    path: [...params2.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
   }) : null;
   let minItems = def.items.length;
   while (minItems > 0) {
@@ -46661,7 +46661,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-var recordProcessor = (schema, ctx, _json, params) => {
+var recordProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   json2.type = "object";
@@ -46669,8 +46669,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
   const patterns = aggregateChecks(keyType).patterns;
   if (def.mode === "loose" && patterns && patterns.size > 0) {
     const valueSchema = processSchema(def.valueType, ctx, {
-      ...params,
-      path: [...params.path, "patternProperties", "*"]
+      ...params2,
+      path: [...params2.path, "patternProperties", "*"]
     });
     json2.patternProperties = {};
     for (const pattern of patterns) {
@@ -46679,8 +46679,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
   } else {
     if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
       json2.propertyNames = processSchema(def.keyType, ctx, {
-        ...params,
-        path: [...params.path, "propertyNames"]
+        ...params2,
+        path: [...params2.path, "propertyNames"]
       });
       let pending = pendingRecords.get(ctx);
       if (!pending) {
@@ -46691,8 +46691,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
       pending.push(schema);
     }
     json2.additionalProperties = processSchema(def.valueType, ctx, {
-      ...params,
-      path: [...params.path, "additionalProperties"]
+      ...params2,
+      path: [...params2.path, "additionalProperties"]
     });
   }
   const keyValues = keyType._zod.values;
@@ -46704,9 +46704,9 @@ var recordProcessor = (schema, ctx, _json, params) => {
     }
   }
 };
-var nullableProcessor = (schema, ctx, json2, params) => {
+var nullableProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  const inner = processSchema(def.innerType, ctx, params);
+  const inner = processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   if (ctx.target === "openapi-3.0") {
     seen.ref = def.innerType;
@@ -46715,14 +46715,14 @@ var nullableProcessor = (schema, ctx, json2, params) => {
     json2.anyOf = [inner, { type: "null" }];
   }
 };
-var nonoptionalProcessor = (schema, ctx, _json, params) => {
+var nonoptionalProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value, schema, ctx, json2, params2) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
@@ -46732,73 +46732,73 @@ function serializeDefaultValue(value, schema, ctx, json2, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json2, params2, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
-var defaultProcessor = (schema, ctx, json2, params) => {
+var defaultProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params2);
   if (value !== UNREPRESENTABLE_DEFAULT)
     json2.default = value;
 };
-var prefaultProcessor = (schema, ctx, json2, params) => {
+var prefaultProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params2);
   if (value !== UNREPRESENTABLE_DEFAULT)
     json2._prefault = value;
 };
-var catchProcessor = (schema, ctx, json2, params) => {
+var catchProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   let catchValue;
   try {
     catchValue = def.catchValue(void 0);
   } catch {
-    handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
+    handleUnrepresentable(schema, ctx, json2, params2, "Dynamic catch values are not supported in JSON Schema");
     return;
   }
   json2.default = catchValue;
 };
-var pipeProcessor = (schema, ctx, _json, params) => {
+var pipeProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
   const inIsTransform = def.in._zod.traits.has("$ZodTransform");
   const innerType = ctx.io === "input" ? inIsTransform ? def.out : def.in : def.out;
-  processSchema(innerType, ctx, params);
+  processSchema(innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
-var readonlyProcessor = (schema, ctx, json2, params) => {
+var readonlyProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   json2.readOnly = true;
 };
-var promiseProcessor = (schema, ctx, _json, params) => {
+var promiseProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
-var optionalProcessor = (schema, ctx, _json, params) => {
+var optionalProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
-var lazyProcessor = (schema, ctx, _json, params) => {
+var lazyProcessor = (schema, ctx, _json, params2) => {
   const innerType = schema._zod.innerType;
-  processSchema(innerType, ctx, params);
+  processSchema(innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
@@ -46843,10 +46843,10 @@ var allProcessors = {
   optional: optionalProcessor,
   lazy: lazyProcessor
 };
-function toJSONSchema(input2, params) {
+function toJSONSchema(input2, params2) {
   if ("_idmap" in input2) {
     const registry2 = input2;
-    const ctx2 = initializeContext({ ...params, processors: allProcessors });
+    const ctx2 = initializeContext({ ...params2, processors: allProcessors });
     const defs = {};
     for (const entry of registry2._idmap.entries()) {
       const [_, schema] = entry;
@@ -46855,7 +46855,7 @@ function toJSONSchema(input2, params) {
     const schemas2 = {};
     const external = {
       registry: registry2,
-      uri: params?.uri,
+      uri: params2?.uri,
       defs
     };
     ctx2.external = external;
@@ -46872,7 +46872,7 @@ function toJSONSchema(input2, params) {
     }
     return { schemas: schemas2 };
   }
-  const ctx = initializeContext({ ...params, processors: allProcessors });
+  const ctx = initializeContext({ ...params2, processors: allProcessors });
   processSchema(input2, ctx);
   extractDefs(ctx, input2);
   return finalize(ctx, input2);
@@ -46912,8 +46912,8 @@ var JSONSchemaGenerator = class {
   get seen() {
     return this.ctx.seen;
   }
-  constructor(params) {
-    let normalizedTarget = params?.target ?? "draft-2020-12";
+  constructor(params2) {
+    let normalizedTarget = params2?.target ?? "draft-2020-12";
     if (normalizedTarget === "draft-4")
       normalizedTarget = "draft-04";
     if (normalizedTarget === "draft-7")
@@ -46921,10 +46921,10 @@ var JSONSchemaGenerator = class {
     this.ctx = initializeContext({
       processors: allProcessors,
       target: normalizedTarget,
-      ...params?.metadata && { metadata: params.metadata },
-      ...params?.unrepresentable && { unrepresentable: params.unrepresentable },
-      ...params?.override && { override: params.override },
-      ...params?.io && { io: params.io }
+      ...params2?.metadata && { metadata: params2.metadata },
+      ...params2?.unrepresentable && { unrepresentable: params2.unrepresentable },
+      ...params2?.override && { override: params2.override },
+      ...params2?.io && { io: params2.io }
     });
   }
   /**
@@ -47263,8 +47263,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   with(...chks) {
     return this.check(...chks);
   },
-  clone(def, params) {
-    return clone(this, def, params);
+  clone(def, params2) {
+    return clone(this, def, params2);
   },
   brand() {
     return this;
@@ -47273,11 +47273,11 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check2, params2) {
+    return this.check(refine(check2, params2));
   },
-  superRefine(refinement, params) {
-    return this.check(superRefine(refinement, params));
+  superRefine(refinement, params2) {
+    return this.check(superRefine(refinement, params2));
   },
   overwrite(fn) {
     return this.check(_overwrite(fn));
@@ -47294,8 +47294,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   nullish() {
     return optional(nullable(this));
   },
-  nonoptional(params) {
-    return nonoptional(this, params);
+  nonoptional(params2) {
+    return nonoptional(this, params2);
   },
   array() {
     return array(this);
@@ -47315,8 +47315,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   prefault(d) {
     return prefault(this, d);
   },
-  catch(params) {
-    return _catch2(this, params);
+  catch(params2) {
+    return _catch2(this, params2);
   },
   pipe(target) {
     return pipe(this, target);
@@ -47358,17 +47358,17 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   set "~standard"(value) {
     util_exports.own(this, "~standard", value);
   },
-  parse: function _parse2(data, params) {
-    return parse2(this, data, params, { callee: _parse2 });
+  parse: function _parse2(data, params2) {
+    return parse2(this, data, params2, { callee: _parse2 });
   },
-  parseAsync: async function _parseAsync2(data, params) {
-    return await parseAsync2(this, data, params, { callee: _parseAsync2 });
+  parseAsync: async function _parseAsync2(data, params2) {
+    return await parseAsync2(this, data, params2, { callee: _parseAsync2 });
   },
-  safeParse(data, params) {
-    return safeParse2(this, data, params);
+  safeParse(data, params2) {
+    return safeParse2(this, data, params2);
   },
-  async safeParseAsync(data, params) {
-    return safeParseAsync2(this, data, params);
+  async safeParseAsync(data, params2) {
+    return safeParseAsync2(this, data, params2);
   },
   // `spa` is an alias: same function object as `safeParseAsync`, as before.
   get spa() {
@@ -47377,38 +47377,38 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   set spa(value) {
     util_exports.own(this, "spa", value);
   },
-  validate(data, params) {
-    return validate2(this, data, params);
+  validate(data, params2) {
+    return validate2(this, data, params2);
   },
-  validateAsync(data, params) {
-    return validateAsync(this, data, params);
+  validateAsync(data, params2) {
+    return validateAsync(this, data, params2);
   },
-  encode: function _encode2(data, params) {
-    return encode2(this, data, params, { callee: _encode2 });
+  encode: function _encode2(data, params2) {
+    return encode2(this, data, params2, { callee: _encode2 });
   },
-  decode: function _decode2(data, params) {
-    return decode2(this, data, params, { callee: _decode2 });
+  decode: function _decode2(data, params2) {
+    return decode2(this, data, params2, { callee: _decode2 });
   },
-  encodeAsync: async function _encodeAsync2(data, params) {
-    return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
+  encodeAsync: async function _encodeAsync2(data, params2) {
+    return await encodeAsync2(this, data, params2, { callee: _encodeAsync2 });
   },
-  decodeAsync: async function _decodeAsync2(data, params) {
-    return await decodeAsync2(this, data, params, { callee: _decodeAsync2 });
+  decodeAsync: async function _decodeAsync2(data, params2) {
+    return await decodeAsync2(this, data, params2, { callee: _decodeAsync2 });
   },
-  safeEncode(data, params) {
-    return safeEncode2(this, data, params);
+  safeEncode(data, params2) {
+    return safeEncode2(this, data, params2);
   },
-  safeDecode(data, params) {
-    return safeDecode2(this, data, params);
+  safeDecode(data, params2) {
+    return safeDecode2(this, data, params2);
   },
-  async safeEncodeAsync(data, params) {
-    return safeEncodeAsync2(this, data, params);
+  async safeEncodeAsync(data, params2) {
+    return safeEncodeAsync2(this, data, params2);
   },
-  async safeDecodeAsync(data, params) {
-    return safeDecodeAsync2(this, data, params);
+  async safeDecodeAsync(data, params2) {
+    return safeDecodeAsync2(this, data, params2);
   },
-  toJSONSchema(params) {
-    return createToJSONSchemaMethod(this, {})(params);
+  toJSONSchema(params2) {
+    return createToJSONSchemaMethod(this, {})(params2);
   },
   // Reads through to the registry on every access, so it must not cache.
   get description() {
@@ -47424,7 +47424,7 @@ var _ZodString = /* @__PURE__ */ $constructor(
   (inst, def) => {
     $ZodString.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => stringProcessor(inst, ctx, json2, params2);
   },
   /* @__PURE__ */ util_exports.derived({
     format: (inst) => aggregateChecks(inst).format ?? null,
@@ -47455,11 +47455,11 @@ var _ZodString = /* @__PURE__ */ $constructor(
     nonempty(...args) {
       return this.check(_minLength(1, ...args));
     },
-    lowercase(params) {
-      return this.check(_lowercase(params));
+    lowercase(params2) {
+      return this.check(_lowercase(params2));
     },
-    uppercase(params) {
-      return this.check(_uppercase(params));
+    uppercase(params2) {
+      return this.check(_uppercase(params2));
     },
     trim() {
       return this.check(_trim());
@@ -47482,87 +47482,87 @@ var ZodString = /* @__PURE__ */ $constructor("ZodString", (inst, def) => {
   $ZodString.init(inst, def);
   _ZodString.init(inst, def);
 }, {
-  email(params) {
-    return this.check(_email(ZodEmail, params));
+  email(params2) {
+    return this.check(_email(ZodEmail, params2));
   },
-  url(params) {
-    return this.check(_url(ZodURL, params));
+  url(params2) {
+    return this.check(_url(ZodURL, params2));
   },
-  jwt(params) {
-    return this.check(_jwt(ZodJWT, params));
+  jwt(params2) {
+    return this.check(_jwt(ZodJWT, params2));
   },
-  emoji(params) {
-    return this.check(_emoji2(ZodEmoji, params));
+  emoji(params2) {
+    return this.check(_emoji2(ZodEmoji, params2));
   },
-  guid(params) {
-    return this.check(_guid(ZodGUID, params));
+  guid(params2) {
+    return this.check(_guid(ZodGUID, params2));
   },
-  uuid(params) {
-    return this.check(_uuid(ZodUUID, params));
+  uuid(params2) {
+    return this.check(_uuid(ZodUUID, params2));
   },
-  uuidv4(params) {
-    return this.check(_uuidv4(ZodUUID, params));
+  uuidv4(params2) {
+    return this.check(_uuidv4(ZodUUID, params2));
   },
-  uuidv6(params) {
-    return this.check(_uuidv6(ZodUUID, params));
+  uuidv6(params2) {
+    return this.check(_uuidv6(ZodUUID, params2));
   },
-  uuidv7(params) {
-    return this.check(_uuidv7(ZodUUID, params));
+  uuidv7(params2) {
+    return this.check(_uuidv7(ZodUUID, params2));
   },
-  nanoid(params) {
-    return this.check(_nanoid(ZodNanoID, params));
+  nanoid(params2) {
+    return this.check(_nanoid(ZodNanoID, params2));
   },
-  cuid(params) {
-    return this.check(_cuid(ZodCUID, params));
+  cuid(params2) {
+    return this.check(_cuid(ZodCUID, params2));
   },
-  cuid2(params) {
-    return this.check(_cuid2(ZodCUID2, params));
+  cuid2(params2) {
+    return this.check(_cuid2(ZodCUID2, params2));
   },
-  ulid(params) {
-    return this.check(_ulid(ZodULID, params));
+  ulid(params2) {
+    return this.check(_ulid(ZodULID, params2));
   },
-  base64(params) {
-    return this.check(_base64(ZodBase64, params));
+  base64(params2) {
+    return this.check(_base64(ZodBase64, params2));
   },
-  base64url(params) {
-    return this.check(_base64url(ZodBase64URL, params));
+  base64url(params2) {
+    return this.check(_base64url(ZodBase64URL, params2));
   },
-  xid(params) {
-    return this.check(_xid(ZodXID, params));
+  xid(params2) {
+    return this.check(_xid(ZodXID, params2));
   },
-  ksuid(params) {
-    return this.check(_ksuid(ZodKSUID, params));
+  ksuid(params2) {
+    return this.check(_ksuid(ZodKSUID, params2));
   },
-  ipv4(params) {
-    return this.check(_ipv4(ZodIPv4, params));
+  ipv4(params2) {
+    return this.check(_ipv4(ZodIPv4, params2));
   },
-  ipv6(params) {
-    return this.check(_ipv6(ZodIPv6, params));
+  ipv6(params2) {
+    return this.check(_ipv6(ZodIPv6, params2));
   },
-  cidrv4(params) {
-    return this.check(_cidrv4(ZodCIDRv4, params));
+  cidrv4(params2) {
+    return this.check(_cidrv4(ZodCIDRv4, params2));
   },
-  cidrv6(params) {
-    return this.check(_cidrv6(ZodCIDRv6, params));
+  cidrv6(params2) {
+    return this.check(_cidrv6(ZodCIDRv6, params2));
   },
-  e164(params) {
-    return this.check(_e164(ZodE164, params));
+  e164(params2) {
+    return this.check(_e164(ZodE164, params2));
   },
-  datetime(params) {
-    return this.check(_isoDateTime(ZodISODateTime, params));
+  datetime(params2) {
+    return this.check(_isoDateTime(ZodISODateTime, params2));
   },
-  date(params) {
-    return this.check(_isoDate(ZodISODate, params));
+  date(params2) {
+    return this.check(_isoDate(ZodISODate, params2));
   },
-  time(params) {
-    return this.check(_isoTime(ZodISOTime, params));
+  time(params2) {
+    return this.check(_isoTime(ZodISOTime, params2));
   },
-  duration(params) {
-    return this.check(_isoDuration(ZodISODuration, params));
+  duration(params2) {
+    return this.check(_isoDuration(ZodISODuration, params2));
   }
 });
-function string2(params) {
-  return _string(ZodString, params);
+function string2(params2) {
+  return _string(ZodString, params2);
 }
 var ZodStringFormat = /* @__PURE__ */ $constructor("ZodStringFormat", (inst, def) => {
   $ZodStringFormat.init(inst, def);
@@ -47588,171 +47588,171 @@ var ZodEmail = /* @__PURE__ */ $constructor("ZodEmail", (inst, def) => {
   $ZodEmail.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function email2(params) {
-  return _email(ZodEmail, params);
+function email2(params2) {
+  return _email(ZodEmail, params2);
 }
 var ZodGUID = /* @__PURE__ */ $constructor("ZodGUID", (inst, def) => {
   $ZodGUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function guid2(params) {
-  return _guid(ZodGUID, params);
+function guid2(params2) {
+  return _guid(ZodGUID, params2);
 }
 var ZodUUID = /* @__PURE__ */ $constructor("ZodUUID", (inst, def) => {
   $ZodUUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function uuid2(params) {
-  return _uuid(ZodUUID, params);
+function uuid2(params2) {
+  return _uuid(ZodUUID, params2);
 }
-function uuidv4(params) {
-  return _uuidv4(ZodUUID, params);
+function uuidv4(params2) {
+  return _uuidv4(ZodUUID, params2);
 }
-function uuidv6(params) {
-  return _uuidv6(ZodUUID, params);
+function uuidv6(params2) {
+  return _uuidv6(ZodUUID, params2);
 }
-function uuidv7(params) {
-  return _uuidv7(ZodUUID, params);
+function uuidv7(params2) {
+  return _uuidv7(ZodUUID, params2);
 }
 var ZodURL = /* @__PURE__ */ $constructor("ZodURL", (inst, def) => {
   $ZodURL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function url(params) {
-  return _url(ZodURL, params);
+function url(params2) {
+  return _url(ZodURL, params2);
 }
-function httpUrl(params) {
+function httpUrl(params2) {
   return _url(ZodURL, {
     protocol: httpProtocol,
     hostname: domain,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodEmoji = /* @__PURE__ */ $constructor("ZodEmoji", (inst, def) => {
   $ZodEmoji.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function emoji2(params) {
-  return _emoji2(ZodEmoji, params);
+function emoji2(params2) {
+  return _emoji2(ZodEmoji, params2);
 }
 var ZodNanoID = /* @__PURE__ */ $constructor("ZodNanoID", (inst, def) => {
   $ZodNanoID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function nanoid2(params) {
-  return _nanoid(ZodNanoID, params);
+function nanoid2(params2) {
+  return _nanoid(ZodNanoID, params2);
 }
 var ZodCUID = /* @__PURE__ */ $constructor("ZodCUID", (inst, def) => {
   $ZodCUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cuid3(params) {
-  return _cuid(ZodCUID, params);
+function cuid3(params2) {
+  return _cuid(ZodCUID, params2);
 }
 var ZodCUID2 = /* @__PURE__ */ $constructor("ZodCUID2", (inst, def) => {
   $ZodCUID2.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cuid22(params) {
-  return _cuid2(ZodCUID2, params);
+function cuid22(params2) {
+  return _cuid2(ZodCUID2, params2);
 }
 var ZodULID = /* @__PURE__ */ $constructor("ZodULID", (inst, def) => {
   $ZodULID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ulid2(params) {
-  return _ulid(ZodULID, params);
+function ulid2(params2) {
+  return _ulid(ZodULID, params2);
 }
 var ZodXID = /* @__PURE__ */ $constructor("ZodXID", (inst, def) => {
   $ZodXID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function xid2(params) {
-  return _xid(ZodXID, params);
+function xid2(params2) {
+  return _xid(ZodXID, params2);
 }
 var ZodKSUID = /* @__PURE__ */ $constructor("ZodKSUID", (inst, def) => {
   $ZodKSUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ksuid2(params) {
-  return _ksuid(ZodKSUID, params);
+function ksuid2(params2) {
+  return _ksuid(ZodKSUID, params2);
 }
 var ZodIPv4 = /* @__PURE__ */ $constructor("ZodIPv4", (inst, def) => {
   $ZodIPv4.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ipv42(params) {
-  return _ipv4(ZodIPv4, params);
+function ipv42(params2) {
+  return _ipv4(ZodIPv4, params2);
 }
 var ZodMAC = /* @__PURE__ */ $constructor("ZodMAC", (inst, def) => {
   $ZodMAC.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function mac2(params) {
-  return _mac(ZodMAC, params);
+function mac2(params2) {
+  return _mac(ZodMAC, params2);
 }
 var ZodIPv6 = /* @__PURE__ */ $constructor("ZodIPv6", (inst, def) => {
   $ZodIPv6.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ipv62(params) {
-  return _ipv6(ZodIPv6, params);
+function ipv62(params2) {
+  return _ipv6(ZodIPv6, params2);
 }
 var ZodCIDRv4 = /* @__PURE__ */ $constructor("ZodCIDRv4", (inst, def) => {
   $ZodCIDRv4.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cidrv42(params) {
-  return _cidrv4(ZodCIDRv4, params);
+function cidrv42(params2) {
+  return _cidrv4(ZodCIDRv4, params2);
 }
 var ZodCIDRv6 = /* @__PURE__ */ $constructor("ZodCIDRv6", (inst, def) => {
   $ZodCIDRv6.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cidrv62(params) {
-  return _cidrv6(ZodCIDRv6, params);
+function cidrv62(params2) {
+  return _cidrv6(ZodCIDRv6, params2);
 }
 var ZodBase64 = /* @__PURE__ */ $constructor("ZodBase64", (inst, def) => {
   $ZodBase64.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function base642(params) {
-  return _base64(ZodBase64, params);
+function base642(params2) {
+  return _base64(ZodBase64, params2);
 }
 var ZodBase64URL = /* @__PURE__ */ $constructor("ZodBase64URL", (inst, def) => {
   $ZodBase64URL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function base64url2(params) {
-  return _base64url(ZodBase64URL, params);
+function base64url2(params2) {
+  return _base64url(ZodBase64URL, params2);
 }
 var ZodE164 = /* @__PURE__ */ $constructor("ZodE164", (inst, def) => {
   $ZodE164.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function e1642(params) {
-  return _e164(ZodE164, params);
+function e1642(params2) {
+  return _e164(ZodE164, params2);
 }
 var ZodCreditCard = /* @__PURE__ */ $constructor("ZodCreditCard", (inst, def) => {
   $ZodCreditCard.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function creditCard2(params) {
-  return _creditCard(ZodCreditCard, params);
+function creditCard2(params2) {
+  return _creditCard(ZodCreditCard, params2);
 }
 var ZodIBAN = /* @__PURE__ */ $constructor("ZodIBAN", (inst, def) => {
   $ZodIBAN.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function iban2(params) {
-  return _iban(ZodIBAN, params);
+function iban2(params2) {
+  return _iban(ZodIBAN, params2);
 }
 var ZodJWT = /* @__PURE__ */ $constructor("ZodJWT", (inst, def) => {
   $ZodJWT.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function jwt(params) {
-  return _jwt(ZodJWT, params);
+function jwt(params2) {
+  return _jwt(ZodJWT, params2);
 }
 var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat", (inst, def) => {
   $ZodCustomStringFormat.init(inst, def);
@@ -47770,20 +47770,20 @@ function hex2(_params) {
 function currencyCode2(_params) {
   return _stringFormat(ZodCustomStringFormat, "currency_code", currencyCode, _params);
 }
-function hash(alg, params) {
-  const enc = params?.enc ?? "hex";
+function hash(alg, params2) {
+  const enc = params2?.enc ?? "hex";
   const format = `${alg}_${enc}`;
   const regex2 = regexes_exports[format];
   if (!regex2)
     throw new Error(`Unrecognized hash format: ${format}`);
-  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
+  return _stringFormat(ZodCustomStringFormat, format, regex2, params2);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
   (inst, def) => {
     $ZodNumber.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => numberProcessor(inst, ctx, json2, params2);
     inst.isFinite = true;
   },
   /* @__PURE__ */ util_exports.derived({
@@ -47801,171 +47801,171 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     },
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value, params2) {
+      return this.check(_gt(value, params2));
     },
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value, params2) {
+      return this.check(_lt(value, params2));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    int(params) {
-      return this.check(int(params));
+    int(params2) {
+      return this.check(int(params2));
     },
-    safe(params) {
-      return this.check(int(params));
+    safe(params2) {
+      return this.check(int(params2));
     },
-    positive(params) {
-      return this.check(_gt(0, params));
+    positive(params2) {
+      return this.check(_gt(0, params2));
     },
-    nonnegative(params) {
-      return this.check(_gte(0, params));
+    nonnegative(params2) {
+      return this.check(_gte(0, params2));
     },
-    negative(params) {
-      return this.check(_lt(0, params));
+    negative(params2) {
+      return this.check(_lt(0, params2));
     },
-    nonpositive(params) {
-      return this.check(_lte(0, params));
+    nonpositive(params2) {
+      return this.check(_lte(0, params2));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value, params2) {
+      return this.check(_multipleOf(value, params2));
     },
-    step(value, params) {
-      return this.check(_multipleOf(value, params));
+    step(value, params2) {
+      return this.check(_multipleOf(value, params2));
     },
     finite() {
       return this;
     }
   })
 );
-function number2(params) {
-  return _number(ZodNumber, params);
+function number2(params2) {
+  return _number(ZodNumber, params2);
 }
 var ZodNumberFormat = /* @__PURE__ */ $constructor("ZodNumberFormat", (inst, def) => {
   $ZodNumberFormat.init(inst, def);
   ZodNumber.init(inst, def);
 });
-function int(params) {
-  return _int(ZodNumberFormat, params);
+function int(params2) {
+  return _int(ZodNumberFormat, params2);
 }
-function float32(params) {
-  return _float32(ZodNumberFormat, params);
+function float32(params2) {
+  return _float32(ZodNumberFormat, params2);
 }
-function float64(params) {
-  return _float64(ZodNumberFormat, params);
+function float64(params2) {
+  return _float64(ZodNumberFormat, params2);
 }
-function int32(params) {
-  return _int32(ZodNumberFormat, params);
+function int32(params2) {
+  return _int32(ZodNumberFormat, params2);
 }
-function uint32(params) {
-  return _uint32(ZodNumberFormat, params);
+function uint32(params2) {
+  return _uint32(ZodNumberFormat, params2);
 }
 var ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
   $ZodBoolean.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => booleanProcessor(inst, ctx, json2, params2);
 });
-function boolean2(params) {
-  return _boolean(ZodBoolean, params);
+function boolean2(params2) {
+  return _boolean(ZodBoolean, params2);
 }
 var ZodBigInt = /* @__PURE__ */ $constructor(
   "ZodBigInt",
   (inst, def) => {
     $ZodBigInt.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => bigintProcessor(inst, ctx, json2, params2);
   },
   /* @__PURE__ */ util_exports.derived({
     minValue: (inst) => aggregateChecks(inst).minimum ?? null,
     maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value, params2) {
+      return this.check(_gt(value, params2));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value, params2) {
+      return this.check(_lt(value, params2));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    positive(params) {
-      return this.check(_gt(BigInt(0), params));
+    positive(params2) {
+      return this.check(_gt(BigInt(0), params2));
     },
-    negative(params) {
-      return this.check(_lt(BigInt(0), params));
+    negative(params2) {
+      return this.check(_lt(BigInt(0), params2));
     },
-    nonpositive(params) {
-      return this.check(_lte(BigInt(0), params));
+    nonpositive(params2) {
+      return this.check(_lte(BigInt(0), params2));
     },
-    nonnegative(params) {
-      return this.check(_gte(BigInt(0), params));
+    nonnegative(params2) {
+      return this.check(_gte(BigInt(0), params2));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value, params2) {
+      return this.check(_multipleOf(value, params2));
     }
   })
 );
-function bigint2(params) {
-  return _bigint(ZodBigInt, params);
+function bigint2(params2) {
+  return _bigint(ZodBigInt, params2);
 }
 var ZodBigIntFormat = /* @__PURE__ */ $constructor("ZodBigIntFormat", (inst, def) => {
   $ZodBigIntFormat.init(inst, def);
   ZodBigInt.init(inst, def);
 });
-function int64(params) {
-  return _int64(ZodBigIntFormat, params);
+function int64(params2) {
+  return _int64(ZodBigIntFormat, params2);
 }
-function uint64(params) {
-  return _uint64(ZodBigIntFormat, params);
+function uint64(params2) {
+  return _uint64(ZodBigIntFormat, params2);
 }
 var ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
   $ZodSymbol.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => symbolProcessor(inst, ctx, json2, params2);
 });
-function symbol(params) {
-  return _symbol(ZodSymbol, params);
+function symbol(params2) {
+  return _symbol(ZodSymbol, params2);
 }
 var ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
   $ZodUndefined.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => undefinedProcessor(inst, ctx, json2, params2);
 });
-function _undefined3(params) {
-  return _undefined2(ZodUndefined, params);
+function _undefined3(params2) {
+  return _undefined2(ZodUndefined, params2);
 }
 var ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
   $ZodNull.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nullProcessor(inst, ctx, json2, params2);
 });
-function _null3(params) {
-  return _null2(ZodNull, params);
+function _null3(params2) {
+  return _null2(ZodNull, params2);
 }
 var ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
   $ZodAny.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => anyProcessor(inst, ctx, json2, params2);
 });
 function any() {
   return _any(ZodAny);
@@ -47973,7 +47973,7 @@ function any() {
 var ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
   $ZodUnknown.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unknownProcessor(inst, ctx, json2, params2);
 });
 function unknown() {
   return _unknown(ZodUnknown);
@@ -47981,27 +47981,27 @@ function unknown() {
 var ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
   $ZodNever.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => neverProcessor(inst, ctx, json2, params2);
 });
-function never(params) {
-  return _never(ZodNever, params);
+function never(params2) {
+  return _never(ZodNever, params2);
 }
 var ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
   $ZodVoid.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => voidProcessor(inst, ctx, json2, params2);
 });
-function _void2(params) {
-  return _void(ZodVoid, params);
+function _void2(params2) {
+  return _void(ZodVoid, params2);
 }
 var ZodDate = /* @__PURE__ */ $constructor(
   "ZodDate",
   (inst, def) => {
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
+    inst._zod.processJSONSchema = (ctx, json2, params2) => dateProcessor(inst, ctx, json2, params2);
+    inst.min = (value, params2) => inst.check(_gte(value, params2));
+    inst.max = (value, params2) => inst.check(_lte(value, params2));
   },
   /* @__PURE__ */ util_exports.derived({
     minDate: (inst) => {
@@ -48014,34 +48014,34 @@ var ZodDate = /* @__PURE__ */ $constructor(
     }
   }, {})
 );
-function date2(params) {
-  return _date(ZodDate, params);
+function date2(params2) {
+  return _date(ZodDate, params2);
 }
 var ZodArray = /* @__PURE__ */ $constructor("ZodArray", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodArray.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => arrayProcessor(inst, ctx, json2, params2);
   inst.element = def.element;
 }, {
-  min(n, params) {
-    return this.check(_minLength(n, params));
+  min(n, params2) {
+    return this.check(_minLength(n, params2));
   },
-  nonempty(params) {
-    return this.check(_minLength(1, params));
+  nonempty(params2) {
+    return this.check(_minLength(1, params2));
   },
-  max(n, params) {
-    return this.check(_maxLength(n, params));
+  max(n, params2) {
+    return this.check(_maxLength(n, params2));
   },
-  length(n, params) {
-    return this.check(_length(n, params));
+  length(n, params2) {
+    return this.check(_length(n, params2));
   },
   unwrap() {
     return this.element;
   }
 });
-function array(element, params) {
-  return _array(ZodArray, element, params);
+function array(element, params2) {
+  return _array(ZodArray, element, params2);
 }
 function keyof(schema) {
   const shape = schema._zod.def.shape;
@@ -48051,7 +48051,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => objectProcessor(inst, ctx, json2, params2);
   util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
 }, {
   keyof() {
@@ -48097,73 +48097,73 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
     return util_exports.required(ZodNonOptional, this, args[0]);
   }
 });
-function object(shape, params) {
+function object(shape, params2) {
   const def = {
     type: "object",
     shape: shape ?? {},
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   };
   return new ZodObject(def);
 }
-function strictObject(shape, params) {
+function strictObject(shape, params2) {
   return new ZodObject({
     type: "object",
     shape,
     catchall: never(),
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function looseObject(shape, params) {
+function looseObject(shape, params2) {
   return new ZodObject({
     type: "object",
     shape,
     catchall: unknown(),
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
   $ZodUnion.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unionProcessor(inst, ctx, json2, params2);
   inst.options = def.options;
 });
-function union(options, params) {
+function union(options, params2) {
   return new ZodUnion({
     type: "union",
     options,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodXor.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unionProcessor(inst, ctx, json2, params2);
   inst.options = def.options;
 });
-function xor(options, params) {
+function xor(options, params2) {
   return new ZodXor({
     type: "union",
     options,
     inclusive: false,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodDiscriminatedUnion.init(inst, def);
 });
-function discriminatedUnion(discriminator, options, params) {
+function discriminatedUnion(discriminator, options, params2) {
   return new ZodDiscriminatedUnion({
     type: "union",
     options,
     discriminator,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
   $ZodIntersection.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => intersectionProcessor(inst, ctx, json2, params2);
 });
 function intersection(left, right) {
   return new ZodIntersection({
@@ -48176,7 +48176,7 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTuple.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => tupleProcessor(inst, ctx, json2, params2);
 }, {
   rest(rest) {
     return this.clone({
@@ -48196,24 +48196,24 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
 });
 function tuple(items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
-  const params = hasRest ? _params : _paramsOrRest;
+  const params2 = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new ZodTuple({
     type: "tuple",
     items,
     rest,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodRecord = /* @__PURE__ */ $constructor("ZodRecord", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodRecord.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => recordProcessor(inst, ctx, json2, params2);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
 });
-function record(keyType, valueType, params) {
+function record(keyType, valueType, params2) {
   if (!valueType || !valueType._zod) {
     return new ZodRecord({
       type: "record",
@@ -48226,72 +48226,72 @@ function record(keyType, valueType, params) {
     type: "record",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function partialRecord(keyType, valueType, params) {
+function partialRecord(keyType, valueType, params2) {
   return new ZodRecord({
     type: "record",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params),
+    ...util_exports.normalizeParams(params2),
     partial: true
   });
 }
-function looseRecord(keyType, valueType, params) {
+function looseRecord(keyType, valueType, params2) {
   return new ZodRecord({
     type: "record",
     keyType,
     valueType,
     mode: "loose",
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodMap = /* @__PURE__ */ $constructor("ZodMap", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodMap.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => mapProcessor(inst, ctx, json2, params2);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
   inst.min = (...args) => inst.check(_minSize(...args));
-  inst.nonempty = (params) => inst.check(_minSize(1, params));
+  inst.nonempty = (params2) => inst.check(_minSize(1, params2));
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function map(keyType, valueType, params) {
+function map(keyType, valueType, params2) {
   return new ZodMap({
     type: "map",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodSet = /* @__PURE__ */ $constructor("ZodSet", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodSet.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => setProcessor(inst, ctx, json2, params2);
   inst.min = (...args) => inst.check(_minSize(...args));
-  inst.nonempty = (params) => inst.check(_minSize(1, params));
+  inst.nonempty = (params2) => inst.check(_minSize(1, params2));
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function set(valueType, params) {
+function set(valueType, params2) {
   return new ZodSet({
     type: "set",
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   $ZodEnum.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => enumProcessor(inst, ctx, json2, params2);
   inst.enum = def.entries;
   inst.options = [...inst._zod.values];
   const keys = new Set(Object.keys(def.entries));
-  inst.extract = (values, params) => {
+  inst.extract = (values, params2) => {
     const newEntries = {};
     for (const value of values) {
       if (keys.has(value)) {
@@ -48302,11 +48302,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     return new ZodEnum({
       ...def,
       checks: [],
-      ...util_exports.normalizeParams(params),
+      ...util_exports.normalizeParams(params2),
       entries: newEntries
     });
   };
-  inst.exclude = (values, params) => {
+  inst.exclude = (values, params2) => {
     const newEntries = { ...def.entries };
     for (const value of values) {
       if (keys.has(value)) {
@@ -48317,30 +48317,30 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     return new ZodEnum({
       ...def,
       checks: [],
-      ...util_exports.normalizeParams(params),
+      ...util_exports.normalizeParams(params2),
       entries: newEntries
     });
   };
 });
-function _enum2(values, params) {
+function _enum2(values, params2) {
   const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
     entries,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function nativeEnum(entries, params) {
+function nativeEnum(entries, params2) {
   return new ZodEnum({
     type: "enum",
     entries,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
   $ZodLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => literalProcessor(inst, ctx, json2, params2);
   inst.values = new Set(def.values);
   Object.defineProperty(inst, "value", {
     get() {
@@ -48351,29 +48351,29 @@ var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
     }
   });
 });
-function literal(value, params) {
+function literal(value, params2) {
   return new ZodLiteral({
     type: "literal",
     values: Array.isArray(value) ? value : [value],
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
   $ZodFile.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
-  inst.min = (size, params) => inst.check(_minSize(size, params));
-  inst.max = (size, params) => inst.check(_maxSize(size, params));
-  inst.mime = (types2, params) => inst.check(_mime(Array.isArray(types2) ? types2 : [types2], params));
+  inst._zod.processJSONSchema = (ctx, json2, params2) => fileProcessor(inst, ctx, json2, params2);
+  inst.min = (size, params2) => inst.check(_minSize(size, params2));
+  inst.max = (size, params2) => inst.check(_maxSize(size, params2));
+  inst.mime = (types2, params2) => inst.check(_mime(Array.isArray(types2) ? types2 : [types2], params2));
 });
-function file(params) {
-  return _file(ZodFile, params);
+function file(params2) {
+  return _file(ZodFile, params2);
 }
 var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTransform.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => transformProcessor(inst, ctx, json2, params2);
   inst._zod.parse = (payload, _ctx) => {
     if (_ctx.direction === "backward") {
       throw new $ZodEncodeError(inst.constructor.name);
@@ -48412,7 +48412,7 @@ function transform(fn) {
 var ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
   $ZodOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => optionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function optional(innerType) {
@@ -48424,7 +48424,7 @@ function optional(innerType) {
 var ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
   $ZodExactOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => optionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function exactOptional(innerType) {
@@ -48436,7 +48436,7 @@ function exactOptional(innerType) {
 var ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
   $ZodNullable.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nullableProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function nullable(innerType) {
@@ -48451,7 +48451,7 @@ function nullish2(innerType) {
 var ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
   $ZodDefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => defaultProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeDefault = inst.unwrap;
 });
@@ -48467,7 +48467,7 @@ function _default2(innerType, defaultValue) {
 var ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
   $ZodPrefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => prefaultProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function prefault(innerType, defaultValue) {
@@ -48482,20 +48482,20 @@ function prefault(innerType, defaultValue) {
 var ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
   $ZodNonOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nonoptionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
-function nonoptional(innerType, params) {
+function nonoptional(innerType, params2) {
   return new ZodNonOptional({
     type: "nonoptional",
     innerType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
   $ZodSuccess.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => successProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function success(innerType) {
@@ -48507,7 +48507,7 @@ function success(innerType) {
 var ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
   $ZodCatch.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => catchProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeCatch = inst.unwrap;
 });
@@ -48521,15 +48521,15 @@ function _catch2(innerType, catchValue) {
 var ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
   $ZodNaN.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nanProcessor(inst, ctx, json2, params2);
 });
-function nan(params) {
-  return _nan(ZodNaN, params);
+function nan(params2) {
+  return _nan(ZodNaN, params2);
 }
 var ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
   $ZodPipe.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => pipeProcessor(inst, ctx, json2, params2);
   inst.in = def.in;
   inst.out = def.out;
 });
@@ -48545,13 +48545,13 @@ var ZodCodec = /* @__PURE__ */ $constructor("ZodCodec", (inst, def) => {
   ZodPipe.init(inst, def);
   $ZodCodec.init(inst, def);
 });
-function codec(in_, out, params) {
+function codec(in_, out, params2) {
   return new ZodCodec({
     type: "pipe",
     in: in_,
     out,
-    transform: params.decode,
-    reverseTransform: params.encode
+    transform: params2.decode,
+    reverseTransform: params2.encode
   });
 }
 function invertCodec(codec2) {
@@ -48571,7 +48571,7 @@ var ZodPreprocess = /* @__PURE__ */ $constructor("ZodPreprocess", (inst, def) =>
 var ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
   $ZodReadonly.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => readonlyProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function readonly(innerType) {
@@ -48583,19 +48583,19 @@ function readonly(innerType) {
 var ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
   $ZodTemplateLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => templateLiteralProcessor(inst, ctx, json2, params2);
 });
-function templateLiteral(parts, params) {
+function templateLiteral(parts, params2) {
   return new ZodTemplateLiteral({
     type: "template_literal",
     parts,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
   $ZodLazy.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => lazyProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.getter();
 });
 function lazy(getter) {
@@ -48607,7 +48607,7 @@ function lazy(getter) {
 var ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
   $ZodPromise.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => promiseProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function promise(innerType) {
@@ -48619,19 +48619,19 @@ function promise(innerType) {
 var ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
   $ZodFunction.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => functionProcessor(inst, ctx, json2, params2);
 });
-function _function(params) {
+function _function(params2) {
   return new ZodFunction({
     type: "function",
-    input: Array.isArray(params?.input) ? tuple(params?.input) : params?.input ?? array(unknown()),
-    output: params?.output ?? unknown()
+    input: Array.isArray(params2?.input) ? tuple(params2?.input) : params2?.input ?? array(unknown()),
+    output: params2?.output ?? unknown()
   });
 }
 var ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
   $ZodCustom.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => customProcessor(inst, ctx, json2, params2);
 });
 function check(fn) {
   const ch = new $ZodCheck({
@@ -48647,25 +48647,25 @@ function custom(fn, _params) {
 function refine(fn, _params = {}) {
   return _refine(ZodCustom, fn, _params);
 }
-function superRefine(fn, params) {
-  return _superRefine(fn, params);
+function superRefine(fn, params2) {
+  return _superRefine(fn, params2);
 }
 var describe2 = describe;
 var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
 }, {
-  properties(shape, params) {
-    return this.check(_properties(shape, params));
+  properties(shape, params2) {
+    return this.check(_properties(shape, params2));
   }
 });
-function _instanceof(cls, params = {}) {
+function _instanceof(cls, params2 = {}) {
   const inst = new ZodInstanceOf({
     type: "custom",
     check: "custom",
     fn: (data) => data instanceof cls,
     abort: true,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
   inst._zod.bag.Class = cls;
   inst._zod.check = (payload) => {
@@ -48686,9 +48686,9 @@ var stringbool = (...args) => _stringbool({
   Boolean: ZodBoolean,
   String: ZodString
 }, ...args);
-function json(params) {
+function json(params2) {
   const jsonSchema = lazy(() => {
-    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
+    return union([string2(params2), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
   return jsonSchema;
 }
@@ -48738,17 +48738,17 @@ __export(iso_exports, {
   duration: () => duration2,
   time: () => time2
 });
-function datetime2(params) {
-  return _isoDateTime(ZodISODateTime, params);
+function datetime2(params2) {
+  return _isoDateTime(ZodISODateTime, params2);
 }
-function date3(params) {
-  return _isoDate(ZodISODate, params);
+function date3(params2) {
+  return _isoDate(ZodISODate, params2);
 }
-function time2(params) {
-  return _isoTime(ZodISOTime, params);
+function time2(params2) {
+  return _isoTime(ZodISOTime, params2);
 }
-function duration2(params) {
-  return _isoDuration(ZodISODuration, params);
+function duration2(params2) {
+  return _isoDuration(ZodISODuration, params2);
 }
 
 // node_modules/zod/v4/classic/from-json-schema.js
@@ -49461,7 +49461,7 @@ function convertSchema(schema, ctx) {
   }
   return baseSchema;
 }
-function fromJSONSchema(schema, params) {
+function fromJSONSchema(schema, params2) {
   if (typeof schema === "boolean") {
     return schema ? z.any() : z.never();
   }
@@ -49471,7 +49471,7 @@ function fromJSONSchema(schema, params) {
   } catch {
     throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
   }
-  const version2 = detectVersion(normalized, params?.defaultTarget);
+  const version2 = detectVersion(normalized, params2?.defaultTarget);
   const defs = normalized.$defs || normalized.definitions || {};
   const ctx = {
     version: version2,
@@ -49479,7 +49479,7 @@ function fromJSONSchema(schema, params) {
     refs: /* @__PURE__ */ new Map(),
     processing: /* @__PURE__ */ new Set(),
     rootSchema: normalized,
-    registry: params?.registry ?? globalRegistry
+    registry: params2?.registry ?? globalRegistry
   };
   return convertSchema(normalized, ctx);
 }
@@ -49690,20 +49690,20 @@ __export(coerce_exports, {
   number: () => number3,
   string: () => string3
 });
-function string3(params) {
-  return _coercedString(ZodString, params);
+function string3(params2) {
+  return _coercedString(ZodString, params2);
 }
-function number3(params) {
-  return _coercedNumber(ZodNumber, params);
+function number3(params2) {
+  return _coercedNumber(ZodNumber, params2);
 }
-function boolean3(params) {
-  return _coercedBoolean(ZodBoolean, params);
+function boolean3(params2) {
+  return _coercedBoolean(ZodBoolean, params2);
 }
-function bigint3(params) {
-  return _coercedBigint(ZodBigInt, params);
+function bigint3(params2) {
+  return _coercedBigint(ZodBigInt, params2);
 }
-function date4(params) {
-  return _coercedDate(ZodDate, params);
+function date4(params2) {
+  return _coercedDate(ZodDate, params2);
 }
 
 // src/checks/outcome.ts
@@ -49771,8 +49771,8 @@ async function rawSamples(server, selector, time3, options) {
   return matrixSeries(answer.data, "a range-vector selector");
 }
 async function rangeQuery(server, query, range, options) {
-  const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
-  const answer = await call(server, "/api/v1/query_range", params, options);
+  const params2 = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
+  const answer = await call(server, "/api/v1/query_range", params2, options);
   if (!answer.ok) return answer;
   return matrixSeries(answer.data, "a range query");
 }
@@ -49798,7 +49798,7 @@ function labelsText(metric) {
   const pairs = Object.entries(metric).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return `{${pairs.join(", ")}}`;
 }
-async function call(server, path2, params, options) {
+async function call(server, path2, params2, options) {
   const url2 = `${server.replace(/\/+$/, "")}${path2}`;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
@@ -49808,7 +49808,7 @@ async function call(server, path2, params, options) {
     const response = await options.fetchImpl(url2, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams(params).toString(),
+      body: new URLSearchParams(params2).toString(),
       signal: controller.signal,
       redirect: "manual"
     });
@@ -49952,21 +49952,21 @@ function escapeFor(value, quote, name, problems) {
 }
 
 // src/checks/prometheus.ts
-async function runPrometheusCheck(spec, context, options, signal) {
+async function runPrometheusCheck(spec, context2, options, signal) {
   const threshold = spec.max !== void 0 || spec.min !== void 0 ? { max: spec.max, min: spec.min } : void 0;
   const base = {
     unit: spec.unit,
     threshold,
     metric: spec.deviation ? "deviation" : spec.range?.reduce ?? "value"
   };
-  const values = targetValues(spec, context);
+  const values = targetValues(spec, context2);
   const filled = fillQuery(spec.query, values);
   if (!filled.ok) return { ...base, status: "error", message: filled.message };
   const query = { fetchImpl: options.fetchImpl, timeoutMs: spec.timeoutMs, signal };
   const time3 = options.now() / 1e3;
   if (!spec.range) {
     const answer = await instantQuery(spec.server, filled.query, time3, query);
-    const one = single(answer, context.target.name);
+    const one = single(answer, context2.target.name);
     if (!one.ok) return { ...base, status: one.status, message: one.message };
     return judge2(spec, one.value, base);
   }
@@ -49974,7 +49974,7 @@ async function runPrometheusCheck(spec, context, options, signal) {
   const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
   const series = singleSeries(
     await rangeQuery(spec.server, filled.query, window2, query),
-    context.target.name
+    context2.target.name
   );
   if (!series.ok) return { ...base, status: series.status, message: series.message };
   if (!spec.deviation) {
@@ -49994,7 +49994,7 @@ async function runPrometheusCheck(spec, context, options, signal) {
   const baselineWindow = { start: window2.start - shift, end: window2.end - shift, step: window2.step };
   const baseline = singleSeries(
     await rangeQuery(spec.server, baselineQuery.query, baselineWindow, query),
-    `the baseline of ${context.target.name}`
+    `the baseline of ${context2.target.name}`
   );
   if (!baseline.ok) return { ...base, status: baseline.status, message: `baseline: ${baseline.message}` };
   const result = deviation(series.values, baseline.values, shift);
@@ -50007,15 +50007,15 @@ async function runPrometheusCheck(spec, context, options, signal) {
   }
   return judge2(spec, result.value, base, "Deviation");
 }
-function targetValues(spec, context) {
+function targetValues(spec, context2) {
   const strings = {
-    target: context.target.name,
-    service: context.service,
-    environment: context.environment,
-    component: context.component,
-    version: context.version
+    target: context2.target.name,
+    service: context2.service,
+    environment: context2.environment,
+    component: context2.component,
+    version: context2.version
   };
-  for (const [key3, value] of Object.entries(context.target.labels)) strings[`labels.${key3}`] = value;
+  for (const [key3, value] of Object.entries(context2.target.labels)) strings[`labels.${key3}`] = value;
   const tokens = spec.range ? { range: promDuration(spec.range.rangeMs) } : {};
   return { strings, tokens };
 }
@@ -50078,16 +50078,16 @@ function promDuration(ms2) {
 }
 
 // src/checks/analysis.ts
-async function runAnalysisCheck(spec, context, options, signal) {
-  const windowMs = context.now - context.windowStart;
-  if (windowMs < 1e3) return waiting(context, `the window is only ${(windowMs / 1e3).toFixed(2)} s long`);
+async function runAnalysisCheck(spec, context2, options, signal) {
+  const windowMs = context2.now - context2.windowStart;
+  if (windowMs < 1e3) return waiting(context2, `the window is only ${(windowMs / 1e3).toFixed(2)} s long`);
   const query = { fetchImpl: options.fetchImpl, timeoutMs: spec.timeoutMs, signal };
-  const found = spec.metric.type === "counts" ? await countsFinding(spec, spec.metric, context, windowMs, query) : await seriesFinding(spec, spec.metric, context, query);
+  const found = spec.metric.type === "counts" ? await countsFinding(spec, spec.metric, context2, windowMs, query) : await seriesFinding(spec, spec.metric, context2, query);
   if (!found.ok) return found.outcome;
-  return settle2(spec, context, found.value);
+  return settle2(spec, context2, found.value);
 }
-async function countsFinding(spec, metric, context, windowMs, query) {
-  const read = (template, arm2, what) => counterTotal(spec, context, template, arm2, query, what);
+async function countsFinding(spec, metric, context2, windowMs, query) {
+  const read = (template, arm2, what) => counterTotal(spec, context2, template, arm2, query, what);
   const absent = [];
   const readArm = async (targets, name) => {
     const [failures, total] = await Promise.all([
@@ -50101,7 +50101,7 @@ async function countsFinding(spec, metric, context, windowMs, query) {
         return {
           ok: false,
           outcome: waiting(
-            context,
+            context2,
             `the failures selector matches no ${name} series (absentFailures: zero counts that as no failures)`
           )
         };
@@ -50110,8 +50110,8 @@ async function countsFinding(spec, metric, context, windowMs, query) {
     return arm(failures.value, total.value, name);
   };
   const [c, b] = await Promise.all([
-    readArm(context.canaries, "canary"),
-    readArm(context.baselines, "baseline")
+    readArm(context2.canaries, "canary"),
+    readArm(context2.baselines, "baseline")
   ]);
   if (!c.ok) return c;
   if (!b.ok) return b;
@@ -50119,9 +50119,9 @@ async function countsFinding(spec, metric, context, windowMs, query) {
   const baseline = b.value;
   if (canary.total === 0 || baseline.total === 0) {
     const empty2 = canary.total === 0 ? "canary" : "baseline";
-    return { ok: false, outcome: waiting(context, `no ${empty2} requests in the window`) };
+    return { ok: false, outcome: waiting(context2, `no ${empty2} requests in the window`) };
   }
-  const alpha = batchAlpha(spec, context);
+  const alpha = batchAlpha(spec, context2);
   const nullRatio = spec.failOn === "beyond-min-effect" ? metric.minEffect : 1;
   const result = rateRatioTest(canary, baseline, { alpha, minEffect: metric.minEffect, nullRatio });
   const rates = `canary ${percent(result.canaryRate)} (${count(canary.failures)}/${count(canary.total)}) vs baseline ${percent(result.baselineRate)} (${count(baseline.failures)}/${count(baseline.total)})`;
@@ -50158,18 +50158,18 @@ async function countsFinding(spec, metric, context, windowMs, query) {
     }
   };
 }
-async function seriesFinding(spec, metric, context, query) {
+async function seriesFinding(spec, metric, context2, query) {
   const step2 = metric.stepMs / 1e3;
-  const start = Math.ceil(context.windowStart / 1e3 / step2) * step2 + step2;
-  const end = context.now / 1e3;
+  const start = Math.ceil(context2.windowStart / 1e3 / step2) * step2 + step2;
+  const end = context2.now / 1e3;
   if (end < start)
     return {
       ok: false,
-      outcome: waiting(context, `no complete ${promDuration(metric.stepMs)} step since the deploy yet`)
+      outcome: waiting(context2, `no complete ${promDuration(metric.stepMs)} step since the deploy yet`)
     };
   const tokens = { step: promDuration(metric.stepMs) };
-  const read = (arm2, what) => armSeries(spec, context, metric.query, arm2, tokens, { start, end, step: step2 }, query, what);
-  const [c, b] = await Promise.all([read(context.canaries, "canary"), read(context.baselines, "baseline")]);
+  const read = (arm2, what) => armSeries(spec, context2, metric.query, arm2, tokens, { start, end, step: step2 }, query, what);
+  const [c, b] = await Promise.all([read(context2.canaries, "canary"), read(context2.baselines, "baseline")]);
   if (!c.ok) return c;
   if (!b.ok) return b;
   const byTime = new Map(b.value.map((p) => [Math.round(p.at * 1e3), p.value]));
@@ -50182,10 +50182,10 @@ async function seriesFinding(spec, metric, context, query) {
     baseline.push(other);
   }
   if (canary.length === 0)
-    return { ok: false, outcome: waiting(context, "no step has values in both arms yet") };
+    return { ok: false, outcome: waiting(context2, "no step has values in both arms yet") };
   const evidenceBase = { steps: canary.length, stepSeconds: step2, direction: metric.direction };
   if (metric.test.kind === "sequential") {
-    const alpha2 = batchAlpha(spec, context);
+    const alpha2 = batchAlpha(spec, context2);
     const nullShift = spec.failOn === "beyond-min-effect" ? metric.test.minEffect : 0;
     const result = signTest(canary, baseline, {
       alpha: alpha2,
@@ -50222,7 +50222,7 @@ async function seriesFinding(spec, metric, context, query) {
     };
   }
   const test = metric.test;
-  if (!context.final) {
+  if (!context2.final) {
     return {
       ok: true,
       value: {
@@ -50232,7 +50232,7 @@ async function seriesFinding(spec, metric, context, query) {
       }
     };
   }
-  const alpha = batchAlpha(spec, context);
+  const alpha = batchAlpha(spec, context2);
   const confidence = mannWhitneyConfidence(test.confidence, alpha, metric.direction);
   const verdict = judge(canary, baseline, { direction: metric.direction, ...test, confidence });
   const decision = verdict.classification === "high" || verdict.classification === "low" ? "fail" : "pass";
@@ -50260,8 +50260,8 @@ async function seriesFinding(spec, metric, context, query) {
     }
   };
 }
-function settle2(spec, context, found) {
-  const evidence = { ...found.evidence, decision: found.decision, final: context.final };
+function settle2(spec, context2, found) {
+  const evidence = { ...found.evidence, decision: found.decision, final: context2.final };
   const base = {
     value: found.value,
     metric: found.metric,
@@ -50270,7 +50270,7 @@ function settle2(spec, context, found) {
     evidence
   };
   if (found.decision !== "inconclusive") return { ...base, status: found.decision, message: found.message };
-  if (!context.final)
+  if (!context2.final)
     return { ...base, status: "inconclusive", message: `inconclusive so far: ${found.message}` };
   return spec.onInconclusive === "fail" ? {
     ...base,
@@ -50282,21 +50282,21 @@ function settle2(spec, context, found) {
     message: `inconclusive at the end of the bake; onInconclusive: pass lets the rollout go on: ${found.message}`
   };
 }
-function waiting(context, why) {
-  const evidence = { decision: "inconclusive", final: context.final };
-  if (context.final)
+function waiting(context2, why) {
+  const evidence = { decision: "inconclusive", final: context2.final };
+  if (context2.final)
     return { status: "no_data", message: `no data to compare at the end of the bake: ${why}`, evidence };
   return { status: "inconclusive", message: `waiting for data: ${why}`, evidence };
 }
 function errorOutcome(message) {
   return { status: "error", message };
 }
-async function counterTotal(spec, context, template, arm2, query, what) {
-  const filled = fillArm(context, template, arm2, {});
+async function counterTotal(spec, context2, template, arm2, query, what) {
+  const filled = fillArm(context2, template, arm2, {});
   if (!filled.ok) return filled;
-  const rangeMs = Math.ceil(context.now - context.windowStart + LOOKBACK_MS);
+  const rangeMs = Math.ceil(context2.now - context2.windowStart + LOOKBACK_MS);
   const selector = `${filled.value.trim()}[${rangeMs}ms]`;
-  const answer = await rawSamples(spec.server, selector, context.now / 1e3, query);
+  const answer = await rawSamples(spec.server, selector, context2.now / 1e3, query);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
   if (answer.data.length === 0) return { ok: true, value: void 0 };
   let rise = 0;
@@ -50306,13 +50306,13 @@ async function counterTotal(spec, context, template, arm2, query, what) {
         ok: false,
         outcome: errorOutcome(`${what}: ${labelsText(series.metric)} has a sample that is not a number`)
       };
-    rise += counterRise(series.values, context.windowStart / 1e3);
+    rise += counterRise(series.values, context2.windowStart / 1e3);
   }
   return { ok: true, value: rise };
 }
-async function armSeries(spec, context, template, arm2, tokens, range, query, what) {
+async function armSeries(spec, context2, template, arm2, tokens, range, query, what) {
   const asked = await askArm(
-    context,
+    context2,
     template,
     arm2,
     tokens,
@@ -50321,11 +50321,11 @@ async function armSeries(spec, context, template, arm2, tokens, range, query, wh
   );
   if (!asked.ok) return asked;
   const values = asked.value?.values ?? [];
-  if (values.length === 0) return { ok: false, outcome: waiting(context, `no ${what} series yet`) };
+  if (values.length === 0) return { ok: false, outcome: waiting(context2, `no ${what} series yet`) };
   return { ok: true, value: values };
 }
-async function askArm(context, template, arm2, tokens, what, ask) {
-  const filled = fillArm(context, template, arm2, tokens);
+async function askArm(context2, template, arm2, tokens, what, ask) {
+  const filled = fillArm(context2, template, arm2, tokens);
   if (!filled.ok) return filled;
   const answer = await ask(filled.value);
   if (!answer.ok) return { ok: false, outcome: errorOutcome(`${what}: ${answer.message}`) };
@@ -50351,17 +50351,17 @@ function arm(failures, total, name) {
   }
   return { ok: true, value: { failures: f, total: t } };
 }
-function fillArm(context, template, arm2, tokens) {
-  const values = { strings: contextStrings(context), lists: { targets: arm2.map((t) => t.name) }, tokens };
+function fillArm(context2, template, arm2, tokens) {
+  const values = { strings: contextStrings(context2), lists: { targets: arm2.map((t) => t.name) }, tokens };
   const filled = fillQuery(template, values);
   return filled.ok ? { ok: true, value: filled.query } : { ok: false, outcome: errorOutcome(filled.message) };
 }
-function contextStrings(context) {
+function contextStrings(context2) {
   return {
-    service: context.service,
-    environment: context.environment,
-    component: context.component,
-    version: context.version
+    service: context2.service,
+    environment: context2.environment,
+    component: context2.component,
+    version: context2.version
   };
 }
 function finiteOrNull(value) {
@@ -50384,34 +50384,34 @@ function mannWhitneyConfidence(configured, alpha, direction) {
   const sides = direction === "either" ? 1 : 2;
   return Math.max(configured, 1 - sides * alpha);
 }
-function batchAlpha(spec, context) {
-  return spec.alpha / Math.max(1, context.comparisons);
+function batchAlpha(spec, context2) {
+  return spec.alpha / Math.max(1, context2.comparisons);
 }
 
 // src/engine/command-env.ts
-function commandEnv(context) {
+function commandEnv(context2) {
   return {
-    TRANCHE_SERVICE: context.service,
-    TRANCHE_ENVIRONMENT: context.environment,
-    TRANCHE_ENVIRONMENT_LABELS: JSON.stringify(context.environmentLabels),
-    TRANCHE_COMPONENT: context.component,
-    TRANCHE_TARGET: context.target.name,
-    TRANCHE_TARGET_LABELS: JSON.stringify(context.target.labels),
-    TRANCHE_VERSION: context.version,
-    TRANCHE_PREVIOUS_VERSION: context.previousVersion ?? "",
-    TRANCHE_BATCH: String(context.batch),
-    TRANCHE_ACTION: context.action,
-    TRANCHE_COMMIT: context.commit ?? ""
+    TRANCHE_SERVICE: context2.service,
+    TRANCHE_ENVIRONMENT: context2.environment,
+    TRANCHE_ENVIRONMENT_LABELS: JSON.stringify(context2.environmentLabels),
+    TRANCHE_COMPONENT: context2.component,
+    TRANCHE_TARGET: context2.target.name,
+    TRANCHE_TARGET_LABELS: JSON.stringify(context2.target.labels),
+    TRANCHE_VERSION: context2.version,
+    TRANCHE_PREVIOUS_VERSION: context2.previousVersion ?? "",
+    TRANCHE_BATCH: String(context2.batch),
+    TRANCHE_ACTION: context2.action,
+    TRANCHE_COMMIT: context2.commit ?? ""
   };
 }
 
 // src/checks/command.ts
-async function runCommandCheck(spec, context, cwd, executor, signal) {
+async function runCommandCheck(spec, context2, cwd, executor, signal) {
   const result = await executor.run(
     {
       command: spec.command,
       cwd,
-      env: commandEnv({ ...context, action: "check" }),
+      env: commandEnv({ ...context2, action: "check" }),
       timeoutMs: spec.timeoutMs
     },
     signal
@@ -50504,12 +50504,12 @@ function percentile(values, p) {
 }
 
 // src/checks/http.ts
-async function runHttpCheck(spec, context, signal, options = {}) {
+async function runHttpCheck(spec, context2, signal, options = {}) {
   const fetchImpl = options.fetchImpl ?? globalThis.fetch;
   const now = options.now ?? (() => performance.now());
   const threshold = spec.p95Ms === void 0 ? void 0 : { max: spec.p95Ms };
   const base = { metric: "p95", unit: "ms", threshold };
-  const filled = fillUrl(spec.url, context.target);
+  const filled = fillUrl(spec.url, context2.target);
   if (!filled.ok) return { ...base, status: "error", message: filled.message };
   const url2 = filled.url;
   const samples = Math.max(1, Math.floor(spec.samples));
@@ -50666,32 +50666,32 @@ function createChecker(options) {
     if (!made.ok) return { status: "error", message: made.message };
     return work(withHeaders(fetchImpl, made.headers));
   };
-  const run2 = (spec, context, cwd, signal) => {
+  const run2 = (spec, context2, cwd, signal) => {
     switch (spec.kind) {
       case "command":
-        return runCommandCheck(spec, context, cwd, options.executor, signal).then((outcome) => ({
+        return runCommandCheck(spec, context2, cwd, options.executor, signal).then((outcome) => ({
           ...outcome,
           unit: spec.unit
         }));
       case "http":
         return authenticated(
           spec.auth,
-          (fetch) => runHttpCheck(spec, context, signal, { fetchImpl: fetch, now })
+          (fetch) => runHttpCheck(spec, context2, signal, { fetchImpl: fetch, now })
         );
       case "prometheus":
         return authenticated(
           spec.auth,
-          (fetch) => runPrometheusCheck(spec, context, { fetchImpl: fetch, now: wallClock }, signal)
+          (fetch) => runPrometheusCheck(spec, context2, { fetchImpl: fetch, now: wallClock }, signal)
         );
       default:
         throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
     }
   };
-  const runBatch = (spec, context, signal) => {
+  const runBatch = (spec, context2, signal) => {
     if (spec.kind !== "analysis") {
       throw new Error(`unknown batch check kind ${JSON.stringify(spec.kind)}`);
     }
-    return authenticated(spec.auth, (fetch) => runAnalysisCheck(spec, context, { fetchImpl: fetch }, signal));
+    return authenticated(spec.auth, (fetch) => runAnalysisCheck(spec, context2, { fetchImpl: fetch }, signal));
   };
   const guarded = async (spec, work) => {
     const start = now();
@@ -50705,8 +50705,8 @@ function createChecker(options) {
     return { ...outcome, check: checkName(spec), durationMs: Number.isFinite(durationMs) ? durationMs : 0 };
   };
   return {
-    run: (spec, context, cwd, signal) => guarded(spec, () => run2(spec, context, cwd, signal)),
-    runBatch: (spec, context, signal) => guarded(spec, () => runBatch(spec, context, signal))
+    run: (spec, context2, cwd, signal) => guarded(spec, () => run2(spec, context2, cwd, signal)),
+    runBatch: (spec, context2, signal) => guarded(spec, () => runBatch(spec, context2, signal))
   };
 }
 function sane(outcome) {
@@ -51320,8 +51320,8 @@ var Rollout = class {
     return failure2 ?? this.cancellation();
   }
   async deployTarget(component, target, number5) {
-    const context = this.context(component, target, number5, this.spec.action ?? "deploy");
-    this.touched.push({ component, target, batch: number5, to: context.previousVersion });
+    const context2 = this.context(component, target, number5, this.spec.action ?? "deploy");
+    this.touched.push({ component, target, batch: number5, to: context2.previousVersion });
     await this.ports.ledger.updateTargets(this.spec.service, this.spec.environment, this.spec.runId, [
       { component: component.name, target: target.name, version: this.spec.version, good: false }
     ]);
@@ -51331,7 +51331,7 @@ var Rollout = class {
       {
         command: this.commandFor(component),
         cwd: this.spec.cwd,
-        env: commandEnv(context),
+        env: commandEnv(context2),
         timeoutMs: component.timeoutMs
       },
       this.options.signal
@@ -51368,8 +51368,8 @@ var Rollout = class {
     return failure2 ?? this.cancellation();
   }
   async runCheck(component, check2, target, number5) {
-    const context = this.context(component, target, number5, "check");
-    const result = await this.ports.checker.run(check2, context, this.spec.cwd, this.options.signal);
+    const context2 = this.context(component, target, number5, "check");
+    const result = await this.ports.checker.run(check2, context2, this.spec.cwd, this.options.signal);
     return this.recordCheck(component, number5, target.name, result, {});
   }
   /** Run the component's batch checks, canaries against baselines; after the first failure none starts. */
@@ -51386,7 +51386,7 @@ var Rollout = class {
     const label = armsLabel(arms);
     const scope = { scope: "batch", canaries: arms.canaries.length, baselines: arms.baselines.length };
     if (arms.baselines.length === 0) return void 0;
-    const context = {
+    const context2 = {
       service: this.spec.service,
       environment: this.spec.environment,
       component: component.name,
@@ -51401,7 +51401,7 @@ var Rollout = class {
       comparisons: this.comparisons(component, check2)
     };
     const checker = this.ports.checker;
-    const result = checker.runBatch ? await checker.runBatch(check2, context, this.options.signal) : {
+    const result = checker.runBatch ? await checker.runBatch(check2, context2, this.options.signal) : {
       check: check2.name,
       status: "error",
       message: "this checker cannot run batch checks",
@@ -52059,7 +52059,7 @@ async function earlierVersions(ledger, service, version2, counts2) {
   const mine = firstOutcome.get(version2) ?? Number.POSITIVE_INFINITY;
   return [...firstOutcome.entries()].filter(([v, first]) => v !== version2 && first < mine).sort((a, b) => a[1] - b[1]).map(([v]) => v);
 }
-async function evaluateVerdict(ledger, service, version2, settings, context) {
+async function evaluateVerdict(ledger, service, version2, settings, context2) {
   const baseline = await baselineOf(ledger, service, version2);
   const outcomes = await ledger.outcomes({ service, versions: baseline ? [version2, baseline] : [version2] });
   const history = await ledger.verdicts(service, version2);
@@ -52072,11 +52072,11 @@ async function evaluateVerdict(ledger, service, version2, settings, context) {
     verdict: computed.verdict,
     reasonCode: computed.reasonCode,
     kind: "computed",
-    actor: context.actor,
+    actor: context2.actor,
     reason: null,
     message: computed.message,
     evidence: { ...computed.evidence },
-    at: context.now
+    at: context2.now
   }) : null;
   const records = recorded ? [...history, recorded] : history;
   return { computed, standing: effectiveVerdict(records), recorded };
@@ -52271,9 +52271,9 @@ function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
-  const seconds4 = Math.round(ms2 / 1e3);
-  if (seconds4 < 3600) return `${Math.floor(seconds4 / 60)}m ${String(seconds4 % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds4 / 60);
+  const seconds5 = Math.round(ms2 / 1e3);
+  if (seconds5 < 3600) return `${Math.floor(seconds5 / 60)}m ${String(seconds5 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds5 / 60);
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 function clockTime(at) {
@@ -53191,6 +53191,27 @@ function migrations(dialect) {
 SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
 WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
       ]
+    },
+    {
+      version: 9,
+      description: "`tranche watch`: each change of a cell of an environment's targets \xD7 checks matrix",
+      // Queries: watch-sql.ts.
+      statements: [
+        `CREATE TABLE watch_transitions (
+  id ${dialect.identityPrimaryKey},
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  component TEXT NOT NULL,
+  target TEXT NOT NULL,
+  check_name TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  value DOUBLE PRECISION
+)`,
+        "CREATE INDEX watch_transitions_cell ON watch_transitions (service, environment, component, target, check_name, id)"
+      ]
     }
   ];
 }
@@ -53429,116 +53450,116 @@ WHERE ${PROMOTION_KEY} AND state = 'scheduled'
 RETURNING ${PROMOTION_COLUMNS}`;
 function selectRuns(filter) {
   const where = [];
-  const params = [];
+  const params2 = [];
   if (filter.runId !== void 0) {
     where.push("run_id = ?");
-    params.push(filter.runId);
+    params2.push(filter.runId);
   }
   if (filter.service !== void 0) {
     where.push("service = ?");
-    params.push(filter.service);
+    params2.push(filter.service);
   }
   if (filter.environment !== void 0) {
     where.push("environment = ?");
-    params.push(filter.environment);
+    params2.push(filter.environment);
   }
   if (filter.version !== void 0) {
     where.push("version = ?");
-    params.push(filter.version);
+    params2.push(filter.version);
   }
   if (filter.since !== void 0) {
     where.push("started_at >= ?");
-    params.push(filter.since);
+    params2.push(filter.since);
   }
   if (filter.finished !== void 0) where.push(`finished_at IS ${filter.finished ? "NOT " : ""}NULL`);
   let sql = `SELECT ${RUN_COLUMNS} FROM runs${whereClause(where)} ORDER BY started_at DESC, run_id DESC`;
-  sql += limitClause(filter.limit, "runs", params);
-  return { sql, params };
+  sql += limitClause(filter.limit, "runs", params2);
+  return { sql, params: params2 };
 }
 function selectEvents(filter) {
   const where = [];
-  const params = [];
+  const params2 = [];
   if (filter.runId !== void 0) {
     where.push("run_id = ?");
-    params.push(filter.runId);
+    params2.push(filter.runId);
   }
   if (filter.service !== void 0) {
     where.push("service = ?");
-    params.push(filter.service);
+    params2.push(filter.service);
   }
   if (filter.environment !== void 0) {
     where.push("environment = ?");
-    params.push(filter.environment);
+    params2.push(filter.environment);
   }
   if (filter.withDuration) where.push("duration_ms IS NOT NULL");
   if (filter.afterSeq !== void 0) {
     where.push("seq > ?");
-    params.push(filter.afterSeq);
+    params2.push(filter.afterSeq);
   }
   const order = filter.runId !== void 0 ? "seq, id" : "id";
   const sql = `SELECT ${EVENT_COLUMNS} FROM events${whereClause(where)} ORDER BY ${order}`;
-  return { sql: sql + limitClause(filter.limit, "events", params), params };
+  return { sql: sql + limitClause(filter.limit, "events", params2), params: params2 };
 }
 function selectOutcomes(filter) {
   const where = ["service = ?"];
-  const params = [filter.service];
+  const params2 = [filter.service];
   if (filter.versions !== void 0) {
     if (filter.versions.length === 0) where.push("1 = 0");
     else where.push(`version IN (${filter.versions.map(() => "?").join(", ")})`);
-    params.push(...filter.versions);
+    params2.push(...filter.versions);
   }
   if (filter.environment !== void 0) {
     where.push("environment = ?");
-    params.push(filter.environment);
+    params2.push(filter.environment);
   }
-  return { sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${whereClause(where)} ORDER BY at, id`, params };
+  return { sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${whereClause(where)} ORDER BY at, id`, params: params2 };
 }
 function selectPromotions(filter) {
   const where = [];
-  const params = [];
+  const params2 = [];
   if (filter.service !== void 0) {
     where.push("service = ?");
-    params.push(filter.service);
+    params2.push(filter.service);
   }
   if (filter.states !== void 0) {
     where.push(
       filter.states.length === 0 ? "1 = 0" : `state IN (${filter.states.map(() => "?").join(", ")})`
     );
-    params.push(...filter.states);
+    params2.push(...filter.states);
   }
   if (filter.dueBy !== void 0) {
     where.push("due_at <= ?");
-    params.push(filter.dueBy);
+    params2.push(filter.dueBy);
   }
   const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${whereClause(where)}
 ORDER BY due_at, service, version, to_track`;
-  return { sql, params };
+  return { sql, params: params2 };
 }
 function selectReleases(filter) {
   const where = ["repo = ?"];
-  const params = [filter.repo];
+  const params2 = [filter.repo];
   if (filter.environment !== void 0) {
     where.push("environment = ?");
-    params.push(filter.environment);
+    params2.push(filter.environment);
   }
   if (filter.states !== void 0) {
     if (filter.states.length === 0) where.push("1 = 0");
     else {
       where.push(`state IN (${filter.states.map(() => "?").join(", ")})`);
-      params.push(...filter.states);
+      params2.push(...filter.states);
     }
   }
   if (filter.succeeded !== void 0) where.push(`succeeded_at IS ${filter.succeeded ? "NOT " : ""}NULL`);
   const order = filter.succeeded ? "deployment_id DESC, id DESC" : "id DESC";
   const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${whereClause(where)} ORDER BY ${order}`;
-  return { sql: sql + limitClause(filter.limit, "releases", params), params };
+  return { sql: sql + limitClause(filter.limit, "releases", params2), params: params2 };
 }
-function limitClause(limit, what, params) {
+function limitClause(limit, what, params2) {
   if (limit === void 0) return "";
   if (!Number.isSafeInteger(limit) || limit < 0) {
     throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
   }
-  params.push(limit);
+  params2.push(limit);
   return " LIMIT ?";
 }
 function whereClause(conditions) {
@@ -53660,8 +53681,8 @@ function nullableNumber(value) {
 async function acquireLockIn(session, name, holder, request2, now) {
   const expiresAt = request2.ttlMs === void 0 ? null : now + leaseMs(request2.ttlMs);
   const data = request2.data === void 0 ? null : JSON.stringify(request2.data);
-  const params = [name, holder, now, now, expiresAt, request2.reason ?? null, data, now];
-  const [taken] = await session.query(ACQUIRE_LOCK, params);
+  const params2 = [name, holder, now, now, expiresAt, request2.reason ?? null, data, now];
+  const [taken] = await session.query(ACQUIRE_LOCK, params2);
   if (taken) return { acquired: true, lock: toLock(taken) };
   const [current] = await session.query(SELECT_LOCK, [name]);
   if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
@@ -53839,8 +53860,8 @@ var ReleaseQueue = class {
     return toRelease(row);
   }
   async releases(filter) {
-    const { sql, params } = selectReleases(filter);
-    return (await this.connection.query(sql, params)).map(toRelease);
+    const { sql, params: params2 } = selectReleases(filter);
+    return (await this.connection.query(sql, params2)).map(toRelease);
   }
   async serviceRepository(service) {
     const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, [service]);
@@ -53879,8 +53900,8 @@ async function claimIn(session, claim3) {
   const rows2 = await session.query(CLAIM_DELIVERY, [claim3.id, claim3.repo, claim3.event, claim3.at]);
   return rows2.length > 0;
 }
-async function rows(session, sql, params) {
-  return (await session.query(sql, params)).map(toRelease);
+async function rows(session, sql, params2) {
+  return (await session.query(sql, params2)).map(toRelease);
 }
 async function advanceIn(session, repo, limits2, now) {
   const expired = await expire(session, repo, now);
@@ -54110,7 +54131,7 @@ async function markUnjudged(session, inserted) {
     const version2 = String(row.version);
     last.set(JSON.stringify([service, version2]), [service, version2, Number(row.id)]);
   }
-  for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
+  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
 }
 async function insertOutcomes2(connection, outcomes) {
   const seen = /* @__PURE__ */ new Set();
@@ -54132,8 +54153,8 @@ async function insertOutcomes2(connection, outcomes) {
   });
 }
 async function queryOutcomes(connection, filter) {
-  const { sql, params } = selectOutcomes(filter);
-  return (await connection.query(sql, params)).map(toOutcome);
+  const { sql, params: params2 } = selectOutcomes(filter);
+  return (await connection.query(sql, params2)).map(toOutcome);
 }
 function toOutcome(row) {
   return {
@@ -54266,8 +54287,8 @@ async function cancel(connection, key3, note, now) {
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function queryPromotions(connection, filter) {
-  const { sql, params } = selectPromotions(filter);
-  return (await connection.query(sql, params)).map(toPromotion);
+  const { sql, params: params2 } = selectPromotions(filter);
+  return (await connection.query(sql, params2)).map(toPromotion);
 }
 function toPromotion(row) {
   return {
@@ -54286,6 +54307,74 @@ function toPromotion(row) {
     repo: nullableString(row.repo),
     installationId: nullableNumber(row.installation_id)
   };
+}
+
+// src/ledger/watch-types.ts
+var WATCH_STATES = ["red", "green"];
+
+// src/ledger/watch-sql.ts
+var COLUMNS2 = "service, environment, component, target, check_name, at, state, status, reason, value";
+var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${COLUMNS2}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+var SELECT_WATCH_TRANSITIONS = `SELECT id, ${COLUMNS2} FROM watch_transitions
+WHERE service = ? AND environment = ? AND id > ?
+ORDER BY id
+LIMIT ?`;
+var SELECT_WATCH_CELLS = `SELECT id, ${COLUMNS2} FROM watch_transitions
+WHERE id IN (
+  SELECT MAX(id) FROM watch_transitions WHERE service = ? AND environment = ?
+  GROUP BY component, target, check_name
+)
+ORDER BY component, target, check_name`;
+var DEFAULT_LIMIT = 1e4;
+async function insertWatchTransitions(connection, transitions) {
+  if (transitions.length === 0) return;
+  await connection.transaction(async (session) => {
+    for (const t of transitions) await session.query(INSERT_WATCH_TRANSITION, params(t));
+  });
+}
+async function selectWatchTransitions(connection, filter) {
+  const rows2 = await connection.query(SELECT_WATCH_TRANSITIONS, [
+    filter.service,
+    filter.environment,
+    filter.afterId ?? 0,
+    filter.limit ?? DEFAULT_LIMIT
+  ]);
+  return rows2.map(toTransition);
+}
+async function selectWatchCells(connection, service, environment) {
+  return (await connection.query(SELECT_WATCH_CELLS, [service, environment])).map(toTransition);
+}
+function params(t) {
+  return [
+    t.service,
+    t.environment,
+    t.component,
+    t.target,
+    t.check,
+    t.at,
+    t.state,
+    t.status,
+    t.reason,
+    t.value
+  ];
+}
+function toTransition(row) {
+  return {
+    id: Number(row.id),
+    service: String(row.service),
+    environment: String(row.environment),
+    component: String(row.component),
+    target: String(row.target),
+    check: String(row.check_name),
+    at: Number(row.at),
+    state: oneOf(WATCH_STATES, row.state, "red"),
+    status: oneOf(CHECK_STATUSES, row.status, "error"),
+    reason: String(row.reason),
+    value: nullableNumber(row.value)
+  };
+}
+function oneOf(words, value, otherwise) {
+  return words.find((w) => w === value) ?? otherwise;
 }
 
 // src/ledger/sql-ledger.ts
@@ -54381,12 +54470,12 @@ var SqlLedger = class extends ReleaseQueue {
   }
   /** Decisions and reason codes are read back as stored: history keeps codes a later vocabulary dropped. */
   async runs(filter) {
-    const { sql, params } = selectRuns(filter);
-    return (await this.connection.query(sql, params)).map(toRun);
+    const { sql, params: params2 } = selectRuns(filter);
+    return (await this.connection.query(sql, params2)).map(toRun);
   }
   async events(filter) {
-    const { sql, params } = selectEvents(filter);
-    return (await this.connection.query(sql, params)).map(toEvent);
+    const { sql, params: params2 } = selectEvents(filter);
+    return (await this.connection.query(sql, params2)).map(toEvent);
   }
   async acquireLock(name, holder, request2, now) {
     return this.connection.transaction((session) => acquireLockIn(session, name, holder, request2, now));
@@ -54505,6 +54594,16 @@ var SqlLedger = class extends ReleaseQueue {
   }
   setServiceRepositories(service, repos, now) {
     return setServiceRepositories(this.connection, service, repos, now);
+  }
+  // `tranche watch`'s transitions (watch-sql.ts).
+  recordWatchTransitions(transitions) {
+    return insertWatchTransitions(this.connection, transitions);
+  }
+  watchTransitions(filter) {
+    return selectWatchTransitions(this.connection, filter);
+  }
+  watchCells(service, environment) {
+    return selectWatchCells(this.connection, service, environment);
   }
   async close() {
     await this.connection.close();
@@ -54694,8 +54793,8 @@ var PostgresConnection = class {
       `CREATE SCHEMA IF NOT EXISTS ${schema}`
     ];
   }
-  async query(sql, params = []) {
-    return (await this.pool.query(statement(sql, params))).rows;
+  async query(sql, params2 = []) {
+    return (await this.pool.query(statement(sql, params2))).rows;
   }
   async transaction(work, options = {}) {
     for (let attempt = 1; ; attempt++) {
@@ -54705,7 +54804,7 @@ var PostgresConnection = class {
         await client.query(POSTGRES_DIALECT.beginWrite);
         if (options.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
-          query: async (sql, params = []) => (await client.query(statement(sql, params))).rows
+          query: async (sql, params2 = []) => (await client.query(statement(sql, params2))).rows
         });
         await client.query(COMMIT);
         return result;
@@ -54727,15 +54826,15 @@ var PostgresConnection = class {
   }
 };
 var names = /* @__PURE__ */ new Map();
-function statement(sql, params) {
+function statement(sql, params2) {
   const text = toNumberedPlaceholders(sql);
-  if (params.length === 0) return { text };
+  if (params2.length === 0) return { text };
   let name = names.get(text);
   if (name === void 0) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params };
+  return { name, text, values: params2 };
 }
 function isRetryable(error62) {
   return typeof error62 === "object" && error62 !== null && "code" in error62 && RETRYABLE.has(String(error62.code));
@@ -54836,15 +54935,15 @@ var SqliteConnection = class {
   migrationPreamble = [];
   db;
   statements = /* @__PURE__ */ new Map();
-  session = { query: async (sql, params) => this.run(sql, params) };
+  session = { query: async (sql, params2) => this.run(sql, params2) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
   constructor(db, description) {
     this.db = db;
     this.description = description;
   }
-  query(sql, params = []) {
-    return this.serially(() => retryBusy(async () => this.run(sql, params)));
+  query(sql, params2 = []) {
+    return this.serially(() => retryBusy(async () => this.run(sql, params2)));
   }
   transaction(work, options = {}) {
     return this.serially(
@@ -54871,13 +54970,13 @@ var SqliteConnection = class {
       if (this.db.isOpen) this.db.close();
     });
   }
-  run(sql, params = []) {
+  run(sql, params2 = []) {
     let statement2 = this.statements.get(sql);
     if (!statement2) {
       statement2 = this.db.prepare(sql);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...params);
+    return statement2.all(...params2);
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -55435,8 +55534,8 @@ function tryParseDuration(value) {
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds4) {
-  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
+function secondsToMs(seconds5) {
+  return Number.isFinite(seconds5) && seconds5 >= 0 ? Math.round(seconds5 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -55617,9 +55716,9 @@ var environmentSchema = external_exports.strictObject({
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
   ),
-  url: external_exports.string().superRefine((template, context) => {
+  url: external_exports.string().superRefine((template, context2) => {
     const problem = urlTemplateProblem(template);
-    if (problem) context.addIssue({ code: "custom", message: problem });
+    if (problem) context2.addIssue({ code: "custom", message: problem });
   }).optional().describe(
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
   )
@@ -57703,8 +57802,8 @@ function isDefined(value) {
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
-function getValues(context, operator, key3, modifier) {
-  var value = context[key3], result = [];
+function getValues(context2, operator, key3, modifier) {
+  var value = context2[key3], result = [];
   if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
@@ -57768,7 +57867,7 @@ function parseUrl(template) {
     expand: expand.bind(null, template)
   };
 }
-function expand(template, context) {
+function expand(template, context2) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
@@ -57782,7 +57881,7 @@ function expand(template, context) {
         }
         expression.split(/,/g).forEach(function(variable) {
           var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+          values.push(getValues(context2, operator, tmp[1], tmp[2] || tmp[3]));
         });
         if (operator && operator !== "+") {
           var separator = ",";
@@ -58292,7 +58391,7 @@ var isContextSourceSupported = () => {
   try {
     const result = JSON.parse(
       "1",
-      (_, __, context) => !!context?.source && context.source === "1"
+      (_, __, context2) => !!context2?.source && context2.source === "1"
     );
     featureCache.set(parseFingerprint, result);
     return result;
@@ -58301,26 +58400,26 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key3, value, context, userReviver) => {
+var convertMarkedBigIntsReviver = (key3, value, context2, userReviver) => {
   const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
   if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
   const isNoiseValue = typeof value === "string" && noiseValue.test(value);
   if (isNoiseValue) return value.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value;
-  return userReviver(key3, value, context);
+  return userReviver(key3, value, context2);
 };
 var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key3, value, context) => {
+  return JSON.parse(text, (key3, value, context2) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
+    const isInt = context2 && intRegex.test(context2.source);
     const isBigInt = isBigNumber && isInt;
-    if (isBigInt) return BigInt(context.source);
+    if (isBigInt) return BigInt(context2.source);
     const hasCustomReviver = typeof reviver === "function";
     if (!hasCustomReviver) return value;
-    return reviver(key3, value, context);
+    return reviver(key3, value, context2);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -58391,7 +58490,7 @@ var JSONParse = (text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key3, value, context) => convertMarkedBigIntsReviver(key3, value, context, reviver)
+      (key3, value, context2) => convertMarkedBigIntsReviver(key3, value, context2, reviver)
     );
   } catch (error62) {
     if (error62 instanceof RangeError) {
@@ -58966,11 +59065,11 @@ function iterator(octokit, route, parameters) {
           ) || [])[1];
           if (!url2 && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
+            const params2 = parsedUrl.searchParams;
+            const page = parseInt(params2.get("page") || "1", 10);
+            const per_page = parseInt(params2.get("per_page") || "250", 10);
             if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
+              params2.set("page", String(page + 1));
               url2 = parsedUrl.toString();
             }
           }
@@ -62281,8 +62380,8 @@ function getCachedAuthentication(state, auth22) {
   const currentScope = authentication.scopes.join(" ");
   return newScope === currentScope ? authentication : false;
 }
-async function wait(seconds4) {
-  await new Promise((resolve6) => setTimeout(resolve6, seconds4 * 1e3));
+async function wait(seconds5) {
+  await new Promise((resolve6) => setTimeout(resolve6, seconds5 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -63422,16 +63521,16 @@ function addEventHandler(state, eventName, eventHandler) {
 var OAuthAppOctokit = Octokit.defaults({
   userAgent: `octokit-oauth-app.js/${VERSION13} ${getUserAgent()}`
 });
-async function emitEvent(state, context) {
-  const { name, action } = context;
+async function emitEvent(state, context2) {
+  const { name, action } = context2;
   if (state.eventHandlers[`${name}.${action}`]) {
     for (const eventHandler of state.eventHandlers[`${name}.${action}`]) {
-      await eventHandler(context);
+      await eventHandler(context2);
     }
   }
   if (state.eventHandlers[name]) {
     for (const eventHandler of state.eventHandlers[name]) {
-      await eventHandler(context);
+      await eventHandler(context2);
     }
   }
 }
@@ -64464,11 +64563,11 @@ function iterator2(octokit, route, parameters) {
           ) || [])[1];
           if (!url2 && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
+            const params2 = parsedUrl.searchParams;
+            const page = parseInt(params2.get("page") || "1", 10);
+            const per_page = parseInt(params2.get("per_page") || "250", 10);
             if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
+              params2.set("page", String(page + 1));
               url2 = parsedUrl.toString();
             }
           }
@@ -65515,20 +65614,20 @@ var TEST_WORDS = {
   "mann-whitney": ["Mann-Whitney", " (a fixed-horizon test: at the end of the bake)"]
 };
 function horizonLine(check2, horizon) {
-  const seconds4 = (ms2) => ms2 === void 0 ? "never" : `${ms2 / 1e3} s`;
+  const seconds5 = (ms2) => ms2 === void 0 ? "never" : `${ms2 / 1e3} s`;
   const kind = check2.metric.type === "counts" ? "counts" : check2.metric.test.kind;
   const [test, note] = TEST_WORDS[kind];
-  const when = `could fail from ${seconds4(horizon.earliestFailMs)} and pass from ${seconds4(horizon.earliestPassMs)} after each batch's deploy`;
+  const when = `could fail from ${seconds5(horizon.earliestFailMs)} and pass from ${seconds5(horizon.earliestPassMs)} after each batch's deploy`;
   return `analysis ${check2.name} (${test}): ${when}${note}`;
 }
 function analysisJson(components, horizons) {
-  const seconds4 = (ms2) => ms2 === void 0 ? null : ms2 / 1e3;
+  const seconds5 = (ms2) => ms2 === void 0 ? null : ms2 / 1e3;
   const rows2 = components.flatMap(
     (c) => (horizons.get(c.name) ?? []).map(({ check: check2, horizon }) => ({
       component: c.name,
       check: check2.name,
-      earliestFailSeconds: seconds4(horizon.earliestFailMs),
-      earliestPassSeconds: seconds4(horizon.earliestPassMs)
+      earliestFailSeconds: seconds5(horizon.earliestFailMs),
+      earliestPassSeconds: seconds5(horizon.earliestPassMs)
     }))
   );
   return rows2.length > 0 ? { analysis: rows2 } : {};
@@ -66171,6 +66270,319 @@ async function versionNextCommand(options, runtime) {
   return 0;
 }
 
+// src/watch/matrix.ts
+function cellOf(t) {
+  return {
+    component: t.component,
+    target: t.target,
+    check: t.check,
+    state: t.state,
+    status: t.status,
+    since: t.at,
+    reason: t.reason,
+    value: t.value
+  };
+}
+
+// src/watch/plan.ts
+function watchPlan(resolved, environment) {
+  const cells = [];
+  const checks = /* @__PURE__ */ new Set();
+  const unwatched = /* @__PURE__ */ new Set();
+  for (const component of resolved.components) {
+    const targetChecks = [];
+    for (const check2 of component.checks) {
+      if (isBatchCheck(check2)) unwatched.add(check2.name);
+      else targetChecks.push(check2);
+    }
+    for (const check2 of targetChecks) checks.add(check2.name);
+    for (const target of component.targets) {
+      for (const check2 of targetChecks) cells.push({ component: component.name, target, check: check2 });
+    }
+  }
+  return {
+    service: resolved.service,
+    environment,
+    environmentLabels: resolved.labels,
+    cells,
+    checks: [...checks],
+    unwatched: [...unwatched]
+  };
+}
+function cellKey(cell) {
+  return JSON.stringify([cell.component, cell.target, cell.check]);
+}
+function watchRows(plan) {
+  const rows2 = /* @__PURE__ */ new Map();
+  for (const { component, target } of plan.cells) {
+    rows2.set(JSON.stringify([component, target.name]), { component, target: target.name });
+  }
+  return [...rows2.values()];
+}
+function cellKeys(plan) {
+  return plan.cells.map(
+    (c) => cellKey({ component: c.component, target: c.target.name, check: c.check.name })
+  );
+}
+
+// src/watch/loop.ts
+async function watch(options) {
+  const { plan, ledger, clock, signal } = options;
+  const recorded = new Map(
+    (await ledger.watchCells(plan.service, plan.environment)).map((t) => [cellKey(t), cellOf(t)])
+  );
+  const cells = /* @__PURE__ */ new Map();
+  let last = null;
+  for (let round = 1; !signal?.aborted; round++) {
+    const targets = await ledger.targetStates(plan.service, plan.environment);
+    const versions = new Map(targets.map((t) => [JSON.stringify([t.component, t.target]), t]));
+    await forEachLimit(
+      plan.cells,
+      options.parallel,
+      async (cell) => {
+        const state = versions.get(JSON.stringify([cell.component, cell.target.name]));
+        const result = await options.checker.run(cell.check, context(plan, cell, state), options.cwd, signal);
+        if (signal?.aborted) return;
+        const key3 = cellKey({ ...cell, target: cell.target.name, check: cell.check.name });
+        const before = cells.get(key3) ?? recorded.get(key3);
+        const transition = {
+          service: plan.service,
+          environment: plan.environment,
+          component: cell.component,
+          target: cell.target.name,
+          check: cell.check.name,
+          at: clock.now(),
+          state: result.status === "pass" ? "green" : "red",
+          status: result.status,
+          reason: result.message,
+          value: result.value ?? null
+        };
+        const changed = before === void 0 || before.state !== transition.state;
+        if (changed) await ledger.recordWatchTransitions([transition]);
+        const observed = changed ? cellOf(transition) : { ...cellOf(transition), since: before.since };
+        cells.set(key3, observed);
+        if (changed) options.listener?.transition?.(transition, before?.state ?? null);
+        options.listener?.observed?.(observed);
+      },
+      () => !signal?.aborted
+    );
+    if (signal?.aborted) break;
+    const inOrder = cellKeys(plan).flatMap((key3) => {
+      const cell = cells.get(key3);
+      return cell ? [[key3, cell]] : [];
+    });
+    last = { round, at: clock.now(), cells: new Map(inOrder), targets };
+    options.listener?.round?.(last);
+    if (options.once) break;
+    await clock.sleep(options.intervalMs, signal);
+  }
+  return last;
+}
+function context(plan, cell, state) {
+  return {
+    service: plan.service,
+    environment: plan.environment,
+    environmentLabels: plan.environmentLabels,
+    component: cell.component,
+    target: cell.target,
+    version: state?.version ?? "",
+    previousVersion: state?.goodVersion ?? null,
+    batch: 0,
+    action: "check",
+    commit: null
+  };
+}
+
+// src/watch/view.ts
+var GLYPHS = { green: "\u2713", red: "\u2717" };
+var PENDING = "\xB7";
+var REASONS_SHOWN = 12;
+var DEFAULT_COLUMNS2 = 80;
+function renderFrame2(input2) {
+  const { plan, cells } = input2;
+  const rows2 = watchRows(plan);
+  const keys = cellKeys(plan);
+  const runs = new Set(keys);
+  const versions = new Map(
+    (input2.targets ?? []).map((t) => [JSON.stringify([t.component, t.target]), t.version])
+  );
+  const when = input2.at === void 0 ? "first round running" : `round ${input2.round} at ${clockTime(input2.at)}`;
+  const lines2 = [
+    `watching ${plan.service} in ${plan.environment}: ${rows2.length} targets \xD7 ${plan.checks.length} checks, ${input2.intervalMs === void 0 ? "one round" : `every ${seconds4(input2.intervalMs)}`}; ${when}`
+  ];
+  if (input2.targets !== void 0 && !input2.targets.some((t) => t.version !== null)) {
+    lines2.push(
+      `no deploy has reached ${plan.environment} yet: red is the expected start; cells turn green as one lands`
+    );
+  }
+  if (plan.unwatched.length > 0) {
+    lines2.push(
+      `not watched (they compare a deploy's new targets with the rest): ${plan.unwatched.join(", ")}`
+    );
+  }
+  const body = rows2.map(({ component, target }) => [
+    component,
+    target,
+    versions.get(JSON.stringify([component, target])) ?? (input2.targets === void 0 ? "" : "-"),
+    ...plan.checks.map((check2) => {
+      const key3 = cellKey({ component, target, check: check2 });
+      if (!runs.has(key3)) return "";
+      const cell = cells.get(key3);
+      return cell ? `${GLYPHS[cell.state]} ${clockTime(cell.since)}` : PENDING;
+    })
+  ]);
+  lines2.push("", ...table([["component", "target", "version", ...plan.checks], ...body]));
+  const observed = keys.flatMap((key3) => cells.get(key3) ?? []);
+  const green = observed.filter((c) => c.state === "green").length;
+  lines2.push(
+    "",
+    `${green}/${keys.length} green${observed.length < keys.length ? `, ${keys.length - observed.length} not checked yet` : ""}`
+  );
+  const red = observed.filter((c) => c.state === "red");
+  for (const cell of red.slice(0, REASONS_SHOWN))
+    lines2.push(`${GLYPHS.red} ${cell.target} ${cell.check}: ${cell.reason}`);
+  if (red.length > REASONS_SHOWN) lines2.push(`\u2026 and ${red.length - REASONS_SHOWN} more red`);
+  return lines2;
+}
+function transitionLine(t, from) {
+  const was = from === null ? "first seen" : `was ${from}`;
+  return `[${clockTime(t.at)}] ${GLYPHS[t.state]} ${t.component}/${t.target} ${t.check} ${t.state} (${was}): ${t.reason}`;
+}
+function seconds4(ms2) {
+  return ms2 < 1e3 ? `${ms2} ms` : `${Number((ms2 / 1e3).toFixed(1))} s`;
+}
+var LiveBlock = class {
+  stream;
+  drawnLines = 0;
+  constructor(stream) {
+    this.stream = stream;
+  }
+  draw(lines2) {
+    const width = Math.max(20, (this.stream.columns || DEFAULT_COLUMNS2) - 1);
+    let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
+    for (const line of lines2) out += `${CLEAR_LINE}${clip(line, width)}
+`;
+    for (let i = lines2.length; i < this.drawnLines; i++) out += `${CLEAR_LINE}
+`;
+    this.stream.write(out);
+    this.drawnLines = Math.max(this.drawnLines, lines2.length);
+  }
+};
+
+// src/cli/commands/watch.ts
+var PARALLEL = 8;
+async function watchCommand(options, runtime) {
+  const intervalMs = parseAge(options.interval ?? "15s", "--interval");
+  if (intervalMs <= 0)
+    throw new UsageError(`--interval: expected a duration above zero, got '${options.interval}'`);
+  const project = await loadProject(options, runtime);
+  const environment = chooseEnvironment(project, options);
+  const plan = watchPlan(resolveEnvironment(project.loaded.config, environment), environment);
+  if (plan.cells.length === 0) {
+    throw new UsageError(
+      `nothing to watch in ${environment}: its components list no checks a target can be watched with` + (plan.unwatched.length > 0 ? ` (only analysis checks, which run in a deploy: ${plan.unwatched.join(", ")})` : "")
+    );
+  }
+  const env = projectCommandEnv(project, options, runtime);
+  const executor = new ShellExecutor({ baseEnv: env });
+  const checker = createChecker({ executor, env });
+  const every = options.once ? void 0 : intervalMs;
+  const show = options.json ? jsonOutput(runtime, every) : runtime.stdout.isTTY === true && !isCi(runtime.env.CI) ? liveOutput(runtime, every) : logOutput(runtime, every);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  const unsubscribe = [runtime.onSignal(stop), runtime.onStdoutClosed(stop)];
+  try {
+    const last = await withLedger(
+      options,
+      runtime,
+      project.dir,
+      (ledger) => watch({
+        plan,
+        ledger,
+        checker,
+        clock: systemClock,
+        cwd: project.dir,
+        intervalMs,
+        parallel: PARALLEL,
+        once: options.once,
+        signal: controller.signal,
+        listener: show(plan)
+      })
+    );
+    if (!options.once) return 0;
+    return last !== null && [...last.cells.values()].every((c) => c.state === "green") ? 0 : 1;
+  } finally {
+    for (const undo of unsubscribe) undo();
+  }
+}
+var liveOutput = (runtime, intervalMs) => (plan) => {
+  const block = new LiveBlock(runtime.stdout);
+  const cells = /* @__PURE__ */ new Map();
+  let targets;
+  let round = 0;
+  let at;
+  const draw = () => block.draw(renderFrame2({ plan, intervalMs, cells, targets, round, at }));
+  draw();
+  return {
+    observed(cell) {
+      const key3 = cellKey(cell);
+      const before = cells.get(key3);
+      cells.set(key3, cell);
+      if (before?.state !== cell.state) draw();
+    },
+    round(done) {
+      ({ targets, round, at } = done);
+      draw();
+    }
+  };
+};
+var logOutput = (runtime, intervalMs) => (plan) => afterFirstRound(
+  (first) => {
+    const frame2 = renderFrame2({ plan, intervalMs, ...first });
+    runtime.stdout.write(`${frame2.join("\n")}
+`);
+  },
+  (transition, from) => runtime.stdout.write(`${transitionLine(transition, from)}
+`)
+);
+var jsonOutput = (runtime) => (plan) => afterFirstRound(
+  (first) => {
+    const cells = [...first.cells.values()];
+    const snapshot = {
+      type: "snapshot",
+      service: plan.service,
+      environment: plan.environment,
+      at: first.at,
+      checks: plan.checks,
+      unwatched: plan.unwatched,
+      targets: watchRows(plan).map((row) => ({ ...row, version: versionOf(first.targets, row) })),
+      cells,
+      green: cells.filter((c) => c.state === "green").length,
+      red: cells.filter((c) => c.state === "red").length
+    };
+    runtime.stdout.write(`${JSON.stringify(snapshot)}
+`);
+  },
+  (transition, from) => runtime.stdout.write(`${JSON.stringify({ type: "transition", ...transition, from })}
+`)
+);
+function afterFirstRound(first, transition) {
+  let shown = false;
+  return {
+    round(done) {
+      if (shown) return;
+      shown = true;
+      first(done);
+    },
+    transition(t, from) {
+      if (shown) transition(t, from);
+    }
+  };
+}
+function versionOf(targets, row) {
+  return targets.find((t) => t.component === row.component && t.target === row.target)?.version ?? null;
+}
+
 // src/cli/program.ts
 var EXIT = { ok: 0, failed: 1, usage: 2 };
 async function main(argv, runtime) {
@@ -66217,6 +66629,11 @@ function buildProgram(runtime, setExit) {
   command("history", "runs, newest first", historyCommand).option("--limit <n>", "at most this many runs", "20").option("--service <name>", "runs of this service (default: the config\u2019s)").option("--version <version>", "only runs of this version").option("--since <date|age>", "only runs started at or after this date (ISO 8601) or this long ago (7d)");
   command("stats", "stage timing: count, min, median, p95 and max per stage", statsCommand);
   command("tail", "follow a run\u2019s events live from the ledger until it finishes", tailCommand).option("--run <id>", "the run to follow (default: the environment\u2019s newest unfinished run)").option("--poll <duration>", "how often to look for new events", "1s");
+  command(
+    "watch",
+    "run every check against every target on a schedule: a matrix turning red and green",
+    watchCommand
+  ).option("--interval <duration>", "the pause between two rounds of checks", "15s").option("--once", "run one round, then exit: 0 when every cell is green, 1 when any is red");
   const ledger = program2.command("ledger").description("move records between ledgers, and trim old ones");
   const ledgerCommand = (name, description) => common(ledger.command(name).description(description));
   ledgerCommand("export", "write a signed bundle of the ledger\u2019s records (key: TRANCHE_BUNDLE_KEY)").option("--since <date|age>", "only records from this date (ISO 8601) or this long ago (30d) on").option("-o, --output <file>", "write the bundle here instead of stdout").action(async (options) => setExit(await ledgerExportCommand(options, runtime)));
