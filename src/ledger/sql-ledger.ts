@@ -75,7 +75,7 @@ import {
   VersionClashError,
   type VersionRecord,
 } from './types.ts';
-import * as watch from './watch-sql.ts';
+import * as watch from './watch-transitions.ts';
 import type { WatchTransition, WatchTransitionFilter, WatchTransitionRecord } from './watch-types.ts';
 
 /** Events per query when exporting. */
@@ -366,7 +366,7 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     return owners.setServiceRepositories(this.connection, service, repos, now);
   }
 
-  // `tranche watch`'s transitions (watch-sql.ts).
+  // `tranche watch`'s transitions (watch-transitions.ts).
 
   recordWatchTransitions(transitions: readonly WatchTransition[]): Promise<void> {
     return watch.insertWatchTransitions(this.connection, transitions);

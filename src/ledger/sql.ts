@@ -29,6 +29,7 @@
  */
 import { LEASE_HOLDER_PREFIX, LEASE_INFIX } from './release-locks.ts';
 import type { EventFilter, HistoryFilter, ReleaseFilter } from './types.ts';
+import { watchTransitionsTable } from './watch-sql.ts';
 
 export interface SqlDialect {
   name: 'sqlite' | 'postgres';
@@ -305,23 +306,7 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
     {
       version: 9,
       description: "`tranche watch`: each change of a cell of an environment's targets × checks matrix",
-      // Queries: watch-sql.ts.
-      statements: [
-        `CREATE TABLE watch_transitions (
-  id ${dialect.identityPrimaryKey},
-  service TEXT NOT NULL,
-  environment TEXT NOT NULL,
-  component TEXT NOT NULL,
-  target TEXT NOT NULL,
-  check_name TEXT NOT NULL,
-  at BIGINT NOT NULL,
-  state TEXT NOT NULL,
-  status TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  value DOUBLE PRECISION
-)`,
-        'CREATE INDEX watch_transitions_cell ON watch_transitions (service, environment, component, target, check_name, id)',
-      ],
+      statements: watchTransitionsTable(dialect.identityPrimaryKey),
     },
   ];
 }
