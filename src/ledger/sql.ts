@@ -27,6 +27,7 @@
  * than the code. Then put the step's queries here, use them from sql-ledger.ts, and cover them in
  * test/ledger/contract.ts, which runs against both backends.
  */
+import { dashboardActionsTable } from './dashboard-sql.ts';
 import { LEASE_HOLDER_PREFIX, LEASE_INFIX } from './release-locks.ts';
 import type { EventFilter, HistoryFilter, ReleaseFilter } from './types.ts';
 import { watchTransitionsTable } from './watch-sql.ts';
@@ -307,6 +308,11 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
       version: 9,
       description: "`tranche watch`: each change of a cell of an environment's targets × checks matrix",
       statements: watchTransitionsTable(dialect.identityPrimaryKey),
+    },
+    {
+      version: 10,
+      description: 'who asked a dashboard to deploy or roll back what, and how it ended',
+      statements: [dashboardActionsTable(dialect.identityPrimaryKey)],
     },
   ];
 }
