@@ -1,7 +1,8 @@
 /**
  * One watcher per dashboard, however many browsers are open: while anyone listens it reads a
- * small fingerprint of the ledger (the newest runs, the events of the unfinished ones, locks and
- * the dashboard's actions) every `intervalMs`, and tells every listener once when it changed.
+ * small fingerprint of the ledger (the newest runs, the events of the unfinished ones, locks,
+ * the dashboard's actions and `tranche watch`'s newest transition) every `intervalMs`, and tells
+ * every listener once when it changed.
  * Browsers get the news over server-sent events; none of them polls.
  */
 import type { DashboardLedger } from './read-model.ts';
@@ -16,10 +17,11 @@ export interface ChangeWatcher {
 const RUNS = 20;
 
 async function fingerprint(ledger: DashboardLedger, now: number): Promise<string> {
-  const [runs, locks, actions] = await Promise.all([
+  const [runs, locks, actions, watched] = await Promise.all([
     ledger.runs({ limit: RUNS }),
     ledger.locks(now),
     ledger.dashboardActions(1),
+    ledger.watchCursor(),
   ]);
   const progress = await Promise.all(
     runs
@@ -31,6 +33,7 @@ async function fingerprint(ledger: DashboardLedger, now: number): Promise<string
     progress,
     locks.map((lock) => [lock.name, lock.holder, lock.acquiredAt]),
     actions.map((action) => [action.id, action.state]),
+    watched,
   ]);
 }
 

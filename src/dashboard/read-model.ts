@@ -25,6 +25,8 @@ export type DashboardLedger = Pick<
   | 'recordDashboardAction'
   | 'finishDashboardAction'
   | 'dashboardActions'
+  | 'watchCells'
+  | 'watchCursor'
 >;
 
 /** A service and the environments the host knows of (from its config), beside those the ledger has runs in. */

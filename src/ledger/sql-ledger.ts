@@ -382,6 +382,10 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     return watch.selectWatchCells(this.connection, service, environment);
   }
 
+  watchCursor(): Promise<number> {
+    return watch.selectWatchCursor(this.connection);
+  }
+
   // The dashboard's actions (dashboard-actions.ts).
 
   recordDashboardAction(input: DashboardActionInput, now: number): Promise<DashboardActionRecord> {

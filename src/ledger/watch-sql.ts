@@ -42,5 +42,8 @@ WHERE id IN (
 )
 ORDER BY component, target, check_name`;
 
+/** The newest transition's id, of any environment; 0 when there is none. */
+export const SELECT_WATCH_CURSOR = 'SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions';
+
 /** Without a limit, this many transitions at most. */
 export const DEFAULT_WATCH_LIMIT = 10_000;

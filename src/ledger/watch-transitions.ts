@@ -10,6 +10,7 @@ import {
   DEFAULT_WATCH_LIMIT,
   INSERT_WATCH_TRANSITION,
   SELECT_WATCH_CELLS,
+  SELECT_WATCH_CURSOR,
   SELECT_WATCH_TRANSITIONS,
 } from './watch-sql.ts';
 import {
@@ -48,6 +49,11 @@ export async function selectWatchCells(
   environment: string,
 ): Promise<WatchTransitionRecord[]> {
   return (await connection.query(SELECT_WATCH_CELLS, [service, environment])).map(toTransition);
+}
+
+export async function selectWatchCursor(connection: SqlConnection): Promise<number> {
+  const [row] = await connection.query(SELECT_WATCH_CURSOR);
+  return Number(row?.id ?? 0);
 }
 
 function params(t: WatchTransition): SqlParam[] {

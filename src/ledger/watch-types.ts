@@ -46,4 +46,6 @@ export interface WatchLedger {
   watchTransitions(filter: WatchTransitionFilter): Promise<WatchTransitionRecord[]>;
   /** Each cell's newest transition: the matrix as the last watch left it. */
   watchCells(service: string, environment: string): Promise<WatchTransitionRecord[]>;
+  /** The newest transition's id, of any environment (0 when none): it grows whenever a cell changes. */
+  watchCursor(): Promise<number>;
 }

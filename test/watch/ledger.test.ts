@@ -110,6 +110,17 @@ for (const backend of LEDGER_BACKENDS) {
       expect(await ledger.watchCells('shop', 'nowhere')).toEqual([]);
     });
 
+    it('moves its cursor on with every transition, of any environment', async () => {
+      expect(await ledger.watchCursor()).toBe(0);
+      await ledger.recordWatchTransitions([transition({ target: 'app-1', check: 'up' })]);
+      const first = await ledger.watchCursor();
+      expect(first).toBeGreaterThan(0);
+      await ledger.recordWatchTransitions([
+        transition({ target: 'app-1', check: 'up', environment: 'staging' }),
+      ]);
+      expect(await ledger.watchCursor()).toBeGreaterThan(first);
+    });
+
     it('reads the matrix: rows and columns in natural order, each cell with its state, since and reason', async () => {
       await ledger.recordWatchTransitions([
         transition({ target: 'app-10', check: 'up', reason: 'no state file' }),
