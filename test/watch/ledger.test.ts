@@ -5,27 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
-import type { WatchTransition } from '../../src/ledger/watch-types.ts';
 import { readWatchMatrix } from '../../src/watch/matrix.ts';
 import { LEDGER_BACKENDS } from '../support/ledgers.ts';
-
-const T0 = Date.UTC(2026, 11, 6, 12, 0, 0);
-
-function transition(
-  options: Partial<WatchTransition> & Pick<WatchTransition, 'target' | 'check'>,
-): WatchTransition {
-  return {
-    service: 'shop',
-    environment: 'prod',
-    component: 'app',
-    at: T0,
-    state: 'red',
-    status: 'fail',
-    reason: 'command exited with code 1',
-    value: null,
-    ...options,
-  };
-}
+import { T0, transition } from './transitions.ts';
 
 for (const backend of LEDGER_BACKENDS) {
   describe.skipIf(backend.skip)(`watch transitions on ${backend.name}`, () => {

@@ -7,10 +7,12 @@ import { environmentsPanel } from './environments.ts';
 import type { Panel } from './panel.ts';
 import { timingPanel } from './timing.ts';
 import { verdictsPanel } from './verdicts.ts';
+import { watchPanel } from './watch.ts';
 
 export const PANELS: readonly Panel[] = [
   environmentsPanel,
   activeRunsPanel,
+  watchPanel,
   commitsPanel,
   completedPanel,
   verdictsPanel,
