@@ -140,6 +140,20 @@ beforeAll(async () => {
         return { ok: false, message: 'deploy refused by the gate' };
       },
     },
+    tracks: async (service) =>
+      service === 'shop'
+        ? {
+            tracks: [
+              {
+                name: 'canary',
+                members: [{ environment: 'production', targets: ['web-1'] }],
+                bakeMs: 3_600_000,
+                promote: 'auto',
+              },
+              { name: 'stable', members: [{ environment: 'staging' }], bakeMs: 0, promote: 'auto' },
+            ],
+          }
+        : undefined,
     commits: async () => [
       { sha: 'abc1234def', subject: '<script>alert("commit")</script>', author: 'bob', at },
     ],
@@ -192,6 +206,13 @@ describe('the page', () => {
     expect(page.body).toMatch(/<td>web-2<\/td><td class="target-version">1\.0\.2<\/td>/);
     expect(page.body).toContain('rolled back');
     expect(page.body).toContain('/dashboard/runs/r3');
+  });
+
+  it('shows each release track’s version and what is due, by the track rules', async () => {
+    const page = await call(port, '/dashboard/', { headers: signedIn });
+    const tracks = /data-panel="tracks">([\s\S]*?)<\/section><\/div><\/section>/.exec(page.body)?.[1] ?? '';
+    expect(tracks).toMatch(/<td>canary<\/td>\s*<td>production\[1\]<\/td>\s*<td>1\.0\.2<\/td>/);
+    expect(tracks).toContain('1.0.2 canary → stable');
   });
 
   it('escapes every value from the ledger and the host', async () => {
