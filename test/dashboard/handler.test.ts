@@ -208,6 +208,36 @@ describe('the page', () => {
     expect(page.body).toContain('/dashboard/runs/r3');
   });
 
+  it('shows what holds an environment and the bot’s queue there', async () => {
+    const now = Date.now();
+    await ledger.bindService('shop', ['acme/shop'], now);
+    await ledger.acquireLock('acme/shop:env:production', 'carol', { reason: 'release freeze' }, now);
+    const admission = await ledger.admitRelease(
+      {
+        delivery: { id: 'delivery-1', repo: 'acme/shop', event: 'issue_comment', at: now },
+        repo: 'acme/shop',
+        installationId: 1,
+        environment: 'production',
+        service: 'shop',
+        kind: 'deploy',
+        version: null,
+        commit: 'abc1234',
+        requestedBy: 'dave',
+        pullRequest: 12,
+      },
+      { concurrentReleases: 2, leaseMs: 600_000 },
+      now,
+    );
+    expect(admission).toMatchObject({ outcome: 'queued' });
+    try {
+      const page = await call(port, '/dashboard/', { headers: signedIn });
+      expect(page.body).toContain('held (environment) by carol: release freeze');
+      expect(page.body).toContain('queued: deploy the next version by dave (#12)');
+    } finally {
+      await ledger.forceReleaseLock('acme/shop:env:production');
+    }
+  });
+
   it('shows each release track’s version and what is due, by the track rules', async () => {
     const page = await call(port, '/dashboard/', { headers: signedIn });
     const tracks = /data-panel="tracks">([\s\S]*?)<\/section><\/div><\/section>/.exec(page.body)?.[1] ?? '';
