@@ -6,6 +6,7 @@ import { completedPanel } from './completed.ts';
 import { environmentsPanel } from './environments.ts';
 import type { Panel } from './panel.ts';
 import { timingPanel } from './timing.ts';
+import { tracksPanel } from './tracks.ts';
 import { verdictsPanel } from './verdicts.ts';
 import { watchPanel } from './watch.ts';
 
@@ -16,6 +17,7 @@ export const PANELS: readonly Panel[] = [
   commitsPanel,
   completedPanel,
   verdictsPanel,
+  tracksPanel,
   timingPanel,
   actionsPanel,
 ];
