@@ -154,7 +154,7 @@ describe.skipIf(unavailable !== undefined)('the local dashboard in Chromium duri
       browser = await launchChromium();
       signedIn = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       signedIn.setDefaultTimeout(PATIENCE);
-    page = await signedIn.newPage();
+      page = await signedIn.newPage();
       page.on('dialog', (dialog) => void dialog.accept());
     },
     timeoutFor({ nodes: 4 }),
