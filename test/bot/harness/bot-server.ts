@@ -152,18 +152,25 @@ export async function startBot(options: {
   ledger: Ledger;
   now?: () => number;
   replica?: string;
+  env?: Record<string, string | undefined>;
   /** Probot's own Octokit, retrying and throttling as in production, rather than UNTHROTTLED. */
   productionOctokit?: boolean;
 }): Promise<BotServer> {
   const logs: string[] = [];
   const logLines: string[] = [];
-  const probot = testProbot(logs, undefined, logLines, options.productionOctokit ? ProbotOctokit : UNTHROTTLED);
+  const probot = testProbot(
+    logs,
+    undefined,
+    logLines,
+    options.productionOctokit ? ProbotOctokit : UNTHROTTLED,
+  );
   const bot = trancheBot({
     ledger: options.ledger,
     now: options.now,
     sweepEveryMs: 0,
     replica: options.replica,
     outcomesSecret: OUTCOMES_SECRET,
+    env: options.env,
   });
   const server = await serve(await createNodeMiddleware(bot.app, { probot }));
   return {
