@@ -341,7 +341,7 @@ ${panels.map(
     if (path === '/') return page(res, viewer);
     if (path === '/events') return events(req, res, viewer, url);
     const run = /^\/runs\/([^/]+)$/.exec(path)?.[1];
-    if (run !== undefined) return runPage(res, viewer, decodeURIComponent(run), url);
+    if (run !== undefined) return runPage(res, viewer, runIdOf(run), url);
     throw new HttpError(404, 'not found');
   }
 
@@ -367,6 +367,14 @@ ${panels.map(
       streams.clear();
     },
   });
+}
+
+function runIdOf(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(404, 'no such run');
+  }
 }
 
 /** A state-changing request must come from the page itself: its Origin is the dashboard's. */

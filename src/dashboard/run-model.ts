@@ -209,7 +209,4 @@ function rollbackStep(picture: RunPicture, event: DeployEvent): void {
     entry.phase = phase;
     entry.to = dataVersion(event, 'to') ?? entry.to;
   } else picture.rollback.push({ component: event.component, target, phase, to: dataVersion(event, 'to') });
-  // The batch grid shows where each touched target ended up.
-  for (const batch of component(picture, event.component).batches)
-    if (batch.targets.has(target)) batch.targets.set(target, phase);
 }

@@ -24,6 +24,18 @@ export function runStateText(picture: RunPicture): string {
 
 export function runView(picture: RunPicture, basePath: string): Html {
   const state = runStateText(picture);
+  // A target's batch shows how it fared there, and where the rollback took it since.
+  const rolled = new Map(picture.rollback.map((r) => [`${r.component ?? ''}/${r.target}`, r.phase]));
+  const phaseOf = (component: string, target: string, phase: string) => {
+    const after = rolled.get(`${component}/${target}`);
+    return {
+      css: after ?? phase,
+      text: [phase, after]
+        .filter(Boolean)
+        .map((p) => PHASE_TEXT[p as string] ?? p)
+        .join(' · '),
+    };
+  };
   return html`<article class="run" data-run="${picture.runId}">
 <header><h3><a href="${basePath}/runs/${encodeURIComponent(picture.runId)}">${picture.service} · ${picture.environment} · ${picture.action} ${picture.version}</a></h3>
 <span class="badge state-${state.replace(' ', '-')}">${state}</span></header>
@@ -36,7 +48,10 @@ ${picture.components.map(
       (
         b,
       ) => html`<div class="batch batch-${b.status}"><span class="batch-no">${b.number}${c.of ? `/${c.of}` : ''}</span>
-${[...b.targets].map(([target, phase]) => html`<span class="target phase-${phase}" title="${target}: ${PHASE_TEXT[phase] ?? phase}">${target}<small>${PHASE_TEXT[phase] ?? phase}</small></span>`)}
+${[...b.targets].map(([target, phase]) => {
+  const shown = phaseOf(c.name, target, phase);
+  return html`<span class="target phase-${shown.css}" title="${target}: ${shown.text}">${target}<small>${shown.text}</small></span>`;
+})}
 </div>`,
     )}</td></tr>`,
 )}

@@ -18,19 +18,19 @@ export async function insertDashboardAction(
   now: number,
 ): Promise<DashboardActionRecord> {
   const finished = input.state === 'started' ? null : now;
-  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, [
-    input.actor,
-    input.action,
-    input.service,
-    input.environment,
-    input.version,
-    input.commit,
-    input.host,
-    input.state,
-    input.message,
-    now,
-    finished,
-  ]);
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input.actor,
+    action: input.action,
+    service: input.service,
+    environment: input.environment,
+    version: input.version,
+    commit_sha: input.commit,
+    host: input.host,
+    state: input.state,
+    message: input.message,
+    requested_at: now,
+    finished_at: finished,
+  });
   if (!row) throw new Error('recording a dashboard action returned no row');
   return toAction(row);
 }
@@ -42,7 +42,7 @@ export async function finishDashboardAction(
   message: string,
   now: number,
 ): Promise<DashboardActionRecord | null> {
-  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, [state, message, now, id]);
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
   return row ? toAction(row) : null;
 }
 
@@ -50,7 +50,7 @@ export async function selectDashboardActions(
   connection: SqlConnection,
   limit: number,
 ): Promise<DashboardActionRecord[]> {
-  return (await connection.query(SELECT_DASHBOARD_ACTIONS, [limit])).map(toAction);
+  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
 }
 
 function text(value: unknown): string | null {

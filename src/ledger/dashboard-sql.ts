@@ -18,18 +18,17 @@ export function dashboardActionsTable(identityPrimaryKey: string): string {
 }
 
 const DASHBOARD_ACTION_COLUMNS =
-  'id, actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at';
+  'id, actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at' as const;
 
-/** Params: actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at. */
 export const INSERT_DASHBOARD_ACTION = `INSERT INTO dashboard_actions
   (actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+VALUES ($actor, $action, $service, $environment, $version, $commit_sha, $host, $state, $message, $requested_at, $finished_at)
+RETURNING ${DASHBOARD_ACTION_COLUMNS}` as const;
 
-/** Params: state, message, finished_at, id. */
-export const FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = ?, message = ?, finished_at = ?
-WHERE id = ? AND state = 'started'
-RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+export const FINISH_DASHBOARD_ACTION =
+  `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
+WHERE id = $id AND state = 'started'
+RETURNING ${DASHBOARD_ACTION_COLUMNS}` as const;
 
-/** Params: limit. */
-export const SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT ?`;
+export const SELECT_DASHBOARD_ACTIONS =
+  `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit` as const;

@@ -23,27 +23,27 @@ export function watchTransitionsTable(identityPrimaryKey: string): string[] {
   ];
 }
 
-const WATCH_COLUMNS = 'service, environment, component, target, check_name, at, state, status, reason, value';
+const WATCH_COLUMNS =
+  'service, environment, component, target, check_name, at, state, status, reason, value' as const;
 
-/** Params: the WATCH_COLUMNS of one transition. */
-export const INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+export const INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
+VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)` as const;
 
-/** Params: service, environment, afterId, limit. */
 export const SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
-WHERE service = ? AND environment = ? AND id > ?
+WHERE service = $service AND environment = $environment AND id > $after_id
 ORDER BY id
-LIMIT ?`;
+LIMIT $limit` as const;
 
-/** Params: service, environment. The newest transition of each cell. */
+/** The newest transition of each cell. */
 export const SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE id IN (
-  SELECT MAX(id) FROM watch_transitions WHERE service = ? AND environment = ?
+  SELECT MAX(id) FROM watch_transitions WHERE service = $service AND environment = $environment
   GROUP BY component, target, check_name
 )
-ORDER BY component, target, check_name`;
+ORDER BY component, target, check_name` as const;
 
 /** The newest transition's id, of any environment; 0 when there is none. */
-export const SELECT_WATCH_CURSOR = 'SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions';
+export const SELECT_WATCH_CURSOR = 'SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions' as const;
 
 /** Without a limit, this many transitions at most. */
 export const DEFAULT_WATCH_LIMIT = 10_000;

@@ -5,7 +5,6 @@
 import { CHECK_STATUSES } from '../engine/vocabulary.ts';
 import type { Row, SqlConnection } from './connection.ts';
 import { nullableNumber } from './rows.ts';
-import type { SqlParam } from './sql.ts';
 import {
   DEFAULT_WATCH_LIMIT,
   INSERT_WATCH_TRANSITION,
@@ -34,12 +33,12 @@ export async function selectWatchTransitions(
   connection: SqlConnection,
   filter: WatchTransitionFilter,
 ): Promise<WatchTransitionRecord[]> {
-  const rows = await connection.query(SELECT_WATCH_TRANSITIONS, [
-    filter.service,
-    filter.environment,
-    filter.afterId ?? 0,
-    filter.limit ?? DEFAULT_WATCH_LIMIT,
-  ]);
+  const rows = await connection.query(SELECT_WATCH_TRANSITIONS, {
+    service: filter.service,
+    environment: filter.environment,
+    after_id: filter.afterId ?? 0,
+    limit: filter.limit ?? DEFAULT_WATCH_LIMIT,
+  });
   return rows.map(toTransition);
 }
 
@@ -48,7 +47,7 @@ export async function selectWatchCells(
   service: string,
   environment: string,
 ): Promise<WatchTransitionRecord[]> {
-  return (await connection.query(SELECT_WATCH_CELLS, [service, environment])).map(toTransition);
+  return (await connection.query(SELECT_WATCH_CELLS, { service, environment })).map(toTransition);
 }
 
 export async function selectWatchCursor(connection: SqlConnection): Promise<number> {
@@ -56,19 +55,19 @@ export async function selectWatchCursor(connection: SqlConnection): Promise<numb
   return Number(row?.id ?? 0);
 }
 
-function params(t: WatchTransition): SqlParam[] {
-  return [
-    t.service,
-    t.environment,
-    t.component,
-    t.target,
-    t.check,
-    t.at,
-    t.state,
-    t.status,
-    t.reason,
-    t.value,
-  ];
+function params(t: WatchTransition) {
+  return {
+    service: t.service,
+    environment: t.environment,
+    component: t.component,
+    target: t.target,
+    check_name: t.check,
+    at: t.at,
+    state: t.state,
+    status: t.status,
+    reason: t.reason,
+    value: t.value,
+  };
 }
 
 function toTransition(row: Row): WatchTransitionRecord {

@@ -28,6 +28,10 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/local-fleet/', import.meta
 const DEPLOY = { nodes: 25, waitsMs: 20_000 };
 /** What the page may take to show what a deploy did. */
 const PATIENCE = allowFor(DEPLOY);
+/** A test that numbers a version, deploys it and waits for the page: the deploy, and the page once more. */
+const ONE_DEPLOY = timeoutFor({ nodes: DEPLOY.nodes * 2, waitsMs: DEPLOY.waitsMs * 2 });
+/** A deploy, then a rollback of every target at once from the page. */
+const DEPLOY_AND_ROLLBACK = timeoutFor({ nodes: DEPLOY.nodes * 3, waitsMs: DEPLOY.waitsMs * 3 });
 
 const unavailable = chromiumUnavailable();
 
@@ -149,6 +153,7 @@ describe.skipIf(unavailable !== undefined)('the local dashboard in Chromium duri
       origin = new URL(dashboardUrl).origin;
       browser = await launchChromium();
       signedIn = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      signedIn.setDefaultTimeout(PATIENCE);
       page = await signedIn.newPage();
       page.on('dialog', (dialog) => void dialog.accept());
     },
@@ -202,7 +207,7 @@ describe.skipIf(unavailable !== undefined)('the local dashboard in Chromium duri
       expect(new Set(await texts('.target-version'))).toEqual(new Set([version]));
       await shot('3-good-build-live');
     },
-    timeoutFor(DEPLOY),
+    ONE_DEPLOY,
   );
 
   it(
@@ -237,7 +242,7 @@ describe.skipIf(unavailable !== undefined)('the local dashboard in Chromium duri
       await shot('5-bad-build-run-as-it-ran', runPage);
       await runPage.close();
     },
-    timeoutFor(DEPLOY),
+    ONE_DEPLOY,
   );
 
   it(
@@ -282,7 +287,7 @@ describe.skipIf(unavailable !== undefined)('the local dashboard in Chromium duri
         host: 'local',
       });
     },
-    timeoutFor({ nodes: 25, waitsMs: 25_000 }),
+    DEPLOY_AND_ROLLBACK,
   );
 
   it(

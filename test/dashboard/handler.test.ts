@@ -257,6 +257,7 @@ describe('the page', () => {
     const page = await call(port, '/dashboard/', { headers: signedIn });
     expect(page.body).not.toContain('secret-1');
     expect((await call(port, '/dashboard/runs/r5', { headers: signedIn })).status).toBe(404);
+    expect((await call(port, '/dashboard/runs/%E0%A4%A', { headers: signedIn })).status).toBe(404);
   });
 
   it('draws a past run from its events, and replays it up to any event', async () => {
@@ -264,6 +265,9 @@ describe('the page', () => {
     expect(whole.body).toContain('rolled back');
     expect(whole.body).toContain('latency (412.00 ms) is greater than maximum allowed (150.00 ms)');
     expect(whole.body.match(/class="batch batch-/g)).toHaveLength(3);
+    // Each target as it fared in its batch, and where the rollback took it.
+    expect(whole.body).toContain('web-3<small>unhealthy · rolled back</small>');
+    expect(whole.body).toContain('web-1<small>healthy · rolled back</small>');
     expect(whole.body).toContain('<svg class="chart"');
     const early = await call(port, '/dashboard/runs/r3?upto=4', { headers: signedIn });
     expect(early.body.match(/class="batch batch-/g)).toHaveLength(1);

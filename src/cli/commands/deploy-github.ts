@@ -7,8 +7,10 @@ import { basename, resolve } from 'node:path';
 import { parseRepo } from '../../github/client.ts';
 import { deployToGitHub } from '../../github/github-deploy.ts';
 import { createOctokitClient } from '../../github/octokit.ts';
+import { runNoticeReporter, whoRuns } from '../../notify/front-door.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { repoRelativePath } from '../git.ts';
+import { ciLogUrl, cliNotifier, drainingAfter } from '../notify.ts';
 import { chooseEnvironment, type Project, projectCommandEnv, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import type { DeployOptions } from './deploy-options.ts';
@@ -35,6 +37,7 @@ export async function deployWithGitHub(
     warning: (message: string) => runtime.stderr.write(`tranche: warning: ${message}\n`),
   };
   const configFile = resolve(runtime.cwd, options.config);
+  const notifier = cliNotifier(project, runtime, options);
   const run = async (ledger: Parameters<typeof deployToGitHub>[0]['ledger']) => {
     const controller = new AbortController();
     const unsubscribe = runtime.onSignal((signal) => {
@@ -56,10 +59,12 @@ export async function deployWithGitHub(
         ledger,
         version: options.version,
         dryRun: false,
-        logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
+        logUrl: ciLogUrl(runtime.env),
         signal: controller.signal,
         progress: reporter,
-        baseEnv: projectCommandEnv(project, options, runtime, [token]),
+        baseEnv: projectCommandEnv(project, options, runtime, [token, ...notifier.secrets]),
+        notices: (links) => runNoticeReporter(notifier, whoRuns(runtime.env), links),
+        serverUrl: runtime.env.GITHUB_SERVER_URL,
         log,
       });
     } finally {
@@ -67,8 +72,9 @@ export async function deployWithGitHub(
       reporter.finish();
     }
   };
-  const outcome =
-    options.ledger === 'github' ? await run('github') : await withLedger(options, runtime, project.dir, run);
+  const outcome = await drainingAfter(notifier, () =>
+    options.ledger === 'github' ? run('github') : withLedger(options, runtime, project.dir, run),
+  );
   if (outcome.result) report(outcome.result, options, runtime);
   return outcome.decision === 'succeeded' ? 0 : 1;
 }
