@@ -40,9 +40,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// ../../main/node_modules/deepmerge/dist/cjs.js
+// node_modules/deepmerge/dist/cjs.js
 var require_cjs = __commonJS({
-  "../../main/node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
+  "node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
     "use strict";
     var isMergeableObject = function isMergeableObject2(value) {
       return isNonNullObject(value) && !isSpecial(value);
@@ -143,9 +143,9 @@ var require_cjs = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-std-serializers/lib/err-helpers.js
+// node_modules/pino-std-serializers/lib/err-helpers.js
 var require_err_helpers = __commonJS({
-  "../../main/node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
     "use strict";
     var isErrorLike = (err) => {
       return err && typeof err.message === "string";
@@ -200,9 +200,9 @@ var require_err_helpers = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-std-serializers/lib/err-proto.js
+// node_modules/pino-std-serializers/lib/err-proto.js
 var require_err_proto = __commonJS({
-  "../../main/node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
     "use strict";
     var seen = /* @__PURE__ */ Symbol("circular-ref-tag");
     var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-err-ref");
@@ -251,9 +251,9 @@ var require_err_proto = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-std-serializers/lib/err.js
+// node_modules/pino-std-serializers/lib/err.js
 var require_err = __commonJS({
-  "../../main/node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
     "use strict";
     module2.exports = errSerializer;
     var { messageWithCauses, stackWithCauses, isErrorLike } = require_err_helpers();
@@ -291,9 +291,9 @@ var require_err = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-std-serializers/lib/err-with-cause.js
+// node_modules/pino-std-serializers/lib/err-with-cause.js
 var require_err_with_cause = __commonJS({
-  "../../main/node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
     "use strict";
     module2.exports = errWithCauseSerializer;
     var { isErrorLike } = require_err_helpers();
@@ -334,9 +334,9 @@ var require_err_with_cause = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-std-serializers/lib/req.js
+// node_modules/pino-std-serializers/lib/req.js
 var require_req = __commonJS({
-  "../../main/node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpRequest,
@@ -429,9 +429,9 @@ var require_req = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-std-serializers/lib/res.js
+// node_modules/pino-std-serializers/lib/res.js
 var require_res = __commonJS({
-  "../../main/node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpResponse,
@@ -478,9 +478,9 @@ var require_res = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-std-serializers/index.js
+// node_modules/pino-std-serializers/index.js
 var require_pino_std_serializers = __commonJS({
-  "../../main/node_modules/pino-std-serializers/index.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/index.js"(exports2, module2) {
     "use strict";
     var errSerializer = require_err();
     var errWithCauseSerializer = require_err_with_cause();
@@ -515,9 +515,9 @@ var require_pino_std_serializers = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/caller.js
+// node_modules/pino/lib/caller.js
 var require_caller = __commonJS({
-  "../../main/node_modules/pino/lib/caller.js"(exports2, module2) {
+  "node_modules/pino/lib/caller.js"(exports2, module2) {
     "use strict";
     var util = __require("node:util");
     var getCallSites = util.getCallSites ?? util.getCallSite;
@@ -548,9 +548,9 @@ var require_caller = __commonJS({
   }
 });
 
-// ../../main/node_modules/@pinojs/redact/index.js
+// node_modules/@pinojs/redact/index.js
 var require_redact = __commonJS({
-  "../../main/node_modules/@pinojs/redact/index.js"(exports2, module2) {
+  "node_modules/@pinojs/redact/index.js"(exports2, module2) {
     "use strict";
     function deepClone(obj) {
       if (obj === null || typeof obj !== "object") {
@@ -981,9 +981,9 @@ var require_redact = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/symbols.js
+// node_modules/pino/lib/symbols.js
 var require_symbols = __commonJS({
-  "../../main/node_modules/pino/lib/symbols.js"(exports2, module2) {
+  "node_modules/pino/lib/symbols.js"(exports2, module2) {
     "use strict";
     var setLevelSym = /* @__PURE__ */ Symbol("pino.setLevel");
     var getLevelSym = /* @__PURE__ */ Symbol("pino.getLevel");
@@ -1054,9 +1054,9 @@ var require_symbols = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/redaction.js
+// node_modules/pino/lib/redaction.js
 var require_redaction = __commonJS({
-  "../../main/node_modules/pino/lib/redaction.js"(exports2, module2) {
+  "node_modules/pino/lib/redaction.js"(exports2, module2) {
     "use strict";
     var Redact = require_redact();
     var { redactFmtSym, wildcardFirstSym } = require_symbols();
@@ -1136,9 +1136,9 @@ var require_redaction = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/time.js
+// node_modules/pino/lib/time.js
 var require_time = __commonJS({
-  "../../main/node_modules/pino/lib/time.js"(exports2, module2) {
+  "node_modules/pino/lib/time.js"(exports2, module2) {
     "use strict";
     var nullTime = () => "";
     var epochTime = () => `,"time":${Date.now()}`;
@@ -1167,9 +1167,9 @@ var require_time = __commonJS({
   }
 });
 
-// ../../main/node_modules/quick-format-unescaped/index.js
+// node_modules/quick-format-unescaped/index.js
 var require_quick_format_unescaped = __commonJS({
-  "../../main/node_modules/quick-format-unescaped/index.js"(exports2, module2) {
+  "node_modules/quick-format-unescaped/index.js"(exports2, module2) {
     "use strict";
     function tryStringify(o) {
       try {
@@ -1286,9 +1286,9 @@ var require_quick_format_unescaped = __commonJS({
   }
 });
 
-// ../../main/node_modules/atomic-sleep/index.js
+// node_modules/atomic-sleep/index.js
 var require_atomic_sleep = __commonJS({
-  "../../main/node_modules/atomic-sleep/index.js"(exports2, module2) {
+  "node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
       let sleep3 = function(ms) {
@@ -1321,9 +1321,9 @@ var require_atomic_sleep = __commonJS({
   }
 });
 
-// ../../main/node_modules/sonic-boom/index.js
+// node_modules/sonic-boom/index.js
 var require_sonic_boom = __commonJS({
-  "../../main/node_modules/sonic-boom/index.js"(exports2, module2) {
+  "node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs5 = __require("fs");
     var EventEmitter = __require("events");
@@ -1908,9 +1908,9 @@ var require_sonic_boom = __commonJS({
   }
 });
 
-// ../../main/node_modules/on-exit-leak-free/index.js
+// node_modules/on-exit-leak-free/index.js
 var require_on_exit_leak_free = __commonJS({
-  "../../main/node_modules/on-exit-leak-free/index.js"(exports2, module2) {
+  "node_modules/on-exit-leak-free/index.js"(exports2, module2) {
     "use strict";
     var refs = {
       exit: [],
@@ -2002,9 +2002,9 @@ var require_on_exit_leak_free = __commonJS({
   }
 });
 
-// ../../main/node_modules/thread-stream/package.json
+// node_modules/thread-stream/package.json
 var require_package = __commonJS({
-  "../../main/node_modules/thread-stream/package.json"(exports2, module2) {
+  "node_modules/thread-stream/package.json"(exports2, module2) {
     module2.exports = {
       name: "thread-stream",
       version: "4.2.1",
@@ -2063,9 +2063,9 @@ var require_package = __commonJS({
   }
 });
 
-// ../../main/node_modules/thread-stream/lib/wait.js
+// node_modules/thread-stream/lib/wait.js
 var require_wait = __commonJS({
-  "../../main/node_modules/thread-stream/lib/wait.js"(exports2, module2) {
+  "node_modules/thread-stream/lib/wait.js"(exports2, module2) {
     "use strict";
     var WAIT_MS = 1e4;
     function wait2(state, index, expected, timeout, done) {
@@ -2133,9 +2133,9 @@ var require_wait = __commonJS({
   }
 });
 
-// ../../main/node_modules/thread-stream/lib/indexes.js
+// node_modules/thread-stream/lib/indexes.js
 var require_indexes = __commonJS({
-  "../../main/node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
+  "node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
     "use strict";
     var SEQ_INDEX = 2;
     var WRITE_INDEX = 4;
@@ -2148,9 +2148,9 @@ var require_indexes = __commonJS({
   }
 });
 
-// ../../main/node_modules/thread-stream/index.js
+// node_modules/thread-stream/index.js
 var require_thread_stream = __commonJS({
-  "../../main/node_modules/thread-stream/index.js"(exports2, module2) {
+  "node_modules/thread-stream/index.js"(exports2, module2) {
     "use strict";
     var { version: version3 } = require_package();
     var { EventEmitter } = __require("events");
@@ -2713,9 +2713,9 @@ var require_thread_stream = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/transport.js
+// node_modules/pino/lib/transport.js
 var require_transport = __commonJS({
-  "../../main/node_modules/pino/lib/transport.js"(exports2, module2) {
+  "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = __require("module");
     var { existsSync: existsSync2 } = __require("node:fs");
@@ -2945,9 +2945,9 @@ var require_transport = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/tools.js
+// node_modules/pino/lib/tools.js
 var require_tools = __commonJS({
-  "../../main/node_modules/pino/lib/tools.js"(exports2, module2) {
+  "node_modules/pino/lib/tools.js"(exports2, module2) {
     "use strict";
     var diagChan = __require("node:diagnostics_channel");
     var format3 = require_quick_format_unescaped();
@@ -3274,9 +3274,9 @@ var require_tools = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/constants.js
+// node_modules/pino/lib/constants.js
 var require_constants = __commonJS({
-  "../../main/node_modules/pino/lib/constants.js"(exports2, module2) {
+  "node_modules/pino/lib/constants.js"(exports2, module2) {
     var DEFAULT_LEVELS = {
       trace: 10,
       debug: 20,
@@ -3296,9 +3296,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/levels.js
+// node_modules/pino/lib/levels.js
 var require_levels = __commonJS({
-  "../../main/node_modules/pino/lib/levels.js"(exports2, module2) {
+  "node_modules/pino/lib/levels.js"(exports2, module2) {
     "use strict";
     var {
       lsCacheSym,
@@ -3489,17 +3489,17 @@ var require_levels = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/lib/meta.js
+// node_modules/pino/lib/meta.js
 var require_meta = __commonJS({
-  "../../main/node_modules/pino/lib/meta.js"(exports2, module2) {
+  "node_modules/pino/lib/meta.js"(exports2, module2) {
     "use strict";
     module2.exports = { version: "10.4.0" };
   }
 });
 
-// ../../main/node_modules/pino/lib/proto.js
+// node_modules/pino/lib/proto.js
 var require_proto = __commonJS({
-  "../../main/node_modules/pino/lib/proto.js"(exports2, module2) {
+  "node_modules/pino/lib/proto.js"(exports2, module2) {
     "use strict";
     var { EventEmitter } = __require("node:events");
     var {
@@ -3727,9 +3727,9 @@ var require_proto = __commonJS({
   }
 });
 
-// ../../main/node_modules/safe-stable-stringify/index.js
+// node_modules/safe-stable-stringify/index.js
 var require_safe_stable_stringify = __commonJS({
-  "../../main/node_modules/safe-stable-stringify/index.js"(exports2, module2) {
+  "node_modules/safe-stable-stringify/index.js"(exports2, module2) {
     "use strict";
     var { hasOwnProperty: hasOwnProperty3 } = Object.prototype;
     var stringify = configure();
@@ -4323,9 +4323,9 @@ ${originalIndentation}`;
   }
 });
 
-// ../../main/node_modules/pino/lib/multistream.js
+// node_modules/pino/lib/multistream.js
 var require_multistream = __commonJS({
-  "../../main/node_modules/pino/lib/multistream.js"(exports2, module2) {
+  "node_modules/pino/lib/multistream.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var { DEFAULT_LEVELS } = require_constants();
@@ -4493,9 +4493,9 @@ var require_multistream = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino/pino.js
+// node_modules/pino/pino.js
 var require_pino = __commonJS({
-  "../../main/node_modules/pino/pino.js"(exports2, module2) {
+  "node_modules/pino/pino.js"(exports2, module2) {
     "use strict";
     var os = __require("node:os");
     var stdSerializers = require_pino_std_serializers();
@@ -4724,9 +4724,9 @@ var require_pino = __commonJS({
   }
 });
 
-// ../../main/node_modules/colorette/index.cjs
+// node_modules/colorette/index.cjs
 var require_colorette = __commonJS({
-  "../../main/node_modules/colorette/index.cjs"(exports2) {
+  "node_modules/colorette/index.cjs"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var tty = __require("tty");
@@ -4908,9 +4908,9 @@ var require_colorette = __commonJS({
   }
 });
 
-// ../../main/node_modules/wrappy/wrappy.js
+// node_modules/wrappy/wrappy.js
 var require_wrappy = __commonJS({
-  "../../main/node_modules/wrappy/wrappy.js"(exports2, module2) {
+  "node_modules/wrappy/wrappy.js"(exports2, module2) {
     module2.exports = wrappy;
     function wrappy(fn, cb) {
       if (fn && cb) return wrappy(fn)(cb);
@@ -4938,9 +4938,9 @@ var require_wrappy = __commonJS({
   }
 });
 
-// ../../main/node_modules/once/once.js
+// node_modules/once/once.js
 var require_once = __commonJS({
-  "../../main/node_modules/once/once.js"(exports2, module2) {
+  "node_modules/once/once.js"(exports2, module2) {
     var wrappy = require_wrappy();
     module2.exports = wrappy(once);
     module2.exports.strict = wrappy(onceStrict);
@@ -4982,9 +4982,9 @@ var require_once = __commonJS({
   }
 });
 
-// ../../main/node_modules/end-of-stream/index.js
+// node_modules/end-of-stream/index.js
 var require_end_of_stream = __commonJS({
-  "../../main/node_modules/end-of-stream/index.js"(exports2, module2) {
+  "node_modules/end-of-stream/index.js"(exports2, module2) {
     var once = require_once();
     var noop6 = function() {
     };
@@ -5065,9 +5065,9 @@ var require_end_of_stream = __commonJS({
   }
 });
 
-// ../../main/node_modules/pump/index.js
+// node_modules/pump/index.js
 var require_pump = __commonJS({
-  "../../main/node_modules/pump/index.js"(exports2, module2) {
+  "node_modules/pump/index.js"(exports2, module2) {
     var once = require_once();
     var eos = require_end_of_stream();
     var fs5;
@@ -5140,9 +5140,9 @@ var require_pump = __commonJS({
   }
 });
 
-// ../../main/node_modules/split2/index.js
+// node_modules/split2/index.js
 var require_split2 = __commonJS({
-  "../../main/node_modules/split2/index.js"(exports2, module2) {
+  "node_modules/split2/index.js"(exports2, module2) {
     "use strict";
     var { Transform: Transform2 } = __require("stream");
     var { StringDecoder } = __require("string_decoder");
@@ -5241,9 +5241,9 @@ var require_split2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-abstract-transport/index.js
+// node_modules/pino-abstract-transport/index.js
 var require_pino_abstract_transport = __commonJS({
-  "../../main/node_modules/pino-abstract-transport/index.js"(exports2, module2) {
+  "node_modules/pino-abstract-transport/index.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var split = require_split2();
@@ -5359,9 +5359,9 @@ var require_pino_abstract_transport = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/constants.js
+// node_modules/pino-pretty/lib/constants.js
 var require_constants2 = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       DATE_FORMAT: "yyyy-mm-dd HH:MM:ss.l o",
@@ -5405,9 +5405,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/get-level-label-data.js
+// node_modules/pino-pretty/lib/utils/get-level-label-data.js
 var require_get_level_label_data = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
     "use strict";
     module2.exports = getLevelLabelData;
     var { LEVELS, LEVEL_NAMES } = require_constants2();
@@ -5427,9 +5427,9 @@ var require_get_level_label_data = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/colors.js
+// node_modules/pino-pretty/lib/colors.js
 var require_colors = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
     "use strict";
     var nocolor = (input2) => input2;
     var plain = {
@@ -5521,9 +5521,9 @@ var require_colors = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/node_modules/sonic-boom/index.js
+// node_modules/pino-pretty/node_modules/sonic-boom/index.js
 var require_sonic_boom2 = __commonJS({
-  "../../main/node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
+  "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs5 = __require("node:fs");
     var EventEmitter = __require("node:events");
@@ -6283,18 +6283,18 @@ var require_sonic_boom2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/noop.js
+// node_modules/pino-pretty/lib/utils/noop.js
 var require_noop = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
     "use strict";
     module2.exports = function noop6() {
     };
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
+// node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
 var require_build_safe_sonic_boom = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
     "use strict";
     module2.exports = buildSafeSonicBoom;
     var { isMainThread } = __require("node:worker_threads");
@@ -6343,9 +6343,9 @@ var require_build_safe_sonic_boom = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/is-valid-date.js
+// node_modules/pino-pretty/lib/utils/is-valid-date.js
 var require_is_valid_date = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
     "use strict";
     module2.exports = isValidDate;
     function isValidDate(date5) {
@@ -6354,9 +6354,9 @@ var require_is_valid_date = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/create-date.js
+// node_modules/pino-pretty/lib/utils/create-date.js
 var require_create_date = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
     "use strict";
     module2.exports = createDate;
     var isValidDate = require_is_valid_date();
@@ -6371,9 +6371,9 @@ var require_create_date = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/split-property-key.js
+// node_modules/pino-pretty/lib/utils/split-property-key.js
 var require_split_property_key = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
     "use strict";
     module2.exports = splitPropertyKey;
     function splitPropertyKey(key) {
@@ -6406,9 +6406,9 @@ var require_split_property_key = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/get-property-value.js
+// node_modules/pino-pretty/lib/utils/get-property-value.js
 var require_get_property_value = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
     "use strict";
     module2.exports = getPropertyValue;
     var splitPropertyKey = require_split_property_key();
@@ -6425,9 +6425,9 @@ var require_get_property_value = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/delete-log-property.js
+// node_modules/pino-pretty/lib/utils/delete-log-property.js
 var require_delete_log_property = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
     "use strict";
     module2.exports = deleteLogProperty;
     var getPropertyValue = require_get_property_value();
@@ -6443,9 +6443,9 @@ var require_delete_log_property = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-copy/dist/cjs/index.cjs
+// node_modules/fast-copy/dist/cjs/index.cjs
 var require_cjs2 = __commonJS({
-  "../../main/node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
+  "node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
     "use strict";
     var MaxDepthExceededError = class extends RangeError {
       constructor(maxDepth) {
@@ -6793,9 +6793,9 @@ var require_cjs2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/filter-log.js
+// node_modules/pino-pretty/lib/utils/filter-log.js
 var require_filter_log = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
     "use strict";
     module2.exports = filterLog;
     var { createCopier } = require_cjs2();
@@ -6849,9 +6849,9 @@ var require_filter_log = __commonJS({
   }
 });
 
-// ../../main/node_modules/dateformat/lib/dateformat.js
+// node_modules/dateformat/lib/dateformat.js
 var require_dateformat = __commonJS({
-  "../../main/node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
+  "node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
     "use strict";
     function _typeof(obj) {
       "@babel/helpers - typeof";
@@ -7102,9 +7102,9 @@ var require_dateformat = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/format-time.js
+// node_modules/pino-pretty/lib/utils/format-time.js
 var require_format_time = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
     "use strict";
     module2.exports = formatTime;
     var {
@@ -7141,9 +7141,9 @@ var require_format_time = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
+// node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
 var require_handle_custom_levels_names_opts = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsNamesOpts;
     function handleCustomLevelsNamesOpts(cLevels) {
@@ -7166,9 +7166,9 @@ var require_handle_custom_levels_names_opts = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
+// node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
 var require_handle_custom_levels_opts = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsOpts;
     function handleCustomLevelsOpts(cLevels) {
@@ -7194,9 +7194,9 @@ var require_handle_custom_levels_opts = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js
+// node_modules/pino-pretty/lib/utils/interpret-conditionals.js
 var require_interpret_conditionals = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
     "use strict";
     module2.exports = interpretConditionals;
     var getPropertyValue = require_get_property_value();
@@ -7219,9 +7219,9 @@ var require_interpret_conditionals = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/is-object.js
+// node_modules/pino-pretty/lib/utils/is-object.js
 var require_is_object = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
     "use strict";
     module2.exports = isObject2;
     function isObject2(input2) {
@@ -7230,9 +7230,9 @@ var require_is_object = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
+// node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
 var require_join_lines_with_indentation = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
     "use strict";
     module2.exports = joinLinesWithIndentation;
     function joinLinesWithIndentation({ input: input2, ident = "    ", eol = "\n" }) {
@@ -7245,9 +7245,9 @@ var require_join_lines_with_indentation = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/parse-factory-options.js
+// node_modules/pino-pretty/lib/utils/parse-factory-options.js
 var require_parse_factory_options = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
     "use strict";
     module2.exports = parseFactoryOptions;
     var {
@@ -7343,9 +7343,9 @@ var require_parse_factory_options = __commonJS({
   }
 });
 
-// ../../main/node_modules/fast-safe-stringify/index.js
+// node_modules/fast-safe-stringify/index.js
 var require_fast_safe_stringify = __commonJS({
-  "../../main/node_modules/fast-safe-stringify/index.js"(exports2, module2) {
+  "node_modules/fast-safe-stringify/index.js"(exports2, module2) {
     module2.exports = stringify;
     stringify.default = stringify;
     stringify.stable = deterministicStringify;
@@ -7537,9 +7537,9 @@ var require_fast_safe_stringify = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
+// node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
 var require_strip_unsafe_control_chars = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
     "use strict";
     module2.exports = stripUnsafeControlChars;
     var unsafeControlChars = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
@@ -7549,9 +7549,9 @@ var require_strip_unsafe_control_chars = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/prettify-error.js
+// node_modules/pino-pretty/lib/utils/prettify-error.js
 var require_prettify_error = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyError2;
     var joinLinesWithIndentation = require_join_lines_with_indentation();
@@ -7585,9 +7585,9 @@ var require_prettify_error = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/prettify-object.js
+// node_modules/pino-pretty/lib/utils/prettify-object.js
 var require_prettify_object = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyObject;
     var {
@@ -7653,9 +7653,9 @@ var require_prettify_object = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/prettify-error-log.js
+// node_modules/pino-pretty/lib/utils/prettify-error-log.js
 var require_prettify_error_log = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyErrorLog;
     var {
@@ -7708,9 +7708,9 @@ var require_prettify_error_log = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/prettify-level.js
+// node_modules/pino-pretty/lib/utils/prettify-level.js
 var require_prettify_level = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyLevel;
     var getPropertyValue = require_get_property_value();
@@ -7735,9 +7735,9 @@ var require_prettify_level = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/prettify-message.js
+// node_modules/pino-pretty/lib/utils/prettify-message.js
 var require_prettify_message = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMessage;
     var {
@@ -7783,9 +7783,9 @@ var require_prettify_message = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/prettify-metadata.js
+// node_modules/pino-pretty/lib/utils/prettify-metadata.js
 var require_prettify_metadata = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMetadata;
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
@@ -7824,9 +7824,9 @@ var require_prettify_metadata = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/prettify-time.js
+// node_modules/pino-pretty/lib/utils/prettify-time.js
 var require_prettify_time = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyTime;
     var formatTime = require_format_time();
@@ -7850,9 +7850,9 @@ var require_prettify_time = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/utils/index.js
+// node_modules/pino-pretty/lib/utils/index.js
 var require_utils = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       buildSafeSonicBoom: require_build_safe_sonic_boom(),
@@ -7883,27 +7883,27 @@ var require_utils = __commonJS({
   }
 });
 
-// ../../main/node_modules/secure-json-parse/index.js
+// node_modules/secure-json-parse/index.js
 var require_secure_json_parse = __commonJS({
-  "../../main/node_modules/secure-json-parse/index.js"(exports2, module2) {
+  "node_modules/secure-json-parse/index.js"(exports2, module2) {
     "use strict";
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
     var suspectConstructorRx = /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/;
-    function _parse3(text, reviver, options2) {
+    function _parse3(text2, reviver, options2) {
       if (options2 == null) {
         if (reviver !== null && typeof reviver === "object") {
           options2 = reviver;
           reviver = void 0;
         }
       }
-      if (hasBuffer && Buffer.isBuffer(text)) {
-        text = text.toString();
+      if (hasBuffer && Buffer.isBuffer(text2)) {
+        text2 = text2.toString();
       }
-      if (text && text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
+      if (text2 && text2.charCodeAt(0) === 65279) {
+        text2 = text2.slice(1);
       }
-      const obj = JSON.parse(text, reviver);
+      const obj = JSON.parse(text2, reviver);
       if (obj === null || typeof obj !== "object") {
         return obj;
       }
@@ -7913,15 +7913,15 @@ var require_secure_json_parse = __commonJS({
         return obj;
       }
       if (protoAction !== "ignore" && constructorAction !== "ignore") {
-        if (suspectProtoRx.test(text) === false && suspectConstructorRx.test(text) === false) {
+        if (suspectProtoRx.test(text2) === false && suspectConstructorRx.test(text2) === false) {
           return obj;
         }
       } else if (protoAction !== "ignore" && constructorAction === "ignore") {
-        if (suspectProtoRx.test(text) === false) {
+        if (suspectProtoRx.test(text2) === false) {
           return obj;
         }
       } else {
-        if (suspectConstructorRx.test(text) === false) {
+        if (suspectConstructorRx.test(text2) === false) {
           return obj;
         }
       }
@@ -7959,21 +7959,21 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse7(text, reviver, options2) {
+    function parse7(text2, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
-        return _parse3(text, reviver, options2);
+        return _parse3(text2, reviver, options2);
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
     }
-    function safeParse3(text, reviver) {
+    function safeParse3(text2, reviver) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       let result;
       try {
-        result = _parse3(text, reviver, { safe: true });
+        result = _parse3(text2, reviver, { safe: true });
       } catch {
         result = void 0;
       } finally {
@@ -7989,9 +7989,9 @@ var require_secure_json_parse = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/lib/pretty.js
+// node_modules/pino-pretty/lib/pretty.js
 var require_pretty = __commonJS({
-  "../../main/node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
     "use strict";
     module2.exports = pretty;
     var sjs = require_secure_json_parse();
@@ -8124,9 +8124,9 @@ var require_pretty = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-pretty/index.js
+// node_modules/pino-pretty/index.js
 var require_pino_pretty = __commonJS({
-  "../../main/node_modules/pino-pretty/index.js"(exports2, module2) {
+  "node_modules/pino-pretty/index.js"(exports2, module2) {
     "use strict";
     var { isColorSupported } = require_colorette();
     var pump = require_pump();
@@ -8257,9 +8257,9 @@ var require_pino_pretty = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/light.js
+// node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "../../main/node_modules/bottleneck/light.js"(exports2, module2) {
+  "node_modules/bottleneck/light.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports2, (function() {
@@ -9576,9 +9576,9 @@ var require_light = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -9633,9 +9633,9 @@ var require_identity = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../../main/node_modules/yaml/dist/visit.js"(exports2) {
+  "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -9791,9 +9791,9 @@ var require_visit = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -9962,9 +9962,9 @@ var require_directives = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -10032,9 +10032,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -10082,9 +10082,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -10112,9 +10112,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -10153,9 +10153,9 @@ var require_Node = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -10271,9 +10271,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -10301,9 +10301,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -10376,9 +10376,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -10519,9 +10519,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -10536,21 +10536,21 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -10567,14 +10567,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -10591,12 +10591,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -10608,12 +10608,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -10628,39 +10628,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -10672,9 +10672,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -10955,9 +10955,9 @@ ${indent}`);
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -11079,9 +11079,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -11212,9 +11212,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../../main/node_modules/yaml/dist/log.js"(exports2) {
+  "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages2) {
@@ -11234,9 +11234,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -11294,9 +11294,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge4 = require_merge();
@@ -11358,9 +11358,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -11398,9 +11398,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -11549,9 +11549,9 @@ ${indent}${end}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -11693,9 +11693,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -11715,9 +11715,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -11831,9 +11831,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -11853,9 +11853,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -11872,9 +11872,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -11890,9 +11890,9 @@ var require_null = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -11914,9 +11914,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format3, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -11941,9 +11941,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -11987,9 +11987,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -12032,9 +12032,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -12060,9 +12060,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -12127,9 +12127,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -12193,9 +12193,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -12271,9 +12271,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -12349,9 +12349,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -12381,9 +12381,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -12430,9 +12430,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -12509,9 +12509,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -12598,9 +12598,9 @@ var require_set = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -12686,9 +12686,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -12730,9 +12730,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -12824,9 +12824,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var map2 = require_map();
@@ -12856,9 +12856,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -12936,9 +12936,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -13245,9 +13245,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "../../main/node_modules/yaml/dist/errors.js"(exports2) {
+  "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -13310,9 +13310,9 @@ ${pointer}
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -13444,9 +13444,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -13486,9 +13486,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -13504,9 +13504,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -13520,9 +13520,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -13628,9 +13628,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -13679,9 +13679,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -13722,9 +13722,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -13916,9 +13916,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -13981,9 +13981,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -14164,9 +14164,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -14385,9 +14385,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -14466,9 +14466,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -14496,9 +14496,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -14602,9 +14602,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -14645,9 +14645,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -14853,9 +14853,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -15038,9 +15038,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -15099,9 +15099,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -15161,9 +15161,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -15263,9 +15263,9 @@ var require_cst = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty2(ch) {
@@ -15852,9 +15852,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter3 = class {
       constructor() {
@@ -15883,9 +15883,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -16757,9 +16757,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../../main/node_modules/yaml/dist/public-api.js"(exports2) {
+  "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -16854,9 +16854,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "../../main/node_modules/yaml/dist/index.js"(exports2) {
+  "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -16906,9 +16906,9 @@ var require_dist = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/parser.js
+// node_modules/bottleneck/lib/parser.js
 var require_parser2 = __commonJS({
-  "../../main/node_modules/bottleneck/lib/parser.js"(exports2) {
+  "node_modules/bottleneck/lib/parser.js"(exports2) {
     "use strict";
     exports2.load = function(received, defaults2, onto = {}) {
       var k, ref, v;
@@ -16931,9 +16931,9 @@ var require_parser2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/DLList.js
+// node_modules/bottleneck/lib/DLList.js
 var require_DLList = __commonJS({
-  "../../main/node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
     "use strict";
     var DLList;
     DLList = class DLList {
@@ -17021,9 +17021,9 @@ var require_DLList = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/Events.js
+// node_modules/bottleneck/lib/Events.js
 var require_Events = __commonJS({
-  "../../main/node_modules/bottleneck/lib/Events.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -17155,9 +17155,9 @@ var require_Events = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/Queues.js
+// node_modules/bottleneck/lib/Queues.js
 var require_Queues = __commonJS({
-  "../../main/node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
     "use strict";
     var DLList;
     var Events2;
@@ -17225,9 +17225,9 @@ var require_Queues = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/BottleneckError.js
+// node_modules/bottleneck/lib/BottleneckError.js
 var require_BottleneckError = __commonJS({
-  "../../main/node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     BottleneckError = class BottleneckError extends Error {
@@ -17236,9 +17236,9 @@ var require_BottleneckError = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/Job.js
+// node_modules/bottleneck/lib/Job.js
 var require_Job = __commonJS({
-  "../../main/node_modules/bottleneck/lib/Job.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -17440,9 +17440,9 @@ var require_Job = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/LocalDatastore.js
+// node_modules/bottleneck/lib/LocalDatastore.js
 var require_LocalDatastore = __commonJS({
-  "../../main/node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -17702,9 +17702,9 @@ var require_LocalDatastore = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/lua.json
+// node_modules/bottleneck/lib/lua.json
 var require_lua = __commonJS({
-  "../../main/node_modules/bottleneck/lib/lua.json"(exports2, module2) {
+  "node_modules/bottleneck/lib/lua.json"(exports2, module2) {
     module2.exports = {
       "blacklist_client.lua": "local blacklist = ARGV[num_static_argv + 1]\n\nif redis.call('zscore', client_last_seen_key, blacklist) then\n  redis.call('zadd', client_last_seen_key, 0, blacklist)\nend\n\n\nreturn {}\n",
       "check.lua": "local weight = tonumber(ARGV[num_static_argv + 1])\n\nlocal capacity = process_tick(now, false)['capacity']\nlocal nextRequest = tonumber(redis.call('hget', settings_key, 'nextRequest'))\n\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\n",
@@ -17837,9 +17837,9 @@ return {}
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/Scripts.js
+// node_modules/bottleneck/lib/Scripts.js
 var require_Scripts = __commonJS({
-  "../../main/node_modules/bottleneck/lib/Scripts.js"(exports2) {
+  "node_modules/bottleneck/lib/Scripts.js"(exports2) {
     "use strict";
     var headers;
     var lua;
@@ -18003,9 +18003,9 @@ var require_Scripts = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/RedisConnection.js
+// node_modules/bottleneck/lib/RedisConnection.js
 var require_RedisConnection = __commonJS({
-  "../../main/node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
+  "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
     function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -18199,9 +18199,9 @@ var require_RedisConnection = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/IORedisConnection.js
+// node_modules/bottleneck/lib/IORedisConnection.js
 var require_IORedisConnection = __commonJS({
-  "../../main/node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
+  "node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
     "use strict";
     function _slicedToArray(arr, i) {
       return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest();
@@ -18408,9 +18408,9 @@ var require_IORedisConnection = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/RedisDatastore.js
+// node_modules/bottleneck/lib/RedisDatastore.js
 var require_RedisDatastore = __commonJS({
-  "../../main/node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -18759,9 +18759,9 @@ var require_RedisDatastore = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/States.js
+// node_modules/bottleneck/lib/States.js
 var require_States = __commonJS({
-  "../../main/node_modules/bottleneck/lib/States.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/States.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     var States;
@@ -18837,9 +18837,9 @@ var require_States = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/Sync.js
+// node_modules/bottleneck/lib/Sync.js
 var require_Sync = __commonJS({
-  "../../main/node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
@@ -18935,16 +18935,16 @@ var require_Sync = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/version.json
+// node_modules/bottleneck/lib/version.json
 var require_version = __commonJS({
-  "../../main/node_modules/bottleneck/lib/version.json"(exports2, module2) {
+  "node_modules/bottleneck/lib/version.json"(exports2, module2) {
     module2.exports = { version: "2.19.5" };
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/Group.js
+// node_modules/bottleneck/lib/Group.js
 var require_Group = __commonJS({
-  "../../main/node_modules/bottleneck/lib/Group.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Group.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -19164,9 +19164,9 @@ var require_Group = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/Batcher.js
+// node_modules/bottleneck/lib/Batcher.js
 var require_Batcher = __commonJS({
-  "../../main/node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
     "use strict";
     var Batcher;
     var Events2;
@@ -19222,9 +19222,9 @@ var require_Batcher = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/Bottleneck.js
+// node_modules/bottleneck/lib/Bottleneck.js
 var require_Bottleneck = __commonJS({
-  "../../main/node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -19771,17 +19771,17 @@ var require_Bottleneck = __commonJS({
   }
 });
 
-// ../../main/node_modules/bottleneck/lib/index.js
+// node_modules/bottleneck/lib/index.js
 var require_lib = __commonJS({
-  "../../main/node_modules/bottleneck/lib/index.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_Bottleneck();
   }
 });
 
-// ../../main/node_modules/get-caller-file/index.js
+// node_modules/get-caller-file/index.js
 var require_get_caller_file = __commonJS({
-  "../../main/node_modules/get-caller-file/index.js"(exports2, module2) {
+  "node_modules/get-caller-file/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function getCallerFile(position) {
       if (position === void 0) {
@@ -19803,9 +19803,9 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// ../../main/node_modules/pino-http/logger.js
+// node_modules/pino-http/logger.js
 var require_logger = __commonJS({
-  "../../main/node_modules/pino-http/logger.js"(exports2, module2) {
+  "node_modules/pino-http/logger.js"(exports2, module2) {
     "use strict";
     var { pino: pino2, symbols: { stringifySym, chindingsSym } } = require_pino();
     var serializers = require_pino_std_serializers();
@@ -20027,9 +20027,9 @@ var require_logger = __commonJS({
   }
 });
 
-// ../../main/node_modules/postgres-array/index.js
+// node_modules/postgres-array/index.js
 var require_postgres_array = __commonJS({
-  "../../main/node_modules/postgres-array/index.js"(exports2) {
+  "node_modules/postgres-array/index.js"(exports2) {
     "use strict";
     exports2.parse = function(source, transform2) {
       return new ArrayParser(source, transform2).parse();
@@ -20121,9 +20121,9 @@ var require_postgres_array = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-types/lib/arrayParser.js
+// node_modules/pg-types/lib/arrayParser.js
 var require_arrayParser = __commonJS({
-  "../../main/node_modules/pg-types/lib/arrayParser.js"(exports2, module2) {
+  "node_modules/pg-types/lib/arrayParser.js"(exports2, module2) {
     var array3 = require_postgres_array();
     module2.exports = {
       create: function(source, transform2) {
@@ -20137,9 +20137,9 @@ var require_arrayParser = __commonJS({
   }
 });
 
-// ../../main/node_modules/postgres-date/index.js
+// node_modules/postgres-date/index.js
 var require_postgres_date = __commonJS({
-  "../../main/node_modules/postgres-date/index.js"(exports2, module2) {
+  "node_modules/postgres-date/index.js"(exports2, module2) {
     "use strict";
     var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
     var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
@@ -20224,9 +20224,9 @@ var require_postgres_date = __commonJS({
   }
 });
 
-// ../../main/node_modules/xtend/mutable.js
+// node_modules/xtend/mutable.js
 var require_mutable = __commonJS({
-  "../../main/node_modules/xtend/mutable.js"(exports2, module2) {
+  "node_modules/xtend/mutable.js"(exports2, module2) {
     module2.exports = extend2;
     var hasOwnProperty3 = Object.prototype.hasOwnProperty;
     function extend2(target) {
@@ -20243,9 +20243,9 @@ var require_mutable = __commonJS({
   }
 });
 
-// ../../main/node_modules/postgres-interval/index.js
+// node_modules/postgres-interval/index.js
 var require_postgres_interval = __commonJS({
-  "../../main/node_modules/postgres-interval/index.js"(exports2, module2) {
+  "node_modules/postgres-interval/index.js"(exports2, module2) {
     "use strict";
     var extend2 = require_mutable();
     module2.exports = PostgresInterval;
@@ -20334,9 +20334,9 @@ var require_postgres_interval = __commonJS({
   }
 });
 
-// ../../main/node_modules/postgres-bytea/index.js
+// node_modules/postgres-bytea/index.js
 var require_postgres_bytea = __commonJS({
-  "../../main/node_modules/postgres-bytea/index.js"(exports2, module2) {
+  "node_modules/postgres-bytea/index.js"(exports2, module2) {
     "use strict";
     var bufferFrom = Buffer.from || Buffer;
     module2.exports = function parseBytea(input2) {
@@ -20370,9 +20370,9 @@ var require_postgres_bytea = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-types/lib/textParsers.js
+// node_modules/pg-types/lib/textParsers.js
 var require_textParsers = __commonJS({
-  "../../main/node_modules/pg-types/lib/textParsers.js"(exports2, module2) {
+  "node_modules/pg-types/lib/textParsers.js"(exports2, module2) {
     var array3 = require_postgres_array();
     var arrayParser = require_arrayParser();
     var parseDate = require_postgres_date();
@@ -20570,9 +20570,9 @@ var require_textParsers = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-int8/index.js
+// node_modules/pg-int8/index.js
 var require_pg_int8 = __commonJS({
-  "../../main/node_modules/pg-int8/index.js"(exports2, module2) {
+  "node_modules/pg-int8/index.js"(exports2, module2) {
     "use strict";
     var BASE = 1e6;
     function readInt8(buffer) {
@@ -20650,9 +20650,9 @@ var require_pg_int8 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-types/lib/binaryParsers.js
+// node_modules/pg-types/lib/binaryParsers.js
 var require_binaryParsers = __commonJS({
-  "../../main/node_modules/pg-types/lib/binaryParsers.js"(exports2, module2) {
+  "node_modules/pg-types/lib/binaryParsers.js"(exports2, module2) {
     var parseInt64 = require_pg_int8();
     var parseBits = function(data, bits, offset, invert, callback) {
       offset = offset || 0;
@@ -20850,9 +20850,9 @@ var require_binaryParsers = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-types/lib/builtins.js
+// node_modules/pg-types/lib/builtins.js
 var require_builtins = __commonJS({
-  "../../main/node_modules/pg-types/lib/builtins.js"(exports2, module2) {
+  "node_modules/pg-types/lib/builtins.js"(exports2, module2) {
     module2.exports = {
       BOOL: 16,
       BYTEA: 17,
@@ -20918,9 +20918,9 @@ var require_builtins = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-types/index.js
+// node_modules/pg-types/index.js
 var require_pg_types = __commonJS({
-  "../../main/node_modules/pg-types/index.js"(exports2) {
+  "node_modules/pg-types/index.js"(exports2) {
     var textParsers = require_textParsers();
     var binaryParsers = require_binaryParsers();
     var arrayParser = require_arrayParser();
@@ -20959,9 +20959,9 @@ var require_pg_types = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/defaults.js
+// node_modules/pg/lib/defaults.js
 var require_defaults = __commonJS({
-  "../../main/node_modules/pg/lib/defaults.js"(exports2, module2) {
+  "node_modules/pg/lib/defaults.js"(exports2, module2) {
     "use strict";
     var user;
     try {
@@ -21028,9 +21028,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/utils.js
+// node_modules/pg/lib/utils.js
 var require_utils2 = __commonJS({
-  "../../main/node_modules/pg/lib/utils.js"(exports2, module2) {
+  "node_modules/pg/lib/utils.js"(exports2, module2) {
     "use strict";
     var defaults2 = require_defaults();
     var nodeUtils = __require("util");
@@ -21192,9 +21192,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/crypto/utils.js
+// node_modules/pg/lib/crypto/utils.js
 var require_utils3 = __commonJS({
-  "../../main/node_modules/pg/lib/crypto/utils.js"(exports2, module2) {
+  "node_modules/pg/lib/crypto/utils.js"(exports2, module2) {
     var nodeCrypto = __require("crypto");
     module2.exports = {
       postgresMd5PasswordHash,
@@ -21225,11 +21225,11 @@ var require_utils3 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha256(text) {
-      return await subtleCrypto.digest("SHA-256", text);
+    async function sha256(text2) {
+      return await subtleCrypto.digest("SHA-256", text2);
     }
-    async function hashByName(hashName, text) {
-      return await subtleCrypto.digest(hashName, text);
+    async function hashByName(hashName, text2) {
+      return await subtleCrypto.digest(hashName, text2);
     }
     async function hmacSha256(keyBuffer, msg) {
       const key = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -21237,15 +21237,15 @@ var require_utils3 = __commonJS({
     }
     async function deriveKey(password, salt, iterations) {
       const key = await subtleCrypto.importKey("raw", textEncoder.encode(password), "PBKDF2", false, ["deriveBits"]);
-      const params = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
-      return await subtleCrypto.deriveBits(params, key, 32 * 8, ["deriveBits"]);
+      const params2 = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
+      return await subtleCrypto.deriveBits(params2, key, 32 * 8, ["deriveBits"]);
     }
   }
 });
 
-// ../../main/node_modules/pg/lib/crypto/cert-signatures.js
+// node_modules/pg/lib/crypto/cert-signatures.js
 var require_cert_signatures = __commonJS({
-  "../../main/node_modules/pg/lib/crypto/cert-signatures.js"(exports2, module2) {
+  "node_modules/pg/lib/crypto/cert-signatures.js"(exports2, module2) {
     function x509Error(msg, cert) {
       return new Error("SASL channel binding: " + msg + " when parsing public certificate " + cert.toString("base64"));
     }
@@ -21356,9 +21356,9 @@ var require_cert_signatures = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/crypto/sasl.js
+// node_modules/pg/lib/crypto/sasl.js
 var require_sasl = __commonJS({
-  "../../main/node_modules/pg/lib/crypto/sasl.js"(exports2, module2) {
+  "node_modules/pg/lib/crypto/sasl.js"(exports2, module2) {
     "use strict";
     var crypto = require_utils3();
     var { signatureAlgorithmHashFromCertificate } = require_cert_signatures();
@@ -21450,21 +21450,21 @@ var require_sasl = __commonJS({
         throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
       }
     }
-    function isPrintableChars(text) {
-      if (typeof text !== "string") {
+    function isPrintableChars(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: text must be a string");
       }
-      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+      return text2.split("").map((_, i) => text2.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
     }
-    function isBase642(text) {
-      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
+    function isBase642(text2) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text2);
     }
-    function parseAttributePairs(text) {
-      if (typeof text !== "string") {
+    function parseAttributePairs(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: attribute pairs text must be a string");
       }
       return new Map(
-        text.split(",").map((attrValue) => {
+        text2.split(",").map((attrValue) => {
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
@@ -21541,9 +21541,9 @@ var require_sasl = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/type-overrides.js
+// node_modules/pg/lib/type-overrides.js
 var require_type_overrides = __commonJS({
-  "../../main/node_modules/pg/lib/type-overrides.js"(exports2, module2) {
+  "node_modules/pg/lib/type-overrides.js"(exports2, module2) {
     "use strict";
     var types2 = require_pg_types();
     function TypeOverrides2(userTypes) {
@@ -21576,9 +21576,9 @@ var require_type_overrides = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-connection-string/index.js
+// node_modules/pg-connection-string/index.js
 var require_pg_connection_string = __commonJS({
-  "../../main/node_modules/pg-connection-string/index.js"(exports2, module2) {
+  "node_modules/pg-connection-string/index.js"(exports2, module2) {
     "use strict";
     function parse7(str, options2 = {}) {
       if (str.charAt(0) === "/") {
@@ -21764,9 +21764,9 @@ See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode de
   }
 });
 
-// ../../main/node_modules/pg/lib/connection-parameters.js
+// node_modules/pg/lib/connection-parameters.js
 var require_connection_parameters = __commonJS({
-  "../../main/node_modules/pg/lib/connection-parameters.js"(exports2, module2) {
+  "node_modules/pg/lib/connection-parameters.js"(exports2, module2) {
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
@@ -21800,10 +21800,10 @@ var require_connection_parameters = __commonJS({
     var quoteParamValue = function(value) {
       return "'" + ("" + value).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
     };
-    var add = function(params, config3, paramName) {
+    var add = function(params2, config3, paramName) {
       const value = config3[paramName];
       if (value !== void 0 && value !== null) {
-        params.push(paramName + "=" + quoteParamValue(value));
+        params2.push(paramName + "=" + quoteParamValue(value));
       }
     };
     var ConnectionParameters = class {
@@ -21874,40 +21874,40 @@ var require_connection_parameters = __commonJS({
         }
       }
       getLibpqConnectionString(cb) {
-        const params = [];
-        add(params, this, "user");
-        add(params, this, "password");
-        add(params, this, "port");
-        add(params, this, "application_name");
-        add(params, this, "fallback_application_name");
-        add(params, this, "connect_timeout");
-        add(params, this, "options");
+        const params2 = [];
+        add(params2, this, "user");
+        add(params2, this, "password");
+        add(params2, this, "port");
+        add(params2, this, "application_name");
+        add(params2, this, "fallback_application_name");
+        add(params2, this, "connect_timeout");
+        add(params2, this, "options");
         const ssl = typeof this.ssl === "object" ? this.ssl : this.ssl ? { sslmode: this.ssl } : {};
-        add(params, ssl, "sslmode");
-        add(params, ssl, "sslca");
-        add(params, ssl, "sslkey");
-        add(params, ssl, "sslcert");
-        add(params, ssl, "sslrootcert");
-        add(params, this, "sslnegotiation");
+        add(params2, ssl, "sslmode");
+        add(params2, ssl, "sslca");
+        add(params2, ssl, "sslkey");
+        add(params2, ssl, "sslcert");
+        add(params2, ssl, "sslrootcert");
+        add(params2, this, "sslnegotiation");
         if (this.database) {
-          params.push("dbname=" + quoteParamValue(this.database));
+          params2.push("dbname=" + quoteParamValue(this.database));
         }
         if (this.replication) {
-          params.push("replication=" + quoteParamValue(this.replication));
+          params2.push("replication=" + quoteParamValue(this.replication));
         }
         if (this.host) {
-          params.push("host=" + quoteParamValue(this.host));
+          params2.push("host=" + quoteParamValue(this.host));
         }
         if (this.isDomainSocket) {
-          return cb(null, params.join(" "));
+          return cb(null, params2.join(" "));
         }
         if (this.client_encoding) {
-          params.push("client_encoding=" + quoteParamValue(this.client_encoding));
+          params2.push("client_encoding=" + quoteParamValue(this.client_encoding));
         }
         dns.lookup(this.host, function(err, address) {
           if (err) return cb(err, null);
-          params.push("hostaddr=" + quoteParamValue(address));
-          return cb(null, params.join(" "));
+          params2.push("hostaddr=" + quoteParamValue(address));
+          return cb(null, params2.join(" "));
         });
       }
     };
@@ -21915,9 +21915,9 @@ var require_connection_parameters = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/result.js
+// node_modules/pg/lib/result.js
 var require_result = __commonJS({
-  "../../main/node_modules/pg/lib/result.js"(exports2, module2) {
+  "node_modules/pg/lib/result.js"(exports2, module2) {
     "use strict";
     var types2 = require_pg_types();
     var matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/;
@@ -22006,9 +22006,9 @@ var require_result = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/query.js
+// node_modules/pg/lib/query.js
 var require_query = __commonJS({
-  "../../main/node_modules/pg/lib/query.js"(exports2, module2) {
+  "node_modules/pg/lib/query.js"(exports2, module2) {
     "use strict";
     var { EventEmitter } = __require("events");
     var Result2 = require_result();
@@ -22208,9 +22208,9 @@ var require_query = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-protocol/dist/messages.js
+// node_modules/pg-protocol/dist/messages.js
 var require_messages = __commonJS({
-  "../../main/node_modules/pg-protocol/dist/messages.js"(exports2) {
+  "node_modules/pg-protocol/dist/messages.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.NoticeMessage = exports2.DataRowMessage = exports2.CommandCompleteMessage = exports2.ReadyForQueryMessage = exports2.NotificationResponseMessage = exports2.BackendKeyDataMessage = exports2.AuthenticationMD5Password = exports2.ParameterStatusMessage = exports2.ParameterDescriptionMessage = exports2.RowDescriptionMessage = exports2.Field = exports2.CopyResponse = exports2.CopyDataMessage = exports2.DatabaseError = exports2.copyDone = exports2.emptyQuery = exports2.replicationStart = exports2.portalSuspended = exports2.noData = exports2.closeComplete = exports2.bindComplete = exports2.parseComplete = void 0;
@@ -22346,9 +22346,9 @@ var require_messages = __commonJS({
     };
     exports2.ReadyForQueryMessage = ReadyForQueryMessage;
     var CommandCompleteMessage = class {
-      constructor(length, text) {
+      constructor(length, text2) {
         this.length = length;
-        this.text = text;
+        this.text = text2;
         this.name = "commandComplete";
       }
     };
@@ -22373,9 +22373,9 @@ var require_messages = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-protocol/dist/buffer-writer.js
+// node_modules/pg-protocol/dist/buffer-writer.js
 var require_buffer_writer = __commonJS({
-  "../../main/node_modules/pg-protocol/dist/buffer-writer.js"(exports2) {
+  "node_modules/pg-protocol/dist/buffer-writer.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Writer = void 0;
@@ -22486,9 +22486,9 @@ var require_buffer_writer = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-protocol/dist/serializer.js
+// node_modules/pg-protocol/dist/serializer.js
 var require_serializer = __commonJS({
-  "../../main/node_modules/pg-protocol/dist/serializer.js"(exports2) {
+  "node_modules/pg-protocol/dist/serializer.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.serialize = void 0;
@@ -22529,8 +22529,8 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text) => {
-      return writer.addCString(text).flush(
+    var query = (text2) => {
+      return writer.addCString(text2).flush(
         81
         /* code.query */
       );
@@ -22647,8 +22647,8 @@ var require_serializer = __commonJS({
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
-      const text = `${msg.type}${msg.name || ""}`;
-      return cstringMessage(67, text);
+      const text2 = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text2);
     };
     var copyData = (chunk) => {
       return writer.add(chunk).flush(
@@ -22700,9 +22700,9 @@ var require_serializer = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-protocol/dist/buffer-reader.js
+// node_modules/pg-protocol/dist/buffer-reader.js
 var require_buffer_reader = __commonJS({
-  "../../main/node_modules/pg-protocol/dist/buffer-reader.js"(exports2) {
+  "node_modules/pg-protocol/dist/buffer-reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.BufferReader = void 0;
@@ -22759,9 +22759,9 @@ var require_buffer_reader = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-protocol/dist/parser.js
+// node_modules/pg-protocol/dist/parser.js
 var require_parser3 = __commonJS({
-  "../../main/node_modules/pg-protocol/dist/parser.js"(exports2) {
+  "node_modules/pg-protocol/dist/parser.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Parser = void 0;
@@ -22920,8 +22920,8 @@ var require_parser3 = __commonJS({
       return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status2);
     };
     var parseCommandCompleteMessage = (reader) => {
-      const text = reader.cstring();
-      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+      const text2 = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text2);
     };
     var parseCopyData = (reader, length) => {
       const chunk = reader.bytes(length - 4);
@@ -23066,9 +23066,9 @@ var require_parser3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-protocol/dist/index.js
+// node_modules/pg-protocol/dist/index.js
 var require_dist2 = __commonJS({
-  "../../main/node_modules/pg-protocol/dist/index.js"(exports2) {
+  "node_modules/pg-protocol/dist/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DatabaseError = exports2.serialize = void 0;
@@ -23090,18 +23090,18 @@ var require_dist2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-cloudflare/dist/empty.js
+// node_modules/pg-cloudflare/dist/empty.js
 var require_empty = __commonJS({
-  "../../main/node_modules/pg-cloudflare/dist/empty.js"(exports2) {
+  "node_modules/pg-cloudflare/dist/empty.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.default = {};
   }
 });
 
-// ../../main/node_modules/pg/lib/stream.js
+// node_modules/pg/lib/stream.js
 var require_stream = __commonJS({
-  "../../main/node_modules/pg/lib/stream.js"(exports2, module2) {
+  "node_modules/pg/lib/stream.js"(exports2, module2) {
     var { getStream, getSecureStream } = getStreamFuncs();
     module2.exports = {
       /**
@@ -23165,9 +23165,9 @@ var require_stream = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/connection.js
+// node_modules/pg/lib/connection.js
 var require_connection = __commonJS({
-  "../../main/node_modules/pg/lib/connection.js"(exports2, module2) {
+  "node_modules/pg/lib/connection.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var { parse: parse7, serialize } = require_dist2();
@@ -23308,8 +23308,8 @@ var require_connection = __commonJS({
         }
         return this.stream.write(buffer);
       }
-      query(text) {
-        this._send(serialize.query(text));
+      query(text2) {
+        this._send(serialize.query(text2));
       }
       // send parse message
       parse(query) {
@@ -23367,9 +23367,9 @@ var require_connection = __commonJS({
   }
 });
 
-// ../../main/node_modules/pgpass/lib/helper.js
+// node_modules/pgpass/lib/helper.js
 var require_helper = __commonJS({
-  "../../main/node_modules/pgpass/lib/helper.js"(exports2, module2) {
+  "node_modules/pgpass/lib/helper.js"(exports2, module2) {
     "use strict";
     var path8 = __require("path");
     var Stream = __require("stream").Stream;
@@ -23538,9 +23538,9 @@ var require_helper = __commonJS({
   }
 });
 
-// ../../main/node_modules/pgpass/lib/index.js
+// node_modules/pgpass/lib/index.js
 var require_lib2 = __commonJS({
-  "../../main/node_modules/pgpass/lib/index.js"(exports2, module2) {
+  "node_modules/pgpass/lib/index.js"(exports2, module2) {
     "use strict";
     var path8 = __require("path");
     var fs5 = __require("fs");
@@ -23559,9 +23559,9 @@ var require_lib2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/client.js
+// node_modules/pg/lib/client.js
 var require_client = __commonJS({
-  "../../main/node_modules/pg/lib/client.js"(exports2, module2) {
+  "node_modules/pg/lib/client.js"(exports2, module2) {
     var EventEmitter = __require("events").EventEmitter;
     var utils = require_utils2();
     var nodeUtils = __require("util");
@@ -24014,29 +24014,29 @@ var require_client = __commonJS({
         this.emit("notice", msg);
       }
       getStartupConf() {
-        const params = this.connectionParameters;
+        const params2 = this.connectionParameters;
         const data = {
-          user: params.user,
-          database: params.database
+          user: params2.user,
+          database: params2.database
         };
-        const appName = params.application_name || params.fallback_application_name;
+        const appName = params2.application_name || params2.fallback_application_name;
         if (appName) {
           data.application_name = appName;
         }
-        if (params.replication) {
-          data.replication = "" + params.replication;
+        if (params2.replication) {
+          data.replication = "" + params2.replication;
         }
-        if (params.statement_timeout) {
-          data.statement_timeout = String(parseInt(params.statement_timeout, 10));
+        if (params2.statement_timeout) {
+          data.statement_timeout = String(parseInt(params2.statement_timeout, 10));
         }
-        if (params.lock_timeout) {
-          data.lock_timeout = String(parseInt(params.lock_timeout, 10));
+        if (params2.lock_timeout) {
+          data.lock_timeout = String(parseInt(params2.lock_timeout, 10));
         }
-        if (params.idle_in_transaction_session_timeout) {
-          data.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10));
+        if (params2.idle_in_transaction_session_timeout) {
+          data.idle_in_transaction_session_timeout = String(parseInt(params2.idle_in_transaction_session_timeout, 10));
         }
-        if (params.options) {
-          data.options = params.options;
+        if (params2.options) {
+          data.options = params2.options;
         }
         return data;
       }
@@ -24256,9 +24256,9 @@ var require_client = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg-pool/index.js
+// node_modules/pg-pool/index.js
 var require_pg_pool = __commonJS({
-  "../../main/node_modules/pg-pool/index.js"(exports2, module2) {
+  "node_modules/pg-pool/index.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var NOOP = function() {
@@ -24603,9 +24603,9 @@ var require_pg_pool = __commonJS({
         this._idle.push(new IdleItem(client, idleListener, tid));
         this._pulseQueue();
       }
-      query(text, values, cb) {
-        if (typeof text === "function") {
-          const response2 = promisify(this.Promise, text);
+      query(text2, values, cb) {
+        if (typeof text2 === "function") {
+          const response2 = promisify(this.Promise, text2);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -24633,7 +24633,7 @@ var require_pg_pool = __commonJS({
           client.once("error", onError);
           this.log("dispatching query");
           try {
-            client.query(text, values, (err2, res) => {
+            client.query(text2, values, (err2, res) => {
               this.log("query dispatched");
               client.removeListener("error", onError);
               if (clientReleased) {
@@ -24682,9 +24682,9 @@ var require_pg_pool = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/native/query.js
+// node_modules/pg/lib/native/query.js
 var require_query2 = __commonJS({
-  "../../main/node_modules/pg/lib/native/query.js"(exports2, module2) {
+  "node_modules/pg/lib/native/query.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var util = __require("util");
@@ -24825,9 +24825,9 @@ var require_query2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/native/client.js
+// node_modules/pg/lib/native/client.js
 var require_client2 = __commonJS({
-  "../../main/node_modules/pg/lib/native/client.js"(exports2, module2) {
+  "node_modules/pg/lib/native/client.js"(exports2, module2) {
     var nodeUtils = __require("util");
     var Native;
     try {
@@ -25163,17 +25163,17 @@ var require_client2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/pg/lib/native/index.js
+// node_modules/pg/lib/native/index.js
 var require_native = __commonJS({
-  "../../main/node_modules/pg/lib/native/index.js"(exports2, module2) {
+  "node_modules/pg/lib/native/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_client2();
   }
 });
 
-// ../../main/node_modules/pg/lib/index.js
+// node_modules/pg/lib/index.js
 var require_lib3 = __commonJS({
-  "../../main/node_modules/pg/lib/index.js"(exports2, module2) {
+  "node_modules/pg/lib/index.js"(exports2, module2) {
     "use strict";
     var Client2 = require_client();
     var defaults2 = require_defaults();
@@ -25237,18 +25237,18 @@ var require_lib3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-define-property/lib/define_property.js
+// node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
-  "../../main/node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module2) {
     "use strict";
     var main = typeof Object.defineProperty === "function" ? Object.defineProperty : null;
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js
+// node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js
 var require_has_define_property_support = __commonJS({
-  "../../main/node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports2, module2) {
     "use strict";
     var defineProperty = require_define_property();
     function hasDefinePropertySupport() {
@@ -25263,18 +25263,18 @@ var require_has_define_property_support = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-define-property/lib/builtin.js
+// node_modules/@stdlib/utils-define-property/lib/builtin.js
 var require_builtin = __commonJS({
-  "../../main/node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports2, module2) {
     "use strict";
     var defineProperty = Object.defineProperty;
     module2.exports = defineProperty;
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js
+// node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js
 var require_is_number = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports2, module2) {
     "use strict";
     function isNumber(value) {
       return typeof value === "number";
@@ -25283,9 +25283,9 @@ var require_is_number = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js
+// node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js
 var require_zero_pad = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports2, module2) {
     "use strict";
     function startsWithMinus(str) {
       return str[0] === "-";
@@ -25318,9 +25318,9 @@ var require_zero_pad = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js
+// node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js
 var require_format_integer = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports2, module2) {
     "use strict";
     var isNumber = require_is_number();
     var zeroPad = require_zero_pad();
@@ -25393,9 +25393,9 @@ var require_format_integer = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js
+// node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js
 var require_is_string = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports2, module2) {
     "use strict";
     function isString(value) {
       return typeof value === "string";
@@ -25404,9 +25404,9 @@ var require_is_string = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js
+// node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js
 var require_format_double = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports2, module2) {
     "use strict";
     var abs = Math.abs;
     var lowercase2 = String.prototype.toLowerCase;
@@ -25467,9 +25467,9 @@ var require_format_double = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js
+// node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js
 var require_space_pad = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports2, module2) {
     "use strict";
     function spaces(n) {
       var out = "";
@@ -25491,9 +25491,9 @@ var require_space_pad = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/main.js
+// node_modules/@stdlib/string-base-format-interpolate/lib/main.js
 var require_main = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports2, module2) {
     "use strict";
     var formatInteger = require_format_integer();
     var isString = require_is_string();
@@ -25659,18 +25659,18 @@ var require_main = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-interpolate/lib/index.js
+// node_modules/@stdlib/string-base-format-interpolate/lib/index.js
 var require_lib4 = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-tokenize/lib/main.js
+// node_modules/@stdlib/string-base-format-tokenize/lib/main.js
 var require_main2 = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
     function parse7(match) {
@@ -25717,18 +25717,18 @@ var require_main2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-base-format-tokenize/lib/index.js
+// node_modules/@stdlib/string-base-format-tokenize/lib/index.js
 var require_lib5 = __commonJS({
-  "../../main/node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main2();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/string-format/lib/is_string.js
+// node_modules/@stdlib/string-format/lib/is_string.js
 var require_is_string2 = __commonJS({
-  "../../main/node_modules/@stdlib/string-format/lib/is_string.js"(exports2, module2) {
+  "node_modules/@stdlib/string-format/lib/is_string.js"(exports2, module2) {
     "use strict";
     function isString(value) {
       return typeof value === "string";
@@ -25737,9 +25737,9 @@ var require_is_string2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-format/lib/main.js
+// node_modules/@stdlib/string-format/lib/main.js
 var require_main3 = __commonJS({
-  "../../main/node_modules/@stdlib/string-format/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/string-format/lib/main.js"(exports2, module2) {
     "use strict";
     var interpolate = require_lib4();
     var tokenize = require_lib5();
@@ -25760,18 +25760,18 @@ var require_main3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/string-format/lib/index.js
+// node_modules/@stdlib/string-format/lib/index.js
 var require_lib6 = __commonJS({
-  "../../main/node_modules/@stdlib/string-format/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/string-format/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main3();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-define-property/lib/polyfill.js
+// node_modules/@stdlib/utils-define-property/lib/polyfill.js
 var require_polyfill = __commonJS({
-  "../../main/node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module2) {
     "use strict";
     var format3 = require_lib6();
     var objectProtoype = Object.prototype;
@@ -25820,9 +25820,9 @@ var require_polyfill = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-define-property/lib/index.js
+// node_modules/@stdlib/utils-define-property/lib/index.js
 var require_lib7 = __commonJS({
-  "../../main/node_modules/@stdlib/utils-define-property/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-define-property/lib/index.js"(exports2, module2) {
     "use strict";
     var hasDefinePropertySupport = require_has_define_property_support();
     var builtin = require_builtin();
@@ -25837,9 +25837,9 @@ var require_lib7 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js
+// node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js
 var require_main4 = __commonJS({
-  "../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports2, module2) {
     "use strict";
     var defineProperty = require_lib7();
     function setNonEnumerableReadOnly(obj, prop, value) {
@@ -25854,18 +25854,18 @@ var require_main4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js
+// node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js
 var require_lib8 = __commonJS({
-  "../../main/node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main4();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
+// node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
 var require_main5 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports2, module2) {
     "use strict";
     function isnan(x) {
       return x !== x;
@@ -25874,18 +25874,18 @@ var require_main5 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
+// node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
 var require_lib9 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main5();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-symbol-support/lib/main.js
+// node_modules/@stdlib/assert-has-symbol-support/lib/main.js
 var require_main6 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports2, module2) {
     "use strict";
     function hasSymbolSupport() {
       return typeof Symbol === "function" && typeof /* @__PURE__ */ Symbol("foo") === "symbol";
@@ -25894,18 +25894,18 @@ var require_main6 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-symbol-support/lib/index.js
+// node_modules/@stdlib/assert-has-symbol-support/lib/index.js
 var require_lib10 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main6();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
+// node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
 var require_main7 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports2, module2) {
     "use strict";
     var hasSymbols = require_lib10();
     var FLG = hasSymbols();
@@ -25916,27 +25916,27 @@ var require_main7 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
+// node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
 var require_lib11 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main7();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-native-class/lib/tostring.js
+// node_modules/@stdlib/utils-native-class/lib/tostring.js
 var require_tostring = __commonJS({
-  "../../main/node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports2, module2) {
     "use strict";
     var toStr = Object.prototype.toString;
     module2.exports = toStr;
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-native-class/lib/main.js
+// node_modules/@stdlib/utils-native-class/lib/main.js
 var require_main8 = __commonJS({
-  "../../main/node_modules/@stdlib/utils-native-class/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-native-class/lib/main.js"(exports2, module2) {
     "use strict";
     var toStr = require_tostring();
     function nativeClass(v) {
@@ -25946,9 +25946,9 @@ var require_main8 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-own-property/lib/main.js
+// node_modules/@stdlib/assert-has-own-property/lib/main.js
 var require_main9 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports2, module2) {
     "use strict";
     var has = Object.prototype.hasOwnProperty;
     function hasOwnProp(value, property) {
@@ -25961,36 +25961,36 @@ var require_main9 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-own-property/lib/index.js
+// node_modules/@stdlib/assert-has-own-property/lib/index.js
 var require_lib12 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main9();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/symbol-ctor/lib/main.js
+// node_modules/@stdlib/symbol-ctor/lib/main.js
 var require_main10 = __commonJS({
-  "../../main/node_modules/@stdlib/symbol-ctor/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports2, module2) {
     "use strict";
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
     module2.exports = Sym;
   }
 });
 
-// ../../main/node_modules/@stdlib/symbol-ctor/lib/index.js
+// node_modules/@stdlib/symbol-ctor/lib/index.js
 var require_lib13 = __commonJS({
-  "../../main/node_modules/@stdlib/symbol-ctor/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main10();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-native-class/lib/tostringtag.js
+// node_modules/@stdlib/utils-native-class/lib/tostringtag.js
 var require_tostringtag = __commonJS({
-  "../../main/node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports2, module2) {
     "use strict";
     var Symbol2 = require_lib13();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
@@ -25998,9 +25998,9 @@ var require_tostringtag = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-native-class/lib/polyfill.js
+// node_modules/@stdlib/utils-native-class/lib/polyfill.js
 var require_polyfill2 = __commonJS({
-  "../../main/node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports2, module2) {
     "use strict";
     var hasOwnProp = require_lib12();
     var toStringTag = require_tostringtag();
@@ -26031,9 +26031,9 @@ var require_polyfill2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-native-class/lib/index.js
+// node_modules/@stdlib/utils-native-class/lib/index.js
 var require_lib14 = __commonJS({
-  "../../main/node_modules/@stdlib/utils-native-class/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-native-class/lib/index.js"(exports2, module2) {
     "use strict";
     var hasToStringTag = require_lib11();
     var builtin = require_main8();
@@ -26048,9 +26048,9 @@ var require_lib14 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-uint32array/lib/main.js
+// node_modules/@stdlib/assert-is-uint32array/lib/main.js
 var require_main11 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports2, module2) {
     "use strict";
     var nativeClass = require_lib14();
     var hasUint32Array = typeof Uint32Array === "function";
@@ -26062,36 +26062,36 @@ var require_main11 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-uint32array/lib/index.js
+// node_modules/@stdlib/assert-is-uint32array/lib/index.js
 var require_lib15 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports2, module2) {
     "use strict";
     var isUint32Array = require_main11();
     module2.exports = isUint32Array;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-uint32-max/lib/index.js
+// node_modules/@stdlib/constants-uint32-max/lib/index.js
 var require_lib16 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT32_MAX = 4294967295;
     module2.exports = UINT32_MAX;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js
+// node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js
 var require_uint32array = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports2, module2) {
     "use strict";
     var main = typeof Uint32Array === "function" ? Uint32Array : null;
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
+// node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
 var require_main12 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports2, module2) {
     "use strict";
     var isUint32Array = require_lib15();
     var UINT32_MAX = require_lib16();
@@ -26118,27 +26118,27 @@ var require_main12 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
+// node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
 var require_lib17 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint32ArraySupport = require_main12();
     module2.exports = hasUint32ArraySupport;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint32/lib/main.js
+// node_modules/@stdlib/array-uint32/lib/main.js
 var require_main13 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint32/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint32/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
     module2.exports = ctor;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint32/lib/polyfill.js
+// node_modules/@stdlib/array-uint32/lib/polyfill.js
 var require_polyfill3 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports2, module2) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -26147,9 +26147,9 @@ var require_polyfill3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint32/lib/index.js
+// node_modules/@stdlib/array-uint32/lib/index.js
 var require_lib18 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint32/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint32/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint32ArraySupport = require_lib17();
     var builtin = require_main13();
@@ -26164,9 +26164,9 @@ var require_lib18 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-float64array/lib/main.js
+// node_modules/@stdlib/assert-is-float64array/lib/main.js
 var require_main14 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports2, module2) {
     "use strict";
     var nativeClass = require_lib14();
     var hasFloat64Array = typeof Float64Array === "function";
@@ -26178,27 +26178,27 @@ var require_main14 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-float64array/lib/index.js
+// node_modules/@stdlib/assert-is-float64array/lib/index.js
 var require_lib19 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports2, module2) {
     "use strict";
     var isFloat64Array = require_main14();
     module2.exports = isFloat64Array;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js
+// node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js
 var require_float64array = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports2, module2) {
     "use strict";
     var main = typeof Float64Array === "function" ? Float64Array : null;
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/main.js
+// node_modules/@stdlib/assert-has-float64array-support/lib/main.js
 var require_main15 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports2, module2) {
     "use strict";
     var isFloat64Array = require_lib19();
     var GlobalFloat64Array = require_float64array();
@@ -26220,27 +26220,27 @@ var require_main15 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-float64array-support/lib/index.js
+// node_modules/@stdlib/assert-has-float64array-support/lib/index.js
 var require_lib20 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports2, module2) {
     "use strict";
     var hasFloat64ArraySupport = require_main15();
     module2.exports = hasFloat64ArraySupport;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-float64/lib/main.js
+// node_modules/@stdlib/array-float64/lib/main.js
 var require_main16 = __commonJS({
-  "../../main/node_modules/@stdlib/array-float64/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/array-float64/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
     module2.exports = ctor;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-float64/lib/polyfill.js
+// node_modules/@stdlib/array-float64/lib/polyfill.js
 var require_polyfill4 = __commonJS({
-  "../../main/node_modules/@stdlib/array-float64/lib/polyfill.js"(exports2, module2) {
+  "node_modules/@stdlib/array-float64/lib/polyfill.js"(exports2, module2) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -26249,9 +26249,9 @@ var require_polyfill4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/array-float64/lib/index.js
+// node_modules/@stdlib/array-float64/lib/index.js
 var require_lib21 = __commonJS({
-  "../../main/node_modules/@stdlib/array-float64/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/array-float64/lib/index.js"(exports2, module2) {
     "use strict";
     var hasFloat64ArraySupport = require_lib20();
     var builtin = require_main16();
@@ -26266,9 +26266,9 @@ var require_lib21 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-uint8array/lib/main.js
+// node_modules/@stdlib/assert-is-uint8array/lib/main.js
 var require_main17 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports2, module2) {
     "use strict";
     var nativeClass = require_lib14();
     var hasUint8Array = typeof Uint8Array === "function";
@@ -26280,36 +26280,36 @@ var require_main17 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-uint8array/lib/index.js
+// node_modules/@stdlib/assert-is-uint8array/lib/index.js
 var require_lib22 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports2, module2) {
     "use strict";
     var isUint8Array = require_main17();
     module2.exports = isUint8Array;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-uint8-max/lib/index.js
+// node_modules/@stdlib/constants-uint8-max/lib/index.js
 var require_lib23 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT8_MAX = 255 | 0;
     module2.exports = UINT8_MAX;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js
+// node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js
 var require_uint8array = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports2, module2) {
     "use strict";
     var main = typeof Uint8Array === "function" ? Uint8Array : null;
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
+// node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
 var require_main18 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports2, module2) {
     "use strict";
     var isUint8Array = require_lib22();
     var UINT8_MAX = require_lib23();
@@ -26336,27 +26336,27 @@ var require_main18 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
+// node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
 var require_lib24 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint8ArraySupport = require_main18();
     module2.exports = hasUint8ArraySupport;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint8/lib/main.js
+// node_modules/@stdlib/array-uint8/lib/main.js
 var require_main19 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint8/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint8/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
     module2.exports = ctor;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint8/lib/polyfill.js
+// node_modules/@stdlib/array-uint8/lib/polyfill.js
 var require_polyfill5 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports2, module2) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -26365,9 +26365,9 @@ var require_polyfill5 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint8/lib/index.js
+// node_modules/@stdlib/array-uint8/lib/index.js
 var require_lib25 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint8/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint8/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint8ArraySupport = require_lib24();
     var builtin = require_main19();
@@ -26382,9 +26382,9 @@ var require_lib25 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-uint16array/lib/main.js
+// node_modules/@stdlib/assert-is-uint16array/lib/main.js
 var require_main20 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports2, module2) {
     "use strict";
     var nativeClass = require_lib14();
     var hasUint16Array = typeof Uint16Array === "function";
@@ -26396,36 +26396,36 @@ var require_main20 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-uint16array/lib/index.js
+// node_modules/@stdlib/assert-is-uint16array/lib/index.js
 var require_lib26 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports2, module2) {
     "use strict";
     var isUint16Array = require_main20();
     module2.exports = isUint16Array;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-uint16-max/lib/index.js
+// node_modules/@stdlib/constants-uint16-max/lib/index.js
 var require_lib27 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT16_MAX = 65535 | 0;
     module2.exports = UINT16_MAX;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js
+// node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js
 var require_uint16array = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports2, module2) {
     "use strict";
     var main = typeof Uint16Array === "function" ? Uint16Array : null;
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
+// node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
 var require_main21 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports2, module2) {
     "use strict";
     var isUint16Array = require_lib26();
     var UINT16_MAX = require_lib27();
@@ -26452,27 +26452,27 @@ var require_main21 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
+// node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
 var require_lib28 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint16ArraySupport = require_main21();
     module2.exports = hasUint16ArraySupport;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint16/lib/main.js
+// node_modules/@stdlib/array-uint16/lib/main.js
 var require_main22 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint16/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint16/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
     module2.exports = ctor;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint16/lib/polyfill.js
+// node_modules/@stdlib/array-uint16/lib/polyfill.js
 var require_polyfill6 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports2, module2) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -26481,9 +26481,9 @@ var require_polyfill6 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/array-uint16/lib/index.js
+// node_modules/@stdlib/array-uint16/lib/index.js
 var require_lib29 = __commonJS({
-  "../../main/node_modules/@stdlib/array-uint16/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/array-uint16/lib/index.js"(exports2, module2) {
     "use strict";
     var hasUint16ArraySupport = require_lib28();
     var builtin = require_main22();
@@ -26498,9 +26498,9 @@ var require_lib29 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/ctors.js
+// node_modules/@stdlib/assert-is-little-endian/lib/ctors.js
 var require_ctors = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports2, module2) {
     "use strict";
     var Uint8Array2 = require_lib25();
     var Uint16Array2 = require_lib29();
@@ -26512,9 +26512,9 @@ var require_ctors = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/main.js
+// node_modules/@stdlib/assert-is-little-endian/lib/main.js
 var require_main23 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports2, module2) {
     "use strict";
     var ctors = require_ctors();
     var bool;
@@ -26531,18 +26531,18 @@ var require_main23 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-is-little-endian/lib/index.js
+// node_modules/@stdlib/assert-is-little-endian/lib/index.js
 var require_lib30 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports2, module2) {
     "use strict";
     var IS_LITTLE_ENDIAN = require_main23();
     module2.exports = IS_LITTLE_ENDIAN;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js
+// node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js
 var require_high = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var HIGH;
@@ -26555,9 +26555,9 @@ var require_high = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
+// node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
 var require_main24 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -26572,18 +26572,18 @@ var require_main24 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
+// node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
 var require_lib31 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main24();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
 var require_high2 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var HIGH;
@@ -26596,9 +26596,9 @@ var require_high2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
 var require_main25 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -26614,18 +26614,18 @@ var require_main25 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
+// node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
 var require_lib32 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main25();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
+// node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
 var require_indices = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var indices;
@@ -26646,9 +26646,9 @@ var require_indices = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/main.js
+// node_modules/@stdlib/number-float64-base-from-words/lib/main.js
 var require_main26 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -26666,44 +26666,44 @@ var require_main26 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-from-words/lib/index.js
+// node_modules/@stdlib/number-float64-base-from-words/lib/index.js
 var require_lib33 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main26();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-pinf/lib/index.js
+// node_modules/@stdlib/constants-float64-pinf/lib/index.js
 var require_lib34 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_PINF = Number.POSITIVE_INFINITY;
     module2.exports = FLOAT64_PINF;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-ctor/lib/main.js
+// node_modules/@stdlib/number-ctor/lib/main.js
 var require_main27 = __commonJS({
-  "../../main/node_modules/@stdlib/number-ctor/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-ctor/lib/main.js"(exports2, module2) {
     "use strict";
     module2.exports = Number;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-ctor/lib/index.js
+// node_modules/@stdlib/number-ctor/lib/index.js
 var require_lib35 = __commonJS({
-  "../../main/node_modules/@stdlib/number-ctor/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-ctor/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main27();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-ninf/lib/index.js
+// node_modules/@stdlib/constants-float64-ninf/lib/index.js
 var require_lib36 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports2, module2) {
     "use strict";
     var Number2 = require_lib35();
     var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
@@ -26711,27 +26711,27 @@ var require_lib36 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
+// node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
 var require_lib37 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_EXPONENT_BIAS = 1023 | 0;
     module2.exports = FLOAT64_EXPONENT_BIAS;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
+// node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
 var require_lib38 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
     var HALF_LN2 = 0.34657359027997264;
     module2.exports = HALF_LN2;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
+// node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
 var require_polyval_q = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -26743,9 +26743,9 @@ var require_polyval_q = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/main.js
+// node_modules/@stdlib/math-base-special-expm1/lib/main.js
 var require_main28 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var getHighWord = require_lib31();
@@ -26878,36 +26878,36 @@ var require_main28 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-expm1/lib/index.js
+// node_modules/@stdlib/math-base-special-expm1/lib/index.js
 var require_lib39 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports2, module2) {
     "use strict";
     var expm1 = require_main28();
     module2.exports = expm1;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-floor/lib/main.js
+// node_modules/@stdlib/math-base-special-floor/lib/main.js
 var require_main29 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports2, module2) {
     "use strict";
     var floor = Math.floor;
     module2.exports = floor;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-floor/lib/index.js
+// node_modules/@stdlib/math-base-special-floor/lib/index.js
 var require_lib40 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main29();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js
+// node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js
 var require_polyval_lp = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -26919,9 +26919,9 @@ var require_polyval_lp = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/main.js
+// node_modules/@stdlib/math-base-special-log1p/lib/main.js
 var require_main30 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var getHighWord = require_lib31();
@@ -27028,45 +27028,45 @@ var require_main30 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-log1p/lib/index.js
+// node_modules/@stdlib/math-base-special-log1p/lib/index.js
 var require_lib41 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports2, module2) {
     "use strict";
     var log1p = require_main30();
     module2.exports = log1p;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-sqrt/lib/main.js
+// node_modules/@stdlib/math-base-special-sqrt/lib/main.js
 var require_main31 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports2, module2) {
     "use strict";
     var sqrt = Math.sqrt;
     module2.exports = sqrt;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-sqrt/lib/index.js
+// node_modules/@stdlib/math-base-special-sqrt/lib/index.js
 var require_lib42 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main31();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
+// node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
 var require_lib43 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var FOURTH_PI = 0.7853981633974483;
     module2.exports = FOURTH_PI;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js
+// node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js
 var require_rational_pq = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -27094,9 +27094,9 @@ var require_rational_pq = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js
+// node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js
 var require_rational_rs = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -27124,9 +27124,9 @@ var require_rational_rs = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-asin/lib/main.js
+// node_modules/@stdlib/math-base-special-asin/lib/main.js
 var require_main32 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var sqrt = require_lib42();
@@ -27174,18 +27174,18 @@ var require_main32 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-asin/lib/index.js
+// node_modules/@stdlib/math-base-special-asin/lib/index.js
 var require_lib44 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main32();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-abs/lib/main.js
+// node_modules/@stdlib/math-base-special-abs/lib/main.js
 var require_main33 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports2, module2) {
     "use strict";
     function abs(x) {
       return Math.abs(x);
@@ -27194,36 +27194,36 @@ var require_main33 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-abs/lib/index.js
+// node_modules/@stdlib/math-base-special-abs/lib/index.js
 var require_lib45 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main33();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-ceil/lib/main.js
+// node_modules/@stdlib/math-base-special-ceil/lib/main.js
 var require_main34 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports2, module2) {
     "use strict";
     var ceil = Math.ceil;
     module2.exports = ceil;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-ceil/lib/index.js
+// node_modules/@stdlib/math-base-special-ceil/lib/index.js
 var require_lib46 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main34();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-trunc/lib/main.js
+// node_modules/@stdlib/math-base-special-trunc/lib/main.js
 var require_main35 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports2, module2) {
     "use strict";
     var floor = require_lib40();
     var ceil = require_lib46();
@@ -27237,45 +27237,45 @@ var require_main35 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-trunc/lib/index.js
+// node_modules/@stdlib/math-base-special-trunc/lib/index.js
 var require_lib47 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main35();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
+// node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
 var require_lib48 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
     module2.exports = FLOAT64_MAX_BASE2_EXPONENT;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
+// node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
 var require_lib49 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
     module2.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
+// node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
 var require_lib50 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
     module2.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
+// node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
 var require_main36 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports2, module2) {
     "use strict";
     var PINF = require_lib34();
     var NINF = require_lib36();
@@ -27286,36 +27286,36 @@ var require_main36 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
+// node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
 var require_lib51 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main36();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
+// node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
 var require_lib52 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
     module2.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
+// node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
 var require_lib53 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
     module2.exports = FLOAT64_HIGH_WORD_ABS_MASK;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
+// node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
 var require_indices2 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var indices;
@@ -27336,9 +27336,9 @@ var require_indices2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
+// node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
 var require_assign = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -27357,9 +27357,9 @@ var require_assign = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/main.js
+// node_modules/@stdlib/number-float64-base-to-words/lib/main.js
 var require_main37 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports2, module2) {
     "use strict";
     var fcn = require_assign();
     function toWords(x) {
@@ -27369,9 +27369,9 @@ var require_main37 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-to-words/lib/index.js
+// node_modules/@stdlib/number-float64-base-to-words/lib/index.js
 var require_lib54 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib8();
     var main = require_main37();
@@ -27381,9 +27381,9 @@ var require_lib54 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-copysign/lib/main.js
+// node_modules/@stdlib/math-base-special-copysign/lib/main.js
 var require_main38 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports2, module2) {
     "use strict";
     var SIGN_MASK = require_lib52();
     var ABS_MASK = require_lib53();
@@ -27406,27 +27406,27 @@ var require_main38 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-copysign/lib/index.js
+// node_modules/@stdlib/math-base-special-copysign/lib/index.js
 var require_lib55 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main38();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
+// node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
 var require_lib56 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
     module2.exports = FLOAT64_SMALLEST_NORMAL;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
+// node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
 var require_assign2 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = require_lib56();
     var isInfinite = require_lib51();
@@ -27452,9 +27452,9 @@ var require_assign2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/main.js
+// node_modules/@stdlib/number-float64-base-normalize/lib/main.js
 var require_main39 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports2, module2) {
     "use strict";
     var fcn = require_assign2();
     function normalize(x) {
@@ -27464,9 +27464,9 @@ var require_main39 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-normalize/lib/index.js
+// node_modules/@stdlib/number-float64-base-normalize/lib/index.js
 var require_lib57 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib8();
     var main = require_main39();
@@ -27476,18 +27476,18 @@ var require_lib57 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
+// node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
 var require_lib58 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
     module2.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-exponent/lib/main.js
+// node_modules/@stdlib/number-float64-base-exponent/lib/main.js
 var require_main40 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var EXP_MASK = require_lib58();
@@ -27501,18 +27501,18 @@ var require_main40 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-exponent/lib/index.js
+// node_modules/@stdlib/number-float64-base-exponent/lib/index.js
 var require_lib59 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main40();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-ldexp/lib/main.js
+// node_modules/@stdlib/math-base-special-ldexp/lib/main.js
 var require_main41 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports2, module2) {
     "use strict";
     var PINF = require_lib34();
     var NINF = require_lib36();
@@ -27567,18 +27567,18 @@ var require_main41 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-ldexp/lib/index.js
+// node_modules/@stdlib/math-base-special-ldexp/lib/index.js
 var require_lib60 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main41();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
+// node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
 var require_polyval_p = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -27590,9 +27590,9 @@ var require_polyval_p = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
+// node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
 var require_expmulti = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports2, module2) {
     "use strict";
     var ldexp = require_lib60();
     var polyvalP = require_polyval_p();
@@ -27611,9 +27611,9 @@ var require_expmulti = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-exp/lib/main.js
+// node_modules/@stdlib/math-base-special-exp/lib/main.js
 var require_main42 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var trunc = require_lib47();
@@ -27659,18 +27659,18 @@ var require_main42 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-exp/lib/index.js
+// node_modules/@stdlib/math-base-special-exp/lib/index.js
 var require_lib61 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main42();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
+// node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
 var require_main43 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports2, module2) {
     "use strict";
     var floor = require_lib40();
     function isInteger(x) {
@@ -27680,18 +27680,18 @@ var require_main43 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
+// node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
 var require_lib62 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main43();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-even/lib/main.js
+// node_modules/@stdlib/math-base-assert-is-even/lib/main.js
 var require_main44 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports2, module2) {
     "use strict";
     var isInteger = require_lib62();
     function isEven(x) {
@@ -27701,18 +27701,18 @@ var require_main44 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-even/lib/index.js
+// node_modules/@stdlib/math-base-assert-is-even/lib/index.js
 var require_lib63 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main44();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
+// node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
 var require_main45 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports2, module2) {
     "use strict";
     var isEven = require_lib63();
     function isOdd(x) {
@@ -27725,18 +27725,18 @@ var require_main45 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
+// node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
 var require_lib64 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main45();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
 var require_low = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var LOW;
@@ -27749,9 +27749,9 @@ var require_low = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
 var require_main46 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -27767,18 +27767,18 @@ var require_main46 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
+// node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
 var require_lib65 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main46();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
+// node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
 var require_main47 = __commonJS({
-  "../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports2, module2) {
     "use strict";
     function uint32ToInt32(x) {
       return x | 0;
@@ -27787,18 +27787,18 @@ var require_main47 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
+// node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
 var require_lib66 = __commonJS({
-  "../../main/node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports2, module2) {
     "use strict";
     var uint32ToInt32 = require_main47();
     module2.exports = uint32ToInt32;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js
+// node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js
 var require_x_is_zero = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports2, module2) {
     "use strict";
     var isOdd = require_lib64();
     var copysign = require_lib55();
@@ -27826,9 +27826,9 @@ var require_x_is_zero = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js
+// node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js
 var require_y_is_huge = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports2, module2) {
     "use strict";
     var ABS_MASK = require_lib53();
     var getHighWord = require_lib31();
@@ -27855,9 +27855,9 @@ var require_y_is_huge = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js
+// node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js
 var require_y_is_infinite = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var PINF = require_lib34();
@@ -27877,18 +27877,18 @@ var require_y_is_infinite = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
+// node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
 var require_lib67 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
     module2.exports = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js
+// node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js
 var require_polyval_l = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -27900,9 +27900,9 @@ var require_polyval_l = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/log2ax.js
+// node_modules/@stdlib/math-base-special-pow/lib/log2ax.js
 var require_log2ax = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var setLowWord = require_lib65();
@@ -28012,9 +28012,9 @@ var require_log2ax = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js
+// node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js
 var require_polyval_w = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -28026,9 +28026,9 @@ var require_polyval_w = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/logx.js
+// node_modules/@stdlib/math-base-special-pow/lib/logx.js
 var require_logx = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports2, module2) {
     "use strict";
     var setLowWord = require_lib65();
     var polyvalW = require_polyval_w();
@@ -28057,27 +28057,27 @@ var require_logx = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-ln-two/lib/index.js
+// node_modules/@stdlib/constants-float64-ln-two/lib/index.js
 var require_lib68 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
     var LN2 = 0.6931471805599453;
     module2.exports = LN2;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
+// node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
 var require_lib69 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
     module2.exports = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
+// node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
 var require_polyval_p2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -28089,9 +28089,9 @@ var require_polyval_p2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/pow2.js
+// node_modules/@stdlib/math-base-special-pow/lib/pow2.js
 var require_pow2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var setHighWord = require_lib32();
@@ -28158,9 +28158,9 @@ var require_pow2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/main.js
+// node_modules/@stdlib/math-base-special-pow/lib/main.js
 var require_main48 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isOdd = require_lib64();
@@ -28331,36 +28331,36 @@ var require_main48 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-pow/lib/index.js
+// node_modules/@stdlib/math-base-special-pow/lib/index.js
 var require_lib70 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main48();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-e/lib/index.js
+// node_modules/@stdlib/constants-float64-e/lib/index.js
 var require_lib71 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-e/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports2, module2) {
     "use strict";
     var E = 2.718281828459045;
     module2.exports = E;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-eps/lib/index.js
+// node_modules/@stdlib/constants-float64-eps/lib/index.js
 var require_lib72 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_EPSILON = 2220446049250313e-31;
     module2.exports = FLOAT64_EPSILON;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js
+// node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js
 var require_lanczos_sum_expg_scaled = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -28388,9 +28388,9 @@ var require_lanczos_sum_expg_scaled = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-beta/lib/main.js
+// node_modules/@stdlib/math-base-special-beta/lib/main.js
 var require_main49 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var log1p = require_lib41();
@@ -28461,18 +28461,18 @@ var require_main49 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-beta/lib/index.js
+// node_modules/@stdlib/math-base-special-beta/lib/index.js
 var require_lib73 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main49();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
+// node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
 var require_main50 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports2, module2) {
     "use strict";
     var PINF = require_lib34();
     function isPositiveZero(x) {
@@ -28482,18 +28482,18 @@ var require_main50 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
+// node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
 var require_lib74 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main50();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-max/lib/main.js
+// node_modules/@stdlib/math-base-special-max/lib/main.js
 var require_main51 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-max/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports2, module2) {
     "use strict";
     var isPositiveZero = require_lib74();
     var isnan = require_lib9();
@@ -28520,18 +28520,18 @@ var require_main51 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-max/lib/index.js
+// node_modules/@stdlib/math-base-special-max/lib/index.js
 var require_lib75 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-max/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports2, module2) {
     "use strict";
     var max = require_main51();
     module2.exports = max;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
+// node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
 var require_main52 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports2, module2) {
     "use strict";
     var NINF = require_lib36();
     function isNegativeZero(x) {
@@ -28541,18 +28541,18 @@ var require_main52 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
+// node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
 var require_lib76 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main52();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-min/lib/main.js
+// node_modules/@stdlib/math-base-special-min/lib/main.js
 var require_main53 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-min/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports2, module2) {
     "use strict";
     var isNegativeZero = require_lib76();
     var isnan = require_lib9();
@@ -28579,54 +28579,54 @@ var require_main53 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-min/lib/index.js
+// node_modules/@stdlib/math-base-special-min/lib/index.js
 var require_lib77 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-min/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports2, module2) {
     "use strict";
     var min = require_main53();
     module2.exports = min;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-max/lib/index.js
+// node_modules/@stdlib/constants-float64-max/lib/index.js
 var require_lib78 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-max/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX = 17976931348623157e292;
     module2.exports = FLOAT64_MAX;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-int32-max/lib/index.js
+// node_modules/@stdlib/constants-int32-max/lib/index.js
 var require_lib79 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-int32-max/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports2, module2) {
     "use strict";
     var INT32_MAX = 2147483647 | 0;
     module2.exports = INT32_MAX;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-half-pi/lib/index.js
+// node_modules/@stdlib/constants-float64-half-pi/lib/index.js
 var require_lib80 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var HALF_PI = 1.5707963267948966;
     module2.exports = HALF_PI;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-pi/lib/index.js
+// node_modules/@stdlib/constants-float64-pi/lib/index.js
 var require_lib81 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var PI = 3.141592653589793;
     module2.exports = PI;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js
+// node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js
 var require_polyval_c13 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -28638,9 +28638,9 @@ var require_polyval_c13 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js
+// node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js
 var require_polyval_c46 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -28652,9 +28652,9 @@ var require_polyval_c46 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
+// node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
 var require_main54 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports2, module2) {
     "use strict";
     var polyval13 = require_polyval_c13();
     var polyval46 = require_polyval_c46();
@@ -28675,18 +28675,18 @@ var require_main54 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
+// node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
 var require_lib82 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main54();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
+// node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
 var require_main55 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports2, module2) {
     "use strict";
     var S1 = -0.16666666666666632;
     var S2 = 0.00833333333332249;
@@ -28712,18 +28712,18 @@ var require_main55 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
+// node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
 var require_lib83 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main55();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js
+// node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js
 var require_low2 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports2, module2) {
     "use strict";
     var isLittleEndian = require_lib30();
     var LOW;
@@ -28736,9 +28736,9 @@ var require_low2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
+// node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
 var require_main56 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports2, module2) {
     "use strict";
     var Uint32Array2 = require_lib18();
     var Float64Array2 = require_lib21();
@@ -28753,18 +28753,18 @@ var require_main56 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
+// node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
 var require_lib84 = __commonJS({
-  "../../main/node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main56();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-base-filled/lib/main.js
+// node_modules/@stdlib/array-base-filled/lib/main.js
 var require_main57 = __commonJS({
-  "../../main/node_modules/@stdlib/array-base-filled/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/array-base-filled/lib/main.js"(exports2, module2) {
     "use strict";
     function filled(value, len) {
       var arr;
@@ -28779,18 +28779,18 @@ var require_main57 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/array-base-filled/lib/index.js
+// node_modules/@stdlib/array-base-filled/lib/index.js
 var require_lib85 = __commonJS({
-  "../../main/node_modules/@stdlib/array-base-filled/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/array-base-filled/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main57();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/array-base-zeros/lib/main.js
+// node_modules/@stdlib/array-base-zeros/lib/main.js
 var require_main58 = __commonJS({
-  "../../main/node_modules/@stdlib/array-base-zeros/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports2, module2) {
     "use strict";
     var filled = require_lib85();
     function zeros(len) {
@@ -28800,18 +28800,18 @@ var require_main58 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/array-base-zeros/lib/index.js
+// node_modules/@stdlib/array-base-zeros/lib/index.js
 var require_lib86 = __commonJS({
-  "../../main/node_modules/@stdlib/array-base-zeros/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main58();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js
+// node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js
 var require_kernel_rempio2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports2, module2) {
     "use strict";
     var floor = require_lib40();
     var ldexp = require_lib60();
@@ -29084,27 +29084,27 @@ var require_kernel_rempio2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-round/lib/main.js
+// node_modules/@stdlib/math-base-special-round/lib/main.js
 var require_main59 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
     "use strict";
     var round = Math.round;
     module2.exports = round;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-round/lib/index.js
+// node_modules/@stdlib/math-base-special-round/lib/index.js
 var require_lib87 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-round/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main59();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js
+// node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js
 var require_rempio2_medium = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
     "use strict";
     var round = require_lib87();
     var getHighWord = require_lib31();
@@ -29154,9 +29154,9 @@ var require_rempio2_medium = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/main.js
+// node_modules/@stdlib/math-base-special-rempio2/lib/main.js
 var require_main60 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports2, module2) {
     "use strict";
     var ABS_MASK = require_lib53();
     var EXPONENT_MASK = require_lib58();
@@ -29291,18 +29291,18 @@ var require_main60 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-rempio2/lib/index.js
+// node_modules/@stdlib/math-base-special-rempio2/lib/index.js
 var require_lib88 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports2, module2) {
     "use strict";
     var rempio2 = require_main60();
     module2.exports = rempio2;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-sin/lib/main.js
+// node_modules/@stdlib/math-base-special-sin/lib/main.js
 var require_main61 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports2, module2) {
     "use strict";
     var HIGH_WORD_ABS_MASK = require_lib53();
     var HIGH_WORD_EXPONENT_MASK = require_lib58();
@@ -29343,27 +29343,27 @@ var require_main61 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-sin/lib/index.js
+// node_modules/@stdlib/math-base-special-sin/lib/index.js
 var require_lib89 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main61();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
+// node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
 var require_lib90 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var SQRT_TWO_PI = 2.5066282746310007;
     module2.exports = SQRT_TWO_PI;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js
+// node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js
 var require_polyval_s = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -29375,9 +29375,9 @@ var require_polyval_s = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js
+// node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js
 var require_stirling_approximation = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports2, module2) {
     "use strict";
     var SQRT_TWO_PI = require_lib90();
     var pow = require_lib70();
@@ -29403,18 +29403,18 @@ var require_stirling_approximation = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
+// node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
 var require_lib91 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports2, module2) {
     "use strict";
     var EULERGAMMA = 0.5772156649015329;
     module2.exports = EULERGAMMA;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js
+// node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js
 var require_small_approximation = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports2, module2) {
     "use strict";
     var EULER = require_lib91();
     function gamma(x, z2) {
@@ -29424,9 +29424,9 @@ var require_small_approximation = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js
+// node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js
 var require_rational_pq2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -29454,9 +29454,9 @@ var require_rational_pq2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/main.js
+// node_modules/@stdlib/math-base-special-gamma/lib/main.js
 var require_main62 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInteger = require_lib62();
@@ -29538,27 +29538,27 @@ var require_main62 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma/lib/index.js
+// node_modules/@stdlib/math-base-special-gamma/lib/index.js
 var require_lib92 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main62();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
+// node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
 var require_lib93 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
     module2.exports = FLOAT64_MAX_NTH_FACTORIAL;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/factorials.json
+// node_modules/@stdlib/math-base-special-factorial/lib/factorials.json
 var require_factorials = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports2, module2) {
     module2.exports = [
       1,
       1,
@@ -29735,9 +29735,9 @@ var require_factorials = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/main.js
+// node_modules/@stdlib/math-base-special-factorial/lib/main.js
 var require_main63 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInteger = require_lib62();
@@ -29764,18 +29764,18 @@ var require_main63 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-factorial/lib/index.js
+// node_modules/@stdlib/math-base-special-factorial/lib/index.js
 var require_lib94 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main63();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js
 var require_rational_pq3 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -29803,36 +29803,36 @@ var require_rational_pq3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
 var require_main64 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaLanczosSum = require_rational_pq3();
     module2.exports = gammaLanczosSum;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
 var require_lib95 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main64();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
+// node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
 var require_lib96 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
     module2.exports = FLOAT64_GAMMA_LANCZOS_G;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js
+// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js
 var require_gamma_delta_ratio_lanczos = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports2, module2) {
     "use strict";
     var lanczosSum = require_lib95();
     var gamma = require_lib92();
@@ -29880,9 +29880,9 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
+// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
 var require_main65 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var floor = require_lib40();
@@ -29936,18 +29936,18 @@ var require_main65 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
+// node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
 var require_lib97 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main65();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
+// node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
 var require_polyval_p3 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -29959,9 +29959,9 @@ var require_polyval_p3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
+// node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
 var require_polyval_q2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -29973,9 +29973,9 @@ var require_polyval_q2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-ln/lib/main.js
+// node_modules/@stdlib/math-base-special-ln/lib/main.js
 var require_main66 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var setHighWord = require_lib32();
@@ -30065,18 +30065,18 @@ var require_main66 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-ln/lib/index.js
+// node_modules/@stdlib/math-base-special-ln/lib/index.js
 var require_lib98 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main66();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-cos/lib/main.js
+// node_modules/@stdlib/math-base-special-cos/lib/main.js
 var require_main67 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports2, module2) {
     "use strict";
     var getHighWord = require_lib31();
     var kernelCos = require_lib82();
@@ -30117,18 +30117,18 @@ var require_main67 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-cos/lib/index.js
+// node_modules/@stdlib/math-base-special-cos/lib/index.js
 var require_lib99 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main67();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-sinpi/lib/main.js
+// node_modules/@stdlib/math-base-special-sinpi/lib/main.js
 var require_main68 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInfinite = require_lib51();
@@ -30173,18 +30173,18 @@ var require_main68 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-sinpi/lib/index.js
+// node_modules/@stdlib/math-base-special-sinpi/lib/index.js
 var require_lib100 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main68();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js
 var require_polyval_a1 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30196,9 +30196,9 @@ var require_polyval_a1 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js
 var require_polyval_a2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30210,9 +30210,9 @@ var require_polyval_a2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js
 var require_polyval_r = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30224,9 +30224,9 @@ var require_polyval_r = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js
 var require_polyval_s2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30238,9 +30238,9 @@ var require_polyval_s2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js
 var require_polyval_t1 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30252,9 +30252,9 @@ var require_polyval_t1 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js
 var require_polyval_t2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30266,9 +30266,9 @@ var require_polyval_t2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js
 var require_polyval_t3 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30280,9 +30280,9 @@ var require_polyval_t3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js
 var require_polyval_u = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30294,9 +30294,9 @@ var require_polyval_u = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js
 var require_polyval_v = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30308,9 +30308,9 @@ var require_polyval_v = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js
 var require_polyval_w2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30322,9 +30322,9 @@ var require_polyval_w2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/main.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/main.js
 var require_main69 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInfinite = require_lib51();
@@ -30496,45 +30496,45 @@ var require_main69 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammaln/lib/index.js
+// node_modules/@stdlib/math-base-special-gammaln/lib/index.js
 var require_lib101 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main69();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-max-ln/lib/index.js
+// node_modules/@stdlib/constants-float64-max-ln/lib/index.js
 var require_lib102 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_LN = 709.782712893384;
     module2.exports = FLOAT64_MAX_LN;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
+// node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
 var require_lib103 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
     module2.exports = FLOAT64_SQRT_EPSILON;
   }
 });
 
-// ../../main/node_modules/@stdlib/utils-eval/lib/index.js
+// node_modules/@stdlib/utils-eval/lib/index.js
 var require_lib104 = __commonJS({
-  "../../main/node_modules/@stdlib/utils-eval/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/utils-eval/lib/index.js"(exports2, module2) {
     "use strict";
     var evil = eval;
     module2.exports = evil;
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-generator-support/lib/main.js
+// node_modules/@stdlib/assert-has-generator-support/lib/main.js
 var require_main70 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports2, module2) {
     "use strict";
     var evil = require_lib104();
     function hasGeneratorSupport() {
@@ -30551,18 +30551,18 @@ var require_main70 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/assert-has-generator-support/lib/index.js
+// node_modules/@stdlib/assert-has-generator-support/lib/index.js
 var require_lib105 = __commonJS({
-  "../../main/node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main70();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js
+// node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js
 var require_generators = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var EPS = require_lib72();
@@ -30601,9 +30601,9 @@ var require_generators = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js
+// node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js
 var require_basic = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var EPS = require_lib72();
@@ -30631,9 +30631,9 @@ var require_basic = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
+// node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
 var require_lib106 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports2, module2) {
     "use strict";
     var hasGeneratorSupport = require_lib105();
     var generator = require_generators();
@@ -30648,9 +30648,9 @@ var require_lib106 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js
 var require_tgamma_i_large_x_series = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports2, module2) {
     "use strict";
     function tgammaILargeXSeries(a1, x1) {
       var result = 1;
@@ -30668,9 +30668,9 @@ var require_tgamma_i_large_x_series = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js
 var require_tgamma_i_large_x = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports2, module2) {
     "use strict";
     var sumSeries = require_lib106();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
@@ -30685,9 +30685,9 @@ var require_tgamma_i_large_x = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js
 var require_finite_gamma_q = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports2, module2) {
     "use strict";
     var exp = require_lib61();
     function finiteGammaQ(a, x) {
@@ -30711,9 +30711,9 @@ var require_finite_gamma_q = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
 var require_polyval_pp = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30725,9 +30725,9 @@ var require_polyval_pp = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
 var require_polyval_qq = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30739,9 +30739,9 @@ var require_polyval_qq = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
 var require_polyval_pa = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30753,9 +30753,9 @@ var require_polyval_pa = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
 var require_polyval_qa = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30767,9 +30767,9 @@ var require_polyval_qa = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
 var require_polyval_ra = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30781,9 +30781,9 @@ var require_polyval_ra = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
 var require_polyval_sa = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30795,9 +30795,9 @@ var require_polyval_sa = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
 var require_polyval_rb = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30809,9 +30809,9 @@ var require_polyval_rb = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
+// node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
 var require_polyval_sb = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -30823,9 +30823,9 @@ var require_polyval_sb = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/main.js
+// node_modules/@stdlib/math-base-special-erfc/lib/main.js
 var require_main71 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var exp = require_lib61();
@@ -30931,18 +30931,18 @@ var require_main71 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-erfc/lib/index.js
+// node_modules/@stdlib/math-base-special-erfc/lib/index.js
 var require_lib107 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main71();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
 var require_finite_half_gamma_q = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports2, module2) {
     "use strict";
     var erfc = require_lib107();
     var sqrt = require_lib42();
@@ -30974,18 +30974,18 @@ var require_finite_half_gamma_q = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-min-ln/lib/index.js
+// node_modules/@stdlib/constants-float64-min-ln/lib/index.js
 var require_lib108 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MIN_LN = -708.3964185322641;
     module2.exports = FLOAT64_MIN_LN;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js
 var require_full_igamma_prefix = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
     var exp = require_lib61();
     var pow = require_lib70();
@@ -31019,9 +31019,9 @@ var require_full_igamma_prefix = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
 var require_main72 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module2) {
     "use strict";
     function evalpoly(c, x) {
       var p;
@@ -31046,27 +31046,27 @@ var require_main72 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/function-ctor/lib/main.js
+// node_modules/@stdlib/function-ctor/lib/main.js
 var require_main73 = __commonJS({
-  "../../main/node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module2) {
     "use strict";
     var Fcn = Function;
     module2.exports = Fcn;
   }
 });
 
-// ../../main/node_modules/@stdlib/function-ctor/lib/index.js
+// node_modules/@stdlib/function-ctor/lib/index.js
 var require_lib109 = __commonJS({
-  "../../main/node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main73();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
 var require_factory = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module2) {
     "use strict";
     var Fcn = require_lib109();
     var evalpoly = require_main72();
@@ -31111,9 +31111,9 @@ var require_factory = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
 var require_lib110 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib8();
     var main = require_main72();
@@ -31123,9 +31123,9 @@ var require_lib110 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
+// node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
 var require_log1p_series = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports2, module2) {
     "use strict";
     function log1pSeries(x) {
       var mMult = -x;
@@ -31142,9 +31142,9 @@ var require_log1p_series = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
+// node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
 var require_main74 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var ln = require_lib98();
@@ -31173,27 +31173,27 @@ var require_main74 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
+// node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
 var require_lib111 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports2, module2) {
     "use strict";
     var log1pmx = require_main74();
     module2.exports = log1pmx;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-two-pi/lib/index.js
+// node_modules/@stdlib/constants-float64-two-pi/lib/index.js
 var require_lib112 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var TWO_PI = 6.283185307179586;
     module2.exports = TWO_PI;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js
 var require_polyval_c0 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31205,9 +31205,9 @@ var require_polyval_c0 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js
 var require_polyval_c1 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31219,9 +31219,9 @@ var require_polyval_c1 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js
 var require_polyval_c2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31233,9 +31233,9 @@ var require_polyval_c2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js
 var require_polyval_c3 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31247,9 +31247,9 @@ var require_polyval_c3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js
 var require_polyval_c4 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31261,9 +31261,9 @@ var require_polyval_c4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js
 var require_polyval_c5 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31275,9 +31275,9 @@ var require_polyval_c5 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js
 var require_polyval_c6 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31289,9 +31289,9 @@ var require_polyval_c6 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js
 var require_polyval_c7 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31303,9 +31303,9 @@ var require_polyval_c7 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js
 var require_polyval_c8 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports2, module2) {
     "use strict";
     function evalpoly(x) {
       if (x === 0) {
@@ -31317,9 +31317,9 @@ var require_polyval_c8 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js
 var require_igamma_temme_large = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports2, module2) {
     "use strict";
     var evalpoly = require_lib110();
     var log1pmx = require_lib111();
@@ -31372,9 +31372,9 @@ var require_igamma_temme_large = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js
 var require_lower_incomplete_gamma_series = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports2, module2) {
     "use strict";
     function lowerIncompleteGammaSeries(a1, z1) {
       var result = 1;
@@ -31392,9 +31392,9 @@ var require_lower_incomplete_gamma_series = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js
 var require_lower_gamma_series = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports2, module2) {
     "use strict";
     var sumSeries = require_lib106();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
@@ -31412,9 +31412,9 @@ var require_lower_gamma_series = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js
 var require_rational_pq4 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -31442,27 +31442,27 @@ var require_rational_pq4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
 var require_main75 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaLanczosSumExpGScaled = require_rational_pq4();
     module2.exports = gammaLanczosSumExpGScaled;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
+// node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
 var require_lib113 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main75();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js
 var require_regularised_gamma_prefix = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib113();
     var gammaln = require_lib101();
@@ -31527,9 +31527,9 @@ var require_regularised_gamma_prefix = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-powm1/lib/main.js
+// node_modules/@stdlib/math-base-special-powm1/lib/main.js
 var require_main76 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isinfinite = require_lib51();
@@ -31573,18 +31573,18 @@ var require_main76 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-powm1/lib/index.js
+// node_modules/@stdlib/math-base-special-powm1/lib/index.js
 var require_lib114 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports2, module2) {
     "use strict";
     var powm1 = require_main76();
     module2.exports = powm1;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
 var require_rational_p1q1 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -31612,9 +31612,9 @@ var require_rational_p1q1 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
 var require_rational_p2q2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -31642,9 +31642,9 @@ var require_rational_p2q2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
 var require_rational_p3q3 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports2, module2) {
     "use strict";
     function evalrational(x) {
       var ax;
@@ -31672,9 +31672,9 @@ var require_rational_p3q3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js
 var require_lgamma_small_imp = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports2, module2) {
     "use strict";
     var ln = require_lib98();
     var EPS = require_lib72();
@@ -31731,9 +31731,9 @@ var require_lgamma_small_imp = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
 var require_main77 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports2, module2) {
     "use strict";
     var gamma = require_lib92();
     var expm1 = require_lib39();
@@ -31759,18 +31759,18 @@ var require_main77 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
+// node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
 var require_lib115 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports2, module2) {
     "use strict";
     var gamma1pm1 = require_main77();
     module2.exports = gamma1pm1;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js
 var require_small_gamma2_series = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports2, module2) {
     "use strict";
     function smallGamma2Series(a, x) {
       var result;
@@ -31795,9 +31795,9 @@ var require_small_gamma2_series = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js
 var require_tgamma_small_upper_part = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports2, module2) {
     "use strict";
     var powm1 = require_lib114();
     var sumSeries = require_lib106();
@@ -31829,18 +31829,18 @@ var require_tgamma_small_upper_part = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
+// node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
 var require_lib116 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
     module2.exports = FLOAT32_SMALLEST_NORMAL;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js
+// node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js
 var require_generators2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var FLOAT32_SMALLEST_NORMAL = require_lib116();
@@ -31971,9 +31971,9 @@ var require_generators2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js
+// node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js
 var require_basic2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var EPS = require_lib72();
@@ -32062,9 +32062,9 @@ var require_basic2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
+// node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
 var require_lib117 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports2, module2) {
     "use strict";
     var hasGeneratorSupport = require_lib105();
     var generator = require_generators2();
@@ -32079,9 +32079,9 @@ var require_lib117 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js
 var require_upper_incomplete_gamma_fract = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports2, module2) {
     "use strict";
     function upperIncompleteGammaFract(a1, z1) {
       var z2 = z1 - a1 + 1;
@@ -32101,9 +32101,9 @@ var require_upper_incomplete_gamma_fract = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js
 var require_upper_gamma_fraction = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports2, module2) {
     "use strict";
     var continuedFraction = require_lib117();
     var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
@@ -32115,9 +32115,9 @@ var require_upper_gamma_fraction = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js
 var require_igamma_final = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports2, module2) {
     "use strict";
     var floor = require_lib40();
     var gamma = require_lib92();
@@ -32292,9 +32292,9 @@ var require_igamma_final = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/main.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/main.js
 var require_main78 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaln = require_lib101();
     var exp = require_lib61();
@@ -32351,18 +32351,18 @@ var require_main78 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gammainc/lib/index.js
+// node_modules/@stdlib/math-base-special-gammainc/lib/index.js
 var require_lib118 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main78();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js
 var require_full_igamma_prefix2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
     var exp = require_lib61();
     var pow = require_lib70();
@@ -32394,9 +32394,9 @@ var require_full_igamma_prefix2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js
 var require_regularized_gamma_prefix = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib113();
     var gammaln = require_lib101();
@@ -32460,9 +32460,9 @@ var require_regularized_gamma_prefix = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js
 var require_beta_small_b_large_a_series = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports2, module2) {
     "use strict";
     var gammaDeltaRatio = require_lib97();
     var factorial = require_lib94();
@@ -32555,9 +32555,9 @@ var require_beta_small_b_large_a_series = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js
 var require_rising_factorial_ratio = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports2, module2) {
     "use strict";
     function risingFactorialRatio(a, b, k) {
       var result;
@@ -32575,9 +32575,9 @@ var require_rising_factorial_ratio = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-maxabs/lib/main.js
+// node_modules/@stdlib/math-base-special-maxabs/lib/main.js
 var require_main79 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var max = require_lib75();
@@ -32588,18 +32588,18 @@ var require_main79 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-maxabs/lib/index.js
+// node_modules/@stdlib/math-base-special-maxabs/lib/index.js
 var require_lib119 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports2, module2) {
     "use strict";
     var maxabs = require_main79();
     module2.exports = maxabs;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-minabs/lib/main.js
+// node_modules/@stdlib/math-base-special-minabs/lib/main.js
 var require_main80 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports2, module2) {
     "use strict";
     var abs = require_lib45();
     var min = require_lib77();
@@ -32610,18 +32610,18 @@ var require_main80 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-minabs/lib/index.js
+// node_modules/@stdlib/math-base-special-minabs/lib/index.js
 var require_lib120 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports2, module2) {
     "use strict";
     var minabs = require_main80();
     module2.exports = minabs;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js
 var require_ibeta_power_terms = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib113();
     var maxabs = require_lib119();
@@ -32756,9 +32756,9 @@ var require_ibeta_power_terms = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js
 var require_ibeta_fraction2 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports2, module2) {
     "use strict";
     var continuedFraction = require_lib117();
     var ibetaPowerTerms = require_ibeta_power_terms();
@@ -32802,18 +32802,18 @@ var require_ibeta_fraction2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
+// node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
 var require_lib121 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
     module2.exports = FLOAT64_MAX_SAFE_INTEGER;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js
+// node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js
 var require_bitwise_binary_gcd = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports2, module2) {
     "use strict";
     function gcd(a, b) {
       var k = 0;
@@ -32849,9 +32849,9 @@ var require_bitwise_binary_gcd = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js
+// node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js
 var require_binary_gcd = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports2, module2) {
     "use strict";
     function gcd(a, b) {
       var k = 1;
@@ -32887,9 +32887,9 @@ var require_binary_gcd = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/main.js
+// node_modules/@stdlib/math-base-special-gcd/lib/main.js
 var require_main81 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var isInteger = require_lib62();
@@ -32923,18 +32923,18 @@ var require_main81 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-gcd/lib/index.js
+// node_modules/@stdlib/math-base-special-gcd/lib/index.js
 var require_lib122 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main81();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
+// node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
 var require_main82 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports2, module2) {
     "use strict";
     var MAX_SAFE_INTEGER = require_lib121();
     var PINF = require_lib34();
@@ -33007,18 +33007,18 @@ var require_main82 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
+// node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
 var require_lib123 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main82();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js
 var require_binomial_ccdf = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports2, module2) {
     "use strict";
     var binomcoef = require_lib123();
     var floor = require_lib40();
@@ -33069,9 +33069,9 @@ var require_binomial_ccdf = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js
 var require_ibeta_a_step = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports2, module2) {
     "use strict";
     var ibetaPowerTerms = require_ibeta_power_terms();
     function ibetaAStep(a, b, x, y, k, normalized, out) {
@@ -33100,9 +33100,9 @@ var require_ibeta_a_step = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js
 var require_ibeta_series = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib113();
     var sumSeries = require_lib106();
@@ -33181,9 +33181,9 @@ var require_ibeta_series = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js
 var require_assign3 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports2, module2) {
     "use strict";
     var isnan = require_lib9();
     var expm1 = require_lib39();
@@ -33507,9 +33507,9 @@ var require_assign3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
 var require_main83 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports2, module2) {
     "use strict";
     var compute = require_assign3();
     function kernelBetainc(x, a, b, regularized, upper) {
@@ -33519,9 +33519,9 @@ var require_main83 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
+// node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
 var require_lib124 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib8();
     var main = require_main83();
@@ -33531,9 +33531,9 @@ var require_lib124 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-betainc/lib/main.js
+// node_modules/@stdlib/math-base-special-betainc/lib/main.js
 var require_main84 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports2, module2) {
     "use strict";
     var kernelBetainc = require_lib124().assign;
     function betainc2(x, a, b, regularized, upper) {
@@ -33547,27 +33547,27 @@ var require_main84 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-betainc/lib/index.js
+// node_modules/@stdlib/math-base-special-betainc/lib/index.js
 var require_lib125 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main84();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
+// node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
 var require_lib126 = __commonJS({
-  "../../main/node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var LN_SQRT_TWO_PI = 0.9189385332046728;
     module2.exports = LN_SQRT_TWO_PI;
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/dceval.js
+// node_modules/@stdlib/math-base-special-betaln/lib/dceval.js
 var require_dceval = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/dceval.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-betaln/lib/dceval.js"(exports2, module2) {
     "use strict";
     var ALGMCS = [
       1276642195630063e-46,
@@ -33610,9 +33610,9 @@ var require_dceval = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js
+// node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js
 var require_gamma_correction = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-betaln/lib/gamma_correction.js"(exports2, module2) {
     "use strict";
     var pow = require_lib70();
     var dceval = require_dceval();
@@ -33634,9 +33634,9 @@ var require_gamma_correction = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/main.js
+// node_modules/@stdlib/math-base-special-betaln/lib/main.js
 var require_main85 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-betaln/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaln = require_lib101();
     var log1p = require_lib41();
@@ -33677,18 +33677,18 @@ var require_main85 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@stdlib/math-base-special-betaln/lib/index.js
+// node_modules/@stdlib/math-base-special-betaln/lib/index.js
 var require_lib127 = __commonJS({
-  "../../main/node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports2, module2) {
+  "node_modules/@stdlib/math-base-special-betaln/lib/index.js"(exports2, module2) {
     "use strict";
     var main = require_main85();
     module2.exports = main;
   }
 });
 
-// ../../main/node_modules/semver/internal/constants.js
+// node_modules/semver/internal/constants.js
 var require_constants3 = __commonJS({
-  "../../main/node_modules/semver/internal/constants.js"(exports2, module2) {
+  "node_modules/semver/internal/constants.js"(exports2, module2) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
@@ -33746,9 +33746,9 @@ var require_constants3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/internal/debug.js
+// node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
-  "../../main/node_modules/semver/internal/debug.js"(exports2, module2) {
+  "node_modules/semver/internal/debug.js"(exports2, module2) {
     "use strict";
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
@@ -33756,9 +33756,9 @@ var require_debug = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/internal/re.js
+// node_modules/semver/internal/re.js
 var require_re = __commonJS({
-  "../../main/node_modules/semver/internal/re.js"(exports2, module2) {
+  "node_modules/semver/internal/re.js"(exports2, module2) {
     "use strict";
     var {
       MAX_SAFE_COMPONENT_LENGTH,
@@ -33844,9 +33844,9 @@ var require_re = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/internal/parse-options.js
+// node_modules/semver/internal/parse-options.js
 var require_parse_options = __commonJS({
-  "../../main/node_modules/semver/internal/parse-options.js"(exports2, module2) {
+  "node_modules/semver/internal/parse-options.js"(exports2, module2) {
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
@@ -33863,9 +33863,9 @@ var require_parse_options = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/internal/identifiers.js
+// node_modules/semver/internal/identifiers.js
 var require_identifiers = __commonJS({
-  "../../main/node_modules/semver/internal/identifiers.js"(exports2, module2) {
+  "node_modules/semver/internal/identifiers.js"(exports2, module2) {
     "use strict";
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a, b) => {
@@ -33888,9 +33888,9 @@ var require_identifiers = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/classes/semver.js
+// node_modules/semver/classes/semver.js
 var require_semver = __commonJS({
-  "../../main/node_modules/semver/classes/semver.js"(exports2, module2) {
+  "node_modules/semver/classes/semver.js"(exports2, module2) {
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
@@ -34180,9 +34180,9 @@ var require_semver = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/parse.js
+// node_modules/semver/functions/parse.js
 var require_parse = __commonJS({
-  "../../main/node_modules/semver/functions/parse.js"(exports2, module2) {
+  "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var parse7 = (version3, options2, throwErrors = false) => {
@@ -34202,9 +34202,9 @@ var require_parse = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/valid.js
+// node_modules/semver/functions/valid.js
 var require_valid = __commonJS({
-  "../../main/node_modules/semver/functions/valid.js"(exports2, module2) {
+  "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var valid = (version3, options2) => {
@@ -34215,9 +34215,9 @@ var require_valid = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/clean.js
+// node_modules/semver/functions/clean.js
 var require_clean = __commonJS({
-  "../../main/node_modules/semver/functions/clean.js"(exports2, module2) {
+  "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var clean2 = (version3, options2) => {
@@ -34228,9 +34228,9 @@ var require_clean = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/inc.js
+// node_modules/semver/functions/inc.js
 var require_inc = __commonJS({
-  "../../main/node_modules/semver/functions/inc.js"(exports2, module2) {
+  "node_modules/semver/functions/inc.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var inc = (version3, release, options2, identifier, identifierBase) => {
@@ -34252,9 +34252,9 @@ var require_inc = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/diff.js
+// node_modules/semver/functions/diff.js
 var require_diff = __commonJS({
-  "../../main/node_modules/semver/functions/diff.js"(exports2, module2) {
+  "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var diff = (version1, version22) => {
@@ -34296,9 +34296,9 @@ var require_diff = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/major.js
+// node_modules/semver/functions/major.js
 var require_major = __commonJS({
-  "../../main/node_modules/semver/functions/major.js"(exports2, module2) {
+  "node_modules/semver/functions/major.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
@@ -34306,9 +34306,9 @@ var require_major = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/minor.js
+// node_modules/semver/functions/minor.js
 var require_minor = __commonJS({
-  "../../main/node_modules/semver/functions/minor.js"(exports2, module2) {
+  "node_modules/semver/functions/minor.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
@@ -34316,9 +34316,9 @@ var require_minor = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/patch.js
+// node_modules/semver/functions/patch.js
 var require_patch = __commonJS({
-  "../../main/node_modules/semver/functions/patch.js"(exports2, module2) {
+  "node_modules/semver/functions/patch.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
@@ -34326,9 +34326,9 @@ var require_patch = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/prerelease.js
+// node_modules/semver/functions/prerelease.js
 var require_prerelease = __commonJS({
-  "../../main/node_modules/semver/functions/prerelease.js"(exports2, module2) {
+  "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var prerelease = (version3, options2) => {
@@ -34339,9 +34339,9 @@ var require_prerelease = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/compare.js
+// node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
-  "../../main/node_modules/semver/functions/compare.js"(exports2, module2) {
+  "node_modules/semver/functions/compare.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
@@ -34349,9 +34349,9 @@ var require_compare = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/rcompare.js
+// node_modules/semver/functions/rcompare.js
 var require_rcompare = __commonJS({
-  "../../main/node_modules/semver/functions/rcompare.js"(exports2, module2) {
+  "node_modules/semver/functions/rcompare.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var rcompare = (a, b, loose) => compare(b, a, loose);
@@ -34359,9 +34359,9 @@ var require_rcompare = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/compare-loose.js
+// node_modules/semver/functions/compare-loose.js
 var require_compare_loose = __commonJS({
-  "../../main/node_modules/semver/functions/compare-loose.js"(exports2, module2) {
+  "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var compareLoose = (a, b) => compare(a, b, true);
@@ -34369,9 +34369,9 @@ var require_compare_loose = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/compare-build.js
+// node_modules/semver/functions/compare-build.js
 var require_compare_build = __commonJS({
-  "../../main/node_modules/semver/functions/compare-build.js"(exports2, module2) {
+  "node_modules/semver/functions/compare-build.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var compareBuild = (a, b, loose) => {
@@ -34383,9 +34383,9 @@ var require_compare_build = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/sort.js
+// node_modules/semver/functions/sort.js
 var require_sort = __commonJS({
-  "../../main/node_modules/semver/functions/sort.js"(exports2, module2) {
+  "node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
@@ -34393,9 +34393,9 @@ var require_sort = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/rsort.js
+// node_modules/semver/functions/rsort.js
 var require_rsort = __commonJS({
-  "../../main/node_modules/semver/functions/rsort.js"(exports2, module2) {
+  "node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
@@ -34403,9 +34403,9 @@ var require_rsort = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/gt.js
+// node_modules/semver/functions/gt.js
 var require_gt = __commonJS({
-  "../../main/node_modules/semver/functions/gt.js"(exports2, module2) {
+  "node_modules/semver/functions/gt.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var gt = (a, b, loose) => compare(a, b, loose) > 0;
@@ -34413,9 +34413,9 @@ var require_gt = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/lt.js
+// node_modules/semver/functions/lt.js
 var require_lt = __commonJS({
-  "../../main/node_modules/semver/functions/lt.js"(exports2, module2) {
+  "node_modules/semver/functions/lt.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var lt = (a, b, loose) => compare(a, b, loose) < 0;
@@ -34423,9 +34423,9 @@ var require_lt = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/eq.js
+// node_modules/semver/functions/eq.js
 var require_eq = __commonJS({
-  "../../main/node_modules/semver/functions/eq.js"(exports2, module2) {
+  "node_modules/semver/functions/eq.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var eq = (a, b, loose) => compare(a, b, loose) === 0;
@@ -34433,9 +34433,9 @@ var require_eq = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/neq.js
+// node_modules/semver/functions/neq.js
 var require_neq = __commonJS({
-  "../../main/node_modules/semver/functions/neq.js"(exports2, module2) {
+  "node_modules/semver/functions/neq.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var neq = (a, b, loose) => compare(a, b, loose) !== 0;
@@ -34443,9 +34443,9 @@ var require_neq = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/gte.js
+// node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
-  "../../main/node_modules/semver/functions/gte.js"(exports2, module2) {
+  "node_modules/semver/functions/gte.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var gte = (a, b, loose) => compare(a, b, loose) >= 0;
@@ -34453,9 +34453,9 @@ var require_gte = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/lte.js
+// node_modules/semver/functions/lte.js
 var require_lte = __commonJS({
-  "../../main/node_modules/semver/functions/lte.js"(exports2, module2) {
+  "node_modules/semver/functions/lte.js"(exports2, module2) {
     "use strict";
     var compare = require_compare();
     var lte = (a, b, loose) => compare(a, b, loose) <= 0;
@@ -34463,9 +34463,9 @@ var require_lte = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/cmp.js
+// node_modules/semver/functions/cmp.js
 var require_cmp = __commonJS({
-  "../../main/node_modules/semver/functions/cmp.js"(exports2, module2) {
+  "node_modules/semver/functions/cmp.js"(exports2, module2) {
     "use strict";
     var eq = require_eq();
     var neq = require_neq();
@@ -34513,9 +34513,9 @@ var require_cmp = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/coerce.js
+// node_modules/semver/functions/coerce.js
 var require_coerce = __commonJS({
-  "../../main/node_modules/semver/functions/coerce.js"(exports2, module2) {
+  "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var parse7 = require_parse();
@@ -34559,9 +34559,9 @@ var require_coerce = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/truncate.js
+// node_modules/semver/functions/truncate.js
 var require_truncate = __commonJS({
-  "../../main/node_modules/semver/functions/truncate.js"(exports2, module2) {
+  "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse7 = require_parse();
     var constants = require_constants3();
@@ -34600,9 +34600,9 @@ var require_truncate = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/internal/lrucache.js
+// node_modules/semver/internal/lrucache.js
 var require_lrucache = __commonJS({
-  "../../main/node_modules/semver/internal/lrucache.js"(exports2, module2) {
+  "node_modules/semver/internal/lrucache.js"(exports2, module2) {
     "use strict";
     var LRUCache = class {
       constructor() {
@@ -34638,9 +34638,9 @@ var require_lrucache = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/internal/trim-comparator-whitespace.js
+// node_modules/semver/internal/trim-comparator-whitespace.js
 var require_trim_comparator_whitespace = __commonJS({
-  "../../main/node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
     "use strict";
     var {
       MAX_LENGTH,
@@ -34829,9 +34829,9 @@ var require_trim_comparator_whitespace = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/classes/range.js
+// node_modules/semver/classes/range.js
 var require_range = __commonJS({
-  "../../main/node_modules/semver/classes/range.js"(exports2, module2) {
+  "node_modules/semver/classes/range.js"(exports2, module2) {
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
@@ -35214,9 +35214,9 @@ var require_range = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/classes/comparator.js
+// node_modules/semver/classes/comparator.js
 var require_comparator = __commonJS({
-  "../../main/node_modules/semver/classes/comparator.js"(exports2, module2) {
+  "node_modules/semver/classes/comparator.js"(exports2, module2) {
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
@@ -35327,9 +35327,9 @@ var require_comparator = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/functions/satisfies.js
+// node_modules/semver/functions/satisfies.js
 var require_satisfies = __commonJS({
-  "../../main/node_modules/semver/functions/satisfies.js"(exports2, module2) {
+  "node_modules/semver/functions/satisfies.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var satisfies = (version3, range, options2) => {
@@ -35344,9 +35344,9 @@ var require_satisfies = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/to-comparators.js
+// node_modules/semver/ranges/to-comparators.js
 var require_to_comparators = __commonJS({
-  "../../main/node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
+  "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var toComparators = (range, options2) => new Range(range, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
@@ -35354,9 +35354,9 @@ var require_to_comparators = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/max-satisfying.js
+// node_modules/semver/ranges/max-satisfying.js
 var require_max_satisfying = __commonJS({
-  "../../main/node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
+  "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -35383,9 +35383,9 @@ var require_max_satisfying = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/min-satisfying.js
+// node_modules/semver/ranges/min-satisfying.js
 var require_min_satisfying = __commonJS({
-  "../../main/node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
+  "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -35412,9 +35412,9 @@ var require_min_satisfying = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/min-version.js
+// node_modules/semver/ranges/min-version.js
 var require_min_version = __commonJS({
-  "../../main/node_modules/semver/ranges/min-version.js"(exports2, module2) {
+  "node_modules/semver/ranges/min-version.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -35471,9 +35471,9 @@ var require_min_version = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/valid.js
+// node_modules/semver/ranges/valid.js
 var require_valid2 = __commonJS({
-  "../../main/node_modules/semver/ranges/valid.js"(exports2, module2) {
+  "node_modules/semver/ranges/valid.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var validRange = (range, options2) => {
@@ -35487,9 +35487,9 @@ var require_valid2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/outside.js
+// node_modules/semver/ranges/outside.js
 var require_outside = __commonJS({
-  "../../main/node_modules/semver/ranges/outside.js"(exports2, module2) {
+  "node_modules/semver/ranges/outside.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
@@ -35556,9 +35556,9 @@ var require_outside = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/gtr.js
+// node_modules/semver/ranges/gtr.js
 var require_gtr = __commonJS({
-  "../../main/node_modules/semver/ranges/gtr.js"(exports2, module2) {
+  "node_modules/semver/ranges/gtr.js"(exports2, module2) {
     "use strict";
     var outside = require_outside();
     var gtr = (version3, range, options2) => outside(version3, range, ">", options2);
@@ -35566,9 +35566,9 @@ var require_gtr = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/ltr.js
+// node_modules/semver/ranges/ltr.js
 var require_ltr = __commonJS({
-  "../../main/node_modules/semver/ranges/ltr.js"(exports2, module2) {
+  "node_modules/semver/ranges/ltr.js"(exports2, module2) {
     "use strict";
     var outside = require_outside();
     var ltr = (version3, range, options2) => outside(version3, range, "<", options2);
@@ -35576,9 +35576,9 @@ var require_ltr = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/intersects.js
+// node_modules/semver/ranges/intersects.js
 var require_intersects = __commonJS({
-  "../../main/node_modules/semver/ranges/intersects.js"(exports2, module2) {
+  "node_modules/semver/ranges/intersects.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var intersects = (r1, r2, options2) => {
@@ -35590,9 +35590,9 @@ var require_intersects = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/simplify.js
+// node_modules/semver/ranges/simplify.js
 var require_simplify = __commonJS({
-  "../../main/node_modules/semver/ranges/simplify.js"(exports2, module2) {
+  "node_modules/semver/ranges/simplify.js"(exports2, module2) {
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
@@ -35640,9 +35640,9 @@ var require_simplify = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/ranges/subset.js
+// node_modules/semver/ranges/subset.js
 var require_subset = __commonJS({
-  "../../main/node_modules/semver/ranges/subset.js"(exports2, module2) {
+  "node_modules/semver/ranges/subset.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
@@ -35802,9 +35802,9 @@ var require_subset = __commonJS({
   }
 });
 
-// ../../main/node_modules/semver/index.js
+// node_modules/semver/index.js
 var require_semver2 = __commonJS({
-  "../../main/node_modules/semver/index.js"(exports2, module2) {
+  "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
     var constants = require_constants3();
@@ -35902,7 +35902,7 @@ var require_semver2 = __commonJS({
 // bot/main.ts
 import { createServer } from "node:http";
 
-// ../../main/node_modules/probot/lib/context.js
+// node_modules/probot/lib/context.js
 var import_deepmerge = __toESM(require_cjs(), 1);
 import path from "node:path";
 var kOctokitRequestHookAdded = /* @__PURE__ */ Symbol("octokit request hook added");
@@ -36050,14 +36050,14 @@ var Context = class {
    * @return Configuration object read from the file
    */
   async config(fileName, defaultConfig, deepMergeOptions) {
-    const params = this.repo({
+    const params2 = this.repo({
       path: path.posix.join(".github", fileName),
       defaults(configs) {
         const result = import_deepmerge.default.all([defaultConfig || {}, ...configs], deepMergeOptions);
         return result;
       }
     });
-    const { config: config3, files } = await this.octokit.config.get(params);
+    const { config: config3, files } = await this.octokit.config.get(params2);
     if (!defaultConfig && !files.find((file2) => file2.config !== null)) {
       return null;
     }
@@ -36065,7 +36065,7 @@ var Context = class {
   }
 };
 
-// ../../main/node_modules/@octokit/webhooks-methods/dist-node/index.js
+// node_modules/@octokit/webhooks-methods/dist-node/index.js
 import { createHmac } from "node:crypto";
 import { timingSafeEqual } from "node:crypto";
 import { Buffer as Buffer2 } from "node:buffer";
@@ -36118,7 +36118,7 @@ async function verifyWithFallback(secret, payload, signature, additionalSecrets)
   return false;
 }
 
-// ../../main/node_modules/@octokit/webhooks/dist-bundle/index.js
+// node_modules/@octokit/webhooks/dist-bundle/index.js
 var createLogger = (logger = {}) => {
   if (typeof logger.debug !== "function") {
     logger.debug = () => {
@@ -36908,7 +36908,7 @@ var Webhooks = class {
   }
 };
 
-// ../../main/node_modules/toad-cache/dist/toad-cache.mjs
+// node_modules/toad-cache/dist/toad-cache.mjs
 function validateCacheParams(max, ttlInMsecs) {
   if (typeof max !== "number" || !Number.isInteger(max) || max < 0) {
     throw new Error("Invalid max value");
@@ -37046,7 +37046,7 @@ var LruObject = class {
   }
 };
 
-// ../../main/node_modules/probot/lib/helpers/create-deferred-promise.js
+// node_modules/probot/lib/helpers/create-deferred-promise.js
 function createDeferredPromise() {
   let resolve5;
   let reject;
@@ -37057,7 +37057,7 @@ function createDeferredPromise() {
   return { promise: promise2, resolve: resolve5, reject };
 }
 
-// ../../main/node_modules/probot/lib/octokit/get-authenticated-octokit.js
+// node_modules/probot/lib/octokit/get-authenticated-octokit.js
 async function getAuthenticatedOctokit(options2) {
   const { octokit, log, installationId } = options2;
   if (!installationId)
@@ -37085,13 +37085,13 @@ async function getAuthenticatedOctokit(options2) {
   });
 }
 
-// ../../main/node_modules/probot/lib/helpers/get-log.js
+// node_modules/probot/lib/helpers/get-log.js
 var import_pino = __toESM(require_pino(), 1);
 
-// ../../main/node_modules/@probot/pino/index.js
+// node_modules/@probot/pino/index.js
 import { Transform } from "node:stream";
 
-// ../../main/node_modules/npx-import-light/index.js
+// node_modules/npx-import-light/index.js
 import { exec } from "node:child_process";
 import { builtinModules, createRequire } from "node:module";
 import { platform as osPlatform } from "node:os";
@@ -37292,7 +37292,7 @@ function isRunningInPackageRunner() {
   return process.env.npm_lifecycle_event === "npx" || process.env.npm_lifecycle_event === "bunx";
 }
 
-// ../../main/node_modules/@probot/pino/index.js
+// node_modules/@probot/pino/index.js
 var import_pino_pretty = __toESM(require_pino_pretty(), 1);
 var LEVEL_MAP = {
   10: "trace",
@@ -37439,7 +37439,7 @@ function toSentryError(data) {
   return error62;
 }
 
-// ../../main/node_modules/probot/lib/helpers/get-log.js
+// node_modules/probot/lib/helpers/get-log.js
 async function getLog(options2 = {}) {
   const { level, logMessageKey, ...getTransformStreamOptions } = options2;
   const pinoOptions = {
@@ -37452,7 +37452,7 @@ async function getLog(options2 = {}) {
   return (0, import_pino.default)(pinoOptions, transform2);
 }
 
-// ../../main/node_modules/universal-user-agent/index.js
+// node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -37463,7 +37463,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
+// node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION2 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -37776,7 +37776,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// ../../main/node_modules/content-type/dist/index.js
+// node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -37960,7 +37960,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// ../../main/node_modules/json-with-bigint/json-with-bigint.js
+// node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -38202,8 +38202,8 @@ var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -38261,8 +38261,8 @@ var applyReviverIteratively = (parsed2, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -38276,18 +38276,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
   } catch (error62) {
     if (error62 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed2 = originalParse(serializedData);
       return applyReviverIteratively(parsed2, reviver);
     }
@@ -38295,7 +38295,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// ../../main/node_modules/@octokit/request-error/dist-src/index.js
+// node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -38334,7 +38334,7 @@ var RequestError = class extends Error {
   }
 };
 
-// ../../main/node_modules/@octokit/request/dist-bundle/index.js
+// node_modules/@octokit/request/dist-bundle/index.js
 var VERSION3 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -38455,12 +38455,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -38516,7 +38516,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// ../../main/node_modules/before-after-hook/lib/register.js
+// node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options2) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -38539,7 +38539,7 @@ function register(state, name, method, options2) {
   });
 }
 
-// ../../main/node_modules/before-after-hook/lib/add.js
+// node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook7) {
   const orig = hook7;
   if (!state.registry[name]) {
@@ -38574,7 +38574,7 @@ function addHook(state, kind, name, hook7) {
   });
 }
 
-// ../../main/node_modules/before-after-hook/lib/remove.js
+// node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -38588,7 +38588,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// ../../main/node_modules/before-after-hook/index.js
+// node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook7, state, name) {
@@ -38622,7 +38622,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
+// node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION4 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -38732,7 +38732,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
+// node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -38777,10 +38777,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// ../../main/node_modules/@octokit/core/dist-src/version.js
+// node_modules/@octokit/core/dist-src/version.js
 var VERSION5 = "7.0.8";
 
-// ../../main/node_modules/@octokit/core/dist-src/index.js
+// node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -38914,10 +38914,10 @@ var Octokit = class {
   auth;
 };
 
-// ../../main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
+// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
 var VERSION6 = "6.0.3";
 
-// ../../main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
+// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
 function enterpriseCompatibility(octokit) {
   octokit.hook.wrap("request", async (request2, options2) => {
     if (/\/orgs\/[^/]+\/teams/.test(options2.url)) {
@@ -38948,7 +38948,7 @@ function enterpriseCompatibility(octokit) {
 }
 enterpriseCompatibility.VERSION = VERSION6;
 
-// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION7 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -38998,11 +38998,11 @@ function iterator(octokit, route, parameters) {
           ) || [])[1];
           if (!url2 && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
+            const params2 = parsedUrl.searchParams;
+            const page = parseInt(params2.get("page") || "1", 10);
+            const per_page = parseInt(params2.get("per_page") || "250", 10);
             if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
+              params2.set("page", String(page + 1));
               url2 = parsedUrl.toString();
             }
           }
@@ -39064,10 +39064,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION7;
 
-// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION8 = "17.0.0";
 
-// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -41359,7 +41359,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -41482,7 +41482,7 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -41499,7 +41499,7 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION8;
 
-// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION9 = "0.0.0-development";
 function isRequestError(error62) {
@@ -41573,7 +41573,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION9;
 
-// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION10 = "0.0.0-development";
 var noop3 = () => Promise.resolve();
@@ -41803,10 +41803,10 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION10;
 throttling.triggersNotification = triggersNotification;
 
-// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/version.js
+// node_modules/@probot/octokit-plugin-config/dist-src/version.js
 var VERSION11 = "4.1.0";
 
-// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
+// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
 var import_yaml = __toESM(require_dist(), 1);
 var SUPPORTED_FILE_EXTENSIONS = ["json", "yml", "yaml"];
 async function getConfigFile(octokit, { owner, repo, path: path8, ref }) {
@@ -41883,7 +41883,7 @@ async function getConfigFile(octokit, { owner, repo, path: path8, ref }) {
   };
 }
 
-// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
+// node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
 var EXTENDS_REGEX = new RegExp(
   "^(?:([a-z\\d](?:[a-z\\d]|-(?=[a-z\\d])){0,38})/)?([-_.\\w\\d]+)(?::([-_./\\w\\d]+\\.ya?ml))?$",
   "i"
@@ -41914,7 +41914,7 @@ function extendsToGetContentParams({
   };
 }
 
-// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
+// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
 async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
   const requestedRepoFile = await getConfigFile(octokit, {
     owner,
@@ -41969,7 +41969,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path8, branch }) {
   } while (true);
 }
 
-// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
+// node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
 async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, path: path8, branch }) {
   const files = await getConfigFiles(octokit, {
     owner,
@@ -41984,7 +41984,7 @@ async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, pat
   };
 }
 
-// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/index.js
+// node_modules/@probot/octokit-plugin-config/dist-src/index.js
 function config(octokit) {
   return {
     config: {
@@ -41996,7 +41996,7 @@ function config(octokit) {
 }
 config.VERSION = VERSION11;
 
-// ../../main/node_modules/@octokit/auth-unauthenticated/dist-node/index.js
+// node_modules/@octokit/auth-unauthenticated/dist-node/index.js
 async function auth2(reason2) {
   return {
     type: "unauthenticated",
@@ -42061,7 +42061,7 @@ var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options2) {
   });
 };
 
-// ../../main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
+// node_modules/@octokit/oauth-methods/dist-bundle/index.js
 function requestToOAuthBaseUrl(request2) {
   const endpointDefaults = request2.endpoint.DEFAULTS;
   if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
@@ -42293,7 +42293,7 @@ async function deleteAuthorization(options2) {
   );
 }
 
-// ../../main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+// node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 async function getOAuthAccessToken(state, options2) {
   const cachedAuthentication = getCachedAuthentication(state, options2.auth);
   if (cachedAuthentication) return cachedAuthentication;
@@ -42416,7 +42416,7 @@ function createOAuthDeviceAuth(options2) {
   });
 }
 
-// ../../main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+// node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 var VERSION13 = "0.0.0-development";
 async function getAuthentication(state) {
   if ("code" in state.strategyOptions) {
@@ -42598,7 +42598,7 @@ function createOAuthUserAuth({
 }
 createOAuthUserAuth.VERSION = VERSION13;
 
-// ../../main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+// node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 async function auth5(state, authOptions) {
   if (authOptions.type === "oauth-app") {
     return {
@@ -42676,7 +42676,7 @@ function createOAuthAppAuth(options2) {
   });
 }
 
-// ../../main/node_modules/universal-github-app-jwt/lib/utils.js
+// node_modules/universal-github-app-jwt/lib/utils.js
 function isPkcs1(privateKey) {
   return privateKey.includes("-----BEGIN RSA PRIVATE KEY-----");
 }
@@ -42715,7 +42715,7 @@ function base64encodeJSON(obj) {
   return fromBase64(btoa(JSON.stringify(obj)));
 }
 
-// ../../main/node_modules/universal-github-app-jwt/lib/crypto-node.js
+// node_modules/universal-github-app-jwt/lib/crypto-node.js
 import { subtle } from "node:crypto";
 import { createPrivateKey } from "node:crypto";
 function convertPrivateKey(privateKey) {
@@ -42726,7 +42726,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-// ../../main/node_modules/universal-github-app-jwt/lib/get-token.js
+// node_modules/universal-github-app-jwt/lib/get-token.js
 async function getToken({ privateKey, payload }) {
   const convertedPrivateKey = convertPrivateKey(privateKey);
   if (isPkcs1(convertedPrivateKey)) {
@@ -42763,7 +42763,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-// ../../main/node_modules/universal-github-app-jwt/index.js
+// node_modules/universal-github-app-jwt/index.js
 async function githubAppJwt({
   id,
   privateKey,
@@ -42789,7 +42789,7 @@ async function githubAppJwt({
   };
 }
 
-// ../../main/node_modules/@octokit/auth-app/dist-node/index.js
+// node_modules/@octokit/auth-app/dist-node/index.js
 async function getAppAuthentication({
   appId,
   privateKey,
@@ -43248,7 +43248,7 @@ function createAppAuth(options2) {
   });
 }
 
-// ../../main/node_modules/octokit-auth-probot/dist-node/index.js
+// node_modules/octokit-auth-probot/dist-node/index.js
 async function auth7(state, options2) {
   if (options2.type !== "event-octokit") {
     if (state.type === "token" && options2.type === "installation" && options2.factory) {
@@ -43339,27 +43339,27 @@ function createProbotAuthFn(options2) {
 createProbotAuthFn.VERSION = VERSION16;
 var createProbotAuth = createProbotAuthFn;
 
-// ../../main/node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
+// node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
 function probotRequestLogging(octokit) {
   octokit.hook.error("request", (error62, options2) => {
     if ("status" in error62) {
-      const { method, url: url2, ...params } = octokit.request.endpoint.parse(options2);
+      const { method, url: url2, ...params2 } = octokit.request.endpoint.parse(options2);
       const msg = `GitHub request: ${method} ${url2} - ${error62.status}`;
-      octokit.log.debug(params.body || {}, msg);
+      octokit.log.debug(params2.body || {}, msg);
     }
     throw error62;
   });
   octokit.hook.after("request", (result, options2) => {
-    const { method, url: url2, ...params } = octokit.request.endpoint.parse(options2);
+    const { method, url: url2, ...params2 } = octokit.request.endpoint.parse(options2);
     const msg = `GitHub request: ${method} ${url2} - ${result.status}`;
-    octokit.log.debug(params.body || {}, msg);
+    octokit.log.debug(params2.body || {}, msg);
   });
 }
 
-// ../../main/node_modules/probot/lib/version.js
+// node_modules/probot/lib/version.js
 var VERSION17 = "14.3.2";
 
-// ../../main/node_modules/probot/lib/octokit/probot-octokit.js
+// node_modules/probot/lib/octokit/probot-octokit.js
 var defaultOptions = {
   authStrategy: createProbotAuth,
   throttle: {
@@ -43386,7 +43386,7 @@ var ProbotOctokit = Octokit.plugin(throttling, retry, paginateRest, restEndpoint
   return options2;
 });
 
-// ../../main/node_modules/probot/lib/octokit/get-octokit-throttle-options.js
+// node_modules/probot/lib/octokit/get-octokit-throttle-options.js
 var import_bottleneck = __toESM(require_lib(), 1);
 async function getOctokitThrottleOptions(options2) {
   const { log, redisConfig } = options2;
@@ -43422,7 +43422,7 @@ async function getRedisClient({ redisConfig }) {
     return new Redis(redisConfig);
 }
 
-// ../../main/node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
+// node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
 async function getProbotOctokitWithDefaults(options2) {
   const authOptions = options2.githubToken ? {
     token: options2.githubToken,
@@ -43470,7 +43470,7 @@ async function getProbotOctokitWithDefaults(options2) {
   });
 }
 
-// ../../main/node_modules/probot/lib/helpers/get-error-handler.js
+// node_modules/probot/lib/helpers/get-error-handler.js
 function getErrorHandler(log) {
   return (error62) => {
     const errors = error62 instanceof AggregateError ? error62.errors : [error62];
@@ -43493,7 +43493,7 @@ function getErrorHandler(log) {
   };
 }
 
-// ../../main/node_modules/probot/lib/octokit/octokit-webhooks-transform.js
+// node_modules/probot/lib/octokit/octokit-webhooks-transform.js
 async function webhookTransform(options2, event) {
   const octokit = await options2.octokit.auth({
     type: "event-octokit",
@@ -43503,7 +43503,7 @@ async function webhookTransform(options2, event) {
   return new Context(event, octokit, log);
 }
 
-// ../../main/node_modules/probot/lib/octokit/get-webhooks.js
+// node_modules/probot/lib/octokit/get-webhooks.js
 function getWebhooks(options2) {
   const webhooks = new Webhooks({
     log: options2.log,
@@ -43514,10 +43514,10 @@ function getWebhooks(options2) {
   return webhooks;
 }
 
-// ../../main/node_modules/probot/lib/server/server.js
+// node_modules/probot/lib/server/server.js
 import { Server as HttpServer } from "node:http";
 
-// ../../main/node_modules/probot/lib/helpers/webhook-proxy.js
+// node_modules/probot/lib/helpers/webhook-proxy.js
 var SmeeClient;
 var createWebhookProxy = async (opts) => {
   try {
@@ -43535,7 +43535,7 @@ var createWebhookProxy = async (opts) => {
   return await smeeClient.start();
 };
 
-// ../../main/node_modules/probot/lib/helpers/get-printable-host.js
+// node_modules/probot/lib/helpers/get-printable-host.js
 function getPrintableHost(host) {
   if (typeof host !== "string") {
     return "localhost";
@@ -43543,7 +43543,7 @@ function getPrintableHost(host) {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-// ../../main/node_modules/probot/lib/helpers/detect-runtime.js
+// node_modules/probot/lib/helpers/detect-runtime.js
 function detectRuntime(globalThis2) {
   if (typeof globalThis2 === "object" && globalThis2 !== null) {
     if (typeof globalThis2.process === "object" && globalThis2.process !== null && typeof globalThis2.process.versions === "object" && globalThis2.process.versions !== null) {
@@ -43564,7 +43564,7 @@ function detectRuntime(globalThis2) {
   throw new Error("Unable to detect runtime");
 }
 
-// ../../main/node_modules/probot/lib/helpers/get-runtime-name.js
+// node_modules/probot/lib/helpers/get-runtime-name.js
 function getRuntimeName(globalThis2) {
   const runtime = detectRuntime(globalThis2);
   switch (runtime) {
@@ -43581,7 +43581,7 @@ function getRuntimeName(globalThis2) {
   }
 }
 
-// ../../main/node_modules/probot/lib/helpers/get-runtime-version.js
+// node_modules/probot/lib/helpers/get-runtime-version.js
 function getRuntimeVersion(globalThis2) {
   const runtime = detectRuntime(globalThis2);
   switch (runtime) {
@@ -43598,7 +43598,7 @@ function getRuntimeVersion(globalThis2) {
   }
 }
 
-// ../../main/node_modules/probot/lib/server/handlers/http-logger.js
+// node_modules/probot/lib/server/handlers/http-logger.js
 var import_pino_http = __toESM(require_logger(), 1);
 import { randomUUID as uuidv4 } from "node:crypto";
 function httpLogger(logger, options2) {
@@ -43617,7 +43617,7 @@ function httpLogger(logger, options2) {
   });
 }
 
-// ../../main/node_modules/probot/lib/server/handlers/not-found.js
+// node_modules/probot/lib/server/handlers/not-found.js
 var notFoundHandler = (_req, res) => {
   if (res.headersSent) {
     return false;
@@ -43626,7 +43626,7 @@ var notFoundHandler = (_req, res) => {
   return true;
 };
 
-// ../../main/node_modules/probot/lib/server/handlers/ping.js
+// node_modules/probot/lib/server/handlers/ping.js
 var pingHandler = (req, res) => {
   if (req.method === "GET") {
     const path8 = req.url?.split("?")[0] || "";
@@ -43638,10 +43638,10 @@ var pingHandler = (req, res) => {
   return false;
 };
 
-// ../../main/node_modules/probot/lib/static/robot.svg.js
+// node_modules/probot/lib/static/robot.svg.js
 var robot_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 346.63 409.96"><defs><path id="a" fill="#aedfe4" d="M210.99 228.58a8.18 8.18 0 0 1 8.17 8.17v45.83a8.18 8.18 0 0 1-8.17 8.17h-75.66a8.18 8.18 0 0 1-8.17-8.17v-45.83a8.18 8.18 0 0 1 8.17-8.17H211m0-4h-75.67a12.17 12.17 0 0 0-12.17 12.17v45.83a12.17 12.17 0 0 0 12.17 12.17H211a12.17 12.17 0 0 0 12.16-12.17v-45.83a12.17 12.17 0 0 0-12.17-12.17Z"/></defs><defs><clipPath id="b" transform="translate(-.84 -.67)"><rect width="52.5" height="18.17" x="147.92" y="163.83" fill="none" rx="9.08" ry="9.08"/></clipPath></defs><path fill="#aedfe4" d="m238.3 234.33 28 18 20.17-34 14.83 17-24 38.84-13.33 1-29-18.17 3.33-22.67zm-85.14-37.93h40v16.5h-40zm-18.75 107.27h77.5v16.5h-77.5zm38.75-293.52 10.19 42.62h-20.62l10.43-42.62zm-64.83 224.18-28 18-20.17-34-14.83 17 24 38.84 13.33 1 29-18.17-3.33-22.67z"/><path fill="#ef4236" d="M33.66 201.33s-8.67 5.33-14.67-14c-6.62-21.35-20.66-5.86-18.83 9.65s14.5 20 25.83 16.52 7.67-12.17 7.67-12.17Zm-2.17-34.67a8.47 8.47 0 0 1 8.33-5.67c6.67 0 22.83 7.5 22.83 21S50.16 199.5 50.16 199.5H39.33s7.33-3.67 2-14.17-9.67-14.5-9.83-17.83"/><path fill="#fdba63" d="M23.41 225.28c-2.83-10 1.8-21.24 11.73-26.76s22-3.52 29 4.21Z"/><rect width="132" height="98.67" x="107.16" y="210.33" fill="#08b0d8" rx="14.67" ry="14.67"/><rect width="96" height="66.17" x="125.16" y="226.58" fill="#fdbb65" rx="10.17" ry="10.17"/><use xlink:href="#a"/><rect width="202" height="151" x="72.16" y="50.33" fill="#08b0d8" rx="20.67" ry="20.67"/><rect width="169.37" height="118.71" x="88.48" y="66" fill="#aedfe4" rx="16.78" ry="16.78"/><path fill="#08b0d8" d="M66.38 196.98a27.34 27.34 0 0 1-48.13 25.94Z"/><path fill="#242020" d="m80.16 253.75 2.46 21.42s-1.92 2-7.29 2-6-3-6-3Z"/><circle cx="46.8" cy="218.96" r="4.06" fill="#aedfe4"/><circle cx="85.18" cy="187.44" r="4.06" fill="#aedfe4"/><circle cx="260.1" cy="187.44" r="4.06" fill="#aedfe4"/><circle cx="85.18" cy="64.44" r="4.06" fill="#aedfe4"/><circle cx="260.1" cy="64.44" r="4.06" fill="#aedfe4"/><circle cx="119.1" cy="223.02" r="4.06" fill="#aedfe4"/><circle cx="119.1" cy="298.15" r="4.06" fill="#aedfe4"/><circle cx="227.98" cy="223.02" r="4.06" fill="#aedfe4"/><circle cx="227.98" cy="298.15" r="4.06" fill="#aedfe4"/><path fill="#08b0d8" d="M104.66 223.5v31l-15.42-21.09a19.14 19.14 0 0 1 15.42-9.91Z"/><path fill="#ef4236" d="M312.96 201.33s8.67 5.33 14.67-14c6.62-21.35 20.67-5.86 18.83 9.65s-14.5 20-25.83 16.52-7.67-12.17-7.67-12.17Zm2.2-34.67a8.47 8.47 0 0 0-8.33-5.67c-6.67 0-22.83 7.5-22.83 21s12.5 17.5 12.5 17.5h10.83s-7.33-3.67-2-14.17 9.67-14.5 9.83-17.83"/><path fill="#fdba63" d="M323.16 225.28c2.83-10-1.8-21.24-11.73-26.76s-22-3.52-29 4.21Z"/><path fill="#08b0d8" d="M280.24 196.98a27.34 27.34 0 0 0 48.13 25.94Z"/><path fill="#242020" d="m266.42 253.75-2.46 21.42s1.92 2 7.29 2 6-3 6-3Z"/><circle cx="299.83" cy="218.96" r="4.06" fill="#aedfe4"/><path fill="#08b0d8" d="M241.96 223.5v31l15.42-21.08a19.14 19.14 0 0 0-15.42-9.92Z"/><rect width="118" height="9.5" x="114.16" y="361.96" fill="#fdbb65" rx="4.75" ry="4.75"/><rect width="83.5" height="9.5" x="131.41" y="381.21" fill="#fdbb65" rx="4.75" ry="4.75"/><rect width="42.5" height="9.5" x="151.91" y="400.46" fill="#fdbb65" rx="4.75" ry="4.75"/><path fill="#08b0d8" d="M135.41 353.75a56 56 0 0 1-18.33-38.42h112.16a56 56 0 0 1-18.33 38.43Z"/><circle cx="132.65" cy="123.97" r="15.51"/><path fill="#08b0d8" d="M132.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-23a38.51 38.51 0 1 0 38.49 38.51 38.55 38.55 0 0 0-38.51-38.51Z"/><path fill="#f1f1f2" d="M132.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-14a29.51 29.51 0 1 0 29.49 29.51 29.54 29.54 0 0 0-29.51-29.51Z"/><circle cx="214.65" cy="123.97" r="15.51"/><path fill="#08b0d8" d="M214.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-23a38.51 38.51 0 1 0 38.49 38.51 38.55 38.55 0 0 0-38.51-38.51Z"/><path fill="#f1f1f2" d="M214.65 108.45a15.51 15.51 0 1 1-15.49 15.52 15.51 15.51 0 0 1 15.51-15.51m0-14a29.51 29.51 0 1 0 29.49 29.51 29.54 29.54 0 0 0-29.51-29.51Z"/><rect width="52.5" height="18.17" x="147.08" y="163.17" fill="#fdbb65" rx="9.08" ry="9.08"/><g fill="#ef4236" clip-path="url(#b)"><path d="M153.23 162.15h3.12v20.56h-3.12zm9.06 0h3.13v20.56h-3.13zm9.06 0h3.12v20.56h-3.12zm9.06 0h3.13v20.56h-3.13zm9.07 0h3.12v20.56h-3.12z"/></g><circle cx="173.16" cy="14.67" r="14.67" fill="#ef4236"/><path fill="none" stroke="#ef4236" stroke-linecap="round" stroke-linejoin="round" stroke-width="4" d="M126.33 261.63H136l11.98-18.67 10.71 18.67 7.15-12.62 7.41 12.62h13.25l7.07 13.97 11.74-25.19 5.77 11.22h8.42"/><use xlink:href="#a"/></svg>`;
 
-// ../../main/node_modules/probot/lib/static/probot-head.svg.js
+// node_modules/probot/lib/static/probot-head.svg.js
 var probot_head_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 178 181.2">
   <defs>
     <clipPath id="a" transform="translate(-.8 -.7)">
@@ -43668,7 +43668,7 @@ var probot_head_svg_default = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="
   <ellipse cx="89" cy="13.2" fill="#ef4236" rx="12.9" ry="13.2"/>
 </svg>`;
 
-// ../../main/node_modules/probot/lib/static/primer.css.js
+// node_modules/probot/lib/static/primer.css.js
 var primer_css_default = `body{margin:0;}
 a{background-color:transparent;}
 a:active,a:hover{outline-width:0;}
@@ -43743,7 +43743,7 @@ label{font-weight:600;}
 .mb-6{margin-bottom:40px!important;}
 .p-6{padding:40px!important;}`;
 
-// ../../main/node_modules/probot/lib/server/handlers/static-files.js
+// node_modules/probot/lib/server/handlers/static-files.js
 var staticFilesHandler = (req, res) => {
   if (req.method === "GET") {
     const path8 = req.url?.split("?")[0] || "";
@@ -43772,7 +43772,7 @@ var staticFilesHandler = (req, res) => {
   return false;
 };
 
-// ../../main/node_modules/probot/lib/server/server.js
+// node_modules/probot/lib/server/server.js
 var defaultWebhookPath = "/api/github/webhooks";
 var defaultWebhookSecret = "development";
 var Server = class {
@@ -43941,7 +43941,7 @@ var Server = class {
   }
 };
 
-// ../../main/node_modules/probot/lib/probot.js
+// node_modules/probot/lib/probot.js
 var UNINITIALIZED = 0;
 var INITIALIZING = 1;
 var INITIALIZED = 2;
@@ -44150,10 +44150,10 @@ var Probot = class {
   }
 };
 
-// ../../main/node_modules/package-config/index.js
+// node_modules/package-config/index.js
 import path3 from "node:path";
 
-// ../../main/node_modules/find-up-simple/index.js
+// node_modules/find-up-simple/index.js
 import process2 from "node:process";
 import fsPromises from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -44184,7 +44184,7 @@ async function findUp(name, {
   }
 }
 
-// ../../main/node_modules/load-json-file/index.js
+// node_modules/load-json-file/index.js
 import { readFileSync, promises as fs } from "node:fs";
 var { readFile } = fs;
 var parse3 = (buffer, { beforeParse, reviver } = {}) => {
@@ -44199,7 +44199,7 @@ async function loadJsonFile(filePath, options2) {
   return parse3(buffer, options2);
 }
 
-// ../../main/node_modules/package-config/index.js
+// node_modules/package-config/index.js
 var filePaths = /* @__PURE__ */ new WeakMap();
 var findNextCwd = (packagePath) => path3.resolve(path3.dirname(packagePath), "..");
 var addFilePath = (object2, filePath) => {
@@ -44221,16 +44221,16 @@ async function packageConfig(namespace, options2 = {}) {
   return addFilePath({ ...options2.defaults, ...packageJson[namespace] }, filePath);
 }
 
-// ../../main/node_modules/probot/lib/apps/setup.js
+// node_modules/probot/lib/apps/setup.js
 import { exec as exec2 } from "node:child_process";
 import { parse as parseQuery } from "node:querystring";
 
-// ../../main/node_modules/probot/lib/manifest-creation.js
+// node_modules/probot/lib/manifest-creation.js
 import fs3 from "node:fs";
 import path5 from "node:path";
 var import_yaml2 = __toESM(require_dist(), 1);
 
-// ../../main/node_modules/probot/lib/helpers/load-package-json.js
+// node_modules/probot/lib/helpers/load-package-json.js
 import fs2 from "node:fs";
 import path4 from "node:path";
 function loadPackageJson(filepath = path4.join(process.cwd(), "package.json")) {
@@ -44251,11 +44251,11 @@ function loadPackageJson(filepath = path4.join(process.cwd(), "package.json")) {
   }
 }
 
-// ../../main/node_modules/probot/lib/helpers/update-env.js
+// node_modules/probot/lib/helpers/update-env.js
 import { writeFileSync } from "node:fs";
 import { join as pathJoin2 } from "node:path";
 
-// ../../main/node_modules/probot/lib/helpers/load-env.js
+// node_modules/probot/lib/helpers/load-env.js
 import { readFileSync as readFileSync2 } from "node:fs";
 import { join as pathJoin } from "node:path";
 import { parseEnv } from "node:util";
@@ -44271,7 +44271,7 @@ function loadEnv(options2 = {}) {
   return {};
 }
 
-// ../../main/node_modules/probot/lib/helpers/update-env.js
+// node_modules/probot/lib/helpers/update-env.js
 function escapeNewlines(str) {
   return str.replace(/\n/g, "\\n");
 }
@@ -44289,7 +44289,7 @@ function updateEnv(env) {
   return env;
 }
 
-// ../../main/node_modules/probot/lib/manifest-creation.js
+// node_modules/probot/lib/manifest-creation.js
 var ManifestCreation = class {
   #updateEnv;
   constructor(options2 = { updateEnv }) {
@@ -44374,12 +44374,12 @@ var ManifestCreation = class {
   }
 };
 
-// ../../main/node_modules/probot/lib/helpers/is-production.js
+// node_modules/probot/lib/helpers/is-production.js
 function isProduction() {
   return process.env.NODE_ENV === "production";
 }
 
-// ../../main/node_modules/probot/lib/helpers/get-payload.js
+// node_modules/probot/lib/helpers/get-payload.js
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode2 = textDecoder2.decode.bind(textDecoder2);
 function concatUint8Array2(data) {
@@ -44422,7 +44422,7 @@ function getPayloadFromRequestStream2(request2) {
   });
 }
 
-// ../../main/node_modules/probot/lib/views/import.js
+// node_modules/probot/lib/views/import.js
 function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
@@ -44510,7 +44510,7 @@ function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
 </html>`;
 }
 
-// ../../main/node_modules/probot/lib/views/setup.js
+// node_modules/probot/lib/views/setup.js
 function setupView({ name, description, version: version3, createAppUrl, manifest }) {
   return `<!DOCTYPE html>
 <!DOCTYPE html>
@@ -44559,7 +44559,7 @@ function setupView({ name, description, version: version3, createAppUrl, manifes
 </html>`;
 }
 
-// ../../main/node_modules/probot/lib/views/success.js
+// node_modules/probot/lib/views/success.js
 function successView({ name }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
@@ -44594,7 +44594,7 @@ function successView({ name }) {
 </html>`;
 }
 
-// ../../main/node_modules/probot/lib/apps/setup.js
+// node_modules/probot/lib/apps/setup.js
 var setupAppFactory = (options2) => {
   const { host, port, log, request: request2, SmeeClient: SmeeClient2 } = options2 || {};
   return async function setupApp() {
@@ -44727,10 +44727,10 @@ function getBaseUrl(req) {
   return baseUrl;
 }
 
-// ../../main/node_modules/probot/lib/bin/read-cli-options.js
+// node_modules/probot/lib/bin/read-cli-options.js
 import { parseArgs } from "node:util";
 
-// ../../main/node_modules/@probot/get-private-key/dist-bundle/index.js
+// node_modules/@probot/get-private-key/dist-bundle/index.js
 import { resolve } from "node:path";
 import { existsSync, readdirSync, readFileSync as readFileSync3 } from "node:fs";
 var VERSION18 = "0.0.0-development";
@@ -44819,7 +44819,7 @@ ${end}`;
 }
 getPrivateKey.VERSION = VERSION18;
 
-// ../../main/node_modules/probot/lib/helpers/validate-log-level.js
+// node_modules/probot/lib/helpers/validate-log-level.js
 var validLevels = ["trace", "debug", "info", "warn", "error", "fatal"];
 function validateLogLevel(value) {
   if (typeof value !== "string" || !validLevels.includes(value)) {
@@ -44827,7 +44827,7 @@ function validateLogLevel(value) {
   }
 }
 
-// ../../main/node_modules/probot/lib/helpers/validate-log-format.js
+// node_modules/probot/lib/helpers/validate-log-format.js
 var validFormats = ["pretty", "json"];
 function validateLogFormat(value) {
   if (typeof value !== "string" || !validFormats.includes(value)) {
@@ -44835,7 +44835,7 @@ function validateLogFormat(value) {
   }
 }
 
-// ../../main/node_modules/probot/lib/bin/read-cli-options.js
+// node_modules/probot/lib/bin/read-cli-options.js
 function printHelp() {
   console.log(`Usage: probot-run [options] <apps...>
 
@@ -44957,7 +44957,7 @@ function readCliOptions(args) {
   };
 }
 
-// ../../main/node_modules/probot/lib/bin/read-env-options.js
+// node_modules/probot/lib/bin/read-env-options.js
 function readEnvOptions(env = process.env) {
   let privateKey;
   try {
@@ -44985,10 +44985,10 @@ function readEnvOptions(env = process.env) {
   };
 }
 
-// ../../main/node_modules/probot/lib/apps/default.js
+// node_modules/probot/lib/apps/default.js
 import { resolve as resolve2 } from "node:path";
 
-// ../../main/node_modules/probot/lib/views/probot.js
+// node_modules/probot/lib/views/probot.js
 function probotView({ name, description, version: version3 }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
@@ -45024,7 +45024,7 @@ ${version3 ? `            <span class="Label Label--outline v-align-middle ml-2 
 </html>`;
 }
 
-// ../../main/node_modules/probot/lib/apps/default.js
+// node_modules/probot/lib/apps/default.js
 function defaultApp(_app, { cwd = process.cwd() }) {
   const pkg = loadPackageJson(resolve2(cwd, "package.json"));
   const probotViewRendered = probotView({
@@ -45049,7 +45049,7 @@ function defaultApp(_app, { cwd = process.cwd() }) {
   return defaultHandler;
 }
 
-// ../../main/node_modules/import-meta-resolve/lib/resolve.js
+// node_modules/import-meta-resolve/lib/resolve.js
 import assert2 from "node:assert";
 import { statSync, realpathSync } from "node:fs";
 import process3 from "node:process";
@@ -45057,15 +45057,15 @@ import { fileURLToPath as fileURLToPath4, pathToFileURL as pathToFileURL2 } from
 import path7 from "node:path";
 import { builtinModules as builtinModules2 } from "node:module";
 
-// ../../main/node_modules/import-meta-resolve/lib/get-format.js
+// node_modules/import-meta-resolve/lib/get-format.js
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 
-// ../../main/node_modules/import-meta-resolve/lib/package-json-reader.js
+// node_modules/import-meta-resolve/lib/package-json-reader.js
 import fs4 from "node:fs";
 import path6 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
-// ../../main/node_modules/import-meta-resolve/lib/errors.js
+// node_modules/import-meta-resolve/lib/errors.js
 import v8 from "node:v8";
 import assert from "node:assert";
 import { format as format2, inspect } from "node:util";
@@ -45402,7 +45402,7 @@ function determineSpecificType(value) {
   return `type ${typeof value} (${inspected})`;
 }
 
-// ../../main/node_modules/import-meta-resolve/lib/package-json-reader.js
+// node_modules/import-meta-resolve/lib/package-json-reader.js
 var hasOwnProperty = {}.hasOwnProperty;
 var { ERR_INVALID_PACKAGE_CONFIG } = codes;
 var cache = /* @__PURE__ */ new Map();
@@ -45500,7 +45500,7 @@ function getPackageType(url2) {
   return getPackageScopeConfig(url2).type;
 }
 
-// ../../main/node_modules/import-meta-resolve/lib/get-format.js
+// node_modules/import-meta-resolve/lib/get-format.js
 var { ERR_UNKNOWN_FILE_EXTENSION } = codes;
 var hasOwnProperty2 = {}.hasOwnProperty;
 var extensionFormatMap = {
@@ -45582,7 +45582,7 @@ function defaultGetFormatWithoutErrors(url2, context) {
   return protocolHandlers[protocol](url2, context, true) || null;
 }
 
-// ../../main/node_modules/import-meta-resolve/lib/utils.js
+// node_modules/import-meta-resolve/lib/utils.js
 var { ERR_INVALID_ARG_VALUE } = codes;
 var DEFAULT_CONDITIONS = Object.freeze(["node", "import"]);
 var DEFAULT_CONDITIONS_SET = new Set(DEFAULT_CONDITIONS);
@@ -45606,7 +45606,7 @@ function getConditionsSet(conditions) {
   return getDefaultConditionsSet();
 }
 
-// ../../main/node_modules/import-meta-resolve/lib/resolve.js
+// node_modules/import-meta-resolve/lib/resolve.js
 var RegExpPrototypeSymbolReplace = RegExp.prototype[Symbol.replace];
 var {
   ERR_NETWORK_IMPORT_DISALLOWED,
@@ -46404,7 +46404,7 @@ function defaultResolve(specifier, context = {}) {
   };
 }
 
-// ../../main/node_modules/import-meta-resolve/index.js
+// node_modules/import-meta-resolve/index.js
 function resolve3(specifier, parent) {
   if (!parent) {
     throw new Error(
@@ -46425,7 +46425,7 @@ function resolve3(specifier, parent) {
   }
 }
 
-// ../../main/node_modules/probot/lib/helpers/resolve-app-function.js
+// node_modules/probot/lib/helpers/resolve-app-function.js
 import { pathToFileURL as pathToFileURL3 } from "node:url";
 var resolveAppFunction = async (appFnId, opts = {}) => {
   const basedir = process.cwd();
@@ -46435,13 +46435,13 @@ var resolveAppFunction = async (appFnId, opts = {}) => {
   return mod.__esModule && mod.default ? mod.default : mod;
 };
 
-// ../../main/node_modules/probot/lib/helpers/apply-env.js
+// node_modules/probot/lib/helpers/apply-env.js
 function applyEnv(options2 = {}) {
   const env = loadEnv(options2);
   Object.assign(process.env, env);
 }
 
-// ../../main/node_modules/probot/lib/run.js
+// node_modules/probot/lib/run.js
 async function run(appFnOrArgv, additionalOptions) {
   applyEnv();
   const envOptions = readEnvOptions(additionalOptions?.env);
@@ -46556,7 +46556,7 @@ async function run(appFnOrArgv, additionalOptions) {
   return server;
 }
 
-// ../../main/node_modules/probot/lib/create-probot.js
+// node_modules/probot/lib/create-probot.js
 var DEFAULTS2 = {
   APP_ID: "",
   WEBHOOK_SECRET: "",
@@ -46602,7 +46602,7 @@ function createProbot({ overrides = {}, defaults: defaults2 = {}, env = process.
   });
 }
 
-// ../../main/node_modules/probot/lib/create-node-middleware.js
+// node_modules/probot/lib/create-node-middleware.js
 var noop4 = () => {
 };
 async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksPath } = {}) {
@@ -46667,7 +46667,7 @@ import { resolve as resolve4 } from "node:path";
 // src/ledger/postgres.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
-// ../../main/node_modules/pg/esm/index.mjs
+// node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib3(), 1);
 var Client = import_lib.default.Client;
 var Pool = import_lib.default.Pool;
@@ -46681,6 +46681,68 @@ var Result = import_lib.default.Result;
 var TypeOverrides = import_lib.default.TypeOverrides;
 var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
+
+// src/ledger/dashboard-sql.ts
+function dashboardActionsTable(identityPrimaryKey) {
+  return `CREATE TABLE dashboard_actions (
+  id ${identityPrimaryKey},
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  version TEXT,
+  commit_sha TEXT,
+  host TEXT NOT NULL,
+  state TEXT NOT NULL,
+  message TEXT,
+  requested_at BIGINT NOT NULL,
+  finished_at BIGINT
+)`;
+}
+var DASHBOARD_ACTION_COLUMNS = "id, actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at";
+var INSERT_DASHBOARD_ACTION = `INSERT INTO dashboard_actions
+  (actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at)
+VALUES ($actor, $action, $service, $environment, $version, $commit_sha, $host, $state, $message, $requested_at, $finished_at)
+RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
+WHERE id = $id AND state = 'started'
+RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
+
+// src/ledger/watch-sql.ts
+function watchTransitionsTable(identityPrimaryKey) {
+  return [
+    `CREATE TABLE watch_transitions (
+  id ${identityPrimaryKey},
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  component TEXT NOT NULL,
+  target TEXT NOT NULL,
+  check_name TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  value DOUBLE PRECISION
+)`,
+    "CREATE INDEX watch_transitions_cell ON watch_transitions (service, environment, component, target, check_name, id)"
+  ];
+}
+var WATCH_COLUMNS = "service, environment, component, target, check_name, at, state, status, reason, value";
+var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
+VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)`;
+var SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
+WHERE service = $service AND environment = $environment AND id > $after_id
+ORDER BY id
+LIMIT $limit`;
+var SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
+WHERE id IN (
+  SELECT MAX(id) FROM watch_transitions WHERE service = $service AND environment = $environment
+  GROUP BY component, target, check_name
+)
+ORDER BY component, target, check_name`;
+var SELECT_WATCH_CURSOR = "SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions";
+var DEFAULT_WATCH_LIMIT = 1e4;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -46930,6 +46992,16 @@ function migrations(dialect) {
 SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
 WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
       ]
+    },
+    {
+      version: 9,
+      description: "`tranche watch`: each change of a cell of an environment's targets \xD7 checks matrix",
+      statements: watchTransitionsTable(dialect.identityPrimaryKey)
+    },
+    {
+      version: 10,
+      description: "who asked a dashboard to deploy or roll back what, and how it ended",
+      statements: [dashboardActionsTable(dialect.identityPrimaryKey)]
     }
   ];
 }
@@ -46951,6 +47023,53 @@ function pendingMigrations(steps, applied, where) {
 // src/engine/vocabulary.ts
 var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
 var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
+var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
+
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input2.actor,
+    action: input2.action,
+    service: input2.service,
+    environment: input2.environment,
+    version: input2.version,
+    commit_sha: input2.commit,
+    host: input2.host,
+    state: input2.state,
+    message: input2.message,
+    requested_at: now,
+    finished_at: finished
+  });
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
+}
 
 // src/ledger/deliveries-sql.ts
 var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
@@ -46971,23 +47090,23 @@ function compile(sql, marker) {
     throw new Error(`a ledger statement names its parameters ($name), it has a positional ?: ${sql}`);
   }
   const names2 = [];
-  const text = sql.replace(NAMED, (_, name) => {
+  const text2 = sql.replace(NAMED, (_, name) => {
     let index = names2.indexOf(name);
     if (index < 0) index = names2.push(name) - 1;
     return marker(index + 1);
   });
-  return { text, names: names2 };
+  return { text: text2, names: names2 };
 }
-function bind2(statement2, params) {
-  const given = Object.keys(params);
+function bind2(statement2, params2) {
+  const given = Object.keys(params2);
   const extra = given.filter((key) => !statement2.names.includes(key));
   if (extra.length > 0 || given.length !== statement2.names.length) {
-    const missing = statement2.names.filter((name) => !Object.hasOwn(params, name));
+    const missing = statement2.names.filter((name) => !Object.hasOwn(params2, name));
     throw new Error(
       `statement parameters do not match: ${[...missing.map((m) => `missing $${m}`), ...extra.map((e) => `unknown $${e}`)].join(", ")}: ${statement2.text}`
     );
   }
-  return statement2.names.map((name) => params[name] ?? null);
+  return statement2.names.map((name) => params2[name] ?? null);
 }
 function compiler(marker) {
   const cache2 = /* @__PURE__ */ new Map();
@@ -47578,8 +47697,8 @@ var ReleaseQueue = class {
     return toRelease(row);
   }
   async releases(filter) {
-    const { sql, params } = selectReleases(filter);
-    return (await this.connection.query(sql, params)).map(toRelease);
+    const { sql, params: params2 } = selectReleases(filter);
+    return (await this.connection.query(sql, params2)).map(toRelease);
   }
   async serviceRepository(service) {
     const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, { service });
@@ -47623,8 +47742,8 @@ async function claimIn(session, claim3) {
   });
   return rows2.length > 0;
 }
-async function rows(session, sql, ...params) {
-  return (await session.query(sql, ...params)).map(toRelease);
+async function rows(session, sql, ...params2) {
+  return (await session.query(sql, ...params2)).map(toRelease);
 }
 async function advanceIn(session, repo, limits, now) {
   const expired = await expire(session, repo, now);
@@ -47877,13 +47996,13 @@ ON CONFLICT (service, source, source_id) DO NOTHING
 RETURNING id, service, version`;
 var OUTCOMES_PER_INSERT = 100;
 function insertOutcomes(outcomes) {
-  const params = {};
+  const params2 = {};
   const rows2 = outcomes.map((outcome, i) => {
-    for (const [column, value] of Object.entries(outcome)) params[`${column}_${i}`] = value;
+    for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
     return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
   });
   const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
-  return { sql, params };
+  return { sql, params: params2 };
 }
 var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
 VALUES ($service, $version, $last_outcome_id)
@@ -47987,7 +48106,7 @@ async function markUnjudged(session, inserted) {
     const version3 = String(row.version);
     last.set(JSON.stringify([service, version3]), { service, version: version3, last_outcome_id: Number(row.id) });
   }
-  for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
+  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
 }
 async function insertOutcomes2(connection, outcomes) {
   const seen = /* @__PURE__ */ new Set();
@@ -48002,16 +48121,16 @@ async function insertOutcomes2(connection, outcomes) {
     const inserted = [];
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const { sql, params } = insertOutcomes(chunk.map(outcomeParams));
-      inserted.push(...await session.query(sql, params));
+      const { sql, params: params2 } = insertOutcomes(chunk.map(outcomeParams));
+      inserted.push(...await session.query(sql, params2));
     }
     await markUnjudged(session, inserted);
     return inserted.length;
   });
 }
 async function queryOutcomes(connection, filter) {
-  const { sql, params } = selectOutcomes(filter);
-  return (await connection.query(sql, params)).map(toOutcome);
+  const { sql, params: params2 } = selectOutcomes(filter);
+  return (await connection.query(sql, params2)).map(toOutcome);
 }
 function toOutcome(row) {
   return {
@@ -48156,8 +48275,8 @@ async function cancel(connection, key, note, now) {
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function queryPromotions(connection, filter) {
-  const { sql, params } = selectPromotions(filter);
-  return (await connection.query(sql, params)).map(toPromotion);
+  const { sql, params: params2 } = selectPromotions(filter);
+  return (await connection.query(sql, params2)).map(toPromotion);
 }
 function toPromotion(row) {
   return {
@@ -48191,6 +48310,65 @@ var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, cre
 VALUES ($service, $n, $version, $commit_sha, $created_at)`;
 var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
 FROM versions WHERE service = $service ORDER BY n`;
+
+// src/ledger/watch-types.ts
+var WATCH_STATES = ["red", "green"];
+
+// src/ledger/watch-transitions.ts
+async function insertWatchTransitions(connection, transitions) {
+  if (transitions.length === 0) return;
+  await connection.transaction(async (session) => {
+    for (const t of transitions) await session.query(INSERT_WATCH_TRANSITION, params(t));
+  });
+}
+async function selectWatchTransitions(connection, filter) {
+  const rows2 = await connection.query(SELECT_WATCH_TRANSITIONS, {
+    service: filter.service,
+    environment: filter.environment,
+    after_id: filter.afterId ?? 0,
+    limit: filter.limit ?? DEFAULT_WATCH_LIMIT
+  });
+  return rows2.map(toTransition);
+}
+async function selectWatchCells(connection, service, environment2) {
+  return (await connection.query(SELECT_WATCH_CELLS, { service, environment: environment2 })).map(toTransition);
+}
+async function selectWatchCursor(connection) {
+  const [row] = await connection.query(SELECT_WATCH_CURSOR);
+  return Number(row?.id ?? 0);
+}
+function params(t) {
+  return {
+    service: t.service,
+    environment: t.environment,
+    component: t.component,
+    target: t.target,
+    check_name: t.check,
+    at: t.at,
+    state: t.state,
+    status: t.status,
+    reason: t.reason,
+    value: t.value
+  };
+}
+function toTransition(row) {
+  return {
+    id: Number(row.id),
+    service: String(row.service),
+    environment: String(row.environment),
+    component: String(row.component),
+    target: String(row.target),
+    check: String(row.check_name),
+    at: Number(row.at),
+    state: oneOf(WATCH_STATES, row.state, "red"),
+    status: oneOf(CHECK_STATUSES, row.status, "error"),
+    reason: String(row.reason),
+    value: nullableNumber(row.value)
+  };
+}
+function oneOf(words, value, otherwise) {
+  return words.find((w) => w === value) ?? otherwise;
+}
 
 // src/ledger/sql-ledger.ts
 var EXPORT_PAGE = 1e3;
@@ -48285,12 +48463,12 @@ var SqlLedger = class extends ReleaseQueue {
   }
   /** Decisions and reason codes are read back as stored: history keeps codes a later vocabulary dropped. */
   async runs(filter) {
-    const { sql, params } = selectRuns(filter);
-    return (await this.connection.query(sql, params)).map(toRun);
+    const { sql, params: params2 } = selectRuns(filter);
+    return (await this.connection.query(sql, params2)).map(toRun);
   }
   async events(filter) {
-    const { sql, params } = selectEvents(filter);
-    return (await this.connection.query(sql, params)).map(toEvent);
+    const { sql, params: params2 } = selectEvents(filter);
+    return (await this.connection.query(sql, params2)).map(toEvent);
   }
   async acquireLock(name, holder, request2, now) {
     return this.connection.transaction((session) => acquireLockIn(session, name, holder, request2, now));
@@ -48415,6 +48593,29 @@ var SqlLedger = class extends ReleaseQueue {
   }
   setServiceRepositories(service, repos, now) {
     return setServiceRepositories(this.connection, service, repos, now);
+  }
+  // `tranche watch`'s transitions (watch-transitions.ts).
+  recordWatchTransitions(transitions) {
+    return insertWatchTransitions(this.connection, transitions);
+  }
+  watchTransitions(filter) {
+    return selectWatchTransitions(this.connection, filter);
+  }
+  watchCells(service, environment2) {
+    return selectWatchCells(this.connection, service, environment2);
+  }
+  watchCursor() {
+    return selectWatchCursor(this.connection);
+  }
+  // The dashboard's actions (dashboard-actions.ts).
+  recordDashboardAction(input2, now) {
+    return insertDashboardAction(this.connection, input2, now);
+  }
+  finishDashboardAction(id, state, message, now) {
+    return finishDashboardAction(this.connection, id, state, message, now);
+  }
+  dashboardActions(limit) {
+    return selectDashboardActions(this.connection, limit);
   }
   async close() {
     await this.connection.close();
@@ -48621,7 +48822,7 @@ function poolConfig(location, description) {
   };
 }
 function scrub(message, secrets) {
-  return secrets.reduce((text, secret) => text.replaceAll(secret, "***"), message);
+  return secrets.reduce((text2, secret) => text2.replaceAll(secret, "***"), message);
 }
 var PostgresConnection = class {
   dialect = POSTGRES_DIALECT;
@@ -48642,14 +48843,14 @@ var PostgresConnection = class {
     ];
   }
   /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
-  query(sql, ...params) {
+  query(sql, ...params2) {
     const readOnly = /^\s*SELECT\b/i.test(sql);
     return this.whileReconnecting(async (outcomeUnknown2) => {
       const client = await this.pool.connect();
       let broken = false;
       try {
         if (!readOnly) outcomeUnknown2();
-        return (await client.query(statement(sql, params[0]))).rows;
+        return (await client.query(statement(sql, params2[0]))).rows;
       } catch (error62) {
         broken = isConnectionLost(error62);
         throw error62;
@@ -48673,7 +48874,7 @@ var PostgresConnection = class {
         await client.query(POSTGRES_DIALECT.beginWrite);
         if (options2.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
-          query: async (sql, ...params) => (await client.query(statement(sql, params[0]))).rows
+          query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
         });
         outcomeUnknown2();
         await client.query(COMMIT);
@@ -48697,19 +48898,19 @@ var PostgresConnection = class {
 };
 var names = /* @__PURE__ */ new Map();
 var compile2 = compiler(POSTGRES_DIALECT.marker);
-function statement(sql, params = {}) {
+function statement(sql, params2 = {}) {
   const compiled = compile2(sql);
-  const { text } = compiled;
+  const { text: text2 } = compiled;
   if (compiled.names.length === 0) {
-    bind2(compiled, params);
-    return { text };
+    bind2(compiled, params2);
+    return { text: text2 };
   }
-  let name = names.get(text);
+  let name = names.get(text2);
   if (name === void 0) {
     name = `tranche_${names.size + 1}`;
-    names.set(text, name);
+    names.set(text2, name);
   }
-  return { name, text, values: bind2(compiled, params).map(storable) };
+  return { name, text: text2, values: bind2(compiled, params2).map(storable) };
 }
 async function whileReconnecting(work) {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -48831,15 +49032,15 @@ var SqliteConnection = class {
   db;
   statements = /* @__PURE__ */ new Map();
   compile = compiler(SQLITE_DIALECT.marker);
-  session = { query: async (sql, ...params) => this.run(sql, params[0]) };
+  session = { query: async (sql, ...params2) => this.run(sql, params2[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
   constructor(db, description) {
     this.db = db;
     this.description = description;
   }
-  query(sql, ...params) {
-    return this.serially(() => retryBusy(async () => this.run(sql, params[0])));
+  query(sql, ...params2) {
+    return this.serially(() => retryBusy(async () => this.run(sql, params2[0])));
   }
   transaction(work, options2 = {}) {
     return this.serially(
@@ -48866,14 +49067,14 @@ var SqliteConnection = class {
       if (this.db.isOpen) this.db.close();
     });
   }
-  run(sql, params = {}) {
+  run(sql, params2 = {}) {
     const compiled = this.compile(sql);
     let statement2 = this.statements.get(sql);
     if (!statement2) {
       statement2 = this.db.prepare(compiled.text);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...bind2(compiled, params).map(storable));
+    return statement2.all(...bind2(compiled, params2).map(storable));
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -49079,11 +49280,11 @@ function noticeFacts(notice) {
 }
 
 // src/notify/slack.ts
-function slackEscape(text) {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+function slackEscape(text2) {
+  return text2.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
-function cut(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+function cut(text2, max) {
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
 }
 function slackMessage(notice) {
   const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
@@ -49275,8 +49476,8 @@ var Notifier = class {
     if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
     else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
   }
-  redact(text) {
-    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+  redact(text2) {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text2);
   }
 };
 function render(kind, notice) {
@@ -49332,21 +49533,21 @@ var LONG_MESSAGE = 500;
 function clipMessage(message) {
   return clip(clipLongWords(message), LONG_MESSAGE);
 }
-function clip(text, length) {
-  return text.length <= length ? text : `${text.slice(0, length)}\u2026 (${text.length} characters)`;
+function clip(text2, length) {
+  return text2.length <= length ? text2 : `${text2.slice(0, length)}\u2026 (${text2.length} characters)`;
 }
-function clipLongWords(text) {
-  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+function clipLongWords(text2) {
+  return text2.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
 }
 function formatPath(path8) {
-  let text = "";
+  let text2 = "";
   for (const whole of path8) {
     const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
-    if (typeof segment === "number") text += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
+    if (typeof segment === "number") text2 += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
+    else text2 += `[${JSON.stringify(segment)}]`;
   }
-  return text;
+  return text2;
 }
 function formatIssue(issue2) {
   const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
@@ -49863,8 +50064,8 @@ function niceTicks(lo, hi, maxIntervals, minStep = 0) {
   }
 }
 function tickLabel(value, decimals) {
-  const text = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+  const text2 = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text2) ? text2.slice(1) : text2;
 }
 function plotAscii(series, options2 = {}) {
   const height = Math.max(MIN_HEIGHT, Math.floor(options2.height ?? DEFAULT_HEIGHT));
@@ -49990,7 +50191,7 @@ function clean(value) {
   return rounded === 0 ? 0 : rounded;
 }
 
-// ../../main/node_modules/zod/v4/classic/external.js
+// node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -50253,7 +50454,7 @@ __export(external_exports, {
   xor: () => xor
 });
 
-// ../../main/node_modules/zod/v4/core/index.js
+// node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -50570,7 +50771,7 @@ __export(core_exports2, {
   withParser: () => withParser
 });
 
-// ../../main/node_modules/zod/v4/core/util.js
+// node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -50949,27 +51150,27 @@ var primitiveTypes = /* @__PURE__ */ new Set([
 function escapeRegex(str) {
   return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
-function clone(inst, def, params) {
+function clone(inst, def, params2) {
   const cl = new inst._zod.constr(def ?? inst._zod.def);
-  if (!def || params?.parent)
+  if (!def || params2?.parent)
     cl._zod.parent = inst;
   return cl;
 }
 function normalizeParams(_params) {
-  const params = _params;
-  if (!params)
+  const params2 = _params;
+  if (!params2)
     return {};
-  if (typeof params === "string")
-    return { error: () => params };
-  if (params?.message !== void 0) {
-    if (params?.error !== void 0)
+  if (typeof params2 === "string")
+    return { error: () => params2 };
+  if (params2?.message !== void 0) {
+    if (params2?.error !== void 0)
       throw new Error("Cannot specify both `message` and `error` params");
-    params.error = params.message;
+    params2.error = params2.message;
   }
-  delete params.message;
-  if (typeof params.error === "string")
-    return { ...params, error: () => params.error };
-  return params;
+  delete params2.message;
+  if (typeof params2.error === "string")
+    return { ...params2, error: () => params2.error };
+  return params2;
 }
 function createTransparentProxy(getter) {
   let target;
@@ -51426,7 +51627,7 @@ function constantCatch(value) {
   return fn;
 }
 
-// ../../main/node_modules/zod/v4/core/core.js
+// node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -51454,7 +51655,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name, initializer3, proto, params2) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -51498,12 +51699,12 @@ function $constructor(name, initializer3, proto, params) {
       }
     }
   }
-  const Parent = params?.Parent ?? Object;
+  const Parent = params2?.Parent ?? Object;
   class Definition extends Parent {
   }
   Object.defineProperty(Definition, "name", { value: name });
   function _(def) {
-    const inst = params?.Parent ? newError(Definition) : this;
+    const inst = params2?.Parent ? newError(Definition) : this;
     init2(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
@@ -51520,7 +51721,7 @@ function $constructor(name, initializer3, proto, params) {
   Object.defineProperty(_, "init", { value: init2 });
   Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
-      if (params?.Parent && inst instanceof params.Parent)
+      if (params2?.Parent && inst instanceof params2.Parent)
         return true;
       return inst?._zod?.traits?.has(name);
     }
@@ -51548,7 +51749,7 @@ function config2(newConfig) {
   return globalConfig;
 }
 
-// ../../main/node_modules/zod/v4/core/errors.js
+// node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -51740,9 +51941,9 @@ function prettifyError(error62) {
   return lines.join("\n");
 }
 
-// ../../main/node_modules/zod/v4/core/parse.js
-function finalizeParams(callee, params) {
-  return { callee: params?.callee ?? callee, Err: params?.Err };
+// node_modules/zod/v4/core/parse.js
+function finalizeParams(callee, params2) {
+  return { callee: params2?.callee ?? callee, Err: params2?.Err };
 }
 var _parse = (_Err) => {
   const fn = (schema, value, _ctx, _params) => {
@@ -51762,14 +51963,14 @@ var _parse = (_Err) => {
 };
 var parse4 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params) => {
+  const fn = async (schema, value, _ctx, params2) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
     let result = schema._zod.run({ value, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
-      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config2())));
-      captureStackTrace(e, params?.callee ?? fn);
+      const e = new (params2?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config2())));
+      captureStackTrace(e, params2?.callee ?? fn);
       throw e;
     }
     return result.value;
@@ -51900,7 +52101,7 @@ var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// ../../main/node_modules/zod/v4/core/regexes.js
+// node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -52037,8 +52238,8 @@ function datetime(args) {
   return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
 }
 var anyString = /^[\s\S]{0,}$/;
-var string = (params) => {
-  const regex2 = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+var string = (params2) => {
+  const regex2 = params2 ? `[\\s\\S]{${params2?.minimum ?? 0},${params2?.maximum ?? ""}}` : `[\\s\\S]*`;
   return new RegExp(`^${regex2}$`);
 };
 var bigint = /^-?\d+n?$/;
@@ -52072,7 +52273,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// ../../main/node_modules/zod/v4/core/checks.js
+// node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a3;
   inst._zod ?? (inst._zod = {});
@@ -52548,7 +52749,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// ../../main/node_modules/zod/v4/core/doc.js
+// node_modules/zod/v4/core/doc.js
 var Doc = class {
   constructor(args = [], closed = {}) {
     this.content = [];
@@ -52589,14 +52790,14 @@ ${content.join("\n")}
   }
 };
 
-// ../../main/node_modules/zod/v4/core/versions.js
+// node_modules/zod/v4/core/versions.js
 var version = {
   major: 4,
   minor: 6,
   patch: 7
 };
 
-// ../../main/node_modules/zod/v4/core/schemas.js
+// node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a3;
   inst ?? (inst = {});
@@ -55038,7 +55239,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// ../../main/node_modules/zod/v4/core/memoizer.js
+// node_modules/zod/v4/core/memoizer.js
 var $ZodCyclicError = class extends Error {
   constructor() {
     super(`Cannot parse a reference cycle that closes through a transform`);
@@ -55315,7 +55516,7 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// ../../main/node_modules/zod/v4/locales/index.js
+// node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -55383,7 +55584,7 @@ __export(locales_exports, {
   zhTW: () => zh_TW_default
 });
 
-// ../../main/node_modules/zod/v4/locales/ar.js
+// node_modules/zod/v4/locales/ar.js
 var error = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
@@ -55495,7 +55696,7 @@ function ar_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/az.js
+// node_modules/zod/v4/locales/az.js
 var error2 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
@@ -55606,7 +55807,7 @@ function az_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/be.js
+// node_modules/zod/v4/locales/be.js
 function getBelarusianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -55775,7 +55976,7 @@ function be_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/bg.js
+// node_modules/zod/v4/locales/bg.js
 var error4 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
@@ -55901,7 +56102,7 @@ function bg_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/bn.js
+// node_modules/zod/v4/locales/bn.js
 var error5 = () => {
   const Sizable = {
     string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
@@ -56015,7 +56216,7 @@ function bn_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ca.js
+// node_modules/zod/v4/locales/ca.js
 var error6 = () => {
   const Sizable = {
     string: { unit: "car\xE0cters", verb: "contenir" },
@@ -56129,7 +56330,7 @@ function ca_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ckb.js
+// node_modules/zod/v4/locales/ckb.js
 var error7 = () => {
   const Sizable = {
     string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
@@ -56262,7 +56463,7 @@ function ckb_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/cs.js
+// node_modules/zod/v4/locales/cs.js
 var error8 = () => {
   const Sizable = {
     string: { unit: "znak\u016F", verb: "m\xEDt" },
@@ -56379,7 +56580,7 @@ function cs_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/da.js
+// node_modules/zod/v4/locales/da.js
 var error9 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
@@ -56500,7 +56701,7 @@ function da_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/de.js
+// node_modules/zod/v4/locales/de.js
 var error10 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
@@ -56614,7 +56815,7 @@ function de_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/el.js
+// node_modules/zod/v4/locales/el.js
 var error11 = () => {
   const Sizable = {
     string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
@@ -56727,7 +56928,7 @@ function el_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/en.js
+// node_modules/zod/v4/locales/en.js
 var error12 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
@@ -56852,7 +57053,7 @@ function en_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/eo.js
+// node_modules/zod/v4/locales/eo.js
 var error13 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
@@ -56967,7 +57168,7 @@ function eo_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/es.js
+// node_modules/zod/v4/locales/es.js
 var error14 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
@@ -57104,7 +57305,7 @@ function es_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/fa.js
+// node_modules/zod/v4/locales/fa.js
 var error15 = () => {
   const Sizable = {
     string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
@@ -57224,7 +57425,7 @@ function fa_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/fi.js
+// node_modules/zod/v4/locales/fi.js
 var error16 = () => {
   const Sizable = {
     string: { unit: "merkki\xE4", subject: "merkkijonon" },
@@ -57342,7 +57543,7 @@ function fi_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/fr.js
+// node_modules/zod/v4/locales/fr.js
 var error17 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -57472,7 +57673,7 @@ function fr_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/fr-CA.js
+// node_modules/zod/v4/locales/fr-CA.js
 var error18 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -57585,7 +57786,7 @@ function fr_CA_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/gu.js
+// node_modules/zod/v4/locales/gu.js
 var error19 = () => {
   const Sizable = {
     string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
@@ -57699,7 +57900,7 @@ function gu_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/he.js
+// node_modules/zod/v4/locales/he.js
 var error20 = () => {
   const TypeNames = {
     string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
@@ -57901,7 +58102,7 @@ function he_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/hi.js
+// node_modules/zod/v4/locales/hi.js
 var error21 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
@@ -58013,7 +58214,7 @@ function hi_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/hr.js
+// node_modules/zod/v4/locales/hr.js
 var error22 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
@@ -58140,7 +58341,7 @@ function hr_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/hu.js
+// node_modules/zod/v4/locales/hu.js
 var error23 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
@@ -58254,7 +58455,7 @@ function hu_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/hy.js
+// node_modules/zod/v4/locales/hy.js
 function getArmenianPlural(count, one, many) {
   return Math.abs(count) === 1 ? one : many;
 }
@@ -58413,7 +58614,7 @@ function hy_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/id.js
+// node_modules/zod/v4/locales/id.js
 var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
@@ -58525,7 +58726,7 @@ function id_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/is.js
+// node_modules/zod/v4/locales/is.js
 var error26 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "a\xF0 hafa" },
@@ -58640,7 +58841,7 @@ function is_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/it.js
+// node_modules/zod/v4/locales/it.js
 var error27 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
@@ -58754,7 +58955,7 @@ function it_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ja.js
+// node_modules/zod/v4/locales/ja.js
 var error28 = () => {
   const Sizable = {
     string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
@@ -58867,7 +59068,7 @@ function ja_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ka.js
+// node_modules/zod/v4/locales/ka.js
 var error29 = () => {
   const Sizable = {
     string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
@@ -58985,7 +59186,7 @@ function ka_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/km.js
+// node_modules/zod/v4/locales/km.js
 var error30 = () => {
   const Sizable = {
     string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
@@ -59101,12 +59302,12 @@ function km_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/kh.js
+// node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// ../../main/node_modules/zod/v4/locales/kn.js
+// node_modules/zod/v4/locales/kn.js
 var error31 = () => {
   const Sizable = {
     string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
@@ -59222,7 +59423,7 @@ function kn_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ko.js
+// node_modules/zod/v4/locales/ko.js
 var error32 = () => {
   const Sizable = {
     string: { unit: "\uBB38\uC790", verb: "to have" },
@@ -59339,9 +59540,9 @@ function ko_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+// node_modules/zod/v4/locales/lt.js
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -59547,7 +59748,7 @@ function lt_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/mk.js
+// node_modules/zod/v4/locales/mk.js
 var error34 = () => {
   const Sizable = {
     string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
@@ -59662,7 +59863,7 @@ function mk_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ms.js
+// node_modules/zod/v4/locales/ms.js
 var error35 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
@@ -59775,7 +59976,7 @@ function ms_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ne.js
+// node_modules/zod/v4/locales/ne.js
 var error36 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
@@ -59887,7 +60088,7 @@ function ne_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/nl.js
+// node_modules/zod/v4/locales/nl.js
 var error37 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
@@ -60003,7 +60204,7 @@ function nl_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/nn.js
+// node_modules/zod/v4/locales/nn.js
 var error38 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "\xE5 ha" },
@@ -60117,7 +60318,7 @@ function nn_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/no.js
+// node_modules/zod/v4/locales/no.js
 var error39 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "\xE5 ha" },
@@ -60231,7 +60432,7 @@ function no_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ota.js
+// node_modules/zod/v4/locales/ota.js
 var error40 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
@@ -60346,7 +60547,7 @@ function ota_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ps.js
+// node_modules/zod/v4/locales/ps.js
 var error41 = () => {
   const Sizable = {
     string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
@@ -60466,7 +60667,7 @@ function ps_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/pl.js
+// node_modules/zod/v4/locales/pl.js
 var error42 = () => {
   const Sizable = {
     string: { unit: "znak\xF3w", verb: "mie\u0107" },
@@ -60581,7 +60782,7 @@ function pl_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/pt.js
+// node_modules/zod/v4/locales/pt.js
 var error43 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -60725,7 +60926,7 @@ function pt_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/pt-BR.js
+// node_modules/zod/v4/locales/pt-BR.js
 var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -60870,7 +61071,7 @@ function pt_BR_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ro.js
+// node_modules/zod/v4/locales/ro.js
 var error45 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
@@ -60993,7 +61194,7 @@ function ro_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ru.js
+// node_modules/zod/v4/locales/ru.js
 function getRussianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -61162,7 +61363,7 @@ function ru_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/sk.js
+// node_modules/zod/v4/locales/sk.js
 var error47 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "ma\u0165" },
@@ -61279,7 +61480,7 @@ function sk_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/sl.js
+// node_modules/zod/v4/locales/sl.js
 var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
@@ -61394,7 +61595,7 @@ function sl_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/sv.js
+// node_modules/zod/v4/locales/sv.js
 var error49 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
@@ -61510,7 +61711,7 @@ function sv_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ta.js
+// node_modules/zod/v4/locales/ta.js
 var error50 = () => {
   const Sizable = {
     string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
@@ -61626,7 +61827,7 @@ function ta_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/tg.js
+// node_modules/zod/v4/locales/tg.js
 var error51 = () => {
   const Sizable = {
     string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
@@ -61743,7 +61944,7 @@ function tg_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/th.js
+// node_modules/zod/v4/locales/th.js
 var error52 = () => {
   const Sizable = {
     string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
@@ -61859,7 +62060,7 @@ function th_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/tk.js
+// node_modules/zod/v4/locales/tk.js
 var error53 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
@@ -61967,7 +62168,7 @@ function tk_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/tr.js
+// node_modules/zod/v4/locales/tr.js
 var error54 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmal\u0131" },
@@ -62078,7 +62279,7 @@ function tr_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/uk.js
+// node_modules/zod/v4/locales/uk.js
 var error55 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
@@ -62192,12 +62393,12 @@ function uk_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/ua.js
+// node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// ../../main/node_modules/zod/v4/locales/ur.js
+// node_modules/zod/v4/locales/ur.js
 var error56 = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
@@ -62313,7 +62514,7 @@ function ur_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/uz.js
+// node_modules/zod/v4/locales/uz.js
 var error57 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
@@ -62427,7 +62628,7 @@ function uz_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/vi.js
+// node_modules/zod/v4/locales/vi.js
 var error58 = () => {
   const Sizable = {
     string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
@@ -62541,7 +62742,7 @@ function vi_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/zh-CN.js
+// node_modules/zod/v4/locales/zh-CN.js
 var error59 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
@@ -62656,7 +62857,7 @@ function zh_CN_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/zh-TW.js
+// node_modules/zod/v4/locales/zh-TW.js
 var error60 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
@@ -62769,7 +62970,7 @@ function zh_TW_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/locales/yo.js
+// node_modules/zod/v4/locales/yo.js
 var error61 = () => {
   const Sizable = {
     string: { unit: "\xE0mi", verb: "n\xED" },
@@ -62882,7 +63083,7 @@ function yo_default() {
   };
 }
 
-// ../../main/node_modules/zod/v4/core/registries.js
+// node_modules/zod/v4/core/registries.js
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
@@ -62932,7 +63133,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// ../../main/node_modules/zod/v4/core/compile.js
+// node_modules/zod/v4/core/compile.js
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
@@ -63003,22 +63204,22 @@ function installCompiledUserMethods(target, source, parser2) {
   const sourceAny = source;
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
-    targetAny.safeParse = (data, params) => {
+    targetAny.safeParse = (data, params2) => {
       const out = parser2(data);
       if (out !== INVALID) {
         return { success: true, data: out };
       }
-      return originalSafeParse(data, params);
+      return originalSafeParse(data, params2);
     };
   }
   if (typeof sourceAny.parse === "function") {
     const originalParse2 = sourceAny.parse;
-    targetAny.parse = (data, params) => {
+    targetAny.parse = (data, params2) => {
       const out = parser2(data);
       if (out !== INVALID) {
         return out;
       }
-      return originalParse2(data, params);
+      return originalParse2(data, params2);
     };
   }
 }
@@ -64542,271 +64743,271 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 
-// ../../main/node_modules/zod/v4/core/api.js
+// node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
   return def;
 }
 // @__NO_SIDE_EFFECTS__
-function _string(Class2, params) {
-  return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+function _string(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedString(Class2, params) {
-  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params) }));
+function _coercedString(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _email(Class2, params) {
+function _email(Class2, params2) {
   return new Class2({
     type: "string",
     format: "email",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _guid(Class2, params) {
+function _guid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "guid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuid(Class2, params) {
+function _uuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv4(Class2, params) {
+function _uuidv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v4",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv6(Class2, params) {
+function _uuidv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v6",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv7(Class2, params) {
+function _uuidv7(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v7",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _url(Class2, params) {
+function _url(Class2, params2) {
   return new Class2({
     type: "string",
     format: "url",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _emoji2(Class2, params) {
+function _emoji2(Class2, params2) {
   return new Class2({
     type: "string",
     format: "emoji",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nanoid(Class2, params) {
+function _nanoid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "nanoid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cuid(Class2, params) {
+function _cuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cuid2(Class2, params) {
+function _cuid2(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cuid2",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ulid(Class2, params) {
+function _ulid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ulid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _xid(Class2, params) {
+function _xid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "xid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ksuid(Class2, params) {
+function _ksuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ksuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ipv4(Class2, params) {
+function _ipv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ipv4",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ipv6(Class2, params) {
+function _ipv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ipv6",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _mac(Class2, params) {
+function _mac(Class2, params2) {
   return new Class2({
     type: "string",
     format: "mac",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cidrv4(Class2, params) {
+function _cidrv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cidrv4",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cidrv6(Class2, params) {
+function _cidrv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cidrv6",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _base64(Class2, params) {
+function _base64(Class2, params2) {
   return new Class2({
     type: "string",
     format: "base64",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _base64url(Class2, params) {
+function _base64url(Class2, params2) {
   return new Class2({
     type: "string",
     format: "base64url",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _e164(Class2, params) {
+function _e164(Class2, params2) {
   return new Class2({
     type: "string",
     format: "e164",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _creditCard(Class2, params) {
+function _creditCard(Class2, params2) {
   return new Class2({
     type: "string",
     format: "credit_card",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _iban(Class2, params) {
+function _iban(Class2, params2) {
   return new Class2({
     type: "string",
     format: "iban",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _jwt(Class2, params) {
+function _jwt(Class2, params2) {
   return new Class2({
     type: "string",
     format: "jwt",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 var TimePrecision = {
@@ -64817,7 +65018,7 @@ var TimePrecision = {
   Microsecond: 6
 };
 // @__NO_SIDE_EFFECTS__
-function _isoDateTime(Class2, params) {
+function _isoDateTime(Class2, params2) {
   return new Class2({
     type: "string",
     format: "datetime",
@@ -64825,164 +65026,164 @@ function _isoDateTime(Class2, params) {
     offset: false,
     local: false,
     precision: null,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoDate(Class2, params) {
+function _isoDate(Class2, params2) {
   return new Class2({
     type: "string",
     format: "date",
     check: "string_format",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoTime(Class2, params) {
+function _isoTime(Class2, params2) {
   return new Class2({
     type: "string",
     format: "time",
     check: "string_format",
     precision: null,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoDuration(Class2, params) {
+function _isoDuration(Class2, params2) {
   return new Class2({
     type: "string",
     format: "duration",
     check: "string_format",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _number(Class2, params) {
-  return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+function _number(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedNumber(Class2, params) {
-  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params) }));
+function _coercedNumber(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _int(Class2, params) {
+function _int(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "safeint",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _float32(Class2, params) {
+function _float32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "float32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _float64(Class2, params) {
+function _float64(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "float64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _int32(Class2, params) {
+function _int32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "int32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uint32(Class2, params) {
+function _uint32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "uint32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _boolean(Class2, params) {
+function _boolean(Class2, params2) {
   return new Class2({
     type: "boolean",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedBoolean(Class2, params) {
+function _coercedBoolean(Class2, params2) {
   return new Class2({
     type: "boolean",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _bigint(Class2, params) {
+function _bigint(Class2, params2) {
   return new Class2({
     type: "bigint",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedBigint(Class2, params) {
+function _coercedBigint(Class2, params2) {
   return new Class2({
     type: "bigint",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _int64(Class2, params) {
+function _int64(Class2, params2) {
   return new Class2({
     type: "bigint",
     check: "bigint_format",
     abort: false,
     format: "int64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uint64(Class2, params) {
+function _uint64(Class2, params2) {
   return new Class2({
     type: "bigint",
     check: "bigint_format",
     abort: false,
     format: "uint64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _symbol(Class2, params) {
+function _symbol(Class2, params2) {
   return new Class2({
     type: "symbol",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _undefined2(Class2, params) {
+function _undefined2(Class2, params2) {
   return new Class2({
     type: "undefined",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _null2(Class2, params) {
+function _null2(Class2, params2) {
   return new Class2({
     type: "null",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -64998,225 +65199,225 @@ function _unknown(Class2) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _never(Class2, params) {
+function _never(Class2, params2) {
   return new Class2({
     type: "never",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _void(Class2, params) {
+function _void(Class2, params2) {
   return new Class2({
     type: "void",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _date(Class2, params) {
+function _date(Class2, params2) {
   return new Class2({
     type: "date",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedDate(Class2, params) {
+function _coercedDate(Class2, params2) {
   return new Class2({
     type: "date",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nan(Class2, params) {
+function _nan(Class2, params2) {
   return new Class2({
     type: "nan",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
+function _lt(value, params2) {
   return new $ZodCheckLessThan({
     check: "less_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
+function _lte(value, params2) {
   return new $ZodCheckLessThan({
     check: "less_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
+function _gt(value, params2) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
+function _gte(value, params2) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _positive(params) {
-  return /* @__PURE__ */ _gt(0, params);
+function _positive(params2) {
+  return /* @__PURE__ */ _gt(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _negative(params) {
-  return /* @__PURE__ */ _lt(0, params);
+function _negative(params2) {
+  return /* @__PURE__ */ _lt(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _nonpositive(params) {
-  return /* @__PURE__ */ _lte(0, params);
+function _nonpositive(params2) {
+  return /* @__PURE__ */ _lte(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _nonnegative(params) {
-  return /* @__PURE__ */ _gte(0, params);
+function _nonnegative(params2) {
+  return /* @__PURE__ */ _gte(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
+function _multipleOf(value, params2) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _maxSize(maximum, params) {
+function _maxSize(maximum, params2) {
   return new $ZodCheckMaxSize({
     check: "max_size",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     maximum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _minSize(minimum, params) {
+function _minSize(minimum, params2) {
   return new $ZodCheckMinSize({
     check: "min_size",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     minimum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _size(size, params) {
+function _size(size, params2) {
   return new $ZodCheckSizeEquals({
     check: "size_equals",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     size
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _maxLength(maximum, params) {
+function _maxLength(maximum, params2) {
   const ch = new $ZodCheckMaxLength({
     check: "max_length",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     maximum
   });
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _minLength(minimum, params) {
+function _minLength(minimum, params2) {
   return new $ZodCheckMinLength({
     check: "min_length",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     minimum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _length(length, params) {
+function _length(length, params2) {
   return new $ZodCheckLengthEquals({
     check: "length_equals",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     length
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
+function _regex(pattern, params2) {
   return new $ZodCheckRegex({
     check: "string_format",
     format: "regex",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     pattern
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lowercase(params) {
+function _lowercase(params2) {
   return new $ZodCheckLowerCase({
     check: "string_format",
     format: "lowercase",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uppercase(params) {
+function _uppercase(params2) {
   return new $ZodCheckUpperCase({
     check: "string_format",
     format: "uppercase",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _includes(includes, params) {
+function _includes(includes, params2) {
   return new $ZodCheckIncludes({
     check: "string_format",
     format: "includes",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     includes
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _startsWith(prefix, params) {
+function _startsWith(prefix, params2) {
   return new $ZodCheckStartsWith({
     check: "string_format",
     format: "starts_with",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     prefix
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
+function _endsWith(suffix, params2) {
   return new $ZodCheckEndsWith({
     check: "string_format",
     format: "ends_with",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     suffix
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
+function _property(property, schema, params2) {
   return new $ZodCheckProperty({
     check: "property",
     property,
     schema,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
+function _properties(shape, params2) {
   return new $ZodCheckProperties({
     check: "properties",
     shape,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _mime(types2, params) {
+function _mime(types2, params2) {
   return new $ZodCheckMimeType({
     check: "mime_type",
     mime: types2,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65247,39 +65448,39 @@ function _slugify() {
   return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
 }
 // @__NO_SIDE_EFFECTS__
-function _array(Class2, element, params) {
+function _array(Class2, element, params2) {
   return new Class2({
     type: "array",
     element,
     // get element() {
     //   return element;
     // },
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _union(Class2, options2, params) {
+function _union(Class2, options2, params2) {
   return new Class2({
     type: "union",
     options: options2,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
-function _xor(Class2, options2, params) {
+function _xor(Class2, options2, params2) {
   return new Class2({
     type: "union",
     options: options2,
     inclusive: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class2, discriminator, options2, params) {
+function _discriminatedUnion(Class2, discriminator, options2, params2) {
   return new Class2({
     type: "union",
     options: options2,
     discriminator,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65293,71 +65494,71 @@ function _intersection(Class2, left, right) {
 // @__NO_SIDE_EFFECTS__
 function _tuple(Class2, items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
-  const params = hasRest ? _params : _paramsOrRest;
+  const params2 = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new Class2({
     type: "tuple",
     items,
     rest,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _record(Class2, keyType, valueType, params) {
+function _record(Class2, keyType, valueType, params2) {
   return new Class2({
     type: "record",
     keyType,
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _map(Class2, keyType, valueType, params) {
+function _map(Class2, keyType, valueType, params2) {
   return new Class2({
     type: "map",
     keyType,
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _set(Class2, valueType, params) {
+function _set(Class2, valueType, params2) {
   return new Class2({
     type: "set",
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _enum(Class2, values, params) {
+function _enum(Class2, values, params2) {
   const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
     entries,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries, params) {
+function _nativeEnum(Class2, entries, params2) {
   return new Class2({
     type: "enum",
     entries,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _literal(Class2, value, params) {
+function _literal(Class2, value, params2) {
   return new Class2({
     type: "literal",
     values: Array.isArray(value) ? value : [value],
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _file(Class2, params) {
+function _file(Class2, params2) {
   return new Class2({
     type: "file",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65392,11 +65593,11 @@ function _default(Class2, innerType, defaultValue) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nonoptional(Class2, innerType, params) {
+function _nonoptional(Class2, innerType, params2) {
   return new Class2({
     type: "nonoptional",
     innerType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65430,11 +65631,11 @@ function _readonly(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class2, parts, params) {
+function _templateLiteral(Class2, parts, params2) {
   return new Class2({
     type: "template_literal",
     parts,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65474,7 +65675,7 @@ function _refine(Class2, fn, _params) {
   return schema;
 }
 // @__NO_SIDE_EFFECTS__
-function _superRefine(fn, params) {
+function _superRefine(fn, params2) {
   const ch = /* @__PURE__ */ _check((payload) => {
     payload.addIssue = (issue2) => {
       if (typeof issue2 === "string") {
@@ -65492,14 +65693,14 @@ function _superRefine(fn, params) {
       }
     };
     return fn(payload.value, payload);
-  }, params);
+  }, params2);
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _check(fn, params) {
+function _check(fn, params2) {
   const ch = new $ZodCheck({
     check: "custom",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
   ch._zod.check = fn;
   return ch;
@@ -65532,10 +65733,10 @@ function meta(metadata) {
 }
 // @__NO_SIDE_EFFECTS__
 function _stringbool(Classes, _params) {
-  const params = normalizeParams(_params);
-  let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
-  let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
-  if (params.case !== "sensitive") {
+  const params2 = normalizeParams(_params);
+  let truthyArray = params2.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+  let falsyArray = params2.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+  if (params2.case !== "sensitive") {
     truthyArray = truthyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
     falsyArray = falsyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
   }
@@ -65544,15 +65745,15 @@ function _stringbool(Classes, _params) {
   const _Codec = Classes.Codec ?? $ZodCodec;
   const _Boolean = Classes.Boolean ?? $ZodBoolean;
   const _String = Classes.String ?? $ZodString;
-  const stringSchema = new _String({ type: "string", error: params.error });
-  const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+  const stringSchema = new _String({ type: "string", error: params2.error });
+  const booleanSchema = new _Boolean({ type: "boolean", error: params2.error });
   const codec2 = new _Codec({
     type: "pipe",
     in: stringSchema,
     out: booleanSchema,
     transform: ((input2, payload) => {
       let data = input2;
-      if (params.case !== "sensitive")
+      if (params2.case !== "sensitive")
         data = data.toLowerCase();
       if (truthySet.has(data)) {
         return true;
@@ -65577,22 +65778,22 @@ function _stringbool(Classes, _params) {
         return falsyArray[0] || "false";
       }
     }),
-    error: params.error
+    error: params2.error
   });
   codec2._zod.bag.truthy = truthyArray;
   codec2._zod.bag.falsy = falsyArray;
-  codec2._zod.bag.case = params.case ?? "insensitive";
+  codec2._zod.bag.case = params2.case ?? "insensitive";
   return codec2;
 }
 // @__NO_SIDE_EFFECTS__
 function _stringFormat(Class2, format3, fnOrRegex, _params = {}) {
-  const params = normalizeParams(_params);
+  const params2 = normalizeParams(_params);
   const def = {
     check: "string_format",
     type: "string",
     format: format3,
     fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
-    ...params
+    ...params2
   };
   if (fnOrRegex instanceof RegExp) {
     def.pattern = fnOrRegex;
@@ -65601,7 +65802,7 @@ function _stringFormat(Class2, format3, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// ../../main/node_modules/zod/v4/core/to-json-schema.js
+// node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
@@ -65612,33 +65813,33 @@ function assignProps(target, ...sources) {
   }
   return target;
 }
-function initializeContext(params) {
-  let target = params?.target ?? "draft-2020-12";
+function initializeContext(params2) {
+  let target = params2?.target ?? "draft-2020-12";
   if (target === "draft-4")
     target = "draft-04";
   if (target === "draft-7")
     target = "draft-07";
   return {
-    processors: params.processors ?? {},
-    metadataRegistry: params?.metadata ?? globalRegistry,
+    processors: params2.processors ?? {},
+    metadataRegistry: params2?.metadata ?? globalRegistry,
     target,
-    unrepresentable: params?.unrepresentable ?? "throw",
-    override: params?.override ?? (() => {
+    unrepresentable: params2?.unrepresentable ?? "throw",
+    override: params2?.override ?? (() => {
     }),
-    io: params?.io ?? "output",
+    io: params2?.io ?? "output",
     counter: 0,
     seen: /* @__PURE__ */ new Map(),
     sharedDefsExtractedFor: void 0,
     sharedEmitDoneFor: void 0,
-    cycles: params?.cycles ?? "ref",
-    reused: params?.reused ?? "inline",
+    cycles: params2?.cycles ?? "ref",
+    reused: params2?.reused ?? "inline",
     intersections: [],
     deferred: [],
-    external: params?.external ?? void 0
+    external: params2?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params2, message) {
+  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params2.path, message }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
@@ -65666,26 +65867,26 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
   if (overrideSchema) {
     result.schema = overrideSchema;
   } else {
-    const params = {
+    const params2 = {
       ..._params,
       schemaPath: [..._params.schemaPath, schema],
       path: _params.path
     };
     if (schema._zod.processJSONSchema) {
-      schema._zod.processJSONSchema(ctx, result.schema, params);
+      schema._zod.processJSONSchema(ctx, result.schema, params2);
     } else {
       const _json = result.schema;
       const processor = ctx.processors[def.type];
       if (!processor) {
         throw new Error(`[toJSONSchema]: Non-representable type encountered: ${def.type}`);
       }
-      processor(schema, ctx, _json, params);
+      processor(schema, ctx, _json, params2);
     }
     const parent = schema._zod.parent;
     if (parent) {
       if (!result.ref)
         result.ref = parent;
-      processSchema(parent, ctx, params);
+      processSchema(parent, ctx, params2);
       ctx.seen.get(parent).isParent = true;
     }
   }
@@ -66117,21 +66318,21 @@ function isTransforming(_schema, _ctx) {
   }
   return false;
 }
-var createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
-  const ctx = initializeContext({ ...params, processors });
+var createToJSONSchemaMethod = (schema, processors = {}) => (params2) => {
+  const ctx = initializeContext({ ...params2, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
   return finalize(ctx, schema);
 };
-var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
-  const { libraryOptions, target } = params ?? {};
+var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params2) => {
+  const { libraryOptions, target } = params2 ?? {};
   const ctx = initializeContext({ ...libraryOptions ?? {}, target, io, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
   return finalize(ctx, schema);
 };
 
-// ../../main/node_modules/zod/v4/core/json-schema-processors.js
+// node_modules/zod/v4/core/json-schema-processors.js
 var narrowMin = (agg, key, value) => {
   if (agg[key] === void 0 || value > agg[key])
     agg[key] = value;
@@ -66265,7 +66466,7 @@ var stringProcessor = (schema, ctx, _json, _params) => {
     }
   }
 };
-var numberProcessor = (schema, ctx, _json, params) => {
+var numberProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
   json2.type = isInt ? "integer" : "number";
@@ -66298,7 +66499,7 @@ var numberProcessor = (schema, ctx, _json, params) => {
       if (Number.isFinite(divisor) && divisor !== 0)
         divisors.add(Math.abs(divisor));
       else
-        handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+        handleUnrepresentable(schema, ctx, json2, params2, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
     }
     const [first, ...rest] = divisors;
     if (first !== void 0)
@@ -66310,11 +66511,11 @@ var numberProcessor = (schema, ctx, _json, params) => {
 var booleanProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
 };
-var bigintProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+var bigintProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "BigInt cannot be represented in JSON Schema");
 };
-var symbolProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
+var symbolProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Symbols cannot be represented in JSON Schema");
 };
 var nullProcessor = (_schema, ctx, json2, _params) => {
   if (ctx.target === "openapi-3.0") {
@@ -66325,11 +66526,11 @@ var nullProcessor = (_schema, ctx, json2, _params) => {
     json2.type = "null";
   }
 };
-var undefinedProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
+var undefinedProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Undefined cannot be represented in JSON Schema");
 };
-var voidProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
+var voidProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Void cannot be represented in JSON Schema");
 };
 var neverProcessor = (_schema, _ctx, json2, _params) => {
   json2.not = {};
@@ -66338,8 +66539,8 @@ var anyProcessor = (_schema, _ctx, _json, _params) => {
 };
 var unknownProcessor = (_schema, _ctx, _json, _params) => {
 };
-var dateProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+var dateProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Date cannot be represented in JSON Schema");
 };
 var enumProcessor = (schema, _ctx, json2, _params) => {
   const def = schema._zod.def;
@@ -66354,7 +66555,7 @@ var enumProcessor = (schema, _ctx, json2, _params) => {
     json2.type = "string";
   json2.enum = values;
 };
-var literalProcessor = (schema, ctx, json2, params) => {
+var literalProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   if (def.values.length === 0) {
     json2.not = {};
@@ -66363,10 +66564,10 @@ var literalProcessor = (schema, ctx, json2, params) => {
   const vals = [];
   for (const val of def.values) {
     if (val === void 0) {
-      if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json2, params2, "Literal `undefined` cannot be represented in JSON Schema"))
         return;
     } else if (typeof val === "bigint") {
-      if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json2, params2, "BigInt literals cannot be represented in JSON Schema"))
         return;
       vals.push(Number(val));
     } else {
@@ -66394,8 +66595,8 @@ var literalProcessor = (schema, ctx, json2, params) => {
     json2.enum = vals;
   }
 };
-var nanProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
+var nanProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "NaN cannot be represented in JSON Schema");
 };
 var templateLiteralProcessor = (schema, _ctx, json2, _params) => {
   const _json = json2;
@@ -66427,22 +66628,22 @@ var fileProcessor = (schema, _ctx, json2, _params) => {
 var successProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
 };
-var customProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+var customProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Custom types cannot be represented in JSON Schema");
 };
-var functionProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
+var functionProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Function types cannot be represented in JSON Schema");
 };
-var transformProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+var transformProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Transforms cannot be represented in JSON Schema");
 };
-var mapProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
+var mapProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Map cannot be represented in JSON Schema");
 };
-var setProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
+var setProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Set cannot be represented in JSON Schema");
 };
-var arrayProcessor = (schema, ctx, _json, params) => {
+var arrayProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   const { minimum, maximum } = aggregateChecks(schema);
@@ -66452,8 +66653,8 @@ var arrayProcessor = (schema, ctx, _json, params) => {
     json2.maxItems = maximum;
   json2.type = "array";
   json2.items = processSchema(def.element, ctx, {
-    ...params,
-    path: [...params.path, "items"]
+    ...params2,
+    path: [...params2.path, "items"]
   });
 };
 function inputOptin(schema) {
@@ -66466,20 +66667,20 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-var objectProcessor = (schema, ctx, _json, params) => {
+var objectProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   const shape = def.shape;
   const symbolKeys = Object.getOwnPropertySymbols(shape);
-  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
+  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params2, "Symbol keys cannot be represented in JSON Schema")) {
     return;
   }
   json2.type = "object";
   json2.properties = {};
   for (const key in shape) {
     assignProp(json2.properties, key, processSchema(shape[key], ctx, {
-      ...params,
-      path: [...params.path, "properties", key]
+      ...params2,
+      path: [...params2.path, "properties", key]
     }));
   }
   const requiredKeys = [];
@@ -66499,17 +66700,17 @@ var objectProcessor = (schema, ctx, _json, params) => {
       json2.additionalProperties = false;
   } else if (def.catchall) {
     json2.additionalProperties = processSchema(def.catchall, ctx, {
-      ...params,
-      path: [...params.path, "additionalProperties"]
+      ...params2,
+      path: [...params2.path, "additionalProperties"]
     });
   }
 };
-var unionProcessor = (schema, ctx, json2, params) => {
+var unionProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   const isExclusive = def.inclusive === false;
   const options2 = def.options.map((x, i) => processSchema(x, ctx, {
-    ...params,
-    path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
+    ...params2,
+    path: [...params2.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
   if (isExclusive) {
     json2.oneOf = options2;
@@ -66517,15 +66718,15 @@ var unionProcessor = (schema, ctx, json2, params) => {
     json2.anyOf = options2;
   }
 };
-var intersectionProcessor = (schema, ctx, json2, params) => {
+var intersectionProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   const a = processSchema(def.left, ctx, {
-    ...params,
-    path: [...params.path, "allOf", 0]
+    ...params2,
+    path: [...params2.path, "allOf", 0]
   });
   const b = processSchema(def.right, ctx, {
-    ...params,
-    path: [...params.path, "allOf", 1]
+    ...params2,
+    path: [...params2.path, "allOf", 1]
   });
   const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
   const allOf = [
@@ -66535,19 +66736,19 @@ var intersectionProcessor = (schema, ctx, json2, params) => {
   json2.allOf = allOf;
   ctx.intersections.push(allOf);
 };
-var tupleProcessor = (schema, ctx, _json, params) => {
+var tupleProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   json2.type = "array";
   const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
   const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
   const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
-    ...params,
-    path: [...params.path, prefixPath, i]
+    ...params2,
+    path: [...params2.path, prefixPath, i]
   }));
   const rest = def.rest ? processSchema(def.rest, ctx, {
-    ...params,
-    path: [...params.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
+    ...params2,
+    path: [...params2.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
   }) : null;
   let minItems = def.items.length;
   while (minItems > 0) {
@@ -66662,7 +66863,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-var recordProcessor = (schema, ctx, _json, params) => {
+var recordProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   json2.type = "object";
@@ -66670,8 +66871,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
   const patterns = aggregateChecks(keyType).patterns;
   if (def.mode === "loose" && patterns && patterns.size > 0) {
     const valueSchema = processSchema(def.valueType, ctx, {
-      ...params,
-      path: [...params.path, "patternProperties", "*"]
+      ...params2,
+      path: [...params2.path, "patternProperties", "*"]
     });
     json2.patternProperties = {};
     for (const pattern of patterns) {
@@ -66680,8 +66881,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
   } else {
     if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
       json2.propertyNames = processSchema(def.keyType, ctx, {
-        ...params,
-        path: [...params.path, "propertyNames"]
+        ...params2,
+        path: [...params2.path, "propertyNames"]
       });
       let pending = pendingRecords.get(ctx);
       if (!pending) {
@@ -66692,8 +66893,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
       pending.push(schema);
     }
     json2.additionalProperties = processSchema(def.valueType, ctx, {
-      ...params,
-      path: [...params.path, "additionalProperties"]
+      ...params2,
+      path: [...params2.path, "additionalProperties"]
     });
   }
   const keyValues = keyType._zod.values;
@@ -66705,9 +66906,9 @@ var recordProcessor = (schema, ctx, _json, params) => {
     }
   }
 };
-var nullableProcessor = (schema, ctx, json2, params) => {
+var nullableProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  const inner = processSchema(def.innerType, ctx, params);
+  const inner = processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   if (ctx.target === "openapi-3.0") {
     seen.ref = def.innerType;
@@ -66716,14 +66917,14 @@ var nullableProcessor = (schema, ctx, json2, params) => {
     json2.anyOf = [inner, { type: "null" }];
   }
 };
-var nonoptionalProcessor = (schema, ctx, _json, params) => {
+var nonoptionalProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value, schema, ctx, json2, params2) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
@@ -66733,73 +66934,73 @@ function serializeDefaultValue(value, schema, ctx, json2, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json2, params2, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
-var defaultProcessor = (schema, ctx, json2, params) => {
+var defaultProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params2);
   if (value !== UNREPRESENTABLE_DEFAULT)
     json2.default = value;
 };
-var prefaultProcessor = (schema, ctx, json2, params) => {
+var prefaultProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params2);
   if (value !== UNREPRESENTABLE_DEFAULT)
     json2._prefault = value;
 };
-var catchProcessor = (schema, ctx, json2, params) => {
+var catchProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   let catchValue;
   try {
     catchValue = def.catchValue(void 0);
   } catch {
-    handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
+    handleUnrepresentable(schema, ctx, json2, params2, "Dynamic catch values are not supported in JSON Schema");
     return;
   }
   json2.default = catchValue;
 };
-var pipeProcessor = (schema, ctx, _json, params) => {
+var pipeProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
   const inIsTransform = def.in._zod.traits.has("$ZodTransform");
   const innerType = ctx.io === "input" ? inIsTransform ? def.out : def.in : def.out;
-  processSchema(innerType, ctx, params);
+  processSchema(innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
-var readonlyProcessor = (schema, ctx, json2, params) => {
+var readonlyProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   json2.readOnly = true;
 };
-var promiseProcessor = (schema, ctx, _json, params) => {
+var promiseProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
-var optionalProcessor = (schema, ctx, _json, params) => {
+var optionalProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
-var lazyProcessor = (schema, ctx, _json, params) => {
+var lazyProcessor = (schema, ctx, _json, params2) => {
   const innerType = schema._zod.innerType;
-  processSchema(innerType, ctx, params);
+  processSchema(innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
@@ -66844,10 +67045,10 @@ var allProcessors = {
   optional: optionalProcessor,
   lazy: lazyProcessor
 };
-function toJSONSchema(input2, params) {
+function toJSONSchema(input2, params2) {
   if ("_idmap" in input2) {
     const registry2 = input2;
-    const ctx2 = initializeContext({ ...params, processors: allProcessors });
+    const ctx2 = initializeContext({ ...params2, processors: allProcessors });
     const defs = {};
     for (const entry of registry2._idmap.entries()) {
       const [_, schema] = entry;
@@ -66856,7 +67057,7 @@ function toJSONSchema(input2, params) {
     const schemas2 = {};
     const external = {
       registry: registry2,
-      uri: params?.uri,
+      uri: params2?.uri,
       defs
     };
     ctx2.external = external;
@@ -66873,13 +67074,13 @@ function toJSONSchema(input2, params) {
     }
     return { schemas: schemas2 };
   }
-  const ctx = initializeContext({ ...params, processors: allProcessors });
+  const ctx = initializeContext({ ...params2, processors: allProcessors });
   processSchema(input2, ctx);
   extractDefs(ctx, input2);
   return finalize(ctx, input2);
 }
 
-// ../../main/node_modules/zod/v4/core/json-schema-generator.js
+// node_modules/zod/v4/core/json-schema-generator.js
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
   get metadataRegistry() {
@@ -66913,8 +67114,8 @@ var JSONSchemaGenerator = class {
   get seen() {
     return this.ctx.seen;
   }
-  constructor(params) {
-    let normalizedTarget = params?.target ?? "draft-2020-12";
+  constructor(params2) {
+    let normalizedTarget = params2?.target ?? "draft-2020-12";
     if (normalizedTarget === "draft-4")
       normalizedTarget = "draft-04";
     if (normalizedTarget === "draft-7")
@@ -66922,10 +67123,10 @@ var JSONSchemaGenerator = class {
     this.ctx = initializeContext({
       processors: allProcessors,
       target: normalizedTarget,
-      ...params?.metadata && { metadata: params.metadata },
-      ...params?.unrepresentable && { unrepresentable: params.unrepresentable },
-      ...params?.override && { override: params.override },
-      ...params?.io && { io: params.io }
+      ...params2?.metadata && { metadata: params2.metadata },
+      ...params2?.unrepresentable && { unrepresentable: params2.unrepresentable },
+      ...params2?.override && { override: params2.override },
+      ...params2?.io && { io: params2.io }
     });
   }
   /**
@@ -66957,10 +67158,10 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// ../../main/node_modules/zod/v4/core/json-schema.js
+// node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 
-// ../../main/node_modules/zod/v4/classic/schemas.js
+// node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -67141,7 +67342,7 @@ __export(schemas_exports2, {
   xor: () => xor
 });
 
-// ../../main/node_modules/zod/v4/classic/checks.js
+// node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -67176,7 +67377,7 @@ __export(checks_exports2, {
   uppercase: () => _uppercase
 });
 
-// ../../main/node_modules/zod/v4/classic/errors.js
+// node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
   Object.defineProperty(proto, key, {
@@ -67222,7 +67423,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// ../../main/node_modules/zod/v4/classic/parse.js
+// node_modules/zod/v4/classic/parse.js
 var parse5 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -67236,7 +67437,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// ../../main/node_modules/zod/v4/classic/schemas.js
+// node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config2(en_default());
@@ -67264,8 +67465,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   with(...chks) {
     return this.check(...chks);
   },
-  clone(def, params) {
-    return clone(this, def, params);
+  clone(def, params2) {
+    return clone(this, def, params2);
   },
   brand() {
     return this;
@@ -67274,11 +67475,11 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check2, params2) {
+    return this.check(refine(check2, params2));
   },
-  superRefine(refinement, params) {
-    return this.check(superRefine(refinement, params));
+  superRefine(refinement, params2) {
+    return this.check(superRefine(refinement, params2));
   },
   overwrite(fn) {
     return this.check(_overwrite(fn));
@@ -67295,8 +67496,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   nullish() {
     return optional(nullable(this));
   },
-  nonoptional(params) {
-    return nonoptional(this, params);
+  nonoptional(params2) {
+    return nonoptional(this, params2);
   },
   array() {
     return array(this);
@@ -67316,8 +67517,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   prefault(d) {
     return prefault(this, d);
   },
-  catch(params) {
-    return _catch2(this, params);
+  catch(params2) {
+    return _catch2(this, params2);
   },
   pipe(target) {
     return pipe(this, target);
@@ -67359,17 +67560,17 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   set "~standard"(value) {
     util_exports.own(this, "~standard", value);
   },
-  parse: function _parse2(data, params) {
-    return parse5(this, data, params, { callee: _parse2 });
+  parse: function _parse2(data, params2) {
+    return parse5(this, data, params2, { callee: _parse2 });
   },
-  parseAsync: async function _parseAsync2(data, params) {
-    return await parseAsync2(this, data, params, { callee: _parseAsync2 });
+  parseAsync: async function _parseAsync2(data, params2) {
+    return await parseAsync2(this, data, params2, { callee: _parseAsync2 });
   },
-  safeParse(data, params) {
-    return safeParse2(this, data, params);
+  safeParse(data, params2) {
+    return safeParse2(this, data, params2);
   },
-  async safeParseAsync(data, params) {
-    return safeParseAsync2(this, data, params);
+  async safeParseAsync(data, params2) {
+    return safeParseAsync2(this, data, params2);
   },
   // `spa` is an alias: same function object as `safeParseAsync`, as before.
   get spa() {
@@ -67378,38 +67579,38 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   set spa(value) {
     util_exports.own(this, "spa", value);
   },
-  validate(data, params) {
-    return validate(this, data, params);
+  validate(data, params2) {
+    return validate(this, data, params2);
   },
-  validateAsync(data, params) {
-    return validateAsync(this, data, params);
+  validateAsync(data, params2) {
+    return validateAsync(this, data, params2);
   },
-  encode: function _encode2(data, params) {
-    return encode2(this, data, params, { callee: _encode2 });
+  encode: function _encode2(data, params2) {
+    return encode2(this, data, params2, { callee: _encode2 });
   },
-  decode: function _decode2(data, params) {
-    return decode4(this, data, params, { callee: _decode2 });
+  decode: function _decode2(data, params2) {
+    return decode4(this, data, params2, { callee: _decode2 });
   },
-  encodeAsync: async function _encodeAsync2(data, params) {
-    return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
+  encodeAsync: async function _encodeAsync2(data, params2) {
+    return await encodeAsync2(this, data, params2, { callee: _encodeAsync2 });
   },
-  decodeAsync: async function _decodeAsync2(data, params) {
-    return await decodeAsync2(this, data, params, { callee: _decodeAsync2 });
+  decodeAsync: async function _decodeAsync2(data, params2) {
+    return await decodeAsync2(this, data, params2, { callee: _decodeAsync2 });
   },
-  safeEncode(data, params) {
-    return safeEncode2(this, data, params);
+  safeEncode(data, params2) {
+    return safeEncode2(this, data, params2);
   },
-  safeDecode(data, params) {
-    return safeDecode2(this, data, params);
+  safeDecode(data, params2) {
+    return safeDecode2(this, data, params2);
   },
-  async safeEncodeAsync(data, params) {
-    return safeEncodeAsync2(this, data, params);
+  async safeEncodeAsync(data, params2) {
+    return safeEncodeAsync2(this, data, params2);
   },
-  async safeDecodeAsync(data, params) {
-    return safeDecodeAsync2(this, data, params);
+  async safeDecodeAsync(data, params2) {
+    return safeDecodeAsync2(this, data, params2);
   },
-  toJSONSchema(params) {
-    return createToJSONSchemaMethod(this, {})(params);
+  toJSONSchema(params2) {
+    return createToJSONSchemaMethod(this, {})(params2);
   },
   // Reads through to the registry on every access, so it must not cache.
   get description() {
@@ -67425,7 +67626,7 @@ var _ZodString = /* @__PURE__ */ $constructor(
   (inst, def) => {
     $ZodString.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => stringProcessor(inst, ctx, json2, params2);
   },
   /* @__PURE__ */ util_exports.derived({
     format: (inst) => aggregateChecks(inst).format ?? null,
@@ -67456,11 +67657,11 @@ var _ZodString = /* @__PURE__ */ $constructor(
     nonempty(...args) {
       return this.check(_minLength(1, ...args));
     },
-    lowercase(params) {
-      return this.check(_lowercase(params));
+    lowercase(params2) {
+      return this.check(_lowercase(params2));
     },
-    uppercase(params) {
-      return this.check(_uppercase(params));
+    uppercase(params2) {
+      return this.check(_uppercase(params2));
     },
     trim() {
       return this.check(_trim());
@@ -67483,87 +67684,87 @@ var ZodString = /* @__PURE__ */ $constructor("ZodString", (inst, def) => {
   $ZodString.init(inst, def);
   _ZodString.init(inst, def);
 }, {
-  email(params) {
-    return this.check(_email(ZodEmail, params));
+  email(params2) {
+    return this.check(_email(ZodEmail, params2));
   },
-  url(params) {
-    return this.check(_url(ZodURL, params));
+  url(params2) {
+    return this.check(_url(ZodURL, params2));
   },
-  jwt(params) {
-    return this.check(_jwt(ZodJWT, params));
+  jwt(params2) {
+    return this.check(_jwt(ZodJWT, params2));
   },
-  emoji(params) {
-    return this.check(_emoji2(ZodEmoji, params));
+  emoji(params2) {
+    return this.check(_emoji2(ZodEmoji, params2));
   },
-  guid(params) {
-    return this.check(_guid(ZodGUID, params));
+  guid(params2) {
+    return this.check(_guid(ZodGUID, params2));
   },
-  uuid(params) {
-    return this.check(_uuid(ZodUUID, params));
+  uuid(params2) {
+    return this.check(_uuid(ZodUUID, params2));
   },
-  uuidv4(params) {
-    return this.check(_uuidv4(ZodUUID, params));
+  uuidv4(params2) {
+    return this.check(_uuidv4(ZodUUID, params2));
   },
-  uuidv6(params) {
-    return this.check(_uuidv6(ZodUUID, params));
+  uuidv6(params2) {
+    return this.check(_uuidv6(ZodUUID, params2));
   },
-  uuidv7(params) {
-    return this.check(_uuidv7(ZodUUID, params));
+  uuidv7(params2) {
+    return this.check(_uuidv7(ZodUUID, params2));
   },
-  nanoid(params) {
-    return this.check(_nanoid(ZodNanoID, params));
+  nanoid(params2) {
+    return this.check(_nanoid(ZodNanoID, params2));
   },
-  cuid(params) {
-    return this.check(_cuid(ZodCUID, params));
+  cuid(params2) {
+    return this.check(_cuid(ZodCUID, params2));
   },
-  cuid2(params) {
-    return this.check(_cuid2(ZodCUID2, params));
+  cuid2(params2) {
+    return this.check(_cuid2(ZodCUID2, params2));
   },
-  ulid(params) {
-    return this.check(_ulid(ZodULID, params));
+  ulid(params2) {
+    return this.check(_ulid(ZodULID, params2));
   },
-  base64(params) {
-    return this.check(_base64(ZodBase64, params));
+  base64(params2) {
+    return this.check(_base64(ZodBase64, params2));
   },
-  base64url(params) {
-    return this.check(_base64url(ZodBase64URL, params));
+  base64url(params2) {
+    return this.check(_base64url(ZodBase64URL, params2));
   },
-  xid(params) {
-    return this.check(_xid(ZodXID, params));
+  xid(params2) {
+    return this.check(_xid(ZodXID, params2));
   },
-  ksuid(params) {
-    return this.check(_ksuid(ZodKSUID, params));
+  ksuid(params2) {
+    return this.check(_ksuid(ZodKSUID, params2));
   },
-  ipv4(params) {
-    return this.check(_ipv4(ZodIPv4, params));
+  ipv4(params2) {
+    return this.check(_ipv4(ZodIPv4, params2));
   },
-  ipv6(params) {
-    return this.check(_ipv6(ZodIPv6, params));
+  ipv6(params2) {
+    return this.check(_ipv6(ZodIPv6, params2));
   },
-  cidrv4(params) {
-    return this.check(_cidrv4(ZodCIDRv4, params));
+  cidrv4(params2) {
+    return this.check(_cidrv4(ZodCIDRv4, params2));
   },
-  cidrv6(params) {
-    return this.check(_cidrv6(ZodCIDRv6, params));
+  cidrv6(params2) {
+    return this.check(_cidrv6(ZodCIDRv6, params2));
   },
-  e164(params) {
-    return this.check(_e164(ZodE164, params));
+  e164(params2) {
+    return this.check(_e164(ZodE164, params2));
   },
-  datetime(params) {
-    return this.check(_isoDateTime(ZodISODateTime, params));
+  datetime(params2) {
+    return this.check(_isoDateTime(ZodISODateTime, params2));
   },
-  date(params) {
-    return this.check(_isoDate(ZodISODate, params));
+  date(params2) {
+    return this.check(_isoDate(ZodISODate, params2));
   },
-  time(params) {
-    return this.check(_isoTime(ZodISOTime, params));
+  time(params2) {
+    return this.check(_isoTime(ZodISOTime, params2));
   },
-  duration(params) {
-    return this.check(_isoDuration(ZodISODuration, params));
+  duration(params2) {
+    return this.check(_isoDuration(ZodISODuration, params2));
   }
 });
-function string2(params) {
-  return _string(ZodString, params);
+function string2(params2) {
+  return _string(ZodString, params2);
 }
 var ZodStringFormat = /* @__PURE__ */ $constructor("ZodStringFormat", (inst, def) => {
   $ZodStringFormat.init(inst, def);
@@ -67589,171 +67790,171 @@ var ZodEmail = /* @__PURE__ */ $constructor("ZodEmail", (inst, def) => {
   $ZodEmail.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function email2(params) {
-  return _email(ZodEmail, params);
+function email2(params2) {
+  return _email(ZodEmail, params2);
 }
 var ZodGUID = /* @__PURE__ */ $constructor("ZodGUID", (inst, def) => {
   $ZodGUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function guid2(params) {
-  return _guid(ZodGUID, params);
+function guid2(params2) {
+  return _guid(ZodGUID, params2);
 }
 var ZodUUID = /* @__PURE__ */ $constructor("ZodUUID", (inst, def) => {
   $ZodUUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function uuid2(params) {
-  return _uuid(ZodUUID, params);
+function uuid2(params2) {
+  return _uuid(ZodUUID, params2);
 }
-function uuidv42(params) {
-  return _uuidv4(ZodUUID, params);
+function uuidv42(params2) {
+  return _uuidv4(ZodUUID, params2);
 }
-function uuidv6(params) {
-  return _uuidv6(ZodUUID, params);
+function uuidv6(params2) {
+  return _uuidv6(ZodUUID, params2);
 }
-function uuidv7(params) {
-  return _uuidv7(ZodUUID, params);
+function uuidv7(params2) {
+  return _uuidv7(ZodUUID, params2);
 }
 var ZodURL = /* @__PURE__ */ $constructor("ZodURL", (inst, def) => {
   $ZodURL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function url(params) {
-  return _url(ZodURL, params);
+function url(params2) {
+  return _url(ZodURL, params2);
 }
-function httpUrl(params) {
+function httpUrl(params2) {
   return _url(ZodURL, {
     protocol: httpProtocol,
     hostname: domain,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodEmoji = /* @__PURE__ */ $constructor("ZodEmoji", (inst, def) => {
   $ZodEmoji.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function emoji2(params) {
-  return _emoji2(ZodEmoji, params);
+function emoji2(params2) {
+  return _emoji2(ZodEmoji, params2);
 }
 var ZodNanoID = /* @__PURE__ */ $constructor("ZodNanoID", (inst, def) => {
   $ZodNanoID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function nanoid2(params) {
-  return _nanoid(ZodNanoID, params);
+function nanoid2(params2) {
+  return _nanoid(ZodNanoID, params2);
 }
 var ZodCUID = /* @__PURE__ */ $constructor("ZodCUID", (inst, def) => {
   $ZodCUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cuid3(params) {
-  return _cuid(ZodCUID, params);
+function cuid3(params2) {
+  return _cuid(ZodCUID, params2);
 }
 var ZodCUID2 = /* @__PURE__ */ $constructor("ZodCUID2", (inst, def) => {
   $ZodCUID2.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cuid22(params) {
-  return _cuid2(ZodCUID2, params);
+function cuid22(params2) {
+  return _cuid2(ZodCUID2, params2);
 }
 var ZodULID = /* @__PURE__ */ $constructor("ZodULID", (inst, def) => {
   $ZodULID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ulid2(params) {
-  return _ulid(ZodULID, params);
+function ulid2(params2) {
+  return _ulid(ZodULID, params2);
 }
 var ZodXID = /* @__PURE__ */ $constructor("ZodXID", (inst, def) => {
   $ZodXID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function xid2(params) {
-  return _xid(ZodXID, params);
+function xid2(params2) {
+  return _xid(ZodXID, params2);
 }
 var ZodKSUID = /* @__PURE__ */ $constructor("ZodKSUID", (inst, def) => {
   $ZodKSUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ksuid2(params) {
-  return _ksuid(ZodKSUID, params);
+function ksuid2(params2) {
+  return _ksuid(ZodKSUID, params2);
 }
 var ZodIPv4 = /* @__PURE__ */ $constructor("ZodIPv4", (inst, def) => {
   $ZodIPv4.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ipv42(params) {
-  return _ipv4(ZodIPv4, params);
+function ipv42(params2) {
+  return _ipv4(ZodIPv4, params2);
 }
 var ZodMAC = /* @__PURE__ */ $constructor("ZodMAC", (inst, def) => {
   $ZodMAC.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function mac2(params) {
-  return _mac(ZodMAC, params);
+function mac2(params2) {
+  return _mac(ZodMAC, params2);
 }
 var ZodIPv6 = /* @__PURE__ */ $constructor("ZodIPv6", (inst, def) => {
   $ZodIPv6.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ipv62(params) {
-  return _ipv6(ZodIPv6, params);
+function ipv62(params2) {
+  return _ipv6(ZodIPv6, params2);
 }
 var ZodCIDRv4 = /* @__PURE__ */ $constructor("ZodCIDRv4", (inst, def) => {
   $ZodCIDRv4.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cidrv42(params) {
-  return _cidrv4(ZodCIDRv4, params);
+function cidrv42(params2) {
+  return _cidrv4(ZodCIDRv4, params2);
 }
 var ZodCIDRv6 = /* @__PURE__ */ $constructor("ZodCIDRv6", (inst, def) => {
   $ZodCIDRv6.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cidrv62(params) {
-  return _cidrv6(ZodCIDRv6, params);
+function cidrv62(params2) {
+  return _cidrv6(ZodCIDRv6, params2);
 }
 var ZodBase64 = /* @__PURE__ */ $constructor("ZodBase64", (inst, def) => {
   $ZodBase64.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function base642(params) {
-  return _base64(ZodBase64, params);
+function base642(params2) {
+  return _base64(ZodBase64, params2);
 }
 var ZodBase64URL = /* @__PURE__ */ $constructor("ZodBase64URL", (inst, def) => {
   $ZodBase64URL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function base64url2(params) {
-  return _base64url(ZodBase64URL, params);
+function base64url2(params2) {
+  return _base64url(ZodBase64URL, params2);
 }
 var ZodE164 = /* @__PURE__ */ $constructor("ZodE164", (inst, def) => {
   $ZodE164.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function e1642(params) {
-  return _e164(ZodE164, params);
+function e1642(params2) {
+  return _e164(ZodE164, params2);
 }
 var ZodCreditCard = /* @__PURE__ */ $constructor("ZodCreditCard", (inst, def) => {
   $ZodCreditCard.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function creditCard2(params) {
-  return _creditCard(ZodCreditCard, params);
+function creditCard2(params2) {
+  return _creditCard(ZodCreditCard, params2);
 }
 var ZodIBAN = /* @__PURE__ */ $constructor("ZodIBAN", (inst, def) => {
   $ZodIBAN.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function iban2(params) {
-  return _iban(ZodIBAN, params);
+function iban2(params2) {
+  return _iban(ZodIBAN, params2);
 }
 var ZodJWT = /* @__PURE__ */ $constructor("ZodJWT", (inst, def) => {
   $ZodJWT.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function jwt(params) {
-  return _jwt(ZodJWT, params);
+function jwt(params2) {
+  return _jwt(ZodJWT, params2);
 }
 var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat", (inst, def) => {
   $ZodCustomStringFormat.init(inst, def);
@@ -67771,20 +67972,20 @@ function hex2(_params) {
 function currencyCode2(_params) {
   return _stringFormat(ZodCustomStringFormat, "currency_code", currencyCode, _params);
 }
-function hash(alg, params) {
-  const enc = params?.enc ?? "hex";
+function hash(alg, params2) {
+  const enc = params2?.enc ?? "hex";
   const format3 = `${alg}_${enc}`;
   const regex2 = regexes_exports[format3];
   if (!regex2)
     throw new Error(`Unrecognized hash format: ${format3}`);
-  return _stringFormat(ZodCustomStringFormat, format3, regex2, params);
+  return _stringFormat(ZodCustomStringFormat, format3, regex2, params2);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
   (inst, def) => {
     $ZodNumber.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => numberProcessor(inst, ctx, json2, params2);
     inst.isFinite = true;
   },
   /* @__PURE__ */ util_exports.derived({
@@ -67802,171 +68003,171 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     },
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value, params2) {
+      return this.check(_gt(value, params2));
     },
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value, params2) {
+      return this.check(_lt(value, params2));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    int(params) {
-      return this.check(int(params));
+    int(params2) {
+      return this.check(int(params2));
     },
-    safe(params) {
-      return this.check(int(params));
+    safe(params2) {
+      return this.check(int(params2));
     },
-    positive(params) {
-      return this.check(_gt(0, params));
+    positive(params2) {
+      return this.check(_gt(0, params2));
     },
-    nonnegative(params) {
-      return this.check(_gte(0, params));
+    nonnegative(params2) {
+      return this.check(_gte(0, params2));
     },
-    negative(params) {
-      return this.check(_lt(0, params));
+    negative(params2) {
+      return this.check(_lt(0, params2));
     },
-    nonpositive(params) {
-      return this.check(_lte(0, params));
+    nonpositive(params2) {
+      return this.check(_lte(0, params2));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value, params2) {
+      return this.check(_multipleOf(value, params2));
     },
-    step(value, params) {
-      return this.check(_multipleOf(value, params));
+    step(value, params2) {
+      return this.check(_multipleOf(value, params2));
     },
     finite() {
       return this;
     }
   })
 );
-function number2(params) {
-  return _number(ZodNumber, params);
+function number2(params2) {
+  return _number(ZodNumber, params2);
 }
 var ZodNumberFormat = /* @__PURE__ */ $constructor("ZodNumberFormat", (inst, def) => {
   $ZodNumberFormat.init(inst, def);
   ZodNumber.init(inst, def);
 });
-function int(params) {
-  return _int(ZodNumberFormat, params);
+function int(params2) {
+  return _int(ZodNumberFormat, params2);
 }
-function float32(params) {
-  return _float32(ZodNumberFormat, params);
+function float32(params2) {
+  return _float32(ZodNumberFormat, params2);
 }
-function float64(params) {
-  return _float64(ZodNumberFormat, params);
+function float64(params2) {
+  return _float64(ZodNumberFormat, params2);
 }
-function int32(params) {
-  return _int32(ZodNumberFormat, params);
+function int32(params2) {
+  return _int32(ZodNumberFormat, params2);
 }
-function uint32(params) {
-  return _uint32(ZodNumberFormat, params);
+function uint32(params2) {
+  return _uint32(ZodNumberFormat, params2);
 }
 var ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
   $ZodBoolean.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => booleanProcessor(inst, ctx, json2, params2);
 });
-function boolean2(params) {
-  return _boolean(ZodBoolean, params);
+function boolean2(params2) {
+  return _boolean(ZodBoolean, params2);
 }
 var ZodBigInt = /* @__PURE__ */ $constructor(
   "ZodBigInt",
   (inst, def) => {
     $ZodBigInt.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => bigintProcessor(inst, ctx, json2, params2);
   },
   /* @__PURE__ */ util_exports.derived({
     minValue: (inst) => aggregateChecks(inst).minimum ?? null,
     maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value, params2) {
+      return this.check(_gt(value, params2));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value, params2) {
+      return this.check(_lt(value, params2));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    positive(params) {
-      return this.check(_gt(BigInt(0), params));
+    positive(params2) {
+      return this.check(_gt(BigInt(0), params2));
     },
-    negative(params) {
-      return this.check(_lt(BigInt(0), params));
+    negative(params2) {
+      return this.check(_lt(BigInt(0), params2));
     },
-    nonpositive(params) {
-      return this.check(_lte(BigInt(0), params));
+    nonpositive(params2) {
+      return this.check(_lte(BigInt(0), params2));
     },
-    nonnegative(params) {
-      return this.check(_gte(BigInt(0), params));
+    nonnegative(params2) {
+      return this.check(_gte(BigInt(0), params2));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value, params2) {
+      return this.check(_multipleOf(value, params2));
     }
   })
 );
-function bigint2(params) {
-  return _bigint(ZodBigInt, params);
+function bigint2(params2) {
+  return _bigint(ZodBigInt, params2);
 }
 var ZodBigIntFormat = /* @__PURE__ */ $constructor("ZodBigIntFormat", (inst, def) => {
   $ZodBigIntFormat.init(inst, def);
   ZodBigInt.init(inst, def);
 });
-function int64(params) {
-  return _int64(ZodBigIntFormat, params);
+function int64(params2) {
+  return _int64(ZodBigIntFormat, params2);
 }
-function uint64(params) {
-  return _uint64(ZodBigIntFormat, params);
+function uint64(params2) {
+  return _uint64(ZodBigIntFormat, params2);
 }
 var ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
   $ZodSymbol.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => symbolProcessor(inst, ctx, json2, params2);
 });
-function symbol(params) {
-  return _symbol(ZodSymbol, params);
+function symbol(params2) {
+  return _symbol(ZodSymbol, params2);
 }
 var ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
   $ZodUndefined.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => undefinedProcessor(inst, ctx, json2, params2);
 });
-function _undefined3(params) {
-  return _undefined2(ZodUndefined, params);
+function _undefined3(params2) {
+  return _undefined2(ZodUndefined, params2);
 }
 var ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
   $ZodNull.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nullProcessor(inst, ctx, json2, params2);
 });
-function _null3(params) {
-  return _null2(ZodNull, params);
+function _null3(params2) {
+  return _null2(ZodNull, params2);
 }
 var ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
   $ZodAny.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => anyProcessor(inst, ctx, json2, params2);
 });
 function any() {
   return _any(ZodAny);
@@ -67974,7 +68175,7 @@ function any() {
 var ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
   $ZodUnknown.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unknownProcessor(inst, ctx, json2, params2);
 });
 function unknown() {
   return _unknown(ZodUnknown);
@@ -67982,27 +68183,27 @@ function unknown() {
 var ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
   $ZodNever.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => neverProcessor(inst, ctx, json2, params2);
 });
-function never(params) {
-  return _never(ZodNever, params);
+function never(params2) {
+  return _never(ZodNever, params2);
 }
 var ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
   $ZodVoid.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => voidProcessor(inst, ctx, json2, params2);
 });
-function _void2(params) {
-  return _void(ZodVoid, params);
+function _void2(params2) {
+  return _void(ZodVoid, params2);
 }
 var ZodDate = /* @__PURE__ */ $constructor(
   "ZodDate",
   (inst, def) => {
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
+    inst._zod.processJSONSchema = (ctx, json2, params2) => dateProcessor(inst, ctx, json2, params2);
+    inst.min = (value, params2) => inst.check(_gte(value, params2));
+    inst.max = (value, params2) => inst.check(_lte(value, params2));
   },
   /* @__PURE__ */ util_exports.derived({
     minDate: (inst) => {
@@ -68015,34 +68216,34 @@ var ZodDate = /* @__PURE__ */ $constructor(
     }
   }, {})
 );
-function date2(params) {
-  return _date(ZodDate, params);
+function date2(params2) {
+  return _date(ZodDate, params2);
 }
 var ZodArray = /* @__PURE__ */ $constructor("ZodArray", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodArray.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => arrayProcessor(inst, ctx, json2, params2);
   inst.element = def.element;
 }, {
-  min(n, params) {
-    return this.check(_minLength(n, params));
+  min(n, params2) {
+    return this.check(_minLength(n, params2));
   },
-  nonempty(params) {
-    return this.check(_minLength(1, params));
+  nonempty(params2) {
+    return this.check(_minLength(1, params2));
   },
-  max(n, params) {
-    return this.check(_maxLength(n, params));
+  max(n, params2) {
+    return this.check(_maxLength(n, params2));
   },
-  length(n, params) {
-    return this.check(_length(n, params));
+  length(n, params2) {
+    return this.check(_length(n, params2));
   },
   unwrap() {
     return this.element;
   }
 });
-function array(element, params) {
-  return _array(ZodArray, element, params);
+function array(element, params2) {
+  return _array(ZodArray, element, params2);
 }
 function keyof(schema) {
   const shape = schema._zod.def.shape;
@@ -68052,7 +68253,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => objectProcessor(inst, ctx, json2, params2);
   util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
 }, {
   keyof() {
@@ -68098,73 +68299,73 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
     return util_exports.required(ZodNonOptional, this, args[0]);
   }
 });
-function object(shape, params) {
+function object(shape, params2) {
   const def = {
     type: "object",
     shape: shape ?? {},
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   };
   return new ZodObject(def);
 }
-function strictObject(shape, params) {
+function strictObject(shape, params2) {
   return new ZodObject({
     type: "object",
     shape,
     catchall: never(),
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function looseObject(shape, params) {
+function looseObject(shape, params2) {
   return new ZodObject({
     type: "object",
     shape,
     catchall: unknown(),
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
   $ZodUnion.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unionProcessor(inst, ctx, json2, params2);
   inst.options = def.options;
 });
-function union(options2, params) {
+function union(options2, params2) {
   return new ZodUnion({
     type: "union",
     options: options2,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodXor.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unionProcessor(inst, ctx, json2, params2);
   inst.options = def.options;
 });
-function xor(options2, params) {
+function xor(options2, params2) {
   return new ZodXor({
     type: "union",
     options: options2,
     inclusive: false,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodDiscriminatedUnion.init(inst, def);
 });
-function discriminatedUnion(discriminator, options2, params) {
+function discriminatedUnion(discriminator, options2, params2) {
   return new ZodDiscriminatedUnion({
     type: "union",
     options: options2,
     discriminator,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
   $ZodIntersection.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => intersectionProcessor(inst, ctx, json2, params2);
 });
 function intersection(left, right) {
   return new ZodIntersection({
@@ -68177,7 +68378,7 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTuple.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => tupleProcessor(inst, ctx, json2, params2);
 }, {
   rest(rest) {
     return this.clone({
@@ -68197,24 +68398,24 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
 });
 function tuple(items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
-  const params = hasRest ? _params : _paramsOrRest;
+  const params2 = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new ZodTuple({
     type: "tuple",
     items,
     rest,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodRecord = /* @__PURE__ */ $constructor("ZodRecord", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodRecord.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => recordProcessor(inst, ctx, json2, params2);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
 });
-function record(keyType, valueType, params) {
+function record(keyType, valueType, params2) {
   if (!valueType || !valueType._zod) {
     return new ZodRecord({
       type: "record",
@@ -68227,72 +68428,72 @@ function record(keyType, valueType, params) {
     type: "record",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function partialRecord(keyType, valueType, params) {
+function partialRecord(keyType, valueType, params2) {
   return new ZodRecord({
     type: "record",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params),
+    ...util_exports.normalizeParams(params2),
     partial: true
   });
 }
-function looseRecord(keyType, valueType, params) {
+function looseRecord(keyType, valueType, params2) {
   return new ZodRecord({
     type: "record",
     keyType,
     valueType,
     mode: "loose",
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodMap = /* @__PURE__ */ $constructor("ZodMap", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodMap.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => mapProcessor(inst, ctx, json2, params2);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
   inst.min = (...args) => inst.check(_minSize(...args));
-  inst.nonempty = (params) => inst.check(_minSize(1, params));
+  inst.nonempty = (params2) => inst.check(_minSize(1, params2));
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function map(keyType, valueType, params) {
+function map(keyType, valueType, params2) {
   return new ZodMap({
     type: "map",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodSet = /* @__PURE__ */ $constructor("ZodSet", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodSet.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => setProcessor(inst, ctx, json2, params2);
   inst.min = (...args) => inst.check(_minSize(...args));
-  inst.nonempty = (params) => inst.check(_minSize(1, params));
+  inst.nonempty = (params2) => inst.check(_minSize(1, params2));
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function set2(valueType, params) {
+function set2(valueType, params2) {
   return new ZodSet({
     type: "set",
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   $ZodEnum.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => enumProcessor(inst, ctx, json2, params2);
   inst.enum = def.entries;
   inst.options = [...inst._zod.values];
   const keys = new Set(Object.keys(def.entries));
-  inst.extract = (values, params) => {
+  inst.extract = (values, params2) => {
     const newEntries = {};
     for (const value of values) {
       if (keys.has(value)) {
@@ -68303,11 +68504,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     return new ZodEnum({
       ...def,
       checks: [],
-      ...util_exports.normalizeParams(params),
+      ...util_exports.normalizeParams(params2),
       entries: newEntries
     });
   };
-  inst.exclude = (values, params) => {
+  inst.exclude = (values, params2) => {
     const newEntries = { ...def.entries };
     for (const value of values) {
       if (keys.has(value)) {
@@ -68318,30 +68519,30 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     return new ZodEnum({
       ...def,
       checks: [],
-      ...util_exports.normalizeParams(params),
+      ...util_exports.normalizeParams(params2),
       entries: newEntries
     });
   };
 });
-function _enum2(values, params) {
+function _enum2(values, params2) {
   const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
     entries,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function nativeEnum(entries, params) {
+function nativeEnum(entries, params2) {
   return new ZodEnum({
     type: "enum",
     entries,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
   $ZodLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => literalProcessor(inst, ctx, json2, params2);
   inst.values = new Set(def.values);
   Object.defineProperty(inst, "value", {
     get() {
@@ -68352,29 +68553,29 @@ var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
     }
   });
 });
-function literal(value, params) {
+function literal(value, params2) {
   return new ZodLiteral({
     type: "literal",
     values: Array.isArray(value) ? value : [value],
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
   $ZodFile.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
-  inst.min = (size, params) => inst.check(_minSize(size, params));
-  inst.max = (size, params) => inst.check(_maxSize(size, params));
-  inst.mime = (types2, params) => inst.check(_mime(Array.isArray(types2) ? types2 : [types2], params));
+  inst._zod.processJSONSchema = (ctx, json2, params2) => fileProcessor(inst, ctx, json2, params2);
+  inst.min = (size, params2) => inst.check(_minSize(size, params2));
+  inst.max = (size, params2) => inst.check(_maxSize(size, params2));
+  inst.mime = (types2, params2) => inst.check(_mime(Array.isArray(types2) ? types2 : [types2], params2));
 });
-function file(params) {
-  return _file(ZodFile, params);
+function file(params2) {
+  return _file(ZodFile, params2);
 }
 var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTransform.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => transformProcessor(inst, ctx, json2, params2);
   inst._zod.parse = (payload, _ctx) => {
     if (_ctx.direction === "backward") {
       throw new $ZodEncodeError(inst.constructor.name);
@@ -68413,7 +68614,7 @@ function transform(fn) {
 var ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
   $ZodOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => optionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function optional(innerType) {
@@ -68425,7 +68626,7 @@ function optional(innerType) {
 var ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
   $ZodExactOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => optionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function exactOptional(innerType) {
@@ -68437,7 +68638,7 @@ function exactOptional(innerType) {
 var ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
   $ZodNullable.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nullableProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function nullable(innerType) {
@@ -68452,7 +68653,7 @@ function nullish2(innerType) {
 var ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
   $ZodDefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => defaultProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeDefault = inst.unwrap;
 });
@@ -68468,7 +68669,7 @@ function _default2(innerType, defaultValue) {
 var ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
   $ZodPrefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => prefaultProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function prefault(innerType, defaultValue) {
@@ -68483,20 +68684,20 @@ function prefault(innerType, defaultValue) {
 var ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
   $ZodNonOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nonoptionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
-function nonoptional(innerType, params) {
+function nonoptional(innerType, params2) {
   return new ZodNonOptional({
     type: "nonoptional",
     innerType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
   $ZodSuccess.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => successProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function success(innerType) {
@@ -68508,7 +68709,7 @@ function success(innerType) {
 var ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
   $ZodCatch.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => catchProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeCatch = inst.unwrap;
 });
@@ -68522,15 +68723,15 @@ function _catch2(innerType, catchValue) {
 var ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
   $ZodNaN.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nanProcessor(inst, ctx, json2, params2);
 });
-function nan(params) {
-  return _nan(ZodNaN, params);
+function nan(params2) {
+  return _nan(ZodNaN, params2);
 }
 var ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
   $ZodPipe.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => pipeProcessor(inst, ctx, json2, params2);
   inst.in = def.in;
   inst.out = def.out;
 });
@@ -68546,13 +68747,13 @@ var ZodCodec = /* @__PURE__ */ $constructor("ZodCodec", (inst, def) => {
   ZodPipe.init(inst, def);
   $ZodCodec.init(inst, def);
 });
-function codec(in_, out, params) {
+function codec(in_, out, params2) {
   return new ZodCodec({
     type: "pipe",
     in: in_,
     out,
-    transform: params.decode,
-    reverseTransform: params.encode
+    transform: params2.decode,
+    reverseTransform: params2.encode
   });
 }
 function invertCodec(codec2) {
@@ -68572,7 +68773,7 @@ var ZodPreprocess = /* @__PURE__ */ $constructor("ZodPreprocess", (inst, def) =>
 var ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
   $ZodReadonly.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => readonlyProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function readonly(innerType) {
@@ -68584,19 +68785,19 @@ function readonly(innerType) {
 var ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
   $ZodTemplateLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => templateLiteralProcessor(inst, ctx, json2, params2);
 });
-function templateLiteral(parts, params) {
+function templateLiteral(parts, params2) {
   return new ZodTemplateLiteral({
     type: "template_literal",
     parts,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
   $ZodLazy.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => lazyProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.getter();
 });
 function lazy(getter) {
@@ -68608,7 +68809,7 @@ function lazy(getter) {
 var ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
   $ZodPromise.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => promiseProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function promise(innerType) {
@@ -68620,19 +68821,19 @@ function promise(innerType) {
 var ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
   $ZodFunction.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => functionProcessor(inst, ctx, json2, params2);
 });
-function _function(params) {
+function _function(params2) {
   return new ZodFunction({
     type: "function",
-    input: Array.isArray(params?.input) ? tuple(params?.input) : params?.input ?? array(unknown()),
-    output: params?.output ?? unknown()
+    input: Array.isArray(params2?.input) ? tuple(params2?.input) : params2?.input ?? array(unknown()),
+    output: params2?.output ?? unknown()
   });
 }
 var ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
   $ZodCustom.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => customProcessor(inst, ctx, json2, params2);
 });
 function check(fn) {
   const ch = new $ZodCheck({
@@ -68648,25 +68849,25 @@ function custom(fn, _params) {
 function refine(fn, _params = {}) {
   return _refine(ZodCustom, fn, _params);
 }
-function superRefine(fn, params) {
-  return _superRefine(fn, params);
+function superRefine(fn, params2) {
+  return _superRefine(fn, params2);
 }
 var describe2 = describe;
 var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
 }, {
-  properties(shape, params) {
-    return this.check(_properties(shape, params));
+  properties(shape, params2) {
+    return this.check(_properties(shape, params2));
   }
 });
-function _instanceof(cls, params = {}) {
+function _instanceof(cls, params2 = {}) {
   const inst = new ZodInstanceOf({
     type: "custom",
     check: "custom",
     fn: (data) => data instanceof cls,
     abort: true,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
   inst._zod.bag.Class = cls;
   inst._zod.check = (payload) => {
@@ -68687,9 +68888,9 @@ var stringbool = (...args) => _stringbool({
   Boolean: ZodBoolean,
   String: ZodString
 }, ...args);
-function json(params) {
+function json(params2) {
   const jsonSchema = lazy(() => {
-    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
+    return union([string2(params2), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
   return jsonSchema;
 }
@@ -68701,7 +68902,7 @@ function preprocess(fn, schema) {
   });
 }
 
-// ../../main/node_modules/zod/v4/classic/compat.js
+// node_modules/zod/v4/classic/compat.js
 var ZodIssueCode = {
   invalid_type: "invalid_type",
   too_big: "too_big",
@@ -68727,7 +68928,7 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// ../../main/node_modules/zod/v4/classic/iso.js
+// node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -68739,20 +68940,20 @@ __export(iso_exports, {
   duration: () => duration2,
   time: () => time2
 });
-function datetime2(params) {
-  return _isoDateTime(ZodISODateTime, params);
+function datetime2(params2) {
+  return _isoDateTime(ZodISODateTime, params2);
 }
-function date3(params) {
-  return _isoDate(ZodISODate, params);
+function date3(params2) {
+  return _isoDate(ZodISODate, params2);
 }
-function time2(params) {
-  return _isoTime(ZodISOTime, params);
+function time2(params2) {
+  return _isoTime(ZodISOTime, params2);
 }
-function duration2(params) {
-  return _isoDuration(ZodISODuration, params);
+function duration2(params2) {
+  return _isoDuration(ZodISODuration, params2);
 }
 
-// ../../main/node_modules/zod/v4/classic/from-json-schema.js
+// node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -69462,7 +69663,7 @@ function convertSchema(schema, ctx) {
   }
   return baseSchema;
 }
-function fromJSONSchema(schema, params) {
+function fromJSONSchema(schema, params2) {
   if (typeof schema === "boolean") {
     return schema ? z.any() : z.never();
   }
@@ -69472,7 +69673,7 @@ function fromJSONSchema(schema, params) {
   } catch {
     throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
   }
-  const version3 = detectVersion(normalized, params?.defaultTarget);
+  const version3 = detectVersion(normalized, params2?.defaultTarget);
   const defs = normalized.$defs || normalized.definitions || {};
   const ctx = {
     version: version3,
@@ -69480,12 +69681,12 @@ function fromJSONSchema(schema, params) {
     refs: /* @__PURE__ */ new Map(),
     processing: /* @__PURE__ */ new Set(),
     rootSchema: normalized,
-    registry: params?.registry ?? globalRegistry
+    registry: params2?.registry ?? globalRegistry
   };
   return convertSchema(normalized, ctx);
 }
 
-// ../../main/node_modules/zod/v4/core/visit.js
+// node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
@@ -69640,7 +69841,7 @@ function visit(schema, fnOrHandlers) {
   return run3(schema);
 }
 
-// ../../main/node_modules/zod/v4/classic/deep-partial.js
+// node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
     object: (s) => s.partial(),
@@ -69652,7 +69853,7 @@ function deepPartial(schema) {
   });
 }
 
-// ../../main/node_modules/zod/v4/classic/in-out.js
+// node_modules/zod/v4/classic/in-out.js
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -69682,7 +69883,7 @@ function output(schema) {
   });
 }
 
-// ../../main/node_modules/zod/v4/classic/coerce.js
+// node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -69691,20 +69892,20 @@ __export(coerce_exports, {
   number: () => number3,
   string: () => string3
 });
-function string3(params) {
-  return _coercedString(ZodString, params);
+function string3(params2) {
+  return _coercedString(ZodString, params2);
 }
-function number3(params) {
-  return _coercedNumber(ZodNumber, params);
+function number3(params2) {
+  return _coercedNumber(ZodNumber, params2);
 }
-function boolean3(params) {
-  return _coercedBoolean(ZodBoolean, params);
+function boolean3(params2) {
+  return _coercedBoolean(ZodBoolean, params2);
 }
-function bigint3(params) {
-  return _coercedBigint(ZodBigInt, params);
+function bigint3(params2) {
+  return _coercedBigint(ZodBigInt, params2);
 }
-function date4(params) {
-  return _coercedDate(ZodDate, params);
+function date4(params2) {
+  return _coercedDate(ZodDate, params2);
 }
 
 // src/checks/prometheus-client.ts
@@ -70225,13 +70426,13 @@ function formatDuration(ms) {
     throw new RangeError(`cannot format ${ms} as a duration`);
   }
   let rest = Math.round(ms);
-  let text = "";
+  let text2 = "";
   for (const [unit, size] of PARTS) {
     const amount = Math.floor(rest / size);
     rest -= amount * size;
-    if (amount > 0) text += `${amount}${unit}`;
+    if (amount > 0) text2 += `${amount}${unit}`;
   }
-  return text === "" ? "0s" : text;
+  return text2 === "" ? "0s" : text2;
 }
 
 // src/engine/tracks.ts
@@ -70704,9 +70905,9 @@ function tryParseDuration(value) {
 function secondsToMs(seconds3) {
   return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
 }
-function parseText(text) {
-  if (SECONDS.test(text)) return secondsToMs(Number(text));
-  const match = UNITS.exec(text);
+function parseText(text2) {
+  if (SECONDS.test(text2)) return secondsToMs(Number(text2));
+  const match = UNITS.exec(text2);
   if (!match) return void 0;
   let ms = 0;
   UNIT_MS.forEach((unit, i) => {
@@ -71342,9 +71543,9 @@ var trancheConfigObject = external_exports.strictObject({
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
-function parseConfig(text, file2) {
+function parseConfig(text2, file2) {
   const lineCounter = new import_yaml4.LineCounter();
-  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const doc = (0, import_yaml4.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const [syntaxError] = doc.errors;
   if (syntaxError) {
     const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
@@ -71390,8 +71591,8 @@ function outcomeUnknown(error62) {
   return status2 === void 0 || status2 >= 500;
 }
 function redactedMessage(error62) {
-  const text = error62 instanceof Error ? error62.message : String(error62);
-  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+  const text2 = error62 instanceof Error ? error62.message : String(error62);
+  return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
 }
 var NO_RETRY = { request: { retries: 0 } };
 
@@ -71404,24 +71605,24 @@ function configName(paths) {
 }
 async function readConfig(scope, paths) {
   for (const path8 of paths) {
-    const text = await readFile2(scope, path8);
-    if (text === void 0) continue;
-    return typeof text === "string" ? parseOnce(text, path8) : text;
+    const text2 = await readFile2(scope, path8);
+    if (text2 === void 0) continue;
+    return typeof text2 === "string" ? parseOnce(text2, path8) : text2;
   }
   return { state: "missing", path: configName(paths) };
 }
-function parseOnce(text, path8) {
-  const key = `${path8}\0${text}`;
+function parseOnce(text2, path8) {
+  const key = `${path8}\0${text2}`;
   const kept = parsed.get(key);
   if (kept) return kept;
-  const config3 = parse6(text, path8);
+  const config3 = parse6(text2, path8);
   if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
   parsed.set(key, config3);
   return config3;
 }
-function parse6(text, path8) {
+function parse6(text2, path8) {
   try {
-    return { state: "loaded", loaded: parseConfig(text, path8) };
+    return { state: "loaded", loaded: parseConfig(text2, path8) };
   } catch (error62) {
     if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
     throw error62;
@@ -71503,8 +71704,8 @@ function canarySection(selection) {
     ...notes.length > 0 ? [notes.join("\n")] : []
   ];
 }
-function sentenceStart(text) {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+function sentenceStart(text2) {
+  return `${text2.charAt(0).toUpperCase()}${text2.slice(1)}`;
 }
 function markdownTable(header, rows2) {
   const shown = rows2.length > MAX_TABLE_ROWS ? rows2.slice(0, MAX_TABLE_ROWS - 1) : rows2;
@@ -71538,26 +71739,26 @@ function fitSections(sections, max, logUrl) {
       `_${left} more section(s) left out to stay within ${max.toLocaleString("en-US")} characters._${where}`
     );
   }
-  const text = kept.join("\n\n");
-  return text.length <= max ? text : `${text.slice(0, max - 2)}
+  const text2 = kept.join("\n\n");
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 2)}
 \u2026`;
 }
 function listed(names2) {
   const shown = names2.slice(0, 10).join(", ");
   return names2.length > 10 ? `${shown}, \u2026 (${names2.length - 10} more)` : shown;
 }
-function escapeCell(text) {
-  return text.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
+function escapeCell(text2) {
+  return text2.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
 }
-function escapeText(text) {
-  return text.replace(/([\\`*_[\]<>#|])/g, "\\$1");
+function escapeText(text2) {
+  return text2.replace(/([\\`*_[\]<>#|])/g, "\\$1");
 }
 
 // src/github/limits.ts
 var STATUS_DESCRIPTION_MAX = 140;
-function cut2(text, max) {
-  const chars = [...text];
-  if (chars.length <= max) return text;
+function cut2(text2, max) {
+  const chars = [...text2];
+  if (chars.length <= max) return text2;
   return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
 }
 
@@ -71633,21 +71834,21 @@ function deploymentLogger(log) {
 
 // bot/render/user-text.ts
 var ECHO_MAX = 100;
-function userText(text, max = ECHO_MAX) {
-  const line = cut3(text, max).replace(/\s+/g, " ");
+function userText(text2, max = ECHO_MAX) {
+  const line = cut3(text2, max).replace(/\s+/g, " ");
   if (line.trim() === "") return "` `";
   const fence = "`".repeat(longestBacktickRun(line) + 1);
   const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
   return `${fence}${pad}${line}${pad}${fence}`;
 }
-function cut3(text, max) {
-  if (text.length <= max) return text;
-  const kept = text.slice(0, max - 1);
+function cut3(text2, max) {
+  if (text2.length <= max) return text2;
+  const kept = text2.slice(0, max - 1);
   return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}\u2026`;
 }
-function longestBacktickRun(text) {
+function longestBacktickRun(text2) {
   let longest = 0;
-  for (const run3 of text.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
+  for (const run3 of text2.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
   return longest;
 }
 
@@ -71984,10 +72185,10 @@ function parseDeploymentPayload(payload) {
 function deploymentPayload(tranche) {
   return { tranche: trancheDeploymentSchema.parse(tranche) };
 }
-function parseJson(text) {
-  if (text.trim() === "") return {};
+function parseJson(text2) {
+  if (text2.trim() === "") return {};
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (error62) {
     throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error62.message}`);
   }
@@ -72776,9 +72977,9 @@ function rollbackSection(view) {
   });
   return [`**Rollback** (\`${view.policy}\`):`, ...lines].join("\n");
 }
-function fenced(text) {
+function fenced(text2) {
   return `\`\`\`text
-${text}
+${text2}
 \`\`\``;
 }
 
@@ -72938,7 +73139,7 @@ async function judgeVersions(scope, service, versions, options2 = {}) {
   return judged;
 }
 
-// ../../main/node_modules/leven/index.js
+// node_modules/leven/index.js
 var array2 = [];
 var characterCodeCache = [];
 function leven(first, second, options2) {
@@ -73403,8 +73604,8 @@ Usage: \`${prefix}${COMMANDS[failure2.command].usage}\`` : "";
 
 \`${prefix}help\` lists every command.`;
 }
-function sentence(text) {
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+function sentence(text2) {
+  const capital = text2.charAt(0).toUpperCase() + text2.slice(1);
   return /[.?!]$/.test(capital) ? capital : `${capital}.`;
 }
 
@@ -74299,9 +74500,9 @@ function trancheOf(payload) {
     throw error62;
   }
 }
-function parsedJson(text) {
+function parsedJson(text2) {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch {
     return void 0;
   }
