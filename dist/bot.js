@@ -7890,20 +7890,20 @@ var require_secure_json_parse = __commonJS({
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
     var suspectConstructorRx = /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/;
-    function _parse3(text, reviver, options2) {
+    function _parse3(text2, reviver, options2) {
       if (options2 == null) {
         if (reviver !== null && typeof reviver === "object") {
           options2 = reviver;
           reviver = void 0;
         }
       }
-      if (hasBuffer && Buffer.isBuffer(text)) {
-        text = text.toString();
+      if (hasBuffer && Buffer.isBuffer(text2)) {
+        text2 = text2.toString();
       }
-      if (text && text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
+      if (text2 && text2.charCodeAt(0) === 65279) {
+        text2 = text2.slice(1);
       }
-      const obj = JSON.parse(text, reviver);
+      const obj = JSON.parse(text2, reviver);
       if (obj === null || typeof obj !== "object") {
         return obj;
       }
@@ -7913,15 +7913,15 @@ var require_secure_json_parse = __commonJS({
         return obj;
       }
       if (protoAction !== "ignore" && constructorAction !== "ignore") {
-        if (suspectProtoRx.test(text) === false && suspectConstructorRx.test(text) === false) {
+        if (suspectProtoRx.test(text2) === false && suspectConstructorRx.test(text2) === false) {
           return obj;
         }
       } else if (protoAction !== "ignore" && constructorAction === "ignore") {
-        if (suspectProtoRx.test(text) === false) {
+        if (suspectProtoRx.test(text2) === false) {
           return obj;
         }
       } else {
-        if (suspectConstructorRx.test(text) === false) {
+        if (suspectConstructorRx.test(text2) === false) {
           return obj;
         }
       }
@@ -7959,21 +7959,21 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse7(text, reviver, options2) {
+    function parse7(text2, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
-        return _parse3(text, reviver, options2);
+        return _parse3(text2, reviver, options2);
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
     }
-    function safeParse3(text, reviver) {
+    function safeParse3(text2, reviver) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       let result;
       try {
-        result = _parse3(text, reviver, { safe: true });
+        result = _parse3(text2, reviver, { safe: true });
       } catch {
         result = void 0;
       } finally {
@@ -10543,14 +10543,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -10567,14 +10567,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -10591,12 +10591,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -10608,12 +10608,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -10628,39 +10628,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -21225,11 +21225,11 @@ var require_utils3 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha256(text) {
-      return await subtleCrypto.digest("SHA-256", text);
+    async function sha256(text2) {
+      return await subtleCrypto.digest("SHA-256", text2);
     }
-    async function hashByName(hashName, text) {
-      return await subtleCrypto.digest(hashName, text);
+    async function hashByName(hashName, text2) {
+      return await subtleCrypto.digest(hashName, text2);
     }
     async function hmacSha256(keyBuffer, msg) {
       const key = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -21450,21 +21450,21 @@ var require_sasl = __commonJS({
         throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
       }
     }
-    function isPrintableChars(text) {
-      if (typeof text !== "string") {
+    function isPrintableChars(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: text must be a string");
       }
-      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+      return text2.split("").map((_, i) => text2.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
     }
-    function isBase642(text) {
-      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
+    function isBase642(text2) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text2);
     }
-    function parseAttributePairs(text) {
-      if (typeof text !== "string") {
+    function parseAttributePairs(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: attribute pairs text must be a string");
       }
       return new Map(
-        text.split(",").map((attrValue) => {
+        text2.split(",").map((attrValue) => {
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
@@ -22346,9 +22346,9 @@ var require_messages = __commonJS({
     };
     exports2.ReadyForQueryMessage = ReadyForQueryMessage;
     var CommandCompleteMessage = class {
-      constructor(length, text) {
+      constructor(length, text2) {
         this.length = length;
-        this.text = text;
+        this.text = text2;
         this.name = "commandComplete";
       }
     };
@@ -22529,8 +22529,8 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text) => {
-      return writer.addCString(text).flush(
+    var query = (text2) => {
+      return writer.addCString(text2).flush(
         81
         /* code.query */
       );
@@ -22647,8 +22647,8 @@ var require_serializer = __commonJS({
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
-      const text = `${msg.type}${msg.name || ""}`;
-      return cstringMessage(67, text);
+      const text2 = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text2);
     };
     var copyData = (chunk) => {
       return writer.add(chunk).flush(
@@ -22920,8 +22920,8 @@ var require_parser3 = __commonJS({
       return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status2);
     };
     var parseCommandCompleteMessage = (reader) => {
-      const text = reader.cstring();
-      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+      const text2 = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text2);
     };
     var parseCopyData = (reader, length) => {
       const chunk = reader.bytes(length - 4);
@@ -23308,8 +23308,8 @@ var require_connection = __commonJS({
         }
         return this.stream.write(buffer);
       }
-      query(text) {
-        this._send(serialize.query(text));
+      query(text2) {
+        this._send(serialize.query(text2));
       }
       // send parse message
       parse(query) {
@@ -24603,9 +24603,9 @@ var require_pg_pool = __commonJS({
         this._idle.push(new IdleItem(client, idleListener, tid));
         this._pulseQueue();
       }
-      query(text, values, cb) {
-        if (typeof text === "function") {
-          const response2 = promisify(this.Promise, text);
+      query(text2, values, cb) {
+        if (typeof text2 === "function") {
+          const response2 = promisify(this.Promise, text2);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -24633,7 +24633,7 @@ var require_pg_pool = __commonJS({
           client.once("error", onError);
           this.log("dispatching query");
           try {
-            client.query(text, values, (err2, res) => {
+            client.query(text2, values, (err2, res) => {
               this.log("query dispatched");
               client.removeListener("error", onError);
               if (clientReleased) {
@@ -38202,8 +38202,8 @@ var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -38261,8 +38261,8 @@ var applyReviverIteratively = (parsed2, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -38276,18 +38276,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
   } catch (error62) {
     if (error62 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed2 = originalParse(serializedData);
       return applyReviverIteratively(parsed2, reviver);
     }
@@ -38455,12 +38455,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -46682,6 +46682,33 @@ var TypeOverrides = import_lib.default.TypeOverrides;
 var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
 
+// src/ledger/dashboard-sql.ts
+function dashboardActionsTable(identityPrimaryKey) {
+  return `CREATE TABLE dashboard_actions (
+  id ${identityPrimaryKey},
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  version TEXT,
+  commit_sha TEXT,
+  host TEXT NOT NULL,
+  state TEXT NOT NULL,
+  message TEXT,
+  requested_at BIGINT NOT NULL,
+  finished_at BIGINT
+)`;
+}
+var DASHBOARD_ACTION_COLUMNS = "id, actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at";
+var INSERT_DASHBOARD_ACTION = `INSERT INTO dashboard_actions
+  (actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at)
+VALUES ($actor, $action, $service, $environment, $version, $commit_sha, $host, $state, $message, $requested_at, $finished_at)
+RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
+WHERE id = $id AND state = 'started'
+RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
+
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
 var LOCK_REPOSITORY = `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext($repo))`;
@@ -46930,6 +46957,11 @@ function migrations(dialect) {
 SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
 WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
       ]
+    },
+    {
+      version: 10,
+      description: "who asked a dashboard to deploy or roll back what, and how it ended",
+      statements: [dashboardActionsTable(dialect.identityPrimaryKey)]
     }
   ];
 }
@@ -46952,6 +46984,52 @@ function pendingMigrations(steps, applied, where) {
 var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
 var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
 
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input2.actor,
+    action: input2.action,
+    service: input2.service,
+    environment: input2.environment,
+    version: input2.version,
+    commit_sha: input2.commit,
+    host: input2.host,
+    state: input2.state,
+    message: input2.message,
+    requested_at: now,
+    finished_at: finished
+  });
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
+}
+
 // src/ledger/deliveries-sql.ts
 var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
 VALUES ($delivery_id, $repo, $event, $received_at)
@@ -46971,12 +47049,12 @@ function compile(sql, marker) {
     throw new Error(`a ledger statement names its parameters ($name), it has a positional ?: ${sql}`);
   }
   const names2 = [];
-  const text = sql.replace(NAMED, (_, name) => {
+  const text2 = sql.replace(NAMED, (_, name) => {
     let index = names2.indexOf(name);
     if (index < 0) index = names2.push(name) - 1;
     return marker(index + 1);
   });
-  return { text, names: names2 };
+  return { text: text2, names: names2 };
 }
 function bind2(statement2, params) {
   const given = Object.keys(params);
@@ -48416,6 +48494,16 @@ var SqlLedger = class extends ReleaseQueue {
   setServiceRepositories(service, repos, now) {
     return setServiceRepositories(this.connection, service, repos, now);
   }
+  // The dashboard's actions (dashboard-actions.ts).
+  recordDashboardAction(input2, now) {
+    return insertDashboardAction(this.connection, input2, now);
+  }
+  finishDashboardAction(id, state, message, now) {
+    return finishDashboardAction(this.connection, id, state, message, now);
+  }
+  dashboardActions(limit) {
+    return selectDashboardActions(this.connection, limit);
+  }
   async close() {
     await this.connection.close();
   }
@@ -48621,7 +48709,7 @@ function poolConfig(location, description) {
   };
 }
 function scrub(message, secrets) {
-  return secrets.reduce((text, secret) => text.replaceAll(secret, "***"), message);
+  return secrets.reduce((text2, secret) => text2.replaceAll(secret, "***"), message);
 }
 var PostgresConnection = class {
   dialect = POSTGRES_DIALECT;
@@ -48699,17 +48787,17 @@ var names = /* @__PURE__ */ new Map();
 var compile2 = compiler(POSTGRES_DIALECT.marker);
 function statement(sql, params = {}) {
   const compiled = compile2(sql);
-  const { text } = compiled;
+  const { text: text2 } = compiled;
   if (compiled.names.length === 0) {
     bind2(compiled, params);
-    return { text };
+    return { text: text2 };
   }
-  let name = names.get(text);
+  let name = names.get(text2);
   if (name === void 0) {
     name = `tranche_${names.size + 1}`;
-    names.set(text, name);
+    names.set(text2, name);
   }
-  return { name, text, values: bind2(compiled, params).map(storable) };
+  return { name, text: text2, values: bind2(compiled, params).map(storable) };
 }
 async function whileReconnecting(work) {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -49079,11 +49167,11 @@ function noticeFacts(notice) {
 }
 
 // src/notify/slack.ts
-function slackEscape(text) {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+function slackEscape(text2) {
+  return text2.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
-function cut(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+function cut(text2, max) {
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
 }
 function slackMessage(notice) {
   const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
@@ -49275,8 +49363,8 @@ var Notifier = class {
     if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
     else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
   }
-  redact(text) {
-    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+  redact(text2) {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text2);
   }
 };
 function render(kind, notice) {
@@ -49326,21 +49414,21 @@ var LONG_MESSAGE = 500;
 function clipMessage(message) {
   return clip(clipLongWords(message), LONG_MESSAGE);
 }
-function clip(text, length) {
-  return text.length <= length ? text : `${text.slice(0, length)}\u2026 (${text.length} characters)`;
+function clip(text2, length) {
+  return text2.length <= length ? text2 : `${text2.slice(0, length)}\u2026 (${text2.length} characters)`;
 }
-function clipLongWords(text) {
-  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+function clipLongWords(text2) {
+  return text2.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
 }
 function formatPath(path8) {
-  let text = "";
+  let text2 = "";
   for (const whole of path8) {
     const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
-    if (typeof segment === "number") text += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
+    if (typeof segment === "number") text2 += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
+    else text2 += `[${JSON.stringify(segment)}]`;
   }
-  return text;
+  return text2;
 }
 function formatIssue(issue2) {
   const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
@@ -49857,8 +49945,8 @@ function niceTicks(lo, hi, maxIntervals, minStep = 0) {
   }
 }
 function tickLabel(value, decimals) {
-  const text = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+  const text2 = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text2) ? text2.slice(1) : text2;
 }
 function plotAscii(series, options2 = {}) {
   const height = Math.max(MIN_HEIGHT, Math.floor(options2.height ?? DEFAULT_HEIGHT));
@@ -59334,8 +59422,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -70202,13 +70290,13 @@ function formatDuration(ms) {
     throw new RangeError(`cannot format ${ms} as a duration`);
   }
   let rest = Math.round(ms);
-  let text = "";
+  let text2 = "";
   for (const [unit, size] of PARTS) {
     const amount = Math.floor(rest / size);
     rest -= amount * size;
-    if (amount > 0) text += `${amount}${unit}`;
+    if (amount > 0) text2 += `${amount}${unit}`;
   }
-  return text === "" ? "0s" : text;
+  return text2 === "" ? "0s" : text2;
 }
 
 // src/engine/tracks.ts
@@ -70681,9 +70769,9 @@ function tryParseDuration(value) {
 function secondsToMs(seconds3) {
   return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
 }
-function parseText(text) {
-  if (SECONDS.test(text)) return secondsToMs(Number(text));
-  const match = UNITS.exec(text);
+function parseText(text2) {
+  if (SECONDS.test(text2)) return secondsToMs(Number(text2));
+  const match = UNITS.exec(text2);
   if (!match) return void 0;
   let ms = 0;
   UNIT_MS.forEach((unit, i) => {
@@ -71256,9 +71344,9 @@ var trancheConfigObject = external_exports.strictObject({
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
-function parseConfig(text, file2) {
+function parseConfig(text2, file2) {
   const lineCounter = new import_yaml4.LineCounter();
-  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const doc = (0, import_yaml4.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const [syntaxError] = doc.errors;
   if (syntaxError) {
     const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
@@ -71304,8 +71392,8 @@ function outcomeUnknown(error62) {
   return status2 === void 0 || status2 >= 500;
 }
 function redactedMessage(error62) {
-  const text = error62 instanceof Error ? error62.message : String(error62);
-  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+  const text2 = error62 instanceof Error ? error62.message : String(error62);
+  return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
 }
 var NO_RETRY = { request: { retries: 0 } };
 
@@ -71318,24 +71406,24 @@ function configName(paths) {
 }
 async function readConfig(scope, paths) {
   for (const path8 of paths) {
-    const text = await readFile2(scope, path8);
-    if (text === void 0) continue;
-    return typeof text === "string" ? parseOnce(text, path8) : text;
+    const text2 = await readFile2(scope, path8);
+    if (text2 === void 0) continue;
+    return typeof text2 === "string" ? parseOnce(text2, path8) : text2;
   }
   return { state: "missing", path: configName(paths) };
 }
-function parseOnce(text, path8) {
-  const key = `${path8}\0${text}`;
+function parseOnce(text2, path8) {
+  const key = `${path8}\0${text2}`;
   const kept = parsed.get(key);
   if (kept) return kept;
-  const config3 = parse6(text, path8);
+  const config3 = parse6(text2, path8);
   if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
   parsed.set(key, config3);
   return config3;
 }
-function parse6(text, path8) {
+function parse6(text2, path8) {
   try {
-    return { state: "loaded", loaded: parseConfig(text, path8) };
+    return { state: "loaded", loaded: parseConfig(text2, path8) };
   } catch (error62) {
     if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
     throw error62;
@@ -71417,8 +71505,8 @@ function canarySection(selection) {
     ...notes.length > 0 ? [notes.join("\n")] : []
   ];
 }
-function sentenceStart(text) {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+function sentenceStart(text2) {
+  return `${text2.charAt(0).toUpperCase()}${text2.slice(1)}`;
 }
 function markdownTable(header, rows2) {
   const shown = rows2.length > MAX_TABLE_ROWS ? rows2.slice(0, MAX_TABLE_ROWS - 1) : rows2;
@@ -71452,26 +71540,26 @@ function fitSections(sections, max, logUrl) {
       `_${left} more section(s) left out to stay within ${max.toLocaleString("en-US")} characters._${where}`
     );
   }
-  const text = kept.join("\n\n");
-  return text.length <= max ? text : `${text.slice(0, max - 2)}
+  const text2 = kept.join("\n\n");
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 2)}
 \u2026`;
 }
 function listed(names2) {
   const shown = names2.slice(0, 10).join(", ");
   return names2.length > 10 ? `${shown}, \u2026 (${names2.length - 10} more)` : shown;
 }
-function escapeCell(text) {
-  return text.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
+function escapeCell(text2) {
+  return text2.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
 }
-function escapeText(text) {
-  return text.replace(/([\\`*_[\]<>#|])/g, "\\$1");
+function escapeText(text2) {
+  return text2.replace(/([\\`*_[\]<>#|])/g, "\\$1");
 }
 
 // src/github/limits.ts
 var STATUS_DESCRIPTION_MAX = 140;
-function cut2(text, max) {
-  const chars = [...text];
-  if (chars.length <= max) return text;
+function cut2(text2, max) {
+  const chars = [...text2];
+  if (chars.length <= max) return text2;
   return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
 }
 
@@ -71547,21 +71635,21 @@ function deploymentLogger(log) {
 
 // bot/render/user-text.ts
 var ECHO_MAX = 100;
-function userText(text, max = ECHO_MAX) {
-  const line = cut3(text, max).replace(/\s+/g, " ");
+function userText(text2, max = ECHO_MAX) {
+  const line = cut3(text2, max).replace(/\s+/g, " ");
   if (line.trim() === "") return "` `";
   const fence = "`".repeat(longestBacktickRun(line) + 1);
   const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
   return `${fence}${pad}${line}${pad}${fence}`;
 }
-function cut3(text, max) {
-  if (text.length <= max) return text;
-  const kept = text.slice(0, max - 1);
+function cut3(text2, max) {
+  if (text2.length <= max) return text2;
+  const kept = text2.slice(0, max - 1);
   return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}\u2026`;
 }
-function longestBacktickRun(text) {
+function longestBacktickRun(text2) {
   let longest = 0;
-  for (const run3 of text.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
+  for (const run3 of text2.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
   return longest;
 }
 
@@ -71898,10 +71986,10 @@ function parseDeploymentPayload(payload) {
 function deploymentPayload(tranche) {
   return { tranche: trancheDeploymentSchema.parse(tranche) };
 }
-function parseJson(text) {
-  if (text.trim() === "") return {};
+function parseJson(text2) {
+  if (text2.trim() === "") return {};
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (error62) {
     throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error62.message}`);
   }
@@ -72690,9 +72778,9 @@ function rollbackSection(view) {
   });
   return [`**Rollback** (\`${view.policy}\`):`, ...lines].join("\n");
 }
-function fenced(text) {
+function fenced(text2) {
   return `\`\`\`text
-${text}
+${text2}
 \`\`\``;
 }
 
@@ -73317,8 +73405,8 @@ Usage: \`${prefix}${COMMANDS[failure2.command].usage}\`` : "";
 
 \`${prefix}help\` lists every command.`;
 }
-function sentence(text) {
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+function sentence(text2) {
+  const capital = text2.charAt(0).toUpperCase() + text2.slice(1);
   return /[.?!]$/.test(capital) ? capital : `${capital}.`;
 }
 
@@ -74201,9 +74289,9 @@ function trancheOf(payload) {
     throw error62;
   }
 }
-function parsedJson(text) {
+function parsedJson(text2) {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch {
     return void 0;
   }
