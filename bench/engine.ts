@@ -19,7 +19,7 @@ import { ShellExecutor } from '../src/exec/shell-executor.ts';
 import { SqliteLedger } from '../src/ledger/sqlite.ts';
 import { sample, type Table, TIMING_HEADER, timed, timingRow } from './harness.ts';
 
-const noopExecutor: Executor = {
+export const noopExecutor: Executor = {
   run: async () => ({
     exitCode: 0,
     signal: null,

@@ -9,6 +9,7 @@ import { botBench } from './bot.ts';
 import { engineBench } from './engine.ts';
 import { fleetBench } from './fleet.ts';
 import { machine, markdown, type Table } from './harness.ts';
+import { inventoryBench } from './inventory.ts';
 import { ledgerBench } from './ledger.ts';
 
 const suites: Record<string, () => Promise<Table[]>> = {
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<Table[]>> = {
   analysis: analysisBench,
   'analysis-prometheus': analysisPrometheusBench,
   fleet: fleetBench,
+  inventory: inventoryBench,
   bot: botBench,
 };
 

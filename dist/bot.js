@@ -15856,7 +15856,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -15879,7 +15879,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports2.LineCounter = LineCounter2;
+    exports2.LineCounter = LineCounter3;
   }
 });
 
@@ -16787,7 +16787,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options2 = {}) {
+    function parseDocument3(source, options2 = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options2);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options2);
@@ -16813,7 +16813,7 @@ var require_public_api = __commonJS({
       } else if (options2 === void 0 && reviver && typeof reviver === "object") {
         options2 = reviver;
       }
-      const doc = parseDocument2(src, options2);
+      const doc = parseDocument3(src, options2);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -16849,7 +16849,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse7;
     exports2.parseAllDocuments = parseAllDocuments;
-    exports2.parseDocument = parseDocument2;
+    exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify;
   }
 });
@@ -47201,7 +47201,7 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   updated_at = excluded.updated_at
 WHERE excluded.updated_at > target_states.updated_at
 RETURNING service`;
-var KEPT_KINDS = "('run_started', 'run_finished')";
+var KEPT_KINDS = "('run_started', 'inventory', 'run_finished')";
 var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
 WHERE at < $before AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 var PRUNE_EVENTS = `DELETE FROM events WHERE at < $before AND kind NOT IN ${KEPT_KINDS}`;
@@ -49405,6 +49405,12 @@ var UnknownEnvironmentError = class extends Error {
     this.name = "UnknownEnvironmentError";
     this.environment = environment2;
     this.known = known;
+  }
+};
+var UnreadInventoryError = class extends Error {
+  constructor(environment2, component) {
+    super(`the targets of ${environment2}/${component} come from an inventory that was not read`);
+    this.name = "UnreadInventoryError";
   }
 };
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
@@ -69882,6 +69888,11 @@ function componentHorizons(component) {
   );
 }
 
+// src/config/targets.ts
+function listedTargets(targets) {
+  return Array.isArray(targets) ? targets : [];
+}
+
 // src/config/fleet-checks.ts
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -69958,12 +69969,13 @@ function anyTargetMatches(environment2, selector) {
   const components = isRecord(environment2) ? environment2.components : void 0;
   if (!Array.isArray(components)) return true;
   return components.some(
-    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
+    (component) => isRecord(component) && // An inventory's targets are known only once it is read: it may hold one.
+    (!Array.isArray(component.targets) || component.targets.some((target) => {
       const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
       return Object.entries(selector).every(
         ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
       );
-    })
+    }))
   );
 }
 function selectorText(selector) {
@@ -69988,7 +70000,7 @@ function chooseEnvironments(config3, track2, earlier) {
     values: track2.categories.values
   };
   const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
-    (environment2) => track2.targets === void 0 || matchingTargets(config3, environment2, track2.targets).length > 0
+    (environment2) => track2.targets === void 0 || readsInventory(config3, environment2) || matchingTargets(config3, environment2, track2.targets).length > 0
   );
   const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
   if (items.length === 0) {
@@ -70016,17 +70028,20 @@ function environmentLabels(config3, environment2) {
   return { ...environmentOf(config3, environment2)?.labels ?? {} };
 }
 function matchingTargets(config3, environment2, selector) {
-  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => c.targets).filter(
+  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => listedTargets(c.targets)).filter(
     (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
   ).map((t) => t.name);
   return [...new Set(targets)];
+}
+function readsInventory(config3, environment2) {
+  return (environmentOf(config3, environment2)?.components ?? []).some((c) => !Array.isArray(c.targets));
 }
 function environmentOf(config3, environment2) {
   return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
 }
 
 // src/config/resolve.ts
-function resolveEnvironment(config3, environment2) {
+function resolveEnvironment(config3, environment2, options2 = {}) {
   const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
   if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
   return {
@@ -70036,7 +70051,7 @@ function resolveEnvironment(config3, environment2) {
     onFailure: settings.onFailure,
     ...settings.url === void 0 ? {} : { url: settings.url },
     components: settings.components.map((component) => ({
-      ...resolveComponent(component, config3.checks),
+      ...resolveComponent(component, config3.checks, environment2, options2.unread ?? "fail"),
       ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
     }))
   };
@@ -70072,12 +70087,20 @@ function resolveVerdictSettings(config3) {
   const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
   return { alpha, minSamples, minEffect, strata, rollback };
 }
-function resolveComponent(component, checks) {
+function resolveComponent(component, checks, environment2, unread) {
+  if (!Array.isArray(component.targets) && unread === "fail") {
+    throw new UnreadInventoryError(environment2, component.name);
+  }
+  const batch = component.deployBatch !== void 0;
   return {
     name: component.name,
-    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component.deploy,
-    rollback: component.rollback,
+    targets: listedTargets(component.targets).map((target) => ({
+      name: target.name,
+      labels: { ...target.labels }
+    })),
+    deploy: batch ? component.deployBatch : component.deploy,
+    rollback: batch ? component.rollbackBatch : component.rollback,
+    ...batch ? { commandsPer: "batch", checkBatch: component.checkBatch } : {},
     timeoutMs: component.timeout,
     rollout: resolveRollout(component.rollout),
     checks: component.checks.map((name) => resolveCheck(name, checks))
@@ -70162,7 +70185,7 @@ function resolveSeries(c) {
 function analysisHorizonIssues(config3, ctx) {
   if (hasIssues(ctx)) return;
   for (const environment2 of Object.keys(config3.environments)) {
-    const resolved = resolveEnvironment(config3, environment2);
+    const resolved = resolveEnvironment(config3, environment2, { unread: "no-targets" });
     resolved.components.forEach((component, index) => {
       const references = config3.environments[environment2]?.components[index]?.checks ?? [];
       for (const { check: check2, horizon } of componentHorizons(component)) {
@@ -70980,19 +71003,82 @@ var rolloutSchema = external_exports.strictObject({
   checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
   rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
 }).describe("How the targets are split into batches and how each batch is verified.");
+var inventorySchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      command: nonEmptyString().describe(
+        "Shell command, run in the config\u2019s directory when a deploy, rollback or plan starts, that prints the targets: a JSON array, or NDJSON (one target a line), each a name or a {name, labels} mapping. It gets TRANCHE_SERVICE, TRANCHE_ENVIRONMENT and TRANCHE_COMPONENT."
+      ),
+      timeout: positiveDuration.prefault("1m").describe("Time limit of the command.")
+    }).meta({ title: "inventory command" }),
+    external_exports.strictObject({
+      file: nonEmptyString().describe(
+        "A JSON (an array) or NDJSON file of targets, relative to the config\u2019s directory, read when a deploy, rollback or plan starts."
+      )
+    }).meta({ title: "inventory file" })
+  ],
+  { error: "expected { command } or { file } of an inventory" }
+).meta({
+  id: "Inventory",
+  title: "inventory",
+  description: "Targets read when a run is planned, from a command\u2019s output or a file; the run records the targets it read. See fleets.md."
+});
+var listedTargetsSchema = external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS);
+var PER_TARGET_COMMANDS = ["deploy", "rollback"];
+var PER_BATCH_COMMANDS = ["deployBatch", "rollbackBatch", "checkBatch"];
 var componentSchema = external_exports.strictObject({
   name: nonEmptyString().describe("Component name, unique within the environment."),
-  targets: external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS).describe("Where the component runs; names are unique within the component."),
-  deploy: nonEmptyString().describe(
-    "Shell command run once per target to deploy the version in TRANCHE_VERSION."
+  targets: external_exports.union([listedTargetsSchema, ...inventorySchema.options], {
+    error: "expected a list of targets, or an inventory: { command } or { file }"
+  }).describe(
+    "Where the component runs: a list (names unique within the component), or an inventory command or file read when a run is planned."
   ),
+  deploy: nonEmptyString().optional().describe("Shell command run once per target to deploy the version in TRANCHE_VERSION."),
   rollback: nonEmptyString().optional().describe(
     "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
   ),
-  timeout: positiveDuration.prefault("5m").describe("Time limit of each deploy and rollback command."),
+  deployBatch: nonEmptyString().optional().describe(
+    "Instead of deploy: shell command run once per batch; the batch\u2019s targets are in the JSON file TRANCHE_TARGETS_FILE, and it writes each target\u2019s result to TRANCHE_RESULTS_FILE (a target it does not report failed). See fleets.md."
+  ),
+  rollbackBatch: nonEmptyString().optional().describe(
+    "Instead of rollback: shell command run once per batch of touched targets going back to the same TRANCHE_VERSION, like deployBatch. Default: the deployBatch command."
+  ),
+  checkBatch: nonEmptyString().optional().describe(
+    "With deployBatch: shell command run after each batch and every bake round over the targets deployed so far, like deployBatch; a target it reports failed (or does not report) fails the batch."
+  ),
+  timeout: positiveDuration.prefault("5m").describe(
+    "Time limit of each deploy and rollback command (of each batch command, for batch commands)."
+  ),
   rollout: rolloutSchema.prefault({}),
   checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
-}).meta({ title: "component" });
+}).superRefine((component, ctx) => {
+  if (typeof component !== "object" || component === null) return;
+  const fields = component;
+  const given = (keys) => keys.filter((key) => fields[key] !== void 0);
+  const perTarget = given(PER_TARGET_COMMANDS);
+  const perBatch = given(PER_BATCH_COMMANDS);
+  if (perTarget.length > 0 && perBatch.length > 0) {
+    for (const key of perBatch) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `a component gives per-target commands (deploy, rollback) or batch commands (deployBatch, rollbackBatch, checkBatch), not both: ${key} conflicts with ${perTarget.join(" and ")}`
+      });
+    }
+  } else if (perBatch.length > 0 && fields.deployBatch === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: [perBatch[0]],
+      message: `${perBatch.join(" and ")} need deployBatch`
+    });
+  } else if (fields.deploy === void 0 && fields.deployBatch === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["deploy"],
+      message: "expected deploy (per target) or deployBatch (per batch)"
+    });
+  }
+}, ALWAYS).meta({ title: "component" });
 var environmentSchema = external_exports.strictObject({
   labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
     "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
@@ -72345,7 +72431,7 @@ async function startRelease(scope, admitted) {
       throw new Error(
         `${scope.config.state === "missing" ? "there is no" : "an invalid"} ${configName(scope.deps.configPaths)} on the default branch`
       );
-    const resolved = resolveEnvironment(loaded.config, release.environment);
+    const resolved = resolveEnvironment(loaded.config, release.environment, { unread: "no-targets" });
     const commit = release.commit ?? "";
     const version3 = release.version ?? await allocateVersion(scope, scope.settings.versions, {
       service: resolved.service,
@@ -73774,17 +73860,29 @@ async function markVerdict(scope, command, requester) {
   );
 }
 
+// src/config/inventory.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+function sourceText(source) {
+  return "command" in source ? `command ${source.command}` : `file ${source.file}`;
+}
+
 // bot/handlers/noop.ts
 async function noop5(scope, command, target) {
   const config3 = configFor(scope, command.environment);
   if (!config3.ok) return refuse(scope, target, `/noop ${command.environment}`, config3.problem);
-  const resolved = resolveEnvironment(config3.loaded.config, command.environment);
+  const resolved = resolveEnvironment(config3.loaded.config, command.environment, { unread: "no-targets" });
   const plan = planRelease(resolved.service, command.environment, resolved.components);
   const live = await liveVersion(deploymentHistory(scope), resolved.service, command.environment);
   const liveLine2 = live ? `**${command.environment}** is on \`${live}\`.` : `**${command.environment}** has no live version recorded yet.`;
+  const inventories = (config3.loaded.config.environments[command.environment]?.components ?? []).flatMap(
+    (c) => Array.isArray(c.targets) ? [] : [
+      `The targets of **${c.name}** come from its inventory (${sourceText(c.targets)}), read when the Action deploys.`
+    ]
+  );
+  const notes = [...inventories, liveLine2].join("\n\n");
   await answer(scope, target, `${renderPlanMarkdown(plan, resolved.onFailure)}
 
-${liveLine2}`);
+${notes}`);
 }
 
 // bot/handlers/promote.ts

@@ -1007,14 +1007,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text.length <= endStep)
+        return text;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1031,14 +1031,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1055,12 +1055,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1072,12 +1072,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1092,39 +1092,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text[start];
         }
       }
       return end;
@@ -6320,7 +6320,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6343,7 +6343,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -7251,7 +7251,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7277,7 +7277,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -7313,7 +7313,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -7367,6 +7367,2219 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// node_modules/semver/internal/constants.js
+var require_constants = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug2;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants();
+    var debug2 = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug2(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug2 = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version2, options) {
+        options = parseOptions(options);
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
+          } else {
+            version2 = version2.version;
+          }
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        }
+        if (version2.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug2("SemVer", version2, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version2}`);
+        }
+        this.raw = version2;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num2 = +id;
+              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
+                return num2;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug2("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug2("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug2("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse5 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      try {
+        return new SemVer(version2, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse5;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var valid = (version2, options) => {
+      const v = parse5(version2, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var clean2 = (version2, options) => {
+      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module.exports = clean2;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version2, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version2 instanceof SemVer ? version2.version : version2,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var diff = (version1, version2) => {
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var prerelease = (version2, options) => {
+      const parsed = parse5(version2, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    module.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse5 = require_parse();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      if (typeof version2 === "number") {
+        version2 = String(version2);
+      }
+      if (typeof version2 !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse5 = require_parse();
+    var constants3 = require_constants();
+    var SemVer = require_semver();
+    var truncate = (version2, truncation, options) => {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version2, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse5(versionStringToParse, options);
+    };
+    var doTruncation = (version2, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version2.version;
+      }
+      version2.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version2.minor = 0;
+          version2.patch = 0;
+          break;
+        case "minor":
+          version2.patch = 0;
+          break;
+      }
+      return version2.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key3) {
+        const value = this.map.get(key3);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key3);
+          this.map.set(key3, value);
+          return value;
+        }
+      }
+      delete(key3) {
+        return this.map.delete(key3);
+      }
+      set(key3, value) {
+        const deleted = this.delete(key3);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key3, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached2 = cache.get(memoKey);
+        if (cached2) {
+          return cached2;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug2("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug2("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug2("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version2) {
+        if (!version2) {
+          return false;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version2, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range;
+    var LRU = require_lrucache();
+    var cache = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug2("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug2("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug2("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug2("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug2("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug2("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug2("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug2("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set2, version2, options) => {
+      for (let i = 0; i < set2.length; i++) {
+        if (!set2[i].test(version2)) {
+          return false;
+        }
+      }
+      if (version2.prerelease.length && !options.includePrerelease) {
+        for (let i = 0; i < set2.length; i++) {
+          debug2(set2[i].semver);
+          if (set2[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set2[i].semver.prerelease.length > 0) {
+            const allowed = set2[i].semver;
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
+          return true;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version2, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version2, range, options) => {
+      try {
+        range = new Range(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version2);
+    };
+    module.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
+      range = new Range(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version2, range, options)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range(r1, options);
+      r2 = new Range(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions, range, options) => {
+      const set2 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options));
+      for (const version2 of v) {
+        const included = satisfies(version2, range, options);
+        if (included) {
+          prev = version2;
+          if (!first) {
+            first = version2;
+          }
+        } else {
+          if (prev) {
+            set2.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set2.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set2) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants3 = require_constants();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse5 = require_parse();
+    var valid = require_valid();
+    var clean2 = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse: parse5,
+      valid,
+      clean: clean2,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
   }
 });
 
@@ -15819,2219 +18032,6 @@ var require_lib124 = __commonJS({
   }
 });
 
-// node_modules/semver/internal/constants.js
-var require_constants = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports, module) {
-    "use strict";
-    var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH = 256;
-    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
-    9007199254740991;
-    var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-    var WHITESPACE_CHARACTERS = [
-      "	",
-      "\n",
-      "\v",
-      "\f",
-      "\r",
-      " ",
-      "\xA0",
-      "\u1680",
-      "\u2000",
-      "\u2001",
-      "\u2002",
-      "\u2003",
-      "\u2004",
-      "\u2005",
-      "\u2006",
-      "\u2007",
-      "\u2008",
-      "\u2009",
-      "\u200A",
-      "\u2028",
-      "\u2029",
-      "\u202F",
-      "\u205F",
-      "\u3000",
-      "\uFEFF"
-    ];
-    var RELEASE_TYPES = [
-      "major",
-      "premajor",
-      "minor",
-      "preminor",
-      "patch",
-      "prepatch",
-      "prerelease"
-    ];
-    module.exports = {
-      MAX_LENGTH,
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_SAFE_INTEGER,
-      WHITESPACE_CHARACTERS,
-      RELEASE_TYPES,
-      SEMVER_SPEC_VERSION,
-      FLAG_INCLUDE_PRERELEASE: 1,
-      FLAG_LOOSE: 2
-    };
-  }
-});
-
-// node_modules/semver/internal/debug.js
-var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports, module) {
-    "use strict";
-    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
-    };
-    module.exports = debug2;
-  }
-});
-
-// node_modules/semver/internal/re.js
-var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports, module) {
-    "use strict";
-    var {
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH
-    } = require_constants();
-    var debug2 = require_debug();
-    exports = module.exports = {};
-    var re = exports.re = [];
-    var safeRe = exports.safeRe = [];
-    var src = exports.src = [];
-    var safeSrc = exports.safeSrc = [];
-    var t = exports.t = {};
-    var R = 0;
-    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
-    var safeRegexReplacements = [
-      ["\\s", 1],
-      ["\\d", MAX_LENGTH],
-      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
-    ];
-    var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
-      }
-      return value;
-    };
-    var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
-      const index = R++;
-      debug2(name, index, value);
-      t[name] = index;
-      src[index] = value;
-      safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
-    };
-    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
-    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
-    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
-    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
-    createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
-    createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-    exports.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
-    exports.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-    exports.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
-    createToken("STAR", "(<|>)?=?\\s*\\*");
-    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
-    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
-  }
-});
-
-// node_modules/semver/internal/parse-options.js
-var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
-    "use strict";
-    var looseOption = Object.freeze({ loose: true });
-    var emptyOpts = Object.freeze({});
-    var parseOptions = (options) => {
-      if (!options) {
-        return emptyOpts;
-      }
-      if (typeof options !== "object") {
-        return looseOption;
-      }
-      return options;
-    };
-    module.exports = parseOptions;
-  }
-});
-
-// node_modules/semver/internal/identifiers.js
-var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports, module) {
-    "use strict";
-    var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a, b) => {
-      if (typeof a === "number" && typeof b === "number") {
-        return a === b ? 0 : a < b ? -1 : 1;
-      }
-      const anum = numeric.test(a);
-      const bnum = numeric.test(b);
-      if (anum && bnum) {
-        a = +a;
-        b = +b;
-      }
-      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
-    };
-    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
-    module.exports = {
-      compareIdentifiers,
-      rcompareIdentifiers
-    };
-  }
-});
-
-// node_modules/semver/classes/semver.js
-var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports, module) {
-    "use strict";
-    var debug2 = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
-    var { safeRe: re, t } = require_re();
-    var parseOptions = require_parse_options();
-    var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
-        return false;
-      }
-      for (let i = 0; i < identifiers.length; i++) {
-        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var SemVer = class _SemVer {
-      constructor(version2, options) {
-        options = parseOptions(options);
-        if (version2 instanceof _SemVer) {
-          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
-            return version2;
-          } else {
-            version2 = version2.version;
-          }
-        } else if (typeof version2 !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
-        }
-        if (version2.length > MAX_LENGTH) {
-          throw new TypeError(
-            `version is longer than ${MAX_LENGTH} characters`
-          );
-        }
-        debug2("SemVer", version2, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m) {
-          throw new TypeError(`Invalid Version: ${version2}`);
-        }
-        this.raw = version2;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
-        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-          throw new TypeError("Invalid major version");
-        }
-        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-          throw new TypeError("Invalid minor version");
-        }
-        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-          throw new TypeError("Invalid patch version");
-        }
-        if (!m[4]) {
-          this.prerelease = [];
-        } else {
-          this.prerelease = m[4].split(".").map((id) => {
-            if (/^[0-9]+$/.test(id)) {
-              const num2 = +id;
-              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
-                return num2;
-              }
-            }
-            return id;
-          });
-        }
-        this.build = m[5] ? m[5].split(".") : [];
-        this.format();
-      }
-      format() {
-        this.version = `${this.major}.${this.minor}.${this.patch}`;
-        if (this.prerelease.length) {
-          this.version += `-${this.prerelease.join(".")}`;
-        }
-        return this.version;
-      }
-      toString() {
-        return this.version;
-      }
-      compare(other) {
-        debug2("SemVer.compare", this.version, this.options, other);
-        if (!(other instanceof _SemVer)) {
-          if (typeof other === "string" && other === this.version) {
-            return 0;
-          }
-          other = new _SemVer(other, this.options);
-        }
-        if (other.version === this.version) {
-          return 0;
-        }
-        return this.compareMain(other) || this.comparePre(other);
-      }
-      compareMain(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.major < other.major) {
-          return -1;
-        }
-        if (this.major > other.major) {
-          return 1;
-        }
-        if (this.minor < other.minor) {
-          return -1;
-        }
-        if (this.minor > other.minor) {
-          return 1;
-        }
-        if (this.patch < other.patch) {
-          return -1;
-        }
-        if (this.patch > other.patch) {
-          return 1;
-        }
-        return 0;
-      }
-      comparePre(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.prerelease.length && !other.prerelease.length) {
-          return -1;
-        } else if (!this.prerelease.length && other.prerelease.length) {
-          return 1;
-        } else if (!this.prerelease.length && !other.prerelease.length) {
-          return 0;
-        }
-        let i = 0;
-        do {
-          const a = this.prerelease[i];
-          const b = other.prerelease[i];
-          debug2("prerelease compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      compareBuild(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        let i = 0;
-        do {
-          const a = this.build[i];
-          const b = other.build[i];
-          debug2("build compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      // preminor will bump the version up to the next minor release, and immediately
-      // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
-          if (!identifier && identifierBase === false) {
-            throw new Error("invalid increment argument: identifier is empty");
-          }
-          if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-            if (!match || match[1] !== identifier) {
-              throw new Error(`invalid identifier: ${identifier}`);
-            }
-          }
-        }
-        switch (release) {
-          case "premajor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor = 0;
-            this.major++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "preminor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "prepatch":
-            this.prerelease.length = 0;
-            this.inc("patch", identifier, identifierBase);
-            this.inc("pre", identifier, identifierBase);
-            break;
-          // If the input is a non-prerelease version, this acts the same as
-          // prepatch.
-          case "prerelease":
-            if (this.prerelease.length === 0) {
-              this.inc("patch", identifier, identifierBase);
-            }
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "release":
-            if (this.prerelease.length === 0) {
-              throw new Error(`version ${this.raw} is not a prerelease`);
-            }
-            this.prerelease.length = 0;
-            break;
-          case "major":
-            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
-              this.major++;
-            }
-            this.minor = 0;
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "minor":
-            if (this.patch !== 0 || this.prerelease.length === 0) {
-              this.minor++;
-            }
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "patch":
-            if (this.prerelease.length === 0) {
-              this.patch++;
-            }
-            this.prerelease = [];
-            break;
-          // This probably shouldn't be used publicly.
-          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-          case "pre": {
-            const base = Number(identifierBase) ? 1 : 0;
-            if (this.prerelease.length === 0) {
-              this.prerelease = [base];
-            } else {
-              let i = this.prerelease.length;
-              while (--i >= 0) {
-                if (typeof this.prerelease[i] === "number") {
-                  this.prerelease[i]++;
-                  i = -2;
-                }
-              }
-              if (i === -1) {
-                if (identifier === this.prerelease.join(".") && identifierBase === false) {
-                  throw new Error("invalid increment argument: identifier already exists");
-                }
-                this.prerelease.push(base);
-              }
-            }
-            if (identifier) {
-              let prerelease = [identifier, base];
-              if (identifierBase === false) {
-                prerelease = [identifier];
-              }
-              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-                const prereleaseBase = this.prerelease[identifier.split(".").length];
-                if (isNaN(prereleaseBase)) {
-                  this.prerelease = prerelease;
-                }
-              } else {
-                this.prerelease = prerelease;
-              }
-            }
-            break;
-          }
-          default:
-            throw new Error(`invalid increment argument: ${release}`);
-        }
-        this.raw = this.format();
-        if (this.build.length) {
-          this.raw += `+${this.build.join(".")}`;
-        }
-        return this;
-      }
-    };
-    module.exports = SemVer;
-  }
-});
-
-// node_modules/semver/functions/parse.js
-var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse5 = (version2, options, throwErrors = false) => {
-      if (version2 instanceof SemVer) {
-        return version2;
-      }
-      try {
-        return new SemVer(version2, options);
-      } catch (er) {
-        if (!throwErrors) {
-          return null;
-        }
-        throw er;
-      }
-    };
-    module.exports = parse5;
-  }
-});
-
-// node_modules/semver/functions/valid.js
-var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var valid = (version2, options) => {
-      const v = parse5(version2, options);
-      return v ? v.version : null;
-    };
-    module.exports = valid;
-  }
-});
-
-// node_modules/semver/functions/clean.js
-var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var clean2 = (version2, options) => {
-      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
-      return s ? s.version : null;
-    };
-    module.exports = clean2;
-  }
-});
-
-// node_modules/semver/functions/inc.js
-var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var inc = (version2, release, options, identifier, identifierBase) => {
-      if (typeof options === "string") {
-        identifierBase = identifier;
-        identifier = options;
-        options = void 0;
-      }
-      try {
-        return new SemVer(
-          version2 instanceof SemVer ? version2.version : version2,
-          options
-        ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = inc;
-  }
-});
-
-// node_modules/semver/functions/diff.js
-var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
-        return null;
-      }
-      const v1Higher = comparison > 0;
-      const highVersion = v1Higher ? v1 : v2;
-      const lowVersion = v1Higher ? v2 : v1;
-      const highHasPre = !!highVersion.prerelease.length;
-      const lowHasPre = !!lowVersion.prerelease.length;
-      if (lowHasPre && !highHasPre) {
-        if (!lowVersion.patch && !lowVersion.minor) {
-          return "major";
-        }
-        if (lowVersion.compareMain(highVersion) === 0) {
-          if (lowVersion.minor && !lowVersion.patch) {
-            return "minor";
-          }
-          return "patch";
-        }
-      }
-      const prefix = highHasPre ? "pre" : "";
-      if (v1.major !== v2.major) {
-        return prefix + "major";
-      }
-      if (v1.minor !== v2.minor) {
-        return prefix + "minor";
-      }
-      if (v1.patch !== v2.patch) {
-        return prefix + "patch";
-      }
-      return "prerelease";
-    };
-    module.exports = diff;
-  }
-});
-
-// node_modules/semver/functions/major.js
-var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var major = (a, loose) => new SemVer(a, loose).major;
-    module.exports = major;
-  }
-});
-
-// node_modules/semver/functions/minor.js
-var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var minor = (a, loose) => new SemVer(a, loose).minor;
-    module.exports = minor;
-  }
-});
-
-// node_modules/semver/functions/patch.js
-var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var patch = (a, loose) => new SemVer(a, loose).patch;
-    module.exports = patch;
-  }
-});
-
-// node_modules/semver/functions/prerelease.js
-var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var prerelease = (version2, options) => {
-      const parsed = parse5(version2, options);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
-    };
-    module.exports = prerelease;
-  }
-});
-
-// node_modules/semver/functions/compare.js
-var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module.exports = compare;
-  }
-});
-
-// node_modules/semver/functions/rcompare.js
-var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b, loose) => compare(b, a, loose);
-    module.exports = rcompare;
-  }
-});
-
-// node_modules/semver/functions/compare-loose.js
-var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b) => compare(a, b, true);
-    module.exports = compareLoose;
-  }
-});
-
-// node_modules/semver/functions/compare-build.js
-var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compareBuild = (a, b, loose) => {
-      const versionA = new SemVer(a, loose);
-      const versionB = new SemVer(b, loose);
-      return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
-    module.exports = compareBuild;
-  }
-});
-
-// node_modules/semver/functions/sort.js
-var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
-    module.exports = sort;
-  }
-});
-
-// node_modules/semver/functions/rsort.js
-var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
-    module.exports = rsort;
-  }
-});
-
-// node_modules/semver/functions/gt.js
-var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gt = (a, b, loose) => compare(a, b, loose) > 0;
-    module.exports = gt;
-  }
-});
-
-// node_modules/semver/functions/lt.js
-var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lt = (a, b, loose) => compare(a, b, loose) < 0;
-    module.exports = lt;
-  }
-});
-
-// node_modules/semver/functions/eq.js
-var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var eq = (a, b, loose) => compare(a, b, loose) === 0;
-    module.exports = eq;
-  }
-});
-
-// node_modules/semver/functions/neq.js
-var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
-    module.exports = neq;
-  }
-});
-
-// node_modules/semver/functions/gte.js
-var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
-    module.exports = gte;
-  }
-});
-
-// node_modules/semver/functions/lte.js
-var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
-    module.exports = lte;
-  }
-});
-
-// node_modules/semver/functions/cmp.js
-var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports, module) {
-    "use strict";
-    var eq = require_eq();
-    var neq = require_neq();
-    var gt = require_gt();
-    var gte = require_gte();
-    var lt = require_lt();
-    var lte = require_lte();
-    var cmp = (a, op, b, loose) => {
-      switch (op) {
-        case "===":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a === b;
-        case "!==":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a !== b;
-        case "":
-        case "=":
-        case "==":
-          return eq(a, b, loose);
-        case "!=":
-          return neq(a, b, loose);
-        case ">":
-          return gt(a, b, loose);
-        case ">=":
-          return gte(a, b, loose);
-        case "<":
-          return lt(a, b, loose);
-        case "<=":
-          return lte(a, b, loose);
-        default:
-          throw new TypeError(`Invalid operator: ${op}`);
-      }
-    };
-    module.exports = cmp;
-  }
-});
-
-// node_modules/semver/functions/coerce.js
-var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse5 = require_parse();
-    var { safeRe: re, t } = require_re();
-    var coerce = (version2, options) => {
-      if (version2 instanceof SemVer) {
-        return version2;
-      }
-      if (typeof version2 === "number") {
-        version2 = String(version2);
-      }
-      if (typeof version2 !== "string") {
-        return null;
-      }
-      options = options || {};
-      let match = null;
-      if (!options.rtl) {
-        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
-      } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
-          if (!match || next.index + next[0].length !== match.index + match[0].length) {
-            match = next;
-          }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
-        }
-        coerceRtlRegex.lastIndex = -1;
-      }
-      if (match === null) {
-        return null;
-      }
-      const major = match[2];
-      const minor = match[3] || "0";
-      const patch = match[4] || "0";
-      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
-    };
-    module.exports = coerce;
-  }
-});
-
-// node_modules/semver/functions/truncate.js
-var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
-    "use strict";
-    var parse5 = require_parse();
-    var constants3 = require_constants();
-    var SemVer = require_semver();
-    var truncate = (version2, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
-        return null;
-      }
-      const clonedVersion = cloneInputVersion(version2, options);
-      return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version2, options) => {
-      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse5(versionStringToParse, options);
-    };
-    var doTruncation = (version2, truncation) => {
-      if (isPrerelease(truncation)) {
-        return version2.version;
-      }
-      version2.prerelease = [];
-      switch (truncation) {
-        case "major":
-          version2.minor = 0;
-          version2.patch = 0;
-          break;
-        case "minor":
-          version2.patch = 0;
-          break;
-      }
-      return version2.format();
-    };
-    var isPrerelease = (type) => {
-      return type.startsWith("pre");
-    };
-    module.exports = truncate;
-  }
-});
-
-// node_modules/semver/internal/lrucache.js
-var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
-    "use strict";
-    var LRUCache = class {
-      constructor() {
-        this.max = 1e3;
-        this.map = /* @__PURE__ */ new Map();
-      }
-      get(key3) {
-        const value = this.map.get(key3);
-        if (value === void 0) {
-          return void 0;
-        } else {
-          this.map.delete(key3);
-          this.map.set(key3, value);
-          return value;
-        }
-      }
-      delete(key3) {
-        return this.map.delete(key3);
-      }
-      set(key3, value) {
-        const deleted = this.delete(key3);
-        if (!deleted && value !== void 0) {
-          if (this.map.size >= this.max) {
-            const firstKey = this.map.keys().next().value;
-            this.delete(firstKey);
-          }
-          this.map.set(key3, value);
-        }
-        return this;
-      }
-    };
-    module.exports = LRUCache;
-  }
-});
-
-// node_modules/semver/internal/trim-comparator-whitespace.js
-var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
-    "use strict";
-    var {
-      MAX_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      WHITESPACE_CHARACTERS
-    } = require_constants();
-    var whitespace = new Uint8Array(65536);
-    for (const char of WHITESPACE_CHARACTERS) {
-      whitespace[char.charCodeAt(0)] = 1;
-    }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
-        return start;
-      }
-      if (start >= digitRuns.start && start < digitRuns.end) {
-        return Math.min(start + limit, digitRuns.end);
-      }
-      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-        return Math.min(start + limit, digitRuns.previousEnd);
-      }
-      let end = start + 1;
-      while (isDigit(range[end])) {
-        end++;
-      }
-      digitRuns.previousStart = digitRuns.start;
-      digitRuns.previousEnd = digitRuns.end;
-      digitRuns.start = start;
-      digitRuns.end = end;
-      return Math.min(start + limit, end);
-    };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-      if (!loose && range[start] === "0") {
-        return start + 1;
-      }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
-        let end = digitsEnd + 1;
-        const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
-          end++;
-        }
-        return end;
-      }
-      return findVersionNumberEndIndex(range, start, loose, digitRuns);
-    };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-      const hyphen = range[start] === "-";
-      if (!loose && !hyphen) {
-        return start;
-      }
-      const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
-      if (end === identifierStart) {
-        if (!loose || !hyphen) {
-          return start;
-        }
-        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
-      }
-      while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findBuildIdentifierEndIndex = (range, start) => {
-      let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
-        end++;
-      }
-      return end;
-    };
-    var findBuildEndIndex = (range, start) => {
-      if (range[start] !== "+") {
-        return start;
-      }
-      let end = findBuildIdentifierEndIndex(range, start + 1);
-      if (end === start + 1) {
-        return start;
-      }
-      while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
-      let end = start;
-      for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
-        if (next === end) {
-          return start;
-        }
-        end = next;
-        if (component < 2) {
-          if (range[end] !== ".") {
-            return start;
-          }
-          end++;
-        }
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
-        return findVersionNumberEndIndex(range, start, false, digitRuns);
-      }
-      return isVersionStart(range[start]) ? start + 1 : start;
-    };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
-      for (let component = 0; component < 2; component++) {
-        if (range[end] !== ".") {
-          return end;
-        }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
-        if (next === end + 1) {
-          return end;
-        }
-        end = next;
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findVersionEndIndex = (range, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
-    };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position = matchStart;
-      if (isWhitespace(range[position])) {
-        position++;
-      }
-      if (range[position] === "<" || range[position] === ">") {
-        position++;
-      }
-      if (range[position] === "=") {
-        position++;
-      }
-      return isWhitespace(range[position]) ? position : -1;
-    };
-    var trimComparatorWhitespace = (range) => {
-      let result = "";
-      let copyFrom = 0;
-      let cursor = 0;
-      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
-        const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
-          cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
-          cursor++;
-          continue;
-        }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
-          cursor++;
-        }
-        if (!isVersionStart(range[cursor])) {
-          continue;
-        }
-        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
-        if (whitespacePosition !== -1) {
-          result += range.slice(copyFrom, whitespacePosition);
-          copyFrom = whitespacePosition + 1;
-        }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
-      }
-      return result + range.slice(copyFrom);
-    };
-    module.exports = trimComparatorWhitespace;
-  }
-});
-
-// node_modules/semver/classes/range.js
-var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports, module) {
-    "use strict";
-    var SPACE_CHARACTERS = /\s+/g;
-    var Range = class _Range {
-      constructor(range, options) {
-        options = parseOptions(options);
-        if (range instanceof _Range) {
-          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
-            return range;
-          } else {
-            return new _Range(range.raw, options);
-          }
-        }
-        if (range instanceof Comparator) {
-          this.raw = range.value;
-          this.set = [[range]];
-          this.formatted = void 0;
-          return this;
-        }
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
-        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
-        if (!this.set.length) {
-          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
-        }
-        if (this.set.length > 1) {
-          const first = this.set[0];
-          this.set = this.set.filter((c) => !isNullSet(c[0]));
-          if (this.set.length === 0) {
-            this.set = [first];
-          } else if (this.set.length > 1) {
-            for (const c of this.set) {
-              if (c.length === 1 && isAny(c[0])) {
-                this.set = [c];
-                break;
-              }
-            }
-          }
-        }
-        this.formatted = void 0;
-      }
-      get range() {
-        if (this.formatted === void 0) {
-          this.formatted = "";
-          for (let i = 0; i < this.set.length; i++) {
-            if (i > 0) {
-              this.formatted += "||";
-            }
-            const comps = this.set[i];
-            for (let k = 0; k < comps.length; k++) {
-              if (k > 0) {
-                this.formatted += " ";
-              }
-              this.formatted += comps[k].toString().trim();
-            }
-          }
-        }
-        return this.formatted;
-      }
-      format() {
-        return this.range;
-      }
-      toString() {
-        return this.range;
-      }
-      parseRange(range) {
-        range = range.replace(BUILDSTRIPRE, "");
-        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range;
-        const cached2 = cache.get(memoKey);
-        if (cached2) {
-          return cached2;
-        }
-        const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug2("hyphen replace", range);
-        range = trimComparatorWhitespace(range);
-        debug2("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug2("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug2("caret trim", range);
-        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
-        if (loose) {
-          rangeList = rangeList.filter((comp) => {
-            debug2("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
-          });
-        }
-        debug2("range list", rangeList);
-        const rangeMap = /* @__PURE__ */ new Map();
-        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
-        for (const comp of comparators) {
-          if (isNullSet(comp)) {
-            return [comp];
-          }
-          rangeMap.set(comp.value, comp);
-        }
-        if (rangeMap.size > 1 && rangeMap.has("")) {
-          rangeMap.delete("");
-        }
-        const result = [...rangeMap.values()];
-        cache.set(memoKey, result);
-        return result;
-      }
-      intersects(range, options) {
-        if (!(range instanceof _Range)) {
-          throw new TypeError("a Range is required");
-        }
-        return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
-            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
-              return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options);
-              });
-            });
-          });
-        });
-      }
-      // if ANY of the sets match ALL of its comparators, then pass
-      test(version2) {
-        if (!version2) {
-          return false;
-        }
-        if (typeof version2 === "string") {
-          try {
-            version2 = new SemVer(version2, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version2, this.options)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    module.exports = Range;
-    var LRU = require_lrucache();
-    var cache = new LRU();
-    var parseOptions = require_parse_options();
-    var Comparator = require_comparator();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var trimComparatorWhitespace = require_trim_comparator_whitespace();
-    var {
-      safeRe: re,
-      src,
-      t,
-      tildeTrimReplace,
-      caretTrimReplace
-    } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c) => c.value === "<0.0.0-0";
-    var isAny = (c) => c.value === "";
-    var isSatisfiable = (comparators, options) => {
-      let result = true;
-      const remainingComparators = comparators.slice();
-      let testComparator = remainingComparators.pop();
-      while (result && remainingComparators.length) {
-        result = remainingComparators.every((otherComparator) => {
-          return testComparator.intersects(otherComparator, options);
-        });
-        testComparator = remainingComparators.pop();
-      }
-      return result;
-    };
-    var parseComparator = (comp, options) => {
-      comp = comp.replace(re[t.BUILD], "");
-      debug2("comp", comp, options);
-      comp = replaceCarets(comp, options);
-      debug2("caret", comp);
-      comp = replaceTildes(comp, options);
-      debug2("tildes", comp);
-      comp = replaceXRanges(comp, options);
-      debug2("xrange", comp);
-      comp = replaceStars(comp, options);
-      debug2("stars", comp);
-      return comp;
-    };
-    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
-    var replaceTildes = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
-    };
-    var replaceTilde = (comp, options) => {
-      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z2 = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("tilde", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug2("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-        } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-        }
-        debug2("tilde return", ret);
-        return ret;
-      });
-    };
-    var replaceCarets = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
-    };
-    var replaceCaret = (comp, options) => {
-      debug2("caret", comp, options);
-      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z2 = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("caret", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
-          } else {
-            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
-          }
-        } else if (pr) {
-          debug2("replaceCaret pr", pr);
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
-          }
-        } else {
-          debug2("no pr");
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
-          }
-        }
-        debug2("caret return", ret);
-        return ret;
-      });
-    };
-    var replaceXRanges = (comp, options) => {
-      debug2("replaceXRanges", comp, options);
-      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
-    };
-    var replaceXRange = (comp, options) => {
-      comp = comp.trim();
-      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
-          return comp;
-        }
-        const xM = isX(M);
-        const xm = xM || isX(m);
-        const xp = xm || isX(p);
-        const anyX = xp;
-        if (gtlt === "=" && anyX) {
-          gtlt = "";
-        }
-        pr = options.includePrerelease ? "-0" : "";
-        if (xM) {
-          if (gtlt === ">" || gtlt === "<") {
-            ret = "<0.0.0-0";
-          } else {
-            ret = "*";
-          }
-        } else if (gtlt && anyX) {
-          if (xm) {
-            m = 0;
-          }
-          p = 0;
-          if (gtlt === ">") {
-            gtlt = ">=";
-            if (xm) {
-              M = +M + 1;
-              m = 0;
-              p = 0;
-            } else {
-              m = +m + 1;
-              p = 0;
-            }
-          } else if (gtlt === "<=") {
-            gtlt = "<";
-            if (xm) {
-              M = +M + 1;
-            } else {
-              m = +m + 1;
-            }
-          }
-          if (gtlt === "<") {
-            pr = "-0";
-          }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
-        } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
-        } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
-        }
-        debug2("xRange return", ret);
-        return ret;
-      });
-    };
-    var replaceStars = (comp, options) => {
-      debug2("replaceStars", comp, options);
-      return comp.trim().replace(re[t.STAR], "");
-    };
-    var replaceGTE0 = (comp, options) => {
-      debug2("replaceGTE0", comp, options);
-      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    };
-    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
-      if (isX(fM)) {
-        from = "";
-      } else if (isX(fm)) {
-        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
-      } else if (isX(fp)) {
-        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
-      } else if (fpr) {
-        from = `>=${from}`;
-      } else {
-        from = `>=${from}${incPr ? "-0" : ""}`;
-      }
-      if (isX(tM)) {
-        to = "";
-      } else if (isX(tm)) {
-        to = `<${+tM + 1}.0.0-0`;
-      } else if (isX(tp)) {
-        to = `<${tM}.${+tm + 1}.0-0`;
-      } else if (tpr) {
-        to = `<=${tM}.${tm}.${tp}-${tpr}`;
-      } else if (incPr) {
-        to = `<${tM}.${tm}.${+tp + 1}-0`;
-      } else {
-        to = `<=${to}`;
-      }
-      return `${from} ${to}`.trim();
-    };
-    var testSet = (set2, version2, options) => {
-      for (let i = 0; i < set2.length; i++) {
-        if (!set2[i].test(version2)) {
-          return false;
-        }
-      }
-      if (version2.prerelease.length && !options.includePrerelease) {
-        for (let i = 0; i < set2.length; i++) {
-          debug2(set2[i].semver);
-          if (set2[i].semver === Comparator.ANY) {
-            continue;
-          }
-          if (set2[i].semver.prerelease.length > 0) {
-            const allowed = set2[i].semver;
-            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      return true;
-    };
-  }
-});
-
-// node_modules/semver/classes/comparator.js
-var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
-    "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
-    var Comparator = class _Comparator {
-      static get ANY() {
-        return ANY;
-      }
-      constructor(comp, options) {
-        options = parseOptions(options);
-        if (comp instanceof _Comparator) {
-          if (comp.loose === !!options.loose) {
-            return comp;
-          } else {
-            comp = comp.value;
-          }
-        }
-        comp = comp.trim().split(/\s+/).join(" ");
-        debug2("comparator", comp, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.parse(comp);
-        if (this.semver === ANY) {
-          this.value = "";
-        } else {
-          this.value = this.operator + this.semver.version;
-        }
-        debug2("comp", this);
-      }
-      parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp.match(r);
-        if (!m) {
-          throw new TypeError(`Invalid comparator: ${comp}`);
-        }
-        this.operator = m[1] !== void 0 ? m[1] : "";
-        if (this.operator === "=") {
-          this.operator = "";
-        }
-        if (!m[2]) {
-          this.semver = ANY;
-        } else {
-          this.semver = new SemVer(m[2], this.options.loose);
-        }
-      }
-      toString() {
-        return this.value;
-      }
-      test(version2) {
-        debug2("Comparator.test", version2, this.options.loose);
-        if (this.semver === ANY || version2 === ANY) {
-          return true;
-        }
-        if (typeof version2 === "string") {
-          try {
-            version2 = new SemVer(version2, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        return cmp(version2, this.operator, this.semver, this.options);
-      }
-      intersects(comp, options) {
-        if (!(comp instanceof _Comparator)) {
-          throw new TypeError("a Comparator is required");
-        }
-        if (this.operator === "") {
-          if (this.value === "") {
-            return true;
-          }
-          return new Range(comp.value, options).test(this.value);
-        } else if (comp.operator === "") {
-          if (comp.value === "") {
-            return true;
-          }
-          return new Range(this.value, options).test(comp.semver);
-        }
-        options = parseOptions(options);
-        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
-          return false;
-        }
-        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
-          return false;
-        }
-        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
-          return true;
-        }
-        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        return false;
-      }
-    };
-    module.exports = Comparator;
-    var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var Range = require_range();
-  }
-});
-
-// node_modules/semver/functions/satisfies.js
-var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var satisfies = (version2, range, options) => {
-      try {
-        range = new Range(range, options);
-      } catch (er) {
-        return false;
-      }
-      return range.test(version2);
-    };
-    module.exports = satisfies;
-  }
-});
-
-// node_modules/semver/ranges/to-comparators.js
-var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
-    module.exports = toComparators;
-  }
-});
-
-// node_modules/semver/ranges/max-satisfying.js
-var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
-      let max = null;
-      let maxSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options);
-          }
-        }
-      });
-      return max;
-    };
-    module.exports = maxSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-satisfying.js
-var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
-      let min = null;
-      let minSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
-            minSV = new SemVer(min, options);
-          }
-        }
-      });
-      return min;
-    };
-    module.exports = minSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-version.js
-var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var gt = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
-      let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
-            case ">":
-              if (compver.prerelease.length === 0) {
-                compver.patch++;
-              } else {
-                compver.prerelease.push(0);
-              }
-              compver.raw = compver.format();
-            /* fallthrough */
-            case "":
-            case ">=":
-              if (!setMin || gt(compver, setMin)) {
-                setMin = compver;
-              }
-              break;
-            case "<":
-            case "<=":
-              break;
-            /* istanbul ignore next */
-            default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
-          }
-        });
-        if (setMin && (!minver || gt(minver, setMin))) {
-          minver = setMin;
-        }
-      }
-      if (minver && range.test(minver)) {
-        return minver;
-      }
-      return null;
-    };
-    module.exports = minVersion;
-  }
-});
-
-// node_modules/semver/ranges/valid.js
-var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var validRange = (range, options) => {
-      try {
-        return new Range(range, options).range || "*";
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = validRange;
-  }
-});
-
-// node_modules/semver/ranges/outside.js
-var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var gt = require_gt();
-    var lt = require_lt();
-    var lte = require_lte();
-    var gte = require_gte();
-    var outside = (version2, range, hilo, options) => {
-      version2 = new SemVer(version2, options);
-      range = new Range(range, options);
-      let gtfn, ltefn, ltfn, comp, ecomp;
-      switch (hilo) {
-        case ">":
-          gtfn = gt;
-          ltefn = lte;
-          ltfn = lt;
-          comp = ">";
-          ecomp = ">=";
-          break;
-        case "<":
-          gtfn = lt;
-          ltefn = gte;
-          ltfn = gt;
-          comp = "<";
-          ecomp = "<=";
-          break;
-        default:
-          throw new TypeError('Must provide a hilo val of "<" or ">"');
-      }
-      if (satisfies(version2, range, options)) {
-        return false;
-      }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let high = null;
-        let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
-          }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
-          }
-        });
-        if (high.operator === comp || high.operator === ecomp) {
-          return false;
-        }
-        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
-          return false;
-        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    module.exports = outside;
-  }
-});
-
-// node_modules/semver/ranges/gtr.js
-var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var gtr = (version2, range, options) => outside(version2, range, ">", options);
-    module.exports = gtr;
-  }
-});
-
-// node_modules/semver/ranges/ltr.js
-var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var ltr = (version2, range, options) => outside(version2, range, "<", options);
-    module.exports = ltr;
-  }
-});
-
-// node_modules/semver/ranges/intersects.js
-var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var intersects = (r1, r2, options) => {
-      r1 = new Range(r1, options);
-      r2 = new Range(r2, options);
-      return r1.intersects(r2, options);
-    };
-    module.exports = intersects;
-  }
-});
-
-// node_modules/semver/ranges/simplify.js
-var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
-    "use strict";
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    module.exports = (versions, range, options) => {
-      const set2 = [];
-      let first = null;
-      let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version2 of v) {
-        const included = satisfies(version2, range, options);
-        if (included) {
-          prev = version2;
-          if (!first) {
-            first = version2;
-          }
-        } else {
-          if (prev) {
-            set2.push([first, prev]);
-          }
-          prev = null;
-          first = null;
-        }
-      }
-      if (first) {
-        set2.push([first, null]);
-      }
-      const ranges = [];
-      for (const [min, max] of set2) {
-        if (min === max) {
-          ranges.push(min);
-        } else if (!max && min === v[0]) {
-          ranges.push("*");
-        } else if (!max) {
-          ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
-        } else {
-          ranges.push(`${min} - ${max}`);
-        }
-      }
-      const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
-    };
-  }
-});
-
-// node_modules/semver/ranges/subset.js
-var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    var subset = (sub, dom, options = {}) => {
-      if (sub === dom) {
-        return true;
-      }
-      sub = new Range(sub, options);
-      dom = new Range(dom, options);
-      let sawNonNull = false;
-      OUTER: for (const simpleSub of sub.set) {
-        for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options);
-          sawNonNull = sawNonNull || isSub !== null;
-          if (isSub) {
-            continue OUTER;
-          }
-        }
-        if (sawNonNull) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
-    var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options) => {
-      if (sub === dom) {
-        return true;
-      }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
-          return true;
-        } else if (options.includePrerelease) {
-          sub = minimumVersionWithPreRelease;
-        } else {
-          sub = minimumVersion;
-        }
-      }
-      if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options.includePrerelease) {
-          return true;
-        } else {
-          dom = minimumVersion;
-        }
-      }
-      const eqSet = /* @__PURE__ */ new Set();
-      let gt, lt;
-      for (const c of sub) {
-        if (c.operator === ">" || c.operator === ">=") {
-          gt = higherGT(gt, c, options);
-        } else if (c.operator === "<" || c.operator === "<=") {
-          lt = lowerLT(lt, c, options);
-        } else {
-          eqSet.add(c.semver);
-        }
-      }
-      if (eqSet.size > 1) {
-        return null;
-      }
-      let gtltComp;
-      if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
-        if (gtltComp > 0) {
-          return null;
-        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
-          return null;
-        }
-      }
-      for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
-          return null;
-        }
-        if (lt && !satisfies(eq, String(lt), options)) {
-          return null;
-        }
-        for (const c of dom) {
-          if (!satisfies(eq, String(c), options)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      let higher, lower;
-      let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
-      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
-        needDomLTPre = false;
-      }
-      for (const c of dom) {
-        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
-        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
-        if (gt) {
-          if (needDomGTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
-              needDomGTPre = false;
-            }
-          }
-          if (c.operator === ">" || c.operator === ">=") {
-            higher = higherGT(gt, c, options);
-            if (higher === c && higher !== gt) {
-              return false;
-            }
-          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
-            return false;
-          }
-        }
-        if (lt) {
-          if (needDomLTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
-              needDomLTPre = false;
-            }
-          }
-          if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options);
-            if (lower === c && lower !== lt) {
-              return false;
-            }
-          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
-            return false;
-          }
-        }
-        if (!c.operator && (lt || gt) && gtltComp !== 0) {
-          return false;
-        }
-      }
-      if (gt && hasDomLT && !lt && gtltComp !== 0) {
-        return false;
-      }
-      if (lt && hasDomGT && !gt && gtltComp !== 0) {
-        return false;
-      }
-      if (needDomGTPre || needDomLTPre) {
-        return false;
-      }
-      return true;
-    };
-    var higherGT = (a, b, options) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options);
-      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
-    };
-    var lowerLT = (a, b, options) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options);
-      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
-    };
-    module.exports = subset;
-  }
-});
-
-// node_modules/semver/index.js
-var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
-    "use strict";
-    var internalRe = require_re();
-    var constants3 = require_constants();
-    var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse5 = require_parse();
-    var valid = require_valid();
-    var clean2 = require_clean();
-    var inc = require_inc();
-    var diff = require_diff();
-    var major = require_major();
-    var minor = require_minor();
-    var patch = require_patch();
-    var prerelease = require_prerelease();
-    var compare = require_compare();
-    var rcompare = require_rcompare();
-    var compareLoose = require_compare_loose();
-    var compareBuild = require_compare_build();
-    var sort = require_sort();
-    var rsort = require_rsort();
-    var gt = require_gt();
-    var lt = require_lt();
-    var eq = require_eq();
-    var neq = require_neq();
-    var gte = require_gte();
-    var lte = require_lte();
-    var cmp = require_cmp();
-    var coerce = require_coerce();
-    var truncate = require_truncate();
-    var Comparator = require_comparator();
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var toComparators = require_to_comparators();
-    var maxSatisfying = require_max_satisfying();
-    var minSatisfying = require_min_satisfying();
-    var minVersion = require_min_version();
-    var validRange = require_valid2();
-    var outside = require_outside();
-    var gtr = require_gtr();
-    var ltr = require_ltr();
-    var intersects = require_intersects();
-    var simplifyRange = require_simplify();
-    var subset = require_subset();
-    module.exports = {
-      parse: parse5,
-      valid,
-      clean: clean2,
-      inc,
-      diff,
-      major,
-      minor,
-      patch,
-      prerelease,
-      compare,
-      rcompare,
-      compareLoose,
-      compareBuild,
-      sort,
-      rsort,
-      gt,
-      lt,
-      eq,
-      neq,
-      gte,
-      lte,
-      cmp,
-      coerce,
-      truncate,
-      Comparator,
-      Range,
-      satisfies,
-      toComparators,
-      maxSatisfying,
-      minSatisfying,
-      minVersion,
-      validRange,
-      outside,
-      gtr,
-      ltr,
-      intersects,
-      simplifyRange,
-      subset,
-      SemVer,
-      re: internalRe.re,
-      src: internalRe.src,
-      tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
-    };
-  }
-});
-
 // node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
 var require_main86 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
@@ -18976,7 +18976,7 @@ var require_textParsers = __commonJS({
       }
       return value;
     };
-    var parseJsonArray = function(value) {
+    var parseJsonArray2 = function(value) {
       if (!value) {
         return null;
       }
@@ -19056,8 +19056,8 @@ var require_textParsers = __commonJS({
       register2(17, parseByteA);
       register2(114, JSON.parse.bind(JSON));
       register2(3802, JSON.parse.bind(JSON));
-      register2(199, parseJsonArray);
-      register2(3807, parseJsonArray);
+      register2(199, parseJsonArray2);
+      register2(3807, parseJsonArray2);
       register2(3907, parseStringArray);
       register2(2951, parseStringArray);
       register2(791, parseStringArray);
@@ -19725,11 +19725,11 @@ var require_utils2 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha256(text2) {
-      return await subtleCrypto.digest("SHA-256", text2);
+    async function sha256(text) {
+      return await subtleCrypto.digest("SHA-256", text);
     }
-    async function hashByName(hashName, text2) {
-      return await subtleCrypto.digest(hashName, text2);
+    async function hashByName(hashName, text) {
+      return await subtleCrypto.digest(hashName, text);
     }
     async function hmacSha256(keyBuffer, msg) {
       const key3 = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -19950,21 +19950,21 @@ var require_sasl = __commonJS({
         throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
       }
     }
-    function isPrintableChars(text2) {
-      if (typeof text2 !== "string") {
+    function isPrintableChars(text) {
+      if (typeof text !== "string") {
         throw new TypeError("SASL: text must be a string");
       }
-      return text2.split("").map((_, i) => text2.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
     }
-    function isBase64(text2) {
-      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text2);
+    function isBase64(text) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
     }
-    function parseAttributePairs(text2) {
-      if (typeof text2 !== "string") {
+    function parseAttributePairs(text) {
+      if (typeof text !== "string") {
         throw new TypeError("SASL: attribute pairs text must be a string");
       }
       return new Map(
-        text2.split(",").map((attrValue) => {
+        text.split(",").map((attrValue) => {
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
@@ -20846,9 +20846,9 @@ var require_messages = __commonJS({
     };
     exports.ReadyForQueryMessage = ReadyForQueryMessage;
     var CommandCompleteMessage = class {
-      constructor(length, text2) {
+      constructor(length, text) {
         this.length = length;
-        this.text = text2;
+        this.text = text;
         this.name = "commandComplete";
       }
     };
@@ -21029,8 +21029,8 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text2) => {
-      return writer.addCString(text2).flush(
+    var query = (text) => {
+      return writer.addCString(text).flush(
         81
         /* code.query */
       );
@@ -21147,8 +21147,8 @@ var require_serializer = __commonJS({
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
-      const text2 = `${msg.type}${msg.name || ""}`;
-      return cstringMessage(67, text2);
+      const text = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text);
     };
     var copyData = (chunk) => {
       return writer.add(chunk).flush(
@@ -21420,8 +21420,8 @@ var require_parser2 = __commonJS({
       return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
     };
     var parseCommandCompleteMessage = (reader) => {
-      const text2 = reader.cstring();
-      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text2);
+      const text = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
     };
     var parseCopyData = (reader, length) => {
       const chunk = reader.bytes(length - 4);
@@ -21585,7 +21585,7 @@ var require_dist2 = __commonJS({
     function parse5(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve3) => stream.on("end", () => resolve3()));
+      return new Promise((resolve4) => stream.on("end", () => resolve4()));
     }
   }
 });
@@ -21808,8 +21808,8 @@ var require_connection = __commonJS({
         }
         return this.stream.write(buffer);
       }
-      query(text2) {
-        this._send(serialize.query(text2));
+      query(text) {
+        this._send(serialize.query(text));
       }
       // send parse message
       parse(query) {
@@ -22354,12 +22354,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve3, reject) => {
+        return new this._Promise((resolve4, reject) => {
           this._connect((error63) => {
             if (error63) {
               reject(error63);
             } else {
-              resolve3(this);
+              resolve4(this);
             }
           });
         });
@@ -22741,8 +22741,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config2, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve3, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve3(res);
+            result = new this._Promise((resolve4, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve4(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -22842,8 +22842,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve3) => {
-            this.connection.once("end", resolve3);
+          return new this._Promise((resolve4) => {
+            this.connection.once("end", resolve4);
           });
         }
       }
@@ -22892,8 +22892,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve3, reject) {
-        res = resolve3;
+      const result = new Promise2(function(resolve4, reject) {
+        res = resolve4;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -22954,7 +22954,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve3) => resolve3(f()));
+        return new Promise2((resolve4) => resolve4(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -23204,9 +23204,9 @@ var require_pg_pool = __commonJS({
         this._idle.push(new IdleItem(client, idleListener, tid));
         this._pulseQueue();
       }
-      query(text2, values, cb) {
-        if (typeof text2 === "function") {
-          const response2 = promisify(this.Promise, text2);
+      query(text, values, cb) {
+        if (typeof text === "function") {
+          const response2 = promisify(this.Promise, text);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -23234,7 +23234,7 @@ var require_pg_pool = __commonJS({
           client.once("error", onError);
           this.log("dispatching query");
           try {
-            client.query(text2, values, (err2, res) => {
+            client.query(text, values, (err2, res) => {
               this.log("query dispatched");
               client.removeListener("error", onError);
               if (clientReleased) {
@@ -23349,8 +23349,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve3, reject) {
-          this._once("end", resolve3);
+        function(resolve4, reject) {
+          this._once("end", resolve4);
           this._once("error", reject);
         }.bind(this)
       );
@@ -23529,12 +23529,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve3, reject) => {
+      return new this._Promise((resolve4, reject) => {
         this._connect((error63) => {
           if (error63) {
             reject(error63);
           } else {
-            resolve3(this);
+            resolve4(this);
           }
         });
       });
@@ -23558,8 +23558,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config2, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve3, reject) => {
-            resolveOut = resolve3;
+          result = new this._Promise((resolve4, reject) => {
+            resolveOut = resolve4;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -23622,8 +23622,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve3, reject) {
-          cb = (err) => err ? reject(err) : resolve3();
+        result = new this._Promise(function(resolve4, reject) {
+          cb = (err) => err ? reject(err) : resolve4();
         });
       }
       const doEnd = function() {
@@ -25963,9 +25963,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -26003,12 +26003,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -28275,8 +28275,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise2 = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -30527,12 +30527,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -31202,12 +31202,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -31686,16 +31686,16 @@ var require_client3 = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -31706,7 +31706,7 @@ var require_client3 = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -31757,7 +31757,7 @@ var require_client3 = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -31769,7 +31769,7 @@ var require_client3 = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -32105,8 +32105,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -33375,7 +33375,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -33388,7 +33388,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -33407,7 +33407,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -33424,7 +33424,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -33494,18 +33494,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -33762,9 +33762,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -33987,9 +33987,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -34274,9 +34274,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -34368,9 +34368,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -38233,7 +38233,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -38309,7 +38309,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status,
                 statusText,
                 headersList,
@@ -38352,7 +38352,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -42093,8 +42093,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms2).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms2).unref();
       });
     }
     module.exports = {
@@ -43076,11 +43076,11 @@ var require_lib133 = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve3) {
-          resolve3(value);
+        return value instanceof P ? value : new P(function(resolve4) {
+          resolve4(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve3, reject) {
+      return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -43096,7 +43096,7 @@ var require_lib133 = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -43183,26 +43183,26 @@ var require_lib133 = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve3(output2.toString());
+              resolve4(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
             const chunks2 = [];
             this.message.on("data", (chunk) => {
               chunks2.push(chunk);
             });
             this.message.on("end", () => {
-              resolve3(Buffer.concat(chunks2));
+              resolve4(Buffer.concat(chunks2));
             });
           }));
         });
@@ -43410,14 +43410,14 @@ var require_lib133 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve3(res);
+                resolve4(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -43661,12 +43661,12 @@ var require_lib133 = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve3) => setTimeout(() => resolve3(), ms2));
+          return new Promise((resolve4) => setTimeout(() => resolve4(), ms2));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -43674,7 +43674,7 @@ var require_lib133 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve3(response);
+              resolve4(response);
             }
             function dateTimeDeserializer(key3, value) {
               if (typeof value === "string") {
@@ -43713,7 +43713,7 @@ var require_lib133 = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve3(response);
+              resolve4(response);
             }
           }));
         });
@@ -44177,8 +44177,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve4, reject) {
+            return setTimeout(resolve4, t);
           });
         }
         computePenalty() {
@@ -44389,15 +44389,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve3, returned, task;
+          var args, cb, error63, reject, resolve4, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve4(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -44412,13 +44412,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve3;
-          resolve3 = reject = null;
+          var promise2, reject, resolve4;
+          resolve4 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve3 = _resolve;
+            resolve4 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve4, reject });
           this._tryToRun();
           return promise2;
         }
@@ -44819,14 +44819,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve4, reject) => {
                 if (finished()) {
-                  return resolve3();
+                  return resolve4();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve4();
                     }
                   });
                 }
@@ -44919,9 +44919,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve4, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve4)(args3);
                 });
               });
             };
@@ -45044,7 +45044,7 @@ var require_light = __commonJS({
 });
 
 // src/action/main.ts
-import { dirname as dirname3, relative as relative2, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/errors.ts
 var ConfigError = class extends Error {
@@ -45066,6 +45066,12 @@ var UnknownEnvironmentError = class extends Error {
     this.known = known;
   }
 };
+var UnreadInventoryError = class extends Error {
+  constructor(environment, component) {
+    super(`the targets of ${environment}/${component} come from an inventory that was not read`);
+    this.name = "UnreadInventoryError";
+  }
+};
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 var LONG_WORD = 120;
 var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
@@ -45073,21 +45079,21 @@ var LONG_MESSAGE = 500;
 function clipMessage(message) {
   return clip(clipLongWords(message), LONG_MESSAGE);
 }
-function clip(text2, length) {
-  return text2.length <= length ? text2 : `${text2.slice(0, length)}\u2026 (${text2.length} characters)`;
+function clip(text, length) {
+  return text.length <= length ? text : `${text.slice(0, length)}\u2026 (${text.length} characters)`;
 }
-function clipLongWords(text2) {
-  return text2.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+function clipLongWords(text) {
+  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
 }
 function formatPath(path) {
-  let text2 = "";
+  let text = "";
   for (const whole of path) {
     const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
-    if (typeof segment === "number") text2 += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
-    else text2 += `[${JSON.stringify(segment)}]`;
+    if (typeof segment === "number") text += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
   }
-  return text2;
+  return text;
 }
 function formatIssue(issue3) {
   const position = issue3.line === void 0 ? "" : `:${issue3.line}:${issue3.column ?? 1}`;
@@ -45095,65 +45101,8 @@ function formatIssue(issue3) {
   return `${issue3.file}${position}${path === "" ? "" : ` ${path}`}: ${issue3.message}`;
 }
 
-// src/config/load.ts
+// src/config/inventory.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
-
-// src/config/issues.ts
-function findingsOf(issues, base = []) {
-  return issues.flatMap((issue3) => findingsOfIssue(issue3, [...base, ...toConfigPath(issue3.path)]));
-}
-function findingsOfIssue(issue3, path) {
-  switch (issue3.code) {
-    case "unrecognized_keys": {
-      const messages = issue3.message.split("\n");
-      return issue3.keys.map((key3, i) => ({
-        path: [...path, key3],
-        message: messages[i] ?? messages[0] ?? "",
-        at: "key"
-      }));
-    }
-    case "invalid_union": {
-      const branch = intendedBranch(issue3.errors);
-      return branch ? findingsOf(branch, path) : [{ path, message: issue3.message, at: "value" }];
-    }
-    default:
-      return [{ path, message: issue3.message, at: isMissing(issue3) ? "parent" : "value" }];
-  }
-}
-function toConfigPath(path) {
-  return path.map((segment) => typeof segment === "number" ? segment : String(segment));
-}
-function isMissing(issue3) {
-  return issue3.code === "invalid_type" && issue3.input === void 0 && issue3.path.length > 0;
-}
-function intendedBranch(branches) {
-  const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
-  scored.sort((a, b) => a.score - b.score);
-  const [best, runnerUp] = scored;
-  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
-  return mixesForms(best.issues, branches) ? void 0 : best.issues;
-}
-function mixesForms(best, branches) {
-  const unknown3 = rootUnknownKeys(best);
-  return branches.some(
-    (other) => other !== best && !other.some((issue3) => issue3.path.length === 0 && issue3.code === "invalid_type") && unknown3.some((key3) => !rootUnknownKeys(other).includes(key3))
-  );
-}
-function rootUnknownKeys(issues) {
-  return issues.flatMap(
-    (issue3) => issue3.path.length === 0 && issue3.code === "unrecognized_keys" ? issue3.keys : []
-  );
-}
-function shallowProblems(issues) {
-  let score = 0;
-  for (const issue3 of issues) {
-    if (issue3.path.length === 0 && issue3.code === "invalid_type") score += 100;
-    else if (issue3.path.length === 0 && issue3.code === "unrecognized_keys") score += issue3.keys.length;
-    else if (issue3.path.length === 1 && isMissing(issue3)) score += 1;
-  }
-  return score;
-}
 
 // src/config/locate.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -45280,618 +45229,6 @@ function editDistance(a, b) {
     previous = current;
   }
   return previous[b.length] ?? 0;
-}
-
-// src/engine/arms.ts
-function analysisArms(component, deployed, baseline) {
-  const done = new Set(deployed.map((t) => t.name));
-  const known = new Map(component.targets.map((t) => [t.name, t]));
-  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
-  const labels = Object.entries(baseline?.labels ?? {});
-  const baselines = candidates.filter(
-    (t) => !done.has(t.name) && labels.every(([key3, value]) => t.labels[key3] === value)
-  );
-  return { canaries: [...deployed], baselines };
-}
-function armsLabel(arms) {
-  const c = arms.canaries.length;
-  const b = arms.baselines.length;
-  return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
-}
-function comparisonsOf(component, batches, baseline) {
-  let deployed = [];
-  let count2 = 0;
-  for (const batch of batches) {
-    deployed = [...deployed, ...batch];
-    if (analysisArms(component, deployed, baseline).baselines.length > 0) count2 += 1;
-  }
-  return Math.max(1, count2);
-}
-
-// src/engine/categories.ts
-var COVERAGES = ["all", "pairwise"];
-function selectCanaries(targets, spec) {
-  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
-  const universe = new Universe();
-  const candidates = distinctCandidates(targets, spec, universe);
-  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
-  return {
-    labels: [...spec.labels],
-    coverage: spec.coverage,
-    canaries: chosen.map((c) => ({
-      target: c.target.name,
-      labels: categoryLabels(c.target, spec.labels),
-      covers: describeCovers(c, universe)
-    })),
-    required: universe.size,
-    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
-    ...declaredValueReport(targets, spec)
-  };
-}
-function hasCategoryLabels(targets, spec) {
-  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
-}
-var Universe = class {
-  names = [];
-  ids = /* @__PURE__ */ new Map();
-  get size() {
-    return this.names.length;
-  }
-  id(name) {
-    let id = this.ids.get(name);
-    if (id === void 0) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
-};
-function labelOf(target, label) {
-  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
-}
-function categoryLabels(target, labels) {
-  const out = {};
-  for (const label of labels) {
-    const value = labelOf(target, label);
-    if (value !== void 0) out[label] = value;
-  }
-  return out;
-}
-function term(label, value) {
-  return value === void 0 ? `${label} unset` : `${label}=${value}`;
-}
-function elementNames(target, spec) {
-  const values = spec.labels.map((label) => labelOf(target, label));
-  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
-  const names2 = [];
-  spec.labels.forEach((label, i) => {
-    if (values[i] !== void 0) names2.push(term(label, values[i]));
-  });
-  for (let i = 0; i < spec.labels.length; i++) {
-    for (let j = i + 1; j < spec.labels.length; j++) {
-      if (values[i] === void 0 || values[j] === void 0) continue;
-      names2.push(
-        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
-      );
-    }
-  }
-  return names2;
-}
-function distinctCandidates(targets, spec, universe) {
-  const seen = /* @__PURE__ */ new Set();
-  const candidates = [];
-  targets.forEach((target, index) => {
-    const key3 = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
-    if (seen.has(key3)) return;
-    seen.add(key3);
-    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
-  });
-  return candidates;
-}
-function greedyCover(candidates, size, elementsOf) {
-  const covered = new Uint8Array(size);
-  const taken = new Uint8Array(candidates.length);
-  const chosen = [];
-  for (let left = size; left > 0; ) {
-    let best = -1;
-    let bestGain = 0;
-    for (let i = 0; i < candidates.length; i++) {
-      if (taken[i]) continue;
-      let gain = 0;
-      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
-      if (gain > bestGain) {
-        best = i;
-        bestGain = gain;
-      }
-    }
-    if (best < 0) break;
-    taken[best] = 1;
-    const pick2 = candidates[best];
-    for (const e of elementsOf(pick2)) covered[e] = 1;
-    chosen.push(pick2);
-    left -= bestGain;
-  }
-  return chosen;
-}
-function describeCovers(candidate, universe) {
-  const names2 = candidate.elements.map((e) => universe.names[e]);
-  const pairs = names2.filter((n) => n.includes(" \xD7 "));
-  return pairs.length > 0 ? pairs : names2;
-}
-function pairwiseLowerBound(targets, labels) {
-  let bound2 = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const single2 = /* @__PURE__ */ new Set();
-    for (const t of targets) {
-      const v = labelOf(t, labels[i]);
-      if (v !== void 0) single2.add(v);
-    }
-    bound2 = Math.max(bound2, single2.size);
-    for (let j = i + 1; j < labels.length; j++) {
-      const pairs = /* @__PURE__ */ new Set();
-      for (const t of targets) {
-        const a = labelOf(t, labels[i]);
-        const b = labelOf(t, labels[j]);
-        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
-      }
-      bound2 = Math.max(bound2, pairs.size);
-    }
-  }
-  return bound2;
-}
-function declaredValueReport(targets, spec) {
-  const missing = [];
-  const undeclared = [];
-  const unlabelled = [];
-  for (const label of spec.labels) {
-    const carried = /* @__PURE__ */ new Set();
-    const lacking = [];
-    for (const t of targets) {
-      const v = labelOf(t, label);
-      if (v === void 0) lacking.push(t.name);
-      else carried.add(v);
-    }
-    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
-    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
-    if (!declared) continue;
-    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
-    const known = new Set(declared);
-    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
-  }
-  return { missing, undeclared, unlabelled };
-}
-
-// src/engine/plan.ts
-function batchSizes(n, rollout) {
-  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
-  const sizes = [];
-  let size = Math.max(1, Math.min(rollout.first, cap));
-  for (let left = n; left > 0; ) {
-    const take = Math.min(size, left);
-    sizes.push(take);
-    left -= take;
-    size = Math.min(cap, Math.ceil(size * rollout.growth));
-  }
-  return sizes;
-}
-function planBatches(targets, rollout) {
-  const batches = [];
-  let offset = 0;
-  for (const size of batchSizes(targets.length, rollout)) {
-    batches.push(targets.slice(offset, offset + size));
-    offset += size;
-  }
-  return batches;
-}
-function componentCanaries(component) {
-  const { categories } = component;
-  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
-  return selectCanaries(component.targets, categories);
-}
-function componentBatches(component, canaries = componentCanaries(component)) {
-  if (!canaries) return planBatches(component.targets, component.rollout);
-  const chosen = new Set(canaries.canaries.map((c) => c.target));
-  const first = component.targets.filter((t) => chosen.has(t.name));
-  const rest = component.targets.filter((t) => !chosen.has(t.name));
-  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
-  return [first, ...planBatches(rest, growing)];
-}
-function planRelease(service, environment, components) {
-  return {
-    service,
-    environment,
-    components: components.map((component) => {
-      const canaries = componentCanaries(component);
-      const planned = {
-        name: component.name,
-        batches: componentBatches(component, canaries).map((batch) => ({
-          targets: batch.map((target) => target.name),
-          bakeSeconds: component.rollout.bakeMs / 1e3
-        }))
-      };
-      if (canaries) planned.canaries = canaries;
-      return planned;
-    })
-  };
-}
-
-// src/stats/beta-mixture.ts
-var import_math_base_special_betainc = __toESM(require_lib122(), 1);
-var import_math_base_special_betaln = __toESM(require_lib124(), 1);
-function logMixtureE(k, n, p0, prior, side) {
-  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
-  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
-  if (n === 0) return 0;
-  const upper = side === "above";
-  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
-  const mass = logTail(p0, prior.a, prior.b, upper);
-  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
-}
-function betaPrior(mean, concentration) {
-  return { a: concentration * mean, b: concentration * (1 - mean) };
-}
-function upperConfidenceBound(k, n, alpha, priorFor) {
-  if (n <= 0) return 1;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
-  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
-  let hi = 1 - 1e-12;
-  if (!rejects(hi)) return 1;
-  if (rejects(lo)) return lo;
-  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
-    const mid = (lo + hi) / 2;
-    if (rejects(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-function logTail(x, a, b, upper) {
-  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
-  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
-}
-
-// src/stats/decision.ts
-var MAX_REPORTED_LOG_E = 700;
-function reportedE(logE) {
-  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
-}
-
-// src/stats/sign-test.ts
-var UNIFORM = { a: 1, b: 1 };
-function signTest(canary, baseline, options) {
-  if (canary.length !== baseline.length) {
-    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
-  }
-  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
-  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
-  const shift = options.nullShift ?? 0;
-  if (!(shift >= 0)) throw new RangeError("nullShift must be at least 0");
-  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
-  const alpha = options.alpha / sides.length;
-  const results = sides.map((side) => oneSided(canary, baseline, side, alpha, shift));
-  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
-  const upper = Math.max(...results.map((r) => r.upper));
-  const threshold = 1 / alpha;
-  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
-  return {
-    decision,
-    eValue: reportedE(worst.logE),
-    threshold,
-    pairs: worst.pairs,
-    worse: worst.worse,
-    estimate: worst.estimate,
-    upper
-  };
-}
-function oneSided(canary, baseline, side, alpha, shift) {
-  let pairs = 0;
-  let worse = 0;
-  const ratios = [];
-  for (const [i, c] of canary.entries()) {
-    const b = baseline[i];
-    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
-    const [bad, good] = side === "increase" ? [c, b] : [b, c];
-    const allowed = good * (1 + shift);
-    if (bad !== allowed) {
-      pairs++;
-      if (bad > allowed) worse++;
-    }
-    if (bad > 0 && good > 0) ratios.push(bad / good);
-  }
-  const logE = signLogE(worse, pairs);
-  ratios.sort((x, y) => x - y);
-  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
-}
-function signLogE(worse, pairs) {
-  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
-}
-function minimumPairs(alpha) {
-  const threshold = Math.log(1 / alpha);
-  let n = 1;
-  while (signLogE(n, n) < threshold) n++;
-  return n;
-}
-function ratioBound(sorted, alpha) {
-  const n = sorted.length;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
-  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
-  let lo = 0;
-  let hi = n;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (rejects(mid)) lo = mid;
-    else hi = mid;
-  }
-  return sorted[n - lo - 1];
-}
-function median(sorted) {
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-// src/checks/check-specs.ts
-function isAnalysisCheck(check2) {
-  return check2.kind === "analysis";
-}
-
-// src/render/ascii-plot.ts
-var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
-var THRESHOLD_GLYPH = "=";
-var DEFAULT_WIDTH = 72;
-var DEFAULT_HEIGHT = 20;
-var MIN_HEIGHT = 5;
-var MIN_FRAME_COLUMNS = 10;
-function niceTicks(lo, hi, maxIntervals, minStep = 0) {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi))
-    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
-  let from = Math.min(lo, hi);
-  let to = Math.max(lo, hi);
-  if (from === to) {
-    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
-    from -= pad;
-    to += pad;
-  }
-  const intervals = Math.max(1, Math.floor(maxIntervals));
-  let exponent = Math.floor(Math.log10((to - from) / intervals));
-  for (; ; ) {
-    for (const factor of [1, 2, 5]) {
-      const step2 = clean(factor * 10 ** exponent);
-      if (step2 < minStep) continue;
-      const first = Math.floor(from / step2 + 1e-9);
-      const last = Math.ceil(to / step2 - 1e-9);
-      if (last - first <= intervals) {
-        const values = [];
-        for (let i = first; i <= last; i++) values.push(clean(i * step2));
-        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
-        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
-      }
-    }
-    exponent += 1;
-  }
-}
-function tickLabel(value, decimals) {
-  const text2 = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text2) ? text2.slice(1) : text2;
-}
-function plotAscii(series, options = {}) {
-  const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
-  const xStart = options.xStart ?? 0;
-  const threshold = options.threshold && Number.isFinite(options.threshold.value) ? options.threshold : void 0;
-  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
-  const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
-  const headerRows = heading !== "" || options.yUnit ? 1 : 0;
-  const rows2 = height - headerRows - 1;
-  const yTicks = yAxis(series, threshold?.value, rows2);
-  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
-  const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
-  const left = labelWidth + 1;
-  const right = threshold ? threshold.label.length + 1 : 0;
-  const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
-  const columns = width - left - right;
-  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count2 <= 1 ? xStart - 1 : xStart;
-  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
-  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
-  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
-  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
-  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
-  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
-  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
-  if (thresholdRow !== void 0) {
-    const line = grid[thresholdRow] ?? [];
-    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
-  }
-  for (const [i, s] of series.entries()) {
-    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
-  }
-  const lines = [];
-  if (headerRows) {
-    const unit = (options.yUnit ?? "").padStart(labelWidth);
-    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
-    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
-  }
-  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
-  for (const [r, line] of grid.entries()) {
-    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
-    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
-    lines.push(`${label} ${line.join("")}${mark}`);
-  }
-  lines.push(xLabelLine(xTicks, colOf, left, width));
-  return lines.map((l) => l.trimEnd()).join("\n");
-}
-function glyph(index) {
-  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
-}
-function yAxis(series, threshold, rows2) {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
-    if (!Number.isFinite(y)) continue;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  if (lo > hi) [lo, hi] = [0, 1];
-  const intervals = Math.floor((rows2 - 1) / 2);
-  const ticks = niceTicks(lo, hi, intervals);
-  if (threshold === void 0) return ticks;
-  const half = ticks.step / 2;
-  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
-    return niceTicks(lo, threshold + half, intervals);
-  }
-  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
-    return niceTicks(threshold - half, hi, intervals);
-  }
-  return ticks;
-}
-function frame(rows2, columns, yTickRows, xTickCols) {
-  const grid = Array.from(
-    { length: rows2 },
-    (_, r) => Array.from({ length: columns }, (_2, c) => {
-      const edgeRow = r === 0 || r === rows2 - 1;
-      const edgeCol = c === 0 || c === columns - 1;
-      if (edgeRow && edgeCol) return "+";
-      if (edgeRow) return "-";
-      return edgeCol ? "|" : " ";
-    })
-  );
-  const set2 = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < columns) line[c] = "+";
-  };
-  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set2(r, c);
-  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set2(r, c);
-  return grid;
-}
-function drawSeries(grid, points, mark, colOf, rowOf) {
-  const put = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < line.length) line[c] = mark;
-  };
-  for (const [k, y] of points.entries()) {
-    if (!Number.isFinite(y)) continue;
-    const next = points[k + 1];
-    const c0 = colOf(k);
-    const r0 = rowOf(y);
-    put(r0, c0);
-    if (next === void 0 || !Number.isFinite(next)) continue;
-    const c1 = colOf(k + 1);
-    const r1 = rowOf(next);
-    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
-    for (let s = 1; s <= steps; s++) {
-      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
-    }
-  }
-}
-function xLabelLine(ticks, colOf, left, width) {
-  let line = "";
-  for (const value of ticks.values) {
-    const label = tickLabel(value, ticks.decimals);
-    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
-    if (start < line.length + (line === "" ? 0 : 1)) continue;
-    line = line.padEnd(start) + label;
-  }
-  return line;
-}
-function clean(value) {
-  const rounded = Number(value.toPrecision(12));
-  return rounded === 0 ? 0 : rounded;
-}
-
-// src/render/verdict.ts
-function formatValue(value, unit) {
-  const text2 = value.toFixed(2);
-  return `${text2 === "-0.00" ? "0.00" : text2}${unit ? ` ${unit}` : ""}`;
-}
-function isCritical(s) {
-  return s.max !== void 0 && s.value > s.max || s.min !== void 0 && s.value < s.min;
-}
-function verdictLine(s) {
-  const value = formatValue(s.value, s.unit);
-  if (s.max !== void 0 && s.value > s.max) {
-    return `CRITICAL: ${s.name} (${value}) is greater than maximum allowed (${formatValue(s.max, s.unit)})`;
-  }
-  if (s.min !== void 0 && s.value < s.min) {
-    return `CRITICAL: ${s.name} (${value}) is less than minimum allowed (${formatValue(s.min, s.unit)})`;
-  }
-  const limits2 = [
-    s.min !== void 0 ? `min ${formatValue(s.min, s.unit)}` : void 0,
-    s.max !== void 0 ? `max ${formatValue(s.max, s.unit)}` : void 0
-  ].filter((l) => l !== void 0);
-  return `OK: ${s.name} (${value}) is within limits (${limits2.length > 0 ? limits2.join(", ") : "none set"})`;
-}
-function worstPoint(series) {
-  const points = series.points;
-  if (points.length === 0) return void 0;
-  const highest = points.reduce((a, b) => b.value > a.value ? b : a);
-  const lowest = points.reduce((a, b) => b.value < a.value ? b : a);
-  if (series.max !== void 0 && highest.value > series.max) return highest;
-  if (series.min !== void 0 && lowest.value < series.min) return lowest;
-  if (series.max !== void 0) return highest;
-  if (series.min !== void 0) return lowest;
-  return points.at(-1);
-}
-var LOG_FLOOR = 1e-6;
-function plotted(series) {
-  if (series.scale !== "log") {
-    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
-  }
-  const transform2 = (v) => Math.log10(Math.max(v, LOG_FLOOR));
-  const measure = [series.metric, series.unit].filter((s) => s !== void 0).join(", ");
-  return {
-    values: series.points.map((p) => transform2(p.value)),
-    transform: transform2,
-    axis: `log10 ${measure || "value"}`
-  };
-}
-function checkVerdict(series) {
-  const worst = worstPoint(series);
-  if (!worst) return void 0;
-  const metric = series.scale === "log" && series.metric ? ` ${series.metric}` : "";
-  return verdictLine({
-    name: `${series.check}${metric} on ${worst.target}`,
-    value: worst.value,
-    max: series.max,
-    min: series.min,
-    unit: series.unit
-  });
-}
-function checkReport(series, options = {}) {
-  const verdict = checkVerdict(series);
-  const worst = worstPoint(series);
-  const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
-  const { values, transform: transform2, axis } = plotted(series);
-  const limit = series.max !== void 0 && !minBroken ? { value: transform2(series.max), label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: transform2(series.min), label: `min ${formatValue(series.min, series.unit)}` } : void 0;
-  const n = series.points.length;
-  const plot = plotAscii([{ points: values }], {
-    ...options,
-    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}${series.scale === "log" ? ", log scale" : ""}`,
-    yUnit: axis,
-    threshold: limit,
-    xStart: 1
-  });
-  return verdict ? `${plot}
-${verdict}` : plot;
-}
-
-// src/stats/deviation.ts
-function deviation(series, baseline, offsetSeconds = 0) {
-  const byTime = /* @__PURE__ */ new Map();
-  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
-  let total = 0;
-  let points = 0;
-  for (const point of series) {
-    const other = byTime.get(millis(point.at));
-    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
-    total += Math.abs(point.value - other);
-    points++;
-  }
-  return { value: points > 0 ? total / points : Number.NaN, points };
-}
-function millis(seconds4) {
-  return Math.round(seconds4 * 1e3);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -50961,7 +50298,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -50971,7 +50308,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -50982,7 +50319,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key3);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -51046,7 +50383,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -55244,8 +54581,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text) => {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 };
 function getUnitTypeFromNumber(number5) {
   const abs = Math.abs(number5);
@@ -65611,720 +64948,158 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/checks/outcome.ts
-function seconds(ms2) {
-  return `${(ms2 / 1e3).toFixed(2)} s`;
-}
-function lastLine(text2, max = 200) {
-  const lines = text2.split(/\r?\n/);
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]?.trim();
-    if (line) return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
-  }
-  return "";
-}
-function errorText(error63) {
-  const parts = [];
-  let current = error63;
-  for (let depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
-    const text2 = current instanceof Error ? current.message : String(current);
-    if (text2 && !parts.includes(text2)) parts.push(text2);
-    current = current instanceof Error ? current.cause : void 0;
-  }
-  return parts.join(": ") || "unknown error";
-}
-
-// src/checks/prometheus-client.ts
-var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
-var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
-var dataSchema = external_exports.discriminatedUnion("resultType", [
-  external_exports.object({
-    resultType: external_exports.literal("vector"),
-    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
-  }),
-  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
-  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
-  external_exports.object({
-    resultType: external_exports.literal("matrix"),
-    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
-  })
-]);
-var bodySchema = external_exports.object({
-  status: external_exports.enum(["success", "error"]),
-  data: external_exports.unknown().optional(),
-  errorType: external_exports.string().optional(),
-  error: external_exports.string().optional(),
-  warnings: external_exports.array(external_exports.string()).optional()
-});
-async function instantQuery(server, query, time3, options) {
-  const answer = await call(server, "/api/v1/query", { query, time: String(time3) }, options);
-  if (!answer.ok) return answer;
-  const data = answer.data;
-  if (data.resultType === "vector") {
-    return { ok: true, data: data.result.map((s) => ({ metric: s.metric, value: parseValue(s.value[1]) })) };
-  }
-  if (data.resultType === "scalar")
-    return { ok: true, data: [{ metric: {}, value: parseValue(data.result[1]) }] };
+// src/engine/categories.ts
+var COVERAGES = ["all", "pairwise"];
+function selectCanaries(targets, spec) {
+  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
+  const universe = new Universe();
+  const candidates = distinctCandidates(targets, spec, universe);
+  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
   return {
-    ok: false,
-    message: `expected a vector or scalar from an instant query, got a ${data.resultType}`
+    labels: [...spec.labels],
+    coverage: spec.coverage,
+    canaries: chosen.map((c) => ({
+      target: c.target.name,
+      labels: categoryLabels(c.target, spec.labels),
+      covers: describeCovers(c, universe)
+    })),
+    required: universe.size,
+    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
+    ...declaredValueReport(targets, spec)
   };
 }
-async function rawSamples(server, selector, time3, options) {
-  const answer = await call(server, "/api/v1/query", { query: selector, time: String(time3) }, options);
-  if (!answer.ok) return answer;
-  return matrixSeries(answer.data, "a range-vector selector");
+function hasCategoryLabels(targets, spec) {
+  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
 }
-async function rangeQuery(server, query, range, options) {
-  const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
-  const answer = await call(server, "/api/v1/query_range", params, options);
-  if (!answer.ok) return answer;
-  return matrixSeries(answer.data, "a range query");
-}
-function matrixSeries(data, from) {
-  if (data.resultType !== "matrix")
-    return { ok: false, message: `expected a matrix from ${from}, got a ${data.resultType}` };
-  return {
-    ok: true,
-    data: data.result.map((s) => ({
-      metric: s.metric,
-      values: s.values.map(([at, value]) => ({ at, value: parseValue(value) }))
-    }))
-  };
-}
-function parseValue(text2) {
-  if (text2 === "+Inf" || text2 === "Inf") return Number.POSITIVE_INFINITY;
-  if (text2 === "-Inf") return Number.NEGATIVE_INFINITY;
-  if (text2 === "NaN") return Number.NaN;
-  const value = Number(text2);
-  return text2.trim() === "" ? Number.NaN : value;
-}
-function labelsText(metric) {
-  const pairs = Object.entries(metric).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-  return `{${pairs.join(", ")}}`;
-}
-async function call(server, path, params, options) {
-  const url2 = `${server.replace(/\/+$/, "")}${path}`;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-  const onAbort = () => controller.abort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    const response = await options.fetchImpl(url2, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams(params).toString(),
-      signal: controller.signal,
-      redirect: "manual"
-    });
-    const text2 = await response.text();
-    return interpret(url2, response.status, text2);
-  } catch (error63) {
-    if (options.signal?.aborted) return { ok: false, message: "cancelled" };
-    if (controller.signal.aborted)
-      return { ok: false, message: `POST ${url2} timed out after ${seconds(options.timeoutMs)}` };
-    return { ok: false, message: `POST ${url2} failed: ${errorText(error63)}` };
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
+var Universe = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  get size() {
+    return this.names.length;
   }
-}
-function interpret(url2, status, text2) {
-  let json2;
-  try {
-    json2 = JSON.parse(text2);
-  } catch {
-    const snippet = text2.trim().slice(0, 120);
-    return {
-      ok: false,
-      message: `POST ${url2} answered ${status} with a body that is not JSON${snippet ? `: ${snippet}` : ""}`
-    };
-  }
-  const body = bodySchema.safeParse(json2);
-  if (!body.success)
-    return {
-      ok: false,
-      message: `POST ${url2} answered ${status} with JSON that is not a Prometheus API response`
-    };
-  const { status: outcome, error: error63, errorType, warnings } = body.data;
-  if (outcome === "error" || status < 200 || status >= 300) {
-    const why = error63 ? `${errorType ? `${errorType}: ` : ""}${error63}` : `HTTP ${status}`;
-    return { ok: false, message: `Prometheus answered ${status}: ${why}` };
-  }
-  if (warnings && warnings.length > 0) {
-    return { ok: false, message: `Prometheus warned that the result may be partial: ${warnings.join("; ")}` };
-  }
-  const data = dataSchema.safeParse(body.data.data);
-  if (!data.success)
-    return { ok: false, message: `POST ${url2} answered with data that is not a Prometheus result` };
-  return { ok: true, data: data.data };
-}
-
-// src/checks/promql-template.ts
-var PLACEHOLDER = /^\{([A-Za-z][\w.-]*)\}/;
-function fillQuery(template, values) {
-  const problems = [];
-  let out = "";
-  let i = 0;
-  while (i < template.length) {
-    const ch = template[i];
-    if (ch === '"' || ch === "'" || ch === "`") {
-      const end = closingQuote(template, i);
-      if (end < 0)
-        return { ok: false, message: `query ${template}: unterminated string starting at ${i + 1}` };
-      const regex2 = /[=!]~\s*$/.test(template.slice(0, i));
-      out += ch + fillString(template.slice(i + 1, end), ch, regex2, values, problems) + ch;
-      i = end + 1;
-      continue;
+  id(name) {
+    let id = this.ids.get(name);
+    if (id === void 0) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
     }
-    const match = PLACEHOLDER.exec(template.slice(i));
-    if (match) {
-      out += fillCode(match[0], match[1], values, problems);
-      i += match[0].length;
-      continue;
-    }
-    out += ch;
-    i++;
+    return id;
   }
-  return problems.length > 0 ? { ok: false, message: `query ${template}: ${problems.join("; ")}` } : { ok: true, query: out };
+};
+function labelOf(target, label) {
+  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
 }
-function closingQuote(text2, start) {
-  const quote = text2[start];
-  for (let i = start + 1; i < text2.length; i++) {
-    if (quote !== "`" && text2[i] === "\\") i++;
-    else if (text2[i] === quote) return i;
-  }
-  return -1;
-}
-function fillString(body, quote, regex2, values, problems) {
-  return body.replace(/\{([A-Za-z][\w.-]*)\}/g, (whole, name) => {
-    const single2 = values.strings?.[name];
-    const list = values.lists?.[name];
-    if (single2 !== void 0) return escapeFor(regex2 ? quoteMeta(single2) : single2, quote, name, problems);
-    if (list !== void 0) {
-      if (!regex2) {
-        problems.push(`${whole} holds several values: use it in a regex matcher, e.g. instance=~"${whole}"`);
-        return whole;
-      }
-      return escapeFor(`(?:${list.map(quoteMeta).join("|")})`, quote, name, problems);
-    }
-    if (values.tokens?.[name] !== void 0) {
-      problems.push(`${whole} is a duration: put it outside quotes, e.g. [${whole}]`);
-      return whole;
-    }
-    problems.push(unknown2(whole, values));
-    return whole;
-  });
-}
-function fillCode(whole, name, values, problems) {
-  const token = values.tokens?.[name];
-  if (token !== void 0) return token;
-  if (values.strings?.[name] !== void 0 || values.lists?.[name] !== void 0) {
-    problems.push(`${whole} must stand inside a quoted label value, e.g. instance="${whole}"`);
-  } else {
-    problems.push(unknown2(whole, values));
-  }
-  return whole;
-}
-function unknown2(whole, values) {
-  if (whole.startsWith("{labels.")) return `the target has no label "${whole.slice(8, -1)}" for ${whole}`;
-  const known = [
-    ...Object.keys(values.strings ?? {}),
-    ...Object.keys(values.lists ?? {}),
-    ...Object.keys(values.tokens ?? {})
-  ].filter((name) => !name.startsWith("labels."));
-  return `unknown placeholder ${whole}; known: ${known.map((n) => `{${n}}`).join(", ")}, {labels.KEY}`;
-}
-function quoteMeta(value) {
-  return value.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
-}
-function escapeFor(value, quote, name, problems) {
-  if (quote === "`") {
-    if (value.includes("`")) problems.push(`{${name}} contains a backtick, which a raw string cannot hold`);
-    return value;
-  }
-  let out = "";
-  for (const ch of value) {
-    const code = ch.codePointAt(0);
-    if (ch === "\\" || ch === quote) out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "	") out += "\\t";
-    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
+function categoryLabels(target, labels) {
+  const out = {};
+  for (const label of labels) {
+    const value = labelOf(target, label);
+    if (value !== void 0) out[label] = value;
   }
   return out;
 }
-
-// src/checks/prometheus.ts
-async function runPrometheusCheck(spec, context3, options, signal) {
-  const threshold = spec.max !== void 0 || spec.min !== void 0 ? { max: spec.max, min: spec.min } : void 0;
-  const base = {
-    unit: spec.unit,
-    threshold,
-    metric: spec.deviation ? "deviation" : spec.range?.reduce ?? "value"
-  };
-  const values = targetValues(spec, context3);
-  const filled = fillQuery(spec.query, values);
-  if (!filled.ok) return { ...base, status: "error", message: filled.message };
-  const query = { fetchImpl: options.fetchImpl, timeoutMs: spec.timeoutMs, signal };
-  const time3 = options.now() / 1e3;
-  if (!spec.range) {
-    const answer = await instantQuery(spec.server, filled.query, time3, query);
-    const one = single(answer, context3.target.name);
-    if (!one.ok) return { ...base, status: one.status, message: one.message };
-    return judge(spec, one.value, base);
-  }
-  const { rangeMs, stepMs, reduce: reduce2 } = spec.range;
-  const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
-  const series = singleSeries(
-    await rangeQuery(spec.server, filled.query, window2, query),
-    context3.target.name
-  );
-  if (!series.ok) return { ...base, status: series.status, message: series.message };
-  if (!spec.deviation) {
-    const reduced = reduceSeries(
-      series.values.map((p) => p.value),
-      reduce2
-    );
-    if (!reduced.ok)
-      return { ...base, status: reduced.status, message: `${reduce2} of the series: ${reduced.message}` };
-    return judge(spec, reduced.value, base);
-  }
-  const historyMs = spec.deviation.historyMs ?? 0;
-  const baselineTemplate = spec.deviation.baseline ?? spec.query;
-  const baselineQuery = fillQuery(baselineTemplate, values);
-  if (!baselineQuery.ok) return { ...base, status: "error", message: `baseline ${baselineQuery.message}` };
-  const shift = historyMs / 1e3;
-  const baselineWindow = { start: window2.start - shift, end: window2.end - shift, step: window2.step };
-  const baseline = singleSeries(
-    await rangeQuery(spec.server, baselineQuery.query, baselineWindow, query),
-    `the baseline of ${context3.target.name}`
-  );
-  if (!baseline.ok) return { ...base, status: baseline.status, message: `baseline: ${baseline.message}` };
-  const result = deviation(series.values, baseline.values, shift);
-  if (result.points === 0) {
-    return {
-      ...base,
-      status: "no_data",
-      message: "the series and its baseline share no time with values on both sides"
-    };
-  }
-  return judge(spec, result.value, base, "Deviation");
+function term(label, value) {
+  return value === void 0 ? `${label} unset` : `${label}=${value}`;
 }
-function targetValues(spec, context3) {
-  const strings = {
-    target: context3.target.name,
-    service: context3.service,
-    environment: context3.environment,
-    component: context3.component,
-    version: context3.version
-  };
-  for (const [key3, value] of Object.entries(context3.target.labels)) strings[`labels.${key3}`] = value;
-  const tokens = spec.range ? { range: promDuration(spec.range.rangeMs) } : {};
-  return { strings, tokens };
-}
-function single(answer, target) {
-  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
-  if (answer.data.length === 0)
-    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
-  if (answer.data.length > 1)
-    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
-  return finite(answer.data[0].value);
-}
-function singleSeries(answer, target) {
-  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
-  const [first] = answer.data;
-  if (!first || first.values.length === 0)
-    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
-  if (answer.data.length > 1)
-    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
-  return { ok: true, values: first.values };
-}
-function tooMany(metrics) {
-  const shown = metrics.slice(0, 3).map(labelsText).join(", ");
-  return `the query returned ${metrics.length} series (${shown}${metrics.length > 3 ? ", \u2026" : ""}); a check needs one: aggregate with sum(), max() or avg()`;
-}
-function finite(value) {
-  if (Number.isNaN(value))
-    return {
-      ok: false,
-      status: "no_data",
-      message: "the query returned NaN (0/0: no requests in the window?)"
-    };
-  if (!Number.isFinite(value))
-    return {
-      ok: false,
-      status: "error",
-      message: `the query returned ${value > 0 ? "+Inf" : "-Inf"} (a division by zero?)`
-    };
-  return { ok: true, value };
-}
-function reduceSeries(values, reduce2) {
-  const bad = values.find((v) => !Number.isFinite(v));
-  if (bad !== void 0) return finite(bad);
-  switch (reduce2) {
-    case "last":
-      return { ok: true, value: values.at(-1) };
-    case "max":
-      return { ok: true, value: Math.max(...values) };
-    case "min":
-      return { ok: true, value: Math.min(...values) };
-    case "mean":
-      return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
-  }
-}
-function judge(spec, value, base, name = spec.name) {
-  const input2 = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
-  return { ...base, status: isCritical(input2) ? "fail" : "pass", value, message: verdictLine(input2) };
-}
-function promDuration(ms2) {
-  return ms2 >= 1e3 ? `${Math.round(ms2 / 1e3)}s` : `${Math.max(1, Math.round(ms2))}ms`;
-}
-
-// src/checks/analysis-horizon.ts
-function analysisHorizon(spec, rollout, comparisons) {
-  const problems = scrapeProblems(spec, rollout);
-  const alpha = spec.alpha / Math.max(1, comparisons);
-  const metric = spec.metric;
-  if (metric.type === "counts") {
-    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
-    return { earliestFailMs: first, earliestPassMs: first, problems };
-  }
-  if (metric.test.kind === "mann-whitney") {
-    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
-    if (end === void 0)
-      problems.push(
-        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+function elementNames(target, spec) {
+  const values = spec.labels.map((label) => labelOf(target, label));
+  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
+  const names2 = [];
+  spec.labels.forEach((label, i) => {
+    if (values[i] !== void 0) names2.push(term(label, values[i]));
+  });
+  for (let i = 0; i < spec.labels.length; i++) {
+    for (let j = i + 1; j < spec.labels.length; j++) {
+      if (values[i] === void 0 || values[j] === void 0) continue;
+      names2.push(
+        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
       );
-    return { earliestFailMs: end, earliestPassMs: end, problems };
-  }
-  const needed = stepsNeeded(metric, alpha);
-  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
-  if (at === void 0) {
-    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
-    );
-  }
-  return { earliestFailMs: at, earliestPassMs: at, problems };
-}
-function stepsNeeded(metric, alpha) {
-  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
-}
-function firstLookAfter(ms2, rollout) {
-  if (ms2 > rollout.bakeMs) return void 0;
-  const every = Math.max(1, rollout.checkIntervalMs);
-  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
-}
-function scrapeProblems(spec, rollout) {
-  const scrape = spec.scrapeIntervalMs;
-  if (scrape === void 0) return [];
-  const problems = [];
-  if (rollout.bakeMs < scrape)
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
-    );
-  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
-    problems.push(
-      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
-    );
-  return problems;
-}
-function componentHorizons(component) {
-  const batches = componentBatches(component);
-  return component.checks.flatMap(
-    (check2) => isAnalysisCheck(check2) ? [
-      {
-        check: check2,
-        horizon: analysisHorizon(
-          check2,
-          component.rollout,
-          comparisonsOf(component, batches, check2.baseline)
-        )
-      }
-    ] : []
-  );
-}
-
-// src/config/fleet-checks.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config2, ctx) {
-  if (isRecord(config2)) declaredValueIssues(config2.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path, ctx) {
-  if (!isRecord(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config2, ctx) {
-  if (!isRecord(config2) || !isRecord(config2.requires) || typeof config2.service !== "string") return;
-  if (!Object.hasOwn(config2.requires, config2.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config2.service],
-    message: `a service cannot require itself (${config2.service}); list the services it depends on`
-  });
-}
-function trackIssues(config2, ctx) {
-  if (!isRecord(config2) || !Array.isArray(config2.tracks)) return;
-  const environments = isRecord(config2.environments) ? config2.environments : {};
-  config2.tracks.forEach((track, index) => {
-    if (!isRecord(track)) return;
-    if (index === 0 && track.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
     }
-    if (track.environments === void 0 && track.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
+  }
+  return names2;
+}
+function distinctCandidates(targets, spec, universe) {
+  const seen = /* @__PURE__ */ new Set();
+  const candidates = [];
+  targets.forEach((target, index) => {
+    const key3 = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
+    if (seen.has(key3)) return;
+    seen.add(key3);
+    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
+  });
+  return candidates;
+}
+function greedyCover(candidates, size, elementsOf) {
+  const covered = new Uint8Array(size);
+  const taken = new Uint8Array(candidates.length);
+  const chosen = [];
+  for (let left = size; left > 0; ) {
+    let best = -1;
+    let bestGain = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      let gain = 0;
+      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
     }
-    declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track.environments)) return;
-    track.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path,
-          message: `no target of ${name} carries ${selectorText(track.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment, selector) {
-  const components = isRecord(environment) ? environment.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component) => isRecord(component) && Array.isArray(component.targets) && component.targets.some((target) => {
-      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
-      );
-    })
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
-}
-
-// src/config/track-environments.ts
-function trackEnvironments(config2) {
-  const earlier = /* @__PURE__ */ new Set();
-  return (config2.tracks ?? []).map((track) => {
-    const chosen = chooseEnvironments(config2, track, earlier);
-    for (const environment of chosen.environments) earlier.add(environment);
-    return chosen;
-  });
-}
-function chooseEnvironments(config2, track, earlier) {
-  const listed2 = track.environments;
-  if (track.categories === void 0) return { track: track.name, environments: [...listed2 ?? []] };
-  const spec = {
-    labels: [...track.categories.labels],
-    coverage: track.categories.coverage,
-    values: track.categories.values
-  };
-  const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
-    (environment) => track.targets === void 0 || matchingTargets(config2, environment, track.targets).length > 0
-  );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
-  if (items.length === 0) {
-    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
-    const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
-    return { track: track.name, environments: [], problem: `${none} ${why}` };
+    if (best < 0) break;
+    taken[best] = 1;
+    const pick2 = candidates[best];
+    for (const e of elementsOf(pick2)) covered[e] = 1;
+    chosen.push(pick2);
+    left -= bestGain;
   }
-  if (!hasCategoryLabels(items, spec)) {
-    return {
-      track: track.name,
-      environments: [],
-      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
-    };
-  }
-  const selection = selectCanaries(items, spec);
-  return { track: track.name, environments: selection.canaries.map((c) => c.target), selection };
+  return chosen;
 }
-function trackChoiceIssues(config2, ctx) {
-  trackEnvironments(config2).forEach((choice, index) => {
-    if (choice.problem === void 0) return;
-    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
-  });
+function describeCovers(candidate, universe) {
+  const names2 = candidate.elements.map((e) => universe.names[e]);
+  const pairs = names2.filter((n) => n.includes(" \xD7 "));
+  return pairs.length > 0 ? pairs : names2;
 }
-function environmentLabels(config2, environment) {
-  return { ...environmentOf(config2, environment)?.labels ?? {} };
-}
-function matchingTargets(config2, environment, selector) {
-  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => c.targets).filter(
-    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-  ).map((t) => t.name);
-  return [...new Set(targets)];
-}
-function environmentOf(config2, environment) {
-  return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
-}
-
-// src/config/resolve.ts
-function resolveEnvironment(config2, environment) {
-  const settings = Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
-  if (!settings) throw new UnknownEnvironmentError(environment, Object.keys(config2.environments));
-  return {
-    service: config2.service,
-    versionTemplate: config2.version,
-    labels: { ...settings.labels },
-    onFailure: settings.onFailure,
-    ...settings.url === void 0 ? {} : { url: settings.url },
-    components: settings.components.map((component) => ({
-      ...resolveComponent(component, config2.checks),
-      ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
-    }))
-  };
-}
-function resolveCategories(categories) {
-  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
-}
-function resolveConstraints(config2) {
-  if (config2.requires === void 0 && config2.migrations === void 0) return void 0;
-  const constraints = { requires: { ...config2.requires ?? {} } };
-  if (config2.migrations) {
-    constraints.migrations = { schema: config2.migrations.schema, reads: [...config2.migrations.reads] };
-  }
-  return constraints;
-}
-function resolveComponent(component, checks) {
-  return {
-    name: component.name,
-    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component.deploy,
-    rollback: component.rollback,
-    timeoutMs: component.timeout,
-    rollout: resolveRollout(component.rollout),
-    checks: component.checks.map((name) => resolveCheck(name, checks))
-  };
-}
-function resolveRollout(rollout) {
-  return {
-    first: rollout.first,
-    growth: rollout.growth,
-    maxBatch: rollout.maxBatch,
-    parallel: rollout.parallel,
-    bakeMs: rollout.bake,
-    checkIntervalMs: rollout.checkEvery,
-    rollbackParallel: rollout.rollbackParallel
-  };
-}
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
-  if ("http" in check2) {
-    const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
-    const auth2 = requestAuth(check2.http);
-    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth2 };
-  }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
-  const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
-}
-function requestAuth(c) {
-  if (c.auth === void 0 && c.headers === void 0) return void 0;
-  return { ...c.auth, headers: c.headers };
-}
-function resolvePrometheus(name, c) {
-  return {
-    kind: "prometheus",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    query: c.query,
-    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
-    max: c.max,
-    min: c.min,
-    unit: c.unit,
-    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
-    timeoutMs: c.timeout
-  };
-}
-function resolveAnalysis(name, c) {
-  return {
-    kind: "analysis",
-    observes: "batch",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
-    alpha: c.alpha,
-    onInconclusive: c.onInconclusive,
-    failOn: c.failOn,
-    scrapeIntervalMs: c.scrapeInterval,
-    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
-    timeoutMs: c.timeout
-  };
-}
-function resolveSeries(c) {
-  return {
-    type: "series",
-    query: c.query,
-    stepMs: c.step,
-    direction: c.direction,
-    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
-      kind: "mann-whitney",
-      confidence: c.confidence,
-      tolerance: c.tolerance,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease
+function pairwiseLowerBound(targets, labels) {
+  let bound2 = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const single2 = /* @__PURE__ */ new Set();
+    for (const t of targets) {
+      const v = labelOf(t, labels[i]);
+      if (v !== void 0) single2.add(v);
     }
-  };
-}
-
-// src/config/analysis-issues.ts
-function analysisHorizonIssues(config2, ctx) {
-  if (hasIssues(ctx)) return;
-  for (const environment of Object.keys(config2.environments)) {
-    const resolved = resolveEnvironment(config2, environment);
-    resolved.components.forEach((component, index) => {
-      const references = config2.environments[environment]?.components[index]?.checks ?? [];
-      for (const { check: check2, horizon } of componentHorizons(component)) {
-        const at = references.indexOf(check2.name);
-        for (const problem of horizon.problems)
-          ctx.addIssue({
-            code: "custom",
-            path: ["environments", environment, "components", index, "checks", at],
-            message: `check '${check2.name}' cannot decide here: ${problem}`
-          });
+    bound2 = Math.max(bound2, single2.size);
+    for (let j = i + 1; j < labels.length; j++) {
+      const pairs = /* @__PURE__ */ new Set();
+      for (const t of targets) {
+        const a = labelOf(t, labels[i]);
+        const b = labelOf(t, labels[j]);
+        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
       }
-    });
+      bound2 = Math.max(bound2, pairs.size);
+    }
   }
+  return bound2;
 }
-function hasIssues(ctx) {
-  const issues = ctx.issues;
-  return Array.isArray(issues) && issues.length > 0;
+function declaredValueReport(targets, spec) {
+  const missing = [];
+  const undeclared = [];
+  const unlabelled = [];
+  for (const label of spec.labels) {
+    const carried = /* @__PURE__ */ new Set();
+    const lacking = [];
+    for (const t of targets) {
+      const v = labelOf(t, label);
+      if (v === void 0) lacking.push(t.name);
+      else carried.add(v);
+    }
+    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
+    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
+    if (!declared) continue;
+    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
+    const known = new Set(declared);
+    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
+  }
+  return { missing, undeclared, unlabelled };
 }
 
 // src/engine/constraints.ts
@@ -66426,6 +65201,47 @@ function schemas(check2) {
 // src/engine/tracks.ts
 var PROMOTE_MODES = ["auto", "manual"];
 
+// src/stats/decision.ts
+var MAX_REPORTED_LOG_E = 700;
+function reportedE(logE) {
+  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
+}
+
+// src/stats/beta-mixture.ts
+var import_math_base_special_betainc = __toESM(require_lib122(), 1);
+var import_math_base_special_betaln = __toESM(require_lib124(), 1);
+function logMixtureE(k, n, p0, prior, side) {
+  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
+  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
+  if (n === 0) return 0;
+  const upper = side === "above";
+  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
+  const mass = logTail(p0, prior.a, prior.b, upper);
+  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
+}
+function betaPrior(mean, concentration) {
+  return { a: concentration * mean, b: concentration * (1 - mean) };
+}
+function upperConfidenceBound(k, n, alpha, priorFor) {
+  if (n <= 0) return 1;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
+  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
+  let hi = 1 - 1e-12;
+  if (!rejects(hi)) return 1;
+  if (rejects(lo)) return lo;
+  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
+    const mid = (lo + hi) / 2;
+    if (rejects(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+function logTail(x, a, b, upper) {
+  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
+  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
+}
+
 // src/stats/rate-ratio.ts
 var PRIOR_CONCENTRATION = 20;
 function rateRatioTest(canary, baseline, options) {
@@ -66515,9 +65331,9 @@ function tryParseDuration(value) {
 function secondsToMs(seconds4) {
   return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
 }
-function parseText(text2) {
-  if (SECONDS.test(text2)) return secondsToMs(Number(text2));
-  const match = UNITS.exec(text2);
+function parseText(text) {
+  if (SECONDS.test(text)) return secondsToMs(Number(text));
+  const match = UNITS.exec(text);
   if (!match) return void 0;
   let ms2 = 0;
   UNIT_MS.forEach((unit, i) => {
@@ -66528,12 +65344,12 @@ function parseText(text2) {
 }
 
 // src/config/cross-checks.ts
-function isRecord2(value) {
+function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function nameOf(item) {
   if (typeof item === "string") return item;
-  return isRecord2(item) && typeof item.name === "string" ? item.name : void 0;
+  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
 }
 function duplicateNameIssues(kind) {
   return (items, ctx) => {
@@ -66554,14 +65370,14 @@ function duplicateNameIssues(kind) {
   };
 }
 function checkReferenceIssues(config2, ctx) {
-  if (!isRecord2(config2) || !isRecord2(config2.environments)) return;
-  const defined = isRecord2(config2.checks) ? config2.checks : {};
+  if (!isRecord(config2) || !isRecord(config2.environments)) return;
+  const defined = isRecord(config2.checks) ? config2.checks : {};
   for (const [environment, settings] of Object.entries(config2.environments)) {
-    const components = isRecord2(settings) ? settings.components : void 0;
+    const components = isRecord(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component, index) => {
       const path = ["environments", environment, "components", index, "checks"];
-      reportUndefinedChecks(isRecord2(component) ? component.checks : void 0, defined, path, ctx);
+      reportUndefinedChecks(isRecord(component) ? component.checks : void 0, defined, path, ctx);
     });
   }
 }
@@ -66577,18 +65393,18 @@ function reportUndefinedChecks(references, defined, path, ctx) {
   });
 }
 function analysisBakeIssues(config2, ctx) {
-  if (!isRecord2(config2) || !isRecord2(config2.environments) || !isRecord2(config2.checks)) return;
+  if (!isRecord(config2) || !isRecord(config2.environments) || !isRecord(config2.checks)) return;
   const checks = config2.checks;
   for (const [environment, settings] of Object.entries(config2.environments)) {
-    const components = isRecord2(settings) ? settings.components : void 0;
+    const components = isRecord(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component, index) => {
-      if (!isRecord2(component) || !Array.isArray(component.checks)) return;
-      const rollout = isRecord2(component.rollout) ? component.rollout : {};
+      if (!isRecord(component) || !Array.isArray(component.checks)) return;
+      const rollout = isRecord(component.rollout) ? component.rollout : {};
       if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
       component.checks.forEach((reference, at) => {
         const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
-        if (!isRecord2(check2) || !("analysis" in check2)) return;
+        if (!isRecord(check2) || !("analysis" in check2)) return;
         ctx.addIssue({
           code: "custom",
           path: ["environments", environment, "components", index, "checks", at],
@@ -66597,6 +65413,95 @@ function analysisBakeIssues(config2, ctx) {
       });
     });
   }
+}
+
+// src/config/fleet-checks.ts
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config2, ctx) {
+  if (isRecord2(config2)) declaredValueIssues(config2.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path, ctx) {
+  if (!isRecord2(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord2(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config2, ctx) {
+  if (!isRecord2(config2) || !isRecord2(config2.requires) || typeof config2.service !== "string") return;
+  if (!Object.hasOwn(config2.requires, config2.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config2.service],
+    message: `a service cannot require itself (${config2.service}); list the services it depends on`
+  });
+}
+function trackIssues(config2, ctx) {
+  if (!isRecord2(config2) || !Array.isArray(config2.tracks)) return;
+  const environments = isRecord2(config2.environments) ? config2.environments : {};
+  config2.tracks.forEach((track, index) => {
+    if (!isRecord2(track)) return;
+    if (index === 0 && track.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track.environments === void 0 && track.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track.environments)) return;
+    track.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord2(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `no target of ${name} carries ${selectorText(track.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment, selector) {
+  const components = isRecord2(environment) ? environment.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component) => isRecord2(component) && // An inventory's targets are known only once it is read: it may hold one.
+    (!Array.isArray(component.targets) || component.targets.some((target) => {
+      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key3, value]) => Object.hasOwn(labels, key3) && String(labels[key3]) === String(value)
+      );
+    }))
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key3, value]) => `${key3}=${String(value)}`).join(", ");
 }
 
 // src/notify/kinds.ts
@@ -66614,15 +65519,15 @@ var NOTICE_KINDS = [
 
 // src/config/environment-url.ts
 var URL_PLACEHOLDERS = ["version", "service", "environment"];
-var PLACEHOLDER2 = /\{([^{}]*)\}/g;
+var PLACEHOLDER = /\{([^{}]*)\}/g;
 function environmentUrl(template, values) {
   return template.replace(
-    PLACEHOLDER2,
+    PLACEHOLDER,
     (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
   );
 }
 function urlTemplateProblem(template) {
-  const unknown3 = [...template.matchAll(PLACEHOLDER2)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  const unknown3 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
   if (unknown3.length > 0) {
     return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
   }
@@ -66750,19 +65655,82 @@ var rolloutSchema = external_exports.strictObject({
   checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
   rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
 }).describe("How the targets are split into batches and how each batch is verified.");
+var inventorySchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      command: nonEmptyString().describe(
+        "Shell command, run in the config\u2019s directory when a deploy, rollback or plan starts, that prints the targets: a JSON array, or NDJSON (one target a line), each a name or a {name, labels} mapping. It gets TRANCHE_SERVICE, TRANCHE_ENVIRONMENT and TRANCHE_COMPONENT."
+      ),
+      timeout: positiveDuration.prefault("1m").describe("Time limit of the command.")
+    }).meta({ title: "inventory command" }),
+    external_exports.strictObject({
+      file: nonEmptyString().describe(
+        "A JSON (an array) or NDJSON file of targets, relative to the config\u2019s directory, read when a deploy, rollback or plan starts."
+      )
+    }).meta({ title: "inventory file" })
+  ],
+  { error: "expected { command } or { file } of an inventory" }
+).meta({
+  id: "Inventory",
+  title: "inventory",
+  description: "Targets read when a run is planned, from a command\u2019s output or a file; the run records the targets it read. See fleets.md."
+});
+var listedTargetsSchema = external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS);
+var PER_TARGET_COMMANDS = ["deploy", "rollback"];
+var PER_BATCH_COMMANDS = ["deployBatch", "rollbackBatch", "checkBatch"];
 var componentSchema = external_exports.strictObject({
   name: nonEmptyString().describe("Component name, unique within the environment."),
-  targets: external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS).describe("Where the component runs; names are unique within the component."),
-  deploy: nonEmptyString().describe(
-    "Shell command run once per target to deploy the version in TRANCHE_VERSION."
+  targets: external_exports.union([listedTargetsSchema, ...inventorySchema.options], {
+    error: "expected a list of targets, or an inventory: { command } or { file }"
+  }).describe(
+    "Where the component runs: a list (names unique within the component), or an inventory command or file read when a run is planned."
   ),
+  deploy: nonEmptyString().optional().describe("Shell command run once per target to deploy the version in TRANCHE_VERSION."),
   rollback: nonEmptyString().optional().describe(
     "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
   ),
-  timeout: positiveDuration.prefault("5m").describe("Time limit of each deploy and rollback command."),
+  deployBatch: nonEmptyString().optional().describe(
+    "Instead of deploy: shell command run once per batch; the batch\u2019s targets are in the JSON file TRANCHE_TARGETS_FILE, and it writes each target\u2019s result to TRANCHE_RESULTS_FILE (a target it does not report failed). See fleets.md."
+  ),
+  rollbackBatch: nonEmptyString().optional().describe(
+    "Instead of rollback: shell command run once per batch of touched targets going back to the same TRANCHE_VERSION, like deployBatch. Default: the deployBatch command."
+  ),
+  checkBatch: nonEmptyString().optional().describe(
+    "With deployBatch: shell command run after each batch and every bake round over the targets deployed so far, like deployBatch; a target it reports failed (or does not report) fails the batch."
+  ),
+  timeout: positiveDuration.prefault("5m").describe(
+    "Time limit of each deploy and rollback command (of each batch command, for batch commands)."
+  ),
   rollout: rolloutSchema.prefault({}),
   checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
-}).meta({ title: "component" });
+}).superRefine((component, ctx) => {
+  if (typeof component !== "object" || component === null) return;
+  const fields = component;
+  const given = (keys) => keys.filter((key3) => fields[key3] !== void 0);
+  const perTarget = given(PER_TARGET_COMMANDS);
+  const perBatch = given(PER_BATCH_COMMANDS);
+  if (perTarget.length > 0 && perBatch.length > 0) {
+    for (const key3 of perBatch) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key3],
+        message: `a component gives per-target commands (deploy, rollback) or batch commands (deployBatch, rollbackBatch, checkBatch), not both: ${key3} conflicts with ${perTarget.join(" and ")}`
+      });
+    }
+  } else if (perBatch.length > 0 && fields.deployBatch === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: [perBatch[0]],
+      message: `${perBatch.join(" and ")} need deployBatch`
+    });
+  } else if (fields.deploy === void 0 && fields.deployBatch === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["deploy"],
+      message: "expected deploy (per target) or deployBatch (per batch)"
+    });
+  }
+}, ALWAYS).meta({ title: "component" });
 var environmentSchema = external_exports.strictObject({
   labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
     "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
@@ -67110,6 +66078,1267 @@ var trancheConfigObject = external_exports.strictObject({
   bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
 
+// src/config/inventory.ts
+async function readInventories(loaded, environment, read) {
+  const settings = Object.hasOwn(loaded.config.environments, environment) ? loaded.config.environments[environment] : void 0;
+  if (!settings || settings.components.every((c) => Array.isArray(c.targets))) {
+    return { ...loaded, inventory: [] };
+  }
+  const inventory = [];
+  const components = [];
+  for (const [index, component] of settings.components.entries()) {
+    if (Array.isArray(component.targets)) {
+      components.push(component);
+      continue;
+    }
+    const path = ["environments", environment, "components", index, "targets"];
+    const source = component.targets;
+    const text = await read(source, { environment, component: component.name });
+    const where = issueAt(loaded, path, source);
+    if (!text.ok) throw new ConfigError([where(text.problem)]);
+    const targets = parseInventory(text.text, where);
+    inventory.push({ component: component.name, source: sourceText(source), targets });
+    components.push({ ...component, targets });
+  }
+  const environments = { ...loaded.config.environments, [environment]: { ...settings, components } };
+  return { ...loaded, config: { ...loaded.config, environments }, inventory };
+}
+function sourceText(source) {
+  return "command" in source ? `command ${source.command}` : `file ${source.file}`;
+}
+function issueAt(loaded, path, source) {
+  const position = loaded.locate([...path, "command" in source ? "command" : "file"]) ?? loaded.locate(path);
+  const of = "command" in source ? `the output of inventory command ${source.command}` : `inventory file ${source.file}`;
+  return (message, line, column) => ({
+    file: loaded.file,
+    line: position?.line,
+    column: position?.column,
+    path,
+    message: line === void 0 ? message : `${of}, line ${line}${column === void 0 ? "" : `:${column}`}: ${message}`
+  });
+}
+function parseInventory(text, where) {
+  const json2 = text.trimStart().startsWith("[");
+  const items = json2 ? parseJsonArray(text, where) : parseNdjson(text, where);
+  if (items.length === 0) throw new ConfigError([where("the inventory gave no target")]);
+  const targets = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    const target = plainTarget(item) ?? validTarget(item);
+    if (target instanceof Error) {
+      const [issue3] = target.issues;
+      const path = [index, ...issue3?.path ?? []];
+      const line = json2 ? lineOfElement(text, path) : lineOfNdjsonItem(text, index);
+      throw new ConfigError([where(issue3?.message ?? "expected a target", line)]);
+    }
+    targets[index] = target;
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (let index = 0; index < targets.length; index++) {
+    const target = targets[index];
+    if (seen.has(target.name)) {
+      const line = json2 ? lineOfElement(text, [index]) : lineOfNdjsonItem(text, index);
+      throw new ConfigError([where(`target '${target.name}' is listed more than once`, line)]);
+    }
+    seen.add(target.name);
+  }
+  return targets;
+}
+function validTarget(item) {
+  const parsed = targetSchema.safeParse(item, { error: humanMessage });
+  return parsed.success ? parsed.data : parsed.error;
+}
+function plainTarget(item) {
+  if (typeof item === "string") return item.length > 0 ? { name: item, labels: {} } : void 0;
+  if (typeof item !== "object" || item === null || Object.getPrototypeOf(item) !== Object.prototype) {
+    return void 0;
+  }
+  let name;
+  let labels = {};
+  for (const key3 in item) {
+    if (key3 === "name") name = item.name;
+    else if (key3 === "labels") labels = item.labels;
+    else return void 0;
+  }
+  if (typeof name !== "string" || name.length === 0 || !plainLabels(labels)) return void 0;
+  return { name, labels };
+}
+function plainLabels(labels) {
+  if (typeof labels !== "object" || labels === null || Object.getPrototypeOf(labels) !== Object.prototype) {
+    return false;
+  }
+  for (const key3 in labels) if (typeof labels[key3] !== "string") return false;
+  return true;
+}
+function parseJsonArray(text, where) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error63) {
+    const { line, column } = jsonErrorPosition(text, error63);
+    throw new ConfigError([where(`invalid JSON: ${error63.message}`, line, column)]);
+  }
+  if (!Array.isArray(value)) throw new ConfigError([where("expected a JSON array of targets", 1)]);
+  return value;
+}
+function parseNdjson(text, where) {
+  const items = [];
+  const lines = text.split("\n");
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === "") continue;
+    try {
+      items.push(JSON.parse(line));
+    } catch (error63) {
+      throw new ConfigError([where(`invalid JSON: ${error63.message}`, i + 1)]);
+    }
+  }
+  return items;
+}
+function lineOfNdjsonItem(text, index) {
+  let seen = -1;
+  const lines = text.split("\n");
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() !== "" && ++seen === index) return i + 1;
+  }
+  return lines.length;
+}
+function lineOfElement(text, path) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter });
+  return createLocator(doc, lineCounter).value(path)?.line;
+}
+function jsonErrorPosition(text, error63) {
+  const message = error63 instanceof Error ? error63.message : "";
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
+  const at = /position (\d+)/.exec(message);
+  if (!at) return { line: 1 };
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split("\n").length;
+  return { line, column: Number(at[1]) - before.lastIndexOf("\n") };
+}
+
+// src/config/load.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+import { readFile } from "node:fs/promises";
+
+// src/config/issues.ts
+function findingsOf(issues, base = []) {
+  return issues.flatMap((issue3) => findingsOfIssue(issue3, [...base, ...toConfigPath(issue3.path)]));
+}
+function findingsOfIssue(issue3, path) {
+  switch (issue3.code) {
+    case "unrecognized_keys": {
+      const messages = issue3.message.split("\n");
+      return issue3.keys.map((key3, i) => ({
+        path: [...path, key3],
+        message: messages[i] ?? messages[0] ?? "",
+        at: "key"
+      }));
+    }
+    case "invalid_union": {
+      const branch = intendedBranch(issue3.errors);
+      return branch ? findingsOf(branch, path) : [{ path, message: issue3.message, at: "value" }];
+    }
+    default:
+      return [{ path, message: issue3.message, at: isMissing(issue3) ? "parent" : "value" }];
+  }
+}
+function toConfigPath(path) {
+  return path.map((segment) => typeof segment === "number" ? segment : String(segment));
+}
+function isMissing(issue3) {
+  return issue3.code === "invalid_type" && issue3.input === void 0 && issue3.path.length > 0;
+}
+function intendedBranch(branches) {
+  const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
+  scored.sort((a, b) => a.score - b.score);
+  const [best, runnerUp] = scored;
+  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
+  return mixesForms(best.issues, branches) ? void 0 : best.issues;
+}
+function mixesForms(best, branches) {
+  const unknown3 = rootUnknownKeys(best);
+  return branches.some(
+    (other) => other !== best && !other.some((issue3) => issue3.path.length === 0 && issue3.code === "invalid_type") && unknown3.some((key3) => !rootUnknownKeys(other).includes(key3))
+  );
+}
+function rootUnknownKeys(issues) {
+  return issues.flatMap(
+    (issue3) => issue3.path.length === 0 && issue3.code === "unrecognized_keys" ? issue3.keys : []
+  );
+}
+function shallowProblems(issues) {
+  let score = 0;
+  for (const issue3 of issues) {
+    if (issue3.path.length === 0 && issue3.code === "invalid_type") score += 100;
+    else if (issue3.path.length === 0 && issue3.code === "unrecognized_keys") score += issue3.keys.length;
+    else if (issue3.path.length === 1 && isMissing(issue3)) score += 1;
+  }
+  return score;
+}
+
+// src/engine/arms.ts
+function analysisArms(component, deployed, baseline) {
+  const done = new Set(deployed.map((t) => t.name));
+  const known = new Map(component.targets.map((t) => [t.name, t]));
+  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
+  const labels = Object.entries(baseline?.labels ?? {});
+  const baselines = candidates.filter(
+    (t) => !done.has(t.name) && labels.every(([key3, value]) => t.labels[key3] === value)
+  );
+  return { canaries: [...deployed], baselines };
+}
+function armsLabel(arms) {
+  const c = arms.canaries.length;
+  const b = arms.baselines.length;
+  return `${c} canar${c === 1 ? "y" : "ies"} vs ${b} baseline${b === 1 ? "" : "s"}`;
+}
+function comparisonsOf(component, batches, baseline) {
+  let deployed = [];
+  let count2 = 0;
+  for (const batch of batches) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count2 += 1;
+  }
+  return Math.max(1, count2);
+}
+
+// src/engine/plan.ts
+function batchSizes(n, rollout) {
+  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
+  const sizes = [];
+  let size = Math.max(1, Math.min(rollout.first, cap));
+  for (let left = n; left > 0; ) {
+    const take = Math.min(size, left);
+    sizes.push(take);
+    left -= take;
+    size = Math.min(cap, Math.ceil(size * rollout.growth));
+  }
+  return sizes;
+}
+function planBatches(targets, rollout) {
+  const batches = [];
+  let offset = 0;
+  for (const size of batchSizes(targets.length, rollout)) {
+    batches.push(targets.slice(offset, offset + size));
+    offset += size;
+  }
+  return batches;
+}
+function componentCanaries(component) {
+  const { categories } = component;
+  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
+  return selectCanaries(component.targets, categories);
+}
+function componentBatches(component, canaries = componentCanaries(component)) {
+  if (!canaries) return planBatches(component.targets, component.rollout);
+  const chosen = new Set(canaries.canaries.map((c) => c.target));
+  const first = component.targets.filter((t) => chosen.has(t.name));
+  const rest = component.targets.filter((t) => !chosen.has(t.name));
+  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
+  return [first, ...planBatches(rest, growing)];
+}
+function planRelease(service, environment, components) {
+  return {
+    service,
+    environment,
+    components: components.map((component) => {
+      const canaries = componentCanaries(component);
+      const planned = {
+        name: component.name,
+        batches: componentBatches(component, canaries).map((batch) => ({
+          targets: batch.map((target) => target.name),
+          bakeSeconds: component.rollout.bakeMs / 1e3
+        }))
+      };
+      if (canaries) planned.canaries = canaries;
+      return planned;
+    })
+  };
+}
+
+// src/stats/sign-test.ts
+var UNIFORM = { a: 1, b: 1 };
+function signTest(canary, baseline, options) {
+  if (canary.length !== baseline.length) {
+    throw new RangeError(`need paired values, got ${canary.length} canary and ${baseline.length} baseline`);
+  }
+  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
+  if (!(options.minEffect > 0)) throw new RangeError("minEffect must be greater than 0");
+  const shift = options.nullShift ?? 0;
+  if (!(shift >= 0)) throw new RangeError("nullShift must be at least 0");
+  const sides = options.direction === "either" ? ["increase", "decrease"] : [options.direction];
+  const alpha = options.alpha / sides.length;
+  const results = sides.map((side) => oneSided(canary, baseline, side, alpha, shift));
+  const worst = results.reduce((a, b) => b.logE > a.logE ? b : a);
+  const upper = Math.max(...results.map((r) => r.upper));
+  const threshold = 1 / alpha;
+  const decision = worst.logE >= Math.log(threshold) ? "fail" : upper < options.minEffect ? "pass" : "inconclusive";
+  return {
+    decision,
+    eValue: reportedE(worst.logE),
+    threshold,
+    pairs: worst.pairs,
+    worse: worst.worse,
+    estimate: worst.estimate,
+    upper
+  };
+}
+function oneSided(canary, baseline, side, alpha, shift) {
+  let pairs = 0;
+  let worse = 0;
+  const ratios = [];
+  for (const [i, c] of canary.entries()) {
+    const b = baseline[i];
+    if (!Number.isFinite(c) || !Number.isFinite(b)) continue;
+    const [bad, good] = side === "increase" ? [c, b] : [b, c];
+    const allowed = good * (1 + shift);
+    if (bad !== allowed) {
+      pairs++;
+      if (bad > allowed) worse++;
+    }
+    if (bad > 0 && good > 0) ratios.push(bad / good);
+  }
+  const logE = signLogE(worse, pairs);
+  ratios.sort((x, y) => x - y);
+  return { logE, pairs, worse, estimate: median(ratios) - 1, upper: ratioBound(ratios, alpha) - 1 };
+}
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+}
+function minimumPairs(alpha) {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
+}
+function ratioBound(sorted, alpha) {
+  const n = sorted.length;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (k) => logMixtureE(k, n, 0.5, UNIFORM, "below") >= threshold;
+  if (n === 0 || !rejects(0)) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = n;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (rejects(mid)) lo = mid;
+    else hi = mid;
+  }
+  return sorted[n - lo - 1];
+}
+function median(sorted) {
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// src/checks/check-specs.ts
+function isAnalysisCheck(check2) {
+  return check2.kind === "analysis";
+}
+
+// src/render/ascii-plot.ts
+var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
+var THRESHOLD_GLYPH = "=";
+var DEFAULT_WIDTH = 72;
+var DEFAULT_HEIGHT = 20;
+var MIN_HEIGHT = 5;
+var MIN_FRAME_COLUMNS = 10;
+function niceTicks(lo, hi, maxIntervals, minStep = 0) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
+  let from = Math.min(lo, hi);
+  let to = Math.max(lo, hi);
+  if (from === to) {
+    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
+    from -= pad;
+    to += pad;
+  }
+  const intervals = Math.max(1, Math.floor(maxIntervals));
+  let exponent = Math.floor(Math.log10((to - from) / intervals));
+  for (; ; ) {
+    for (const factor of [1, 2, 5]) {
+      const step2 = clean(factor * 10 ** exponent);
+      if (step2 < minStep) continue;
+      const first = Math.floor(from / step2 + 1e-9);
+      const last = Math.ceil(to / step2 - 1e-9);
+      if (last - first <= intervals) {
+        const values = [];
+        for (let i = first; i <= last; i++) values.push(clean(i * step2));
+        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
+        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
+      }
+    }
+    exponent += 1;
+  }
+}
+function tickLabel(value, decimals) {
+  const text = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+function plotAscii(series, options = {}) {
+  const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
+  const xStart = options.xStart ?? 0;
+  const threshold = options.threshold && Number.isFinite(options.threshold.value) ? options.threshold : void 0;
+  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
+  const heading = [options.title ?? "", legend].filter((part) => part !== "").join("   ");
+  const headerRows = heading !== "" || options.yUnit ? 1 : 0;
+  const rows2 = height - headerRows - 1;
+  const yTicks = yAxis(series, threshold?.value, rows2);
+  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
+  const labelWidth = Math.max(...yLabels.map((l) => l.length), options.yUnit?.length ?? 0);
+  const left = labelWidth + 1;
+  const right = threshold ? threshold.label.length + 1 : 0;
+  const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
+  const columns = width - left - right;
+  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count2 <= 1 ? xStart - 1 : xStart;
+  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
+  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
+  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
+  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
+  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
+  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
+  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
+  if (thresholdRow !== void 0) {
+    const line = grid[thresholdRow] ?? [];
+    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
+  }
+  for (const [i, s] of series.entries()) {
+    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
+  }
+  const lines = [];
+  if (headerRows) {
+    const unit = (options.yUnit ?? "").padStart(labelWidth);
+    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
+    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
+  }
+  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
+  for (const [r, line] of grid.entries()) {
+    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
+    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
+    lines.push(`${label} ${line.join("")}${mark}`);
+  }
+  lines.push(xLabelLine(xTicks, colOf, left, width));
+  return lines.map((l) => l.trimEnd()).join("\n");
+}
+function glyph(index) {
+  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
+}
+function yAxis(series, threshold, rows2) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
+    if (!Number.isFinite(y)) continue;
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  if (lo > hi) [lo, hi] = [0, 1];
+  const intervals = Math.floor((rows2 - 1) / 2);
+  const ticks = niceTicks(lo, hi, intervals);
+  if (threshold === void 0) return ticks;
+  const half = ticks.step / 2;
+  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
+    return niceTicks(lo, threshold + half, intervals);
+  }
+  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
+    return niceTicks(threshold - half, hi, intervals);
+  }
+  return ticks;
+}
+function frame(rows2, columns, yTickRows, xTickCols) {
+  const grid = Array.from(
+    { length: rows2 },
+    (_, r) => Array.from({ length: columns }, (_2, c) => {
+      const edgeRow = r === 0 || r === rows2 - 1;
+      const edgeCol = c === 0 || c === columns - 1;
+      if (edgeRow && edgeCol) return "+";
+      if (edgeRow) return "-";
+      return edgeCol ? "|" : " ";
+    })
+  );
+  const set2 = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < columns) line[c] = "+";
+  };
+  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set2(r, c);
+  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set2(r, c);
+  return grid;
+}
+function drawSeries(grid, points, mark, colOf, rowOf) {
+  const put = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < line.length) line[c] = mark;
+  };
+  for (const [k, y] of points.entries()) {
+    if (!Number.isFinite(y)) continue;
+    const next = points[k + 1];
+    const c0 = colOf(k);
+    const r0 = rowOf(y);
+    put(r0, c0);
+    if (next === void 0 || !Number.isFinite(next)) continue;
+    const c1 = colOf(k + 1);
+    const r1 = rowOf(next);
+    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
+    for (let s = 1; s <= steps; s++) {
+      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
+    }
+  }
+}
+function xLabelLine(ticks, colOf, left, width) {
+  let line = "";
+  for (const value of ticks.values) {
+    const label = tickLabel(value, ticks.decimals);
+    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
+    if (start < line.length + (line === "" ? 0 : 1)) continue;
+    line = line.padEnd(start) + label;
+  }
+  return line;
+}
+function clean(value) {
+  const rounded = Number(value.toPrecision(12));
+  return rounded === 0 ? 0 : rounded;
+}
+
+// src/render/verdict.ts
+function formatValue(value, unit) {
+  const text = value.toFixed(2);
+  return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
+}
+function isCritical(s) {
+  return s.max !== void 0 && s.value > s.max || s.min !== void 0 && s.value < s.min;
+}
+function verdictLine(s) {
+  const value = formatValue(s.value, s.unit);
+  if (s.max !== void 0 && s.value > s.max) {
+    return `CRITICAL: ${s.name} (${value}) is greater than maximum allowed (${formatValue(s.max, s.unit)})`;
+  }
+  if (s.min !== void 0 && s.value < s.min) {
+    return `CRITICAL: ${s.name} (${value}) is less than minimum allowed (${formatValue(s.min, s.unit)})`;
+  }
+  const limits2 = [
+    s.min !== void 0 ? `min ${formatValue(s.min, s.unit)}` : void 0,
+    s.max !== void 0 ? `max ${formatValue(s.max, s.unit)}` : void 0
+  ].filter((l) => l !== void 0);
+  return `OK: ${s.name} (${value}) is within limits (${limits2.length > 0 ? limits2.join(", ") : "none set"})`;
+}
+function worstPoint(series) {
+  const points = series.points;
+  if (points.length === 0) return void 0;
+  const highest = points.reduce((a, b) => b.value > a.value ? b : a);
+  const lowest = points.reduce((a, b) => b.value < a.value ? b : a);
+  if (series.max !== void 0 && highest.value > series.max) return highest;
+  if (series.min !== void 0 && lowest.value < series.min) return lowest;
+  if (series.max !== void 0) return highest;
+  if (series.min !== void 0) return lowest;
+  return points.at(-1);
+}
+var LOG_FLOOR = 1e-6;
+function plotted(series) {
+  if (series.scale !== "log") {
+    return { values: series.points.map((p) => p.value), transform: (v) => v, axis: series.unit };
+  }
+  const transform2 = (v) => Math.log10(Math.max(v, LOG_FLOOR));
+  const measure = [series.metric, series.unit].filter((s) => s !== void 0).join(", ");
+  return {
+    values: series.points.map((p) => transform2(p.value)),
+    transform: transform2,
+    axis: `log10 ${measure || "value"}`
+  };
+}
+function checkVerdict(series) {
+  const worst = worstPoint(series);
+  if (!worst) return void 0;
+  const metric = series.scale === "log" && series.metric ? ` ${series.metric}` : "";
+  return verdictLine({
+    name: `${series.check}${metric} on ${worst.target}`,
+    value: worst.value,
+    max: series.max,
+    min: series.min,
+    unit: series.unit
+  });
+}
+function checkReport(series, options = {}) {
+  const verdict = checkVerdict(series);
+  const worst = worstPoint(series);
+  const minBroken = worst !== void 0 && series.min !== void 0 && worst.value < series.min;
+  const { values, transform: transform2, axis } = plotted(series);
+  const limit = series.max !== void 0 && !minBroken ? { value: transform2(series.max), label: `max ${formatValue(series.max, series.unit)}` } : series.min !== void 0 ? { value: transform2(series.min), label: `min ${formatValue(series.min, series.unit)}` } : void 0;
+  const n = series.points.length;
+  const plot = plotAscii([{ points: values }], {
+    ...options,
+    title: `${series.check}: ${n} observation${n === 1 ? "" : "s"}${series.scale === "log" ? ", log scale" : ""}`,
+    yUnit: axis,
+    threshold: limit,
+    xStart: 1
+  });
+  return verdict ? `${plot}
+${verdict}` : plot;
+}
+
+// src/stats/deviation.ts
+function deviation(series, baseline, offsetSeconds = 0) {
+  const byTime = /* @__PURE__ */ new Map();
+  for (const point of baseline) byTime.set(millis(point.at + offsetSeconds), point.value);
+  let total = 0;
+  let points = 0;
+  for (const point of series) {
+    const other = byTime.get(millis(point.at));
+    if (other === void 0 || !Number.isFinite(other) || !Number.isFinite(point.value)) continue;
+    total += Math.abs(point.value - other);
+    points++;
+  }
+  return { value: points > 0 ? total / points : Number.NaN, points };
+}
+function millis(seconds4) {
+  return Math.round(seconds4 * 1e3);
+}
+
+// src/checks/outcome.ts
+function seconds(ms2) {
+  return `${(ms2 / 1e3).toFixed(2)} s`;
+}
+function lastLine(text, max = 200) {
+  const lines = text.split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]?.trim();
+    if (line) return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
+  }
+  return "";
+}
+function errorText(error63) {
+  const parts = [];
+  let current = error63;
+  for (let depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
+    const text = current instanceof Error ? current.message : String(current);
+    if (text && !parts.includes(text)) parts.push(text);
+    current = current instanceof Error ? current.cause : void 0;
+  }
+  return parts.join(": ") || "unknown error";
+}
+
+// src/checks/prometheus-client.ts
+var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
+var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
+var dataSchema = external_exports.discriminatedUnion("resultType", [
+  external_exports.object({
+    resultType: external_exports.literal("vector"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
+  }),
+  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
+  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
+  external_exports.object({
+    resultType: external_exports.literal("matrix"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
+  })
+]);
+var bodySchema = external_exports.object({
+  status: external_exports.enum(["success", "error"]),
+  data: external_exports.unknown().optional(),
+  errorType: external_exports.string().optional(),
+  error: external_exports.string().optional(),
+  warnings: external_exports.array(external_exports.string()).optional()
+});
+async function instantQuery(server, query, time3, options) {
+  const answer = await call(server, "/api/v1/query", { query, time: String(time3) }, options);
+  if (!answer.ok) return answer;
+  const data = answer.data;
+  if (data.resultType === "vector") {
+    return { ok: true, data: data.result.map((s) => ({ metric: s.metric, value: parseValue(s.value[1]) })) };
+  }
+  if (data.resultType === "scalar")
+    return { ok: true, data: [{ metric: {}, value: parseValue(data.result[1]) }] };
+  return {
+    ok: false,
+    message: `expected a vector or scalar from an instant query, got a ${data.resultType}`
+  };
+}
+async function rawSamples(server, selector, time3, options) {
+  const answer = await call(server, "/api/v1/query", { query: selector, time: String(time3) }, options);
+  if (!answer.ok) return answer;
+  return matrixSeries(answer.data, "a range-vector selector");
+}
+async function rangeQuery(server, query, range, options) {
+  const params = { query, start: String(range.start), end: String(range.end), step: String(range.step) };
+  const answer = await call(server, "/api/v1/query_range", params, options);
+  if (!answer.ok) return answer;
+  return matrixSeries(answer.data, "a range query");
+}
+function matrixSeries(data, from) {
+  if (data.resultType !== "matrix")
+    return { ok: false, message: `expected a matrix from ${from}, got a ${data.resultType}` };
+  return {
+    ok: true,
+    data: data.result.map((s) => ({
+      metric: s.metric,
+      values: s.values.map(([at, value]) => ({ at, value: parseValue(value) }))
+    }))
+  };
+}
+function parseValue(text) {
+  if (text === "+Inf" || text === "Inf") return Number.POSITIVE_INFINITY;
+  if (text === "-Inf") return Number.NEGATIVE_INFINITY;
+  if (text === "NaN") return Number.NaN;
+  const value = Number(text);
+  return text.trim() === "" ? Number.NaN : value;
+}
+function labelsText(metric) {
+  const pairs = Object.entries(metric).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `{${pairs.join(", ")}}`;
+}
+async function call(server, path, params, options) {
+  const url2 = `${server.replace(/\/+$/, "")}${path}`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const response = await options.fetchImpl(url2, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams(params).toString(),
+      signal: controller.signal,
+      redirect: "manual"
+    });
+    const text = await response.text();
+    return interpret(url2, response.status, text);
+  } catch (error63) {
+    if (options.signal?.aborted) return { ok: false, message: "cancelled" };
+    if (controller.signal.aborted)
+      return { ok: false, message: `POST ${url2} timed out after ${seconds(options.timeoutMs)}` };
+    return { ok: false, message: `POST ${url2} failed: ${errorText(error63)}` };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+function interpret(url2, status, text) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch {
+    const snippet = text.trim().slice(0, 120);
+    return {
+      ok: false,
+      message: `POST ${url2} answered ${status} with a body that is not JSON${snippet ? `: ${snippet}` : ""}`
+    };
+  }
+  const body = bodySchema.safeParse(json2);
+  if (!body.success)
+    return {
+      ok: false,
+      message: `POST ${url2} answered ${status} with JSON that is not a Prometheus API response`
+    };
+  const { status: outcome, error: error63, errorType, warnings } = body.data;
+  if (outcome === "error" || status < 200 || status >= 300) {
+    const why = error63 ? `${errorType ? `${errorType}: ` : ""}${error63}` : `HTTP ${status}`;
+    return { ok: false, message: `Prometheus answered ${status}: ${why}` };
+  }
+  if (warnings && warnings.length > 0) {
+    return { ok: false, message: `Prometheus warned that the result may be partial: ${warnings.join("; ")}` };
+  }
+  const data = dataSchema.safeParse(body.data.data);
+  if (!data.success)
+    return { ok: false, message: `POST ${url2} answered with data that is not a Prometheus result` };
+  return { ok: true, data: data.data };
+}
+
+// src/checks/promql-template.ts
+var PLACEHOLDER2 = /^\{([A-Za-z][\w.-]*)\}/;
+function fillQuery(template, values) {
+  const problems = [];
+  let out = "";
+  let i = 0;
+  while (i < template.length) {
+    const ch = template[i];
+    if (ch === '"' || ch === "'" || ch === "`") {
+      const end = closingQuote(template, i);
+      if (end < 0)
+        return { ok: false, message: `query ${template}: unterminated string starting at ${i + 1}` };
+      const regex2 = /[=!]~\s*$/.test(template.slice(0, i));
+      out += ch + fillString(template.slice(i + 1, end), ch, regex2, values, problems) + ch;
+      i = end + 1;
+      continue;
+    }
+    const match = PLACEHOLDER2.exec(template.slice(i));
+    if (match) {
+      out += fillCode(match[0], match[1], values, problems);
+      i += match[0].length;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return problems.length > 0 ? { ok: false, message: `query ${template}: ${problems.join("; ")}` } : { ok: true, query: out };
+}
+function closingQuote(text, start) {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (quote !== "`" && text[i] === "\\") i++;
+    else if (text[i] === quote) return i;
+  }
+  return -1;
+}
+function fillString(body, quote, regex2, values, problems) {
+  return body.replace(/\{([A-Za-z][\w.-]*)\}/g, (whole, name) => {
+    const single2 = values.strings?.[name];
+    const list = values.lists?.[name];
+    if (single2 !== void 0) return escapeFor(regex2 ? quoteMeta(single2) : single2, quote, name, problems);
+    if (list !== void 0) {
+      if (!regex2) {
+        problems.push(`${whole} holds several values: use it in a regex matcher, e.g. instance=~"${whole}"`);
+        return whole;
+      }
+      return escapeFor(`(?:${list.map(quoteMeta).join("|")})`, quote, name, problems);
+    }
+    if (values.tokens?.[name] !== void 0) {
+      problems.push(`${whole} is a duration: put it outside quotes, e.g. [${whole}]`);
+      return whole;
+    }
+    problems.push(unknown2(whole, values));
+    return whole;
+  });
+}
+function fillCode(whole, name, values, problems) {
+  const token = values.tokens?.[name];
+  if (token !== void 0) return token;
+  if (values.strings?.[name] !== void 0 || values.lists?.[name] !== void 0) {
+    problems.push(`${whole} must stand inside a quoted label value, e.g. instance="${whole}"`);
+  } else {
+    problems.push(unknown2(whole, values));
+  }
+  return whole;
+}
+function unknown2(whole, values) {
+  if (whole.startsWith("{labels.")) return `the target has no label "${whole.slice(8, -1)}" for ${whole}`;
+  const known = [
+    ...Object.keys(values.strings ?? {}),
+    ...Object.keys(values.lists ?? {}),
+    ...Object.keys(values.tokens ?? {})
+  ].filter((name) => !name.startsWith("labels."));
+  return `unknown placeholder ${whole}; known: ${known.map((n) => `{${n}}`).join(", ")}, {labels.KEY}`;
+}
+function quoteMeta(value) {
+  return value.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+}
+function escapeFor(value, quote, name, problems) {
+  if (quote === "`") {
+    if (value.includes("`")) problems.push(`{${name}} contains a backtick, which a raw string cannot hold`);
+    return value;
+  }
+  let out = "";
+  for (const ch of value) {
+    const code = ch.codePointAt(0);
+    if (ch === "\\" || ch === quote) out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "	") out += "\\t";
+    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return out;
+}
+
+// src/checks/prometheus.ts
+async function runPrometheusCheck(spec, context3, options, signal) {
+  const threshold = spec.max !== void 0 || spec.min !== void 0 ? { max: spec.max, min: spec.min } : void 0;
+  const base = {
+    unit: spec.unit,
+    threshold,
+    metric: spec.deviation ? "deviation" : spec.range?.reduce ?? "value"
+  };
+  const values = targetValues(spec, context3);
+  const filled = fillQuery(spec.query, values);
+  if (!filled.ok) return { ...base, status: "error", message: filled.message };
+  const query = { fetchImpl: options.fetchImpl, timeoutMs: spec.timeoutMs, signal };
+  const time3 = options.now() / 1e3;
+  if (!spec.range) {
+    const answer = await instantQuery(spec.server, filled.query, time3, query);
+    const one = single(answer, context3.target.name);
+    if (!one.ok) return { ...base, status: one.status, message: one.message };
+    return judge(spec, one.value, base);
+  }
+  const { rangeMs, stepMs, reduce: reduce2 } = spec.range;
+  const window2 = { start: time3 - rangeMs / 1e3, end: time3, step: stepMs / 1e3 };
+  const series = singleSeries(
+    await rangeQuery(spec.server, filled.query, window2, query),
+    context3.target.name
+  );
+  if (!series.ok) return { ...base, status: series.status, message: series.message };
+  if (!spec.deviation) {
+    const reduced = reduceSeries(
+      series.values.map((p) => p.value),
+      reduce2
+    );
+    if (!reduced.ok)
+      return { ...base, status: reduced.status, message: `${reduce2} of the series: ${reduced.message}` };
+    return judge(spec, reduced.value, base);
+  }
+  const historyMs = spec.deviation.historyMs ?? 0;
+  const baselineTemplate = spec.deviation.baseline ?? spec.query;
+  const baselineQuery = fillQuery(baselineTemplate, values);
+  if (!baselineQuery.ok) return { ...base, status: "error", message: `baseline ${baselineQuery.message}` };
+  const shift = historyMs / 1e3;
+  const baselineWindow = { start: window2.start - shift, end: window2.end - shift, step: window2.step };
+  const baseline = singleSeries(
+    await rangeQuery(spec.server, baselineQuery.query, baselineWindow, query),
+    `the baseline of ${context3.target.name}`
+  );
+  if (!baseline.ok) return { ...base, status: baseline.status, message: `baseline: ${baseline.message}` };
+  const result = deviation(series.values, baseline.values, shift);
+  if (result.points === 0) {
+    return {
+      ...base,
+      status: "no_data",
+      message: "the series and its baseline share no time with values on both sides"
+    };
+  }
+  return judge(spec, result.value, base, "Deviation");
+}
+function targetValues(spec, context3) {
+  const strings = {
+    target: context3.target.name,
+    service: context3.service,
+    environment: context3.environment,
+    component: context3.component,
+    version: context3.version
+  };
+  for (const [key3, value] of Object.entries(context3.target.labels)) strings[`labels.${key3}`] = value;
+  const tokens = spec.range ? { range: promDuration(spec.range.rangeMs) } : {};
+  return { strings, tokens };
+}
+function single(answer, target) {
+  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
+  if (answer.data.length === 0)
+    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
+  if (answer.data.length > 1)
+    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
+  return finite(answer.data[0].value);
+}
+function singleSeries(answer, target) {
+  if (!answer.ok) return { ok: false, status: "error", message: answer.message };
+  const [first] = answer.data;
+  if (!first || first.values.length === 0)
+    return { ok: false, status: "no_data", message: `the query returned no series for ${target}` };
+  if (answer.data.length > 1)
+    return { ok: false, status: "error", message: tooMany(answer.data.map((s) => s.metric)) };
+  return { ok: true, values: first.values };
+}
+function tooMany(metrics) {
+  const shown = metrics.slice(0, 3).map(labelsText).join(", ");
+  return `the query returned ${metrics.length} series (${shown}${metrics.length > 3 ? ", \u2026" : ""}); a check needs one: aggregate with sum(), max() or avg()`;
+}
+function finite(value) {
+  if (Number.isNaN(value))
+    return {
+      ok: false,
+      status: "no_data",
+      message: "the query returned NaN (0/0: no requests in the window?)"
+    };
+  if (!Number.isFinite(value))
+    return {
+      ok: false,
+      status: "error",
+      message: `the query returned ${value > 0 ? "+Inf" : "-Inf"} (a division by zero?)`
+    };
+  return { ok: true, value };
+}
+function reduceSeries(values, reduce2) {
+  const bad = values.find((v) => !Number.isFinite(v));
+  if (bad !== void 0) return finite(bad);
+  switch (reduce2) {
+    case "last":
+      return { ok: true, value: values.at(-1) };
+    case "max":
+      return { ok: true, value: Math.max(...values) };
+    case "min":
+      return { ok: true, value: Math.min(...values) };
+    case "mean":
+      return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
+  }
+}
+function judge(spec, value, base, name = spec.name) {
+  const input2 = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
+  return { ...base, status: isCritical(input2) ? "fail" : "pass", value, message: verdictLine(input2) };
+}
+function promDuration(ms2) {
+  return ms2 >= 1e3 ? `${Math.round(ms2 / 1e3)}s` : `${Math.max(1, Math.round(ms2))}ms`;
+}
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
+  }
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
+}
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+}
+function firstLookAfter(ms2, rollout) {
+  if (ms2 > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms2 / every) * every), rollout.bakeMs);
+}
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
+}
+function componentHorizons(component) {
+  const batches = componentBatches(component);
+  return component.checks.flatMap(
+    (check2) => isAnalysisCheck(check2) ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component.rollout,
+          comparisonsOf(component, batches, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/targets.ts
+function listedTargets(targets) {
+  return Array.isArray(targets) ? targets : [];
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config2) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config2.tracks ?? []).map((track) => {
+    const chosen = chooseEnvironments(config2, track, earlier);
+    for (const environment of chosen.environments) earlier.add(environment);
+    return chosen;
+  });
+}
+function chooseEnvironments(config2, track, earlier) {
+  const listed2 = track.environments;
+  if (track.categories === void 0) return { track: track.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track.categories.labels],
+    coverage: track.categories.coverage,
+    values: track.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
+    (environment) => track.targets === void 0 || readsInventory(config2, environment) || matchingTargets(config2, environment, track.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
+    return { track: track.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config2, ctx) {
+  trackEnvironments(config2).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config2, environment) {
+  return { ...environmentOf(config2, environment)?.labels ?? {} };
+}
+function matchingTargets(config2, environment, selector) {
+  const targets = (environmentOf(config2, environment)?.components ?? []).flatMap((c) => listedTargets(c.targets)).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function readsInventory(config2, environment) {
+  return (environmentOf(config2, environment)?.components ?? []).some((c) => !Array.isArray(c.targets));
+}
+function environmentOf(config2, environment) {
+  return Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
+}
+
+// src/config/resolve.ts
+function resolveEnvironment(config2, environment, options = {}) {
+  const settings = Object.hasOwn(config2.environments, environment) ? config2.environments[environment] : void 0;
+  if (!settings) throw new UnknownEnvironmentError(environment, Object.keys(config2.environments));
+  return {
+    service: config2.service,
+    versionTemplate: config2.version,
+    labels: { ...settings.labels },
+    onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
+    components: settings.components.map((component) => ({
+      ...resolveComponent(component, config2.checks, environment, options.unread ?? "fail"),
+      ...config2.categories ? { categories: resolveCategories(config2.categories) } : {}
+    }))
+  };
+}
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+function resolveConstraints(config2) {
+  if (config2.requires === void 0 && config2.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config2.requires ?? {} } };
+  if (config2.migrations) {
+    constraints.migrations = { schema: config2.migrations.schema, reads: [...config2.migrations.reads] };
+  }
+  return constraints;
+}
+function resolveComponent(component, checks, environment, unread) {
+  if (!Array.isArray(component.targets) && unread === "fail") {
+    throw new UnreadInventoryError(environment, component.name);
+  }
+  const batch = component.deployBatch !== void 0;
+  return {
+    name: component.name,
+    targets: listedTargets(component.targets).map((target) => ({
+      name: target.name,
+      labels: { ...target.labels }
+    })),
+    deploy: batch ? component.deployBatch : component.deploy,
+    rollback: batch ? component.rollbackBatch : component.rollback,
+    ...batch ? { commandsPer: "batch", checkBatch: component.checkBatch } : {},
+    timeoutMs: component.timeout,
+    rollout: resolveRollout(component.rollout),
+    checks: component.checks.map((name) => resolveCheck(name, checks))
+  };
+}
+function resolveRollout(rollout) {
+  return {
+    first: rollout.first,
+    growth: rollout.growth,
+    maxBatch: rollout.maxBatch,
+    parallel: rollout.parallel,
+    bakeMs: rollout.bake,
+    checkIntervalMs: rollout.checkEvery,
+    rollbackParallel: rollout.rollbackParallel
+  };
+}
+function resolveCheck(name, checks) {
+  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
+  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+  if ("http" in check2) {
+    const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
+    const auth2 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth2 };
+  }
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  const { command, max, min, unit, timeout } = check2;
+  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+}
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
+}
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    observes: "batch",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config2, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment of Object.keys(config2.environments)) {
+    const resolved = resolveEnvironment(config2, environment, { unread: "no-targets" });
+    resolved.components.forEach((component, index) => {
+      const references = config2.environments[environment]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
+}
+
 // src/config/tranche-schema.ts
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
@@ -67126,9 +67355,9 @@ async function readConfigText(path, name) {
     throw new ConfigError([{ file: name, path: [], message }]);
   }
 }
-function parseConfig(text2, file2) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+function parseConfig(text, file2) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const [syntaxError] = doc.errors;
   if (syntaxError) {
     const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
@@ -67174,15 +67403,15 @@ var backgroundClock = {
   sleep: (ms2, signal) => wallSleep(ms2, signal, false)
 };
 function wallSleep(ms2, signal, keepAlive) {
-  return new Promise((resolve3) => {
+  return new Promise((resolve4) => {
     if (signal?.aborted || ms2 <= 0) {
-      resolve3();
+      resolve4();
       return;
     }
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve3();
+      resolve4();
     };
     const timer = setTimeout(done, ms2);
     if (!keepAlive) timer.unref();
@@ -67210,6 +67439,351 @@ function commandBaseEnv(env, options = {}) {
   );
 }
 
+// src/exec/inventory-reader.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { resolve } from "node:path";
+
+// src/engine/decide.ts
+function decideStep(failure2, onFailure) {
+  if (!failure2) return { decision: "continue", reasonCode: "all_batches_healthy", message: "healthy" };
+  const decision = onFailure === "halt" ? "halt" : "rollback";
+  return { decision, ...failure2 };
+}
+function deployFailure(target, result, timeoutMs, subject = `deploy of ${target}`) {
+  if (result.timedOut) {
+    return {
+      reasonCode: "deploy_timed_out",
+      message: `${subject} timed out after ${(timeoutMs / 1e3).toFixed(2)} s`
+    };
+  }
+  if (result.cancelled) return { reasonCode: "cancelled", message: `${subject} was cancelled` };
+  if (result.exitCode === 0) return void 0;
+  const how = result.exitCode === null ? `signal ${result.signal ?? "unknown"}` : `exit code ${result.exitCode}`;
+  const last = lastLine2(result.stderr) || lastLine2(result.stdout);
+  return {
+    reasonCode: "deploy_command_failed",
+    message: `${subject} failed with ${how}${last ? `: ${last}` : ""}`
+  };
+}
+var CHECK_REASONS = {
+  fail: "check_failed",
+  error: "check_errored",
+  no_data: "check_no_data"
+};
+function checkFailure(target, result) {
+  if (result.status === "pass" || result.status === "inconclusive") return void 0;
+  return {
+    reasonCode: CHECK_REASONS[result.status],
+    message: `check ${result.check} on ${target}: ${result.message}`
+  };
+}
+function lastLine2(text) {
+  const lines = text.trimEnd().split("\n");
+  return (lines[lines.length - 1] ?? "").trim().slice(0, 200);
+}
+
+// src/exec/shell-executor.ts
+import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
+
+// src/exec/batch-files.ts
+import { mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+var batchResultsSchema = external_exports.record(
+  external_exports.string(),
+  external_exports.strictObject({ ok: external_exports.boolean(), message: external_exports.string().optional() })
+);
+async function batchFiles(targets) {
+  const dir = await mkdtemp(join(tmpdir(), "tranche-batch-"));
+  const targetsFile = join(dir, "targets.json");
+  const resultsFile = join(dir, "results.json");
+  await writeFile(targetsFile, JSON.stringify({ targets }), { mode: 384 });
+  return {
+    env: { TRANCHE_TARGETS_FILE: targetsFile, TRANCHE_RESULTS_FILE: resultsFile },
+    results: () => readResults(resultsFile),
+    remove: () => rm(dir, { recursive: true, force: true })
+  };
+}
+async function readResults(file2) {
+  let text;
+  try {
+    text = await readFile2(file2, "utf8");
+  } catch {
+    return { outcomes: /* @__PURE__ */ new Map(), problem: "the command wrote no results file (TRANCHE_RESULTS_FILE)" };
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error63) {
+    return { outcomes: /* @__PURE__ */ new Map(), problem: `its results file is not JSON: ${error63.message}` };
+  }
+  const parsed = batchResultsSchema.safeParse(value);
+  if (!parsed.success) {
+    const [issue3] = parsed.error.issues;
+    const at = issue3?.path.map(String).join(".") ?? "";
+    return {
+      outcomes: /* @__PURE__ */ new Map(),
+      problem: `its results file is malformed${at ? ` at ${at}` : ""}: ${issue3?.message ?? "unexpected shape"} (expected {"<target>": {"ok": true|false, "message"?: "\u2026"}})`
+    };
+  }
+  return { outcomes: new Map(Object.entries(parsed.data)) };
+}
+
+// src/exec/output-tail.ts
+var OutputTail = class {
+  #limit;
+  #chunks = [];
+  /** Bytes held in #chunks; may exceed the limit by less than one chunk. */
+  #held = 0;
+  #total = 0;
+  constructor(limit) {
+    this.#limit = Math.max(0, Math.floor(limit));
+  }
+  /** Bytes written in all, including those no longer held. */
+  get totalBytes() {
+    return this.#total;
+  }
+  push(chunk) {
+    this.#total += chunk.length;
+    if (this.#limit === 0 || chunk.length === 0) return;
+    if (chunk.length >= this.#limit) {
+      this.#chunks = [Buffer.from(chunk.subarray(chunk.length - this.#limit))];
+      this.#held = this.#limit;
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#held += chunk.length;
+    while (this.#chunks.length > 1) {
+      const first = this.#chunks[0];
+      if (first === void 0 || this.#held - first.length < this.#limit) break;
+      this.#chunks.shift();
+      this.#held -= first.length;
+    }
+  }
+  /** The tail as UTF-8, without a character cut in half at its start. */
+  toString() {
+    let bytes = Buffer.concat(this.#chunks, this.#held);
+    if (bytes.length > this.#limit) bytes = bytes.subarray(bytes.length - this.#limit);
+    if (this.#total > bytes.length) {
+      let start = 0;
+      while (start < 3 && start < bytes.length && ((bytes[start] ?? 0) & 192) === 128) start++;
+      bytes = bytes.subarray(start);
+    }
+    return bytes.toString("utf8");
+  }
+};
+
+// src/exec/process-group.ts
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+  }
+}
+function groupExists(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error63) {
+    return error63.code === "EPERM";
+  }
+}
+
+// src/exec/shell-executor.ts
+var DEFAULT_OUTPUT_TAIL_BYTES = 16 * 1024;
+var DEFAULT_KILL_GRACE_MS = 2e3;
+var DEFAULT_DRAIN_MS = 500;
+var REAP_MS = 3e3;
+var POLL_MS = 25;
+var MAX_TIMER_MS = 2147483647;
+var ShellExecutor = class {
+  #baseEnv;
+  #shell;
+  #tailBytes;
+  #graceMs;
+  #drainMs;
+  #groups;
+  constructor(options) {
+    this.#baseEnv = options.baseEnv;
+    this.#shell = options.shell ?? "/bin/sh";
+    this.#tailBytes = options.outputTailBytes ?? DEFAULT_OUTPUT_TAIL_BYTES;
+    this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+    this.#groups = options.groups;
+  }
+  /** One command for a batch: its targets in TRANCHE_TARGETS_FILE, its results read from TRANCHE_RESULTS_FILE. */
+  async runBatch(request2, signal) {
+    const files = await batchFiles(request2.targets);
+    try {
+      const { targets: _, ...command } = request2;
+      const result = await this.run({ ...command, env: { ...request2.env, ...files.env } }, signal);
+      const { outcomes, problem } = await files.results();
+      return { ...result, outcomes, resultsProblem: problem };
+    } finally {
+      await files.remove();
+    }
+  }
+  run(request2, signal) {
+    const started = performance.now();
+    const stdout = new OutputTail(this.#tailBytes);
+    const stderr = new OutputTail(this.#tailBytes);
+    const result = (fields) => ({
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      cancelled: false,
+      durationMs: performance.now() - started,
+      stdout: stdout.toString(),
+      stderr: stderr.toString(),
+      ...fields
+    });
+    if (signal?.aborted) return Promise.resolve(result({ cancelled: true }));
+    let child;
+    try {
+      child = spawn(this.#shell, ["-c", request2.command], {
+        cwd: request2.cwd,
+        env: mergeEnv(this.#baseEnv, request2.env),
+        // Own session and process group: the whole tree can be signalled as -pid.
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"]
+      });
+    } catch (error63) {
+      return Promise.resolve(result({ stderr: startFailure(error63, this.#shell, request2.cwd) }));
+    }
+    return new Promise((resolve4) => {
+      let done = false;
+      let reason;
+      let exit;
+      let closed = false;
+      let timeoutTimer;
+      let drainTimer;
+      let graceTimer;
+      let deadlineTimer;
+      let pollTimer;
+      const finish3 = (fields = {}) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timeoutTimer);
+        clearTimeout(drainTimer);
+        clearTimeout(graceTimer);
+        clearTimeout(deadlineTimer);
+        clearInterval(pollTimer);
+        signal?.removeEventListener("abort", onAbort);
+        if (pid !== void 0) this.#groups?.ended(pid);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        resolve4(
+          result({
+            exitCode: exit?.code ?? null,
+            signal: exit?.signal ?? null,
+            timedOut: reason === "timeout",
+            cancelled: reason === "cancel",
+            ...fields
+          })
+        );
+      };
+      const pid = child.pid;
+      if (pid !== void 0) this.#groups?.started(pid);
+      const signalAll = (name) => {
+        if (pid !== void 0) signalGroup(pid, name);
+      };
+      const alive = () => pid !== void 0 && groupExists(pid);
+      const settle3 = () => {
+        if (!closed || done) return;
+        if (reason !== void 0 && alive()) return;
+        finish3();
+      };
+      const kill = (why) => {
+        if (done || reason !== void 0 || exit !== void 0) return;
+        reason = why;
+        clearTimeout(timeoutTimer);
+        signalAll("SIGTERM");
+        graceTimer = setTimeout(() => {
+          if (alive()) signalAll("SIGKILL");
+        }, this.#graceMs);
+        pollTimer = setInterval(settle3, POLL_MS);
+        deadlineTimer = setTimeout(() => finish3(), this.#graceMs + REAP_MS);
+      };
+      const onAbort = () => kill("cancel");
+      child.stdout?.on("data", (chunk) => stdout.push(chunk));
+      child.stderr?.on("data", (chunk) => stderr.push(chunk));
+      child.on("error", (error63) => {
+        if (child.pid === void 0) finish3({ stderr: startFailure(error63, this.#shell, request2.cwd) });
+      });
+      child.on("exit", (code, exitSignal) => {
+        exit = { code, signal: exitSignal };
+        clearTimeout(timeoutTimer);
+        if (reason === void 0) drainTimer = setTimeout(() => finish3(), this.#drainMs);
+        settle3();
+      });
+      child.on("close", (code, closeSignal) => {
+        exit ??= { code, signal: closeSignal };
+        closed = true;
+        settle3();
+      });
+      const timeoutMs = request2.timeoutMs;
+      if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
+        timeoutTimer = setTimeout(() => kill("timeout"), Math.min(timeoutMs, MAX_TIMER_MS));
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+};
+function mergeEnv(base, overrides) {
+  const env = {};
+  for (const [key3, value] of Object.entries(base)) if (value !== void 0) env[key3] = value;
+  for (const [key3, value] of Object.entries(overrides)) env[key3] = value;
+  return env;
+}
+function startFailure(error63, shell, cwd) {
+  const text = error63 instanceof Error ? error63.message : String(error63);
+  let dir;
+  try {
+    dir = statSync(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
+  } catch {
+    dir = `working directory ${cwd} does not exist`;
+  }
+  return `could not start ${shell}: ${dir ? `${dir} (${text})` : text}`;
+}
+
+// src/exec/inventory-reader.ts
+var INVENTORY_MAX_BYTES = 512 * 1024 * 1024;
+function inventoryReader(options) {
+  const executor = new ShellExecutor({ baseEnv: options.baseEnv, outputTailBytes: INVENTORY_MAX_BYTES });
+  return async (source, about) => {
+    if ("file" in source) {
+      try {
+        return { ok: true, text: await readFile3(resolve(options.cwd, source.file), "utf8") };
+      } catch (error63) {
+        return {
+          ok: false,
+          problem: `cannot read inventory file ${source.file}: ${error63.message}`
+        };
+      }
+    }
+    const result = await executor.run({
+      command: source.command,
+      cwd: options.cwd,
+      env: {
+        TRANCHE_SERVICE: options.service,
+        TRANCHE_ENVIRONMENT: about.environment,
+        TRANCHE_COMPONENT: about.component
+      },
+      timeoutMs: source.timeout
+    });
+    const failure2 = deployFailure("", result, source.timeout, `inventory command ${source.command}`);
+    if (failure2) return { ok: false, problem: failure2.message };
+    if (Buffer.byteLength(result.stdout) >= INVENTORY_MAX_BYTES) {
+      return {
+        ok: false,
+        problem: `inventory command ${source.command} printed more than ${INVENTORY_MAX_BYTES} bytes`
+      };
+    }
+    return { ok: true, text: result.stdout };
+  };
+}
+
 // src/github/client.ts
 function httpStatus(error63) {
   const status = error63?.status;
@@ -67220,8 +67794,8 @@ function outcomeUnknown(error63) {
   return status === void 0 || status >= 500;
 }
 function redactedMessage(error63) {
-  const text2 = error63 instanceof Error ? error63.message : String(error63);
-  return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+  const text = error63 instanceof Error ? error63.message : String(error63);
+  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
 }
 var NO_RETRY = { request: { retries: 0 } };
 
@@ -68136,49 +68710,75 @@ function allAtOnce(component) {
   };
 }
 
-// src/engine/decide.ts
-function decideStep(failure2, onFailure) {
-  if (!failure2) return { decision: "continue", reasonCode: "all_batches_healthy", message: "healthy" };
-  const decision = onFailure === "halt" ? "halt" : "rollback";
-  return { decision, ...failure2 };
+// src/engine/batch-commands.ts
+function batchCommandEnv(spec, what) {
+  return {
+    TRANCHE_SERVICE: spec.service,
+    TRANCHE_ENVIRONMENT: spec.environment,
+    TRANCHE_ENVIRONMENT_LABELS: JSON.stringify(spec.environmentLabels ?? {}),
+    TRANCHE_COMPONENT: what.component,
+    TRANCHE_VERSION: what.version,
+    TRANCHE_PREVIOUS_VERSION: what.previousVersion ?? "",
+    TRANCHE_BATCH: String(what.batch),
+    TRANCHE_ACTION: what.action,
+    TRANCHE_COMMIT: spec.commit ?? ""
+  };
 }
-function deployFailure(target, result, timeoutMs) {
-  if (result.timedOut) {
-    return {
-      reasonCode: "deploy_timed_out",
-      message: `deploy of ${target} timed out after ${(timeoutMs / 1e3).toFixed(2)} s`
-    };
+async function runBatchCommand(executor, request2, signal) {
+  const nothing = (problem) => ({
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    durationMs: 0,
+    stdout: "",
+    stderr: problem,
+    outcomes: /* @__PURE__ */ new Map(),
+    resultsProblem: problem
+  });
+  if (!executor.runBatch) return nothing("this executor cannot run batch commands");
+  try {
+    return await executor.runBatch(request2, signal);
+  } catch (error63) {
+    return nothing(`could not run: ${error63 instanceof Error ? error63.message : String(error63)}`);
   }
-  if (result.cancelled) return { reasonCode: "cancelled", message: `deploy of ${target} was cancelled` };
-  if (result.exitCode === 0) return void 0;
-  const how = result.exitCode === null ? `signal ${result.signal ?? "unknown"}` : `exit code ${result.exitCode}`;
-  const last = lastLine2(result.stderr) || lastLine2(result.stdout);
-  return {
-    reasonCode: "deploy_command_failed",
-    message: `deploy of ${target} failed with ${how}${last ? `: ${last}` : ""}`
-  };
 }
-var CHECK_REASONS = {
-  fail: "check_failed",
-  error: "check_errored",
-  no_data: "check_no_data"
-};
-function checkFailure(target, result) {
-  if (result.status === "pass" || result.status === "inconclusive") return void 0;
-  return {
-    reasonCode: CHECK_REASONS[result.status],
-    message: `check ${result.check} on ${target}: ${result.message}`
-  };
+function targetVerdicts(result, targets, what, timeoutMs) {
+  const commandFailure = deployFailure("", result, timeoutMs, `the batch ${what} command`);
+  return targets.map((target) => {
+    const outcome = result.outcomes.get(target.name);
+    if (outcome?.ok) return { target };
+    if (outcome) {
+      return {
+        target,
+        failure: {
+          reasonCode: "deploy_command_failed",
+          message: `${what} of ${target.name} failed${outcome.message ? `: ${outcome.message}` : ""}`
+        }
+      };
+    }
+    if (commandFailure?.reasonCode === "cancelled" || commandFailure?.reasonCode === "deploy_timed_out") {
+      return { target, failure: { ...commandFailure, message: `${target.name}: ${commandFailure.message}` } };
+    }
+    const why = result.resultsProblem ?? `its results file does not report ${target.name}`;
+    const also = commandFailure ? `; ${commandFailure.message}` : "";
+    return {
+      target,
+      failure: {
+        reasonCode: "deploy_command_failed",
+        message: `${what} of ${target.name} counts as failed: ${why}${also}`
+      }
+    };
+  });
 }
-function lastLine2(text2) {
-  const lines = text2.trimEnd().split("\n");
-  return (lines[lines.length - 1] ?? "").trim().slice(0, 200);
+function batchFailure(verdicts, result, what, timeoutMs) {
+  return verdicts.find((v) => v.failure)?.failure ?? deployFailure("", result, timeoutMs, `the batch ${what} command`);
 }
 
 // src/engine/redact.ts
 var URL_USERINFO2 = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#"'<>`]*@/g;
-function redactCredentials(text2) {
-  return text2.replace(URL_USERINFO2, "$1***@");
+function redactCredentials(text) {
+  return text.replace(URL_USERINFO2, "$1***@");
 }
 function redactDeep(value) {
   return redactValue(value);
@@ -68272,6 +68872,12 @@ async function rollBack(touched, spec, ports, sink) {
   for (const group of groupByComponentReversed(touched)) {
     const component = group[0]?.component;
     if (!component) continue;
+    if (component.commandsPer === "batch") {
+      for (const batch of batchesGoingBack(group)) {
+        for (const result of await rollBackBatch(batch, spec, ports, sink)) results.push(result);
+      }
+      continue;
+    }
     const done = [];
     await forEachLimit(group, component.rollout.rollbackParallel, async (t, index) => {
       done[index] = await rollBackTarget(t, spec, ports, sink);
@@ -68350,6 +68956,73 @@ async function rollBackTarget(touched, spec, ports, sink) {
     data: { from: spec.version, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut }
   });
   return { ...base, status: ok ? "rolled_back" : "failed" };
+}
+function batchesGoingBack(group) {
+  const batches = /* @__PURE__ */ new Map();
+  for (const t of group) {
+    const id = `${t.batch}\0${t.to ?? ""}`;
+    const batch = batches.get(id) ?? [];
+    batch.push(t);
+    batches.set(id, batch);
+  }
+  return [...batches.values()];
+}
+async function rollBackBatch(group, spec, ports, sink) {
+  const [first] = group;
+  if (!first) return [];
+  const { component, batch, to } = first;
+  if (to === null) return Promise.all(group.map((t) => rollBackTarget(t, spec, ports, sink)));
+  const data = { from: spec.version, to };
+  const where = (t) => ({ component: component.name, target: t.target.name, batch });
+  for (const t of group)
+    await sink.emitAnyway({ kind: "target_rollback", status: "started", ...where(t), data });
+  const targets = group.map((t) => ({ ...t.target, previousVersion: to }));
+  const result = await runBatchCommand(ports.executor, {
+    command: component.rollback ?? component.deploy,
+    cwd: spec.cwd,
+    env: batchCommandEnv(spec, {
+      component: component.name,
+      version: to,
+      previousVersion: spec.version,
+      batch,
+      action: "rollback"
+    }),
+    timeoutMs: component.timeoutMs,
+    targets
+  });
+  const verdicts = targetVerdicts(result, targets, "rollback", component.timeoutMs);
+  const back = verdicts.filter((v) => !v.failure);
+  let note;
+  try {
+    await ports.ledger.updateTargets(
+      spec.service,
+      spec.environment,
+      spec.runId,
+      back.map((v) => ({ component: component.name, target: v.target.name, version: to, good: true }))
+    );
+  } catch (error63) {
+    note = `back on ${to}, but the ledger could not record it: ${errorText2(error63)}`;
+  }
+  const results = [];
+  for (const [i, { failure: failure2 }] of verdicts.entries()) {
+    const t = group[i];
+    await sink.emitAnyway({
+      kind: "target_rollback",
+      status: failure2 ? "failed" : "ok",
+      ...where(t),
+      durationMs: result.durationMs,
+      message: failure2?.message ?? (note && `${t.target.name} is ${note}`),
+      data: { ...data, exitCode: result.exitCode, timedOut: result.timedOut, batchCommand: true }
+    });
+    results.push({
+      component: component.name,
+      target: t.target.name,
+      from: spec.version,
+      to,
+      status: failure2 ? "failed" : "rolled_back"
+    });
+  }
+  return results;
 }
 async function runRollback(ports, request2) {
   try {
@@ -68550,6 +69223,14 @@ var Rollout = class {
         ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
       }
     });
+    if (this.spec.inventory && this.spec.inventory.length > 0) {
+      await this.sink.emit({
+        kind: "inventory",
+        status: "ok",
+        message: this.spec.inventory.map((i) => `${i.component}: ${i.targets.length} target(s) from ${i.source}`).join("; "),
+        data: { components: this.spec.inventory }
+      });
+    }
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
     this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
   }
@@ -68612,12 +69293,13 @@ var Rollout = class {
   async runBatch(component, batch, number5, deployed) {
     const deployFail = await this.deployBatch(component, batch, number5);
     if (deployFail) return deployFail;
-    deployed.push(...batch);
+    for (const target of batch) deployed.push(target);
     const windowStart = this.ports.clock.now();
     return await this.checkTargets(component, batch, number5) ?? await this.bake(component, deployed, number5, windowStart);
   }
   /** Deploy with bounded parallelism; after the first failure no further target starts. */
   async deployBatch(component, batch, number5) {
+    if (component.commandsPer === "batch") return this.deployWithBatchCommand(component, batch, number5);
     let failure2;
     await forEachLimit(
       batch,
@@ -68659,11 +69341,92 @@ var Rollout = class {
     });
     return failure2;
   }
+  /**
+   * One deploy command for the whole batch (batch-commands.ts); every target of it is touched
+   * from the start, and each gets its deploy events from the command's report.
+   */
+  async deployWithBatchCommand(component, batch, number5) {
+    const action = this.spec.action ?? "deploy";
+    const targets = batch.map((target) => ({
+      ...target,
+      previousVersion: this.goodVersion(component, target)
+    }));
+    for (const target of batch) {
+      this.touched.push({ component, target, batch: number5, to: this.goodVersion(component, target) });
+    }
+    await this.ports.ledger.updateTargets(
+      this.spec.service,
+      this.spec.environment,
+      this.spec.runId,
+      batch.map((t) => ({
+        component: component.name,
+        target: t.name,
+        version: this.spec.version,
+        good: false
+      }))
+    );
+    const where = (target) => ({ component: component.name, target: target.name, batch: number5 });
+    for (const target of batch)
+      await this.sink.emit({ kind: "target_deploy", status: "started", ...where(target) });
+    const result = await this.runBatchCommand(component, this.commandFor(component), targets, number5, action);
+    const verdicts = targetVerdicts(result, targets, action, component.timeoutMs);
+    for (const { target, failure: failure2 } of verdicts) {
+      await this.sink.emit({
+        kind: "target_deploy",
+        status: failure2 ? "failed" : "ok",
+        ...where(target),
+        durationMs: result.durationMs,
+        reasonCode: failure2?.reasonCode,
+        message: failure2?.message,
+        data: {
+          exitCode: result.exitCode,
+          timedOut: result.timedOut,
+          cancelled: result.cancelled,
+          batchCommand: true
+        }
+      });
+    }
+    return batchFailure(verdicts, result, action, component.timeoutMs) ?? this.cancellation();
+  }
+  /** One batch command of this run (a deploy or a check) over the targets. */
+  runBatchCommand(component, command, targets, number5, action) {
+    const env = batchCommandEnv(this.spec, {
+      component: component.name,
+      version: this.spec.version,
+      previousVersion: this.options.previousVersion,
+      batch: number5,
+      action
+    });
+    const request2 = { command, cwd: this.spec.cwd, env, timeoutMs: component.timeoutMs, targets };
+    return runBatchCommand(this.ports.executor, request2, this.options.signal);
+  }
+  /** The component's checkBatch command over the targets deployed so far, as one check observation. */
+  async runCheckBatch(component, command, targets, number5) {
+    const checked = targets.map((t) => ({ ...t, previousVersion: this.goodVersion(component, t) }));
+    const result = await this.runBatchCommand(component, command, checked, number5, "check");
+    const failed2 = targetVerdicts(result, checked, "check", component.timeoutMs).filter((v) => v.failure).map((v) => v.target.name);
+    const commandFailure = batchFailure([], result, "check", component.timeoutMs);
+    const shown = failed2.slice(0, 5).join(", ") + (failed2.length > 5 ? ` and ${failed2.length - 5} more` : "");
+    const message = failed2.length > 0 ? `failed on ${failed2.length} of ${targets.length} target(s): ${shown}` : commandFailure?.message ?? `passed on ${targets.length} target(s)`;
+    const check2 = {
+      check: "checkBatch",
+      status: failed2.length > 0 || commandFailure ? "fail" : "pass",
+      message,
+      durationMs: result.durationMs
+    };
+    return this.recordCheck(component, number5, `${targets.length} target(s)`, check2, {
+      scope: "batch",
+      failed: failed2.length
+    });
+  }
   /** Run every per-target check of the component on each target; after the first failure no new check starts. */
   async checkTargets(component, targets, number5) {
     let failure2;
     const stopped = () => failure2 !== void 0 || this.cancellation() !== void 0;
     const checks = component.checks.filter((c) => !isBatchCheck(c));
+    if (component.checkBatch !== void 0) {
+      failure2 = this.cancellation() ?? await this.runCheckBatch(component, component.checkBatch, targets, number5);
+    }
     await forEachLimit(
       checks.length === 0 ? [] : targets,
       component.rollout.parallel ?? targets.length,
@@ -68791,11 +69554,15 @@ var Rollout = class {
       component: component.name,
       target,
       version: this.spec.version,
-      previousVersion: this.goodVersions.get(key(component.name, target.name)) ?? null,
+      previousVersion: this.goodVersion(component, target),
       batch,
       action,
       commit: this.spec.commit
     };
+  }
+  /** The version the target last ran successfully, as the ledger knew when the run started. */
+  goodVersion(component, target) {
+    return this.goodVersions.get(key(component.name, target.name)) ?? null;
   }
   /** Put touched targets back per onFailure; halting leaves them where they are. */
   async recover(failure2) {
@@ -68897,215 +69664,6 @@ function runDecision(failure2, onFailure) {
   if (failure2.decision) return failure2.decision;
   if (failure2.reasonCode === "cancelled") return "cancelled";
   return onFailure === "halt" ? "halted" : "rolled_back";
-}
-
-// src/exec/shell-executor.ts
-import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
-
-// src/exec/output-tail.ts
-var OutputTail = class {
-  #limit;
-  #chunks = [];
-  /** Bytes held in #chunks; may exceed the limit by less than one chunk. */
-  #held = 0;
-  #total = 0;
-  constructor(limit) {
-    this.#limit = Math.max(0, Math.floor(limit));
-  }
-  /** Bytes written in all, including those no longer held. */
-  get totalBytes() {
-    return this.#total;
-  }
-  push(chunk) {
-    this.#total += chunk.length;
-    if (this.#limit === 0 || chunk.length === 0) return;
-    if (chunk.length >= this.#limit) {
-      this.#chunks = [Buffer.from(chunk.subarray(chunk.length - this.#limit))];
-      this.#held = this.#limit;
-      return;
-    }
-    this.#chunks.push(chunk);
-    this.#held += chunk.length;
-    while (this.#chunks.length > 1) {
-      const first = this.#chunks[0];
-      if (first === void 0 || this.#held - first.length < this.#limit) break;
-      this.#chunks.shift();
-      this.#held -= first.length;
-    }
-  }
-  /** The tail as UTF-8, without a character cut in half at its start. */
-  toString() {
-    let bytes = Buffer.concat(this.#chunks, this.#held);
-    if (bytes.length > this.#limit) bytes = bytes.subarray(bytes.length - this.#limit);
-    if (this.#total > bytes.length) {
-      let start = 0;
-      while (start < 3 && start < bytes.length && ((bytes[start] ?? 0) & 192) === 128) start++;
-      bytes = bytes.subarray(start);
-    }
-    return bytes.toString("utf8");
-  }
-};
-
-// src/exec/process-group.ts
-function signalGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-  }
-}
-function groupExists(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error63) {
-    return error63.code === "EPERM";
-  }
-}
-
-// src/exec/shell-executor.ts
-var DEFAULT_OUTPUT_TAIL_BYTES = 16 * 1024;
-var DEFAULT_KILL_GRACE_MS = 2e3;
-var DEFAULT_DRAIN_MS = 500;
-var REAP_MS = 3e3;
-var POLL_MS = 25;
-var MAX_TIMER_MS = 2147483647;
-var ShellExecutor = class {
-  #baseEnv;
-  #shell;
-  #tailBytes;
-  #graceMs;
-  #drainMs;
-  #groups;
-  constructor(options) {
-    this.#baseEnv = options.baseEnv;
-    this.#shell = options.shell ?? "/bin/sh";
-    this.#tailBytes = options.outputTailBytes ?? DEFAULT_OUTPUT_TAIL_BYTES;
-    this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
-    this.#groups = options.groups;
-  }
-  run(request2, signal) {
-    const started = performance.now();
-    const stdout = new OutputTail(this.#tailBytes);
-    const stderr = new OutputTail(this.#tailBytes);
-    const result = (fields) => ({
-      exitCode: null,
-      signal: null,
-      timedOut: false,
-      cancelled: false,
-      durationMs: performance.now() - started,
-      stdout: stdout.toString(),
-      stderr: stderr.toString(),
-      ...fields
-    });
-    if (signal?.aborted) return Promise.resolve(result({ cancelled: true }));
-    let child;
-    try {
-      child = spawn(this.#shell, ["-c", request2.command], {
-        cwd: request2.cwd,
-        env: mergeEnv(this.#baseEnv, request2.env),
-        // Own session and process group: the whole tree can be signalled as -pid.
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"]
-      });
-    } catch (error63) {
-      return Promise.resolve(result({ stderr: startFailure(error63, this.#shell, request2.cwd) }));
-    }
-    return new Promise((resolve3) => {
-      let done = false;
-      let reason;
-      let exit;
-      let closed = false;
-      let timeoutTimer;
-      let drainTimer;
-      let graceTimer;
-      let deadlineTimer;
-      let pollTimer;
-      const finish3 = (fields = {}) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timeoutTimer);
-        clearTimeout(drainTimer);
-        clearTimeout(graceTimer);
-        clearTimeout(deadlineTimer);
-        clearInterval(pollTimer);
-        signal?.removeEventListener("abort", onAbort);
-        if (pid !== void 0) this.#groups?.ended(pid);
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        resolve3(
-          result({
-            exitCode: exit?.code ?? null,
-            signal: exit?.signal ?? null,
-            timedOut: reason === "timeout",
-            cancelled: reason === "cancel",
-            ...fields
-          })
-        );
-      };
-      const pid = child.pid;
-      if (pid !== void 0) this.#groups?.started(pid);
-      const signalAll = (name) => {
-        if (pid !== void 0) signalGroup(pid, name);
-      };
-      const alive = () => pid !== void 0 && groupExists(pid);
-      const settle3 = () => {
-        if (!closed || done) return;
-        if (reason !== void 0 && alive()) return;
-        finish3();
-      };
-      const kill = (why) => {
-        if (done || reason !== void 0 || exit !== void 0) return;
-        reason = why;
-        clearTimeout(timeoutTimer);
-        signalAll("SIGTERM");
-        graceTimer = setTimeout(() => {
-          if (alive()) signalAll("SIGKILL");
-        }, this.#graceMs);
-        pollTimer = setInterval(settle3, POLL_MS);
-        deadlineTimer = setTimeout(() => finish3(), this.#graceMs + REAP_MS);
-      };
-      const onAbort = () => kill("cancel");
-      child.stdout?.on("data", (chunk) => stdout.push(chunk));
-      child.stderr?.on("data", (chunk) => stderr.push(chunk));
-      child.on("error", (error63) => {
-        if (child.pid === void 0) finish3({ stderr: startFailure(error63, this.#shell, request2.cwd) });
-      });
-      child.on("exit", (code, exitSignal) => {
-        exit = { code, signal: exitSignal };
-        clearTimeout(timeoutTimer);
-        if (reason === void 0) drainTimer = setTimeout(() => finish3(), this.#drainMs);
-        settle3();
-      });
-      child.on("close", (code, closeSignal) => {
-        exit ??= { code, signal: closeSignal };
-        closed = true;
-        settle3();
-      });
-      const timeoutMs = request2.timeoutMs;
-      if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
-        timeoutTimer = setTimeout(() => kill("timeout"), Math.min(timeoutMs, MAX_TIMER_MS));
-      }
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-};
-function mergeEnv(base, overrides) {
-  const env = {};
-  for (const [key3, value] of Object.entries(base)) if (value !== void 0) env[key3] = value;
-  for (const [key3, value] of Object.entries(overrides)) env[key3] = value;
-  return env;
-}
-function startFailure(error63, shell, cwd) {
-  const text2 = error63 instanceof Error ? error63.message : String(error63);
-  let dir;
-  try {
-    dir = statSync(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
-  } catch {
-    dir = `working directory ${cwd} does not exist`;
-  }
-  return `could not start ${shell}: ${dir ? `${dir} (${text2})` : text2}`;
 }
 
 // src/ledger/release-locks.ts
@@ -69243,22 +69801,18 @@ async function holdDeployLock(ledger, request2, clock, warn) {
   };
 }
 function botBlocker(locks, request2) {
-  return botBlockers(locks, request2)[0] ?? null;
-}
-function botBlockers(locks, request2) {
   const admitted = request2.admittedRelease;
-  const blockers = [];
   for (const repo of request2.repos) {
     for (const lock of locks) {
       if (admitted === void 0 && lock.name === environmentLockName(repo, request2.environment))
-        blockers.push({ kind: "environment", lock });
-      else if (admitted === void 0 && lock.name === globalLockName(repo))
-        blockers.push({ kind: "global", lock });
-      else if (lock.name === leaseLockName(repo, request2.environment) && !(admitted !== void 0 && lock.holder === leaseHolder(admitted)))
-        blockers.push({ kind: "release", lock });
+        return { kind: "environment", lock };
+      if (admitted === void 0 && lock.name === globalLockName(repo)) return { kind: "global", lock };
+      const ownLease = admitted !== void 0 && lock.holder === leaseHolder(admitted);
+      if (lock.name === leaseLockName(repo, request2.environment) && !ownLease)
+        return { kind: "release", lock };
     }
   }
-  return blockers;
+  return null;
 }
 function lockedMessage(request2, { kind, lock }) {
   const since = `since ${new Date(lock.acquiredAt).toISOString()}`;
@@ -69629,8 +70183,8 @@ function bucketed(values, max, lowest) {
 function number4(value) {
   return String(Number(value.toPrecision(6)));
 }
-function quoted(text2) {
-  return text2.replaceAll('"', "'").replace(/[\r\n]+/g, " ");
+function quoted(text) {
+  return text.replaceAll('"', "'").replace(/[\r\n]+/g, " ");
 }
 
 // src/render/summary.ts
@@ -69709,8 +70263,8 @@ function canarySection(selection) {
     ...notes.length > 0 ? [notes.join("\n")] : []
   ];
 }
-function sentenceStart(text2) {
-  return `${text2.charAt(0).toUpperCase()}${text2.slice(1)}`;
+function sentenceStart(text) {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 function details(result) {
   const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
@@ -69840,8 +70394,8 @@ function fitSections(sections, max, logUrl) {
       `_${left} more section(s) left out to stay within ${max.toLocaleString("en-US")} characters._${where}`
     );
   }
-  const text2 = kept.join("\n\n");
-  return text2.length <= max ? text2 : `${text2.slice(0, max - 2)}
+  const text = kept.join("\n\n");
+  return text.length <= max ? text : `${text.slice(0, max - 2)}
 \u2026`;
 }
 function fenced(language, body) {
@@ -69851,21 +70405,21 @@ function fenced(language, body) {
 ${body}
 ${fence}`;
 }
-function statusCell(text2) {
-  return /^(FAILED|FAIL|ERROR|NO_DATA)/.test(text2) ? `**${text2}**` : text2;
+function statusCell(text) {
+  return /^(FAILED|FAIL|ERROR|NO_DATA)/.test(text) ? `**${text}**` : text;
 }
 function listed(names2) {
   const shown = names2.slice(0, 10).join(", ");
   return names2.length > 10 ? `${shown}, \u2026 (${names2.length - 10} more)` : shown;
 }
-function escapeCell(text2) {
-  return text2.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
+function escapeCell(text) {
+  return text.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
 }
-function escapeText(text2) {
-  return text2.replace(/([\\`*_[\]<>#|])/g, "\\$1");
+function escapeText(text) {
+  return text.replace(/([\\`*_[\]<>#|])/g, "\\$1");
 }
-function escapeCode(text2) {
-  return text2.replaceAll("`", "'");
+function escapeCode(text) {
+  return text.replaceAll("`", "'");
 }
 
 // src/github/annotations.ts
@@ -69915,9 +70469,9 @@ var STATUS_DESCRIPTION_MAX = 140;
 var CHECK_SUMMARY_MAX = 65535;
 var ANNOTATIONS_PER_REQUEST = 50;
 var CHECK_TITLE_MAX = 255;
-function cut(text2, max) {
-  const chars = [...text2];
-  if (chars.length <= max) return text2;
+function cut(text, max) {
+  const chars = [...text];
+  if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
 }
 function chunks(items, size) {
@@ -70098,10 +70652,10 @@ function parseDeploymentPayload(payload) {
   );
   throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
 }
-function parseJson(text2) {
-  if (text2.trim() === "") return {};
+function parseJson(text) {
+  if (text.trim() === "") return {};
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text);
   } catch (error63) {
     throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error63.message}`);
   }
@@ -70584,6 +71138,7 @@ async function prepare(request2, resolved, components, runId, payload) {
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? "halt" : resolved.onFailure,
     action,
+    inventory: request2.loaded.inventory,
     constraints
   };
   const subset = payload?.targets !== void 0;
@@ -70742,7 +71297,7 @@ function conclusionOf(decision) {
 }
 
 // src/ledger/open.ts
-import { resolve } from "node:path";
+import { resolve as resolve2 } from "node:path";
 
 // src/ledger/postgres.ts
 import { setTimeout as sleep } from "node:timers/promises";
@@ -70761,33 +71316,6 @@ var Result = import_lib.default.Result;
 var TypeOverrides = import_lib.default.TypeOverrides;
 var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
-
-// src/ledger/dashboard-sql.ts
-function dashboardActionsTable(identityPrimaryKey) {
-  return `CREATE TABLE dashboard_actions (
-  id ${identityPrimaryKey},
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  service TEXT NOT NULL,
-  environment TEXT NOT NULL,
-  version TEXT,
-  commit_sha TEXT,
-  host TEXT NOT NULL,
-  state TEXT NOT NULL,
-  message TEXT,
-  requested_at BIGINT NOT NULL,
-  finished_at BIGINT
-)`;
-}
-var DASHBOARD_ACTION_COLUMNS = "id, actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at";
-var INSERT_DASHBOARD_ACTION = `INSERT INTO dashboard_actions
-  (actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at)
-VALUES ($actor, $action, $service, $environment, $version, $commit_sha, $host, $state, $message, $requested_at, $finished_at)
-RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
-var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
-WHERE id = $id AND state = 'started'
-RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
-var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -71037,11 +71565,6 @@ function migrations(dialect) {
 SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
 WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
       ]
-    },
-    {
-      version: 10,
-      description: "who asked a dashboard to deploy or roll back what, and how it ended",
-      statements: [dashboardActionsTable(dialect.identityPrimaryKey)]
     }
   ];
 }
@@ -71058,52 +71581,6 @@ function pendingMigrations(steps, applied, where) {
     );
   }
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
-}
-
-// src/ledger/dashboard-actions.ts
-async function insertDashboardAction(connection, input2, now) {
-  const finished = input2.state === "started" ? null : now;
-  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
-    actor: input2.actor,
-    action: input2.action,
-    service: input2.service,
-    environment: input2.environment,
-    version: input2.version,
-    commit_sha: input2.commit,
-    host: input2.host,
-    state: input2.state,
-    message: input2.message,
-    requested_at: now,
-    finished_at: finished
-  });
-  if (!row) throw new Error("recording a dashboard action returned no row");
-  return toAction(row);
-}
-async function finishDashboardAction(connection, id, state, message, now) {
-  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
-  return row ? toAction(row) : null;
-}
-async function selectDashboardActions(connection, limit) {
-  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
-}
-function text(value) {
-  return value === null || value === void 0 ? null : String(value);
-}
-function toAction(row) {
-  return {
-    id: Number(row.id),
-    actor: String(row.actor),
-    action: String(row.action),
-    service: String(row.service),
-    environment: String(row.environment),
-    version: text(row.version),
-    commit: text(row.commit_sha),
-    host: String(row.host),
-    state: String(row.state),
-    message: text(row.message),
-    requestedAt: Number(row.requested_at),
-    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
-  };
 }
 
 // src/ledger/deliveries-sql.ts
@@ -71125,12 +71602,12 @@ function compile2(sql, marker) {
     throw new Error(`a ledger statement names its parameters ($name), it has a positional ?: ${sql}`);
   }
   const names2 = [];
-  const text2 = sql.replace(NAMED, (_, name) => {
+  const text = sql.replace(NAMED, (_, name) => {
     let index = names2.indexOf(name);
     if (index < 0) index = names2.push(name) - 1;
     return marker(index + 1);
   });
-  return { text: text2, names: names2 };
+  return { text, names: names2 };
 }
 function bind(statement2, params) {
   const given = Object.keys(params);
@@ -71277,7 +71754,7 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   updated_at = excluded.updated_at
 WHERE excluded.updated_at > target_states.updated_at
 RETURNING service`;
-var KEPT_KINDS = "('run_started', 'run_finished')";
+var KEPT_KINDS = "('run_started', 'inventory', 'run_finished')";
 var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
 WHERE at < $before AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 var PRUNE_EVENTS = `DELETE FROM events WHERE at < $before AND kind NOT IN ${KEPT_KINDS}`;
@@ -72513,16 +72990,6 @@ var SqlLedger = class extends ReleaseQueue {
   setServiceRepositories(service, repos, now) {
     return setServiceRepositories(this.connection, service, repos, now);
   }
-  // The dashboard's actions (dashboard-actions.ts).
-  recordDashboardAction(input2, now) {
-    return insertDashboardAction(this.connection, input2, now);
-  }
-  finishDashboardAction(id, state, message, now) {
-    return finishDashboardAction(this.connection, id, state, message, now);
-  }
-  dashboardActions(limit) {
-    return selectDashboardActions(this.connection, limit);
-  }
   async close() {
     await this.connection.close();
   }
@@ -72728,7 +73195,7 @@ function poolConfig(location, description) {
   };
 }
 function scrub(message, secrets) {
-  return secrets.reduce((text2, secret) => text2.replaceAll(secret, "***"), message);
+  return secrets.reduce((text, secret) => text.replaceAll(secret, "***"), message);
 }
 var PostgresConnection = class {
   dialect = POSTGRES_DIALECT;
@@ -72806,17 +73273,17 @@ var names = /* @__PURE__ */ new Map();
 var compile3 = compiler(POSTGRES_DIALECT.marker);
 function statement(sql, params = {}) {
   const compiled = compile3(sql);
-  const { text: text2 } = compiled;
+  const { text } = compiled;
   if (compiled.names.length === 0) {
     bind(compiled, params);
-    return { text: text2 };
+    return { text };
   }
-  let name = names.get(text2);
+  let name = names.get(text);
   if (name === void 0) {
     name = `tranche_${names.size + 1}`;
-    names.set(text2, name);
+    names.set(text, name);
   }
-  return { name, text: text2, values: bind(compiled, params).map(storable) };
+  return { name, text, values: bind(compiled, params).map(storable) };
 }
 async function whileReconnecting(work) {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -72845,7 +73312,7 @@ function isRetryable(error63) {
 // src/ledger/sqlite.ts
 import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join as join2 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
@@ -72910,7 +73377,7 @@ function refuseNonDatabase(path) {
 }
 function createLedgerFile(path) {
   mkdirSync(dirname(path), { recursive: true });
-  const draft = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.new`);
+  const draft = join2(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.new`);
   try {
     const db = new DatabaseSync(draft);
     try {
@@ -73019,7 +73486,7 @@ var LedgerLocationError = class extends Error {
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 async function openLedger(location, cwd) {
-  if (location === void 0) return openSqlite(resolve(cwd, DEFAULT_LEDGER_PATH));
+  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH));
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -73038,7 +73505,7 @@ async function openLedger(location, cwd) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve(cwd, location));
+  return openSqlite(resolve2(cwd, location));
 }
 async function openSqlite(path) {
   try {
@@ -73155,11 +73622,11 @@ function noticeFacts(notice) {
 }
 
 // src/notify/slack.ts
-function slackEscape(text2) {
-  return text2.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+function slackEscape(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
-function cut2(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
+function cut2(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
 }
 function slackMessage(notice) {
   const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
@@ -73351,8 +73818,8 @@ var Notifier = class {
     if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
     else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
   }
-  redact(text2) {
-    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text2);
+  redact(text) {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
   }
 };
 function render(kind, notice) {
@@ -73561,11 +74028,6 @@ function reduce(state, event) {
       return base;
   }
 }
-function rollbackPhase(event) {
-  if (event.status === "started") return "rolling_back";
-  if (event.status === "ok") return "rolled_back";
-  return event.status === "skipped" ? "rollback_skipped" : "rollback_failed";
-}
 function bakeRemainingMs(state) {
   if (!state.bake) return void 0;
   return Math.max(0, state.bake.startedAt + state.bake.bakeMs - state.now);
@@ -73581,7 +74043,7 @@ function upsert(items, item, same) {
 function rollbackStep(rollback, event) {
   const current = rollback ?? { total: 0, done: 0, failed: 0, skipped: 0, targets: [], finished: false };
   const name = event.target ?? "";
-  const phase = rollbackPhase(event);
+  const phase = event.status === "started" ? "rolling_back" : event.status === "ok" ? "rolled_back" : event.status === "skipped" ? "rollback_skipped" : "rollback_failed";
   const view = {
     name,
     phase,
@@ -73646,6 +74108,8 @@ function plainLine(event, batches) {
       const parts = components.length > 0 ? `${from}; components ${components.join(", ")}` : from;
       return `${at} ${runName(event)}: started (${parts})`;
     }
+    case "inventory":
+      return `${at} inventory: ${inventoryText(event)}`;
     case "component_started":
       return `${where} started`;
     case "component_finished":
@@ -73706,6 +74170,13 @@ function plainLine(event, batches) {
     default:
       return void 0;
   }
+}
+function inventoryText(event) {
+  const components = Array.isArray(event.data?.components) ? event.data.components : [];
+  return components.map((c) => {
+    const names2 = (c.targets ?? []).map((t) => String(t.name));
+    return `${String(c.component)}: ${names2.length} target(s) from ${String(c.source)}: ${listOf(names2, 8)}`;
+  }).join("; ");
 }
 function runName(event) {
   return `${event.service} ${event.version} \u2192 ${event.environment}`;
@@ -74028,11 +74499,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -74048,12 +74519,12 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = promises;
+var { access, appendFile, writeFile: writeFile2 } = promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -74110,7 +74581,7 @@ var Summary = class {
     return __awaiter(this, void 0, void 0, function* () {
       const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
       const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile : appendFile;
+      const writeFunc = overwrite ? writeFile2 : appendFile;
       yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
       return this.emptyBuffer();
     });
@@ -74158,8 +74629,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text, addEOL = false) {
+    this._buffer += text;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -74255,10 +74726,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -74287,9 +74758,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -74300,8 +74771,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text, href) {
+    const element = this.wrap("a", text, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -74313,7 +74784,7 @@ import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir, open: open2, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
+var { chmod, copyFile, lstat, mkdir, open: open2, readdir, rename, rm: rm2, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
@@ -74568,11 +75039,11 @@ var httpClient = __toESM(require_lib133(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -74588,7 +75059,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -75489,8 +75960,8 @@ var convertMarkedBigIntsReviver = (key3, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key3, value, context3);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key3, value, context3) => {
+var JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key3, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -75548,8 +76019,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text) => {
+  return text.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -75563,18 +76034,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
+    const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
       (key3, value, context3) => convertMarkedBigIntsReviver(key3, value, context3, reviver)
     );
   } catch (error63) {
     if (error63 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -75742,12 +76213,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text = await response.text();
+      return JSONParse(text);
     } catch (err) {
-      return text2;
+      return text;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -79038,11 +79509,17 @@ async function run() {
     actionLog.info(
       `tranche: ${context3.eventName} on ${context3.owner}/${context3.repo}@${context3.sha.slice(0, 7)}, config ${inputs.config}`
     );
-    const configFile = resolve2(context3.workspace, inputs.config);
-    const loaded = await loadRelative(configFile, context3.workspace);
-    const environment = chooseEnvironment(inputs, context3, loaded);
-    notifier = createNotifier(loaded.config, process.env, { clock: systemClock, log: actionLog });
+    const configFile = resolve3(context3.workspace, inputs.config);
+    const config2 = await loadRelative(configFile, context3.workspace);
+    const environment = chooseEnvironment(inputs, context3, config2);
+    notifier = createNotifier(config2.config, process.env, { clock: systemClock, log: actionLog });
     const notices = notifier;
+    const baseEnv = commandBaseEnv(process.env, {
+      credentials: [ledgerCredential(inputs.ledger), inputs["github-token"], ...notices.secrets],
+      pass: config2.config.passEnv
+    });
+    const read = inventoryReader({ cwd: dirname3(configFile), baseEnv, service: config2.config.service });
+    const loaded = await readInventories(config2, environment, read);
     ledger = inputs.ledger === "github" ? void 0 : await openLedger(inputs.ledger, context3.workspace);
     const outcome = await deployToGitHub({
       client: createActionClient(inputs["github-token"], actionLog),
@@ -79062,10 +79539,7 @@ async function run() {
       progress: createReporter(process.stdout, { ci: true }),
       notices: (links) => runNoticeReporter(notices, context3.actor, links),
       serverUrl: context3.serverUrl,
-      baseEnv: commandBaseEnv(process.env, {
-        credentials: [ledgerCredential(inputs.ledger), inputs["github-token"], ...notices.secrets],
-        pass: loaded.config.passEnv
-      }),
+      baseEnv,
       log: actionLog
     });
     report(outcome);

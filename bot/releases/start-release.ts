@@ -40,7 +40,7 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
       throw new Error(
         `${scope.config.state === 'missing' ? 'there is no' : 'an invalid'} ${configName(scope.deps.configPaths)} on the default branch`,
       );
-    const resolved = resolveEnvironment(loaded.config, release.environment);
+    const resolved = resolveEnvironment(loaded.config, release.environment, { unread: 'no-targets' });
     const commit = release.commit ?? '';
     const version =
       release.version ??

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load.ts';
+import { listedTargets } from '../../src/config/targets.ts';
 
 export interface Fleet {
   targets: { name: string; port: number; cloud: string }[];
@@ -24,8 +25,7 @@ export async function startFleet(configPath: string, stateDir: string): Promise<
   const { config } = await loadConfig(configPath);
   const targets = Object.values(config.environments)
     .flatMap((environment) => environment.components)
-    .flatMap((component) => component.targets)
-    .map((target) => (typeof target === 'string' ? { name: target, labels: {} } : target))
+    .flatMap((component) => listedTargets(component.targets))
     .map((target) => ({
       name: target.name,
       port: Number(target.labels?.port),

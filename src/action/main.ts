@@ -5,9 +5,11 @@
  */
 import { dirname, relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
+import { readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { systemClock } from '../engine/clock.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
+import { inventoryReader } from '../exec/inventory-reader.ts';
 import { redactedMessage } from '../github/client.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
 import { ledgerCredential, openLedger } from '../ledger/open.ts';
@@ -49,10 +51,16 @@ export async function run(): Promise<void> {
       `tranche: ${context.eventName} on ${context.owner}/${context.repo}@${context.sha.slice(0, 7)}, config ${inputs.config}`,
     );
     const configFile = resolve(context.workspace, inputs.config);
-    const loaded = await loadRelative(configFile, context.workspace);
-    const environment = chooseEnvironment(inputs, context, loaded);
-    notifier = createNotifier(loaded.config, process.env, { clock: systemClock, log: actionLog });
+    const config = await loadRelative(configFile, context.workspace);
+    const environment = chooseEnvironment(inputs, context, config);
+    notifier = createNotifier(config.config, process.env, { clock: systemClock, log: actionLog });
     const notices = notifier;
+    const baseEnv = commandBaseEnv(process.env, {
+      credentials: [ledgerCredential(inputs.ledger), inputs['github-token'], ...notices.secrets],
+      pass: config.config.passEnv,
+    });
+    const read = inventoryReader({ cwd: dirname(configFile), baseEnv, service: config.config.service });
+    const loaded = await readInventories(config, environment, read);
     ledger = inputs.ledger === 'github' ? undefined : await openLedger(inputs.ledger, context.workspace);
     const outcome = await deployToGitHub({
       client: createActionClient(inputs['github-token'], actionLog),
@@ -72,10 +80,7 @@ export async function run(): Promise<void> {
       progress: createReporter(process.stdout, { ci: true }),
       notices: (links) => runNoticeReporter(notices, context.actor, links),
       serverUrl: context.serverUrl,
-      baseEnv: commandBaseEnv(process.env, {
-        credentials: [ledgerCredential(inputs.ledger), inputs['github-token'], ...notices.secrets],
-        pass: loaded.config.passEnv,
-      }),
+      baseEnv,
       log: actionLog,
     });
     report(outcome);

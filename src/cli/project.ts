@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnknownEnvironmentError } from '../config/errors.ts';
+import { type ReadConfig, readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
+import { inventoryReader } from '../exec/inventory-reader.ts';
 import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, ledgerCredential, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 
@@ -34,6 +36,24 @@ export async function loadProject(options: CommonOptions, runtime: Runtime): Pro
 function shownPath(cwd: string, file: string): string {
   const inside = relative(cwd, file);
   return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? file : inside;
+}
+
+/**
+ * The project with the inventories of the environment's components read (config/inventory.ts):
+ * their commands run in the config's directory with the environment deploy commands get.
+ */
+export async function readProjectInventory(
+  project: Project,
+  environment: string,
+  options: CommonOptions,
+  runtime: Runtime,
+): Promise<Project & { loaded: ReadConfig }> {
+  const read = inventoryReader({
+    cwd: project.dir,
+    baseEnv: projectCommandEnv(project, options, runtime),
+    service: project.loaded.config.service,
+  });
+  return { ...project, loaded: await readInventories(project.loaded, environment, read) };
 }
 
 /** The environment named by --environment, or the only one the config has. */

@@ -14,7 +14,8 @@ export function analysisHorizonIssues(config: TrancheConfig, ctx: z.RefinementCt
   // Refinements run after others reported problems too; components resolve only once there are none.
   if (hasIssues(ctx)) return;
   for (const environment of Object.keys(config.environments)) {
-    const resolved = resolveEnvironment(config, environment);
+    // An inventory's targets are not known yet: its components are judged without them here.
+    const resolved = resolveEnvironment(config, environment, { unread: 'no-targets' });
     resolved.components.forEach((component, index) => {
       const references = config.environments[environment]?.components[index]?.checks ?? [];
       for (const { check, horizon } of componentHorizons(component)) {

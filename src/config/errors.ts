@@ -38,6 +38,14 @@ export class UnknownEnvironmentError extends Error {
   }
 }
 
+/** A component's targets come from an inventory nobody read before resolving it (inventory.ts). */
+export class UnreadInventoryError extends Error {
+  constructor(environment: string, component: string) {
+    super(`the targets of ${environment}/${component} come from an inventory that was not read`);
+    this.name = 'UnreadInventoryError';
+  }
+}
+
 const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 const LONG_WORD = 120;
 const LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, 'g');

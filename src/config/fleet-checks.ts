@@ -98,13 +98,14 @@ function anyTargetMatches(environment: unknown, selector: Record<string, unknown
   return components.some(
     (component) =>
       isRecord(component) &&
-      Array.isArray(component.targets) &&
-      component.targets.some((target) => {
-        const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
-        return Object.entries(selector).every(
-          ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value),
-        );
-      }),
+      // An inventory's targets are known only once it is read: it may hold one.
+      (!Array.isArray(component.targets) ||
+        component.targets.some((target) => {
+          const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
+          return Object.entries(selector).every(
+            ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value),
+          );
+        })),
   );
 }
 

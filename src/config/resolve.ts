@@ -13,11 +13,12 @@ import type { ComponentSpec, RolloutSpec } from '../engine/ports.ts';
 import type { TrackSpec } from '../engine/tracks.ts';
 import type { RollbackPolicy, VerdictSettings } from '../engine/verdict.ts';
 import type { OnFailure } from '../engine/vocabulary.ts';
-import { UnknownEnvironmentError } from './errors.ts';
+import { UnknownEnvironmentError, UnreadInventoryError } from './errors.ts';
 import type { CheckConfig, ComponentConfig, TrancheConfig } from './schema.ts';
+import { listedTargets } from './targets.ts';
 import { matchingTargets, type TrackEnvironments, trackEnvironments } from './track-environments.ts';
 
-export { UnknownEnvironmentError };
+export { UnknownEnvironmentError, UnreadInventoryError };
 
 export interface ResolvedEnvironment {
   service: string;
@@ -30,8 +31,16 @@ export interface ResolvedEnvironment {
   url?: string | undefined;
 }
 
-/** The engine's view of one environment; throws UnknownEnvironmentError for an undefined one. */
-export function resolveEnvironment(config: TrancheConfig, environment: string): ResolvedEnvironment {
+/**
+ * The engine's view of one environment; throws UnknownEnvironmentError for an undefined one, and
+ * UnreadInventoryError for a component whose inventory was not read (inventory.ts) unless
+ * `unread: 'no-targets'` asks for such components without targets (a plan that runs nothing).
+ */
+export function resolveEnvironment(
+  config: TrancheConfig,
+  environment: string,
+  options: { unread?: 'fail' | 'no-targets' } = {},
+): ResolvedEnvironment {
   const settings = Object.hasOwn(config.environments, environment)
     ? config.environments[environment]
     : undefined;
@@ -43,7 +52,7 @@ export function resolveEnvironment(config: TrancheConfig, environment: string): 
     onFailure: settings.onFailure,
     ...(settings.url === undefined ? {} : { url: settings.url }),
     components: settings.components.map((component) => ({
-      ...resolveComponent(component, config.checks),
+      ...resolveComponent(component, config.checks, environment, options.unread ?? 'fail'),
       ...(config.categories ? { categories: resolveCategories(config.categories) } : {}),
     })),
   };
@@ -95,12 +104,25 @@ export function resolveVerdictSettings(
   return { alpha, minSamples, minEffect, strata, rollback };
 }
 
-function resolveComponent(component: ComponentConfig, checks: Record<string, CheckConfig>): ComponentSpec {
+function resolveComponent(
+  component: ComponentConfig,
+  checks: Record<string, CheckConfig>,
+  environment: string,
+  unread: 'fail' | 'no-targets',
+): ComponentSpec {
+  if (!Array.isArray(component.targets) && unread === 'fail') {
+    throw new UnreadInventoryError(environment, component.name);
+  }
+  const batch = component.deployBatch !== undefined;
   return {
     name: component.name,
-    targets: component.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component.deploy,
-    rollback: component.rollback,
+    targets: listedTargets(component.targets).map((target) => ({
+      name: target.name,
+      labels: { ...target.labels },
+    })),
+    deploy: (batch ? component.deployBatch : component.deploy) as string,
+    rollback: batch ? component.rollbackBatch : component.rollback,
+    ...(batch ? { commandsPer: 'batch' as const, checkBatch: component.checkBatch } : {}),
     timeoutMs: component.timeout,
     rollout: resolveRollout(component.rollout),
     checks: component.checks.map((name) => resolveCheck(name, checks)),

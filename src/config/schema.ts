@@ -79,29 +79,116 @@ export const rolloutSchema = z
   })
   .describe('How the targets are split into batches and how each batch is verified.');
 
+export const inventorySchema = z
+  .union(
+    [
+      z
+        .strictObject({
+          command: nonEmptyString().describe(
+            'Shell command, run in the config’s directory when a deploy, rollback or plan starts, that prints the targets: a JSON array, or NDJSON (one target a line), each a name or a {name, labels} mapping. It gets TRANCHE_SERVICE, TRANCHE_ENVIRONMENT and TRANCHE_COMPONENT.',
+          ),
+          timeout: positiveDuration.prefault('1m').describe('Time limit of the command.'),
+        })
+        .meta({ title: 'inventory command' }),
+      z
+        .strictObject({
+          file: nonEmptyString().describe(
+            'A JSON (an array) or NDJSON file of targets, relative to the config’s directory, read when a deploy, rollback or plan starts.',
+          ),
+        })
+        .meta({ title: 'inventory file' }),
+    ],
+    { error: 'expected { command } or { file } of an inventory' },
+  )
+  .meta({
+    id: 'Inventory',
+    title: 'inventory',
+    description:
+      'Targets read when a run is planned, from a command’s output or a file; the run records the targets it read. See fleets.md.',
+  });
+
+const listedTargetsSchema = z
+  .array(targetSchema)
+  .min(1, 'expected at least one target')
+  .superRefine(duplicateNameIssues('target'), ALWAYS);
+
+/** Per-target and per-batch commands of a component: one set or the other. */
+const PER_TARGET_COMMANDS = ['deploy', 'rollback'] as const;
+const PER_BATCH_COMMANDS = ['deployBatch', 'rollbackBatch', 'checkBatch'] as const;
+
 export const componentSchema = z
   .strictObject({
     name: nonEmptyString().describe('Component name, unique within the environment.'),
     targets: z
-      .array(targetSchema)
-      .min(1, 'expected at least one target')
-      .superRefine(duplicateNameIssues('target'), ALWAYS)
-      .describe('Where the component runs; names are unique within the component.'),
-    deploy: nonEmptyString().describe(
-      'Shell command run once per target to deploy the version in TRANCHE_VERSION.',
-    ),
+      // The inventory's forms side by side with the list, so an error names the form meant.
+      .union([listedTargetsSchema, ...inventorySchema.options], {
+        error: 'expected a list of targets, or an inventory: { command } or { file }',
+      })
+      .describe(
+        'Where the component runs: a list (names unique within the component), or an inventory command or file read when a run is planned.',
+      ),
+    deploy: nonEmptyString()
+      .optional()
+      .describe('Shell command run once per target to deploy the version in TRANCHE_VERSION.'),
     rollback: nonEmptyString()
       .optional()
       .describe(
         'Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command.',
       ),
-    timeout: positiveDuration.prefault('5m').describe('Time limit of each deploy and rollback command.'),
+    deployBatch: nonEmptyString()
+      .optional()
+      .describe(
+        'Instead of deploy: shell command run once per batch; the batch’s targets are in the JSON file TRANCHE_TARGETS_FILE, and it writes each target’s result to TRANCHE_RESULTS_FILE (a target it does not report failed). See fleets.md.',
+      ),
+    rollbackBatch: nonEmptyString()
+      .optional()
+      .describe(
+        'Instead of rollback: shell command run once per batch of touched targets going back to the same TRANCHE_VERSION, like deployBatch. Default: the deployBatch command.',
+      ),
+    checkBatch: nonEmptyString()
+      .optional()
+      .describe(
+        'With deployBatch: shell command run after each batch and every bake round over the targets deployed so far, like deployBatch; a target it reports failed (or does not report) fails the batch.',
+      ),
+    timeout: positiveDuration
+      .prefault('5m')
+      .describe(
+        'Time limit of each deploy and rollback command (of each batch command, for batch commands).',
+      ),
     rollout: rolloutSchema.prefault({}),
     checks: z
       .array(nonEmptyString())
       .default([])
       .describe('Names of checks, defined under the top-level checks, run after each batch.'),
   })
+  .superRefine((component: unknown, ctx) => {
+    if (typeof component !== 'object' || component === null) return;
+    const fields = component as Record<string, unknown>;
+    const given = (keys: readonly string[]) => keys.filter((key) => fields[key] !== undefined);
+    const perTarget = given(PER_TARGET_COMMANDS);
+    const perBatch = given(PER_BATCH_COMMANDS);
+    if (perTarget.length > 0 && perBatch.length > 0) {
+      for (const key of perBatch) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `a component gives per-target commands (deploy, rollback) or batch commands (deployBatch, rollbackBatch, checkBatch), not both: ${key} conflicts with ${perTarget.join(' and ')}`,
+        });
+      }
+    } else if (perBatch.length > 0 && fields.deployBatch === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [perBatch[0] as string],
+        message: `${perBatch.join(' and ')} need deployBatch`,
+      });
+    } else if (fields.deploy === undefined && fields.deployBatch === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deploy'],
+        message: 'expected deploy (per target) or deployBatch (per batch)',
+      });
+    }
+  }, ALWAYS)
   .meta({ title: 'component' });
 
 export const environmentSchema = z
@@ -732,5 +819,7 @@ export type TrancheConfig = z.output<typeof trancheConfigObject>;
 export type TrancheConfigInput = z.input<typeof trancheConfigObject>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ComponentConfig = z.output<typeof componentSchema>;
+export type InventoryConfig = z.output<typeof inventorySchema>;
+export type TargetConfig = z.output<typeof targetSchema>;
 export type CheckConfig = z.output<typeof checkSchema>;
 export type BotConfig = z.output<typeof botSchema>;

@@ -18,6 +18,7 @@ import {
   selectCanaries,
 } from '../engine/categories.ts';
 import { selectorText } from './fleet-checks.ts';
+import { listedTargets, type UnreadInventory } from './targets.ts';
 
 type Ctx = z.RefinementCtx;
 
@@ -26,7 +27,10 @@ type Ctx = z.RefinementCtx;
  * runs trackChoiceIssues, so the shape is written here rather than imported from there).
  */
 export interface TrackChoiceConfig {
-  environments: Record<string, { labels: Record<string, string>; components: { targets: Labelled[] }[] }>;
+  environments: Record<
+    string,
+    { labels: Record<string, string>; components: { targets: Labelled[] | UnreadInventory }[] }
+  >;
   tracks?: TrackChoice[] | undefined;
 }
 
@@ -71,7 +75,9 @@ function chooseEnvironments(
   };
   const among = (listed ?? Object.keys(config.environments).filter((e) => !earlier.has(e))).filter(
     (environment) =>
-      track.targets === undefined || matchingTargets(config, environment, track.targets).length > 0,
+      track.targets === undefined ||
+      readsInventory(config, environment) ||
+      matchingTargets(config, environment, track.targets).length > 0,
   );
   const items: Labelled[] = among.map((name) => ({ name, labels: environmentLabels(config, name) }));
   if (items.length === 0) {
@@ -115,12 +121,17 @@ export function matchingTargets(
   selector: Record<string, string>,
 ): string[] {
   const targets = (environmentOf(config, environment)?.components ?? [])
-    .flatMap((c) => c.targets)
+    .flatMap((c) => listedTargets(c.targets))
     .filter((t) =>
       Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v),
     )
     .map((t) => t.name);
   return [...new Set(targets)];
+}
+
+/** Whether a component of the environment takes its targets from an inventory not read yet. */
+function readsInventory(config: TrackChoiceConfig, environment: string): boolean {
+  return (environmentOf(config, environment)?.components ?? []).some((c) => !Array.isArray(c.targets));
 }
 
 function environmentOf(config: TrackChoiceConfig, environment: string) {

@@ -19,26 +19,27 @@ export function decideStep(failure: StepFailure | undefined, onFailure: OnFailur
   return { decision, ...failure };
 }
 
-/** Why a deploy command failed, or undefined when it succeeded. */
+/** Why a deploy command failed, or undefined when it succeeded; `subject` names the command in messages. */
 export function deployFailure(
   target: string,
   result: CommandResult,
   timeoutMs: number,
+  subject = `deploy of ${target}`,
 ): StepFailure | undefined {
   if (result.timedOut) {
     return {
       reasonCode: 'deploy_timed_out',
-      message: `deploy of ${target} timed out after ${(timeoutMs / 1000).toFixed(2)} s`,
+      message: `${subject} timed out after ${(timeoutMs / 1000).toFixed(2)} s`,
     };
   }
-  if (result.cancelled) return { reasonCode: 'cancelled', message: `deploy of ${target} was cancelled` };
+  if (result.cancelled) return { reasonCode: 'cancelled', message: `${subject} was cancelled` };
   if (result.exitCode === 0) return undefined;
   const how =
     result.exitCode === null ? `signal ${result.signal ?? 'unknown'}` : `exit code ${result.exitCode}`;
   const last = lastLine(result.stderr) || lastLine(result.stdout);
   return {
     reasonCode: 'deploy_command_failed',
-    message: `deploy of ${target} failed with ${how}${last ? `: ${last}` : ''}`,
+    message: `${subject} failed with ${how}${last ? `: ${last}` : ''}`,
   };
 }
 

@@ -69,10 +69,17 @@ export function isBatchCheck(spec: CheckSpec): spec is BatchCheckSpec {
 export interface ComponentSpec {
   name: string;
   targets: TargetSpec[];
-  /** Shell command run once per target to deploy TRANCHE_VERSION. */
+  /** Shell command run once per target (once per batch, with commandsPer `batch`) to deploy TRANCHE_VERSION. */
   deploy: string;
-  /** Shell command run once per target to go back to TRANCHE_VERSION; defaults to `deploy`. */
+  /** Shell command run once per target (or batch) to go back to TRANCHE_VERSION; defaults to `deploy`. */
   rollback?: string | undefined;
+  /**
+   * `batch`: deploy and rollback run once per batch through Executor.runBatch, with the batch's
+   * targets in a file and a result per target read back (batch-commands.ts). Default: per target.
+   */
+  commandsPer?: 'target' | 'batch' | undefined;
+  /** With commandsPer `batch`: a check command run once per look over the targets deployed so far. */
+  checkBatch?: string | undefined;
   /** Per command; on expiry the whole process group is killed. */
   timeoutMs: number;
   rollout: RolloutSpec;
@@ -101,12 +108,22 @@ export interface ReleaseSpec {
   onFailure: OnFailure;
   /** `rollback` when this run puts an earlier version back (`tranche rollback`); default `deploy`. */
   action?: 'deploy' | 'rollback' | undefined;
+  /** The targets read from inventories when the run was planned; recorded as its `inventory` event. */
+  inventory?: InventorySpec[] | undefined;
   /**
    * What this version requires of other services and which schemas it writes and reads; recorded
    * with the run_started event, so later deploys of other services (and rollbacks to this
    * version) can be checked against it. See constraints.ts.
    */
   constraints?: ReleaseConstraints | undefined;
+}
+
+/** Which targets one component's inventory gave (a command's output or a file). */
+export interface InventorySpec {
+  component: string;
+  /** Where they came from: `command ./hosts.sh`, `file hosts.ndjson`. */
+  source: string;
+  targets: TargetSpec[];
 }
 
 /** The values a command sees, as TRANCHE_* environment variables. */
@@ -169,8 +186,36 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** A target as a batch command sees it in its targets file. */
+export interface BatchTarget {
+  name: string;
+  labels: Record<string, string>;
+  /** The version the target last ran successfully (a deploy's TRANCHE_PREVIOUS_VERSION, per target). */
+  previousVersion: string | null;
+}
+
+/** One command for a batch of targets: they are handed over in a file, not as variables. */
+export interface BatchCommandRequest extends CommandRequest {
+  targets: BatchTarget[];
+}
+
+/** What a batch command reported for one target. */
+export interface TargetOutcome {
+  ok: boolean;
+  message?: string | undefined;
+}
+
+export interface BatchCommandResult extends CommandResult {
+  /** Per target name, what the command reported; a target missing here was not reported. */
+  outcomes: Map<string, TargetOutcome>;
+  /** Why no outcome could be read (no results file, or a malformed one); undefined when they were. */
+  resultsProblem?: string | undefined;
+}
+
 export interface Executor {
   run(request: CommandRequest, signal?: AbortSignal): Promise<CommandResult>;
+  /** Runs a batch command (ComponentSpec.commandsPer `batch`); the engine fails the batch without it. */
+  runBatch?(request: BatchCommandRequest, signal?: AbortSignal): Promise<BatchCommandResult>;
 }
 
 export interface CheckResult {

@@ -1,3 +1,4 @@
+import { batchCommandEnv, runBatchCommand, targetVerdicts } from './batch-commands.ts';
 import { commandEnv } from './command-env.ts';
 import type { EventSink } from './events.ts';
 import { forEachLimit } from './pool.ts';
@@ -32,6 +33,12 @@ export async function rollBack(
   for (const group of groupByComponentReversed(touched)) {
     const component = group[0]?.component;
     if (!component) continue;
+    if (component.commandsPer === 'batch') {
+      for (const batch of batchesGoingBack(group)) {
+        for (const result of await rollBackBatch(batch, spec, ports, sink)) results.push(result);
+      }
+      continue;
+    }
     // In the order they were started (later batches first), whichever finishes first.
     const done: RollbackResult[] = [];
     await forEachLimit(group, component.rollout.rollbackParallel, async (t, index) => {
@@ -118,6 +125,86 @@ async function rollBackTarget(
     data: { from: spec.version, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut },
   });
   return { ...base, status: ok ? 'rolled_back' : 'failed' };
+}
+
+/** A group's touched targets by batch and by the version each goes back to: one rollback command each. */
+function batchesGoingBack(group: readonly Touched[]): Touched[][] {
+  const batches = new Map<string, Touched[]>();
+  for (const t of group) {
+    const id = `${t.batch}\u0000${t.to ?? ''}`;
+    const batch = batches.get(id) ?? [];
+    batch.push(t);
+    batches.set(id, batch);
+  }
+  return [...batches.values()];
+}
+
+/**
+ * One rollback command for touched targets of one batch going back to one version (the
+ * component's rollback command per batch, see batch-commands.ts); with no version to go back to,
+ * each is reported as a per-target rollback would be.
+ */
+async function rollBackBatch(
+  group: readonly Touched[],
+  spec: ReleaseSpec,
+  ports: EnginePorts,
+  sink: EventSink,
+): Promise<RollbackResult[]> {
+  const [first] = group;
+  if (!first) return [];
+  const { component, batch, to } = first;
+  if (to === null) return Promise.all(group.map((t) => rollBackTarget(t, spec, ports, sink)));
+  const data = { from: spec.version, to };
+  const where = (t: Touched) => ({ component: component.name, target: t.target.name, batch });
+  for (const t of group)
+    await sink.emitAnyway({ kind: 'target_rollback', status: 'started', ...where(t), data });
+  const targets = group.map((t) => ({ ...t.target, previousVersion: to }));
+  const result = await runBatchCommand(ports.executor, {
+    command: component.rollback ?? component.deploy,
+    cwd: spec.cwd,
+    env: batchCommandEnv(spec, {
+      component: component.name,
+      version: to,
+      previousVersion: spec.version,
+      batch,
+      action: 'rollback',
+    }),
+    timeoutMs: component.timeoutMs,
+    targets,
+  });
+  const verdicts = targetVerdicts(result, targets, 'rollback', component.timeoutMs);
+  const back = verdicts.filter((v) => !v.failure);
+  let note: string | undefined;
+  try {
+    await ports.ledger.updateTargets(
+      spec.service,
+      spec.environment,
+      spec.runId,
+      back.map((v) => ({ component: component.name, target: v.target.name, version: to, good: true })),
+    );
+  } catch (error) {
+    note = `back on ${to}, but the ledger could not record it: ${errorText(error)}`;
+  }
+  const results: RollbackResult[] = [];
+  for (const [i, { failure }] of verdicts.entries()) {
+    const t = group[i] as Touched;
+    await sink.emitAnyway({
+      kind: 'target_rollback',
+      status: failure ? 'failed' : 'ok',
+      ...where(t),
+      durationMs: result.durationMs,
+      message: failure?.message ?? (note && `${t.target.name} is ${note}`),
+      data: { ...data, exitCode: result.exitCode, timedOut: result.timedOut, batchCommand: true },
+    });
+    results.push({
+      component: component.name,
+      target: t.target.name,
+      from: spec.version,
+      to,
+      status: failure ? 'failed' : 'rolled_back',
+    });
+  }
+  return results;
 }
 
 interface RollbackOutcome {

@@ -1,4 +1,5 @@
 import { analysisArms, armsLabel, comparisonsOf } from './arms.ts';
+import { batchCommandEnv, batchFailure, runBatchCommand, targetVerdicts } from './batch-commands.ts';
 import { commandEnv } from './command-env.ts';
 import { checkFailure, decideStep, deployFailure, type StepFailure } from './decide.ts';
 import { EventSink } from './events.ts';
@@ -7,6 +8,8 @@ import { forEachLimit } from './pool.ts';
 import {
   type BatchCheckContext,
   type BatchCheckSpec,
+  type BatchCommandResult,
+  type BatchTarget,
   type CheckResult,
   type CommandContext,
   type ComponentSpec,
@@ -113,6 +116,16 @@ class Rollout {
         ...(this.spec.constraints ? { constraints: this.spec.constraints } : {}),
       },
     });
+    if (this.spec.inventory && this.spec.inventory.length > 0) {
+      await this.sink.emit({
+        kind: 'inventory',
+        status: 'ok',
+        message: this.spec.inventory
+          .map((i) => `${i.component}: ${i.targets.length} target(s) from ${i.source}`)
+          .join('; '),
+        data: { components: this.spec.inventory },
+      });
+    }
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
     this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
   }
@@ -183,7 +196,7 @@ class Rollout {
   ): Promise<StepFailure | undefined> {
     const deployFail = await this.deployBatch(component, batch, number);
     if (deployFail) return deployFail;
-    deployed.push(...batch);
+    for (const target of batch) deployed.push(target);
     const windowStart = this.ports.clock.now();
     return (
       (await this.checkTargets(component, batch, number)) ??
@@ -197,6 +210,7 @@ class Rollout {
     batch: TargetSpec[],
     number: number,
   ): Promise<StepFailure | undefined> {
+    if (component.commandsPer === 'batch') return this.deployWithBatchCommand(component, batch, number);
     let failure: StepFailure | undefined;
     await forEachLimit(
       batch,
@@ -247,6 +261,107 @@ class Rollout {
     return failure;
   }
 
+  /**
+   * One deploy command for the whole batch (batch-commands.ts); every target of it is touched
+   * from the start, and each gets its deploy events from the command's report.
+   */
+  private async deployWithBatchCommand(
+    component: ComponentSpec,
+    batch: TargetSpec[],
+    number: number,
+  ): Promise<StepFailure | undefined> {
+    const action = this.spec.action ?? 'deploy';
+    const targets = batch.map((target) => ({
+      ...target,
+      previousVersion: this.goodVersion(component, target),
+    }));
+    for (const target of batch) {
+      this.touched.push({ component, target, batch: number, to: this.goodVersion(component, target) });
+    }
+    await this.ports.ledger.updateTargets(
+      this.spec.service,
+      this.spec.environment,
+      this.spec.runId,
+      batch.map((t) => ({
+        component: component.name,
+        target: t.name,
+        version: this.spec.version,
+        good: false,
+      })),
+    );
+    const where = (target: TargetSpec) => ({ component: component.name, target: target.name, batch: number });
+    for (const target of batch)
+      await this.sink.emit({ kind: 'target_deploy', status: 'started', ...where(target) });
+    const result = await this.runBatchCommand(component, this.commandFor(component), targets, number, action);
+    const verdicts = targetVerdicts(result, targets, action, component.timeoutMs);
+    for (const { target, failure } of verdicts) {
+      await this.sink.emit({
+        kind: 'target_deploy',
+        status: failure ? 'failed' : 'ok',
+        ...where(target),
+        durationMs: result.durationMs,
+        reasonCode: failure?.reasonCode,
+        message: failure?.message,
+        data: {
+          exitCode: result.exitCode,
+          timedOut: result.timedOut,
+          cancelled: result.cancelled,
+          batchCommand: true,
+        },
+      });
+    }
+    return batchFailure(verdicts, result, action, component.timeoutMs) ?? this.cancellation();
+  }
+
+  /** One batch command of this run (a deploy or a check) over the targets. */
+  private runBatchCommand(
+    component: ComponentSpec,
+    command: string,
+    targets: BatchTarget[],
+    number: number,
+    action: CommandContext['action'],
+  ): Promise<BatchCommandResult> {
+    const env = batchCommandEnv(this.spec, {
+      component: component.name,
+      version: this.spec.version,
+      previousVersion: this.options.previousVersion,
+      batch: number,
+      action,
+    });
+    const request = { command, cwd: this.spec.cwd, env, timeoutMs: component.timeoutMs, targets };
+    return runBatchCommand(this.ports.executor, request, this.options.signal);
+  }
+
+  /** The component's checkBatch command over the targets deployed so far, as one check observation. */
+  private async runCheckBatch(
+    component: ComponentSpec,
+    command: string,
+    targets: TargetSpec[],
+    number: number,
+  ): Promise<StepFailure | undefined> {
+    const checked = targets.map((t) => ({ ...t, previousVersion: this.goodVersion(component, t) }));
+    const result = await this.runBatchCommand(component, command, checked, number, 'check');
+    const failed = targetVerdicts(result, checked, 'check', component.timeoutMs)
+      .filter((v) => v.failure)
+      .map((v) => v.target.name);
+    const commandFailure = batchFailure([], result, 'check', component.timeoutMs);
+    const shown = failed.slice(0, 5).join(', ') + (failed.length > 5 ? ` and ${failed.length - 5} more` : '');
+    const message =
+      failed.length > 0
+        ? `failed on ${failed.length} of ${targets.length} target(s): ${shown}`
+        : (commandFailure?.message ?? `passed on ${targets.length} target(s)`);
+    const check: CheckResult = {
+      check: 'checkBatch',
+      status: failed.length > 0 || commandFailure ? 'fail' : 'pass',
+      message,
+      durationMs: result.durationMs,
+    };
+    return this.recordCheck(component, number, `${targets.length} target(s)`, check, {
+      scope: 'batch',
+      failed: failed.length,
+    });
+  }
+
   /** Run every per-target check of the component on each target; after the first failure no new check starts. */
   private async checkTargets(
     component: ComponentSpec,
@@ -256,6 +371,10 @@ class Rollout {
     let failure: StepFailure | undefined;
     const stopped = () => failure !== undefined || this.cancellation() !== undefined;
     const checks = component.checks.filter((c): c is TargetCheckSpec => !isBatchCheck(c));
+    if (component.checkBatch !== undefined) {
+      failure =
+        this.cancellation() ?? (await this.runCheckBatch(component, component.checkBatch, targets, number));
+    }
     await forEachLimit(
       checks.length === 0 ? [] : targets,
       component.rollout.parallel ?? targets.length,
@@ -432,11 +551,16 @@ class Rollout {
       component: component.name,
       target,
       version: this.spec.version,
-      previousVersion: this.goodVersions.get(key(component.name, target.name)) ?? null,
+      previousVersion: this.goodVersion(component, target),
       batch,
       action,
       commit: this.spec.commit,
     };
+  }
+
+  /** The version the target last ran successfully, as the ledger knew when the run started. */
+  private goodVersion(component: ComponentSpec, target: TargetSpec): string | null {
+    return this.goodVersions.get(key(component.name, target.name)) ?? null;
   }
 
   /** Put touched targets back per onFailure; halting leaves them where they are. */

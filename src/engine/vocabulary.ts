@@ -37,6 +37,8 @@ export type Action = (typeof ACTIONS)[number];
 /** Every event a run writes to the ledger and hands to reporters. */
 export const EVENT_KINDS = [
   'run_started',
+  /** Which targets the run's inventories gave when it was planned (ReleaseSpec.inventory). */
+  'inventory',
   'component_started',
   'batch_started',
   'target_deploy',

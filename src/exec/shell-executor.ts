@@ -7,7 +7,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import type { CommandRequest, CommandResult, Executor } from '../engine/ports.ts';
+import type {
+  BatchCommandRequest,
+  BatchCommandResult,
+  CommandRequest,
+  CommandResult,
+  Executor,
+} from '../engine/ports.ts';
+import { batchFiles } from './batch-files.ts';
 import { OutputTail } from './output-tail.ts';
 import { groupExists, signalGroup } from './process-group.ts';
 
@@ -60,6 +67,19 @@ export class ShellExecutor implements Executor {
     this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.#drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
     this.#groups = options.groups;
+  }
+
+  /** One command for a batch: its targets in TRANCHE_TARGETS_FILE, its results read from TRANCHE_RESULTS_FILE. */
+  async runBatch(request: BatchCommandRequest, signal?: AbortSignal): Promise<BatchCommandResult> {
+    const files = await batchFiles(request.targets);
+    try {
+      const { targets: _, ...command } = request;
+      const result = await this.run({ ...command, env: { ...request.env, ...files.env } }, signal);
+      const { outcomes, problem } = await files.results();
+      return { ...result, outcomes, resultsProblem: problem };
+    } finally {
+      await files.remove();
+    }
   }
 
   run(request: CommandRequest, signal?: AbortSignal): Promise<CommandResult> {

@@ -12,7 +12,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import { type ResolvedEnvironment, resolveConstraints, resolveEnvironment } from '../config/resolve.ts';
 import { systemClock } from '../engine/clock.ts';
 import { planRelease, type ReleasePlan } from '../engine/plan.ts';
-import type { ComponentSpec, EnginePorts, ReleaseSpec, Reporter } from '../engine/ports.ts';
+import type { ComponentSpec, EnginePorts, InventorySpec, ReleaseSpec, Reporter } from '../engine/ports.ts';
 import type { DeployResult } from '../engine/result.ts';
 import { runRelease } from '../engine/run-release.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
@@ -50,7 +50,8 @@ export interface GitHubDeployRequest {
   sha: string;
   /** The CLI's: the work tree had uncommitted changes (`--allow-dirty`), recorded with the run. */
   dirty?: boolean | undefined;
-  loaded: LoadedConfig;
+  /** The config, with the targets its inventories gave when they were read (config/inventory.ts). */
+  loaded: LoadedConfig & { inventory?: InventorySpec[] | undefined };
   /** The config's path from the repository root, for annotations. */
   configPath: string;
   /** Where commands run: the config's directory, as for the CLI. */
@@ -352,6 +353,7 @@ async function prepare(
     components: rollback ? components.map(allAtOnce) : components,
     onFailure: rollback ? 'halt' : resolved.onFailure,
     action,
+    inventory: request.loaded.inventory,
     constraints,
   };
   const subset = payload?.targets !== undefined;

@@ -51,8 +51,8 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
 WHERE excluded.updated_at > target_states.updated_at
 RETURNING service` as const;
 
-/** The two events that carry a run's final state through a prune. */
-const KEPT_KINDS = "('run_started', 'run_finished')";
+/** The events that carry a run's final state (and the targets its inventory gave) through a prune. */
+const KEPT_KINDS = "('run_started', 'inventory', 'run_finished')";
 
 /** What a prune of the events before $before removes, per kind. */
 export const COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events

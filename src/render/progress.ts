@@ -95,6 +95,8 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
       const parts = components.length > 0 ? `${from}; components ${components.join(', ')}` : from;
       return `${at} ${runName(event)}: started (${parts})`;
     }
+    case 'inventory':
+      return `${at} inventory: ${inventoryText(event)}`;
     case 'component_started':
       return `${where} started`;
     case 'component_finished':
@@ -158,6 +160,17 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
     default:
       return undefined;
   }
+}
+
+/** `app: 3 target(s) from command ./hosts.sh: web-1, web-2, web-3`, per component. */
+function inventoryText(event: DeployEvent): string {
+  const components = Array.isArray(event.data?.components) ? event.data.components : [];
+  return components
+    .map((c: { component?: unknown; source?: unknown; targets?: { name?: unknown }[] }) => {
+      const names = (c.targets ?? []).map((t) => String(t.name));
+      return `${String(c.component)}: ${names.length} target(s) from ${String(c.source)}: ${listOf(names, 8)}`;
+    })
+    .join('; ');
 }
 
 function runName(event: DeployEvent): string {

@@ -34,6 +34,20 @@ describe('commands', () => {
     });
   });
 
+  describe('/noop with targets from an inventory', () => {
+    it('runs no inventory command and says the Action reads it', async () => {
+      const yml = TRANCHE_YML.replace('targets: [p-1, p-2, p-3, p-4]', 'targets: { command: ./hosts.sh }');
+      t.github.token().config(yml).reaction().comment();
+      await t.comment({ body: '/noop production' });
+      t.github.done();
+      const body = String(t.github.bodies('comment')[0]?.body);
+      expect(body).toContain(
+        'The targets of **app** come from its inventory (command ./hosts.sh), read when the Action deploys.',
+      );
+      expect(body).toContain('**production** has no live version recorded yet.');
+    });
+  });
+
   describe('/noop with canary categories', () => {
     const CATEGORIES_YML = `service: shop
 environments:

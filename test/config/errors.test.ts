@@ -96,7 +96,9 @@ describe('configuration errors', () => {
 
   describe('a missing key', () => {
     it('points at the mapping that lacks deploy', () => {
-      expect(errorLines(...HEAD.slice(0, 6))).toEqual([`tranche.yml:5:9 ${COMPONENT}.deploy: required`]);
+      expect(errorLines(...HEAD.slice(0, 6))).toEqual([
+        `tranche.yml:5:9 ${COMPONENT}.deploy: expected deploy (per target) or deployBatch (per batch)`,
+      ]);
     });
 
     it('points at the start of the file when service is missing', () => {

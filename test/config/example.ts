@@ -1,4 +1,7 @@
 /** The tranche.yml of the configuration contract, used across the config tests. */
+import { ConfigError } from '../../src/config/errors.ts';
+import { parseConfig } from '../../src/config/load.ts';
+
 export const EXAMPLE = `service: metrics-store
 version: "2.14.{n}"
 environments:
@@ -29,4 +32,15 @@ checks:
 /** Joins lines into a YAML document, so a test can count lines and columns at a glance. */
 export function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
+}
+
+/** The lines of the ConfigError the text gives; fails the test when it gives none. */
+export function configErrors(text: string): string[] {
+  try {
+    parseConfig(text, 'tranche.yml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message.split('\n');
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
 }

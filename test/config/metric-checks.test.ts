@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/errors.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { resolveEnvironment } from '../../src/config/resolve.ts';
-import { yaml } from './example.ts';
+import { configErrors, yaml } from './example.ts';
 
 function config(bake: string, ...checks: string[]): string {
   return yaml(
@@ -19,16 +18,6 @@ function config(bake: string, ...checks: string[]): string {
     '  check:', //                                                 11
     ...checks,
   );
-}
-
-function errors(text: string): string[] {
-  try {
-    parseConfig(text, 'tranche.yml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message.split('\n');
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const checkOf = (text: string) =>
@@ -96,14 +85,14 @@ describe('prometheus checks in tranche.yml', () => {
       '      query: p95',
       '      deviation: { history: 1h }',
     );
-    expect(errors(text)).toEqual([
+    expect(configErrors(text)).toEqual([
       'tranche.yml:15:18 checks.check.prometheus.deviation: a deviation compares series: set range too',
     ]);
   });
 
   it('refuse a server that is not an http URL', () => {
     const text = config('0s', '    prometheus:', '      url: prom:9090', '      query: up');
-    expect(errors(text)).toEqual([
+    expect(configErrors(text)).toEqual([
       'tranche.yml:13:12 checks.check.prometheus.url: expected an http:// or https:// URL of a Prometheus server',
     ]);
   });
@@ -166,7 +155,7 @@ describe('analysis checks in tranche.yml', () => {
   });
 
   it('refuse a component that runs one without a bake, at the reference', () => {
-    expect(errors(config('0s', ...counts))).toEqual([
+    expect(configErrors(config('0s', ...counts))).toEqual([
       "tranche.yml:9:18 environments.prod.components[0].checks[0]: check 'check' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake",
     ]);
   });
@@ -180,7 +169,7 @@ describe('analysis checks in tranche.yml', () => {
       '        failures: sum(increase(r{t=~"{targets}",code="500"}[{window}]))',
       '        total: sum(rate(r{t=~"{targets}"}[1m]))',
     );
-    expect(errors(text)).toEqual([
+    expect(configErrors(text)).toEqual([
       'tranche.yml:15:19 checks.check.analysis.counts.failures: counts.failures is a counter selector such as http_requests_total{instance=~"{targets}",code=~"5.."}: Tranche reads the counters\' raw increase over the window itself (no increase(), no {window})',
       'tranche.yml:16:16 checks.check.analysis.counts.total: counts.total is a counter selector such as http_requests_total{instance=~"{targets}"}, not an expression: Tranche reads the counters\' raw increase over the window itself',
     ]);
@@ -197,7 +186,7 @@ describe('analysis checks in tranche.yml', () => {
     it('refuse a sign test whose bake cannot hold the steps it needs to fail, at the reference', () => {
       // Three targets go out as 1 then 2: one batch compares and spends all of alpha 0.01, which
       // needs 9 steps all one way; a 1-minute bake is sure to hold only 5 complete 10 s steps.
-      expect(errors(config('1m', ...p95()))).toEqual([
+      expect(configErrors(config('1m', ...p95()))).toEqual([
         "tranche.yml:9:18 environments.prod.components[0].checks[0]: check 'check' cannot decide here: the bake of 60s is sure to hold only 5 complete 10s steps; the sign test needs 9 to fail or pass at alpha 0.01 per batch: lengthen the bake to 100s or shorten the step",
       ]);
     });
@@ -207,13 +196,13 @@ describe('analysis checks in tranche.yml', () => {
     });
 
     it('refuse a step shorter than the scrape interval when it is known', () => {
-      expect(errors(config('10m', ...p95('      scrapeInterval: 15s')))).toEqual([
+      expect(configErrors(config('10m', ...p95('      scrapeInterval: 15s')))).toEqual([
         "tranche.yml:9:18 environments.prod.components[0].checks[0]: check 'check' cannot decide here: step 10s is shorter than the scrape interval 15s: some steps would hold no sample",
       ]);
     });
 
     it('refuse a bake that can hold no scrape', () => {
-      expect(errors(config('10s', ...counts, '      scrapeInterval: 15s'))).toEqual([
+      expect(configErrors(config('10s', ...counts, '      scrapeInterval: 15s'))).toEqual([
         "tranche.yml:9:18 environments.prod.components[0].checks[0]: check 'check' cannot decide here: the bake of 10s can hold no scrape (scrapeInterval 15s)",
       ]);
     });
@@ -221,14 +210,14 @@ describe('analysis checks in tranche.yml', () => {
 
   it('refuse both counts and series', () => {
     const text = config('1m', ...counts, '      series: { query: p95 }');
-    expect(errors(text)).toEqual([
+    expect(configErrors(text)).toEqual([
       'tranche.yml:12:5 checks.check.analysis: an analysis needs exactly one of counts or series',
     ]);
   });
 
   it('refuse an alpha outside (0, 1)', () => {
     const text = config('1m', ...counts, '      alpha: 1');
-    expect(errors(text)).toEqual([
+    expect(configErrors(text)).toEqual([
       'tranche.yml:17:14 checks.check.analysis.alpha: expected a probability between 0 and 1 (exclusive)',
     ]);
   });
@@ -240,7 +229,7 @@ describe('credentials of checks in tranche.yml', () => {
 
   it('refuse a password inside an http check’s URL, at the URL, without repeating it', () => {
     const text = config('0s', '    http:', '      url: http://admin:SECRET@web/{target}/health');
-    const refused = errors(text);
+    const refused = configErrors(text);
     expect(refused).toEqual([`tranche.yml:13:12 checks.check.http.url: ${REFUSED}`]);
     expect(refused.join('\n')).not.toContain('SECRET');
   });
@@ -250,7 +239,7 @@ describe('credentials of checks in tranche.yml', () => {
     ['analysis', 'http://reader:SECRET@prom:9090', 'counts: { failures: "f_total", total: "t_total" }'],
   ])('refuse credentials inside a %s URL', (kind, url, rest) => {
     const text = config('1m', `    ${kind}:`, `      url: ${url}`, `      ${rest}`);
-    expect(errors(text)).toEqual([`tranche.yml:13:12 checks.check.${kind}.url: ${REFUSED}`]);
+    expect(configErrors(text)).toEqual([`tranche.yml:13:12 checks.check.${kind}.url: ${REFUSED}`]);
   });
 
   it('resolve basic auth and headers into the check, naming variables, never holding a secret', () => {
@@ -277,7 +266,7 @@ describe('credentials of checks in tranche.yml', () => {
       '      url: https://web/health',
       '      auth: { bearer: { tokenEnv: "abc.def-123" } }',
     );
-    expect(errors(text)).toEqual([
+    expect(configErrors(text)).toEqual([
       'tranche.yml:14:35 checks.check.http.auth.bearer.tokenEnv: expected an environment variable name',
     ]);
   });

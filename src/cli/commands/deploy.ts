@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createChecker } from '../../checks/checker.ts';
+import type { ReadConfig } from '../../config/inventory.ts';
 import { type ResolvedEnvironment, resolveConstraints, resolveEnvironment } from '../../config/resolve.ts';
 import { systemClock } from '../../engine/clock.ts';
 import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
@@ -26,6 +27,7 @@ import {
   loadProject,
   type Project,
   projectCommandEnv,
+  readProjectInventory,
   withLedger,
 } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -39,8 +41,9 @@ import { report } from './report-result.ts';
  * environment held by another run or locked with the bot's /lock: see deploy-lock.ts).
  */
 export async function deployCommand(options: DeployOptions, runtime: Runtime): Promise<number> {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== undefined)
@@ -54,7 +57,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
 async function deployLocally(
   options: DeployOptions,
   runtime: Runtime,
-  project: Project,
+  project: Project & { loaded: ReadConfig },
   what: { environment: string; resolved: ResolvedEnvironment; commit: string | null; dirty: boolean },
   notifier: Notifier,
 ): Promise<number> {
@@ -92,6 +95,7 @@ async function deployLocally(
         cwd: project.dir,
         components: resolved.components,
         onFailure: resolved.onFailure,
+        inventory: project.loaded.inventory,
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {

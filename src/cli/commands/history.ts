@@ -1,3 +1,4 @@
+import type { DeployEvent, InventorySpec } from '../../engine/ports.ts';
 import type { Ledger, RunRecord } from '../../ledger/types.ts';
 import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -24,8 +25,13 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
       since,
       limit,
     });
-    const dirty = await dirtyRuns(ledger, found);
-    return found.map((run) => ({ ...run, dirty: dirty.has(run.runId) }));
+    const starts = await runStarts(ledger, found);
+    return found.map((run) => {
+      const events = starts.get(run.runId) ?? [];
+      const dirty = events.some((e) => e.kind === 'run_started' && e.data?.dirty === true);
+      const inventory = events.find((e) => e.kind === 'inventory');
+      return { ...run, dirty, ...(inventory ? { inventory: inventory.data?.components } : {}) };
+    });
   });
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
@@ -41,21 +47,29 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
     seconds(r.durationMs),
     `${(r.commit ?? '-').slice(0, 12)}${r.dirty ? ' (dirty)' : ''}`,
   ]);
+  const inventories = runs.flatMap((r) =>
+    r.inventory === undefined ? [] : [`${r.runId}: inventory ${inventoryLine(r.inventory)}`],
+  );
   runtime.stdout.write(
     `${table(['run', 'started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit'], rows)}\n`,
   );
+  if (inventories.length > 0) runtime.stdout.write(`${inventories.join('\n')}\n`);
   return 0;
 }
 
-/** The runs deployed from a work tree with uncommitted changes (--allow-dirty), as their run_started says. */
-async function dirtyRuns(ledger: Ledger, runs: RunRecord[]): Promise<Set<string>> {
-  const starts = await Promise.all(runs.map((run) => ledger.events({ runId: run.runId, limit: 1 })));
-  return new Set(
-    starts
-      .flat()
-      .filter((event) => event.kind === 'run_started' && event.data?.dirty === true)
-      .map((event) => event.runId),
-  );
+/**
+ * The first two events of each run: run_started (whether it was deployed from a work tree with
+ * uncommitted changes, --allow-dirty) and, when its targets came from an inventory, the targets it gave.
+ */
+async function runStarts(ledger: Ledger, runs: RunRecord[]): Promise<Map<string, DeployEvent[]>> {
+  const starts = await Promise.all(runs.map((run) => ledger.events({ runId: run.runId, limit: 2 })));
+  return new Map(runs.map((run, i) => [run.runId, starts[i] ?? []]));
+}
+
+/** `web: 7 target(s) from command ./inventory.sh` per component. */
+function inventoryLine(inventory: unknown): string {
+  const components = Array.isArray(inventory) ? (inventory as InventorySpec[]) : [];
+  return components.map((c) => `${c.component}: ${c.targets.length} target(s) from ${c.source}`).join('; ');
 }
 
 function positiveInt(text: string, option: string): number {

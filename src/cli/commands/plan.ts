@@ -5,7 +5,7 @@ import type { CanarySelection } from '../../engine/categories.ts';
 import { planRelease } from '../../engine/plan.ts';
 import type { ComponentSpec } from '../../engine/ports.ts';
 import { canaryHeadline, canaryNotes, trackCoverageLines } from '../../render/canary-coverage.ts';
-import { type CommonOptions, chooseEnvironment, loadProject } from '../project.ts';
+import { type CommonOptions, chooseEnvironment, loadProject, readProjectInventory } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 
 /**
@@ -13,8 +13,9 @@ import type { Runtime } from '../runtime.ts';
  * categories (what each covers); runs nothing.
  */
 export async function planCommand(options: CommonOptions, runtime: Runtime): Promise<number> {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const plan = planRelease(resolved.service, environment, resolved.components);
   const chosen = resolveTracks(project.loaded.config).flatMap((t) =>

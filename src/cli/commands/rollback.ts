@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { allAtOnce } from '../../config/instant-rollback.ts';
+import type { ReadConfig } from '../../config/inventory.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
 import type { Ledger } from '../../ledger/types.ts';
@@ -15,6 +16,7 @@ import {
   loadProject,
   type Project,
   projectCommandEnv,
+  readProjectInventory,
   withLedger,
 } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -29,8 +31,9 @@ export interface RollbackOptions extends CommonOptions {
  * Put the environment back on an earlier version (by default the rollback rule's target): every target at once, with the rollback command and bounded parallelism, then checked.
  */
 export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
-  const project = await loadProject(options, runtime);
-  const environment = chooseEnvironment(project, options);
+  const loadedProject = await loadProject(options, runtime);
+  const environment = chooseEnvironment(loadedProject, options);
+  const project = await readProjectInventory(loadedProject, environment, options, runtime);
   resolveEnvironment(project.loaded.config, environment);
   const notifier = cliNotifier(project, runtime, options);
   return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
@@ -39,7 +42,7 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
 async function rollBackLocally(
   options: RollbackOptions,
   runtime: Runtime,
-  project: Project,
+  project: Project & { loaded: ReadConfig },
   environment: string,
   notifier: Notifier,
 ): Promise<number> {
@@ -73,6 +76,7 @@ async function rollBackLocally(
         components: resolved.components.map(allAtOnce),
         onFailure: 'halt',
         action: 'rollback',
+        inventory: project.loaded.inventory,
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {

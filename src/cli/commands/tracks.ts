@@ -5,6 +5,7 @@
  * environments). `tranche tracks hold <track>` and `release <track>` set and lift a hold.
  */
 import { resolveTracks } from '../../config/resolve.ts';
+import { listedTargets } from '../../config/targets.ts';
 import { type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
 import { trackHeldNotice } from '../../release/notices.ts';
 import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../release/track-state.ts';
@@ -39,7 +40,7 @@ export function environmentTargets(project: Project): Map<string, string[]> {
   return new Map(
     Object.entries(project.loaded.config.environments).map(([name, environment]) => [
       name,
-      environment.components.flatMap((c) => c.targets.map((t) => t.name)),
+      environment.components.flatMap((c) => listedTargets(c.targets).map((t) => t.name)),
     ]),
   );
 }
