@@ -6,6 +6,7 @@ import { UnknownEnvironmentError } from '../config/resolve.ts';
 import { DeployRefusedError } from '../release/deploy-gate.ts';
 import { DeployLockedError } from '../release/deploy-lock.ts';
 import { ServiceNotOwnedError } from '../release/service-owner.ts';
+import { dashboardCommand } from './commands/dashboard.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { historyCommand } from './commands/history.ts';
 import { ledgerExportCommand } from './commands/ledger-export.ts';
@@ -89,6 +90,11 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
     .option('--service <name>', 'runs of this service (default: the config’s)')
     .option('--version <version>', 'only runs of this version')
     .option('--since <date|age>', 'only runs started at or after this date (ISO 8601) or this long ago (7d)');
+  command(
+    'dashboard',
+    'serve the deployment manager page on 127.0.0.1, behind a secret in the URL it prints',
+    dashboardCommand,
+  ).option('--port <n>', 'the port (default: a free one)');
   command('stats', 'stage timing: count, min, median, p95 and max per stage', statsCommand);
   command('tail', 'follow a run’s events live from the ledger until it finishes', tailCommand)
     .option('--run <id>', 'the run to follow (default: the environment’s newest unfinished run)')

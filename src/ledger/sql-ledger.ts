@@ -5,6 +5,8 @@
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
+import type { DashboardActionInput, DashboardActionRecord } from './dashboard-action-types.ts';
+import * as dashboard from './dashboard-actions.ts';
 import type {
   OutcomeCount,
   OutcomeFilter,
@@ -362,6 +364,25 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     now: number,
   ): Promise<ServiceOwnerRecord | null> {
     return owners.setServiceRepositories(this.connection, service, repos, now);
+  }
+
+  // The dashboard's actions (dashboard-actions.ts).
+
+  recordDashboardAction(input: DashboardActionInput, now: number): Promise<DashboardActionRecord> {
+    return dashboard.insertDashboardAction(this.connection, input, now);
+  }
+
+  finishDashboardAction(
+    id: number,
+    state: 'succeeded' | 'failed',
+    message: string,
+    now: number,
+  ): Promise<DashboardActionRecord | null> {
+    return dashboard.finishDashboardAction(this.connection, id, state, message, now);
+  }
+
+  dashboardActions(limit: number): Promise<DashboardActionRecord[]> {
+    return dashboard.selectDashboardActions(this.connection, limit);
   }
 
   async close(): Promise<void> {

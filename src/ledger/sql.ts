@@ -27,6 +27,7 @@
  * than the code. Then put the step's queries here, use them from sql-ledger.ts, and cover them in
  * test/ledger/contract.ts, which runs against both backends.
  */
+import { dashboardActionsTable } from './dashboard-sql.ts';
 import { LEASE_HOLDER_PREFIX, LEASE_INFIX } from './release-locks.ts';
 import type { EventFilter, HistoryFilter, ReleaseFilter } from './types.ts';
 
@@ -301,6 +302,11 @@ export function migrations(dialect: SqlDialect): Migration[] {
 SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
 WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`,
       ],
+    },
+    {
+      version: 10,
+      description: 'who asked a dashboard to deploy or roll back what, and how it ended',
+      statements: [dashboardActionsTable(dialect.identityPrimaryKey)],
     },
   ];
 }

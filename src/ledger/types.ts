@@ -4,6 +4,7 @@
  */
 import type { DeployEvent, EngineLedger, TargetState } from '../engine/ports.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
+import type { DashboardActionLedger } from './dashboard-action-types.ts';
 import type { FleetLedger, OutcomeInput, VerdictInput } from './fleet-types.ts';
 
 export interface VersionRecord {
@@ -169,7 +170,12 @@ export interface DeployLedger extends EngineLedger {
  * The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and
  * retention, the fleet's outcomes, verdicts and promotions (fleet-types.ts), and the bot's releases.
  */
-export interface Ledger extends DeployLedger, FleetLedger, ReleaseLedger, ServiceOwnerLedger {
+export interface Ledger
+  extends DeployLedger,
+    FleetLedger,
+    ReleaseLedger,
+    ServiceOwnerLedger,
+    DashboardActionLedger {
   /**
    * Takes the lock `name` for `holder` at `now`: free, an expired lease, or already this holder's
    * (which refreshes it). Otherwise reports who holds it. Two contenders never both hold it.

@@ -1,0 +1,80 @@
+/**
+ * One watcher per dashboard, however many browsers are open: while anyone listens it reads a
+ * small fingerprint of the ledger (the newest runs, the events of the unfinished ones, locks and
+ * the dashboard's actions) every `intervalMs`, and tells every listener once when it changed.
+ * Browsers get the news over server-sent events; none of them polls.
+ */
+import type { DashboardLedger } from './read-model.ts';
+
+export interface ChangeWatcher {
+  /** Calls `listener` after each change until the returned function is called. */
+  subscribe(listener: () => void): () => void;
+  /** Stops watching (the host is closing). */
+  close(): void;
+}
+
+const RUNS = 20;
+
+async function fingerprint(ledger: DashboardLedger, now: number): Promise<string> {
+  const [runs, locks, actions] = await Promise.all([
+    ledger.runs({ limit: RUNS }),
+    ledger.locks(now),
+    ledger.dashboardActions(1),
+  ]);
+  const progress = await Promise.all(
+    runs
+      .filter((run) => run.finishedAt === null)
+      .map(async (run) => (await ledger.events({ runId: run.runId })).at(-1)?.seq ?? 0),
+  );
+  return JSON.stringify([
+    runs.map((run) => [run.runId, run.finishedAt]),
+    progress,
+    locks.map((lock) => [lock.name, lock.holder, lock.acquiredAt]),
+    actions.map((action) => [action.id, action.state]),
+  ]);
+}
+
+export function watchLedger(
+  ledger: DashboardLedger,
+  options: { intervalMs: number; now: () => number; onError: (error: unknown) => void },
+): ChangeWatcher {
+  const listeners = new Set<() => void>();
+  let timer: NodeJS.Timeout | undefined;
+  let last: string | undefined;
+  let reading = false;
+  const look = async () => {
+    if (reading) return;
+    reading = true;
+    try {
+      const seen = await fingerprint(ledger, options.now());
+      if (last !== undefined && seen !== last) for (const listener of [...listeners]) listener();
+      last = seen;
+    } catch (error) {
+      options.onError(error);
+    } finally {
+      reading = false;
+    }
+  };
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    last = undefined;
+  };
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!timer) {
+        timer = setInterval(look, options.intervalMs);
+        void look();
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) stop();
+      };
+    },
+    close() {
+      listeners.clear();
+      stop();
+    },
+  };
+}

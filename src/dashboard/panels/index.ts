@@ -1,0 +1,19 @@
+/** The page's panels, in order. A new panel: one file in this folder and one line here. */
+import { actionsPanel } from './actions.ts';
+import { activeRunsPanel } from './active-runs.ts';
+import { commitsPanel } from './commits.ts';
+import { completedPanel } from './completed.ts';
+import { environmentsPanel } from './environments.ts';
+import type { Panel } from './panel.ts';
+import { timingPanel } from './timing.ts';
+import { verdictsPanel } from './verdicts.ts';
+
+export const PANELS: readonly Panel[] = [
+  environmentsPanel,
+  activeRunsPanel,
+  commitsPanel,
+  completedPanel,
+  verdictsPanel,
+  timingPanel,
+  actionsPanel,
+];
