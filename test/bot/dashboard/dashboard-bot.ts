@@ -1,0 +1,116 @@
+/**
+ * The bot with its dashboard on, behind a real HTTP server on 127.0.0.1, for the dashboard tests:
+ * a browser's side of it (a cookie jar, same-origin form posts) and GitHub's (the OAuth exchange
+ * on github.com and the API on api.github.com, both mocked with nock).
+ */
+import nock from 'nock';
+import { createNodeMiddleware } from 'probot';
+import type { DashboardSettings } from '../../../bot/dashboard/settings.ts';
+import { trancheBot } from '../../../bot/index.ts';
+import type { Ledger } from '../../../src/ledger/types.ts';
+import { deliver, serve, testProbot, WEBHOOK_SECRET } from '../harness/bot-server.ts';
+import { statusPayload } from '../harness/payloads.ts';
+
+export const CLIENT_ID = 'Iv1.dashboardtest';
+export const CLIENT_SECRET = 'dashboard-client-secret-for-tests';
+
+export const SETTINGS: DashboardSettings = {
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  sessionSecret: WEBHOOK_SECRET,
+};
+
+export interface DashboardBot {
+  url: string;
+  logs: string[];
+  /** A browser: cookies kept per name, sent with every request. */
+  browser(): Browser;
+  /** A deployment status webhook, as in the bot's other tests. */
+  status(options: Parameters<typeof statusPayload>[0]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Browser {
+  cookies: Map<string, string>;
+  get(path: string): Promise<Response>;
+  /** A form post from the dashboard's own page (its Origin), unless `origin` says otherwise (null: none). */
+  post(path: string, form: Record<string, string>, options?: { origin?: string | null }): Promise<Response>;
+  /** Signs in as `login`: the OAuth web flow with GitHub's side mocked; `next` is where the sign-in began. */
+  signIn(login: string, next?: string): Promise<Response>;
+}
+
+export async function startDashboardBot(ledger: Ledger, now: () => number): Promise<DashboardBot> {
+  const logs: string[] = [];
+  const probot = testProbot(logs);
+  const bot = trancheBot({ ledger, now, sweepEveryMs: 0, dashboard: SETTINGS });
+  const server = await serve(await createNodeMiddleware(bot.app, { probot }));
+  const url = server.url;
+  return {
+    url,
+    logs,
+    browser: () => browser(url),
+    async status(options) {
+      const delivery = await deliver(url, 'deployment_status', statusPayload(options));
+      if (delivery.status !== 200) throw new Error(`the bot answered ${delivery.status}: ${delivery.body}`);
+    },
+    async close() {
+      bot.stop();
+      await server.close();
+    },
+  };
+}
+
+function browser(url: string): Browser {
+  const cookies = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (value === '' || /max-age=0/i.test(line)) cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    return response;
+  };
+  const cookieHeader = () => [...cookies].map(([n, v]) => `${n}=${v}`).join('; ');
+  const get = async (path: string) =>
+    keep(await fetch(`${url}${path}`, { redirect: 'manual', headers: { cookie: cookieHeader() } }));
+  return {
+    cookies,
+    get,
+    async post(path, form, options = {}) {
+      const origin = options.origin === undefined ? url : options.origin;
+      return keep(
+        await fetch(`${url}${path}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            cookie: cookieHeader(),
+            'content-type': 'application/x-www-form-urlencoded',
+            ...(origin === null ? {} : { origin }),
+          },
+          body: new URLSearchParams(form).toString(),
+        }),
+      );
+    },
+    async signIn(login, next) {
+      const start = await get(
+        `/dashboard/login${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`,
+      );
+      const authorize = new URL(start.headers.get('location') ?? '');
+      const code = `code-for-${login}`;
+      nock('https://github.com')
+        .post(
+          '/login/oauth/access_token',
+          (body) => body.code === code && body.client_secret === CLIENT_SECRET,
+        )
+        .reply(200, { access_token: `ghu_token_of_${login}`, token_type: 'bearer', scope: '' });
+      nock('https://api.github.com', { reqheaders: { authorization: `token ghu_token_of_${login}` } })
+        .get('/user')
+        .reply(200, { login, id: login.length, type: 'User' });
+      const state = authorize.searchParams.get('state') ?? '';
+      return get(`/dashboard/callback?code=${code}&state=${encodeURIComponent(state)}`);
+    },
+  };
+}
