@@ -3,17 +3,20 @@
  * installation token: they see a service when they can read one of the repositories that own it;
  * they may deploy or roll it back when the rule of /deploy and /rollback (decide/may-change.ts)
  * lets them in the repository the dashboard acts in, with that repository's `bot.deployers`.
- * Answers are kept for ACCESS_MS per person, so a page of many services costs few requests.
+ * GitHub's answers (an installation, a person's role on a repository, a repository's tranche.yml)
+ * are kept for ACCESS_MS, so a page of many services and buttons costs few requests.
  */
 import type { Probot } from 'probot';
 import type { DashboardAction } from '../../src/dashboard/host.ts';
 import type { BotDeps } from '../bot-scope.ts';
-import { changeRefusal, type Refusal } from '../decide/may-change.ts';
+import { changeRefusal, type RequesterRole } from '../decide/may-change.ts';
+import type { RepoScope } from '../github/bot-octokit.ts';
 import { requesterRole } from '../github/requester.ts';
 import { configFor } from '../handlers/environment-check.ts';
+import { installationIdOf } from '../installation-scope.ts';
 import { actingScope, ownerScopes } from './service-repository.ts';
 
-/** How long an answer about a person is kept. */
+/** How long an answer of GitHub's is kept. */
 export const ACCESS_MS = 60_000;
 /** At most this many answers are kept; the oldest go first. */
 const MAX_ANSWERS = 10_000;
@@ -31,41 +34,42 @@ export interface DashboardAccess {
 
 export function dashboardAccess(app: Probot, deps: BotDeps): DashboardAccess {
   const answers = new Map<string, { at: number; value: Promise<unknown> }>();
-  const remembered = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
+  const remembered = <T>(key: unknown[], ask: () => Promise<T>): Promise<T> => {
+    const name = JSON.stringify(key);
     const now = deps.now();
-    const kept = answers.get(key);
+    const kept = answers.get(name);
     if (kept && now - kept.at < ACCESS_MS) return kept.value as Promise<T>;
     const value = ask();
-    // A failed question is asked again next time.
-    value.catch(() => answers.delete(key));
-    answers.delete(key);
-    answers.set(key, { at: now, value });
+    const entry = { at: now, value };
+    // A question GitHub failed is asked again next time.
+    value.catch(() => answers.get(name) === entry && answers.delete(name));
+    answers.delete(name);
+    answers.set(name, entry);
     if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value as string);
     return value;
   };
+  const installationOf = (repository: string) =>
+    remembered(['installation', repository], () => installationIdOf(app, repository));
+  const roleOf = (scope: RepoScope, login: string): Promise<RequesterRole> =>
+    remembered(['role', scope.fullName, login], () => requesterRole(scope, login));
+  const settingsOf = (service: string) =>
+    remembered(['settings', service], () => actingScope(app, deps, service, installationOf));
   return {
-    canRead: (login, service) =>
-      remembered(JSON.stringify(['read', login, service]), async () => {
-        for (const scope of await ownerScopes(app, deps, service)) {
-          if ((await requesterRole(scope, login)).permission !== 'none') return true;
-        }
-        return false;
-      }),
-    actRefusal: (login, service, environment, action) =>
-      remembered(JSON.stringify(['act', login, service, environment, action]), async () => {
-        const scope = await actingScope(app, deps, service);
-        if (!scope) return `the app is not installed on a repository that owns ${service}`;
-        const config = configFor(scope, environment);
-        if (!config.ok) return config.problem;
-        if (config.loaded.config.service !== service)
-          return `${scope.fullName}'s ${config.loaded.file} names ${config.loaded.config.service}, not ${service}`;
-        const refusal: Refusal | null = changeRefusal(
-          action,
-          await requesterRole(scope, login),
-          undefined,
-          scope.settings.deployers,
-        );
-        return refusal?.message ?? null;
-      }),
+    async canRead(login, service) {
+      for (const scope of await ownerScopes(app, deps, service, installationOf)) {
+        if ((await roleOf(scope, login)).permission !== 'none') return true;
+      }
+      return false;
+    },
+    async actRefusal(login, service, environment, action) {
+      const scope = await settingsOf(service);
+      if (!scope) return `the app is not installed on a repository that owns ${service}`;
+      const config = configFor(scope, environment);
+      if (!config.ok) return config.problem;
+      if (config.loaded.config.service !== service)
+        return `${scope.fullName}'s ${config.loaded.file} names ${config.loaded.config.service}, not ${service}`;
+      const refusal = changeRefusal(action, await roleOf(scope, login), undefined, scope.settings.deployers);
+      return refusal?.message ?? null;
+    },
   };
 }

@@ -11,11 +11,19 @@ import type { BotDeps, HandlerScope } from '../bot-scope.ts';
 import type { RepoScope } from '../github/bot-octokit.ts';
 import { installationIdOf, installationScope } from '../installation-scope.ts';
 
+/** The app's installation on `owner/repo` (undefined: none); installationIdOf, or a remembered answer. */
+export type InstallationOf = (repository: string) => Promise<number | undefined>;
+
 /** Each owner repository the app is installed on, with the installation's client. */
-export async function ownerScopes(app: Probot, deps: BotDeps, service: string): Promise<RepoScope[]> {
+export async function ownerScopes(
+  app: Probot,
+  deps: BotDeps,
+  service: string,
+  installationOf: InstallationOf,
+): Promise<RepoScope[]> {
   const scopes: RepoScope[] = [];
   for (const fullName of await serviceOwners(deps.ledger, service)) {
-    const installationId = await installationIdOf(app, fullName);
+    const installationId = await installationOf(fullName);
     if (installationId === undefined) continue;
     const [owner = '', repo = ''] = fullName.split('/');
     scopes.push({
@@ -39,10 +47,11 @@ export async function actingScope(
   app: Probot,
   deps: BotDeps,
   service: string,
+  installationOf: InstallationOf = (repository) => installationIdOf(app, repository),
 ): Promise<HandlerScope | undefined> {
   const [first] = await serviceOwners(deps.ledger, service);
   if (first === undefined) return undefined;
-  const installationId = await installationIdOf(app, first);
+  const installationId = await installationOf(first);
   if (installationId === undefined) return undefined;
   const scope = await installationScope(app, deps, first, installationId, 'dashboard');
   return { ...scope, delivery: { ...scope.delivery, id: `dashboard-${randomUUID()}` } };

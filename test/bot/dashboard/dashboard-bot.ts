@@ -5,11 +5,19 @@
  */
 import nock from 'nock';
 import { createNodeMiddleware } from 'probot';
+import { afterEach, beforeEach } from 'vitest';
 import type { DashboardSettings } from '../../../bot/dashboard/settings.ts';
 import { trancheBot } from '../../../bot/index.ts';
+import { SqliteLedger } from '../../../src/ledger/sqlite.ts';
 import type { Ledger } from '../../../src/ledger/types.ts';
 import { deliver, serve, testProbot, WEBHOOK_SECRET } from '../harness/bot-server.ts';
+import { T0 } from '../harness/bot-test.ts';
+import { GitHubMock, resetNetwork, strictNetwork } from '../harness/github-mock.ts';
 import { statusPayload } from '../harness/payloads.ts';
+
+/** The commits of shop 1 and shop 2. */
+export const D = 'd'.repeat(40);
+export const E = 'e'.repeat(40);
 
 export const CLIENT_ID = 'Iv1.dashboardtest';
 export const CLIENT_SECRET = 'dashboard-client-secret-for-tests';
@@ -35,8 +43,65 @@ export interface Browser {
   get(path: string): Promise<Response>;
   /** A form post from the dashboard's own page (its Origin), unless `origin` says otherwise (null: none). */
   post(path: string, form: Record<string, string>, options?: { origin?: string | null }): Promise<Response>;
+  /**
+   * A button's request, as the page's script sends it: JSON to /dashboard/actions/<kind> with the
+   * session's CSRF token (or `csrf`; null: none) from the dashboard's own origin (or `origin`).
+   */
+  act(
+    kind: 'deploy' | 'rollback',
+    body: Record<string, string>,
+    options?: { csrf?: string | null; origin?: string | null; site?: string },
+  ): Promise<Response>;
+  /** The session cookie's own CSRF token (what the page puts in its csrf-token meta tag). */
+  csrf(): string;
   /** Signs in as `login`: the OAuth web flow with GitHub's side mocked; `next` is where the sign-in began. */
   signIn(login: string, next?: string): Promise<Response>;
+}
+
+export interface DashboardTest {
+  ledger: Ledger;
+  bot: DashboardBot;
+  github: GitHubMock;
+  clock: { now: number };
+}
+
+/**
+ * Call in a describe: per test, an empty ledger, the bot with its dashboard, GitHub mocked
+ * strictly, and shop 1 then 2 deployed to production (their deployment statuses delivered to the
+ * bot, which binds shop to acme/shop and keeps the installation's token).
+ */
+export function useDashboardBot(): DashboardTest {
+  const t = { clock: { now: T0 } } as DashboardTest;
+  beforeEach(async () => {
+    strictNetwork();
+    t.clock.now = T0;
+    t.ledger = await SqliteLedger.open(':memory:');
+    t.bot = await startDashboardBot(t.ledger, () => t.clock.now);
+    t.github = new GitHubMock();
+    t.github.token().config();
+    await t.bot.status({
+      deploymentId: 8001,
+      environment: 'production',
+      state: 'success',
+      version: '1',
+      sha: D,
+    });
+    t.github.config().deploymentStatus(8001);
+    await t.bot.status({
+      deploymentId: 8002,
+      environment: 'production',
+      state: 'success',
+      version: '2',
+      sha: E,
+    });
+    t.github.done();
+  });
+  afterEach(async () => {
+    await t.bot.close();
+    await t.ledger.close();
+    resetNetwork();
+  });
+  return t;
 }
 
 export async function startDashboardBot(ledger: Ledger, now: () => number): Promise<DashboardBot> {
@@ -93,6 +158,28 @@ function browser(url: string): Browser {
           body: new URLSearchParams(form).toString(),
         }),
       );
+    },
+    async act(kind, body, options = {}) {
+      const origin = options.origin === undefined ? url : options.origin;
+      const csrf = options.csrf === undefined ? this.csrf() : options.csrf;
+      return keep(
+        await fetch(`${url}/dashboard/actions/${kind}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            cookie: cookieHeader(),
+            'content-type': 'application/json',
+            ...(origin === null ? {} : { origin }),
+            ...(csrf === null ? {} : { 'x-csrf-token': csrf }),
+            ...(options.site ? { 'sec-fetch-site': options.site } : {}),
+          },
+          body: JSON.stringify(body),
+        }),
+      );
+    },
+    csrf() {
+      const [payload = ''] = (cookies.get('tranche_dashboard_session') ?? '').split('.');
+      return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { csrf: string }).csrf;
     },
     async signIn(login, next) {
       const start = await get(
