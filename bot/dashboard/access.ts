@@ -1,25 +1,23 @@
 /**
- * What a signed-in person may see and do on the bot's dashboard, asked of GitHub with the app's
+ * What the bot's dashboard asks GitHub. What a signed-in person may see and do, asked of GitHub with the app's
  * installation token: they see a service when they can read one of the repositories that own it;
  * they may deploy or roll it back when the rule of /deploy and /rollback (decide/may-change.ts)
  * lets them in the repository the dashboard acts in, with that repository's `bot.deployers`.
  * GitHub's answers (an installation, a person's role on a repository, a repository's tranche.yml)
- * are kept for ACCESS_MS, so a page of many services and buttons costs few requests.
+ * are kept a minute (kept-answers.ts), as are the recent commits of the repository a service's
+ * deploys run in, which the page lists with a deploy button per environment.
  */
 import type { Probot } from 'probot';
 import type { DashboardAction } from '../../src/dashboard/host.ts';
+import type { CommitView } from '../../src/dashboard/panels/panel.ts';
 import type { BotDeps } from '../bot-scope.ts';
 import { changeRefusal, type RequesterRole } from '../decide/may-change.ts';
 import type { RepoScope } from '../github/bot-octokit.ts';
 import { requesterRole } from '../github/requester.ts';
 import { configFor } from '../handlers/environment-check.ts';
 import { installationIdOf } from '../installation-scope.ts';
+import { keptAnswers } from './kept-answers.ts';
 import { actingScope, ownerScopes } from './service-repository.ts';
-
-/** How long an answer of GitHub's is kept. */
-export const ACCESS_MS = 60_000;
-/** At most this many answers are kept; the oldest go first. */
-const MAX_ANSWERS = 10_000;
 
 export interface DashboardAccess {
   canRead(login: string, service: string): Promise<boolean>;
@@ -30,24 +28,15 @@ export interface DashboardAccess {
     environment: string,
     action: DashboardAction,
   ): Promise<string | null>;
+  /** The newest commits on the default branch of the repository the service's deploys run in. */
+  recentCommits(service: string): Promise<CommitView[]>;
 }
 
+/** How many commits the page lists per service. */
+const COMMITS = 10;
+
 export function dashboardAccess(app: Probot, deps: BotDeps): DashboardAccess {
-  const answers = new Map<string, { at: number; value: Promise<unknown> }>();
-  const remembered = <T>(key: unknown[], ask: () => Promise<T>): Promise<T> => {
-    const name = JSON.stringify(key);
-    const now = deps.now();
-    const kept = answers.get(name);
-    if (kept && now - kept.at < ACCESS_MS) return kept.value as Promise<T>;
-    const value = ask();
-    const entry = { at: now, value };
-    // A question GitHub failed is asked again next time.
-    value.catch(() => answers.get(name) === entry && answers.delete(name));
-    answers.delete(name);
-    answers.set(name, entry);
-    if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value as string);
-    return value;
-  };
+  const remembered = keptAnswers(deps.now);
   const installationOf = (repository: string) =>
     remembered(['installation', repository], () => installationIdOf(app, repository));
   const roleOf = (scope: RepoScope, login: string): Promise<RequesterRole> =>
@@ -71,5 +60,21 @@ export function dashboardAccess(app: Probot, deps: BotDeps): DashboardAccess {
       const refusal = changeRefusal(action, await roleOf(scope, login), undefined, scope.settings.deployers);
       return refusal?.message ?? null;
     },
+    recentCommits: (service) =>
+      remembered(['commits', service], async () => {
+        const scope = await settingsOf(service);
+        if (!scope) return [];
+        const { data } = await scope.octokit.rest.repos.listCommits({
+          owner: scope.owner,
+          repo: scope.repo,
+          per_page: COMMITS,
+        });
+        return data.map((c) => ({
+          sha: c.sha,
+          subject: c.commit.message.split('\n')[0] ?? '',
+          author: c.author?.login ?? c.commit.author?.name ?? 'unknown',
+          at: Date.parse(c.commit.author?.date ?? c.commit.committer?.date ?? '') || 0,
+        }));
+      }),
   };
 }

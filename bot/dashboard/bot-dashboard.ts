@@ -63,6 +63,7 @@ export function botDashboard(app: Probot, deps: BotDeps, settings: DashboardSett
     ledger: deps.ledger,
     host: 'bot',
     origin: settings.publicOrigin,
+    commits: (service) => access.recentCommits(service),
     now: deps.now,
     onError: (error) => app.log.error(`${DASHBOARD_PATH}: ${(error as Error).message}`),
   });

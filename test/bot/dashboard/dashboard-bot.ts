@@ -58,6 +58,20 @@ export interface Browser {
   signIn(login: string, next?: string): Promise<Response>;
 }
 
+/** The newest commits of acme/shop's default branch, as GET …/commits answers: F, then E. */
+export const F = 'f'.repeat(40);
+export function recentCommits(github: GitHubMock): void {
+  const commit = (sha: string, message: string, login: string) => ({
+    sha,
+    commit: { message, author: { name: login, date: new Date(T0).toISOString() } },
+    author: { login },
+  });
+  github.scope
+    .get('/repos/acme/shop/commits')
+    .query({ per_page: '10' })
+    .reply(200, [commit(F, 'Faster checkout\n\nLonger story.', 'wes'), commit(E, 'Version 2', 'rita')]);
+}
+
 export interface DashboardTest {
   ledger: Ledger;
   bot: DashboardBot;

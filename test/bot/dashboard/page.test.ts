@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../bot/dashboard/session.ts';
 import { cookieKey, signedValue } from '../../../bot/dashboard/signed-cookie.ts';
 import { recordLiveRun, T0 } from '../harness/bot-test.ts';
-import { type Browser, D, useDashboardBot } from './dashboard-bot.ts';
+import { type Browser, D, F, recentCommits, useDashboardBot } from './dashboard-bot.ts';
 
 const ROLLBACK = { service: 'shop', environment: 'production' };
 
@@ -37,6 +37,7 @@ describe('the bot’s dashboard page, signed in with GitHub', () => {
   async function openPage(browser: Browser, login: string, role: string): Promise<string> {
     await browser.signIn(login);
     t.github.installation().permission(login, role).config();
+    recentCommits(t.github);
     const page = await browser.get('/dashboard');
     expect(page.status).toBe(200);
     return page.text();
@@ -59,6 +60,8 @@ describe('the bot’s dashboard page, signed in with GitHub', () => {
     expect(html).toContain('rita');
     expect(html).toContain('data-service="shop" data-environment="production"');
     expect(html).not.toContain('data-action="rollback"');
+    expect(html).toContain(`<tr data-commit="${F}"><td><code>ffffffffff</code> Faster checkout`);
+    expect(html).not.toContain('data-action="deploy"');
     expect(html).toContain(`<meta name="csrf-token" content="${browser.csrf()}">`);
     const { releases } = await snapshot();
     const response = await browser.act('rollback', ROLLBACK);
@@ -108,13 +111,36 @@ describe('the bot’s dashboard page, signed in with GitHub', () => {
     ]);
   });
 
+  it('lists recent commits with a deploy button for a writer, which deploys the commit as the next version', async () => {
+    const browser = t.bot.browser();
+    const html = await openPage(browser, 'wes', 'write');
+    expect(html).toContain(
+      `data-action="deploy" data-service="shop" data-environment="production" data-commit="${F}"`,
+    );
+    t.github.installation().config().tags(['1', '2']).createTag().createDeployment(9002);
+    const response = await browser.act('deploy', { service: 'shop', environment: 'production', commit: F });
+    t.github.done();
+    expect(await response.json()).toEqual({
+      ok: true,
+      message: expect.stringMatching(/^deploy of shop 3 to production started/),
+    });
+    expect(t.github.bodies('createDeployment')).toEqual([
+      expect.objectContaining({
+        ref: F,
+        payload: { tranche: expect.objectContaining({ version: '3', rollback: false, requestedBy: 'wes' }) },
+      }),
+    ]);
+  });
+
   it('changes nothing for a writer’s request without the CSRF token, with a wrong one, or from another site', async () => {
     const browser = t.bot.browser();
     await browser.signIn('wes');
     const before = await snapshot();
+    const token = browser.csrf();
+    const wrong = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     const refused = [
       await browser.act('rollback', ROLLBACK, { csrf: null }),
-      await browser.act('rollback', ROLLBACK, { csrf: `${browser.csrf().slice(0, -1)}A` }),
+      await browser.act('rollback', ROLLBACK, { csrf: wrong }),
       await browser.act('rollback', ROLLBACK, { origin: 'https://evil.example' }),
       await browser.act('rollback', ROLLBACK, { origin: null }),
       await browser.act('rollback', ROLLBACK, { site: 'cross-site' }),
