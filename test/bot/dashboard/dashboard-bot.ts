@@ -11,7 +11,7 @@ import { trancheBot } from '../../../bot/index.ts';
 import { SqliteLedger } from '../../../src/ledger/sqlite.ts';
 import type { Ledger } from '../../../src/ledger/types.ts';
 import { deliver, serve, testProbot, WEBHOOK_SECRET } from '../harness/bot-server.ts';
-import { T0 } from '../harness/bot-test.ts';
+import { recordLiveRun, T0 } from '../harness/bot-test.ts';
 import { GitHubMock, resetNetwork, strictNetwork } from '../harness/github-mock.ts';
 import { statusPayload } from '../harness/payloads.ts';
 
@@ -82,9 +82,10 @@ export interface DashboardTest {
 /**
  * Call in a describe: per test, an empty ledger, the bot with its dashboard, GitHub mocked
  * strictly, and shop 1 then 2 deployed to production (their deployment statuses delivered to the
- * bot, which binds shop to acme/shop and keeps the installation's token).
+ * bot, which binds shop to acme/shop and keeps the installation's token). With `actionRuns`, the
+ * Action's runs of them are in the shared ledger too, which the page draws environments from.
  */
-export function useDashboardBot(): DashboardTest {
+export function useDashboardBot(options: { actionRuns?: boolean } = {}): DashboardTest {
   const t = { clock: { now: T0 } } as DashboardTest;
   beforeEach(async () => {
     strictNetwork();
@@ -109,6 +110,15 @@ export function useDashboardBot(): DashboardTest {
       sha: E,
     });
     t.github.done();
+    if (options.actionRuns) {
+      for (const [version, hoursAgo] of [
+        ['1', 2],
+        ['2', 1],
+      ] as const) {
+        const at = T0 - hoursAgo * 3_600_000;
+        await recordLiveRun(t.ledger, { service: 'shop', environment: 'production', version, at });
+      }
+    }
   });
   afterEach(async () => {
     await t.bot.close();
@@ -200,18 +210,21 @@ function browser(url: string): Browser {
         `/dashboard/login${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`,
       );
       const authorize = new URL(start.headers.get('location') ?? '');
-      const code = `code-for-${login}`;
-      nock('https://github.com')
-        .post(
-          '/login/oauth/access_token',
-          (body) => body.code === code && body.client_secret === CLIENT_SECRET,
-        )
-        .reply(200, { access_token: `ghu_token_of_${login}`, token_type: 'bearer', scope: '' });
-      nock('https://api.github.com', { reqheaders: { authorization: `token ghu_token_of_${login}` } })
-        .get('/user')
-        .reply(200, { login, id: login.length, type: 'User' });
+      const code = mockSignIn(login);
       const state = authorize.searchParams.get('state') ?? '';
       return get(`/dashboard/callback?code=${code}&state=${encodeURIComponent(state)}`);
     },
   };
+}
+
+/** GitHub's side of `login` signing in: the code exchanged on github.com, then GET /user; the code. */
+export function mockSignIn(login: string): string {
+  const code = `code-for-${login}`;
+  nock('https://github.com')
+    .post('/login/oauth/access_token', (body) => body.code === code && body.client_secret === CLIENT_SECRET)
+    .reply(200, { access_token: `ghu_token_of_${login}`, token_type: 'bearer', scope: '' });
+  nock('https://api.github.com', { reqheaders: { authorization: `token ghu_token_of_${login}` } })
+    .get('/user')
+    .reply(200, { login, id: login.length, type: 'User' });
+  return code;
 }

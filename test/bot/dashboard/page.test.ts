@@ -1,29 +1,12 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../bot/dashboard/session.ts';
 import { cookieKey, signedValue } from '../../../bot/dashboard/signed-cookie.ts';
-import { recordLiveRun, T0 } from '../harness/bot-test.ts';
 import { type Browser, D, F, recentCommits, useDashboardBot } from './dashboard-bot.ts';
 
 const ROLLBACK = { service: 'shop', environment: 'production' };
 
 describe('the bot’s dashboard page, signed in with GitHub', () => {
-  const t = useDashboardBot();
-
-  beforeEach(async () => {
-    // The Action's runs of shop 1 and 2 in the shared ledger, which the page draws from.
-    await recordLiveRun(t.ledger, {
-      service: 'shop',
-      environment: 'production',
-      version: '1',
-      at: T0 - 7_200_000,
-    });
-    await recordLiveRun(t.ledger, {
-      service: 'shop',
-      environment: 'production',
-      version: '2',
-      at: T0 - 3_600_000,
-    });
-  });
+  const t = useDashboardBot({ actionRuns: true });
 
   /** What a rollback could have changed: the bot's releases and the dashboard's record of actions. */
   async function snapshot() {
