@@ -1007,14 +1007,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1031,14 +1031,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1055,12 +1055,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1072,12 +1072,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1092,39 +1092,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -19725,11 +19725,11 @@ var require_utils2 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha256(text) {
-      return await subtleCrypto.digest("SHA-256", text);
+    async function sha256(text2) {
+      return await subtleCrypto.digest("SHA-256", text2);
     }
-    async function hashByName(hashName, text) {
-      return await subtleCrypto.digest(hashName, text);
+    async function hashByName(hashName, text2) {
+      return await subtleCrypto.digest(hashName, text2);
     }
     async function hmacSha256(keyBuffer, msg) {
       const key3 = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -19950,21 +19950,21 @@ var require_sasl = __commonJS({
         throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
       }
     }
-    function isPrintableChars(text) {
-      if (typeof text !== "string") {
+    function isPrintableChars(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: text must be a string");
       }
-      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+      return text2.split("").map((_, i) => text2.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
     }
-    function isBase64(text) {
-      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
+    function isBase64(text2) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text2);
     }
-    function parseAttributePairs(text) {
-      if (typeof text !== "string") {
+    function parseAttributePairs(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: attribute pairs text must be a string");
       }
       return new Map(
-        text.split(",").map((attrValue) => {
+        text2.split(",").map((attrValue) => {
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
@@ -20846,9 +20846,9 @@ var require_messages = __commonJS({
     };
     exports.ReadyForQueryMessage = ReadyForQueryMessage;
     var CommandCompleteMessage = class {
-      constructor(length, text) {
+      constructor(length, text2) {
         this.length = length;
-        this.text = text;
+        this.text = text2;
         this.name = "commandComplete";
       }
     };
@@ -21029,8 +21029,8 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text) => {
-      return writer.addCString(text).flush(
+    var query = (text2) => {
+      return writer.addCString(text2).flush(
         81
         /* code.query */
       );
@@ -21147,8 +21147,8 @@ var require_serializer = __commonJS({
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
-      const text = `${msg.type}${msg.name || ""}`;
-      return cstringMessage(67, text);
+      const text2 = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text2);
     };
     var copyData = (chunk) => {
       return writer.add(chunk).flush(
@@ -21420,8 +21420,8 @@ var require_parser2 = __commonJS({
       return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
     };
     var parseCommandCompleteMessage = (reader) => {
-      const text = reader.cstring();
-      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+      const text2 = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text2);
     };
     var parseCopyData = (reader, length) => {
       const chunk = reader.bytes(length - 4);
@@ -21808,8 +21808,8 @@ var require_connection = __commonJS({
         }
         return this.stream.write(buffer);
       }
-      query(text) {
-        this._send(serialize.query(text));
+      query(text2) {
+        this._send(serialize.query(text2));
       }
       // send parse message
       parse(query) {
@@ -23204,9 +23204,9 @@ var require_pg_pool = __commonJS({
         this._idle.push(new IdleItem(client, idleListener, tid));
         this._pulseQueue();
       }
-      query(text, values, cb) {
-        if (typeof text === "function") {
-          const response2 = promisify(this.Promise, text);
+      query(text2, values, cb) {
+        if (typeof text2 === "function") {
+          const response2 = promisify(this.Promise, text2);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -23234,7 +23234,7 @@ var require_pg_pool = __commonJS({
           client.once("error", onError);
           this.log("dispatching query");
           try {
-            client.query(text, values, (err2, res) => {
+            client.query(text2, values, (err2, res) => {
               this.log("query dispatched");
               client.removeListener("error", onError);
               if (clientReleased) {
@@ -45067,13 +45067,13 @@ var UnknownEnvironmentError = class extends Error {
 };
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 function formatPath(path) {
-  let text = "";
+  let text2 = "";
   for (const segment of path) {
-    if (typeof segment === "number") text += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
+    if (typeof segment === "number") text2 += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
+    else text2 += `[${JSON.stringify(segment)}]`;
   }
-  return text;
+  return text2;
 }
 function formatIssue(issue3) {
   const position = issue3.line === void 0 ? "" : `:${issue3.line}:${issue3.column ?? 1}`;
@@ -45659,8 +45659,8 @@ function niceTicks(lo, hi, maxIntervals, minStep = 0) {
   }
 }
 function tickLabel(value, decimals) {
-  const text = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+  const text2 = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text2) ? text2.slice(1) : text2;
 }
 function plotAscii(series, options = {}) {
   const height = Math.max(MIN_HEIGHT, Math.floor(options.height ?? DEFAULT_HEIGHT));
@@ -45788,8 +45788,8 @@ function clean(value) {
 
 // src/render/verdict.ts
 function formatValue(value, unit) {
-  const text = value.toFixed(2);
-  return `${text === "-0.00" ? "0.00" : text}${unit ? ` ${unit}` : ""}`;
+  const text2 = value.toFixed(2);
+  return `${text2 === "-0.00" ? "0.00" : text2}${unit ? ` ${unit}` : ""}`;
 }
 function isCritical(s) {
   return s.max !== void 0 && s.value > s.max || s.min !== void 0 && s.value < s.min;
@@ -55230,8 +55230,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number5) {
   const abs = Math.abs(number5);
@@ -65601,8 +65601,8 @@ function date4(params) {
 function seconds(ms2) {
   return `${(ms2 / 1e3).toFixed(2)} s`;
 }
-function lastLine(text, max = 200) {
-  const lines = text.split(/\r?\n/);
+function lastLine(text2, max = 200) {
+  const lines = text2.split(/\r?\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]?.trim();
     if (line) return line.length > max ? `${line.slice(0, max - 1)}\u2026` : line;
@@ -65613,8 +65613,8 @@ function errorText(error63) {
   const parts = [];
   let current = error63;
   for (let depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
-    const text = current instanceof Error ? current.message : String(current);
-    if (text && !parts.includes(text)) parts.push(text);
+    const text2 = current instanceof Error ? current.message : String(current);
+    if (text2 && !parts.includes(text2)) parts.push(text2);
     current = current instanceof Error ? current.cause : void 0;
   }
   return parts.join(": ") || "unknown error";
@@ -65678,12 +65678,12 @@ function matrixSeries(data, from) {
     }))
   };
 }
-function parseValue(text) {
-  if (text === "+Inf" || text === "Inf") return Number.POSITIVE_INFINITY;
-  if (text === "-Inf") return Number.NEGATIVE_INFINITY;
-  if (text === "NaN") return Number.NaN;
-  const value = Number(text);
-  return text.trim() === "" ? Number.NaN : value;
+function parseValue(text2) {
+  if (text2 === "+Inf" || text2 === "Inf") return Number.POSITIVE_INFINITY;
+  if (text2 === "-Inf") return Number.NEGATIVE_INFINITY;
+  if (text2 === "NaN") return Number.NaN;
+  const value = Number(text2);
+  return text2.trim() === "" ? Number.NaN : value;
 }
 function labelsText(metric) {
   const pairs = Object.entries(metric).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
@@ -65703,8 +65703,8 @@ async function call(server, path, params, options) {
       signal: controller.signal,
       redirect: "manual"
     });
-    const text = await response.text();
-    return interpret(url2, response.status, text);
+    const text2 = await response.text();
+    return interpret(url2, response.status, text2);
   } catch (error63) {
     if (options.signal?.aborted) return { ok: false, message: "cancelled" };
     if (controller.signal.aborted)
@@ -65715,12 +65715,12 @@ async function call(server, path, params, options) {
     options.signal?.removeEventListener("abort", onAbort);
   }
 }
-function interpret(url2, status, text) {
+function interpret(url2, status, text2) {
   let json2;
   try {
-    json2 = JSON.parse(text);
+    json2 = JSON.parse(text2);
   } catch {
-    const snippet = text.trim().slice(0, 120);
+    const snippet = text2.trim().slice(0, 120);
     return {
       ok: false,
       message: `POST ${url2} answered ${status} with a body that is not JSON${snippet ? `: ${snippet}` : ""}`
@@ -65774,11 +65774,11 @@ function fillQuery(template, values) {
   }
   return problems.length > 0 ? { ok: false, message: `query ${template}: ${problems.join("; ")}` } : { ok: true, query: out };
 }
-function closingQuote(text, start) {
-  const quote = text[start];
-  for (let i = start + 1; i < text.length; i++) {
-    if (quote !== "`" && text[i] === "\\") i++;
-    else if (text[i] === quote) return i;
+function closingQuote(text2, start) {
+  const quote = text2[start];
+  for (let i = start + 1; i < text2.length; i++) {
+    if (quote !== "`" && text2[i] === "\\") i++;
+    else if (text2[i] === quote) return i;
   }
   return -1;
 }
@@ -66506,9 +66506,9 @@ function tryParseDuration(value) {
 function secondsToMs(seconds3) {
   return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
 }
-function parseText(text) {
-  if (SECONDS.test(text)) return secondsToMs(Number(text));
-  const match = UNITS.exec(text);
+function parseText(text2) {
+  if (SECONDS.test(text2)) return secondsToMs(Number(text2));
+  const match = UNITS.exec(text2);
   if (!match) return void 0;
   let ms2 = 0;
   UNIT_MS.forEach((unit, i) => {
@@ -67042,9 +67042,9 @@ async function readConfigText(path, name) {
     throw new ConfigError([{ file: name, path: [], message }]);
   }
 }
-function parseConfig(text, file2) {
+function parseConfig(text2, file2) {
   const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const [syntaxError] = doc.errors;
   if (syntaxError) {
     const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
@@ -67110,8 +67110,8 @@ function outcomeUnknown(error63) {
   return status === void 0 || status >= 500;
 }
 function redactedMessage(error63) {
-  const text = error63 instanceof Error ? error63.message : String(error63);
-  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+  const text2 = error63 instanceof Error ? error63.message : String(error63);
+  return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
 }
 var NO_RETRY = { request: { retries: 0 } };
 
@@ -68086,15 +68086,15 @@ function checkFailure(target, result) {
     message: `check ${result.check} on ${target}: ${result.message}`
   };
 }
-function lastLine2(text) {
-  const lines = text.trimEnd().split("\n");
+function lastLine2(text2) {
+  const lines = text2.trimEnd().split("\n");
   return (lines[lines.length - 1] ?? "").trim().slice(0, 200);
 }
 
 // src/engine/redact.ts
 var URL_USERINFO2 = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#"'<>`]*@/g;
-function redactCredentials(text) {
-  return text.replace(URL_USERINFO2, "$1***@");
+function redactCredentials(text2) {
+  return text2.replace(URL_USERINFO2, "$1***@");
 }
 function redactDeep(value) {
   return redactValue(value);
@@ -69014,14 +69014,14 @@ function mergeEnv(base, overrides) {
   return env;
 }
 function startFailure(error63, shell, cwd) {
-  const text = error63 instanceof Error ? error63.message : String(error63);
+  const text2 = error63 instanceof Error ? error63.message : String(error63);
   let dir;
   try {
     dir = statSync(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
   } catch {
     dir = `working directory ${cwd} does not exist`;
   }
-  return `could not start ${shell}: ${dir ? `${dir} (${text})` : text}`;
+  return `could not start ${shell}: ${dir ? `${dir} (${text2})` : text2}`;
 }
 
 // src/ledger/release-locks.ts
@@ -69153,18 +69153,22 @@ async function holdDeployLock(ledger, request2, clock, warn) {
   };
 }
 function botBlocker(locks, request2) {
+  return botBlockers(locks, request2)[0] ?? null;
+}
+function botBlockers(locks, request2) {
   const admitted = request2.admittedRelease;
+  const blockers = [];
   for (const repo of request2.repos) {
     for (const lock of locks) {
       if (admitted === void 0 && lock.name === environmentLockName(repo, request2.environment))
-        return { kind: "environment", lock };
-      if (admitted === void 0 && lock.name === globalLockName(repo)) return { kind: "global", lock };
-      const ownLease = admitted !== void 0 && lock.holder === leaseHolder(admitted);
-      if (lock.name === leaseLockName(repo, request2.environment) && !ownLease)
-        return { kind: "release", lock };
+        blockers.push({ kind: "environment", lock });
+      else if (admitted === void 0 && lock.name === globalLockName(repo))
+        blockers.push({ kind: "global", lock });
+      else if (lock.name === leaseLockName(repo, request2.environment) && !(admitted !== void 0 && lock.holder === leaseHolder(admitted)))
+        blockers.push({ kind: "release", lock });
     }
   }
-  return null;
+  return blockers;
 }
 function lockedMessage(request2, { kind, lock }) {
   const since = `since ${new Date(lock.acquiredAt).toISOString()}`;
@@ -69535,8 +69539,8 @@ function bucketed(values, max, lowest) {
 function number4(value) {
   return String(Number(value.toPrecision(6)));
 }
-function quoted(text) {
-  return text.replaceAll('"', "'").replace(/[\r\n]+/g, " ");
+function quoted(text2) {
+  return text2.replaceAll('"', "'").replace(/[\r\n]+/g, " ");
 }
 
 // src/render/summary.ts
@@ -69615,8 +69619,8 @@ function canarySection(selection) {
     ...notes.length > 0 ? [notes.join("\n")] : []
   ];
 }
-function sentenceStart(text) {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+function sentenceStart(text2) {
+  return `${text2.charAt(0).toUpperCase()}${text2.slice(1)}`;
 }
 function details(result) {
   const commit = result.commit && /^[0-9a-f]{40}$/i.test(result.commit) ? result.commit.slice(0, 7) : result.commit;
@@ -69746,8 +69750,8 @@ function fitSections(sections, max, logUrl) {
       `_${left} more section(s) left out to stay within ${max.toLocaleString("en-US")} characters._${where}`
     );
   }
-  const text = kept.join("\n\n");
-  return text.length <= max ? text : `${text.slice(0, max - 2)}
+  const text2 = kept.join("\n\n");
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 2)}
 \u2026`;
 }
 function fenced(language, body) {
@@ -69757,21 +69761,21 @@ function fenced(language, body) {
 ${body}
 ${fence}`;
 }
-function statusCell(text) {
-  return /^(FAILED|FAIL|ERROR|NO_DATA)/.test(text) ? `**${text}**` : text;
+function statusCell(text2) {
+  return /^(FAILED|FAIL|ERROR|NO_DATA)/.test(text2) ? `**${text2}**` : text2;
 }
 function listed(names2) {
   const shown = names2.slice(0, 10).join(", ");
   return names2.length > 10 ? `${shown}, \u2026 (${names2.length - 10} more)` : shown;
 }
-function escapeCell(text) {
-  return text.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
+function escapeCell(text2) {
+  return text2.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
 }
-function escapeText(text) {
-  return text.replace(/([\\`*_[\]<>#|])/g, "\\$1");
+function escapeText(text2) {
+  return text2.replace(/([\\`*_[\]<>#|])/g, "\\$1");
 }
-function escapeCode(text) {
-  return text.replaceAll("`", "'");
+function escapeCode(text2) {
+  return text2.replaceAll("`", "'");
 }
 
 // src/github/annotations.ts
@@ -69821,9 +69825,9 @@ var STATUS_DESCRIPTION_MAX = 140;
 var CHECK_SUMMARY_MAX = 65535;
 var ANNOTATIONS_PER_REQUEST = 50;
 var CHECK_TITLE_MAX = 255;
-function cut(text, max) {
-  const chars = [...text];
-  if (chars.length <= max) return text;
+function cut(text2, max) {
+  const chars = [...text2];
+  if (chars.length <= max) return text2;
   return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
 }
 function chunks(items, size) {
@@ -70004,10 +70008,10 @@ function parseDeploymentPayload(payload) {
   );
   throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
 }
-function parseJson(text) {
-  if (text.trim() === "") return {};
+function parseJson(text2) {
+  if (text2.trim() === "") return {};
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (error63) {
     throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error63.message}`);
   }
@@ -70647,6 +70651,33 @@ var TypeOverrides = import_lib.default.TypeOverrides;
 var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
 
+// src/ledger/dashboard-sql.ts
+function dashboardActionsTable(identityPrimaryKey) {
+  return `CREATE TABLE dashboard_actions (
+  id ${identityPrimaryKey},
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  version TEXT,
+  commit_sha TEXT,
+  host TEXT NOT NULL,
+  state TEXT NOT NULL,
+  message TEXT,
+  requested_at BIGINT NOT NULL,
+  finished_at BIGINT
+)`;
+}
+var DASHBOARD_ACTION_COLUMNS = "id, actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at";
+var INSERT_DASHBOARD_ACTION = `INSERT INTO dashboard_actions
+  (actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = ?, message = ?, finished_at = ?
+WHERE id = ? AND state = 'started'
+RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT ?`;
+
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
 var SQLITE_DIALECT = {
@@ -70891,6 +70922,11 @@ function migrations(dialect) {
 SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
 WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`
       ]
+    },
+    {
+      version: 10,
+      description: "who asked a dashboard to deploy or roll back what, and how it ended",
+      statements: [dashboardActionsTable(dialect.identityPrimaryKey)]
     }
   ];
 }
@@ -71250,6 +71286,52 @@ function toNumberedPlaceholders(sql) {
     index += 1;
     return `$${index}`;
   });
+}
+
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, [
+    input2.actor,
+    input2.action,
+    input2.service,
+    input2.environment,
+    input2.version,
+    input2.commit,
+    input2.host,
+    input2.state,
+    input2.message,
+    now,
+    finished
+  ]);
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, [state, message, now, id]);
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(SELECT_DASHBOARD_ACTIONS, [limit])).map(toAction);
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
 }
 
 // src/ledger/rows.ts
@@ -72200,6 +72282,16 @@ var SqlLedger = class extends ReleaseQueue {
   setServiceRepositories(service, repos, now) {
     return setServiceRepositories(this.connection, service, repos, now);
   }
+  // The dashboard's actions (dashboard-actions.ts).
+  recordDashboardAction(input2, now) {
+    return insertDashboardAction(this.connection, input2, now);
+  }
+  finishDashboardAction(id, state, message, now) {
+    return finishDashboardAction(this.connection, id, state, message, now);
+  }
+  dashboardActions(limit) {
+    return selectDashboardActions(this.connection, limit);
+  }
   async close() {
     await this.connection.close();
   }
@@ -72373,7 +72465,7 @@ function poolConfig(location, description) {
   };
 }
 function scrub(message, secrets) {
-  return secrets.reduce((text, secret) => text.replaceAll(secret, "***"), message);
+  return secrets.reduce((text2, secret) => text2.replaceAll(secret, "***"), message);
 }
 var PostgresConnection = class {
   dialect = POSTGRES_DIALECT;
@@ -72422,14 +72514,14 @@ var PostgresConnection = class {
 };
 var names = /* @__PURE__ */ new Map();
 function statement(sql, params) {
-  const text = toNumberedPlaceholders(sql);
-  if (params.length === 0) return { text };
-  let name = names.get(text);
+  const text2 = toNumberedPlaceholders(sql);
+  if (params.length === 0) return { text: text2 };
+  let name = names.get(text2);
   if (name === void 0) {
     name = `tranche_${names.size + 1}`;
-    names.set(text, name);
+    names.set(text2, name);
   }
-  return { name, text, values: params };
+  return { name, text: text2, values: params };
 }
 function isRetryable(error63) {
   return typeof error63 === "object" && error63 !== null && "code" in error63 && RETRYABLE.has(String(error63.code));
@@ -72757,6 +72849,11 @@ function reduce(state, event) {
       return base;
   }
 }
+function rollbackPhase(event) {
+  if (event.status === "started") return "rolling_back";
+  if (event.status === "ok") return "rolled_back";
+  return event.status === "skipped" ? "rollback_skipped" : "rollback_failed";
+}
 function bakeRemainingMs(state) {
   if (!state.bake) return void 0;
   return Math.max(0, state.bake.startedAt + state.bake.bakeMs - state.now);
@@ -72772,7 +72869,7 @@ function upsert(items, item, same) {
 function rollbackStep(rollback, event) {
   const current = rollback ?? { total: 0, done: 0, failed: 0, skipped: 0, targets: [], finished: false };
   const name = event.target ?? "";
-  const phase = event.status === "started" ? "rolling_back" : event.status === "ok" ? "rolled_back" : event.status === "skipped" ? "rollback_skipped" : "rollback_failed";
+  const phase = rollbackPhase(event);
   const view = {
     name,
     phase,
@@ -73349,8 +73446,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -73446,10 +73543,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -73478,9 +73575,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -73491,8 +73588,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -74677,8 +74774,8 @@ var convertMarkedBigIntsReviver = (key3, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key3, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key3, value, context3) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key3, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -74736,8 +74833,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -74751,18 +74848,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key3, value, context3) => convertMarkedBigIntsReviver(key3, value, context3, reviver)
     );
   } catch (error63) {
     if (error63 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -74930,12 +75027,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
