@@ -146,11 +146,7 @@ async function userLogin(github: Octokit, token: string): Promise<string> {
 }
 
 function logoutForm(response: ServerResponse): void {
-  const body = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Sign out · Tranche</title><form method="post" action="${LOGOUT_PATH}"><button>Sign out</button></form>`;
-  response
-    .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-    .end(body);
+  html(response, 200, `<form method="post" action="${LOGOUT_PATH}"><button>Sign out</button></form>`);
 }
 
 function logout(deps: SignInDeps, request: IncomingMessage, response: ServerResponse): void {
@@ -176,14 +172,22 @@ function dashboardPath(next: string | null): string {
   return next && SAFE_NEXT.test(next) && !next.includes('//') ? next : DASHBOARD_PATH;
 }
 
+/** A sentence, and the way to sign in. */
 function page(response: ServerResponse, status: number, sentence: string, cookie?: string): void {
-  const body = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Tranche</title><p>${sentence}</p><p><a href="${LOGIN_PATH}">Sign in with GitHub</a></p>`;
+  html(response, status, `<p>${sentence}</p><p><a href="${LOGIN_PATH}">Sign in with GitHub</a></p>`, cookie);
+}
+
+/** A small page of the bot's own text, never framed, cached or sniffed. */
+function html(response: ServerResponse, status: number, body: string, cookie?: string): void {
   response
     .writeHead(status, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
       ...(cookie ? { 'set-cookie': cookie } : {}),
     })
-    .end(body);
+    .end(
+      `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Tranche</title>\n${body}\n`,
+    );
 }

@@ -61,6 +61,15 @@ describe('signing in to the bot’s dashboard with GitHub', () => {
     expect(stranger.status).toBe(400);
   });
 
+  it('signs nobody in who declined at GitHub', async () => {
+    const browser = bot.browser();
+    const start = new URL((await browser.get('/dashboard/login')).headers.get('location') ?? '');
+    const state = start.searchParams.get('state') ?? '';
+    const response = await browser.get(`/dashboard/callback?error=access_denied&state=${state}`);
+    expect(response.status).toBe(403);
+    expect(browser.cookies.has('tranche_dashboard_session')).toBe(false);
+  });
+
   it('signs nobody in when GitHub refuses the code, and logs no secret', async () => {
     const browser = bot.browser();
     const start = new URL((await browser.get('/dashboard/login')).headers.get('location') ?? '');
@@ -89,6 +98,11 @@ describe('signing in to the bot’s dashboard with GitHub', () => {
     await browser.signIn('rita');
     const forged = await browser.post('/dashboard/logout', {}, { origin: 'https://evil.example' });
     expect(forged.status).toBe(403);
+    expect(browser.cookies.has('tranche_dashboard_session')).toBe(true);
+    const form = await browser.get('/dashboard/logout');
+    expect(await form.text()).toContain(
+      '<form method="post" action="/dashboard/logout"><button>Sign out</button></form>',
+    );
     expect(browser.cookies.has('tranche_dashboard_session')).toBe(true);
     const response = await browser.post('/dashboard/logout', {});
     expect(response.status).toBe(303);
