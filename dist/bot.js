@@ -74742,9 +74742,7 @@ async function userLogin(github, token) {
   return data.login;
 }
 function logoutForm(response) {
-  const body2 = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Sign out \xB7 Tranche</title><form method="post" action="${LOGOUT_PATH}"><button>Sign out</button></form>`;
-  response.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(body2);
+  html2(response, 200, `<form method="post" action="${LOGOUT_PATH}"><button>Sign out</button></form>`);
 }
 function logout(deps, request2, response) {
   if (!sameOrigin(request2, deps.origin)) {
@@ -74764,13 +74762,20 @@ function dashboardPath(next) {
   return next && SAFE_NEXT.test(next) && !next.includes("//") ? next : DASHBOARD_PATH;
 }
 function page(response, status2, sentence2, cookie) {
-  const body2 = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Tranche</title><p>${sentence2}</p><p><a href="${LOGIN_PATH}">Sign in with GitHub</a></p>`;
+  html2(response, status2, `<p>${sentence2}</p><p><a href="${LOGIN_PATH}">Sign in with GitHub</a></p>`, cookie);
+}
+function html2(response, status2, body2, cookie) {
   response.writeHead(status2, {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
     ...cookie ? { "set-cookie": cookie } : {}
-  }).end(body2);
+  }).end(
+    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Tranche</title>
+${body2}
+`
+  );
 }
 
 // bot/dashboard/bot-dashboard.ts
