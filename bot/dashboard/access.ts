@@ -2,7 +2,7 @@
  * What the bot's dashboard asks GitHub. What a signed-in person may see and do, asked of GitHub with the app's
  * installation token: they see a service when they can read one of the repositories that own it;
  * they may deploy or roll it back when the rule of /deploy and /rollback (decide/may-change.ts)
- * lets them in the repository the dashboard acts in, with that repository's `bot.deployers`.
+ * lets them in the repository the bot acts for the service in, with its `bot.deployers`.
  * GitHub's answers (an installation, a person's role on a repository, a repository's tranche.yml)
  * are kept a minute (kept-answers.ts), as are the recent commits of the repository a service's
  * deploys run in, which the page lists with a deploy button per environment.
@@ -42,7 +42,7 @@ export function dashboardAccess(app: Probot, deps: BotDeps): DashboardAccess {
   const roleOf = (scope: RepoScope, login: string): Promise<RequesterRole> =>
     remembered(['role', scope.fullName, login], () => requesterRole(scope, login));
   const settingsOf = (service: string) =>
-    remembered(['settings', service], () => actingScope(app, deps, service, installationOf));
+    remembered(['settings', service], () => actingScope(app, deps, service));
   return {
     async canRead(login, service) {
       for (const scope of await ownerScopes(app, deps, service, installationOf)) {
@@ -52,7 +52,8 @@ export function dashboardAccess(app: Probot, deps: BotDeps): DashboardAccess {
     },
     async actRefusal(login, service, environment, action) {
       const scope = await settingsOf(service);
-      if (!scope) return `the app is not installed on a repository that owns ${service}`;
+      if (!scope)
+        return `the bot has released ${service} from no repository, so it has nowhere to act for it`;
       const config = configFor(scope, environment);
       if (!config.ok) return config.problem;
       if (config.loaded.config.service !== service)

@@ -1,14 +1,14 @@
 /**
  * The dashboard's deploy and rollback buttons, in the bot: the same request a /deploy or
- * /rollback comment makes (releases/request-release.ts), in the repository that owns the service,
- * by the person signed in (recorded as who asked), after the same role rule (access.ts), checked
- * here again whoever calls. The answer is a sentence for the page.
+ * /rollback comment makes (releases/request-release.ts), in the repository the bot acts for the
+ * service in, by the person signed in (recorded as who asked), after the same role rule
+ * (access.ts), checked here again whoever calls. The answer is a sentence for the page.
  */
 import type { Probot } from 'probot';
 import type { ActionResult, DashboardActions, DeployInput } from '../../src/dashboard/host.ts';
 import type { ReleaseKind, ReleaseRecord } from '../../src/ledger/types.ts';
 import type { BotDeps } from '../bot-scope.ts';
-import { ownsService } from '../handlers/service-claim.ts';
+import { claimOwnService } from '../handlers/service-claim.ts';
 import { requestRelease } from '../releases/request-release.ts';
 import type { DashboardAccess } from './access.ts';
 import { actingScope } from './service-repository.ts';
@@ -24,8 +24,10 @@ export function botActions(app: Probot, deps: BotDeps, access: DashboardAccess):
     const refusal = await access.actRefusal(actor, service, environment, kind);
     if (refusal) return refused(refusal);
     const scope = await actingScope(app, deps, service);
-    if (!scope) return refused(`the app is not installed on a repository that owns ${service}`);
-    if (!(await ownsService(scope, what))) return refused(`${scope.fullName} does not own ${service}`);
+    if (!scope)
+      return refused(`the bot has released ${service} from no repository, so it has nowhere to act for it`);
+    const ownership = await claimOwnService(scope);
+    if (ownership && !ownership.accepted) return refused(ownership.reason);
     const answer = await requestRelease(
       scope,
       {
@@ -57,7 +59,7 @@ function describe(
   environment: string,
   release: ReleaseRecord,
 ): ActionResult {
-  const what = `${kind === 'rollback' ? 'rollback' : 'deploy'} of ${service}${release.version ? ` ${release.version}` : ''} to ${environment}`;
+  const what = `${kind} of ${service}${release.version ? ` ${release.version}` : ''} to ${environment}`;
   if (release.state === 'queued') return { ok: true, message: `${what} is queued (release ${release.id})` };
   if (release.state === 'failure' || release.state === 'error' || release.state === 'expired')
     return { ok: false, message: `${what} did not start: ${release.description ?? release.state}` };

@@ -1,17 +1,17 @@
 /**
- * The repositories the dashboard asks GitHub about for a service: the ones that own it, by the
- * release layer's rule (src/release/service-owner.ts). A deploy or rollback from the dashboard
- * runs in the first of them, the repository that claimed the service (or the first its
- * tranche.yml lists), as a /deploy comment there would.
+ * The repositories the dashboard asks GitHub about for a service: who can read it is asked of
+ * each repository that owns it, by the release layer's rule (src/release/service-owner.ts); a
+ * deploy or rollback runs where the bot acts for the service (the repository of its newest
+ * release, where a bad verdict's rollback runs too), as a /deploy comment there would.
  */
 import { randomUUID } from 'node:crypto';
 import type { Probot } from 'probot';
 import { serviceOwners } from '../../src/release/service-owner.ts';
 import type { BotDeps, HandlerScope } from '../bot-scope.ts';
 import type { RepoScope } from '../github/bot-octokit.ts';
-import { installationIdOf, installationScope } from '../installation-scope.ts';
+import { installationScope } from '../installation-scope.ts';
 
-/** The app's installation on `owner/repo` (undefined: none); installationIdOf, or a remembered answer. */
+/** The app's installation on `owner/repo` (undefined: none), asked of GitHub or remembered. */
 export type InstallationOf = (repository: string) => Promise<number | undefined>;
 
 /** Each owner repository the app is installed on, with the installation's client. */
@@ -39,20 +39,17 @@ export async function ownerScopes(
 }
 
 /**
- * The repository a dashboard deploy or rollback of the service runs in, with its tranche.yml, as
- * one request of its own (a fresh claim, so two clicks are two requests); undefined when no
- * repository owns the service or the app is not installed on the first.
+ * The repository the bot acts for the service in, with its tranche.yml, as one request of its own
+ * (a fresh claim, so two clicks are two requests); undefined when the bot never saw a release of
+ * the service.
  */
 export async function actingScope(
   app: Probot,
   deps: BotDeps,
   service: string,
-  installationOf: InstallationOf = (repository) => installationIdOf(app, repository),
 ): Promise<HandlerScope | undefined> {
-  const [first] = await serviceOwners(deps.ledger, service);
-  if (first === undefined) return undefined;
-  const installationId = await installationOf(first);
-  if (installationId === undefined) return undefined;
-  const scope = await installationScope(app, deps, first, installationId, 'dashboard');
+  const home = await deps.ledger.serviceRepository(service);
+  if (!home) return undefined;
+  const scope = await installationScope(app, deps, home.repo, home.installationId, 'dashboard');
   return { ...scope, delivery: { ...scope.delivery, id: `dashboard-${randomUUID()}` } };
 }

@@ -40,7 +40,7 @@ describe('the dashboard’s access rule and buttons in the bot', () => {
   it('refuses a reader’s rollback by the rule of /rollback, and nothing changes', async () => {
     const { actions } = fresh();
     const before = await t.ledger.releases({ repo: 'acme/shop' });
-    t.github.installation().token().config().permission('rita', 'read');
+    t.github.token().config().permission('rita', 'read');
     const result = await actions.rollback({ service: 'shop', environment: 'production', actor: 'rita' });
     t.github.done();
     expect(result).toEqual({
@@ -51,10 +51,19 @@ describe('the dashboard’s access rule and buttons in the bot', () => {
     expect(await t.ledger.releases({ repo: 'acme/shop' })).toEqual(before);
   });
 
+  it('acts for no service the bot never released, asking GitHub nothing', async () => {
+    const { actions } = fresh();
+    expect(await actions.rollback({ service: 'ghost', environment: 'production', actor: 'wes' })).toEqual({
+      ok: false,
+      message: 'the bot has released ghost from no repository, so it has nowhere to act for it',
+    });
+    t.github.done();
+  });
+
   it('rolls back for a writer as /rollback does: the last good version, at its commit, recorded as theirs', async () => {
     const { actions } = fresh();
-    t.github.installation().token().config().permission('wes', 'write');
-    t.github.installation().config().createDeployment(9001);
+    t.github.token().config().permission('wes', 'write');
+    t.github.config().createDeployment(9001);
     const result = await actions.rollback({ service: 'shop', environment: 'production', actor: 'wes' });
     t.github.done();
     expect(result).toEqual({
@@ -78,12 +87,12 @@ describe('the dashboard’s access rule and buttons in the bot', () => {
 
   it('deploys a commit as the next version for a writer, and refuses a deploy that names neither', async () => {
     const { actions } = fresh();
-    t.github.installation().token().config().permission('wes', 'write');
-    t.github.installation().config().tags(['1', '2']).createTag().createDeployment(9002);
+    t.github.token().config().permission('wes', 'write');
+    t.github.config().tags(['1', '2']).createTag().createDeployment(9002);
     const result = await actions.deploy({ service: 'shop', environment: 'staging', commit: E, actor: 'wes' });
     expect(result.ok).toBe(true);
     expect(t.github.bodies('createDeployment')[0]).toMatchObject({ ref: E, environment: 'staging' });
-    t.github.installation().config();
+    t.github.config();
     const none = await actions.deploy({ service: 'shop', environment: 'staging', actor: 'wes' });
     t.github.done();
     expect(none).toEqual({ ok: false, message: 'a deploy of shop names a version or a commit' });

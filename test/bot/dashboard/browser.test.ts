@@ -124,7 +124,7 @@ describe.skipIf(unavailable !== undefined)('the bot’s dashboard in Chromium', 
       const button = page.locator('button[data-action="rollback"]');
       expect(await button.textContent()).toBe('Roll back to 1');
       await page.screenshot({ path: join(shots, '3-writer-signed-in.png'), fullPage: true });
-      t.github.installation().config().createDeployment(9001);
+      t.github.config().createDeployment(9001);
       await button.click();
       const status = await statusOf(page);
       expect(status.ok).toBe(true);

@@ -72,7 +72,7 @@ describe('the bot’s dashboard page, signed in with GitHub', () => {
     const browser = t.bot.browser();
     const html = await openPage(browser, 'wes', 'write');
     expect(html).toContain('data-action="rollback" data-service="shop" data-environment="production"');
-    t.github.installation().config().createDeployment(9001);
+    t.github.config().createDeployment(9001);
     const response = await browser.act('rollback', ROLLBACK);
     t.github.done();
     expect(await response.json()).toEqual({
@@ -100,7 +100,7 @@ describe('the bot’s dashboard page, signed in with GitHub', () => {
     expect(html).toContain(
       `data-action="deploy" data-service="shop" data-environment="production" data-commit="${F}"`,
     );
-    t.github.installation().config().tags(['1', '2']).createTag().createDeployment(9002);
+    t.github.config().tags(['1', '2']).createTag().createDeployment(9002);
     const response = await browser.act('deploy', { service: 'shop', environment: 'production', commit: F });
     t.github.done();
     expect(await response.json()).toEqual({
