@@ -72550,12 +72550,10 @@ async function ownerScopes(app2, deps, service, installationOf2) {
   }
   return scopes;
 }
-async function actingScope(app2, deps, service, installationOf2 = (repository) => installationIdOf(app2, repository)) {
-  const [first] = await serviceOwners(deps.ledger, service);
-  if (first === void 0) return void 0;
-  const installationId = await installationOf2(first);
-  if (installationId === void 0) return void 0;
-  const scope = await installationScope(app2, deps, first, installationId, "dashboard");
+async function actingScope(app2, deps, service) {
+  const home = await deps.ledger.serviceRepository(service);
+  if (!home) return void 0;
+  const scope = await installationScope(app2, deps, home.repo, home.installationId, "dashboard");
   return { ...scope, delivery: { ...scope.delivery, id: `dashboard-${randomUUID()}` } };
 }
 
@@ -72565,7 +72563,7 @@ function dashboardAccess(app2, deps) {
   const remembered = keptAnswers(deps.now);
   const installationOf2 = (repository) => remembered(["installation", repository], () => installationIdOf(app2, repository));
   const roleOf = (scope, login2) => remembered(["role", scope.fullName, login2], () => requesterRole(scope, login2));
-  const settingsOf = (service) => remembered(["settings", service], () => actingScope(app2, deps, service, installationOf2));
+  const settingsOf = (service) => remembered(["settings", service], () => actingScope(app2, deps, service));
   return {
     async canRead(login2, service) {
       for (const scope of await ownerScopes(app2, deps, service, installationOf2)) {
@@ -72575,7 +72573,8 @@ function dashboardAccess(app2, deps) {
     },
     async actRefusal(login2, service, environment2, action) {
       const scope = await settingsOf(service);
-      if (!scope) return `the app is not installed on a repository that owns ${service}`;
+      if (!scope)
+        return `the bot has released ${service} from no repository, so it has nowhere to act for it`;
       const config3 = configFor(scope, environment2);
       if (!config3.ok) return config3.problem;
       if (config3.loaded.config.service !== service)
@@ -73525,8 +73524,10 @@ function botActions(app2, deps, access) {
     const refusal = await access.actRefusal(actor, service, environment2, kind);
     if (refusal) return refused(refusal);
     const scope = await actingScope(app2, deps, service);
-    if (!scope) return refused(`the app is not installed on a repository that owns ${service}`);
-    if (!await ownsService(scope, what)) return refused(`${scope.fullName} does not own ${service}`);
+    if (!scope)
+      return refused(`the bot has released ${service} from no repository, so it has nowhere to act for it`);
+    const ownership = await claimOwnService(scope);
+    if (ownership && !ownership.accepted) return refused(ownership.reason);
     const answer4 = await requestRelease(
       scope,
       {
@@ -73552,7 +73553,7 @@ function botActions(app2, deps, access) {
   return { rollback: (request2) => act("rollback", request2), deploy: (request2) => act("deploy", request2) };
 }
 function describe4(kind, service, environment2, release) {
-  const what = `${kind === "rollback" ? "rollback" : "deploy"} of ${service}${release.version ? ` ${release.version}` : ""} to ${environment2}`;
+  const what = `${kind} of ${service}${release.version ? ` ${release.version}` : ""} to ${environment2}`;
   if (release.state === "queued") return { ok: true, message: `${what} is queued (release ${release.id})` };
   if (release.state === "failure" || release.state === "error" || release.state === "expired")
     return { ok: false, message: `${what} did not start: ${release.description ?? release.state}` };
