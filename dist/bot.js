@@ -68608,7 +68608,7 @@ var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a
 @media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
 header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
-header.top h1{font-size:1.2rem;margin:0}nav a{margin-right:10px}
+header.top h1{font-size:1.2rem;margin:0}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
 h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
 .muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
@@ -68629,7 +68629,7 @@ button.danger{background:var(--bad);color:#fff;border-color:var(--bad)}button[di
 .phase-deploying,.phase-rolling_back{border-color:var(--warn)}
 .checks{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:8px}
 figure.check{margin:0}figure.check.bad figcaption{color:var(--bad)}
-svg.chart{width:100%;height:auto}svg .grid{stroke:var(--line)}svg .tick,svg .limit-label{font-size:11px;fill:var(--muted)}
+svg.chart{width:100%;height:auto}.timing svg.chart{max-width:760px}svg .grid{stroke:var(--line)}svg .tick,svg .limit-label{font-size:11px;fill:var(--muted)}
 svg .limit{stroke:var(--bad);stroke-dasharray:6 4}svg .limit-label{fill:var(--bad)}
 svg polyline{fill:none;stroke-width:1.5}svg circle.ok{fill:var(--ok)}svg circle.bad{fill:var(--bad)}
 svg .s0 polyline{stroke:#0969da}svg .s1 polyline{stroke:#8250df}svg .s2 polyline{stroke:#bf8700}svg .s3 polyline{stroke:#1b7c83}svg .s4 polyline{stroke:#cf222e}svg .s5 polyline{stroke:#57606a}
@@ -68709,18 +68709,24 @@ var SCRIPT = `(() => {
 
 // src/dashboard/changes.ts
 var RUNS = 20;
-async function fingerprint(ledger, now) {
+async function fingerprint(ledger, now, seqs) {
   const [runs, locks, actions] = await Promise.all([
     ledger.runs({ limit: RUNS }),
     ledger.locks(now),
     ledger.dashboardActions(1)
   ]);
-  const progress = await Promise.all(
-    runs.filter((run3) => run3.finishedAt === null).map(async (run3) => (await ledger.events({ runId: run3.runId })).at(-1)?.seq ?? 0)
+  const unfinished = runs.filter((run3) => run3.finishedAt === null);
+  await Promise.all(
+    unfinished.map(async (run3) => {
+      const after = seqs.get(run3.runId) ?? 0;
+      const newer = await ledger.events({ runId: run3.runId, afterSeq: after });
+      seqs.set(run3.runId, newer.at(-1)?.seq ?? after);
+    })
   );
+  for (const runId of seqs.keys()) if (!unfinished.some((run3) => run3.runId === runId)) seqs.delete(runId);
   return JSON.stringify([
     runs.map((run3) => [run3.runId, run3.finishedAt]),
-    progress,
+    [...seqs],
     locks.map((lock2) => [lock2.name, lock2.holder, lock2.acquiredAt]),
     actions.map((action) => [action.id, action.state])
   ]);
@@ -68729,12 +68735,13 @@ function watchLedger(ledger, options2) {
   const listeners = /* @__PURE__ */ new Set();
   let timer;
   let last;
+  const seqs = /* @__PURE__ */ new Map();
   let reading = false;
   const look = async () => {
     if (reading) return;
     reading = true;
     try {
-      const seen = await fingerprint(ledger, options2.now());
+      const seen = await fingerprint(ledger, options2.now(), seqs);
       if (last !== void 0 && seen !== last) for (const listener of [...listeners]) listener();
       last = seen;
     } catch (error62) {
@@ -68747,6 +68754,7 @@ function watchLedger(ledger, options2) {
     if (timer) clearInterval(timer);
     timer = void 0;
     last = void 0;
+    seqs.clear();
   };
   return {
     subscribe(listener) {
@@ -69211,12 +69219,56 @@ async function trackHolds(ledger, service, now) {
   }
   return holds;
 }
+async function memberHealth(ledger, service, tracks, environmentTargets) {
+  const health = [];
+  for (const track2 of tracks) {
+    for (const member of track2.members) {
+      const runs = await ledger.runs({ service, environment: member.environment });
+      const live = liveOf(runSuccesses(runs))?.version ?? null;
+      const [deploying] = runsInProgress(runs);
+      const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
+      const all = deploying ? void 0 : environmentTargets?.get(member.environment);
+      const version3 = await memberVersion(ledger, service, member, live, all);
+      health.push({
+        track: track2.name,
+        environment: member.environment,
+        version: version3,
+        healthySince: version3 !== null && !deploying ? lastFinished : null,
+        deploying: deploying?.version ?? null
+      });
+    }
+  }
+  return health;
+}
+async function memberVersion(ledger, service, member, live, environmentTargets) {
+  const ring = member.targets ?? environmentTargets;
+  if (ring === void 0) return live;
+  const states = await ledger.targetStates(service, member.environment);
+  if (member.targets === void 0 && !states.some((s) => ring.includes(s.target))) return live;
+  return ringVersionOf(states, ring);
+}
 function ringVersionOf(states, targets) {
   const wanted = new Set(targets);
   const ring = states.filter((s) => wanted.has(s.target));
   const versions = new Set(ring.map((s) => s.version === s.goodVersion ? s.version : null));
   const [only] = versions;
   return ring.length > 0 && versions.size === 1 ? only ?? null : null;
+}
+async function promotionInput(ledger, service, tracks, now, environmentTargets) {
+  const [health, holds, versions, verdicts] = await Promise.all([
+    memberHealth(ledger, service, tracks, environmentTargets),
+    trackHolds(ledger, service, now),
+    ledger.versions(service),
+    ledger.verdicts(service)
+  ]);
+  return {
+    tracks,
+    health,
+    versions: versions.map((v) => v.version),
+    holds: [...holds.keys()],
+    bad: badVersions(verdicts),
+    now
+  };
 }
 function badVersions(verdicts) {
   const byVersion = Map.groupBy(verdicts, (v) => v.version);
@@ -69274,6 +69326,12 @@ async function environmentView(ledger, service, environment2, now) {
     ledger.locks(now),
     ledger.serviceOwner(service)
   ]);
+  const repos = owner?.repos ?? [];
+  const queue = (await Promise.all(
+    repos.map(
+      (repo) => ledger.releases({ repo, environment: environment2, states: ["queued", ...ACTIVE_RELEASE_STATES] })
+    )
+  )).flat().filter((release) => release.service === null || release.service === service).toSorted((a, b) => a.requestedAt - b.requestedAt);
   const liveRun = runs.find((run3) => run3.decision === "succeeded" && run3.version === rollback.live) ?? null;
   return {
     service,
@@ -69282,7 +69340,8 @@ async function environmentView(ledger, service, environment2, now) {
     liveRun,
     rollback: rollback.target,
     targets,
-    holders: environmentHolders(locks, { service, environment: environment2, repos: owner?.repos ?? [] }),
+    holders: environmentHolders(locks, { service, environment: environment2, repos }),
+    queue,
     running: runsInProgress(runs)
   };
 }
@@ -69903,6 +69962,7 @@ async function card(view, context) {
 <p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run3?.commit ? html` · <code>${run3.commit.slice(0, 12)}</code>` : ""}${run3 ? html` · ${timeTag(run3.finishedAt)}` : ""}</p>
 ${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a> since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
+${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
 ${view.targets.map(
     (t) => html`<tr class="${t.version === t.goodVersion ? "" : "stray"}" data-target="${t.target}"><td>${t.component}</td><td>${t.target}</td><td class="target-version">${t.version ?? "\u2013"}</td><td>${t.goodVersion ?? "\u2013"}</td></tr>`
@@ -69991,6 +70051,255 @@ ${rangeChart(
   }
 };
 
+// src/engine/format-duration.ts
+var PARTS = [
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(`cannot format ${ms} as a duration`);
+  }
+  let rest = Math.round(ms);
+  let text2 = "";
+  for (const [unit, size] of PARTS) {
+    const amount = Math.floor(rest / size);
+    rest -= amount * size;
+    if (amount > 0) text2 += `${amount}${unit}`;
+  }
+  return text2 === "" ? "0s" : text2;
+}
+
+// src/engine/tracks.ts
+var PROMOTE_MODES = ["auto", "manual"];
+var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
+function planPromotions(input2) {
+  const states = input2.tracks.map((track2) => trackState(track2, input2));
+  const due = [];
+  const upcoming = [];
+  const blocked = [];
+  for (let i = 0; i + 1 < input2.tracks.length; i++) {
+    const step3 = promotionStep(input2, states, i);
+    if (step3 === void 0) continue;
+    if (isBlock(step3)) blocked.push(step3);
+    else if (step3.dueAt <= input2.now) due.push(step3);
+    else upcoming.push(step3);
+  }
+  upcoming.sort((a, b) => a.dueAt - b.dueAt);
+  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
+}
+function isBlock(step3) {
+  return BLOCK_REASONS.includes(step3.reason);
+}
+function requestPromotion(input2, request2) {
+  const { version: version3 } = request2;
+  const states = input2.tracks.map((track2) => trackState(track2, input2));
+  const on = states.map((s, i) => s.version === version3 ? i : -1).filter((i) => i >= 0);
+  let to;
+  if (request2.to !== void 0) {
+    to = input2.tracks.findIndex((t) => t.name === request2.to);
+    if (to < 0) {
+      const known = input2.tracks.map((t) => t.name).join(", ");
+      return {
+        allowed: false,
+        reason: "unknown_track",
+        message: `no track ${request2.to} (tracks: ${known})`
+      };
+    }
+  } else {
+    const last = on.at(-1);
+    if (last === void 0) {
+      return {
+        allowed: false,
+        reason: "not_on_a_track",
+        message: `${version3} is on no track yet: deploy it first`
+      };
+    }
+    to = last + 1;
+  }
+  const toTrack = input2.tracks[to];
+  const fromTrack = input2.tracks[to - 1];
+  if (!toTrack || !fromTrack) {
+    const reason2 = to === 0 ? "not_on_a_track" : "last_track";
+    const message = to === 0 ? `${version3} reaches ${input2.tracks[0]?.name} by a deploy, not a promotion` : `${version3} is already on the last track`;
+    return { allowed: false, reason: reason2, message };
+  }
+  if (states[to - 1]?.version !== version3) {
+    return {
+      allowed: false,
+      reason: "not_on_a_track",
+      message: `${version3} does not run on every environment of ${fromTrack.name}, the track before ${toTrack.name}`
+    };
+  }
+  if (hasAtLeast(input2, toTrack, version3)) {
+    return {
+      allowed: false,
+      reason: "already_there",
+      message: `every environment of ${toTrack.name} runs ${version3} or a newer version already`
+    };
+  }
+  const refusal = refusalOf(input2, version3, fromTrack.name, toTrack.name);
+  if (refusal) return { allowed: false, reason: refusal.reason, message: refusal.message };
+  return {
+    allowed: true,
+    promotion: {
+      version: version3,
+      from: fromTrack.name,
+      to: toTrack.name,
+      dueAt: input2.now,
+      reason: "requested",
+      message: `${version3} promoted from ${fromTrack.name} to ${toTrack.name} on request`
+    }
+  };
+}
+function trackState(track2, input2) {
+  const members2 = track2.members.map(
+    (m) => input2.health.find((h) => h.track === track2.name && h.environment === m.environment)
+  );
+  const versions = new Set(members2.map((m) => m?.version ?? null));
+  const [only] = versions;
+  const version3 = versions.size === 1 ? only ?? null : null;
+  const healthy = version3 !== null && members2.every((m) => m?.healthySince != null);
+  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
+  return {
+    track: track2.name,
+    version: version3,
+    mixed: versions.size > 1,
+    healthySince,
+    bakedAt: healthySince === null ? null : healthySince + track2.bakeMs,
+    held: input2.holds.includes(track2.name),
+    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
+  };
+}
+function hasAtLeast(input2, track2, version3) {
+  const rank = input2.versions.indexOf(version3);
+  return track2.members.every((m) => {
+    const running = input2.health.find(
+      (h) => h.track === track2.name && h.environment === m.environment
+    )?.version;
+    if (running == null) return false;
+    return running === version3 || rank >= 0 && input2.versions.indexOf(running) > rank;
+  });
+}
+function refusalOf(input2, version3, from, to) {
+  if (input2.bad.includes(version3)) {
+    return { reason: "bad_verdict", message: `${version3} has a bad verdict: it is never promoted` };
+  }
+  const held = [from, to].filter((t) => input2.holds.includes(t));
+  if (held.length > 0) {
+    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
+  }
+  return void 0;
+}
+function promotionStep(input2, states, i) {
+  const from = input2.tracks[i];
+  const to = input2.tracks[i + 1];
+  const state = states[i];
+  const base = { from: from.name, to: to.name };
+  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
+    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
+    return {
+      ...base,
+      version: state.deploying,
+      reason: "deploying",
+      message: `${state.deploying} is being deployed to ${where.join(", ")}`
+    };
+  }
+  if (state.mixed) {
+    return {
+      ...base,
+      version: null,
+      reason: "mixed",
+      message: `${from.name} runs more than one version (${runningText(input2, from)})`
+    };
+  }
+  const version3 = state.version;
+  if (version3 === null || hasAtLeast(input2, to, version3)) return void 0;
+  const refusal = refusalOf(input2, version3, from.name, to.name);
+  if (refusal) return { ...base, version: version3, ...refusal };
+  if (state.bakedAt === null) {
+    const sick = from.members.filter(
+      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
+    ).map((m) => m.environment);
+    return {
+      ...base,
+      version: version3,
+      reason: "unhealthy",
+      message: `${version3} is not healthy on ${sick.join(", ")}`
+    };
+  }
+  if (to.promote === "manual") {
+    return {
+      ...base,
+      version: version3,
+      reason: "manual",
+      bakedAt: state.bakedAt,
+      message: `${to.name} is promoted to by hand: /promote ${version3} to ${to.name}`
+    };
+  }
+  return {
+    ...base,
+    version: version3,
+    dueAt: state.bakedAt,
+    reason: "baked",
+    message: `${version3} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
+  };
+}
+function healthOf(input2, track2, environment2) {
+  return input2.health.find((h) => h.track === track2.name && h.environment === environment2);
+}
+function runningText(input2, track2) {
+  return track2.members.map((m) => {
+    const h = input2.health.find((x) => x.track === track2.name && x.environment === m.environment);
+    return `${m.environment}: ${h?.version ?? "nothing"}`;
+  }).join(", ");
+}
+
+// src/dashboard/panels/tracks.ts
+var tracksPanel = {
+  id: "tracks",
+  title: "Release tracks",
+  async render(context) {
+    const { tracks } = context;
+    if (!tracks) return html`<p class="muted">This host knows no tracks.</p>`;
+    const sections = await Promise.all(
+      [...context.readable].map(async (service) => {
+        const configured = await tracks(service);
+        return configured && configured.tracks.length > 0 ? serviceTracks(service, configured, context) : "";
+      })
+    );
+    const shown = sections.filter((s) => s !== "");
+    return shown.length > 0 ? html`${shown}` : html`<p class="muted">No service here defines tracks.</p>`;
+  }
+};
+async function serviceTracks(service, configured, context) {
+  const { now } = context;
+  const input2 = await promotionInput(
+    context.ledger,
+    service,
+    configured.tracks,
+    now,
+    configured.environmentTargets
+  );
+  const plan = planPromotions(input2);
+  return html`<section><h3>${service}</h3><div class="grid-scroll"><table class="tracks"><thead><tr><th>track</th><th>environments</th><th>version</th><th>healthy since</th><th>baked</th></tr></thead><tbody>
+${plan.tracks.map((state, i) => {
+    const track2 = configured.tracks[i];
+    const baked = state.bakedAt === null ? "\u2013" : state.bakedAt <= now ? "yes" : `in ${elapsedText(state.bakedAt - now)}`;
+    return html`<tr><td>${state.track}${state.held ? html` <span class="badge verdict-bad">held</span>` : ""}</td>
+<td>${track2?.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", ")}</td>
+<td>${state.version ?? (state.mixed ? "mixed" : "\u2013")}${state.deploying ? ` (deploying ${state.deploying})` : ""}</td>
+<td>${timeTag(state.healthySince)}</td><td>${baked}</td></tr>`;
+  })}
+</tbody></table></div>
+${plan.due.map((p) => html`<p>due now: ${p.version} ${p.from} → ${p.to} (${p.message})</p>`)}
+<p>${plan.next ? html`next promotion: ${plan.next.version} ${plan.next.from} → ${plan.next.to} at ${timeTag(plan.next.dueAt)}` : "next promotion: none scheduled"}</p>
+${plan.blocked.map((b) => html`<p class="muted">waiting: ${b.from} → ${b.to}: ${b.message}</p>`)}
+</section>`;
+}
+
 // src/dashboard/panels/verdicts.ts
 var SHOWN3 = 10;
 var verdictsPanel = {
@@ -70025,6 +70334,7 @@ var PANELS = [
   commitsPanel,
   completedPanel,
   verdictsPanel,
+  tracksPanel,
   timingPanel,
   actionsPanel
 ];
@@ -70074,7 +70384,8 @@ function createDashboardHandler(options2) {
       now: now(),
       environments,
       readable: new Set(environments.map((e) => e.service)),
-      commits: options2.commits
+      commits: options2.commits,
+      tracks: options2.tracks
     };
   }
   async function renderPanels(viewer) {
@@ -70879,212 +71190,6 @@ function schemas(check2) {
       message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own4.version})`
     }
   ];
-}
-
-// src/engine/format-duration.ts
-var PARTS = [
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`cannot format ${ms} as a duration`);
-  }
-  let rest = Math.round(ms);
-  let text2 = "";
-  for (const [unit, size] of PARTS) {
-    const amount = Math.floor(rest / size);
-    rest -= amount * size;
-    if (amount > 0) text2 += `${amount}${unit}`;
-  }
-  return text2 === "" ? "0s" : text2;
-}
-
-// src/engine/tracks.ts
-var PROMOTE_MODES = ["auto", "manual"];
-var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
-function planPromotions(input2) {
-  const states = input2.tracks.map((track2) => trackState(track2, input2));
-  const due = [];
-  const upcoming = [];
-  const blocked = [];
-  for (let i = 0; i + 1 < input2.tracks.length; i++) {
-    const step3 = promotionStep(input2, states, i);
-    if (step3 === void 0) continue;
-    if (isBlock(step3)) blocked.push(step3);
-    else if (step3.dueAt <= input2.now) due.push(step3);
-    else upcoming.push(step3);
-  }
-  upcoming.sort((a, b) => a.dueAt - b.dueAt);
-  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
-}
-function isBlock(step3) {
-  return BLOCK_REASONS.includes(step3.reason);
-}
-function requestPromotion(input2, request2) {
-  const { version: version3 } = request2;
-  const states = input2.tracks.map((track2) => trackState(track2, input2));
-  const on = states.map((s, i) => s.version === version3 ? i : -1).filter((i) => i >= 0);
-  let to;
-  if (request2.to !== void 0) {
-    to = input2.tracks.findIndex((t) => t.name === request2.to);
-    if (to < 0) {
-      const known = input2.tracks.map((t) => t.name).join(", ");
-      return {
-        allowed: false,
-        reason: "unknown_track",
-        message: `no track ${request2.to} (tracks: ${known})`
-      };
-    }
-  } else {
-    const last = on.at(-1);
-    if (last === void 0) {
-      return {
-        allowed: false,
-        reason: "not_on_a_track",
-        message: `${version3} is on no track yet: deploy it first`
-      };
-    }
-    to = last + 1;
-  }
-  const toTrack = input2.tracks[to];
-  const fromTrack = input2.tracks[to - 1];
-  if (!toTrack || !fromTrack) {
-    const reason2 = to === 0 ? "not_on_a_track" : "last_track";
-    const message = to === 0 ? `${version3} reaches ${input2.tracks[0]?.name} by a deploy, not a promotion` : `${version3} is already on the last track`;
-    return { allowed: false, reason: reason2, message };
-  }
-  if (states[to - 1]?.version !== version3) {
-    return {
-      allowed: false,
-      reason: "not_on_a_track",
-      message: `${version3} does not run on every environment of ${fromTrack.name}, the track before ${toTrack.name}`
-    };
-  }
-  if (hasAtLeast(input2, toTrack, version3)) {
-    return {
-      allowed: false,
-      reason: "already_there",
-      message: `every environment of ${toTrack.name} runs ${version3} or a newer version already`
-    };
-  }
-  const refusal = refusalOf(input2, version3, fromTrack.name, toTrack.name);
-  if (refusal) return { allowed: false, reason: refusal.reason, message: refusal.message };
-  return {
-    allowed: true,
-    promotion: {
-      version: version3,
-      from: fromTrack.name,
-      to: toTrack.name,
-      dueAt: input2.now,
-      reason: "requested",
-      message: `${version3} promoted from ${fromTrack.name} to ${toTrack.name} on request`
-    }
-  };
-}
-function trackState(track2, input2) {
-  const members2 = track2.members.map(
-    (m) => input2.health.find((h) => h.track === track2.name && h.environment === m.environment)
-  );
-  const versions = new Set(members2.map((m) => m?.version ?? null));
-  const [only] = versions;
-  const version3 = versions.size === 1 ? only ?? null : null;
-  const healthy = version3 !== null && members2.every((m) => m?.healthySince != null);
-  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
-  return {
-    track: track2.name,
-    version: version3,
-    mixed: versions.size > 1,
-    healthySince,
-    bakedAt: healthySince === null ? null : healthySince + track2.bakeMs,
-    held: input2.holds.includes(track2.name),
-    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
-  };
-}
-function hasAtLeast(input2, track2, version3) {
-  const rank = input2.versions.indexOf(version3);
-  return track2.members.every((m) => {
-    const running = input2.health.find(
-      (h) => h.track === track2.name && h.environment === m.environment
-    )?.version;
-    if (running == null) return false;
-    return running === version3 || rank >= 0 && input2.versions.indexOf(running) > rank;
-  });
-}
-function refusalOf(input2, version3, from, to) {
-  if (input2.bad.includes(version3)) {
-    return { reason: "bad_verdict", message: `${version3} has a bad verdict: it is never promoted` };
-  }
-  const held = [from, to].filter((t) => input2.holds.includes(t));
-  if (held.length > 0) {
-    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
-  }
-  return void 0;
-}
-function promotionStep(input2, states, i) {
-  const from = input2.tracks[i];
-  const to = input2.tracks[i + 1];
-  const state = states[i];
-  const base = { from: from.name, to: to.name };
-  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
-    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
-    return {
-      ...base,
-      version: state.deploying,
-      reason: "deploying",
-      message: `${state.deploying} is being deployed to ${where.join(", ")}`
-    };
-  }
-  if (state.mixed) {
-    return {
-      ...base,
-      version: null,
-      reason: "mixed",
-      message: `${from.name} runs more than one version (${runningText(input2, from)})`
-    };
-  }
-  const version3 = state.version;
-  if (version3 === null || hasAtLeast(input2, to, version3)) return void 0;
-  const refusal = refusalOf(input2, version3, from.name, to.name);
-  if (refusal) return { ...base, version: version3, ...refusal };
-  if (state.bakedAt === null) {
-    const sick = from.members.filter(
-      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
-    ).map((m) => m.environment);
-    return {
-      ...base,
-      version: version3,
-      reason: "unhealthy",
-      message: `${version3} is not healthy on ${sick.join(", ")}`
-    };
-  }
-  if (to.promote === "manual") {
-    return {
-      ...base,
-      version: version3,
-      reason: "manual",
-      bakedAt: state.bakedAt,
-      message: `${to.name} is promoted to by hand: /promote ${version3} to ${to.name}`
-    };
-  }
-  return {
-    ...base,
-    version: version3,
-    dueAt: state.bakedAt,
-    reason: "baked",
-    message: `${version3} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
-  };
-}
-function healthOf(input2, track2, environment2) {
-  return input2.health.find((h) => h.track === track2.name && h.environment === environment2);
-}
-function runningText(input2, track2) {
-  return track2.members.map((m) => {
-    const h = input2.health.find((x) => x.track === track2.name && x.environment === m.environment);
-    return `${m.environment}: ${h?.version ?? "nothing"}`;
-  }).join(", ");
 }
 
 // src/config/duration.ts

@@ -49043,7 +49043,7 @@ var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a
 @media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
 header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
-header.top h1{font-size:1.2rem;margin:0}nav a{margin-right:10px}
+header.top h1{font-size:1.2rem;margin:0}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
 h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
 .muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
@@ -49064,7 +49064,7 @@ button.danger{background:var(--bad);color:#fff;border-color:var(--bad)}button[di
 .phase-deploying,.phase-rolling_back{border-color:var(--warn)}
 .checks{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:8px}
 figure.check{margin:0}figure.check.bad figcaption{color:var(--bad)}
-svg.chart{width:100%;height:auto}svg .grid{stroke:var(--line)}svg .tick,svg .limit-label{font-size:11px;fill:var(--muted)}
+svg.chart{width:100%;height:auto}.timing svg.chart{max-width:760px}svg .grid{stroke:var(--line)}svg .tick,svg .limit-label{font-size:11px;fill:var(--muted)}
 svg .limit{stroke:var(--bad);stroke-dasharray:6 4}svg .limit-label{fill:var(--bad)}
 svg polyline{fill:none;stroke-width:1.5}svg circle.ok{fill:var(--ok)}svg circle.bad{fill:var(--bad)}
 svg .s0 polyline{stroke:#0969da}svg .s1 polyline{stroke:#8250df}svg .s2 polyline{stroke:#bf8700}svg .s3 polyline{stroke:#1b7c83}svg .s4 polyline{stroke:#cf222e}svg .s5 polyline{stroke:#57606a}
@@ -49144,18 +49144,24 @@ var SCRIPT = `(() => {
 
 // src/dashboard/changes.ts
 var RUNS = 20;
-async function fingerprint(ledger, now) {
+async function fingerprint(ledger, now, seqs) {
   const [runs, locks, actions] = await Promise.all([
     ledger.runs({ limit: RUNS }),
     ledger.locks(now),
     ledger.dashboardActions(1)
   ]);
-  const progress = await Promise.all(
-    runs.filter((run2) => run2.finishedAt === null).map(async (run2) => (await ledger.events({ runId: run2.runId })).at(-1)?.seq ?? 0)
+  const unfinished = runs.filter((run2) => run2.finishedAt === null);
+  await Promise.all(
+    unfinished.map(async (run2) => {
+      const after = seqs.get(run2.runId) ?? 0;
+      const newer = await ledger.events({ runId: run2.runId, afterSeq: after });
+      seqs.set(run2.runId, newer.at(-1)?.seq ?? after);
+    })
   );
+  for (const runId of seqs.keys()) if (!unfinished.some((run2) => run2.runId === runId)) seqs.delete(runId);
   return JSON.stringify([
     runs.map((run2) => [run2.runId, run2.finishedAt]),
-    progress,
+    [...seqs],
     locks.map((lock) => [lock.name, lock.holder, lock.acquiredAt]),
     actions.map((action) => [action.id, action.state])
   ]);
@@ -49164,12 +49170,13 @@ function watchLedger(ledger, options) {
   const listeners = /* @__PURE__ */ new Set();
   let timer;
   let last;
+  const seqs = /* @__PURE__ */ new Map();
   let reading = false;
   const look = async () => {
     if (reading) return;
     reading = true;
     try {
-      const seen = await fingerprint(ledger, options.now());
+      const seen = await fingerprint(ledger, options.now(), seqs);
       if (last !== void 0 && seen !== last) for (const listener of [...listeners]) listener();
       last = seen;
     } catch (error62) {
@@ -49182,6 +49189,7 @@ function watchLedger(ledger, options) {
     if (timer) clearInterval(timer);
     timer = void 0;
     last = void 0;
+    seqs.clear();
   };
   return {
     subscribe(listener) {
@@ -49240,6 +49248,12 @@ function timeTag(at) {
   const iso = new Date(at).toISOString();
   return html`<time datetime="${iso}">${iso.slice(0, 19).replace("T", " ")}Z</time>`;
 }
+
+// src/ledger/types.ts
+var VersionClashError = class extends Error {
+  name = "VersionClashError";
+};
+var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
 
 // src/release/deployment-records.ts
 function runSuccesses(runs) {
@@ -49721,6 +49735,12 @@ async function environmentView(ledger, service, environment, now) {
     ledger.locks(now),
     ledger.serviceOwner(service)
   ]);
+  const repos = owner?.repos ?? [];
+  const queue = (await Promise.all(
+    repos.map(
+      (repo) => ledger.releases({ repo, environment, states: ["queued", ...ACTIVE_RELEASE_STATES] })
+    )
+  )).flat().filter((release) => release.service === null || release.service === service).toSorted((a, b) => a.requestedAt - b.requestedAt);
   const liveRun = runs.find((run2) => run2.decision === "succeeded" && run2.version === rollback.live) ?? null;
   return {
     service,
@@ -49729,7 +49749,8 @@ async function environmentView(ledger, service, environment, now) {
     liveRun,
     rollback: rollback.target,
     targets,
-    holders: environmentHolders(locks, { service, environment, repos: owner?.repos ?? [] }),
+    holders: environmentHolders(locks, { service, environment, repos }),
+    queue,
     running: runsInProgress(runs)
   };
 }
@@ -50545,6 +50566,7 @@ async function card(view, context) {
 <p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run2?.commit ? html` · <code>${run2.commit.slice(0, 12)}</code>` : ""}${run2 ? html` · ${timeTag(run2.finishedAt)}` : ""}</p>
 ${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a> since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
+${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
 ${view.targets.map(
     (t) => html`<tr class="${t.version === t.goodVersion ? "" : "stray"}" data-target="${t.target}"><td>${t.component}</td><td>${t.target}</td><td class="target-version">${t.version ?? "\u2013"}</td><td>${t.goodVersion ?? "\u2013"}</td></tr>`
@@ -50633,6 +50655,194 @@ ${rangeChart(
   }
 };
 
+// src/engine/format-duration.ts
+var PARTS = [
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+function formatDuration(ms2) {
+  if (!Number.isFinite(ms2) || ms2 < 0) {
+    throw new RangeError(`cannot format ${ms2} as a duration`);
+  }
+  let rest = Math.round(ms2);
+  let text2 = "";
+  for (const [unit, size] of PARTS) {
+    const amount = Math.floor(rest / size);
+    rest -= amount * size;
+    if (amount > 0) text2 += `${amount}${unit}`;
+  }
+  return text2 === "" ? "0s" : text2;
+}
+
+// src/engine/tracks.ts
+var PROMOTE_MODES = ["auto", "manual"];
+var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
+function planPromotions(input2) {
+  const states = input2.tracks.map((track) => trackState(track, input2));
+  const due = [];
+  const upcoming = [];
+  const blocked = [];
+  for (let i = 0; i + 1 < input2.tracks.length; i++) {
+    const step3 = promotionStep(input2, states, i);
+    if (step3 === void 0) continue;
+    if (isBlock(step3)) blocked.push(step3);
+    else if (step3.dueAt <= input2.now) due.push(step3);
+    else upcoming.push(step3);
+  }
+  upcoming.sort((a, b) => a.dueAt - b.dueAt);
+  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
+}
+function isBlock(step3) {
+  return BLOCK_REASONS.includes(step3.reason);
+}
+function trackState(track, input2) {
+  const members2 = track.members.map(
+    (m) => input2.health.find((h) => h.track === track.name && h.environment === m.environment)
+  );
+  const versions = new Set(members2.map((m) => m?.version ?? null));
+  const [only] = versions;
+  const version2 = versions.size === 1 ? only ?? null : null;
+  const healthy = version2 !== null && members2.every((m) => m?.healthySince != null);
+  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
+  return {
+    track: track.name,
+    version: version2,
+    mixed: versions.size > 1,
+    healthySince,
+    bakedAt: healthySince === null ? null : healthySince + track.bakeMs,
+    held: input2.holds.includes(track.name),
+    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
+  };
+}
+function hasAtLeast(input2, track, version2) {
+  const rank = input2.versions.indexOf(version2);
+  return track.members.every((m) => {
+    const running = input2.health.find(
+      (h) => h.track === track.name && h.environment === m.environment
+    )?.version;
+    if (running == null) return false;
+    return running === version2 || rank >= 0 && input2.versions.indexOf(running) > rank;
+  });
+}
+function refusalOf(input2, version2, from, to) {
+  if (input2.bad.includes(version2)) {
+    return { reason: "bad_verdict", message: `${version2} has a bad verdict: it is never promoted` };
+  }
+  const held = [from, to].filter((t) => input2.holds.includes(t));
+  if (held.length > 0) {
+    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
+  }
+  return void 0;
+}
+function promotionStep(input2, states, i) {
+  const from = input2.tracks[i];
+  const to = input2.tracks[i + 1];
+  const state = states[i];
+  const base = { from: from.name, to: to.name };
+  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
+    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
+    return {
+      ...base,
+      version: state.deploying,
+      reason: "deploying",
+      message: `${state.deploying} is being deployed to ${where.join(", ")}`
+    };
+  }
+  if (state.mixed) {
+    return {
+      ...base,
+      version: null,
+      reason: "mixed",
+      message: `${from.name} runs more than one version (${runningText(input2, from)})`
+    };
+  }
+  const version2 = state.version;
+  if (version2 === null || hasAtLeast(input2, to, version2)) return void 0;
+  const refusal = refusalOf(input2, version2, from.name, to.name);
+  if (refusal) return { ...base, version: version2, ...refusal };
+  if (state.bakedAt === null) {
+    const sick = from.members.filter(
+      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
+    ).map((m) => m.environment);
+    return {
+      ...base,
+      version: version2,
+      reason: "unhealthy",
+      message: `${version2} is not healthy on ${sick.join(", ")}`
+    };
+  }
+  if (to.promote === "manual") {
+    return {
+      ...base,
+      version: version2,
+      reason: "manual",
+      bakedAt: state.bakedAt,
+      message: `${to.name} is promoted to by hand: /promote ${version2} to ${to.name}`
+    };
+  }
+  return {
+    ...base,
+    version: version2,
+    dueAt: state.bakedAt,
+    reason: "baked",
+    message: `${version2} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
+  };
+}
+function healthOf(input2, track, environment) {
+  return input2.health.find((h) => h.track === track.name && h.environment === environment);
+}
+function runningText(input2, track) {
+  return track.members.map((m) => {
+    const h = input2.health.find((x) => x.track === track.name && x.environment === m.environment);
+    return `${m.environment}: ${h?.version ?? "nothing"}`;
+  }).join(", ");
+}
+
+// src/dashboard/panels/tracks.ts
+var tracksPanel = {
+  id: "tracks",
+  title: "Release tracks",
+  async render(context) {
+    const { tracks } = context;
+    if (!tracks) return html`<p class="muted">This host knows no tracks.</p>`;
+    const sections = await Promise.all(
+      [...context.readable].map(async (service) => {
+        const configured = await tracks(service);
+        return configured && configured.tracks.length > 0 ? serviceTracks(service, configured, context) : "";
+      })
+    );
+    const shown = sections.filter((s) => s !== "");
+    return shown.length > 0 ? html`${shown}` : html`<p class="muted">No service here defines tracks.</p>`;
+  }
+};
+async function serviceTracks(service, configured, context) {
+  const { now } = context;
+  const input2 = await promotionInput(
+    context.ledger,
+    service,
+    configured.tracks,
+    now,
+    configured.environmentTargets
+  );
+  const plan = planPromotions(input2);
+  return html`<section><h3>${service}</h3><div class="grid-scroll"><table class="tracks"><thead><tr><th>track</th><th>environments</th><th>version</th><th>healthy since</th><th>baked</th></tr></thead><tbody>
+${plan.tracks.map((state, i) => {
+    const track = configured.tracks[i];
+    const baked = state.bakedAt === null ? "\u2013" : state.bakedAt <= now ? "yes" : `in ${elapsedText(state.bakedAt - now)}`;
+    return html`<tr><td>${state.track}${state.held ? html` <span class="badge verdict-bad">held</span>` : ""}</td>
+<td>${track?.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", ")}</td>
+<td>${state.version ?? (state.mixed ? "mixed" : "\u2013")}${state.deploying ? ` (deploying ${state.deploying})` : ""}</td>
+<td>${timeTag(state.healthySince)}</td><td>${baked}</td></tr>`;
+  })}
+</tbody></table></div>
+${plan.due.map((p) => html`<p>due now: ${p.version} ${p.from} → ${p.to} (${p.message})</p>`)}
+<p>${plan.next ? html`next promotion: ${plan.next.version} ${plan.next.from} → ${plan.next.to} at ${timeTag(plan.next.dueAt)}` : "next promotion: none scheduled"}</p>
+${plan.blocked.map((b) => html`<p class="muted">waiting: ${b.from} → ${b.to}: ${b.message}</p>`)}
+</section>`;
+}
+
 // src/dashboard/panels/verdicts.ts
 var SHOWN3 = 10;
 var verdictsPanel = {
@@ -50667,6 +50877,7 @@ var PANELS = [
   commitsPanel,
   completedPanel,
   verdictsPanel,
+  tracksPanel,
   timingPanel,
   actionsPanel
 ];
@@ -50716,7 +50927,8 @@ function createDashboardHandler(options) {
       now: now(),
       environments,
       readable: new Set(environments.map((e) => e.service)),
-      commits: options.commits
+      commits: options.commits,
+      tracks: options.tracks
     };
   }
   async function renderPanels(viewer) {
@@ -51911,151 +52123,6 @@ function analysisHorizonIssues(config2, ctx) {
 function hasIssues(ctx) {
   const issues = ctx.issues;
   return Array.isArray(issues) && issues.length > 0;
-}
-
-// src/engine/format-duration.ts
-var PARTS = [
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-function formatDuration(ms2) {
-  if (!Number.isFinite(ms2) || ms2 < 0) {
-    throw new RangeError(`cannot format ${ms2} as a duration`);
-  }
-  let rest = Math.round(ms2);
-  let text2 = "";
-  for (const [unit, size] of PARTS) {
-    const amount = Math.floor(rest / size);
-    rest -= amount * size;
-    if (amount > 0) text2 += `${amount}${unit}`;
-  }
-  return text2 === "" ? "0s" : text2;
-}
-
-// src/engine/tracks.ts
-var PROMOTE_MODES = ["auto", "manual"];
-var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
-function planPromotions(input2) {
-  const states = input2.tracks.map((track) => trackState(track, input2));
-  const due = [];
-  const upcoming = [];
-  const blocked = [];
-  for (let i = 0; i + 1 < input2.tracks.length; i++) {
-    const step3 = promotionStep(input2, states, i);
-    if (step3 === void 0) continue;
-    if (isBlock(step3)) blocked.push(step3);
-    else if (step3.dueAt <= input2.now) due.push(step3);
-    else upcoming.push(step3);
-  }
-  upcoming.sort((a, b) => a.dueAt - b.dueAt);
-  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
-}
-function isBlock(step3) {
-  return BLOCK_REASONS.includes(step3.reason);
-}
-function trackState(track, input2) {
-  const members2 = track.members.map(
-    (m) => input2.health.find((h) => h.track === track.name && h.environment === m.environment)
-  );
-  const versions = new Set(members2.map((m) => m?.version ?? null));
-  const [only] = versions;
-  const version2 = versions.size === 1 ? only ?? null : null;
-  const healthy = version2 !== null && members2.every((m) => m?.healthySince != null);
-  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
-  return {
-    track: track.name,
-    version: version2,
-    mixed: versions.size > 1,
-    healthySince,
-    bakedAt: healthySince === null ? null : healthySince + track.bakeMs,
-    held: input2.holds.includes(track.name),
-    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
-  };
-}
-function hasAtLeast(input2, track, version2) {
-  const rank = input2.versions.indexOf(version2);
-  return track.members.every((m) => {
-    const running = input2.health.find(
-      (h) => h.track === track.name && h.environment === m.environment
-    )?.version;
-    if (running == null) return false;
-    return running === version2 || rank >= 0 && input2.versions.indexOf(running) > rank;
-  });
-}
-function refusalOf(input2, version2, from, to) {
-  if (input2.bad.includes(version2)) {
-    return { reason: "bad_verdict", message: `${version2} has a bad verdict: it is never promoted` };
-  }
-  const held = [from, to].filter((t) => input2.holds.includes(t));
-  if (held.length > 0) {
-    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
-  }
-  return void 0;
-}
-function promotionStep(input2, states, i) {
-  const from = input2.tracks[i];
-  const to = input2.tracks[i + 1];
-  const state = states[i];
-  const base = { from: from.name, to: to.name };
-  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
-    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
-    return {
-      ...base,
-      version: state.deploying,
-      reason: "deploying",
-      message: `${state.deploying} is being deployed to ${where.join(", ")}`
-    };
-  }
-  if (state.mixed) {
-    return {
-      ...base,
-      version: null,
-      reason: "mixed",
-      message: `${from.name} runs more than one version (${runningText(input2, from)})`
-    };
-  }
-  const version2 = state.version;
-  if (version2 === null || hasAtLeast(input2, to, version2)) return void 0;
-  const refusal = refusalOf(input2, version2, from.name, to.name);
-  if (refusal) return { ...base, version: version2, ...refusal };
-  if (state.bakedAt === null) {
-    const sick = from.members.filter(
-      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
-    ).map((m) => m.environment);
-    return {
-      ...base,
-      version: version2,
-      reason: "unhealthy",
-      message: `${version2} is not healthy on ${sick.join(", ")}`
-    };
-  }
-  if (to.promote === "manual") {
-    return {
-      ...base,
-      version: version2,
-      reason: "manual",
-      bakedAt: state.bakedAt,
-      message: `${to.name} is promoted to by hand: /promote ${version2} to ${to.name}`
-    };
-  }
-  return {
-    ...base,
-    version: version2,
-    dueAt: state.bakedAt,
-    reason: "baked",
-    message: `${version2} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
-  };
-}
-function healthOf(input2, track, environment) {
-  return input2.health.find((h) => h.track === track.name && h.environment === environment);
-}
-function runningText(input2, track) {
-  return track.members.map((m) => {
-    const h = input2.health.find((x) => x.track === track.name && x.environment === m.environment);
-    return `${m.environment}: ${h?.version ?? "nothing"}`;
-  }).join(", ");
 }
 
 // src/config/duration.ts
@@ -53512,12 +53579,6 @@ function admissionBlocker(candidate, snapshot) {
   }
   return null;
 }
-
-// src/ledger/types.ts
-var VersionClashError = class extends Error {
-  name = "VersionClashError";
-};
-var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
@@ -66340,6 +66401,130 @@ async function versionBeforeLive(ledger, service, environment) {
   return target.version;
 }
 
+// src/cli/table.ts
+function table2(header, rows2) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows2.map((r) => (r[i] ?? "").length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  return [line(header), ...rows2.map(line)].join("\n");
+}
+function isoTime(ms2) {
+  return ms2 === null ? "-" : new Date(ms2).toISOString().replace(".000Z", "Z");
+}
+function seconds3(ms2) {
+  return ms2 === null ? "-" : `${(ms2 / 1e3).toFixed(2)} s`;
+}
+
+// src/cli/commands/tracks.ts
+async function tracksCommand(options, runtime) {
+  const project = await loadProject(options, runtime);
+  const tracks = configuredTracks(project, options);
+  const service = project.loaded.config.service;
+  const now = Date.now();
+  const { plan, holds } = await withLedger(options, runtime, project.dir, async (ledger) => ({
+    plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
+    holds: await trackHolds(ledger, service, now)
+  }));
+  if (options.json) {
+    const held = Object.fromEntries([...holds].map(([track, lock]) => [track, lock]));
+    runtime.stdout.write(`${JSON.stringify({ service, now, ...plan, holds: held }, null, 2)}
+`);
+    return 0;
+  }
+  runtime.stdout.write(`${renderTracks(service, tracks, plan, now).join("\n")}
+`);
+  return 0;
+}
+function environmentTargets(project) {
+  return new Map(
+    Object.entries(project.loaded.config.environments).map(([name, environment]) => [
+      name,
+      environment.components.flatMap((c) => c.targets.map((t) => t.name))
+    ])
+  );
+}
+function configuredTracks(project, options) {
+  const tracks = resolveTracks(project.loaded.config);
+  if (tracks.length === 0) throw new UsageError(`${options.config} defines no tracks`);
+  return tracks;
+}
+function renderTracks(service, tracks, plan, now) {
+  const rows2 = [["track", "environments", "version", "healthy since", "baked", "promote"]];
+  plan.tracks.forEach((state, i) => {
+    const track = tracks[i];
+    const baked = state.bakedAt === null ? "-" : state.bakedAt <= now ? "yes" : `in ${elapsedText(state.bakedAt - now)}`;
+    rows2.push([
+      `${state.track}${state.held ? " (HELD)" : ""}`,
+      track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", "),
+      (state.version ?? (state.mixed ? "mixed" : "-")) + (state.deploying ? ` (deploying ${state.deploying})` : ""),
+      isoTime(state.healthySince),
+      baked,
+      i === 0 ? "deploy" : track.promote
+    ]);
+  });
+  const lines2 = [`${service} tracks`, ...table2(rows2[0], rows2.slice(1)).split("\n")];
+  for (const p of plan.due) lines2.push(`due now: ${p.version} ${p.from} \u2192 ${p.to} (${p.message})`);
+  lines2.push(
+    plan.next ? `next promotion: ${plan.next.version} ${plan.next.from} \u2192 ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${elapsedText(plan.next.dueAt - now)})` : "next promotion: none scheduled"
+  );
+  for (const b of plan.blocked) lines2.push(`waiting: ${b.from} \u2192 ${b.to}: ${b.message}`);
+  for (const track of tracks)
+    if (track.categories) lines2.push(...trackCoverageLines(track.name, track.categories));
+  return lines2;
+}
+async function holdCommand(track, options, runtime) {
+  const project = await loadProject(options, runtime);
+  knownTrack(configuredTracks(project, options), track);
+  const reason = options.reason?.trim();
+  if (!reason) throw new UsageError("hold needs --reason: say why, so others know");
+  const by = options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
+  const service = project.loaded.config.service;
+  const outcome = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => holdTrack(ledger, { service, track, by, reason, now: Date.now() })
+  );
+  if (outcome.held && outcome.renewed) {
+    const since = isoTime(outcome.lock.acquiredAt);
+    runtime.stdout.write(
+      `${track} was already on hold by ${by} (since ${since}); its reason is now: ${reason}
+`
+    );
+    return 0;
+  }
+  if (outcome.held) {
+    runtime.stdout.write(`${track} is on hold (${by}: ${reason}); nothing is promoted into or out of it
+`);
+    return 0;
+  }
+  const { holder, reason: why, acquiredAt } = outcome.heldBy;
+  runtime.stdout.write(`${track} is already on hold: ${holder} since ${isoTime(acquiredAt)}: ${why ?? ""}
+`);
+  return 1;
+}
+async function releaseCommand(track, options, runtime) {
+  const project = await loadProject(options, runtime);
+  knownTrack(configuredTracks(project, options), track);
+  const service = project.loaded.config.service;
+  const released = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => releaseTrack(ledger, service, track)
+  );
+  runtime.stdout.write(
+    released ? `${track} is no longer on hold (was ${released.holder}'s)
+` : `${track} was not on hold
+`
+  );
+  return 0;
+}
+function knownTrack(tracks, track) {
+  if (!tracks.some((t) => t.name === track)) {
+    throw new UsageError(`no track ${track}; tracks: ${tracks.map((t) => t.name).join(", ")}`);
+  }
+}
+
 // src/cli/commands/dashboard.ts
 var git = promisify2(execFile2);
 var COMMITS = 15;
@@ -66370,6 +66555,7 @@ async function dashboardCommand(options, runtime) {
     title: config2 ? `Tranche \xB7 ${config2.service}` : "Tranche",
     known: async () => config2 ? [{ service: config2.service, environments: Object.keys(config2.environments) }] : [],
     commits: project && config2 ? (service) => service === config2.service ? recentCommits(project.dir) : Promise.resolve([]) : void 0,
+    tracks: async (service) => project && service === project.loaded.config.service ? { tracks: resolveTracks(project.loaded.config), environmentTargets: environmentTargets(project) } : void 0,
     onError: (error62) => runtime.stderr.write(`tranche dashboard: ${error62 instanceof Error ? error62.message : String(error62)}
 `)
   });
@@ -66485,19 +66671,6 @@ async function recentCommits(dir) {
   } catch {
     return [];
   }
-}
-
-// src/cli/table.ts
-function table2(header, rows2) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows2.map((r) => (r[i] ?? "").length)));
-  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  return [line(header), ...rows2.map(line)].join("\n");
-}
-function isoTime(ms2) {
-  return ms2 === null ? "-" : new Date(ms2).toISOString().replace(".000Z", "Z");
-}
-function seconds3(ms2) {
-  return ms2 === null ? "-" : `${(ms2 / 1e3).toFixed(2)} s`;
 }
 
 // src/cli/when.ts
@@ -67211,117 +67384,6 @@ async function chooseRun(ledger, options, where) {
     );
   }
   return run2;
-}
-
-// src/cli/commands/tracks.ts
-async function tracksCommand(options, runtime) {
-  const project = await loadProject(options, runtime);
-  const tracks = configuredTracks(project, options);
-  const service = project.loaded.config.service;
-  const now = Date.now();
-  const { plan, holds } = await withLedger(options, runtime, project.dir, async (ledger) => ({
-    plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
-    holds: await trackHolds(ledger, service, now)
-  }));
-  if (options.json) {
-    const held = Object.fromEntries([...holds].map(([track, lock]) => [track, lock]));
-    runtime.stdout.write(`${JSON.stringify({ service, now, ...plan, holds: held }, null, 2)}
-`);
-    return 0;
-  }
-  runtime.stdout.write(`${renderTracks(service, tracks, plan, now).join("\n")}
-`);
-  return 0;
-}
-function environmentTargets(project) {
-  return new Map(
-    Object.entries(project.loaded.config.environments).map(([name, environment]) => [
-      name,
-      environment.components.flatMap((c) => c.targets.map((t) => t.name))
-    ])
-  );
-}
-function configuredTracks(project, options) {
-  const tracks = resolveTracks(project.loaded.config);
-  if (tracks.length === 0) throw new UsageError(`${options.config} defines no tracks`);
-  return tracks;
-}
-function renderTracks(service, tracks, plan, now) {
-  const rows2 = [["track", "environments", "version", "healthy since", "baked", "promote"]];
-  plan.tracks.forEach((state, i) => {
-    const track = tracks[i];
-    const baked = state.bakedAt === null ? "-" : state.bakedAt <= now ? "yes" : `in ${elapsedText(state.bakedAt - now)}`;
-    rows2.push([
-      `${state.track}${state.held ? " (HELD)" : ""}`,
-      track.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", "),
-      (state.version ?? (state.mixed ? "mixed" : "-")) + (state.deploying ? ` (deploying ${state.deploying})` : ""),
-      isoTime(state.healthySince),
-      baked,
-      i === 0 ? "deploy" : track.promote
-    ]);
-  });
-  const lines2 = [`${service} tracks`, ...table2(rows2[0], rows2.slice(1)).split("\n")];
-  for (const p of plan.due) lines2.push(`due now: ${p.version} ${p.from} \u2192 ${p.to} (${p.message})`);
-  lines2.push(
-    plan.next ? `next promotion: ${plan.next.version} ${plan.next.from} \u2192 ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${elapsedText(plan.next.dueAt - now)})` : "next promotion: none scheduled"
-  );
-  for (const b of plan.blocked) lines2.push(`waiting: ${b.from} \u2192 ${b.to}: ${b.message}`);
-  for (const track of tracks)
-    if (track.categories) lines2.push(...trackCoverageLines(track.name, track.categories));
-  return lines2;
-}
-async function holdCommand(track, options, runtime) {
-  const project = await loadProject(options, runtime);
-  knownTrack(configuredTracks(project, options), track);
-  const reason = options.reason?.trim();
-  if (!reason) throw new UsageError("hold needs --reason: say why, so others know");
-  const by = options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
-  const service = project.loaded.config.service;
-  const outcome = await withLedger(
-    options,
-    runtime,
-    project.dir,
-    (ledger) => holdTrack(ledger, { service, track, by, reason, now: Date.now() })
-  );
-  if (outcome.held && outcome.renewed) {
-    const since = isoTime(outcome.lock.acquiredAt);
-    runtime.stdout.write(
-      `${track} was already on hold by ${by} (since ${since}); its reason is now: ${reason}
-`
-    );
-    return 0;
-  }
-  if (outcome.held) {
-    runtime.stdout.write(`${track} is on hold (${by}: ${reason}); nothing is promoted into or out of it
-`);
-    return 0;
-  }
-  const { holder, reason: why, acquiredAt } = outcome.heldBy;
-  runtime.stdout.write(`${track} is already on hold: ${holder} since ${isoTime(acquiredAt)}: ${why ?? ""}
-`);
-  return 1;
-}
-async function releaseCommand(track, options, runtime) {
-  const project = await loadProject(options, runtime);
-  knownTrack(configuredTracks(project, options), track);
-  const service = project.loaded.config.service;
-  const released = await withLedger(
-    options,
-    runtime,
-    project.dir,
-    (ledger) => releaseTrack(ledger, service, track)
-  );
-  runtime.stdout.write(
-    released ? `${track} is no longer on hold (was ${released.holder}'s)
-` : `${track} was not on hold
-`
-  );
-  return 0;
-}
-function knownTrack(tracks, track) {
-  if (!tracks.some((t) => t.name === track)) {
-    throw new UsageError(`no track ${track}; tracks: ${tracks.map((t) => t.name).join(", ")}`);
-  }
 }
 
 // src/render/fleet-verdict.ts

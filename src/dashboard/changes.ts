@@ -15,20 +15,25 @@ export interface ChangeWatcher {
 
 const RUNS = 20;
 
-async function fingerprint(ledger: DashboardLedger, now: number): Promise<string> {
+/** The ledger's state as far as the page cares, read cheaply: `seqs` keeps each unfinished run's last event seen. */
+async function fingerprint(ledger: DashboardLedger, now: number, seqs: Map<string, number>): Promise<string> {
   const [runs, locks, actions] = await Promise.all([
     ledger.runs({ limit: RUNS }),
     ledger.locks(now),
     ledger.dashboardActions(1),
   ]);
-  const progress = await Promise.all(
-    runs
-      .filter((run) => run.finishedAt === null)
-      .map(async (run) => (await ledger.events({ runId: run.runId })).at(-1)?.seq ?? 0),
+  const unfinished = runs.filter((run) => run.finishedAt === null);
+  await Promise.all(
+    unfinished.map(async (run) => {
+      const after = seqs.get(run.runId) ?? 0;
+      const newer = await ledger.events({ runId: run.runId, afterSeq: after });
+      seqs.set(run.runId, newer.at(-1)?.seq ?? after);
+    }),
   );
+  for (const runId of seqs.keys()) if (!unfinished.some((run) => run.runId === runId)) seqs.delete(runId);
   return JSON.stringify([
     runs.map((run) => [run.runId, run.finishedAt]),
-    progress,
+    [...seqs],
     locks.map((lock) => [lock.name, lock.holder, lock.acquiredAt]),
     actions.map((action) => [action.id, action.state]),
   ]);
@@ -41,12 +46,13 @@ export function watchLedger(
   const listeners = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
   let last: string | undefined;
+  const seqs = new Map<string, number>();
   let reading = false;
   const look = async () => {
     if (reading) return;
     reading = true;
     try {
-      const seen = await fingerprint(ledger, options.now());
+      const seen = await fingerprint(ledger, options.now(), seqs);
       if (last !== undefined && seen !== last) for (const listener of [...listeners]) listener();
       last = seen;
     } catch (error) {
@@ -59,6 +65,7 @@ export function watchLedger(
     if (timer) clearInterval(timer);
     timer = undefined;
     last = undefined;
+    seqs.clear();
   };
   return {
     subscribe(listener) {

@@ -13,7 +13,7 @@ import { SCRIPT, STYLE } from './assets.ts';
 import { type ChangeWatcher, watchLedger } from './changes.ts';
 import { type Html, html } from './html.ts';
 import { PANELS } from './panels/index.ts';
-import type { CommitView, Panel, PanelContext } from './panels/panel.ts';
+import type { CommitView, Panel, PanelContext, ServiceTracks } from './panels/panel.ts';
 import { type DashboardLedger, environmentsOf, type KnownService } from './read-model.ts';
 import { drawRun } from './run-model.ts';
 import { runView } from './run-view.ts';
@@ -86,6 +86,8 @@ export interface DashboardOptions {
   known?: (() => Promise<KnownService[]>) | undefined;
   /** The host's recent commits of a service. */
   commits?: ((service: string) => Promise<CommitView[]>) | undefined;
+  /** The release tracks a service's config declares. */
+  tracks?: ((service: string) => Promise<ServiceTracks | undefined>) | undefined;
   /** The panels, in order; default panels/index.ts. */
   panels?: readonly Panel[] | undefined;
   /** How often the one change watcher reads the ledger while anyone listens; default 1 s. */
@@ -156,6 +158,7 @@ export function createDashboardHandler(options: DashboardOptions): DashboardHand
       environments,
       readable: new Set(environments.map((e) => e.service)),
       commits: options.commits,
+      tracks: options.tracks,
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import type { TargetState } from '../engine/ports.ts';
 import type { DashboardActionRecord } from '../ledger/dashboard-action-types.ts';
-import type { Ledger, LockRecord, RunRecord } from '../ledger/types.ts';
+import { ACTIVE_RELEASE_STATES, type Ledger, type ReleaseRecord, type RunRecord } from '../ledger/types.ts';
 import { type DeployLockBlocker, environmentHolders } from '../release/deploy-lock.ts';
 import { runsInProgress } from '../release/deployment-records.ts';
 import type { Success } from '../release/live-version.ts';
@@ -22,6 +22,7 @@ export type DashboardLedger = Pick<
   | 'verdicts'
   | 'outcomeCounts'
   | 'serviceOwner'
+  | 'releases'
   | 'recordDashboardAction'
   | 'finishDashboardAction'
   | 'dashboardActions'
@@ -43,6 +44,8 @@ export interface EnvironmentView {
   rollback: Success | null;
   targets: TargetState[];
   holders: DeployLockBlocker[];
+  /** The bot's releases of the service here that are queued or started, oldest first. */
+  queue: ReleaseRecord[];
   /** Runs still going, newest first. */
   running: RunRecord[];
 }
@@ -83,6 +86,17 @@ export async function environmentView(
     ledger.locks(now),
     ledger.serviceOwner(service),
   ]);
+  const repos = owner?.repos ?? [];
+  const queue = (
+    await Promise.all(
+      repos.map((repo) =>
+        ledger.releases({ repo, environment, states: ['queued', ...ACTIVE_RELEASE_STATES] }),
+      ),
+    )
+  )
+    .flat()
+    .filter((release) => release.service === null || release.service === service)
+    .toSorted((a, b) => a.requestedAt - b.requestedAt);
   const liveRun = runs.find((run) => run.decision === 'succeeded' && run.version === rollback.live) ?? null;
   return {
     service,
@@ -91,7 +105,8 @@ export async function environmentView(
     liveRun,
     rollback: rollback.target,
     targets,
-    holders: environmentHolders(locks, { service, environment, repos: owner?.repos ?? [] }),
+    holders: environmentHolders(locks, { service, environment, repos }),
+    queue,
     running: runsInProgress(runs),
   };
 }
@@ -117,11 +132,6 @@ export async function completedRuns(
 ): Promise<RunRecord[]> {
   const runs = await ledger.runs({ finished: true, limit: RECENT_RUNS });
   return runs.filter((run) => readable.has(run.service)).slice(0, limit);
-}
-
-/** Locks the viewer may see that no environment row shows: holds on tracks and others. */
-export function lockLabel(lock: LockRecord): string {
-  return lock.reason ? `${lock.holder}: ${lock.reason}` : lock.holder;
 }
 
 export async function recentActions(

@@ -37,6 +37,7 @@ interface PageElement {
   className: string;
 }
 declare const document: {
+  documentElement: { scrollWidth: number };
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
   getElementById(id: string): PageElement | null;
@@ -263,6 +264,13 @@ describe.skipIf(unavailable !== undefined)('the local dashboard in Chromium duri
         timeout: PATIENCE,
       });
       await shot('7-after-instant-rollback');
+      // On a phone: everything fits the width (wide tables scroll inside their own box).
+      const phone = await signedIn.newPage();
+      await phone.setViewportSize({ width: 390, height: 844 });
+      await phone.goto(`${origin}/`);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot('7-after-instant-rollback-on-a-phone', phone);
+      await phone.close();
       const { targets, actions } = await targetStates();
       expect(targets).toHaveLength(10);
       for (const target of targets)

@@ -140,6 +140,20 @@ beforeAll(async () => {
         return { ok: false, message: 'deploy refused by the gate' };
       },
     },
+    tracks: async (service) =>
+      service === 'shop'
+        ? {
+            tracks: [
+              {
+                name: 'canary',
+                members: [{ environment: 'production', targets: ['web-1'] }],
+                bakeMs: 3_600_000,
+                promote: 'auto',
+              },
+              { name: 'stable', members: [{ environment: 'staging' }], bakeMs: 0, promote: 'auto' },
+            ],
+          }
+        : undefined,
     commits: async () => [
       { sha: 'abc1234def', subject: '<script>alert("commit")</script>', author: 'bob', at },
     ],
@@ -192,6 +206,43 @@ describe('the page', () => {
     expect(page.body).toMatch(/<td>web-2<\/td><td class="target-version">1\.0\.2<\/td>/);
     expect(page.body).toContain('rolled back');
     expect(page.body).toContain('/dashboard/runs/r3');
+  });
+
+  it('shows what holds an environment and the bot’s queue there', async () => {
+    const now = Date.now();
+    await ledger.bindService('shop', ['acme/shop'], now);
+    await ledger.acquireLock('acme/shop:env:production', 'carol', { reason: 'release freeze' }, now);
+    const admission = await ledger.admitRelease(
+      {
+        delivery: { id: 'delivery-1', repo: 'acme/shop', event: 'issue_comment', at: now },
+        repo: 'acme/shop',
+        installationId: 1,
+        environment: 'production',
+        service: 'shop',
+        kind: 'deploy',
+        version: null,
+        commit: 'abc1234',
+        requestedBy: 'dave',
+        pullRequest: 12,
+      },
+      { concurrentReleases: 2, leaseMs: 600_000 },
+      now,
+    );
+    expect(admission).toMatchObject({ outcome: 'queued' });
+    try {
+      const page = await call(port, '/dashboard/', { headers: signedIn });
+      expect(page.body).toContain('held (environment) by carol: release freeze');
+      expect(page.body).toContain('queued: deploy the next version by dave (#12)');
+    } finally {
+      await ledger.forceReleaseLock('acme/shop:env:production');
+    }
+  });
+
+  it('shows each release track’s version and what is due, by the track rules', async () => {
+    const page = await call(port, '/dashboard/', { headers: signedIn });
+    const tracks = /data-panel="tracks">([\s\S]*?)<\/section><\/div><\/section>/.exec(page.body)?.[1] ?? '';
+    expect(tracks).toMatch(/<td>canary<\/td>\s*<td>production\[1\]<\/td>\s*<td>1\.0\.2<\/td>/);
+    expect(tracks).toContain('1.0.2 canary → stable');
   });
 
   it('escapes every value from the ledger and the host', async () => {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { resolveTracks } from '../../config/resolve.ts';
 import { type ActionResult, createDashboardHandler, type DashboardActions } from '../../dashboard/host.ts';
 import { localAuth } from '../../dashboard/local-auth.ts';
 import type { CommitView } from '../../dashboard/panels/panel.ts';
@@ -15,6 +16,7 @@ import { type CommonOptions, configDir, loadProject, openProjectLedger, type Pro
 import { type Runtime, UsageError } from '../runtime.ts';
 import { deployCommand } from './deploy.ts';
 import { rollbackCommand } from './rollback.ts';
+import { environmentTargets } from './tracks.ts';
 
 const git = promisify(execFile);
 
@@ -58,6 +60,10 @@ export async function dashboardCommand(options: DashboardCommandOptions, runtime
     commits:
       project && config
         ? (service) => (service === config.service ? recentCommits(project.dir) : Promise.resolve([]))
+        : undefined,
+    tracks: async (service) =>
+      project && service === project.loaded.config.service
+        ? { tracks: resolveTracks(project.loaded.config), environmentTargets: environmentTargets(project) }
         : undefined,
     onError: (error) =>
       runtime.stderr.write(`tranche dashboard: ${error instanceof Error ? error.message : String(error)}\n`),

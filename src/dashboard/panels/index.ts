@@ -6,6 +6,7 @@ import { completedPanel } from './completed.ts';
 import { environmentsPanel } from './environments.ts';
 import type { Panel } from './panel.ts';
 import { timingPanel } from './timing.ts';
+import { tracksPanel } from './tracks.ts';
 import { verdictsPanel } from './verdicts.ts';
 
 export const PANELS: readonly Panel[] = [
@@ -14,6 +15,7 @@ export const PANELS: readonly Panel[] = [
   commitsPanel,
   completedPanel,
   verdictsPanel,
+  tracksPanel,
   timingPanel,
   actionsPanel,
 ];

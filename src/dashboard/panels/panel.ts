@@ -3,6 +3,7 @@
  * pushed to the browser whenever the ledger changes. A new panel is one file exporting a Panel
  * and one line in panels/index.ts.
  */
+import type { TrackSpec } from '../../engine/tracks.ts';
 import type { Html } from '../html.ts';
 import type { DashboardLedger } from '../read-model.ts';
 
@@ -20,6 +21,13 @@ export interface CommitView {
   at: number;
 }
 
+/** A service's release tracks as its config declares them. */
+export interface ServiceTracks {
+  tracks: TrackSpec[];
+  /** Each environment's targets (see release/track-state.ts memberHealth). */
+  environmentTargets?: ReadonlyMap<string, readonly string[]> | undefined;
+}
+
 export interface PanelContext {
   ledger: DashboardLedger;
   viewer: PanelViewer;
@@ -32,6 +40,8 @@ export interface PanelContext {
   readable: ReadonlySet<string>;
   /** The host's recent commits of a service; absent when the host knows none. */
   commits?: ((service: string) => Promise<CommitView[]>) | undefined;
+  /** The host's release tracks of a service; absent when the host knows none. */
+  tracks?: ((service: string) => Promise<ServiceTracks | undefined>) | undefined;
 }
 
 export interface Panel {
