@@ -5,12 +5,14 @@
  * lets them in the repository the bot acts for the service in, with its `bot.deployers`.
  * GitHub's answers (an installation, a person's role on a repository, a repository's tranche.yml)
  * are kept a minute (kept-answers.ts), as are the recent commits of the repository a service's
- * deploys run in, which the page lists with a deploy button per environment.
+ * deploys run in, which the page lists with a deploy button per environment, and the release
+ * tracks its tranche.yml declares.
  */
 import type { Probot } from 'probot';
+import { resolveTracks } from '../../src/config/resolve.ts';
 import type { DashboardAction } from '../../src/dashboard/host.ts';
-import type { CommitView } from '../../src/dashboard/panels/panel.ts';
-import type { BotDeps } from '../bot-scope.ts';
+import type { CommitView, ServiceTracks } from '../../src/dashboard/panels/panel.ts';
+import { type BotDeps, loadedConfig } from '../bot-scope.ts';
 import { changeRefusal, type RequesterRole } from '../decide/may-change.ts';
 import type { RepoScope } from '../github/bot-octokit.ts';
 import { requesterRole } from '../github/requester.ts';
@@ -30,6 +32,8 @@ export interface DashboardAccess {
   ): Promise<string | null>;
   /** The newest commits on the default branch of the repository the service's deploys run in. */
   recentCommits(service: string): Promise<CommitView[]>;
+  /** The release tracks that repository's tranche.yml declares; undefined without one. */
+  serviceTracks(service: string): Promise<ServiceTracks | undefined>;
 }
 
 /** How many commits the page lists per service. */
@@ -60,6 +64,11 @@ export function dashboardAccess(app: Probot, deps: BotDeps): DashboardAccess {
         return `${scope.fullName}'s ${config.loaded.file} names ${config.loaded.config.service}, not ${service}`;
       const refusal = changeRefusal(action, await roleOf(scope, login), undefined, scope.settings.deployers);
       return refusal?.message ?? null;
+    },
+    async serviceTracks(service) {
+      const scope = await settingsOf(service);
+      const loaded = scope && loadedConfig(scope);
+      return loaded?.config.service === service ? { tracks: resolveTracks(loaded.config) } : undefined;
     },
     recentCommits: (service) =>
       remembered(['commits', service], async () => {

@@ -64,6 +64,7 @@ export function botDashboard(app: Probot, deps: BotDeps, settings: DashboardSett
     host: 'bot',
     origin: settings.publicOrigin,
     commits: (service) => access.recentCommits(service),
+    tracks: (service) => access.serviceTracks(service),
     now: deps.now,
     onError: (error) => app.log.error(`${DASHBOARD_PATH}: ${(error as Error).message}`),
   });

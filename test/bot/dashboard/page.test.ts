@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../bot/dashboard/session.ts';
 import { cookieKey, signedValue } from '../../../bot/dashboard/signed-cookie.ts';
+import { TRANCHE_YML } from '../harness/github-mock.ts';
 import { type Browser, D, F, recentCommits, useDashboardBot } from './dashboard-bot.ts';
 
 const ROLLBACK = { service: 'shop', environment: 'production' };
@@ -17,9 +18,9 @@ describe('the bot’s dashboard page, signed in with GitHub', () => {
   }
 
   /** Signs in and opens the page, GitHub asked what `login` may see and do there (the installation token is the webhooks'). */
-  async function openPage(browser: Browser, login: string, role: string): Promise<string> {
+  async function openPage(browser: Browser, login: string, role: string, yaml?: string): Promise<string> {
     await browser.signIn(login);
-    t.github.installation().permission(login, role).config();
+    t.github.installation().permission(login, role).config(yaml);
     recentCommits(t.github);
     const page = await browser.get('/dashboard');
     expect(page.status).toBe(200);
@@ -113,6 +114,15 @@ describe('the bot’s dashboard page, signed in with GitHub', () => {
         payload: { tranche: expect.objectContaining({ version: '3', rollback: false, requestedBy: 'wes' }) },
       }),
     ]);
+  });
+
+  it('shows the release tracks the repository’s tranche.yml declares', async () => {
+    const yaml = `${TRANCHE_YML}tracks:\n  - { name: canary, environments: [eu], bake: 4h }\n  - { name: stable, environments: [production] }\n`;
+    const html = await openPage(t.bot.browser(), 'rita', 'read', yaml);
+    t.github.done();
+    const tracks = html.slice(html.indexOf('<section id="tracks">'));
+    expect(tracks).toContain('<table class="tracks">');
+    expect(tracks).toMatch(/<td>canary<\/td>[\s\S]*<td>stable<\/td>/);
   });
 
   it('changes nothing for a writer’s request without the CSRF token, with a wrong one, or from another site', async () => {
