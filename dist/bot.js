@@ -70627,319 +70627,39 @@ function messageOf(error62) {
   return error62 instanceof Error ? error62.message : String(error62);
 }
 
-// bot/commands/registry.ts
-var COMMAND_NAMES = [
-  "deploy",
-  "noop",
-  "rollback",
-  "lock",
-  "unlock",
-  "promote",
-  "hold",
-  "unhold",
-  "mark-bad",
-  "mark-good",
-  "status",
-  "help"
-];
-var COMMANDS = {
-  deploy: {
-    name: "deploy",
-    usage: "deploy [to] <environment> [version]",
-    summary: "Deploys this pull request's head commit as the next version, or a known version; queued while the environment is locked or busy.",
-    changes: true,
-    onIssues: false
-  },
-  noop: {
-    name: "noop",
-    usage: "noop <environment>",
-    summary: "Shows the plan of a deploy (components, batches, bake) and deploys nothing.",
-    changes: false,
-    onIssues: false
-  },
-  rollback: {
-    name: "rollback",
-    usage: "rollback <environment> [to <version>]",
-    summary: "Puts the last good version before the live one (or the named known version) back on every target at once.",
-    changes: true,
-    onIssues: false
-  },
-  lock: {
-    name: "lock",
-    usage: "lock <environment>|--global [--once] [reason]",
-    summary: "Locks the environment (or, with --global, every environment) until /unlock; others' deploys wait in the queue. --once: only until your next deploy there finishes.",
-    changes: true,
-    onIssues: false
-  },
-  unlock: {
-    name: "unlock",
-    usage: "unlock <environment>|--global",
-    summary: "Frees the lock, whoever holds it; what waited for it starts.",
-    changes: true,
-    onIssues: false
-  },
-  promote: {
-    name: "promote",
-    usage: "promote <version> [to <track>]",
-    summary: "Promotes a version to the next release track (or the one named) now, without waiting for the bake; never past a hold or a bad verdict.",
-    changes: true,
-    onIssues: true
-  },
-  hold: {
-    name: "hold",
-    usage: "hold <track> [reason]",
-    summary: "Puts a release track on hold: nothing is promoted into or out of it until /unhold.",
-    changes: true,
-    onIssues: true
-  },
-  unhold: {
-    name: "unhold",
-    usage: "unhold <track>",
-    summary: "Lifts a track's hold, whoever set it; a promotion that is due goes ahead.",
-    changes: true,
-    onIssues: true
-  },
-  "mark-bad": {
-    name: "mark-bad",
-    usage: "mark-bad <version> [reason]",
-    summary: "Marks a version bad everywhere: deploys and promotions of it are refused, and it is rolled back per verdict.rollback.",
-    changes: true,
-    onIssues: true
-  },
-  "mark-good": {
-    name: "mark-good",
-    usage: "mark-good <version> [reason]",
-    summary: "Marks a version good, overriding a bad verdict: it may be deployed and promoted again.",
-    changes: true,
-    onIssues: true
-  },
-  status: {
-    name: "status",
-    usage: "status [environment]",
-    summary: "Per environment: the live version, its commit, who deployed it and when, locks, and the queue; which version is on which release track and when the next promotion is due.",
-    changes: false,
-    onIssues: true
-  },
-  help: {
-    name: "help",
-    usage: "help [command]",
-    summary: "This list, or one command in detail.",
-    changes: false,
-    onIssues: true
+// src/config/errors.ts
+var ConfigError = class extends Error {
+  issues;
+  constructor(issues) {
+    super(issues.map(formatIssue).join("\n"));
+    this.name = "ConfigError";
+    this.issues = issues;
   }
 };
-var ISSUE_COMMANDS = new Set(
-  COMMAND_NAMES.filter((n) => COMMANDS[n].onIssues)
-);
-function isCommandName(name) {
-  return COMMAND_NAMES.includes(name);
+var UnknownEnvironmentError = class extends Error {
+  environment;
+  known;
+  constructor(environment2, known) {
+    super(`environment '${environment2}' is not defined; known environments: ${known.join(", ") || "(none)"}`);
+    this.name = "UnknownEnvironmentError";
+    this.environment = environment2;
+    this.known = known;
+  }
+};
+var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+function formatPath(path8) {
+  let text2 = "";
+  for (const segment of path8) {
+    if (typeof segment === "number") text2 += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
+    else text2 += `[${JSON.stringify(segment)}]`;
+  }
+  return text2;
 }
-
-// bot/decide/may-change.ts
-var DEPLOYING = /* @__PURE__ */ new Set(["deploy", "rollback"]);
-function changeRefusal(command, requester, pullRequest, deployers) {
-  if (!COMMANDS[command].changes) return null;
-  const roles = [requester.roleName, requester.permission].filter((r) => r !== null);
-  if (!roles.some((role) => deployers.includes(role))) {
-    return {
-      reason: "role",
-      message: `@${requester.login} may not ${command} here: that needs one of the roles ${deployers.join(", ")} on this repository (yours: ${requester.roleName ?? requester.permission})`
-    };
-  }
-  if (DEPLOYING.has(command) && pullRequest?.fromFork) {
-    return {
-      reason: "fork",
-      message: `pull request #${pullRequest.number} comes from a fork: the bot does not ${command} from forks; push the branch to this repository to deploy it`
-    };
-  }
-  return null;
-}
-
-// src/github/client.ts
-function httpStatus(error62) {
-  const status2 = error62?.status;
-  return typeof status2 === "number" ? status2 : void 0;
-}
-function outcomeUnknown(error62) {
-  const status2 = httpStatus(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-function redactedMessage(error62) {
-  const text2 = error62 instanceof Error ? error62.message : String(error62);
-  return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
-}
-var NO_RETRY = { request: { retries: 0 } };
-
-// bot/github/requester.ts
-async function requesterRole(scope, login2) {
-  try {
-    const { data } = await scope.octokit.rest.repos.getCollaboratorPermissionLevel({
-      owner: scope.owner,
-      repo: scope.repo,
-      username: login2
-    });
-    return { login: login2, permission: data.permission, roleName: data.role_name ?? null };
-  } catch (error62) {
-    if (httpStatus(error62) === 404) return { login: login2, permission: "none", roleName: null };
-    throw error62;
-  }
-}
-async function pullRequestFacts(scope, number4) {
-  const { data } = await scope.octokit.rest.pulls.get({
-    owner: scope.owner,
-    repo: scope.repo,
-    pull_number: number4
-  });
-  return {
-    number: number4,
-    headSha: data.head.sha,
-    fromFork: data.head.repo?.full_name !== data.base.repo.full_name
-  };
-}
-
-// node_modules/leven/index.js
-var array2 = [];
-var characterCodeCache = [];
-function leven(first, second, options2) {
-  if (first === second) {
-    return 0;
-  }
-  const maxDistance = options2?.maxDistance;
-  const swap = first;
-  if (first.length > second.length) {
-    first = second;
-    second = swap;
-  }
-  let firstLength = first.length;
-  let secondLength = second.length;
-  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
-    firstLength--;
-    secondLength--;
-  }
-  let start = 0;
-  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
-    start++;
-  }
-  firstLength -= start;
-  secondLength -= start;
-  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
-    return maxDistance;
-  }
-  if (firstLength === 0) {
-    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
-  }
-  let bCharacterCode;
-  let result;
-  let temporary;
-  let temporary2;
-  let index = 0;
-  let index2 = 0;
-  while (index < firstLength) {
-    characterCodeCache[index] = first.charCodeAt(start + index);
-    array2[index] = ++index;
-  }
-  while (index2 < secondLength) {
-    bCharacterCode = second.charCodeAt(start + index2);
-    temporary = index2++;
-    result = index2;
-    for (index = 0; index < firstLength; index++) {
-      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
-      temporary = array2[index];
-      result = array2[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
-    }
-    if (maxDistance !== void 0) {
-      let rowMinimum = result;
-      for (index = 0; index < firstLength; index++) {
-        if (array2[index] < rowMinimum) {
-          rowMinimum = array2[index];
-        }
-      }
-      if (rowMinimum > maxDistance) {
-        return maxDistance;
-      }
-    }
-  }
-  array2.length = firstLength;
-  characterCodeCache.length = firstLength;
-  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
-}
-function closestMatch(target, candidates, options2) {
-  if (!Array.isArray(candidates) || candidates.length === 0) {
-    return void 0;
-  }
-  const userMax = options2?.maxDistance;
-  const targetLength = target.length;
-  for (const candidate of candidates) {
-    if (candidate === target) {
-      return candidate;
-    }
-  }
-  if (userMax === 0) {
-    return void 0;
-  }
-  let best;
-  let bestDist = Number.POSITIVE_INFINITY;
-  const seen = /* @__PURE__ */ new Set();
-  for (const candidate of candidates) {
-    if (seen.has(candidate)) {
-      continue;
-    }
-    seen.add(candidate);
-    const lengthDiff = Math.abs(candidate.length - targetLength);
-    if (lengthDiff >= bestDist) {
-      continue;
-    }
-    if (userMax !== void 0 && lengthDiff > userMax) {
-      continue;
-    }
-    const cap = Number.isFinite(bestDist) ? userMax === void 0 ? bestDist : Math.min(bestDist, userMax) : userMax;
-    const distance = cap === void 0 ? leven(target, candidate) : leven(target, candidate, { maxDistance: cap });
-    if (userMax !== void 0 && distance > userMax) {
-      continue;
-    }
-    let actualD = distance;
-    if (cap !== void 0 && distance === cap && cap === userMax) {
-      actualD = leven(target, candidate);
-    }
-    if (actualD < bestDist) {
-      bestDist = actualD;
-      best = candidate;
-      if (bestDist === 0) {
-        break;
-      }
-    }
-  }
-  if (userMax !== void 0 && bestDist > userMax) {
-    return void 0;
-  }
-  return best;
-}
-
-// bot/handlers/environment-check.ts
-function configFor(scope, environment2) {
-  const { config: config3 } = scope;
-  if (config3.state === "missing") {
-    return { ok: false, problem: `this repository has no ${config3.path} on its default branch` };
-  }
-  if (config3.state === "invalid") {
-    return {
-      ok: false,
-      problem: `${config3.path} on the default branch is not valid:
-
-\`\`\`
-${config3.message}
-\`\`\``
-    };
-  }
-  if (environment2 === void 0) return { ok: true, loaded: config3.loaded };
-  const names2 = Object.keys(config3.loaded.config.environments);
-  if (names2.includes(environment2)) return { ok: true, loaded: config3.loaded };
-  const guess = closestMatch(environment2, names2, { maxDistance: 3 });
-  const hint = guess ? `did you mean \`${guess}\`? ` : "";
-  return {
-    ok: false,
-    problem: `there is no environment \`${environment2}\` in ${config3.loaded.file}; ${hint}the environments are ${names2.map((n) => `\`${n}\``).join(", ")}`
-  };
+function formatIssue(issue2) {
+  const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
+  const path8 = formatPath(issue2.path);
+  return `${issue2.file}${position}${path8 === "" ? "" : ` ${path8}`}: ${issue2.message}`;
 }
 
 // src/engine/categories.ts
@@ -71096,6 +70816,282 @@ function declaredValueReport(targets, spec) {
   return { missing, undeclared, unlabelled };
 }
 
+// src/config/fleet-checks.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config3, ctx) {
+  if (isRecord(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path8, ctx) {
+  if (!isRecord(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path8, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config3, ctx) {
+  if (!isRecord(config3) || !isRecord(config3.requires) || typeof config3.service !== "string") return;
+  if (!Object.hasOwn(config3.requires, config3.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config3.service],
+    message: `a service cannot require itself (${config3.service}); list the services it depends on`
+  });
+}
+function trackIssues(config3, ctx) {
+  if (!isRecord(config3) || !Array.isArray(config3.tracks)) return;
+  const environments = isRecord(config3.environments) ? config3.environments : {};
+  config3.tracks.forEach((track2, index) => {
+    if (!isRecord(track2)) return;
+    if (index === 0 && track2.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track2.environments === void 0 && track2.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track2.environments)) return;
+    track2.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path8 = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `no target of ${name} carries ${selectorText(track2.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment2, selector) {
+  const components = isRecord(environment2) ? environment2.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component2) => isRecord(component2) && Array.isArray(component2.targets) && component2.targets.some((target) => {
+      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
+      );
+    })
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config3) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config3.tracks ?? []).map((track2) => {
+    const chosen = chooseEnvironments(config3, track2, earlier);
+    for (const environment2 of chosen.environments) earlier.add(environment2);
+    return chosen;
+  });
+}
+function chooseEnvironments(config3, track2, earlier) {
+  const listed2 = track2.environments;
+  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track2.categories.labels],
+    coverage: track2.categories.coverage,
+    values: track2.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
+    (environment2) => track2.targets === void 0 || matchingTargets(config3, environment2, track2.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
+    return { track: track2.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track2.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config3, ctx) {
+  trackEnvironments(config3).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config3, environment2) {
+  return { ...environmentOf(config3, environment2)?.labels ?? {} };
+}
+function matchingTargets(config3, environment2, selector) {
+  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => c.targets).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function environmentOf(config3, environment2) {
+  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+}
+
+// src/config/resolve.ts
+function resolveEnvironment(config3, environment2) {
+  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
+  return {
+    service: config3.service,
+    versionTemplate: config3.version,
+    labels: { ...settings.labels },
+    onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
+    components: settings.components.map((component2) => ({
+      ...resolveComponent(component2, config3.checks),
+      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
+    }))
+  };
+}
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+function resolveConstraints(config3) {
+  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config3.requires ?? {} } };
+  if (config3.migrations) {
+    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
+  }
+  return constraints;
+}
+function resolveTracks(config3) {
+  const chosen = trackEnvironments(config3);
+  return (config3.tracks ?? []).map((track2, index) => {
+    const { environments, selection } = chosen[index];
+    const selector = track2.targets;
+    return {
+      name: track2.name,
+      bakeMs: track2.bake,
+      promote: index === 0 ? "auto" : track2.promote ?? "auto",
+      members: environments.map(
+        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
+      ),
+      ...selection ? { categories: selection } : {}
+    };
+  });
+}
+function resolveVerdictSettings(config3) {
+  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
+  return { alpha, minSamples, minEffect, strata, rollback };
+}
+function resolveComponent(component2, checks) {
+  return {
+    name: component2.name,
+    targets: component2.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
+    deploy: component2.deploy,
+    rollback: component2.rollback,
+    timeoutMs: component2.timeout,
+    rollout: resolveRollout(component2.rollout),
+    checks: component2.checks.map((name) => resolveCheck(name, checks))
+  };
+}
+function resolveRollout(rollout) {
+  return {
+    first: rollout.first,
+    growth: rollout.growth,
+    maxBatch: rollout.maxBatch,
+    parallel: rollout.parallel,
+    bakeMs: rollout.bake,
+    checkIntervalMs: rollout.checkEvery,
+    rollbackParallel: rollout.rollbackParallel
+  };
+}
+function resolveCheck(name, checks) {
+  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
+  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+  if ("http" in check2) {
+    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
+    const auth8 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
+  }
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  const { command, max, min, unit, timeout } = check2;
+  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+}
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
+}
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    observes: "batch",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
+}
+
 // src/engine/constraints.ts
 var import_semver = __toESM(require_semver2(), 1);
 function unmetConstraints(check2) {
@@ -71228,12 +71224,12 @@ function parseText(text2) {
 }
 
 // src/config/cross-checks.ts
-function isRecord(value) {
+function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function nameOf(item) {
   if (typeof item === "string") return item;
-  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
+  return isRecord2(item) && typeof item.name === "string" ? item.name : void 0;
 }
 function duplicateNameIssues(kind) {
   return (items, ctx) => {
@@ -71254,14 +71250,14 @@ function duplicateNameIssues(kind) {
   };
 }
 function checkReferenceIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.environments)) return;
-  const defined = isRecord(config3.checks) ? config3.checks : {};
+  if (!isRecord2(config3) || !isRecord2(config3.environments)) return;
+  const defined = isRecord2(config3.checks) ? config3.checks : {};
   for (const [environment2, settings] of Object.entries(config3.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
+    const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component2, index) => {
       const path8 = ["environments", environment2, "components", index, "checks"];
-      reportUndefinedChecks(isRecord(component2) ? component2.checks : void 0, defined, path8, ctx);
+      reportUndefinedChecks(isRecord2(component2) ? component2.checks : void 0, defined, path8, ctx);
     });
   }
 }
@@ -71277,18 +71273,18 @@ function reportUndefinedChecks(references, defined, path8, ctx) {
   });
 }
 function analysisBakeIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.environments) || !isRecord(config3.checks)) return;
+  if (!isRecord2(config3) || !isRecord2(config3.environments) || !isRecord2(config3.checks)) return;
   const checks = config3.checks;
   for (const [environment2, settings] of Object.entries(config3.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
+    const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component2, index) => {
-      if (!isRecord(component2) || !Array.isArray(component2.checks)) return;
-      const rollout = isRecord(component2.rollout) ? component2.rollout : {};
+      if (!isRecord2(component2) || !Array.isArray(component2.checks)) return;
+      const rollout = isRecord2(component2.rollout) ? component2.rollout : {};
       if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
       component2.checks.forEach((reference, at) => {
         const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
-        if (!isRecord(check2) || !("analysis" in check2)) return;
+        if (!isRecord2(check2) || !("analysis" in check2)) return;
         ctx.addIssue({
           code: "custom",
           path: ["environments", environment2, "components", index, "checks", at],
@@ -71321,94 +71317,6 @@ function urlTemplateProblem(template) {
   const url2 = URL.canParse(sample) ? new URL(sample) : void 0;
   if (url2?.protocol !== "https:" && url2?.protocol !== "http:") return "expected an http:// or https:// URL";
   return void 0;
-}
-
-// src/config/fleet-checks.ts
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config3, ctx) {
-  if (isRecord2(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path8, ctx) {
-  if (!isRecord2(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord2(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path8, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config3, ctx) {
-  if (!isRecord2(config3) || !isRecord2(config3.requires) || typeof config3.service !== "string") return;
-  if (!Object.hasOwn(config3.requires, config3.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config3.service],
-    message: `a service cannot require itself (${config3.service}); list the services it depends on`
-  });
-}
-function trackIssues(config3, ctx) {
-  if (!isRecord2(config3) || !Array.isArray(config3.tracks)) return;
-  const environments = isRecord2(config3.environments) ? config3.environments : {};
-  config3.tracks.forEach((track2, index) => {
-    if (!isRecord2(track2)) return;
-    if (index === 0 && track2.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
-    }
-    if (track2.environments === void 0 && track2.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
-    }
-    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track2.environments)) return;
-    track2.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path8 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord2(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `no target of ${name} carries ${selectorText(track2.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment2, selector) {
-  const components = isRecord2(environment2) ? environment2.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component2) => isRecord2(component2) && Array.isArray(component2.targets) && component2.targets.some((target) => {
-      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
-      );
-    })
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
 }
 
 // src/config/schema.ts
@@ -71837,39 +71745,319 @@ function deploymentLogger(log) {
   return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
 }
 
-// src/config/errors.ts
-var ConfigError = class extends Error {
-  issues;
-  constructor(issues) {
-    super(issues.map(formatIssue).join("\n"));
-    this.name = "ConfigError";
-    this.issues = issues;
+// bot/commands/registry.ts
+var COMMAND_NAMES = [
+  "deploy",
+  "noop",
+  "rollback",
+  "lock",
+  "unlock",
+  "promote",
+  "hold",
+  "unhold",
+  "mark-bad",
+  "mark-good",
+  "status",
+  "help"
+];
+var COMMANDS = {
+  deploy: {
+    name: "deploy",
+    usage: "deploy [to] <environment> [version]",
+    summary: "Deploys this pull request's head commit as the next version, or a known version; queued while the environment is locked or busy.",
+    changes: true,
+    onIssues: false
+  },
+  noop: {
+    name: "noop",
+    usage: "noop <environment>",
+    summary: "Shows the plan of a deploy (components, batches, bake) and deploys nothing.",
+    changes: false,
+    onIssues: false
+  },
+  rollback: {
+    name: "rollback",
+    usage: "rollback <environment> [to <version>]",
+    summary: "Puts the last good version before the live one (or the named known version) back on every target at once.",
+    changes: true,
+    onIssues: false
+  },
+  lock: {
+    name: "lock",
+    usage: "lock <environment>|--global [--once] [reason]",
+    summary: "Locks the environment (or, with --global, every environment) until /unlock; others' deploys wait in the queue. --once: only until your next deploy there finishes.",
+    changes: true,
+    onIssues: false
+  },
+  unlock: {
+    name: "unlock",
+    usage: "unlock <environment>|--global",
+    summary: "Frees the lock, whoever holds it; what waited for it starts.",
+    changes: true,
+    onIssues: false
+  },
+  promote: {
+    name: "promote",
+    usage: "promote <version> [to <track>]",
+    summary: "Promotes a version to the next release track (or the one named) now, without waiting for the bake; never past a hold or a bad verdict.",
+    changes: true,
+    onIssues: true
+  },
+  hold: {
+    name: "hold",
+    usage: "hold <track> [reason]",
+    summary: "Puts a release track on hold: nothing is promoted into or out of it until /unhold.",
+    changes: true,
+    onIssues: true
+  },
+  unhold: {
+    name: "unhold",
+    usage: "unhold <track>",
+    summary: "Lifts a track's hold, whoever set it; a promotion that is due goes ahead.",
+    changes: true,
+    onIssues: true
+  },
+  "mark-bad": {
+    name: "mark-bad",
+    usage: "mark-bad <version> [reason]",
+    summary: "Marks a version bad everywhere: deploys and promotions of it are refused, and it is rolled back per verdict.rollback.",
+    changes: true,
+    onIssues: true
+  },
+  "mark-good": {
+    name: "mark-good",
+    usage: "mark-good <version> [reason]",
+    summary: "Marks a version good, overriding a bad verdict: it may be deployed and promoted again.",
+    changes: true,
+    onIssues: true
+  },
+  status: {
+    name: "status",
+    usage: "status [environment]",
+    summary: "Per environment: the live version, its commit, who deployed it and when, locks, and the queue; which version is on which release track and when the next promotion is due.",
+    changes: false,
+    onIssues: true
+  },
+  help: {
+    name: "help",
+    usage: "help [command]",
+    summary: "This list, or one command in detail.",
+    changes: false,
+    onIssues: true
   }
 };
-var UnknownEnvironmentError = class extends Error {
-  environment;
-  known;
-  constructor(environment2, known) {
-    super(`environment '${environment2}' is not defined; known environments: ${known.join(", ") || "(none)"}`);
-    this.name = "UnknownEnvironmentError";
-    this.environment = environment2;
-    this.known = known;
-  }
-};
-var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
-function formatPath(path8) {
-  let text2 = "";
-  for (const segment of path8) {
-    if (typeof segment === "number") text2 += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
-    else text2 += `[${JSON.stringify(segment)}]`;
-  }
-  return text2;
+var ISSUE_COMMANDS = new Set(
+  COMMAND_NAMES.filter((n) => COMMANDS[n].onIssues)
+);
+function isCommandName(name) {
+  return COMMAND_NAMES.includes(name);
 }
-function formatIssue(issue2) {
-  const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
-  const path8 = formatPath(issue2.path);
-  return `${issue2.file}${position}${path8 === "" ? "" : ` ${path8}`}: ${issue2.message}`;
+
+// bot/decide/may-change.ts
+var DEPLOYING = /* @__PURE__ */ new Set(["deploy", "rollback"]);
+function changeRefusal(command, requester, pullRequest, deployers) {
+  if (!COMMANDS[command].changes) return null;
+  const roles = [requester.roleName, requester.permission].filter((r) => r !== null);
+  if (!roles.some((role) => deployers.includes(role))) {
+    return {
+      reason: "role",
+      message: `@${requester.login} may not ${command} here: that needs one of the roles ${deployers.join(", ")} on this repository (yours: ${requester.roleName ?? requester.permission})`
+    };
+  }
+  if (DEPLOYING.has(command) && pullRequest?.fromFork) {
+    return {
+      reason: "fork",
+      message: `pull request #${pullRequest.number} comes from a fork: the bot does not ${command} from forks; push the branch to this repository to deploy it`
+    };
+  }
+  return null;
+}
+
+// src/github/client.ts
+function httpStatus(error62) {
+  const status2 = error62?.status;
+  return typeof status2 === "number" ? status2 : void 0;
+}
+function outcomeUnknown(error62) {
+  const status2 = httpStatus(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+function redactedMessage(error62) {
+  const text2 = error62 instanceof Error ? error62.message : String(error62);
+  return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+}
+var NO_RETRY = { request: { retries: 0 } };
+
+// bot/github/requester.ts
+async function requesterRole(scope, login2) {
+  try {
+    const { data } = await scope.octokit.rest.repos.getCollaboratorPermissionLevel({
+      owner: scope.owner,
+      repo: scope.repo,
+      username: login2
+    });
+    return { login: login2, permission: data.permission, roleName: data.role_name ?? null };
+  } catch (error62) {
+    if (httpStatus(error62) === 404) return { login: login2, permission: "none", roleName: null };
+    throw error62;
+  }
+}
+async function pullRequestFacts(scope, number4) {
+  const { data } = await scope.octokit.rest.pulls.get({
+    owner: scope.owner,
+    repo: scope.repo,
+    pull_number: number4
+  });
+  return {
+    number: number4,
+    headSha: data.head.sha,
+    fromFork: data.head.repo?.full_name !== data.base.repo.full_name
+  };
+}
+
+// node_modules/leven/index.js
+var array2 = [];
+var characterCodeCache = [];
+function leven(first, second, options2) {
+  if (first === second) {
+    return 0;
+  }
+  const maxDistance = options2?.maxDistance;
+  const swap = first;
+  if (first.length > second.length) {
+    first = second;
+    second = swap;
+  }
+  let firstLength = first.length;
+  let secondLength = second.length;
+  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
+    firstLength--;
+    secondLength--;
+  }
+  let start = 0;
+  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
+    start++;
+  }
+  firstLength -= start;
+  secondLength -= start;
+  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
+    return maxDistance;
+  }
+  if (firstLength === 0) {
+    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
+  }
+  let bCharacterCode;
+  let result;
+  let temporary;
+  let temporary2;
+  let index = 0;
+  let index2 = 0;
+  while (index < firstLength) {
+    characterCodeCache[index] = first.charCodeAt(start + index);
+    array2[index] = ++index;
+  }
+  while (index2 < secondLength) {
+    bCharacterCode = second.charCodeAt(start + index2);
+    temporary = index2++;
+    result = index2;
+    for (index = 0; index < firstLength; index++) {
+      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
+      temporary = array2[index];
+      result = array2[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
+    }
+    if (maxDistance !== void 0) {
+      let rowMinimum = result;
+      for (index = 0; index < firstLength; index++) {
+        if (array2[index] < rowMinimum) {
+          rowMinimum = array2[index];
+        }
+      }
+      if (rowMinimum > maxDistance) {
+        return maxDistance;
+      }
+    }
+  }
+  array2.length = firstLength;
+  characterCodeCache.length = firstLength;
+  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
+}
+function closestMatch(target, candidates, options2) {
+  if (!Array.isArray(candidates) || candidates.length === 0) {
+    return void 0;
+  }
+  const userMax = options2?.maxDistance;
+  const targetLength = target.length;
+  for (const candidate of candidates) {
+    if (candidate === target) {
+      return candidate;
+    }
+  }
+  if (userMax === 0) {
+    return void 0;
+  }
+  let best;
+  let bestDist = Number.POSITIVE_INFINITY;
+  const seen = /* @__PURE__ */ new Set();
+  for (const candidate of candidates) {
+    if (seen.has(candidate)) {
+      continue;
+    }
+    seen.add(candidate);
+    const lengthDiff = Math.abs(candidate.length - targetLength);
+    if (lengthDiff >= bestDist) {
+      continue;
+    }
+    if (userMax !== void 0 && lengthDiff > userMax) {
+      continue;
+    }
+    const cap = Number.isFinite(bestDist) ? userMax === void 0 ? bestDist : Math.min(bestDist, userMax) : userMax;
+    const distance = cap === void 0 ? leven(target, candidate) : leven(target, candidate, { maxDistance: cap });
+    if (userMax !== void 0 && distance > userMax) {
+      continue;
+    }
+    let actualD = distance;
+    if (cap !== void 0 && distance === cap && cap === userMax) {
+      actualD = leven(target, candidate);
+    }
+    if (actualD < bestDist) {
+      bestDist = actualD;
+      best = candidate;
+      if (bestDist === 0) {
+        break;
+      }
+    }
+  }
+  if (userMax !== void 0 && bestDist > userMax) {
+    return void 0;
+  }
+  return best;
+}
+
+// bot/handlers/environment-check.ts
+function configFor(scope, environment2) {
+  const { config: config3 } = scope;
+  if (config3.state === "missing") {
+    return { ok: false, problem: `this repository has no ${config3.path} on its default branch` };
+  }
+  if (config3.state === "invalid") {
+    return {
+      ok: false,
+      problem: `${config3.path} on the default branch is not valid:
+
+\`\`\`
+${config3.message}
+\`\`\``
+    };
+  }
+  if (environment2 === void 0) return { ok: true, loaded: config3.loaded };
+  const names2 = Object.keys(config3.loaded.config.environments);
+  if (names2.includes(environment2)) return { ok: true, loaded: config3.loaded };
+  const guess = closestMatch(environment2, names2, { maxDistance: 3 });
+  const hint = guess ? `did you mean \`${guess}\`? ` : "";
+  return {
+    ok: false,
+    problem: `there is no environment \`${environment2}\` in ${config3.loaded.file}; ${hint}the environments are ${names2.map((n) => `\`${n}\``).join(", ")}`
+  };
 }
 
 // src/config/load.ts
@@ -72243,194 +72431,6 @@ function componentHorizons(component2) {
   );
 }
 
-// src/config/track-environments.ts
-function trackEnvironments(config3) {
-  const earlier = /* @__PURE__ */ new Set();
-  return (config3.tracks ?? []).map((track2) => {
-    const chosen = chooseEnvironments(config3, track2, earlier);
-    for (const environment2 of chosen.environments) earlier.add(environment2);
-    return chosen;
-  });
-}
-function chooseEnvironments(config3, track2, earlier) {
-  const listed2 = track2.environments;
-  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
-  const spec = {
-    labels: [...track2.categories.labels],
-    coverage: track2.categories.coverage,
-    values: track2.categories.values
-  };
-  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
-    (environment2) => track2.targets === void 0 || matchingTargets(config3, environment2, track2.targets).length > 0
-  );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
-  if (items.length === 0) {
-    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
-    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
-    return { track: track2.name, environments: [], problem: `${none} ${why}` };
-  }
-  if (!hasCategoryLabels(items, spec)) {
-    return {
-      track: track2.name,
-      environments: [],
-      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
-    };
-  }
-  const selection = selectCanaries(items, spec);
-  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
-}
-function trackChoiceIssues(config3, ctx) {
-  trackEnvironments(config3).forEach((choice, index) => {
-    if (choice.problem === void 0) return;
-    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
-  });
-}
-function environmentLabels(config3, environment2) {
-  return { ...environmentOf(config3, environment2)?.labels ?? {} };
-}
-function matchingTargets(config3, environment2, selector) {
-  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => c.targets).filter(
-    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-  ).map((t) => t.name);
-  return [...new Set(targets)];
-}
-function environmentOf(config3, environment2) {
-  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-}
-
-// src/config/resolve.ts
-function resolveEnvironment(config3, environment2) {
-  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
-  return {
-    service: config3.service,
-    versionTemplate: config3.version,
-    labels: { ...settings.labels },
-    onFailure: settings.onFailure,
-    ...settings.url === void 0 ? {} : { url: settings.url },
-    components: settings.components.map((component2) => ({
-      ...resolveComponent(component2, config3.checks),
-      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
-    }))
-  };
-}
-function resolveCategories(categories) {
-  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
-}
-function resolveConstraints(config3) {
-  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
-  const constraints = { requires: { ...config3.requires ?? {} } };
-  if (config3.migrations) {
-    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
-  }
-  return constraints;
-}
-function resolveTracks(config3) {
-  const chosen = trackEnvironments(config3);
-  return (config3.tracks ?? []).map((track2, index) => {
-    const { environments, selection } = chosen[index];
-    const selector = track2.targets;
-    return {
-      name: track2.name,
-      bakeMs: track2.bake,
-      promote: index === 0 ? "auto" : track2.promote ?? "auto",
-      members: environments.map(
-        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
-      ),
-      ...selection ? { categories: selection } : {}
-    };
-  });
-}
-function resolveVerdictSettings(config3) {
-  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
-  return { alpha, minSamples, minEffect, strata, rollback };
-}
-function resolveComponent(component2, checks) {
-  return {
-    name: component2.name,
-    targets: component2.targets.map((target) => ({ name: target.name, labels: { ...target.labels } })),
-    deploy: component2.deploy,
-    rollback: component2.rollback,
-    timeoutMs: component2.timeout,
-    rollout: resolveRollout(component2.rollout),
-    checks: component2.checks.map((name) => resolveCheck(name, checks))
-  };
-}
-function resolveRollout(rollout) {
-  return {
-    first: rollout.first,
-    growth: rollout.growth,
-    maxBatch: rollout.maxBatch,
-    parallel: rollout.parallel,
-    bakeMs: rollout.bake,
-    checkIntervalMs: rollout.checkEvery,
-    rollbackParallel: rollout.rollbackParallel
-  };
-}
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
-  if ("http" in check2) {
-    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
-    const auth8 = requestAuth(check2.http);
-    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
-  }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
-  const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
-}
-function requestAuth(c) {
-  if (c.auth === void 0 && c.headers === void 0) return void 0;
-  return { ...c.auth, headers: c.headers };
-}
-function resolvePrometheus(name, c) {
-  return {
-    kind: "prometheus",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    query: c.query,
-    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
-    max: c.max,
-    min: c.min,
-    unit: c.unit,
-    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
-    timeoutMs: c.timeout
-  };
-}
-function resolveAnalysis(name, c) {
-  return {
-    kind: "analysis",
-    observes: "batch",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
-    alpha: c.alpha,
-    onInconclusive: c.onInconclusive,
-    failOn: c.failOn,
-    scrapeIntervalMs: c.scrapeInterval,
-    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
-    timeoutMs: c.timeout
-  };
-}
-function resolveSeries(c) {
-  return {
-    type: "series",
-    query: c.query,
-    stepMs: c.step,
-    direction: c.direction,
-    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
-      kind: "mann-whitney",
-      confidence: c.confidence,
-      tolerance: c.tolerance,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease
-    }
-  };
-}
-
 // src/config/analysis-issues.ts
 function analysisHorizonIssues(config3, ctx) {
   if (hasIssues(ctx)) return;
@@ -72686,6 +72686,11 @@ function dashboardAccess(app2, deps) {
         return `${scope.fullName}'s ${config3.loaded.file} names ${config3.loaded.config.service}, not ${service}`;
       const refusal = changeRefusal(action, await roleOf(scope, login2), void 0, scope.settings.deployers);
       return refusal?.message ?? null;
+    },
+    async serviceTracks(service) {
+      const scope = await settingsOf(service);
+      const loaded = scope && loadedConfig(scope);
+      return loaded?.config.service === service ? { tracks: resolveTracks(loaded.config) } : void 0;
     },
     recentCommits: (service) => remembered(["commits", service], async () => {
       const scope = await settingsOf(service);
@@ -74920,6 +74925,7 @@ function botDashboard(app2, deps, settings) {
     host: "bot",
     origin: settings.publicOrigin,
     commits: (service) => access.recentCommits(service),
+    tracks: (service) => access.serviceTracks(service),
     now: deps.now,
     onError: (error62) => app2.log.error(`${DASHBOARD_PATH}: ${error62.message}`)
   });
