@@ -1,12 +1,11 @@
 /**
- * What the bot's dashboard asks GitHub. What a signed-in person may see and do, asked of GitHub with the app's
- * installation token: they see a service when they can read one of the repositories that own it;
- * they may deploy or roll it back when the rule of /deploy and /rollback (decide/may-change.ts)
- * lets them in the repository the bot acts for the service in, with its `bot.deployers`.
- * GitHub's answers (an installation, a person's role on a repository, a repository's tranche.yml)
- * are kept a minute (kept-answers.ts), as are the recent commits of the repository a service's
- * deploys run in, which the page lists with a deploy button per environment, and the release
- * tracks its tranche.yml declares.
+ * What the bot's dashboard asks GitHub, with the app's installation token. A signed-in person sees
+ * a service when they can read one of the repositories that own it; they may deploy or roll it
+ * back when the rule of /deploy and /rollback (decide/may-change.ts) lets them in the repository
+ * the bot acts for the service in, with its `bot.deployers`. GitHub's answers (an installation, a
+ * person's role on a repository, a repository's tranche.yml) are kept a minute (kept-answers.ts),
+ * as are that repository's recent commits, which the page lists with a deploy button per
+ * environment; the release tracks come from the same tranche.yml.
  */
 import type { Probot } from 'probot';
 import { resolveTracks } from '../../src/config/resolve.ts';
