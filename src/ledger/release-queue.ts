@@ -306,10 +306,13 @@ async function advanceIn(
   now: number,
 ): Promise<QueueAdvance> {
   const expired = await expire(session, repo, now);
+  const queue = await rows(session, SELECT_QUEUED_RELEASES, [repo]);
+  // What runs matters only to a queue: most webhooks find none, and skip reading it.
+  if (queue.length === 0) return { expired, started: [] };
   const running = await rows(session, SELECT_ACTIVE_RELEASES, [repo]);
   const waiting = new Map<string, number>();
   const started: ReleaseRecord[] = [];
-  for (const queued of await rows(session, SELECT_QUEUED_RELEASES, [repo])) {
+  for (const queued of queue) {
     const blocker = admissionBlocker(queued, {
       locks: await heldLocks(session, repo, queued.environment, now),
       run: await heldRun(session, queued, now),
