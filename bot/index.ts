@@ -1,7 +1,8 @@
 /**
  * The Tranche bot, a Probot app: PR comment commands, locks and a release queue, a record of
  * every deployment, release tracks with promotion timers, fleet-wide verdicts from deployment
- * statuses, CI runs and jobs' reports (POST /tranche/outcomes), and a deployment protection rule.
+ * statuses, CI runs and jobs' reports (POST /tranche/outcomes), a deployment protection rule, and
+ * the deployment manager page at /dashboard for people signed in with GitHub (dashboard/).
  * `trancheBot` wires it to a ledger; the default export opens the ledger the CLI would
  * (TRANCHE_LEDGER, a postgres:// DATABASE_URL, else .tranche/ledger.db) for createNodeMiddleware
  * in any Node server (`npm run bot` is one). Not for Probot's `run`, whose server hands webhooks
@@ -15,6 +16,8 @@ import { ledgerLocation, openLedger } from '../src/ledger/open.ts';
 import type { Ledger } from '../src/ledger/types.ts';
 import { createNotifier } from '../src/notify/front-door.ts';
 import type { BotDeps } from './bot-scope.ts';
+import { type BotDashboard, botDashboard } from './dashboard/bot-dashboard.ts';
+import { type DashboardSettings, dashboardSettings } from './dashboard/settings.ts';
 import { DEFAULT_CONFIG_PATHS } from './github/read-config.ts';
 import { onCheckRun, onWorkflowRun } from './handlers/on-ci-run.ts';
 import { onComment } from './handlers/on-comment.ts';
@@ -52,13 +55,15 @@ export interface TrancheBotOptions {
    * bot's own environment); without it the bot sends no notifications.
    */
   env?: Record<string, string | undefined> | undefined;
+  /** The app's OAuth client and the cookies' secret; without them /dashboard is not mounted. */
+  dashboard?: DashboardSettings | undefined;
 }
 
 export interface TrancheBot {
   app: ApplicationFunction;
   /** Expires releases whose lease ran out and carries out due promotions (the timer's work). */
   sweep(): Promise<void>;
-  /** Stops the timer. */
+  /** Stops the timer and the dashboard's event streams. */
   stop(): void;
 }
 
@@ -72,6 +77,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   };
   let probot: Probot | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let dashboard: BotDashboard | undefined;
   const runSweep = async () => {
     if (probot) await sweep(probot, deps);
   };
@@ -90,6 +96,11 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
         app.log.info(
           `tranche bot: ${OUTCOMES_PATH} is off; set TRANCHE_OUTCOMES_SECRET to take jobs' outcomes`,
         );
+      if (options.dashboard) {
+        dashboard?.close();
+        dashboard = botDashboard(app, deps, options.dashboard);
+        appOptions.addHandler(dashboard);
+      }
       const every = options.sweepEveryMs ?? DEFAULT_SWEEP_MS;
       if (every > 0 && timer === undefined) {
         timer = setInterval(() => {
@@ -102,6 +113,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
     stop() {
       clearInterval(timer);
       timer = undefined;
+      dashboard?.close();
     },
   };
 }
@@ -124,11 +136,14 @@ const app: ApplicationFunction = async (probot, options) => {
   );
   const configPath = process.env.TRANCHE_CONFIG;
   const outcomesSecret = process.env.TRANCHE_OUTCOMES_SECRET;
+  const dashboard = dashboardSettings(process.env);
+  if (typeof dashboard === 'string') probot.log.info(`tranche bot: ${dashboard}`);
   await trancheBot({
     ledger,
     configPath: configPath ? configPath : undefined,
     outcomesSecret: outcomesSecret ? outcomesSecret : undefined,
     env: process.env,
+    dashboard: typeof dashboard === 'string' ? undefined : dashboard,
   }).app(probot, options);
 };
 

@@ -3,6 +3,7 @@
  * the installation's own client and tranche.yml from the default branch.
  */
 import type { Probot } from 'probot';
+import { httpStatus } from '../src/github/client.ts';
 import { type BotDeps, botSettings, type HandlerScope } from './bot-scope.ts';
 import type { BotOctokit } from './github/bot-octokit.ts';
 import { readConfig } from './github/read-config.ts';
@@ -30,4 +31,16 @@ export async function installationScope(
   };
   const config = await readConfig(base, deps.configPaths);
   return { ...base, config, settings: botSettings(config) };
+}
+
+/** The app's installation on `owner/repo`, asked of GitHub with the app's own token; undefined when not installed. */
+export async function installationIdOf(app: Probot, repository: string): Promise<number | undefined> {
+  const [owner = '', repo = ''] = repository.split('/');
+  try {
+    const { data } = await (await app.auth()).rest.apps.getRepoInstallation({ owner, repo });
+    return data.id;
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined;
+    throw error;
+  }
 }

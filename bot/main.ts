@@ -2,7 +2,8 @@
  * `npm run bot`, and dist/bot.js bundled from it, configured by Probot's standard environment
  * (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH, LOG_LEVEL, GHE_HOST;
  * PORT and HOST for where it listens) plus the ledger's (TRANCHE_LEDGER or DATABASE_URL),
- * TRANCHE_CONFIG and TRANCHE_OUTCOMES_SECRET.
+ * TRANCHE_CONFIG, TRANCHE_OUTCOMES_SECRET, and the dashboard's GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET,
+ * TRANCHE_BOT_URL and TRANCHE_DASHBOARD_SECRET (dashboard/settings.ts).
  *
  * With credentials, the bot runs in a Node HTTP server of its own around createNodeMiddleware,
  * not Probot's `run`: that one hands every request to Probot's webhook middleware before the

@@ -4995,10 +4995,10 @@ var require_end_of_stream = __commonJS({
     var isChildProcess = function(stream) {
       return stream.stdio && Array.isArray(stream.stdio) && stream.stdio.length === 3;
     };
-    var eos = function(stream, opts, callback) {
+    var eos = function(stream, opts, callback2) {
       if (typeof opts === "function") return eos(stream, null, opts);
       if (!opts) opts = {};
-      callback = once(callback || noop6);
+      callback2 = once(callback2 || noop6);
       var ws = stream._writableState;
       var rs = stream._readableState;
       var readable = opts.readable || opts.readable !== false && stream.readable;
@@ -5009,25 +5009,25 @@ var require_end_of_stream = __commonJS({
       };
       var onfinish = function() {
         writable = false;
-        if (!readable) callback.call(stream);
+        if (!readable) callback2.call(stream);
       };
       var onend = function() {
         readable = false;
-        if (!writable) callback.call(stream);
+        if (!writable) callback2.call(stream);
       };
       var onexit = function(exitCode) {
-        callback.call(stream, exitCode ? new Error("exited with error code: " + exitCode) : null);
+        callback2.call(stream, exitCode ? new Error("exited with error code: " + exitCode) : null);
       };
       var onerror = function(err) {
-        callback.call(stream, err);
+        callback2.call(stream, err);
       };
       var onclose = function() {
         qnt(onclosenexttick);
       };
       var onclosenexttick = function() {
         if (cancelled) return;
-        if (readable && !(rs && (rs.ended && !rs.destroyed))) return callback.call(stream, new Error("premature close"));
-        if (writable && !(ws && (ws.ended && !ws.destroyed))) return callback.call(stream, new Error("premature close"));
+        if (readable && !(rs && (rs.ended && !rs.destroyed))) return callback2.call(stream, new Error("premature close"));
+        if (writable && !(ws && (ws.ended && !ws.destroyed))) return callback2.call(stream, new Error("premature close"));
       };
       var onrequest = function() {
         stream.req.on("finish", onfinish);
@@ -5089,16 +5089,16 @@ var require_pump = __commonJS({
     var isRequest = function(stream) {
       return stream.setHeader && isFn(stream.abort);
     };
-    var destroyer = function(stream, reading, writing, callback) {
-      callback = once(callback);
+    var destroyer = function(stream, reading, writing, callback2) {
+      callback2 = once(callback2);
       var closed = false;
       stream.on("close", function() {
         closed = true;
       });
       eos(stream, { readable: reading, writable: writing }, function(err) {
-        if (err) return callback(err);
+        if (err) return callback2(err);
         closed = true;
-        callback();
+        callback2();
       });
       var destroyed = false;
       return function(err) {
@@ -5108,7 +5108,7 @@ var require_pump = __commonJS({
         if (isFS(stream)) return stream.close(noop6);
         if (isRequest(stream)) return stream.abort();
         if (isFn(stream.destroy)) return stream.destroy();
-        callback(err || new Error("stream was destroyed"));
+        callback2(err || new Error("stream was destroyed"));
       };
     };
     var call = function(fn) {
@@ -5119,7 +5119,7 @@ var require_pump = __commonJS({
     };
     var pump = function() {
       var streams = Array.prototype.slice.call(arguments);
-      var callback = isFn(streams[streams.length - 1] || noop6) && streams.pop() || noop6;
+      var callback2 = isFn(streams[streams.length - 1] || noop6) && streams.pop() || noop6;
       if (Array.isArray(streams[0])) streams = streams[0];
       if (streams.length < 2) throw new Error("pump requires two streams per minimum");
       var error62;
@@ -5131,7 +5131,7 @@ var require_pump = __commonJS({
           if (err) destroys.forEach(call);
           if (reading) return;
           destroys.forEach(call);
-          callback(error62);
+          callback2(error62);
         });
       });
       return streams.reduce(pipe2);
@@ -6647,16 +6647,16 @@ var require_cjs2 = __commonJS({
     function copySelf(value, _state) {
       return value;
     }
-    function copySet(set3, state) {
+    function copySet(set4, state) {
       const clone2 = new state.Constructor();
-      state.cache.set(set3, clone2);
-      for (const value of set3) {
+      state.cache.set(set4, clone2);
+      for (const value of set4) {
         clone2.add(state.copier(value, state));
       }
       return clone2;
     }
-    function copySetStrict(set3, state) {
-      return copyOwnPropertiesStrict(set3, copySet(set3, state), state, Object.getOwnPropertyNames(set3), 0, false);
+    function copySetStrict(set4, state) {
+      return copyOwnPropertiesStrict(set4, copySet(set4, state), state, Object.getOwnPropertyNames(set4), 0, false);
     }
     function createStrictHandler(handler2) {
       return (value, state) => {
@@ -6908,7 +6908,7 @@ var require_dateformat = __commonJS({
           var y = function y2() {
             return date5[_() + "FullYear"]();
           };
-          var _H = function H() {
+          var _H = function H2() {
             return date5[_() + "Hours"]();
           };
           var _M = function M() {
@@ -6923,7 +6923,7 @@ var require_dateformat = __commonJS({
           var _o = function o() {
             return utc ? 0 : date5.getTimezoneOffset();
           };
-          var _W = function W() {
+          var _W = function W2() {
             return getWeek(date5);
           };
           var _N = function N() {
@@ -6957,7 +6957,7 @@ var require_dateformat = __commonJS({
             return _H() % 12 || 12;
           }, hh: function hh() {
             return pad(_H() % 12 || 12);
-          }, H: function H() {
+          }, H: function H2() {
             return _H();
           }, HH: function HH() {
             return pad(_H());
@@ -6989,7 +6989,7 @@ var require_dateformat = __commonJS({
             return (_o() > 0 ? "-" : "+") + pad(Math.floor(Math.abs(_o()) / 60), 2) + ":" + pad(Math.floor(Math.abs(_o()) % 60), 2);
           }, S: function S() {
             return ["th", "st", "nd", "rd"][_d() % 10 > 3 ? 0 : (_d() % 100 - _d() % 10 != 10) * _d() % 10];
-          }, W: function W() {
+          }, W: function W2() {
             return _W();
           }, WW: function WW() {
             return pad(_W());
@@ -7223,8 +7223,8 @@ var require_interpret_conditionals = __commonJS({
 var require_is_object = __commonJS({
   "node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
     "use strict";
-    module2.exports = isObject2;
-    function isObject2(input2) {
+    module2.exports = isObject3;
+    function isObject3(input2) {
       return Object.prototype.toString.apply(input2) === "[object Object]";
     }
   }
@@ -7661,7 +7661,7 @@ var require_prettify_error_log = __commonJS({
     var {
       LOGGER_KEYS
     } = require_constants2();
-    var isObject2 = require_is_object();
+    var isObject3 = require_is_object();
     var joinLinesWithIndentation = require_join_lines_with_indentation();
     var prettifyObject = require_prettify_object();
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
@@ -7687,7 +7687,7 @@ var require_prettify_error_log = __commonJS({
           const key = propertiesToPrint[i];
           if (key in log === false) continue;
           const safeKey = stripUnsafeControlChars(key);
-          if (isObject2(log[key])) {
+          if (isObject3(log[key])) {
             const prettifiedObject = prettifyObject({
               log: log[key],
               excludeLoggerKeys: false,
@@ -7890,20 +7890,20 @@ var require_secure_json_parse = __commonJS({
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
     var suspectConstructorRx = /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/;
-    function _parse3(text, reviver, options2) {
+    function _parse3(text2, reviver, options2) {
       if (options2 == null) {
         if (reviver !== null && typeof reviver === "object") {
           options2 = reviver;
           reviver = void 0;
         }
       }
-      if (hasBuffer && Buffer.isBuffer(text)) {
-        text = text.toString();
+      if (hasBuffer && Buffer.isBuffer(text2)) {
+        text2 = text2.toString();
       }
-      if (text && text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
+      if (text2 && text2.charCodeAt(0) === 65279) {
+        text2 = text2.slice(1);
       }
-      const obj = JSON.parse(text, reviver);
+      const obj = JSON.parse(text2, reviver);
       if (obj === null || typeof obj !== "object") {
         return obj;
       }
@@ -7913,15 +7913,15 @@ var require_secure_json_parse = __commonJS({
         return obj;
       }
       if (protoAction !== "ignore" && constructorAction !== "ignore") {
-        if (suspectProtoRx.test(text) === false && suspectConstructorRx.test(text) === false) {
+        if (suspectProtoRx.test(text2) === false && suspectConstructorRx.test(text2) === false) {
           return obj;
         }
       } else if (protoAction !== "ignore" && constructorAction === "ignore") {
-        if (suspectProtoRx.test(text) === false) {
+        if (suspectProtoRx.test(text2) === false) {
           return obj;
         }
       } else {
-        if (suspectConstructorRx.test(text) === false) {
+        if (suspectConstructorRx.test(text2) === false) {
           return obj;
         }
       }
@@ -7959,21 +7959,21 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse7(text, reviver, options2) {
+    function parse7(text2, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
-        return _parse3(text, reviver, options2);
+        return _parse3(text2, reviver, options2);
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
     }
-    function safeParse3(text, reviver) {
+    function safeParse3(text2, reviver) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       let result;
       try {
-        result = _parse3(text, reviver, { safe: true });
+        result = _parse3(text2, reviver, { safe: true });
       } catch {
         result = void 0;
       } finally {
@@ -7995,7 +7995,7 @@ var require_pretty = __commonJS({
     "use strict";
     module2.exports = pretty;
     var sjs = require_secure_json_parse();
-    var isObject2 = require_is_object();
+    var isObject3 = require_is_object();
     var prettifyErrorLog = require_prettify_error_log();
     var prettifyLevel = require_prettify_level();
     var prettifyMessage = require_prettify_message();
@@ -8017,9 +8017,9 @@ var require_pretty = __commonJS({
     };
     function pretty(inputData) {
       let log;
-      if (!isObject2(inputData)) {
+      if (!isObject3(inputData)) {
         const parsed2 = jsonParser(inputData);
-        if (parsed2.err || !isObject2(parsed2.value)) {
+        if (parsed2.err || !isObject3(parsed2.value)) {
           return inputData + this.EOL;
         }
         log = parsed2.value;
@@ -10543,14 +10543,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -10567,14 +10567,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -10591,12 +10591,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -10608,12 +10608,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -10628,39 +10628,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -12564,18 +12564,18 @@ var require_set = __commonJS({
       }
       static from(schema, iterable, ctx) {
         const { replacer } = ctx;
-        const set4 = new this(schema);
+        const set5 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set4.items.push(Pair.createPair(value, null, ctx));
+            set5.items.push(Pair.createPair(value, null, ctx));
           }
-        return set4;
+        return set5;
       }
     };
     YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set3 = {
+    var set4 = {
       collection: "map",
       identify: (value) => value instanceof Set,
       nodeClass: YAMLSet,
@@ -12594,7 +12594,7 @@ var require_set = __commonJS({
       }
     };
     exports2.YAMLSet = YAMLSet;
-    exports2.set = set3;
+    exports2.set = set4;
   }
 });
 
@@ -12701,7 +12701,7 @@ var require_schema3 = __commonJS({
     var merge4 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
-    var set3 = require_set();
+    var set4 = require_set();
     var timestamp = require_timestamp();
     var schema = [
       map2.map,
@@ -12721,7 +12721,7 @@ var require_schema3 = __commonJS({
       merge4.merge,
       omap.omap,
       pairs.pairs,
-      set3.set,
+      set4.set,
       timestamp.intTime,
       timestamp.floatTime,
       timestamp.timestamp
@@ -12748,7 +12748,7 @@ var require_tags = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
-    var set3 = require_set();
+    var set4 = require_set();
     var timestamp = require_timestamp();
     var schemas2 = /* @__PURE__ */ new Map([
       ["core", schema.schema],
@@ -12774,7 +12774,7 @@ var require_tags = __commonJS({
       omap: omap.omap,
       pairs: pairs.pairs,
       seq: seq.seq,
-      set: set3.set,
+      set: set4.set,
       timestamp: timestamp.timestamp
     };
     var coreKnownTags = {
@@ -12782,7 +12782,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:merge": merge4.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
-      "tag:yaml.org,2002:set": set3.set,
+      "tag:yaml.org,2002:set": set4.set,
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
@@ -20654,10 +20654,10 @@ var require_pg_int8 = __commonJS({
 var require_binaryParsers = __commonJS({
   "node_modules/pg-types/lib/binaryParsers.js"(exports2, module2) {
     var parseInt64 = require_pg_int8();
-    var parseBits = function(data, bits, offset, invert, callback) {
+    var parseBits = function(data, bits, offset, invert, callback2) {
       offset = offset || 0;
       invert = invert || false;
-      callback = callback || function(lastValue, newValue, bits2) {
+      callback2 = callback2 || function(lastValue, newValue, bits2) {
         return lastValue * Math.pow(2, bits2) + newValue;
       };
       var offsetBytes = offset >> 3;
@@ -20678,15 +20678,15 @@ var require_binaryParsers = __commonJS({
       }
       var result = 0;
       if (offset % 8 + bits >= 8) {
-        result = callback(0, inv(data[offsetBytes]) & mask, firstBits);
+        result = callback2(0, inv(data[offsetBytes]) & mask, firstBits);
       }
       var bytes = bits + offset >> 3;
       for (var i = offsetBytes + 1; i < bytes; i++) {
-        result = callback(result, inv(data[i]), 8);
+        result = callback2(result, inv(data[i]), 8);
       }
       var lastBits = (bits + offset) % 8;
       if (lastBits > 0) {
-        result = callback(result, inv(data[bytes]) >> 8 - lastBits, lastBits);
+        result = callback2(result, inv(data[bytes]) >> 8 - lastBits, lastBits);
       }
       return result;
     };
@@ -20750,8 +20750,8 @@ var require_binaryParsers = __commonJS({
         result += parseBits(value, 16, 64 + 16 * i) * weight;
         weight /= 1e4;
       }
-      var scale = Math.pow(10, parseBits(value, 16, 48));
-      return (sign2 === 0 ? 1 : -1) * Math.round(result * scale) / scale;
+      var scale2 = Math.pow(10, parseBits(value, 16, 48));
+      return (sign2 === 0 ? 1 : -1) * Math.round(result * scale2) / scale2;
     };
     var parseDate = function(isUTC, value) {
       var sign2 = parseBits(value, 1);
@@ -21132,7 +21132,7 @@ var require_utils2 = __commonJS({
       if (isBCYear) ret += " BC";
       return ret;
     }
-    function normalizeQueryConfig(config3, values, callback) {
+    function normalizeQueryConfig(config3, values, callback2) {
       config3 = typeof config3 === "string" ? { text: config3 } : cloneQueryConfig(config3);
       if (values) {
         if (typeof values === "function") {
@@ -21141,8 +21141,8 @@ var require_utils2 = __commonJS({
           config3.values = values;
         }
       }
-      if (callback) {
-        config3.callback = callback;
+      if (callback2) {
+        config3.callback = callback2;
       }
       return config3;
     }
@@ -21198,7 +21198,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module2.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes2,
+      randomBytes: randomBytes3,
       deriveKey,
       sha256,
       hashByName,
@@ -21208,7 +21208,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes2(length) {
+    function randomBytes3(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string4) {
@@ -21225,11 +21225,11 @@ var require_utils3 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha256(text) {
-      return await subtleCrypto.digest("SHA-256", text);
+    async function sha256(text2) {
+      return await subtleCrypto.digest("SHA-256", text2);
     }
-    async function hashByName(hashName, text) {
-      return await subtleCrypto.digest(hashName, text);
+    async function hashByName(hashName, text2) {
+      return await subtleCrypto.digest(hashName, text2);
     }
     async function hmacSha256(keyBuffer, msg) {
       const key = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -21237,8 +21237,8 @@ var require_utils3 = __commonJS({
     }
     async function deriveKey(password, salt, iterations) {
       const key = await subtleCrypto.importKey("raw", textEncoder.encode(password), "PBKDF2", false, ["deriveBits"]);
-      const params = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
-      return await subtleCrypto.deriveBits(params, key, 32 * 8, ["deriveBits"]);
+      const params2 = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
+      return await subtleCrypto.deriveBits(params2, key, 32 * 8, ["deriveBits"]);
     }
   }
 });
@@ -21450,21 +21450,21 @@ var require_sasl = __commonJS({
         throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
       }
     }
-    function isPrintableChars(text) {
-      if (typeof text !== "string") {
+    function isPrintableChars(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: text must be a string");
       }
-      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+      return text2.split("").map((_, i) => text2.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
     }
-    function isBase642(text) {
-      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
+    function isBase642(text2) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text2);
     }
-    function parseAttributePairs(text) {
-      if (typeof text !== "string") {
+    function parseAttributePairs(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: attribute pairs text must be a string");
       }
       return new Map(
-        text.split(",").map((attrValue) => {
+        text2.split(",").map((attrValue) => {
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
@@ -21800,10 +21800,10 @@ var require_connection_parameters = __commonJS({
     var quoteParamValue = function(value) {
       return "'" + ("" + value).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
     };
-    var add = function(params, config3, paramName) {
+    var add = function(params2, config3, paramName) {
       const value = config3[paramName];
       if (value !== void 0 && value !== null) {
-        params.push(paramName + "=" + quoteParamValue(value));
+        params2.push(paramName + "=" + quoteParamValue(value));
       }
     };
     var ConnectionParameters = class {
@@ -21874,40 +21874,40 @@ var require_connection_parameters = __commonJS({
         }
       }
       getLibpqConnectionString(cb) {
-        const params = [];
-        add(params, this, "user");
-        add(params, this, "password");
-        add(params, this, "port");
-        add(params, this, "application_name");
-        add(params, this, "fallback_application_name");
-        add(params, this, "connect_timeout");
-        add(params, this, "options");
+        const params2 = [];
+        add(params2, this, "user");
+        add(params2, this, "password");
+        add(params2, this, "port");
+        add(params2, this, "application_name");
+        add(params2, this, "fallback_application_name");
+        add(params2, this, "connect_timeout");
+        add(params2, this, "options");
         const ssl = typeof this.ssl === "object" ? this.ssl : this.ssl ? { sslmode: this.ssl } : {};
-        add(params, ssl, "sslmode");
-        add(params, ssl, "sslca");
-        add(params, ssl, "sslkey");
-        add(params, ssl, "sslcert");
-        add(params, ssl, "sslrootcert");
-        add(params, this, "sslnegotiation");
+        add(params2, ssl, "sslmode");
+        add(params2, ssl, "sslca");
+        add(params2, ssl, "sslkey");
+        add(params2, ssl, "sslcert");
+        add(params2, ssl, "sslrootcert");
+        add(params2, this, "sslnegotiation");
         if (this.database) {
-          params.push("dbname=" + quoteParamValue(this.database));
+          params2.push("dbname=" + quoteParamValue(this.database));
         }
         if (this.replication) {
-          params.push("replication=" + quoteParamValue(this.replication));
+          params2.push("replication=" + quoteParamValue(this.replication));
         }
         if (this.host) {
-          params.push("host=" + quoteParamValue(this.host));
+          params2.push("host=" + quoteParamValue(this.host));
         }
         if (this.isDomainSocket) {
-          return cb(null, params.join(" "));
+          return cb(null, params2.join(" "));
         }
         if (this.client_encoding) {
-          params.push("client_encoding=" + quoteParamValue(this.client_encoding));
+          params2.push("client_encoding=" + quoteParamValue(this.client_encoding));
         }
         dns.lookup(this.host, function(err, address) {
           if (err) return cb(err, null);
-          params.push("hostaddr=" + quoteParamValue(address));
-          return cb(null, params.join(" "));
+          params2.push("hostaddr=" + quoteParamValue(address));
+          return cb(null, params2.join(" "));
         });
       }
     };
@@ -22014,9 +22014,9 @@ var require_query = __commonJS({
     var Result2 = require_result();
     var utils = require_utils2();
     var Query2 = class extends EventEmitter {
-      constructor(config3, values, callback) {
+      constructor(config3, values, callback2) {
         super();
-        config3 = utils.normalizeQueryConfig(config3, values, callback);
+        config3 = utils.normalizeQueryConfig(config3, values, callback2);
         this.text = config3.text;
         this.values = config3.values;
         this.rows = config3.rows;
@@ -22346,9 +22346,9 @@ var require_messages = __commonJS({
     };
     exports2.ReadyForQueryMessage = ReadyForQueryMessage;
     var CommandCompleteMessage = class {
-      constructor(length, text) {
+      constructor(length, text2) {
         this.length = length;
-        this.text = text;
+        this.text = text2;
         this.name = "commandComplete";
       }
     };
@@ -22529,8 +22529,8 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text) => {
-      return writer.addCString(text).flush(
+    var query = (text2) => {
+      return writer.addCString(text2).flush(
         81
         /* code.query */
       );
@@ -22643,12 +22643,12 @@ var require_serializer = __commonJS({
       68
       /* code.describe */
     );
-    var describe4 = (msg) => {
+    var describe5 = (msg) => {
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
-      const text = `${msg.type}${msg.name || ""}`;
-      return cstringMessage(67, text);
+      const text2 = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text2);
     };
     var copyData = (chunk) => {
       return writer.add(chunk).flush(
@@ -22686,7 +22686,7 @@ var require_serializer = __commonJS({
       parse: parse7,
       bind: bind3,
       execute,
-      describe: describe4,
+      describe: describe5,
       close,
       flush: () => flushBuffer,
       sync: () => syncBuffer,
@@ -22783,7 +22783,7 @@ var require_parser3 = __commonJS({
         }
         this.mode = (opts === null || opts === void 0 ? void 0 : opts.mode) || "text";
       }
-      parse(buffer, callback) {
+      parse(buffer, callback2) {
         this.mergeBuffer(buffer);
         const bufferFullLength = this.bufferOffset + this.bufferLength;
         let offset = this.bufferOffset;
@@ -22793,7 +22793,7 @@ var require_parser3 = __commonJS({
           const fullMessageLength = CODE_LENGTH + length;
           if (fullMessageLength + offset <= bufferFullLength) {
             const message = this.handlePacket(offset + HEADER_LENGTH, code, length, this.buffer);
-            callback(message);
+            callback2(message);
             offset += fullMessageLength;
           } else {
             break;
@@ -22920,8 +22920,8 @@ var require_parser3 = __commonJS({
       return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status2);
     };
     var parseCommandCompleteMessage = (reader) => {
-      const text = reader.cstring();
-      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+      const text2 = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text2);
     };
     var parseCopyData = (reader, length) => {
       const chunk = reader.bytes(length - 4);
@@ -23082,9 +23082,9 @@ var require_dist2 = __commonJS({
       return serializer_1.serialize;
     } });
     var parser_1 = require_parser3();
-    function parse7(stream, callback) {
+    function parse7(stream, callback2) {
       const parser2 = new parser_1.Parser();
-      stream.on("data", (buffer) => parser2.parse(buffer, callback));
+      stream.on("data", (buffer) => parser2.parse(buffer, callback2));
       return new Promise((resolve5) => stream.on("end", () => resolve5()));
     }
   }
@@ -23308,8 +23308,8 @@ var require_connection = __commonJS({
         }
         return this.stream.write(buffer);
       }
-      query(text) {
-        this._send(serialize.query(text));
+      query(text2) {
+        this._send(serialize.query(text2));
       }
       // send parse message
       parse(query) {
@@ -23688,14 +23688,14 @@ var require_client = __commonJS({
         this._queryQueue.forEach(enqueueError);
         this._queryQueue.length = 0;
       }
-      _connect(callback) {
+      _connect(callback2) {
         const self2 = this;
         const con = this.connection;
-        this._connectionCallback = callback;
+        this._connectionCallback = callback2;
         if (this._connecting || this._connected) {
           const err = new Error("Client has already been connected. You cannot reuse a client.");
           process.nextTick(() => {
-            callback(err);
+            callback2(err);
           });
           return;
         }
@@ -23748,9 +23748,9 @@ var require_client = __commonJS({
           });
         });
       }
-      connect(callback) {
-        if (callback) {
-          this._connect(callback);
+      connect(callback2) {
+        if (callback2) {
+          this._connect(callback2);
           return;
         }
         return new this._Promise((resolve5, reject) => {
@@ -24014,29 +24014,29 @@ var require_client = __commonJS({
         this.emit("notice", msg);
       }
       getStartupConf() {
-        const params = this.connectionParameters;
+        const params2 = this.connectionParameters;
         const data = {
-          user: params.user,
-          database: params.database
+          user: params2.user,
+          database: params2.database
         };
-        const appName = params.application_name || params.fallback_application_name;
+        const appName = params2.application_name || params2.fallback_application_name;
         if (appName) {
           data.application_name = appName;
         }
-        if (params.replication) {
-          data.replication = "" + params.replication;
+        if (params2.replication) {
+          data.replication = "" + params2.replication;
         }
-        if (params.statement_timeout) {
-          data.statement_timeout = String(parseInt(params.statement_timeout, 10));
+        if (params2.statement_timeout) {
+          data.statement_timeout = String(parseInt(params2.statement_timeout, 10));
         }
-        if (params.lock_timeout) {
-          data.lock_timeout = String(parseInt(params.lock_timeout, 10));
+        if (params2.lock_timeout) {
+          data.lock_timeout = String(parseInt(params2.lock_timeout, 10));
         }
-        if (params.idle_in_transaction_session_timeout) {
-          data.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10));
+        if (params2.idle_in_transaction_session_timeout) {
+          data.idle_in_transaction_session_timeout = String(parseInt(params2.idle_in_transaction_session_timeout, 10));
         }
-        if (params.options) {
-          data.options = params.options;
+        if (params2.options) {
+          data.options = params2.options;
         }
         return data;
       }
@@ -24122,7 +24122,7 @@ var require_client = __commonJS({
           this.emit("drain");
         }
       }
-      query(config3, values, callback) {
+      query(config3, values, callback2) {
         let query;
         let result;
         if (config3 == null) {
@@ -24133,12 +24133,12 @@ var require_client = __commonJS({
           if (!query.callback) {
             if (typeof values === "function") {
               query.callback = values;
-            } else if (callback) {
-              query.callback = callback;
+            } else if (callback2) {
+              query.callback = callback2;
             }
           }
         } else {
-          query = new Query2(config3, values, callback);
+          query = new Query2(config3, values, callback2);
           if (!query.callback) {
             result = new this._Promise((resolve5, reject) => {
               query.callback = (err, res) => err ? reject(err) : resolve5(res);
@@ -24275,16 +24275,16 @@ var require_pg_pool = __commonJS({
       }
     };
     var PendingItem = class {
-      constructor(callback) {
-        this.callback = callback;
+      constructor(callback2) {
+        this.callback = callback2;
       }
     };
     function throwOnDoubleRelease() {
       throw new Error("Release called on client which has already been released to the pool.");
     }
-    function promisify(Promise2, callback) {
-      if (callback) {
-        return { callback, result: void 0 };
+    function promisify(Promise2, callback2) {
+      if (callback2) {
+        return { callback: callback2, result: void 0 };
       }
       let rej;
       let res;
@@ -24401,7 +24401,7 @@ var require_pg_pool = __commonJS({
         }
         throw new Error("unexpected condition");
       }
-      _remove(client, callback) {
+      _remove(client, callback2) {
         const removed = removeWhere(this._idle, (item) => item.client === client);
         if (removed !== void 0) {
           clearTimeout(removed.timeoutId);
@@ -24410,8 +24410,8 @@ var require_pg_pool = __commonJS({
         const context = this;
         client.end(() => {
           context.emit("remove", client);
-          if (typeof callback === "function") {
-            callback();
+          if (typeof callback2 === "function") {
+            callback2();
           }
         });
       }
@@ -24603,9 +24603,9 @@ var require_pg_pool = __commonJS({
         this._idle.push(new IdleItem(client, idleListener, tid));
         this._pulseQueue();
       }
-      query(text, values, cb) {
-        if (typeof text === "function") {
-          const response2 = promisify(this.Promise, text);
+      query(text2, values, cb) {
+        if (typeof text2 === "function") {
+          const response2 = promisify(this.Promise, text2);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -24633,7 +24633,7 @@ var require_pg_pool = __commonJS({
           client.once("error", onError);
           this.log("dispatching query");
           try {
-            client.query(text, values, (err2, res) => {
+            client.query(text2, values, (err2, res) => {
               this.log("query dispatched");
               client.removeListener("error", onError);
               if (clientReleased) {
@@ -24689,9 +24689,9 @@ var require_query2 = __commonJS({
     var EventEmitter = __require("events").EventEmitter;
     var util = __require("util");
     var utils = require_utils2();
-    var NativeQuery = module2.exports = function(config3, values, callback) {
+    var NativeQuery = module2.exports = function(config3, values, callback2) {
       EventEmitter.call(this);
-      config3 = utils.normalizeQueryConfig(config3, values, callback);
+      config3 = utils.normalizeQueryConfig(config3, values, callback2);
       this.text = config3.text;
       this.values = config3.values;
       this.name = config3.name;
@@ -24742,8 +24742,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype.then = function(onSuccess, onFailure) {
       return this._getPromise().then(onSuccess, onFailure);
     };
-    NativeQuery.prototype.catch = function(callback) {
-      return this._getPromise().catch(callback);
+    NativeQuery.prototype.catch = function(callback2) {
+      return this._getPromise().catch(callback2);
     };
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
@@ -24923,9 +24923,9 @@ var require_client2 = __commonJS({
         });
       });
     };
-    Client2.prototype.connect = function(callback) {
-      if (callback) {
-        this._connect(callback);
+    Client2.prototype.connect = function(callback2) {
+      if (callback2) {
+        this._connect(callback2);
         return;
       }
       return new this._Promise((resolve5, reject) => {
@@ -24938,7 +24938,7 @@ var require_client2 = __commonJS({
         });
       });
     };
-    Client2.prototype.query = function(config3, values, callback) {
+    Client2.prototype.query = function(config3, values, callback2) {
       let query;
       let result;
       let readTimeout;
@@ -24954,7 +24954,7 @@ var require_client2 = __commonJS({
         }
       } else {
         readTimeout = config3.query_timeout || this.connectionParameters.query_timeout;
-        query = new NativeQuery(config3, values, callback);
+        query = new NativeQuery(config3, values, callback2);
         if (!query.callback) {
           let resolveOut, rejectOut;
           result = new this._Promise((resolve5, reject) => {
@@ -29088,8 +29088,8 @@ var require_kernel_rempio2 = __commonJS({
 var require_main59 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
     "use strict";
-    var round = Math.round;
-    module2.exports = round;
+    var round2 = Math.round;
+    module2.exports = round2;
   }
 });
 
@@ -29106,7 +29106,7 @@ var require_lib87 = __commonJS({
 var require_rempio2_medium = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
     "use strict";
-    var round = require_lib87();
+    var round2 = require_lib87();
     var getHighWord = require_lib31();
     var INVPIO2 = 0.6366197723675814;
     var PIO2_1 = 1.5707963267341256;
@@ -29124,7 +29124,7 @@ var require_rempio2_medium = __commonJS({
       var w;
       var i;
       var j;
-      n = round(x * INVPIO2);
+      n = round2(x * INVPIO2);
       r = x - n * PIO2_1;
       w = n * PIO2_1T;
       j = ix >> 20 | 0;
@@ -34743,13 +34743,13 @@ var require_trim_comparator_whitespace = __commonJS({
     };
     var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
       let end = start;
-      for (let component = 0; component < 3; component++) {
+      for (let component2 = 0; component2 < 3; component2++) {
         const next = findVersionNumberEndIndex(range, end, true, digitRuns);
         if (next === end) {
           return start;
         }
         end = next;
-        if (component < 2) {
+        if (component2 < 2) {
           if (range[end] !== ".") {
             return start;
           }
@@ -34767,7 +34767,7 @@ var require_trim_comparator_whitespace = __commonJS({
     };
     var findPartialVersionEndIndex = (range, start, digitRuns) => {
       let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
-      for (let component = 0; component < 2; component++) {
+      for (let component2 = 0; component2 < 2; component2++) {
         if (range[end] !== ".") {
           return end;
         }
@@ -35188,20 +35188,20 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set3, version3, options2) => {
-      for (let i = 0; i < set3.length; i++) {
-        if (!set3[i].test(version3)) {
+    var testSet = (set4, version3, options2) => {
+      for (let i = 0; i < set4.length; i++) {
+        if (!set4[i].test(version3)) {
           return false;
         }
       }
       if (version3.prerelease.length && !options2.includePrerelease) {
-        for (let i = 0; i < set3.length; i++) {
-          debug(set3[i].semver);
-          if (set3[i].semver === Comparator.ANY) {
+        for (let i = 0; i < set4.length; i++) {
+          debug(set4[i].semver);
+          if (set4[i].semver === Comparator.ANY) {
             continue;
           }
-          if (set3[i].semver.prerelease.length > 0) {
-            const allowed = set3[i].semver;
+          if (set4[i].semver.prerelease.length > 0) {
+            const allowed = set4[i].semver;
             if (allowed.major === version3.major && allowed.minor === version3.minor && allowed.patch === version3.patch) {
               return true;
             }
@@ -35597,7 +35597,7 @@ var require_simplify = __commonJS({
     var satisfies = require_satisfies();
     var compare = require_compare();
     module2.exports = (versions, range, options2) => {
-      const set3 = [];
+      const set4 = [];
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options2));
@@ -35610,17 +35610,17 @@ var require_simplify = __commonJS({
           }
         } else {
           if (prev) {
-            set3.push([first, prev]);
+            set4.push([first, prev]);
           }
           prev = null;
           first = null;
         }
       }
       if (first) {
-        set3.push([first, null]);
+        set4.push([first, null]);
       }
       const ranges = [];
-      for (const [min, max] of set3) {
+      for (const [min, max] of set4) {
         if (min === max) {
           ranges.push(min);
         } else if (!max && min === v[0]) {
@@ -36050,14 +36050,14 @@ var Context = class {
    * @return Configuration object read from the file
    */
   async config(fileName, defaultConfig, deepMergeOptions) {
-    const params = this.repo({
+    const params2 = this.repo({
       path: path.posix.join(".github", fileName),
       defaults(configs) {
         const result = import_deepmerge.default.all([defaultConfig || {}, ...configs], deepMergeOptions);
         return result;
       }
     });
-    const { config: config3, files } = await this.octokit.config.get(params);
+    const { config: config3, files } = await this.octokit.config.get(params2);
     if (!defaultConfig && !files.find((file2) => file2.config !== null)) {
       return null;
     }
@@ -36672,7 +36672,7 @@ var WEBHOOK_HEADERS = [
 ];
 function createMiddleware(options2) {
   const { handleResponse: handleResponse3, getRequestHeader: getRequestHeader3, getPayload: getPayload3 } = options2;
-  return function middleware(webhooks, options22) {
+  return function middleware(webhooks2, options22) {
     const middlewarePath = normalizeTrailingSlashes(options22.path);
     return async function octokitWebhooksMiddleware(request2, response, next) {
       let pathname;
@@ -36766,7 +36766,7 @@ function createMiddleware(options2) {
       const processWebhook = async () => {
         try {
           const payload = await getPayload3(request2);
-          await webhooks.verifyAndReceive({
+          await webhooks2.verifyAndReceive({
             id,
             name: eventName,
             payload,
@@ -36862,7 +36862,7 @@ function getPayloadFromRequestStream(request2) {
     });
   });
 }
-function createNodeMiddleware(webhooks, {
+function createNodeMiddleware(webhooks2, {
   path: path8 = "/api/github/webhooks",
   log = createLogger(),
   timeout = 9e3
@@ -36871,7 +36871,7 @@ function createNodeMiddleware(webhooks, {
     handleResponse,
     getRequestHeader,
     getPayload
-  })(webhooks, {
+  })(webhooks2, {
     path: path8,
     log,
     timeout
@@ -37079,8 +37079,8 @@ async function getAuthenticatedOctokit(options2) {
           installationId
         }
       };
-      const Octokit2 = octokit2.constructor;
-      return new Octokit2(options3);
+      const Octokit3 = octokit2.constructor;
+      return new Octokit3(options3);
     }
   });
 }
@@ -37980,8 +37980,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -38202,8 +38202,8 @@ var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -38261,8 +38261,8 @@ var applyReviverIteratively = (parsed2, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -38276,18 +38276,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
   } catch (error62) {
     if (error62 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed2 = originalParse(serializedData);
       return applyReviverIteratively(parsed2, reviver);
     }
@@ -38455,12 +38455,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -38525,8 +38525,8 @@ function register(state, name, method, options2) {
     options2 = {};
   }
   if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state, name2, callback, options2);
+    return name.reverse().reduce((callback2, name2) => {
+      return register.bind(null, state, name2, callback2, options2);
     }, method)();
   }
   return Promise.resolve().then(() => {
@@ -38998,11 +38998,11 @@ function iterator(octokit, route, parameters) {
           ) || [])[1];
           if (!url2 && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
+            const params2 = parsedUrl.searchParams;
+            const page2 = parseInt(params2.get("page") || "1", 10);
+            const per_page = parseInt(params2.get("per_page") || "250", 10);
+            if (page2 * per_page < normalizedResponse.data.total_commits) {
+              params2.set("page", String(page2 + 1));
               url2 = parsedUrl.toString();
             }
           }
@@ -39034,8 +39034,8 @@ function paginate(octokit, route, parameters, mapFn) {
     mapFn
   );
 }
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
+function gather(octokit, results, iterator22, mapFn) {
+  return iterator22.next().then((result) => {
     if (result.done) {
       return results;
     }
@@ -39049,7 +39049,7 @@ function gather(octokit, results, iterator2, mapFn) {
     if (earlyExit) {
       return results;
     }
-    return gather(octokit, results, iterator2, mapFn);
+    return gather(octokit, results, iterator22, mapFn);
   });
 }
 var composePaginateRest = Object.assign(paginate, {
@@ -42061,6 +42061,47 @@ var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options2) {
   });
 };
 
+// node_modules/@octokit/oauth-authorization-url/dist-src/index.js
+function oauthAuthorizationUrl(options2) {
+  const clientType = options2.clientType || "oauth-app";
+  const baseUrl = options2.baseUrl || "https://github.com";
+  const result = {
+    clientType,
+    allowSignup: options2.allowSignup === false ? false : true,
+    clientId: options2.clientId,
+    login: options2.login || null,
+    redirectUrl: options2.redirectUrl || null,
+    state: options2.state || Math.random().toString(36).substr(2),
+    url: ""
+  };
+  if (clientType === "oauth-app") {
+    const scopes = "scopes" in options2 ? options2.scopes : [];
+    result.scopes = typeof scopes === "string" ? scopes.split(/[,\s]+/).filter(Boolean) : scopes;
+  }
+  result.url = urlBuilderAuthorize(`${baseUrl}/login/oauth/authorize`, result);
+  return result;
+}
+function urlBuilderAuthorize(base, options2) {
+  const map2 = {
+    allowSignup: "allow_signup",
+    clientId: "client_id",
+    login: "login",
+    redirectUrl: "redirect_uri",
+    scopes: "scope",
+    state: "state"
+  };
+  let url2 = base;
+  Object.keys(map2).filter((k) => options2[k] !== null).filter((k) => {
+    if (k !== "scopes") return true;
+    if (options2.clientType === "github-app") return false;
+    return !Array.isArray(options2[k]) || options2[k].length > 0;
+  }).map((key) => [map2[key], `${options2[key]}`]).forEach(([key, value], index) => {
+    url2 += index === 0 ? `?` : "&";
+    url2 += `${key}=${encodeURIComponent(value)}`;
+  });
+  return url2;
+}
+
 // node_modules/@octokit/oauth-methods/dist-bundle/index.js
 function requestToOAuthBaseUrl(request2) {
   const endpointDefaults = request2.endpoint.DEFAULTS;
@@ -42096,6 +42137,16 @@ async function oauthRequest(request2, route, parameters) {
     throw error62;
   }
   return response;
+}
+function getWebFlowAuthorizationUrl({
+  request: request2 = request,
+  ...options2
+}) {
+  const baseUrl = requestToOAuthBaseUrl(request2);
+  return oauthAuthorizationUrl({
+    ...options2,
+    baseUrl
+  });
 }
 async function exchangeWebFlowCode(options2) {
   const request2 = options2.request || request;
@@ -42236,6 +42287,38 @@ async function refreshToken(options2) {
 }
 function toTimestamp3(apiTimeInMs, expirationInSeconds) {
   return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
+}
+async function scopeToken(options2) {
+  const {
+    request: optionsRequest,
+    clientType,
+    clientId,
+    clientSecret,
+    token,
+    ...requestOptions
+  } = options2;
+  const request2 = options2.request || request;
+  const response = await request2(
+    "POST /applications/{client_id}/token/scoped",
+    {
+      headers: {
+        authorization: `basic ${btoa(`${clientId}:${clientSecret}`)}`
+      },
+      client_id: clientId,
+      access_token: token,
+      ...requestOptions
+    }
+  );
+  const authentication = Object.assign(
+    {
+      clientType,
+      clientId,
+      clientSecret,
+      token: response.data.token
+    },
+    response.data.expires_at ? { expiresAt: response.data.expires_at } : {}
+  );
+  return { ...response, authentication };
 }
 async function resetToken(options2) {
   const request2 = options2.request || request;
@@ -43343,16 +43426,16 @@ var createProbotAuth = createProbotAuthFn;
 function probotRequestLogging(octokit) {
   octokit.hook.error("request", (error62, options2) => {
     if ("status" in error62) {
-      const { method, url: url2, ...params } = octokit.request.endpoint.parse(options2);
+      const { method, url: url2, ...params2 } = octokit.request.endpoint.parse(options2);
       const msg = `GitHub request: ${method} ${url2} - ${error62.status}`;
-      octokit.log.debug(params.body || {}, msg);
+      octokit.log.debug(params2.body || {}, msg);
     }
     throw error62;
   });
   octokit.hook.after("request", (result, options2) => {
-    const { method, url: url2, ...params } = octokit.request.endpoint.parse(options2);
+    const { method, url: url2, ...params2 } = octokit.request.endpoint.parse(options2);
     const msg = `GitHub request: ${method} ${url2} - ${result.status}`;
-    octokit.log.debug(params.body || {}, msg);
+    octokit.log.debug(params2.body || {}, msg);
   });
 }
 
@@ -43505,13 +43588,13 @@ async function webhookTransform(options2, event) {
 
 // node_modules/probot/lib/octokit/get-webhooks.js
 function getWebhooks(options2) {
-  const webhooks = new Webhooks({
+  const webhooks2 = new Webhooks({
     log: options2.log,
     secret: options2.webhookSecret,
     transform: (event) => webhookTransform(options2, event)
   });
-  webhooks.onError(getErrorHandler(options2.log));
-  return webhooks;
+  webhooks2.onError(getErrorHandler(options2.log));
+  return webhooks2;
 }
 
 // node_modules/probot/lib/server/server.js
@@ -44014,7 +44097,7 @@ var Probot = class {
         sentryDsn: this.#state.sentryDsn
       });
       this.#state.log = this.#state.log.child({ name: "probot" });
-      const Octokit2 = await getProbotOctokitWithDefaults({
+      const Octokit3 = await getProbotOctokitWithDefaults({
         githubToken: this.#state.githubToken,
         Octokit: this.#state.OctokitBase,
         appId: this.#state.appId,
@@ -44025,7 +44108,7 @@ var Probot = class {
         baseUrl: this.#state.baseUrl,
         request: this.#state.request
       });
-      this.#state.octokit = new Octokit2();
+      this.#state.octokit = new Octokit3();
       this.#state.webhooks = getWebhooks({
         log: this.#state.log,
         octokit: this.#state.octokit,
@@ -44094,7 +44177,7 @@ var Probot = class {
   get log() {
     return this.#state.log;
   }
-  on = (eventName, callback) => {
+  on = (eventName, callback2) => {
     if (Array.isArray(eventName)) {
       for (const name of eventName) {
         validateEventName(name, {
@@ -44107,24 +44190,24 @@ var Probot = class {
       });
     }
     if (this.#state.initializationState !== INITIALIZED) {
-      this.#state.initEventListeners.push(["on", callback, eventName]);
+      this.#state.initEventListeners.push(["on", callback2, eventName]);
       return;
     }
-    this.#state.webhooks.on(eventName, callback);
+    this.#state.webhooks.on(eventName, callback2);
   };
-  onAny = (callback) => {
+  onAny = (callback2) => {
     if (this.#state.initializationState !== INITIALIZED) {
-      this.#state.initEventListeners.push(["onAny", callback]);
+      this.#state.initEventListeners.push(["onAny", callback2]);
       return;
     }
-    this.#state.webhooks.onAny(callback);
+    this.#state.webhooks.onAny(callback2);
   };
-  onError = (callback) => {
+  onError = (callback2) => {
     if (this.#state.initializationState !== INITIALIZED) {
-      this.#state.initEventListeners.push(["onError", callback]);
+      this.#state.initEventListeners.push(["onError", callback2]);
       return;
     }
-    this.#state.webhooks.onError(callback);
+    this.#state.webhooks.onError(callback2);
   };
   async ready() {
     await this.#state.initializedPromise.promise;
@@ -46636,7 +46719,7 @@ async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksP
 }
 
 // bot/index.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
+import { randomUUID as randomUUID3 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 
 // src/engine/clock.ts
@@ -46681,6 +46764,68 @@ var Result = import_lib.default.Result;
 var TypeOverrides = import_lib.default.TypeOverrides;
 var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
+
+// src/ledger/dashboard-sql.ts
+function dashboardActionsTable(identityPrimaryKey) {
+  return `CREATE TABLE dashboard_actions (
+  id ${identityPrimaryKey},
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  version TEXT,
+  commit_sha TEXT,
+  host TEXT NOT NULL,
+  state TEXT NOT NULL,
+  message TEXT,
+  requested_at BIGINT NOT NULL,
+  finished_at BIGINT
+)`;
+}
+var DASHBOARD_ACTION_COLUMNS = "id, actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at";
+var INSERT_DASHBOARD_ACTION = `INSERT INTO dashboard_actions
+  (actor, action, service, environment, version, commit_sha, host, state, message, requested_at, finished_at)
+VALUES ($actor, $action, $service, $environment, $version, $commit_sha, $host, $state, $message, $requested_at, $finished_at)
+RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
+WHERE id = $id AND state = 'started'
+RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
+
+// src/ledger/watch-sql.ts
+function watchTransitionsTable(identityPrimaryKey) {
+  return [
+    `CREATE TABLE watch_transitions (
+  id ${identityPrimaryKey},
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  component TEXT NOT NULL,
+  target TEXT NOT NULL,
+  check_name TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  value DOUBLE PRECISION
+)`,
+    "CREATE INDEX watch_transitions_cell ON watch_transitions (service, environment, component, target, check_name, id)"
+  ];
+}
+var WATCH_COLUMNS = "service, environment, component, target, check_name, at, state, status, reason, value";
+var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
+VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)`;
+var SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
+WHERE service = $service AND environment = $environment AND id > $after_id
+ORDER BY id
+LIMIT $limit`;
+var SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
+WHERE id IN (
+  SELECT MAX(id) FROM watch_transitions WHERE service = $service AND environment = $environment
+  GROUP BY component, target, check_name
+)
+ORDER BY component, target, check_name`;
+var SELECT_WATCH_CURSOR = "SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions";
+var DEFAULT_WATCH_LIMIT = 1e4;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -46932,13 +47077,14 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
       ]
     },
     {
-      version: 12,
-      description: "the bot's admitted releases by repository and state",
-      statements: [
-        // Expiring lapsed leases and reading what runs look at the bot's own releases; deployments it
-        // only saw (most rows) are left out of this index, so recording them never writes it.
-        "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
-      ]
+      version: 9,
+      description: "`tranche watch`: each change of a cell of an environment's targets \xD7 checks matrix",
+      statements: watchTransitionsTable(dialect.identityPrimaryKey)
+    },
+    {
+      version: 10,
+      description: "who asked a dashboard to deploy or roll back what, and how it ended",
+      statements: [dashboardActionsTable(dialect.identityPrimaryKey)]
     }
   ];
 }
@@ -46960,6 +47106,53 @@ function pendingMigrations(steps, applied, where) {
 // src/engine/vocabulary.ts
 var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
 var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
+var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
+
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input2.actor,
+    action: input2.action,
+    service: input2.service,
+    environment: input2.environment,
+    version: input2.version,
+    commit_sha: input2.commit,
+    host: input2.host,
+    state: input2.state,
+    message: input2.message,
+    requested_at: now,
+    finished_at: finished
+  });
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
+}
 
 // src/ledger/deliveries-sql.ts
 var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
@@ -46980,23 +47173,23 @@ function compile(sql, marker) {
     throw new Error(`a ledger statement names its parameters ($name), it has a positional ?: ${sql}`);
   }
   const names2 = [];
-  const text = sql.replace(NAMED, (_, name) => {
+  const text2 = sql.replace(NAMED, (_, name) => {
     let index = names2.indexOf(name);
     if (index < 0) index = names2.push(name) - 1;
     return marker(index + 1);
   });
-  return { text, names: names2 };
+  return { text: text2, names: names2 };
 }
-function bind2(statement2, params) {
-  const given = Object.keys(params);
+function bind2(statement2, params2) {
+  const given = Object.keys(params2);
   const extra = given.filter((key) => !statement2.names.includes(key));
   if (extra.length > 0 || given.length !== statement2.names.length) {
-    const missing = statement2.names.filter((name) => !Object.hasOwn(params, name));
+    const missing = statement2.names.filter((name) => !Object.hasOwn(params2, name));
     throw new Error(
       `statement parameters do not match: ${[...missing.map((m) => `missing $${m}`), ...extra.map((e) => `unknown $${e}`)].join(", ")}: ${statement2.text}`
     );
   }
-  return statement2.names.map((name) => params[name] ?? null);
+  return statement2.names.map((name) => params2[name] ?? null);
 }
 function compiler(marker) {
   const cache2 = /* @__PURE__ */ new Map();
@@ -47425,15 +47618,6 @@ function selectReleases(filter) {
   return { sql: sql + where.limit(filter.limit, "releases"), params: where.params };
 }
 
-// src/ledger/bot-hot-path-sql.ts
-var INSERT_SEEN_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
-  state, version, commit_sha, requested_by, deployment_id, log_url, check_run_url, description, requested_at,
-  started_at, updated_at, targets, track)
-VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
-  $state, $version, $commit_sha, $requested_by, $deployment_id, $log_url, $check_run_url, $description, $now,
-  $now, $now, $targets, $track)
-RETURNING ${RELEASE_COLUMNS}`;
-
 // src/ledger/types.ts
 var VersionClashError = class extends Error {
   name = "VersionClashError";
@@ -47552,16 +47736,16 @@ var ReleaseQueue = class {
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
-      const open2 = report2.state === "in_progress" ? "in_progress" : "pending";
-      let release = known ?? await insertSeen(session, report2, open2, now);
+      let release = known ?? await insertSeen(session, report2, now);
       let finished = null;
       if (report2.state === "success" || report2.state === "failure" || report2.state === "error") {
         finished = await finish(session, release, { ...report2, state: report2.state }, now, true);
         release = finished.release;
       } else if (report2.state === "inactive") {
         release = await setStatus(session, release, report2, "inactive", now);
-      } else if (known && !isFinishedRelease(known.state)) {
-        release = await setStatus(session, known, report2, open2, now);
+      } else if (!isFinishedRelease(release.state)) {
+        const state = report2.state === "in_progress" ? "in_progress" : "pending";
+        release = await setStatus(session, release, report2, state, now);
         if (release.origin === "bot") await renewLease(session, release, limits.leaseMs, now);
       }
       const advance = await advanceIn(session, report2.repo, limits, now);
@@ -47596,8 +47780,8 @@ var ReleaseQueue = class {
     return toRelease(row);
   }
   async releases(filter) {
-    const { sql, params } = selectReleases(filter);
-    return (await this.connection.query(sql, params)).map(toRelease);
+    const { sql, params: params2 } = selectReleases(filter);
+    return (await this.connection.query(sql, params2)).map(toRelease);
   }
   async serviceRepository(service) {
     const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, { service });
@@ -47641,8 +47825,8 @@ async function claimIn(session, claim3) {
   });
   return rows2.length > 0;
 }
-async function rows(session, sql, ...params) {
-  return (await session.query(sql, ...params)).map(toRelease);
+async function rows(session, sql, ...params2) {
+  return (await session.query(sql, ...params2)).map(toRelease);
 }
 async function advanceIn(session, repo, limits, now) {
   const expired = await expire(session, repo, now);
@@ -47749,22 +47933,23 @@ async function findRelease(session, report2) {
 function targetsParam(targets) {
   return targets ? JSON.stringify(targets) : null;
 }
-async function insertSeen(session, report2, state, now) {
-  const [inserted] = await rows(session, INSERT_SEEN_RELEASE, {
+async function insertSeen(session, report2, now) {
+  const [inserted] = await rows(session, INSERT_RELEASE, {
     repo: report2.repo,
     installation_id: report2.installationId,
     environment: report2.environment,
     service: report2.service ?? null,
+    origin: "seen",
     kind: report2.kind,
-    state,
+    state: "pending",
     version: report2.version,
     commit_sha: report2.commit,
     requested_by: report2.requestedBy,
+    pull_request: null,
     deployment_id: report2.deploymentId,
-    log_url: report2.logUrl,
-    check_run_url: report2.checkRunUrl,
-    description: report2.description,
-    now,
+    requested_at: now,
+    started_at: now,
+    updated_at: now,
     targets: targetsParam(report2.targets),
     track: report2.track ?? null
   });
@@ -47894,13 +48079,13 @@ ON CONFLICT (service, source, source_id) DO NOTHING
 RETURNING id, service, version`;
 var OUTCOMES_PER_INSERT = 100;
 function insertOutcomes(outcomes) {
-  const params = {};
+  const params2 = {};
   const rows2 = outcomes.map((outcome, i) => {
-    for (const [column, value] of Object.entries(outcome)) params[`${column}_${i}`] = value;
+    for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
     return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
   });
   const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
-  return { sql, params };
+  return { sql, params: params2 };
 }
 var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
 VALUES ($service, $version, $last_outcome_id)
@@ -48004,7 +48189,7 @@ async function markUnjudged(session, inserted) {
     const version3 = String(row.version);
     last.set(JSON.stringify([service, version3]), { service, version: version3, last_outcome_id: Number(row.id) });
   }
-  for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
+  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
 }
 async function insertOutcomes2(connection, outcomes) {
   const seen = /* @__PURE__ */ new Set();
@@ -48019,16 +48204,16 @@ async function insertOutcomes2(connection, outcomes) {
     const inserted = [];
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const { sql, params } = insertOutcomes(chunk.map(outcomeParams));
-      inserted.push(...await session.query(sql, params));
+      const { sql, params: params2 } = insertOutcomes(chunk.map(outcomeParams));
+      inserted.push(...await session.query(sql, params2));
     }
     await markUnjudged(session, inserted);
     return inserted.length;
   });
 }
 async function queryOutcomes(connection, filter) {
-  const { sql, params } = selectOutcomes(filter);
-  return (await connection.query(sql, params)).map(toOutcome);
+  const { sql, params: params2 } = selectOutcomes(filter);
+  return (await connection.query(sql, params2)).map(toOutcome);
 }
 function toOutcome(row) {
   return {
@@ -48173,8 +48358,8 @@ async function cancel(connection, key, note, now) {
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function queryPromotions(connection, filter) {
-  const { sql, params } = selectPromotions(filter);
-  return (await connection.query(sql, params)).map(toPromotion);
+  const { sql, params: params2 } = selectPromotions(filter);
+  return (await connection.query(sql, params2)).map(toPromotion);
 }
 function toPromotion(row) {
   return {
@@ -48209,6 +48394,65 @@ VALUES ($service, $n, $version, $commit_sha, $created_at)`;
 var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
 FROM versions WHERE service = $service ORDER BY n`;
 
+// src/ledger/watch-types.ts
+var WATCH_STATES = ["red", "green"];
+
+// src/ledger/watch-transitions.ts
+async function insertWatchTransitions(connection, transitions) {
+  if (transitions.length === 0) return;
+  await connection.transaction(async (session) => {
+    for (const t of transitions) await session.query(INSERT_WATCH_TRANSITION, params(t));
+  });
+}
+async function selectWatchTransitions(connection, filter) {
+  const rows2 = await connection.query(SELECT_WATCH_TRANSITIONS, {
+    service: filter.service,
+    environment: filter.environment,
+    after_id: filter.afterId ?? 0,
+    limit: filter.limit ?? DEFAULT_WATCH_LIMIT
+  });
+  return rows2.map(toTransition);
+}
+async function selectWatchCells(connection, service, environment2) {
+  return (await connection.query(SELECT_WATCH_CELLS, { service, environment: environment2 })).map(toTransition);
+}
+async function selectWatchCursor(connection) {
+  const [row] = await connection.query(SELECT_WATCH_CURSOR);
+  return Number(row?.id ?? 0);
+}
+function params(t) {
+  return {
+    service: t.service,
+    environment: t.environment,
+    component: t.component,
+    target: t.target,
+    check_name: t.check,
+    at: t.at,
+    state: t.state,
+    status: t.status,
+    reason: t.reason,
+    value: t.value
+  };
+}
+function toTransition(row) {
+  return {
+    id: Number(row.id),
+    service: String(row.service),
+    environment: String(row.environment),
+    component: String(row.component),
+    target: String(row.target),
+    check: String(row.check_name),
+    at: Number(row.at),
+    state: oneOf(WATCH_STATES, row.state, "red"),
+    status: oneOf(CHECK_STATUSES, row.status, "error"),
+    reason: String(row.reason),
+    value: nullableNumber(row.value)
+  };
+}
+function oneOf(words, value, otherwise) {
+  return words.find((w) => w === value) ?? otherwise;
+}
+
 // src/ledger/sql-ledger.ts
 var EXPORT_PAGE = 1e3;
 async function migrate(connection) {
@@ -48217,9 +48461,9 @@ async function migrate(connection) {
     for (const statement2 of connection.migrationPreamble) await session.query(statement2);
     await session.query(CREATE_SCHEMA_MIGRATIONS);
     const applied = (await session.query(SELECT_SCHEMA_MIGRATIONS)).map((row) => Number(row.version));
-    for (const step2 of pendingMigrations(steps, applied, connection.description)) {
-      for (const statement2 of step2.statements) await session.query(statement2);
-      await session.query(INSERT_SCHEMA_MIGRATION, { version: step2.version, applied_at: Date.now() });
+    for (const step3 of pendingMigrations(steps, applied, connection.description)) {
+      for (const statement2 of step3.statements) await session.query(statement2);
+      await session.query(INSERT_SCHEMA_MIGRATION, { version: step3.version, applied_at: Date.now() });
     }
   });
 }
@@ -48302,12 +48546,12 @@ var SqlLedger = class extends ReleaseQueue {
   }
   /** Decisions and reason codes are read back as stored: history keeps codes a later vocabulary dropped. */
   async runs(filter) {
-    const { sql, params } = selectRuns(filter);
-    return (await this.connection.query(sql, params)).map(toRun);
+    const { sql, params: params2 } = selectRuns(filter);
+    return (await this.connection.query(sql, params2)).map(toRun);
   }
   async events(filter) {
-    const { sql, params } = selectEvents(filter);
-    return (await this.connection.query(sql, params)).map(toEvent);
+    const { sql, params: params2 } = selectEvents(filter);
+    return (await this.connection.query(sql, params2)).map(toEvent);
   }
   async acquireLock(name, holder, request2, now) {
     return this.connection.transaction((session) => acquireLockIn(session, name, holder, request2, now));
@@ -48341,10 +48585,10 @@ var SqlLedger = class extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
-      for (const row of page) yield { type: "event", event: toEvent(row) };
-      if (page.length < EXPORT_PAGE) break;
-      after = Number(page.at(-1)?.id);
+      const page2 = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
+      for (const row of page2) yield { type: "event", event: toEvent(row) };
+      if (page2.length < EXPORT_PAGE) break;
+      after = Number(page2.at(-1)?.id);
     }
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
@@ -48432,6 +48676,29 @@ var SqlLedger = class extends ReleaseQueue {
   }
   setServiceRepositories(service, repos, now) {
     return setServiceRepositories(this.connection, service, repos, now);
+  }
+  // `tranche watch`'s transitions (watch-transitions.ts).
+  recordWatchTransitions(transitions) {
+    return insertWatchTransitions(this.connection, transitions);
+  }
+  watchTransitions(filter) {
+    return selectWatchTransitions(this.connection, filter);
+  }
+  watchCells(service, environment2) {
+    return selectWatchCells(this.connection, service, environment2);
+  }
+  watchCursor() {
+    return selectWatchCursor(this.connection);
+  }
+  // The dashboard's actions (dashboard-actions.ts).
+  recordDashboardAction(input2, now) {
+    return insertDashboardAction(this.connection, input2, now);
+  }
+  finishDashboardAction(id, state, message, now) {
+    return finishDashboardAction(this.connection, id, state, message, now);
+  }
+  dashboardActions(limit) {
+    return selectDashboardActions(this.connection, limit);
   }
   async close() {
     await this.connection.close();
@@ -48638,7 +48905,7 @@ function poolConfig(location, description) {
   };
 }
 function scrub(message, secrets) {
-  return secrets.reduce((text, secret) => text.replaceAll(secret, "***"), message);
+  return secrets.reduce((text2, secret) => text2.replaceAll(secret, "***"), message);
 }
 var PostgresConnection = class {
   dialect = POSTGRES_DIALECT;
@@ -48659,14 +48926,14 @@ var PostgresConnection = class {
     ];
   }
   /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
-  query(sql, ...params) {
+  query(sql, ...params2) {
     const readOnly = /^\s*SELECT\b/i.test(sql);
     return this.whileReconnecting(async (outcomeUnknown2) => {
       const client = await this.pool.connect();
       let broken = false;
       try {
         if (!readOnly) outcomeUnknown2();
-        return (await client.query(statement(sql, params[0]))).rows;
+        return (await client.query(statement(sql, params2[0]))).rows;
       } catch (error62) {
         broken = isConnectionLost(error62);
         throw error62;
@@ -48690,7 +48957,7 @@ var PostgresConnection = class {
         await client.query(POSTGRES_DIALECT.beginWrite);
         if (options2.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
-          query: async (sql, ...params) => (await client.query(statement(sql, params[0]))).rows
+          query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
         });
         outcomeUnknown2();
         await client.query(COMMIT);
@@ -48714,19 +48981,19 @@ var PostgresConnection = class {
 };
 var names = /* @__PURE__ */ new Map();
 var compile2 = compiler(POSTGRES_DIALECT.marker);
-function statement(sql, params = {}) {
+function statement(sql, params2 = {}) {
   const compiled = compile2(sql);
-  const { text } = compiled;
+  const { text: text2 } = compiled;
   if (compiled.names.length === 0) {
-    bind2(compiled, params);
-    return { text };
+    bind2(compiled, params2);
+    return { text: text2 };
   }
-  let name = names.get(text);
+  let name = names.get(text2);
   if (name === void 0) {
     name = `tranche_${names.size + 1}`;
-    names.set(text, name);
+    names.set(text2, name);
   }
-  return { name, text, values: bind2(compiled, params).map(storable) };
+  return { name, text: text2, values: bind2(compiled, params2).map(storable) };
 }
 async function whileReconnecting(work) {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -48848,15 +49115,15 @@ var SqliteConnection = class {
   db;
   statements = /* @__PURE__ */ new Map();
   compile = compiler(SQLITE_DIALECT.marker);
-  session = { query: async (sql, ...params) => this.run(sql, params[0]) };
+  session = { query: async (sql, ...params2) => this.run(sql, params2[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
   constructor(db, description) {
     this.db = db;
     this.description = description;
   }
-  query(sql, ...params) {
-    return this.serially(() => retryBusy(async () => this.run(sql, params[0])));
+  query(sql, ...params2) {
+    return this.serially(() => retryBusy(async () => this.run(sql, params2[0])));
   }
   transaction(work, options2 = {}) {
     return this.serially(
@@ -48883,14 +49150,14 @@ var SqliteConnection = class {
       if (this.db.isOpen) this.db.close();
     });
   }
-  run(sql, params = {}) {
+  run(sql, params2 = {}) {
     const compiled = this.compile(sql);
     let statement2 = this.statements.get(sql);
     if (!statement2) {
       statement2 = this.db.prepare(compiled.text);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...bind2(compiled, params).map(storable));
+    return statement2.all(...bind2(compiled, params2).map(storable));
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -49096,11 +49363,11 @@ function noticeFacts(notice) {
 }
 
 // src/notify/slack.ts
-function slackEscape(text) {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+function slackEscape(text2) {
+  return text2.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
-function cut(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+function cut(text2, max) {
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 1)}\u2026`;
 }
 function slackMessage(notice) {
   const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
@@ -49292,8 +49559,8 @@ var Notifier = class {
     if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
     else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
   }
-  redact(text) {
-    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+  redact(text2) {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text2);
   }
 };
 function render(kind, notice) {
@@ -49316,696 +49583,8 @@ function createNotifier(config3, env, options2) {
   return new Notifier(configuredChannels(config3, env, options2.log), options2);
 }
 
-// src/config/errors.ts
-var ConfigError = class extends Error {
-  issues;
-  constructor(issues) {
-    const clipped = issues.map((issue2) => ({ ...issue2, message: clipMessage(issue2.message) }));
-    super(clipped.map(formatIssue).join("\n"));
-    this.name = "ConfigError";
-    this.issues = clipped;
-  }
-};
-var UnknownEnvironmentError = class extends Error {
-  environment;
-  known;
-  constructor(environment2, known) {
-    super(`environment '${environment2}' is not defined; known environments: ${known.join(", ") || "(none)"}`);
-    this.name = "UnknownEnvironmentError";
-    this.environment = environment2;
-    this.known = known;
-  }
-};
-var UnreadInventoryError = class extends Error {
-  constructor(environment2, component) {
-    super(`the targets of ${environment2}/${component} come from an inventory that was not read`);
-    this.name = "UnreadInventoryError";
-  }
-};
-var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
-var LONG_WORD = 120;
-var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
-var LONG_MESSAGE = 500;
-function clipMessage(message) {
-  return clip(clipLongWords(message), LONG_MESSAGE);
-}
-function clip(text, length) {
-  return text.length <= length ? text : `${text.slice(0, length)}\u2026 (${text.length} characters)`;
-}
-function clipLongWords(text) {
-  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
-}
-function formatPath(path8) {
-  let text = "";
-  for (const whole of path8) {
-    const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
-    if (typeof segment === "number") text += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
-  }
-  return text;
-}
-function formatIssue(issue2) {
-  const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
-  const path8 = formatPath(issue2.path);
-  return `${issue2.file}${position}${path8 === "" ? "" : ` ${path8}`}: ${issue2.message}`;
-}
-
-// src/config/load.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-
-// src/config/issues.ts
-function findingsOf(issues, base = []) {
-  return issues.flatMap((issue2) => findingsOfIssue(issue2, [...base, ...toConfigPath(issue2.path)]));
-}
-function findingsOfIssue(issue2, path8) {
-  switch (issue2.code) {
-    case "unrecognized_keys": {
-      const messages2 = issue2.message.split("\n");
-      return issue2.keys.map((key, i) => ({
-        path: [...path8, key],
-        message: messages2[i] ?? messages2[0] ?? "",
-        at: "key"
-      }));
-    }
-    case "invalid_union": {
-      const branch = intendedBranch(issue2.errors);
-      return branch ? findingsOf(branch, path8) : [{ path: path8, message: issue2.message, at: "value" }];
-    }
-    default:
-      return [{ path: path8, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
-  }
-}
-function toConfigPath(path8) {
-  return path8.map((segment) => typeof segment === "number" ? segment : String(segment));
-}
-function isMissing(issue2) {
-  return issue2.code === "invalid_type" && issue2.input === void 0 && issue2.path.length > 0;
-}
-function intendedBranch(branches) {
-  const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
-  scored.sort((a, b) => a.score - b.score);
-  const [best, runnerUp] = scored;
-  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
-  return mixesForms(best.issues, branches) ? void 0 : best.issues;
-}
-function mixesForms(best, branches) {
-  const unknown2 = rootUnknownKeys(best);
-  return branches.some(
-    (other) => other !== best && !other.some((issue2) => issue2.path.length === 0 && issue2.code === "invalid_type") && unknown2.some((key) => !rootUnknownKeys(other).includes(key))
-  );
-}
-function rootUnknownKeys(issues) {
-  return issues.flatMap(
-    (issue2) => issue2.path.length === 0 && issue2.code === "unrecognized_keys" ? issue2.keys : []
-  );
-}
-function shallowProblems(issues) {
-  let score = 0;
-  for (const issue2 of issues) {
-    if (issue2.path.length === 0 && issue2.code === "invalid_type") score += 100;
-    else if (issue2.path.length === 0 && issue2.code === "unrecognized_keys") score += issue2.keys.length;
-    else if (issue2.path.length === 1 && isMissing(issue2)) score += 1;
-  }
-  return score;
-}
-
-// src/config/locate.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-function createLocator(doc, lineCounter) {
-  const positionOf = (node2) => {
-    const range = node2?.range;
-    if (!range) return void 0;
-    const { line, col } = lineCounter.linePos(range[0]);
-    return { line: Math.max(line, 1), column: col };
-  };
-  const find = (path8) => {
-    let located = { node: doc.contents };
-    for (const segment of path8) {
-      located = located && step(doc, located.node, segment);
-      if (!located) return void 0;
-    }
-    return located;
-  };
-  const value = (path8) => {
-    const located = find(path8);
-    if (!located) return void 0;
-    const { node: node2, key } = located;
-    const pointAtKey = key !== void 0 && (isEmpty(node2) || (0, import_yaml3.isCollection)(node2) && !node2.flow);
-    return positionOf(pointAtKey ? key : node2) ?? positionOf(key);
-  };
-  const nearest = (path8) => {
-    for (let length = path8.length; length >= 0; length--) {
-      const position = value(path8.slice(0, length));
-      if (position) return position;
-    }
-    return { line: 1, column: 1 };
-  };
-  return { value, key: (path8) => positionOf(find(path8)?.key), nearest };
-}
-function step(doc, node2, segment) {
-  const target = (0, import_yaml3.isAlias)(node2) ? node2.resolve(doc) : node2;
-  if ((0, import_yaml3.isMap)(target)) {
-    const pair = target.items.find(
-      (item) => (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === String(segment)
-    );
-    return pair ? { node: pair.value, key: pair.key } : void 0;
-  }
-  if ((0, import_yaml3.isSeq)(target) && typeof segment === "number") {
-    return segment < target.items.length ? { node: target.items[segment] } : void 0;
-  }
-  return void 0;
-}
-function isEmpty(node2) {
-  if (node2 === null || node2 === void 0) return true;
-  const range = node2.range;
-  return (0, import_yaml3.isScalar)(node2) && node2.value === null && range !== void 0 && range[0] === range[1];
-}
-
-// src/config/messages.ts
-var TYPE_NAMES = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  boolean: "true or false",
-  object: "a mapping",
-  record: "a mapping",
-  array: "a list"
-};
-function humanMessage(issue2) {
-  switch (issue2.code) {
-    case "invalid_type":
-      return invalidType(issue2.expected, issue2.input);
-    case "too_small":
-      return bound("at least", "\u2265", issue2.origin, issue2.minimum, issue2.inclusive);
-    case "too_big":
-      return bound("at most", "\u2264", issue2.origin, issue2.maximum, issue2.inclusive);
-    case "invalid_value":
-      return `expected one of ${issue2.values.map((value) => JSON.stringify(value)).join(", ")}`;
-    case "unrecognized_keys":
-      return issue2.keys.map((key) => unknownKey(key, knownKeys(issue2.inst))).join("\n");
-    case "invalid_key":
-      return "invalid name";
-    case "invalid_union":
-      return "does not match any of the allowed forms";
-    default:
-      return void 0;
-  }
-}
-function invalidType(expected, input2) {
-  if (input2 === void 0) return "required";
-  return `expected ${TYPE_NAMES[expected] ?? expected}, got ${describeValue(input2)}`;
-}
-function describeValue(value) {
-  if (value === null) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  return String(value);
-}
-function bound(words, symbol2, origin, limit, inclusive) {
-  const value = Number(limit);
-  if (origin === "array" || origin === "set")
-    return `expected ${words} ${value} item${value === 1 ? "" : "s"}`;
-  if (origin === "string")
-    return value === 1 && words === "at least" ? "must not be empty" : `expected ${words} ${value} characters`;
-  const strict = inclusive === false ? symbol2.replace("\u2265", ">").replace("\u2264", "<") : symbol2;
-  return `expected a number ${strict} ${value}`;
-}
-function knownKeys(inst) {
-  const shape = inst?._zod?.def?.shape;
-  return shape ? Object.keys(shape) : [];
-}
-function unknownKey(key, known) {
-  const suggestion = known.find((candidate) => isNear(key, candidate));
-  return suggestion === void 0 ? `unknown key '${key}'` : `unknown key '${key}' (did you mean '${suggestion}'?)`;
-}
-function isNear(typed, known) {
-  if (typed.toLowerCase() === known.toLowerCase()) return true;
-  return editDistance(typed, known) <= Math.max(1, Math.floor(known.length / 3));
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-// src/engine/arms.ts
-function analysisArms(component, deployed, baseline) {
-  const done = new Set(deployed.map((t) => t.name));
-  const known = new Map(component.targets.map((t) => [t.name, t]));
-  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component.targets;
-  const labels = Object.entries(baseline?.labels ?? {});
-  const baselines = candidates.filter(
-    (t) => !done.has(t.name) && labels.every(([key, value]) => t.labels[key] === value)
-  );
-  return { canaries: [...deployed], baselines };
-}
-function comparisonsOf(component, batches, baseline) {
-  let deployed = [];
-  let count = 0;
-  for (const batch of batches) {
-    deployed = [...deployed, ...batch];
-    if (analysisArms(component, deployed, baseline).baselines.length > 0) count += 1;
-  }
-  return Math.max(1, count);
-}
-
-// src/engine/categories.ts
-var COVERAGES = ["all", "pairwise"];
-function selectCanaries(targets, spec) {
-  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
-  const universe = new Universe();
-  const candidates = distinctCandidates(targets, spec, universe);
-  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
-  return {
-    labels: [...spec.labels],
-    coverage: spec.coverage,
-    canaries: chosen.map((c) => ({
-      target: c.target.name,
-      labels: categoryLabels(c.target, spec.labels),
-      covers: describeCovers(c, universe)
-    })),
-    required: universe.size,
-    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
-    ...declaredValueReport(targets, spec)
-  };
-}
-function hasCategoryLabels(targets, spec) {
-  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
-}
-var Universe = class {
-  names = [];
-  ids = /* @__PURE__ */ new Map();
-  get size() {
-    return this.names.length;
-  }
-  id(name) {
-    let id = this.ids.get(name);
-    if (id === void 0) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
-};
-function labelOf(target, label) {
-  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
-}
-function categoryLabels(target, labels) {
-  const out = {};
-  for (const label of labels) {
-    const value = labelOf(target, label);
-    if (value !== void 0) out[label] = value;
-  }
-  return out;
-}
-function term(label, value) {
-  return value === void 0 ? `${label} unset` : `${label}=${value}`;
-}
-function elementNames(target, spec) {
-  const values = spec.labels.map((label) => labelOf(target, label));
-  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
-  const names2 = [];
-  spec.labels.forEach((label, i) => {
-    if (values[i] !== void 0) names2.push(term(label, values[i]));
-  });
-  for (let i = 0; i < spec.labels.length; i++) {
-    for (let j = i + 1; j < spec.labels.length; j++) {
-      if (values[i] === void 0 || values[j] === void 0) continue;
-      names2.push(
-        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
-      );
-    }
-  }
-  return names2;
-}
-function distinctCandidates(targets, spec, universe) {
-  const seen = /* @__PURE__ */ new Set();
-  const candidates = [];
-  targets.forEach((target, index) => {
-    const key = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
-    if (seen.has(key)) return;
-    seen.add(key);
-    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
-  });
-  return candidates;
-}
-function greedyCover(candidates, size, elementsOf) {
-  const covered = new Uint8Array(size);
-  const taken = new Uint8Array(candidates.length);
-  const chosen = [];
-  for (let left = size; left > 0; ) {
-    let best = -1;
-    let bestGain = 0;
-    for (let i = 0; i < candidates.length; i++) {
-      if (taken[i]) continue;
-      let gain = 0;
-      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
-      if (gain > bestGain) {
-        best = i;
-        bestGain = gain;
-      }
-    }
-    if (best < 0) break;
-    taken[best] = 1;
-    const pick2 = candidates[best];
-    for (const e of elementsOf(pick2)) covered[e] = 1;
-    chosen.push(pick2);
-    left -= bestGain;
-  }
-  return chosen;
-}
-function describeCovers(candidate, universe) {
-  const names2 = candidate.elements.map((e) => universe.names[e]);
-  const pairs = names2.filter((n) => n.includes(" \xD7 "));
-  return pairs.length > 0 ? pairs : names2;
-}
-function pairwiseLowerBound(targets, labels) {
-  let bound2 = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const single = /* @__PURE__ */ new Set();
-    for (const t of targets) {
-      const v = labelOf(t, labels[i]);
-      if (v !== void 0) single.add(v);
-    }
-    bound2 = Math.max(bound2, single.size);
-    for (let j = i + 1; j < labels.length; j++) {
-      const pairs = /* @__PURE__ */ new Set();
-      for (const t of targets) {
-        const a = labelOf(t, labels[i]);
-        const b = labelOf(t, labels[j]);
-        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
-      }
-      bound2 = Math.max(bound2, pairs.size);
-    }
-  }
-  return bound2;
-}
-function declaredValueReport(targets, spec) {
-  const missing = [];
-  const undeclared = [];
-  const unlabelled = [];
-  for (const label of spec.labels) {
-    const carried = /* @__PURE__ */ new Set();
-    const lacking = [];
-    for (const t of targets) {
-      const v = labelOf(t, label);
-      if (v === void 0) lacking.push(t.name);
-      else carried.add(v);
-    }
-    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
-    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
-    if (!declared) continue;
-    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
-    const known = new Set(declared);
-    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
-  }
-  return { missing, undeclared, unlabelled };
-}
-
-// src/engine/plan.ts
-function batchSizes(n, rollout) {
-  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
-  const sizes = [];
-  let size = Math.max(1, Math.min(rollout.first, cap));
-  for (let left = n; left > 0; ) {
-    const take = Math.min(size, left);
-    sizes.push(take);
-    left -= take;
-    size = Math.min(cap, Math.ceil(size * rollout.growth));
-  }
-  return sizes;
-}
-function planBatches(targets, rollout) {
-  const batches = [];
-  let offset = 0;
-  for (const size of batchSizes(targets.length, rollout)) {
-    batches.push(targets.slice(offset, offset + size));
-    offset += size;
-  }
-  return batches;
-}
-function componentCanaries(component) {
-  const { categories } = component;
-  if (!categories || !hasCategoryLabels(component.targets, categories)) return void 0;
-  return selectCanaries(component.targets, categories);
-}
-function componentBatches(component, canaries = componentCanaries(component)) {
-  if (!canaries) return planBatches(component.targets, component.rollout);
-  const chosen = new Set(canaries.canaries.map((c) => c.target));
-  const first = component.targets.filter((t) => chosen.has(t.name));
-  const rest = component.targets.filter((t) => !chosen.has(t.name));
-  const growing = { ...component.rollout, first: Math.ceil(first.length * component.rollout.growth) };
-  return [first, ...planBatches(rest, growing)];
-}
-function planRelease(service, environment2, components) {
-  return {
-    service,
-    environment: environment2,
-    components: components.map((component) => {
-      const canaries = componentCanaries(component);
-      const planned = {
-        name: component.name,
-        batches: componentBatches(component, canaries).map((batch) => ({
-          targets: batch.map((target) => target.name),
-          bakeSeconds: component.rollout.bakeMs / 1e3
-        }))
-      };
-      if (canaries) planned.canaries = canaries;
-      return planned;
-    })
-  };
-}
-
-// src/stats/beta-mixture.ts
-var import_math_base_special_betainc = __toESM(require_lib125(), 1);
-var import_math_base_special_betaln = __toESM(require_lib127(), 1);
-function logMixtureE(k, n, p0, prior, side) {
-  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
-  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
-  if (n === 0) return 0;
-  const upper = side === "above";
-  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
-  const mass = logTail(p0, prior.a, prior.b, upper);
-  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
-}
-function betaPrior(mean, concentration) {
-  return { a: concentration * mean, b: concentration * (1 - mean) };
-}
-function upperConfidenceBound(k, n, alpha, priorFor) {
-  if (n <= 0) return 1;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
-  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
-  let hi = 1 - 1e-12;
-  if (!rejects(hi)) return 1;
-  if (rejects(lo)) return lo;
-  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
-    const mid = (lo + hi) / 2;
-    if (rejects(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-function logTail(x, a, b, upper) {
-  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
-  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
-}
-
-// src/stats/decision.ts
-var MAX_REPORTED_LOG_E = 700;
-function reportedE(logE) {
-  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
-}
-
-// src/stats/sign-test.ts
-var UNIFORM = { a: 1, b: 1 };
-function signLogE(worse, pairs) {
-  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
-}
-function minimumPairs(alpha) {
-  const threshold = Math.log(1 / alpha);
-  let n = 1;
-  while (signLogE(n, n) < threshold) n++;
-  return n;
-}
-
-// src/checks/check-specs.ts
-function isAnalysisCheck(check2) {
-  return check2.kind === "analysis";
-}
-
-// src/render/ascii-plot.ts
-var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
-var THRESHOLD_GLYPH = "=";
-var DEFAULT_WIDTH = 72;
-var DEFAULT_HEIGHT = 20;
-var MIN_HEIGHT = 5;
-var MIN_FRAME_COLUMNS = 10;
-function niceTicks(lo, hi, maxIntervals, minStep = 0) {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi))
-    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
-  let from = Math.min(lo, hi);
-  let to = Math.max(lo, hi);
-  if (from === to) {
-    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
-    from -= pad;
-    to += pad;
-  }
-  const intervals = Math.max(1, Math.floor(maxIntervals));
-  let exponent = Math.floor(Math.log10((to - from) / intervals));
-  for (; ; ) {
-    for (const factor of [1, 2, 5]) {
-      const step2 = clean(factor * 10 ** exponent);
-      if (step2 < minStep) continue;
-      const first = Math.floor(from / step2 + 1e-9);
-      const last = Math.ceil(to / step2 - 1e-9);
-      if (last - first <= intervals) {
-        const values = [];
-        for (let i = first; i <= last; i++) values.push(clean(i * step2));
-        const decimals = Math.max(0, -Math.floor(Math.log10(step2) + 1e-9));
-        return { min: clean(first * step2), max: clean(last * step2), step: step2, values, decimals };
-      }
-    }
-    exponent += 1;
-  }
-}
-function tickLabel(value, decimals) {
-  const text = value.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
-}
-function plotAscii(series, options2 = {}) {
-  const height = Math.max(MIN_HEIGHT, Math.floor(options2.height ?? DEFAULT_HEIGHT));
-  const xStart = options2.xStart ?? 0;
-  const threshold = options2.threshold && Number.isFinite(options2.threshold.value) ? options2.threshold : void 0;
-  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
-  const heading = [options2.title ?? "", legend].filter((part) => part !== "").join("   ");
-  const headerRows = heading !== "" || options2.yUnit ? 1 : 0;
-  const rows2 = height - headerRows - 1;
-  const yTicks = yAxis(series, threshold?.value, rows2);
-  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
-  const labelWidth = Math.max(...yLabels.map((l) => l.length), options2.yUnit?.length ?? 0);
-  const left = labelWidth + 1;
-  const right = threshold ? threshold.label.length + 1 : 0;
-  const width = Math.max(Math.floor(options2.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
-  const columns = width - left - right;
-  const count = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count <= 1 ? xStart - 1 : xStart;
-  const xHi = count <= 1 ? xStart + 1 : xStart + count - 1;
-  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
-  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
-  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
-  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
-  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
-  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
-  if (thresholdRow !== void 0) {
-    const line = grid[thresholdRow] ?? [];
-    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
-  }
-  for (const [i, s] of series.entries()) {
-    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
-  }
-  const lines = [];
-  if (headerRows) {
-    const unit = (options2.yUnit ?? "").padStart(labelWidth);
-    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
-    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
-  }
-  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
-  for (const [r, line] of grid.entries()) {
-    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
-    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
-    lines.push(`${label} ${line.join("")}${mark}`);
-  }
-  lines.push(xLabelLine(xTicks, colOf, left, width));
-  return lines.map((l) => l.trimEnd()).join("\n");
-}
-function glyph(index) {
-  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
-}
-function yAxis(series, threshold, rows2) {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
-    if (!Number.isFinite(y)) continue;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  if (lo > hi) [lo, hi] = [0, 1];
-  const intervals = Math.floor((rows2 - 1) / 2);
-  const ticks = niceTicks(lo, hi, intervals);
-  if (threshold === void 0) return ticks;
-  const half = ticks.step / 2;
-  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
-    return niceTicks(lo, threshold + half, intervals);
-  }
-  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
-    return niceTicks(threshold - half, hi, intervals);
-  }
-  return ticks;
-}
-function frame(rows2, columns, yTickRows, xTickCols) {
-  const grid = Array.from(
-    { length: rows2 },
-    (_, r) => Array.from({ length: columns }, (_2, c) => {
-      const edgeRow = r === 0 || r === rows2 - 1;
-      const edgeCol = c === 0 || c === columns - 1;
-      if (edgeRow && edgeCol) return "+";
-      if (edgeRow) return "-";
-      return edgeCol ? "|" : " ";
-    })
-  );
-  const set3 = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < columns) line[c] = "+";
-  };
-  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set3(r, c);
-  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set3(r, c);
-  return grid;
-}
-function drawSeries(grid, points, mark, colOf, rowOf) {
-  const put = (r, c) => {
-    const line = grid[r];
-    if (line && c >= 0 && c < line.length) line[c] = mark;
-  };
-  for (const [k, y] of points.entries()) {
-    if (!Number.isFinite(y)) continue;
-    const next = points[k + 1];
-    const c0 = colOf(k);
-    const r0 = rowOf(y);
-    put(r0, c0);
-    if (next === void 0 || !Number.isFinite(next)) continue;
-    const c1 = colOf(k + 1);
-    const r1 = rowOf(next);
-    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
-    for (let s = 1; s <= steps; s++) {
-      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
-    }
-  }
-}
-function xLabelLine(ticks, colOf, left, width) {
-  let line = "";
-  for (const value of ticks.values) {
-    const label = tickLabel(value, ticks.decimals);
-    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
-    if (start < line.length + (line === "" ? 0 : 1)) continue;
-    line = line.padEnd(start) + label;
-  }
-  return line;
-}
-function clean(value) {
-  const rounded = Number(value.toPrecision(12));
-  return rounded === 0 ? 0 : rounded;
-}
+// src/dashboard/host.ts
+import { timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -50721,8 +50300,8 @@ function cleanRegex(source) {
   const end = source.endsWith("$") ? source.length - 1 : source.length;
   return source.slice(start, end);
 }
-function floatSafeRemainder(val, step2) {
-  const ratio = val / step2;
+function floatSafeRemainder(val, step3) {
+  const ratio = val / step3;
   const roundedRatio = Math.round(ratio);
   const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
   if (Math.abs(ratio - roundedRatio) < tolerance)
@@ -50966,27 +50545,27 @@ var primitiveTypes = /* @__PURE__ */ new Set([
 function escapeRegex(str) {
   return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
-function clone(inst, def, params) {
+function clone(inst, def, params2) {
   const cl = new inst._zod.constr(def ?? inst._zod.def);
-  if (!def || params?.parent)
+  if (!def || params2?.parent)
     cl._zod.parent = inst;
   return cl;
 }
 function normalizeParams(_params) {
-  const params = _params;
-  if (!params)
+  const params2 = _params;
+  if (!params2)
     return {};
-  if (typeof params === "string")
-    return { error: () => params };
-  if (params?.message !== void 0) {
-    if (params?.error !== void 0)
+  if (typeof params2 === "string")
+    return { error: () => params2 };
+  if (params2?.message !== void 0) {
+    if (params2?.error !== void 0)
       throw new Error("Cannot specify both `message` and `error` params");
-    params.error = params.message;
+    params2.error = params2.message;
   }
-  delete params.message;
-  if (typeof params.error === "string")
-    return { ...params, error: () => params.error };
-  return params;
+  delete params2.message;
+  if (typeof params2.error === "string")
+    return { ...params2, error: () => params2.error };
+  return params2;
 }
 function createTransparentProxy(getter) {
   let target;
@@ -51471,7 +51050,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name, initializer3, proto, params2) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -51515,12 +51094,12 @@ function $constructor(name, initializer3, proto, params) {
       }
     }
   }
-  const Parent = params?.Parent ?? Object;
+  const Parent = params2?.Parent ?? Object;
   class Definition extends Parent {
   }
   Object.defineProperty(Definition, "name", { value: name });
   function _(def) {
-    const inst = params?.Parent ? newError(Definition) : this;
+    const inst = params2?.Parent ? newError(Definition) : this;
     init2(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
@@ -51537,7 +51116,7 @@ function $constructor(name, initializer3, proto, params) {
   Object.defineProperty(_, "init", { value: init2 });
   Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
-      if (params?.Parent && inst instanceof params.Parent)
+      if (params2?.Parent && inst instanceof params2.Parent)
         return true;
       return inst?._zod?.traits?.has(name);
     }
@@ -51758,8 +51337,8 @@ function prettifyError(error62) {
 }
 
 // node_modules/zod/v4/core/parse.js
-function finalizeParams(callee, params) {
-  return { callee: params?.callee ?? callee, Err: params?.Err };
+function finalizeParams(callee, params2) {
+  return { callee: params2?.callee ?? callee, Err: params2?.Err };
 }
 var _parse = (_Err) => {
   const fn = (schema, value, _ctx, _params) => {
@@ -51779,14 +51358,14 @@ var _parse = (_Err) => {
 };
 var parse4 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params) => {
+  const fn = async (schema, value, _ctx, params2) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
     let result = schema._zod.run({ value, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
-      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config2())));
-      captureStackTrace(e, params?.callee ?? fn);
+      const e = new (params2?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config2())));
+      captureStackTrace(e, params2?.callee ?? fn);
       throw e;
     }
     return result.value;
@@ -52054,8 +51633,8 @@ function datetime(args) {
   return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
 }
 var anyString = /^[\s\S]{0,}$/;
-var string = (params) => {
-  const regex2 = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+var string = (params2) => {
+  const regex2 = params2 ? `[\\s\\S]{${params2?.minimum ?? 0},${params2?.maximum ?? ""}}` : `[\\s\\S]*`;
   return new RegExp(`^${regex2}$`);
 };
 var bigint = /^-?\d+n?$/;
@@ -53542,14 +53121,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const desc = Object.getOwnPropertyDescriptor(def, "shape");
   const sh = desc?.get ? desc.get.raw : def.shape ?? {};
   if (sh) {
-    const get2 = () => {
+    const get3 = () => {
       const newSh = { ...sh };
       Object.defineProperty(def, "shape", { value: newSh });
-      get2.raw = newSh;
+      get3.raw = newSh;
       return newSh;
     };
-    get2.raw = sh;
-    Object.defineProperty(def, "shape", { get: get2 });
+    get3.raw = sh;
+    Object.defineProperty(def, "shape", { get: get3 });
   }
   const _normalized = cached(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
@@ -53569,7 +53148,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -53577,7 +53156,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -53713,7 +53292,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -53722,7 +53301,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -59357,8 +58936,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -63020,22 +62599,22 @@ function installCompiledUserMethods(target, source, parser2) {
   const sourceAny = source;
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
-    targetAny.safeParse = (data, params) => {
+    targetAny.safeParse = (data, params2) => {
       const out = parser2(data);
       if (out !== INVALID) {
         return { success: true, data: out };
       }
-      return originalSafeParse(data, params);
+      return originalSafeParse(data, params2);
     };
   }
   if (typeof sourceAny.parse === "function") {
     const originalParse2 = sourceAny.parse;
-    targetAny.parse = (data, params) => {
+    targetAny.parse = (data, params2) => {
       const out = parser2(data);
       if (out !== INVALID) {
         return out;
       }
-      return originalParse2(data, params);
+      return originalParse2(data, params2);
     };
   }
 }
@@ -64566,264 +64145,264 @@ function snapshotChecks(def) {
   return def;
 }
 // @__NO_SIDE_EFFECTS__
-function _string(Class2, params) {
-  return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+function _string(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedString(Class2, params) {
-  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params) }));
+function _coercedString(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _email(Class2, params) {
+function _email(Class2, params2) {
   return new Class2({
     type: "string",
     format: "email",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _guid(Class2, params) {
+function _guid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "guid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuid(Class2, params) {
+function _uuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv4(Class2, params) {
+function _uuidv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v4",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv6(Class2, params) {
+function _uuidv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v6",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv7(Class2, params) {
+function _uuidv7(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v7",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _url(Class2, params) {
+function _url(Class2, params2) {
   return new Class2({
     type: "string",
     format: "url",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _emoji2(Class2, params) {
+function _emoji2(Class2, params2) {
   return new Class2({
     type: "string",
     format: "emoji",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nanoid(Class2, params) {
+function _nanoid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "nanoid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cuid(Class2, params) {
+function _cuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cuid2(Class2, params) {
+function _cuid2(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cuid2",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ulid(Class2, params) {
+function _ulid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ulid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _xid(Class2, params) {
+function _xid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "xid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ksuid(Class2, params) {
+function _ksuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ksuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ipv4(Class2, params) {
+function _ipv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ipv4",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ipv6(Class2, params) {
+function _ipv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ipv6",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _mac(Class2, params) {
+function _mac(Class2, params2) {
   return new Class2({
     type: "string",
     format: "mac",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cidrv4(Class2, params) {
+function _cidrv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cidrv4",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cidrv6(Class2, params) {
+function _cidrv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cidrv6",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _base64(Class2, params) {
+function _base64(Class2, params2) {
   return new Class2({
     type: "string",
     format: "base64",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _base64url(Class2, params) {
+function _base64url(Class2, params2) {
   return new Class2({
     type: "string",
     format: "base64url",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _e164(Class2, params) {
+function _e164(Class2, params2) {
   return new Class2({
     type: "string",
     format: "e164",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _creditCard(Class2, params) {
+function _creditCard(Class2, params2) {
   return new Class2({
     type: "string",
     format: "credit_card",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _iban(Class2, params) {
+function _iban(Class2, params2) {
   return new Class2({
     type: "string",
     format: "iban",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _jwt(Class2, params) {
+function _jwt(Class2, params2) {
   return new Class2({
     type: "string",
     format: "jwt",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 var TimePrecision = {
@@ -64834,7 +64413,7 @@ var TimePrecision = {
   Microsecond: 6
 };
 // @__NO_SIDE_EFFECTS__
-function _isoDateTime(Class2, params) {
+function _isoDateTime(Class2, params2) {
   return new Class2({
     type: "string",
     format: "datetime",
@@ -64842,164 +64421,164 @@ function _isoDateTime(Class2, params) {
     offset: false,
     local: false,
     precision: null,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoDate(Class2, params) {
+function _isoDate(Class2, params2) {
   return new Class2({
     type: "string",
     format: "date",
     check: "string_format",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoTime(Class2, params) {
+function _isoTime(Class2, params2) {
   return new Class2({
     type: "string",
     format: "time",
     check: "string_format",
     precision: null,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoDuration(Class2, params) {
+function _isoDuration(Class2, params2) {
   return new Class2({
     type: "string",
     format: "duration",
     check: "string_format",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _number(Class2, params) {
-  return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+function _number(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedNumber(Class2, params) {
-  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params) }));
+function _coercedNumber(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _int(Class2, params) {
+function _int(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "safeint",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _float32(Class2, params) {
+function _float32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "float32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _float64(Class2, params) {
+function _float64(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "float64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _int32(Class2, params) {
+function _int32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "int32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uint32(Class2, params) {
+function _uint32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "uint32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _boolean(Class2, params) {
+function _boolean(Class2, params2) {
   return new Class2({
     type: "boolean",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedBoolean(Class2, params) {
+function _coercedBoolean(Class2, params2) {
   return new Class2({
     type: "boolean",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _bigint(Class2, params) {
+function _bigint(Class2, params2) {
   return new Class2({
     type: "bigint",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedBigint(Class2, params) {
+function _coercedBigint(Class2, params2) {
   return new Class2({
     type: "bigint",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _int64(Class2, params) {
+function _int64(Class2, params2) {
   return new Class2({
     type: "bigint",
     check: "bigint_format",
     abort: false,
     format: "int64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uint64(Class2, params) {
+function _uint64(Class2, params2) {
   return new Class2({
     type: "bigint",
     check: "bigint_format",
     abort: false,
     format: "uint64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _symbol(Class2, params) {
+function _symbol(Class2, params2) {
   return new Class2({
     type: "symbol",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _undefined2(Class2, params) {
+function _undefined2(Class2, params2) {
   return new Class2({
     type: "undefined",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _null2(Class2, params) {
+function _null2(Class2, params2) {
   return new Class2({
     type: "null",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65015,225 +64594,225 @@ function _unknown(Class2) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _never(Class2, params) {
+function _never(Class2, params2) {
   return new Class2({
     type: "never",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _void(Class2, params) {
+function _void(Class2, params2) {
   return new Class2({
     type: "void",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _date(Class2, params) {
+function _date(Class2, params2) {
   return new Class2({
     type: "date",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedDate(Class2, params) {
+function _coercedDate(Class2, params2) {
   return new Class2({
     type: "date",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nan(Class2, params) {
+function _nan(Class2, params2) {
   return new Class2({
     type: "nan",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
+function _lt(value, params2) {
   return new $ZodCheckLessThan({
     check: "less_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
+function _lte(value, params2) {
   return new $ZodCheckLessThan({
     check: "less_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
+function _gt(value, params2) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
+function _gte(value, params2) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _positive(params) {
-  return /* @__PURE__ */ _gt(0, params);
+function _positive(params2) {
+  return /* @__PURE__ */ _gt(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _negative(params) {
-  return /* @__PURE__ */ _lt(0, params);
+function _negative(params2) {
+  return /* @__PURE__ */ _lt(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _nonpositive(params) {
-  return /* @__PURE__ */ _lte(0, params);
+function _nonpositive(params2) {
+  return /* @__PURE__ */ _lte(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _nonnegative(params) {
-  return /* @__PURE__ */ _gte(0, params);
+function _nonnegative(params2) {
+  return /* @__PURE__ */ _gte(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
+function _multipleOf(value, params2) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _maxSize(maximum, params) {
+function _maxSize(maximum, params2) {
   return new $ZodCheckMaxSize({
     check: "max_size",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     maximum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _minSize(minimum, params) {
+function _minSize(minimum, params2) {
   return new $ZodCheckMinSize({
     check: "min_size",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     minimum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _size(size, params) {
+function _size(size, params2) {
   return new $ZodCheckSizeEquals({
     check: "size_equals",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     size
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _maxLength(maximum, params) {
+function _maxLength(maximum, params2) {
   const ch = new $ZodCheckMaxLength({
     check: "max_length",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     maximum
   });
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _minLength(minimum, params) {
+function _minLength(minimum, params2) {
   return new $ZodCheckMinLength({
     check: "min_length",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     minimum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _length(length, params) {
+function _length(length, params2) {
   return new $ZodCheckLengthEquals({
     check: "length_equals",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     length
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
+function _regex(pattern, params2) {
   return new $ZodCheckRegex({
     check: "string_format",
     format: "regex",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     pattern
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lowercase(params) {
+function _lowercase(params2) {
   return new $ZodCheckLowerCase({
     check: "string_format",
     format: "lowercase",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uppercase(params) {
+function _uppercase(params2) {
   return new $ZodCheckUpperCase({
     check: "string_format",
     format: "uppercase",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _includes(includes, params) {
+function _includes(includes, params2) {
   return new $ZodCheckIncludes({
     check: "string_format",
     format: "includes",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     includes
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _startsWith(prefix, params) {
+function _startsWith(prefix, params2) {
   return new $ZodCheckStartsWith({
     check: "string_format",
     format: "starts_with",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     prefix
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
+function _endsWith(suffix, params2) {
   return new $ZodCheckEndsWith({
     check: "string_format",
     format: "ends_with",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     suffix
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
+function _property(property, schema, params2) {
   return new $ZodCheckProperty({
     check: "property",
     property,
     schema,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
+function _properties(shape, params2) {
   return new $ZodCheckProperties({
     check: "properties",
     shape,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _mime(types2, params) {
+function _mime(types2, params2) {
   return new $ZodCheckMimeType({
     check: "mime_type",
     mime: types2,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65264,39 +64843,39 @@ function _slugify() {
   return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
 }
 // @__NO_SIDE_EFFECTS__
-function _array(Class2, element, params) {
+function _array(Class2, element, params2) {
   return new Class2({
     type: "array",
     element,
     // get element() {
     //   return element;
     // },
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _union(Class2, options2, params) {
+function _union(Class2, options2, params2) {
   return new Class2({
     type: "union",
     options: options2,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
-function _xor(Class2, options2, params) {
+function _xor(Class2, options2, params2) {
   return new Class2({
     type: "union",
     options: options2,
     inclusive: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class2, discriminator, options2, params) {
+function _discriminatedUnion(Class2, discriminator, options2, params2) {
   return new Class2({
     type: "union",
     options: options2,
     discriminator,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65310,71 +64889,71 @@ function _intersection(Class2, left, right) {
 // @__NO_SIDE_EFFECTS__
 function _tuple(Class2, items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
-  const params = hasRest ? _params : _paramsOrRest;
+  const params2 = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new Class2({
     type: "tuple",
     items,
     rest,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _record(Class2, keyType, valueType, params) {
+function _record(Class2, keyType, valueType, params2) {
   return new Class2({
     type: "record",
     keyType,
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _map(Class2, keyType, valueType, params) {
+function _map(Class2, keyType, valueType, params2) {
   return new Class2({
     type: "map",
     keyType,
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _set(Class2, valueType, params) {
+function _set(Class2, valueType, params2) {
   return new Class2({
     type: "set",
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _enum(Class2, values, params) {
+function _enum(Class2, values, params2) {
   const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
     entries,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries, params) {
+function _nativeEnum(Class2, entries, params2) {
   return new Class2({
     type: "enum",
     entries,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _literal(Class2, value, params) {
+function _literal(Class2, value, params2) {
   return new Class2({
     type: "literal",
     values: Array.isArray(value) ? value : [value],
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _file(Class2, params) {
+function _file(Class2, params2) {
   return new Class2({
     type: "file",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65409,11 +64988,11 @@ function _default(Class2, innerType, defaultValue) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nonoptional(Class2, innerType, params) {
+function _nonoptional(Class2, innerType, params2) {
   return new Class2({
     type: "nonoptional",
     innerType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65447,11 +65026,11 @@ function _readonly(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class2, parts, params) {
+function _templateLiteral(Class2, parts, params2) {
   return new Class2({
     type: "template_literal",
     parts,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -65491,7 +65070,7 @@ function _refine(Class2, fn, _params) {
   return schema;
 }
 // @__NO_SIDE_EFFECTS__
-function _superRefine(fn, params) {
+function _superRefine(fn, params2) {
   const ch = /* @__PURE__ */ _check((payload) => {
     payload.addIssue = (issue2) => {
       if (typeof issue2 === "string") {
@@ -65509,14 +65088,14 @@ function _superRefine(fn, params) {
       }
     };
     return fn(payload.value, payload);
-  }, params);
+  }, params2);
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _check(fn, params) {
+function _check(fn, params2) {
   const ch = new $ZodCheck({
     check: "custom",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
   ch._zod.check = fn;
   return ch;
@@ -65549,10 +65128,10 @@ function meta(metadata) {
 }
 // @__NO_SIDE_EFFECTS__
 function _stringbool(Classes, _params) {
-  const params = normalizeParams(_params);
-  let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
-  let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
-  if (params.case !== "sensitive") {
+  const params2 = normalizeParams(_params);
+  let truthyArray = params2.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+  let falsyArray = params2.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+  if (params2.case !== "sensitive") {
     truthyArray = truthyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
     falsyArray = falsyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
   }
@@ -65561,15 +65140,15 @@ function _stringbool(Classes, _params) {
   const _Codec = Classes.Codec ?? $ZodCodec;
   const _Boolean = Classes.Boolean ?? $ZodBoolean;
   const _String = Classes.String ?? $ZodString;
-  const stringSchema = new _String({ type: "string", error: params.error });
-  const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+  const stringSchema = new _String({ type: "string", error: params2.error });
+  const booleanSchema = new _Boolean({ type: "boolean", error: params2.error });
   const codec2 = new _Codec({
     type: "pipe",
     in: stringSchema,
     out: booleanSchema,
     transform: ((input2, payload) => {
       let data = input2;
-      if (params.case !== "sensitive")
+      if (params2.case !== "sensitive")
         data = data.toLowerCase();
       if (truthySet.has(data)) {
         return true;
@@ -65594,22 +65173,22 @@ function _stringbool(Classes, _params) {
         return falsyArray[0] || "false";
       }
     }),
-    error: params.error
+    error: params2.error
   });
   codec2._zod.bag.truthy = truthyArray;
   codec2._zod.bag.falsy = falsyArray;
-  codec2._zod.bag.case = params.case ?? "insensitive";
+  codec2._zod.bag.case = params2.case ?? "insensitive";
   return codec2;
 }
 // @__NO_SIDE_EFFECTS__
 function _stringFormat(Class2, format3, fnOrRegex, _params = {}) {
-  const params = normalizeParams(_params);
+  const params2 = normalizeParams(_params);
   const def = {
     check: "string_format",
     type: "string",
     format: format3,
     fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
-    ...params
+    ...params2
   };
   if (fnOrRegex instanceof RegExp) {
     def.pattern = fnOrRegex;
@@ -65629,33 +65208,33 @@ function assignProps(target, ...sources) {
   }
   return target;
 }
-function initializeContext(params) {
-  let target = params?.target ?? "draft-2020-12";
+function initializeContext(params2) {
+  let target = params2?.target ?? "draft-2020-12";
   if (target === "draft-4")
     target = "draft-04";
   if (target === "draft-7")
     target = "draft-07";
   return {
-    processors: params.processors ?? {},
-    metadataRegistry: params?.metadata ?? globalRegistry,
+    processors: params2.processors ?? {},
+    metadataRegistry: params2?.metadata ?? globalRegistry,
     target,
-    unrepresentable: params?.unrepresentable ?? "throw",
-    override: params?.override ?? (() => {
+    unrepresentable: params2?.unrepresentable ?? "throw",
+    override: params2?.override ?? (() => {
     }),
-    io: params?.io ?? "output",
+    io: params2?.io ?? "output",
     counter: 0,
     seen: /* @__PURE__ */ new Map(),
     sharedDefsExtractedFor: void 0,
     sharedEmitDoneFor: void 0,
-    cycles: params?.cycles ?? "ref",
-    reused: params?.reused ?? "inline",
+    cycles: params2?.cycles ?? "ref",
+    reused: params2?.reused ?? "inline",
     intersections: [],
     deferred: [],
-    external: params?.external ?? void 0
+    external: params2?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params2, message) {
+  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params2.path, message }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
@@ -65683,26 +65262,26 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
   if (overrideSchema) {
     result.schema = overrideSchema;
   } else {
-    const params = {
+    const params2 = {
       ..._params,
       schemaPath: [..._params.schemaPath, schema],
       path: _params.path
     };
     if (schema._zod.processJSONSchema) {
-      schema._zod.processJSONSchema(ctx, result.schema, params);
+      schema._zod.processJSONSchema(ctx, result.schema, params2);
     } else {
       const _json = result.schema;
       const processor = ctx.processors[def.type];
       if (!processor) {
         throw new Error(`[toJSONSchema]: Non-representable type encountered: ${def.type}`);
       }
-      processor(schema, ctx, _json, params);
+      processor(schema, ctx, _json, params2);
     }
     const parent = schema._zod.parent;
     if (parent) {
       if (!result.ref)
         result.ref = parent;
-      processSchema(parent, ctx, params);
+      processSchema(parent, ctx, params2);
       ctx.seen.get(parent).isParent = true;
     }
   }
@@ -66134,14 +65713,14 @@ function isTransforming(_schema, _ctx) {
   }
   return false;
 }
-var createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
-  const ctx = initializeContext({ ...params, processors });
+var createToJSONSchemaMethod = (schema, processors = {}) => (params2) => {
+  const ctx = initializeContext({ ...params2, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
   return finalize(ctx, schema);
 };
-var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
-  const { libraryOptions, target } = params ?? {};
+var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params2) => {
+  const { libraryOptions, target } = params2 ?? {};
   const ctx = initializeContext({ ...libraryOptions ?? {}, target, io, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
@@ -66282,7 +65861,7 @@ var stringProcessor = (schema, ctx, _json, _params) => {
     }
   }
 };
-var numberProcessor = (schema, ctx, _json, params) => {
+var numberProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
   json2.type = isInt ? "integer" : "number";
@@ -66315,7 +65894,7 @@ var numberProcessor = (schema, ctx, _json, params) => {
       if (Number.isFinite(divisor) && divisor !== 0)
         divisors.add(Math.abs(divisor));
       else
-        handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+        handleUnrepresentable(schema, ctx, json2, params2, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
     }
     const [first, ...rest] = divisors;
     if (first !== void 0)
@@ -66327,11 +65906,11 @@ var numberProcessor = (schema, ctx, _json, params) => {
 var booleanProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
 };
-var bigintProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+var bigintProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "BigInt cannot be represented in JSON Schema");
 };
-var symbolProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
+var symbolProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Symbols cannot be represented in JSON Schema");
 };
 var nullProcessor = (_schema, ctx, json2, _params) => {
   if (ctx.target === "openapi-3.0") {
@@ -66342,11 +65921,11 @@ var nullProcessor = (_schema, ctx, json2, _params) => {
     json2.type = "null";
   }
 };
-var undefinedProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
+var undefinedProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Undefined cannot be represented in JSON Schema");
 };
-var voidProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
+var voidProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Void cannot be represented in JSON Schema");
 };
 var neverProcessor = (_schema, _ctx, json2, _params) => {
   json2.not = {};
@@ -66355,8 +65934,8 @@ var anyProcessor = (_schema, _ctx, _json, _params) => {
 };
 var unknownProcessor = (_schema, _ctx, _json, _params) => {
 };
-var dateProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+var dateProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Date cannot be represented in JSON Schema");
 };
 var enumProcessor = (schema, _ctx, json2, _params) => {
   const def = schema._zod.def;
@@ -66371,7 +65950,7 @@ var enumProcessor = (schema, _ctx, json2, _params) => {
     json2.type = "string";
   json2.enum = values;
 };
-var literalProcessor = (schema, ctx, json2, params) => {
+var literalProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   if (def.values.length === 0) {
     json2.not = {};
@@ -66380,10 +65959,10 @@ var literalProcessor = (schema, ctx, json2, params) => {
   const vals = [];
   for (const val of def.values) {
     if (val === void 0) {
-      if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json2, params2, "Literal `undefined` cannot be represented in JSON Schema"))
         return;
     } else if (typeof val === "bigint") {
-      if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json2, params2, "BigInt literals cannot be represented in JSON Schema"))
         return;
       vals.push(Number(val));
     } else {
@@ -66411,8 +65990,8 @@ var literalProcessor = (schema, ctx, json2, params) => {
     json2.enum = vals;
   }
 };
-var nanProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
+var nanProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "NaN cannot be represented in JSON Schema");
 };
 var templateLiteralProcessor = (schema, _ctx, json2, _params) => {
   const _json = json2;
@@ -66444,22 +66023,22 @@ var fileProcessor = (schema, _ctx, json2, _params) => {
 var successProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
 };
-var customProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+var customProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Custom types cannot be represented in JSON Schema");
 };
-var functionProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
+var functionProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Function types cannot be represented in JSON Schema");
 };
-var transformProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+var transformProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Transforms cannot be represented in JSON Schema");
 };
-var mapProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
+var mapProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Map cannot be represented in JSON Schema");
 };
-var setProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
+var setProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Set cannot be represented in JSON Schema");
 };
-var arrayProcessor = (schema, ctx, _json, params) => {
+var arrayProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   const { minimum, maximum } = aggregateChecks(schema);
@@ -66469,8 +66048,8 @@ var arrayProcessor = (schema, ctx, _json, params) => {
     json2.maxItems = maximum;
   json2.type = "array";
   json2.items = processSchema(def.element, ctx, {
-    ...params,
-    path: [...params.path, "items"]
+    ...params2,
+    path: [...params2.path, "items"]
   });
 };
 function inputOptin(schema) {
@@ -66483,20 +66062,20 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-var objectProcessor = (schema, ctx, _json, params) => {
+var objectProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   const shape = def.shape;
   const symbolKeys = Object.getOwnPropertySymbols(shape);
-  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
+  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params2, "Symbol keys cannot be represented in JSON Schema")) {
     return;
   }
   json2.type = "object";
   json2.properties = {};
   for (const key in shape) {
     assignProp(json2.properties, key, processSchema(shape[key], ctx, {
-      ...params,
-      path: [...params.path, "properties", key]
+      ...params2,
+      path: [...params2.path, "properties", key]
     }));
   }
   const requiredKeys = [];
@@ -66516,17 +66095,17 @@ var objectProcessor = (schema, ctx, _json, params) => {
       json2.additionalProperties = false;
   } else if (def.catchall) {
     json2.additionalProperties = processSchema(def.catchall, ctx, {
-      ...params,
-      path: [...params.path, "additionalProperties"]
+      ...params2,
+      path: [...params2.path, "additionalProperties"]
     });
   }
 };
-var unionProcessor = (schema, ctx, json2, params) => {
+var unionProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   const isExclusive = def.inclusive === false;
   const options2 = def.options.map((x, i) => processSchema(x, ctx, {
-    ...params,
-    path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
+    ...params2,
+    path: [...params2.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
   if (isExclusive) {
     json2.oneOf = options2;
@@ -66534,15 +66113,15 @@ var unionProcessor = (schema, ctx, json2, params) => {
     json2.anyOf = options2;
   }
 };
-var intersectionProcessor = (schema, ctx, json2, params) => {
+var intersectionProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   const a = processSchema(def.left, ctx, {
-    ...params,
-    path: [...params.path, "allOf", 0]
+    ...params2,
+    path: [...params2.path, "allOf", 0]
   });
   const b = processSchema(def.right, ctx, {
-    ...params,
-    path: [...params.path, "allOf", 1]
+    ...params2,
+    path: [...params2.path, "allOf", 1]
   });
   const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
   const allOf = [
@@ -66552,19 +66131,19 @@ var intersectionProcessor = (schema, ctx, json2, params) => {
   json2.allOf = allOf;
   ctx.intersections.push(allOf);
 };
-var tupleProcessor = (schema, ctx, _json, params) => {
+var tupleProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   json2.type = "array";
   const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
   const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
   const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
-    ...params,
-    path: [...params.path, prefixPath, i]
+    ...params2,
+    path: [...params2.path, prefixPath, i]
   }));
   const rest = def.rest ? processSchema(def.rest, ctx, {
-    ...params,
-    path: [...params.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
+    ...params2,
+    path: [...params2.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
   }) : null;
   let minItems = def.items.length;
   while (minItems > 0) {
@@ -66679,7 +66258,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-var recordProcessor = (schema, ctx, _json, params) => {
+var recordProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   json2.type = "object";
@@ -66687,8 +66266,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
   const patterns = aggregateChecks(keyType).patterns;
   if (def.mode === "loose" && patterns && patterns.size > 0) {
     const valueSchema = processSchema(def.valueType, ctx, {
-      ...params,
-      path: [...params.path, "patternProperties", "*"]
+      ...params2,
+      path: [...params2.path, "patternProperties", "*"]
     });
     json2.patternProperties = {};
     for (const pattern of patterns) {
@@ -66697,8 +66276,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
   } else {
     if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
       json2.propertyNames = processSchema(def.keyType, ctx, {
-        ...params,
-        path: [...params.path, "propertyNames"]
+        ...params2,
+        path: [...params2.path, "propertyNames"]
       });
       let pending = pendingRecords.get(ctx);
       if (!pending) {
@@ -66709,8 +66288,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
       pending.push(schema);
     }
     json2.additionalProperties = processSchema(def.valueType, ctx, {
-      ...params,
-      path: [...params.path, "additionalProperties"]
+      ...params2,
+      path: [...params2.path, "additionalProperties"]
     });
   }
   const keyValues = keyType._zod.values;
@@ -66722,9 +66301,9 @@ var recordProcessor = (schema, ctx, _json, params) => {
     }
   }
 };
-var nullableProcessor = (schema, ctx, json2, params) => {
+var nullableProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  const inner = processSchema(def.innerType, ctx, params);
+  const inner = processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   if (ctx.target === "openapi-3.0") {
     seen.ref = def.innerType;
@@ -66733,14 +66312,14 @@ var nullableProcessor = (schema, ctx, json2, params) => {
     json2.anyOf = [inner, { type: "null" }];
   }
 };
-var nonoptionalProcessor = (schema, ctx, _json, params) => {
+var nonoptionalProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value, schema, ctx, json2, params2) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
@@ -66750,73 +66329,73 @@ function serializeDefaultValue(value, schema, ctx, json2, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json2, params2, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
-var defaultProcessor = (schema, ctx, json2, params) => {
+var defaultProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params2);
   if (value !== UNREPRESENTABLE_DEFAULT)
     json2.default = value;
 };
-var prefaultProcessor = (schema, ctx, json2, params) => {
+var prefaultProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params2);
   if (value !== UNREPRESENTABLE_DEFAULT)
     json2._prefault = value;
 };
-var catchProcessor = (schema, ctx, json2, params) => {
+var catchProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   let catchValue;
   try {
     catchValue = def.catchValue(void 0);
   } catch {
-    handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
+    handleUnrepresentable(schema, ctx, json2, params2, "Dynamic catch values are not supported in JSON Schema");
     return;
   }
   json2.default = catchValue;
 };
-var pipeProcessor = (schema, ctx, _json, params) => {
+var pipeProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
   const inIsTransform = def.in._zod.traits.has("$ZodTransform");
   const innerType = ctx.io === "input" ? inIsTransform ? def.out : def.in : def.out;
-  processSchema(innerType, ctx, params);
+  processSchema(innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
-var readonlyProcessor = (schema, ctx, json2, params) => {
+var readonlyProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   json2.readOnly = true;
 };
-var promiseProcessor = (schema, ctx, _json, params) => {
+var promiseProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
-var optionalProcessor = (schema, ctx, _json, params) => {
+var optionalProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
-var lazyProcessor = (schema, ctx, _json, params) => {
+var lazyProcessor = (schema, ctx, _json, params2) => {
   const innerType = schema._zod.innerType;
-  processSchema(innerType, ctx, params);
+  processSchema(innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
@@ -66861,10 +66440,10 @@ var allProcessors = {
   optional: optionalProcessor,
   lazy: lazyProcessor
 };
-function toJSONSchema(input2, params) {
+function toJSONSchema(input2, params2) {
   if ("_idmap" in input2) {
     const registry2 = input2;
-    const ctx2 = initializeContext({ ...params, processors: allProcessors });
+    const ctx2 = initializeContext({ ...params2, processors: allProcessors });
     const defs = {};
     for (const entry of registry2._idmap.entries()) {
       const [_, schema] = entry;
@@ -66873,7 +66452,7 @@ function toJSONSchema(input2, params) {
     const schemas2 = {};
     const external = {
       registry: registry2,
-      uri: params?.uri,
+      uri: params2?.uri,
       defs
     };
     ctx2.external = external;
@@ -66890,7 +66469,7 @@ function toJSONSchema(input2, params) {
     }
     return { schemas: schemas2 };
   }
-  const ctx = initializeContext({ ...params, processors: allProcessors });
+  const ctx = initializeContext({ ...params2, processors: allProcessors });
   processSchema(input2, ctx);
   extractDefs(ctx, input2);
   return finalize(ctx, input2);
@@ -66930,8 +66509,8 @@ var JSONSchemaGenerator = class {
   get seen() {
     return this.ctx.seen;
   }
-  constructor(params) {
-    let normalizedTarget = params?.target ?? "draft-2020-12";
+  constructor(params2) {
+    let normalizedTarget = params2?.target ?? "draft-2020-12";
     if (normalizedTarget === "draft-4")
       normalizedTarget = "draft-04";
     if (normalizedTarget === "draft-7")
@@ -66939,10 +66518,10 @@ var JSONSchemaGenerator = class {
     this.ctx = initializeContext({
       processors: allProcessors,
       target: normalizedTarget,
-      ...params?.metadata && { metadata: params.metadata },
-      ...params?.unrepresentable && { unrepresentable: params.unrepresentable },
-      ...params?.override && { override: params.override },
-      ...params?.io && { io: params.io }
+      ...params2?.metadata && { metadata: params2.metadata },
+      ...params2?.unrepresentable && { unrepresentable: params2.unrepresentable },
+      ...params2?.override && { override: params2.override },
+      ...params2?.io && { io: params2.io }
     });
   }
   /**
@@ -67281,8 +66860,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   with(...chks) {
     return this.check(...chks);
   },
-  clone(def, params) {
-    return clone(this, def, params);
+  clone(def, params2) {
+    return clone(this, def, params2);
   },
   brand() {
     return this;
@@ -67291,11 +66870,11 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check2, params2) {
+    return this.check(refine(check2, params2));
   },
-  superRefine(refinement, params) {
-    return this.check(superRefine(refinement, params));
+  superRefine(refinement, params2) {
+    return this.check(superRefine(refinement, params2));
   },
   overwrite(fn) {
     return this.check(_overwrite(fn));
@@ -67312,8 +66891,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   nullish() {
     return optional(nullable(this));
   },
-  nonoptional(params) {
-    return nonoptional(this, params);
+  nonoptional(params2) {
+    return nonoptional(this, params2);
   },
   array() {
     return array(this);
@@ -67333,8 +66912,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   prefault(d) {
     return prefault(this, d);
   },
-  catch(params) {
-    return _catch2(this, params);
+  catch(params2) {
+    return _catch2(this, params2);
   },
   pipe(target) {
     return pipe(this, target);
@@ -67376,17 +66955,17 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   set "~standard"(value) {
     util_exports.own(this, "~standard", value);
   },
-  parse: function _parse2(data, params) {
-    return parse5(this, data, params, { callee: _parse2 });
+  parse: function _parse2(data, params2) {
+    return parse5(this, data, params2, { callee: _parse2 });
   },
-  parseAsync: async function _parseAsync2(data, params) {
-    return await parseAsync2(this, data, params, { callee: _parseAsync2 });
+  parseAsync: async function _parseAsync2(data, params2) {
+    return await parseAsync2(this, data, params2, { callee: _parseAsync2 });
   },
-  safeParse(data, params) {
-    return safeParse2(this, data, params);
+  safeParse(data, params2) {
+    return safeParse2(this, data, params2);
   },
-  async safeParseAsync(data, params) {
-    return safeParseAsync2(this, data, params);
+  async safeParseAsync(data, params2) {
+    return safeParseAsync2(this, data, params2);
   },
   // `spa` is an alias: same function object as `safeParseAsync`, as before.
   get spa() {
@@ -67395,38 +66974,38 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   set spa(value) {
     util_exports.own(this, "spa", value);
   },
-  validate(data, params) {
-    return validate(this, data, params);
+  validate(data, params2) {
+    return validate(this, data, params2);
   },
-  validateAsync(data, params) {
-    return validateAsync(this, data, params);
+  validateAsync(data, params2) {
+    return validateAsync(this, data, params2);
   },
-  encode: function _encode2(data, params) {
-    return encode2(this, data, params, { callee: _encode2 });
+  encode: function _encode2(data, params2) {
+    return encode2(this, data, params2, { callee: _encode2 });
   },
-  decode: function _decode2(data, params) {
-    return decode4(this, data, params, { callee: _decode2 });
+  decode: function _decode2(data, params2) {
+    return decode4(this, data, params2, { callee: _decode2 });
   },
-  encodeAsync: async function _encodeAsync2(data, params) {
-    return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
+  encodeAsync: async function _encodeAsync2(data, params2) {
+    return await encodeAsync2(this, data, params2, { callee: _encodeAsync2 });
   },
-  decodeAsync: async function _decodeAsync2(data, params) {
-    return await decodeAsync2(this, data, params, { callee: _decodeAsync2 });
+  decodeAsync: async function _decodeAsync2(data, params2) {
+    return await decodeAsync2(this, data, params2, { callee: _decodeAsync2 });
   },
-  safeEncode(data, params) {
-    return safeEncode2(this, data, params);
+  safeEncode(data, params2) {
+    return safeEncode2(this, data, params2);
   },
-  safeDecode(data, params) {
-    return safeDecode2(this, data, params);
+  safeDecode(data, params2) {
+    return safeDecode2(this, data, params2);
   },
-  async safeEncodeAsync(data, params) {
-    return safeEncodeAsync2(this, data, params);
+  async safeEncodeAsync(data, params2) {
+    return safeEncodeAsync2(this, data, params2);
   },
-  async safeDecodeAsync(data, params) {
-    return safeDecodeAsync2(this, data, params);
+  async safeDecodeAsync(data, params2) {
+    return safeDecodeAsync2(this, data, params2);
   },
-  toJSONSchema(params) {
-    return createToJSONSchemaMethod(this, {})(params);
+  toJSONSchema(params2) {
+    return createToJSONSchemaMethod(this, {})(params2);
   },
   // Reads through to the registry on every access, so it must not cache.
   get description() {
@@ -67442,7 +67021,7 @@ var _ZodString = /* @__PURE__ */ $constructor(
   (inst, def) => {
     $ZodString.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => stringProcessor(inst, ctx, json2, params2);
   },
   /* @__PURE__ */ util_exports.derived({
     format: (inst) => aggregateChecks(inst).format ?? null,
@@ -67473,11 +67052,11 @@ var _ZodString = /* @__PURE__ */ $constructor(
     nonempty(...args) {
       return this.check(_minLength(1, ...args));
     },
-    lowercase(params) {
-      return this.check(_lowercase(params));
+    lowercase(params2) {
+      return this.check(_lowercase(params2));
     },
-    uppercase(params) {
-      return this.check(_uppercase(params));
+    uppercase(params2) {
+      return this.check(_uppercase(params2));
     },
     trim() {
       return this.check(_trim());
@@ -67500,87 +67079,87 @@ var ZodString = /* @__PURE__ */ $constructor("ZodString", (inst, def) => {
   $ZodString.init(inst, def);
   _ZodString.init(inst, def);
 }, {
-  email(params) {
-    return this.check(_email(ZodEmail, params));
+  email(params2) {
+    return this.check(_email(ZodEmail, params2));
   },
-  url(params) {
-    return this.check(_url(ZodURL, params));
+  url(params2) {
+    return this.check(_url(ZodURL, params2));
   },
-  jwt(params) {
-    return this.check(_jwt(ZodJWT, params));
+  jwt(params2) {
+    return this.check(_jwt(ZodJWT, params2));
   },
-  emoji(params) {
-    return this.check(_emoji2(ZodEmoji, params));
+  emoji(params2) {
+    return this.check(_emoji2(ZodEmoji, params2));
   },
-  guid(params) {
-    return this.check(_guid(ZodGUID, params));
+  guid(params2) {
+    return this.check(_guid(ZodGUID, params2));
   },
-  uuid(params) {
-    return this.check(_uuid(ZodUUID, params));
+  uuid(params2) {
+    return this.check(_uuid(ZodUUID, params2));
   },
-  uuidv4(params) {
-    return this.check(_uuidv4(ZodUUID, params));
+  uuidv4(params2) {
+    return this.check(_uuidv4(ZodUUID, params2));
   },
-  uuidv6(params) {
-    return this.check(_uuidv6(ZodUUID, params));
+  uuidv6(params2) {
+    return this.check(_uuidv6(ZodUUID, params2));
   },
-  uuidv7(params) {
-    return this.check(_uuidv7(ZodUUID, params));
+  uuidv7(params2) {
+    return this.check(_uuidv7(ZodUUID, params2));
   },
-  nanoid(params) {
-    return this.check(_nanoid(ZodNanoID, params));
+  nanoid(params2) {
+    return this.check(_nanoid(ZodNanoID, params2));
   },
-  cuid(params) {
-    return this.check(_cuid(ZodCUID, params));
+  cuid(params2) {
+    return this.check(_cuid(ZodCUID, params2));
   },
-  cuid2(params) {
-    return this.check(_cuid2(ZodCUID2, params));
+  cuid2(params2) {
+    return this.check(_cuid2(ZodCUID2, params2));
   },
-  ulid(params) {
-    return this.check(_ulid(ZodULID, params));
+  ulid(params2) {
+    return this.check(_ulid(ZodULID, params2));
   },
-  base64(params) {
-    return this.check(_base64(ZodBase64, params));
+  base64(params2) {
+    return this.check(_base64(ZodBase64, params2));
   },
-  base64url(params) {
-    return this.check(_base64url(ZodBase64URL, params));
+  base64url(params2) {
+    return this.check(_base64url(ZodBase64URL, params2));
   },
-  xid(params) {
-    return this.check(_xid(ZodXID, params));
+  xid(params2) {
+    return this.check(_xid(ZodXID, params2));
   },
-  ksuid(params) {
-    return this.check(_ksuid(ZodKSUID, params));
+  ksuid(params2) {
+    return this.check(_ksuid(ZodKSUID, params2));
   },
-  ipv4(params) {
-    return this.check(_ipv4(ZodIPv4, params));
+  ipv4(params2) {
+    return this.check(_ipv4(ZodIPv4, params2));
   },
-  ipv6(params) {
-    return this.check(_ipv6(ZodIPv6, params));
+  ipv6(params2) {
+    return this.check(_ipv6(ZodIPv6, params2));
   },
-  cidrv4(params) {
-    return this.check(_cidrv4(ZodCIDRv4, params));
+  cidrv4(params2) {
+    return this.check(_cidrv4(ZodCIDRv4, params2));
   },
-  cidrv6(params) {
-    return this.check(_cidrv6(ZodCIDRv6, params));
+  cidrv6(params2) {
+    return this.check(_cidrv6(ZodCIDRv6, params2));
   },
-  e164(params) {
-    return this.check(_e164(ZodE164, params));
+  e164(params2) {
+    return this.check(_e164(ZodE164, params2));
   },
-  datetime(params) {
-    return this.check(_isoDateTime(ZodISODateTime, params));
+  datetime(params2) {
+    return this.check(_isoDateTime(ZodISODateTime, params2));
   },
-  date(params) {
-    return this.check(_isoDate(ZodISODate, params));
+  date(params2) {
+    return this.check(_isoDate(ZodISODate, params2));
   },
-  time(params) {
-    return this.check(_isoTime(ZodISOTime, params));
+  time(params2) {
+    return this.check(_isoTime(ZodISOTime, params2));
   },
-  duration(params) {
-    return this.check(_isoDuration(ZodISODuration, params));
+  duration(params2) {
+    return this.check(_isoDuration(ZodISODuration, params2));
   }
 });
-function string2(params) {
-  return _string(ZodString, params);
+function string2(params2) {
+  return _string(ZodString, params2);
 }
 var ZodStringFormat = /* @__PURE__ */ $constructor("ZodStringFormat", (inst, def) => {
   $ZodStringFormat.init(inst, def);
@@ -67606,171 +67185,171 @@ var ZodEmail = /* @__PURE__ */ $constructor("ZodEmail", (inst, def) => {
   $ZodEmail.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function email2(params) {
-  return _email(ZodEmail, params);
+function email2(params2) {
+  return _email(ZodEmail, params2);
 }
 var ZodGUID = /* @__PURE__ */ $constructor("ZodGUID", (inst, def) => {
   $ZodGUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function guid2(params) {
-  return _guid(ZodGUID, params);
+function guid2(params2) {
+  return _guid(ZodGUID, params2);
 }
 var ZodUUID = /* @__PURE__ */ $constructor("ZodUUID", (inst, def) => {
   $ZodUUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function uuid2(params) {
-  return _uuid(ZodUUID, params);
+function uuid2(params2) {
+  return _uuid(ZodUUID, params2);
 }
-function uuidv42(params) {
-  return _uuidv4(ZodUUID, params);
+function uuidv42(params2) {
+  return _uuidv4(ZodUUID, params2);
 }
-function uuidv6(params) {
-  return _uuidv6(ZodUUID, params);
+function uuidv6(params2) {
+  return _uuidv6(ZodUUID, params2);
 }
-function uuidv7(params) {
-  return _uuidv7(ZodUUID, params);
+function uuidv7(params2) {
+  return _uuidv7(ZodUUID, params2);
 }
 var ZodURL = /* @__PURE__ */ $constructor("ZodURL", (inst, def) => {
   $ZodURL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function url(params) {
-  return _url(ZodURL, params);
+function url(params2) {
+  return _url(ZodURL, params2);
 }
-function httpUrl(params) {
+function httpUrl(params2) {
   return _url(ZodURL, {
     protocol: httpProtocol,
     hostname: domain,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodEmoji = /* @__PURE__ */ $constructor("ZodEmoji", (inst, def) => {
   $ZodEmoji.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function emoji2(params) {
-  return _emoji2(ZodEmoji, params);
+function emoji2(params2) {
+  return _emoji2(ZodEmoji, params2);
 }
 var ZodNanoID = /* @__PURE__ */ $constructor("ZodNanoID", (inst, def) => {
   $ZodNanoID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function nanoid2(params) {
-  return _nanoid(ZodNanoID, params);
+function nanoid2(params2) {
+  return _nanoid(ZodNanoID, params2);
 }
 var ZodCUID = /* @__PURE__ */ $constructor("ZodCUID", (inst, def) => {
   $ZodCUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cuid3(params) {
-  return _cuid(ZodCUID, params);
+function cuid3(params2) {
+  return _cuid(ZodCUID, params2);
 }
 var ZodCUID2 = /* @__PURE__ */ $constructor("ZodCUID2", (inst, def) => {
   $ZodCUID2.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cuid22(params) {
-  return _cuid2(ZodCUID2, params);
+function cuid22(params2) {
+  return _cuid2(ZodCUID2, params2);
 }
 var ZodULID = /* @__PURE__ */ $constructor("ZodULID", (inst, def) => {
   $ZodULID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ulid2(params) {
-  return _ulid(ZodULID, params);
+function ulid2(params2) {
+  return _ulid(ZodULID, params2);
 }
 var ZodXID = /* @__PURE__ */ $constructor("ZodXID", (inst, def) => {
   $ZodXID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function xid2(params) {
-  return _xid(ZodXID, params);
+function xid2(params2) {
+  return _xid(ZodXID, params2);
 }
 var ZodKSUID = /* @__PURE__ */ $constructor("ZodKSUID", (inst, def) => {
   $ZodKSUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ksuid2(params) {
-  return _ksuid(ZodKSUID, params);
+function ksuid2(params2) {
+  return _ksuid(ZodKSUID, params2);
 }
 var ZodIPv4 = /* @__PURE__ */ $constructor("ZodIPv4", (inst, def) => {
   $ZodIPv4.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ipv42(params) {
-  return _ipv4(ZodIPv4, params);
+function ipv42(params2) {
+  return _ipv4(ZodIPv4, params2);
 }
 var ZodMAC = /* @__PURE__ */ $constructor("ZodMAC", (inst, def) => {
   $ZodMAC.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function mac2(params) {
-  return _mac(ZodMAC, params);
+function mac2(params2) {
+  return _mac(ZodMAC, params2);
 }
 var ZodIPv6 = /* @__PURE__ */ $constructor("ZodIPv6", (inst, def) => {
   $ZodIPv6.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ipv62(params) {
-  return _ipv6(ZodIPv6, params);
+function ipv62(params2) {
+  return _ipv6(ZodIPv6, params2);
 }
 var ZodCIDRv4 = /* @__PURE__ */ $constructor("ZodCIDRv4", (inst, def) => {
   $ZodCIDRv4.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cidrv42(params) {
-  return _cidrv4(ZodCIDRv4, params);
+function cidrv42(params2) {
+  return _cidrv4(ZodCIDRv4, params2);
 }
 var ZodCIDRv6 = /* @__PURE__ */ $constructor("ZodCIDRv6", (inst, def) => {
   $ZodCIDRv6.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cidrv62(params) {
-  return _cidrv6(ZodCIDRv6, params);
+function cidrv62(params2) {
+  return _cidrv6(ZodCIDRv6, params2);
 }
 var ZodBase64 = /* @__PURE__ */ $constructor("ZodBase64", (inst, def) => {
   $ZodBase64.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function base642(params) {
-  return _base64(ZodBase64, params);
+function base642(params2) {
+  return _base64(ZodBase64, params2);
 }
 var ZodBase64URL = /* @__PURE__ */ $constructor("ZodBase64URL", (inst, def) => {
   $ZodBase64URL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function base64url2(params) {
-  return _base64url(ZodBase64URL, params);
+function base64url2(params2) {
+  return _base64url(ZodBase64URL, params2);
 }
 var ZodE164 = /* @__PURE__ */ $constructor("ZodE164", (inst, def) => {
   $ZodE164.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function e1642(params) {
-  return _e164(ZodE164, params);
+function e1642(params2) {
+  return _e164(ZodE164, params2);
 }
 var ZodCreditCard = /* @__PURE__ */ $constructor("ZodCreditCard", (inst, def) => {
   $ZodCreditCard.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function creditCard2(params) {
-  return _creditCard(ZodCreditCard, params);
+function creditCard2(params2) {
+  return _creditCard(ZodCreditCard, params2);
 }
 var ZodIBAN = /* @__PURE__ */ $constructor("ZodIBAN", (inst, def) => {
   $ZodIBAN.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function iban2(params) {
-  return _iban(ZodIBAN, params);
+function iban2(params2) {
+  return _iban(ZodIBAN, params2);
 }
 var ZodJWT = /* @__PURE__ */ $constructor("ZodJWT", (inst, def) => {
   $ZodJWT.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function jwt(params) {
-  return _jwt(ZodJWT, params);
+function jwt(params2) {
+  return _jwt(ZodJWT, params2);
 }
 var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat", (inst, def) => {
   $ZodCustomStringFormat.init(inst, def);
@@ -67788,20 +67367,20 @@ function hex2(_params) {
 function currencyCode2(_params) {
   return _stringFormat(ZodCustomStringFormat, "currency_code", currencyCode, _params);
 }
-function hash(alg, params) {
-  const enc = params?.enc ?? "hex";
+function hash(alg, params2) {
+  const enc = params2?.enc ?? "hex";
   const format3 = `${alg}_${enc}`;
   const regex2 = regexes_exports[format3];
   if (!regex2)
     throw new Error(`Unrecognized hash format: ${format3}`);
-  return _stringFormat(ZodCustomStringFormat, format3, regex2, params);
+  return _stringFormat(ZodCustomStringFormat, format3, regex2, params2);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
   (inst, def) => {
     $ZodNumber.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => numberProcessor(inst, ctx, json2, params2);
     inst.isFinite = true;
   },
   /* @__PURE__ */ util_exports.derived({
@@ -67819,171 +67398,171 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     },
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value, params2) {
+      return this.check(_gt(value, params2));
     },
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value, params2) {
+      return this.check(_lt(value, params2));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    int(params) {
-      return this.check(int(params));
+    int(params2) {
+      return this.check(int(params2));
     },
-    safe(params) {
-      return this.check(int(params));
+    safe(params2) {
+      return this.check(int(params2));
     },
-    positive(params) {
-      return this.check(_gt(0, params));
+    positive(params2) {
+      return this.check(_gt(0, params2));
     },
-    nonnegative(params) {
-      return this.check(_gte(0, params));
+    nonnegative(params2) {
+      return this.check(_gte(0, params2));
     },
-    negative(params) {
-      return this.check(_lt(0, params));
+    negative(params2) {
+      return this.check(_lt(0, params2));
     },
-    nonpositive(params) {
-      return this.check(_lte(0, params));
+    nonpositive(params2) {
+      return this.check(_lte(0, params2));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value, params2) {
+      return this.check(_multipleOf(value, params2));
     },
-    step(value, params) {
-      return this.check(_multipleOf(value, params));
+    step(value, params2) {
+      return this.check(_multipleOf(value, params2));
     },
     finite() {
       return this;
     }
   })
 );
-function number2(params) {
-  return _number(ZodNumber, params);
+function number2(params2) {
+  return _number(ZodNumber, params2);
 }
 var ZodNumberFormat = /* @__PURE__ */ $constructor("ZodNumberFormat", (inst, def) => {
   $ZodNumberFormat.init(inst, def);
   ZodNumber.init(inst, def);
 });
-function int(params) {
-  return _int(ZodNumberFormat, params);
+function int(params2) {
+  return _int(ZodNumberFormat, params2);
 }
-function float32(params) {
-  return _float32(ZodNumberFormat, params);
+function float32(params2) {
+  return _float32(ZodNumberFormat, params2);
 }
-function float64(params) {
-  return _float64(ZodNumberFormat, params);
+function float64(params2) {
+  return _float64(ZodNumberFormat, params2);
 }
-function int32(params) {
-  return _int32(ZodNumberFormat, params);
+function int32(params2) {
+  return _int32(ZodNumberFormat, params2);
 }
-function uint32(params) {
-  return _uint32(ZodNumberFormat, params);
+function uint32(params2) {
+  return _uint32(ZodNumberFormat, params2);
 }
 var ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
   $ZodBoolean.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => booleanProcessor(inst, ctx, json2, params2);
 });
-function boolean2(params) {
-  return _boolean(ZodBoolean, params);
+function boolean2(params2) {
+  return _boolean(ZodBoolean, params2);
 }
 var ZodBigInt = /* @__PURE__ */ $constructor(
   "ZodBigInt",
   (inst, def) => {
     $ZodBigInt.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => bigintProcessor(inst, ctx, json2, params2);
   },
   /* @__PURE__ */ util_exports.derived({
     minValue: (inst) => aggregateChecks(inst).minimum ?? null,
     maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value, params2) {
+      return this.check(_gte(value, params2));
     },
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value, params2) {
+      return this.check(_gt(value, params2));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value, params2) {
+      return this.check(_lt(value, params2));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value, params2) {
+      return this.check(_lte(value, params2));
     },
-    positive(params) {
-      return this.check(_gt(BigInt(0), params));
+    positive(params2) {
+      return this.check(_gt(BigInt(0), params2));
     },
-    negative(params) {
-      return this.check(_lt(BigInt(0), params));
+    negative(params2) {
+      return this.check(_lt(BigInt(0), params2));
     },
-    nonpositive(params) {
-      return this.check(_lte(BigInt(0), params));
+    nonpositive(params2) {
+      return this.check(_lte(BigInt(0), params2));
     },
-    nonnegative(params) {
-      return this.check(_gte(BigInt(0), params));
+    nonnegative(params2) {
+      return this.check(_gte(BigInt(0), params2));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value, params2) {
+      return this.check(_multipleOf(value, params2));
     }
   })
 );
-function bigint2(params) {
-  return _bigint(ZodBigInt, params);
+function bigint2(params2) {
+  return _bigint(ZodBigInt, params2);
 }
 var ZodBigIntFormat = /* @__PURE__ */ $constructor("ZodBigIntFormat", (inst, def) => {
   $ZodBigIntFormat.init(inst, def);
   ZodBigInt.init(inst, def);
 });
-function int64(params) {
-  return _int64(ZodBigIntFormat, params);
+function int64(params2) {
+  return _int64(ZodBigIntFormat, params2);
 }
-function uint64(params) {
-  return _uint64(ZodBigIntFormat, params);
+function uint64(params2) {
+  return _uint64(ZodBigIntFormat, params2);
 }
 var ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
   $ZodSymbol.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => symbolProcessor(inst, ctx, json2, params2);
 });
-function symbol(params) {
-  return _symbol(ZodSymbol, params);
+function symbol(params2) {
+  return _symbol(ZodSymbol, params2);
 }
 var ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
   $ZodUndefined.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => undefinedProcessor(inst, ctx, json2, params2);
 });
-function _undefined3(params) {
-  return _undefined2(ZodUndefined, params);
+function _undefined3(params2) {
+  return _undefined2(ZodUndefined, params2);
 }
 var ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
   $ZodNull.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nullProcessor(inst, ctx, json2, params2);
 });
-function _null3(params) {
-  return _null2(ZodNull, params);
+function _null3(params2) {
+  return _null2(ZodNull, params2);
 }
 var ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
   $ZodAny.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => anyProcessor(inst, ctx, json2, params2);
 });
 function any() {
   return _any(ZodAny);
@@ -67991,7 +67570,7 @@ function any() {
 var ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
   $ZodUnknown.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unknownProcessor(inst, ctx, json2, params2);
 });
 function unknown() {
   return _unknown(ZodUnknown);
@@ -67999,27 +67578,27 @@ function unknown() {
 var ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
   $ZodNever.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => neverProcessor(inst, ctx, json2, params2);
 });
-function never(params) {
-  return _never(ZodNever, params);
+function never(params2) {
+  return _never(ZodNever, params2);
 }
 var ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
   $ZodVoid.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => voidProcessor(inst, ctx, json2, params2);
 });
-function _void2(params) {
-  return _void(ZodVoid, params);
+function _void2(params2) {
+  return _void(ZodVoid, params2);
 }
 var ZodDate = /* @__PURE__ */ $constructor(
   "ZodDate",
   (inst, def) => {
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
+    inst._zod.processJSONSchema = (ctx, json2, params2) => dateProcessor(inst, ctx, json2, params2);
+    inst.min = (value, params2) => inst.check(_gte(value, params2));
+    inst.max = (value, params2) => inst.check(_lte(value, params2));
   },
   /* @__PURE__ */ util_exports.derived({
     minDate: (inst) => {
@@ -68032,34 +67611,34 @@ var ZodDate = /* @__PURE__ */ $constructor(
     }
   }, {})
 );
-function date2(params) {
-  return _date(ZodDate, params);
+function date2(params2) {
+  return _date(ZodDate, params2);
 }
 var ZodArray = /* @__PURE__ */ $constructor("ZodArray", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodArray.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => arrayProcessor(inst, ctx, json2, params2);
   inst.element = def.element;
 }, {
-  min(n, params) {
-    return this.check(_minLength(n, params));
+  min(n, params2) {
+    return this.check(_minLength(n, params2));
   },
-  nonempty(params) {
-    return this.check(_minLength(1, params));
+  nonempty(params2) {
+    return this.check(_minLength(1, params2));
   },
-  max(n, params) {
-    return this.check(_maxLength(n, params));
+  max(n, params2) {
+    return this.check(_maxLength(n, params2));
   },
-  length(n, params) {
-    return this.check(_length(n, params));
+  length(n, params2) {
+    return this.check(_length(n, params2));
   },
   unwrap() {
     return this.element;
   }
 });
-function array(element, params) {
-  return _array(ZodArray, element, params);
+function array(element, params2) {
+  return _array(ZodArray, element, params2);
 }
 function keyof(schema) {
   const shape = schema._zod.def.shape;
@@ -68069,7 +67648,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => objectProcessor(inst, ctx, json2, params2);
   util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
 }, {
   keyof() {
@@ -68115,73 +67694,73 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
     return util_exports.required(ZodNonOptional, this, args[0]);
   }
 });
-function object(shape, params) {
+function object(shape, params2) {
   const def = {
     type: "object",
     shape: shape ?? {},
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   };
   return new ZodObject(def);
 }
-function strictObject(shape, params) {
+function strictObject(shape, params2) {
   return new ZodObject({
     type: "object",
     shape,
     catchall: never(),
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function looseObject(shape, params) {
+function looseObject(shape, params2) {
   return new ZodObject({
     type: "object",
     shape,
     catchall: unknown(),
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
   $ZodUnion.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unionProcessor(inst, ctx, json2, params2);
   inst.options = def.options;
 });
-function union(options2, params) {
+function union(options2, params2) {
   return new ZodUnion({
     type: "union",
     options: options2,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodXor.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unionProcessor(inst, ctx, json2, params2);
   inst.options = def.options;
 });
-function xor(options2, params) {
+function xor(options2, params2) {
   return new ZodXor({
     type: "union",
     options: options2,
     inclusive: false,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodDiscriminatedUnion.init(inst, def);
 });
-function discriminatedUnion(discriminator, options2, params) {
+function discriminatedUnion(discriminator, options2, params2) {
   return new ZodDiscriminatedUnion({
     type: "union",
     options: options2,
     discriminator,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
   $ZodIntersection.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => intersectionProcessor(inst, ctx, json2, params2);
 });
 function intersection(left, right) {
   return new ZodIntersection({
@@ -68194,7 +67773,7 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTuple.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => tupleProcessor(inst, ctx, json2, params2);
 }, {
   rest(rest) {
     return this.clone({
@@ -68214,24 +67793,24 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
 });
 function tuple(items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
-  const params = hasRest ? _params : _paramsOrRest;
+  const params2 = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new ZodTuple({
     type: "tuple",
     items,
     rest,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodRecord = /* @__PURE__ */ $constructor("ZodRecord", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodRecord.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => recordProcessor(inst, ctx, json2, params2);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
 });
-function record(keyType, valueType, params) {
+function record(keyType, valueType, params2) {
   if (!valueType || !valueType._zod) {
     return new ZodRecord({
       type: "record",
@@ -68244,72 +67823,72 @@ function record(keyType, valueType, params) {
     type: "record",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function partialRecord(keyType, valueType, params) {
+function partialRecord(keyType, valueType, params2) {
   return new ZodRecord({
     type: "record",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params),
+    ...util_exports.normalizeParams(params2),
     partial: true
   });
 }
-function looseRecord(keyType, valueType, params) {
+function looseRecord(keyType, valueType, params2) {
   return new ZodRecord({
     type: "record",
     keyType,
     valueType,
     mode: "loose",
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodMap = /* @__PURE__ */ $constructor("ZodMap", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodMap.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => mapProcessor(inst, ctx, json2, params2);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
   inst.min = (...args) => inst.check(_minSize(...args));
-  inst.nonempty = (params) => inst.check(_minSize(1, params));
+  inst.nonempty = (params2) => inst.check(_minSize(1, params2));
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function map(keyType, valueType, params) {
+function map(keyType, valueType, params2) {
   return new ZodMap({
     type: "map",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodSet = /* @__PURE__ */ $constructor("ZodSet", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodSet.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => setProcessor(inst, ctx, json2, params2);
   inst.min = (...args) => inst.check(_minSize(...args));
-  inst.nonempty = (params) => inst.check(_minSize(1, params));
+  inst.nonempty = (params2) => inst.check(_minSize(1, params2));
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function set2(valueType, params) {
+function set2(valueType, params2) {
   return new ZodSet({
     type: "set",
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   $ZodEnum.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => enumProcessor(inst, ctx, json2, params2);
   inst.enum = def.entries;
   inst.options = [...inst._zod.values];
   const keys = new Set(Object.keys(def.entries));
-  inst.extract = (values, params) => {
+  inst.extract = (values, params2) => {
     const newEntries = {};
     for (const value of values) {
       if (keys.has(value)) {
@@ -68320,11 +67899,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     return new ZodEnum({
       ...def,
       checks: [],
-      ...util_exports.normalizeParams(params),
+      ...util_exports.normalizeParams(params2),
       entries: newEntries
     });
   };
-  inst.exclude = (values, params) => {
+  inst.exclude = (values, params2) => {
     const newEntries = { ...def.entries };
     for (const value of values) {
       if (keys.has(value)) {
@@ -68335,30 +67914,30 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     return new ZodEnum({
       ...def,
       checks: [],
-      ...util_exports.normalizeParams(params),
+      ...util_exports.normalizeParams(params2),
       entries: newEntries
     });
   };
 });
-function _enum2(values, params) {
+function _enum2(values, params2) {
   const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
     entries,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function nativeEnum(entries, params) {
+function nativeEnum(entries, params2) {
   return new ZodEnum({
     type: "enum",
     entries,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
   $ZodLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => literalProcessor(inst, ctx, json2, params2);
   inst.values = new Set(def.values);
   Object.defineProperty(inst, "value", {
     get() {
@@ -68369,29 +67948,29 @@ var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
     }
   });
 });
-function literal(value, params) {
+function literal(value, params2) {
   return new ZodLiteral({
     type: "literal",
     values: Array.isArray(value) ? value : [value],
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
   $ZodFile.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
-  inst.min = (size, params) => inst.check(_minSize(size, params));
-  inst.max = (size, params) => inst.check(_maxSize(size, params));
-  inst.mime = (types2, params) => inst.check(_mime(Array.isArray(types2) ? types2 : [types2], params));
+  inst._zod.processJSONSchema = (ctx, json2, params2) => fileProcessor(inst, ctx, json2, params2);
+  inst.min = (size, params2) => inst.check(_minSize(size, params2));
+  inst.max = (size, params2) => inst.check(_maxSize(size, params2));
+  inst.mime = (types2, params2) => inst.check(_mime(Array.isArray(types2) ? types2 : [types2], params2));
 });
-function file(params) {
-  return _file(ZodFile, params);
+function file(params2) {
+  return _file(ZodFile, params2);
 }
 var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTransform.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => transformProcessor(inst, ctx, json2, params2);
   inst._zod.parse = (payload, _ctx) => {
     if (_ctx.direction === "backward") {
       throw new $ZodEncodeError(inst.constructor.name);
@@ -68430,7 +68009,7 @@ function transform(fn) {
 var ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
   $ZodOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => optionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function optional(innerType) {
@@ -68442,7 +68021,7 @@ function optional(innerType) {
 var ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
   $ZodExactOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => optionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function exactOptional(innerType) {
@@ -68454,7 +68033,7 @@ function exactOptional(innerType) {
 var ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
   $ZodNullable.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nullableProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function nullable(innerType) {
@@ -68469,7 +68048,7 @@ function nullish2(innerType) {
 var ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
   $ZodDefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => defaultProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeDefault = inst.unwrap;
 });
@@ -68485,7 +68064,7 @@ function _default2(innerType, defaultValue) {
 var ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
   $ZodPrefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => prefaultProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function prefault(innerType, defaultValue) {
@@ -68500,20 +68079,20 @@ function prefault(innerType, defaultValue) {
 var ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
   $ZodNonOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nonoptionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
-function nonoptional(innerType, params) {
+function nonoptional(innerType, params2) {
   return new ZodNonOptional({
     type: "nonoptional",
     innerType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
   $ZodSuccess.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => successProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function success(innerType) {
@@ -68525,7 +68104,7 @@ function success(innerType) {
 var ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
   $ZodCatch.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => catchProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeCatch = inst.unwrap;
 });
@@ -68539,15 +68118,15 @@ function _catch2(innerType, catchValue) {
 var ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
   $ZodNaN.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nanProcessor(inst, ctx, json2, params2);
 });
-function nan(params) {
-  return _nan(ZodNaN, params);
+function nan(params2) {
+  return _nan(ZodNaN, params2);
 }
 var ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
   $ZodPipe.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => pipeProcessor(inst, ctx, json2, params2);
   inst.in = def.in;
   inst.out = def.out;
 });
@@ -68563,13 +68142,13 @@ var ZodCodec = /* @__PURE__ */ $constructor("ZodCodec", (inst, def) => {
   ZodPipe.init(inst, def);
   $ZodCodec.init(inst, def);
 });
-function codec(in_, out, params) {
+function codec(in_, out, params2) {
   return new ZodCodec({
     type: "pipe",
     in: in_,
     out,
-    transform: params.decode,
-    reverseTransform: params.encode
+    transform: params2.decode,
+    reverseTransform: params2.encode
   });
 }
 function invertCodec(codec2) {
@@ -68589,7 +68168,7 @@ var ZodPreprocess = /* @__PURE__ */ $constructor("ZodPreprocess", (inst, def) =>
 var ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
   $ZodReadonly.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => readonlyProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function readonly(innerType) {
@@ -68601,19 +68180,19 @@ function readonly(innerType) {
 var ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
   $ZodTemplateLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => templateLiteralProcessor(inst, ctx, json2, params2);
 });
-function templateLiteral(parts, params) {
+function templateLiteral(parts, params2) {
   return new ZodTemplateLiteral({
     type: "template_literal",
     parts,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
   $ZodLazy.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => lazyProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.getter();
 });
 function lazy(getter) {
@@ -68625,7 +68204,7 @@ function lazy(getter) {
 var ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
   $ZodPromise.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => promiseProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function promise(innerType) {
@@ -68637,19 +68216,19 @@ function promise(innerType) {
 var ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
   $ZodFunction.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => functionProcessor(inst, ctx, json2, params2);
 });
-function _function(params) {
+function _function(params2) {
   return new ZodFunction({
     type: "function",
-    input: Array.isArray(params?.input) ? tuple(params?.input) : params?.input ?? array(unknown()),
-    output: params?.output ?? unknown()
+    input: Array.isArray(params2?.input) ? tuple(params2?.input) : params2?.input ?? array(unknown()),
+    output: params2?.output ?? unknown()
   });
 }
 var ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
   $ZodCustom.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => customProcessor(inst, ctx, json2, params2);
 });
 function check(fn) {
   const ch = new $ZodCheck({
@@ -68665,25 +68244,25 @@ function custom(fn, _params) {
 function refine(fn, _params = {}) {
   return _refine(ZodCustom, fn, _params);
 }
-function superRefine(fn, params) {
-  return _superRefine(fn, params);
+function superRefine(fn, params2) {
+  return _superRefine(fn, params2);
 }
 var describe2 = describe;
 var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
 }, {
-  properties(shape, params) {
-    return this.check(_properties(shape, params));
+  properties(shape, params2) {
+    return this.check(_properties(shape, params2));
   }
 });
-function _instanceof(cls, params = {}) {
+function _instanceof(cls, params2 = {}) {
   const inst = new ZodInstanceOf({
     type: "custom",
     check: "custom",
     fn: (data) => data instanceof cls,
     abort: true,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
   inst._zod.bag.Class = cls;
   inst._zod.check = (payload) => {
@@ -68704,9 +68283,9 @@ var stringbool = (...args) => _stringbool({
   Boolean: ZodBoolean,
   String: ZodString
 }, ...args);
-function json(params) {
+function json(params2) {
   const jsonSchema = lazy(() => {
-    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
+    return union([string2(params2), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
   return jsonSchema;
 }
@@ -68756,17 +68335,17 @@ __export(iso_exports, {
   duration: () => duration2,
   time: () => time2
 });
-function datetime2(params) {
-  return _isoDateTime(ZodISODateTime, params);
+function datetime2(params2) {
+  return _isoDateTime(ZodISODateTime, params2);
 }
-function date3(params) {
-  return _isoDate(ZodISODate, params);
+function date3(params2) {
+  return _isoDate(ZodISODate, params2);
 }
-function time2(params) {
-  return _isoTime(ZodISOTime, params);
+function time2(params2) {
+  return _isoTime(ZodISOTime, params2);
 }
-function duration2(params) {
-  return _isoDuration(ZodISODuration, params);
+function duration2(params2) {
+  return _isoDuration(ZodISODuration, params2);
 }
 
 // node_modules/zod/v4/classic/from-json-schema.js
@@ -69479,7 +69058,7 @@ function convertSchema(schema, ctx) {
   }
   return baseSchema;
 }
-function fromJSONSchema(schema, params) {
+function fromJSONSchema(schema, params2) {
   if (typeof schema === "boolean") {
     return schema ? z.any() : z.never();
   }
@@ -69489,7 +69068,7 @@ function fromJSONSchema(schema, params) {
   } catch {
     throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
   }
-  const version3 = detectVersion(normalized, params?.defaultTarget);
+  const version3 = detectVersion(normalized, params2?.defaultTarget);
   const defs = normalized.$defs || normalized.definitions || {};
   const ctx = {
     version: version3,
@@ -69497,7 +69076,7 @@ function fromJSONSchema(schema, params) {
     refs: /* @__PURE__ */ new Map(),
     processing: /* @__PURE__ */ new Set(),
     rootSchema: normalized,
-    registry: params?.registry ?? globalRegistry
+    registry: params2?.registry ?? globalRegistry
   };
   return convertSchema(normalized, ctx);
 }
@@ -69708,732 +69287,355 @@ __export(coerce_exports, {
   number: () => number3,
   string: () => string3
 });
-function string3(params) {
-  return _coercedString(ZodString, params);
+function string3(params2) {
+  return _coercedString(ZodString, params2);
 }
-function number3(params) {
-  return _coercedNumber(ZodNumber, params);
+function number3(params2) {
+  return _coercedNumber(ZodNumber, params2);
 }
-function boolean3(params) {
-  return _coercedBoolean(ZodBoolean, params);
+function boolean3(params2) {
+  return _coercedBoolean(ZodBoolean, params2);
 }
-function bigint3(params) {
-  return _coercedBigint(ZodBigInt, params);
+function bigint3(params2) {
+  return _coercedBigint(ZodBigInt, params2);
 }
-function date4(params) {
-  return _coercedDate(ZodDate, params);
-}
-
-// src/checks/prometheus-client.ts
-var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
-var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
-var dataSchema = external_exports.discriminatedUnion("resultType", [
-  external_exports.object({
-    resultType: external_exports.literal("vector"),
-    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
-  }),
-  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
-  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
-  external_exports.object({
-    resultType: external_exports.literal("matrix"),
-    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
-  })
-]);
-var bodySchema = external_exports.object({
-  status: external_exports.enum(["success", "error"]),
-  data: external_exports.unknown().optional(),
-  errorType: external_exports.string().optional(),
-  error: external_exports.string().optional(),
-  warnings: external_exports.array(external_exports.string()).optional()
-});
-
-// src/checks/prometheus.ts
-function promDuration(ms) {
-  return ms >= 1e3 ? `${Math.round(ms / 1e3)}s` : `${Math.max(1, Math.round(ms))}ms`;
+function date4(params2) {
+  return _coercedDate(ZodDate, params2);
 }
 
-// src/checks/analysis-horizon.ts
-function analysisHorizon(spec, rollout, comparisons) {
-  const problems = scrapeProblems(spec, rollout);
-  const alpha = spec.alpha / Math.max(1, comparisons);
-  const metric = spec.metric;
-  if (metric.type === "counts") {
-    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
-    return { earliestFailMs: first, earliestPassMs: first, problems };
-  }
-  if (metric.test.kind === "mann-whitney") {
-    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
-    if (end === void 0)
-      problems.push(
-        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
-      );
-    return { earliestFailMs: end, earliestPassMs: end, problems };
-  }
-  const needed = stepsNeeded(metric, alpha);
-  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
-  if (at === void 0) {
-    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
-    );
-  }
-  return { earliestFailMs: at, earliestPassMs: at, problems };
-}
-function stepsNeeded(metric, alpha) {
-  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
-}
-function firstLookAfter(ms, rollout) {
-  if (ms > rollout.bakeMs) return void 0;
-  const every = Math.max(1, rollout.checkIntervalMs);
-  return Math.min(Math.max(every, Math.ceil(ms / every) * every), rollout.bakeMs);
-}
-function scrapeProblems(spec, rollout) {
-  const scrape = spec.scrapeIntervalMs;
-  if (scrape === void 0) return [];
-  const problems = [];
-  if (rollout.bakeMs < scrape)
-    problems.push(
-      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
-    );
-  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
-    problems.push(
-      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
-    );
-  return problems;
-}
-function componentHorizons(component) {
-  const batches = componentBatches(component);
-  return component.checks.flatMap(
-    (check2) => isAnalysisCheck(check2) ? [
-      {
-        check: check2,
-        horizon: analysisHorizon(
-          check2,
-          component.rollout,
-          comparisonsOf(component, batches, check2.baseline)
-        )
+// src/dashboard/assets.ts
+var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--muted:#6e7781;--line:#d0d7de;--bg2:#f6f8fa}
+@media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
+*{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
+header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
+header.top h1{font-size:1.2rem;margin:0}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
+h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
+.muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
+.card,.run{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:var(--bg2)}
+.run{margin-bottom:12px}.run header{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
+.grid-scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid var(--line);vertical-align:top}
+tr.stray td{color:var(--warn)}code{font-size:.9em}
+button{font:inherit;padding:6px 12px;border-radius:6px;border:1px solid var(--line);cursor:pointer;min-height:36px}
+button.danger{background:var(--bad);color:#fff;border-color:var(--bad)}button[disabled]{opacity:.5;cursor:default}
+.badge{display:inline-block;padding:0 8px;border-radius:10px;border:1px solid var(--line);font-size:.85em}
+.state-succeeded,.verdict-good{color:var(--ok);border-color:var(--ok)}.state-rolled-back,.state-halted,.state-cancelled,.state-rolling-back,.verdict-bad{color:var(--bad);border-color:var(--bad)}
+.batch{display:inline-flex;flex-wrap:wrap;gap:4px;align-items:center;border:1px solid var(--line);border-radius:6px;padding:3px;margin:2px}
+.batch-running{border-color:var(--warn)}.batch-ok{border-color:var(--ok)}.batch-failed{border-color:var(--bad)}
+.batch-no{font-weight:600;padding:0 4px}
+.target{display:inline-flex;flex-direction:column;padding:1px 6px;border-radius:4px;border:1px solid var(--line);font-size:.85em}
+.target small{font-size:.75em;color:var(--muted)}
+.phase-healthy,.phase-deployed,.phase-rolled_back{border-color:var(--ok)}.phase-unhealthy,.phase-failed,.phase-rollback_failed{border-color:var(--bad);color:var(--bad)}
+.phase-deploying,.phase-rolling_back{border-color:var(--warn)}
+.checks{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:8px}
+figure.check{margin:0}figure.check.bad figcaption{color:var(--bad)}
+svg.chart{width:100%;height:auto}.timing svg.chart{max-width:760px}svg .grid{stroke:var(--line)}svg .tick,svg .limit-label{font-size:11px;fill:var(--muted)}
+svg .limit{stroke:var(--bad);stroke-dasharray:6 4}svg .limit-label{fill:var(--bad)}
+svg polyline{fill:none;stroke-width:1.5}svg circle.ok{fill:var(--ok)}svg circle.bad{fill:var(--bad)}
+svg .s0 polyline{stroke:#0969da}svg .s1 polyline{stroke:#8250df}svg .s2 polyline{stroke:#bf8700}svg .s3 polyline{stroke:#1b7c83}svg .s4 polyline{stroke:#cf222e}svg .s5 polyline{stroke:#57606a}
+svg .range{stroke:var(--muted);stroke-width:2}svg .iqr{stroke:#0969da;stroke-width:8}svg .median{stroke:currentColor;stroke-width:2}
+.verdict.bad{color:var(--bad)}.verdict.ok{color:var(--ok)}
+#status{position:sticky;top:0;padding:6px 0;min-height:1.5em}#status.bad{color:var(--bad)}#status.ok{color:var(--ok)}
+.live-dot{display:inline-block;width:8px;height:8px;border-radius:50%;background:var(--muted)}.live-dot.on{background:var(--ok)}
+dl{display:grid;grid-template-columns:auto 1fr;gap:0 8px;margin:4px 0}dd{margin:0}
+input[type=range]{width:100%}
+`;
+var SCRIPT = `(() => {
+  'use strict';
+  const meta = (name) => document.querySelector('meta[name="' + name + '"]')?.getAttribute('content') ?? '';
+  const base = meta('dashboard-base');
+  const status = document.getElementById('status');
+  const say = (text, ok) => { if (!status) return; status.textContent = text; status.className = ok ? 'ok' : 'bad'; };
+  const localise = (root) => root.querySelectorAll('time[datetime]').forEach((t) => {
+    const d = new Date(t.getAttribute('datetime'));
+    if (!Number.isNaN(d.getTime())) t.textContent = d.toLocaleString();
+  });
+  let countdownFrom = Date.now();
+  const tick = () => document.querySelectorAll('.countdown[data-remaining-ms]').forEach((el) => {
+    const left = Math.max(0, Number(el.getAttribute('data-remaining-ms')) - (Date.now() - countdownFrom));
+    el.textContent = (left / 1000).toFixed(0) + ' s';
+  });
+  setInterval(tick, 500);
+  localise(document);
+  document.addEventListener('click', async (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button[data-action]') : null;
+    if (!button || button.disabled) return;
+    const label = button.getAttribute('data-label') || button.getAttribute('data-action');
+    if (!window.confirm('Really ' + label + '?')) return;
+    const body = { service: button.getAttribute('data-service'), environment: button.getAttribute('data-environment') };
+    const commit = button.getAttribute('data-commit');
+    if (commit) body.commit = commit;
+    button.disabled = true;
+    say(label + ': started\u2026', true);
+    try {
+      const response = await fetch(base + '/actions/' + button.getAttribute('data-action'), {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': meta('csrf-token') },
+        body: JSON.stringify(body),
+      });
+      const result = await response.json().catch(() => ({ ok: false, message: response.statusText }));
+      say(label + ': ' + result.message, result.ok);
+    } catch (error) {
+      say(label + ': ' + error, false);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  const replay = document.getElementById('replay');
+  if (replay) replay.addEventListener('change', () => {
+    const url = new URL(window.location.href);
+    url.searchParams.set('upto', replay.value);
+    window.location.href = url.toString();
+  });
+  const stream = meta('dashboard-stream');
+  if (stream && 'EventSource' in window) {
+    const dot = document.getElementById('live');
+    const source = new EventSource(stream);
+    source.onopen = () => dot?.classList.add('on');
+    source.onerror = () => dot?.classList.remove('on');
+    source.addEventListener('panels', (message) => {
+      const panels = JSON.parse(message.data);
+      for (const [id, markup] of Object.entries(panels)) {
+        const el = document.querySelector('[data-panel="' + CSS.escape(id) + '"]');
+        if (el) { el.innerHTML = markup; localise(el); }
       }
-    ] : []
+      countdownFrom = Date.now();
+      tick();
+      document.body.setAttribute('data-updated', String(Date.now()));
+    });
+  }
+})();
+`;
+
+// src/dashboard/changes.ts
+var RUNS = 20;
+async function fingerprint(ledger, now, seqs) {
+  const [runs, locks, actions, watched] = await Promise.all([
+    ledger.runs({ limit: RUNS }),
+    ledger.locks(now),
+    ledger.dashboardActions(1),
+    ledger.watchCursor()
+  ]);
+  const unfinished = runs.filter((run3) => run3.finishedAt === null);
+  await Promise.all(
+    unfinished.map(async (run3) => {
+      const after = seqs.get(run3.runId) ?? 0;
+      const newer = await ledger.events({ runId: run3.runId, afterSeq: after });
+      seqs.set(run3.runId, newer.at(-1)?.seq ?? after);
+    })
   );
+  for (const runId of seqs.keys()) if (!unfinished.some((run3) => run3.runId === runId)) seqs.delete(runId);
+  return JSON.stringify([
+    runs.map((run3) => [run3.runId, run3.finishedAt]),
+    [...seqs],
+    locks.map((lock2) => [lock2.name, lock2.holder, lock2.acquiredAt]),
+    actions.map((action) => [action.id, action.state]),
+    watched
+  ]);
 }
-
-// src/config/targets.ts
-function listedTargets(targets) {
-  return Array.isArray(targets) ? targets : [];
-}
-
-// src/config/fleet-checks.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config3, ctx) {
-  if (isRecord(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path8, ctx) {
-  if (!isRecord(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path8, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.requires) || typeof config3.service !== "string") return;
-  if (!Object.hasOwn(config3.requires, config3.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config3.service],
-    message: `a service cannot require itself (${config3.service}); list the services it depends on`
-  });
-}
-function trackIssues(config3, ctx) {
-  if (!isRecord(config3) || !Array.isArray(config3.tracks)) return;
-  const environments = isRecord(config3.environments) ? config3.environments : {};
-  config3.tracks.forEach((track2, index) => {
-    if (!isRecord(track2)) return;
-    if (index === 0 && track2.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
+function watchLedger(ledger, options2) {
+  const listeners = /* @__PURE__ */ new Set();
+  let timer;
+  let last;
+  const seqs = /* @__PURE__ */ new Map();
+  let reading = false;
+  const look = async () => {
+    if (reading) return;
+    reading = true;
+    try {
+      const seen = await fingerprint(ledger, options2.now(), seqs);
+      if (last !== void 0 && seen !== last) for (const listener of [...listeners]) listener();
+      last = seen;
+    } catch (error62) {
+      options2.onError(error62);
+    } finally {
+      reading = false;
     }
-    if (track2.environments === void 0 && track2.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
-    }
-    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track2.environments)) return;
-    track2.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path8 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
+  };
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    timer = void 0;
+    last = void 0;
+    seqs.clear();
+  };
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!timer) {
+        timer = setInterval(look, options2.intervalMs);
+        void look();
       }
-      if (isRecord(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `no target of ${name} carries ${selectorText(track2.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment2, selector) {
-  const components = isRecord(environment2) ? environment2.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component) => isRecord(component) && // An inventory's targets are known only once it is read: it may hold one.
-    (!Array.isArray(component.targets) || component.targets.some((target) => {
-      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
-      );
-    }))
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
-}
-
-// src/config/track-environments.ts
-function trackEnvironments(config3) {
-  const earlier = /* @__PURE__ */ new Set();
-  return (config3.tracks ?? []).map((track2) => {
-    const chosen = chooseEnvironments(config3, track2, earlier);
-    for (const environment2 of chosen.environments) earlier.add(environment2);
-    return chosen;
-  });
-}
-function chooseEnvironments(config3, track2, earlier) {
-  const listed2 = track2.environments;
-  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
-  const spec = {
-    labels: [...track2.categories.labels],
-    coverage: track2.categories.coverage,
-    values: track2.categories.values
-  };
-  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
-    (environment2) => track2.targets === void 0 || readsInventory(config3, environment2) || matchingTargets(config3, environment2, track2.targets).length > 0
-  );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
-  if (items.length === 0) {
-    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
-    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
-    return { track: track2.name, environments: [], problem: `${none} ${why}` };
-  }
-  if (!hasCategoryLabels(items, spec)) {
-    return {
-      track: track2.name,
-      environments: [],
-      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
-    };
-  }
-  const selection = selectCanaries(items, spec);
-  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
-}
-function trackChoiceIssues(config3, ctx) {
-  trackEnvironments(config3).forEach((choice, index) => {
-    if (choice.problem === void 0) return;
-    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
-  });
-}
-function environmentLabels(config3, environment2) {
-  return { ...environmentOf(config3, environment2)?.labels ?? {} };
-}
-function matchingTargets(config3, environment2, selector) {
-  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => listedTargets(c.targets)).filter(
-    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-  ).map((t) => t.name);
-  return [...new Set(targets)];
-}
-function readsInventory(config3, environment2) {
-  return (environmentOf(config3, environment2)?.components ?? []).some((c) => !Array.isArray(c.targets));
-}
-function environmentOf(config3, environment2) {
-  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-}
-
-// src/config/resolve.ts
-function resolveEnvironment(config3, environment2, options2 = {}) {
-  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
-  return {
-    service: config3.service,
-    versionTemplate: config3.version,
-    labels: { ...settings.labels },
-    onFailure: settings.onFailure,
-    ...settings.url === void 0 ? {} : { url: settings.url },
-    components: settings.components.map((component) => ({
-      ...resolveComponent(component, config3.checks, environment2, options2.unread ?? "fail"),
-      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
-    }))
-  };
-}
-function resolveCategories(categories) {
-  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
-}
-function resolveConstraints(config3) {
-  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
-  const constraints = { requires: { ...config3.requires ?? {} } };
-  if (config3.migrations) {
-    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
-  }
-  return constraints;
-}
-function resolveTracks(config3) {
-  const chosen = trackEnvironments(config3);
-  return (config3.tracks ?? []).map((track2, index) => {
-    const { environments, selection } = chosen[index];
-    const selector = track2.targets;
-    return {
-      name: track2.name,
-      bakeMs: track2.bake,
-      promote: index === 0 ? "auto" : track2.promote ?? "auto",
-      members: environments.map(
-        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
-      ),
-      ...selection ? { categories: selection } : {}
-    };
-  });
-}
-function resolveVerdictSettings(config3) {
-  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
-  return { alpha, minSamples, minEffect, strata, rollback };
-}
-function resolveComponent(component, checks, environment2, unread) {
-  if (!Array.isArray(component.targets) && unread === "fail") {
-    throw new UnreadInventoryError(environment2, component.name);
-  }
-  const batch = component.deployBatch !== void 0;
-  return {
-    name: component.name,
-    targets: listedTargets(component.targets).map((target) => ({
-      name: target.name,
-      labels: { ...target.labels }
-    })),
-    deploy: batch ? component.deployBatch : component.deploy,
-    rollback: batch ? component.rollbackBatch : component.rollback,
-    ...batch ? { commandsPer: "batch", checkBatch: component.checkBatch } : {},
-    timeoutMs: component.timeout,
-    rollout: resolveRollout(component.rollout),
-    checks: component.checks.map((name) => resolveCheck(name, checks))
-  };
-}
-function resolveRollout(rollout) {
-  return {
-    first: rollout.first,
-    growth: rollout.growth,
-    maxBatch: rollout.maxBatch,
-    parallel: rollout.parallel,
-    bakeMs: rollout.bake,
-    checkIntervalMs: rollout.checkEvery,
-    rollbackParallel: rollout.rollbackParallel
-  };
-}
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
-  if ("http" in check2) {
-    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
-    const auth8 = requestAuth(check2.http);
-    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
-  }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
-  const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
-}
-function requestAuth(c) {
-  if (c.auth === void 0 && c.headers === void 0) return void 0;
-  return { ...c.auth, headers: c.headers };
-}
-function resolvePrometheus(name, c) {
-  return {
-    kind: "prometheus",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    query: c.query,
-    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
-    max: c.max,
-    min: c.min,
-    unit: c.unit,
-    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
-    timeoutMs: c.timeout
-  };
-}
-function resolveAnalysis(name, c) {
-  return {
-    kind: "analysis",
-    observes: "batch",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
-    alpha: c.alpha,
-    onInconclusive: c.onInconclusive,
-    failOn: c.failOn,
-    scrapeIntervalMs: c.scrapeInterval,
-    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
-    timeoutMs: c.timeout
-  };
-}
-function resolveSeries(c) {
-  return {
-    type: "series",
-    query: c.query,
-    stepMs: c.step,
-    direction: c.direction,
-    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
-      kind: "mann-whitney",
-      confidence: c.confidence,
-      tolerance: c.tolerance,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease
-    }
-  };
-}
-
-// src/config/analysis-issues.ts
-function analysisHorizonIssues(config3, ctx) {
-  if (hasIssues(ctx)) return;
-  for (const environment2 of Object.keys(config3.environments)) {
-    const resolved = resolveEnvironment(config3, environment2, { unread: "no-targets" });
-    resolved.components.forEach((component, index) => {
-      const references = config3.environments[environment2]?.components[index]?.checks ?? [];
-      for (const { check: check2, horizon } of componentHorizons(component)) {
-        const at = references.indexOf(check2.name);
-        for (const problem of horizon.problems)
-          ctx.addIssue({
-            code: "custom",
-            path: ["environments", environment2, "components", index, "checks", at],
-            message: `check '${check2.name}' cannot decide here: ${problem}`
-          });
-      }
-    });
-  }
-}
-function hasIssues(ctx) {
-  const issues = ctx.issues;
-  return Array.isArray(issues) && issues.length > 0;
-}
-
-// src/engine/constraints.ts
-var import_semver = __toESM(require_semver2(), 1);
-function unmetConstraints(check2) {
-  return [...requirements(check2), ...dependents(check2), ...schemas(check2)];
-}
-function asSemver(version3) {
-  if (import_semver.default.valid(version3)) return version3;
-  if (!/^\d+(\.\d+){0,2}$/.test(version3)) return null;
-  const parts = version3.split(".").map(Number);
-  while (parts.length < 3) parts.push(0);
-  return import_semver.default.valid(parts.join("."));
-}
-function isRange(range) {
-  return import_semver.default.validRange(range) !== null;
-}
-function rangeProblem(version3, range) {
-  const parsed2 = asSemver(version3);
-  if (parsed2 === null) return "not_semver";
-  return import_semver.default.satisfies(parsed2, range) ? void 0 : "outside";
-}
-function requirements(check2) {
-  const unmet = [];
-  for (const [service, range] of Object.entries(check2.constraints.requires)) {
-    const wanted = `requires ${service} ${range}`;
-    if (!check2.history) {
-      unmet.push({
-        kind: "unverifiable",
-        message: `${wanted}, which ledger: github cannot check: it keeps no record of other services' versions; deploy both services through one SQLite or PostgreSQL ledger`
-      });
-      continue;
-    }
-    const live = check2.live.find((r) => r.service === service);
-    if (!live) {
-      unmet.push({
-        kind: "requires",
-        message: `${wanted}, but ${check2.environment} has never run ${service}: deploy ${service} there first`
-      });
-      continue;
-    }
-    const problem = rangeProblem(live.version, range);
-    if (problem === "outside") {
-      unmet.push({
-        kind: "requires",
-        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}`
-      });
-    } else if (problem === "not_semver") {
-      unmet.push({
-        kind: "requires",
-        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}, which is not a semantic version`
-      });
-    }
-  }
-  return unmet;
-}
-function dependents(check2) {
-  const unmet = [];
-  for (const live of check2.live) {
-    if (live.service === check2.service) continue;
-    const requires = live.constraints?.requires ?? {};
-    const range = Object.hasOwn(requires, check2.service) ? requires[check2.service] : void 0;
-    if (range === void 0) continue;
-    const problem = rangeProblem(check2.version, range);
-    if (problem === void 0) continue;
-    const why = problem === "outside" ? `which ${check2.version} does not satisfy` : `and ${check2.version} is not a semantic version`;
-    unmet.push({
-      kind: "required_by",
-      message: `${live.service} ${live.version} in ${check2.environment} requires ${check2.service} ${range}, ${why}`
-    });
-  }
-  return unmet;
-}
-function schemas(check2) {
-  const migrations2 = check2.constraints.migrations;
-  if (!migrations2) return [];
-  const own4 = check2.live.find((r) => r.service === check2.service);
-  if (!own4) return [];
-  const readable = [.../* @__PURE__ */ new Set([migrations2.schema, ...migrations2.reads])];
-  const wanted = `reads schema${readable.length === 1 ? "" : "s"} ${readable.join(", ")}`;
-  if (!check2.history) {
-    return [
-      {
-        kind: "unverifiable",
-        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own4.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
-      }
-    ];
-  }
-  const live = own4.constraints?.migrations?.schema;
-  if (live === void 0 || readable.includes(live)) return [];
-  return [
-    {
-      kind: "schema",
-      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own4.version})`
-    }
-  ];
-}
-
-// src/engine/format-duration.ts
-var PARTS = [
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`cannot format ${ms} as a duration`);
-  }
-  let rest = Math.round(ms);
-  let text = "";
-  for (const [unit, size] of PARTS) {
-    const amount = Math.floor(rest / size);
-    rest -= amount * size;
-    if (amount > 0) text += `${amount}${unit}`;
-  }
-  return text === "" ? "0s" : text;
-}
-
-// src/engine/tracks.ts
-var PROMOTE_MODES = ["auto", "manual"];
-var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
-function planPromotions(input2) {
-  const states = input2.tracks.map((track2) => trackState(track2, input2));
-  const due = [];
-  const upcoming = [];
-  const blocked = [];
-  for (let i = 0; i + 1 < input2.tracks.length; i++) {
-    const step2 = promotionStep(input2, states, i);
-    if (step2 === void 0) continue;
-    if (isBlock(step2)) blocked.push(step2);
-    else if (step2.dueAt <= input2.now) due.push(step2);
-    else upcoming.push(step2);
-  }
-  upcoming.sort((a, b) => a.dueAt - b.dueAt);
-  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
-}
-function isBlock(step2) {
-  return BLOCK_REASONS.includes(step2.reason);
-}
-function requestPromotion(input2, request2) {
-  const { version: version3 } = request2;
-  const states = input2.tracks.map((track2) => trackState(track2, input2));
-  const on = states.map((s, i) => s.version === version3 ? i : -1).filter((i) => i >= 0);
-  let to;
-  if (request2.to !== void 0) {
-    to = input2.tracks.findIndex((t) => t.name === request2.to);
-    if (to < 0) {
-      const known = input2.tracks.map((t) => t.name).join(", ");
-      return {
-        allowed: false,
-        reason: "unknown_track",
-        message: `no track ${request2.to} (tracks: ${known})`
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) stop();
       };
-    }
-  } else {
-    const last = on.at(-1);
-    if (last === void 0) {
-      return {
-        allowed: false,
-        reason: "not_on_a_track",
-        message: `${version3} is on no track yet: deploy it first`
-      };
-    }
-    to = last + 1;
-  }
-  const toTrack = input2.tracks[to];
-  const fromTrack = input2.tracks[to - 1];
-  if (!toTrack || !fromTrack) {
-    const reason2 = to === 0 ? "not_on_a_track" : "last_track";
-    const message = to === 0 ? `${version3} reaches ${input2.tracks[0]?.name} by a deploy, not a promotion` : `${version3} is already on the last track`;
-    return { allowed: false, reason: reason2, message };
-  }
-  if (states[to - 1]?.version !== version3) {
-    return {
-      allowed: false,
-      reason: "not_on_a_track",
-      message: `${version3} does not run on every environment of ${fromTrack.name}, the track before ${toTrack.name}`
-    };
-  }
-  if (hasAtLeast(input2, toTrack, version3)) {
-    return {
-      allowed: false,
-      reason: "already_there",
-      message: `every environment of ${toTrack.name} runs ${version3} or a newer version already`
-    };
-  }
-  const refusal = refusalOf(input2, version3, fromTrack.name, toTrack.name);
-  if (refusal) return { allowed: false, reason: refusal.reason, message: refusal.message };
-  return {
-    allowed: true,
-    promotion: {
-      version: version3,
-      from: fromTrack.name,
-      to: toTrack.name,
-      dueAt: input2.now,
-      reason: "requested",
-      message: `${version3} promoted from ${fromTrack.name} to ${toTrack.name} on request`
+    },
+    close() {
+      listeners.clear();
+      stop();
     }
   };
 }
-function trackState(track2, input2) {
-  const members2 = track2.members.map(
-    (m) => input2.health.find((h) => h.track === track2.name && h.environment === m.environment)
-  );
-  const versions = new Set(members2.map((m) => m?.version ?? null));
-  const [only] = versions;
-  const version3 = versions.size === 1 ? only ?? null : null;
-  const healthy = version3 !== null && members2.every((m) => m?.healthySince != null);
-  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
-  return {
-    track: track2.name,
-    version: version3,
-    mixed: versions.size > 1,
-    healthySince,
-    bakedAt: healthySince === null ? null : healthySince + track2.bakeMs,
-    held: input2.holds.includes(track2.name),
-    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
-  };
+
+// src/dashboard/html.ts
+var Html = class {
+  text;
+  constructor(text2) {
+    this.text = text2;
+  }
+  toString() {
+    return this.text;
+  }
+};
+var ESCAPES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml(text2) {
+  return text2.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
-function hasAtLeast(input2, track2, version3) {
-  const rank = input2.versions.indexOf(version3);
-  return track2.members.every((m) => {
-    const running = input2.health.find(
-      (h) => h.track === track2.name && h.environment === m.environment
-    )?.version;
-    if (running == null) return false;
-    return running === version3 || rank >= 0 && input2.versions.indexOf(running) > rank;
+function render2(value) {
+  if (value === null || value === void 0 || value === false) return "";
+  if (value instanceof Html) return value.text;
+  if (Array.isArray(value)) return value.map(render2).join("");
+  return escapeHtml(String(value));
+}
+function html(strings, ...values) {
+  let out = strings[0] ?? "";
+  values.forEach((value, i) => {
+    out += render2(value) + (strings[i + 1] ?? "");
   });
+  return new Html(out);
 }
-function refusalOf(input2, version3, from, to) {
-  if (input2.bad.includes(version3)) {
-    return { reason: "bad_verdict", message: `${version3} has a bad verdict: it is never promoted` };
-  }
-  const held = [from, to].filter((t) => input2.holds.includes(t));
-  if (held.length > 0) {
-    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
-  }
-  return void 0;
+function timeTag(at) {
+  if (at === null || at === void 0) return html`<span class="muted">–</span>`;
+  const iso = new Date(at).toISOString();
+  return html`<time datetime="${iso}">${iso.slice(0, 19).replace("T", " ")}Z</time>`;
 }
-function promotionStep(input2, states, i) {
-  const from = input2.tracks[i];
-  const to = input2.tracks[i + 1];
-  const state = states[i];
-  const base = { from: from.name, to: to.name };
-  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
-    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
-    return {
-      ...base,
-      version: state.deploying,
-      reason: "deploying",
-      message: `${state.deploying} is being deployed to ${where.join(", ")}`
-    };
+
+// src/release/deploy-lock.ts
+function botBlockers(locks, request2) {
+  const admitted = request2.admittedRelease;
+  const blockers = [];
+  for (const repo of request2.repos) {
+    for (const lock2 of locks) {
+      if (admitted === void 0 && lock2.name === environmentLockName(repo, request2.environment))
+        blockers.push({ kind: "environment", lock: lock2 });
+      else if (admitted === void 0 && lock2.name === globalLockName(repo))
+        blockers.push({ kind: "global", lock: lock2 });
+      else if (lock2.name === leaseLockName(repo, request2.environment) && !(admitted !== void 0 && lock2.holder === leaseHolder(admitted)))
+        blockers.push({ kind: "release", lock: lock2 });
+    }
   }
-  if (state.mixed) {
-    return {
-      ...base,
-      version: null,
-      reason: "mixed",
-      message: `${from.name} runs more than one version (${runningText(input2, from)})`
-    };
-  }
-  const version3 = state.version;
-  if (version3 === null || hasAtLeast(input2, to, version3)) return void 0;
-  const refusal = refusalOf(input2, version3, from.name, to.name);
-  if (refusal) return { ...base, version: version3, ...refusal };
-  if (state.bakedAt === null) {
-    const sick = from.members.filter(
-      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
-    ).map((m) => m.environment);
-    return {
-      ...base,
-      version: version3,
-      reason: "unhealthy",
-      message: `${version3} is not healthy on ${sick.join(", ")}`
-    };
-  }
-  if (to.promote === "manual") {
-    return {
-      ...base,
-      version: version3,
-      reason: "manual",
-      bakedAt: state.bakedAt,
-      message: `${to.name} is promoted to by hand: /promote ${version3} to ${to.name}`
-    };
-  }
+  return blockers;
+}
+function environmentHolders(locks, request2) {
+  const lease = deployLockName(request2.service, request2.environment);
+  const runs = locks.filter((lock2) => lock2.name === lease).map((lock2) => ({ kind: "run", lock: lock2 }));
+  return [...runs, ...botBlockers(locks, request2)];
+}
+
+// src/release/deployment-records.ts
+var RELEASES_READ = 50;
+function runSuccesses(runs) {
+  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({ version: run3.version, commit: run3.commit, at: run3.finishedAt ?? run3.startedAt }));
+}
+function releaseSuccesses(releases) {
+  return releases.flatMap(
+    (release) => release.version !== null && release.succeededAt !== null ? [{ version: release.version, commit: release.commit, at: release.succeededAt }] : []
+  );
+}
+function runHistory(ledger) {
   return {
-    ...base,
-    version: version3,
-    dueAt: state.bakedAt,
-    reason: "baked",
-    message: `${version3} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
+    async successes(service, environment2) {
+      return runSuccesses(await ledger.runs({ service, environment: environment2 }));
+    }
   };
 }
-function healthOf(input2, track2, environment2) {
-  return input2.health.find((h) => h.track === track2.name && h.environment === environment2);
+function releaseHistory(ledger, repo) {
+  return {
+    async successes(service, environment2) {
+      const releases = await ledger.releases({ repo, environment: environment2, succeeded: true, limit: RELEASES_READ });
+      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
+    }
+  };
 }
-function runningText(input2, track2) {
-  return track2.members.map((m) => {
-    const h = input2.health.find((x) => x.track === track2.name && x.environment === m.environment);
-    return `${m.environment}: ${h?.version ?? "nothing"}`;
-  }).join(", ");
+function runsInProgress(runs) {
+  const newestFinished = runs.find((run3) => run3.finishedAt !== null);
+  return runs.filter(
+    (run3) => run3.finishedAt === null && (newestFinished === void 0 || run3.startedAt > newestFinished.startedAt)
+  );
+}
+
+// src/release/live-version.ts
+function newestFirst(successes) {
+  return successes.toSorted((a, b) => b.at - a.at);
+}
+function liveOf(successes) {
+  return newestFirst(successes)[0] ?? null;
+}
+async function liveVersion(history, service, environment2) {
+  return liveOf(await history.successes(service, environment2))?.version ?? null;
+}
+async function environmentsRunning(history, request2) {
+  const running = [];
+  for (const environment2 of request2.environments) {
+    if (await liveVersion(history, request2.service, environment2) === request2.version)
+      running.push(environment2);
+  }
+  return running;
+}
+function combinedHistory(...histories) {
+  return {
+    async successes(service, environment2) {
+      const all = await Promise.all(histories.map((h) => h.successes(service, environment2)));
+      return all.flat();
+    }
+  };
+}
+
+// src/stats/decision.ts
+var MAX_REPORTED_LOG_E = 700;
+function reportedE(logE) {
+  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
+}
+
+// src/stats/beta-mixture.ts
+var import_math_base_special_betainc = __toESM(require_lib125(), 1);
+var import_math_base_special_betaln = __toESM(require_lib127(), 1);
+function logMixtureE(k, n, p0, prior, side) {
+  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
+  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
+  if (n === 0) return 0;
+  const upper = side === "above";
+  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
+  const mass = logTail(p0, prior.a, prior.b, upper);
+  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
+}
+function betaPrior(mean, concentration) {
+  return { a: concentration * mean, b: concentration * (1 - mean) };
+}
+function upperConfidenceBound(k, n, alpha, priorFor) {
+  if (n <= 0) return 1;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
+  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
+  let hi = 1 - 1e-12;
+  if (!rejects(hi)) return 1;
+  if (rejects(lo)) return lo;
+  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
+    const mid = (lo + hi) / 2;
+    if (rejects(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+function logTail(x, a, b, upper) {
+  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
+  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
 }
 
 // src/stats/rate-ratio.ts
@@ -70703,6 +69905,2116 @@ function rollbackChoices(policy, evidence, liveOn) {
   });
 }
 
+// src/release/track-state.ts
+function holdLockName(service, track2) {
+  return `hold:${service}:${track2}`;
+}
+function holdOutcome(outcome, now) {
+  if (!outcome.acquired) return { held: false, heldBy: outcome.heldBy };
+  return { held: true, lock: outcome.lock, renewed: outcome.lock.acquiredAt < now };
+}
+async function trackHolds(ledger, service, now) {
+  const prefix = holdLockName(service, "");
+  const holds = /* @__PURE__ */ new Map();
+  for (const lock2 of await ledger.locks(now)) {
+    if (lock2.name.startsWith(prefix)) holds.set(lock2.name.slice(prefix.length), lock2);
+  }
+  return holds;
+}
+async function memberHealth(ledger, service, tracks, environmentTargets) {
+  const health = [];
+  for (const track2 of tracks) {
+    for (const member of track2.members) {
+      const runs = await ledger.runs({ service, environment: member.environment });
+      const live = liveOf(runSuccesses(runs))?.version ?? null;
+      const [deploying] = runsInProgress(runs);
+      const lastFinished = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
+      const all = deploying ? void 0 : environmentTargets?.get(member.environment);
+      const version3 = await memberVersion(ledger, service, member, live, all);
+      health.push({
+        track: track2.name,
+        environment: member.environment,
+        version: version3,
+        healthySince: version3 !== null && !deploying ? lastFinished : null,
+        deploying: deploying?.version ?? null
+      });
+    }
+  }
+  return health;
+}
+async function memberVersion(ledger, service, member, live, environmentTargets) {
+  const ring = member.targets ?? environmentTargets;
+  if (ring === void 0) return live;
+  const states = await ledger.targetStates(service, member.environment);
+  if (member.targets === void 0 && !states.some((s) => ring.includes(s.target))) return live;
+  return ringVersionOf(states, ring);
+}
+function ringVersionOf(states, targets) {
+  const wanted = new Set(targets);
+  const ring = states.filter((s) => wanted.has(s.target));
+  const versions = new Set(ring.map((s) => s.version === s.goodVersion ? s.version : null));
+  const [only] = versions;
+  return ring.length > 0 && versions.size === 1 ? only ?? null : null;
+}
+async function promotionInput(ledger, service, tracks, now, environmentTargets) {
+  const [health, holds, versions, verdicts] = await Promise.all([
+    memberHealth(ledger, service, tracks, environmentTargets),
+    trackHolds(ledger, service, now),
+    ledger.versions(service),
+    ledger.verdicts(service)
+  ]);
+  return {
+    tracks,
+    health,
+    versions: versions.map((v) => v.version),
+    holds: [...holds.keys()],
+    bad: badVersions(verdicts),
+    now
+  };
+}
+function badVersions(verdicts) {
+  const byVersion = Map.groupBy(verdicts, (v) => v.version);
+  return [...byVersion].filter(([, records]) => effectiveVerdict(records)?.verdict === "bad").map(([v]) => v);
+}
+
+// src/release/rollback-target.ts
+function rollbackTargetOf(successes, bad, strayTargets = false) {
+  const ordered = newestFirst(successes);
+  const live = ordered[0];
+  if (live === void 0) return null;
+  if (strayTargets && !bad.has(live.version)) return live;
+  const firstLive = ordered.findLastIndex((s) => s.version === live.version);
+  return ordered.slice(firstLive + 1).find((s) => !bad.has(s.version)) ?? null;
+}
+async function rollbackTarget(history, request2) {
+  return rollbackTargetOf(
+    await history.successes(request2.service, request2.environment),
+    request2.bad,
+    request2.strayTargets
+  );
+}
+async function ledgerRollback(ledger, service, environment2) {
+  const history = runHistory(ledger);
+  const [verdicts, live, targets] = await Promise.all([
+    ledger.verdicts(service),
+    liveVersion(history, service, environment2),
+    ledger.targetStates(service, environment2)
+  ]);
+  const bad = new Set(badVersions(verdicts));
+  const strayTargets = targets.some((target) => target.version !== live);
+  return { live, target: await rollbackTarget(history, { service, environment: environment2, bad, strayTargets }) };
+}
+
+// src/dashboard/read-model.ts
+var RECENT_RUNS = 200;
+async function environmentsOf(ledger, known, canRead) {
+  const pairs = /* @__PURE__ */ new Map();
+  const add = (service, environment2) => pairs.set(JSON.stringify([service, environment2]), { service, environment: environment2 });
+  for (const k of known) for (const environment2 of k.environments) add(k.service, environment2);
+  for (const run3 of await ledger.runs({ limit: RECENT_RUNS })) add(run3.service, run3.environment);
+  const allowed = /* @__PURE__ */ new Map();
+  const result = [];
+  for (const pair of pairs.values()) {
+    if (!allowed.has(pair.service)) allowed.set(pair.service, await canRead(pair.service));
+    if (allowed.get(pair.service)) result.push(pair);
+  }
+  return result;
+}
+async function environmentView(ledger, service, environment2, now) {
+  const [runs, rollback, targets, locks, owner] = await Promise.all([
+    ledger.runs({ service, environment: environment2 }),
+    ledgerRollback(ledger, service, environment2),
+    ledger.targetStates(service, environment2),
+    ledger.locks(now),
+    ledger.serviceOwner(service)
+  ]);
+  const repos = owner?.repos ?? [];
+  const queue = (await Promise.all(
+    repos.map(
+      (repo) => ledger.releases({ repo, environment: environment2, states: ["queued", ...ACTIVE_RELEASE_STATES] })
+    )
+  )).flat().filter((release) => release.service === null || release.service === service).toSorted((a, b) => a.requestedAt - b.requestedAt);
+  const liveRun = runs.find((run3) => run3.decision === "succeeded" && run3.version === rollback.live) ?? null;
+  return {
+    service,
+    environment: environment2,
+    live: rollback.live,
+    liveRun,
+    rollback: rollback.target,
+    targets,
+    holders: environmentHolders(locks, { service, environment: environment2, repos }),
+    queue,
+    running: runsInProgress(runs)
+  };
+}
+async function activeRuns(ledger, environments) {
+  const lists = await Promise.all(
+    environments.map(
+      async ({ service, environment: environment2 }) => runsInProgress(await ledger.runs({ service, environment: environment2, limit: 20 }))
+    )
+  );
+  return lists.flat().toSorted((a, b) => b.startedAt - a.startedAt);
+}
+async function completedRuns(ledger, readable, limit) {
+  const runs = await ledger.runs({ finished: true, limit: RECENT_RUNS });
+  return runs.filter((run3) => readable.has(run3.service)).slice(0, limit);
+}
+async function recentActions(ledger, readable, limit) {
+  return (await ledger.dashboardActions(limit * 4)).filter((a) => readable.has(a.service)).slice(0, limit);
+}
+
+// src/dashboard/panels/actions.ts
+var SHOWN = 15;
+var actionsPanel = {
+  id: "actions",
+  title: "Actions",
+  async render(context) {
+    const actions = await recentActions(context.ledger, context.readable, SHOWN);
+    if (actions.length === 0) return html`<p class="muted">Nobody has acted from a dashboard yet.</p>`;
+    return html`<div class="grid-scroll"><table class="actions"><thead><tr><th>at</th><th>who</th><th>what</th><th>state</th><th>message</th></tr></thead><tbody>
+${actions.map(
+      (a) => html`<tr class="action-${a.state}"><td>${timeTag(a.requestedAt)}</td><td>${a.actor}</td>
+<td>${a.action} ${a.service} in ${a.environment}${a.version ? ` to ${a.version}` : ""}${a.commit ? ` at ${a.commit.slice(0, 10)}` : ""}</td>
+<td>${a.state}</td><td>${a.message ?? ""}</td></tr>`
+    )}
+</tbody></table></div>`;
+  }
+};
+
+// src/render/event-data.ts
+function dataString(event, key) {
+  const value = event.data?.[key];
+  return typeof value === "string" ? value : void 0;
+}
+function dataNumber(event, key) {
+  const value = event.data?.[key];
+  return typeof value === "number" && Number.isFinite(value) ? value : void 0;
+}
+function dataBoolean(event, key) {
+  const value = event.data?.[key];
+  return typeof value === "boolean" ? value : void 0;
+}
+function dataStrings(event, key) {
+  const value = event.data?.[key];
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : void 0;
+}
+function dataVersion(event, key) {
+  const value = event.data?.[key];
+  return typeof value === "string" || value === null ? value : void 0;
+}
+function checkData(event) {
+  return {
+    check: dataString(event, "check") ?? "check",
+    status: dataString(event, "status") ?? (event.status === "ok" ? "pass" : "fail"),
+    value: dataNumber(event, "value"),
+    unit: dataString(event, "unit"),
+    max: dataNumber(event, "max"),
+    min: dataNumber(event, "min"),
+    slow: dataBoolean(event, "slow") ?? false,
+    metric: dataString(event, "metric") ?? "value"
+  };
+}
+
+// src/render/progress-state.ts
+function rollbackPhase(event) {
+  if (event.status === "started") return "rolling_back";
+  if (event.status === "ok") return "rolled_back";
+  return event.status === "skipped" ? "rollback_skipped" : "rollback_failed";
+}
+
+// src/dashboard/run-model.ts
+function drawRun(runId, events) {
+  const picture = {
+    runId,
+    service: events[0]?.service ?? "",
+    environment: events[0]?.environment ?? "",
+    version: events[0]?.version ?? "",
+    action: "deploy",
+    previousVersion: void 0,
+    startedAt: events[0]?.at,
+    at: void 0,
+    components: [],
+    checks: [],
+    bake: void 0,
+    rollback: [],
+    finished: void 0,
+    events: 0,
+    lastFailure: void 0
+  };
+  for (const event of events) step(picture, event);
+  return picture;
+}
+function component(picture, name) {
+  const key = name ?? "";
+  let found = picture.components.find((c) => c.name === key);
+  if (!found) {
+    found = { name: key, of: void 0, batches: [] };
+    picture.components.push(found);
+  }
+  return found;
+}
+function batchOf(picture, event) {
+  return component(picture, event.component).batches.find((b) => b.number === event.batch);
+}
+function step(picture, event) {
+  picture.events += 1;
+  picture.at = event.at;
+  if (event.status === "failed" && event.message) picture.lastFailure = event.message;
+  switch (event.kind) {
+    case "run_started":
+      picture.startedAt = event.at;
+      picture.previousVersion = dataVersion(event, "previousVersion");
+      picture.action = dataString(event, "action") ?? "deploy";
+      for (const name of dataStrings(event, "components") ?? []) component(picture, name);
+      return;
+    case "batch_started": {
+      const c = component(picture, event.component);
+      c.of = dataNumber(event, "of") ?? c.of;
+      const targets = new Map(
+        (dataStrings(event, "targets") ?? []).map((name) => [name, "waiting"])
+      );
+      c.batches.push({ number: event.batch ?? c.batches.length + 1, status: "running", targets });
+      return;
+    }
+    case "batch_finished": {
+      const batch = batchOf(picture, event);
+      if (batch) batch.status = event.status === "ok" ? "ok" : "failed";
+      picture.bake = void 0;
+      return;
+    }
+    case "target_deploy": {
+      const batch = batchOf(picture, event);
+      const phase = event.status === "started" ? "deploying" : event.status === "ok" ? "deployed" : "failed";
+      if (batch && event.target) batch.targets.set(event.target, phase);
+      return;
+    }
+    case "check":
+      observe(picture, event);
+      return;
+    case "bake_started":
+      picture.bake = {
+        component: event.component,
+        batch: event.batch,
+        startedAt: event.at,
+        bakeMs: dataNumber(event, "bakeMs") ?? 0
+      };
+      return;
+    case "bake_finished":
+      picture.bake = void 0;
+      return;
+    case "target_rollback":
+      rollbackStep(picture, event);
+      return;
+    case "run_finished":
+      picture.bake = void 0;
+      picture.finished = {
+        ok: event.status === "ok",
+        decision: dataString(event, "decision"),
+        message: event.message,
+        at: event.at
+      };
+      return;
+    default:
+      return;
+  }
+}
+function observe(picture, event) {
+  const data = checkData(event);
+  let check2 = picture.checks.find((c) => c.check === data.check);
+  if (!check2) {
+    check2 = {
+      check: data.check,
+      unit: data.unit,
+      max: data.max,
+      min: data.min,
+      points: [],
+      message: void 0,
+      failed: 0,
+      total: 0
+    };
+    picture.checks.push(check2);
+  }
+  check2.total += 1;
+  if (event.status !== "ok") check2.failed += 1;
+  check2.message = event.message;
+  if (data.value !== void 0)
+    check2.points.push({
+      at: event.at,
+      target: event.target ?? "",
+      value: data.value,
+      ok: event.status === "ok"
+    });
+  const batch = batchOf(picture, event);
+  if (batch && event.target && batch.targets.has(event.target))
+    batch.targets.set(event.target, event.status === "ok" ? "healthy" : "unhealthy");
+}
+function rollbackStep(picture, event) {
+  const phase = rollbackPhase(event);
+  const target = event.target ?? "";
+  const entry = picture.rollback.find((r) => r.target === target && r.component === event.component);
+  if (entry) {
+    entry.phase = phase;
+    entry.to = dataVersion(event, "to") ?? entry.to;
+  } else picture.rollback.push({ component: event.component, target, phase, to: dataVersion(event, "to") });
+}
+
+// src/render/format.ts
+function elapsedText(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "-";
+  if (ms < 1e4) return `${(ms / 1e3).toFixed(2)} s`;
+  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
+  const seconds3 = Math.round(ms / 1e3);
+  if (seconds3 < 3600) return `${Math.floor(seconds3 / 60)}m ${String(seconds3 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds3 / 60);
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+var DECISIONS = {
+  succeeded: "succeeded",
+  rolled_back: "rolled back",
+  halted: "halted",
+  cancelled: "cancelled"
+};
+function decisionText(decision) {
+  return DECISIONS[decision] ?? String(decision);
+}
+function table(rows2, indent = "") {
+  const widths = [];
+  for (const row of rows2) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
+  return rows2.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
+}
+
+// src/render/ascii-plot.ts
+var SERIES_GLYPHS = ["*", "#", "$", "%", "@", "&"];
+var THRESHOLD_GLYPH = "=";
+var DEFAULT_WIDTH = 72;
+var DEFAULT_HEIGHT = 20;
+var MIN_HEIGHT = 5;
+var MIN_FRAME_COLUMNS = 10;
+function niceTicks(lo, hi, maxIntervals, minStep = 0) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`cannot place ticks on [${lo}, ${hi}]`);
+  let from = Math.min(lo, hi);
+  let to = Math.max(lo, hi);
+  if (from === to) {
+    const pad = from === 0 ? 1 : Math.abs(from) * 0.1;
+    from -= pad;
+    to += pad;
+  }
+  const intervals = Math.max(1, Math.floor(maxIntervals));
+  let exponent = Math.floor(Math.log10((to - from) / intervals));
+  for (; ; ) {
+    for (const factor of [1, 2, 5]) {
+      const step3 = clean(factor * 10 ** exponent);
+      if (step3 < minStep) continue;
+      const first = Math.floor(from / step3 + 1e-9);
+      const last = Math.ceil(to / step3 - 1e-9);
+      if (last - first <= intervals) {
+        const values = [];
+        for (let i = first; i <= last; i++) values.push(clean(i * step3));
+        const decimals = Math.max(0, -Math.floor(Math.log10(step3) + 1e-9));
+        return { min: clean(first * step3), max: clean(last * step3), step: step3, values, decimals };
+      }
+    }
+    exponent += 1;
+  }
+}
+function tickLabel(value, decimals) {
+  const text2 = value.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(text2) ? text2.slice(1) : text2;
+}
+function plotAscii(series, options2 = {}) {
+  const height = Math.max(MIN_HEIGHT, Math.floor(options2.height ?? DEFAULT_HEIGHT));
+  const xStart = options2.xStart ?? 0;
+  const threshold = options2.threshold && Number.isFinite(options2.threshold.value) ? options2.threshold : void 0;
+  const legend = series.some((s) => s.label) ? series.map((s, i) => `${glyph(i)} ${s.label ?? `series ${i + 1}`}`).join("  ") : "";
+  const heading = [options2.title ?? "", legend].filter((part) => part !== "").join("   ");
+  const headerRows = heading !== "" || options2.yUnit ? 1 : 0;
+  const rows2 = height - headerRows - 1;
+  const yTicks = yAxis(series, threshold?.value, rows2);
+  const yLabels = yTicks.values.map((v) => tickLabel(v, yTicks.decimals));
+  const labelWidth = Math.max(...yLabels.map((l) => l.length), options2.yUnit?.length ?? 0);
+  const left = labelWidth + 1;
+  const right = threshold ? threshold.label.length + 1 : 0;
+  const width = Math.max(Math.floor(options2.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
+  const columns = width - left - right;
+  const count = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count <= 1 ? xStart - 1 : xStart;
+  const xHi = count <= 1 ? xStart + 1 : xStart + count - 1;
+  const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
+  const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
+  const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
+  const colOf = (x) => Math.round((x - xTicks.min) / (xTicks.max - xTicks.min) * (columns - 1));
+  const grid = frame(rows2, columns, yTicks.values.map(rowOf), xTicks.values.map(colOf));
+  const thresholdRow = threshold ? rowOf(threshold.value) : void 0;
+  if (thresholdRow !== void 0) {
+    const line = grid[thresholdRow] ?? [];
+    for (let c = 1; c < columns - 1; c++) if (line[c] === " " || line[c] === "-") line[c] = THRESHOLD_GLYPH;
+  }
+  for (const [i, s] of series.entries()) {
+    drawSeries(grid, s.points, glyph(i), (k) => colOf(xStart + k), rowOf);
+  }
+  const lines = [];
+  if (headerRows) {
+    const unit = (options2.yUnit ?? "").padStart(labelWidth);
+    const at = Math.max(unit.length + 1, left + Math.floor((columns - heading.length) / 2));
+    lines.push(`${unit.padEnd(at)}${heading}`.slice(0, width));
+  }
+  const labelAt = new Map(yTicks.values.map((v, i) => [rowOf(v), yLabels[i] ?? ""]));
+  for (const [r, line] of grid.entries()) {
+    const label = (labelAt.get(r) ?? "").padStart(labelWidth);
+    const mark = r === thresholdRow && threshold ? ` ${threshold.label}` : "";
+    lines.push(`${label} ${line.join("")}${mark}`);
+  }
+  lines.push(xLabelLine(xTicks, colOf, left, width));
+  return lines.map((l) => l.trimEnd()).join("\n");
+}
+function glyph(index) {
+  return SERIES_GLYPHS[index % SERIES_GLYPHS.length] ?? "*";
+}
+function yAxis(series, threshold, rows2) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const y of series.flatMap((s) => s.points).concat(threshold ?? [])) {
+    if (!Number.isFinite(y)) continue;
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  if (lo > hi) [lo, hi] = [0, 1];
+  const intervals = Math.floor((rows2 - 1) / 2);
+  const ticks = niceTicks(lo, hi, intervals);
+  if (threshold === void 0) return ticks;
+  const half = ticks.step / 2;
+  if (threshold === ticks.max && threshold > lo && !(threshold <= 0 && threshold + half > 0)) {
+    return niceTicks(lo, threshold + half, intervals);
+  }
+  if (threshold === ticks.min && threshold < hi && !(threshold >= 0 && threshold - half < 0)) {
+    return niceTicks(threshold - half, hi, intervals);
+  }
+  return ticks;
+}
+function frame(rows2, columns, yTickRows, xTickCols) {
+  const grid = Array.from(
+    { length: rows2 },
+    (_, r) => Array.from({ length: columns }, (_2, c) => {
+      const edgeRow = r === 0 || r === rows2 - 1;
+      const edgeCol = c === 0 || c === columns - 1;
+      if (edgeRow && edgeCol) return "+";
+      if (edgeRow) return "-";
+      return edgeCol ? "|" : " ";
+    })
+  );
+  const set4 = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < columns) line[c] = "+";
+  };
+  for (const r of yTickRows) for (const c of [0, 1, columns - 2, columns - 1]) set4(r, c);
+  for (const c of xTickCols) for (const r of [0, 1, rows2 - 2, rows2 - 1]) set4(r, c);
+  return grid;
+}
+function drawSeries(grid, points, mark, colOf, rowOf) {
+  const put = (r, c) => {
+    const line = grid[r];
+    if (line && c >= 0 && c < line.length) line[c] = mark;
+  };
+  for (const [k, y] of points.entries()) {
+    if (!Number.isFinite(y)) continue;
+    const next = points[k + 1];
+    const c0 = colOf(k);
+    const r0 = rowOf(y);
+    put(r0, c0);
+    if (next === void 0 || !Number.isFinite(next)) continue;
+    const c1 = colOf(k + 1);
+    const r1 = rowOf(next);
+    const steps = 2 * Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
+    for (let s = 1; s <= steps; s++) {
+      put(Math.round(r0 + (r1 - r0) * s / steps), Math.round(c0 + (c1 - c0) * s / steps));
+    }
+  }
+}
+function xLabelLine(ticks, colOf, left, width) {
+  let line = "";
+  for (const value of ticks.values) {
+    const label = tickLabel(value, ticks.decimals);
+    const start = Math.min(left + colOf(value) - Math.floor((label.length - 1) / 2), width - label.length);
+    if (start < line.length + (line === "" ? 0 : 1)) continue;
+    line = line.padEnd(start) + label;
+  }
+  return line;
+}
+function clean(value) {
+  const rounded = Number(value.toPrecision(12));
+  return rounded === 0 ? 0 : rounded;
+}
+
+// src/dashboard/svg.ts
+var W = 600;
+var H = 200;
+var PAD = { left: 56, right: 12, top: 12, bottom: 28 };
+function scale(lo, hi, outLo, outHi) {
+  const span = hi - lo || 1;
+  return (v) => outLo + (v - lo) / span * (outHi - outLo);
+}
+function round(n) {
+  return n.toFixed(1);
+}
+function lineChart(chart) {
+  const points = chart.series.flatMap((s) => s.points);
+  const limits = [chart.limits?.max, chart.limits?.min].filter((v) => v !== void 0);
+  const ys = [...points.map((p) => p.y), ...limits];
+  const xs = points.map((p) => p.x);
+  const ticks = niceTicks(Math.min(0, ...ys), Math.max(...ys, 1), 4);
+  const xHi = Math.max(...xs, 1e3);
+  const x = scale(0, xHi, PAD.left, W - PAD.right);
+  const y = scale(ticks.min, ticks.max, H - PAD.bottom, PAD.top);
+  return html`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${chart.title}">
+<title>${chart.title}</title>
+${ticks.values.map(
+    (v) => html`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${round(y(v))}" y2="${round(y(v))}"/>
+<text class="tick" x="${PAD.left - 4}" y="${round(y(v) + 4)}" text-anchor="end">${tickLabel(v, ticks.decimals)}</text>`
+  )}
+<text class="tick" x="${PAD.left}" y="${H - 8}">0</text>
+<text class="tick" x="${W - PAD.right}" y="${H - 8}" text-anchor="end">${elapsedText(xHi)}</text>
+${limits.map(
+    (v) => html`<line class="limit" x1="${PAD.left}" x2="${W - PAD.right}" y1="${round(y(v))}" y2="${round(y(v))}"/>
+<text class="limit-label" x="${W - PAD.right}" y="${round(y(v) - 4)}" text-anchor="end">limit ${tickLabel(v, ticks.decimals)}${chart.unit ? ` ${chart.unit}` : ""}</text>`
+  )}
+${chart.series.map(
+    (s, i) => html`<g class="series s${i % 6}"><title>${s.name}</title>
+<polyline points="${s.points.map((p) => `${round(x(p.x))},${round(y(p.y))}`).join(" ")}"/>
+${s.points.map((p) => html`<circle class="${p.ok ? "ok" : "bad"}" cx="${round(x(p.x))}" cy="${round(y(p.y))}" r="3"/>`)}
+</g>`
+  )}
+</svg>`;
+}
+function rangeChart(title, rows2) {
+  const rowH = 22;
+  const left = 130;
+  const height = PAD.top + rows2.length * rowH + PAD.bottom;
+  const hi = Math.max(...rows2.map((r) => r.max), 1);
+  const x = scale(0, hi, left, W - PAD.right);
+  return html`<svg class="chart" viewBox="0 0 ${W} ${height}" role="img" aria-label="${title}">
+<title>${title}</title>
+${rows2.map((r, i) => {
+    const mid = PAD.top + i * rowH + rowH / 2;
+    return html`<text class="tick" x="${left - 6}" y="${round(mid + 4)}" text-anchor="end">${r.label}</text>
+<line class="range" x1="${round(x(r.min))}" x2="${round(x(r.max))}" y1="${round(mid)}" y2="${round(mid)}"/>
+<line class="iqr" x1="${round(x(r.median))}" x2="${round(Math.max(x(r.p95), x(r.median) + 2))}" y1="${round(mid)}" y2="${round(mid)}"/>
+<line class="median" x1="${round(x(r.median))}" x2="${round(x(r.median))}" y1="${round(mid - 7)}" y2="${round(mid + 7)}"/>`;
+  })}
+<text class="tick" x="${left}" y="${height - 8}">0</text>
+<text class="tick" x="${W - PAD.right}" y="${height - 8}" text-anchor="end">${elapsedText(hi)}</text>
+</svg>`;
+}
+
+// src/dashboard/run-view.ts
+var PHASE_TEXT = {
+  waiting: "waiting",
+  deploying: "deploying",
+  deployed: "deployed",
+  healthy: "healthy",
+  unhealthy: "unhealthy",
+  failed: "failed",
+  rolling_back: "rolling back",
+  rolled_back: "rolled back",
+  rollback_failed: "rollback failed",
+  rollback_skipped: "rollback skipped"
+};
+function runStateText(picture) {
+  if (!picture.finished) return picture.rollback.length > 0 ? "rolling back" : "running";
+  return (picture.finished.decision ?? (picture.finished.ok ? "succeeded" : "failed")).replace("_", " ");
+}
+function runView(picture, basePath) {
+  const state = runStateText(picture);
+  const rolled = new Map(picture.rollback.map((r) => [`${r.component ?? ""}/${r.target}`, r.phase]));
+  const phaseOf = (component2, target, phase) => {
+    const after = rolled.get(`${component2}/${target}`);
+    return {
+      css: after ?? phase,
+      text: [phase, after].filter(Boolean).map((p) => PHASE_TEXT[p] ?? p).join(" \xB7 ")
+    };
+  };
+  return html`<article class="run" data-run="${picture.runId}">
+<header><h3><a href="${basePath}/runs/${encodeURIComponent(picture.runId)}">${picture.service} · ${picture.environment} · ${picture.action} ${picture.version}</a></h3>
+<span class="badge state-${state.replace(" ", "-")}">${state}</span></header>
+<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
+${bakeView(picture)}
+<div class="grid-scroll"><table class="batches"><thead><tr><th>component</th><th>batches</th></tr></thead><tbody>
+${picture.components.map(
+    (c) => html`<tr><th scope="row">${c.name}</th><td>${c.batches.map(
+      (b) => html`<div class="batch batch-${b.status}"><span class="batch-no">${b.number}${c.of ? `/${c.of}` : ""}</span>
+${[...b.targets].map(([target, phase]) => {
+        const shown = phaseOf(c.name, target, phase);
+        return html`<span class="target phase-${shown.css}" title="${target}: ${shown.text}">${target}<small>${shown.text}</small></span>`;
+      })}
+</div>`
+    )}</td></tr>`
+  )}
+</tbody></table></div>
+${picture.rollback.length > 0 ? html`<p class="rollback">rollback: ${picture.rollback.map((r) => html`<span class="target phase-${r.phase}">${r.target} → ${r.to ?? "\u2013"}</span> `)}</p>` : ""}
+${picture.finished?.message ? html`<p class="verdict ${picture.finished.ok ? "ok" : "bad"}">${picture.finished.message}</p>` : picture.lastFailure ? html`<p class="verdict bad">${picture.lastFailure}</p>` : ""}
+<div class="checks">${picture.checks.map((c) => checkView(c, picture.startedAt ?? 0))}</div>
+</article>`;
+}
+function bakeView(picture) {
+  const bake = picture.bake;
+  if (!bake || picture.at === void 0) return "";
+  const remaining = Math.max(0, bake.startedAt + bake.bakeMs - picture.at);
+  return html`<p class="bake">baking ${bake.component ?? ""} batch ${bake.batch ?? ""}: <span class="countdown" data-remaining-ms="${remaining}">${elapsedText(remaining)}</span> left</p>`;
+}
+function checkView(check2, startedAt) {
+  const byTarget = Map.groupBy(check2.points, (p) => p.target);
+  const summary = `${check2.total - check2.failed}/${check2.total} passed`;
+  return html`<figure class="check ${check2.failed > 0 ? "bad" : "ok"}"><figcaption>${check2.check}: ${summary}${check2.message ? html` · <span class="muted">${check2.message}</span>` : ""}</figcaption>
+${check2.points.length > 0 ? lineChart({
+    title: `${check2.check}${check2.unit ? ` (${check2.unit})` : ""}`,
+    unit: check2.unit,
+    limits: { max: check2.max, min: check2.min },
+    series: [...byTarget].map(([target, points]) => ({
+      name: target,
+      points: points.map((p) => ({ x: p.at - startedAt, y: p.value, ok: p.ok }))
+    }))
+  }) : ""}</figure>`;
+}
+
+// src/dashboard/panels/active-runs.ts
+var activeRunsPanel = {
+  id: "active",
+  title: "Active runs",
+  async render(context) {
+    const runs = await activeRuns(context.ledger, context.environments);
+    if (runs.length === 0) return html`<p class="muted">No run is going.</p>`;
+    const pictures = await Promise.all(
+      runs.map(async (run3) => drawRun(run3.runId, await context.ledger.events({ runId: run3.runId })))
+    );
+    return html`${pictures.map((picture) => runView(picture, context.basePath))}`;
+  }
+};
+
+// src/dashboard/panels/commits.ts
+var commitsPanel = {
+  id: "commits",
+  title: "Recent commits",
+  async render(context) {
+    const { commits } = context;
+    if (!commits) return html`<p class="muted">This host knows no commits.</p>`;
+    const sections = await Promise.all(
+      [...context.readable].map((service) => serviceCommits(service, commits, context))
+    );
+    return html`${sections}`;
+  }
+};
+async function serviceCommits(service, commits, context) {
+  const [list, versions, counts2] = await Promise.all([
+    commits(service),
+    context.ledger.versions(service),
+    context.ledger.outcomeCounts(service)
+  ]);
+  if (list.length === 0) return "";
+  const environments = context.environments.filter((e) => e.service === service).map((e) => e.environment);
+  const deployable = (await Promise.all(
+    environments.map(
+      async (environment2) => await context.viewer.canAct(service, environment2, "deploy") ? [environment2] : []
+    )
+  )).flat();
+  return html`<section><h3>${service}</h3><div class="grid-scroll"><table class="commits"><thead><tr><th>commit</th><th>versions</th><th>outcomes</th><th>deploy</th></tr></thead><tbody>
+${list.map((commit) => {
+    const numbered = versions.filter((v) => v.commit === commit.sha).map((v) => v.version);
+    const outcomes = counts2.filter((c) => numbered.includes(c.version));
+    const failures = outcomes.reduce((n, c) => n + c.failures, 0);
+    const total = outcomes.reduce((n, c) => n + c.total, 0);
+    return html`<tr data-commit="${commit.sha}"><td><code>${commit.sha.slice(0, 10)}</code> ${commit.subject}<br><span class="muted">${commit.author}</span></td>
+<td>${numbered.join(", ") || "\u2013"}</td>
+<td>${total === 0 ? html`<span class="muted">none reported</span>` : html`<span class="${failures > 0 ? "bad" : "ok"}">${total - failures}/${total} passed</span>`}</td>
+<td>${deployable.map((environment2) => html`<button type="button" data-action="deploy" data-service="${service}" data-environment="${environment2}" data-commit="${commit.sha}" data-label="deploy ${commit.sha.slice(0, 10)} of ${service} to ${environment2}">${environment2}</button> `)}</td></tr>`;
+  })}
+</tbody></table></div></section>`;
+}
+
+// src/dashboard/panels/completed.ts
+var SHOWN2 = 20;
+var completedPanel = {
+  id: "completed",
+  title: "Completed releases",
+  async render(context) {
+    const runs = await completedRuns(context.ledger, context.readable, SHOWN2);
+    if (runs.length === 0) return html`<p class="muted">No release has finished yet.</p>`;
+    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th></tr></thead><tbody>
+${runs.map(
+      (run3) => html`<tr class="decision-${run3.decision ?? ""}"><td>${timeTag(run3.finishedAt)}</td><td>${run3.service}</td><td>${run3.environment}</td>
+<td><a href="${context.basePath}/runs/${encodeURIComponent(run3.runId)}">${run3.version}</a></td>
+<td>${run3.decision ? decisionText(run3.decision) : "\u2013"}${run3.reasonCode ? html` <span class="muted">(${run3.reasonCode})</span>` : ""}</td><td>${run3.durationMs === null ? "\u2013" : elapsedText(run3.durationMs)}</td></tr>`
+    )}
+</tbody></table></div>`;
+  }
+};
+
+// src/dashboard/panels/environments.ts
+var environmentsPanel = {
+  id: "environments",
+  title: "Environments",
+  async render(context) {
+    if (context.environments.length === 0) return html`<p class="muted">Nothing deployed yet.</p>`;
+    const views = await Promise.all(
+      context.environments.map(
+        ({ service, environment: environment2 }) => environmentView(context.ledger, service, environment2, context.now)
+      )
+    );
+    return html`<div class="cards">${await Promise.all(views.map((view) => card(view, context)))}</div>`;
+  }
+};
+async function card(view, context) {
+  const { service, environment: environment2 } = view;
+  const canRollback = await context.viewer.canAct(service, environment2, "rollback");
+  const run3 = view.liveRun;
+  return html`<section class="card env" data-service="${service}" data-environment="${environment2}">
+<h3>${service} <span class="muted">in</span> ${environment2}</h3>
+<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run3?.commit ? html` · <code>${run3.commit.slice(0, 12)}</code>` : ""}${run3 ? html` · ${timeTag(run3.finishedAt)}` : ""}</p>
+${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a> since ${timeTag(r.startedAt)}</p>`)}
+${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
+${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
+<div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
+${view.targets.map(
+    (t) => html`<tr class="${t.version === t.goodVersion ? "" : "stray"}" data-target="${t.target}"><td>${t.component}</td><td>${t.target}</td><td class="target-version">${t.version ?? "\u2013"}</td><td>${t.goodVersion ?? "\u2013"}</td></tr>`
+  )}
+</tbody></table></div>
+${canRollback ? view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment2}" data-label="roll ${service} in ${environment2} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
+</section>`;
+}
+
+// src/stats/describe.ts
+function quantileSorted(sorted, q) {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.max(1, Math.ceil(Math.round(q * sorted.length * 1e9) / 1e9));
+  return sorted[Math.min(rank, sorted.length) - 1];
+}
+function describe3(values) {
+  if (values.length === 0) return void 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    median: quantileSorted(sorted, 0.5),
+    p95: quantileSorted(sorted, 0.95)
+  };
+}
+
+// src/stats/stage-timing.ts
+function stageOf(event) {
+  if (event.durationMs === void 0 || event.status === "started") return void 0;
+  switch (event.kind) {
+    case "run_finished":
+      return "run";
+    case "batch_finished":
+      return "batch";
+    case "target_deploy":
+      return "deploy";
+    case "bake_finished":
+      return "bake";
+    case "target_rollback":
+      return "rollback target";
+    case "rollback_finished":
+      return "rollback";
+    case "check":
+      return `check ${String(event.data?.check ?? "?")}`;
+    default:
+      return void 0;
+  }
+}
+function stageTimings(events) {
+  const byStage = /* @__PURE__ */ new Map();
+  for (const event of events) {
+    const stage = stageOf(event);
+    if (stage === void 0 || event.durationMs === void 0) continue;
+    const durations = byStage.get(stage) ?? [];
+    durations.push(event.durationMs);
+    byStage.set(stage, durations);
+  }
+  return [...byStage].map(([stage, durations]) => ({ stage, ...describe3(durations) }));
+}
+
+// src/dashboard/panels/timing.ts
+var EVENTS = 5e3;
+var timingPanel = {
+  id: "timing",
+  title: "Stage timing",
+  async render(context) {
+    const sections = await Promise.all(
+      [...context.readable].map(async (service) => {
+        const timings = stageTimings(
+          await context.ledger.events({ service, withDuration: true, limit: EVENTS })
+        );
+        if (timings.length === 0) return "";
+        return html`<section class="timing"><h3>${service}</h3>
+<div class="grid-scroll"><table><thead><tr><th>stage</th><th>count</th><th>min</th><th>median</th><th>p95</th><th>max</th></tr></thead><tbody>
+${timings.map((t) => html`<tr><td>${t.stage}</td><td>${t.count}</td><td>${elapsedText(t.min)}</td><td>${elapsedText(t.median)}</td><td>${elapsedText(t.p95)}</td><td>${elapsedText(t.max)}</td></tr>`)}
+</tbody></table></div>
+${rangeChart(
+          `stage timing of ${service}`,
+          timings.map((t) => ({ label: t.stage, min: t.min, median: t.median, p95: t.p95, max: t.max }))
+        )}</section>`;
+      })
+    );
+    const shown = sections.filter((s) => s !== "");
+    return shown.length > 0 ? html`${shown}` : html`<p class="muted">No stage has been timed yet.</p>`;
+  }
+};
+
+// src/engine/format-duration.ts
+var PARTS = [
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(`cannot format ${ms} as a duration`);
+  }
+  let rest = Math.round(ms);
+  let text2 = "";
+  for (const [unit, size] of PARTS) {
+    const amount = Math.floor(rest / size);
+    rest -= amount * size;
+    if (amount > 0) text2 += `${amount}${unit}`;
+  }
+  return text2 === "" ? "0s" : text2;
+}
+
+// src/engine/tracks.ts
+var PROMOTE_MODES = ["auto", "manual"];
+var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
+function planPromotions(input2) {
+  const states = input2.tracks.map((track2) => trackState(track2, input2));
+  const due = [];
+  const upcoming = [];
+  const blocked = [];
+  for (let i = 0; i + 1 < input2.tracks.length; i++) {
+    const step3 = promotionStep(input2, states, i);
+    if (step3 === void 0) continue;
+    if (isBlock(step3)) blocked.push(step3);
+    else if (step3.dueAt <= input2.now) due.push(step3);
+    else upcoming.push(step3);
+  }
+  upcoming.sort((a, b) => a.dueAt - b.dueAt);
+  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
+}
+function isBlock(step3) {
+  return BLOCK_REASONS.includes(step3.reason);
+}
+function requestPromotion(input2, request2) {
+  const { version: version3 } = request2;
+  const states = input2.tracks.map((track2) => trackState(track2, input2));
+  const on = states.map((s, i) => s.version === version3 ? i : -1).filter((i) => i >= 0);
+  let to;
+  if (request2.to !== void 0) {
+    to = input2.tracks.findIndex((t) => t.name === request2.to);
+    if (to < 0) {
+      const known = input2.tracks.map((t) => t.name).join(", ");
+      return {
+        allowed: false,
+        reason: "unknown_track",
+        message: `no track ${request2.to} (tracks: ${known})`
+      };
+    }
+  } else {
+    const last = on.at(-1);
+    if (last === void 0) {
+      return {
+        allowed: false,
+        reason: "not_on_a_track",
+        message: `${version3} is on no track yet: deploy it first`
+      };
+    }
+    to = last + 1;
+  }
+  const toTrack = input2.tracks[to];
+  const fromTrack = input2.tracks[to - 1];
+  if (!toTrack || !fromTrack) {
+    const reason2 = to === 0 ? "not_on_a_track" : "last_track";
+    const message = to === 0 ? `${version3} reaches ${input2.tracks[0]?.name} by a deploy, not a promotion` : `${version3} is already on the last track`;
+    return { allowed: false, reason: reason2, message };
+  }
+  if (states[to - 1]?.version !== version3) {
+    return {
+      allowed: false,
+      reason: "not_on_a_track",
+      message: `${version3} does not run on every environment of ${fromTrack.name}, the track before ${toTrack.name}`
+    };
+  }
+  if (hasAtLeast(input2, toTrack, version3)) {
+    return {
+      allowed: false,
+      reason: "already_there",
+      message: `every environment of ${toTrack.name} runs ${version3} or a newer version already`
+    };
+  }
+  const refusal = refusalOf(input2, version3, fromTrack.name, toTrack.name);
+  if (refusal) return { allowed: false, reason: refusal.reason, message: refusal.message };
+  return {
+    allowed: true,
+    promotion: {
+      version: version3,
+      from: fromTrack.name,
+      to: toTrack.name,
+      dueAt: input2.now,
+      reason: "requested",
+      message: `${version3} promoted from ${fromTrack.name} to ${toTrack.name} on request`
+    }
+  };
+}
+function trackState(track2, input2) {
+  const members2 = track2.members.map(
+    (m) => input2.health.find((h) => h.track === track2.name && h.environment === m.environment)
+  );
+  const versions = new Set(members2.map((m) => m?.version ?? null));
+  const [only] = versions;
+  const version3 = versions.size === 1 ? only ?? null : null;
+  const healthy = version3 !== null && members2.every((m) => m?.healthySince != null);
+  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
+  return {
+    track: track2.name,
+    version: version3,
+    mixed: versions.size > 1,
+    healthySince,
+    bakedAt: healthySince === null ? null : healthySince + track2.bakeMs,
+    held: input2.holds.includes(track2.name),
+    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
+  };
+}
+function hasAtLeast(input2, track2, version3) {
+  const rank = input2.versions.indexOf(version3);
+  return track2.members.every((m) => {
+    const running = input2.health.find(
+      (h) => h.track === track2.name && h.environment === m.environment
+    )?.version;
+    if (running == null) return false;
+    return running === version3 || rank >= 0 && input2.versions.indexOf(running) > rank;
+  });
+}
+function refusalOf(input2, version3, from, to) {
+  if (input2.bad.includes(version3)) {
+    return { reason: "bad_verdict", message: `${version3} has a bad verdict: it is never promoted` };
+  }
+  const held = [from, to].filter((t) => input2.holds.includes(t));
+  if (held.length > 0) {
+    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
+  }
+  return void 0;
+}
+function promotionStep(input2, states, i) {
+  const from = input2.tracks[i];
+  const to = input2.tracks[i + 1];
+  const state = states[i];
+  const base = { from: from.name, to: to.name };
+  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
+    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
+    return {
+      ...base,
+      version: state.deploying,
+      reason: "deploying",
+      message: `${state.deploying} is being deployed to ${where.join(", ")}`
+    };
+  }
+  if (state.mixed) {
+    return {
+      ...base,
+      version: null,
+      reason: "mixed",
+      message: `${from.name} runs more than one version (${runningText(input2, from)})`
+    };
+  }
+  const version3 = state.version;
+  if (version3 === null || hasAtLeast(input2, to, version3)) return void 0;
+  const refusal = refusalOf(input2, version3, from.name, to.name);
+  if (refusal) return { ...base, version: version3, ...refusal };
+  if (state.bakedAt === null) {
+    const sick = from.members.filter(
+      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
+    ).map((m) => m.environment);
+    return {
+      ...base,
+      version: version3,
+      reason: "unhealthy",
+      message: `${version3} is not healthy on ${sick.join(", ")}`
+    };
+  }
+  if (to.promote === "manual") {
+    return {
+      ...base,
+      version: version3,
+      reason: "manual",
+      bakedAt: state.bakedAt,
+      message: `${to.name} is promoted to by hand: /promote ${version3} to ${to.name}`
+    };
+  }
+  return {
+    ...base,
+    version: version3,
+    dueAt: state.bakedAt,
+    reason: "baked",
+    message: `${version3} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
+  };
+}
+function healthOf(input2, track2, environment2) {
+  return input2.health.find((h) => h.track === track2.name && h.environment === environment2);
+}
+function runningText(input2, track2) {
+  return track2.members.map((m) => {
+    const h = input2.health.find((x) => x.track === track2.name && x.environment === m.environment);
+    return `${m.environment}: ${h?.version ?? "nothing"}`;
+  }).join(", ");
+}
+
+// src/dashboard/panels/tracks.ts
+var tracksPanel = {
+  id: "tracks",
+  title: "Release tracks",
+  async render(context) {
+    const { tracks } = context;
+    if (!tracks) return html`<p class="muted">This host knows no tracks.</p>`;
+    const sections = await Promise.all(
+      [...context.readable].map(async (service) => {
+        const configured = await tracks(service);
+        return configured && configured.tracks.length > 0 ? serviceTracks(service, configured, context) : "";
+      })
+    );
+    const shown = sections.filter((s) => s !== "");
+    return shown.length > 0 ? html`${shown}` : html`<p class="muted">No service here defines tracks.</p>`;
+  }
+};
+async function serviceTracks(service, configured, context) {
+  const { now } = context;
+  const input2 = await promotionInput(
+    context.ledger,
+    service,
+    configured.tracks,
+    now,
+    configured.environmentTargets
+  );
+  const plan = planPromotions(input2);
+  return html`<section><h3>${service}</h3><div class="grid-scroll"><table class="tracks"><thead><tr><th>track</th><th>environments</th><th>version</th><th>healthy since</th><th>baked</th></tr></thead><tbody>
+${plan.tracks.map((state, i) => {
+    const track2 = configured.tracks[i];
+    const baked = state.bakedAt === null ? "\u2013" : state.bakedAt <= now ? "yes" : `in ${elapsedText(state.bakedAt - now)}`;
+    return html`<tr><td>${state.track}${state.held ? html` <span class="badge verdict-bad">held</span>` : ""}</td>
+<td>${track2?.members.map((m) => m.environment + (m.targets ? `[${m.targets.length}]` : "")).join(", ")}</td>
+<td>${state.version ?? (state.mixed ? "mixed" : "\u2013")}${state.deploying ? ` (deploying ${state.deploying})` : ""}</td>
+<td>${timeTag(state.healthySince)}</td><td>${baked}</td></tr>`;
+  })}
+</tbody></table></div>
+${plan.due.map((p) => html`<p>due now: ${p.version} ${p.from} → ${p.to} (${p.message})</p>`)}
+<p>${plan.next ? html`next promotion: ${plan.next.version} ${plan.next.from} → ${plan.next.to} at ${timeTag(plan.next.dueAt)}` : "next promotion: none scheduled"}</p>
+${plan.blocked.map((b) => html`<p class="muted">waiting: ${b.from} → ${b.to}: ${b.message}</p>`)}
+</section>`;
+}
+
+// src/dashboard/panels/verdicts.ts
+var SHOWN3 = 10;
+var verdictsPanel = {
+  id: "verdicts",
+  title: "Fleet verdicts",
+  async render(context) {
+    const rows2 = (await Promise.all(
+      [...context.readable].map(async (service) => {
+        const byVersion = Map.groupBy(await context.ledger.verdicts(service), (v) => v.version);
+        return [...byVersion.values()].flatMap((records) => {
+          const standing = effectiveVerdict(records);
+          return standing ? [standing] : [];
+        });
+      })
+    )).flat().toSorted((a, b) => b.at - a.at).slice(0, SHOWN3);
+    if (rows2.length === 0)
+      return html`<p class="muted">No verdicts yet: report outcomes with tranche report.</p>`;
+    return html`<div class="grid-scroll"><table class="verdicts"><thead><tr><th>service</th><th>version</th><th>verdict</th><th>evidence</th><th>at</th></tr></thead><tbody>
+${rows2.map(
+      (v) => html`<tr class="verdict-${v.verdict}"><td>${v.service}</td><td>${v.version}</td>
+<td><span class="badge verdict-${v.verdict}">${v.verdict}</span>${v.kind === "override" ? html` <span class="muted">override by ${v.actor ?? "?"}: ${v.reason ?? ""}</span>` : ""}</td>
+<td>${v.message}${v.evidence ? html`<details><summary>evidence</summary><dl>${Object.entries(v.evidence).filter(([, value]) => typeof value !== "object" || value === null).map(([key, value]) => html`<dt>${key}</dt><dd>${String(value)}</dd>`)}</dl></details>` : ""}</td><td>${timeTag(v.at)}</td></tr>`
+    )}
+</tbody></table></div>`;
+  }
+};
+
+// src/watch/matrix.ts
+async function readWatchMatrix(ledger, service, environment2) {
+  const cells = (await ledger.watchCells(service, environment2)).map(cellOf);
+  const byName = (a, b) => a.localeCompare(b, "en", { numeric: true });
+  const rows2 = /* @__PURE__ */ new Map();
+  for (const cell of cells) rows2.set(JSON.stringify([cell.component, cell.target]), cell);
+  return {
+    service,
+    environment: environment2,
+    targets: [...rows2.values()].map(({ component: component2, target }) => ({ component: component2, target })).sort((a, b) => byName(a.component, b.component) || byName(a.target, b.target)),
+    checks: [...new Set(cells.map((c) => c.check))].sort(byName),
+    cells
+  };
+}
+function cellOf(t) {
+  return {
+    component: t.component,
+    target: t.target,
+    check: t.check,
+    state: t.state,
+    status: t.status,
+    since: t.at,
+    reason: t.reason,
+    value: t.value
+  };
+}
+
+// src/watch/plan.ts
+function cellKey(cell) {
+  return JSON.stringify([cell.component, cell.target, cell.check]);
+}
+
+// src/dashboard/panels/watch.ts
+var watchPanel = {
+  id: "watch",
+  title: "Watch",
+  async render(context) {
+    const matrices = await Promise.all(
+      context.environments.map(
+        ({ service, environment: environment2 }) => readWatchMatrix(context.ledger, service, environment2)
+      )
+    );
+    const watched = matrices.filter((m) => m.cells.length > 0);
+    if (watched.length === 0) {
+      return html`<p class="muted">No environment watched yet: <code>tranche watch -e ENV</code> runs every check against every target and records each cell that turns red or green.</p>`;
+    }
+    return html`${watched.map(matrix)}`;
+  }
+};
+function matrix(m) {
+  const cells = new Map(m.cells.map((c) => [cellKey(c), c]));
+  const green = m.cells.filter((c) => c.state === "green").length;
+  const red = m.cells.filter((c) => c.state === "red");
+  return html`<section class="watch" data-service="${m.service}" data-environment="${m.environment}">
+<h3>${m.service} <span class="muted">in</span> ${m.environment} <span class="${red.length === 0 ? "ok" : "bad"}">${green}/${m.cells.length} green</span></h3>
+<div class="grid-scroll"><table class="watch-matrix"><thead><tr><th>component</th><th>target</th>${m.checks.map((check2) => html`<th>${check2}</th>`)}</tr></thead><tbody>
+${m.targets.map(
+    (row) => html`<tr data-target="${row.target}"><td>${row.component}</td><td>${row.target}</td>${m.checks.map(
+      (check2) => cellTag(cells.get(cellKey({ ...row, check: check2 })))
+    )}</tr>`
+  )}
+</tbody></table></div>
+${red.length > 0 ? html`<ul class="watch-reasons">${red.map((c) => html`<li class="bad">✗ ${c.target} ${c.check}: ${c.reason}</li>`)}</ul>` : ""}
+</section>`;
+}
+function cellTag(cell) {
+  if (!cell) return html`<td></td>`;
+  const ok = cell.state === "green";
+  return html`<td class="${ok ? "ok" : "bad"}" data-check="${cell.check}" data-state="${cell.state}" title="${cell.reason}">${ok ? "\u2713" : "\u2717"} ${timeTag(cell.since)}</td>`;
+}
+
+// src/dashboard/panels/index.ts
+var PANELS = [
+  environmentsPanel,
+  activeRunsPanel,
+  watchPanel,
+  commitsPanel,
+  completedPanel,
+  verdictsPanel,
+  tracksPanel,
+  timingPanel,
+  actionsPanel
+];
+
+// src/dashboard/host.ts
+var actionBody = external_exports.object({
+  service: external_exports.string().min(1).max(200),
+  environment: external_exports.string().min(1).max(200),
+  version: external_exports.string().min(1).max(200).optional(),
+  commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/i).optional()
+});
+var MAX_BODY = 8 * 1024;
+var KEEPALIVE_MS = 2e4;
+var SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cache-control": "no-store"
+};
+var HttpError = class extends Error {
+  status;
+  constructor(status2, message) {
+    super(message);
+    this.status = status2;
+  }
+};
+function createDashboardHandler(options2) {
+  const base = options2.basePath.replace(/\/+$/, "");
+  const now = options2.now ?? Date.now;
+  const panels = options2.panels ?? PANELS;
+  const onError = options2.onError ?? (() => {
+  });
+  const watcher = watchLedger(options2.ledger, {
+    intervalMs: options2.pollMs ?? 1e3,
+    now,
+    onError
+  });
+  const streams = /* @__PURE__ */ new Set();
+  async function context(viewer) {
+    const known = await options2.known?.() ?? [];
+    const environments = await environmentsOf(options2.ledger, known, (s) => viewer.canRead(s));
+    return {
+      ledger: options2.ledger,
+      viewer,
+      basePath: base,
+      now: now(),
+      environments,
+      readable: new Set(environments.map((e) => e.service)),
+      commits: options2.commits,
+      tracks: options2.tracks
+    };
+  }
+  async function renderPanels(viewer) {
+    const ctx = await context(viewer);
+    const rendered = await Promise.all(
+      panels.map(async (panel) => {
+        try {
+          return [panel.id, await panel.render(ctx)];
+        } catch (error62) {
+          onError(error62);
+          return [
+            panel.id,
+            html`<p class="bad">This panel could not be read: ${messageOf(error62)}</p>`
+          ];
+        }
+      })
+    );
+    return new Map(rendered);
+  }
+  async function runPicture(viewer, runId, upto) {
+    const events2 = await options2.ledger.events({ runId });
+    const first = events2[0];
+    if (!first || !await viewer.canRead(first.service)) throw new HttpError(404, "no such run");
+    const shown = upto === void 0 ? events2 : events2.slice(0, Math.max(1, upto));
+    return { picture: drawRun(runId, shown), total: events2.length, shown: shown.length };
+  }
+  async function page2(res, viewer) {
+    const rendered = await renderPanels(viewer);
+    const body2 = html`<nav>${panels.map((p) => html`<a href="#${p.id}">${p.title}</a>`)}</nav>
+${panels.map(
+      (p) => html`<section id="${p.id}"><h2>${p.title}</h2><div data-panel="${p.id}">${rendered.get(p.id) ?? ""}</div></section>`
+    )}`;
+    send(res, 200, "text/html; charset=utf-8", layout(viewer, body2, `${base}/events`).text);
+  }
+  async function runPage(res, viewer, runId, url2) {
+    const uptoParam = url2.searchParams.get("upto");
+    const upto = uptoParam !== null && /^\d+$/.test(uptoParam) ? Number(uptoParam) : void 0;
+    const { picture, total, shown } = await runPicture(viewer, runId, upto);
+    const live = upto === void 0 && !picture.finished;
+    const body2 = html`<p><a href="${base}/">← all environments</a></p>
+<label for="replay">replay: event ${shown} of ${total}</label>
+<input id="replay" type="range" min="1" max="${total}" value="${shown}">
+<div data-panel="run">${runView(picture, base)}</div>`;
+    const stream = live ? `${base}/events?run=${encodeURIComponent(runId)}` : "";
+    send(res, 200, "text/html; charset=utf-8", layout(viewer, body2, stream).text);
+  }
+  function layout(viewer, body2, stream) {
+    const title = options2.title ?? "Tranche";
+    return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf-token" content="${viewer.csrfToken}">
+<meta name="dashboard-base" content="${base}">
+<meta name="dashboard-stream" content="${stream}">
+<title>${title}</title>
+<link rel="stylesheet" href="${base}/assets/dashboard.css">
+<script src="${base}/assets/dashboard.js" defer></script>
+</head><body>
+<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}</span></header>
+<div id="status" role="status" aria-live="polite"></div>
+<main>${body2}</main>
+</body></html>`;
+  }
+  function events(req, res, viewer, url2) {
+    const runId = url2.searchParams.get("run");
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      "content-type": "text/event-stream; charset=utf-8",
+      connection: "keep-alive"
+    });
+    res.write("retry: 2000\n\n");
+    streams.add(res);
+    let rendering = false;
+    let again = false;
+    const push = async () => {
+      if (rendering) {
+        again = true;
+        return;
+      }
+      rendering = true;
+      try {
+        do {
+          again = false;
+          const payload = runId === null ? Object.fromEntries([...await renderPanels(viewer)].map(([id, h]) => [id, h.text])) : { run: runView((await runPicture(viewer, runId, void 0)).picture, base).text };
+          if (!res.writableEnded) res.write(`event: panels
+data: ${JSON.stringify(payload)}
+
+`);
+        } while (again);
+      } catch (error62) {
+        onError(error62);
+      } finally {
+        rendering = false;
+      }
+    };
+    const unsubscribe = watcher.subscribe(() => void push());
+    const keepalive = setInterval(() => res.write(": keepalive\n\n"), KEEPALIVE_MS);
+    const end = () => {
+      clearInterval(keepalive);
+      unsubscribe();
+      streams.delete(res);
+    };
+    req.on("close", end);
+    res.on("close", end);
+  }
+  async function act(req, res, viewer, action) {
+    if (req.method !== "POST") throw new HttpError(405, "actions are POST requests");
+    checkOrigin(req, options2.origin);
+    checkCsrf(req, viewer);
+    if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
+      throw new HttpError(415, "an action is a JSON request");
+    const parsed2 = actionBody.safeParse(parseJson(await readBody(req)));
+    if (!parsed2.success)
+      throw new HttpError(400, `the request body is not an action: ${external_exports.prettifyError(parsed2.error)}`);
+    const { service, environment: environment2, version: version3, commit } = parsed2.data;
+    const record3 = {
+      actor: viewer.actor,
+      action,
+      service,
+      environment: environment2,
+      version: version3 ?? null,
+      commit: commit ?? null,
+      host: options2.host
+    };
+    const allowed = await viewer.canRead(service) && await viewer.canAct(service, environment2, action);
+    if (!allowed) {
+      const message = `${viewer.actor} may not ${action} ${service} in ${environment2}`;
+      await options2.ledger.recordDashboardAction({ ...record3, state: "refused", message }, now());
+      sendJson(res, 403, { ok: false, message });
+      return;
+    }
+    const started = await options2.ledger.recordDashboardAction(
+      { ...record3, state: "started", message: null },
+      now()
+    );
+    let result;
+    try {
+      result = action === "rollback" ? await options2.actions.rollback({ service, environment: environment2, actor: viewer.actor }) : await options2.actions.deploy({ service, environment: environment2, version: version3, commit, actor: viewer.actor });
+    } catch (error62) {
+      result = { ok: false, message: messageOf(error62) };
+    }
+    await options2.ledger.finishDashboardAction(
+      started.id,
+      result.ok ? "succeeded" : "failed",
+      result.message,
+      now()
+    );
+    sendJson(res, result.ok ? 200 : 409, result);
+  }
+  async function route(req, res, path8, url2) {
+    if (path8 === "/assets/dashboard.css") return send(res, 200, "text/css; charset=utf-8", STYLE);
+    if (path8 === "/assets/dashboard.js") return send(res, 200, "text/javascript; charset=utf-8", SCRIPT);
+    const viewer = await options2.auth.viewer(req);
+    if (!viewer) return options2.auth.refuse(req, res);
+    const action = /^\/actions\/(deploy|rollback)$/.exec(path8)?.[1];
+    if (action) return act(req, res, viewer, action);
+    if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, "only GET here");
+    if (path8 === "/") return page2(res, viewer);
+    if (path8 === "/events") return events(req, res, viewer, url2);
+    const run3 = /^\/runs\/([^/]+)$/.exec(path8)?.[1];
+    if (run3 !== void 0) return runPage(res, viewer, runIdOf(run3), url2);
+    throw new HttpError(404, "not found");
+  }
+  const handler2 = async (req, res) => {
+    const url2 = new URL(req.url ?? "/", "http://dashboard.invalid");
+    const path8 = url2.pathname;
+    if (path8 !== base && !path8.startsWith(`${base}/`)) return false;
+    try {
+      await route(req, res, path8.slice(base.length) || "/", url2);
+    } catch (error62) {
+      if (!(error62 instanceof HttpError)) onError(error62);
+      const status2 = error62 instanceof HttpError ? error62.status : 500;
+      const message = error62 instanceof HttpError ? error62.message : "the dashboard failed; see its log";
+      if (!res.headersSent) sendJson(res, status2, { ok: false, message });
+      else res.end();
+    }
+    return true;
+  };
+  return Object.assign(handler2, {
+    close() {
+      watcher.close();
+      for (const res of streams) res.end();
+      streams.clear();
+    }
+  });
+}
+function runIdOf(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(404, "no such run");
+  }
+}
+function checkOrigin(req, expected) {
+  const origin = req.headers.origin;
+  const site = req.headers["sec-fetch-site"];
+  if (site !== void 0 && site !== "same-origin") throw new HttpError(403, "cross-site request refused");
+  const own4 = expected ?? (req.headers.host ? `http://${req.headers.host}` : void 0);
+  if (origin === void 0 || own4 === void 0 || origin !== own4)
+    throw new HttpError(403, "request from another origin refused");
+}
+function checkCsrf(req, viewer) {
+  const sent = req.headers["x-csrf-token"];
+  if (typeof sent !== "string" || !sameSecret(sent, viewer.csrfToken))
+    throw new HttpError(403, "missing or wrong CSRF token");
+}
+function sameSecret(a, b) {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && x.length > 0 && timingSafeEqual2(x, y);
+}
+function readBody(req) {
+  return new Promise((resolve5, reject) => {
+    let size = 0;
+    const chunks2 = [];
+    req.on("data", (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, "the request body is too large"));
+        req.destroy();
+      } else chunks2.push(chunk);
+    });
+    req.on("end", () => resolve5(Buffer.concat(chunks2).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+function parseJson(text2) {
+  try {
+    return JSON.parse(text2);
+  } catch {
+    throw new HttpError(400, "the request body is not JSON");
+  }
+}
+function send(res, status2, type, body2) {
+  res.writeHead(status2, {
+    ...SECURITY_HEADERS,
+    "content-type": type,
+    "content-length": Buffer.byteLength(body2)
+  });
+  res.end(body2);
+}
+function sendJson(res, status2, body2) {
+  send(res, status2, "application/json; charset=utf-8", JSON.stringify(body2));
+}
+function messageOf(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+
+// src/config/errors.ts
+var ConfigError = class extends Error {
+  issues;
+  constructor(issues) {
+    const clipped = issues.map((issue2) => ({ ...issue2, message: clipMessage(issue2.message) }));
+    super(clipped.map(formatIssue).join("\n"));
+    this.name = "ConfigError";
+    this.issues = clipped;
+  }
+};
+var UnknownEnvironmentError = class extends Error {
+  environment;
+  known;
+  constructor(environment2, known) {
+    super(`environment '${environment2}' is not defined; known environments: ${known.join(", ") || "(none)"}`);
+    this.name = "UnknownEnvironmentError";
+    this.environment = environment2;
+    this.known = known;
+  }
+};
+var UnreadInventoryError = class extends Error {
+  constructor(environment2, component2) {
+    super(`the targets of ${environment2}/${component2} come from an inventory that was not read`);
+    this.name = "UnreadInventoryError";
+  }
+};
+var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+var LONG_WORD = 120;
+var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
+var LONG_MESSAGE = 500;
+function clipMessage(message) {
+  return clip(clipLongWords(message), LONG_MESSAGE);
+}
+function clip(text2, length) {
+  return text2.length <= length ? text2 : `${text2.slice(0, length)}\u2026 (${text2.length} characters)`;
+}
+function clipLongWords(text2) {
+  return text2.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+}
+function formatPath(path8) {
+  let text2 = "";
+  for (const whole of path8) {
+    const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
+    if (typeof segment === "number") text2 += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
+    else text2 += `[${JSON.stringify(segment)}]`;
+  }
+  return text2;
+}
+function formatIssue(issue2) {
+  const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
+  const path8 = formatPath(issue2.path);
+  return `${issue2.file}${position}${path8 === "" ? "" : ` ${path8}`}: ${issue2.message}`;
+}
+
+// src/config/targets.ts
+function listedTargets(targets) {
+  return Array.isArray(targets) ? targets : [];
+}
+
+// src/engine/categories.ts
+var COVERAGES = ["all", "pairwise"];
+function selectCanaries(targets, spec) {
+  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
+  const universe = new Universe();
+  const candidates = distinctCandidates(targets, spec, universe);
+  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
+  return {
+    labels: [...spec.labels],
+    coverage: spec.coverage,
+    canaries: chosen.map((c) => ({
+      target: c.target.name,
+      labels: categoryLabels(c.target, spec.labels),
+      covers: describeCovers(c, universe)
+    })),
+    required: universe.size,
+    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
+    ...declaredValueReport(targets, spec)
+  };
+}
+function hasCategoryLabels(targets, spec) {
+  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
+}
+var Universe = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  get size() {
+    return this.names.length;
+  }
+  id(name) {
+    let id = this.ids.get(name);
+    if (id === void 0) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+};
+function labelOf(target, label) {
+  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
+}
+function categoryLabels(target, labels) {
+  const out = {};
+  for (const label of labels) {
+    const value = labelOf(target, label);
+    if (value !== void 0) out[label] = value;
+  }
+  return out;
+}
+function term(label, value) {
+  return value === void 0 ? `${label} unset` : `${label}=${value}`;
+}
+function elementNames(target, spec) {
+  const values = spec.labels.map((label) => labelOf(target, label));
+  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
+  const names2 = [];
+  spec.labels.forEach((label, i) => {
+    if (values[i] !== void 0) names2.push(term(label, values[i]));
+  });
+  for (let i = 0; i < spec.labels.length; i++) {
+    for (let j = i + 1; j < spec.labels.length; j++) {
+      if (values[i] === void 0 || values[j] === void 0) continue;
+      names2.push(
+        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
+      );
+    }
+  }
+  return names2;
+}
+function distinctCandidates(targets, spec, universe) {
+  const seen = /* @__PURE__ */ new Set();
+  const candidates = [];
+  targets.forEach((target, index) => {
+    const key = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
+    if (seen.has(key)) return;
+    seen.add(key);
+    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
+  });
+  return candidates;
+}
+function greedyCover(candidates, size, elementsOf) {
+  const covered = new Uint8Array(size);
+  const taken = new Uint8Array(candidates.length);
+  const chosen = [];
+  for (let left = size; left > 0; ) {
+    let best = -1;
+    let bestGain = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      let gain = 0;
+      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const pick2 = candidates[best];
+    for (const e of elementsOf(pick2)) covered[e] = 1;
+    chosen.push(pick2);
+    left -= bestGain;
+  }
+  return chosen;
+}
+function describeCovers(candidate, universe) {
+  const names2 = candidate.elements.map((e) => universe.names[e]);
+  const pairs = names2.filter((n) => n.includes(" \xD7 "));
+  return pairs.length > 0 ? pairs : names2;
+}
+function pairwiseLowerBound(targets, labels) {
+  let bound2 = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const single = /* @__PURE__ */ new Set();
+    for (const t of targets) {
+      const v = labelOf(t, labels[i]);
+      if (v !== void 0) single.add(v);
+    }
+    bound2 = Math.max(bound2, single.size);
+    for (let j = i + 1; j < labels.length; j++) {
+      const pairs = /* @__PURE__ */ new Set();
+      for (const t of targets) {
+        const a = labelOf(t, labels[i]);
+        const b = labelOf(t, labels[j]);
+        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
+      }
+      bound2 = Math.max(bound2, pairs.size);
+    }
+  }
+  return bound2;
+}
+function declaredValueReport(targets, spec) {
+  const missing = [];
+  const undeclared = [];
+  const unlabelled = [];
+  for (const label of spec.labels) {
+    const carried = /* @__PURE__ */ new Set();
+    const lacking = [];
+    for (const t of targets) {
+      const v = labelOf(t, label);
+      if (v === void 0) lacking.push(t.name);
+      else carried.add(v);
+    }
+    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
+    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
+    if (!declared) continue;
+    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
+    const known = new Set(declared);
+    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
+  }
+  return { missing, undeclared, unlabelled };
+}
+
+// src/config/fleet-checks.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config3, ctx) {
+  if (isRecord(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path8, ctx) {
+  if (!isRecord(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path8, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config3, ctx) {
+  if (!isRecord(config3) || !isRecord(config3.requires) || typeof config3.service !== "string") return;
+  if (!Object.hasOwn(config3.requires, config3.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config3.service],
+    message: `a service cannot require itself (${config3.service}); list the services it depends on`
+  });
+}
+function trackIssues(config3, ctx) {
+  if (!isRecord(config3) || !Array.isArray(config3.tracks)) return;
+  const environments = isRecord(config3.environments) ? config3.environments : {};
+  config3.tracks.forEach((track2, index) => {
+    if (!isRecord(track2)) return;
+    if (index === 0 && track2.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track2.environments === void 0 && track2.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track2.environments)) return;
+    track2.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path8 = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `no target of ${name} carries ${selectorText(track2.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment2, selector) {
+  const components = isRecord(environment2) ? environment2.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component2) => isRecord(component2) && // An inventory's targets are known only once it is read: it may hold one.
+    (!Array.isArray(component2.targets) || component2.targets.some((target) => {
+      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
+      );
+    }))
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config3) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config3.tracks ?? []).map((track2) => {
+    const chosen = chooseEnvironments(config3, track2, earlier);
+    for (const environment2 of chosen.environments) earlier.add(environment2);
+    return chosen;
+  });
+}
+function chooseEnvironments(config3, track2, earlier) {
+  const listed2 = track2.environments;
+  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track2.categories.labels],
+    coverage: track2.categories.coverage,
+    values: track2.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
+    (environment2) => track2.targets === void 0 || readsInventory(config3, environment2) || matchingTargets(config3, environment2, track2.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
+    return { track: track2.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track2.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config3, ctx) {
+  trackEnvironments(config3).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config3, environment2) {
+  return { ...environmentOf(config3, environment2)?.labels ?? {} };
+}
+function matchingTargets(config3, environment2, selector) {
+  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => listedTargets(c.targets)).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function readsInventory(config3, environment2) {
+  return (environmentOf(config3, environment2)?.components ?? []).some((c) => !Array.isArray(c.targets));
+}
+function environmentOf(config3, environment2) {
+  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+}
+
+// src/config/resolve.ts
+function resolveEnvironment(config3, environment2, options2 = {}) {
+  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
+  return {
+    service: config3.service,
+    versionTemplate: config3.version,
+    labels: { ...settings.labels },
+    onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
+    components: settings.components.map((component2) => ({
+      ...resolveComponent(component2, config3.checks, environment2, options2.unread ?? "fail"),
+      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
+    }))
+  };
+}
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+function resolveConstraints(config3) {
+  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config3.requires ?? {} } };
+  if (config3.migrations) {
+    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
+  }
+  return constraints;
+}
+function resolveTracks(config3) {
+  const chosen = trackEnvironments(config3);
+  return (config3.tracks ?? []).map((track2, index) => {
+    const { environments, selection } = chosen[index];
+    const selector = track2.targets;
+    return {
+      name: track2.name,
+      bakeMs: track2.bake,
+      promote: index === 0 ? "auto" : track2.promote ?? "auto",
+      members: environments.map(
+        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
+      ),
+      ...selection ? { categories: selection } : {}
+    };
+  });
+}
+function resolveVerdictSettings(config3) {
+  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
+  return { alpha, minSamples, minEffect, strata, rollback };
+}
+function resolveComponent(component2, checks, environment2, unread) {
+  if (!Array.isArray(component2.targets) && unread === "fail") {
+    throw new UnreadInventoryError(environment2, component2.name);
+  }
+  const batch = component2.deployBatch !== void 0;
+  return {
+    name: component2.name,
+    targets: listedTargets(component2.targets).map((target) => ({
+      name: target.name,
+      labels: { ...target.labels }
+    })),
+    deploy: batch ? component2.deployBatch : component2.deploy,
+    rollback: batch ? component2.rollbackBatch : component2.rollback,
+    ...batch ? { commandsPer: "batch", checkBatch: component2.checkBatch } : {},
+    timeoutMs: component2.timeout,
+    rollout: resolveRollout(component2.rollout),
+    checks: component2.checks.map((name) => resolveCheck(name, checks))
+  };
+}
+function resolveRollout(rollout) {
+  return {
+    first: rollout.first,
+    growth: rollout.growth,
+    maxBatch: rollout.maxBatch,
+    parallel: rollout.parallel,
+    bakeMs: rollout.bake,
+    checkIntervalMs: rollout.checkEvery,
+    rollbackParallel: rollout.rollbackParallel
+  };
+}
+function resolveCheck(name, checks) {
+  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
+  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+  if ("http" in check2) {
+    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
+    const auth8 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
+  }
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  const { command, max, min, unit, timeout } = check2;
+  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+}
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
+}
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    observes: "batch",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
+}
+
+// src/engine/constraints.ts
+var import_semver = __toESM(require_semver2(), 1);
+function unmetConstraints(check2) {
+  return [...requirements(check2), ...dependents(check2), ...schemas(check2)];
+}
+function asSemver(version3) {
+  if (import_semver.default.valid(version3)) return version3;
+  if (!/^\d+(\.\d+){0,2}$/.test(version3)) return null;
+  const parts = version3.split(".").map(Number);
+  while (parts.length < 3) parts.push(0);
+  return import_semver.default.valid(parts.join("."));
+}
+function isRange(range) {
+  return import_semver.default.validRange(range) !== null;
+}
+function rangeProblem(version3, range) {
+  const parsed2 = asSemver(version3);
+  if (parsed2 === null) return "not_semver";
+  return import_semver.default.satisfies(parsed2, range) ? void 0 : "outside";
+}
+function requirements(check2) {
+  const unmet = [];
+  for (const [service, range] of Object.entries(check2.constraints.requires)) {
+    const wanted = `requires ${service} ${range}`;
+    if (!check2.history) {
+      unmet.push({
+        kind: "unverifiable",
+        message: `${wanted}, which ledger: github cannot check: it keeps no record of other services' versions; deploy both services through one SQLite or PostgreSQL ledger`
+      });
+      continue;
+    }
+    const live = check2.live.find((r) => r.service === service);
+    if (!live) {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} has never run ${service}: deploy ${service} there first`
+      });
+      continue;
+    }
+    const problem = rangeProblem(live.version, range);
+    if (problem === "outside") {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}`
+      });
+    } else if (problem === "not_semver") {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}, which is not a semantic version`
+      });
+    }
+  }
+  return unmet;
+}
+function dependents(check2) {
+  const unmet = [];
+  for (const live of check2.live) {
+    if (live.service === check2.service) continue;
+    const requires = live.constraints?.requires ?? {};
+    const range = Object.hasOwn(requires, check2.service) ? requires[check2.service] : void 0;
+    if (range === void 0) continue;
+    const problem = rangeProblem(check2.version, range);
+    if (problem === void 0) continue;
+    const why = problem === "outside" ? `which ${check2.version} does not satisfy` : `and ${check2.version} is not a semantic version`;
+    unmet.push({
+      kind: "required_by",
+      message: `${live.service} ${live.version} in ${check2.environment} requires ${check2.service} ${range}, ${why}`
+    });
+  }
+  return unmet;
+}
+function schemas(check2) {
+  const migrations2 = check2.constraints.migrations;
+  if (!migrations2) return [];
+  const own4 = check2.live.find((r) => r.service === check2.service);
+  if (!own4) return [];
+  const readable = [.../* @__PURE__ */ new Set([migrations2.schema, ...migrations2.reads])];
+  const wanted = `reads schema${readable.length === 1 ? "" : "s"} ${readable.join(", ")}`;
+  if (!check2.history) {
+    return [
+      {
+        kind: "unverifiable",
+        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own4.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
+      }
+    ];
+  }
+  const live = own4.constraints?.migrations?.schema;
+  if (live === void 0 || readable.includes(live)) return [];
+  return [
+    {
+      kind: "schema",
+      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own4.version})`
+    }
+  ];
+}
+
 // src/config/duration.ts
 var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
 var NUMBER = String.raw`\d+(?:\.\d+)?`;
@@ -70721,9 +72033,9 @@ function tryParseDuration(value) {
 function secondsToMs(seconds3) {
   return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
 }
-function parseText(text) {
-  if (SECONDS.test(text)) return secondsToMs(Number(text));
-  const match = UNITS.exec(text);
+function parseText(text2) {
+  if (SECONDS.test(text2)) return secondsToMs(Number(text2));
+  const match = UNITS.exec(text2);
   if (!match) return void 0;
   let ms = 0;
   UNIT_MS.forEach((unit, i) => {
@@ -70765,9 +72077,9 @@ function checkReferenceIssues(config3, ctx) {
   for (const [environment2, settings] of Object.entries(config3.environments)) {
     const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
-    components.forEach((component, index) => {
+    components.forEach((component2, index) => {
       const path8 = ["environments", environment2, "components", index, "checks"];
-      reportUndefinedChecks(isRecord2(component) ? component.checks : void 0, defined, path8, ctx);
+      reportUndefinedChecks(isRecord2(component2) ? component2.checks : void 0, defined, path8, ctx);
     });
   }
 }
@@ -70788,11 +72100,11 @@ function analysisBakeIssues(config3, ctx) {
   for (const [environment2, settings] of Object.entries(config3.environments)) {
     const components = isRecord2(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
-    components.forEach((component, index) => {
-      if (!isRecord2(component) || !Array.isArray(component.checks)) return;
-      const rollout = isRecord2(component.rollout) ? component.rollout : {};
+    components.forEach((component2, index) => {
+      if (!isRecord2(component2) || !Array.isArray(component2.checks)) return;
+      const rollout = isRecord2(component2.rollout) ? component2.rollout : {};
       if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
-      component.checks.forEach((reference, at) => {
+      component2.checks.forEach((reference, at) => {
         const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
         if (!isRecord2(check2) || !("analysis" in check2)) return;
         ctx.addIssue({
@@ -70980,9 +72292,9 @@ var componentSchema = external_exports.strictObject({
   ),
   rollout: rolloutSchema.prefault({}),
   checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
-}).superRefine((component, ctx) => {
-  if (typeof component !== "object" || component === null) return;
-  const fields = component;
+}).superRefine((component2, ctx) => {
+  if (typeof component2 !== "object" || component2 === null) return;
+  const fields = component2;
   const given = (keys) => keys.filter((key) => fields[key] !== void 0);
   const perTarget = given(PER_TARGET_COMMANDS);
   const perBatch = given(PER_BATCH_COMMANDS);
@@ -71355,234 +72667,6 @@ var trancheConfigObject = external_exports.strictObject({
   bot: botSchema.prefault({})
 }).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
 
-// src/config/tranche-schema.ts
-var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
-
-// src/config/load.ts
-function parseConfig(text, file2) {
-  const lineCounter = new import_yaml4.LineCounter();
-  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const [syntaxError] = doc.errors;
-  if (syntaxError) {
-    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
-    const [message] = syntaxError.message.split("\n");
-    throw new ConfigError([
-      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
-    ]);
-  }
-  const locator = createLocator(doc, lineCounter);
-  const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
-  if (!result.success) {
-    throw new ConfigError(
-      sortByPosition(findingsOf(result.error.issues).map((f) => toIssue(f, file2, locator)))
-    );
-  }
-  return { file: file2, config: result.data, locate: locator.value };
-}
-function toJs(doc, file2) {
-  try {
-    return doc.toJS();
-  } catch (error62) {
-    throw new ConfigError([
-      { file: file2, line: 1, column: 1, path: [], message: `invalid YAML: ${error62.message}` }
-    ]);
-  }
-}
-function toIssue(finding, file2, locator) {
-  const { path: path8, message, at } = finding;
-  const position = (at === "key" ? locator.key(path8) : void 0) ?? locator.nearest(at === "parent" ? path8.slice(0, -1) : path8);
-  return { file: file2, line: position.line, column: position.column, path: path8, message };
-}
-function sortByPosition(issues) {
-  return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-}
-
-// src/github/client.ts
-function httpStatus(error62) {
-  const status2 = error62?.status;
-  return typeof status2 === "number" ? status2 : void 0;
-}
-function outcomeUnknown(error62) {
-  const status2 = httpStatus(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-function redactedMessage(error62) {
-  const text = error62 instanceof Error ? error62.message : String(error62);
-  return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
-}
-var NO_RETRY = { request: { retries: 0 } };
-
-// bot/github/read-config.ts
-var DEFAULT_CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
-var PARSED_KEPT = 256;
-var parsed = /* @__PURE__ */ new Map();
-function configName(paths) {
-  return paths.join(" or ");
-}
-async function readConfig(scope, paths) {
-  for (const path8 of paths) {
-    const text = await readFile2(scope, path8);
-    if (text === void 0) continue;
-    return typeof text === "string" ? parseOnce(text, path8) : text;
-  }
-  return { state: "missing", path: configName(paths) };
-}
-function parseOnce(text, path8) {
-  const key = `${path8}\0${text}`;
-  const kept = parsed.get(key);
-  if (kept) return kept;
-  const config3 = parse6(text, path8);
-  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
-  parsed.set(key, config3);
-  return config3;
-}
-function parse6(text, path8) {
-  try {
-    return { state: "loaded", loaded: parseConfig(text, path8) };
-  } catch (error62) {
-    if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
-    throw error62;
-  }
-}
-async function readFile2(scope, path8) {
-  try {
-    const { data } = await scope.octokit.rest.repos.getContent({
-      owner: scope.owner,
-      repo: scope.repo,
-      path: path8
-    });
-    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-      return { state: "invalid", path: path8, message: `${path8} on the default branch is not a file` };
-    }
-    return Buffer.from(data.content, "base64").toString("utf8");
-  } catch (error62) {
-    if (httpStatus(error62) === 404) return void 0;
-    throw error62;
-  }
-}
-
-// src/render/canary-coverage.ts
-function canaryHeadline(selection, what = "canaries") {
-  const { canaries, coverage, labels } = selection;
-  const covered = coverage === "all" ? "combination(s)" : "value(s) and pair(s)";
-  return `${what} (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
-}
-function canaryNotes(selection, subject2 = "target") {
-  return [
-    ...selection.missing.map((m) => `declared but carried by no ${subject2}: ${m.label}=${m.value}`),
-    ...selection.undeclared.map((u) => `carried but not declared: ${u.label}=${u.value}`),
-    ...selection.unlabelled.map(
-      (u) => `without ${u.label} (counted as unset): ${u.targets.length} ${subject2}(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
-    )
-  ];
-}
-
-// src/render/format.ts
-function table(rows2, indent = "") {
-  const widths = [];
-  for (const row of rows2) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows2.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
-}
-
-// src/render/markdown-summary.ts
-var MAX_TABLE_ROWS = 50;
-var DEFAULT_MAX_LENGTH = 65535;
-function renderPlanMarkdown(plan, onFailure, options2 = {}) {
-  const sections = [
-    `### \u{1F4DD} ${escapeText(`${plan.service} \u2192 ${plan.environment}`)}: dry run, nothing deployed
-
-Would deploy ${plan.components.length} component(s) in order; onFailure: \`${onFailure}\`.`,
-    ...plan.components.map((component) => {
-      const rows2 = component.batches.map((batch, i) => [
-        `${i + 1}/${component.batches.length}`,
-        String(batch.targets.length),
-        batch.bakeSeconds > 0 ? `${batch.bakeSeconds} s` : "-",
-        listed(batch.targets)
-      ]);
-      const canaries = component.canaries ? canarySection(component.canaries) : [];
-      return [
-        `#### ${escapeText(component.name)}`,
-        ...canaries,
-        markdownTable(["batch", "targets", "bake", "names"], rows2)
-      ].join("\n\n");
-    })
-  ];
-  return fitSections(sections, options2.maxLength ?? DEFAULT_MAX_LENGTH, options2.logUrl);
-}
-function canarySection(selection) {
-  const rows2 = selection.canaries.map((c) => [c.target, c.covers.join("; ")]);
-  const notes = canaryNotes(selection).map((note) => `- ${escapeText(note)}`);
-  return [
-    `${escapeText(sentenceStart(canaryHeadline(selection)))}.`,
-    markdownTable(["canary", "covers"], rows2),
-    ...notes.length > 0 ? [notes.join("\n")] : []
-  ];
-}
-function sentenceStart(text) {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
-}
-function markdownTable(header, rows2) {
-  const shown = rows2.length > MAX_TABLE_ROWS ? rows2.slice(0, MAX_TABLE_ROWS - 1) : rows2;
-  const lines = [
-    `| ${header.map(escapeCell).join(" | ")} |`,
-    `|${header.map(() => " --- ").join("|")}|`,
-    ...shown.map((row) => `| ${row.map(escapeCell).join(" | ")} |`)
-  ];
-  if (shown.length < rows2.length) {
-    lines.push(
-      `| \u2026 ${rows2.length - shown.length} more |${header.slice(1).map(() => " |").join("")}`
-    );
-  }
-  return lines.join("\n");
-}
-function fitSections(sections, max, logUrl) {
-  const kept = [];
-  let length = 0;
-  let left = 0;
-  const noteRoom = 300;
-  for (const [i, section] of sections.entries()) {
-    const cost = section.length + 2;
-    if (i < 2 || length + cost <= max - noteRoom) {
-      kept.push(section);
-      length += cost;
-    } else left += 1;
-  }
-  if (left > 0) {
-    const where = logUrl ? ` [The run's log](${logUrl}) has everything.` : "";
-    kept.push(
-      `_${left} more section(s) left out to stay within ${max.toLocaleString("en-US")} characters._${where}`
-    );
-  }
-  const text = kept.join("\n\n");
-  return text.length <= max ? text : `${text.slice(0, max - 2)}
-\u2026`;
-}
-function listed(names2) {
-  const shown = names2.slice(0, 10).join(", ");
-  return names2.length > 10 ? `${shown}, \u2026 (${names2.length - 10} more)` : shown;
-}
-function escapeCell(text) {
-  return text.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
-}
-function escapeText(text) {
-  return text.replace(/([\\`*_[\]<>#|])/g, "\\$1");
-}
-
-// src/github/limits.ts
-var STATUS_DESCRIPTION_MAX = 140;
-function cut2(text, max) {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
-}
-
-// src/github/check-run.ts
-function checkRunName(environment2) {
-  return `tranche / ${environment2}`;
-}
-
 // src/release/notices.ts
 var NO_NOTICES = { notify: () => void 0 };
 function verdictBadNotice(request2) {
@@ -71648,23 +72732,1115 @@ function deploymentLogger(log) {
   return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
 }
 
+// bot/commands/registry.ts
+var COMMAND_NAMES = [
+  "deploy",
+  "noop",
+  "rollback",
+  "lock",
+  "unlock",
+  "promote",
+  "hold",
+  "unhold",
+  "mark-bad",
+  "mark-good",
+  "status",
+  "help"
+];
+var COMMANDS = {
+  deploy: {
+    name: "deploy",
+    usage: "deploy [to] <environment> [version]",
+    summary: "Deploys this pull request's head commit as the next version, or a known version; queued while the environment is locked or busy.",
+    changes: true,
+    onIssues: false
+  },
+  noop: {
+    name: "noop",
+    usage: "noop <environment>",
+    summary: "Shows the plan of a deploy (components, batches, bake) and deploys nothing.",
+    changes: false,
+    onIssues: false
+  },
+  rollback: {
+    name: "rollback",
+    usage: "rollback <environment> [to <version>]",
+    summary: "Puts the last good version before the live one (or the named known version) back on every target at once.",
+    changes: true,
+    onIssues: false
+  },
+  lock: {
+    name: "lock",
+    usage: "lock <environment>|--global [--once] [reason]",
+    summary: "Locks the environment (or, with --global, every environment) until /unlock; others' deploys wait in the queue. --once: only until your next deploy there finishes.",
+    changes: true,
+    onIssues: false
+  },
+  unlock: {
+    name: "unlock",
+    usage: "unlock <environment>|--global",
+    summary: "Frees the lock, whoever holds it; what waited for it starts.",
+    changes: true,
+    onIssues: false
+  },
+  promote: {
+    name: "promote",
+    usage: "promote <version> [to <track>]",
+    summary: "Promotes a version to the next release track (or the one named) now, without waiting for the bake; never past a hold or a bad verdict.",
+    changes: true,
+    onIssues: true
+  },
+  hold: {
+    name: "hold",
+    usage: "hold <track> [reason]",
+    summary: "Puts a release track on hold: nothing is promoted into or out of it until /unhold.",
+    changes: true,
+    onIssues: true
+  },
+  unhold: {
+    name: "unhold",
+    usage: "unhold <track>",
+    summary: "Lifts a track's hold, whoever set it; a promotion that is due goes ahead.",
+    changes: true,
+    onIssues: true
+  },
+  "mark-bad": {
+    name: "mark-bad",
+    usage: "mark-bad <version> [reason]",
+    summary: "Marks a version bad everywhere: deploys and promotions of it are refused, and it is rolled back per verdict.rollback.",
+    changes: true,
+    onIssues: true
+  },
+  "mark-good": {
+    name: "mark-good",
+    usage: "mark-good <version> [reason]",
+    summary: "Marks a version good, overriding a bad verdict: it may be deployed and promoted again.",
+    changes: true,
+    onIssues: true
+  },
+  status: {
+    name: "status",
+    usage: "status [environment]",
+    summary: "Per environment: the live version, its commit, who deployed it and when, locks, and the queue; which version is on which release track and when the next promotion is due.",
+    changes: false,
+    onIssues: true
+  },
+  help: {
+    name: "help",
+    usage: "help [command]",
+    summary: "This list, or one command in detail.",
+    changes: false,
+    onIssues: true
+  }
+};
+var ISSUE_COMMANDS = new Set(
+  COMMAND_NAMES.filter((n) => COMMANDS[n].onIssues)
+);
+function isCommandName(name) {
+  return COMMAND_NAMES.includes(name);
+}
+
+// bot/decide/may-change.ts
+var DEPLOYING = /* @__PURE__ */ new Set(["deploy", "rollback"]);
+function changeRefusal(command, requester, pullRequest, deployers) {
+  if (!COMMANDS[command].changes) return null;
+  const roles = [requester.roleName, requester.permission].filter((r) => r !== null);
+  if (!roles.some((role) => deployers.includes(role))) {
+    return {
+      reason: "role",
+      message: `@${requester.login} may not ${command} here: that needs one of the roles ${deployers.join(", ")} on this repository (yours: ${requester.roleName ?? requester.permission})`
+    };
+  }
+  if (DEPLOYING.has(command) && pullRequest?.fromFork) {
+    return {
+      reason: "fork",
+      message: `pull request #${pullRequest.number} comes from a fork: the bot does not ${command} from forks; push the branch to this repository to deploy it`
+    };
+  }
+  return null;
+}
+
+// src/github/client.ts
+function httpStatus(error62) {
+  const status2 = error62?.status;
+  return typeof status2 === "number" ? status2 : void 0;
+}
+function outcomeUnknown(error62) {
+  const status2 = httpStatus(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+function redactedMessage(error62) {
+  const text2 = error62 instanceof Error ? error62.message : String(error62);
+  return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+}
+var NO_RETRY = { request: { retries: 0 } };
+
+// bot/github/requester.ts
+async function requesterRole(scope, login2) {
+  try {
+    const { data } = await scope.octokit.rest.repos.getCollaboratorPermissionLevel({
+      owner: scope.owner,
+      repo: scope.repo,
+      username: login2
+    });
+    return { login: login2, permission: data.permission, roleName: data.role_name ?? null };
+  } catch (error62) {
+    if (httpStatus(error62) === 404) return { login: login2, permission: "none", roleName: null };
+    throw error62;
+  }
+}
+async function pullRequestFacts(scope, number4) {
+  const { data } = await scope.octokit.rest.pulls.get({
+    owner: scope.owner,
+    repo: scope.repo,
+    pull_number: number4
+  });
+  return {
+    number: number4,
+    headSha: data.head.sha,
+    fromFork: data.head.repo?.full_name !== data.base.repo.full_name
+  };
+}
+
+// node_modules/leven/index.js
+var array2 = [];
+var characterCodeCache = [];
+function leven(first, second, options2) {
+  if (first === second) {
+    return 0;
+  }
+  const maxDistance = options2?.maxDistance;
+  const swap = first;
+  if (first.length > second.length) {
+    first = second;
+    second = swap;
+  }
+  let firstLength = first.length;
+  let secondLength = second.length;
+  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
+    firstLength--;
+    secondLength--;
+  }
+  let start = 0;
+  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
+    start++;
+  }
+  firstLength -= start;
+  secondLength -= start;
+  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
+    return maxDistance;
+  }
+  if (firstLength === 0) {
+    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
+  }
+  let bCharacterCode;
+  let result;
+  let temporary;
+  let temporary2;
+  let index = 0;
+  let index2 = 0;
+  while (index < firstLength) {
+    characterCodeCache[index] = first.charCodeAt(start + index);
+    array2[index] = ++index;
+  }
+  while (index2 < secondLength) {
+    bCharacterCode = second.charCodeAt(start + index2);
+    temporary = index2++;
+    result = index2;
+    for (index = 0; index < firstLength; index++) {
+      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
+      temporary = array2[index];
+      result = array2[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
+    }
+    if (maxDistance !== void 0) {
+      let rowMinimum = result;
+      for (index = 0; index < firstLength; index++) {
+        if (array2[index] < rowMinimum) {
+          rowMinimum = array2[index];
+        }
+      }
+      if (rowMinimum > maxDistance) {
+        return maxDistance;
+      }
+    }
+  }
+  array2.length = firstLength;
+  characterCodeCache.length = firstLength;
+  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
+}
+function closestMatch(target, candidates, options2) {
+  if (!Array.isArray(candidates) || candidates.length === 0) {
+    return void 0;
+  }
+  const userMax = options2?.maxDistance;
+  const targetLength = target.length;
+  for (const candidate of candidates) {
+    if (candidate === target) {
+      return candidate;
+    }
+  }
+  if (userMax === 0) {
+    return void 0;
+  }
+  let best;
+  let bestDist = Number.POSITIVE_INFINITY;
+  const seen = /* @__PURE__ */ new Set();
+  for (const candidate of candidates) {
+    if (seen.has(candidate)) {
+      continue;
+    }
+    seen.add(candidate);
+    const lengthDiff = Math.abs(candidate.length - targetLength);
+    if (lengthDiff >= bestDist) {
+      continue;
+    }
+    if (userMax !== void 0 && lengthDiff > userMax) {
+      continue;
+    }
+    const cap = Number.isFinite(bestDist) ? userMax === void 0 ? bestDist : Math.min(bestDist, userMax) : userMax;
+    const distance = cap === void 0 ? leven(target, candidate) : leven(target, candidate, { maxDistance: cap });
+    if (userMax !== void 0 && distance > userMax) {
+      continue;
+    }
+    let actualD = distance;
+    if (cap !== void 0 && distance === cap && cap === userMax) {
+      actualD = leven(target, candidate);
+    }
+    if (actualD < bestDist) {
+      bestDist = actualD;
+      best = candidate;
+      if (bestDist === 0) {
+        break;
+      }
+    }
+  }
+  if (userMax !== void 0 && bestDist > userMax) {
+    return void 0;
+  }
+  return best;
+}
+
+// bot/handlers/environment-check.ts
+function configFor(scope, environment2) {
+  const { config: config3 } = scope;
+  if (config3.state === "missing") {
+    return { ok: false, problem: `this repository has no ${config3.path} on its default branch` };
+  }
+  if (config3.state === "invalid") {
+    return {
+      ok: false,
+      problem: `${config3.path} on the default branch is not valid:
+
+\`\`\`
+${config3.message}
+\`\`\``
+    };
+  }
+  if (environment2 === void 0) return { ok: true, loaded: config3.loaded };
+  const names2 = Object.keys(config3.loaded.config.environments);
+  if (names2.includes(environment2)) return { ok: true, loaded: config3.loaded };
+  const guess = closestMatch(environment2, names2, { maxDistance: 3 });
+  const hint = guess ? `did you mean \`${guess}\`? ` : "";
+  return {
+    ok: false,
+    problem: `there is no environment \`${environment2}\` in ${config3.loaded.file}; ${hint}the environments are ${names2.map((n) => `\`${n}\``).join(", ")}`
+  };
+}
+
+// src/config/load.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/config/issues.ts
+function findingsOf(issues, base = []) {
+  return issues.flatMap((issue2) => findingsOfIssue(issue2, [...base, ...toConfigPath(issue2.path)]));
+}
+function findingsOfIssue(issue2, path8) {
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const messages2 = issue2.message.split("\n");
+      return issue2.keys.map((key, i) => ({
+        path: [...path8, key],
+        message: messages2[i] ?? messages2[0] ?? "",
+        at: "key"
+      }));
+    }
+    case "invalid_union": {
+      const branch = intendedBranch(issue2.errors);
+      return branch ? findingsOf(branch, path8) : [{ path: path8, message: issue2.message, at: "value" }];
+    }
+    default:
+      return [{ path: path8, message: issue2.message, at: isMissing(issue2) ? "parent" : "value" }];
+  }
+}
+function toConfigPath(path8) {
+  return path8.map((segment) => typeof segment === "number" ? segment : String(segment));
+}
+function isMissing(issue2) {
+  return issue2.code === "invalid_type" && issue2.input === void 0 && issue2.path.length > 0;
+}
+function intendedBranch(branches) {
+  const scored = branches.map((issues) => ({ issues, score: shallowProblems(issues) }));
+  scored.sort((a, b) => a.score - b.score);
+  const [best, runnerUp] = scored;
+  if (!best || runnerUp && best.score >= runnerUp.score) return void 0;
+  return mixesForms(best.issues, branches) ? void 0 : best.issues;
+}
+function mixesForms(best, branches) {
+  const unknown2 = rootUnknownKeys(best);
+  return branches.some(
+    (other) => other !== best && !other.some((issue2) => issue2.path.length === 0 && issue2.code === "invalid_type") && unknown2.some((key) => !rootUnknownKeys(other).includes(key))
+  );
+}
+function rootUnknownKeys(issues) {
+  return issues.flatMap(
+    (issue2) => issue2.path.length === 0 && issue2.code === "unrecognized_keys" ? issue2.keys : []
+  );
+}
+function shallowProblems(issues) {
+  let score = 0;
+  for (const issue2 of issues) {
+    if (issue2.path.length === 0 && issue2.code === "invalid_type") score += 100;
+    else if (issue2.path.length === 0 && issue2.code === "unrecognized_keys") score += issue2.keys.length;
+    else if (issue2.path.length === 1 && isMissing(issue2)) score += 1;
+  }
+  return score;
+}
+
+// src/config/locate.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+function createLocator(doc, lineCounter) {
+  const positionOf = (node2) => {
+    const range = node2?.range;
+    if (!range) return void 0;
+    const { line, col } = lineCounter.linePos(range[0]);
+    return { line: Math.max(line, 1), column: col };
+  };
+  const find = (path8) => {
+    let located = { node: doc.contents };
+    for (const segment of path8) {
+      located = located && step2(doc, located.node, segment);
+      if (!located) return void 0;
+    }
+    return located;
+  };
+  const value = (path8) => {
+    const located = find(path8);
+    if (!located) return void 0;
+    const { node: node2, key } = located;
+    const pointAtKey = key !== void 0 && (isEmpty(node2) || (0, import_yaml3.isCollection)(node2) && !node2.flow);
+    return positionOf(pointAtKey ? key : node2) ?? positionOf(key);
+  };
+  const nearest = (path8) => {
+    for (let length = path8.length; length >= 0; length--) {
+      const position = value(path8.slice(0, length));
+      if (position) return position;
+    }
+    return { line: 1, column: 1 };
+  };
+  return { value, key: (path8) => positionOf(find(path8)?.key), nearest };
+}
+function step2(doc, node2, segment) {
+  const target = (0, import_yaml3.isAlias)(node2) ? node2.resolve(doc) : node2;
+  if ((0, import_yaml3.isMap)(target)) {
+    const pair = target.items.find(
+      (item) => (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === String(segment)
+    );
+    return pair ? { node: pair.value, key: pair.key } : void 0;
+  }
+  if ((0, import_yaml3.isSeq)(target) && typeof segment === "number") {
+    return segment < target.items.length ? { node: target.items[segment] } : void 0;
+  }
+  return void 0;
+}
+function isEmpty(node2) {
+  if (node2 === null || node2 === void 0) return true;
+  const range = node2.range;
+  return (0, import_yaml3.isScalar)(node2) && node2.value === null && range !== void 0 && range[0] === range[1];
+}
+
+// src/config/messages.ts
+var TYPE_NAMES = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  object: "a mapping",
+  record: "a mapping",
+  array: "a list"
+};
+function humanMessage(issue2) {
+  switch (issue2.code) {
+    case "invalid_type":
+      return invalidType(issue2.expected, issue2.input);
+    case "too_small":
+      return bound("at least", "\u2265", issue2.origin, issue2.minimum, issue2.inclusive);
+    case "too_big":
+      return bound("at most", "\u2264", issue2.origin, issue2.maximum, issue2.inclusive);
+    case "invalid_value":
+      return `expected one of ${issue2.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    case "unrecognized_keys":
+      return issue2.keys.map((key) => unknownKey(key, knownKeys(issue2.inst))).join("\n");
+    case "invalid_key":
+      return "invalid name";
+    case "invalid_union":
+      return "does not match any of the allowed forms";
+    default:
+      return void 0;
+  }
+}
+function invalidType(expected, input2) {
+  if (input2 === void 0) return "required";
+  return `expected ${TYPE_NAMES[expected] ?? expected}, got ${describeValue(input2)}`;
+}
+function describeValue(value) {
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return String(value);
+}
+function bound(words, symbol2, origin, limit, inclusive) {
+  const value = Number(limit);
+  if (origin === "array" || origin === "set")
+    return `expected ${words} ${value} item${value === 1 ? "" : "s"}`;
+  if (origin === "string")
+    return value === 1 && words === "at least" ? "must not be empty" : `expected ${words} ${value} characters`;
+  const strict = inclusive === false ? symbol2.replace("\u2265", ">").replace("\u2264", "<") : symbol2;
+  return `expected a number ${strict} ${value}`;
+}
+function knownKeys(inst) {
+  const shape = inst?._zod?.def?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+function unknownKey(key, known) {
+  const suggestion = known.find((candidate) => isNear(key, candidate));
+  return suggestion === void 0 ? `unknown key '${key}'` : `unknown key '${key}' (did you mean '${suggestion}'?)`;
+}
+function isNear(typed, known) {
+  if (typed.toLowerCase() === known.toLowerCase()) return true;
+  return editDistance(typed, known) <= Math.max(1, Math.floor(known.length / 3));
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+// src/engine/arms.ts
+function analysisArms(component2, deployed, baseline) {
+  const done = new Set(deployed.map((t) => t.name));
+  const known = new Map(component2.targets.map((t) => [t.name, t]));
+  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component2.targets;
+  const labels = Object.entries(baseline?.labels ?? {});
+  const baselines = candidates.filter(
+    (t) => !done.has(t.name) && labels.every(([key, value]) => t.labels[key] === value)
+  );
+  return { canaries: [...deployed], baselines };
+}
+function comparisonsOf(component2, batches, baseline) {
+  let deployed = [];
+  let count = 0;
+  for (const batch of batches) {
+    deployed = [...deployed, ...batch];
+    if (analysisArms(component2, deployed, baseline).baselines.length > 0) count += 1;
+  }
+  return Math.max(1, count);
+}
+
+// src/engine/plan.ts
+function batchSizes(n, rollout) {
+  const cap = rollout.maxBatch ?? Number.POSITIVE_INFINITY;
+  const sizes = [];
+  let size = Math.max(1, Math.min(rollout.first, cap));
+  for (let left = n; left > 0; ) {
+    const take = Math.min(size, left);
+    sizes.push(take);
+    left -= take;
+    size = Math.min(cap, Math.ceil(size * rollout.growth));
+  }
+  return sizes;
+}
+function planBatches(targets, rollout) {
+  const batches = [];
+  let offset = 0;
+  for (const size of batchSizes(targets.length, rollout)) {
+    batches.push(targets.slice(offset, offset + size));
+    offset += size;
+  }
+  return batches;
+}
+function componentCanaries(component2) {
+  const { categories } = component2;
+  if (!categories || !hasCategoryLabels(component2.targets, categories)) return void 0;
+  return selectCanaries(component2.targets, categories);
+}
+function componentBatches(component2, canaries = componentCanaries(component2)) {
+  if (!canaries) return planBatches(component2.targets, component2.rollout);
+  const chosen = new Set(canaries.canaries.map((c) => c.target));
+  const first = component2.targets.filter((t) => chosen.has(t.name));
+  const rest = component2.targets.filter((t) => !chosen.has(t.name));
+  const growing = { ...component2.rollout, first: Math.ceil(first.length * component2.rollout.growth) };
+  return [first, ...planBatches(rest, growing)];
+}
+function planRelease(service, environment2, components) {
+  return {
+    service,
+    environment: environment2,
+    components: components.map((component2) => {
+      const canaries = componentCanaries(component2);
+      const planned = {
+        name: component2.name,
+        batches: componentBatches(component2, canaries).map((batch) => ({
+          targets: batch.map((target) => target.name),
+          bakeSeconds: component2.rollout.bakeMs / 1e3
+        }))
+      };
+      if (canaries) planned.canaries = canaries;
+      return planned;
+    })
+  };
+}
+
+// src/stats/sign-test.ts
+var UNIFORM = { a: 1, b: 1 };
+function signLogE(worse, pairs) {
+  return logMixtureE(worse, pairs, 0.5, UNIFORM, "above");
+}
+function minimumPairs(alpha) {
+  const threshold = Math.log(1 / alpha);
+  let n = 1;
+  while (signLogE(n, n) < threshold) n++;
+  return n;
+}
+
+// src/checks/check-specs.ts
+function isAnalysisCheck(check2) {
+  return check2.kind === "analysis";
+}
+
+// src/checks/prometheus-client.ts
+var pointSchema = external_exports.tuple([external_exports.number(), external_exports.string()]);
+var labelsSchema = external_exports.record(external_exports.string(), external_exports.string());
+var dataSchema = external_exports.discriminatedUnion("resultType", [
+  external_exports.object({
+    resultType: external_exports.literal("vector"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, value: pointSchema }))
+  }),
+  external_exports.object({ resultType: external_exports.literal("scalar"), result: pointSchema }),
+  external_exports.object({ resultType: external_exports.literal("string"), result: pointSchema }),
+  external_exports.object({
+    resultType: external_exports.literal("matrix"),
+    result: external_exports.array(external_exports.object({ metric: labelsSchema, values: external_exports.array(pointSchema) }))
+  })
+]);
+var bodySchema = external_exports.object({
+  status: external_exports.enum(["success", "error"]),
+  data: external_exports.unknown().optional(),
+  errorType: external_exports.string().optional(),
+  error: external_exports.string().optional(),
+  warnings: external_exports.array(external_exports.string()).optional()
+});
+
+// src/checks/prometheus.ts
+function promDuration(ms) {
+  return ms >= 1e3 ? `${Math.round(ms / 1e3)}s` : `${Math.max(1, Math.round(ms))}ms`;
+}
+
+// src/checks/analysis-horizon.ts
+function analysisHorizon(spec, rollout, comparisons) {
+  const problems = scrapeProblems(spec, rollout);
+  const alpha = spec.alpha / Math.max(1, comparisons);
+  const metric = spec.metric;
+  if (metric.type === "counts") {
+    const first = firstLookAfter(spec.scrapeIntervalMs ?? 0, rollout);
+    return { earliestFailMs: first, earliestPassMs: first, problems };
+  }
+  if (metric.test.kind === "mann-whitney") {
+    const end = rollout.bakeMs >= 2 * metric.stepMs ? rollout.bakeMs : void 0;
+    if (end === void 0)
+      problems.push(
+        `the bake of ${promDuration(rollout.bakeMs)} holds no complete ${promDuration(metric.stepMs)} step for Mann-Whitney to judge`
+      );
+    return { earliestFailMs: end, earliestPassMs: end, problems };
+  }
+  const needed = stepsNeeded(metric, alpha);
+  const at = firstLookAfter((needed + 1) * metric.stepMs, rollout);
+  if (at === void 0) {
+    const held = Math.max(0, Math.floor(rollout.bakeMs / metric.stepMs) - 1);
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} is sure to hold only ${held} complete ${promDuration(metric.stepMs)} steps; the sign test needs ${needed} to fail or pass at alpha ${Number(alpha.toPrecision(3))} per batch: lengthen the bake to ${promDuration((needed + 1) * metric.stepMs)} or shorten the step`
+    );
+  }
+  return { earliestFailMs: at, earliestPassMs: at, problems };
+}
+function stepsNeeded(metric, alpha) {
+  return minimumPairs(metric.direction === "either" ? alpha / 2 : alpha);
+}
+function firstLookAfter(ms, rollout) {
+  if (ms > rollout.bakeMs) return void 0;
+  const every = Math.max(1, rollout.checkIntervalMs);
+  return Math.min(Math.max(every, Math.ceil(ms / every) * every), rollout.bakeMs);
+}
+function scrapeProblems(spec, rollout) {
+  const scrape = spec.scrapeIntervalMs;
+  if (scrape === void 0) return [];
+  const problems = [];
+  if (rollout.bakeMs < scrape)
+    problems.push(
+      `the bake of ${promDuration(rollout.bakeMs)} can hold no scrape (scrapeInterval ${promDuration(scrape)})`
+    );
+  if (spec.metric.type === "series" && spec.metric.stepMs < scrape)
+    problems.push(
+      `step ${promDuration(spec.metric.stepMs)} is shorter than the scrape interval ${promDuration(scrape)}: some steps would hold no sample`
+    );
+  return problems;
+}
+function componentHorizons(component2) {
+  const batches = componentBatches(component2);
+  return component2.checks.flatMap(
+    (check2) => isAnalysisCheck(check2) ? [
+      {
+        check: check2,
+        horizon: analysisHorizon(
+          check2,
+          component2.rollout,
+          comparisonsOf(component2, batches, check2.baseline)
+        )
+      }
+    ] : []
+  );
+}
+
+// src/config/analysis-issues.ts
+function analysisHorizonIssues(config3, ctx) {
+  if (hasIssues(ctx)) return;
+  for (const environment2 of Object.keys(config3.environments)) {
+    const resolved = resolveEnvironment(config3, environment2, { unread: "no-targets" });
+    resolved.components.forEach((component2, index) => {
+      const references = config3.environments[environment2]?.components[index]?.checks ?? [];
+      for (const { check: check2, horizon } of componentHorizons(component2)) {
+        const at = references.indexOf(check2.name);
+        for (const problem of horizon.problems)
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", environment2, "components", index, "checks", at],
+            message: `check '${check2.name}' cannot decide here: ${problem}`
+          });
+      }
+    });
+  }
+}
+function hasIssues(ctx) {
+  const issues = ctx.issues;
+  return Array.isArray(issues) && issues.length > 0;
+}
+
+// src/config/tranche-schema.ts
+var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
+
+// src/config/load.ts
+function parseConfig(text2, file2) {
+  const lineCounter = new import_yaml4.LineCounter();
+  const doc = (0, import_yaml4.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
+    const [message] = syntaxError.message.split("\n");
+    throw new ConfigError([
+      { file: file2, line: Math.max(line, 1), column: col, path: [], message: `invalid YAML: ${message}` }
+    ]);
+  }
+  const locator = createLocator(doc, lineCounter);
+  const result = trancheConfigSchema.safeParse(toJs(doc, file2), { error: humanMessage, reportInput: true });
+  if (!result.success) {
+    throw new ConfigError(
+      sortByPosition(findingsOf(result.error.issues).map((f) => toIssue(f, file2, locator)))
+    );
+  }
+  return { file: file2, config: result.data, locate: locator.value };
+}
+function toJs(doc, file2) {
+  try {
+    return doc.toJS();
+  } catch (error62) {
+    throw new ConfigError([
+      { file: file2, line: 1, column: 1, path: [], message: `invalid YAML: ${error62.message}` }
+    ]);
+  }
+}
+function toIssue(finding, file2, locator) {
+  const { path: path8, message, at } = finding;
+  const position = (at === "key" ? locator.key(path8) : void 0) ?? locator.nearest(at === "parent" ? path8.slice(0, -1) : path8);
+  return { file: file2, line: position.line, column: position.column, path: path8, message };
+}
+function sortByPosition(issues) {
+  return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+// bot/github/read-config.ts
+var DEFAULT_CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
+var PARSED_KEPT = 256;
+var parsed = /* @__PURE__ */ new Map();
+function configName(paths) {
+  return paths.join(" or ");
+}
+async function readConfig(scope, paths) {
+  for (const path8 of paths) {
+    const text2 = await readFile2(scope, path8);
+    if (text2 === void 0) continue;
+    return typeof text2 === "string" ? parseOnce(text2, path8) : text2;
+  }
+  return { state: "missing", path: configName(paths) };
+}
+function parseOnce(text2, path8) {
+  const key = `${path8}\0${text2}`;
+  const kept = parsed.get(key);
+  if (kept) return kept;
+  const config3 = parse6(text2, path8);
+  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? "");
+  parsed.set(key, config3);
+  return config3;
+}
+function parse6(text2, path8) {
+  try {
+    return { state: "loaded", loaded: parseConfig(text2, path8) };
+  } catch (error62) {
+    if (error62 instanceof ConfigError) return { state: "invalid", path: path8, message: error62.message };
+    throw error62;
+  }
+}
+async function readFile2(scope, path8) {
+  try {
+    const { data } = await scope.octokit.rest.repos.getContent({
+      owner: scope.owner,
+      repo: scope.repo,
+      path: path8
+    });
+    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
+      return { state: "invalid", path: path8, message: `${path8} on the default branch is not a file` };
+    }
+    return Buffer.from(data.content, "base64").toString("utf8");
+  } catch (error62) {
+    if (httpStatus(error62) === 404) return void 0;
+    throw error62;
+  }
+}
+
+// bot/installation-scope.ts
+async function installationScope(app2, deps, repo, installationId, event) {
+  const [owner = "", name = ""] = repo.split("/");
+  const octokit = await app2.auth(installationId);
+  const at = deps.now();
+  const base = {
+    octokit,
+    owner,
+    repo: name,
+    fullName: repo,
+    installationId,
+    htmlUrl: `https://github.com/${repo}`,
+    deps,
+    log: { info: (m) => app2.log.info(m), warn: (m) => app2.log.warn(m) },
+    delivery: { id: `${event}-${at}-${deps.replica}`, repo, event, at }
+  };
+  const config3 = await readConfig(base, deps.configPaths);
+  return { ...base, config: config3, settings: botSettings(config3) };
+}
+async function installationIdOf(app2, repository) {
+  const [owner = "", repo = ""] = repository.split("/");
+  try {
+    const { data } = await (await app2.auth()).rest.apps.getRepoInstallation({ owner, repo });
+    return data.id;
+  } catch (error62) {
+    if (httpStatus(error62) === 404) return void 0;
+    throw error62;
+  }
+}
+
+// bot/dashboard/kept-answers.ts
+var KEPT_MS = 6e4;
+var MAX_ANSWERS = 1e4;
+function keptAnswers(now) {
+  const answers = /* @__PURE__ */ new Map();
+  return (key, ask) => {
+    const name = JSON.stringify(key);
+    const at = now();
+    const kept = answers.get(name);
+    if (kept && at - kept.at < KEPT_MS) return kept.value;
+    const value = ask();
+    const entry = { at, value };
+    value.catch(() => answers.get(name) === entry && answers.delete(name));
+    answers.delete(name);
+    answers.set(name, entry);
+    if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value);
+    return value;
+  };
+}
+
+// bot/dashboard/service-repository.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/release/service-owner.ts
+function decideOwnership(claim3, bound2) {
+  const declared = claim3.declared === void 0 ? void 0 : [...new Set(claim3.declared)];
+  if (bound2 === null) {
+    if (declared === void 0) return { kind: "bind", repos: [claim3.repo] };
+    if (declared.includes(claim3.repo)) return { kind: "bind", repos: declared };
+    return {
+      kind: "refuse",
+      repos: [],
+      reason: `${claim3.repo} declares ${claim3.service} but its repositories (${declared.join(", ")}) leave it out, so it cannot take ${claim3.service}`
+    };
+  }
+  const repos = [...bound2];
+  if (!repos.includes(claim3.repo)) return { kind: "refuse", repos, reason: notOwnerReason(claim3, repos) };
+  if (declared === void 0 || sameRepositories(declared, repos)) return { kind: "accept", repos };
+  return { kind: "rebind", repos: declared };
+}
+async function claimService(store, claim3, now) {
+  const binding = await store.serviceOwner(claim3.service);
+  let decision = decideOwnership(claim3, binding?.repos ?? null);
+  if (decision.kind === "bind") {
+    const inForce = await store.bindService(claim3.service, decision.repos, now);
+    decision = decideOwnership(claim3, inForce.repos);
+  }
+  if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
+  return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
+}
+async function serviceOwners(store, service) {
+  return (await store.serviceOwner(service))?.repos ?? [];
+}
+function notOwnerReason(claim3, owners) {
+  const list = owners.join(", ");
+  return `${claim3.service} belongs to ${list}, not to ${claim3.repo}: a service's outcomes, deployments, locks and leases come only from its own repositories (to share it, list ${claim3.repo} under repositories in the tranche.yml of ${owners[0] ?? list})`;
+}
+function sameRepositories(a, b) {
+  return a.length === b.length && a.every((repo) => b.includes(repo));
+}
+
+// bot/dashboard/service-repository.ts
+async function ownerScopes(app2, deps, service, installationOf2) {
+  const scopes = [];
+  for (const fullName of await serviceOwners(deps.ledger, service)) {
+    const installationId = await installationOf2(fullName);
+    if (installationId === void 0) continue;
+    const [owner = "", repo = ""] = fullName.split("/");
+    scopes.push({
+      octokit: await app2.auth(installationId),
+      owner,
+      repo,
+      fullName,
+      installationId,
+      htmlUrl: `https://github.com/${fullName}`
+    });
+  }
+  return scopes;
+}
+async function actingScope(app2, deps, service) {
+  const home = await deps.ledger.serviceRepository(service);
+  if (!home) return void 0;
+  const scope = await installationScope(app2, deps, home.repo, home.installationId, "dashboard");
+  return { ...scope, delivery: { ...scope.delivery, id: `dashboard-${randomUUID2()}` } };
+}
+
+// bot/dashboard/access.ts
+var COMMITS = 10;
+function dashboardAccess(app2, deps) {
+  const remembered = keptAnswers(deps.now);
+  const installationOf2 = (repository) => remembered(["installation", repository], () => installationIdOf(app2, repository));
+  const roleOf = (scope, login2) => remembered(["role", scope.fullName, login2], () => requesterRole(scope, login2));
+  const settingsOf = (service) => remembered(["settings", service], () => actingScope(app2, deps, service));
+  return {
+    async canRead(login2, service) {
+      for (const scope of await ownerScopes(app2, deps, service, installationOf2)) {
+        if ((await roleOf(scope, login2)).permission !== "none") return true;
+      }
+      return false;
+    },
+    async actRefusal(login2, service, environment2, action) {
+      const scope = await settingsOf(service);
+      if (!scope)
+        return `the bot has released ${service} from no repository, so it has nowhere to act for it`;
+      const config3 = configFor(scope, environment2);
+      if (!config3.ok) return config3.problem;
+      if (config3.loaded.config.service !== service)
+        return `${scope.fullName}'s ${config3.loaded.file} names ${config3.loaded.config.service}, not ${service}`;
+      const refusal = changeRefusal(action, await roleOf(scope, login2), void 0, scope.settings.deployers);
+      return refusal?.message ?? null;
+    },
+    async serviceTracks(service) {
+      const scope = await settingsOf(service);
+      const loaded = scope && loadedConfig(scope);
+      return loaded?.config.service === service ? { tracks: resolveTracks(loaded.config) } : void 0;
+    },
+    recentCommits: (service) => remembered(["commits", service], async () => {
+      const scope = await settingsOf(service);
+      if (!scope) return [];
+      const { data } = await scope.octokit.rest.repos.listCommits({
+        owner: scope.owner,
+        repo: scope.repo,
+        per_page: COMMITS
+      });
+      return data.map((c) => ({
+        sha: c.sha,
+        subject: c.commit.message.split("\n")[0] ?? "",
+        author: c.author?.login ?? c.commit.author?.name ?? "unknown",
+        at: Date.parse(c.commit.author?.date ?? c.commit.committer?.date ?? "") || 0
+      }));
+    })
+  };
+}
+
+// bot/github/replies.ts
+async function acknowledge(scope, commentId) {
+  await scope.octokit.rest.reactions.createForIssueComment({
+    owner: scope.owner,
+    repo: scope.repo,
+    comment_id: commentId,
+    content: "eyes"
+  });
+}
+async function reply(scope, issueNumber, body2) {
+  return (await post(scope, issueNumber, body2)).id;
+}
+async function post(scope, issueNumber, body2) {
+  const since = new Date(Date.now() - RECENT_MS).toISOString();
+  let lastError;
+  for (let attempt2 = 1; attempt2 <= POST_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
+      const posted = await findPosted(scope, issueNumber, body2, since);
+      if (posted !== void 0) return posted;
+    }
+    try {
+      const { data } = await scope.octokit.rest.issues.createComment({
+        owner: scope.owner,
+        repo: scope.repo,
+        issue_number: issueNumber,
+        body: body2,
+        ...NO_RETRY
+      });
+      return { id: data.id, url: data.html_url };
+    } catch (error62) {
+      if (!outcomeUnknown(error62)) throw error62;
+      lastError = error62;
+    }
+  }
+  throw lastError;
+}
+var POST_ATTEMPTS = 3;
+var RECENT_MS = 6e4;
+async function findPosted(scope, issueNumber, body2, since) {
+  const { data } = await scope.octokit.rest.issues.listComments({
+    owner: scope.owner,
+    repo: scope.repo,
+    issue_number: issueNumber,
+    since,
+    per_page: 100
+  });
+  const found = data.find((comment) => comment.body === body2);
+  return found === void 0 ? void 0 : { id: found.id, url: found.html_url };
+}
+async function openIssue(scope, title, body2) {
+  const { data } = await scope.octokit.rest.issues.create({
+    owner: scope.owner,
+    repo: scope.repo,
+    title,
+    body: body2
+  });
+  return { number: data.number, url: data.html_url };
+}
+async function editReply(scope, commentId, body2) {
+  await scope.octokit.rest.issues.updateComment({
+    owner: scope.owner,
+    repo: scope.repo,
+    comment_id: commentId,
+    body: body2
+  });
+}
+
+// bot/handlers/answer.ts
+async function answer(scope, target, body2) {
+  if (!await scope.deps.ledger.claimDelivery(scope.delivery)) {
+    scope.log.info(`delivery ${scope.delivery.id} was handled before; not answering again`);
+    return false;
+  }
+  await reply(scope, target.issueNumber, body2);
+  return true;
+}
+async function refuse(scope, target, what, message, options2 = {}) {
+  scope.log.info(`refused ${what} in ${scope.fullName}#${target.issueNumber}: ${message}`);
+  const body2 = `\u{1F645} ${asSentence(message, configNames(scope))}`;
+  if (options2.claimed) await reply(scope, target.issueNumber, body2);
+  else await answer(scope, target, body2);
+}
+function asSentence(message, names2) {
+  const first = (/^\S+/.exec(message)?.[0] ?? "").replace(/[:;,.?!]+$/, "");
+  const ordinary = /^[a-z]+$/.test(first) && !names2.has(first);
+  return ordinary ? `${message.charAt(0).toUpperCase()}${message.slice(1)}` : message;
+}
+function configNames(scope) {
+  const config3 = loadedConfig(scope)?.config;
+  if (!config3) return /* @__PURE__ */ new Set();
+  return /* @__PURE__ */ new Set([
+    config3.service,
+    ...Object.keys(config3.environments),
+    ...(config3.tracks ?? []).map((t) => t.name),
+    ...Object.keys(config3.requires ?? {})
+  ]);
+}
+
+// bot/handlers/service-claim.ts
+async function claimOwnService(scope) {
+  const loaded = loadedConfig(scope);
+  if (!loaded) return void 0;
+  const { service, repositories } = loaded.config;
+  return claimService(
+    scope.deps.ledger,
+    { service, repo: scope.fullName, declared: repositories },
+    scope.deps.now()
+  );
+}
+async function ownsService(scope, what) {
+  const ownership = await claimOwnService(scope);
+  if (ownership === void 0 || ownership.accepted) return true;
+  scope.log.warn(`refused ${what} from ${scope.fullName}: ${ownership.reason}`);
+  return false;
+}
+async function commandOwnsService(scope, target, what) {
+  const ownership = await claimOwnService(scope);
+  if (ownership === void 0 || ownership.accepted) return true;
+  await refuse(scope, target, what, ownership.reason);
+  return false;
+}
+
+// bot/releases/deployment-history.ts
+function deploymentHistory(scope) {
+  return combinedHistory(releaseHistory(scope.deps.ledger, scope.fullName), runHistory(scope.deps.ledger));
+}
+
 // bot/render/user-text.ts
 var ECHO_MAX = 100;
-function userText(text, max = ECHO_MAX) {
-  const line = cut3(text, max).replace(/\s+/g, " ");
+function userText(text2, max = ECHO_MAX) {
+  const line = cut2(text2, max).replace(/\s+/g, " ");
   if (line.trim() === "") return "` `";
   const fence = "`".repeat(longestBacktickRun(line) + 1);
   const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
   return `${fence}${pad}${line}${pad}${fence}`;
 }
-function cut3(text, max) {
-  if (text.length <= max) return text;
-  const kept = text.slice(0, max - 1);
+function cut2(text2, max) {
+  if (text2.length <= max) return text2;
+  const kept = text2.slice(0, max - 1);
   return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}\u2026`;
 }
-function longestBacktickRun(text) {
+function longestBacktickRun(text2) {
   let longest = 0;
-  for (const run3 of text.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
+  for (const run3 of text2.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
   return longest;
 }
 
@@ -71798,79 +73974,20 @@ async function deployingThread(scope, version3) {
   return first?.pullRequest ?? null;
 }
 
-// bot/github/replies.ts
-async function acknowledge(scope, commentId) {
-  await scope.octokit.rest.reactions.createForIssueComment({
-    owner: scope.owner,
-    repo: scope.repo,
-    comment_id: commentId,
-    content: "eyes"
-  });
-}
-async function reply(scope, issueNumber, body2) {
-  return (await post(scope, issueNumber, body2)).id;
-}
-async function post(scope, issueNumber, body2) {
-  const since = new Date(Date.now() - RECENT_MS).toISOString();
-  let lastError;
-  for (let attempt2 = 1; attempt2 <= POST_ATTEMPTS; attempt2++) {
-    if (attempt2 > 1) {
-      const posted = await findPosted(scope, issueNumber, body2, since);
-      if (posted !== void 0) return posted;
-    }
-    try {
-      const { data } = await scope.octokit.rest.issues.createComment({
-        owner: scope.owner,
-        repo: scope.repo,
-        issue_number: issueNumber,
-        body: body2,
-        ...NO_RETRY
-      });
-      return { id: data.id, url: data.html_url };
-    } catch (error62) {
-      if (!outcomeUnknown(error62)) throw error62;
-      lastError = error62;
-    }
-  }
-  throw lastError;
-}
-var POST_ATTEMPTS = 3;
-var RECENT_MS = 6e4;
-async function findPosted(scope, issueNumber, body2, since) {
-  const { data } = await scope.octokit.rest.issues.listComments({
-    owner: scope.owner,
-    repo: scope.repo,
-    issue_number: issueNumber,
-    since,
-    per_page: 100
-  });
-  const found = data.find((comment) => comment.body === body2);
-  return found === void 0 ? void 0 : { id: found.id, url: found.html_url };
-}
-async function openIssue(scope, title, body2) {
-  const { data } = await scope.octokit.rest.issues.create({
-    owner: scope.owner,
-    repo: scope.repo,
-    title,
-    body: body2
-  });
-  return { number: data.number, url: data.html_url };
-}
-async function editReply(scope, commentId, body2) {
-  await scope.octokit.rest.issues.updateComment({
-    owner: scope.owner,
-    repo: scope.repo,
-    comment_id: commentId,
-    body: body2
-  });
+// bot/verdicts/rollback-targets.ts
+async function lastGoodVersion(scope, request2) {
+  const target = await rollbackTarget(deploymentHistory(scope), request2);
+  if (target === null) return void 0;
+  const commit = target.commit ?? await versionCommit(scope, request2.service, target.version);
+  return commit === void 0 ? void 0 : { version: target.version, commit };
 }
 
 // bot/render/release-reply.ts
 function renderReleaseReply(release, context) {
-  const sections = [headline2(release), ...body(release, context)];
+  const sections = [headline(release), ...body(release, context)];
   return sections.filter((s) => s !== "").join("\n\n");
 }
-function headline2(release) {
+function headline(release) {
   const what = subject(release);
   switch (release.state) {
     case "queued":
@@ -71989,7 +74106,7 @@ var DeploymentPayloadError = class extends Error {
   name = "DeploymentPayloadError";
 };
 function parseDeploymentPayload(payload) {
-  const object2 = typeof payload === "string" ? parseJson(payload) : payload;
+  const object2 = typeof payload === "string" ? parseJson2(payload) : payload;
   const tranche = object2 !== null && typeof object2 === "object" && "tranche" in object2 ? object2.tranche : { schemaVersion: DEPLOYMENT_PAYLOAD_SCHEMA_VERSION };
   const parsed2 = trancheDeploymentSchema.safeParse(tranche);
   if (parsed2.success) return parsed2.data;
@@ -72001,13 +74118,21 @@ function parseDeploymentPayload(payload) {
 function deploymentPayload(tranche) {
   return { tranche: trancheDeploymentSchema.parse(tranche) };
 }
-function parseJson(text) {
-  if (text.trim() === "") return {};
+function parseJson2(text2) {
+  if (text2.trim() === "") return {};
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (error62) {
     throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error62.message}`);
   }
+}
+
+// src/github/limits.ts
+var STATUS_DESCRIPTION_MAX = 140;
+function cut3(text2, max) {
+  const chars = [...text2];
+  if (chars.length <= max) return text2;
+  return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
 }
 
 // src/github/deployments.ts
@@ -72032,7 +74157,7 @@ async function createDeployment(client, repo, request2, log) {
         auto_merge: false,
         ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
         payload: request2.payload,
-        description: cut2(request2.description, STATUS_DESCRIPTION_MAX),
+        description: cut3(request2.description, STATUS_DESCRIPTION_MAX),
         ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
         ...request2.productionEnvironment !== void 0 ? { production_environment: request2.productionEnvironment } : {},
         ...NO_RETRY
@@ -72068,7 +74193,7 @@ async function postDeploymentStatus(client, repo, deploymentId, update) {
     ...repo,
     deployment_id: deploymentId,
     state: update.state,
-    description: cut2(update.description, STATUS_DESCRIPTION_MAX),
+    description: cut3(update.description, STATUS_DESCRIPTION_MAX),
     ...update.logUrl ? { log_url: update.logUrl } : {},
     ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
   });
@@ -72099,15 +74224,31 @@ function selectTargets(components, names2) {
   return components.map((c) => ({ ...c, targets: c.targets.filter((t) => wanted.has(t.name)) })).filter((c) => c.targets.length > 0);
 }
 
+// src/render/canary-coverage.ts
+function canaryHeadline(selection, what = "canaries") {
+  const { canaries, coverage, labels } = selection;
+  const covered = coverage === "all" ? "combination(s)" : "value(s) and pair(s)";
+  return `${what} (${coverage} over ${labels.join(", ")}): ${canaries.length}, lower bound ${selection.lowerBound}, covering ${selection.required} ${covered}`;
+}
+function canaryNotes(selection, subject2 = "target") {
+  return [
+    ...selection.missing.map((m) => `declared but carried by no ${subject2}: ${m.label}=${m.value}`),
+    ...selection.undeclared.map((u) => `carried but not declared: ${u.label}=${u.value}`),
+    ...selection.unlabelled.map(
+      (u) => `without ${u.label} (counted as unset): ${u.targets.length} ${subject2}(s), e.g. ${u.targets.slice(0, 3).join(", ")}`
+    )
+  ];
+}
+
 // bot/render/plan-summary.ts
 function planSummary(plan) {
-  return plan.components.map((component) => {
-    const sizes = component.batches.map((b) => b.targets.length);
+  return plan.components.map((component2) => {
+    const sizes = component2.batches.map((b) => b.targets.length);
     const targets = sizes.reduce((a, b) => a + b, 0);
-    const bake = component.batches[0]?.bakeSeconds ?? 0;
+    const bake = component2.batches[0]?.bakeSeconds ?? 0;
     const baking = bake > 0 ? `, ${bake} s bake after each` : "";
-    const line = `- **${component.name}**: ${targets} ${targets === 1 ? "target" : "targets"} in ${sizes.length} ${sizes.length === 1 ? "batch" : "batches"} (${sizes.join(", ")})${baking}`;
-    const canaries = component.canaries ? [canaryHeadline(component.canaries), ...canaryNotes(component.canaries)] : [];
+    const line = `- **${component2.name}**: ${targets} ${targets === 1 ? "target" : "targets"} in ${sizes.length} ${sizes.length === 1 ? "batch" : "batches"} (${sizes.join(", ")})${baking}`;
+    const canaries = component2.canaries ? [canaryHeadline(component2.canaries), ...canaryNotes(component2.canaries)] : [];
     return [line, ...canaries.map((c) => `  - ${c}`)].join("\n");
   }).join("\n");
 }
@@ -72151,32 +74292,6 @@ function badVerdictText(verdict) {
   const when3 = new Date(verdict.at).toISOString().replace(".000Z", "Z");
   const who2 = verdict.actor ? ` by ${verdict.actor}` : "";
   return `its verdict is bad (recorded ${when3}${who2}): ${verdict.message}`;
-}
-
-// src/release/deployment-records.ts
-var RELEASES_READ = 50;
-function runSuccesses(runs) {
-  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({ version: run3.version, commit: run3.commit, at: run3.finishedAt ?? run3.startedAt }));
-}
-function releaseSuccesses(releases) {
-  return releases.flatMap(
-    (release) => release.version !== null && release.succeededAt !== null ? [{ version: release.version, commit: release.commit, at: release.succeededAt }] : []
-  );
-}
-function runHistory(ledger) {
-  return {
-    async successes(service, environment2) {
-      return runSuccesses(await ledger.runs({ service, environment: environment2 }));
-    }
-  };
-}
-function releaseHistory(ledger, repo) {
-  return {
-    async successes(service, environment2) {
-      const releases = await ledger.releases({ repo, environment: environment2, succeeded: true, limit: RELEASES_READ });
-      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
-    }
-  };
 }
 
 // src/release/fleet-verdicts.ts
@@ -72246,33 +74361,6 @@ async function overrideVerdict(ledger, request2) {
     evidence: null,
     at: request2.now
   });
-}
-
-// src/release/live-version.ts
-function newestFirst(successes) {
-  return successes.toSorted((a, b) => b.at - a.at);
-}
-function liveOf(successes) {
-  return newestFirst(successes)[0] ?? null;
-}
-async function liveVersion(history, service, environment2) {
-  return liveOf(await history.successes(service, environment2))?.version ?? null;
-}
-async function environmentsRunning(history, request2) {
-  const running = [];
-  for (const environment2 of request2.environments) {
-    if (await liveVersion(history, request2.service, environment2) === request2.version)
-      running.push(environment2);
-  }
-  return running;
-}
-function combinedHistory(...histories) {
-  return {
-    async successes(service, environment2) {
-      const all = await Promise.all(histories.map((h) => h.successes(service, environment2)));
-      return all.flat();
-    }
-  };
 }
 
 // src/release/live-releases.ts
@@ -72497,6 +74585,1463 @@ async function admit(scope, request2, what) {
   return ledger.updateRelease(admission.release.id, { commentId }, now());
 }
 
+// bot/releases/request-release.ts
+async function requestRelease(scope, ask, what) {
+  const target = await versionTarget(scope, ask);
+  if (typeof target === "string") return { ok: false, refusal: target };
+  const commit = target?.commit ?? ask.commit;
+  if (commit === void 0)
+    return { ok: false, refusal: `a deploy of ${ask.service} names a version or a commit` };
+  if (target !== void 0) {
+    const gate = await releaseRefusal(scope, {
+      service: ask.service,
+      environment: ask.environment,
+      version: target.version,
+      kind: ask.kind
+    });
+    if (gate) return { ok: false, refusal: gate };
+  }
+  const release = await admit(
+    scope,
+    {
+      delivery: scope.delivery,
+      repo: scope.fullName,
+      installationId: scope.installationId,
+      environment: ask.environment,
+      service: ask.service,
+      kind: ask.kind,
+      version: target?.version ?? null,
+      commit,
+      requestedBy: ask.requestedBy,
+      pullRequest: ask.pullRequest
+    },
+    what
+  );
+  return { ok: true, release };
+}
+async function versionTarget(scope, ask) {
+  const { service } = ask;
+  if (ask.version !== void 0) {
+    const commit = await knownVersionCommit(scope, scope.settings.versions, service, ask.version);
+    if (commit === void 0) {
+      const where = scope.settings.versions === "ledger" ? "in the ledger" : `as a tag tranche/${service}/${ask.version}`;
+      return `${service} has no version \`${ask.version}\` ${where}; name a version that was deployed before`;
+    }
+    return { version: ask.version, commit };
+  }
+  if (ask.kind === "deploy") return void 0;
+  return await rollbackTarget2(scope, service, ask.environment) ?? `there is no earlier good version of ${service} in **${ask.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${ask.environment} to <version>\``;
+}
+async function rollbackTarget2(scope, service, environment2) {
+  const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
+  return lastGoodVersion(scope, { service, environment: environment2, bad });
+}
+
+// bot/dashboard/actions.ts
+function botActions(app2, deps, access) {
+  const act = async (kind, request2) => {
+    const { service, environment: environment2, actor } = request2;
+    const what = `dashboard ${kind} of ${service} in ${environment2} by @${actor}`;
+    const refused = (message) => {
+      app2.log.info(`refused ${what}: ${message}`);
+      return { ok: false, message };
+    };
+    const refusal = await access.actRefusal(actor, service, environment2, kind);
+    if (refusal) return refused(refusal);
+    const scope = await actingScope(app2, deps, service);
+    if (!scope)
+      return refused(`the bot has released ${service} from no repository, so it has nowhere to act for it`);
+    const ownership = await claimOwnService(scope);
+    if (ownership && !ownership.accepted) return refused(ownership.reason);
+    const answer4 = await requestRelease(
+      scope,
+      {
+        kind,
+        service,
+        environment: environment2,
+        version: request2.version,
+        commit: request2.commit,
+        requestedBy: actor,
+        pullRequest: null
+      },
+      what
+    );
+    if (!answer4.ok) return refused(answer4.refusal);
+    const release = answer4.release;
+    if (release === null)
+      return { ok: true, message: `${kind} of ${service} in ${environment2} was asked for already` };
+    const [now] = (await deps.ledger.releases({ repo: scope.fullName, environment: environment2, limit: 20 })).filter(
+      (r) => r.id === release.id
+    );
+    return describe4(kind, service, environment2, now ?? release);
+  };
+  return { rollback: (request2) => act("rollback", request2), deploy: (request2) => act("deploy", request2) };
+}
+function describe4(kind, service, environment2, release) {
+  const what = `${kind} of ${service}${release.version ? ` ${release.version}` : ""} to ${environment2}`;
+  if (release.state === "queued") return { ok: true, message: `${what} is queued (release ${release.id})` };
+  if (release.state === "failure" || release.state === "error" || release.state === "expired")
+    return { ok: false, message: `${what} did not start: ${release.description ?? release.state}` };
+  return { ok: true, message: `${what} started (release ${release.id})` };
+}
+
+// bot/dashboard/origin.ts
+function dashboardOrigin(publicOrigin) {
+  const of = (request2) => publicOrigin ?? `http://${request2.headers.host ?? "localhost"}`;
+  return { of, secure: (request2) => of(request2).startsWith("https:") };
+}
+function sameOrigin(request2, origin) {
+  const site = request2.headers["sec-fetch-site"];
+  if (site !== void 0 && site !== "same-origin") return false;
+  return request2.headers.origin === origin.of(request2);
+}
+
+// bot/dashboard/session.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+
+// bot/dashboard/signed-cookie.ts
+import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual3 } from "node:crypto";
+function cookieKey(secret) {
+  return createHmac3("sha256", secret).update("tranche dashboard cookies v1").digest();
+}
+function setCookie(name, value, options2) {
+  return [
+    `${name}=${value}`,
+    `Path=${options2.path}`,
+    `Max-Age=${options2.maxAgeSeconds}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    ...options2.secure ? ["Secure"] : []
+  ].join("; ");
+}
+function clearCookie(name, options2) {
+  return setCookie(name, "", { ...options2, maxAgeSeconds: 0 });
+}
+function signedValue(key, name, value) {
+  const payload = Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${payload}.${mac3(key, name, payload)}`;
+}
+function readSignedCookie(request2, key, name, schema, now) {
+  const raw = cookieValue(request2, name);
+  const dot = raw?.indexOf(".") ?? -1;
+  if (raw === void 0 || dot < 0) return void 0;
+  const payload = raw.slice(0, dot);
+  const given = Buffer.from(raw.slice(dot + 1), "base64url");
+  const expected = Buffer.from(mac3(key, name, payload), "base64url");
+  if (given.length !== expected.length || !timingSafeEqual3(given, expected)) return void 0;
+  let json2;
+  try {
+    json2 = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    return void 0;
+  }
+  const parsed2 = schema.safeParse(json2);
+  return parsed2.success && parsed2.data.exp > now ? parsed2.data : void 0;
+}
+function mac3(key, name, payload) {
+  return createHmac3("sha256", key).update(`${name}=${payload}`).digest("base64url");
+}
+function cookieValue(request2, name) {
+  for (const part of (request2.headers.cookie ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return void 0;
+}
+
+// bot/dashboard/session.ts
+var SESSION_COOKIE = "tranche_dashboard_session";
+var SESSION_MS = 8 * 60 * 60 * 1e3;
+var sessionSchema = external_exports.object({
+  login: external_exports.string().min(1),
+  sid: external_exports.string().min(16),
+  csrf: external_exports.string().min(16),
+  exp: external_exports.number()
+});
+function newSession(login2, now) {
+  return { login: login2, sid: randomToken(), csrf: randomToken(), exp: now + SESSION_MS };
+}
+function sessionCookieValue(key, session) {
+  return signedValue(key, SESSION_COOKIE, session);
+}
+function readSession(request2, key, now) {
+  return readSignedCookie(request2, key, SESSION_COOKIE, sessionSchema, now);
+}
+function randomToken() {
+  return randomBytes2(32).toString("base64url");
+}
+
+// bot/dashboard/settings.ts
+var DASHBOARD_PATH = "/dashboard";
+var botUrlSchema = external_exports.url({ protocol: /^https?$/ });
+function dashboardSettings(env) {
+  const {
+    GITHUB_CLIENT_ID,
+    GITHUB_CLIENT_SECRET,
+    TRANCHE_DASHBOARD_SECRET,
+    WEBHOOK_SECRET: WEBHOOK_SECRET2,
+    TRANCHE_BOT_URL,
+    GHE_HOST,
+    GHE_PROTOCOL = "https"
+  } = env;
+  if (!GITHUB_CLIENT_ID || !GITHUB_CLIENT_SECRET) {
+    return `${DASHBOARD_PATH} is off; set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the app's OAuth client) to serve it`;
+  }
+  const sessionSecret = TRANCHE_DASHBOARD_SECRET || WEBHOOK_SECRET2;
+  if (!sessionSecret) return `${DASHBOARD_PATH} is off; set TRANCHE_DASHBOARD_SECRET to sign its sessions`;
+  let publicOrigin;
+  if (TRANCHE_BOT_URL) {
+    const parsed2 = botUrlSchema.safeParse(TRANCHE_BOT_URL);
+    if (!parsed2.success) return `${DASHBOARD_PATH} is off; TRANCHE_BOT_URL is not an http(s) URL`;
+    publicOrigin = new URL(parsed2.data).origin;
+  }
+  return {
+    clientId: GITHUB_CLIENT_ID,
+    clientSecret: GITHUB_CLIENT_SECRET,
+    sessionSecret,
+    publicOrigin,
+    apiUrl: GHE_HOST ? `${GHE_PROTOCOL}://${GHE_HOST}/api/v3` : void 0
+  };
+}
+
+// node_modules/@octokit/plugin-paginate-graphql/dist-bundle/index.js
+var generateMessage = (path8, cursorValue) => `The cursor at "${path8.join(
+  ","
+)}" did not change its value "${cursorValue}" after a page transition. Please make sure your that your query is set up correctly.`;
+var MissingCursorChange = class extends Error {
+  constructor(pageInfo, cursorValue) {
+    super(generateMessage(pageInfo.pathInQuery, cursorValue));
+    this.pageInfo = pageInfo;
+    this.cursorValue = cursorValue;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  name = "MissingCursorChangeError";
+};
+var MissingPageInfo = class extends Error {
+  constructor(response) {
+    super(
+      `No pageInfo property found in response. Please make sure to specify the pageInfo in your query. Response-Data: ${JSON.stringify(
+        response,
+        null,
+        2
+      )}`
+    );
+    this.response = response;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  name = "MissingPageInfo";
+};
+var isObject2 = (value) => Object.prototype.toString.call(value) === "[object Object]";
+function findPaginatedResourcePath(responseData) {
+  const paginatedResourcePath = deepFindPathToProperty(
+    responseData,
+    "pageInfo"
+  );
+  if (paginatedResourcePath.length === 0) {
+    throw new MissingPageInfo(responseData);
+  }
+  return paginatedResourcePath;
+}
+var deepFindPathToProperty = (object2, searchProp, path8 = []) => {
+  for (const key of Object.keys(object2)) {
+    const currentPath = [...path8, key];
+    const currentValue = object2[key];
+    if (isObject2(currentValue)) {
+      if (currentValue.hasOwnProperty(searchProp)) {
+        return currentPath;
+      }
+      const result = deepFindPathToProperty(
+        currentValue,
+        searchProp,
+        currentPath
+      );
+      if (result.length > 0) {
+        return result;
+      }
+    }
+  }
+  return [];
+};
+var get2 = (object2, path8) => {
+  return path8.reduce((current, nextProperty) => current[nextProperty], object2);
+};
+var set3 = (object2, path8, mutator) => {
+  const lastProperty = path8[path8.length - 1];
+  const parentPath = [...path8].slice(0, -1);
+  const parent = get2(object2, parentPath);
+  if (typeof mutator === "function") {
+    parent[lastProperty] = mutator(parent[lastProperty]);
+  } else {
+    parent[lastProperty] = mutator;
+  }
+};
+var extractPageInfos = (responseData) => {
+  const pageInfoPath = findPaginatedResourcePath(responseData);
+  return {
+    pathInQuery: pageInfoPath,
+    pageInfo: get2(responseData, [...pageInfoPath, "pageInfo"])
+  };
+};
+var isForwardSearch = (givenPageInfo) => {
+  return givenPageInfo.hasOwnProperty("hasNextPage");
+};
+var getCursorFrom = (pageInfo) => isForwardSearch(pageInfo) ? pageInfo.endCursor : pageInfo.startCursor;
+var hasAnotherPage = (pageInfo) => isForwardSearch(pageInfo) ? pageInfo.hasNextPage : pageInfo.hasPreviousPage;
+var createIterator = (octokit) => {
+  return (query, initialParameters = {}) => {
+    let nextPageExists = true;
+    let parameters = { ...initialParameters };
+    return {
+      [Symbol.asyncIterator]: () => ({
+        async next() {
+          if (!nextPageExists) return { done: true, value: {} };
+          const response = await octokit.graphql(
+            query,
+            parameters
+          );
+          const pageInfoContext = extractPageInfos(response);
+          const nextCursorValue = getCursorFrom(pageInfoContext.pageInfo);
+          nextPageExists = hasAnotherPage(pageInfoContext.pageInfo);
+          if (nextPageExists && nextCursorValue === parameters.cursor) {
+            throw new MissingCursorChange(pageInfoContext, nextCursorValue);
+          }
+          parameters = {
+            ...parameters,
+            cursor: nextCursorValue
+          };
+          return { done: false, value: response };
+        }
+      })
+    };
+  };
+};
+var mergeResponses = (response1, response2) => {
+  if (Object.keys(response1).length === 0) {
+    return Object.assign(response1, response2);
+  }
+  const path8 = findPaginatedResourcePath(response1);
+  const nodesPath = [...path8, "nodes"];
+  const newNodes = get2(response2, nodesPath);
+  if (newNodes) {
+    set3(response1, nodesPath, (values) => {
+      return [...values, ...newNodes];
+    });
+  }
+  const edgesPath = [...path8, "edges"];
+  const newEdges = get2(response2, edgesPath);
+  if (newEdges) {
+    set3(response1, edgesPath, (values) => {
+      return [...values, ...newEdges];
+    });
+  }
+  const pageInfoPath = [...path8, "pageInfo"];
+  set3(response1, pageInfoPath, get2(response2, pageInfoPath));
+  return response1;
+};
+var createPaginate = (octokit) => {
+  const iterator3 = createIterator(octokit);
+  return async (query, initialParameters = {}) => {
+    let mergedResponse = {};
+    for await (const response of iterator3(
+      query,
+      initialParameters
+    )) {
+      mergedResponse = mergeResponses(mergedResponse, response);
+    }
+    return mergedResponse;
+  };
+};
+function paginateGraphQL(octokit) {
+  return {
+    graphql: Object.assign(octokit.graphql, {
+      paginate: Object.assign(createPaginate(octokit), {
+        iterator: createIterator(octokit)
+      })
+    })
+  };
+}
+
+// node_modules/@octokit/oauth-app/dist-node/index.js
+var VERSION19 = "8.0.4";
+function addEventHandler(state, eventName, eventHandler) {
+  if (Array.isArray(eventName)) {
+    for (const singleEventName of eventName) {
+      addEventHandler(state, singleEventName, eventHandler);
+    }
+    return;
+  }
+  if (!state.eventHandlers[eventName]) {
+    state.eventHandlers[eventName] = [];
+  }
+  state.eventHandlers[eventName].push(eventHandler);
+}
+var OAuthAppOctokit = Octokit.defaults({
+  userAgent: `octokit-oauth-app.js/${VERSION19} ${getUserAgent()}`
+});
+async function emitEvent(state, context) {
+  const { name, action } = context;
+  if (state.eventHandlers[`${name}.${action}`]) {
+    for (const eventHandler of state.eventHandlers[`${name}.${action}`]) {
+      await eventHandler(context);
+    }
+  }
+  if (state.eventHandlers[name]) {
+    for (const eventHandler of state.eventHandlers[name]) {
+      await eventHandler(context);
+    }
+  }
+}
+async function getUserOctokitWithState(state, options2) {
+  return state.octokit.auth({
+    type: "oauth-user",
+    ...options2,
+    async factory(options22) {
+      const octokit = new state.Octokit({
+        authStrategy: createOAuthUserAuth,
+        auth: options22
+      });
+      const authentication = await octokit.auth({
+        type: "get"
+      });
+      await emitEvent(state, {
+        name: "token",
+        action: "created",
+        token: authentication.token,
+        scopes: authentication.scopes,
+        authentication,
+        octokit
+      });
+      return octokit;
+    }
+  });
+}
+function getWebFlowAuthorizationUrlWithState(state, options2) {
+  const optionsWithDefaults = {
+    clientId: state.clientId,
+    request: state.octokit.request,
+    ...options2,
+    allowSignup: state.allowSignup ?? options2.allowSignup,
+    redirectUrl: options2.redirectUrl ?? state.redirectUrl,
+    scopes: options2.scopes ?? state.defaultScopes
+  };
+  return getWebFlowAuthorizationUrl({
+    clientType: state.clientType,
+    ...optionsWithDefaults
+  });
+}
+async function createTokenWithState(state, options2) {
+  const authentication = await state.octokit.auth({
+    type: "oauth-user",
+    ...options2
+  });
+  await emitEvent(state, {
+    name: "token",
+    action: "created",
+    token: authentication.token,
+    scopes: authentication.scopes,
+    authentication,
+    octokit: new state.Octokit({
+      authStrategy: createOAuthUserAuth,
+      auth: {
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: authentication.token,
+        scopes: authentication.scopes,
+        refreshToken: authentication.refreshToken,
+        expiresAt: authentication.expiresAt,
+        refreshTokenExpiresAt: authentication.refreshTokenExpiresAt
+      }
+    })
+  });
+  return { authentication };
+}
+async function checkTokenWithState(state, options2) {
+  const result = await checkToken({
+    // @ts-expect-error not worth the extra code to appease TS
+    clientType: state.clientType,
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options2
+  });
+  Object.assign(result.authentication, { type: "token", tokenType: "oauth" });
+  return result;
+}
+async function resetTokenWithState(state, options2) {
+  const optionsWithDefaults = {
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options2
+  };
+  if (state.clientType === "oauth-app") {
+    const response2 = await resetToken({
+      clientType: "oauth-app",
+      ...optionsWithDefaults
+    });
+    const authentication2 = Object.assign(response2.authentication, {
+      type: "token",
+      tokenType: "oauth"
+    });
+    await emitEvent(state, {
+      name: "token",
+      action: "reset",
+      token: response2.authentication.token,
+      scopes: response2.authentication.scopes || void 0,
+      authentication: authentication2,
+      octokit: new state.Octokit({
+        authStrategy: createOAuthUserAuth,
+        auth: {
+          clientType: state.clientType,
+          clientId: state.clientId,
+          clientSecret: state.clientSecret,
+          token: response2.authentication.token,
+          scopes: response2.authentication.scopes
+        }
+      })
+    });
+    return { ...response2, authentication: authentication2 };
+  }
+  const response = await resetToken({
+    clientType: "github-app",
+    ...optionsWithDefaults
+  });
+  const authentication = Object.assign(response.authentication, {
+    type: "token",
+    tokenType: "oauth"
+  });
+  await emitEvent(state, {
+    name: "token",
+    action: "reset",
+    token: response.authentication.token,
+    authentication,
+    octokit: new state.Octokit({
+      authStrategy: createOAuthUserAuth,
+      auth: {
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: response.authentication.token
+      }
+    })
+  });
+  return { ...response, authentication };
+}
+async function refreshTokenWithState(state, options2) {
+  if (state.clientType === "oauth-app") {
+    throw new Error(
+      "[@octokit/oauth-app] app.refreshToken() is not supported for OAuth Apps"
+    );
+  }
+  const response = await refreshToken({
+    clientType: "github-app",
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    refreshToken: options2.refreshToken
+  });
+  const authentication = Object.assign(response.authentication, {
+    type: "token",
+    tokenType: "oauth"
+  });
+  await emitEvent(state, {
+    name: "token",
+    action: "refreshed",
+    token: response.authentication.token,
+    authentication,
+    octokit: new state.Octokit({
+      authStrategy: createOAuthUserAuth,
+      auth: {
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: response.authentication.token
+      }
+    })
+  });
+  return { ...response, authentication };
+}
+async function scopeTokenWithState(state, options2) {
+  if (state.clientType === "oauth-app") {
+    throw new Error(
+      "[@octokit/oauth-app] app.scopeToken() is not supported for OAuth Apps"
+    );
+  }
+  const response = await scopeToken({
+    clientType: "github-app",
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options2
+  });
+  const authentication = Object.assign(response.authentication, {
+    type: "token",
+    tokenType: "oauth"
+  });
+  await emitEvent(state, {
+    name: "token",
+    action: "scoped",
+    token: response.authentication.token,
+    authentication,
+    octokit: new state.Octokit({
+      authStrategy: createOAuthUserAuth,
+      auth: {
+        clientType: state.clientType,
+        clientId: state.clientId,
+        clientSecret: state.clientSecret,
+        token: response.authentication.token
+      }
+    })
+  });
+  return { ...response, authentication };
+}
+async function deleteTokenWithState(state, options2) {
+  const optionsWithDefaults = {
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options2
+  };
+  const response = state.clientType === "oauth-app" ? await deleteToken({
+    clientType: "oauth-app",
+    ...optionsWithDefaults
+  }) : (
+    /* v8 ignore next 4 */
+    await deleteToken({
+      clientType: "github-app",
+      ...optionsWithDefaults
+    })
+  );
+  await emitEvent(state, {
+    name: "token",
+    action: "deleted",
+    token: options2.token,
+    octokit: new state.Octokit({
+      authStrategy: createUnauthenticatedAuth,
+      auth: {
+        reason: `Handling "token.deleted" event. The access for the token has been revoked.`
+      }
+    })
+  });
+  return response;
+}
+async function deleteAuthorizationWithState(state, options2) {
+  const optionsWithDefaults = {
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    request: state.octokit.request,
+    ...options2
+  };
+  const response = state.clientType === "oauth-app" ? await deleteAuthorization({
+    clientType: "oauth-app",
+    ...optionsWithDefaults
+  }) : (
+    /* v8 ignore next 4 */
+    await deleteAuthorization({
+      clientType: "github-app",
+      ...optionsWithDefaults
+    })
+  );
+  await emitEvent(state, {
+    name: "token",
+    action: "deleted",
+    token: options2.token,
+    octokit: new state.Octokit({
+      authStrategy: createUnauthenticatedAuth,
+      auth: {
+        reason: `Handling "token.deleted" event. The access for the token has been revoked.`
+      }
+    })
+  });
+  await emitEvent(state, {
+    name: "authorization",
+    action: "deleted",
+    token: options2.token,
+    octokit: new state.Octokit({
+      authStrategy: createUnauthenticatedAuth,
+      auth: {
+        reason: `Handling "authorization.deleted" event. The access for the app has been revoked.`
+      }
+    })
+  });
+  return response;
+}
+var OAuthApp = class {
+  static VERSION = VERSION19;
+  static defaults(defaults2) {
+    const OAuthAppWithDefaults = class extends this {
+      constructor(...args) {
+        super({
+          ...defaults2,
+          ...args[0]
+        });
+      }
+    };
+    return OAuthAppWithDefaults;
+  }
+  constructor(options2) {
+    const Octokit22 = options2.Octokit || OAuthAppOctokit;
+    this.type = options2.clientType || "oauth-app";
+    const octokit = new Octokit22({
+      authStrategy: createOAuthAppAuth,
+      auth: {
+        clientType: this.type,
+        clientId: options2.clientId,
+        clientSecret: options2.clientSecret
+      }
+    });
+    const state = {
+      clientType: this.type,
+      clientId: options2.clientId,
+      clientSecret: options2.clientSecret,
+      // @ts-expect-error defaultScopes not permitted for GitHub Apps
+      defaultScopes: options2.defaultScopes || [],
+      allowSignup: options2.allowSignup,
+      baseUrl: options2.baseUrl,
+      redirectUrl: options2.redirectUrl,
+      log: options2.log,
+      Octokit: Octokit22,
+      octokit,
+      eventHandlers: {}
+    };
+    this.on = addEventHandler.bind(null, state);
+    this.octokit = octokit;
+    this.getUserOctokit = getUserOctokitWithState.bind(
+      null,
+      state
+    );
+    this.getWebFlowAuthorizationUrl = getWebFlowAuthorizationUrlWithState.bind(
+      null,
+      state
+    );
+    this.createToken = createTokenWithState.bind(
+      null,
+      state
+    );
+    this.checkToken = checkTokenWithState.bind(
+      null,
+      state
+    );
+    this.resetToken = resetTokenWithState.bind(
+      null,
+      state
+    );
+    this.refreshToken = refreshTokenWithState.bind(
+      null,
+      state
+    );
+    this.scopeToken = scopeTokenWithState.bind(
+      null,
+      state
+    );
+    this.deleteToken = deleteTokenWithState.bind(null, state);
+    this.deleteAuthorization = deleteAuthorizationWithState.bind(null, state);
+  }
+  // assigned during constructor
+  type;
+  on;
+  octokit;
+  getUserOctokit;
+  getWebFlowAuthorizationUrl;
+  createToken;
+  checkToken;
+  resetToken;
+  refreshToken;
+  scopeToken;
+  deleteToken;
+  deleteAuthorization;
+};
+
+// node_modules/@octokit/app/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+var VERSION20 = "0.0.0-development";
+function normalizePaginatedListResponse2(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+function iterator2(octokit, route, parameters) {
+  const options2 = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options2.method;
+  const headers = options2.headers;
+  let url2 = options2.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url2) return { done: true };
+        try {
+          const response = await requestMethod({ method, url: url2, headers });
+          const normalizedResponse = normalizePaginatedListResponse2(response);
+          url2 = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url2 && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params2 = parsedUrl.searchParams;
+            const page2 = parseInt(params2.get("page") || "1", 10);
+            const per_page = parseInt(params2.get("per_page") || "250", 10);
+            if (page2 * per_page < normalizedResponse.data.total_commits) {
+              params2.set("page", String(page2 + 1));
+              url2 = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error62) {
+          if (error62.status !== 409) throw error62;
+          url2 = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+function paginate2(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather2(
+    octokit,
+    [],
+    iterator2(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather2(octokit, results, iterator22, mapFn) {
+  return iterator22.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather2(octokit, results, iterator22, mapFn);
+  });
+}
+var composePaginateRest2 = Object.assign(paginate2, {
+  iterator: iterator2
+});
+function paginateRest2(octokit) {
+  return {
+    paginate: Object.assign(paginate2.bind(null, octokit), {
+      iterator: iterator2.bind(null, octokit)
+    })
+  };
+}
+paginateRest2.VERSION = VERSION20;
+
+// node_modules/@octokit/app/dist-node/index.js
+var VERSION21 = "16.1.4";
+function webhooks(appOctokit, options2) {
+  return new Webhooks({
+    secret: options2.secret,
+    transform: async (event) => {
+      if (!("installation" in event.payload) || typeof event.payload.installation !== "object") {
+        const octokit2 = new appOctokit.constructor({
+          authStrategy: createUnauthenticatedAuth,
+          auth: {
+            reason: `"installation" key missing in webhook event payload`
+          }
+        });
+        return {
+          ...event,
+          octokit: octokit2
+        };
+      }
+      const installationId = event.payload.installation.id;
+      const octokit = await appOctokit.auth({
+        type: "installation",
+        installationId,
+        factory(auth8) {
+          return new auth8.octokit.constructor({
+            ...auth8.octokitOptions,
+            authStrategy: createAppAuth,
+            ...{
+              auth: {
+                ...auth8,
+                installationId
+              }
+            }
+          });
+        }
+      });
+      octokit.hook.before("request", (options22) => {
+        options22.headers["x-github-delivery"] = event.id;
+      });
+      return {
+        ...event,
+        octokit
+      };
+    }
+  });
+}
+async function getInstallationOctokit(app2, installationId) {
+  return app2.octokit.auth({
+    type: "installation",
+    installationId,
+    factory(auth8) {
+      const options2 = {
+        ...auth8.octokitOptions,
+        authStrategy: createAppAuth,
+        ...{ auth: { ...auth8, installationId } }
+      };
+      return new auth8.octokit.constructor(options2);
+    }
+  });
+}
+function eachInstallationFactory(app2) {
+  return Object.assign(eachInstallation.bind(null, app2), {
+    iterator: eachInstallationIterator.bind(null, app2)
+  });
+}
+async function eachInstallation(app2, callback2) {
+  const i = eachInstallationIterator(app2)[Symbol.asyncIterator]();
+  let result = await i.next();
+  while (!result.done) {
+    await callback2(result.value);
+    result = await i.next();
+  }
+}
+function eachInstallationIterator(app2) {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const iterator3 = composePaginateRest2.iterator(
+        app2.octokit,
+        "GET /app/installations"
+      );
+      for await (const { data: installations } of iterator3) {
+        for (const installation of installations) {
+          const installationOctokit = await getInstallationOctokit(
+            app2,
+            installation.id
+          );
+          yield { octokit: installationOctokit, installation };
+        }
+      }
+    }
+  };
+}
+function eachRepositoryFactory(app2) {
+  return Object.assign(eachRepository.bind(null, app2), {
+    iterator: eachRepositoryIterator.bind(null, app2)
+  });
+}
+async function eachRepository(app2, queryOrCallback, callback2) {
+  const i = eachRepositoryIterator(
+    app2,
+    callback2 ? queryOrCallback : void 0
+  )[Symbol.asyncIterator]();
+  let result = await i.next();
+  while (!result.done) {
+    if (callback2) {
+      await callback2(result.value);
+    } else {
+      await queryOrCallback(result.value);
+    }
+    result = await i.next();
+  }
+}
+function singleInstallationIterator(app2, installationId) {
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield {
+        octokit: await app2.getInstallationOctokit(installationId)
+      };
+    }
+  };
+}
+function eachRepositoryIterator(app2, query) {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const iterator3 = query ? singleInstallationIterator(app2, query.installationId) : app2.eachInstallation.iterator();
+      for await (const { octokit } of iterator3) {
+        const repositoriesIterator = composePaginateRest2.iterator(
+          octokit,
+          "GET /installation/repositories"
+        );
+        for await (const { data: repositories } of repositoriesIterator) {
+          for (const repository of repositories) {
+            yield { octokit, repository };
+          }
+        }
+      }
+    }
+  };
+}
+function getInstallationUrlFactory(app2) {
+  let installationUrlBasePromise;
+  return async function getInstallationUrl(options2 = {}) {
+    if (!installationUrlBasePromise) {
+      installationUrlBasePromise = getInstallationUrlBase(app2);
+    }
+    const installationUrlBase = await installationUrlBasePromise;
+    const installationUrl = new URL(installationUrlBase);
+    if (options2.target_id !== void 0) {
+      installationUrl.pathname += "/permissions";
+      installationUrl.searchParams.append(
+        "target_id",
+        options2.target_id.toFixed()
+      );
+    }
+    if (options2.state !== void 0) {
+      installationUrl.searchParams.append("state", options2.state);
+    }
+    return installationUrl.href;
+  };
+}
+async function getInstallationUrlBase(app2) {
+  const { data: appInfo } = await app2.octokit.request("GET /app");
+  if (!appInfo) {
+    throw new Error("[@octokit/app] unable to fetch metadata for app");
+  }
+  return `${appInfo.html_url}/installations/new`;
+}
+var App = class {
+  static VERSION = VERSION21;
+  static defaults(defaults2) {
+    const AppWithDefaults = class extends this {
+      constructor(...args) {
+        super({
+          ...defaults2,
+          ...args[0]
+        });
+      }
+    };
+    return AppWithDefaults;
+  }
+  octokit;
+  // @ts-ignore calling app.webhooks will throw a helpful error when options.webhooks is not set
+  webhooks;
+  // @ts-ignore calling app.oauth will throw a helpful error when options.oauth is not set
+  oauth;
+  getInstallationOctokit;
+  eachInstallation;
+  eachRepository;
+  getInstallationUrl;
+  log;
+  constructor(options2) {
+    const Octokit3 = options2.Octokit || Octokit;
+    const authOptions = Object.assign(
+      {
+        appId: options2.appId,
+        privateKey: options2.privateKey
+      },
+      options2.oauth ? {
+        clientId: options2.oauth.clientId,
+        clientSecret: options2.oauth.clientSecret
+      } : {}
+    );
+    const octokitOptions = {
+      authStrategy: createAppAuth,
+      auth: authOptions
+    };
+    if ("log" in options2 && typeof options2.log !== "undefined") {
+      octokitOptions.log = options2.log;
+    }
+    this.octokit = new Octokit3(octokitOptions);
+    this.log = Object.assign(
+      {
+        debug: () => {
+        },
+        info: () => {
+        },
+        warn: console.warn.bind(console),
+        error: console.error.bind(console)
+      },
+      options2.log
+    );
+    if (options2.webhooks) {
+      this.webhooks = webhooks(this.octokit, options2.webhooks);
+    } else {
+      Object.defineProperty(this, "webhooks", {
+        get() {
+          throw new Error("[@octokit/app] webhooks option not set");
+        }
+      });
+    }
+    if (options2.oauth) {
+      this.oauth = new OAuthApp({
+        ...options2.oauth,
+        clientType: "github-app",
+        Octokit: Octokit3
+      });
+    } else {
+      Object.defineProperty(this, "oauth", {
+        get() {
+          throw new Error(
+            "[@octokit/app] oauth.clientId / oauth.clientSecret options are not set"
+          );
+        }
+      });
+    }
+    this.getInstallationOctokit = getInstallationOctokit.bind(
+      null,
+      this
+    );
+    this.eachInstallation = eachInstallationFactory(
+      this
+    );
+    this.eachRepository = eachRepositoryFactory(
+      this
+    );
+    this.getInstallationUrl = getInstallationUrlFactory(this);
+  }
+};
+
+// node_modules/octokit/dist-bundle/index.js
+var VERSION22 = "0.0.0-development";
+var Octokit2 = Octokit.plugin(
+  restEndpointMethods,
+  paginateRest,
+  paginateGraphQL,
+  retry,
+  throttling
+).defaults({
+  userAgent: `octokit.js/${VERSION22}`,
+  throttle: {
+    onRateLimit,
+    onSecondaryRateLimit
+  }
+});
+function onRateLimit(retryAfter, options2, octokit) {
+  octokit.log.warn(
+    `Request quota exhausted for request ${options2.method} ${options2.url}`
+  );
+  if (options2.request.retryCount === 0) {
+    octokit.log.info(`Retrying after ${retryAfter} seconds!`);
+    return true;
+  }
+}
+function onSecondaryRateLimit(retryAfter, options2, octokit) {
+  octokit.log.warn(
+    `SecondaryRateLimit detected for request ${options2.method} ${options2.url}`
+  );
+  if (options2.request.retryCount === 0) {
+    octokit.log.info(`Retrying after ${retryAfter} seconds!`);
+    return true;
+  }
+}
+var App2 = App.defaults({ Octokit: Octokit2 });
+var OAuthApp2 = OAuthApp.defaults({ Octokit: Octokit2 });
+
+// bot/dashboard/sign-in.ts
+var LOGIN_PATH = `${DASHBOARD_PATH}/login`;
+var CALLBACK_PATH = `${DASHBOARD_PATH}/callback`;
+var LOGOUT_PATH = `${DASHBOARD_PATH}/logout`;
+var STATE_COOKIE = "tranche_dashboard_signin";
+var STATE_MS = 10 * 60 * 1e3;
+var stateSchema = external_exports.object({ state: external_exports.string().min(16), next: external_exports.string(), exp: external_exports.number() });
+function signInRoutes(deps) {
+  const github = new Octokit2({
+    ...deps.settings.apiUrl ? { baseUrl: deps.settings.apiUrl } : {},
+    retry: { enabled: false },
+    throttle: { enabled: false }
+  });
+  return async (request2, response, path8) => {
+    if (path8 === LOGIN_PATH && request2.method === "GET") login(deps, github, request2, response);
+    else if (path8 === CALLBACK_PATH && request2.method === "GET")
+      await callback(deps, github, request2, response);
+    else if (path8 === LOGOUT_PATH && request2.method === "GET") logoutForm(response);
+    else if (path8 === LOGOUT_PATH && request2.method === "POST") logout(deps, request2, response);
+    else return false;
+    return true;
+  };
+}
+function login(deps, github, request2, response) {
+  const state = randomToken();
+  const next = dashboardPath(new URL(request2.url ?? "/", "http://bot").searchParams.get("next"));
+  const secure = deps.origin.secure(request2);
+  const { url: url2 } = getWebFlowAuthorizationUrl({
+    clientType: "github-app",
+    clientId: deps.settings.clientId,
+    redirectUrl: `${deps.origin.of(request2)}${CALLBACK_PATH}`,
+    state,
+    request: github.request
+  });
+  const cookie = signedValue(deps.key, STATE_COOKIE, { state, next, exp: deps.now() + STATE_MS });
+  response.writeHead(302, {
+    location: url2,
+    "set-cookie": setCookie(STATE_COOKIE, cookie, {
+      path: DASHBOARD_PATH,
+      secure,
+      maxAgeSeconds: STATE_MS / 1e3
+    }),
+    "cache-control": "no-store"
+  }).end();
+}
+async function callback(deps, github, request2, response) {
+  const query = new URL(request2.url ?? "/", "http://bot").searchParams;
+  const secure = deps.origin.secure(request2);
+  const clearState = clearCookie(STATE_COOKIE, { path: DASHBOARD_PATH, secure });
+  const started = readSignedCookie(request2, deps.key, STATE_COOKIE, stateSchema, deps.now());
+  if (!started || query.get("state") !== started.state) {
+    deps.log.info(
+      `${CALLBACK_PATH}: refused a sign-in this browser did not start (or started over 10 minutes ago)`
+    );
+    page(response, 400, "This sign-in was not started here, or took too long.", clearState);
+    return;
+  }
+  const code = query.get("code");
+  if (!code) {
+    page(response, 403, "GitHub did not sign you in.", clearState);
+    return;
+  }
+  let login2;
+  try {
+    const { authentication } = await exchangeWebFlowCode({
+      clientType: "github-app",
+      clientId: deps.settings.clientId,
+      clientSecret: deps.settings.clientSecret,
+      code,
+      redirectUrl: `${deps.origin.of(request2)}${CALLBACK_PATH}`,
+      request: github.request
+    });
+    login2 = await userLogin(github, authentication.token);
+  } catch (error62) {
+    const status2 = error62.status;
+    deps.log.warn(
+      `${CALLBACK_PATH}: GitHub did not take the sign-in code (${error62.name} ${String(status2 ?? "")})`
+    );
+    page(response, 502, "GitHub did not confirm the sign-in. Try again.", clearState);
+    return;
+  }
+  const session = newSession(login2, deps.now());
+  deps.log.info(`${DASHBOARD_PATH}: @${login2} signed in`);
+  response.writeHead(303, {
+    location: started.next,
+    "set-cookie": [
+      clearState,
+      setCookie(SESSION_COOKIE, sessionCookieValue(deps.key, session), {
+        path: DASHBOARD_PATH,
+        secure,
+        maxAgeSeconds: (session.exp - deps.now()) / 1e3
+      })
+    ],
+    "cache-control": "no-store"
+  }).end();
+}
+async function userLogin(github, token) {
+  const { data } = await github.rest.users.getAuthenticated({ headers: { authorization: `token ${token}` } });
+  return data.login;
+}
+function logoutForm(response) {
+  html2(response, 200, `<form method="post" action="${LOGOUT_PATH}"><button>Sign out</button></form>`);
+}
+function logout(deps, request2, response) {
+  if (!sameOrigin(request2, deps.origin)) {
+    page(response, 403, "Sign out from the dashboard itself.");
+    return;
+  }
+  response.writeHead(303, {
+    location: DASHBOARD_PATH,
+    "set-cookie": clearCookie(SESSION_COOKIE, {
+      path: DASHBOARD_PATH,
+      secure: deps.origin.secure(request2)
+    })
+  }).end();
+}
+var SAFE_NEXT = new RegExp(`^${DASHBOARD_PATH}(?:[/?][\\w\\-./?=&%]*)?$`);
+function dashboardPath(next) {
+  return next && SAFE_NEXT.test(next) && !next.includes("//") ? next : DASHBOARD_PATH;
+}
+function page(response, status2, sentence2, cookie) {
+  html2(response, status2, `<p>${sentence2}</p><p><a href="${LOGIN_PATH}">Sign in with GitHub</a></p>`, cookie);
+}
+function html2(response, status2, body2, cookie) {
+  response.writeHead(status2, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    ...cookie ? { "set-cookie": cookie } : {}
+  }).end(
+    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Tranche</title>
+${body2}
+`
+  );
+}
+
+// bot/dashboard/bot-dashboard.ts
+function botDashboard(app2, deps, settings) {
+  const key = cookieKey(settings.sessionSecret);
+  const origin = dashboardOrigin(settings.publicOrigin);
+  const log = { info: (m) => app2.log.info(m), warn: (m) => app2.log.warn(m) };
+  const signIn = signInRoutes({ settings, key, origin, now: deps.now, log });
+  const access = dashboardAccess(app2, deps);
+  const auth8 = {
+    async viewer(request2) {
+      const session = readSession(request2, key, deps.now());
+      if (!session) return null;
+      return {
+        actor: session.login,
+        csrfToken: session.csrf,
+        canRead: (service) => access.canRead(session.login, service),
+        canAct: async (service, environment2, action) => await access.actRefusal(session.login, service, environment2, action) === null
+      };
+    },
+    refuse(request2, response) {
+      if (request2.method === "GET" || request2.method === "HEAD") {
+        const next = encodeURIComponent(request2.url ?? DASHBOARD_PATH);
+        response.writeHead(303, { location: `${LOGIN_PATH}?next=${next}`, "cache-control": "no-store" }).end();
+        return;
+      }
+      response.writeHead(401, { "content-type": "application/json", "cache-control": "no-store" }).end(`${JSON.stringify({ ok: false, message: "sign in with GitHub first" })}
+`);
+    }
+  };
+  const page2 = createDashboardHandler({
+    basePath: DASHBOARD_PATH,
+    auth: auth8,
+    actions: botActions(app2, deps, access),
+    ledger: deps.ledger,
+    host: "bot",
+    origin: settings.publicOrigin,
+    commits: (service) => access.recentCommits(service),
+    tracks: (service) => access.serviceTracks(service),
+    now: deps.now,
+    onError: (error62) => app2.log.error(`${DASHBOARD_PATH}: ${error62.message}`)
+  });
+  const handler2 = async (request2, response) => {
+    const path8 = new URL(request2.url ?? "/", "http://bot").pathname;
+    if (path8 !== DASHBOARD_PATH && !path8.startsWith(`${DASHBOARD_PATH}/`)) return false;
+    if (await signIn(request2, response, path8)) return true;
+    return page2(request2, response);
+  };
+  return Object.assign(handler2, { close: () => page2.close() });
+}
+
+// src/render/markdown-summary.ts
+var MAX_TABLE_ROWS = 50;
+var DEFAULT_MAX_LENGTH = 65535;
+function renderPlanMarkdown(plan, onFailure, options2 = {}) {
+  const sections = [
+    `### \u{1F4DD} ${escapeText(`${plan.service} \u2192 ${plan.environment}`)}: dry run, nothing deployed
+
+Would deploy ${plan.components.length} component(s) in order; onFailure: \`${onFailure}\`.`,
+    ...plan.components.map((component2) => {
+      const rows2 = component2.batches.map((batch, i) => [
+        `${i + 1}/${component2.batches.length}`,
+        String(batch.targets.length),
+        batch.bakeSeconds > 0 ? `${batch.bakeSeconds} s` : "-",
+        listed(batch.targets)
+      ]);
+      const canaries = component2.canaries ? canarySection(component2.canaries) : [];
+      return [
+        `#### ${escapeText(component2.name)}`,
+        ...canaries,
+        markdownTable(["batch", "targets", "bake", "names"], rows2)
+      ].join("\n\n");
+    })
+  ];
+  return fitSections(sections, options2.maxLength ?? DEFAULT_MAX_LENGTH, options2.logUrl);
+}
+function canarySection(selection) {
+  const rows2 = selection.canaries.map((c) => [c.target, c.covers.join("; ")]);
+  const notes = canaryNotes(selection).map((note) => `- ${escapeText(note)}`);
+  return [
+    `${escapeText(sentenceStart(canaryHeadline(selection)))}.`,
+    markdownTable(["canary", "covers"], rows2),
+    ...notes.length > 0 ? [notes.join("\n")] : []
+  ];
+}
+function sentenceStart(text2) {
+  return `${text2.charAt(0).toUpperCase()}${text2.slice(1)}`;
+}
+function markdownTable(header, rows2) {
+  const shown = rows2.length > MAX_TABLE_ROWS ? rows2.slice(0, MAX_TABLE_ROWS - 1) : rows2;
+  const lines = [
+    `| ${header.map(escapeCell).join(" | ")} |`,
+    `|${header.map(() => " --- ").join("|")}|`,
+    ...shown.map((row) => `| ${row.map(escapeCell).join(" | ")} |`)
+  ];
+  if (shown.length < rows2.length) {
+    lines.push(
+      `| \u2026 ${rows2.length - shown.length} more |${header.slice(1).map(() => " |").join("")}`
+    );
+  }
+  return lines.join("\n");
+}
+function fitSections(sections, max, logUrl) {
+  const kept = [];
+  let length = 0;
+  let left = 0;
+  const noteRoom = 300;
+  for (const [i, section] of sections.entries()) {
+    const cost = section.length + 2;
+    if (i < 2 || length + cost <= max - noteRoom) {
+      kept.push(section);
+      length += cost;
+    } else left += 1;
+  }
+  if (left > 0) {
+    const where = logUrl ? ` [The run's log](${logUrl}) has everything.` : "";
+    kept.push(
+      `_${left} more section(s) left out to stay within ${max.toLocaleString("en-US")} characters._${where}`
+    );
+  }
+  const text2 = kept.join("\n\n");
+  return text2.length <= max ? text2 : `${text2.slice(0, max - 2)}
+\u2026`;
+}
+function listed(names2) {
+  const shown = names2.slice(0, 10).join(", ");
+  return names2.length > 10 ? `${shown}, \u2026 (${names2.length - 10} more)` : shown;
+}
+function escapeCell(text2) {
+  return text2.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
+}
+function escapeText(text2) {
+  return text2.replace(/([\\`*_[\]<>#|])/g, "\\$1");
+}
+
+// src/github/check-run.ts
+function checkRunName(environment2) {
+  return `tranche / ${environment2}`;
+}
+
 // bot/tracks/carry-out.ts
 async function carryOut(scope, order) {
   const what = `the promotion of ${order.version} to ${order.to}`;
@@ -72545,34 +76090,6 @@ async function carryOut(scope, order) {
   }
   const started = releases.map((r) => `release ${r.id} \u2192 ${r.environment}`).join(", ");
   return { ok: true, releases, note: started === "" ? "its releases were started before" : started };
-}
-
-// src/release/track-state.ts
-function holdLockName(service, track2) {
-  return `hold:${service}:${track2}`;
-}
-function holdOutcome(outcome, now) {
-  if (!outcome.acquired) return { held: false, heldBy: outcome.heldBy };
-  return { held: true, lock: outcome.lock, renewed: outcome.lock.acquiredAt < now };
-}
-async function trackHolds(ledger, service, now) {
-  const prefix = holdLockName(service, "");
-  const holds = /* @__PURE__ */ new Map();
-  for (const lock2 of await ledger.locks(now)) {
-    if (lock2.name.startsWith(prefix)) holds.set(lock2.name.slice(prefix.length), lock2);
-  }
-  return holds;
-}
-function ringVersionOf(states, targets) {
-  const wanted = new Set(targets);
-  const ring = states.filter((s) => wanted.has(s.target));
-  const versions = new Set(ring.map((s) => s.version === s.goodVersion ? s.version : null));
-  const [only] = versions;
-  return ring.length > 0 && versions.size === 1 ? only ?? null : null;
-}
-function badVersions(verdicts) {
-  const byVersion = Map.groupBy(verdicts, (v) => v.version);
-  return [...byVersion].filter(([, records]) => effectiveVerdict(records)?.verdict === "bad").map(([v]) => v);
 }
 
 // bot/tracks/track-health.ts
@@ -72718,14 +76235,9 @@ async function setVerdictStatus(scope, commit, status2) {
     sha: commit,
     state: status2.state,
     context: VERDICT_CONTEXT,
-    description: cut2(status2.description, STATUS_DESCRIPTION_MAX),
+    description: cut3(status2.description, STATUS_DESCRIPTION_MAX),
     ...status2.targetUrl ? { target_url: status2.targetUrl } : {}
   });
-}
-
-// bot/releases/deployment-history.ts
-function deploymentHistory(scope) {
-  return combinedHistory(releaseHistory(scope.deps.ledger, scope.fullName), runHistory(scope.deps.ledger));
 }
 
 // src/render/fleet-verdict.ts
@@ -72793,35 +76305,10 @@ function rollbackSection(view) {
   });
   return [`**Rollback** (\`${view.policy}\`):`, ...lines].join("\n");
 }
-function fenced(text) {
+function fenced(text2) {
   return `\`\`\`text
-${text}
+${text2}
 \`\`\``;
-}
-
-// src/release/rollback-target.ts
-function rollbackTargetOf(successes, bad, strayTargets = false) {
-  const ordered = newestFirst(successes);
-  const live = ordered[0];
-  if (live === void 0) return null;
-  if (strayTargets && !bad.has(live.version)) return live;
-  const firstLive = ordered.findLastIndex((s) => s.version === live.version);
-  return ordered.slice(firstLive + 1).find((s) => !bad.has(s.version)) ?? null;
-}
-async function rollbackTarget(history, request2) {
-  return rollbackTargetOf(
-    await history.successes(request2.service, request2.environment),
-    request2.bad,
-    request2.strayTargets
-  );
-}
-
-// bot/verdicts/rollback-targets.ts
-async function lastGoodVersion(scope, request2) {
-  const target = await rollbackTarget(deploymentHistory(scope), request2);
-  if (target === null) return void 0;
-  const commit = target.commit ?? await versionCommit(scope, request2.service, target.version);
-  return commit === void 0 ? void 0 : { version: target.version, commit };
 }
 
 // bot/verdicts/react-to-verdict.ts
@@ -72955,124 +76442,6 @@ async function judgeVersions(scope, service, versions, options2 = {}) {
   return judged;
 }
 
-// node_modules/leven/index.js
-var array2 = [];
-var characterCodeCache = [];
-function leven(first, second, options2) {
-  if (first === second) {
-    return 0;
-  }
-  const maxDistance = options2?.maxDistance;
-  const swap = first;
-  if (first.length > second.length) {
-    first = second;
-    second = swap;
-  }
-  let firstLength = first.length;
-  let secondLength = second.length;
-  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
-    firstLength--;
-    secondLength--;
-  }
-  let start = 0;
-  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
-    start++;
-  }
-  firstLength -= start;
-  secondLength -= start;
-  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
-    return maxDistance;
-  }
-  if (firstLength === 0) {
-    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
-  }
-  let bCharacterCode;
-  let result;
-  let temporary;
-  let temporary2;
-  let index = 0;
-  let index2 = 0;
-  while (index < firstLength) {
-    characterCodeCache[index] = first.charCodeAt(start + index);
-    array2[index] = ++index;
-  }
-  while (index2 < secondLength) {
-    bCharacterCode = second.charCodeAt(start + index2);
-    temporary = index2++;
-    result = index2;
-    for (index = 0; index < firstLength; index++) {
-      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
-      temporary = array2[index];
-      result = array2[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
-    }
-    if (maxDistance !== void 0) {
-      let rowMinimum = result;
-      for (index = 0; index < firstLength; index++) {
-        if (array2[index] < rowMinimum) {
-          rowMinimum = array2[index];
-        }
-      }
-      if (rowMinimum > maxDistance) {
-        return maxDistance;
-      }
-    }
-  }
-  array2.length = firstLength;
-  characterCodeCache.length = firstLength;
-  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
-}
-function closestMatch(target, candidates, options2) {
-  if (!Array.isArray(candidates) || candidates.length === 0) {
-    return void 0;
-  }
-  const userMax = options2?.maxDistance;
-  const targetLength = target.length;
-  for (const candidate of candidates) {
-    if (candidate === target) {
-      return candidate;
-    }
-  }
-  if (userMax === 0) {
-    return void 0;
-  }
-  let best;
-  let bestDist = Number.POSITIVE_INFINITY;
-  const seen = /* @__PURE__ */ new Set();
-  for (const candidate of candidates) {
-    if (seen.has(candidate)) {
-      continue;
-    }
-    seen.add(candidate);
-    const lengthDiff = Math.abs(candidate.length - targetLength);
-    if (lengthDiff >= bestDist) {
-      continue;
-    }
-    if (userMax !== void 0 && lengthDiff > userMax) {
-      continue;
-    }
-    const cap = Number.isFinite(bestDist) ? userMax === void 0 ? bestDist : Math.min(bestDist, userMax) : userMax;
-    const distance = cap === void 0 ? leven(target, candidate) : leven(target, candidate, { maxDistance: cap });
-    if (userMax !== void 0 && distance > userMax) {
-      continue;
-    }
-    let actualD = distance;
-    if (cap !== void 0 && distance === cap && cap === userMax) {
-      actualD = leven(target, candidate);
-    }
-    if (actualD < bestDist) {
-      bestDist = actualD;
-      best = candidate;
-      if (bestDist === 0) {
-        break;
-      }
-    }
-  }
-  if (userMax !== void 0 && bestDist > userMax) {
-    return void 0;
-  }
-  return best;
-}
-
 // bot/commands/command-schema.ts
 var environment = external_exports.string().max(255, { error: "an environment name has at most 255 characters" }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
   error: "an environment name is letters, digits and . _ - (as in tranche.yml)"
@@ -73106,114 +76475,6 @@ var commandSchema = external_exports.discriminatedUnion("name", [
     topic: external_exports.string().max(50, { error: "a help topic is a command, at most 50 characters" }).optional()
   })
 ]);
-
-// bot/commands/registry.ts
-var COMMAND_NAMES = [
-  "deploy",
-  "noop",
-  "rollback",
-  "lock",
-  "unlock",
-  "promote",
-  "hold",
-  "unhold",
-  "mark-bad",
-  "mark-good",
-  "status",
-  "help"
-];
-var COMMANDS = {
-  deploy: {
-    name: "deploy",
-    usage: "deploy [to] <environment> [version]",
-    summary: "Deploys this pull request's head commit as the next version, or a known version; queued while the environment is locked or busy.",
-    changes: true,
-    onIssues: false
-  },
-  noop: {
-    name: "noop",
-    usage: "noop <environment>",
-    summary: "Shows the plan of a deploy (components, batches, bake) and deploys nothing.",
-    changes: false,
-    onIssues: false
-  },
-  rollback: {
-    name: "rollback",
-    usage: "rollback <environment> [to <version>]",
-    summary: "Puts the last good version before the live one (or the named known version) back on every target at once.",
-    changes: true,
-    onIssues: false
-  },
-  lock: {
-    name: "lock",
-    usage: "lock <environment>|--global [--once] [reason]",
-    summary: "Locks the environment (or, with --global, every environment) until /unlock; others' deploys wait in the queue. --once: only until your next deploy there finishes.",
-    changes: true,
-    onIssues: false
-  },
-  unlock: {
-    name: "unlock",
-    usage: "unlock <environment>|--global",
-    summary: "Frees the lock, whoever holds it; what waited for it starts.",
-    changes: true,
-    onIssues: false
-  },
-  promote: {
-    name: "promote",
-    usage: "promote <version> [to <track>]",
-    summary: "Promotes a version to the next release track (or the one named) now, without waiting for the bake; never past a hold or a bad verdict.",
-    changes: true,
-    onIssues: true
-  },
-  hold: {
-    name: "hold",
-    usage: "hold <track> [reason]",
-    summary: "Puts a release track on hold: nothing is promoted into or out of it until /unhold.",
-    changes: true,
-    onIssues: true
-  },
-  unhold: {
-    name: "unhold",
-    usage: "unhold <track>",
-    summary: "Lifts a track's hold, whoever set it; a promotion that is due goes ahead.",
-    changes: true,
-    onIssues: true
-  },
-  "mark-bad": {
-    name: "mark-bad",
-    usage: "mark-bad <version> [reason]",
-    summary: "Marks a version bad everywhere: deploys and promotions of it are refused, and it is rolled back per verdict.rollback.",
-    changes: true,
-    onIssues: true
-  },
-  "mark-good": {
-    name: "mark-good",
-    usage: "mark-good <version> [reason]",
-    summary: "Marks a version good, overriding a bad verdict: it may be deployed and promoted again.",
-    changes: true,
-    onIssues: true
-  },
-  status: {
-    name: "status",
-    usage: "status [environment]",
-    summary: "Per environment: the live version, its commit, who deployed it and when, locks, and the queue; which version is on which release track and when the next promotion is due.",
-    changes: false,
-    onIssues: true
-  },
-  help: {
-    name: "help",
-    usage: "help [command]",
-    summary: "This list, or one command in detail.",
-    changes: false,
-    onIssues: true
-  }
-};
-var ISSUE_COMMANDS = new Set(
-  COMMAND_NAMES.filter((n) => COMMANDS[n].onIssues)
-);
-function isCommandName(name) {
-  return COMMAND_NAMES.includes(name);
-}
 
 // bot/commands/parse-command.ts
 var TYPO_DISTANCE = 2;
@@ -73420,114 +76681,9 @@ Usage: \`${prefix}${COMMANDS[failure2.command].usage}\`` : "";
 
 \`${prefix}help\` lists every command.`;
 }
-function sentence(text) {
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+function sentence(text2) {
+  const capital = text2.charAt(0).toUpperCase() + text2.slice(1);
   return /[.?!]$/.test(capital) ? capital : `${capital}.`;
-}
-
-// bot/handlers/answer.ts
-async function answer(scope, target, body2) {
-  if (!await scope.deps.ledger.claimDelivery(scope.delivery)) {
-    scope.log.info(`delivery ${scope.delivery.id} was handled before; not answering again`);
-    return false;
-  }
-  await reply(scope, target.issueNumber, body2);
-  return true;
-}
-async function refuse(scope, target, what, message, options2 = {}) {
-  scope.log.info(`refused ${what} in ${scope.fullName}#${target.issueNumber}: ${message}`);
-  const body2 = `\u{1F645} ${asSentence(message, configNames(scope))}`;
-  if (options2.claimed) await reply(scope, target.issueNumber, body2);
-  else await answer(scope, target, body2);
-}
-function asSentence(message, names2) {
-  const first = (/^\S+/.exec(message)?.[0] ?? "").replace(/[:;,.?!]+$/, "");
-  const ordinary = /^[a-z]+$/.test(first) && !names2.has(first);
-  return ordinary ? `${message.charAt(0).toUpperCase()}${message.slice(1)}` : message;
-}
-function configNames(scope) {
-  const config3 = loadedConfig(scope)?.config;
-  if (!config3) return /* @__PURE__ */ new Set();
-  return /* @__PURE__ */ new Set([
-    config3.service,
-    ...Object.keys(config3.environments),
-    ...(config3.tracks ?? []).map((t) => t.name),
-    ...Object.keys(config3.requires ?? {})
-  ]);
-}
-
-// bot/decide/may-change.ts
-var DEPLOYING = /* @__PURE__ */ new Set(["deploy", "rollback"]);
-function changeRefusal(command, requester, pullRequest, deployers) {
-  if (!COMMANDS[command].changes) return null;
-  const roles = [requester.roleName, requester.permission].filter((r) => r !== null);
-  if (!roles.some((role) => deployers.includes(role))) {
-    return {
-      reason: "role",
-      message: `@${requester.login} may not ${command} here: that needs one of the roles ${deployers.join(", ")} on this repository (yours: ${requester.roleName ?? requester.permission})`
-    };
-  }
-  if (DEPLOYING.has(command) && pullRequest?.fromFork) {
-    return {
-      reason: "fork",
-      message: `pull request #${pullRequest.number} comes from a fork: the bot does not ${command} from forks; push the branch to this repository to deploy it`
-    };
-  }
-  return null;
-}
-
-// bot/github/requester.ts
-async function requesterRole(scope, login) {
-  try {
-    const { data } = await scope.octokit.rest.repos.getCollaboratorPermissionLevel({
-      owner: scope.owner,
-      repo: scope.repo,
-      username: login
-    });
-    return { login, permission: data.permission, roleName: data.role_name ?? null };
-  } catch (error62) {
-    if (httpStatus(error62) === 404) return { login, permission: "none", roleName: null };
-    throw error62;
-  }
-}
-async function pullRequestFacts(scope, number4) {
-  const { data } = await scope.octokit.rest.pulls.get({
-    owner: scope.owner,
-    repo: scope.repo,
-    pull_number: number4
-  });
-  return {
-    number: number4,
-    headSha: data.head.sha,
-    fromFork: data.head.repo?.full_name !== data.base.repo.full_name
-  };
-}
-
-// bot/handlers/environment-check.ts
-function configFor(scope, environment2) {
-  const { config: config3 } = scope;
-  if (config3.state === "missing") {
-    return { ok: false, problem: `this repository has no ${config3.path} on its default branch` };
-  }
-  if (config3.state === "invalid") {
-    return {
-      ok: false,
-      problem: `${config3.path} on the default branch is not valid:
-
-\`\`\`
-${config3.message}
-\`\`\``
-    };
-  }
-  if (environment2 === void 0) return { ok: true, loaded: config3.loaded };
-  const names2 = Object.keys(config3.loaded.config.environments);
-  if (names2.includes(environment2)) return { ok: true, loaded: config3.loaded };
-  const guess = closestMatch(environment2, names2, { maxDistance: 3 });
-  const hint = guess ? `did you mean \`${guess}\`? ` : "";
-  return {
-    ok: false,
-    problem: `there is no environment \`${environment2}\` in ${config3.loaded.file}; ${hint}the environments are ${names2.map((n) => `\`${n}\``).join(", ")}`
-  };
 }
 
 // bot/handlers/deploy.ts
@@ -73539,50 +76695,20 @@ async function deploy(scope, command, requester) {
   const pullRequest = await pullRequestFacts(scope, requester.issueNumber);
   const refusal = changeRefusal(command.name, role, pullRequest, scope.settings.deployers);
   if (refusal) return refuse(scope, requester, what, refusal.message);
-  const service = config3.loaded.config.service;
-  const target = await versionTarget(scope, command, service);
-  if (typeof target === "string") return refuse(scope, requester, what, target);
-  if (target !== void 0) {
-    const gate = await releaseRefusal(scope, {
-      service,
-      environment: command.environment,
-      version: target.version,
-      kind: command.name
-    });
-    if (gate) return refuse(scope, requester, what, gate);
-  }
-  await admit(
+  const answer4 = await requestRelease(
     scope,
     {
-      delivery: scope.delivery,
-      repo: scope.fullName,
-      installationId: scope.installationId,
-      environment: command.environment,
-      service,
       kind: command.name,
-      version: target?.version ?? null,
-      commit: target?.commit ?? pullRequest.headSha,
+      service: config3.loaded.config.service,
+      environment: command.environment,
+      version: command.version,
+      commit: pullRequest.headSha,
       requestedBy: requester.login,
       pullRequest: requester.issueNumber
     },
     what
   );
-}
-async function versionTarget(scope, command, service) {
-  if (command.version !== void 0) {
-    const commit = await knownVersionCommit(scope, scope.settings.versions, service, command.version);
-    if (commit === void 0) {
-      const where = scope.settings.versions === "ledger" ? "in the ledger" : `as a tag tranche/${service}/${command.version}`;
-      return `${service} has no version \`${command.version}\` ${where}; name a version that was deployed before`;
-    }
-    return { version: command.version, commit };
-  }
-  if (command.name === "deploy") return void 0;
-  return await rollbackTarget2(scope, service, command.environment) ?? `there is no earlier good version of ${service} in **${command.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${command.environment} to <version>\``;
-}
-async function rollbackTarget2(scope, service, environment2) {
-  const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
-  return lastGoodVersion(scope, { service, environment: environment2, bad });
+  if (!answer4.ok) await refuse(scope, requester, what, answer4.refusal);
 }
 
 // bot/handlers/may-change.ts
@@ -73884,65 +77010,6 @@ async function promote(scope, command, requester) {
     requester.issueNumber,
     `\u23E9 Promoting \`${promotion.version}\` from **${promotion.from}** to **${promotion.to}** (${environments}), for @${requester.login}; each deployment reports here.`
   );
-}
-
-// src/release/service-owner.ts
-function decideOwnership(claim3, bound2) {
-  const declared = claim3.declared === void 0 ? void 0 : [...new Set(claim3.declared)];
-  if (bound2 === null) {
-    if (declared === void 0) return { kind: "bind", repos: [claim3.repo] };
-    if (declared.includes(claim3.repo)) return { kind: "bind", repos: declared };
-    return {
-      kind: "refuse",
-      repos: [],
-      reason: `${claim3.repo} declares ${claim3.service} but its repositories (${declared.join(", ")}) leave it out, so it cannot take ${claim3.service}`
-    };
-  }
-  const repos = [...bound2];
-  if (!repos.includes(claim3.repo)) return { kind: "refuse", repos, reason: notOwnerReason(claim3, repos) };
-  if (declared === void 0 || sameRepositories(declared, repos)) return { kind: "accept", repos };
-  return { kind: "rebind", repos: declared };
-}
-async function claimService(store, claim3, now) {
-  const binding = await store.serviceOwner(claim3.service);
-  let decision = decideOwnership(claim3, binding?.repos ?? null);
-  if (decision.kind === "bind") {
-    const inForce = await store.bindService(claim3.service, decision.repos, now);
-    decision = decideOwnership(claim3, inForce.repos);
-  }
-  if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
-  return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
-}
-function notOwnerReason(claim3, owners) {
-  const list = owners.join(", ");
-  return `${claim3.service} belongs to ${list}, not to ${claim3.repo}: a service's outcomes, deployments, locks and leases come only from its own repositories (to share it, list ${claim3.repo} under repositories in the tranche.yml of ${owners[0] ?? list})`;
-}
-function sameRepositories(a, b) {
-  return a.length === b.length && a.every((repo) => b.includes(repo));
-}
-
-// bot/handlers/service-claim.ts
-async function claimOwnService(scope) {
-  const loaded = loadedConfig(scope);
-  if (!loaded) return void 0;
-  const { service, repositories } = loaded.config;
-  return claimService(
-    scope.deps.ledger,
-    { service, repo: scope.fullName, declared: repositories },
-    scope.deps.now()
-  );
-}
-async function ownsService(scope, what) {
-  const ownership = await claimOwnService(scope);
-  if (ownership === void 0 || ownership.accepted) return true;
-  scope.log.warn(`refused ${what} from ${scope.fullName}: ${ownership.reason}`);
-  return false;
-}
-async function commandOwnsService(scope, target, what) {
-  const ownership = await claimOwnService(scope);
-  if (ownership === void 0 || ownership.accepted) return true;
-  await refuse(scope, target, what, ownership.reason);
-  return false;
 }
 
 // bot/render/status-reply.ts
@@ -74316,9 +77383,9 @@ function trancheOf(payload) {
     throw error62;
   }
 }
-function parsedJson(text) {
+function parsedJson(text2) {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch {
     return void 0;
   }
@@ -74421,11 +77488,11 @@ async function withCheckRun(scope, release) {
 
 // bot/handlers/on-protection-rule.ts
 async function onProtectionRule(context, deps) {
-  const { environment: environment2, deployment_callback_url: callback, deployment, repository } = context.payload;
-  const runId = callback ? callbackRunId(callback, repository.full_name) : void 0;
+  const { environment: environment2, deployment_callback_url: callback2, deployment, repository } = context.payload;
+  const runId = callback2 ? callbackRunId(callback2, repository.full_name) : void 0;
   if (!environment2 || runId === void 0) {
     context.log.warn(
-      `deployment protection rule in ${repository.full_name}: no environment or no callback for this repository's run (${callback ?? "none"}); not answered`
+      `deployment protection rule in ${repository.full_name}: no environment or no callback for this repository's run (${callback2 ?? "none"}); not answered`
     );
     return;
   }
@@ -74485,36 +77552,16 @@ async function judge2(scope, environment2, commit, payload) {
     comment: `Tranche: ${service} ${version3} has no bad verdict and meets every dependency constraint in ${environment2}`
   };
 }
-function callbackRunId(callback, fullName) {
+function callbackRunId(callback2, fullName) {
   let path8;
   try {
-    path8 = new URL(callback).pathname;
+    path8 = new URL(callback2).pathname;
   } catch {
     return void 0;
   }
   const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(path8);
   if (!match || `${match[1]}/${match[2]}`.toLowerCase() !== fullName.toLowerCase()) return void 0;
   return Number(match[3]);
-}
-
-// bot/installation-scope.ts
-async function installationScope(app2, deps, repo, installationId, event) {
-  const [owner = "", name = ""] = repo.split("/");
-  const octokit = await app2.auth(installationId);
-  const at = deps.now();
-  const base = {
-    octokit,
-    owner,
-    repo: name,
-    fullName: repo,
-    installationId,
-    htmlUrl: `https://github.com/${repo}`,
-    deps,
-    log: { info: (m) => app2.log.info(m), warn: (m) => app2.log.warn(m) },
-    delivery: { id: `${event}-${at}-${deps.replica}`, repo, event, at }
-  };
-  const config3 = await readConfig(base, deps.configPaths);
-  return { ...base, config: config3, settings: botSettings(config3) };
 }
 
 // bot/http/outcomes-body.ts
@@ -74539,19 +77586,19 @@ function bodyProblems(error62) {
 }
 
 // bot/http/signature.ts
-import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
+import { createHmac as createHmac4, timingSafeEqual as timingSafeEqual4 } from "node:crypto";
 var SIGNATURE_HEADER2 = "x-tranche-signature-256";
 function signBody(secret, body2) {
-  return `sha256=${createHmac3("sha256", secret).update(body2).digest("hex")}`;
+  return `sha256=${createHmac4("sha256", secret).update(body2).digest("hex")}`;
 }
 function signatureMatches(secret, body2, signature) {
   if (signature === void 0 || !/^sha256=[0-9a-f]{64}$/.test(signature)) return false;
   const expected = Buffer.from(signBody(secret, body2));
   const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual2(expected, given);
+  return expected.length === given.length && timingSafeEqual4(expected, given);
 }
 function repositoryKey(secret, repository) {
-  return createHmac3("sha256", secret).update(repository.toLowerCase()).digest("hex");
+  return createHmac4("sha256", secret).update(repository.toLowerCase()).digest("hex");
 }
 function outcomesSignatureMatches(secret, body2, signature) {
   if (signatureMatches(secret, body2, signature)) return true;
@@ -74585,7 +77632,7 @@ function outcomesEndpoint(app2, deps, secret) {
     if (new URL(request2.url ?? "/", "http://bot").pathname !== OUTCOMES_PATH) return false;
     try {
       if (request2.method !== "POST") throw new HttpProblem(405, "POST outcomes as JSON");
-      const raw = await readBody(request2);
+      const raw = await readBody2(request2);
       const signature = request2.headers[SIGNATURE_HEADER2];
       if (!outcomesSignatureMatches(secret, raw, typeof signature === "string" ? signature : void 0)) {
         throw new HttpProblem(401, `the ${SIGNATURE_HEADER2} header is not this body's signature`);
@@ -74602,7 +77649,7 @@ function outcomesEndpoint(app2, deps, secret) {
     return true;
   };
 }
-async function readBody(request2) {
+async function readBody2(request2) {
   const chunks2 = [];
   let size = 0;
   for await (const chunk of request2) {
@@ -74674,14 +77721,9 @@ async function record2(app2, deps, body2) {
   };
 }
 async function installationOf(app2, repository) {
-  const [owner = "", repo = ""] = repository.split("/");
-  try {
-    const { data } = await (await app2.auth()).rest.apps.getRepoInstallation({ owner, repo });
-    return data.id;
-  } catch (error62) {
-    if (httpStatus(error62) === 404) throw new HttpProblem(404, `the app is not installed on ${repository}`);
-    throw error62;
-  }
+  const id = await installationIdOf(app2, repository);
+  if (id === void 0) throw new HttpProblem(404, `the app is not installed on ${repository}`);
+  return id;
 }
 function answer2(response, status2, body2) {
   response.writeHead(status2, { "content-type": "application/json" }).end(`${JSON.stringify(body2)}
@@ -74874,11 +77916,12 @@ function trancheBot(options2) {
     ledger: options2.ledger,
     now: options2.now ?? Date.now,
     configPaths: options2.configPath ? [options2.configPath] : DEFAULT_CONFIG_PATHS,
-    replica: options2.replica ?? `${hostname3()}:${process.pid}:${randomUUID2().slice(0, 8)}`,
+    replica: options2.replica ?? `${hostname3()}:${process.pid}:${randomUUID3().slice(0, 8)}`,
     notices: options2.env ? notifierOver(options2.env) : void 0
   };
   let probot;
   let timer;
+  let dashboard;
   const runSweep = async () => {
     if (probot) await sweep(probot, deps);
   };
@@ -74896,6 +77939,11 @@ function trancheBot(options2) {
         app2.log.info(
           `tranche bot: ${OUTCOMES_PATH} is off; set TRANCHE_OUTCOMES_SECRET to take jobs' outcomes`
         );
+      if (options2.dashboard) {
+        dashboard?.close();
+        dashboard = botDashboard(app2, deps, options2.dashboard);
+        appOptions.addHandler(dashboard);
+      }
       const every = options2.sweepEveryMs ?? DEFAULT_SWEEP_MS;
       if (every > 0 && timer === void 0) {
         timer = setInterval(() => {
@@ -74908,6 +77956,7 @@ function trancheBot(options2) {
     stop() {
       clearInterval(timer);
       timer = void 0;
+      dashboard?.close();
     }
   };
 }
@@ -74925,11 +77974,14 @@ var app = async (probot, options2) => {
   );
   const configPath = process.env.TRANCHE_CONFIG;
   const outcomesSecret = process.env.TRANCHE_OUTCOMES_SECRET;
+  const dashboard = dashboardSettings(process.env);
+  if (typeof dashboard === "string") probot.log.info(`tranche bot: ${dashboard}`);
   await trancheBot({
     ledger,
     configPath: configPath ? configPath : void 0,
     outcomesSecret: outcomesSecret ? outcomesSecret : void 0,
-    env: process.env
+    env: process.env,
+    dashboard: typeof dashboard === "string" ? void 0 : dashboard
   }).app(probot, options2);
 };
 var index_default = app;

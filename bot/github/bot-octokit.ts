@@ -2,7 +2,7 @@
  * The REST methods the bot calls, typed from GitHub's OpenAPI description: src/github's
  * GitHubClient (deployments, statuses, tags, check runs) and what only the bot needs (comments,
  * issues, reactions, pull requests, permissions, file contents, commit statuses, deployment
- * protection rule reviews). Probot's context.octokit satisfies it.
+ * protection rule reviews, the dashboard's recent commits). Probot's context.octokit satisfies it.
  */
 import type { Octokit } from 'octokit';
 import type { GitHubClient } from '../../src/github/client.ts';
@@ -15,7 +15,10 @@ export interface BotOctokit extends GitHubClient {
     reactions: Pick<Rest['reactions'], 'createForIssueComment'>;
     pulls: Pick<Rest['pulls'], 'get'>;
     repos: GitHubClient['rest']['repos'] &
-      Pick<Rest['repos'], 'getContent' | 'getCollaboratorPermissionLevel' | 'createCommitStatus'>;
+      Pick<
+        Rest['repos'],
+        'getContent' | 'getCollaboratorPermissionLevel' | 'createCommitStatus' | 'listCommits'
+      >;
     actions: Pick<Rest['actions'], 'reviewCustomGatesForRun'>;
   };
 }

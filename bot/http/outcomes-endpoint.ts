@@ -14,12 +14,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
-import { httpStatus } from '../../src/github/client.ts';
 import type { OutcomeInput } from '../../src/ledger/fleet-types.ts';
 import { type BotDeps, loadedConfig } from '../bot-scope.ts';
 import { configName } from '../github/read-config.ts';
 import { claimOwnService } from '../handlers/service-claim.ts';
-import { installationScope } from '../installation-scope.ts';
+import { installationIdOf, installationScope } from '../installation-scope.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { recordAndJudge } from '../verdicts/judge.ts';
 import { bodyProblems, type OutcomesBody, outcomesBodySchema } from './outcomes-body.ts';
@@ -140,16 +139,11 @@ async function record(app: Probot, deps: BotDeps, body: OutcomesBody) {
   };
 }
 
-/** The app's installation on the repository, asked of GitHub with the app's own token. */
+/** The app's installation on the repository, or a 404. */
 async function installationOf(app: Probot, repository: string): Promise<number> {
-  const [owner = '', repo = ''] = repository.split('/');
-  try {
-    const { data } = await (await app.auth()).rest.apps.getRepoInstallation({ owner, repo });
-    return data.id;
-  } catch (error) {
-    if (httpStatus(error) === 404) throw new HttpProblem(404, `the app is not installed on ${repository}`);
-    throw error;
-  }
+  const id = await installationIdOf(app, repository);
+  if (id === undefined) throw new HttpProblem(404, `the app is not installed on ${repository}`);
+  return id;
 }
 
 function answer(response: ServerResponse, status: number, body: unknown): void {

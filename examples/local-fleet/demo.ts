@@ -1,15 +1,15 @@
 /**
  * `npm run demo`: start a local fleet of ten targets, deploy a good version through the real CLI
- * (real shell deploy scripts, real HTTP and command checks, an embedded ledger in a temp dir),
+ * (real shell deploy scripts, real HTTP and command checks, the embedded ledger beside tranche.yml),
  * then a version that is slow on gcp targets: the canary (aws) passes, batch 2 reaches a gcp
  * target, the latency check fails and every touched target is rolled back. Exits non-zero if
- * either deploy ends differently; cleans up every process and file it made, also when stopped by
- * SIGINT or SIGTERM.
+ * either deploy ends differently; cleans up every process and file it made but the ledger (for
+ * `tranche dashboard`), also when stopped by SIGINT or SIGTERM.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Fleet, startFleet } from './fleet.ts';
 
@@ -17,7 +17,12 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const config = join(here, 'tranche.yml');
 const state = mkdtempSync(join(tmpdir(), 'tranche-demo-'));
-const common = ['--config', config, '--environment', 'demo', '--ledger', join(state, 'ledger.db')];
+// The ledger outlives the demo (the default one beside its config, unless DEMO_LEDGER moves it),
+// so `tranche dashboard` shows what it did; each run starts it afresh.
+const ledger = process.env.DEMO_LEDGER ?? join(here, '.tranche', 'ledger.db');
+for (const file of [ledger, `${ledger}-wal`, `${ledger}-shm`]) rmSync(file, { force: true });
+mkdirSync(dirname(ledger), { recursive: true });
+const common = ['--config', config, '--environment', 'demo', '--ledger', ledger];
 
 /** The signal that stopped the demo, and the CLI process running now (if any). */
 let stoppedBy: string | undefined;
@@ -82,6 +87,9 @@ try {
   await tranche(['stats', ...common]);
   console.log(
     '\nDemo done: the good version is live everywhere again; the slow one was caught and rolled back.',
+  );
+  console.log(
+    `See it on a page: npm run tranche -- dashboard --config ${config}${process.env.DEMO_LEDGER ? ` --ledger ${ledger}` : ''}`,
   );
 } catch (error) {
   console.error(

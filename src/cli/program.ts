@@ -6,6 +6,7 @@ import { UnknownEnvironmentError } from '../config/resolve.ts';
 import { DeployRefusedError } from '../release/deploy-gate.ts';
 import { DeployLockedError } from '../release/deploy-lock.ts';
 import { ServiceNotOwnedError } from '../release/service-owner.ts';
+import { dashboardCommand } from './commands/dashboard.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { historyCommand } from './commands/history.ts';
 import { ledgerExportCommand } from './commands/ledger-export.ts';
@@ -20,6 +21,7 @@ import { tailCommand } from './commands/tail.ts';
 import { holdCommand, releaseCommand, tracksCommand } from './commands/tracks.ts';
 import { markCommand, verdictCommand } from './commands/verdict.ts';
 import { type VersionNextOptions, versionNextCommand } from './commands/version.ts';
+import { watchCommand } from './commands/watch.ts';
 import { DEFAULT_CONFIG_FILE, findConfig } from './find-config.ts';
 import { type Runtime, UsageError } from './runtime.ts';
 
@@ -89,10 +91,22 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
     .option('--service <name>', 'runs of this service (default: the config’s)')
     .option('--version <version>', 'only runs of this version')
     .option('--since <date|age>', 'only runs started at or after this date (ISO 8601) or this long ago (7d)');
+  command(
+    'dashboard',
+    'serve the deployment manager page on 127.0.0.1, behind a secret in the URL it prints',
+    dashboardCommand,
+  ).option('--port <n>', 'the port (default: a free one)');
   command('stats', 'stage timing: count, min, median, p95 and max per stage', statsCommand);
   command('tail', 'follow a run’s events live from the ledger until it finishes', tailCommand)
     .option('--run <id>', 'the run to follow (default: the environment’s newest unfinished run)')
     .option('--poll <duration>', 'how often to look for new events', '1s');
+  command(
+    'watch',
+    'run every check against every target on a schedule: a matrix turning red and green',
+    watchCommand,
+  )
+    .option('--interval <duration>', 'the pause between two rounds of checks', '15s')
+    .option('--once', 'run one round, then exit: 0 when every cell is green, 1 when any is red');
   const ledger = program.command('ledger').description('move records between ledgers, and trim old ones');
   const ledgerCommand = (name: string, description: string) =>
     common(ledger.command(name).description(description));

@@ -3,7 +3,9 @@
  * the temp directory), so that when the run's own process dies (SIGKILL, OOM) the next run on the
  * same host can kill what it left running before it starts. A group is killed only once /proc
  * shows one of its processes carrying the dead run's TRANCHE_RUN_ID: a pgid the system has since
- * handed to someone else is left alone.
+ * handed to someone else is left alone. /proc is searched whole, not only for the recorded groups:
+ * a command that started in the instant before the run wrote its group down (the run killed just
+ * then) is found by its TRANCHE_RUN_ID all the same.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,12 +65,12 @@ const POLL_MS = 50;
 export async function killLeftovers(runId: string, dir: string = defaultRecordDir()): Promise<Leftovers> {
   const file = recordFile(dir, runId);
   const recorded = readRecord(file);
-  if (recorded.length === 0) {
+  const owned = groupsOfRun(runId);
+  if (owned === undefined) {
+    if (recorded.length > 0) return { kind: 'unverifiable', groups: recorded };
     rmSync(file, { force: true });
     return { kind: 'killed', groups: [] };
   }
-  const owned = groupsOfRun(recorded, runId);
-  if (owned === undefined) return { kind: 'unverifiable', groups: recorded };
   for (const pgid of owned) signalGroup(pgid, 'SIGKILL');
   for (let waited = 0; waited < GONE_WITHIN_MS && owned.some(groupExists); waited += POLL_MS) {
     await sleep(POLL_MS);
@@ -94,20 +96,23 @@ function readRecord(file: string): number[] {
     .filter((pgid) => Number.isSafeInteger(pgid) && pgid > 1);
 }
 
-/** The groups among `pgids` with a process that carries TRANCHE_RUN_ID=runId; undefined without /proc. */
-function groupsOfRun(pgids: number[], runId: string): number[] | undefined {
+/**
+ * The process groups with a process that carries TRANCHE_RUN_ID=runId, but never this process's
+ * own (a run started from a dead run's command inherits its TRANCHE_RUN_ID); undefined without /proc.
+ */
+function groupsOfRun(runId: string): number[] | undefined {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
     return undefined;
   }
-  const wanted = new Set(pgids);
   const marker = `\0TRANCHE_RUN_ID=${runId}\0`;
+  const own = processGroup(String(process.pid));
   const owned = new Set<number>();
   for (const pid of pids) {
     const pgid = processGroup(pid);
-    if (pgid === undefined || !wanted.has(pgid) || owned.has(pgid)) continue;
+    if (pgid === undefined || pgid <= 1 || pgid === own || owned.has(pgid)) continue;
     if (`\0${readProc(pid, 'environ')}`.includes(marker)) owned.add(pgid);
   }
   return [...owned];

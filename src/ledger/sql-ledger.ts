@@ -5,6 +5,8 @@
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
+import type { DashboardActionInput, DashboardActionRecord } from './dashboard-action-types.ts';
+import * as dashboard from './dashboard-actions.ts';
 import { COUNT_PRUNABLE_DELIVERIES, PRUNE_DELIVERIES } from './deliveries-sql.ts';
 import {
   COUNT_PRUNABLE_EVENTS,
@@ -77,6 +79,8 @@ import {
   SELECT_VERSION_BY_LABEL,
   SELECT_VERSIONS,
 } from './versions-sql.ts';
+import * as watch from './watch-transitions.ts';
+import type { WatchTransition, WatchTransitionFilter, WatchTransitionRecord } from './watch-types.ts';
 
 /** Events per query when exporting. */
 const EXPORT_PAGE = 1000;
@@ -370,6 +374,43 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     now: number,
   ): Promise<ServiceOwnerRecord | null> {
     return owners.setServiceRepositories(this.connection, service, repos, now);
+  }
+
+  // `tranche watch`'s transitions (watch-transitions.ts).
+
+  recordWatchTransitions(transitions: readonly WatchTransition[]): Promise<void> {
+    return watch.insertWatchTransitions(this.connection, transitions);
+  }
+
+  watchTransitions(filter: WatchTransitionFilter): Promise<WatchTransitionRecord[]> {
+    return watch.selectWatchTransitions(this.connection, filter);
+  }
+
+  watchCells(service: string, environment: string): Promise<WatchTransitionRecord[]> {
+    return watch.selectWatchCells(this.connection, service, environment);
+  }
+
+  watchCursor(): Promise<number> {
+    return watch.selectWatchCursor(this.connection);
+  }
+
+  // The dashboard's actions (dashboard-actions.ts).
+
+  recordDashboardAction(input: DashboardActionInput, now: number): Promise<DashboardActionRecord> {
+    return dashboard.insertDashboardAction(this.connection, input, now);
+  }
+
+  finishDashboardAction(
+    id: number,
+    state: 'succeeded' | 'failed',
+    message: string,
+    now: number,
+  ): Promise<DashboardActionRecord | null> {
+    return dashboard.finishDashboardAction(this.connection, id, state, message, now);
+  }
+
+  dashboardActions(limit: number): Promise<DashboardActionRecord[]> {
+    return dashboard.selectDashboardActions(this.connection, limit);
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,8 @@
  * statement `as const` with `$name` parameters), use them from the store's code, and cover them in
  * test/ledger/contract.ts, which runs against both backends.
  */
+import { dashboardActionsTable } from './dashboard-sql.ts';
+import { watchTransitionsTable } from './watch-sql.ts';
 
 export interface SqlDialect {
   name: 'sqlite' | 'postgres';
@@ -310,6 +312,16 @@ export function migrations(dialect: SqlDialect): Migration[] {
 SELECT service, '["' || repo || '"]', requested_at, requested_at FROM bot_releases
 WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY service)`,
       ],
+    },
+    {
+      version: 9,
+      description: "`tranche watch`: each change of a cell of an environment's targets × checks matrix",
+      statements: watchTransitionsTable(dialect.identityPrimaryKey),
+    },
+    {
+      version: 10,
+      description: 'who asked a dashboard to deploy or roll back what, and how it ended',
+      statements: [dashboardActionsTable(dialect.identityPrimaryKey)],
     },
     {
       version: 12,

@@ -4,7 +4,9 @@
  */
 import type { DeployEvent, EngineLedger, TargetState } from '../engine/ports.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
+import type { DashboardActionLedger } from './dashboard-action-types.ts';
 import type { FleetLedger, OutcomeInput, VerdictInput } from './fleet-types.ts';
+import type { WatchLedger } from './watch-types.ts';
 
 export interface VersionRecord {
   service: string;
@@ -167,9 +169,16 @@ export interface DeployLedger extends EngineLedger {
 
 /**
  * The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and
- * retention, the fleet's outcomes, verdicts and promotions (fleet-types.ts), and the bot's releases.
+ * retention, the fleet's outcomes, verdicts and promotions (fleet-types.ts), the bot's releases and
+ * `tranche watch`'s transitions (watch-types.ts).
  */
-export interface Ledger extends DeployLedger, FleetLedger, ReleaseLedger, ServiceOwnerLedger {
+export interface Ledger
+  extends DeployLedger,
+    FleetLedger,
+    ReleaseLedger,
+    ServiceOwnerLedger,
+    DashboardActionLedger,
+    WatchLedger {
   /**
    * Takes the lock `name` for `holder` at `now`: free, an expired lease, or already this holder's
    * (which refreshes it). Otherwise reports who holds it. Two contenders never both hold it.

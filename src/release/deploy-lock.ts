@@ -124,18 +124,43 @@ export function botBlocker(
   locks: readonly LockRecord[],
   request: Pick<DeployLockRequest, 'environment' | 'repos' | 'admittedRelease'>,
 ): DeployLockBlocker | null {
+  return botBlockers(locks, request)[0] ?? null;
+}
+
+/** Every bot lock among `locks` that binds the run, the one botBlocker names first. */
+function botBlockers(
+  locks: readonly LockRecord[],
+  request: Pick<DeployLockRequest, 'environment' | 'repos' | 'admittedRelease'>,
+): DeployLockBlocker[] {
   const admitted = request.admittedRelease;
+  const blockers: DeployLockBlocker[] = [];
   for (const repo of request.repos) {
     for (const lock of locks) {
       if (admitted === undefined && lock.name === environmentLockName(repo, request.environment))
-        return { kind: 'environment', lock };
-      if (admitted === undefined && lock.name === globalLockName(repo)) return { kind: 'global', lock };
-      const ownLease = admitted !== undefined && lock.holder === leaseHolder(admitted);
-      if (lock.name === leaseLockName(repo, request.environment) && !ownLease)
-        return { kind: 'release', lock };
+        blockers.push({ kind: 'environment', lock });
+      else if (admitted === undefined && lock.name === globalLockName(repo))
+        blockers.push({ kind: 'global', lock });
+      else if (
+        lock.name === leaseLockName(repo, request.environment) &&
+        !(admitted !== undefined && lock.holder === leaseHolder(admitted))
+      )
+        blockers.push({ kind: 'release', lock });
     }
   }
-  return null;
+  return blockers;
+}
+
+/**
+ * What holds the service's environment among `locks`: a run's lease and every bot lock that
+ * would refuse a new run there (what a dashboard shows beside the environment).
+ */
+export function environmentHolders(
+  locks: readonly LockRecord[],
+  request: Pick<DeployLockRequest, 'service' | 'environment' | 'repos'>,
+): DeployLockBlocker[] {
+  const lease = deployLockName(request.service, request.environment);
+  const runs = locks.filter((lock) => lock.name === lease).map((lock) => ({ kind: 'run' as const, lock }));
+  return [...runs, ...botBlockers(locks, request)];
 }
 
 function lockedMessage(

@@ -13,7 +13,10 @@
  *   left a target off it: that undoes the run, where going further back would pass over the last
  *   good version. Only a ledger that keeps each target's version knows this (`strayTargets`).
  */
-import { type DeploymentHistory, newestFirst, type Success } from './live-version.ts';
+import type { Ledger } from '../ledger/types.ts';
+import { runHistory } from './deployment-records.ts';
+import { type DeploymentHistory, liveVersion, newestFirst, type Success } from './live-version.ts';
+import { badVersions } from './track-state.ts';
 
 /** The target among the environment's successes (see above); null when there is none. */
 export function rollbackTargetOf(
@@ -39,4 +42,32 @@ export async function rollbackTarget(
     request.bad,
     request.strayTargets,
   );
+}
+
+/** What a rollback of the environment would do, as a SQLite or PostgreSQL ledger knows it. */
+export interface LedgerRollback {
+  /** The live version; null before the first success. */
+  live: string | null;
+  /** Where a rollback without a named version goes; null when there is nowhere to go. */
+  target: Success | null;
+}
+
+/**
+ * The rule read from a ledger that keeps runs, verdicts and each target's version: what `tranche
+ * rollback` without --to and the dashboard's rollback button put back.
+ */
+export async function ledgerRollback(
+  ledger: Pick<Ledger, 'runs' | 'verdicts' | 'targetStates'>,
+  service: string,
+  environment: string,
+): Promise<LedgerRollback> {
+  const history = runHistory(ledger);
+  const [verdicts, live, targets] = await Promise.all([
+    ledger.verdicts(service),
+    liveVersion(history, service, environment),
+    ledger.targetStates(service, environment),
+  ]);
+  const bad = new Set(badVersions(verdicts));
+  const strayTargets = targets.some((target) => target.version !== live);
+  return { live, target: await rollbackTarget(history, { service, environment, bad, strayTargets }) };
 }

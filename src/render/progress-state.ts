@@ -216,6 +216,13 @@ export function reduce(state: ProgressState, event: DeployEvent): ProgressState 
   }
 }
 
+/** Where a target_rollback event leaves its target. */
+export function rollbackPhase(event: Pick<DeployEvent, 'status'>): TargetPhase {
+  if (event.status === 'started') return 'rolling_back';
+  if (event.status === 'ok') return 'rolled_back';
+  return event.status === 'skipped' ? 'rollback_skipped' : 'rollback_failed';
+}
+
 /** Milliseconds of bake left at the latest event's time; undefined when not baking. */
 export function bakeRemainingMs(state: ProgressState): number | undefined {
   if (!state.bake) return undefined;
@@ -247,14 +254,7 @@ function upsert<T>(items: readonly T[], item: T, same: (existing: T) => boolean)
 function rollbackStep(rollback: RollbackView | undefined, event: DeployEvent): RollbackView {
   const current = rollback ?? { total: 0, done: 0, failed: 0, skipped: 0, targets: [], finished: false };
   const name = event.target ?? '';
-  const phase: TargetPhase =
-    event.status === 'started'
-      ? 'rolling_back'
-      : event.status === 'ok'
-        ? 'rolled_back'
-        : event.status === 'skipped'
-          ? 'rollback_skipped'
-          : 'rollback_failed';
+  const phase = rollbackPhase(event);
   const view: RollbackTargetView = {
     name,
     phase,

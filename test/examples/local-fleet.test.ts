@@ -30,7 +30,7 @@ function runDemo(
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [DEMO], {
-      env: { ...process.env, CI: 'true', TMPDIR: temp },
+      env: { ...process.env, CI: 'true', TMPDIR: temp, DEMO_LEDGER: join(temp, 'demo-ledger.db') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -6,11 +6,8 @@ import type { ReleaseSpec } from '../../engine/ports.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import type { Notifier } from '../../notify/notifier.ts';
 import { assertDeployAllowed, declaredConstraints } from '../../release/deploy-gate.ts';
-import { runHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
-import { liveVersion } from '../../release/live-version.ts';
-import { rollbackTarget } from '../../release/rollback-target.ts';
-import { badVersions } from '../../release/track-state.ts';
+import { ledgerRollback } from '../../release/rollback-target.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
@@ -95,12 +92,7 @@ async function rollBackLocally(
 
 /** Where a rollback without --to goes: the one rollback rule (release/rollback-target.ts). */
 async function versionBeforeLive(ledger: Ledger, service: string, environment: string): Promise<string> {
-  const history = runHistory(ledger);
-  const bad = new Set(badVersions(await ledger.verdicts(service)));
-  const live = await liveVersion(history, service, environment);
-  const targets = await ledger.targetStates(service, environment);
-  const strayTargets = targets.some((target) => target.version !== live);
-  const target = await rollbackTarget(history, { service, environment, bad, strayTargets });
+  const { live, target } = await ledgerRollback(ledger, service, environment);
   if (!target) {
     throw new UsageError(
       `${environment} has no good version that succeeded before the live one (${live ?? 'none'}) to roll back to; name one with --to`,

@@ -36,7 +36,7 @@ export async function tracksCommand(options: CommonOptions, runtime: Runtime): P
 }
 
 /** Each environment's targets: a whole environment a ring's deploy moved only partly runs no one version. */
-function environmentTargets(project: Project): Map<string, string[]> {
+export function environmentTargets(project: Project): Map<string, string[]> {
   return new Map(
     Object.entries(project.loaded.config.environments).map(([name, environment]) => [
       name,

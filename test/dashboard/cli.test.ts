@@ -1,0 +1,91 @@
+/**
+ * `tranche dashboard` as its own process: bound to 127.0.0.1 behind the secret it prints, deaf to
+ * another Host name, read-only without a config, and a bad --port named.
+ */
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collect, project, runCli, startCli } from '../support/cli.ts';
+import { eventually } from '../support/eventually.ts';
+import { timeoutFor } from '../support/measured-work.ts';
+
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; cookie: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          cookie: String(res.headers['set-cookie'] ?? '').split(';')[0] ?? '',
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const dirs: { dispose(): void }[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) dir.dispose();
+});
+
+describe('tranche dashboard', () => {
+  it(
+    'serves the page on 127.0.0.1 only to the secret of the URL it printed',
+    async () => {
+      const dir = project({});
+      dirs.push(dir);
+      const child = startCli(['dashboard', '--ledger', dir.path('ledger.db')], { cwd: dir.dir });
+      const done = collect(child);
+      let printed = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        printed += chunk.toString();
+      });
+      try {
+        const url = await eventually(
+          async () => /http:\/\/127\.0\.0\.1:(\d+)\/login\?token=[\w-]+/.exec(printed)?.[0],
+          'the printed URL',
+        );
+        const { origin } = new URL(url);
+        expect((await get(`${origin}/`)).status).toBe(403);
+        expect((await get(`${origin}/login?token=nope`)).status).toBe(403);
+        // A DNS name rebound to 127.0.0.1 is not this dashboard's name.
+        expect((await get(url, { host: 'evil.example' })).status).toBe(421);
+        const login = await get(url);
+        expect(login.status).toBe(303);
+        const page = await get(`${origin}/`, { cookie: login.cookie });
+        expect(page.status).toBe(200);
+        // No tranche.yml: the page reads the ledger and offers no action.
+        expect(page.body).toContain('Nothing deployed yet.');
+        expect(page.body).toContain('This host knows no commits.');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      const { code, stderr } = await done;
+      expect(code, stderr).toBe(0);
+    },
+    timeoutFor({ nodes: 2 }),
+  );
+
+  it(
+    'names --port when it is not a port',
+    async () => {
+      const dir = project({});
+      dirs.push(dir);
+      const { code, stderr } = await runCli(
+        ['dashboard', '--port', 'http', '--ledger', dir.path('ledger.db')],
+        { cwd: dir.dir },
+      );
+      expect(code).toBe(2);
+      expect(stderr).toContain('--port http');
+    },
+    timeoutFor({ nodes: 1 }),
+  );
+});

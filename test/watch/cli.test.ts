@@ -1,0 +1,179 @@
+/**
+ * `tranche watch` as its own process beside a real `tranche deploy`: the matrix starts red and
+ * the targets' cells turn green one by one as the deploy reaches them, in the log, in --json
+ * lines and in the ledger.
+ */
+import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collect, project, runCli, startCli } from '../support/cli.ts';
+import { eventually } from '../support/eventually.ts';
+import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
+import { timeoutFor } from '../support/measured-work.ts';
+
+const CONFIG = `service: shop
+environments:
+  prod:
+    components:
+      - name: app
+        targets: [a-1, a-2, a-3]
+        deploy: ./deploy.sh
+        rollout: { first: 1, growth: 2 }
+        checks: [up, fast]
+checks:
+  up:
+    command: ./up.sh
+  fast:
+    command: 'echo "{\\"value\\": 3}"'
+    max: 10
+`;
+
+/** Passes only when the target's state file shows the version the ledger says it runs. */
+const UP = `#!/bin/sh
+shown=$(cat "state/$TRANCHE_TARGET" 2>/dev/null) || { echo "$TRANCHE_TARGET has no state file" >&2; exit 1; }
+[ "$shown" = "$TRANCHE_VERSION" ] || { echo "$TRANCHE_TARGET shows '$shown', not '$TRANCHE_VERSION'" >&2; exit 1; }
+`;
+
+/** Deploys a target only once the file go-<target> exists, so the test lets targets land one at a time. */
+const GATED_DEPLOY = `#!/bin/sh
+set -eu
+while [ ! -f "go-$TRANCHE_TARGET" ]; do sleep 0.05; done
+mkdir -p state
+printf '%s\\n' "$TRANCHE_VERSION" > "state/$TRANCHE_TARGET"
+`;
+
+/** A watch, a deploy and the CLI processes reading the ledger meanwhile. */
+const TIMEOUT = timeoutFor({ nodes: 8 });
+
+let disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of disposers) dispose();
+  disposers = [];
+});
+
+interface Line {
+  type: string;
+  [key: string]: unknown;
+}
+
+for (const backend of LEDGER_BACKENDS) {
+  describe.skipIf(backend.skip)(`tranche watch on ${backend.name}`, () => {
+    async function fixture() {
+      const p = project({ 'tranche.yml': CONFIG, 'up.sh': UP, 'deploy.sh': GATED_DEPLOY });
+      disposers.push(p.dispose);
+      const ledger = await backend.location(p.dir);
+      const cli = (...args: string[]) => runCli([...args, '--ledger', ledger], { cwd: p.dir });
+      const start = (...args: string[]) => startCli([...args, '--ledger', ledger], { cwd: p.dir });
+      return { ...p, ledger, cli, start };
+    }
+
+    it(
+      'says a new environment starts red, and --once exits 1 while any cell is red, 0 once all are green',
+      async () => {
+        const f = await fixture();
+        const before = await f.cli('watch', '--once');
+        expect(before.code).toBe(1);
+        expect(before.stdout).toContain('no deploy has reached prod yet: red is the expected start');
+        expect(before.stdout).toContain('✗ a-2 up: command exited with code 1: a-2 has no state file');
+        expect(before.stdout).toContain('3/6 green');
+
+        for (const target of ['a-1', 'a-2', 'a-3']) writeFileSync(f.path(`go-${target}`), '');
+        expect((await f.cli('deploy', '--allow-dirty')).code).toBe(0);
+        const after = await f.cli('watch', '--once', '--json');
+        expect(after.code).toBe(0);
+        const lines = after.stdout.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        const snapshot = JSON.parse(lines[0] as string) as Line;
+        expect(snapshot).toMatchObject({
+          type: 'snapshot',
+          service: 'shop',
+          environment: 'prod',
+          checks: ['up', 'fast'],
+          unwatched: [],
+          targets: [
+            { component: 'app', target: 'a-1', version: '1' },
+            { component: 'app', target: 'a-2', version: '1' },
+            { component: 'app', target: 'a-3', version: '1' },
+          ],
+          green: 6,
+          red: 0,
+        });
+        expect(snapshot.cells).toContainEqual({
+          component: 'app',
+          target: 'a-1',
+          check: 'fast',
+          state: 'green',
+          status: 'pass',
+          since: expect.any(Number),
+          reason: 'value 3 is within limits (max 10)',
+          value: 3,
+        });
+      },
+      TIMEOUT,
+    );
+
+    it(
+      'turns each target green as the deploy lands on it, in --json lines and in the ledger, and stops on SIGTERM',
+      async () => {
+        const f = await fixture();
+        const watcher = f.start('watch', '--json', '--interval', '50ms');
+        let out = '';
+        watcher.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+        });
+        const watched = collect(watcher);
+        const lines = () =>
+          out
+            .split('\n')
+            .filter((l) => l.endsWith('}'))
+            .map((l) => JSON.parse(l) as Line);
+        const greenUps = () =>
+          lines()
+            .filter((l) => l.type === 'transition' && l.check === 'up' && l.state === 'green')
+            .map((l) => l.target);
+        const snapshot = await eventually(async () => lines()[0], 'the first snapshot');
+        expect(snapshot.type).toBe('snapshot');
+        expect(snapshot.red).toBe(3);
+
+        const deploy = collect(f.start('deploy', '--allow-dirty'));
+        for (const [i, target] of ['a-1', 'a-2', 'a-3'].entries()) {
+          writeFileSync(f.path(`go-${target}`), '');
+          await eventually(
+            async () => (greenUps().includes(target) ? true : undefined),
+            `${target} to turn green`,
+          );
+          // Only the targets the deploy has reached are green.
+          expect(greenUps()).toEqual(['a-1', 'a-2', 'a-3'].slice(0, i + 1));
+        }
+        expect((await deploy).code).toBe(0);
+
+        watcher.kill('SIGTERM');
+        const result = await watched;
+        expect(result.code).toBe(0);
+        const transition = lines().find((l) => l.type === 'transition' && l.target === 'a-2');
+        expect(transition).toEqual({
+          type: 'transition',
+          service: 'shop',
+          environment: 'prod',
+          component: 'app',
+          target: 'a-2',
+          check: 'up',
+          at: expect.any(Number),
+          state: 'green',
+          status: 'pass',
+          reason: 'exited 0',
+          value: null,
+          from: 'red',
+        });
+
+        const recorded = await withLedgerAt(f.ledger, (l) =>
+          l.watchTransitions({ service: 'shop', environment: 'prod' }),
+        );
+        const ups = recorded.filter((t) => t.check === 'up').map((t) => `${t.target} ${t.state}`);
+        // First seen red (in any order: one round checks them at once), then green in deploy order.
+        expect(ups.slice(0, 3).sort()).toEqual(['a-1 red', 'a-2 red', 'a-3 red']);
+        expect(ups.slice(3)).toEqual(['a-1 green', 'a-2 green', 'a-3 green']);
+      },
+      TIMEOUT,
+    );
+  });
+}
