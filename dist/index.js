@@ -71641,6 +71641,15 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
       version: 10,
       description: "who asked a dashboard to deploy or roll back what, and how it ended",
       statements: [dashboardActionsTable(dialect.identityPrimaryKey)]
+    },
+    {
+      version: 12,
+      description: "the bot's admitted releases by repository and state",
+      statements: [
+        // Expiring lapsed leases and reading what runs look at the bot's own releases; deployments it
+        // only saw (most rows) are left out of this index, so recording them never writes it.
+        "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
+      ]
     }
   ];
 }
@@ -72130,6 +72139,15 @@ function selectReleases(filter) {
   return { sql: sql + where.limit(filter.limit, "releases"), params: where.params };
 }
 
+// src/ledger/bot-hot-path-sql.ts
+var INSERT_SEEN_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
+  state, version, commit_sha, requested_by, deployment_id, log_url, check_run_url, description, requested_at,
+  started_at, updated_at, targets, track)
+VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
+  $state, $version, $commit_sha, $requested_by, $deployment_id, $log_url, $check_run_url, $description, $now,
+  $now, $now, $targets, $track)
+RETURNING ${RELEASE_COLUMNS}`;
+
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
@@ -72230,16 +72248,16 @@ var ReleaseQueue = class {
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
-      let release = known ?? await insertSeen(session, report2, now);
+      const open3 = report2.state === "in_progress" ? "in_progress" : "pending";
+      let release = known ?? await insertSeen(session, report2, open3, now);
       let finished = null;
       if (report2.state === "success" || report2.state === "failure" || report2.state === "error") {
         finished = await finish(session, release, { ...report2, state: report2.state }, now, true);
         release = finished.release;
       } else if (report2.state === "inactive") {
         release = await setStatus(session, release, report2, "inactive", now);
-      } else if (!isFinishedRelease(release.state)) {
-        const state = report2.state === "in_progress" ? "in_progress" : "pending";
-        release = await setStatus(session, release, report2, state, now);
+      } else if (known && !isFinishedRelease(known.state)) {
+        release = await setStatus(session, known, report2, open3, now);
         if (release.origin === "bot") await renewLease(session, release, limits2.leaseMs, now);
       }
       const advance = await advanceIn(session, report2.repo, limits2, now);
@@ -72427,23 +72445,22 @@ async function findRelease(session, report2) {
 function targetsParam(targets) {
   return targets ? JSON.stringify(targets) : null;
 }
-async function insertSeen(session, report2, now) {
-  const [inserted] = await rows(session, INSERT_RELEASE, {
+async function insertSeen(session, report2, state, now) {
+  const [inserted] = await rows(session, INSERT_SEEN_RELEASE, {
     repo: report2.repo,
     installation_id: report2.installationId,
     environment: report2.environment,
     service: report2.service ?? null,
-    origin: "seen",
     kind: report2.kind,
-    state: "pending",
+    state,
     version: report2.version,
     commit_sha: report2.commit,
     requested_by: report2.requestedBy,
-    pull_request: null,
     deployment_id: report2.deploymentId,
-    requested_at: now,
-    started_at: now,
-    updated_at: now,
+    log_url: report2.logUrl,
+    check_run_url: report2.checkRunUrl,
+    description: report2.description,
+    now,
     targets: targetsParam(report2.targets),
     track: report2.track ?? null
   });

@@ -9,6 +9,7 @@
  */
 
 import { admissionBlocker } from '../release/queue-admission.ts';
+import { INSERT_SEEN_RELEASE } from './bot-hot-path-sql.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
 import { CLAIM_DELIVERY, FORGET_DELIVERY } from './deliveries-sql.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
@@ -186,17 +187,18 @@ export class ReleaseQueue implements ReleaseLedger {
       if (!(await claimIn(session, report.delivery))) return DUPLICATE;
       const known = await findRelease(session, report);
       const previous = known?.state ?? null;
-      let release = known ?? (await insertSeen(session, report, now));
+      const open: ReleaseState = report.state === 'in_progress' ? 'in_progress' : 'pending';
+      // A deployment seen for the first time is recorded at once at a status that leaves it open.
+      let release = known ?? (await insertSeen(session, report, open, now));
       let finished: FinishedRelease | null = null;
       if (report.state === 'success' || report.state === 'failure' || report.state === 'error') {
         finished = await finish(session, release, { ...report, state: report.state }, now, true);
         release = finished.release;
       } else if (report.state === 'inactive') {
         release = await setStatus(session, release, report, 'inactive', now);
-      } else if (!isFinishedRelease(release.state)) {
+      } else if (known && !isFinishedRelease(known.state)) {
         // GitHub does not promise order: a late in_progress never reopens a finished release.
-        const state = report.state === 'in_progress' ? 'in_progress' : 'pending';
-        release = await setStatus(session, release, report, state, now);
+        release = await setStatus(session, known, report, open, now);
         if (release.origin === 'bot') await renewLease(session, release, limits.leaseMs, now);
       }
       const advance = await advanceIn(session, report.repo, limits, now);
@@ -449,28 +451,28 @@ function targetsParam(targets: readonly string[] | null | undefined): string | n
   return targets ? JSON.stringify(targets) : null;
 }
 
-/** A deployment the bot did not create (the Action's own, a person's): recorded as it is seen. */
+/** A deployment the bot did not create (the Action's own, a person's): recorded as it is seen, at `state`. */
 async function insertSeen(
   session: SqlSession,
   report: DeploymentStatusReport,
+  state: ReleaseState,
   now: number,
 ): Promise<ReleaseRecord> {
-  const [inserted] = await rows(session, INSERT_RELEASE, {
+  const [inserted] = await rows(session, INSERT_SEEN_RELEASE, {
     repo: report.repo,
     installation_id: report.installationId,
     environment: report.environment,
     service: report.service ?? null,
-    origin: 'seen',
     kind: report.kind,
-    state: 'pending',
+    state,
     version: report.version,
     commit_sha: report.commit,
     requested_by: report.requestedBy,
-    pull_request: null,
     deployment_id: report.deploymentId,
-    requested_at: now,
-    started_at: now,
-    updated_at: now,
+    log_url: report.logUrl,
+    check_run_url: report.checkRunUrl,
+    description: report.description,
+    now,
     targets: targetsParam(report.targets),
     track: report.track ?? null,
   });

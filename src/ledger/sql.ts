@@ -323,6 +323,15 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
       description: 'who asked a dashboard to deploy or roll back what, and how it ended',
       statements: [dashboardActionsTable(dialect.identityPrimaryKey)],
     },
+    {
+      version: 12,
+      description: "the bot's admitted releases by repository and state",
+      statements: [
+        // Expiring lapsed leases and reading what runs look at the bot's own releases; deployments it
+        // only saw (most rows) are left out of this index, so recording them never writes it.
+        "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'",
+      ],
+    },
   ];
 }
 
