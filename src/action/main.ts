@@ -8,6 +8,7 @@ import { ConfigError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { redactedMessage } from '../github/client.ts';
+import { githubStore, ledgerStore } from '../github/deploy-store.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
 import { ledgerCredential, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
@@ -48,15 +49,17 @@ export async function run(): Promise<void> {
     const loaded = await loadRelative(configFile, context.workspace);
     const environment = chooseEnvironment(inputs, context, loaded);
     ledger = inputs.ledger === 'github' ? undefined : await openLedger(inputs.ledger, context.workspace);
+    const client = createActionClient(inputs['github-token'], actionLog);
+    const repo = { owner: context.owner, repo: context.repo };
     const outcome = await deployToGitHub({
-      client: createActionClient(inputs['github-token'], actionLog),
-      repo: { owner: context.owner, repo: context.repo },
+      client,
+      repo,
       sha: context.sha,
       loaded,
       configPath: repositoryPath(configFile, context.workspace),
       cwd: dirname(configFile),
       environment,
-      ledger: ledger ?? 'github',
+      store: ledger ? ledgerStore(ledger) : githubStore(client, repo),
       deployment: context.deployment,
       dryRun: inputs['dry-run'],
       logUrl: context.runUrl,

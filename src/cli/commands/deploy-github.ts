@@ -5,6 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { parseRepo } from '../../github/client.ts';
+import { type DeployStore, githubStore, ledgerStore } from '../../github/deploy-store.ts';
 import { deployToGitHub } from '../../github/github-deploy.ts';
 import { createOctokitClient } from '../../github/octokit.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
@@ -35,7 +36,8 @@ export async function deployWithGitHub(
     warning: (message: string) => runtime.stderr.write(`tranche: warning: ${message}\n`),
   };
   const configFile = resolve(runtime.cwd, options.config);
-  const run = async (ledger: Parameters<typeof deployToGitHub>[0]['ledger']) => {
+  const client = createOctokitClient(token, { baseUrl: runtime.env.GITHUB_API_URL, log });
+  const run = async (store: DeployStore) => {
     const controller = new AbortController();
     const unsubscribe = runtime.onSignal((signal) => {
       if (controller.signal.aborted) return;
@@ -45,7 +47,7 @@ export async function deployWithGitHub(
     const reporter = createReporter(progress, { ci: isCi(runtime.env.CI) });
     try {
       return await deployToGitHub({
-        client: createOctokitClient(token, { baseUrl: runtime.env.GITHUB_API_URL, log }),
+        client,
         repo,
         sha: commit,
         dirty,
@@ -53,7 +55,7 @@ export async function deployWithGitHub(
         configPath: (await repoRelativePath(configFile)) ?? basename(configFile),
         cwd: project.dir,
         environment,
-        ledger,
+        store,
         version: options.version,
         dryRun: false,
         logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
@@ -68,7 +70,9 @@ export async function deployWithGitHub(
     }
   };
   const outcome =
-    options.ledger === 'github' ? await run('github') : await withLedger(options, runtime, project.dir, run);
+    options.ledger === 'github'
+      ? await run(githubStore(client, repo))
+      : await withLedger(options, runtime, project.dir, (ledger) => run(ledgerStore(ledger)));
   if (outcome.result) report(outcome.result, options, runtime);
   return outcome.decision === 'succeeded' ? 0 : 1;
 }
