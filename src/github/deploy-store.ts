@@ -5,7 +5,8 @@
  * tags and GitHub deployments).
  */
 import type { ResolvedEnvironment } from '../config/resolve.ts';
-import type { DeployLedger } from '../ledger/types.ts';
+import type { DeployLedger, ReleaseLedger } from '../ledger/types.ts';
+import { ownedHistory } from '../release/deployment-records.ts';
 import { type EnvironmentLease, type LeaseLedger, ledgerLease } from '../release/environment-lease.ts';
 import { ledgerSource } from '../release/ledger-source.ts';
 import type { VersionSource } from '../release/version-source.ts';
@@ -19,9 +20,14 @@ export interface DeployStore {
   lease: EnvironmentLease;
 }
 
-/** A shared ledger: its versions, records, verdicts and leases. */
-export function ledgerStore(ledger: DeployLedger & LeaseLedger): DeployStore {
-  const source = ledgerSource(ledger);
+/**
+ * A shared ledger: its versions, records, verdicts and leases; what is live read as the CLI and
+ * the bot read it (the runs and the bot's releases in the service's repositories).
+ */
+export function ledgerStore(
+  ledger: DeployLedger & LeaseLedger & Pick<ReleaseLedger, 'releases'>,
+): DeployStore {
+  const source = ledgerSource(ledger, ownedHistory(ledger));
   return { versionSource: () => source, lease: ledgerLease(ledger) };
 }
 

@@ -16,8 +16,10 @@ export function githubSource(
 ): VersionSource {
   const { client, repo } = options;
   const liveVersion = live?.version ?? null;
+  const ledger = new GitHubLedger({ ...options, liveVersion });
   return {
-    ledger: new GitHubLedger({ ...options, liveVersion }),
+    ledger,
+    nextVersion: (service, commit, template, now) => ledger.nextVersion(service, commit, template, now),
     history: liveDeploymentHistory(live),
     knowsOtherServices: false,
     commitOf: (service, version) => taggedCommit(client, repo, service, version),
