@@ -1,19 +1,20 @@
 /**
- * /deploy and /rollback: check who asks and from where, settle the version and commit, refuse a
- * known version the deploy gate refuses (a bad verdict, an unmet dependency constraint), then let
+ * /deploy and /rollback: check who asks and from where, prepare a named version (or the rollback
+ * rule's) as every front door does (src/release/prepare-release.ts: its commit settled, the deploy
+ * gate asked: a bad verdict, an unmet dependency constraint), then let
  * the ledger admit the release (start it, or queue it) in one transaction with the delivery's
  * claim, and act on what it decided.
  */
 
+import { rollbackTarget } from '../../src/release/rollback-target.ts';
 import { badVersions } from '../../src/release/track-state.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { changeRefusal } from '../decide/may-change.ts';
 import { pullRequestFacts, requesterRole } from '../github/requester.ts';
 import { admit } from '../releases/admit.ts';
-import { releaseRefusal } from '../releases/release-gate.ts';
-import { knownVersionCommit, type VersionTarget } from '../releases/versions.ts';
-import { lastGoodVersion } from '../verdicts/rollback-targets.ts';
+import { deploymentHistory } from '../releases/deployment-history.ts';
+import { prepareBotRelease } from '../releases/prepare.ts';
 import { type CommentTarget, refuse } from './answer.ts';
 import { configFor } from './environment-check.ts';
 
@@ -35,17 +36,20 @@ export async function deploy(
   if (refusal) return refuse(scope, requester, what, refusal.message);
 
   const service = config.loaded.config.service;
-  const target = await versionTarget(scope, command, service);
-  if (typeof target === 'string') return refuse(scope, requester, what, target);
+  const version = await versionAsked(scope, command, service);
+  if (typeof version === 'object') return refuse(scope, requester, what, version.refusal);
 
-  if (target !== undefined) {
-    const gate = await releaseRefusal(scope, {
-      service,
+  // A named version (or the rollback rule's) is settled and gated now; the next one is numbered as it starts.
+  let commit = pullRequest.headSha;
+  if (version !== undefined) {
+    const prepared = await prepareBotRelease(scope, config.loaded.config, {
       environment: command.environment,
-      version: target.version,
       kind: command.name,
+      version,
+      commit: null,
     });
-    if (gate) return refuse(scope, requester, what, gate);
+    if (typeof prepared === 'string') return refuse(scope, requester, what, prepared);
+    commit = prepared.commit ?? commit;
   }
   await admit(
     scope,
@@ -56,8 +60,8 @@ export async function deploy(
       environment: command.environment,
       service,
       kind: command.name,
-      version: target?.version ?? null,
-      commit: target?.commit ?? pullRequest.headSha,
+      version: version ?? null,
+      commit,
       requestedBy: requester.login,
       pullRequest: requester.issueNumber,
     },
@@ -66,39 +70,24 @@ export async function deploy(
 }
 
 /**
- * The version and commit to deploy: a named version must be known (its commit is deployed, not
- * the pull request's); /rollback alone goes where the rollback rule says; /deploy
- * alone deploys the head commit as the next version (undefined). A string says what is wrong.
+ * The version asked for: a named one; /rollback alone, where the rollback rule says (a refusal
+ * when it has nowhere to go); /deploy alone, the next version (undefined).
  */
-async function versionTarget(
+async function versionAsked(
   scope: HandlerScope,
   command: CommandOf<'deploy'> | CommandOf<'rollback'>,
   service: string,
-): Promise<VersionTarget | undefined | string> {
-  if (command.version !== undefined) {
-    const commit = await knownVersionCommit(scope, scope.settings.versions, service, command.version);
-    if (commit === undefined) {
-      const where =
-        scope.settings.versions === 'ledger'
-          ? 'in the ledger'
-          : `as a tag tranche/${service}/${command.version}`;
-      return `${service} has no version \`${command.version}\` ${where}; name a version that was deployed before`;
-    }
-    return { version: command.version, commit };
-  }
-  if (command.name === 'deploy') return undefined;
-  return (
-    (await rollbackTarget(scope, service, command.environment)) ??
-    `there is no earlier good version of ${service} in **${command.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${command.environment} to <version>\``
-  );
-}
-
-/** Where /rollback without a version goes: the one rollback rule (src/release/rollback-target.ts). */
-async function rollbackTarget(
-  scope: HandlerScope,
-  service: string,
-  environment: string,
-): Promise<VersionTarget | undefined> {
+): Promise<string | undefined | { refusal: string }> {
+  if (command.version !== undefined || command.name === 'deploy') return command.version;
   const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
-  return lastGoodVersion(scope, { service, environment, bad });
+  const target = await rollbackTarget(deploymentHistory(scope), {
+    service,
+    environment: command.environment,
+    bad,
+  });
+  return (
+    target?.version ?? {
+      refusal: `there is no earlier good version of ${service} in **${command.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${command.environment} to <version>\``,
+    }
+  );
 }

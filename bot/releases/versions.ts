@@ -5,6 +5,7 @@
  */
 import type { BotConfig } from '../../src/config/schema.ts';
 import { allocateTagVersion, taggedCommit } from '../../src/github/tag-versions.ts';
+import type { VersionRecord } from '../../src/ledger/types.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 
 export interface VersionTarget {
@@ -16,15 +17,13 @@ export interface VersionTarget {
 export async function allocateVersion(
   scope: Pick<HandlerScope, 'octokit' | 'owner' | 'repo' | 'deps'>,
   source: BotConfig['versions'],
-  request: { service: string; commit: string; template: string },
-): Promise<string> {
-  const now = scope.deps.now();
+  request: { service: string; commit: string; template: string; now: number },
+): Promise<VersionRecord> {
   if (source === 'ledger') {
-    return (await scope.deps.ledger.nextVersion(request.service, request.commit, request.template, now))
-      .version;
+    return scope.deps.ledger.nextVersion(request.service, request.commit, request.template, request.now);
   }
   const repo = { owner: scope.owner, repo: scope.repo };
-  return (await allocateTagVersion(scope.octokit, repo, { ...request, now })).version;
+  return allocateTagVersion(scope.octokit, repo, request);
 }
 
 /** The commit a known version was built from; undefined for a version that was never allocated. */

@@ -31,7 +31,6 @@ import {
   RENEW_LOCK,
   SELECT_ACTIVE_RELEASES,
   SELECT_EVERY_QUEUED_RELEASE,
-  SELECT_LIVE_RELEASE,
   SELECT_LOCK,
   SELECT_QUEUED_RELEASES,
   SELECT_RELEASE,
@@ -230,6 +229,12 @@ export class ReleaseQueue implements ReleaseLedger {
       now,
       id,
     ]);
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
+
+  async setLiveVersion(id: number, version: string | null): Promise<ReleaseRecord> {
+    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, [version, id]);
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
@@ -489,8 +494,8 @@ async function setStatus(
 }
 
 /**
- * A terminal state: the lease is freed, a success makes earlier successful deployments of the
- * environment inactive (of a ring's release: only those to the same targets), and the version live afterwards is written down. A release that ran
+ * A terminal state: the lease is freed, and a success makes earlier successful deployments of the
+ * environment inactive (of a ring's release: only those to the same targets). A release that ran
  * (`used`: its deployment reported) also uses up its requester's one-deploy locks.
  */
 async function finish(
@@ -528,9 +533,7 @@ async function finish(
             targetsParam(finished.targets),
           ])
       : [];
-  const [live] = await rows(session, SELECT_LIVE_RELEASE, [repo, environment]);
-  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, [live?.version ?? null, release.id]);
-  return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
+  return { release: finished, superseded, freedLocks };
 }
 
 /** The requester's one-deploy locks on the environment or the repository, released. */

@@ -317,12 +317,10 @@ export function describeReleases(current: () => Ledger): void {
           ),
         );
         expect(recording.finished?.superseded).toMatchObject([{ id: earlier.id, state: 'inactive' }]);
-        expect(recording.finished?.live).toMatchObject({ id: release.id, version: '8' });
         expect(recording.release).toMatchObject({
           state: 'success',
           succeededAt: T0 + 2 * MINUTE,
           finishedAt: T0 + 2 * MINUTE,
-          liveVersion: '8',
         });
         expect(await ledger.locks(T0 + 2 * MINUTE)).toEqual([]);
       });
@@ -369,10 +367,15 @@ export function describeReleases(current: () => Ledger): void {
         expect(recording.release).toMatchObject({ origin: 'seen', targets: ['p-3'], track: 'canary' });
       });
 
-      it('records which version is live after a failed deploy', async () => {
+      it('decides nothing of what is live: it writes down the version it is given', async () => {
         await deployed('production', '7', 501, 'success');
         const failed = await deployed('production', '8', 502, 'failure', T0 + MINUTE);
-        expect(failed).toMatchObject({ state: 'failure', liveVersion: '7', succeededAt: null });
+        expect(failed).toMatchObject({ state: 'failure', liveVersion: null, succeededAt: null });
+        expect(await ledger.setLiveVersion(failed.id, '7')).toMatchObject({
+          id: failed.id,
+          liveVersion: '7',
+        });
+        expect((await ledger.releases({ repo: REPO, environment: 'production' }))[0]?.liveVersion).toBe('7');
       });
 
       it('starts the queued release when the running one finishes', async () => {
