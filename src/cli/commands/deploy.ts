@@ -9,9 +9,8 @@ import type { RunProcessRecord } from '../../exec/run-processes.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import { DeployRefusedError } from '../../release/deploy-gate.ts';
-import { runHistory } from '../../release/deployment-records.ts';
+import { ownedHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
-import { liveVersion } from '../../release/live-version.ts';
 import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../../release/prepare-release.ts';
 import { UnknownVersionError, VersionCommitError } from '../../release/settle-version.ts';
 import type { VersionSource } from '../../release/version-source.ts';
@@ -53,7 +52,8 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async (groups) => {
-      const { version, constraints, refusals } = await preparedRelease(ledgerSource(ledger), {
+      const source = ledgerSource(ledger, ownedHistory(ledger));
+      const { version, constraints, refusals, previousVersion } = await preparedRelease(source, {
         service: resolved.service,
         environment,
         named: options.version,
@@ -80,6 +80,7 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime),
         groups,
+        previousVersion,
       });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
@@ -129,6 +130,8 @@ export async function execute(
     env: Record<string, string | undefined>;
     /** Where the run's commands' process groups are written down, for the next run should this one die. */
     groups: RunProcessRecord;
+    /** The environment's live version before the run (prepareRelease's). */
+    previousVersion: string | null;
   },
 ): Promise<DeployResult> {
   const controller = new AbortController();
@@ -140,7 +143,7 @@ export async function execute(
     controller.abort();
   });
   try {
-    const previousVersion = await liveVersion(runHistory(ledger), spec.service, spec.environment);
+    const { previousVersion } = commands;
     // TRANCHE_RUN_ID marks the run's processes, so only its own leftovers are ever killed.
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });

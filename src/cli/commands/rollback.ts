@@ -3,12 +3,15 @@ import { allAtOnce } from '../../config/instant-rollback.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
 import type { Ledger } from '../../ledger/types.ts';
-import { assertDeployAllowed, declaredConstraints } from '../../release/deploy-gate.ts';
-import { runHistory } from '../../release/deployment-records.ts';
+import { DeployRefusedError } from '../../release/deploy-gate.ts';
+import { ownedHistory, runHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
-import { liveVersion } from '../../release/live-version.ts';
+import { type DeploymentHistory, liveVersion } from '../../release/live-version.ts';
+import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../../release/prepare-release.ts';
 import { rollbackTarget } from '../../release/rollback-target.ts';
+import { UnknownVersionError } from '../../release/settle-version.ts';
 import { badVersions } from '../../release/track-state.ts';
+import type { VersionSource } from '../../release/version-source.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import {
   type CommonOptions,
@@ -26,7 +29,10 @@ export interface RollbackOptions extends CommonOptions {
 }
 
 /**
- * Put the environment back on an earlier version (by default the rollback rule's target): every target at once, with the rollback command and bounded parallelism, then checked.
+ * Put the environment back on an earlier version (by default the rollback rule's target): every
+ * target at once, with the rollback command and bounded parallelism, then checked. What is live
+ * and where a rollback goes are read as the bot reads them: the ledger's runs and the bot's
+ * releases in the repositories that own the service.
  */
 export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
@@ -43,19 +49,26 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async (groups) => {
-      const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
-      const source = ledgerSource(ledger);
-      const commit = await source.commitOf(resolved.service, to);
-      if (commit === undefined)
-        throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
-      const constraints = await declaredConstraints(source, { ...run, version: to }, undefined);
-      await assertDeployAllowed(source, { ...run, version: to, constraints });
+      const source = ledgerSource(ledger, ownedHistory(ledger));
+      const to =
+        options.to ?? (await versionBeforeLive(ledger, source.history, resolved.service, environment));
+      const { version, commit, constraints, refusals, previousVersion } = await preparedRollback(source, {
+        service: resolved.service,
+        environment,
+        named: to,
+        commit: null,
+        template: resolved.versionTemplate,
+        action: 'rollback',
+        configured: undefined,
+        now: Date.now(),
+      });
+      if (refusals.length > 0) throw new DeployRefusedError({ ...run, version }, refusals);
       const spec: ReleaseSpec = {
         runId,
         service: resolved.service,
         environment,
         environmentLabels: resolved.labels,
-        version: to,
+        version,
         commit,
         cwd: project.dir,
         components: resolved.components.map(allAtOnce),
@@ -66,6 +79,7 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime),
         groups,
+        previousVersion,
       });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
@@ -73,13 +87,30 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   );
 }
 
+/** The rollback prepared (release/prepare-release.ts), a version it does not know worded as --to's error. */
+async function preparedRollback(source: VersionSource, request: PrepareRequest): Promise<PreparedRelease> {
+  try {
+    return await prepareRelease(source, request);
+  } catch (error) {
+    if (error instanceof UnknownVersionError)
+      throw new UsageError(`--to ${error.version}: no such version of ${error.service} in the ledger`);
+    throw error;
+  }
+}
+
 /** Where a rollback without --to goes: the one rollback rule (release/rollback-target.ts). */
-async function versionBeforeLive(ledger: Ledger, service: string, environment: string): Promise<string> {
-  const history = runHistory(ledger);
+async function versionBeforeLive(
+  ledger: Ledger,
+  history: DeploymentHistory,
+  service: string,
+  environment: string,
+): Promise<string> {
   const bad = new Set(badVersions(await ledger.verdicts(service)));
   const live = await liveVersion(history, service, environment);
+  // Target states are the runs' own: they tell of a stray target only when a run put the live version there.
+  const byRuns = await liveVersion(runHistory(ledger), service, environment);
   const targets = await ledger.targetStates(service, environment);
-  const strayTargets = targets.some((target) => target.version !== live);
+  const strayTargets = byRuns === live && targets.some((target) => target.version !== live);
   const target = await rollbackTarget(history, { service, environment, bad, strayTargets });
   if (!target) {
     throw new UsageError(
