@@ -3,6 +3,7 @@
  * the installation's own client and tranche.yml from the default branch.
  */
 import type { Probot } from 'probot';
+import { httpStatus } from '../src/github/client.ts';
 import { type BotDeps, botSettings, type HandlerScope } from './bot-scope.ts';
 import type { BotOctokit } from './github/bot-octokit.ts';
 import { readConfig } from './github/read-config.ts';
@@ -30,4 +31,29 @@ export async function installationScope(
   };
   const config = await readConfig(base, deps.configPaths);
   return { ...base, config, settings: botSettings(config) };
+}
+
+/** Installations already recorded on releases the ledger holds of a repository: enough to find one. */
+const RELEASES_READ = 20;
+
+/**
+ * The app's installation on `repo`: the one its releases in the ledger recorded, else GitHub's
+ * answer to the app itself; null when the app is not installed there.
+ */
+export async function repositoryInstallation(
+  app: Probot,
+  deps: BotDeps,
+  repo: string,
+): Promise<number | null> {
+  const releases = await deps.ledger.releases({ repo, limit: RELEASES_READ });
+  const recorded = releases.find((r) => r.installationId !== null)?.installationId;
+  if (typeof recorded === 'number') return recorded;
+  const [owner = '', name = ''] = repo.split('/');
+  try {
+    const { data } = await (await app.auth()).rest.apps.getRepoInstallation({ owner, repo: name });
+    return data.id;
+  } catch (error) {
+    if (httpStatus(error) === 404) return null;
+    throw error;
+  }
 }

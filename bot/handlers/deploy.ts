@@ -1,9 +1,9 @@
 /**
  * /deploy and /rollback: check who asks and from where, prepare a named version (or the rollback
  * rule's) as every front door does (src/release/prepare-release.ts: its commit settled, the deploy
- * gate asked: a bad verdict, an unmet dependency constraint), then let
- * the ledger admit the release (start it, or queue it) in one transaction with the delivery's
- * claim, and act on what it decided.
+ * gate asked: a bad verdict, an unmet dependency constraint), then let the ledger admit the
+ * release (start it, or queue it) in one transaction with the delivery's claim, and act on what
+ * it decided.
  */
 
 import { rollbackTarget } from '../../src/release/rollback-target.ts';

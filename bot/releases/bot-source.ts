@@ -8,7 +8,7 @@ import { ledgerSource } from '../../src/release/ledger-source.ts';
 import type { VersionSource } from '../../src/release/version-source.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import { deploymentHistory } from './deployment-history.ts';
-import { versionCommit } from './version-records.ts';
+import { commitOfVersion } from './version-records.ts';
 import { allocateVersion } from './versions.ts';
 
 export function botSource(scope: HandlerScope): VersionSource {
@@ -17,6 +17,6 @@ export function botSource(scope: HandlerScope): VersionSource {
     ...source,
     nextVersion: (service, commit, template, now) =>
       allocateVersion(scope, scope.settings.versions, { service, commit: commit ?? '', template, now }),
-    commitOf: (service, version) => versionCommit(scope, service, version),
+    commitOf: (service, version) => commitOfVersion(scope, service, version),
   };
 }

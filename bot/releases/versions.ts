@@ -26,16 +26,15 @@ export async function allocateVersion(
   return allocateTagVersion(scope.octokit, repo, request);
 }
 
-/** The commit a known version was built from; undefined for a version that was never allocated. */
-export async function knownVersionCommit(
+/** The commit a version was numbered for: null when the ledger numbered it without one; undefined when never numbered. */
+export async function numberedCommit(
   scope: Pick<HandlerScope, 'octokit' | 'owner' | 'repo' | 'deps'>,
   source: BotConfig['versions'],
   service: string,
   version: string,
-): Promise<string | undefined> {
+): Promise<string | null | undefined> {
   if (source === 'ledger') {
-    const known = (await scope.deps.ledger.versions(service)).find((v) => v.version === version);
-    return known?.commit ?? undefined;
+    return (await scope.deps.ledger.versions(service)).find((v) => v.version === version)?.commit;
   }
   return taggedCommit(scope.octokit, { owner: scope.owner, repo: scope.repo }, service, version);
 }

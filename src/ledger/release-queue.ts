@@ -36,7 +36,6 @@ import {
   SELECT_RELEASE,
   SELECT_RELEASE_BY_DEPLOYMENT,
   SELECT_REPOS_WITH_ACTIVE_RELEASES,
-  SELECT_SERVICE_REPOSITORY,
   SELECT_UNLINKED_RELEASE,
   SET_RELEASE_LIVE_VERSION,
   SET_RELEASE_STATUS,
@@ -63,7 +62,6 @@ import {
   type ReleaseRecord,
   type ReleaseRequest,
   type ReleaseState,
-  type ServiceRepository,
   type StatusRecording,
 } from './types.ts';
 
@@ -242,11 +240,6 @@ export class ReleaseQueue implements ReleaseLedger {
   async releases(filter: ReleaseFilter): Promise<ReleaseRecord[]> {
     const { sql, params } = selectReleases(filter);
     return (await this.connection.query(sql, params)).map(toRelease);
-  }
-
-  async serviceRepository(service: string): Promise<ServiceRepository | null> {
-    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, [service]);
-    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
 
   lockEnvironment(

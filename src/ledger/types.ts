@@ -274,12 +274,6 @@ export interface ReleaseRecord {
 }
 
 /** A webhook delivery, claimed once: a redelivery (same id) finds it taken. */
-export interface ServiceRepository {
-  /** `owner/repo`. */
-  repo: string;
-  installationId: number;
-}
-
 export interface DeliveryClaim {
   /** GitHub's `X-GitHub-Delivery`. */
   id: string;
@@ -451,8 +445,6 @@ export interface ReleaseLedger {
   /** Writes down the version live in a finished release's environment (release/live-version.ts decides it). */
   setLiveVersion(id: number, version: string | null): Promise<ReleaseRecord>;
   releases(filter: ReleaseFilter): Promise<ReleaseRecord[]>;
-  /** Where the bot acts for a service: the repository of its newest release (admitted or seen); null if none. */
-  serviceRepository(service: string): Promise<ServiceRepository | null>;
   /** Claims the delivery and takes the lock (see acquireLock). */
   lockEnvironment(
     claim: DeliveryClaim,

@@ -117,30 +117,6 @@ export function describeReleases(current: () => Ledger): void {
       });
     });
 
-    describe('serviceRepository', () => {
-      it("is the repository and installation of the service's newest release", async () => {
-        await ledger.admitRelease(request({ repo: 'acme/old-shop', installationId: 3 }), LIMITS, T0);
-        await ledger.admitRelease(request({ installationId: 7 }), LIMITS, T0 + 1);
-        await ledger.admitRelease(request({ repo: 'acme/cart', service: 'cart' }), LIMITS, T0 + 2);
-        expect(await ledger.serviceRepository('shop')).toEqual({ repo: REPO, installationId: 7 });
-      });
-
-      it('counts a deployment the bot only saw, by the service it was told', async () => {
-        await ledger.admitRelease(request(), LIMITS, T0);
-        const seen = status({ environment: 'production', version: '3', deploymentId: 9 }, 'success', {
-          repo: 'acme/shop-next',
-          installationId: 8,
-          service: 'shop',
-        });
-        await ledger.recordDeploymentStatus(seen, LIMITS, T0 + 1);
-        expect(await ledger.serviceRepository('shop')).toEqual({ repo: 'acme/shop-next', installationId: 8 });
-      });
-
-      it('is null for a service no release carried', async () => {
-        expect(await ledger.serviceRepository('spark')).toBeNull();
-      });
-    });
-
     describe('admitRelease', () => {
       it('starts a release in a free environment, holding its lease', async () => {
         const admission = admitted(await ledger.admitRelease(request(), LIMITS, T0));
