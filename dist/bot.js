@@ -47001,8 +47001,6 @@ var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${LOCK_COLU
 var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
 WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
 var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = ?";
-var SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
-WHERE service = ? AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
 var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
 VALUES (?, ?, ?, ?)
 ON CONFLICT (delivery_id) DO NOTHING
@@ -47597,13 +47595,14 @@ var ReleaseQueue = class {
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
+  async setLiveVersion(id, version3) {
+    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, [version3, id]);
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
   async releases(filter) {
     const { sql, params } = selectReleases(filter);
     return (await this.connection.query(sql, params)).map(toRelease);
-  }
-  async serviceRepository(service) {
-    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, [service]);
-    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
   lockEnvironment(claim3, name, holder, request2, now) {
     return this.inRepository(claim3.repo, async (session) => {
@@ -47793,9 +47792,7 @@ async function finish(session, release, report2, now, used) {
     finished.deploymentId,
     targetsParam(finished.targets)
   ]) : [];
-  const [live] = await rows(session, SELECT_LIVE_RELEASE, [repo, environment2]);
-  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, [live?.version ?? null, release.id]);
-  return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
+  return { release: finished, superseded, freedLocks };
 }
 async function useUpLocks(session, release) {
   if (release.requestedBy === null) return [];
@@ -70959,17 +70956,15 @@ function isReferenceExists(error62) {
 
 // bot/releases/versions.ts
 async function allocateVersion(scope, source, request2) {
-  const now = scope.deps.now();
   if (source === "ledger") {
-    return (await scope.deps.ledger.nextVersion(request2.service, request2.commit, request2.template, now)).version;
+    return scope.deps.ledger.nextVersion(request2.service, request2.commit, request2.template, request2.now);
   }
   const repo = { owner: scope.owner, repo: scope.repo };
-  return (await allocateTagVersion(scope.octokit, repo, { ...request2, now })).version;
+  return allocateTagVersion(scope.octokit, repo, request2);
 }
-async function knownVersionCommit(scope, source, service, version3) {
+async function numberedCommit(scope, source, service, version3) {
   if (source === "ledger") {
-    const known = (await scope.deps.ledger.versions(service)).find((v) => v.version === version3);
-    return known?.commit ?? void 0;
+    return (await scope.deps.ledger.versions(service)).find((v) => v.version === version3)?.commit;
   }
   return taggedCommit(scope.octokit, { owner: scope.owner, repo: scope.repo }, service, version3);
 }
@@ -70980,9 +70975,12 @@ function recentReleases(scope) {
   return scope.deps.ledger.releases({ repo: scope.fullName, limit: RECENT_RELEASES });
 }
 async function versionCommit(scope, service, version3) {
+  return await commitOfVersion(scope, service, version3) ?? void 0;
+}
+async function commitOfVersion(scope, service, version3) {
   const released = (await recentReleases(scope)).find((r) => r.version === version3 && r.commit !== null);
   if (released?.commit) return released.commit;
-  return knownVersionCommit(scope, scope.settings.versions, service, version3);
+  return numberedCommit(scope, scope.settings.versions, service, version3);
 }
 async function versionOfCommit(scope, service, commit) {
   const released = (await recentReleases(scope)).find((r) => r.commit === commit && r.version !== null);
@@ -71091,9 +71089,9 @@ function outcomeLine(release, context) {
 }
 function liveLine(release, live) {
   if (live) {
-    const by = live.requestedBy ? ` by ${actorText(live.requestedBy)}` : "";
-    const at = live.succeededAt ? ` on ${new Date(live.succeededAt).toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
-    return `**${release.environment}** is on \`${live.version ?? "unknown"}\` (deployed${by}${at}).`;
+    const by = live.by ? ` by ${actorText(live.by)}` : "";
+    const at = ` on ${new Date(live.at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    return `**${release.environment}** is on \`${live.version}\` (deployed${by}${at}).`;
   }
   if (release.liveVersion) return `**${release.environment}** is on \`${release.liveVersion}\`.`;
   return `**${release.environment}** has no live version yet.`;
@@ -71283,6 +71281,79 @@ function planSummary(plan) {
   }).join("\n");
 }
 
+// src/release/live-version.ts
+function newestFirst(successes) {
+  return successes.toSorted((a, b) => b.at - a.at);
+}
+function liveOf(successes) {
+  return newestFirst(successes)[0] ?? null;
+}
+async function liveVersion(history, service, environment2) {
+  return liveOf(await history.successes(service, environment2))?.version ?? null;
+}
+async function environmentsRunning(history, request2) {
+  const running = [];
+  for (const environment2 of request2.environments) {
+    if (await liveVersion(history, request2.service, environment2) === request2.version)
+      running.push(environment2);
+  }
+  return running;
+}
+function combinedHistory(...histories) {
+  return {
+    async successes(service, environment2) {
+      const all = await Promise.all(histories.map((h) => h.successes(service, environment2)));
+      return all.flat();
+    }
+  };
+}
+
+// src/release/deployment-records.ts
+var RELEASES_READ = 50;
+function runSuccesses(runs) {
+  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({ version: run3.version, commit: run3.commit, at: run3.finishedAt ?? run3.startedAt }));
+}
+function releaseSuccesses(releases) {
+  return releases.flatMap(
+    (release) => release.version !== null && release.succeededAt !== null ? [
+      {
+        version: release.version,
+        commit: release.commit,
+        at: release.succeededAt,
+        by: release.requestedBy
+      }
+    ] : []
+  );
+}
+function runHistory(ledger) {
+  return {
+    async successes(service, environment2) {
+      return runSuccesses(await ledger.runs({ service, environment: environment2 }));
+    }
+  };
+}
+function releaseHistory(ledger, repo) {
+  return {
+    async successes(service, environment2) {
+      const releases = await ledger.releases({ repo, environment: environment2, succeeded: true, limit: RELEASES_READ });
+      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
+    }
+  };
+}
+function ledgerHistory(ledger, repos) {
+  return combinedHistory(runHistory(ledger), ...repos.map((repo) => releaseHistory(ledger, repo)));
+}
+
+// bot/releases/deployment-history.ts
+function deploymentHistory(scope) {
+  return ledgerHistory(scope.deps.ledger, [scope.fullName]);
+}
+async function liveAfter(scope, release) {
+  const service = release.service ?? loadedConfig(scope)?.config.service;
+  const live = service === void 0 ? null : liveOf(await deploymentHistory(scope).successes(service, release.environment));
+  return { release: await scope.deps.ledger.setLiveVersion(release.id, live?.version ?? null), live };
+}
+
 // src/release/deploy-gate.ts
 var DeployRefusedError = class extends Error {
   name = "DeployRefusedError";
@@ -71324,30 +71395,54 @@ function badVerdictText(verdict) {
   return `its verdict is bad (recorded ${when3}${who2}): ${verdict.message}`;
 }
 
-// src/release/deployment-records.ts
-var RELEASES_READ = 50;
-function runSuccesses(runs) {
-  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({ version: run3.version, commit: run3.commit, at: run3.finishedAt ?? run3.startedAt }));
+// src/release/settle-version.ts
+var UnknownVersionError = class extends Error {
+  name = "UnknownVersionError";
+  service;
+  version;
+  constructor(service, version3) {
+    super(`no such version of ${service}: ${version3}`);
+    this.service = service;
+    this.version = version3;
+  }
+};
+var VersionCommitError = class extends Error {
+  name = "VersionCommitError";
+  version;
+  /** The commit the version was numbered for. */
+  built;
+  /** The commit being deployed. */
+  deployed;
+  constructor(version3, built, deployed) {
+    super(`${version3} was built from commit ${built.slice(0, 12)}, not ${deployed.slice(0, 12)}`);
+    this.version = version3;
+    this.built = built;
+    this.deployed = deployed;
+  }
+};
+async function settleVersion(source, request2) {
+  const { service, named, commit } = request2;
+  if (named === void 0) {
+    const record3 = await source.nextVersion(service, commit, request2.template, request2.now);
+    return { version: record3.version, commit };
+  }
+  const built = await source.commitOf(service, named);
+  if (built === void 0) throw new UnknownVersionError(service, named);
+  if (built === null) return { version: named, commit };
+  if (request2.action === "deploy" && commit !== null && built !== commit) {
+    throw new VersionCommitError(named, built, commit);
+  }
+  return { version: named, commit: built };
 }
-function releaseSuccesses(releases) {
-  return releases.flatMap(
-    (release) => release.version !== null && release.succeededAt !== null ? [{ version: release.version, commit: release.commit, at: release.succeededAt }] : []
-  );
-}
-function runHistory(ledger) {
-  return {
-    async successes(service, environment2) {
-      return runSuccesses(await ledger.runs({ service, environment: environment2 }));
-    }
-  };
-}
-function releaseHistory(ledger, repo) {
-  return {
-    async successes(service, environment2) {
-      const releases = await ledger.releases({ repo, environment: environment2, succeeded: true, limit: RELEASES_READ });
-      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
-    }
-  };
+
+// src/release/prepare-release.ts
+async function prepareRelease(source, request2) {
+  const { service, environment: environment2, action } = request2;
+  const previousVersion = await liveVersion(source.history, service, environment2);
+  const { version: version3, commit } = await settleVersion(source, request2);
+  const constraints = await declaredConstraints(source, { service, version: version3, action }, request2.configured);
+  const refusals = await deployRefusals(source, { service, environment: environment2, version: version3, constraints, action });
+  return { version: version3, commit, constraints, previousVersion, refusals };
 }
 
 // src/release/fleet-verdicts.ts
@@ -71419,33 +71514,6 @@ async function overrideVerdict(ledger, request2) {
   });
 }
 
-// src/release/live-version.ts
-function newestFirst(successes) {
-  return successes.toSorted((a, b) => b.at - a.at);
-}
-function liveOf(successes) {
-  return newestFirst(successes)[0] ?? null;
-}
-async function liveVersion(history, service, environment2) {
-  return liveOf(await history.successes(service, environment2))?.version ?? null;
-}
-async function environmentsRunning(history, request2) {
-  const running = [];
-  for (const environment2 of request2.environments) {
-    if (await liveVersion(history, request2.service, environment2) === request2.version)
-      running.push(environment2);
-  }
-  return running;
-}
-function combinedHistory(...histories) {
-  return {
-    async successes(service, environment2) {
-      const all = await Promise.all(histories.map((h) => h.successes(service, environment2)));
-      return all.flat();
-    }
-  };
-}
-
 // src/release/live-releases.ts
 var recordedConstraintsSchema = external_exports.object({
   requires: external_exports.record(external_exports.string(), external_exports.string()),
@@ -71484,10 +71552,11 @@ async function runConstraints(ledger, runId) {
 function hasVerdicts(ledger) {
   return typeof ledger.verdicts === "function";
 }
-function ledgerSource(ledger) {
+function ledgerSource(ledger, history = runHistory(ledger)) {
   return {
     ledger,
-    history: runHistory(ledger),
+    history,
+    nextVersion: (service, commit, template, now) => ledger.nextVersion(service, commit, template, now),
     knowsOtherServices: true,
     async commitOf(service, version3) {
       return (await ledger.versions(service)).find((v) => v.version === version3)?.commit;
@@ -71504,17 +71573,43 @@ function ledgerSource(ledger) {
   };
 }
 
-// bot/releases/release-gate.ts
-async function releaseRefusals(scope, request2) {
-  const source = ledgerSource(scope.deps.ledger);
-  const loaded = loadedConfig(scope);
-  const gate = { ...request2, action: request2.kind };
-  const constraints = await declaredConstraints(source, gate, loaded && resolveConstraints(loaded.config));
-  return deployRefusals(source, { ...gate, constraints });
+// bot/releases/bot-source.ts
+function botSource(scope) {
+  const source = ledgerSource(scope.deps.ledger, deploymentHistory(scope));
+  return {
+    ...source,
+    nextVersion: (service, commit, template, now) => allocateVersion(scope, scope.settings.versions, { service, commit: commit ?? "", template, now }),
+    commitOf: (service, version3) => commitOfVersion(scope, service, version3)
+  };
 }
-async function releaseRefusal(scope, request2) {
-  const refusals = await releaseRefusals(scope, request2);
-  return refusals.length === 0 ? null : new DeployRefusedError({ ...request2, action: request2.kind }, refusals).message;
+
+// bot/releases/prepare.ts
+async function prepareBotRelease(scope, config3, request2) {
+  const { environment: environment2, kind } = request2;
+  const resolved = resolveEnvironment(config3, environment2);
+  const { service } = resolved;
+  try {
+    const prepared = await prepareRelease(botSource(scope), {
+      service,
+      environment: environment2,
+      named: request2.version,
+      commit: request2.commit,
+      template: resolved.versionTemplate,
+      action: kind,
+      configured: resolveConstraints(config3),
+      now: scope.deps.now()
+    });
+    if (prepared.refusals.length === 0) return prepared;
+    const gate = { service, environment: environment2, version: prepared.version, action: kind };
+    return new DeployRefusedError(gate, prepared.refusals).message;
+  } catch (error62) {
+    if (error62 instanceof UnknownVersionError) {
+      const where = scope.settings.versions === "ledger" ? "in the ledger" : `as a tag tranche/${service}/${error62.version}`;
+      return `${service} has no version \`${error62.version}\` ${where}; name a version that was deployed before`;
+    }
+    if (error62 instanceof VersionCommitError) return error62.message;
+    throw error62;
+  }
 }
 
 // bot/releases/start-release.ts
@@ -71532,19 +71627,15 @@ async function startRelease(scope, admitted) {
         `${scope.config.state === "missing" ? "there is no" : "an invalid"} ${configName(scope.deps.configPaths)} on the default branch`
       );
     const resolved = resolveEnvironment(loaded.config, release.environment);
-    const commit = release.commit ?? "";
-    const version3 = release.version ?? await allocateVersion(scope, scope.settings.versions, {
-      service: resolved.service,
-      commit,
-      template: resolved.versionTemplate
-    });
-    const refusal = await releaseRefusal(scope, {
-      service: resolved.service,
+    const prepared = await prepareBotRelease(scope, loaded.config, {
       environment: release.environment,
-      version: version3,
-      kind: release.kind
+      kind: release.kind,
+      version: release.version ?? void 0,
+      commit: release.commit
     });
-    if (refusal) throw new GateRefusal(refusal);
+    if (typeof prepared === "string") throw new GateRefusal(prepared);
+    const { version: version3 } = prepared;
+    const commit = prepared.commit ?? "";
     const components = selectTargets(resolved.components, release.targets ?? void 0);
     const plan = planSummary(planRelease(resolved.service, release.environment, components));
     release = await ledger.updateRelease(release.id, { version: version3, plan }, now());
@@ -71577,7 +71668,8 @@ async function startRelease(scope, admitted) {
     const message = error62 instanceof GateRefusal ? error62.message : `GitHub did not take the deployment: ${redactedMessage(error62)}`;
     scope.log.warn(`release ${release.id}: ${message}`);
     const finished = await ledger.abortRelease(release.id, message, now());
-    await postReply(scope, finished.release, finished.live);
+    const after = await liveAfter(scope, finished.release);
+    await postReply(scope, after.release, after.live);
     await followAdvance(scope, await ledger.advanceQueue(scope.fullName, limitsOf(scope.settings), now()));
   }
 }
@@ -71597,14 +71689,8 @@ async function reportExpired(scope, release) {
       }
     );
   }
-  const [live] = await scope.deps.ledger.releases({
-    repo: release.repo,
-    environment: release.environment,
-    states: ["success"],
-    succeeded: true,
-    limit: 1
-  });
-  await postReply(scope, release, live ?? null);
+  const after = await liveAfter(scope, release);
+  await postReply(scope, after.release, after.live);
 }
 async function postReply(scope, release, live) {
   if (release.pullRequest === null) return release;
@@ -71666,6 +71752,19 @@ async function admit(scope, request2, what) {
   });
   const commentId = await reply(scope, admission.release.pullRequest, body2);
   return ledger.updateRelease(admission.release.id, { commentId }, now());
+}
+
+// bot/releases/release-gate.ts
+async function releaseRefusals(scope, request2) {
+  const source = ledgerSource(scope.deps.ledger);
+  const loaded = loadedConfig(scope);
+  const gate = { ...request2, action: request2.kind };
+  const constraints = await declaredConstraints(source, gate, loaded && resolveConstraints(loaded.config));
+  return deployRefusals(source, { ...gate, constraints });
+}
+async function releaseRefusal(scope, request2) {
+  const refusals = await releaseRefusals(scope, request2);
+  return refusals.length === 0 ? null : new DeployRefusedError({ ...request2, action: request2.kind }, refusals).message;
 }
 
 // bot/tracks/carry-out.ts
@@ -71761,12 +71860,16 @@ async function releaseHealth(ledger, repo, tracks) {
 }
 function memberHealthOf(releases, targets) {
   const touching = targets ? releases.filter((r) => r.targets === null || r.targets.some((t) => targets.includes(t))) : releases;
-  const succeeded = touching.filter((r) => r.succeededAt !== null && r.version !== null).sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0) || b.id - a.id);
+  const succeeded = newestFirst(
+    touching.flatMap(
+      (r) => r.succeededAt !== null && r.version !== null ? [{ version: r.version, commit: r.commit, at: r.succeededAt, targets: r.targets }] : []
+    )
+  );
   const version3 = targets ? ringVersionOf(targetStates(succeeded, targets), targets) : wholeVersion(succeeded);
   if (version3 === null) return { version: null, healthySince: null };
   if (touching.some((r) => isActiveRelease(r.state))) return { version: version3, healthySince: null };
   const finished = touching.filter((r) => r.deploymentId !== null).map((r) => r.finishedAt ?? 0);
-  return { version: version3, healthySince: Math.max(succeeded[0]?.succeededAt ?? 0, ...finished) };
+  return { version: version3, healthySince: Math.max(succeeded[0]?.at ?? 0, ...finished) };
 }
 function targetStates(succeeded, targets) {
   return targets.flatMap((target) => {
@@ -71775,8 +71878,9 @@ function targetStates(succeeded, targets) {
   });
 }
 function wholeVersion(succeeded) {
-  const whole = succeeded.findIndex((r) => r.targets === null);
-  const version3 = succeeded[whole]?.version ?? null;
+  const live = liveOf(succeeded.filter((r) => r.targets === null));
+  const whole = live === null ? -1 : succeeded.indexOf(live);
+  const version3 = live?.version ?? null;
   const partial2 = succeeded.slice(0, Math.max(whole, 0));
   return partial2.every((r) => r.version === version3) ? version3 : null;
 }
@@ -71880,11 +71984,6 @@ async function setVerdictStatus(scope, commit, status2) {
     description: cut(status2.description, STATUS_DESCRIPTION_MAX),
     ...status2.targetUrl ? { target_url: status2.targetUrl } : {}
   });
-}
-
-// bot/releases/deployment-history.ts
-function deploymentHistory(scope) {
-  return combinedHistory(releaseHistory(scope.deps.ledger, scope.fullName), runHistory(scope.deps.ledger));
 }
 
 // src/render/fleet-verdict.ts
@@ -72686,16 +72785,18 @@ async function deploy(scope, command, requester) {
   const refusal = changeRefusal(command.name, role, pullRequest, scope.settings.deployers);
   if (refusal) return refuse(scope, requester, what, refusal.message);
   const service = config3.loaded.config.service;
-  const target = await versionTarget(scope, command, service);
-  if (typeof target === "string") return refuse(scope, requester, what, target);
-  if (target !== void 0) {
-    const gate = await releaseRefusal(scope, {
-      service,
+  const version3 = await versionAsked(scope, command, service);
+  if (typeof version3 === "object") return refuse(scope, requester, what, version3.refusal);
+  let commit = pullRequest.headSha;
+  if (version3 !== void 0) {
+    const prepared = await prepareBotRelease(scope, config3.loaded.config, {
       environment: command.environment,
-      version: target.version,
-      kind: command.name
+      kind: command.name,
+      version: version3,
+      commit: null
     });
-    if (gate) return refuse(scope, requester, what, gate);
+    if (typeof prepared === "string") return refuse(scope, requester, what, prepared);
+    commit = prepared.commit ?? commit;
   }
   await admit(
     scope,
@@ -72706,29 +72807,25 @@ async function deploy(scope, command, requester) {
       environment: command.environment,
       service,
       kind: command.name,
-      version: target?.version ?? null,
-      commit: target?.commit ?? pullRequest.headSha,
+      version: version3 ?? null,
+      commit,
       requestedBy: requester.login,
       pullRequest: requester.issueNumber
     },
     what
   );
 }
-async function versionTarget(scope, command, service) {
-  if (command.version !== void 0) {
-    const commit = await knownVersionCommit(scope, scope.settings.versions, service, command.version);
-    if (commit === void 0) {
-      const where = scope.settings.versions === "ledger" ? "in the ledger" : `as a tag tranche/${service}/${command.version}`;
-      return `${service} has no version \`${command.version}\` ${where}; name a version that was deployed before`;
-    }
-    return { version: command.version, commit };
-  }
-  if (command.name === "deploy") return void 0;
-  return await rollbackTarget2(scope, service, command.environment) ?? `there is no earlier good version of ${service} in **${command.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${command.environment} to <version>\``;
-}
-async function rollbackTarget2(scope, service, environment2) {
+async function versionAsked(scope, command, service) {
+  if (command.version !== void 0 || command.name === "deploy") return command.version;
   const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
-  return lastGoodVersion(scope, { service, environment: environment2, bad });
+  const target = await rollbackTarget(deploymentHistory(scope), {
+    service,
+    environment: command.environment,
+    bad
+  });
+  return target?.version ?? {
+    refusal: `there is no earlier good version of ${service} in **${command.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${command.environment} to <version>\``
+  };
 }
 
 // bot/handlers/may-change.ts
@@ -73019,6 +73116,9 @@ async function claimService(store, claim3, now) {
   }
   if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
   return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
+}
+async function serviceOwners(store, service) {
+  return (await store.serviceOwner(service))?.repos ?? [];
 }
 function notOwnerReason(claim3, owners) {
   const list = owners.join(", ");
@@ -73505,7 +73605,10 @@ async function report(scope, recording) {
     release = await withCheckRun(scope, release);
   }
   const changed = recording.previous !== release.state || recording.finished !== null;
-  if (changed && release.state !== "inactive") await postReply(scope, release, recording.finished?.live);
+  if (changed && release.state !== "inactive") {
+    const after = recording.finished ? await liveAfter(scope, release) : { release, live: void 0 };
+    await postReply(scope, after.release, after.live);
+  }
   await markSuperseded(
     scope.octokit,
     { owner: scope.owner, repo: scope.repo },
@@ -73622,6 +73725,20 @@ async function installationScope(app2, deps, repo, installationId, event) {
   };
   const config3 = await readConfig(base, deps.configPaths);
   return { ...base, config: config3, settings: botSettings(config3) };
+}
+var RELEASES_READ2 = 20;
+async function repositoryInstallation(app2, deps, repo) {
+  const releases = await deps.ledger.releases({ repo, limit: RELEASES_READ2 });
+  const recorded = releases.find((r) => r.installationId !== null)?.installationId;
+  if (typeof recorded === "number") return recorded;
+  const [owner = "", name = ""] = repo.split("/");
+  try {
+    const { data } = await (await app2.auth()).rest.apps.getRepoInstallation({ owner, repo: name });
+    return data.id;
+  } catch (error62) {
+    if (httpStatus(error62) === 404) return null;
+    throw error62;
+  }
 }
 
 // bot/http/outcomes-body.ts
@@ -73881,24 +73998,31 @@ function answer3(response, status2, error62) {
 }
 
 // bot/verdicts/judge-unjudged.ts
-async function unjudgedWork(ledger, log) {
+async function unjudgedWork(ledger, log, installationOf2) {
   const byService = /* @__PURE__ */ new Map();
   for (const unjudged of await ledger.unjudgedVersions()) {
     byService.set(unjudged.service, [...byService.get(unjudged.service) ?? [], unjudged]);
   }
   const work = [];
   for (const [service, versions] of byService) {
-    const home = await ledger.serviceRepository(service);
+    const home = await ownerHome(ledger, service, installationOf2);
     if (home) {
       work.push({ ...home, service, versions });
       continue;
     }
     log.info(
-      `outcomes of ${service} ${versions.map((v) => v.version).join(", ")}: no repository has released ${service}, so there is nowhere to act on a verdict; not judged`
+      `outcomes of ${service} ${versions.map((v) => v.version).join(", ")}: no repository the app is installed on owns ${service}, so there is nowhere to act on a verdict; not judged`
     );
     for (const version3 of versions) await ledger.settleUnjudged(version3);
   }
   return work;
+}
+async function ownerHome(ledger, service, installationOf2) {
+  for (const repo of await serviceOwners(ledger, service)) {
+    const installationId = await installationOf2(repo);
+    if (installationId !== null) return { repo, installationId };
+  }
+  return null;
 }
 async function judgeUnjudged(scope, work) {
   const service = loadedConfig(scope)?.config.service;
@@ -73938,7 +74062,8 @@ async function sweep(app2, deps) {
     repo.free = true;
     repo.installationId ??= release.installationId;
   }
-  for (const unjudged of await unjudgedWork(deps.ledger, app2.log)) {
+  const installationOf2 = (repo) => repositoryInstallation(app2, deps, repo);
+  for (const unjudged of await unjudgedWork(deps.ledger, app2.log, installationOf2)) {
     const repo = of(unjudged.repo);
     repo.unjudged.push(unjudged);
     repo.installationId ??= unjudged.installationId;
