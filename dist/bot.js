@@ -1291,7 +1291,7 @@ var require_atomic_sleep = __commonJS({
   "node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
-      let sleep2 = function(ms) {
+      let sleep3 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -1302,9 +1302,9 @@ var require_atomic_sleep = __commonJS({
         Atomics.wait(nil, 0, 0, Number(ms));
       };
       const nil = new Int32Array(new SharedArrayBuffer(4));
-      module2.exports = sleep2;
+      module2.exports = sleep3;
     } else {
-      let sleep2 = function(ms) {
+      let sleep3 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -1316,7 +1316,7 @@ var require_atomic_sleep = __commonJS({
         while (target > Date.now()) {
         }
       };
-      module2.exports = sleep2;
+      module2.exports = sleep3;
     }
   }
 });
@@ -1329,7 +1329,7 @@ var require_sonic_boom = __commonJS({
     var EventEmitter = __require("events");
     var inherits = __require("util").inherits;
     var path8 = __require("path");
-    var sleep2 = require_atomic_sleep();
+    var sleep3 = require_atomic_sleep();
     var assert4 = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
@@ -1475,7 +1475,7 @@ var require_sonic_boom = __commonJS({
           if ((err.code === "EAGAIN" || err.code === "EBUSY") && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep2(BUSY_WRITE_TIMEOUT);
+                sleep3(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -1788,7 +1788,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep2(BUSY_WRITE_TIMEOUT);
+          sleep3(BUSY_WRITE_TIMEOUT);
         }
       }
       try {
@@ -1825,7 +1825,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep2(BUSY_WRITE_TIMEOUT);
+          sleep3(BUSY_WRITE_TIMEOUT);
         }
       }
     }
@@ -2722,7 +2722,7 @@ var require_transport = __commonJS({
     var getCallers = require_caller();
     var { join: join2, isAbsolute, sep: sep2 } = __require("node:path");
     var { fileURLToPath: fileURLToPath5 } = __require("node:url");
-    var sleep2 = require_atomic_sleep();
+    var sleep3 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
     var { transportUsesMultistreamSym } = require_symbols();
@@ -2846,7 +2846,7 @@ var require_transport = __commonJS({
           return;
         }
         stream.flushSync();
-        sleep2(100);
+        sleep3(100);
         stream.end();
       }
       return stream;
@@ -5530,7 +5530,7 @@ var require_sonic_boom2 = __commonJS({
     var inherits = __require("node:util").inherits;
     var path8 = __require("node:path");
     var assert4 = __require("node:assert");
-    var sleep2 = require_atomic_sleep();
+    var sleep3 = require_atomic_sleep();
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
     var MAX_WRITE = 16 * 1024;
@@ -5703,7 +5703,7 @@ var require_sonic_boom2 = __commonJS({
           if (isRetryableErr && !retriesExhausted && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep2(BUSY_WRITE_TIMEOUT);
+                sleep3(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -6136,7 +6136,7 @@ var require_sonic_boom2 = __commonJS({
             if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
               throw err;
             }
-            sleep2(BUSY_WRITE_TIMEOUT);
+            sleep3(BUSY_WRITE_TIMEOUT);
           }
         }
       } finally {
@@ -6178,7 +6178,7 @@ var require_sonic_boom2 = __commonJS({
             if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
               throw err;
             }
-            sleep2(BUSY_WRITE_TIMEOUT);
+            sleep3(BUSY_WRITE_TIMEOUT);
           }
         }
       } finally {
@@ -46642,6 +46642,9 @@ import { hostname as hostname3 } from "node:os";
 // src/ledger/open.ts
 import { resolve as resolve4 } from "node:path";
 
+// src/ledger/postgres.ts
+import { setTimeout as sleep } from "node:timers/promises";
+
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib3(), 1);
 var Client = import_lib.default.Client;
@@ -48361,12 +48364,34 @@ function runDecision(value) {
   return RUN_DECISIONS.includes(value) ? value : null;
 }
 
+// src/ledger/storable.ts
+function storable(param) {
+  return typeof param === "string" && param.includes("\0") ? param.replaceAll("\0", "\uFFFD") : param;
+}
+
 // src/ledger/postgres.ts
 var DEFAULT_SCHEMA = "tranche";
 var MIGRATION_LOCK_KEY = 1953653102;
 var CONNECT_TIMEOUT_MS = 1e4;
 var RETRYABLE = /* @__PURE__ */ new Set(["40001", "40P01"]);
 var MAX_ATTEMPTS = 5;
+var CONNECTION_LOST = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "57P01",
+  "57P02",
+  "57P03"
+]);
+var CONNECTION_LOST_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect/i;
+var RECONNECT_WINDOW_MS = 6e4;
+var RECONNECT_DELAY_MS = { first: 100, max: 2e3 };
 var SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 function isPostgresUrl(location) {
   return /^postgres(?:ql)?:\/\//i.test(location);
@@ -48394,6 +48419,7 @@ var PostgresLedger = class _PostgresLedger extends SqlLedger {
     const connection = new PostgresConnection(pool, description, schema);
     try {
       await migrate(connection);
+      connection.reached = true;
       return new _PostgresLedger(connection);
     } catch (error62) {
       await pool.end();
@@ -48442,6 +48468,11 @@ var PostgresConnection = class {
   description;
   migrationPreamble;
   pool;
+  /**
+   * Once the server has answered (the ledger opened), a lost connection is waited out; before, a
+   * wrong address or a server that is down fails at once.
+   */
+  reached = false;
   constructor(pool, description, schema) {
     this.pool = pool;
     this.description = description;
@@ -48450,10 +48481,31 @@ var PostgresConnection = class {
       `CREATE SCHEMA IF NOT EXISTS ${schema}`
     ];
   }
-  async query(sql, params = []) {
-    return (await this.pool.query(statement(sql, params))).rows;
+  /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
+  query(sql, params = []) {
+    const readOnly = /^\s*SELECT\b/i.test(sql);
+    return this.whileReconnecting(async (outcomeUnknown2) => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        if (!readOnly) outcomeUnknown2();
+        return (await client.query(statement(sql, params))).rows;
+      } catch (error62) {
+        broken = isConnectionLost(error62);
+        throw error62;
+      } finally {
+        client.release(broken);
+      }
+    });
   }
-  async transaction(work, options2 = {}) {
+  /** Runs `work` in a transaction, again when the server aborts it in a conflict or goes away before the commit. */
+  transaction(work, options2 = {}) {
+    return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options2, outcomeUnknown2));
+  }
+  whileReconnecting(work) {
+    return this.reached ? whileReconnecting(work) : work(() => void 0);
+  }
+  async attempt(work, options2, outcomeUnknown2) {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
@@ -48463,6 +48515,7 @@ var PostgresConnection = class {
         const result = await work({
           query: async (sql, params = []) => (await client.query(statement(sql, params))).rows
         });
+        outcomeUnknown2();
         await client.query(COMMIT);
         return result;
       } catch (error62) {
@@ -48491,7 +48544,27 @@ function statement(sql, params) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params };
+  return { name, text, values: params.map(storable) };
+}
+async function whileReconnecting(work) {
+  const deadline = Date.now() + RECONNECT_WINDOW_MS;
+  for (let delay = RECONNECT_DELAY_MS.first; ; delay = Math.min(delay * 2, RECONNECT_DELAY_MS.max)) {
+    let unknown2 = false;
+    try {
+      return await work(() => {
+        unknown2 = true;
+      });
+    } catch (error62) {
+      if (unknown2 || !isConnectionLost(error62) || Date.now() + delay > deadline) throw error62;
+      await sleep(delay);
+    }
+  }
+}
+function isConnectionLost(error62) {
+  if (typeof error62 !== "object" || error62 === null) return false;
+  const code = "code" in error62 ? String(error62.code) : "";
+  const message = "message" in error62 ? String(error62.message) : "";
+  return CONNECTION_LOST.has(code) || CONNECTION_LOST_MESSAGE.test(message);
 }
 function isRetryable(error62) {
   return typeof error62 === "object" && error62 !== null && "code" in error62 && RETRYABLE.has(String(error62.code));
@@ -48502,7 +48575,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -48633,7 +48706,7 @@ var SqliteConnection = class {
       statement2 = this.db.prepare(sql);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...params);
+    return statement2.all(...params.map(storable));
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -48649,7 +48722,7 @@ async function retryBusy(work) {
       return await work();
     } catch (error62) {
       if (!isBusy(error62) || Date.now() >= deadline) throw error62;
-      await sleep(backoffMs(attempt));
+      await sleep2(backoffMs(attempt));
     }
   }
 }
@@ -48713,9 +48786,10 @@ async function openSqlite(path8) {
 var ConfigError = class extends Error {
   issues;
   constructor(issues) {
-    super(issues.map(formatIssue).join("\n"));
+    const clipped = issues.map((issue2) => ({ ...issue2, message: clipMessage(issue2.message) }));
+    super(clipped.map(formatIssue).join("\n"));
     this.name = "ConfigError";
-    this.issues = issues;
+    this.issues = clipped;
   }
 };
 var UnknownEnvironmentError = class extends Error {
@@ -48729,9 +48803,22 @@ var UnknownEnvironmentError = class extends Error {
   }
 };
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+var LONG_WORD = 120;
+var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
+var LONG_MESSAGE = 500;
+function clipMessage(message) {
+  return clip(clipLongWords(message), LONG_MESSAGE);
+}
+function clip(text, length) {
+  return text.length <= length ? text : `${text.slice(0, length)}\u2026 (${text.length} characters)`;
+}
+function clipLongWords(text) {
+  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+}
 function formatPath(path8) {
   let text = "";
-  for (const segment of path8) {
+  for (const whole of path8) {
+    const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
     if (typeof segment === "number") text += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
@@ -70067,13 +70154,8 @@ var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
 var SECONDS = new RegExp(`^${NUMBER}$`);
 var UNITS = new RegExp(`^${WITH_UNITS}$`);
 var UNIT_MS = [36e5, 6e4, 1e3, 1];
-function parseDuration(value) {
-  const ms = typeof value === "number" ? secondsToMs(value) : parseText(value);
-  if (ms === void 0) {
-    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
-  }
-  return ms;
-}
+var MAX_DURATION_MS = 24 * 864e5;
+var DURATION_TOO_LONG = "expected a duration of at most 576h (24 days)";
 function tryParseDuration(value) {
   if (typeof value === "number") return secondsToMs(value);
   if (typeof value === "string") return parseText(value);
@@ -70091,7 +70173,7 @@ function parseText(text) {
     const amount = match[i + 1];
     if (amount !== void 0) ms += Number(amount) * unit;
   });
-  return Math.round(ms);
+  return Number.isFinite(ms) ? Math.round(ms) : void 0;
 }
 
 // src/config/cross-checks.ts
@@ -70210,7 +70292,12 @@ var durationSchema = external_exports.union(
     external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
   ],
   { error: DURATION_HINT }
-).transform((value) => parseDuration(value)).meta({
+).transform((value, ctx) => {
+  const ms = tryParseDuration(value);
+  if (ms !== void 0 && ms <= MAX_DURATION_MS) return ms;
+  ctx.issues.push({ code: "custom", input: value, message: DURATION_TOO_LONG });
+  return external_exports.NEVER;
+}).meta({
   id: "Duration",
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
@@ -71008,13 +71095,41 @@ async function reply(scope, issueNumber, body2) {
   return (await post(scope, issueNumber, body2)).id;
 }
 async function post(scope, issueNumber, body2) {
-  const { data } = await scope.octokit.rest.issues.createComment({
+  const since = new Date(Date.now() - RECENT_MS).toISOString();
+  let lastError;
+  for (let attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
+    if (attempt > 1) {
+      const posted = await findPosted(scope, issueNumber, body2, since);
+      if (posted !== void 0) return posted;
+    }
+    try {
+      const { data } = await scope.octokit.rest.issues.createComment({
+        owner: scope.owner,
+        repo: scope.repo,
+        issue_number: issueNumber,
+        body: body2,
+        ...NO_RETRY
+      });
+      return { id: data.id, url: data.html_url };
+    } catch (error62) {
+      if (!outcomeUnknown(error62)) throw error62;
+      lastError = error62;
+    }
+  }
+  throw lastError;
+}
+var POST_ATTEMPTS = 3;
+var RECENT_MS = 6e4;
+async function findPosted(scope, issueNumber, body2, since) {
+  const { data } = await scope.octokit.rest.issues.listComments({
     owner: scope.owner,
     repo: scope.repo,
     issue_number: issueNumber,
-    body: body2
+    since,
+    per_page: 100
   });
-  return { id: data.id, url: data.html_url };
+  const found = data.find((comment) => comment.body === body2);
+  return found === void 0 ? void 0 : { id: found.id, url: found.html_url };
 }
 async function openIssue(scope, title, body2) {
   const { data } = await scope.octokit.rest.issues.create({

@@ -11976,11 +11976,11 @@ var require_binaryParsers = __commonJS({
         var array2 = [];
         var i2;
         if (dimension.length > 1) {
-          var count2 = dimension.shift();
-          for (i2 = 0; i2 < count2; i2++) {
+          var count3 = dimension.shift();
+          for (i2 = 0; i2 < count3; i2++) {
             array2[i2] = parse5(dimension, elementType2);
           }
-          dimension.unshift(count2);
+          dimension.unshift(count3);
         } else {
           for (i2 = 0; i2 < dimension[0]; i2++) {
             array2[i2] = parseElement(elementType2);
@@ -17077,8 +17077,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -17186,13 +17186,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -20145,8 +20145,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -20223,12 +20223,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error62.message += `:
 
 ${lineStr}
@@ -28540,9 +28540,10 @@ var package_default = { version: "0.1.0" };
 var ConfigError = class extends Error {
   issues;
   constructor(issues) {
-    super(issues.map(formatIssue).join("\n"));
+    const clipped = issues.map((issue2) => ({ ...issue2, message: clipMessage(issue2.message) }));
+    super(clipped.map(formatIssue).join("\n"));
     this.name = "ConfigError";
-    this.issues = issues;
+    this.issues = clipped;
   }
 };
 var UnknownEnvironmentError = class extends Error {
@@ -28556,9 +28557,22 @@ var UnknownEnvironmentError = class extends Error {
   }
 };
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+var LONG_WORD = 120;
+var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
+var LONG_MESSAGE = 500;
+function clipMessage(message) {
+  return clip(clipLongWords(message), LONG_MESSAGE);
+}
+function clip(text, length) {
+  return text.length <= length ? text : `${text.slice(0, length)}\u2026 (${text.length} characters)`;
+}
+function clipLongWords(text) {
+  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+}
 function formatPath(path2) {
   let text = "";
-  for (const segment of path2) {
+  for (const whole of path2) {
+    const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
     if (typeof segment === "number") text += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
@@ -29413,24 +29427,24 @@ function nullDistribution(n, m) {
   return result;
 }
 function medianDifference(x, y) {
-  const count2 = x.length * y.length;
-  const half = Math.floor((count2 + 1) / 2);
+  const count3 = x.length * y.length;
+  const half = Math.floor((count3 + 1) / 2);
   const low = kthDifference(x, y, half);
-  return count2 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
+  return count3 % 2 === 1 ? low : (low + kthDifference(x, y, half + 1)) / 2;
 }
 function shiftInterval(x, y, alpha, exact) {
   const n = x.length;
   const m = y.length;
-  const count2 = n * m;
+  const count3 = n * m;
   let index;
   if (exact) {
     index = Math.max(1, exactQuantile(alpha / 2, n, m));
   } else {
     const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - alpha / 2, 0, 1);
-    index = Math.max(1, Math.floor(count2 / 2 - z2 * Math.sqrt(count2 * (n + m + 1) / 12)));
+    index = Math.max(1, Math.floor(count3 / 2 - z2 * Math.sqrt(count3 * (n + m + 1) / 12)));
   }
-  index = Math.min(index, count2);
-  return [kthDifference(x, y, index), kthDifference(x, y, count2 - index + 1)];
+  index = Math.min(index, count3);
+  return [kthDifference(x, y, index), kthDifference(x, y, count3 - index + 1)];
 }
 function kthDifference(x, y, k) {
   const tx = tally(x);
@@ -29448,13 +29462,13 @@ function kthDifference(x, y, k) {
   return largestAtMost(x, y, hi);
 }
 function countAtMost(x, y, d) {
-  let count2 = 0;
+  let count3 = 0;
   let j = 0;
   for (const xi of x) {
     while (j < y.length && xi - y[j] > d) j++;
-    count2 += y.length - j;
+    count3 += y.length - j;
   }
-  return count2;
+  return count3;
 }
 function largestAtMost(x, y, d) {
   let best = Number.NEGATIVE_INFINITY;
@@ -29479,8 +29493,8 @@ function kthOfTallies(x, y, k) {
   for (const [vx, cx] of x) for (const [vy, cy] of y) pairs.push([vx - vy, cx * cy]);
   pairs.sort((a, b) => a[0] - b[0]);
   let seen = 0;
-  for (const [difference, count2] of pairs) {
-    seen += count2;
+  for (const [difference, count3] of pairs) {
+    seen += count3;
     if (seen >= k) return difference;
   }
   return pairs[pairs.length - 1]?.[0] ?? Number.NaN;
@@ -29782,9 +29796,9 @@ function plotAscii(series, options = {}) {
   const right = threshold ? threshold.label.length + 1 : 0;
   const width = Math.max(Math.floor(options.width ?? DEFAULT_WIDTH), left + MIN_FRAME_COLUMNS + right);
   const columns = width - left - right;
-  const count2 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
-  const xLo = count2 <= 1 ? xStart - 1 : xStart;
-  const xHi = count2 <= 1 ? xStart + 1 : xStart + count2 - 1;
+  const count3 = series.reduce((n, s) => Math.max(n, s.points.length), 0);
+  const xLo = count3 <= 1 ? xStart - 1 : xStart;
+  const xHi = count3 <= 1 ? xStart + 1 : xStart + count3 - 1;
   const xLabelWidth = Math.max(String(xLo).length, String(xHi).length);
   const xTicks = niceTicks(xLo, xHi, (columns - 1) / Math.max(6, xLabelWidth + 3), 1);
   const rowOf = (y) => Math.round((yTicks.max - y) / (yTicks.max - yTicks.min) * (rows2 - 1));
@@ -31212,14 +31226,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -35602,8 +35616,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -38250,8 +38264,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -40989,8 +41003,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -50604,7 +50618,7 @@ function statusSummary(wrong, samples) {
   const counts2 = /* @__PURE__ */ new Map();
   for (const status of wrong) counts2.set(status, (counts2.get(status) ?? 0) + 1);
   const parts = [...counts2].map(
-    ([status, count2], i) => i === 0 ? `${count2} of ${samples} samples returned ${status}` : `${count2} returned ${status}`
+    ([status, count3], i) => i === 0 ? `${count3} of ${samples} samples returned ${status}` : `${count3} returned ${status}`
   );
   return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] ?? "";
 }
@@ -50759,12 +50773,12 @@ function armsLabel(arms) {
 }
 function comparisonsOf(component, batches2, baseline) {
   let deployed = [];
-  let count2 = 0;
+  let count3 = 0;
   for (const batch of batches2) {
     deployed = [...deployed, ...batch];
-    if (analysisArms(component, deployed, baseline).baselines.length > 0) count2 += 1;
+    if (analysisArms(component, deployed, baseline).baselines.length > 0) count3 += 1;
   }
-  return Math.max(1, count2);
+  return Math.max(1, count3);
 }
 
 // src/engine/decide.ts
@@ -52036,15 +52050,15 @@ function eText(e) {
   return e >= 100 ? e.toFixed(0) : e.toPrecision(2);
 }
 function verdictMessage(e, reason) {
-  const count2 = (n) => n.toLocaleString("en-US");
-  const rates = `${e.version} failed ${percent2(e.rate)} of ${count2(e.samples)} outcomes, ${e.baseline} ${percent2(e.baselineRate)} of ${count2(e.baselineSamples)}`;
+  const count3 = (n) => n.toLocaleString("en-US");
+  const rates = `${e.version} failed ${percent2(e.rate)} of ${count3(e.samples)} outcomes, ${e.baseline} ${percent2(e.baselineRate)} of ${count3(e.baselineSamples)}`;
   switch (reason) {
     case "no_baseline":
-      return `${e.version} has ${count2(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
+      return `${e.version} has ${count3(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
     case "too_few_samples":
-      return `${e.version} has ${count2(e.samples)} outcomes; a verdict needs ${count2(e.minSamples)}`;
+      return `${e.version} has ${count3(e.samples)} outcomes; a verdict needs ${count3(e.minSamples)}`;
     case "failure_rate_higher": {
-      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count2(e.decidedAtSample ?? e.samples)} outcomes`;
+      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count3(e.decidedAtSample ?? e.samples)} outcomes`;
       return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
     }
     case "regression_ruled_out":
@@ -52351,7 +52365,7 @@ function table(rows2, indent = "") {
   }
   return rows2.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
 }
-function clip(line, width) {
+function clip2(line, width) {
   if (line.length <= width) return line;
   return width <= 1 ? line.slice(0, Math.max(0, width)) : `${line.slice(0, width - 1)}\u2026`;
 }
@@ -52714,7 +52728,7 @@ var LiveReporter = class {
   }
   draw(at) {
     const width = Math.max(20, (this.stream.columns || DEFAULT_COLUMNS) - 1);
-    const lines2 = renderFrame(this.current).map((line) => clip(line, width));
+    const lines2 = renderFrame(this.current).map((line) => clip2(line, width));
     let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
     for (const line of lines2) out += `${CLEAR_LINE}${line}
 `;
@@ -52968,6 +52982,9 @@ import { promisify } from "node:util";
 
 // src/ledger/open.ts
 import { resolve } from "node:path";
+
+// src/ledger/postgres.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib132(), 1);
@@ -54639,12 +54656,34 @@ function runDecision2(value) {
   return RUN_DECISIONS.includes(value) ? value : null;
 }
 
+// src/ledger/storable.ts
+function storable(param) {
+  return typeof param === "string" && param.includes("\0") ? param.replaceAll("\0", "\uFFFD") : param;
+}
+
 // src/ledger/postgres.ts
 var DEFAULT_SCHEMA = "tranche";
 var MIGRATION_LOCK_KEY = 1953653102;
 var CONNECT_TIMEOUT_MS = 1e4;
 var RETRYABLE = /* @__PURE__ */ new Set(["40001", "40P01"]);
 var MAX_ATTEMPTS = 5;
+var CONNECTION_LOST = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "57P01",
+  "57P02",
+  "57P03"
+]);
+var CONNECTION_LOST_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect/i;
+var RECONNECT_WINDOW_MS = 6e4;
+var RECONNECT_DELAY_MS = { first: 100, max: 2e3 };
 var SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 function isPostgresUrl(location) {
   return /^postgres(?:ql)?:\/\//i.test(location);
@@ -54672,6 +54711,7 @@ var PostgresLedger = class _PostgresLedger extends SqlLedger {
     const connection = new PostgresConnection(pool, description, schema);
     try {
       await migrate(connection);
+      connection.reached = true;
       return new _PostgresLedger(connection);
     } catch (error62) {
       await pool.end();
@@ -54720,6 +54760,11 @@ var PostgresConnection = class {
   description;
   migrationPreamble;
   pool;
+  /**
+   * Once the server has answered (the ledger opened), a lost connection is waited out; before, a
+   * wrong address or a server that is down fails at once.
+   */
+  reached = false;
   constructor(pool, description, schema) {
     this.pool = pool;
     this.description = description;
@@ -54728,10 +54773,31 @@ var PostgresConnection = class {
       `CREATE SCHEMA IF NOT EXISTS ${schema}`
     ];
   }
-  async query(sql, params = []) {
-    return (await this.pool.query(statement(sql, params))).rows;
+  /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
+  query(sql, params = []) {
+    const readOnly = /^\s*SELECT\b/i.test(sql);
+    return this.whileReconnecting(async (outcomeUnknown2) => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        if (!readOnly) outcomeUnknown2();
+        return (await client.query(statement(sql, params))).rows;
+      } catch (error62) {
+        broken = isConnectionLost(error62);
+        throw error62;
+      } finally {
+        client.release(broken);
+      }
+    });
   }
-  async transaction(work, options = {}) {
+  /** Runs `work` in a transaction, again when the server aborts it in a conflict or goes away before the commit. */
+  transaction(work, options = {}) {
+    return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options, outcomeUnknown2));
+  }
+  whileReconnecting(work) {
+    return this.reached ? whileReconnecting(work) : work(() => void 0);
+  }
+  async attempt(work, options, outcomeUnknown2) {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
@@ -54741,6 +54807,7 @@ var PostgresConnection = class {
         const result = await work({
           query: async (sql, params = []) => (await client.query(statement(sql, params))).rows
         });
+        outcomeUnknown2();
         await client.query(COMMIT);
         return result;
       } catch (error62) {
@@ -54769,7 +54836,27 @@ function statement(sql, params) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params };
+  return { name, text, values: params.map(storable) };
+}
+async function whileReconnecting(work) {
+  const deadline = Date.now() + RECONNECT_WINDOW_MS;
+  for (let delay = RECONNECT_DELAY_MS.first; ; delay = Math.min(delay * 2, RECONNECT_DELAY_MS.max)) {
+    let unknown3 = false;
+    try {
+      return await work(() => {
+        unknown3 = true;
+      });
+    } catch (error62) {
+      if (unknown3 || !isConnectionLost(error62) || Date.now() + delay > deadline) throw error62;
+      await sleep2(delay);
+    }
+  }
+}
+function isConnectionLost(error62) {
+  if (typeof error62 !== "object" || error62 === null) return false;
+  const code = "code" in error62 ? String(error62.code) : "";
+  const message = "message" in error62 ? String(error62.message) : "";
+  return CONNECTION_LOST.has(code) || CONNECTION_LOST_MESSAGE.test(message);
 }
 function isRetryable(error62) {
   return typeof error62 === "object" && error62 !== null && "code" in error62 && RETRYABLE.has(String(error62.code));
@@ -54780,7 +54867,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, mkdirSync as mkdirSync2, openSync, readSync, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
 import { basename, dirname, join as join2 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -54911,7 +54998,7 @@ var SqliteConnection = class {
       statement2 = this.db.prepare(sql);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...params);
+    return statement2.all(...params.map(storable));
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -54927,7 +55014,7 @@ async function retryBusy(work) {
       return await work();
     } catch (error62) {
       if (!isBusy(error62) || Date.now() >= deadline) throw error62;
-      await sleep2(backoffMs(attempt));
+      await sleep3(backoffMs(attempt));
     }
   }
 }
@@ -55457,13 +55544,8 @@ var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
 var SECONDS = new RegExp(`^${NUMBER}$`);
 var UNITS = new RegExp(`^${WITH_UNITS}$`);
 var UNIT_MS = [36e5, 6e4, 1e3, 1];
-function parseDuration(value) {
-  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
-  if (ms2 === void 0) {
-    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
-  }
-  return ms2;
-}
+var MAX_DURATION_MS = 24 * 864e5;
+var DURATION_TOO_LONG = "expected a duration of at most 576h (24 days)";
 function tryParseDuration(value) {
   if (typeof value === "number") return secondsToMs(value);
   if (typeof value === "string") return parseText(value);
@@ -55481,7 +55563,7 @@ function parseText(text) {
     const amount = match[i + 1];
     if (amount !== void 0) ms2 += Number(amount) * unit;
   });
-  return Math.round(ms2);
+  return Number.isFinite(ms2) ? Math.round(ms2) : void 0;
 }
 
 // src/config/cross-checks.ts
@@ -55600,7 +55682,12 @@ var durationSchema = external_exports.union(
     external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
   ],
   { error: DURATION_HINT }
-).transform((value) => parseDuration(value)).meta({
+).transform((value, ctx) => {
+  const ms2 = tryParseDuration(value);
+  if (ms2 !== void 0 && ms2 <= MAX_DURATION_MS) return ms2;
+  ctx.issues.push({ code: "custom", input: value, message: DURATION_TOO_LONG });
+  return external_exports.NEVER;
+}).meta({
   id: "Duration",
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
@@ -65225,12 +65312,12 @@ async function* writeBundle(records, key3, meta3) {
   };
   const header = { tranche: MAGIC, format: BUNDLE_FORMAT, ...meta3 };
   yield line(header);
-  let count2 = 0;
+  let count3 = 0;
   for await (const record2 of records) {
-    count2 += 1;
+    count3 += 1;
     yield line(record2);
   }
-  yield line({ type: "end", records: count2 });
+  yield line({ type: "end", records: count3 });
 }
 async function* readBundle(lines2, key3, name) {
   const signer = new Signer(key3);
@@ -65296,7 +65383,9 @@ function parseHeader(payload, fail) {
   }
   return header.data;
 }
-var epochMs = external_exports.number().int();
+var epochMs = external_exports.number().int().safe();
+var count2 = external_exports.number().int().safe();
+var milliseconds = external_exports.number().min(0).max(Number.MAX_SAFE_INTEGER);
 var HEADER = external_exports.object({
   tranche: external_exports.literal(MAGIC),
   format: external_exports.number().int(),
@@ -65308,7 +65397,7 @@ var RECORD = external_exports.discriminatedUnion("type", [
     type: external_exports.literal("version"),
     version: external_exports.object({
       service: external_exports.string(),
-      n: external_exports.number().int().positive(),
+      n: count2.positive(),
       version: external_exports.string(),
       commit: external_exports.string().nullable(),
       createdAt: epochMs
@@ -65326,14 +65415,14 @@ var RECORD = external_exports.discriminatedUnion("type", [
       finishedAt: epochMs.nullable(),
       decision: external_exports.string().nullable(),
       reasonCode: external_exports.string().nullable(),
-      durationMs: external_exports.number().nullable()
+      durationMs: milliseconds.nullable()
     })
   }),
   external_exports.object({
     type: external_exports.literal("event"),
     event: external_exports.object({
       runId: external_exports.string(),
-      seq: external_exports.number().int(),
+      seq: count2,
       at: epochMs,
       kind: external_exports.string(),
       status: external_exports.string(),
@@ -65342,8 +65431,8 @@ var RECORD = external_exports.discriminatedUnion("type", [
       version: external_exports.string(),
       component: external_exports.string().optional(),
       target: external_exports.string().optional(),
-      batch: external_exports.number().int().optional(),
-      durationMs: external_exports.number().optional(),
+      batch: count2.optional(),
+      durationMs: milliseconds.optional(),
       reasonCode: external_exports.string().optional(),
       message: external_exports.string().optional(),
       data: external_exports.record(external_exports.string(), external_exports.unknown()).optional()

@@ -45050,9 +45050,10 @@ import { dirname as dirname3, relative as relative2, resolve as resolve2 } from 
 var ConfigError = class extends Error {
   issues;
   constructor(issues) {
-    super(issues.map(formatIssue).join("\n"));
+    const clipped = issues.map((issue3) => ({ ...issue3, message: clipMessage(issue3.message) }));
+    super(clipped.map(formatIssue).join("\n"));
     this.name = "ConfigError";
-    this.issues = issues;
+    this.issues = clipped;
   }
 };
 var UnknownEnvironmentError = class extends Error {
@@ -45066,9 +45067,22 @@ var UnknownEnvironmentError = class extends Error {
   }
 };
 var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+var LONG_WORD = 120;
+var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
+var LONG_MESSAGE = 500;
+function clipMessage(message) {
+  return clip(clipLongWords(message), LONG_MESSAGE);
+}
+function clip(text, length) {
+  return text.length <= length ? text : `${text.slice(0, length)}\u2026 (${text.length} characters)`;
+}
+function clipLongWords(text) {
+  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+}
 function formatPath(path) {
   let text = "";
-  for (const segment of path) {
+  for (const whole of path) {
+    const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
     if (typeof segment === "number") text += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) text += text === "" ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
@@ -66491,13 +66505,8 @@ var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
 var SECONDS = new RegExp(`^${NUMBER}$`);
 var UNITS = new RegExp(`^${WITH_UNITS}$`);
 var UNIT_MS = [36e5, 6e4, 1e3, 1];
-function parseDuration(value) {
-  const ms2 = typeof value === "number" ? secondsToMs(value) : parseText(value);
-  if (ms2 === void 0) {
-    throw new RangeError(`invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`);
-  }
-  return ms2;
-}
+var MAX_DURATION_MS = 24 * 864e5;
+var DURATION_TOO_LONG = "expected a duration of at most 576h (24 days)";
 function tryParseDuration(value) {
   if (typeof value === "number") return secondsToMs(value);
   if (typeof value === "string") return parseText(value);
@@ -66515,7 +66524,7 @@ function parseText(text) {
     const amount = match[i + 1];
     if (amount !== void 0) ms2 += Number(amount) * unit;
   });
-  return Math.round(ms2);
+  return Number.isFinite(ms2) ? Math.round(ms2) : void 0;
 }
 
 // src/config/cross-checks.ts
@@ -66634,7 +66643,12 @@ var durationSchema = external_exports.union(
     external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
   ],
   { error: DURATION_HINT }
-).transform((value) => parseDuration(value)).meta({
+).transform((value, ctx) => {
+  const ms2 = tryParseDuration(value);
+  if (ms2 !== void 0 && ms2 <= MAX_DURATION_MS) return ms2;
+  ctx.issues.push({ code: "custom", input: value, message: DURATION_TOO_LONG });
+  return external_exports.NEVER;
+}).meta({
   id: "Duration",
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
@@ -69934,7 +69948,7 @@ var ROLLBACKS = {
 function rollbackStatusText(status) {
   return ROLLBACKS[status] ?? String(status);
 }
-function clip(line, width) {
+function clip2(line, width) {
   if (line.length <= width) return line;
   return width <= 1 ? line.slice(0, Math.max(0, width)) : `${line.slice(0, width - 1)}\u2026`;
 }
@@ -70716,6 +70730,9 @@ function conclusionOf(decision) {
 
 // src/ledger/open.ts
 import { resolve } from "node:path";
+
+// src/ledger/postgres.ts
+import { setTimeout as sleep } from "node:timers/promises";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib132(), 1);
@@ -72381,12 +72398,34 @@ function runDecision2(value) {
   return RUN_DECISIONS.includes(value) ? value : null;
 }
 
+// src/ledger/storable.ts
+function storable(param) {
+  return typeof param === "string" && param.includes("\0") ? param.replaceAll("\0", "\uFFFD") : param;
+}
+
 // src/ledger/postgres.ts
 var DEFAULT_SCHEMA = "tranche";
 var MIGRATION_LOCK_KEY = 1953653102;
 var CONNECT_TIMEOUT_MS = 1e4;
 var RETRYABLE = /* @__PURE__ */ new Set(["40001", "40P01"]);
 var MAX_ATTEMPTS = 5;
+var CONNECTION_LOST = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "57P01",
+  "57P02",
+  "57P03"
+]);
+var CONNECTION_LOST_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect/i;
+var RECONNECT_WINDOW_MS = 6e4;
+var RECONNECT_DELAY_MS = { first: 100, max: 2e3 };
 var SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 function isPostgresUrl(location) {
   return /^postgres(?:ql)?:\/\//i.test(location);
@@ -72414,6 +72453,7 @@ var PostgresLedger = class _PostgresLedger extends SqlLedger {
     const connection = new PostgresConnection(pool, description, schema);
     try {
       await migrate(connection);
+      connection.reached = true;
       return new _PostgresLedger(connection);
     } catch (error63) {
       await pool.end();
@@ -72462,6 +72502,11 @@ var PostgresConnection = class {
   description;
   migrationPreamble;
   pool;
+  /**
+   * Once the server has answered (the ledger opened), a lost connection is waited out; before, a
+   * wrong address or a server that is down fails at once.
+   */
+  reached = false;
   constructor(pool, description, schema) {
     this.pool = pool;
     this.description = description;
@@ -72470,10 +72515,31 @@ var PostgresConnection = class {
       `CREATE SCHEMA IF NOT EXISTS ${schema}`
     ];
   }
-  async query(sql, params = []) {
-    return (await this.pool.query(statement(sql, params))).rows;
+  /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
+  query(sql, params = []) {
+    const readOnly = /^\s*SELECT\b/i.test(sql);
+    return this.whileReconnecting(async (outcomeUnknown2) => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        if (!readOnly) outcomeUnknown2();
+        return (await client.query(statement(sql, params))).rows;
+      } catch (error63) {
+        broken = isConnectionLost(error63);
+        throw error63;
+      } finally {
+        client.release(broken);
+      }
+    });
   }
-  async transaction(work, options = {}) {
+  /** Runs `work` in a transaction, again when the server aborts it in a conflict or goes away before the commit. */
+  transaction(work, options = {}) {
+    return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options, outcomeUnknown2));
+  }
+  whileReconnecting(work) {
+    return this.reached ? whileReconnecting(work) : work(() => void 0);
+  }
+  async attempt(work, options, outcomeUnknown2) {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
@@ -72483,6 +72549,7 @@ var PostgresConnection = class {
         const result = await work({
           query: async (sql, params = []) => (await client.query(statement(sql, params))).rows
         });
+        outcomeUnknown2();
         await client.query(COMMIT);
         return result;
       } catch (error63) {
@@ -72511,7 +72578,27 @@ function statement(sql, params) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params };
+  return { name, text, values: params.map(storable) };
+}
+async function whileReconnecting(work) {
+  const deadline = Date.now() + RECONNECT_WINDOW_MS;
+  for (let delay = RECONNECT_DELAY_MS.first; ; delay = Math.min(delay * 2, RECONNECT_DELAY_MS.max)) {
+    let unknown3 = false;
+    try {
+      return await work(() => {
+        unknown3 = true;
+      });
+    } catch (error63) {
+      if (unknown3 || !isConnectionLost(error63) || Date.now() + delay > deadline) throw error63;
+      await sleep(delay);
+    }
+  }
+}
+function isConnectionLost(error63) {
+  if (typeof error63 !== "object" || error63 === null) return false;
+  const code = "code" in error63 ? String(error63.code) : "";
+  const message = "message" in error63 ? String(error63.message) : "";
+  return CONNECTION_LOST.has(code) || CONNECTION_LOST_MESSAGE.test(message);
 }
 function isRetryable(error63) {
   return typeof error63 === "object" && error63 !== null && "code" in error63 && RETRYABLE.has(String(error63.code));
@@ -72522,7 +72609,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -72653,7 +72740,7 @@ var SqliteConnection = class {
       statement2 = this.db.prepare(sql);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...params);
+    return statement2.all(...params.map(storable));
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -72669,7 +72756,7 @@ async function retryBusy(work) {
       return await work();
     } catch (error63) {
       if (!isBusy(error63) || Date.now() >= deadline) throw error63;
-      await sleep(backoffMs(attempt));
+      await sleep2(backoffMs(attempt));
     }
   }
 }
@@ -73080,7 +73167,7 @@ var LiveReporter = class {
   }
   draw(at) {
     const width = Math.max(20, (this.stream.columns || DEFAULT_COLUMNS) - 1);
-    const lines = renderFrame(this.current).map((line) => clip(line, width));
+    const lines = renderFrame(this.current).map((line) => clip2(line, width));
     let out = this.drawnLines > 0 ? cursorUp(this.drawnLines) : "";
     for (const line of lines) out += `${CLEAR_LINE}${line}
 `;

@@ -11,7 +11,7 @@ type Rest = Octokit['rest'];
 
 export interface BotOctokit extends GitHubClient {
   rest: GitHubClient['rest'] & {
-    issues: Pick<Rest['issues'], 'createComment' | 'updateComment' | 'create'>;
+    issues: Pick<Rest['issues'], 'createComment' | 'updateComment' | 'create' | 'listComments'>;
     reactions: Pick<Rest['reactions'], 'createForIssueComment'>;
     pulls: Pick<Rest['pulls'], 'get'>;
     repos: GitHubClient['rest']['repos'] &

@@ -15,6 +15,13 @@ const SECONDS = new RegExp(`^${NUMBER}$`);
 const UNITS = new RegExp(`^${WITH_UNITS}$`);
 const UNIT_MS = [3_600_000, 60_000, 1000, 1] as const;
 
+/**
+ * The longest duration a configuration may give: 24 days (576h). Timers cannot wait longer
+ * (Node.js fires a longer one at once), so a bake or timeout past it would end immediately.
+ */
+export const MAX_DURATION_MS = 24 * 86_400_000;
+export const DURATION_TOO_LONG = 'expected a duration of at most 576h (24 days)';
+
 /** Milliseconds in a duration; a number (or a string of digits) counts seconds. Throws a RangeError when invalid. */
 export function parseDuration(value: string | number): number {
   const ms = typeof value === 'number' ? secondsToMs(value) : parseText(value);
@@ -44,5 +51,5 @@ function parseText(text: string): number | undefined {
     const amount = match[i + 1];
     if (amount !== undefined) ms += Number(amount) * unit;
   });
-  return Math.round(ms);
+  return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }

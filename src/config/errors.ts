@@ -18,9 +18,10 @@ export class ConfigError extends Error {
   readonly issues: ConfigIssue[];
 
   constructor(issues: ConfigIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+    const clipped = issues.map((issue) => ({ ...issue, message: clipMessage(issue.message) }));
+    super(clipped.map(formatIssue).join('\n'));
     this.name = 'ConfigError';
-    this.issues = issues;
+    this.issues = clipped;
   }
 }
 
@@ -38,11 +39,33 @@ export class UnknownEnvironmentError extends Error {
 }
 
 const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+const LONG_WORD = 120;
+const LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, 'g');
+
+const LONG_MESSAGE = 500;
+
+/** A message that echoes a long value, within a few lines: see clipLongWords. */
+function clipMessage(message: string): string {
+  return clip(clipLongWords(message), LONG_MESSAGE);
+}
+
+function clip(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length)}… (${text.length} characters)`;
+}
+
+/**
+ * An error echoes keys and values from the file; one of thousands of characters is shown by its
+ * start and its length, so the error stays readable in a terminal and fits an annotation.
+ */
+export function clipLongWords(text: string): string {
+  return text.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+}
 
 /** `environments.production.components[0].rollout.growth`; keys with other characters are quoted. */
 export function formatPath(path: ConfigPath): string {
   let text = '';
-  for (const segment of path) {
+  for (const whole of path) {
+    const segment = typeof whole === 'string' ? clip(whole, LONG_WORD) : whole;
     if (typeof segment === 'number') text += `[${segment}]`;
     else if (PLAIN_KEY.test(segment)) text += text === '' ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;

@@ -9,7 +9,13 @@ import { PROMOTE_MODES } from '../engine/tracks.ts';
 import { ROLLBACK_POLICIES, STRATA } from '../engine/verdict.ts';
 import { ON_FAILURE } from '../engine/vocabulary.ts';
 import { analysisBakeIssues, checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
-import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.ts';
+import {
+  DURATION_HINT,
+  DURATION_PATTERN,
+  DURATION_TOO_LONG,
+  MAX_DURATION_MS,
+  tryParseDuration,
+} from './duration.ts';
 import { urlTemplateProblem } from './environment-url.ts';
 import { categoryIssues, requiresIssues, trackIssues } from './fleet-checks.ts';
 
@@ -38,7 +44,13 @@ export const durationSchema = z
     ],
     { error: DURATION_HINT },
   )
-  .transform((value) => parseDuration(value))
+  .transform((value, ctx) => {
+    const ms = tryParseDuration(value);
+    if (ms !== undefined && ms <= MAX_DURATION_MS) return ms;
+    // The pattern let it through: digits past what a number holds, or more than a timer can wait.
+    ctx.issues.push({ code: 'custom', input: value, message: DURATION_TOO_LONG });
+    return z.NEVER;
+  })
   .meta({
     id: 'Duration',
     title: 'duration',

@@ -167,7 +167,13 @@ function parseHeader(payload: Record<string, unknown>, fail: (problem: string) =
   return header.data as BundleHeader;
 }
 
-const epochMs = z.number().int();
+/**
+ * Numbers as the ledger can read them back: a value past 2^53 would be stored, and then every
+ * read of its row (history, export) would fail.
+ */
+const epochMs = z.number().int().safe();
+const count = z.number().int().safe();
+const milliseconds = z.number().min(0).max(Number.MAX_SAFE_INTEGER);
 const HEADER = z.object({
   tranche: z.literal(MAGIC),
   format: z.number().int(),
@@ -181,7 +187,7 @@ const RECORD = z.discriminatedUnion('type', [
     type: z.literal('version'),
     version: z.object({
       service: z.string(),
-      n: z.number().int().positive(),
+      n: count.positive(),
       version: z.string(),
       commit: z.string().nullable(),
       createdAt: epochMs,
@@ -199,14 +205,14 @@ const RECORD = z.discriminatedUnion('type', [
       finishedAt: epochMs.nullable(),
       decision: z.string().nullable(),
       reasonCode: z.string().nullable(),
-      durationMs: z.number().nullable(),
+      durationMs: milliseconds.nullable(),
     }),
   }),
   z.object({
     type: z.literal('event'),
     event: z.object({
       runId: z.string(),
-      seq: z.number().int(),
+      seq: count,
       at: epochMs,
       kind: z.string(),
       status: z.string(),
@@ -215,8 +221,8 @@ const RECORD = z.discriminatedUnion('type', [
       version: z.string(),
       component: z.string().optional(),
       target: z.string().optional(),
-      batch: z.number().int().optional(),
-      durationMs: z.number().optional(),
+      batch: count.optional(),
+      durationMs: milliseconds.optional(),
       reasonCode: z.string().optional(),
       message: z.string().optional(),
       data: z.record(z.string(), z.unknown()).optional(),

@@ -13,10 +13,12 @@
  * version allocation waits for it (`SET LOCAL synchronous_commit = on`): a version handed out
  * must not be handed out again after a power cut.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
 import { COMMIT, POSTGRES_DIALECT, ROLLBACK, type SqlParam, toNumberedPlaceholders } from './sql.ts';
 import { migrate, SqlLedger } from './sql-ledger.ts';
+import { storable } from './storable.ts';
 
 export const DEFAULT_SCHEMA = 'tranche';
 /** The advisory lock migrations hold: an arbitrary constant, "tran" in ASCII. */
@@ -26,6 +28,30 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** serialization_failure, deadlock_detected: the server aborted one side of a conflict; run it again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
+/**
+ * The server went away (restarted, failed over, shutting down) or the connection broke: codes of
+ * Node's sockets and PostgreSQL's classes 08 (connection exception) and 57P (operator intervention).
+ */
+const CONNECTION_LOST = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+/** pg's own errors for a connection that ended under it carry no code, only these messages. */
+const CONNECTION_LOST_MESSAGE =
+  /Connection terminated|connection error|timeout exceeded when trying to connect/i;
+/** How long a statement keeps trying while the server is away: long enough for a restart or a failover. */
+const RECONNECT_WINDOW_MS = 60_000;
+const RECONNECT_DELAY_MS = { first: 100, max: 2000 };
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function isPostgresUrl(location: string): boolean {
@@ -59,6 +85,7 @@ export class PostgresLedger extends SqlLedger {
     const connection = new PostgresConnection(pool, description, schema);
     try {
       await migrate(connection);
+      connection.reached = true;
       return new PostgresLedger(connection);
     } catch (error) {
       await pool.end();
@@ -118,6 +145,11 @@ class PostgresConnection implements SqlConnection {
   readonly description: string;
   readonly migrationPreamble: string[];
   private readonly pool: pg.Pool;
+  /**
+   * Once the server has answered (the ledger opened), a lost connection is waited out; before, a
+   * wrong address or a server that is down fails at once.
+   */
+  reached = false;
 
   constructor(pool: pg.Pool, description: string, schema: string) {
     this.pool = pool;
@@ -128,13 +160,37 @@ class PostgresConnection implements SqlConnection {
     ];
   }
 
-  async query(sql: string, params: SqlParam[] = []): Promise<Row[]> {
-    return (await this.pool.query(statement(sql, params))).rows;
+  /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
+  query(sql: string, params: SqlParam[] = []): Promise<Row[]> {
+    const readOnly = /^\s*SELECT\b/i.test(sql);
+    return this.whileReconnecting(async (outcomeUnknown) => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        if (!readOnly) outcomeUnknown();
+        return (await client.query(statement(sql, params))).rows;
+      } catch (error) {
+        broken = isConnectionLost(error);
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
   }
 
-  async transaction<T>(
+  /** Runs `work` in a transaction, again when the server aborts it in a conflict or goes away before the commit. */
+  transaction<T>(work: (session: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.whileReconnecting((outcomeUnknown) => this.attempt(work, options, outcomeUnknown));
+  }
+
+  private whileReconnecting<T>(work: (outcomeUnknown: () => void) => Promise<T>): Promise<T> {
+    return this.reached ? whileReconnecting(work) : work(() => undefined);
+  }
+
+  private async attempt<T>(
     work: (session: SqlSession) => Promise<T>,
-    options: TransactionOptions = {},
+    options: TransactionOptions,
+    outcomeUnknown: () => void,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
@@ -146,6 +202,7 @@ class PostgresConnection implements SqlConnection {
         const result = await work({
           query: async (sql, params = []) => (await client.query(statement(sql, params))).rows,
         });
+        outcomeUnknown();
         await client.query(COMMIT);
         return result;
       } catch (error) {
@@ -179,7 +236,36 @@ function statement(sql: string, params: SqlParam[]): pg.QueryConfig {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params };
+  return { name, text, values: params.map(storable) };
+}
+
+/**
+ * Runs `work`, and again with backoff for up to a minute while the connection to the server is
+ * lost, so that a restarted or failed-over server does not end a run that is deploying. Only
+ * while nothing can have been carried out: `work` calls `outcomeUnknown` before a step that, cut
+ * off, may or may not have been (a commit, a write outside a transaction); a connection lost
+ * after that is an error, since doing the write again could do it twice.
+ */
+async function whileReconnecting<T>(work: (outcomeUnknown: () => void) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + RECONNECT_WINDOW_MS;
+  for (let delay = RECONNECT_DELAY_MS.first; ; delay = Math.min(delay * 2, RECONNECT_DELAY_MS.max)) {
+    let unknown = false;
+    try {
+      return await work(() => {
+        unknown = true;
+      });
+    } catch (error) {
+      if (unknown || !isConnectionLost(error) || Date.now() + delay > deadline) throw error;
+      await sleep(delay);
+    }
+  }
+}
+
+function isConnectionLost(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = 'code' in error ? String(error.code) : '';
+  const message = 'message' in error ? String(error.message) : '';
+  return CONNECTION_LOST.has(code) || CONNECTION_LOST_MESSAGE.test(message);
 }
 
 function isRetryable(error: unknown): boolean {

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
 import { COMMIT, ROLLBACK, SQLITE_DIALECT, type SqlParam } from './sql.ts';
 import { migrate, SqlLedger } from './sql-ledger.ts';
+import { storable } from './storable.ts';
 
 /** How long one statement waits for another process's lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -179,7 +180,7 @@ class SqliteConnection implements SqlConnection {
       statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
     }
-    return statement.all(...params);
+    return statement.all(...params.map(storable));
   }
 
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */

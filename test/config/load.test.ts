@@ -159,6 +159,40 @@ describe('loading tranche.yml', () => {
     });
   });
 
+  describe('hostile values', () => {
+    const withBake = (bake: string) => `${MINIMAL}        rollout: { bake: ${bake} }\n`;
+    const issuesOf = (text: string) => {
+      try {
+        parseConfig(text, 'tranche.yml');
+      } catch (error) {
+        if (error instanceof ConfigError) return error.issues;
+        throw error;
+      }
+      throw new Error('loaded');
+    };
+
+    it('refuses a duration longer than a timer can wait, at its position', () => {
+      expect(
+        parseConfig(withBake('576h'), 'tranche.yml').config.environments.staging?.components[0]?.rollout.bake,
+      ).toBe(576 * 3_600_000);
+      for (const bake of ['577h', `"${'9'.repeat(400)}"`, `"${'9'.repeat(400)}h"`]) {
+        expect(issuesOf(withBake(bake))).toEqual([
+          expect.objectContaining({ line: 8, message: 'expected a duration of at most 576h (24 days)' }),
+        ]);
+      }
+    });
+
+    it('shows a key or value of thousands of characters by its start and its length', () => {
+      const long = 'x'.repeat(1000);
+      const [issue] = issuesOf(`${MINIMAL}        ${long}: 1\n`);
+      const message = new ConfigError(issue ? [issue] : []).message;
+      expect(message).toContain(`${'x'.repeat(120)}… (1000 characters)`);
+      expect(message.length).toBeLessThan(400);
+      const [spaced] = issuesOf(`${MINIMAL.replace('service: api', `service: [${'evil '.repeat(1000)}]`)}`);
+      expect(spaced?.message.length).toBeLessThan(600);
+    });
+  });
+
   describe('locate', () => {
     const loaded = parseConfig(EXAMPLE, 'tranche.yml');
 

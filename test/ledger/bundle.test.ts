@@ -2,83 +2,9 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_FORMAT, readBundle, writeBundle } from '../../src/ledger/bundle.ts';
 import type { LedgerRecord } from '../../src/ledger/types.ts';
+import { RECORDS, T0 } from './bundle-records.ts';
 
 const KEY = Buffer.from('a-shared-secret-of-at-least-32-characters');
-const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
-
-const RECORDS: LedgerRecord[] = [
-  { type: 'version', version: { service: 'api', n: 1, version: '1.1', commit: 'aaa', createdAt: T0 } },
-  {
-    type: 'run',
-    run: {
-      runId: 'r1',
-      service: 'api',
-      environment: 'prod',
-      version: '1.1',
-      commit: 'aaa',
-      startedAt: T0,
-      finishedAt: T0 + 5,
-      decision: 'succeeded',
-      reasonCode: 'all_batches_healthy',
-      durationMs: 5,
-    },
-  },
-  {
-    type: 'event',
-    event: {
-      runId: 'r1',
-      seq: 1,
-      at: T0,
-      kind: 'check',
-      status: 'ok',
-      service: 'api',
-      environment: 'prod',
-      version: '1.1',
-      target: 'w1',
-      data: { value: 42, nested: { b: 1, 2: 'x' } },
-    },
-  },
-  {
-    type: 'target',
-    target: {
-      service: 'api',
-      environment: 'prod',
-      component: 'web',
-      target: 'w1',
-      version: '1.1',
-      goodVersion: '1.1',
-      runId: 'r1',
-      updatedAt: T0 + 5,
-    },
-  },
-  {
-    type: 'outcome',
-    outcome: {
-      service: 'api',
-      version: '1.1',
-      environment: 'prod',
-      outcome: 'failure',
-      source: 'job',
-      sourceId: 'j1',
-      at: T0 + 6,
-    },
-  },
-  {
-    type: 'verdict',
-    verdict: {
-      service: 'api',
-      version: '1.1',
-      verdict: 'bad',
-      reasonCode: 'marked_bad',
-      kind: 'override',
-      actor: 'alice',
-      reason: 'corrupts the index',
-      message: 'marked bad by alice: corrupts the index',
-      evidence: null,
-      at: T0 + 7,
-    },
-  },
-];
 
 async function* yieldAll<T>(items: T[]): AsyncIterable<T> {
   yield* items;

@@ -178,6 +178,16 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         expect(Object.keys(stored ?? {})).not.toContain('component');
       });
 
+      it('keeps an event whose text holds a NUL character, with U+FFFD in its place', async () => {
+        // A check command's output, a label or a webhook field may carry one; PostgreSQL's text cannot.
+        await ledger.record(
+          event({ runId: 'r1', seq: 1, kind: 'check', target: 'web\u00001', message: 'out: \u0000\u0000!' }),
+        );
+        const [stored] = await ledger.events({ runId: 'r1' });
+        expect(stored?.target).toBe('web\ufffd1');
+        expect(stored?.message).toBe('out: \ufffd\ufffd!');
+      });
+
       it("lists one run's events in seq order", async () => {
         await ledger.record(event({ runId: 'r1', seq: 2, kind: 'component_started' }));
         await ledger.record(event({ runId: 'r2', seq: 1, kind: 'run_started' }));

@@ -32,6 +32,14 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** A cluster this process started, which it can also take down and bring back. */
+export interface LocalCluster extends Cluster {
+  /** Shuts the server down (fast: open connections are cut), keeping its data; `up` starts it again. */
+  down(): Promise<void>;
+  /** Starts the server again on the same port and data, once it accepts connections. */
+  up(): Promise<void>;
+}
+
 export interface ClusterOptions {
   /**
    * Keep PostgreSQL's crash safety (fsync, synchronous commits), as a production server has it:
@@ -67,7 +75,7 @@ export function findBinaries(): string {
   return found;
 }
 
-export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+export async function startCluster(options: ClusterOptions = {}): Promise<LocalCluster> {
   const bin = findBinaries();
   const owner = clusterOwner();
   const dir = mkdtempSync(join(tmpdir(), 'tranche-pg-'));
@@ -88,7 +96,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ]);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const server = startServer(owner, bin, dir, port, options);
+      let server = startServer(owner, bin, dir, port, options);
       const url = `postgres://${USER}@127.0.0.1:${port}/postgres`;
       try {
         await waitUntilReady(url, server, dir);
@@ -110,6 +118,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           process.off('exit', cleanUp);
           await stopServer(server, data);
           rmSync(dir, { recursive: true, force: true });
+        },
+        down: () => stopServer(server, data),
+        async up() {
+          server = startServer(owner, bin, dir, port, options);
+          await waitUntilReady(url, server, dir);
         },
       };
     }

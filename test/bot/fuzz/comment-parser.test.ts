@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../bot/commands/parse-command.ts';
 import { renderHelp, renderParseFailure } from '../../../bot/render/help-reply.ts';
-import { fuzzRuns, fuzzTimeout } from './fuzz-runs.ts';
+import { fuzzRuns, fuzzTimeout } from '../../support/fuzz-runs.ts';
 import { commandComment, liveHostileMarkup } from './hostile-text.ts';
 
 const QUICK = 500;

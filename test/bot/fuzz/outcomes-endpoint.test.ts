@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_SOURCES } from '../../../bot/http/outcomes-body.ts';
 import { repositoryKey } from '../../../bot/http/signature.ts';
+import { fuzzRuns, fuzzTimeout } from '../../support/fuzz-runs.ts';
 import { jobSignature, OUTCOMES_SECRET } from '../harness/bot-server.ts';
 import { useBot } from '../harness/bot-test.ts';
 import { useLenientGitHub } from '../harness/lenient-github.ts';
 import { FULL_NAME } from '../harness/payloads.ts';
-import { fuzzRuns, fuzzTimeout } from './fuzz-runs.ts';
 import { word } from './hostile-text.ts';
 
 const QUICK = 100;

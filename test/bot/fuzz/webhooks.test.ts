@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import type nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../bot/commands/parse-command.ts';
+import { fuzzRuns, fuzzTimeout } from '../../support/fuzz-runs.ts';
 import { useBot } from '../harness/bot-test.ts';
 import { useLenientGitHub } from '../harness/lenient-github.ts';
 import { commentPayload, FULL_NAME, statusPayload } from '../harness/payloads.ts';
-import { fuzzRuns, fuzzTimeout } from './fuzz-runs.ts';
 import { commandComment, liveHostileMarkup } from './hostile-text.ts';
 
 const QUICK = 100;

@@ -57,7 +57,12 @@ export interface Delivery {
  * A Probot instance as production makes one (app id, key, secret), logging into `logs`; GitHub's
  * API at `baseUrl` (default api.github.com, which the tests' nock answers).
  */
-export function testProbot(logs: string[], baseUrl?: string, logLines: string[] = []): Probot {
+export function testProbot(
+  logs: string[],
+  baseUrl?: string,
+  logLines: string[] = [],
+  Octokit: typeof ProbotOctokit = UNTHROTTLED,
+): Probot {
   const log = pino(
     { level: 'info' },
     {
@@ -72,7 +77,7 @@ export function testProbot(logs: string[], baseUrl?: string, logLines: string[] 
     privateKey,
     secret: WEBHOOK_SECRET,
     log,
-    Octokit: UNTHROTTLED,
+    Octokit,
     baseUrl,
   });
 }
@@ -147,10 +152,12 @@ export async function startBot(options: {
   ledger: Ledger;
   now?: () => number;
   replica?: string;
+  /** Probot's own Octokit, retrying and throttling as in production, rather than UNTHROTTLED. */
+  productionOctokit?: boolean;
 }): Promise<BotServer> {
   const logs: string[] = [];
   const logLines: string[] = [];
-  const probot = testProbot(logs, undefined, logLines);
+  const probot = testProbot(logs, undefined, logLines, options.productionOctokit ? ProbotOctokit : UNTHROTTLED);
   const bot = trancheBot({
     ledger: options.ledger,
     now: options.now,

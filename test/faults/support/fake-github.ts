@@ -29,6 +29,22 @@ export interface GitHubState {
   /** Tag name (refs/tags/…) → commit. */
   tags: Record<string, string>;
   nextId: number;
+  /** What only the bot reads and writes: absent for the Action. */
+  bot?: BotState;
+}
+
+/** The repository as the bot sees it: files on the default branch, people's roles, pull requests, its comments. */
+export interface BotState {
+  /** Path → text, on the default branch. */
+  files: Record<string, string>;
+  /** Login → role name (read, triage, write, maintain, admin). */
+  roles: Record<string, string>;
+  /** Pull request number → head commit. */
+  pulls: Record<number, string>;
+  /** Comments the bot posted, oldest first. */
+  comments: { id: number; issue: number; body: string }[];
+  /** Reactions the bot put on comments: comment id → contents. */
+  reactions: Record<number, string[]>;
 }
 
 export interface Answer {
@@ -70,7 +86,132 @@ const ROUTES: { method: string; path: RegExp; handle: Handler }[] = [
   { method: 'GET', path: /^\/git\/matching-refs\/(.+)$/, handle: matchingRefs },
   { method: 'GET', path: /^\/git\/ref\/(.+)$/, handle: getRef },
   { method: 'POST', path: /^\/git\/refs$/, handle: createRef },
+  { method: 'POST', path: /^\/app\/installations\/(\d+)\/access_tokens$/, handle: installationToken },
+  { method: 'GET', path: /^\/contents\/(.+)$/, handle: bot(getContent) },
+  { method: 'GET', path: /^\/collaborators\/([^/]+)\/permission$/, handle: bot(getPermission) },
+  { method: 'GET', path: /^\/pulls\/(\d+)$/, handle: bot(getPull) },
+  { method: 'POST', path: /^\/issues\/(\d+)\/comments$/, handle: bot(createComment) },
+  { method: 'GET', path: /^\/issues\/(\d+)\/comments$/, handle: bot(listComments) },
+  { method: 'POST', path: /^\/issues\/comments\/(\d+)\/reactions$/, handle: bot(createReaction) },
+  { method: 'PATCH', path: /^\/issues\/comments\/(\d+)$/, handle: bot(updateComment) },
 ];
+
+type BotHandler = (
+  state: BotState,
+  nextId: () => number,
+  match: RegExpMatchArray | string[],
+  body: Record<string, unknown>,
+) => Answer;
+
+/** A route only the bot calls: 404 where the state has no bot part. */
+function bot(handle: BotHandler): Handler {
+  return (state, match, _q, body) =>
+    state.bot ? handle(state.bot, () => state.nextId++, match, body) : notFound();
+}
+
+function installationToken(): Answer {
+  return {
+    status: 201,
+    body: {
+      token: 'ghs_installation_token_for_tests',
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      permissions: { contents: 'write', deployments: 'write', issues: 'write', pull_requests: 'read' },
+      repository_selection: 'all',
+    },
+  };
+}
+
+const LEGACY_PERMISSION: Record<string, string> = { maintain: 'write', triage: 'read' };
+
+function getContent(state: BotState, _n: unknown, match: RegExpMatchArray | string[]): Answer {
+  const path = String(match[1]);
+  const text = state.files[path];
+  if (text === undefined) return notFound();
+  const content = Buffer.from(text).toString('base64');
+  return {
+    status: 200,
+    body: { type: 'file', encoding: 'base64', name: path, path, sha: 'f00d', size: text.length, content },
+  };
+}
+
+function getPermission(state: BotState, _n: unknown, match: RegExpMatchArray | string[]): Answer {
+  const login = String(match[1]);
+  const role = state.roles[login] ?? 'read';
+  return {
+    status: 200,
+    body: { permission: LEGACY_PERMISSION[role] ?? role, role_name: role, user: { login } },
+  };
+}
+
+function getPull(state: BotState, _n: unknown, match: RegExpMatchArray | string[]): Answer {
+  const number = Number(match[1]);
+  const sha = state.pulls[number];
+  if (sha === undefined) return notFound();
+  return {
+    status: 200,
+    body: {
+      number,
+      state: 'open',
+      head: { sha, ref: 'feature', repo: { full_name: 'acme/shop' } },
+      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: 'acme/shop' } },
+    },
+  };
+}
+
+function createComment(
+  state: BotState,
+  nextId: () => number,
+  match: RegExpMatchArray | string[],
+  body: Record<string, unknown>,
+): Answer {
+  const comment = { id: nextId(), issue: Number(match[1]), body: String(body.body) };
+  state.comments.push(comment);
+  return {
+    status: 201,
+    body: {
+      id: comment.id,
+      html_url: `https://github.com/acme/shop/pull/${comment.issue}#issuecomment-${comment.id}`,
+    },
+  };
+}
+
+function listComments(state: BotState, _n: unknown, match: RegExpMatchArray | string[]): Answer {
+  const issue = Number(match[1]);
+  return {
+    status: 200,
+    body: state.comments.filter((c) => c.issue === issue).map((c) => ({ ...commentJson(c), body: c.body })),
+  };
+}
+
+function commentJson(comment: { id: number; issue: number }) {
+  return {
+    id: comment.id,
+    html_url: `https://github.com/acme/shop/pull/${comment.issue}#issuecomment-${comment.id}`,
+  };
+}
+
+function updateComment(
+  state: BotState,
+  _n: unknown,
+  match: RegExpMatchArray | string[],
+  body: Record<string, unknown>,
+): Answer {
+  const comment = state.comments.find((c) => c.id === Number(match[1]));
+  if (!comment) return notFound();
+  comment.body = String(body.body);
+  return { status: 200, body: { id: comment.id } };
+}
+
+function createReaction(
+  state: BotState,
+  nextId: () => number,
+  match: RegExpMatchArray | string[],
+  body: Record<string, unknown>,
+): Answer {
+  const id = Number(match[1]);
+  state.reactions[id] = [...(state.reactions[id] ?? []), String(body.content)];
+  return { status: 201, body: { id: nextId(), content: body.content } };
+}
 
 function createCheckRun(state: GitHubState, _m: unknown, _q: unknown, body: Record<string, unknown>): Answer {
   const run: FakeCheckRun = {
