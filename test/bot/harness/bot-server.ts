@@ -157,7 +157,12 @@ export async function startBot(options: {
 }): Promise<BotServer> {
   const logs: string[] = [];
   const logLines: string[] = [];
-  const probot = testProbot(logs, undefined, logLines, options.productionOctokit ? ProbotOctokit : UNTHROTTLED);
+  const probot = testProbot(
+    logs,
+    undefined,
+    logLines,
+    options.productionOctokit ? ProbotOctokit : UNTHROTTLED,
+  );
   const bot = trancheBot({
     ledger: options.ledger,
     now: options.now,
