@@ -16,12 +16,15 @@ import { type ApplicationFunction, createNodeMiddleware } from 'probot';
 import { trancheBot } from '../bot/index.ts';
 import { percentile } from '../src/checks/percentile.ts';
 import { SqliteLedger } from '../src/ledger/sqlite.ts';
+import { describe } from '../src/stats/describe.ts';
 import { deliver, serve, testProbot } from '../test/bot/harness/bot-server.ts';
 import { commentPayload, statusPayload, TRANCHE_YML } from '../test/bot/harness/payloads.ts';
 import type { Table } from './harness.ts';
 
 const WEBHOOKS = 400;
 const WARM_UP = 20;
+/** Processes per app and row, Tranche's and the bare app's alternated (ABBA…), so drift in load falls on both. */
+const ROUNDS = 4;
 
 interface Workload {
   name: string;
@@ -107,6 +110,8 @@ interface Measured {
   perSecond: number;
   p50: number;
   p99: number;
+  /** The process's CPU time (user + system, every thread) per webhook: sender, bot and fake GitHub alike. */
+  cpuMs: number;
 }
 
 async function measure(
@@ -127,6 +132,7 @@ async function measure(
     }
     const latencies: number[] = [];
     let next = 0;
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const worker = async () => {
       while (next < WEBHOOKS) {
@@ -139,10 +145,12 @@ async function measure(
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(cpu);
     return {
       perSecond: WEBHOOKS / seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
+      cpuMs: (used.user + used.system) / 1000 / WEBHOOKS,
     };
   } finally {
     bot.stop();
@@ -172,24 +180,47 @@ async function measureAlone(workload: number, concurrency: number, app: AppName)
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const rate = (value: number) => Math.round(value).toLocaleString('en-US');
+const times = (value: number) => `${value.toFixed(2)}×`;
+const median = (values: number[]) => describe(values)?.median ?? Number.NaN;
+
+/** The median and range of a sample: `0.81× (0.74–0.86)`. */
+function spread(values: number[]): string {
+  const d = describe(values);
+  return d ? `${times(d.median)} (${d.min.toFixed(2)}–${d.max.toFixed(2)})` : '-';
+}
+
+/** ROUNDS processes of each app, Tranche first in odd rounds and the bare app first in even ones. */
+async function paired(workload: number, concurrency: number): Promise<Record<AppName, Measured>[]> {
+  const rounds: Record<AppName, Measured>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const order: AppName[] = round % 2 === 0 ? ['tranche', 'bare'] : ['bare', 'tranche'];
+    const measured: Partial<Record<AppName, Measured>> = {};
+    for (const app of order) measured[app] = await measureAlone(workload, concurrency, app);
+    const { tranche, bare } = measured;
+    if (!tranche || !bare) throw new Error('a round measured only one of the apps');
+    rounds.push({ tranche, bare });
+  }
+  return rounds;
+}
 
 export async function botBench(): Promise<Table[]> {
   const rows: string[][] = [];
   for (const [i, workload] of WORKLOADS.entries()) {
     for (const concurrency of [1, 8]) {
-      // Alternated, so a change in the machine's load falls on both apps alike.
-      const tranche = await measureAlone(i, concurrency, 'tranche');
-      const bare = await measureAlone(i, concurrency, 'bare');
+      const rounds = await paired(i, concurrency);
+      const of = (app: AppName, key: keyof Measured) => median(rounds.map((r) => r[app][key]));
       rows.push([
         workload.name,
         workload.requests,
         String(concurrency),
         String(WEBHOOKS),
-        rate(tranche.perSecond),
-        `${ms(tranche.p50)} / ${ms(tranche.p99)}`,
-        rate(bare.perSecond),
-        `${ms(bare.p50)} / ${ms(bare.p99)}`,
-        `${(tranche.perSecond / bare.perSecond).toFixed(2)}×`,
+        rate(of('tranche', 'perSecond')),
+        `${ms(of('tranche', 'p50'))} / ${ms(of('tranche', 'p99'))}`,
+        rate(of('bare', 'perSecond')),
+        `${ms(of('bare', 'p50'))} / ${ms(of('bare', 'p99'))}`,
+        spread(rounds.map((r) => r.tranche.perSecond / r.bare.perSecond)),
+        `${of('tranche', 'cpuMs').toFixed(2)} / ${of('bare', 'cpuMs').toFixed(2)} ms`,
+        spread(rounds.map((r) => r.bare.cpuMs / r.tranche.cpuMs)),
       ]);
     }
   }
@@ -206,14 +237,17 @@ export async function botBench(): Promise<Table[]> {
         'bare Probot per second',
         'bare p50 / p99',
         'Tranche ÷ bare',
+        'CPU per webhook, Tranche / bare',
+        'by CPU',
       ],
       rows,
       notes: [
-        "- The bare Probot app makes the same GitHub requests for the same webhook (read .github/tranche.yml; for a comment also 👀 and a reply) and nothing else, through the same Probot, Octokit, server and fake GitHub; the last column is Tranche's rate over its rate.",
+        `- Each row is ${ROUNDS} rounds, each a process of Tranche's bot and one of the bare app, in alternating order; the rates, latencies and CPU times are the medians of the rounds, and each ratio is the median of the rounds' ratios with their range. "by CPU" is the bare app's CPU time per webhook over Tranche's: what the ratio of rates would be if CPU alone set them, the figure a loaded machine disturbs least.`,
+        "- The bare Probot app makes the same GitHub requests for the same webhook (read .github/tranche.yml; for a comment also 👀 and a reply) and nothing else, through the same Probot, Octokit, server and fake GitHub; 'Tranche ÷ bare' is Tranche's rate over its rate.",
         `- Each webhook is signed with the secret and POSTed over loopback to createNodeMiddleware in a Node HTTP server; Probot checks the signature and answers 200 once the handler is done, so the latency is the whole handling. ${WARM_UP} webhooks warm up first.`,
         "- GitHub is a fake on 127.0.0.1 that answers at once; Octokit's retry and throttling plugins are off (with throttling on, Octokit spaces an installation's writes about a second apart, as GitHub asks of apps, and that would be the rate).",
         '- The ledger is a SQLite file (WAL): a comment claims its delivery and reads the releases; a status claims its delivery and records the deployment in one transaction.',
-        '- Each row runs in a process of its own, which sends the webhooks, runs the bot and plays GitHub, on the same two cores; nock is not loaded there, since it routes every HTTP request of a process through its interceptors (some 40 ms each).',
+        '- Each round of each app runs in a process of its own, which sends the webhooks, runs the bot and plays GitHub, on the same two cores; nock is not loaded there, since it routes every HTTP request of a process through its interceptors (some 40 ms each).',
       ],
     },
   ];

@@ -3,9 +3,10 @@
  * client, the delivery being handled, and the repository's settings from tranche.yml.
  */
 import type { LoadedConfig } from '../src/config/load.ts';
-import { type BotConfig, botSchema } from '../src/config/schema.ts';
+import { type BotConfig, botSchema, type TrancheConfig } from '../src/config/schema.ts';
 import type { Logger as DeploymentLogger } from '../src/github/deployments.ts';
 import type { DeliveryClaim, Ledger, ReleaseLimits } from '../src/ledger/types.ts';
+import { NO_NOTICES, type ReleaseNotifier } from '../src/release/notices.ts';
 import type { RepoScope } from './github/bot-octokit.ts';
 import type { RepoConfig } from './github/read-config.ts';
 
@@ -17,6 +18,8 @@ export interface BotDeps {
   configPaths: readonly string[];
   /** This bot process, as the holder of the promotions it claims (unique per process). */
   replica: string;
+  /** Where a repository's tranche.yml sends word of verdicts and tracks (src/notify); default nowhere. */
+  notices?: ((config: TrancheConfig, log: BotLog) => ReleaseNotifier) | undefined;
 }
 
 /** The logging the handlers use: Probot's pino logger satisfies it. */
@@ -44,6 +47,12 @@ export function limitsOf(settings: BotConfig): ReleaseLimits {
 
 export function loadedConfig(scope: HandlerScope): LoadedConfig | undefined {
   return scope.config.state === 'loaded' ? scope.config.loaded : undefined;
+}
+
+/** The notifier of the repository's tranche.yml; one that sends nothing without a valid file. */
+export function releaseNotifier(scope: HandlerScope): ReleaseNotifier {
+  const loaded = loadedConfig(scope);
+  return loaded && scope.deps.notices ? scope.deps.notices(loaded.config, scope.log) : NO_NOTICES;
 }
 
 /** src/github's logger shape over the bot's. */

@@ -10,8 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ApplicationFunction, Probot } from 'probot';
+import { systemClock } from '../src/engine/clock.ts';
 import { ledgerLocation, openLedger } from '../src/ledger/open.ts';
 import type { Ledger } from '../src/ledger/types.ts';
+import { createNotifier } from '../src/notify/front-door.ts';
 import type { BotDeps } from './bot-scope.ts';
 import { DEFAULT_CONFIG_PATHS } from './github/read-config.ts';
 import { onCheckRun, onWorkflowRun } from './handlers/on-ci-run.ts';
@@ -45,6 +47,11 @@ export interface TrancheBotOptions {
   replica?: string | undefined;
   /** The secret jobs sign POST /tranche/outcomes with; without one the endpoint is not mounted. */
   outcomesSecret?: string | undefined;
+  /**
+   * Where the webhook URLs and signing secrets a repository's `notify:` names are read from (the
+   * bot's own environment); without it the bot sends no notifications.
+   */
+  env?: Record<string, string | undefined> | undefined;
 }
 
 export interface TrancheBot {
@@ -61,6 +68,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
     now: options.now ?? Date.now,
     configPaths: options.configPath ? [options.configPath] : DEFAULT_CONFIG_PATHS,
     replica: options.replica ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    notices: options.env ? notifierOver(options.env) : undefined,
   };
   let probot: Probot | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -98,6 +106,15 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   };
 }
 
+/** A repository's notifier over the bot's environment; deliveries run on in the background. */
+function notifierOver(env: Record<string, string | undefined>): NonNullable<BotDeps['notices']> {
+  return (config, log) =>
+    createNotifier(config, env, {
+      clock: systemClock,
+      log: { info: (m) => log.info(m), warning: (m) => log.warn(m) },
+    });
+}
+
 /** Probot's app function: the bot on the ledger named by the environment (see src/ledger/open.ts). */
 const app: ApplicationFunction = async (probot, options) => {
   const location = ledgerLocation(undefined, process.env);
@@ -111,6 +128,7 @@ const app: ApplicationFunction = async (probot, options) => {
     ledger,
     configPath: configPath ? configPath : undefined,
     outcomesSecret: outcomesSecret ? outcomesSecret : undefined,
+    env: process.env,
   }).app(probot, options);
 };
 

@@ -20828,10 +20828,10 @@ var require_messages = __commonJS({
     };
     exports.BackendKeyDataMessage = BackendKeyDataMessage;
     var NotificationResponseMessage = class {
-      constructor(length, processId, channel, payload) {
+      constructor(length, processId, channel2, payload) {
         this.length = length;
         this.processId = processId;
-        this.channel = channel;
+        this.channel = channel2;
         this.payload = payload;
         this.name = "notification";
       }
@@ -21073,7 +21073,7 @@ var require_serializer = __commonJS({
         buf[formatsOffset++] = formatByte;
       }
     };
-    var bind2 = (config2 = {}) => {
+    var bind3 = (config2 = {}) => {
       const portal = config2.portal || "";
       const statement2 = config2.statement || "";
       const binary = config2.binary || false;
@@ -21184,7 +21184,7 @@ var require_serializer = __commonJS({
       sendSCRAMClientFinalMessage,
       query,
       parse: parse5,
-      bind: bind2,
+      bind: bind3,
       execute,
       describe: describe4,
       close,
@@ -21440,9 +21440,9 @@ var require_parser2 = __commonJS({
     };
     var parseNotificationMessage = (reader) => {
       const processId = reader.int32();
-      const channel = reader.cstring();
+      const channel2 = reader.cstring();
       const payload = reader.cstring();
-      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
+      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel2, payload);
     };
     var parseRowDescriptionMessage = (reader) => {
       const fieldCount = reader.int16();
@@ -37410,7 +37410,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input2, init = void 0) {
+    function fetch3(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -38365,7 +38365,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch: fetch3,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -42903,7 +42903,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch2(init, options = void 0) {
+    module.exports.fetch = async function fetch3(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -45890,8 +45890,8 @@ function deviation(series, baseline, offsetSeconds = 0) {
   }
   return { value: points > 0 ? total / points : Number.NaN, points };
 }
-function millis(seconds3) {
-  return Math.round(seconds3 * 1e3);
+function millis(seconds4) {
+  return Math.round(seconds4 * 1e3);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -66512,8 +66512,8 @@ function tryParseDuration(value) {
   if (typeof value === "string") return parseText(value);
   return void 0;
 }
-function secondsToMs(seconds3) {
-  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
+function secondsToMs(seconds4) {
+  return Number.isFinite(seconds4) && seconds4 >= 0 ? Math.round(seconds4 * 1e3) : void 0;
 }
 function parseText(text) {
   if (SECONDS.test(text)) return secondsToMs(Number(text));
@@ -66599,6 +66599,19 @@ function analysisBakeIssues(config2, ctx) {
   }
 }
 
+// src/notify/kinds.ts
+var NOTICE_KINDS = [
+  "run_started",
+  "batch_failed",
+  "rolled_back",
+  /** A run that halted or was cancelled: targets may be left on the new version. */
+  "stopped",
+  "succeeded",
+  "verdict_bad",
+  "track_promoted",
+  "track_held"
+];
+
 // src/config/environment-url.ts
 var URL_PLACEHOLDERS = ["version", "service", "environment"];
 var PLACEHOLDER2 = /\{([^{}]*)\}/g;
@@ -66623,20 +66636,7 @@ function urlTemplateProblem(template) {
   return void 0;
 }
 
-// src/config/schema.ts
-var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-var ALWAYS = { when: () => true };
-function integerAtLeast(min) {
-  const error63 = `expected an integer \u2265 ${min}`;
-  return external_exports.int({ error: error63 }).min(min, { error: error63 });
-}
-function numberAtLeast(min) {
-  const error63 = `expected a number \u2265 ${min}`;
-  return external_exports.number({ error: error63 }).min(min, { error: error63 });
-}
-function nonEmptyString() {
-  return external_exports.string().min(1, { error: "must not be empty" });
-}
+// src/config/value-schemas.ts
 var durationSchema = external_exports.union(
   [
     external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
@@ -66653,6 +66653,78 @@ var durationSchema = external_exports.union(
   title: "duration",
   description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
 });
+function urlTemplateSchema() {
+  return external_exports.string().superRefine((template, context3) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context3.addIssue({ code: "custom", message: problem });
+  });
+}
+
+// src/config/notify-schema.ts
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
+function envName(what) {
+  const expected = `expected the name of the environment variable that holds ${what}`;
+  return external_exports.string({ error: expected }).superRefine((name, context3) => {
+    if (ENV_NAME.test(name)) return;
+    context3.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
+  });
+}
+function channel(shape, description) {
+  return external_exports.strictObject(shape, {
+    error: (issue3) => {
+      if (issue3.code === "invalid_type" && typeof issue3.input === "string") return LITERAL_URL_REFUSED;
+      if (issue3.code === "unrecognized_keys" && issue3.keys.some((k) => /url/i.test(k)))
+        return issue3.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
+      return void 0;
+    }
+  }).optional().describe(description);
+}
+var urlEnv = envName("the webhook URL").describe(
+  "Environment variable that holds the webhook URL (a secret: never shown, logged or recorded)."
+);
+var notifySchema = external_exports.strictObject({
+  slack: channel({ urlEnv }, "A Slack incoming webhook: a Block Kit message with a plain-text fallback."),
+  teams: channel(
+    { urlEnv },
+    "A Microsoft Teams incoming webhook (or a Teams Workflows webhook): an Adaptive Card message."
+  ),
+  webhook: channel(
+    {
+      urlEnv,
+      secretEnv: envName("the signing secret").describe(
+        "Environment variable that holds the secret the body is signed with (HMAC-SHA256, header X-Tranche-Signature)."
+      )
+    },
+    "A generic JSON webhook, signed: see docs/notifications.md for the body and how to verify it."
+  ),
+  events: external_exports.array(external_exports.enum(NOTICE_KINDS, { error: `expected one of ${NOTICE_KINDS.join(", ")}` })).min(1, { error: "expected at least one event" }).default([...NOTICE_KINDS]).describe("Which events are sent (docs/notifications.md says when each is)."),
+  dashboard: urlTemplateSchema().optional().describe(
+    "A dashboard every message links to; {version}, {service} and {environment} are replaced. Default: no dashboard link."
+  ),
+  timeout: durationSchema.refine((ms2) => ms2 > 0, { error: "expected a duration longer than 0" }).prefault("30s").describe(
+    "How long one message may take to deliver, retries included; at the end of a run, unsent messages get at most this long before Tranche exits."
+  )
+}).refine((notify) => notify.slack ?? notify.teams ?? notify.webhook, {
+  error: "expected at least one of slack, teams or webhook"
+}).describe(
+  "Where word of this environment\u2019s deploys, rollbacks, verdicts and track changes goes. Never delays or fails a deploy."
+);
+
+// src/config/schema.ts
+var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+var ALWAYS = { when: () => true };
+function integerAtLeast(min) {
+  const error63 = `expected an integer \u2265 ${min}`;
+  return external_exports.int({ error: error63 }).min(min, { error: error63 });
+}
+function numberAtLeast(min) {
+  const error63 = `expected a number \u2265 ${min}`;
+  return external_exports.number({ error: error63 }).min(min, { error: error63 });
+}
+function nonEmptyString() {
+  return external_exports.string().min(1, { error: "must not be empty" });
+}
 var positiveDuration = durationSchema.refine((ms2) => ms2 > 0, {
   error: "expected a duration longer than 0"
 });
@@ -66699,20 +66771,18 @@ var environmentSchema = external_exports.strictObject({
   onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
     "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
   ),
-  url: external_exports.string().superRefine((template, context3) => {
-    const problem = urlTemplateProblem(template);
-    if (problem) context3.addIssue({ code: "custom", message: problem });
-  }).optional().describe(
+  url: urlTemplateSchema().optional().describe(
     "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
-  )
+  ),
+  notify: notifySchema.optional()
 }).meta({ title: "environment" });
 var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
 var NO_URL_CREDENTIALS = {
   error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
 };
 var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var envNameSchema = external_exports.string().regex(ENV_NAME, { error: "expected an environment variable name" });
+var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME2, { error: "expected an environment variable name" });
 var requestAuthSchema = external_exports.union(
   [
     external_exports.strictObject({
@@ -67094,6 +67164,32 @@ function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
+// src/engine/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms2, signal) => wallSleep(ms2, signal, true)
+};
+var backgroundClock = {
+  now: () => Date.now(),
+  sleep: (ms2, signal) => wallSleep(ms2, signal, false)
+};
+function wallSleep(ms2, signal, keepAlive) {
+  return new Promise((resolve3) => {
+    if (signal?.aborted || ms2 <= 0) {
+      resolve3();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve3();
+    };
+    const timer = setTimeout(done, ms2);
+    if (!keepAlive) timer.unref();
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 // src/exec/base-env.ts
 var WITHHELD = /* @__PURE__ */ new Set([
   // Tranche's own secrets: the ledger's URL (it may carry a password) and the bundle signing key.
@@ -67210,8 +67306,14 @@ var LEASE_HOLDER_PREFIX = "release:";
 function leaseLockName(repo, environment) {
   return `${repo}${LEASE_INFIX}${environment}`;
 }
+function leaseLockNameSql(repo, environment) {
+  return `${repo} || '${LEASE_INFIX}' || ${environment}`;
+}
 function leaseHolder(releaseId) {
   return `${LEASE_HOLDER_PREFIX}${releaseId}`;
+}
+function leaseHolderSql(releaseId) {
+  return `'${LEASE_HOLDER_PREFIX}' || CAST(${releaseId} AS TEXT)`;
 }
 function releaseOfRunId(runId) {
   const match = /^bot-release-(\d+)$/.exec(runId ?? "");
@@ -67561,8 +67663,8 @@ function payloadVersion(payload) {
 }
 async function createDeployment(client, repo, request2, log) {
   let lastError;
-  for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-    if (attempt > 1) {
+  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
       const found = await findByRunId(client, repo, request2);
       if (found !== void 0) {
         log.info(`the deployment was created after all (id ${found}); using it`);
@@ -67676,7 +67778,7 @@ async function allocateTagVersion(client, repo, request2) {
   }
   const existing = await listVersionTags(client, repo, service);
   let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
-  for (let attempt = 0; attempt <= MAX_TAG_CONFLICTS; attempt++, n++) {
+  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
     const version2 = template.replaceAll("{n}", String(n));
     const name = tagName(service, version2);
     const problem = refNameProblem(name);
@@ -68673,12 +68775,12 @@ function createChecker(options) {
       case "http":
         return authenticated(
           spec.auth,
-          (fetch2) => runHttpCheck(spec, context3, signal, { fetchImpl: fetch2, now })
+          (fetch3) => runHttpCheck(spec, context3, signal, { fetchImpl: fetch3, now })
         );
       case "prometheus":
         return authenticated(
           spec.auth,
-          (fetch2) => runPrometheusCheck(spec, context3, { fetchImpl: fetch2, now: wallClock }, signal)
+          (fetch3) => runPrometheusCheck(spec, context3, { fetchImpl: fetch3, now: wallClock }, signal)
         );
       default:
         throw new Error(`unknown check kind ${JSON.stringify(spec.kind)}`);
@@ -68688,7 +68790,7 @@ function createChecker(options) {
     if (spec.kind !== "analysis") {
       throw new Error(`unknown batch check kind ${JSON.stringify(spec.kind)}`);
     }
-    return authenticated(spec.auth, (fetch2) => runAnalysisCheck(spec, context3, { fetchImpl: fetch2 }, signal));
+    return authenticated(spec.auth, (fetch3) => runAnalysisCheck(spec, context3, { fetchImpl: fetch3 }, signal));
   };
   const guarded = async (spec, work) => {
     const start = now();
@@ -68732,32 +68834,6 @@ function allAtOnce(component) {
       bakeMs: 0
     }
   };
-}
-
-// src/engine/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms2, signal) => wallSleep(ms2, signal, true)
-};
-var backgroundClock = {
-  now: () => Date.now(),
-  sleep: (ms2, signal) => wallSleep(ms2, signal, false)
-};
-function wallSleep(ms2, signal, keepAlive) {
-  return new Promise((resolve3) => {
-    if (signal?.aborted || ms2 <= 0) {
-      resolve3();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve3();
-    };
-    const timer = setTimeout(done, ms2);
-    if (!keepAlive) timer.unref();
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 // src/engine/decide.ts
@@ -69912,9 +69988,9 @@ function elapsedText(ms2) {
   if (!Number.isFinite(ms2) || ms2 < 0) return "-";
   if (ms2 < 1e4) return `${(ms2 / 1e3).toFixed(2)} s`;
   if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(1)} s`;
-  const seconds3 = Math.round(ms2 / 1e3);
-  if (seconds3 < 3600) return `${Math.floor(seconds3 / 60)}m ${String(seconds3 % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds3 / 60);
+  const seconds4 = Math.round(ms2 / 1e3);
+  if (seconds4 < 3600) return `${Math.floor(seconds4 / 60)}m ${String(seconds4 % 60).padStart(2, "0")}s`;
+  const minutes = Math.round(seconds4 / 60);
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 function clockTime(at) {
@@ -70296,8 +70372,8 @@ var CheckRun = class _CheckRun {
    */
   static async create(client, repo, request2, log) {
     const name = checkRunName(request2.environment);
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1) {
+    for (let attempt2 = 1; ; attempt2++) {
+      if (attempt2 > 1) {
         const { data } = await client.rest.checks.listForRef({
           ...repo,
           ref: request2.sha,
@@ -70321,7 +70397,7 @@ var CheckRun = class _CheckRun {
         });
         return new _CheckRun(client, repo, data.id, log);
       } catch (error63) {
-        if (!outcomeUnknown(error63) || attempt >= 3) throw error63;
+        if (!outcomeUnknown(error63) || attempt2 >= 3) throw error63;
         log.warning(
           `creating the check run failed without a clear answer (${redactedMessage(error63)}); checking whether it exists`
         );
@@ -70513,7 +70589,7 @@ async function deployLeased(request2, resolved, components, payload, runId) {
   const reporter = checkRun ? new CheckRunReporter(checkRun, request2.logUrl) : void 0;
   let result;
   try {
-    result = await rollOut(request2, prepared, reporter);
+    result = await rollOut(request2, prepared, reporter, checkRun?.id);
   } catch (error63) {
     const message = `the deploy stopped on an error: ${redactedMessage(error63)}`;
     await checkRun?.complete("failure", { title: "stopped", summary: `### \u274C ${message}` }, []);
@@ -70620,19 +70696,37 @@ async function preparedRelease(source, request2) {
     throw error63;
   }
 }
-async function rollOut(request2, prepared, reporter) {
+async function rollOut(request2, prepared, reporter, checkRunId) {
+  const reporters = [request2.progress, ...reporter ? [reporter] : []];
+  if (request2.notices) reporters.push(request2.notices(runLinks(request2, checkRunId)));
   const executor = request2.ports?.executor ?? new ShellExecutor({ baseEnv: request2.baseEnv });
   const ports = {
     executor,
     checker: request2.ports?.checker ?? createChecker({ executor, env: request2.baseEnv }),
     ledger: prepared.source.ledger,
-    reporter: reporter ? teeReporter(request2.progress, reporter) : request2.progress,
+    reporter: teeReporter(...reporters),
     clock: request2.ports?.clock ?? systemClock
   };
   return runRelease(prepared.spec, ports, {
     previousVersion: prepared.previousVersion,
     signal: request2.signal
   });
+}
+function runLinks(request2, checkRunId) {
+  const repo = `${request2.serverUrl ?? "https://github.com"}/${request2.repo.owner}/${request2.repo.repo}`;
+  return [
+    {
+      rel: "check_run",
+      title: "Check run",
+      url: checkRunId === void 0 ? void 0 : `${repo}/runs/${checkRunId}`
+    },
+    {
+      rel: "deployment",
+      title: "Deployment",
+      url: `${repo}/deployments/${encodeURIComponent(request2.environment)}`
+    },
+    { rel: "log", title: "Log", url: request2.logUrl }
+  ];
 }
 async function reportDeployment(request2, deploymentId, prepared, result) {
   const { live } = prepared;
@@ -70751,17 +70845,20 @@ var esm_default = import_lib.default;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
+var LOCK_REPOSITORY = `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext($repo))`;
 var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
-  lockRepository: null
+  lockRepository: null,
+  marker: (index) => `?${index}`
 };
 var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
-  lockRepository: `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hashtext(?))`
+  lockRepository: LOCK_REPOSITORY,
+  marker: (index) => `$${index}`
 };
 var COMMIT = "COMMIT";
 var ROLLBACK = "ROLLBACK";
@@ -70770,7 +70867,8 @@ var CREATE_SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at BIGINT NOT NULL
 )`;
 var SELECT_SCHEMA_MIGRATIONS = "SELECT version FROM schema_migrations ORDER BY version";
-var INSERT_SCHEMA_MIGRATION = "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)";
+var INSERT_SCHEMA_MIGRATION = `INSERT INTO schema_migrations (version, applied_at)
+VALUES ($version, $applied_at)`;
 function migrations(dialect) {
   return [
     {
@@ -71010,151 +71108,171 @@ function pendingMigrations(steps, applied, where) {
   }
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
+
+// src/ledger/deliveries-sql.ts
+var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES ($delivery_id, $repo, $event, $received_at)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
+var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
+var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+
+// src/ledger/statement.ts
+var NAMED = /\$([a-z_][a-z0-9_]*)/g;
+function compile2(sql, marker) {
+  if (sql.includes("?")) {
+    throw new Error(`a ledger statement names its parameters ($name), it has a positional ?: ${sql}`);
+  }
+  const names2 = [];
+  const text = sql.replace(NAMED, (_, name) => {
+    let index = names2.indexOf(name);
+    if (index < 0) index = names2.push(name) - 1;
+    return marker(index + 1);
+  });
+  return { text, names: names2 };
+}
+function bind(statement2, params) {
+  const given = Object.keys(params);
+  const extra = given.filter((key3) => !statement2.names.includes(key3));
+  if (extra.length > 0 || given.length !== statement2.names.length) {
+    const missing = statement2.names.filter((name) => !Object.hasOwn(params, name));
+    throw new Error(
+      `statement parameters do not match: ${[...missing.map((m) => `missing $${m}`), ...extra.map((e) => `unknown $${e}`)].join(", ")}: ${statement2.text}`
+    );
+  }
+  return statement2.names.map((name) => params[name] ?? null);
+}
+function compiler(marker) {
+  const cache = /* @__PURE__ */ new Map();
+  return (sql) => {
+    let compiled = cache.get(sql);
+    if (compiled === void 0) {
+      compiled = compile2(sql, marker);
+      cache.set(sql, compiled);
+    }
+    return compiled;
+  };
+}
+var Conditions = class {
+  params = {};
+  conditions = [];
+  /** A condition without parameters. */
+  add(condition) {
+    this.conditions.push(condition);
+  }
+  /** `column = $column`, when a value is given. */
+  equal(column, value) {
+    this.compare(`${column} =`, column, value);
+  }
+  /** `<left> $name`, e.g. `started_at >= $since`, when a value is given. */
+  compare(left, name, value) {
+    if (value === void 0) return;
+    this.params[name] = value;
+    this.conditions.push(`${left} $${name}`);
+  }
+  /** `column IN ($column_0, ...)`, when values are given; none match nothing. */
+  oneOf(column, values) {
+    if (values === void 0) return;
+    if (values.length === 0) {
+      this.conditions.push("1 = 0");
+      return;
+    }
+    const names2 = values.map((value, i) => {
+      this.params[`${column}_${i}`] = value;
+      return `$${column}_${i}`;
+    });
+    this.conditions.push(`${column} IN (${names2.join(", ")})`);
+  }
+  clause() {
+    return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(" AND ")}` : "";
+  }
+  /** ` LIMIT $limit`, when a limit is given: a whole number of 0 or more. */
+  limit(limit, what) {
+    if (limit === void 0) return "";
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+    }
+    this.params.limit = limit;
+    return " LIMIT $limit";
+  }
+};
+
+// src/ledger/runs-sql.ts
 var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
 var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
-var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, 1)
-ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
-RETURNING n`;
-var SELECT_VERSION_BY_LABEL = "SELECT n, commit_sha FROM versions WHERE service = ? AND version = ?";
-var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
-VALUES (?, ?, ?, ?, ?)`;
-var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
-FROM versions WHERE service = ? ORDER BY n`;
-var INSERT_EVENT = `INSERT INTO events (run_id, seq, at, kind, status, service, environment, version,
-  component, target, batch, duration_ms, reason_code, message, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+var INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS})
+VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $component, $target, $batch,
+  $duration_ms, $reason_code, $message, $data)`;
 var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
-VALUES (?, ?, ?, ?, ?, ?)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
 ON CONFLICT (run_id) DO NOTHING`;
-var FINISH_RUN = `UPDATE runs SET finished_at = ?, duration_ms = ?, decision = ?, reason_code = ?
-WHERE run_id = ?`;
+var FINISH_RUN = `UPDATE runs
+SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
+WHERE run_id = $run_id`;
 var UPSERT_TARGET_STATE = `INSERT INTO target_states
   (service, environment, component, target, version, good_version, run_id, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+VALUES ($service, $environment, $component, $target, $version, $good_version, $run_id, $updated_at)
 ON CONFLICT (service, environment, component, target) DO UPDATE SET
   version = excluded.version,
   good_version = COALESCE(excluded.good_version, target_states.good_version),
   run_id = excluded.run_id,
   updated_at = excluded.updated_at`;
 var SELECT_TARGET_STATES = `SELECT component, target, version, good_version
-FROM target_states WHERE service = ? AND environment = ?
+FROM target_states WHERE service = $service AND environment = $environment
 ORDER BY component, target`;
-var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
-var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (name) DO UPDATE SET
-  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
-  holder = excluded.holder,
-  renewed_at = excluded.renewed_at,
-  expires_at = excluded.expires_at,
-  reason = excluded.reason,
-  data = excluded.data
-WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= ?)
-RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = ?`;
-var RENEW_LOCK = `UPDATE locks SET renewed_at = ?, expires_at = ?
-WHERE name = ? AND holder = ? AND expires_at IS NOT NULL AND expires_at > ?
-RETURNING ${LOCK_COLUMNS}`;
-var RELEASE_LOCK = `DELETE FROM locks WHERE name = ? AND holder = ? RETURNING ${LOCK_COLUMNS}`;
-var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = ? RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
-WHERE expires_at IS NULL OR expires_at > ? ORDER BY name`;
-var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = ?";
-var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES (?, ?, ?, ?)
-ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
-var RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
-  requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
-  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at, targets, track`;
-var ACTIVE = "('starting', 'pending', 'in_progress')";
-var ADMITTED = "origin = 'bot'";
-var INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
-  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at,
-  targets, track)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = ?`;
-var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
-var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND state = 'queued' ORDER BY id`;
-var SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE state = 'queued' ORDER BY id`;
-var SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
-WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
-var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = ?, updated_at = ?
-WHERE id = ? AND state = 'queued'
-RETURNING ${RELEASE_COLUMNS}`;
-var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
-  WHERE locks.name = bot_releases.repo || '${LEASE_INFIX}' || bot_releases.environment
-    AND locks.holder = '${LEASE_HOLDER_PREFIX}' || CAST(bot_releases.id AS TEXT)
-    AND locks.expires_at > ?)`;
-var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
-var EXPIRE_RELEASES = `UPDATE bot_releases
-SET state = 'expired', finished_at = ?, updated_at = ?, description = ${EXPIRED_DESCRIPTION}
-WHERE repo = ? AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
-RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_RELEASE_BY_DEPLOYMENT = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND deployment_id = ?`;
-var SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND environment = ? AND version = ? AND deployment_id IS NULL AND state IN ${ACTIVE}
-  AND ${ADMITTED}
-ORDER BY id DESC LIMIT 1`;
-var SET_RELEASE_STATUS = `UPDATE bot_releases SET state = ?, deployment_id = COALESCE(deployment_id, ?),
-  log_url = COALESCE(?, log_url), check_run_url = COALESCE(?, check_run_url), description = ?, updated_at = ?
-WHERE id = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var FINISH_RELEASE = `UPDATE bot_releases SET state = ?, deployment_id = COALESCE(deployment_id, ?),
-  log_url = COALESCE(?, log_url), check_run_url = COALESCE(?, check_run_url), description = ?,
-  finished_at = ?, succeeded_at = COALESCE(?, succeeded_at), updated_at = ?
-WHERE id = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = ? WHERE id = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = ? AND environment = ? AND state = 'success'
-ORDER BY deployment_id DESC, id DESC LIMIT 1`;
-var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
-WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ?
-RETURNING ${RELEASE_COLUMNS}`;
-var SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = ?
-WHERE repo = ? AND environment = ? AND state = 'success' AND deployment_id < ? AND targets = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE(?, version),
-  commit_sha = COALESCE(?, commit_sha), comment_id = COALESCE(?, comment_id),
-  deployment_id = COALESCE(?, deployment_id), plan = COALESCE(?, plan),
-  check_run_url = COALESCE(?, check_run_url), updated_at = ?
-WHERE id = ?
-RETURNING ${RELEASE_COLUMNS}`;
-var KEPT_KINDS = "('run_started', 'run_finished')";
+function selectRuns(filter) {
+  const where = new Conditions();
+  where.equal("run_id", filter.runId);
+  where.equal("service", filter.service);
+  where.equal("environment", filter.environment);
+  where.equal("version", filter.version);
+  where.compare("started_at >=", "since", filter.since);
+  if (filter.finished !== void 0) where.add(`finished_at IS ${filter.finished ? "NOT " : ""}NULL`);
+  const sql = `SELECT ${RUN_COLUMNS} FROM runs${where.clause()} ORDER BY started_at DESC, run_id DESC`;
+  return { sql: sql + where.limit(filter.limit, "runs"), params: where.params };
+}
+function selectEvents(filter) {
+  const where = new Conditions();
+  where.equal("run_id", filter.runId);
+  where.equal("service", filter.service);
+  where.equal("environment", filter.environment);
+  if (filter.withDuration) where.add("duration_ms IS NOT NULL");
+  where.compare("seq >", "after_seq", filter.afterSeq);
+  const order = filter.runId !== void 0 ? "seq, id" : "id";
+  const sql = `SELECT ${EVENT_COLUMNS} FROM events${where.clause()} ORDER BY ${order}`;
+  return { sql: sql + where.limit(filter.limit, "events"), params: where.params };
+}
+
+// src/ledger/exchange-sql.ts
 var EXPORT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
-FROM versions WHERE created_at >= ? ORDER BY service, n`;
+FROM versions WHERE created_at >= $since ORDER BY service, n`;
 var EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
-FROM runs WHERE started_at >= ? OR finished_at >= ? ORDER BY started_at, run_id`;
+FROM runs WHERE started_at >= $since OR finished_at >= $since ORDER BY started_at, run_id`;
 var EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= ? AND id > ? ORDER BY id LIMIT ?`;
+FROM events WHERE at >= $since AND id > $after_id ORDER BY id LIMIT $limit`;
 var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
   updated_at
-FROM target_states WHERE updated_at >= ? ORDER BY service, environment, component, target`;
-var SELECT_VERSION = "SELECT version, commit_sha FROM versions WHERE service = ? AND n = ?";
-var RAISE_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES (?, ?)
-ON CONFLICT (service) DO UPDATE SET
-  n = CASE WHEN excluded.n > version_counters.n THEN excluded.n ELSE version_counters.n END`;
-var IMPORT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at,
-  finished_at, decision, reason_code, duration_ms)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
+var IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
+  $duration_ms)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id`;
-var IMPORT_RUN_FINISH = `UPDATE runs SET finished_at = ?, duration_ms = ?, decision = ?, reason_code = ?
-WHERE run_id = ? AND finished_at IS NULL
+var IMPORT_RUN_FINISH = `UPDATE runs
+SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
+WHERE run_id = $run_id AND finished_at IS NULL
 RETURNING run_id`;
 var IMPORT_EVENT = `${INSERT_EVENT}
 ON CONFLICT (run_id, seq) DO NOTHING
 RETURNING id`;
 var IMPORT_TARGET_STATE = `INSERT INTO target_states
   (service, environment, component, target, version, good_version, run_id, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+VALUES ($service, $environment, $component, $target, $version, $good_version, $run_id, $updated_at)
 ON CONFLICT (service, environment, component, target) DO UPDATE SET
   version = excluded.version,
   good_version = excluded.good_version,
@@ -71162,195 +71280,32 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   updated_at = excluded.updated_at
 WHERE excluded.updated_at > target_states.updated_at
 RETURNING service`;
+var KEPT_KINDS = "('run_started', 'run_finished')";
 var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
-WHERE at < ? AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
-var PRUNE_EVENTS = `DELETE FROM events WHERE at < ? AND kind NOT IN ${KEPT_KINDS}`;
-var KEPT_CLAIM_EVENTS = "('verdict', 'promotion')";
-var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries WHERE received_at < ? AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
-var INSERT_OUTCOME = insertOutcomes(1);
-var OUTCOMES_PER_INSERT = 100;
-function insertOutcomes(rows2) {
-  const values = Array.from({ length: rows2 }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
-  return `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES ${values}
-ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id, service, version`;
-}
-var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id) VALUES (?, ?, ?)
-ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
-var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
-ORDER BY service, version`;
-var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
-WHERE service = ? AND version = ? AND last_outcome_id = ?
-RETURNING service`;
-var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= ? ORDER BY id`;
-var COUNT_OUTCOMES = `SELECT version, environment,
-  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
-FROM outcomes WHERE service = ? GROUP BY version, environment ORDER BY version, environment`;
-var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
-var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING id`;
-var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE kind = 'override' AND at >= ? ORDER BY id`;
-var FIND_OVERRIDE = `SELECT id FROM verdicts
-WHERE service = ? AND version = ? AND kind = ? AND verdict = ? AND actor = ? AND at = ?`;
-var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = ? ORDER BY id`;
-var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE service = ? AND version = ? ORDER BY id`;
-var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
-  note, created_at, updated_at, repo, installation_id`;
-var PROMOTION_KEY = "service = ? AND version = ? AND to_track = ?";
-var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
-VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, NULL, NULL, ?, ?, ?, ?)
-ON CONFLICT (service, version, to_track) DO UPDATE SET
-  from_track = excluded.from_track,
-  due_at = excluded.due_at,
+WHERE at < $before AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
+var PRUNE_EVENTS = `DELETE FROM events WHERE at < $before AND kind NOT IN ${KEPT_KINDS}`;
+
+// src/ledger/locks-sql.ts
+var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
+var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
+VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
+ON CONFLICT (name) DO UPDATE SET
+  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
+  holder = excluded.holder,
+  renewed_at = excluded.renewed_at,
+  expires_at = excluded.expires_at,
   reason = excluded.reason,
-  repo = COALESCE(excluded.repo, promotions.repo),
-  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
-  state = 'scheduled',
-  claimed_by = NULL,
-  claimed_until = NULL,
-  note = NULL,
-  updated_at = excluded.updated_at
-WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
-var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
-var CLAIM_PROMOTION = `UPDATE promotions SET state = 'claimed', claimed_by = ?, claimed_until = ?, updated_at = ?
-WHERE ${PROMOTION_KEY} AND due_at <= ?
-  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= ?))
-RETURNING ${PROMOTION_COLUMNS}`;
-var FINISH_PROMOTION = `UPDATE promotions SET state = ?, note = ?, updated_at = ?, claimed_until = NULL
-WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = ?
-RETURNING ${PROMOTION_COLUMNS}`;
-var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = ?, updated_at = ?
-WHERE ${PROMOTION_KEY} AND state = 'scheduled'
-RETURNING ${PROMOTION_COLUMNS}`;
-function selectRuns(filter) {
-  const where = [];
-  const params = [];
-  if (filter.runId !== void 0) {
-    where.push("run_id = ?");
-    params.push(filter.runId);
-  }
-  if (filter.service !== void 0) {
-    where.push("service = ?");
-    params.push(filter.service);
-  }
-  if (filter.environment !== void 0) {
-    where.push("environment = ?");
-    params.push(filter.environment);
-  }
-  if (filter.version !== void 0) {
-    where.push("version = ?");
-    params.push(filter.version);
-  }
-  if (filter.since !== void 0) {
-    where.push("started_at >= ?");
-    params.push(filter.since);
-  }
-  if (filter.finished !== void 0) where.push(`finished_at IS ${filter.finished ? "NOT " : ""}NULL`);
-  let sql = `SELECT ${RUN_COLUMNS} FROM runs${whereClause(where)} ORDER BY started_at DESC, run_id DESC`;
-  sql += limitClause(filter.limit, "runs", params);
-  return { sql, params };
-}
-function selectEvents(filter) {
-  const where = [];
-  const params = [];
-  if (filter.runId !== void 0) {
-    where.push("run_id = ?");
-    params.push(filter.runId);
-  }
-  if (filter.service !== void 0) {
-    where.push("service = ?");
-    params.push(filter.service);
-  }
-  if (filter.environment !== void 0) {
-    where.push("environment = ?");
-    params.push(filter.environment);
-  }
-  if (filter.withDuration) where.push("duration_ms IS NOT NULL");
-  if (filter.afterSeq !== void 0) {
-    where.push("seq > ?");
-    params.push(filter.afterSeq);
-  }
-  const order = filter.runId !== void 0 ? "seq, id" : "id";
-  const sql = `SELECT ${EVENT_COLUMNS} FROM events${whereClause(where)} ORDER BY ${order}`;
-  return { sql: sql + limitClause(filter.limit, "events", params), params };
-}
-function selectOutcomes(filter) {
-  const where = ["service = ?"];
-  const params = [filter.service];
-  if (filter.versions !== void 0) {
-    if (filter.versions.length === 0) where.push("1 = 0");
-    else where.push(`version IN (${filter.versions.map(() => "?").join(", ")})`);
-    params.push(...filter.versions);
-  }
-  if (filter.environment !== void 0) {
-    where.push("environment = ?");
-    params.push(filter.environment);
-  }
-  return { sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${whereClause(where)} ORDER BY at, id`, params };
-}
-function selectPromotions(filter) {
-  const where = [];
-  const params = [];
-  if (filter.service !== void 0) {
-    where.push("service = ?");
-    params.push(filter.service);
-  }
-  if (filter.states !== void 0) {
-    where.push(
-      filter.states.length === 0 ? "1 = 0" : `state IN (${filter.states.map(() => "?").join(", ")})`
-    );
-    params.push(...filter.states);
-  }
-  if (filter.dueBy !== void 0) {
-    where.push("due_at <= ?");
-    params.push(filter.dueBy);
-  }
-  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${whereClause(where)}
-ORDER BY due_at, service, version, to_track`;
-  return { sql, params };
-}
-function selectReleases(filter) {
-  const where = ["repo = ?"];
-  const params = [filter.repo];
-  if (filter.environment !== void 0) {
-    where.push("environment = ?");
-    params.push(filter.environment);
-  }
-  if (filter.states !== void 0) {
-    if (filter.states.length === 0) where.push("1 = 0");
-    else {
-      where.push(`state IN (${filter.states.map(() => "?").join(", ")})`);
-      params.push(...filter.states);
-    }
-  }
-  if (filter.succeeded !== void 0) where.push(`succeeded_at IS ${filter.succeeded ? "NOT " : ""}NULL`);
-  const order = filter.succeeded ? "deployment_id DESC, id DESC" : "id DESC";
-  const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${whereClause(where)} ORDER BY ${order}`;
-  return { sql: sql + limitClause(filter.limit, "releases", params), params };
-}
-function limitClause(limit, what, params) {
-  if (limit === void 0) return "";
-  if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-  }
-  params.push(limit);
-  return " LIMIT ?";
-}
-function whereClause(conditions) {
-  return conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
-}
-function toNumberedPlaceholders(sql) {
-  let index = 0;
-  return sql.replace(/\?/g, () => {
-    index += 1;
-    return `$${index}`;
-  });
-}
+  data = excluded.data
+WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
+RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name`;
+var RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
+WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
+RETURNING ${LOCK_COLUMNS}`;
+var RELEASE_LOCK = `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}`;
+var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
+WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
 
 // src/ledger/rows.ts
 function toVersion(row) {
@@ -71460,10 +71415,18 @@ function nullableNumber(value) {
 async function acquireLockIn(session, name, holder, request2, now) {
   const expiresAt = request2.ttlMs === void 0 ? null : now + leaseMs(request2.ttlMs);
   const data = request2.data === void 0 ? null : JSON.stringify(request2.data);
-  const params = [name, holder, now, now, expiresAt, request2.reason ?? null, data, now];
-  const [taken] = await session.query(ACQUIRE_LOCK, params);
+  const [taken] = await session.query(ACQUIRE_LOCK, {
+    name,
+    holder,
+    acquired_at: now,
+    renewed_at: now,
+    expires_at: expiresAt,
+    reason: request2.reason ?? null,
+    data,
+    now
+  });
   if (taken) return { acquired: true, lock: toLock(taken) };
-  const [current] = await session.query(SELECT_LOCK, [name]);
+  const [current] = await session.query(SELECT_LOCK, { name });
   if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
   return { acquired: false, heldBy: toLock(current) };
 }
@@ -71474,7 +71437,7 @@ function leaseMs(ttlMs) {
   return ttlMs;
 }
 
-// src/ledger/release-admission.ts
+// src/release/queue-admission.ts
 function admissionBlocker(candidate, snapshot) {
   const lock = snapshot.locks.find((l) => l.holder !== candidate.requestedBy);
   if (lock) return { reason: "locked", lock };
@@ -71487,6 +71450,83 @@ function admissionBlocker(candidate, snapshot) {
     return { reason: "limit", running: [...snapshot.running] };
   }
   return null;
+}
+
+// src/ledger/releases-sql.ts
+var RELEASE_COLUMNS = `id, repo, installation_id, environment, service, origin, kind, state, version, commit_sha,
+  requested_by, pull_request, comment_id, deployment_id, log_url, check_run_url, description, plan,
+  live_version, requested_at, started_at, finished_at, succeeded_at, updated_at, targets, track`;
+var ACTIVE = "('starting', 'pending', 'in_progress')";
+var ADMITTED = "origin = 'bot'";
+var INSERT_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
+  state, version, commit_sha, requested_by, pull_request, deployment_id, requested_at, started_at, updated_at,
+  targets, track)
+VALUES ($repo, $installation_id, $environment, $service, $origin, $kind,
+  $state, $version, $commit_sha, $requested_by, $pull_request, $deployment_id, $requested_at, $started_at, $updated_at,
+  $targets, $track)
+RETURNING ${RELEASE_COLUMNS}`;
+var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = $id`;
+var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
+var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND state = 'queued' ORDER BY id`;
+var SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE state = 'queued' ORDER BY id`;
+var SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
+WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
+var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = $now, updated_at = $now
+WHERE id = $id AND state = 'queued'
+RETURNING ${RELEASE_COLUMNS}`;
+var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
+  WHERE locks.name = ${leaseLockNameSql("bot_releases.repo", "bot_releases.environment")}
+    AND locks.holder = ${leaseHolderSql("bot_releases.id")}
+    AND locks.expires_at > $now)`;
+var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
+var EXPIRE_RELEASES = `UPDATE bot_releases
+SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION}
+WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
+RETURNING ${RELEASE_COLUMNS}`;
+var SELECT_RELEASE_BY_DEPLOYMENT = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND deployment_id = $deployment_id`;
+var SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND environment = $environment AND version = $version AND deployment_id IS NULL
+  AND state IN ${ACTIVE} AND ${ADMITTED}
+ORDER BY id DESC LIMIT 1`;
+var SET_RELEASE_STATUS = `UPDATE bot_releases SET state = $state,
+  deployment_id = COALESCE(deployment_id, $deployment_id), log_url = COALESCE($log_url, log_url),
+  check_run_url = COALESCE($check_run_url, check_run_url), description = $description, updated_at = $updated_at
+WHERE id = $id
+RETURNING ${RELEASE_COLUMNS}`;
+var FINISH_RELEASE = `UPDATE bot_releases SET state = $state,
+  deployment_id = COALESCE(deployment_id, $deployment_id), log_url = COALESCE($log_url, log_url),
+  check_run_url = COALESCE($check_run_url, check_run_url), description = $description,
+  finished_at = $finished_at, succeeded_at = COALESCE($succeeded_at, succeeded_at), updated_at = $updated_at
+WHERE id = $id
+RETURNING ${RELEASE_COLUMNS}`;
+var SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = $live_version WHERE id = $id
+RETURNING ${RELEASE_COLUMNS}`;
+var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = $updated_at
+WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
+RETURNING ${RELEASE_COLUMNS}`;
+var SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = $updated_at
+WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
+  AND targets = $targets
+RETURNING ${RELEASE_COLUMNS}`;
+var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE($version, version),
+  commit_sha = COALESCE($commit_sha, commit_sha), comment_id = COALESCE($comment_id, comment_id),
+  deployment_id = COALESCE($deployment_id, deployment_id), plan = COALESCE($plan, plan),
+  check_run_url = COALESCE($check_run_url, check_run_url), updated_at = $updated_at
+WHERE id = $id
+RETURNING ${RELEASE_COLUMNS}`;
+function selectReleases(filter) {
+  const where = new Conditions();
+  where.equal("repo", filter.repo);
+  where.equal("environment", filter.environment);
+  where.oneOf("state", filter.states);
+  if (filter.succeeded !== void 0) where.add(`succeeded_at IS ${filter.succeeded ? "NOT " : ""}NULL`);
+  const order = filter.succeeded ? "deployment_id DESC, id DESC" : "id DESC";
+  const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${where.clause()} ORDER BY ${order}`;
+  return { sql: sql + where.limit(filter.limit, "releases"), params: where.params };
 }
 
 // src/ledger/release-queue.ts
@@ -71505,15 +71545,15 @@ var ReleaseQueue = class {
     return this.connection.transaction((session) => claimIn(session, claim3));
   }
   async forgetDelivery(id) {
-    await this.connection.query(FORGET_DELIVERY, [id]);
+    await this.connection.query(FORGET_DELIVERY, { delivery_id: id });
   }
   admitRelease(request2, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(request2.repo, async (session) => {
       if (!await claimIn(session, request2.delivery)) return DUPLICATE;
       const advance = await advanceIn(session, request2.repo, limits2, now);
-      const running = await rows(session, SELECT_ACTIVE_RELEASES, [request2.repo]);
-      const queued = await rows(session, SELECT_QUEUED_RELEASES, [request2.repo]);
+      const running = await rows(session, SELECT_ACTIVE_RELEASES, { repo: request2.repo });
+      const queued = await rows(session, SELECT_QUEUED_RELEASES, { repo: request2.repo });
       const blockedBy = admissionBlocker(request2, {
         locks: await heldLocks(session, request2.repo, request2.environment, now),
         run: await heldRun(session, request2, now),
@@ -71522,25 +71562,25 @@ var ReleaseQueue = class {
         concurrentReleases: limits2.concurrentReleases
       });
       const state = blockedBy ? "queued" : "starting";
-      const [inserted] = await rows(session, INSERT_RELEASE, [
-        request2.repo,
-        request2.installationId,
-        request2.environment,
-        request2.service,
-        "bot",
-        request2.kind,
+      const [inserted] = await rows(session, INSERT_RELEASE, {
+        repo: request2.repo,
+        installation_id: request2.installationId,
+        environment: request2.environment,
+        service: request2.service,
+        origin: "bot",
+        kind: request2.kind,
         state,
-        request2.version,
-        request2.commit,
-        request2.requestedBy,
-        request2.pullRequest,
-        null,
-        now,
-        blockedBy ? null : now,
-        now,
-        targetsParam(request2.targets),
-        request2.track ?? null
-      ]);
+        version: request2.version,
+        commit_sha: request2.commit,
+        requested_by: request2.requestedBy,
+        pull_request: request2.pullRequest,
+        deployment_id: null,
+        requested_at: now,
+        started_at: blockedBy ? null : now,
+        updated_at: now,
+        targets: targetsParam(request2.targets),
+        track: request2.track ?? null
+      });
       if (!inserted) throw new Error("the release was not recorded; this is a bug in the ledger");
       if (!blockedBy) await takeLease(session, inserted, limits2.leaseMs, now);
       return {
@@ -71568,8 +71608,8 @@ var ReleaseQueue = class {
     return this.connection.transaction(async (session) => {
       const running = /* @__PURE__ */ new Map();
       const free = [];
-      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE, [])) {
-        const active = running.get(queued.repo) ?? await rows(session, SELECT_ACTIVE_RELEASES, [queued.repo]);
+      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE)) {
+        const active = running.get(queued.repo) ?? await rows(session, SELECT_ACTIVE_RELEASES, { repo: queued.repo });
         running.set(queued.repo, active);
         const blocker = admissionBlocker(queued, {
           locks: await heldLocks(session, queued.repo, queued.environment, now),
@@ -71619,21 +71659,21 @@ var ReleaseQueue = class {
     );
   }
   async updateRelease(id, patch, now) {
-    const [row] = await this.connection.query(PATCH_RELEASE, [
-      patch.version ?? null,
-      patch.commit ?? null,
-      patch.commentId ?? null,
-      patch.deploymentId ?? null,
-      patch.plan ?? null,
-      patch.checkRunUrl ?? null,
-      now,
+    const [row] = await this.connection.query(PATCH_RELEASE, {
+      version: patch.version ?? null,
+      commit_sha: patch.commit ?? null,
+      comment_id: patch.commentId ?? null,
+      deployment_id: patch.deploymentId ?? null,
+      plan: patch.plan ?? null,
+      check_run_url: patch.checkRunUrl ?? null,
+      updated_at: now,
       id
-    ]);
+    });
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
   async setLiveVersion(id, version2) {
-    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, [version2, id]);
+    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, { live_version: version2, id });
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
@@ -71651,13 +71691,13 @@ var ReleaseQueue = class {
     checkLimits(limits2);
     return this.inRepository(repo, async (session) => {
       if (!await claimIn(session, claim3)) return DUPLICATE;
-      const [row] = await session.query(FORCE_RELEASE_LOCK, [name]);
+      const [row] = await session.query(FORCE_RELEASE_LOCK, { name });
       const released = row ? toLock(row) : null;
       return { outcome: "unlocked", released, advance: await advanceIn(session, repo, limits2, now) };
     });
   }
   async release(id) {
-    const [row] = await this.connection.query(SELECT_RELEASE, [id]);
+    const [row] = await this.connection.query(SELECT_RELEASE, { id });
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
@@ -71665,24 +71705,31 @@ var ReleaseQueue = class {
   inRepository(repo, work) {
     const lock = this.connection.dialect.lockRepository;
     return this.connection.transaction(async (session) => {
-      if (lock !== null) await session.query(lock, [repo]);
+      if (lock !== null) await session.query(lock, { repo });
       return work(session);
     });
   }
 };
 async function claimIn(session, claim3) {
-  const rows2 = await session.query(CLAIM_DELIVERY, [claim3.id, claim3.repo, claim3.event, claim3.at]);
+  const rows2 = await session.query(CLAIM_DELIVERY, {
+    delivery_id: claim3.id,
+    repo: claim3.repo,
+    event: claim3.event,
+    received_at: claim3.at
+  });
   return rows2.length > 0;
 }
-async function rows(session, sql, params) {
-  return (await session.query(sql, params)).map(toRelease);
+async function rows(session, sql, ...params) {
+  return (await session.query(sql, ...params)).map(toRelease);
 }
 async function advanceIn(session, repo, limits2, now) {
   const expired = await expire(session, repo, now);
-  const running = await rows(session, SELECT_ACTIVE_RELEASES, [repo]);
+  const queue = await rows(session, SELECT_QUEUED_RELEASES, { repo });
+  if (queue.length === 0) return { expired, started: [] };
+  const running = await rows(session, SELECT_ACTIVE_RELEASES, { repo });
   const waiting2 = /* @__PURE__ */ new Map();
   const started = [];
-  for (const queued of await rows(session, SELECT_QUEUED_RELEASES, [repo])) {
+  for (const queued of queue) {
     const blocker = admissionBlocker(queued, {
       locks: await heldLocks(session, repo, queued.environment, now),
       run: await heldRun(session, queued, now),
@@ -71701,15 +71748,18 @@ async function advanceIn(session, repo, limits2, now) {
   return { expired, started };
 }
 async function startQueued(session, queued, lease, now) {
-  const [release] = await rows(session, START_RELEASE, [now, now, queued.id]);
+  const [release] = await rows(session, START_RELEASE, { now, id: queued.id });
   if (!release) throw new Error(`release ${queued.id} left the queue meanwhile; this is a bug in the ledger`);
   await takeLease(session, release, lease, now);
   return release;
 }
 async function expire(session, repo, now) {
-  const expired = await rows(session, EXPIRE_RELEASES, [now, now, repo, now]);
+  const expired = await rows(session, EXPIRE_RELEASES, { now, repo });
   for (const release of expired) {
-    await session.query(RELEASE_LOCK, [leaseLockName(repo, release.environment), leaseHolder(release.id)]);
+    await session.query(RELEASE_LOCK, {
+      name: leaseLockName(repo, release.environment),
+      holder: leaseHolder(release.id)
+    });
   }
   return expired;
 }
@@ -71730,13 +71780,19 @@ async function takeLease(session, release, lease, now) {
 async function renewLease(session, release, lease, now) {
   const name = leaseLockName(release.repo, release.environment);
   const holder = leaseHolder(release.id);
-  const renewed = await session.query(RENEW_LOCK, [now, now + leaseMs(lease), name, holder, now]);
+  const renewed = await session.query(RENEW_LOCK, {
+    renewed_at: now,
+    expires_at: now + leaseMs(lease),
+    name,
+    holder,
+    now
+  });
   if (renewed.length === 0) await acquireLockIn(session, name, holder, { ttlMs: lease }, now);
 }
 async function heldLocks(session, repo, environment, now) {
   const locks = [];
   for (const name of [environmentLockName(repo, environment), globalLockName(repo)]) {
-    const [row] = await session.query(SELECT_LOCK, [name]);
+    const [row] = await session.query(SELECT_LOCK, { name });
     const lock = row ? toLock(row) : void 0;
     if (lock && (lock.expiresAt === null || lock.expiresAt > now)) locks.push(lock);
   }
@@ -71744,101 +71800,111 @@ async function heldLocks(session, repo, environment, now) {
 }
 async function heldRun(session, release, now) {
   if (release.service === null) return null;
-  const [row] = await session.query(SELECT_LOCK, [deployLockName(release.service, release.environment)]);
+  const [row] = await session.query(SELECT_LOCK, {
+    name: deployLockName(release.service, release.environment)
+  });
   const lock = row ? toLock(row) : void 0;
   if (!lock || lock.expiresAt !== null && lock.expiresAt <= now) return null;
   const carried = carriedRelease(lock);
   if (carried === null) return lock;
-  const [own2] = await rows(session, SELECT_RELEASE, [carried]);
+  const [own2] = await rows(session, SELECT_RELEASE, { id: carried });
   const ours = own2?.origin === "bot" && own2.repo === release.repo && own2.environment === release.environment;
   return ours ? null : lock;
 }
 async function findRelease(session, report2) {
-  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, [
-    report2.repo,
-    report2.deploymentId
-  ]);
+  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, {
+    repo: report2.repo,
+    deployment_id: report2.deploymentId
+  });
   if (byDeployment || report2.version === null) return byDeployment;
-  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, [
-    report2.repo,
-    report2.environment,
-    report2.version
-  ]);
+  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, {
+    repo: report2.repo,
+    environment: report2.environment,
+    version: report2.version
+  });
   return unlinked;
 }
 function targetsParam(targets) {
   return targets ? JSON.stringify(targets) : null;
 }
 async function insertSeen(session, report2, now) {
-  const [inserted] = await rows(session, INSERT_RELEASE, [
-    report2.repo,
-    report2.installationId,
-    report2.environment,
-    report2.service ?? null,
-    "seen",
-    report2.kind,
-    "pending",
-    report2.version,
-    report2.commit,
-    report2.requestedBy,
-    null,
-    report2.deploymentId,
-    now,
-    now,
-    now,
-    targetsParam(report2.targets),
-    report2.track ?? null
-  ]);
+  const [inserted] = await rows(session, INSERT_RELEASE, {
+    repo: report2.repo,
+    installation_id: report2.installationId,
+    environment: report2.environment,
+    service: report2.service ?? null,
+    origin: "seen",
+    kind: report2.kind,
+    state: "pending",
+    version: report2.version,
+    commit_sha: report2.commit,
+    requested_by: report2.requestedBy,
+    pull_request: null,
+    deployment_id: report2.deploymentId,
+    requested_at: now,
+    started_at: now,
+    updated_at: now,
+    targets: targetsParam(report2.targets),
+    track: report2.track ?? null
+  });
   if (!inserted) throw new Error("the deployment was not recorded; this is a bug in the ledger");
   return inserted;
 }
 async function setStatus(session, release, report2, state, now) {
-  const [row] = await rows(session, SET_RELEASE_STATUS, [
+  const [row] = await rows(session, SET_RELEASE_STATUS, {
     state,
-    report2.deploymentId,
-    report2.logUrl,
-    report2.checkRunUrl,
-    report2.description,
-    now,
-    release.id
-  ]);
+    deployment_id: report2.deploymentId,
+    log_url: report2.logUrl,
+    check_run_url: report2.checkRunUrl,
+    description: report2.description,
+    updated_at: now,
+    id: release.id
+  });
   if (!row) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   return row;
 }
 async function finish(session, release, report2, now, used) {
   const success2 = report2.state === "success";
-  const [finished] = await rows(session, FINISH_RELEASE, [
-    report2.state,
-    report2.deploymentId,
-    report2.logUrl,
-    report2.checkRunUrl,
-    report2.description,
-    now,
-    success2 ? now : null,
-    now,
-    release.id
-  ]);
+  const [finished] = await rows(session, FINISH_RELEASE, {
+    state: report2.state,
+    deployment_id: report2.deploymentId,
+    log_url: report2.logUrl,
+    check_run_url: report2.checkRunUrl,
+    description: report2.description,
+    finished_at: now,
+    succeeded_at: success2 ? now : null,
+    updated_at: now,
+    id: release.id
+  });
   if (!finished) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   const { repo, environment } = finished;
-  await session.query(RELEASE_LOCK, [leaseLockName(repo, environment), leaseHolder(release.id)]);
+  await session.query(RELEASE_LOCK, {
+    name: leaseLockName(repo, environment),
+    holder: leaseHolder(release.id)
+  });
   const freedLocks = used ? await useUpLocks(session, finished) : [];
-  const superseded = success2 && finished.deploymentId !== null ? finished.targets === null ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId]) : await rows(session, SUPERSEDE_RING_RELEASES, [
-    now,
+  const superseded = success2 && finished.deploymentId !== null ? finished.targets === null ? await rows(session, SUPERSEDE_RELEASES, {
+    updated_at: now,
     repo,
     environment,
-    finished.deploymentId,
-    targetsParam(finished.targets)
-  ]) : [];
+    deployment_id: finished.deploymentId
+  }) : await rows(session, SUPERSEDE_RING_RELEASES, {
+    updated_at: now,
+    repo,
+    environment,
+    deployment_id: finished.deploymentId,
+    targets: targetsParam(finished.targets)
+  }) : [];
   return { release: finished, superseded, freedLocks };
 }
 async function useUpLocks(session, release) {
   if (release.requestedBy === null) return [];
   const freed = [];
   for (const name of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
-    const [row] = await session.query(SELECT_LOCK, [name]);
+    const [row] = await session.query(SELECT_LOCK, { name });
     const lock = row ? toLock(row) : void 0;
     if (lock?.holder !== release.requestedBy || lock.data?.once !== true) continue;
-    const [released] = await session.query(RELEASE_LOCK, [name, release.requestedBy]);
+    const [released] = await session.query(RELEASE_LOCK, { name, holder: release.requestedBy });
     if (released) freed.push(toLock(released));
   }
   return freed;
@@ -71852,26 +71918,36 @@ function checkLimits(limits2) {
 
 // src/ledger/service-owners.ts
 var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = ?`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES (?, ?, ?, ?)
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
 ON CONFLICT (service) DO NOTHING
 RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = ?, updated_at = ? WHERE service = ?
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
 RETURNING ${COLUMNS}`;
 async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, [service]);
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
   return row ? toServiceOwner(row) : null;
 }
 async function bindService(connection, service, repos, now) {
   return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, [service, JSON.stringify(repos), now, now]);
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, [service]);
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
     if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
     return toServiceOwner(row);
   });
 }
 async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, [JSON.stringify(repos), now, service]);
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
   return row ? toServiceOwner(row) : null;
 }
 function toServiceOwner(row) {
@@ -71884,12 +71960,111 @@ function toServiceOwner(row) {
   };
 }
 
+// src/ledger/fleet-sql.ts
+var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
+var OUTCOME_VALUES = "$service, $version, $environment, $outcome, $source, $source_id, $at";
+var INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
+ON CONFLICT (service, source, source_id) DO NOTHING
+RETURNING id, service, version`;
+var OUTCOMES_PER_INSERT = 100;
+function insertOutcomes(outcomes) {
+  const params = {};
+  const rows2 = outcomes.map((outcome, i) => {
+    for (const [column, value] of Object.entries(outcome)) params[`${column}_${i}`] = value;
+    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
+  });
+  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
+  return { sql, params };
+}
+var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
+VALUES ($service, $version, $last_outcome_id)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
+ORDER BY service, version`;
+var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
+WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
+RETURNING service`;
+var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id`;
+var COUNT_OUTCOMES = `SELECT version, environment,
+  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
+FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment`;
+function selectOutcomes(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("version", filter.versions);
+  where.equal("environment", filter.environment);
+  return {
+    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
+    params: where.params
+  };
+}
+var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
+var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
+VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
+RETURNING id`;
+var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE kind = 'override' AND at >= $since ORDER BY id`;
+var FIND_OVERRIDE = `SELECT id FROM verdicts
+WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
+  AND at = $at`;
+var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id`;
+var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE service = $service AND version = $version ORDER BY id`;
+var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
+  note, created_at, updated_at, repo, installation_id`;
+var PROMOTION_KEY = "service = $service AND version = $version AND to_track = $to_track";
+var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
+VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
+  $updated_at, $repo, $installation_id)
+ON CONFLICT (service, version, to_track) DO UPDATE SET
+  from_track = excluded.from_track,
+  due_at = excluded.due_at,
+  reason = excluded.reason,
+  repo = COALESCE(excluded.repo, promotions.repo),
+  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
+  state = 'scheduled',
+  claimed_by = NULL,
+  claimed_until = NULL,
+  note = NULL,
+  updated_at = excluded.updated_at
+WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
+var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
+var CLAIM_PROMOTION = `UPDATE promotions
+SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
+WHERE ${PROMOTION_KEY} AND due_at <= $now
+  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
+RETURNING ${PROMOTION_COLUMNS}`;
+var FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
+  claimed_until = NULL
+WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
+RETURNING ${PROMOTION_COLUMNS}`;
+var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
+WHERE ${PROMOTION_KEY} AND state = 'scheduled'
+RETURNING ${PROMOTION_COLUMNS}`;
+function selectPromotions(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("state", filter.states);
+  where.compare("due_at <=", "due_by", filter.dueBy);
+  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
+ORDER BY due_at, service, version, to_track`;
+  return { sql, params: where.params };
+}
+
 // src/ledger/sql-fleet.ts
 function outcomeParams(o) {
   if (o.outcome !== "success" && o.outcome !== "failure") {
     throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
   }
-  return [o.service, o.version, o.environment, o.outcome, o.source, o.sourceId, Math.round(o.at)];
+  return {
+    service: o.service,
+    version: o.version,
+    environment: o.environment,
+    outcome: o.outcome,
+    source: o.source,
+    source_id: o.sourceId,
+    at: Math.round(o.at)
+  };
 }
 async function insertOutcome(session, outcome) {
   const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
@@ -71901,7 +72076,7 @@ async function markUnjudged(session, inserted) {
   for (const row of inserted) {
     const service = String(row.service);
     const version2 = String(row.version);
-    last.set(JSON.stringify([service, version2]), [service, version2, Number(row.id)]);
+    last.set(JSON.stringify([service, version2]), { service, version: version2, last_outcome_id: Number(row.id) });
   }
   for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
 }
@@ -71918,7 +72093,8 @@ async function insertOutcomes2(connection, outcomes) {
     const inserted = [];
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      inserted.push(...await session.query(insertOutcomes(chunk.length), chunk.flatMap(outcomeParams)));
+      const { sql, params } = insertOutcomes(chunk.map(outcomeParams));
+      inserted.push(...await session.query(sql, params));
     }
     await markUnjudged(session, inserted);
     return inserted.length;
@@ -71940,29 +72116,29 @@ function toOutcome(row) {
   };
 }
 async function* exportFleetRecords(connection, since) {
-  for (const row of await connection.query(EXPORT_OUTCOMES, [since])) {
+  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
     yield { type: "outcome", outcome: toOutcome(row) };
   }
-  for (const row of await connection.query(EXPORT_OVERRIDES, [since])) {
+  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
     const { id: _, ...verdict } = toVerdict(row);
     yield { type: "verdict", verdict };
   }
 }
 async function importOverride(session, v) {
-  const found = await session.query(FIND_OVERRIDE, [
-    v.service,
-    v.version,
-    v.kind,
-    v.verdict,
-    v.actor,
-    Math.round(v.at)
-  ]);
+  const found = await session.query(FIND_OVERRIDE, {
+    service: v.service,
+    version: v.version,
+    kind: v.kind,
+    verdict: v.verdict,
+    actor: v.actor,
+    at: Math.round(v.at)
+  });
   if (found.length > 0) return false;
   await insertVerdict(session, v);
   return true;
 }
 async function countOutcomes(connection, service) {
-  return (await connection.query(COUNT_OUTCOMES, [service])).map((row) => ({
+  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
     version: String(row.version),
     environment: String(row.environment),
     failures: Number(row.failures),
@@ -71978,26 +72154,30 @@ async function queryUnjudged(connection) {
   }));
 }
 async function settleUnjudged(connection, u) {
-  const rows2 = await connection.query(SETTLE_UNJUDGED, [u.service, u.version, u.lastOutcomeId]);
+  const rows2 = await connection.query(SETTLE_UNJUDGED, {
+    service: u.service,
+    version: u.version,
+    last_outcome_id: u.lastOutcomeId
+  });
   return rows2.length > 0;
 }
 async function insertVerdict(session, v) {
-  const [row] = await session.query(INSERT_VERDICT, [
-    v.service,
-    v.version,
-    v.verdict,
-    v.reasonCode,
-    v.kind,
-    v.actor,
-    v.reason,
-    v.message,
-    v.evidence === null ? null : JSON.stringify(v.evidence),
-    Math.round(v.at)
-  ]);
+  const [row] = await session.query(INSERT_VERDICT, {
+    service: v.service,
+    version: v.version,
+    verdict: v.verdict,
+    reason_code: v.reasonCode,
+    kind: v.kind,
+    actor: v.actor,
+    reason: v.reason,
+    message: v.message,
+    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
+    at: Math.round(v.at)
+  });
   return { ...v, id: Number(row?.id) };
 }
 async function queryVerdicts(connection, service, version2) {
-  const rows2 = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, [service]) : await connection.query(SELECT_VERSION_VERDICTS, [service, version2]);
+  const rows2 = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, { service }) : await connection.query(SELECT_VERSION_VERDICTS, { service, version: version2 });
   return rows2.map(toVerdict);
 }
 function toVerdict(row) {
@@ -72015,21 +72195,25 @@ function toVerdict(row) {
     at: Number(row.at)
   };
 }
-var keyParams = (key3) => [key3.service, key3.version, key3.toTrack];
+var keyParams = (key3) => ({
+  service: key3.service,
+  version: key3.version,
+  to_track: key3.toTrack
+});
 async function schedule(connection, request2, now) {
   return connection.transaction(async (session) => {
-    await session.query(SCHEDULE_PROMOTION, [
-      request2.service,
-      request2.version,
-      request2.fromTrack,
-      request2.toTrack,
-      Math.round(request2.dueAt),
-      request2.reason,
-      now,
-      now,
-      request2.repo ?? null,
-      request2.installationId ?? null
-    ]);
+    await session.query(SCHEDULE_PROMOTION, {
+      service: request2.service,
+      version: request2.version,
+      from_track: request2.fromTrack,
+      to_track: request2.toTrack,
+      due_at: Math.round(request2.dueAt),
+      reason: request2.reason,
+      created_at: now,
+      updated_at: now,
+      repo: request2.repo ?? null,
+      installation_id: request2.installationId ?? null
+    });
     const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
     if (!row)
       throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
@@ -72040,22 +72224,26 @@ async function claim2(connection, key3, holder, leaseMs2, now) {
   if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
     throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
   }
-  const rows2 = await connection.query(CLAIM_PROMOTION, [
-    holder,
-    now + leaseMs2,
+  const rows2 = await connection.query(CLAIM_PROMOTION, {
+    claimed_by: holder,
+    claimed_until: now + leaseMs2,
     now,
-    ...keyParams(key3),
-    now,
-    now
-  ]);
+    ...keyParams(key3)
+  });
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function finish2(connection, key3, holder, state, note, now) {
-  const rows2 = await connection.query(FINISH_PROMOTION, [state, note, now, ...keyParams(key3), holder]);
+  const rows2 = await connection.query(FINISH_PROMOTION, {
+    state,
+    note,
+    updated_at: now,
+    ...keyParams(key3),
+    claimed_by: holder
+  });
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function cancel(connection, key3, note, now) {
-  const rows2 = await connection.query(CANCEL_PROMOTION, [note, now, ...keyParams(key3)]);
+  const rows2 = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key3) });
   return rows2[0] ? toPromotion(rows2[0]) : null;
 }
 async function queryPromotions(connection, filter) {
@@ -72081,6 +72269,20 @@ function toPromotion(row) {
   };
 }
 
+// src/ledger/versions-sql.ts
+var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, 1)
+ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
+RETURNING n`;
+var RAISE_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, $n)
+ON CONFLICT (service) DO UPDATE SET
+  n = CASE WHEN excluded.n > version_counters.n THEN excluded.n ELSE version_counters.n END`;
+var SELECT_VERSION_BY_LABEL = "SELECT n, commit_sha FROM versions WHERE service = $service AND version = $version";
+var SELECT_VERSION = "SELECT version, commit_sha FROM versions WHERE service = $service AND n = $n";
+var INSERT_VERSION = `INSERT INTO versions (service, n, version, commit_sha, created_at)
+VALUES ($service, $n, $version, $commit_sha, $created_at)`;
+var SELECT_VERSIONS = `SELECT service, n, version, commit_sha, created_at
+FROM versions WHERE service = $service ORDER BY n`;
+
 // src/ledger/sql-ledger.ts
 var EXPORT_PAGE = 1e3;
 async function migrate(connection) {
@@ -72091,7 +72293,7 @@ async function migrate(connection) {
     const applied = (await session.query(SELECT_SCHEMA_MIGRATIONS)).map((row) => Number(row.version));
     for (const step2 of pendingMigrations(steps, applied, connection.description)) {
       for (const statement2 of step2.statements) await session.query(statement2);
-      await session.query(INSERT_SCHEMA_MIGRATION, [step2.version, Date.now()]);
+      await session.query(INSERT_SCHEMA_MIGRATION, { version: step2.version, applied_at: Date.now() });
     }
   });
 }
@@ -72103,11 +72305,11 @@ var SqlLedger = class extends ReleaseQueue {
     return this.connection.transaction(
       async (session) => {
         for (; ; ) {
-          const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+          const [row] = await session.query(BUMP_VERSION_COUNTER, { service });
           const n = Number(row?.n);
           const version2 = template.replaceAll("{n}", String(n));
-          if ((await session.query(SELECT_VERSION_BY_LABEL, [service, version2])).length > 0) continue;
-          await session.query(INSERT_VERSION, [service, n, version2, commit, now]);
+          if ((await session.query(SELECT_VERSION_BY_LABEL, { service, version: version2 })).length > 0) continue;
+          await session.query(INSERT_VERSION, { service, n, version: version2, commit_sha: commit, created_at: now });
           return { service, n, version: version2, commit, createdAt: now };
         }
       },
@@ -72115,32 +72317,32 @@ var SqlLedger = class extends ReleaseQueue {
     );
   }
   async versions(service) {
-    return (await this.connection.query(SELECT_VERSIONS, [service])).map(toVersion);
+    return (await this.connection.query(SELECT_VERSIONS, { service })).map(toVersion);
   }
   async record(event) {
     if (event.kind === "run_started") {
       const commit = event.data?.commit;
       await this.connection.transaction(async (session) => {
         await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(INSERT_RUN, [
-          event.runId,
-          event.service,
-          event.environment,
-          event.version,
-          typeof commit === "string" ? commit : null,
-          event.at
-        ]);
+        await session.query(INSERT_RUN, {
+          run_id: event.runId,
+          service: event.service,
+          environment: event.environment,
+          version: event.version,
+          commit_sha: typeof commit === "string" ? commit : null,
+          started_at: event.at
+        });
       });
     } else if (event.kind === "run_finished") {
       await this.connection.transaction(async (session) => {
         await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(FINISH_RUN, [
-          event.at,
-          wholeMs(event.durationMs),
-          runDecision2(event.data?.decision),
-          event.reasonCode ?? null,
-          event.runId
-        ]);
+        await session.query(FINISH_RUN, {
+          finished_at: event.at,
+          duration_ms: wholeMs(event.durationMs),
+          decision: runDecision2(event.data?.decision),
+          reason_code: event.reasonCode ?? null,
+          run_id: event.runId
+        });
       });
     } else {
       await this.connection.query(INSERT_EVENT, eventParams(event));
@@ -72151,21 +72353,21 @@ var SqlLedger = class extends ReleaseQueue {
     const now = Date.now();
     await this.connection.transaction(async (session) => {
       for (const update of updates) {
-        await session.query(UPSERT_TARGET_STATE, [
+        await session.query(UPSERT_TARGET_STATE, {
           service,
           environment,
-          update.component,
-          update.target,
-          update.version,
-          update.good ? update.version : null,
-          runId,
-          now
-        ]);
+          component: update.component,
+          target: update.target,
+          version: update.version,
+          good_version: update.good ? update.version : null,
+          run_id: runId,
+          updated_at: now
+        });
       }
     });
   }
   async targetStates(service, environment) {
-    return (await this.connection.query(SELECT_TARGET_STATES, [service, environment])).map((row) => ({
+    return (await this.connection.query(SELECT_TARGET_STATES, { service, environment })).map((row) => ({
       component: String(row.component),
       target: String(row.target),
       version: nullableString(row.version),
@@ -72185,34 +72387,40 @@ var SqlLedger = class extends ReleaseQueue {
     return this.connection.transaction((session) => acquireLockIn(session, name, holder, request2, now));
   }
   async renewLock(name, holder, ttlMs, now) {
-    const rows2 = await this.connection.query(RENEW_LOCK, [now, now + leaseMs(ttlMs), name, holder, now]);
+    const rows2 = await this.connection.query(RENEW_LOCK, {
+      renewed_at: now,
+      expires_at: now + leaseMs(ttlMs),
+      name,
+      holder,
+      now
+    });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
   async releaseLock(name, holder) {
-    const rows2 = await this.connection.query(RELEASE_LOCK, [name, holder]);
+    const rows2 = await this.connection.query(RELEASE_LOCK, { name, holder });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
   async forceReleaseLock(name) {
-    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, [name]);
+    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, { name });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
   async locks(now) {
-    return (await this.connection.query(SELECT_LOCKS, [now])).map(toLock);
+    return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
   async *exportRecords(since) {
-    for (const row of await this.connection.query(EXPORT_VERSIONS, [since])) {
+    for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: "version", version: toVersion(row) };
     }
-    for (const row of await this.connection.query(EXPORT_RUNS, [since, since])) {
+    for (const row of await this.connection.query(EXPORT_RUNS, { since })) {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, [since, after, EXPORT_PAGE]);
+      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
       for (const row of page) yield { type: "event", event: toEvent(row) };
       if (page.length < EXPORT_PAGE) break;
       after = Number(page.at(-1)?.id);
     }
-    for (const row of await this.connection.query(EXPORT_TARGET_STATES, [since])) {
+    for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
     }
     yield* exportFleetRecords(this.connection, since);
@@ -72238,14 +72446,14 @@ var SqlLedger = class extends ReleaseQueue {
     return this.connection.transaction(async (session) => {
       const removed = {};
       let events = 0;
-      for (const row of await session.query(COUNT_PRUNABLE_EVENTS, [before])) {
+      for (const row of await session.query(COUNT_PRUNABLE_EVENTS, { before })) {
         removed[String(row.kind)] = Number(row.n);
         events += Number(row.n);
       }
-      if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, [before]);
-      const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, [before]);
+      if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, { before });
+      const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
-      if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, [before]);
+      if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
       return { before, removed, events, deliveries };
     });
   }
@@ -72307,7 +72515,7 @@ async function importRecord(session, record2) {
   switch (record2.type) {
     case "version": {
       const v = record2.version;
-      const [local] = await session.query(SELECT_VERSION, [v.service, v.n]);
+      const [local] = await session.query(SELECT_VERSION, { service: v.service, n: v.n });
       if (local) {
         const localCommit = nullableString(local.commit_sha);
         if (String(local.version) === v.version && localCommit === v.commit) return false;
@@ -72315,39 +72523,48 @@ async function importRecord(session, record2) {
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${String(local.version)} (commit ${localCommit ?? "none"}) here: both ledgers gave ${v.service} counter ${v.n} to different versions; a service must take its versions from one ledger`
         );
       }
-      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, [v.service, v.version]);
+      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, {
+        service: v.service,
+        version: v.version
+      });
       if (namesake) {
         throw new VersionClashError(
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? "none"}) clashes with ${v.version} here (#${Number(namesake.n)}, commit ${nullableString(namesake.commit_sha) ?? "none"}): a version label names one commit of ${v.service}; a service must take its versions from one ledger`
         );
       }
-      await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);
-      await session.query(RAISE_VERSION_COUNTER, [v.service, v.n]);
+      await session.query(INSERT_VERSION, {
+        service: v.service,
+        n: v.n,
+        version: v.version,
+        commit_sha: v.commit,
+        created_at: v.createdAt
+      });
+      await session.query(RAISE_VERSION_COUNTER, { service: v.service, n: v.n });
       return true;
     }
     case "run": {
       const r = record2.run;
-      const inserted = await session.query(IMPORT_RUN, [
-        r.runId,
-        r.service,
-        r.environment,
-        r.version,
-        r.commit,
-        r.startedAt,
-        r.finishedAt,
-        r.decision,
-        r.reasonCode,
-        wholeMs(r.durationMs)
-      ]);
+      const inserted = await session.query(IMPORT_RUN, {
+        run_id: r.runId,
+        service: r.service,
+        environment: r.environment,
+        version: r.version,
+        commit_sha: r.commit,
+        started_at: r.startedAt,
+        finished_at: r.finishedAt,
+        decision: r.decision,
+        reason_code: r.reasonCode,
+        duration_ms: wholeMs(r.durationMs)
+      });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
-      const finished = await session.query(IMPORT_RUN_FINISH, [
-        r.finishedAt,
-        wholeMs(r.durationMs),
-        r.decision,
-        r.reasonCode,
-        r.runId
-      ]);
+      const finished = await session.query(IMPORT_RUN_FINISH, {
+        finished_at: r.finishedAt,
+        duration_ms: wholeMs(r.durationMs),
+        decision: r.decision,
+        reason_code: r.reasonCode,
+        run_id: r.runId
+      });
       return finished.length > 0;
     }
     case "event":
@@ -72358,38 +72575,38 @@ async function importRecord(session, record2) {
       return importOverride(session, record2.verdict);
     case "target": {
       const t = record2.target;
-      const changed = await session.query(IMPORT_TARGET_STATE, [
-        t.service,
-        t.environment,
-        t.component,
-        t.target,
-        t.version,
-        t.goodVersion,
-        t.runId,
-        t.updatedAt
-      ]);
+      const changed = await session.query(IMPORT_TARGET_STATE, {
+        service: t.service,
+        environment: t.environment,
+        component: t.component,
+        target: t.target,
+        version: t.version,
+        good_version: t.goodVersion,
+        run_id: t.runId,
+        updated_at: t.updatedAt
+      });
       return changed.length > 0;
     }
   }
 }
 function eventParams(event) {
-  return [
-    event.runId,
-    event.seq,
-    event.at,
-    event.kind,
-    event.status,
-    event.service,
-    event.environment,
-    event.version,
-    event.component ?? null,
-    event.target ?? null,
-    event.batch ?? null,
-    wholeMs(event.durationMs),
-    event.reasonCode ?? null,
-    event.message ?? null,
-    event.data === void 0 ? null : JSON.stringify(event.data)
-  ];
+  return {
+    run_id: event.runId,
+    seq: event.seq,
+    at: event.at,
+    kind: event.kind,
+    status: event.status,
+    service: event.service,
+    environment: event.environment,
+    version: event.version,
+    component: event.component ?? null,
+    target: event.target ?? null,
+    batch: event.batch ?? null,
+    duration_ms: wholeMs(event.durationMs),
+    reason_code: event.reasonCode ?? null,
+    message: event.message ?? null,
+    data: event.data === void 0 ? null : JSON.stringify(event.data)
+  };
 }
 function wholeMs(ms2) {
   return ms2 === null || ms2 === void 0 ? null : Math.round(ms2);
@@ -72516,14 +72733,14 @@ var PostgresConnection = class {
     ];
   }
   /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
-  query(sql, params = []) {
+  query(sql, ...params) {
     const readOnly = /^\s*SELECT\b/i.test(sql);
     return this.whileReconnecting(async (outcomeUnknown2) => {
       const client = await this.pool.connect();
       let broken = false;
       try {
         if (!readOnly) outcomeUnknown2();
-        return (await client.query(statement(sql, params))).rows;
+        return (await client.query(statement(sql, params[0]))).rows;
       } catch (error63) {
         broken = isConnectionLost(error63);
         throw error63;
@@ -72540,14 +72757,14 @@ var PostgresConnection = class {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
   async attempt(work, options, outcomeUnknown2) {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt2 = 1; ; attempt2++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
         await client.query(POSTGRES_DIALECT.beginWrite);
         if (options.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
-          query: async (sql, params = []) => (await client.query(statement(sql, params))).rows
+          query: async (sql, ...params) => (await client.query(statement(sql, params[0]))).rows
         });
         outcomeUnknown2();
         await client.query(COMMIT);
@@ -72558,7 +72775,7 @@ var PostgresConnection = class {
         } catch {
           broken = true;
         }
-        if (attempt < MAX_ATTEMPTS && isRetryable(error63)) continue;
+        if (attempt2 < MAX_ATTEMPTS && isRetryable(error63)) continue;
         throw error63;
       } finally {
         client.release(broken);
@@ -72570,15 +72787,20 @@ var PostgresConnection = class {
   }
 };
 var names = /* @__PURE__ */ new Map();
-function statement(sql, params) {
-  const text = toNumberedPlaceholders(sql);
-  if (params.length === 0) return { text };
+var compile3 = compiler(POSTGRES_DIALECT.marker);
+function statement(sql, params = {}) {
+  const compiled = compile3(sql);
+  const { text } = compiled;
+  if (compiled.names.length === 0) {
+    bind(compiled, params);
+    return { text };
+  }
   let name = names.get(text);
   if (name === void 0) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params.map(storable) };
+  return { name, text, values: bind(compiled, params).map(storable) };
 }
 async function whileReconnecting(work) {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -72699,15 +72921,16 @@ var SqliteConnection = class {
   migrationPreamble = [];
   db;
   statements = /* @__PURE__ */ new Map();
-  session = { query: async (sql, params) => this.run(sql, params) };
+  compile = compiler(SQLITE_DIALECT.marker);
+  session = { query: async (sql, ...params) => this.run(sql, params[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
   constructor(db, description) {
     this.db = db;
     this.description = description;
   }
-  query(sql, params = []) {
-    return this.serially(() => retryBusy(async () => this.run(sql, params)));
+  query(sql, ...params) {
+    return this.serially(() => retryBusy(async () => this.run(sql, params[0])));
   }
   transaction(work, options = {}) {
     return this.serially(
@@ -72734,13 +72957,14 @@ var SqliteConnection = class {
       if (this.db.isOpen) this.db.close();
     });
   }
-  run(sql, params = []) {
+  run(sql, params = {}) {
+    const compiled = this.compile(sql);
     let statement2 = this.statements.get(sql);
     if (!statement2) {
-      statement2 = this.db.prepare(sql);
+      statement2 = this.db.prepare(compiled.text);
       this.statements.set(sql, statement2);
     }
-    return statement2.all(...params.map(storable));
+    return statement2.all(...bind(compiled, params).map(storable));
   }
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */
   serially(work) {
@@ -72751,12 +72975,12 @@ var SqliteConnection = class {
 };
 async function retryBusy(work) {
   const deadline = Date.now() + BUSY_RETRY_MS;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt2 = 1; ; attempt2++) {
     try {
       return await work();
     } catch (error63) {
       if (!isBusy(error63) || Date.now() >= deadline) throw error63;
-      await sleep2(backoffMs(attempt));
+      await sleep2(backoffMs(attempt2));
     }
   }
 }
@@ -72765,8 +72989,8 @@ function isBusy(error63) {
   const code = error63.errcode;
   return typeof code === "number" && (code & 255) === 5;
 }
-function backoffMs(attempt) {
-  return Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+function backoffMs(attempt2) {
+  return Math.min(200, 5 * 2 ** Math.min(attempt2, 6)) * (0.5 + Math.random());
 }
 
 // src/ledger/open.ts
@@ -72807,6 +73031,401 @@ async function openSqlite(path) {
     const message = error63 instanceof Error ? error63.message : String(error63);
     throw new Error(`could not open the ledger ${path}: ${message}`, { cause: error63 });
   }
+}
+
+// src/notify/notifier.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/notify/deliver.ts
+async function deliver(request2, options) {
+  const { clock } = options;
+  const controller = new AbortController();
+  const stopDeadline = new AbortController();
+  const stop = () => controller.abort();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  const deadline = clock.now() + options.timeoutMs;
+  let timedOut = false;
+  void clock.sleep(options.timeoutMs, stopDeadline.signal).then(() => {
+    if (stopDeadline.signal.aborted) return;
+    timedOut = true;
+    controller.abort();
+  });
+  let attempts = 0;
+  let lastAnswer;
+  try {
+    for (; ; ) {
+      attempts += 1;
+      const outcome = await attempt(request2, clock, controller.signal, attempts);
+      if ("done" in outcome) return outcome.done;
+      if (controller.signal.aborted) break;
+      lastAnswer = outcome.retry;
+      const wait = waitBefore(attempts, outcome.afterMs, options);
+      if (clock.now() + wait >= deadline) {
+        const reason = `${lastAnswer}; no time left for another attempt within ${seconds3(options.timeoutMs)}`;
+        return { status: "failed", attempts, reason };
+      }
+      await clock.sleep(wait, controller.signal);
+      if (controller.signal.aborted) break;
+    }
+    const cut3 = timedOut ? `timed out after ${seconds3(options.timeoutMs)}` : "stopped";
+    return { status: "failed", attempts, reason: lastAnswer ? `${lastAnswer}; ${cut3}` : cut3 };
+  } finally {
+    stopDeadline.abort();
+    options.signal?.removeEventListener("abort", stop);
+  }
+}
+async function attempt(request2, clock, signal, attempts) {
+  let response;
+  try {
+    response = await fetch(request2.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...request2.headers(clock.now()) },
+      body: request2.body,
+      redirect: "error",
+      signal
+    });
+  } catch (error63) {
+    return { retry: networkReason(error63), afterMs: void 0 };
+  }
+  await response.arrayBuffer().catch(() => void 0);
+  if (response.ok) return { done: { status: "sent", attempts, httpStatus: response.status } };
+  const reason = `HTTP ${response.status}`;
+  if (response.status === 429 || response.status >= 500)
+    return { retry: reason, afterMs: retryAfterMs(response.headers.get("retry-after"), clock.now()) };
+  return { done: { status: "failed", attempts, reason: `${reason} (not retried)` } };
+}
+function retryAfterMs(value, nowMs) {
+  if (value === null || value.trim() === "") return void 0;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
+  const date5 = Date.parse(value);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - nowMs);
+}
+function waitBefore(attempts, retryAfter, options) {
+  const max = options.maxWaitMs ?? 6e4;
+  if (retryAfter !== void 0) return Math.min(retryAfter, max);
+  const ceiling = Math.min(max, (options.backoffMs ?? 1e3) * 2 ** (attempts - 1));
+  return Math.ceil(ceiling / 2 * (1 + (options.random ?? Math.random)()));
+}
+function networkReason(error63) {
+  const cause = error63 instanceof Error ? error63.cause : void 0;
+  const code = typeof cause?.code === "string" ? cause.code : void 0;
+  return `network error${code ? ` ${code}` : ""}`;
+}
+function seconds3(ms2) {
+  return `${(ms2 / 1e3).toFixed(ms2 % 1e3 === 0 ? 0 : 1)} s`;
+}
+
+// src/notify/notice.ts
+var NOTICE_ICONS = {
+  run_started: "\u{1F680}",
+  batch_failed: "\u26A0\uFE0F",
+  rolled_back: "\u21A9\uFE0F",
+  stopped: "\u23F9\uFE0F",
+  succeeded: "\u2705",
+  verdict_bad: "\u{1F6D1}",
+  track_promoted: "\u23EB",
+  track_held: "\u23F8\uFE0F"
+};
+function noticeFacts(notice) {
+  const facts = [
+    ["Service", notice.service],
+    ["Environment", notice.environments.join(", ") || null],
+    ["Version", notice.version],
+    ["Commit", notice.commit?.slice(0, 12)],
+    ["Track", notice.track],
+    ["By", notice.who]
+  ];
+  return facts.flatMap(([name, value]) => value ? [{ name, value }] : []);
+}
+
+// src/notify/slack.ts
+function slackEscape(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+function cut2(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+function slackMessage(notice) {
+  const title = `${NOTICE_ICONS[notice.kind]} ${notice.title}`;
+  const facts = noticeFacts(notice);
+  const blocks = [
+    { type: "header", text: { type: "plain_text", text: cut2(title, 150), emoji: true } }
+  ];
+  if (notice.detail)
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: cut2(slackEscape(notice.detail), 3e3) } });
+  blocks.push({
+    type: "section",
+    fields: facts.map((f) => ({ type: "mrkdwn", text: `*${f.name}*
+${slackEscape(f.value)}` }))
+  });
+  if (notice.links.length > 0) {
+    blocks.push({
+      type: "actions",
+      elements: notice.links.map((link) => ({
+        type: "button",
+        text: { type: "plain_text", text: link.title },
+        url: link.url,
+        action_id: `tranche_${link.rel}`
+      }))
+    });
+  }
+  const fallback = [title, notice.detail, ...notice.links.map((l) => `${l.title}: ${l.url}`)].filter((line) => line).join("\n");
+  return { text: fallback, blocks };
+}
+
+// src/notify/teams.ts
+var ADAPTIVE_CARD_VERSION = "1.4";
+function teamsMessage(notice) {
+  const body = [
+    {
+      type: "TextBlock",
+      text: `${NOTICE_ICONS[notice.kind]} ${notice.title}`,
+      size: "Large",
+      weight: "Bolder",
+      wrap: true,
+      style: "heading"
+    }
+  ];
+  if (notice.detail) body.push({ type: "TextBlock", text: notice.detail, wrap: true });
+  body.push({ type: "FactSet", facts: noticeFacts(notice).map((f) => ({ title: f.name, value: f.value })) });
+  return {
+    type: "message",
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.card.adaptive",
+        contentUrl: null,
+        content: {
+          $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+          type: "AdaptiveCard",
+          version: ADAPTIVE_CARD_VERSION,
+          msteams: { width: "Full" },
+          body,
+          actions: notice.links.map((link) => ({ type: "Action.OpenUrl", title: link.title, url: link.url }))
+        }
+      }
+    ]
+  };
+}
+
+// src/notify/webhook.ts
+import { createHmac } from "node:crypto";
+var WEBHOOK_SCHEMA_VERSION = 1;
+var SIGNATURE_HEADER = "X-Tranche-Signature";
+var TIMESTAMP_HEADER = "X-Tranche-Timestamp";
+var DELIVERY_HEADER = "X-Tranche-Delivery";
+function webhookBody(notice) {
+  return {
+    schemaVersion: WEBHOOK_SCHEMA_VERSION,
+    event: notice.kind,
+    service: notice.service,
+    environments: notice.environments,
+    version: notice.version,
+    commit: notice.commit,
+    who: notice.who,
+    title: notice.title,
+    detail: notice.detail,
+    track: notice.track ?? null,
+    runId: notice.runId ?? null,
+    at: new Date(notice.at).toISOString(),
+    links: Object.fromEntries(notice.links.map((l) => [l.rel, l.url]))
+  };
+}
+function webhookSignature(secret, timestamp, body) {
+  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+function signedHeaders(secret, body, nowMs) {
+  const timestamp = Math.floor(nowMs / 1e3);
+  return {
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body)
+  };
+}
+
+// src/notify/notifier.ts
+var CHANNEL_KINDS = ["slack", "teams", "webhook"];
+function configuredChannels(config2, env, log) {
+  const channels = [];
+  for (const [environment, settings] of Object.entries(config2.environments)) {
+    const notify = settings.notify;
+    if (!notify) continue;
+    for (const kind of CHANNEL_KINDS) {
+      const configured = notify[kind];
+      if (!configured) continue;
+      const url2 = env[configured.urlEnv];
+      const secretEnv = "secretEnv" in configured ? configured.secretEnv : void 0;
+      const secret = secretEnv === void 0 ? void 0 : env[secretEnv];
+      const missing = !url2 ? configured.urlEnv : secretEnv !== void 0 && !secret ? secretEnv : void 0;
+      if (missing !== void 0) {
+        log.warning(`notifications: ${missing} is not set; ${environment}'s ${kind} notifications are off`);
+        continue;
+      }
+      channels.push({
+        environment,
+        kind,
+        urlEnv: configured.urlEnv,
+        url: url2,
+        secret,
+        events: new Set(notify.events),
+        timeoutMs: notify.timeout,
+        dashboard: notify.dashboard
+      });
+    }
+  }
+  return channels;
+}
+var Notifier = class {
+  channels;
+  options;
+  pending = /* @__PURE__ */ new Set();
+  /** Every URL and signing secret: Tranche's credentials, withheld from deploy commands. */
+  secrets;
+  constructor(channels, options) {
+    this.channels = channels;
+    this.options = options;
+    this.secrets = channels.flatMap((c) => c.secret ? [c.url, c.secret] : [c.url]);
+  }
+  /** True when no channel is configured: callers may skip building notices. */
+  get silent() {
+    return this.channels.length === 0;
+  }
+  notify(notice) {
+    this.send(notice);
+  }
+  /** Starts delivering the notice to each channel that wants it; returns at once. */
+  send(notice) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const channel2 of this.channels) {
+      if (!notice.environments.includes(channel2.environment) || !channel2.events.has(notice.kind)) continue;
+      const key3 = `${channel2.kind}\0${channel2.url}`;
+      if (seen.has(key3)) continue;
+      seen.add(key3);
+      const delivery = this.deliverTo(channel2, notice).catch((error63) => {
+        const name = error63 instanceof Error ? error63.name : "error";
+        this.options.log.warning(
+          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
+        );
+      }).finally(() => this.pending.delete(delivery));
+      this.pending.add(delivery);
+    }
+  }
+  /** Deliveries started and not finished yet. */
+  get inFlight() {
+    return this.pending.size;
+  }
+  /** Waits for every delivery in flight; each ends within its channel's timeout. */
+  async drain() {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+  async deliverTo(channel2, notice) {
+    const { clock, log } = this.options;
+    const withDashboard = { ...notice, links: [...notice.links, ...dashboardLink(channel2, notice)] };
+    const body = JSON.stringify(render(channel2.kind, withDashboard));
+    const id = randomUUID2();
+    const secret = channel2.secret;
+    const outcome = await deliver(
+      {
+        url: channel2.url,
+        body,
+        headers: (now) => channel2.kind === "webhook" && secret !== void 0 ? { [DELIVERY_HEADER]: id, ...signedHeaders(secret, body, now) } : {}
+      },
+      { timeoutMs: channel2.timeoutMs, clock, random: this.options.random, backoffMs: this.options.backoffMs }
+    );
+    const what = `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv})`;
+    const attempts = `${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"}`;
+    if (outcome.status === "sent") log.info(`${what}: sent (${attempts})`);
+    else log.warning(`${what}: failed after ${attempts}: ${this.redact(outcome.reason)}`);
+  }
+  redact(text) {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+  }
+};
+function render(kind, notice) {
+  if (kind === "slack") return slackMessage(notice);
+  if (kind === "teams") return teamsMessage(notice);
+  return webhookBody(notice);
+}
+function dashboardLink(channel2, notice) {
+  if (channel2.dashboard === void 0) return [];
+  const url2 = environmentUrl(channel2.dashboard, {
+    service: notice.service,
+    environment: channel2.environment,
+    version: notice.version ?? ""
+  });
+  return [{ rel: "dashboard", title: "Dashboard", url: url2 }];
+}
+
+// src/notify/run-notices.ts
+var DECISION_NOTICES = {
+  succeeded: "succeeded",
+  rolled_back: "rolled_back",
+  halted: "stopped",
+  cancelled: "stopped"
+};
+var RunNoticeReporter = class {
+  sink;
+  context;
+  commit = null;
+  rollback = false;
+  constructor(sink, context3) {
+    this.sink = sink;
+    this.context = context3;
+  }
+  event(event) {
+    const notice = this.noticeOf(event);
+    if (notice) this.sink.send(notice);
+  }
+  noticeOf(event) {
+    const where = `${event.service} ${event.version}`;
+    if (event.kind === "run_started") {
+      this.commit = typeof event.data?.commit === "string" ? event.data.commit : null;
+      this.rollback = event.data?.action === "rollback";
+      const previous = typeof event.data?.previousVersion === "string" ? event.data.previousVersion : null;
+      const verb = this.rollback ? "rolling back to" : "deploying";
+      return this.notice(
+        event,
+        "run_started",
+        `${verb} ${where} in ${event.environment}`,
+        previous ? `live: ${previous}` : null
+      );
+    }
+    if (event.kind === "batch_finished" && event.status === "failed") {
+      const title = `${where}: ${event.component} batch ${event.batch} failed in ${event.environment}`;
+      return this.notice(event, "batch_failed", title, event.message ?? null);
+    }
+    if (event.kind === "run_finished") {
+      const decision = event.data?.decision;
+      const kind = decision ? DECISION_NOTICES[decision] : void 0;
+      if (!kind) return void 0;
+      const done = `${this.rollback ? "rollback to " : ""}${where}`;
+      const title = kind === "succeeded" ? `${done} is live in ${event.environment}` : `${done} ${decision?.replace("_", " ")} in ${event.environment}`;
+      return this.notice(event, kind, title, kind === "succeeded" ? null : event.message ?? null);
+    }
+    return void 0;
+  }
+  notice(event, kind, title, detail) {
+    return {
+      kind,
+      service: event.service,
+      environments: [event.environment],
+      version: event.version,
+      commit: this.commit,
+      who: this.context.who,
+      title,
+      detail,
+      runId: event.runId,
+      at: event.at,
+      links: this.context.links
+    };
+  }
+};
+
+// src/notify/front-door.ts
+function createNotifier(config2, env, options) {
+  return new Notifier(configuredChannels(config2, env, options.log), options);
+}
+function runNoticeReporter(notifier, who, links) {
+  const known = links.filter((link) => link.url !== void 0);
+  return new RunNoticeReporter(notifier, { who, links: known });
 }
 
 // src/render/progress-state.ts
@@ -73831,7 +74450,8 @@ var runContextSchema = external_exports.object({
   GITHUB_EVENT_PATH: external_exports.string().optional(),
   GITHUB_WORKSPACE: external_exports.string().min(1),
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
-  GITHUB_RUN_ID: external_exports.string().optional()
+  GITHUB_RUN_ID: external_exports.string().optional(),
+  GITHUB_ACTOR: external_exports.string().optional()
 });
 var deploymentEventSchema = external_exports.object({
   deployment: external_exports.object({
@@ -73865,6 +74485,8 @@ function readRunContext(env = process.env) {
     eventName: c.GITHUB_EVENT_NAME,
     workspace: c.GITHUB_WORKSPACE,
     runUrl: c.GITHUB_RUN_ID ? `${c.GITHUB_SERVER_URL}/${c.GITHUB_REPOSITORY}/actions/runs/${c.GITHUB_RUN_ID}` : void 0,
+    serverUrl: c.GITHUB_SERVER_URL,
+    actor: c.GITHUB_ACTOR ?? null,
     deployment
   };
 }
@@ -74074,8 +74696,8 @@ function removeHook(state, name, method) {
 }
 
 // node_modules/before-after-hook/index.js
-var bind = Function.bind;
-var bindable = bind.bind(bind);
+var bind2 = Function.bind;
+var bindable = bind2.bind(bind2);
 function bindApi(hook2, state, name) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
@@ -74995,8 +75617,8 @@ function isPlainObject4(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch3) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -75012,7 +75634,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch3(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -78388,6 +79010,7 @@ async function run() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   let ledger;
+  let notifier;
   try {
     const inputs = readInputs();
     const context3 = readRunContext();
@@ -78397,6 +79020,8 @@ async function run() {
     const configFile = resolve2(context3.workspace, inputs.config);
     const loaded = await loadRelative(configFile, context3.workspace);
     const environment = chooseEnvironment(inputs, context3, loaded);
+    notifier = createNotifier(loaded.config, process.env, { clock: systemClock, log: actionLog });
+    const notices = notifier;
     ledger = inputs.ledger === "github" ? void 0 : await openLedger(inputs.ledger, context3.workspace);
     const client = createActionClient(inputs["github-token"], actionLog);
     const repo = { owner: context3.owner, repo: context3.repo };
@@ -78416,8 +79041,10 @@ async function run() {
       transientEnvironment: inputs["transient-environment"],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
+      notices: (links) => runNoticeReporter(notices, context3.actor, links),
+      serverUrl: context3.serverUrl,
       baseEnv: commandBaseEnv(process.env, {
-        credentials: [ledgerCredential(inputs.ledger), inputs["github-token"]],
+        credentials: [ledgerCredential(inputs.ledger), inputs["github-token"], ...notices.secrets],
         pass: loaded.config.passEnv
       }),
       log: actionLog
@@ -78431,6 +79058,7 @@ async function run() {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
     await ledger?.close();
+    await notifier?.drain();
   }
 }
 function loadRelative(file2, workspace) {

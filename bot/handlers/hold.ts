@@ -7,13 +7,15 @@
  */
 
 import type { LockRecord } from '../../src/ledger/types.ts';
+import { trackHeldNotice } from '../../src/release/notices.ts';
 import { type HoldOutcome, holdLockName, holdOutcome } from '../../src/release/track-state.ts';
-import type { HandlerScope } from '../bot-scope.ts';
+import { type HandlerScope, releaseNotifier } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';
 import { followAdvance } from '../releases/start-release.ts';
 import { actorText } from '../render/actor.ts';
 import { userText } from '../render/user-text.ts';
+import type { RepoTracks } from '../tracks/advance-tracks.ts';
 import { refuse } from './answer.ts';
 import type { Requester } from './deploy.ts';
 import { freeLock } from './lock.ts';
@@ -22,8 +24,9 @@ import { tracksFor } from './tracks-check.ts';
 
 export async function hold(scope: HandlerScope, command: CommandOf<'hold'>, requester: Requester) {
   const what = `/hold ${command.track}`;
-  const service = await trackService(scope, command.name, command.track, requester, what);
-  if (service === null) return;
+  const tracks = await trackService(scope, command.name, command.track, requester, what);
+  if (tracks === null) return;
+  const { service } = tracks;
   const { ledger, now } = scope.deps;
   const at = now();
   const outcome = await ledger.lockEnvironment(
@@ -37,7 +40,21 @@ export async function hold(scope: HandlerScope, command: CommandOf<'hold'>, requ
     scope.log.info(`delivery ${scope.delivery.id} was handled before; ${what} acts once`);
     return;
   }
-  await reply(scope, requester.issueNumber, holdReply(scope, command.track, holdOutcome(outcome, at)));
+  const held = holdOutcome(outcome, at);
+  if (held.held && !held.renewed) {
+    const track = tracks.tracks.find((t) => t.name === command.track);
+    releaseNotifier(scope).notify(
+      trackHeldNotice({
+        service,
+        track: command.track,
+        environments: track?.members.map((m) => m.environment) ?? [],
+        who: requester.login,
+        reason: command.reason,
+        at,
+      }),
+    );
+  }
+  await reply(scope, requester.issueNumber, holdReply(scope, command.track, held));
 }
 
 function holdReply(scope: HandlerScope, track: string, held: HoldOutcome): string {
@@ -51,9 +68,9 @@ function holdReply(scope: HandlerScope, track: string, held: HoldOutcome): strin
 
 export async function unhold(scope: HandlerScope, command: CommandOf<'unhold'>, requester: Requester) {
   const what = `/unhold ${command.track}`;
-  const service = await trackService(scope, command.name, command.track, requester, what);
-  if (service === null) return;
-  const outcome = await freeLock(scope, holdLockName(service, command.track), what);
+  const tracks = await trackService(scope, command.name, command.track, requester, what);
+  if (tracks === null) return;
+  const outcome = await freeLock(scope, holdLockName(tracks.service, command.track), what);
   if (!outcome) return;
   const body = outcome.released
     ? `▶️ Track **${command.track}** is no longer on hold (it was held ${holdWords(outcome.released)}); promotions into and out of it go ahead.`
@@ -62,20 +79,20 @@ export async function unhold(scope: HandlerScope, command: CommandOf<'unhold'>, 
   await followAdvance(scope, outcome.advance);
 }
 
-/** The service whose track this is, once the track is known and the requester may change it; else null. */
+/** The service and its tracks, once the track is known and the requester may change it; else null. */
 async function trackService(
   scope: HandlerScope,
   name: 'hold' | 'unhold',
   track: string,
   requester: Requester,
   what: string,
-): Promise<string | null> {
+): Promise<RepoTracks | null> {
   const tracks = tracksFor(scope, track);
   if (!tracks.ok) {
     await refuse(scope, requester, what, tracks.problem);
     return null;
   }
-  return (await mayChange(scope, name, requester, what)) ? tracks.tracks.service : null;
+  return (await mayChange(scope, name, requester, what)) ? tracks.tracks : null;
 }
 
 /** `by @alice: flaky canaries, since 2026-12-01 09:00 UTC` */

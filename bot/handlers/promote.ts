@@ -11,7 +11,8 @@
  */
 import { requestPromotion } from '../../src/engine/tracks.ts';
 import type { PromotionKey } from '../../src/ledger/fleet-types.ts';
-import type { HandlerScope } from '../bot-scope.ts';
+import { trackPromotedNotice } from '../../src/release/notices.ts';
+import { type HandlerScope, releaseNotifier } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
 import { reply } from '../github/replies.ts';
 import { PROMOTION_LEASE_MS } from '../tracks/advance-tracks.ts';
@@ -73,6 +74,18 @@ export async function promote(scope: HandlerScope, command: CommandOf<'promote'>
   if (claimed)
     await ledger.finishPromotion(key, replica, outcome.ok ? 'done' : 'failed', outcome.note, now());
   if (!outcome.ok) return refuse(scope, requester, what, outcome.note, { claimed: true });
+  releaseNotifier(scope).notify(
+    trackPromotedNotice({
+      service,
+      version: promotion.version,
+      from: promotion.from,
+      to: promotion.to,
+      environments: to?.members.map((m) => m.environment) ?? [],
+      who: requester.login,
+      note: outcome.note,
+      at: now(),
+    }),
+  );
   const environments =
     to?.members
       .map((m) => `**${m.environment}**${m.targets ? ` [${m.targets.join(', ')}]` : ''}`)

@@ -3,6 +3,7 @@
  * replica can edit it as the release goes on: queued, deploying (with the plan), in progress
  * (with the run and check run), then the outcome, 🚀 or 😕, with what is live afterwards.
  */
+import { globalLockName } from '../../src/ledger/release-locks.ts';
 import type { AdmissionBlocker, ReleaseRecord } from '../../src/ledger/types.ts';
 import type { Success } from '../../src/release/live-version.ts';
 import { actorText } from './actor.ts';
@@ -114,9 +115,10 @@ function blockerText(release: ReleaseRecord, context: ReplyContext): string {
   if (!blocker) return 'its turn in the queue';
   switch (blocker.reason) {
     case 'locked': {
-      const scope = blocker.lock.name.endsWith(':global')
-        ? 'every environment'
-        : `**${release.environment}**`;
+      const scope =
+        blocker.lock.name === globalLockName(release.repo)
+          ? 'every environment'
+          : `**${release.environment}**`;
       const reason = blocker.lock.reason ? ` (${userText(blocker.lock.reason)})` : '';
       return `${scope} is locked by ${actorText(blocker.lock.holder)}${reason}`;
     }

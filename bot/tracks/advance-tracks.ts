@@ -11,7 +11,8 @@
 import { resolveTracks } from '../../src/config/resolve.ts';
 import { type PromotionPlan, planPromotions, type TrackSpec } from '../../src/engine/tracks.ts';
 import type { PromotionKey, PromotionRecord } from '../../src/ledger/fleet-types.ts';
-import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
+import { trackPromotedNotice } from '../../src/release/notices.ts';
+import { type HandlerScope, loadedConfig, releaseNotifier } from '../bot-scope.ts';
 import { BOT_ACTORS } from '../render/actor.ts';
 import { carryOut } from './carry-out.ts';
 import { botPromotionInput } from './track-health.ts';
@@ -101,6 +102,18 @@ async function fire(
         })
       : { ok: false as const, note: `${claimed.version} is no longer due for ${claimed.toTrack}` };
   await ledger.finishPromotion(claimed, replica, outcome.ok ? 'done' : 'failed', outcome.note, now());
+  if (outcome.ok && to) {
+    const promoted = { service, version: claimed.version, from: claimed.fromTrack, to: to.name };
+    releaseNotifier(scope).notify(
+      trackPromotedNotice({
+        ...promoted,
+        environments: to.members.map((m) => m.environment),
+        who: BOT_ACTORS.promotion,
+        note: outcome.note,
+        at: now(),
+      }),
+    );
+  }
   const how = outcome.ok ? 'promoted' : 'not promoted';
   scope.log.info(
     `${service} ${claimed.version} ${how} from ${claimed.fromTrack} to ${claimed.toTrack}: ${outcome.note}`,

@@ -15,8 +15,9 @@ import type { ComputedVerdict, RollbackPolicy } from '../../src/engine/verdict.t
 import { rollbackChoices } from '../../src/engine/verdict.ts';
 import type { VerdictRecord } from '../../src/ledger/fleet-types.ts';
 import { environmentsRunning } from '../../src/release/live-version.ts';
+import { verdictBadNotice } from '../../src/release/notices.ts';
 import { badVersions } from '../../src/release/track-state.ts';
-import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
+import { type HandlerScope, loadedConfig, releaseNotifier } from '../bot-scope.ts';
 import { setVerdictStatus } from '../github/commit-status.ts';
 import { openIssue, post } from '../github/replies.ts';
 import { admit } from '../releases/admit.ts';
@@ -103,6 +104,19 @@ async function reactToBad(
       targetUrl: posted.url,
     });
   } else scope.log.warn(`${service} ${version}: its commit is not known; no commit status`);
+  const loaded = loadedConfig(scope);
+  releaseNotifier(scope).notify(
+    verdictBadNotice({
+      service,
+      version,
+      commit: commit ?? null,
+      who: standing.actor,
+      message: standing.message,
+      environments: loaded ? Object.keys(loaded.config.environments) : [],
+      explanationUrl: posted.url,
+      at: scope.deps.now(),
+    }),
+  );
   for (const { plan: r, target } of planned) {
     if (!target) continue;
     await admit(

@@ -163,6 +163,7 @@ const runContextSchema = z.object({
   GITHUB_WORKSPACE: z.string().min(1),
   GITHUB_SERVER_URL: z.string().url().default('https://github.com'),
   GITHUB_RUN_ID: z.string().optional(),
+  GITHUB_ACTOR: z.string().optional(),
 });
 
 const deploymentEventSchema = z.object({
@@ -182,6 +183,10 @@ export interface RunContext {
   workspace: string;
   /** The run's page, for log_url and details_url. */
   runUrl: string | undefined;
+  /** GitHub's web address (GITHUB_SERVER_URL), for links. */
+  serverUrl: string;
+  /** Who started the workflow run (GITHUB_ACTOR), as notifications name them. */
+  actor: string | null;
   /** The deployment of a `deployment` event. */
   deployment: { id: number; sha: string; environment: string; payload: unknown } | undefined;
 }
@@ -212,6 +217,8 @@ export function readRunContext(env: Record<string, string | undefined> = process
     runUrl: c.GITHUB_RUN_ID
       ? `${c.GITHUB_SERVER_URL}/${c.GITHUB_REPOSITORY}/actions/runs/${c.GITHUB_RUN_ID}`
       : undefined,
+    serverUrl: c.GITHUB_SERVER_URL,
+    actor: c.GITHUB_ACTOR ?? null,
     deployment,
   };
 }

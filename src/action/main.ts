@@ -6,12 +6,15 @@
 import { dirname, relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { systemClock } from '../engine/clock.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { redactedMessage } from '../github/client.ts';
 import { githubStore, ledgerStore } from '../github/deploy-store.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
 import { ledgerCredential, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
+import { createNotifier, runNoticeReporter } from '../notify/front-door.ts';
+import type { Notifier } from '../notify/notifier.ts';
 import { createReporter } from '../render/progress.ts';
 import { headline } from '../render/summary.ts';
 import {
@@ -39,6 +42,7 @@ export async function run(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   let ledger: Ledger | undefined;
+  let notifier: Notifier | undefined;
   try {
     const inputs = readInputs();
     const context = readRunContext();
@@ -48,6 +52,8 @@ export async function run(): Promise<void> {
     const configFile = resolve(context.workspace, inputs.config);
     const loaded = await loadRelative(configFile, context.workspace);
     const environment = chooseEnvironment(inputs, context, loaded);
+    notifier = createNotifier(loaded.config, process.env, { clock: systemClock, log: actionLog });
+    const notices = notifier;
     ledger = inputs.ledger === 'github' ? undefined : await openLedger(inputs.ledger, context.workspace);
     const client = createActionClient(inputs['github-token'], actionLog);
     const repo = { owner: context.owner, repo: context.repo };
@@ -67,8 +73,10 @@ export async function run(): Promise<void> {
       transientEnvironment: inputs['transient-environment'],
       signal: controller.signal,
       progress: createReporter(process.stdout, { ci: true }),
+      notices: (links) => runNoticeReporter(notices, context.actor, links),
+      serverUrl: context.serverUrl,
       baseEnv: commandBaseEnv(process.env, {
-        credentials: [ledgerCredential(inputs.ledger), inputs['github-token']],
+        credentials: [ledgerCredential(inputs.ledger), inputs['github-token'], ...notices.secrets],
         pass: loaded.config.passEnv,
       }),
       log: actionLog,
@@ -82,6 +90,7 @@ export async function run(): Promise<void> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await ledger?.close();
+    await notifier?.drain();
   }
 }
 

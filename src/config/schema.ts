@@ -9,15 +9,9 @@ import { PROMOTE_MODES } from '../engine/tracks.ts';
 import { ROLLBACK_POLICIES, STRATA } from '../engine/verdict.ts';
 import { ON_FAILURE } from '../engine/vocabulary.ts';
 import { analysisBakeIssues, checkReferenceIssues, duplicateNameIssues } from './cross-checks.ts';
-import {
-  DURATION_HINT,
-  DURATION_PATTERN,
-  DURATION_TOO_LONG,
-  MAX_DURATION_MS,
-  tryParseDuration,
-} from './duration.ts';
-import { urlTemplateProblem } from './environment-url.ts';
 import { categoryIssues, requiresIssues, trackIssues } from './fleet-checks.ts';
+import { notifySchema } from './notify-schema.ts';
+import { durationSchema, urlTemplateSchema } from './value-schemas.ts';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const ALWAYS = { when: () => true };
@@ -36,26 +30,7 @@ function nonEmptyString() {
   return z.string().min(1, { error: 'must not be empty' });
 }
 
-export const durationSchema = z
-  .union(
-    [
-      z.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
-      z.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT }),
-    ],
-    { error: DURATION_HINT },
-  )
-  .transform((value, ctx) => {
-    const ms = tryParseDuration(value);
-    if (ms !== undefined && ms <= MAX_DURATION_MS) return ms;
-    // The pattern let it through: digits past what a number holds, or more than a timer can wait.
-    ctx.issues.push({ code: 'custom', input: value, message: DURATION_TOO_LONG });
-    return z.NEVER;
-  })
-  .meta({
-    id: 'Duration',
-    title: 'duration',
-    description: 'A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds.',
-  });
+export { durationSchema };
 
 /** A duration that must be longer than zero: a time limit of 0 would be no limit at all. */
 const positiveDuration = durationSchema.refine((ms) => ms > 0, {
@@ -148,16 +123,12 @@ export const environmentSchema = z
       .describe(
         'What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is.',
       ),
-    url: z
-      .string()
-      .superRefine((template, context) => {
-        const problem = urlTemplateProblem(template);
-        if (problem) context.addIssue({ code: 'custom', message: problem });
-      })
+    url: urlTemplateSchema()
       .optional()
       .describe(
         'Where the environment is reached: every successful deployment status carries it as environment_url (GitHub’s “View deployment” link), and the bot’s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com.',
       ),
+    notify: notifySchema.optional(),
   })
   .meta({ title: 'environment' });
 

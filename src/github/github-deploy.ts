@@ -70,11 +70,24 @@ export interface GitHubDeployRequest {
   signal: AbortSignal;
   /** The adapter's own progress output. */
   progress: Reporter;
+  /**
+   * Hears the run's events for notifications (src/notify), given the links this deploy has: the
+   * check run, the deployment's environment and the log. Must return at once.
+   */
+  notices?: ((links: RunLink[]) => Reporter) | undefined;
+  /** GitHub's web address, for those links; default https://github.com. */
+  serverUrl?: string | undefined;
   /** The environment deploy and check commands start from. */
   baseEnv: Record<string, string | undefined>;
   log: Logger;
   /** Engine ports other than the ledger and reporter; default: shell commands, real checks, wall clock. */
   ports?: Partial<Pick<EnginePorts, 'executor' | 'checker' | 'clock'>> | undefined;
+}
+
+export interface RunLink {
+  rel: string;
+  title: string;
+  url: string | undefined;
 }
 
 export type OutcomeDecision = RunDecision | 'planned';
@@ -197,7 +210,7 @@ async function deployLeased(
   const reporter = checkRun ? new CheckRunReporter(checkRun, request.logUrl) : undefined;
   let result: DeployResult;
   try {
-    result = await rollOut(request, prepared, reporter);
+    result = await rollOut(request, prepared, reporter, checkRun?.id);
   } catch (error) {
     // The engine always ends with a result; this is a defect of ours, and GitHub still hears of it.
     const message = `the deploy stopped on an error: ${redactedMessage(error)}`;
@@ -355,19 +368,40 @@ async function rollOut(
   request: GitHubDeployRequest,
   prepared: Prepared,
   reporter: CheckRunReporter | undefined,
+  checkRunId: number | undefined,
 ): Promise<DeployResult> {
+  const reporters = [request.progress, ...(reporter ? [reporter] : [])];
+  if (request.notices) reporters.push(request.notices(runLinks(request, checkRunId)));
   const executor = request.ports?.executor ?? new ShellExecutor({ baseEnv: request.baseEnv });
   const ports: EnginePorts = {
     executor,
     checker: request.ports?.checker ?? createChecker({ executor, env: request.baseEnv }),
     ledger: prepared.source.ledger,
-    reporter: reporter ? teeReporter(request.progress, reporter) : request.progress,
+    reporter: teeReporter(...reporters),
     clock: request.ports?.clock ?? systemClock,
   };
   return runRelease(prepared.spec, ports, {
     previousVersion: prepared.previousVersion,
     signal: request.signal,
   });
+}
+
+/** Where a person looks at this run on GitHub: its check run, its environment's deployments, its log. */
+function runLinks(request: GitHubDeployRequest, checkRunId: number | undefined): RunLink[] {
+  const repo = `${request.serverUrl ?? 'https://github.com'}/${request.repo.owner}/${request.repo.repo}`;
+  return [
+    {
+      rel: 'check_run',
+      title: 'Check run',
+      url: checkRunId === undefined ? undefined : `${repo}/runs/${checkRunId}`,
+    },
+    {
+      rel: 'deployment',
+      title: 'Deployment',
+      url: `${repo}/deployments/${encodeURIComponent(request.environment)}`,
+    },
+    { rel: 'log', title: 'Log', url: request.logUrl },
+  ];
 }
 
 /**

@@ -3,14 +3,18 @@
  * in one write transaction. sqlite.ts and postgres.ts each adapt their driver to it, keeping their
  * own ways of waiting for each other (SQLite's busy retries, PostgreSQL's row locks).
  */
-import type { SqlDialect, SqlParam } from './sql.ts';
+import type { SqlDialect } from './sql.ts';
+import type { ParamArgs } from './statement.ts';
 
 /** A result row by column name. Numbers may arrive as strings (PostgreSQL's BIGINT): read them with Number(). */
 export type Row = Record<string, unknown>;
 
 export interface SqlSession {
-  /** Runs one statement with `?` parameters; resolves to the rows it returns (none for most writes). */
-  query(sql: string, params?: SqlParam[]): Promise<Row[]>;
+  /**
+   * Runs one statement with its named parameters (`$name`: an object with exactly those keys, see
+   * statement.ts); resolves to the rows it returns (none for most writes).
+   */
+  query<S extends string>(sql: S, ...params: ParamArgs<S>): Promise<Row[]>;
 }
 
 export interface TransactionOptions {

@@ -1,7 +1,7 @@
 /** Taking a lock inside a transaction: shared by acquireLock and the bot's lock commands. */
 import type { SqlSession } from './connection.ts';
+import { ACQUIRE_LOCK, SELECT_LOCK } from './locks-sql.ts';
 import { toLock } from './rows.ts';
-import { ACQUIRE_LOCK, SELECT_LOCK } from './sql.ts';
 import type { LockOutcome, LockRequest } from './types.ts';
 
 export async function acquireLockIn(
@@ -13,10 +13,18 @@ export async function acquireLockIn(
 ): Promise<LockOutcome> {
   const expiresAt = request.ttlMs === undefined ? null : now + leaseMs(request.ttlMs);
   const data = request.data === undefined ? null : JSON.stringify(request.data);
-  const params = [name, holder, now, now, expiresAt, request.reason ?? null, data, now];
-  const [taken] = await session.query(ACQUIRE_LOCK, params);
+  const [taken] = await session.query(ACQUIRE_LOCK, {
+    name,
+    holder,
+    acquired_at: now,
+    renewed_at: now,
+    expires_at: expiresAt,
+    reason: request.reason ?? null,
+    data,
+    now,
+  });
   if (taken) return { acquired: true, lock: toLock(taken) };
-  const [current] = await session.query(SELECT_LOCK, [name]);
+  const [current] = await session.query(SELECT_LOCK, { name });
   // The upsert found the row and left it locked, so it is still there.
   if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
   return { acquired: false, heldBy: toLock(current) };

@@ -16,8 +16,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
-import { COMMIT, POSTGRES_DIALECT, ROLLBACK, type SqlParam, toNumberedPlaceholders } from './sql.ts';
+import { COMMIT, POSTGRES_DIALECT, ROLLBACK } from './sql.ts';
 import { migrate, SqlLedger } from './sql-ledger.ts';
+import { bind, compiler, type ParamArgs, type SqlParam } from './statement.ts';
 import { storable } from './storable.ts';
 
 export const DEFAULT_SCHEMA = 'tranche';
@@ -161,14 +162,14 @@ class PostgresConnection implements SqlConnection {
   }
 
   /** One statement; again while the server is away, unless it may have been carried out (see whileReconnecting). */
-  query(sql: string, params: SqlParam[] = []): Promise<Row[]> {
+  query<S extends string>(sql: S, ...params: ParamArgs<S>): Promise<Row[]> {
     const readOnly = /^\s*SELECT\b/i.test(sql);
     return this.whileReconnecting(async (outcomeUnknown) => {
       const client = await this.pool.connect();
       let broken = false;
       try {
         if (!readOnly) outcomeUnknown();
-        return (await client.query(statement(sql, params))).rows;
+        return (await client.query(statement(sql, params[0]))).rows;
       } catch (error) {
         broken = isConnectionLost(error);
         throw error;
@@ -200,7 +201,7 @@ class PostgresConnection implements SqlConnection {
         // Everyday commits do not wait for the WAL flush (see the top of this module); this one does.
         if (options.durable) await client.query('SET LOCAL synchronous_commit = on');
         const result = await work({
-          query: async (sql, params = []) => (await client.query(statement(sql, params))).rows,
+          query: async (sql, ...params) => (await client.query(statement(sql, params[0]))).rows,
         });
         outcomeUnknown();
         await client.query(COMMIT);
@@ -226,17 +227,22 @@ class PostgresConnection implements SqlConnection {
 }
 
 const names = new Map<string, string>();
+const compile = compiler(POSTGRES_DIALECT.marker);
 
 /** A query for pg: `$n` markers; named (so prepared once per connection) when it has parameters. */
-function statement(sql: string, params: SqlParam[]): pg.QueryConfig {
-  const text = toNumberedPlaceholders(sql);
-  if (params.length === 0) return { text };
+function statement(sql: string, params: Readonly<Record<string, SqlParam>> = {}): pg.QueryConfig {
+  const compiled = compile(sql);
+  const { text } = compiled;
+  if (compiled.names.length === 0) {
+    bind(compiled, params);
+    return { text };
+  }
   let name = names.get(text);
   if (name === undefined) {
     name = `tranche_${names.size + 1}`;
     names.set(text, name);
   }
-  return { name, text, values: params.map(storable) };
+  return { name, text, values: bind(compiled, params).map(storable) };
 }
 
 /**

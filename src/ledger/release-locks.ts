@@ -1,8 +1,9 @@
 /**
- * The names of the locks in the ledger's lock table, written here once for the SQL and the code
- * that reads them: the lease of a CLI or Action run, and the bot's locks. Every name starts with the repository,
- * so one ledger serves many: a person's lock on one environment, or on all of them, and the lease
- * a started release holds on its environment until its deployment reports a terminal status.
+ * The names of the locks in the ledger's lock table, written here once for the code and the SQL
+ * (the `...Sql` forms build the same names from columns): the lease of a CLI or Action run, and
+ * the bot's locks. Every name of the bot's starts with the repository, so one ledger serves many:
+ * a person's lock on one environment, or on all of them, and the lease a started release holds on
+ * its environment until its deployment reports a terminal status.
  */
 import type { LockRecord } from './types.ts';
 
@@ -22,19 +23,29 @@ export function globalLockName(repo: string): string {
   return `${repo}:global`;
 }
 
-/** Between the repository and the environment in a release's lease name (the SQL builds it too). */
-export const LEASE_INFIX = ':deploy:';
-/** Before the release's id in its lease's holder (the SQL builds it too). */
-export const LEASE_HOLDER_PREFIX = 'release:';
+/** Between the repository and the environment in a release's lease name. */
+const LEASE_INFIX = ':deploy:';
+/** Before the release's id in its lease's holder. */
+const LEASE_HOLDER_PREFIX = 'release:';
 
 /** The lease of the release running in an environment: `owner/repo:deploy:production`. */
 export function leaseLockName(repo: string, environment: string): string {
   return `${repo}${LEASE_INFIX}${environment}`;
 }
 
+/** leaseLockName as an SQL expression over two columns (or other SQL expressions). */
+export function leaseLockNameSql<R extends string, E extends string>(repo: R, environment: E) {
+  return `${repo} || '${LEASE_INFIX}' || ${environment}` as const;
+}
+
 /** Who holds a release's lease: `release:<id>`. */
 export function leaseHolder(releaseId: number): string {
   return `${LEASE_HOLDER_PREFIX}${releaseId}`;
+}
+
+/** leaseHolder as an SQL expression over the release id's column. */
+export function leaseHolderSql<I extends string>(releaseId: I) {
+  return `'${LEASE_HOLDER_PREFIX}' || CAST(${releaseId} AS TEXT)` as const;
 }
 
 /** The run id the bot puts in the payload of the deployment that carries out release `releaseId`. */

@@ -7,9 +7,12 @@
  * (read what runs, then start one) are serialised per repository (sql.ts, lockRepository), so
  * any number of bot replicas on one ledger agree on the queue and the repository-wide limit.
  */
+
+import { admissionBlocker } from '../release/queue-admission.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
+import { CLAIM_DELIVERY, FORGET_DELIVERY } from './deliveries-sql.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
-import { admissionBlocker } from './release-admission.ts';
+import { FORCE_RELEASE_LOCK, RELEASE_LOCK, RENEW_LOCK, SELECT_LOCK } from './locks-sql.ts';
 import {
   carriedRelease,
   deployLockName,
@@ -18,20 +21,13 @@ import {
   leaseHolder,
   leaseLockName,
 } from './release-locks.ts';
-import { toLock, toRelease } from './rows.ts';
 import {
-  CLAIM_DELIVERY,
   EXPIRE_RELEASES,
   FINISH_RELEASE,
-  FORCE_RELEASE_LOCK,
-  FORGET_DELIVERY,
   INSERT_RELEASE,
   PATCH_RELEASE,
-  RELEASE_LOCK,
-  RENEW_LOCK,
   SELECT_ACTIVE_RELEASES,
   SELECT_EVERY_QUEUED_RELEASE,
-  SELECT_LOCK,
   SELECT_QUEUED_RELEASES,
   SELECT_RELEASE,
   SELECT_RELEASE_BY_DEPLOYMENT,
@@ -43,7 +39,9 @@ import {
   SUPERSEDE_RELEASES,
   SUPERSEDE_RING_RELEASES,
   selectReleases,
-} from './sql.ts';
+} from './releases-sql.ts';
+import { toLock, toRelease } from './rows.ts';
+import type { ParamArgs } from './statement.ts';
 import {
   ACTIVE_RELEASE_STATES,
   type Admission,
@@ -89,7 +87,7 @@ export class ReleaseQueue implements ReleaseLedger {
   }
 
   async forgetDelivery(id: string): Promise<void> {
-    await this.connection.query(FORGET_DELIVERY, [id]);
+    await this.connection.query(FORGET_DELIVERY, { delivery_id: id });
   }
 
   admitRelease(request: ReleaseRequest, limits: ReleaseLimits, now: number): Promise<Admission> {
@@ -98,8 +96,8 @@ export class ReleaseQueue implements ReleaseLedger {
       if (!(await claimIn(session, request.delivery))) return DUPLICATE;
       // The queue goes first: whoever asked earlier starts earlier.
       const advance = await advanceIn(session, request.repo, limits, now);
-      const running = await rows(session, SELECT_ACTIVE_RELEASES, [request.repo]);
-      const queued = await rows(session, SELECT_QUEUED_RELEASES, [request.repo]);
+      const running = await rows(session, SELECT_ACTIVE_RELEASES, { repo: request.repo });
+      const queued = await rows(session, SELECT_QUEUED_RELEASES, { repo: request.repo });
       const blockedBy = admissionBlocker(request, {
         locks: await heldLocks(session, request.repo, request.environment, now),
         run: await heldRun(session, request, now),
@@ -108,25 +106,25 @@ export class ReleaseQueue implements ReleaseLedger {
         concurrentReleases: limits.concurrentReleases,
       });
       const state: ReleaseState = blockedBy ? 'queued' : 'starting';
-      const [inserted] = await rows(session, INSERT_RELEASE, [
-        request.repo,
-        request.installationId,
-        request.environment,
-        request.service,
-        'bot',
-        request.kind,
+      const [inserted] = await rows(session, INSERT_RELEASE, {
+        repo: request.repo,
+        installation_id: request.installationId,
+        environment: request.environment,
+        service: request.service,
+        origin: 'bot',
+        kind: request.kind,
         state,
-        request.version,
-        request.commit,
-        request.requestedBy,
-        request.pullRequest,
-        null,
-        now,
-        blockedBy ? null : now,
-        now,
-        targetsParam(request.targets),
-        request.track ?? null,
-      ]);
+        version: request.version,
+        commit_sha: request.commit,
+        requested_by: request.requestedBy,
+        pull_request: request.pullRequest,
+        deployment_id: null,
+        requested_at: now,
+        started_at: blockedBy ? null : now,
+        updated_at: now,
+        targets: targetsParam(request.targets),
+        track: request.track ?? null,
+      });
       if (!inserted) throw new Error('the release was not recorded; this is a bug in the ledger');
       if (!blockedBy) await takeLease(session, inserted, limits.leaseMs, now);
       return {
@@ -157,9 +155,9 @@ export class ReleaseQueue implements ReleaseLedger {
     return this.connection.transaction(async (session) => {
       const running = new Map<string, ReleaseRecord[]>();
       const free: ReleaseRecord[] = [];
-      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE, [])) {
+      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE)) {
         const active =
-          running.get(queued.repo) ?? (await rows(session, SELECT_ACTIVE_RELEASES, [queued.repo]));
+          running.get(queued.repo) ?? (await rows(session, SELECT_ACTIVE_RELEASES, { repo: queued.repo }));
         running.set(queued.repo, active);
         // Only what holds the environment: the queue's order and the limit are advanceQueue's to weigh.
         const blocker = admissionBlocker(queued, {
@@ -217,22 +215,22 @@ export class ReleaseQueue implements ReleaseLedger {
   }
 
   async updateRelease(id: number, patch: ReleasePatch, now: number): Promise<ReleaseRecord> {
-    const [row] = await this.connection.query(PATCH_RELEASE, [
-      patch.version ?? null,
-      patch.commit ?? null,
-      patch.commentId ?? null,
-      patch.deploymentId ?? null,
-      patch.plan ?? null,
-      patch.checkRunUrl ?? null,
-      now,
+    const [row] = await this.connection.query(PATCH_RELEASE, {
+      version: patch.version ?? null,
+      commit_sha: patch.commit ?? null,
+      comment_id: patch.commentId ?? null,
+      deployment_id: patch.deploymentId ?? null,
+      plan: patch.plan ?? null,
+      check_run_url: patch.checkRunUrl ?? null,
+      updated_at: now,
       id,
-    ]);
+    });
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
 
   async setLiveVersion(id: number, version: string | null): Promise<ReleaseRecord> {
-    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, [version, id]);
+    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, { live_version: version, id });
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
@@ -265,14 +263,14 @@ export class ReleaseQueue implements ReleaseLedger {
     checkLimits(limits);
     return this.inRepository(repo, async (session) => {
       if (!(await claimIn(session, claim))) return DUPLICATE;
-      const [row] = await session.query(FORCE_RELEASE_LOCK, [name]);
+      const [row] = await session.query(FORCE_RELEASE_LOCK, { name });
       const released = row ? toLock(row) : null;
       return { outcome: 'unlocked', released, advance: await advanceIn(session, repo, limits, now) };
     });
   }
 
   private async release(id: number): Promise<ReleaseRecord> {
-    const [row] = await this.connection.query(SELECT_RELEASE, [id]);
+    const [row] = await this.connection.query(SELECT_RELEASE, { id });
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
@@ -281,19 +279,24 @@ export class ReleaseQueue implements ReleaseLedger {
   private inRepository<T>(repo: string, work: (session: SqlSession) => Promise<T>): Promise<T> {
     const lock = this.connection.dialect.lockRepository;
     return this.connection.transaction(async (session) => {
-      if (lock !== null) await session.query(lock, [repo]);
+      if (lock !== null) await session.query(lock, { repo });
       return work(session);
     });
   }
 }
 
 async function claimIn(session: SqlSession, claim: DeliveryClaim): Promise<boolean> {
-  const rows = await session.query(CLAIM_DELIVERY, [claim.id, claim.repo, claim.event, claim.at]);
+  const rows = await session.query(CLAIM_DELIVERY, {
+    delivery_id: claim.id,
+    repo: claim.repo,
+    event: claim.event,
+    received_at: claim.at,
+  });
   return rows.length > 0;
 }
 
-async function rows(session: SqlSession, sql: string, params: (string | number | null)[]) {
-  return (await session.query(sql, params)).map(toRelease);
+async function rows<S extends string>(session: SqlSession, sql: S, ...params: ParamArgs<S>) {
+  return (await session.query(sql, ...params)).map(toRelease);
 }
 
 /** Expires what ran out, then starts queued releases, first asked first, while nothing blocks them. */
@@ -304,10 +307,13 @@ async function advanceIn(
   now: number,
 ): Promise<QueueAdvance> {
   const expired = await expire(session, repo, now);
-  const running = await rows(session, SELECT_ACTIVE_RELEASES, [repo]);
+  const queue = await rows(session, SELECT_QUEUED_RELEASES, { repo });
+  // What runs matters only to a queue: most webhooks find none, and skip reading it.
+  if (queue.length === 0) return { expired, started: [] };
+  const running = await rows(session, SELECT_ACTIVE_RELEASES, { repo });
   const waiting = new Map<string, number>();
   const started: ReleaseRecord[] = [];
-  for (const queued of await rows(session, SELECT_QUEUED_RELEASES, [repo])) {
+  for (const queued of queue) {
     const blocker = admissionBlocker(queued, {
       locks: await heldLocks(session, repo, queued.environment, now),
       run: await heldRun(session, queued, now),
@@ -332,7 +338,7 @@ async function startQueued(
   lease: number,
   now: number,
 ): Promise<ReleaseRecord> {
-  const [release] = await rows(session, START_RELEASE, [now, now, queued.id]);
+  const [release] = await rows(session, START_RELEASE, { now, id: queued.id });
   if (!release) throw new Error(`release ${queued.id} left the queue meanwhile; this is a bug in the ledger`);
   await takeLease(session, release, lease, now);
   return release;
@@ -340,9 +346,12 @@ async function startQueued(
 
 /** Started releases whose lease ran out become expired, and their lapsed leases are removed. */
 async function expire(session: SqlSession, repo: string, now: number): Promise<ReleaseRecord[]> {
-  const expired = await rows(session, EXPIRE_RELEASES, [now, now, repo, now]);
+  const expired = await rows(session, EXPIRE_RELEASES, { now, repo });
   for (const release of expired) {
-    await session.query(RELEASE_LOCK, [leaseLockName(repo, release.environment), leaseHolder(release.id)]);
+    await session.query(RELEASE_LOCK, {
+      name: leaseLockName(repo, release.environment),
+      holder: leaseHolder(release.id),
+    });
   }
   return expired;
 }
@@ -366,7 +375,13 @@ async function takeLease(session: SqlSession, release: ReleaseRecord, lease: num
 async function renewLease(session: SqlSession, release: ReleaseRecord, lease: number, now: number) {
   const name = leaseLockName(release.repo, release.environment);
   const holder = leaseHolder(release.id);
-  const renewed = await session.query(RENEW_LOCK, [now, now + leaseMs(lease), name, holder, now]);
+  const renewed = await session.query(RENEW_LOCK, {
+    renewed_at: now,
+    expires_at: now + leaseMs(lease),
+    name,
+    holder,
+    now,
+  });
   if (renewed.length === 0) await acquireLockIn(session, name, holder, { ttlMs: lease }, now);
 }
 
@@ -379,7 +394,7 @@ async function heldLocks(
 ): Promise<LockRecord[]> {
   const locks: LockRecord[] = [];
   for (const name of [environmentLockName(repo, environment), globalLockName(repo)]) {
-    const [row] = await session.query(SELECT_LOCK, [name]);
+    const [row] = await session.query(SELECT_LOCK, { name });
     const lock = row ? toLock(row) : undefined;
     if (lock && (lock.expiresAt === null || lock.expiresAt > now)) locks.push(lock);
   }
@@ -397,12 +412,14 @@ async function heldRun(
   now: number,
 ): Promise<LockRecord | null> {
   if (release.service === null) return null;
-  const [row] = await session.query(SELECT_LOCK, [deployLockName(release.service, release.environment)]);
+  const [row] = await session.query(SELECT_LOCK, {
+    name: deployLockName(release.service, release.environment),
+  });
   const lock = row ? toLock(row) : undefined;
   if (!lock || (lock.expiresAt !== null && lock.expiresAt <= now)) return null;
   const carried = carriedRelease(lock);
   if (carried === null) return lock;
-  const [own] = await rows(session, SELECT_RELEASE, [carried]);
+  const [own] = await rows(session, SELECT_RELEASE, { id: carried });
   const ours = own?.origin === 'bot' && own.repo === release.repo && own.environment === release.environment;
   return ours ? null : lock;
 }
@@ -412,16 +429,16 @@ async function findRelease(
   session: SqlSession,
   report: DeploymentStatusReport,
 ): Promise<ReleaseRecord | undefined> {
-  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, [
-    report.repo,
-    report.deploymentId,
-  ]);
+  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, {
+    repo: report.repo,
+    deployment_id: report.deploymentId,
+  });
   if (byDeployment || report.version === null) return byDeployment;
-  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, [
-    report.repo,
-    report.environment,
-    report.version,
-  ]);
+  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, {
+    repo: report.repo,
+    environment: report.environment,
+    version: report.version,
+  });
   return unlinked;
 }
 
@@ -436,25 +453,25 @@ async function insertSeen(
   report: DeploymentStatusReport,
   now: number,
 ): Promise<ReleaseRecord> {
-  const [inserted] = await rows(session, INSERT_RELEASE, [
-    report.repo,
-    report.installationId,
-    report.environment,
-    report.service ?? null,
-    'seen',
-    report.kind,
-    'pending',
-    report.version,
-    report.commit,
-    report.requestedBy,
-    null,
-    report.deploymentId,
-    now,
-    now,
-    now,
-    targetsParam(report.targets),
-    report.track ?? null,
-  ]);
+  const [inserted] = await rows(session, INSERT_RELEASE, {
+    repo: report.repo,
+    installation_id: report.installationId,
+    environment: report.environment,
+    service: report.service ?? null,
+    origin: 'seen',
+    kind: report.kind,
+    state: 'pending',
+    version: report.version,
+    commit_sha: report.commit,
+    requested_by: report.requestedBy,
+    pull_request: null,
+    deployment_id: report.deploymentId,
+    requested_at: now,
+    started_at: now,
+    updated_at: now,
+    targets: targetsParam(report.targets),
+    track: report.track ?? null,
+  });
   if (!inserted) throw new Error('the deployment was not recorded; this is a bug in the ledger');
   return inserted;
 }
@@ -473,15 +490,15 @@ async function setStatus(
   state: ReleaseState,
   now: number,
 ): Promise<ReleaseRecord> {
-  const [row] = await rows(session, SET_RELEASE_STATUS, [
+  const [row] = await rows(session, SET_RELEASE_STATUS, {
     state,
-    report.deploymentId,
-    report.logUrl,
-    report.checkRunUrl,
-    report.description,
-    now,
-    release.id,
-  ]);
+    deployment_id: report.deploymentId,
+    log_url: report.logUrl,
+    check_run_url: report.checkRunUrl,
+    description: report.description,
+    updated_at: now,
+    id: release.id,
+  });
   if (!row) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   return row;
 }
@@ -499,32 +516,40 @@ async function finish(
   used: boolean,
 ): Promise<FinishedRelease> {
   const success = report.state === 'success';
-  const [finished] = await rows(session, FINISH_RELEASE, [
-    report.state,
-    report.deploymentId,
-    report.logUrl,
-    report.checkRunUrl,
-    report.description,
-    now,
-    success ? now : null,
-    now,
-    release.id,
-  ]);
+  const [finished] = await rows(session, FINISH_RELEASE, {
+    state: report.state,
+    deployment_id: report.deploymentId,
+    log_url: report.logUrl,
+    check_run_url: report.checkRunUrl,
+    description: report.description,
+    finished_at: now,
+    succeeded_at: success ? now : null,
+    updated_at: now,
+    id: release.id,
+  });
   if (!finished) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   const { repo, environment } = finished;
-  await session.query(RELEASE_LOCK, [leaseLockName(repo, environment), leaseHolder(release.id)]);
+  await session.query(RELEASE_LOCK, {
+    name: leaseLockName(repo, environment),
+    holder: leaseHolder(release.id),
+  });
   const freedLocks = used ? await useUpLocks(session, finished) : [];
   const superseded =
     success && finished.deploymentId !== null
       ? finished.targets === null
-        ? await rows(session, SUPERSEDE_RELEASES, [now, repo, environment, finished.deploymentId])
-        : await rows(session, SUPERSEDE_RING_RELEASES, [
-            now,
+        ? await rows(session, SUPERSEDE_RELEASES, {
+            updated_at: now,
             repo,
             environment,
-            finished.deploymentId,
-            targetsParam(finished.targets),
-          ])
+            deployment_id: finished.deploymentId,
+          })
+        : await rows(session, SUPERSEDE_RING_RELEASES, {
+            updated_at: now,
+            repo,
+            environment,
+            deployment_id: finished.deploymentId,
+            targets: targetsParam(finished.targets),
+          })
       : [];
   return { release: finished, superseded, freedLocks };
 }
@@ -534,10 +559,10 @@ async function useUpLocks(session: SqlSession, release: ReleaseRecord): Promise<
   if (release.requestedBy === null) return [];
   const freed: LockRecord[] = [];
   for (const name of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
-    const [row] = await session.query(SELECT_LOCK, [name]);
+    const [row] = await session.query(SELECT_LOCK, { name });
     const lock = row ? toLock(row) : undefined;
     if (lock?.holder !== release.requestedBy || lock.data?.once !== true) continue;
-    const [released] = await session.query(RELEASE_LOCK, [name, release.requestedBy]);
+    const [released] = await session.query(RELEASE_LOCK, { name, holder: release.requestedBy });
     if (released) freed.push(toLock(released));
   }
   return freed;

@@ -7,23 +7,23 @@ import type { ServiceOwnerRecord } from './types.ts';
 
 const COLUMNS = 'service, repos, bound_at, updated_at';
 
-/** Params: service. */
-const SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = ?`;
+const SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service` as const;
 
-/** Params: service, repos, bound_at, updated_at. Returns a row only when the service was not bound. */
-const BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES (?, ?, ?, ?)
+/** Returns a row only when the service was not bound. */
+const BIND_SERVICE =
+  `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
 ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
+RETURNING ${COLUMNS}` as const;
 
-/** Params: repos, updated_at, service. */
-const SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = ?, updated_at = ? WHERE service = ?
-RETURNING ${COLUMNS}`;
+const SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
+RETURNING ${COLUMNS}` as const;
 
 export async function selectServiceOwner(
   connection: SqlConnection,
   service: string,
 ): Promise<ServiceOwnerRecord | null> {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, [service]);
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
   return row ? toServiceOwner(row) : null;
 }
 
@@ -35,8 +35,13 @@ export async function bindService(
   now: number,
 ): Promise<ServiceOwnerRecord> {
   return connection.transaction(async (session) => {
-    const [bound] = await session.query(BIND_SERVICE, [service, JSON.stringify(repos), now, now]);
-    const [row] = bound ? [bound] : await session.query(SELECT_SERVICE_OWNER, [service]);
+    const [bound] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now,
+    });
+    const [row] = bound ? [bound] : await session.query(SELECT_SERVICE_OWNER, { service });
     if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
     return toServiceOwner(row);
   });
@@ -48,7 +53,11 @@ export async function setServiceRepositories(
   repos: readonly string[],
   now: number,
 ): Promise<ServiceOwnerRecord | null> {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, [JSON.stringify(repos), now, service]);
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service,
+  });
   return row ? toServiceOwner(row) : null;
 }
 

@@ -1,9 +1,32 @@
 /**
  * The fleet part of SqlLedger (fleet-types.ts): outcomes, verdicts and promotions over a
- * SqlConnection, every statement from sql.ts. SqlLedger's methods call these.
+ * SqlConnection, every statement from fleet-sql.ts. SqlLedger's methods call these.
  */
 import type { Outcome, Verdict, VerdictReason } from '../engine/verdict.ts';
 import type { Row, SqlConnection, SqlSession } from './connection.ts';
+import {
+  CANCEL_PROMOTION,
+  CLAIM_PROMOTION,
+  COUNT_OUTCOMES,
+  EXPORT_OUTCOMES,
+  EXPORT_OVERRIDES,
+  FIND_OVERRIDE,
+  FINISH_PROMOTION,
+  INSERT_OUTCOME,
+  INSERT_VERDICT,
+  insertOutcomes as insertOutcomesSql,
+  MARK_UNJUDGED,
+  OUTCOMES_PER_INSERT,
+  type OutcomeParams,
+  SCHEDULE_PROMOTION,
+  SELECT_PROMOTION,
+  SELECT_SERVICE_VERDICTS,
+  SELECT_UNJUDGED,
+  SELECT_VERSION_VERDICTS,
+  SETTLE_UNJUDGED,
+  selectOutcomes,
+  selectPromotions,
+} from './fleet-sql.ts';
 import type {
   OutcomeCount,
   OutcomeFilter,
@@ -20,35 +43,21 @@ import type {
   VerdictRecord,
 } from './fleet-types.ts';
 import { nullableNumber, nullableString } from './rows.ts';
-import {
-  CANCEL_PROMOTION,
-  CLAIM_PROMOTION,
-  COUNT_OUTCOMES,
-  EXPORT_OUTCOMES,
-  EXPORT_OVERRIDES,
-  FIND_OVERRIDE,
-  FINISH_PROMOTION,
-  INSERT_OUTCOME,
-  INSERT_VERDICT,
-  insertOutcomes as insertOutcomesSql,
-  MARK_UNJUDGED,
-  OUTCOMES_PER_INSERT,
-  SCHEDULE_PROMOTION,
-  SELECT_PROMOTION,
-  SELECT_SERVICE_VERDICTS,
-  SELECT_UNJUDGED,
-  SELECT_VERSION_VERDICTS,
-  SETTLE_UNJUDGED,
-  selectOutcomes,
-  selectPromotions,
-} from './sql.ts';
 import type { LedgerRecord } from './types.ts';
 
-function outcomeParams(o: OutcomeInput): (string | number)[] {
+function outcomeParams(o: OutcomeInput): OutcomeParams {
   if (o.outcome !== 'success' && o.outcome !== 'failure') {
     throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
   }
-  return [o.service, o.version, o.environment, o.outcome, o.source, o.sourceId, Math.round(o.at)];
+  return {
+    service: o.service,
+    version: o.version,
+    environment: o.environment,
+    outcome: o.outcome,
+    source: o.source,
+    source_id: o.sourceId,
+    at: Math.round(o.at),
+  };
 }
 
 /** Records the outcome and, when it is new, marks its version unjudged (see UnjudgedVersion). */
@@ -60,11 +69,11 @@ export async function insertOutcome(session: SqlSession, outcome: OutcomeInput):
 
 /** Marks each version among the inserted rows unjudged, with the last of its ids. */
 async function markUnjudged(session: SqlSession, inserted: Row[]): Promise<void> {
-  const last = new Map<string, [string, string, number]>();
+  const last = new Map<string, { service: string; version: string; last_outcome_id: number }>();
   for (const row of inserted) {
     const service = String(row.service);
     const version = String(row.version);
-    last.set(JSON.stringify([service, version]), [service, version, Number(row.id)]);
+    last.set(JSON.stringify([service, version]), { service, version, last_outcome_id: Number(row.id) });
   }
   for (const params of last.values()) await session.query(MARK_UNJUDGED, params);
 }
@@ -87,7 +96,8 @@ export async function insertOutcomes(connection: SqlConnection, outcomes: Outcom
     const inserted: Row[] = [];
     for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
       const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      inserted.push(...(await session.query(insertOutcomesSql(chunk.length), chunk.flatMap(outcomeParams))));
+      const { sql, params } = insertOutcomesSql(chunk.map(outcomeParams));
+      inserted.push(...(await session.query(sql, params)));
     }
     await markUnjudged(session, inserted);
     return inserted.length;
@@ -119,10 +129,10 @@ export async function* exportFleetRecords(
   connection: SqlConnection,
   since: number,
 ): AsyncIterable<LedgerRecord> {
-  for (const row of await connection.query(EXPORT_OUTCOMES, [since])) {
+  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
     yield { type: 'outcome', outcome: toOutcome(row) };
   }
-  for (const row of await connection.query(EXPORT_OVERRIDES, [since])) {
+  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
     const { id: _, ...verdict } = toVerdict(row);
     yield { type: 'verdict', verdict };
   }
@@ -130,21 +140,21 @@ export async function* exportFleetRecords(
 
 /** Writes an imported override unless the same one (who, what, when) is here; true when it was not. */
 export async function importOverride(session: SqlSession, v: VerdictInput): Promise<boolean> {
-  const found = await session.query(FIND_OVERRIDE, [
-    v.service,
-    v.version,
-    v.kind,
-    v.verdict,
-    v.actor,
-    Math.round(v.at),
-  ]);
+  const found = await session.query(FIND_OVERRIDE, {
+    service: v.service,
+    version: v.version,
+    kind: v.kind,
+    verdict: v.verdict,
+    actor: v.actor,
+    at: Math.round(v.at),
+  });
   if (found.length > 0) return false;
   await insertVerdict(session, v);
   return true;
 }
 
 export async function countOutcomes(connection: SqlConnection, service: string): Promise<OutcomeCount[]> {
-  return (await connection.query(COUNT_OUTCOMES, [service])).map((row) => ({
+  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
     version: String(row.version),
     environment: String(row.environment),
     failures: Number(row.failures),
@@ -162,23 +172,27 @@ export async function queryUnjudged(connection: SqlConnection): Promise<Unjudged
 }
 
 export async function settleUnjudged(connection: SqlConnection, u: UnjudgedVersion): Promise<boolean> {
-  const rows = await connection.query(SETTLE_UNJUDGED, [u.service, u.version, u.lastOutcomeId]);
+  const rows = await connection.query(SETTLE_UNJUDGED, {
+    service: u.service,
+    version: u.version,
+    last_outcome_id: u.lastOutcomeId,
+  });
   return rows.length > 0;
 }
 
 export async function insertVerdict(session: SqlSession, v: VerdictInput): Promise<VerdictRecord> {
-  const [row] = await session.query(INSERT_VERDICT, [
-    v.service,
-    v.version,
-    v.verdict,
-    v.reasonCode,
-    v.kind,
-    v.actor,
-    v.reason,
-    v.message,
-    v.evidence === null ? null : JSON.stringify(v.evidence),
-    Math.round(v.at),
-  ]);
+  const [row] = await session.query(INSERT_VERDICT, {
+    service: v.service,
+    version: v.version,
+    verdict: v.verdict,
+    reason_code: v.reasonCode,
+    kind: v.kind,
+    actor: v.actor,
+    reason: v.reason,
+    message: v.message,
+    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
+    at: Math.round(v.at),
+  });
   return { ...v, id: Number(row?.id) };
 }
 
@@ -189,8 +203,8 @@ export async function queryVerdicts(
 ): Promise<VerdictRecord[]> {
   const rows =
     version === undefined
-      ? await connection.query(SELECT_SERVICE_VERDICTS, [service])
-      : await connection.query(SELECT_VERSION_VERDICTS, [service, version]);
+      ? await connection.query(SELECT_SERVICE_VERDICTS, { service })
+      : await connection.query(SELECT_VERSION_VERDICTS, { service, version });
   return rows.map(toVerdict);
 }
 
@@ -210,7 +224,11 @@ function toVerdict(row: Row): VerdictRecord {
   };
 }
 
-const keyParams = (key: PromotionKey) => [key.service, key.version, key.toTrack];
+const keyParams = (key: PromotionKey) => ({
+  service: key.service,
+  version: key.version,
+  to_track: key.toTrack,
+});
 
 export async function schedule(
   connection: SqlConnection,
@@ -218,18 +236,18 @@ export async function schedule(
   now: number,
 ): Promise<PromotionRecord> {
   return connection.transaction(async (session) => {
-    await session.query(SCHEDULE_PROMOTION, [
-      request.service,
-      request.version,
-      request.fromTrack,
-      request.toTrack,
-      Math.round(request.dueAt),
-      request.reason,
-      now,
-      now,
-      request.repo ?? null,
-      request.installationId ?? null,
-    ]);
+    await session.query(SCHEDULE_PROMOTION, {
+      service: request.service,
+      version: request.version,
+      from_track: request.fromTrack,
+      to_track: request.toTrack,
+      due_at: Math.round(request.dueAt),
+      reason: request.reason,
+      created_at: now,
+      updated_at: now,
+      repo: request.repo ?? null,
+      installation_id: request.installationId ?? null,
+    });
     const [row] = await session.query(SELECT_PROMOTION, keyParams(request));
     if (!row)
       throw new Error(`promotion of ${request.version} to ${request.toTrack}: not stored; this is a bug`);
@@ -247,14 +265,12 @@ export async function claim(
   if (!Number.isSafeInteger(leaseMs) || leaseMs <= 0) {
     throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs}`);
   }
-  const rows = await connection.query(CLAIM_PROMOTION, [
-    holder,
-    now + leaseMs,
+  const rows = await connection.query(CLAIM_PROMOTION, {
+    claimed_by: holder,
+    claimed_until: now + leaseMs,
     now,
     ...keyParams(key),
-    now,
-    now,
-  ]);
+  });
   return rows[0] ? toPromotion(rows[0]) : null;
 }
 
@@ -266,7 +282,13 @@ export async function finish(
   note: string | null,
   now: number,
 ): Promise<PromotionRecord | null> {
-  const rows = await connection.query(FINISH_PROMOTION, [state, note, now, ...keyParams(key), holder]);
+  const rows = await connection.query(FINISH_PROMOTION, {
+    state,
+    note,
+    updated_at: now,
+    ...keyParams(key),
+    claimed_by: holder,
+  });
   return rows[0] ? toPromotion(rows[0]) : null;
 }
 
@@ -276,7 +298,7 @@ export async function cancel(
   note: string,
   now: number,
 ): Promise<PromotionRecord | null> {
-  const rows = await connection.query(CANCEL_PROMOTION, [note, now, ...keyParams(key)]);
+  const rows = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key) });
   return rows[0] ? toPromotion(rows[0]) : null;
 }
 

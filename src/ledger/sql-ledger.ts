@@ -1,10 +1,23 @@
 /**
  * The Ledger, written once over a SqlConnection: SqliteLedger and PostgresLedger are this class
- * with their own way of opening a connection. Every statement comes from sql.ts.
+ * with their own way of opening a connection. The statements come from each store's `*-sql.ts`.
  */
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
 import type { SqlConnection, SqlSession } from './connection.ts';
+import { COUNT_PRUNABLE_DELIVERIES, PRUNE_DELIVERIES } from './deliveries-sql.ts';
+import {
+  COUNT_PRUNABLE_EVENTS,
+  EXPORT_EVENTS,
+  EXPORT_RUNS,
+  EXPORT_TARGET_STATES,
+  EXPORT_VERSIONS,
+  IMPORT_EVENT,
+  IMPORT_RUN,
+  IMPORT_RUN_FINISH,
+  IMPORT_TARGET_STATE,
+  PRUNE_EVENTS,
+} from './exchange-sql.ts';
 import type {
   OutcomeCount,
   OutcomeFilter,
@@ -19,47 +32,28 @@ import type {
   VerdictRecord,
 } from './fleet-types.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
+import { FORCE_RELEASE_LOCK, RELEASE_LOCK, RENEW_LOCK, SELECT_LOCKS } from './locks-sql.ts';
 import { ReleaseQueue } from './release-queue.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
-import * as owners from './service-owners.ts';
 import {
-  BUMP_VERSION_COUNTER,
-  COUNT_PRUNABLE_DELIVERIES,
-  COUNT_PRUNABLE_EVENTS,
-  CREATE_SCHEMA_MIGRATIONS,
-  EXPORT_EVENTS,
-  EXPORT_RUNS,
-  EXPORT_TARGET_STATES,
-  EXPORT_VERSIONS,
   FINISH_RUN,
-  FORCE_RELEASE_LOCK,
-  IMPORT_EVENT,
-  IMPORT_RUN,
-  IMPORT_RUN_FINISH,
-  IMPORT_TARGET_STATE,
   INSERT_EVENT,
   INSERT_RUN,
-  INSERT_SCHEMA_MIGRATION,
-  INSERT_VERSION,
-  migrations,
-  PRUNE_DELIVERIES,
-  PRUNE_EVENTS,
-  pendingMigrations,
-  RAISE_VERSION_COUNTER,
-  RELEASE_LOCK,
-  RENEW_LOCK,
-  SELECT_LOCKS,
-  SELECT_SCHEMA_MIGRATIONS,
   SELECT_TARGET_STATES,
-  SELECT_VERSION,
-  SELECT_VERSION_BY_LABEL,
-  SELECT_VERSIONS,
-  type SqlParam,
   selectEvents,
   selectRuns,
   UPSERT_TARGET_STATE,
+} from './runs-sql.ts';
+import * as owners from './service-owners.ts';
+import {
+  CREATE_SCHEMA_MIGRATIONS,
+  INSERT_SCHEMA_MIGRATION,
+  migrations,
+  pendingMigrations,
+  SELECT_SCHEMA_MIGRATIONS,
 } from './sql.ts';
 import * as fleet from './sql-fleet.ts';
+import type { Params } from './statement.ts';
 import {
   type EventFilter,
   type HistoryFilter,
@@ -75,6 +69,14 @@ import {
   VersionClashError,
   type VersionRecord,
 } from './types.ts';
+import {
+  BUMP_VERSION_COUNTER,
+  INSERT_VERSION,
+  RAISE_VERSION_COUNTER,
+  SELECT_VERSION,
+  SELECT_VERSION_BY_LABEL,
+  SELECT_VERSIONS,
+} from './versions-sql.ts';
 
 /** Events per query when exporting. */
 const EXPORT_PAGE = 1000;
@@ -91,7 +93,7 @@ export async function migrate(connection: SqlConnection): Promise<void> {
     const applied = (await session.query(SELECT_SCHEMA_MIGRATIONS)).map((row) => Number(row.version));
     for (const step of pendingMigrations(steps, applied, connection.description)) {
       for (const statement of step.statements) await session.query(statement);
-      await session.query(INSERT_SCHEMA_MIGRATION, [step.version, Date.now()]);
+      await session.query(INSERT_SCHEMA_MIGRATION, { version: step.version, applied_at: Date.now() });
     }
   });
 }
@@ -114,11 +116,11 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
         // a new counter to a label an earlier one gave another ("1{n}" made 11 of #1, "{n}" would
         // make 11 of #11), so the counter moves past every label already taken.
         for (;;) {
-          const [row] = await session.query(BUMP_VERSION_COUNTER, [service]);
+          const [row] = await session.query(BUMP_VERSION_COUNTER, { service });
           const n = Number(row?.n);
           const version = template.replaceAll('{n}', String(n));
-          if ((await session.query(SELECT_VERSION_BY_LABEL, [service, version])).length > 0) continue;
-          await session.query(INSERT_VERSION, [service, n, version, commit, now]);
+          if ((await session.query(SELECT_VERSION_BY_LABEL, { service, version })).length > 0) continue;
+          await session.query(INSERT_VERSION, { service, n, version, commit_sha: commit, created_at: now });
           return { service, n, version, commit, createdAt: now };
         }
       },
@@ -127,7 +129,7 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
   }
 
   async versions(service: string): Promise<VersionRecord[]> {
-    return (await this.connection.query(SELECT_VERSIONS, [service])).map(toVersion);
+    return (await this.connection.query(SELECT_VERSIONS, { service })).map(toVersion);
   }
 
   async record(event: DeployEvent): Promise<void> {
@@ -135,25 +137,25 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
       const commit = event.data?.commit;
       await this.connection.transaction(async (session) => {
         await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(INSERT_RUN, [
-          event.runId,
-          event.service,
-          event.environment,
-          event.version,
-          typeof commit === 'string' ? commit : null,
-          event.at,
-        ]);
+        await session.query(INSERT_RUN, {
+          run_id: event.runId,
+          service: event.service,
+          environment: event.environment,
+          version: event.version,
+          commit_sha: typeof commit === 'string' ? commit : null,
+          started_at: event.at,
+        });
       });
     } else if (event.kind === 'run_finished') {
       await this.connection.transaction(async (session) => {
         await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(FINISH_RUN, [
-          event.at,
-          wholeMs(event.durationMs),
-          runDecision(event.data?.decision),
-          event.reasonCode ?? null,
-          event.runId,
-        ]);
+        await session.query(FINISH_RUN, {
+          finished_at: event.at,
+          duration_ms: wholeMs(event.durationMs),
+          decision: runDecision(event.data?.decision),
+          reason_code: event.reasonCode ?? null,
+          run_id: event.runId,
+        });
       });
     } else {
       // A single statement is its own transaction.
@@ -171,22 +173,22 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     const now = Date.now();
     await this.connection.transaction(async (session) => {
       for (const update of updates) {
-        await session.query(UPSERT_TARGET_STATE, [
+        await session.query(UPSERT_TARGET_STATE, {
           service,
           environment,
-          update.component,
-          update.target,
-          update.version,
-          update.good ? update.version : null,
-          runId,
-          now,
-        ]);
+          component: update.component,
+          target: update.target,
+          version: update.version,
+          good_version: update.good ? update.version : null,
+          run_id: runId,
+          updated_at: now,
+        });
       }
     });
   }
 
   async targetStates(service: string, environment: string): Promise<TargetState[]> {
-    return (await this.connection.query(SELECT_TARGET_STATES, [service, environment])).map((row) => ({
+    return (await this.connection.query(SELECT_TARGET_STATES, { service, environment })).map((row) => ({
       component: String(row.component),
       target: String(row.target),
       version: nullableString(row.version),
@@ -210,38 +212,44 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
   }
 
   async renewLock(name: string, holder: string, ttlMs: number, now: number): Promise<LockRecord | null> {
-    const rows = await this.connection.query(RENEW_LOCK, [now, now + leaseMs(ttlMs), name, holder, now]);
+    const rows = await this.connection.query(RENEW_LOCK, {
+      renewed_at: now,
+      expires_at: now + leaseMs(ttlMs),
+      name,
+      holder,
+      now,
+    });
     return rows[0] ? toLock(rows[0]) : null;
   }
 
   async releaseLock(name: string, holder: string): Promise<LockRecord | null> {
-    const rows = await this.connection.query(RELEASE_LOCK, [name, holder]);
+    const rows = await this.connection.query(RELEASE_LOCK, { name, holder });
     return rows[0] ? toLock(rows[0]) : null;
   }
 
   async forceReleaseLock(name: string): Promise<LockRecord | null> {
-    const rows = await this.connection.query(FORCE_RELEASE_LOCK, [name]);
+    const rows = await this.connection.query(FORCE_RELEASE_LOCK, { name });
     return rows[0] ? toLock(rows[0]) : null;
   }
 
   async locks(now: number): Promise<LockRecord[]> {
-    return (await this.connection.query(SELECT_LOCKS, [now])).map(toLock);
+    return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
 
   async *exportRecords(since: number): AsyncIterable<LedgerRecord> {
-    for (const row of await this.connection.query(EXPORT_VERSIONS, [since])) {
+    for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: 'version', version: toVersion(row) };
     }
-    for (const row of await this.connection.query(EXPORT_RUNS, [since, since])) {
+    for (const row of await this.connection.query(EXPORT_RUNS, { since })) {
       yield { type: 'run', run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, [since, after, EXPORT_PAGE]);
+      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
       for (const row of page) yield { type: 'event', event: toEvent(row) };
       if (page.length < EXPORT_PAGE) break;
       after = Number(page.at(-1)?.id);
     }
-    for (const row of await this.connection.query(EXPORT_TARGET_STATES, [since])) {
+    for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: 'target', target: toTarget(row) };
     }
     yield* fleet.exportFleetRecords(this.connection, since);
@@ -269,14 +277,14 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     return this.connection.transaction(async (session) => {
       const removed: Record<string, number> = {};
       let events = 0;
-      for (const row of await session.query(COUNT_PRUNABLE_EVENTS, [before])) {
+      for (const row of await session.query(COUNT_PRUNABLE_EVENTS, { before })) {
         removed[String(row.kind)] = Number(row.n);
         events += Number(row.n);
       }
-      if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, [before]);
-      const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, [before]);
+      if (!options.dryRun && events > 0) await session.query(PRUNE_EVENTS, { before });
+      const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
-      if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, [before]);
+      if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
       return { before, removed, events, deliveries };
     });
   }
@@ -374,7 +382,7 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
   switch (record.type) {
     case 'version': {
       const v = record.version;
-      const [local] = await session.query(SELECT_VERSION, [v.service, v.n]);
+      const [local] = await session.query(SELECT_VERSION, { service: v.service, n: v.n });
       if (local) {
         const localCommit = nullableString(local.commit_sha);
         if (String(local.version) === v.version && localCommit === v.commit) return false;
@@ -384,7 +392,10 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
             `counter ${v.n} to different versions; a service must take its versions from one ledger`,
         );
       }
-      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, [v.service, v.version]);
+      const [namesake] = await session.query(SELECT_VERSION_BY_LABEL, {
+        service: v.service,
+        version: v.version,
+      });
       if (namesake) {
         throw new VersionClashError(
           `version ${v.version} (${v.service} #${v.n}, commit ${v.commit ?? 'none'}) clashes with ` +
@@ -392,33 +403,39 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
             `a version label names one commit of ${v.service}; a service must take its versions from one ledger`,
         );
       }
-      await session.query(INSERT_VERSION, [v.service, v.n, v.version, v.commit, v.createdAt]);
-      await session.query(RAISE_VERSION_COUNTER, [v.service, v.n]);
+      await session.query(INSERT_VERSION, {
+        service: v.service,
+        n: v.n,
+        version: v.version,
+        commit_sha: v.commit,
+        created_at: v.createdAt,
+      });
+      await session.query(RAISE_VERSION_COUNTER, { service: v.service, n: v.n });
       return true;
     }
     case 'run': {
       const r = record.run;
-      const inserted = await session.query(IMPORT_RUN, [
-        r.runId,
-        r.service,
-        r.environment,
-        r.version,
-        r.commit,
-        r.startedAt,
-        r.finishedAt,
-        r.decision,
-        r.reasonCode,
-        wholeMs(r.durationMs),
-      ]);
+      const inserted = await session.query(IMPORT_RUN, {
+        run_id: r.runId,
+        service: r.service,
+        environment: r.environment,
+        version: r.version,
+        commit_sha: r.commit,
+        started_at: r.startedAt,
+        finished_at: r.finishedAt,
+        decision: r.decision,
+        reason_code: r.reasonCode,
+        duration_ms: wholeMs(r.durationMs),
+      });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
-      const finished = await session.query(IMPORT_RUN_FINISH, [
-        r.finishedAt,
-        wholeMs(r.durationMs),
-        r.decision,
-        r.reasonCode,
-        r.runId,
-      ]);
+      const finished = await session.query(IMPORT_RUN_FINISH, {
+        finished_at: r.finishedAt,
+        duration_ms: wholeMs(r.durationMs),
+        decision: r.decision,
+        reason_code: r.reasonCode,
+        run_id: r.runId,
+      });
       return finished.length > 0;
     }
     case 'event':
@@ -429,39 +446,39 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
       return fleet.importOverride(session, record.verdict);
     case 'target': {
       const t = record.target;
-      const changed = await session.query(IMPORT_TARGET_STATE, [
-        t.service,
-        t.environment,
-        t.component,
-        t.target,
-        t.version,
-        t.goodVersion,
-        t.runId,
-        t.updatedAt,
-      ]);
+      const changed = await session.query(IMPORT_TARGET_STATE, {
+        service: t.service,
+        environment: t.environment,
+        component: t.component,
+        target: t.target,
+        version: t.version,
+        good_version: t.goodVersion,
+        run_id: t.runId,
+        updated_at: t.updatedAt,
+      });
       return changed.length > 0;
     }
   }
 }
 
-function eventParams(event: DeployEvent): SqlParam[] {
-  return [
-    event.runId,
-    event.seq,
-    event.at,
-    event.kind,
-    event.status,
-    event.service,
-    event.environment,
-    event.version,
-    event.component ?? null,
-    event.target ?? null,
-    event.batch ?? null,
-    wholeMs(event.durationMs),
-    event.reasonCode ?? null,
-    event.message ?? null,
-    event.data === undefined ? null : JSON.stringify(event.data),
-  ];
+function eventParams(event: DeployEvent): Params<typeof INSERT_EVENT> {
+  return {
+    run_id: event.runId,
+    seq: event.seq,
+    at: event.at,
+    kind: event.kind,
+    status: event.status,
+    service: event.service,
+    environment: event.environment,
+    version: event.version,
+    component: event.component ?? null,
+    target: event.target ?? null,
+    batch: event.batch ?? null,
+    duration_ms: wholeMs(event.durationMs),
+    reason_code: event.reasonCode ?? null,
+    message: event.message ?? null,
+    data: event.data === undefined ? null : JSON.stringify(event.data),
+  };
 }
 
 /** Durations are kept in whole milliseconds (timers measure fractions; BIGINT holds none). */

@@ -10,8 +10,9 @@ import { basename, dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Row, SqlConnection, SqlSession, TransactionOptions } from './connection.ts';
-import { COMMIT, ROLLBACK, SQLITE_DIALECT, type SqlParam } from './sql.ts';
+import { COMMIT, ROLLBACK, SQLITE_DIALECT } from './sql.ts';
 import { migrate, SqlLedger } from './sql-ledger.ts';
+import { bind, compiler, type ParamArgs, type SqlParam } from './statement.ts';
 import { storable } from './storable.ts';
 
 /** How long one statement waits for another process's lock before SQLITE_BUSY. */
@@ -133,7 +134,8 @@ class SqliteConnection implements SqlConnection {
   readonly migrationPreamble: string[] = [];
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
-  private readonly session: SqlSession = { query: async (sql, params) => this.run(sql, params) };
+  private readonly compile = compiler(SQLITE_DIALECT.marker);
+  private readonly session: SqlSession = { query: async (sql, ...params) => this.run(sql, params[0]) };
   /** The end of the queue of work on this connection. */
   private last: Promise<unknown> = Promise.resolve();
 
@@ -142,8 +144,8 @@ class SqliteConnection implements SqlConnection {
     this.description = description;
   }
 
-  query(sql: string, params: SqlParam[] = []): Promise<Row[]> {
-    return this.serially(() => retryBusy(async () => this.run(sql, params)));
+  query<S extends string>(sql: S, ...params: ParamArgs<S>): Promise<Row[]> {
+    return this.serially(() => retryBusy(async () => this.run(sql, params[0])));
   }
 
   transaction<T>(work: (session: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -174,13 +176,14 @@ class SqliteConnection implements SqlConnection {
     });
   }
 
-  private run(sql: string, params: SqlParam[] = []): Row[] {
+  private run(sql: string, params: Readonly<Record<string, SqlParam>> = {}): Row[] {
+    const compiled = this.compile(sql);
     let statement = this.statements.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql);
+      statement = this.db.prepare(compiled.text);
       this.statements.set(sql, statement);
     }
-    return statement.all(...params.map(storable));
+    return statement.all(...bind(compiled, params).map(storable));
   }
 
   /** Runs `work` once everything queued before it has finished, whether that succeeded or not. */

@@ -1,4 +1,4 @@
-import type { SqlParam } from './sql.ts';
+import type { SqlParam } from './statement.ts';
 
 /**
  * A parameter as both backends can store it. PostgreSQL's text cannot hold the NUL character and

@@ -227,10 +227,12 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
 }
 
 /** Delivery claims received `at`: a webhook's, and the bot's own for a verdict's reaction and a promotion. */
-function claimsAt(at: number): Record<'delivery' | 'verdict' | 'promotion', DeliveryClaim> {
+function claimsAt(at: number): Record<'delivery' | 'comment' | 'verdict' | 'promotion', DeliveryClaim> {
   const repo = 'acme/shop';
   return {
-    delivery: { id: `delivery-${at}`, repo, event: 'issue_comment.created', at },
+    // The bot's timer (installation-scope.ts) and a command (webhook-identity.ts, context.name).
+    delivery: { id: `sweep-${at}-replica`, repo, event: 'sweep', at },
+    comment: { id: `issue_comment:${at}`, repo, event: 'issue_comment', at },
     verdict: { id: `verdict:${repo}:api:1:bad:0:${at}`, repo, event: 'verdict', at },
     promotion: { id: `promotion:${repo}:api:1:stable:${at}:prod`, repo, event: 'promotion', at },
   };
@@ -289,7 +291,7 @@ export function describePrune(current: () => Ledger): void {
       expect((await ledger.events({ runId: 'new' })).map((e) => e.kind)).toEqual(['run_started', 'check']);
     });
 
-    it('removes the claims of webhook deliveries received before the cut, so one could act again', async () => {
+    it('removes the claims of timer runs made before the cut', async () => {
       await ledger.prune(T0 - 90 * DAY);
       expect(await claimed(oldClaims.delivery)).toBe(false);
       expect(await claimed(newClaims.delivery)).toBe(true);
@@ -299,6 +301,13 @@ export function describePrune(current: () => Ledger): void {
       await ledger.prune(T0);
       expect(await claimed(oldClaims.verdict)).toBe(true);
       expect(await claimed(oldClaims.promotion)).toBe(true);
+    });
+
+    it("keeps the claim of each command comment, however old: the comment's signed body sent again does not run it again", async () => {
+      const result = await ledger.prune(T0);
+      expect(result.deliveries).toBe(1);
+      expect(await claimed(oldClaims.comment)).toBe(true);
+      expect(await claimed(newClaims.comment)).toBe(true);
     });
 
     it('only counts on a dry run', async () => {

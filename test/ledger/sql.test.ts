@@ -1,28 +1,74 @@
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import {
-  BUMP_VERSION_COUNTER,
-  migrations,
-  POSTGRES_DIALECT,
-  SQLITE_DIALECT,
-  selectEvents,
-  selectRuns,
-  toNumberedPlaceholders,
-} from '../../src/ledger/sql.ts';
+  leaseHolder,
+  leaseHolderSql,
+  leaseLockName,
+  leaseLockNameSql,
+} from '../../src/ledger/release-locks.ts';
+import { selectEvents, selectRuns } from '../../src/ledger/runs-sql.ts';
+import { migrations, POSTGRES_DIALECT, SQLITE_DIALECT } from '../../src/ledger/sql.ts';
+import { bind, compile, type Params } from '../../src/ledger/statement.ts';
+import { BUMP_VERSION_COUNTER, INSERT_VERSION } from '../../src/ledger/versions-sql.ts';
 
 describe('ledger SQL', () => {
-  describe('toNumberedPlaceholders', () => {
-    it('numbers each ? marker in order for PostgreSQL', () => {
-      expect(toNumberedPlaceholders('SELECT a FROM t WHERE b = ? AND c = ? LIMIT ?')).toBe(
-        'SELECT a FROM t WHERE b = $1 AND c = $2 LIMIT $3',
+  describe('compile', () => {
+    it("numbers each distinct $name in order of first use, in each driver's form", () => {
+      const sql = 'SELECT a FROM t WHERE b = $b AND c = $c AND d > $b LIMIT $limit';
+      expect(compile(sql, POSTGRES_DIALECT.marker)).toEqual({
+        text: 'SELECT a FROM t WHERE b = $1 AND c = $2 AND d > $1 LIMIT $3',
+        names: ['b', 'c', 'limit'],
+      });
+      expect(compile(sql, SQLITE_DIALECT.marker).text).toBe(
+        'SELECT a FROM t WHERE b = ?1 AND c = ?2 AND d > ?1 LIMIT ?3',
       );
     });
 
-    it('leaves a statement without markers alone', () => {
-      expect(toNumberedPlaceholders('SELECT 1')).toBe('SELECT 1');
+    it('leaves a statement without parameters alone', () => {
+      expect(compile('SELECT 1', POSTGRES_DIALECT.marker)).toEqual({ text: 'SELECT 1', names: [] });
     });
 
     it('numbers the counter upsert', () => {
-      expect(toNumberedPlaceholders(BUMP_VERSION_COUNTER)).toContain('VALUES ($1, 1)');
+      expect(compile(BUMP_VERSION_COUNTER, POSTGRES_DIALECT.marker).text).toContain('VALUES ($1, 1)');
+    });
+
+    it('refuses the positional ? form', () => {
+      expect(() => compile('SELECT a FROM t WHERE b = ?', POSTGRES_DIALECT.marker)).toThrow(/positional \?/);
+    });
+  });
+
+  describe('bind', () => {
+    const statement = compile(INSERT_VERSION, POSTGRES_DIALECT.marker);
+    const params: Params<typeof INSERT_VERSION> = {
+      created_at: 5,
+      commit_sha: 'abc',
+      version: 'v1',
+      n: 1,
+      service: 'shop',
+    };
+
+    it('puts the values in the order of the markers, whatever the order of the keys', () => {
+      expect(bind(statement, params)).toEqual(['shop', 1, 'v1', 'abc', 5]);
+    });
+
+    it('refuses a missing or an unknown parameter, naming it', () => {
+      const { n: _, ...missing } = params;
+      expect(() => bind(statement, missing)).toThrow(/missing \$n/);
+      expect(() => bind(statement, { ...params, extra: 1 })).toThrow(/unknown \$extra/);
+    });
+  });
+
+  describe('the lock-name contract', () => {
+    it('builds the same lease name and holder in SQL as in code', () => {
+      const db = new DatabaseSync(':memory:');
+      try {
+        const row = db
+          .prepare(`SELECT ${leaseLockNameSql("'o/r'", "'prod'")} AS name, ${leaseHolderSql('42')} AS holder`)
+          .get();
+        expect(row).toEqual({ name: leaseLockName('o/r', 'prod'), holder: leaseHolder(42) });
+      } finally {
+        db.close();
+      }
     });
   });
 
@@ -48,13 +94,15 @@ describe('ledger SQL', () => {
     it('has no WHERE clause and no parameters for an empty filter', () => {
       const query = selectRuns({});
       expect(query.sql).not.toContain('WHERE');
-      expect(query.params).toEqual([]);
+      expect(query.params).toEqual({});
     });
 
-    it('binds parameters in the order of their markers', () => {
+    it('names each parameter after what it filters', () => {
       const query = selectRuns({ service: 's', environment: 'e', version: 'v', since: 5, limit: 3 });
-      expect(query.sql).toMatch(/service = \?.*environment = \?.*version = \?.*started_at >= \?.*LIMIT \?/s);
-      expect(query.params).toEqual(['s', 'e', 'v', 5, 3]);
+      expect(query.sql).toMatch(
+        /service = \$service.*environment = \$environment.*version = \$version.*started_at >= \$since.*LIMIT \$limit/s,
+      );
+      expect(query.params).toEqual({ service: 's', environment: 'e', version: 'v', since: 5, limit: 3 });
     });
 
     it('rejects a negative or fractional limit', () => {
@@ -72,7 +120,7 @@ describe('ledger SQL', () => {
     it('adds no parameter for withDuration', () => {
       const query = selectEvents({ runId: 'r', withDuration: true });
       expect(query.sql).toContain('duration_ms IS NOT NULL');
-      expect(query.params).toEqual(['r']);
+      expect(query.params).toEqual({ run_id: 'r' });
     });
   });
 });

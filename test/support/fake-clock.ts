@@ -35,7 +35,9 @@ export class FakeClock implements Clock {
       signal?.addEventListener(
         'abort',
         () => {
-          this.timers.splice(this.timers.indexOf(timer), 1);
+          // A timer that already fired is gone: splice(-1) would drop another one.
+          const index = this.timers.indexOf(timer);
+          if (index >= 0) this.timers.splice(index, 1);
           resolve();
         },
         { once: true },

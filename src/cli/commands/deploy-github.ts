@@ -8,8 +8,10 @@ import { parseRepo } from '../../github/client.ts';
 import { type DeployStore, githubStore, ledgerStore } from '../../github/deploy-store.ts';
 import { deployToGitHub } from '../../github/github-deploy.ts';
 import { createOctokitClient } from '../../github/octokit.ts';
+import { runNoticeReporter, whoRuns } from '../../notify/front-door.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { repoRelativePath } from '../git.ts';
+import { ciLogUrl, cliNotifier, drainingAfter } from '../notify.ts';
 import { chooseEnvironment, type Project, projectCommandEnv, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import type { DeployOptions } from './deploy-options.ts';
@@ -37,6 +39,7 @@ export async function deployWithGitHub(
   };
   const configFile = resolve(runtime.cwd, options.config);
   const client = createOctokitClient(token, { baseUrl: runtime.env.GITHUB_API_URL, log });
+  const notifier = cliNotifier(project, runtime, options);
   const run = async (store: DeployStore) => {
     const controller = new AbortController();
     const unsubscribe = runtime.onSignal((signal) => {
@@ -58,10 +61,12 @@ export async function deployWithGitHub(
         store,
         version: options.version,
         dryRun: false,
-        logUrl: runtime.env.TRANCHE_LOG_URL ?? runtime.env.CI_JOB_URL ?? runtime.env.BUILD_URL,
+        logUrl: ciLogUrl(runtime.env),
         signal: controller.signal,
         progress: reporter,
-        baseEnv: projectCommandEnv(project, options, runtime, [token]),
+        baseEnv: projectCommandEnv(project, options, runtime, [token, ...notifier.secrets]),
+        notices: (links) => runNoticeReporter(notifier, whoRuns(runtime.env), links),
+        serverUrl: runtime.env.GITHUB_SERVER_URL,
         log,
       });
     } finally {
@@ -69,10 +74,11 @@ export async function deployWithGitHub(
       reporter.finish();
     }
   };
-  const outcome =
+  const outcome = await drainingAfter(notifier, () =>
     options.ledger === 'github'
-      ? await run(githubStore(client, repo))
-      : await withLedger(options, runtime, project.dir, (ledger) => run(ledgerStore(ledger)));
+      ? run(githubStore(client, repo))
+      : withLedger(options, runtime, project.dir, (ledger) => run(ledgerStore(ledger))),
+  );
   if (outcome.result) report(outcome.result, options, runtime);
   return outcome.decision === 'succeeded' ? 0 : 1;
 }

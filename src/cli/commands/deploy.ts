@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createChecker } from '../../checks/checker.ts';
-import { resolveConstraints, resolveEnvironment } from '../../config/resolve.ts';
+import { type ResolvedEnvironment, resolveConstraints, resolveEnvironment } from '../../config/resolve.ts';
 import { systemClock } from '../../engine/clock.ts';
 import type { ReleaseSpec, Reporter } from '../../engine/ports.ts';
 import type { DeployResult } from '../../engine/result.ts';
@@ -8,6 +8,7 @@ import { runRelease } from '../../engine/run-release.ts';
 import type { RunProcessRecord } from '../../exec/run-processes.ts';
 import { ShellExecutor } from '../../exec/shell-executor.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import type { Notifier } from '../../notify/notifier.ts';
 import { DeployRefusedError } from '../../release/deploy-gate.ts';
 import { ownedHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
@@ -17,10 +18,12 @@ import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { inspectWorkTree } from '../git.ts';
+import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
   type CommonOptions,
   chooseEnvironment,
   loadProject,
+  type Project,
   projectCommandEnv,
   withLedger,
 } from '../project.ts';
@@ -41,6 +44,20 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const { commit, dirty } = await traceableCommit(options, project.dir);
   if (options.github !== undefined)
     return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
+  const notifier = cliNotifier(project, runtime, options);
+  return drainingAfter(notifier, () =>
+    deployLocally(options, runtime, project, { environment, resolved, commit, dirty }, notifier),
+  );
+}
+
+async function deployLocally(
+  options: DeployOptions,
+  runtime: Runtime,
+  project: Project,
+  what: { environment: string; resolved: ResolvedEnvironment; commit: string | null; dirty: boolean },
+  notifier: Notifier,
+): Promise<number> {
+  const { environment, resolved, commit, dirty } = what;
   const runId = randomUUID();
   const run = {
     service: resolved.service,
@@ -78,8 +95,9 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime),
+        env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
+        notices: cliRunNotices(notifier, runtime),
         previousVersion,
       });
       report(result, options, runtime);
@@ -130,6 +148,8 @@ export async function execute(
     env: Record<string, string | undefined>;
     /** Where the run's commands' process groups are written down, for the next run should this one die. */
     groups: RunProcessRecord;
+    /** Hears the run's events for notifications; returns at once. */
+    notices: Reporter;
     /** The environment's live version before the run (prepareRelease's). */
     previousVersion: string | null;
   },
@@ -137,6 +157,7 @@ export async function execute(
   const controller = new AbortController();
   const progress = options.json ? runtime.stderr : runtime.stdout;
   const reporter: Reporter & { finish?: () => void } = createReporter(progress, { ci: isCi(runtime.env.CI) });
+  const notices = commands.notices;
   const unsubscribe = runtime.onSignal((signal) => {
     if (controller.signal.aborted) return;
     progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure\n`);
@@ -148,7 +169,13 @@ export async function execute(
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
     const checker = createChecker({ executor, env: commands.env });
-    const ports = { executor, checker, ledger, reporter, clock: systemClock };
+    const heard: Reporter = {
+      async event(event) {
+        await reporter.event(event);
+        await notices.event(event);
+      },
+    };
+    const ports = { executor, checker, ledger, reporter: heard, clock: systemClock };
     return await runRelease(spec, ports, { previousVersion, signal: controller.signal });
   } finally {
     unsubscribe();

@@ -3,6 +3,7 @@ import { allAtOnce } from '../../config/instant-rollback.ts';
 import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import type { Notifier } from '../../notify/notifier.ts';
 import { DeployRefusedError } from '../../release/deploy-gate.ts';
 import { ownedHistory, runHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
@@ -13,10 +14,12 @@ import { UnknownVersionError } from '../../release/settle-version.ts';
 import { badVersions } from '../../release/track-state.ts';
 import type { VersionSource } from '../../release/version-source.ts';
 import { withDeployLock } from '../deploy-lock.ts';
+import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
   type CommonOptions,
   chooseEnvironment,
   loadProject,
+  type Project,
   projectCommandEnv,
   withLedger,
 } from '../project.ts';
@@ -37,6 +40,18 @@ export interface RollbackOptions extends CommonOptions {
 export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const environment = chooseEnvironment(project, options);
+  resolveEnvironment(project.loaded.config, environment);
+  const notifier = cliNotifier(project, runtime, options);
+  return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
+}
+
+async function rollBackLocally(
+  options: RollbackOptions,
+  runtime: Runtime,
+  project: Project,
+  environment: string,
+  notifier: Notifier,
+): Promise<number> {
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID();
   const run = {
@@ -77,8 +92,9 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
         constraints,
       };
       const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime),
+        env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
+        notices: cliRunNotices(notifier, runtime),
         previousVersion,
       });
       report(result, options, runtime);

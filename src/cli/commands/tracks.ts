@@ -6,9 +6,11 @@
  */
 import { resolveTracks } from '../../config/resolve.ts';
 import { type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
+import { trackHeldNotice } from '../../release/notices.ts';
 import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../release/track-state.ts';
 import { trackCoverageLines } from '../../render/canary-coverage.ts';
 import { elapsedText } from '../../render/format.ts';
+import { notifyOnce } from '../notify.ts';
 import { type CommonOptions, loadProject, type Project, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
@@ -99,6 +101,15 @@ export async function holdCommand(track: string, options: HoldOptions, runtime: 
   const outcome = await withLedger(options, runtime, project.dir, (ledger) =>
     holdTrack(ledger, { service, track, by, reason, now: Date.now() }),
   );
+  if (outcome.held && !outcome.renewed) {
+    const members = configuredTracks(project, options).find((t) => t.name === track)?.members ?? [];
+    const environments = members.map((m) => m.environment);
+    await notifyOnce(project, runtime, options, (notifier) =>
+      notifier.notify(
+        trackHeldNotice({ service, track, environments, who: by, reason, at: outcome.lock.acquiredAt }),
+      ),
+    );
+  }
   if (outcome.held && outcome.renewed) {
     const since = isoTime(outcome.lock.acquiredAt);
     runtime.stdout.write(

@@ -9,7 +9,9 @@ import type { Ledger } from '../../ledger/types.ts';
 import { runHistory } from '../../release/deployment-records.ts';
 import { evaluateVerdict, overrideVerdict } from '../../release/fleet-verdicts.ts';
 import { environmentsRunning } from '../../release/live-version.ts';
+import { verdictBadNotice } from '../../release/notices.ts';
 import { evidenceTable, rollbackLines, verdictPlot } from '../../render/fleet-verdict.ts';
+import { notifyOnce } from '../notify.ts';
 import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime } from '../table.ts';
@@ -112,6 +114,13 @@ export async function markCommand(
   const record = await withLedger(options, runtime, project.dir, (ledger) =>
     overrideVerdict(ledger, { service, version, verdict, actor, reason, now: Date.now() }),
   );
+  if (verdict === 'bad') {
+    const environments = Object.keys(project.loaded.config.environments);
+    const notice = { service, version, commit: null, who: actor, message: record.message, environments };
+    await notifyOnce(project, runtime, options, (notifier) =>
+      notifier.notify(verdictBadNotice({ ...notice, explanationUrl: null, at: record.at })),
+    );
+  }
   if (options.json) runtime.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
   else
     runtime.stdout.write(

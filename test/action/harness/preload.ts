@@ -1,7 +1,7 @@
 /**
  * Loaded with `node --import` into the bundled Action's own process: GitHub's API becomes the nock
- * scenario in TRANCHE_TEST_SCENARIO (a JSON list of interactions), every other connection is
- * refused, and at exit every request (method, path, body, answer) and every interaction left
+ * scenario in TRANCHE_TEST_SCENARIO (a JSON list of interactions), every other connection but
+ * to 127.0.0.1 (a test's own receivers) is refused, and at exit every request (method, path, body, answer) and every interaction left
  * unused is written to TRANCHE_TEST_RECORD for the test to assert.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ const api = process.env.GITHUB_API_URL ?? 'https://api.github.com';
 const interactions = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Interaction[];
 
 nock.disableNetConnect();
+nock.enableNetConnect('127.0.0.1');
 const requests: RecordedRequest[] = [];
 const unmatched: string[] = [];
 const scopes = interactions.map((interaction) => {
@@ -39,6 +40,8 @@ const scopes = interactions.map((interaction) => {
   return scope;
 });
 nock.emitter.on('no match', (request: { method?: string; url?: string }) => {
+  // The test's own receivers on 127.0.0.1 are reached for real, not matched.
+  if (request.url?.startsWith('http://127.0.0.1:')) return;
   unmatched.push(`${request.method ?? '?'} ${request.url ?? '?'}`);
 });
 

@@ -37,6 +37,8 @@ export interface ActionOptions {
   event?: { name: string; payload: unknown };
   /** Plays GitHub's API instead of preload.ts, from `scenario` (then written instead of the interactions). */
   github?: { preload: string; scenario: unknown };
+  /** More of the step's environment (a workflow's `env:`). */
+  env?: Record<string, string>;
 }
 
 export interface StartedAction {
@@ -96,6 +98,7 @@ export function startAction(options: ActionOptions): StartedAction {
     TRANCHE_TEST_SCENARIO: files.scenario,
     TRANCHE_TEST_RECORD: files.record,
     ...inputEnv(options.inputs ?? {}),
+    ...options.env,
   };
   const child = spawn(process.execPath, ['--import', options.github?.preload ?? PRELOAD, ACTION_BUNDLE], {
     cwd: options.workspace,

@@ -152,6 +152,7 @@ export async function startBot(options: {
   ledger: Ledger;
   now?: () => number;
   replica?: string;
+  env?: Record<string, string | undefined>;
   /** Probot's own Octokit, retrying and throttling as in production, rather than UNTHROTTLED. */
   productionOctokit?: boolean;
 }): Promise<BotServer> {
@@ -169,6 +170,7 @@ export async function startBot(options: {
     sweepEveryMs: 0,
     replica: options.replica,
     outcomesSecret: OUTCOMES_SECRET,
+    env: options.env,
   });
   const server = await serve(await createNodeMiddleware(bot.app, { probot }));
   return {

@@ -49,6 +49,8 @@ export interface BotTest {
 export interface BotTestOptions {
   /** Keep the ledger in a file (which restart() reopens) rather than in memory. */
   ledgerFile?: boolean;
+  /** The bot process's environment (notification URLs); read when each test starts. */
+  env?: () => Record<string, string | undefined>;
 }
 
 /** Call in a describe: `const t = useBot();`, then use `t.github`, `t.comment(...)` in its tests. */
@@ -58,7 +60,7 @@ export function useBot(options: BotTestOptions = {}): BotTest {
   const open = () => SqliteLedger.open(dir ? join(dir, 'ledger.db') : ':memory:');
   const start = async () => {
     t.ledger = await open();
-    t.server = await startBot({ ledger: t.ledger, now: () => t.clock.now });
+    t.server = await startBot({ ledger: t.ledger, now: () => t.clock.now, env: options.env?.() });
   };
   beforeEach(async () => {
     strictNetwork();

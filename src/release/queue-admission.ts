@@ -1,9 +1,10 @@
 /**
- * Queue admission as a pure decision over what the ledger holds at one moment: may a release
- * start now, or what makes it wait. The SQL ledger gathers the snapshot and applies the verdict
- * inside one transaction (release-queue.ts), so processes sharing a ledger agree.
+ * The bot's queue admission, a release rule: may a release start now, or what makes it wait, as a
+ * pure decision over what the ledger holds at one moment. The SQL ledger gathers the snapshot and
+ * applies the decision inside one transaction (ledger/release-queue.ts), so processes sharing a
+ * ledger agree.
  */
-import type { AdmissionBlocker, LockRecord, ReleaseRecord } from './types.ts';
+import type { AdmissionBlocker, LockRecord, ReleaseRecord } from '../ledger/types.ts';
 
 export interface AdmissionSnapshot {
   /** People's locks on the environment and on the repository, held at the moment. */
