@@ -16,10 +16,10 @@ import { killLeftovers, RunProcessRecord } from '../exec/run-processes.ts';
 import { deployLockName } from '../ledger/release-locks.ts';
 import type { Ledger, LockRecord } from '../ledger/types.ts';
 import {
-  DEPLOY_LEASE_MS,
   DeployLockedError,
   type DeployLockRequest,
   holdDeployLock,
+  leaseCovering,
 } from '../release/deploy-lock.ts';
 import type { Runtime } from './runtime.ts';
 import { ownersForRun } from './service-claim.ts';
@@ -72,19 +72,6 @@ export async function withDeployLock<T>(
     groups.close();
     await held.release();
   }
-}
-
-/**
- * How long the run's lease lasts unholding: past the longest deploy, rollback or command check
- * timeout, so a run that died mid-command keeps others out until its orphan would have been
- * killed. (http and Prometheus checks run inside the process and die with it.)
- */
-export function leaseCovering(components: readonly ComponentSpec[]): number {
-  const timeouts = components.flatMap((c) => [
-    c.timeoutMs,
-    ...c.checks.filter((check) => check.kind === 'command').map((check) => check.timeoutMs),
-  ]);
-  return DEPLOY_LEASE_MS + Math.max(0, ...timeouts);
 }
 
 /**

@@ -19,6 +19,7 @@ import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import { ShellExecutor } from '../exec/shell-executor.ts';
 import { releaseOfRunId } from '../ledger/release-locks.ts';
 import { DeployRefusedError, type Refusal } from '../release/deploy-gate.ts';
+import { leaseCovering } from '../release/deploy-lock.ts';
 import type { HeldLease } from '../release/environment-lease.ts';
 import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../release/prepare-release.ts';
 import { UnknownVersionError, VersionCommitError } from '../release/settle-version.ts';
@@ -126,7 +127,7 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
   const { resolved, components, payload } = await understand(request);
   if (request.dryRun) return dryRun(request, resolved, components);
   const runId = randomUUID();
-  const lease = await leaseEnvironment(request, resolved.service, runId, payload);
+  const lease = await leaseEnvironment(request, resolved.service, runId, payload, leaseCovering(components));
   try {
     return await deployLeased(request, resolved, components, payload, runId);
   } finally {
@@ -136,7 +137,7 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
 
 /**
  * The run holds its environment through the store's lease port (release/environment-lease.ts) as
- * the CLI's does; a run carrying out a release the bot admitted says which (its deployment's
+ * the CLI's does, for as long as its longest command may outlive it should this process die; a run carrying out a release the bot admitted says which (its deployment's
  * runId). A refusal is told to the deployment.
  */
 async function leaseEnvironment(
@@ -144,6 +145,7 @@ async function leaseEnvironment(
   service: string,
   runId: string,
   payload: TrancheDeployment | undefined,
+  leaseMs: number,
 ): Promise<HeldLease> {
   const { repo, environment } = request;
   const fullName = `${repo.owner}/${repo.repo}`;
@@ -159,6 +161,7 @@ async function leaseEnvironment(
         reason: `${action} of ${fullName}@${request.sha.slice(0, 7)}${request.logUrl ? ` (${request.logUrl})` : ''}`,
         data: { runId, repo: fullName, sha: request.sha, logUrl: request.logUrl ?? null },
         carries: releaseOfRunId(payload?.runId),
+        leaseMs,
       },
       systemClock,
       (message) => request.log.warning(message),

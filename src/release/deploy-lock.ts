@@ -8,7 +8,7 @@
  * The order matters: the run takes its own lease first and then looks at the bot's locks, so a
  * second run that starts meanwhile finds the lease taken rather than both passing the look.
  */
-import type { Clock } from '../engine/ports.ts';
+import type { Clock, ComponentSpec } from '../engine/ports.ts';
 import {
   deployLockName,
   environmentLockName,
@@ -20,6 +20,19 @@ import type { Ledger, LockRecord } from '../ledger/types.ts';
 
 /** How long a run's lease lasts unless renewed; it is renewed every third of that. */
 export const DEPLOY_LEASE_MS = 60_000;
+
+/**
+ * How long a run's lease lasts unrenewed: past the longest deploy, rollback or command check
+ * timeout, so a run that died mid-command (on this host or another) keeps others out until its
+ * orphan would have been killed. (http and Prometheus checks run inside the process and die with it.)
+ */
+export function leaseCovering(components: readonly ComponentSpec[]): number {
+  const timeouts = components.flatMap((c) => [
+    c.timeoutMs,
+    ...c.checks.filter((check) => check.kind === 'command').map((check) => check.timeoutMs),
+  ]);
+  return DEPLOY_LEASE_MS + Math.max(0, ...timeouts);
+}
 
 export type DeployLockLedger = Pick<Ledger, 'acquireLock' | 'renewLock' | 'releaseLock' | 'locks'>;
 

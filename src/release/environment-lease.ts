@@ -24,6 +24,8 @@ export interface LeaseRequest {
   data?: Record<string, unknown> | undefined;
   /** The bot's release the run says it carries out (its deployment's runId); null when none. */
   carries: number | null;
+  /** How long the lease lasts unrenewed: past the run's longest command (leaseCovering). */
+  leaseMs: number;
 }
 
 export interface HeldLease {
@@ -71,6 +73,7 @@ export function ledgerLease(ledger: LeaseLedger): EnvironmentLease {
           data: request.data,
           repos: owners,
           admittedRelease: running.find((r) => r.id === request.carries && r.origin === 'bot')?.id,
+          leaseMs: request.leaseMs,
         },
         clock,
         warn,

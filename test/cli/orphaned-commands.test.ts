@@ -4,8 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { leaseCovering } from '../../src/cli/deploy-lock.ts';
-import { DEPLOY_LEASE_MS } from '../../src/release/deploy-lock.ts';
+import { DEPLOY_LEASE_MS, leaseCovering } from '../../src/release/deploy-lock.ts';
 import { collect, project, runCli, startCli } from '../support/cli.ts';
 import { component } from '../support/fakes.ts';
 import { withLedgerAt } from '../support/ledgers.ts';

@@ -10,11 +10,12 @@ import nock from 'nock';
 import { Octokit } from 'octokit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
+import { resolveEnvironment } from '../../src/config/resolve.ts';
 import type { Executor } from '../../src/engine/ports.ts';
 import { type DeployStore, ledgerStore } from '../../src/github/deploy-store.ts';
 import { DeploySetupError, deployToGitHub } from '../../src/github/github-deploy.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
-import { DeployLockedError } from '../../src/release/deploy-lock.ts';
+import { DEPLOY_LEASE_MS, DeployLockedError, leaseCovering } from '../../src/release/deploy-lock.ts';
 import { overrideVerdict } from '../../src/release/fleet-verdicts.ts';
 import { ServiceNotOwnedError } from '../../src/release/service-owner.ts';
 import { fleetConfig } from '../action/fleet.ts';
@@ -365,14 +366,19 @@ describe('the Action with a shared ledger, and its environment’s lease', () =>
     it('holds the environment before anything runs, says which release it carries, and gives it back', async () => {
       await ledger.nextVersion('shop', SHA, '1.{n}', 1);
       const store = ledgerStore(ledger);
-      const held: { holder: string; carries: number | null; during: string[] }[] = [];
+      const held: { holder: string; carries: number | null; leaseMs: number; during: string[] }[] = [];
       const executor = new RecordingExecutor();
       let released = 0;
       const recording: DeployStore = {
         versionSource: store.versionSource,
         lease: {
           async hold(request) {
-            held.push({ holder: request.holder, carries: request.carries, during: [...executor.targets] });
+            held.push({
+              holder: request.holder,
+              carries: request.carries,
+              leaseMs: request.leaseMs,
+              during: [...executor.targets],
+            });
             return { release: async () => void released++ };
           },
         },
@@ -381,7 +387,17 @@ describe('the Action with a shared ledger, and its environment’s lease', () =>
       const payload = { tranche: { ...versionPayload.tranche, runId: 'bot-release-42' } };
       const outcome = await deploy(fleetConfig(), executor, { id: 9, payload }, recording);
       expect(outcome.decision).toBe('succeeded');
-      expect(held).toEqual([{ holder: expect.stringMatching(/^github:/), carries: 42, during: [] }]);
+      // For as long as the longest command may outlive the run (leaseCovering of its components).
+      const { components } = resolveEnvironment(parseConfig(fleetConfig(), 'tranche.yml').config, 'prod');
+      expect(held).toEqual([
+        {
+          holder: expect.stringMatching(/^github:/),
+          carries: 42,
+          leaseMs: leaseCovering(components),
+          during: [],
+        },
+      ]);
+      expect(held[0]?.leaseMs).toBeGreaterThan(DEPLOY_LEASE_MS);
       expect(released).toBe(1);
       // The port held it: the ledger's own lease was never taken.
       expect(await ledger.locks(Date.now())).toEqual([]);
