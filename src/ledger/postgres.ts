@@ -250,7 +250,8 @@ function statement(sql: string, params: Readonly<Record<string, SqlParam>> = {})
  * lost, so that a restarted or failed-over server does not end a run that is deploying. Only
  * while nothing can have been carried out: `work` calls `outcomeUnknown` before a step that, cut
  * off, may or may not have been (a commit, a write outside a transaction); a connection lost
- * after that is an error, since doing the write again could do it twice.
+ * after that is an error, since doing the write again could do it twice, unless the server
+ * answered that it ended the session first (abortedByServer).
  */
 async function whileReconnecting<T>(work: (outcomeUnknown: () => void) => Promise<T>): Promise<T> {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -261,10 +262,22 @@ async function whileReconnecting<T>(work: (outcomeUnknown: () => void) => Promis
         unknown = true;
       });
     } catch (error) {
-      if (unknown || !isConnectionLost(error) || Date.now() + delay > deadline) throw error;
+      const retry = isConnectionLost(error) && (!unknown || abortedByServer(error));
+      if (!retry || Date.now() + delay > deadline) throw error;
       await sleep(delay);
     }
   }
+}
+
+/**
+ * The server itself ended the statement's session (class 57P, operator intervention: shut down,
+ * crashed, starting up): it answered with the error instead of carrying the statement out, so
+ * its transaction was rolled back and doing it again does it once.
+ */
+function abortedByServer(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && 'code' in error && String(error.code).startsWith('57P')
+  );
 }
 
 function isConnectionLost(error: unknown): boolean {
