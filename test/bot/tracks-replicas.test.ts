@@ -47,7 +47,7 @@ describePostgres('promotion timers with two bot replicas on one PostgreSQL ledge
     );
 
     clock.now = T0 + HOUR;
-    github.token().config(TRACKS_YML, 2).createDeployment(9002);
+    github.config(TRACKS_YML).createDeployment(9002).raceLoser(TRACKS_YML);
     await bothSweep();
     github.done();
     expect(github.bodies('createDeployment').map((d) => d.environment)).toEqual(['eu']);

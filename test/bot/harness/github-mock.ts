@@ -27,6 +27,8 @@ export class GitHubMock {
   private readonly unplanned: string[] = [];
 
   private readonly names = new Map<nock.Interceptor, string>();
+  /** Interceptors a request may or may not use (raceLoser), dropped at done(). */
+  private readonly optional: nock.Interceptor[] = [];
 
   constructor(repo = FULL_NAME) {
     this.repo = repo;
@@ -65,6 +67,8 @@ export class GitHubMock {
   }
 
   done(): void {
+    // What a race's loser did not ask for is not left for later requests to use.
+    for (const interceptor of this.optional.splice(0)) nock.removeInterceptor(interceptor);
     if (!this.scope.isDone())
       throw new Error(`GitHub requests not made: ${this.scope.pendingMocks().join(', ')}`);
     if (this.unplanned.length > 0)
@@ -78,6 +82,30 @@ export class GitHubMock {
       expires_at: new Date(Date.now() + 3_600_000).toISOString(),
       permissions: { contents: 'write', deployments: 'write', issues: 'write', pull_requests: 'read' },
       repository_selection: 'all',
+    });
+    return this;
+  }
+
+  /**
+   * What a second replica sweeping at the same moment asks for only if it finds something to do
+   * (the other may have done it already): an installation token and tranche.yml, each at most once.
+   */
+  raceLoser(yaml = TRANCHE_YML): this {
+    const token = this.scope.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).optionally();
+    const config = this.scope.get(`${this.r}/contents/${contentsPath('.github/tranche.yml')}`).optionally();
+    this.optional.push(token, config);
+    token.reply(201, {
+      token: 'ghs_installation_token_for_tests',
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    config.reply(200, {
+      type: 'file',
+      encoding: 'base64',
+      name: 'tranche.yml',
+      path: '.github/tranche.yml',
+      sha: 'f00d',
+      size: yaml.length,
+      content: Buffer.from(yaml).toString('base64'),
     });
     return this;
   }
