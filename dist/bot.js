@@ -49012,10 +49012,14 @@ async function whileReconnecting(work) {
         unknown2 = true;
       });
     } catch (error62) {
-      if (unknown2 || !isConnectionLost(error62) || Date.now() + delay > deadline) throw error62;
+      const retry2 = isConnectionLost(error62) && (!unknown2 || abortedByServer(error62));
+      if (!retry2 || Date.now() + delay > deadline) throw error62;
       await sleep(delay);
     }
   }
+}
+function abortedByServer(error62) {
+  return typeof error62 === "object" && error62 !== null && "code" in error62 && String(error62.code).startsWith("57P");
 }
 function isConnectionLost(error62) {
   if (typeof error62 !== "object" || error62 === null) return false;

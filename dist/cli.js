@@ -29210,6 +29210,13 @@ function carriedRelease(lock) {
 
 // src/release/deploy-lock.ts
 var DEPLOY_LEASE_MS = 6e4;
+function leaseCovering(components) {
+  const timeouts = components.flatMap((c) => [
+    c.timeoutMs,
+    ...c.checks.filter((check2) => check2.kind === "command").map((check2) => check2.timeoutMs)
+  ]);
+  return DEPLOY_LEASE_MS + Math.max(0, ...timeouts);
+}
 var DeployLockedError = class extends Error {
   name = "DeployLockedError";
   blocker;
@@ -55780,10 +55787,14 @@ async function whileReconnecting(work) {
         unknown3 = true;
       });
     } catch (error62) {
-      if (unknown3 || !isConnectionLost(error62) || Date.now() + delay > deadline) throw error62;
+      const retry2 = isConnectionLost(error62) && (!unknown3 || abortedByServer(error62));
+      if (!retry2 || Date.now() + delay > deadline) throw error62;
       await sleep(delay);
     }
   }
+}
+function abortedByServer(error62) {
+  return typeof error62 === "object" && error62 !== null && "code" in error62 && String(error62.code).startsWith("57P");
 }
 function isConnectionLost(error62) {
   if (typeof error62 !== "object" || error62 === null) return false;
@@ -58613,13 +58624,6 @@ async function withDeployLock(ledger, run2, runtime, use) {
     await held.release();
   }
 }
-function leaseCovering(components) {
-  const timeouts = components.flatMap((c) => [
-    c.timeoutMs,
-    ...c.checks.filter((check2) => check2.kind === "command").map((check2) => check2.timeoutMs)
-  ]);
-  return DEPLOY_LEASE_MS + Math.max(0, ...timeouts);
-}
 async function takeOverFromDeadRun(ledger, lock, run2, warn) {
   const { host, pid, runId } = lock.data ?? {};
   if (host !== hostname3() || typeof pid !== "number" || typeof runId !== "string") return false;
@@ -59143,7 +59147,8 @@ function ledgerLease(ledger) {
           reason: request2.reason,
           data: request2.data,
           repos: owners,
-          admittedRelease: running.find((r) => r.id === request2.carries && r.origin === "bot")?.id
+          admittedRelease: running.find((r) => r.id === request2.carries && r.origin === "bot")?.id,
+          leaseMs: request2.leaseMs
         },
         clock,
         warn
@@ -60123,14 +60128,14 @@ async function deployToGitHub(request2) {
   const { resolved, components, payload } = await understand(request2);
   if (request2.dryRun) return dryRun(request2, resolved, components);
   const runId = randomUUID2();
-  const lease = await leaseEnvironment(request2, resolved.service, runId, payload);
+  const lease = await leaseEnvironment(request2, resolved.service, runId, payload, leaseCovering(components));
   try {
     return await deployLeased(request2, resolved, components, payload, runId);
   } finally {
     await lease.release();
   }
 }
-async function leaseEnvironment(request2, service, runId, payload) {
+async function leaseEnvironment(request2, service, runId, payload, leaseMs2) {
   const { repo, environment } = request2;
   const fullName = `${repo.owner}/${repo.repo}`;
   const action = payload?.rollback ? "rollback" : "deploy";
@@ -60144,7 +60149,8 @@ async function leaseEnvironment(request2, service, runId, payload) {
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
         data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
-        carries: releaseOfRunId(payload?.runId)
+        carries: releaseOfRunId(payload?.runId),
+        leaseMs: leaseMs2
       },
       systemClock,
       (message) => request2.log.warning(message)

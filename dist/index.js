@@ -67903,6 +67903,13 @@ function carriedRelease(lock) {
 
 // src/release/deploy-lock.ts
 var DEPLOY_LEASE_MS = 6e4;
+function leaseCovering(components) {
+  const timeouts = components.flatMap((c) => [
+    c.timeoutMs,
+    ...c.checks.filter((check2) => check2.kind === "command").map((check2) => check2.timeoutMs)
+  ]);
+  return DEPLOY_LEASE_MS + Math.max(0, ...timeouts);
+}
 var DeployLockedError = class extends Error {
   name = "DeployLockedError";
   blocker;
@@ -68055,7 +68062,8 @@ function ledgerLease(ledger) {
           reason: request2.reason,
           data: request2.data,
           repos: owners,
-          admittedRelease: running.find((r) => r.id === request2.carries && r.origin === "bot")?.id
+          admittedRelease: running.find((r) => r.id === request2.carries && r.origin === "bot")?.id,
+          leaseMs: request2.leaseMs
         },
         clock,
         warn
@@ -71084,14 +71092,14 @@ async function deployToGitHub(request2) {
   const { resolved, components, payload } = await understand(request2);
   if (request2.dryRun) return dryRun(request2, resolved, components);
   const runId = randomUUID();
-  const lease = await leaseEnvironment(request2, resolved.service, runId, payload);
+  const lease = await leaseEnvironment(request2, resolved.service, runId, payload, leaseCovering(components));
   try {
     return await deployLeased(request2, resolved, components, payload, runId);
   } finally {
     await lease.release();
   }
 }
-async function leaseEnvironment(request2, service, runId, payload) {
+async function leaseEnvironment(request2, service, runId, payload, leaseMs2) {
   const { repo, environment } = request2;
   const fullName = `${repo.owner}/${repo.repo}`;
   const action = payload?.rollback ? "rollback" : "deploy";
@@ -71105,7 +71113,8 @@ async function leaseEnvironment(request2, service, runId, payload) {
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
         data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
-        carries: releaseOfRunId(payload?.runId)
+        carries: releaseOfRunId(payload?.runId),
+        leaseMs: leaseMs2
       },
       systemClock,
       (message) => request2.log.warning(message)
@@ -73591,10 +73600,14 @@ async function whileReconnecting(work) {
         unknown3 = true;
       });
     } catch (error63) {
-      if (unknown3 || !isConnectionLost(error63) || Date.now() + delay > deadline) throw error63;
+      const retry2 = isConnectionLost(error63) && (!unknown3 || abortedByServer(error63));
+      if (!retry2 || Date.now() + delay > deadline) throw error63;
       await sleep(delay);
     }
   }
+}
+function abortedByServer(error63) {
+  return typeof error63 === "object" && error63 !== null && "code" in error63 && String(error63.code).startsWith("57P");
 }
 function isConnectionLost(error63) {
   if (typeof error63 !== "object" || error63 === null) return false;
