@@ -61,6 +61,7 @@ import {
   type HistoryFilter,
   type ImportCounts,
   type Ledger,
+  type LedgerReads,
   type LedgerRecord,
   type LockOutcome,
   type LockRecord,
@@ -238,6 +239,12 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
 
   async locks(now: number): Promise<LockRecord[]> {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
+  }
+
+  read<T>(work: (reads: LedgerReads) => Promise<T>): Promise<T> {
+    return this.connection.snapshot((session) =>
+      work(new SqlLedger(snapshotConnection(this.connection, session))),
+    );
   }
 
   async *exportRecords(since: number): AsyncIterable<LedgerRecord> {
@@ -530,4 +537,20 @@ function wholeMs(ms: number | null | undefined): number | null {
 /** The run's decision from a run_finished event's data; anything outside the vocabulary is dropped. */
 function runDecision(value: unknown): RunDecision | null {
   return (RUN_DECISIONS as readonly unknown[]).includes(value) ? (value as RunDecision) : null;
+}
+
+/** The connection as a read snapshot's session sees it: its statements run in the snapshot, and nothing else may. */
+function snapshotConnection(connection: SqlConnection, session: SqlSession): SqlConnection {
+  const outside = (): never => {
+    throw new Error('a read snapshot of the ledger only reads');
+  };
+  return {
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params) => session.query(sql, ...params),
+    transaction: outside,
+    snapshot: (work) => work(session),
+    close: outside,
+  };
 }

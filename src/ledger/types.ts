@@ -167,6 +167,12 @@ export interface DeployLedger extends EngineLedger {
   close(): Promise<void>;
 }
 
+/** What a read snapshot (Ledger.read) can ask the ledger. */
+export type LedgerReads = Pick<
+  Ledger,
+  'releases' | 'runs' | 'locks' | 'versions' | 'verdicts' | 'promotions'
+>;
+
 /**
  * The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and
  * retention, the fleet's outcomes, verdicts and promotions (fleet-types.ts), the bot's releases and
@@ -192,6 +198,11 @@ export interface Ledger
   forceReleaseLock(name: string): Promise<LockRecord | null>;
   /** The locks held at `now`, by name. */
   locks(now: number): Promise<LockRecord[]>;
+  /**
+   * Runs `work`'s reads in one read snapshot (one read transaction): every read sees the same
+   * committed ledger, and a status or plan assembled from several reads is consistent.
+   */
+  read<T>(work: (reads: LedgerReads) => Promise<T>): Promise<T>;
 
   /** Everything recorded at or after `since`: versions, runs started or finished, events, target states. */
   exportRecords(since: number): AsyncIterable<LedgerRecord>;
