@@ -45,3 +45,20 @@ export interface SqlConnection extends SqlSession {
   snapshot<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * `connection` as seen from inside one of its transactions or snapshots: every statement runs in
+ * `session`, and a transaction or snapshot asked for there is part of the one already open.
+ */
+export function within(connection: SqlConnection, session: SqlSession): SqlConnection {
+  return {
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params) => session.query(sql, ...params),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () =>
+      Promise.reject(new Error('the connection is closed by whoever opened it, not inside a transaction')),
+  };
+}

@@ -4,7 +4,7 @@
  */
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
-import type { SqlConnection, SqlSession } from './connection.ts';
+import { type SqlConnection, type SqlSession, within } from './connection.ts';
 import type { DashboardActionInput, DashboardActionRecord } from './dashboard-action-types.ts';
 import * as dashboard from './dashboard-actions.ts';
 import { COUNT_PRUNABLE_DELIVERIES, PRUNE_DELIVERIES } from './deliveries-sql.ts';
@@ -242,9 +242,7 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
   }
 
   read<T>(work: (reads: LedgerReads) => Promise<T>): Promise<T> {
-    return this.connection.snapshot((session) =>
-      work(new SqlLedger(snapshotConnection(this.connection, session))),
-    );
+    return this.connection.snapshot((session) => work(new SqlLedger(within(this.connection, session))));
   }
 
   async *exportRecords(since: number): AsyncIterable<LedgerRecord> {
@@ -537,20 +535,4 @@ function wholeMs(ms: number | null | undefined): number | null {
 /** The run's decision from a run_finished event's data; anything outside the vocabulary is dropped. */
 function runDecision(value: unknown): RunDecision | null {
   return (RUN_DECISIONS as readonly unknown[]).includes(value) ? (value as RunDecision) : null;
-}
-
-/** The connection as a read snapshot's session sees it: its statements run in the snapshot, and nothing else may. */
-function snapshotConnection(connection: SqlConnection, session: SqlSession): SqlConnection {
-  const outside = (): never => {
-    throw new Error('a read snapshot of the ledger only reads');
-  };
-  return {
-    dialect: connection.dialect,
-    description: connection.description,
-    migrationPreamble: [],
-    query: (sql, ...params) => session.query(sql, ...params),
-    transaction: outside,
-    snapshot: (work) => work(session),
-    close: outside,
-  };
 }

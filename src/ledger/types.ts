@@ -412,6 +412,8 @@ export interface FinishedRelease {
 
 export type StatusRecording =
   | Duplicate
+  /** `owns` said the repository may not speak for the service. */
+  | { outcome: 'refused' }
   | {
       outcome: 'recorded';
       release: ReleaseRecord;
@@ -461,11 +463,17 @@ export interface ReleaseLedger {
    * CLI or Action run starts when its lease is released or runs out, with no webhook to say so.
    */
   releasesFreeToStart(now: number): Promise<ReleaseRecord[]>;
-  /** Records a deployment status; a terminal one finishes the release and advances the queue. */
+  /**
+   * Records a deployment status; a terminal one finishes the release and advances the queue.
+   * `owns`, first in the same transaction, decides whether the repository may speak for the
+   * service over the bindings as the transaction sees them (the rule: release/service-owner.ts);
+   * when it says no, nothing is recorded and the delivery stays unclaimed.
+   */
   recordDeploymentStatus(
     report: DeploymentStatusReport,
     limits: ReleaseLimits,
     now: number,
+    owns?: ((owners: ServiceOwnerLedger) => Promise<boolean>) | undefined,
   ): Promise<StatusRecording>;
   /** Finishes a release that could not start (its deployment was refused): frees its lease. */
   abortRelease(id: number, description: string, now: number): Promise<FinishedRelease>;
