@@ -44,3 +44,21 @@ export async function installationIdOf(app: Probot, repository: string): Promise
     throw error;
   }
 }
+
+/** Installations already recorded on releases the ledger holds of a repository: enough to find one. */
+const RELEASES_READ = 20;
+
+/**
+ * The app's installation on `repo`: the one its releases in the ledger recorded, else GitHub's
+ * answer to the app itself; null when the app is not installed there.
+ */
+export async function repositoryInstallation(
+  app: Probot,
+  deps: BotDeps,
+  repo: string,
+): Promise<number | null> {
+  const releases = await deps.ledger.releases({ repo, limit: RELEASES_READ });
+  const recorded = releases.find((r) => r.installationId !== null)?.installationId;
+  if (typeof recorded === 'number') return recorded;
+  return (await installationIdOf(app, repo)) ?? null;
+}

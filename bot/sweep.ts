@@ -12,7 +12,7 @@ import type { Probot } from 'probot';
 import type { PromotionRecord } from '../src/ledger/fleet-types.ts';
 import type { ReleaseRecord } from '../src/ledger/types.ts';
 import { type BotDeps, limitsOf } from './bot-scope.ts';
-import { installationScope } from './installation-scope.ts';
+import { installationScope, repositoryInstallation } from './installation-scope.ts';
 import { followAdvance } from './releases/start-release.ts';
 import { advanceTracks } from './tracks/advance-tracks.ts';
 import { judgeUnjudged, type UnjudgedWork, unjudgedWork } from './verdicts/judge-unjudged.ts';
@@ -50,7 +50,8 @@ export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
     repo.free = true;
     repo.installationId ??= release.installationId;
   }
-  for (const unjudged of await unjudgedWork(deps.ledger, app.log)) {
+  const installationOf = (repo: string) => repositoryInstallation(app, deps, repo);
+  for (const unjudged of await unjudgedWork(deps.ledger, app.log, installationOf)) {
     const repo = of(unjudged.repo);
     repo.unjudged.push(unjudged);
     repo.installationId ??= unjudged.installationId;

@@ -47575,8 +47575,6 @@ VALUES ($repo, $installation_id, $environment, $service, $origin, $kind,
   $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = $id`;
-var SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
-WHERE service = $service AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
 var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
 var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -47616,9 +47614,6 @@ WHERE id = $id
 RETURNING ${RELEASE_COLUMNS}`;
 var SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = $live_version WHERE id = $id
 RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND environment = $environment AND state = 'success'
-ORDER BY deployment_id DESC, id DESC LIMIT 1`;
 var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = $updated_at
 WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
 RETURNING ${RELEASE_COLUMNS}`;
@@ -47866,13 +47861,14 @@ var ReleaseQueue = class {
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
+  async setLiveVersion(id, version3) {
+    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, { live_version: version3, id });
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
   async releases(filter) {
     const { sql, params: params2 } = selectReleases(filter);
     return (await this.connection.query(sql, params2)).map(toRelease);
-  }
-  async serviceRepository(service) {
-    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, { service });
-    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
   lockEnvironment(claim3, name, holder, request2, now) {
     return this.inRepository(claim3.repo, async (session) => {
@@ -48087,12 +48083,7 @@ async function finish(session, release, report2, now, used) {
     deployment_id: finished.deploymentId,
     targets: targetsParam(finished.targets)
   }) : [];
-  const [live] = await rows(session, SELECT_LIVE_RELEASE, { repo, environment: environment2 });
-  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, {
-    live_version: live?.version ?? null,
-    id: release.id
-  });
-  return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
+  return { release: finished, superseded, freedLocks };
 }
 async function useUpLocks(session, release) {
   if (release.requestedBy === null) return [];
@@ -69596,38 +69587,6 @@ function environmentHolders(locks, request2) {
   return [...runs, ...botBlockers(locks, request2)];
 }
 
-// src/release/deployment-records.ts
-var RELEASES_READ = 50;
-function runSuccesses(runs) {
-  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({ version: run3.version, commit: run3.commit, at: run3.finishedAt ?? run3.startedAt }));
-}
-function releaseSuccesses(releases) {
-  return releases.flatMap(
-    (release) => release.version !== null && release.succeededAt !== null ? [{ version: release.version, commit: release.commit, at: release.succeededAt }] : []
-  );
-}
-function runHistory(ledger) {
-  return {
-    async successes(service, environment2) {
-      return runSuccesses(await ledger.runs({ service, environment: environment2 }));
-    }
-  };
-}
-function releaseHistory(ledger, repo) {
-  return {
-    async successes(service, environment2) {
-      const releases = await ledger.releases({ repo, environment: environment2, succeeded: true, limit: RELEASES_READ });
-      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
-    }
-  };
-}
-function runsInProgress(runs) {
-  const newestFinished = runs.find((run3) => run3.finishedAt !== null);
-  return runs.filter(
-    (run3) => run3.finishedAt === null && (newestFinished === void 0 || run3.startedAt > newestFinished.startedAt)
-  );
-}
-
 // src/release/live-version.ts
 function newestFirst(successes) {
   return successes.toSorted((a, b) => b.at - a.at);
@@ -69653,6 +69612,56 @@ function combinedHistory(...histories) {
       return all.flat();
     }
   };
+}
+
+// src/release/deployment-records.ts
+var RELEASES_READ = 50;
+function runSuccesses(runs) {
+  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({ version: run3.version, commit: run3.commit, at: run3.finishedAt ?? run3.startedAt }));
+}
+function releaseSuccesses(releases) {
+  return releases.flatMap(
+    (release) => release.version !== null && release.succeededAt !== null ? [
+      {
+        version: release.version,
+        commit: release.commit,
+        at: release.succeededAt,
+        by: release.requestedBy
+      }
+    ] : []
+  );
+}
+function runHistory(ledger) {
+  return {
+    async successes(service, environment2) {
+      return runSuccesses(await ledger.runs({ service, environment: environment2 }));
+    }
+  };
+}
+function releaseHistory(ledger, repo) {
+  return {
+    async successes(service, environment2) {
+      const releases = await ledger.releases({ repo, environment: environment2, succeeded: true, limit: RELEASES_READ });
+      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
+    }
+  };
+}
+function ledgerHistory(ledger, repos) {
+  return combinedHistory(runHistory(ledger), ...repos.map((repo) => releaseHistory(ledger, repo)));
+}
+function ownedHistory(ledger) {
+  return {
+    async successes(service, environment2) {
+      const repos = (await ledger.serviceOwner(service))?.repos ?? [];
+      return ledgerHistory(ledger, repos).successes(service, environment2);
+    }
+  };
+}
+function runsInProgress(runs) {
+  const newestFinished = runs.find((run3) => run3.finishedAt !== null);
+  return runs.filter(
+    (run3) => run3.finishedAt === null && (newestFinished === void 0 || run3.startedAt > newestFinished.startedAt)
+  );
 }
 
 // src/stats/decision.ts
@@ -70052,14 +70061,15 @@ async function rollbackTarget(history, request2) {
   );
 }
 async function ledgerRollback(ledger, service, environment2) {
-  const history = runHistory(ledger);
-  const [verdicts, live, targets] = await Promise.all([
+  const history = ownedHistory(ledger);
+  const [verdicts, live, byRuns, targets] = await Promise.all([
     ledger.verdicts(service),
     liveVersion(history, service, environment2),
+    liveVersion(runHistory(ledger), service, environment2),
     ledger.targetStates(service, environment2)
   ]);
   const bad = new Set(badVersions(verdicts));
-  const strayTargets = targets.some((target) => target.version !== live);
+  const strayTargets = byRuns === live && targets.some((target) => target.version !== live);
   return { live, target: await rollbackTarget(history, { service, environment: environment2, bad, strayTargets }) };
 }
 
@@ -73620,6 +73630,13 @@ async function installationIdOf(app2, repository) {
     throw error62;
   }
 }
+var RELEASES_READ2 = 20;
+async function repositoryInstallation(app2, deps, repo) {
+  const releases = await deps.ledger.releases({ repo, limit: RELEASES_READ2 });
+  const recorded = releases.find((r) => r.installationId !== null)?.installationId;
+  if (typeof recorded === "number") return recorded;
+  return await installationIdOf(app2, repo) ?? null;
+}
 
 // bot/dashboard/kept-answers.ts
 var KEPT_MS = 6e4;
@@ -73701,10 +73718,13 @@ async function ownerScopes(app2, deps, service, installationOf2) {
   return scopes;
 }
 async function actingScope(app2, deps, service) {
-  const home = await deps.ledger.serviceRepository(service);
-  if (!home) return void 0;
-  const scope = await installationScope(app2, deps, home.repo, home.installationId, "dashboard");
-  return { ...scope, delivery: { ...scope.delivery, id: `dashboard-${randomUUID2()}` } };
+  for (const repo of await serviceOwners(deps.ledger, service)) {
+    const installationId = await repositoryInstallation(app2, deps, repo);
+    if (installationId === null) continue;
+    const scope = await installationScope(app2, deps, repo, installationId, "dashboard");
+    return { ...scope, delivery: { ...scope.delivery, id: `dashboard-${randomUUID2()}` } };
+  }
+  return void 0;
 }
 
 // bot/dashboard/access.ts
@@ -73875,11 +73895,6 @@ async function commandOwnsService(scope, target, what) {
   return false;
 }
 
-// bot/releases/deployment-history.ts
-function deploymentHistory(scope) {
-  return combinedHistory(releaseHistory(scope.deps.ledger, scope.fullName), runHistory(scope.deps.ledger));
-}
-
 // bot/render/user-text.ts
 var ECHO_MAX = 100;
 function userText(text2, max = ECHO_MAX) {
@@ -73915,127 +73930,6 @@ function isBotActor(requestedBy) {
 var LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 function actorText(requestedBy) {
   return BOT_WORDS[requestedBy] ?? (LOGIN.test(requestedBy) ? `@${requestedBy}` : userText(requestedBy));
-}
-
-// src/github/tag-versions.ts
-var MAX_TAG_CONFLICTS = 20;
-function tagPrefix(service) {
-  return `tranche/${service}/`;
-}
-function tagName(service, version3) {
-  return `${tagPrefix(service)}${version3}`;
-}
-var TagVersionError = class extends Error {
-  name = "TagVersionError";
-};
-function refNameProblem(name) {
-  if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name))
-    return "contains a space, a control character or one of ~ ^ : ? * [ \\";
-  if (name.includes("..") || name.includes("@{") || name.includes("//")) return 'contains "..", "@{" or "//"';
-  if (name.endsWith(".") || name.endsWith("/") || name.endsWith(".lock"))
-    return 'ends with ".", "/" or ".lock"';
-  if (name.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
-  return void 0;
-}
-function numberOf(version3, template) {
-  const pattern = template.split("{n}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("(\\d+)");
-  const match = new RegExp(`^${pattern}$`).exec(version3);
-  if (!match) return void 0;
-  const numbers = match.slice(1).map(Number);
-  return numbers.every((n) => n === numbers[0]) ? numbers[0] : void 0;
-}
-async function listVersionTags(client, repo, service) {
-  const prefix = tagPrefix(service);
-  const { data } = await client.rest.git.listMatchingRefs({ ...repo, ref: `tags/${prefix}` });
-  return data.filter((ref) => ref.ref.startsWith(`refs/tags/${prefix}`)).map((ref) => ({ version: ref.ref.slice(`refs/tags/${prefix}`.length), commit: ref.object.sha }));
-}
-async function taggedCommit(client, repo, service, version3) {
-  try {
-    const { data } = await client.rest.git.getRef({ ...repo, ref: `tags/${tagName(service, version3)}` });
-    return data.object.sha;
-  } catch (error62) {
-    if (httpStatus(error62) === 404) return void 0;
-    throw error62;
-  }
-}
-async function allocateTagVersion(client, repo, request2) {
-  const { service, commit, template, now } = request2;
-  if (!template.includes("{n}")) {
-    throw new TagVersionError(`version template "${template}" has no {n} placeholder for the counter`);
-  }
-  const existing = await listVersionTags(client, repo, service);
-  let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
-  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
-    const version3 = template.replaceAll("{n}", String(n));
-    const name = tagName(service, version3);
-    const problem = refNameProblem(name);
-    if (problem)
-      throw new TagVersionError(
-        `the tag name ${name} ${problem}: change the service name or version template`
-      );
-    try {
-      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name}`, sha: commit });
-      return { service, n, version: version3, commit, createdAt: now };
-    } catch (error62) {
-      if (!isReferenceExists(error62)) throw error62;
-    }
-  }
-  throw new TagVersionError(
-    `${MAX_TAG_CONFLICTS + 1} tags in a row under ${tagPrefix(service)} were taken while allocating a version; is another run allocating in a loop?`
-  );
-}
-function isReferenceExists(error62) {
-  if (httpStatus(error62) !== 422) return false;
-  const message = error62 instanceof Error ? error62.message : String(error62);
-  return /reference already exists/i.test(message);
-}
-
-// bot/releases/versions.ts
-async function allocateVersion(scope, source, request2) {
-  const now = scope.deps.now();
-  if (source === "ledger") {
-    return (await scope.deps.ledger.nextVersion(request2.service, request2.commit, request2.template, now)).version;
-  }
-  const repo = { owner: scope.owner, repo: scope.repo };
-  return (await allocateTagVersion(scope.octokit, repo, { ...request2, now })).version;
-}
-async function knownVersionCommit(scope, source, service, version3) {
-  if (source === "ledger") {
-    const known = (await scope.deps.ledger.versions(service)).find((v) => v.version === version3);
-    return known?.commit ?? void 0;
-  }
-  return taggedCommit(scope.octokit, { owner: scope.owner, repo: scope.repo }, service, version3);
-}
-
-// bot/releases/version-records.ts
-var RECENT_RELEASES = 500;
-function recentReleases(scope) {
-  return scope.deps.ledger.releases({ repo: scope.fullName, limit: RECENT_RELEASES });
-}
-async function versionCommit(scope, service, version3) {
-  const released = (await recentReleases(scope)).find((r) => r.version === version3 && r.commit !== null);
-  if (released?.commit) return released.commit;
-  return knownVersionCommit(scope, scope.settings.versions, service, version3);
-}
-async function versionOfCommit(scope, service, commit) {
-  const released = (await recentReleases(scope)).find((r) => r.commit === commit && r.version !== null);
-  if (released?.version) return released.version;
-  const numbered = (await scope.deps.ledger.versions(service)).findLast((v) => v.commit === commit);
-  return numbered?.version ?? null;
-}
-async function deployingThread(scope, version3) {
-  const first = (await recentReleases(scope)).findLast(
-    (r) => r.version === version3 && r.pullRequest !== null && r.requestedBy !== null && !isBotActor(r.requestedBy)
-  );
-  return first?.pullRequest ?? null;
-}
-
-// bot/verdicts/rollback-targets.ts
-async function lastGoodVersion(scope, request2) {
-  const target = await rollbackTarget(deploymentHistory(scope), request2);
-  if (target === null) return void 0;
-  const commit = target.commit ?? await versionCommit(scope, request2.service, target.version);
-  return commit === void 0 ? void 0 : { version: target.version, commit };
 }
 
 // bot/render/release-reply.ts
@@ -74093,9 +73987,9 @@ function outcomeLine(release, context) {
 }
 function liveLine(release, live) {
   if (live) {
-    const by = live.requestedBy ? ` by ${actorText(live.requestedBy)}` : "";
-    const at = live.succeededAt ? ` on ${new Date(live.succeededAt).toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
-    return `**${release.environment}** is on \`${live.version ?? "unknown"}\` (deployed${by}${at}).`;
+    const by = live.by ? ` by ${actorText(live.by)}` : "";
+    const at = ` on ${new Date(live.at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    return `**${release.environment}** is on \`${live.version}\` (deployed${by}${at}).`;
   }
   if (release.liveVersion) return `**${release.environment}** is on \`${release.liveVersion}\`.`;
   return `**${release.environment}** has no live version yet.`;
@@ -74309,6 +74203,16 @@ function planSummary(plan) {
   }).join("\n");
 }
 
+// bot/releases/deployment-history.ts
+function deploymentHistory(scope) {
+  return ledgerHistory(scope.deps.ledger, [scope.fullName]);
+}
+async function liveAfter(scope, release) {
+  const service = release.service ?? loadedConfig(scope)?.config.service;
+  const live = service === void 0 ? null : liveOf(await deploymentHistory(scope).successes(service, release.environment));
+  return { release: await scope.deps.ledger.setLiveVersion(release.id, live?.version ?? null), live };
+}
+
 // src/release/deploy-gate.ts
 var DeployRefusedError = class extends Error {
   name = "DeployRefusedError";
@@ -74348,6 +74252,56 @@ function badVerdictText(verdict) {
   const when3 = new Date(verdict.at).toISOString().replace(".000Z", "Z");
   const who2 = verdict.actor ? ` by ${verdict.actor}` : "";
   return `its verdict is bad (recorded ${when3}${who2}): ${verdict.message}`;
+}
+
+// src/release/settle-version.ts
+var UnknownVersionError = class extends Error {
+  name = "UnknownVersionError";
+  service;
+  version;
+  constructor(service, version3) {
+    super(`no such version of ${service}: ${version3}`);
+    this.service = service;
+    this.version = version3;
+  }
+};
+var VersionCommitError = class extends Error {
+  name = "VersionCommitError";
+  version;
+  /** The commit the version was numbered for. */
+  built;
+  /** The commit being deployed. */
+  deployed;
+  constructor(version3, built, deployed) {
+    super(`${version3} was built from commit ${built.slice(0, 12)}, not ${deployed.slice(0, 12)}`);
+    this.version = version3;
+    this.built = built;
+    this.deployed = deployed;
+  }
+};
+async function settleVersion(source, request2) {
+  const { service, named, commit } = request2;
+  if (named === void 0) {
+    const record3 = await source.nextVersion(service, commit, request2.template, request2.now);
+    return { version: record3.version, commit };
+  }
+  const built = await source.commitOf(service, named);
+  if (built === void 0) throw new UnknownVersionError(service, named);
+  if (built === null) return { version: named, commit };
+  if (request2.action === "deploy" && commit !== null && built !== commit) {
+    throw new VersionCommitError(named, built, commit);
+  }
+  return { version: named, commit: built };
+}
+
+// src/release/prepare-release.ts
+async function prepareRelease(source, request2) {
+  const { service, environment: environment2, action } = request2;
+  const previousVersion = await liveVersion(source.history, service, environment2);
+  const { version: version3, commit } = await settleVersion(source, request2);
+  const constraints = await declaredConstraints(source, { service, version: version3, action }, request2.configured);
+  const refusals = await deployRefusals(source, { service, environment: environment2, version: version3, constraints, action });
+  return { version: version3, commit, constraints, previousVersion, refusals };
 }
 
 // src/release/fleet-verdicts.ts
@@ -74457,10 +74411,11 @@ async function runConstraints(ledger, runId) {
 function hasVerdicts(ledger) {
   return typeof ledger.verdicts === "function";
 }
-function ledgerSource(ledger) {
+function ledgerSource(ledger, history = runHistory(ledger)) {
   return {
     ledger,
-    history: runHistory(ledger),
+    history,
+    nextVersion: (service, commit, template, now) => ledger.nextVersion(service, commit, template, now),
     knowsOtherServices: true,
     async commitOf(service, version3) {
       return (await ledger.versions(service)).find((v) => v.version === version3)?.commit;
@@ -74477,17 +74432,157 @@ function ledgerSource(ledger) {
   };
 }
 
-// bot/releases/release-gate.ts
-async function releaseRefusals(scope, request2) {
-  const source = ledgerSource(scope.deps.ledger);
-  const loaded = loadedConfig(scope);
-  const gate = { ...request2, action: request2.kind };
-  const constraints = await declaredConstraints(source, gate, loaded && resolveConstraints(loaded.config));
-  return deployRefusals(source, { ...gate, constraints });
+// src/github/tag-versions.ts
+var MAX_TAG_CONFLICTS = 20;
+function tagPrefix(service) {
+  return `tranche/${service}/`;
 }
-async function releaseRefusal(scope, request2) {
-  const refusals = await releaseRefusals(scope, request2);
-  return refusals.length === 0 ? null : new DeployRefusedError({ ...request2, action: request2.kind }, refusals).message;
+function tagName(service, version3) {
+  return `${tagPrefix(service)}${version3}`;
+}
+var TagVersionError = class extends Error {
+  name = "TagVersionError";
+};
+function refNameProblem(name) {
+  if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name))
+    return "contains a space, a control character or one of ~ ^ : ? * [ \\";
+  if (name.includes("..") || name.includes("@{") || name.includes("//")) return 'contains "..", "@{" or "//"';
+  if (name.endsWith(".") || name.endsWith("/") || name.endsWith(".lock"))
+    return 'ends with ".", "/" or ".lock"';
+  if (name.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
+  return void 0;
+}
+function numberOf(version3, template) {
+  const pattern = template.split("{n}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("(\\d+)");
+  const match = new RegExp(`^${pattern}$`).exec(version3);
+  if (!match) return void 0;
+  const numbers = match.slice(1).map(Number);
+  return numbers.every((n) => n === numbers[0]) ? numbers[0] : void 0;
+}
+async function listVersionTags(client, repo, service) {
+  const prefix = tagPrefix(service);
+  const { data } = await client.rest.git.listMatchingRefs({ ...repo, ref: `tags/${prefix}` });
+  return data.filter((ref) => ref.ref.startsWith(`refs/tags/${prefix}`)).map((ref) => ({ version: ref.ref.slice(`refs/tags/${prefix}`.length), commit: ref.object.sha }));
+}
+async function taggedCommit(client, repo, service, version3) {
+  try {
+    const { data } = await client.rest.git.getRef({ ...repo, ref: `tags/${tagName(service, version3)}` });
+    return data.object.sha;
+  } catch (error62) {
+    if (httpStatus(error62) === 404) return void 0;
+    throw error62;
+  }
+}
+async function allocateTagVersion(client, repo, request2) {
+  const { service, commit, template, now } = request2;
+  if (!template.includes("{n}")) {
+    throw new TagVersionError(`version template "${template}" has no {n} placeholder for the counter`);
+  }
+  const existing = await listVersionTags(client, repo, service);
+  let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
+  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
+    const version3 = template.replaceAll("{n}", String(n));
+    const name = tagName(service, version3);
+    const problem = refNameProblem(name);
+    if (problem)
+      throw new TagVersionError(
+        `the tag name ${name} ${problem}: change the service name or version template`
+      );
+    try {
+      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name}`, sha: commit });
+      return { service, n, version: version3, commit, createdAt: now };
+    } catch (error62) {
+      if (!isReferenceExists(error62)) throw error62;
+    }
+  }
+  throw new TagVersionError(
+    `${MAX_TAG_CONFLICTS + 1} tags in a row under ${tagPrefix(service)} were taken while allocating a version; is another run allocating in a loop?`
+  );
+}
+function isReferenceExists(error62) {
+  if (httpStatus(error62) !== 422) return false;
+  const message = error62 instanceof Error ? error62.message : String(error62);
+  return /reference already exists/i.test(message);
+}
+
+// bot/releases/versions.ts
+async function allocateVersion(scope, source, request2) {
+  if (source === "ledger") {
+    return scope.deps.ledger.nextVersion(request2.service, request2.commit, request2.template, request2.now);
+  }
+  const repo = { owner: scope.owner, repo: scope.repo };
+  return allocateTagVersion(scope.octokit, repo, request2);
+}
+async function numberedCommit(scope, source, service, version3) {
+  if (source === "ledger") {
+    return (await scope.deps.ledger.versions(service)).find((v) => v.version === version3)?.commit;
+  }
+  return taggedCommit(scope.octokit, { owner: scope.owner, repo: scope.repo }, service, version3);
+}
+
+// bot/releases/version-records.ts
+var RECENT_RELEASES = 500;
+function recentReleases(scope) {
+  return scope.deps.ledger.releases({ repo: scope.fullName, limit: RECENT_RELEASES });
+}
+async function versionCommit(scope, service, version3) {
+  return await commitOfVersion(scope, service, version3) ?? void 0;
+}
+async function commitOfVersion(scope, service, version3) {
+  const released = (await recentReleases(scope)).find((r) => r.version === version3 && r.commit !== null);
+  if (released?.commit) return released.commit;
+  return numberedCommit(scope, scope.settings.versions, service, version3);
+}
+async function versionOfCommit(scope, service, commit) {
+  const released = (await recentReleases(scope)).find((r) => r.commit === commit && r.version !== null);
+  if (released?.version) return released.version;
+  const numbered = (await scope.deps.ledger.versions(service)).findLast((v) => v.commit === commit);
+  return numbered?.version ?? null;
+}
+async function deployingThread(scope, version3) {
+  const first = (await recentReleases(scope)).findLast(
+    (r) => r.version === version3 && r.pullRequest !== null && r.requestedBy !== null && !isBotActor(r.requestedBy)
+  );
+  return first?.pullRequest ?? null;
+}
+
+// bot/releases/bot-source.ts
+function botSource(scope) {
+  const source = ledgerSource(scope.deps.ledger, deploymentHistory(scope));
+  return {
+    ...source,
+    nextVersion: (service, commit, template, now) => allocateVersion(scope, scope.settings.versions, { service, commit: commit ?? "", template, now }),
+    commitOf: (service, version3) => commitOfVersion(scope, service, version3)
+  };
+}
+
+// bot/releases/prepare.ts
+async function prepareBotRelease(scope, config3, request2) {
+  const { environment: environment2, kind } = request2;
+  const resolved = resolveEnvironment(config3, environment2, { unread: "no-targets" });
+  const { service } = resolved;
+  try {
+    const prepared = await prepareRelease(botSource(scope), {
+      service,
+      environment: environment2,
+      named: request2.version,
+      commit: request2.commit,
+      template: resolved.versionTemplate,
+      action: kind,
+      configured: resolveConstraints(config3),
+      now: scope.deps.now()
+    });
+    if (prepared.refusals.length === 0) return prepared;
+    const gate = { service, environment: environment2, version: prepared.version, action: kind };
+    return new DeployRefusedError(gate, prepared.refusals).message;
+  } catch (error62) {
+    if (error62 instanceof UnknownVersionError) {
+      const where = scope.settings.versions === "ledger" ? "in the ledger" : `as a tag tranche/${service}/${error62.version}`;
+      return `${service} has no version \`${error62.version}\` ${where}; name a version that was deployed before`;
+    }
+    if (error62 instanceof VersionCommitError) return error62.message;
+    throw error62;
+  }
 }
 
 // bot/releases/start-release.ts
@@ -74505,19 +74600,15 @@ async function startRelease(scope, admitted) {
         `${scope.config.state === "missing" ? "there is no" : "an invalid"} ${configName(scope.deps.configPaths)} on the default branch`
       );
     const resolved = resolveEnvironment(loaded.config, release.environment, { unread: "no-targets" });
-    const commit = release.commit ?? "";
-    const version3 = release.version ?? await allocateVersion(scope, scope.settings.versions, {
-      service: resolved.service,
-      commit,
-      template: resolved.versionTemplate
-    });
-    const refusal = await releaseRefusal(scope, {
-      service: resolved.service,
+    const prepared = await prepareBotRelease(scope, loaded.config, {
       environment: release.environment,
-      version: version3,
-      kind: release.kind
+      kind: release.kind,
+      version: release.version ?? void 0,
+      commit: release.commit
     });
-    if (refusal) throw new GateRefusal(refusal);
+    if (typeof prepared === "string") throw new GateRefusal(prepared);
+    const { version: version3 } = prepared;
+    const commit = prepared.commit ?? "";
     const components = selectTargets(resolved.components, release.targets ?? void 0);
     const plan = planSummary(planRelease(resolved.service, release.environment, components));
     release = await ledger.updateRelease(release.id, { version: version3, plan }, now());
@@ -74550,7 +74641,8 @@ async function startRelease(scope, admitted) {
     const message = error62 instanceof GateRefusal ? error62.message : `GitHub did not take the deployment: ${redactedMessage(error62)}`;
     scope.log.warn(`release ${release.id}: ${message}`);
     const finished = await ledger.abortRelease(release.id, message, now());
-    await postReply(scope, finished.release, finished.live);
+    const after = await liveAfter(scope, finished.release);
+    await postReply(scope, after.release, after.live);
     await followAdvance(scope, await ledger.advanceQueue(scope.fullName, limitsOf(scope.settings), now()));
   }
 }
@@ -74570,14 +74662,8 @@ async function reportExpired(scope, release) {
       }
     );
   }
-  const [live] = await scope.deps.ledger.releases({
-    repo: release.repo,
-    environment: release.environment,
-    states: ["success"],
-    succeeded: true,
-    limit: 1
-  });
-  await postReply(scope, release, live ?? null);
+  const after = await liveAfter(scope, release);
+  await postReply(scope, after.release, after.live);
 }
 async function postReply(scope, release, live) {
   if (release.pullRequest === null) return release;
@@ -74643,20 +74729,23 @@ async function admit(scope, request2, what) {
 
 // bot/releases/request-release.ts
 async function requestRelease(scope, ask, what) {
-  const target = await versionTarget(scope, ask);
-  if (typeof target === "string") return { ok: false, refusal: target };
-  const commit = target?.commit ?? ask.commit;
+  const loaded = loadedConfig(scope);
+  if (!loaded) return { ok: false, refusal: `${ask.service} has no valid tranche.yml on the default branch` };
+  const version3 = await versionAsked(scope, ask);
+  if (typeof version3 === "object") return { ok: false, refusal: version3.refusal };
+  let commit = ask.commit;
+  if (version3 !== void 0) {
+    const prepared = await prepareBotRelease(scope, loaded.config, {
+      environment: ask.environment,
+      kind: ask.kind,
+      version: version3,
+      commit: null
+    });
+    if (typeof prepared === "string") return { ok: false, refusal: prepared };
+    commit = prepared.commit ?? commit;
+  }
   if (commit === void 0)
     return { ok: false, refusal: `a deploy of ${ask.service} names a version or a commit` };
-  if (target !== void 0) {
-    const gate = await releaseRefusal(scope, {
-      service: ask.service,
-      environment: ask.environment,
-      version: target.version,
-      kind: ask.kind
-    });
-    if (gate) return { ok: false, refusal: gate };
-  }
   const release = await admit(
     scope,
     {
@@ -74666,7 +74755,7 @@ async function requestRelease(scope, ask, what) {
       environment: ask.environment,
       service: ask.service,
       kind: ask.kind,
-      version: target?.version ?? null,
+      version: version3 ?? null,
       commit,
       requestedBy: ask.requestedBy,
       pullRequest: ask.pullRequest
@@ -74675,22 +74764,14 @@ async function requestRelease(scope, ask, what) {
   );
   return { ok: true, release };
 }
-async function versionTarget(scope, ask) {
-  const { service } = ask;
-  if (ask.version !== void 0) {
-    const commit = await knownVersionCommit(scope, scope.settings.versions, service, ask.version);
-    if (commit === void 0) {
-      const where = scope.settings.versions === "ledger" ? "in the ledger" : `as a tag tranche/${service}/${ask.version}`;
-      return `${service} has no version \`${ask.version}\` ${where}; name a version that was deployed before`;
-    }
-    return { version: ask.version, commit };
-  }
-  if (ask.kind === "deploy") return void 0;
-  return await rollbackTarget2(scope, service, ask.environment) ?? `there is no earlier good version of ${service} in **${ask.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${ask.environment} to <version>\``;
-}
-async function rollbackTarget2(scope, service, environment2) {
+async function versionAsked(scope, ask) {
+  if (ask.version !== void 0 || ask.kind === "deploy") return ask.version;
+  const { service, environment: environment2 } = ask;
   const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
-  return lastGoodVersion(scope, { service, environment: environment2, bad });
+  const target = await rollbackTarget(deploymentHistory(scope), { service, environment: environment2, bad });
+  return target?.version ?? {
+    refusal: `there is no earlier good version of ${service} in **${environment2}** to roll back to; name one with \`${scope.settings.prefix}rollback ${environment2} to <version>\``
+  };
 }
 
 // bot/dashboard/actions.ts
@@ -74706,7 +74787,9 @@ function botActions(app2, deps, access) {
     if (refusal) return refused(refusal);
     const scope = await actingScope(app2, deps, service);
     if (!scope)
-      return refused(`the bot has released ${service} from no repository, so it has nowhere to act for it`);
+      return refused(
+        `no repository that owns ${service} has the app installed, so it has nowhere to act for it`
+      );
     const ownership = await claimOwnService(scope);
     if (ownership && !ownership.accepted) return refused(ownership.reason);
     const answer4 = await requestRelease(
@@ -76098,6 +76181,19 @@ function checkRunName(environment2) {
   return `tranche / ${environment2}`;
 }
 
+// bot/releases/release-gate.ts
+async function releaseRefusals(scope, request2) {
+  const source = ledgerSource(scope.deps.ledger);
+  const loaded = loadedConfig(scope);
+  const gate = { ...request2, action: request2.kind };
+  const constraints = await declaredConstraints(source, gate, loaded && resolveConstraints(loaded.config));
+  return deployRefusals(source, { ...gate, constraints });
+}
+async function releaseRefusal(scope, request2) {
+  const refusals = await releaseRefusals(scope, request2);
+  return refusals.length === 0 ? null : new DeployRefusedError({ ...request2, action: request2.kind }, refusals).message;
+}
+
 // bot/tracks/carry-out.ts
 async function carryOut(scope, order) {
   const what = `the promotion of ${order.version} to ${order.to}`;
@@ -76163,12 +76259,16 @@ async function releaseHealth(ledger, repo, tracks) {
 }
 function memberHealthOf(releases, targets) {
   const touching = targets ? releases.filter((r) => r.targets === null || r.targets.some((t) => targets.includes(t))) : releases;
-  const succeeded = touching.filter((r) => r.succeededAt !== null && r.version !== null).sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0) || b.id - a.id);
+  const succeeded = newestFirst(
+    touching.flatMap(
+      (r) => r.succeededAt !== null && r.version !== null ? [{ version: r.version, commit: r.commit, at: r.succeededAt, targets: r.targets }] : []
+    )
+  );
   const version3 = targets ? ringVersionOf(targetStates(succeeded, targets), targets) : wholeVersion(succeeded);
   if (version3 === null) return { version: null, healthySince: null };
   if (touching.some((r) => isActiveRelease(r.state))) return { version: version3, healthySince: null };
   const finished = touching.filter((r) => r.deploymentId !== null).map((r) => r.finishedAt ?? 0);
-  return { version: version3, healthySince: Math.max(succeeded[0]?.succeededAt ?? 0, ...finished) };
+  return { version: version3, healthySince: Math.max(succeeded[0]?.at ?? 0, ...finished) };
 }
 function targetStates(succeeded, targets) {
   return targets.flatMap((target) => {
@@ -76177,8 +76277,9 @@ function targetStates(succeeded, targets) {
   });
 }
 function wholeVersion(succeeded) {
-  const whole = succeeded.findIndex((r) => r.targets === null);
-  const version3 = succeeded[whole]?.version ?? null;
+  const live = liveOf(succeeded.filter((r) => r.targets === null));
+  const whole = live === null ? -1 : succeeded.indexOf(live);
+  const version3 = live?.version ?? null;
   const partial2 = succeeded.slice(0, Math.max(whole, 0));
   return partial2.every((r) => r.version === version3) ? version3 : null;
 }
@@ -76365,6 +76466,14 @@ function fenced(text2) {
   return `\`\`\`text
 ${text2}
 \`\`\``;
+}
+
+// bot/verdicts/rollback-targets.ts
+async function lastGoodVersion(scope, request2) {
+  const target = await rollbackTarget(deploymentHistory(scope), request2);
+  if (target === null) return void 0;
+  const commit = target.commit ?? await versionCommit(scope, request2.service, target.version);
+  return commit === void 0 ? void 0 : { version: target.version, commit };
 }
 
 // bot/verdicts/react-to-verdict.ts
@@ -77536,7 +77645,10 @@ async function report(scope, recording) {
     release = await withCheckRun(scope, release);
   }
   const changed = recording.previous !== release.state || recording.finished !== null;
-  if (changed && release.state !== "inactive") await postReply(scope, release, recording.finished?.live);
+  if (changed && release.state !== "inactive") {
+    const after = recording.finished ? await liveAfter(scope, release) : { release, live: void 0 };
+    await postReply(scope, after.release, after.live);
+  }
   await markSuperseded(
     scope.octokit,
     { owner: scope.owner, repo: scope.repo },
@@ -77887,24 +77999,31 @@ function answer3(response, status2, error62) {
 }
 
 // bot/verdicts/judge-unjudged.ts
-async function unjudgedWork(ledger, log) {
+async function unjudgedWork(ledger, log, installationOf2) {
   const byService = /* @__PURE__ */ new Map();
   for (const unjudged of await ledger.unjudgedVersions()) {
     byService.set(unjudged.service, [...byService.get(unjudged.service) ?? [], unjudged]);
   }
   const work = [];
   for (const [service, versions] of byService) {
-    const home = await ledger.serviceRepository(service);
+    const home = await ownerHome(ledger, service, installationOf2);
     if (home) {
       work.push({ ...home, service, versions });
       continue;
     }
     log.info(
-      `outcomes of ${service} ${versions.map((v) => v.version).join(", ")}: no repository has released ${service}, so there is nowhere to act on a verdict; not judged`
+      `outcomes of ${service} ${versions.map((v) => v.version).join(", ")}: no repository the app is installed on owns ${service}, so there is nowhere to act on a verdict; not judged`
     );
     for (const version3 of versions) await ledger.settleUnjudged(version3);
   }
   return work;
+}
+async function ownerHome(ledger, service, installationOf2) {
+  for (const repo of await serviceOwners(ledger, service)) {
+    const installationId = await installationOf2(repo);
+    if (installationId !== null) return { repo, installationId };
+  }
+  return null;
 }
 async function judgeUnjudged(scope, work) {
   const service = loadedConfig(scope)?.config.service;
@@ -77944,7 +78063,8 @@ async function sweep(app2, deps) {
     repo.free = true;
     repo.installationId ??= release.installationId;
   }
-  for (const unjudged of await unjudgedWork(deps.ledger, app2.log)) {
+  const installationOf2 = (repo) => repositoryInstallation(app2, deps, repo);
+  for (const unjudged of await unjudgedWork(deps.ledger, app2.log, installationOf2)) {
     const repo = of(unjudged.repo);
     repo.unjudged.push(unjudged);
     repo.installationId ??= unjudged.installationId;

@@ -29154,10 +29154,6 @@ async function deployRefusals(source, request2) {
 async function declaredConstraints(source, request2, configured) {
   return request2.action === "rollback" ? source.recordedConstraints(request2.service, request2.version) : configured;
 }
-async function assertDeployAllowed(source, request2) {
-  const refusals = await deployRefusals(source, request2);
-  if (refusals.length > 0) throw new DeployRefusedError(request2, refusals);
-}
 function refusalsOf(request2, verdict, live, history) {
   const refusals = [];
   if (verdict?.verdict === "bad") refusals.push({ kind: "bad_verdict", message: badVerdictText(verdict) });
@@ -49300,24 +49296,6 @@ var VersionClashError = class extends Error {
 };
 var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
 
-// src/release/deployment-records.ts
-function runSuccesses(runs) {
-  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
-}
-function runHistory(ledger) {
-  return {
-    async successes(service, environment) {
-      return runSuccesses(await ledger.runs({ service, environment }));
-    }
-  };
-}
-function runsInProgress(runs) {
-  const newestFinished = runs.find((run2) => run2.finishedAt !== null);
-  return runs.filter(
-    (run2) => run2.finishedAt === null && (newestFinished === void 0 || run2.startedAt > newestFinished.startedAt)
-  );
-}
-
 // src/release/live-version.ts
 function newestFirst(successes) {
   return successes.toSorted((a, b) => b.at - a.at);
@@ -49335,6 +49313,64 @@ async function environmentsRunning(history, request2) {
       running.push(environment);
   }
   return running;
+}
+function combinedHistory(...histories) {
+  return {
+    async successes(service, environment) {
+      const all = await Promise.all(histories.map((h) => h.successes(service, environment)));
+      return all.flat();
+    }
+  };
+}
+
+// src/release/deployment-records.ts
+var RELEASES_READ = 50;
+function runSuccesses(runs) {
+  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
+}
+function releaseSuccesses(releases) {
+  return releases.flatMap(
+    (release) => release.version !== null && release.succeededAt !== null ? [
+      {
+        version: release.version,
+        commit: release.commit,
+        at: release.succeededAt,
+        by: release.requestedBy
+      }
+    ] : []
+  );
+}
+function runHistory(ledger) {
+  return {
+    async successes(service, environment) {
+      return runSuccesses(await ledger.runs({ service, environment }));
+    }
+  };
+}
+function releaseHistory(ledger, repo) {
+  return {
+    async successes(service, environment) {
+      const releases = await ledger.releases({ repo, environment, succeeded: true, limit: RELEASES_READ });
+      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
+    }
+  };
+}
+function ledgerHistory(ledger, repos) {
+  return combinedHistory(runHistory(ledger), ...repos.map((repo) => releaseHistory(ledger, repo)));
+}
+function ownedHistory(ledger) {
+  return {
+    async successes(service, environment) {
+      const repos = (await ledger.serviceOwner(service))?.repos ?? [];
+      return ledgerHistory(ledger, repos).successes(service, environment);
+    }
+  };
+}
+function runsInProgress(runs) {
+  const newestFinished = runs.find((run2) => run2.finishedAt !== null);
+  return runs.filter(
+    (run2) => run2.finishedAt === null && (newestFinished === void 0 || run2.startedAt > newestFinished.startedAt)
+  );
 }
 
 // src/stats/decision.ts
@@ -49746,14 +49782,15 @@ async function rollbackTarget(history, request2) {
   );
 }
 async function ledgerRollback(ledger, service, environment) {
-  const history = runHistory(ledger);
-  const [verdicts, live, targets] = await Promise.all([
+  const history = ownedHistory(ledger);
+  const [verdicts, live, byRuns, targets] = await Promise.all([
     ledger.verdicts(service),
     liveVersion(history, service, environment),
+    liveVersion(runHistory(ledger), service, environment),
     ledger.targetStates(service, environment)
   ]);
   const bad = new Set(badVersions(verdicts));
-  const strayTargets = targets.some((target) => target.version !== live);
+  const strayTargets = byRuns === live && targets.some((target) => target.version !== live);
   return { live, target: await rollbackTarget(history, { service, environment, bad, strayTargets }) };
 }
 
@@ -54324,8 +54361,6 @@ VALUES ($repo, $installation_id, $environment, $service, $origin, $kind,
   $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = $id`;
-var SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
-WHERE service = $service AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
 var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
 var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -54365,9 +54400,6 @@ WHERE id = $id
 RETURNING ${RELEASE_COLUMNS}`;
 var SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = $live_version WHERE id = $id
 RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND environment = $environment AND state = 'success'
-ORDER BY deployment_id DESC, id DESC LIMIT 1`;
 var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = $updated_at
 WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
 RETURNING ${RELEASE_COLUMNS}`;
@@ -54597,13 +54629,14 @@ var ReleaseQueue = class {
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
+  async setLiveVersion(id, version2) {
+    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, { live_version: version2, id });
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
   async releases(filter) {
     const { sql, params: params2 } = selectReleases(filter);
     return (await this.connection.query(sql, params2)).map(toRelease);
-  }
-  async serviceRepository(service) {
-    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, { service });
-    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
   lockEnvironment(claim3, name, holder, request2, now) {
     return this.inRepository(claim3.repo, async (session) => {
@@ -54818,12 +54851,7 @@ async function finish(session, release, report2, now, used) {
     deployment_id: finished.deploymentId,
     targets: targetsParam(finished.targets)
   }) : [];
-  const [live] = await rows(session, SELECT_LIVE_RELEASE, { repo, environment });
-  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, {
-    live_version: live?.version ?? null,
-    id: release.id
-  });
-  return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
+  return { release: finished, superseded, freedLocks };
 }
 async function useUpLocks(session, release) {
   if (release.requestedBy === null) return [];
@@ -58152,10 +58180,11 @@ async function runConstraints(ledger, runId) {
 function hasVerdicts(ledger) {
   return typeof ledger.verdicts === "function";
 }
-function ledgerSource(ledger) {
+function ledgerSource(ledger, history = runHistory(ledger)) {
   return {
     ledger,
-    history: runHistory(ledger),
+    history,
+    nextVersion: (service, commit, template, now) => ledger.nextVersion(service, commit, template, now),
     knowsOtherServices: true,
     async commitOf(service, version2) {
       return (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
@@ -58200,7 +58229,7 @@ var VersionCommitError = class extends Error {
 async function settleVersion(source, request2) {
   const { service, named, commit } = request2;
   if (named === void 0) {
-    const record2 = await source.ledger.nextVersion(service, commit, request2.template, request2.now);
+    const record2 = await source.nextVersion(service, commit, request2.template, request2.now);
     return { version: record2.version, commit };
   }
   const built = await source.commitOf(service, named);
@@ -59135,6 +59164,410 @@ function redactedMessage(error62) {
 }
 var NO_RETRY = { request: { retries: 0 } };
 
+// src/release/environment-lease.ts
+function ledgerLease(ledger) {
+  return {
+    async hold(request2, clock, warn) {
+      const { service, environment, repo } = request2;
+      const running = request2.carries === null ? [] : await ledger.releases({ repo, environment, states: ACTIVE_RELEASE_STATES });
+      const owners = await requireOwnership(
+        ledger,
+        { service, repo, declared: request2.declared },
+        clock.now()
+      );
+      return holdDeployLock(
+        ledger,
+        {
+          service,
+          environment,
+          holder: request2.holder,
+          reason: request2.reason,
+          data: request2.data,
+          repos: owners,
+          admittedRelease: running.find((r) => r.id === request2.carries && r.origin === "bot")?.id
+        },
+        clock,
+        warn
+      );
+    }
+  };
+}
+
+// src/github/deployment-payload.ts
+var DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
+var versionSchema = external_exports.string().regex(
+  /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
+  "a version is letters, digits and . _ + - (it becomes part of a tag name)"
+);
+var trancheDeploymentSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
+  version: versionSchema.optional().describe("The version to deploy; absent: allocate the next one."),
+  rollback: external_exports.boolean().default(false).describe("Deploy the given version as a rollback: every target at once, no bake."),
+  targets: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("Deploy only these targets (names from tranche.yml); absent: every target."),
+  track: external_exports.string().min(1).optional().describe("The release track this deployment belongs to."),
+  requestedBy: external_exports.string().min(1).optional().describe("Who asked for the deployment (a GitHub login)."),
+  runId: external_exports.string().min(1).optional().describe(
+    "Names the run (the Action) or release (the bot) that created the deployment, to find it again when the answer to its creation was lost."
+  )
+}).refine((p) => !p.rollback || p.version !== void 0, {
+  message: "a rollback names the version to return to",
+  path: ["version"]
+});
+var DeploymentPayloadError = class extends Error {
+  name = "DeploymentPayloadError";
+};
+function parseDeploymentPayload(payload) {
+  const object2 = typeof payload === "string" ? parseJson2(payload) : payload;
+  const tranche = object2 !== null && typeof object2 === "object" && "tranche" in object2 ? object2.tranche : { schemaVersion: DEPLOYMENT_PAYLOAD_SCHEMA_VERSION };
+  const parsed = trancheDeploymentSchema.safeParse(tranche);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue2) => `payload.tranche${issue2.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")}: ${issue2.message}`
+  );
+  throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
+}
+function parseJson2(text2) {
+  if (text2.trim() === "") return {};
+  try {
+    return JSON.parse(text2);
+  } catch (error62) {
+    throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error62.message}`);
+  }
+}
+
+// src/github/limits.ts
+var STATUS_DESCRIPTION_MAX = 140;
+var CHECK_SUMMARY_MAX = 65535;
+var ANNOTATIONS_PER_REQUEST = 50;
+var CHECK_TITLE_MAX = 255;
+function cut2(text2, max) {
+  const chars = [...text2];
+  if (chars.length <= max) return text2;
+  return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
+}
+function chunks(items, size) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+// src/github/deployments.ts
+var LIVE_LIST_SIZE = 100;
+var LIVE_SCAN_LIMIT = 30;
+var RUN_ID_SCAN = 10;
+var CREATE_ATTEMPTS = 3;
+var LiveDeploymentUnknownError = class extends Error {
+  name = "LiveDeploymentUnknownError";
+};
+async function findLiveDeployment(client, repo, environment) {
+  const { data } = await client.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: LIVE_LIST_SIZE
+  });
+  let looked = 0;
+  for (const [index, deployment] of data.entries()) {
+    const version2 = payloadVersion(deployment.payload);
+    if (version2 === void 0) continue;
+    if (looked === LIVE_SCAN_LIMIT) {
+      throw new LiveDeploymentUnknownError(
+        `none of the newest ${LIVE_SCAN_LIMIT} Tranche deployments of ${environment} succeeded and ${data.length - index} older ones were not read: without the live version a failed deploy could not be rolled back; mark the live deployment with a success status, or use a SQLite or PostgreSQL ledger`
+      );
+    }
+    looked += 1;
+    const { data: statuses } = await client.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 1
+    });
+    if (statuses[0]?.state === "success") return { id: deployment.id, sha: deployment.sha, version: version2 };
+  }
+  if (data.length === LIVE_LIST_SIZE && looked > 0) {
+    throw new LiveDeploymentUnknownError(
+      `none of the newest ${LIVE_LIST_SIZE} deployments of ${environment} is a successful Tranche deployment, and older ones were not read: without the live version a failed deploy could not be rolled back; use a SQLite or PostgreSQL ledger`
+    );
+  }
+  return null;
+}
+function liveDeploymentHistory(live) {
+  return {
+    async successes() {
+      return live?.version ? [{ version: live.version, commit: live.sha, at: 0 }] : [];
+    }
+  };
+}
+function payloadVersion(payload) {
+  try {
+    if (payload === null || typeof payload !== "object" || !("tranche" in payload)) return void 0;
+    return parseDeploymentPayload(payload).version;
+  } catch {
+    return void 0;
+  }
+}
+async function createDeployment(client, repo, request2, log) {
+  let lastError;
+  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
+      const found = await findByRunId(client, repo, request2);
+      if (found !== void 0) {
+        log.info(`the deployment was created after all (id ${found}); using it`);
+        return found;
+      }
+    }
+    try {
+      const { data } = await client.rest.repos.createDeployment({
+        ...repo,
+        ref: request2.sha,
+        environment: request2.environment,
+        task: "deploy",
+        auto_merge: false,
+        ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
+        payload: request2.payload,
+        description: cut2(request2.description, STATUS_DESCRIPTION_MAX),
+        ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
+        ...request2.productionEnvironment !== void 0 ? { production_environment: request2.productionEnvironment } : {},
+        ...NO_RETRY
+      });
+      if (!("id" in data))
+        throw new Error(`GitHub did not create the deployment: ${data.message ?? "no reason given"}`);
+      return data.id;
+    } catch (error62) {
+      if (!outcomeUnknown(error62)) throw error62;
+      lastError = error62;
+      log.warning(
+        `creating the deployment failed without a clear answer (${redactedMessage(error62)}); checking whether it exists`
+      );
+    }
+  }
+  throw lastError;
+}
+async function findByRunId(client, repo, request2) {
+  const { data } = await client.rest.repos.listDeployments({
+    ...repo,
+    sha: request2.sha,
+    environment: request2.environment,
+    per_page: RUN_ID_SCAN
+  });
+  const runId = request2.payload.tranche.runId;
+  return data.find((d) => {
+    const payload = d.payload;
+    return typeof payload === "object" && payload?.tranche?.runId === runId;
+  })?.id;
+}
+async function postDeploymentStatus(client, repo, deploymentId, update) {
+  await client.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: deploymentId,
+    state: update.state,
+    description: cut2(update.description, STATUS_DESCRIPTION_MAX),
+    ...update.logUrl ? { log_url: update.logUrl } : {},
+    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
+  });
+}
+async function markSuperseded(client, repo, deploymentIds, version2) {
+  for (const deploymentId of deploymentIds) {
+    await postDeploymentStatus(client, repo, deploymentId, {
+      state: "inactive",
+      description: `superseded by ${version2 ?? "a newer deployment"}`
+    });
+  }
+}
+
+// src/github/tag-versions.ts
+var MAX_TAG_CONFLICTS = 20;
+function tagPrefix(service) {
+  return `tranche/${service}/`;
+}
+function tagName(service, version2) {
+  return `${tagPrefix(service)}${version2}`;
+}
+var TagVersionError = class extends Error {
+  name = "TagVersionError";
+};
+function refNameProblem(name) {
+  if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name))
+    return "contains a space, a control character or one of ~ ^ : ? * [ \\";
+  if (name.includes("..") || name.includes("@{") || name.includes("//")) return 'contains "..", "@{" or "//"';
+  if (name.endsWith(".") || name.endsWith("/") || name.endsWith(".lock"))
+    return 'ends with ".", "/" or ".lock"';
+  if (name.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
+  return void 0;
+}
+function numberOf(version2, template) {
+  const pattern = template.split("{n}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("(\\d+)");
+  const match = new RegExp(`^${pattern}$`).exec(version2);
+  if (!match) return void 0;
+  const numbers = match.slice(1).map(Number);
+  return numbers.every((n) => n === numbers[0]) ? numbers[0] : void 0;
+}
+async function listVersionTags(client, repo, service) {
+  const prefix = tagPrefix(service);
+  const { data } = await client.rest.git.listMatchingRefs({ ...repo, ref: `tags/${prefix}` });
+  return data.filter((ref) => ref.ref.startsWith(`refs/tags/${prefix}`)).map((ref) => ({ version: ref.ref.slice(`refs/tags/${prefix}`.length), commit: ref.object.sha }));
+}
+async function taggedCommit(client, repo, service, version2) {
+  try {
+    const { data } = await client.rest.git.getRef({ ...repo, ref: `tags/${tagName(service, version2)}` });
+    return data.object.sha;
+  } catch (error62) {
+    if (httpStatus(error62) === 404) return void 0;
+    throw error62;
+  }
+}
+async function allocateTagVersion(client, repo, request2) {
+  const { service, commit, template, now } = request2;
+  if (!template.includes("{n}")) {
+    throw new TagVersionError(`version template "${template}" has no {n} placeholder for the counter`);
+  }
+  const existing = await listVersionTags(client, repo, service);
+  let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
+  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
+    const version2 = template.replaceAll("{n}", String(n));
+    const name = tagName(service, version2);
+    const problem = refNameProblem(name);
+    if (problem)
+      throw new TagVersionError(
+        `the tag name ${name} ${problem}: change the service name or version template`
+      );
+    try {
+      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name}`, sha: commit });
+      return { service, n, version: version2, commit, createdAt: now };
+    } catch (error62) {
+      if (!isReferenceExists(error62)) throw error62;
+    }
+  }
+  throw new TagVersionError(
+    `${MAX_TAG_CONFLICTS + 1} tags in a row under ${tagPrefix(service)} were taken while allocating a version; is another run allocating in a loop?`
+  );
+}
+function isReferenceExists(error62) {
+  if (httpStatus(error62) !== 422) return false;
+  const message = error62 instanceof Error ? error62.message : String(error62);
+  return /reference already exists/i.test(message);
+}
+
+// src/github/github-ledger.ts
+var GitHubLedger = class {
+  options;
+  states = /* @__PURE__ */ new Map();
+  recorded = [];
+  constructor(options) {
+    this.options = options;
+    for (const { component: component2, target } of options.targets) {
+      const version2 = options.liveVersion;
+      this.states.set(key2(component2, target), { component: component2, target, version: version2, goodVersion: version2 });
+    }
+  }
+  nextVersion(service, commit, template, now) {
+    if (commit === null) {
+      return Promise.reject(new Error("the GitHub ledger tags the deployed commit: give the commit SHA"));
+    }
+    return allocateTagVersion(this.options.client, this.options.repo, { service, commit, template, now });
+  }
+  /** Tagged versions, oldest number first; a tag carries no time, so createdAt is 0. */
+  async versions(service) {
+    const tags = await listVersionTags(this.options.client, this.options.repo, service);
+    return tags.map((tag) => ({ tag, n: numberOf(tag.version, this.options.template) })).filter((t) => t.n !== void 0).sort((a, b) => a.n - b.n).map(({ tag, n }) => ({ service, n, version: tag.version, commit: tag.commit, createdAt: 0 }));
+  }
+  async targetStates() {
+    return [...this.states.values()];
+  }
+  async updateTargets(_service, _environment, _runId, updates) {
+    for (const update of updates) {
+      const id = key2(update.component, update.target);
+      const before = this.states.get(id);
+      this.states.set(id, {
+        component: update.component,
+        target: update.target,
+        version: update.version,
+        goodVersion: update.good ? update.version : before?.goodVersion ?? null
+      });
+    }
+  }
+  async record(event) {
+    this.recorded.push(event);
+  }
+  async runs(filter) {
+    const finished = new Map(this.recorded.filter((e) => e.kind === "run_finished").map((e) => [e.runId, e]));
+    return this.recorded.filter((e) => e.kind === "run_started").filter((e) => matches(e, filter) && (filter.since === void 0 || e.at >= filter.since)).reverse().slice(0, filter.limit).map((start) => runRecord(start, finished.get(start.runId)));
+  }
+  async events(filter) {
+    return this.recorded.filter(
+      (e) => (filter.runId === void 0 || e.runId === filter.runId) && matches(e, filter) && (!filter.withDuration || e.durationMs !== void 0)
+    );
+  }
+  async close() {
+  }
+};
+function matches(event, filter) {
+  return (filter.service === void 0 || event.service === filter.service) && (filter.environment === void 0 || event.environment === filter.environment) && (filter.version === void 0 || event.version === filter.version);
+}
+function runRecord(start, end) {
+  const decision = RUN_DECISIONS.find((d) => d === end?.data?.decision) ?? null;
+  const reasonCode = REASON_CODES.find((r) => r === end?.reasonCode) ?? null;
+  const commit = start.data?.commit;
+  return {
+    runId: start.runId,
+    service: start.service,
+    environment: start.environment,
+    version: start.version,
+    commit: typeof commit === "string" ? commit : null,
+    startedAt: start.at,
+    finishedAt: end?.at ?? null,
+    decision,
+    reasonCode,
+    durationMs: end?.durationMs ?? null
+  };
+}
+function key2(component2, target) {
+  return `${component2}\0${target}`;
+}
+
+// src/github/github-source.ts
+function githubSource(options, live) {
+  const { client, repo } = options;
+  const liveVersion2 = live?.version ?? null;
+  const ledger = new GitHubLedger({ ...options, liveVersion: liveVersion2 });
+  return {
+    ledger,
+    nextVersion: (service, commit, template, now) => ledger.nextVersion(service, commit, template, now),
+    history: liveDeploymentHistory(live),
+    knowsOtherServices: false,
+    commitOf: (service, version2) => taggedCommit(client, repo, service, version2),
+    recordedConstraints: async () => void 0,
+    standingVerdict: async () => void 0,
+    liveReleases: async (service) => liveVersion2 === null ? [] : [{ service, version: liveVersion2, constraints: null }]
+  };
+}
+var githubLease = {
+  async hold() {
+    return { release: async () => {
+    } };
+  }
+};
+
+// src/github/deploy-store.ts
+function ledgerStore(ledger) {
+  const source = ledgerSource(ledger, ownedHistory(ledger));
+  return { versionSource: () => source, lease: ledgerLease(ledger) };
+}
+function githubStore(client, repo) {
+  return {
+    versionSource: ({ live, resolved }) => githubSource(
+      {
+        client,
+        repo,
+        targets: resolved.components.flatMap(
+          (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
+        ),
+        template: resolved.versionTemplate
+      },
+      live
+    ),
+    lease: githubLease
+  };
+}
+
 // src/github/github-deploy.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 
@@ -59560,22 +59993,6 @@ function locateFailure(event, source) {
   return void 0;
 }
 
-// src/github/limits.ts
-var STATUS_DESCRIPTION_MAX = 140;
-var CHECK_SUMMARY_MAX = 65535;
-var ANNOTATIONS_PER_REQUEST = 50;
-var CHECK_TITLE_MAX = 255;
-function cut2(text2, max) {
-  const chars = [...text2];
-  if (chars.length <= max) return text2;
-  return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
-}
-function chunks(items, size) {
-  const out = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 // src/github/check-run.ts
 function checkRunName(environment) {
   return `tranche / ${environment}`;
@@ -59715,335 +60132,6 @@ function teeReporter(...reporters) {
   };
 }
 
-// src/github/deployment-payload.ts
-var DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
-var versionSchema = external_exports.string().regex(
-  /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
-  "a version is letters, digits and . _ + - (it becomes part of a tag name)"
-);
-var trancheDeploymentSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
-  version: versionSchema.optional().describe("The version to deploy; absent: allocate the next one."),
-  rollback: external_exports.boolean().default(false).describe("Deploy the given version as a rollback: every target at once, no bake."),
-  targets: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("Deploy only these targets (names from tranche.yml); absent: every target."),
-  track: external_exports.string().min(1).optional().describe("The release track this deployment belongs to."),
-  requestedBy: external_exports.string().min(1).optional().describe("Who asked for the deployment (a GitHub login)."),
-  runId: external_exports.string().min(1).optional().describe(
-    "Names the run (the Action) or release (the bot) that created the deployment, to find it again when the answer to its creation was lost."
-  )
-}).refine((p) => !p.rollback || p.version !== void 0, {
-  message: "a rollback names the version to return to",
-  path: ["version"]
-});
-var DeploymentPayloadError = class extends Error {
-  name = "DeploymentPayloadError";
-};
-function parseDeploymentPayload(payload) {
-  const object2 = typeof payload === "string" ? parseJson2(payload) : payload;
-  const tranche = object2 !== null && typeof object2 === "object" && "tranche" in object2 ? object2.tranche : { schemaVersion: DEPLOYMENT_PAYLOAD_SCHEMA_VERSION };
-  const parsed = trancheDeploymentSchema.safeParse(tranche);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (issue2) => `payload.tranche${issue2.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")}: ${issue2.message}`
-  );
-  throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
-}
-function parseJson2(text2) {
-  if (text2.trim() === "") return {};
-  try {
-    return JSON.parse(text2);
-  } catch (error62) {
-    throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error62.message}`);
-  }
-}
-
-// src/github/deployments.ts
-var LIVE_LIST_SIZE = 100;
-var LIVE_SCAN_LIMIT = 30;
-var RUN_ID_SCAN = 10;
-var CREATE_ATTEMPTS = 3;
-var LiveDeploymentUnknownError = class extends Error {
-  name = "LiveDeploymentUnknownError";
-};
-async function findLiveDeployment(client, repo, environment) {
-  const { data } = await client.rest.repos.listDeployments({
-    ...repo,
-    environment,
-    per_page: LIVE_LIST_SIZE
-  });
-  let looked = 0;
-  for (const [index, deployment] of data.entries()) {
-    const version2 = payloadVersion(deployment.payload);
-    if (version2 === void 0) continue;
-    if (looked === LIVE_SCAN_LIMIT) {
-      throw new LiveDeploymentUnknownError(
-        `none of the newest ${LIVE_SCAN_LIMIT} Tranche deployments of ${environment} succeeded and ${data.length - index} older ones were not read: without the live version a failed deploy could not be rolled back; mark the live deployment with a success status, or use a SQLite or PostgreSQL ledger`
-      );
-    }
-    looked += 1;
-    const { data: statuses } = await client.rest.repos.listDeploymentStatuses({
-      ...repo,
-      deployment_id: deployment.id,
-      per_page: 1
-    });
-    if (statuses[0]?.state === "success") return { id: deployment.id, sha: deployment.sha, version: version2 };
-  }
-  if (data.length === LIVE_LIST_SIZE && looked > 0) {
-    throw new LiveDeploymentUnknownError(
-      `none of the newest ${LIVE_LIST_SIZE} deployments of ${environment} is a successful Tranche deployment, and older ones were not read: without the live version a failed deploy could not be rolled back; use a SQLite or PostgreSQL ledger`
-    );
-  }
-  return null;
-}
-function liveDeploymentHistory(live) {
-  return {
-    async successes() {
-      return live?.version ? [{ version: live.version, commit: live.sha, at: 0 }] : [];
-    }
-  };
-}
-function payloadVersion(payload) {
-  try {
-    if (payload === null || typeof payload !== "object" || !("tranche" in payload)) return void 0;
-    return parseDeploymentPayload(payload).version;
-  } catch {
-    return void 0;
-  }
-}
-async function createDeployment(client, repo, request2, log) {
-  let lastError;
-  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
-    if (attempt2 > 1) {
-      const found = await findByRunId(client, repo, request2);
-      if (found !== void 0) {
-        log.info(`the deployment was created after all (id ${found}); using it`);
-        return found;
-      }
-    }
-    try {
-      const { data } = await client.rest.repos.createDeployment({
-        ...repo,
-        ref: request2.sha,
-        environment: request2.environment,
-        task: "deploy",
-        auto_merge: false,
-        ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
-        payload: request2.payload,
-        description: cut2(request2.description, STATUS_DESCRIPTION_MAX),
-        ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
-        ...request2.productionEnvironment !== void 0 ? { production_environment: request2.productionEnvironment } : {},
-        ...NO_RETRY
-      });
-      if (!("id" in data))
-        throw new Error(`GitHub did not create the deployment: ${data.message ?? "no reason given"}`);
-      return data.id;
-    } catch (error62) {
-      if (!outcomeUnknown(error62)) throw error62;
-      lastError = error62;
-      log.warning(
-        `creating the deployment failed without a clear answer (${redactedMessage(error62)}); checking whether it exists`
-      );
-    }
-  }
-  throw lastError;
-}
-async function findByRunId(client, repo, request2) {
-  const { data } = await client.rest.repos.listDeployments({
-    ...repo,
-    sha: request2.sha,
-    environment: request2.environment,
-    per_page: RUN_ID_SCAN
-  });
-  const runId = request2.payload.tranche.runId;
-  return data.find((d) => {
-    const payload = d.payload;
-    return typeof payload === "object" && payload?.tranche?.runId === runId;
-  })?.id;
-}
-async function postDeploymentStatus(client, repo, deploymentId, update) {
-  await client.rest.repos.createDeploymentStatus({
-    ...repo,
-    deployment_id: deploymentId,
-    state: update.state,
-    description: cut2(update.description, STATUS_DESCRIPTION_MAX),
-    ...update.logUrl ? { log_url: update.logUrl } : {},
-    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
-  });
-}
-async function markSuperseded(client, repo, deploymentIds, version2) {
-  for (const deploymentId of deploymentIds) {
-    await postDeploymentStatus(client, repo, deploymentId, {
-      state: "inactive",
-      description: `superseded by ${version2 ?? "a newer deployment"}`
-    });
-  }
-}
-
-// src/github/tag-versions.ts
-var MAX_TAG_CONFLICTS = 20;
-function tagPrefix(service) {
-  return `tranche/${service}/`;
-}
-function tagName(service, version2) {
-  return `${tagPrefix(service)}${version2}`;
-}
-var TagVersionError = class extends Error {
-  name = "TagVersionError";
-};
-function refNameProblem(name) {
-  if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name))
-    return "contains a space, a control character or one of ~ ^ : ? * [ \\";
-  if (name.includes("..") || name.includes("@{") || name.includes("//")) return 'contains "..", "@{" or "//"';
-  if (name.endsWith(".") || name.endsWith("/") || name.endsWith(".lock"))
-    return 'ends with ".", "/" or ".lock"';
-  if (name.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
-  return void 0;
-}
-function numberOf(version2, template) {
-  const pattern = template.split("{n}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("(\\d+)");
-  const match = new RegExp(`^${pattern}$`).exec(version2);
-  if (!match) return void 0;
-  const numbers = match.slice(1).map(Number);
-  return numbers.every((n) => n === numbers[0]) ? numbers[0] : void 0;
-}
-async function listVersionTags(client, repo, service) {
-  const prefix = tagPrefix(service);
-  const { data } = await client.rest.git.listMatchingRefs({ ...repo, ref: `tags/${prefix}` });
-  return data.filter((ref) => ref.ref.startsWith(`refs/tags/${prefix}`)).map((ref) => ({ version: ref.ref.slice(`refs/tags/${prefix}`.length), commit: ref.object.sha }));
-}
-async function taggedCommit(client, repo, service, version2) {
-  try {
-    const { data } = await client.rest.git.getRef({ ...repo, ref: `tags/${tagName(service, version2)}` });
-    return data.object.sha;
-  } catch (error62) {
-    if (httpStatus(error62) === 404) return void 0;
-    throw error62;
-  }
-}
-async function allocateTagVersion(client, repo, request2) {
-  const { service, commit, template, now } = request2;
-  if (!template.includes("{n}")) {
-    throw new TagVersionError(`version template "${template}" has no {n} placeholder for the counter`);
-  }
-  const existing = await listVersionTags(client, repo, service);
-  let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
-  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
-    const version2 = template.replaceAll("{n}", String(n));
-    const name = tagName(service, version2);
-    const problem = refNameProblem(name);
-    if (problem)
-      throw new TagVersionError(
-        `the tag name ${name} ${problem}: change the service name or version template`
-      );
-    try {
-      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name}`, sha: commit });
-      return { service, n, version: version2, commit, createdAt: now };
-    } catch (error62) {
-      if (!isReferenceExists(error62)) throw error62;
-    }
-  }
-  throw new TagVersionError(
-    `${MAX_TAG_CONFLICTS + 1} tags in a row under ${tagPrefix(service)} were taken while allocating a version; is another run allocating in a loop?`
-  );
-}
-function isReferenceExists(error62) {
-  if (httpStatus(error62) !== 422) return false;
-  const message = error62 instanceof Error ? error62.message : String(error62);
-  return /reference already exists/i.test(message);
-}
-
-// src/github/github-ledger.ts
-var GitHubLedger = class {
-  options;
-  states = /* @__PURE__ */ new Map();
-  recorded = [];
-  constructor(options) {
-    this.options = options;
-    for (const { component: component2, target } of options.targets) {
-      const version2 = options.liveVersion;
-      this.states.set(key2(component2, target), { component: component2, target, version: version2, goodVersion: version2 });
-    }
-  }
-  nextVersion(service, commit, template, now) {
-    if (commit === null) {
-      return Promise.reject(new Error("the GitHub ledger tags the deployed commit: give the commit SHA"));
-    }
-    return allocateTagVersion(this.options.client, this.options.repo, { service, commit, template, now });
-  }
-  /** Tagged versions, oldest number first; a tag carries no time, so createdAt is 0. */
-  async versions(service) {
-    const tags = await listVersionTags(this.options.client, this.options.repo, service);
-    return tags.map((tag) => ({ tag, n: numberOf(tag.version, this.options.template) })).filter((t) => t.n !== void 0).sort((a, b) => a.n - b.n).map(({ tag, n }) => ({ service, n, version: tag.version, commit: tag.commit, createdAt: 0 }));
-  }
-  async targetStates() {
-    return [...this.states.values()];
-  }
-  async updateTargets(_service, _environment, _runId, updates) {
-    for (const update of updates) {
-      const id = key2(update.component, update.target);
-      const before = this.states.get(id);
-      this.states.set(id, {
-        component: update.component,
-        target: update.target,
-        version: update.version,
-        goodVersion: update.good ? update.version : before?.goodVersion ?? null
-      });
-    }
-  }
-  async record(event) {
-    this.recorded.push(event);
-  }
-  async runs(filter) {
-    const finished = new Map(this.recorded.filter((e) => e.kind === "run_finished").map((e) => [e.runId, e]));
-    return this.recorded.filter((e) => e.kind === "run_started").filter((e) => matches(e, filter) && (filter.since === void 0 || e.at >= filter.since)).reverse().slice(0, filter.limit).map((start) => runRecord(start, finished.get(start.runId)));
-  }
-  async events(filter) {
-    return this.recorded.filter(
-      (e) => (filter.runId === void 0 || e.runId === filter.runId) && matches(e, filter) && (!filter.withDuration || e.durationMs !== void 0)
-    );
-  }
-  async close() {
-  }
-};
-function matches(event, filter) {
-  return (filter.service === void 0 || event.service === filter.service) && (filter.environment === void 0 || event.environment === filter.environment) && (filter.version === void 0 || event.version === filter.version);
-}
-function runRecord(start, end) {
-  const decision = RUN_DECISIONS.find((d) => d === end?.data?.decision) ?? null;
-  const reasonCode = REASON_CODES.find((r) => r === end?.reasonCode) ?? null;
-  const commit = start.data?.commit;
-  return {
-    runId: start.runId,
-    service: start.service,
-    environment: start.environment,
-    version: start.version,
-    commit: typeof commit === "string" ? commit : null,
-    startedAt: start.at,
-    finishedAt: end?.at ?? null,
-    decision,
-    reasonCode,
-    durationMs: end?.durationMs ?? null
-  };
-}
-function key2(component2, target) {
-  return `${component2}\0${target}`;
-}
-
-// src/github/github-source.ts
-function githubSource(options, live) {
-  const { client, repo } = options;
-  const liveVersion2 = live?.version ?? null;
-  return {
-    ledger: new GitHubLedger({ ...options, liveVersion: liveVersion2 }),
-    history: liveDeploymentHistory(live),
-    knowsOtherServices: false,
-    commitOf: (service, version2) => taggedCommit(client, repo, service, version2),
-    recordedConstraints: async () => void 0,
-    standingVerdict: async () => void 0,
-    liveReleases: async (service) => liveVersion2 === null ? [] : [{ service, version: liveVersion2, constraints: null }]
-  };
-}
-
 // src/github/target-subset.ts
 var UnknownTargetError = class extends Error {
   name = "UnknownTargetError";
@@ -60080,29 +60168,24 @@ async function deployToGitHub(request2) {
   try {
     return await deployLeased(request2, resolved, components, payload, runId);
   } finally {
-    await lease?.release();
+    await lease.release();
   }
 }
 async function leaseEnvironment(request2, service, runId, payload) {
-  const { ledger, repo, environment } = request2;
-  if (ledger === "github") return null;
+  const { repo, environment } = request2;
   const fullName = `${repo.owner}/${repo.repo}`;
-  const admitted = releaseOfRunId(payload?.runId);
-  const running = admitted === null ? [] : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
   const action = payload?.rollback ? "rollback" : "deploy";
   try {
-    const declared = request2.loaded.config.repositories;
-    const owners = await requireOwnership(ledger, { service, repo: fullName, declared }, systemClock.now());
-    return await holdDeployLock(
-      ledger,
+    return await request2.store.lease.hold(
       {
         service,
         environment,
+        repo: fullName,
+        declared: request2.loaded.config.repositories,
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
         data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
-        repos: owners,
-        admittedRelease: running.find((r) => r.id === admitted && r.origin === "bot")?.id
+        carries: releaseOfRunId(payload?.runId)
       },
       systemClock,
       (message) => request2.log.warning(message)
@@ -60196,17 +60279,7 @@ async function tellDeployment(request2, error62) {
 async function prepare(request2, resolved, components, runId, payload) {
   const { client, repo, sha } = request2;
   const live = await findLiveDeployment(client, repo, request2.environment);
-  const source = request2.ledger === "github" ? githubSource(
-    {
-      client,
-      repo,
-      targets: resolved.components.flatMap(
-        (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
-      ),
-      template: resolved.versionTemplate
-    },
-    live
-  ) : ledgerSource(request2.ledger);
+  const source = request2.store.versionSource({ live, resolved });
   const rollback = payload?.rollback ?? false;
   const action = rollback ? "rollback" : "deploy";
   const { version: version2, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
@@ -67820,8 +67893,9 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
 `)
   };
   const configFile = resolve4(runtime.cwd, options.config);
+  const client = createOctokitClient(token2, { baseUrl: runtime.env.GITHUB_API_URL, log });
   const notifier = cliNotifier(project, runtime, options);
-  const run2 = async (ledger) => {
+  const run2 = async (store) => {
     const controller = new AbortController();
     const unsubscribe = runtime.onSignal((signal) => {
       if (controller.signal.aborted) return;
@@ -67832,7 +67906,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
     const reporter = createReporter(progress, { ci: isCi(runtime.env.CI) });
     try {
       return await deployToGitHub({
-        client: createOctokitClient(token2, { baseUrl: runtime.env.GITHUB_API_URL, log }),
+        client,
         repo,
         sha: commit,
         dirty,
@@ -67840,7 +67914,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
         configPath: await repoRelativePath(configFile) ?? basename2(configFile),
         cwd: project.dir,
         environment,
-        ledger,
+        store,
         version: options.version,
         dryRun: false,
         logUrl: ciLogUrl(runtime.env),
@@ -67858,7 +67932,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
   };
   const outcome = await drainingAfter(
     notifier,
-    () => options.ledger === "github" ? run2("github") : withLedger(options, runtime, project.dir, run2)
+    () => options.ledger === "github" ? run2(githubStore(client, repo)) : withLedger(options, runtime, project.dir, (ledger) => run2(ledgerStore(ledger)))
   );
   if (outcome.result) report(outcome.result, options, runtime);
   return outcome.decision === "succeeded" ? 0 : 1;
@@ -67895,7 +67969,8 @@ async function deployLocally(options, runtime, project, what, notifier) {
     runtime,
     project.dir,
     (ledger) => withDeployLock(ledger, run2, runtime, async (groups2) => {
-      const { version: version2, constraints, refusals } = await preparedRelease2(ledgerSource(ledger), {
+      const source = ledgerSource(ledger, ownedHistory(ledger));
+      const { version: version2, constraints, refusals, previousVersion } = await preparedRelease2(source, {
         service: resolved.service,
         environment,
         named: options.version,
@@ -67923,7 +67998,8 @@ async function deployLocally(options, runtime, project, what, notifier) {
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups: groups2,
-        notices: cliRunNotices(notifier, runtime)
+        notices: cliRunNotices(notifier, runtime),
+        previousVersion
       });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
@@ -67968,7 +68044,7 @@ async function execute(spec, ledger, options, runtime, commands) {
     controller.abort();
   });
   try {
-    const previousVersion = await liveVersion(runHistory(ledger), spec.service, spec.environment);
+    const { previousVersion } = commands;
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });
     const checker = createChecker({ executor, env: commands.env });
@@ -68012,19 +68088,25 @@ async function rollBackLocally(options, runtime, project, environment, notifier)
     runtime,
     project.dir,
     (ledger) => withDeployLock(ledger, run2, runtime, async (groups2) => {
+      const source = ledgerSource(ledger, ownedHistory(ledger));
       const to = options.to ?? await versionBeforeLive(ledger, resolved.service, environment);
-      const source = ledgerSource(ledger);
-      const commit = await source.commitOf(resolved.service, to);
-      if (commit === void 0)
-        throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
-      const constraints = await declaredConstraints(source, { ...run2, version: to }, void 0);
-      await assertDeployAllowed(source, { ...run2, version: to, constraints });
+      const { version: version2, commit, constraints, refusals, previousVersion } = await preparedRollback(source, {
+        service: resolved.service,
+        environment,
+        named: to,
+        commit: null,
+        template: resolved.versionTemplate,
+        action: "rollback",
+        configured: void 0,
+        now: Date.now()
+      });
+      if (refusals.length > 0) throw new DeployRefusedError({ ...run2, version: version2 }, refusals);
       const spec = {
         runId,
         service: resolved.service,
         environment,
         environmentLabels: resolved.labels,
-        version: to,
+        version: version2,
         commit,
         cwd: project.dir,
         components: resolved.components.map(allAtOnce),
@@ -68036,12 +68118,22 @@ async function rollBackLocally(options, runtime, project, environment, notifier)
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups: groups2,
-        notices: cliRunNotices(notifier, runtime)
+        notices: cliRunNotices(notifier, runtime),
+        previousVersion
       });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
     })
   );
+}
+async function preparedRollback(source, request2) {
+  try {
+    return await prepareRelease(source, request2);
+  } catch (error62) {
+    if (error62 instanceof UnknownVersionError)
+      throw new UsageError(`--to ${error62.version}: no such version of ${error62.service} in the ledger`);
+    throw error62;
+  }
 }
 async function versionBeforeLive(ledger, service, environment) {
   const { live, target } = await ledgerRollback(ledger, service, environment);
@@ -68953,14 +69045,12 @@ async function statusCommand(options, runtime) {
   const { service, environments } = project.loaded.config;
   const named = namedEnvironment(project, options);
   const names2 = named === void 0 ? Object.keys(environments) : [named];
-  const statuses = await withLedger(
-    options,
-    runtime,
-    project.dir,
-    (ledger) => Promise.all(
+  const statuses = await withLedger(options, runtime, project.dir, (ledger) => {
+    const history = ownedHistory(ledger);
+    return Promise.all(
       names2.map(async (environment) => {
         const [live, runs, targets] = await Promise.all([
-          liveVersion(runHistory(ledger), service, environment),
+          liveVersion(history, service, environment),
           ledger.runs({ service, environment, limit: 1 }),
           ledger.targetStates(service, environment)
         ]);
@@ -68971,8 +69061,8 @@ async function statusCommand(options, runtime) {
           targets: targets.map((t) => ({ ...t, halfDeployed: t.version !== t.goodVersion }))
         };
       })
-    )
-  );
+    );
+  });
   if (options.json) runtime.stdout.write(`${JSON.stringify({ service, environments: statuses }, null, 2)}
 `);
   else runtime.stdout.write(`${statuses.map((s) => renderStatus(service, s)).join("\n\n")}

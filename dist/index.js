@@ -67799,6 +67799,710 @@ function redactedMessage(error63) {
 }
 var NO_RETRY = { request: { retries: 0 } };
 
+// src/release/live-version.ts
+function newestFirst(successes) {
+  return successes.toSorted((a, b) => b.at - a.at);
+}
+function liveOf(successes) {
+  return newestFirst(successes)[0] ?? null;
+}
+async function liveVersion(history, service, environment) {
+  return liveOf(await history.successes(service, environment))?.version ?? null;
+}
+function combinedHistory(...histories) {
+  return {
+    async successes(service, environment) {
+      const all = await Promise.all(histories.map((h) => h.successes(service, environment)));
+      return all.flat();
+    }
+  };
+}
+
+// src/release/deployment-records.ts
+var RELEASES_READ = 50;
+function runSuccesses(runs) {
+  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
+}
+function releaseSuccesses(releases) {
+  return releases.flatMap(
+    (release) => release.version !== null && release.succeededAt !== null ? [
+      {
+        version: release.version,
+        commit: release.commit,
+        at: release.succeededAt,
+        by: release.requestedBy
+      }
+    ] : []
+  );
+}
+function runHistory(ledger) {
+  return {
+    async successes(service, environment) {
+      return runSuccesses(await ledger.runs({ service, environment }));
+    }
+  };
+}
+function releaseHistory(ledger, repo) {
+  return {
+    async successes(service, environment) {
+      const releases = await ledger.releases({ repo, environment, succeeded: true, limit: RELEASES_READ });
+      return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
+    }
+  };
+}
+function ledgerHistory(ledger, repos) {
+  return combinedHistory(runHistory(ledger), ...repos.map((repo) => releaseHistory(ledger, repo)));
+}
+function ownedHistory(ledger) {
+  return {
+    async successes(service, environment) {
+      const repos = (await ledger.serviceOwner(service))?.repos ?? [];
+      return ledgerHistory(ledger, repos).successes(service, environment);
+    }
+  };
+}
+
+// src/ledger/types.ts
+var VersionClashError = class extends Error {
+  name = "VersionClashError";
+};
+var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
+
+// src/ledger/release-locks.ts
+function environmentLockName(repo, environment) {
+  return `${repo}:env:${environment}`;
+}
+function globalLockName(repo) {
+  return `${repo}:global`;
+}
+var LEASE_INFIX = ":deploy:";
+var LEASE_HOLDER_PREFIX = "release:";
+function leaseLockName(repo, environment) {
+  return `${repo}${LEASE_INFIX}${environment}`;
+}
+function leaseLockNameSql(repo, environment) {
+  return `${repo} || '${LEASE_INFIX}' || ${environment}`;
+}
+function leaseHolder(releaseId) {
+  return `${LEASE_HOLDER_PREFIX}${releaseId}`;
+}
+function leaseHolderSql(releaseId) {
+  return `'${LEASE_HOLDER_PREFIX}' || CAST(${releaseId} AS TEXT)`;
+}
+function releaseOfRunId(runId) {
+  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
+  return match ? Number(match[1]) : null;
+}
+function deployLockName(service, environment) {
+  return `deploy:${service}:${environment}`;
+}
+function carriedRelease(lock) {
+  const release = lock.data?.release;
+  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
+}
+
+// src/release/deploy-lock.ts
+var DEPLOY_LEASE_MS = 6e4;
+var DeployLockedError = class extends Error {
+  name = "DeployLockedError";
+  blocker;
+  constructor(request2, blocker) {
+    super(lockedMessage(request2, blocker));
+    this.blocker = blocker;
+  }
+};
+async function holdDeployLock(ledger, request2, clock, warn) {
+  const name = deployLockName(request2.service, request2.environment);
+  const ttlMs = request2.leaseMs ?? DEPLOY_LEASE_MS;
+  const data = request2.admittedRelease === void 0 ? request2.data : { ...request2.data, release: request2.admittedRelease };
+  const lease = { ttlMs, reason: request2.reason, data };
+  const taken = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+  if (!taken.acquired) throw new DeployLockedError(request2, { kind: "run", lock: taken.heldBy });
+  try {
+    const blocker = botBlocker(await ledger.locks(clock.now()), request2);
+    if (blocker) throw new DeployLockedError(request2, blocker);
+  } catch (error63) {
+    await ledger.releaseLock(name, request2.holder);
+    throw error63;
+  }
+  const stop = new AbortController();
+  const renewing = (async () => {
+    for (; ; ) {
+      await clock.sleep(Math.ceil(ttlMs / 3), stop.signal);
+      if (stop.signal.aborted) return;
+      try {
+        const renewed = await ledger.renewLock(name, request2.holder, ttlMs, clock.now());
+        if (renewed) continue;
+        const again = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+        if (!again.acquired) warn(`the lease on ${name} ran out and ${again.heldBy.holder} holds it now`);
+      } catch (error63) {
+        warn(
+          `could not renew the lease on ${name}: ${error63 instanceof Error ? error63.message : String(error63)}`
+        );
+      }
+    }
+  })();
+  let released;
+  return {
+    lock: taken.lock,
+    release() {
+      released ??= (async () => {
+        stop.abort();
+        await renewing;
+        await ledger.releaseLock(name, request2.holder);
+      })();
+      return released;
+    }
+  };
+}
+function botBlocker(locks, request2) {
+  return botBlockers(locks, request2)[0] ?? null;
+}
+function botBlockers(locks, request2) {
+  const admitted = request2.admittedRelease;
+  const blockers = [];
+  for (const repo of request2.repos) {
+    for (const lock of locks) {
+      if (admitted === void 0 && lock.name === environmentLockName(repo, request2.environment))
+        blockers.push({ kind: "environment", lock });
+      else if (admitted === void 0 && lock.name === globalLockName(repo))
+        blockers.push({ kind: "global", lock });
+      else if (lock.name === leaseLockName(repo, request2.environment) && !(admitted !== void 0 && lock.holder === leaseHolder(admitted)))
+        blockers.push({ kind: "release", lock });
+    }
+  }
+  return blockers;
+}
+function lockedMessage(request2, { kind, lock }) {
+  const since = `since ${new Date(lock.acquiredAt).toISOString()}`;
+  const reason = lock.reason ? ` (${lock.reason})` : "";
+  const where = `${request2.service} in ${request2.environment}`;
+  switch (kind) {
+    case "run":
+      return `${where} is being deployed by ${lock.holder}${reason}, ${since}: wait for it to finish (a crashed run's lease runs out within ${seconds2(lock)})`;
+    case "release":
+      return `${request2.environment} is being deployed by the bot's ${lock.holder}${reason}, ${since}: wait for it to finish`;
+    case "environment":
+      return `${request2.environment} is locked by ${lock.holder} with the bot's /lock${reason}, ${since}: deploy once it is unlocked (/unlock ${request2.environment})`;
+    case "global":
+      return `every environment is locked by ${lock.holder} with the bot's /lock --global${reason}, ${since}: deploy once it is unlocked (/unlock --global)`;
+  }
+}
+function seconds2(lock) {
+  return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
+}
+
+// src/release/service-owner.ts
+function decideOwnership(claim3, bound2) {
+  const declared = claim3.declared === void 0 ? void 0 : [...new Set(claim3.declared)];
+  if (bound2 === null) {
+    if (declared === void 0) return { kind: "bind", repos: [claim3.repo] };
+    if (declared.includes(claim3.repo)) return { kind: "bind", repos: declared };
+    return {
+      kind: "refuse",
+      repos: [],
+      reason: `${claim3.repo} declares ${claim3.service} but its repositories (${declared.join(", ")}) leave it out, so it cannot take ${claim3.service}`
+    };
+  }
+  const repos = [...bound2];
+  if (!repos.includes(claim3.repo)) return { kind: "refuse", repos, reason: notOwnerReason(claim3, repos) };
+  if (declared === void 0 || sameRepositories(declared, repos)) return { kind: "accept", repos };
+  return { kind: "rebind", repos: declared };
+}
+async function claimService(store, claim3, now) {
+  const binding = await store.serviceOwner(claim3.service);
+  let decision = decideOwnership(claim3, binding?.repos ?? null);
+  if (decision.kind === "bind") {
+    const inForce = await store.bindService(claim3.service, decision.repos, now);
+    decision = decideOwnership(claim3, inForce.repos);
+  }
+  if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
+  return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
+}
+var ServiceNotOwnedError = class extends Error {
+  name = "ServiceNotOwnedError";
+};
+async function requireOwnership(store, claim3, now) {
+  const ownership = await claimService(store, claim3, now);
+  if (!ownership.accepted) throw new ServiceNotOwnedError(ownership.reason);
+  return ownership.owners;
+}
+function notOwnerReason(claim3, owners) {
+  const list = owners.join(", ");
+  return `${claim3.service} belongs to ${list}, not to ${claim3.repo}: a service's outcomes, deployments, locks and leases come only from its own repositories (to share it, list ${claim3.repo} under repositories in the tranche.yml of ${owners[0] ?? list})`;
+}
+function sameRepositories(a, b) {
+  return a.length === b.length && a.every((repo) => b.includes(repo));
+}
+
+// src/release/environment-lease.ts
+function ledgerLease(ledger) {
+  return {
+    async hold(request2, clock, warn) {
+      const { service, environment, repo } = request2;
+      const running = request2.carries === null ? [] : await ledger.releases({ repo, environment, states: ACTIVE_RELEASE_STATES });
+      const owners = await requireOwnership(
+        ledger,
+        { service, repo, declared: request2.declared },
+        clock.now()
+      );
+      return holdDeployLock(
+        ledger,
+        {
+          service,
+          environment,
+          holder: request2.holder,
+          reason: request2.reason,
+          data: request2.data,
+          repos: owners,
+          admittedRelease: running.find((r) => r.id === request2.carries && r.origin === "bot")?.id
+        },
+        clock,
+        warn
+      );
+    }
+  };
+}
+
+// src/release/fleet-verdicts.ts
+async function standingVerdict(ledger, service, version2) {
+  return effectiveVerdict(await ledger.verdicts(service, version2));
+}
+
+// src/release/live-releases.ts
+var recordedConstraintsSchema = external_exports.object({
+  requires: external_exports.record(external_exports.string(), external_exports.string()),
+  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
+});
+async function liveReleases(ledger, environment) {
+  const byService = Map.groupBy(await ledger.runs({ environment }), (run2) => run2.service);
+  const live = [...byService.values()].flatMap((runs) => {
+    const version2 = liveOf(runSuccesses(runs))?.version;
+    const run2 = runs.find((r) => r.decision === "succeeded" && r.version === version2);
+    return run2 ? [run2] : [];
+  });
+  return Promise.all(
+    live.map(async (run2) => ({
+      service: run2.service,
+      version: run2.version,
+      constraints: await runConstraints(ledger, run2.runId)
+    }))
+  );
+}
+async function recordedConstraints(ledger, service, version2) {
+  for (const run2 of await ledger.runs({ service, version: version2 })) {
+    const constraints = await runConstraints(ledger, run2.runId);
+    if (constraints) return constraints;
+  }
+  return null;
+}
+async function runConstraints(ledger, runId) {
+  const [start] = await ledger.events({ runId, limit: 1 });
+  if (start?.kind !== "run_started") return null;
+  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
+  return parsed.success ? parsed.data : null;
+}
+
+// src/release/ledger-source.ts
+function hasVerdicts(ledger) {
+  return typeof ledger.verdicts === "function";
+}
+function ledgerSource(ledger, history = runHistory(ledger)) {
+  return {
+    ledger,
+    history,
+    nextVersion: (service, commit, template, now) => ledger.nextVersion(service, commit, template, now),
+    knowsOtherServices: true,
+    async commitOf(service, version2) {
+      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
+    },
+    async recordedConstraints(service, version2) {
+      return await recordedConstraints(ledger, service, version2) ?? void 0;
+    },
+    async standingVerdict(service, version2) {
+      return hasVerdicts(ledger) ? standingVerdict(ledger, service, version2) : void 0;
+    },
+    liveReleases(_service, environment) {
+      return liveReleases(ledger, environment);
+    }
+  };
+}
+
+// src/github/deployment-payload.ts
+var DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
+var versionSchema = external_exports.string().regex(
+  /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
+  "a version is letters, digits and . _ + - (it becomes part of a tag name)"
+);
+var trancheDeploymentSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
+  version: versionSchema.optional().describe("The version to deploy; absent: allocate the next one."),
+  rollback: external_exports.boolean().default(false).describe("Deploy the given version as a rollback: every target at once, no bake."),
+  targets: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("Deploy only these targets (names from tranche.yml); absent: every target."),
+  track: external_exports.string().min(1).optional().describe("The release track this deployment belongs to."),
+  requestedBy: external_exports.string().min(1).optional().describe("Who asked for the deployment (a GitHub login)."),
+  runId: external_exports.string().min(1).optional().describe(
+    "Names the run (the Action) or release (the bot) that created the deployment, to find it again when the answer to its creation was lost."
+  )
+}).refine((p) => !p.rollback || p.version !== void 0, {
+  message: "a rollback names the version to return to",
+  path: ["version"]
+});
+var DeploymentPayloadError = class extends Error {
+  name = "DeploymentPayloadError";
+};
+function parseDeploymentPayload(payload) {
+  const object2 = typeof payload === "string" ? parseJson(payload) : payload;
+  const tranche = object2 !== null && typeof object2 === "object" && "tranche" in object2 ? object2.tranche : { schemaVersion: DEPLOYMENT_PAYLOAD_SCHEMA_VERSION };
+  const parsed = trancheDeploymentSchema.safeParse(tranche);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue3) => `payload.tranche${issue3.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")}: ${issue3.message}`
+  );
+  throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
+}
+function parseJson(text2) {
+  if (text2.trim() === "") return {};
+  try {
+    return JSON.parse(text2);
+  } catch (error63) {
+    throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error63.message}`);
+  }
+}
+
+// src/github/limits.ts
+var STATUS_DESCRIPTION_MAX = 140;
+var CHECK_SUMMARY_MAX = 65535;
+var ANNOTATIONS_PER_REQUEST = 50;
+var CHECK_TITLE_MAX = 255;
+function cut(text2, max) {
+  const chars = [...text2];
+  if (chars.length <= max) return text2;
+  return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
+}
+function chunks(items, size) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+// src/github/deployments.ts
+var LIVE_LIST_SIZE = 100;
+var LIVE_SCAN_LIMIT = 30;
+var RUN_ID_SCAN = 10;
+var CREATE_ATTEMPTS = 3;
+var LiveDeploymentUnknownError = class extends Error {
+  name = "LiveDeploymentUnknownError";
+};
+async function findLiveDeployment(client, repo, environment) {
+  const { data } = await client.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: LIVE_LIST_SIZE
+  });
+  let looked = 0;
+  for (const [index, deployment] of data.entries()) {
+    const version2 = payloadVersion(deployment.payload);
+    if (version2 === void 0) continue;
+    if (looked === LIVE_SCAN_LIMIT) {
+      throw new LiveDeploymentUnknownError(
+        `none of the newest ${LIVE_SCAN_LIMIT} Tranche deployments of ${environment} succeeded and ${data.length - index} older ones were not read: without the live version a failed deploy could not be rolled back; mark the live deployment with a success status, or use a SQLite or PostgreSQL ledger`
+      );
+    }
+    looked += 1;
+    const { data: statuses } = await client.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 1
+    });
+    if (statuses[0]?.state === "success") return { id: deployment.id, sha: deployment.sha, version: version2 };
+  }
+  if (data.length === LIVE_LIST_SIZE && looked > 0) {
+    throw new LiveDeploymentUnknownError(
+      `none of the newest ${LIVE_LIST_SIZE} deployments of ${environment} is a successful Tranche deployment, and older ones were not read: without the live version a failed deploy could not be rolled back; use a SQLite or PostgreSQL ledger`
+    );
+  }
+  return null;
+}
+function liveDeploymentHistory(live) {
+  return {
+    async successes() {
+      return live?.version ? [{ version: live.version, commit: live.sha, at: 0 }] : [];
+    }
+  };
+}
+function payloadVersion(payload) {
+  try {
+    if (payload === null || typeof payload !== "object" || !("tranche" in payload)) return void 0;
+    return parseDeploymentPayload(payload).version;
+  } catch {
+    return void 0;
+  }
+}
+async function createDeployment(client, repo, request2, log) {
+  let lastError;
+  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
+      const found = await findByRunId(client, repo, request2);
+      if (found !== void 0) {
+        log.info(`the deployment was created after all (id ${found}); using it`);
+        return found;
+      }
+    }
+    try {
+      const { data } = await client.rest.repos.createDeployment({
+        ...repo,
+        ref: request2.sha,
+        environment: request2.environment,
+        task: "deploy",
+        auto_merge: false,
+        ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
+        payload: request2.payload,
+        description: cut(request2.description, STATUS_DESCRIPTION_MAX),
+        ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
+        ...request2.productionEnvironment !== void 0 ? { production_environment: request2.productionEnvironment } : {},
+        ...NO_RETRY
+      });
+      if (!("id" in data))
+        throw new Error(`GitHub did not create the deployment: ${data.message ?? "no reason given"}`);
+      return data.id;
+    } catch (error63) {
+      if (!outcomeUnknown(error63)) throw error63;
+      lastError = error63;
+      log.warning(
+        `creating the deployment failed without a clear answer (${redactedMessage(error63)}); checking whether it exists`
+      );
+    }
+  }
+  throw lastError;
+}
+async function findByRunId(client, repo, request2) {
+  const { data } = await client.rest.repos.listDeployments({
+    ...repo,
+    sha: request2.sha,
+    environment: request2.environment,
+    per_page: RUN_ID_SCAN
+  });
+  const runId = request2.payload.tranche.runId;
+  return data.find((d) => {
+    const payload = d.payload;
+    return typeof payload === "object" && payload?.tranche?.runId === runId;
+  })?.id;
+}
+async function postDeploymentStatus(client, repo, deploymentId, update) {
+  await client.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: deploymentId,
+    state: update.state,
+    description: cut(update.description, STATUS_DESCRIPTION_MAX),
+    ...update.logUrl ? { log_url: update.logUrl } : {},
+    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
+  });
+}
+async function markSuperseded(client, repo, deploymentIds, version2) {
+  for (const deploymentId of deploymentIds) {
+    await postDeploymentStatus(client, repo, deploymentId, {
+      state: "inactive",
+      description: `superseded by ${version2 ?? "a newer deployment"}`
+    });
+  }
+}
+
+// src/github/tag-versions.ts
+var MAX_TAG_CONFLICTS = 20;
+function tagPrefix(service) {
+  return `tranche/${service}/`;
+}
+function tagName(service, version2) {
+  return `${tagPrefix(service)}${version2}`;
+}
+var TagVersionError = class extends Error {
+  name = "TagVersionError";
+};
+function refNameProblem(name) {
+  if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name))
+    return "contains a space, a control character or one of ~ ^ : ? * [ \\";
+  if (name.includes("..") || name.includes("@{") || name.includes("//")) return 'contains "..", "@{" or "//"';
+  if (name.endsWith(".") || name.endsWith("/") || name.endsWith(".lock"))
+    return 'ends with ".", "/" or ".lock"';
+  if (name.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
+  return void 0;
+}
+function numberOf(version2, template) {
+  const pattern = template.split("{n}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("(\\d+)");
+  const match = new RegExp(`^${pattern}$`).exec(version2);
+  if (!match) return void 0;
+  const numbers = match.slice(1).map(Number);
+  return numbers.every((n) => n === numbers[0]) ? numbers[0] : void 0;
+}
+async function listVersionTags(client, repo, service) {
+  const prefix = tagPrefix(service);
+  const { data } = await client.rest.git.listMatchingRefs({ ...repo, ref: `tags/${prefix}` });
+  return data.filter((ref) => ref.ref.startsWith(`refs/tags/${prefix}`)).map((ref) => ({ version: ref.ref.slice(`refs/tags/${prefix}`.length), commit: ref.object.sha }));
+}
+async function taggedCommit(client, repo, service, version2) {
+  try {
+    const { data } = await client.rest.git.getRef({ ...repo, ref: `tags/${tagName(service, version2)}` });
+    return data.object.sha;
+  } catch (error63) {
+    if (httpStatus(error63) === 404) return void 0;
+    throw error63;
+  }
+}
+async function allocateTagVersion(client, repo, request2) {
+  const { service, commit, template, now } = request2;
+  if (!template.includes("{n}")) {
+    throw new TagVersionError(`version template "${template}" has no {n} placeholder for the counter`);
+  }
+  const existing = await listVersionTags(client, repo, service);
+  let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
+  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
+    const version2 = template.replaceAll("{n}", String(n));
+    const name = tagName(service, version2);
+    const problem = refNameProblem(name);
+    if (problem)
+      throw new TagVersionError(
+        `the tag name ${name} ${problem}: change the service name or version template`
+      );
+    try {
+      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name}`, sha: commit });
+      return { service, n, version: version2, commit, createdAt: now };
+    } catch (error63) {
+      if (!isReferenceExists(error63)) throw error63;
+    }
+  }
+  throw new TagVersionError(
+    `${MAX_TAG_CONFLICTS + 1} tags in a row under ${tagPrefix(service)} were taken while allocating a version; is another run allocating in a loop?`
+  );
+}
+function isReferenceExists(error63) {
+  if (httpStatus(error63) !== 422) return false;
+  const message = error63 instanceof Error ? error63.message : String(error63);
+  return /reference already exists/i.test(message);
+}
+
+// src/github/github-ledger.ts
+var GitHubLedger = class {
+  options;
+  states = /* @__PURE__ */ new Map();
+  recorded = [];
+  constructor(options) {
+    this.options = options;
+    for (const { component, target } of options.targets) {
+      const version2 = options.liveVersion;
+      this.states.set(key(component, target), { component, target, version: version2, goodVersion: version2 });
+    }
+  }
+  nextVersion(service, commit, template, now) {
+    if (commit === null) {
+      return Promise.reject(new Error("the GitHub ledger tags the deployed commit: give the commit SHA"));
+    }
+    return allocateTagVersion(this.options.client, this.options.repo, { service, commit, template, now });
+  }
+  /** Tagged versions, oldest number first; a tag carries no time, so createdAt is 0. */
+  async versions(service) {
+    const tags = await listVersionTags(this.options.client, this.options.repo, service);
+    return tags.map((tag) => ({ tag, n: numberOf(tag.version, this.options.template) })).filter((t) => t.n !== void 0).sort((a, b) => a.n - b.n).map(({ tag, n }) => ({ service, n, version: tag.version, commit: tag.commit, createdAt: 0 }));
+  }
+  async targetStates() {
+    return [...this.states.values()];
+  }
+  async updateTargets(_service, _environment, _runId, updates) {
+    for (const update of updates) {
+      const id = key(update.component, update.target);
+      const before = this.states.get(id);
+      this.states.set(id, {
+        component: update.component,
+        target: update.target,
+        version: update.version,
+        goodVersion: update.good ? update.version : before?.goodVersion ?? null
+      });
+    }
+  }
+  async record(event) {
+    this.recorded.push(event);
+  }
+  async runs(filter) {
+    const finished = new Map(this.recorded.filter((e) => e.kind === "run_finished").map((e) => [e.runId, e]));
+    return this.recorded.filter((e) => e.kind === "run_started").filter((e) => matches(e, filter) && (filter.since === void 0 || e.at >= filter.since)).reverse().slice(0, filter.limit).map((start) => runRecord(start, finished.get(start.runId)));
+  }
+  async events(filter) {
+    return this.recorded.filter(
+      (e) => (filter.runId === void 0 || e.runId === filter.runId) && matches(e, filter) && (!filter.withDuration || e.durationMs !== void 0)
+    );
+  }
+  async close() {
+  }
+};
+function matches(event, filter) {
+  return (filter.service === void 0 || event.service === filter.service) && (filter.environment === void 0 || event.environment === filter.environment) && (filter.version === void 0 || event.version === filter.version);
+}
+function runRecord(start, end) {
+  const decision = RUN_DECISIONS.find((d) => d === end?.data?.decision) ?? null;
+  const reasonCode = REASON_CODES.find((r) => r === end?.reasonCode) ?? null;
+  const commit = start.data?.commit;
+  return {
+    runId: start.runId,
+    service: start.service,
+    environment: start.environment,
+    version: start.version,
+    commit: typeof commit === "string" ? commit : null,
+    startedAt: start.at,
+    finishedAt: end?.at ?? null,
+    decision,
+    reasonCode,
+    durationMs: end?.durationMs ?? null
+  };
+}
+function key(component, target) {
+  return `${component}\0${target}`;
+}
+
+// src/github/github-source.ts
+function githubSource(options, live) {
+  const { client, repo } = options;
+  const liveVersion2 = live?.version ?? null;
+  const ledger = new GitHubLedger({ ...options, liveVersion: liveVersion2 });
+  return {
+    ledger,
+    nextVersion: (service, commit, template, now) => ledger.nextVersion(service, commit, template, now),
+    history: liveDeploymentHistory(live),
+    knowsOtherServices: false,
+    commitOf: (service, version2) => taggedCommit(client, repo, service, version2),
+    recordedConstraints: async () => void 0,
+    standingVerdict: async () => void 0,
+    liveReleases: async (service) => liveVersion2 === null ? [] : [{ service, version: liveVersion2, constraints: null }]
+  };
+}
+var githubLease = {
+  async hold() {
+    return { release: async () => {
+    } };
+  }
+};
+
+// src/github/deploy-store.ts
+function ledgerStore(ledger) {
+  const source = ledgerSource(ledger, ownedHistory(ledger));
+  return { versionSource: () => source, lease: ledgerLease(ledger) };
+}
+function githubStore(client, repo) {
+  return {
+    versionSource: ({ live, resolved }) => githubSource(
+      {
+        client,
+        repo,
+        targets: resolved.components.flatMap(
+          (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
+        ),
+        template: resolved.versionTemplate
+      },
+      live
+    ),
+    lease: githubLease
+  };
+}
+
 // src/github/github-deploy.ts
 import { randomUUID } from "node:crypto";
 
@@ -69232,7 +69936,7 @@ var Rollout = class {
       });
     }
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
-    this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
+    this.goodVersions = new Map(states.map((s) => [key2(s.component, s.target), s.goodVersion]));
   }
   async deployComponents() {
     for (const [index, component] of this.spec.components.entries()) {
@@ -69562,7 +70266,7 @@ var Rollout = class {
   }
   /** The version the target last ran successfully, as the ledger knew when the run started. */
   goodVersion(component, target) {
-    return this.goodVersions.get(key(component.name, target.name)) ?? null;
+    return this.goodVersions.get(key2(component.name, target.name)) ?? null;
   }
   /** Put touched targets back per onFailure; halting leaves them where they are. */
   async recover(failure2) {
@@ -69642,7 +70346,7 @@ var Rollout = class {
 function errorText3(error63) {
   return error63 instanceof Error ? error63.message : String(error63);
 }
-function key(component, target) {
+function key2(component, target) {
   return `${component}\0${target}`;
 }
 function checkData(result, slow) {
@@ -69665,45 +70369,6 @@ function runDecision(failure2, onFailure) {
   if (failure2.reasonCode === "cancelled") return "cancelled";
   return onFailure === "halt" ? "halted" : "rolled_back";
 }
-
-// src/ledger/release-locks.ts
-function environmentLockName(repo, environment) {
-  return `${repo}:env:${environment}`;
-}
-function globalLockName(repo) {
-  return `${repo}:global`;
-}
-var LEASE_INFIX = ":deploy:";
-var LEASE_HOLDER_PREFIX = "release:";
-function leaseLockName(repo, environment) {
-  return `${repo}${LEASE_INFIX}${environment}`;
-}
-function leaseLockNameSql(repo, environment) {
-  return `${repo} || '${LEASE_INFIX}' || ${environment}`;
-}
-function leaseHolder(releaseId) {
-  return `${LEASE_HOLDER_PREFIX}${releaseId}`;
-}
-function leaseHolderSql(releaseId) {
-  return `'${LEASE_HOLDER_PREFIX}' || CAST(${releaseId} AS TEXT)`;
-}
-function releaseOfRunId(runId) {
-  const match = /^bot-release-(\d+)$/.exec(runId ?? "");
-  return match ? Number(match[1]) : null;
-}
-function deployLockName(service, environment) {
-  return `deploy:${service}:${environment}`;
-}
-function carriedRelease(lock) {
-  const release = lock.data?.release;
-  return typeof release === "number" && Number.isSafeInteger(release) ? release : null;
-}
-
-// src/ledger/types.ts
-var VersionClashError = class extends Error {
-  name = "VersionClashError";
-};
-var ACTIVE_RELEASE_STATES = ["starting", "pending", "in_progress"];
 
 // src/release/deploy-gate.ts
 var DeployRefusedError = class extends Error {
@@ -69746,183 +70411,6 @@ function badVerdictText(verdict) {
   return `its verdict is bad (recorded ${when}${who}): ${verdict.message}`;
 }
 
-// src/release/deploy-lock.ts
-var DEPLOY_LEASE_MS = 6e4;
-var DeployLockedError = class extends Error {
-  name = "DeployLockedError";
-  blocker;
-  constructor(request2, blocker) {
-    super(lockedMessage(request2, blocker));
-    this.blocker = blocker;
-  }
-};
-async function holdDeployLock(ledger, request2, clock, warn) {
-  const name = deployLockName(request2.service, request2.environment);
-  const ttlMs = request2.leaseMs ?? DEPLOY_LEASE_MS;
-  const data = request2.admittedRelease === void 0 ? request2.data : { ...request2.data, release: request2.admittedRelease };
-  const lease = { ttlMs, reason: request2.reason, data };
-  const taken = await ledger.acquireLock(name, request2.holder, lease, clock.now());
-  if (!taken.acquired) throw new DeployLockedError(request2, { kind: "run", lock: taken.heldBy });
-  try {
-    const blocker = botBlocker(await ledger.locks(clock.now()), request2);
-    if (blocker) throw new DeployLockedError(request2, blocker);
-  } catch (error63) {
-    await ledger.releaseLock(name, request2.holder);
-    throw error63;
-  }
-  const stop = new AbortController();
-  const renewing = (async () => {
-    for (; ; ) {
-      await clock.sleep(Math.ceil(ttlMs / 3), stop.signal);
-      if (stop.signal.aborted) return;
-      try {
-        const renewed = await ledger.renewLock(name, request2.holder, ttlMs, clock.now());
-        if (renewed) continue;
-        const again = await ledger.acquireLock(name, request2.holder, lease, clock.now());
-        if (!again.acquired) warn(`the lease on ${name} ran out and ${again.heldBy.holder} holds it now`);
-      } catch (error63) {
-        warn(
-          `could not renew the lease on ${name}: ${error63 instanceof Error ? error63.message : String(error63)}`
-        );
-      }
-    }
-  })();
-  let released;
-  return {
-    lock: taken.lock,
-    release() {
-      released ??= (async () => {
-        stop.abort();
-        await renewing;
-        await ledger.releaseLock(name, request2.holder);
-      })();
-      return released;
-    }
-  };
-}
-function botBlocker(locks, request2) {
-  return botBlockers(locks, request2)[0] ?? null;
-}
-function botBlockers(locks, request2) {
-  const admitted = request2.admittedRelease;
-  const blockers = [];
-  for (const repo of request2.repos) {
-    for (const lock of locks) {
-      if (admitted === void 0 && lock.name === environmentLockName(repo, request2.environment))
-        blockers.push({ kind: "environment", lock });
-      else if (admitted === void 0 && lock.name === globalLockName(repo))
-        blockers.push({ kind: "global", lock });
-      else if (lock.name === leaseLockName(repo, request2.environment) && !(admitted !== void 0 && lock.holder === leaseHolder(admitted)))
-        blockers.push({ kind: "release", lock });
-    }
-  }
-  return blockers;
-}
-function lockedMessage(request2, { kind, lock }) {
-  const since = `since ${new Date(lock.acquiredAt).toISOString()}`;
-  const reason = lock.reason ? ` (${lock.reason})` : "";
-  const where = `${request2.service} in ${request2.environment}`;
-  switch (kind) {
-    case "run":
-      return `${where} is being deployed by ${lock.holder}${reason}, ${since}: wait for it to finish (a crashed run's lease runs out within ${seconds2(lock)})`;
-    case "release":
-      return `${request2.environment} is being deployed by the bot's ${lock.holder}${reason}, ${since}: wait for it to finish`;
-    case "environment":
-      return `${request2.environment} is locked by ${lock.holder} with the bot's /lock${reason}, ${since}: deploy once it is unlocked (/unlock ${request2.environment})`;
-    case "global":
-      return `every environment is locked by ${lock.holder} with the bot's /lock --global${reason}, ${since}: deploy once it is unlocked (/unlock --global)`;
-  }
-}
-function seconds2(lock) {
-  return lock.expiresAt === null ? "never: it has no lease" : `${Math.ceil((lock.expiresAt - lock.renewedAt) / 1e3)} s`;
-}
-
-// src/release/deployment-records.ts
-function runSuccesses(runs) {
-  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
-}
-function runHistory(ledger) {
-  return {
-    async successes(service, environment) {
-      return runSuccesses(await ledger.runs({ service, environment }));
-    }
-  };
-}
-
-// src/release/fleet-verdicts.ts
-async function standingVerdict(ledger, service, version2) {
-  return effectiveVerdict(await ledger.verdicts(service, version2));
-}
-
-// src/release/live-version.ts
-function newestFirst(successes) {
-  return successes.toSorted((a, b) => b.at - a.at);
-}
-function liveOf(successes) {
-  return newestFirst(successes)[0] ?? null;
-}
-async function liveVersion(history, service, environment) {
-  return liveOf(await history.successes(service, environment))?.version ?? null;
-}
-
-// src/release/live-releases.ts
-var recordedConstraintsSchema = external_exports.object({
-  requires: external_exports.record(external_exports.string(), external_exports.string()),
-  migrations: external_exports.object({ schema: external_exports.string(), reads: external_exports.array(external_exports.string()) }).optional()
-});
-async function liveReleases(ledger, environment) {
-  const byService = Map.groupBy(await ledger.runs({ environment }), (run2) => run2.service);
-  const live = [...byService.values()].flatMap((runs) => {
-    const version2 = liveOf(runSuccesses(runs))?.version;
-    const run2 = runs.find((r) => r.decision === "succeeded" && r.version === version2);
-    return run2 ? [run2] : [];
-  });
-  return Promise.all(
-    live.map(async (run2) => ({
-      service: run2.service,
-      version: run2.version,
-      constraints: await runConstraints(ledger, run2.runId)
-    }))
-  );
-}
-async function recordedConstraints(ledger, service, version2) {
-  for (const run2 of await ledger.runs({ service, version: version2 })) {
-    const constraints = await runConstraints(ledger, run2.runId);
-    if (constraints) return constraints;
-  }
-  return null;
-}
-async function runConstraints(ledger, runId) {
-  const [start] = await ledger.events({ runId, limit: 1 });
-  if (start?.kind !== "run_started") return null;
-  const parsed = recordedConstraintsSchema.safeParse(start.data?.constraints);
-  return parsed.success ? parsed.data : null;
-}
-
-// src/release/ledger-source.ts
-function hasVerdicts(ledger) {
-  return typeof ledger.verdicts === "function";
-}
-function ledgerSource(ledger) {
-  return {
-    ledger,
-    history: runHistory(ledger),
-    knowsOtherServices: true,
-    async commitOf(service, version2) {
-      return (await ledger.versions(service)).find((v) => v.version === version2)?.commit;
-    },
-    async recordedConstraints(service, version2) {
-      return await recordedConstraints(ledger, service, version2) ?? void 0;
-    },
-    async standingVerdict(service, version2) {
-      return hasVerdicts(ledger) ? standingVerdict(ledger, service, version2) : void 0;
-    },
-    liveReleases(_service, environment) {
-      return liveReleases(ledger, environment);
-    }
-  };
-}
-
 // src/release/settle-version.ts
 var UnknownVersionError = class extends Error {
   name = "UnknownVersionError";
@@ -69951,7 +70439,7 @@ var VersionCommitError = class extends Error {
 async function settleVersion(source, request2) {
   const { service, named, commit } = request2;
   if (named === void 0) {
-    const record2 = await source.ledger.nextVersion(service, commit, request2.template, request2.now);
+    const record2 = await source.nextVersion(service, commit, request2.template, request2.now);
     return { version: record2.version, commit };
   }
   const built = await source.commitOf(service, named);
@@ -69971,49 +70459,6 @@ async function prepareRelease(source, request2) {
   const constraints = await declaredConstraints(source, { service, version: version2, action }, request2.configured);
   const refusals = await deployRefusals(source, { service, environment, version: version2, constraints, action });
   return { version: version2, commit, constraints, previousVersion, refusals };
-}
-
-// src/release/service-owner.ts
-function decideOwnership(claim3, bound2) {
-  const declared = claim3.declared === void 0 ? void 0 : [...new Set(claim3.declared)];
-  if (bound2 === null) {
-    if (declared === void 0) return { kind: "bind", repos: [claim3.repo] };
-    if (declared.includes(claim3.repo)) return { kind: "bind", repos: declared };
-    return {
-      kind: "refuse",
-      repos: [],
-      reason: `${claim3.repo} declares ${claim3.service} but its repositories (${declared.join(", ")}) leave it out, so it cannot take ${claim3.service}`
-    };
-  }
-  const repos = [...bound2];
-  if (!repos.includes(claim3.repo)) return { kind: "refuse", repos, reason: notOwnerReason(claim3, repos) };
-  if (declared === void 0 || sameRepositories(declared, repos)) return { kind: "accept", repos };
-  return { kind: "rebind", repos: declared };
-}
-async function claimService(store, claim3, now) {
-  const binding = await store.serviceOwner(claim3.service);
-  let decision = decideOwnership(claim3, binding?.repos ?? null);
-  if (decision.kind === "bind") {
-    const inForce = await store.bindService(claim3.service, decision.repos, now);
-    decision = decideOwnership(claim3, inForce.repos);
-  }
-  if (decision.kind === "rebind") await store.setServiceRepositories(claim3.service, decision.repos, now);
-  return decision.kind === "refuse" ? { accepted: false, owners: decision.repos, reason: decision.reason } : { accepted: true, owners: decision.repos };
-}
-var ServiceNotOwnedError = class extends Error {
-  name = "ServiceNotOwnedError";
-};
-async function requireOwnership(store, claim3, now) {
-  const ownership = await claimService(store, claim3, now);
-  if (!ownership.accepted) throw new ServiceNotOwnedError(ownership.reason);
-  return ownership.owners;
-}
-function notOwnerReason(claim3, owners) {
-  const list = owners.join(", ");
-  return `${claim3.service} belongs to ${list}, not to ${claim3.repo}: a service's outcomes, deployments, locks and leases come only from its own repositories (to share it, list ${claim3.repo} under repositories in the tranche.yml of ${owners[0] ?? list})`;
-}
-function sameRepositories(a, b) {
-  return a.length === b.length && a.every((repo) => b.includes(repo));
 }
 
 // src/stats/stage-timing.ts
@@ -70468,22 +70913,6 @@ function locateFailure(event, source) {
   return void 0;
 }
 
-// src/github/limits.ts
-var STATUS_DESCRIPTION_MAX = 140;
-var CHECK_SUMMARY_MAX = 65535;
-var ANNOTATIONS_PER_REQUEST = 50;
-var CHECK_TITLE_MAX = 255;
-function cut(text2, max) {
-  const chars = [...text2];
-  if (chars.length <= max) return text2;
-  return `${chars.slice(0, Math.max(0, max - 1)).join("")}\u2026`;
-}
-function chunks(items, size) {
-  const out = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 // src/github/check-run.ts
 function checkRunName(environment) {
   return `tranche / ${environment}`;
@@ -70623,335 +71052,6 @@ function teeReporter(...reporters) {
   };
 }
 
-// src/github/deployment-payload.ts
-var DEPLOYMENT_PAYLOAD_SCHEMA_VERSION = 1;
-var versionSchema = external_exports.string().regex(
-  /^[0-9A-Za-z][0-9A-Za-z._+-]*$/,
-  "a version is letters, digits and . _ + - (it becomes part of a tag name)"
-);
-var trancheDeploymentSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(DEPLOYMENT_PAYLOAD_SCHEMA_VERSION),
-  version: versionSchema.optional().describe("The version to deploy; absent: allocate the next one."),
-  rollback: external_exports.boolean().default(false).describe("Deploy the given version as a rollback: every target at once, no bake."),
-  targets: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("Deploy only these targets (names from tranche.yml); absent: every target."),
-  track: external_exports.string().min(1).optional().describe("The release track this deployment belongs to."),
-  requestedBy: external_exports.string().min(1).optional().describe("Who asked for the deployment (a GitHub login)."),
-  runId: external_exports.string().min(1).optional().describe(
-    "Names the run (the Action) or release (the bot) that created the deployment, to find it again when the answer to its creation was lost."
-  )
-}).refine((p) => !p.rollback || p.version !== void 0, {
-  message: "a rollback names the version to return to",
-  path: ["version"]
-});
-var DeploymentPayloadError = class extends Error {
-  name = "DeploymentPayloadError";
-};
-function parseDeploymentPayload(payload) {
-  const object2 = typeof payload === "string" ? parseJson(payload) : payload;
-  const tranche = object2 !== null && typeof object2 === "object" && "tranche" in object2 ? object2.tranche : { schemaVersion: DEPLOYMENT_PAYLOAD_SCHEMA_VERSION };
-  const parsed = trancheDeploymentSchema.safeParse(tranche);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (issue3) => `payload.tranche${issue3.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")}: ${issue3.message}`
-  );
-  throw new DeploymentPayloadError(`the deployment's payload is not valid: ${problems.join("; ")}`);
-}
-function parseJson(text2) {
-  if (text2.trim() === "") return {};
-  try {
-    return JSON.parse(text2);
-  } catch (error63) {
-    throw new DeploymentPayloadError(`the deployment's payload is not JSON: ${error63.message}`);
-  }
-}
-
-// src/github/deployments.ts
-var LIVE_LIST_SIZE = 100;
-var LIVE_SCAN_LIMIT = 30;
-var RUN_ID_SCAN = 10;
-var CREATE_ATTEMPTS = 3;
-var LiveDeploymentUnknownError = class extends Error {
-  name = "LiveDeploymentUnknownError";
-};
-async function findLiveDeployment(client, repo, environment) {
-  const { data } = await client.rest.repos.listDeployments({
-    ...repo,
-    environment,
-    per_page: LIVE_LIST_SIZE
-  });
-  let looked = 0;
-  for (const [index, deployment] of data.entries()) {
-    const version2 = payloadVersion(deployment.payload);
-    if (version2 === void 0) continue;
-    if (looked === LIVE_SCAN_LIMIT) {
-      throw new LiveDeploymentUnknownError(
-        `none of the newest ${LIVE_SCAN_LIMIT} Tranche deployments of ${environment} succeeded and ${data.length - index} older ones were not read: without the live version a failed deploy could not be rolled back; mark the live deployment with a success status, or use a SQLite or PostgreSQL ledger`
-      );
-    }
-    looked += 1;
-    const { data: statuses } = await client.rest.repos.listDeploymentStatuses({
-      ...repo,
-      deployment_id: deployment.id,
-      per_page: 1
-    });
-    if (statuses[0]?.state === "success") return { id: deployment.id, sha: deployment.sha, version: version2 };
-  }
-  if (data.length === LIVE_LIST_SIZE && looked > 0) {
-    throw new LiveDeploymentUnknownError(
-      `none of the newest ${LIVE_LIST_SIZE} deployments of ${environment} is a successful Tranche deployment, and older ones were not read: without the live version a failed deploy could not be rolled back; use a SQLite or PostgreSQL ledger`
-    );
-  }
-  return null;
-}
-function liveDeploymentHistory(live) {
-  return {
-    async successes() {
-      return live?.version ? [{ version: live.version, commit: live.sha, at: 0 }] : [];
-    }
-  };
-}
-function payloadVersion(payload) {
-  try {
-    if (payload === null || typeof payload !== "object" || !("tranche" in payload)) return void 0;
-    return parseDeploymentPayload(payload).version;
-  } catch {
-    return void 0;
-  }
-}
-async function createDeployment(client, repo, request2, log) {
-  let lastError;
-  for (let attempt2 = 1; attempt2 <= CREATE_ATTEMPTS; attempt2++) {
-    if (attempt2 > 1) {
-      const found = await findByRunId(client, repo, request2);
-      if (found !== void 0) {
-        log.info(`the deployment was created after all (id ${found}); using it`);
-        return found;
-      }
-    }
-    try {
-      const { data } = await client.rest.repos.createDeployment({
-        ...repo,
-        ref: request2.sha,
-        environment: request2.environment,
-        task: "deploy",
-        auto_merge: false,
-        ...request2.requiredContexts === "all" ? {} : { required_contexts: [...request2.requiredContexts ?? []] },
-        payload: request2.payload,
-        description: cut(request2.description, STATUS_DESCRIPTION_MAX),
-        ...request2.transientEnvironment !== void 0 ? { transient_environment: request2.transientEnvironment } : {},
-        ...request2.productionEnvironment !== void 0 ? { production_environment: request2.productionEnvironment } : {},
-        ...NO_RETRY
-      });
-      if (!("id" in data))
-        throw new Error(`GitHub did not create the deployment: ${data.message ?? "no reason given"}`);
-      return data.id;
-    } catch (error63) {
-      if (!outcomeUnknown(error63)) throw error63;
-      lastError = error63;
-      log.warning(
-        `creating the deployment failed without a clear answer (${redactedMessage(error63)}); checking whether it exists`
-      );
-    }
-  }
-  throw lastError;
-}
-async function findByRunId(client, repo, request2) {
-  const { data } = await client.rest.repos.listDeployments({
-    ...repo,
-    sha: request2.sha,
-    environment: request2.environment,
-    per_page: RUN_ID_SCAN
-  });
-  const runId = request2.payload.tranche.runId;
-  return data.find((d) => {
-    const payload = d.payload;
-    return typeof payload === "object" && payload?.tranche?.runId === runId;
-  })?.id;
-}
-async function postDeploymentStatus(client, repo, deploymentId, update) {
-  await client.rest.repos.createDeploymentStatus({
-    ...repo,
-    deployment_id: deploymentId,
-    state: update.state,
-    description: cut(update.description, STATUS_DESCRIPTION_MAX),
-    ...update.logUrl ? { log_url: update.logUrl } : {},
-    ...update.environmentUrl ? { environment_url: update.environmentUrl } : {}
-  });
-}
-async function markSuperseded(client, repo, deploymentIds, version2) {
-  for (const deploymentId of deploymentIds) {
-    await postDeploymentStatus(client, repo, deploymentId, {
-      state: "inactive",
-      description: `superseded by ${version2 ?? "a newer deployment"}`
-    });
-  }
-}
-
-// src/github/tag-versions.ts
-var MAX_TAG_CONFLICTS = 20;
-function tagPrefix(service) {
-  return `tranche/${service}/`;
-}
-function tagName(service, version2) {
-  return `${tagPrefix(service)}${version2}`;
-}
-var TagVersionError = class extends Error {
-  name = "TagVersionError";
-};
-function refNameProblem(name) {
-  if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name))
-    return "contains a space, a control character or one of ~ ^ : ? * [ \\";
-  if (name.includes("..") || name.includes("@{") || name.includes("//")) return 'contains "..", "@{" or "//"';
-  if (name.endsWith(".") || name.endsWith("/") || name.endsWith(".lock"))
-    return 'ends with ".", "/" or ".lock"';
-  if (name.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
-  return void 0;
-}
-function numberOf(version2, template) {
-  const pattern = template.split("{n}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("(\\d+)");
-  const match = new RegExp(`^${pattern}$`).exec(version2);
-  if (!match) return void 0;
-  const numbers = match.slice(1).map(Number);
-  return numbers.every((n) => n === numbers[0]) ? numbers[0] : void 0;
-}
-async function listVersionTags(client, repo, service) {
-  const prefix = tagPrefix(service);
-  const { data } = await client.rest.git.listMatchingRefs({ ...repo, ref: `tags/${prefix}` });
-  return data.filter((ref) => ref.ref.startsWith(`refs/tags/${prefix}`)).map((ref) => ({ version: ref.ref.slice(`refs/tags/${prefix}`.length), commit: ref.object.sha }));
-}
-async function taggedCommit(client, repo, service, version2) {
-  try {
-    const { data } = await client.rest.git.getRef({ ...repo, ref: `tags/${tagName(service, version2)}` });
-    return data.object.sha;
-  } catch (error63) {
-    if (httpStatus(error63) === 404) return void 0;
-    throw error63;
-  }
-}
-async function allocateTagVersion(client, repo, request2) {
-  const { service, commit, template, now } = request2;
-  if (!template.includes("{n}")) {
-    throw new TagVersionError(`version template "${template}" has no {n} placeholder for the counter`);
-  }
-  const existing = await listVersionTags(client, repo, service);
-  let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
-  for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
-    const version2 = template.replaceAll("{n}", String(n));
-    const name = tagName(service, version2);
-    const problem = refNameProblem(name);
-    if (problem)
-      throw new TagVersionError(
-        `the tag name ${name} ${problem}: change the service name or version template`
-      );
-    try {
-      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name}`, sha: commit });
-      return { service, n, version: version2, commit, createdAt: now };
-    } catch (error63) {
-      if (!isReferenceExists(error63)) throw error63;
-    }
-  }
-  throw new TagVersionError(
-    `${MAX_TAG_CONFLICTS + 1} tags in a row under ${tagPrefix(service)} were taken while allocating a version; is another run allocating in a loop?`
-  );
-}
-function isReferenceExists(error63) {
-  if (httpStatus(error63) !== 422) return false;
-  const message = error63 instanceof Error ? error63.message : String(error63);
-  return /reference already exists/i.test(message);
-}
-
-// src/github/github-ledger.ts
-var GitHubLedger = class {
-  options;
-  states = /* @__PURE__ */ new Map();
-  recorded = [];
-  constructor(options) {
-    this.options = options;
-    for (const { component, target } of options.targets) {
-      const version2 = options.liveVersion;
-      this.states.set(key2(component, target), { component, target, version: version2, goodVersion: version2 });
-    }
-  }
-  nextVersion(service, commit, template, now) {
-    if (commit === null) {
-      return Promise.reject(new Error("the GitHub ledger tags the deployed commit: give the commit SHA"));
-    }
-    return allocateTagVersion(this.options.client, this.options.repo, { service, commit, template, now });
-  }
-  /** Tagged versions, oldest number first; a tag carries no time, so createdAt is 0. */
-  async versions(service) {
-    const tags = await listVersionTags(this.options.client, this.options.repo, service);
-    return tags.map((tag) => ({ tag, n: numberOf(tag.version, this.options.template) })).filter((t) => t.n !== void 0).sort((a, b) => a.n - b.n).map(({ tag, n }) => ({ service, n, version: tag.version, commit: tag.commit, createdAt: 0 }));
-  }
-  async targetStates() {
-    return [...this.states.values()];
-  }
-  async updateTargets(_service, _environment, _runId, updates) {
-    for (const update of updates) {
-      const id = key2(update.component, update.target);
-      const before = this.states.get(id);
-      this.states.set(id, {
-        component: update.component,
-        target: update.target,
-        version: update.version,
-        goodVersion: update.good ? update.version : before?.goodVersion ?? null
-      });
-    }
-  }
-  async record(event) {
-    this.recorded.push(event);
-  }
-  async runs(filter) {
-    const finished = new Map(this.recorded.filter((e) => e.kind === "run_finished").map((e) => [e.runId, e]));
-    return this.recorded.filter((e) => e.kind === "run_started").filter((e) => matches(e, filter) && (filter.since === void 0 || e.at >= filter.since)).reverse().slice(0, filter.limit).map((start) => runRecord(start, finished.get(start.runId)));
-  }
-  async events(filter) {
-    return this.recorded.filter(
-      (e) => (filter.runId === void 0 || e.runId === filter.runId) && matches(e, filter) && (!filter.withDuration || e.durationMs !== void 0)
-    );
-  }
-  async close() {
-  }
-};
-function matches(event, filter) {
-  return (filter.service === void 0 || event.service === filter.service) && (filter.environment === void 0 || event.environment === filter.environment) && (filter.version === void 0 || event.version === filter.version);
-}
-function runRecord(start, end) {
-  const decision = RUN_DECISIONS.find((d) => d === end?.data?.decision) ?? null;
-  const reasonCode = REASON_CODES.find((r) => r === end?.reasonCode) ?? null;
-  const commit = start.data?.commit;
-  return {
-    runId: start.runId,
-    service: start.service,
-    environment: start.environment,
-    version: start.version,
-    commit: typeof commit === "string" ? commit : null,
-    startedAt: start.at,
-    finishedAt: end?.at ?? null,
-    decision,
-    reasonCode,
-    durationMs: end?.durationMs ?? null
-  };
-}
-function key2(component, target) {
-  return `${component}\0${target}`;
-}
-
-// src/github/github-source.ts
-function githubSource(options, live) {
-  const { client, repo } = options;
-  const liveVersion2 = live?.version ?? null;
-  return {
-    ledger: new GitHubLedger({ ...options, liveVersion: liveVersion2 }),
-    history: liveDeploymentHistory(live),
-    knowsOtherServices: false,
-    commitOf: (service, version2) => taggedCommit(client, repo, service, version2),
-    recordedConstraints: async () => void 0,
-    standingVerdict: async () => void 0,
-    liveReleases: async (service) => liveVersion2 === null ? [] : [{ service, version: liveVersion2, constraints: null }]
-  };
-}
-
 // src/github/target-subset.ts
 var UnknownTargetError = class extends Error {
   name = "UnknownTargetError";
@@ -70988,29 +71088,24 @@ async function deployToGitHub(request2) {
   try {
     return await deployLeased(request2, resolved, components, payload, runId);
   } finally {
-    await lease?.release();
+    await lease.release();
   }
 }
 async function leaseEnvironment(request2, service, runId, payload) {
-  const { ledger, repo, environment } = request2;
-  if (ledger === "github") return null;
+  const { repo, environment } = request2;
   const fullName = `${repo.owner}/${repo.repo}`;
-  const admitted = releaseOfRunId(payload?.runId);
-  const running = admitted === null ? [] : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
   const action = payload?.rollback ? "rollback" : "deploy";
   try {
-    const declared = request2.loaded.config.repositories;
-    const owners = await requireOwnership(ledger, { service, repo: fullName, declared }, systemClock.now());
-    return await holdDeployLock(
-      ledger,
+    return await request2.store.lease.hold(
       {
         service,
         environment,
+        repo: fullName,
+        declared: request2.loaded.config.repositories,
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request2.sha.slice(0, 7)}${request2.logUrl ? ` (${request2.logUrl})` : ""}`,
         data: { runId, repo: fullName, sha: request2.sha, logUrl: request2.logUrl ?? null },
-        repos: owners,
-        admittedRelease: running.find((r) => r.id === admitted && r.origin === "bot")?.id
+        carries: releaseOfRunId(payload?.runId)
       },
       systemClock,
       (message) => request2.log.warning(message)
@@ -71104,17 +71199,7 @@ async function tellDeployment(request2, error63) {
 async function prepare(request2, resolved, components, runId, payload) {
   const { client, repo, sha } = request2;
   const live = await findLiveDeployment(client, repo, request2.environment);
-  const source = request2.ledger === "github" ? githubSource(
-    {
-      client,
-      repo,
-      targets: resolved.components.flatMap(
-        (c) => c.targets.map((t) => ({ component: c.name, target: t.name }))
-      ),
-      template: resolved.versionTemplate
-    },
-    live
-  ) : ledgerSource(request2.ledger);
+  const source = request2.store.versionSource({ live, resolved });
   const rollback = payload?.rollback ?? false;
   const action = rollback ? "rollback" : "deploy";
   const { version: version2, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {
@@ -72087,8 +72172,6 @@ VALUES ($repo, $installation_id, $environment, $service, $origin, $kind,
   $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = $id`;
-var SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
-WHERE service = $service AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
 var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
 var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -72128,9 +72211,6 @@ WHERE id = $id
 RETURNING ${RELEASE_COLUMNS}`;
 var SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = $live_version WHERE id = $id
 RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND environment = $environment AND state = 'success'
-ORDER BY deployment_id DESC, id DESC LIMIT 1`;
 var SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = $updated_at
 WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
 RETURNING ${RELEASE_COLUMNS}`;
@@ -72360,13 +72440,14 @@ var ReleaseQueue = class {
     if (!row) throw new Error(`release ${id} is not in the ledger`);
     return toRelease(row);
   }
+  async setLiveVersion(id, version2) {
+    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, { live_version: version2, id });
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
   async releases(filter) {
     const { sql, params: params2 } = selectReleases(filter);
     return (await this.connection.query(sql, params2)).map(toRelease);
-  }
-  async serviceRepository(service) {
-    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, { service });
-    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
   lockEnvironment(claim3, name, holder, request2, now) {
     return this.inRepository(claim3.repo, async (session) => {
@@ -72581,12 +72662,7 @@ async function finish(session, release, report2, now, used) {
     deployment_id: finished.deploymentId,
     targets: targetsParam(finished.targets)
   }) : [];
-  const [live] = await rows(session, SELECT_LIVE_RELEASE, { repo, environment });
-  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, {
-    live_version: live?.version ?? null,
-    id: release.id
-  });
-  return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
+  return { release: finished, superseded, freedLocks };
 }
 async function useUpLocks(session, release) {
   if (release.requestedBy === null) return [];
@@ -79788,15 +79864,17 @@ async function run() {
     const read = inventoryReader({ cwd: dirname3(configFile), baseEnv, service: config2.config.service });
     const loaded = await readInventories(config2, environment, read);
     ledger = inputs.ledger === "github" ? void 0 : await openLedger(inputs.ledger, context3.workspace);
+    const client = createActionClient(inputs["github-token"], actionLog);
+    const repo = { owner: context3.owner, repo: context3.repo };
     const outcome = await deployToGitHub({
-      client: createActionClient(inputs["github-token"], actionLog),
-      repo: { owner: context3.owner, repo: context3.repo },
+      client,
+      repo,
       sha: context3.sha,
       loaded,
       configPath: repositoryPath(configFile, context3.workspace),
       cwd: dirname3(configFile),
       environment,
-      ledger: ledger ?? "github",
+      store: ledger ? ledgerStore(ledger) : githubStore(client, repo),
       deployment: context3.deployment,
       dryRun: inputs["dry-run"],
       logUrl: context3.runUrl,

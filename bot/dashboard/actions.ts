@@ -25,7 +25,9 @@ export function botActions(app: Probot, deps: BotDeps, access: DashboardAccess):
     if (refusal) return refused(refusal);
     const scope = await actingScope(app, deps, service);
     if (!scope)
-      return refused(`the bot has released ${service} from no repository, so it has nowhere to act for it`);
+      return refused(
+        `no repository that owns ${service} has the app installed, so it has nowhere to act for it`,
+      );
     const ownership = await claimOwnService(scope);
     if (ownership && !ownership.accepted) return refused(ownership.reason);
     const answer = await requestRelease(

@@ -14,6 +14,7 @@ import { GITHUB_DEPLOYMENT_STATES } from '../../src/ledger/types.ts';
 import type { Ownership } from '../../src/release/service-owner.ts';
 import { type BotDeps, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
 import { trancheOf } from '../github/tranche-payload.ts';
+import { liveAfter } from '../releases/deployment-history.ts';
 import { followAdvance, postReply } from '../releases/start-release.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { recordAndJudge } from '../verdicts/judge.ts';
@@ -113,7 +114,10 @@ async function report(scope: HandlerScope, recording: Extract<StatusRecording, {
     release = await withCheckRun(scope, release);
   }
   const changed = recording.previous !== release.state || recording.finished !== null;
-  if (changed && release.state !== 'inactive') await postReply(scope, release, recording.finished?.live);
+  if (changed && release.state !== 'inactive') {
+    const after = recording.finished ? await liveAfter(scope, release) : { release, live: undefined };
+    await postReply(scope, after.release, after.live);
+  }
   await markSuperseded(
     scope.octokit,
     { owner: scope.owner, repo: scope.repo },

@@ -2,11 +2,11 @@
 import { planPromotions } from '../../src/engine/tracks.ts';
 import { deployLockName, isRepositoryLock } from '../../src/ledger/release-locks.ts';
 import type { LedgerReads } from '../../src/ledger/types.ts';
+import { ledgerHistory } from '../../src/release/deployment-records.ts';
 import { type DeploymentHistory, liveOf, type Success } from '../../src/release/live-version.ts';
 import { trackHolds } from '../../src/release/track-state.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import type { CommandOf } from '../commands/command-schema.ts';
-import { deploymentHistory } from '../releases/deployment-history.ts';
 import { renderHelp, sentence } from '../render/help-reply.ts';
 import { renderStatusReply, type StatusView, statusEnvironments } from '../render/status-reply.ts';
 import { renderTracksSection } from '../render/tracks-reply.ts';
@@ -61,7 +61,7 @@ async function statusReads(
     const checked = configFor(scope, environment);
     if (!checked.ok) return checked;
   }
-  const history = deploymentHistory({ deps: { ledger: reads }, fullName: scope.fullName });
+  const history = ledgerHistory(reads, [scope.fullName]);
   const live = await liveDeployments(
     history,
     service,

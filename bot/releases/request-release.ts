@@ -1,18 +1,19 @@
 /**
  * A person's deploy or rollback, however asked (a /deploy or /rollback comment, the dashboard's
- * buttons): settle the version and commit, refuse a known version the deploy gate refuses (a bad
- * verdict, an unmet dependency constraint), then let the ledger admit the release (start it, or
- * queue it) in one transaction with the request's claim, and act on what it decided. Who may ask
+ * buttons): prepare a named version (or the rollback rule's) as every front door does
+ * (src/release/prepare-release.ts: its commit settled, the deploy gate asked: a bad verdict, an
+ * unmet dependency constraint), then let the ledger admit the release (start it, or queue it) in
+ * one transaction with the request's claim, and act on what it decided. Who may ask
  * is the caller's check (decide/may-change.ts), made before this.
  */
 
 import type { ReleaseKind, ReleaseRecord } from '../../src/ledger/types.ts';
+import { rollbackTarget } from '../../src/release/rollback-target.ts';
 import { badVersions } from '../../src/release/track-state.ts';
-import type { HandlerScope } from '../bot-scope.ts';
-import { lastGoodVersion } from '../verdicts/rollback-targets.ts';
+import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import { admit } from './admit.ts';
-import { releaseRefusal } from './release-gate.ts';
-import { knownVersionCommit, type VersionTarget } from './versions.ts';
+import { deploymentHistory } from './deployment-history.ts';
+import { prepareBotRelease } from './prepare.ts';
 
 export interface ReleaseAsk {
   kind: ReleaseKind;
@@ -35,20 +36,24 @@ export async function requestRelease(
   ask: ReleaseAsk,
   what: string,
 ): Promise<ReleaseAnswer> {
-  const target = await versionTarget(scope, ask);
-  if (typeof target === 'string') return { ok: false, refusal: target };
-  const commit = target?.commit ?? ask.commit;
+  const loaded = loadedConfig(scope);
+  if (!loaded) return { ok: false, refusal: `${ask.service} has no valid tranche.yml on the default branch` };
+  const version = await versionAsked(scope, ask);
+  if (typeof version === 'object') return { ok: false, refusal: version.refusal };
+  // A named version (or the rollback rule's) is settled and gated now; the next one is numbered as it starts.
+  let commit = ask.commit;
+  if (version !== undefined) {
+    const prepared = await prepareBotRelease(scope, loaded.config, {
+      environment: ask.environment,
+      kind: ask.kind,
+      version,
+      commit: null,
+    });
+    if (typeof prepared === 'string') return { ok: false, refusal: prepared };
+    commit = prepared.commit ?? commit;
+  }
   if (commit === undefined)
     return { ok: false, refusal: `a deploy of ${ask.service} names a version or a commit` };
-  if (target !== undefined) {
-    const gate = await releaseRefusal(scope, {
-      service: ask.service,
-      environment: ask.environment,
-      version: target.version,
-      kind: ask.kind,
-    });
-    if (gate) return { ok: false, refusal: gate };
-  }
   const release = await admit(
     scope,
     {
@@ -58,7 +63,7 @@ export async function requestRelease(
       environment: ask.environment,
       service: ask.service,
       kind: ask.kind,
-      version: target?.version ?? null,
+      version: version ?? null,
       commit,
       requestedBy: ask.requestedBy,
       pullRequest: ask.pullRequest,
@@ -69,37 +74,20 @@ export async function requestRelease(
 }
 
 /**
- * The version and commit to deploy: a named version must be known (its commit is deployed, not
- * the one asked with); a rollback alone goes where the rollback rule says; a deploy alone deploys
- * its commit as the next version (undefined). A string says what is wrong.
+ * The version asked for: a named one; a rollback alone, where the rollback rule says (a refusal
+ * when it has nowhere to go); a deploy alone, the next version (undefined).
  */
-async function versionTarget(
+async function versionAsked(
   scope: HandlerScope,
   ask: ReleaseAsk,
-): Promise<VersionTarget | undefined | string> {
-  const { service } = ask;
-  if (ask.version !== undefined) {
-    const commit = await knownVersionCommit(scope, scope.settings.versions, service, ask.version);
-    if (commit === undefined) {
-      const where =
-        scope.settings.versions === 'ledger' ? 'in the ledger' : `as a tag tranche/${service}/${ask.version}`;
-      return `${service} has no version \`${ask.version}\` ${where}; name a version that was deployed before`;
-    }
-    return { version: ask.version, commit };
-  }
-  if (ask.kind === 'deploy') return undefined;
-  return (
-    (await rollbackTarget(scope, service, ask.environment)) ??
-    `there is no earlier good version of ${service} in **${ask.environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${ask.environment} to <version>\``
-  );
-}
-
-/** Where a rollback without a version goes: the one rollback rule (src/release/rollback-target.ts). */
-async function rollbackTarget(
-  scope: HandlerScope,
-  service: string,
-  environment: string,
-): Promise<VersionTarget | undefined> {
+): Promise<string | undefined | { refusal: string }> {
+  if (ask.version !== undefined || ask.kind === 'deploy') return ask.version;
+  const { service, environment } = ask;
   const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
-  return lastGoodVersion(scope, { service, environment, bad });
+  const target = await rollbackTarget(deploymentHistory(scope), { service, environment, bad });
+  return (
+    target?.version ?? {
+      refusal: `there is no earlier good version of ${service} in **${environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${environment} to <version>\``,
+    }
+  );
 }

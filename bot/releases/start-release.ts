@@ -1,7 +1,8 @@
 /**
- * Starting a release the ledger admitted: its version (allocated now for a deploy of the next
- * one), the deploy gate (a bad verdict, an unmet dependency constraint: checked again here, as a
- * queued release may have waited while its version turned bad), the reply with the plan, then the
+ * Starting a release the ledger admitted, prepared as every front door prepares one
+ * (prepare.ts): its version (numbered now for a deploy of the next one), the deploy gate (a bad
+ * verdict, an unmet dependency constraint: checked again here, as a queued release may have
+ * waited while its version turned bad), the reply with the plan, then the
  * GitHub deployment the Action's `on: deployment` workflow executes (only the release's targets,
  * when it is for a ring of a release track). A release the gate refuses,
  * or a deployment GitHub refuses (failed status checks, a protection rule), ends with a 😕 reply
@@ -16,14 +17,15 @@ import { createDeployment, postDeploymentStatus } from '../../src/github/deploym
 import { selectTargets } from '../../src/github/target-subset.ts';
 import { releaseRunId } from '../../src/ledger/release-locks.ts';
 import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
+import type { Success } from '../../src/release/live-version.ts';
 import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
 import { configName } from '../github/read-config.ts';
 import { editReply, reply } from '../github/replies.ts';
 import { actorText, isBotActor } from '../render/actor.ts';
 import { planSummary } from '../render/plan-summary.ts';
 import { renderReleaseReply } from '../render/release-reply.ts';
-import { releaseRefusal } from './release-gate.ts';
-import { allocateVersion } from './versions.ts';
+import { liveAfter } from './deployment-history.ts';
+import { prepareBotRelease } from './prepare.ts';
 
 /** Starts every release the queue admitted and reports every one whose lease ran out. */
 export async function followAdvance(scope: HandlerScope, advance: QueueAdvance): Promise<void> {
@@ -41,21 +43,15 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
         `${scope.config.state === 'missing' ? 'there is no' : 'an invalid'} ${configName(scope.deps.configPaths)} on the default branch`,
       );
     const resolved = resolveEnvironment(loaded.config, release.environment, { unread: 'no-targets' });
-    const commit = release.commit ?? '';
-    const version =
-      release.version ??
-      (await allocateVersion(scope, scope.settings.versions, {
-        service: resolved.service,
-        commit,
-        template: resolved.versionTemplate,
-      }));
-    const refusal = await releaseRefusal(scope, {
-      service: resolved.service,
+    const prepared = await prepareBotRelease(scope, loaded.config, {
       environment: release.environment,
-      version,
       kind: release.kind,
+      version: release.version ?? undefined,
+      commit: release.commit,
     });
-    if (refusal) throw new GateRefusal(refusal);
+    if (typeof prepared === 'string') throw new GateRefusal(prepared);
+    const { version } = prepared;
+    const commit = prepared.commit ?? '';
     // A ring's release rolls out to its targets only, as the Action does with payload.tranche.targets.
     const components = selectTargets(resolved.components, release.targets ?? undefined);
     const plan = planSummary(planRelease(resolved.service, release.environment, components));
@@ -92,7 +88,8 @@ export async function startRelease(scope: HandlerScope, admitted: ReleaseRecord)
         : `GitHub did not take the deployment: ${redactedMessage(error)}`;
     scope.log.warn(`release ${release.id}: ${message}`);
     const finished = await ledger.abortRelease(release.id, message, now());
-    await postReply(scope, finished.release, finished.live);
+    const after = await liveAfter(scope, finished.release);
+    await postReply(scope, after.release, after.live);
     await followAdvance(scope, await ledger.advanceQueue(scope.fullName, limitsOf(scope.settings), now()));
   }
 }
@@ -116,21 +113,15 @@ async function reportExpired(scope: HandlerScope, release: ReleaseRecord): Promi
       },
     );
   }
-  const [live] = await scope.deps.ledger.releases({
-    repo: release.repo,
-    environment: release.environment,
-    states: ['success'],
-    succeeded: true,
-    limit: 1,
-  });
-  await postReply(scope, release, live ?? null);
+  const after = await liveAfter(scope, release);
+  await postReply(scope, after.release, after.live);
 }
 
 /** Writes the release's reply: a new comment the first time, an edit of it afterwards. */
 export async function postReply(
   scope: HandlerScope,
   release: ReleaseRecord,
-  live?: ReleaseRecord | null,
+  live?: Success | null,
 ): Promise<ReleaseRecord> {
   if (release.pullRequest === null) return release;
   const body = renderReleaseReply(release, {

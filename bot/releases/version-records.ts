@@ -7,7 +7,7 @@
 import type { ReleaseRecord } from '../../src/ledger/types.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 import { isBotActor } from '../render/actor.ts';
-import { knownVersionCommit } from './versions.ts';
+import { numberedCommit } from './versions.ts';
 
 /** Releases of the repository looked at, newest first. */
 const RECENT_RELEASES = 500;
@@ -16,15 +16,27 @@ function recentReleases(scope: HandlerScope): Promise<ReleaseRecord[]> {
   return scope.deps.ledger.releases({ repo: scope.fullName, limit: RECENT_RELEASES });
 }
 
-/** The commit `version` was built from; undefined when nothing knows the version. */
+/** The commit `version` was built from; undefined when nothing knows the version or its commit. */
 export async function versionCommit(
   scope: HandlerScope,
   service: string,
   version: string,
 ): Promise<string | undefined> {
+  return (await commitOfVersion(scope, service, version)) ?? undefined;
+}
+
+/**
+ * The commit `version` was built from, as a version source says it (src/release/version-source.ts,
+ * commitOf): null for a version the ledger numbered without one; undefined when nothing knows it.
+ */
+export async function commitOfVersion(
+  scope: HandlerScope,
+  service: string,
+  version: string,
+): Promise<string | null | undefined> {
   const released = (await recentReleases(scope)).find((r) => r.version === version && r.commit !== null);
   if (released?.commit) return released.commit;
-  return knownVersionCommit(scope, scope.settings.versions, service, version);
+  return numberedCommit(scope, scope.settings.versions, service, version);
 }
 
 /** The newest version deployed from `commit` (or numbered for it in the ledger); null for none. */

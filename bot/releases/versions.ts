@@ -5,6 +5,7 @@
  */
 import type { BotConfig } from '../../src/config/schema.ts';
 import { allocateTagVersion, taggedCommit } from '../../src/github/tag-versions.ts';
+import type { VersionRecord } from '../../src/ledger/types.ts';
 import type { HandlerScope } from '../bot-scope.ts';
 
 export interface VersionTarget {
@@ -16,27 +17,24 @@ export interface VersionTarget {
 export async function allocateVersion(
   scope: Pick<HandlerScope, 'octokit' | 'owner' | 'repo' | 'deps'>,
   source: BotConfig['versions'],
-  request: { service: string; commit: string; template: string },
-): Promise<string> {
-  const now = scope.deps.now();
+  request: { service: string; commit: string; template: string; now: number },
+): Promise<VersionRecord> {
   if (source === 'ledger') {
-    return (await scope.deps.ledger.nextVersion(request.service, request.commit, request.template, now))
-      .version;
+    return scope.deps.ledger.nextVersion(request.service, request.commit, request.template, request.now);
   }
   const repo = { owner: scope.owner, repo: scope.repo };
-  return (await allocateTagVersion(scope.octokit, repo, { ...request, now })).version;
+  return allocateTagVersion(scope.octokit, repo, request);
 }
 
-/** The commit a known version was built from; undefined for a version that was never allocated. */
-export async function knownVersionCommit(
+/** The commit a version was numbered for: null when the ledger numbered it without one; undefined when never numbered. */
+export async function numberedCommit(
   scope: Pick<HandlerScope, 'octokit' | 'owner' | 'repo' | 'deps'>,
   source: BotConfig['versions'],
   service: string,
   version: string,
-): Promise<string | undefined> {
+): Promise<string | null | undefined> {
   if (source === 'ledger') {
-    const known = (await scope.deps.ledger.versions(service)).find((v) => v.version === version);
-    return known?.commit ?? undefined;
+    return (await scope.deps.ledger.versions(service)).find((v) => v.version === version)?.commit;
   }
   return taggedCommit(scope.octokit, { owner: scope.owner, repo: scope.repo }, service, version);
 }

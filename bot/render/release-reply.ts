@@ -5,6 +5,7 @@
  */
 import { globalLockName } from '../../src/ledger/release-locks.ts';
 import type { AdmissionBlocker, ReleaseRecord } from '../../src/ledger/types.ts';
+import type { Success } from '../../src/release/live-version.ts';
 import { actorText } from './actor.ts';
 import { userText } from './user-text.ts';
 
@@ -14,8 +15,8 @@ export interface ReplyContext {
   /** For a queued release: why it waits and where it stands. */
   blockedBy?: AdmissionBlocker | null | undefined;
   position?: number | undefined;
-  /** The environment's live release after a finished one. */
-  live?: ReleaseRecord | null | undefined;
+  /** The environment's live deployment after a finished release (release/live-version.ts). */
+  live?: Success | null | undefined;
   concurrentReleases?: number | undefined;
   prefix?: string | undefined;
   /** Where the release's version is reached (tranche.yml's environment url), linked once it succeeded. */
@@ -81,13 +82,11 @@ function outcomeLine(release: ReleaseRecord, context: ReplyContext): string {
   return [why, liveLine(release, context.live)].filter((s) => s !== '').join('\n\n');
 }
 
-function liveLine(release: ReleaseRecord, live: ReleaseRecord | null | undefined): string {
+function liveLine(release: ReleaseRecord, live: Success | null | undefined): string {
   if (live) {
-    const by = live.requestedBy ? ` by ${actorText(live.requestedBy)}` : '';
-    const at = live.succeededAt
-      ? ` on ${new Date(live.succeededAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`
-      : '';
-    return `**${release.environment}** is on \`${live.version ?? 'unknown'}\` (deployed${by}${at}).`;
+    const by = live.by ? ` by ${actorText(live.by)}` : '';
+    const at = ` on ${new Date(live.at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    return `**${release.environment}** is on \`${live.version}\` (deployed${by}${at}).`;
   }
   if (release.liveVersion) return `**${release.environment}** is on \`${release.liveVersion}\`.`;
   return `**${release.environment}** has no live version yet.`;

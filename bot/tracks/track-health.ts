@@ -1,8 +1,8 @@
 /**
  * The promotion planner's inputs (engine/tracks.ts) from the bot's own records: the releases it
  * started and the deployments it saw, which is all a bot knows whether or not the Action shares
- * its ledger. A member environment runs the version of its live release (the newest deployment
- * that succeeded) and is healthy on it since the environment's latest release finished (a failed
+ * its ledger. A member environment runs the version of its live release (by the one rule,
+ * src/release/live-version.ts: the newest release that succeeded) and is healthy on it since the environment's latest release finished (a failed
  * attempt at something newer restarts the bake; one that never got a deployment does not), unless
  * a release is running there now.
  *
@@ -20,6 +20,7 @@
 import type { MemberHealth, PromotionInput, TrackSpec } from '../../src/engine/tracks.ts';
 import { isActiveRelease } from '../../src/ledger/release-queue.ts';
 import type { Ledger, ReleaseRecord } from '../../src/ledger/types.ts';
+import { liveOf, newestFirst, type Success } from '../../src/release/live-version.ts';
 import { badVersions, ringVersionOf, trackHolds } from '../../src/release/track-state.ts';
 
 /** Releases of one environment looked at: enough for its live one and what runs there. */
@@ -53,10 +54,14 @@ function memberHealthOf(
   const touching = targets
     ? releases.filter((r) => r.targets === null || r.targets.some((t) => targets.includes(t)))
     : releases;
-  // Newest deployment first; an earlier success stays what its targets run once it is inactive.
-  const succeeded = touching
-    .filter((r) => r.succeededAt !== null && r.version !== null)
-    .sort((a, b) => (b.deploymentId ?? 0) - (a.deploymentId ?? 0) || b.id - a.id);
+  // Newest success first, by the live-version rule; an earlier success stays what its targets run once it is inactive.
+  const succeeded = newestFirst(
+    touching.flatMap((r) =>
+      r.succeededAt !== null && r.version !== null
+        ? [{ version: r.version, commit: r.commit, at: r.succeededAt, targets: r.targets }]
+        : [],
+    ),
+  );
   const version = targets
     ? ringVersionOf(targetStates(succeeded, targets), targets)
     : wholeVersion(succeeded);
@@ -64,11 +69,14 @@ function memberHealthOf(
   if (touching.some((r) => isActiveRelease(r.state))) return { version, healthySince: null };
   // A release that never got a deployment (refused, or GitHub said no) touched nothing.
   const finished = touching.filter((r) => r.deploymentId !== null).map((r) => r.finishedAt ?? 0);
-  return { version, healthySince: Math.max(succeeded[0]?.succeededAt ?? 0, ...finished) };
+  return { version, healthySince: Math.max(succeeded[0]?.at ?? 0, ...finished) };
 }
 
+/** A release that succeeded, as the live-version rule reads it, with the targets it went to (null: all). */
+type SucceededRelease = Success & Pick<ReleaseRecord, 'targets'>;
+
 /** What each of the targets runs: the version of the newest release that succeeded on it. */
-function targetStates(succeeded: ReleaseRecord[], targets: string[]) {
+function targetStates(succeeded: SucceededRelease[], targets: string[]) {
   return targets.flatMap((target) => {
     const version = succeeded.find((r) => r.targets === null || r.targets.includes(target))?.version;
     return version ? [{ target, version, goodVersion: version }] : [];
@@ -76,12 +84,13 @@ function targetStates(succeeded: ReleaseRecord[], targets: string[]) {
 }
 
 /**
- * What every target of the environment runs: the newest release over all of them, unless a
- * newer one over some of them put another version there (then null).
+ * What every target of the environment runs: the live version of the releases over all of them
+ * (release/live-version.ts), unless a newer one over some of them put another version there (then null).
  */
-function wholeVersion(succeeded: ReleaseRecord[]): string | null {
-  const whole = succeeded.findIndex((r) => r.targets === null);
-  const version = succeeded[whole]?.version ?? null;
+function wholeVersion(succeeded: SucceededRelease[]): string | null {
+  const live = liveOf(succeeded.filter((r) => r.targets === null));
+  const whole = live === null ? -1 : succeeded.indexOf(live);
+  const version = live?.version ?? null;
   const partial = succeeded.slice(0, Math.max(whole, 0));
   return partial.every((r) => r.version === version) ? version : null;
 }

@@ -11,6 +11,7 @@ import { systemClock } from '../engine/clock.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { inventoryReader } from '../exec/inventory-reader.ts';
 import { redactedMessage } from '../github/client.ts';
+import { githubStore, ledgerStore } from '../github/deploy-store.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
 import { ledgerCredential, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
@@ -62,15 +63,17 @@ export async function run(): Promise<void> {
     const read = inventoryReader({ cwd: dirname(configFile), baseEnv, service: config.config.service });
     const loaded = await readInventories(config, environment, read);
     ledger = inputs.ledger === 'github' ? undefined : await openLedger(inputs.ledger, context.workspace);
+    const client = createActionClient(inputs['github-token'], actionLog);
+    const repo = { owner: context.owner, repo: context.repo };
     const outcome = await deployToGitHub({
-      client: createActionClient(inputs['github-token'], actionLog),
-      repo: { owner: context.owner, repo: context.repo },
+      client,
+      repo,
       sha: context.sha,
       loaded,
       configPath: repositoryPath(configFile, context.workspace),
       cwd: dirname(configFile),
       environment,
-      ledger: ledger ?? 'github',
+      store: ledger ? ledgerStore(ledger) : githubStore(client, repo),
       deployment: context.deployment,
       dryRun: inputs['dry-run'],
       logUrl: context.runUrl,

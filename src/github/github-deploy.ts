@@ -18,12 +18,9 @@ import { runRelease } from '../engine/run-release.ts';
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import { ShellExecutor } from '../exec/shell-executor.ts';
 import { releaseOfRunId } from '../ledger/release-locks.ts';
-import { ACTIVE_RELEASE_STATES, type DeployLedger, type ReleaseLedger } from '../ledger/types.ts';
 import { DeployRefusedError, type Refusal } from '../release/deploy-gate.ts';
-import { type DeployLockLedger, type HeldDeployLock, holdDeployLock } from '../release/deploy-lock.ts';
-import { ledgerSource } from '../release/ledger-source.ts';
+import type { HeldLease } from '../release/environment-lease.ts';
 import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../release/prepare-release.ts';
-import { requireOwnership, type ServiceOwnerStore } from '../release/service-owner.ts';
 import { UnknownVersionError, VersionCommitError } from '../release/settle-version.ts';
 import type { VersionSource } from '../release/version-source.ts';
 import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-summary.ts';
@@ -31,6 +28,7 @@ import { headline } from '../render/summary.ts';
 import { failureAnnotations } from './annotations.ts';
 import { type CheckConclusion, CheckRun, CheckRunReporter, teeReporter } from './check-run.ts';
 import { type GitHubClient, type RepoRef, redactedMessage } from './client.ts';
+import type { DeployStore } from './deploy-store.ts';
 import { parseDeploymentPayload, type TrancheDeployment } from './deployment-payload.ts';
 import {
   createDeployment,
@@ -40,7 +38,6 @@ import {
   markSuperseded,
   postDeploymentStatus,
 } from './deployments.ts';
-import { githubSource } from './github-source.ts';
 import { selectTargets } from './target-subset.ts';
 
 export interface GitHubDeployRequest {
@@ -57,8 +54,8 @@ export interface GitHubDeployRequest {
   /** Where commands run: the config's directory, as for the CLI. */
   cwd: string;
   environment: string;
-  /** `github` (tags and deployments), or an opened SQLite / PostgreSQL ledger. */
-  ledger: 'github' | LeasingLedger;
+  /** Where versions and records are kept and how the environment is held (deploy-store.ts). */
+  store: DeployStore;
   /**
    * The deployment to execute, when a `deployment` event started the run (its payload is parsed
    * here, see deployment-payload.ts); else one is created.
@@ -93,12 +90,6 @@ export interface RunLink {
   title: string;
   url: string | undefined;
 }
-
-/** A shared ledger as a deploy reported to GitHub uses it: the deploy's records and its environment's lease. */
-export type LeasingLedger = DeployLedger &
-  DeployLockLedger &
-  ServiceOwnerStore &
-  Pick<ReleaseLedger, 'releases'>;
 
 export type OutcomeDecision = RunDecision | 'planned';
 
@@ -139,45 +130,35 @@ export async function deployToGitHub(request: GitHubDeployRequest): Promise<GitH
   try {
     return await deployLeased(request, resolved, components, payload, runId);
   } finally {
-    await lease?.release();
+    await lease.release();
   }
 }
 
 /**
- * With a shared ledger, the run holds its environment's lease (release/deploy-lock.ts) as the
- * CLI's does; none with `ledger: github`. A run carrying out a release the bot admitted (its
- * deployment's runId names the release, which is still running) is not refused by that
- * release's lease nor by the locks its admission weighed. A run from a repository that does not
- * own the service (release/service-owner.ts) takes no lease. A refusal is told to the deployment.
+ * The run holds its environment through the store's lease port (release/environment-lease.ts) as
+ * the CLI's does; a run carrying out a release the bot admitted says which (its deployment's
+ * runId). A refusal is told to the deployment.
  */
 async function leaseEnvironment(
   request: GitHubDeployRequest,
   service: string,
   runId: string,
   payload: TrancheDeployment | undefined,
-): Promise<HeldDeployLock | null> {
-  const { ledger, repo, environment } = request;
-  if (ledger === 'github') return null;
+): Promise<HeldLease> {
+  const { repo, environment } = request;
   const fullName = `${repo.owner}/${repo.repo}`;
-  const admitted = releaseOfRunId(payload?.runId);
-  const running =
-    admitted === null
-      ? []
-      : await ledger.releases({ repo: fullName, environment, states: ACTIVE_RELEASE_STATES });
   const action = payload?.rollback ? 'rollback' : 'deploy';
   try {
-    const declared = request.loaded.config.repositories;
-    const owners = await requireOwnership(ledger, { service, repo: fullName, declared }, systemClock.now());
-    return await holdDeployLock(
-      ledger,
+    return await request.store.lease.hold(
       {
         service,
         environment,
+        repo: fullName,
+        declared: request.loaded.config.repositories,
         holder: `github:${runId}`,
         reason: `${action} of ${fullName}@${request.sha.slice(0, 7)}${request.logUrl ? ` (${request.logUrl})` : ''}`,
         data: { runId, repo: fullName, sha: request.sha, logUrl: request.logUrl ?? null },
-        repos: owners,
-        admittedRelease: running.find((r) => r.id === admitted && r.origin === 'bot')?.id,
+        carries: releaseOfRunId(payload?.runId),
       },
       systemClock,
       (message) => request.log.warning(message),
@@ -312,20 +293,7 @@ async function prepare(
 ): Promise<Prepared> {
   const { client, repo, sha } = request;
   const live = await findLiveDeployment(client, repo, request.environment);
-  const source =
-    request.ledger === 'github'
-      ? githubSource(
-          {
-            client,
-            repo,
-            targets: resolved.components.flatMap((c) =>
-              c.targets.map((t) => ({ component: c.name, target: t.name })),
-            ),
-            template: resolved.versionTemplate,
-          },
-          live,
-        )
-      : ledgerSource(request.ledger);
+  const source = request.store.versionSource({ live, resolved });
   const rollback = payload?.rollback ?? false;
   const action = rollback ? 'rollback' : 'deploy';
   const { version, commit, constraints, previousVersion, refusals } = await preparedRelease(source, {

@@ -29,12 +29,10 @@ import {
   PATCH_RELEASE,
   SELECT_ACTIVE_RELEASES,
   SELECT_EVERY_QUEUED_RELEASE,
-  SELECT_LIVE_RELEASE,
   SELECT_QUEUED_RELEASES,
   SELECT_RELEASE,
   SELECT_RELEASE_BY_DEPLOYMENT,
   SELECT_REPOS_WITH_ACTIVE_RELEASES,
-  SELECT_SERVICE_REPOSITORY,
   SELECT_UNLINKED_RELEASE,
   SET_RELEASE_LIVE_VERSION,
   SET_RELEASE_STATUS,
@@ -65,7 +63,6 @@ import {
   type ReleaseRequest,
   type ReleaseState,
   type ServiceOwnerLedger,
-  type ServiceRepository,
   type StatusRecording,
 } from './types.ts';
 
@@ -239,14 +236,15 @@ export class ReleaseQueue implements ReleaseLedger {
     return toRelease(row);
   }
 
+  async setLiveVersion(id: number, version: string | null): Promise<ReleaseRecord> {
+    const [row] = await this.connection.query(SET_RELEASE_LIVE_VERSION, { live_version: version, id });
+    if (!row) throw new Error(`release ${id} is not in the ledger`);
+    return toRelease(row);
+  }
+
   async releases(filter: ReleaseFilter): Promise<ReleaseRecord[]> {
     const { sql, params } = selectReleases(filter);
     return (await this.connection.query(sql, params)).map(toRelease);
-  }
-
-  async serviceRepository(service: string): Promise<ServiceRepository | null> {
-    const [row] = await this.connection.query(SELECT_SERVICE_REPOSITORY, { service });
-    return row ? { repo: String(row.repo), installationId: Number(row.installation_id) } : null;
   }
 
   lockEnvironment(
@@ -513,8 +511,8 @@ async function setStatus(
 }
 
 /**
- * A terminal state: the lease is freed, a success makes earlier successful deployments of the
- * environment inactive (of a ring's release: only those to the same targets), and the version live afterwards is written down. A release that ran
+ * A terminal state: the lease is freed, and a success makes earlier successful deployments of the
+ * environment inactive (of a ring's release: only those to the same targets). A release that ran
  * (`used`: its deployment reported) also uses up its requester's one-deploy locks.
  */
 async function finish(
@@ -560,12 +558,7 @@ async function finish(
             targets: targetsParam(finished.targets),
           })
       : [];
-  const [live] = await rows(session, SELECT_LIVE_RELEASE, { repo, environment });
-  const [recorded] = await rows(session, SET_RELEASE_LIVE_VERSION, {
-    live_version: live?.version ?? null,
-    id: release.id,
-  });
-  return { release: recorded ?? finished, superseded, live: live ?? null, freedLocks };
+  return { release: finished, superseded, freedLocks };
 }
 
 /** The requester's one-deploy locks on the environment or the repository, released. */

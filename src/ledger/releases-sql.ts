@@ -23,10 +23,6 @@ RETURNING ${RELEASE_COLUMNS}` as const;
 
 export const SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = $id` as const;
 
-/** The repository (and installation) of the newest release that carried the service. */
-export const SELECT_SERVICE_REPOSITORY = `SELECT repo, installation_id FROM bot_releases
-WHERE service = $service AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1` as const;
-
 /** The repository's started, unfinished releases, oldest first. */
 export const SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id` as const;
@@ -92,11 +88,6 @@ RETURNING ${RELEASE_COLUMNS}` as const;
 
 export const SET_RELEASE_LIVE_VERSION = `UPDATE bot_releases SET live_version = $live_version WHERE id = $id
 RETURNING ${RELEASE_COLUMNS}` as const;
-
-/** The live release: the newest deployment whose state is success. */
-export const SELECT_LIVE_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND environment = $environment AND state = 'success'
-ORDER BY deployment_id DESC, id DESC LIMIT 1` as const;
 
 /** Earlier successful deployments (below $deployment_id) become inactive. */
 export const SUPERSEDE_RELEASES = `UPDATE bot_releases SET state = 'inactive', updated_at = $updated_at

@@ -294,12 +294,6 @@ export interface ReleaseRecord {
 }
 
 /** A webhook delivery, claimed once: a redelivery (same id) finds it taken. */
-export interface ServiceRepository {
-  /** `owner/repo`. */
-  repo: string;
-  installationId: number;
-}
-
 export interface DeliveryClaim {
   /** GitHub's `X-GitHub-Delivery`. */
   id: string;
@@ -404,8 +398,6 @@ export interface FinishedRelease {
   release: ReleaseRecord;
   /** Earlier successful deployments of the environment, now inactive (post their GitHub status). */
   superseded: ReleaseRecord[];
-  /** The environment's live release afterwards; null when none succeeded yet. */
-  live: ReleaseRecord | null;
   /** One-deploy locks the release used up. */
   freedLocks: LockRecord[];
 }
@@ -478,9 +470,9 @@ export interface ReleaseLedger {
   /** Finishes a release that could not start (its deployment was refused): frees its lease. */
   abortRelease(id: number, description: string, now: number): Promise<FinishedRelease>;
   updateRelease(id: number, patch: ReleasePatch, now: number): Promise<ReleaseRecord>;
+  /** Writes down the version live in a finished release's environment (release/live-version.ts decides it). */
+  setLiveVersion(id: number, version: string | null): Promise<ReleaseRecord>;
   releases(filter: ReleaseFilter): Promise<ReleaseRecord[]>;
-  /** Where the bot acts for a service: the repository of its newest release (admitted or seen); null if none. */
-  serviceRepository(service: string): Promise<ServiceRepository | null>;
   /** Claims the delivery and takes the lock (see acquireLock). */
   lockEnvironment(
     claim: DeliveryClaim,

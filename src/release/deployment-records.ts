@@ -2,8 +2,14 @@
  * The records that remember deployments, read as the live-version rule reads them: the ledger's
  * runs (CLI and Action deploys) and the bot's releases (admitted by the bot, or seen on GitHub).
  */
-import type { DeployLedger, ReleaseLedger, ReleaseRecord, RunRecord } from '../ledger/types.ts';
-import type { DeploymentHistory, Success } from './live-version.ts';
+import type {
+  DeployLedger,
+  ReleaseLedger,
+  ReleaseRecord,
+  RunRecord,
+  ServiceOwnerLedger,
+} from '../ledger/types.ts';
+import { combinedHistory, type DeploymentHistory, type Success } from './live-version.ts';
 
 /** The bot's successful releases of an environment read for the rule, newest deployment first. */
 const RELEASES_READ = 50;
@@ -19,7 +25,14 @@ export function runSuccesses(runs: readonly RunRecord[]): Success[] {
 export function releaseSuccesses(releases: readonly ReleaseRecord[]): Success[] {
   return releases.flatMap((release) =>
     release.version !== null && release.succeededAt !== null
-      ? [{ version: release.version, commit: release.commit, at: release.succeededAt }]
+      ? [
+          {
+            version: release.version,
+            commit: release.commit,
+            at: release.succeededAt,
+            by: release.requestedBy,
+          },
+        ]
       : [],
   );
 }
@@ -39,6 +52,32 @@ export function releaseHistory(ledger: Pick<ReleaseLedger, 'releases'>, repo: st
     async successes(service, environment) {
       const releases = await ledger.releases({ repo, environment, succeeded: true, limit: RELEASES_READ });
       return releaseSuccesses(releases.filter((r) => r.service === null || r.service === service));
+    },
+  };
+}
+
+/**
+ * Every deployment a shared ledger remembers of a service: the runs of CLI and Action deploys and
+ * the bot's releases in the repositories that own the service. What the bot and the CLI read
+ * alike, so that on one ledger they agree on what is live and what a rollback puts back.
+ */
+export function ledgerHistory(
+  ledger: Pick<DeployLedger, 'runs'> & Pick<ReleaseLedger, 'releases'>,
+  repos: readonly string[],
+): DeploymentHistory {
+  return combinedHistory(runHistory(ledger), ...repos.map((repo) => releaseHistory(ledger, repo)));
+}
+
+/** ledgerHistory over the repositories the ledger binds the service to when it is read. */
+export function ownedHistory(
+  ledger: Pick<DeployLedger, 'runs'> &
+    Pick<ReleaseLedger, 'releases'> &
+    Pick<ServiceOwnerLedger, 'serviceOwner'>,
+): DeploymentHistory {
+  return {
+    async successes(service, environment) {
+      const repos = (await ledger.serviceOwner(service))?.repos ?? [];
+      return ledgerHistory(ledger, repos).successes(service, environment);
     },
   };
 }

@@ -15,6 +15,8 @@ export interface Success {
   commit: string | null;
   /** When it succeeded (epoch ms): the order the rule goes by. */
   at: number;
+  /** Who asked for it, when the record says (the bot's releases do); for reports only. */
+  by?: string | null | undefined;
 }
 
 /**
@@ -29,12 +31,12 @@ export interface DeploymentHistory {
 }
 
 /** Newest first by when they succeeded; successes at the same moment keep the order they came in. */
-export function newestFirst(successes: readonly Success[]): Success[] {
+export function newestFirst<S extends Success>(successes: readonly S[]): S[] {
   return successes.toSorted((a, b) => b.at - a.at);
 }
 
 /** The live deployment among `successes`: the newest; null when there is none. */
-export function liveOf(successes: readonly Success[]): Success | null {
+export function liveOf<S extends Success>(successes: readonly S[]): S | null {
   return newestFirst(successes)[0] ?? null;
 }
 

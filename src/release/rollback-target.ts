@@ -14,7 +14,7 @@
  *   good version. Only a ledger that keeps each target's version knows this (`strayTargets`).
  */
 import type { Ledger } from '../ledger/types.ts';
-import { runHistory } from './deployment-records.ts';
+import { ownedHistory, runHistory } from './deployment-records.ts';
 import { type DeploymentHistory, liveVersion, newestFirst, type Success } from './live-version.ts';
 import { badVersions } from './track-state.ts';
 
@@ -57,17 +57,20 @@ export interface LedgerRollback {
  * rollback` without --to and the dashboard's rollback button put back.
  */
 export async function ledgerRollback(
-  ledger: Pick<Ledger, 'runs' | 'verdicts' | 'targetStates'>,
+  ledger: Pick<Ledger, 'runs' | 'verdicts' | 'targetStates' | 'releases' | 'serviceOwner'>,
   service: string,
   environment: string,
 ): Promise<LedgerRollback> {
-  const history = runHistory(ledger);
-  const [verdicts, live, targets] = await Promise.all([
+  // What is live is read as the bot reads it: the runs and the bot's releases in the owner repositories.
+  const history = ownedHistory(ledger);
+  const [verdicts, live, byRuns, targets] = await Promise.all([
     ledger.verdicts(service),
     liveVersion(history, service, environment),
+    liveVersion(runHistory(ledger), service, environment),
     ledger.targetStates(service, environment),
   ]);
   const bad = new Set(badVersions(verdicts));
-  const strayTargets = targets.some((target) => target.version !== live);
+  // Target states are the runs' own: they tell of a stray target only when a run put the live version there.
+  const strayTargets = byRuns === live && targets.some((target) => target.version !== live);
   return { live, target: await rollbackTarget(history, { service, environment, bad, strayTargets }) };
 }

@@ -51,12 +51,12 @@ export interface VersionRequest {
 }
 
 export async function settleVersion(
-  source: Pick<VersionSource, 'ledger' | 'commitOf'>,
+  source: Pick<VersionSource, 'nextVersion' | 'commitOf'>,
   request: VersionRequest,
 ): Promise<{ version: string; commit: string | null }> {
   const { service, named, commit } = request;
   if (named === undefined) {
-    const record = await source.ledger.nextVersion(service, commit, request.template, request.now);
+    const record = await source.nextVersion(service, commit, request.template, request.now);
     return { version: record.version, commit };
   }
   const built = await source.commitOf(service, named);

@@ -6,12 +6,14 @@
  */
 import type { LiveRelease, ReleaseConstraints } from '../engine/constraints.ts';
 import type { VerdictRecord } from '../ledger/fleet-types.ts';
-import type { DeployLedger } from '../ledger/types.ts';
+import type { DeployLedger, VersionRecord } from '../ledger/types.ts';
 import type { DeploymentHistory } from './live-version.ts';
 
 export interface VersionSource {
-  /** The engine's ledger for a run: numbers versions, records events and target states. */
+  /** The engine's ledger for a run: records events and target states. */
   readonly ledger: DeployLedger;
+  /** Numbers the service's next version, tied to the commit deployed (null: none known). */
+  nextVersion(service: string, commit: string | null, template: string, now: number): Promise<VersionRecord>;
   /** What was deployed where, for the live-version rule. */
   readonly history: DeploymentHistory;
   /** Whether it records every service's deploys and what each declared (the constraints' `history`). */

@@ -112,6 +112,28 @@ describe('/deploy', () => {
     });
   });
 
+  describe('of a version the ledger numbered without a commit (bot.versions: ledger)', () => {
+    it('deploys the pull request’s head as that version, as every front door settles it', async () => {
+      const yaml = `${TRANCHE_YML}bot:\n  versions: ledger\n`;
+      await t.ledger.nextVersion('shop', null, '{n}', Date.now());
+      t.github
+        .token()
+        .config(yaml)
+        .reaction()
+        .permission('alice', 'write')
+        .pull()
+        .comment()
+        .createDeployment(9002);
+      await t.comment({ body: '/deploy staging 1' });
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[0]).toMatchObject({
+        ref: HEAD_SHA,
+        environment: 'staging',
+        payload: { tranche: { version: '1', rollback: false } },
+      });
+    });
+  });
+
   describe('that GitHub refuses', () => {
     it('says why in the reply and frees the environment', async () => {
       deploysNext()

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { useBot } from './harness/bot-test.ts';
+import { T0, useBot } from './harness/bot-test.ts';
+
+const HOUR = 3_600_000;
+
 import { HEAD_SHA, HTML_URL, TRANCHE_YML } from './harness/payloads.ts';
 
 describe('deployment_status', () => {
@@ -110,6 +113,33 @@ describe('deployment_status', () => {
       expect((await t.ledger.releases({ repo: 'acme/shop', environment: 'production' }))[0]).toMatchObject({
         state: 'failure',
         liveVersion: '1',
+      });
+    });
+    it('says what is live by the one rule: a version the CLI deployed since counts', async () => {
+      t.github.token();
+      await deployed(9001, 5001);
+      t.github.config().editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'success', version: '1' });
+      // Then `tranche deploy` put 7 live through the shared ledger, an hour later.
+      const run = { runId: 'cli-7', service: 'shop', environment: 'production', version: '7' };
+      await t.ledger.record({ ...run, seq: 1, at: T0 + HOUR, kind: 'run_started', status: 'started' });
+      await t.ledger.record({
+        ...run,
+        seq: 2,
+        at: T0 + HOUR + 1000,
+        kind: 'run_finished',
+        status: 'ok',
+        data: { decision: 'succeeded' },
+      });
+      await deployed(9002, 5002, ['1']);
+      t.github.config().editComment(5002);
+      await t.status({ deploymentId: 9002, state: 'failure', version: '2' });
+      t.github.done();
+      const body = String(t.github.bodies('editComment')[1]?.body);
+      expect(body).toMatch(/\*\*production\*\* is on `7` \(deployed on 2026-12-01 10:00 UTC\)\./);
+      expect((await t.ledger.releases({ repo: 'acme/shop', environment: 'production' }))[0]).toMatchObject({
+        state: 'failure',
+        liveVersion: '7',
       });
     });
   });

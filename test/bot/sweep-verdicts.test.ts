@@ -133,12 +133,62 @@ describe('verdicts on the timer, from outcomes reported to the ledger', () => {
     expect(await t.ledger.unjudgedVersions()).toEqual([]);
   });
 
-  it('settles outcomes of a service no repository released, saying so, without asking GitHub', async () => {
+  it('judges in the repository that owns the service, not where a release of it was recorded last', async () => {
+    await threeFailsInProduction();
+    // A release naming shop in another repository (as a ledger from before services were bound holds).
+    await t.ledger.admitRelease(
+      {
+        delivery: { id: 'elsewhere', repo: 'acme/shop-next', event: 'issue_comment', at: t.clock.now },
+        repo: 'acme/shop-next',
+        installationId: 99,
+        environment: 'production',
+        service: 'shop',
+        kind: 'deploy',
+        version: '3',
+        commit: V3_SHA,
+        requestedBy: 'mallory',
+        pullRequest: null,
+      },
+      { concurrentReleases: 1, leaseMs: MINUTE },
+      t.clock.now,
+    );
+    t.github.config(YML).issue(77).commitStatus(V3_SHA).comment(77, 6001).createDeployment(9005);
+    await t.sweep();
+    t.github.done();
+
+    expect(sweepFailures()).toEqual([]);
+    expect(t.github.bodies('issue')[0]?.title).toBe('shop 3 is bad');
+    expect(t.github.bodies('createDeployment').map((d) => d.environment)).toEqual(['production']);
+    expect(await t.ledger.unjudgedVersions()).toEqual([]);
+  });
+
+  it('asks GitHub for the owner’s installation when the bot has no release there, and settles where the app is not installed', async () => {
+    // `tranche deploy` in acme/shop's CI bound shop; the bot never released it.
+    await t.ledger.bindService('shop', ['acme/shop'], T0);
+    await t.ledger.recordOutcomes(reported(jobs('7', 'production', 5, 1), T0));
+    t.github.installation().token().config(YML);
+    await t.sweep();
+    t.github.done();
+    expect(sweepFailures()).toEqual([]);
+    expect(await t.ledger.unjudgedVersions()).toEqual([]);
+
+    await t.ledger.bindService('spark', ['acme/spark'], T0);
+    await t.ledger.recordOutcomes(reported(jobs('8', 'production', 5, 1), T0, 'spark'));
+    t.github.scope.get('/repos/acme/spark/installation').reply(404, { message: 'Not Found' });
+    await t.sweep();
+    t.github.done();
+    expect(await t.ledger.unjudgedVersions()).toEqual([]);
+    expect(t.server.logs).toContain(
+      'outcomes of spark 8: no repository the app is installed on owns spark, so there is nowhere to act on a verdict; not judged',
+    );
+  });
+
+  it('settles outcomes of a service no repository owns, saying so, without asking GitHub', async () => {
     await t.ledger.recordOutcomes(reported(jobs('7', 'production', 5, 1), T0, 'spark'));
     await t.sweep();
     expect(await t.ledger.unjudgedVersions()).toEqual([]);
     expect(t.server.logs).toContain(
-      'outcomes of spark 7: no repository has released spark, so there is nowhere to act on a verdict; not judged',
+      'outcomes of spark 7: no repository the app is installed on owns spark, so there is nowhere to act on a verdict; not judged',
     );
     t.github.done();
   });

@@ -159,7 +159,7 @@ describe('fleet-wide verdicts', () => {
       const body = String(t.github.bodies('issue')[0]?.body);
       expect(body).toContain('- **production** stays on `3`: rollback: none');
 
-      t.github.config(yaml).reaction().permission('alice', 'write').pull().getTag('3', V3_SHA).comment();
+      t.github.config(yaml).reaction().permission('alice', 'write').pull().comment();
       await t.comment({ body: '/deploy staging 3' });
       t.github.done();
       expect(t.github.bodies('comment')[0]?.body).toMatch(

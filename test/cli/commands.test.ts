@@ -177,7 +177,8 @@ describe('tranche version next', () => {
   });
 });
 
-describe('after deploys', () => {
+// A test here runs the CLI up to six times, each deploy or rollback a shell command per target.
+describe('after deploys', { timeout: timeoutFor({ nodes: 6, shells: 6 * 4 }) }, () => {
   async function deployedTwice() {
     const f = fixture();
     for (let i = 0; i < 2; i++) {

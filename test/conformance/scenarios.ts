@@ -59,10 +59,19 @@ export interface SeededRun {
   service?: string;
 }
 
+/** One deployment the bot started (a person's /deploy) and saw succeed, as its ledger records it. */
+export interface SeededRelease {
+  version: string;
+  /** Minutes after SEEDED_AT. */
+  at: number;
+}
+
 export interface Seed {
   /** Versions of shop the ledger numbered, in this order ({n}: 1, 2, 3…). */
   versions: number;
   runs?: SeededRun[];
+  /** Releases of shop the bot started in the service's repository, which owns the service. */
+  releases?: SeededRelease[];
   /** Versions of shop with a bad verdict (an override). */
   bad?: string[];
   /** A person's /lock on production in the service's repository, which owns the service. */
@@ -206,6 +215,33 @@ export const SCENARIOS: Scenario[] = [
     expected: { kind: 'deploy', version: '2' },
   },
   {
+    name: 'a release the bot started after the CLI’s deploys is live for every front door',
+    seed: { versions: 3, runs: threeDeploys.slice(0, 2), releases: [{ version: '3', at: 2 }] },
+    request: { kind: 'status' },
+    expected: { kind: 'live', version: '3' },
+  },
+  {
+    name: 'a rollback after a release the bot started goes to the version the CLI deployed before it',
+    seed: { versions: 3, runs: threeDeploys.slice(0, 2), releases: [{ version: '3', at: 2 }] },
+    request: { kind: 'rollback' },
+    expected: { kind: 'rollback', to: '2' },
+    ...rollback(),
+  },
+  {
+    name: 'a CLI deploy after the bot’s releases is live, and a rollback goes to the bot’s release before it',
+    seed: {
+      versions: 3,
+      runs: [{ version: '3', at: 2 }],
+      releases: [
+        { version: '1', at: 0 },
+        { version: '2', at: 1 },
+      ],
+    },
+    request: { kind: 'rollback' },
+    expected: { kind: 'rollback', to: '2' },
+    ...rollback(),
+  },
+  {
     name: 'a bad verdict for a version the CLI deployed rolls production back to the version before it',
     seed: { versions: 3, runs: threeDeploys },
     request: { kind: 'mark-bad', version: '3' },
@@ -242,6 +278,7 @@ export async function seed(ledger: Ledger, scenario: Scenario): Promise<void> {
     await ledger.nextVersion(SERVICE, COMMIT, '{n}', SEEDED_AT + n);
   }
   for (const [index, run] of (seed.runs ?? []).entries()) await recordRun(ledger, run, index);
+  for (const [index, release] of (seed.releases ?? []).entries()) await recordRelease(ledger, release, index);
   for (const version of seed.bad ?? []) {
     await overrideVerdict(ledger, {
       service: SERVICE,
@@ -279,6 +316,49 @@ async function recordRun(ledger: Ledger, run: SeededRun, index: number): Promise
     status: decision === 'succeeded' ? 'ok' : 'failed',
     data: { decision },
   });
+}
+
+/** A release as the bot records one: admitted (in the repository that owns shop), deployed, then its success. */
+async function recordRelease(ledger: Ledger, release: SeededRelease, index: number): Promise<void> {
+  const at = SEEDED_AT + release.at * MINUTE;
+  const limits = { concurrentReleases: 1, leaseMs: 10 * MINUTE };
+  const delivery = (id: string) => ({ id, repo: REPOSITORY, event: 'issue_comment', at });
+  const { version } = release;
+  const where = { repo: REPOSITORY, installationId: 1, environment: ENVIRONMENT, service: SERVICE };
+  await ledger.bindService(SERVICE, [REPOSITORY], at);
+  const admission = await ledger.admitRelease(
+    {
+      ...where,
+      delivery: delivery(`seeded-release-${index}`),
+      kind: 'deploy',
+      version,
+      commit: COMMIT,
+      requestedBy: 'alice',
+      pullRequest: null,
+    },
+    limits,
+    at,
+  );
+  if (admission.outcome !== 'started') throw new Error(`the seeded release of ${version} did not start`);
+  const deploymentId = 8000 + index;
+  await ledger.updateRelease(admission.release.id, { deploymentId }, at);
+  await ledger.recordDeploymentStatus(
+    {
+      ...where,
+      delivery: delivery(`seeded-status-${index}`),
+      deploymentId,
+      state: 'success',
+      version,
+      commit: COMMIT,
+      kind: 'deploy',
+      requestedBy: 'alice',
+      description: null,
+      logUrl: null,
+      checkRunUrl: null,
+    },
+    limits,
+    at + 1000,
+  );
 }
 
 /** The front doors that run the scenario. */

@@ -7,6 +7,7 @@ import nock from 'nock';
 import { Octokit } from 'octokit';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Checker, CheckResult, Executor } from '../../src/engine/ports.ts';
+import { githubStore } from '../../src/github/deploy-store.ts';
 import { deployToGitHub, type GitHubDeployOutcome } from '../../src/github/github-deploy.ts';
 import { fleetConfig } from '../action/fleet.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -90,15 +91,17 @@ export async function countApiCalls(options: CountOptions): Promise<ApiCallCount
   });
   try {
     const loaded = parseConfig(fleetConfig({ targets: options.targets }), 'tranche.yml');
+    const client = new Octokit({ auth: 'test', throttle: { enabled: false }, retry: { enabled: false } });
+    const repo = { owner: 'acme', repo: 'shop' };
     const outcome = await deployToGitHub({
-      client: new Octokit({ auth: 'test', throttle: { enabled: false }, retry: { enabled: false } }),
-      repo: { owner: 'acme', repo: 'shop' },
+      client,
+      repo,
       sha: SHA,
       loaded,
       configPath: 'tranche.yml',
       cwd: '/',
       environment: 'prod',
-      ledger: 'github',
+      store: githubStore(client, repo),
       dryRun: false,
       signal: new AbortController().signal,
       progress: { event: () => {} },

@@ -11,6 +11,7 @@ import { Octokit } from 'octokit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Executor } from '../../src/engine/ports.ts';
+import { type DeployStore, ledgerStore } from '../../src/github/deploy-store.ts';
 import { DeploySetupError, deployToGitHub } from '../../src/github/github-deploy.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import { DeployLockedError } from '../../src/release/deploy-lock.ts';
@@ -51,7 +52,12 @@ afterEach(async () => {
   await ledger.close();
 });
 
-function deploy(config: string, executor: Executor, deployment?: { id: number; payload: unknown }) {
+function deploy(
+  config: string,
+  executor: Executor,
+  deployment?: { id: number; payload: unknown },
+  store: DeployStore = ledgerStore(ledger),
+) {
   return deployToGitHub({
     client: new Octokit({ auth: 'test', throttle: { enabled: false }, retry: { enabled: false } }),
     repo: { owner: 'acme', repo: 'shop' },
@@ -60,7 +66,7 @@ function deploy(config: string, executor: Executor, deployment?: { id: number; p
     configPath: 'tranche.yml',
     cwd: '/',
     environment: 'prod',
-    ledger,
+    store,
     deployment,
     dryRun: false,
     signal: new AbortController().signal,
@@ -351,6 +357,34 @@ describe('the Action with a shared ledger, and its environment’s lease', () =>
       await expect(deploy(fleetConfig(), new RecordingExecutor(), { id: 9, payload })).rejects.toThrow(
         "prod is being deployed by the bot's release:41",
       );
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+
+  describe('through the lease port its caller passes', () => {
+    it('holds the environment before anything runs, says which release it carries, and gives it back', async () => {
+      await ledger.nextVersion('shop', SHA, '1.{n}', 1);
+      const store = ledgerStore(ledger);
+      const held: { holder: string; carries: number | null; during: string[] }[] = [];
+      const executor = new RecordingExecutor();
+      let released = 0;
+      const recording: DeployStore = {
+        versionSource: store.versionSource,
+        lease: {
+          async hold(request) {
+            held.push({ holder: request.holder, carries: request.carries, during: [...executor.targets] });
+            return { release: async () => void released++ };
+          },
+        },
+      };
+      const { scope } = succeeding();
+      const payload = { tranche: { ...versionPayload.tranche, runId: 'bot-release-42' } };
+      const outcome = await deploy(fleetConfig(), executor, { id: 9, payload }, recording);
+      expect(outcome.decision).toBe('succeeded');
+      expect(held).toEqual([{ holder: expect.stringMatching(/^github:/), carries: 42, during: [] }]);
+      expect(released).toBe(1);
+      // The port held it: the ledger's own lease was never taken.
+      expect(await ledger.locks(Date.now())).toEqual([]);
       expect(scope.isDone()).toBe(true);
     });
   });

@@ -22,6 +22,9 @@ function source(bad: string[] = []): VersionSource {
     }) as VerdictRecord;
   return {
     ledger: {} as DeployLedger,
+    nextVersion: async () => {
+      throw new Error('prepare names its versions');
+    },
     history: { successes: async () => [{ version: '1.1', commit: COMMIT, at: 1 }] },
     knowsOtherServices: true,
     commitOf: async (_service, version) => (['1.1', '1.2'].includes(version) ? COMMIT : undefined),

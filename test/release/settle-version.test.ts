@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeployLedger, VersionRecord } from '../../src/ledger/types.ts';
+import type { VersionRecord } from '../../src/ledger/types.ts';
 import {
   settleVersion,
   UnknownVersionError,
@@ -12,20 +12,21 @@ const BUILT = 'b'.repeat(40);
 const OTHER = 'c'.repeat(40);
 
 /** A source that numbered 1.1 for BUILT and 1.2 without a commit, and numbers 1.3 next. */
-function source(): Pick<VersionSource, 'ledger' | 'commitOf'> & { numbered: VersionRecord[] } {
+function source(): Pick<VersionSource, 'nextVersion' | 'commitOf'> & { numbered: VersionRecord[] } {
   const numbered: VersionRecord[] = [];
   const commits = new Map<string, string | null>([
     ['1.1', BUILT],
     ['1.2', null],
   ]);
-  const ledger = {
+  return {
+    numbered,
     async nextVersion(service: string, commit: string | null, _template: string, now: number) {
       const record = { service, n: 3, version: '1.3', commit, createdAt: now };
       numbered.push(record);
       return record;
     },
-  } as Pick<DeployLedger, 'nextVersion'> as DeployLedger;
-  return { ledger, numbered, commitOf: async (_service, version) => commits.get(version) };
+    commitOf: async (_service, version) => commits.get(version),
+  };
 }
 
 const request = (over: Partial<VersionRequest>): VersionRequest => ({

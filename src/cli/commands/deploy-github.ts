@@ -5,6 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { parseRepo } from '../../github/client.ts';
+import { type DeployStore, githubStore, ledgerStore } from '../../github/deploy-store.ts';
 import { deployToGitHub } from '../../github/github-deploy.ts';
 import { createOctokitClient } from '../../github/octokit.ts';
 import { runNoticeReporter, whoRuns } from '../../notify/front-door.ts';
@@ -37,8 +38,9 @@ export async function deployWithGitHub(
     warning: (message: string) => runtime.stderr.write(`tranche: warning: ${message}\n`),
   };
   const configFile = resolve(runtime.cwd, options.config);
+  const client = createOctokitClient(token, { baseUrl: runtime.env.GITHUB_API_URL, log });
   const notifier = cliNotifier(project, runtime, options);
-  const run = async (ledger: Parameters<typeof deployToGitHub>[0]['ledger']) => {
+  const run = async (store: DeployStore) => {
     const controller = new AbortController();
     const unsubscribe = runtime.onSignal((signal) => {
       if (controller.signal.aborted) return;
@@ -48,7 +50,7 @@ export async function deployWithGitHub(
     const reporter = createReporter(progress, { ci: isCi(runtime.env.CI) });
     try {
       return await deployToGitHub({
-        client: createOctokitClient(token, { baseUrl: runtime.env.GITHUB_API_URL, log }),
+        client,
         repo,
         sha: commit,
         dirty,
@@ -56,7 +58,7 @@ export async function deployWithGitHub(
         configPath: (await repoRelativePath(configFile)) ?? basename(configFile),
         cwd: project.dir,
         environment,
-        ledger,
+        store,
         version: options.version,
         dryRun: false,
         logUrl: ciLogUrl(runtime.env),
@@ -73,7 +75,9 @@ export async function deployWithGitHub(
     }
   };
   const outcome = await drainingAfter(notifier, () =>
-    options.ledger === 'github' ? run('github') : withLedger(options, runtime, project.dir, run),
+    options.ledger === 'github'
+      ? run(githubStore(client, repo))
+      : withLedger(options, runtime, project.dir, (ledger) => run(ledgerStore(ledger))),
   );
   if (outcome.result) report(outcome.result, options, runtime);
   return outcome.decision === 'succeeded' ? 0 : 1;

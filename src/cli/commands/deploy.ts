@@ -11,9 +11,8 @@ import { ShellExecutor } from '../../exec/shell-executor.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import type { Notifier } from '../../notify/notifier.ts';
 import { DeployRefusedError } from '../../release/deploy-gate.ts';
-import { runHistory } from '../../release/deployment-records.ts';
+import { ownedHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
-import { liveVersion } from '../../release/live-version.ts';
 import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../../release/prepare-release.ts';
 import { UnknownVersionError, VersionCommitError } from '../../release/settle-version.ts';
 import type { VersionSource } from '../../release/version-source.ts';
@@ -73,7 +72,8 @@ async function deployLocally(
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async (groups) => {
-      const { version, constraints, refusals } = await preparedRelease(ledgerSource(ledger), {
+      const source = ledgerSource(ledger, ownedHistory(ledger));
+      const { version, constraints, refusals, previousVersion } = await preparedRelease(source, {
         service: resolved.service,
         environment,
         named: options.version,
@@ -102,6 +102,7 @@ async function deployLocally(
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
         notices: cliRunNotices(notifier, runtime),
+        previousVersion,
       });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
@@ -153,6 +154,8 @@ export async function execute(
     groups: RunProcessRecord;
     /** Hears the run's events for notifications; returns at once. */
     notices: Reporter;
+    /** The environment's live version before the run (prepareRelease's). */
+    previousVersion: string | null;
   },
 ): Promise<DeployResult> {
   const controller = new AbortController();
@@ -165,7 +168,7 @@ export async function execute(
     controller.abort();
   });
   try {
-    const previousVersion = await liveVersion(runHistory(ledger), spec.service, spec.environment);
+    const { previousVersion } = commands;
     // TRANCHE_RUN_ID marks the run's processes, so only its own leftovers are ever killed.
     const baseEnv = { ...commands.env, TRANCHE_RUN_ID: spec.runId };
     const executor = new ShellExecutor({ baseEnv, groups: commands.groups });

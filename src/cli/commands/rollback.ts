@@ -5,9 +5,13 @@ import { resolveEnvironment } from '../../config/resolve.ts';
 import type { ReleaseSpec } from '../../engine/ports.ts';
 import type { Ledger } from '../../ledger/types.ts';
 import type { Notifier } from '../../notify/notifier.ts';
-import { assertDeployAllowed, declaredConstraints } from '../../release/deploy-gate.ts';
+import { DeployRefusedError } from '../../release/deploy-gate.ts';
+import { ownedHistory } from '../../release/deployment-records.ts';
 import { ledgerSource } from '../../release/ledger-source.ts';
+import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../../release/prepare-release.ts';
 import { ledgerRollback } from '../../release/rollback-target.ts';
+import { UnknownVersionError } from '../../release/settle-version.ts';
+import type { VersionSource } from '../../release/version-source.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
@@ -28,7 +32,10 @@ export interface RollbackOptions extends CommonOptions {
 }
 
 /**
- * Put the environment back on an earlier version (by default the rollback rule's target): every target at once, with the rollback command and bounded parallelism, then checked.
+ * Put the environment back on an earlier version (by default the rollback rule's target): every
+ * target at once, with the rollback command and bounded parallelism, then checked. What is live
+ * and where a rollback goes are read as the bot reads them: the ledger's runs and the bot's
+ * releases in the repositories that own the service.
  */
 export async function rollbackCommand(options: RollbackOptions, runtime: Runtime): Promise<number> {
   const loadedProject = await loadProject(options, runtime);
@@ -58,19 +65,25 @@ async function rollBackLocally(
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async (groups) => {
+      const source = ledgerSource(ledger, ownedHistory(ledger));
       const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
-      const source = ledgerSource(ledger);
-      const commit = await source.commitOf(resolved.service, to);
-      if (commit === undefined)
-        throw new UsageError(`--to ${to}: no such version of ${resolved.service} in the ledger`);
-      const constraints = await declaredConstraints(source, { ...run, version: to }, undefined);
-      await assertDeployAllowed(source, { ...run, version: to, constraints });
+      const { version, commit, constraints, refusals, previousVersion } = await preparedRollback(source, {
+        service: resolved.service,
+        environment,
+        named: to,
+        commit: null,
+        template: resolved.versionTemplate,
+        action: 'rollback',
+        configured: undefined,
+        now: Date.now(),
+      });
+      if (refusals.length > 0) throw new DeployRefusedError({ ...run, version }, refusals);
       const spec: ReleaseSpec = {
         runId,
         service: resolved.service,
         environment,
         environmentLabels: resolved.labels,
-        version: to,
+        version,
         commit,
         cwd: project.dir,
         components: resolved.components.map(allAtOnce),
@@ -83,11 +96,23 @@ async function rollBackLocally(
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
         notices: cliRunNotices(notifier, runtime),
+        previousVersion,
       });
       report(result, options, runtime);
       return result.decision === 'succeeded' ? 0 : 1;
     }),
   );
+}
+
+/** The rollback prepared (release/prepare-release.ts), a version it does not know worded as --to's error. */
+async function preparedRollback(source: VersionSource, request: PrepareRequest): Promise<PreparedRelease> {
+  try {
+    return await prepareRelease(source, request);
+  } catch (error) {
+    if (error instanceof UnknownVersionError)
+      throw new UsageError(`--to ${error.version}: no such version of ${error.service} in the ledger`);
+    throw error;
+  }
 }
 
 /** Where a rollback without --to goes: the one rollback rule (release/rollback-target.ts). */

@@ -1,6 +1,6 @@
 import type { TargetState } from '../../engine/ports.ts';
 import type { RunRecord } from '../../ledger/types.ts';
-import { runHistory } from '../../release/deployment-records.ts';
+import { ownedHistory } from '../../release/deployment-records.ts';
 import { liveVersion } from '../../release/live-version.ts';
 import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
@@ -13,17 +13,21 @@ interface EnvironmentStatus {
   targets: (TargetState & { halfDeployed: boolean })[];
 }
 
-/** Per environment: the live version, the last run, and what every target runs. */
+/**
+ * Per environment: the live version (read as the bot reads it: the runs and the bot's releases in
+ * the repositories that own the service), the last run, and what every target runs.
+ */
 export async function statusCommand(options: CommonOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const { service, environments } = project.loaded.config;
   const named = namedEnvironment(project, options);
   const names = named === undefined ? Object.keys(environments) : [named];
-  const statuses = await withLedger(options, runtime, project.dir, (ledger) =>
-    Promise.all(
+  const statuses = await withLedger(options, runtime, project.dir, (ledger) => {
+    const history = ownedHistory(ledger);
+    return Promise.all(
       names.map(async (environment): Promise<EnvironmentStatus> => {
         const [live, runs, targets] = await Promise.all([
-          liveVersion(runHistory(ledger), service, environment),
+          liveVersion(history, service, environment),
           ledger.runs({ service, environment, limit: 1 }),
           ledger.targetStates(service, environment),
         ]);
@@ -34,8 +38,8 @@ export async function statusCommand(options: CommonOptions, runtime: Runtime): P
           targets: targets.map((t) => ({ ...t, halfDeployed: t.version !== t.goodVersion })),
         };
       }),
-    ),
-  );
+    );
+  });
   if (options.json) runtime.stdout.write(`${JSON.stringify({ service, environments: statuses }, null, 2)}\n`);
   else runtime.stdout.write(`${statuses.map((s) => renderStatus(service, s)).join('\n\n')}\n`);
   return 0;
