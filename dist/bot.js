@@ -77333,7 +77333,7 @@ async function statusReads(scope, reads, environment2) {
     const checked = configFor(scope, environment2);
     if (!checked.ok) return checked;
   }
-  const history = deploymentHistory({ deps: { ledger: reads }, fullName: scope.fullName });
+  const history = ledgerHistory(reads, [scope.fullName]);
   const live = await liveDeployments(
     history,
     service,
