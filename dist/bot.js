@@ -46834,6 +46834,8 @@ var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
+  // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
+  beginRead: "BEGIN",
   lockRepository: null,
   marker: (index) => `?${index}`
 };
@@ -46841,6 +46843,7 @@ var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
+  beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   lockRepository: LOCK_REPOSITORY,
   marker: (index) => `$${index}`
 };
@@ -47116,6 +47119,19 @@ function pendingMigrations(steps, applied, where) {
 var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
 var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
 var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
+
+// src/ledger/connection.ts
+function within(connection, session) {
+  return {
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params2) => session.query(sql, ...params2),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () => Promise.reject(new Error("the connection is closed by whoever opened it, not inside a transaction"))
+  };
+}
 
 // src/ledger/dashboard-actions.ts
 async function insertDashboardAction(connection, input2, now) {
@@ -47631,6 +47647,57 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
   $now, $now, $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
+RETURNING ${COLUMNS}`;
+function serviceOwnerStore(connection) {
+  return {
+    serviceOwner: (service) => selectServiceOwner(connection, service),
+    bindService: (service, repos, now) => bindService(connection, service, repos, now),
+    setServiceRepositories: (service, repos, now) => setServiceRepositories(connection, service, repos, now)
+  };
+}
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/types.ts
 var VersionClashError = class extends Error {
   name = "VersionClashError";
@@ -47648,6 +47715,7 @@ var GITHUB_DEPLOYMENT_STATES = [
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
+var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isActiveRelease(state) {
   return ACTIVE_RELEASE_STATES.includes(state);
@@ -47743,9 +47811,10 @@ var ReleaseQueue = class {
       return free;
     });
   }
-  recordDeploymentStatus(report2, limits, now) {
+  recordDeploymentStatus(report2, limits, now, owns) {
     checkLimits(limits);
     return this.inRepository(report2.repo, async (session) => {
+      if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
@@ -48033,50 +48102,6 @@ function checkLimits(limits) {
     throw new RangeError(`concurrent releases must be a whole number \u2265 1, got ${limits.concurrentReleases}`);
   }
   leaseMs(limits.leaseMs);
-}
-
-// src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
-ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
-WHERE service = $service
-RETURNING ${COLUMNS}`;
-async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
-  return row ? toServiceOwner(row) : null;
-}
-async function bindService(connection, service, repos, now) {
-  return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, {
-      service,
-      repos: JSON.stringify(repos),
-      bound_at: now,
-      updated_at: now
-    });
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
-    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
-    return toServiceOwner(row);
-  });
-}
-async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
-    repos: JSON.stringify(repos),
-    updated_at: now,
-    service
-  });
-  return row ? toServiceOwner(row) : null;
-}
-function toServiceOwner(row) {
-  const repos = JSON.parse(String(row.repos));
-  return {
-    service: String(row.service),
-    repos: Array.isArray(repos) ? repos.map(String) : [],
-    boundAt: Number(row.bound_at),
-    updatedAt: Number(row.updated_at)
-  };
 }
 
 // src/ledger/fleet-sql.ts
@@ -48475,7 +48500,7 @@ async function migrate(connection) {
     }
   });
 }
-var SqlLedger = class extends ReleaseQueue {
+var SqlLedger = class _SqlLedger extends ReleaseQueue {
   async nextVersion(service, commit, template, now) {
     if (!template.includes("{n}")) {
       throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
@@ -48584,6 +48609,9 @@ var SqlLedger = class extends ReleaseQueue {
   }
   async locks(now) {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
+  }
+  read(work) {
+    return this.connection.snapshot((session) => work(new _SqlLedger(within(this.connection, session))));
   }
   async *exportRecords(since) {
     for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
@@ -48954,6 +48982,12 @@ var PostgresConnection = class {
   transaction(work, options2 = {}) {
     return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options2, outcomeUnknown2));
   }
+  /** Runs `work` in a REPEATABLE READ READ ONLY transaction; a read is safe to run again after a lost connection. */
+  snapshot(work) {
+    return this.whileReconnecting(
+      () => this.attempt(work, { begin: POSTGRES_DIALECT.beginRead }, () => void 0)
+    );
+  }
   whileReconnecting(work) {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
@@ -48962,7 +48996,7 @@ var PostgresConnection = class {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(POSTGRES_DIALECT.beginWrite);
+        await client.query(options2.begin ?? POSTGRES_DIALECT.beginWrite);
         if (options2.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
           query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
@@ -49142,25 +49176,32 @@ var SqliteConnection = class {
       () => retryBusy(async () => {
         if (options2.durable) this.db.exec("PRAGMA synchronous = FULL");
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error62) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error62;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options2.durable) this.db.exec("PRAGMA synchronous = NORMAL");
         }
       })
     );
   }
+  snapshot(work) {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
   close() {
     return this.serially(async () => {
       if (this.db.isOpen) this.db.close();
     });
+  }
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  async within(begin, work) {
+    this.db.exec(begin);
+    try {
+      const result = await work(this.session);
+      this.db.exec(COMMIT);
+      return result;
+    } catch (error62) {
+      if (this.db.isTransaction) this.db.exec(ROLLBACK);
+      throw error62;
+    }
   }
   run(sql, params2 = {}) {
     const compiled = this.compile(sql);
@@ -73837,18 +73878,16 @@ function configNames(scope) {
 }
 
 // bot/handlers/service-claim.ts
-async function claimOwnService(scope) {
+async function claimOwnService(scope, owners = scope.deps.ledger) {
   const loaded = loadedConfig(scope);
   if (!loaded) return void 0;
   const { service, repositories } = loaded.config;
-  return claimService(
-    scope.deps.ledger,
-    { service, repo: scope.fullName, declared: repositories },
-    scope.deps.now()
-  );
+  return claimService(owners, { service, repo: scope.fullName, declared: repositories }, scope.deps.now());
 }
 async function ownsService(scope, what) {
-  const ownership = await claimOwnService(scope);
+  return accepted(scope, what, await claimOwnService(scope));
+}
+function accepted(scope, what, ownership) {
   if (ownership === void 0 || ownership.accepted) return true;
   scope.log.warn(`refused ${what} from ${scope.fullName}: ${ownership.reason}`);
   return false;
@@ -77269,12 +77308,20 @@ function when2(at) {
 // bot/handlers/status.ts
 var STATUS_RELEASES = 500;
 async function status(scope, command, target) {
-  const { ledger, now } = scope.deps;
-  const releases = await ledger.releases({ repo: scope.fullName, limit: STATUS_RELEASES });
+  const read2 = await scope.deps.ledger.read((reads) => statusReads(scope, reads, command.environment));
+  if (!read2.ok) return refuse(scope, target, `/status ${command.environment}`, read2.problem);
+  const body2 = renderStatusReply(read2.status);
+  await answer(scope, target, read2.tracks ? `${body2}
+
+${read2.tracks}` : body2);
+}
+async function statusReads(scope, reads, environment2) {
+  const { now } = scope.deps;
+  const releases = await reads.releases({ repo: scope.fullName, limit: STATUS_RELEASES });
   const loaded = loadedConfig(scope);
   const service = loaded?.config.service;
   const runs = service === void 0 ? null : deployLockName(service, "");
-  const locks = (await ledger.locks(now())).filter(
+  const locks = (await reads.locks(now())).filter(
     (l) => isRepositoryLock(scope.fullName, l.name) || runs !== null && l.name.startsWith(runs)
   );
   const known = {
@@ -77286,21 +77333,20 @@ async function status(scope, command, target) {
     service,
     concurrentReleases: scope.settings.concurrentReleases
   };
-  const { environment: environment2 } = command;
   if (environment2 !== void 0 && !statusEnvironments(known).includes(environment2)) {
     const checked = configFor(scope, environment2);
-    if (!checked.ok) return refuse(scope, target, `/status ${environment2}`, checked.problem);
+    if (!checked.ok) return checked;
   }
-  const live = await liveDeployments(scope, service, environment2 ? [environment2] : statusEnvironments(known));
-  const body2 = renderStatusReply({ ...known, live, environment: environment2 });
-  const tracks = await tracksSection(scope);
-  await answer(scope, target, tracks ? `${body2}
-
-${tracks}` : body2);
+  const history = ledgerHistory(reads, [scope.fullName]);
+  const live = await liveDeployments(
+    history,
+    service,
+    environment2 ? [environment2] : statusEnvironments(known)
+  );
+  return { ok: true, status: { ...known, live, environment: environment2 }, tracks: await tracksSection(scope, reads) };
 }
-async function liveDeployments(scope, service, environments) {
+async function liveDeployments(history, service, environments) {
   if (service === void 0) return {};
-  const history = deploymentHistory(scope);
   const live = {};
   for (const environment2 of environments) {
     const deployment = liveOf(await history.successes(service, environment2));
@@ -77308,7 +77354,7 @@ async function liveDeployments(scope, service, environments) {
   }
   return live;
 }
-async function tracksSection(scope) {
+async function tracksSection(scope, reads) {
   const configured = tracksFor(scope);
   if (!configured.ok) {
     const loaded = loadedConfig(scope);
@@ -77317,13 +77363,12 @@ async function tracksSection(scope) {
 ${sentence(configured.problem)}` : null;
   }
   const { service, tracks } = configured.tracks;
-  const { ledger, now } = scope.deps;
-  const at = now();
+  const at = scope.deps.now();
   return renderTracksSection({
     tracks,
-    plan: planPromotions(await botPromotionInput(ledger, scope.fullName, service, tracks, at)),
-    holds: await trackHolds(ledger, service, at),
-    promotions: await ledger.promotions({ service }),
+    plan: planPromotions(await botPromotionInput(reads, scope.fullName, service, tracks, at)),
+    holds: await trackHolds(reads, service, at),
+    promotions: await reads.promotions({ service }),
     now: at
   });
 }
@@ -77537,8 +77582,8 @@ async function onDeploymentStatus(context, deps) {
     return;
   }
   const scope = await handlerScope(context, deps);
-  if (!await ownsService(scope, `the status of deployment ${deployment.id}`)) return;
   const checkRun = context.payload.check_run;
+  let ownership;
   const recording = await deps.ledger.recordDeploymentStatus(
     {
       delivery: scope.delivery,
@@ -77559,8 +77604,17 @@ async function onDeploymentStatus(context, deps) {
       checkRunUrl: checkRun?.html_url ?? null
     },
     limitsOf(scope.settings),
-    deps.now()
+    deps.now(),
+    // The repository's claim to the service, in the recording's transaction.
+    async (owners) => {
+      ownership = await claimOwnService(scope, owners);
+      return ownership === void 0 || ownership.accepted;
+    }
   );
+  if (recording.outcome === "refused") {
+    accepted(scope, `the status of deployment ${deployment.id}`, ownership);
+    return;
+  }
   if (recording.outcome === "duplicate") {
     scope.log.info(`delivery ${scope.delivery.id} was handled before; the status is recorded once`);
     return;

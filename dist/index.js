@@ -71484,6 +71484,8 @@ var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
+  // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
+  beginRead: "BEGIN",
   lockRepository: null,
   marker: (index) => `?${index}`
 };
@@ -71491,6 +71493,7 @@ var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
+  beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   lockRepository: LOCK_REPOSITORY,
   marker: (index) => `$${index}`
 };
@@ -71760,6 +71763,19 @@ function pendingMigrations(steps, applied, where) {
     );
   }
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
+}
+
+// src/ledger/connection.ts
+function within(connection, session) {
+  return {
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params2) => session.query(sql, ...params2),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () => Promise.reject(new Error("the connection is closed by whoever opened it, not inside a transaction"))
+  };
 }
 
 // src/ledger/dashboard-actions.ts
@@ -72237,8 +72253,60 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
   $now, $now, $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
+RETURNING ${COLUMNS}`;
+function serviceOwnerStore(connection) {
+  return {
+    serviceOwner: (service) => selectServiceOwner(connection, service),
+    bindService: (service, repos, now) => bindService(connection, service, repos, now),
+    setServiceRepositories: (service, repos, now) => setServiceRepositories(connection, service, repos, now)
+  };
+}
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
+var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isFinishedRelease(state) {
   return TERMINAL_STATES.includes(state);
@@ -72331,9 +72399,10 @@ var ReleaseQueue = class {
       return free;
     });
   }
-  recordDeploymentStatus(report2, limits2, now) {
+  recordDeploymentStatus(report2, limits2, now, owns) {
     checkLimits(limits2);
     return this.inRepository(report2.repo, async (session) => {
+      if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
@@ -72621,50 +72690,6 @@ function checkLimits(limits2) {
     throw new RangeError(`concurrent releases must be a whole number \u2265 1, got ${limits2.concurrentReleases}`);
   }
   leaseMs(limits2.leaseMs);
-}
-
-// src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
-ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
-WHERE service = $service
-RETURNING ${COLUMNS}`;
-async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
-  return row ? toServiceOwner(row) : null;
-}
-async function bindService(connection, service, repos, now) {
-  return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, {
-      service,
-      repos: JSON.stringify(repos),
-      bound_at: now,
-      updated_at: now
-    });
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
-    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
-    return toServiceOwner(row);
-  });
-}
-async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
-    repos: JSON.stringify(repos),
-    updated_at: now,
-    service
-  });
-  return row ? toServiceOwner(row) : null;
-}
-function toServiceOwner(row) {
-  const repos = JSON.parse(String(row.repos));
-  return {
-    service: String(row.service),
-    repos: Array.isArray(repos) ? repos.map(String) : [],
-    boundAt: Number(row.bound_at),
-    updatedAt: Number(row.updated_at)
-  };
 }
 
 // src/ledger/fleet-sql.ts
@@ -73063,7 +73088,7 @@ async function migrate(connection) {
     }
   });
 }
-var SqlLedger = class extends ReleaseQueue {
+var SqlLedger = class _SqlLedger extends ReleaseQueue {
   async nextVersion(service, commit, template, now) {
     if (!template.includes("{n}")) {
       throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
@@ -73172,6 +73197,9 @@ var SqlLedger = class extends ReleaseQueue {
   }
   async locks(now) {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
+  }
+  read(work) {
+    return this.connection.snapshot((session) => work(new _SqlLedger(within(this.connection, session))));
   }
   async *exportRecords(since) {
     for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
@@ -73542,6 +73570,12 @@ var PostgresConnection = class {
   transaction(work, options = {}) {
     return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options, outcomeUnknown2));
   }
+  /** Runs `work` in a REPEATABLE READ READ ONLY transaction; a read is safe to run again after a lost connection. */
+  snapshot(work) {
+    return this.whileReconnecting(
+      () => this.attempt(work, { begin: POSTGRES_DIALECT.beginRead }, () => void 0)
+    );
+  }
   whileReconnecting(work) {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
@@ -73550,7 +73584,7 @@ var PostgresConnection = class {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(POSTGRES_DIALECT.beginWrite);
+        await client.query(options.begin ?? POSTGRES_DIALECT.beginWrite);
         if (options.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
           query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
@@ -73730,25 +73764,32 @@ var SqliteConnection = class {
       () => retryBusy(async () => {
         if (options.durable) this.db.exec("PRAGMA synchronous = FULL");
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error63) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error63;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options.durable) this.db.exec("PRAGMA synchronous = NORMAL");
         }
       })
     );
   }
+  snapshot(work) {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
   close() {
     return this.serially(async () => {
       if (this.db.isOpen) this.db.close();
     });
+  }
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  async within(begin, work) {
+    this.db.exec(begin);
+    try {
+      const result = await work(this.session);
+      this.db.exec(COMMIT);
+      return result;
+    } catch (error63) {
+      if (this.db.isTransaction) this.db.exec(ROLLBACK);
+      throw error63;
+    }
   }
   run(sql, params2 = {}) {
     const compiled = this.compile(sql);

@@ -4,7 +4,7 @@
  */
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
-import type { SqlConnection, SqlSession } from './connection.ts';
+import { type SqlConnection, type SqlSession, within } from './connection.ts';
 import type { DashboardActionInput, DashboardActionRecord } from './dashboard-action-types.ts';
 import * as dashboard from './dashboard-actions.ts';
 import { COUNT_PRUNABLE_DELIVERIES, PRUNE_DELIVERIES } from './deliveries-sql.ts';
@@ -61,6 +61,7 @@ import {
   type HistoryFilter,
   type ImportCounts,
   type Ledger,
+  type LedgerReads,
   type LedgerRecord,
   type LockOutcome,
   type LockRecord,
@@ -238,6 +239,10 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
 
   async locks(now: number): Promise<LockRecord[]> {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
+  }
+
+  read<T>(work: (reads: LedgerReads) => Promise<T>): Promise<T> {
+    return this.connection.snapshot((session) => work(new SqlLedger(within(this.connection, session))));
   }
 
   async *exportRecords(since: number): AsyncIterable<LedgerRecord> {

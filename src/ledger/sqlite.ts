@@ -154,15 +154,7 @@ class SqliteConnection implements SqlConnection {
         // FULL for a durable commit: one WAL fsync for this transaction, not for every event.
         if (options.durable) this.db.exec('PRAGMA synchronous = FULL');
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options.durable) this.db.exec('PRAGMA synchronous = NORMAL');
         }
@@ -170,10 +162,27 @@ class SqliteConnection implements SqlConnection {
     );
   }
 
+  snapshot<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
+
   close(): Promise<void> {
     return this.serially(async () => {
       if (this.db.isOpen) this.db.close();
     });
+  }
+
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  private async within<T>(begin: string, work: (session: SqlSession) => Promise<T>): Promise<T> {
+    this.db.exec(begin);
+    try {
+      const result = await work(this.session);
+      this.db.exec(COMMIT);
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec(ROLLBACK);
+      throw error;
+    }
   }
 
   private run(sql: string, params: Readonly<Record<string, SqlParam>> = {}): Row[] {
