@@ -55,7 +55,7 @@ import {
   SELECT_SCHEMA_MIGRATIONS,
 } from './sql.ts';
 import * as fleet from './sql-fleet.ts';
-import type { Params } from './statement.ts';
+import { limited, type Params } from './statement.ts';
 import {
   type EventFilter,
   type HistoryFilter,
@@ -253,7 +253,10 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
       yield { type: 'run', run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
+      const page = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE, 'events'), {
+        since,
+        after_id: after,
+      });
       for (const row of page) yield { type: 'event', event: toEvent(row) };
       if (page.length < EXPORT_PAGE) break;
       after = Number(page.at(-1)?.id);
