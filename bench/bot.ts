@@ -12,12 +12,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { type ApplicationFunction, createNodeMiddleware } from 'probot';
 import { trancheBot } from '../bot/index.ts';
 import { percentile } from '../src/checks/percentile.ts';
 import { SqliteLedger } from '../src/ledger/sqlite.ts';
 import { describe } from '../src/stats/describe.ts';
-import { deliver, serve, testProbot } from '../test/bot/harness/bot-server.ts';
+import { deliver, probotLogging, serve } from '../test/bot/harness/bot-server.ts';
 import { commentPayload, statusPayload, TRANCHE_YML } from '../test/bot/harness/payloads.ts';
 import type { Table } from './harness.ts';
 
@@ -124,7 +125,9 @@ async function measure(
   const ledger = await SqliteLedger.open(join(dir, 'ledger.db'));
   const bot = trancheBot({ ledger, sweepEveryMs: 0 });
   const app = appName === 'tranche' ? bot.app : bareApp;
-  const server = await serve(await createNodeMiddleware(app, { probot: testProbot([], github) }));
+  // Logged as in production, at info into a file (here /dev/null), not kept.
+  const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+  const server = await serve(await createNodeMiddleware(app, { probot: probotLogging(log, github) }));
   try {
     for (let i = 0; i < WARM_UP; i++) {
       const { event, body } = workload.payload(WEBHOOKS + i);
