@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { type ApplicationFunction, createNodeMiddleware } from 'probot';
-import { trancheBot } from '../bot/index.ts';
+import { CHECKPOINT_EVERY_MS, trancheBot } from '../bot/index.ts';
 import { percentile } from '../src/checks/percentile.ts';
 import { SqliteLedger } from '../src/ledger/sqlite.ts';
 import { describe } from '../src/stats/describe.ts';
@@ -122,7 +122,15 @@ async function measure(
   github: string,
 ): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'tranche-bench-bot-'));
-  const ledger = await SqliteLedger.open(join(dir, 'ledger.db'));
+  // As the bot opens it (bot/index.ts): checkpoints off the webhooks' thread.
+  const ledger = await SqliteLedger.open(join(dir, 'ledger.db'), {
+    backgroundCheckpoints: {
+      everyMs: CHECKPOINT_EVERY_MS,
+      onError: (message) => {
+        throw new Error(`a checkpoint failed: ${message}`);
+      },
+    },
+  });
   const bot = trancheBot({ ledger, sweepEveryMs: 0 });
   const app = appName === 'tranche' ? bot.app : bareApp;
   // Logged as in production, at info into a file (here /dev/null), not kept.
