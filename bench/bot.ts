@@ -25,7 +25,7 @@ import type { Table } from './harness.ts';
 const WEBHOOKS = 400;
 const WARM_UP = 20;
 /** Processes per app and row, Tranche's and the bare app's alternated (ABBA…), so drift in load falls on both. */
-const ROUNDS = 4;
+const ROUNDS = 6;
 
 interface Workload {
   name: string;
