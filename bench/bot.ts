@@ -22,10 +22,13 @@ import { deliver, probotLogging, serve } from '../test/bot/harness/bot-server.ts
 import { commentPayload, statusPayload, TRANCHE_YML } from '../test/bot/harness/payloads.ts';
 import type { Table } from './harness.ts';
 
-const WEBHOOKS = 400;
-const WARM_UP = 20;
-/** Processes per app and row, Tranche's and the bare app's alternated (ABBA…), so drift in load falls on both. */
-const ROUNDS = 6;
+/** The measured window: both apps send webhooks for the same seconds. */
+const SECONDS = 4;
+const WARM_UP = 50;
+/** Warm-up webhooks are numbered from here, apart from the measured ones. */
+const WARM_UP_FROM = 10_000_000;
+/** Pairs of processes per row, Tranche's and the bare app's measured at the same time. */
+const ROUNDS = 5;
 
 interface Workload {
   name: string;
@@ -108,6 +111,7 @@ async function fakeGitHub(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 interface Measured {
+  webhooks: number;
   perSecond: number;
   p50: number;
   p99: number;
@@ -120,6 +124,7 @@ async function measure(
   concurrency: number,
   appName: AppName,
   github: string,
+  begin: () => Promise<void>,
 ): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'tranche-bench-bot-'));
   // As the bot opens it (bot/index.ts): checkpoints off the webhooks' thread.
@@ -138,15 +143,17 @@ async function measure(
   const server = await serve(await createNodeMiddleware(app, { probot: probotLogging(log, github) }));
   try {
     for (let i = 0; i < WARM_UP; i++) {
-      const { event, body } = workload.payload(WEBHOOKS + i);
+      const { event, body } = workload.payload(WARM_UP_FROM + i);
       await deliver(server.url, event, body);
     }
+    await begin();
     const latencies: number[] = [];
     let next = 0;
     const cpu = process.cpuUsage();
     const start = performance.now();
+    const deadline = start + SECONDS * 1000;
     const worker = async () => {
-      while (next < WEBHOOKS) {
+      while (performance.now() < deadline) {
         const { event, body } = workload.payload(next++);
         const begun = performance.now();
         const delivery = await deliver(server.url, event, body);
@@ -158,10 +165,11 @@ async function measure(
     const seconds = (performance.now() - start) / 1000;
     const used = process.cpuUsage(cpu);
     return {
-      perSecond: WEBHOOKS / seconds,
+      webhooks: latencies.length,
+      perSecond: latencies.length / seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      cpuMs: (used.user + used.system) / 1000 / WEBHOOKS,
+      cpuMs: (used.user + used.system) / 1000 / latencies.length,
     };
   } finally {
     bot.stop();
@@ -171,22 +179,29 @@ async function measure(
   }
 }
 
-/** In its own process: `node bench/bot.ts <workload index> <in flight> <app>` prints the measurement as JSON. */
-async function measureAlone(workload: number, concurrency: number, app: AppName): Promise<Measured> {
+/**
+ * One app in a process of its own (`node bench/bot.ts <workload index> <in flight> <app>`): it
+ * warms up, says `ready`, starts measuring when told `go` on its stdin, and prints the
+ * measurement as JSON.
+ */
+function startAlone(workload: number, concurrency: number, app: AppName) {
   const child = spawn(
     process.execPath,
     [fileURLToPath(import.meta.url), String(workload), String(concurrency), app],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.startsWith('ready\n')) resolve();
+    });
   });
-  const [code] = (await once(child, 'close')) as [number | null];
-  if (code !== 0) throw new Error(`the bot bench process exited with ${code}`);
-  return JSON.parse(out) as Measured;
+  const done = once(child, 'close').then(([code]) => {
+    if (code !== 0) throw new Error(`the bot bench process of ${app} exited with ${String(code)}`);
+    return JSON.parse(out.slice('ready\n'.length)) as Measured;
+  });
+  return { ready, go: () => child.stdin.end('go\n'), done };
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -200,16 +215,19 @@ function spread(values: number[]): string {
   return d ? `${times(d.median)} (${d.min.toFixed(2)}–${d.max.toFixed(2)})` : '-';
 }
 
-/** ROUNDS processes of each app, Tranche first in odd rounds and the bare app first in even ones. */
+/**
+ * ROUNDS pairs: in each, Tranche's bot and the bare app, each in its own process, measured over
+ * the same seconds, so whatever else the machine runs meanwhile weighs on both alike.
+ */
 async function paired(workload: number, concurrency: number): Promise<Record<AppName, Measured>[]> {
   const rounds: Record<AppName, Measured>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const order: AppName[] = round % 2 === 0 ? ['tranche', 'bare'] : ['bare', 'tranche'];
-    const measured: Partial<Record<AppName, Measured>> = {};
-    for (const app of order) measured[app] = await measureAlone(workload, concurrency, app);
-    const { tranche, bare } = measured;
-    if (!tranche || !bare) throw new Error('a round measured only one of the apps');
-    rounds.push({ tranche, bare });
+    const tranche = startAlone(workload, concurrency, 'tranche');
+    const bare = startAlone(workload, concurrency, 'bare');
+    await Promise.all([tranche.ready, bare.ready]);
+    tranche.go();
+    bare.go();
+    rounds.push({ tranche: await tranche.done, bare: await bare.done });
   }
   return rounds;
 }
@@ -224,7 +242,7 @@ export async function botBench(): Promise<Table[]> {
         workload.name,
         workload.requests,
         String(concurrency),
-        String(WEBHOOKS),
+        `${rate(of('tranche', 'webhooks'))} / ${rate(of('bare', 'webhooks'))}`,
         rate(of('tranche', 'perSecond')),
         `${ms(of('tranche', 'p50'))} / ${ms(of('tranche', 'p99'))}`,
         rate(of('bare', 'perSecond')),
@@ -242,7 +260,7 @@ export async function botBench(): Promise<Table[]> {
         'webhook',
         'GitHub requests',
         'in flight',
-        'webhooks',
+        `webhooks in ${SECONDS} s, Tranche / bare`,
         'Tranche per second',
         'Tranche p50 / p99',
         'bare Probot per second',
@@ -253,12 +271,12 @@ export async function botBench(): Promise<Table[]> {
       ],
       rows,
       notes: [
-        `- Each row is ${ROUNDS} rounds, each a process of Tranche's bot and one of the bare app, in alternating order; the rates, latencies and CPU times are the medians of the rounds, and each ratio is the median of the rounds' ratios with their range. "by CPU" is the bare app's CPU time per webhook over Tranche's: what the ratio of rates would be if CPU alone set them, the figure a loaded machine disturbs least.`,
+        `- Each row is ${ROUNDS} rounds. In each, a process of Tranche's bot and one of the bare app run side by side: both warm up, then both send webhooks to their own app for the same ${SECONDS} seconds, so whatever else the machine runs weighs on both alike. The rates, latencies and CPU times are the medians of the rounds, and each ratio is the median of the rounds' ratios with their range. "by CPU" is the bare app's CPU time per webhook over Tranche's.`,
         "- The bare Probot app makes the same GitHub requests for the same webhook (read .github/tranche.yml; for a comment also 👀 and a reply) and nothing else, through the same Probot, Octokit, server and fake GitHub; 'Tranche ÷ bare' is Tranche's rate over its rate.",
         `- Each webhook is signed with the secret and POSTed over loopback to createNodeMiddleware in a Node HTTP server; Probot checks the signature and answers 200 once the handler is done, so the latency is the whole handling. ${WARM_UP} webhooks warm up first.`,
         "- GitHub is a fake on 127.0.0.1 that answers at once; Octokit's retry and throttling plugins are off (with throttling on, Octokit spaces an installation's writes about a second apart, as GitHub asks of apps, and that would be the rate).",
-        '- The ledger is a SQLite file (WAL): a comment claims its delivery and reads the releases; a status claims its delivery and records the deployment in one transaction.',
-        '- Each round of each app runs in a process of its own, which sends the webhooks, runs the bot and plays GitHub, on the same two cores; nock is not loaded there, since it routes every HTTP request of a process through its interceptors (some 40 ms each).',
+        '- The ledger is a SQLite file (WAL), checkpointed from a thread of its own as the bot does: a comment claims its delivery and reads the releases in one snapshot; a status claims its delivery and records the deployment in one transaction.',
+        "- Each app runs in a process of its own, which sends the webhooks, runs the bot and plays GitHub; the two processes share the machine's cores. nock is not loaded there, since it routes every HTTP request of a process through its interceptors (some 40 ms each).",
       ],
     },
   ];
@@ -272,8 +290,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     throw new Error(`usage: node bench/bot.ts <workload index> <in flight> <${APPS.join('|')}>`);
   }
   const github = await fakeGitHub();
+  // Ready once warm; measures when the parent says go (paired).
+  const begin = async () => {
+    process.stdout.write('ready\n');
+    await once(process.stdin, 'data');
+  };
   try {
-    process.stdout.write(JSON.stringify(await measure(chosen, Number(concurrency), appName, github.url)));
+    const measured = await measure(chosen, Number(concurrency), appName, github.url, begin);
+    process.stdout.write(JSON.stringify(measured));
   } finally {
     await github.close();
   }
