@@ -42,6 +42,7 @@ const passingChecker: Checker = {
 const nullLedger: EngineLedger = {
   targetStates: async () => [],
   record: async () => undefined,
+  recordEvents: async () => undefined,
   updateTargets: async () => undefined,
 };
 

@@ -9,8 +9,9 @@
  *    ratio is taken per round.
  * 2. running it: the engine's overhead for the whole rollout through batch commands that do
  *    nothing, with the run recorded in a SQLite ledger: an executor that answers in process (the
- *    engine and the ledger alone), and the real shell executor running a no-op Node script that
- *    reports every target ok (processes and files included).
+ *    engine and the ledger alone), the same with each event recorded alone (as the engine did
+ *    before a batch's events went to the ledger together), and the real shell executor running a
+ *    no-op Node script that reports every target ok (processes and files included).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,13 @@ import { parseConfig } from '../src/config/load.ts';
 import { resolveEnvironment } from '../src/config/resolve.ts';
 import { systemClock } from '../src/engine/clock.ts';
 import { planRelease } from '../src/engine/plan.ts';
-import type { BatchCommandRequest, BatchCommandResult, EnginePorts, Executor } from '../src/engine/ports.ts';
+import type {
+  BatchCommandRequest,
+  BatchCommandResult,
+  EngineLedger,
+  EnginePorts,
+  Executor,
+} from '../src/engine/ports.ts';
 import { runRelease } from '../src/engine/run-release.ts';
 import { ShellExecutor } from '../src/exec/shell-executor.ts';
 import { openLedger } from '../src/ledger/open.ts';
@@ -110,6 +117,18 @@ const noopBatches: Executor = {
   }),
 };
 
+/** The ledger as the engine used it before a batch's events were recorded together: one insert each. */
+function eventByEvent(ledger: EngineLedger): EngineLedger {
+  return {
+    targetStates: (service, environment) => ledger.targetStates(service, environment),
+    updateTargets: (...args) => ledger.updateTargets(...args),
+    record: (event) => ledger.record(event),
+    recordEvents: async (events) => {
+      for (const event of events) await ledger.record(event);
+    },
+  };
+}
+
 const NOOP_TOOL = `const fs = require('node:fs');
 const { targets } = JSON.parse(fs.readFileSync(process.env.TRANCHE_TARGETS_FILE, 'utf8'));
 fs.writeFileSync(process.env.TRANCHE_RESULTS_FILE, JSON.stringify(Object.fromEntries(targets.map((t) => [t.name, { ok: true }]))));
@@ -121,7 +140,7 @@ async function runTable(text: string): Promise<Table> {
   const planned = await plan(text, false);
   const batches = planned.components[0]?.batches.length ?? 0;
   let n = 0;
-  const once = async (executor: Executor) => {
+  const once = async (executor: Executor, recording = (ledger: EngineLedger) => ledger) => {
     const ledger = await openLedger(join(dir, `ledger-${++n}.db`), dir);
     try {
       const loaded = parseConfig(config(false), 'tranche.yml');
@@ -131,7 +150,7 @@ async function runTable(text: string): Promise<Table> {
       const ports: EnginePorts = {
         executor,
         checker: { run: () => Promise.reject(new Error('no checks')) },
-        ledger,
+        ledger: recording(ledger),
         reporter: { event: () => undefined },
         clock: systemClock,
       };
@@ -159,6 +178,12 @@ async function runTable(text: string): Promise<Table> {
     const rows = [
       timingRow('run, in-process no-op batch commands', await sample(3, () => once(noopBatches)), 's', 1e-3),
       timingRow(
+        'run, in-process, each event recorded alone (as before)',
+        await sample(3, () => once(noopBatches, eventByEvent)),
+        's',
+        1e-3,
+      ),
+      timingRow(
         'run, no-op Node script per batch (real processes)',
         await sample(3, () => once(shell)),
         's',
@@ -171,6 +196,7 @@ async function runTable(text: string): Promise<Table> {
       rows,
       notes: [
         `${batches} batches (first 10, growth 2), no checks, no bake; each run records its inventory event, a deploy started and finished event per target and every target's state in a fresh SQLite ledger file. A warm-up run, then 3 timed.`,
+        "A batch's per-target events go to the ledger together, in one transaction for the starts and one for the results; *each event recorded alone* is the same run with every event its own autocommitted insert, as the engine recorded them before.",
       ],
     };
   } finally {

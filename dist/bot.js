@@ -48530,33 +48530,18 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
     return (await this.connection.query(SELECT_VERSIONS, { service })).map(toVersion);
   }
   async record(event) {
-    if (event.kind === "run_started") {
-      const commit = event.data?.commit;
-      await this.connection.transaction(async (session) => {
-        await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(INSERT_RUN, {
-          run_id: event.runId,
-          service: event.service,
-          environment: event.environment,
-          version: event.version,
-          commit_sha: typeof commit === "string" ? commit : null,
-          started_at: event.at
-        });
-      });
-    } else if (event.kind === "run_finished") {
-      await this.connection.transaction(async (session) => {
-        await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(FINISH_RUN, {
-          finished_at: event.at,
-          duration_ms: wholeMs(event.durationMs),
-          decision: runDecision(event.data?.decision),
-          reason_code: event.reasonCode ?? null,
-          run_id: event.runId
-        });
-      });
-    } else {
-      await this.connection.query(INSERT_EVENT, eventParams(event));
+    await this.recordEvents([event]);
+  }
+  async recordEvents(events) {
+    const [only] = events;
+    if (!only) return;
+    if (events.length === 1 && only.kind !== "run_started" && only.kind !== "run_finished") {
+      await this.connection.query(INSERT_EVENT, eventParams(only));
+      return;
     }
+    await this.connection.transaction(async (session) => {
+      for (const event of events) await insertEvent(session, event);
+    });
   }
   async updateTargets(service, environment2, runId, updates) {
     if (updates.length === 0) return;
@@ -48750,6 +48735,28 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
     await this.connection.close();
   }
 };
+async function insertEvent(session, event) {
+  await session.query(INSERT_EVENT, eventParams(event));
+  if (event.kind === "run_started") {
+    const commit = event.data?.commit;
+    await session.query(INSERT_RUN, {
+      run_id: event.runId,
+      service: event.service,
+      environment: event.environment,
+      version: event.version,
+      commit_sha: typeof commit === "string" ? commit : null,
+      started_at: event.at
+    });
+  } else if (event.kind === "run_finished") {
+    await session.query(FINISH_RUN, {
+      finished_at: event.at,
+      duration_ms: wholeMs(event.durationMs),
+      decision: runDecision(event.data?.decision),
+      reason_code: event.reasonCode ?? null,
+      run_id: event.runId
+    });
+  }
+}
 async function importRecord(session, record3) {
   switch (record3.type) {
     case "version": {

@@ -68430,6 +68430,9 @@ var GitHubLedger = class {
   async record(event) {
     this.recorded.push(event);
   }
+  async recordEvents(events) {
+    for (const event of events) this.recorded.push(event);
+  }
   async runs(filter) {
     const finished = new Map(this.recorded.filter((e) => e.kind === "run_finished").map((e) => [e.runId, e]));
     return this.recorded.filter((e) => e.kind === "run_started").filter((e) => matches(e, filter) && (filter.since === void 0 || e.at >= filter.since)).reverse().slice(0, filter.limit).map((start) => runRecord(start, finished.get(start.runId)));
@@ -69529,31 +69532,53 @@ var EventSink = class {
    * happened while the ledger is down; then a recording error is thrown.
    */
   async emit(input2) {
-    this.seq += 1;
-    const event = redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input2 });
-    let failed2;
-    try {
-      await this.ledger.record(event);
-    } catch (error63) {
-      failed2 = { error: error63 };
-    }
-    await this.reporter.event(event);
-    if (failed2) throw failed2.error;
+    const event = this.stamp(input2);
+    await this.deliver([event], () => this.ledger.record(event));
     return event;
+  }
+  /**
+   * emit() for events that happen together (a batch command's per-target results): recorded in
+   * one transaction, all or none, then reported in order.
+   */
+  async emitAll(inputs) {
+    const events = inputs.map((input2) => this.stamp(input2));
+    if (events.length > 0) await this.deliver(events, () => this.ledger.recordEvents(events));
+    return events;
   }
   /**
    * emit() for the steps that must go on whatever the ledger does (rollback, the terminal event):
    * resolves to the recording error, or undefined once recorded.
    */
-  async emitAnyway(input2) {
+  emitAnyway(input2) {
+    return settled(this.emit(input2));
+  }
+  /** emitAll() for the steps that must go on whatever the ledger does, as emitAnyway(). */
+  emitAllAnyway(inputs) {
+    return settled(this.emitAll(inputs));
+  }
+  stamp(input2) {
+    this.seq += 1;
+    return redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input2 });
+  }
+  async deliver(events, record2) {
+    let failed2;
     try {
-      await this.emit(input2);
-      return void 0;
+      await record2();
     } catch (error63) {
-      return error63 ?? new Error("the event could not be recorded");
+      failed2 = { error: error63 };
     }
+    for (const event of events) await this.reporter.event(event);
+    if (failed2) throw failed2.error;
   }
 };
+async function settled(emitted) {
+  try {
+    await emitted;
+    return void 0;
+  } catch (error63) {
+    return error63 ?? new Error("the event could not be recorded");
+  }
+}
 
 // src/engine/pool.ts
 async function forEachLimit(items, limit, fn, shouldStart = () => true) {
@@ -69619,13 +69644,7 @@ async function rollBackTarget(touched, spec, ports, sink) {
   const where = { component: component.name, target: target.name, batch };
   const base = { component: component.name, target: target.name, from: spec.version, to };
   if (to === null) {
-    await sink.emitAnyway({
-      kind: "target_rollback",
-      status: "skipped",
-      ...where,
-      message: `${target.name} has no previous good version to return to`,
-      data: { from: spec.version, to }
-    });
+    await sink.emitAnyway(noPreviousVersion(touched, spec));
     return { ...base, status: "no_previous_version" };
   }
   await sink.emitAnyway({
@@ -69669,6 +69688,17 @@ async function rollBackTarget(touched, spec, ports, sink) {
   });
   return { ...base, status: ok ? "rolled_back" : "failed" };
 }
+function noPreviousVersion({ component, target, batch }, spec) {
+  return {
+    kind: "target_rollback",
+    status: "skipped",
+    component: component.name,
+    target: target.name,
+    batch,
+    message: `${target.name} has no previous good version to return to`,
+    data: { from: spec.version, to: null }
+  };
+}
 function batchesGoingBack(group) {
   const batches = /* @__PURE__ */ new Map();
   for (const t of group) {
@@ -69683,13 +69713,24 @@ async function rollBackBatch(group, spec, ports, sink) {
   const [first] = group;
   if (!first) return [];
   const { component, batch, to } = first;
-  if (to === null) return Promise.all(group.map((t) => rollBackTarget(t, spec, ports, sink)));
+  const result = (t, status) => ({
+    component: component.name,
+    target: t.target.name,
+    from: spec.version,
+    to,
+    status
+  });
+  if (to === null) {
+    await sink.emitAllAnyway(group.map((t) => noPreviousVersion(t, spec)));
+    return group.map((t) => result(t, "no_previous_version"));
+  }
   const data = { from: spec.version, to };
   const where = (t) => ({ component: component.name, target: t.target.name, batch });
-  for (const t of group)
-    await sink.emitAnyway({ kind: "target_rollback", status: "started", ...where(t), data });
+  await sink.emitAllAnyway(
+    group.map((t) => ({ kind: "target_rollback", status: "started", ...where(t), data }))
+  );
   const targets = group.map((t) => ({ ...t.target, previousVersion: to }));
-  const result = await runBatchCommand(ports.executor, {
+  const ran = await runBatchCommand(ports.executor, {
     command: component.rollback ?? component.deploy,
     cwd: spec.cwd,
     env: batchCommandEnv(spec, {
@@ -69702,7 +69743,7 @@ async function rollBackBatch(group, spec, ports, sink) {
     timeoutMs: component.timeoutMs,
     targets
   });
-  const verdicts = targetVerdicts(result, targets, "rollback", component.timeoutMs);
+  const verdicts = targetVerdicts(ran, targets, "rollback", component.timeoutMs);
   const back = verdicts.filter((v) => !v.failure);
   let note;
   try {
@@ -69715,26 +69756,18 @@ async function rollBackBatch(group, spec, ports, sink) {
   } catch (error63) {
     note = `back on ${to}, but the ledger could not record it: ${errorText2(error63)}`;
   }
-  const results = [];
-  for (const [i, { failure: failure2 }] of verdicts.entries()) {
-    const t = group[i];
-    await sink.emitAnyway({
+  const outcomes = verdicts.map(({ failure: failure2 }, i) => ({ t: group[i], failure: failure2 }));
+  await sink.emitAllAnyway(
+    outcomes.map(({ t, failure: failure2 }) => ({
       kind: "target_rollback",
       status: failure2 ? "failed" : "ok",
       ...where(t),
-      durationMs: result.durationMs,
+      durationMs: ran.durationMs,
       message: failure2?.message ?? (note && `${t.target.name} is ${note}`),
-      data: { ...data, exitCode: result.exitCode, timedOut: result.timedOut, batchCommand: true }
-    });
-    results.push({
-      component: component.name,
-      target: t.target.name,
-      from: spec.version,
-      to,
-      status: failure2 ? "failed" : "rolled_back"
-    });
-  }
-  return results;
+      data: { ...data, exitCode: ran.exitCode, timedOut: ran.timedOut, batchCommand: true }
+    }))
+  );
+  return outcomes.map(({ t, failure: failure2 }) => result(t, failure2 ? "failed" : "rolled_back"));
 }
 async function runRollback(ports, request2) {
   try {
@@ -70078,12 +70111,13 @@ var Rollout = class {
       }))
     );
     const where = (target) => ({ component: component.name, target: target.name, batch: number5 });
-    for (const target of batch)
-      await this.sink.emit({ kind: "target_deploy", status: "started", ...where(target) });
+    await this.sink.emitAll(
+      batch.map((target) => ({ kind: "target_deploy", status: "started", ...where(target) }))
+    );
     const result = await this.runBatchCommand(component, this.commandFor(component), targets, number5, action);
     const verdicts = targetVerdicts(result, targets, action, component.timeoutMs);
-    for (const { target, failure: failure2 } of verdicts) {
-      await this.sink.emit({
+    await this.sink.emitAll(
+      verdicts.map(({ target, failure: failure2 }) => ({
         kind: "target_deploy",
         status: failure2 ? "failed" : "ok",
         ...where(target),
@@ -70096,8 +70130,8 @@ var Rollout = class {
           cancelled: result.cancelled,
           batchCommand: true
         }
-      });
-    }
+      }))
+    );
     return batchFailure(verdicts, result, action, component.timeoutMs) ?? this.cancellation();
   }
   /** One batch command of this run (a deploy or a check) over the targets. */
@@ -70233,13 +70267,13 @@ var Rollout = class {
     const where = { component: component.name, batch: number5 };
     await this.sink.emit({ kind: "bake_started", status: "started", ...where, data: { bakeMs } });
     let failure2;
-    let settled = false;
-    while (!failure2 && !settled) {
+    let settled2 = false;
+    while (!failure2 && !settled2) {
       const next = Math.min(windowStart + (Math.floor((clock.now() - windowStart) / every) + 1) * every, end);
       if (next > clock.now()) await clock.sleep(next - clock.now(), this.options.signal);
       failure2 = this.cancellation() ?? await this.checkTargets(component, deployed, number5);
-      settled = !failure2 && clock.now() >= end;
-      failure2 ??= await this.checkBatch(component, deployed, number5, windowStart, settled);
+      settled2 = !failure2 && clock.now() >= end;
+      failure2 ??= await this.checkBatch(component, deployed, number5, windowStart, settled2);
     }
     await this.sink.emit({
       kind: "bake_finished",
@@ -73118,33 +73152,18 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
     return (await this.connection.query(SELECT_VERSIONS, { service })).map(toVersion);
   }
   async record(event) {
-    if (event.kind === "run_started") {
-      const commit = event.data?.commit;
-      await this.connection.transaction(async (session) => {
-        await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(INSERT_RUN, {
-          run_id: event.runId,
-          service: event.service,
-          environment: event.environment,
-          version: event.version,
-          commit_sha: typeof commit === "string" ? commit : null,
-          started_at: event.at
-        });
-      });
-    } else if (event.kind === "run_finished") {
-      await this.connection.transaction(async (session) => {
-        await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(FINISH_RUN, {
-          finished_at: event.at,
-          duration_ms: wholeMs(event.durationMs),
-          decision: runDecision2(event.data?.decision),
-          reason_code: event.reasonCode ?? null,
-          run_id: event.runId
-        });
-      });
-    } else {
-      await this.connection.query(INSERT_EVENT, eventParams(event));
+    await this.recordEvents([event]);
+  }
+  async recordEvents(events) {
+    const [only] = events;
+    if (!only) return;
+    if (events.length === 1 && only.kind !== "run_started" && only.kind !== "run_finished") {
+      await this.connection.query(INSERT_EVENT, eventParams(only));
+      return;
     }
+    await this.connection.transaction(async (session) => {
+      for (const event of events) await insertEvent(session, event);
+    });
   }
   async updateTargets(service, environment, runId, updates) {
     if (updates.length === 0) return;
@@ -73338,6 +73357,28 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
     await this.connection.close();
   }
 };
+async function insertEvent(session, event) {
+  await session.query(INSERT_EVENT, eventParams(event));
+  if (event.kind === "run_started") {
+    const commit = event.data?.commit;
+    await session.query(INSERT_RUN, {
+      run_id: event.runId,
+      service: event.service,
+      environment: event.environment,
+      version: event.version,
+      commit_sha: typeof commit === "string" ? commit : null,
+      started_at: event.at
+    });
+  } else if (event.kind === "run_finished") {
+    await session.query(FINISH_RUN, {
+      finished_at: event.at,
+      duration_ms: wholeMs(event.durationMs),
+      decision: runDecision2(event.data?.decision),
+      reason_code: event.reasonCode ?? null,
+      run_id: event.runId
+    });
+  }
+}
 async function importRecord(session, record2) {
   switch (record2.type) {
     case "version": {

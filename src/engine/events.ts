@@ -26,30 +26,58 @@ export class EventSink {
    * happened while the ledger is down; then a recording error is thrown.
    */
   async emit(input: EventInput): Promise<DeployEvent> {
-    this.seq += 1;
-    // The one way out of a run: no URL credentials get past it into the ledger or any report.
-    const event: DeployEvent = redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input });
-    let failed: { error: unknown } | undefined;
-    try {
-      await this.ledger.record(event);
-    } catch (error) {
-      failed = { error };
-    }
-    await this.reporter.event(event);
-    if (failed) throw failed.error;
+    const event = this.stamp(input);
+    await this.deliver([event], () => this.ledger.record(event));
     return event;
+  }
+
+  /**
+   * emit() for events that happen together (a batch command's per-target results): recorded in
+   * one transaction, all or none, then reported in order.
+   */
+  async emitAll(inputs: readonly EventInput[]): Promise<DeployEvent[]> {
+    const events = inputs.map((input) => this.stamp(input));
+    if (events.length > 0) await this.deliver(events, () => this.ledger.recordEvents(events));
+    return events;
   }
 
   /**
    * emit() for the steps that must go on whatever the ledger does (rollback, the terminal event):
    * resolves to the recording error, or undefined once recorded.
    */
-  async emitAnyway(input: EventInput): Promise<unknown> {
+  emitAnyway(input: EventInput): Promise<unknown> {
+    return settled(this.emit(input));
+  }
+
+  /** emitAll() for the steps that must go on whatever the ledger does, as emitAnyway(). */
+  emitAllAnyway(inputs: readonly EventInput[]): Promise<unknown> {
+    return settled(this.emitAll(inputs));
+  }
+
+  private stamp(input: EventInput): DeployEvent {
+    this.seq += 1;
+    // The one way out of a run: no URL credentials get past it into the ledger or any report.
+    return redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input });
+  }
+
+  private async deliver(events: readonly DeployEvent[], record: () => Promise<void>): Promise<void> {
+    let failed: { error: unknown } | undefined;
     try {
-      await this.emit(input);
-      return undefined;
+      await record();
     } catch (error) {
-      return error ?? new Error('the event could not be recorded');
+      failed = { error };
     }
+    for (const event of events) await this.reporter.event(event);
+    if (failed) throw failed.error;
+  }
+}
+
+/** Resolves to the error the emit threw, or undefined once recorded. */
+async function settled(emitted: Promise<unknown>): Promise<unknown> {
+  try {
+    await emitted;
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('the event could not be recorded');
   }
 }

@@ -296,6 +296,12 @@ export interface TargetUpdate {
 export interface EngineLedger {
   targetStates(service: string, environment: string): Promise<TargetState[]>;
   record(event: DeployEvent): Promise<void>;
+  /**
+   * Records several events at once, in the order given, in one transaction: all of them or none
+   * (a duplicate run and seq among them fails the whole call). The engine hands it the events it
+   * has together, such as a batch command's per-target results.
+   */
+  recordEvents(events: readonly DeployEvent[]): Promise<void>;
   updateTargets(service: string, environment: string, runId: string, updates: TargetUpdate[]): Promise<void>;
 }
 

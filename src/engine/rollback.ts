@@ -1,6 +1,6 @@
 import { batchCommandEnv, runBatchCommand, targetVerdicts } from './batch-commands.ts';
 import { commandEnv } from './command-env.ts';
-import type { EventSink } from './events.ts';
+import type { EventInput, EventSink } from './events.ts';
 import { forEachLimit } from './pool.ts';
 import type { CommandRequest, ComponentSpec, EnginePorts, ReleaseSpec, TargetSpec } from './ports.ts';
 import type { RollbackResult } from './result.ts';
@@ -76,13 +76,7 @@ async function rollBackTarget(
   const where = { component: component.name, target: target.name, batch };
   const base = { component: component.name, target: target.name, from: spec.version, to };
   if (to === null) {
-    await sink.emitAnyway({
-      kind: 'target_rollback',
-      status: 'skipped',
-      ...where,
-      message: `${target.name} has no previous good version to return to`,
-      data: { from: spec.version, to },
-    });
+    await sink.emitAnyway(noPreviousVersion(touched, spec));
     return { ...base, status: 'no_previous_version' };
   }
   await sink.emitAnyway({
@@ -127,6 +121,19 @@ async function rollBackTarget(
   return { ...base, status: ok ? 'rolled_back' : 'failed' };
 }
 
+/** The event of a touched target that had no good version before this run: nothing to go back to. */
+function noPreviousVersion({ component, target, batch }: Touched, spec: ReleaseSpec): EventInput {
+  return {
+    kind: 'target_rollback',
+    status: 'skipped',
+    component: component.name,
+    target: target.name,
+    batch,
+    message: `${target.name} has no previous good version to return to`,
+    data: { from: spec.version, to: null },
+  };
+}
+
 /** A group's touched targets by batch and by the version each goes back to: one rollback command each. */
 function batchesGoingBack(group: readonly Touched[]): Touched[][] {
   const batches = new Map<string, Touched[]>();
@@ -153,13 +160,25 @@ async function rollBackBatch(
   const [first] = group;
   if (!first) return [];
   const { component, batch, to } = first;
-  if (to === null) return Promise.all(group.map((t) => rollBackTarget(t, spec, ports, sink)));
+  const result = (t: Touched, status: RollbackResult['status']): RollbackResult => ({
+    component: component.name,
+    target: t.target.name,
+    from: spec.version,
+    to,
+    status,
+  });
+  // Each group of per-target events is recorded in one transaction: all of the batch, or none of it.
+  if (to === null) {
+    await sink.emitAllAnyway(group.map((t) => noPreviousVersion(t, spec)));
+    return group.map((t) => result(t, 'no_previous_version'));
+  }
   const data = { from: spec.version, to };
   const where = (t: Touched) => ({ component: component.name, target: t.target.name, batch });
-  for (const t of group)
-    await sink.emitAnyway({ kind: 'target_rollback', status: 'started', ...where(t), data });
+  await sink.emitAllAnyway(
+    group.map((t) => ({ kind: 'target_rollback', status: 'started', ...where(t), data })),
+  );
   const targets = group.map((t) => ({ ...t.target, previousVersion: to }));
-  const result = await runBatchCommand(ports.executor, {
+  const ran = await runBatchCommand(ports.executor, {
     command: component.rollback ?? component.deploy,
     cwd: spec.cwd,
     env: batchCommandEnv(spec, {
@@ -172,7 +191,7 @@ async function rollBackBatch(
     timeoutMs: component.timeoutMs,
     targets,
   });
-  const verdicts = targetVerdicts(result, targets, 'rollback', component.timeoutMs);
+  const verdicts = targetVerdicts(ran, targets, 'rollback', component.timeoutMs);
   const back = verdicts.filter((v) => !v.failure);
   let note: string | undefined;
   try {
@@ -185,26 +204,18 @@ async function rollBackBatch(
   } catch (error) {
     note = `back on ${to}, but the ledger could not record it: ${errorText(error)}`;
   }
-  const results: RollbackResult[] = [];
-  for (const [i, { failure }] of verdicts.entries()) {
-    const t = group[i] as Touched;
-    await sink.emitAnyway({
+  const outcomes = verdicts.map(({ failure }, i) => ({ t: group[i] as Touched, failure }));
+  await sink.emitAllAnyway(
+    outcomes.map(({ t, failure }) => ({
       kind: 'target_rollback',
       status: failure ? 'failed' : 'ok',
       ...where(t),
-      durationMs: result.durationMs,
+      durationMs: ran.durationMs,
       message: failure?.message ?? (note && `${t.target.name} is ${note}`),
-      data: { ...data, exitCode: result.exitCode, timedOut: result.timedOut, batchCommand: true },
-    });
-    results.push({
-      component: component.name,
-      target: t.target.name,
-      from: spec.version,
-      to,
-      status: failure ? 'failed' : 'rolled_back',
-    });
-  }
-  return results;
+      data: { ...data, exitCode: ran.exitCode, timedOut: ran.timedOut, batchCommand: true },
+    })),
+  );
+  return outcomes.map(({ t, failure }) => result(t, failure ? 'failed' : 'rolled_back'));
 }
 
 interface RollbackOutcome {

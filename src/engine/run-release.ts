@@ -290,12 +290,14 @@ class Rollout {
       })),
     );
     const where = (target: TargetSpec) => ({ component: component.name, target: target.name, batch: number });
-    for (const target of batch)
-      await this.sink.emit({ kind: 'target_deploy', status: 'started', ...where(target) });
+    // Each group of per-target events is recorded in one transaction: all of the batch, or none of it.
+    await this.sink.emitAll(
+      batch.map((target) => ({ kind: 'target_deploy', status: 'started', ...where(target) })),
+    );
     const result = await this.runBatchCommand(component, this.commandFor(component), targets, number, action);
     const verdicts = targetVerdicts(result, targets, action, component.timeoutMs);
-    for (const { target, failure } of verdicts) {
-      await this.sink.emit({
+    await this.sink.emitAll(
+      verdicts.map(({ target, failure }) => ({
         kind: 'target_deploy',
         status: failure ? 'failed' : 'ok',
         ...where(target),
@@ -308,8 +310,8 @@ class Rollout {
           cancelled: result.cancelled,
           batchCommand: true,
         },
-      });
-    }
+      })),
+    );
     return batchFailure(verdicts, result, action, component.timeoutMs) ?? this.cancellation();
   }
 

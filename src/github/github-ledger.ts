@@ -78,6 +78,10 @@ export class GitHubLedger implements DeployLedger {
     this.recorded.push(event);
   }
 
+  async recordEvents(events: readonly DeployEvent[]): Promise<void> {
+    for (const event of events) this.recorded.push(event);
+  }
+
   async runs(filter: HistoryFilter): Promise<RunRecord[]> {
     const finished = new Map(this.recorded.filter((e) => e.kind === 'run_finished').map((e) => [e.runId, e]));
     return this.recorded

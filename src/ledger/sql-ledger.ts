@@ -138,34 +138,20 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
   }
 
   async record(event: DeployEvent): Promise<void> {
-    if (event.kind === 'run_started') {
-      const commit = event.data?.commit;
-      await this.connection.transaction(async (session) => {
-        await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(INSERT_RUN, {
-          run_id: event.runId,
-          service: event.service,
-          environment: event.environment,
-          version: event.version,
-          commit_sha: typeof commit === 'string' ? commit : null,
-          started_at: event.at,
-        });
-      });
-    } else if (event.kind === 'run_finished') {
-      await this.connection.transaction(async (session) => {
-        await session.query(INSERT_EVENT, eventParams(event));
-        await session.query(FINISH_RUN, {
-          finished_at: event.at,
-          duration_ms: wholeMs(event.durationMs),
-          decision: runDecision(event.data?.decision),
-          reason_code: event.reasonCode ?? null,
-          run_id: event.runId,
-        });
-      });
-    } else {
+    await this.recordEvents([event]);
+  }
+
+  async recordEvents(events: readonly DeployEvent[]): Promise<void> {
+    const [only] = events;
+    if (!only) return;
+    if (events.length === 1 && only.kind !== 'run_started' && only.kind !== 'run_finished') {
       // A single statement is its own transaction.
-      await this.connection.query(INSERT_EVENT, eventParams(event));
+      await this.connection.query(INSERT_EVENT, eventParams(only));
+      return;
     }
+    await this.connection.transaction(async (session) => {
+      for (const event of events) await insertEvent(session, event);
+    });
   }
 
   async updateTargets(
@@ -423,6 +409,30 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
 
   async close(): Promise<void> {
     await this.connection.close();
+  }
+}
+
+/** Writes the event; run_started also opens its run, run_finished closes it. */
+async function insertEvent(session: SqlSession, event: DeployEvent): Promise<void> {
+  await session.query(INSERT_EVENT, eventParams(event));
+  if (event.kind === 'run_started') {
+    const commit = event.data?.commit;
+    await session.query(INSERT_RUN, {
+      run_id: event.runId,
+      service: event.service,
+      environment: event.environment,
+      version: event.version,
+      commit_sha: typeof commit === 'string' ? commit : null,
+      started_at: event.at,
+    });
+  } else if (event.kind === 'run_finished') {
+    await session.query(FINISH_RUN, {
+      finished_at: event.at,
+      duration_ms: wholeMs(event.durationMs),
+      decision: runDecision(event.data?.decision),
+      reason_code: event.reasonCode ?? null,
+      run_id: event.runId,
+    });
   }
 }
 

@@ -249,6 +249,97 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
       });
     });
 
+    describe('recordEvents', () => {
+      /** A batch command's per-target results: one event per target, consecutive seqs. */
+      const results = (runId: string, from: number, targets: number): DeployEvent[] =>
+        Array.from({ length: targets }, (_, i) =>
+          event({ runId, seq: from + i, kind: 'target_deploy', target: `web-${i + 1}`, batch: 2 }),
+        );
+
+      it('records every event as recorded one by one, with its seq, in the order given', async () => {
+        const failed = {
+          status: 'failed',
+          reasonCode: 'deploy_command_failed',
+          data: { exitCode: 1 },
+        } as const;
+        const full = event({
+          runId: 'r1',
+          seq: 9,
+          kind: 'target_deploy',
+          target: 'web-3',
+          durationMs: 2.4,
+          ...failed,
+        });
+        await ledger.record(event({ runId: 'r2', seq: 1, kind: 'run_started' }));
+        await ledger.recordEvents([
+          ...results('r1', 5, 4),
+          full,
+          event({ runId: 'r2', seq: 2, kind: 'check' }),
+        ]);
+        expect((await ledger.events({})).map((e) => `${e.runId}#${e.seq}`)).toEqual([
+          'r2#1',
+          'r1#5',
+          'r1#6',
+          'r1#7',
+          'r1#8',
+          'r1#9',
+          'r2#2',
+        ]);
+        const r1 = await ledger.events({ runId: 'r1' });
+        expect(r1.map((e) => e.target)).toEqual(['web-1', 'web-2', 'web-3', 'web-4', 'web-3']);
+        expect(r1.at(-1)).toStrictEqual({ ...full, durationMs: 2 });
+      });
+
+      it('opens and closes the runs whose run_started and run_finished it carries', async () => {
+        await ledger.recordEvents([
+          runStarted('r1', T0, { data: { commit: 'abc' } }),
+          ...results('r1', 2, 3),
+          runFinished('r1', T0 + 60_000, { seq: 5, durationMs: 60_000 }),
+          runStarted('r2', T0 + 1),
+        ]);
+        expect(
+          (await ledger.runs({})).map((r) => [r.runId, r.commit, r.finishedAt, r.decision, r.durationMs]),
+        ).toEqual([
+          ['r2', 'sha-r2', null, null, null],
+          ['r1', 'abc', T0 + 60_000, 'succeeded', 60_000],
+        ]);
+      });
+
+      it('records nothing of a call whose event repeats a recorded run and seq', async () => {
+        await ledger.record(event({ runId: 'r1', seq: 4, kind: 'check', message: 'first' }));
+        const batch = [runStarted('r1', T0), ...results('r1', 2, 5)];
+        await expect(ledger.recordEvents(batch)).rejects.toThrow();
+        expect((await ledger.events({ runId: 'r1' })).map((e) => [e.seq, e.message])).toEqual([[4, 'first']]);
+        expect(await ledger.runs({})).toEqual([]);
+      });
+
+      it('records nothing of a call that repeats a run and seq among its own events', async () => {
+        const batch = results('r1', 1, 5);
+        await expect(
+          ledger.recordEvents([...batch, event({ runId: 'r1', seq: 3, kind: 'check' })]),
+        ).rejects.toThrow();
+        expect(await ledger.events({ runId: 'r1' })).toEqual([]);
+        await ledger.recordEvents(batch);
+        expect((await ledger.events({ runId: 'r1' })).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+      });
+
+      it('records a single event as record does, and no event as nothing', async () => {
+        await ledger.recordEvents([]);
+        await ledger.recordEvents([event({ runId: 'r1', seq: 1, kind: 'check' })]);
+        await expect(ledger.recordEvents([event({ runId: 'r1', seq: 1, kind: 'check' })])).rejects.toThrow();
+        await ledger.recordEvents([runStarted('r2', T0)]);
+        expect((await ledger.events({})).map((e) => `${e.runId}#${e.seq}`)).toEqual(['r1#1', 'r2#1']);
+        expect((await ledger.runs({})).map((r) => r.runId)).toEqual(['r2']);
+      });
+
+      it('records a batch of 5,000 targets in one call', async () => {
+        await ledger.recordEvents(results('r1', 1, 5000));
+        const recorded = await ledger.events({ runId: 'r1' });
+        expect(recorded).toHaveLength(5000);
+        expect(recorded.every((e, i) => e.seq === i + 1 && e.target === `web-${i + 1}`)).toBe(true);
+      });
+    });
+
     describe('runs', () => {
       it('opens a run on run_started with its commit and no finish yet', async () => {
         await ledger.record(
