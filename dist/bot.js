@@ -2154,7 +2154,7 @@ var require_thread_stream = __commonJS({
     "use strict";
     var { version: version3 } = require_package();
     var { EventEmitter } = __require("events");
-    var { Worker } = __require("worker_threads");
+    var { Worker: Worker2 } = __require("worker_threads");
     var { join: join2 } = __require("path");
     var { pathToFileURL: pathToFileURL4 } = __require("url");
     var { wait: wait2 } = require_wait();
@@ -2208,7 +2208,7 @@ var require_thread_stream = __commonJS({
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
       const toExecute = bundlerOverrides["thread-stream-worker"] || join2(__dirname, "lib", "worker.js");
-      const worker = new Worker(toExecute, {
+      const worker = new Worker2(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
@@ -46790,7 +46790,7 @@ RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
 WHERE id = $id AND state = 'started'
 RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
-var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
 // src/ledger/watch-sql.ts
 function watchTransitionsTable(identityPrimaryKey) {
@@ -46816,8 +46816,7 @@ var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
 VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)`;
 var SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
-ORDER BY id
-LIMIT $limit`;
+ORDER BY id`;
 var SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE id IN (
   SELECT MAX(id) FROM watch_transitions WHERE service = $service AND environment = $environment
@@ -46834,6 +46833,8 @@ var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
+  // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
+  beginRead: "BEGIN",
   lockRepository: null,
   marker: (index) => `?${index}`
 };
@@ -46841,6 +46842,7 @@ var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
+  beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   lockRepository: LOCK_REPOSITORY,
   marker: (index) => `$${index}`
 };
@@ -47117,63 +47119,18 @@ var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
 var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
 var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
 
-// src/ledger/dashboard-actions.ts
-async function insertDashboardAction(connection, input2, now) {
-  const finished = input2.state === "started" ? null : now;
-  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
-    actor: input2.actor,
-    action: input2.action,
-    service: input2.service,
-    environment: input2.environment,
-    version: input2.version,
-    commit_sha: input2.commit,
-    host: input2.host,
-    state: input2.state,
-    message: input2.message,
-    requested_at: now,
-    finished_at: finished
-  });
-  if (!row) throw new Error("recording a dashboard action returned no row");
-  return toAction(row);
-}
-async function finishDashboardAction(connection, id, state, message, now) {
-  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
-  return row ? toAction(row) : null;
-}
-async function selectDashboardActions(connection, limit) {
-  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
-}
-function text(value) {
-  return value === null || value === void 0 ? null : String(value);
-}
-function toAction(row) {
+// src/ledger/connection.ts
+function within(connection, session) {
   return {
-    id: Number(row.id),
-    actor: String(row.actor),
-    action: String(row.action),
-    service: String(row.service),
-    environment: String(row.environment),
-    version: text(row.version),
-    commit: text(row.commit_sha),
-    host: String(row.host),
-    state: String(row.state),
-    message: text(row.message),
-    requestedAt: Number(row.requested_at),
-    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params2) => session.query(sql, ...params2),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () => Promise.reject(new Error("the connection is closed by whoever opened it, not inside a transaction"))
   };
 }
-
-// src/ledger/deliveries-sql.ts
-var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES ($delivery_id, $repo, $event, $received_at)
-ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
-var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
-var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
-var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/statement.ts
 var NAMED = /\$([a-z_][a-z0-9_]*)/g;
@@ -47244,16 +47201,80 @@ var Conditions = class {
   clause() {
     return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(" AND ")}` : "";
   }
-  /** ` LIMIT $limit`, when a limit is given: a whole number of 0 or more. */
+  /** ` LIMIT n`, when a limit is given (see limited). */
   limit(limit, what) {
-    if (limit === void 0) return "";
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-    }
-    this.params.limit = limit;
-    return " LIMIT $limit";
+    return limit === void 0 ? "" : ` LIMIT ${checkedLimit(limit, what)}`;
   }
 };
+function limited(sql, limit, what) {
+  return `${sql} LIMIT ${checkedLimit(limit, what)}`;
+}
+function checkedLimit(limit, what) {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+  }
+  return limit;
+}
+
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input2.actor,
+    action: input2.action,
+    service: input2.service,
+    environment: input2.environment,
+    version: input2.version,
+    commit_sha: input2.commit,
+    host: input2.host,
+    state: input2.state,
+    message: input2.message,
+    requested_at: now,
+    finished_at: finished
+  });
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(limited(SELECT_DASHBOARD_ACTIONS, limit, "dashboard actions"))).map(
+    toAction
+  );
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
+}
+
+// src/ledger/deliveries-sql.ts
+var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES ($delivery_id, $repo, $event, $received_at)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
+var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
+var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/runs-sql.ts
 var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
@@ -47308,7 +47329,7 @@ FROM versions WHERE created_at >= $since ORDER BY service, n`;
 var EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
 FROM runs WHERE started_at >= $since OR finished_at >= $since ORDER BY started_at, run_id`;
 var EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= $since AND id > $after_id ORDER BY id LIMIT $limit`;
+FROM events WHERE at >= $since AND id > $after_id ORDER BY id`;
 var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
   updated_at
 FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
@@ -47339,27 +47360,96 @@ var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
 WHERE at < $before AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 var PRUNE_EVENTS = `DELETE FROM events WHERE at < $before AND kind NOT IN ${KEPT_KINDS}`;
 
-// src/ledger/locks-sql.ts
-var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
-var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
-VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
-ON CONFLICT (name) DO UPDATE SET
-  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
-  holder = excluded.holder,
-  renewed_at = excluded.renewed_at,
-  expires_at = excluded.expires_at,
+// src/ledger/fleet-sql.ts
+var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
+var OUTCOME_VALUES = "$service, $version, $environment, $outcome, $source, $source_id, $at";
+var INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
+ON CONFLICT (service, source, source_id) DO NOTHING
+RETURNING id, service, version`;
+var OUTCOMES_PER_INSERT = 100;
+function insertOutcomes(outcomes) {
+  const params2 = {};
+  const rows2 = outcomes.map((outcome, i) => {
+    for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
+    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
+  });
+  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
+  return { sql, params: params2 };
+}
+var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
+VALUES ($service, $version, $last_outcome_id)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
+ORDER BY service, version`;
+var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
+WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
+RETURNING service`;
+var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id`;
+var COUNT_OUTCOMES = `SELECT version, environment,
+  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
+FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment`;
+function selectOutcomes(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("version", filter.versions);
+  where.equal("environment", filter.environment);
+  return {
+    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
+    params: where.params
+  };
+}
+var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
+var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
+VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
+RETURNING id`;
+var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE kind = 'override' AND at >= $since ORDER BY id`;
+var FIND_OVERRIDE = `SELECT id FROM verdicts
+WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
+  AND at = $at`;
+var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id`;
+var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE service = $service AND version = $version ORDER BY id`;
+var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
+  note, created_at, updated_at, repo, installation_id`;
+var PROMOTION_KEY = "service = $service AND version = $version AND to_track = $to_track";
+var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
+VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
+  $updated_at, $repo, $installation_id)
+ON CONFLICT (service, version, to_track) DO UPDATE SET
+  from_track = excluded.from_track,
+  due_at = excluded.due_at,
   reason = excluded.reason,
-  data = excluded.data
-WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
-RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name`;
-var RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
-WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
-RETURNING ${LOCK_COLUMNS}`;
-var RELEASE_LOCK = `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}`;
-var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
-WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
+  repo = COALESCE(excluded.repo, promotions.repo),
+  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
+  state = 'scheduled',
+  claimed_by = NULL,
+  claimed_until = NULL,
+  note = NULL,
+  updated_at = excluded.updated_at
+WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
+var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
+var CLAIM_PROMOTION = `UPDATE promotions
+SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
+WHERE ${PROMOTION_KEY} AND due_at <= $now
+  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
+RETURNING ${PROMOTION_COLUMNS}`;
+var FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
+  claimed_until = NULL
+WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
+RETURNING ${PROMOTION_COLUMNS}`;
+var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
+WHERE ${PROMOTION_KEY} AND state = 'scheduled'
+RETURNING ${PROMOTION_COLUMNS}`;
+function selectPromotions(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("state", filter.states);
+  where.compare("due_at <=", "due_by", filter.dueBy);
+  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
+ORDER BY due_at, service, version, to_track`;
+  return { sql, params: where.params };
+}
 
 // src/ledger/rows.ts
 function toVersion(row) {
@@ -47464,6 +47554,246 @@ function nullableString(value) {
 function nullableNumber(value) {
   return value === null || value === void 0 ? null : Number(value);
 }
+
+// src/ledger/fleet-store.ts
+function outcomeParams(o) {
+  if (o.outcome !== "success" && o.outcome !== "failure") {
+    throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
+  }
+  return {
+    service: o.service,
+    version: o.version,
+    environment: o.environment,
+    outcome: o.outcome,
+    source: o.source,
+    source_id: o.sourceId,
+    at: Math.round(o.at)
+  };
+}
+async function insertOutcome(session, outcome) {
+  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
+  await markUnjudged(session, inserted);
+  return inserted.length > 0;
+}
+async function markUnjudged(session, inserted) {
+  const last = /* @__PURE__ */ new Map();
+  for (const row of inserted) {
+    const service = String(row.service);
+    const version3 = String(row.version);
+    last.set(JSON.stringify([service, version3]), { service, version: version3, last_outcome_id: Number(row.id) });
+  }
+  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
+}
+async function insertOutcomes2(connection, outcomes) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique = outcomes.filter((o) => {
+    const key = JSON.stringify([o.service, o.source, o.sourceId]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.length === 0) return 0;
+  return connection.transaction(async (session) => {
+    const inserted = [];
+    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
+      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
+      const { sql, params: params2 } = insertOutcomes(chunk.map(outcomeParams));
+      inserted.push(...await session.query(sql, params2));
+    }
+    await markUnjudged(session, inserted);
+    return inserted.length;
+  });
+}
+async function queryOutcomes(connection, filter) {
+  const { sql, params: params2 } = selectOutcomes(filter);
+  return (await connection.query(sql, params2)).map(toOutcome);
+}
+function toOutcome(row) {
+  return {
+    service: String(row.service),
+    version: String(row.version),
+    environment: String(row.environment),
+    outcome: String(row.outcome),
+    source: String(row.source),
+    sourceId: String(row.source_id),
+    at: Number(row.at)
+  };
+}
+async function* exportFleetRecords(connection, since) {
+  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
+    yield { type: "outcome", outcome: toOutcome(row) };
+  }
+  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
+    const { id: _, ...verdict } = toVerdict(row);
+    yield { type: "verdict", verdict };
+  }
+}
+async function importOverride(session, v) {
+  const found = await session.query(FIND_OVERRIDE, {
+    service: v.service,
+    version: v.version,
+    kind: v.kind,
+    verdict: v.verdict,
+    actor: v.actor,
+    at: Math.round(v.at)
+  });
+  if (found.length > 0) return false;
+  await insertVerdict(session, v);
+  return true;
+}
+async function countOutcomes(connection, service) {
+  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
+    version: String(row.version),
+    environment: String(row.environment),
+    failures: Number(row.failures),
+    total: Number(row.total),
+    firstAt: Number(row.first_at)
+  }));
+}
+async function queryUnjudged(connection) {
+  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
+    service: String(row.service),
+    version: String(row.version),
+    lastOutcomeId: Number(row.last_outcome_id)
+  }));
+}
+async function settleUnjudged(connection, u) {
+  const rows2 = await connection.query(SETTLE_UNJUDGED, {
+    service: u.service,
+    version: u.version,
+    last_outcome_id: u.lastOutcomeId
+  });
+  return rows2.length > 0;
+}
+async function insertVerdict(session, v) {
+  const [row] = await session.query(INSERT_VERDICT, {
+    service: v.service,
+    version: v.version,
+    verdict: v.verdict,
+    reason_code: v.reasonCode,
+    kind: v.kind,
+    actor: v.actor,
+    reason: v.reason,
+    message: v.message,
+    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
+    at: Math.round(v.at)
+  });
+  return { ...v, id: Number(row?.id) };
+}
+async function queryVerdicts(connection, service, version3) {
+  const rows2 = version3 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, { service }) : await connection.query(SELECT_VERSION_VERDICTS, { service, version: version3 });
+  return rows2.map(toVerdict);
+}
+function toVerdict(row) {
+  return {
+    id: Number(row.id),
+    service: String(row.service),
+    version: String(row.version),
+    verdict: String(row.verdict),
+    reasonCode: String(row.reason_code),
+    kind: String(row.kind),
+    actor: nullableString(row.actor),
+    reason: nullableString(row.reason),
+    message: String(row.message),
+    evidence: row.evidence === null ? null : JSON.parse(String(row.evidence)),
+    at: Number(row.at)
+  };
+}
+var keyParams = (key) => ({
+  service: key.service,
+  version: key.version,
+  to_track: key.toTrack
+});
+async function schedule(connection, request2, now) {
+  return connection.transaction(async (session) => {
+    await session.query(SCHEDULE_PROMOTION, {
+      service: request2.service,
+      version: request2.version,
+      from_track: request2.fromTrack,
+      to_track: request2.toTrack,
+      due_at: Math.round(request2.dueAt),
+      reason: request2.reason,
+      created_at: now,
+      updated_at: now,
+      repo: request2.repo ?? null,
+      installation_id: request2.installationId ?? null
+    });
+    const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
+    if (!row)
+      throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
+    return toPromotion(row);
+  });
+}
+async function claim(connection, key, holder, leaseMs2, now) {
+  if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
+    throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
+  }
+  const rows2 = await connection.query(CLAIM_PROMOTION, {
+    claimed_by: holder,
+    claimed_until: now + leaseMs2,
+    now,
+    ...keyParams(key)
+  });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function finish(connection, key, holder, state, note, now) {
+  const rows2 = await connection.query(FINISH_PROMOTION, {
+    state,
+    note,
+    updated_at: now,
+    ...keyParams(key),
+    claimed_by: holder
+  });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function cancel(connection, key, note, now) {
+  const rows2 = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key) });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function queryPromotions(connection, filter) {
+  const { sql, params: params2 } = selectPromotions(filter);
+  return (await connection.query(sql, params2)).map(toPromotion);
+}
+function toPromotion(row) {
+  return {
+    service: String(row.service),
+    version: String(row.version),
+    fromTrack: String(row.from_track),
+    toTrack: String(row.to_track),
+    dueAt: Number(row.due_at),
+    reason: String(row.reason),
+    state: String(row.state),
+    claimedBy: nullableString(row.claimed_by),
+    claimedUntil: nullableNumber(row.claimed_until),
+    note: nullableString(row.note),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    repo: nullableString(row.repo),
+    installationId: nullableNumber(row.installation_id)
+  };
+}
+
+// src/ledger/locks-sql.ts
+var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
+var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
+VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
+ON CONFLICT (name) DO UPDATE SET
+  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
+  holder = excluded.holder,
+  renewed_at = excluded.renewed_at,
+  expires_at = excluded.expires_at,
+  reason = excluded.reason,
+  data = excluded.data
+WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
+RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name`;
+var RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
+WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
+RETURNING ${LOCK_COLUMNS}`;
+var RELEASE_LOCK = `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}`;
+var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
+WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
 
 // src/ledger/lock-session.ts
 async function acquireLockIn(session, name, holder, request2, now) {
@@ -47631,6 +47961,57 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
   $now, $now, $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
+RETURNING ${COLUMNS}`;
+function serviceOwnerStore(connection) {
+  return {
+    serviceOwner: (service) => selectServiceOwner(connection, service),
+    bindService: (service, repos, now) => bindService(connection, service, repos, now),
+    setServiceRepositories: (service, repos, now) => setServiceRepositories(connection, service, repos, now)
+  };
+}
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/types.ts
 var VersionClashError = class extends Error {
   name = "VersionClashError";
@@ -47648,6 +48029,7 @@ var GITHUB_DEPLOYMENT_STATES = [
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
+var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isActiveRelease(state) {
   return ACTIVE_RELEASE_STATES.includes(state);
@@ -47743,9 +48125,10 @@ var ReleaseQueue = class {
       return free;
     });
   }
-  recordDeploymentStatus(report2, limits, now) {
+  recordDeploymentStatus(report2, limits, now, owns) {
     checkLimits(limits);
     return this.inRepository(report2.repo, async (session) => {
+      if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
@@ -47753,7 +48136,7 @@ var ReleaseQueue = class {
       let release = known ?? await insertSeen(session, report2, open2, now);
       let finished = null;
       if (report2.state === "success" || report2.state === "failure" || report2.state === "error") {
-        finished = await finish(session, release, { ...report2, state: report2.state }, now, true);
+        finished = await finish2(session, release, { ...report2, state: report2.state }, now, true);
         release = finished.release;
       } else if (report2.state === "inactive") {
         release = await setStatus(session, release, report2, "inactive", now);
@@ -47769,7 +48152,7 @@ var ReleaseQueue = class {
     const release = await this.release(id);
     return this.inRepository(
       release.repo,
-      (session) => finish(
+      (session) => finish2(
         session,
         release,
         { state: "error", description, deploymentId: null, logUrl: null, checkRunUrl: null },
@@ -47982,7 +48365,7 @@ async function setStatus(session, release, report2, state, now) {
   if (!row) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   return row;
 }
-async function finish(session, release, report2, now, used) {
+async function finish2(session, release, report2, now, used) {
   const success2 = report2.state === "success";
   const [finished] = await rows(session, FINISH_RELEASE, {
     state: report2.state,
@@ -48035,359 +48418,6 @@ function checkLimits(limits) {
   leaseMs(limits.leaseMs);
 }
 
-// src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
-ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
-WHERE service = $service
-RETURNING ${COLUMNS}`;
-async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
-  return row ? toServiceOwner(row) : null;
-}
-async function bindService(connection, service, repos, now) {
-  return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, {
-      service,
-      repos: JSON.stringify(repos),
-      bound_at: now,
-      updated_at: now
-    });
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
-    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
-    return toServiceOwner(row);
-  });
-}
-async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
-    repos: JSON.stringify(repos),
-    updated_at: now,
-    service
-  });
-  return row ? toServiceOwner(row) : null;
-}
-function toServiceOwner(row) {
-  const repos = JSON.parse(String(row.repos));
-  return {
-    service: String(row.service),
-    repos: Array.isArray(repos) ? repos.map(String) : [],
-    boundAt: Number(row.bound_at),
-    updatedAt: Number(row.updated_at)
-  };
-}
-
-// src/ledger/fleet-sql.ts
-var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
-var OUTCOME_VALUES = "$service, $version, $environment, $outcome, $source, $source_id, $at";
-var INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
-ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id, service, version`;
-var OUTCOMES_PER_INSERT = 100;
-function insertOutcomes(outcomes) {
-  const params2 = {};
-  const rows2 = outcomes.map((outcome, i) => {
-    for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
-    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
-  });
-  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
-  return { sql, params: params2 };
-}
-var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
-VALUES ($service, $version, $last_outcome_id)
-ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
-var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
-ORDER BY service, version`;
-var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
-WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
-RETURNING service`;
-var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id`;
-var COUNT_OUTCOMES = `SELECT version, environment,
-  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
-FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment`;
-function selectOutcomes(filter) {
-  const where = new Conditions();
-  where.equal("service", filter.service);
-  where.oneOf("version", filter.versions);
-  where.equal("environment", filter.environment);
-  return {
-    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
-    params: where.params
-  };
-}
-var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
-var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
-VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
-RETURNING id`;
-var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE kind = 'override' AND at >= $since ORDER BY id`;
-var FIND_OVERRIDE = `SELECT id FROM verdicts
-WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
-  AND at = $at`;
-var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id`;
-var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE service = $service AND version = $version ORDER BY id`;
-var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
-  note, created_at, updated_at, repo, installation_id`;
-var PROMOTION_KEY = "service = $service AND version = $version AND to_track = $to_track";
-var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
-VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
-  $updated_at, $repo, $installation_id)
-ON CONFLICT (service, version, to_track) DO UPDATE SET
-  from_track = excluded.from_track,
-  due_at = excluded.due_at,
-  reason = excluded.reason,
-  repo = COALESCE(excluded.repo, promotions.repo),
-  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
-  state = 'scheduled',
-  claimed_by = NULL,
-  claimed_until = NULL,
-  note = NULL,
-  updated_at = excluded.updated_at
-WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
-var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
-var CLAIM_PROMOTION = `UPDATE promotions
-SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
-WHERE ${PROMOTION_KEY} AND due_at <= $now
-  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
-RETURNING ${PROMOTION_COLUMNS}`;
-var FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
-  claimed_until = NULL
-WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
-RETURNING ${PROMOTION_COLUMNS}`;
-var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
-WHERE ${PROMOTION_KEY} AND state = 'scheduled'
-RETURNING ${PROMOTION_COLUMNS}`;
-function selectPromotions(filter) {
-  const where = new Conditions();
-  where.equal("service", filter.service);
-  where.oneOf("state", filter.states);
-  where.compare("due_at <=", "due_by", filter.dueBy);
-  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
-ORDER BY due_at, service, version, to_track`;
-  return { sql, params: where.params };
-}
-
-// src/ledger/sql-fleet.ts
-function outcomeParams(o) {
-  if (o.outcome !== "success" && o.outcome !== "failure") {
-    throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
-  }
-  return {
-    service: o.service,
-    version: o.version,
-    environment: o.environment,
-    outcome: o.outcome,
-    source: o.source,
-    source_id: o.sourceId,
-    at: Math.round(o.at)
-  };
-}
-async function insertOutcome(session, outcome) {
-  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
-  await markUnjudged(session, inserted);
-  return inserted.length > 0;
-}
-async function markUnjudged(session, inserted) {
-  const last = /* @__PURE__ */ new Map();
-  for (const row of inserted) {
-    const service = String(row.service);
-    const version3 = String(row.version);
-    last.set(JSON.stringify([service, version3]), { service, version: version3, last_outcome_id: Number(row.id) });
-  }
-  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
-}
-async function insertOutcomes2(connection, outcomes) {
-  const seen = /* @__PURE__ */ new Set();
-  const unique = outcomes.filter((o) => {
-    const key = JSON.stringify([o.service, o.source, o.sourceId]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  if (unique.length === 0) return 0;
-  return connection.transaction(async (session) => {
-    const inserted = [];
-    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
-      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const { sql, params: params2 } = insertOutcomes(chunk.map(outcomeParams));
-      inserted.push(...await session.query(sql, params2));
-    }
-    await markUnjudged(session, inserted);
-    return inserted.length;
-  });
-}
-async function queryOutcomes(connection, filter) {
-  const { sql, params: params2 } = selectOutcomes(filter);
-  return (await connection.query(sql, params2)).map(toOutcome);
-}
-function toOutcome(row) {
-  return {
-    service: String(row.service),
-    version: String(row.version),
-    environment: String(row.environment),
-    outcome: String(row.outcome),
-    source: String(row.source),
-    sourceId: String(row.source_id),
-    at: Number(row.at)
-  };
-}
-async function* exportFleetRecords(connection, since) {
-  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
-    yield { type: "outcome", outcome: toOutcome(row) };
-  }
-  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
-    const { id: _, ...verdict } = toVerdict(row);
-    yield { type: "verdict", verdict };
-  }
-}
-async function importOverride(session, v) {
-  const found = await session.query(FIND_OVERRIDE, {
-    service: v.service,
-    version: v.version,
-    kind: v.kind,
-    verdict: v.verdict,
-    actor: v.actor,
-    at: Math.round(v.at)
-  });
-  if (found.length > 0) return false;
-  await insertVerdict(session, v);
-  return true;
-}
-async function countOutcomes(connection, service) {
-  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
-    version: String(row.version),
-    environment: String(row.environment),
-    failures: Number(row.failures),
-    total: Number(row.total),
-    firstAt: Number(row.first_at)
-  }));
-}
-async function queryUnjudged(connection) {
-  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
-    service: String(row.service),
-    version: String(row.version),
-    lastOutcomeId: Number(row.last_outcome_id)
-  }));
-}
-async function settleUnjudged(connection, u) {
-  const rows2 = await connection.query(SETTLE_UNJUDGED, {
-    service: u.service,
-    version: u.version,
-    last_outcome_id: u.lastOutcomeId
-  });
-  return rows2.length > 0;
-}
-async function insertVerdict(session, v) {
-  const [row] = await session.query(INSERT_VERDICT, {
-    service: v.service,
-    version: v.version,
-    verdict: v.verdict,
-    reason_code: v.reasonCode,
-    kind: v.kind,
-    actor: v.actor,
-    reason: v.reason,
-    message: v.message,
-    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
-    at: Math.round(v.at)
-  });
-  return { ...v, id: Number(row?.id) };
-}
-async function queryVerdicts(connection, service, version3) {
-  const rows2 = version3 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, { service }) : await connection.query(SELECT_VERSION_VERDICTS, { service, version: version3 });
-  return rows2.map(toVerdict);
-}
-function toVerdict(row) {
-  return {
-    id: Number(row.id),
-    service: String(row.service),
-    version: String(row.version),
-    verdict: String(row.verdict),
-    reasonCode: String(row.reason_code),
-    kind: String(row.kind),
-    actor: nullableString(row.actor),
-    reason: nullableString(row.reason),
-    message: String(row.message),
-    evidence: row.evidence === null ? null : JSON.parse(String(row.evidence)),
-    at: Number(row.at)
-  };
-}
-var keyParams = (key) => ({
-  service: key.service,
-  version: key.version,
-  to_track: key.toTrack
-});
-async function schedule(connection, request2, now) {
-  return connection.transaction(async (session) => {
-    await session.query(SCHEDULE_PROMOTION, {
-      service: request2.service,
-      version: request2.version,
-      from_track: request2.fromTrack,
-      to_track: request2.toTrack,
-      due_at: Math.round(request2.dueAt),
-      reason: request2.reason,
-      created_at: now,
-      updated_at: now,
-      repo: request2.repo ?? null,
-      installation_id: request2.installationId ?? null
-    });
-    const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
-    if (!row)
-      throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
-    return toPromotion(row);
-  });
-}
-async function claim(connection, key, holder, leaseMs2, now) {
-  if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
-    throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
-  }
-  const rows2 = await connection.query(CLAIM_PROMOTION, {
-    claimed_by: holder,
-    claimed_until: now + leaseMs2,
-    now,
-    ...keyParams(key)
-  });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function finish2(connection, key, holder, state, note, now) {
-  const rows2 = await connection.query(FINISH_PROMOTION, {
-    state,
-    note,
-    updated_at: now,
-    ...keyParams(key),
-    claimed_by: holder
-  });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function cancel(connection, key, note, now) {
-  const rows2 = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key) });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function queryPromotions(connection, filter) {
-  const { sql, params: params2 } = selectPromotions(filter);
-  return (await connection.query(sql, params2)).map(toPromotion);
-}
-function toPromotion(row) {
-  return {
-    service: String(row.service),
-    version: String(row.version),
-    fromTrack: String(row.from_track),
-    toTrack: String(row.to_track),
-    dueAt: Number(row.due_at),
-    reason: String(row.reason),
-    state: String(row.state),
-    claimedBy: nullableString(row.claimed_by),
-    claimedUntil: nullableNumber(row.claimed_until),
-    note: nullableString(row.note),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    repo: nullableString(row.repo),
-    installationId: nullableNumber(row.installation_id)
-  };
-}
-
 // src/ledger/versions-sql.ts
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
@@ -48413,12 +48443,14 @@ async function insertWatchTransitions(connection, transitions) {
   });
 }
 async function selectWatchTransitions(connection, filter) {
-  const rows2 = await connection.query(SELECT_WATCH_TRANSITIONS, {
-    service: filter.service,
-    environment: filter.environment,
-    after_id: filter.afterId ?? 0,
-    limit: filter.limit ?? DEFAULT_WATCH_LIMIT
-  });
+  const rows2 = await connection.query(
+    limited(SELECT_WATCH_TRANSITIONS, filter.limit ?? DEFAULT_WATCH_LIMIT, "watch transitions"),
+    {
+      service: filter.service,
+      environment: filter.environment,
+      after_id: filter.afterId ?? 0
+    }
+  );
   return rows2.map(toTransition);
 }
 async function selectWatchCells(connection, service, environment2) {
@@ -48475,7 +48507,7 @@ async function migrate(connection) {
     }
   });
 }
-var SqlLedger = class extends ReleaseQueue {
+var SqlLedger = class _SqlLedger extends ReleaseQueue {
   async nextVersion(service, commit, template, now) {
     if (!template.includes("{n}")) {
       throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
@@ -48585,6 +48617,9 @@ var SqlLedger = class extends ReleaseQueue {
   async locks(now) {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
+  read(work) {
+    return this.connection.snapshot((session) => work(new _SqlLedger(within(this.connection, session))));
+  }
   async *exportRecords(since) {
     for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: "version", version: toVersion(row) };
@@ -48593,7 +48628,10 @@ var SqlLedger = class extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page2 = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
+      const page2 = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE, "events"), {
+        since,
+        after_id: after
+      });
       for (const row of page2) yield { type: "event", event: toEvent(row) };
       if (page2.length < EXPORT_PAGE) break;
       after = Number(page2.at(-1)?.id);
@@ -48667,7 +48705,7 @@ var SqlLedger = class extends ReleaseQueue {
     return claim(this.connection, key, holder, leaseMs2, now);
   }
   finishPromotion(key, holder, state, note, now) {
-    return finish2(this.connection, key, holder, state, note, now);
+    return finish(this.connection, key, holder, state, note, now);
   }
   cancelPromotion(key, note, now) {
     return cancel(this.connection, key, note, now);
@@ -48954,6 +48992,12 @@ var PostgresConnection = class {
   transaction(work, options2 = {}) {
     return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options2, outcomeUnknown2));
   }
+  /** Runs `work` in a REPEATABLE READ READ ONLY transaction; a read is safe to run again after a lost connection. */
+  snapshot(work) {
+    return this.whileReconnecting(
+      () => this.attempt(work, { begin: POSTGRES_DIALECT.beginRead }, () => void 0)
+    );
+  }
   whileReconnecting(work) {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
@@ -48962,7 +49006,7 @@ var PostgresConnection = class {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(POSTGRES_DIALECT.beginWrite);
+        await client.query(options2.begin ?? POSTGRES_DIALECT.beginWrite);
         if (options2.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
           query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
@@ -49037,6 +49081,52 @@ import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, 
 import { basename, dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/ledger/wal-checkpointer.ts
+import { Worker } from "node:worker_threads";
+var FALLBACK_CHECKPOINT_PAGES = 1e4;
+var THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA synchronous = NORMAL');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => {
+  try {
+    checkpoint.get();
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message ? error.message : error));
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+var WalCheckpointer = class _WalCheckpointer {
+  worker;
+  exited;
+  constructor(worker) {
+    this.worker = worker;
+    this.exited = new Promise((resolve5) => worker.once("exit", resolve5));
+  }
+  /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
+  static start(path8, options2) {
+    const worker = new Worker(THREAD, { eval: true, workerData: { path: path8, everyMs: options2.everyMs } });
+    worker.on("message", (message) => options2.onError(message));
+    worker.on("error", (error62) => options2.onError(error62.message));
+    worker.unref();
+    return new _WalCheckpointer(worker);
+  }
+  /** Stops the thread and closes its connection. */
+  async close() {
+    this.worker.postMessage("close");
+    await this.exited;
+  }
+};
+
+// src/ledger/sqlite.ts
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -49045,7 +49135,7 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
    * up to date. Only a path where nothing exists is created (parent directories included); an
    * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
-  static async open(path8) {
+  static async open(path8, options2 = {}) {
     if (path8 !== ":memory:") ensureLedgerFile(path8);
     const db = new DatabaseSync(path8, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path8);
@@ -49060,6 +49150,10 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
       db.exec("PRAGMA foreign_keys = ON");
       db.exec("PRAGMA synchronous = NORMAL");
       await migrate(connection);
+      if (options2.backgroundCheckpoints && path8 !== ":memory:") {
+        db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+        connection.checkpointer = WalCheckpointer.start(path8, options2.backgroundCheckpoints);
+      }
       return new _SqliteLedger(connection);
     } catch (error62) {
       await connection.close();
@@ -49130,6 +49224,8 @@ var SqliteConnection = class {
   session = { query: async (sql, ...params2) => this.run(sql, params2[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
+  /** The thread checkpointing the WAL, when the ledger asked for one. */
+  checkpointer;
   constructor(db, description) {
     this.db = db;
     this.description = description;
@@ -49142,25 +49238,34 @@ var SqliteConnection = class {
       () => retryBusy(async () => {
         if (options2.durable) this.db.exec("PRAGMA synchronous = FULL");
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error62) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error62;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options2.durable) this.db.exec("PRAGMA synchronous = NORMAL");
         }
       })
     );
   }
+  snapshot(work) {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
   close() {
     return this.serially(async () => {
+      await this.checkpointer?.close();
+      this.checkpointer = void 0;
       if (this.db.isOpen) this.db.close();
     });
+  }
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  async within(begin, work) {
+    this.run(begin);
+    try {
+      const result = await work(this.session);
+      this.run(COMMIT);
+      return result;
+    } catch (error62) {
+      if (this.db.isTransaction) this.run(ROLLBACK);
+      throw error62;
+    }
   }
   run(sql, params2 = {}) {
     const compiled = this.compile(sql);
@@ -49214,8 +49319,8 @@ var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-async function openLedger(location, cwd) {
-  if (location === void 0) return openSqlite(resolve4(cwd, DEFAULT_LEDGER_PATH));
+async function openLedger(location, cwd, sqlite = {}) {
+  if (location === void 0) return openSqlite(resolve4(cwd, DEFAULT_LEDGER_PATH), sqlite);
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -49234,11 +49339,11 @@ async function openLedger(location, cwd) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve4(cwd, location));
+  return openSqlite(resolve4(cwd, location), sqlite);
 }
-async function openSqlite(path8) {
+async function openSqlite(path8, options2) {
   try {
-    return await SqliteLedger.open(path8);
+    return await SqliteLedger.open(path8, options2);
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
     throw new Error(`could not open the ledger ${path8}: ${message}`, { cause: error62 });
@@ -73837,18 +73942,16 @@ function configNames(scope) {
 }
 
 // bot/handlers/service-claim.ts
-async function claimOwnService(scope) {
+async function claimOwnService(scope, owners = scope.deps.ledger) {
   const loaded = loadedConfig(scope);
   if (!loaded) return void 0;
   const { service, repositories } = loaded.config;
-  return claimService(
-    scope.deps.ledger,
-    { service, repo: scope.fullName, declared: repositories },
-    scope.deps.now()
-  );
+  return claimService(owners, { service, repo: scope.fullName, declared: repositories }, scope.deps.now());
 }
 async function ownsService(scope, what) {
-  const ownership = await claimOwnService(scope);
+  return accepted(scope, what, await claimOwnService(scope));
+}
+function accepted(scope, what, ownership) {
   if (ownership === void 0 || ownership.accepted) return true;
   scope.log.warn(`refused ${what} from ${scope.fullName}: ${ownership.reason}`);
   return false;
@@ -77269,12 +77372,20 @@ function when2(at) {
 // bot/handlers/status.ts
 var STATUS_RELEASES = 500;
 async function status(scope, command, target) {
-  const { ledger, now } = scope.deps;
-  const releases = await ledger.releases({ repo: scope.fullName, limit: STATUS_RELEASES });
+  const read2 = await scope.deps.ledger.read((reads) => statusReads(scope, reads, command.environment));
+  if (!read2.ok) return refuse(scope, target, `/status ${command.environment}`, read2.problem);
+  const body2 = renderStatusReply(read2.status);
+  await answer(scope, target, read2.tracks ? `${body2}
+
+${read2.tracks}` : body2);
+}
+async function statusReads(scope, reads, environment2) {
+  const { now } = scope.deps;
+  const releases = await reads.releases({ repo: scope.fullName, limit: STATUS_RELEASES });
   const loaded = loadedConfig(scope);
   const service = loaded?.config.service;
   const runs = service === void 0 ? null : deployLockName(service, "");
-  const locks = (await ledger.locks(now())).filter(
+  const locks = (await reads.locks(now())).filter(
     (l) => isRepositoryLock(scope.fullName, l.name) || runs !== null && l.name.startsWith(runs)
   );
   const known = {
@@ -77286,21 +77397,20 @@ async function status(scope, command, target) {
     service,
     concurrentReleases: scope.settings.concurrentReleases
   };
-  const { environment: environment2 } = command;
   if (environment2 !== void 0 && !statusEnvironments(known).includes(environment2)) {
     const checked = configFor(scope, environment2);
-    if (!checked.ok) return refuse(scope, target, `/status ${environment2}`, checked.problem);
+    if (!checked.ok) return checked;
   }
-  const live = await liveDeployments(scope, service, environment2 ? [environment2] : statusEnvironments(known));
-  const body2 = renderStatusReply({ ...known, live, environment: environment2 });
-  const tracks = await tracksSection(scope);
-  await answer(scope, target, tracks ? `${body2}
-
-${tracks}` : body2);
+  const history = ledgerHistory(reads, [scope.fullName]);
+  const live = await liveDeployments(
+    history,
+    service,
+    environment2 ? [environment2] : statusEnvironments(known)
+  );
+  return { ok: true, status: { ...known, live, environment: environment2 }, tracks: await tracksSection(scope, reads) };
 }
-async function liveDeployments(scope, service, environments) {
+async function liveDeployments(history, service, environments) {
   if (service === void 0) return {};
-  const history = deploymentHistory(scope);
   const live = {};
   for (const environment2 of environments) {
     const deployment = liveOf(await history.successes(service, environment2));
@@ -77308,7 +77418,7 @@ async function liveDeployments(scope, service, environments) {
   }
   return live;
 }
-async function tracksSection(scope) {
+async function tracksSection(scope, reads) {
   const configured = tracksFor(scope);
   if (!configured.ok) {
     const loaded = loadedConfig(scope);
@@ -77317,13 +77427,12 @@ async function tracksSection(scope) {
 ${sentence(configured.problem)}` : null;
   }
   const { service, tracks } = configured.tracks;
-  const { ledger, now } = scope.deps;
-  const at = now();
+  const at = scope.deps.now();
   return renderTracksSection({
     tracks,
-    plan: planPromotions(await botPromotionInput(ledger, scope.fullName, service, tracks, at)),
-    holds: await trackHolds(ledger, service, at),
-    promotions: await ledger.promotions({ service }),
+    plan: planPromotions(await botPromotionInput(reads, scope.fullName, service, tracks, at)),
+    holds: await trackHolds(reads, service, at),
+    promotions: await reads.promotions({ service }),
     now: at
   });
 }
@@ -77537,8 +77646,8 @@ async function onDeploymentStatus(context, deps) {
     return;
   }
   const scope = await handlerScope(context, deps);
-  if (!await ownsService(scope, `the status of deployment ${deployment.id}`)) return;
   const checkRun = context.payload.check_run;
+  let ownership;
   const recording = await deps.ledger.recordDeploymentStatus(
     {
       delivery: scope.delivery,
@@ -77559,8 +77668,17 @@ async function onDeploymentStatus(context, deps) {
       checkRunUrl: checkRun?.html_url ?? null
     },
     limitsOf(scope.settings),
-    deps.now()
+    deps.now(),
+    // The repository's claim to the service, in the recording's transaction.
+    async (owners) => {
+      ownership = await claimOwnService(scope, owners);
+      return ownership === void 0 || ownership.accepted;
+    }
   );
+  if (recording.outcome === "refused") {
+    accepted(scope, `the status of deployment ${deployment.id}`, ownership);
+    return;
+  }
   if (recording.outcome === "duplicate") {
     scope.log.info(`delivery ${scope.delivery.id} was handled before; the status is recorded once`);
     return;
@@ -77868,22 +77986,22 @@ var MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
   return async (request2, response) => {
     if (request2.method !== "POST" || pathOf(request2) !== app2.webhookPath) return false;
-    const what = `webhook ${headerWords(request2, "x-github-event")} (delivery ${headerWords(request2, "x-github-delivery")})`;
+    const what = () => `webhook ${headerWords(request2, "x-github-event")} (delivery ${headerWords(request2, "x-github-delivery")})`;
     const declared = Number(request2.headers["content-length"]);
     const body2 = declared > maxBytes ? "too large" : await readAtMost(request2, maxBytes);
     if (body2 === "gone") {
-      app2.log.info(`${what}: the sender hung up before the body's end`);
+      app2.log.info(`${what()}: the sender hung up before the body's end`);
       return true;
     }
     if (body2 === "too large") {
-      app2.log.warn(`${what}: its body is over ${maxBytes} bytes; refused unread`);
+      app2.log.warn(`${what()}: its body is over ${maxBytes} bytes; refused unread`);
       await refuseTooLarge(request2, response, `a webhook body has at most ${maxBytes} bytes`);
       return true;
     }
     const payload = body2.toString("utf8");
     const signature = request2.headers["x-hub-signature-256"];
     if (typeof signature === "string" && !await app2.webhooks.verify(payload, signature).catch(() => false)) {
-      app2.log.warn(`${what}: ${body2.length} bytes whose signature does not match; not handled`);
+      app2.log.warn(`${what()}: ${body2.length} bytes whose signature does not match; not handled`);
       answer3(response, 400, "the X-Hub-Signature-256 header is not the signature of this body");
       return true;
     }
@@ -78052,6 +78170,7 @@ async function sweepRepository(app2, deps, repo, todo) {
 
 // bot/index.ts
 var DEFAULT_SWEEP_MS = 6e4;
+var CHECKPOINT_EVERY_MS = 250;
 function trancheBot(options2) {
   const deps = {
     ledger: options2.ledger,
@@ -78109,7 +78228,12 @@ function notifierOver(env) {
 }
 var app = async (probot, options2) => {
   const location = ledgerLocation(void 0, process.env);
-  const ledger = await openLedger(location, process.cwd());
+  const ledger = await openLedger(location, process.cwd(), {
+    backgroundCheckpoints: {
+      everyMs: CHECKPOINT_EVERY_MS,
+      onError: (message) => probot.log.warn(`tranche bot: a ledger checkpoint failed: ${message}`)
+    }
+  });
   probot.log.info(
     `tranche bot: ledger ${location ? "from TRANCHE_LEDGER / DATABASE_URL" : ".tranche/ledger.db"}`
   );

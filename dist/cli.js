@@ -53627,7 +53627,7 @@ RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
 WHERE id = $id AND state = 'started'
 RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
-var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
 // src/ledger/watch-sql.ts
 function watchTransitionsTable(identityPrimaryKey) {
@@ -53653,8 +53653,7 @@ var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
 VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)`;
 var SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
-ORDER BY id
-LIMIT $limit`;
+ORDER BY id`;
 var SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE id IN (
   SELECT MAX(id) FROM watch_transitions WHERE service = $service AND environment = $environment
@@ -53671,6 +53670,8 @@ var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
+  // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
+  beginRead: "BEGIN",
   lockRepository: null,
   marker: (index) => `?${index}`
 };
@@ -53678,6 +53679,7 @@ var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
+  beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   lockRepository: LOCK_REPOSITORY,
   marker: (index) => `$${index}`
 };
@@ -53949,63 +53951,18 @@ function pendingMigrations(steps, applied, where) {
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
 
-// src/ledger/dashboard-actions.ts
-async function insertDashboardAction(connection, input2, now) {
-  const finished = input2.state === "started" ? null : now;
-  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
-    actor: input2.actor,
-    action: input2.action,
-    service: input2.service,
-    environment: input2.environment,
-    version: input2.version,
-    commit_sha: input2.commit,
-    host: input2.host,
-    state: input2.state,
-    message: input2.message,
-    requested_at: now,
-    finished_at: finished
-  });
-  if (!row) throw new Error("recording a dashboard action returned no row");
-  return toAction(row);
-}
-async function finishDashboardAction(connection, id, state, message, now) {
-  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
-  return row ? toAction(row) : null;
-}
-async function selectDashboardActions(connection, limit) {
-  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
-}
-function text(value) {
-  return value === null || value === void 0 ? null : String(value);
-}
-function toAction(row) {
+// src/ledger/connection.ts
+function within(connection, session) {
   return {
-    id: Number(row.id),
-    actor: String(row.actor),
-    action: String(row.action),
-    service: String(row.service),
-    environment: String(row.environment),
-    version: text(row.version),
-    commit: text(row.commit_sha),
-    host: String(row.host),
-    state: String(row.state),
-    message: text(row.message),
-    requestedAt: Number(row.requested_at),
-    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params2) => session.query(sql, ...params2),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () => Promise.reject(new Error("the connection is closed by whoever opened it, not inside a transaction"))
   };
 }
-
-// src/ledger/deliveries-sql.ts
-var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES ($delivery_id, $repo, $event, $received_at)
-ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
-var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
-var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
-var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/statement.ts
 var NAMED = /\$([a-z_][a-z0-9_]*)/g;
@@ -54076,16 +54033,80 @@ var Conditions = class {
   clause() {
     return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(" AND ")}` : "";
   }
-  /** ` LIMIT $limit`, when a limit is given: a whole number of 0 or more. */
+  /** ` LIMIT n`, when a limit is given (see limited). */
   limit(limit, what) {
-    if (limit === void 0) return "";
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-    }
-    this.params.limit = limit;
-    return " LIMIT $limit";
+    return limit === void 0 ? "" : ` LIMIT ${checkedLimit(limit, what)}`;
   }
 };
+function limited(sql, limit, what) {
+  return `${sql} LIMIT ${checkedLimit(limit, what)}`;
+}
+function checkedLimit(limit, what) {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+  }
+  return limit;
+}
+
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input2.actor,
+    action: input2.action,
+    service: input2.service,
+    environment: input2.environment,
+    version: input2.version,
+    commit_sha: input2.commit,
+    host: input2.host,
+    state: input2.state,
+    message: input2.message,
+    requested_at: now,
+    finished_at: finished
+  });
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(limited(SELECT_DASHBOARD_ACTIONS, limit, "dashboard actions"))).map(
+    toAction
+  );
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
+}
+
+// src/ledger/deliveries-sql.ts
+var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES ($delivery_id, $repo, $event, $received_at)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
+var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
+var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/runs-sql.ts
 var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
@@ -54140,7 +54161,7 @@ FROM versions WHERE created_at >= $since ORDER BY service, n`;
 var EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
 FROM runs WHERE started_at >= $since OR finished_at >= $since ORDER BY started_at, run_id`;
 var EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= $since AND id > $after_id ORDER BY id LIMIT $limit`;
+FROM events WHERE at >= $since AND id > $after_id ORDER BY id`;
 var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
   updated_at
 FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
@@ -54171,27 +54192,96 @@ var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
 WHERE at < $before AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 var PRUNE_EVENTS = `DELETE FROM events WHERE at < $before AND kind NOT IN ${KEPT_KINDS}`;
 
-// src/ledger/locks-sql.ts
-var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
-var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
-VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
-ON CONFLICT (name) DO UPDATE SET
-  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
-  holder = excluded.holder,
-  renewed_at = excluded.renewed_at,
-  expires_at = excluded.expires_at,
+// src/ledger/fleet-sql.ts
+var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
+var OUTCOME_VALUES = "$service, $version, $environment, $outcome, $source, $source_id, $at";
+var INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
+ON CONFLICT (service, source, source_id) DO NOTHING
+RETURNING id, service, version`;
+var OUTCOMES_PER_INSERT = 100;
+function insertOutcomes(outcomes) {
+  const params2 = {};
+  const rows2 = outcomes.map((outcome, i) => {
+    for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
+    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
+  });
+  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
+  return { sql, params: params2 };
+}
+var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
+VALUES ($service, $version, $last_outcome_id)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
+ORDER BY service, version`;
+var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
+WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
+RETURNING service`;
+var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id`;
+var COUNT_OUTCOMES = `SELECT version, environment,
+  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
+FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment`;
+function selectOutcomes(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("version", filter.versions);
+  where.equal("environment", filter.environment);
+  return {
+    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
+    params: where.params
+  };
+}
+var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
+var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
+VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
+RETURNING id`;
+var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE kind = 'override' AND at >= $since ORDER BY id`;
+var FIND_OVERRIDE = `SELECT id FROM verdicts
+WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
+  AND at = $at`;
+var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id`;
+var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE service = $service AND version = $version ORDER BY id`;
+var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
+  note, created_at, updated_at, repo, installation_id`;
+var PROMOTION_KEY = "service = $service AND version = $version AND to_track = $to_track";
+var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
+VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
+  $updated_at, $repo, $installation_id)
+ON CONFLICT (service, version, to_track) DO UPDATE SET
+  from_track = excluded.from_track,
+  due_at = excluded.due_at,
   reason = excluded.reason,
-  data = excluded.data
-WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
-RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name`;
-var RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
-WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
-RETURNING ${LOCK_COLUMNS}`;
-var RELEASE_LOCK = `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}`;
-var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
-WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
+  repo = COALESCE(excluded.repo, promotions.repo),
+  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
+  state = 'scheduled',
+  claimed_by = NULL,
+  claimed_until = NULL,
+  note = NULL,
+  updated_at = excluded.updated_at
+WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
+var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
+var CLAIM_PROMOTION = `UPDATE promotions
+SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
+WHERE ${PROMOTION_KEY} AND due_at <= $now
+  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
+RETURNING ${PROMOTION_COLUMNS}`;
+var FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
+  claimed_until = NULL
+WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
+RETURNING ${PROMOTION_COLUMNS}`;
+var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
+WHERE ${PROMOTION_KEY} AND state = 'scheduled'
+RETURNING ${PROMOTION_COLUMNS}`;
+function selectPromotions(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("state", filter.states);
+  where.compare("due_at <=", "due_by", filter.dueBy);
+  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
+ORDER BY due_at, service, version, to_track`;
+  return { sql, params: where.params };
+}
 
 // src/ledger/rows.ts
 function toVersion(row) {
@@ -54296,6 +54386,246 @@ function nullableString(value) {
 function nullableNumber(value) {
   return value === null || value === void 0 ? null : Number(value);
 }
+
+// src/ledger/fleet-store.ts
+function outcomeParams(o) {
+  if (o.outcome !== "success" && o.outcome !== "failure") {
+    throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
+  }
+  return {
+    service: o.service,
+    version: o.version,
+    environment: o.environment,
+    outcome: o.outcome,
+    source: o.source,
+    source_id: o.sourceId,
+    at: Math.round(o.at)
+  };
+}
+async function insertOutcome(session, outcome) {
+  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
+  await markUnjudged(session, inserted);
+  return inserted.length > 0;
+}
+async function markUnjudged(session, inserted) {
+  const last = /* @__PURE__ */ new Map();
+  for (const row of inserted) {
+    const service = String(row.service);
+    const version2 = String(row.version);
+    last.set(JSON.stringify([service, version2]), { service, version: version2, last_outcome_id: Number(row.id) });
+  }
+  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
+}
+async function insertOutcomes2(connection, outcomes) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique = outcomes.filter((o) => {
+    const key3 = JSON.stringify([o.service, o.source, o.sourceId]);
+    if (seen.has(key3)) return false;
+    seen.add(key3);
+    return true;
+  });
+  if (unique.length === 0) return 0;
+  return connection.transaction(async (session) => {
+    const inserted = [];
+    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
+      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
+      const { sql, params: params2 } = insertOutcomes(chunk.map(outcomeParams));
+      inserted.push(...await session.query(sql, params2));
+    }
+    await markUnjudged(session, inserted);
+    return inserted.length;
+  });
+}
+async function queryOutcomes(connection, filter) {
+  const { sql, params: params2 } = selectOutcomes(filter);
+  return (await connection.query(sql, params2)).map(toOutcome);
+}
+function toOutcome(row) {
+  return {
+    service: String(row.service),
+    version: String(row.version),
+    environment: String(row.environment),
+    outcome: String(row.outcome),
+    source: String(row.source),
+    sourceId: String(row.source_id),
+    at: Number(row.at)
+  };
+}
+async function* exportFleetRecords(connection, since) {
+  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
+    yield { type: "outcome", outcome: toOutcome(row) };
+  }
+  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
+    const { id: _, ...verdict } = toVerdict(row);
+    yield { type: "verdict", verdict };
+  }
+}
+async function importOverride(session, v) {
+  const found = await session.query(FIND_OVERRIDE, {
+    service: v.service,
+    version: v.version,
+    kind: v.kind,
+    verdict: v.verdict,
+    actor: v.actor,
+    at: Math.round(v.at)
+  });
+  if (found.length > 0) return false;
+  await insertVerdict(session, v);
+  return true;
+}
+async function countOutcomes(connection, service) {
+  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
+    version: String(row.version),
+    environment: String(row.environment),
+    failures: Number(row.failures),
+    total: Number(row.total),
+    firstAt: Number(row.first_at)
+  }));
+}
+async function queryUnjudged(connection) {
+  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
+    service: String(row.service),
+    version: String(row.version),
+    lastOutcomeId: Number(row.last_outcome_id)
+  }));
+}
+async function settleUnjudged(connection, u) {
+  const rows2 = await connection.query(SETTLE_UNJUDGED, {
+    service: u.service,
+    version: u.version,
+    last_outcome_id: u.lastOutcomeId
+  });
+  return rows2.length > 0;
+}
+async function insertVerdict(session, v) {
+  const [row] = await session.query(INSERT_VERDICT, {
+    service: v.service,
+    version: v.version,
+    verdict: v.verdict,
+    reason_code: v.reasonCode,
+    kind: v.kind,
+    actor: v.actor,
+    reason: v.reason,
+    message: v.message,
+    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
+    at: Math.round(v.at)
+  });
+  return { ...v, id: Number(row?.id) };
+}
+async function queryVerdicts(connection, service, version2) {
+  const rows2 = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, { service }) : await connection.query(SELECT_VERSION_VERDICTS, { service, version: version2 });
+  return rows2.map(toVerdict);
+}
+function toVerdict(row) {
+  return {
+    id: Number(row.id),
+    service: String(row.service),
+    version: String(row.version),
+    verdict: String(row.verdict),
+    reasonCode: String(row.reason_code),
+    kind: String(row.kind),
+    actor: nullableString(row.actor),
+    reason: nullableString(row.reason),
+    message: String(row.message),
+    evidence: row.evidence === null ? null : JSON.parse(String(row.evidence)),
+    at: Number(row.at)
+  };
+}
+var keyParams = (key3) => ({
+  service: key3.service,
+  version: key3.version,
+  to_track: key3.toTrack
+});
+async function schedule(connection, request2, now) {
+  return connection.transaction(async (session) => {
+    await session.query(SCHEDULE_PROMOTION, {
+      service: request2.service,
+      version: request2.version,
+      from_track: request2.fromTrack,
+      to_track: request2.toTrack,
+      due_at: Math.round(request2.dueAt),
+      reason: request2.reason,
+      created_at: now,
+      updated_at: now,
+      repo: request2.repo ?? null,
+      installation_id: request2.installationId ?? null
+    });
+    const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
+    if (!row)
+      throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
+    return toPromotion(row);
+  });
+}
+async function claim2(connection, key3, holder, leaseMs2, now) {
+  if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
+    throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
+  }
+  const rows2 = await connection.query(CLAIM_PROMOTION, {
+    claimed_by: holder,
+    claimed_until: now + leaseMs2,
+    now,
+    ...keyParams(key3)
+  });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function finish(connection, key3, holder, state, note, now) {
+  const rows2 = await connection.query(FINISH_PROMOTION, {
+    state,
+    note,
+    updated_at: now,
+    ...keyParams(key3),
+    claimed_by: holder
+  });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function cancel(connection, key3, note, now) {
+  const rows2 = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key3) });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function queryPromotions(connection, filter) {
+  const { sql, params: params2 } = selectPromotions(filter);
+  return (await connection.query(sql, params2)).map(toPromotion);
+}
+function toPromotion(row) {
+  return {
+    service: String(row.service),
+    version: String(row.version),
+    fromTrack: String(row.from_track),
+    toTrack: String(row.to_track),
+    dueAt: Number(row.due_at),
+    reason: String(row.reason),
+    state: String(row.state),
+    claimedBy: nullableString(row.claimed_by),
+    claimedUntil: nullableNumber(row.claimed_until),
+    note: nullableString(row.note),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    repo: nullableString(row.repo),
+    installationId: nullableNumber(row.installation_id)
+  };
+}
+
+// src/ledger/locks-sql.ts
+var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
+var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
+VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
+ON CONFLICT (name) DO UPDATE SET
+  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
+  holder = excluded.holder,
+  renewed_at = excluded.renewed_at,
+  expires_at = excluded.expires_at,
+  reason = excluded.reason,
+  data = excluded.data
+WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
+RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name`;
+var RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
+WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
+RETURNING ${LOCK_COLUMNS}`;
+var RELEASE_LOCK = `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}`;
+var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
+WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
 
 // src/ledger/lock-session.ts
 async function acquireLockIn(session, name, holder, request2, now) {
@@ -54424,8 +54754,60 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
   $now, $now, $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
+RETURNING ${COLUMNS}`;
+function serviceOwnerStore(connection) {
+  return {
+    serviceOwner: (service) => selectServiceOwner(connection, service),
+    bindService: (service, repos, now) => bindService(connection, service, repos, now),
+    setServiceRepositories: (service, repos, now) => setServiceRepositories(connection, service, repos, now)
+  };
+}
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
+var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isFinishedRelease(state) {
   return TERMINAL_STATES.includes(state);
@@ -54518,9 +54900,10 @@ var ReleaseQueue = class {
       return free;
     });
   }
-  recordDeploymentStatus(report2, limits2, now) {
+  recordDeploymentStatus(report2, limits2, now, owns) {
     checkLimits(limits2);
     return this.inRepository(report2.repo, async (session) => {
+      if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
@@ -54528,7 +54911,7 @@ var ReleaseQueue = class {
       let release = known ?? await insertSeen(session, report2, open2, now);
       let finished = null;
       if (report2.state === "success" || report2.state === "failure" || report2.state === "error") {
-        finished = await finish(session, release, { ...report2, state: report2.state }, now, true);
+        finished = await finish2(session, release, { ...report2, state: report2.state }, now, true);
         release = finished.release;
       } else if (report2.state === "inactive") {
         release = await setStatus(session, release, report2, "inactive", now);
@@ -54544,7 +54927,7 @@ var ReleaseQueue = class {
     const release = await this.release(id);
     return this.inRepository(
       release.repo,
-      (session) => finish(
+      (session) => finish2(
         session,
         release,
         { state: "error", description, deploymentId: null, logUrl: null, checkRunUrl: null },
@@ -54757,7 +55140,7 @@ async function setStatus(session, release, report2, state, now) {
   if (!row) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   return row;
 }
-async function finish(session, release, report2, now, used) {
+async function finish2(session, release, report2, now, used) {
   const success2 = report2.state === "success";
   const [finished] = await rows(session, FINISH_RELEASE, {
     state: report2.state,
@@ -54810,359 +55193,6 @@ function checkLimits(limits2) {
   leaseMs(limits2.leaseMs);
 }
 
-// src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
-ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
-WHERE service = $service
-RETURNING ${COLUMNS}`;
-async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
-  return row ? toServiceOwner(row) : null;
-}
-async function bindService(connection, service, repos, now) {
-  return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, {
-      service,
-      repos: JSON.stringify(repos),
-      bound_at: now,
-      updated_at: now
-    });
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
-    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
-    return toServiceOwner(row);
-  });
-}
-async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
-    repos: JSON.stringify(repos),
-    updated_at: now,
-    service
-  });
-  return row ? toServiceOwner(row) : null;
-}
-function toServiceOwner(row) {
-  const repos = JSON.parse(String(row.repos));
-  return {
-    service: String(row.service),
-    repos: Array.isArray(repos) ? repos.map(String) : [],
-    boundAt: Number(row.bound_at),
-    updatedAt: Number(row.updated_at)
-  };
-}
-
-// src/ledger/fleet-sql.ts
-var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
-var OUTCOME_VALUES = "$service, $version, $environment, $outcome, $source, $source_id, $at";
-var INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
-ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id, service, version`;
-var OUTCOMES_PER_INSERT = 100;
-function insertOutcomes(outcomes) {
-  const params2 = {};
-  const rows2 = outcomes.map((outcome, i) => {
-    for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
-    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
-  });
-  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
-  return { sql, params: params2 };
-}
-var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
-VALUES ($service, $version, $last_outcome_id)
-ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
-var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
-ORDER BY service, version`;
-var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
-WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
-RETURNING service`;
-var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id`;
-var COUNT_OUTCOMES = `SELECT version, environment,
-  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
-FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment`;
-function selectOutcomes(filter) {
-  const where = new Conditions();
-  where.equal("service", filter.service);
-  where.oneOf("version", filter.versions);
-  where.equal("environment", filter.environment);
-  return {
-    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
-    params: where.params
-  };
-}
-var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
-var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
-VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
-RETURNING id`;
-var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE kind = 'override' AND at >= $since ORDER BY id`;
-var FIND_OVERRIDE = `SELECT id FROM verdicts
-WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
-  AND at = $at`;
-var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id`;
-var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE service = $service AND version = $version ORDER BY id`;
-var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
-  note, created_at, updated_at, repo, installation_id`;
-var PROMOTION_KEY = "service = $service AND version = $version AND to_track = $to_track";
-var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
-VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
-  $updated_at, $repo, $installation_id)
-ON CONFLICT (service, version, to_track) DO UPDATE SET
-  from_track = excluded.from_track,
-  due_at = excluded.due_at,
-  reason = excluded.reason,
-  repo = COALESCE(excluded.repo, promotions.repo),
-  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
-  state = 'scheduled',
-  claimed_by = NULL,
-  claimed_until = NULL,
-  note = NULL,
-  updated_at = excluded.updated_at
-WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
-var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
-var CLAIM_PROMOTION = `UPDATE promotions
-SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
-WHERE ${PROMOTION_KEY} AND due_at <= $now
-  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
-RETURNING ${PROMOTION_COLUMNS}`;
-var FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
-  claimed_until = NULL
-WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
-RETURNING ${PROMOTION_COLUMNS}`;
-var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
-WHERE ${PROMOTION_KEY} AND state = 'scheduled'
-RETURNING ${PROMOTION_COLUMNS}`;
-function selectPromotions(filter) {
-  const where = new Conditions();
-  where.equal("service", filter.service);
-  where.oneOf("state", filter.states);
-  where.compare("due_at <=", "due_by", filter.dueBy);
-  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
-ORDER BY due_at, service, version, to_track`;
-  return { sql, params: where.params };
-}
-
-// src/ledger/sql-fleet.ts
-function outcomeParams(o) {
-  if (o.outcome !== "success" && o.outcome !== "failure") {
-    throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
-  }
-  return {
-    service: o.service,
-    version: o.version,
-    environment: o.environment,
-    outcome: o.outcome,
-    source: o.source,
-    source_id: o.sourceId,
-    at: Math.round(o.at)
-  };
-}
-async function insertOutcome(session, outcome) {
-  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
-  await markUnjudged(session, inserted);
-  return inserted.length > 0;
-}
-async function markUnjudged(session, inserted) {
-  const last = /* @__PURE__ */ new Map();
-  for (const row of inserted) {
-    const service = String(row.service);
-    const version2 = String(row.version);
-    last.set(JSON.stringify([service, version2]), { service, version: version2, last_outcome_id: Number(row.id) });
-  }
-  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
-}
-async function insertOutcomes2(connection, outcomes) {
-  const seen = /* @__PURE__ */ new Set();
-  const unique = outcomes.filter((o) => {
-    const key3 = JSON.stringify([o.service, o.source, o.sourceId]);
-    if (seen.has(key3)) return false;
-    seen.add(key3);
-    return true;
-  });
-  if (unique.length === 0) return 0;
-  return connection.transaction(async (session) => {
-    const inserted = [];
-    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
-      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const { sql, params: params2 } = insertOutcomes(chunk.map(outcomeParams));
-      inserted.push(...await session.query(sql, params2));
-    }
-    await markUnjudged(session, inserted);
-    return inserted.length;
-  });
-}
-async function queryOutcomes(connection, filter) {
-  const { sql, params: params2 } = selectOutcomes(filter);
-  return (await connection.query(sql, params2)).map(toOutcome);
-}
-function toOutcome(row) {
-  return {
-    service: String(row.service),
-    version: String(row.version),
-    environment: String(row.environment),
-    outcome: String(row.outcome),
-    source: String(row.source),
-    sourceId: String(row.source_id),
-    at: Number(row.at)
-  };
-}
-async function* exportFleetRecords(connection, since) {
-  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
-    yield { type: "outcome", outcome: toOutcome(row) };
-  }
-  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
-    const { id: _, ...verdict } = toVerdict(row);
-    yield { type: "verdict", verdict };
-  }
-}
-async function importOverride(session, v) {
-  const found = await session.query(FIND_OVERRIDE, {
-    service: v.service,
-    version: v.version,
-    kind: v.kind,
-    verdict: v.verdict,
-    actor: v.actor,
-    at: Math.round(v.at)
-  });
-  if (found.length > 0) return false;
-  await insertVerdict(session, v);
-  return true;
-}
-async function countOutcomes(connection, service) {
-  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
-    version: String(row.version),
-    environment: String(row.environment),
-    failures: Number(row.failures),
-    total: Number(row.total),
-    firstAt: Number(row.first_at)
-  }));
-}
-async function queryUnjudged(connection) {
-  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
-    service: String(row.service),
-    version: String(row.version),
-    lastOutcomeId: Number(row.last_outcome_id)
-  }));
-}
-async function settleUnjudged(connection, u) {
-  const rows2 = await connection.query(SETTLE_UNJUDGED, {
-    service: u.service,
-    version: u.version,
-    last_outcome_id: u.lastOutcomeId
-  });
-  return rows2.length > 0;
-}
-async function insertVerdict(session, v) {
-  const [row] = await session.query(INSERT_VERDICT, {
-    service: v.service,
-    version: v.version,
-    verdict: v.verdict,
-    reason_code: v.reasonCode,
-    kind: v.kind,
-    actor: v.actor,
-    reason: v.reason,
-    message: v.message,
-    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
-    at: Math.round(v.at)
-  });
-  return { ...v, id: Number(row?.id) };
-}
-async function queryVerdicts(connection, service, version2) {
-  const rows2 = version2 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, { service }) : await connection.query(SELECT_VERSION_VERDICTS, { service, version: version2 });
-  return rows2.map(toVerdict);
-}
-function toVerdict(row) {
-  return {
-    id: Number(row.id),
-    service: String(row.service),
-    version: String(row.version),
-    verdict: String(row.verdict),
-    reasonCode: String(row.reason_code),
-    kind: String(row.kind),
-    actor: nullableString(row.actor),
-    reason: nullableString(row.reason),
-    message: String(row.message),
-    evidence: row.evidence === null ? null : JSON.parse(String(row.evidence)),
-    at: Number(row.at)
-  };
-}
-var keyParams = (key3) => ({
-  service: key3.service,
-  version: key3.version,
-  to_track: key3.toTrack
-});
-async function schedule(connection, request2, now) {
-  return connection.transaction(async (session) => {
-    await session.query(SCHEDULE_PROMOTION, {
-      service: request2.service,
-      version: request2.version,
-      from_track: request2.fromTrack,
-      to_track: request2.toTrack,
-      due_at: Math.round(request2.dueAt),
-      reason: request2.reason,
-      created_at: now,
-      updated_at: now,
-      repo: request2.repo ?? null,
-      installation_id: request2.installationId ?? null
-    });
-    const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
-    if (!row)
-      throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
-    return toPromotion(row);
-  });
-}
-async function claim2(connection, key3, holder, leaseMs2, now) {
-  if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
-    throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
-  }
-  const rows2 = await connection.query(CLAIM_PROMOTION, {
-    claimed_by: holder,
-    claimed_until: now + leaseMs2,
-    now,
-    ...keyParams(key3)
-  });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function finish2(connection, key3, holder, state, note, now) {
-  const rows2 = await connection.query(FINISH_PROMOTION, {
-    state,
-    note,
-    updated_at: now,
-    ...keyParams(key3),
-    claimed_by: holder
-  });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function cancel(connection, key3, note, now) {
-  const rows2 = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key3) });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function queryPromotions(connection, filter) {
-  const { sql, params: params2 } = selectPromotions(filter);
-  return (await connection.query(sql, params2)).map(toPromotion);
-}
-function toPromotion(row) {
-  return {
-    service: String(row.service),
-    version: String(row.version),
-    fromTrack: String(row.from_track),
-    toTrack: String(row.to_track),
-    dueAt: Number(row.due_at),
-    reason: String(row.reason),
-    state: String(row.state),
-    claimedBy: nullableString(row.claimed_by),
-    claimedUntil: nullableNumber(row.claimed_until),
-    note: nullableString(row.note),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    repo: nullableString(row.repo),
-    installationId: nullableNumber(row.installation_id)
-  };
-}
-
 // src/ledger/versions-sql.ts
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
@@ -55188,12 +55218,14 @@ async function insertWatchTransitions(connection, transitions) {
   });
 }
 async function selectWatchTransitions(connection, filter) {
-  const rows2 = await connection.query(SELECT_WATCH_TRANSITIONS, {
-    service: filter.service,
-    environment: filter.environment,
-    after_id: filter.afterId ?? 0,
-    limit: filter.limit ?? DEFAULT_WATCH_LIMIT
-  });
+  const rows2 = await connection.query(
+    limited(SELECT_WATCH_TRANSITIONS, filter.limit ?? DEFAULT_WATCH_LIMIT, "watch transitions"),
+    {
+      service: filter.service,
+      environment: filter.environment,
+      after_id: filter.afterId ?? 0
+    }
+  );
   return rows2.map(toTransition);
 }
 async function selectWatchCells(connection, service, environment) {
@@ -55250,7 +55282,7 @@ async function migrate(connection) {
     }
   });
 }
-var SqlLedger = class extends ReleaseQueue {
+var SqlLedger = class _SqlLedger extends ReleaseQueue {
   async nextVersion(service, commit, template, now) {
     if (!template.includes("{n}")) {
       throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
@@ -55360,6 +55392,9 @@ var SqlLedger = class extends ReleaseQueue {
   async locks(now) {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
+  read(work) {
+    return this.connection.snapshot((session) => work(new _SqlLedger(within(this.connection, session))));
+  }
   async *exportRecords(since) {
     for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: "version", version: toVersion(row) };
@@ -55368,7 +55403,10 @@ var SqlLedger = class extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
+      const page = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE, "events"), {
+        since,
+        after_id: after
+      });
       for (const row of page) yield { type: "event", event: toEvent(row) };
       if (page.length < EXPORT_PAGE) break;
       after = Number(page.at(-1)?.id);
@@ -55442,7 +55480,7 @@ var SqlLedger = class extends ReleaseQueue {
     return claim2(this.connection, key3, holder, leaseMs2, now);
   }
   finishPromotion(key3, holder, state, note, now) {
-    return finish2(this.connection, key3, holder, state, note, now);
+    return finish(this.connection, key3, holder, state, note, now);
   }
   cancelPromotion(key3, note, now) {
     return cancel(this.connection, key3, note, now);
@@ -55729,6 +55767,12 @@ var PostgresConnection = class {
   transaction(work, options = {}) {
     return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options, outcomeUnknown2));
   }
+  /** Runs `work` in a REPEATABLE READ READ ONLY transaction; a read is safe to run again after a lost connection. */
+  snapshot(work) {
+    return this.whileReconnecting(
+      () => this.attempt(work, { begin: POSTGRES_DIALECT.beginRead }, () => void 0)
+    );
+  }
   whileReconnecting(work) {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
@@ -55737,7 +55781,7 @@ var PostgresConnection = class {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(POSTGRES_DIALECT.beginWrite);
+        await client.query(options.begin ?? POSTGRES_DIALECT.beginWrite);
         if (options.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
           query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
@@ -55812,6 +55856,52 @@ import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, 
 import { basename, dirname, join as join2 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/ledger/wal-checkpointer.ts
+import { Worker } from "node:worker_threads";
+var FALLBACK_CHECKPOINT_PAGES = 1e4;
+var THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA synchronous = NORMAL');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => {
+  try {
+    checkpoint.get();
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message ? error.message : error));
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+var WalCheckpointer = class _WalCheckpointer {
+  worker;
+  exited;
+  constructor(worker) {
+    this.worker = worker;
+    this.exited = new Promise((resolve8) => worker.once("exit", resolve8));
+  }
+  /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
+  static start(path2, options) {
+    const worker = new Worker(THREAD, { eval: true, workerData: { path: path2, everyMs: options.everyMs } });
+    worker.on("message", (message) => options.onError(message));
+    worker.on("error", (error62) => options.onError(error62.message));
+    worker.unref();
+    return new _WalCheckpointer(worker);
+  }
+  /** Stops the thread and closes its connection. */
+  async close() {
+    this.worker.postMessage("close");
+    await this.exited;
+  }
+};
+
+// src/ledger/sqlite.ts
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -55820,7 +55910,7 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
    * up to date. Only a path where nothing exists is created (parent directories included); an
    * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
-  static async open(path2) {
+  static async open(path2, options = {}) {
     if (path2 !== ":memory:") ensureLedgerFile(path2);
     const db = new DatabaseSync(path2, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path2);
@@ -55835,6 +55925,10 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
       db.exec("PRAGMA foreign_keys = ON");
       db.exec("PRAGMA synchronous = NORMAL");
       await migrate(connection);
+      if (options.backgroundCheckpoints && path2 !== ":memory:") {
+        db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+        connection.checkpointer = WalCheckpointer.start(path2, options.backgroundCheckpoints);
+      }
       return new _SqliteLedger(connection);
     } catch (error62) {
       await connection.close();
@@ -55905,6 +55999,8 @@ var SqliteConnection = class {
   session = { query: async (sql, ...params2) => this.run(sql, params2[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
+  /** The thread checkpointing the WAL, when the ledger asked for one. */
+  checkpointer;
   constructor(db, description) {
     this.db = db;
     this.description = description;
@@ -55917,25 +56013,34 @@ var SqliteConnection = class {
       () => retryBusy(async () => {
         if (options.durable) this.db.exec("PRAGMA synchronous = FULL");
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error62) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error62;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options.durable) this.db.exec("PRAGMA synchronous = NORMAL");
         }
       })
     );
   }
+  snapshot(work) {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
   close() {
     return this.serially(async () => {
+      await this.checkpointer?.close();
+      this.checkpointer = void 0;
       if (this.db.isOpen) this.db.close();
     });
+  }
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  async within(begin, work) {
+    this.run(begin);
+    try {
+      const result = await work(this.session);
+      this.run(COMMIT);
+      return result;
+    } catch (error62) {
+      if (this.db.isTransaction) this.run(ROLLBACK);
+      throw error62;
+    }
   }
   run(sql, params2 = {}) {
     const compiled = this.compile(sql);
@@ -55989,8 +56094,8 @@ var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-async function openLedger(location, cwd) {
-  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH));
+async function openLedger(location, cwd, sqlite = {}) {
+  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH), sqlite);
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -56009,11 +56114,11 @@ async function openLedger(location, cwd) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve2(cwd, location));
+  return openSqlite(resolve2(cwd, location), sqlite);
 }
-async function openSqlite(path2) {
+async function openSqlite(path2, options) {
   try {
-    return await SqliteLedger.open(path2);
+    return await SqliteLedger.open(path2, options);
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
     throw new Error(`could not open the ledger ${path2}: ${message}`, { cause: error62 });
@@ -59998,7 +60103,7 @@ var CheckRun = class _CheckRun {
           status: "in_progress",
           started_at: (/* @__PURE__ */ new Date()).toISOString(),
           ...request2.detailsUrl ? { details_url: request2.detailsUrl } : {},
-          output: limited(request2.output),
+          output: limited2(request2.output),
           ...NO_RETRY
         });
         return new _CheckRun(client, repo, data.id, log);
@@ -60013,7 +60118,7 @@ var CheckRun = class _CheckRun {
   /** Replace the output while in progress; logs and swallows a failure. */
   async progress(output2) {
     try {
-      await this.client.rest.checks.update({ ...this.repo, check_run_id: this.id, output: limited(output2) });
+      await this.client.rest.checks.update({ ...this.repo, check_run_id: this.id, output: limited2(output2) });
     } catch (error62) {
       this.log.warning(`could not update the check run: ${redactedMessage(error62)}`);
     }
@@ -60026,7 +60131,7 @@ var CheckRun = class _CheckRun {
    */
   async complete(conclusion, output2, annotations) {
     const [first = [], ...rest] = chunks(annotations, ANNOTATIONS_PER_REQUEST);
-    const out = limited(output2);
+    const out = limited2(output2);
     const completion = (annotated) => this.client.rest.checks.update({
       ...this.repo,
       check_run_id: this.id,
@@ -60063,7 +60168,7 @@ var CheckRun = class _CheckRun {
     }
   }
 };
-function limited(output2) {
+function limited2(output2) {
   return { title: cut2(output2.title, CHECK_TITLE_MAX), summary: cut2(output2.summary, CHECK_SUMMARY_MAX) };
 }
 var CheckRunReporter = class {

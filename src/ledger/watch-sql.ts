@@ -31,8 +31,7 @@ VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $
 
 export const SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
-ORDER BY id
-LIMIT $limit` as const;
+ORDER BY id` as const;
 
 /** The newest transition of each cell. */
 export const SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions

@@ -5,6 +5,7 @@
 import { CHECK_STATUSES } from '../engine/vocabulary.ts';
 import type { Row, SqlConnection } from './connection.ts';
 import { nullableNumber } from './rows.ts';
+import { limited } from './statement.ts';
 import {
   DEFAULT_WATCH_LIMIT,
   INSERT_WATCH_TRANSITION,
@@ -33,12 +34,14 @@ export async function selectWatchTransitions(
   connection: SqlConnection,
   filter: WatchTransitionFilter,
 ): Promise<WatchTransitionRecord[]> {
-  const rows = await connection.query(SELECT_WATCH_TRANSITIONS, {
-    service: filter.service,
-    environment: filter.environment,
-    after_id: filter.afterId ?? 0,
-    limit: filter.limit ?? DEFAULT_WATCH_LIMIT,
-  });
+  const rows = await connection.query(
+    limited(SELECT_WATCH_TRANSITIONS, filter.limit ?? DEFAULT_WATCH_LIMIT, 'watch transitions'),
+    {
+      service: filter.service,
+      environment: filter.environment,
+      after_id: filter.afterId ?? 0,
+    },
+  );
   return rows.map(toTransition);
 }
 
