@@ -14,6 +14,7 @@
  */
 import { createServer } from 'node:http';
 import { createNodeMiddleware, createProbot, run } from 'probot';
+import { BotProbotOctokit } from './github/octokit.ts';
 import app from './index.ts';
 
 const {
@@ -30,7 +31,10 @@ if (!APP_ID || !(PRIVATE_KEY || PRIVATE_KEY_PATH)) {
 } else {
   if (!WEBHOOK_SECRET) throw new Error('tranche bot: set WEBHOOK_SECRET, the app’s webhook secret');
   // Probot's own server logs at info unless LOG_LEVEL says otherwise; createProbot's default is warn.
-  const probot = createProbot({ env: { LOG_LEVEL: 'info', ...process.env } });
+  const probot = createProbot({
+    env: { LOG_LEVEL: 'info', ...process.env },
+    overrides: { Octokit: BotProbotOctokit },
+  });
   const middleware = await createNodeMiddleware(app, { probot });
   const server = createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/ping') {

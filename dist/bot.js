@@ -46718,6 +46718,22 @@ async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksP
   return mainHandler;
 }
 
+// bot/github/octokit.ts
+var SECONDARY_LIMIT_RETRIES = 2;
+var BotProbotOctokit = ProbotOctokit.defaults((options2) => ({
+  ...options2,
+  throttle: {
+    ...options2.throttle,
+    onSecondaryRateLimit: (retryAfter, request2, octokit) => {
+      const again = request2.request.retryCount < SECONDARY_LIMIT_RETRIES;
+      octokit.log.warn(
+        `secondary rate limit on ${request2.method} ${request2.url}${again ? `; trying again in ${retryAfter} s` : "; giving up"}`
+      );
+      return again;
+    }
+  }
+}));
+
 // bot/index.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
@@ -73864,13 +73880,8 @@ async function reply(scope, issueNumber, body2) {
 }
 async function post(scope, issueNumber, body2) {
   const since = new Date(Date.now() - RECENT_MS).toISOString();
-  let lastError;
-  for (let attempt2 = 1; attempt2 <= POST_ATTEMPTS; attempt2++) {
-    if (attempt2 > 1) {
-      const posted = await findPosted(scope, issueNumber, body2, since);
-      if (posted !== void 0) return posted;
-    }
-    try {
+  return writeOnce(
+    async () => {
       const { data } = await scope.octokit.rest.issues.createComment({
         owner: scope.owner,
         repo: scope.repo,
@@ -73879,6 +73890,19 @@ async function post(scope, issueNumber, body2) {
         ...NO_RETRY
       });
       return { id: data.id, url: data.html_url };
+    },
+    () => findPosted(scope, issueNumber, body2, since)
+  );
+}
+async function writeOnce(write, find) {
+  let lastError;
+  for (let attempt2 = 1; attempt2 <= POST_ATTEMPTS; attempt2++) {
+    if (attempt2 > 1) {
+      const written = await find();
+      if (written !== void 0) return written;
+    }
+    try {
+      return await write();
     } catch (error62) {
       if (!outcomeUnknown(error62)) throw error62;
       lastError = error62;
@@ -73900,13 +73924,33 @@ async function findPosted(scope, issueNumber, body2, since) {
   return found === void 0 ? void 0 : { id: found.id, url: found.html_url };
 }
 async function openIssue(scope, title, body2) {
-  const { data } = await scope.octokit.rest.issues.create({
+  const since = new Date(Date.now() - RECENT_MS).toISOString();
+  return writeOnce(
+    async () => {
+      const { data } = await scope.octokit.rest.issues.create({
+        owner: scope.owner,
+        repo: scope.repo,
+        title,
+        body: body2,
+        ...NO_RETRY
+      });
+      return { number: data.number, url: data.html_url };
+    },
+    () => findOpened(scope, title, body2, since)
+  );
+}
+async function findOpened(scope, title, body2, since) {
+  const { data } = await scope.octokit.rest.issues.listForRepo({
     owner: scope.owner,
     repo: scope.repo,
-    title,
-    body: body2
+    state: "all",
+    since,
+    sort: "created",
+    direction: "desc",
+    per_page: 100
   });
-  return { number: data.number, url: data.html_url };
+  const found = data.find((issue2) => issue2.title === title && issue2.body === body2);
+  return found === void 0 ? void 0 : { number: found.number, url: found.html_url };
 }
 async function editReply(scope, commentId, body2) {
   await scope.octokit.rest.issues.updateComment({
@@ -78271,7 +78315,10 @@ if (!APP_ID || !(PRIVATE_KEY || PRIVATE_KEY_PATH)) {
   await run(index_default);
 } else {
   if (!WEBHOOK_SECRET) throw new Error("tranche bot: set WEBHOOK_SECRET, the app\u2019s webhook secret");
-  const probot = createProbot({ env: { LOG_LEVEL: "info", ...process.env } });
+  const probot = createProbot({
+    env: { LOG_LEVEL: "info", ...process.env },
+    overrides: { Octokit: BotProbotOctokit }
+  });
   const middleware = await createNodeMiddleware2(index_default, { probot });
   const server = createServer((request2, response) => {
     if (request2.method === "GET" && request2.url === "/ping") {

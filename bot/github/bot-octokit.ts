@@ -11,7 +11,10 @@ type Rest = Octokit['rest'];
 
 export interface BotOctokit extends GitHubClient {
   rest: GitHubClient['rest'] & {
-    issues: Pick<Rest['issues'], 'createComment' | 'updateComment' | 'create' | 'listComments'>;
+    issues: Pick<
+      Rest['issues'],
+      'createComment' | 'updateComment' | 'create' | 'listComments' | 'listForRepo'
+    >;
     reactions: Pick<Rest['reactions'], 'createForIssueComment'>;
     pulls: Pick<Rest['pulls'], 'get'>;
     repos: GitHubClient['rest']['repos'] &

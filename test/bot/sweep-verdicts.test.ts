@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { OutcomeInput } from '../../src/ledger/fleet-types.ts';
 import { T0, useBot } from './harness/bot-test.ts';
-import { jobs } from './harness/jobs.ts';
+import { jobs, reported } from './harness/jobs.ts';
 import { HTML_URL, TRANCHE_YML } from './harness/payloads.ts';
 
 const MINUTE = 60_000;
 const V2_SHA = 'b'.repeat(40);
 const V3_SHA = 'c'.repeat(40);
 const YML = `${TRANCHE_YML}verdict: { minSamples: 50, rollback: failing }\n`;
-
-/** Jobs' outcomes as `tranche report` records them: straight into the ledger the bot shares. */
-function reported(list: ReturnType<typeof jobs>, at: number, service = 'shop'): OutcomeInput[] {
-  return list.map((j) => ({
-    service,
-    version: j.version,
-    environment: j.environment,
-    outcome: j.outcome,
-    source: 'report',
-    sourceId: j.job,
-    at,
-  }));
-}
 
 describe('verdicts on the timer, from outcomes reported to the ledger', () => {
   const t = useBot();
@@ -112,10 +98,12 @@ describe('verdicts on the timer, from outcomes reported to the ledger', () => {
     expect(await t.ledger.unjudgedVersions()).toEqual([]);
   });
 
-  it('acts on the next sweep when GitHub failed the explanation', async () => {
+  it('acts on the next sweep when GitHub refused the explanation', async () => {
     await threeFailsInProduction();
     t.github.config(YML);
-    t.github.scope.post('/repos/acme/shop/issues').reply(502, { message: 'Bad Gateway' });
+    t.github.scope
+      .post('/repos/acme/shop/issues')
+      .reply(403, { message: 'Resource not accessible by integration' });
     await t.sweep();
     t.github.done();
     expect(sweepFailures()).toHaveLength(1);
@@ -130,6 +118,30 @@ describe('verdicts on the timer, from outcomes reported to the ledger', () => {
       'comment',
       'createDeployment',
     ]);
+    expect(await t.ledger.unjudgedVersions()).toEqual([]);
+  });
+
+  it('opens the issue once when GitHub opened it but its answer was lost', async () => {
+    await threeFailsInProduction();
+    t.github.config(YML);
+    let opened: { title: string; body: string } | undefined;
+    t.github.scope
+      .post('/repos/acme/shop/issues', (body: { title: string; body: string }) => {
+        opened = body;
+        return true;
+      })
+      .reply(502, { message: 'Bad Gateway' });
+    t.github.scope
+      .get('/repos/acme/shop/issues')
+      .query(true)
+      .reply(200, () => [{ number: 77, html_url: `${HTML_URL}/issues/77`, ...opened }]);
+    t.github.commitStatus(V3_SHA).comment(77, 6001).createDeployment(9005);
+    await t.sweep();
+    t.github.done();
+
+    expect(sweepFailures()).toEqual([]);
+    expect(t.github.bodies(`status@${V3_SHA}`)[0]).toMatchObject({ target_url: `${HTML_URL}/issues/77` });
+    expect(t.github.bodies('createDeployment')).toHaveLength(1);
     expect(await t.ledger.unjudgedVersions()).toEqual([]);
   });
 

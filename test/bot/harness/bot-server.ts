@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { sign } from '@octokit/webhooks-methods';
 import pino from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { BotProbotOctokit } from '../../../bot/github/octokit.ts';
 import { type TrancheBot, trancheBot } from '../../../bot/index.ts';
 import type { Ledger } from '../../../src/ledger/types.ts';
 
@@ -162,7 +163,7 @@ export async function startBot(options: {
   now?: () => number;
   replica?: string;
   env?: Record<string, string | undefined>;
-  /** Probot's own Octokit, retrying and throttling as in production, rather than UNTHROTTLED. */
+  /** The bot's Octokit, retrying and throttling as in production (bot/github/octokit.ts), rather than UNTHROTTLED. */
   productionOctokit?: boolean;
 }): Promise<BotServer> {
   const logs: string[] = [];
@@ -171,7 +172,7 @@ export async function startBot(options: {
     logs,
     undefined,
     logLines,
-    options.productionOctokit ? ProbotOctokit : UNTHROTTLED,
+    options.productionOctokit ? BotProbotOctokit : UNTHROTTLED,
   );
   const bot = trancheBot({
     ledger: options.ledger,

@@ -45,6 +45,10 @@ export interface BotState {
   comments: { id: number; issue: number; body: string }[];
   /** Reactions the bot put on comments: comment id → contents. */
   reactions: Record<number, string[]>;
+  /** Issues the bot opened, oldest first (numbered from the state's ids, as comments are). */
+  issues?: { number: number; title: string; body: string }[];
+  /** Commit statuses the bot set: commit → `context: state`, oldest first. */
+  commitStatuses?: Record<string, string[]>;
 }
 
 export interface Answer {
@@ -94,6 +98,9 @@ const ROUTES: { method: string; path: RegExp; handle: Handler }[] = [
   { method: 'GET', path: /^\/issues\/(\d+)\/comments$/, handle: bot(listComments) },
   { method: 'POST', path: /^\/issues\/comments\/(\d+)\/reactions$/, handle: bot(createReaction) },
   { method: 'PATCH', path: /^\/issues\/comments\/(\d+)$/, handle: bot(updateComment) },
+  { method: 'POST', path: /^\/issues$/, handle: bot(createIssue) },
+  { method: 'GET', path: /^\/issues$/, handle: bot(listIssues) },
+  { method: 'POST', path: /^\/statuses\/([0-9a-f]+)$/, handle: bot(createCommitStatus) },
 ];
 
 type BotHandler = (
@@ -211,6 +218,42 @@ function createReaction(
   const id = Number(match[1]);
   state.reactions[id] = [...(state.reactions[id] ?? []), String(body.content)];
   return { status: 201, body: { id: nextId(), content: body.content } };
+}
+
+function createIssue(
+  state: BotState,
+  nextId: () => number,
+  _m: unknown,
+  body: Record<string, unknown>,
+): Answer {
+  const issue = { number: nextId(), title: String(body.title), body: String(body.body) };
+  state.issues = [...(state.issues ?? []), issue];
+  return {
+    status: 201,
+    body: { number: issue.number, html_url: `https://github.com/acme/shop/issues/${issue.number}` },
+  };
+}
+
+/** Newest first, as the bot asks for them. */
+function listIssues(state: BotState): Answer {
+  const issues = [...(state.issues ?? [])].reverse().map((issue) => ({
+    ...issue,
+    html_url: `https://github.com/acme/shop/issues/${issue.number}`,
+  }));
+  return { status: 200, body: issues };
+}
+
+function createCommitStatus(
+  state: BotState,
+  nextId: () => number,
+  match: RegExpMatchArray | string[],
+  body: Record<string, unknown>,
+): Answer {
+  const sha = String(match[1]);
+  const statuses = state.commitStatuses ?? {};
+  statuses[sha] = [...(statuses[sha] ?? []), `${String(body.context)}: ${String(body.state)}`];
+  state.commitStatuses = statuses;
+  return { status: 201, body: { id: nextId(), state: body.state, context: body.context } };
 }
 
 function createCheckRun(state: GitHubState, _m: unknown, _q: unknown, body: Record<string, unknown>): Answer {
