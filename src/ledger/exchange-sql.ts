@@ -24,7 +24,7 @@ FROM target_states WHERE updated_at >= $since ORDER BY service, environment, com
 /** Every runs column. Returns the run id only when it was new. */
 export const IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
 VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
-  $duration_ms)
+  $duration_ms, $actor)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id` as const;
 
