@@ -1,7 +1,8 @@
 /**
  * Bundles and retention over the runs and versions stores: what `ledger export` reads, what
  * `ledger import` writes without overwriting, what `ledger prune` removes (sql.ts has the schema;
- * the fleet's and the bot's claims' share is in fleet-sql.ts and deliveries-sql.ts).
+ * the fleet's, the bot's claims' and watch transitions' share is in fleet-sql.ts, deliveries-sql.ts
+ * and watch-sql.ts).
  */
 import { EVENT_COLUMNS, INSERT_EVENT, RUN_COLUMNS } from './runs-sql.ts';
 
