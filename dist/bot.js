@@ -47365,27 +47365,96 @@ var COUNT_PRUNABLE_EVENTS = `SELECT kind, COUNT(*) AS n FROM events
 WHERE at < $before AND kind NOT IN ${KEPT_KINDS} GROUP BY kind ORDER BY kind`;
 var PRUNE_EVENTS = `DELETE FROM events WHERE at < $before AND kind NOT IN ${KEPT_KINDS}`;
 
-// src/ledger/locks-sql.ts
-var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
-var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
-VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
-ON CONFLICT (name) DO UPDATE SET
-  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
-  holder = excluded.holder,
-  renewed_at = excluded.renewed_at,
-  expires_at = excluded.expires_at,
+// src/ledger/fleet-sql.ts
+var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
+var OUTCOME_VALUES = "$service, $version, $environment, $outcome, $source, $source_id, $at";
+var INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
+ON CONFLICT (service, source, source_id) DO NOTHING
+RETURNING id, service, version`;
+var OUTCOMES_PER_INSERT = 100;
+function insertOutcomes(outcomes) {
+  const params2 = {};
+  const rows2 = outcomes.map((outcome, i) => {
+    for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
+    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
+  });
+  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
+  return { sql, params: params2 };
+}
+var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
+VALUES ($service, $version, $last_outcome_id)
+ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
+var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
+ORDER BY service, version`;
+var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
+WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
+RETURNING service`;
+var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id`;
+var COUNT_OUTCOMES = `SELECT version, environment,
+  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
+FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment`;
+function selectOutcomes(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("version", filter.versions);
+  where.equal("environment", filter.environment);
+  return {
+    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
+    params: where.params
+  };
+}
+var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
+var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
+VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
+RETURNING id`;
+var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE kind = 'override' AND at >= $since ORDER BY id`;
+var FIND_OVERRIDE = `SELECT id FROM verdicts
+WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
+  AND at = $at`;
+var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id`;
+var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
+WHERE service = $service AND version = $version ORDER BY id`;
+var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
+  note, created_at, updated_at, repo, installation_id`;
+var PROMOTION_KEY = "service = $service AND version = $version AND to_track = $to_track";
+var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
+VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
+  $updated_at, $repo, $installation_id)
+ON CONFLICT (service, version, to_track) DO UPDATE SET
+  from_track = excluded.from_track,
+  due_at = excluded.due_at,
   reason = excluded.reason,
-  data = excluded.data
-WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
-RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name`;
-var RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
-WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
-RETURNING ${LOCK_COLUMNS}`;
-var RELEASE_LOCK = `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}`;
-var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}`;
-var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
-WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
+  repo = COALESCE(excluded.repo, promotions.repo),
+  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
+  state = 'scheduled',
+  claimed_by = NULL,
+  claimed_until = NULL,
+  note = NULL,
+  updated_at = excluded.updated_at
+WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
+var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
+var CLAIM_PROMOTION = `UPDATE promotions
+SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
+WHERE ${PROMOTION_KEY} AND due_at <= $now
+  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
+RETURNING ${PROMOTION_COLUMNS}`;
+var FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
+  claimed_until = NULL
+WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
+RETURNING ${PROMOTION_COLUMNS}`;
+var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
+WHERE ${PROMOTION_KEY} AND state = 'scheduled'
+RETURNING ${PROMOTION_COLUMNS}`;
+function selectPromotions(filter) {
+  const where = new Conditions();
+  where.equal("service", filter.service);
+  where.oneOf("state", filter.states);
+  where.compare("due_at <=", "due_by", filter.dueBy);
+  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
+ORDER BY due_at, service, version, to_track`;
+  return { sql, params: where.params };
+}
 
 // src/ledger/rows.ts
 function toVersion(row) {
@@ -47491,6 +47560,246 @@ function nullableString(value) {
 function nullableNumber(value) {
   return value === null || value === void 0 ? null : Number(value);
 }
+
+// src/ledger/fleet-store.ts
+function outcomeParams(o) {
+  if (o.outcome !== "success" && o.outcome !== "failure") {
+    throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
+  }
+  return {
+    service: o.service,
+    version: o.version,
+    environment: o.environment,
+    outcome: o.outcome,
+    source: o.source,
+    source_id: o.sourceId,
+    at: Math.round(o.at)
+  };
+}
+async function insertOutcome(session, outcome) {
+  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
+  await markUnjudged(session, inserted);
+  return inserted.length > 0;
+}
+async function markUnjudged(session, inserted) {
+  const last = /* @__PURE__ */ new Map();
+  for (const row of inserted) {
+    const service = String(row.service);
+    const version3 = String(row.version);
+    last.set(JSON.stringify([service, version3]), { service, version: version3, last_outcome_id: Number(row.id) });
+  }
+  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
+}
+async function insertOutcomes2(connection, outcomes) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique = outcomes.filter((o) => {
+    const key = JSON.stringify([o.service, o.source, o.sourceId]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.length === 0) return 0;
+  return connection.transaction(async (session) => {
+    const inserted = [];
+    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
+      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
+      const { sql, params: params2 } = insertOutcomes(chunk.map(outcomeParams));
+      inserted.push(...await session.query(sql, params2));
+    }
+    await markUnjudged(session, inserted);
+    return inserted.length;
+  });
+}
+async function queryOutcomes(connection, filter) {
+  const { sql, params: params2 } = selectOutcomes(filter);
+  return (await connection.query(sql, params2)).map(toOutcome);
+}
+function toOutcome(row) {
+  return {
+    service: String(row.service),
+    version: String(row.version),
+    environment: String(row.environment),
+    outcome: String(row.outcome),
+    source: String(row.source),
+    sourceId: String(row.source_id),
+    at: Number(row.at)
+  };
+}
+async function* exportFleetRecords(connection, since) {
+  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
+    yield { type: "outcome", outcome: toOutcome(row) };
+  }
+  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
+    const { id: _, ...verdict } = toVerdict(row);
+    yield { type: "verdict", verdict };
+  }
+}
+async function importOverride(session, v) {
+  const found = await session.query(FIND_OVERRIDE, {
+    service: v.service,
+    version: v.version,
+    kind: v.kind,
+    verdict: v.verdict,
+    actor: v.actor,
+    at: Math.round(v.at)
+  });
+  if (found.length > 0) return false;
+  await insertVerdict(session, v);
+  return true;
+}
+async function countOutcomes(connection, service) {
+  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
+    version: String(row.version),
+    environment: String(row.environment),
+    failures: Number(row.failures),
+    total: Number(row.total),
+    firstAt: Number(row.first_at)
+  }));
+}
+async function queryUnjudged(connection) {
+  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
+    service: String(row.service),
+    version: String(row.version),
+    lastOutcomeId: Number(row.last_outcome_id)
+  }));
+}
+async function settleUnjudged(connection, u) {
+  const rows2 = await connection.query(SETTLE_UNJUDGED, {
+    service: u.service,
+    version: u.version,
+    last_outcome_id: u.lastOutcomeId
+  });
+  return rows2.length > 0;
+}
+async function insertVerdict(session, v) {
+  const [row] = await session.query(INSERT_VERDICT, {
+    service: v.service,
+    version: v.version,
+    verdict: v.verdict,
+    reason_code: v.reasonCode,
+    kind: v.kind,
+    actor: v.actor,
+    reason: v.reason,
+    message: v.message,
+    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
+    at: Math.round(v.at)
+  });
+  return { ...v, id: Number(row?.id) };
+}
+async function queryVerdicts(connection, service, version3) {
+  const rows2 = version3 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, { service }) : await connection.query(SELECT_VERSION_VERDICTS, { service, version: version3 });
+  return rows2.map(toVerdict);
+}
+function toVerdict(row) {
+  return {
+    id: Number(row.id),
+    service: String(row.service),
+    version: String(row.version),
+    verdict: String(row.verdict),
+    reasonCode: String(row.reason_code),
+    kind: String(row.kind),
+    actor: nullableString(row.actor),
+    reason: nullableString(row.reason),
+    message: String(row.message),
+    evidence: row.evidence === null ? null : JSON.parse(String(row.evidence)),
+    at: Number(row.at)
+  };
+}
+var keyParams = (key) => ({
+  service: key.service,
+  version: key.version,
+  to_track: key.toTrack
+});
+async function schedule(connection, request2, now) {
+  return connection.transaction(async (session) => {
+    await session.query(SCHEDULE_PROMOTION, {
+      service: request2.service,
+      version: request2.version,
+      from_track: request2.fromTrack,
+      to_track: request2.toTrack,
+      due_at: Math.round(request2.dueAt),
+      reason: request2.reason,
+      created_at: now,
+      updated_at: now,
+      repo: request2.repo ?? null,
+      installation_id: request2.installationId ?? null
+    });
+    const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
+    if (!row)
+      throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
+    return toPromotion(row);
+  });
+}
+async function claim(connection, key, holder, leaseMs2, now) {
+  if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
+    throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
+  }
+  const rows2 = await connection.query(CLAIM_PROMOTION, {
+    claimed_by: holder,
+    claimed_until: now + leaseMs2,
+    now,
+    ...keyParams(key)
+  });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function finish(connection, key, holder, state, note, now) {
+  const rows2 = await connection.query(FINISH_PROMOTION, {
+    state,
+    note,
+    updated_at: now,
+    ...keyParams(key),
+    claimed_by: holder
+  });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function cancel(connection, key, note, now) {
+  const rows2 = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key) });
+  return rows2[0] ? toPromotion(rows2[0]) : null;
+}
+async function queryPromotions(connection, filter) {
+  const { sql, params: params2 } = selectPromotions(filter);
+  return (await connection.query(sql, params2)).map(toPromotion);
+}
+function toPromotion(row) {
+  return {
+    service: String(row.service),
+    version: String(row.version),
+    fromTrack: String(row.from_track),
+    toTrack: String(row.to_track),
+    dueAt: Number(row.due_at),
+    reason: String(row.reason),
+    state: String(row.state),
+    claimedBy: nullableString(row.claimed_by),
+    claimedUntil: nullableNumber(row.claimed_until),
+    note: nullableString(row.note),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    repo: nullableString(row.repo),
+    installationId: nullableNumber(row.installation_id)
+  };
+}
+
+// src/ledger/locks-sql.ts
+var LOCK_COLUMNS = "name, holder, acquired_at, renewed_at, expires_at, reason, data";
+var ACQUIRE_LOCK = `INSERT INTO locks (${LOCK_COLUMNS})
+VALUES ($name, $holder, $acquired_at, $renewed_at, $expires_at, $reason, $data)
+ON CONFLICT (name) DO UPDATE SET
+  acquired_at = CASE WHEN locks.holder = excluded.holder THEN locks.acquired_at ELSE excluded.acquired_at END,
+  holder = excluded.holder,
+  renewed_at = excluded.renewed_at,
+  expires_at = excluded.expires_at,
+  reason = excluded.reason,
+  data = excluded.data
+WHERE locks.holder = excluded.holder OR (locks.expires_at IS NOT NULL AND locks.expires_at <= $now)
+RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCK = `SELECT ${LOCK_COLUMNS} FROM locks WHERE name = $name`;
+var RENEW_LOCK = `UPDATE locks SET renewed_at = $renewed_at, expires_at = $expires_at
+WHERE name = $name AND holder = $holder AND expires_at IS NOT NULL AND expires_at > $now
+RETURNING ${LOCK_COLUMNS}`;
+var RELEASE_LOCK = `DELETE FROM locks WHERE name = $name AND holder = $holder RETURNING ${LOCK_COLUMNS}`;
+var FORCE_RELEASE_LOCK = `DELETE FROM locks WHERE name = $name RETURNING ${LOCK_COLUMNS}`;
+var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
+WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
 
 // src/ledger/lock-session.ts
 async function acquireLockIn(session, name, holder, request2, now) {
@@ -47780,7 +48089,7 @@ var ReleaseQueue = class {
       let release = known ?? await insertSeen(session, report2, open2, now);
       let finished = null;
       if (report2.state === "success" || report2.state === "failure" || report2.state === "error") {
-        finished = await finish(session, release, { ...report2, state: report2.state }, now, true);
+        finished = await finish2(session, release, { ...report2, state: report2.state }, now, true);
         release = finished.release;
       } else if (report2.state === "inactive") {
         release = await setStatus(session, release, report2, "inactive", now);
@@ -47796,7 +48105,7 @@ var ReleaseQueue = class {
     const release = await this.release(id);
     return this.inRepository(
       release.repo,
-      (session) => finish(
+      (session) => finish2(
         session,
         release,
         { state: "error", description, deploymentId: null, logUrl: null, checkRunUrl: null },
@@ -48009,7 +48318,7 @@ async function setStatus(session, release, report2, state, now) {
   if (!row) throw new Error(`release ${release.id} vanished; this is a bug in the ledger`);
   return row;
 }
-async function finish(session, release, report2, now, used) {
+async function finish2(session, release, report2, now, used) {
   const success2 = report2.state === "success";
   const [finished] = await rows(session, FINISH_RELEASE, {
     state: report2.state,
@@ -48103,315 +48412,6 @@ function toServiceOwner(row) {
     repos: Array.isArray(repos) ? repos.map(String) : [],
     boundAt: Number(row.bound_at),
     updatedAt: Number(row.updated_at)
-  };
-}
-
-// src/ledger/fleet-sql.ts
-var OUTCOME_COLUMNS = "service, version, environment, outcome, source, source_id, at";
-var OUTCOME_VALUES = "$service, $version, $environment, $outcome, $source, $source_id, $at";
-var INSERT_OUTCOME = `INSERT INTO outcomes (${OUTCOME_COLUMNS}) VALUES (${OUTCOME_VALUES})
-ON CONFLICT (service, source, source_id) DO NOTHING
-RETURNING id, service, version`;
-var OUTCOMES_PER_INSERT = 100;
-function insertOutcomes(outcomes) {
-  const params2 = {};
-  const rows2 = outcomes.map((outcome, i) => {
-    for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
-    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
-  });
-  const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
-  return { sql, params: params2 };
-}
-var MARK_UNJUDGED = `INSERT INTO unjudged_versions (service, version, last_outcome_id)
-VALUES ($service, $version, $last_outcome_id)
-ON CONFLICT (service, version) DO UPDATE SET last_outcome_id = excluded.last_outcome_id`;
-var SELECT_UNJUDGED = `SELECT service, version, last_outcome_id FROM unjudged_versions
-ORDER BY service, version`;
-var SETTLE_UNJUDGED = `DELETE FROM unjudged_versions
-WHERE service = $service AND version = $version AND last_outcome_id = $last_outcome_id
-RETURNING service`;
-var EXPORT_OUTCOMES = `SELECT ${OUTCOME_COLUMNS} FROM outcomes WHERE at >= $since ORDER BY id`;
-var COUNT_OUTCOMES = `SELECT version, environment,
-  SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures, COUNT(*) AS total, MIN(at) AS first_at
-FROM outcomes WHERE service = $service GROUP BY version, environment ORDER BY version, environment`;
-function selectOutcomes(filter) {
-  const where = new Conditions();
-  where.equal("service", filter.service);
-  where.oneOf("version", filter.versions);
-  where.equal("environment", filter.environment);
-  return {
-    sql: `SELECT ${OUTCOME_COLUMNS} FROM outcomes${where.clause()} ORDER BY at, id`,
-    params: where.params
-  };
-}
-var VERDICT_COLUMNS = "service, version, verdict, reason_code, kind, actor, reason, message, evidence, at";
-var INSERT_VERDICT = `INSERT INTO verdicts (${VERDICT_COLUMNS})
-VALUES ($service, $version, $verdict, $reason_code, $kind, $actor, $reason, $message, $evidence, $at)
-RETURNING id`;
-var EXPORT_OVERRIDES = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE kind = 'override' AND at >= $since ORDER BY id`;
-var FIND_OVERRIDE = `SELECT id FROM verdicts
-WHERE service = $service AND version = $version AND kind = $kind AND verdict = $verdict AND actor = $actor
-  AND at = $at`;
-var SELECT_SERVICE_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts WHERE service = $service ORDER BY id`;
-var SELECT_VERSION_VERDICTS = `SELECT id, ${VERDICT_COLUMNS} FROM verdicts
-WHERE service = $service AND version = $version ORDER BY id`;
-var PROMOTION_COLUMNS = `service, version, from_track, to_track, due_at, reason, state, claimed_by, claimed_until,
-  note, created_at, updated_at, repo, installation_id`;
-var PROMOTION_KEY = "service = $service AND version = $version AND to_track = $to_track";
-var SCHEDULE_PROMOTION = `INSERT INTO promotions (${PROMOTION_COLUMNS})
-VALUES ($service, $version, $from_track, $to_track, $due_at, $reason, 'scheduled', NULL, NULL, NULL, $created_at,
-  $updated_at, $repo, $installation_id)
-ON CONFLICT (service, version, to_track) DO UPDATE SET
-  from_track = excluded.from_track,
-  due_at = excluded.due_at,
-  reason = excluded.reason,
-  repo = COALESCE(excluded.repo, promotions.repo),
-  installation_id = COALESCE(excluded.installation_id, promotions.installation_id),
-  state = 'scheduled',
-  claimed_by = NULL,
-  claimed_until = NULL,
-  note = NULL,
-  updated_at = excluded.updated_at
-WHERE promotions.state IN ('scheduled', 'failed', 'cancelled')`;
-var SELECT_PROMOTION = `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ${PROMOTION_KEY}`;
-var CLAIM_PROMOTION = `UPDATE promotions
-SET state = 'claimed', claimed_by = $claimed_by, claimed_until = $claimed_until, updated_at = $now
-WHERE ${PROMOTION_KEY} AND due_at <= $now
-  AND (state = 'scheduled' OR (state = 'claimed' AND claimed_until <= $now))
-RETURNING ${PROMOTION_COLUMNS}`;
-var FINISH_PROMOTION = `UPDATE promotions SET state = $state, note = $note, updated_at = $updated_at,
-  claimed_until = NULL
-WHERE ${PROMOTION_KEY} AND state = 'claimed' AND claimed_by = $claimed_by
-RETURNING ${PROMOTION_COLUMNS}`;
-var CANCEL_PROMOTION = `UPDATE promotions SET state = 'cancelled', note = $note, updated_at = $updated_at
-WHERE ${PROMOTION_KEY} AND state = 'scheduled'
-RETURNING ${PROMOTION_COLUMNS}`;
-function selectPromotions(filter) {
-  const where = new Conditions();
-  where.equal("service", filter.service);
-  where.oneOf("state", filter.states);
-  where.compare("due_at <=", "due_by", filter.dueBy);
-  const sql = `SELECT ${PROMOTION_COLUMNS} FROM promotions${where.clause()}
-ORDER BY due_at, service, version, to_track`;
-  return { sql, params: where.params };
-}
-
-// src/ledger/sql-fleet.ts
-function outcomeParams(o) {
-  if (o.outcome !== "success" && o.outcome !== "failure") {
-    throw new RangeError(`an outcome is success or failure, got ${String(o.outcome)}`);
-  }
-  return {
-    service: o.service,
-    version: o.version,
-    environment: o.environment,
-    outcome: o.outcome,
-    source: o.source,
-    source_id: o.sourceId,
-    at: Math.round(o.at)
-  };
-}
-async function insertOutcome(session, outcome) {
-  const inserted = await session.query(INSERT_OUTCOME, outcomeParams(outcome));
-  await markUnjudged(session, inserted);
-  return inserted.length > 0;
-}
-async function markUnjudged(session, inserted) {
-  const last = /* @__PURE__ */ new Map();
-  for (const row of inserted) {
-    const service = String(row.service);
-    const version3 = String(row.version);
-    last.set(JSON.stringify([service, version3]), { service, version: version3, last_outcome_id: Number(row.id) });
-  }
-  for (const params2 of last.values()) await session.query(MARK_UNJUDGED, params2);
-}
-async function insertOutcomes2(connection, outcomes) {
-  const seen = /* @__PURE__ */ new Set();
-  const unique = outcomes.filter((o) => {
-    const key = JSON.stringify([o.service, o.source, o.sourceId]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  if (unique.length === 0) return 0;
-  return connection.transaction(async (session) => {
-    const inserted = [];
-    for (let i = 0; i < unique.length; i += OUTCOMES_PER_INSERT) {
-      const chunk = unique.slice(i, i + OUTCOMES_PER_INSERT);
-      const { sql, params: params2 } = insertOutcomes(chunk.map(outcomeParams));
-      inserted.push(...await session.query(sql, params2));
-    }
-    await markUnjudged(session, inserted);
-    return inserted.length;
-  });
-}
-async function queryOutcomes(connection, filter) {
-  const { sql, params: params2 } = selectOutcomes(filter);
-  return (await connection.query(sql, params2)).map(toOutcome);
-}
-function toOutcome(row) {
-  return {
-    service: String(row.service),
-    version: String(row.version),
-    environment: String(row.environment),
-    outcome: String(row.outcome),
-    source: String(row.source),
-    sourceId: String(row.source_id),
-    at: Number(row.at)
-  };
-}
-async function* exportFleetRecords(connection, since) {
-  for (const row of await connection.query(EXPORT_OUTCOMES, { since })) {
-    yield { type: "outcome", outcome: toOutcome(row) };
-  }
-  for (const row of await connection.query(EXPORT_OVERRIDES, { since })) {
-    const { id: _, ...verdict } = toVerdict(row);
-    yield { type: "verdict", verdict };
-  }
-}
-async function importOverride(session, v) {
-  const found = await session.query(FIND_OVERRIDE, {
-    service: v.service,
-    version: v.version,
-    kind: v.kind,
-    verdict: v.verdict,
-    actor: v.actor,
-    at: Math.round(v.at)
-  });
-  if (found.length > 0) return false;
-  await insertVerdict(session, v);
-  return true;
-}
-async function countOutcomes(connection, service) {
-  return (await connection.query(COUNT_OUTCOMES, { service })).map((row) => ({
-    version: String(row.version),
-    environment: String(row.environment),
-    failures: Number(row.failures),
-    total: Number(row.total),
-    firstAt: Number(row.first_at)
-  }));
-}
-async function queryUnjudged(connection) {
-  return (await connection.query(SELECT_UNJUDGED)).map((row) => ({
-    service: String(row.service),
-    version: String(row.version),
-    lastOutcomeId: Number(row.last_outcome_id)
-  }));
-}
-async function settleUnjudged(connection, u) {
-  const rows2 = await connection.query(SETTLE_UNJUDGED, {
-    service: u.service,
-    version: u.version,
-    last_outcome_id: u.lastOutcomeId
-  });
-  return rows2.length > 0;
-}
-async function insertVerdict(session, v) {
-  const [row] = await session.query(INSERT_VERDICT, {
-    service: v.service,
-    version: v.version,
-    verdict: v.verdict,
-    reason_code: v.reasonCode,
-    kind: v.kind,
-    actor: v.actor,
-    reason: v.reason,
-    message: v.message,
-    evidence: v.evidence === null ? null : JSON.stringify(v.evidence),
-    at: Math.round(v.at)
-  });
-  return { ...v, id: Number(row?.id) };
-}
-async function queryVerdicts(connection, service, version3) {
-  const rows2 = version3 === void 0 ? await connection.query(SELECT_SERVICE_VERDICTS, { service }) : await connection.query(SELECT_VERSION_VERDICTS, { service, version: version3 });
-  return rows2.map(toVerdict);
-}
-function toVerdict(row) {
-  return {
-    id: Number(row.id),
-    service: String(row.service),
-    version: String(row.version),
-    verdict: String(row.verdict),
-    reasonCode: String(row.reason_code),
-    kind: String(row.kind),
-    actor: nullableString(row.actor),
-    reason: nullableString(row.reason),
-    message: String(row.message),
-    evidence: row.evidence === null ? null : JSON.parse(String(row.evidence)),
-    at: Number(row.at)
-  };
-}
-var keyParams = (key) => ({
-  service: key.service,
-  version: key.version,
-  to_track: key.toTrack
-});
-async function schedule(connection, request2, now) {
-  return connection.transaction(async (session) => {
-    await session.query(SCHEDULE_PROMOTION, {
-      service: request2.service,
-      version: request2.version,
-      from_track: request2.fromTrack,
-      to_track: request2.toTrack,
-      due_at: Math.round(request2.dueAt),
-      reason: request2.reason,
-      created_at: now,
-      updated_at: now,
-      repo: request2.repo ?? null,
-      installation_id: request2.installationId ?? null
-    });
-    const [row] = await session.query(SELECT_PROMOTION, keyParams(request2));
-    if (!row)
-      throw new Error(`promotion of ${request2.version} to ${request2.toTrack}: not stored; this is a bug`);
-    return toPromotion(row);
-  });
-}
-async function claim(connection, key, holder, leaseMs2, now) {
-  if (!Number.isSafeInteger(leaseMs2) || leaseMs2 <= 0) {
-    throw new RangeError(`a claim must last a whole number of milliseconds above 0, got ${leaseMs2}`);
-  }
-  const rows2 = await connection.query(CLAIM_PROMOTION, {
-    claimed_by: holder,
-    claimed_until: now + leaseMs2,
-    now,
-    ...keyParams(key)
-  });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function finish2(connection, key, holder, state, note, now) {
-  const rows2 = await connection.query(FINISH_PROMOTION, {
-    state,
-    note,
-    updated_at: now,
-    ...keyParams(key),
-    claimed_by: holder
-  });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function cancel(connection, key, note, now) {
-  const rows2 = await connection.query(CANCEL_PROMOTION, { note, updated_at: now, ...keyParams(key) });
-  return rows2[0] ? toPromotion(rows2[0]) : null;
-}
-async function queryPromotions(connection, filter) {
-  const { sql, params: params2 } = selectPromotions(filter);
-  return (await connection.query(sql, params2)).map(toPromotion);
-}
-function toPromotion(row) {
-  return {
-    service: String(row.service),
-    version: String(row.version),
-    fromTrack: String(row.from_track),
-    toTrack: String(row.to_track),
-    dueAt: Number(row.due_at),
-    reason: String(row.reason),
-    state: String(row.state),
-    claimedBy: nullableString(row.claimed_by),
-    claimedUntil: nullableNumber(row.claimed_until),
-    note: nullableString(row.note),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    repo: nullableString(row.repo),
-    installationId: nullableNumber(row.installation_id)
   };
 }
 
@@ -48728,7 +48728,7 @@ var SqlLedger = class extends ReleaseQueue {
     return claim(this.connection, key, holder, leaseMs2, now);
   }
   finishPromotion(key, holder, state, note, now) {
-    return finish2(this.connection, key, holder, state, note, now);
+    return finish(this.connection, key, holder, state, note, now);
   }
   cancelPromotion(key, note, now) {
     return cancel(this.connection, key, note, now);

@@ -1,4 +1,7 @@
-/** The fleet store: reported outcomes, verdicts and overrides, scheduled promotions (sql.ts has the schema). */
+/**
+ * The statements of the fleet store (fleet-store.ts): reported outcomes, verdicts and overrides,
+ * scheduled promotions (sql.ts has the schema).
+ */
 import { Conditions, type SqlParam, type SqlQuery } from './statement.ts';
 
 const OUTCOME_COLUMNS = 'service, version, environment, outcome, source, source_id, at';

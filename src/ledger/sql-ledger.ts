@@ -21,6 +21,7 @@ import {
   IMPORT_TARGET_STATE,
   PRUNE_EVENTS,
 } from './exchange-sql.ts';
+import * as fleet from './fleet-store.ts';
 import type {
   OutcomeCount,
   OutcomeFilter,
@@ -55,7 +56,6 @@ import {
   pendingMigrations,
   SELECT_SCHEMA_MIGRATIONS,
 } from './sql.ts';
-import * as fleet from './sql-fleet.ts';
 import type { Params } from './statement.ts';
 import {
   type EventFilter,

@@ -4,7 +4,7 @@ import { withLedgerAt } from '../support/ledgers.ts';
 import { useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence, titleOf } from './harness/expect.ts';
 import { type ActionRun, runAction } from './harness/runner.ts';
-import { gh, reports, SHA } from './harness/scenario.ts';
+import { gh, type Interaction, reports, SHA } from './harness/scenario.ts';
 
 const workspace = useWorkspaces();
 
@@ -16,6 +16,24 @@ function deploymentEvent(id: number, tranche: unknown) {
     name: 'deployment',
     payload: { action: 'created', deployment: { id, sha: SHA, environment: 'prod', payload: { tranche } } },
   };
+}
+
+/**
+ * How a run on the bot's deployment of `deployment.version` (tagged at `deployment.sha`) starts
+ * while `live` is prod's live deployment: check run 7, both deployments and their latest statuses
+ * read, the version's tag read.
+ */
+function onBotDeployment(
+  deployment: { id: number; version: string; sha?: string },
+  live: { id: number; version: string },
+): Interaction[] {
+  return [
+    gh.createCheckRun(7),
+    gh.listDeployments('prod', [{ id: deployment.id, version: deployment.version }, live]),
+    gh.listStatuses(deployment.id, undefined),
+    gh.listStatuses(live.id, 'success'),
+    gh.getTag('shop', deployment.version, deployment.sha),
+  ];
 }
 
 describe('the bundled Action on a deployment event (the bot’s bus)', () => {
@@ -33,14 +51,7 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
           requestedBy: 'octocat',
         }),
         interactions: [
-          gh.createCheckRun(7),
-          gh.listDeployments('prod', [
-            { id: 77, version: '1.5' },
-            { id: 5, version: '1.2' },
-          ]),
-          gh.listStatuses(77, undefined),
-          gh.listStatuses(5, 'success'),
-          gh.getTag('shop', '1.5'),
+          ...onBotDeployment({ id: 77, version: '1.5' }, { id: 5, version: '1.2' }),
           ...reports({ checkRun: 7, deployment: 77, batches: 2 }),
         ],
       });
@@ -76,14 +87,7 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
         workspace: f.dir,
         event: deploymentEvent(78, { schemaVersion: 1, version: '1.2', rollback: true }),
         interactions: [
-          gh.createCheckRun(7),
-          gh.listDeployments('prod', [
-            { id: 78, version: '1.2' },
-            { id: 6, version: '1.3' },
-          ]),
-          gh.listStatuses(78, undefined),
-          gh.listStatuses(6, 'success'),
-          gh.getTag('shop', '1.2', OLD_SHA),
+          ...onBotDeployment({ id: 78, version: '1.2', sha: OLD_SHA }, { id: 6, version: '1.3' }),
           ...reports({ checkRun: 7, deployment: 78, batches: 1 }),
           gh.createStatus(6),
         ],
@@ -117,14 +121,7 @@ describe('the bundled Action on a deployment event (the bot’s bus)', () => {
         workspace: f.dir,
         event: deploymentEvent(80, { schemaVersion: 1, version: '1.5' }),
         interactions: [
-          gh.createCheckRun(7),
-          gh.listDeployments('prod', [
-            { id: 80, version: '1.5' },
-            { id: 5, version: '1.2' },
-          ]),
-          gh.listStatuses(80, undefined),
-          gh.listStatuses(5, 'success'),
-          gh.getTag('shop', '1.5', OLD_SHA),
+          ...onBotDeployment({ id: 80, version: '1.5', sha: OLD_SHA }, { id: 5, version: '1.2' }),
           gh.updateCheckRun(7),
           gh.createStatus(80),
         ],

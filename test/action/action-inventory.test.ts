@@ -8,7 +8,7 @@ import type { DeployResult } from '../../src/engine/result.ts';
 import { fleetConfig, useWorkspaces } from './fleet.ts';
 import { expectAllScopesDone } from './harness/expect.ts';
 import { type ActionRun, runAction } from './harness/runner.ts';
-import { gh, reports } from './harness/scenario.ts';
+import { firstRollout } from './harness/scenario.ts';
 
 const workspace = useWorkspaces();
 
@@ -25,14 +25,7 @@ describe('the bundled Action with targets from an inventory command', () => {
       f = workspace({ 'tranche.yml': FROM_INVENTORY, 'hosts.sh': HOSTS });
       run = await runAction({
         workspace: f.dir,
-        interactions: [
-          gh.createCheckRun(7),
-          gh.listDeployments('prod', []),
-          gh.matchingTags('shop', ['1.1', '1.2']),
-          gh.createTag(),
-          gh.createDeployment(9),
-          ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
-        ],
+        interactions: firstRollout(),
       });
     });
 

@@ -4,7 +4,7 @@ import { WebhookReceiver } from '../support/webhook-receiver.ts';
 import { fleetConfig, useWorkspaces } from './fleet.ts';
 import { expectAllScopesDone } from './harness/expect.ts';
 import { type ActionRun, runAction } from './harness/runner.ts';
-import { gh, reports } from './harness/scenario.ts';
+import { firstRollout } from './harness/scenario.ts';
 
 const workspace = useWorkspaces();
 const TEAMS_PATH = '/workflows/s3cr3t-teams-path';
@@ -25,14 +25,7 @@ describe('the bundled Action with notify: configured', () => {
     });
     run = await runAction({
       workspace: f.dir,
-      interactions: [
-        gh.createCheckRun(7),
-        gh.listDeployments('prod', []),
-        gh.matchingTags('shop', ['1.1', '1.2']),
-        gh.createTag(),
-        gh.createDeployment(9),
-        ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
-      ],
+      interactions: firstRollout(),
       env: { TEAMS_DEPLOY_WEBHOOK: receiver.url(TEAMS_PATH), GITHUB_ACTOR: 'octocat' },
     });
   });

@@ -5,7 +5,7 @@ import { RECORDING_DEPLOY } from '../support/cli.ts';
 import { fleetConfig, useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence, summaryOf, titleOf } from './harness/expect.ts';
 import { type ActionRun, RUNTIME_TOKEN, runAction, TEST_TOKEN } from './harness/runner.ts';
-import { gh, reports, SHA } from './harness/scenario.ts';
+import { firstRollout, gh, reports, SHA } from './harness/scenario.ts';
 
 const workspace = useWorkspaces();
 
@@ -46,16 +46,8 @@ describe('the bundled Action, run as a runner runs it', () => {
     let run: ActionRun;
     beforeAll(async () => {
       f = workspace({ 'deploy.sh': `${RECORDING_DEPLOY}env > "state/env-$TRANCHE_TARGET"\n` });
-      run = await runAction({ workspace: f.dir, interactions: interactions() });
+      run = await runAction({ workspace: f.dir, interactions: firstRollout() });
     });
-    const interactions = () => [
-      gh.createCheckRun(7),
-      gh.listDeployments('prod', []),
-      gh.matchingTags('shop', ['1.1', '1.2']),
-      gh.createTag(),
-      gh.createDeployment(9),
-      ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
-    ];
 
     it('sends exactly this sequence of GitHub requests: one check-run update per batch, not per target', async () => {
       expect(sequence(run)).toEqual([
@@ -189,13 +181,11 @@ describe('the bundled Action, run as a runner runs it', () => {
   });
 
   describe('when batch 2 fails its check', () => {
-    const interactions = overLiveDeployment;
-
     let f: ReturnType<typeof workspace>;
     let run: ActionRun;
     beforeAll(async () => {
       f = workspace({ 'check.sh': LATENCY_HIGH_ON_T3, 'tranche.yml': fleetConfig({ url: URL_TEMPLATE }) });
-      run = await runAction({ workspace: f.dir, interactions: interactions() });
+      run = await runAction({ workspace: f.dir, interactions: overLiveDeployment() });
     });
 
     it('rolls every touched target back to the live deployment’s version and fails the step', async () => {

@@ -184,28 +184,44 @@ categories:
   });
 
   describe('/status', () => {
-    it('answers from the ledger: live versions, who and when, locks and the queue', async () => {
-      t.github.token();
+    /** The table /status answers with: its header, then these rows. */
+    const table = (...rows: string[]) =>
+      [
+        '| environment | live | commit | deployed by | when | lock | running |',
+        '|---|---|---|---|---|---|---|',
+        ...rows,
+      ].join('\n');
+
+    /** alice's deploys: 3 (commit d…) live in staging, 2 (commit e…) in production. */
+    async function stagingAndProductionLive() {
       await recordDeploy('staging', '3', 8001, 'd'.repeat(40));
       await recordDeploy('production', '2', 8002, 'e'.repeat(40));
-      await recordDeploy('production', '3', 8003, 'd'.repeat(40), 'failure');
+    }
+
+    /** carol locks `environment` (comment 5001), then alice's `/deploy` there (5002) waits in the queue. */
+    async function queueBehindLock(environment: string, reason?: string) {
       t.github.config().reaction().permission('carol', 'write').comment(12, 5001);
-      await t.comment({ body: '/lock production incident 7', login: 'carol' });
+      await t.comment({ body: `/lock ${environment}${reason ? ` ${reason}` : ''}`, login: 'carol' });
       t.github.config().reaction().permission('alice', 'write').pull().comment(12, 5002);
-      await t.comment({ body: '/deploy production' });
+      await t.comment({ body: `/deploy ${environment}` });
+    }
+
+    it('answers from the ledger: live versions, who and when, locks and the queue', async () => {
+      t.github.token();
+      await stagingAndProductionLive();
+      await recordDeploy('production', '3', 8003, 'd'.repeat(40), 'failure');
+      await queueBehindLock('production', 'incident 7');
       t.github.config().reaction().comment(12, 5003);
       await t.comment({ body: '/status' });
       t.github.done();
       expect(t.github.bodies('comment')[2]?.body).toBe(
         [
           '### 📋 Deployments',
-          [
-            '| environment | live | commit | deployed by | when | lock | running |',
-            '|---|---|---|---|---|---|---|',
+          table(
             '| **eu** | — | — | — | — | — | — |',
             `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | 🔒 @carol: \`incident 7\` | — |`,
             `| **staging** | \`3\` | [\`ddddddd\`](https://github.com/acme/shop/commit/${'d'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | — | — |`,
-          ].join('\n'),
+          ),
           'Releases running: 0 of at most 2.',
           'Queue, first asked first:\n\n1. deploy next version → **production** for @alice (#12), since 2026-12-01 09:00 UTC',
         ].join('\n\n'),
@@ -241,13 +257,11 @@ categories:
         expect(t.github.bodies('comment')[2]?.body).toBe(
           [
             '### 📋 Deployments',
-            [
-              '| environment | live | commit | deployed by | when | lock | running |',
-              '|---|---|---|---|---|---|---|',
+            table(
               '| **eu** | — | — | — | — | 🔒 @carol, for their next deploy | — |',
               '| **production** | — | — | — | — | — | — |',
               '| **staging** | — | — | — | — | — | — |',
-            ].join('\n'),
+            ),
             'No deployments recorded yet.',
             '🔒 Every environment: 🔒 @carol: `freeze`.',
             'Releases running: 0 of at most 2.',
@@ -270,23 +284,17 @@ categories:
     describe('of one environment', () => {
       it('shows only that environment and its queue', async () => {
         t.github.token();
-        await recordDeploy('staging', '3', 8001, 'd'.repeat(40));
-        await recordDeploy('production', '2', 8002, 'e'.repeat(40));
-        t.github.config().reaction().permission('carol', 'write').comment(12, 5001);
-        await t.comment({ body: '/lock staging', login: 'carol' });
-        t.github.config().reaction().permission('alice', 'write').pull().comment(12, 5002);
-        await t.comment({ body: '/deploy staging' });
+        await stagingAndProductionLive();
+        await queueBehindLock('staging');
         t.github.config().reaction().comment(12, 5003);
         await t.comment({ body: '/status production' });
         t.github.done();
         expect(t.github.bodies('comment')[2]?.body).toBe(
           [
             '### 📋 production',
-            [
-              '| environment | live | commit | deployed by | when | lock | running |',
-              '|---|---|---|---|---|---|---|',
+            table(
               `| **production** | \`2\` | [\`eeeeeee\`](https://github.com/acme/shop/commit/${'e'.repeat(40)}) | @alice | 2026-12-01 09:00 UTC | — | — |`,
-            ].join('\n'),
+            ),
             'Releases running: 0 of at most 2.',
             'Queue: empty.',
           ].join('\n\n'),

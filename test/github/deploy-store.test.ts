@@ -35,12 +35,19 @@ afterEach(async () => {
 });
 
 describe('the lease port', () => {
-  it('of a shared ledger holds the environment for one run at a time, and gives it back', async () => {
+  it('of a shared ledger holds the environment for one run at a time, for as long as asked, and gives it back', async () => {
     const { lease } = ledgerStore(ledger);
-    const clock = new FakeClock();
+    // Time moves only when told: the held lease's renewal waits on the clock instead of renewing
+    // (and moving time) in a loop that would starve the worker, and `finally` stops it.
+    const clock = new FakeClock({ auto: false });
     const first = await lease.hold(request('github:one'), clock, warn);
-    await expect(lease.hold(request('github:two'), clock, warn)).rejects.toBeInstanceOf(DeployLockedError);
-    await first.release();
+    try {
+      await expect(lease.hold(request('github:two'), clock, warn)).rejects.toBeInstanceOf(DeployLockedError);
+      // It lasts as long as the run's longest command may outlive a run that died.
+      expect((await ledger.locks(clock.now()))[0]?.expiresAt).toBe(clock.now() + 600_000);
+    } finally {
+      await first.release();
+    }
     const second = await lease.hold(request('github:two'), clock, warn);
     await second.release();
     expect(await ledger.locks(clock.now())).toEqual([]);

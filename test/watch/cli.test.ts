@@ -5,41 +5,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, project, runCli, startCli } from '../support/cli.ts';
+import { collect, runCli, startCli } from '../support/cli.ts';
 import { eventually } from '../support/eventually.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
 import { timeoutFor } from '../support/measured-work.ts';
-
-const CONFIG = `service: shop
-environments:
-  prod:
-    components:
-      - name: app
-        targets: [a-1, a-2, a-3]
-        deploy: ./deploy.sh
-        rollout: { first: 1, growth: 2 }
-        checks: [up, fast]
-checks:
-  up:
-    command: ./up.sh
-  fast:
-    command: 'echo "{\\"value\\": 3}"'
-    max: 10
-`;
-
-/** Passes only when the target's state file shows the version the ledger says it runs. */
-const UP = `#!/bin/sh
-shown=$(cat "state/$TRANCHE_TARGET" 2>/dev/null) || { echo "$TRANCHE_TARGET has no state file" >&2; exit 1; }
-[ "$shown" = "$TRANCHE_VERSION" ] || { echo "$TRANCHE_TARGET shows '$shown', not '$TRANCHE_VERSION'" >&2; exit 1; }
-`;
-
-/** Deploys a target only once the file go-<target> exists, so the test lets targets land one at a time. */
-const GATED_DEPLOY = `#!/bin/sh
-set -eu
-while [ ! -f "go-$TRANCHE_TARGET" ]; do sleep 0.05; done
-mkdir -p state
-printf '%s\\n' "$TRANCHE_VERSION" > "state/$TRANCHE_TARGET"
-`;
+import { GATED_DEPLOY, watchedProject } from './watched-project.ts';
 
 /** A watch, a deploy and the CLI processes reading the ledger meanwhile. */
 const TIMEOUT = timeoutFor({ nodes: 8 });
@@ -58,7 +28,7 @@ interface Line {
 for (const backend of LEDGER_BACKENDS) {
   describe.skipIf(backend.skip)(`tranche watch on ${backend.name}`, () => {
     async function fixture() {
-      const p = project({ 'tranche.yml': CONFIG, 'up.sh': UP, 'deploy.sh': GATED_DEPLOY });
+      const p = watchedProject(['a-1', 'a-2', 'a-3'], GATED_DEPLOY);
       disposers.push(p.dispose);
       const ledger = await backend.location(p.dir);
       const cli = (...args: string[]) => runCli([...args, '--ledger', ledger], { cwd: p.dir });

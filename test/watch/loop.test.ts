@@ -16,42 +16,10 @@ import type { WatchState } from '../../src/ledger/watch-types.ts';
 import { type WatchRound, watch } from '../../src/watch/loop.ts';
 import { readWatchMatrix } from '../../src/watch/matrix.ts';
 import { cellKey, watchPlan } from '../../src/watch/plan.ts';
-import { project } from '../support/cli.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { DEPLOY, watchedProject } from './watched-project.ts';
 
 const INTERVAL_MS = 15_000;
-
-/**
- * `up` passes only when the target's state file shows the version the ledger says it runs (none
- * before its first deploy: no file, a fail); `fast` always passes.
- */
-const CONFIG = `service: shop
-environments:
-  prod:
-    components:
-      - name: app
-        targets: [app-1, app-2, app-3, app-4]
-        deploy: ./deploy.sh
-        rollout: { first: 1, growth: 2 }
-        checks: [up, fast]
-checks:
-  up:
-    command: ./up.sh
-  fast:
-    command: 'echo "{\\"value\\": 3}"'
-    max: 10
-`;
-
-const UP = `#!/bin/sh
-shown=$(cat "state/$TRANCHE_TARGET" 2>/dev/null) || { echo "$TRANCHE_TARGET has no state file" >&2; exit 1; }
-[ "$shown" = "$TRANCHE_VERSION" ] || { echo "$TRANCHE_TARGET shows '$shown', not '$TRANCHE_VERSION'" >&2; exit 1; }
-`;
-
-const DEPLOY = `#!/bin/sh
-set -eu
-mkdir -p state
-printf '%s\\n' "$TRANCHE_VERSION" > "state/$TRANCHE_TARGET"
-`;
 
 let disposers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -61,7 +29,7 @@ afterEach(async () => {
 
 /** A project, its ledger, and a watch loop on a fake clock whose rounds the test steps through. */
 async function fixture() {
-  const p = project({ 'tranche.yml': CONFIG, 'up.sh': UP, 'deploy.sh': DEPLOY });
+  const p = watchedProject(['app-1', 'app-2', 'app-3', 'app-4'], DEPLOY);
   disposers.push(p.dispose);
   const ledger = await SqliteLedger.open(p.path('ledger.db'));
   disposers.push(() => ledger.close());

@@ -132,3 +132,19 @@ export function reports(options: { checkRun: number; deployment: number; batches
     gh.createStatus(options.deployment),
   ];
 }
+
+/**
+ * A run on a push to prod, where nothing is deployed yet and the tags stop at 1.2: check run 7,
+ * tag 1.3, deployment 9, and the reports of a rollout in two batches (the test fleet's three
+ * targets).
+ */
+export function firstRollout(): Interaction[] {
+  return [
+    gh.createCheckRun(7),
+    gh.listDeployments('prod', []),
+    gh.matchingTags('shop', ['1.1', '1.2']),
+    gh.createTag(),
+    gh.createDeployment(9),
+    ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
+  ];
+}

@@ -1,6 +1,7 @@
 /**
- * The fleet part of SqlLedger (fleet-types.ts): outcomes, verdicts and promotions over a
- * SqlConnection, every statement from fleet-sql.ts. SqlLedger's methods call these.
+ * The fleet store, the fleet part of SqlLedger (fleet-types.ts): outcomes, verdicts and
+ * promotions over a SqlConnection, every statement from fleet-sql.ts. SqlLedger's methods call
+ * these.
  */
 import type { Outcome, Verdict, VerdictReason } from '../engine/verdict.ts';
 import type { Row, SqlConnection, SqlSession } from './connection.ts';
