@@ -12,19 +12,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { type ApplicationFunction, createNodeMiddleware } from 'probot';
-import { trancheBot } from '../bot/index.ts';
+import { CHECKPOINT_EVERY_MS, trancheBot } from '../bot/index.ts';
 import { percentile } from '../src/checks/percentile.ts';
 import { SqliteLedger } from '../src/ledger/sqlite.ts';
 import { describe } from '../src/stats/describe.ts';
-import { deliver, serve, testProbot } from '../test/bot/harness/bot-server.ts';
+import { deliver, probotLogging, serve } from '../test/bot/harness/bot-server.ts';
 import { commentPayload, statusPayload, TRANCHE_YML } from '../test/bot/harness/payloads.ts';
 import type { Table } from './harness.ts';
 
 const WEBHOOKS = 400;
 const WARM_UP = 20;
 /** Processes per app and row, Tranche's and the bare app's alternated (ABBA…), so drift in load falls on both. */
-const ROUNDS = 4;
+const ROUNDS = 6;
 
 interface Workload {
   name: string;
@@ -121,10 +122,20 @@ async function measure(
   github: string,
 ): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'tranche-bench-bot-'));
-  const ledger = await SqliteLedger.open(join(dir, 'ledger.db'));
+  // As the bot opens it (bot/index.ts): checkpoints off the webhooks' thread.
+  const ledger = await SqliteLedger.open(join(dir, 'ledger.db'), {
+    backgroundCheckpoints: {
+      everyMs: CHECKPOINT_EVERY_MS,
+      onError: (message) => {
+        throw new Error(`a checkpoint failed: ${message}`);
+      },
+    },
+  });
   const bot = trancheBot({ ledger, sweepEveryMs: 0 });
   const app = appName === 'tranche' ? bot.app : bareApp;
-  const server = await serve(await createNodeMiddleware(app, { probot: testProbot([], github) }));
+  // Logged as in production, at info into a file (here /dev/null), not kept.
+  const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+  const server = await serve(await createNodeMiddleware(app, { probot: probotLogging(log, github) }));
   try {
     for (let i = 0; i < WARM_UP; i++) {
       const { event, body } = workload.payload(WEBHOOKS + i);

@@ -37,6 +37,8 @@ export const EVENTS = [
 ] as const;
 /** How often the bot process looks for releases whose lease ran out and promotions that are due. */
 export const DEFAULT_SWEEP_MS = 60_000;
+/** How often a SQLite ledger's WAL is checkpointed, off the webhooks' thread (src/ledger/wal-checkpointer.ts). */
+export const CHECKPOINT_EVERY_MS = 250;
 
 export interface TrancheBotOptions {
   ledger: Ledger;
@@ -130,7 +132,12 @@ function notifierOver(env: Record<string, string | undefined>): NonNullable<BotD
 /** Probot's app function: the bot on the ledger named by the environment (see src/ledger/open.ts). */
 const app: ApplicationFunction = async (probot, options) => {
   const location = ledgerLocation(undefined, process.env);
-  const ledger = await openLedger(location, process.cwd());
+  const ledger = await openLedger(location, process.cwd(), {
+    backgroundCheckpoints: {
+      everyMs: CHECKPOINT_EVERY_MS,
+      onError: (message) => probot.log.warn(`tranche bot: a ledger checkpoint failed: ${message}`),
+    },
+  });
   probot.log.info(
     `tranche bot: ledger ${location ? 'from TRANCHE_LEDGER / DATABASE_URL' : '.tranche/ledger.db'}`,
   );

@@ -2154,7 +2154,7 @@ var require_thread_stream = __commonJS({
     "use strict";
     var { version: version3 } = require_package();
     var { EventEmitter } = __require("events");
-    var { Worker } = __require("worker_threads");
+    var { Worker: Worker2 } = __require("worker_threads");
     var { join: join2 } = __require("path");
     var { pathToFileURL: pathToFileURL4 } = __require("url");
     var { wait: wait2 } = require_wait();
@@ -2208,7 +2208,7 @@ var require_thread_stream = __commonJS({
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
       const toExecute = bundlerOverrides["thread-stream-worker"] || join2(__dirname, "lib", "worker.js");
-      const worker = new Worker(toExecute, {
+      const worker = new Worker2(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
@@ -46790,7 +46790,7 @@ RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
 WHERE id = $id AND state = 'started'
 RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
-var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
 // src/ledger/watch-sql.ts
 function watchTransitionsTable(identityPrimaryKey) {
@@ -46816,8 +46816,7 @@ var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
 VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)`;
 var SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
-ORDER BY id
-LIMIT $limit`;
+ORDER BY id`;
 var SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE id IN (
   SELECT MAX(id) FROM watch_transitions WHERE service = $service AND environment = $environment
@@ -46826,18 +46825,6 @@ WHERE id IN (
 ORDER BY component, target, check_name`;
 var SELECT_WATCH_CURSOR = "SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions";
 var DEFAULT_WATCH_LIMIT = 1e4;
-var EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
-WHERE at >= $since AND id > $after_id
-ORDER BY id
-LIMIT $limit`;
-var SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
-WHERE service = $service AND environment = $environment AND component = $component AND target = $target
-  AND check_name = $check_name AND at = $at`;
-var PRUNABLE_WATCH_TRANSITIONS = `at < $before AND id NOT IN (
-  SELECT MAX(id) FROM watch_transitions GROUP BY service, environment, component, target, check_name
-)`;
-var COUNT_PRUNABLE_WATCH_TRANSITIONS = `SELECT COUNT(*) AS n FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
-var PRUNE_WATCH_TRANSITIONS = `DELETE FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -46846,6 +46833,8 @@ var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
+  // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
+  beginRead: "BEGIN",
   lockRepository: null,
   marker: (index) => `?${index}`
 };
@@ -46853,6 +46842,7 @@ var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
+  beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   lockRepository: LOCK_REPOSITORY,
   marker: (index) => `$${index}`
 };
@@ -47106,11 +47096,6 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
         // only saw (most rows) are left out of this index, so recording them never writes it.
         "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
       ]
-    },
-    {
-      version: 14,
-      description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
-      statements: ["ALTER TABLE runs ADD COLUMN actor TEXT"]
     }
   ];
 }
@@ -47134,72 +47119,18 @@ var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
 var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
 var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
 
-// src/ledger/actor.ts
-var ACTOR_MAX_LENGTH = 100;
-var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-function storedActor(value) {
-  if (typeof value !== "string") return null;
-  const text2 = [...value.replace(CONTROL, "").trim()].slice(0, ACTOR_MAX_LENGTH).join("").trim();
-  return text2 === "" ? null : text2;
-}
-
-// src/ledger/dashboard-actions.ts
-async function insertDashboardAction(connection, input2, now) {
-  const finished = input2.state === "started" ? null : now;
-  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
-    actor: input2.actor,
-    action: input2.action,
-    service: input2.service,
-    environment: input2.environment,
-    version: input2.version,
-    commit_sha: input2.commit,
-    host: input2.host,
-    state: input2.state,
-    message: input2.message,
-    requested_at: now,
-    finished_at: finished
-  });
-  if (!row) throw new Error("recording a dashboard action returned no row");
-  return toAction(row);
-}
-async function finishDashboardAction(connection, id, state, message, now) {
-  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
-  return row ? toAction(row) : null;
-}
-async function selectDashboardActions(connection, limit) {
-  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
-}
-function text(value) {
-  return value === null || value === void 0 ? null : String(value);
-}
-function toAction(row) {
+// src/ledger/connection.ts
+function within(connection, session) {
   return {
-    id: Number(row.id),
-    actor: String(row.actor),
-    action: String(row.action),
-    service: String(row.service),
-    environment: String(row.environment),
-    version: text(row.version),
-    commit: text(row.commit_sha),
-    host: String(row.host),
-    state: String(row.state),
-    message: text(row.message),
-    requestedAt: Number(row.requested_at),
-    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params2) => session.query(sql, ...params2),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () => Promise.reject(new Error("the connection is closed by whoever opened it, not inside a transaction"))
   };
 }
-
-// src/ledger/deliveries-sql.ts
-var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES ($delivery_id, $repo, $event, $received_at)
-ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
-var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
-var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
-var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/statement.ts
 var NAMED = /\$([a-z_][a-z0-9_]*)/g;
@@ -47270,26 +47201,90 @@ var Conditions = class {
   clause() {
     return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(" AND ")}` : "";
   }
-  /** ` LIMIT $limit`, when a limit is given: a whole number of 0 or more. */
+  /** ` LIMIT n`, when a limit is given (see limited). */
   limit(limit, what) {
-    if (limit === void 0) return "";
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-    }
-    this.params.limit = limit;
-    return " LIMIT $limit";
+    return limit === void 0 ? "" : ` LIMIT ${checkedLimit(limit, what)}`;
   }
 };
+function limited(sql, limit, what) {
+  return `${sql} LIMIT ${checkedLimit(limit, what)}`;
+}
+function checkedLimit(limit, what) {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+  }
+  return limit;
+}
+
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input2.actor,
+    action: input2.action,
+    service: input2.service,
+    environment: input2.environment,
+    version: input2.version,
+    commit_sha: input2.commit,
+    host: input2.host,
+    state: input2.state,
+    message: input2.message,
+    requested_at: now,
+    finished_at: finished
+  });
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(limited(SELECT_DASHBOARD_ACTIONS, limit, "dashboard actions"))).map(
+    toAction
+  );
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
+}
+
+// src/ledger/deliveries-sql.ts
+var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES ($delivery_id, $repo, $event, $received_at)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
+var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
+var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/runs-sql.ts
-var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms, actor";
+var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
 var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
 var INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS})
 VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $component, $target, $batch,
   $duration_ms, $reason_code, $message, $data)`;
-var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at, actor)
-VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $actor)
+var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
 ON CONFLICT (run_id) DO NOTHING`;
 var FINISH_RUN = `UPDATE runs
 SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
@@ -47334,13 +47329,13 @@ FROM versions WHERE created_at >= $since ORDER BY service, n`;
 var EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
 FROM runs WHERE started_at >= $since OR finished_at >= $since ORDER BY started_at, run_id`;
 var EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= $since AND id > $after_id ORDER BY id LIMIT $limit`;
+FROM events WHERE at >= $since AND id > $after_id ORDER BY id`;
 var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
   updated_at
 FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
 var IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
 VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
-  $duration_ms, $actor)
+  $duration_ms)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id`;
 var IMPORT_RUN_FINISH = `UPDATE runs
@@ -47477,8 +47472,7 @@ function toRun(row) {
     finishedAt: nullableNumber(row.finished_at),
     decision: nullableString(row.decision),
     reasonCode: nullableString(row.reason_code),
-    durationMs: nullableNumber(row.duration_ms),
-    actor: nullableString(row.actor)
+    durationMs: nullableNumber(row.duration_ms)
   };
 }
 function toEvent(row) {
@@ -47967,6 +47961,57 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
   $now, $now, $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
+RETURNING ${COLUMNS}`;
+function serviceOwnerStore(connection) {
+  return {
+    serviceOwner: (service) => selectServiceOwner(connection, service),
+    bindService: (service, repos, now) => bindService(connection, service, repos, now),
+    setServiceRepositories: (service, repos, now) => setServiceRepositories(connection, service, repos, now)
+  };
+}
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/types.ts
 var VersionClashError = class extends Error {
   name = "VersionClashError";
@@ -47984,6 +48029,7 @@ var GITHUB_DEPLOYMENT_STATES = [
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
+var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isActiveRelease(state) {
   return ACTIVE_RELEASE_STATES.includes(state);
@@ -48079,9 +48125,10 @@ var ReleaseQueue = class {
       return free;
     });
   }
-  recordDeploymentStatus(report2, limits, now) {
+  recordDeploymentStatus(report2, limits, now, owns) {
     checkLimits(limits);
     return this.inRepository(report2.repo, async (session) => {
+      if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
@@ -48371,50 +48418,6 @@ function checkLimits(limits) {
   leaseMs(limits.leaseMs);
 }
 
-// src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
-ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
-WHERE service = $service
-RETURNING ${COLUMNS}`;
-async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
-  return row ? toServiceOwner(row) : null;
-}
-async function bindService(connection, service, repos, now) {
-  return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, {
-      service,
-      repos: JSON.stringify(repos),
-      bound_at: now,
-      updated_at: now
-    });
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
-    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
-    return toServiceOwner(row);
-  });
-}
-async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
-    repos: JSON.stringify(repos),
-    updated_at: now,
-    service
-  });
-  return row ? toServiceOwner(row) : null;
-}
-function toServiceOwner(row) {
-  const repos = JSON.parse(String(row.repos));
-  return {
-    service: String(row.service),
-    repos: Array.isArray(repos) ? repos.map(String) : [],
-    boundAt: Number(row.bound_at),
-    updatedAt: Number(row.updated_at)
-  };
-}
-
 // src/ledger/versions-sql.ts
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
@@ -48440,12 +48443,14 @@ async function insertWatchTransitions(connection, transitions) {
   });
 }
 async function selectWatchTransitions(connection, filter) {
-  const rows2 = await connection.query(SELECT_WATCH_TRANSITIONS, {
-    service: filter.service,
-    environment: filter.environment,
-    after_id: filter.afterId ?? 0,
-    limit: filter.limit ?? DEFAULT_WATCH_LIMIT
-  });
+  const rows2 = await connection.query(
+    limited(SELECT_WATCH_TRANSITIONS, filter.limit ?? DEFAULT_WATCH_LIMIT, "watch transitions"),
+    {
+      service: filter.service,
+      environment: filter.environment,
+      after_id: filter.afterId ?? 0
+    }
+  );
   return rows2.map(toTransition);
 }
 async function selectWatchCells(connection, service, environment2) {
@@ -48454,34 +48459,6 @@ async function selectWatchCells(connection, service, environment2) {
 async function selectWatchCursor(connection) {
   const [row] = await connection.query(SELECT_WATCH_CURSOR);
   return Number(row?.id ?? 0);
-}
-var EXPORT_PAGE = 1e3;
-async function* exportWatchTransitions(connection, since) {
-  for (let after = 0; ; ) {
-    const page2 = await connection.query(EXPORT_WATCH_TRANSITIONS, {
-      since,
-      after_id: after,
-      limit: EXPORT_PAGE
-    });
-    for (const row of page2) {
-      const { id: _id, ...transition } = toTransition(row);
-      yield transition;
-    }
-    if (page2.length < EXPORT_PAGE) break;
-    after = Number(page2.at(-1)?.id);
-  }
-}
-async function importWatchTransition(session, t) {
-  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
-  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
-  await session.query(INSERT_WATCH_TRANSITION, params(t));
-  return true;
-}
-async function pruneWatchTransitions(session, before, dryRun) {
-  const [row] = await session.query(COUNT_PRUNABLE_WATCH_TRANSITIONS, { before });
-  const n = Number(row?.n ?? 0);
-  if (!dryRun && n > 0) await session.query(PRUNE_WATCH_TRANSITIONS, { before });
-  return n;
 }
 function params(t) {
   return {
@@ -48517,7 +48494,7 @@ function oneOf(words, value, otherwise) {
 }
 
 // src/ledger/sql-ledger.ts
-var EXPORT_PAGE2 = 1e3;
+var EXPORT_PAGE = 1e3;
 async function migrate(connection) {
   const steps = migrations(connection.dialect);
   await connection.transaction(async (session) => {
@@ -48530,7 +48507,7 @@ async function migrate(connection) {
     }
   });
 }
-var SqlLedger = class extends ReleaseQueue {
+var SqlLedger = class _SqlLedger extends ReleaseQueue {
   async nextVersion(service, commit, template, now) {
     if (!template.includes("{n}")) {
       throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
@@ -48563,8 +48540,7 @@ var SqlLedger = class extends ReleaseQueue {
           environment: event.environment,
           version: event.version,
           commit_sha: typeof commit === "string" ? commit : null,
-          started_at: event.at,
-          actor: storedActor(event.data?.actor)
+          started_at: event.at
         });
       });
     } else if (event.kind === "run_finished") {
@@ -48641,6 +48617,9 @@ var SqlLedger = class extends ReleaseQueue {
   async locks(now) {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
+  read(work) {
+    return this.connection.snapshot((session) => work(new _SqlLedger(within(this.connection, session))));
+  }
   async *exportRecords(since) {
     for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: "version", version: toVersion(row) };
@@ -48649,18 +48628,18 @@ var SqlLedger = class extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page2 = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE2 });
+      const page2 = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE, "events"), {
+        since,
+        after_id: after
+      });
       for (const row of page2) yield { type: "event", event: toEvent(row) };
-      if (page2.length < EXPORT_PAGE2) break;
+      if (page2.length < EXPORT_PAGE) break;
       after = Number(page2.at(-1)?.id);
     }
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
     }
     yield* exportFleetRecords(this.connection, since);
-    for await (const transition of exportWatchTransitions(this.connection, since)) {
-      yield { type: "watch", watch: transition };
-    }
   }
   async importRecords(read2) {
     return this.connection.transaction(async (session) => {
@@ -48670,8 +48649,7 @@ var SqlLedger = class extends ReleaseQueue {
         event: { written: 0, present: 0 },
         target: { written: 0, present: 0 },
         outcome: { written: 0, present: 0 },
-        verdict: { written: 0, present: 0 },
-        watch: { written: 0, present: 0 }
+        verdict: { written: 0, present: 0 }
       };
       for await (const record3 of read2()) {
         const written = await importRecord(session, record3);
@@ -48692,8 +48670,7 @@ var SqlLedger = class extends ReleaseQueue {
       const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
       if (!options2.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
-      const watchTransitions = await pruneWatchTransitions(session, before, options2.dryRun === true);
-      return { before, removed, events, deliveries, watchTransitions };
+      return { before, removed, events, deliveries };
     });
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
@@ -48816,8 +48793,7 @@ async function importRecord(session, record3) {
         finished_at: r.finishedAt,
         decision: r.decision,
         reason_code: r.reasonCode,
-        duration_ms: wholeMs(r.durationMs),
-        actor: storedActor(r.actor)
+        duration_ms: wholeMs(r.durationMs)
       });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
@@ -48836,8 +48812,6 @@ async function importRecord(session, record3) {
       return insertOutcome(session, record3.outcome);
     case "verdict":
       return importOverride(session, record3.verdict);
-    case "watch":
-      return importWatchTransition(session, record3.watch);
     case "target": {
       const t = record3.target;
       const changed = await session.query(IMPORT_TARGET_STATE, {
@@ -49018,6 +48992,12 @@ var PostgresConnection = class {
   transaction(work, options2 = {}) {
     return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options2, outcomeUnknown2));
   }
+  /** Runs `work` in a REPEATABLE READ READ ONLY transaction; a read is safe to run again after a lost connection. */
+  snapshot(work) {
+    return this.whileReconnecting(
+      () => this.attempt(work, { begin: POSTGRES_DIALECT.beginRead }, () => void 0)
+    );
+  }
   whileReconnecting(work) {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
@@ -49026,7 +49006,7 @@ var PostgresConnection = class {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(POSTGRES_DIALECT.beginWrite);
+        await client.query(options2.begin ?? POSTGRES_DIALECT.beginWrite);
         if (options2.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
           query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
@@ -49101,6 +49081,52 @@ import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, 
 import { basename, dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/ledger/wal-checkpointer.ts
+import { Worker } from "node:worker_threads";
+var FALLBACK_CHECKPOINT_PAGES = 1e4;
+var THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA synchronous = NORMAL');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => {
+  try {
+    checkpoint.get();
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message ? error.message : error));
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+var WalCheckpointer = class _WalCheckpointer {
+  worker;
+  exited;
+  constructor(worker) {
+    this.worker = worker;
+    this.exited = new Promise((resolve5) => worker.once("exit", resolve5));
+  }
+  /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
+  static start(path8, options2) {
+    const worker = new Worker(THREAD, { eval: true, workerData: { path: path8, everyMs: options2.everyMs } });
+    worker.on("message", (message) => options2.onError(message));
+    worker.on("error", (error62) => options2.onError(error62.message));
+    worker.unref();
+    return new _WalCheckpointer(worker);
+  }
+  /** Stops the thread and closes its connection. */
+  async close() {
+    this.worker.postMessage("close");
+    await this.exited;
+  }
+};
+
+// src/ledger/sqlite.ts
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -49109,7 +49135,7 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
    * up to date. Only a path where nothing exists is created (parent directories included); an
    * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
-  static async open(path8) {
+  static async open(path8, options2 = {}) {
     if (path8 !== ":memory:") ensureLedgerFile(path8);
     const db = new DatabaseSync(path8, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path8);
@@ -49124,6 +49150,10 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
       db.exec("PRAGMA foreign_keys = ON");
       db.exec("PRAGMA synchronous = NORMAL");
       await migrate(connection);
+      if (options2.backgroundCheckpoints && path8 !== ":memory:") {
+        db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+        connection.checkpointer = WalCheckpointer.start(path8, options2.backgroundCheckpoints);
+      }
       return new _SqliteLedger(connection);
     } catch (error62) {
       await connection.close();
@@ -49194,6 +49224,8 @@ var SqliteConnection = class {
   session = { query: async (sql, ...params2) => this.run(sql, params2[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
+  /** The thread checkpointing the WAL, when the ledger asked for one. */
+  checkpointer;
   constructor(db, description) {
     this.db = db;
     this.description = description;
@@ -49206,25 +49238,34 @@ var SqliteConnection = class {
       () => retryBusy(async () => {
         if (options2.durable) this.db.exec("PRAGMA synchronous = FULL");
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error62) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error62;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options2.durable) this.db.exec("PRAGMA synchronous = NORMAL");
         }
       })
     );
   }
+  snapshot(work) {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
   close() {
     return this.serially(async () => {
+      await this.checkpointer?.close();
+      this.checkpointer = void 0;
       if (this.db.isOpen) this.db.close();
     });
+  }
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  async within(begin, work) {
+    this.run(begin);
+    try {
+      const result = await work(this.session);
+      this.run(COMMIT);
+      return result;
+    } catch (error62) {
+      if (this.db.isTransaction) this.run(ROLLBACK);
+      throw error62;
+    }
   }
   run(sql, params2 = {}) {
     const compiled = this.compile(sql);
@@ -49278,8 +49319,8 @@ var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-async function openLedger(location, cwd) {
-  if (location === void 0) return openSqlite(resolve4(cwd, DEFAULT_LEDGER_PATH));
+async function openLedger(location, cwd, sqlite = {}) {
+  if (location === void 0) return openSqlite(resolve4(cwd, DEFAULT_LEDGER_PATH), sqlite);
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -49298,11 +49339,11 @@ async function openLedger(location, cwd) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve4(cwd, location));
+  return openSqlite(resolve4(cwd, location), sqlite);
 }
-async function openSqlite(path8) {
+async function openSqlite(path8, options2) {
   try {
-    return await SqliteLedger.open(path8);
+    return await SqliteLedger.open(path8, options2);
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
     throw new Error(`could not open the ledger ${path8}: ${message}`, { cause: error62 });
@@ -69384,7 +69425,7 @@ var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a
 @media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
 header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
-header.top h1{font-size:1.2rem;margin:0}form.sign-out{display:inline;margin:0 0 0 8px}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
+header.top h1{font-size:1.2rem;margin:0}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
 h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
 .muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
@@ -70225,7 +70266,6 @@ function drawRun(runId, events) {
     environment: events[0]?.environment ?? "",
     version: events[0]?.version ?? "",
     action: "deploy",
-    actor: void 0,
     previousVersion: void 0,
     startedAt: events[0]?.at,
     at: void 0,
@@ -70261,7 +70301,6 @@ function step(picture, event) {
       picture.startedAt = event.at;
       picture.previousVersion = dataVersion(event, "previousVersion");
       picture.action = dataString(event, "action") ?? "deploy";
-      picture.actor = storedActor(event.data?.actor) ?? void 0;
       for (const name of dataStrings(event, "components") ?? []) component(picture, name);
       return;
     case "batch_started": {
@@ -70635,7 +70674,7 @@ function runView(picture, basePath) {
   return html`<article class="run" data-run="${picture.runId}">
 <header><h3><a href="${basePath}/runs/${encodeURIComponent(picture.runId)}">${picture.service} · ${picture.environment} · ${picture.action} ${picture.version}</a></h3>
 <span class="badge state-${state.replace(" ", "-")}">${state}</span></header>
-<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.actor ? html` by <span class="actor">${picture.actor}</span>` : ""}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
+<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
 ${bakeView(picture)}
 <div class="grid-scroll"><table class="batches"><thead><tr><th>component</th><th>batches</th></tr></thead><tbody>
 ${picture.components.map(
@@ -70737,11 +70776,11 @@ var completedPanel = {
   async render(context) {
     const runs = await completedRuns(context.ledger, context.readable, SHOWN2);
     if (runs.length === 0) return html`<p class="muted">No release has finished yet.</p>`;
-    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th><th>by</th></tr></thead><tbody>
+    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th></tr></thead><tbody>
 ${runs.map(
       (run3) => html`<tr class="decision-${run3.decision ?? ""}"><td>${timeTag(run3.finishedAt)}</td><td>${run3.service}</td><td>${run3.environment}</td>
 <td><a href="${context.basePath}/runs/${encodeURIComponent(run3.runId)}">${run3.version}</a></td>
-<td>${run3.decision ? decisionText(run3.decision) : "\u2013"}${run3.reasonCode ? html` <span class="muted">(${run3.reasonCode})</span>` : ""}</td><td>${run3.durationMs === null ? "\u2013" : elapsedText(run3.durationMs)}</td><td class="actor">${run3.actor ?? "\u2013"}</td></tr>`
+<td>${run3.decision ? decisionText(run3.decision) : "\u2013"}${run3.reasonCode ? html` <span class="muted">(${run3.reasonCode})</span>` : ""}</td><td>${run3.durationMs === null ? "\u2013" : elapsedText(run3.durationMs)}</td></tr>`
     )}
 </tbody></table></div>`;
   }
@@ -70767,8 +70806,8 @@ async function card(view, context) {
   const run3 = view.liveRun;
   return html`<section class="card env" data-service="${service}" data-environment="${environment2}">
 <h3>${service} <span class="muted">in</span> ${environment2}</h3>
-<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run3?.commit ? html` · <code>${run3.commit.slice(0, 12)}</code>` : ""}${run3 ? html` · ${timeTag(run3.finishedAt)}` : ""}${run3?.actor ? html` by <span class="actor">${run3.actor}</span>` : ""}</p>
-${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ""} since ${timeTag(r.startedAt)}</p>`)}
+<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run3?.commit ? html` · <code>${run3.commit.slice(0, 12)}</code>` : ""}${run3 ? html` · ${timeTag(run3.finishedAt)}` : ""}</p>
+${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a> since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
 ${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
@@ -71228,9 +71267,8 @@ var actionBody = external_exports.object({
 });
 var MAX_BODY = 8 * 1024;
 var KEEPALIVE_MS = 2e4;
-var contentSecurityPolicy = (formAction) => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action ${formAction}; frame-ancestors 'none'`;
 var SECURITY_HEADERS = {
-  "content-security-policy": contentSecurityPolicy("'none'"),
+  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -71299,7 +71337,7 @@ function createDashboardHandler(options2) {
 ${panels.map(
       (p) => html`<section id="${p.id}"><h2>${p.title}</h2><div data-panel="${p.id}">${rendered.get(p.id) ?? ""}</div></section>`
     )}`;
-    sendPage(res, layout(viewer, body2, `${base}/events`));
+    send(res, 200, "text/html; charset=utf-8", layout(viewer, body2, `${base}/events`).text);
   }
   async function runPage(res, viewer, runId, url2) {
     const uptoParam = url2.searchParams.get("upto");
@@ -71311,14 +71349,7 @@ ${panels.map(
 <input id="replay" type="range" min="1" max="${total}" value="${shown}">
 <div data-panel="run">${runView(picture, base)}</div>`;
     const stream = live ? `${base}/events?run=${encodeURIComponent(runId)}` : "";
-    sendPage(res, layout(viewer, body2, stream));
-  }
-  function sendPage(res, page3) {
-    const signOut = options2.signOutPath !== void 0;
-    send(res, 200, "text/html; charset=utf-8", page3.text, {
-      "content-security-policy": contentSecurityPolicy(signOut ? "'self'" : "'none'"),
-      "referrer-policy": signOut ? "same-origin" : "no-referrer"
-    });
+    send(res, 200, "text/html; charset=utf-8", layout(viewer, body2, stream).text);
   }
   function layout(viewer, body2, stream) {
     const title = options2.title ?? "Tranche";
@@ -71332,7 +71363,7 @@ ${panels.map(
 <link rel="stylesheet" href="${base}/assets/dashboard.css">
 <script src="${base}/assets/dashboard.js" defer></script>
 </head><body>
-<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}${options2.signOutPath ? html` <form class="sign-out" method="post" action="${options2.signOutPath}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button type="submit">Sign out</button></form>` : ""}</span></header>
+<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}</span></header>
 <div id="status" role="status" aria-live="polite"></div>
 <main>${body2}</main>
 </body></html>`;
@@ -71507,10 +71538,9 @@ function parseJson(text2) {
     throw new HttpError(400, "the request body is not JSON");
   }
 }
-function send(res, status2, type, body2, headers = {}) {
+function send(res, status2, type, body2) {
   res.writeHead(status2, {
     ...SECURITY_HEADERS,
-    ...headers,
     "content-type": type,
     "content-length": Buffer.byteLength(body2)
   });
@@ -73912,18 +73942,16 @@ function configNames(scope) {
 }
 
 // bot/handlers/service-claim.ts
-async function claimOwnService(scope) {
+async function claimOwnService(scope, owners = scope.deps.ledger) {
   const loaded = loadedConfig(scope);
   if (!loaded) return void 0;
   const { service, repositories } = loaded.config;
-  return claimService(
-    scope.deps.ledger,
-    { service, repo: scope.fullName, declared: repositories },
-    scope.deps.now()
-  );
+  return claimService(owners, { service, repo: scope.fullName, declared: repositories }, scope.deps.now());
 }
 async function ownsService(scope, what) {
-  const ownership = await claimOwnService(scope);
+  return accepted(scope, what, await claimOwnService(scope));
+}
+function accepted(scope, what, ownership) {
   if (ownership === void 0 || ownership.accepted) return true;
   scope.log.warn(`refused ${what} from ${scope.fullName}: ${ownership.reason}`);
   return false;
@@ -75953,7 +75981,6 @@ var LOGOUT_PATH = `${DASHBOARD_PATH}/logout`;
 var STATE_COOKIE = "tranche_dashboard_signin";
 var STATE_MS = 10 * 60 * 1e3;
 var stateSchema = external_exports.object({ state: external_exports.string().min(16), next: external_exports.string(), exp: external_exports.number() });
-var MAX_FORM = 1024;
 function signInRoutes(deps) {
   const github = new Octokit2({
     ...deps.settings.apiUrl ? { baseUrl: deps.settings.apiUrl } : {},
@@ -75964,8 +75991,8 @@ function signInRoutes(deps) {
     if (path8 === LOGIN_PATH && request2.method === "GET") login(deps, github, request2, response);
     else if (path8 === CALLBACK_PATH && request2.method === "GET")
       await callback(deps, github, request2, response);
-    else if (path8 === LOGOUT_PATH && request2.method === "GET") logoutForm(deps, request2, response);
-    else if (path8 === LOGOUT_PATH && request2.method === "POST") await logout(deps, request2, response);
+    else if (path8 === LOGOUT_PATH && request2.method === "GET") logoutForm(response);
+    else if (path8 === LOGOUT_PATH && request2.method === "POST") logout(deps, request2, response);
     else return false;
     return true;
   };
@@ -76047,42 +76074,21 @@ async function userLogin(github, token) {
   const { data } = await github.rest.users.getAuthenticated({ headers: { authorization: `token ${token}` } });
   return data.login;
 }
-function logoutForm(deps, request2, response) {
-  const session = readSession(request2, deps.key, deps.now());
-  if (!session) {
-    page(response, 200, "You are signed out.");
-    return;
-  }
-  html2(
-    response,
-    200,
-    `<form method="post" action="${LOGOUT_PATH}"><input type="hidden" name="csrf" value="${session.csrf}"><button>Sign out</button></form>`
-  );
+function logoutForm(response) {
+  html2(response, 200, `<form method="post" action="${LOGOUT_PATH}"><button>Sign out</button></form>`);
 }
-async function logout(deps, request2, response) {
-  const session = readSession(request2, deps.key, deps.now());
-  const form = sameOrigin(request2, deps.origin) ? await readForm(request2) : void 0;
-  const sent = form?.get("csrf") ?? "";
-  if (form === void 0 || session !== void 0 && !sameSecret(sent, session.csrf)) {
+function logout(deps, request2, response) {
+  if (!sameOrigin(request2, deps.origin)) {
     page(response, 403, "Sign out from the dashboard itself.");
     return;
   }
-  if (session) deps.log.info(`${DASHBOARD_PATH}: @${session.login} signed out`);
   response.writeHead(303, {
-    location: LOGOUT_PATH,
+    location: DASHBOARD_PATH,
     "set-cookie": clearCookie(SESSION_COOKIE, {
       path: DASHBOARD_PATH,
       secure: deps.origin.secure(request2)
     })
   }).end();
-}
-async function readForm(request2) {
-  let text2 = "";
-  for await (const chunk of request2) {
-    text2 += String(chunk);
-    if (text2.length > MAX_FORM) return void 0;
-  }
-  return new URLSearchParams(text2);
 }
 var SAFE_NEXT = new RegExp(`^${DASHBOARD_PATH}(?:[/?][\\w\\-./?=&%]*)?$`);
 function dashboardPath(next) {
@@ -76143,7 +76149,6 @@ function botDashboard(app2, deps, settings) {
     commits: (service) => access.recentCommits(service),
     tracks: (service) => access.serviceTracks(service),
     now: deps.now,
-    signOutPath: LOGOUT_PATH,
     onError: (error62) => app2.log.error(`${DASHBOARD_PATH}: ${error62.message}`)
   });
   const handler2 = async (request2, response) => {
@@ -77367,12 +77372,20 @@ function when2(at) {
 // bot/handlers/status.ts
 var STATUS_RELEASES = 500;
 async function status(scope, command, target) {
-  const { ledger, now } = scope.deps;
-  const releases = await ledger.releases({ repo: scope.fullName, limit: STATUS_RELEASES });
+  const read2 = await scope.deps.ledger.read((reads) => statusReads(scope, reads, command.environment));
+  if (!read2.ok) return refuse(scope, target, `/status ${command.environment}`, read2.problem);
+  const body2 = renderStatusReply(read2.status);
+  await answer(scope, target, read2.tracks ? `${body2}
+
+${read2.tracks}` : body2);
+}
+async function statusReads(scope, reads, environment2) {
+  const { now } = scope.deps;
+  const releases = await reads.releases({ repo: scope.fullName, limit: STATUS_RELEASES });
   const loaded = loadedConfig(scope);
   const service = loaded?.config.service;
   const runs = service === void 0 ? null : deployLockName(service, "");
-  const locks = (await ledger.locks(now())).filter(
+  const locks = (await reads.locks(now())).filter(
     (l) => isRepositoryLock(scope.fullName, l.name) || runs !== null && l.name.startsWith(runs)
   );
   const known = {
@@ -77384,21 +77397,20 @@ async function status(scope, command, target) {
     service,
     concurrentReleases: scope.settings.concurrentReleases
   };
-  const { environment: environment2 } = command;
   if (environment2 !== void 0 && !statusEnvironments(known).includes(environment2)) {
     const checked = configFor(scope, environment2);
-    if (!checked.ok) return refuse(scope, target, `/status ${environment2}`, checked.problem);
+    if (!checked.ok) return checked;
   }
-  const live = await liveDeployments(scope, service, environment2 ? [environment2] : statusEnvironments(known));
-  const body2 = renderStatusReply({ ...known, live, environment: environment2 });
-  const tracks = await tracksSection(scope);
-  await answer(scope, target, tracks ? `${body2}
-
-${tracks}` : body2);
+  const history = ledgerHistory(reads, [scope.fullName]);
+  const live = await liveDeployments(
+    history,
+    service,
+    environment2 ? [environment2] : statusEnvironments(known)
+  );
+  return { ok: true, status: { ...known, live, environment: environment2 }, tracks: await tracksSection(scope, reads) };
 }
-async function liveDeployments(scope, service, environments) {
+async function liveDeployments(history, service, environments) {
   if (service === void 0) return {};
-  const history = deploymentHistory(scope);
   const live = {};
   for (const environment2 of environments) {
     const deployment = liveOf(await history.successes(service, environment2));
@@ -77406,7 +77418,7 @@ async function liveDeployments(scope, service, environments) {
   }
   return live;
 }
-async function tracksSection(scope) {
+async function tracksSection(scope, reads) {
   const configured = tracksFor(scope);
   if (!configured.ok) {
     const loaded = loadedConfig(scope);
@@ -77415,13 +77427,12 @@ async function tracksSection(scope) {
 ${sentence(configured.problem)}` : null;
   }
   const { service, tracks } = configured.tracks;
-  const { ledger, now } = scope.deps;
-  const at = now();
+  const at = scope.deps.now();
   return renderTracksSection({
     tracks,
-    plan: planPromotions(await botPromotionInput(ledger, scope.fullName, service, tracks, at)),
-    holds: await trackHolds(ledger, service, at),
-    promotions: await ledger.promotions({ service }),
+    plan: planPromotions(await botPromotionInput(reads, scope.fullName, service, tracks, at)),
+    holds: await trackHolds(reads, service, at),
+    promotions: await reads.promotions({ service }),
     now: at
   });
 }
@@ -77635,8 +77646,8 @@ async function onDeploymentStatus(context, deps) {
     return;
   }
   const scope = await handlerScope(context, deps);
-  if (!await ownsService(scope, `the status of deployment ${deployment.id}`)) return;
   const checkRun = context.payload.check_run;
+  let ownership;
   const recording = await deps.ledger.recordDeploymentStatus(
     {
       delivery: scope.delivery,
@@ -77657,8 +77668,17 @@ async function onDeploymentStatus(context, deps) {
       checkRunUrl: checkRun?.html_url ?? null
     },
     limitsOf(scope.settings),
-    deps.now()
+    deps.now(),
+    // The repository's claim to the service, in the recording's transaction.
+    async (owners) => {
+      ownership = await claimOwnService(scope, owners);
+      return ownership === void 0 || ownership.accepted;
+    }
   );
+  if (recording.outcome === "refused") {
+    accepted(scope, `the status of deployment ${deployment.id}`, ownership);
+    return;
+  }
   if (recording.outcome === "duplicate") {
     scope.log.info(`delivery ${scope.delivery.id} was handled before; the status is recorded once`);
     return;
@@ -77966,22 +77986,22 @@ var MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
   return async (request2, response) => {
     if (request2.method !== "POST" || pathOf(request2) !== app2.webhookPath) return false;
-    const what = `webhook ${headerWords(request2, "x-github-event")} (delivery ${headerWords(request2, "x-github-delivery")})`;
+    const what = () => `webhook ${headerWords(request2, "x-github-event")} (delivery ${headerWords(request2, "x-github-delivery")})`;
     const declared = Number(request2.headers["content-length"]);
     const body2 = declared > maxBytes ? "too large" : await readAtMost(request2, maxBytes);
     if (body2 === "gone") {
-      app2.log.info(`${what}: the sender hung up before the body's end`);
+      app2.log.info(`${what()}: the sender hung up before the body's end`);
       return true;
     }
     if (body2 === "too large") {
-      app2.log.warn(`${what}: its body is over ${maxBytes} bytes; refused unread`);
+      app2.log.warn(`${what()}: its body is over ${maxBytes} bytes; refused unread`);
       await refuseTooLarge(request2, response, `a webhook body has at most ${maxBytes} bytes`);
       return true;
     }
     const payload = body2.toString("utf8");
     const signature = request2.headers["x-hub-signature-256"];
     if (typeof signature === "string" && !await app2.webhooks.verify(payload, signature).catch(() => false)) {
-      app2.log.warn(`${what}: ${body2.length} bytes whose signature does not match; not handled`);
+      app2.log.warn(`${what()}: ${body2.length} bytes whose signature does not match; not handled`);
       answer3(response, 400, "the X-Hub-Signature-256 header is not the signature of this body");
       return true;
     }
@@ -78150,6 +78170,7 @@ async function sweepRepository(app2, deps, repo, todo) {
 
 // bot/index.ts
 var DEFAULT_SWEEP_MS = 6e4;
+var CHECKPOINT_EVERY_MS = 250;
 function trancheBot(options2) {
   const deps = {
     ledger: options2.ledger,
@@ -78207,7 +78228,12 @@ function notifierOver(env) {
 }
 var app = async (probot, options2) => {
   const location = ledgerLocation(void 0, process.env);
-  const ledger = await openLedger(location, process.cwd());
+  const ledger = await openLedger(location, process.cwd(), {
+    backgroundCheckpoints: {
+      everyMs: CHECKPOINT_EVERY_MS,
+      onError: (message) => probot.log.warn(`tranche bot: a ledger checkpoint failed: ${message}`)
+    }
+  });
   probot.log.info(
     `tranche bot: ledger ${location ? "from TRANCHE_LEDGER / DATABASE_URL" : ".tranche/ledger.db"}`
   );

@@ -49089,7 +49089,7 @@ var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a
 @media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
 header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
-header.top h1{font-size:1.2rem;margin:0}form.sign-out{display:inline;margin:0 0 0 8px}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
+header.top h1{font-size:1.2rem;margin:0}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
 h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
 .muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
@@ -49877,15 +49877,6 @@ ${actions.map(
   }
 };
 
-// src/ledger/actor.ts
-var ACTOR_MAX_LENGTH = 100;
-var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-function storedActor(value) {
-  if (typeof value !== "string") return null;
-  const text2 = [...value.replace(CONTROL, "").trim()].slice(0, ACTOR_MAX_LENGTH).join("").trim();
-  return text2 === "" ? null : text2;
-}
-
 // src/render/event-data.ts
 function dataString(event, key3) {
   const value = event.data?.[key3];
@@ -50104,7 +50095,6 @@ function drawRun(runId, events) {
     environment: events[0]?.environment ?? "",
     version: events[0]?.version ?? "",
     action: "deploy",
-    actor: void 0,
     previousVersion: void 0,
     startedAt: events[0]?.at,
     at: void 0,
@@ -50140,7 +50130,6 @@ function step(picture, event) {
       picture.startedAt = event.at;
       picture.previousVersion = dataVersion(event, "previousVersion");
       picture.action = dataString(event, "action") ?? "deploy";
-      picture.actor = storedActor(event.data?.actor) ?? void 0;
       for (const name of dataStrings(event, "components") ?? []) component(picture, name);
       return;
     case "batch_started": {
@@ -50540,7 +50529,7 @@ function runView(picture, basePath) {
   return html`<article class="run" data-run="${picture.runId}">
 <header><h3><a href="${basePath}/runs/${encodeURIComponent(picture.runId)}">${picture.service} · ${picture.environment} · ${picture.action} ${picture.version}</a></h3>
 <span class="badge state-${state.replace(" ", "-")}">${state}</span></header>
-<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.actor ? html` by <span class="actor">${picture.actor}</span>` : ""}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
+<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
 ${bakeView(picture)}
 <div class="grid-scroll"><table class="batches"><thead><tr><th>component</th><th>batches</th></tr></thead><tbody>
 ${picture.components.map(
@@ -50642,11 +50631,11 @@ var completedPanel = {
   async render(context2) {
     const runs = await completedRuns(context2.ledger, context2.readable, SHOWN2);
     if (runs.length === 0) return html`<p class="muted">No release has finished yet.</p>`;
-    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th><th>by</th></tr></thead><tbody>
+    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th></tr></thead><tbody>
 ${runs.map(
       (run2) => html`<tr class="decision-${run2.decision ?? ""}"><td>${timeTag(run2.finishedAt)}</td><td>${run2.service}</td><td>${run2.environment}</td>
 <td><a href="${context2.basePath}/runs/${encodeURIComponent(run2.runId)}">${run2.version}</a></td>
-<td>${run2.decision ? decisionText(run2.decision) : "\u2013"}${run2.reasonCode ? html` <span class="muted">(${run2.reasonCode})</span>` : ""}</td><td>${run2.durationMs === null ? "\u2013" : elapsedText(run2.durationMs)}</td><td class="actor">${run2.actor ?? "\u2013"}</td></tr>`
+<td>${run2.decision ? decisionText(run2.decision) : "\u2013"}${run2.reasonCode ? html` <span class="muted">(${run2.reasonCode})</span>` : ""}</td><td>${run2.durationMs === null ? "\u2013" : elapsedText(run2.durationMs)}</td></tr>`
     )}
 </tbody></table></div>`;
   }
@@ -50672,8 +50661,8 @@ async function card(view, context2) {
   const run2 = view.liveRun;
   return html`<section class="card env" data-service="${service}" data-environment="${environment}">
 <h3>${service} <span class="muted">in</span> ${environment}</h3>
-<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run2?.commit ? html` · <code>${run2.commit.slice(0, 12)}</code>` : ""}${run2 ? html` · ${timeTag(run2.finishedAt)}` : ""}${run2?.actor ? html` by <span class="actor">${run2.actor}</span>` : ""}</p>
-${view.running.map((r) => html`<p class="running">deploying <a href="${context2.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ""} since ${timeTag(r.startedAt)}</p>`)}
+<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run2?.commit ? html` · <code>${run2.commit.slice(0, 12)}</code>` : ""}${run2 ? html` · ${timeTag(run2.finishedAt)}` : ""}</p>
+${view.running.map((r) => html`<p class="running">deploying <a href="${context2.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a> since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
 ${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
@@ -51113,9 +51102,8 @@ var actionBody = external_exports.object({
 });
 var MAX_BODY = 8 * 1024;
 var KEEPALIVE_MS = 2e4;
-var contentSecurityPolicy = (formAction) => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action ${formAction}; frame-ancestors 'none'`;
 var SECURITY_HEADERS = {
-  "content-security-policy": contentSecurityPolicy("'none'"),
+  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -51184,7 +51172,7 @@ function createDashboardHandler(options) {
 ${panels.map(
       (p) => html`<section id="${p.id}"><h2>${p.title}</h2><div data-panel="${p.id}">${rendered.get(p.id) ?? ""}</div></section>`
     )}`;
-    sendPage(res, layout(viewer, body, `${base}/events`));
+    send(res, 200, "text/html; charset=utf-8", layout(viewer, body, `${base}/events`).text);
   }
   async function runPage(res, viewer, runId, url2) {
     const uptoParam = url2.searchParams.get("upto");
@@ -51196,14 +51184,7 @@ ${panels.map(
 <input id="replay" type="range" min="1" max="${total}" value="${shown}">
 <div data-panel="run">${runView(picture, base)}</div>`;
     const stream = live ? `${base}/events?run=${encodeURIComponent(runId)}` : "";
-    sendPage(res, layout(viewer, body, stream));
-  }
-  function sendPage(res, page2) {
-    const signOut = options.signOutPath !== void 0;
-    send(res, 200, "text/html; charset=utf-8", page2.text, {
-      "content-security-policy": contentSecurityPolicy(signOut ? "'self'" : "'none'"),
-      "referrer-policy": signOut ? "same-origin" : "no-referrer"
-    });
+    send(res, 200, "text/html; charset=utf-8", layout(viewer, body, stream).text);
   }
   function layout(viewer, body, stream) {
     const title = options.title ?? "Tranche";
@@ -51217,7 +51198,7 @@ ${panels.map(
 <link rel="stylesheet" href="${base}/assets/dashboard.css">
 <script src="${base}/assets/dashboard.js" defer></script>
 </head><body>
-<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}${options.signOutPath ? html` <form class="sign-out" method="post" action="${options.signOutPath}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button type="submit">Sign out</button></form>` : ""}</span></header>
+<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}</span></header>
 <div id="status" role="status" aria-live="polite"></div>
 <main>${body}</main>
 </body></html>`;
@@ -51392,10 +51373,9 @@ function parseJson(text2) {
     throw new HttpError(400, "the request body is not JSON");
   }
 }
-function send(res, status, type, body, headers = {}) {
+function send(res, status, type, body) {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
-    ...headers,
     "content-type": type,
     "content-length": Buffer.byteLength(body)
   });
@@ -53647,7 +53627,7 @@ RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
 WHERE id = $id AND state = 'started'
 RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
-var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
 // src/ledger/watch-sql.ts
 function watchTransitionsTable(identityPrimaryKey) {
@@ -53673,8 +53653,7 @@ var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
 VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)`;
 var SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
-ORDER BY id
-LIMIT $limit`;
+ORDER BY id`;
 var SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE id IN (
   SELECT MAX(id) FROM watch_transitions WHERE service = $service AND environment = $environment
@@ -53683,18 +53662,6 @@ WHERE id IN (
 ORDER BY component, target, check_name`;
 var SELECT_WATCH_CURSOR = "SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions";
 var DEFAULT_WATCH_LIMIT = 1e4;
-var EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
-WHERE at >= $since AND id > $after_id
-ORDER BY id
-LIMIT $limit`;
-var SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
-WHERE service = $service AND environment = $environment AND component = $component AND target = $target
-  AND check_name = $check_name AND at = $at`;
-var PRUNABLE_WATCH_TRANSITIONS = `at < $before AND id NOT IN (
-  SELECT MAX(id) FROM watch_transitions GROUP BY service, environment, component, target, check_name
-)`;
-var COUNT_PRUNABLE_WATCH_TRANSITIONS = `SELECT COUNT(*) AS n FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
-var PRUNE_WATCH_TRANSITIONS = `DELETE FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -53703,6 +53670,8 @@ var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
+  // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
+  beginRead: "BEGIN",
   lockRepository: null,
   marker: (index) => `?${index}`
 };
@@ -53710,6 +53679,7 @@ var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
+  beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   lockRepository: LOCK_REPOSITORY,
   marker: (index) => `$${index}`
 };
@@ -53963,11 +53933,6 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
         // only saw (most rows) are left out of this index, so recording them never writes it.
         "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
       ]
-    },
-    {
-      version: 14,
-      description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
-      statements: ["ALTER TABLE runs ADD COLUMN actor TEXT"]
     }
   ];
 }
@@ -53986,63 +53951,18 @@ function pendingMigrations(steps, applied, where) {
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
 
-// src/ledger/dashboard-actions.ts
-async function insertDashboardAction(connection, input2, now) {
-  const finished = input2.state === "started" ? null : now;
-  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
-    actor: input2.actor,
-    action: input2.action,
-    service: input2.service,
-    environment: input2.environment,
-    version: input2.version,
-    commit_sha: input2.commit,
-    host: input2.host,
-    state: input2.state,
-    message: input2.message,
-    requested_at: now,
-    finished_at: finished
-  });
-  if (!row) throw new Error("recording a dashboard action returned no row");
-  return toAction(row);
-}
-async function finishDashboardAction(connection, id, state, message, now) {
-  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
-  return row ? toAction(row) : null;
-}
-async function selectDashboardActions(connection, limit) {
-  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
-}
-function text(value) {
-  return value === null || value === void 0 ? null : String(value);
-}
-function toAction(row) {
+// src/ledger/connection.ts
+function within(connection, session) {
   return {
-    id: Number(row.id),
-    actor: String(row.actor),
-    action: String(row.action),
-    service: String(row.service),
-    environment: String(row.environment),
-    version: text(row.version),
-    commit: text(row.commit_sha),
-    host: String(row.host),
-    state: String(row.state),
-    message: text(row.message),
-    requestedAt: Number(row.requested_at),
-    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params2) => session.query(sql, ...params2),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () => Promise.reject(new Error("the connection is closed by whoever opened it, not inside a transaction"))
   };
 }
-
-// src/ledger/deliveries-sql.ts
-var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES ($delivery_id, $repo, $event, $received_at)
-ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
-var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
-var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
-var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/statement.ts
 var NAMED = /\$([a-z_][a-z0-9_]*)/g;
@@ -54113,26 +54033,90 @@ var Conditions = class {
   clause() {
     return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(" AND ")}` : "";
   }
-  /** ` LIMIT $limit`, when a limit is given: a whole number of 0 or more. */
+  /** ` LIMIT n`, when a limit is given (see limited). */
   limit(limit, what) {
-    if (limit === void 0) return "";
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-    }
-    this.params.limit = limit;
-    return " LIMIT $limit";
+    return limit === void 0 ? "" : ` LIMIT ${checkedLimit(limit, what)}`;
   }
 };
+function limited(sql, limit, what) {
+  return `${sql} LIMIT ${checkedLimit(limit, what)}`;
+}
+function checkedLimit(limit, what) {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+  }
+  return limit;
+}
+
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input2.actor,
+    action: input2.action,
+    service: input2.service,
+    environment: input2.environment,
+    version: input2.version,
+    commit_sha: input2.commit,
+    host: input2.host,
+    state: input2.state,
+    message: input2.message,
+    requested_at: now,
+    finished_at: finished
+  });
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(limited(SELECT_DASHBOARD_ACTIONS, limit, "dashboard actions"))).map(
+    toAction
+  );
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
+}
+
+// src/ledger/deliveries-sql.ts
+var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES ($delivery_id, $repo, $event, $received_at)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
+var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
+var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/runs-sql.ts
-var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms, actor";
+var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
 var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
 var INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS})
 VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $component, $target, $batch,
   $duration_ms, $reason_code, $message, $data)`;
-var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at, actor)
-VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $actor)
+var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
 ON CONFLICT (run_id) DO NOTHING`;
 var FINISH_RUN = `UPDATE runs
 SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
@@ -54177,13 +54161,13 @@ FROM versions WHERE created_at >= $since ORDER BY service, n`;
 var EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
 FROM runs WHERE started_at >= $since OR finished_at >= $since ORDER BY started_at, run_id`;
 var EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= $since AND id > $after_id ORDER BY id LIMIT $limit`;
+FROM events WHERE at >= $since AND id > $after_id ORDER BY id`;
 var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
   updated_at
 FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
 var IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
 VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
-  $duration_ms, $actor)
+  $duration_ms)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id`;
 var IMPORT_RUN_FINISH = `UPDATE runs
@@ -54320,8 +54304,7 @@ function toRun(row) {
     finishedAt: nullableNumber(row.finished_at),
     decision: nullableString(row.decision),
     reasonCode: nullableString(row.reason_code),
-    durationMs: nullableNumber(row.duration_ms),
-    actor: nullableString(row.actor)
+    durationMs: nullableNumber(row.duration_ms)
   };
 }
 function toEvent(row) {
@@ -54771,8 +54754,60 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
   $now, $now, $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
+RETURNING ${COLUMNS}`;
+function serviceOwnerStore(connection) {
+  return {
+    serviceOwner: (service) => selectServiceOwner(connection, service),
+    bindService: (service, repos, now) => bindService(connection, service, repos, now),
+    setServiceRepositories: (service, repos, now) => setServiceRepositories(connection, service, repos, now)
+  };
+}
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
+var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isFinishedRelease(state) {
   return TERMINAL_STATES.includes(state);
@@ -54865,9 +54900,10 @@ var ReleaseQueue = class {
       return free;
     });
   }
-  recordDeploymentStatus(report2, limits2, now) {
+  recordDeploymentStatus(report2, limits2, now, owns) {
     checkLimits(limits2);
     return this.inRepository(report2.repo, async (session) => {
+      if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
@@ -55157,50 +55193,6 @@ function checkLimits(limits2) {
   leaseMs(limits2.leaseMs);
 }
 
-// src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
-ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
-WHERE service = $service
-RETURNING ${COLUMNS}`;
-async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
-  return row ? toServiceOwner(row) : null;
-}
-async function bindService(connection, service, repos, now) {
-  return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, {
-      service,
-      repos: JSON.stringify(repos),
-      bound_at: now,
-      updated_at: now
-    });
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
-    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
-    return toServiceOwner(row);
-  });
-}
-async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
-    repos: JSON.stringify(repos),
-    updated_at: now,
-    service
-  });
-  return row ? toServiceOwner(row) : null;
-}
-function toServiceOwner(row) {
-  const repos = JSON.parse(String(row.repos));
-  return {
-    service: String(row.service),
-    repos: Array.isArray(repos) ? repos.map(String) : [],
-    boundAt: Number(row.bound_at),
-    updatedAt: Number(row.updated_at)
-  };
-}
-
 // src/ledger/versions-sql.ts
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
@@ -55226,12 +55218,14 @@ async function insertWatchTransitions(connection, transitions) {
   });
 }
 async function selectWatchTransitions(connection, filter) {
-  const rows2 = await connection.query(SELECT_WATCH_TRANSITIONS, {
-    service: filter.service,
-    environment: filter.environment,
-    after_id: filter.afterId ?? 0,
-    limit: filter.limit ?? DEFAULT_WATCH_LIMIT
-  });
+  const rows2 = await connection.query(
+    limited(SELECT_WATCH_TRANSITIONS, filter.limit ?? DEFAULT_WATCH_LIMIT, "watch transitions"),
+    {
+      service: filter.service,
+      environment: filter.environment,
+      after_id: filter.afterId ?? 0
+    }
+  );
   return rows2.map(toTransition);
 }
 async function selectWatchCells(connection, service, environment) {
@@ -55240,34 +55234,6 @@ async function selectWatchCells(connection, service, environment) {
 async function selectWatchCursor(connection) {
   const [row] = await connection.query(SELECT_WATCH_CURSOR);
   return Number(row?.id ?? 0);
-}
-var EXPORT_PAGE = 1e3;
-async function* exportWatchTransitions(connection, since) {
-  for (let after = 0; ; ) {
-    const page = await connection.query(EXPORT_WATCH_TRANSITIONS, {
-      since,
-      after_id: after,
-      limit: EXPORT_PAGE
-    });
-    for (const row of page) {
-      const { id: _id, ...transition } = toTransition(row);
-      yield transition;
-    }
-    if (page.length < EXPORT_PAGE) break;
-    after = Number(page.at(-1)?.id);
-  }
-}
-async function importWatchTransition(session, t) {
-  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
-  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
-  await session.query(INSERT_WATCH_TRANSITION, params(t));
-  return true;
-}
-async function pruneWatchTransitions(session, before, dryRun2) {
-  const [row] = await session.query(COUNT_PRUNABLE_WATCH_TRANSITIONS, { before });
-  const n = Number(row?.n ?? 0);
-  if (!dryRun2 && n > 0) await session.query(PRUNE_WATCH_TRANSITIONS, { before });
-  return n;
 }
 function params(t) {
   return {
@@ -55303,7 +55269,7 @@ function oneOf(words, value, otherwise) {
 }
 
 // src/ledger/sql-ledger.ts
-var EXPORT_PAGE2 = 1e3;
+var EXPORT_PAGE = 1e3;
 async function migrate(connection) {
   const steps = migrations(connection.dialect);
   await connection.transaction(async (session) => {
@@ -55316,7 +55282,7 @@ async function migrate(connection) {
     }
   });
 }
-var SqlLedger = class extends ReleaseQueue {
+var SqlLedger = class _SqlLedger extends ReleaseQueue {
   async nextVersion(service, commit, template, now) {
     if (!template.includes("{n}")) {
       throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
@@ -55349,8 +55315,7 @@ var SqlLedger = class extends ReleaseQueue {
           environment: event.environment,
           version: event.version,
           commit_sha: typeof commit === "string" ? commit : null,
-          started_at: event.at,
-          actor: storedActor(event.data?.actor)
+          started_at: event.at
         });
       });
     } else if (event.kind === "run_finished") {
@@ -55427,6 +55392,9 @@ var SqlLedger = class extends ReleaseQueue {
   async locks(now) {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
+  read(work) {
+    return this.connection.snapshot((session) => work(new _SqlLedger(within(this.connection, session))));
+  }
   async *exportRecords(since) {
     for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: "version", version: toVersion(row) };
@@ -55435,18 +55403,18 @@ var SqlLedger = class extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE2 });
+      const page = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE, "events"), {
+        since,
+        after_id: after
+      });
       for (const row of page) yield { type: "event", event: toEvent(row) };
-      if (page.length < EXPORT_PAGE2) break;
+      if (page.length < EXPORT_PAGE) break;
       after = Number(page.at(-1)?.id);
     }
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
     }
     yield* exportFleetRecords(this.connection, since);
-    for await (const transition of exportWatchTransitions(this.connection, since)) {
-      yield { type: "watch", watch: transition };
-    }
   }
   async importRecords(read) {
     return this.connection.transaction(async (session) => {
@@ -55456,8 +55424,7 @@ var SqlLedger = class extends ReleaseQueue {
         event: { written: 0, present: 0 },
         target: { written: 0, present: 0 },
         outcome: { written: 0, present: 0 },
-        verdict: { written: 0, present: 0 },
-        watch: { written: 0, present: 0 }
+        verdict: { written: 0, present: 0 }
       };
       for await (const record2 of read()) {
         const written = await importRecord(session, record2);
@@ -55478,8 +55445,7 @@ var SqlLedger = class extends ReleaseQueue {
       const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
       if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
-      const watchTransitions = await pruneWatchTransitions(session, before, options.dryRun === true);
-      return { before, removed, events, deliveries, watchTransitions };
+      return { before, removed, events, deliveries };
     });
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
@@ -55602,8 +55568,7 @@ async function importRecord(session, record2) {
         finished_at: r.finishedAt,
         decision: r.decision,
         reason_code: r.reasonCode,
-        duration_ms: wholeMs(r.durationMs),
-        actor: storedActor(r.actor)
+        duration_ms: wholeMs(r.durationMs)
       });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
@@ -55622,8 +55587,6 @@ async function importRecord(session, record2) {
       return insertOutcome(session, record2.outcome);
     case "verdict":
       return importOverride(session, record2.verdict);
-    case "watch":
-      return importWatchTransition(session, record2.watch);
     case "target": {
       const t = record2.target;
       const changed = await session.query(IMPORT_TARGET_STATE, {
@@ -55804,6 +55767,12 @@ var PostgresConnection = class {
   transaction(work, options = {}) {
     return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options, outcomeUnknown2));
   }
+  /** Runs `work` in a REPEATABLE READ READ ONLY transaction; a read is safe to run again after a lost connection. */
+  snapshot(work) {
+    return this.whileReconnecting(
+      () => this.attempt(work, { begin: POSTGRES_DIALECT.beginRead }, () => void 0)
+    );
+  }
   whileReconnecting(work) {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
@@ -55812,7 +55781,7 @@ var PostgresConnection = class {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(POSTGRES_DIALECT.beginWrite);
+        await client.query(options.begin ?? POSTGRES_DIALECT.beginWrite);
         if (options.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
           query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
@@ -55887,6 +55856,52 @@ import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, 
 import { basename, dirname, join as join2 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/ledger/wal-checkpointer.ts
+import { Worker } from "node:worker_threads";
+var FALLBACK_CHECKPOINT_PAGES = 1e4;
+var THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA synchronous = NORMAL');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => {
+  try {
+    checkpoint.get();
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message ? error.message : error));
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+var WalCheckpointer = class _WalCheckpointer {
+  worker;
+  exited;
+  constructor(worker) {
+    this.worker = worker;
+    this.exited = new Promise((resolve8) => worker.once("exit", resolve8));
+  }
+  /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
+  static start(path2, options) {
+    const worker = new Worker(THREAD, { eval: true, workerData: { path: path2, everyMs: options.everyMs } });
+    worker.on("message", (message) => options.onError(message));
+    worker.on("error", (error62) => options.onError(error62.message));
+    worker.unref();
+    return new _WalCheckpointer(worker);
+  }
+  /** Stops the thread and closes its connection. */
+  async close() {
+    this.worker.postMessage("close");
+    await this.exited;
+  }
+};
+
+// src/ledger/sqlite.ts
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -55895,7 +55910,7 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
    * up to date. Only a path where nothing exists is created (parent directories included); an
    * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
-  static async open(path2) {
+  static async open(path2, options = {}) {
     if (path2 !== ":memory:") ensureLedgerFile(path2);
     const db = new DatabaseSync(path2, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path2);
@@ -55910,6 +55925,10 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
       db.exec("PRAGMA foreign_keys = ON");
       db.exec("PRAGMA synchronous = NORMAL");
       await migrate(connection);
+      if (options.backgroundCheckpoints && path2 !== ":memory:") {
+        db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+        connection.checkpointer = WalCheckpointer.start(path2, options.backgroundCheckpoints);
+      }
       return new _SqliteLedger(connection);
     } catch (error62) {
       await connection.close();
@@ -55980,6 +55999,8 @@ var SqliteConnection = class {
   session = { query: async (sql, ...params2) => this.run(sql, params2[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
+  /** The thread checkpointing the WAL, when the ledger asked for one. */
+  checkpointer;
   constructor(db, description) {
     this.db = db;
     this.description = description;
@@ -55992,25 +56013,34 @@ var SqliteConnection = class {
       () => retryBusy(async () => {
         if (options.durable) this.db.exec("PRAGMA synchronous = FULL");
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error62) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error62;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options.durable) this.db.exec("PRAGMA synchronous = NORMAL");
         }
       })
     );
   }
+  snapshot(work) {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
   close() {
     return this.serially(async () => {
+      await this.checkpointer?.close();
+      this.checkpointer = void 0;
       if (this.db.isOpen) this.db.close();
     });
+  }
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  async within(begin, work) {
+    this.run(begin);
+    try {
+      const result = await work(this.session);
+      this.run(COMMIT);
+      return result;
+    } catch (error62) {
+      if (this.db.isTransaction) this.run(ROLLBACK);
+      throw error62;
+    }
   }
   run(sql, params2 = {}) {
     const compiled = this.compile(sql);
@@ -56064,8 +56094,8 @@ var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-async function openLedger(location, cwd) {
-  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH));
+async function openLedger(location, cwd, sqlite = {}) {
+  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH), sqlite);
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -56084,11 +56114,11 @@ async function openLedger(location, cwd) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve2(cwd, location));
+  return openSqlite(resolve2(cwd, location), sqlite);
 }
-async function openSqlite(path2) {
+async function openSqlite(path2, options) {
   try {
-    return await SqliteLedger.open(path2);
+    return await SqliteLedger.open(path2, options);
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
     throw new Error(`could not open the ledger ${path2}: ${message}`, { cause: error62 });
@@ -57671,7 +57701,6 @@ var Rollout = class {
         commit: this.spec.commit,
         ...this.spec.dirty ? { dirty: true } : {},
         action: this.spec.action ?? "deploy",
-        ...this.spec.actor ? { actor: this.spec.actor } : {},
         components: this.spec.components.map((c) => c.name),
         ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
       }
@@ -58564,28 +58593,6 @@ function batchDoing(state) {
 }
 function glyphs(targets) {
   return targets.map((t) => `${TARGET_GLYPHS[t.phase]} ${t.name}`).join("  ");
-}
-
-// src/cli/actor.ts
-import { userInfo } from "node:os";
-function runActor(given, runtime) {
-  if (given !== void 0) {
-    const kept = storedActor(given);
-    if (kept === null || kept !== given) {
-      throw new UsageError(
-        `--actor: a name of 1 to ${ACTOR_MAX_LENGTH} characters without control characters or surrounding spaces`
-      );
-    }
-    return kept;
-  }
-  return storedActor(runtime.env.GITHUB_ACTOR || machineUser()) ?? void 0;
-}
-function machineUser() {
-  try {
-    return userInfo().username;
-  } catch {
-    return void 0;
-  }
 }
 
 // src/cli/deploy-lock.ts
@@ -59578,8 +59585,7 @@ function runRecord(start, end) {
     finishedAt: end?.at ?? null,
     decision,
     reasonCode,
-    durationMs: end?.durationMs ?? null,
-    actor: storedActor(start.data?.actor)
+    durationMs: end?.durationMs ?? null
   };
 }
 function key2(component2, target) {
@@ -60097,7 +60103,7 @@ var CheckRun = class _CheckRun {
           status: "in_progress",
           started_at: (/* @__PURE__ */ new Date()).toISOString(),
           ...request2.detailsUrl ? { details_url: request2.detailsUrl } : {},
-          output: limited(request2.output),
+          output: limited2(request2.output),
           ...NO_RETRY
         });
         return new _CheckRun(client, repo, data.id, log);
@@ -60112,7 +60118,7 @@ var CheckRun = class _CheckRun {
   /** Replace the output while in progress; logs and swallows a failure. */
   async progress(output2) {
     try {
-      await this.client.rest.checks.update({ ...this.repo, check_run_id: this.id, output: limited(output2) });
+      await this.client.rest.checks.update({ ...this.repo, check_run_id: this.id, output: limited2(output2) });
     } catch (error62) {
       this.log.warning(`could not update the check run: ${redactedMessage(error62)}`);
     }
@@ -60125,7 +60131,7 @@ var CheckRun = class _CheckRun {
    */
   async complete(conclusion, output2, annotations) {
     const [first = [], ...rest] = chunks(annotations, ANNOTATIONS_PER_REQUEST);
-    const out = limited(output2);
+    const out = limited2(output2);
     const completion = (annotated) => this.client.rest.checks.update({
       ...this.repo,
       check_run_id: this.id,
@@ -60162,7 +60168,7 @@ var CheckRun = class _CheckRun {
     }
   }
 };
-function limited(output2) {
+function limited2(output2) {
   return { title: cut2(output2.title, CHECK_TITLE_MAX), summary: cut2(output2.summary, CHECK_SUMMARY_MAX) };
 }
 var CheckRunReporter = class {
@@ -60372,8 +60378,7 @@ async function prepare(request2, resolved, components, runId, payload) {
     onFailure: rollback ? "halt" : resolved.onFailure,
     action,
     inventory: request2.loaded.inventory,
-    constraints,
-    actor: request2.actor
+    constraints
   };
   const subset = payload?.targets !== void 0;
   return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
@@ -67941,8 +67946,7 @@ function report(result, options, runtime) {
 }
 
 // src/cli/commands/deploy-github.ts
-async function deployWithGitHub(options, runtime, project, what) {
-  const { commit, dirty, actor } = what;
+async function deployWithGitHub(options, runtime, project, commit, dirty) {
   const repo = parseRepo(options.github);
   if (!repo) throw new UsageError(`--github ${options.github}: expected owner/repo`);
   const token2 = runtime.env.GITHUB_TOKEN;
@@ -67976,7 +67980,6 @@ async function deployWithGitHub(options, runtime, project, what) {
         repo,
         sha: commit,
         dirty,
-        actor,
         loaded: project.loaded,
         configPath: await repoRelativePath(configFile) ?? basename2(configFile),
         cwd: project.dir,
@@ -68012,21 +68015,16 @@ async function deployCommand(options, runtime) {
   const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
-  const actor = runActor(options.actor, runtime);
   if (options.github !== void 0)
-    return deployWithGitHub({ ...options, github: options.github }, runtime, project, {
-      commit,
-      dirty,
-      actor
-    });
+    return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
   const notifier = cliNotifier(project, runtime, options);
   return drainingAfter(
     notifier,
-    () => deployLocally(options, runtime, project, { environment, resolved, commit, dirty, actor }, notifier)
+    () => deployLocally(options, runtime, project, { environment, resolved, commit, dirty }, notifier)
   );
 }
 async function deployLocally(options, runtime, project, what, notifier) {
-  const { environment, resolved, commit, dirty, actor } = what;
+  const { environment, resolved, commit, dirty } = what;
   const runId = randomUUID3();
   const run2 = {
     service: resolved.service,
@@ -68065,8 +68063,7 @@ async function deployLocally(options, runtime, project, what, notifier) {
         components: resolved.components,
         onFailure: resolved.onFailure,
         inventory: project.loaded.inventory,
-        constraints,
-        actor
+        constraints
       };
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
@@ -68142,15 +68139,10 @@ async function rollbackCommand(options, runtime) {
   const environment = chooseEnvironment(loadedProject, options);
   const project = await readProjectInventory(loadedProject, environment, options, runtime);
   resolveEnvironment(project.loaded.config, environment);
-  const actor = runActor(options.actor, runtime);
   const notifier = cliNotifier(project, runtime, options);
-  return drainingAfter(
-    notifier,
-    () => rollBackLocally(options, runtime, project, { environment, actor }, notifier)
-  );
+  return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
 }
-async function rollBackLocally(options, runtime, project, who, notifier) {
-  const { environment, actor } = who;
+async function rollBackLocally(options, runtime, project, environment, notifier) {
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID4();
   const run2 = {
@@ -68190,7 +68182,6 @@ async function rollBackLocally(options, runtime, project, who, notifier) {
         components: resolved.components.map(allAtOnce),
         onFailure: "halt",
         action: "rollback",
-        actor,
         inventory: project.loaded.inventory,
         constraints
       };
@@ -68490,12 +68481,9 @@ var noActions = {
 function localActions(project, options, runtime, track) {
   const common2 = { config: project.loaded.file, ledger: options.ledger, json: true };
   return {
-    rollback: ({ environment, actor }) => track(runQuietly(runtime, (quiet) => rollbackCommand({ ...common2, environment, actor }, quiet))),
-    deploy: ({ environment, version: version2, commit, actor }) => track(
-      runQuietly(
-        runtime,
-        (quiet) => deployCommand({ ...common2, environment, version: version2, commit, actor }, quiet)
-      )
+    rollback: ({ environment }) => track(runQuietly(runtime, (quiet) => rollbackCommand({ ...common2, environment }, quiet))),
+    deploy: ({ environment, version: version2, commit }) => track(
+      runQuietly(runtime, (quiet) => deployCommand({ ...common2, environment, version: version2, commit }, quiet))
     )
   };
 }
@@ -68598,14 +68586,13 @@ async function historyCommand(options, runtime) {
     r.decision ?? "unfinished",
     r.reasonCode ?? "-",
     seconds4(r.durationMs),
-    `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`,
-    r.actor ?? "-"
+    `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`
   ]);
   const inventories = runs.flatMap(
     (r) => r.inventory === void 0 ? [] : [`${r.runId}: inventory ${inventoryLine(r.inventory)}`]
   );
   runtime.stdout.write(
-    `${table2(["run", "started", "environment", "version", "decision", "reason", "duration", "commit", "by"], rows2)}
+    `${table2(["run", "started", "environment", "version", "decision", "reason", "duration", "commit"], rows2)}
 `
   );
   if (inventories.length > 0) runtime.stdout.write(`${inventories.join("\n")}
@@ -68634,8 +68621,8 @@ import { resolve as resolve6 } from "node:path";
 
 // src/ledger/bundle.ts
 import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual3 } from "node:crypto";
-var BUNDLE_FORMAT = 3;
-var READABLE_FORMATS = [1, 2, 3];
+var BUNDLE_FORMAT = 2;
+var READABLE_FORMATS = [1, 2];
 var MAGIC = "ledger-bundle";
 var BundleError = class extends Error {
   name = "BundleError";
@@ -68728,7 +68715,7 @@ function parseHeader(payload, fail) {
   if (!header.success) throw fail(`a bundle header without ${header.error.issues[0]?.path.join(".")}`);
   if (!READABLE_FORMATS.includes(header.data.format)) {
     throw fail(
-      `bundle format ${header.data.format}, and this Tranche reads formats ${READABLE_FORMATS.slice(0, -1).join(", ")} and ${READABLE_FORMATS.at(-1)}`
+      `bundle format ${header.data.format}, and this Tranche reads formats ${READABLE_FORMATS.join(" and ")}`
     );
   }
   return header.data;
@@ -68765,8 +68752,7 @@ var RECORD = external_exports.discriminatedUnion("type", [
       finishedAt: epochMs.nullable(),
       decision: external_exports.string().nullable(),
       reasonCode: external_exports.string().nullable(),
-      durationMs: milliseconds.nullable(),
-      actor: external_exports.string().max(ACTOR_MAX_LENGTH).nullable().default(null)
+      durationMs: milliseconds.nullable()
     })
   }),
   external_exports.object({
@@ -68828,21 +68814,6 @@ var RECORD = external_exports.discriminatedUnion("type", [
       evidence: external_exports.record(external_exports.string(), external_exports.unknown()).nullable(),
       at: epochMs
     })
-  }),
-  external_exports.object({
-    type: external_exports.literal("watch"),
-    watch: external_exports.object({
-      service: external_exports.string(),
-      environment: external_exports.string(),
-      component: external_exports.string(),
-      target: external_exports.string(),
-      check: external_exports.string(),
-      at: epochMs,
-      state: external_exports.enum(WATCH_STATES),
-      status: external_exports.enum(CHECK_STATUSES),
-      reason: external_exports.string(),
-      value: external_exports.number().nullable()
-    })
   })
 ]);
 
@@ -68875,8 +68846,7 @@ async function ledgerExportCommand(options, runtime) {
     event: 0,
     target: 0,
     outcome: 0,
-    verdict: 0,
-    watch: 0
+    verdict: 0
   };
   await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
     async function* counted() {
@@ -68893,7 +68863,7 @@ async function ledgerExportCommand(options, runtime) {
   const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;
   report2.write(
     options.json ? `${JSON.stringify(summary)}
-` : `exported ${counts2.version} versions, ${counts2.run} runs, ${counts2.event} events, ${counts2.target} target states, ${counts2.outcome} outcomes, ${counts2.verdict} verdict overrides and ${counts2.watch} watch transitions recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
+` : `exported ${counts2.version} versions, ${counts2.run} runs, ${counts2.event} events, ${counts2.target} target states, ${counts2.outcome} outcomes and ${counts2.verdict} verdict overrides recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
 `
   );
   return 0;
@@ -68922,8 +68892,7 @@ var NOUNS = {
   event: "events",
   target: "target states",
   outcome: "outcomes",
-  verdict: "verdict overrides",
-  watch: "watch transitions"
+  verdict: "verdict overrides"
 };
 async function ledgerImportCommand(file2, options, runtime) {
   const key3 = bundleKey(runtime);
@@ -69001,7 +68970,7 @@ async function ledgerPruneCommand(options, runtime) {
   const kinds = Object.entries(result.removed).map(([kind, n]) => `${kind} ${n}`);
   const verb = options.dryRun ? "would remove" : "removed";
   runtime.stdout.write(
-    `${verb} ${result.events} events recorded before ${isoTime(before)}${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""}, ${result.deliveries} webhook delivery claim(s) of the bot and ${result.watchTransitions} watch transition(s); kept every version, run, target state, each run's run_started and run_finished and each watched cell's newest transition
+    `${verb} ${result.events} events recorded before ${isoTime(before)}${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""} and ${result.deliveries} webhook delivery claim(s) of the bot; kept every version, run, target state and each run's run_started and run_finished
 `
   );
   return 0;
@@ -69172,7 +69141,7 @@ async function statusCommand(options, runtime) {
 }
 function renderStatus(service, status) {
   const run2 = status.lastRun;
-  const last = run2 ? `last run: ${run2.version} ${run2.decision ?? "running (or died without a terminal record)"} at ${isoTime(run2.startedAt)}${run2.actor ? ` by ${run2.actor}` : ""}` : "no runs yet";
+  const last = run2 ? `last run: ${run2.version} ${run2.decision ?? "running (or died without a terminal record)"} at ${isoTime(run2.startedAt)}` : "no runs yet";
   const rows2 = status.targets.map((t) => [
     t.component,
     t.target,
@@ -69700,7 +69669,6 @@ function versionOf(targets, row) {
 
 // src/cli/program.ts
 var EXIT = { ok: 0, failed: 1, usage: 2 };
-var ACTOR_HELP = "who starts the run, recorded with it (default: GITHUB_ACTOR, else this machine\u2019s user name)";
 async function main(argv, runtime) {
   let exitCode = EXIT.ok;
   const program2 = buildProgram(runtime, (code) => {
@@ -69736,11 +69704,11 @@ function buildProgram(runtime, setExit) {
   ).option("--allow-dirty", "deploy even though the work tree has uncommitted changes").option(
     "--github <owner/repo>",
     "report to GitHub as the Action does (check run, deployment statuses), with the token in GITHUB_TOKEN"
-  ).option("--actor <name>", ACTOR_HELP);
+  );
   command("rollback", "put an earlier version back on every target at once", rollbackCommand).option(
     "--to <version>",
     "the version to return to (default: the newest older version that succeeded here)"
-  ).option("--actor <name>", ACTOR_HELP);
+  );
   command("status", "the live version and every target\u2019s state, per environment", statusCommand);
   command("history", "runs, newest first", historyCommand).option("--limit <n>", "at most this many runs", "20").option("--service <name>", "runs of this service (default: the config\u2019s)").option("--version <version>", "only runs of this version").option("--since <date|age>", "only runs started at or after this date (ISO 8601) or this long ago (7d)");
   command(

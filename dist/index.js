@@ -68316,15 +68316,6 @@ async function markSuperseded(client, repo, deploymentIds, version2) {
   }
 }
 
-// src/ledger/actor.ts
-var ACTOR_MAX_LENGTH = 100;
-var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-function storedActor(value) {
-  if (typeof value !== "string") return null;
-  const text2 = [...value.replace(CONTROL, "").trim()].slice(0, ACTOR_MAX_LENGTH).join("").trim();
-  return text2 === "" ? null : text2;
-}
-
 // src/github/tag-versions.ts
 var MAX_TAG_CONFLICTS = 20;
 function tagPrefix(service) {
@@ -68468,8 +68459,7 @@ function runRecord(start, end) {
     finishedAt: end?.at ?? null,
     decision,
     reasonCode,
-    durationMs: end?.durationMs ?? null,
-    actor: storedActor(start.data?.actor)
+    durationMs: end?.durationMs ?? null
   };
 }
 function key(component, target) {
@@ -69941,7 +69931,6 @@ var Rollout = class {
         commit: this.spec.commit,
         ...this.spec.dirty ? { dirty: true } : {},
         action: this.spec.action ?? "deploy",
-        ...this.spec.actor ? { actor: this.spec.actor } : {},
         components: this.spec.components.map((c) => c.name),
         ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
       }
@@ -71248,8 +71237,7 @@ async function prepare(request2, resolved, components, runId, payload) {
     onFailure: rollback ? "halt" : resolved.onFailure,
     action,
     inventory: request2.loaded.inventory,
-    constraints,
-    actor: request2.actor
+    constraints
   };
   const subset = payload?.targets !== void 0;
   return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
@@ -71452,7 +71440,7 @@ RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var FINISH_DASHBOARD_ACTION = `UPDATE dashboard_actions SET state = $state, message = $message, finished_at = $finished_at
 WHERE id = $id AND state = 'started'
 RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
-var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit`;
+var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
 // src/ledger/watch-sql.ts
 function watchTransitionsTable(identityPrimaryKey) {
@@ -71478,8 +71466,7 @@ var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
 VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)`;
 var SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
-ORDER BY id
-LIMIT $limit`;
+ORDER BY id`;
 var SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE id IN (
   SELECT MAX(id) FROM watch_transitions WHERE service = $service AND environment = $environment
@@ -71488,18 +71475,6 @@ WHERE id IN (
 ORDER BY component, target, check_name`;
 var SELECT_WATCH_CURSOR = "SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions";
 var DEFAULT_WATCH_LIMIT = 1e4;
-var EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
-WHERE at >= $since AND id > $after_id
-ORDER BY id
-LIMIT $limit`;
-var SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
-WHERE service = $service AND environment = $environment AND component = $component AND target = $target
-  AND check_name = $check_name AND at = $at`;
-var PRUNABLE_WATCH_TRANSITIONS = `at < $before AND id NOT IN (
-  SELECT MAX(id) FROM watch_transitions GROUP BY service, environment, component, target, check_name
-)`;
-var COUNT_PRUNABLE_WATCH_TRANSITIONS = `SELECT COUNT(*) AS n FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
-var PRUNE_WATCH_TRANSITIONS = `DELETE FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -71508,6 +71483,8 @@ var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
   beginWrite: "BEGIN IMMEDIATE",
+  // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
+  beginRead: "BEGIN",
   lockRepository: null,
   marker: (index) => `?${index}`
 };
@@ -71515,6 +71492,7 @@ var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
   beginWrite: "BEGIN",
+  beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   lockRepository: LOCK_REPOSITORY,
   marker: (index) => `$${index}`
 };
@@ -71768,11 +71746,6 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
         // only saw (most rows) are left out of this index, so recording them never writes it.
         "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
       ]
-    },
-    {
-      version: 14,
-      description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
-      statements: ["ALTER TABLE runs ADD COLUMN actor TEXT"]
     }
   ];
 }
@@ -71791,63 +71764,18 @@ function pendingMigrations(steps, applied, where) {
   return steps.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
 
-// src/ledger/dashboard-actions.ts
-async function insertDashboardAction(connection, input2, now) {
-  const finished = input2.state === "started" ? null : now;
-  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
-    actor: input2.actor,
-    action: input2.action,
-    service: input2.service,
-    environment: input2.environment,
-    version: input2.version,
-    commit_sha: input2.commit,
-    host: input2.host,
-    state: input2.state,
-    message: input2.message,
-    requested_at: now,
-    finished_at: finished
-  });
-  if (!row) throw new Error("recording a dashboard action returned no row");
-  return toAction(row);
-}
-async function finishDashboardAction(connection, id, state, message, now) {
-  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
-  return row ? toAction(row) : null;
-}
-async function selectDashboardActions(connection, limit) {
-  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
-}
-function text(value) {
-  return value === null || value === void 0 ? null : String(value);
-}
-function toAction(row) {
+// src/ledger/connection.ts
+function within(connection, session) {
   return {
-    id: Number(row.id),
-    actor: String(row.actor),
-    action: String(row.action),
-    service: String(row.service),
-    environment: String(row.environment),
-    version: text(row.version),
-    commit: text(row.commit_sha),
-    host: String(row.host),
-    state: String(row.state),
-    message: text(row.message),
-    requestedAt: Number(row.requested_at),
-    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params2) => session.query(sql, ...params2),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () => Promise.reject(new Error("the connection is closed by whoever opened it, not inside a transaction"))
   };
 }
-
-// src/ledger/deliveries-sql.ts
-var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
-VALUES ($delivery_id, $repo, $event, $received_at)
-ON CONFLICT (delivery_id) DO NOTHING
-RETURNING delivery_id`;
-var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
-var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
-var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
-var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
-WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/statement.ts
 var NAMED = /\$([a-z_][a-z0-9_]*)/g;
@@ -71918,26 +71846,90 @@ var Conditions = class {
   clause() {
     return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(" AND ")}` : "";
   }
-  /** ` LIMIT $limit`, when a limit is given: a whole number of 0 or more. */
+  /** ` LIMIT n`, when a limit is given (see limited). */
   limit(limit, what) {
-    if (limit === void 0) return "";
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-    }
-    this.params.limit = limit;
-    return " LIMIT $limit";
+    return limit === void 0 ? "" : ` LIMIT ${checkedLimit(limit, what)}`;
   }
 };
+function limited2(sql, limit, what) {
+  return `${sql} LIMIT ${checkedLimit(limit, what)}`;
+}
+function checkedLimit(limit, what) {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+  }
+  return limit;
+}
+
+// src/ledger/dashboard-actions.ts
+async function insertDashboardAction(connection, input2, now) {
+  const finished = input2.state === "started" ? null : now;
+  const [row] = await connection.query(INSERT_DASHBOARD_ACTION, {
+    actor: input2.actor,
+    action: input2.action,
+    service: input2.service,
+    environment: input2.environment,
+    version: input2.version,
+    commit_sha: input2.commit,
+    host: input2.host,
+    state: input2.state,
+    message: input2.message,
+    requested_at: now,
+    finished_at: finished
+  });
+  if (!row) throw new Error("recording a dashboard action returned no row");
+  return toAction(row);
+}
+async function finishDashboardAction(connection, id, state, message, now) {
+  const [row] = await connection.query(FINISH_DASHBOARD_ACTION, { state, message, finished_at: now, id });
+  return row ? toAction(row) : null;
+}
+async function selectDashboardActions(connection, limit) {
+  return (await connection.query(limited2(SELECT_DASHBOARD_ACTIONS, limit, "dashboard actions"))).map(
+    toAction
+  );
+}
+function text(value) {
+  return value === null || value === void 0 ? null : String(value);
+}
+function toAction(row) {
+  return {
+    id: Number(row.id),
+    actor: String(row.actor),
+    action: String(row.action),
+    service: String(row.service),
+    environment: String(row.environment),
+    version: text(row.version),
+    commit: text(row.commit_sha),
+    host: String(row.host),
+    state: String(row.state),
+    message: text(row.message),
+    requestedAt: Number(row.requested_at),
+    finishedAt: row.finished_at === null || row.finished_at === void 0 ? null : Number(row.finished_at)
+  };
+}
+
+// src/ledger/deliveries-sql.ts
+var CLAIM_DELIVERY = `INSERT INTO bot_deliveries (delivery_id, repo, event, received_at)
+VALUES ($delivery_id, $repo, $event, $received_at)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var FORGET_DELIVERY = "DELETE FROM bot_deliveries WHERE delivery_id = $delivery_id";
+var KEPT_CLAIM_EVENTS = "('verdict', 'promotion', 'issue_comment')";
+var COUNT_PRUNABLE_DELIVERIES = `SELECT COUNT(*) AS n FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
+var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
+WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/runs-sql.ts
-var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms, actor";
+var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
 var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
 var INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS})
 VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $component, $target, $batch,
   $duration_ms, $reason_code, $message, $data)`;
-var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at, actor)
-VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $actor)
+var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
 ON CONFLICT (run_id) DO NOTHING`;
 var FINISH_RUN = `UPDATE runs
 SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
@@ -71982,13 +71974,13 @@ FROM versions WHERE created_at >= $since ORDER BY service, n`;
 var EXPORT_RUNS = `SELECT ${RUN_COLUMNS}
 FROM runs WHERE started_at >= $since OR finished_at >= $since ORDER BY started_at, run_id`;
 var EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= $since AND id > $after_id ORDER BY id LIMIT $limit`;
+FROM events WHERE at >= $since AND id > $after_id ORDER BY id`;
 var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, version, good_version, run_id,
   updated_at
 FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
 var IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
 VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
-  $duration_ms, $actor)
+  $duration_ms)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id`;
 var IMPORT_RUN_FINISH = `UPDATE runs
@@ -72125,8 +72117,7 @@ function toRun(row) {
     finishedAt: nullableNumber(row.finished_at),
     decision: nullableString(row.decision),
     reasonCode: nullableString(row.reason_code),
-    durationMs: nullableNumber(row.duration_ms),
-    actor: nullableString(row.actor)
+    durationMs: nullableNumber(row.duration_ms)
   };
 }
 function toEvent(row) {
@@ -72576,8 +72567,60 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
   $now, $now, $targets, $track)
 RETURNING ${RELEASE_COLUMNS}`;
 
+// src/ledger/service-owners.ts
+var COLUMNS = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+ON CONFLICT (service) DO NOTHING
+RETURNING ${COLUMNS}`;
+var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
+WHERE service = $service
+RETURNING ${COLUMNS}`;
+function serviceOwnerStore(connection) {
+  return {
+    serviceOwner: (service) => selectServiceOwner(connection, service),
+    bindService: (service, repos, now) => bindService(connection, service, repos, now),
+    setServiceRepositories: (service, repos, now) => setServiceRepositories(connection, service, repos, now)
+  };
+}
+async function selectServiceOwner(connection, service) {
+  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
+  return row ? toServiceOwner(row) : null;
+}
+async function bindService(connection, service, repos, now) {
+  return connection.transaction(async (session) => {
+    const [bound2] = await session.query(BIND_SERVICE, {
+      service,
+      repos: JSON.stringify(repos),
+      bound_at: now,
+      updated_at: now
+    });
+    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
+    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
+    return toServiceOwner(row);
+  });
+}
+async function setServiceRepositories(connection, service, repos, now) {
+  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
+    repos: JSON.stringify(repos),
+    updated_at: now,
+    service
+  });
+  return row ? toServiceOwner(row) : null;
+}
+function toServiceOwner(row) {
+  const repos = JSON.parse(String(row.repos));
+  return {
+    service: String(row.service),
+    repos: Array.isArray(repos) ? repos.map(String) : [],
+    boundAt: Number(row.bound_at),
+    updatedAt: Number(row.updated_at)
+  };
+}
+
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
+var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isFinishedRelease(state) {
   return TERMINAL_STATES.includes(state);
@@ -72670,9 +72713,10 @@ var ReleaseQueue = class {
       return free;
     });
   }
-  recordDeploymentStatus(report2, limits2, now) {
+  recordDeploymentStatus(report2, limits2, now, owns) {
     checkLimits(limits2);
     return this.inRepository(report2.repo, async (session) => {
+      if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
       if (!await claimIn(session, report2.delivery)) return DUPLICATE;
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
@@ -72962,50 +73006,6 @@ function checkLimits(limits2) {
   leaseMs(limits2.leaseMs);
 }
 
-// src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
-ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
-var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
-WHERE service = $service
-RETURNING ${COLUMNS}`;
-async function selectServiceOwner(connection, service) {
-  const [row] = await connection.query(SELECT_SERVICE_OWNER, { service });
-  return row ? toServiceOwner(row) : null;
-}
-async function bindService(connection, service, repos, now) {
-  return connection.transaction(async (session) => {
-    const [bound2] = await session.query(BIND_SERVICE, {
-      service,
-      repos: JSON.stringify(repos),
-      bound_at: now,
-      updated_at: now
-    });
-    const [row] = bound2 ? [bound2] : await session.query(SELECT_SERVICE_OWNER, { service });
-    if (!row) throw new Error(`service ${service} is neither bound nor free to bind`);
-    return toServiceOwner(row);
-  });
-}
-async function setServiceRepositories(connection, service, repos, now) {
-  const [row] = await connection.query(SET_SERVICE_REPOSITORIES, {
-    repos: JSON.stringify(repos),
-    updated_at: now,
-    service
-  });
-  return row ? toServiceOwner(row) : null;
-}
-function toServiceOwner(row) {
-  const repos = JSON.parse(String(row.repos));
-  return {
-    service: String(row.service),
-    repos: Array.isArray(repos) ? repos.map(String) : [],
-    boundAt: Number(row.bound_at),
-    updatedAt: Number(row.updated_at)
-  };
-}
-
 // src/ledger/versions-sql.ts
 var BUMP_VERSION_COUNTER = `INSERT INTO version_counters (service, n) VALUES ($service, 1)
 ON CONFLICT (service) DO UPDATE SET n = version_counters.n + 1
@@ -73031,12 +73031,14 @@ async function insertWatchTransitions(connection, transitions) {
   });
 }
 async function selectWatchTransitions(connection, filter) {
-  const rows2 = await connection.query(SELECT_WATCH_TRANSITIONS, {
-    service: filter.service,
-    environment: filter.environment,
-    after_id: filter.afterId ?? 0,
-    limit: filter.limit ?? DEFAULT_WATCH_LIMIT
-  });
+  const rows2 = await connection.query(
+    limited2(SELECT_WATCH_TRANSITIONS, filter.limit ?? DEFAULT_WATCH_LIMIT, "watch transitions"),
+    {
+      service: filter.service,
+      environment: filter.environment,
+      after_id: filter.afterId ?? 0
+    }
+  );
   return rows2.map(toTransition);
 }
 async function selectWatchCells(connection, service, environment) {
@@ -73045,34 +73047,6 @@ async function selectWatchCells(connection, service, environment) {
 async function selectWatchCursor(connection) {
   const [row] = await connection.query(SELECT_WATCH_CURSOR);
   return Number(row?.id ?? 0);
-}
-var EXPORT_PAGE = 1e3;
-async function* exportWatchTransitions(connection, since) {
-  for (let after = 0; ; ) {
-    const page = await connection.query(EXPORT_WATCH_TRANSITIONS, {
-      since,
-      after_id: after,
-      limit: EXPORT_PAGE
-    });
-    for (const row of page) {
-      const { id: _id, ...transition } = toTransition(row);
-      yield transition;
-    }
-    if (page.length < EXPORT_PAGE) break;
-    after = Number(page.at(-1)?.id);
-  }
-}
-async function importWatchTransition(session, t) {
-  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
-  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
-  await session.query(INSERT_WATCH_TRANSITION, params(t));
-  return true;
-}
-async function pruneWatchTransitions(session, before, dryRun2) {
-  const [row] = await session.query(COUNT_PRUNABLE_WATCH_TRANSITIONS, { before });
-  const n = Number(row?.n ?? 0);
-  if (!dryRun2 && n > 0) await session.query(PRUNE_WATCH_TRANSITIONS, { before });
-  return n;
 }
 function params(t) {
   return {
@@ -73108,7 +73082,7 @@ function oneOf(words, value, otherwise) {
 }
 
 // src/ledger/sql-ledger.ts
-var EXPORT_PAGE2 = 1e3;
+var EXPORT_PAGE = 1e3;
 async function migrate(connection) {
   const steps = migrations(connection.dialect);
   await connection.transaction(async (session) => {
@@ -73121,7 +73095,7 @@ async function migrate(connection) {
     }
   });
 }
-var SqlLedger = class extends ReleaseQueue {
+var SqlLedger = class _SqlLedger extends ReleaseQueue {
   async nextVersion(service, commit, template, now) {
     if (!template.includes("{n}")) {
       throw new Error(`version template "${template}" has no {n} placeholder for the counter`);
@@ -73154,8 +73128,7 @@ var SqlLedger = class extends ReleaseQueue {
           environment: event.environment,
           version: event.version,
           commit_sha: typeof commit === "string" ? commit : null,
-          started_at: event.at,
-          actor: storedActor(event.data?.actor)
+          started_at: event.at
         });
       });
     } else if (event.kind === "run_finished") {
@@ -73232,6 +73205,9 @@ var SqlLedger = class extends ReleaseQueue {
   async locks(now) {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
+  read(work) {
+    return this.connection.snapshot((session) => work(new _SqlLedger(within(this.connection, session))));
+  }
   async *exportRecords(since) {
     for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: "version", version: toVersion(row) };
@@ -73240,18 +73216,18 @@ var SqlLedger = class extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE2 });
+      const page = await this.connection.query(limited2(EXPORT_EVENTS, EXPORT_PAGE, "events"), {
+        since,
+        after_id: after
+      });
       for (const row of page) yield { type: "event", event: toEvent(row) };
-      if (page.length < EXPORT_PAGE2) break;
+      if (page.length < EXPORT_PAGE) break;
       after = Number(page.at(-1)?.id);
     }
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
     }
     yield* exportFleetRecords(this.connection, since);
-    for await (const transition of exportWatchTransitions(this.connection, since)) {
-      yield { type: "watch", watch: transition };
-    }
   }
   async importRecords(read) {
     return this.connection.transaction(async (session) => {
@@ -73261,8 +73237,7 @@ var SqlLedger = class extends ReleaseQueue {
         event: { written: 0, present: 0 },
         target: { written: 0, present: 0 },
         outcome: { written: 0, present: 0 },
-        verdict: { written: 0, present: 0 },
-        watch: { written: 0, present: 0 }
+        verdict: { written: 0, present: 0 }
       };
       for await (const record2 of read()) {
         const written = await importRecord(session, record2);
@@ -73283,8 +73258,7 @@ var SqlLedger = class extends ReleaseQueue {
       const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
       if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
-      const watchTransitions = await pruneWatchTransitions(session, before, options.dryRun === true);
-      return { before, removed, events, deliveries, watchTransitions };
+      return { before, removed, events, deliveries };
     });
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
@@ -73407,8 +73381,7 @@ async function importRecord(session, record2) {
         finished_at: r.finishedAt,
         decision: r.decision,
         reason_code: r.reasonCode,
-        duration_ms: wholeMs(r.durationMs),
-        actor: storedActor(r.actor)
+        duration_ms: wholeMs(r.durationMs)
       });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
@@ -73427,8 +73400,6 @@ async function importRecord(session, record2) {
       return insertOutcome(session, record2.outcome);
     case "verdict":
       return importOverride(session, record2.verdict);
-    case "watch":
-      return importWatchTransition(session, record2.watch);
     case "target": {
       const t = record2.target;
       const changed = await session.query(IMPORT_TARGET_STATE, {
@@ -73609,6 +73580,12 @@ var PostgresConnection = class {
   transaction(work, options = {}) {
     return this.whileReconnecting((outcomeUnknown2) => this.attempt(work, options, outcomeUnknown2));
   }
+  /** Runs `work` in a REPEATABLE READ READ ONLY transaction; a read is safe to run again after a lost connection. */
+  snapshot(work) {
+    return this.whileReconnecting(
+      () => this.attempt(work, { begin: POSTGRES_DIALECT.beginRead }, () => void 0)
+    );
+  }
   whileReconnecting(work) {
     return this.reached ? whileReconnecting(work) : work(() => void 0);
   }
@@ -73617,7 +73594,7 @@ var PostgresConnection = class {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(POSTGRES_DIALECT.beginWrite);
+        await client.query(options.begin ?? POSTGRES_DIALECT.beginWrite);
         if (options.durable) await client.query("SET LOCAL synchronous_commit = on");
         const result = await work({
           query: async (sql, ...params2) => (await client.query(statement(sql, params2[0]))).rows
@@ -73692,6 +73669,52 @@ import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, 
 import { basename, dirname, join as join2 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/ledger/wal-checkpointer.ts
+import { Worker } from "node:worker_threads";
+var FALLBACK_CHECKPOINT_PAGES = 1e4;
+var THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA synchronous = NORMAL');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => {
+  try {
+    checkpoint.get();
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message ? error.message : error));
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+var WalCheckpointer = class _WalCheckpointer {
+  worker;
+  exited;
+  constructor(worker) {
+    this.worker = worker;
+    this.exited = new Promise((resolve4) => worker.once("exit", resolve4));
+  }
+  /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
+  static start(path, options) {
+    const worker = new Worker(THREAD, { eval: true, workerData: { path, everyMs: options.everyMs } });
+    worker.on("message", (message) => options.onError(message));
+    worker.on("error", (error63) => options.onError(error63.message));
+    worker.unref();
+    return new _WalCheckpointer(worker);
+  }
+  /** Stops the thread and closes its connection. */
+  async close() {
+    this.worker.postMessage("close");
+    await this.exited;
+  }
+};
+
+// src/ledger/sqlite.ts
 var BUSY_TIMEOUT_MS = 1e4;
 var BUSY_RETRY_MS = 3e4;
 var SqliteLedger = class _SqliteLedger extends SqlLedger {
@@ -73700,7 +73723,7 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
    * up to date. Only a path where nothing exists is created (parent directories included); an
    * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
-  static async open(path) {
+  static async open(path, options = {}) {
     if (path !== ":memory:") ensureLedgerFile(path);
     const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path);
@@ -73715,6 +73738,10 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
       db.exec("PRAGMA foreign_keys = ON");
       db.exec("PRAGMA synchronous = NORMAL");
       await migrate(connection);
+      if (options.backgroundCheckpoints && path !== ":memory:") {
+        db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+        connection.checkpointer = WalCheckpointer.start(path, options.backgroundCheckpoints);
+      }
       return new _SqliteLedger(connection);
     } catch (error63) {
       await connection.close();
@@ -73785,6 +73812,8 @@ var SqliteConnection = class {
   session = { query: async (sql, ...params2) => this.run(sql, params2[0]) };
   /** The end of the queue of work on this connection. */
   last = Promise.resolve();
+  /** The thread checkpointing the WAL, when the ledger asked for one. */
+  checkpointer;
   constructor(db, description) {
     this.db = db;
     this.description = description;
@@ -73797,25 +73826,34 @@ var SqliteConnection = class {
       () => retryBusy(async () => {
         if (options.durable) this.db.exec("PRAGMA synchronous = FULL");
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error63) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error63;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options.durable) this.db.exec("PRAGMA synchronous = NORMAL");
         }
       })
     );
   }
+  snapshot(work) {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
   close() {
     return this.serially(async () => {
+      await this.checkpointer?.close();
+      this.checkpointer = void 0;
       if (this.db.isOpen) this.db.close();
     });
+  }
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  async within(begin, work) {
+    this.run(begin);
+    try {
+      const result = await work(this.session);
+      this.run(COMMIT);
+      return result;
+    } catch (error63) {
+      if (this.db.isTransaction) this.run(ROLLBACK);
+      throw error63;
+    }
   }
   run(sql, params2 = {}) {
     const compiled = this.compile(sql);
@@ -73862,8 +73900,8 @@ var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-async function openLedger(location, cwd) {
-  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH));
+async function openLedger(location, cwd, sqlite = {}) {
+  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH), sqlite);
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -73882,11 +73920,11 @@ async function openLedger(location, cwd) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve2(cwd, location));
+  return openSqlite(resolve2(cwd, location), sqlite);
 }
-async function openSqlite(path) {
+async function openSqlite(path, options) {
   try {
-    return await SqliteLedger.open(path);
+    return await SqliteLedger.open(path, options);
   } catch (error63) {
     const message = error63 instanceof Error ? error63.message : String(error63);
     throw new Error(`could not open the ledger ${path}: ${message}`, { cause: error63 });
@@ -79915,7 +79953,6 @@ async function run() {
       environment,
       store: ledger ? ledgerStore(ledger) : githubStore(client, repo),
       deployment: context3.deployment,
-      actor: storedActor(context3.actor) ?? void 0,
       dryRun: inputs["dry-run"],
       logUrl: context3.runUrl,
       productionEnvironment: inputs["production-environment"],

@@ -11,6 +11,7 @@ import { checkRunName } from '../../src/github/check-run.ts';
 import { markSuperseded } from '../../src/github/deployments.ts';
 import type { GitHubDeploymentState, ReleaseRecord, StatusRecording } from '../../src/ledger/types.ts';
 import { GITHUB_DEPLOYMENT_STATES } from '../../src/ledger/types.ts';
+import type { Ownership } from '../../src/release/service-owner.ts';
 import { type BotDeps, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
 import { trancheOf } from '../github/tranche-payload.ts';
 import { liveAfter } from '../releases/deployment-history.ts';
@@ -18,7 +19,7 @@ import { followAdvance, postReply } from '../releases/start-release.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';
 import { recordAndJudge } from '../verdicts/judge.ts';
 import { handlerScope } from './on-comment.ts';
-import { ownsService } from './service-claim.ts';
+import { accepted, claimOwnService } from './service-claim.ts';
 
 export async function onDeploymentStatus(
   context: Context<'deployment_status.created'>,
@@ -38,8 +39,8 @@ export async function onDeploymentStatus(
     return;
   }
   const scope = await handlerScope(context, deps);
-  if (!(await ownsService(scope, `the status of deployment ${deployment.id}`))) return;
   const checkRun = (context.payload as { check_run?: { html_url?: string | null } | null }).check_run;
+  let ownership: Ownership | undefined;
   const recording = await deps.ledger.recordDeploymentStatus(
     {
       delivery: scope.delivery,
@@ -61,7 +62,16 @@ export async function onDeploymentStatus(
     },
     limitsOf(scope.settings),
     deps.now(),
+    // The repository's claim to the service, in the recording's transaction.
+    async (owners) => {
+      ownership = await claimOwnService(scope, owners);
+      return ownership === undefined || ownership.accepted;
+    },
   );
+  if (recording.outcome === 'refused') {
+    accepted(scope, `the status of deployment ${deployment.id}`, ownership);
+    return;
+  }
   if (recording.outcome === 'duplicate') {
     scope.log.info(`delivery ${scope.delivery.id} was handled before; the status is recorded once`);
     return;

@@ -19,15 +19,17 @@ export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     if (request.method !== 'POST' || pathOf(request) !== app.webhookPath) return false;
-    const what = `webhook ${headerWords(request, 'x-github-event')} (delivery ${headerWords(request, 'x-github-delivery')})`;
+    // Named only in a refusal's log line.
+    const what = () =>
+      `webhook ${headerWords(request, 'x-github-event')} (delivery ${headerWords(request, 'x-github-delivery')})`;
     const declared = Number(request.headers['content-length']);
     const body = declared > maxBytes ? 'too large' : await readAtMost(request, maxBytes);
     if (body === 'gone') {
-      app.log.info(`${what}: the sender hung up before the body's end`);
+      app.log.info(`${what()}: the sender hung up before the body's end`);
       return true;
     }
     if (body === 'too large') {
-      app.log.warn(`${what}: its body is over ${maxBytes} bytes; refused unread`);
+      app.log.warn(`${what()}: its body is over ${maxBytes} bytes; refused unread`);
       await refuseTooLarge(request, response, `a webhook body has at most ${maxBytes} bytes`);
       return true;
     }
@@ -37,7 +39,7 @@ export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES) {
       typeof signature === 'string' &&
       !(await app.webhooks.verify(payload, signature).catch(() => false))
     ) {
-      app.log.warn(`${what}: ${body.length} bytes whose signature does not match; not handled`);
+      app.log.warn(`${what()}: ${body.length} bytes whose signature does not match; not handled`);
       answer(response, 400, 'the X-Hub-Signature-256 header is not the signature of this body');
       return true;
     }

@@ -1,6 +1,6 @@
 /**
  * What the shared ledger (sql-ledger.ts) needs from a database: run one statement, or run several
- * in one write transaction. sqlite.ts and postgres.ts each adapt their driver to it, keeping their
+ * in one write transaction or one read snapshot. sqlite.ts and postgres.ts each adapt their driver to it, keeping their
  * own ways of waiting for each other (SQLite's busy retries, PostgreSQL's row locks).
  */
 import type { SqlDialect } from './sql.ts';
@@ -38,5 +38,27 @@ export interface SqlConnection extends SqlSession {
    * afresh each time.
    */
   transaction<T>(work: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `work`'s reads in one read transaction: every statement sees the same committed state,
+   * whatever commits meanwhile. `work` must only read, and only through the session.
+   */
+  snapshot<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * `connection` as seen from inside one of its transactions or snapshots: every statement runs in
+ * `session`, and a transaction or snapshot asked for there is part of the one already open.
+ */
+export function within(connection: SqlConnection, session: SqlSession): SqlConnection {
+  return {
+    dialect: connection.dialect,
+    description: connection.description,
+    migrationPreamble: [],
+    query: (sql, ...params) => session.query(sql, ...params),
+    transaction: (work) => work(session),
+    snapshot: (work) => work(session),
+    close: () =>
+      Promise.reject(new Error('the connection is closed by whoever opened it, not inside a transaction')),
+  };
 }

@@ -11,6 +11,7 @@ import {
   INSERT_DASHBOARD_ACTION,
   SELECT_DASHBOARD_ACTIONS,
 } from './dashboard-sql.ts';
+import { limited } from './statement.ts';
 
 export async function insertDashboardAction(
   connection: SqlConnection,
@@ -50,7 +51,9 @@ export async function selectDashboardActions(
   connection: SqlConnection,
   limit: number,
 ): Promise<DashboardActionRecord[]> {
-  return (await connection.query(SELECT_DASHBOARD_ACTIONS, { limit })).map(toAction);
+  return (await connection.query(limited(SELECT_DASHBOARD_ACTIONS, limit, 'dashboard actions'))).map(
+    toAction,
+  );
 }
 
 function text(value: unknown): string | null {

@@ -31,4 +31,4 @@ WHERE id = $id AND state = 'started'
 RETURNING ${DASHBOARD_ACTION_COLUMNS}` as const;
 
 export const SELECT_DASHBOARD_ACTIONS =
-  `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC LIMIT $limit` as const;
+  `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC` as const;

@@ -15,7 +15,7 @@ FROM runs WHERE started_at >= $since OR finished_at >= $since ORDER BY started_a
 
 /** One page of events, by id. */
 export const EXPORT_EVENTS = `SELECT id, ${EVENT_COLUMNS}
-FROM events WHERE at >= $since AND id > $after_id ORDER BY id LIMIT $limit` as const;
+FROM events WHERE at >= $since AND id > $after_id ORDER BY id` as const;
 
 export const EXPORT_TARGET_STATES =
   `SELECT service, environment, component, target, version, good_version, run_id,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { isPostgresUrl, PostgresLedger } from './postgres.ts';
-import { SqliteLedger } from './sqlite.ts';
+import { SqliteLedger, type SqliteOptions } from './sqlite.ts';
 import type { Ledger } from './types.ts';
 
 /** Where the ledger lives when no location is given, relative to the working directory. */
@@ -54,10 +54,15 @@ const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
  * (relative paths resolve against `cwd`), `':memory:'` for a throwaway one, or undefined for
  * `<cwd>/.tranche/ledger.db`. Refuses (LedgerLocationError) an empty location, a URL of any
  * other scheme and `github`, which only `deploy --github` and the Action understand (versions
- * as tags in the repository); a file that cannot be opened is named in the error.
+ * as tags in the repository); a file that cannot be opened is named in the error. `sqlite` applies
+ * to a SQLite file only.
  */
-export async function openLedger(location: string | undefined, cwd: string): Promise<Ledger> {
-  if (location === undefined) return openSqlite(resolve(cwd, DEFAULT_LEDGER_PATH));
+export async function openLedger(
+  location: string | undefined,
+  cwd: string,
+  sqlite: SqliteOptions = {},
+): Promise<Ledger> {
+  if (location === undefined) return openSqlite(resolve(cwd, DEFAULT_LEDGER_PATH), sqlite);
   if (location.trim() === '') {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`,
@@ -76,12 +81,12 @@ export async function openLedger(location: string | undefined, cwd: string): Pro
     );
   }
   if (location === ':memory:') return SqliteLedger.open(location);
-  return openSqlite(resolve(cwd, location));
+  return openSqlite(resolve(cwd, location), sqlite);
 }
 
-async function openSqlite(path: string): Promise<Ledger> {
+async function openSqlite(path: string, options: SqliteOptions): Promise<Ledger> {
   try {
-    return await SqliteLedger.open(path);
+    return await SqliteLedger.open(path, options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`could not open the ledger ${path}: ${message}`, { cause: error });

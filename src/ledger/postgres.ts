@@ -184,20 +184,27 @@ class PostgresConnection implements SqlConnection {
     return this.whileReconnecting((outcomeUnknown) => this.attempt(work, options, outcomeUnknown));
   }
 
+  /** Runs `work` in a REPEATABLE READ READ ONLY transaction; a read is safe to run again after a lost connection. */
+  snapshot<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    return this.whileReconnecting(() =>
+      this.attempt(work, { begin: POSTGRES_DIALECT.beginRead }, () => undefined),
+    );
+  }
+
   private whileReconnecting<T>(work: (outcomeUnknown: () => void) => Promise<T>): Promise<T> {
     return this.reached ? whileReconnecting(work) : work(() => undefined);
   }
 
   private async attempt<T>(
     work: (session: SqlSession) => Promise<T>,
-    options: TransactionOptions,
+    options: TransactionOptions & { begin?: string },
     outcomeUnknown: () => void,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(POSTGRES_DIALECT.beginWrite);
+        await client.query(options.begin ?? POSTGRES_DIALECT.beginWrite);
         // Everyday commits do not wait for the WAL flush (see the top of this module); this one does.
         if (options.durable) await client.query('SET LOCAL synchronous_commit = on');
         const result = await work({

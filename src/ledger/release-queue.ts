@@ -10,7 +10,7 @@
 
 import { admissionBlocker } from '../release/queue-admission.ts';
 import { INSERT_SEEN_RELEASE } from './bot-hot-path-sql.ts';
-import type { SqlConnection, SqlSession } from './connection.ts';
+import { type SqlConnection, type SqlSession, within } from './connection.ts';
 import { CLAIM_DELIVERY, FORGET_DELIVERY } from './deliveries-sql.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
 import { FORCE_RELEASE_LOCK, RELEASE_LOCK, RENEW_LOCK, SELECT_LOCK } from './locks-sql.ts';
@@ -42,6 +42,7 @@ import {
   selectReleases,
 } from './releases-sql.ts';
 import { toLock, toRelease } from './rows.ts';
+import { serviceOwnerStore } from './service-owners.ts';
 import type { ParamArgs } from './statement.ts';
 import {
   ACTIVE_RELEASE_STATES,
@@ -61,10 +62,12 @@ import {
   type ReleaseRecord,
   type ReleaseRequest,
   type ReleaseState,
+  type ServiceOwnerLedger,
   type StatusRecording,
 } from './types.ts';
 
 const DUPLICATE: Duplicate = { outcome: 'duplicate' };
+const REFUSED = { outcome: 'refused' } as const;
 const TERMINAL_STATES: readonly ReleaseState[] = ['success', 'failure', 'error', 'expired', 'inactive'];
 
 export function isActiveRelease(state: ReleaseState): boolean {
@@ -178,9 +181,11 @@ export class ReleaseQueue implements ReleaseLedger {
     report: DeploymentStatusReport,
     limits: ReleaseLimits,
     now: number,
+    owns?: ((owners: ServiceOwnerLedger) => Promise<boolean>) | undefined,
   ): Promise<StatusRecording> {
     checkLimits(limits);
     return this.inRepository(report.repo, async (session) => {
+      if (owns && !(await owns(serviceOwnerStore(within(this.connection, session))))) return REFUSED;
       if (!(await claimIn(session, report.delivery))) return DUPLICATE;
       const known = await findRelease(session, report);
       const previous = known?.state ?? null;

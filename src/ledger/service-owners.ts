@@ -3,7 +3,7 @@
  * or change a binding is decided in the release layer (release/service-owner.ts).
  */
 import type { Row, SqlConnection } from './connection.ts';
-import type { ServiceOwnerRecord } from './types.ts';
+import type { ServiceOwnerLedger, ServiceOwnerRecord } from './types.ts';
 
 const COLUMNS = 'service, repos, bound_at, updated_at';
 
@@ -18,6 +18,15 @@ RETURNING ${COLUMNS}` as const;
 const SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
 WHERE service = $service
 RETURNING ${COLUMNS}` as const;
+
+/** The bindings over `connection`: a ledger's, or one of its transactions' (connection.ts, within). */
+export function serviceOwnerStore(connection: SqlConnection): ServiceOwnerLedger {
+  return {
+    serviceOwner: (service) => selectServiceOwner(connection, service),
+    bindService: (service, repos, now) => bindService(connection, service, repos, now),
+    setServiceRepositories: (service, repos, now) => setServiceRepositories(connection, service, repos, now),
+  };
+}
 
 export async function selectServiceOwner(
   connection: SqlConnection,

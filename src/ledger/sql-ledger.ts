@@ -5,7 +5,7 @@
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
 import { storedActor } from './actor.ts';
-import type { SqlConnection, SqlSession } from './connection.ts';
+import { type SqlConnection, type SqlSession, within } from './connection.ts';
 import type { DashboardActionInput, DashboardActionRecord } from './dashboard-action-types.ts';
 import * as dashboard from './dashboard-actions.ts';
 import { COUNT_PRUNABLE_DELIVERIES, PRUNE_DELIVERIES } from './deliveries-sql.ts';
@@ -56,12 +56,13 @@ import {
   pendingMigrations,
   SELECT_SCHEMA_MIGRATIONS,
 } from './sql.ts';
-import type { Params } from './statement.ts';
+import { limited, type Params } from './statement.ts';
 import {
   type EventFilter,
   type HistoryFilter,
   type ImportCounts,
   type Ledger,
+  type LedgerReads,
   type LedgerRecord,
   type LockOutcome,
   type LockRecord,
@@ -242,6 +243,10 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     return (await this.connection.query(SELECT_LOCKS, { now })).map(toLock);
   }
 
+  read<T>(work: (reads: LedgerReads) => Promise<T>): Promise<T> {
+    return this.connection.snapshot((session) => work(new SqlLedger(within(this.connection, session))));
+  }
+
   async *exportRecords(since: number): AsyncIterable<LedgerRecord> {
     for (const row of await this.connection.query(EXPORT_VERSIONS, { since })) {
       yield { type: 'version', version: toVersion(row) };
@@ -250,7 +255,10 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
       yield { type: 'run', run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(EXPORT_EVENTS, { since, after_id: after, limit: EXPORT_PAGE });
+      const page = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE, 'events'), {
+        since,
+        after_id: after,
+      });
       for (const row of page) yield { type: 'event', event: toEvent(row) };
       if (page.length < EXPORT_PAGE) break;
       after = Number(page.at(-1)?.id);

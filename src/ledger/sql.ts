@@ -41,6 +41,8 @@ export interface SqlDialect {
   identityPrimaryKey: string;
   /** Opens a transaction that holds the write lock from its start. */
   beginWrite: string;
+  /** Opens a read-only transaction whose every statement sees the same committed state. */
+  beginRead: string;
   /**
    * Serialises the bot's release transactions on `$repo` until the transaction ends; null where
    * beginWrite already excludes every other writer.
@@ -58,6 +60,8 @@ export const SQLITE_DIALECT: SqlDialect = {
   name: 'sqlite',
   identityPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   beginWrite: 'BEGIN IMMEDIATE',
+  // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
+  beginRead: 'BEGIN',
   lockRepository: null,
   marker: (index) => `?${index}`,
 };
@@ -66,6 +70,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   name: 'postgres',
   identityPrimaryKey: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
   beginWrite: 'BEGIN',
+  beginRead: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
   lockRepository: LOCK_REPOSITORY,
   marker: (index) => `$${index}`,
 };

@@ -14,6 +14,11 @@ import { COMMIT, ROLLBACK, SQLITE_DIALECT } from './sql.ts';
 import { migrate, SqlLedger } from './sql-ledger.ts';
 import { bind, compiler, type ParamArgs, type SqlParam } from './statement.ts';
 import { storable } from './storable.ts';
+import {
+  type BackgroundCheckpoints,
+  FALLBACK_CHECKPOINT_PAGES,
+  WalCheckpointer,
+} from './wal-checkpointer.ts';
 
 /** How long one statement waits for another process's lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -26,7 +31,7 @@ export class SqliteLedger extends SqlLedger {
    * up to date. Only a path where nothing exists is created (parent directories included); an
    * existing file must be a SQLite database: an empty one is refused, not taken for a new ledger.
    */
-  static async open(path: string): Promise<SqliteLedger> {
+  static async open(path: string, options: SqliteOptions = {}): Promise<SqliteLedger> {
     if (path !== ':memory:') ensureLedgerFile(path);
     const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     const connection = new SqliteConnection(db, path);
@@ -44,12 +49,21 @@ export class SqliteLedger extends SqlLedger {
       // last few); durable transactions (version allocation) switch to FULL for their own commit.
       db.exec('PRAGMA synchronous = NORMAL');
       await migrate(connection);
+      if (options.backgroundCheckpoints && path !== ':memory:') {
+        db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+        connection.checkpointer = WalCheckpointer.start(path, options.backgroundCheckpoints);
+      }
       return new SqliteLedger(connection);
     } catch (error) {
       await connection.close();
       throw error;
     }
   }
+}
+
+export interface SqliteOptions {
+  /** Checkpoints from a thread of their own (wal-checkpointer.ts), for a long-running process. */
+  backgroundCheckpoints?: BackgroundCheckpoints | undefined;
 }
 
 /** The first 16 bytes of every SQLite database file. */
@@ -138,6 +152,8 @@ class SqliteConnection implements SqlConnection {
   private readonly session: SqlSession = { query: async (sql, ...params) => this.run(sql, params[0]) };
   /** The end of the queue of work on this connection. */
   private last: Promise<unknown> = Promise.resolve();
+  /** The thread checkpointing the WAL, when the ledger asked for one. */
+  checkpointer: WalCheckpointer | undefined;
 
   constructor(db: DatabaseSync, description: string) {
     this.db = db;
@@ -154,15 +170,7 @@ class SqliteConnection implements SqlConnection {
         // FULL for a durable commit: one WAL fsync for this transaction, not for every event.
         if (options.durable) this.db.exec('PRAGMA synchronous = FULL');
         try {
-          this.db.exec(SQLITE_DIALECT.beginWrite);
-          try {
-            const result = await work(this.session);
-            this.db.exec(COMMIT);
-            return result;
-          } catch (error) {
-            if (this.db.isTransaction) this.db.exec(ROLLBACK);
-            throw error;
-          }
+          return await this.within(SQLITE_DIALECT.beginWrite, work);
         } finally {
           if (options.durable) this.db.exec('PRAGMA synchronous = NORMAL');
         }
@@ -170,10 +178,30 @@ class SqliteConnection implements SqlConnection {
     );
   }
 
+  snapshot<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    return this.serially(() => retryBusy(() => this.within(SQLITE_DIALECT.beginRead, work)));
+  }
+
   close(): Promise<void> {
     return this.serially(async () => {
+      await this.checkpointer?.close();
+      this.checkpointer = undefined;
       if (this.db.isOpen) this.db.close();
     });
+  }
+
+  /** Runs `work` between `begin` and COMMIT, or rolls back what it did if it throws. */
+  private async within<T>(begin: string, work: (session: SqlSession) => Promise<T>): Promise<T> {
+    // Prepared once and kept, like every statement: parsing BEGIN and COMMIT anew costs more than running them.
+    this.run(begin);
+    try {
+      const result = await work(this.session);
+      this.run(COMMIT);
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.run(ROLLBACK);
+      throw error;
+    }
   }
 
   private run(sql: string, params: Readonly<Record<string, SqlParam>> = {}): Row[] {

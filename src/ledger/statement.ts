@@ -175,13 +175,25 @@ export class Conditions {
     return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(' AND ')}` : '';
   }
 
-  /** ` LIMIT $limit`, when a limit is given: a whole number of 0 or more. */
+  /** ` LIMIT n`, when a limit is given (see limited). */
   limit(limit: number | undefined, what: string): string {
-    if (limit === undefined) return '';
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
-    }
-    this.params.limit = limit;
-    return ' LIMIT $limit';
+    return limit === undefined ? '' : ` LIMIT ${checkedLimit(limit, what)}`;
   }
+}
+
+/**
+ * `sql` with ` LIMIT n`, the number written into the statement rather than bound: SQLite prepares
+ * a statement whose LIMIT is a parameter anew every time it runs (the planner reads the limit's
+ * value), which costs more than the query itself. The few limits in use each keep one prepared
+ * statement.
+ */
+export function limited<S extends string>(sql: S, limit: number, what: string): `${S} LIMIT ${number}` {
+  return `${sql} LIMIT ${checkedLimit(limit, what)}`;
+}
+
+function checkedLimit(limit: number, what: string): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`${what} limit must be a whole number of 0 or more, got ${limit}`);
+  }
+  return limit;
 }

@@ -173,6 +173,12 @@ export interface DeployLedger extends EngineLedger {
   close(): Promise<void>;
 }
 
+/** What a read snapshot (Ledger.read) can ask the ledger. */
+export type LedgerReads = Pick<
+  Ledger,
+  'releases' | 'runs' | 'locks' | 'versions' | 'verdicts' | 'promotions'
+>;
+
 /**
  * The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and
  * retention, the fleet's outcomes, verdicts and promotions (fleet-types.ts), the bot's releases and
@@ -198,6 +204,11 @@ export interface Ledger
   forceReleaseLock(name: string): Promise<LockRecord | null>;
   /** The locks held at `now`, by name. */
   locks(now: number): Promise<LockRecord[]>;
+  /**
+   * Runs `work`'s reads in one read snapshot (one read transaction): every read sees the same
+   * committed ledger, and a status or plan assembled from several reads is consistent.
+   */
+  read<T>(work: (reads: LedgerReads) => Promise<T>): Promise<T>;
 
   /** Everything recorded at or after `since`: versions, runs started or finished, events, target states. */
   exportRecords(since: number): AsyncIterable<LedgerRecord>;
@@ -400,6 +411,8 @@ export interface FinishedRelease {
 
 export type StatusRecording =
   | Duplicate
+  /** `owns` said the repository may not speak for the service. */
+  | { outcome: 'refused' }
   | {
       outcome: 'recorded';
       release: ReleaseRecord;
@@ -449,11 +462,17 @@ export interface ReleaseLedger {
    * CLI or Action run starts when its lease is released or runs out, with no webhook to say so.
    */
   releasesFreeToStart(now: number): Promise<ReleaseRecord[]>;
-  /** Records a deployment status; a terminal one finishes the release and advances the queue. */
+  /**
+   * Records a deployment status; a terminal one finishes the release and advances the queue.
+   * `owns`, first in the same transaction, decides whether the repository may speak for the
+   * service over the bindings as the transaction sees them (the rule: release/service-owner.ts);
+   * when it says no, nothing is recorded and the delivery stays unclaimed.
+   */
   recordDeploymentStatus(
     report: DeploymentStatusReport,
     limits: ReleaseLimits,
     now: number,
+    owns?: ((owners: ServiceOwnerLedger) => Promise<boolean>) | undefined,
   ): Promise<StatusRecording>;
   /** Finishes a release that could not start (its deployment was refused): frees its lease. */
   abortRelease(id: number, description: string, now: number): Promise<FinishedRelease>;

@@ -31,8 +31,7 @@ VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $
 
 export const SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
-ORDER BY id
-LIMIT $limit` as const;
+ORDER BY id` as const;
 
 /** The newest transition of each cell. */
 export const SELECT_WATCH_CELLS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
@@ -53,8 +52,7 @@ export const DEFAULT_WATCH_LIMIT = 10_000;
 /** One page of the transitions recorded since, by id (the order a bundle keeps). */
 export const EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE at >= $since AND id > $after_id
-ORDER BY id
-LIMIT $limit` as const;
+ORDER BY id` as const;
 
 /** A transition is its cell's change at one moment: a ledger that has it keeps its own copy. */
 export const SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions

@@ -5,6 +5,7 @@
 import { CHECK_STATUSES } from '../engine/vocabulary.ts';
 import type { Row, SqlConnection, SqlSession } from './connection.ts';
 import { nullableNumber } from './rows.ts';
+import { limited } from './statement.ts';
 import {
   COUNT_PRUNABLE_WATCH_TRANSITIONS,
   DEFAULT_WATCH_LIMIT,
@@ -37,12 +38,14 @@ export async function selectWatchTransitions(
   connection: SqlConnection,
   filter: WatchTransitionFilter,
 ): Promise<WatchTransitionRecord[]> {
-  const rows = await connection.query(SELECT_WATCH_TRANSITIONS, {
-    service: filter.service,
-    environment: filter.environment,
-    after_id: filter.afterId ?? 0,
-    limit: filter.limit ?? DEFAULT_WATCH_LIMIT,
-  });
+  const rows = await connection.query(
+    limited(SELECT_WATCH_TRANSITIONS, filter.limit ?? DEFAULT_WATCH_LIMIT, 'watch transitions'),
+    {
+      service: filter.service,
+      environment: filter.environment,
+      after_id: filter.afterId ?? 0,
+    },
+  );
   return rows.map(toTransition);
 }
 
@@ -68,10 +71,9 @@ export async function* exportWatchTransitions(
   since: number,
 ): AsyncIterable<WatchTransition> {
   for (let after = 0; ; ) {
-    const page = await connection.query(EXPORT_WATCH_TRANSITIONS, {
+    const page = await connection.query(limited(EXPORT_WATCH_TRANSITIONS, EXPORT_PAGE, 'watch transitions'), {
       since,
       after_id: after,
-      limit: EXPORT_PAGE,
     });
     for (const row of page) {
       const { id: _id, ...transition } = toTransition(row);

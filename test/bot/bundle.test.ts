@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { untilInFileAlone } from '../support/sqlite-file-alone.ts';
 import { deliver, serve, WEBHOOK_SECRET } from './harness/bot-server.ts';
 import { type BundledBot, readDockerfile, startBundledBot } from './harness/bundled-bot.ts';
 import { commentPayload, INSTALLATION_ID, TRANCHE_YML } from './harness/payloads.ts';
@@ -100,6 +101,8 @@ describe('the bundled bot, as its image runs it', { timeout: 120_000 }, () => {
     ]);
     expect(JSON.parse(asked.at(-1)?.body ?? '{}').body).toContain('No deployments recorded yet.');
     expect(existsSync(`${bot.dir}/ledger.db`)).toBe(true);
+    // The bundle's checkpoint thread copies the delivery's claim into the file (the WAL alone would hold it).
+    expect(await untilInFileAlone(`${bot.dir}/ledger.db`, 'bot_deliveries', 1)).toBe(1);
     expect(await bot.healthcheck()).toBe(0);
   });
 

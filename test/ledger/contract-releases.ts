@@ -69,7 +69,7 @@ export function admitted(admission: Admission) {
 }
 
 export function recorded(recording: StatusRecording) {
-  if (recording.outcome === 'duplicate') throw new Error('expected a recording, got a duplicate');
+  if (recording.outcome !== 'recorded') throw new Error(`expected a recording, got ${recording.outcome}`);
   return recording;
 }
 
@@ -255,6 +255,28 @@ export function describeReleases(current: () => Ledger): void {
     });
 
     describe('recordDeploymentStatus', () => {
+      it("asks `owns` first, over the transaction's bindings: a refusal records nothing and claims no delivery", async () => {
+        await ledger.bindService('api', ['acme/other'], T0);
+        const report = status({ environment: 'production', version: '7', deploymentId: 900 }, 'in_progress');
+        const seen: (string[] | undefined)[] = [];
+        const refused = await ledger.recordDeploymentStatus(report, LIMITS, T0, async (owners) => {
+          seen.push((await owners.serviceOwner('api'))?.repos);
+          return false;
+        });
+        expect(refused).toEqual({ outcome: 'refused' });
+        expect(seen).toEqual([['acme/other']]);
+        expect(await ledger.releases({ repo: REPO })).toEqual([]);
+        // The delivery was not claimed: accepted, the same delivery is recorded.
+        const recording = recorded(
+          await ledger.recordDeploymentStatus(report, LIMITS, T0, async (owners) => {
+            await owners.setServiceRepositories('api', [REPO], T0);
+            return true;
+          }),
+        );
+        expect(recording.release).toMatchObject({ deploymentId: 900, state: 'in_progress' });
+        expect((await ledger.serviceOwner('api'))?.repos).toEqual([REPO]);
+      });
+
       it('links a status to the started release of its version before the deployment id was written', async () => {
         const { release } = admitted(await ledger.admitRelease(request(), LIMITS, T0));
         await ledger.updateRelease(release.id, { version: '7' }, T0);

@@ -5,6 +5,7 @@ import type { VersionRecord } from '../../src/ledger/types.ts';
 import { timeoutFor } from '../support/measured-work.ts';
 import { describePostgres, freshDatabaseUrl, freshLedgerUrl, withClient } from '../support/postgres.ts';
 import { describeLedgerContract } from './contract.ts';
+import { describeReadSnapshot } from './contract-read.ts';
 import { describeLockProcesses } from './lock-processes.ts';
 import { FIXTURES, runTogether } from './processes.ts';
 import { describeReleaseProcesses } from './release-processes.ts';
@@ -14,6 +15,12 @@ const MIGRATIONS = migrations(POSTGRES_DIALECT).map((m) => m.version);
 
 describePostgres('PostgreSQL', () => {
   describeLedgerContract('PostgreSQL', async () => PostgresLedger.open(await freshLedgerUrl()));
+
+  describeReadSnapshot('PostgreSQL, two pools', async () => {
+    const url = await freshLedgerUrl();
+    const reader = await PostgresLedger.open(url);
+    return [reader, await PostgresLedger.open(url)];
+  });
 
   describe('PostgresLedger', () => {
     let url: string;

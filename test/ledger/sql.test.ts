@@ -8,7 +8,7 @@ import {
 } from '../../src/ledger/release-locks.ts';
 import { selectEvents, selectRuns } from '../../src/ledger/runs-sql.ts';
 import { migrations, POSTGRES_DIALECT, SQLITE_DIALECT } from '../../src/ledger/sql.ts';
-import { bind, compile, type Params } from '../../src/ledger/statement.ts';
+import { bind, compile, limited, type Params } from '../../src/ledger/statement.ts';
 import { BUMP_VERSION_COUNTER, INSERT_VERSION } from '../../src/ledger/versions-sql.ts';
 
 describe('ledger SQL', () => {
@@ -100,14 +100,30 @@ describe('ledger SQL', () => {
     it('names each parameter after what it filters', () => {
       const query = selectRuns({ service: 's', environment: 'e', version: 'v', since: 5, limit: 3 });
       expect(query.sql).toMatch(
-        /service = \$service.*environment = \$environment.*version = \$version.*started_at >= \$since.*LIMIT \$limit/s,
+        /service = \$service.*environment = \$environment.*version = \$version.*started_at >= \$since.* LIMIT 3$/s,
       );
-      expect(query.params).toEqual({ service: 's', environment: 'e', version: 'v', since: 5, limit: 3 });
+      expect(query.params).toEqual({ service: 's', environment: 'e', version: 'v', since: 5 });
     });
 
     it('rejects a negative or fractional limit', () => {
       expect(() => selectRuns({ limit: -1 })).toThrow(RangeError);
       expect(() => selectRuns({ limit: 1.5 })).toThrow(RangeError);
+    });
+  });
+
+  describe('limits', () => {
+    it('are written into the statement, never bound: SQLite prepares a bound LIMIT again on every run', async () => {
+      const { readdirSync } = await import('node:fs');
+      const dir = new URL('../../src/ledger/', import.meta.url);
+      const statements: string[] = [];
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('-sql.ts'))) {
+        const module: Record<string, unknown> = await import(new URL(file, dir).href);
+        statements.push(...Object.values(module).filter((v): v is string => typeof v === 'string'));
+      }
+      expect(statements.length).toBeGreaterThan(40);
+      expect(statements.filter((sql) => /LIMIT\s+\$/.test(sql))).toEqual([]);
+      expect(limited('SELECT 1', 20, 'rows')).toBe('SELECT 1 LIMIT 20');
+      expect(() => limited('SELECT 1', 2 ** 53, 'rows')).toThrow(/rows limit must be a whole number/);
     });
   });
 

@@ -10,6 +10,7 @@ import { BUSY_TIMEOUT_MS, SqliteLedger } from '../../src/ledger/sqlite.ts';
 import type { VersionRecord } from '../../src/ledger/types.ts';
 import { allowFor, timeoutFor } from '../support/measured-work.ts';
 import { describeLedgerContract } from './contract.ts';
+import { describeReadSnapshot } from './contract-read.ts';
 import { describeLockProcesses } from './lock-processes.ts';
 import { FIXTURES, runTogether } from './processes.ts';
 import { describeReleaseProcesses } from './release-processes.ts';
@@ -28,6 +29,14 @@ describeLedgerContract('SQLite file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tranche-ledger-'));
   contractDirs.push(dir);
   return SqliteLedger.open(join(dir, 'ledger.db'));
+});
+
+describeReadSnapshot('SQLite file, two connections', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tranche-ledger-'));
+  contractDirs.push(dir);
+  const path = join(dir, 'ledger.db');
+  const reader = await SqliteLedger.open(path);
+  return [reader, await SqliteLedger.open(path)];
 });
 
 /** Reads the file directly, bypassing the ledger. */

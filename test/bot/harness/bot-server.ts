@@ -72,6 +72,15 @@ export function testProbot(
       },
     },
   );
+  return probotLogging(log, baseUrl, Octokit);
+}
+
+/** The test app's Probot, logging to `log`. */
+export function probotLogging(
+  log: pino.Logger,
+  baseUrl?: string,
+  Octokit: typeof ProbotOctokit = UNTHROTTLED,
+): Probot {
   return new Probot({
     appId: APP_ID,
     privateKey,

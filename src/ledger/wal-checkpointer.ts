@@ -1,0 +1,67 @@
+/**
+ * Checkpoints a SQLite ledger's write-ahead log from a thread of its own, for a process that runs
+ * for long (the bot). A checkpoint copies the WAL into the database file and syncs both to disk;
+ * SQLite runs it inside whichever commit takes the WAL past its threshold, so that commit (and
+ * every webhook queued behind it on the event loop) waits out two fsyncs, which on a busy disk
+ * take from milliseconds to tens of them. Here the checkpoints are PASSIVE, from a connection of
+ * their own: they never wait for, or hold up, the process's readers and writers, and the process's
+ * own connection keeps a far higher threshold, so that it checkpoints only should this thread fall
+ * behind.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** WAL pages past which the process's own connection checkpoints anyway (SQLite's default is 1,000). */
+export const FALLBACK_CHECKPOINT_PAGES = 10_000;
+
+/** The thread's code: a plain script, so that it runs the same from the source and from dist/'s bundles. */
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA synchronous = NORMAL');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => {
+  try {
+    checkpoint.get();
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message ? error.message : error));
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+export interface BackgroundCheckpoints {
+  /** How often the thread checkpoints what the WAL holds. */
+  everyMs: number;
+  /** A checkpoint that failed (the next one tries again); SQLite's threshold takes over meanwhile. */
+  onError(message: string): void;
+}
+
+export class WalCheckpointer {
+  private readonly worker: Worker;
+  private readonly exited: Promise<unknown>;
+
+  private constructor(worker: Worker) {
+    this.worker = worker;
+    this.exited = new Promise((resolve) => worker.once('exit', resolve));
+  }
+
+  /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
+  static start(path: string, options: BackgroundCheckpoints): WalCheckpointer {
+    const worker = new Worker(THREAD, { eval: true, workerData: { path, everyMs: options.everyMs } });
+    worker.on('message', (message: string) => options.onError(message));
+    worker.on('error', (error) => options.onError(error.message));
+    worker.unref();
+    return new WalCheckpointer(worker);
+  }
+
+  /** Stops the thread and closes its connection. */
+  async close(): Promise<void> {
+    this.worker.postMessage('close');
+    await this.exited;
+  }
+}

@@ -1,0 +1,63 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteLedger, type SqliteOptions } from '../../src/ledger/sqlite.ts';
+import { rowsInFileAlone, untilInFileAlone } from '../support/sqlite-file-alone.ts';
+
+const CLAIMS = 40;
+
+describe('background checkpoints of a SQLite ledger', () => {
+  let dir: string;
+  let path: string;
+  let errors: string[];
+  let ledger: SqliteLedger | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tranche-checkpoints-'));
+    path = join(dir, 'ledger.db');
+    errors = [];
+  });
+
+  afterEach(async () => {
+    await ledger?.close();
+    ledger = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const open = async (options: SqliteOptions) => {
+    ledger = await SqliteLedger.open(path, options);
+    return ledger;
+  };
+
+  const background: SqliteOptions = {
+    backgroundCheckpoints: { everyMs: 10, onError: (message) => errors.push(message) },
+  };
+
+  /** Writes CLAIMS small transactions: far fewer WAL pages than SQLite's own threshold (1,000). */
+  async function claim(into: SqliteLedger): Promise<void> {
+    for (let i = 0; i < CLAIMS; i++) {
+      await into.claimDelivery({ id: `delivery-${i}`, repo: 'acme/shop', event: 'deployment_status', at: i });
+    }
+  }
+
+  it("copies the WAL's commits into the database file without a commit of the process waiting for it", async () => {
+    await claim(await open(background));
+    const inFile = await untilInFileAlone(path, 'bot_deliveries', CLAIMS);
+    expect(inFile).toBe(CLAIMS);
+    expect(errors).toEqual([]);
+  });
+
+  it('without them, commits stay in the WAL until SQLite reaches its threshold', async () => {
+    await claim(await open({}));
+    expect(rowsInFileAlone(path, 'bot_deliveries')).toBe(0);
+  });
+
+  it("stops the thread on close: the last connection's close removes the WAL", async () => {
+    await claim(await open(background));
+    await ledger?.close();
+    ledger = undefined;
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    expect(rowsInFileAlone(path, 'bot_deliveries')).toBe(CLAIMS);
+  });
+});
