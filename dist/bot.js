@@ -46841,6 +46841,17 @@ WHERE id IN (
 ORDER BY component, target, check_name`;
 var SELECT_WATCH_CURSOR = "SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions";
 var DEFAULT_WATCH_LIMIT = 1e4;
+var EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
+WHERE at >= $since AND id > $after_id
+ORDER BY id`;
+var SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
+WHERE service = $service AND environment = $environment AND component = $component AND target = $target
+  AND check_name = $check_name AND at = $at`;
+var PRUNABLE_WATCH_TRANSITIONS = `at < $before AND id NOT IN (
+  SELECT MAX(id) FROM watch_transitions GROUP BY service, environment, component, target, check_name
+)`;
+var COUNT_PRUNABLE_WATCH_TRANSITIONS = `SELECT COUNT(*) AS n FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
+var PRUNE_WATCH_TRANSITIONS = `DELETE FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -47112,6 +47123,11 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
         // only saw (most rows) are left out of this index, so recording them never writes it.
         "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
       ]
+    },
+    {
+      version: 14,
+      description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
+      statements: ["ALTER TABLE runs ADD COLUMN actor TEXT"]
     }
   ];
 }
@@ -47134,6 +47150,15 @@ function pendingMigrations(steps, applied, where) {
 var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
 var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
 var CHECK_STATUSES = ["pass", "fail", "error", "no_data", "inconclusive"];
+
+// src/ledger/actor.ts
+var ACTOR_MAX_LENGTH = 100;
+var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+function storedActor(value) {
+  if (typeof value !== "string") return null;
+  const text2 = [...value.replace(CONTROL, "").trim()].slice(0, ACTOR_MAX_LENGTH).join("").trim();
+  return text2 === "" ? null : text2;
+}
 
 // src/ledger/connection.ts
 function within(connection, session) {
@@ -47293,14 +47318,14 @@ var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
 WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/runs-sql.ts
-var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
+var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms, actor";
 var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
 var INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS})
 VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $component, $target, $batch,
   $duration_ms, $reason_code, $message, $data)`;
-var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
-VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
+var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at, actor)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $actor)
 ON CONFLICT (run_id) DO NOTHING`;
 var FINISH_RUN = `UPDATE runs
 SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
@@ -47351,7 +47376,7 @@ var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, vers
 FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
 var IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
 VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
-  $duration_ms)
+  $duration_ms, $actor)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id`;
 var IMPORT_RUN_FINISH = `UPDATE runs
@@ -47488,7 +47513,8 @@ function toRun(row) {
     finishedAt: nullableNumber(row.finished_at),
     decision: nullableString(row.decision),
     reasonCode: nullableString(row.reason_code),
-    durationMs: nullableNumber(row.duration_ms)
+    durationMs: nullableNumber(row.duration_ms),
+    actor: nullableString(row.actor)
   };
 }
 function toEvent(row) {
@@ -48476,6 +48502,33 @@ async function selectWatchCursor(connection) {
   const [row] = await connection.query(SELECT_WATCH_CURSOR);
   return Number(row?.id ?? 0);
 }
+var EXPORT_PAGE = 1e3;
+async function* exportWatchTransitions(connection, since) {
+  for (let after = 0; ; ) {
+    const page2 = await connection.query(limited(EXPORT_WATCH_TRANSITIONS, EXPORT_PAGE, "watch transitions"), {
+      since,
+      after_id: after
+    });
+    for (const row of page2) {
+      const { id: _id, ...transition } = toTransition(row);
+      yield transition;
+    }
+    if (page2.length < EXPORT_PAGE) break;
+    after = Number(page2.at(-1)?.id);
+  }
+}
+async function importWatchTransition(session, t) {
+  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
+  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
+  await session.query(INSERT_WATCH_TRANSITION, params(t));
+  return true;
+}
+async function pruneWatchTransitions(session, before, dryRun) {
+  const [row] = await session.query(COUNT_PRUNABLE_WATCH_TRANSITIONS, { before });
+  const n = Number(row?.n ?? 0);
+  if (!dryRun && n > 0) await session.query(PRUNE_WATCH_TRANSITIONS, { before });
+  return n;
+}
 function params(t) {
   return {
     service: t.service,
@@ -48510,7 +48563,7 @@ function oneOf(words, value, otherwise) {
 }
 
 // src/ledger/sql-ledger.ts
-var EXPORT_PAGE = 1e3;
+var EXPORT_PAGE2 = 1e3;
 async function migrate(connection) {
   const steps = migrations(connection.dialect);
   await connection.transaction(async (session) => {
@@ -48629,18 +48682,21 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page2 = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE, "events"), {
+      const page2 = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE2, "events"), {
         since,
         after_id: after
       });
       for (const row of page2) yield { type: "event", event: toEvent(row) };
-      if (page2.length < EXPORT_PAGE) break;
+      if (page2.length < EXPORT_PAGE2) break;
       after = Number(page2.at(-1)?.id);
     }
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
     }
     yield* exportFleetRecords(this.connection, since);
+    for await (const transition of exportWatchTransitions(this.connection, since)) {
+      yield { type: "watch", watch: transition };
+    }
   }
   async importRecords(read2) {
     return this.connection.transaction(async (session) => {
@@ -48650,7 +48706,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
         event: { written: 0, present: 0 },
         target: { written: 0, present: 0 },
         outcome: { written: 0, present: 0 },
-        verdict: { written: 0, present: 0 }
+        verdict: { written: 0, present: 0 },
+        watch: { written: 0, present: 0 }
       };
       for await (const record3 of read2()) {
         const written = await importRecord(session, record3);
@@ -48671,7 +48728,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
       if (!options2.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
-      return { before, removed, events, deliveries };
+      const watchTransitions = await pruneWatchTransitions(session, before, options2.dryRun === true);
+      return { before, removed, events, deliveries, watchTransitions };
     });
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
@@ -48761,7 +48819,8 @@ async function insertEvent(session, event) {
       environment: event.environment,
       version: event.version,
       commit_sha: typeof commit === "string" ? commit : null,
-      started_at: event.at
+      started_at: event.at,
+      actor: storedActor(event.data?.actor)
     });
   } else if (event.kind === "run_finished") {
     await session.query(FINISH_RUN, {
@@ -48816,7 +48875,8 @@ async function importRecord(session, record3) {
         finished_at: r.finishedAt,
         decision: r.decision,
         reason_code: r.reasonCode,
-        duration_ms: wholeMs(r.durationMs)
+        duration_ms: wholeMs(r.durationMs),
+        actor: storedActor(r.actor)
       });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
@@ -48835,6 +48895,8 @@ async function importRecord(session, record3) {
       return insertOutcome(session, record3.outcome);
     case "verdict":
       return importOverride(session, record3.verdict);
+    case "watch":
+      return importWatchTransition(session, record3.watch);
     case "target": {
       const t = record3.target;
       const changed = await session.query(IMPORT_TARGET_STATE, {
@@ -69448,7 +69510,7 @@ var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a
 @media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
 header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
-header.top h1{font-size:1.2rem;margin:0}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
+header.top h1{font-size:1.2rem;margin:0}form.sign-out{display:inline;margin:0 0 0 8px}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
 h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
 .muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
@@ -70289,6 +70351,7 @@ function drawRun(runId, events) {
     environment: events[0]?.environment ?? "",
     version: events[0]?.version ?? "",
     action: "deploy",
+    actor: void 0,
     previousVersion: void 0,
     startedAt: events[0]?.at,
     at: void 0,
@@ -70324,6 +70387,7 @@ function step(picture, event) {
       picture.startedAt = event.at;
       picture.previousVersion = dataVersion(event, "previousVersion");
       picture.action = dataString(event, "action") ?? "deploy";
+      picture.actor = storedActor(event.data?.actor) ?? void 0;
       for (const name of dataStrings(event, "components") ?? []) component(picture, name);
       return;
     case "batch_started": {
@@ -70697,7 +70761,7 @@ function runView(picture, basePath) {
   return html`<article class="run" data-run="${picture.runId}">
 <header><h3><a href="${basePath}/runs/${encodeURIComponent(picture.runId)}">${picture.service} · ${picture.environment} · ${picture.action} ${picture.version}</a></h3>
 <span class="badge state-${state.replace(" ", "-")}">${state}</span></header>
-<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
+<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.actor ? html` by <span class="actor">${picture.actor}</span>` : ""}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
 ${bakeView(picture)}
 <div class="grid-scroll"><table class="batches"><thead><tr><th>component</th><th>batches</th></tr></thead><tbody>
 ${picture.components.map(
@@ -70799,11 +70863,11 @@ var completedPanel = {
   async render(context) {
     const runs = await completedRuns(context.ledger, context.readable, SHOWN2);
     if (runs.length === 0) return html`<p class="muted">No release has finished yet.</p>`;
-    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th></tr></thead><tbody>
+    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th><th>by</th></tr></thead><tbody>
 ${runs.map(
       (run3) => html`<tr class="decision-${run3.decision ?? ""}"><td>${timeTag(run3.finishedAt)}</td><td>${run3.service}</td><td>${run3.environment}</td>
 <td><a href="${context.basePath}/runs/${encodeURIComponent(run3.runId)}">${run3.version}</a></td>
-<td>${run3.decision ? decisionText(run3.decision) : "\u2013"}${run3.reasonCode ? html` <span class="muted">(${run3.reasonCode})</span>` : ""}</td><td>${run3.durationMs === null ? "\u2013" : elapsedText(run3.durationMs)}</td></tr>`
+<td>${run3.decision ? decisionText(run3.decision) : "\u2013"}${run3.reasonCode ? html` <span class="muted">(${run3.reasonCode})</span>` : ""}</td><td>${run3.durationMs === null ? "\u2013" : elapsedText(run3.durationMs)}</td><td class="actor">${run3.actor ?? "\u2013"}</td></tr>`
     )}
 </tbody></table></div>`;
   }
@@ -70829,8 +70893,8 @@ async function card(view, context) {
   const run3 = view.liveRun;
   return html`<section class="card env" data-service="${service}" data-environment="${environment2}">
 <h3>${service} <span class="muted">in</span> ${environment2}</h3>
-<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run3?.commit ? html` · <code>${run3.commit.slice(0, 12)}</code>` : ""}${run3 ? html` · ${timeTag(run3.finishedAt)}` : ""}</p>
-${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a> since ${timeTag(r.startedAt)}</p>`)}
+<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run3?.commit ? html` · <code>${run3.commit.slice(0, 12)}</code>` : ""}${run3 ? html` · ${timeTag(run3.finishedAt)}` : ""}${run3?.actor ? html` by <span class="actor">${run3.actor}</span>` : ""}</p>
+${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ""} since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
 ${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
@@ -71290,8 +71354,9 @@ var actionBody = external_exports.object({
 });
 var MAX_BODY = 8 * 1024;
 var KEEPALIVE_MS = 2e4;
+var contentSecurityPolicy = (formAction) => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action ${formAction}; frame-ancestors 'none'`;
 var SECURITY_HEADERS = {
-  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "content-security-policy": contentSecurityPolicy("'none'"),
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -71360,7 +71425,7 @@ function createDashboardHandler(options2) {
 ${panels.map(
       (p) => html`<section id="${p.id}"><h2>${p.title}</h2><div data-panel="${p.id}">${rendered.get(p.id) ?? ""}</div></section>`
     )}`;
-    send(res, 200, "text/html; charset=utf-8", layout(viewer, body2, `${base}/events`).text);
+    sendPage(res, layout(viewer, body2, `${base}/events`));
   }
   async function runPage(res, viewer, runId, url2) {
     const uptoParam = url2.searchParams.get("upto");
@@ -71372,7 +71437,14 @@ ${panels.map(
 <input id="replay" type="range" min="1" max="${total}" value="${shown}">
 <div data-panel="run">${runView(picture, base)}</div>`;
     const stream = live ? `${base}/events?run=${encodeURIComponent(runId)}` : "";
-    send(res, 200, "text/html; charset=utf-8", layout(viewer, body2, stream).text);
+    sendPage(res, layout(viewer, body2, stream));
+  }
+  function sendPage(res, page3) {
+    const signOut = options2.signOutPath !== void 0;
+    send(res, 200, "text/html; charset=utf-8", page3.text, {
+      "content-security-policy": contentSecurityPolicy(signOut ? "'self'" : "'none'"),
+      "referrer-policy": signOut ? "same-origin" : "no-referrer"
+    });
   }
   function layout(viewer, body2, stream) {
     const title = options2.title ?? "Tranche";
@@ -71386,7 +71458,7 @@ ${panels.map(
 <link rel="stylesheet" href="${base}/assets/dashboard.css">
 <script src="${base}/assets/dashboard.js" defer></script>
 </head><body>
-<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}</span></header>
+<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}${options2.signOutPath ? html` <form class="sign-out" method="post" action="${options2.signOutPath}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button type="submit">Sign out</button></form>` : ""}</span></header>
 <div id="status" role="status" aria-live="polite"></div>
 <main>${body2}</main>
 </body></html>`;
@@ -71561,9 +71633,10 @@ function parseJson(text2) {
     throw new HttpError(400, "the request body is not JSON");
   }
 }
-function send(res, status2, type, body2) {
+function send(res, status2, type, body2, headers = {}) {
   res.writeHead(status2, {
     ...SECURITY_HEADERS,
+    ...headers,
     "content-type": type,
     "content-length": Buffer.byteLength(body2)
   });
@@ -76032,6 +76105,7 @@ var LOGOUT_PATH = `${DASHBOARD_PATH}/logout`;
 var STATE_COOKIE = "tranche_dashboard_signin";
 var STATE_MS = 10 * 60 * 1e3;
 var stateSchema = external_exports.object({ state: external_exports.string().min(16), next: external_exports.string(), exp: external_exports.number() });
+var MAX_FORM = 1024;
 function signInRoutes(deps) {
   const github = new Octokit2({
     ...deps.settings.apiUrl ? { baseUrl: deps.settings.apiUrl } : {},
@@ -76042,8 +76116,8 @@ function signInRoutes(deps) {
     if (path8 === LOGIN_PATH && request2.method === "GET") login(deps, github, request2, response);
     else if (path8 === CALLBACK_PATH && request2.method === "GET")
       await callback(deps, github, request2, response);
-    else if (path8 === LOGOUT_PATH && request2.method === "GET") logoutForm(response);
-    else if (path8 === LOGOUT_PATH && request2.method === "POST") logout(deps, request2, response);
+    else if (path8 === LOGOUT_PATH && request2.method === "GET") logoutForm(deps, request2, response);
+    else if (path8 === LOGOUT_PATH && request2.method === "POST") await logout(deps, request2, response);
     else return false;
     return true;
   };
@@ -76125,21 +76199,42 @@ async function userLogin(github, token) {
   const { data } = await github.rest.users.getAuthenticated({ headers: { authorization: `token ${token}` } });
   return data.login;
 }
-function logoutForm(response) {
-  html2(response, 200, `<form method="post" action="${LOGOUT_PATH}"><button>Sign out</button></form>`);
+function logoutForm(deps, request2, response) {
+  const session = readSession(request2, deps.key, deps.now());
+  if (!session) {
+    page(response, 200, "You are signed out.");
+    return;
+  }
+  html2(
+    response,
+    200,
+    `<form method="post" action="${LOGOUT_PATH}"><input type="hidden" name="csrf" value="${session.csrf}"><button>Sign out</button></form>`
+  );
 }
-function logout(deps, request2, response) {
-  if (!sameOrigin(request2, deps.origin)) {
+async function logout(deps, request2, response) {
+  const session = readSession(request2, deps.key, deps.now());
+  const form = sameOrigin(request2, deps.origin) ? await readForm(request2) : void 0;
+  const sent = form?.get("csrf") ?? "";
+  if (form === void 0 || session !== void 0 && !sameSecret(sent, session.csrf)) {
     page(response, 403, "Sign out from the dashboard itself.");
     return;
   }
+  if (session) deps.log.info(`${DASHBOARD_PATH}: @${session.login} signed out`);
   response.writeHead(303, {
-    location: DASHBOARD_PATH,
+    location: LOGOUT_PATH,
     "set-cookie": clearCookie(SESSION_COOKIE, {
       path: DASHBOARD_PATH,
       secure: deps.origin.secure(request2)
     })
   }).end();
+}
+async function readForm(request2) {
+  let text2 = "";
+  for await (const chunk of request2) {
+    text2 += String(chunk);
+    if (text2.length > MAX_FORM) return void 0;
+  }
+  return new URLSearchParams(text2);
 }
 var SAFE_NEXT = new RegExp(`^${DASHBOARD_PATH}(?:[/?][\\w\\-./?=&%]*)?$`);
 function dashboardPath(next) {
@@ -76200,6 +76295,7 @@ function botDashboard(app2, deps, settings) {
     commits: (service) => access.recentCommits(service),
     tracks: (service) => access.serviceTracks(service),
     now: deps.now,
+    signOutPath: LOGOUT_PATH,
     onError: (error62) => app2.log.error(`${DASHBOARD_PATH}: ${error62.message}`)
   });
   const handler2 = async (request2, response) => {

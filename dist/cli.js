@@ -49089,7 +49089,7 @@ var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a
 @media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
 header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
-header.top h1{font-size:1.2rem;margin:0}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
+header.top h1{font-size:1.2rem;margin:0}form.sign-out{display:inline;margin:0 0 0 8px}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
 h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
 .muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
@@ -49877,6 +49877,15 @@ ${actions.map(
   }
 };
 
+// src/ledger/actor.ts
+var ACTOR_MAX_LENGTH = 100;
+var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+function storedActor(value) {
+  if (typeof value !== "string") return null;
+  const text2 = [...value.replace(CONTROL, "").trim()].slice(0, ACTOR_MAX_LENGTH).join("").trim();
+  return text2 === "" ? null : text2;
+}
+
 // src/render/event-data.ts
 function dataString(event, key3) {
   const value = event.data?.[key3];
@@ -50095,6 +50104,7 @@ function drawRun(runId, events) {
     environment: events[0]?.environment ?? "",
     version: events[0]?.version ?? "",
     action: "deploy",
+    actor: void 0,
     previousVersion: void 0,
     startedAt: events[0]?.at,
     at: void 0,
@@ -50130,6 +50140,7 @@ function step(picture, event) {
       picture.startedAt = event.at;
       picture.previousVersion = dataVersion(event, "previousVersion");
       picture.action = dataString(event, "action") ?? "deploy";
+      picture.actor = storedActor(event.data?.actor) ?? void 0;
       for (const name of dataStrings(event, "components") ?? []) component(picture, name);
       return;
     case "batch_started": {
@@ -50529,7 +50540,7 @@ function runView(picture, basePath) {
   return html`<article class="run" data-run="${picture.runId}">
 <header><h3><a href="${basePath}/runs/${encodeURIComponent(picture.runId)}">${picture.service} · ${picture.environment} · ${picture.action} ${picture.version}</a></h3>
 <span class="badge state-${state.replace(" ", "-")}">${state}</span></header>
-<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
+<p class="meta">from ${picture.previousVersion ?? "nothing"} · started ${timeTag(picture.startedAt)}${picture.actor ? html` by <span class="actor">${picture.actor}</span>` : ""}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ""}</p>
 ${bakeView(picture)}
 <div class="grid-scroll"><table class="batches"><thead><tr><th>component</th><th>batches</th></tr></thead><tbody>
 ${picture.components.map(
@@ -50631,11 +50642,11 @@ var completedPanel = {
   async render(context2) {
     const runs = await completedRuns(context2.ledger, context2.readable, SHOWN2);
     if (runs.length === 0) return html`<p class="muted">No release has finished yet.</p>`;
-    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th></tr></thead><tbody>
+    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th><th>by</th></tr></thead><tbody>
 ${runs.map(
       (run2) => html`<tr class="decision-${run2.decision ?? ""}"><td>${timeTag(run2.finishedAt)}</td><td>${run2.service}</td><td>${run2.environment}</td>
 <td><a href="${context2.basePath}/runs/${encodeURIComponent(run2.runId)}">${run2.version}</a></td>
-<td>${run2.decision ? decisionText(run2.decision) : "\u2013"}${run2.reasonCode ? html` <span class="muted">(${run2.reasonCode})</span>` : ""}</td><td>${run2.durationMs === null ? "\u2013" : elapsedText(run2.durationMs)}</td></tr>`
+<td>${run2.decision ? decisionText(run2.decision) : "\u2013"}${run2.reasonCode ? html` <span class="muted">(${run2.reasonCode})</span>` : ""}</td><td>${run2.durationMs === null ? "\u2013" : elapsedText(run2.durationMs)}</td><td class="actor">${run2.actor ?? "\u2013"}</td></tr>`
     )}
 </tbody></table></div>`;
   }
@@ -50661,8 +50672,8 @@ async function card(view, context2) {
   const run2 = view.liveRun;
   return html`<section class="card env" data-service="${service}" data-environment="${environment}">
 <h3>${service} <span class="muted">in</span> ${environment}</h3>
-<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run2?.commit ? html` · <code>${run2.commit.slice(0, 12)}</code>` : ""}${run2 ? html` · ${timeTag(run2.finishedAt)}` : ""}</p>
-${view.running.map((r) => html`<p class="running">deploying <a href="${context2.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a> since ${timeTag(r.startedAt)}</p>`)}
+<p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run2?.commit ? html` · <code>${run2.commit.slice(0, 12)}</code>` : ""}${run2 ? html` · ${timeTag(run2.finishedAt)}` : ""}${run2?.actor ? html` by <span class="actor">${run2.actor}</span>` : ""}</p>
+${view.running.map((r) => html`<p class="running">deploying <a href="${context2.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ""} since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
 ${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
@@ -51102,8 +51113,9 @@ var actionBody = external_exports.object({
 });
 var MAX_BODY = 8 * 1024;
 var KEEPALIVE_MS = 2e4;
+var contentSecurityPolicy = (formAction) => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action ${formAction}; frame-ancestors 'none'`;
 var SECURITY_HEADERS = {
-  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "content-security-policy": contentSecurityPolicy("'none'"),
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -51172,7 +51184,7 @@ function createDashboardHandler(options) {
 ${panels.map(
       (p) => html`<section id="${p.id}"><h2>${p.title}</h2><div data-panel="${p.id}">${rendered.get(p.id) ?? ""}</div></section>`
     )}`;
-    send(res, 200, "text/html; charset=utf-8", layout(viewer, body, `${base}/events`).text);
+    sendPage(res, layout(viewer, body, `${base}/events`));
   }
   async function runPage(res, viewer, runId, url2) {
     const uptoParam = url2.searchParams.get("upto");
@@ -51184,7 +51196,14 @@ ${panels.map(
 <input id="replay" type="range" min="1" max="${total}" value="${shown}">
 <div data-panel="run">${runView(picture, base)}</div>`;
     const stream = live ? `${base}/events?run=${encodeURIComponent(runId)}` : "";
-    send(res, 200, "text/html; charset=utf-8", layout(viewer, body, stream).text);
+    sendPage(res, layout(viewer, body, stream));
+  }
+  function sendPage(res, page2) {
+    const signOut = options.signOutPath !== void 0;
+    send(res, 200, "text/html; charset=utf-8", page2.text, {
+      "content-security-policy": contentSecurityPolicy(signOut ? "'self'" : "'none'"),
+      "referrer-policy": signOut ? "same-origin" : "no-referrer"
+    });
   }
   function layout(viewer, body, stream) {
     const title = options.title ?? "Tranche";
@@ -51198,7 +51217,7 @@ ${panels.map(
 <link rel="stylesheet" href="${base}/assets/dashboard.css">
 <script src="${base}/assets/dashboard.js" defer></script>
 </head><body>
-<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}</span></header>
+<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}${options.signOutPath ? html` <form class="sign-out" method="post" action="${options.signOutPath}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button type="submit">Sign out</button></form>` : ""}</span></header>
 <div id="status" role="status" aria-live="polite"></div>
 <main>${body}</main>
 </body></html>`;
@@ -51373,9 +51392,10 @@ function parseJson(text2) {
     throw new HttpError(400, "the request body is not JSON");
   }
 }
-function send(res, status, type, body) {
+function send(res, status, type, body, headers = {}) {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
+    ...headers,
     "content-type": type,
     "content-length": Buffer.byteLength(body)
   });
@@ -53662,6 +53682,17 @@ WHERE id IN (
 ORDER BY component, target, check_name`;
 var SELECT_WATCH_CURSOR = "SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions";
 var DEFAULT_WATCH_LIMIT = 1e4;
+var EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
+WHERE at >= $since AND id > $after_id
+ORDER BY id`;
+var SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
+WHERE service = $service AND environment = $environment AND component = $component AND target = $target
+  AND check_name = $check_name AND at = $at`;
+var PRUNABLE_WATCH_TRANSITIONS = `at < $before AND id NOT IN (
+  SELECT MAX(id) FROM watch_transitions GROUP BY service, environment, component, target, check_name
+)`;
+var COUNT_PRUNABLE_WATCH_TRANSITIONS = `SELECT COUNT(*) AS n FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
+var PRUNE_WATCH_TRANSITIONS = `DELETE FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -53933,6 +53964,11 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
         // only saw (most rows) are left out of this index, so recording them never writes it.
         "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
       ]
+    },
+    {
+      version: 14,
+      description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
+      statements: ["ALTER TABLE runs ADD COLUMN actor TEXT"]
     }
   ];
 }
@@ -54109,14 +54145,14 @@ var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
 WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/runs-sql.ts
-var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
+var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms, actor";
 var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
 var INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS})
 VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $component, $target, $batch,
   $duration_ms, $reason_code, $message, $data)`;
-var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
-VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
+var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at, actor)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $actor)
 ON CONFLICT (run_id) DO NOTHING`;
 var FINISH_RUN = `UPDATE runs
 SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
@@ -54167,7 +54203,7 @@ var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, vers
 FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
 var IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
 VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
-  $duration_ms)
+  $duration_ms, $actor)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id`;
 var IMPORT_RUN_FINISH = `UPDATE runs
@@ -54304,7 +54340,8 @@ function toRun(row) {
     finishedAt: nullableNumber(row.finished_at),
     decision: nullableString(row.decision),
     reasonCode: nullableString(row.reason_code),
-    durationMs: nullableNumber(row.duration_ms)
+    durationMs: nullableNumber(row.duration_ms),
+    actor: nullableString(row.actor)
   };
 }
 function toEvent(row) {
@@ -55235,6 +55272,33 @@ async function selectWatchCursor(connection) {
   const [row] = await connection.query(SELECT_WATCH_CURSOR);
   return Number(row?.id ?? 0);
 }
+var EXPORT_PAGE = 1e3;
+async function* exportWatchTransitions(connection, since) {
+  for (let after = 0; ; ) {
+    const page = await connection.query(limited(EXPORT_WATCH_TRANSITIONS, EXPORT_PAGE, "watch transitions"), {
+      since,
+      after_id: after
+    });
+    for (const row of page) {
+      const { id: _id, ...transition } = toTransition(row);
+      yield transition;
+    }
+    if (page.length < EXPORT_PAGE) break;
+    after = Number(page.at(-1)?.id);
+  }
+}
+async function importWatchTransition(session, t) {
+  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
+  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
+  await session.query(INSERT_WATCH_TRANSITION, params(t));
+  return true;
+}
+async function pruneWatchTransitions(session, before, dryRun2) {
+  const [row] = await session.query(COUNT_PRUNABLE_WATCH_TRANSITIONS, { before });
+  const n = Number(row?.n ?? 0);
+  if (!dryRun2 && n > 0) await session.query(PRUNE_WATCH_TRANSITIONS, { before });
+  return n;
+}
 function params(t) {
   return {
     service: t.service,
@@ -55269,7 +55333,7 @@ function oneOf(words, value, otherwise) {
 }
 
 // src/ledger/sql-ledger.ts
-var EXPORT_PAGE = 1e3;
+var EXPORT_PAGE2 = 1e3;
 async function migrate(connection) {
   const steps = migrations(connection.dialect);
   await connection.transaction(async (session) => {
@@ -55388,18 +55452,21 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE, "events"), {
+      const page = await this.connection.query(limited(EXPORT_EVENTS, EXPORT_PAGE2, "events"), {
         since,
         after_id: after
       });
       for (const row of page) yield { type: "event", event: toEvent(row) };
-      if (page.length < EXPORT_PAGE) break;
+      if (page.length < EXPORT_PAGE2) break;
       after = Number(page.at(-1)?.id);
     }
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
     }
     yield* exportFleetRecords(this.connection, since);
+    for await (const transition of exportWatchTransitions(this.connection, since)) {
+      yield { type: "watch", watch: transition };
+    }
   }
   async importRecords(read) {
     return this.connection.transaction(async (session) => {
@@ -55409,7 +55476,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
         event: { written: 0, present: 0 },
         target: { written: 0, present: 0 },
         outcome: { written: 0, present: 0 },
-        verdict: { written: 0, present: 0 }
+        verdict: { written: 0, present: 0 },
+        watch: { written: 0, present: 0 }
       };
       for await (const record2 of read()) {
         const written = await importRecord(session, record2);
@@ -55430,7 +55498,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
       if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
-      return { before, removed, events, deliveries };
+      const watchTransitions = await pruneWatchTransitions(session, before, options.dryRun === true);
+      return { before, removed, events, deliveries, watchTransitions };
     });
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
@@ -55520,7 +55589,8 @@ async function insertEvent(session, event) {
       environment: event.environment,
       version: event.version,
       commit_sha: typeof commit === "string" ? commit : null,
-      started_at: event.at
+      started_at: event.at,
+      actor: storedActor(event.data?.actor)
     });
   } else if (event.kind === "run_finished") {
     await session.query(FINISH_RUN, {
@@ -55575,7 +55645,8 @@ async function importRecord(session, record2) {
         finished_at: r.finishedAt,
         decision: r.decision,
         reason_code: r.reasonCode,
-        duration_ms: wholeMs(r.durationMs)
+        duration_ms: wholeMs(r.durationMs),
+        actor: storedActor(r.actor)
       });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
@@ -55594,6 +55665,8 @@ async function importRecord(session, record2) {
       return insertOutcome(session, record2.outcome);
     case "verdict":
       return importOverride(session, record2.verdict);
+    case "watch":
+      return importWatchTransition(session, record2.watch);
     case "target": {
       const t = record2.target;
       const changed = await session.query(IMPORT_TARGET_STATE, {
@@ -57738,6 +57811,7 @@ var Rollout = class {
         commit: this.spec.commit,
         ...this.spec.dirty ? { dirty: true } : {},
         action: this.spec.action ?? "deploy",
+        ...this.spec.actor ? { actor: this.spec.actor } : {},
         components: this.spec.components.map((c) => c.name),
         ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
       }
@@ -58631,6 +58705,28 @@ function batchDoing(state) {
 }
 function glyphs(targets) {
   return targets.map((t) => `${TARGET_GLYPHS[t.phase]} ${t.name}`).join("  ");
+}
+
+// src/cli/actor.ts
+import { userInfo } from "node:os";
+function runActor(given, runtime) {
+  if (given !== void 0) {
+    const kept = storedActor(given);
+    if (kept === null || kept !== given) {
+      throw new UsageError(
+        `--actor: a name of 1 to ${ACTOR_MAX_LENGTH} characters without control characters or surrounding spaces`
+      );
+    }
+    return kept;
+  }
+  return storedActor(runtime.env.GITHUB_ACTOR || machineUser()) ?? void 0;
+}
+function machineUser() {
+  try {
+    return userInfo().username;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/cli/deploy-lock.ts
@@ -59626,7 +59722,8 @@ function runRecord(start, end) {
     finishedAt: end?.at ?? null,
     decision,
     reasonCode,
-    durationMs: end?.durationMs ?? null
+    durationMs: end?.durationMs ?? null,
+    actor: storedActor(start.data?.actor)
   };
 }
 function key2(component2, target) {
@@ -60419,7 +60516,8 @@ async function prepare(request2, resolved, components, runId, payload) {
     onFailure: rollback ? "halt" : resolved.onFailure,
     action,
     inventory: request2.loaded.inventory,
-    constraints
+    constraints,
+    actor: request2.actor
   };
   const subset = payload?.targets !== void 0;
   return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
@@ -67987,7 +68085,8 @@ function report(result, options, runtime) {
 }
 
 // src/cli/commands/deploy-github.ts
-async function deployWithGitHub(options, runtime, project, commit, dirty) {
+async function deployWithGitHub(options, runtime, project, what) {
+  const { commit, dirty, actor } = what;
   const repo = parseRepo(options.github);
   if (!repo) throw new UsageError(`--github ${options.github}: expected owner/repo`);
   const token2 = runtime.env.GITHUB_TOKEN;
@@ -68021,6 +68120,7 @@ async function deployWithGitHub(options, runtime, project, commit, dirty) {
         repo,
         sha: commit,
         dirty,
+        actor,
         loaded: project.loaded,
         configPath: await repoRelativePath(configFile) ?? basename2(configFile),
         cwd: project.dir,
@@ -68056,16 +68156,21 @@ async function deployCommand(options, runtime) {
   const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
+  const actor = runActor(options.actor, runtime);
   if (options.github !== void 0)
-    return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
+    return deployWithGitHub({ ...options, github: options.github }, runtime, project, {
+      commit,
+      dirty,
+      actor
+    });
   const notifier = cliNotifier(project, runtime, options);
   return drainingAfter(
     notifier,
-    () => deployLocally(options, runtime, project, { environment, resolved, commit, dirty }, notifier)
+    () => deployLocally(options, runtime, project, { environment, resolved, commit, dirty, actor }, notifier)
   );
 }
 async function deployLocally(options, runtime, project, what, notifier) {
-  const { environment, resolved, commit, dirty } = what;
+  const { environment, resolved, commit, dirty, actor } = what;
   const runId = randomUUID3();
   const run2 = {
     service: resolved.service,
@@ -68104,7 +68209,8 @@ async function deployLocally(options, runtime, project, what, notifier) {
         components: resolved.components,
         onFailure: resolved.onFailure,
         inventory: project.loaded.inventory,
-        constraints
+        constraints,
+        actor
       };
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
@@ -68180,10 +68286,15 @@ async function rollbackCommand(options, runtime) {
   const environment = chooseEnvironment(loadedProject, options);
   const project = await readProjectInventory(loadedProject, environment, options, runtime);
   resolveEnvironment(project.loaded.config, environment);
+  const actor = runActor(options.actor, runtime);
   const notifier = cliNotifier(project, runtime, options);
-  return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
+  return drainingAfter(
+    notifier,
+    () => rollBackLocally(options, runtime, project, { environment, actor }, notifier)
+  );
 }
-async function rollBackLocally(options, runtime, project, environment, notifier) {
+async function rollBackLocally(options, runtime, project, who, notifier) {
+  const { environment, actor } = who;
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID4();
   const run2 = {
@@ -68223,6 +68334,7 @@ async function rollBackLocally(options, runtime, project, environment, notifier)
         components: resolved.components.map(allAtOnce),
         onFailure: "halt",
         action: "rollback",
+        actor,
         inventory: project.loaded.inventory,
         constraints
       };
@@ -68522,9 +68634,12 @@ var noActions = {
 function localActions(project, options, runtime, track) {
   const common2 = { config: project.loaded.file, ledger: options.ledger, json: true };
   return {
-    rollback: ({ environment }) => track(runQuietly(runtime, (quiet) => rollbackCommand({ ...common2, environment }, quiet))),
-    deploy: ({ environment, version: version2, commit }) => track(
-      runQuietly(runtime, (quiet) => deployCommand({ ...common2, environment, version: version2, commit }, quiet))
+    rollback: ({ environment, actor }) => track(runQuietly(runtime, (quiet) => rollbackCommand({ ...common2, environment, actor }, quiet))),
+    deploy: ({ environment, version: version2, commit, actor }) => track(
+      runQuietly(
+        runtime,
+        (quiet) => deployCommand({ ...common2, environment, version: version2, commit, actor }, quiet)
+      )
     )
   };
 }
@@ -68627,13 +68742,14 @@ async function historyCommand(options, runtime) {
     r.decision ?? "unfinished",
     r.reasonCode ?? "-",
     seconds4(r.durationMs),
-    `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`
+    `${(r.commit ?? "-").slice(0, 12)}${r.dirty ? " (dirty)" : ""}`,
+    r.actor ?? "-"
   ]);
   const inventories = runs.flatMap(
     (r) => r.inventory === void 0 ? [] : [`${r.runId}: inventory ${inventoryLine(r.inventory)}`]
   );
   runtime.stdout.write(
-    `${table2(["run", "started", "environment", "version", "decision", "reason", "duration", "commit"], rows2)}
+    `${table2(["run", "started", "environment", "version", "decision", "reason", "duration", "commit", "by"], rows2)}
 `
   );
   if (inventories.length > 0) runtime.stdout.write(`${inventories.join("\n")}
@@ -68662,8 +68778,8 @@ import { resolve as resolve6 } from "node:path";
 
 // src/ledger/bundle.ts
 import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual3 } from "node:crypto";
-var BUNDLE_FORMAT = 2;
-var READABLE_FORMATS = [1, 2];
+var BUNDLE_FORMAT = 3;
+var READABLE_FORMATS = [1, 2, 3];
 var MAGIC = "ledger-bundle";
 var BundleError = class extends Error {
   name = "BundleError";
@@ -68756,7 +68872,7 @@ function parseHeader(payload, fail) {
   if (!header.success) throw fail(`a bundle header without ${header.error.issues[0]?.path.join(".")}`);
   if (!READABLE_FORMATS.includes(header.data.format)) {
     throw fail(
-      `bundle format ${header.data.format}, and this Tranche reads formats ${READABLE_FORMATS.join(" and ")}`
+      `bundle format ${header.data.format}, and this Tranche reads formats ${READABLE_FORMATS.slice(0, -1).join(", ")} and ${READABLE_FORMATS.at(-1)}`
     );
   }
   return header.data;
@@ -68793,7 +68909,8 @@ var RECORD = external_exports.discriminatedUnion("type", [
       finishedAt: epochMs.nullable(),
       decision: external_exports.string().nullable(),
       reasonCode: external_exports.string().nullable(),
-      durationMs: milliseconds.nullable()
+      durationMs: milliseconds.nullable(),
+      actor: external_exports.string().max(ACTOR_MAX_LENGTH).nullable().default(null)
     })
   }),
   external_exports.object({
@@ -68855,6 +68972,21 @@ var RECORD = external_exports.discriminatedUnion("type", [
       evidence: external_exports.record(external_exports.string(), external_exports.unknown()).nullable(),
       at: epochMs
     })
+  }),
+  external_exports.object({
+    type: external_exports.literal("watch"),
+    watch: external_exports.object({
+      service: external_exports.string(),
+      environment: external_exports.string(),
+      component: external_exports.string(),
+      target: external_exports.string(),
+      check: external_exports.string(),
+      at: epochMs,
+      state: external_exports.enum(WATCH_STATES),
+      status: external_exports.enum(CHECK_STATUSES),
+      reason: external_exports.string(),
+      value: external_exports.number().nullable()
+    })
   })
 ]);
 
@@ -68887,7 +69019,8 @@ async function ledgerExportCommand(options, runtime) {
     event: 0,
     target: 0,
     outcome: 0,
-    verdict: 0
+    verdict: 0,
+    watch: 0
   };
   await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
     async function* counted() {
@@ -68904,7 +69037,7 @@ async function ledgerExportCommand(options, runtime) {
   const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;
   report2.write(
     options.json ? `${JSON.stringify(summary)}
-` : `exported ${counts2.version} versions, ${counts2.run} runs, ${counts2.event} events, ${counts2.target} target states, ${counts2.outcome} outcomes and ${counts2.verdict} verdict overrides recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
+` : `exported ${counts2.version} versions, ${counts2.run} runs, ${counts2.event} events, ${counts2.target} target states, ${counts2.outcome} outcomes, ${counts2.verdict} verdict overrides and ${counts2.watch} watch transitions recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
 `
   );
   return 0;
@@ -68933,7 +69066,8 @@ var NOUNS = {
   event: "events",
   target: "target states",
   outcome: "outcomes",
-  verdict: "verdict overrides"
+  verdict: "verdict overrides",
+  watch: "watch transitions"
 };
 async function ledgerImportCommand(file2, options, runtime) {
   const key3 = bundleKey(runtime);
@@ -69011,7 +69145,7 @@ async function ledgerPruneCommand(options, runtime) {
   const kinds = Object.entries(result.removed).map(([kind, n]) => `${kind} ${n}`);
   const verb = options.dryRun ? "would remove" : "removed";
   runtime.stdout.write(
-    `${verb} ${result.events} events recorded before ${isoTime(before)}${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""} and ${result.deliveries} webhook delivery claim(s) of the bot; kept every version, run, target state and each run's run_started and run_finished
+    `${verb} ${result.events} events recorded before ${isoTime(before)}${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""}, ${result.deliveries} webhook delivery claim(s) of the bot and ${result.watchTransitions} watch transition(s); kept every version, run, target state, each run's run_started and run_finished and each watched cell's newest transition
 `
   );
   return 0;
@@ -69182,7 +69316,7 @@ async function statusCommand(options, runtime) {
 }
 function renderStatus(service, status) {
   const run2 = status.lastRun;
-  const last = run2 ? `last run: ${run2.version} ${run2.decision ?? "running (or died without a terminal record)"} at ${isoTime(run2.startedAt)}` : "no runs yet";
+  const last = run2 ? `last run: ${run2.version} ${run2.decision ?? "running (or died without a terminal record)"} at ${isoTime(run2.startedAt)}${run2.actor ? ` by ${run2.actor}` : ""}` : "no runs yet";
   const rows2 = status.targets.map((t) => [
     t.component,
     t.target,
@@ -69710,6 +69844,7 @@ function versionOf(targets, row) {
 
 // src/cli/program.ts
 var EXIT = { ok: 0, failed: 1, usage: 2 };
+var ACTOR_HELP = "who starts the run, recorded with it (default: GITHUB_ACTOR, else this machine\u2019s user name)";
 async function main(argv, runtime) {
   let exitCode = EXIT.ok;
   const program2 = buildProgram(runtime, (code) => {
@@ -69745,11 +69880,11 @@ function buildProgram(runtime, setExit) {
   ).option("--allow-dirty", "deploy even though the work tree has uncommitted changes").option(
     "--github <owner/repo>",
     "report to GitHub as the Action does (check run, deployment statuses), with the token in GITHUB_TOKEN"
-  );
+  ).option("--actor <name>", ACTOR_HELP);
   command("rollback", "put an earlier version back on every target at once", rollbackCommand).option(
     "--to <version>",
     "the version to return to (default: the newest older version that succeeded here)"
-  );
+  ).option("--actor <name>", ACTOR_HELP);
   command("status", "the live version and every target\u2019s state, per environment", statusCommand);
   command("history", "runs, newest first", historyCommand).option("--limit <n>", "at most this many runs", "20").option("--service <name>", "runs of this service (default: the config\u2019s)").option("--version <version>", "only runs of this version").option("--since <date|age>", "only runs started at or after this date (ISO 8601) or this long ago (7d)");
   command(

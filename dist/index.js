@@ -68316,6 +68316,15 @@ async function markSuperseded(client, repo, deploymentIds, version2) {
   }
 }
 
+// src/ledger/actor.ts
+var ACTOR_MAX_LENGTH = 100;
+var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+function storedActor(value) {
+  if (typeof value !== "string") return null;
+  const text2 = [...value.replace(CONTROL, "").trim()].slice(0, ACTOR_MAX_LENGTH).join("").trim();
+  return text2 === "" ? null : text2;
+}
+
 // src/github/tag-versions.ts
 var MAX_TAG_CONFLICTS = 20;
 function tagPrefix(service) {
@@ -68462,7 +68471,8 @@ function runRecord(start, end) {
     finishedAt: end?.at ?? null,
     decision,
     reasonCode,
-    durationMs: end?.durationMs ?? null
+    durationMs: end?.durationMs ?? null,
+    actor: storedActor(start.data?.actor)
   };
 }
 function key(component, target) {
@@ -69964,6 +69974,7 @@ var Rollout = class {
         commit: this.spec.commit,
         ...this.spec.dirty ? { dirty: true } : {},
         action: this.spec.action ?? "deploy",
+        ...this.spec.actor ? { actor: this.spec.actor } : {},
         components: this.spec.components.map((c) => c.name),
         ...this.spec.constraints ? { constraints: this.spec.constraints } : {}
       }
@@ -71271,7 +71282,8 @@ async function prepare(request2, resolved, components, runId, payload) {
     onFailure: rollback ? "halt" : resolved.onFailure,
     action,
     inventory: request2.loaded.inventory,
-    constraints
+    constraints,
+    actor: request2.actor
   };
   const subset = payload?.targets !== void 0;
   return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };
@@ -71509,6 +71521,17 @@ WHERE id IN (
 ORDER BY component, target, check_name`;
 var SELECT_WATCH_CURSOR = "SELECT COALESCE(MAX(id), 0) AS id FROM watch_transitions";
 var DEFAULT_WATCH_LIMIT = 1e4;
+var EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
+WHERE at >= $since AND id > $after_id
+ORDER BY id`;
+var SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
+WHERE service = $service AND environment = $environment AND component = $component AND target = $target
+  AND check_name = $check_name AND at = $at`;
+var PRUNABLE_WATCH_TRANSITIONS = `at < $before AND id NOT IN (
+  SELECT MAX(id) FROM watch_transitions GROUP BY service, environment, component, target, check_name
+)`;
+var COUNT_PRUNABLE_WATCH_TRANSITIONS = `SELECT COUNT(*) AS n FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
+var PRUNE_WATCH_TRANSITIONS = `DELETE FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}`;
 
 // src/ledger/sql.ts
 var RELEASES_LOCK_CLASS = 1919249523;
@@ -71780,6 +71803,11 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
         // only saw (most rows) are left out of this index, so recording them never writes it.
         "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'"
       ]
+    },
+    {
+      version: 14,
+      description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
+      statements: ["ALTER TABLE runs ADD COLUMN actor TEXT"]
     }
   ];
 }
@@ -71956,14 +71984,14 @@ var PRUNE_DELIVERIES = `DELETE FROM bot_deliveries
 WHERE received_at < $before AND event NOT IN ${KEPT_CLAIM_EVENTS}`;
 
 // src/ledger/runs-sql.ts
-var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms";
+var RUN_COLUMNS = "run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms, actor";
 var EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
 var INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS})
 VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $component, $target, $batch,
   $duration_ms, $reason_code, $message, $data)`;
-var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
-VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
+var INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at, actor)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $actor)
 ON CONFLICT (run_id) DO NOTHING`;
 var FINISH_RUN = `UPDATE runs
 SET finished_at = $finished_at, duration_ms = $duration_ms, decision = $decision, reason_code = $reason_code
@@ -72014,7 +72042,7 @@ var EXPORT_TARGET_STATES = `SELECT service, environment, component, target, vers
 FROM target_states WHERE updated_at >= $since ORDER BY service, environment, component, target`;
 var IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
 VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
-  $duration_ms)
+  $duration_ms, $actor)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id`;
 var IMPORT_RUN_FINISH = `UPDATE runs
@@ -72151,7 +72179,8 @@ function toRun(row) {
     finishedAt: nullableNumber(row.finished_at),
     decision: nullableString(row.decision),
     reasonCode: nullableString(row.reason_code),
-    durationMs: nullableNumber(row.duration_ms)
+    durationMs: nullableNumber(row.duration_ms),
+    actor: nullableString(row.actor)
   };
 }
 function toEvent(row) {
@@ -73082,6 +73111,33 @@ async function selectWatchCursor(connection) {
   const [row] = await connection.query(SELECT_WATCH_CURSOR);
   return Number(row?.id ?? 0);
 }
+var EXPORT_PAGE = 1e3;
+async function* exportWatchTransitions(connection, since) {
+  for (let after = 0; ; ) {
+    const page = await connection.query(limited2(EXPORT_WATCH_TRANSITIONS, EXPORT_PAGE, "watch transitions"), {
+      since,
+      after_id: after
+    });
+    for (const row of page) {
+      const { id: _id, ...transition } = toTransition(row);
+      yield transition;
+    }
+    if (page.length < EXPORT_PAGE) break;
+    after = Number(page.at(-1)?.id);
+  }
+}
+async function importWatchTransition(session, t) {
+  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
+  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
+  await session.query(INSERT_WATCH_TRANSITION, params(t));
+  return true;
+}
+async function pruneWatchTransitions(session, before, dryRun2) {
+  const [row] = await session.query(COUNT_PRUNABLE_WATCH_TRANSITIONS, { before });
+  const n = Number(row?.n ?? 0);
+  if (!dryRun2 && n > 0) await session.query(PRUNE_WATCH_TRANSITIONS, { before });
+  return n;
+}
 function params(t) {
   return {
     service: t.service,
@@ -73116,7 +73172,7 @@ function oneOf(words, value, otherwise) {
 }
 
 // src/ledger/sql-ledger.ts
-var EXPORT_PAGE = 1e3;
+var EXPORT_PAGE2 = 1e3;
 async function migrate(connection) {
   const steps = migrations(connection.dialect);
   await connection.transaction(async (session) => {
@@ -73235,18 +73291,21 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       yield { type: "run", run: toRun(row) };
     }
     for (let after = 0; ; ) {
-      const page = await this.connection.query(limited2(EXPORT_EVENTS, EXPORT_PAGE, "events"), {
+      const page = await this.connection.query(limited2(EXPORT_EVENTS, EXPORT_PAGE2, "events"), {
         since,
         after_id: after
       });
       for (const row of page) yield { type: "event", event: toEvent(row) };
-      if (page.length < EXPORT_PAGE) break;
+      if (page.length < EXPORT_PAGE2) break;
       after = Number(page.at(-1)?.id);
     }
     for (const row of await this.connection.query(EXPORT_TARGET_STATES, { since })) {
       yield { type: "target", target: toTarget(row) };
     }
     yield* exportFleetRecords(this.connection, since);
+    for await (const transition of exportWatchTransitions(this.connection, since)) {
+      yield { type: "watch", watch: transition };
+    }
   }
   async importRecords(read) {
     return this.connection.transaction(async (session) => {
@@ -73256,7 +73315,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
         event: { written: 0, present: 0 },
         target: { written: 0, present: 0 },
         outcome: { written: 0, present: 0 },
-        verdict: { written: 0, present: 0 }
+        verdict: { written: 0, present: 0 },
+        watch: { written: 0, present: 0 }
       };
       for await (const record2 of read()) {
         const written = await importRecord(session, record2);
@@ -73277,7 +73337,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
       if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
-      return { before, removed, events, deliveries };
+      const watchTransitions = await pruneWatchTransitions(session, before, options.dryRun === true);
+      return { before, removed, events, deliveries, watchTransitions };
     });
   }
   // Fleets: outcomes, verdicts, promotions (fleet-types.ts documents each).
@@ -73367,7 +73428,8 @@ async function insertEvent(session, event) {
       environment: event.environment,
       version: event.version,
       commit_sha: typeof commit === "string" ? commit : null,
-      started_at: event.at
+      started_at: event.at,
+      actor: storedActor(event.data?.actor)
     });
   } else if (event.kind === "run_finished") {
     await session.query(FINISH_RUN, {
@@ -73422,7 +73484,8 @@ async function importRecord(session, record2) {
         finished_at: r.finishedAt,
         decision: r.decision,
         reason_code: r.reasonCode,
-        duration_ms: wholeMs(r.durationMs)
+        duration_ms: wholeMs(r.durationMs),
+        actor: storedActor(r.actor)
       });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
@@ -73441,6 +73504,8 @@ async function importRecord(session, record2) {
       return insertOutcome(session, record2.outcome);
     case "verdict":
       return importOverride(session, record2.verdict);
+    case "watch":
+      return importWatchTransition(session, record2.watch);
     case "target": {
       const t = record2.target;
       const changed = await session.query(IMPORT_TARGET_STATE, {
@@ -79994,6 +80059,7 @@ async function run() {
       environment,
       store: ledger ? ledgerStore(ledger) : githubStore(client, repo),
       deployment: context3.deployment,
+      actor: storedActor(context3.actor) ?? void 0,
       dryRun: inputs["dry-run"],
       logUrl: context3.runUrl,
       productionEnvironment: inputs["production-environment"],

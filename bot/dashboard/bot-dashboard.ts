@@ -15,7 +15,7 @@ import { botActions } from './actions.ts';
 import { dashboardOrigin } from './origin.ts';
 import { readSession } from './session.ts';
 import { DASHBOARD_PATH, type DashboardSettings } from './settings.ts';
-import { LOGIN_PATH, signInRoutes } from './sign-in.ts';
+import { LOGIN_PATH, LOGOUT_PATH, signInRoutes } from './sign-in.ts';
 import { cookieKey } from './signed-cookie.ts';
 
 export interface BotDashboard {
@@ -66,6 +66,7 @@ export function botDashboard(app: Probot, deps: BotDeps, settings: DashboardSett
     commits: (service) => access.recentCommits(service),
     tracks: (service) => access.serviceTracks(service),
     now: deps.now,
+    signOutPath: LOGOUT_PATH,
     onError: (error) => app.log.error(`${DASHBOARD_PATH}: ${(error as Error).message}`),
   });
   const handler = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {

@@ -3,17 +3,20 @@
  * GET /dashboard/login sends the person to GitHub with a random `state` that a short-lived signed
  * cookie binds to this browser; GET /dashboard/callback takes GitHub's code back (only with that
  * state), exchanges it for the person's token, asks GitHub who they are (GET /user) and sets the
- * session cookie (session.ts). The token is then dropped, never stored nor logged. GET
- * /dashboard/logout asks to sign out with a button, and POST /dashboard/logout (same origin
- * only) clears the session.
+ * session cookie (session.ts). The token is then dropped, never stored nor logged. The page's
+ * Sign out button (and GET /dashboard/logout's) POSTs to /dashboard/logout, which clears the
+ * session only for a request from the dashboard's own origin carrying the session's CSRF token
+ * (no token is asked of a browser whose session has already ended), then says so at GET
+ * /dashboard/logout.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exchangeWebFlowCode, getWebFlowAuthorizationUrl } from '@octokit/oauth-methods';
 import { Octokit } from 'octokit';
 import { z } from 'zod';
+import { sameSecret } from '../../src/dashboard/host.ts';
 import type { BotLog } from '../bot-scope.ts';
 import { type DashboardOrigin, sameOrigin } from './origin.ts';
-import { newSession, randomToken, SESSION_COOKIE, sessionCookieValue } from './session.ts';
+import { newSession, randomToken, readSession, SESSION_COOKIE, sessionCookieValue } from './session.ts';
 import { DASHBOARD_PATH, type DashboardSettings } from './settings.ts';
 import { clearCookie, readSignedCookie, setCookie, signedValue } from './signed-cookie.ts';
 
@@ -26,6 +29,9 @@ const STATE_COOKIE = 'tranche_dashboard_signin';
 const STATE_MS = 10 * 60 * 1000;
 
 const stateSchema = z.object({ state: z.string().min(16), next: z.string(), exp: z.number() });
+
+/** The largest sign-out form read: it holds one token. */
+const MAX_FORM = 1024;
 
 export interface SignInDeps {
   settings: DashboardSettings;
@@ -47,8 +53,8 @@ export function signInRoutes(deps: SignInDeps) {
     if (path === LOGIN_PATH && request.method === 'GET') login(deps, github, request, response);
     else if (path === CALLBACK_PATH && request.method === 'GET')
       await callback(deps, github, request, response);
-    else if (path === LOGOUT_PATH && request.method === 'GET') logoutForm(response);
-    else if (path === LOGOUT_PATH && request.method === 'POST') logout(deps, request, response);
+    else if (path === LOGOUT_PATH && request.method === 'GET') logoutForm(deps, request, response);
+    else if (path === LOGOUT_PATH && request.method === 'POST') await logout(deps, request, response);
     else return false;
     return true;
   };
@@ -145,24 +151,50 @@ async function userLogin(github: Octokit, token: string): Promise<string> {
   return data.login;
 }
 
-function logoutForm(response: ServerResponse): void {
-  html(response, 200, `<form method="post" action="${LOGOUT_PATH}"><button>Sign out</button></form>`);
+/** The Sign out button of a signed-in browser; where a sign-out lands, for one signed out. */
+function logoutForm(deps: SignInDeps, request: IncomingMessage, response: ServerResponse): void {
+  const session = readSession(request, deps.key, deps.now());
+  if (!session) {
+    page(response, 200, 'You are signed out.');
+    return;
+  }
+  // The token is random base64url: nothing in it needs escaping.
+  html(
+    response,
+    200,
+    `<form method="post" action="${LOGOUT_PATH}"><input type="hidden" name="csrf" value="${session.csrf}"><button>Sign out</button></form>`,
+  );
 }
 
-function logout(deps: SignInDeps, request: IncomingMessage, response: ServerResponse): void {
-  if (!sameOrigin(request, deps.origin)) {
+async function logout(deps: SignInDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const session = readSession(request, deps.key, deps.now());
+  const form = sameOrigin(request, deps.origin) ? await readForm(request) : undefined;
+  const sent = form?.get('csrf') ?? '';
+  if (form === undefined || (session !== undefined && !sameSecret(sent, session.csrf))) {
     page(response, 403, 'Sign out from the dashboard itself.');
     return;
   }
+  if (session) deps.log.info(`${DASHBOARD_PATH}: @${session.login} signed out`);
+  // Not back to the dashboard: it would send the browser on to GitHub, which signs it in again.
   response
     .writeHead(303, {
-      location: DASHBOARD_PATH,
+      location: LOGOUT_PATH,
       'set-cookie': clearCookie(SESSION_COOKIE, {
         path: DASHBOARD_PATH,
         secure: deps.origin.secure(request),
       }),
     })
     .end();
+}
+
+/** The URL-encoded form of a POST; undefined when it is larger than a sign-out form. */
+async function readForm(request: IncomingMessage): Promise<URLSearchParams | undefined> {
+  let text = '';
+  for await (const chunk of request) {
+    text += String(chunk);
+    if (text.length > MAX_FORM) return undefined;
+  }
+  return new URLSearchParams(text);
 }
 
 const SAFE_NEXT = new RegExp(`^${DASHBOARD_PATH}(?:[/?][\\w\\-./?=&%]*)?$`);

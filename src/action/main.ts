@@ -13,6 +13,7 @@ import { inventoryReader } from '../exec/inventory-reader.ts';
 import { redactedMessage } from '../github/client.ts';
 import { githubStore, ledgerStore } from '../github/deploy-store.ts';
 import { DeploySetupError, deployToGitHub, type GitHubDeployOutcome } from '../github/github-deploy.ts';
+import { storedActor } from '../ledger/actor.ts';
 import { ledgerCredential, openLedger } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 import { createNotifier, runNoticeReporter } from '../notify/front-door.ts';
@@ -75,6 +76,7 @@ export async function run(): Promise<void> {
       environment,
       store: ledger ? ledgerStore(ledger) : githubStore(client, repo),
       deployment: context.deployment,
+      actor: storedActor(context.actor) ?? undefined,
       dryRun: inputs['dry-run'],
       logUrl: context.runUrl,
       productionEnvironment: inputs['production-environment'],

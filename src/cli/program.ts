@@ -27,6 +27,9 @@ import { type Runtime, UsageError } from './runtime.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
+const ACTOR_HELP =
+  'who starts the run, recorded with it (default: GITHUB_ACTOR, else this machine’s user name)';
+
 // biome-ignore lint/suspicious/noExplicitAny: commander hands each command its own parsed options.
 type Handler = (options: any, runtime: Runtime) => Promise<number>;
 
@@ -80,11 +83,14 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
     .option(
       '--github <owner/repo>',
       'report to GitHub as the Action does (check run, deployment statuses), with the token in GITHUB_TOKEN',
-    );
-  command('rollback', 'put an earlier version back on every target at once', rollbackCommand).option(
-    '--to <version>',
-    'the version to return to (default: the newest older version that succeeded here)',
-  );
+    )
+    .option('--actor <name>', ACTOR_HELP);
+  command('rollback', 'put an earlier version back on every target at once', rollbackCommand)
+    .option(
+      '--to <version>',
+      'the version to return to (default: the newest older version that succeeded here)',
+    )
+    .option('--actor <name>', ACTOR_HELP);
   command('status', 'the live version and every target’s state, per environment', statusCommand);
   command('history', 'runs, newest first', historyCommand)
     .option('--limit <n>', 'at most this many runs', '20')

@@ -95,6 +95,12 @@ export interface DashboardOptions {
   now?: (() => number) | undefined;
   /** Told of a failure the page cannot show anyone (a watcher's read). */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Where a signed-in viewer signs out: the page shows a Sign out button, a form that POSTs there
+   * with the viewer's CSRF token as `csrf` (the only form the page lets submit). Undefined: no
+   * button (the local page's session ends with the process).
+   */
+  signOutPath?: string | undefined;
 }
 
 export interface DashboardHandler {
@@ -118,9 +124,12 @@ const actionBody = z.object({
 const MAX_BODY = 8 * 1024;
 const KEEPALIVE_MS = 20_000;
 
+/** The page's content security policy; `formAction` says where a form may submit. */
+const contentSecurityPolicy = (formAction: string) =>
+  `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action ${formAction}; frame-ancestors 'none'`;
+
 const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy': contentSecurityPolicy("'none'"),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -195,7 +204,7 @@ ${panels.map(
   (p) =>
     html`<section id="${p.id}"><h2>${p.title}</h2><div data-panel="${p.id}">${rendered.get(p.id) ?? ''}</div></section>`,
 )}`;
-    send(res, 200, 'text/html; charset=utf-8', layout(viewer, body, `${base}/events`).text);
+    sendPage(res, layout(viewer, body, `${base}/events`));
   }
 
   async function runPage(
@@ -213,7 +222,19 @@ ${panels.map(
 <input id="replay" type="range" min="1" max="${total}" value="${shown}">
 <div data-panel="run">${runView(picture, base)}</div>`;
     const stream = live ? `${base}/events?run=${encodeURIComponent(runId)}` : '';
-    send(res, 200, 'text/html; charset=utf-8', layout(viewer, body, stream).text);
+    sendPage(res, layout(viewer, body, stream));
+  }
+
+  /**
+   * A page. Its sign-out form, when it has one, may submit to this origin, and carries the page's
+   * Origin there: under `no-referrer` a browser sends a form's Origin as `null`.
+   */
+  function sendPage(res: ServerResponse, page: Html): void {
+    const signOut = options.signOutPath !== undefined;
+    send(res, 200, 'text/html; charset=utf-8', page.text, {
+      'content-security-policy': contentSecurityPolicy(signOut ? "'self'" : "'none'"),
+      'referrer-policy': signOut ? 'same-origin' : 'no-referrer',
+    });
   }
 
   function layout(viewer: DashboardViewer, body: Html, stream: string): Html {
@@ -228,7 +249,11 @@ ${panels.map(
 <link rel="stylesheet" href="${base}/assets/dashboard.css">
 <script src="${base}/assets/dashboard.js" defer></script>
 </head><body>
-<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}</span></header>
+<header class="top"><h1><a href="${base}/">${title}</a></h1><span class="muted"><span id="live" class="live-dot" title="live updates"></span> ${viewer.actor}${
+      options.signOutPath
+        ? html` <form class="sign-out" method="post" action="${options.signOutPath}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button type="submit">Sign out</button></form>`
+        : ''
+    }</span></header>
 <div id="status" role="status" aria-live="polite"></div>
 <main>${body}</main>
 </body></html>`;
@@ -424,9 +449,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
+    ...headers,
     'content-type': type,
     'content-length': Buffer.byteLength(body),
   });

@@ -4,6 +4,7 @@
  * config, so a past run looks as it did (up to any event, for a replay).
  */
 import type { DeployEvent } from '../engine/ports.ts';
+import { storedActor } from '../ledger/actor.ts';
 import { checkData, dataNumber, dataString, dataStrings, dataVersion } from '../render/event-data.ts';
 import { rollbackPhase, type TargetPhase } from '../render/progress-state.ts';
 
@@ -52,6 +53,8 @@ export interface RunPicture {
   environment: string;
   version: string;
   action: string;
+  /** Who started the run, as its run_started event says; undefined when it names nobody. */
+  actor: string | undefined;
   previousVersion: string | null | undefined;
   startedAt: number | undefined;
   /** The time of the latest event drawn. */
@@ -77,6 +80,7 @@ export function drawRun(runId: string, events: readonly DeployEvent[]): RunPictu
     environment: events[0]?.environment ?? '',
     version: events[0]?.version ?? '',
     action: 'deploy',
+    actor: undefined,
     previousVersion: undefined,
     startedAt: events[0]?.at,
     at: undefined,
@@ -115,6 +119,7 @@ function step(picture: RunPicture, event: DeployEvent): void {
       picture.startedAt = event.at;
       picture.previousVersion = dataVersion(event, 'previousVersion');
       picture.action = dataString(event, 'action') ?? 'deploy';
+      picture.actor = storedActor(event.data?.actor) ?? undefined;
       for (const name of dataStrings(event, 'components') ?? []) component(picture, name);
       return;
     case 'batch_started': {

@@ -39,7 +39,7 @@ export function runView(picture: RunPicture, basePath: string): Html {
   return html`<article class="run" data-run="${picture.runId}">
 <header><h3><a href="${basePath}/runs/${encodeURIComponent(picture.runId)}">${picture.service} · ${picture.environment} · ${picture.action} ${picture.version}</a></h3>
 <span class="badge state-${state.replace(' ', '-')}">${state}</span></header>
-<p class="meta">from ${picture.previousVersion ?? 'nothing'} · started ${timeTag(picture.startedAt)}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ''}</p>
+<p class="meta">from ${picture.previousVersion ?? 'nothing'} · started ${timeTag(picture.startedAt)}${picture.actor ? html` by <span class="actor">${picture.actor}</span>` : ''}${picture.finished ? html` · finished ${timeTag(picture.finished.at)}` : ''}</p>
 ${bakeView(picture)}
 <div class="grid-scroll"><table class="batches"><thead><tr><th>component</th><th>batches</th></tr></thead><tbody>
 ${picture.components.map(

@@ -108,6 +108,11 @@ export interface ReleaseSpec {
   onFailure: OnFailure;
   /** `rollback` when this run puts an earlier version back (`tranche rollback`); default `deploy`. */
   action?: 'deploy' | 'rollback' | undefined;
+  /**
+   * Who started the run, as its adapter names them (the CLI's `--actor`, the workflow's actor);
+   * recorded with the run_started event. Undefined: nobody named.
+   */
+  actor?: string | undefined;
   /** The targets read from inventories when the run was planned; recorded as its `inventory` event. */
   inventory?: InventorySpec[] | undefined;
   /**

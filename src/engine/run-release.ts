@@ -112,6 +112,7 @@ class Rollout {
         commit: this.spec.commit,
         ...(this.spec.dirty ? { dirty: true } : {}),
         action: this.spec.action ?? 'deploy',
+        ...(this.spec.actor ? { actor: this.spec.actor } : {}),
         components: this.spec.components.map((c) => c.name),
         ...(this.spec.constraints ? { constraints: this.spec.constraints } : {}),
       },

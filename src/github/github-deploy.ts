@@ -48,6 +48,8 @@ export interface GitHubDeployRequest {
   sha: string;
   /** The CLI's: the work tree had uncommitted changes (`--allow-dirty`), recorded with the run. */
   dirty?: boolean | undefined;
+  /** Who starts the run, as the adapter names them (the workflow's actor, the CLI's --actor). */
+  actor?: string | undefined;
   /** The config, with the targets its inventories gave when they were read (config/inventory.ts). */
   loaded: LoadedConfig & { inventory?: InventorySpec[] | undefined };
   /** The config's path from the repository root, for annotations. */
@@ -326,6 +328,7 @@ async function prepare(
     action,
     inventory: request.loaded.inventory,
     constraints,
+    actor: request.actor,
   };
   const subset = payload?.targets !== undefined;
   return { spec, source, live, previousVersion, rollback, refusals, url: resolved.url, subset };

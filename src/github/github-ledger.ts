@@ -7,6 +7,7 @@
  */
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { REASON_CODES, RUN_DECISIONS } from '../engine/vocabulary.ts';
+import { storedActor } from '../ledger/actor.ts';
 import type { DeployLedger, EventFilter, HistoryFilter, RunRecord, VersionRecord } from '../ledger/types.ts';
 import type { GitHubClient, RepoRef } from './client.ts';
 import { allocateTagVersion, listVersionTags, numberOf } from './tag-versions.ts';
@@ -130,6 +131,7 @@ function runRecord(start: DeployEvent, end: DeployEvent | undefined): RunRecord 
     decision,
     reasonCode,
     durationMs: end?.durationMs ?? null,
+    actor: storedActor(start.data?.actor),
   };
 }
 

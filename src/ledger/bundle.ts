@@ -8,7 +8,8 @@
  *   {"type":"event","event":{…},"mac":"…"}                                       events, target
  *   {"type":"target","target":{…},"mac":"…"}                                     states, outcomes
  *   {"type":"outcome","outcome":{…},"mac":"…"}                                   and verdict
- *   {"type":"verdict","verdict":{…},"mac":"…"}                                   overrides
+ *   {"type":"verdict","verdict":{…},"mac":"…"}                                   overrides, and
+ *   {"type":"watch","watch":{…},"mac":"…"}                                       watch transitions
  *   {"type":"end","records":N,"mac":"…"}                                         the end line
  *
  * Every line is signed with HMAC-SHA256 under a shared key, chained: a line's mac covers the
@@ -18,11 +19,17 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { CHECK_STATUSES } from '../engine/vocabulary.ts';
+import { ACTOR_MAX_LENGTH } from './actor.ts';
 import type { LedgerRecord } from './types.ts';
+import { WATCH_STATES } from './watch-types.ts';
 
-/** Format 2 added outcomes and verdict overrides; format 1 bundles read as they are. */
-export const BUNDLE_FORMAT = 2;
-const READABLE_FORMATS = [1, 2];
+/**
+ * Format 2 added outcomes and verdict overrides, format 3 watch transitions and each run's actor;
+ * older bundles read as they are (their runs name no actor).
+ */
+export const BUNDLE_FORMAT = 3;
+const READABLE_FORMATS = [1, 2, 3];
 const MAGIC = 'ledger-bundle';
 
 export interface BundleHeader {
@@ -161,7 +168,7 @@ function parseHeader(payload: Record<string, unknown>, fail: (problem: string) =
   if (!header.success) throw fail(`a bundle header without ${header.error.issues[0]?.path.join('.')}`);
   if (!READABLE_FORMATS.includes(header.data.format)) {
     throw fail(
-      `bundle format ${header.data.format}, and this Tranche reads formats ${READABLE_FORMATS.join(' and ')}`,
+      `bundle format ${header.data.format}, and this Tranche reads formats ${READABLE_FORMATS.slice(0, -1).join(', ')} and ${READABLE_FORMATS.at(-1)}`,
     );
   }
   return header.data as BundleHeader;
@@ -206,6 +213,7 @@ const RECORD = z.discriminatedUnion('type', [
       decision: z.string().nullable(),
       reasonCode: z.string().nullable(),
       durationMs: milliseconds.nullable(),
+      actor: z.string().max(ACTOR_MAX_LENGTH).nullable().default(null),
     }),
   }),
   z.object({
@@ -266,6 +274,21 @@ const RECORD = z.discriminatedUnion('type', [
       message: z.string(),
       evidence: z.record(z.string(), z.unknown()).nullable(),
       at: epochMs,
+    }),
+  }),
+  z.object({
+    type: z.literal('watch'),
+    watch: z.object({
+      service: z.string(),
+      environment: z.string(),
+      component: z.string(),
+      target: z.string(),
+      check: z.string(),
+      at: epochMs,
+      state: z.enum(WATCH_STATES),
+      status: z.enum(CHECK_STATUSES),
+      reason: z.string(),
+      value: z.number().nullable(),
     }),
   }),
 ]);

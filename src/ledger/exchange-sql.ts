@@ -1,7 +1,8 @@
 /**
  * Bundles and retention over the runs and versions stores: what `ledger export` reads, what
  * `ledger import` writes without overwriting, what `ledger prune` removes (sql.ts has the schema;
- * the fleet's and the bot's claims' share is in fleet-sql.ts and deliveries-sql.ts).
+ * the fleet's, the bot's claims' and watch transitions' share is in fleet-sql.ts, deliveries-sql.ts
+ * and watch-sql.ts).
  */
 import { EVENT_COLUMNS, INSERT_EVENT, RUN_COLUMNS } from './runs-sql.ts';
 
@@ -24,7 +25,7 @@ FROM target_states WHERE updated_at >= $since ORDER BY service, environment, com
 /** Every runs column. Returns the run id only when it was new. */
 export const IMPORT_RUN = `INSERT INTO runs (${RUN_COLUMNS})
 VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $finished_at, $decision, $reason_code,
-  $duration_ms)
+  $duration_ms, $actor)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id` as const;
 

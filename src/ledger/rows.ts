@@ -35,6 +35,7 @@ export function toRun(row: Row): RunRecord {
     decision: nullableString(row.decision) as RunDecision | null,
     reasonCode: nullableString(row.reason_code) as ReasonCode | null,
     durationMs: nullableNumber(row.duration_ms),
+    actor: nullableString(row.actor),
   };
 }
 

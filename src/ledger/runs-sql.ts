@@ -4,7 +4,7 @@ import { Conditions, type SqlQuery } from './statement.ts';
 import type { EventFilter, HistoryFilter } from './types.ts';
 
 export const RUN_COLUMNS =
-  'run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms';
+  'run_id, service, environment, version, commit_sha, started_at, finished_at, decision, reason_code, duration_ms, actor';
 
 export const EVENT_COLUMNS = `run_id, seq, at, kind, status, service, environment, version, component, target, batch,
   duration_ms, reason_code, message, data`;
@@ -15,8 +15,9 @@ VALUES ($run_id, $seq, $at, $kind, $status, $service, $environment, $version, $c
   $duration_ms, $reason_code, $message, $data)` as const;
 
 /** A replayed start is ignored. */
-export const INSERT_RUN = `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at)
-VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at)
+export const INSERT_RUN =
+  `INSERT INTO runs (run_id, service, environment, version, commit_sha, started_at, actor)
+VALUES ($run_id, $service, $environment, $version, $commit_sha, $started_at, $actor)
 ON CONFLICT (run_id) DO NOTHING` as const;
 
 export const FINISH_RUN = `UPDATE runs

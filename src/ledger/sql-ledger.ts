@@ -4,6 +4,7 @@
  */
 import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
+import { storedActor } from './actor.ts';
 import { type SqlConnection, type SqlSession, within } from './connection.ts';
 import type { DashboardActionInput, DashboardActionRecord } from './dashboard-action-types.ts';
 import * as dashboard from './dashboard-actions.ts';
@@ -251,6 +252,9 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
       yield { type: 'target', target: toTarget(row) };
     }
     yield* fleet.exportFleetRecords(this.connection, since);
+    for await (const transition of watch.exportWatchTransitions(this.connection, since)) {
+      yield { type: 'watch', watch: transition };
+    }
   }
 
   async importRecords(read: () => AsyncIterable<LedgerRecord>): Promise<ImportCounts> {
@@ -262,6 +266,7 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
         target: { written: 0, present: 0 },
         outcome: { written: 0, present: 0 },
         verdict: { written: 0, present: 0 },
+        watch: { written: 0, present: 0 },
       };
       for await (const record of read()) {
         const written = await importRecord(session, record);
@@ -283,7 +288,8 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
       const [claims] = await session.query(COUNT_PRUNABLE_DELIVERIES, { before });
       const deliveries = Number(claims?.n ?? 0);
       if (!options.dryRun && deliveries > 0) await session.query(PRUNE_DELIVERIES, { before });
-      return { before, removed, events, deliveries };
+      const watchTransitions = await watch.pruneWatchTransitions(session, before, options.dryRun === true);
+      return { before, removed, events, deliveries, watchTransitions };
     });
   }
 
@@ -424,6 +430,7 @@ async function insertEvent(session: SqlSession, event: DeployEvent): Promise<voi
       version: event.version,
       commit_sha: typeof commit === 'string' ? commit : null,
       started_at: event.at,
+      actor: storedActor(event.data?.actor),
     });
   } else if (event.kind === 'run_finished') {
     await session.query(FINISH_RUN, {
@@ -485,6 +492,7 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
         decision: r.decision,
         reason_code: r.reasonCode,
         duration_ms: wholeMs(r.durationMs),
+        actor: storedActor(r.actor),
       });
       if (inserted.length > 0) return true;
       if (r.finishedAt === null) return false;
@@ -503,6 +511,8 @@ async function importRecord(session: SqlSession, record: LedgerRecord): Promise<
       return fleet.insertOutcome(session, record.outcome);
     case 'verdict':
       return fleet.importOverride(session, record.verdict);
+    case 'watch':
+      return watch.importWatchTransition(session, record.watch);
     case 'target': {
       const t = record.target;
       const changed = await session.query(IMPORT_TARGET_STATE, {

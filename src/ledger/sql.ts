@@ -337,6 +337,11 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
         "CREATE INDEX bot_releases_admitted_state ON bot_releases (repo, state, id) WHERE origin = 'bot'",
       ],
     },
+    {
+      version: 14,
+      description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
+      statements: ['ALTER TABLE runs ADD COLUMN actor TEXT'],
+    },
   ];
 }
 

@@ -6,7 +6,7 @@ import type { DeployEvent, EngineLedger, TargetState } from '../engine/ports.ts'
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import type { DashboardActionLedger } from './dashboard-action-types.ts';
 import type { FleetLedger, OutcomeInput, VerdictInput } from './fleet-types.ts';
-import type { WatchLedger } from './watch-types.ts';
+import type { WatchLedger, WatchTransition } from './watch-types.ts';
 
 export interface VersionRecord {
   service: string;
@@ -30,6 +30,8 @@ export interface RunRecord {
   decision: RunDecision | null;
   reasonCode: ReasonCode | null;
   durationMs: number | null;
+  /** Who started it (actor.ts); null when nobody was named, as for runs recorded before Tranche kept it. */
+  actor: string | null;
 }
 
 export interface HistoryFilter {
@@ -124,7 +126,9 @@ export type LedgerRecord =
    * An override (mark-bad, mark-good) with its audit. Computed verdicts do not travel: the
    * receiving ledger computes its own from every outcome it holds.
    */
-  | { type: 'verdict'; verdict: VerdictInput };
+  | { type: 'verdict'; verdict: VerdictInput }
+  /** A change of a cell of `tranche watch`'s matrix (watch-types.ts), without the exporting ledger's id. */
+  | { type: 'watch'; watch: WatchTransition };
 
 export type LedgerRecordType = LedgerRecord['type'];
 
@@ -144,6 +148,8 @@ export interface PruneResult {
    * acts (a verdict's reaction, a promotion) are kept.
    */
   deliveries: number;
+  /** `tranche watch`'s transitions before `before`; each cell's newest stays, the matrix as the last watch left it. */
+  watchTransitions: number;
 }
 
 /** An imported version whose service and counter the local ledger already gave to another version. */
@@ -215,8 +221,9 @@ export interface Ledger
    */
   importRecords(read: () => AsyncIterable<LedgerRecord>): Promise<ImportCounts>;
   /**
-   * Removes events older than `before`, except each run's run_started and run_finished; versions,
-   * runs and target states stay. With `dryRun`, only counts.
+   * Removes events older than `before`, except each run's run_started and run_finished, and watch
+   * transitions older than `before`, except each cell's newest; versions, runs and target states
+   * stay. With `dryRun`, only counts.
    */
   prune(before: number, options?: { dryRun?: boolean }): Promise<PruneResult>;
 }

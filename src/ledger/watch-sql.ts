@@ -46,3 +46,29 @@ export const SELECT_WATCH_CURSOR = 'SELECT COALESCE(MAX(id), 0) AS id FROM watch
 
 /** Without a limit, this many transitions at most. */
 export const DEFAULT_WATCH_LIMIT = 10_000;
+
+// Bundles (`ledger export`, `ledger import`) and `ledger prune`.
+
+/** One page of the transitions recorded since, by id (the order a bundle keeps). */
+export const EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
+WHERE at >= $since AND id > $after_id
+ORDER BY id` as const;
+
+/** A transition is its cell's change at one moment: a ledger that has it keeps its own copy. */
+export const SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
+WHERE service = $service AND environment = $environment AND component = $component AND target = $target
+  AND check_name = $check_name AND at = $at` as const;
+
+/**
+ * What a prune of the transitions before $before keeps: each cell's newest, the matrix as the
+ * last watch left it (as a run's run_started and run_finished carry its outcome through a prune).
+ */
+const PRUNABLE_WATCH_TRANSITIONS = `at < $before AND id NOT IN (
+  SELECT MAX(id) FROM watch_transitions GROUP BY service, environment, component, target, check_name
+)` as const;
+
+export const COUNT_PRUNABLE_WATCH_TRANSITIONS =
+  `SELECT COUNT(*) AS n FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}` as const;
+
+export const PRUNE_WATCH_TRANSITIONS =
+  `DELETE FROM watch_transitions WHERE ${PRUNABLE_WATCH_TRANSITIONS}` as const;

@@ -3,14 +3,18 @@
  * cell red or green is src/watch's business.
  */
 import { CHECK_STATUSES } from '../engine/vocabulary.ts';
-import type { Row, SqlConnection } from './connection.ts';
+import type { Row, SqlConnection, SqlSession } from './connection.ts';
 import { nullableNumber } from './rows.ts';
 import { limited } from './statement.ts';
 import {
+  COUNT_PRUNABLE_WATCH_TRANSITIONS,
   DEFAULT_WATCH_LIMIT,
+  EXPORT_WATCH_TRANSITIONS,
   INSERT_WATCH_TRANSITION,
+  PRUNE_WATCH_TRANSITIONS,
   SELECT_WATCH_CELLS,
   SELECT_WATCH_CURSOR,
+  SELECT_WATCH_TRANSITION_AT,
   SELECT_WATCH_TRANSITIONS,
 } from './watch-sql.ts';
 import {
@@ -56,6 +60,48 @@ export async function selectWatchCells(
 export async function selectWatchCursor(connection: SqlConnection): Promise<number> {
   const [row] = await connection.query(SELECT_WATCH_CURSOR);
   return Number(row?.id ?? 0);
+}
+
+/** Transitions per query when exporting. */
+const EXPORT_PAGE = 1000;
+
+/** The transitions recorded at or after `since`, in the order they were recorded, without their ids. */
+export async function* exportWatchTransitions(
+  connection: SqlConnection,
+  since: number,
+): AsyncIterable<WatchTransition> {
+  for (let after = 0; ; ) {
+    const page = await connection.query(limited(EXPORT_WATCH_TRANSITIONS, EXPORT_PAGE, 'watch transitions'), {
+      since,
+      after_id: after,
+    });
+    for (const row of page) {
+      const { id: _id, ...transition } = toTransition(row);
+      yield transition;
+    }
+    if (page.length < EXPORT_PAGE) break;
+    after = Number(page.at(-1)?.id);
+  }
+}
+
+/** Writes an imported transition unless its cell already has one at that moment; true when written. */
+export async function importWatchTransition(session: SqlSession, t: WatchTransition): Promise<boolean> {
+  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
+  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
+  await session.query(INSERT_WATCH_TRANSITION, params(t));
+  return true;
+}
+
+/** Removes (or with `dryRun` only counts) the transitions before `before` but each cell's newest. */
+export async function pruneWatchTransitions(
+  session: SqlSession,
+  before: number,
+  dryRun: boolean,
+): Promise<number> {
+  const [row] = await session.query(COUNT_PRUNABLE_WATCH_TRANSITIONS, { before });
+  const n = Number(row?.n ?? 0);
+  if (!dryRun && n > 0) await session.query(PRUNE_WATCH_TRANSITIONS, { before });
+  return n;
 }
 
 function params(t: WatchTransition) {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withLedgerAt } from '../support/ledgers.ts';
 import { useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence, titleOf } from './harness/expect.ts';
 import { type ActionRun, runAction } from './harness/runner.ts';
@@ -218,10 +219,13 @@ describe('the bundled Action with an invalid tranche.yml', () => {
 
 describe('the bundled Action with a SQLite ledger', () => {
   let run: ActionRun;
+  let f: ReturnType<typeof workspace>;
   beforeAll(async () => {
+    f = workspace();
     run = await runAction({
-      workspace: workspace().dir,
+      workspace: f.dir,
       inputs: { ledger: '.tranche/ledger.db', 'production-environment': 'true' },
+      env: { GITHUB_ACTOR: 'octocat' },
       interactions: [
         gh.createCheckRun(7),
         gh.listDeployments('prod', []),
@@ -236,6 +240,11 @@ describe('the bundled Action with a SQLite ledger', () => {
     expect(run.outputs.version).toBe('1.1');
     expect(sequence(run)).not.toContain(`POST ${R}/git/refs`);
     expectAllScopesDone(run);
+  });
+
+  it('records the workflow’s actor as who started the run', async () => {
+    const runs = await withLedgerAt(f.path('.tranche/ledger.db'), (l) => l.runs({}));
+    expect(runs.map((r) => [r.version, r.actor])).toEqual([['1.1', 'octocat']]);
   });
 
   it('marks the deployment as production when the input says so', () => {

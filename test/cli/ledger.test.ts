@@ -32,6 +32,9 @@ const contents = (location: string) =>
     events: await l.events({}),
     targets: await l.targetStates('shop', 'staging'),
     outcomes: await l.outcomes({ service: 'shop' }),
+    watch: (await l.watchTransitions({ service: 'shop', environment: 'staging' })).map(
+      ({ id: _, ...t }) => t,
+    ),
   }));
 
 // A galaxy (always an embedded SQLite ledger here) exports; the central ledger of each backend imports.
@@ -44,7 +47,25 @@ for (const backend of LEDGER_BACKENDS) {
       const central = await backend.location(p.dir, 'central');
       const cli = (args: string[], env: Record<string, string> = { TRANCHE_BUNDLE_KEY: KEY }) =>
         runCli(args, { cwd: p.dir, env });
-      for (let i = 0; i < 2; i++) expect((await cli(['deploy', '--ledger', galaxy])).code).toBe(0);
+      for (const actor of ['galaxy-ops', 'rita']) {
+        expect((await cli(['deploy', '--ledger', galaxy, '--actor', actor])).code).toBe(0);
+      }
+      await withLedgerAt(galaxy, (l) =>
+        l.recordWatchTransitions([
+          {
+            service: 'shop',
+            environment: 'staging',
+            component: 'app',
+            target: 's-1',
+            check: 'health',
+            at: Date.now(),
+            state: 'green',
+            status: 'pass',
+            reason: 'HTTP 200',
+            value: null,
+          },
+        ]),
+      );
       const reported = await cli(['report', '--version', '3.2', '--outcome', 'failure', '--ledger', galaxy]);
       expect(reported.code, reported.stderr).toBe(0);
       const exported = await cli(['ledger', 'export', '--ledger', galaxy, '-o', 'galaxy.ndjson']);
@@ -52,19 +73,22 @@ for (const backend of LEDGER_BACKENDS) {
       return { ...p, galaxy, central, cli, exported };
     }
 
-    it("recreates the galaxy's versions, runs, events, target states and outcomes in the central ledger", {
+    it("recreates the galaxy's versions, runs with who started them, events, target states, outcomes and watch transitions in the central ledger", {
       timeout: CLI_RUNS_TIMEOUT,
     }, async () => {
       const f = await fixture();
       expect(f.exported.stdout).toMatch(
-        /^exported 2 versions, 2 runs, \d+ events, 2 target states, 1 outcomes and 0 verdict overrides recorded since 1970/,
+        /^exported 2 versions, 2 runs, \d+ events, 2 target states, 1 outcomes, 0 verdict overrides and 1 watch transitions recorded since 1970/,
       );
       const imported = await f.cli(['ledger', 'import', 'galaxy.ndjson', '--ledger', f.central]);
       expect(imported.code, imported.stderr).toBe(0);
       expect(imported.stdout).toMatch(
         /^imported galaxy\.ndjson .*: versions 2 new, 0 already here; runs 2 new/,
       );
-      expect(await contents(f.central)).toEqual(await contents(f.galaxy));
+      const central = await contents(f.central);
+      expect(central).toEqual(await contents(f.galaxy));
+      expect(central.runs.map((r) => r.actor)).toEqual(['rita', 'galaxy-ops']);
+      expect(central.watch).toHaveLength(1);
       const history = await f.cli(['history', '--json', '--ledger', f.central]);
       expect(JSON.parse(history.stdout).map((r: { version: string }) => r.version)).toEqual(['3.2', '3.1']);
     });
@@ -77,7 +101,7 @@ for (const backend of LEDGER_BACKENDS) {
       expect(again.code).toBe(0);
       const { counts } = JSON.parse(again.stdout);
       expect(Object.values(counts).map((c) => (c as { written: number }).written)).toEqual([
-        0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0,
       ]);
       expect(counts.event.present).toBe(before.events.length);
       expect(await contents(f.central)).toEqual(before);
@@ -168,13 +192,14 @@ describe('tranche ledger export --since', () => {
       target: 0,
       outcome: 0,
       verdict: 0,
+      watch: 0,
     });
   });
 });
 
 for (const backend of LEDGER_BACKENDS) {
   describe.skipIf(backend.skip)(`tranche ledger prune on ${backend.name}`, () => {
-    it('drops events older than --keep, keeping every run with its start, finish and decision', {
+    it("drops events and watch transitions older than --keep, keeping every run with its start, finish and decision and each cell's newest transition", {
       timeout: CLI_RUNS_TIMEOUT,
     }, async () => {
       const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
@@ -201,18 +226,29 @@ for (const backend of LEDGER_BACKENDS) {
           status: 'ok',
           data: { decision: 'succeeded' },
         });
+        const cell = {
+          service: 'shop',
+          environment: 'staging',
+          component: 'app',
+          target: 's-1',
+          check: 'up',
+        };
+        await l.recordWatchTransitions([
+          { ...cell, at: old, state: 'red', status: 'fail', reason: 'HTTP 503', value: null },
+          { ...cell, at: old + 1, state: 'green', status: 'pass', reason: 'HTTP 200', value: null },
+        ]);
       });
       const cli = (...args: string[]) => runCli([...args, '--ledger', location], { cwd: p.dir });
       expect((await cli('deploy')).code).toBe(0);
 
       const dry = await cli('ledger', 'prune', '--keep', '90d', '--dry-run');
       expect(dry.stdout).toMatch(
-        /^would remove 2 events recorded before .* \(check 1, target_deploy 1\) and 1 webhook delivery claim\(s\) of the bot;/,
+        /^would remove 2 events recorded before .* \(check 1, target_deploy 1\), 1 webhook delivery claim\(s\) of the bot and 1 watch transition\(s\);/,
       );
       const pruned = await cli('ledger', 'prune', '--keep', '90d');
       expect(pruned.code).toBe(0);
       expect(pruned.stdout).toMatch(
-        /^removed 2 events recorded before .* \(check 1, target_deploy 1\) and 1 webhook delivery claim\(s\) of the bot; kept every version, run/,
+        /^removed 2 events recorded before .* \(check 1, target_deploy 1\), 1 webhook delivery claim\(s\) of the bot and 1 watch transition\(s\); kept every version, run/,
       );
 
       const runs = await withLedgerAt(location, (l) => l.runs({}));
@@ -222,6 +258,8 @@ for (const backend of LEDGER_BACKENDS) {
       ]);
       const kinds = await withLedgerAt(location, (l) => l.events({ runId: 'old' }));
       expect(kinds.map((e) => e.kind)).toEqual(['run_started', 'run_finished']);
+      const cells = await withLedgerAt(location, (l) => l.watchCells('shop', 'staging'));
+      expect(cells.map((c) => [c.at, c.state])).toEqual([[old + 1, 'green']]);
       expect(
         (await withLedgerAt(location, (l) => l.events({ runId: runs[0]?.runId }))).length,
       ).toBeGreaterThan(2);

@@ -89,6 +89,7 @@ beforeAll(async () => {
     targets,
     at: at + 60_000,
     commit: 'abc1234',
+    actor: 'rita',
   });
   await seedRun(ledger, {
     runId: 'r3',
@@ -108,6 +109,7 @@ beforeAll(async () => {
     previous: null,
     targets: [HOSTILE],
     at: at + 180_000,
+    actor: HOSTILE,
   });
   await seedRun(ledger, {
     runId: 'r5',
@@ -199,6 +201,9 @@ describe('the page', () => {
     const page = await call(port, '/dashboard/', { headers: signedIn });
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // No sign-out here (the host gives no path for it): no form, and none may submit.
+    expect(page.headers['content-security-policy']).toContain("form-action 'none'");
+    expect(page.body).not.toContain('<form');
     // 1.0.3 was rolled back: 1.0.2 stays live and the rollback button goes to 1.0.1.
     expect(page.body).toMatch(/class="live-version">1\.0\.2</);
     expect(page.body).toContain('data-action="rollback" data-service="shop" data-environment="production"');
@@ -206,6 +211,31 @@ describe('the page', () => {
     expect(page.body).toMatch(/<td>web-2<\/td><td class="target-version">1\.0\.2<\/td>/);
     expect(page.body).toContain('rolled back');
     expect(page.body).toContain('/dashboard/runs/r3');
+  });
+
+  it('shows who started the live release, each completed one and a run, escaped', async () => {
+    const page = await call(port, '/dashboard/', { headers: signedIn });
+    const card =
+      /<section class="card env" data-service="shop" data-environment="production">[\s\S]*?<\/section>/.exec(
+        page.body,
+      )?.[0];
+    expect(card).toMatch(
+      /<p class="live">live <strong class="live-version">1\.0\.2<\/strong>.* by <span class="actor">rita<\/span><\/p>/,
+    );
+    const completed = /data-panel="completed">([\s\S]*?)<\/table>/.exec(page.body)?.[1] ?? '';
+    expect(completed).toContain('<th>by</th>');
+    expect(completed).toMatch(/runs\/r2">1\.0\.2<\/a>[\s\S]*?<td class="actor">rita<\/td><\/tr>/);
+    expect(completed).toMatch(/runs\/r3">1\.0\.3<\/a>[\s\S]*?<td class="actor">–<\/td><\/tr>/);
+    expect(completed).toContain('<td class="actor">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</td>');
+    const run = await call(port, '/dashboard/runs/r2', { headers: signedIn });
+    expect(run.body).toMatch(
+      /<p class="meta">from 1\.0\.1 · started <time[^>]*>[^<]*<\/time> by <span class="actor">rita<\/span>/,
+    );
+    const hostile = await call(port, `/dashboard/runs/r4`, { headers: signedIn });
+    expect(hostile.body).not.toContain(HOSTILE);
+    expect(hostile.body).toContain(
+      'by <span class="actor">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</span>',
+    );
   });
 
   it('shows what holds an environment and the bot’s queue there', async () => {

@@ -15,6 +15,8 @@ export interface SeededRun {
   unfinished?: boolean;
   at: number;
   commit?: string;
+  /** Who started the run. */
+  actor?: string;
 }
 
 /** Writes the run's events and target states; a failing run rolls back, an unfinished one stops midway. */
@@ -34,6 +36,7 @@ export async function seedRun(ledger: Ledger, run: SeededRun): Promise<void> {
       previousVersion: run.previous,
       commit: run.commit ?? null,
       action: 'deploy',
+      ...(run.actor === undefined ? {} : { actor: run.actor }),
       components: ['app'],
     },
   });

@@ -18,6 +18,7 @@ export const RECORDS: LedgerRecord[] = [
       decision: 'succeeded',
       reasonCode: 'all_batches_healthy',
       durationMs: 5,
+      actor: 'alice',
     },
   },
   {
@@ -73,6 +74,21 @@ export const RECORDS: LedgerRecord[] = [
       message: 'marked bad by alice: corrupts the index',
       evidence: null,
       at: T0 + 7,
+    },
+  },
+  {
+    type: 'watch',
+    watch: {
+      service: 'api',
+      environment: 'prod',
+      component: 'web',
+      target: 'w1',
+      check: 'health',
+      at: T0 + 8,
+      state: 'red',
+      status: 'fail',
+      reason: 'HTTP 503',
+      value: null,
     },
   },
 ];

@@ -58,8 +58,9 @@ describe('ledger bundles', () => {
         'target',
         'outcome',
         'verdict',
+        'watch',
       ]);
-      expect(parsed.at(-1)).toMatchObject({ type: 'end', records: 6 });
+      expect(parsed.at(-1)).toMatchObject({ type: 'end', records: 7 });
       for (const p of parsed) expect(p.mac).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -78,6 +79,14 @@ describe('ledger bundles', () => {
       const header = { tranche: 'ledger-bundle', format: 1, exportedAt: T0, since: 0 };
       const lines = signed([header, RECORDS[0] as LedgerRecord, { type: 'end', records: 1 }]);
       expect(await read(lines)).toEqual({ header, records: [RECORDS[0]] });
+    });
+
+    it('reads a format 2 bundle, whose runs name no actor, with a null actor', async () => {
+      const header = { tranche: 'ledger-bundle', format: 2, exportedAt: T0, since: 0 };
+      const { actor, ...run } = (RECORDS[1] as Extract<LedgerRecord, { type: 'run' }>).run;
+      expect(actor).toBe('alice');
+      const lines = signed([header, { type: 'run', run }, { type: 'end', records: 1 }]);
+      expect((await read(lines)).records).toEqual([{ type: 'run', run: { ...run, actor: null } }]);
     });
 
     it('reads back an empty export', async () => {
@@ -109,7 +118,7 @@ describe('ledger bundles', () => {
     it('a bundle without its end line as truncated', async () => {
       const lines = await bundle();
       await expect(read(lines.slice(0, -1))).rejects.toThrow(
-        'b.ndjson: ends after line 7 without its end line: the bundle is truncated',
+        'b.ndjson: ends after line 8 without its end line: the bundle is truncated',
       );
     });
 
@@ -122,7 +131,7 @@ describe('ledger bundles', () => {
     it('a line added after the end line', async () => {
       const lines = await bundle();
       await expect(read([...lines, lines[1] as string])).rejects.toThrow(
-        /^b\.ndjson:9: a line after the end line/,
+        /^b\.ndjson:10: a line after the end line/,
       );
     });
 
@@ -142,12 +151,22 @@ describe('ledger bundles', () => {
 
     it('a format it does not know, naming the formats it reads', async () => {
       const lines = signed([
-        { tranche: 'ledger-bundle', format: 3, exportedAt: T0, since: 0 },
+        { tranche: 'ledger-bundle', format: 4, exportedAt: T0, since: 0 },
         { type: 'end', records: 0 },
       ]);
       await expect(read(lines)).rejects.toThrow(
-        'b.ndjson:1: bundle format 3, and this Tranche reads formats 1 and 2',
+        'b.ndjson:1: bundle format 4, and this Tranche reads formats 1, 2 and 3',
       );
+    });
+
+    it('a run whose actor is longer than a stored one can be', async () => {
+      const { run } = RECORDS[1] as Extract<LedgerRecord, { type: 'run' }>;
+      const lines = signed([
+        { tranche: 'ledger-bundle', format: 3, exportedAt: T0, since: 0 },
+        { type: 'run', run: { ...run, actor: 'a'.repeat(101) } },
+        { type: 'end', records: 1 },
+      ]);
+      await expect(read(lines)).rejects.toThrow(/^b\.ndjson:2: not a ledger record: .*actor/);
     });
 
     it('a computed verdict: only overrides travel', async () => {

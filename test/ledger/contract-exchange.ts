@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryClaim, Ledger, LedgerRecord } from '../../src/ledger/types.ts';
+import type { WatchTransition } from '../../src/ledger/watch-types.ts';
 import { event, runFinished, runStarted, T0 } from './contract.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -18,14 +19,32 @@ async function* yieldAll(records: LedgerRecord[]): AsyncIterable<LedgerRecord> {
   yield* records;
 }
 
+/** A change of one cell of `tranche watch`'s matrix: target `target`'s health check. */
+function transition(target: string, at: number, state: 'red' | 'green'): WatchTransition {
+  return {
+    service: 'api',
+    environment: 'prod',
+    component: 'web',
+    target,
+    check: 'health',
+    at,
+    state,
+    status: state === 'green' ? 'pass' : 'fail',
+    reason: state === 'green' ? 'HTTP 200' : 'HTTP 503',
+    value: state === 'green' ? 12.5 : null,
+  };
+}
+
 /**
- * A ledger with two versions, a finished run and an unfinished one, their events, a target, two
- * outcomes, a computed verdict and an override.
+ * A ledger with two versions, a finished run (started by alice) and an unfinished one, their
+ * events, a target, two outcomes, a computed verdict, an override and two watch transitions.
  */
 async function populate(ledger: Ledger): Promise<void> {
   await ledger.nextVersion('api', 'aaa', '1.{n}', T0);
   await ledger.nextVersion('api', 'bbb', '1.{n}', T0 + 1);
-  await ledger.record(runStarted('r1', T0 + 10, { version: '1.1' }));
+  await ledger.record(
+    runStarted('r1', T0 + 10, { version: '1.1', data: { commit: 'sha-r1', actor: 'alice' } }),
+  );
   await ledger.record(event({ runId: 'r1', seq: 2, kind: 'check', at: T0 + 11, data: { value: 3 } }));
   await ledger.record(runFinished('r1', T0 + 12, { seq: 3, version: '1.1' }));
   await ledger.record(runStarted('r2', T0 + 20, { version: '1.2' }));
@@ -63,6 +82,7 @@ async function populate(ledger: Ledger): Promise<void> {
     message: 'marked bad by alice: corrupts the index',
     at: T0 + 41,
   });
+  await ledger.recordWatchTransitions([transition('w1', T0 + 50, 'red'), transition('w1', T0 + 51, 'green')]);
 }
 
 /** Everything a ledger holds, in a comparable form. */
@@ -76,6 +96,9 @@ async function contents(ledger: Ledger) {
     overrides: (await ledger.verdicts('api'))
       .filter((v) => v.kind === 'override')
       .map(({ id: _, ...v }) => v),
+    watch: (await ledger.watchTransitions({ service: 'api', environment: 'prod' })).map(
+      ({ id: _, ...t }) => t,
+    ),
   };
 }
 
@@ -90,7 +113,7 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
       return () => target.close();
     });
 
-    it('exports versions, runs, events, target states, outcomes and overrides, in that order', async () => {
+    it('exports versions, runs, events, target states, outcomes, overrides and watch transitions, in that order', async () => {
       await populate(source);
       const types = (await collect(source.exportRecords(0))).map((r) => r.type);
       expect(types).toEqual([
@@ -106,6 +129,8 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
         'outcome',
         'outcome',
         'verdict',
+        'watch',
+        'watch',
       ]);
     });
 
@@ -131,7 +156,17 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
         'outcome',
         'outcome',
         'verdict',
+        'watch',
+        'watch',
       ]);
+    });
+
+    it('exports only the watch transitions recorded since', async () => {
+      await populate(source);
+      const watched = (await collect(source.exportRecords(T0 + 51))).flatMap((r) =>
+        r.type === 'watch' ? [r.watch] : [],
+      );
+      expect(watched).toEqual([transition('w1', T0 + 51, 'green')]);
     });
 
     it('recreates every record of one ledger in another', async () => {
@@ -142,6 +177,30 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
       expect(to.runs).toHaveLength(2);
       expect(to.outcomes).toHaveLength(2);
       expect(to.overrides).toHaveLength(1);
+      expect(to.watch).toEqual([transition('w1', T0 + 50, 'red'), transition('w1', T0 + 51, 'green')]);
+      expect(to.runs.map((r) => [r.runId, r.actor])).toEqual([
+        ['r2', null],
+        ['r1', 'alice'],
+      ]);
+      expect((await target.watchCells('api', 'prod')).map((c) => c.state)).toEqual(['green']);
+    });
+
+    it('imports a run without an actor, as bundles from before it was kept carry them', async () => {
+      const run = {
+        runId: 'old',
+        service: 'api',
+        environment: 'prod',
+        version: '1.1',
+        commit: null,
+        startedAt: T0,
+        finishedAt: null,
+        decision: null,
+        reasonCode: null,
+        durationMs: null,
+        actor: null,
+      };
+      expect((await target.importRecords(() => yieldAll([{ type: 'run', run }]))).run.written).toBe(1);
+      expect((await target.runs({}))[0]?.actor).toBeNull();
     });
 
     it('counts what it wrote, and changes nothing when the same records come again', async () => {
@@ -154,6 +213,7 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
         target: { written: 1, present: 0 },
         outcome: { written: 2, present: 0 },
         verdict: { written: 1, present: 0 },
+        watch: { written: 2, present: 0 },
       });
       const before = await contents(target);
       const second = await target.importRecords(() => source.exportRecords(0));
@@ -164,6 +224,7 @@ export function describeExchange(current: () => Ledger, makeLedger: () => Promis
         target: { written: 0, present: 1 },
         outcome: { written: 0, present: 2 },
         verdict: { written: 0, present: 1 },
+        watch: { written: 0, present: 2 },
       });
       expect(await contents(target)).toEqual(before);
     });
@@ -261,7 +322,18 @@ export function describePrune(current: () => Ledger): void {
       for (const claim of [...Object.values(oldClaims), ...Object.values(newClaims)]) {
         await ledger.claimDelivery(claim);
       }
+      // w1 flapped long ago and has been quiet since; w2 went red long ago and green today.
+      await ledger.recordWatchTransitions([
+        transition('w1', old, 'red'),
+        transition('w1', old + 1, 'green'),
+        transition('w1', old + 2, 'red'),
+        transition('w2', old, 'red'),
+        transition('w2', T0, 'green'),
+      ]);
     });
+
+    const watched = async () =>
+      (await ledger.watchTransitions({ service: 'api', environment: 'prod' })).map((t) => [t.target, t.at]);
 
     /** Whether the claim is still recorded: a claim that is can not be made again. */
     const claimed = async (claim: DeliveryClaim) => !(await ledger.claimDelivery(claim));
@@ -273,6 +345,7 @@ export function describePrune(current: () => Ledger): void {
         removed: { check: 2, target_deploy: 1 },
         events: 3,
         deliveries: 1,
+        watchTransitions: 3,
       });
       expect((await ledger.events({ runId: 'old' })).map((e) => e.kind)).toEqual([
         'run_started',
@@ -310,10 +383,23 @@ export function describePrune(current: () => Ledger): void {
       expect(await claimed(newClaims.comment)).toBe(true);
     });
 
+    it("removes older watch transitions but each cell's newest: the matrix stays as the last watch left it", async () => {
+      const cells = await ledger.watchCells('api', 'prod');
+      await ledger.prune(T0 - 90 * DAY);
+      expect(await watched()).toEqual([
+        ['w1', old + 2],
+        ['w2', T0],
+      ]);
+      expect(await ledger.watchCells('api', 'prod')).toEqual(cells);
+      expect((await ledger.prune(T0 + 1)).watchTransitions).toBe(0);
+    });
+
     it('only counts on a dry run', async () => {
       const result = await ledger.prune(T0 - 90 * DAY, { dryRun: true });
       expect(result.events).toBe(3);
       expect(result.deliveries).toBe(1);
+      expect(result.watchTransitions).toBe(3);
+      expect(await watched()).toHaveLength(5);
       expect(await ledger.events({ runId: 'old' })).toHaveLength(5);
       expect(await claimed(oldClaims.delivery)).toBe(true);
     });

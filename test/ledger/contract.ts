@@ -357,6 +357,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
             decision: null,
             reasonCode: null,
             durationMs: null,
+            actor: null,
           },
         ]);
       });
@@ -365,6 +366,22 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
         await ledger.record(runStarted('r1', T0, { data: { commit: null } }));
         await ledger.record(runStarted('r2', T0 + 1, { data: undefined }));
         expect((await ledger.runs({})).map((r) => r.commit)).toEqual([null, null]);
+      });
+
+      it('keeps who started the run, without control characters and at most 100 characters of it', async () => {
+        await ledger.record(runStarted('r1', T0, { data: { actor: 'alice' } }));
+        await ledger.record(
+          runStarted('r2', T0 + 1, { data: { actor: ` \u001b[31mmallory\u0007\n${'x'.repeat(200)}` } }),
+        );
+        await ledger.record(runStarted('r3', T0 + 2, { data: { actor: '\u0000 ' } }));
+        await ledger.record(runStarted('r4', T0 + 3, { data: { actor: 42 } }));
+        const actors = Object.fromEntries((await ledger.runs({})).map((r) => [r.runId, r.actor]));
+        expect(actors).toEqual({
+          r1: 'alice',
+          r2: `[31mmallory${'x'.repeat(89)}`,
+          r3: null,
+          r4: null,
+        });
       });
 
       it('closes the run on run_finished with its decision, reason code, duration and finish time', async () => {

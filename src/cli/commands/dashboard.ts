@@ -143,11 +143,13 @@ function localActions(
 ): DashboardActions {
   const common = { config: project.loaded.file, ledger: options.ledger, json: true };
   return {
-    rollback: ({ environment }) =>
-      track(runQuietly(runtime, (quiet) => rollbackCommand({ ...common, environment }, quiet))),
-    deploy: ({ environment, version, commit }) =>
+    rollback: ({ environment, actor }) =>
+      track(runQuietly(runtime, (quiet) => rollbackCommand({ ...common, environment, actor }, quiet))),
+    deploy: ({ environment, version, commit, actor }) =>
       track(
-        runQuietly(runtime, (quiet) => deployCommand({ ...common, environment, version, commit }, quiet)),
+        runQuietly(runtime, (quiet) =>
+          deployCommand({ ...common, environment, version, commit, actor }, quiet),
+        ),
       ),
   };
 }

@@ -21,9 +21,9 @@ export async function deployWithGitHub(
   options: DeployOptions & { github: string },
   runtime: Runtime,
   project: Project,
-  commit: string | null,
-  dirty: boolean,
+  what: { commit: string | null; dirty: boolean; actor: string | undefined },
 ): Promise<number> {
+  const { commit, dirty, actor } = what;
   const repo = parseRepo(options.github);
   if (!repo) throw new UsageError(`--github ${options.github}: expected owner/repo`);
   const token = runtime.env.GITHUB_TOKEN;
@@ -54,6 +54,7 @@ export async function deployWithGitHub(
         repo,
         sha: commit,
         dirty,
+        actor,
         loaded: project.loaded,
         configPath: (await repoRelativePath(configFile)) ?? basename(configFile),
         cwd: project.dir,

@@ -7,4 +7,6 @@ export interface DeployOptions extends CommonOptions {
   allowDirty?: boolean | undefined;
   /** owner/repo: report to GitHub (check run, deployment statuses) with GITHUB_TOKEN. */
   github?: string | undefined;
+  /** Who starts the run (actor.ts has the default). */
+  actor?: string | undefined;
 }

@@ -17,6 +17,7 @@ import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../..
 import { UnknownVersionError, VersionCommitError } from '../../release/settle-version.ts';
 import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
+import { runActor } from '../actor.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { inspectWorkTree } from '../git.ts';
 import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
@@ -45,11 +46,16 @@ export async function deployCommand(options: DeployOptions, runtime: Runtime): P
   const project = await readProjectInventory(loadedProject, environment, options, runtime);
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const { commit, dirty } = await traceableCommit(options, project.dir);
+  const actor = runActor(options.actor, runtime);
   if (options.github !== undefined)
-    return deployWithGitHub({ ...options, github: options.github }, runtime, project, commit, dirty);
+    return deployWithGitHub({ ...options, github: options.github }, runtime, project, {
+      commit,
+      dirty,
+      actor,
+    });
   const notifier = cliNotifier(project, runtime, options);
   return drainingAfter(notifier, () =>
-    deployLocally(options, runtime, project, { environment, resolved, commit, dirty }, notifier),
+    deployLocally(options, runtime, project, { environment, resolved, commit, dirty, actor }, notifier),
   );
 }
 
@@ -57,10 +63,16 @@ async function deployLocally(
   options: DeployOptions,
   runtime: Runtime,
   project: Project & { loaded: ReadConfig },
-  what: { environment: string; resolved: ResolvedEnvironment; commit: string | null; dirty: boolean },
+  what: {
+    environment: string;
+    resolved: ResolvedEnvironment;
+    commit: string | null;
+    dirty: boolean;
+    actor: string | undefined;
+  },
   notifier: Notifier,
 ): Promise<number> {
-  const { environment, resolved, commit, dirty } = what;
+  const { environment, resolved, commit, dirty, actor } = what;
   const runId = randomUUID();
   const run = {
     service: resolved.service,
@@ -97,6 +109,7 @@ async function deployLocally(
         onFailure: resolved.onFailure,
         inventory: project.loaded.inventory,
         constraints,
+        actor,
       };
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),

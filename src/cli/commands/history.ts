@@ -46,12 +46,13 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
     r.reasonCode ?? '-',
     seconds(r.durationMs),
     `${(r.commit ?? '-').slice(0, 12)}${r.dirty ? ' (dirty)' : ''}`,
+    r.actor ?? '-',
   ]);
   const inventories = runs.flatMap((r) =>
     r.inventory === undefined ? [] : [`${r.runId}: inventory ${inventoryLine(r.inventory)}`],
   );
   runtime.stdout.write(
-    `${table(['run', 'started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit'], rows)}\n`,
+    `${table(['run', 'started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit', 'by'], rows)}\n`,
   );
   if (inventories.length > 0) runtime.stdout.write(`${inventories.join('\n')}\n`);
   return 0;

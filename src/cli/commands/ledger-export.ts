@@ -30,6 +30,7 @@ export async function ledgerExportCommand(options: LedgerExportOptions, runtime:
     target: 0,
     outcome: 0,
     verdict: 0,
+    watch: 0,
   };
   await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
     async function* counted(): AsyncIterable<LedgerRecord> {
@@ -47,7 +48,8 @@ export async function ledgerExportCommand(options: LedgerExportOptions, runtime:
   report.write(
     options.json
       ? `${JSON.stringify(summary)}\n`
-      : `exported ${counts.version} versions, ${counts.run} runs, ${counts.event} events, ${counts.target} target states, ${counts.outcome} outcomes and ${counts.verdict} verdict overrides` +
+      : `exported ${counts.version} versions, ${counts.run} runs, ${counts.event} events, ${counts.target} target states, ${counts.outcome} outcomes, ${counts.verdict} verdict overrides` +
+          ` and ${counts.watch} watch transitions` +
           ` recorded since ${isoTime(since)}${options.output === undefined ? '' : ` to ${options.output}`}\n`,
   );
   return 0;

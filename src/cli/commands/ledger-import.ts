@@ -15,6 +15,7 @@ const NOUNS: Record<LedgerRecordType, string> = {
   target: 'target states',
   outcome: 'outcomes',
   verdict: 'verdict overrides',
+  watch: 'watch transitions',
 };
 
 /**

@@ -9,9 +9,9 @@ export interface LedgerPruneOptions extends CommonOptions {
 }
 
 /**
- * Drops fine-grained events and the bot's webhook delivery claims older than --keep; every
- * version's final state stays: versions, runs with their decisions, target states, and each
- * run's run_started and run_finished.
+ * Drops fine-grained events, the bot's webhook delivery claims and `tranche watch`'s transitions
+ * older than --keep; every version's final state stays: versions, runs with their decisions,
+ * target states, each run's run_started and run_finished, and each watched cell's newest transition.
  */
 export async function ledgerPruneCommand(options: LedgerPruneOptions, runtime: Runtime): Promise<number> {
   if (options.keep === undefined) throw new UsageError('--keep is required, e.g. --keep 90d');
@@ -26,9 +26,9 @@ export async function ledgerPruneCommand(options: LedgerPruneOptions, runtime: R
   const kinds = Object.entries(result.removed).map(([kind, n]) => `${kind} ${n}`);
   const verb = options.dryRun ? 'would remove' : 'removed';
   runtime.stdout.write(
-    `${verb} ${result.events} events recorded before ${isoTime(before)}${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''} ` +
-      `and ${result.deliveries} webhook delivery claim(s) of the bot; ` +
-      "kept every version, run, target state and each run's run_started and run_finished\n",
+    `${verb} ${result.events} events recorded before ${isoTime(before)}${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}` +
+      `, ${result.deliveries} webhook delivery claim(s) of the bot and ${result.watchTransitions} watch transition(s); ` +
+      "kept every version, run, target state, each run's run_started and run_finished and each watched cell's newest transition\n",
   );
   return 0;
 }

@@ -12,6 +12,7 @@ import { type PreparedRelease, type PrepareRequest, prepareRelease } from '../..
 import { ledgerRollback } from '../../release/rollback-target.ts';
 import { UnknownVersionError } from '../../release/settle-version.ts';
 import type { VersionSource } from '../../release/version-source.ts';
+import { runActor } from '../actor.ts';
 import { withDeployLock } from '../deploy-lock.ts';
 import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
@@ -29,6 +30,8 @@ import { report } from './report-result.ts';
 
 export interface RollbackOptions extends CommonOptions {
   to?: string | undefined;
+  /** Who starts the run (actor.ts has the default). */
+  actor?: string | undefined;
 }
 
 /**
@@ -42,17 +45,21 @@ export async function rollbackCommand(options: RollbackOptions, runtime: Runtime
   const environment = chooseEnvironment(loadedProject, options);
   const project = await readProjectInventory(loadedProject, environment, options, runtime);
   resolveEnvironment(project.loaded.config, environment);
+  const actor = runActor(options.actor, runtime);
   const notifier = cliNotifier(project, runtime, options);
-  return drainingAfter(notifier, () => rollBackLocally(options, runtime, project, environment, notifier));
+  return drainingAfter(notifier, () =>
+    rollBackLocally(options, runtime, project, { environment, actor }, notifier),
+  );
 }
 
 async function rollBackLocally(
   options: RollbackOptions,
   runtime: Runtime,
   project: Project & { loaded: ReadConfig },
-  environment: string,
+  who: { environment: string; actor: string | undefined },
   notifier: Notifier,
 ): Promise<number> {
+  const { environment, actor } = who;
   const resolved = resolveEnvironment(project.loaded.config, environment);
   const runId = randomUUID();
   const run = {
@@ -89,6 +96,7 @@ async function rollBackLocally(
         components: resolved.components.map(allAtOnce),
         onFailure: 'halt',
         action: 'rollback',
+        actor,
         inventory: project.loaded.inventory,
         constraints,
       };

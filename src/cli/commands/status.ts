@@ -48,7 +48,7 @@ export async function statusCommand(options: CommonOptions, runtime: Runtime): P
 function renderStatus(service: string, status: EnvironmentStatus): string {
   const run = status.lastRun;
   const last = run
-    ? `last run: ${run.version} ${run.decision ?? 'running (or died without a terminal record)'} at ${isoTime(run.startedAt)}`
+    ? `last run: ${run.version} ${run.decision ?? 'running (or died without a terminal record)'} at ${isoTime(run.startedAt)}${run.actor ? ` by ${run.actor}` : ''}`
     : 'no runs yet';
   const rows = status.targets.map((t) => [
     t.component,

@@ -2,7 +2,8 @@
  * The bot's dashboard in a real headless Chromium: signing in with GitHub (GitHub's authorize
  * page passed over as if approved, the code exchange and GET /user answered by nock), a reader who sees the service
  * and is refused the rollback the page's own script sends, and a writer whose click on the instant
- * rollback button creates the deployment of the last good version. Each state is saved as a
+ * rollback button creates the deployment of the last good version, and a reader who signs out with
+ * the page's Sign out button. Each state is saved as a
  * screenshot in test-artifacts/bot-dashboard/.
  */
 import { join } from 'node:path';
@@ -112,6 +113,26 @@ describe.skipIf(unavailable !== undefined)('the bot’s dashboard in Chromium', 
       expect((await t.ledger.dashboardActions(5)).map((a) => [a.actor, a.state])).toEqual([
         ['rita', 'refused'],
       ]);
+      await context.close();
+    },
+    PATIENCE * 3,
+  );
+
+  it(
+    'signs a reader out who clicks Sign out: the session is gone and the page says so, without going back to GitHub',
+    async () => {
+      const { context, page } = await signedIn('sue', 'read');
+      t.github.done();
+      const button = page.locator('header.top form.sign-out button');
+      expect(await button.textContent()).toBe('Sign out');
+      expect((await context.cookies()).map((c) => c.name)).toContain('tranche_dashboard_session');
+      await Promise.all([
+        page.waitForURL(`${t.bot.url}/dashboard/logout`, { timeout: PATIENCE }),
+        button.click(),
+      ]);
+      expect(await page.textContent('body')).toContain('You are signed out.');
+      await page.screenshot({ path: join(shots, '5-reader-signed-out.png'), fullPage: true });
+      expect((await context.cookies()).map((c) => c.name)).not.toContain('tranche_dashboard_session');
       await context.close();
     },
     PATIENCE * 3,

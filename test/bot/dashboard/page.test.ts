@@ -58,6 +58,32 @@ describe('the bot’s dashboard page, signed in with GitHub', () => {
     ]);
   });
 
+  it('shows a signed-in reader a Sign out button, whose form signs them out', async () => {
+    const browser = t.bot.browser();
+    await browser.signIn('rita');
+    t.github.installation().permission('rita', 'read').config();
+    recentCommits(t.github);
+    const page = await browser.get('/dashboard');
+    expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
+    const html = await page.text();
+    const form =
+      /<form class="sign-out" method="post" action="([^"]+)"><input type="hidden" name="csrf" value="([^"]+)"><button type="submit">Sign out<\/button><\/form>/.exec(
+        html,
+      );
+    expect(form?.[1]).toBe('/dashboard/logout');
+    expect(form?.[2]).toBe(browser.csrf());
+    // What the browser sends for that form: its fields to its action, from the page's origin.
+    const signedOut = await browser.post(form?.[1] ?? '', { csrf: form?.[2] ?? '' });
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toBe('/dashboard/logout');
+    expect(browser.cookies.has('tranche_dashboard_session')).toBe(false);
+    const after = await browser.get('/dashboard');
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/dashboard/login?next=%2Fdashboard');
+    expect((await browser.act('rollback', ROLLBACK, { csrf: form?.[2] ?? '' })).status).toBe(401);
+  });
+
   it('hides a service from someone who cannot read its repository', async () => {
     const browser = t.bot.browser();
     await browser.signIn('sam');

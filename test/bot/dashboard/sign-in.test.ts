@@ -93,19 +93,31 @@ describe('signing in to the bot’s dashboard with GitHub', () => {
     }
   });
 
-  it('signs out with a same-origin POST, and not with a cross-site one', async () => {
+  it('signs out with a same-origin POST carrying the session’s CSRF token, and not without either', async () => {
     const browser = bot.browser();
     await browser.signIn('rita');
-    const forged = await browser.post('/dashboard/logout', {}, { origin: 'https://evil.example' });
+    const csrf = browser.csrf();
+    const forged = await browser.post('/dashboard/logout', { csrf }, { origin: 'https://evil.example' });
     expect(forged.status).toBe(403);
     expect(browser.cookies.has('tranche_dashboard_session')).toBe(true);
+    for (const form of [{}, { csrf: 'not-the-session-token' }] as Record<string, string>[]) {
+      expect((await browser.post('/dashboard/logout', form)).status).toBe(403);
+      expect(browser.cookies.has('tranche_dashboard_session')).toBe(true);
+    }
     const form = await browser.get('/dashboard/logout');
     expect(await form.text()).toContain(
-      '<form method="post" action="/dashboard/logout"><button>Sign out</button></form>',
+      `<form method="post" action="/dashboard/logout"><input type="hidden" name="csrf" value="${csrf}"><button>Sign out</button></form>`,
     );
     expect(browser.cookies.has('tranche_dashboard_session')).toBe(true);
-    const response = await browser.post('/dashboard/logout', {});
+    const response = await browser.post('/dashboard/logout', { csrf });
     expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/dashboard/logout');
     expect(browser.cookies.has('tranche_dashboard_session')).toBe(false);
+    expect(await (await browser.get('/dashboard/logout')).text()).toContain(
+      '<p>You are signed out.</p><p><a href="/dashboard/login">Sign in with GitHub</a></p>',
+    );
+    expect(bot.logs).toContain('/dashboard: @rita signed out');
+    // Signed out already: nothing to protect, so no token is asked for.
+    expect((await browser.post('/dashboard/logout', {})).status).toBe(303);
   });
 });
