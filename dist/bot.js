@@ -47977,6 +47977,12 @@ var SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updat
 WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
   AND targets = $targets
 RETURNING ${RELEASE_COLUMNS}`;
+var SUPERSEDED_BY = `repo = $repo AND environment = $environment AND state = 'inactive'
+  AND succeeded_at IS NOT NULL AND deployment_id < $deployment_id AND updated_at = $finished_at`;
+var SELECT_SUPERSEDED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE ${SUPERSEDED_BY} ORDER BY id`;
+var SELECT_SUPERSEDED_RING_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE ${SUPERSEDED_BY} AND targets = $targets ORDER BY id`;
 var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE($version, version),
   commit_sha = COALESCE($commit_sha, commit_sha), comment_id = COALESCE($comment_id, comment_id),
   deployment_id = COALESCE($deployment_id, deployment_id), plan = COALESCE($plan, plan),
@@ -48171,7 +48177,7 @@ var ReleaseQueue = class {
     checkLimits(limits);
     return this.inRepository(report2.repo, async (session) => {
       if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
-      if (!await claimIn(session, report2.delivery)) return DUPLICATE;
+      if (!await claimIn(session, report2.delivery)) return redelivered(session, report2);
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
       const open2 = report2.state === "in_progress" ? "in_progress" : "pending";
@@ -48355,6 +48361,24 @@ async function heldRun(session, release, now) {
   const [own4] = await rows(session, SELECT_RELEASE, { id: carried });
   const ours = own4?.origin === "bot" && own4.repo === release.repo && own4.environment === release.environment;
   return ours ? null : lock2;
+}
+async function redelivered(session, report2) {
+  const release = await findRelease(session, report2);
+  if (!release) return DUPLICATE;
+  const { deploymentId, finishedAt, succeededAt } = release;
+  if (report2.state !== "success" || deploymentId === null || finishedAt === null || succeededAt === null)
+    return { outcome: "redelivered", release, superseded: [] };
+  const where = {
+    repo: release.repo,
+    environment: release.environment,
+    deployment_id: deploymentId,
+    finished_at: finishedAt
+  };
+  const superseded = release.targets === null ? await rows(session, SELECT_SUPERSEDED_RELEASES, where) : await rows(session, SELECT_SUPERSEDED_RING_RELEASES, {
+    ...where,
+    targets: targetsParam(release.targets)
+  });
+  return { outcome: "redelivered", release, superseded };
 }
 async function findRelease(session, report2) {
   const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, {
@@ -77830,12 +77854,28 @@ async function onDeploymentStatus(context, deps) {
     scope.log.info(`delivery ${scope.delivery.id} was handled before; the status is recorded once`);
     return;
   }
-  scope.log.info(
-    `deployment ${deployment.id} \u2192 ${deployment.environment}: ${state} (release ${recording.release.id})`
-  );
-  await report(scope, recording);
-  await followAdvance(scope, recording.advance);
-  await recordOutcome(scope, recording.release, state);
+  const { release } = recording;
+  if (recording.outcome === "redelivered") {
+    scope.log.info(
+      `delivery ${scope.delivery.id} was recorded before; what follows the status is done again`
+    );
+    await report(scope, release, {
+      edit: true,
+      finished: release.finishedAt !== null,
+      superseded: recording.superseded
+    });
+  } else {
+    scope.log.info(
+      `deployment ${deployment.id} \u2192 ${deployment.environment}: ${state} (release ${release.id})`
+    );
+    await report(scope, release, {
+      edit: recording.previous !== release.state || recording.finished !== null,
+      finished: recording.finished !== null,
+      superseded: recording.finished?.superseded ?? []
+    });
+    await followAdvance(scope, recording.advance);
+  }
+  await recordOutcome(scope, release, state);
   await advanceTracks(scope);
 }
 async function recordOutcome(scope, release, state) {
@@ -77854,20 +77894,19 @@ async function recordOutcome(scope, release, state) {
     }
   ]);
 }
-async function report(scope, recording) {
-  let { release } = recording;
+async function report(scope, recorded, { edit, finished, superseded }) {
+  let release = recorded;
   if (release.state === "in_progress" && release.commentId !== null && release.checkRunUrl === null) {
     release = await withCheckRun(scope, release);
   }
-  const changed = recording.previous !== release.state || recording.finished !== null;
-  if (changed && release.state !== "inactive") {
-    const after = recording.finished ? await liveAfter(scope, release) : { release, live: void 0 };
+  if (edit && release.state !== "inactive") {
+    const after = finished ? await liveAfter(scope, release) : { release, live: void 0 };
     await postReply(scope, after.release, after.live);
   }
   await markSuperseded(
     scope.octokit,
     { owner: scope.owner, repo: scope.repo },
-    (recording.finished?.superseded ?? []).flatMap((r) => r.deploymentId === null ? [] : [r.deploymentId]),
+    superseded.flatMap((r) => r.deploymentId === null ? [] : [r.deploymentId]),
     release.version
   );
 }

@@ -54785,6 +54785,12 @@ var SUPERSEDE_RING_RELEASES = `UPDATE bot_releases SET state = 'inactive', updat
 WHERE repo = $repo AND environment = $environment AND state = 'success' AND deployment_id < $deployment_id
   AND targets = $targets
 RETURNING ${RELEASE_COLUMNS}`;
+var SUPERSEDED_BY = `repo = $repo AND environment = $environment AND state = 'inactive'
+  AND succeeded_at IS NOT NULL AND deployment_id < $deployment_id AND updated_at = $finished_at`;
+var SELECT_SUPERSEDED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE ${SUPERSEDED_BY} ORDER BY id`;
+var SELECT_SUPERSEDED_RING_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE ${SUPERSEDED_BY} AND targets = $targets ORDER BY id`;
 var PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE($version, version),
   commit_sha = COALESCE($commit_sha, commit_sha), comment_id = COALESCE($comment_id, comment_id),
   deployment_id = COALESCE($deployment_id, deployment_id), plan = COALESCE($plan, plan),
@@ -54961,7 +54967,7 @@ var ReleaseQueue = class {
     checkLimits(limits2);
     return this.inRepository(report2.repo, async (session) => {
       if (owns && !await owns(serviceOwnerStore(within(this.connection, session)))) return REFUSED;
-      if (!await claimIn(session, report2.delivery)) return DUPLICATE;
+      if (!await claimIn(session, report2.delivery)) return redelivered(session, report2);
       const known = await findRelease(session, report2);
       const previous = known?.state ?? null;
       const open2 = report2.state === "in_progress" ? "in_progress" : "pending";
@@ -55145,6 +55151,24 @@ async function heldRun(session, release, now) {
   const [own2] = await rows(session, SELECT_RELEASE, { id: carried });
   const ours = own2?.origin === "bot" && own2.repo === release.repo && own2.environment === release.environment;
   return ours ? null : lock;
+}
+async function redelivered(session, report2) {
+  const release = await findRelease(session, report2);
+  if (!release) return DUPLICATE;
+  const { deploymentId, finishedAt, succeededAt } = release;
+  if (report2.state !== "success" || deploymentId === null || finishedAt === null || succeededAt === null)
+    return { outcome: "redelivered", release, superseded: [] };
+  const where = {
+    repo: release.repo,
+    environment: release.environment,
+    deployment_id: deploymentId,
+    finished_at: finishedAt
+  };
+  const superseded = release.targets === null ? await rows(session, SELECT_SUPERSEDED_RELEASES, where) : await rows(session, SELECT_SUPERSEDED_RING_RELEASES, {
+    ...where,
+    targets: targetsParam(release.targets)
+  });
+  return { outcome: "redelivered", release, superseded };
 }
 async function findRelease(session, report2) {
   const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, {

@@ -4,12 +4,14 @@
  * or 😕), a success makes the environment's earlier successful deployments inactive on GitHub,
  * and whatever the queue can now start starts. A success or failure is an outcome of the version
  * there (its verdict is judged again), and the promotion timer's work runs: a track that became
- * healthy on a version starts its bake.
+ * healthy on a version starts its bake. A redelivery of a status the ledger recorded (the bot
+ * failed what followed it) does those follow-ups again: the reply as the ledger has the release
+ * now, the deployments its success made inactive, the outcome (counted once) and the timer's work.
  */
 import type { Context } from 'probot';
 import { checkRunName } from '../../src/github/check-run.ts';
 import { markSuperseded } from '../../src/github/deployments.ts';
-import type { GitHubDeploymentState, ReleaseRecord, StatusRecording } from '../../src/ledger/types.ts';
+import type { GitHubDeploymentState, ReleaseRecord } from '../../src/ledger/types.ts';
 import { GITHUB_DEPLOYMENT_STATES } from '../../src/ledger/types.ts';
 import type { Ownership } from '../../src/release/service-owner.ts';
 import { type BotDeps, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
@@ -76,12 +78,29 @@ export async function onDeploymentStatus(
     scope.log.info(`delivery ${scope.delivery.id} was handled before; the status is recorded once`);
     return;
   }
-  scope.log.info(
-    `deployment ${deployment.id} → ${deployment.environment}: ${state} (release ${recording.release.id})`,
-  );
-  await report(scope, recording);
-  await followAdvance(scope, recording.advance);
-  await recordOutcome(scope, recording.release, state);
+  const { release } = recording;
+  if (recording.outcome === 'redelivered') {
+    // The status is recorded, but GitHub failed what followed it: each follow-up is safe to repeat.
+    scope.log.info(
+      `delivery ${scope.delivery.id} was recorded before; what follows the status is done again`,
+    );
+    await report(scope, release, {
+      edit: true,
+      finished: release.finishedAt !== null,
+      superseded: recording.superseded,
+    });
+  } else {
+    scope.log.info(
+      `deployment ${deployment.id} → ${deployment.environment}: ${state} (release ${release.id})`,
+    );
+    await report(scope, release, {
+      edit: recording.previous !== release.state || recording.finished !== null,
+      finished: recording.finished !== null,
+      superseded: recording.finished?.superseded ?? [],
+    });
+    await followAdvance(scope, recording.advance);
+  }
+  await recordOutcome(scope, release, state);
   await advanceTracks(scope);
 }
 
@@ -107,21 +126,28 @@ async function recordOutcome(scope: HandlerScope, release: ReleaseRecord, state:
   ]);
 }
 
-async function report(scope: HandlerScope, recording: Extract<StatusRecording, { outcome: 'recorded' }>) {
-  let { release } = recording;
+/**
+ * The reply, edited when `edit` (to what is live when the release `finished`), and the deployments
+ * the release `superseded` made inactive on GitHub.
+ */
+async function report(
+  scope: HandlerScope,
+  recorded: ReleaseRecord,
+  { edit, finished, superseded }: { edit: boolean; finished: boolean; superseded: ReleaseRecord[] },
+) {
+  let release = recorded;
   // Only a reply shows the link: deployments the bot did not make are not worth the request.
   if (release.state === 'in_progress' && release.commentId !== null && release.checkRunUrl === null) {
     release = await withCheckRun(scope, release);
   }
-  const changed = recording.previous !== release.state || recording.finished !== null;
-  if (changed && release.state !== 'inactive') {
-    const after = recording.finished ? await liveAfter(scope, release) : { release, live: undefined };
+  if (edit && release.state !== 'inactive') {
+    const after = finished ? await liveAfter(scope, release) : { release, live: undefined };
     await postReply(scope, after.release, after.live);
   }
   await markSuperseded(
     scope.octokit,
     { owner: scope.owner, repo: scope.repo },
-    (recording.finished?.superseded ?? []).flatMap((r) => (r.deploymentId === null ? [] : [r.deploymentId])),
+    superseded.flatMap((r) => (r.deploymentId === null ? [] : [r.deploymentId])),
     release.version,
   );
 }

@@ -3,7 +3,8 @@
  * record of every deployment, over the same SqlConnection as the rest of the ledger.
  *
  * Every effect of one webhook delivery is one transaction that also claims the delivery id, so
- * a redelivery finds it claimed and changes nothing. The transactions that decide what may start
+ * a redelivery finds it claimed and changes nothing (a redelivered deployment status is answered
+ * with its release, for the bot to redo what follows it). The transactions that decide what may start
  * (read what runs, then start one) are serialised per repository (sql.ts, lockRepository), so
  * any number of bot replicas on one ledger agree on the queue and the repository-wide limit.
  */
@@ -33,6 +34,8 @@ import {
   SELECT_RELEASE,
   SELECT_RELEASE_BY_DEPLOYMENT,
   SELECT_REPOS_WITH_ACTIVE_RELEASES,
+  SELECT_SUPERSEDED_RELEASES,
+  SELECT_SUPERSEDED_RING_RELEASES,
   SELECT_UNLINKED_RELEASE,
   SET_RELEASE_LIVE_VERSION,
   SET_RELEASE_STATUS,
@@ -186,7 +189,7 @@ export class ReleaseQueue implements ReleaseLedger {
     checkLimits(limits);
     return this.inRepository(report.repo, async (session) => {
       if (owns && !(await owns(serviceOwnerStore(within(this.connection, session))))) return REFUSED;
-      if (!(await claimIn(session, report.delivery))) return DUPLICATE;
+      if (!(await claimIn(session, report.delivery))) return redelivered(session, report);
       const known = await findRelease(session, report);
       const previous = known?.state ?? null;
       const open: ReleaseState = report.state === 'in_progress' ? 'in_progress' : 'pending';
@@ -432,6 +435,29 @@ async function heldRun(
 }
 
 /** The release a status belongs to: by deployment id, else the started release of that version. */
+/** A status recorded before: its release as it is now, and what its success superseded. */
+async function redelivered(session: SqlSession, report: DeploymentStatusReport): Promise<StatusRecording> {
+  const release = await findRelease(session, report);
+  if (!release) return DUPLICATE;
+  const { deploymentId, finishedAt, succeededAt } = release;
+  if (report.state !== 'success' || deploymentId === null || finishedAt === null || succeededAt === null)
+    return { outcome: 'redelivered', release, superseded: [] };
+  const where = {
+    repo: release.repo,
+    environment: release.environment,
+    deployment_id: deploymentId,
+    finished_at: finishedAt,
+  };
+  const superseded =
+    release.targets === null
+      ? await rows(session, SELECT_SUPERSEDED_RELEASES, where)
+      : await rows(session, SELECT_SUPERSEDED_RING_RELEASES, {
+          ...where,
+          targets: targetsParam(release.targets),
+        });
+  return { outcome: 'redelivered', release, superseded };
+}
+
 async function findRelease(
   session: SqlSession,
   report: DeploymentStatusReport,

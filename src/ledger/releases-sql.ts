@@ -103,6 +103,20 @@ WHERE repo = $repo AND environment = $environment AND state = 'success' AND depl
   AND targets = $targets
 RETURNING ${RELEASE_COLUMNS}` as const;
 
+/**
+ * What SUPERSEDE_RELEASES (SUPERSEDE_RING_RELEASES) wrote when the success of $deployment_id
+ * finished at $finished_at, and nothing has written since (an `inactive` status GitHub reported
+ * for one moves its updated_at on).
+ */
+const SUPERSEDED_BY = `repo = $repo AND environment = $environment AND state = 'inactive'
+  AND succeeded_at IS NOT NULL AND deployment_id < $deployment_id AND updated_at = $finished_at`;
+
+export const SELECT_SUPERSEDED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE ${SUPERSEDED_BY} ORDER BY id` as const;
+
+export const SELECT_SUPERSEDED_RING_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE ${SUPERSEDED_BY} AND targets = $targets ORDER BY id` as const;
+
 /** A null keeps the column as it is. */
 export const PATCH_RELEASE = `UPDATE bot_releases SET version = COALESCE($version, version),
   commit_sha = COALESCE($commit_sha, commit_sha), comment_id = COALESCE($comment_id, comment_id),

@@ -413,6 +413,12 @@ export type StatusRecording =
   | Duplicate
   /** `owns` said the repository may not speak for the service. */
   | { outcome: 'refused' }
+  /**
+   * The delivery was recorded before (GitHub delivers again what the bot did not answer with 2xx):
+   * nothing is recorded again; the release as it is now, and for a `success` the releases its
+   * finishing made inactive that nothing has changed since, for the follow-ups to be done again.
+   */
+  | { outcome: 'redelivered'; release: ReleaseRecord; superseded: ReleaseRecord[] }
   | {
       outcome: 'recorded';
       release: ReleaseRecord;

@@ -3,7 +3,7 @@ import { T0, useBot } from './harness/bot-test.ts';
 
 const HOUR = 3_600_000;
 
-import { HEAD_SHA, HTML_URL, TRANCHE_YML } from './harness/payloads.ts';
+import { HEAD_SHA, HTML_URL, statusPayload, TRANCHE_YML } from './harness/payloads.ts';
 
 describe('deployment_status', () => {
   const t = useBot();
@@ -13,6 +13,15 @@ describe('deployment_status', () => {
     t.github.config(yaml).reaction().permission('alice', 'write').pull().tags(existingTags).createTag();
     t.github.comment(12, comment).createDeployment(id);
     await t.comment({ body: '/deploy production' });
+  }
+
+  /** 1 deployed (9001, reply 5001) and succeeded; then 2 started as 9002 with reply 5002. */
+  async function twoAfterOne() {
+    t.github.token();
+    await deployed(9001, 5001);
+    t.github.config().editComment(5001);
+    await t.status({ deploymentId: 9001, state: 'success', version: '1' });
+    await deployed(9002, 5002, ['1']);
   }
 
   describe('in_progress from the Action', () => {
@@ -33,11 +42,7 @@ describe('deployment_status', () => {
 
   describe('success', () => {
     it('edits the reply with 🚀 and marks the earlier successful deployment inactive', async () => {
-      t.github.token();
-      await deployed(9001, 5001);
-      t.github.config().editComment(5001);
-      await t.status({ deploymentId: 9001, state: 'success', version: '1' });
-      await deployed(9002, 5002, ['1']);
+      await twoAfterOne();
       t.github.config().editComment(5002).deploymentStatus(9001);
       await t.status({ deploymentId: 9002, state: 'success', version: '2' });
       t.github.done();
@@ -93,11 +98,7 @@ describe('deployment_status', () => {
 
   describe('failure', () => {
     it('edits the reply with 😕 and the version that stays live', async () => {
-      t.github.token();
-      await deployed(9001, 5001);
-      t.github.config().editComment(5001);
-      await t.status({ deploymentId: 9001, state: 'success', version: '1' });
-      await deployed(9002, 5002, ['1']);
+      await twoAfterOne();
       t.github.config().editComment(5002);
       await t.status({
         deploymentId: 9002,
@@ -196,19 +197,68 @@ describe('deployment_status', () => {
   });
 
   describe('delivered again, under its delivery id or a new one (a replay)', () => {
-    it('acts once', async () => {
+    it('records it once, counts its outcome once, and writes the same reply', async () => {
       t.github.token();
       await deployed(9001, 5001);
-      t.github.config(undefined, 3).editComment(5001);
+      t.github.config(undefined, 3).editComment(5001).editComment(5001).editComment(5001);
       const failed = { deploymentId: 9001, state: 'failure', version: '1' };
       const id = await t.status(failed);
       await t.status(failed, id);
       await t.status(failed, 'a-new-delivery-id');
       t.github.done();
-      expect(t.github.bodies('editComment')).toHaveLength(1);
-      const handledBefore =
-        'delivery deployment_status:90015 was handled before; the status is recorded once';
-      expect(t.server.logs.filter((line) => line === handledBefore)).toHaveLength(2);
+      const bodies = t.github.bodies('editComment').map((b) => String(b.body));
+      expect(bodies).toHaveLength(3);
+      expect(new Set(bodies).size).toBe(1);
+      expect(bodies[0]).toContain('😕 **Failed**: shop `1`');
+      expect(await t.ledger.outcomes({ service: 'shop' })).toHaveLength(1);
+      const redelivered =
+        'delivery deployment_status:90015 was recorded before; what follows the status is done again';
+      expect(t.server.logs.filter((line) => line === redelivered)).toHaveLength(2);
+    });
+
+    it('edits the reply, counts the outcome once and supersedes when GitHub failed the edit before', async () => {
+      await twoAfterOne();
+      // The test bots' Octokit does not retry, so one 502 is the edit failing past every retry.
+      t.github.config();
+      t.github.scope.patch('/repos/acme/shop/issues/comments/5002').reply(502, { message: 'Bad Gateway' });
+      const succeeded = { deploymentId: 9002, state: 'success', version: '2' };
+      const payload = statusPayload(succeeded);
+      const failed = await t.server.deliver('deployment_status', payload);
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+      t.github.done();
+      expect(t.github.bodies('status:9001')).toEqual([]);
+      expect(await t.ledger.outcomes({ service: 'shop', versions: ['2'] })).toEqual([]);
+
+      t.github.config().editComment(5002).deploymentStatus(9001);
+      await t.status(succeeded, failed.id);
+      t.github.config().editComment(5002).deploymentStatus(9001);
+      await t.status(succeeded, failed.id);
+      t.github.done();
+      const edits = t.github.bodies('editComment').slice(1);
+      expect(edits).toHaveLength(2);
+      for (const edit of edits) expect(String(edit.body)).toContain('🚀 **Deployed**: shop `2`');
+      expect(t.github.bodies('status:9001')).toEqual([
+        { state: 'inactive', description: 'superseded by 2' },
+        { state: 'inactive', description: 'superseded by 2' },
+      ]);
+      expect(await t.ledger.outcomes({ service: 'shop', versions: ['2'] })).toEqual([
+        expect.objectContaining({ environment: 'production', outcome: 'success', sourceId: '9002' }),
+      ]);
+    });
+
+    it('marks inactive only what its own success superseded, not what GitHub has since reported inactive', async () => {
+      await twoAfterOne();
+      t.github.config().editComment(5002).deploymentStatus(9001);
+      const succeeded = { deploymentId: 9002, state: 'success', version: '2' };
+      const id = await t.status(succeeded);
+      // GitHub tells of the inactive status the bot posted: 9001 is done with.
+      t.clock.now += 1000;
+      t.github.config();
+      await t.status({ deploymentId: 9001, state: 'inactive', version: '1' });
+      t.github.config().editComment(5002);
+      await t.status(succeeded, id);
+      t.github.done();
+      expect(t.github.bodies('status:9001')).toHaveLength(1);
     });
   });
 });

@@ -20,7 +20,10 @@
  *
  * `npm test` injects one fault per step, at a call where it once lost or doubled the step's work
  * (each step writes through the throttling plugin, a second apart, so a case takes seconds);
- * `npm run test:faults` every kind at every call.
+ * `npm run test:faults` every kind at every call. The status step is also tried with GitHub
+ * failing from one call on, through every retry: its webhook's redelivery must redo what followed
+ * the recorded status (the reply, the superseded deployment, the outcome, the next promotion),
+ * with a secondary rate limit (the one fault whose retries end before the bot must answer).
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -170,6 +173,14 @@ interface Scenario {
   calls: string[];
   /** The quick tier's one fault: a representative call, with the kind that once lost or doubled its work. */
   quick: [number, GitHubFault];
+  /**
+   * The quick tier's faults that outlast the retries (every request from the call on fails), for
+   * a step whose redelivery must redo what the fault lost; the full tier tries every call. Only a
+   * secondary rate limit: its retries end within seconds, so the bot answers the webhook 5xx. The
+   * retry plugin's backoff on the other kinds outlasts the webhook middleware's timeout, which
+   * answers 202 ("still processing"), and nothing delivers such a webhook again.
+   */
+  lasting?: [number, GitHubFault][];
   /** What the step must have done once GitHub was healthy again (besides agreement). */
   done(world: World, releases: ReleaseRecord[]): Promise<string[]>;
 }
@@ -243,6 +254,10 @@ const promotion: Scenario = {
 
 const status: Scenario = {
   quick: [1, 'secondary'],
+  lasting: [
+    [1, 'secondary'],
+    [2, 'secondary'],
+  ],
   name: "the canary deployment's success",
   async setup(world) {
     await promotion.setup(world);
@@ -417,4 +432,19 @@ describe.each(SCENARIOS)('$name while GitHub fails once', (scenario) => {
     },
     120_000,
   );
+
+  const lasting =
+    scenario.lasting &&
+    (FULL_TIER ? faultCases(scenario.calls.length, ['secondary'] as const) : scenario.lasting);
+  if (lasting)
+    it.each(lasting)(
+      'every call from %i on failing with %s through the retries: the redelivery loses nothing',
+      async (at, kind) => {
+        const { found } = await run({ at, kind, lasting: true });
+        counted.add(found);
+        expect(world.unmatched).toEqual([]);
+        expect(found).toEqual([]);
+      },
+      180_000,
+    );
 });

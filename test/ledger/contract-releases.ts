@@ -394,8 +394,44 @@ export function describeReleases(current: () => Ledger): void {
         const { release } = admitted(await ledger.admitRelease(request(), LIMITS, T0));
         await ledger.updateRelease(release.id, { version: '7', deploymentId: 501 }, T0);
         const report = status({ environment: 'production', version: '7', deploymentId: 501 }, 'failure');
-        recorded(await ledger.recordDeploymentStatus(report, LIMITS, T0));
-        expect(await ledger.recordDeploymentStatus(report, LIMITS, T0)).toEqual({ outcome: 'duplicate' });
+        const first = recorded(await ledger.recordDeploymentStatus(report, LIMITS, T0));
+        expect(await ledger.recordDeploymentStatus(report, LIMITS, T0 + MINUTE)).toEqual({
+          outcome: 'redelivered',
+          release: first.release,
+          superseded: [],
+        });
+        expect(await ledger.releases({ repo: REPO })).toEqual([first.release]);
+      });
+
+      it('gives a redelivered success what its finishing superseded and nothing has changed since', async () => {
+        const one = await deployed('production', '1', 501, 'success');
+        const two = await deployed('production', '2', 502, 'success', T0 + MINUTE);
+        const { release } = admitted(await ledger.admitRelease(request(), LIMITS, T0 + 2 * MINUTE));
+        await ledger.updateRelease(release.id, { version: '3', deploymentId: 503 }, T0 + 2 * MINUTE);
+        const report = status({ environment: 'production', version: '3', deploymentId: 503 }, 'success');
+        const first = recorded(await ledger.recordDeploymentStatus(report, LIMITS, T0 + 3 * MINUTE));
+        expect(first.finished?.superseded.map((r) => r.id)).toEqual([two.id]);
+        const again = await ledger.recordDeploymentStatus(report, LIMITS, T0 + 4 * MINUTE);
+        expect(again).toMatchObject({
+          outcome: 'redelivered',
+          release: { id: release.id, state: 'success' },
+        });
+        // 1 is inactive too, but 2's success made it so, not 3's.
+        expect(again.outcome === 'redelivered' && again.superseded.map((r) => r.id)).toEqual([two.id]);
+        const releases = await ledger.releases({ repo: REPO });
+        expect(releases.find((r) => r.id === one.id)?.state).toBe('inactive');
+        // GitHub reported the inactive status the bot posted for 2: it needs no other.
+        recorded(
+          await ledger.recordDeploymentStatus(
+            status({ environment: 'production', version: '2', deploymentId: 502 }, 'inactive'),
+            LIMITS,
+            T0 + 5 * MINUTE,
+          ),
+        );
+        expect(await ledger.recordDeploymentStatus(report, LIMITS, T0 + 6 * MINUTE)).toMatchObject({
+          outcome: 'redelivered',
+          superseded: [],
+        });
       });
 
       it('never reopens a finished release for a late in_progress', async () => {

@@ -12,6 +12,8 @@ export interface FaultPlan {
   /** Index (from 0) of the request that fails; null for a clean run. */
   at: number | null;
   kind: GitHubFault;
+  /** Every request from `at` on fails the same way: a fault that outlasts the client's retries. */
+  lasting?: boolean;
 }
 
 /** What the preload in the Action's process reads: GitHub's state to start from and the fault. */

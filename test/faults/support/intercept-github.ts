@@ -1,7 +1,8 @@
 /**
  * GitHub's API as the fake GitHub (fake-github.ts), through nock in the calling process: every
  * request is recorded and answered from `state`, changing it as GitHub would, except the one
- * `fault` names, which gets the fault instead (a 502 is carried out all the same).
+ * `fault` names (or, a lasting fault, every one from it on), which gets the fault instead (a 502
+ * is carried out all the same).
  */
 import nock from 'nock';
 import type { RecordedRequest } from '../../action/harness/scenario.ts';
@@ -19,6 +20,8 @@ export interface Interception {
 const METHODS = ['GET', 'POST', 'PATCH'] as const;
 
 export function interceptGitHub(api: string, state: GitHubState, fault: FaultPlan): Interception {
+  const failing = (index: number) =>
+    fault.at !== null && (fault.lasting ? index >= fault.at : index === fault.at);
   const requests: RecordedRequest[] = [];
   const unmatched: string[] = [];
   const scope = nock(api);
@@ -30,8 +33,8 @@ export function interceptGitHub(api: string, state: GitHubState, fault: FaultPla
   };
   if (fault.kind === 'reset' && fault.at !== null) {
     for (const method of METHODS) {
-      scope
-        .intercept((path) => matches(method, path, requests.length === fault.at), method)
+      (fault.lasting ? scope.persist() : scope)
+        .intercept((path) => matches(method, path, failing(requests.length)), method)
         .replyWithError(
           // An Error: nock leaves a fetch hanging for ever on a plain object.
           Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
@@ -46,7 +49,7 @@ export function interceptGitHub(api: string, state: GitHubState, fault: FaultPla
         const { path } = matching;
         const index = requests.length - 1;
         const input = requests[index]?.body;
-        const injected = index === fault.at && fault.kind !== 'reset' ? faultAnswer(fault.kind) : undefined;
+        const injected = failing(index) && fault.kind !== 'reset' ? faultAnswer(fault.kind) : undefined;
         const real = injected && !faultApplies(fault.kind) ? undefined : answer(state, method, path, input);
         if (!injected && !real) unmatched.push(`${method} ${path}`);
         const reply = injected ?? {
