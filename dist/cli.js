@@ -51458,6 +51458,26 @@ function cookieValue(header, name) {
   return void 0;
 }
 
+// src/release/actor.ts
+import { userInfo } from "node:os";
+var UNKNOWN_ACTOR = "unknown";
+var VARIABLES = ["TRANCHE_ACTOR", "GITHUB_ACTOR", "USER", "LOGNAME"];
+function actingName(given, env, systemUser = osUserName) {
+  if (given !== void 0) return given;
+  for (const name of VARIABLES) {
+    const kept = storedActor(env[name]);
+    if (kept !== null) return kept;
+  }
+  return storedActor(systemUser()) ?? UNKNOWN_ACTOR;
+}
+function osUserName() {
+  try {
+    return userInfo().username;
+  } catch {
+    return void 0;
+  }
+}
+
 // src/cli/project.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname4, isAbsolute, join as join4, relative as relative2, resolve as resolve3 } from "node:path";
@@ -58732,25 +58752,13 @@ function glyphs(targets) {
 }
 
 // src/cli/actor.ts
-import { userInfo } from "node:os";
 function runActor(given, runtime) {
-  if (given !== void 0) {
-    const kept = storedActor(given);
-    if (kept === null || kept !== given) {
-      throw new UsageError(
-        `--actor: a name of 1 to ${ACTOR_MAX_LENGTH} characters without control characters or surrounding spaces`
-      );
-    }
-    return kept;
+  if (given !== void 0 && storedActor(given) !== given) {
+    throw new UsageError(
+      `--actor: a name of 1 to ${ACTOR_MAX_LENGTH} characters without control characters or surrounding spaces`
+    );
   }
-  return storedActor(runtime.env.GITHUB_ACTOR || machineUser()) ?? void 0;
-}
-function machineUser() {
-  try {
-    return userInfo().username;
-  } catch {
-    return void 0;
-  }
+  return actingName(given, runtime.env);
 }
 
 // src/cli/deploy-lock.ts
@@ -58859,7 +58867,7 @@ async function ownersForRun(ledger, service, runtime) {
 
 // src/cli/deploy-lock.ts
 async function withDeployLock(ledger, run2, runtime, use) {
-  const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
+  const { actor } = run2;
   const host = hostname3();
   const request2 = {
     service: run2.service,
@@ -59331,9 +59339,6 @@ function runNoticeReporter(notifier, who, links) {
   const known = links.filter((link) => link.url !== void 0);
   return new RunNoticeReporter(notifier, { who, links: known });
 }
-function whoRuns(env) {
-  return env.TRANCHE_ACTOR ?? env.GITHUB_ACTOR ?? env.USER ?? env.LOGNAME ?? null;
-}
 
 // src/cli/notify.ts
 function cliNotifier(project, runtime, options) {
@@ -59351,10 +59356,8 @@ function cliNotifier(project, runtime, options) {
 function ciLogUrl(env) {
   return env.TRANCHE_LOG_URL ?? env.CI_JOB_URL ?? env.BUILD_URL;
 }
-function cliRunNotices(notifier, runtime) {
-  return runNoticeReporter(notifier, whoRuns(runtime.env), [
-    { rel: "log", title: "Log", url: ciLogUrl(runtime.env) }
-  ]);
+function cliRunNotices(notifier, runtime, who) {
+  return runNoticeReporter(notifier, who, [{ rel: "log", title: "Log", url: ciLogUrl(runtime.env) }]);
 }
 async function drainingAfter(notifier, use) {
   try {
@@ -68156,7 +68159,7 @@ async function deployWithGitHub(options, runtime, project, what) {
         signal: controller.signal,
         progress: reporter,
         baseEnv: projectCommandEnv(project, options, runtime, [token2, ...notifier.secrets]),
-        notices: (links) => runNoticeReporter(notifier, whoRuns(runtime.env), links),
+        notices: (links) => runNoticeReporter(notifier, actor, links),
         serverUrl: runtime.env.GITHUB_SERVER_URL,
         log
       });
@@ -68202,7 +68205,8 @@ async function deployLocally(options, runtime, project, what, notifier) {
     environment,
     action: "deploy",
     runId,
-    components: resolved.components
+    components: resolved.components,
+    actor
   };
   return withLedger(
     options,
@@ -68239,7 +68243,7 @@ async function deployLocally(options, runtime, project, what, notifier) {
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups: groups2,
-        notices: cliRunNotices(notifier, runtime),
+        notices: cliRunNotices(notifier, runtime, actor),
         previousVersion
       });
       report(result, options, runtime);
@@ -68327,7 +68331,8 @@ async function rollBackLocally(options, runtime, project, who, notifier) {
     environment,
     action: "rollback",
     runId,
-    components: resolved.components
+    components: resolved.components,
+    actor
   };
   return withLedger(
     options,
@@ -68365,7 +68370,7 @@ async function rollBackLocally(options, runtime, project, who, notifier) {
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups: groups2,
-        notices: cliRunNotices(notifier, runtime),
+        notices: cliRunNotices(notifier, runtime, actor),
         previousVersion
       });
       report(result, options, runtime);
@@ -68498,7 +68503,7 @@ async function holdCommand(track, options, runtime) {
   knownTrack(configuredTracks(project, options), track);
   const reason = options.reason?.trim();
   if (!reason) throw new UsageError("hold needs --reason: say why, so others know");
-  const by = options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
+  const by = actingName(options.by, runtime.env);
   const service = project.loaded.config.service;
   const outcome = await withLedger(
     options,
@@ -68566,7 +68571,7 @@ async function dashboardCommand(options, runtime) {
   const port = parsePort(options.port);
   const project = existsSync3(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
   const ledger = await openProjectLedger(options, runtime, project?.dir ?? configDir(options, runtime));
-  const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "local";
+  const actor = actingName(void 0, runtime.env);
   const config2 = project?.loaded.config;
   const inFlight = /* @__PURE__ */ new Set();
   const auth7 = localAuth("", {
@@ -69564,7 +69569,7 @@ async function markCommand(verdict, version2, options, runtime) {
   if (!reason) throw new UsageError(`mark-${verdict} needs --reason: say why, for the audit record`);
   const project = await loadProject(options, runtime);
   const service = project.loaded.config.service;
-  const actor = options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? "unknown";
+  const actor = actingName(options.by, runtime.env);
   const record2 = await withLedger(
     options,
     runtime,
@@ -69868,7 +69873,9 @@ function versionOf(targets, row) {
 
 // src/cli/program.ts
 var EXIT = { ok: 0, failed: 1, usage: 2 };
-var ACTOR_HELP = "who starts the run, recorded with it (default: GITHUB_ACTOR, else this machine\u2019s user name)";
+var ACTOR_DEFAULT = "default: TRANCHE_ACTOR, GITHUB_ACTOR, USER, LOGNAME, this machine\u2019s user name";
+var ACTOR_HELP = `who starts the run, recorded with it (${ACTOR_DEFAULT})`;
+var BY_HELP = `who (${ACTOR_DEFAULT})`;
 async function main(argv, runtime) {
   let exitCode = EXIT.ok;
   const program2 = buildProgram(runtime, (code) => {
@@ -69938,13 +69945,13 @@ function buildProgram(runtime, setExit) {
     verdict.command("show", { isDefault: true }).description("compute and record the verdict of each version with outcomes (or of --version)")
   ).option("--version <version>", "only this version, with its evidence and plot").action(async (options) => setExit(await verdictCommand(options, runtime)));
   for (const mark of ["bad", "good"]) {
-    common(verdict.command(`mark-${mark}`).description(`override: mark a version ${mark} (an audit record)`)).argument("<version>", "the version").option("--reason <text>", "why (required)").option("--by <name>", "who (default: TRANCHE_ACTOR, GITHUB_ACTOR or USER)").action(async (v, options) => setExit(await markCommand(mark, v, options, runtime)));
+    common(verdict.command(`mark-${mark}`).description(`override: mark a version ${mark} (an audit record)`)).argument("<version>", "the version").option("--reason <text>", "why (required)").option("--by <name>", BY_HELP).action(async (v, options) => setExit(await markCommand(mark, v, options, runtime)));
   }
   const tracks = program2.command("tracks").description("release tracks: show them (the default), hold or release one");
   common(
     tracks.command("show", { isDefault: true }).description("which version is on which track, and when the next promotion is due")
   ).action(async (options) => setExit(await tracksCommand(options, runtime)));
-  common(tracks.command("hold").description("stop promotions into and out of a track")).argument("<track>", "the track").option("--reason <text>", "why (required)").option("--by <name>", "who (default: TRANCHE_ACTOR, GITHUB_ACTOR or USER)").action(async (track, options) => setExit(await holdCommand(track, options, runtime)));
+  common(tracks.command("hold").description("stop promotions into and out of a track")).argument("<track>", "the track").option("--reason <text>", "why (required)").option("--by <name>", BY_HELP).action(async (track, options) => setExit(await holdCommand(track, options, runtime)));
   common(tracks.command("release").description("lift the hold on a track")).argument("<track>", "the track").action(async (track, options) => setExit(await releaseCommand(track, options, runtime)));
   const version2 = program2.command("version").description("versions from the ledger");
   const next = version2.command("next").description("allocate the service\u2019s next version atomically");

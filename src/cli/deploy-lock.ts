@@ -33,6 +33,8 @@ export interface LockedRun {
   runId: string;
   /** The components the run may run commands for: the lease outlasts their longest timeout. */
   components: readonly ComponentSpec[];
+  /** Who started the run (actor.ts), named by the lock. */
+  actor: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function withDeployLock<T>(
   runtime: Runtime,
   use: (groups: RunProcessRecord) => Promise<T>,
 ): Promise<T> {
-  const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? 'unknown';
+  const { actor } = run;
   const host = hostname();
   const request: DeployLockRequest = {
     service: run.service,

@@ -1,7 +1,7 @@
 /** The CLI's notifications (src/notify): built from tranche.yml and the variables it names, drained before exit. */
 import { systemClock } from '../engine/clock.ts';
 import type { Reporter } from '../engine/ports.ts';
-import { createNotifier, runNoticeReporter, whoRuns } from '../notify/front-door.ts';
+import { createNotifier, runNoticeReporter } from '../notify/front-door.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Project } from './project.ts';
 import type { Runtime } from './runtime.ts';
@@ -27,11 +27,9 @@ export function ciLogUrl(env: Runtime['env']): string | undefined {
   return env.TRANCHE_LOG_URL ?? env.CI_JOB_URL ?? env.BUILD_URL;
 }
 
-/** A CLI run's notices: who runs it, and the CI job's page. */
-export function cliRunNotices(notifier: Notifier, runtime: Runtime): Reporter {
-  return runNoticeReporter(notifier, whoRuns(runtime.env), [
-    { rel: 'log', title: 'Log', url: ciLogUrl(runtime.env) },
-  ]);
+/** A CLI run's notices: who runs it (actor.ts), and the CI job's page. */
+export function cliRunNotices(notifier: Notifier, runtime: Runtime, who: string): Reporter {
+  return runNoticeReporter(notifier, who, [{ rel: 'log', title: 'Log', url: ciLogUrl(runtime.env) }]);
 }
 
 /** Runs `use`, then lets the deliveries in flight finish (each within its timeout) before returning. */

@@ -27,8 +27,10 @@ import { type Runtime, UsageError } from './runtime.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-const ACTOR_HELP =
-  'who starts the run, recorded with it (default: GITHUB_ACTOR, else this machine’s user name)';
+/** The order of release/actor.ts, after the name given. */
+const ACTOR_DEFAULT = 'default: TRANCHE_ACTOR, GITHUB_ACTOR, USER, LOGNAME, this machine’s user name';
+const ACTOR_HELP = `who starts the run, recorded with it (${ACTOR_DEFAULT})`;
+const BY_HELP = `who (${ACTOR_DEFAULT})`;
 
 // biome-ignore lint/suspicious/noExplicitAny: commander hands each command its own parsed options.
 type Handler = (options: any, runtime: Runtime) => Promise<number>;
@@ -151,7 +153,7 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
     common(verdict.command(`mark-${mark}`).description(`override: mark a version ${mark} (an audit record)`))
       .argument('<version>', 'the version')
       .option('--reason <text>', 'why (required)')
-      .option('--by <name>', 'who (default: TRANCHE_ACTOR, GITHUB_ACTOR or USER)')
+      .option('--by <name>', BY_HELP)
       .action(async (v: string, options) => setExit(await markCommand(mark, v, options, runtime)));
   }
   const tracks = program
@@ -165,7 +167,7 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
   common(tracks.command('hold').description('stop promotions into and out of a track'))
     .argument('<track>', 'the track')
     .option('--reason <text>', 'why (required)')
-    .option('--by <name>', 'who (default: TRANCHE_ACTOR, GITHUB_ACTOR or USER)')
+    .option('--by <name>', BY_HELP)
     .action(async (track: string, options) => setExit(await holdCommand(track, options, runtime)));
   common(tracks.command('release').description('lift the hold on a track'))
     .argument('<track>', 'the track')

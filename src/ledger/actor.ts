@@ -1,7 +1,8 @@
 /**
  * Who started a run, as the ledger keeps it. The name comes from whoever ran Tranche (`--actor`,
- * GITHUB_ACTOR, the machine's user name), so it is user input: stored without control characters
- * and at most ACTOR_MAX_LENGTH characters long, and always rendered escaped.
+ * TRANCHE_ACTOR, GITHUB_ACTOR, the machine's user name: release/actor.ts), so it is user input:
+ * stored without control characters and at most ACTOR_MAX_LENGTH characters long, and always
+ * rendered escaped.
  */
 
 /** GitHub logins are at most 39 characters; room for a display name or `name@host`. */

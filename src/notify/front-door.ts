@@ -25,8 +25,3 @@ export function runNoticeReporter(
   const known = links.filter((link): link is NoticeLink => link.url !== undefined);
   return new RunNoticeReporter(notifier, { who, links: known });
 }
-
-/** Who runs this CLI deploy, as notices name them. */
-export function whoRuns(env: Record<string, string | undefined>): string | null {
-  return env.TRANCHE_ACTOR ?? env.GITHUB_ACTOR ?? env.USER ?? env.LOGNAME ?? null;
-}

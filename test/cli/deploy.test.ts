@@ -298,7 +298,8 @@ for (const backend of LEDGER_BACKENDS) {
       // Runs outside a GitHub Actions job unless a test says which repository's job it is.
       const cli = (args: string[], env: Record<string, string> = {}) =>
         runCli([...args, '--ledger', ledger], { cwd: p.dir, env: { GITHUB_REPOSITORY: '', ...env } });
-      const start = () => startCli(['deploy', '--json', '--ledger', ledger], { cwd: p.dir });
+      const start = () =>
+        startCli(['deploy', '--json', '--actor', 'Rita Q.', '--ledger', ledger], { cwd: p.dir });
       const heldLock = () =>
         eventually(
           () =>
@@ -324,7 +325,8 @@ for (const backend of LEDGER_BACKENDS) {
         const { done, lock } = await f.first();
         expect(lock).toMatchObject({
           holder: expect.stringMatching(/^cli:/),
-          reason: expect.stringMatching(/^deploy by /),
+          reason: expect.stringMatching(/^deploy by Rita Q\. on /),
+          data: expect.objectContaining({ actor: 'Rita Q.' }),
         });
         const second = await f.cli(['deploy']);
         expect(second.code).toBe(2);

@@ -53,7 +53,8 @@ describe('tranche deploy with notifications', { timeout: timeoutFor({ nodes: 4 }
     cleanup.push(() => receiver.close());
     const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': DEPLOY });
     cleanup.push(p.dispose);
-    const run = await runCli(['deploy'], {
+    // The run's --actor is who the notices name, before TRANCHE_ACTOR.
+    const run = await runCli(['deploy', '--actor', 'rita'], {
       cwd: p.dir,
       env: {
         SLACK_DEPLOY_WEBHOOK: receiver.url(SLACK_SECRET_PATH),
@@ -73,7 +74,7 @@ describe('tranche deploy with notifications', { timeout: timeoutFor({ nodes: 4 }
       expect(JSON.parse(request.body)).toMatchObject({
         service: 'shop',
         version: '1.1',
-        who: 'octocat',
+        who: 'rita',
         links: { dashboard: 'https://grafana.example.com/d/shop?var-version=1.1' },
       });
     }

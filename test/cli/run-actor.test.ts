@@ -1,6 +1,7 @@
 /**
- * Who started a run: `tranche deploy` and `rollback` record `--actor`, else GITHUB_ACTOR, else
- * the machine's user name, and `status` and `history` show it.
+ * Who started a run: `tranche deploy` and `rollback` record `--actor`, else the acting person
+ * (release/actor.ts: TRANCHE_ACTOR, GITHUB_ACTOR, USER, LOGNAME, the machine's user name), and
+ * `status` and `history` show it.
  */
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -28,8 +29,9 @@ afterEach(() => {
 function fixture() {
   const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
   disposers.push(p.dispose);
-  const cli = (args: string[], env: Record<string, string> = { GITHUB_ACTOR: '' }) =>
-    runCli(args, { cwd: p.dir, env });
+  // Names nobody unless a test does: this process's own variables are not inherited.
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCli(args, { cwd: p.dir, env: { TRANCHE_ACTOR: '', GITHUB_ACTOR: '', USER: '', LOGNAME: '', ...env } });
   const actors = () =>
     withLedgerAt(p.path('.tranche/ledger.db'), async (l) => (await l.runs({})).map((r) => r.actor));
   return { ...p, cli, actors };
@@ -56,6 +58,17 @@ describe('the actor of a CLI run', { timeout: timeoutFor({ nodes: 8, shells: 8 }
     expect((await f.cli(['deploy'])).code).toBe(0);
     expect((await f.cli(['rollback', '--actor', 'oncall'])).code).toBe(0);
     expect(await f.actors()).toEqual(['oncall', userInfo().username, 'octocat']);
+  });
+
+  it('is TRANCHE_ACTOR before GITHUB_ACTOR, and USER (else LOGNAME) before this machine’s user; --actor before all', async () => {
+    const f = fixture();
+    const everyone = { TRANCHE_ACTOR: 'tina', GITHUB_ACTOR: 'octocat', USER: 'ursula', LOGNAME: 'logan' };
+    expect((await f.cli(['deploy'], everyone)).code).toBe(0);
+    expect((await f.cli(['deploy'], { ...everyone, TRANCHE_ACTOR: '' })).code).toBe(0);
+    expect((await f.cli(['deploy'], { USER: 'ursula', LOGNAME: 'logan' })).code).toBe(0);
+    expect((await f.cli(['deploy'], { LOGNAME: 'logan' })).code).toBe(0);
+    expect((await f.cli(['rollback', '--actor', 'oncall'], everyone)).code).toBe(0);
+    expect(await f.actors()).toEqual(['oncall', 'logan', 'ursula', 'octocat', 'tina']);
   });
 
   it('is kept as it was given, never run: shell syntax in it runs nothing', async () => {

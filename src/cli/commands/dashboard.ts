@@ -12,6 +12,7 @@ import { resolveTracks } from '../../config/resolve.ts';
 import { type ActionResult, createDashboardHandler, type DashboardActions } from '../../dashboard/host.ts';
 import { localAuth } from '../../dashboard/local-auth.ts';
 import type { CommitView } from '../../dashboard/panels/panel.ts';
+import { actingName } from '../../release/actor.ts';
 import { type CommonOptions, configDir, loadProject, openProjectLedger, type Project } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { deployCommand } from './deploy.ts';
@@ -33,7 +34,7 @@ export async function dashboardCommand(options: DashboardCommandOptions, runtime
     ? await loadProject(options, runtime)
     : undefined;
   const ledger = await openProjectLedger(options, runtime, project?.dir ?? configDir(options, runtime));
-  const actor = runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? 'local';
+  const actor = actingName(undefined, runtime.env);
   const config = project?.loaded.config;
   const inFlight = new Set<Promise<ActionResult>>();
   const auth = localAuth('', {

@@ -8,7 +8,7 @@ import { parseRepo } from '../../github/client.ts';
 import { type DeployStore, githubStore, ledgerStore } from '../../github/deploy-store.ts';
 import { deployToGitHub } from '../../github/github-deploy.ts';
 import { createOctokitClient } from '../../github/octokit.ts';
-import { runNoticeReporter, whoRuns } from '../../notify/front-door.ts';
+import { runNoticeReporter } from '../../notify/front-door.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { repoRelativePath } from '../git.ts';
 import { ciLogUrl, cliNotifier, drainingAfter } from '../notify.ts';
@@ -21,7 +21,7 @@ export async function deployWithGitHub(
   options: DeployOptions & { github: string },
   runtime: Runtime,
   project: Project,
-  what: { commit: string | null; dirty: boolean; actor: string | undefined },
+  what: { commit: string | null; dirty: boolean; actor: string },
 ): Promise<number> {
   const { commit, dirty, actor } = what;
   const repo = parseRepo(options.github);
@@ -66,7 +66,7 @@ export async function deployWithGitHub(
         signal: controller.signal,
         progress: reporter,
         baseEnv: projectCommandEnv(project, options, runtime, [token, ...notifier.secrets]),
-        notices: (links) => runNoticeReporter(notifier, whoRuns(runtime.env), links),
+        notices: (links) => runNoticeReporter(notifier, actor, links),
         serverUrl: runtime.env.GITHUB_SERVER_URL,
         log,
       });

@@ -68,7 +68,7 @@ async function deployLocally(
     resolved: ResolvedEnvironment;
     commit: string | null;
     dirty: boolean;
-    actor: string | undefined;
+    actor: string;
   },
   notifier: Notifier,
 ): Promise<number> {
@@ -81,6 +81,7 @@ async function deployLocally(
     action: 'deploy',
     runId,
     components: resolved.components,
+    actor,
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async (groups) => {
@@ -114,7 +115,7 @@ async function deployLocally(
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
-        notices: cliRunNotices(notifier, runtime),
+        notices: cliRunNotices(notifier, runtime, actor),
         previousVersion,
       });
       report(result, options, runtime);

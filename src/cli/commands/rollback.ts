@@ -56,7 +56,7 @@ async function rollBackLocally(
   options: RollbackOptions,
   runtime: Runtime,
   project: Project & { loaded: ReadConfig },
-  who: { environment: string; actor: string | undefined },
+  who: { environment: string; actor: string },
   notifier: Notifier,
 ): Promise<number> {
   const { environment, actor } = who;
@@ -69,6 +69,7 @@ async function rollBackLocally(
     action: 'rollback',
     runId,
     components: resolved.components,
+    actor,
   } as const;
   return withLedger(options, runtime, project.dir, (ledger) =>
     withDeployLock(ledger, run, runtime, async (groups) => {
@@ -103,7 +104,7 @@ async function rollBackLocally(
       const result = await execute(spec, ledger, options, runtime, {
         env: projectCommandEnv(project, options, runtime, notifier.secrets),
         groups,
-        notices: cliRunNotices(notifier, runtime),
+        notices: cliRunNotices(notifier, runtime, actor),
         previousVersion,
       });
       report(result, options, runtime);

@@ -7,6 +7,7 @@
 import { resolveTracks } from '../../config/resolve.ts';
 import { listedTargets } from '../../config/targets.ts';
 import { type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
+import { actingName } from '../../release/actor.ts';
 import { trackHeldNotice } from '../../release/notices.ts';
 import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../release/track-state.ts';
 import { trackCoverageLines } from '../../render/canary-coverage.ts';
@@ -96,8 +97,7 @@ export async function holdCommand(track: string, options: HoldOptions, runtime: 
   knownTrack(configuredTracks(project, options), track);
   const reason = options.reason?.trim();
   if (!reason) throw new UsageError('hold needs --reason: say why, so others know');
-  const by =
-    options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? 'unknown';
+  const by = actingName(options.by, runtime.env);
   const service = project.loaded.config.service;
   const outcome = await withLedger(options, runtime, project.dir, (ledger) =>
     holdTrack(ledger, { service, track, by, reason, now: Date.now() }),

@@ -6,6 +6,7 @@
 import { resolveVerdictSettings } from '../../config/resolve.ts';
 import { rollbackChoices, type VerdictEvidence } from '../../engine/verdict.ts';
 import type { Ledger } from '../../ledger/types.ts';
+import { actingName } from '../../release/actor.ts';
 import { runHistory } from '../../release/deployment-records.ts';
 import { evaluateVerdict, overrideVerdict } from '../../release/fleet-verdicts.ts';
 import { environmentsRunning } from '../../release/live-version.ts';
@@ -109,8 +110,7 @@ export async function markCommand(
   if (!reason) throw new UsageError(`mark-${verdict} needs --reason: say why, for the audit record`);
   const project = await loadProject(options, runtime);
   const service = project.loaded.config.service;
-  const actor =
-    options.by ?? runtime.env.TRANCHE_ACTOR ?? runtime.env.GITHUB_ACTOR ?? runtime.env.USER ?? 'unknown';
+  const actor = actingName(options.by, runtime.env);
   const record = await withLedger(options, runtime, project.dir, (ledger) =>
     overrideVerdict(ledger, { service, version, verdict, actor, reason, now: Date.now() }),
   );
