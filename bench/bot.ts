@@ -191,11 +191,15 @@ function startAlone(workload: number, concurrency: number, app: AppName) {
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let out = '';
-  const ready = new Promise<void>((resolve) => {
+  const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.startsWith('ready\n')) resolve();
     });
+    // A process that dies while warming up fails the round rather than leaving it waiting (after ready: no effect).
+    child.once('close', (code) =>
+      reject(new Error(`the bot bench process of ${app} exited with ${String(code)} before it was ready`)),
+    );
   });
   const done = once(child, 'close').then(([code]) => {
     if (code !== 0) throw new Error(`the bot bench process of ${app} exited with ${String(code)}`);
