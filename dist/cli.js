@@ -55985,8 +55985,8 @@ import { setTimeout as sleep2 } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 var FALLBACK_CHECKPOINT_PAGES = 1e4;
 var THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { DatabaseSync } = require('node:sqlite');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
 const db = new DatabaseSync(workerData.path);
 db.exec('PRAGMA synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
@@ -56018,8 +56018,9 @@ var WalCheckpointer = class _WalCheckpointer {
     worker.unref();
     return new _WalCheckpointer(worker);
   }
-  /** Stops the thread and closes its connection. */
+  /** Stops the thread and closes its connection; the process stays alive until it has. */
   async close() {
+    this.worker.ref();
     this.worker.postMessage("close");
     await this.exited;
   }

@@ -13,10 +13,14 @@ import { Worker } from 'node:worker_threads';
 /** WAL pages past which the process's own connection checkpoints anyway (SQLite's default is 1,000). */
 export const FALLBACK_CHECKPOINT_PAGES = 10_000;
 
-/** The thread's code: a plain script, so that it runs the same from the source and from dist/'s bundles. */
+/**
+ * The thread's code: a plain script, so that it runs the same from the source and from dist/'s
+ * bundles, and read as CommonJS or as a module alike (a process run with --input-type=module
+ * passes that on to its threads): it takes Node's modules from process.getBuiltinModule.
+ */
 const THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { DatabaseSync } = require('node:sqlite');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
 const db = new DatabaseSync(workerData.path);
 db.exec('PRAGMA synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
@@ -59,8 +63,11 @@ export class WalCheckpointer {
     return new WalCheckpointer(worker);
   }
 
-  /** Stops the thread and closes its connection. */
+  /** Stops the thread and closes its connection; the process stays alive until it has. */
   async close(): Promise<void> {
+    // Referenced again: a process with nothing else to do would otherwise exit before the thread's
+    // exit ends this wait, leaving the close unsettled.
+    this.worker.ref();
     this.worker.postMessage('close');
     await this.exited;
   }

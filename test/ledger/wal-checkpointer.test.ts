@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteLedger, type SqliteOptions } from '../../src/ledger/sqlite.ts';
 import { rowsInFileAlone, untilInFileAlone } from '../support/sqlite-file-alone.ts';
@@ -59,5 +61,32 @@ describe('background checkpoints of a SQLite ledger', () => {
     ledger = undefined;
     expect(existsSync(`${path}-wal`)).toBe(false);
     expect(rowsInFileAlone(path, 'bot_deliveries')).toBe(CLAIMS);
+  });
+
+  it('checkpoints and closes in a process run as a module, with nothing else to wait for', () => {
+    // The thread never keeps a process alive; its close must, or such a process exits mid-close.
+    const sqlite = pathToFileURL(join(import.meta.dirname, '../../src/ledger/sqlite.ts')).href;
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { SqliteLedger } from ${JSON.stringify(sqlite)};
+         const ledger = await SqliteLedger.open(process.argv[1], {
+           backgroundCheckpoints: { everyMs: 10, onError: (m) => process.stderr.write(m) },
+         });
+         await ledger.claimDelivery({ id: 'd-1', repo: 'acme/shop', event: 'deployment_status', at: 1 });
+         await ledger.close();
+         process.stdout.write('closed');`,
+        path,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect({ status: child.status, stdout: child.stdout, stderr: child.stderr }).toEqual({
+      status: 0,
+      stdout: 'closed',
+      stderr: '',
+    });
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });
