@@ -48077,6 +48077,7 @@ var GITHUB_DEPLOYMENT_STATES = [
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
+var OPEN_STATES = ["queued", "pending", "in_progress"];
 var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isActiveRelease(state) {
@@ -48192,7 +48193,7 @@ var ReleaseQueue = class {
         release = await setStatus(session, known, report2, open2, now);
         if (release.origin === "bot") await renewLease(session, release, limits.leaseMs, now);
       }
-      const advance = await advanceIn(session, report2.repo, limits, now);
+      const advance = OPEN_STATES.includes(report2.state) ? { expired: [], started: [] } : await advanceIn(session, report2.repo, limits, now);
       return { outcome: "recorded", release, previous, finished, advance };
     });
   }

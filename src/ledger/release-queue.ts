@@ -54,6 +54,7 @@ import {
   type DeploymentStatusReport,
   type Duplicate,
   type FinishedRelease,
+  type GitHubDeploymentState,
   type LockOutcome,
   type LockRecord,
   type LockRequest,
@@ -70,6 +71,8 @@ import {
 } from './types.ts';
 
 const DUPLICATE: Duplicate = { outcome: 'duplicate' };
+/** GitHub's states of a deployment that has not ended. */
+const OPEN_STATES: readonly GitHubDeploymentState[] = ['queued', 'pending', 'in_progress'];
 const REFUSED = { outcome: 'refused' } as const;
 const TERMINAL_STATES: readonly ReleaseState[] = ['success', 'failure', 'error', 'expired', 'inactive'];
 
@@ -206,7 +209,11 @@ export class ReleaseQueue implements ReleaseLedger {
         release = await setStatus(session, known, report, open, now);
         if (release.origin === 'bot') await renewLease(session, release, limits.leaseMs, now);
       }
-      const advance = await advanceIn(session, report.repo, limits, now);
+      // A status that leaves its release open frees nothing, so the queue is weighed only when one
+      // ends (success, failure, error, inactive). Leases that lapse meanwhile are the sweep's to expire.
+      const advance = OPEN_STATES.includes(report.state)
+        ? { expired: [], started: [] }
+        : await advanceIn(session, report.repo, limits, now);
       return { outcome: 'recorded', release, previous, finished, advance };
     });
   }
@@ -434,7 +441,6 @@ async function heldRun(
   return ours ? null : lock;
 }
 
-/** The release a status belongs to: by deployment id, else the started release of that version. */
 /** A status recorded before: its release as it is now, and what its success superseded. */
 async function redelivered(session: SqlSession, report: DeploymentStatusReport): Promise<StatusRecording> {
   const release = await findRelease(session, report);
@@ -458,6 +464,7 @@ async function redelivered(session: SqlSession, report: DeploymentStatusReport):
   return { outcome: 'redelivered', release, superseded };
 }
 
+/** The release a status belongs to: by deployment id, else the started release of that version. */
 async function findRelease(
   session: SqlSession,
   report: DeploymentStatusReport,

@@ -296,6 +296,25 @@ export function describeReleases(current: () => Ledger): void {
         });
       });
 
+      it('weighs the queue when a status ends its release, leaving lapsed leases to the sweep until then', async () => {
+        const first = admitted(await ledger.admitRelease(request(), LIMITS, T0));
+        const second = admitted(await ledger.admitRelease(request({ requestedBy: 'bob' }), LIMITS, T0));
+        const lapsed = T0 + LIMITS.leaseMs;
+        const seen = (state: 'in_progress' | 'success') =>
+          ledger.recordDeploymentStatus(
+            status({ environment: 'staging', version: '7', deploymentId: 900 }, state),
+            LIMITS,
+            lapsed,
+          );
+        expect(recorded(await seen('in_progress')).advance).toEqual({ expired: [], started: [] });
+        expect((await ledger.releases({ repo: REPO, states: ['starting'] })).map((r) => r.id)).toEqual([
+          first.release.id,
+        ]);
+        const { advance } = recorded(await seen('success'));
+        expect(advance.expired).toMatchObject([{ id: first.release.id, state: 'expired' }]);
+        expect(advance.started).toMatchObject([{ id: second.release.id, state: 'starting' }]);
+      });
+
       it('renews the lease on a status that is not terminal', async () => {
         await deployed('production', '7', 501, 'in_progress', T0 + 10 * MINUTE);
         const [lease] = await ledger.locks(T0 + 10 * MINUTE);
