@@ -21,6 +21,7 @@
  *    transaction-scoped advisory lock on the repository's name first (`lockRepository`).
  * 4. The parameter markers each driver binds (`?1` and `$1`), which statement.ts writes from the
  *    names.
+ * 5. A table stored in its key's order (SQLite `WITHOUT ROWID`), for the bot's claims.
  *
  * ## Adding a migration (a table, a column, an index)
  * Append a step to {@link migrations} with the next version number; never edit or renumber one
@@ -39,6 +40,11 @@ export interface SqlDialect {
   name: 'sqlite' | 'postgres';
   /** Column definition of an auto-incrementing 64-bit primary key. */
   identityPrimaryKey: string;
+  /**
+   * What follows a table's definition to store its rows in its primary key's own order, one tree
+   * to write per row: SQLite's `WITHOUT ROWID`; nothing in PostgreSQL, whose tables are heaps.
+   */
+  keyedTable: string;
   /** Opens a transaction that holds the write lock from its start. */
   beginWrite: string;
   /** Opens a read-only transaction whose every statement sees the same committed state. */
@@ -59,6 +65,7 @@ const LOCK_REPOSITORY = `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, ha
 export const SQLITE_DIALECT: SqlDialect = {
   name: 'sqlite',
   identityPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  keyedTable: ' WITHOUT ROWID',
   beginWrite: 'BEGIN IMMEDIATE',
   // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
   beginRead: 'BEGIN',
@@ -69,6 +76,7 @@ export const SQLITE_DIALECT: SqlDialect = {
 export const POSTGRES_DIALECT: SqlDialect = {
   name: 'postgres',
   identityPrimaryKey: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+  keyedTable: '',
   beginWrite: 'BEGIN',
   beginRead: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
   lockRepository: LOCK_REPOSITORY,
@@ -341,6 +349,24 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
       version: 14,
       description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
       statements: ['ALTER TABLE runs ADD COLUMN actor TEXT'],
+    },
+    {
+      version: 15,
+      description: "the bot's claims in one tree each: no row id, no index on when they came",
+      statements: [
+        // Every webhook writes a claim, and each index is a page more in its commit; only
+        // `tranche prune` looks claims up by time, and it reads them all anyway.
+        `CREATE TABLE bot_deliveries_keyed (
+  delivery_id TEXT PRIMARY KEY,
+  repo TEXT NOT NULL,
+  event TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+)${dialect.keyedTable}`,
+        `INSERT INTO bot_deliveries_keyed (delivery_id, repo, event, received_at)
+SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
+        'DROP TABLE bot_deliveries',
+        'ALTER TABLE bot_deliveries_keyed RENAME TO bot_deliveries',
+      ],
     },
   ];
 }

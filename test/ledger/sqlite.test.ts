@@ -182,6 +182,38 @@ describe('SqliteLedger', () => {
       }
     });
 
+    it("keeps the bot's claims in one tree each, and the claims made before", async () => {
+      await (await SqliteLedger.open(path)).close();
+      inspect(path, (db) => {
+        // The table as migration 4 made it, holding a claim.
+        db.exec(`DROP TABLE bot_deliveries;
+          CREATE TABLE bot_deliveries (delivery_id TEXT PRIMARY KEY, repo TEXT NOT NULL,
+            event TEXT NOT NULL, received_at BIGINT NOT NULL);
+          CREATE INDEX bot_deliveries_received_at ON bot_deliveries (received_at);`);
+        db.prepare('INSERT INTO bot_deliveries VALUES (?, ?, ?, ?)').run(
+          'd-1',
+          'acme/shop',
+          'deployment_status',
+          T0,
+        );
+        db.prepare('DELETE FROM schema_migrations WHERE version = 15').run();
+      });
+      const ledger = await SqliteLedger.open(path);
+      try {
+        const claim = (id: string) =>
+          ledger.claimDelivery({ id, repo: 'acme/shop', event: 'deployment_status', at: T0 });
+        expect([await claim('d-1'), await claim('d-2')]).toEqual([false, true]);
+      } finally {
+        await ledger.close();
+      }
+      inspect(path, (db) => {
+        const table = db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'bot_deliveries'").get();
+        expect(String(table?.sql)).toMatch(/\) WITHOUT ROWID$/);
+        const indexes = db.prepare('PRAGMA index_list(bot_deliveries)').all();
+        expect(indexes.filter((index) => index.origin !== 'pk')).toEqual([]);
+      });
+    });
+
     it("expires the bot's own lapsed releases without walking the deployments it only saw", async () => {
       await (await SqliteLedger.open(path)).close();
       const plan = (sql: string, params: Record<string, string | number>) =>
