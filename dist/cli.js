@@ -53720,6 +53720,7 @@ var LOCK_REPOSITORY = `SELECT pg_advisory_xact_lock(${RELEASES_LOCK_CLASS}, hash
 var SQLITE_DIALECT = {
   name: "sqlite",
   identityPrimaryKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
+  keyedTable: " WITHOUT ROWID",
   beginWrite: "BEGIN IMMEDIATE",
   // Deferred: the first SELECT starts the read, and WAL keeps what it saw until COMMIT.
   beginRead: "BEGIN",
@@ -53729,6 +53730,7 @@ var SQLITE_DIALECT = {
 var POSTGRES_DIALECT = {
   name: "postgres",
   identityPrimaryKey: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+  keyedTable: "",
   beginWrite: "BEGIN",
   beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   lockRepository: LOCK_REPOSITORY,
@@ -53989,6 +53991,24 @@ WHERE id IN (SELECT MIN(id) FROM bot_releases WHERE service IS NOT NULL GROUP BY
       version: 14,
       description: "who started each run: the CLI's --actor (or its user), the workflow's actor",
       statements: ["ALTER TABLE runs ADD COLUMN actor TEXT"]
+    },
+    {
+      version: 15,
+      description: "the bot's claims in one tree each: no row id, no index on when they came",
+      statements: [
+        // Every webhook writes a claim, and each index is a page more in its commit; only
+        // `tranche prune` looks claims up by time, and it reads them all anyway.
+        `CREATE TABLE bot_deliveries_keyed (
+  delivery_id TEXT PRIMARY KEY,
+  repo TEXT NOT NULL,
+  event TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+)${dialect.keyedTable}`,
+        `INSERT INTO bot_deliveries_keyed (delivery_id, repo, event, received_at)
+SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
+        "DROP TABLE bot_deliveries",
+        "ALTER TABLE bot_deliveries_keyed RENAME TO bot_deliveries"
+      ]
     }
   ];
 }
@@ -54759,12 +54779,14 @@ var EXPIRE_RELEASES = `UPDATE bot_releases
 SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION}
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}`;
-var SELECT_RELEASE_BY_DEPLOYMENT = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND deployment_id = $deployment_id`;
-var SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND environment = $environment AND version = $version AND deployment_id IS NULL
-  AND state IN ${ACTIVE} AND ${ADMITTED}
-ORDER BY id DESC LIMIT 1`;
+var SELECT_STATUS_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND deployment_id = $deployment_id
+UNION ALL
+SELECT * FROM (SELECT ${RELEASE_COLUMNS} FROM bot_releases
+  WHERE repo = $repo AND environment = $environment AND version = $version AND deployment_id IS NULL
+    AND state IN ${ACTIVE} AND ${ADMITTED}
+  ORDER BY id DESC LIMIT 1) AS unlinked
+LIMIT 1`;
 var SET_RELEASE_STATUS = `UPDATE bot_releases SET state = $state,
   deployment_id = COALESCE(deployment_id, $deployment_id), log_url = COALESCE($log_url, log_url),
   check_run_url = COALESCE($check_run_url, check_run_url), description = $description, updated_at = $updated_at
@@ -55172,17 +55194,13 @@ async function redelivered(session, report2) {
   return { outcome: "redelivered", release, superseded };
 }
 async function findRelease(session, report2) {
-  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, {
+  const [release] = await rows(session, SELECT_STATUS_RELEASE, {
     repo: report2.repo,
-    deployment_id: report2.deploymentId
-  });
-  if (byDeployment || report2.version === null) return byDeployment;
-  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, {
-    repo: report2.repo,
+    deployment_id: report2.deploymentId,
     environment: report2.environment,
     version: report2.version
   });
-  return unlinked;
+  return release;
 }
 function targetsParam(targets) {
   return targets ? JSON.stringify(targets) : null;

@@ -32,11 +32,10 @@ import {
   SELECT_EVERY_QUEUED_RELEASE,
   SELECT_QUEUED_RELEASES,
   SELECT_RELEASE,
-  SELECT_RELEASE_BY_DEPLOYMENT,
   SELECT_REPOS_WITH_ACTIVE_RELEASES,
+  SELECT_STATUS_RELEASE,
   SELECT_SUPERSEDED_RELEASES,
   SELECT_SUPERSEDED_RING_RELEASES,
-  SELECT_UNLINKED_RELEASE,
   SET_RELEASE_LIVE_VERSION,
   SET_RELEASE_STATUS,
   START_RELEASE,
@@ -469,17 +468,13 @@ async function findRelease(
   session: SqlSession,
   report: DeploymentStatusReport,
 ): Promise<ReleaseRecord | undefined> {
-  const [byDeployment] = await rows(session, SELECT_RELEASE_BY_DEPLOYMENT, {
+  const [release] = await rows(session, SELECT_STATUS_RELEASE, {
     repo: report.repo,
     deployment_id: report.deploymentId,
-  });
-  if (byDeployment || report.version === null) return byDeployment;
-  const [unlinked] = await rows(session, SELECT_UNLINKED_RELEASE, {
-    repo: report.repo,
     environment: report.environment,
     version: report.version,
   });
-  return unlinked;
+  return release;
 }
 
 /** The targets column: a JSON array of names, NULL for every target. */

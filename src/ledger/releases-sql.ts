@@ -59,17 +59,20 @@ SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EX
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}` as const;
 
-export const SELECT_RELEASE_BY_DEPLOYMENT = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND deployment_id = $deployment_id` as const;
-
 /**
- * A started release whose deployment id is not recorded yet (its status can arrive before the
- * create's answer is written down).
+ * The release a deployment's status belongs to: the one with its deployment id, else the newest
+ * started release of its version whose deployment id is not recorded yet (a status can arrive
+ * before the create's answer is written down). One statement: the second half runs only when the
+ * first finds nothing, and finds nothing without a version.
  */
-export const SELECT_UNLINKED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND environment = $environment AND version = $version AND deployment_id IS NULL
-  AND state IN ${ACTIVE} AND ${ADMITTED}
-ORDER BY id DESC LIMIT 1` as const;
+export const SELECT_STATUS_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE repo = $repo AND deployment_id = $deployment_id
+UNION ALL
+SELECT * FROM (SELECT ${RELEASE_COLUMNS} FROM bot_releases
+  WHERE repo = $repo AND environment = $environment AND version = $version AND deployment_id IS NULL
+    AND state IN ${ACTIVE} AND ${ADMITTED}
+  ORDER BY id DESC LIMIT 1) AS unlinked
+LIMIT 1` as const;
 
 /** A status that does not finish the release; links are kept once known. */
 export const SET_RELEASE_STATUS = `UPDATE bot_releases SET state = $state,

@@ -315,6 +315,24 @@ export function describeReleases(current: () => Ledger): void {
         expect(advance.started).toMatchObject([{ id: second.release.id, state: 'starting' }]);
       });
 
+      it('finds the release with the deployment id before a started one of the same version without it', async () => {
+        const unlinked = admitted(await ledger.admitRelease(request(), LIMITS, T0));
+        await ledger.updateRelease(unlinked.release.id, { version: '7' }, T0);
+        const linked = admitted(await ledger.admitRelease(request({ requestedBy: 'bob' }), LIMITS, T0));
+        await ledger.updateRelease(linked.release.id, { version: '7', deploymentId: 501 }, T0);
+        const report = (deploymentId: number) =>
+          ledger.recordDeploymentStatus(
+            status({ environment: 'production', version: '7', deploymentId }, 'in_progress'),
+            LIMITS,
+            T0 + MINUTE,
+          );
+        expect(recorded(await report(501)).release.id).toBe(linked.release.id);
+        expect(recorded(await report(502)).release).toMatchObject({
+          id: unlinked.release.id,
+          deploymentId: 502,
+        });
+      });
+
       it('renews the lease on a status that is not terminal', async () => {
         await deployed('production', '7', 501, 'in_progress', T0 + 10 * MINUTE);
         const [lease] = await ledger.locks(T0 + 10 * MINUTE);
