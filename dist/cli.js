@@ -54009,6 +54009,17 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
         "DROP TABLE bot_deliveries",
         "ALTER TABLE bot_deliveries_keyed RENAME TO bot_deliveries"
       ]
+    },
+    {
+      version: 16,
+      description: "the bot's releases without the two indexes no statement reads any more",
+      statements: [
+        // Nothing looks releases up by service (service_owners names a service's repository since
+        // version 8), and the queue is read through bot_releases_admitted_state (only the bot's own
+        // releases are ever queued): every deployment recorded wrote both for nothing.
+        "DROP INDEX bot_releases_service",
+        "DROP INDEX bot_releases_repo_state"
+      ]
     }
   ];
 }
@@ -54762,9 +54773,9 @@ var SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE id = $id
 var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
 var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND state = 'queued' ORDER BY id`;
+WHERE repo = $repo AND state = 'queued' AND ${ADMITTED} ORDER BY id`;
 var SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE state = 'queued' ORDER BY id`;
+WHERE state = 'queued' AND ${ADMITTED} ORDER BY id`;
 var SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
 WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
 var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = $now, updated_at = $now

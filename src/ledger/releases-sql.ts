@@ -27,13 +27,13 @@ export const SELECT_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases WHERE
 export const SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id` as const;
 
-/** The repository's queue, first asked first. */
+/** The repository's queue, first asked first (only releases the bot admitted are ever queued). */
 export const SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE repo = $repo AND state = 'queued' ORDER BY id` as const;
+WHERE repo = $repo AND state = 'queued' AND ${ADMITTED} ORDER BY id` as const;
 
 /** Every repository's queued releases, first asked first. */
 export const SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE state = 'queued' ORDER BY id` as const;
+WHERE state = 'queued' AND ${ADMITTED} ORDER BY id` as const;
 
 /** The repositories with started, unfinished releases. */
 export const SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases

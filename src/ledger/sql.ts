@@ -368,6 +368,17 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
         'ALTER TABLE bot_deliveries_keyed RENAME TO bot_deliveries',
       ],
     },
+    {
+      version: 16,
+      description: "the bot's releases without the two indexes no statement reads any more",
+      statements: [
+        // Nothing looks releases up by service (service_owners names a service's repository since
+        // version 8), and the queue is read through bot_releases_admitted_state (only the bot's own
+        // releases are ever queued): every deployment recorded wrote both for nothing.
+        'DROP INDEX bot_releases_service',
+        'DROP INDEX bot_releases_repo_state',
+      ],
+    },
   ];
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXPIRE_RELEASES } from '../../src/ledger/releases-sql.ts';
+import { EXPIRE_RELEASES, SELECT_QUEUED_RELEASES } from '../../src/ledger/releases-sql.ts';
 import { migrations, SQLITE_DIALECT, schemaVersion } from '../../src/ledger/sql.ts';
 import { BUSY_TIMEOUT_MS, SqliteLedger } from '../../src/ledger/sqlite.ts';
 import type { VersionRecord } from '../../src/ledger/types.ts';
@@ -214,7 +214,7 @@ describe('SqliteLedger', () => {
       });
     });
 
-    it("expires the bot's own lapsed releases without walking the deployments it only saw", async () => {
+    it("expires the bot's own lapsed releases and reads its queue without walking the deployments it only saw", async () => {
       await (await SqliteLedger.open(path)).close();
       const plan = (sql: string, params: Record<string, string | number>) =>
         inspect(path, (db) =>
@@ -224,9 +224,10 @@ describe('SqliteLedger', () => {
             .map((row) => String(row.detail))
             .join('; '),
         );
-      expect(plan(EXPIRE_RELEASES, { now: T0, repo: 'acme/shop' })).toMatch(
-        /SEARCH bot_releases USING (COVERING )?INDEX bot_releases_admitted_state \(repo=\? AND state=\?\)/,
-      );
+      const admitted =
+        /SEARCH bot_releases USING (COVERING )?INDEX bot_releases_admitted_state \(repo=\? AND state=\?\)/;
+      expect(plan(EXPIRE_RELEASES, { now: T0, repo: 'acme/shop' })).toMatch(admitted);
+      expect(plan(SELECT_QUEUED_RELEASES, { repo: 'acme/shop' })).toMatch(admitted);
     });
 
     it('refuses a file whose schema is newer than this code knows', async () => {
