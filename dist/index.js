@@ -72593,8 +72593,8 @@ var SELECT_ACTIVE_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id`;
 var SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state = 'queued' AND ${ADMITTED} ORDER BY id`;
-var SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE state = 'queued' AND ${ADMITTED} ORDER BY id`;
+var SELECT_REPOS_WITH_QUEUED_RELEASES = `SELECT DISTINCT repo FROM bot_releases
+WHERE state = 'queued' AND ${ADMITTED} ORDER BY repo`;
 var SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases
 WHERE state IN ${ACTIVE} AND ${ADMITTED} ORDER BY repo`;
 var START_RELEASE = `UPDATE bot_releases SET state = 'starting', started_at = $now, updated_at = $now
@@ -72799,21 +72799,21 @@ var ReleaseQueue = class {
   }
   releasesFreeToStart(now) {
     return this.connection.transaction(async (session) => {
-      const running = /* @__PURE__ */ new Map();
       const free = [];
-      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE)) {
-        const active = running.get(queued.repo) ?? await rows(session, SELECT_ACTIVE_RELEASES, { repo: queued.repo });
-        running.set(queued.repo, active);
-        const blocker = admissionBlocker(queued, {
-          locks: await heldLocks(session, queued.repo, queued.environment, now),
-          run: await heldRun(session, queued, now),
-          running: active,
-          queuedAhead: 0,
-          concurrentReleases: Number.POSITIVE_INFINITY
-        });
-        if (!blocker) free.push(queued);
+      for (const { repo } of await session.query(SELECT_REPOS_WITH_QUEUED_RELEASES)) {
+        const active = await rows(session, SELECT_ACTIVE_RELEASES, { repo: String(repo) });
+        for (const queued of await rows(session, SELECT_QUEUED_RELEASES, { repo: String(repo) })) {
+          const blocker = admissionBlocker(queued, {
+            locks: await heldLocks(session, queued.repo, queued.environment, now),
+            run: await heldRun(session, queued, now),
+            running: active,
+            queuedAhead: 0,
+            concurrentReleases: Number.POSITIVE_INFINITY
+          });
+          if (!blocker) free.push(queued);
+        }
       }
-      return free;
+      return free.sort((a, b) => a.id - b.id);
     });
   }
   recordDeploymentStatus(report2, limits2, now, owns) {

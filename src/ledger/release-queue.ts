@@ -29,10 +29,10 @@ import {
   INSERT_RELEASE,
   PATCH_RELEASE,
   SELECT_ACTIVE_RELEASES,
-  SELECT_EVERY_QUEUED_RELEASE,
   SELECT_QUEUED_RELEASES,
   SELECT_RELEASE,
   SELECT_REPOS_WITH_ACTIVE_RELEASES,
+  SELECT_REPOS_WITH_QUEUED_RELEASES,
   SELECT_STATUS_RELEASE,
   SELECT_SUPERSEDED_RELEASES,
   SELECT_SUPERSEDED_RING_RELEASES,
@@ -162,23 +162,23 @@ export class ReleaseQueue implements ReleaseLedger {
 
   releasesFreeToStart(now: number): Promise<ReleaseRecord[]> {
     return this.connection.transaction(async (session) => {
-      const running = new Map<string, ReleaseRecord[]>();
       const free: ReleaseRecord[] = [];
-      for (const queued of await rows(session, SELECT_EVERY_QUEUED_RELEASE)) {
-        const active =
-          running.get(queued.repo) ?? (await rows(session, SELECT_ACTIVE_RELEASES, { repo: queued.repo }));
-        running.set(queued.repo, active);
-        // Only what holds the environment: the queue's order and the limit are advanceQueue's to weigh.
-        const blocker = admissionBlocker(queued, {
-          locks: await heldLocks(session, queued.repo, queued.environment, now),
-          run: await heldRun(session, queued, now),
-          running: active,
-          queuedAhead: 0,
-          concurrentReleases: Number.POSITIVE_INFINITY,
-        });
-        if (!blocker) free.push(queued);
+      for (const { repo } of await session.query(SELECT_REPOS_WITH_QUEUED_RELEASES)) {
+        const active = await rows(session, SELECT_ACTIVE_RELEASES, { repo: String(repo) });
+        for (const queued of await rows(session, SELECT_QUEUED_RELEASES, { repo: String(repo) })) {
+          // Only what holds the environment: the queue's order and the limit are advanceQueue's to weigh.
+          const blocker = admissionBlocker(queued, {
+            locks: await heldLocks(session, queued.repo, queued.environment, now),
+            run: await heldRun(session, queued, now),
+            running: active,
+            queuedAhead: 0,
+            concurrentReleases: Number.POSITIVE_INFINITY,
+          });
+          if (!blocker) free.push(queued);
+        }
       }
-      return free;
+      // First asked first, across repositories.
+      return free.sort((a, b) => a.id - b.id);
     });
   }
 

@@ -31,9 +31,12 @@ WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} ORDER BY id` as const;
 export const SELECT_QUEUED_RELEASES = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE repo = $repo AND state = 'queued' AND ${ADMITTED} ORDER BY id` as const;
 
-/** Every repository's queued releases, first asked first. */
-export const SELECT_EVERY_QUEUED_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
-WHERE state = 'queued' AND ${ADMITTED} ORDER BY id` as const;
+/**
+ * The repositories with a queue: read from the index of the bot's own releases, never from every
+ * deployment recorded (the timer asks once a minute, and the table grows with each deployment).
+ */
+export const SELECT_REPOS_WITH_QUEUED_RELEASES = `SELECT DISTINCT repo FROM bot_releases
+WHERE state = 'queued' AND ${ADMITTED} ORDER BY repo` as const;
 
 /** The repositories with started, unfinished releases. */
 export const SELECT_REPOS_WITH_ACTIVE_RELEASES = `SELECT DISTINCT repo FROM bot_releases

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXPIRE_RELEASES, SELECT_QUEUED_RELEASES } from '../../src/ledger/releases-sql.ts';
+import {
+  EXPIRE_RELEASES,
+  SELECT_QUEUED_RELEASES,
+  SELECT_REPOS_WITH_QUEUED_RELEASES,
+} from '../../src/ledger/releases-sql.ts';
 import { migrations, SQLITE_DIALECT, schemaVersion } from '../../src/ledger/sql.ts';
 import { BUSY_TIMEOUT_MS, SqliteLedger } from '../../src/ledger/sqlite.ts';
 import type { VersionRecord } from '../../src/ledger/types.ts';
@@ -228,6 +232,10 @@ describe('SqliteLedger', () => {
         /SEARCH bot_releases USING (COVERING )?INDEX bot_releases_admitted_state \(repo=\? AND state=\?\)/;
       expect(plan(EXPIRE_RELEASES, { now: T0, repo: 'acme/shop' })).toMatch(admitted);
       expect(plan(SELECT_QUEUED_RELEASES, { repo: 'acme/shop' })).toMatch(admitted);
+      // The timer's look for queues, every minute: the index of the bot's own releases, not the table.
+      expect(plan(SELECT_REPOS_WITH_QUEUED_RELEASES, {})).toMatch(
+        /^SCAN bot_releases USING COVERING INDEX bot_releases_admitted_state$/,
+      );
     });
 
     it('refuses a file whose schema is newer than this code knows', async () => {
