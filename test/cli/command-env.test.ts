@@ -1,7 +1,8 @@
 /** What deploy and check commands inherit from the CLI: never a credential Tranche used itself. */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { project, runCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { describePostgres, freshLedgerUrl } from '../support/postgres.ts';
 
 /** Deploy and check scripts that write what they saw of DATABASE_URL to seen-deploy and seen-check. */
@@ -25,15 +26,11 @@ checks:
 `;
 }
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 async function deployWith(env: Record<string, string>, extra = '') {
   const p = project({ 'tranche.yml': config(extra), ...SCRIPTS });
-  disposers.push(p.dispose);
+  disposeAfter(p.dispose);
   const run = await runCli(['deploy', '-e', 'prod'], { cwd: p.dir, env });
   expect(run.code, run.stderr).toBe(0);
   const seen = (name: string) => readFileSync(p.path(`seen-${name}`), 'utf8').trim();
@@ -57,7 +54,7 @@ describe('the environment of deploy and check commands', () => {
     it('withholds it whichever variable holds it, when --ledger names the same URL', async () => {
       const url = await freshLedgerUrl();
       const p = project({ 'tranche.yml': config(), ...SCRIPTS });
-      disposers.push(p.dispose);
+      disposeAfter(p.dispose);
       const run = await runCli(['deploy', '-e', 'prod', '--ledger', url], {
         cwd: p.dir,
         env: { DATABASE_URL: url },

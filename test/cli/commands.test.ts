@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { timeoutFor } from '../support/measured-work.ts';
 
 const CONFIG = `service: shop
@@ -22,15 +23,11 @@ environments:
         deploy: ./deploy.sh
 `;
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 function fixture(files: Record<string, string> = {}) {
   const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY, ...files });
-  disposers.push(p.dispose);
+  disposeAfter(p.dispose);
   const cli = (...args: string[]) => runCli(args, { cwd: p.dir });
   return { ...p, cli };
 }

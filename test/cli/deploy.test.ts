@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../src/engine/ports.ts';
 import type { DeployResult } from '../../src/engine/result.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import { DEPLOY_LEASE_MS } from '../../src/release/deploy-lock.ts';
 import { collect, project, RECORDING_CHECK, RECORDING_DEPLOY, runCli, startCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { eventually } from '../support/eventually.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
 import { allowFor, timeoutFor } from '../support/measured-work.ts';
@@ -35,11 +36,7 @@ ${options.components ?? ''}checks:
 /** A test here runs the CLI up to four times, each loading about twice what a ledger worker does. */
 const CLI_TESTS = { timeout: timeoutFor({ nodes: 8 }) };
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 /** The run_started events of the project's default ledger. */
 async function runStartedEvents(dir: string): Promise<DeployEvent[]> {
@@ -58,7 +55,7 @@ function fleet(files: Record<string, string> = {}) {
     'check.sh': RECORDING_CHECK,
     ...files,
   });
-  disposers.push(p.dispose);
+  disposeAfter(p.dispose);
   const versionOf = (target: string) => readFileSync(p.path(`state/${target}`), 'utf8').trim();
   const deploy = async (...args: string[]) => {
     const run = await runCli(['deploy', '--json', ...args], { cwd: p.dir });
@@ -293,7 +290,7 @@ for (const backend of LEDGER_BACKENDS) {
   describe.skipIf(backend.skip)(`the environment's lock, on ${backend.name}`, CLI_TESTS, () => {
     async function locked() {
       const p = project({ 'tranche.yml': config(), 'deploy.sh': GATED_DEPLOY, 'check.sh': RECORDING_CHECK });
-      disposers.push(p.dispose);
+      disposeAfter(p.dispose);
       const ledger = await backend.location(p.dir);
       // Runs outside a GitHub Actions job unless a test says which repository's job it is.
       const cli = (args: string[], env: Record<string, string> = {}) =>

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { project, runCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 
 /** Five clusters labelled by cloud and browser; a canary track chooses among them pairwise. */
 const CLUSTERS = `service: shop
@@ -34,15 +35,11 @@ mkdir -p state
 printf '%s' "$TRANCHE_ENVIRONMENT_LABELS" > "state/$TRANCHE_TARGET.labels"
 `;
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 function fixture() {
   const p = project({ 'tranche.yml': CLUSTERS, 'deploy.sh': LABELS_DEPLOY });
-  disposers.push(p.dispose);
+  disposeAfter(p.dispose);
   const cli = (...args: string[]) => runCli(args, { cwd: p.dir });
   return { ...p, cli };
 }

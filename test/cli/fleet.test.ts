@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/stats/random.ts';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { withLedgerAt } from '../support/ledgers.ts';
 
 const SHOP = `service: shop
@@ -38,11 +39,7 @@ environments:
       - { name: db, targets: [db-1], deploy: ./deploy.sh }
 `;
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 function fixture() {
   const p = project({
@@ -51,7 +48,7 @@ function fixture() {
     'storage-2.14.yml': STORAGE(14),
     'deploy.sh': RECORDING_DEPLOY,
   });
-  disposers.push(p.dispose);
+  disposeAfter(p.dispose);
   const cli = (...args: string[]) => runCli(args, { cwd: p.dir, env: { TRANCHE_ACTOR: 'alice' } });
   const log = () => (existsSync(p.path('state/log')) ? readFileSync(p.path('state/log'), 'utf8') : '');
   return { ...p, cli, log, ledger: p.path('.tranche/ledger.db') };

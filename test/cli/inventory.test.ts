@@ -4,10 +4,11 @@
  * anything runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployResult } from '../../src/engine/result.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { timeoutFor } from '../support/measured-work.ts';
 
 const CONFIG = `service: shop
@@ -33,15 +34,11 @@ exit "\${INVENTORY_EXIT:-0}"
 
 const CLI_TESTS = { timeout: timeoutFor({ nodes: 6 }) };
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 function fleet() {
   const p = project({ 'tranche.yml': CONFIG, 'hosts.sh': HOSTS, 'deploy.sh': RECORDING_DEPLOY });
-  disposers.push(p.dispose);
+  disposeAfter(p.dispose);
   const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: p.dir, env });
   return { ...p, run };
 }

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
 import { timeoutFor } from '../support/measured-work.ts';
 
@@ -18,11 +19,7 @@ const KEY = 'galaxy-7-shared-bundle-secret-0123456789';
 const CLI_RUNS_TIMEOUT = timeoutFor({ nodes: 14 });
 const DAY = 86_400_000;
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 /** Everything a ledger holds for the fixture's service, in a comparable form. */
 const contents = (location: string) =>
@@ -42,7 +39,7 @@ for (const backend of LEDGER_BACKENDS) {
   describe.skipIf(backend.skip)(`tranche ledger export and import into ${backend.name}`, () => {
     async function fixture() {
       const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
-      disposers.push(p.dispose);
+      disposeAfter(p.dispose);
       const galaxy = p.path('galaxy.db');
       const central = await backend.location(p.dir, 'central');
       const cli = (args: string[], env: Record<string, string> = { TRANCHE_BUNDLE_KEY: KEY }) =>
@@ -157,7 +154,7 @@ for (const backend of LEDGER_BACKENDS) {
 describe('tranche ledger export and import without a key', () => {
   it('refuse to run, naming TRANCHE_BUNDLE_KEY (exit 2), and write no bundle', async () => {
     const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
-    disposers.push(p.dispose);
+    disposeAfter(p.dispose);
     const exported = await runCli(['ledger', 'export', '-o', 'b.ndjson'], {
       cwd: p.dir,
       env: { TRANCHE_BUNDLE_KEY: '' },
@@ -177,7 +174,7 @@ describe('tranche ledger export and import without a key', () => {
 describe('tranche ledger export --since', () => {
   it('writes only what was recorded since, to stdout, with the summary on stderr', async () => {
     const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
-    disposers.push(p.dispose);
+    disposeAfter(p.dispose);
     const env = { TRANCHE_BUNDLE_KEY: KEY };
     expect((await runCli(['deploy'], { cwd: p.dir, env })).code).toBe(0);
     const { code, stdout, stderr } = await runCli(['ledger', 'export', '--since', '1d'], { cwd: p.dir, env });
@@ -203,7 +200,7 @@ for (const backend of LEDGER_BACKENDS) {
       timeout: CLI_RUNS_TIMEOUT,
     }, async () => {
       const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
-      disposers.push(p.dispose);
+      disposeAfter(p.dispose);
       const location = await backend.location(p.dir);
       const old = Date.now() - 100 * DAY;
       await withLedgerAt(location, async (l) => {
@@ -267,7 +264,7 @@ for (const backend of LEDGER_BACKENDS) {
 
     it('asks for --keep, and names it when it is not an age (exit 2)', async () => {
       const p = project({ 'tranche.yml': CONFIG });
-      disposers.push(p.dispose);
+      disposeAfter(p.dispose);
       const location = await backend.location(p.dir);
       expect((await runCli(['ledger', 'prune', '--ledger', location], { cwd: p.dir })).stderr).toContain(
         '--keep is required',

@@ -3,9 +3,10 @@
  * run on the host must not deploy beside it, and must not leave the dead run unrecorded.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEPLOY_LEASE_MS, leaseCovering } from '../../src/release/deploy-lock.ts';
 import { collect, project, runCli, startCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { component } from '../support/fakes.ts';
 import { withLedgerAt } from '../support/ledgers.ts';
 import { alive, fileWritten, killGroupOf } from '../support/processes.ts';
@@ -35,23 +36,19 @@ printf '%s\\n' "$TRANCHE_VERSION" > "state/$TRANCHE_TARGET"
 echo "$TRANCHE_ACTION $TRANCHE_TARGET $TRANCHE_VERSION" >> state/log
 `;
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 // Telling a dead run's processes from a recycled pgid needs /proc; elsewhere the next run waits for the lease.
 describe.skipIf(!existsSync('/proc'))('a deploy killed while its command runs', () => {
   it('is taken over by the next deploy on the host: the orphan killed, the dead run recorded, every target on the new version', async () => {
     const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': DEPLOY });
-    disposers.push(p.dispose);
+    disposeAfter(p.dispose);
     expect((await runCli(['deploy', '-e', 'prod'], { cwd: p.dir })).code).toBe(0);
 
     const dying = startCli(['deploy', '-e', 'prod'], { cwd: p.dir });
     const died = collect(dying);
     const orphan = Number(await fileWritten(p.path('orphan.pid')));
-    disposers.push(() => killGroupOf(orphan));
+    disposeAfter(() => killGroupOf(orphan));
     dying.kill('SIGKILL');
     await died;
     expect(alive(orphan)).toBe(true);

@@ -5,8 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { withLedgerAt } from '../support/ledgers.ts';
 import { timeoutFor } from '../support/measured-work.ts';
 
@@ -20,15 +21,11 @@ environments:
         deploy: ./deploy.sh
 `;
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 function fixture() {
   const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
-  disposers.push(p.dispose);
+  disposeAfter(p.dispose);
   // Names nobody unless a test does: this process's own variables are not inherited.
   const cli = (args: string[], env: Record<string, string> = {}) =>
     runCli(args, { cwd: p.dir, env: { TRANCHE_ACTOR: '', GITHUB_ACTOR: '', USER: '', LOGNAME: '', ...env } });

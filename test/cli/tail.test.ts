@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlainReporter } from '../../src/render/progress.ts';
 import { collect, project, runCli, startCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { eventually } from '../support/eventually.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
 import { timeoutFor } from '../support/measured-work.ts';
@@ -31,11 +32,7 @@ if [ -f "fail-on-$TRANCHE_TARGET" ] && [ "$TRANCHE_ACTION" = deploy ]; then exit
 echo "$TRANCHE_ACTION $TRANCHE_TARGET $TRANCHE_VERSION"
 `;
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 /** The lines the CI reporter prints for a run's events, as the deploy itself would. */
 function plainLines(events: Parameters<PlainReporter['event']>[0][]): string[] {
@@ -49,7 +46,7 @@ for (const backend of LEDGER_BACKENDS) {
   describe.skipIf(backend.skip)(`tranche tail on ${backend.name}`, () => {
     async function fixture(files: Record<string, string> = {}) {
       const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': GATED_DEPLOY, ...files });
-      disposers.push(p.dispose);
+      disposeAfter(p.dispose);
       const ledger = await backend.location(p.dir);
       const cli = (...args: string[]) => runCli([...args, '--ledger', ledger], { cwd: p.dir });
       const start = (...args: string[]) => startCli([...args, '--ledger', ledger], { cwd: p.dir });

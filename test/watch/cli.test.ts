@@ -4,8 +4,9 @@
  * lines and in the ledger.
  */
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect, runCli, startCli } from '../support/cli.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { eventually } from '../support/eventually.ts';
 import { LEDGER_BACKENDS, withLedgerAt } from '../support/ledgers.ts';
 import { timeoutFor } from '../support/measured-work.ts';
@@ -14,11 +15,7 @@ import { GATED_DEPLOY, watchedProject } from './watched-project.ts';
 /** A watch, a deploy and the CLI processes reading the ledger meanwhile. */
 const TIMEOUT = timeoutFor({ nodes: 8 });
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 interface Line {
   type: string;
@@ -29,7 +26,7 @@ for (const backend of LEDGER_BACKENDS) {
   describe.skipIf(backend.skip)(`tranche watch on ${backend.name}`, () => {
     async function fixture() {
       const p = watchedProject(['a-1', 'a-2', 'a-3'], GATED_DEPLOY);
-      disposers.push(p.dispose);
+      disposeAfter(p.dispose);
       const ledger = await backend.location(p.dir);
       const cli = (...args: string[]) => runCli([...args, '--ledger', ledger], { cwd: p.dir });
       const start = (...args: string[]) => startCli([...args, '--ledger', ledger], { cwd: p.dir });

@@ -4,7 +4,7 @@
  * run by the engine stops after each batch while the watch looks.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChecker } from '../../src/checks/checker.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { resolveEnvironment } from '../../src/config/resolve.ts';
@@ -16,23 +16,20 @@ import type { WatchState } from '../../src/ledger/watch-types.ts';
 import { type WatchRound, watch } from '../../src/watch/loop.ts';
 import { readWatchMatrix } from '../../src/watch/matrix.ts';
 import { cellKey, watchPlan } from '../../src/watch/plan.ts';
+import { disposedAfterEach } from '../support/dispose.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { DEPLOY, watchedProject } from './watched-project.ts';
 
 const INTERVAL_MS = 15_000;
 
-let disposers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const dispose of disposers.reverse()) await dispose();
-  disposers = [];
-});
+const disposeAfter = disposedAfterEach();
 
 /** A project, its ledger, and a watch loop on a fake clock whose rounds the test steps through. */
 async function fixture() {
   const p = watchedProject(['app-1', 'app-2', 'app-3', 'app-4'], DEPLOY);
-  disposers.push(p.dispose);
+  disposeAfter(p.dispose);
   const ledger = await SqliteLedger.open(p.path('ledger.db'));
-  disposers.push(() => ledger.close());
+  disposeAfter(() => ledger.close());
   const resolved = resolveEnvironment((await loadConfig(p.path('tranche.yml'))).config, 'prod');
   const executor = new ShellExecutor({ baseEnv: { PATH: process.env.PATH } });
   const clock = new FakeClock({ auto: false });
@@ -57,7 +54,7 @@ async function fixture() {
       transition: (t, from) => transitions.push({ target: t.target, check: t.check, state: t.state, from }),
     },
   });
-  disposers.push(async () => {
+  disposeAfter(async () => {
     controller.abort();
     await running;
   });
