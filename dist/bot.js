@@ -48110,7 +48110,6 @@ var GITHUB_DEPLOYMENT_STATES = [
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
-var OPEN_STATES = ["queued", "pending", "in_progress"];
 var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isActiveRelease(state) {
@@ -48226,7 +48225,8 @@ var ReleaseQueue = class {
         release = await setStatus(session, known, report2, open2, now);
         if (release.origin === "bot") await renewLease(session, release, limits.leaseMs, now);
       }
-      const advance = OPEN_STATES.includes(report2.state) ? { expired: [], started: [] } : await advanceIn(session, report2.repo, limits, now);
+      const ends = finished !== null || report2.state === "inactive";
+      const advance = ends ? await advanceIn(session, report2.repo, limits, now) : { expired: [], started: [] };
       return { outcome: "recorded", release, previous, finished, advance };
     });
   }

@@ -72722,7 +72722,6 @@ function toServiceOwner(row) {
 
 // src/ledger/release-queue.ts
 var DUPLICATE = { outcome: "duplicate" };
-var OPEN_STATES = ["queued", "pending", "in_progress"];
 var REFUSED = { outcome: "refused" };
 var TERMINAL_STATES = ["success", "failure", "error", "expired", "inactive"];
 function isFinishedRelease(state) {
@@ -72835,7 +72834,8 @@ var ReleaseQueue = class {
         release = await setStatus(session, known, report2, open3, now);
         if (release.origin === "bot") await renewLease(session, release, limits2.leaseMs, now);
       }
-      const advance = OPEN_STATES.includes(report2.state) ? { expired: [], started: [] } : await advanceIn(session, report2.repo, limits2, now);
+      const ends = finished !== null || report2.state === "inactive";
+      const advance = ends ? await advanceIn(session, report2.repo, limits2, now) : { expired: [], started: [] };
       return { outcome: "recorded", release, previous, finished, advance };
     });
   }

@@ -53,7 +53,6 @@ import {
   type DeploymentStatusReport,
   type Duplicate,
   type FinishedRelease,
-  type GitHubDeploymentState,
   type LockOutcome,
   type LockRecord,
   type LockRequest,
@@ -70,8 +69,6 @@ import {
 } from './types.ts';
 
 const DUPLICATE: Duplicate = { outcome: 'duplicate' };
-/** GitHub's states of a deployment that has not ended. */
-const OPEN_STATES: readonly GitHubDeploymentState[] = ['queued', 'pending', 'in_progress'];
 const REFUSED = { outcome: 'refused' } as const;
 const TERMINAL_STATES: readonly ReleaseState[] = ['success', 'failure', 'error', 'expired', 'inactive'];
 
@@ -208,11 +205,12 @@ export class ReleaseQueue implements ReleaseLedger {
         release = await setStatus(session, known, report, open, now);
         if (release.origin === 'bot') await renewLease(session, release, limits.leaseMs, now);
       }
-      // A status that leaves its release open frees nothing, so the queue is weighed only when one
-      // ends (success, failure, error, inactive). Leases that lapse meanwhile are the sweep's to expire.
-      const advance = OPEN_STATES.includes(report.state)
-        ? { expired: [], started: [] }
-        : await advanceIn(session, report.repo, limits, now);
+      // A status that leaves its release open frees nothing: the queue is weighed when one ends.
+      // Leases that lapse meanwhile are the sweep's to expire.
+      const ends = finished !== null || report.state === 'inactive';
+      const advance = ends
+        ? await advanceIn(session, report.repo, limits, now)
+        : { expired: [], started: [] };
       return { outcome: 'recorded', release, previous, finished, advance };
     });
   }
