@@ -49224,6 +49224,7 @@ import { setTimeout as sleep2 } from "node:timers/promises";
 // src/ledger/wal-checkpointer.ts
 import { Worker } from "node:worker_threads";
 var FALLBACK_CHECKPOINT_PAGES = 1e4;
+var PASSES_PER_TICK = 8;
 var THREAD = `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
@@ -49232,7 +49233,14 @@ db.exec('PRAGMA synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const timer = setInterval(() => {
   try {
-    checkpoint.get();
+    // Done when a pass finds the log as long as the last one left it (nothing committed since),
+    // or when a reader holds frames back (the next tick tries again).
+    let frames = -1;
+    for (let pass = 0; pass < workerData.passes; pass++) {
+      const { log, checkpointed } = checkpoint.get();
+      if (log === frames || checkpointed < log) break;
+      frames = log;
+    }
   } catch (error) {
     parentPort.postMessage(String(error && error.message ? error.message : error));
   }
@@ -49252,7 +49260,10 @@ var WalCheckpointer = class _WalCheckpointer {
   }
   /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
   static start(path8, options2) {
-    const worker = new Worker(THREAD, { eval: true, workerData: { path: path8, everyMs: options2.everyMs } });
+    const worker = new Worker(THREAD, {
+      eval: true,
+      workerData: { path: path8, everyMs: options2.everyMs, passes: PASSES_PER_TICK }
+    });
     worker.on("message", (message) => options2.onError(message));
     worker.on("error", (error62) => options2.onError(error62.message));
     worker.unref();

@@ -56014,6 +56014,7 @@ import { setTimeout as sleep2 } from "node:timers/promises";
 // src/ledger/wal-checkpointer.ts
 import { Worker } from "node:worker_threads";
 var FALLBACK_CHECKPOINT_PAGES = 1e4;
+var PASSES_PER_TICK = 8;
 var THREAD = `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
@@ -56022,7 +56023,14 @@ db.exec('PRAGMA synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const timer = setInterval(() => {
   try {
-    checkpoint.get();
+    // Done when a pass finds the log as long as the last one left it (nothing committed since),
+    // or when a reader holds frames back (the next tick tries again).
+    let frames = -1;
+    for (let pass = 0; pass < workerData.passes; pass++) {
+      const { log, checkpointed } = checkpoint.get();
+      if (log === frames || checkpointed < log) break;
+      frames = log;
+    }
   } catch (error) {
     parentPort.postMessage(String(error && error.message ? error.message : error));
   }
@@ -56042,7 +56050,10 @@ var WalCheckpointer = class _WalCheckpointer {
   }
   /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
   static start(path2, options) {
-    const worker = new Worker(THREAD, { eval: true, workerData: { path: path2, everyMs: options.everyMs } });
+    const worker = new Worker(THREAD, {
+      eval: true,
+      workerData: { path: path2, everyMs: options.everyMs, passes: PASSES_PER_TICK }
+    });
     worker.on("message", (message) => options.onError(message));
     worker.on("error", (error62) => options.onError(error62.message));
     worker.unref();

@@ -7,11 +7,20 @@
  * their own: they never wait for, or hold up, the process's readers and writers, and the process's
  * own connection keeps a far higher threshold, so that it checkpoints only should this thread fall
  * behind.
+ *
+ * A pass copies the frames the WAL held when it began; commits made meanwhile wait for the next.
+ * SQLite writes the WAL from its beginning again only when a writer finds every frame copied, so
+ * under a steady stream of commits (one during every pass) the log would only grow, and every
+ * commit would extend the file. So the thread passes again at once while the last pass found new
+ * frames: a pass over the few frames of the commits made during the one before is short, and once
+ * one ends with nothing new the next writer starts the log over.
  */
 import { Worker } from 'node:worker_threads';
 
 /** WAL pages past which the process's own connection checkpoints anyway (SQLite's default is 1,000). */
 export const FALLBACK_CHECKPOINT_PAGES = 10_000;
+/** Passes a tick runs at most, while each finds frames committed during the one before. */
+export const PASSES_PER_TICK = 8;
 
 /**
  * The thread's code: a plain script, so that it runs the same from the source and from dist/'s
@@ -26,7 +35,14 @@ db.exec('PRAGMA synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const timer = setInterval(() => {
   try {
-    checkpoint.get();
+    // Done when a pass finds the log as long as the last one left it (nothing committed since),
+    // or when a reader holds frames back (the next tick tries again).
+    let frames = -1;
+    for (let pass = 0; pass < workerData.passes; pass++) {
+      const { log, checkpointed } = checkpoint.get();
+      if (log === frames || checkpointed < log) break;
+      frames = log;
+    }
   } catch (error) {
     parentPort.postMessage(String(error && error.message ? error.message : error));
   }
@@ -56,7 +72,10 @@ export class WalCheckpointer {
 
   /** Starts checkpointing the ledger file at `path`; the thread never keeps the process alive. */
   static start(path: string, options: BackgroundCheckpoints): WalCheckpointer {
-    const worker = new Worker(THREAD, { eval: true, workerData: { path, everyMs: options.everyMs } });
+    const worker = new Worker(THREAD, {
+      eval: true,
+      workerData: { path, everyMs: options.everyMs, passes: PASSES_PER_TICK },
+    });
     worker.on('message', (message: string) => options.onError(message));
     worker.on('error', (error) => options.onError(error.message));
     worker.unref();

@@ -1,13 +1,29 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteLedger, type SqliteOptions } from '../../src/ledger/sqlite.ts';
 import { rowsInFileAlone, untilInFileAlone } from '../support/sqlite-file-alone.ts';
 
 const CLAIMS = 40;
+
+/**
+ * The WAL header's first salt: SQLite adds one to it each time a writer starts the log over
+ * from its beginning (https://sqlite.org/fileformat2.html#walformat).
+ */
+function walSalt(path: string): number {
+  const header = Buffer.alloc(32);
+  const fd = openSync(`${path}-wal`, 'r');
+  try {
+    readSync(fd, header, 0, 32, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header.readUInt32BE(16);
+}
 
 describe('background checkpoints of a SQLite ledger', () => {
   let dir: string;
@@ -47,6 +63,30 @@ describe('background checkpoints of a SQLite ledger', () => {
     await claim(await open(background));
     const inFile = await untilInFileAlone(path, 'bot_deliveries', CLAIMS);
     expect(inFile).toBe(CLAIMS);
+    expect(errors).toEqual([]);
+  });
+
+  it("starts the log over while commits keep coming, long before SQLite's threshold", async () => {
+    // Commits with a pause after each, longer every 200 commits (1, 2, 4, 8 ms): however long a
+    // disk sync takes here, some pause outlasts a checkpoint of the frames before it.
+    const into = await open(background);
+    await into.claimDelivery({ id: 'first', repo: 'acme/shop', event: 'deployment_status', at: 0 });
+    const salt = walSalt(path);
+    let commits = 0;
+    for (let pause = 1; pause <= 8 && walSalt(path) === salt; pause *= 2) {
+      for (let i = 0; i < 200 && walSalt(path) === salt; i++) {
+        await into.claimDelivery({
+          id: `d-${commits++}`,
+          repo: 'acme/shop',
+          event: 'deployment_status',
+          at: 1,
+        });
+        await sleep(pause);
+      }
+    }
+    expect(walSalt(path)).not.toBe(salt);
+    // At most 800 one-page commits: a tenth of the pages past which the process's own connection would.
+    expect(commits).toBeLessThanOrEqual(800);
     expect(errors).toEqual([]);
   });
 
