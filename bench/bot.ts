@@ -1,7 +1,7 @@
 /**
  * The bot's webhook handling: webhooks per second and latency, on loopback, through the same
- * path as production: a signed POST to createNodeMiddleware in a Node HTTP server, Probot's
- * signature check, the handler, a SQLite ledger file, and GitHub's API answered by a fake GitHub
+ * path as production: a signed POST to createNodeMiddleware in a Node HTTP server, the webhook
+ * route's signature check, the handler, a SQLite ledger file, and GitHub's API answered by a fake GitHub
  * on 127.0.0.1 (so GitHub's own latency is not measured; Octokit's requests over loopback are).
  * Beside it, in the same run, a bare Probot app that makes the same GitHub requests and nothing
  * else: what Probot and Octokit cost alone, so the ratio is what Tranche adds.
@@ -277,7 +277,7 @@ export async function botBench(): Promise<Table[]> {
       notes: [
         `- Each row is ${ROUNDS} rounds. In each, a process of Tranche's bot and one of the bare app run side by side: both warm up, then both send webhooks to their own app for the same ${SECONDS} seconds, so whatever else the machine runs weighs on both alike. The rates, latencies and CPU times are the medians of the rounds, and each ratio is the median of the rounds' ratios with their range. "by CPU" is the bare app's CPU time per webhook over Tranche's.`,
         "- The bare Probot app makes the same GitHub requests for the same webhook (read .github/tranche.yml; for a comment also 👀 and a reply) and nothing else, through the same Probot, Octokit, server and fake GitHub; 'Tranche ÷ bare' is Tranche's rate over its rate.",
-        `- Each webhook is signed with the secret and POSTed over loopback to createNodeMiddleware in a Node HTTP server; Probot checks the signature and answers 200 once the handler is done, so the latency is the whole handling. ${WARM_UP} webhooks warm up first.`,
+        `- Each webhook is signed with the secret and POSTed over loopback to createNodeMiddleware in a Node HTTP server; the signature is checked once (by the bot's webhook route for Tranche, by Probot's for the bare app) and the webhook answered 200 once the handler is done, so the latency is the whole handling. ${WARM_UP} webhooks warm up first.`,
         "- GitHub is a fake on 127.0.0.1 that answers at once; Octokit's retry and throttling plugins are off (with throttling on, Octokit spaces an installation's writes about a second apart, as GitHub asks of apps, and that would be the rate).",
         '- The ledger is a SQLite file (WAL), checkpointed from a thread of its own as the bot does: a comment claims its delivery and reads the releases in one snapshot; a status claims its delivery and records the deployment in one transaction.',
         "- Each app runs in a process of its own, which sends the webhooks, runs the bot and plays GitHub; the two processes share the machine's cores. nock is not loaded there, since it routes every HTTP request of a process through its interceptors (some 40 ms each).",

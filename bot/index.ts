@@ -86,7 +86,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   return {
     app(app, appOptions) {
       probot = app;
-      // First: Probot's webhook route reads and logs whatever it is sent.
+      // First: the webhook route is the bot's (Probot's reads and logs whatever it is sent).
       appOptions.addHandler(webhookGuard(app));
       app.on('issue_comment.created', (context) => onComment(context, deps));
       app.on('deployment_status.created', (context) => onDeploymentStatus(context, deps));

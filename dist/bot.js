@@ -1064,7 +1064,7 @@ var require_redaction = __commonJS({
     var CENSOR = "[Redacted]";
     var strict = false;
     function redaction(opts, serialize) {
-      const { paths, censor, remove } = handle(opts);
+      const { paths, censor, remove } = handle2(opts);
       const shape = paths.reduce((o, str) => {
         rx.lastIndex = 0;
         const first = rx.exec(str);
@@ -1120,7 +1120,7 @@ var require_redaction = __commonJS({
         return o;
       }, result);
     }
-    function handle(opts) {
+    function handle2(opts) {
       if (Array.isArray(opts)) {
         opts = { paths: opts, censor: CENSOR };
         return opts;
@@ -9858,8 +9858,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
-            this.tags[handle] = prefix;
+            const [handle2, prefix] = parts;
+            this.tags[handle2] = prefix;
             return true;
           }
           case "%YAML": {
@@ -9906,10 +9906,10 @@ var require_directives = __commonJS({
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        const [, handle2, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix = this.tags[handle];
+        const prefix = this.tags[handle2];
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
@@ -9918,7 +9918,7 @@ var require_directives = __commonJS({
             return null;
           }
         }
-        if (handle === "!")
+        if (handle2 === "!")
           return source;
         onError(`Could not resolve tag: ${source}`);
         return null;
@@ -9928,9 +9928,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix] of Object.entries(this.tags)) {
+        for (const [handle2, prefix] of Object.entries(this.tags)) {
           if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+            return handle2 + escapeTagName(tag.substring(prefix.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -9947,11 +9947,11 @@ var require_directives = __commonJS({
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix] of tagEntries) {
-          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+        for (const [handle2, prefix] of tagEntries) {
+          if (handle2 === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines.push(`%TAG ${handle2} ${prefix}`);
         }
         return lines.join("\n");
       }
@@ -78211,7 +78211,10 @@ function answer2(response, status2, body2) {
 
 // bot/http/webhook-guard.ts
 var MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
-function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
+var ANSWER_WITHIN_MS = 9e3;
+var WEBHOOK_HEADERS2 = ["x-github-event", "x-hub-signature-256", "x-github-delivery"];
+var JSON_TYPE = /^\s*(application\/json)\s*(?:;|$)/u;
+function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANSWER_WITHIN_MS) {
   return async (request2, response) => {
     if (request2.method !== "POST" || pathOf(request2) !== app2.webhookPath) return false;
     const what = () => `webhook ${headerWords(request2, "x-github-event")} (delivery ${headerWords(request2, "x-github-delivery")})`;
@@ -78226,16 +78229,78 @@ function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES) {
       await refuseTooLarge(request2, response, `a webhook body has at most ${maxBytes} bytes`);
       return true;
     }
+    const contentType = request2.headers["content-type"];
+    if (contentType === void 0 || !JSON_TYPE.test(contentType)) {
+      answer3(response, 415, 'Unsupported "Content-Type" header value. Must be "application/json"');
+      return true;
+    }
+    const missing = WEBHOOK_HEADERS2.filter((name) => typeof request2.headers[name] !== "string");
+    if (missing.length > 0) {
+      answer3(response, 400, `Required headers missing: ${missing.join(", ")}`);
+      return true;
+    }
     const payload = body2.toString("utf8");
     const signature = request2.headers["x-hub-signature-256"];
-    if (typeof signature === "string" && !await app2.webhooks.verify(payload, signature).catch(() => false)) {
+    if (!await app2.webhooks.verify(payload, signature).catch(() => false)) {
       app2.log.warn(`${what()}: ${body2.length} bytes whose signature does not match; not handled`);
       answer3(response, 400, "the X-Hub-Signature-256 header is not the signature of this body");
       return true;
     }
-    request2.body = payload;
-    return false;
+    let parsed2;
+    try {
+      parsed2 = JSON.parse(payload);
+    } catch {
+      answer3(response, 400, "Invalid JSON");
+      return true;
+    }
+    const event = {
+      id: request2.headers["x-github-delivery"],
+      name: request2.headers["x-github-event"],
+      payload: parsed2
+    };
+    await handle(app2, event, response, answerWithinMs);
+    return true;
   };
+}
+async function handle(app2, event, response, withinMs) {
+  let timer;
+  const late = new Promise((resolve5) => {
+    timer = setTimeout(() => resolve5("late"), withinMs);
+  });
+  const handled = app2.webhooks.receive(event).then(
+    () => void 0,
+    (error62) => error62
+  );
+  const first = await Promise.race([handled, late]);
+  clearTimeout(timer);
+  if (first === "late") {
+    reply2(response, 202, "still processing\n", "text/plain");
+    await handled;
+    return;
+  }
+  if (first === void 0) {
+    reply2(response, 200, "ok\n", "text/plain");
+    return;
+  }
+  const failure2 = firstError(first);
+  reply2(
+    response,
+    failure2.status ?? 500,
+    `${JSON.stringify({ error: failure2.message ? `${failure2.name}: ${failure2.message}` : "Error: An Unspecified error occurred" })}`,
+    "application/json"
+  );
+}
+function firstError(error62) {
+  const first = error62 instanceof AggregateError && error62.errors.length > 0 ? error62.errors[0] : error62;
+  const { name, message, status: status2 } = first ?? {};
+  return {
+    name: typeof name === "string" ? name : "Error",
+    message: typeof message === "string" ? message : "",
+    status: typeof status2 === "number" ? status2 : void 0
+  };
+}
+function reply2(response, status2, body2, type) {
+  response.writeHead(status2, { "content-type": type, "content-length": String(Buffer.byteLength(body2)) }).end(body2);
 }
 function readAtMost(request2, maxBytes) {
   return new Promise((resolve5) => {

@@ -1,22 +1,32 @@
 /**
- * The door in front of Probot's webhook route. Anyone can POST to it, and Probot's middleware
+ * The bot's webhook route, in front of Probot's. Anyone can POST to it, and Probot's middleware
  * reads a whole body into memory before it checks the signature, and logs a body whose signature
  * fails. This handler reads the body first, at most MAX_WEBHOOK_BYTES (GitHub sends no larger
  * one): a longer body (declared or streamed) is answered 413, and the connection closed once the
  * sender has had time to read that (what it sends meanwhile is dropped unread, within a bound); a
  * body whose `X-Hub-Signature-256` is not its signature under the app's secret is answered 400 and
- * logged as one short line, never with the body. A signed body is handed on to Probot's
- * middleware (which takes `request.body` as read) and handled as before. Mount it before that
- * middleware: createNodeMiddleware runs the app's handlers first.
+ * logged as one short line, never with the body. A signed body is handed to the app's handlers
+ * (`app.webhooks.receive`) and answered as Probot's middleware answers, so that its signature is
+ * checked once: 200 once they are done; 4xx or 500 when one fails (Probot logs its error); 202
+ * ("still processing") when they take more than 9 s, GitHub's wait being 10 s, while they go on.
+ * The same refusals as Probot's, too: 415 for a body that does not say it is JSON, 400 for a
+ * missing webhook header or a body that is not JSON. Mount it before Probot's middleware:
+ * createNodeMiddleware runs the app's handlers first.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { Probot } from 'probot';
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+/** How long the handlers have before the webhook is answered 202 (as Probot's middleware; GitHub waits 10 s). */
+export const ANSWER_WITHIN_MS = 9_000;
 
-/** A Probot handler: false hands the request on (the body read, when it is a webhook's). */
-export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES) {
+const WEBHOOK_HEADERS = ['x-github-event', 'x-hub-signature-256', 'x-github-delivery'] as const;
+const JSON_TYPE = /^\s*(application\/json)\s*(?:;|$)/u;
+
+/** A Probot handler: false hands the request on (anything but a POST to the webhook path). */
+export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANSWER_WITHIN_MS) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     if (request.method !== 'POST' || pathOf(request) !== app.webhookPath) return false;
     // Named only in a refusal's log line.
@@ -33,20 +43,92 @@ export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES) {
       await refuseTooLarge(request, response, `a webhook body has at most ${maxBytes} bytes`);
       return true;
     }
+    const contentType = request.headers['content-type'];
+    if (contentType === undefined || !JSON_TYPE.test(contentType)) {
+      answer(response, 415, 'Unsupported "Content-Type" header value. Must be "application/json"');
+      return true;
+    }
+    const missing = WEBHOOK_HEADERS.filter((name) => typeof request.headers[name] !== 'string');
+    if (missing.length > 0) {
+      answer(response, 400, `Required headers missing: ${missing.join(', ')}`);
+      return true;
+    }
     const payload = body.toString('utf8');
-    const signature = request.headers['x-hub-signature-256'];
-    if (
-      typeof signature === 'string' &&
-      !(await app.webhooks.verify(payload, signature).catch(() => false))
-    ) {
+    const signature = request.headers['x-hub-signature-256'] as string;
+    if (!(await app.webhooks.verify(payload, signature).catch(() => false))) {
       app.log.warn(`${what()}: ${body.length} bytes whose signature does not match; not handled`);
       answer(response, 400, 'the X-Hub-Signature-256 header is not the signature of this body');
       return true;
     }
-    // Probot's middleware reads a string body as the payload rather than the drained stream.
-    (request as IncomingMessage & { body?: string }).body = payload;
-    return false;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      answer(response, 400, 'Invalid JSON');
+      return true;
+    }
+    const event = {
+      id: request.headers['x-github-delivery'] as string,
+      name: request.headers['x-github-event'] as string,
+      payload: parsed,
+    } as EmitterWebhookEvent;
+    await handle(app, event, response, answerWithinMs);
+    return true;
   };
+}
+
+/** Runs the app's handlers on `event` and answers: 200, the failure's status, or 202 past `withinMs`. */
+async function handle(
+  app: Probot,
+  event: EmitterWebhookEvent,
+  response: ServerResponse,
+  withinMs: number,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), withinMs);
+  });
+  const handled = app.webhooks.receive(event).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const first = await Promise.race([handled, late]);
+  clearTimeout(timer);
+  if (first === 'late') {
+    reply(response, 202, 'still processing\n', 'text/plain');
+    // What fails from here on, Probot has logged; GitHub has its answer.
+    await handled;
+    return;
+  }
+  if (first === undefined) {
+    reply(response, 200, 'ok\n', 'text/plain');
+    return;
+  }
+  // Probot's error handler has logged each handler's error.
+  const failure = firstError(first);
+  reply(
+    response,
+    failure.status ?? 500,
+    `${JSON.stringify({ error: failure.message ? `${failure.name}: ${failure.message}` : 'Error: An Unspecified error occurred' })}`,
+    'application/json',
+  );
+}
+
+/** The first of the handlers' errors (receive rejects with them all), its name, message and status. */
+function firstError(error: unknown): { name: string; message: string; status: number | undefined } {
+  const first = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  const { name, message, status } = (first ?? {}) as { name?: unknown; message?: unknown; status?: unknown };
+  return {
+    name: typeof name === 'string' ? name : 'Error',
+    message: typeof message === 'string' ? message : '',
+    status: typeof status === 'number' ? status : undefined,
+  };
+}
+
+function reply(response: ServerResponse, status: number, body: string, type: string): void {
+  response
+    .writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) })
+    .end(body);
 }
 
 /**

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sign } from '@octokit/webhooks-methods';
-import { describe, expect, it } from 'vitest';
-import { MAX_WEBHOOK_BYTES } from '../../bot/http/webhook-guard.ts';
-import { WEBHOOK_SECRET } from './harness/bot-server.ts';
+import { createNodeMiddleware } from 'probot';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_WEBHOOK_BYTES, webhookGuard } from '../../bot/http/webhook-guard.ts';
+import { deliver, serve, testProbot, WEBHOOK_SECRET } from './harness/bot-server.ts';
 import { useBot } from './harness/bot-test.ts';
 import { commentPayload } from './harness/payloads.ts';
 
@@ -133,5 +134,89 @@ describe('the webhook route', () => {
       t.github.done();
       expect(t.github.bodies('comment')).toHaveLength(1);
     });
+  });
+});
+
+describe("the webhook route's answers to the app's handlers", () => {
+  /** What the handlers were given, by issue title; a title `wait` waits for `release`. */
+  let handled: string[];
+  let logs: string[];
+  let release: () => void;
+  let server: { url: string; close(): Promise<void> };
+  const ANSWER_WITHIN_MS = 50;
+
+  beforeEach(async () => {
+    handled = [];
+    logs = [];
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const middleware = await createNodeMiddleware(
+      (app, options) => {
+        options.addHandler(webhookGuard(app, MAX_WEBHOOK_BYTES, ANSWER_WITHIN_MS));
+        app.on('issues.opened', async (context) => {
+          const { title } = context.payload.issue;
+          if (title === 'fail') throw new Error('the handler failed');
+          if (title === 'wait') await released;
+          handled.push(`${context.id}: ${title}`);
+        });
+      },
+      { probot: testProbot(logs) },
+    );
+    server = await serve(middleware);
+  });
+
+  afterEach(async () => {
+    release();
+    await server.close();
+  });
+
+  const opened = (title: string) => ({ action: 'opened', issue: { number: 1, title }, repository: {} });
+
+  it('answers 200 once the handlers are done, the event as sent', async () => {
+    const delivery = await deliver(server.url, 'issues', opened('ok'), { id: 'd-ok' });
+    expect(delivery).toMatchObject({ status: 200, body: 'ok\n' });
+    expect(handled).toEqual(['d-ok: ok']);
+  });
+
+  it("answers 500 with the handler's error when one fails, and Probot logs it", async () => {
+    const delivery = await deliver(server.url, 'issues', opened('fail'), { id: 'd-fail' });
+    expect(delivery.status).toBe(500);
+    expect(JSON.parse(delivery.body)).toEqual({ error: 'Error: the handler failed' });
+    expect(logs).toContain('the handler failed');
+  });
+
+  it('answers 202 when the handlers take longer than the wait, and they go on', async () => {
+    const delivery = await deliver(server.url, 'issues', opened('wait'), { id: 'd-wait' });
+    expect(delivery).toMatchObject({ status: 202, body: 'still processing\n' });
+    expect(handled).toEqual([]);
+    release();
+    await vi.waitFor(() => expect(handled).toEqual(['d-wait: wait']));
+  });
+
+  it('refuses, unhandled, a body that is not JSON, is not said to be, or lacks a webhook header', async () => {
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${server.url}/api/github/webhooks`, { method: 'POST', headers, body }).then(async (r) => ({
+        status: r.status,
+        body: JSON.parse(await r.text()) as unknown,
+      }));
+    const text = 'not json';
+    const headers = {
+      'content-type': 'application/json',
+      'x-github-event': 'issues',
+      'x-github-delivery': 'd-bad',
+      'x-hub-signature-256': await sign(WEBHOOK_SECRET, text),
+    };
+    expect(await post(headers, text)).toEqual({ status: 400, body: { error: 'Invalid JSON' } });
+    expect(await post({ ...headers, 'content-type': 'text/plain' }, text)).toEqual({
+      status: 415,
+      body: { error: 'Unsupported "Content-Type" header value. Must be "application/json"' },
+    });
+    const { 'x-github-event': _, ...unnamed } = headers;
+    expect(await post(unnamed, text)).toEqual({
+      status: 400,
+      body: { error: 'Required headers missing: x-github-event' },
+    });
+    expect(handled).toEqual([]);
   });
 });

@@ -177,7 +177,7 @@ interface Scenario {
    * The quick tier's faults that outlast the retries (every request from the call on fails), for
    * a step whose redelivery must redo what the fault lost; the full tier tries every call. Only a
    * secondary rate limit: its retries end within seconds, so the bot answers the webhook 5xx. The
-   * retry plugin's backoff on the other kinds outlasts the webhook middleware's timeout, which
+   * retry plugin's backoff on the other kinds outlasts the webhook route's wait (9 s), which
    * answers 202 ("still processing"), and nothing delivers such a webhook again.
    */
   lasting?: [number, GitHubFault][];
