@@ -78269,7 +78269,7 @@ async function handle(app2, event, response, withinMs) {
   });
   const handled = app2.webhooks.receive(event).then(
     () => void 0,
-    (error62) => error62
+    (error63) => error63
   );
   const first = await Promise.race([handled, late]);
   clearTimeout(timer);
@@ -78283,12 +78283,8 @@ async function handle(app2, event, response, withinMs) {
     return;
   }
   const failure2 = firstError(first);
-  reply2(
-    response,
-    failure2.status ?? 500,
-    `${JSON.stringify({ error: failure2.message ? `${failure2.name}: ${failure2.message}` : "Error: An Unspecified error occurred" })}`,
-    "application/json"
-  );
+  const error62 = failure2.message ? `${failure2.name}: ${failure2.message}` : "Error: An Unspecified error occurred";
+  reply2(response, failure2.status ?? 500, JSON.stringify({ error: error62 }), "application/json");
 }
 function firstError(error62) {
   const first = error62 instanceof AggregateError && error62.errors.length > 0 ? error62.errors[0] : error62;

@@ -106,12 +106,8 @@ async function handle(
   }
   // Probot's error handler has logged each handler's error.
   const failure = firstError(first);
-  reply(
-    response,
-    failure.status ?? 500,
-    `${JSON.stringify({ error: failure.message ? `${failure.name}: ${failure.message}` : 'Error: An Unspecified error occurred' })}`,
-    'application/json',
-  );
+  const error = failure.message ? `${failure.name}: ${failure.message}` : 'Error: An Unspecified error occurred';
+  reply(response, failure.status ?? 500, JSON.stringify({ error }), 'application/json');
 }
 
 /** The first of the handlers' errors (receive rejects with them all), its name, message and status. */
