@@ -106,7 +106,9 @@ async function handle(
   }
   // Probot's error handler has logged each handler's error.
   const failure = firstError(first);
-  const error = failure.message ? `${failure.name}: ${failure.message}` : 'Error: An Unspecified error occurred';
+  const error = failure.message
+    ? `${failure.name}: ${failure.message}`
+    : 'Error: An Unspecified error occurred';
   reply(response, failure.status ?? 500, JSON.stringify({ error }), 'application/json');
 }
 
