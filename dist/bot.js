@@ -78269,7 +78269,7 @@ async function handle(app2, event, response, withinMs) {
   });
   const handled = app2.webhooks.receive(event).then(
     () => void 0,
-    (error63) => error63
+    (error62) => error62
   );
   const first = await Promise.race([handled, late]);
   clearTimeout(timer);
@@ -78282,18 +78282,13 @@ async function handle(app2, event, response, withinMs) {
     reply2(response, 200, "ok\n", "text/plain");
     return;
   }
-  const failure2 = firstError(first);
-  const error62 = failure2.message ? `${failure2.name}: ${failure2.message}` : "Error: An Unspecified error occurred";
-  reply2(response, failure2.status ?? 500, JSON.stringify({ error: error62 }), "application/json");
+  reply2(response, 500, JSON.stringify({ error: firstError(first) }), "application/json");
 }
 function firstError(error62) {
   const first = error62 instanceof AggregateError && error62.errors.length > 0 ? error62.errors[0] : error62;
-  const { name, message, status: status2 } = first ?? {};
-  return {
-    name: typeof name === "string" ? name : "Error",
-    message: typeof message === "string" ? message : "",
-    status: typeof status2 === "number" ? status2 : void 0
-  };
+  const { name, message } = first ?? {};
+  if (typeof message !== "string" || message === "") return "Error: An Unspecified error occurred";
+  return `${typeof name === "string" ? name : "Error"}: ${message}`;
 }
 function reply2(response, status2, body2, type) {
   response.writeHead(status2, { "content-type": type, "content-length": String(Buffer.byteLength(body2)) }).end(body2);

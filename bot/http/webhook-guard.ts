@@ -6,9 +6,11 @@
  * sender has had time to read that (what it sends meanwhile is dropped unread, within a bound); a
  * body whose `X-Hub-Signature-256` is not its signature under the app's secret is answered 400 and
  * logged as one short line, never with the body. A signed body is handed to the app's handlers
- * (`app.webhooks.receive`) and answered as Probot's middleware answers, so that its signature is
- * checked once: 200 once they are done; 4xx or 500 when one fails (Probot logs its error); 202
- * ("still processing") when they take more than 9 s, GitHub's wait being 10 s, while they go on.
+ * (`app.webhooks.receive`) and answered much as Probot's middleware answers, so that its
+ * signature is checked once: 200 once they are done; 500 when one fails (Probot logs its error;
+ * Probot's middleware would answer the status of a failed GitHub request instead, which GitHub's
+ * delivery log then shows as the webhook's own); 202 ("still processing") when they take more
+ * than 9 s, GitHub's wait being 10 s, while they go on.
  * The same refusals as Probot's, too: 415 for a body that does not say it is JSON, 400 for a
  * missing webhook header or a body that is not JSON. Mount it before Probot's middleware:
  * createNodeMiddleware runs the app's handlers first.
@@ -77,7 +79,7 @@ export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES, answerWi
   };
 }
 
-/** Runs the app's handlers on `event` and answers: 200, the failure's status, or 202 past `withinMs`. */
+/** Runs the app's handlers on `event` and answers: 200, 500 when one failed, or 202 past `withinMs`. */
 async function handle(
   app: Probot,
   event: EmitterWebhookEvent,
@@ -105,22 +107,15 @@ async function handle(
     return;
   }
   // Probot's error handler has logged each handler's error.
-  const failure = firstError(first);
-  const error = failure.message
-    ? `${failure.name}: ${failure.message}`
-    : 'Error: An Unspecified error occurred';
-  reply(response, failure.status ?? 500, JSON.stringify({ error }), 'application/json');
+  reply(response, 500, JSON.stringify({ error: firstError(first) }), 'application/json');
 }
 
-/** The first of the handlers' errors (receive rejects with them all), its name, message and status. */
-function firstError(error: unknown): { name: string; message: string; status: number | undefined } {
-  const first = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
-  const { name, message, status } = (first ?? {}) as { name?: unknown; message?: unknown; status?: unknown };
-  return {
-    name: typeof name === 'string' ? name : 'Error',
-    message: typeof message === 'string' ? message : '',
-    status: typeof status === 'number' ? status : undefined,
-  };
+/** The first of the handlers' errors (receive rejects with them all), as `Name: message`. */
+function firstError(error: unknown): string {
+  const first: unknown = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  const { name, message } = (first ?? {}) as { name?: unknown; message?: unknown };
+  if (typeof message !== 'string' || message === '') return 'Error: An Unspecified error occurred';
+  return `${typeof name === 'string' ? name : 'Error'}: ${message}`;
 }
 
 function reply(response: ServerResponse, status: number, body: string, type: string): void {

@@ -157,6 +157,7 @@ describe("the webhook route's answers to the app's handlers", () => {
         app.on('issues.opened', async (context) => {
           const { title } = context.payload.issue;
           if (title === 'fail') throw new Error('the handler failed');
+          if (title === 'fail at GitHub') throw Object.assign(new Error('Not Found'), { status: 404 });
           if (title === 'wait') await released;
           handled.push(`${context.id}: ${title}`);
         });
@@ -184,6 +185,12 @@ describe("the webhook route's answers to the app's handlers", () => {
     expect(delivery.status).toBe(500);
     expect(JSON.parse(delivery.body)).toEqual({ error: 'Error: the handler failed' });
     expect(logs).toContain('the handler failed');
+  });
+
+  it('answers 500, not the status of a GitHub request the handler failed on', async () => {
+    const delivery = await deliver(server.url, 'issues', opened('fail at GitHub'), { id: 'd-404' });
+    expect(delivery.status).toBe(500);
+    expect(JSON.parse(delivery.body)).toEqual({ error: 'Error: Not Found' });
   });
 
   it('answers 202 when the handlers take longer than the wait, and they go on', async () => {
