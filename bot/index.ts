@@ -24,6 +24,7 @@ import { onComment } from './handlers/on-comment.ts';
 import { onDeploymentStatus } from './handlers/on-deployment-status.ts';
 import { onProtectionRule } from './handlers/on-protection-rule.ts';
 import { OUTCOMES_PATH, outcomesEndpoint } from './http/outcomes-endpoint.ts';
+import { type Redeliveries, redeliveries } from './http/redeliveries.ts';
 import { webhookGuard } from './http/webhook-guard.ts';
 import { sweep } from './sweep.ts';
 
@@ -65,7 +66,7 @@ export interface TrancheBot {
   app: ApplicationFunction;
   /** Expires releases whose lease ran out and carries out due promotions (the timer's work). */
   sweep(): Promise<void>;
-  /** Stops the timer and the dashboard's event streams. */
+  /** Stops the timer, the dashboard's event streams and the webhooks waiting to be tried again. */
   stop(): void;
 }
 
@@ -80,6 +81,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   let probot: Probot | undefined;
   let timer: NodeJS.Timeout | undefined;
   let dashboard: BotDashboard | undefined;
+  let redelivery: Redeliveries | undefined;
   const runSweep = async () => {
     if (probot) await sweep(probot, deps);
   };
@@ -87,7 +89,10 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
     app(app, appOptions) {
       probot = app;
       // First: the webhook route is the bot's (Probot's reads and logs whatever it is sent).
-      appOptions.addHandler(webhookGuard(app));
+      redelivery?.stop();
+      const again = redeliveries((event) => app.webhooks.receive(event), app.log);
+      redelivery = again;
+      appOptions.addHandler(webhookGuard(app, { failed: (event) => again.failed(event) }));
       app.on('issue_comment.created', (context) => onComment(context, deps));
       app.on('deployment_status.created', (context) => onDeploymentStatus(context, deps));
       app.on('check_run.completed', (context) => onCheckRun(context, deps));
@@ -116,6 +121,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
       clearInterval(timer);
       timer = undefined;
       dashboard?.close();
+      redelivery?.stop();
     },
   };
 }

@@ -78209,12 +78209,55 @@ function answer2(response, status2, body2) {
 `);
 }
 
+// bot/http/redeliveries.ts
+var REDELIVERY_AFTER_MS = [6e4, 5 * 6e4, 15 * 6e4];
+var MAX_PENDING_REDELIVERIES = 1e3;
+function redeliveries(receive, log, { afterMs = REDELIVERY_AFTER_MS, maxPending = MAX_PENDING_REDELIVERIES } = {}) {
+  const waiting2 = /* @__PURE__ */ new Set();
+  let stopped = false;
+  const later = (event, tries) => {
+    if (stopped) return;
+    const what = `webhook ${event.name} (delivery ${event.id})`;
+    const delay = afterMs[tries - 1];
+    if (delay === void 0) {
+      log.error(
+        `${what}: its handlers failed ${tries} times; not tried again (redeliver it from the app's settings)`
+      );
+      return;
+    }
+    if (waiting2.size >= maxPending) {
+      log.warn(
+        `${what}: its handlers failed; ${maxPending} webhooks already wait to be tried again, so not this one`
+      );
+      return;
+    }
+    log.info(`${what}: its handlers failed; trying again in ${Math.round(delay / 1e3)} s`);
+    const timer = setTimeout(() => {
+      waiting2.delete(timer);
+      receive(event).then(
+        () => log.info(`${what}: handled at try ${tries + 1}`),
+        () => later(event, tries + 1)
+      );
+    }, delay);
+    timer.unref();
+    waiting2.add(timer);
+  };
+  return {
+    failed: (event) => later(event, 1),
+    stop() {
+      stopped = true;
+      for (const timer of waiting2) clearTimeout(timer);
+      waiting2.clear();
+    }
+  };
+}
+
 // bot/http/webhook-guard.ts
 var MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 var ANSWER_WITHIN_MS = 9e3;
 var WEBHOOK_HEADERS2 = ["x-github-event", "x-hub-signature-256", "x-github-delivery"];
 var JSON_TYPE = /^\s*(application\/json)\s*(?:;|$)/u;
-function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANSWER_WITHIN_MS) {
+function webhookGuard(app2, { maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANSWER_WITHIN_MS, failed } = {}) {
   return async (request2, response) => {
     if (request2.method !== "POST" || pathOf(request2) !== app2.webhookPath) return false;
     const what = () => `webhook ${headerWords(request2, "x-github-event")} (delivery ${headerWords(request2, "x-github-delivery")})`;
@@ -78258,7 +78301,8 @@ function webhookGuard(app2, maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANSWE
       name: request2.headers["x-github-event"],
       payload: parsed2
     };
-    await handle(app2, event, response, answerWithinMs);
+    const failure2 = await handle(app2, event, response, answerWithinMs);
+    if (failure2 !== void 0) failed?.(event);
     return true;
   };
 }
@@ -78275,14 +78319,14 @@ async function handle(app2, event, response, withinMs) {
   clearTimeout(timer);
   if (first === "late") {
     reply2(response, 202, "still processing\n", "text/plain");
-    await handled;
-    return;
+    return handled;
   }
   if (first === void 0) {
     reply2(response, 200, "ok\n", "text/plain");
-    return;
+    return void 0;
   }
   reply2(response, 500, JSON.stringify({ error: firstError(first) }), "application/json");
+  return first;
 }
 function firstError(error62) {
   const first = error62 instanceof AggregateError && error62.errors.length > 0 ? error62.errors[0] : error62;
@@ -78466,13 +78510,17 @@ function trancheBot(options2) {
   let probot;
   let timer;
   let dashboard;
+  let redelivery;
   const runSweep = async () => {
     if (probot) await sweep(probot, deps);
   };
   return {
     app(app2, appOptions) {
       probot = app2;
-      appOptions.addHandler(webhookGuard(app2));
+      redelivery?.stop();
+      const again = redeliveries((event) => app2.webhooks.receive(event), app2.log);
+      redelivery = again;
+      appOptions.addHandler(webhookGuard(app2, { failed: (event) => again.failed(event) }));
       app2.on("issue_comment.created", (context) => onComment(context, deps));
       app2.on("deployment_status.created", (context) => onDeploymentStatus(context, deps));
       app2.on("check_run.completed", (context) => onCheckRun(context, deps));
@@ -78501,6 +78549,7 @@ function trancheBot(options2) {
       clearInterval(timer);
       timer = void 0;
       dashboard?.close();
+      redelivery?.stop();
     }
   };
 }

@@ -12,7 +12,8 @@
  * delivery log then shows as the webhook's own); 202 ("still processing") when they take more
  * than 9 s, GitHub's wait being 10 s, while they go on.
  * The same refusals as Probot's, too: 415 for a body that does not say it is JSON, 400 for a
- * missing webhook header or a body that is not JSON. Mount it before Probot's middleware:
+ * missing webhook header or a body that is not JSON. An event whose handlers failed is handed to
+ * `failed` (the bot tries it again: redeliveries.ts). Mount it before Probot's middleware:
  * createNodeMiddleware runs the app's handlers first.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,8 +28,18 @@ export const ANSWER_WITHIN_MS = 9_000;
 const WEBHOOK_HEADERS = ['x-github-event', 'x-hub-signature-256', 'x-github-delivery'] as const;
 const JSON_TYPE = /^\s*(application\/json)\s*(?:;|$)/u;
 
+export interface WebhookRouteOptions {
+  maxBytes?: number | undefined;
+  answerWithinMs?: number | undefined;
+  /** Told of each event whose handlers failed, whether answered 500 or, later, after a 202. */
+  failed?: ((event: EmitterWebhookEvent) => void) | undefined;
+}
+
 /** A Probot handler: false hands the request on (anything but a POST to the webhook path). */
-export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANSWER_WITHIN_MS) {
+export function webhookGuard(
+  app: Probot,
+  { maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANSWER_WITHIN_MS, failed }: WebhookRouteOptions = {},
+) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     if (request.method !== 'POST' || pathOf(request) !== app.webhookPath) return false;
     // Named only in a refusal's log line.
@@ -74,18 +85,22 @@ export function webhookGuard(app: Probot, maxBytes = MAX_WEBHOOK_BYTES, answerWi
       name: request.headers['x-github-event'] as string,
       payload: parsed,
     } as EmitterWebhookEvent;
-    await handle(app, event, response, answerWithinMs);
+    const failure = await handle(app, event, response, answerWithinMs);
+    if (failure !== undefined) failed?.(event);
     return true;
   };
 }
 
-/** Runs the app's handlers on `event` and answers: 200, 500 when one failed, or 202 past `withinMs`. */
+/**
+ * Runs the app's handlers on `event` and answers: 200, 500 when one failed, or 202 past
+ * `withinMs`. Resolves once they are done, to their failure if they failed.
+ */
 async function handle(
   app: Probot,
   event: EmitterWebhookEvent,
   response: ServerResponse,
   withinMs: number,
-): Promise<void> {
+): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), withinMs);
@@ -99,15 +114,15 @@ async function handle(
   if (first === 'late') {
     reply(response, 202, 'still processing\n', 'text/plain');
     // What fails from here on, Probot has logged; GitHub has its answer.
-    await handled;
-    return;
+    return handled;
   }
   if (first === undefined) {
     reply(response, 200, 'ok\n', 'text/plain');
-    return;
+    return undefined;
   }
   // Probot's error handler has logged each handler's error.
   reply(response, 500, JSON.stringify({ error: firstError(first) }), 'application/json');
+  return first;
 }
 
 /** The first of the handlers' errors (receive rejects with them all), as `Name: message`. */

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { sign } from '@octokit/webhooks-methods';
 import { createNodeMiddleware } from 'probot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Redeliveries, redeliveries } from '../../bot/http/redeliveries.ts';
 import { MAX_WEBHOOK_BYTES, webhookGuard } from '../../bot/http/webhook-guard.ts';
 import { deliver, serve, testProbot, WEBHOOK_SECRET } from './harness/bot-server.ts';
 import { useBot } from './harness/bot-test.ts';
@@ -138,27 +139,41 @@ describe('the webhook route', () => {
 });
 
 describe("the webhook route's answers to the app's handlers", () => {
-  /** What the handlers were given, by issue title; a title `wait` waits for `release`. */
+  /**
+   * What the handlers did, by issue title: `fail` fails every time, `fail once` the first time
+   * only; `wait` waits for `release` (and with `fail once`, fails after it).
+   */
   let handled: string[];
+  let tries: Map<string, number>;
   let logs: string[];
   let release: () => void;
   let server: { url: string; close(): Promise<void> };
+  let again: Redeliveries;
   const ANSWER_WITHIN_MS = 50;
+  /** Tried again 10 ms after each of the first two failures. */
+  const AFTER_MS = [10, 10];
 
   beforeEach(async () => {
     handled = [];
+    tries = new Map();
     logs = [];
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
     const middleware = await createNodeMiddleware(
       (app, options) => {
-        options.addHandler(webhookGuard(app, MAX_WEBHOOK_BYTES, ANSWER_WITHIN_MS));
+        again = redeliveries((event) => app.webhooks.receive(event), app.log, { afterMs: AFTER_MS });
+        options.addHandler(
+          webhookGuard(app, { answerWithinMs: ANSWER_WITHIN_MS, failed: (event) => again.failed(event) }),
+        );
         app.on('issues.opened', async (context) => {
           const { title } = context.payload.issue;
+          const tried = (tries.get(context.id) ?? 0) + 1;
+          tries.set(context.id, tried);
+          if (title.includes('wait')) await released;
           if (title === 'fail') throw new Error('the handler failed');
           if (title === 'fail at GitHub') throw Object.assign(new Error('Not Found'), { status: 404 });
-          if (title === 'wait') await released;
+          if (title.includes('fail once') && tried === 1) throw new Error('the first try failed');
           handled.push(`${context.id}: ${title}`);
         });
       },
@@ -168,6 +183,7 @@ describe("the webhook route's answers to the app's handlers", () => {
   });
 
   afterEach(async () => {
+    again.stop();
     release();
     await server.close();
   });
@@ -185,6 +201,30 @@ describe("the webhook route's answers to the app's handlers", () => {
     expect(delivery.status).toBe(500);
     expect(JSON.parse(delivery.body)).toEqual({ error: 'Error: the handler failed' });
     expect(logs).toContain('the handler failed');
+    // Tried twice more, then left.
+    await vi.waitFor(() =>
+      expect(logs).toContain(
+        "webhook issues (delivery d-fail): its handlers failed 3 times; not tried again (redeliver it from the app's settings)",
+      ),
+    );
+    expect(tries.get('d-fail')).toBe(3);
+    expect(handled).toEqual([]);
+  });
+
+  it('hands a failed event to the handlers again, until they succeed', async () => {
+    const delivery = await deliver(server.url, 'issues', opened('fail once'), { id: 'd-once' });
+    expect(delivery.status).toBe(500);
+    await vi.waitFor(() => expect(handled).toEqual(['d-once: fail once']));
+    expect(tries.get('d-once')).toBe(2);
+    expect(logs).toContain('webhook issues (delivery d-once): handled at try 2');
+  });
+
+  it('hands an event answered 202 to the handlers again when they fail after the answer', async () => {
+    const delivery = await deliver(server.url, 'issues', opened('wait, fail once'), { id: 'd-late' });
+    expect(delivery.status).toBe(202);
+    release();
+    await vi.waitFor(() => expect(handled).toEqual(['d-late: wait, fail once']));
+    expect(tries.get('d-late')).toBe(2);
   });
 
   it('answers 500, not the status of a GitHub request the handler failed on', async () => {
