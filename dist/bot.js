@@ -48190,9 +48190,10 @@ var ReleaseQueue = class {
   releasesFreeToStart(now) {
     return this.connection.transaction(async (session) => {
       const free = [];
-      for (const { repo } of await session.query(SELECT_REPOS_WITH_QUEUED_RELEASES)) {
-        const active = await rows(session, SELECT_ACTIVE_RELEASES, { repo: String(repo) });
-        for (const queued of await rows(session, SELECT_QUEUED_RELEASES, { repo: String(repo) })) {
+      for (const row of await session.query(SELECT_REPOS_WITH_QUEUED_RELEASES)) {
+        const repo = String(row.repo);
+        const active = await rows(session, SELECT_ACTIVE_RELEASES, { repo });
+        for (const queued of await rows(session, SELECT_QUEUED_RELEASES, { repo })) {
           const blocker = admissionBlocker(queued, {
             locks: await heldLocks(session, queued.repo, queued.environment, now),
             run: await heldRun(session, queued, now),
@@ -78256,7 +78257,7 @@ function redeliveries(receive, log, { afterMs = REDELIVERY_AFTER_MS, maxPending 
 var MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 var ANSWER_WITHIN_MS = 9e3;
 var WEBHOOK_HEADERS2 = ["x-github-event", "x-hub-signature-256", "x-github-delivery"];
-var JSON_TYPE = /^\s*(application\/json)\s*(?:;|$)/u;
+var JSON_TYPE = /^\s*application\/json\s*(?:;|$)/u;
 function webhookGuard(app2, { maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANSWER_WITHIN_MS, failed } = {}) {
   return async (request2, response) => {
     if (request2.method !== "POST" || pathOf(request2) !== app2.webhookPath) return false;

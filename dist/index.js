@@ -72799,9 +72799,10 @@ var ReleaseQueue = class {
   releasesFreeToStart(now) {
     return this.connection.transaction(async (session) => {
       const free = [];
-      for (const { repo } of await session.query(SELECT_REPOS_WITH_QUEUED_RELEASES)) {
-        const active = await rows(session, SELECT_ACTIVE_RELEASES, { repo: String(repo) });
-        for (const queued of await rows(session, SELECT_QUEUED_RELEASES, { repo: String(repo) })) {
+      for (const row of await session.query(SELECT_REPOS_WITH_QUEUED_RELEASES)) {
+        const repo = String(row.repo);
+        const active = await rows(session, SELECT_ACTIVE_RELEASES, { repo });
+        for (const queued of await rows(session, SELECT_QUEUED_RELEASES, { repo })) {
           const blocker = admissionBlocker(queued, {
             locks: await heldLocks(session, queued.repo, queued.environment, now),
             run: await heldRun(session, queued, now),

@@ -14,7 +14,7 @@ import type { EmitterWebhookEvent } from '@octokit/webhooks';
 
 /** How long after each failure the event is received again; then it is left. */
 export const REDELIVERY_AFTER_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000];
-export const MAX_PENDING_REDELIVERIES = 1_000;
+const MAX_PENDING_REDELIVERIES = 1_000;
 
 export interface Redeliveries {
   /** The event's handlers failed as GitHub delivered it. */

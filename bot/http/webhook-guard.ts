@@ -23,10 +23,10 @@ import type { Probot } from 'probot';
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 /** How long the handlers have before the webhook is answered 202 (as Probot's middleware; GitHub waits 10 s). */
-export const ANSWER_WITHIN_MS = 9_000;
+const ANSWER_WITHIN_MS = 9_000;
 
 const WEBHOOK_HEADERS = ['x-github-event', 'x-hub-signature-256', 'x-github-delivery'] as const;
-const JSON_TYPE = /^\s*(application\/json)\s*(?:;|$)/u;
+const JSON_TYPE = /^\s*application\/json\s*(?:;|$)/u;
 
 export interface WebhookRouteOptions {
   maxBytes?: number | undefined;

@@ -160,9 +160,10 @@ export class ReleaseQueue implements ReleaseLedger {
   releasesFreeToStart(now: number): Promise<ReleaseRecord[]> {
     return this.connection.transaction(async (session) => {
       const free: ReleaseRecord[] = [];
-      for (const { repo } of await session.query(SELECT_REPOS_WITH_QUEUED_RELEASES)) {
-        const active = await rows(session, SELECT_ACTIVE_RELEASES, { repo: String(repo) });
-        for (const queued of await rows(session, SELECT_QUEUED_RELEASES, { repo: String(repo) })) {
+      for (const row of await session.query(SELECT_REPOS_WITH_QUEUED_RELEASES)) {
+        const repo = String(row.repo);
+        const active = await rows(session, SELECT_ACTIVE_RELEASES, { repo });
+        for (const queued of await rows(session, SELECT_QUEUED_RELEASES, { repo })) {
           // Only what holds the environment: the queue's order and the limit are advanceQueue's to weigh.
           const blocker = admissionBlocker(queued, {
             locks: await heldLocks(session, queued.repo, queued.environment, now),

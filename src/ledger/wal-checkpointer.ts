@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 /** WAL pages past which the process's own connection checkpoints anyway (SQLite's default is 1,000). */
 export const FALLBACK_CHECKPOINT_PAGES = 10_000;
 /** Passes a tick runs at most, while each finds frames committed during the one before. */
-export const PASSES_PER_TICK = 8;
+const PASSES_PER_TICK = 8;
 
 /**
  * The thread's code: a plain script, so that it runs the same from the source and from dist/'s

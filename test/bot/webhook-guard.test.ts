@@ -196,7 +196,7 @@ describe("the webhook route's answers to the app's handlers", () => {
     expect(handled).toEqual(['d-ok: ok']);
   });
 
-  it("answers 500 with the handler's error when one fails, and Probot logs it", async () => {
+  it("answers 500 with the handler's error when one fails, Probot logs it, and it is tried twice more, then left", async () => {
     const delivery = await deliver(server.url, 'issues', opened('fail'), { id: 'd-fail' });
     expect(delivery.status).toBe(500);
     expect(JSON.parse(delivery.body)).toEqual({ error: 'Error: the handler failed' });

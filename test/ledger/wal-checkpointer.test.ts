@@ -85,7 +85,7 @@ describe('background checkpoints of a SQLite ledger', () => {
       }
     }
     expect(walSalt(path)).not.toBe(salt);
-    // At most 800 one-page commits: a tenth of the pages past which the process's own connection would.
+    // At most 800 one-page commits: under a tenth of the pages past which the process's own connection would.
     expect(commits).toBeLessThanOrEqual(800);
     expect(errors).toEqual([]);
   });
