@@ -18,12 +18,15 @@ for _ in $(seq "$(nproc)"); do
 done
 echo "under-load: ${#hogs[@]} busy loops (pids ${hogs[*]}) keep every core busy"
 
+# One file at a time, as the timeouts' measure assumes: each file's bursts of processes (fifty CLI
+# processes at once) on top of the busy loops would starve another file's processes past any
+# measure taken before them.
 # Of the ledger suites, the tests between processes; of the CLI's, fifty processes allocating
 # versions at once and the lease on the environment (deploys contending, a killed deploy's lease
 # running out); the other files whole.
-vitest run --config test/vitest.config.ts \
+vitest run --config test/vitest.config.ts --maxWorkers=1 \
   -t "between processes|concurrent processes|the environment's lock" \
   test/ledger/sqlite.test.ts test/ledger/postgres.test.ts test/cli/commands.test.ts test/cli/deploy.test.ts
-vitest run --config test/vitest.config.ts \
+vitest run --config test/vitest.config.ts --maxWorkers=1 \
   test/exec/shell-executor.test.ts test/release/deploy-lock.test.ts \
   test/cli/tail.test.ts test/cli/follow.test.ts test/examples/local-fleet.test.ts
