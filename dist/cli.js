@@ -53688,9 +53688,18 @@ function watchTransitionsTable(identityPrimaryKey) {
     "CREATE INDEX watch_transitions_cell ON watch_transitions (service, environment, component, target, check_name, id)"
   ];
 }
+var WATCH_MOMENT = "service, environment, component, target, check_name, at";
+var WATCH_MOMENT_UNIQUE = [
+  `DELETE FROM watch_transitions WHERE id NOT IN (
+  SELECT MIN(id) FROM watch_transitions GROUP BY ${WATCH_MOMENT}
+)`,
+  `CREATE UNIQUE INDEX watch_transitions_moment ON watch_transitions (${WATCH_MOMENT})`
+];
 var WATCH_COLUMNS = "service, environment, component, target, check_name, at, state, status, reason, value";
 var INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
-VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)`;
+VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)
+ON CONFLICT (${WATCH_MOMENT}) DO NOTHING
+RETURNING id`;
 var SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
 ORDER BY id`;
@@ -53705,9 +53714,6 @@ var DEFAULT_WATCH_LIMIT = 1e4;
 var EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE at >= $since AND id > $after_id
 ORDER BY id`;
-var SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
-WHERE service = $service AND environment = $environment AND component = $component AND target = $target
-  AND check_name = $check_name AND at = $at`;
 var PRUNABLE_WATCH_TRANSITIONS = `at < $before AND id NOT IN (
   SELECT MAX(id) FROM watch_transitions GROUP BY service, environment, component, target, check_name
 )`;
@@ -54020,6 +54026,11 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
         "DROP INDEX bot_releases_service",
         "DROP INDEX bot_releases_repo_state"
       ]
+    },
+    {
+      version: 17,
+      description: "`tranche watch`'s transitions: one per cell and moment",
+      statements: WATCH_MOMENT_UNIQUE
     }
   ];
 }
@@ -55363,10 +55374,7 @@ async function* exportWatchTransitions(connection, since) {
   }
 }
 async function importWatchTransition(session, t) {
-  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
-  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
-  await session.query(INSERT_WATCH_TRANSITION, params(t));
-  return true;
+  return (await session.query(INSERT_WATCH_TRANSITION, params(t))).length > 0;
 }
 async function pruneWatchTransitions(session, before, dryRun2) {
   const [row] = await session.query(COUNT_PRUNABLE_WATCH_TRANSITIONS, { before });

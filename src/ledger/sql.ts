@@ -34,7 +34,7 @@
  * test/ledger/contract.ts, which runs against both backends.
  */
 import { dashboardActionsTable } from './dashboard-sql.ts';
-import { watchTransitionsTable } from './watch-sql.ts';
+import { WATCH_MOMENT_UNIQUE, watchTransitionsTable } from './watch-sql.ts';
 
 export interface SqlDialect {
   name: 'sqlite' | 'postgres';
@@ -378,6 +378,11 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
         'DROP INDEX bot_releases_service',
         'DROP INDEX bot_releases_repo_state',
       ],
+    },
+    {
+      version: 17,
+      description: "`tranche watch`'s transitions: one per cell and moment",
+      statements: WATCH_MOMENT_UNIQUE,
     },
   ];
 }

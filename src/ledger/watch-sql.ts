@@ -23,11 +23,32 @@ export function watchTransitionsTable(identityPrimaryKey: string): string[] {
   ];
 }
 
+/** What makes a transition one: its cell's change at one moment. */
+const WATCH_MOMENT = 'service, environment, component, target, check_name, at' as const;
+
+/**
+ * One row per cell and moment (migration 17). Without it, two imports of one bundle into a
+ * PostgreSQL ledger at once could each find a transition missing and both insert it. Copies made
+ * so before are dropped, the first kept.
+ */
+export const WATCH_MOMENT_UNIQUE = [
+  `DELETE FROM watch_transitions WHERE id NOT IN (
+  SELECT MIN(id) FROM watch_transitions GROUP BY ${WATCH_MOMENT}
+)`,
+  `CREATE UNIQUE INDEX watch_transitions_moment ON watch_transitions (${WATCH_MOMENT})`,
+];
+
 const WATCH_COLUMNS =
   'service, environment, component, target, check_name, at, state, status, reason, value' as const;
 
+/**
+ * A transition, unless its cell's change at that moment is recorded: returns its row only when
+ * written. A ledger that has it keeps its own copy, whether imported or seen by another watch.
+ */
 export const INSERT_WATCH_TRANSITION = `INSERT INTO watch_transitions (${WATCH_COLUMNS})
-VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)` as const;
+VALUES ($service, $environment, $component, $target, $check_name, $at, $state, $status, $reason, $value)
+ON CONFLICT (${WATCH_MOMENT}) DO NOTHING
+RETURNING id` as const;
 
 export const SELECT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE service = $service AND environment = $environment AND id > $after_id
@@ -53,11 +74,6 @@ export const DEFAULT_WATCH_LIMIT = 10_000;
 export const EXPORT_WATCH_TRANSITIONS = `SELECT id, ${WATCH_COLUMNS} FROM watch_transitions
 WHERE at >= $since AND id > $after_id
 ORDER BY id` as const;
-
-/** A transition is its cell's change at one moment: a ledger that has it keeps its own copy. */
-export const SELECT_WATCH_TRANSITION_AT = `SELECT id FROM watch_transitions
-WHERE service = $service AND environment = $environment AND component = $component AND target = $target
-  AND check_name = $check_name AND at = $at` as const;
 
 /**
  * What a prune of the transitions before $before keeps: each cell's newest, the matrix as the

@@ -14,7 +14,6 @@ import {
   PRUNE_WATCH_TRANSITIONS,
   SELECT_WATCH_CELLS,
   SELECT_WATCH_CURSOR,
-  SELECT_WATCH_TRANSITION_AT,
   SELECT_WATCH_TRANSITIONS,
 } from './watch-sql.ts';
 import {
@@ -85,11 +84,9 @@ export async function* exportWatchTransitions(
 }
 
 /** Writes an imported transition unless its cell already has one at that moment; true when written. */
+/** True when written; false when the ledger has the cell's change at that moment. */
 export async function importWatchTransition(session: SqlSession, t: WatchTransition): Promise<boolean> {
-  const { state: _state, status: _status, reason: _reason, value: _value, ...cell } = params(t);
-  if ((await session.query(SELECT_WATCH_TRANSITION_AT, cell)).length > 0) return false;
-  await session.query(INSERT_WATCH_TRANSITION, params(t));
-  return true;
+  return (await session.query(INSERT_WATCH_TRANSITION, params(t))).length > 0;
 }
 
 /** Removes (or with `dryRun` only counts) the transitions before `before` but each cell's newest. */

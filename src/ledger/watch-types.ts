@@ -40,7 +40,10 @@ export interface WatchTransitionFilter {
 
 /** Storage of watch transitions. */
 export interface WatchLedger {
-  /** Records transitions, all or none. */
+  /**
+   * Records transitions, all or none; a cell's change at a moment the ledger has (another watch
+   * saw it, or a bundle brought it) is kept once, as first recorded.
+   */
   recordWatchTransitions(transitions: readonly WatchTransition[]): Promise<void>;
   /** An environment's transitions in the order they were recorded. */
   watchTransitions(filter: WatchTransitionFilter): Promise<WatchTransitionRecord[]>;

@@ -100,6 +100,39 @@ describePostgres('PostgreSQL', () => {
         expect(await appliedMigrations(database)).toEqual(MIGRATIONS);
       });
 
+      it('keeps one watch transition per cell and moment, the first, of a ledger that holds copies', async () => {
+        await (await PostgresLedger.open(url)).close();
+        await withClient(url, async (client) => {
+          // The table as migration 9 left it, holding two copies of one moment.
+          await client.query('DROP INDEX watch_transitions_moment');
+          await client.query('DELETE FROM schema_migrations WHERE version = 17');
+          for (const [target, at, state, status] of [
+            ['app-1', T0, 'red', 'fail'],
+            ['app-1', T0, 'green', 'pass'],
+            ['app-1', T0 + 1, 'green', 'pass'],
+            ['app-2', T0, 'red', 'fail'],
+          ]) {
+            await client.query(
+              `INSERT INTO watch_transitions
+                 (service, environment, component, target, check_name, at, state, status, reason, value)
+               VALUES ('shop', 'prod', 'app', $1, 'up', $2, $3, $4, 'exit code', NULL)`,
+              [target, at, state, status],
+            );
+          }
+        });
+        const ledger = await PostgresLedger.open(url);
+        try {
+          const kept = await ledger.watchTransitions({ service: 'shop', environment: 'prod' });
+          expect(kept.map((t) => [t.target, t.at, t.state])).toEqual([
+            ['app-1', T0, 'red'],
+            ['app-1', T0 + 1, 'green'],
+            ['app-2', T0, 'red'],
+          ]);
+        } finally {
+          await ledger.close();
+        }
+      });
+
       it('refuses a ledger whose schema is newer than this code knows', async () => {
         await (await PostgresLedger.open(url)).close();
         const newer = schemaVersion(migrations(POSTGRES_DIALECT)) + 1;

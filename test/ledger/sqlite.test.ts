@@ -186,6 +186,57 @@ describe('SqliteLedger', () => {
       }
     });
 
+    it('keeps one watch transition per cell and moment, the first, of a ledger that holds copies', async () => {
+      await (await SqliteLedger.open(path)).close();
+      inspect(path, (db) => {
+        // The table as migration 9 left it, holding two copies of one moment.
+        db.exec('DROP INDEX watch_transitions_moment');
+        db.prepare('DELETE FROM schema_migrations WHERE version = 17').run();
+        const insert = db.prepare(`INSERT INTO watch_transitions
+          (service, environment, component, target, check_name, at, state, status, reason, value)
+          VALUES ('shop', 'prod', 'app', ?, 'up', ?, ?, ?, 'exit code', NULL)`);
+        insert.run('app-1', T0, 'red', 'fail');
+        insert.run('app-1', T0, 'green', 'pass');
+        insert.run('app-1', T0 + 1, 'green', 'pass');
+        insert.run('app-2', T0, 'red', 'fail');
+      });
+      const ledger = await SqliteLedger.open(path);
+      try {
+        const kept = async () =>
+          (await ledger.watchTransitions({ service: 'shop', environment: 'prod' })).map((t) => [
+            t.target,
+            t.at,
+            t.state,
+          ]);
+        const expected = [
+          ['app-1', T0, 'red'],
+          ['app-1', T0 + 1, 'green'],
+          ['app-2', T0, 'red'],
+        ];
+        expect(await kept()).toEqual(expected);
+        await ledger.importRecords(async function* () {
+          yield {
+            type: 'watch',
+            watch: {
+              service: 'shop',
+              environment: 'prod',
+              component: 'app',
+              target: 'app-1',
+              check: 'up',
+              at: T0,
+              state: 'green',
+              status: 'pass',
+              reason: 'exit code',
+              value: null,
+            },
+          };
+        });
+        expect(await kept()).toEqual(expected);
+      } finally {
+        await ledger.close();
+      }
+    });
+
     it("keeps the bot's claims in one tree each, and the claims made before", async () => {
       await (await SqliteLedger.open(path)).close();
       inspect(path, (db) => {

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.ts';
-import type { Ledger } from '../../src/ledger/types.ts';
+import { PostgresLedger } from '../../src/ledger/postgres.ts';
+import type { Ledger, LedgerRecord } from '../../src/ledger/types.ts';
 import { readWatchMatrix } from '../../src/watch/matrix.ts';
+import { eventually } from '../support/eventually.ts';
 import { LEDGER_BACKENDS } from '../support/ledgers.ts';
+import { describePostgres, freshLedgerUrl, withClient } from '../support/postgres.ts';
 import { T0, transition } from './transitions.ts';
 
 for (const backend of LEDGER_BACKENDS) {
@@ -92,6 +95,17 @@ for (const backend of LEDGER_BACKENDS) {
       expect(await ledger.watchCells('shop', 'nowhere')).toEqual([]);
     });
 
+    it("keeps a cell's change at one moment once, as first recorded (another watch may see it too)", async () => {
+      const first = transition({ target: 'app-1', check: 'up' });
+      await ledger.recordWatchTransitions([first]);
+      await ledger.recordWatchTransitions([
+        { ...first, state: 'green', status: 'pass', reason: 'exited 0' },
+        transition({ target: 'app-2', check: 'up' }),
+      ]);
+      const read = await ledger.watchTransitions({ service: 'shop', environment: 'prod' });
+      expect(read.map(({ id: _, ...t }) => t)).toEqual([first, transition({ target: 'app-2', check: 'up' })]);
+    });
+
     it('moves its cursor on with every transition, of any environment', async () => {
       expect(await ledger.watchCursor()).toBe(0);
       await ledger.recordWatchTransitions([transition({ target: 'app-1', check: 'up' })]);
@@ -165,3 +179,61 @@ for (const backend of LEDGER_BACKENDS) {
     });
   });
 }
+
+describePostgres('watch transitions imported into one PostgreSQL ledger by two handles at once', () => {
+  /** How many statements on the ledger's database wait for a lock while inserting a transition. */
+  const waitingInserts = (url: string) =>
+    withClient(url, async (client) => {
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'
+           AND query LIKE 'INSERT INTO watch_transitions%'`,
+      );
+      return Number(rows[0]?.n);
+    });
+
+  it('writes a transition once: the second import waits for the first and finds it there', async () => {
+    const url = await freshLedgerUrl();
+    const first = await PostgresLedger.open(url);
+    const second = await PostgresLedger.open(url);
+    try {
+      const record: LedgerRecord = { type: 'watch', watch: transition({ target: 'app-1', check: 'up' }) };
+      // The first import writes the transition and holds its transaction open until told.
+      let wrote = () => {};
+      const written = new Promise<void>((resolve) => {
+        wrote = resolve;
+      });
+      let finish = () => {};
+      const finished = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      const importing = first.importRecords(async function* () {
+        yield record;
+        wrote();
+        await finished;
+      });
+      await written;
+      // The second looks for it before the first commits: it either writes a copy of its own beside
+      // the first's, or waits for the first to end.
+      let secondWrote = false;
+      const importingAgain = second.importRecords(async function* () {
+        yield record;
+        secondWrote = true;
+      });
+      await eventually(
+        async () => (secondWrote || (await waitingInserts(url)) > 0 ? true : undefined),
+        'the second import to write the transition or wait for the first',
+      );
+      finish();
+      const counts = await Promise.all([importing, importingAgain]);
+      expect(counts.map((c) => c.watch)).toEqual([
+        { written: 1, present: 0 },
+        { written: 0, present: 1 },
+      ]);
+      expect(await first.watchTransitions({ service: 'shop', environment: 'prod' })).toHaveLength(1);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
