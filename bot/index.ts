@@ -64,9 +64,12 @@ export interface TrancheBotOptions {
 
 export interface TrancheBot {
   app: ApplicationFunction;
-  /** Expires releases whose lease ran out and carries out due promotions (the timer's work). */
+  /**
+   * Expires releases whose lease ran out, carries out due promotions and hands due webhooks whose
+   * handlers failed to them again (the timer's work).
+   */
   sweep(): Promise<void>;
-  /** Stops the timer, the dashboard's event streams and the webhooks waiting to be tried again. */
+  /** Stops the timer, the dashboard's event streams and the redelivery (what waits stays in the ledger). */
   stop(): void;
 }
 
@@ -84,15 +87,22 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   let redelivery: Redeliveries | undefined;
   const runSweep = async () => {
     if (probot) await sweep(probot, deps);
+    await redelivery?.due();
   };
   return {
     app(app, appOptions) {
       probot = app;
       // First: the webhook route is the bot's (Probot's reads and logs whatever it is sent).
       redelivery?.stop();
-      const again = redeliveries((event) => app.webhooks.receive(event), app.log);
+      const again = redeliveries({
+        ledger: deps.ledger,
+        receive: (event) => app.webhooks.receive(event),
+        log: app.log,
+        now: deps.now,
+        holder: deps.replica,
+      });
       redelivery = again;
-      appOptions.addHandler(webhookGuard(app, { failed: (event) => again.failed(event) }));
+      appOptions.addHandler(webhookGuard(app, { failed: (event) => void again.failed(event) }));
       app.on('issue_comment.created', (context) => onComment(context, deps));
       app.on('deployment_status.created', (context) => onDeploymentStatus(context, deps));
       app.on('check_run.completed', (context) => onCheckRun(context, deps));

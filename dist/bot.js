@@ -46808,6 +46808,41 @@ WHERE id = $id AND state = 'started'
 RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
+// src/ledger/redeliveries-sql.ts
+function redeliveriesTable(keyedTable) {
+  return `CREATE TABLE bot_redeliveries (
+  delivery_id TEXT PRIMARY KEY,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  tries INTEGER NOT NULL,
+  due_at BIGINT NOT NULL,
+  held_by TEXT,
+  held_until BIGINT
+)${keyedTable}`;
+}
+var COLUMNS = "delivery_id, event, payload, tries, due_at";
+var COUNT_REDELIVERIES = "SELECT COUNT(*) AS n FROM bot_redeliveries";
+var SELECT_REDELIVERY = "SELECT delivery_id FROM bot_redeliveries WHERE delivery_id = $delivery_id";
+var INSERT_REDELIVERY = `INSERT INTO bot_redeliveries (${COLUMNS}, held_by, held_until)
+VALUES ($delivery_id, $event, $payload, $tries, $due_at, NULL, NULL)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var NEXT_REDELIVERY = `SELECT delivery_id FROM bot_redeliveries
+WHERE due_at <= $now AND (held_until IS NULL OR held_until <= $now)
+ORDER BY due_at, delivery_id LIMIT 1`;
+var CLAIM_REDELIVERY = {
+  sqlite: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until
+WHERE delivery_id = (${NEXT_REDELIVERY})
+RETURNING ${COLUMNS}`,
+  postgres: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until
+WHERE delivery_id = (${NEXT_REDELIVERY} FOR UPDATE SKIP LOCKED)
+RETURNING ${COLUMNS}`
+};
+var RETRY_REDELIVERY = `UPDATE bot_redeliveries
+SET tries = $tries, due_at = $due_at, held_by = NULL, held_until = NULL
+WHERE delivery_id = $delivery_id AND held_by = $holder`;
+var DROP_REDELIVERY = "DELETE FROM bot_redeliveries WHERE delivery_id = $delivery_id AND held_by = $holder";
+
 // src/ledger/watch-sql.ts
 function watchTransitionsTable(identityPrimaryKey) {
   return [
@@ -47170,6 +47205,11 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       version: 17,
       description: "`tranche watch`'s transitions: one per cell and moment",
       statements: WATCH_MOMENT_UNIQUE
+    },
+    {
+      version: 18,
+      description: "webhooks the bot will receive again, kept past the process's end",
+      statements: [redeliveriesTable(dialect.keyedTable)]
     }
   ];
 }
@@ -47905,6 +47945,48 @@ function leaseMs(ttlMs) {
   return ttlMs;
 }
 
+// src/ledger/redeliveries.ts
+function keepRedelivery(connection, r, limit) {
+  return connection.transaction(async (session) => {
+    if ((await session.query(SELECT_REDELIVERY, { delivery_id: r.deliveryId })).length > 0) {
+      return "waiting already";
+    }
+    const [waiting2] = await session.query(COUNT_REDELIVERIES);
+    if (Number(waiting2?.n ?? 0) >= limit) return "full";
+    const kept = await session.query(INSERT_REDELIVERY, {
+      delivery_id: r.deliveryId,
+      event: r.event,
+      payload: r.payload,
+      tries: r.tries,
+      due_at: r.dueAt
+    });
+    return kept.length > 0 ? "kept" : "waiting already";
+  });
+}
+async function claimRedelivery(connection, holder, leaseMs2, now) {
+  const [row] = await connection.query(CLAIM_REDELIVERY[connection.dialect.name], {
+    holder,
+    held_until: now + leaseMs(leaseMs2),
+    now
+  });
+  return row ? toRedelivery(row) : null;
+}
+async function retryRedelivery(connection, deliveryId, holder, tries, dueAt) {
+  await connection.query(RETRY_REDELIVERY, { tries, due_at: dueAt, delivery_id: deliveryId, holder });
+}
+async function dropRedelivery(connection, deliveryId, holder) {
+  await connection.query(DROP_REDELIVERY, { delivery_id: deliveryId, holder });
+}
+function toRedelivery(row) {
+  return {
+    deliveryId: String(row.delivery_id),
+    event: String(row.event),
+    payload: String(row.payload),
+    tries: Number(row.tries),
+    dueAt: Number(row.due_at)
+  };
+}
+
 // src/release/queue-admission.ts
 function admissionBlocker(candidate, snapshot) {
   const lock2 = snapshot.locks.find((l) => l.holder !== candidate.requestedBy);
@@ -48054,14 +48136,14 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
 RETURNING ${RELEASE_COLUMNS}`;
 
 // src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+var COLUMNS2 = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS2} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS2}) VALUES ($service, $repos, $bound_at, $updated_at)
 ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
+RETURNING ${COLUMNS2}`;
 var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
 WHERE service = $service
-RETURNING ${COLUMNS}`;
+RETURNING ${COLUMNS2}`;
 function serviceOwnerStore(connection) {
   return {
     serviceOwner: (service) => selectServiceOwner(connection, service),
@@ -48844,6 +48926,19 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
   }
   setServiceRepositories(service, repos, now) {
     return setServiceRepositories(this.connection, service, repos, now);
+  }
+  // The bot's webhooks to receive again (redeliveries.ts).
+  keepRedelivery(redelivery, limit) {
+    return keepRedelivery(this.connection, redelivery, limit);
+  }
+  claimRedelivery(holder, leaseMs2, now) {
+    return claimRedelivery(this.connection, holder, leaseMs2, now);
+  }
+  retryRedelivery(deliveryId, holder, tries, dueAt) {
+    return retryRedelivery(this.connection, deliveryId, holder, tries, dueAt);
+  }
+  dropRedelivery(deliveryId, holder) {
+    return dropRedelivery(this.connection, deliveryId, holder);
   }
   // `tranche watch`'s transitions (watch-transitions.ts).
   recordWatchTransitions(transitions) {
@@ -78221,42 +78316,71 @@ function answer2(response, status2, body2) {
 // bot/http/redeliveries.ts
 var REDELIVERY_AFTER_MS = [6e4, 5 * 6e4, 15 * 6e4];
 var MAX_PENDING_REDELIVERIES = 1e3;
-function redeliveries(receive, log, { afterMs = REDELIVERY_AFTER_MS, maxPending = MAX_PENDING_REDELIVERIES } = {}) {
-  const waiting2 = /* @__PURE__ */ new Set();
+var MAX_KEPT_BYTES = 1024 * 1024;
+var REDELIVERY_LEASE_MS = 10 * 6e4;
+function redeliveries({ ledger, receive, log, now, holder }, {
+  afterMs = REDELIVERY_AFTER_MS,
+  maxPending = MAX_PENDING_REDELIVERIES,
+  maxBytes = MAX_KEPT_BYTES,
+  leaseMs: leaseMs2 = REDELIVERY_LEASE_MS
+} = {}) {
   let stopped = false;
-  const later = (event, tries) => {
-    if (stopped) return;
-    const what = `webhook ${event.name} (delivery ${event.id})`;
-    const delay = afterMs[tries - 1];
-    if (delay === void 0) {
-      log.error(
-        `${what}: its handlers failed ${tries} times; not tried again (redeliver it from the app's settings)`
-      );
-      return;
-    }
-    if (waiting2.size >= maxPending) {
-      log.warn(
-        `${what}: its handlers failed; ${maxPending} webhooks already wait to be tried again, so not this one`
-      );
-      return;
-    }
-    log.info(`${what}: its handlers failed; trying again in ${Math.round(delay / 1e3)} s`);
-    const timer = setTimeout(() => {
-      waiting2.delete(timer);
-      receive(event).then(
-        () => log.info(`${what}: handled at try ${tries + 1}`),
-        () => later(event, tries + 1)
-      );
-    }, delay);
-    timer.unref();
-    waiting2.add(timer);
+  const what = (id, name) => `webhook ${name} (delivery ${id})`;
+  const leftAfter = (id, name, tries) => log.error(
+    `${what(id, name)}: its handlers failed ${tries} times; not tried again (redeliver it from the app's settings)`
+  );
+  const tryingAgain = (id, name, delay) => log.info(`${what(id, name)}: its handlers failed; trying again in ${Math.round(delay / 1e3)} s`);
+  const tryAgain = async (id, name, payload, tries) => {
+    const event = { id, name, payload: JSON.parse(payload) };
+    const handled = await receive(event).then(
+      () => true,
+      () => false
+    );
+    const delay = afterMs[tries];
+    if (handled || delay === void 0) await ledger.dropRedelivery(id, holder);
+    else await ledger.retryRedelivery(id, holder, tries + 1, now() + delay);
+    if (handled) log.info(`${what(id, name)}: handled at try ${tries + 1}`);
+    else if (delay === void 0) leftAfter(id, name, tries + 1);
+    else tryingAgain(id, name, delay);
   };
   return {
-    failed: (event) => later(event, 1),
+    async failed(event) {
+      if (stopped) return;
+      const delay = afterMs[0];
+      if (delay === void 0) return leftAfter(event.id, event.name, 1);
+      const payload = JSON.stringify(event.payload);
+      if (Buffer.byteLength(payload) > maxBytes) {
+        log.warn(
+          `${what(event.id, event.name)}: its handlers failed; its body is over ${maxBytes} bytes, too large to keep for another try`
+        );
+        return;
+      }
+      try {
+        const kept = await ledger.keepRedelivery(
+          { deliveryId: event.id, event: event.name, payload, tries: 1, dueAt: now() + delay },
+          maxPending
+        );
+        if (kept === "kept") tryingAgain(event.id, event.name, delay);
+        else if (kept === "full") {
+          log.warn(
+            `${what(event.id, event.name)}: its handlers failed; ${maxPending} webhooks already wait to be tried again, so not this one`
+          );
+        }
+      } catch (error62) {
+        log.error(
+          `${what(event.id, event.name)}: its handlers failed, and it could not be kept to try again: ${error62.message}`
+        );
+      }
+    },
+    async due() {
+      while (!stopped) {
+        const next = await ledger.claimRedelivery(holder, leaseMs2, now());
+        if (next === null) return;
+        await tryAgain(next.deliveryId, next.event, next.payload, next.tries);
+      }
+    },
     stop() {
       stopped = true;
-      for (const timer of waiting2) clearTimeout(timer);
-      waiting2.clear();
     }
   };
 }
@@ -78522,14 +78646,21 @@ function trancheBot(options2) {
   let redelivery;
   const runSweep = async () => {
     if (probot) await sweep(probot, deps);
+    await redelivery?.due();
   };
   return {
     app(app2, appOptions) {
       probot = app2;
       redelivery?.stop();
-      const again = redeliveries((event) => app2.webhooks.receive(event), app2.log);
+      const again = redeliveries({
+        ledger: deps.ledger,
+        receive: (event) => app2.webhooks.receive(event),
+        log: app2.log,
+        now: deps.now,
+        holder: deps.replica
+      });
       redelivery = again;
-      appOptions.addHandler(webhookGuard(app2, { failed: (event) => again.failed(event) }));
+      appOptions.addHandler(webhookGuard(app2, { failed: (event) => void again.failed(event) }));
       app2.on("issue_comment.created", (context) => onComment(context, deps));
       app2.on("deployment_status.created", (context) => onDeploymentStatus(context, deps));
       app2.on("check_run.completed", (context) => onCheckRun(context, deps));

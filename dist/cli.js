@@ -53669,6 +53669,41 @@ WHERE id = $id AND state = 'started'
 RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
+// src/ledger/redeliveries-sql.ts
+function redeliveriesTable(keyedTable) {
+  return `CREATE TABLE bot_redeliveries (
+  delivery_id TEXT PRIMARY KEY,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  tries INTEGER NOT NULL,
+  due_at BIGINT NOT NULL,
+  held_by TEXT,
+  held_until BIGINT
+)${keyedTable}`;
+}
+var COLUMNS = "delivery_id, event, payload, tries, due_at";
+var COUNT_REDELIVERIES = "SELECT COUNT(*) AS n FROM bot_redeliveries";
+var SELECT_REDELIVERY = "SELECT delivery_id FROM bot_redeliveries WHERE delivery_id = $delivery_id";
+var INSERT_REDELIVERY = `INSERT INTO bot_redeliveries (${COLUMNS}, held_by, held_until)
+VALUES ($delivery_id, $event, $payload, $tries, $due_at, NULL, NULL)
+ON CONFLICT (delivery_id) DO NOTHING
+RETURNING delivery_id`;
+var NEXT_REDELIVERY = `SELECT delivery_id FROM bot_redeliveries
+WHERE due_at <= $now AND (held_until IS NULL OR held_until <= $now)
+ORDER BY due_at, delivery_id LIMIT 1`;
+var CLAIM_REDELIVERY = {
+  sqlite: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until
+WHERE delivery_id = (${NEXT_REDELIVERY})
+RETURNING ${COLUMNS}`,
+  postgres: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until
+WHERE delivery_id = (${NEXT_REDELIVERY} FOR UPDATE SKIP LOCKED)
+RETURNING ${COLUMNS}`
+};
+var RETRY_REDELIVERY = `UPDATE bot_redeliveries
+SET tries = $tries, due_at = $due_at, held_by = NULL, held_until = NULL
+WHERE delivery_id = $delivery_id AND held_by = $holder`;
+var DROP_REDELIVERY = "DELETE FROM bot_redeliveries WHERE delivery_id = $delivery_id AND held_by = $holder";
+
 // src/ledger/watch-sql.ts
 function watchTransitionsTable(identityPrimaryKey) {
   return [
@@ -54031,6 +54066,11 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       version: 17,
       description: "`tranche watch`'s transitions: one per cell and moment",
       statements: WATCH_MOMENT_UNIQUE
+    },
+    {
+      version: 18,
+      description: "webhooks the bot will receive again, kept past the process's end",
+      statements: [redeliveriesTable(dialect.keyedTable)]
     }
   ];
 }
@@ -54752,6 +54792,48 @@ function leaseMs(ttlMs) {
   return ttlMs;
 }
 
+// src/ledger/redeliveries.ts
+function keepRedelivery(connection, r, limit) {
+  return connection.transaction(async (session) => {
+    if ((await session.query(SELECT_REDELIVERY, { delivery_id: r.deliveryId })).length > 0) {
+      return "waiting already";
+    }
+    const [waiting2] = await session.query(COUNT_REDELIVERIES);
+    if (Number(waiting2?.n ?? 0) >= limit) return "full";
+    const kept = await session.query(INSERT_REDELIVERY, {
+      delivery_id: r.deliveryId,
+      event: r.event,
+      payload: r.payload,
+      tries: r.tries,
+      due_at: r.dueAt
+    });
+    return kept.length > 0 ? "kept" : "waiting already";
+  });
+}
+async function claimRedelivery(connection, holder, leaseMs2, now) {
+  const [row] = await connection.query(CLAIM_REDELIVERY[connection.dialect.name], {
+    holder,
+    held_until: now + leaseMs(leaseMs2),
+    now
+  });
+  return row ? toRedelivery(row) : null;
+}
+async function retryRedelivery(connection, deliveryId, holder, tries, dueAt) {
+  await connection.query(RETRY_REDELIVERY, { tries, due_at: dueAt, delivery_id: deliveryId, holder });
+}
+async function dropRedelivery(connection, deliveryId, holder) {
+  await connection.query(DROP_REDELIVERY, { delivery_id: deliveryId, holder });
+}
+function toRedelivery(row) {
+  return {
+    deliveryId: String(row.delivery_id),
+    event: String(row.event),
+    payload: String(row.payload),
+    tries: Number(row.tries),
+    dueAt: Number(row.due_at)
+  };
+}
+
 // src/release/queue-admission.ts
 function admissionBlocker(candidate, snapshot) {
   const lock = snapshot.locks.find((l) => l.holder !== candidate.requestedBy);
@@ -54862,14 +54944,14 @@ VALUES ($repo, $installation_id, $environment, $service, 'seen', $kind,
 RETURNING ${RELEASE_COLUMNS}`;
 
 // src/ledger/service-owners.ts
-var COLUMNS = "service, repos, bound_at, updated_at";
-var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS} FROM service_owners WHERE service = $service`;
-var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS}) VALUES ($service, $repos, $bound_at, $updated_at)
+var COLUMNS2 = "service, repos, bound_at, updated_at";
+var SELECT_SERVICE_OWNER = `SELECT ${COLUMNS2} FROM service_owners WHERE service = $service`;
+var BIND_SERVICE = `INSERT INTO service_owners (${COLUMNS2}) VALUES ($service, $repos, $bound_at, $updated_at)
 ON CONFLICT (service) DO NOTHING
-RETURNING ${COLUMNS}`;
+RETURNING ${COLUMNS2}`;
 var SET_SERVICE_REPOSITORIES = `UPDATE service_owners SET repos = $repos, updated_at = $updated_at
 WHERE service = $service
-RETURNING ${COLUMNS}`;
+RETURNING ${COLUMNS2}`;
 function serviceOwnerStore(connection) {
   return {
     serviceOwner: (service) => selectServiceOwner(connection, service),
@@ -55634,6 +55716,19 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
   }
   setServiceRepositories(service, repos, now) {
     return setServiceRepositories(this.connection, service, repos, now);
+  }
+  // The bot's webhooks to receive again (redeliveries.ts).
+  keepRedelivery(redelivery, limit) {
+    return keepRedelivery(this.connection, redelivery, limit);
+  }
+  claimRedelivery(holder, leaseMs2, now) {
+    return claimRedelivery(this.connection, holder, leaseMs2, now);
+  }
+  retryRedelivery(deliveryId, holder, tries, dueAt) {
+    return retryRedelivery(this.connection, deliveryId, holder, tries, dueAt);
+  }
+  dropRedelivery(deliveryId, holder) {
+    return dropRedelivery(this.connection, deliveryId, holder);
   }
   // `tranche watch`'s transitions (watch-transitions.ts).
   recordWatchTransitions(transitions) {

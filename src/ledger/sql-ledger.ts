@@ -37,6 +37,8 @@ import type {
 } from './fleet-types.ts';
 import { acquireLockIn, leaseMs } from './lock-session.ts';
 import { FORCE_RELEASE_LOCK, RELEASE_LOCK, RENEW_LOCK, SELECT_LOCKS } from './locks-sql.ts';
+import * as redeliveries from './redeliveries.ts';
+import type { RedeliveryKept, WebhookRedelivery } from './redelivery-types.ts';
 import { ReleaseQueue } from './release-queue.ts';
 import { nullableString, toEvent, toLock, toRun, toTarget, toVersion } from './rows.ts';
 import {
@@ -374,6 +376,24 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     now: number,
   ): Promise<ServiceOwnerRecord | null> {
     return owners.setServiceRepositories(this.connection, service, repos, now);
+  }
+
+  // The bot's webhooks to receive again (redeliveries.ts).
+
+  keepRedelivery(redelivery: WebhookRedelivery, limit: number): Promise<RedeliveryKept> {
+    return redeliveries.keepRedelivery(this.connection, redelivery, limit);
+  }
+
+  claimRedelivery(holder: string, leaseMs: number, now: number): Promise<WebhookRedelivery | null> {
+    return redeliveries.claimRedelivery(this.connection, holder, leaseMs, now);
+  }
+
+  retryRedelivery(deliveryId: string, holder: string, tries: number, dueAt: number): Promise<void> {
+    return redeliveries.retryRedelivery(this.connection, deliveryId, holder, tries, dueAt);
+  }
+
+  dropRedelivery(deliveryId: string, holder: string): Promise<void> {
+    return redeliveries.dropRedelivery(this.connection, deliveryId, holder);
   }
 
   // `tranche watch`'s transitions (watch-transitions.ts).

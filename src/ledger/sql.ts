@@ -2,14 +2,15 @@
  * The ledger's schema, shared by the SQLite and PostgreSQL backends: the two dialects and the
  * ordered list of migrations. The statements that read and write it live beside it, one file per
  * store: versions-sql.ts, runs-sql.ts (runs, events, target states), locks-sql.ts,
- * deliveries-sql.ts (the bot's claims), releases-sql.ts (the bot's releases and queue),
+ * deliveries-sql.ts (the bot's claims), redeliveries-sql.ts (webhooks it will receive again),
+ * releases-sql.ts (the bot's releases and queue),
  * fleet-sql.ts (outcomes, verdicts, promotions), exchange-sql.ts (bundle export and import,
  * prune) and service-owners.ts. Each names its parameters (`$service`), see statement.ts.
  *
  * The statements keep to forms SQLite (3.35+) and PostgreSQL both accept: `INSERT ... ON CONFLICT
  * ... DO UPDATE/NOTHING` (with a `WHERE` on the update), `RETURNING`, `excluded.column`, `CASE`
  * rather than `max()`/`GREATEST()`, `BIGINT` for epoch milliseconds, `TEXT` for JSON. Only these
- * spots differ, and each is a field of {@link SqlDialect}:
+ * spots differ, each a field of {@link SqlDialect} but the last:
  *
  * 1. The auto-incrementing event id: SQLite `INTEGER PRIMARY KEY AUTOINCREMENT`, PostgreSQL
  *    `BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY` (the standard form, which SQLite lacks).
@@ -22,6 +23,9 @@
  * 4. The parameter markers each driver binds (`?1` and `$1`), which statement.ts writes from the
  *    names.
  * 5. A table stored in its key's order (SQLite `WITHOUT ROWID`), for the bot's claims.
+ * 6. A queue's claim of its next row (redeliveries-sql.ts, one statement per backend by
+ *    `dialect.name`): PostgreSQL's `FOR UPDATE SKIP LOCKED` passes over rows concurrent claimants
+ *    hold; SQLite's write lock lets one claimant in at a time.
  *
  * ## Adding a migration (a table, a column, an index)
  * Append a step to {@link migrations} with the next version number; never edit or renumber one
@@ -34,6 +38,7 @@
  * test/ledger/contract.ts, which runs against both backends.
  */
 import { dashboardActionsTable } from './dashboard-sql.ts';
+import { redeliveriesTable } from './redeliveries-sql.ts';
 import { WATCH_MOMENT_UNIQUE, watchTransitionsTable } from './watch-sql.ts';
 
 export interface SqlDialect {
@@ -383,6 +388,11 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       version: 17,
       description: "`tranche watch`'s transitions: one per cell and moment",
       statements: WATCH_MOMENT_UNIQUE,
+    },
+    {
+      version: 18,
+      description: "webhooks the bot will receive again, kept past the process's end",
+      statements: [redeliveriesTable(dialect.keyedTable)],
     },
   ];
 }

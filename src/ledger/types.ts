@@ -6,6 +6,7 @@ import type { DeployEvent, EngineLedger, TargetState } from '../engine/ports.ts'
 import type { ReasonCode, RunDecision } from '../engine/vocabulary.ts';
 import type { DashboardActionLedger } from './dashboard-action-types.ts';
 import type { FleetLedger, OutcomeInput, VerdictInput } from './fleet-types.ts';
+import type { RedeliveryLedger } from './redelivery-types.ts';
 import type { WatchLedger, WatchTransition } from './watch-types.ts';
 
 export interface VersionRecord {
@@ -182,7 +183,8 @@ export type LedgerReads = Pick<
 /**
  * The build data repository in full (SQLite, PostgreSQL): a deploy's needs, locks, bundles and
  * retention, the fleet's outcomes, verdicts and promotions (fleet-types.ts), the bot's releases and
- * `tranche watch`'s transitions (watch-types.ts).
+ * the webhooks it will receive again (redelivery-types.ts), `tranche watch`'s transitions
+ * (watch-types.ts).
  */
 export interface Ledger
   extends DeployLedger,
@@ -190,6 +192,7 @@ export interface Ledger
     ReleaseLedger,
     ServiceOwnerLedger,
     DashboardActionLedger,
+    RedeliveryLedger,
     WatchLedger {
   /**
    * Takes the lock `name` for `holder` at `now`: free, an expired lease, or already this holder's

@@ -1,12 +1,24 @@
+/** The bot's own redelivery, over a SQLite ledger file and a clock the test moves. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { REDELIVERY_AFTER_MS, redeliveries } from '../../bot/http/redeliveries.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REDELIVERY_AFTER_MS, type RedeliveryOptions, redeliveries } from '../../bot/http/redeliveries.ts';
+import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 
-const event = (id: string) =>
-  ({ id, name: 'deployment_status', payload: {} }) as unknown as EmitterWebhookEvent;
+const T0 = Date.UTC(2026, 11, 7, 9, 0, 0);
+
+const event = (id: string, payload: unknown = { action: 'created', deployment: { id: 7 } }) =>
+  ({ id, name: 'deployment_status', payload }) as unknown as EmitterWebhookEvent;
 
 describe("the bot's own redelivery of webhooks whose handlers failed", () => {
+  let dir: string;
+  let ledgers: SqliteLedger[];
+  let now: number;
+  /** What the handlers were handed, as `id` (and the payload, by id). */
   let received: string[];
+  let payloads: Map<string, unknown>;
   let logs: string[];
   /** How the next tries end, first first; a try beyond them succeeds. */
   let outcomes: ('fail' | 'ok')[];
@@ -15,37 +27,51 @@ describe("the bot's own redelivery of webhooks whose handlers failed", () => {
     warn: (m: string) => logs.push(`warn: ${m}`),
     error: (m: string) => logs.push(`error: ${m}`),
   };
-  const receive = async (e: EmitterWebhookEvent) => {
-    received.push(e.id);
-    if (outcomes.shift() === 'fail') throw new Error('GitHub is down');
+
+  /** A bot process's redelivery over the ledger file (a process of its own: its own handle). */
+  const botProcess = async (holder: string, options: RedeliveryOptions = {}) => {
+    const ledger = await SqliteLedger.open(join(dir, 'ledger.db'));
+    ledgers.push(ledger);
+    const receive = async (e: EmitterWebhookEvent) => {
+      received.push(e.id);
+      payloads.set(e.id, e.payload);
+      if (outcomes.shift() === 'fail') throw new Error('GitHub is down');
+    };
+    return redeliveries({ ledger, receive, log, now: () => now, holder }, options);
   };
 
   beforeEach(() => {
-    vi.useFakeTimers();
+    dir = mkdtempSync(join(tmpdir(), 'tranche-redeliveries-'));
+    ledgers = [];
+    now = T0;
     received = [];
+    payloads = new Map();
     logs = [];
     outcomes = [];
   });
 
-  afterEach(() => {
-    vi.useRealTimers();
+  afterEach(async () => {
+    for (const ledger of ledgers) await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('receives the event again after 1, 5 and 15 minutes while it fails, then leaves it', async () => {
-    const again = redeliveries(receive, log);
+  it('receives the event again 1, 5 and 15 minutes after each failure while it fails, then leaves it', async () => {
+    const again = await botProcess('bot-1');
     outcomes = ['fail', 'fail', 'fail'];
-    again.failed(event('d-1'));
+    await again.failed(event('d-1'));
     const at: number[] = [];
-    const start = Date.now();
     for (const wait of REDELIVERY_AFTER_MS) {
-      await vi.advanceTimersByTimeAsync(wait - 1);
+      now += wait - 1;
+      await again.due();
       expect(received).toHaveLength(at.length);
-      await vi.advanceTimersByTimeAsync(1);
-      at.push(Date.now() - start);
+      now += 1;
+      await again.due();
+      at.push(now - T0);
       expect(received).toHaveLength(at.length);
     }
     expect(at).toEqual([60_000, 360_000, 1_260_000]);
-    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+    now += 24 * 3_600_000;
+    await again.due();
     expect(received).toEqual(['d-1', 'd-1', 'd-1']);
     expect(logs).toEqual([
       'info: webhook deployment_status (delivery d-1): its handlers failed; trying again in 60 s',
@@ -55,35 +81,97 @@ describe("the bot's own redelivery of webhooks whose handlers failed", () => {
     ]);
   });
 
-  it('stops trying once the handlers succeed', async () => {
-    const again = redeliveries(receive, log);
+  it('hands the handlers the event as GitHub sent it, and stops trying once they succeed', async () => {
+    const again = await botProcess('bot-1');
+    const payload = { action: 'created', deployment: { id: 7, environment: 'prödüction' }, n: [1, null] };
     outcomes = ['fail', 'ok'];
-    again.failed(event('d-2'));
-    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+    await again.failed(event('d-2', payload));
+    now += 24 * 3_600_000;
+    await again.due();
+    await again.due();
+    now += 24 * 3_600_000;
+    await again.due();
     expect(received).toEqual(['d-2', 'd-2']);
+    expect(payloads.get('d-2')).toEqual(payload);
     expect(logs.at(-1)).toBe('info: webhook deployment_status (delivery d-2): handled at try 3');
   });
 
-  it('keeps at most so many waiting; the rest are left to GitHub, with a warning', async () => {
-    const again = redeliveries(receive, log, { afterMs: [1_000], maxPending: 2 });
-    for (const id of ['d-a', 'd-b', 'd-c']) again.failed(event(id));
+  it('outlives the process: the next one receives what the last one kept, once', async () => {
+    const first = await botProcess('bot-1');
+    await first.failed(event('d-3'));
+    first.stop();
+    await ledgers[0]?.close();
+    ledgers.shift();
+    const next = await botProcess('bot-2');
+    now += REDELIVERY_AFTER_MS[0] ?? 0;
+    await next.due();
+    await next.due();
+    expect(received).toEqual(['d-3']);
+    expect(logs.at(-1)).toBe('info: webhook deployment_status (delivery d-3): handled at try 2');
+  });
+
+  it('lets two processes sharing the ledger receive each kept event once', async () => {
+    const one = await botProcess('bot-1');
+    const two = await botProcess('bot-2');
+    for (const id of ['d-a', 'd-b', 'd-c', 'd-d']) await one.failed(event(id));
+    now += 24 * 3_600_000;
+    await Promise.all([one.due(), two.due()]);
+    expect([...received].sort()).toEqual(['d-a', 'd-b', 'd-c', 'd-d']);
+  });
+
+  it('takes over one whose process died holding it, once its lease has run out', async () => {
+    const dying = await botProcess('bot-1', { leaseMs: 60_000 });
+    await dying.failed(event('d-4'));
+    now += REDELIVERY_AFTER_MS[0] ?? 0;
+    // It took the event and died before the handlers were done: nothing more is said of it.
+    await ledgers[0]?.claimRedelivery('bot-1', 60_000, now);
+    const next = await botProcess('bot-2');
+    await next.due();
+    expect(received).toEqual([]);
+    now += 60_000;
+    await next.due();
+    expect(received).toEqual(['d-4']);
+  });
+
+  it('keeps at most so many waiting, and no body over the bound; those are left to GitHub, with a warning', async () => {
+    const again = await botProcess('bot-1', { maxPending: 2, maxBytes: 100 });
+    for (const id of ['d-a', 'd-b', 'd-c']) await again.failed(event(id));
     expect(logs.at(-1)).toBe(
       'warn: webhook deployment_status (delivery d-c): its handlers failed; 2 webhooks already wait to be tried again, so not this one',
     );
-    await vi.advanceTimersByTimeAsync(1_000);
+    await again.failed(event('d-big', { text: 'x'.repeat(100) }));
+    expect(logs.at(-1)).toBe(
+      'warn: webhook deployment_status (delivery d-big): its handlers failed; its body is over 100 bytes, too large to keep for another try',
+    );
+    now += REDELIVERY_AFTER_MS[0] ?? 0;
+    await again.due();
     expect(received).toEqual(['d-a', 'd-b']);
     // Those two were handled: room again.
-    again.failed(event('d-c'));
-    await vi.advanceTimersByTimeAsync(1_000);
+    await again.failed(event('d-c'));
+    now += REDELIVERY_AFTER_MS[0] ?? 0;
+    await again.due();
     expect(received).toEqual(['d-a', 'd-b', 'd-c']);
   });
 
-  it('receives nothing after stop(), not even what waited', async () => {
-    const again = redeliveries(receive, log);
-    again.failed(event('d-3'));
+  it('keeps an event once when GitHub delivers it again and its handlers fail again', async () => {
+    const again = await botProcess('bot-1');
+    await again.failed(event('d-5'));
+    now += 30_000;
+    await again.failed(event('d-5'));
+    now += REDELIVERY_AFTER_MS[0] ?? 0;
+    await again.due();
+    expect(received).toEqual(['d-5']);
+  });
+
+  it('keeps and receives nothing after stop(); what was kept waits in the ledger', async () => {
+    const again = await botProcess('bot-1');
+    await again.failed(event('d-6'));
     again.stop();
-    again.failed(event('d-4'));
-    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+    await again.failed(event('d-7'));
+    now += 24 * 3_600_000;
+    await again.due();
     expect(received).toEqual([]);
+    expect((await ledgers[0]?.claimRedelivery('someone', 1_000, now))?.deliveryId).toBe('d-6');
+    expect(await ledgers[0]?.claimRedelivery('someone', 1_000, now)).toBeNull();
   });
 });

@@ -1,10 +1,14 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sign } from '@octokit/webhooks-methods';
 import { createNodeMiddleware } from 'probot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Redeliveries, redeliveries } from '../../bot/http/redeliveries.ts';
 import { MAX_WEBHOOK_BYTES, webhookGuard } from '../../bot/http/webhook-guard.ts';
+import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import { deliver, serve, testProbot, WEBHOOK_SECRET } from './harness/bot-server.ts';
 import { useBot } from './harness/bot-test.ts';
 import { commentPayload } from './harness/payloads.ts';
@@ -149,9 +153,17 @@ describe("the webhook route's answers to the app's handlers", () => {
   let release: () => void;
   let server: { url: string; close(): Promise<void> };
   let again: Redeliveries;
+  let dir: string;
+  let ledger: SqliteLedger;
   const ANSWER_WITHIN_MS = 50;
-  /** Tried again 10 ms after each of the first two failures. */
-  const AFTER_MS = [10, 10];
+  /** Due again at once after each of the first two failures: the test runs the timer's work. */
+  const AFTER_MS = [0, 0];
+  /** The timer's work until `check` holds. */
+  const redeliveredUntil = (check: () => void) =>
+    vi.waitFor(async () => {
+      await again.due();
+      check();
+    });
 
   beforeEach(async () => {
     handled = [];
@@ -160,11 +172,25 @@ describe("the webhook route's answers to the app's handlers", () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
+    dir = mkdtempSync(join(tmpdir(), 'tranche-route-'));
+    ledger = await SqliteLedger.open(join(dir, 'ledger.db'));
     const middleware = await createNodeMiddleware(
       (app, options) => {
-        again = redeliveries((event) => app.webhooks.receive(event), app.log, { afterMs: AFTER_MS });
+        again = redeliveries(
+          {
+            ledger,
+            receive: (event) => app.webhooks.receive(event),
+            log: app.log,
+            now: Date.now,
+            holder: 'route-test',
+          },
+          { afterMs: AFTER_MS },
+        );
         options.addHandler(
-          webhookGuard(app, { answerWithinMs: ANSWER_WITHIN_MS, failed: (event) => again.failed(event) }),
+          webhookGuard(app, {
+            answerWithinMs: ANSWER_WITHIN_MS,
+            failed: (event) => void again.failed(event),
+          }),
         );
         app.on('issues.opened', async (context) => {
           const { title } = context.payload.issue;
@@ -186,6 +212,8 @@ describe("the webhook route's answers to the app's handlers", () => {
     again.stop();
     release();
     await server.close();
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const opened = (title: string) => ({ action: 'opened', issue: { number: 1, title }, repository: {} });
@@ -202,7 +230,7 @@ describe("the webhook route's answers to the app's handlers", () => {
     expect(JSON.parse(delivery.body)).toEqual({ error: 'Error: the handler failed' });
     expect(logs).toContain('the handler failed');
     // Tried twice more, then left.
-    await vi.waitFor(() =>
+    await redeliveredUntil(() =>
       expect(logs).toContain(
         "webhook issues (delivery d-fail): its handlers failed 3 times; not tried again (redeliver it from the app's settings)",
       ),
@@ -214,7 +242,7 @@ describe("the webhook route's answers to the app's handlers", () => {
   it('hands a failed event to the handlers again, until they succeed', async () => {
     const delivery = await deliver(server.url, 'issues', opened('fail once'), { id: 'd-once' });
     expect(delivery.status).toBe(500);
-    await vi.waitFor(() => expect(handled).toEqual(['d-once: fail once']));
+    await redeliveredUntil(() => expect(handled).toEqual(['d-once: fail once']));
     expect(tries.get('d-once')).toBe(2);
     expect(logs).toContain('webhook issues (delivery d-once): handled at try 2');
   });
@@ -223,7 +251,7 @@ describe("the webhook route's answers to the app's handlers", () => {
     const delivery = await deliver(server.url, 'issues', opened('wait, fail once'), { id: 'd-late' });
     expect(delivery.status).toBe(202);
     release();
-    await vi.waitFor(() => expect(handled).toEqual(['d-late: wait, fail once']));
+    await redeliveredUntil(() => expect(handled).toEqual(['d-late: wait, fail once']));
     expect(tries.get('d-late')).toBe(2);
   });
 

@@ -179,7 +179,8 @@ interface Scenario {
    * secondary rate limit: its retries end within seconds, so the bot answers the webhook 5xx. The
    * retry plugin's backoff on the other kinds outlasts the webhook route's wait (9 s), which
    * answers 202 ("still processing"); such a webhook is handled again only by the bot's own
-   * redelivery a minute later (bot/http/redeliveries.ts), which this suite does not wait for.
+   * redelivery, by its timer a minute later (bot/http/redeliveries.ts), which this suite does not
+   * wait for.
    */
   lasting?: [number, GitHubFault][];
   /** What the step must have done once GitHub was healthy again (besides agreement). */

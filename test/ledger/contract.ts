@@ -11,6 +11,7 @@ import type { Ledger } from '../../src/ledger/types.ts';
 import { describeExchange, describePrune } from './contract-exchange.ts';
 import { describeFleet } from './contract-fleet.ts';
 import { describeLocks } from './contract-locks.ts';
+import { describeRedeliveries } from './contract-redeliveries.ts';
 import { describeReleases } from './contract-releases.ts';
 import { describeRunLeases } from './contract-run-leases.ts';
 import { describeServiceOwners } from './contract-service-owners.ts';
@@ -606,6 +607,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
     describeReleases(() => ledger);
     describeRunLeases(() => ledger);
     describeServiceOwners(() => ledger);
+    describeRedeliveries(() => ledger);
     describeExchange(() => ledger, makeLedger);
     describePrune(() => ledger);
     describeFleet(() => ledger);
