@@ -73886,13 +73886,16 @@ function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
-// bot/github/read-config.ts
-var DEFAULT_CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
-var PARSED_KEPT = 256;
-var parsed = /* @__PURE__ */ new Map();
+// src/config/location.ts
+var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
 function configName(paths) {
   return paths.join(" or ");
 }
+
+// bot/github/read-config.ts
+var DEFAULT_CONFIG_PATHS = CONFIG_PATHS;
+var PARSED_KEPT = 256;
+var parsed = /* @__PURE__ */ new Map();
 async function readConfig(scope, paths) {
   for (const path8 of paths) {
     const text2 = await readFile2(scope, path8);

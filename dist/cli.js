@@ -29359,7 +29359,7 @@ function sameRepositories(a, b) {
 
 // src/cli/commands/dashboard.ts
 import { execFile as execFile2 } from "node:child_process";
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { createServer } from "node:http";
 import { resolve as resolve5 } from "node:path";
 import { promisify as promisify2 } from "node:util";
@@ -51479,8 +51479,8 @@ function osUserName() {
 }
 
 // src/cli/project.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { dirname as dirname4, isAbsolute, join as join4, relative as relative2, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync3 } from "node:fs";
+import { dirname as dirname5, isAbsolute, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/inventory.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -53256,6 +53256,18 @@ function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
+// src/config/location.ts
+import { existsSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
+function configIn(dir) {
+  return CONFIG_PATHS.map((path2) => join(dir, path2)).find((file2) => existsSync(file2));
+}
+function configHome(configFile) {
+  const dir = dirname(configFile);
+  return basename(dir) === ".github" ? dirname(dir) : dir;
+}
+
 // src/exec/base-env.ts
 var WITHHELD = /* @__PURE__ */ new Set([
   // Tranche's own secrets: the ledger's URL (it may carry a password) and the bundle signing key.
@@ -53326,15 +53338,15 @@ import { statSync } from "node:fs";
 // src/exec/batch-files.ts
 import { mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 var batchResultsSchema = external_exports.record(
   external_exports.string(),
   external_exports.strictObject({ ok: external_exports.boolean(), message: external_exports.string().optional() })
 );
 async function batchFiles(targets) {
-  const dir = await mkdtemp(join(tmpdir(), "tranche-batch-"));
-  const targetsFile = join(dir, "targets.json");
-  const resultsFile = join(dir, "results.json");
+  const dir = await mkdtemp(join2(tmpdir(), "tranche-batch-"));
+  const targetsFile = join2(dir, "targets.json");
+  const resultsFile = join2(dir, "results.json");
   await writeFile(targetsFile, JSON.stringify({ targets }), { mode: 384 });
   return {
     env: { TRANCHE_TARGETS_FILE: targetsFile, TRANCHE_RESULTS_FILE: resultsFile },
@@ -56111,7 +56123,7 @@ function isRetryable(error62) {
 // src/ledger/sqlite.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
-import { basename, dirname, join as join2 } from "node:path";
+import { basename as basename2, dirname as dirname2, join as join3 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
@@ -56237,8 +56249,8 @@ function refuseNonDatabase(path2) {
   }
 }
 function createLedgerFile(path2) {
-  mkdirSync(dirname(path2), { recursive: true });
-  const draft = join2(dirname(path2), `.${basename(path2)}.${randomBytes2(6).toString("hex")}.new`);
+  mkdirSync(dirname2(path2), { recursive: true });
+  const draft = join3(dirname2(path2), `.${basename2(path2)}.${randomBytes2(6).toString("hex")}.new`);
   try {
     const db = new DatabaseSync(draft);
     try {
@@ -56396,30 +56408,30 @@ async function openSqlite(path2, options) {
 }
 
 // src/cli/find-config.ts
-import { existsSync } from "node:fs";
-import { dirname as dirname2, join as join3 } from "node:path";
+import { existsSync as existsSync2 } from "node:fs";
+import { dirname as dirname3, join as join4 } from "node:path";
 var DEFAULT_CONFIG_FILE = "tranche.yml";
 function findConfig(cwd) {
-  const root = repositoryRoot(cwd);
-  for (let dir = cwd; ; dir = dirname2(dir)) {
-    const candidate = join3(dir, DEFAULT_CONFIG_FILE);
-    if (existsSync(candidate)) return candidate;
-    if (root === void 0 || dir === root || dirname2(dir) === dir) return void 0;
+  const root = repositoryRoot(cwd) ?? cwd;
+  for (let dir = cwd; dir !== root; dir = dirname3(dir)) {
+    const candidate = join4(dir, DEFAULT_CONFIG_FILE);
+    if (existsSync2(candidate)) return candidate;
   }
+  return configIn(root);
 }
 function repositoryRoot(dir) {
-  for (let current = dir; ; current = dirname2(current)) {
-    if (existsSync(join3(current, ".git"))) return current;
-    if (dirname2(current) === current) return void 0;
+  for (let current = dir; ; current = dirname3(current)) {
+    if (existsSync2(join4(current, ".git"))) return current;
+    if (dirname3(current) === current) return void 0;
   }
 }
 
 // src/cli/git.ts
 import { execFile } from "node:child_process";
-import { dirname as dirname3, relative } from "node:path";
+import { dirname as dirname4, relative } from "node:path";
 import { promisify } from "node:util";
 var run = promisify(execFile);
-var LEDGER_DIR = dirname3(DEFAULT_LEDGER_PATH);
+var LEDGER_DIR = dirname4(DEFAULT_LEDGER_PATH);
 async function inspectWorkTree(dir) {
   try {
     const { stdout: inside } = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: dir });
@@ -56434,7 +56446,7 @@ async function inspectWorkTree(dir) {
 }
 async function repoRelativePath(file2) {
   try {
-    const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dirname3(file2) });
+    const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dirname4(file2) });
     return relative(stdout.trim(), file2);
   } catch {
     return void 0;
@@ -56498,7 +56510,7 @@ var UsageError = class extends Error {
 async function loadProject(options, runtime) {
   const path2 = resolve3(runtime.cwd, options.config);
   const loaded = await loadConfig(path2, shownPath(runtime.cwd, path2));
-  return { loaded: { ...loaded, file: options.config }, dir: dirname4(path2) };
+  return { loaded: { ...loaded, file: options.config }, dir: configHome(path2) };
 }
 function shownPath(cwd, file2) {
   const inside = relative2(cwd, file2);
@@ -56528,7 +56540,7 @@ function namedEnvironment(project, options) {
 }
 async function openProjectLedger(options, runtime, dir) {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
-  const creating = chosen === void 0 && !existsSync2(resolve3(dir, DEFAULT_LEDGER_PATH));
+  const creating = chosen === void 0 && !existsSync3(resolve3(dir, DEFAULT_LEDGER_PATH));
   try {
     const ledger = await openLedger(chosen?.location, dir);
     if (creating) await adviseIgnoring(dir, runtime);
@@ -56547,15 +56559,15 @@ function projectCommandEnv(project, options, runtime, credentials = []) {
   });
 }
 async function adviseIgnoring(dir, runtime) {
-  const ledgerDir = dirname4(DEFAULT_LEDGER_PATH);
+  const ledgerDir = dirname5(DEFAULT_LEDGER_PATH);
   if (repositoryRoot(dir) === void 0 || !await isUnignoredInWorkTree(dir, ledgerDir)) return;
   runtime.stderr.write(
-    `tranche: created the ledger ${join4(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, and a line \`${ledgerDir}/\` in ${join4(dir, ".gitignore")} keeps it out of git status too
+    `tranche: created the ledger ${join5(dir, DEFAULT_LEDGER_PATH)}; deploys never count it as a change, and a line \`${ledgerDir}/\` in ${join5(dir, ".gitignore")} keeps it out of git status too
 `
   );
 }
 function configDir(options, runtime) {
-  return dirname4(resolve3(runtime.cwd, options.config));
+  return configHome(resolve3(runtime.cwd, options.config));
 }
 async function withLedger(options, runtime, dir, use) {
   const ledger = await openProjectLedger(options, runtime, dir);
@@ -58913,10 +58925,10 @@ import { hostname as hostname3 } from "node:os";
 // src/exec/run-processes.ts
 import { mkdirSync as mkdirSync2, readdirSync, readFileSync, rmSync as rmSync2, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 function defaultRecordDir() {
-  return join5(tmpdir2(), `tranche-runs-${process.getuid?.() ?? "user"}`);
+  return join6(tmpdir2(), `tranche-runs-${process.getuid?.() ?? "user"}`);
 }
 var RunProcessRecord = class {
   #file;
@@ -58961,7 +58973,7 @@ async function killLeftovers(runId, dir = defaultRecordDir()) {
   return { kind: "killed", groups: owned };
 }
 function recordFile(dir, runId) {
-  return join5(dir, `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}.pgids`);
+  return join6(dir, `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}.pgids`);
 }
 function readRecord(file2) {
   let text2;
@@ -58997,7 +59009,7 @@ function processGroup(pid) {
 }
 function readProc(pid, what) {
   try {
-    return readFileSync(join5("/proc", pid, what), "utf8");
+    return readFileSync(join6("/proc", pid, what), "utf8");
   } catch {
     return "";
   }
@@ -59518,7 +59530,7 @@ async function notifyOnce(project, runtime, options, send2) {
 }
 
 // src/cli/commands/deploy-github.ts
-import { basename as basename2, resolve as resolve4 } from "node:path";
+import { basename as basename3, resolve as resolve4 } from "node:path";
 
 // src/github/client.ts
 function parseRepo(text2) {
@@ -68295,7 +68307,7 @@ async function deployWithGitHub(options, runtime, project, what) {
         dirty,
         actor,
         loaded: project.loaded,
-        configPath: await repoRelativePath(configFile) ?? basename2(configFile),
+        configPath: await repoRelativePath(configFile) ?? basename3(configFile),
         cwd: project.dir,
         environment,
         store,
@@ -68715,7 +68727,7 @@ var git = promisify2(execFile2);
 var COMMITS = 15;
 async function dashboardCommand(options, runtime) {
   const port = parsePort(options.port);
-  const project = existsSync3(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
+  const project = existsSync4(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
   const ledger = await openProjectLedger(options, runtime, project?.dir ?? configDir(options, runtime));
   const actor = actingName(void 0, runtime.env);
   const config2 = project?.loaded.config;
@@ -70109,11 +70121,11 @@ function common(command) {
   return command.exitOverride().addOption(
     new Option("-c, --config <file>", "the config file").default(
       DEFAULT_CONFIG_FILE,
-      "the nearest tranche.yml from here up to the repository root"
+      "the nearest tranche.yml from here up to the repository root, where .github/tranche.yml comes first"
     )
   ).option("-e, --environment <name>", "the environment (default: the only one defined)").option(
     "--ledger <path|url>",
-    "the ledger: a SQLite file (default .tranche/ledger.db beside the config) or a postgres:// URL; env TRANCHE_LEDGER, DATABASE_URL"
+    "the ledger: a SQLite file (default .tranche/ledger.db beside the config, or at the repository root for .github/tranche.yml) or a postgres:// URL; env TRANCHE_LEDGER, DATABASE_URL"
   ).option("--json", "print one JSON object instead of text");
 }
 function reportError(error62, runtime) {

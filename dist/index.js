@@ -45044,7 +45044,8 @@ var require_light = __commonJS({
 });
 
 // src/action/main.ts
-import { dirname as dirname3, relative as relative2, resolve as resolve3 } from "node:path";
+import { statSync as statSync3 } from "node:fs";
+import { relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/errors.ts
 var ConfigError = class extends Error {
@@ -67393,6 +67394,21 @@ function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
+// src/config/location.ts
+import { existsSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
+function configIn(dir) {
+  return CONFIG_PATHS.map((path) => join(dir, path)).find((file2) => existsSync(file2));
+}
+function configName(paths) {
+  return paths.join(" or ");
+}
+function configHome(configFile) {
+  const dir = dirname(configFile);
+  return basename(dir) === ".github" ? dirname(dir) : dir;
+}
+
 // src/engine/clock.ts
 var systemClock = {
   now: () => Date.now(),
@@ -67489,15 +67505,15 @@ import { statSync } from "node:fs";
 // src/exec/batch-files.ts
 import { mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 var batchResultsSchema = external_exports.record(
   external_exports.string(),
   external_exports.strictObject({ ok: external_exports.boolean(), message: external_exports.string().optional() })
 );
 async function batchFiles(targets) {
-  const dir = await mkdtemp(join(tmpdir(), "tranche-batch-"));
-  const targetsFile = join(dir, "targets.json");
-  const resultsFile = join(dir, "results.json");
+  const dir = await mkdtemp(join2(tmpdir(), "tranche-batch-"));
+  const targetsFile = join2(dir, "targets.json");
+  const resultsFile = join2(dir, "results.json");
   await writeFile(targetsFile, JSON.stringify({ targets }), { mode: 384 });
   return {
     env: { TRANCHE_TARGETS_FILE: targetsFile, TRANCHE_RESULTS_FILE: resultsFile },
@@ -73930,7 +73946,7 @@ function isRetryable(error63) {
 // src/ledger/sqlite.ts
 import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
-import { basename, dirname, join as join2 } from "node:path";
+import { basename as basename2, dirname as dirname2, join as join3 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
@@ -74056,8 +74072,8 @@ function refuseNonDatabase(path) {
   }
 }
 function createLedgerFile(path) {
-  mkdirSync(dirname(path), { recursive: true });
-  const draft = join2(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.new`);
+  mkdirSync(dirname2(path), { recursive: true });
+  const draft = join3(dirname2(path), `.${basename2(path)}.${randomBytes(6).toString("hex")}.new`);
   try {
     const db = new DatabaseSync(draft);
     try {
@@ -75536,8 +75552,7 @@ function info(message) {
 var TOKEN_EXPRESSION = "${{ github.token }}";
 var INPUTS = {
   config: {
-    description: "Path of the Tranche configuration, from the repository root.",
-    default: "tranche.yml",
+    description: "Path of the Tranche configuration, from the repository root; or a directory (a checkout) holding it as `.github/tranche.yml` or `tranche.yml`. Default: the workspace, so `.github/tranche.yml`, else `tranche.yml`.",
     required: false
   },
   environment: {
@@ -75586,7 +75601,7 @@ var yamlBoolean = (name) => external_exports.string().trim().refine((s) => /^(tr
 }).transform((s) => s.toLowerCase() === "true");
 var optionalBoolean = (name) => external_exports.union([external_exports.literal("").transform(() => void 0), yamlBoolean(name)]);
 var inputsSchema = external_exports.object({
-  config: external_exports.string().trim().min(1, "input config must name a file"),
+  config: optionalText,
   environment: optionalText,
   "github-token": external_exports.string().trim().min(1, `input github-token is empty: pass ${TOKEN_EXPRESSION} or a token secret`),
   ledger: external_exports.string().trim().min(1, "input ledger is empty: use github, a SQLite path or a postgres:// URL"),
@@ -75680,7 +75695,7 @@ function readRunContext(env = process.env) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync3 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -75690,7 +75705,7 @@ var Context = class {
     var _a3, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
@@ -80172,13 +80187,13 @@ function createActionClient(token, log) {
 }
 
 // src/action/repository-path.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { dirname as dirname2, relative, sep as sep2 } from "node:path";
+import { existsSync as existsSync4 } from "node:fs";
+import { dirname as dirname3, relative, sep as sep2 } from "node:path";
 function repositoryPath(configFile, workspace) {
-  for (let dir = dirname2(configFile); ; dir = dirname2(dir)) {
+  for (let dir = dirname3(configFile); ; dir = dirname3(dir)) {
     const inside = relative(workspace, dir);
     if (inside.startsWith("..")) break;
-    if (existsSync3(`${dir}${sep2}.git`)) return toPosix(relative(dir, configFile));
+    if (existsSync4(`${dir}${sep2}.git`)) return toPosix(relative(dir, configFile));
     if (inside === "") break;
   }
   return toPosix(relative(workspace, configFile));
@@ -80202,10 +80217,10 @@ async function run() {
   try {
     const inputs = readInputs();
     const context3 = readRunContext();
+    const configFile = locateConfig(inputs.config, context3.workspace);
     actionLog.info(
-      `tranche: ${context3.eventName} on ${context3.owner}/${context3.repo}@${context3.sha.slice(0, 7)}, config ${inputs.config}`
+      `tranche: ${context3.eventName} on ${context3.owner}/${context3.repo}@${context3.sha.slice(0, 7)}, config ${relative2(context3.workspace, configFile)}`
     );
-    const configFile = resolve3(context3.workspace, inputs.config);
     const config2 = await loadRelative(configFile, context3.workspace);
     const environment = chooseEnvironment(inputs, context3, config2);
     notifier = createNotifier(config2.config, process.env, { clock: systemClock, log: actionLog });
@@ -80214,7 +80229,8 @@ async function run() {
       credentials: [ledgerCredential(inputs.ledger), inputs["github-token"], ...notices.secrets],
       pass: config2.config.passEnv
     });
-    const read = inventoryReader({ cwd: dirname3(configFile), baseEnv, service: config2.config.service });
+    const cwd = configHome(configFile);
+    const read = inventoryReader({ cwd, baseEnv, service: config2.config.service });
     const loaded = await readInventories(config2, environment, read);
     ledger = inputs.ledger === "github" ? void 0 : await openLedger(inputs.ledger, context3.workspace);
     const client = createActionClient(inputs["github-token"], actionLog);
@@ -80225,7 +80241,7 @@ async function run() {
       sha: context3.sha,
       loaded,
       configPath: repositoryPath(configFile, context3.workspace),
-      cwd: dirname3(configFile),
+      cwd,
       environment,
       store: ledger ? ledgerStore(ledger) : githubStore(client, repo),
       deployment: context3.deployment,
@@ -80252,6 +80268,17 @@ async function run() {
     await ledger?.close();
     await notifier?.drain();
   }
+}
+function locateConfig(input2, workspace) {
+  const named = resolve3(workspace, input2 ?? ".");
+  if (!statSync3(named, { throwIfNoEntry: false })?.isDirectory()) return named;
+  const found = configIn(named);
+  if (found === void 0) {
+    throw new InputError(
+      `no Tranche configuration in ${relative2(workspace, named) || "the workspace"}: no ${configName(CONFIG_PATHS)}; check the repository out first (actions/checkout), or name the file in the config input`
+    );
+  }
+  return found;
 }
 function loadRelative(file2, workspace) {
   return loadConfig(file2, relative2(workspace, file2));

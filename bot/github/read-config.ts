@@ -7,11 +7,12 @@
  */
 import { ConfigError } from '../../src/config/errors.ts';
 import { type LoadedConfig, parseConfig } from '../../src/config/load.ts';
+import { CONFIG_PATHS, configName } from '../../src/config/location.ts';
 import { httpStatus } from '../../src/github/client.ts';
 import type { RepoScope } from './bot-octokit.ts';
 
-/** Where tranche.yml is looked for in each repository, first found first. */
-export const DEFAULT_CONFIG_PATHS: readonly string[] = ['.github/tranche.yml', 'tranche.yml'];
+/** Where tranche.yml is looked for in each repository, first found first (config/location.ts). */
+export const DEFAULT_CONFIG_PATHS = CONFIG_PATHS;
 
 export type RepoConfig =
   | { state: 'loaded'; loaded: LoadedConfig }
@@ -21,11 +22,6 @@ export type RepoConfig =
 /** Parsed files kept, by path and text: one per repository the process serves, give or take. */
 const PARSED_KEPT = 256;
 const parsed = new Map<string, RepoConfig>();
-
-/** The paths as one name for messages: `.github/tranche.yml or tranche.yml`. */
-export function configName(paths: readonly string[]): string {
-  return paths.join(' or ');
-}
 
 /** The first of `paths` the default branch has; a 404 on every one is `missing`. */
 export async function readConfig(scope: RepoScope, paths: readonly string[]): Promise<RepoConfig> {

@@ -14,9 +14,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
+import { configName } from '../../src/config/location.ts';
 import type { OutcomeInput } from '../../src/ledger/fleet-types.ts';
 import { type BotDeps, loadedConfig } from '../bot-scope.ts';
-import { configName } from '../github/read-config.ts';
 import { claimOwnService } from '../handlers/service-claim.ts';
 import { installationIdOf, installationScope } from '../installation-scope.ts';
 import { advanceTracks } from '../tracks/advance-tracks.ts';

@@ -9,6 +9,7 @@
  * and frees its place for the next in the queue.
  */
 import { environmentUrl } from '../../src/config/environment-url.ts';
+import { configName } from '../../src/config/location.ts';
 import { resolveEnvironment } from '../../src/config/resolve.ts';
 import { planRelease } from '../../src/engine/plan.ts';
 import { redactedMessage } from '../../src/github/client.ts';
@@ -19,7 +20,6 @@ import { releaseRunId } from '../../src/ledger/release-locks.ts';
 import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
 import type { Success } from '../../src/release/live-version.ts';
 import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
-import { configName } from '../github/read-config.ts';
 import { editReply, reply } from '../github/replies.ts';
 import { actorText, isBotActor } from '../render/actor.ts';
 import { planSummary } from '../render/plan-summary.ts';

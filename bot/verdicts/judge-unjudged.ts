@@ -8,11 +8,12 @@
  * A version is settled once judged, unless more outcomes came meanwhile; one whose judging failed
  * stays for the next sweep.
  */
+
+import { configName } from '../../src/config/location.ts';
 import type { UnjudgedVersion } from '../../src/ledger/fleet-types.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
 import { serviceOwners } from '../../src/release/service-owner.ts';
 import { type BotLog, type HandlerScope, loadedConfig } from '../bot-scope.ts';
-import { configName } from '../github/read-config.ts';
 import { judgeVersions } from './judge.ts';
 
 export interface UnjudgedWork {

@@ -20,8 +20,8 @@ interface InputSpec {
 
 export const INPUTS = {
   config: {
-    description: 'Path of the Tranche configuration, from the repository root.',
-    default: 'tranche.yml',
+    description:
+      'Path of the Tranche configuration, from the repository root; or a directory (a checkout) holding it as `.github/tranche.yml` or `tranche.yml`. Default: the workspace, so `.github/tranche.yml`, else `tranche.yml`.',
     required: false,
   },
   environment: {
@@ -92,7 +92,7 @@ const optionalBoolean = (name: InputName) =>
   z.union([z.literal('').transform(() => undefined), yamlBoolean(name)]);
 
 export const inputsSchema = z.object({
-  config: z.string().trim().min(1, 'input config must name a file'),
+  config: optionalText,
   environment: optionalText,
   'github-token': z
     .string()

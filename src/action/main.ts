@@ -3,10 +3,12 @@
  * SIGINT and SIGTERM (the runner cancelling the job) abort the run: the engine stops, rolls back
  * per onFailure, and the check run and deployment are closed as cancelled.
  */
-import { dirname, relative, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import { readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { CONFIG_PATHS, configHome, configIn, configName } from '../config/location.ts';
 import { systemClock } from '../engine/clock.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { inventoryReader } from '../exec/inventory-reader.ts';
@@ -49,10 +51,10 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     const context = readRunContext();
+    const configFile = locateConfig(inputs.config, context.workspace);
     actionLog.info(
-      `tranche: ${context.eventName} on ${context.owner}/${context.repo}@${context.sha.slice(0, 7)}, config ${inputs.config}`,
+      `tranche: ${context.eventName} on ${context.owner}/${context.repo}@${context.sha.slice(0, 7)}, config ${relative(context.workspace, configFile)}`,
     );
-    const configFile = resolve(context.workspace, inputs.config);
     const config = await loadRelative(configFile, context.workspace);
     const environment = chooseEnvironment(inputs, context, config);
     notifier = createNotifier(config.config, process.env, { clock: systemClock, log: actionLog });
@@ -61,7 +63,9 @@ export async function run(): Promise<void> {
       credentials: [ledgerCredential(inputs.ledger), inputs['github-token'], ...notices.secrets],
       pass: config.config.passEnv,
     });
-    const read = inventoryReader({ cwd: dirname(configFile), baseEnv, service: config.config.service });
+    // Commands run in the config's directory, the checkout's root for .github/tranche.yml.
+    const cwd = configHome(configFile);
+    const read = inventoryReader({ cwd, baseEnv, service: config.config.service });
     const loaded = await readInventories(config, environment, read);
     ledger = inputs.ledger === 'github' ? undefined : await openLedger(inputs.ledger, context.workspace);
     const client = createActionClient(inputs['github-token'], actionLog);
@@ -72,7 +76,7 @@ export async function run(): Promise<void> {
       sha: context.sha,
       loaded,
       configPath: repositoryPath(configFile, context.workspace),
-      cwd: dirname(configFile),
+      cwd,
       environment,
       store: ledger ? ledgerStore(ledger) : githubStore(client, repo),
       deployment: context.deployment,
@@ -102,6 +106,22 @@ export async function run(): Promise<void> {
 }
 
 /** The config, with problems named by their path from the repository root (for annotations). */
+/**
+ * The config file the input names, from the workspace; for a directory (the workspace when the
+ * input is left out, or a checkout of the default branch), the repository's config in it.
+ */
+function locateConfig(input: string | undefined, workspace: string): string {
+  const named = resolve(workspace, input ?? '.');
+  if (!statSync(named, { throwIfNoEntry: false })?.isDirectory()) return named;
+  const found = configIn(named);
+  if (found === undefined) {
+    throw new InputError(
+      `no Tranche configuration in ${relative(workspace, named) || 'the workspace'}: no ${configName(CONFIG_PATHS)}; check the repository out first (actions/checkout), or name the file in the config input`,
+    );
+  }
+  return found;
+}
+
 function loadRelative(file: string, workspace: string): Promise<LoadedConfig> {
   return loadConfig(file, relative(workspace, file));
 }

@@ -185,13 +185,13 @@ function common(command: Command): Command {
     .addOption(
       new Option('-c, --config <file>', 'the config file').default(
         DEFAULT_CONFIG_FILE,
-        'the nearest tranche.yml from here up to the repository root',
+        'the nearest tranche.yml from here up to the repository root, where .github/tranche.yml comes first',
       ),
     )
     .option('-e, --environment <name>', 'the environment (default: the only one defined)')
     .option(
       '--ledger <path|url>',
-      'the ledger: a SQLite file (default .tranche/ledger.db beside the config) or a postgres:// URL; env TRANCHE_LEDGER, DATABASE_URL',
+      'the ledger: a SQLite file (default .tranche/ledger.db beside the config, or at the repository root for .github/tranche.yml) or a postgres:// URL; env TRANCHE_LEDGER, DATABASE_URL',
     )
     .option('--json', 'print one JSON object instead of text');
 }

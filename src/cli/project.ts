@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnknownEnvironmentError } from '../config/errors.ts';
 import { type ReadConfig, readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { configHome } from '../config/location.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { inventoryReader } from '../exec/inventory-reader.ts';
 import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, ledgerCredential, openLedger } from '../ledger/open.ts';
@@ -22,7 +23,10 @@ export interface CommonOptions {
 
 export interface Project {
   loaded: LoadedConfig;
-  /** The config file's directory: commands run there, and the default ledger lives there. */
+  /**
+   * The config file's directory, or the repository root for `.github/tranche.yml`
+   * (config/location.ts): commands run there, and the default ledger lives there.
+   */
   dir: string;
 }
 
@@ -30,7 +34,7 @@ export async function loadProject(options: CommonOptions, runtime: Runtime): Pro
   const path = resolve(runtime.cwd, options.config);
   // Problems name the file as the user would: from the working directory when it is below it.
   const loaded = await loadConfig(path, shownPath(runtime.cwd, path));
-  return { loaded: { ...loaded, file: options.config }, dir: dirname(path) };
+  return { loaded: { ...loaded, file: options.config }, dir: configHome(path) };
 }
 
 function shownPath(cwd: string, file: string): string {
@@ -129,9 +133,9 @@ async function adviseIgnoring(dir: string, runtime: Runtime): Promise<void> {
   );
 }
 
-/** The config file's directory, where the default ledger lives, without reading the config. */
+/** Where the default ledger lives (Project's `dir`), without reading the config. */
 export function configDir(options: CommonOptions, runtime: Runtime): string {
-  return dirname(resolve(runtime.cwd, options.config));
+  return configHome(resolve(runtime.cwd, options.config));
 }
 
 export async function withLedger<T>(

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findConfig } from '../../src/cli/find-config.ts';
@@ -39,6 +40,25 @@ describe('finding tranche.yml without --config', () => {
       expect(findConfig(p.path('repo/src'))).toBeUndefined();
     });
 
+    it('takes the repository’s .github/tranche.yml at the root before its tranche.yml, as the bot does', () => {
+      const p = tree({ '.github/tranche.yml': CONFIG, 'tranche.yml': CONFIG, 'src/x': '' });
+      gitInit(p.dir);
+      expect(findConfig(p.path('src'))).toBe(p.path('.github/tranche.yml'));
+      expect(findConfig(p.dir)).toBe(p.path('.github/tranche.yml'));
+      expect(findConfig(p.path('.github'))).toBe(p.path('.github/tranche.yml'));
+    });
+
+    it('still takes a nearer tranche.yml below the root', () => {
+      const p = tree({
+        '.github/tranche.yml': CONFIG,
+        'services/api/tranche.yml': CONFIG,
+        'services/api/src/x': '',
+      });
+      gitInit(p.dir);
+      expect(findConfig(p.path('services/api/src'))).toBe(p.path('services/api/tranche.yml'));
+      expect(findConfig(p.path('services'))).toBe(p.path('.github/tranche.yml'));
+    });
+
     it('knows a linked worktree’s root by its .git file', () => {
       const p = tree({ 'tranche.yml': CONFIG, 'worktree/.git': 'gitdir: elsewhere\n', 'worktree/src/x': '' });
       expect(findConfig(p.path('worktree/src'))).toBeUndefined();
@@ -46,9 +66,28 @@ describe('finding tranche.yml without --config', () => {
   });
 
   it('looks only in the working directory outside a repository', () => {
-    const p = tree({ 'tranche.yml': CONFIG, 'sub/x': '' });
+    const p = tree({ 'tranche.yml': CONFIG, 'sub/x': '', 'other/.github/tranche.yml': CONFIG });
     expect(findConfig(p.dir)).toBe(p.path('tranche.yml'));
     expect(findConfig(p.path('sub'))).toBeUndefined();
+    expect(findConfig(p.path('other'))).toBe(p.path('other/.github/tranche.yml'));
+  });
+
+  it('runs the commands of .github/tranche.yml at the repository root, and keeps the ledger there', async () => {
+    const config = `service: shop
+environments:
+  prod:
+    components:
+      - name: app
+        targets: [a]
+        deploy: 'pwd > "where-$TRANCHE_TARGET"'
+`;
+    const p = tree({ '.github/tranche.yml': config, 'src/x': '' });
+    gitInit(p.dir);
+    const { code, stderr } = await runCli(['deploy'], { cwd: p.path('src') });
+    expect(code, stderr).toBe(0);
+    expect(realpathSync(readFileSync(p.path('where-a'), 'utf8').trim())).toBe(realpathSync(p.dir));
+    expect(existsSync(p.path('.tranche/ledger.db'))).toBe(true);
+    expect(existsSync(p.path('.github/.tranche'))).toBe(false);
   });
 
   describe('from a subdirectory, as a command', () => {

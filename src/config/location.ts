@@ -1,0 +1,32 @@
+/**
+ * Where a repository keeps its tranche.yml, and where its commands run: one rule for the bot (on
+ * the default branch), the Action (in its checkout) and the CLI (at the repository's root).
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * A repository's tranche.yml, first found first: `.github/tranche.yml` (Probot's place for an
+ * app's settings), else `tranche.yml` at the root.
+ */
+export const CONFIG_PATHS: readonly string[] = ['.github/tranche.yml', 'tranche.yml'];
+
+/** The repository's config in `dir`, the root of a checkout: the first of CONFIG_PATHS there. */
+export function configIn(dir: string): string | undefined {
+  return CONFIG_PATHS.map((path) => join(dir, path)).find((file) => existsSync(file));
+}
+
+/** The paths as one name for messages: `.github/tranche.yml or tranche.yml`. */
+export function configName(paths: readonly string[]): string {
+  return paths.join(' or ');
+}
+
+/**
+ * The directory a config's deploy and check commands run in and its default ledger lives in: the
+ * config file's own, or for one kept in a `.github` directory the directory above (the
+ * repository's root), not `.github`.
+ */
+export function configHome(configFile: string): string {
+  const dir = dirname(configFile);
+  return basename(dir) === '.github' ? dirname(dir) : dir;
+}
