@@ -85,9 +85,20 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   let timer: NodeJS.Timeout | undefined;
   let dashboard: BotDashboard | undefined;
   let redelivery: Redeliveries | undefined;
-  const runSweep = async () => {
+  const sweepNow = async () => {
     if (probot) await sweep(probot, deps);
+  };
+  const redeliverNow = async () => {
     await redelivery?.due();
+  };
+  /** Both, the webhooks due again even when the sweep fails (its failure is thrown after). */
+  const runSweep = async () => {
+    let failure: { error: unknown } | undefined;
+    await sweepNow().catch((error: unknown) => {
+      failure = { error };
+    });
+    await redeliverNow();
+    if (failure) throw failure.error;
   };
   return {
     app(app, appOptions) {
@@ -120,8 +131,15 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
       }
       const every = options.sweepEveryMs ?? DEFAULT_SWEEP_MS;
       if (every > 0 && timer === undefined) {
+        // Each on its own, and a tick skips one still at work from an earlier tick (in a GitHub
+        // outage a try can take minutes): no pile of sweeps, and no redelivery holding one up.
+        const sweeping = unlessBusy(sweepNow, (error) => app.log.error(`sweep failed: ${error.message}`));
+        const redelivering = unlessBusy(redeliverNow, (error) =>
+          app.log.error(`redelivery failed: ${error.message}`),
+        );
         timer = setInterval(() => {
-          runSweep().catch((error: unknown) => app.log.error(`sweep failed: ${(error as Error).message}`));
+          sweeping();
+          redelivering();
         }, every);
         timer.unref();
       }
@@ -133,6 +151,20 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
       dashboard?.close();
       redelivery?.stop();
     },
+  };
+}
+
+/** Runs `work` when called, unless its last run has not ended; a failure goes to `failed`. */
+function unlessBusy(work: () => Promise<void>, failed: (error: Error) => void): () => void {
+  let busy = false;
+  return () => {
+    if (busy) return;
+    busy = true;
+    work()
+      .catch((error: unknown) => failed(error as Error))
+      .finally(() => {
+        busy = false;
+      });
   };
 }
 

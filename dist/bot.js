@@ -46809,37 +46809,37 @@ RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
 // src/ledger/redeliveries-sql.ts
-function redeliveriesTable(keyedTable) {
+function redeliveriesTable() {
   return `CREATE TABLE bot_redeliveries (
   delivery_id TEXT PRIMARY KEY,
   event TEXT NOT NULL,
-  payload TEXT NOT NULL,
   tries INTEGER NOT NULL,
   due_at BIGINT NOT NULL,
   held_by TEXT,
-  held_until BIGINT
-)${keyedTable}`;
+  held_until BIGINT,
+  payload TEXT NOT NULL
+)`;
 }
-var COLUMNS = "delivery_id, event, payload, tries, due_at";
+var COLUMNS = "delivery_id, event, tries, due_at, payload";
 var COUNT_REDELIVERIES = "SELECT COUNT(*) AS n FROM bot_redeliveries";
 var SELECT_REDELIVERY = "SELECT delivery_id FROM bot_redeliveries WHERE delivery_id = $delivery_id";
 var INSERT_REDELIVERY = `INSERT INTO bot_redeliveries (${COLUMNS}, held_by, held_until)
-VALUES ($delivery_id, $event, $payload, $tries, $due_at, NULL, NULL)
+VALUES ($delivery_id, $event, $tries, $due_at, $payload, NULL, NULL)
 ON CONFLICT (delivery_id) DO NOTHING
 RETURNING delivery_id`;
 var NEXT_REDELIVERY = `SELECT delivery_id FROM bot_redeliveries
 WHERE due_at <= $now AND (held_until IS NULL OR held_until <= $now)
 ORDER BY due_at, delivery_id LIMIT 1`;
 var CLAIM_REDELIVERY = {
-  sqlite: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until
+  sqlite: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until, tries = tries + 1
 WHERE delivery_id = (${NEXT_REDELIVERY})
 RETURNING ${COLUMNS}`,
-  postgres: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until
+  postgres: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until, tries = tries + 1
 WHERE delivery_id = (${NEXT_REDELIVERY} FOR UPDATE SKIP LOCKED)
 RETURNING ${COLUMNS}`
 };
 var RETRY_REDELIVERY = `UPDATE bot_redeliveries
-SET tries = $tries, due_at = $due_at, held_by = NULL, held_until = NULL
+SET due_at = $due_at, held_by = NULL, held_until = NULL
 WHERE delivery_id = $delivery_id AND held_by = $holder`;
 var DROP_REDELIVERY = "DELETE FROM bot_redeliveries WHERE delivery_id = $delivery_id AND held_by = $holder";
 
@@ -46864,8 +46864,12 @@ function watchTransitionsTable(identityPrimaryKey) {
 }
 var WATCH_MOMENT = "service, environment, component, target, check_name, at";
 var WATCH_MOMENT_UNIQUE = [
-  `DELETE FROM watch_transitions WHERE id NOT IN (
-  SELECT MIN(id) FROM watch_transitions GROUP BY ${WATCH_MOMENT}
+  `DELETE FROM watch_transitions WHERE EXISTS (
+  SELECT 1 FROM watch_transitions earlier
+  WHERE earlier.service = watch_transitions.service AND earlier.environment = watch_transitions.environment
+    AND earlier.component = watch_transitions.component AND earlier.target = watch_transitions.target
+    AND earlier.check_name = watch_transitions.check_name AND earlier.at = watch_transitions.at
+    AND earlier.id < watch_transitions.id
 )`,
   `CREATE UNIQUE INDEX watch_transitions_moment ON watch_transitions (${WATCH_MOMENT})`
 ];
@@ -47209,7 +47213,7 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
     {
       version: 18,
       description: "webhooks the bot will receive again, kept past the process's end",
-      statements: [redeliveriesTable(dialect.keyedTable)]
+      statements: [redeliveriesTable()]
     }
   ];
 }
@@ -47971,8 +47975,8 @@ async function claimRedelivery(connection, holder, leaseMs2, now) {
   });
   return row ? toRedelivery(row) : null;
 }
-async function retryRedelivery(connection, deliveryId, holder, tries, dueAt) {
-  await connection.query(RETRY_REDELIVERY, { tries, due_at: dueAt, delivery_id: deliveryId, holder });
+async function retryRedelivery(connection, deliveryId, holder, dueAt) {
+  await connection.query(RETRY_REDELIVERY, { due_at: dueAt, delivery_id: deliveryId, holder });
 }
 async function dropRedelivery(connection, deliveryId, holder) {
   await connection.query(DROP_REDELIVERY, { delivery_id: deliveryId, holder });
@@ -48934,8 +48938,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
   claimRedelivery(holder, leaseMs2, now) {
     return claimRedelivery(this.connection, holder, leaseMs2, now);
   }
-  retryRedelivery(deliveryId, holder, tries, dueAt) {
-    return retryRedelivery(this.connection, deliveryId, holder, tries, dueAt);
+  retryRedelivery(deliveryId, holder, dueAt) {
+    return retryRedelivery(this.connection, deliveryId, holder, dueAt);
   }
   dropRedelivery(deliveryId, holder) {
     return dropRedelivery(this.connection, deliveryId, holder);
@@ -78328,62 +78332,95 @@ function redeliveries({ ledger, receive, log, now, holder }, {
   leaseMs: leaseMs2 = REDELIVERY_LEASE_MS
 } = {}) {
   let stopped = false;
+  const inMemory = /* @__PURE__ */ new Set();
   const what = (id, name) => `webhook ${name} (delivery ${id})`;
   const leftAfter = (id, name, tries) => log.error(
     `${what(id, name)}: its handlers failed ${tries} times; not tried again (redeliver it from the app's settings)`
   );
   const tryingAgain = (id, name, delay) => log.info(`${what(id, name)}: its handlers failed; trying again in ${Math.round(delay / 1e3)} s`);
-  const tryAgain = async (id, name, payload, tries) => {
+  const failedAt = async (event, tries) => {
+    if (stopped) return;
+    const delay = afterMs[tries - 1];
+    if (delay === void 0) return leftAfter(event.id, event.name, tries);
+    const payload = JSON.stringify(event.payload);
+    if (Buffer.byteLength(payload) > maxBytes) {
+      log.warn(
+        `${what(event.id, event.name)}: its handlers failed; its body is over ${maxBytes} bytes, too large to keep for another try`
+      );
+      return;
+    }
+    let kept;
+    try {
+      kept = await ledger.keepRedelivery(
+        { deliveryId: event.id, event: event.name, payload, tries, dueAt: now() + delay },
+        maxPending
+      );
+    } catch (error62) {
+      log.warn(
+        `${what(event.id, event.name)}: its handlers failed, and the ledger could not keep it (${error62.message}); trying again in ${Math.round(delay / 1e3)} s from this process`
+      );
+      return inProcess(event, tries, delay);
+    }
+    if (kept === "kept") tryingAgain(event.id, event.name, delay);
+    else if (kept === "full") {
+      log.warn(
+        `${what(event.id, event.name)}: its handlers failed; ${maxPending} webhooks already wait to be tried again, so not this one`
+      );
+    }
+  };
+  const inProcess = (event, tries, delay) => {
+    if (inMemory.size >= maxPending) {
+      log.warn(
+        `${what(event.id, event.name)}: ${maxPending} webhooks already wait in this process to be tried again, so not this one`
+      );
+      return;
+    }
+    const timer = setTimeout(() => {
+      inMemory.delete(timer);
+      receive(event).then(
+        () => log.info(`${what(event.id, event.name)}: handled at try ${tries + 1}`),
+        () => failedAt(event, tries + 1)
+      );
+    }, delay);
+    timer.unref();
+    inMemory.add(timer);
+  };
+  const tryAgain = async ({ deliveryId: id, event: name, payload, tries }) => {
+    if (tries > afterMs.length + 1) {
+      await ledger.dropRedelivery(id, holder);
+      return leftAfter(id, name, tries - 1);
+    }
     const event = { id, name, payload: JSON.parse(payload) };
     const handled = await receive(event).then(
       () => true,
       () => false
     );
-    const delay = afterMs[tries];
+    const delay = afterMs[tries - 1];
     if (handled || delay === void 0) await ledger.dropRedelivery(id, holder);
-    else await ledger.retryRedelivery(id, holder, tries + 1, now() + delay);
-    if (handled) log.info(`${what(id, name)}: handled at try ${tries + 1}`);
-    else if (delay === void 0) leftAfter(id, name, tries + 1);
+    else await ledger.retryRedelivery(id, holder, now() + delay);
+    if (handled) log.info(`${what(id, name)}: handled at try ${tries}`);
+    else if (delay === void 0) leftAfter(id, name, tries);
     else tryingAgain(id, name, delay);
   };
   return {
-    async failed(event) {
-      if (stopped) return;
-      const delay = afterMs[0];
-      if (delay === void 0) return leftAfter(event.id, event.name, 1);
-      const payload = JSON.stringify(event.payload);
-      if (Buffer.byteLength(payload) > maxBytes) {
-        log.warn(
-          `${what(event.id, event.name)}: its handlers failed; its body is over ${maxBytes} bytes, too large to keep for another try`
-        );
-        return;
-      }
-      try {
-        const kept = await ledger.keepRedelivery(
-          { deliveryId: event.id, event: event.name, payload, tries: 1, dueAt: now() + delay },
-          maxPending
-        );
-        if (kept === "kept") tryingAgain(event.id, event.name, delay);
-        else if (kept === "full") {
-          log.warn(
-            `${what(event.id, event.name)}: its handlers failed; ${maxPending} webhooks already wait to be tried again, so not this one`
-          );
-        }
-      } catch (error62) {
-        log.error(
-          `${what(event.id, event.name)}: its handlers failed, and it could not be kept to try again: ${error62.message}`
-        );
-      }
-    },
+    failed: (event) => failedAt(event, 1),
     async due() {
       while (!stopped) {
         const next = await ledger.claimRedelivery(holder, leaseMs2, now());
         if (next === null) return;
-        await tryAgain(next.deliveryId, next.event, next.payload, next.tries);
+        try {
+          await tryAgain(next);
+        } catch (error62) {
+          log.warn(
+            `${what(next.deliveryId, next.event)}: its try ${next.tries} did not end: ${error62.message}`
+          );
+        }
       }
     },
     stop() {
       stopped = true;
+      for (const timer of inMemory) clearTimeout(timer);
+      inMemory.clear();
     }
   };
 }
@@ -78647,9 +78684,19 @@ function trancheBot(options2) {
   let timer;
   let dashboard;
   let redelivery;
-  const runSweep = async () => {
+  const sweepNow = async () => {
     if (probot) await sweep(probot, deps);
+  };
+  const redeliverNow = async () => {
     await redelivery?.due();
+  };
+  const runSweep = async () => {
+    let failure2;
+    await sweepNow().catch((error62) => {
+      failure2 = { error: error62 };
+    });
+    await redeliverNow();
+    if (failure2) throw failure2.error;
   };
   return {
     app(app2, appOptions) {
@@ -78681,8 +78728,14 @@ function trancheBot(options2) {
       }
       const every = options2.sweepEveryMs ?? DEFAULT_SWEEP_MS;
       if (every > 0 && timer === void 0) {
+        const sweeping = unlessBusy(sweepNow, (error62) => app2.log.error(`sweep failed: ${error62.message}`));
+        const redelivering = unlessBusy(
+          redeliverNow,
+          (error62) => app2.log.error(`redelivery failed: ${error62.message}`)
+        );
         timer = setInterval(() => {
-          runSweep().catch((error62) => app2.log.error(`sweep failed: ${error62.message}`));
+          sweeping();
+          redelivering();
         }, every);
         timer.unref();
       }
@@ -78694,6 +78747,16 @@ function trancheBot(options2) {
       dashboard?.close();
       redelivery?.stop();
     }
+  };
+}
+function unlessBusy(work, failed) {
+  let busy = false;
+  return () => {
+    if (busy) return;
+    busy = true;
+    work().catch((error62) => failed(error62)).finally(() => {
+      busy = false;
+    });
   };
 }
 function notifierOver(env) {

@@ -71505,37 +71505,37 @@ RETURNING ${DASHBOARD_ACTION_COLUMNS}`;
 var SELECT_DASHBOARD_ACTIONS = `SELECT ${DASHBOARD_ACTION_COLUMNS} FROM dashboard_actions ORDER BY id DESC`;
 
 // src/ledger/redeliveries-sql.ts
-function redeliveriesTable(keyedTable) {
+function redeliveriesTable() {
   return `CREATE TABLE bot_redeliveries (
   delivery_id TEXT PRIMARY KEY,
   event TEXT NOT NULL,
-  payload TEXT NOT NULL,
   tries INTEGER NOT NULL,
   due_at BIGINT NOT NULL,
   held_by TEXT,
-  held_until BIGINT
-)${keyedTable}`;
+  held_until BIGINT,
+  payload TEXT NOT NULL
+)`;
 }
-var COLUMNS = "delivery_id, event, payload, tries, due_at";
+var COLUMNS = "delivery_id, event, tries, due_at, payload";
 var COUNT_REDELIVERIES = "SELECT COUNT(*) AS n FROM bot_redeliveries";
 var SELECT_REDELIVERY = "SELECT delivery_id FROM bot_redeliveries WHERE delivery_id = $delivery_id";
 var INSERT_REDELIVERY = `INSERT INTO bot_redeliveries (${COLUMNS}, held_by, held_until)
-VALUES ($delivery_id, $event, $payload, $tries, $due_at, NULL, NULL)
+VALUES ($delivery_id, $event, $tries, $due_at, $payload, NULL, NULL)
 ON CONFLICT (delivery_id) DO NOTHING
 RETURNING delivery_id`;
 var NEXT_REDELIVERY = `SELECT delivery_id FROM bot_redeliveries
 WHERE due_at <= $now AND (held_until IS NULL OR held_until <= $now)
 ORDER BY due_at, delivery_id LIMIT 1`;
 var CLAIM_REDELIVERY = {
-  sqlite: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until
+  sqlite: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until, tries = tries + 1
 WHERE delivery_id = (${NEXT_REDELIVERY})
 RETURNING ${COLUMNS}`,
-  postgres: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until
+  postgres: `UPDATE bot_redeliveries SET held_by = $holder, held_until = $held_until, tries = tries + 1
 WHERE delivery_id = (${NEXT_REDELIVERY} FOR UPDATE SKIP LOCKED)
 RETURNING ${COLUMNS}`
 };
 var RETRY_REDELIVERY = `UPDATE bot_redeliveries
-SET tries = $tries, due_at = $due_at, held_by = NULL, held_until = NULL
+SET due_at = $due_at, held_by = NULL, held_until = NULL
 WHERE delivery_id = $delivery_id AND held_by = $holder`;
 var DROP_REDELIVERY = "DELETE FROM bot_redeliveries WHERE delivery_id = $delivery_id AND held_by = $holder";
 
@@ -71560,8 +71560,12 @@ function watchTransitionsTable(identityPrimaryKey) {
 }
 var WATCH_MOMENT = "service, environment, component, target, check_name, at";
 var WATCH_MOMENT_UNIQUE = [
-  `DELETE FROM watch_transitions WHERE id NOT IN (
-  SELECT MIN(id) FROM watch_transitions GROUP BY ${WATCH_MOMENT}
+  `DELETE FROM watch_transitions WHERE EXISTS (
+  SELECT 1 FROM watch_transitions earlier
+  WHERE earlier.service = watch_transitions.service AND earlier.environment = watch_transitions.environment
+    AND earlier.component = watch_transitions.component AND earlier.target = watch_transitions.target
+    AND earlier.check_name = watch_transitions.check_name AND earlier.at = watch_transitions.at
+    AND earlier.id < watch_transitions.id
 )`,
   `CREATE UNIQUE INDEX watch_transitions_moment ON watch_transitions (${WATCH_MOMENT})`
 ];
@@ -71905,7 +71909,7 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
     {
       version: 18,
       description: "webhooks the bot will receive again, kept past the process's end",
-      statements: [redeliveriesTable(dialect.keyedTable)]
+      statements: [redeliveriesTable()]
     }
   ];
 }
@@ -72653,8 +72657,8 @@ async function claimRedelivery(connection, holder, leaseMs2, now) {
   });
   return row ? toRedelivery(row) : null;
 }
-async function retryRedelivery(connection, deliveryId, holder, tries, dueAt) {
-  await connection.query(RETRY_REDELIVERY, { tries, due_at: dueAt, delivery_id: deliveryId, holder });
+async function retryRedelivery(connection, deliveryId, holder, dueAt) {
+  await connection.query(RETRY_REDELIVERY, { due_at: dueAt, delivery_id: deliveryId, holder });
 }
 async function dropRedelivery(connection, deliveryId, holder) {
   await connection.query(DROP_REDELIVERY, { delivery_id: deliveryId, holder });
@@ -73559,8 +73563,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
   claimRedelivery(holder, leaseMs2, now) {
     return claimRedelivery(this.connection, holder, leaseMs2, now);
   }
-  retryRedelivery(deliveryId, holder, tries, dueAt) {
-    return retryRedelivery(this.connection, deliveryId, holder, tries, dueAt);
+  retryRedelivery(deliveryId, holder, dueAt) {
+    return retryRedelivery(this.connection, deliveryId, holder, dueAt);
   }
   dropRedelivery(deliveryId, holder) {
     return dropRedelivery(this.connection, deliveryId, holder);

@@ -8,14 +8,20 @@
  *
  * So the route hands each failed event here, and it is kept in the ledger: it outlives the
  * process, and whichever of the bot's processes sharing the ledger finds it due takes it (a claim
- * with a lease, so one that dies holding it hands it on). The bot's timer receives what is due:
- * about 1, 5 and then 15 minutes after each failure (the timer looks every minute), until its
- * handlers succeed, and then it is left with a log line. At most MAX_PENDING_REDELIVERIES wait at
- * once (a long outage), and a body over MAX_KEPT_BYTES is not kept: those are logged and left to
- * GitHub's redelivery.
+ * with a lease: a process that dies holding it, or whose try outlasts the lease, hands it on, the
+ * try counted). The bot's timer receives what is due: about 1, 5 and then 15 minutes after each
+ * failure (the timer looks every minute), until its handlers succeed, and then it is left with a
+ * log line. At most MAX_PENDING_REDELIVERIES wait at once (a long outage), and a body over
+ * MAX_KEPT_BYTES is not kept: those are logged and left to GitHub's redelivery. When the ledger
+ * cannot keep an event (it may be why the handlers failed), the event waits in this process's
+ * timers instead, as long.
  */
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
-import type { RedeliveryLedger } from '../../src/ledger/redelivery-types.ts';
+import type {
+  RedeliveryKept,
+  RedeliveryLedger,
+  WebhookRedelivery,
+} from '../../src/ledger/redelivery-types.ts';
 
 /** How long after each failure the event is received again; then it is left. */
 export const REDELIVERY_AFTER_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000];
@@ -62,6 +68,8 @@ export function redeliveries(
   }: RedeliveryOptions = {},
 ): Redeliveries {
   let stopped = false;
+  /** Events the ledger could not keep (it failed too), waiting in this process instead. */
+  const inMemory = new Set<NodeJS.Timeout>();
   const what = (id: string, name: string) => `webhook ${name} (delivery ${id})`;
   const leftAfter = (id: string, name: string, tries: number) =>
     log.error(
@@ -70,61 +78,99 @@ export function redeliveries(
   const tryingAgain = (id: string, name: string, delay: number) =>
     log.info(`${what(id, name)}: its handlers failed; trying again in ${Math.round(delay / 1000)} s`);
 
-  /** Receives one claimed event, and keeps it for its next try or forgets it. */
-  const tryAgain = async (id: string, name: string, payload: string, tries: number) => {
+  /** Try `tries` of `event` failed: kept in the ledger for the next, else in this process. */
+  const failedAt = async (event: EmitterWebhookEvent, tries: number): Promise<void> => {
+    if (stopped) return;
+    const delay = afterMs[tries - 1];
+    if (delay === undefined) return leftAfter(event.id, event.name, tries);
+    const payload = JSON.stringify(event.payload);
+    if (Buffer.byteLength(payload) > maxBytes) {
+      log.warn(
+        `${what(event.id, event.name)}: its handlers failed; its body is over ${maxBytes} bytes, too large to keep for another try`,
+      );
+      return;
+    }
+    let kept: RedeliveryKept;
+    try {
+      kept = await ledger.keepRedelivery(
+        { deliveryId: event.id, event: event.name, payload, tries, dueAt: now() + delay },
+        maxPending,
+      );
+    } catch (error) {
+      // The ledger may be why the handlers failed: the event waits here, as long, and is lost
+      // only should this process end meanwhile.
+      log.warn(
+        `${what(event.id, event.name)}: its handlers failed, and the ledger could not keep it (${(error as Error).message}); trying again in ${Math.round(delay / 1000)} s from this process`,
+      );
+      return inProcess(event, tries, delay);
+    }
+    if (kept === 'kept') tryingAgain(event.id, event.name, delay);
+    else if (kept === 'full') {
+      log.warn(
+        `${what(event.id, event.name)}: its handlers failed; ${maxPending} webhooks already wait to be tried again, so not this one`,
+      );
+    }
+    // 'waiting already': GitHub's redelivery of a kept event failed too; the kept one stays.
+  };
+
+  const inProcess = (event: EmitterWebhookEvent, tries: number, delay: number) => {
+    if (inMemory.size >= maxPending) {
+      log.warn(
+        `${what(event.id, event.name)}: ${maxPending} webhooks already wait in this process to be tried again, so not this one`,
+      );
+      return;
+    }
+    const timer = setTimeout(() => {
+      inMemory.delete(timer);
+      receive(event).then(
+        () => log.info(`${what(event.id, event.name)}: handled at try ${tries + 1}`),
+        () => failedAt(event, tries + 1),
+      );
+    }, delay);
+    timer.unref();
+    inMemory.add(timer);
+  };
+
+  /** Receives a claimed event, then keeps it for its next try or forgets it. */
+  const tryAgain = async ({ deliveryId: id, event: name, payload, tries }: WebhookRedelivery) => {
+    // A try that never ended (its process died, or it outlasted the lease) counts as failed.
+    if (tries > afterMs.length + 1) {
+      await ledger.dropRedelivery(id, holder);
+      return leftAfter(id, name, tries - 1);
+    }
     const event = { id, name, payload: JSON.parse(payload) } as EmitterWebhookEvent;
     const handled = await receive(event).then(
       () => true,
       () => false,
     );
-    const delay = afterMs[tries];
+    const delay = afterMs[tries - 1];
     if (handled || delay === undefined) await ledger.dropRedelivery(id, holder);
-    else await ledger.retryRedelivery(id, holder, tries + 1, now() + delay);
-    if (handled) log.info(`${what(id, name)}: handled at try ${tries + 1}`);
-    else if (delay === undefined) leftAfter(id, name, tries + 1);
+    else await ledger.retryRedelivery(id, holder, now() + delay);
+    if (handled) log.info(`${what(id, name)}: handled at try ${tries}`);
+    else if (delay === undefined) leftAfter(id, name, tries);
     else tryingAgain(id, name, delay);
   };
 
   return {
-    async failed(event) {
-      if (stopped) return;
-      const delay = afterMs[0];
-      if (delay === undefined) return leftAfter(event.id, event.name, 1);
-      const payload = JSON.stringify(event.payload);
-      if (Buffer.byteLength(payload) > maxBytes) {
-        log.warn(
-          `${what(event.id, event.name)}: its handlers failed; its body is over ${maxBytes} bytes, too large to keep for another try`,
-        );
-        return;
-      }
-      try {
-        const kept = await ledger.keepRedelivery(
-          { deliveryId: event.id, event: event.name, payload, tries: 1, dueAt: now() + delay },
-          maxPending,
-        );
-        if (kept === 'kept') tryingAgain(event.id, event.name, delay);
-        else if (kept === 'full') {
-          log.warn(
-            `${what(event.id, event.name)}: its handlers failed; ${maxPending} webhooks already wait to be tried again, so not this one`,
-          );
-        }
-        // 'waiting already': GitHub's redelivery of a kept event failed too; the kept one stays.
-      } catch (error) {
-        log.error(
-          `${what(event.id, event.name)}: its handlers failed, and it could not be kept to try again: ${(error as Error).message}`,
-        );
-      }
-    },
+    failed: (event) => failedAt(event, 1),
     async due() {
       while (!stopped) {
         const next = await ledger.claimRedelivery(holder, leaseMs, now());
         if (next === null) return;
-        // `tries` counts the failures so far: this is try tries + 1.
-        await tryAgain(next.deliveryId, next.event, next.payload, next.tries);
+        try {
+          await tryAgain(next);
+        } catch (error) {
+          // Held until its lease runs out, then tried again: the next one is not held up.
+          log.warn(
+            `${what(next.deliveryId, next.event)}: its try ${next.tries} did not end: ${(error as Error).message}`,
+          );
+        }
       }
     },
     stop() {
       stopped = true;
+      for (const timer of inMemory) clearTimeout(timer);
+      inMemory.clear();
     },
   };
 }

@@ -55,10 +55,9 @@ export async function retryRedelivery(
   connection: SqlConnection,
   deliveryId: string,
   holder: string,
-  tries: number,
   dueAt: number,
 ): Promise<void> {
-  await connection.query(RETRY_REDELIVERY, { tries, due_at: dueAt, delivery_id: deliveryId, holder });
+  await connection.query(RETRY_REDELIVERY, { due_at: dueAt, delivery_id: deliveryId, holder });
 }
 
 export async function dropRedelivery(

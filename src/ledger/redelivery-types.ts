@@ -8,7 +8,10 @@ export interface WebhookRedelivery {
   event: string;
   /** The webhook's payload as JSON text. */
   payload: string;
-  /** How many times its handlers have failed. */
+  /**
+   * Its tries so far, GitHub's delivery the first: kept after that one failed, 1; as claimed, the
+   * number of the try the claimant makes (a claim counts it, whether or not the try ends).
+   */
   tries: number;
   /** When it is to be received again, epoch ms. */
   dueAt: number;
@@ -24,12 +27,13 @@ export interface RedeliveryLedger {
    */
   keepRedelivery(redelivery: WebhookRedelivery, limit: number): Promise<RedeliveryKept>;
   /**
-   * Claims the redelivery due soonest by `now` for `holder` until `now + leaseMs`: one no other
-   * holder has claimed, or whose claim ran out. Of concurrent claimants, one gets each.
+   * Claims the redelivery due soonest by `now` for `holder` until `now + leaseMs`, counting a try:
+   * one no other holder has claimed, or whose claim ran out (its holder died, or is still at it).
+   * Of concurrent claimants, each gets a different one.
    */
   claimRedelivery(holder: string, leaseMs: number, now: number): Promise<WebhookRedelivery | null>;
   /** The holder's claimed redelivery failed again: it waits until `dueAt`, unclaimed. */
-  retryRedelivery(deliveryId: string, holder: string, tries: number, dueAt: number): Promise<void>;
+  retryRedelivery(deliveryId: string, holder: string, dueAt: number): Promise<void>;
   /** The holder's claimed redelivery is done with: handled, or tried for the last time. */
   dropRedelivery(deliveryId: string, holder: string): Promise<void>;
 }

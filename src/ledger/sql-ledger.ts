@@ -388,8 +388,8 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     return redeliveries.claimRedelivery(this.connection, holder, leaseMs, now);
   }
 
-  retryRedelivery(deliveryId: string, holder: string, tries: number, dueAt: number): Promise<void> {
-    return redeliveries.retryRedelivery(this.connection, deliveryId, holder, tries, dueAt);
+  retryRedelivery(deliveryId: string, holder: string, dueAt: number): Promise<void> {
+    return redeliveries.retryRedelivery(this.connection, deliveryId, holder, dueAt);
   }
 
   dropRedelivery(deliveryId: string, holder: string): Promise<void> {

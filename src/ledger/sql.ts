@@ -392,7 +392,7 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
     {
       version: 18,
       description: "webhooks the bot will receive again, kept past the process's end",
-      statements: [redeliveriesTable(dialect.keyedTable)],
+      statements: [redeliveriesTable()],
     },
   ];
 }

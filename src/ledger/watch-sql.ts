@@ -32,8 +32,12 @@ const WATCH_MOMENT = 'service, environment, component, target, check_name, at' a
  * so before are dropped, the first kept.
  */
 export const WATCH_MOMENT_UNIQUE = [
-  `DELETE FROM watch_transitions WHERE id NOT IN (
-  SELECT MIN(id) FROM watch_transitions GROUP BY ${WATCH_MOMENT}
+  `DELETE FROM watch_transitions WHERE EXISTS (
+  SELECT 1 FROM watch_transitions earlier
+  WHERE earlier.service = watch_transitions.service AND earlier.environment = watch_transitions.environment
+    AND earlier.component = watch_transitions.component AND earlier.target = watch_transitions.target
+    AND earlier.check_name = watch_transitions.check_name AND earlier.at = watch_transitions.at
+    AND earlier.id < watch_transitions.id
 )`,
   `CREATE UNIQUE INDEX watch_transitions_moment ON watch_transitions (${WATCH_MOMENT})`,
 ];

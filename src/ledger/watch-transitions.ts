@@ -84,7 +84,6 @@ export async function* exportWatchTransitions(
 }
 
 /** Writes an imported transition unless its cell already has one at that moment; true when written. */
-/** True when written; false when the ledger has the cell's change at that moment. */
 export async function importWatchTransition(session: SqlSession, t: WatchTransition): Promise<boolean> {
   return (await session.query(INSERT_WATCH_TRANSITION, params(t))).length > 0;
 }

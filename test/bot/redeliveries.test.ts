@@ -3,9 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REDELIVERY_AFTER_MS, type RedeliveryOptions, redeliveries } from '../../bot/http/redeliveries.ts';
+import type { RedeliveryLedger } from '../../src/ledger/redelivery-types.ts';
 import { SqliteLedger } from '../../src/ledger/sqlite.ts';
+import { useBot } from './harness/bot-test.ts';
+import { contentsPath } from './harness/github-mock.ts';
+import { FULL_NAME, statusPayload } from './harness/payloads.ts';
 
 const T0 = Date.UTC(2026, 11, 7, 9, 0, 0);
 
@@ -28,10 +32,24 @@ describe("the bot's own redelivery of webhooks whose handlers failed", () => {
     error: (m: string) => logs.push(`error: ${m}`),
   };
 
-  /** A bot process's redelivery over the ledger file (a process of its own: its own handle). */
-  const botProcess = async (holder: string, options: RedeliveryOptions = {}) => {
-    const ledger = await SqliteLedger.open(join(dir, 'ledger.db'));
-    ledgers.push(ledger);
+  /**
+   * A bot process's redelivery over the ledger file (a process of its own: its own handle), the
+   * handle changed by `faults` when given.
+   */
+  const botProcess = async (
+    holder: string,
+    options: RedeliveryOptions = {},
+    faults: (ledger: RedeliveryLedger) => Partial<RedeliveryLedger> = () => ({}),
+  ) => {
+    const opened = await SqliteLedger.open(join(dir, 'ledger.db'));
+    ledgers.push(opened);
+    const ledger: RedeliveryLedger = {
+      keepRedelivery: (r, limit) => opened.keepRedelivery(r, limit),
+      claimRedelivery: (h, lease, at) => opened.claimRedelivery(h, lease, at),
+      retryRedelivery: (id, h, due) => opened.retryRedelivery(id, h, due),
+      dropRedelivery: (id, h) => opened.dropRedelivery(id, h),
+    };
+    Object.assign(ledger, faults({ ...ledger }));
     const receive = async (e: EmitterWebhookEvent) => {
       received.push(e.id);
       payloads.set(e.id, e.payload);
@@ -119,11 +137,11 @@ describe("the bot's own redelivery of webhooks whose handlers failed", () => {
     expect([...received].sort()).toEqual(['d-a', 'd-b', 'd-c', 'd-d']);
   });
 
-  it('takes over one whose process died holding it, once its lease has run out', async () => {
+  it('takes over one whose process died holding it, once its lease has run out, the try counted', async () => {
     const dying = await botProcess('bot-1', { leaseMs: 60_000 });
     await dying.failed(event('d-4'));
     now += REDELIVERY_AFTER_MS[0] ?? 0;
-    // It took the event and died before the handlers were done: nothing more is said of it.
+    // It took the event for try 2 and died before the handlers were done.
     await ledgers[0]?.claimRedelivery('bot-1', 60_000, now);
     const next = await botProcess('bot-2');
     await next.due();
@@ -131,6 +149,70 @@ describe("the bot's own redelivery of webhooks whose handlers failed", () => {
     now += 60_000;
     await next.due();
     expect(received).toEqual(['d-4']);
+    expect(logs.at(-1)).toBe('info: webhook deployment_status (delivery d-4): handled at try 3');
+  });
+
+  it('leaves, unreceived, one whose every try died with its process', async () => {
+    const first = await botProcess('bot-1');
+    await first.failed(event('d-8'));
+    // Tries 2, 3 and 4 taken by processes that died.
+    for (let i = 0; i < REDELIVERY_AFTER_MS.length; i++) {
+      now += 24 * 3_600_000;
+      expect(await ledgers[0]?.claimRedelivery(`dead-${i}`, 1_000, now)).not.toBeNull();
+    }
+    now += 24 * 3_600_000;
+    await first.due();
+    expect(received).toEqual([]);
+    expect(logs.at(-1)).toBe(
+      "error: webhook deployment_status (delivery d-8): its handlers failed 4 times; not tried again (redeliver it from the app's settings)",
+    );
+    expect(await ledgers[0]?.claimRedelivery('someone', 1_000, now + 24 * 3_600_000)).toBeNull();
+  });
+
+  it('waits in the process when the ledger cannot keep it, and tries again as long', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const again = await botProcess('bot-1', {}, () => ({
+        keepRedelivery: () => Promise.reject(new Error('the database is restarting')),
+      }));
+      outcomes = ['fail'];
+      await again.failed(event('d-9'));
+      expect(logs.at(-1)).toBe(
+        'warn: webhook deployment_status (delivery d-9): its handlers failed, and the ledger could not keep it (the database is restarting); trying again in 60 s from this process',
+      );
+      await vi.advanceTimersByTimeAsync((REDELIVERY_AFTER_MS[0] ?? 0) - 1);
+      expect(received).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(received).toEqual(['d-9']);
+      await vi.advanceTimersByTimeAsync(REDELIVERY_AFTER_MS[1] ?? 0);
+      expect(received).toEqual(['d-9', 'd-9']);
+      expect(logs.at(-1)).toBe('info: webhook deployment_status (delivery d-9): handled at try 3');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('goes on to the next due one when the ledger fails after a try, and that try is taken again later', async () => {
+    let failing = true;
+    const again = await botProcess('bot-1', { leaseMs: 60_000 }, (ledger) => ({
+      dropRedelivery: (id, holder) =>
+        failing && id === 'd-a'
+          ? Promise.reject(new Error('disk I/O error'))
+          : ledger.dropRedelivery(id, holder),
+    }));
+    await again.failed(event('d-a'));
+    now += 1;
+    await again.failed(event('d-b'));
+    now += REDELIVERY_AFTER_MS[0] ?? 0;
+    await again.due();
+    expect(received).toEqual(['d-a', 'd-b']);
+    expect(logs).toContain(
+      'warn: webhook deployment_status (delivery d-a): its try 2 did not end: disk I/O error',
+    );
+    failing = false;
+    now += 60_000;
+    await again.due();
+    expect(received).toEqual(['d-a', 'd-b', 'd-a']);
   });
 
   it('keeps at most so many waiting, and no body over the bound; those are left to GitHub, with a warning', async () => {
@@ -173,5 +255,36 @@ describe("the bot's own redelivery of webhooks whose handlers failed", () => {
     expect(received).toEqual([]);
     expect((await ledgers[0]?.claimRedelivery('someone', 1_000, now))?.deliveryId).toBe('d-6');
     expect(await ledgers[0]?.claimRedelivery('someone', 1_000, now)).toBeNull();
+  });
+});
+
+describe("the bot's timer handing a failed webhook to its handlers again, after a restart", () => {
+  const t = useBot({ ledgerFile: true });
+
+  it('records the deployment status GitHub failed the first time, once the next process finds it due', async () => {
+    // The test bots' Octokit does not retry: one 502 fails the handler.
+    t.github.token();
+    t.github.scope.get(`/repos/${FULL_NAME}/contents/${contentsPath('.github/tranche.yml')}`).reply(502, {
+      message: 'Bad Gateway',
+    });
+    const status = statusPayload({ deploymentId: 8001, state: 'success', version: '5', requestedBy: 'ci' });
+    const delivery = await t.server.deliver('deployment_status', status);
+    expect(delivery.status).toBe(500);
+    t.github.done();
+    expect(await t.ledger.releases({ repo: FULL_NAME })).toEqual([]);
+
+    await t.restart();
+    t.github.token().config();
+    await t.sweep();
+    // Not due yet.
+    expect(await t.ledger.releases({ repo: FULL_NAME })).toEqual([]);
+    t.clock.now += REDELIVERY_AFTER_MS[0] ?? 0;
+    await t.sweep();
+    t.github.done();
+    expect(await t.ledger.releases({ repo: FULL_NAME })).toEqual([
+      expect.objectContaining({ deploymentId: 8001, version: '5', state: 'success' }),
+    ]);
+    expect(await t.ledger.outcomes({ service: 'shop', versions: ['5'] })).toHaveLength(1);
+    expect(t.server.logs).toContain(`webhook deployment_status (delivery ${delivery.id}): handled at try 2`);
   });
 });
