@@ -49222,16 +49222,16 @@ var PostgresConnection = class {
   query(sql, ...params2) {
     const readOnly = /^\s*SELECT\b/i.test(sql);
     return this.whileReconnecting(async (outcomeUnknown2) => {
-      const client = await this.pool.connect();
+      const out = await this.checkout();
       let broken = false;
       try {
         if (!readOnly) outcomeUnknown2();
-        return (await client.query(statement(sql, params2[0]))).rows;
+        return (await out.client.query(statement(sql, params2[0]))).rows;
       } catch (error62) {
-        broken = isConnectionLost(error62);
-        throw error62;
+        broken = isConnectionLost(out.lost ?? error62);
+        throw out.lost ?? error62;
       } finally {
-        client.release(broken);
+        out.release(broken);
       }
     });
   }
@@ -49250,7 +49250,8 @@ var PostgresConnection = class {
   }
   async attempt(work, options2, outcomeUnknown2) {
     for (let attempt2 = 1; ; attempt2++) {
-      const client = await this.pool.connect();
+      const out = await this.checkout();
+      const { client } = out;
       let broken = false;
       try {
         await client.query(options2.begin ?? POSTGRES_DIALECT.beginWrite);
@@ -49261,7 +49262,8 @@ var PostgresConnection = class {
         outcomeUnknown2();
         await client.query(COMMIT);
         return result;
-      } catch (error62) {
+      } catch (failure2) {
+        const error62 = out.lost ?? failure2;
         try {
           await client.query(ROLLBACK);
         } catch {
@@ -49270,9 +49272,31 @@ var PostgresConnection = class {
         if (attempt2 < MAX_ATTEMPTS && isRetryable(error62)) continue;
         throw error62;
       } finally {
-        client.release(broken);
+        out.release(broken);
       }
     }
+  }
+  /**
+   * A client of the pool, listened to while it is out. The pool listens only to idle ones, and a
+   * server that ends the session while no statement runs (between two of a transaction's)
+   * emits an error on the client: unheard, it would end the process. Heard, it is `lost`, the
+   * next statement fails, and the client is closed on release.
+   */
+  async checkout() {
+    const client = await this.pool.connect();
+    const out = {
+      client,
+      lost: void 0,
+      release(broken) {
+        client.off("error", onError);
+        client.release(broken || out.lost !== void 0);
+      }
+    };
+    const onError = (error62) => {
+      out.lost ??= error62;
+    };
+    client.on("error", onError);
+    return out;
   }
   async close() {
     if (!this.pool.ended) await this.pool.end();

@@ -165,16 +165,16 @@ class PostgresConnection implements SqlConnection {
   query<S extends string>(sql: S, ...params: ParamArgs<S>): Promise<Row[]> {
     const readOnly = /^\s*SELECT\b/i.test(sql);
     return this.whileReconnecting(async (outcomeUnknown) => {
-      const client = await this.pool.connect();
+      const out = await this.checkout();
       let broken = false;
       try {
         if (!readOnly) outcomeUnknown();
-        return (await client.query(statement(sql, params[0]))).rows;
+        return (await out.client.query(statement(sql, params[0]))).rows;
       } catch (error) {
-        broken = isConnectionLost(error);
-        throw error;
+        broken = isConnectionLost(out.lost ?? error);
+        throw out.lost ?? error;
       } finally {
-        client.release(broken);
+        out.release(broken);
       }
     });
   }
@@ -201,7 +201,8 @@ class PostgresConnection implements SqlConnection {
     outcomeUnknown: () => void,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const out = await this.checkout();
+      const { client } = out;
       let broken = false;
       try {
         await client.query(options.begin ?? POSTGRES_DIALECT.beginWrite);
@@ -213,7 +214,10 @@ class PostgresConnection implements SqlConnection {
         outcomeUnknown();
         await client.query(COMMIT);
         return result;
-      } catch (error) {
+      } catch (failure) {
+        // The server's own word when it ended the session between two statements (57P01 on a
+        // restart: the transaction was rolled back), not the next statement's "not queryable".
+        const error = out.lost ?? failure;
         try {
           await client.query(ROLLBACK);
         } catch {
@@ -223,9 +227,36 @@ class PostgresConnection implements SqlConnection {
         throw error;
       } finally {
         // A client whose rollback failed is in an unknown state: the pool closes it.
-        client.release(broken);
+        out.release(broken);
       }
     }
+  }
+
+  /**
+   * A client of the pool, listened to while it is out. The pool listens only to idle ones, and a
+   * server that ends the session while no statement runs (between two of a transaction's)
+   * emits an error on the client: unheard, it would end the process. Heard, it is `lost`, the
+   * next statement fails, and the client is closed on release.
+   */
+  private async checkout(): Promise<{
+    client: pg.PoolClient;
+    lost: unknown;
+    release(broken: boolean): void;
+  }> {
+    const client = await this.pool.connect();
+    const out = {
+      client,
+      lost: undefined as unknown,
+      release(broken: boolean) {
+        client.off('error', onError);
+        client.release(broken || out.lost !== undefined);
+      },
+    };
+    const onError = (error: Error) => {
+      out.lost ??= error;
+    };
+    client.on('error', onError);
+    return out;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../../src/ledger/postgres.ts';
 import { migrations, POSTGRES_DIALECT, schemaVersion } from '../../src/ledger/sql.ts';
-import type { VersionRecord } from '../../src/ledger/types.ts';
+import type { LedgerRecord, VersionRecord } from '../../src/ledger/types.ts';
+import { eventually } from '../support/eventually.ts';
 import { timeoutFor } from '../support/measured-work.ts';
 import { describePostgres, freshDatabaseUrl, freshLedgerUrl, withClient } from '../support/postgres.ts';
 import { describeLedgerContract } from './contract.ts';
@@ -142,6 +143,73 @@ describePostgres('PostgreSQL', () => {
         await expect(PostgresLedger.open(url)).rejects.toThrow(
           new RegExp(`schema version ${newer}, newer than this Tranche knows`),
         );
+      });
+    });
+
+    describe('a server that ends the session between two statements of a transaction', () => {
+      const watched = (target: string): LedgerRecord => ({
+        type: 'watch',
+        watch: {
+          service: 'shop',
+          environment: 'prod',
+          component: 'app',
+          target,
+          check: 'up',
+          at: T0,
+          state: 'red',
+          status: 'fail',
+          reason: 'exit code 1',
+          value: null,
+        },
+      });
+      /** Backends of the ledger's database idle inside a transaction, as `pid`s. */
+      const idleInTransaction = (ledgerUrl: string) =>
+        withClient(ledgerUrl, async (client) =>
+          (
+            await client.query(
+              `SELECT pid FROM pg_stat_activity
+               WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`,
+            )
+          ).rows.map((row) => Number(row.pid)),
+        );
+
+      it('does the transaction again on a new connection, and the process goes on', async () => {
+        const ledger = await PostgresLedger.open(url);
+        try {
+          let tries = 0;
+          let paused = () => {};
+          const pausing = new Promise<void>((resolve) => {
+            paused = resolve;
+          });
+          let go = () => {};
+          const gate = new Promise<void>((resolve) => {
+            go = resolve;
+          });
+          const importing = ledger.importRecords(async function* () {
+            tries += 1;
+            yield watched('app-1');
+            if (tries === 1) {
+              paused();
+              await gate;
+            }
+            yield watched('app-2');
+          });
+          await pausing;
+          // As a restart or failover does, while the ledger's session waits inside its transaction.
+          const [pid] = await idleInTransaction(url);
+          await withClient(url, (client) => client.query('SELECT pg_terminate_backend($1)', [pid]));
+          await eventually(
+            async () => ((await idleInTransaction(url)).includes(Number(pid)) ? undefined : true),
+            'the session to end',
+          );
+          go();
+          expect((await importing).watch).toEqual({ written: 2, present: 0 });
+          expect(tries).toBe(2);
+          const kept = await ledger.watchTransitions({ service: 'shop', environment: 'prod' });
+          expect(kept.map((t) => t.target)).toEqual(['app-1', 'app-2']);
+        } finally {
+          await ledger.close();
+        }
       });
     });
 
