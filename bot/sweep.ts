@@ -1,10 +1,11 @@
 /**
  * The bot process's timer, once a minute: releases whose workflow never reported lose their lease
  * even when no webhook arrives for their repository (each is reported, an error status and a 😕
- * reply, and its repository's queue moves on); queued releases whose environment came free
- * without a webhook (a CLI or Action run's lease released or run out) are started; versions
- * with outcomes the bot has not judged (`tranche report` writes to the ledger directly) are
- * judged and a bad verdict acted on (verdicts/judge-unjudged.ts); and promotions whose time has come are carried out
+ * reply, again at each sweep until GitHub has taken the report, and its repository's queue moves
+ * on); queued releases whose environment came free without a webhook (a CLI or Action run's lease
+ * released or run out) are started; versions with outcomes the bot has not judged (`tranche
+ * report` writes to the ledger directly) are judged and a bad verdict acted on
+ * (verdicts/judge-unjudged.ts); and promotions whose time has come are carried out
  * (tracks/advance-tracks.ts: claimed with a lease, so with several replicas one carries each out).
  * Each repository is acted on through its installation's own client.
  */
@@ -40,7 +41,9 @@ export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
     work.set(repo, found);
     return found;
   };
-  for (const release of await deps.ledger.expireReleases(now)) {
+  // What expires now, and what expired before but GitHub has not had the report of (it failed).
+  await deps.ledger.expireReleases(now);
+  for (const release of await deps.ledger.releaseReportsDue(now)) {
     const repo = of(release.repo);
     repo.expired.push(release);
     repo.installationId ??= release.installationId;

@@ -47214,6 +47214,15 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       version: 18,
       description: "webhooks the bot will receive again, kept past the process's end",
       statements: [redeliveriesTable()]
+    },
+    {
+      version: 19,
+      description: "the bot's expired releases whose report GitHub has not had yet",
+      statements: [
+        "ALTER TABLE bot_releases ADD COLUMN report_due_at BIGINT",
+        // The timer looks every minute; only the few releases owing a report are in the index.
+        "CREATE INDEX bot_releases_report_due ON bot_releases (report_due_at) WHERE report_due_at IS NOT NULL"
+      ]
     }
   ];
 }
@@ -48076,7 +48085,8 @@ var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
     AND locks.expires_at > $now)`;
 var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 var EXPIRE_RELEASES = `UPDATE bot_releases
-SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION}
+SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION},
+  report_due_at = $now
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_STATUS_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -48129,6 +48139,13 @@ function selectReleases(filter) {
   const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${where.clause()} ORDER BY ${order}`;
   return { sql: sql + where.limit(filter.limit, "releases"), params: where.params };
 }
+var RELEASE_REPORTS_DUE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE report_due_at <= $now
+ORDER BY id`;
+var CLAIM_RELEASE_REPORT = `UPDATE bot_releases SET report_due_at = $until
+WHERE id = $id AND report_due_at <= $now
+RETURNING id`;
+var SET_RELEASE_REPORT_DUE = "UPDATE bot_releases SET report_due_at = $due WHERE id = $id";
 
 // src/ledger/bot-hot-path-sql.ts
 var INSERT_SEEN_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
@@ -48275,6 +48292,23 @@ var ReleaseQueue = class {
   advanceQueue(repo, limits, now) {
     checkLimits(limits);
     return this.inRepository(repo, (session) => advanceIn(session, repo, limits, now));
+  }
+  async releaseReportsDue(now) {
+    return (await this.connection.query(RELEASE_REPORTS_DUE, { now })).map(toRelease);
+  }
+  async claimReleaseReport(id, forMs, now) {
+    const claimed = await this.connection.query(CLAIM_RELEASE_REPORT, {
+      id,
+      until: now + leaseMs(forMs),
+      now
+    });
+    return claimed.length > 0;
+  }
+  async releaseReported(id) {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null });
+  }
+  async releaseReportFailed(id, now) {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: now });
   }
   async expireReleases(now) {
     const repos = await this.connection.query(SELECT_REPOS_WITH_ACTIVE_RELEASES);
@@ -75043,21 +75077,30 @@ var GateRefusal = class extends Error {
   name = "GateRefusal";
 };
 async function reportExpired(scope, release) {
+  const { ledger, now } = scope.deps;
+  if (!await ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now())) return;
   scope.log.warn(`release ${release.id} \u2192 ${release.environment}: ${release.description ?? "expired"}`);
-  if (release.deploymentId !== null) {
-    await postDeploymentStatus(
-      scope.octokit,
-      { owner: scope.owner, repo: scope.repo },
-      release.deploymentId,
-      {
-        state: "error",
-        description: release.description ?? "no deployment status before the lease ran out"
-      }
-    );
+  try {
+    if (release.deploymentId !== null) {
+      await postDeploymentStatus(
+        scope.octokit,
+        { owner: scope.owner, repo: scope.repo },
+        release.deploymentId,
+        {
+          state: "error",
+          description: release.description ?? "no deployment status before the lease ran out"
+        }
+      );
+    }
+    const after = await liveAfter(scope, release);
+    await postReply(scope, after.release, after.live);
+  } catch (error62) {
+    await ledger.releaseReportFailed(release.id, now());
+    throw error62;
   }
-  const after = await liveAfter(scope, release);
-  await postReply(scope, after.release, after.live);
+  await ledger.releaseReported(release.id);
 }
+var REPORT_LEASE_MS = 10 * 6e4;
 async function postReply(scope, release, live) {
   if (release.pullRequest === null) return release;
   const body2 = renderReleaseReply(release, {
@@ -78646,7 +78689,8 @@ async function sweep(app2, deps) {
     work.set(repo, found);
     return found;
   };
-  for (const release of await deps.ledger.expireReleases(now)) {
+  await deps.ledger.expireReleases(now);
+  for (const release of await deps.ledger.releaseReportsDue(now)) {
     const repo = of(release.repo);
     repo.expired.push(release);
     repo.installationId ??= release.installationId;

@@ -71910,6 +71910,15 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       version: 18,
       description: "webhooks the bot will receive again, kept past the process's end",
       statements: [redeliveriesTable()]
+    },
+    {
+      version: 19,
+      description: "the bot's expired releases whose report GitHub has not had yet",
+      statements: [
+        "ALTER TABLE bot_releases ADD COLUMN report_due_at BIGINT",
+        // The timer looks every minute; only the few releases owing a report are in the index.
+        "CREATE INDEX bot_releases_report_due ON bot_releases (report_due_at) WHERE report_due_at IS NOT NULL"
+      ]
     }
   ];
 }
@@ -72719,7 +72728,8 @@ var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
     AND locks.expires_at > $now)`;
 var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 var EXPIRE_RELEASES = `UPDATE bot_releases
-SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION}
+SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION},
+  report_due_at = $now
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_STATUS_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -72772,6 +72782,13 @@ function selectReleases(filter) {
   const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${where.clause()} ORDER BY ${order}`;
   return { sql: sql + where.limit(filter.limit, "releases"), params: where.params };
 }
+var RELEASE_REPORTS_DUE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE report_due_at <= $now
+ORDER BY id`;
+var CLAIM_RELEASE_REPORT = `UPDATE bot_releases SET report_due_at = $until
+WHERE id = $id AND report_due_at <= $now
+RETURNING id`;
+var SET_RELEASE_REPORT_DUE = "UPDATE bot_releases SET report_due_at = $due WHERE id = $id";
 
 // src/ledger/bot-hot-path-sql.ts
 var INSERT_SEEN_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
@@ -72900,6 +72917,23 @@ var ReleaseQueue = class {
   advanceQueue(repo, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(repo, (session) => advanceIn(session, repo, limits2, now));
+  }
+  async releaseReportsDue(now) {
+    return (await this.connection.query(RELEASE_REPORTS_DUE, { now })).map(toRelease);
+  }
+  async claimReleaseReport(id, forMs, now) {
+    const claimed = await this.connection.query(CLAIM_RELEASE_REPORT, {
+      id,
+      until: now + leaseMs(forMs),
+      now
+    });
+    return claimed.length > 0;
+  }
+  async releaseReported(id) {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null });
+  }
+  async releaseReportFailed(id, now) {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: now });
   }
   async expireReleases(now) {
     const repos = await this.connection.query(SELECT_REPOS_WITH_ACTIVE_RELEASES);

@@ -99,23 +99,38 @@ class GateRefusal extends Error {
   override name = 'GateRefusal';
 }
 
-/** A release whose workflow never reported: its deployment gets an error status, its reply a 😕. */
+/**
+ * A release whose workflow never reported: its deployment gets an error status, its reply a 😕.
+ * The ledger holds the report owed from the expiry until it is made, and whoever makes it claims
+ * it first: a report GitHub failed is made again by the timer's next sweep, once.
+ */
 async function reportExpired(scope: HandlerScope, release: ReleaseRecord): Promise<void> {
+  const { ledger, now } = scope.deps;
+  if (!(await ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now()))) return;
   scope.log.warn(`release ${release.id} → ${release.environment}: ${release.description ?? 'expired'}`);
-  if (release.deploymentId !== null) {
-    await postDeploymentStatus(
-      scope.octokit,
-      { owner: scope.owner, repo: scope.repo },
-      release.deploymentId,
-      {
-        state: 'error',
-        description: release.description ?? 'no deployment status before the lease ran out',
-      },
-    );
+  try {
+    if (release.deploymentId !== null) {
+      await postDeploymentStatus(
+        scope.octokit,
+        { owner: scope.owner, repo: scope.repo },
+        release.deploymentId,
+        {
+          state: 'error',
+          description: release.description ?? 'no deployment status before the lease ran out',
+        },
+      );
+    }
+    const after = await liveAfter(scope, release);
+    await postReply(scope, after.release, after.live);
+  } catch (error) {
+    await ledger.releaseReportFailed(release.id, now());
+    throw error;
   }
-  const after = await liveAfter(scope, release);
-  await postReply(scope, after.release, after.live);
+  await ledger.releaseReported(release.id);
 }
+
+/** How long a process has the report it claimed: past that, another makes it (this one died). */
+const REPORT_LEASE_MS = 10 * 60_000;
 
 /** Writes the release's reply: a new comment the first time, an edit of it afterwards. */
 export async function postReply(

@@ -24,10 +24,12 @@ import {
   leaseLockName,
 } from './release-locks.ts';
 import {
+  CLAIM_RELEASE_REPORT,
   EXPIRE_RELEASES,
   FINISH_RELEASE,
   INSERT_RELEASE,
   PATCH_RELEASE,
+  RELEASE_REPORTS_DUE,
   SELECT_ACTIVE_RELEASES,
   SELECT_QUEUED_RELEASES,
   SELECT_RELEASE,
@@ -37,6 +39,7 @@ import {
   SELECT_SUPERSEDED_RELEASES,
   SELECT_SUPERSEDED_RING_RELEASES,
   SET_RELEASE_LIVE_VERSION,
+  SET_RELEASE_REPORT_DUE,
   SET_RELEASE_STATUS,
   START_RELEASE,
   SUPERSEDE_RELEASES,
@@ -146,6 +149,27 @@ export class ReleaseQueue implements ReleaseLedger {
   advanceQueue(repo: string, limits: ReleaseLimits, now: number): Promise<QueueAdvance> {
     checkLimits(limits);
     return this.inRepository(repo, (session) => advanceIn(session, repo, limits, now));
+  }
+
+  async releaseReportsDue(now: number): Promise<ReleaseRecord[]> {
+    return (await this.connection.query(RELEASE_REPORTS_DUE, { now })).map(toRelease);
+  }
+
+  async claimReleaseReport(id: number, forMs: number, now: number): Promise<boolean> {
+    const claimed = await this.connection.query(CLAIM_RELEASE_REPORT, {
+      id,
+      until: now + leaseMs(forMs),
+      now,
+    });
+    return claimed.length > 0;
+  }
+
+  async releaseReported(id: number): Promise<void> {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null });
+  }
+
+  async releaseReportFailed(id: number, now: number): Promise<void> {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: now });
   }
 
   async expireReleases(now: number): Promise<ReleaseRecord[]> {

@@ -57,8 +57,10 @@ const EXPIRED_DESCRIPTION =
   "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 
 /** The repository's started releases whose lease ran out by $now. */
+/** An expired release owes GitHub its report from now on (report_due_at; see RELEASE_REPORTS_DUE). */
 export const EXPIRE_RELEASES = `UPDATE bot_releases
-SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION}
+SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION},
+  report_due_at = $now
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}` as const;
 
@@ -142,3 +144,19 @@ export function selectReleases(filter: ReleaseFilter): SqlQuery {
   const sql = `SELECT ${RELEASE_COLUMNS} FROM bot_releases${where.clause()} ORDER BY ${order}`;
   return { sql: sql + where.limit(filter.limit, 'releases'), params: where.params };
 }
+
+/**
+ * Releases whose end GitHub has not been told of, due by $now: an expired release's error status
+ * and reply, owed from its expiry until whoever claims the report has made it.
+ */
+export const RELEASE_REPORTS_DUE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
+WHERE report_due_at <= $now
+ORDER BY id` as const;
+
+/** Takes a due report until $until; no row when another took it first. */
+export const CLAIM_RELEASE_REPORT = `UPDATE bot_releases SET report_due_at = $until
+WHERE id = $id AND report_due_at <= $now
+RETURNING id` as const;
+
+/** NULL once made; $now again when it failed, for the next try. */
+export const SET_RELEASE_REPORT_DUE = 'UPDATE bot_releases SET report_due_at = $due WHERE id = $id' as const;

@@ -394,6 +394,15 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       description: "webhooks the bot will receive again, kept past the process's end",
       statements: [redeliveriesTable()],
     },
+    {
+      version: 19,
+      description: "the bot's expired releases whose report GitHub has not had yet",
+      statements: [
+        'ALTER TABLE bot_releases ADD COLUMN report_due_at BIGINT',
+        // The timer looks every minute; only the few releases owing a report are in the index.
+        'CREATE INDEX bot_releases_report_due ON bot_releases (report_due_at) WHERE report_due_at IS NOT NULL',
+      ],
+    },
   ];
 }
 

@@ -463,8 +463,20 @@ export interface ReleaseLedger {
   admitRelease(request: ReleaseRequest, limits: ReleaseLimits, now: number): Promise<Admission>;
   /** Expires leases that ran out and starts what the queue can start. */
   advanceQueue(repo: string, limits: ReleaseLimits, now: number): Promise<QueueAdvance>;
-  /** Expires every repository's leases that ran out (the bot's timer); then advance each. */
+  /**
+   * Expires every repository's leases that ran out (the bot's timer); then advance each. An
+   * expired release owes GitHub its report (an error status, its reply) until
+   * `releaseReported`: whoever reports it claims it first (`claimReleaseReport`).
+   */
   expireReleases(now: number): Promise<ReleaseRecord[]>;
+  /** Releases owing GitHub their report by `now`, unclaimed or claimed by a lease that ran out. */
+  releaseReportsDue(now: number): Promise<ReleaseRecord[]>;
+  /** Takes the release's due report until `now + leaseMs`; false when another took it first. */
+  claimReleaseReport(id: number, leaseMs: number, now: number): Promise<boolean>;
+  /** The report was made: nothing more is owed. */
+  releaseReported(id: number): Promise<void>;
+  /** The report failed: it is due again at `now`, for the next try. */
+  releaseReportFailed(id: number, now: number): Promise<void>;
   /**
    * Queued releases whose environment nothing holds at `now` (no person's lock, started release
    * or run's lease): the bot's timer advances their repositories, so a release that waited for a

@@ -60,11 +60,13 @@ describePostgres('promotion timers with two bot replicas on one PostgreSQL ledge
     clock.now = T0 + 5 * HOUR;
     github.config(TRACKS_YML, 2).createDeployment(9003);
     await bothSweep();
-    // An hour on, no second promotion; the release whose Action never reported has timed out.
+    // An hour on, no second promotion; the release whose Action never reported has timed out,
+    // and one replica reports it (both may find the report owed; one claims it).
     clock.now = T0 + 6 * HOUR;
-    github.config(TRACKS_YML).deploymentStatus(9003);
+    github.config(TRACKS_YML).deploymentStatus(9003).raceLoser(TRACKS_YML);
     await bothSweep();
     github.done();
+    expect(github.bodies('status:9003')).toEqual([expect.objectContaining({ state: 'error' })]);
     expect(github.bodies('createDeployment').map((d) => d.environment)).toEqual(['eu', 'production']);
     const promotions = await ledgers[b]?.promotions({ service: 'shop' });
     expect(promotions?.map((p) => [p.toTrack, p.state])).toEqual([

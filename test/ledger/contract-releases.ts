@@ -252,6 +252,28 @@ export function describeReleases(current: () => Ledger): void {
         const expired = await ledger.expireReleases(T0 + LIMITS.leaseMs);
         expect(expired.map((r) => r.repo)).toEqual([REPO]);
       });
+
+      it('keeps each expiry owing GitHub its report until it is made, taken by one claimant at a time', async () => {
+        const { release } = admitted(await ledger.admitRelease(request(), LIMITS, T0));
+        const at = T0 + LIMITS.leaseMs;
+        expect(await ledger.releaseReportsDue(at)).toEqual([]);
+        await ledger.expireReleases(at);
+        expect((await ledger.releaseReportsDue(at)).map((r) => [r.id, r.state])).toEqual([
+          [release.id, 'expired'],
+        ]);
+        const claims = await Promise.all(
+          Array.from({ length: 4 }, () => ledger.claimReleaseReport(release.id, MINUTE, at)),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        // Claimed: not due again until the claim runs out, unless its maker says it failed.
+        expect(await ledger.releaseReportsDue(at + MINUTE - 1)).toEqual([]);
+        expect((await ledger.releaseReportsDue(at + MINUTE)).map((r) => r.id)).toEqual([release.id]);
+        await ledger.releaseReportFailed(release.id, at + 1);
+        expect(await ledger.claimReleaseReport(release.id, MINUTE, at + 1)).toBe(true);
+        await ledger.releaseReported(release.id);
+        expect(await ledger.releaseReportsDue(at + 60 * MINUTE)).toEqual([]);
+        expect(await ledger.claimReleaseReport(release.id, MINUTE, at + 60 * MINUTE)).toBe(false);
+      });
     });
 
     describe('recordDeploymentStatus', () => {
