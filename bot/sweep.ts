@@ -11,16 +11,18 @@
  */
 import type { Probot } from 'probot';
 import type { PromotionRecord } from '../src/ledger/fleet-types.ts';
-import type { ReleaseRecord } from '../src/ledger/types.ts';
+import type { ReleaseRecord, ReportClaim } from '../src/ledger/types.ts';
 import { type BotDeps, limitsOf } from './bot-scope.ts';
 import { installationScope, repositoryInstallation } from './installation-scope.ts';
-import { followAdvance } from './releases/start-release.ts';
+import { followAdvance, REPORT_LEASE_MS, REPORT_RETRY_MS } from './releases/start-release.ts';
 import { advanceTracks } from './tracks/advance-tracks.ts';
 import { judgeUnjudged, type UnjudgedWork, unjudgedWork } from './verdicts/judge-unjudged.ts';
 
 interface RepoWork {
   installationId: number | null;
   expired: ReleaseRecord[];
+  /** The reports of `expired` this sweep claimed, by release id. */
+  reports: Map<number, ReportClaim>;
   /** A queued release's environment is free: the queue may move. */
   free: boolean;
   unjudged: UnjudgedWork[];
@@ -30,10 +32,11 @@ interface RepoWork {
 export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
   const now = deps.now();
   const work = new Map<string, RepoWork>();
-  const of = (repo: string) => {
-    const found = work.get(repo) ?? {
+  const of = (repo: string): RepoWork => {
+    const found: RepoWork = work.get(repo) ?? {
       installationId: null,
       expired: [],
+      reports: new Map(),
       free: false,
       unjudged: [],
       promotions: false,
@@ -42,10 +45,22 @@ export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
     return found;
   };
   // What expires now, and what expired before but GitHub has not had the report of (it failed).
+  // Each report is claimed here, a try counted even when its repository cannot be reached (an
+  // app uninstalled, no installation known): such a report is given up after its last try.
   await deps.ledger.expireReleases(now);
   for (const release of await deps.ledger.releaseReportsDue(now)) {
+    const claim = await deps.ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now);
+    if (!claim) continue;
+    if (claim.tries > REPORT_RETRY_MS.length + 1) {
+      await deps.ledger.releaseReportFailed(release.id, claim, null);
+      app.log.error(
+        `release ${release.id} in ${release.repo}: its expiry was never reported to GitHub; given up`,
+      );
+      continue;
+    }
     const repo = of(release.repo);
     repo.expired.push(release);
+    repo.reports.set(release.id, claim);
     repo.installationId ??= release.installationId;
   }
   for (const release of await deps.ledger.releasesFreeToStart(now)) {
@@ -87,7 +102,11 @@ async function sweepRepository(app: Probot, deps: BotDeps, repo: string, todo: R
   const scope = await installationScope(app, deps, repo, todo.installationId, 'sweep');
   if (todo.expired.length > 0 || todo.free) {
     const advance = await deps.ledger.advanceQueue(repo, limitsOf(scope.settings), deps.now());
-    await followAdvance(scope, { expired: [...todo.expired, ...advance.expired], started: advance.started });
+    await followAdvance(
+      scope,
+      { expired: [...todo.expired, ...advance.expired], started: advance.started },
+      todo.reports,
+    );
   }
   for (const unjudged of todo.unjudged) await judgeUnjudged(scope, unjudged);
   // After the verdicts: a bad one cancels the version's scheduled promotions.

@@ -47220,6 +47220,7 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       description: "the bot's expired releases whose report GitHub has not had yet",
       statements: [
         "ALTER TABLE bot_releases ADD COLUMN report_due_at BIGINT",
+        "ALTER TABLE bot_releases ADD COLUMN report_tries INTEGER NOT NULL DEFAULT 0",
         // The timer looks every minute; only the few releases owing a report are in the index.
         "CREATE INDEX bot_releases_report_due ON bot_releases (report_due_at) WHERE report_due_at IS NOT NULL"
       ]
@@ -48086,7 +48087,7 @@ var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
 var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 var EXPIRE_RELEASES = `UPDATE bot_releases
 SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION},
-  report_due_at = $now
+  report_due_at = $now, report_tries = 0
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_STATUS_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -48142,10 +48143,11 @@ function selectReleases(filter) {
 var RELEASE_REPORTS_DUE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE report_due_at <= $now
 ORDER BY id`;
-var CLAIM_RELEASE_REPORT = `UPDATE bot_releases SET report_due_at = $until
+var CLAIM_RELEASE_REPORT = `UPDATE bot_releases SET report_due_at = $until, report_tries = report_tries + 1
 WHERE id = $id AND report_due_at <= $now
-RETURNING id`;
-var SET_RELEASE_REPORT_DUE = "UPDATE bot_releases SET report_due_at = $due WHERE id = $id";
+RETURNING report_tries`;
+var SET_RELEASE_REPORT_DUE = `UPDATE bot_releases SET report_due_at = $due
+WHERE id = $id AND report_due_at = $token`;
 
 // src/ledger/bot-hot-path-sql.ts
 var INSERT_SEEN_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
@@ -48297,18 +48299,15 @@ var ReleaseQueue = class {
     return (await this.connection.query(RELEASE_REPORTS_DUE, { now })).map(toRelease);
   }
   async claimReleaseReport(id, forMs, now) {
-    const claimed = await this.connection.query(CLAIM_RELEASE_REPORT, {
-      id,
-      until: now + leaseMs(forMs),
-      now
-    });
-    return claimed.length > 0;
+    const until = now + leaseMs(forMs);
+    const [row] = await this.connection.query(CLAIM_RELEASE_REPORT, { id, until, now });
+    return row ? { token: until, tries: Number(row.report_tries) } : null;
   }
-  async releaseReported(id) {
-    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null });
+  async releaseReported(id, claim3) {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null, token: claim3.token });
   }
-  async releaseReportFailed(id, now) {
-    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: now });
+  async releaseReportFailed(id, claim3, dueAt) {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: dueAt, token: claim3.token });
   }
   async expireReleases(now) {
     const repos = await this.connection.query(SELECT_REPOS_WITH_ACTIVE_RELEASES);
@@ -75013,8 +75012,8 @@ async function prepareBotRelease(scope, config3, request2) {
 }
 
 // bot/releases/start-release.ts
-async function followAdvance(scope, advance) {
-  for (const release of advance.expired) await reportExpired(scope, release);
+async function followAdvance(scope, advance, claims = /* @__PURE__ */ new Map()) {
+  for (const release of advance.expired) await reportExpired(scope, release, claims.get(release.id));
   for (const release of advance.started) await startRelease(scope, release);
 }
 async function startRelease(scope, admitted) {
@@ -75076,9 +75075,10 @@ async function startRelease(scope, admitted) {
 var GateRefusal = class extends Error {
   name = "GateRefusal";
 };
-async function reportExpired(scope, release) {
+async function reportExpired(scope, release, claimed) {
   const { ledger, now } = scope.deps;
-  if (!await ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now())) return;
+  const claim3 = claimed ?? await ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now());
+  if (!claim3) return;
   scope.log.warn(`release ${release.id} \u2192 ${release.environment}: ${release.description ?? "expired"}`);
   try {
     if (release.deploymentId !== null) {
@@ -75095,12 +75095,24 @@ async function reportExpired(scope, release) {
     const after = await liveAfter(scope, release);
     await postReply(scope, after.release, after.live);
   } catch (error62) {
-    await ledger.releaseReportFailed(release.id, now());
-    throw error62;
+    const wait2 = REPORT_RETRY_MS[claim3.tries - 1];
+    await ledger.releaseReportFailed(release.id, claim3, wait2 === void 0 ? null : now() + wait2);
+    const message = redactedMessage(error62);
+    if (wait2 === void 0) {
+      scope.log.warn(
+        `release ${release.id}: GitHub did not take the report of its expiry after ${claim3.tries} tries (${message}); given up`
+      );
+    } else {
+      scope.log.warn(
+        `release ${release.id}: GitHub did not take the report of its expiry (${message}); trying again in ${wait2 / 6e4} min`
+      );
+    }
+    return;
   }
-  await ledger.releaseReported(release.id);
+  await ledger.releaseReported(release.id, claim3);
 }
 var REPORT_LEASE_MS = 10 * 6e4;
+var REPORT_RETRY_MS = [6e4, 5 * 6e4, 15 * 6e4, 60 * 6e4];
 async function postReply(scope, release, live) {
   if (release.pullRequest === null) return release;
   const body2 = renderReleaseReply(release, {
@@ -78682,6 +78694,7 @@ async function sweep(app2, deps) {
     const found = work.get(repo) ?? {
       installationId: null,
       expired: [],
+      reports: /* @__PURE__ */ new Map(),
       free: false,
       unjudged: [],
       promotions: false
@@ -78691,8 +78704,18 @@ async function sweep(app2, deps) {
   };
   await deps.ledger.expireReleases(now);
   for (const release of await deps.ledger.releaseReportsDue(now)) {
+    const claim3 = await deps.ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now);
+    if (!claim3) continue;
+    if (claim3.tries > REPORT_RETRY_MS.length + 1) {
+      await deps.ledger.releaseReportFailed(release.id, claim3, null);
+      app2.log.error(
+        `release ${release.id} in ${release.repo}: its expiry was never reported to GitHub; given up`
+      );
+      continue;
+    }
     const repo = of(release.repo);
     repo.expired.push(release);
+    repo.reports.set(release.id, claim3);
     repo.installationId ??= release.installationId;
   }
   for (const release of await deps.ledger.releasesFreeToStart(now)) {
@@ -78731,7 +78754,11 @@ async function sweepRepository(app2, deps, repo, todo) {
   const scope = await installationScope(app2, deps, repo, todo.installationId, "sweep");
   if (todo.expired.length > 0 || todo.free) {
     const advance = await deps.ledger.advanceQueue(repo, limitsOf(scope.settings), deps.now());
-    await followAdvance(scope, { expired: [...todo.expired, ...advance.expired], started: advance.started });
+    await followAdvance(
+      scope,
+      { expired: [...todo.expired, ...advance.expired], started: advance.started },
+      todo.reports
+    );
   }
   for (const unjudged of todo.unjudged) await judgeUnjudged(scope, unjudged);
   if (todo.promotions || todo.unjudged.length > 0) await advanceTracks(scope);

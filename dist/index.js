@@ -71916,6 +71916,7 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       description: "the bot's expired releases whose report GitHub has not had yet",
       statements: [
         "ALTER TABLE bot_releases ADD COLUMN report_due_at BIGINT",
+        "ALTER TABLE bot_releases ADD COLUMN report_tries INTEGER NOT NULL DEFAULT 0",
         // The timer looks every minute; only the few releases owing a report are in the index.
         "CREATE INDEX bot_releases_report_due ON bot_releases (report_due_at) WHERE report_due_at IS NOT NULL"
       ]
@@ -72729,7 +72730,7 @@ var LEASE_LAPSED = `NOT EXISTS (SELECT 1 FROM locks
 var EXPIRED_DESCRIPTION = "'no deployment status arrived before its lease ran out (is the deployment workflow set up)'";
 var EXPIRE_RELEASES = `UPDATE bot_releases
 SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION},
-  report_due_at = $now
+  report_due_at = $now, report_tries = 0
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}`;
 var SELECT_STATUS_RELEASE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
@@ -72785,10 +72786,11 @@ function selectReleases(filter) {
 var RELEASE_REPORTS_DUE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE report_due_at <= $now
 ORDER BY id`;
-var CLAIM_RELEASE_REPORT = `UPDATE bot_releases SET report_due_at = $until
+var CLAIM_RELEASE_REPORT = `UPDATE bot_releases SET report_due_at = $until, report_tries = report_tries + 1
 WHERE id = $id AND report_due_at <= $now
-RETURNING id`;
-var SET_RELEASE_REPORT_DUE = "UPDATE bot_releases SET report_due_at = $due WHERE id = $id";
+RETURNING report_tries`;
+var SET_RELEASE_REPORT_DUE = `UPDATE bot_releases SET report_due_at = $due
+WHERE id = $id AND report_due_at = $token`;
 
 // src/ledger/bot-hot-path-sql.ts
 var INSERT_SEEN_RELEASE = `INSERT INTO bot_releases (repo, installation_id, environment, service, origin, kind,
@@ -72922,18 +72924,15 @@ var ReleaseQueue = class {
     return (await this.connection.query(RELEASE_REPORTS_DUE, { now })).map(toRelease);
   }
   async claimReleaseReport(id, forMs, now) {
-    const claimed = await this.connection.query(CLAIM_RELEASE_REPORT, {
-      id,
-      until: now + leaseMs(forMs),
-      now
-    });
-    return claimed.length > 0;
+    const until = now + leaseMs(forMs);
+    const [row] = await this.connection.query(CLAIM_RELEASE_REPORT, { id, until, now });
+    return row ? { token: until, tries: Number(row.report_tries) } : null;
   }
-  async releaseReported(id) {
-    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null });
+  async releaseReported(id, claim3) {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null, token: claim3.token });
   }
-  async releaseReportFailed(id, now) {
-    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: now });
+  async releaseReportFailed(id, claim3, dueAt) {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: dueAt, token: claim3.token });
   }
   async expireReleases(now) {
     const repos = await this.connection.query(SELECT_REPOS_WITH_ACTIVE_RELEASES);

@@ -17,7 +17,7 @@ import { deploymentPayload } from '../../src/github/deployment-payload.ts';
 import { createDeployment, postDeploymentStatus } from '../../src/github/deployments.ts';
 import { selectTargets } from '../../src/github/target-subset.ts';
 import { releaseRunId } from '../../src/ledger/release-locks.ts';
-import type { QueueAdvance, ReleaseRecord } from '../../src/ledger/types.ts';
+import type { QueueAdvance, ReleaseRecord, ReportClaim } from '../../src/ledger/types.ts';
 import type { Success } from '../../src/release/live-version.ts';
 import { deploymentLogger, type HandlerScope, limitsOf, loadedConfig } from '../bot-scope.ts';
 import { editReply, reply } from '../github/replies.ts';
@@ -28,8 +28,16 @@ import { liveAfter } from './deployment-history.ts';
 import { prepareBotRelease } from './prepare.ts';
 
 /** Starts every release the queue admitted and reports every one whose lease ran out. */
-export async function followAdvance(scope: HandlerScope, advance: QueueAdvance): Promise<void> {
-  for (const release of advance.expired) await reportExpired(scope, release);
+/**
+ * Reports what the queue expired and starts what it started. `claims` are the reports the caller
+ * has claimed already (the sweep's); the others are claimed here.
+ */
+export async function followAdvance(
+  scope: HandlerScope,
+  advance: QueueAdvance,
+  claims: ReadonlyMap<number, ReportClaim> = new Map(),
+): Promise<void> {
+  for (const release of advance.expired) await reportExpired(scope, release, claims.get(release.id));
   for (const release of advance.started) await startRelease(scope, release);
 }
 
@@ -102,11 +110,14 @@ class GateRefusal extends Error {
 /**
  * A release whose workflow never reported: its deployment gets an error status, its reply a 😕.
  * The ledger holds the report owed from the expiry until it is made, and whoever makes it claims
- * it first: a report GitHub failed is made again by the timer's next sweep, once.
+ * it first (or was handed the claim). A report GitHub fails is tried again later, 1, 5, 15 and 60
+ * minutes on, then given up with an error line; it never stops what follows (the queue, verdicts,
+ * promotions).
  */
-async function reportExpired(scope: HandlerScope, release: ReleaseRecord): Promise<void> {
+async function reportExpired(scope: HandlerScope, release: ReleaseRecord, claimed?: ReportClaim) {
   const { ledger, now } = scope.deps;
-  if (!(await ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now()))) return;
+  const claim = claimed ?? (await ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now()));
+  if (!claim) return;
   scope.log.warn(`release ${release.id} → ${release.environment}: ${release.description ?? 'expired'}`);
   try {
     if (release.deploymentId !== null) {
@@ -123,14 +134,27 @@ async function reportExpired(scope: HandlerScope, release: ReleaseRecord): Promi
     const after = await liveAfter(scope, release);
     await postReply(scope, after.release, after.live);
   } catch (error) {
-    await ledger.releaseReportFailed(release.id, now());
-    throw error;
+    const wait = REPORT_RETRY_MS[claim.tries - 1];
+    await ledger.releaseReportFailed(release.id, claim, wait === undefined ? null : now() + wait);
+    const message = redactedMessage(error);
+    if (wait === undefined) {
+      scope.log.warn(
+        `release ${release.id}: GitHub did not take the report of its expiry after ${claim.tries} tries (${message}); given up`,
+      );
+    } else {
+      scope.log.warn(
+        `release ${release.id}: GitHub did not take the report of its expiry (${message}); trying again in ${wait / 60_000} min`,
+      );
+    }
+    return;
   }
-  await ledger.releaseReported(release.id);
+  await ledger.releaseReported(release.id, claim);
 }
 
 /** How long a process has the report it claimed: past that, another makes it (this one died). */
-const REPORT_LEASE_MS = 10 * 60_000;
+export const REPORT_LEASE_MS = 10 * 60_000;
+/** After each failed try of a report, the wait before the next; then it is given up. */
+export const REPORT_RETRY_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 
 /** Writes the release's reply: a new comment the first time, an edit of it afterwards. */
 export async function postReply(

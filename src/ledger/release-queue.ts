@@ -67,6 +67,7 @@ import {
   type ReleaseRecord,
   type ReleaseRequest,
   type ReleaseState,
+  type ReportClaim,
   type ServiceOwnerLedger,
   type StatusRecording,
 } from './types.ts';
@@ -155,21 +156,18 @@ export class ReleaseQueue implements ReleaseLedger {
     return (await this.connection.query(RELEASE_REPORTS_DUE, { now })).map(toRelease);
   }
 
-  async claimReleaseReport(id: number, forMs: number, now: number): Promise<boolean> {
-    const claimed = await this.connection.query(CLAIM_RELEASE_REPORT, {
-      id,
-      until: now + leaseMs(forMs),
-      now,
-    });
-    return claimed.length > 0;
+  async claimReleaseReport(id: number, forMs: number, now: number): Promise<ReportClaim | null> {
+    const until = now + leaseMs(forMs);
+    const [row] = await this.connection.query(CLAIM_RELEASE_REPORT, { id, until, now });
+    return row ? { token: until, tries: Number(row.report_tries) } : null;
   }
 
-  async releaseReported(id: number): Promise<void> {
-    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null });
+  async releaseReported(id: number, claim: ReportClaim): Promise<void> {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: null, token: claim.token });
   }
 
-  async releaseReportFailed(id: number, now: number): Promise<void> {
-    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: now });
+  async releaseReportFailed(id: number, claim: ReportClaim, dueAt: number | null): Promise<void> {
+    await this.connection.query(SET_RELEASE_REPORT_DUE, { id, due: dueAt, token: claim.token });
   }
 
   async expireReleases(now: number): Promise<ReleaseRecord[]> {

@@ -60,7 +60,7 @@ const EXPIRED_DESCRIPTION =
 /** An expired release owes GitHub its report from now on (report_due_at; see RELEASE_REPORTS_DUE). */
 export const EXPIRE_RELEASES = `UPDATE bot_releases
 SET state = 'expired', finished_at = $now, updated_at = $now, description = ${EXPIRED_DESCRIPTION},
-  report_due_at = $now
+  report_due_at = $now, report_tries = 0
 WHERE repo = $repo AND state IN ${ACTIVE} AND ${ADMITTED} AND ${LEASE_LAPSED}
 RETURNING ${RELEASE_COLUMNS}` as const;
 
@@ -153,10 +153,15 @@ export const RELEASE_REPORTS_DUE = `SELECT ${RELEASE_COLUMNS} FROM bot_releases
 WHERE report_due_at <= $now
 ORDER BY id` as const;
 
-/** Takes a due report until $until; no row when another took it first. */
-export const CLAIM_RELEASE_REPORT = `UPDATE bot_releases SET report_due_at = $until
+/**
+ * Takes a due report until $until, counting the try; no row when another took it first. $until
+ * is the claim's token: only its holder moves the report on.
+ */
+export const CLAIM_RELEASE_REPORT =
+  `UPDATE bot_releases SET report_due_at = $until, report_tries = report_tries + 1
 WHERE id = $id AND report_due_at <= $now
-RETURNING id` as const;
+RETURNING report_tries` as const;
 
-/** NULL once made; $now again when it failed, for the next try. */
-export const SET_RELEASE_REPORT_DUE = 'UPDATE bot_releases SET report_due_at = $due WHERE id = $id' as const;
+/** By the claim's holder only: NULL once made or given up, else when to try again. */
+export const SET_RELEASE_REPORT_DUE = `UPDATE bot_releases SET report_due_at = $due
+WHERE id = $id AND report_due_at = $token` as const;

@@ -399,6 +399,7 @@ SELECT delivery_id, repo, event, received_at FROM bot_deliveries`,
       description: "the bot's expired releases whose report GitHub has not had yet",
       statements: [
         'ALTER TABLE bot_releases ADD COLUMN report_due_at BIGINT',
+        'ALTER TABLE bot_releases ADD COLUMN report_tries INTEGER NOT NULL DEFAULT 0',
         // The timer looks every minute; only the few releases owing a report are in the index.
         'CREATE INDEX bot_releases_report_due ON bot_releases (report_due_at) WHERE report_due_at IS NOT NULL',
       ],

@@ -115,6 +115,14 @@ export interface ServiceOwnerLedger {
   ): Promise<ServiceOwnerRecord | null>;
 }
 
+/** A claim of a release's report to GitHub (ReleaseLedger.claimReleaseReport). */
+export interface ReportClaim {
+  /** Only the claim's holder moves the report on. */
+  token: number;
+  /** The tries the report has had, this one included. */
+  tries: number;
+}
+
 /** One record of a ledger bundle (export/import between ledgers). */
 export type LedgerRecord =
   | { type: 'version'; version: VersionRecord }
@@ -471,12 +479,15 @@ export interface ReleaseLedger {
   expireReleases(now: number): Promise<ReleaseRecord[]>;
   /** Releases owing GitHub their report by `now`, unclaimed or claimed by a lease that ran out. */
   releaseReportsDue(now: number): Promise<ReleaseRecord[]>;
-  /** Takes the release's due report until `now + leaseMs`; false when another took it first. */
-  claimReleaseReport(id: number, leaseMs: number, now: number): Promise<boolean>;
-  /** The report was made: nothing more is owed. */
-  releaseReported(id: number): Promise<void>;
-  /** The report failed: it is due again at `now`, for the next try. */
-  releaseReportFailed(id: number, now: number): Promise<void>;
+  /**
+   * Takes the release's due report until `now + leaseMs`, counting a try; null when another took
+   * it first. The claim moves the report on: `releaseReported`, or `releaseReportFailed`.
+   */
+  claimReleaseReport(id: number, leaseMs: number, now: number): Promise<ReportClaim | null>;
+  /** The report was made: nothing more is owed (a claim another holder has since taken changes nothing). */
+  releaseReported(id: number, claim: ReportClaim): Promise<void>;
+  /** The report failed: due again at `dueAt`, or given up (null). */
+  releaseReportFailed(id: number, claim: ReportClaim, dueAt: number | null): Promise<void>;
   /**
    * Queued releases whose environment nothing holds at `now` (no person's lock, started release
    * or run's lease): the bot's timer advances their repositories, so a release that waited for a

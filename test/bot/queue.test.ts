@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEPLOY_LEASE_MS, holdDeployLock } from '../../src/release/deploy-lock.ts';
+import { LIMITS, request } from '../ledger/contract-releases.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { useBot } from './harness/bot-test.ts';
 import { TRANCHE_YML } from './harness/github-mock.ts';
@@ -175,7 +176,8 @@ describe('locks and the release queue', () => {
   });
 
   describe('a deploy whose workflow never reports', () => {
-    it("loses its lease to the bot's timer, is reported, and the queue moves on", async () => {
+    /** Alice's deploy started (deployment 9001, reply 5001), bob's queued behind it (reply 5002). */
+    async function aliceDeploysBobWaits() {
       t.github.token();
       writerAsks('alice');
       starts(9001, { comment: 5001 });
@@ -183,6 +185,10 @@ describe('locks and the release queue', () => {
       writerAsks('bob');
       t.github.comment(12, 5002);
       await t.comment({ body: '/deploy production', login: 'bob' });
+    }
+
+    it("loses its lease to the bot's timer, is reported, and the queue moves on", async () => {
+      await aliceDeploysBobWaits();
 
       t.clock.now += HOUR;
       t.github.config().deploymentStatus(9001).editComment(5001);
@@ -198,6 +204,65 @@ describe('locks and the release queue', () => {
       ]);
       expect(t.github.bodies('editComment')[0]?.body).toContain('😕 **Gave up**: shop `1`');
       expect(t.github.bodies('createDeployment')[1]?.payload.tranche.requestedBy).toBe('bob');
+    });
+
+    it('starts the next release though GitHub refuses the report, tries the report again later, then gives it up', async () => {
+      await aliceDeploysBobWaits();
+
+      // The deployment is gone: GitHub refuses its status every time.
+      const refused = () =>
+        t.github.scope
+          .post('/repos/acme/shop/deployments/9001/statuses')
+          .reply(404, { message: 'Not Found' });
+      t.clock.now += HOUR;
+      t.github.config();
+      refused();
+      starts(9002, { edit: 5002 });
+      await t.server.bot.sweep();
+      t.github.done();
+      expect(t.github.bodies('createDeployment')[1]?.payload.tranche.requestedBy).toBe('bob');
+      expect(t.server.logs).toContain(
+        'release 1: GitHub did not take the report of its expiry (Not Found); trying again in 1 min',
+      );
+      // Not due before its wait; then tried at 1, 5, 15 and 60 minutes, and given up.
+      await t.server.bot.sweep();
+      for (const wait of [1, 5, 15, 60]) {
+        t.clock.now += wait * 60_000;
+        t.github.config();
+        refused();
+        // By the last, bob's release has lost its lease too, and its report goes through.
+        if (wait === 60) t.github.deploymentStatus(9002).editComment(5002);
+        await t.server.bot.sweep();
+        t.github.done();
+      }
+      expect(t.server.logs).toContain(
+        'release 1: GitHub did not take the report of its expiry after 5 tries (Not Found); given up',
+      );
+      t.clock.now += 24 * HOUR;
+      await t.server.bot.sweep();
+      t.github.done();
+    });
+
+    it('gives up the report of a release whose repository it cannot reach, after as many tries', async () => {
+      // A release from a delivery that named no installation: the timer has no client for it.
+      await t.ledger.admitRelease(request({ repo: 'acme/shop', installationId: null }), LIMITS, t.clock.now);
+      const given = 'its expiry was never reported to GitHub; given up';
+      t.clock.now += LIMITS.leaseMs;
+      for (let sweep = 1; sweep <= 5; sweep++) {
+        await t.server.bot.sweep();
+        // The claim of each try lasts 10 minutes: a process that died holding it hands it on.
+        t.clock.now += 10 * 60_000;
+      }
+      expect(t.server.logs.filter((l) => l.endsWith(given))).toEqual([]);
+      expect(t.server.logs).toContain(
+        'acme/shop has work for the timer, but no installation is known to act on it',
+      );
+      await t.server.bot.sweep();
+      expect(t.server.logs.filter((l) => l.endsWith(given))).toHaveLength(1);
+      t.clock.now += 24 * HOUR;
+      await t.server.bot.sweep();
+      expect(t.server.logs.filter((l) => l.endsWith(given))).toHaveLength(1);
+      expect(await t.ledger.releaseReportsDue(t.clock.now)).toEqual([]);
     });
   });
 

@@ -264,15 +264,23 @@ export function describeReleases(current: () => Ledger): void {
         const claims = await Promise.all(
           Array.from({ length: 4 }, () => ledger.claimReleaseReport(release.id, MINUTE, at)),
         );
-        expect(claims.filter(Boolean)).toHaveLength(1);
-        // Claimed: not due again until the claim runs out, unless its maker says it failed.
+        const [claim, ...none] = claims.filter((c) => c !== null);
+        expect(none).toEqual([]);
+        expect(claim?.tries).toBe(1);
+        // Claimed: not due again until the claim runs out, unless its holder says when.
         expect(await ledger.releaseReportsDue(at + MINUTE - 1)).toEqual([]);
-        expect((await ledger.releaseReportsDue(at + MINUTE)).map((r) => r.id)).toEqual([release.id]);
-        await ledger.releaseReportFailed(release.id, at + 1);
-        expect(await ledger.claimReleaseReport(release.id, MINUTE, at + 1)).toBe(true);
-        await ledger.releaseReported(release.id);
+        if (!claim) throw new Error('nobody claimed the report');
+        await ledger.releaseReportFailed(release.id, claim, at + 5 * MINUTE);
+        expect(await ledger.releaseReportsDue(at + 5 * MINUTE - 1)).toEqual([]);
+        const again = await ledger.claimReleaseReport(release.id, MINUTE, at + 5 * MINUTE);
+        expect(again?.tries).toBe(2);
+        // The first claim's holder no longer holds it: what it says changes nothing.
+        await ledger.releaseReported(release.id, claim);
+        expect((await ledger.releaseReportsDue(at + 6 * MINUTE)).map((r) => r.id)).toEqual([release.id]);
+        if (!again) throw new Error('the report was not claimed again');
+        await ledger.releaseReported(release.id, again);
         expect(await ledger.releaseReportsDue(at + 60 * MINUTE)).toEqual([]);
-        expect(await ledger.claimReleaseReport(release.id, MINUTE, at + 60 * MINUTE)).toBe(false);
+        expect(await ledger.claimReleaseReport(release.id, MINUTE, at + 60 * MINUTE)).toBeNull();
       });
     });
 
