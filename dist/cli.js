@@ -53257,11 +53257,26 @@ function sortByPosition(issues) {
 }
 
 // src/config/location.ts
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
 function configIn(dir) {
   return CONFIG_PATHS.map((path2) => join(dir, path2)).find((file2) => existsSync(file2));
+}
+function locateConfig(path2) {
+  if (!isDirectory(path2)) return { file: path2 };
+  const file2 = configIn(path2);
+  return file2 === void 0 ? { missing: path2 } : { file: file2 };
+}
+function isDirectory(path2) {
+  try {
+    return statSync(path2, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+}
+function configName(paths) {
+  return paths.join(" or ");
 }
 function configHome(configFile) {
   const dir = dirname(configFile);
@@ -53333,7 +53348,7 @@ function lastLine2(text2) {
 
 // src/exec/shell-executor.ts
 import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
+import { statSync as statSync2 } from "node:fs";
 
 // src/exec/batch-files.ts
 import { mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
@@ -53589,7 +53604,7 @@ function startFailure(error62, shell, cwd) {
   const text2 = error62 instanceof Error ? error62.message : String(error62);
   let dir;
   try {
-    dir = statSync(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
+    dir = statSync2(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
   } catch {
     dir = `working directory ${cwd} does not exist`;
   }
@@ -56183,7 +56198,7 @@ function isRetryable(error62) {
 
 // src/ledger/sqlite.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync3 } from "node:fs";
 import { basename as basename2, dirname as dirname2, join as join3 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
@@ -56282,7 +56297,7 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
 var SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
 function ensureLedgerFile(path2) {
   try {
-    statSync2(path2);
+    statSync3(path2);
   } catch (error62) {
     if (errorCode(error62) !== "ENOENT") throw error62;
     createLedgerFile(path2);
@@ -56569,9 +56584,9 @@ var UsageError = class extends Error {
 
 // src/cli/project.ts
 async function loadProject(options, runtime) {
-  const path2 = resolve3(runtime.cwd, options.config);
+  const path2 = configPath(options, runtime);
   const loaded = await loadConfig(path2, shownPath(runtime.cwd, path2));
-  return { loaded: { ...loaded, file: options.config }, dir: configHome(path2) };
+  return { loaded: { ...loaded, file: relative2(runtime.cwd, path2) || path2 }, dir: configHome(path2) };
 }
 function shownPath(cwd, file2) {
   const inside = relative2(cwd, file2);
@@ -56607,7 +56622,7 @@ async function openProjectLedger(options, runtime, dir) {
     if (creating) await adviseIgnoring(dir, runtime);
     return ledger;
   } catch (error62) {
-    const from = chosen ? chosen.from : `the default ledger (${DEFAULT_LEDGER_PATH} beside the config)`;
+    const from = chosen ? chosen.from : `the default ledger (${join5(dir, DEFAULT_LEDGER_PATH)})`;
     const message = error62 instanceof Error ? error62.message : String(error62);
     throw new UsageError(`${from}: ${message}`, { cause: error62 });
   }
@@ -56628,7 +56643,12 @@ async function adviseIgnoring(dir, runtime) {
   );
 }
 function configDir(options, runtime) {
-  return configHome(resolve3(runtime.cwd, options.config));
+  return configHome(configPath(options, runtime));
+}
+function configPath(options, runtime) {
+  const located = locateConfig(resolve3(runtime.cwd, options.config));
+  if ("file" in located) return located.file;
+  throw new UsageError(`--config: ${options.config} is a directory with no ${configName(CONFIG_PATHS)}`);
 }
 async function withLedger(options, runtime, dir, use) {
   const ledger = await openProjectLedger(options, runtime, dir);

@@ -45044,7 +45044,6 @@ var require_light = __commonJS({
 });
 
 // src/action/main.ts
-import { statSync as statSync3 } from "node:fs";
 import { relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/errors.ts
@@ -67395,11 +67394,23 @@ function sortByPosition(issues) {
 }
 
 // src/config/location.ts
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
 function configIn(dir) {
   return CONFIG_PATHS.map((path) => join(dir, path)).find((file2) => existsSync(file2));
+}
+function locateConfig(path) {
+  if (!isDirectory(path)) return { file: path };
+  const file2 = configIn(path);
+  return file2 === void 0 ? { missing: path } : { file: file2 };
+}
+function isDirectory(path) {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }
 function configName(paths) {
   return paths.join(" or ");
@@ -67500,7 +67511,7 @@ function lastLine2(text2) {
 
 // src/exec/shell-executor.ts
 import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
+import { statSync as statSync2 } from "node:fs";
 
 // src/exec/batch-files.ts
 import { mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
@@ -67756,7 +67767,7 @@ function startFailure(error63, shell, cwd) {
   const text2 = error63 instanceof Error ? error63.message : String(error63);
   let dir;
   try {
-    dir = statSync(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
+    dir = statSync2(cwd).isDirectory() ? void 0 : `working directory ${cwd} is not a directory`;
   } catch {
     dir = `working directory ${cwd} does not exist`;
   }
@@ -74006,7 +74017,7 @@ function isRetryable(error63) {
 
 // src/ledger/sqlite.ts
 import { randomBytes } from "node:crypto";
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync2 } from "node:fs";
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync as statSync3 } from "node:fs";
 import { basename as basename2, dirname as dirname2, join as join3 } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep2 } from "node:timers/promises";
@@ -74105,7 +74116,7 @@ var SqliteLedger = class _SqliteLedger extends SqlLedger {
 var SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
 function ensureLedgerFile(path) {
   try {
-    statSync2(path);
+    statSync3(path);
   } catch (error63) {
     if (errorCode(error63) !== "ENOENT") throw error63;
     createLedgerFile(path);
@@ -80278,7 +80289,7 @@ async function run() {
   try {
     const inputs = readInputs();
     const context3 = readRunContext();
-    const configFile = locateConfig(inputs.config, context3.workspace);
+    const configFile = configFileOf(inputs.config, context3.workspace);
     actionLog.info(
       `tranche: ${context3.eventName} on ${context3.owner}/${context3.repo}@${context3.sha.slice(0, 7)}, config ${relative2(context3.workspace, configFile)}`
     );
@@ -80330,16 +80341,12 @@ async function run() {
     await notifier?.drain();
   }
 }
-function locateConfig(input2, workspace) {
-  const named = resolve3(workspace, input2 ?? ".");
-  if (!statSync3(named, { throwIfNoEntry: false })?.isDirectory()) return named;
-  const found = configIn(named);
-  if (found === void 0) {
-    throw new InputError(
-      `no Tranche configuration in ${relative2(workspace, named) || "the workspace"}: no ${configName(CONFIG_PATHS)}; check the repository out first (actions/checkout), or name the file in the config input`
-    );
-  }
-  return found;
+function configFileOf(input2, workspace) {
+  const located = locateConfig(resolve3(workspace, input2 ?? "."));
+  if ("file" in located) return located.file;
+  throw new InputError(
+    `no Tranche configuration in ${relative2(workspace, located.missing) || "the workspace"}: no ${configName(CONFIG_PATHS)}; check the repository out first (actions/checkout), or name the file in the config input`
+  );
 }
 function loadRelative(file2, workspace) {
   return loadConfig(file2, relative2(workspace, file2));

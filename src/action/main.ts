@@ -3,12 +3,11 @@
  * SIGINT and SIGTERM (the runner cancelling the job) abort the run: the engine stops, rolls back
  * per onFailure, and the check run and deployment are closed as cancelled.
  */
-import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import { readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
-import { CONFIG_PATHS, configHome, configIn, configName } from '../config/location.ts';
+import { CONFIG_PATHS, configHome, configName, locateConfig } from '../config/location.ts';
 import { systemClock } from '../engine/clock.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { inventoryReader } from '../exec/inventory-reader.ts';
@@ -51,7 +50,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     const context = readRunContext();
-    const configFile = locateConfig(inputs.config, context.workspace);
+    const configFile = configFileOf(inputs.config, context.workspace);
     actionLog.info(
       `tranche: ${context.eventName} on ${context.owner}/${context.repo}@${context.sha.slice(0, 7)}, config ${relative(context.workspace, configFile)}`,
     );
@@ -105,23 +104,19 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The config, with problems named by their path from the repository root (for annotations). */
 /**
  * The config file the input names, from the workspace; for a directory (the workspace when the
  * input is left out, or a checkout of the default branch), the repository's config in it.
  */
-function locateConfig(input: string | undefined, workspace: string): string {
-  const named = resolve(workspace, input ?? '.');
-  if (!statSync(named, { throwIfNoEntry: false })?.isDirectory()) return named;
-  const found = configIn(named);
-  if (found === undefined) {
-    throw new InputError(
-      `no Tranche configuration in ${relative(workspace, named) || 'the workspace'}: no ${configName(CONFIG_PATHS)}; check the repository out first (actions/checkout), or name the file in the config input`,
-    );
-  }
-  return found;
+function configFileOf(input: string | undefined, workspace: string): string {
+  const located = locateConfig(resolve(workspace, input ?? '.'));
+  if ('file' in located) return located.file;
+  throw new InputError(
+    `no Tranche configuration in ${relative(workspace, located.missing) || 'the workspace'}: no ${configName(CONFIG_PATHS)}; check the repository out first (actions/checkout), or name the file in the config input`,
+  );
 }
 
+/** The config, with problems named by their path from the repository root (for annotations). */
 function loadRelative(file: string, workspace: string): Promise<LoadedConfig> {
   return loadConfig(file, relative(workspace, file));
 }

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnknownEnvironmentError } from '../config/errors.ts';
 import { type ReadConfig, readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
-import { configHome } from '../config/location.ts';
+import { CONFIG_PATHS, configHome, configName, locateConfig } from '../config/location.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { inventoryReader } from '../exec/inventory-reader.ts';
 import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, ledgerCredential, openLedger } from '../ledger/open.ts';
@@ -31,10 +31,10 @@ export interface Project {
 }
 
 export async function loadProject(options: CommonOptions, runtime: Runtime): Promise<Project> {
-  const path = resolve(runtime.cwd, options.config);
+  const path = configPath(options, runtime);
   // Problems name the file as the user would: from the working directory when it is below it.
   const loaded = await loadConfig(path, shownPath(runtime.cwd, path));
-  return { loaded: { ...loaded, file: options.config }, dir: configHome(path) };
+  return { loaded: { ...loaded, file: relative(runtime.cwd, path) || path }, dir: configHome(path) };
 }
 
 function shownPath(cwd: string, file: string): string {
@@ -98,7 +98,7 @@ export async function openProjectLedger(
     if (creating) await adviseIgnoring(dir, runtime);
     return ledger;
   } catch (error) {
-    const from = chosen ? chosen.from : `the default ledger (${DEFAULT_LEDGER_PATH} beside the config)`;
+    const from = chosen ? chosen.from : `the default ledger (${join(dir, DEFAULT_LEDGER_PATH)})`;
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${from}: ${message}`, { cause: error });
   }
@@ -135,7 +135,14 @@ async function adviseIgnoring(dir: string, runtime: Runtime): Promise<void> {
 
 /** Where the default ledger lives (Project's `dir`), without reading the config. */
 export function configDir(options: CommonOptions, runtime: Runtime): string {
-  return configHome(resolve(runtime.cwd, options.config));
+  return configHome(configPath(options, runtime));
+}
+
+/** The file --config names, or the repository's config in the directory it names (config/location.ts). */
+function configPath(options: CommonOptions, runtime: Runtime): string {
+  const located = locateConfig(resolve(runtime.cwd, options.config));
+  if ('file' in located) return located.file;
+  throw new UsageError(`--config: ${options.config} is a directory with no ${configName(CONFIG_PATHS)}`);
 }
 
 export async function withLedger<T>(

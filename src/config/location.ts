@@ -2,7 +2,7 @@
  * Where a repository keeps its tranche.yml, and where its commands run: one rule for the bot (on
  * the default branch), the Action (in its checkout) and the CLI (at the repository's root).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -14,6 +14,26 @@ export const CONFIG_PATHS: readonly string[] = ['.github/tranche.yml', 'tranche.
 /** The repository's config in `dir`, the root of a checkout: the first of CONFIG_PATHS there. */
 export function configIn(dir: string): string | undefined {
   return CONFIG_PATHS.map((path) => join(dir, path)).find((file) => existsSync(file));
+}
+
+/**
+ * The config file `path` names: the file itself, or for a directory (a checkout's root) the
+ * repository's config in it; `missing` names that directory when it holds neither.
+ */
+export function locateConfig(path: string): { file: string } | { missing: string } {
+  if (!isDirectory(path)) return { file: path };
+  const file = configIn(path);
+  return file === undefined ? { missing: path } : { file };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    // Not reachable as a directory (a file on the way, no permission): read as a file, whose
+    // reading then says what is wrong.
+    return false;
+  }
 }
 
 /** The paths as one name for messages: `.github/tranche.yml or tranche.yml`. */

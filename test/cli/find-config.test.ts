@@ -107,6 +107,17 @@ environments:
       expect(stderr).toContain(`${join(p.dir, 'tranche.yml')}:8:1 colour: unknown key 'colour'`);
     });
 
+    it('reads the repository’s config in a directory --config names, and says when there is none', async () => {
+      const p = tree({ '.github/tranche.yml': CONFIG, 'docs/readme.md': '' });
+      gitInit(p.dir);
+      const planned = await runCli(['plan', '--config', '..'], { cwd: p.path('docs') });
+      expect(planned.code, planned.stderr).toBe(0);
+      expect(planned.stdout).toContain('batch 2: 1 target(s): b');
+      const none = await runCli(['plan', '--config', '.'], { cwd: p.path('docs') });
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('--config: . is a directory with no .github/tranche.yml or tranche.yml');
+    });
+
     it('still reads the file --config names, from the working directory', async () => {
       const p = tree({ 'tranche.yml': CONFIG, 'docs/readme.md': '' });
       gitInit(p.dir);
