@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ApplicationFunction, Probot } from 'probot';
+import { CONFIG_PATHS } from '../src/config/location.ts';
 import { systemClock } from '../src/engine/clock.ts';
 import { ledgerLocation, openLedger } from '../src/ledger/open.ts';
 import type { Ledger } from '../src/ledger/types.ts';
@@ -18,7 +19,6 @@ import { createNotifier } from '../src/notify/front-door.ts';
 import type { BotDeps } from './bot-scope.ts';
 import { type BotDashboard, botDashboard } from './dashboard/bot-dashboard.ts';
 import { type DashboardSettings, dashboardSettings } from './dashboard/settings.ts';
-import { DEFAULT_CONFIG_PATHS } from './github/read-config.ts';
 import { onCheckRun, onWorkflowRun } from './handlers/on-ci-run.ts';
 import { onComment } from './handlers/on-comment.ts';
 import { onDeploymentStatus } from './handlers/on-deployment-status.ts';
@@ -77,7 +77,7 @@ export function trancheBot(options: TrancheBotOptions): TrancheBot {
   const deps: BotDeps = {
     ledger: options.ledger,
     now: options.now ?? Date.now,
-    configPaths: options.configPath ? [options.configPath] : DEFAULT_CONFIG_PATHS,
+    configPaths: options.configPath ? [options.configPath] : CONFIG_PATHS,
     replica: options.replica ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     notices: options.env ? notifierOver(options.env) : undefined,
   };

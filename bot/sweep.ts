@@ -14,7 +14,7 @@ import type { PromotionRecord } from '../src/ledger/fleet-types.ts';
 import type { ReleaseRecord, ReportClaim } from '../src/ledger/types.ts';
 import { type BotDeps, limitsOf } from './bot-scope.ts';
 import { installationScope, repositoryInstallation } from './installation-scope.ts';
-import { followAdvance, REPORT_LEASE_MS, REPORT_RETRY_MS } from './releases/start-release.ts';
+import { followAdvance, REPORT_LEASE_MS, reportRetryAfter } from './releases/start-release.ts';
 import { advanceTracks } from './tracks/advance-tracks.ts';
 import { judgeUnjudged, type UnjudgedWork, unjudgedWork } from './verdicts/judge-unjudged.ts';
 
@@ -51,7 +51,8 @@ export async function sweep(app: Probot, deps: BotDeps): Promise<void> {
   for (const release of await deps.ledger.releaseReportsDue(now)) {
     const claim = await deps.ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now);
     if (!claim) continue;
-    if (claim.tries > REPORT_RETRY_MS.length + 1) {
+    // A try past the last: the one before never ended (its repository unreachable, its process gone).
+    if (claim.tries > 1 && reportRetryAfter(claim.tries - 1) === undefined) {
       await deps.ledger.releaseReportFailed(release.id, claim, null);
       app.log.error(
         `release ${release.id} in ${release.repo}: its expiry was never reported to GitHub; given up`,

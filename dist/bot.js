@@ -46738,6 +46738,12 @@ var BotProbotOctokit = ProbotOctokit.defaults((options2) => ({
 import { randomUUID as randomUUID3 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 
+// src/config/location.ts
+var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
+function configName(paths) {
+  return paths.join(" or ");
+}
+
 // src/engine/clock.ts
 var systemClock = {
   now: () => Date.now(),
@@ -73947,14 +73953,7 @@ function sortByPosition(issues) {
   return issues.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
-// src/config/location.ts
-var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
-function configName(paths) {
-  return paths.join(" or ");
-}
-
 // bot/github/read-config.ts
-var DEFAULT_CONFIG_PATHS = CONFIG_PATHS;
 var PARSED_KEPT = 256;
 var parsed = /* @__PURE__ */ new Map();
 async function readConfig(scope, paths) {
@@ -75095,7 +75094,7 @@ async function reportExpired(scope, release, claimed) {
     const after = await liveAfter(scope, release);
     await postReply(scope, after.release, after.live);
   } catch (error62) {
-    const wait2 = REPORT_RETRY_MS[claim3.tries - 1];
+    const wait2 = reportRetryAfter(claim3.tries);
     await ledger.releaseReportFailed(release.id, claim3, wait2 === void 0 ? null : now() + wait2);
     const message = redactedMessage(error62);
     if (wait2 === void 0) {
@@ -75113,6 +75112,9 @@ async function reportExpired(scope, release, claimed) {
 }
 var REPORT_LEASE_MS = 10 * 6e4;
 var REPORT_RETRY_MS = [6e4, 5 * 6e4, 15 * 6e4, 60 * 6e4];
+function reportRetryAfter(tries) {
+  return REPORT_RETRY_MS[tries - 1];
+}
 async function postReply(scope, release, live) {
   if (release.pullRequest === null) return release;
   const body2 = renderReleaseReply(release, {
@@ -78706,7 +78708,7 @@ async function sweep(app2, deps) {
   for (const release of await deps.ledger.releaseReportsDue(now)) {
     const claim3 = await deps.ledger.claimReleaseReport(release.id, REPORT_LEASE_MS, now);
     if (!claim3) continue;
-    if (claim3.tries > REPORT_RETRY_MS.length + 1) {
+    if (claim3.tries > 1 && reportRetryAfter(claim3.tries - 1) === void 0) {
       await deps.ledger.releaseReportFailed(release.id, claim3, null);
       app2.log.error(
         `release ${release.id} in ${release.repo}: its expiry was never reported to GitHub; given up`
@@ -78771,7 +78773,7 @@ function trancheBot(options2) {
   const deps = {
     ledger: options2.ledger,
     now: options2.now ?? Date.now,
-    configPaths: options2.configPath ? [options2.configPath] : DEFAULT_CONFIG_PATHS,
+    configPaths: options2.configPath ? [options2.configPath] : CONFIG_PATHS,
     replica: options2.replica ?? `${hostname3()}:${process.pid}:${randomUUID3().slice(0, 8)}`,
     notices: options2.env ? notifierOver(options2.env) : void 0
   };

@@ -7,12 +7,9 @@
  */
 import { ConfigError } from '../../src/config/errors.ts';
 import { type LoadedConfig, parseConfig } from '../../src/config/load.ts';
-import { CONFIG_PATHS, configName } from '../../src/config/location.ts';
+import { configName } from '../../src/config/location.ts';
 import { httpStatus } from '../../src/github/client.ts';
 import type { RepoScope } from './bot-octokit.ts';
-
-/** Where tranche.yml is looked for in each repository, first found first (config/location.ts). */
-export const DEFAULT_CONFIG_PATHS = CONFIG_PATHS;
 
 export type RepoConfig =
   | { state: 'loaded'; loaded: LoadedConfig }

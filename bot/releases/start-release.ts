@@ -27,7 +27,6 @@ import { renderReleaseReply } from '../render/release-reply.ts';
 import { liveAfter } from './deployment-history.ts';
 import { prepareBotRelease } from './prepare.ts';
 
-/** Starts every release the queue admitted and reports every one whose lease ran out. */
 /**
  * Reports what the queue expired and starts what it started. `claims` are the reports the caller
  * has claimed already (the sweep's); the others are claimed here.
@@ -134,7 +133,7 @@ async function reportExpired(scope: HandlerScope, release: ReleaseRecord, claime
     const after = await liveAfter(scope, release);
     await postReply(scope, after.release, after.live);
   } catch (error) {
-    const wait = REPORT_RETRY_MS[claim.tries - 1];
+    const wait = reportRetryAfter(claim.tries);
     await ledger.releaseReportFailed(release.id, claim, wait === undefined ? null : now() + wait);
     const message = redactedMessage(error);
     if (wait === undefined) {
@@ -154,7 +153,12 @@ async function reportExpired(scope: HandlerScope, release: ReleaseRecord, claime
 /** How long a process has the report it claimed: past that, another makes it (this one died). */
 export const REPORT_LEASE_MS = 10 * 60_000;
 /** After each failed try of a report, the wait before the next; then it is given up. */
-export const REPORT_RETRY_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+const REPORT_RETRY_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+
+/** The wait after a report's `tries`-th try failed; undefined when that was its last. */
+export function reportRetryAfter(tries: number): number | undefined {
+  return REPORT_RETRY_MS[tries - 1];
+}
 
 /** Writes the release's reply: a new comment the first time, an edit of it afterwards. */
 export async function postReply(

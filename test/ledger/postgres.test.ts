@@ -5,6 +5,7 @@ import type { LedgerRecord, VersionRecord } from '../../src/ledger/types.ts';
 import { eventually } from '../support/eventually.ts';
 import { timeoutFor } from '../support/measured-work.ts';
 import { describePostgres, freshDatabaseUrl, freshLedgerUrl, withClient } from '../support/postgres.ts';
+import { transition } from '../watch/transitions.ts';
 import { describeLedgerContract } from './contract.ts';
 import { describeReadSnapshot } from './contract-read.ts';
 import { describeLockProcesses } from './lock-processes.ts';
@@ -149,18 +150,7 @@ describePostgres('PostgreSQL', () => {
     describe('a server that ends the session between two statements of a transaction', () => {
       const watched = (target: string): LedgerRecord => ({
         type: 'watch',
-        watch: {
-          service: 'shop',
-          environment: 'prod',
-          component: 'app',
-          target,
-          check: 'up',
-          at: T0,
-          state: 'red',
-          status: 'fail',
-          reason: 'exit code 1',
-          value: null,
-        },
+        watch: transition({ target, check: 'up' }),
       });
       /** Backends of the ledger's database idle inside a transaction, as `pid`s. */
       const idleInTransaction = (ledgerUrl: string) =>

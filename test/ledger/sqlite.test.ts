@@ -13,6 +13,7 @@ import { migrations, SQLITE_DIALECT, schemaVersion } from '../../src/ledger/sql.
 import { BUSY_TIMEOUT_MS, SqliteLedger } from '../../src/ledger/sqlite.ts';
 import type { VersionRecord } from '../../src/ledger/types.ts';
 import { allowFor, timeoutFor } from '../support/measured-work.ts';
+import { transition } from '../watch/transitions.ts';
 import { describeLedgerContract } from './contract.ts';
 import { describeReadSnapshot } from './contract-read.ts';
 import { describeLockProcesses } from './lock-processes.ts';
@@ -217,18 +218,7 @@ describe('SqliteLedger', () => {
         await ledger.importRecords(async function* () {
           yield {
             type: 'watch',
-            watch: {
-              service: 'shop',
-              environment: 'prod',
-              component: 'app',
-              target: 'app-1',
-              check: 'up',
-              at: T0,
-              state: 'green',
-              status: 'pass',
-              reason: 'exit code',
-              value: null,
-            },
+            watch: transition({ target: 'app-1', check: 'up', at: T0, state: 'green', status: 'pass' }),
           };
         });
         expect(await kept()).toEqual(expected);

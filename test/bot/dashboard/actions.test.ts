@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dashboardAccess } from '../../../bot/dashboard/access.ts';
 import { botActions } from '../../../bot/dashboard/actions.ts';
-import { DEFAULT_CONFIG_PATHS } from '../../../bot/github/read-config.ts';
+import { CONFIG_PATHS } from '../../../src/config/location.ts';
 import { testProbot } from '../harness/bot-server.ts';
 import { D, E, useDashboardBot } from './dashboard-bot.ts';
 
@@ -11,7 +11,7 @@ describe('the dashboard’s access rule and buttons in the bot', () => {
   const deps = () => ({
     ledger: t.ledger,
     now: () => t.clock.now,
-    configPaths: DEFAULT_CONFIG_PATHS,
+    configPaths: CONFIG_PATHS,
     replica: 'test',
   });
 
